@@ -1,0 +1,6 @@
+"""`python -m reviewloop` entry point."""
+
+from reviewloop.cli import main
+
+if __name__ == "__main__":
+    main()

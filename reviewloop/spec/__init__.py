@@ -1,0 +1,1 @@
+"""Spec readers (Kiro, Spec Kit, single-document), the task model, selection and write-back."""
