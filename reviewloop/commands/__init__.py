@@ -1,0 +1,1 @@
+"""One module per CLI command: each takes settings and arguments and returns an exit code."""

@@ -1,0 +1,209 @@
+"""Settings: flags > environment (REVIEWLOOP_*) > .reviewloop.toml / [tool.reviewloop] > defaults.
+
+Built once at the edge (CLI, Action), frozen, and passed down. Every validation error names
+where the value came from and its key path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reviewloop.errors import ConfigError
+
+CONFIG_FILE = ".reviewloop.toml"
+ENV_PREFIX = "REVIEWLOOP_"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModelRoles(_Frozen):
+    """Per-role model overrides; unset roles use `model`."""
+
+    implement: str | None = None
+    review: str | None = None
+    fix: str | None = None
+
+
+class Gates(_Frozen):
+    """Guard-rail commands and the branch rule."""
+
+    build: tuple[str, ...] = ()
+    test: tuple[str, ...] = ()
+    protected_branches: tuple[str, ...] = ("main", "master", "release/*")
+    max_retries: int = Field(default=2, ge=0, le=10)
+    timeout_seconds: int = Field(default=900, ge=1)
+
+
+class Commands(_Frozen):
+    """What the implementer's command tool may run (deny wins)."""
+
+    allow: tuple[str, ...] | None = None
+    deny: tuple[str, ...] | None = None
+
+
+class Settings(_Frozen):
+    """Every setting reviewloop reads. Unknown keys are errors."""
+
+    spec: Path | None = None
+    agents_dirs: tuple[Path, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    model: str | None = None
+    models: ModelRoles = ModelRoles()
+    region: str | None = None
+    max_rounds: int = Field(default=3, ge=1, le=10)
+    gates: Gates = Gates()
+    commands: Commands = Commands()
+    sensitive: tuple[str, ...] | None = None
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+# Environment variables are flat; these are the ones read, with how to split lists.
+_ENV_KEYS: dict[str, tuple[str, ...]] = {
+    "SPEC": ("spec",),
+    "AGENTS_DIRS": ("agents_dirs",),
+    "REVIEWERS": ("reviewers",),
+    "MODEL": ("model",),
+    "MODEL_IMPLEMENT": ("models", "implement"),
+    "MODEL_REVIEW": ("models", "review"),
+    "MODEL_FIX": ("models", "fix"),
+    "REGION": ("region",),
+    "MAX_ROUNDS": ("max_rounds",),
+}
+_LIST_KEYS = {("agents_dirs",), ("reviewers",)}
+
+
+def load_settings(
+    root: Path,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Merge the four layers and validate once."""
+    environ = os.environ if environ is None else environ
+    layers: list[tuple[str, dict[str, Any]]] = []
+    file_layer = _read_file_layer(root, config_file)
+    if file_layer:
+        layers.append(file_layer)
+    layers.append(("environment", _env_layer(environ)))
+    layers.append(("command line", {k: v for k, v in (flags or {}).items() if v is not None}))
+    merged: dict[str, Any] = {}
+    for source, data in layers:
+        _check_keys(data, Settings, source, ())
+        _deep_merge(merged, data)
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise _config_error(exc, layers) from None
+    return _resolve_paths(settings, root)
+
+
+def _read_file_layer(root: Path, explicit: Path | None) -> tuple[str, dict[str, Any]] | None:
+    candidates = [explicit] if explicit else [root / CONFIG_FILE, root / "pyproject.toml"]
+    for path in candidates:
+        if path is None or not path.is_file():
+            if explicit is not None:
+                raise ConfigError("config file not found", where=str(explicit))
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"not valid TOML ({exc})", where=str(path),
+                              fix="correct the TOML syntax at the position shown") from None
+        if path.name == "pyproject.toml":
+            section = data.get("tool", {}).get("reviewloop")
+            if section is None:
+                continue
+            return (f"{path} [tool.reviewloop]", section)
+        return (str(path), data)
+    return None
+
+
+def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for suffix, keypath in _ENV_KEYS.items():
+        raw = environ.get(ENV_PREFIX + suffix)
+        if raw is None or raw == "":
+            continue
+        value: Any = [p for p in raw.split(os.pathsep) if p] if keypath in _LIST_KEYS else raw
+        node = out
+        for key in keypath[:-1]:
+            node = node.setdefault(key, {})
+        node[keypath[-1]] = value
+    return out
+
+
+def _check_keys(data: Mapping[str, Any], model: type[BaseModel], source: str, path: tuple) -> None:
+    """Unknown keys get a message with the key path and the closest known key."""
+    fields = model.model_fields
+    for key, value in data.items():
+        if key not in fields:
+            dotted = ".".join((*path, key))
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f'did you mean "{".".join((*path, close[0]))}"?' if close else \
+                f"known keys here: {', '.join(fields)}"
+            raise ConfigError(f'unknown key "{dotted}"', where=source, fix=hint)
+        annotation = fields[key].annotation
+        if isinstance(value, Mapping) and isinstance(annotation, type) and \
+                issubclass(annotation, BaseModel):
+            _check_keys(value, annotation, source, (*path, key))
+
+
+def _deep_merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value
+
+
+def _config_error(exc: ValidationError, layers: list[tuple[str, dict[str, Any]]]) -> ConfigError:
+    err = exc.errors()[0]
+    keypath = tuple(str(p) for p in err["loc"])
+    source = next((name for name, data in reversed(layers) if _has_path(data, keypath)), "config")
+    dotted = ".".join(keypath)
+    if source == "environment":
+        var = next((ENV_PREFIX + k for k, v in _ENV_KEYS.items() if keypath[: len(v)] == v), "")
+        source = f"environment variable {var}" if var else source
+    return ConfigError(f'key "{dotted}": {err["msg"]} (got {err.get("input")!r})', where=source,
+                       fix=f'set "{dotted}" to a valid value')
+
+
+def _has_path(data: Any, keypath: tuple[str, ...]) -> bool:
+    for key in keypath:
+        if isinstance(data, Mapping) and key in data:
+            data = data[key]
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return False
+    return True
+
+
+def _resolve_paths(settings: Settings, root: Path) -> Settings:
+    spec = settings.spec if settings.spec is None or settings.spec.is_absolute() \
+        else root / settings.spec
+    dirs = tuple(d if d.is_absolute() else root / d for d in settings.agents_dirs)
+    return settings.model_copy(update={"spec": spec, "agents_dirs": dirs})
+
+
+def model_for(settings: Settings, role: str) -> str | None:
+    """The model string for a role: the role override, else the global model."""
+    return getattr(settings.models, role, None) or settings.model
+
+
+def project_root(start: Path) -> Path:
+    """The enclosing git work tree, or `start` itself outside one."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start

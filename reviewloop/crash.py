@@ -1,0 +1,57 @@
+"""The one top-level error handler: known errors exit 1/2, bugs exit 3 with a log, Ctrl-C 130."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from reviewloop import __version__
+from reviewloop.errors import ExitCode, ReviewloopError
+
+
+def log_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "reviewloop"
+
+
+def write_crash_log(exc: BaseException) -> Path:
+    """Write what a bug report needs; fall back to the temp dir when the cache is read-only."""
+    text = (
+        f"reviewloop {__version__} on Python {platform.python_version()} ({platform.platform()})\n"
+        f"argv: {sys.argv!r}\ncwd: {os.getcwd()}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in (log_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    raise OSError("no writable folder for the crash log")
+
+
+def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> int:
+    """Run `call` and turn whatever happens into an exit code."""
+    try:
+        return int(call() or ExitCode.OK)
+    except KeyboardInterrupt:
+        echo_err("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except ReviewloopError as exc:
+        label = "internal error" if exc.exit_code == ExitCode.INTERNAL else "error"
+        echo_err(f"{label}: {exc}")
+        return int(exc.exit_code)
+    except Exception as exc:  # the top-level boundary: anything else is a bug
+        path = write_crash_log(exc)
+        echo_err(f"internal error: {type(exc).__name__}: {exc}\n"
+                 f"  a log for the bug report was written to {path}")
+        return int(ExitCode.INTERNAL)

@@ -1,0 +1,136 @@
+"""Find a spec from a path or a repository, detect its format, and read it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reviewloop.errors import SpecError
+from reviewloop.spec.model import Spec, SpecFormat, TaskList
+
+_SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}\b", re.MULTILINE)
+_SEARCH = (
+    ".kiro/specs/*/tasks.md",
+    ".kiro/specs/*/*/tasks.md",
+    "specs/*/tasks.md",
+    "docs/*-spec.md",
+)
+
+
+def load_spec(root: Path, spec: Path | None = None) -> Spec:
+    """Locate and read one spec. `spec` may be a tasks file, a spec folder, or None."""
+    tasks_file = _locate(root, spec)
+    text = read_text(tasks_file)
+    fmt = detect_format(tasks_file, text)
+    shown = _display(tasks_file, root)
+    parsed = _parse(fmt, text, shown)
+    return _assemble(root, fmt, tasks_file, text, parsed)
+
+
+def read_text(path: Path) -> str:
+    """Decode a spec file tolerantly; line numbers stay those of the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read spec file ({exc.strerror})", where=str(path)) from None
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def detect_format(path: Path, text: str) -> SpecFormat:
+    parts = path.parts
+    if path.name == "tasks.md":
+        if ".kiro" in parts:
+            return SpecFormat.KIRO
+        if _SPECKIT_ID.search(text) or (len(parts) > 2 and parts[-3] == "specs"):
+            return SpecFormat.SPECKIT
+        return SpecFormat.KIRO
+    return SpecFormat.DOCS
+
+
+def _locate(root: Path, spec: Path | None) -> Path:
+    if spec is not None:
+        spec = spec if spec.is_absolute() else Path.cwd() / spec
+        if spec.is_file():
+            return spec
+        if spec.is_dir():
+            if (spec / "tasks.md").is_file():
+                return spec / "tasks.md"
+            return _single(_candidates(spec), spec)
+        raise SpecError("no such file or folder", where=str(spec),
+                        fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
+    return _single(_candidates(root), root)
+
+
+def _candidates(base: Path) -> list[Path]:
+    found: list[Path] = []
+    for pattern in _SEARCH:
+        found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+    return found
+
+
+def _single(found: list[Path], base: Path) -> Path:
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise SpecError(
+            "no spec found (looked for .kiro/specs/*/tasks.md, specs/*/tasks.md, docs/*-spec.md)",
+            where=str(base), fix="pass --spec PATH, or set `spec` in .reviewloop.toml")
+    listing = ", ".join(_display(p, base) for p in found[:8])
+    raise SpecError(f"{len(found)} specs found: {listing}", where=str(base),
+                    fix="choose one with --spec PATH, or set `spec` in .reviewloop.toml")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _parse(fmt: SpecFormat, text: str, shown: str) -> TaskList:
+    if fmt is SpecFormat.KIRO:
+        from reviewloop.spec import kiro as reader
+    elif fmt is SpecFormat.SPECKIT:
+        from reviewloop.spec import speckit as reader
+    else:
+        from reviewloop.spec import docspec as reader
+    return reader.parse(text, shown)
+
+
+def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: TaskList) -> Spec:
+    req_file = design_file = None
+    req_text = design_text = None
+    if fmt is SpecFormat.DOCS:
+        from reviewloop.spec import docspec
+
+        sections = docspec.sections(text)
+        req_text, design_text = sections.requirements, sections.design
+    else:
+        names = ("requirements.md", "bugfix.md") if fmt is SpecFormat.KIRO else ("spec.md",)
+        req_file = _first_file(tasks_file.parent, names)
+        design_names = ("design.md",) if fmt is SpecFormat.KIRO else ("plan.md", "data-model.md")
+        design_file = _first_file(tasks_file.parent, design_names)
+        req_text = read_text(req_file) if req_file else None
+        design_text = read_text(design_file) if design_file else None
+    return Spec(
+        format=fmt, root=root, tasks_file=tasks_file, tasks=parsed.tasks,
+        diagnostics=parsed.diagnostics, requirements_file=req_file, design_file=design_file,
+        requirements_text=req_text, design_text=design_text,
+        steering_dir=_steering_dir(root, tasks_file),
+    )
+
+
+def _first_file(folder: Path, names: tuple[str, ...]) -> Path | None:
+    return next((folder / n for n in names if (folder / n).is_file()), None)
+
+
+def _steering_dir(root: Path, tasks_file: Path) -> Path | None:
+    """The nearest `.kiro/steering` above the spec, not looking past its repository."""
+    for base in tasks_file.parents:
+        candidate = base / ".kiro" / "steering"
+        if candidate.is_dir():
+            return candidate
+        if (base / ".git").exists():
+            break
+    candidate = root / ".kiro" / "steering"
+    return candidate if candidate.is_dir() else None
