@@ -1,0 +1,228 @@
+"""Unified diffs as data: the files and new-file lines a change touches, and subsets of it."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+from unidiff import PatchedFile, PatchSet
+from unidiff.errors import UnidiffParseError
+
+from reviewloop.errors import UserInputError
+
+_DEV_NULL = "/dev/null"
+_PREFIX = re.compile(r"^[abciow12]/")  # a/ b/, mnemonic c/ i/ o/ w/, --no-index 1/ 2/
+_FIX = "pass the output of `git diff` (or a pull request's .diff) unedited and untruncated"
+
+
+class FileStatus(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+
+
+class AddedLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    line: int  # 1-based, in the new file
+    text: str  # without the line ending
+
+
+class FileDiff(BaseModel):
+    """One file of a diff. Binary files are listed with no lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # the new path; the old one for a deleted file
+    old_path: str | None = None  # None for an added file
+    status: FileStatus
+    binary: bool = False
+    added: tuple[AddedLine, ...] = ()
+    removed: int = 0
+    # new-file line ranges each hunk shows (added + context): what a review comment can anchor on
+    hunks: tuple[tuple[int, int], ...] = ()
+    text: str = ""  # this file's part of the diff, verbatim (up to the next file)
+
+    @property
+    def added_lines(self) -> tuple[int, ...]:
+        return tuple(a.line for a in self.added)
+
+    @property
+    def changed_ranges(self) -> tuple[tuple[int, int], ...]:
+        """Added lines merged into inclusive (start, end) runs."""
+        ranges: list[tuple[int, int]] = []
+        for n in self.added_lines:
+            if ranges and n == ranges[-1][1] + 1:
+                ranges[-1] = (ranges[-1][0], n)
+            else:
+                ranges.append((n, n))
+        return tuple(ranges)
+
+
+class DiffStats(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    files: int
+    added: int
+    removed: int
+
+
+class ChangeSet(BaseModel):
+    """A parsed diff: plain data, safe to keep in graph state."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = "diff"
+    files: tuple[FileDiff, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(f.path for f in self.files)
+
+    def file(self, path: str) -> FileDiff | None:
+        return next((f for f in self.files if f.path == path), None)
+
+    def changed_lines(self, path: str) -> set[int]:
+        """New-file line numbers added in `path` (empty for a file not in the diff)."""
+        found = self.file(path)
+        return set(found.added_lines) if found else set()
+
+    def contains(self, path: str, start: int, end: int | None = None,
+                 *, added_only: bool = False) -> bool:
+        """Whether lines start..end of `path` are part of the change.
+
+        By default that means shown by a hunk (added or context lines, so a finding about a
+        removal still lands); `added_only` asks for an overlap with added lines.
+        """
+        found = self.file(path)
+        last = start if end is None else end
+        if found is None:
+            return False
+        if added_only:
+            return any(start <= n <= last for n in found.added_lines)
+        return any(lo <= last and start <= hi for lo, hi in found.hunks)
+
+    def filter(self, paths: Iterable[str]) -> ChangeSet:
+        """The files whose new or old path is in `paths`, in diff order."""
+        wanted = set(paths)
+        kept = tuple(f for f in self.files if f.path in wanted or f.old_path in wanted)
+        return self.model_copy(update={"files": kept})
+
+    def stats(self) -> DiffStats:
+        return DiffStats(files=len(self.files), added=sum(len(f.added) for f in self.files),
+                         removed=sum(f.removed for f in self.files))
+
+
+def parse_diff(text: str, source: str = "diff") -> ChangeSet:
+    """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
+    lines = _Lines(_normalise_eol(text))
+    try:
+        patch = PatchSet(lines)
+    except UnidiffParseError as exc:
+        raise _parse_error(source, lines, str(exc)) from None
+    if not patch and text.strip():
+        first = next(i for i, line in enumerate(lines.all, 1) if line.strip())
+        raise UserInputError("not a unified diff: no `diff --git` or `---`/`+++` file header",
+                             where=f"{source}:{first}", fix=_FIX)
+    starts: list[int] = []
+    for pf in patch:
+        starts.append(_start(pf, lines.all, floor=starts[-1] + 1 if starts else 1))
+    ends = [start - 1 for start in starts[1:]] + [len(lines.all)]
+    texts = ["".join(lines.all[a - 1:b]) for a, b in zip(starts, ends)]
+    return ChangeSet(source=source, files=tuple(map(_file, patch, texts)))
+
+
+def render(diff: ChangeSet | str, paths: Iterable[str] | None = None) -> str:
+    """Re-emit the diff, or only the files in `paths`, as unified diff text."""
+    changes = diff if isinstance(diff, ChangeSet) else parse_diff(diff)
+    if paths is not None:
+        changes = changes.filter(paths)
+    return "".join(f.text for f in changes.files)
+
+
+def _normalise_eol(text: str) -> str:
+    """A diff saved with CRLF endings (headers included) → LF, so its headers still parse.
+
+    A diff of CRLF files has CR only on content lines; those are left alone.
+    """
+    header = re.search(r"^(?:diff --git |--- |\+\+\+ ).*$", text, re.MULTILINE)
+    if header and header.group().endswith("\r"):
+        return text.replace("\r\n", "\n")
+    return text
+
+
+class _Lines:
+    """The diff's lines (split on "\\n" only), remembering how far the parser has read."""
+
+    def __init__(self, text: str):
+        parts = text.split("\n")
+        self.all = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        self.read = 0  # 1-based number of the last line handed out
+        self.hunk = 0  # number of the last hunk header handed out
+
+    def __iter__(self) -> Iterator[str]:
+        for number, line in enumerate(self.all, 1):
+            self.read = number
+            if line.startswith("@@"):
+                self.hunk = number
+            yield line
+
+
+def _parse_error(source: str, lines: _Lines, reason: str) -> UserInputError:
+    if reason.startswith("Hunk is shorter"):
+        return UserInputError(
+            f"the diff ends (line {lines.read}) before the hunk at line {lines.hunk} has all "
+            "the lines its @@ header counts", where=f"{source}:{lines.hunk}", fix=_FIX)
+    bad = lines.all[lines.read - 1].rstrip("\r\n") if lines.read else ""
+    why = reason.split(":", 1)[0].lower()
+    return UserInputError(f"not a valid unified diff ({why}): {bad[:120]!r}",
+                          where=f"{source}:{lines.read}", fix=_FIX)
+
+
+def _start(pf: PatchedFile, lines: list[str], floor: int) -> int:
+    """The 1-based line where a file's part of the diff starts: its `diff --git` header, or
+    else the `---` line that its `+++` line pairs with (searching back no further than
+    `floor`)."""
+    line = pf.diff_line_no or floor
+    if lines[line - 1].startswith("+++ "):
+        for back in range(line - 1, floor - 1, -1):
+            if lines[back - 1].startswith("--- "):
+                return back
+    return line
+
+
+def _file(pf: PatchedFile, text: str) -> FileDiff:
+    source, target = pf.source_file, pf.target_file
+    if source == _DEV_NULL:
+        status = FileStatus.ADDED
+    elif target == _DEV_NULL:
+        status = FileStatus.DELETED
+    else:
+        status = FileStatus.RENAMED if pf.is_rename else FileStatus.MODIFIED
+    added = tuple(AddedLine(line=line.target_line_no, text=_strip_eol(line.value))
+                  for hunk in pf for line in hunk if line.is_added)
+    hunks = tuple((h.target_start, h.target_start + h.target_length - 1)
+                  for h in pf if h.target_length > 0)
+    old = None if status == FileStatus.ADDED else _clean(source)
+    path = old if status == FileStatus.DELETED else _clean(target)
+    return FileDiff(path=path or "", old_path=old, status=status, binary=pf.is_binary_file,
+                    added=added, removed=pf.removed, hunks=hunks, text=text)
+
+
+def _clean(name: str) -> str:
+    """A header file name → a repository path: unquoted, without its a/ or b/ prefix."""
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        try:
+            raw = codecs.escape_decode(name[1:-1].encode("utf-8"))[0]
+        except ValueError:  # a stray backslash: keep the name as written
+            raw = name[1:-1].encode("utf-8")
+        name = raw.decode("utf-8", errors="replace")
+    return _PREFIX.sub("", name, count=1)
+
+
+def _strip_eol(value: str) -> str:
+    return value.removesuffix("\n").removesuffix("\r")

@@ -1,0 +1,122 @@
+"""Settings layers, precedence and error messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewloop.config import Settings, load_settings, model_for, project_root
+from reviewloop.errors import ConfigError, ExitCode
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_when_nothing_is_configured(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+    assert settings == Settings()
+    assert settings.max_rounds == 3
+    assert settings.model is None
+
+
+def test_precedence_flags_over_env_over_file(tmp_path):
+    write(tmp_path / ".reviewloop.toml", 'model = "from-file"\nmax_rounds = 2\nregion = "eu-west-1"\n')
+    env = {"REVIEWLOOP_MODEL": "from-env", "REVIEWLOOP_MAX_ROUNDS": "4"}
+    settings = load_settings(tmp_path, environ=env, flags={"model": "from-flag", "spec": None})
+    assert settings.model == "from-flag"
+    assert settings.max_rounds == 4
+    assert settings.region == "eu-west-1"
+
+
+def test_pyproject_section_is_read_when_no_reviewloop_toml(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n[tool.reviewloop]\nmax_rounds = 5\n')
+    assert load_settings(tmp_path, environ={}).max_rounds == 5
+
+
+def test_reviewloop_toml_wins_over_pyproject(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.reviewloop]\nmax_rounds = 5\n")
+    write(tmp_path / ".reviewloop.toml", "max_rounds = 2\n")
+    assert load_settings(tmp_path, environ={}).max_rounds == 2
+
+
+def test_nested_keys_merge_across_layers(tmp_path):
+    write(tmp_path / ".reviewloop.toml", '[models]\nreview = "file-review"\nfix = "file-fix"\n')
+    settings = load_settings(tmp_path, environ={"REVIEWLOOP_MODEL_FIX": "env-fix",
+                                                "REVIEWLOOP_MODEL": "base"})
+    assert settings.models.review == "file-review"
+    assert settings.models.fix == "env-fix"
+    assert model_for(settings, "implement") == "base"
+    assert model_for(settings, "review") == "file-review"
+
+
+def test_list_env_vars_split_on_pathsep(tmp_path):
+    settings = load_settings(tmp_path, environ={"REVIEWLOOP_AGENTS_DIRS": "a:b"})
+    assert settings.agents_dirs == (tmp_path / "a", tmp_path / "b")
+
+
+def test_relative_paths_resolve_against_the_project_root(tmp_path):
+    write(tmp_path / ".reviewloop.toml", 'spec = "docs/x-spec.md"\n')
+    assert load_settings(tmp_path, environ={}).spec == tmp_path / "docs/x-spec.md"
+
+
+def test_unknown_top_level_key_names_it_and_suggests(tmp_path):
+    cfg = write(tmp_path / ".reviewloop.toml", "max_round = 3\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert str(info.value) == f'{cfg}: unknown key "max_round"\n  fix: did you mean "max_rounds"?'
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_unknown_nested_key_names_the_key_path(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.reviewloop.gates]\ntests = ['pytest']\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert 'unknown key "gates.tests"' in str(info.value)
+    assert 'did you mean "gates.test"?' in str(info.value)
+    assert "[tool.reviewloop]" in str(info.value)
+
+
+def test_wrong_type_names_source_and_key_path(tmp_path):
+    write(tmp_path / ".reviewloop.toml", "[gates]\nmax_retries = 'many'\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / '.reviewloop.toml'}: key \"gates.max_retries\"")
+    assert "'many'" in message
+
+
+def test_env_error_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={"REVIEWLOOP_MAX_ROUNDS": "0"})
+    assert str(info.value).startswith(
+        'environment variable REVIEWLOOP_MAX_ROUNDS: key "max_rounds": Input should be '
+        "greater than or equal to 1")
+
+
+def test_invalid_toml_is_a_config_error(tmp_path):
+    write(tmp_path / ".reviewloop.toml", "model = \n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert "not valid TOML" in str(info.value)
+
+
+def test_explicit_config_file_must_exist(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={}, config_file=tmp_path / "nope.toml")
+    assert str(info.value) == f"{tmp_path / 'nope.toml'}: config file not found"
+
+
+def test_settings_are_frozen(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+    with pytest.raises(ValueError):
+        settings.max_rounds = 9  # type: ignore[misc]
+
+
+def test_project_root_finds_enclosing_git_dir(tmp_path):
+    (tmp_path / ".git").mkdir()
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert project_root(nested) == tmp_path
