@@ -1,0 +1,259 @@
+"""The findings schema: what reviewers return, what triage merges, and stable fingerprints.
+
+One schema, one place: `FindingDraft` declares the fields an LLM reviewer fills, with
+descriptions that double as the instructions in the structured-output tool schema
+(`ReviewReply.model_json_schema()`). `Finding` extends it by inheritance with what
+reviewloop knows (agent, source, rule, fingerprint); JSON, SARIF and GitHub comments are
+rendered from `Finding`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import model_validator
+
+FINGERPRINT_VERSION = "v1"  # bump when the rule below changes: old fingerprints stop matching
+SHORT_LENGTH = 12
+
+
+class Severity(StrEnum):
+    """How much a finding matters."""  # the meaning of each level: SEVERITY_GUIDE
+
+    MUST_FIX = "must_fix"
+    SHOULD_FIX = "should_fix"
+    NIT = "nit"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe: sort ascending to put must_fix first."""
+        return _SEVERITY_META[self][0]
+
+    @property
+    def emoji(self) -> str:
+        return _SEVERITY_META[self][1]
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_META[self][2]
+
+    @property
+    def actionable(self) -> bool:
+        """must_fix and should_fix are fixed by the loop; nits are only reported."""
+        return self is not Severity.NIT
+
+    def at_least(self, other: Severity) -> bool:
+        """True when self is as severe as `other` or more."""
+        return self.rank <= other.rank
+
+    @staticmethod
+    def highest(severities: Iterable[Severity]) -> Severity:
+        """The most severe of a non-empty collection."""
+        return min(severities, key=lambda s: s.rank)
+
+
+SEVERITY_GUIDE = (
+    "must_fix: broken build or behaviour, security hole, data loss; the change must not ship. "
+    "should_fix: maintainability, performance, missing or weak tests; worth fixing now. "
+    "nit: style or taste; reported, never fixed.")
+
+_SEVERITY_META = {
+    Severity.MUST_FIX: (0, "🔴", "must fix"),
+    Severity.SHOULD_FIX: (1, "🟡", "should fix"),
+    Severity.NIT: (2, "🟢", "nit"),
+}
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def normalise_path(path: str) -> str:
+    """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors."""
+    text = path.strip()
+    if not text:
+        raise ValueError("file must not be empty")
+    if "\\" in text:
+        raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
+    if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        raise ValueError(f"file must be relative to the repository root, got {text!r}")
+    parts = PurePosixPath(text).parts
+    if ".." in parts:
+        raise ValueError(f"file must stay inside the repository, got {text!r}")
+    normal = PurePosixPath(*parts).as_posix() if parts else ""
+    if normal in ("", "."):
+        raise ValueError(f"file must name a file, got {text!r}")
+    return normal
+
+
+class FindingDraft(BaseModel):
+    """One problem in the change, as a reviewer reports it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severity: Severity = Field(description=SEVERITY_GUIDE)
+    file: str = Field(
+        description="Path of the file, relative to the repository root, with forward "
+        "slashes and no a/ or b/ diff prefix, e.g. 'src/app/db.py'.")
+    start_line: int = Field(
+        ge=1, description="First line of the problem, 1-based, in the NEW version of the "
+        "file (the + side of the diff).")
+    end_line: int = Field(
+        ge=1, description="Last line of the problem, 1-based, in the NEW version of the "
+        "file; equal to start_line for a single line, never smaller.")
+    title: Title = Field(
+        description="What is wrong, in at most 120 characters, e.g. 'SQL built with an "
+        "f-string from request data'.")
+    rationale: Text = Field(
+        description="Why it matters here: the concrete failure, attack or cost, with the "
+        "evidence you saw in the code.")
+    suggestion: str | None = Field(
+        default=None, description="How to fix it, in prose. Omit when the fix is obvious "
+        "from the replacement.")
+    replacement: str | None = Field(
+        default=None, description="Exact new text for lines start_line..end_line of the "
+        "new file, replacing the whole range: complete lines with their indentation, no "
+        "diff markers, no code fences. An empty string deletes the lines. Omit unless you "
+        "are sure the replacement is correct on its own.")
+    confidence: float = Field(
+        ge=0.0, le=1.0, description="How sure you are that this is a real problem, from "
+        "0.0 (a guess) to 1.0 (certain).")
+
+    @field_validator("file")
+    @classmethod
+    def _repo_relative(cls, value: str) -> str:
+        return normalise_path(value)
+
+    @model_validator(mode="after")
+    def _ordered_range(self) -> Self:
+        if self.end_line < self.start_line:
+            raise ValueError(f"end_line ({self.end_line}) must not be smaller than "
+                             f"start_line ({self.start_line})")
+        return self
+
+
+class ReviewReply(BaseModel):
+    """Your review of the change. Report each distinct problem once, on the lines of the
+    new file where it is; return an empty findings list when you found nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    findings: list[FindingDraft] = Field(
+        description="The problems found in the change; [] when there are none.")
+    summary: str | None = Field(
+        default=None, description="One or two sentences on the change as a whole.")
+
+
+class Finding(FindingDraft):
+    """A finding with who reported it and a fingerprint that survives line moves."""
+
+    agent: str = Field(min_length=1, description="The reviewer agent that reported it.")
+    source: str = Field(
+        default="llm", pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="'llm', or the analyzer that produced it, e.g. 'bandit', 'ruff'.")
+    rule: str | None = Field(
+        default=None, description="The analyzer's rule id, e.g. 'B602', 'PERF401'.")
+    also_reported_by: list[str] = Field(
+        default_factory=list, description="Other agents that reported the same problem.")
+    merged_fingerprints: list[str] = Field(
+        default_factory=list, description="Fingerprints of the duplicates merged into it.")
+    fingerprint: str = Field(
+        default="", pattern=r"^([0-9a-f]{64})?$",
+        description="Stable identity across rounds; computed when left empty.")
+
+    @model_validator(mode="after")
+    def _default_fingerprint(self) -> Self:
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(self, None)
+        return self
+
+    @classmethod
+    def from_draft(cls, draft: FindingDraft, *, agent: str,
+                   code_lines: Sequence[str] | None = None) -> Finding:
+        """An LLM reviewer's draft, attributed to `agent`, fingerprinted on its code."""
+        finding = cls(**draft.model_dump(), agent=agent)
+        return finding.with_code(code_lines) if code_lines is not None else finding
+
+    def with_code(self, code_lines: Sequence[str] | None) -> Finding:
+        """A copy fingerprinted on the flagged lines of `code_lines` (the whole new file)."""
+        return self.model_copy(update={"fingerprint": fingerprint(self, code_lines)})
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        """Its own fingerprint and those of the duplicates merged into it."""
+        return frozenset((self.fingerprint, *self.merged_fingerprints))
+
+    @property
+    def short_id(self) -> str:
+        return short_fingerprint(self.fingerprint)
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """Every agent that reported it, the primary one first."""
+        return (self.agent, *self.also_reported_by)
+
+    @property
+    def location(self) -> str:
+        """`path:12` or `path:12-14`."""
+        if self.end_line == self.start_line:
+            return f"{self.file}:{self.start_line}"
+        return f"{self.file}:{self.start_line}-{self.end_line}"
+
+    def sort_key(self) -> tuple[int, str, int, int, str, str, str]:
+        """Severity, file, lines, then enough to make any order total and deterministic."""
+        return (self.severity.rank, self.file, self.start_line, self.end_line,
+                self.agent, self.title, self.fingerprint)
+
+
+_NON_WORD = re.compile(r"[^\w\s]")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise_title(title: str) -> str:
+    """Case-folded words: punctuation dropped, digit runs as `#`, whitespace collapsed.
+
+    Digits go because titles often quote line numbers or counts that change between rounds.
+    """
+    text = _NON_WORD.sub(" ", title.casefold())
+    return " ".join(_DIGITS.sub("#", text).split())
+
+
+def code_snippet(code_lines: Sequence[str], start_line: int, end_line: int) -> str:
+    """Lines start..end (1-based, inclusive) with all whitespace runs collapsed to one space."""
+    return " ".join(" ".join(code_lines[start_line - 1:end_line]).split())
+
+
+def fingerprint(finding: Finding, code_lines: Sequence[str] | None) -> str:
+    """The stable identity of a finding: a sha256 hex digest of
+
+    1. who: `<source>:<rule>` when an analyzer rule is known (so the same rule reported via
+       two agents matches), otherwise `<agent>:<source>`;
+    2. the normalised repo-relative file path;
+    3. the normalised title (see `normalise_title`);
+    4. the flagged code: lines start_line..end_line of `code_lines` (the whole NEW file),
+       whitespace-collapsed — never the line numbers themselves, so the fingerprint survives
+       code moving up or down, re-indentation and re-wrapping, and changes when the flagged
+       code itself changes.
+
+    Without code (`code_lines` is None, the range lies beyond the file, or the flagged lines
+    are blank) part 4 is left out: (who, file, title). The two forms never match each other,
+    so fingerprint every round the same way.
+    """
+    who = (f"{finding.source}:{finding.rule}" if finding.rule
+           else f"{finding.agent}:{finding.source}")
+    parts = [FINGERPRINT_VERSION, who, finding.file, normalise_title(finding.title)]
+    if code_lines is not None:
+        snippet = code_snippet(code_lines, finding.start_line, finding.end_line)
+        if snippet:
+            parts += ["code", snippet]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def short_fingerprint(value: str) -> str:
+    """The 12-hex display form of a fingerprint."""
+    return value[:SHORT_LENGTH]

@@ -1,0 +1,40 @@
+"""The loop's checkpointed state: plain, serialisable values only.
+
+Large blobs stay out: diffs are written under `.reviewloop/runs/<run>/` and referenced by
+path; file contents are never copied in.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class LoopState(TypedDict, total=False):
+    run_id: str
+    task_id: str
+    implementer: str  # "llm" | "manual" | "cmd:<command line>"
+    baseline: dict[str, Any]  # git snapshot the change is measured from
+    attempts: int  # implement attempts so far
+    gate_report: dict[str, Any] | None
+    gates_passed: bool
+    round: int  # review round, 1-based
+    diff_path: str  # the diff the current round reviews
+    fix_baseline: dict[str, Any] | None  # snapshot before the latest fix
+    # Every reviewer outcome of every round; parallel branches append, triage filters by round.
+    reviews: Annotated[list[dict[str, Any]], operator.add]
+    usage: Annotated[list[dict[str, Any]], operator.add]
+    actionable: list[dict[str, Any]]  # open must_fix/should_fix after the latest triage
+    nits: list[dict[str, Any]]
+    fixed: list[dict[str, Any]]  # findings a fix round resolved
+    fix_failures: list[str]
+    escalations: list[str]  # why a human must decide (gates failed, budget exhausted, …)
+    touched: dict[str, list[str]]  # created / modified / deleted
+    summary: dict[str, Any]
+    decision: str  # "approve" | "reject"
+    commit: str | None
+    outcome: str  # final: committed | declined | escalated-declined
+
+
+def round_reviews(state: LoopState, round_no: int) -> list[dict[str, Any]]:
+    return [r for r in state.get("reviews", []) if r.get("round") == round_no]
