@@ -1,0 +1,234 @@
+"""Read a Kiro `.kiro/specs/<feature>/tasks.md` (and cc-sdd's variant) into tasks.
+
+Kiro writes `- [ ] 1. Title` with sub-tasks `- [ ] 1.1 Title`, either indented or flush
+left, detail bullets under each task, `_Requirements: 1.1, 2.3_` lines, `[x]` done,
+`[-]` in progress, `[~]` queued and `- [ ]*` for optional tasks. cc-sdd adds `(P)` for
+tasks that may run in parallel and `_Depends: 1.2_` / `_Boundary: …_` lines. Real files
+drift from all of that, so anything that looks like a task but cannot be read becomes a
+Diagnostic; the reader never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reviewloop.spec import markdown as md
+from reviewloop.spec.model import Diagnostic, Task, TaskList, TaskStatus
+
+_ID = re.compile(
+    r"^(?:\*\*)?(?:task\s+)?(?P<id>\d+(?:\.\d+)*)\.?(?:\*\*)?(?=[\s:]|$)[\s:]*(?P<title>.*)$",
+    re.IGNORECASE,
+)
+_PARALLEL = re.compile(r"(?:^|\s)\(P\)(?=\s|$)")
+_DEPEND_LABELS = frozenset({"depends", "depends on", "dependencies", "dependency", "依存", "依赖"})
+_DETAIL_LABELS = frozenset({"boundary", "blocked", "blocked by"})
+_PROSE_DEP = re.compile(
+    r"\b(?:depends\s+on|after|requires|blocked\s+by)\s+(?:tasks?\s+)?(?P<id>\d+(?:\.\d+)*)",
+    re.IGNORECASE,
+)
+_CHECKLIST_HEADINGS = (
+    "definition of done", "acceptance criteria", "checklist", "check list", "verification",
+    "success criteria", "done criteria", "exit criteria", "quality gate",
+    "检查点", "验收标准", "完成标准", "受け入れ基準", "完了条件", "チェックリスト",
+)
+
+
+@dataclass
+class _Draft:
+    id: str
+    title: str
+    status: TaskStatus
+    optional: bool
+    parallel: bool
+    indent: int
+    line: int
+    phase: str | None
+    parent: str | None = None
+    details: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    depends: list[tuple[str, int]] = field(default_factory=list)  # explicit, with line
+
+
+@dataclass
+class _Reader:
+    file: str
+    numbered: bool  # the file has at least one checkbox with an id
+    drafts: dict[str, _Draft] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    current: _Draft | None = None
+    stack: list[_Draft] = field(default_factory=list)  # open tasks by indentation
+    synthetic: int = 0
+
+    def diagnose(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(file=self.file, line=line, message=message))
+
+
+def parse(text: str, file: str) -> TaskList:
+    """Read one Kiro tasks file. `file` is the path shown in tasks and diagnostics."""
+    lines = list(md.iter_lines(text))
+    reader = _Reader(file=file, numbered=any(_has_id(line) for line in lines))
+    for line in lines:
+        _read_line(reader, line)
+    return _finish(reader)
+
+
+def split_id(rest: str) -> tuple[str, str] | None:
+    """`1.2. **Title** (P)` → ("1.2", "**Title** (P)"); None when the text has no id."""
+    match = _ID.match(rest.strip())
+    if match is None:
+        return None
+    return match["id"], match["title"]
+
+
+def _has_id(line: md.Line) -> bool:
+    if line.in_fence:
+        return False
+    box = md.parse_checkbox(line.text)
+    return box is not None and split_id(box.rest) is not None
+
+
+def _read_line(reader: _Reader, line: md.Line) -> None:
+    if line.in_fence:
+        return
+    if line.is_heading:
+        reader.current = None
+        reader.stack.clear()
+        return
+    box = md.parse_checkbox(line.text)
+    if box is not None:
+        _read_checkbox(reader, line, box)
+    elif reader.current is not None:
+        _read_body(reader, reader.current, line)
+
+
+def _in_checklist(line: md.Line) -> bool:
+    heading = (line.heading or "").casefold()
+    return any(word in heading for word in _CHECKLIST_HEADINGS)
+
+
+def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
+    parsed = split_id(box.rest)
+    if parsed is None:
+        _read_unnumbered(reader, line, box)
+        return
+    task_id, title = parsed
+    if task_id in reader.drafts:
+        first = reader.drafts[task_id].line
+        reader.diagnose(line.number, f"duplicate task id {task_id} (first on line {first}); "
+                                     "this one is ignored")
+        reader.current = None
+        return
+    _add(reader, line, box, task_id, title)
+
+
+def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
+    if _in_checklist(line):
+        return
+    current = reader.current
+    if reader.numbered:
+        if current is not None and box.indent > current.indent:
+            current.details.append(box.rest.strip())
+        else:
+            reader.diagnose(line.number, "looks like a task but has no id "
+                                         "(write it as `- [ ] 3. Title` or `- [ ] 3.1 Title`)")
+        return
+    reader.synthetic += 1
+    _add(reader, line, box, str(reader.synthetic), box.rest)
+
+
+def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str) -> None:
+    clean, parallel = _clean_title(title)
+    if not clean:
+        reader.diagnose(line.number, f"task {task_id} has no title")
+    draft = _Draft(
+        id=task_id, title=clean, status=box.status, optional=box.optional,
+        parallel=parallel, indent=box.indent, line=line.number,
+        phase=line.heading if line.heading_level >= 2 else None,
+    )
+    draft.parent = _parent(reader, draft)
+    reader.drafts[task_id] = draft
+    reader.current = draft
+    reader.stack.append(draft)
+
+
+def _parent(reader: _Reader, draft: _Draft) -> str | None:
+    """The id-prefix parent if it exists, else the nearest less-indented open task."""
+    while reader.stack and reader.stack[-1].indent >= draft.indent:
+        reader.stack.pop()
+    prefix = draft.id.rpartition(".")[0]
+    if prefix and prefix in reader.drafts:
+        return prefix
+    return reader.stack[-1].id if reader.stack else None
+
+
+def _clean_title(title: str) -> tuple[str, bool]:
+    """Strip emphasis and the `(P)` marker; report whether the marker was there."""
+    parallel = _PARALLEL.search(title) is not None
+    if parallel:
+        title = _PARALLEL.sub(" ", title)
+    return " ".join(md.strip_emphasis(title).split()), parallel
+
+
+def _read_body(reader: _Reader, task: _Draft, line: md.Line) -> None:
+    if line.is_blank:
+        return
+    text = line.text.strip()
+    if line.indent <= task.indent and not (line.indent == 0 and text.startswith("_")):
+        reader.current = None  # flush-left prose ends the task's body
+        return
+    if text in ("-", "*", "+"):
+        return
+    refs = md.requirement_refs(text)
+    if refs is not None:
+        task.requirements.extend(r for r in refs if r not in task.requirements)
+        return
+    fields = md.field_line(text)
+    label = fields[0].casefold() if fields else ""
+    if fields and label in _DEPEND_LABELS:
+        task.depends.extend((ref, line.number) for ref in md.parse_refs(fields[1]))
+        return
+    if fields and label in _DETAIL_LABELS:
+        task.details.append(f"{fields[0]}: {fields[1]}")
+        return
+    task.details.append(md.strip_bullet(text) if md.is_bullet(text) else text)
+
+
+def _finish(reader: _Reader) -> TaskList:
+    drafts = reader.drafts
+    children: dict[str, list[str]] = {tid: [] for tid in drafts}
+    for draft in drafts.values():
+        if draft.parent is not None:
+            children[draft.parent].append(draft.id)
+    tasks = []
+    for draft in drafts.values():
+        depends = _dependencies(reader, draft, children[draft.id])
+        tasks.append(Task(
+            id=draft.id, title=draft.title, details=tuple(draft.details),
+            status=draft.status, optional=draft.optional, parent=draft.parent,
+            children=tuple(children[draft.id]), requirements=tuple(draft.requirements),
+            depends_on=tuple(depends), parallel=draft.parallel, phase=draft.phase,
+            file=reader.file, line=draft.line,
+        ))
+    return TaskList(tasks=tuple(tasks), diagnostics=tuple(reader.diagnostics))
+
+
+def _dependencies(reader: _Reader, draft: _Draft, children: list[str]) -> list[str]:
+    found: list[str] = []
+
+    def add(dep: str) -> None:
+        if dep != draft.id and dep not in found:
+            found.append(dep)
+
+    for dep, number in draft.depends:
+        if dep in reader.drafts:
+            add(dep)
+        else:
+            reader.diagnose(number, f"task {draft.id} depends on unknown task {dep}")
+    for detail in draft.details:
+        for match in _PROSE_DEP.finditer(detail):
+            if match["id"] in reader.drafts:
+                add(match["id"])
+    for child in children:
+        add(child)
+    return found

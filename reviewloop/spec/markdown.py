@@ -1,0 +1,249 @@
+"""Line-level Markdown helpers shared by the task-list readers and the status write-back.
+
+Nothing here knows about a particular spec format. Three things live here:
+
+* `iter_lines` walks a document line by line, telling for each line whether it sits in a
+  fenced code block and which heading it falls under;
+* `parse_checkbox` recognises a task checkbox line (`- [ ] …`, `* [x] …`, `- [-] …`,
+  `- [~] …`, `- [ ]* 2.1 …`) and reports where its mark character is;
+* `field_line` / `requirement_refs` read `_Label: value_` lines, the requirement
+  references in them (`_Requirements: 1.1, 2.3_`, `_需求: 需求1-3_`, …) and expand ranges.
+
+Lines are split on "\\n" only (a trailing "\\r" is dropped from the text), so line numbers
+are those a byte-level editor sees; `str.splitlines` would also split on form feeds and
+Unicode separators and shift every later line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reviewloop.spec.model import TaskStatus
+
+MARK_STATUS: dict[str, TaskStatus] = {
+    " ": TaskStatus.OPEN,
+    "x": TaskStatus.DONE,
+    "X": TaskStatus.DONE,
+    "-": TaskStatus.IN_PROGRESS,
+    "~": TaskStatus.QUEUED,
+}
+
+CHECKBOX = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<bullet>[-*+])[ \t]+\[(?P<mark>[ xX~-])\](?P<optional>\*)?"
+    r"(?:[ \t]+(?P<rest>.*?))?[ \t]*$"
+)
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+_EMPHASIS = " \t_*"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a document with the context a reader needs."""
+
+    number: int  # 1-based
+    text: str  # without the line ending
+    in_fence: bool  # inside a fenced code block, fence lines included
+    heading: str | None  # text of the nearest heading above (this line's own if a heading)
+    heading_level: int  # 1..6, 0 before the first heading
+    is_heading: bool
+
+    @property
+    def indent(self) -> int:
+        return indent_width(self.text)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Checkbox:
+    """A parsed checkbox line. `mark_col` is the 0-based column of the mark character."""
+
+    indent: int
+    mark: str
+    optional: bool
+    rest: str
+    mark_col: int
+
+    @property
+    def status(self) -> TaskStatus:
+        return MARK_STATUS[self.mark]
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on "\\n" only and drop one trailing "\\r" from each line."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
+def indent_width(text: str) -> int:
+    """Leading whitespace width, a tab counting as four columns."""
+    width = 0
+    for char in text:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4
+        else:
+            break
+    return width
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Walk `text`, tracking ``` / ~~~ fences and the current heading.
+
+    A fence closes on a line that starts with the same character at least as many times;
+    an unclosed fence runs to the end of the document, as in CommonMark.
+    """
+    fence: str | None = None
+    heading: str | None = None
+    level = 0
+    for number, raw in enumerate(split_lines(text), start=1):
+        body = raw.lstrip("\ufeff") if number == 1 else raw
+        opener = _FENCE.match(body)
+        if fence is not None:
+            if opener and opener["fence"][0] == fence[0] and len(opener["fence"]) >= len(fence) \
+                    and not body.strip()[len(opener["fence"]):].strip():
+                fence = None
+            yield Line(number, raw, True, heading, level, False)
+            continue
+        if opener:
+            fence = opener["fence"]
+            yield Line(number, raw, True, heading, level, False)
+            continue
+        match = _HEADING.match(body)
+        if match:
+            heading, level = match["text"].strip(), len(match["hashes"])
+        yield Line(number, raw, False, heading, level, bool(match))
+
+
+def parse_checkbox(text: str) -> Checkbox | None:
+    """Recognise `- [ ] rest`, `* [x] rest`, `+ [-] rest`, `- [~] rest` and `- [ ]* rest`."""
+    offset = 1 if text.startswith("\ufeff") else 0
+    match = CHECKBOX.match(text[offset:])
+    if match is None:
+        return None
+    return Checkbox(
+        indent=indent_width(match["indent"]),
+        mark=match["mark"],
+        optional=match["optional"] is not None,
+        rest=match["rest"] or "",
+        mark_col=offset + match.start("mark"),
+    )
+
+
+def mark_column(text: str) -> int | None:
+    """0-based column of the mark character of a checkbox line, or None if not one."""
+    box = parse_checkbox(text)
+    return None if box is None else box.mark_col
+
+
+def strip_bullet(text: str) -> str:
+    """`  - some text` → `some text` (also `* `, `+ `, `1. `, `1) `)."""
+    return _BULLET.sub("", text, count=1).strip()
+
+
+def is_bullet(text: str) -> bool:
+    return _BULLET.match(text) is not None
+
+
+def strip_emphasis(text: str) -> str:
+    """Drop bold/italic markers (`**`, `__`) and surrounding whitespace."""
+    return re.sub(r"\*\*|__", "", text).strip()
+
+
+# --- `_Label: value_` lines and requirement references -------------------------------
+
+REQUIREMENT_LABELS = frozenset({
+    "requirements", "requirement", "reqs", "req", "related requirements",
+    "requisitos", "requisito", "requerimientos", "requerimiento",  # es / pt
+    "anforderungen", "anforderung",  # de
+    "exigences", "exigence",  # fr
+    "requisiti", "requisito",  # it
+    "vereisten", "vereiste",  # nl
+    "wymagania", "wymaganie",  # pl
+    "krav",  # sv / no / da
+    "vaatimukset",  # fi
+    "gereksinimler", "gereksinim",  # tr
+    "требования", "требование",  # ru
+    "вимоги",  # uk
+    "yêu cầu",  # vi
+    "persyaratan", "kebutuhan",  # id
+    "需求", "要求", "需求对应", "相关需求", "對應需求", "相關需求",  # zh
+    "要件", "関連要件", "対応要件",  # ja
+    "요구사항", "요구 사항", "관련 요구사항",  # ko
+    "متطلبات", "المتطلبات",  # ar
+    "आवश्यकताएँ", "आवश्यकताएं",  # hi
+})
+
+_FIELD = re.compile(r"^(?P<label>[^:：]{1,40}?)[ \t]*[:：](?P<value>.*)$")
+_REF = re.compile(
+    r"(?P<a>\d+(?:\.\d+)*)"
+    r"(?:\s*(?:-|–|—|~|〜|～|\.\.|\bto\b|\bthrough\b|至|到)\s*[^\d\s,，、;；]{0,12}?\s*"
+    r"(?P<b>\d+(?:\.\d+)*))?"
+)
+_MAX_RANGE = 200
+
+
+def field_line(text: str) -> tuple[str, str] | None:
+    """Read `_Label: value_`, `**Label**: value`, `**Label:** value` or `Label: value`.
+
+    Works on a bullet line too. Returns (label, value) with emphasis markers removed, or
+    None if the line is not shaped like a labelled field.
+    """
+    body = strip_bullet(text) if is_bullet(text) else text.strip()
+    body = body.lstrip(_EMPHASIS)
+    match = _FIELD.match(body)
+    if match is None:
+        return None
+    label = match["label"].strip(_EMPHASIS)
+    if not label or "`" in label:
+        return None
+    return label, match["value"].strip(_EMPHASIS)
+
+
+def is_requirement_label(label: str) -> bool:
+    return label.strip(_EMPHASIS).casefold() in REQUIREMENT_LABELS
+
+
+def requirement_refs(text: str) -> tuple[str, ...] | None:
+    """The requirement ids a `_Requirements: …_` line names, or None if it is not one.
+
+    `2.1–2.8`, `2.1-2.8` and `2.1 to 2.8` expand to 2.1 … 2.8; `1-3` to 1, 2, 3. A range
+    whose ends have different prefixes (`1.1–6.4`) cannot be expanded without the
+    requirements document and yields just its two ends. Words such as `All requirements`
+    or `无` yield an empty tuple.
+    """
+    field = field_line(text)
+    if field is None or not is_requirement_label(field[0]):
+        return None
+    return parse_refs(field[1])
+
+
+def parse_refs(value: str) -> tuple[str, ...]:
+    """Every requirement id in a reference list, ranges expanded, unique, in order."""
+    found: list[str] = []
+    for match in _REF.finditer(value):
+        for ref in expand_range(match["a"], match["b"]):
+            if ref not in found:
+                found.append(ref)
+    return tuple(found)
+
+
+def expand_range(start: str, end: str | None) -> list[str]:
+    """`("2.1", "2.4")` → 2.1, 2.2, 2.3, 2.4; unexpandable ranges give their two ends."""
+    if end is None:
+        return [start]
+    head_a, _, last_a = start.rpartition(".")
+    head_b, _, last_b = end.rpartition(".")
+    if len(last_a) > 6 or len(last_b) > 6:  # not a requirement number; int() could refuse it
+        return [start, end]
+    first, last = int(last_a), int(last_b)
+    if head_a != head_b or not first <= last or last - first > _MAX_RANGE:
+        return [start, end]
+    prefix = f"{head_a}." if head_a else ""
+    return [f"{prefix}{n}" for n in range(first, last + 1)]

@@ -1,0 +1,121 @@
+"""Write a task's status back into its tasks file, changing nothing but the mark bytes.
+
+Only the character between `[` and `]` on the task's own line is replaced. Files are read
+and written as bytes, decoded with `surrogateescape`, so line endings (CRLF stays CRLF), a
+byte-order mark, a missing final newline and even invalid UTF-8 come back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from reviewloop.errors import SpecError
+from reviewloop.spec import markdown as md
+from reviewloop.spec.model import Task, TaskStatus
+
+_OPEN_MARKS = {TaskStatus.OPEN: " ", TaskStatus.IN_PROGRESS: "-", TaskStatus.QUEUED: "~"}
+_UPPER_DONE = re.compile(r"^[ \t]*[-*+][ \t]+\[X\]", re.MULTILINE)
+_LEADING_ID = re.compile(r"^[*_`]*(?:task\s+)?T?\d+(?:\.\d+)*(?!\w)", re.IGNORECASE)
+
+
+def set_mark(text: str, task: Task, status: TaskStatus) -> str:
+    """Return `text` with the checkbox on `task.line` set to `status`.
+
+    Raises SpecError naming file:line when that line no longer holds the task's checkbox.
+    """
+    lines = text.split("\n")
+    index = task.line - 1
+    line = lines[index] if 0 <= index < len(lines) else ""
+    box = md.parse_checkbox(line.rstrip("\r"))
+    if box is None or not _names_task(box.rest, task):
+        raise SpecError(
+            f"line no longer holds the checkbox of task {task.id}",
+            where=f"{task.file}:{task.line}",
+            fix="the file changed since it was read; run the command again",
+        )
+    lines[index] = line[:box.mark_col] + mark_for(text, status) + line[box.mark_col + 1:]
+    return "\n".join(lines)
+
+
+def mark_for(text: str, status: TaskStatus) -> str:
+    """The mark character for `status`, following the file's `[X]` / `[x]` convention."""
+    if status is TaskStatus.DONE:
+        return "X" if _UPPER_DONE.search(text) else "x"
+    return _OPEN_MARKS[status]
+
+
+def mark_done(path: Path, tasks: Sequence[Task], task_id: str) -> list[str]:
+    """Mark `task_id` done, then close each parent whose last required child just closed.
+
+    Returns the ids whose marks changed (empty when the task was already done).
+    """
+    statuses = {t.id: t.status for t in tasks}
+    changes = _plan_done(tasks, statuses, task_id)
+    return _apply(path, tasks, changes)
+
+
+def mark_in_progress(path: Path, tasks: Sequence[Task], task_id: str) -> list[str]:
+    """Mark `task_id` in progress, and its open ancestors too (as Kiro does)."""
+    by_id = {t.id: t for t in tasks}
+    changes: dict[str, TaskStatus] = {}
+    current = _require(by_id, task_id)
+    if current.status is not TaskStatus.DONE:
+        changes[current.id] = TaskStatus.IN_PROGRESS
+    while current.parent is not None and current.parent in by_id:
+        current = by_id[current.parent]
+        if current.status in (TaskStatus.OPEN, TaskStatus.QUEUED):
+            changes[current.id] = TaskStatus.IN_PROGRESS
+    return _apply(path, tasks, changes)
+
+
+def _plan_done(tasks: Sequence[Task], statuses: dict[str, TaskStatus],
+               task_id: str) -> dict[str, TaskStatus]:
+    by_id = {t.id: t for t in tasks}
+    current = _require(by_id, task_id)
+    changes: dict[str, TaskStatus] = {}
+    while True:
+        if statuses[current.id] is TaskStatus.DONE:
+            break
+        changes[current.id] = statuses[current.id] = TaskStatus.DONE
+        if current.optional or current.parent not in by_id:
+            break
+        parent = by_id[current.parent]
+        required = [c for c in by_id.values() if c.parent == parent.id and not c.optional]
+        if not all(statuses[c.id] is TaskStatus.DONE for c in required):
+            break
+        current = parent
+    return changes
+
+
+def _apply(path: Path, tasks: Sequence[Task], changes: dict[str, TaskStatus]) -> list[str]:
+    by_id = {t.id: t for t in tasks}
+    changed = [tid for tid, status in changes.items() if by_id[tid].status is not status]
+    if not changed:
+        return []
+    data = path.read_bytes()
+    text = data.decode("utf-8", errors="surrogateescape")
+    for tid in changed:  # all edits happen in memory first: a stale line writes nothing
+        text = set_mark(text, by_id[tid], changes[tid])
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    return changed
+
+
+def _require(by_id: dict[str, Task], task_id: str) -> Task:
+    try:
+        return by_id[task_id]
+    except KeyError:
+        raise SpecError(f"no task {task_id} in the spec",
+                        fix="list the tasks with `reviewloop tasks`") from None
+
+
+def _names_task(rest: str, task: Task) -> bool:
+    """Does a checkbox's text still name `task`: its id as a token, or its title?"""
+    id_token = re.compile(rf"(?<![\w.]){re.escape(task.id)}(?![\w]|\.\d)")
+    if id_token.search(rest[: len(task.id) + 16]):
+        return True
+    if _LEADING_ID.match(rest):
+        return False  # the line names another task
+    plain = " ".join(md.strip_emphasis(rest).split())
+    return bool(task.title) and plain.startswith(task.title[:40])
