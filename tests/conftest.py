@@ -34,3 +34,4 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "tests@reviewloop.invalid")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "reviewloop tests")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "tests@reviewloop.invalid")
+from tests.fakes.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module

@@ -1,0 +1,271 @@
+"""Chat models: construction per model string, credentials, prompt caching, usage and cost."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.messages import AIMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict
+
+from reviewloop.errors import ConfigError, CredentialsError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+# Provider names `langchain.chat_models.init_chat_model` understands. A model string is
+# "provider-prefixed" only when the part before its first colon is one of these, because
+# Bedrock ids carry colons of their own (`anthropic.claude-3-5-sonnet-20240620-v1:0`).
+LANGCHAIN_PROVIDERS = frozenset({
+    "anthropic", "anthropic_bedrock", "azure_ai", "azure_openai", "bedrock",
+    "bedrock_converse", "cohere", "deepseek", "fireworks", "google_anthropic_vertex",
+    "google_genai", "google_vertexai", "groq", "huggingface", "ibm", "mistralai", "nvidia",
+    "ollama", "openai", "openrouter", "perplexity", "together", "xai",
+})
+BEDROCK_PROVIDERS = frozenset({"bedrock", "bedrock_converse"})
+
+# The API key each hosted provider's LangChain integration reads; providers not listed
+# (ollama, vertex with ADC, …) are not checked here.
+PROVIDER_KEY_VARS: Mapping[str, str] = {
+    "anthropic": "ANTHROPIC_API_KEY",
+    "azure_openai": "AZURE_OPENAI_API_KEY",
+    "cohere": "COHERE_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "fireworks": "FIREWORKS_API_KEY",
+    "google_genai": "GOOGLE_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "mistralai": "MISTRAL_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "together": "TOGETHER_API_KEY",
+    "xai": "XAI_API_KEY",
+}
+
+# Five reviewers run at once and a generation can take minutes: a long read timeout (a
+# timed-out read is retried, i.e. billed again), a pool above the default 10, and adaptive
+# retries so throttling backs off instead of failing the reviewer.
+BEDROCK_CLIENT_SETTINGS: Mapping[str, Any] = {
+    "read_timeout": 300,
+    "connect_timeout": 10,
+    "retries": {"max_attempts": 6, "mode": "adaptive"},
+    "max_pool_connections": 32,
+}
+
+REGION_FIX = "set AWS_REGION, or `region` in .reviewloop.toml, or pass --region"
+
+
+def split_provider(model: str) -> tuple[str | None, str]:
+    """`("openai", "gpt-4.1")` for "openai:gpt-4.1"; `(None, model)` for a bare Bedrock id."""
+    head, sep, rest = model.partition(":")
+    if sep and head in LANGCHAIN_PROVIDERS:
+        return head, rest
+    return None, model
+
+
+def is_bedrock_model(model: str) -> bool:
+    """True for bare Bedrock ids and the `bedrock:` / `bedrock_converse:` prefixes."""
+    provider, _ = split_provider(model)
+    return provider is None or provider in BEDROCK_PROVIDERS
+
+
+def make_chat_model(model: str, *, region: str | None = None,
+                    temperature: float | None = 0) -> BaseChatModel:
+    """A LangChain chat model for `model`: Bedrock Converse unless another provider is named."""
+    provider, model_id = split_provider(model)
+    if provider is None or provider in BEDROCK_PROVIDERS:
+        return _bedrock_chat_model(model_id, region=region, temperature=temperature)
+    try:
+        from langchain.chat_models import init_chat_model
+    except ImportError:
+        raise ConfigError(
+            f"model {model!r} names the provider {provider!r}, which needs the `langchain` "
+            "package", where="model",
+            fix=f"pip install langchain plus the provider's integration "
+                f"(e.g. `pip install \"langchain[{provider.replace('_', '-')}]\"`), "
+                "or use a Bedrock model id") from None
+    kwargs: dict[str, Any] = {} if temperature is None else {"temperature": temperature}
+    return init_chat_model(model_id, model_provider=provider, **kwargs)
+
+
+def _bedrock_chat_model(model_id: str, *, region: str | None,
+                        temperature: float | None) -> BaseChatModel:
+    import boto3
+    from botocore.config import Config
+    from langchain_aws import ChatBedrockConverse
+
+    region_name = resolve_region(region)
+    if not region_name:
+        raise CredentialsError(f"no AWS region for the Bedrock model {model_id!r}",
+                               fix=REGION_FIX)
+    config = Config(**BEDROCK_CLIENT_SETTINGS)
+    # The endpoint comes from botocore's own AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
+    # AWS_ENDPOINT_URL variables, which is also how the tests reach their loopback fake.
+    client = boto3.Session(region_name=region_name).client("bedrock-runtime", config=config)
+    return ChatBedrockConverse(model=model_id, region_name=region_name, client=client,
+                               config=config, temperature=temperature)
+
+
+def resolve_region(region: str | None) -> str | None:
+    """The AWS region: explicit, else AWS_REGION, else AWS_DEFAULT_REGION or the profile's."""
+    import boto3
+
+    # botocore itself ignores AWS_REGION, which the AWS CLI v2, the SDKs and GitHub's
+    # configure-aws-credentials action all set.
+    return region or os.environ.get("AWS_REGION") or boto3.Session().region_name
+
+
+def check_credentials(model: str, region: str | None) -> None:
+    """Raise `CredentialsError` naming exactly what to set when `model` cannot be reached."""
+    provider, _ = split_provider(model)
+    if provider is None or provider in BEDROCK_PROVIDERS:
+        _check_aws(region)
+        return
+    variable = PROVIDER_KEY_VARS.get(provider)
+    if variable and not os.environ.get(variable):
+        raise CredentialsError(f"no API key for the {provider} model {model!r}",
+                               fix=f"export {variable}=…")
+
+
+def _check_aws(region: str | None) -> None:
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        session = boto3.Session(region_name=resolve_region(region))
+        # Bedrock API keys are bearer tokens botocore picks up by itself.
+        found = bool(os.environ.get("AWS_BEARER_TOKEN_BEDROCK")) or \
+            session.get_credentials() is not None
+    except BotoCoreError as exc:  # a broken profile, an expired SSO token, …
+        raise CredentialsError(f"AWS credentials could not be loaded: {exc}",
+                               fix=_aws_credentials_fix()) from exc
+    if not found:
+        raise CredentialsError("no AWS credentials found for Bedrock",
+                               fix=_aws_credentials_fix())
+    if not session.region_name:
+        raise CredentialsError("no AWS region set for Bedrock", fix=REGION_FIX)
+
+
+def _aws_credentials_fix() -> str:
+    profile = os.environ.get("AWS_PROFILE") or "<profile>"
+    return (f"export AWS_PROFILE={profile} (after `aws sso login --profile {profile}` "
+            "for SSO), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+
+
+def llm_available(model: str | None, region: str | None) -> bool:
+    """Whether `model` is set and its credentials resolve; never raises."""
+    if not model:
+        return False
+    try:
+        check_credentials(model, region)
+    except Exception:  # noqa: BLE001 - a yes/no probe: any failure means "not available"
+        return False
+    return True
+
+
+def system_message(shared: str, specific: str, *, bedrock: bool) -> SystemMessage:
+    """System prompt whose `shared` prefix Bedrock caches across reviewers.
+
+    The cache point must sit in the message content: `cache_control=` is dropped by
+    `with_structured_output(..., include_raw=True)`. Other providers get plain text.
+    """
+    if not bedrock:
+        return SystemMessage("\n\n".join(part for part in (shared, specific) if part))
+    return SystemMessage([
+        {"type": "text", "text": shared},
+        {"cachePoint": {"type": "default"}},
+        {"type": "text", "text": specific},
+    ])
+
+
+class UsageRecord(BaseModel):
+    """Tokens one model reply used; `input_tokens` includes cache reads and writes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: str
+    agent: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+
+def usage_from(message: AIMessage, *, role: str, agent: str, model: str) -> UsageRecord:
+    """The usage a reply reports (zeros when the provider reported none)."""
+    usage = message.usage_metadata or {}
+    details = usage.get("input_token_details") or {}
+    return UsageRecord(role=role, agent=agent, model=model,
+                       input_tokens=usage.get("input_tokens", 0),
+                       output_tokens=usage.get("output_tokens", 0),
+                       cache_read_tokens=details.get("cache_read", 0) or 0,
+                       cache_write_tokens=details.get("cache_creation", 0) or 0)
+
+
+def total(records: Iterable[UsageRecord], *, role: str = "total", agent: str = "all",
+          model: str = "") -> UsageRecord:
+    """The sum of several usage records as one record."""
+    records = list(records)
+    return UsageRecord(
+        role=role, agent=agent, model=model,
+        input_tokens=sum(r.input_tokens for r in records),
+        output_tokens=sum(r.output_tokens for r in records),
+        cache_read_tokens=sum(r.cache_read_tokens for r in records),
+        cache_write_tokens=sum(r.cache_write_tokens for r in records))
+
+
+def _claude(input_price: float, output_price: float) -> dict[str, float]:
+    # Anthropic on Bedrock: cache writes cost 1.25x input, cache reads 0.1x input.
+    return {"input": input_price, "output": output_price,
+            "cache_read": round(input_price * 0.1, 4), "cache_write": input_price * 1.25}
+
+
+# USD per million tokens. List prices at the time of writing (on-demand, US regions);
+# confirm on AWS's pricing page and override or extend with `prices` in the config.
+# Keys are base model ids; inference-profile prefixes (us., eu., global., …) are stripped.
+BUILTIN_PRICES: Mapping[str, Mapping[str, float]] = {
+    "anthropic.claude-opus-4-5-20251101-v1:0": _claude(5.0, 25.0),
+    "anthropic.claude-sonnet-4-5-20250929-v1:0": _claude(3.0, 15.0),
+    "anthropic.claude-sonnet-4-20250514-v1:0": _claude(3.0, 15.0),
+    "anthropic.claude-haiku-4-5-20251001-v1:0": _claude(1.0, 5.0),
+    "anthropic.claude-3-7-sonnet-20250219-v1:0": _claude(3.0, 15.0),
+    "anthropic.claude-3-5-sonnet-20240620-v1:0": _claude(3.0, 15.0),
+    "anthropic.claude-3-5-haiku-20241022-v1:0": _claude(0.8, 4.0),
+    "amazon.nova-pro-v1:0": {"input": 0.8, "output": 3.2, "cache_read": 0.2, "cache_write": 0.0},
+    "amazon.nova-lite-v1:0": {"input": 0.06, "output": 0.24, "cache_read": 0.015,
+                              "cache_write": 0.0},
+    "amazon.nova-micro-v1:0": {"input": 0.035, "output": 0.14, "cache_read": 0.00875,
+                               "cache_write": 0.0},
+}
+_PROFILE_PREFIXES = ("us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov.", "global.")
+
+
+def price_for(model: str, prices: Mapping[str, Mapping[str, float]] | None = None
+              ) -> Mapping[str, float] | None:
+    """Prices for `model`: the configured table first, then the built-in one."""
+    _, model_id = split_provider(model)
+    base = next((model_id[len(p):] for p in _PROFILE_PREFIXES if model_id.startswith(p)),
+                model_id)
+    for table in (prices or {}, BUILTIN_PRICES):
+        for key in (model, model_id, base):
+            if key in table:
+                return table[key]
+    return None
+
+
+def estimate_cost(records: Iterable[UsageRecord],
+                  prices: Mapping[str, Mapping[str, float]] | None = None) -> float | None:
+    """Estimated USD for `records`; None when any record's model has no known price."""
+    cost = 0.0
+    for record in records:
+        price = price_for(record.model, prices)
+        if price is None:
+            return None
+        uncached = max(record.input_tokens - record.cache_read_tokens
+                       - record.cache_write_tokens, 0)
+        cost += (uncached * price.get("input", 0.0)
+                 + record.output_tokens * price.get("output", 0.0)
+                 + record.cache_read_tokens * price.get("cache_read", 0.0)
+                 + record.cache_write_tokens * price.get("cache_write", 0.0)) / 1_000_000
+    return cost
