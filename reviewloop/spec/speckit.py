@@ -1,0 +1,243 @@
+"""Read a GitHub Spec Kit `specs/<nnn-feature>/tasks.md` into tasks.
+
+Spec Kit lists tasks as `- [ ] T001 [P] [US1] Description` under `## Phase N: Name`
+headings. Phases run in order, so each task depends on the tasks of the phase before it;
+prose such as "depends on T012" or a `## Dependencies` section adds explicit edges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reviewloop.spec.markdown import (
+    Checkbox, Line, iter_lines, parse_checkbox, strip_bullet,
+)
+from reviewloop.spec.model import Diagnostic, Task, TaskList, TaskStatus
+
+_TASK_ID = re.compile(r"^[*_`]*(?P<id>T\d+)\b[*_`]*[:.]?[*_`]*(?:\s+|$)")
+_LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,20})\]\s*")
+_LONGEST_PROSE = 2000
+_STORY = re.compile(r"^[A-Za-z]{1,5}-?\d+(?:\.\d+)?$")
+_PHASE = re.compile(r"^\W*phase\s+\d+", re.IGNORECASE)
+_NOT_TASKS = re.compile(
+    r"checklist|check\s*list|checkpoint|definition of done|acceptance|validation|verification",
+    re.IGNORECASE)
+_DEPENDENCY_SECTION = re.compile(r"dependenc", re.IGNORECASE)
+_OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
+_OPTIONAL_TITLE = re.compile(r"[(\[]\s*optional\s*[)\]]\s*", re.IGNORECASE)
+_IDS = r"T\d+(?:\s*(?:,|/|&|\band\b|\bor\b)\s*T\d+)*"
+_PROSE_DEP = re.compile(
+    r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
+    rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
+_ID = re.compile(r"\bT\d+\b")
+_LINE_FORWARD = re.compile(
+    r"(?P<task>\bT\d+)\b(?:\s*\([^)]*\))?\s+(?:also\s+)?(?:depends\s+on|requires|needs|"
+    r"must\s+follow|runs\s+after|comes\s+after|after|is\s+blocked\s+by|blocked\s+by)"
+    rf"\s+(?P<ids>{_IDS})", re.IGNORECASE)
+_LINE_BACKWARD = re.compile(
+    r"(?P<ids>\bT\d+(?:\s*\([^)]*\))?(?:\s*(?:,|/|&|\band\b)\s*T\d+(?:\s*\([^)]*\))?)*)\s+"
+    r"(?:blocks|unblocks|must\s+precede|precedes|comes\s+before|before)\s+(?P<rest>[^.;]*)",
+    re.IGNORECASE)
+_ARROW_CHAIN = re.compile(r"\bT\d+(?:\s*(?:→|->|⟶|=>)\s*T\d+)+")
+_ARROW = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
+
+
+@dataclass
+class _Draft:
+    id: str
+    title: str
+    status: TaskStatus
+    line: int
+    indent: int
+    optional: bool
+    parallel: bool
+    requirements: list[str]
+    phase: str | None
+    phase_index: int | None
+    details: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    dep_lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    level: int
+    title: str
+
+
+@dataclass
+class _State:
+    file: str
+    drafts: dict[str, _Draft] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    headings: list[_Section] = field(default_factory=list)
+    phase: _Section | None = None
+    phase_count: int = 0
+    current: _Draft | None = None
+    section_edges: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(file=self.file, line=line, message=message))
+
+
+def parse(text: str, file: str) -> TaskList:
+    """Parse a Spec Kit tasks file. Never raises; odd lines become diagnostics."""
+    state = _State(file=file)
+    for line in iter_lines(text):
+        _read_line(state, line)
+    return _finish(state)
+
+
+def _read_line(state: _State, line: Line) -> None:
+    if line.is_heading and line.heading is not None:
+        _enter_heading(state, line.heading_level, line.heading)
+        return
+    box = None if line.in_fence else parse_checkbox(line.text)
+    if box is not None:
+        _read_checkbox(state, line.number, box)
+        return
+    if not line.in_fence and _in_dependency_section(state):
+        _read_dependency_line(state, line.number, line.text)
+    if state.current is not None and not line.is_blank:
+        if line.indent > state.current.indent:
+            state.current.details.append(strip_bullet(line.text))
+        else:
+            state.current = None
+
+
+def _enter_heading(state: _State, level: int, title: str) -> None:
+    state.current = None
+    while state.headings and state.headings[-1].level >= level:
+        state.headings.pop()
+    section = _Section(level, title.strip())
+    state.headings.append(section)
+    if _PHASE.match(title):
+        state.phase = section
+        state.phase_count += 1
+    elif state.phase is not None and level <= state.phase.level:
+        state.phase = None
+
+
+def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
+    indent, rest = box.indent, box.rest
+    found = _TASK_ID.match(rest)
+    if found is None:
+        if state.current is not None and indent > state.current.indent:
+            state.current.details.append(f"[{box.mark}] {rest}")
+        else:
+            state.current = None
+            if not _in_ignored_section(state):
+                state.warn(number, "checkbox without a task id; Spec Kit tasks read "
+                                   "`- [ ] T001 Description` (line ignored)")
+        return
+    task_id = found.group("id")
+    if task_id in state.drafts:
+        first = state.drafts[task_id].line
+        state.warn(number, f"duplicate task id {task_id} (first at line {first}); "
+                           "this line is ignored, give it a new id")
+        state.current = None
+        return
+    draft = _new_draft(state, task_id, box, rest[found.end():], number)
+    state.drafts[task_id] = draft
+    state.current = draft
+
+
+def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: int) -> _Draft:
+    parallel, requirements = False, []
+    while (label := _LABEL.match(rest)) is not None:
+        value = label.group("label").strip()
+        if value.upper() == "P":
+            parallel = True
+        elif _STORY.match(value):
+            requirements.append(value.upper())
+        else:
+            break
+        rest = rest[label.end():]
+    optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
+        _OPTIONAL.search(h.title) for h in state.headings)
+    title = _OPTIONAL_TITLE.sub("", rest).strip()
+    return _Draft(
+        id=task_id, title=title, status=box.status, line=number, indent=box.indent,
+        optional=optional, parallel=parallel, requirements=requirements,
+        phase=state.phase.title if state.phase else None,
+        phase_index=state.phase_count if state.phase else None,
+    )
+
+
+def _read_dependency_line(state: _State, number: int, line: str) -> None:
+    if len(line) > _LONGEST_PROSE:
+        return  # a dependency sentence is short; this keeps the regexes linear in practice
+    for match in _LINE_FORWARD.finditer(line):
+        for dep in _ID.findall(match.group("ids")):
+            state.section_edges.append((match.group("task"), dep, number))
+    for match in _LINE_BACKWARD.finditer(line):
+        for dep in _ID.findall(match.group("ids")):
+            for task in _ID.findall(match.group("rest")):
+                state.section_edges.append((task, dep, number))
+    for match in _ARROW_CHAIN.finditer(line):
+        chain = _ARROW.split(match.group(0))
+        for before, after in zip(chain, chain[1:]):
+            state.section_edges.append((after, before, number))
+
+
+def _finish(state: _State) -> TaskList:
+    drafts = state.drafts
+    for draft in drafts.values():
+        for text in (draft.title, *draft.details):
+            for match in _PROSE_DEP.finditer(text):
+                for dep in _ID.findall(match.group("ids")):
+                    draft.depends_on.append(dep)
+                    draft.dep_lines.append(draft.line)
+    for task, dep, number in state.section_edges:
+        if task in drafts:
+            drafts[task].depends_on.append(dep)
+            drafts[task].dep_lines.append(number)
+        else:
+            state.warn(number, f"dependency names {task}, which is not a task in this file")
+    _add_phase_order(drafts)
+    order = {task_id: i for i, task_id in enumerate(drafts)}
+    tasks = tuple(_build(state, d, order) for d in drafts.values())
+    diagnostics = sorted(state.diagnostics, key=lambda d: d.line)
+    return TaskList(tasks=tasks, diagnostics=tuple(diagnostics))
+
+
+def _add_phase_order(drafts: dict[str, _Draft]) -> None:
+    """Each phase waits for the nearest earlier phase that has tasks."""
+    by_phase: dict[int, list[str]] = {}
+    for draft in drafts.values():
+        if draft.phase_index is not None:
+            by_phase.setdefault(draft.phase_index, []).append(draft.id)
+    previous: list[str] = []
+    for index in sorted(by_phase):
+        for task_id in by_phase[index]:
+            drafts[task_id].depends_on.extend(previous)
+            drafts[task_id].dep_lines.extend([0] * len(previous))
+        previous = by_phase[index]
+
+
+def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
+    known: list[str] = []
+    for dep, number in zip(draft.depends_on, draft.dep_lines):
+        if dep == draft.id or dep in known:
+            continue
+        if dep not in order:
+            state.warn(number or draft.line,
+                       f"{draft.id} depends on {dep}, which is not a task in this file (ignored)")
+            continue
+        known.append(dep)
+    known.sort(key=order.__getitem__)
+    return Task(
+        id=draft.id, title=draft.title, details=tuple(draft.details), status=draft.status,
+        optional=draft.optional, requirements=tuple(dict.fromkeys(draft.requirements)),
+        depends_on=tuple(known), parallel=draft.parallel, phase=draft.phase,
+        file=state.file, line=draft.line,
+    )
+
+
+def _in_ignored_section(state: _State) -> bool:
+    return any(_NOT_TASKS.search(h.title) for h in state.headings)
+
+
+def _in_dependency_section(state: _State) -> bool:
+    return any(_DEPENDENCY_SECTION.search(h.title) for h in state.headings)
