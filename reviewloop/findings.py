@@ -19,7 +19,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic import model_validator
 
-FINGERPRINT_VERSION = "v1"  # bump when the rule below changes: old fingerprints stop matching
+FINGERPRINT_VERSION = "v2"  # bump when the rule below changes: old fingerprints stop matching
 SHORT_LENGTH = 12
 
 
@@ -224,8 +224,12 @@ def normalise_title(title: str) -> str:
 
 
 def code_snippet(code_lines: Sequence[str], start_line: int, end_line: int) -> str:
-    """Lines start..end (1-based, inclusive) with all whitespace runs collapsed to one space."""
-    return " ".join(" ".join(code_lines[start_line - 1:end_line]).split())
+    """Lines start..end (1-based, inclusive) with all whitespace removed.
+
+    Removed rather than collapsed, so a formatter re-wrapping `f(a, b)` as `f(\n    a, b)`
+    or `f(a,b)` leaves the identity alone.
+    """
+    return "".join("".join(code_lines[start_line - 1:end_line]).split())
 
 
 def fingerprint(finding: Finding, code_lines: Sequence[str] | None) -> str:
@@ -236,9 +240,9 @@ def fingerprint(finding: Finding, code_lines: Sequence[str] | None) -> str:
     2. the normalised repo-relative file path;
     3. the normalised title (see `normalise_title`);
     4. the flagged code: lines start_line..end_line of `code_lines` (the whole NEW file),
-       whitespace-collapsed — never the line numbers themselves, so the fingerprint survives
-       code moving up or down, re-indentation and re-wrapping, and changes when the flagged
-       code itself changes.
+       with whitespace removed — never the line numbers themselves, so the fingerprint
+       survives code moving up or down, re-indentation and re-wrapping, and changes when the
+       flagged code itself changes.
 
     Without code (`code_lines` is None, the range lies beyond the file, or the flagged lines
     are blank) part 4 is left out: (who, file, title). The two forms never match each other,

@@ -58,6 +58,11 @@ class TriageResult(BaseModel):
     duplicates: int = 0  # findings folded into another one
 
     @property
+    def dropped(self) -> int:
+        """How many findings fell outside the changed lines."""
+        return len(self.outside)
+
+    @property
     def kept(self) -> list[Finding]:
         return [*self.actionable, *self.nits]
 
@@ -123,7 +128,10 @@ def merge_duplicates(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def same_problem(a: Finding, b: Finding) -> bool:
-    """Same file, overlapping lines, and the same analyzer rule or similar titles."""
+    """A shared fingerprint (wherever the lines are now), or: same file, overlapping lines,
+    and the same analyzer rule or similar titles."""
+    if a.fingerprints & b.fingerprints:
+        return True  # the fingerprint is built to survive line moves, so lines don't matter
     if a.file != b.file or a.end_line < b.start_line or b.end_line < a.start_line:
         return False
     if a.rule and a.rule == b.rule and a.source == b.source:
