@@ -1,0 +1,131 @@
+"""What every gate shares: the context it reads, the result it returns, and the report of a run."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from reviewloop.config import Settings
+from reviewloop.findings import Finding
+
+TAIL_CHARS = 4000
+Phase = Literal["implement", "fix", "review"]
+
+
+@dataclass(frozen=True)
+class GateContext:
+    """Everything a gate may look at; built once per gate run by the caller."""
+
+    root: Path
+    settings: Settings
+    changed_files: tuple[str, ...]
+    diff_text: str
+    branch: str | None  # None: HEAD is detached
+    default_branch: str | None
+    phase: Phase
+
+
+def tail(text: str, limit: int = TAIL_CHARS) -> str:
+    """The last `limit` characters, cut at a line start when possible, marked when cut."""
+    if len(text) <= limit:
+        return text
+    marker = "[… earlier output cut …]\n"
+    kept = text[-(limit - len(marker)):]
+    newline = kept.find("\n")
+    if 0 <= newline < len(kept) // 2:
+        kept = kept[newline + 1:]
+    return marker + kept
+
+
+class GateResult(BaseModel):
+    """One gate's verdict. Skipped gates pass; a non-blocking failure never stops the loop."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    passed: bool
+    skipped: bool = False
+    summary: str
+    output_tail: str = ""
+    passed_tests: int | None = None
+    failed_tests: int | None = None
+    duration_s: float = 0.0
+    findings: list[Finding] = Field(default_factory=list)
+    blocking: bool = True
+
+    @field_validator("summary")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("output_tail")
+    @classmethod
+    def _bounded(cls, value: str) -> str:
+        return tail(value)
+
+    @classmethod
+    def skip(cls, name: str, reason: str) -> GateResult:
+        return cls(name=name, passed=True, skipped=True, summary=f"skipped: {reason}")
+
+
+class Gate(Protocol):
+    """A guard-rail. `applies` says whether it makes sense at all for this context (phase,
+    files); `run` does the work. Nothing happens at construction."""
+
+    name: str
+
+    def applies(self, ctx: GateContext) -> bool: ...
+
+    def run(self, ctx: GateContext) -> GateResult: ...
+
+
+class GateReport(BaseModel):
+    """The results of one pass over the gates, in the order they ran."""
+
+    model_config = ConfigDict(frozen=True)
+
+    results: tuple[GateResult, ...] = ()
+
+    @property
+    def failed(self) -> tuple[GateResult, ...]:
+        """Blocking gates that did not pass."""
+        return tuple(r for r in self.results if r.blocking and not r.passed)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    @property
+    def passed_tests(self) -> int | None:
+        """The passing tests summed over the gates that reported a count; None when none did."""
+        counts = [r.passed_tests for r in self.results if r.passed_tests is not None]
+        return sum(counts) if counts else None
+
+    def result(self, name: str) -> GateResult | None:
+        return next((r for r in self.results if r.name == name), None)
+
+    def feedback(self) -> str:
+        """What the implementer is told when gates fail: each failure with its output tail."""
+        failures = [r for r in self.results if not r.passed]
+        if not failures:
+            return ""
+        parts = ["The guard-rails failed. Fix these before anything else:"]
+        for result in failures:
+            heading = f"## {result.name} gate: {result.summary}"
+            if not result.blocking:
+                heading += " (advisory)"
+            parts.append(heading)
+            if result.output_tail.strip():
+                parts.append(_fenced(result.output_tail.rstrip("\n")))
+        return "\n\n".join(parts) + "\n"
+
+
+def _fenced(text: str) -> str:
+    """A code fence longer than any backtick run inside, so the output cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}"

@@ -1,0 +1,186 @@
+"""Which build and test commands a project uses, when `gates.build` / `gates.test` are not set.
+
+Every language runner found contributes (a repository with a Python backend and an npm
+frontend runs both test suites). A Makefile target is the fallback for a gate that no
+language runner covered, because a Makefile often wraps the same runners.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.config import Gates
+
+# What `npm init` writes into "scripts.test": a placeholder, not a test suite.
+NPM_PLACEHOLDER = "no test specified"
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+_MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:[ \t]+[A-Za-z0-9_.-]+)*)[ \t]*::?(?!=)", re.M)
+
+
+@dataclass(frozen=True)
+class DetectedCommands:
+    """The commands for the build and test gates, and where they came from."""
+
+    build: tuple[str, ...]
+    test: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Found:
+    runner: str
+    evidence: str
+    build: tuple[str, ...] = ()
+    test: tuple[str, ...] = ()
+
+
+def gate_commands(root: Path, gates: Gates) -> DetectedCommands:
+    """The configured commands; a gate left unset (None) is detected, `[]` keeps it off."""
+    if gates.build is not None and gates.test is not None:
+        return DetectedCommands(gates.build, gates.test, "configured in gates.build and gates.test")
+    detected = detect_commands(root)
+    build = gates.build if gates.build is not None else detected.build
+    test = gates.test if gates.test is not None else detected.test
+    reasons = [f"gates.{name} configured" for name, value in
+               (("build", gates.build), ("test", gates.test)) if value is not None]
+    return DetectedCommands(build, test, "; ".join([*reasons, detected.reason]))
+
+
+def detect_commands(root: Path) -> DetectedCommands:
+    """Look at the project's files (never run anything) and name its build and test commands."""
+    found = [f for f in (probe(root) for probe in _PROBES) if f is not None]
+    build = [cmd for f in found for cmd in f.build]
+    test = [cmd for f in found for cmd in f.test]
+    make = _make(root, want_build=not build, want_test=not test)
+    if make is not None:
+        found.append(make)
+        build += make.build
+        test += make.test
+    if not found:
+        return DetectedCommands((), (), "no pytest, npm, go, cargo or make project found")
+    reason = "detected " + ", ".join(f"{f.runner} ({f.evidence})" for f in found)
+    return DetectedCommands(tuple(build), tuple(test), reason)
+
+
+def _pytest(root: Path) -> _Found | None:
+    evidence = _pytest_evidence(root)
+    if evidence is None:
+        return None
+    return _Found("pytest", evidence, test=(f"{_python(root)} -m pytest -q",))
+
+
+def _pytest_evidence(root: Path) -> str | None:
+    pyproject = _toml(root / "pyproject.toml")
+    if "pytest" in pyproject.get("tool", {}):
+        return "pyproject.toml [tool.pytest]"
+    if (root / "pytest.ini").is_file():
+        return "pytest.ini"
+    if _ini_has(root / "setup.cfg", "tool:pytest"):
+        return "setup.cfg [tool:pytest]"
+    if (root / "tox.ini").is_file():
+        return "tox.ini"
+    for conftest in ("conftest.py", "tests/conftest.py", "test/conftest.py"):
+        if (root / conftest).is_file():
+            return conftest
+    for folder in ("tests", "test"):
+        if _has_python_tests(root / folder):
+            return f"{folder}/ with test files"
+    return None
+
+
+def _has_python_tests(folder: Path) -> bool:
+    if not folder.is_dir():
+        return False
+    return any(True for _ in folder.rglob("test_*.py")) or \
+        any(True for _ in folder.rglob("*_test.py"))
+
+
+def _python(root: Path) -> str:
+    """The project's virtualenv interpreter when it has one in the usual place, else `python`."""
+    for venv in (".venv", "venv"):
+        if (root / venv / "bin" / "python").is_file():
+            return f"{venv}/bin/python"  # gate commands run in the project root
+    return "python"
+
+
+def _npm(root: Path) -> _Found | None:
+    path = root / "package.json"
+    if not path.is_file():
+        return None
+    try:
+        scripts = json.loads(path.read_text(encoding="utf-8")).get("scripts") or {}
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None
+    if not isinstance(scripts, dict):
+        return None
+    test_script = scripts.get("test")
+    has_test = isinstance(test_script, str) and test_script.strip() != "" \
+        and NPM_PLACEHOLDER not in test_script
+    has_build = isinstance(scripts.get("build"), str)
+    if not (has_test or has_build):
+        return None
+    named = [s for s, present in (("build", has_build), ("test", has_test)) if present]
+    return _Found("npm", "package.json scripts: " + ", ".join(named),
+                  build=("npm run build --silent",) if has_build else (),
+                  test=("npm test --silent",) if has_test else ())
+
+
+def _go(root: Path) -> _Found | None:
+    if not (root / "go.mod").is_file():
+        return None
+    return _Found("go", "go.mod", build=("go build ./...",), test=("go test ./...",))
+
+
+def _cargo(root: Path) -> _Found | None:
+    if not (root / "Cargo.toml").is_file():
+        return None
+    return _Found("cargo", "Cargo.toml", build=("cargo build",), test=("cargo test",))
+
+
+def _make(root: Path, *, want_build: bool, want_test: bool) -> _Found | None:
+    makefile = next((root / n for n in _MAKEFILES if (root / n).is_file()), None)
+    if makefile is None or not (want_build or want_test):
+        return None
+    targets = make_targets(makefile.read_text(encoding="utf-8", errors="replace"))
+    test = next((t for t in ("test", "check") if t in targets), None) if want_test else None
+    build = "build" if want_build and "build" in targets else None
+    if test is None and build is None:
+        return None
+    named = [t for t in (build, test) if t]
+    return _Found("make", f"{makefile.name} targets: " + ", ".join(named),
+                  build=(f"make {build}",) if build else (),
+                  test=(f"make {test}",) if test else ())
+
+
+def make_targets(text: str) -> set[str]:
+    """Explicit rule targets of a Makefile (`test:`, `a b:`, `x::`), not `VAR := value`."""
+    return {name for match in _MAKE_TARGET.finditer(text) for name in match.group(1).split()}
+
+
+def _toml(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def _ini_has(path: Path, section: str) -> bool:
+    if not path.is_file():
+        return False
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
+    except configparser.Error:
+        return False
+    return parser.has_section(section)
+
+
+_PROBES: tuple[Callable[[Path], _Found | None], ...] = (_pytest, _npm, _go, _cargo)
