@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reviewloop.spec.model import Diagnostic, Spec, TaskStatus
+from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus
 
 _STATUS_STYLE = {
     TaskStatus.DONE: ("done", "green"),
@@ -30,8 +30,9 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     table = Table(title=f"{spec.tasks_file.name} ({spec.format.value}) — {done}/{total} done",
                   title_justify="left", show_lines=False, expand=False)
     for name, kwargs in (("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
-                         ("title", {"ratio": 1}), ("wave", {"justify": "right"}),
-                         ("depends on", {}), ("requirements", {}), ("optional", {})):
+                         ("title", {"ratio": 1, "min_width": 30}),
+                         ("wave", {"justify": "right"}), ("depends on", {"max_width": 18}),
+                         ("requirements", {"max_width": 18}), ("optional", {})):
         table.add_column(name, **kwargs)
     for task in spec.tasks:
         label, style = _STATUS_STYLE[task.status]
@@ -39,7 +40,7 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
         wave = wave_of.get(task.id)
         table.add_row(
             indent + task.id, Text(label, style=style), task.title,
-            "" if wave is None else str(wave), _short(task.depends_on),
+            "" if wave is None else str(wave), _short(_explicit_dependencies(task)),
             _short(task.requirements), "yes" if task.optional else "",
         )
     return table
@@ -51,6 +52,11 @@ def diagnostics(items: Iterable[Diagnostic]) -> Text:
         text.append(f"{item.file}:{item.line}: ", style="bold")
         text.append(f"{item.message}\n", style="yellow")
     return text
+
+
+def _explicit_dependencies(task: Task) -> list[str]:
+    """A parent's dependency on its own children goes without saying in an indented table."""
+    return [d for d in task.depends_on if d not in task.children]
 
 
 def _depth(task_id: str, parent: str | None, spec: Spec) -> int:
@@ -67,3 +73,31 @@ def _short(values: Sequence[str], limit: int = 6) -> str:
     if len(values) <= limit:
         return ", ".join(values)
     return ", ".join(values[:limit]) + f" +{len(values) - limit}"
+
+
+def progress(node: str, update: dict) -> None:
+    """One line on stderr as each step of the loop finishes."""
+    line = _progress_text(node, update)
+    if line:
+        console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
+
+
+def _progress_text(node: str, update: dict) -> str | None:
+    if node == "implement":
+        return f"implement: attempt {update.get('attempts', '?')} done"
+    if node == "gates":
+        report = update.get("gate_report") or {}
+        return f"guard-rails: {report.get('headline', '?')}"
+    if node == "review":
+        outcome = (update.get("reviews") or [{}])[0]
+        status = outcome.get("status", "?")
+        detail = (f"{len(outcome.get('findings', []))} finding(s)" if status == "ok"
+                  else outcome.get("error") or outcome.get("summary") or status)
+        return f"review round {outcome.get('round', '?')} · {outcome.get('agent')}: {detail}"
+    if node == "triage":
+        return f"triage: {len(update.get('actionable', []))} actionable finding(s)"
+    if node == "fix":
+        return f"fix: done, re-review round {update.get('round', '?')}"
+    if node == "commit":
+        return f"commit: {(update.get('commit') or '')[:12]}"
+    return None

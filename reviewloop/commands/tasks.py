@@ -16,7 +16,7 @@ def run(settings: Settings, root: Path, *, as_json: bool) -> int:
     spec = load_spec(root, settings.spec)
     plan = select.waves(spec.tasks)
     wave_of = select.wave_of(plan)
-    diagnostics = (*spec.diagnostics, *plan.diagnostics)
+    diagnostics = tuple(dict.fromkeys((*spec.diagnostics, *plan.diagnostics)))
     if as_json:
         print(json.dumps(to_json(spec, wave_of, diagnostics), indent=2, ensure_ascii=False))
         return 0

@@ -1,0 +1,248 @@
+"""Kiro steering files (`.kiro/steering/*.md`) and which of them apply to a task.
+
+Front matter decides when a file applies::
+
+    ---
+    inclusion: fileMatch            # always (the default) | fileMatch | manual | auto
+    fileMatchPattern: "src/**/*.ts" # a glob, a list of globs, or "{a,b}" alternatives
+    ---
+
+`manual` files apply only when named; `auto` files (Kiro's "the agent decides") apply when
+named or when the task text mentions their name or enough words of their `description`.
+Front matter that cannot be read never fails: the file is treated as `always` and carries
+a Diagnostic saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from reviewloop.spec.model import Diagnostic
+
+_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
+_DESCRIPTION_HITS = 2  # distinct description words the task text must share for `auto`
+_COMMON = frozenset(
+    "with that this from into when then than have must should about their there these "
+    "those what which while will your standards guidelines rules code project".split())
+
+
+class Inclusion(StrEnum):
+    ALWAYS = "always"
+    FILE_MATCH = "fileMatch"
+    MANUAL = "manual"
+    AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class SteeringFile:
+    path: Path
+    name: str  # the file name without `.md`, as Kiro shows it
+    inclusion: Inclusion
+    patterns: tuple[str, ...]
+    body: str
+    description: str = ""
+    diagnostic: Diagnostic | None = None  # set when the front matter could not be used
+
+    def matches(self, path: str) -> bool:
+        return any(glob_matches(pattern, path) for pattern in self.patterns)
+
+
+def load_steering(directory: Path | None) -> list[SteeringFile]:
+    """Every `*.md` directly in `directory`, by name; [] when there is no such folder."""
+    if directory is None or not directory.is_dir():
+        return []
+    return [read_steering(path) for path in sorted(directory.glob("*.md")) if path.is_file()]
+
+
+def read_steering(path: Path) -> SteeringFile:
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        return _fallback(path, "", 1, f"cannot read steering file ({exc.strerror})")
+    header, body, problem = _split_front_matter(text)
+    if problem is not None:
+        return _fallback(path, body, problem[0], problem[1])
+    if header is None:
+        return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body)
+    return _from_front_matter(path, header, body)
+
+
+def applicable(files: Sequence[SteeringFile], paths: Iterable[str],
+               manual_names: Iterable[str] = (), *, text: str = "") -> list[SteeringFile]:
+    """The files that apply: always; fileMatch when a path matches; manual/auto when named.
+
+    `paths` are repository-relative (touched or mentioned by the task); `manual_names` may
+    be `api-standards`, `api-standards.md` or `#api-standards`; `text` is the task text,
+    used by `auto` files only.
+    """
+    wanted = {_plain_name(n) for n in manual_names}
+    candidates = [_normalise(p) for p in paths if p.strip()]
+    chosen = []
+    for item in files:
+        if item.inclusion is Inclusion.ALWAYS:
+            keep = True
+        elif item.inclusion is Inclusion.FILE_MATCH:
+            keep = any(item.matches(p) for p in candidates)
+        elif item.inclusion is Inclusion.MANUAL:
+            keep = item.name.casefold() in wanted
+        else:
+            keep = item.name.casefold() in wanted or _mentioned(item, text)
+        if keep:
+            chosen.append(item)
+    return chosen
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Match a repository path against a Kiro/minimatch-style glob.
+
+    `**` spans folders (`**/*.py` also matches `a.py`), `*` and `?` stay inside one,
+    `{a,b}` means either. A pattern without `/` also matches a file's base name, as in
+    `.gitignore`, so `*.tsx` matches `src/App.tsx`.
+    """
+    pattern = _normalise(pattern)
+    if not pattern:
+        return False
+    path = _normalise(path)
+    regex = re.compile(_glob_regex(pattern) + r"\Z")
+    if regex.match(path):
+        return True
+    return "/" not in pattern and bool(regex.match(PurePosixPath(path).name))
+
+
+def _split_front_matter(text: str) -> tuple[str | None, str, tuple[int, str] | None]:
+    """(front matter or None, body, (line, problem) or None)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, None
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]).lstrip("\r\n"), None
+    return None, text, (1, "front matter opened with --- is never closed; "
+                           "included as `always`")
+
+
+def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for `---`, +1 for 1-based
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        return _fallback(path, body, line, f"front matter: {problem}; included as `always`")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return _fallback(path, body, 2, "front matter is not a mapping of keys; "
+                                        "included as `always`")
+    raw = str(data.get("inclusion", "always")).strip()
+    inclusion = {i.value.casefold(): i for i in Inclusion}.get(raw.casefold())
+    if inclusion is None:
+        return _fallback(path, body, _key_line(header, "inclusion"),
+                         f"unknown inclusion {raw!r} (expected always, fileMatch, manual or "
+                         "auto); included as `always`")
+    patterns = _patterns(data.get("fileMatchPattern"))
+    if inclusion is Inclusion.FILE_MATCH and not patterns:
+        return _fallback(path, body, _key_line(header, "inclusion"),
+                         "inclusion: fileMatch needs a fileMatchPattern; included as `always`")
+    description = data.get("description")
+    name = data.get("name") if inclusion is Inclusion.AUTO else None
+    return SteeringFile(path, str(name or path.stem), inclusion, patterns, body,
+                        description=str(description) if description else "")
+
+
+def _fallback(path: Path, body: str, line: int, message: str) -> SteeringFile:
+    diagnostic = Diagnostic(file=str(path), line=line, message=message)
+    return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body, diagnostic=diagnostic)
+
+
+def _key_line(header: str, key: str) -> int:
+    for number, line in enumerate(header.split("\n"), start=2):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _patterns(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = _split_top_level(value)
+    elif isinstance(value, list):
+        items = [part for v in value if isinstance(v, str) for part in _split_top_level(v)]
+    else:
+        return ()
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _split_top_level(value: str) -> list[str]:
+    """Split on commas outside `{…}`: `a/*.ts, {b,c}/*.py` → `a/*.ts`, `{b,c}/*.py`."""
+    parts, depth, current = [], 0, ""
+    for char in value:
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return parts
+
+
+def _glob_regex(pattern: str) -> str:
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append(r"(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(r".*")
+            index += 2
+            continue
+        if char == "{":
+            close = _matching_brace(pattern, index)
+            if close is not None:
+                inner = _split_top_level(pattern[index + 1:close])
+                out.append("(?:" + "|".join(_glob_regex(part) for part in inner) + ")")
+                index = close + 1
+                continue
+        out.append({"*": r"[^/]*", "?": r"[^/]"}.get(char, re.escape(char)))
+        index += 1
+    return "".join(out)
+
+
+def _matching_brace(pattern: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start, len(pattern)):
+        depth += (pattern[index] == "{") - (pattern[index] == "}")
+        if depth == 0:
+            return index
+    return None
+
+
+def _normalise(path: str) -> str:
+    path = path.strip().strip("'\"`").replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _plain_name(name: str) -> str:
+    name = name.strip().lstrip("#")
+    return (name[:-3] if name.endswith(".md") else name).casefold()
+
+
+def _mentioned(item: SteeringFile, text: str) -> bool:
+    lowered = text.casefold()
+    if not lowered:
+        return False
+    if item.name.casefold() in lowered or item.name.casefold().replace("-", " ") in lowered:
+        return True
+    words = set(_WORD.findall(item.description.casefold())) - _COMMON
+    present = set(_WORD.findall(lowered))
+    return len(words & present) >= _DESCRIPTION_HITS
