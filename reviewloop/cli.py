@@ -73,6 +73,92 @@ def agents_validate_cmd(obj: Context, paths: tuple[Path, ...]) -> int:
     return agents.validate(obj.settings(), obj.root, paths)
 
 
+def _run_options(**kw):
+    from reviewloop.commands.run import RunOptions
+
+    return RunOptions(**kw)
+
+
+_model_opt = click.option("--model", help="LangChain model string provider:model-id; a bare id "
+                          "means Bedrock Converse (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0).")
+_region_opt = click.option("--region", help="AWS region for Bedrock (default: the AWS chain).")
+_yes_opt = click.option("--yes", "-y", is_flag=True,
+                        help="Approve the commit when nothing was escalated.")
+_llm_opt = click.option("--require-llm", is_flag=True,
+                        help="Fail instead of running the analyzers-only review when no model "
+                        "or credentials are available.")
+
+
+@cli.command("run")
+@click.argument("target", metavar="TASK|next|all")
+@click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
+@_model_opt
+@_region_opt
+@click.option("--implementer", default="llm", show_default=True,
+              help='llm, manual (your change in the working tree) or cmd:"your-agent …".')
+@_yes_opt
+@click.option("--max-rounds", type=int, help="Review rounds at most (default 3).")
+@click.option("--branch", help="Create and switch to this working branch first.")
+@click.option("--continue", "keep_going", is_flag=True,
+              help="With `all`: go on after a declined or escalated task.")
+@_llm_opt
+@click.pass_obj
+def run_cmd(obj: Context, target: str, spec, model, region, implementer, yes, max_rounds,
+            branch, keep_going, require_llm) -> int:
+    """Implement, gate, review, fix and commit one task, the next one, or all of them."""
+    from reviewloop.commands import run
+
+    settings = obj.settings(spec=spec, model=model, region=region, max_rounds=max_rounds)
+    options = _run_options(implementer=implementer, yes=yes, branch=branch,
+                           keep_going=keep_going, require_llm=require_llm)
+    return run.run(settings, obj.root, target, options)
+
+
+@cli.command("resume")
+@click.argument("run_id", required=False, metavar="[RUN]")
+@_model_opt
+@_region_opt
+@_yes_opt
+@_llm_opt
+@click.pass_obj
+def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
+    """Continue a stopped or crashed run (default: the latest unfinished one)."""
+    from reviewloop.commands import run
+
+    settings = obj.settings(model=model, region=region)
+    return run.resume(settings, obj.root, run_id,
+                      _run_options(yes=yes, require_llm=require_llm))
+
+
+@cli.command("approve")
+@click.argument("run_id", metavar="RUN")
+@click.pass_obj
+def approve_cmd(obj: Context, run_id: str) -> int:
+    """Approve a run waiting for approval: mark the task done and commit its files."""
+    from reviewloop.commands import run
+
+    return run.decide(obj.settings(), obj.root, run_id, "approve")
+
+
+@cli.command("reject")
+@click.argument("run_id", metavar="RUN")
+@click.pass_obj
+def reject_cmd(obj: Context, run_id: str) -> int:
+    """Decline a run: nothing is committed and the working tree is left as it is."""
+    from reviewloop.commands import run
+
+    return run.decide(obj.settings(), obj.root, run_id, "reject")
+
+
+@cli.command("runs")
+@click.pass_obj
+def runs_cmd(obj: Context) -> int:
+    """List runs and where each stands."""
+    from reviewloop.commands import run
+
+    return run.list_runs(obj.settings(), obj.root)
+
+
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:
         try:

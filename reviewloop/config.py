@@ -36,8 +36,9 @@ class ModelRoles(_Frozen):
 class Gates(_Frozen):
     """Guard-rail commands and the branch rule."""
 
-    build: tuple[str, ...] = ()
-    test: tuple[str, ...] = ()
+    # None: detect from the project (pytest, npm, go, cargo, make); [] turns the gate off.
+    build: tuple[str, ...] | None = None
+    test: tuple[str, ...] | None = None
     protected_branches: tuple[str, ...] = ("main", "master", "release/*")
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout_seconds: int = Field(default=900, ge=1)
@@ -63,7 +64,8 @@ class Settings(_Frozen):
     gates: Gates = Gates()
     commands: Commands = Commands()
     sensitive: tuple[str, ...] | None = None
-    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    # USD per million tokens by model id: {input, output, cache_read, cache_write}.
+    prices: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 # Environment variables are flat; these are the ones read, with how to split lists.

@@ -213,6 +213,15 @@ class Repository:
                         base_sha or self._empty_tree(), tree)
         return Snapshot(head=self.head_sha(), base=base_sha, tree=tree, files=_parse_raw(raw))
 
+    def head_snapshot(self) -> Snapshot:
+        """HEAD's own tree as a snapshot: measured from it, every uncommitted change counts."""
+        head = self.head_sha()
+        tree = self._git("rev-parse", f"{head}^{{tree}}").strip() if head else self._empty_tree()
+        return Snapshot(head=head, base=head, tree=tree, files={})
+
+    def last_commit_message(self) -> str:
+        return self._git("log", "-1", "--format=%B") if self.head_sha() else ""
+
     def working_tree_clean(self, paths: Iterable[str] | None = None) -> bool:
         """No staged, unstaged or untracked (non-ignored) changes, within `paths` if given."""
         out = self._git("status", "--porcelain", "-z", "--untracked-files=all", "--",

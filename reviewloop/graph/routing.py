@@ -22,8 +22,10 @@ def route_after_triage(state: LoopState, *, max_rounds: int) -> str:
 
 
 def route_after_fix(state: LoopState) -> str:
-    """A fix that changed nothing cannot be re-reviewed usefully: go present it."""
-    return "review" if state.get("diff_path") else "present"
+    """Re-review a fix that changed something and kept the tests green; else escalate."""
+    if state.get("diff_path") and state.get("tests_passing", True):
+        return "review"
+    return "present"
 
 
 def route_after_present(state: LoopState) -> str:

@@ -14,6 +14,8 @@ class LoopState(TypedDict, total=False):
     run_id: str
     task_id: str
     implementer: str  # "llm" | "manual" | "cmd:<command line>"
+    agents: list[str]  # reviewer names, fixed when the run starts
+    context_path: str  # the rendered task context, written once
     baseline: dict[str, Any]  # git snapshot the change is measured from
     attempts: int  # implement attempts so far
     gate_report: dict[str, Any] | None
@@ -21,6 +23,8 @@ class LoopState(TypedDict, total=False):
     round: int  # review round, 1-based
     diff_path: str  # the diff the current round reviews
     fix_baseline: dict[str, Any] | None  # snapshot before the latest fix
+    addressed: list[dict[str, Any]]  # findings the latest fix targeted
+    review_agent: str  # set only in a reviewer's Send payload
     # Every reviewer outcome of every round; parallel branches append, triage filters by round.
     reviews: Annotated[list[dict[str, Any]], operator.add]
     usage: Annotated[list[dict[str, Any]], operator.add]
@@ -28,6 +32,8 @@ class LoopState(TypedDict, total=False):
     nits: list[dict[str, Any]]
     fixed: list[dict[str, Any]]  # findings a fix round resolved
     fix_failures: list[str]
+    tests_passing: bool
+    passed_tests: int | None
     escalations: list[str]  # why a human must decide (gates failed, budget exhausted, …)
     touched: dict[str, list[str]]  # created / modified / deleted
     summary: dict[str, Any]

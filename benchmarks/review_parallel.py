@@ -1,0 +1,132 @@
+"""Review-phase parallelism and round-2 prompt size, through the real graph and Bedrock stack.
+
+    python benchmarks/review_parallel.py [--latency 1.0]
+
+A copy of the example project gets a ~300-line manual change. The loopback Bedrock fake
+answers every model call after `--latency` seconds. Printed:
+
+* the wall time of the review phase (from the end of the guard-rails to the end of triage)
+  with 5 reviewers and with 1, and their ratio (sequential would be ~5; target <= 1.3);
+* the mean request size a reviewer sends in round 2 (only the fix's diff) over round 1
+  (task context + whole change), when the fix touches one line (target <= 0.3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reviewloop.config import Gates, Settings  # noqa: E402
+from reviewloop.implement import Implementer  # noqa: E402
+from reviewloop.llm import make_chat_model  # noqa: E402
+from reviewloop.loop import LoopRunner  # noqa: E402
+from reviewloop.spec import select  # noqa: E402
+from reviewloop.spec.loader import load_spec  # noqa: E402
+from tests.fakes.bedrock import BedrockFake, text, tool_use  # noqa: E402
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+AGENTS = ("review-security", "review-infrastructure", "review-maintainability",
+          "review-performance", "review-test-quality")
+
+
+def make_project(base: Path, reviewers: int) -> Path:
+    root = base / f"project-{reviewers}"
+    shutil.copytree(ROOT / "examples" / "todo-api", root,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    agents = root / ".kiro" / "agents"
+    agents.mkdir(parents=True)
+    for name in AGENTS[reviewers:]:  # switch the other built-ins off
+        (agents / f"{name}.json").write_text(json.dumps(
+            {"name": name, "prompt": "off", "reviewloop": {"enabled": False}}))
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "example"],
+                 ["switch", "-qc", "work"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    lines = [f"def helper_{i}(value: int) -> int:\n    \"\"\"Helper {i}.\"\"\"\n"
+             f"    return value * {i} + {i}\n\n\n" for i in range(60)]
+    (root / "todo" / "helpers.py").write_text('"""Generated helpers."""\n\n\n' + "".join(lines))
+    return root
+
+
+def run_once(root: Path, latency: float, *, with_fix: bool) -> dict[str, float]:
+    marks: dict[str, float] = {}
+
+    def progress(node: str, update: dict) -> None:
+        marks.setdefault(f"{node}:{update.get('round', '')}", time.perf_counter())
+        if node == "gates":
+            marks["review_start"] = time.perf_counter()
+        if node == "triage" and "review_end" not in marks:
+            marks["review_end"] = time.perf_counter()
+
+    finding = {"severity": "should_fix", "file": "todo/helpers.py", "start_line": 6,
+               "end_line": 6, "title": "magic number", "rationale": "unexplained constant",
+               "confidence": 0.8}
+    with BedrockFake() as fake:
+        env = {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+               "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
+        os.environ.update(env)
+        for i, name in enumerate(AGENTS):
+            first = [finding] if with_fix and i == 0 else []
+            fake.script(f"agent: {name}", [
+                tool_use("submit_findings", {"findings": first}, delay=latency),
+                tool_use("submit_findings", {"findings": []}, delay=latency)])
+        fake.script("You fix review findings", [
+            tool_use("edit_file", {"path": "todo/helpers.py", "old": "value * 1 + 1",
+                                   "new": "value + 1  # one is the offset"}, delay=latency),
+            text("done", delay=latency)])
+        settings = Settings(model=MODEL, gates=Gates(build=(), test=()))
+        runner = LoopRunner(root, settings, lambda name: make_chat_model(name), llm=True,
+                            progress=progress)
+        spec_file = root / "docs" / "todo-api-spec.md"
+        task = select.next_task(load_spec(root, spec_file).tasks)
+        runner.start(task, spec_file, Implementer.parse("manual"))
+        requests = list(fake.requests)
+    sizes: dict[str, list[int]] = {"1": [], "2": [], "1t": [], "2t": []}
+    for req in requests:
+        system = req.system_text()
+        if "agent: review-" in system:
+            key = "2" if "Re-review, round 2" in system else "1"
+            sizes[key].append(len(json.dumps(req.body)))
+            prompt = system + json.dumps(req.body.get("messages", []), ensure_ascii=False)
+            sizes[key + "t"].append(len(prompt))
+    return {"review_s": marks["review_end"] - marks["review_start"],
+            **{f"round{k}": _mean(v) for k, v in sizes.items()}}
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=1.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        one = run_once(make_project(Path(tmp), 1), args.latency, with_fix=False)
+        five = run_once(make_project(Path(tmp), 5), args.latency, with_fix=False)
+        fixed = run_once(make_project(Path(tmp) / "fix", 5), args.latency, with_fix=True)
+    ratio = five["review_s"] / one["review_s"]
+    text_ratio = fixed["round2t"] / fixed["round1t"]
+    size_ratio = fixed["round2"] / fixed["round1"]
+    print(f"model latency per call: {args.latency:.2f} s")
+    print(f"review phase, 1 reviewer:  {one['review_s']:.2f} s")
+    print(f"review phase, 5 reviewers: {five['review_s']:.2f} s")
+    print(f"parallel ratio (5/1): {ratio:.2f}  (target <= 1.3; sequential ~5)")
+    print(f"reviewer prompt (system + messages), round 1: {fixed['round1t']:.0f} chars; "
+          f"round 2: {fixed['round2t']:.0f} chars")
+    print(f"round-2 / round-1 prompt size: {text_ratio:.2f}  (target <= 0.3)")
+    print(f"whole request incl. the fixed tool definitions: {fixed['round1']:.0f} -> "
+          f"{fixed['round2']:.0f} bytes, ratio {size_ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

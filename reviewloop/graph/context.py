@@ -1,0 +1,79 @@
+"""What the graph's nodes need besides state, passed as LangGraph's run context.
+
+Nothing here is checkpointed: a resumed run rebuilds it from the run registry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from reviewloop.agents import AgentDefinition
+from reviewloop.config import Settings, model_for
+from reviewloop.git import Repository
+from reviewloop.implement import Implementer
+from reviewloop.tools import CommandPolicy, Workspace
+
+ModelFactory = Callable[[str], BaseChatModel]
+
+
+@dataclass(frozen=True)
+class ChatHandle:
+    model: BaseChatModel
+    name: str
+    bedrock: bool
+
+
+class Models:
+    """Chat models per role and per agent override, created on first use and shared.
+
+    `enabled=False` is the offline mode: every lookup answers None.
+    """
+
+    def __init__(self, settings: Settings, factory: ModelFactory, *, enabled: bool = True):
+        self._settings = settings
+        self._factory = factory
+        self.enabled = enabled
+        self._cache: dict[str, BaseChatModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, role: str, override: str | None = None) -> ChatHandle | None:
+        name = override or model_for(self._settings, role)
+        if not self.enabled or not name:
+            return None
+        with self._lock:
+            if name not in self._cache:
+                self._cache[name] = self._factory(name)
+        return ChatHandle(self._cache[name], name, _is_bedrock(name))
+
+
+@dataclass(frozen=True)
+class LoopDeps:
+    settings: Settings
+    repo: Repository
+    spec_file: Path
+    agents: Sequence[AgentDefinition]
+    models: Models
+    run_dir: Path
+    implementer: Implementer
+    workspace: Workspace
+    policy: CommandPolicy
+    analyze: Callable[..., list] | None = None  # analyzer layer: (agent, diff_text) -> findings
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.repo.root
+
+    def agent(self, name: str) -> AgentDefinition:
+        return next(a for a in self.agents if a.name == name)
+
+
+def _is_bedrock(name: str) -> bool:
+    from reviewloop.llm import is_bedrock_model
+
+    return is_bedrock_model(name)

@@ -1,0 +1,129 @@
+"""The graph's nodes: read state, call one domain function, return a partial update.
+
+Every node takes `runtime.context` (`LoopDeps`) for the repository, models and settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from reviewloop.findings import Finding
+from reviewloop.git import Snapshot, touched_since
+from reviewloop.graph import steps
+from reviewloop.graph.context import LoopDeps
+from reviewloop.graph.state import LoopState
+from reviewloop.review import ReviewInput, changed_lines, run_reviewer
+from reviewloop.rounds import first_round, next_round
+from reviewloop.triage import triage as triage_findings
+
+
+def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    deps = runtime.context
+    baseline = state.get("baseline") or steps.baseline(deps).model_dump()
+    context_path = state.get("context_path") or steps.write_context(deps, state["task_id"])
+    feedback = (state.get("gate_report") or {}).get("feedback")
+    result = steps.run_implementer(deps, state["task_id"], Path(context_path).read_text(
+        encoding="utf-8"), feedback)
+    update = steps.change_update(deps, Snapshot(**baseline), round_no=1)
+    return {**update, "baseline": baseline, "context_path": context_path, "round": 1,
+            "attempts": state.get("attempts", 0) + 1,
+            "usage": [u.model_dump() for u in result.usage],
+            "escalations": [] if result.ok else [f"implementer failed: {result.summary}"]}
+
+
+def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    deps = runtime.context
+    report = steps.run_gates(deps, state, phase="implement")
+    update: dict[str, Any] = {"gate_report": report, "gates_passed": report["passed"],
+                              "passed_tests": report.get("passed_tests")}
+    retries = deps.settings.gates.max_retries
+    if not report["passed"] and (state.get("implementer") == "manual"
+                                 or state.get("attempts", 0) > retries):
+        update["escalations"] = [*state.get("escalations", []),
+                                 f"guard-rails failed: {report['headline']}"]
+    return update
+
+
+def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    """One reviewer (a `Send` branch): its outcome joins `reviews` through the reducer."""
+    deps = runtime.context
+    agent = deps.agent(state["review_agent"])
+    review_input = ReviewInput(
+        round=state["round"], diff_text=Path(state["diff_path"]).read_text(encoding="utf-8"),
+        task_context=(Path(state["context_path"]).read_text(encoding="utf-8")
+                      if state["round"] == 1 else ""),
+        addressed=[Finding(**f) for f in state.get("addressed", [])],
+        evidence=steps.evidence(deps, agent, state))
+    chat = deps.models.get("review", agent.model)
+    outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
+                           model_name=chat.name if chat else "",
+                           bedrock=bool(chat and chat.bedrock))
+    return {"reviews": [outcome.model_dump(mode="json", exclude={"usage"})],
+            "usage": [u.model_dump() for u in outcome.usage]}
+
+
+def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    deps = runtime.context
+    round_no = state["round"]
+    outcomes = [r for r in state.get("reviews", []) if r["round"] == round_no]
+    findings = [Finding(**f) for r in outcomes for f in r["findings"]]
+    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
+    floors = {a.name: a.severity_floor for a in deps.agents if a.severity_floor}
+    result = triage_findings(findings, changed_lines(diff_text), floors=floors)
+    if round_no == 1:
+        outcome = first_round(result)
+    else:
+        addressed = [Finding(**f) for f in state.get("addressed", [])]
+        outcome = next_round(addressed, result, changed_lines(diff_text).keys())
+    escalations = list(state.get("escalations", []))
+    if outcome.actionable and round_no >= deps.settings.max_rounds:
+        escalations.append(f"{len(outcome.actionable)} finding(s) still open after "
+                           f"{round_no} review round(s)")
+    return {"escalations": escalations,
+            "actionable": [f.model_dump(mode="json") for f in outcome.actionable],
+            "nits": [*state.get("nits", []), *(f.model_dump(mode="json") for f in outcome.nits)],
+            "fixed": [*state.get("fixed", []), *(f.model_dump(mode="json") for f in outcome.fixed)]}
+
+
+def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    deps = runtime.context
+    baseline = Snapshot(**state["baseline"])
+    before = deps.repo.snapshot(base=baseline.base)
+    findings = [Finding(**f) for f in state.get("actionable", [])]
+    result = steps.fix_and_test(deps, state, findings)
+    round_no = state["round"] + 1
+    diff_text = deps.repo.diff_since(before)
+    diff_path = steps.write_diff(deps, round_no, diff_text) if diff_text.strip() else ""
+    touched = touched_since(baseline, deps.repo.snapshot(base=baseline.base))
+    escalations = list(state.get("escalations", []))
+    if not result.ok:
+        escalations.append(result.summary)
+    elif not diff_path:
+        escalations.append("the fixer changed nothing; the findings remain open")
+    return {"round": round_no, "diff_path": diff_path,
+            "fix_baseline": before.model_dump(),
+            "addressed": [f.model_dump(mode="json") for f in findings],
+            "touched": steps.touched_dict(touched), "escalations": escalations,
+            "tests_passing": result.ok, "passed_tests": result.passed_tests,
+            "usage": [u.model_dump() for u in result.usage]}
+
+
+def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    """Build the summary and stop for the human; resume supplies the decision."""
+    deps = runtime.context
+    summary = steps.summarise(deps, state)
+    answer = interrupt({"run_id": state["run_id"], "summary": summary})
+    decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
+    if decision == "approve":
+        return {"summary": summary, "decision": "approve"}
+    return {"summary": summary, "decision": "reject", "outcome": "declined"}
+
+
+def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    deps = runtime.context
+    sha = steps.commit_change(deps, state)
+    return {"commit": sha, "outcome": "committed"}

@@ -1,0 +1,178 @@
+"""The work behind the graph's nodes: git, files under the run folder, gates, fixer.
+
+Nodes stay one-liners over these; each function does one step of the loop for one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewloop.errors import BlockingOutcome
+from reviewloop.findings import Finding
+from reviewloop.fixes import fix_with_llm
+from reviewloop.git import Snapshot, TouchedFiles, is_protected, touched_since
+from reviewloop.graph.context import LoopDeps
+from reviewloop.graph.state import LoopState
+from reviewloop.guardrails import GateContext, run_gates as run_registry
+from reviewloop.implement import ImplementResult, implement_with_command, implement_with_llm
+from reviewloop.llm import UsageRecord
+from reviewloop.spec import context as task_context
+from reviewloop.spec import select, writeback
+from reviewloop.spec.loader import load_spec
+
+TRAILER = "Reviewloop-Run"
+
+
+def baseline(deps: LoopDeps) -> Snapshot:
+    """Manual: your whole uncommitted change is the change. Otherwise: what the agent adds."""
+    if deps.implementer.kind == "manual":
+        return deps.repo.head_snapshot()
+    return deps.repo.snapshot()
+
+
+def write_context(deps: LoopDeps, task_id: str) -> str:
+    spec = load_spec(deps.root, deps.spec_file)
+    task = select.by_id(spec.tasks, task_id)
+    text = task_context.render(task_context.task_context(spec, task))
+    path = deps.run_dir / "context.md"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def run_implementer(deps: LoopDeps, task_id: str, context_text: str,
+                    feedback: str | None) -> ImplementResult:
+    kind = deps.implementer.kind
+    if kind == "manual":
+        return ImplementResult(summary="your change in the working tree")
+    if kind == "cmd":
+        text = context_text if not feedback else f"{context_text}\n\n# Fix first\n\n{feedback}"
+        return implement_with_command(deps.implementer.command or "", text, deps.root,
+                                      timeout=deps.settings.gates.timeout_seconds * 2)
+    chat = deps.models.get("implement")
+    if chat is None:
+        return ImplementResult(summary="no model for the implementer", ok=False)
+    return implement_with_llm(chat.model, context_text, feedback, deps.workspace, deps.policy,
+                              model_name=chat.name)
+
+
+def write_diff(deps: LoopDeps, round_no: int, text: str) -> str:
+    path = deps.run_dir / f"round-{round_no}.diff"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def touched_dict(touched: TouchedFiles) -> dict[str, list[str]]:
+    return {"created": list(touched.created), "modified": list(touched.modified),
+            "deleted": list(touched.deleted)}
+
+
+def change_update(deps: LoopDeps, base: Snapshot, *, round_no: int) -> dict[str, Any]:
+    diff_text = deps.repo.diff_since(base)
+    touched = touched_since(base, deps.repo.snapshot(base=base.base))
+    return {"diff_path": write_diff(deps, round_no, diff_text),
+            "touched": touched_dict(touched)}
+
+
+def changed_paths(state: LoopState) -> list[str]:
+    touched = state.get("touched") or {}
+    return sorted({*touched.get("created", []), *touched.get("modified", []),
+                   *touched.get("deleted", [])})
+
+
+def run_gates(deps: LoopDeps, state: LoopState, *, phase: str,
+              names: Sequence[str] | None = None) -> dict[str, Any]:
+    paths = changed_paths(state)
+    if not paths:
+        return {"passed": False, "headline": "the implementer made no change",
+                "feedback": "No file was changed. Implement the task.", "results": [],
+                "passed_tests": None}
+    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
+    ctx = GateContext(root=deps.root, settings=deps.settings, changed_files=tuple(paths),
+                      diff_text=diff_text, branch=deps.repo.current_branch(),
+                      default_branch=deps.repo.default_branch(), phase=phase)
+    report = run_registry(ctx, names)
+    failed = [r.name for r in report.results if not r.passed and r.blocking]
+    return {"passed": report.passed, "passed_tests": report.passed_tests,
+            "headline": "all passed" if report.passed else "failed: " + ", ".join(failed),
+            "feedback": None if report.passed else report.feedback(),
+            "results": [r.model_dump(mode="json") for r in report.results]}
+
+
+def evidence(deps: LoopDeps, agent, state: LoopState) -> list[Finding]:
+    if deps.analyze is None:
+        return []
+    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
+    return list(deps.analyze(agent, diff_text, deps.root))
+
+
+@dataclass
+class FixOutcome:
+    ok: bool
+    summary: str
+    passed_tests: int | None = None
+    usage: list[UsageRecord] = field(default_factory=list)
+
+
+def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) -> FixOutcome:
+    """Fix, re-run the tests, feed a failure back: at most `gates.max_retries` retries."""
+    chat = deps.models.get("fix")
+    if chat is None:
+        return FixOutcome(ok=False, summary="no fixer model (LLM off): the findings are "
+                          "left for you")
+    usage: list[UsageRecord] = []
+    feedback = None
+    attempts = deps.settings.gates.max_retries + 1
+    for _ in range(attempts):
+        result = fix_with_llm(chat.model, findings, feedback, deps.workspace, deps.policy,
+                              model_name=chat.name)
+        usage.extend(result.usage)
+        probe = {**state, **change_update(deps, Snapshot(**state["baseline"]), round_no=0)}
+        report = run_gates(deps, probe, phase="fix", names=("build", "test"))
+        if report["passed"]:
+            return FixOutcome(ok=True, summary=result.summary,
+                              passed_tests=report["passed_tests"], usage=usage)
+        feedback = report["feedback"]
+    return FixOutcome(ok=False, usage=usage,
+                      summary=f"the tests still fail after {attempts} fix attempt(s)")
+
+
+def commit_change(deps: LoopDeps, state: LoopState) -> str:
+    """Mark the task done and commit exactly the touched files and the spec; idempotent."""
+    run_id = state["run_id"]
+    if f"{TRAILER}: {run_id}" in deps.repo.last_commit_message():
+        return deps.repo.head_sha() or ""  # committed before a crash: do not commit twice
+    branch = deps.repo.current_branch() or "(detached HEAD)"
+    if is_protected(branch, deps.settings.gates.protected_branches) or \
+            branch == deps.repo.default_branch():
+        raise BlockingOutcome(f"refusing to commit on protected branch {branch}; switch to a "
+                              f"working branch and run `reviewloop approve {run_id}` again")
+    spec = load_spec(deps.root, deps.spec_file)
+    writeback.mark_done(spec.tasks_file, spec.tasks, state["task_id"])
+    spec_rel = spec.tasks_file.resolve().relative_to(deps.root.resolve()).as_posix()
+    paths = sorted({*changed_paths(state), spec_rel})
+    return deps.repo.commit_paths(paths, commit_message(state, spec))
+
+
+def commit_message(state: LoopState, spec) -> str:
+    task = spec.task(state["task_id"])
+    title = task.title if task else ""
+    fixed = len(state.get("fixed", []))
+    remaining = state.get("actionable", [])
+    nits = len(state.get("nits", []))
+    tests = state.get("passed_tests")
+    stats = (f"{state.get('round', 0)} review round(s), {fixed} finding(s) fixed, "
+             f"{len(remaining)} open, {nits} nit(s)")
+    if tests is not None:
+        stats += f", {tests} tests passing"
+    return (f"{state['task_id']}: {title}".strip()[:72] + "\n\n"
+            f"Implemented and reviewed with reviewloop: {stats}.\n\n"
+            f"{TRAILER}: {state['run_id']}\nReviewloop-Task: {state['task_id']}\n")
+
+
+def summarise(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
+    from reviewloop.graph.summary import build_summary
+
+    return build_summary(deps, state)

@@ -1,0 +1,61 @@
+"""The present step's summary: what the run did, read from state, the spec and the run folder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewloop.findings import Finding
+from reviewloop.graph.context import LoopDeps
+from reviewloop.graph.state import LoopState
+from reviewloop.llm import UsageRecord, estimate_cost
+from reviewloop.report import ReviewerOutcome, RunSummary
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+
+
+def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
+    spec = load_spec(deps.root, deps.spec_file)
+    task = spec.task(state["task_id"])
+    usage = [UsageRecord(**u) for u in state.get("usage", [])]
+    touched = state.get("touched") or {}
+    gates = (state.get("gate_report") or {}).get("results", [])
+    summary = RunSummary(
+        task_id=state["task_id"], task_title=task.title if task else "",
+        files_created=touched.get("created", []),
+        files_modified=[*touched.get("modified", []), *touched.get("deleted", [])],
+        passed_tests=state.get("passed_tests"),
+        spec_progress=spec.progress(),
+        rounds=state.get("round", 0) if state.get("gates_passed") else 0,
+        reviewers=reviewer_outcomes(state, usage),
+        findings_fixed=[Finding(**f) for f in state.get("fixed", [])],
+        findings_remaining=[Finding(**f) for f in state.get("actionable", [])],
+        nits=[Finding(**f) for f in state.get("nits", [])],
+        newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
+            spec.tasks, state["task_id"])],
+        input_tokens=sum(u.input_tokens for u in usage),
+        output_tokens=sum(u.output_tokens for u in usage),
+        cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
+        llm=deps.models.enabled,
+        escalations=list(state.get("escalations", [])),
+        gates=[(g["name"], g["passed"], g["summary"]) for g in gates],
+    )
+    return summary.model_dump(mode="json")
+
+
+def reviewer_outcomes(state: LoopState, usage: list[UsageRecord]) -> list[ReviewerOutcome]:
+    """One line per reviewer over all rounds: failed if any round failed."""
+    merged: dict[str, ReviewerOutcome] = {}
+    for review in state.get("reviews", []):
+        name = review["agent"]
+        own = [u for u in usage if u.agent == name and u.role == "review"]
+        previous = merged.get(name)
+        failed = review["status"] == "failed" or (previous and previous.status == "failed")
+        merged[name] = ReviewerOutcome(
+            agent=name,
+            status="failed" if failed else review["status"],
+            error=review.get("error") or (previous.error if previous else None),
+            findings_count=len(review["findings"]) + (previous.findings_count if previous else 0),
+            duration_s=review.get("duration_s", 0.0) + (previous.duration_s if previous else 0),
+            input_tokens=sum(u.input_tokens for u in own),
+            output_tokens=sum(u.output_tokens for u in own))
+    return list(merged.values())

@@ -1,0 +1,154 @@
+"""Running the loop for one task attempt: build the dependencies, drive the graph, resume it.
+
+One LangGraph thread per run, checkpointed in `.reviewloop/checkpoints.sqlite`; the run
+registry beside it says where each run stands. Terminal interaction lives in the CLI.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+
+from reviewloop.agents import load_agents
+from reviewloop.config import Settings
+from reviewloop.git import open_repository
+from reviewloop.graph.build import build_graph
+from reviewloop.graph.context import LoopDeps, ModelFactory, Models
+from reviewloop.implement import Implementer
+from reviewloop.runs import Registry, RunRecord, new_run_id, state_dir
+from reviewloop.spec.model import Task
+from reviewloop.tools import CommandPolicy, Workspace
+
+RECURSION_LIMIT = 80
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str  # awaiting_approval | committed | declined
+    summary: dict[str, Any] = field(default_factory=dict)
+    commit: str | None = None
+
+    @property
+    def escalated(self) -> bool:
+        return bool(self.summary.get("escalations"))
+
+
+@dataclass
+class LoopRunner:
+    root: Path
+    settings: Settings
+    model_factory: ModelFactory
+    llm: bool = True
+    analyze: Callable[..., list] | None = None
+    progress: Callable[[str, dict[str, Any]], None] | None = None  # (node, update) as each ends
+    registry: Registry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.registry = Registry(self.root)
+        open_repository(self.root).ensure_ignored(".reviewloop/")
+
+    # -- public ---------------------------------------------------------------------------
+
+    def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
+              batch: str | None = None) -> RunResult:
+        run_id = new_run_id(task.id)
+        options = {"implementer": str(implementer), "llm": self.llm}
+        self.registry.create(run_id, task_id=task.id, task_title=task.title,
+                             spec=str(spec_file), options=options, batch=batch)
+        deps = self._deps(run_id, spec_file, implementer)
+        first = {"run_id": run_id, "task_id": task.id, "implementer": str(implementer),
+                 "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": []}
+        return self._drive(run_id, deps, first)
+
+    def resume(self, run_id: str, decision: str | None = None) -> RunResult:
+        """Continue a run from its checkpoint; `decision` answers a pending approval."""
+        record = self.registry.get(run_id)
+        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
+            record.options.get("implementer", "llm")))
+        payload = Command(resume={"decision": decision}) if decision else None
+        return self._drive(run_id, deps, payload)
+
+    def pending(self, run_id: str) -> dict[str, Any] | None:
+        """The approval question a run is waiting on, or None."""
+        with self._graph() as graph:
+            snapshot = graph.get_state(_config(run_id))
+        for task in snapshot.tasks:
+            for intr in task.interrupts:
+                return intr.value
+        return None
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _deps(self, run_id: str, spec_file: Path, implementer: Implementer) -> LoopDeps:
+        repo = open_repository(self.root)
+        agents = load_agents(self.root, self.settings.agents_dirs, self.settings.reviewers)
+        run_dir = state_dir(self.root) / "runs" / run_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        sensitive = self.settings.sensitive
+        workspace = Workspace(root=repo.root, **({"sensitive": sensitive} if sensitive else {}))
+        commands = self.settings.commands
+        policy = CommandPolicy(**{k: v for k, v in (("allow", commands.allow),
+                                                    ("deny", commands.deny)) if v is not None})
+        return LoopDeps(settings=self.settings, repo=repo, spec_file=spec_file,
+                        agents=tuple(agents.agents), run_dir=run_dir,
+                        models=Models(self.settings, self.model_factory, enabled=self.llm),
+                        implementer=implementer, workspace=workspace, policy=policy,
+                        analyze=self.analyze)
+
+    @contextmanager
+    def _graph(self) -> Iterator[Any]:
+        conn = sqlite3.connect(state_dir(self.root) / "checkpoints.sqlite",
+                               check_same_thread=False, timeout=30)
+        try:
+            saver = SqliteSaver(conn)
+            yield build_graph(max_retries=self.settings.gates.max_retries,
+                              max_rounds=self.settings.max_rounds, checkpointer=saver)
+        finally:
+            conn.close()
+
+    def _drive(self, run_id: str, deps: LoopDeps, payload: Any) -> RunResult:
+        self.registry.update(run_id, status="running")
+        try:
+            with self._graph() as graph:
+                for chunk in graph.stream(payload, config=_config(run_id), context=deps,
+                                          durability="sync", stream_mode="updates"):
+                    for node, update in chunk.items():
+                        if self.progress and node != "__interrupt__":
+                            self.progress(node, update or {})
+                snapshot = graph.get_state(_config(run_id))
+        except BaseException as exc:
+            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
+            raise
+        values = snapshot.values
+        if snapshot.next:  # stopped at the approval interrupt
+            self.registry.update(run_id, status="awaiting_approval")
+            return RunResult(run_id, "awaiting_approval", summary=values.get("summary") or
+                             _interrupt_summary(snapshot))
+        status = "committed" if values.get("outcome") == "committed" else "declined"
+        self.registry.update(run_id, status=status, commit_sha=values.get("commit"))
+        return RunResult(run_id, status, summary=values.get("summary", {}),
+                         commit=values.get("commit"))
+
+
+def _config(run_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": RECURSION_LIMIT,
+            "max_concurrency": 8}
+
+
+def _interrupt_summary(snapshot) -> dict[str, Any]:
+    for task in snapshot.tasks:
+        for intr in task.interrupts:
+            return dict(intr.value.get("summary", {}))
+    return {}
+
+
+def record_status(record: RunRecord) -> str:
+    return record.status.replace("_", " ")

@@ -1,0 +1,135 @@
+"""The run registry: one row per task attempt, in SQLite under `.reviewloop/`.
+
+A run is one LangGraph thread (its checkpoints live in `checkpoints.sqlite` beside this
+file). The registry keeps what `resume`, `approve`, `reject` and `runs` need to rebuild the
+loop: the task, the spec, the options the run started with, and its state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from reviewloop.errors import UserInputError
+
+STATE_DIR = ".reviewloop"
+UNFINISHED = ("running", "awaiting_approval")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    task_title TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    status TEXT NOT NULL,
+    options TEXT NOT NULL,
+    batch TEXT,
+    commit_sha TEXT,
+    detail TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+)"""
+
+
+class RunRecord(BaseModel):
+    run_id: str
+    task_id: str
+    task_title: str
+    spec: str
+    status: str  # running | awaiting_approval | committed | declined | failed
+    options: dict
+    batch: str | None = None
+    commit_sha: str | None = None
+    detail: str | None = None
+    created: str
+    updated: str
+
+
+def state_dir(root: Path) -> Path:
+    path = root / STATE_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def new_run_id(task_id: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", task_id).strip("-") or "task"
+    return f"{slug}-{stamp}-{secrets.token_hex(2)}"
+
+
+class Registry:
+    def __init__(self, root: Path):
+        self.path = state_dir(root) / "runs.sqlite"
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            conn.execute(_SCHEMA)
+            yield conn
+            conn.commit()
+        finally:
+            conn.close()
+
+    def create(self, run_id: str, *, task_id: str, task_title: str, spec: str,
+               options: dict, batch: str | None = None) -> RunRecord:
+        now = _now()
+        with self._db() as db:
+            db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       (run_id, task_id, task_title, spec, "running", json.dumps(options),
+                        batch, None, None, now, now))
+        return self.get(run_id)
+
+    def update(self, run_id: str, *, status: str, commit_sha: str | None = None,
+               detail: str | None = None) -> None:
+        with self._db() as db:
+            db.execute("UPDATE runs SET status=?, commit_sha=COALESCE(?, commit_sha), "
+                       "detail=COALESCE(?, detail), updated=? WHERE run_id=?",
+                       (status, commit_sha, detail, _now(), run_id))
+
+    def get(self, run_id: str) -> RunRecord:
+        with self._db() as db:
+            row = db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,)).fetchone()
+        if row is None:
+            known = ", ".join(r.run_id for r in self.list()[:5]) or "none yet"
+            raise UserInputError(f"no run {run_id!r}", where=str(self.path),
+                                 fix=f"see `reviewloop runs` (latest: {known})")
+        return _record(row)
+
+    def list(self) -> list[RunRecord]:
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM runs ORDER BY created DESC, rowid DESC").fetchall()
+        return [_record(r) for r in rows]
+
+    def latest_unfinished(self) -> RunRecord:
+        for record in self.list():
+            if record.status in UNFINISHED:
+                return record
+        raise UserInputError("no unfinished run to resume", where=str(self.path),
+                             fix="start one with `reviewloop run TASK|next|all`")
+
+    def open_for_task(self, task_id: str, spec: str) -> RunRecord | None:
+        for record in self.list():
+            if record.task_id == task_id and record.spec == spec and record.status in UNFINISHED:
+                return record
+        return None
+
+
+def _record(row: tuple) -> RunRecord:
+    keys = ("run_id", "task_id", "task_title", "spec", "status", "options", "batch",
+            "commit_sha", "detail", "created", "updated")
+    data = dict(zip(keys, row, strict=True))
+    data["options"] = json.loads(data["options"])
+    return RunRecord(**data)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,121 @@
+"""`reviewloop run` end to end: the real CLI in a subprocess, the real ChatBedrockConverse →
+boto3 stack against the loopback Bedrock fake, a copy of the example project in real git."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bedrock import BedrockFake, tool_use
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "todo-api"
+SPEC = "docs/todo-api-spec.md"
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
+                          capture_output=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "todo-api"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    (root / ".reviewloop.toml").write_text(
+        f'[gates]\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n')
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "example")
+    return root
+
+
+def fake_env(fake: BedrockFake) -> dict[str, str]:
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
+
+
+def clean_reviews(fake: BedrockFake) -> None:
+    for name in REVIEWERS:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+
+
+def manual_change(root: Path) -> None:
+    store = root / "todo" / "store.py"
+    store.write_text(store.read_text() + "\n\ndef describe(item) -> str:\n"
+                     '    """A one-line description of a todo item."""\n'
+                     "    return str(item)\n")
+
+
+def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> None:
+    git(project, "switch", "-qc", "task-2")
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--yes", env=fake_env(fake))
+        requests = list(fake.requests)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Committed" in done.stdout
+    assert len(requests) == 5 and {r.model_id for r in requests} == {MODEL}
+    shown = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(shown) == ["docs/todo-api-spec.md", "todo/store.py"]
+    assert "- [x] T2" in (project / SPEC).read_text()
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_run_on_default_branch_is_refused_with_the_fix(project: Path) -> None:
+    manual_change(project)
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual")
+    assert done.returncode == 2
+    assert "refusing to work on main" in done.stderr
+    assert "--branch NAME" in done.stderr
+
+
+def test_non_interactive_without_yes_waits_then_approve_commits(project: Path) -> None:
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        waiting = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                      "--model", MODEL, "--branch", "task-2", env=fake_env(fake))
+    assert waiting.returncode == 1, waiting.stderr
+    run_id = waiting.stdout.split("Run ", 1)[1].split()[0]
+    assert f"reviewloop approve {run_id}" in waiting.stdout
+
+    listed = cli(project, "runs")
+    assert run_id in listed.stdout and "awaiting approval" in listed.stdout
+
+    approved = cli(project, "approve", run_id)
+    assert approved.returncode == 0, approved.stderr
+    assert "Committed" in approved.stdout
+    assert git(project, "log", "-1", "--format=%B").count(f"Reviewloop-Run: {run_id}") == 1
+
+    again = cli(project, "approve", run_id)
+    assert again.returncode == 2
+    assert f"run {run_id} is committed, not awaiting approval" in again.stderr
+
+
+def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
+    manual_change(project)
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+               "--model", MODEL, "--branch", "task-2", "--yes")
+    assert "LLM reviewers are OFF (no credentials for" in done.stderr
+    strict = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                 "--model", MODEL, "--require-llm")
+    assert strict.returncode == 2
+    assert "no AWS credentials found for Bedrock" in strict.stderr
