@@ -51,6 +51,14 @@ class Commands(_Frozen):
     deny: tuple[str, ...] | None = None
 
 
+class Governance(_Frozen):
+    """Changes that need an explicit human approval, even with --yes."""
+
+    max_files: int | None = Field(default=20, ge=1)
+    max_lines: int | None = Field(default=800, ge=1)
+    approval_paths: tuple[str, ...] | None = None  # None: the built-in list (migrations, CI, …)
+
+
 class Settings(_Frozen):
     """Every setting reviewloop reads. Unknown keys are errors."""
 
@@ -64,6 +72,7 @@ class Settings(_Frozen):
     gates: Gates = Gates()
     commands: Commands = Commands()
     sensitive: tuple[str, ...] | None = None
+    governance: Governance = Governance()
     # USD per million tokens by model id: {input, output, cache_read, cache_write}.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
 

@@ -75,10 +75,12 @@ def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
     return ImplementResult(summary=_text(last), usage=usage, written=tuple(sorted(log.written)))
 
 
-def implement_with_command(command: str, task_text: str, root: Path, *,
+def implement_with_command(command: str, task_text: str, root: Path, *, task_id: str = "",
                            timeout: float = 1800) -> ImplementResult:
-    """Run an external coding agent with the task on stdin, in the repository."""
-    env = {**os.environ, "REVIEWLOOP_TASK": task_text[:4000]}
+    """Run an external coding agent with the task on stdin, in the repository.
+
+    The task id is also in `REVIEWLOOP_TASK_ID`, for wrappers that name branches or logs."""
+    env = {**os.environ, "REVIEWLOOP_TASK_ID": task_id}
     try:
         proc = subprocess.run(command, shell=True, cwd=root, input=task_text, text=True,
                               capture_output=True, timeout=timeout, env=env)

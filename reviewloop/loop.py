@@ -17,7 +17,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from reviewloop.agents import load_agents
-from reviewloop.config import Settings
+from reviewloop.config import Settings, model_for
 from reviewloop.git import open_repository
 from reviewloop.graph.build import build_graph
 from reviewloop.graph.context import LoopDeps, ModelFactory, Models
@@ -60,7 +60,8 @@ class LoopRunner:
     def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
               batch: str | None = None) -> RunResult:
         run_id = new_run_id(task.id)
-        options = {"implementer": str(implementer), "llm": self.llm}
+        options = {"implementer": str(implementer), "llm": self.llm,
+                   "model": model_for(self.settings, "review")}
         self.registry.create(run_id, task_id=task.id, task_title=task.title,
                              spec=str(spec_file), options=options, batch=batch)
         deps = self._deps(run_id, spec_file, implementer)

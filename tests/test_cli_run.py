@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,73 @@ def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
                  "--model", MODEL, "--require-llm")
     assert strict.returncode == 2
     assert "no AWS credentials found for Bedrock" in strict.stderr
+
+
+def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
+        project: Path) -> None:
+    manual_change(project)
+    with BedrockFake() as fake:
+        env = fake_env(fake)
+        for name in REVIEWERS[:-1]:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        fake.script(f"agent: {REVIEWERS[-1]}",
+                    [tool_use("submit_findings", {"findings": []}, delay=60)])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
+             "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
+            cwd=project, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_for(lambda: len(fake.requests) == 5, timeout=60)
+            time.sleep(2)  # the four fast reviewers finish and are checkpointed
+        finally:
+            proc.kill()
+            proc.wait()
+        first = len(fake.requests)
+        fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
+
+        resumed = cli(project, "resume", "--yes", env=env)
+        again = [r.system_text() for r in fake.requests[first:]]
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]
+    assert git(project, "log", "--format=%s").count("T2:") == 1
+
+
+def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path: Path) -> None:
+    root = tmp_path / "batch"
+    (root / ".kiro/specs/three").mkdir(parents=True)
+    (root / ".kiro/specs/three/tasks.md").write_text(
+        "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n  - _Depends: 1_\n\n- [ ] 3. Third\n")
+    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
+    agent = tmp_path / "agent.py"
+    agent.write_text("import os, pathlib, sys\nsys.stdin.read()\n"
+                     "tid = os.environ['REVIEWLOOP_TASK_ID']\n"
+                     "pathlib.Path(f'feature_{tid}.py').write_text(f'VALUE = {tid}\\n')\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"]):
+        git(root, *args)
+    with BedrockFake() as fake:
+        for name in REVIEWERS:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * 3)
+        done = cli(root, "run", "all", "--implementer", f"cmd:{sys.executable} {agent}",
+                   "--model", MODEL, "--branch", "batch", "--yes", env=fake_env(fake))
+        calls = len(fake.requests)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    subjects = git(root, "log", "--format=%s").splitlines()
+    assert subjects[-1] == "spec" and len(subjects) == 4
+    order = [s.split(":")[0] for s in reversed(subjects[:-1])]
+    assert sorted(order) == ["1", "2", "3"] and order.index("1") < order.index("2")
+    for task in "123":
+        files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
+        assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py"]
+    assert calls == 15  # five reviewers per task, never one review for several tasks
+    assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
+
+
+def _wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)

@@ -52,8 +52,13 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
            model_factory: ModelFactory | None = None) -> int:
+    from reviewloop.runs import Registry
+
+    registry = Registry(root)
+    record = registry.get(run_id) if run_id else registry.latest_unfinished()
+    if not settings.model and record.options.get("model"):  # the model the run started with
+        settings = settings.model_copy(update={"model": record.options["model"]})
     runner = _runner(settings, root, model_factory, options.require_llm)
-    record = runner.registry.get(run_id) if run_id else runner.registry.latest_unfinished()
     code = _settle(runner, runner.resume(record.run_id), options)
     if code == ExitCode.OK and record.batch:
         implementer = Implementer.parse(record.options.get("implementer", "llm"))

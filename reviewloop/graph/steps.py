@@ -50,6 +50,7 @@ def run_implementer(deps: LoopDeps, task_id: str, context_text: str,
     if kind == "cmd":
         text = context_text if not feedback else f"{context_text}\n\n# Fix first\n\n{feedback}"
         return implement_with_command(deps.implementer.command or "", text, deps.root,
+                                      task_id=task_id,
                                       timeout=deps.settings.gates.timeout_seconds * 2)
     chat = deps.models.get("implement")
     if chat is None:
