@@ -159,6 +159,41 @@ def runs_cmd(obj: Context) -> int:
     return run.list_runs(obj.settings(), obj.root)
 
 
+@cli.command("review")
+@click.option("--base", help="Compare against this ref (default: HEAD; with --head: the "
+              "default branch).")
+@click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
+@click.option("--staged", is_flag=True, help="Review what is staged.")
+@click.option("--working", is_flag=True, help="Review the working tree (the default).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file.")
+@click.option("--fail-on", type=click.Choice(["must_fix", "should_fix", "nit", "never"]),
+              default="must_fix", show_default=True,
+              help="Exit 1 when findings at or above this severity remain.")
+@click.option("--fix", is_flag=True, help="Run fix and re-review rounds; leave the result "
+              "uncommitted.")
+@click.option("--sarif", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write SARIF 2.1.0 to this file.")
+@_model_opt
+@_region_opt
+@_llm_opt
+@click.pass_obj
+def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, fix, sarif,
+               model, region, require_llm) -> int:
+    """Review an existing change with the guard-rails' analyzers and the five reviewers."""
+    from reviewloop.commands import review
+    from reviewloop.reviewing import DiffSource
+
+    if sum(bool(x) for x in (head, staged, working)) > 1:
+        raise click.UsageError("choose one of --head, --staged, --working")
+    options = review.ReviewOptions(
+        source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
+        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif)
+    return review.run(obj.settings(model=model, region=region), obj.root, options)
+
+
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:
         try:

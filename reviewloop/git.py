@@ -180,6 +180,11 @@ class Repository:
         start = self._commit(base) or self._empty_tree()
         return self._diff_trees(start, self._worktree_tree(), paths, context)
 
+    def diff_staged(self, *, context: int = 3) -> str:
+        """What `git commit` would record now: the index against HEAD."""
+        base = self._commit("HEAD") or self._empty_tree()
+        return self._git(*_DIFF, f"-U{context}", "--cached", base, errors="replace")
+
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:
         """Only what changed in the working tree after `snapshot` was taken."""

@@ -89,20 +89,11 @@ class LoopRunner:
     # -- internals ------------------------------------------------------------------------
 
     def _deps(self, run_id: str, spec_file: Path, implementer: Implementer) -> LoopDeps:
-        repo = open_repository(self.root)
-        agents = load_agents(self.root, self.settings.agents_dirs, self.settings.reviewers)
         run_dir = state_dir(self.root) / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
-        sensitive = self.settings.sensitive
-        workspace = Workspace(root=repo.root, **({"sensitive": sensitive} if sensitive else {}))
-        commands = self.settings.commands
-        policy = CommandPolicy(**{k: v for k, v in (("allow", commands.allow),
-                                                    ("deny", commands.deny)) if v is not None})
-        return LoopDeps(settings=self.settings, repo=repo, spec_file=spec_file,
-                        agents=tuple(agents.agents), run_dir=run_dir,
-                        models=Models(self.settings, self.model_factory, enabled=self.llm),
-                        implementer=implementer, workspace=workspace, policy=policy,
-                        analyze=self.analyze)
+        return deps_for(self.root, self.settings, run_dir=run_dir, spec_file=spec_file,
+                        implementer=implementer, model_factory=self.model_factory,
+                        llm=self.llm, analyze=self.analyze)
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
@@ -153,3 +144,21 @@ def _interrupt_summary(snapshot) -> dict[str, Any]:
 
 def record_status(record: RunRecord) -> str:
     return record.status.replace("_", " ")
+
+
+def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
+             implementer: Implementer, model_factory: ModelFactory, llm: bool,
+             analyze: Callable[..., list] | None) -> LoopDeps:
+    """Everything the nodes need, built once per run from settings (never checkpointed)."""
+    repo = open_repository(root)
+    agents = load_agents(root, settings.agents_dirs, settings.reviewers)
+    sensitive = settings.sensitive
+    workspace = Workspace(root=repo.root, **({"sensitive": sensitive} if sensitive else {}))
+    commands = settings.commands
+    policy = CommandPolicy(**{k: v for k, v in (("allow", commands.allow),
+                                                ("deny", commands.deny)) if v is not None})
+    return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,
+                    agents=tuple(agents.agents), run_dir=run_dir,
+                    models=Models(settings, model_factory, enabled=llm),
+                    implementer=implementer, workspace=workspace, policy=policy,
+                    analyze=analyze)

@@ -94,16 +94,16 @@ def list_runs(settings: Settings, root: Path) -> int:
 # -- internals ------------------------------------------------------------------------------
 
 
-def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
-            require_llm: bool) -> LoopRunner:
+def model_switch(settings: Settings, model_factory: ModelFactory | None,
+                 require_llm: bool) -> tuple[ModelFactory, bool]:
+    """The model factory and whether the LLM is on; says loudly when it is off."""
     from reviewloop import llm
 
     factory = model_factory or (lambda name: llm.make_chat_model(name, region=settings.region))
     model = model_for(settings, "review")
     on = bool(model) and (model_factory is not None or llm.llm_available(model, settings.region))
     if not on:
-        reason = ("no model configured" if not model else
-                  f"no credentials for {model}")
+        reason = "no model configured" if not model else f"no credentials for {model}"
         if require_llm:
             if model:
                 llm.check_credentials(model, settings.region)  # raises with the exact fix
@@ -112,7 +112,16 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
         ui.console(stderr=True).print(
             f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their analyzers "
             "only and nothing is reported clean.[/]")
-    return LoopRunner(root, settings, factory, llm=on, progress=ui.progress)
+    return factory, on
+
+
+def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
+            require_llm: bool) -> LoopRunner:
+    from reviewloop.commands.review import analyzer_layer
+
+    factory, on = model_switch(settings, model_factory, require_llm)
+    return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
+                      analyze=analyzer_layer())
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:

@@ -45,3 +45,26 @@ def build_graph(*, max_retries: int, max_rounds: int, checkpointer=None):
                                                                  "end": END})
     graph.add_edge("commit", END)
     return graph.compile(checkpointer=checkpointer)
+
+
+def build_review_graph(*, max_rounds: int, fix: bool):
+    """`reviewloop review`: the reviewers on a given diff, then optional fix rounds; no commit."""
+    graph = StateGraph(LoopState, context_schema=LoopDeps)
+    for name in ("review", "triage", "fix"):
+        graph.add_node(name, getattr(nodes, name))
+    graph.add_conditional_edges(START, fan_out, ["review"])
+    graph.add_edge("review", "triage")
+    rounds = max_rounds if fix else 1
+    graph.add_conditional_edges(
+        "triage", partial(route_after_triage, max_rounds=rounds), {"fix": "fix",
+                                                                   "present": END})
+    graph.add_conditional_edges("fix", partial(_dispatch, _review_only(route_after_fix)),
+                                ["review", END])
+    return graph.compile()
+
+
+def _review_only(route):
+    def wrapped(state: LoopState) -> str:
+        target = route(state)
+        return END if target == "present" else target
+    return wrapped

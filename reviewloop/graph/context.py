@@ -55,7 +55,7 @@ class Models:
 class LoopDeps:
     settings: Settings
     repo: Repository
-    spec_file: Path
+    spec_file: Path | None  # None for `reviewloop review`
     agents: Sequence[AgentDefinition]
     models: Models
     run_dir: Path

@@ -53,9 +53,10 @@ def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     deps = runtime.context
     agent = deps.agent(state["review_agent"])
     review_input = ReviewInput(
-        round=state["round"], diff_text=Path(state["diff_path"]).read_text(encoding="utf-8"),
+        round=state["round"],
+        diff_text=steps.prompt_diff(deps, Path(state["diff_path"]).read_text(encoding="utf-8")),
         task_context=(Path(state["context_path"]).read_text(encoding="utf-8")
-                      if state["round"] == 1 else ""),
+                      if state["round"] == 1 and state.get("context_path") else ""),
         addressed=[Finding(**f) for f in state.get("addressed", [])],
         evidence=steps.evidence(deps, agent, state))
     chat = deps.models.get("review", agent.model)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.errors import BlockingOutcome
@@ -102,6 +102,24 @@ def run_gates(deps: LoopDeps, state: LoopState, *, phase: str,
             "results": [r.model_dump(mode="json") for r in report.results]}
 
 
+def prompt_diff(deps: LoopDeps, diff_text: str) -> str:
+    """The diff as a model may see it: sensitive files left out, secrets redacted."""
+    from reviewloop.diff import parse_diff, render
+    from reviewloop.secrets import redact
+
+    changes = parse_diff(diff_text)
+    shown = [p for p in changes.paths if not deps.workspace.is_sensitive(PurePosixPath(p))]
+    return redact(render(changes, shown))
+
+
+def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(paths to commit, sensitive paths held back)."""
+    keep, held = [], []
+    for path in paths:
+        (held if deps.workspace.is_sensitive(PurePosixPath(path)) else keep).append(path)
+    return keep, held
+
+
 def evidence(deps: LoopDeps, agent, state: LoopState) -> list[Finding]:
     if deps.analyze is None:
         return []
@@ -153,7 +171,7 @@ def commit_change(deps: LoopDeps, state: LoopState) -> str:
     spec = load_spec(deps.root, deps.spec_file)
     writeback.mark_done(spec.tasks_file, spec.tasks, state["task_id"])
     spec_rel = spec.tasks_file.resolve().relative_to(deps.root.resolve()).as_posix()
-    paths = sorted({*changed_paths(state), spec_rel})
+    paths, _held = committable(deps, sorted({*changed_paths(state), spec_rel}))
     return deps.repo.commit_paths(paths, commit_message(state, spec))
 
 

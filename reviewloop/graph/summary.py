@@ -59,3 +59,22 @@ def reviewer_outcomes(state: LoopState, usage: list[UsageRecord]) -> list[Review
             input_tokens=sum(u.input_tokens for u in own),
             output_tokens=sum(u.output_tokens for u in own))
     return list(merged.values())
+
+
+def review_summary(deps: LoopDeps, state: LoopState, *, title: str) -> RunSummary:
+    """The outcome of `reviewloop review`: the same report, without a task or a commit."""
+    usage = [UsageRecord(**u) for u in state.get("usage", [])]
+    touched = state.get("touched") or {}
+    return RunSummary(
+        task_id="review", task_title=title,
+        files_created=touched.get("created", []),
+        files_modified=[*touched.get("modified", []), *touched.get("deleted", [])],
+        rounds=state.get("round", 1),
+        reviewers=reviewer_outcomes(state, usage),
+        findings_fixed=[Finding(**f) for f in state.get("fixed", [])],
+        findings_remaining=[Finding(**f) for f in state.get("actionable", [])],
+        nits=[Finding(**f) for f in state.get("nits", [])],
+        input_tokens=sum(u.input_tokens for u in usage),
+        output_tokens=sum(u.output_tokens for u in usage),
+        cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
+        llm=deps.models.enabled, escalations=list(state.get("escalations", [])))

@@ -13,11 +13,13 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.guardrails.base import Gate, GateContext, GateReport, GateResult
 from reviewloop.guardrails.branch import BranchGate
 from reviewloop.guardrails.build import BuildGate
+from reviewloop.guardrails.secrets import SecretsGate
 from reviewloop.guardrails.test import TestGate
 
-# Insertion order is run order: the branch check is instant, the build precedes the tests.
+# Insertion order is run order: the instant checks first, the build before the tests.
 REGISTRY: dict[str, Gate] = {
     "branch": BranchGate(),
+    "secrets": SecretsGate(),
     "build": BuildGate(),
     "test": TestGate(),
 }
