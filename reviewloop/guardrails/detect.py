@@ -72,7 +72,8 @@ def _pytest(root: Path) -> _Found | None:
     evidence = _pytest_evidence(root)
     if evidence is None:
         return None
-    return _Found("pytest", evidence, test=(f"{_python(root)} -m pytest -q",))
+    # No -q: with a project's own `addopts = "-q"` pytest would print no counts at all.
+    return _Found("pytest", evidence, test=(f"{_python(root)} -m pytest",))
 
 
 def _pytest_evidence(root: Path) -> str | None:

@@ -45,13 +45,13 @@ NPM_INIT_TEST = 'echo "Error: no test specified" && exit 1'
 ])
 def test_pytest_projects(tmp_path, files, evidence):
     found = detect_commands(project(tmp_path, files))
-    assert found == DetectedCommands(build=(), test=("python -m pytest -q",),
+    assert found == DetectedCommands(build=(), test=("python -m pytest",),
                                      reason=f"detected pytest ({evidence})")
 
 
 def test_pytest_uses_the_project_virtualenv(tmp_path):
     project(tmp_path, {"pytest.ini": "[pytest]\n", ".venv/bin/python": ""})
-    assert detect_commands(tmp_path).test == (".venv/bin/python -m pytest -q",)
+    assert detect_commands(tmp_path).test == (".venv/bin/python -m pytest",)
 
 
 def test_python_project_without_tests_detects_nothing(tmp_path):
@@ -137,7 +137,7 @@ def test_makefile_without_known_targets_detects_nothing(tmp_path):
 def test_language_runner_wins_over_make_and_make_fills_the_gap(tmp_path):
     project(tmp_path, {"pytest.ini": "[pytest]\n", "Makefile": MAKEFILE})
     found = detect_commands(tmp_path)
-    assert found.test == ("python -m pytest -q",)
+    assert found.test == ("python -m pytest",)
     assert found.build == ("make build",)
     assert found.reason == "detected pytest (pytest.ini), make (Makefile targets: build)"
 
@@ -147,7 +147,7 @@ def test_polyglot_repository_runs_every_suite(tmp_path):
                        "package.json": package_json({"test": "vitest run"}),
                        "go.mod": "module x\n"})
     found = detect_commands(tmp_path)
-    assert found.test == ("python -m pytest -q", "npm test --silent", "go test ./...")
+    assert found.test == ("python -m pytest", "npm test --silent", "go test ./...")
     assert found.build == ("go build ./...",)
 
 
