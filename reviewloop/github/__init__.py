@@ -1,0 +1,1 @@
+"""Pull-request mode: the webhook event, the REST client, and publishing a converging review."""

@@ -1,0 +1,259 @@
+"""A small GitHub REST client: token auth, retries that honour Retry-After, Link pagination.
+
+Only the calls reviewloop makes are here. Every network effect of the GitHub integration goes
+through `GitHubClient.request`, so tests point it at a loopback fake (`base_url`) or an
+`httpx.MockTransport` (`transport`), and pass a `sleep` that records instead of waiting.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Self
+
+import httpx
+
+from reviewloop import __version__
+from reviewloop.errors import CredentialsError, ReviewloopError
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+PER_PAGE = 100
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_RETRY_STATUS = frozenset({500, 502, 503, 504})
+
+
+class GitHubError(ReviewloopError):
+    """GitHub refused a request, or kept failing after the retries ran out."""
+
+    def __init__(self, message: str, *, status: int | None = None, method: str = "",
+                 url: str = "", errors: list[Any] | None = None):
+        self.status = status
+        self.method = method
+        self.url = url
+        self.errors = errors or []
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.url}: " if self.method else ""
+        code = f"HTTP {self.status}: " if self.status else ""
+        return f"{where}{code}{super().__str__()}"
+
+    @property
+    def unprocessable(self) -> bool:
+        """422: GitHub understood the request but rejected its content (a bad anchor, …)."""
+        return self.status == 422
+
+    @property
+    def forbidden(self) -> bool:
+        """403 that was not a rate limit: a read-only token (fork PRs) or missing scope."""
+        return self.status == 403
+
+
+def api_url(env: Mapping[str, str]) -> str:
+    """`GITHUB_API_URL` (set by Actions, also for Enterprise Server) or the public API."""
+    return (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+
+
+def token_from(env: Mapping[str, str], explicit: str | None = None) -> str:
+    """The action input when given, else `GITHUB_TOKEN`; the error says how to provide one."""
+    token = explicit or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+    if not token:
+        raise CredentialsError(
+            "no GitHub token: set GITHUB_TOKEN (in a workflow: "
+            "`env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`) or pass the action's "
+            "`github-token` input")
+    return token
+
+
+class GitHubClient:
+    """REST calls against `base_url` with `token`; retries 5xx and rate limits.
+
+    A wait GitHub asks for (Retry-After, or until `x-ratelimit-reset`) is never shortened;
+    when it is longer than `max_wait` seconds the client gives up with a `GitHubError`
+    rather than hold a CI job for an hour.
+    """
+
+    def __init__(self, token: str, *, base_url: str = DEFAULT_API_URL,
+                 transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time,
+                 max_retries: int = 4, backoff: float = 1.0, max_wait: float = 120.0,
+                 timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self._sleep = sleep
+        self._clock = clock
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self._http = httpx.Client(
+            base_url=self.base_url, transport=transport, timeout=timeout,
+            headers={"Authorization": f"Bearer {token}",
+                     "Accept": "application/vnd.github+json",
+                     "X-GitHub-Api-Version": API_VERSION,
+                     "User-Agent": f"reviewloop/{__version__}"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transport ---------------------------------------------------------------------
+
+    def request(self, method: str, path: str, *, json: Any = None,
+                params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """One call, retried on 5xx, transport errors and rate limits; 4xx raise."""
+        url = self._url(path)
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self._http.request(method, url, json=json, params=params)
+            except httpx.TransportError as exc:
+                if attempt == self.max_retries:
+                    raise GitHubError(f"cannot reach GitHub: {exc}", method=method,
+                                      url=url) from exc
+                self._sleep(self._backoff(attempt))
+                continue
+            if response.status_code < 400:
+                return response
+            wait = self._retry_wait(response, attempt)
+            if wait is None or attempt == self.max_retries:
+                raise _error(response, method, url, retried=attempt)
+            if wait > self.max_wait:
+                raise _error(response, method, url, retried=attempt,
+                             note=f"GitHub asks to wait {wait:.0f}s, more than the "
+                                  f"{self.max_wait:.0f}s limit")
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _url(self, path: str) -> str:
+        """A path under the API, or an absolute URL on the same host (Link headers)."""
+        if path.startswith(("http://", "https://")):
+            if not path.startswith(self.base_url + "/"):
+                # a token must never be sent to another host, whatever a header says
+                raise GitHubError(f"refusing to follow a link off {self.base_url}: {path}")
+            return path
+        return self.base_url + "/" + path.lstrip("/")
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff * 2 ** attempt, self.max_wait)
+
+    def _retry_wait(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None when the failure is final."""
+        status = response.status_code
+        retry_after = _seconds(response.headers.get("retry-after"))
+        if status in _RETRY_STATUS:
+            return retry_after if retry_after is not None else self._backoff(attempt)
+        if status not in (403, 429):
+            return None
+        if retry_after is not None:
+            return retry_after
+        if response.headers.get("x-ratelimit-remaining") == "0":
+            reset = _seconds(response.headers.get("x-ratelimit-reset"))
+            if reset is not None:
+                return max(reset - self._clock(), 0.0) + 1.0
+        if status == 429 or "secondary rate limit" in _message(response).lower():
+            # GitHub's advice with no header: wait at least a minute, then back off
+            return max(60.0, self._backoff(attempt))
+        return None
+
+    def paginate(self, path: str, params: Mapping[str, Any] | None = None
+                 ) -> Iterator[dict[str, Any]]:
+        """Every item of a list endpoint, following `Link: <…>; rel="next"`."""
+        url: str | None = path
+        query: Mapping[str, Any] | None = {"per_page": PER_PAGE, **(params or {})}
+        while url:
+            response = self.request("GET", url, params=query)
+            yield from response.json()
+            url = response.links.get("next", {}).get("url")
+            query = None  # the next link carries the query
+
+    # --- pull request review comments --------------------------------------------------
+
+    def list_review_comments(self, repo: str, pr: int) -> list[dict[str, Any]]:
+        return list(self.paginate(f"repos/{_repo(repo)}/pulls/{int(pr)}/comments"))
+
+    def list_reviews(self, repo: str, pr: int) -> list[dict[str, Any]]:
+        return list(self.paginate(f"repos/{_repo(repo)}/pulls/{int(pr)}/reviews"))
+
+    def create_review(self, repo: str, pr: int, *, commit_id: str, body: str,
+                      comments: list[dict[str, Any]], event: str = "COMMENT"
+                      ) -> dict[str, Any]:
+        payload = {"commit_id": commit_id, "body": body, "event": event,
+                   "comments": comments}
+        return self.request("POST", f"repos/{_repo(repo)}/pulls/{int(pr)}/reviews",
+                            json=payload).json()
+
+    def create_review_comment(self, repo: str, pr: int, *, commit_id: str,
+                              comment: dict[str, Any]) -> dict[str, Any]:
+        """`comment` as in a review's comments[]: path, line, side, start_line, body."""
+        payload = {"commit_id": commit_id, **comment}
+        return self.request("POST", f"repos/{_repo(repo)}/pulls/{int(pr)}/comments",
+                            json=payload).json()
+
+    def update_review_comment(self, repo: str, comment_id: int, body: str) -> dict[str, Any]:
+        return self.request("PATCH", f"repos/{_repo(repo)}/pulls/comments/{int(comment_id)}",
+                            json={"body": body}).json()
+
+    # --- issue comments (the summary) --------------------------------------------------
+
+    def list_issue_comments(self, repo: str, number: int) -> list[dict[str, Any]]:
+        return list(self.paginate(f"repos/{_repo(repo)}/issues/{int(number)}/comments"))
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> dict[str, Any]:
+        return self.request("POST", f"repos/{_repo(repo)}/issues/{int(number)}/comments",
+                            json={"body": body}).json()
+
+    def update_issue_comment(self, repo: str, comment_id: int, body: str) -> dict[str, Any]:
+        return self.request("PATCH",
+                            f"repos/{_repo(repo)}/issues/comments/{int(comment_id)}",
+                            json={"body": body}).json()
+
+
+def _repo(repo: str) -> str:
+    if not _REPO.match(repo):
+        raise GitHubError(f"not an owner/name repository: {repo!r}")
+    return repo
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP-date Retry-After: GitHub sends seconds, fall back to backoff
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:500]
+    return str(data.get("message", "")) if isinstance(data, dict) else ""
+
+
+def _error(response: httpx.Response, method: str, url: str, *, retried: int,
+           note: str = "") -> GitHubError:
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    errors = data.get("errors", []) if isinstance(data, dict) else []
+    message = _message(response) or response.reason_phrase
+    if errors:
+        message += " (" + "; ".join(map(_detail, errors)) + ")"
+    if retried:
+        message += f" after {retried} retr{'y' if retried == 1 else 'ies'}"
+    if note:
+        message += f"; {note}"
+    return GitHubError(message, status=response.status_code, method=method, url=url,
+                       errors=errors)
+
+
+def _detail(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("code") or error)
+    return str(error)

@@ -1,0 +1,412 @@
+"""A loopback fake of the GitHub REST endpoints reviewloop calls, strict about requests.
+
+    with GitHubFake() as fake:
+        fake.open_pr("octo/repo", 7, diff_text, head_sha="abc…")
+        client = GitHubClient("t", base_url=fake.url, sleep=fake.sleeps.append)
+        ...
+        fake.fail_next(403, headers={"Retry-After": "3"},
+                       body={"message": "You have exceeded a secondary rate limit."})
+        assert fake.violations == []
+
+Every request is matched to an operation of GitHub's OpenAPI description (the trimmed copy
+in `tests/fixtures/github/openapi-subset.json`), its path parameters, query names and JSON
+body are validated against it, and its headers checked. A violation is recorded in
+`violations` and answered with 422 the way GitHub answers an invalid body; the `github_fake`
+fixture fails the test if any was recorded, so a fallback cannot hide one.
+
+Review comments are checked against the PR's diff as GitHub does: a RIGHT-side `line` (and
+`start_line`) must lie in one hunk, else 422 "Line could not be resolved" for a review and
+"pull_request_review_thread.line must be part of the diff" for a single comment.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+import jsonschema
+import pytest
+from unidiff import PatchSet
+
+SUBSET = Path(__file__).parents[1] / "fixtures/github/openapi-subset.json"
+BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+DOCS = "https://docs.github.com/rest"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    operation: str | None
+    query: dict[str, list[str]]
+    body: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class PullRequest:
+    repo: str
+    number: int
+    head_sha: str
+    hunks: dict[str, list[tuple[int, int]]]  # path → RIGHT-side (start, end) per hunk
+
+
+@dataclass
+class _Failure:
+    status: int
+    headers: dict[str, str]
+    body: Any
+    match: str | None
+
+
+@dataclass
+class _State:
+    review_comments: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    issue_comments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _operations() -> list[tuple[str, re.Pattern[str], str, dict[str, Any]]]:
+    data = json.loads(SUBSET.read_text())
+    out = []
+    for op_id, op in data["operations"].items():
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", op["path"])
+        out.append((op["method"], re.compile(f"^{pattern}$"), op_id, op))
+    return out
+
+
+def right_hunks(diff_text: str) -> dict[str, list[tuple[int, int]]]:
+    """New-file line ranges each hunk shows, per target path (parsed independently of
+    reviewloop.diff so the fake does not share its bugs)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for pf in PatchSet(diff_text):
+        path = pf.path
+        out[path] = [(h.target_start, h.target_start + h.target_length - 1)
+                     for h in pf if h.target_length > 0]
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class GitHubFake:
+    """The fake server; state and recorded calls are plain attributes."""
+
+    def __init__(self, *, page_size: int | None = None):
+        self.operations = _operations()
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.sleeps: list[float] = []  # a convenient `sleep` for clients under test
+        self.prs: dict[tuple[str, int], PullRequest] = {}
+        self.state = _State()
+        self.page_size = page_size  # overrides per_page, to exercise pagination
+        self._failures: deque[_Failure] = deque()
+        self._ids = itertools.count(1001)
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> GitHubFake:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server, "start() the fake first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # --- scripting -------------------------------------------------------------------
+
+    def open_pr(self, repo: str, number: int, diff_text: str, *, head_sha: str) -> None:
+        self.prs[(repo, number)] = PullRequest(repo, number, head_sha, right_hunks(diff_text))
+
+    def push(self, repo: str, number: int, diff_text: str, *, head_sha: str) -> None:
+        """A new head: comments whose line left the diff become outdated (line null)."""
+        self.open_pr(repo, number, diff_text, head_sha=head_sha)
+        hunks = self.prs[(repo, number)].hunks
+        for c in self.state.review_comments:
+            if c["line"] is not None and not _in_one_hunk(hunks, c["path"], c["line"], None):
+                c["line"] = None
+                c["position"] = None
+
+    def fail_next(self, status: int, *, headers: dict[str, str] | None = None,
+                  body: Any = None, times: int = 1, match: str | None = None) -> None:
+        """The next `times` requests (whose "METHOD path" contains `match`) fail."""
+        body = body if body is not None else {"message": f"fake failure {status}"}
+        for _ in range(times):
+            self._failures.append(_Failure(status, headers or {}, body, match))
+
+    def add_issue_comment(self, repo: str, number: int, body: str,
+                          user: dict[str, Any] | None = None) -> dict[str, Any]:
+        comment = self._issue_comment(repo, number, body, user or BOT)
+        self.state.issue_comments.append(comment)
+        return comment
+
+    def add_review_comment(self, repo: str, number: int, *, path: str, line: int,
+                           body: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
+        pr = self.prs[(repo, number)]
+        comment = self._review_comment(pr, {"path": path, "line": line, "side": "RIGHT",
+                                            "body": body}, None, user or BOT)
+        self.state.review_comments.append(comment)
+        return comment
+
+    def calls_to(self, operation: str) -> list[Call]:
+        return [c for c in self.calls if c.operation == operation]
+
+    # --- request handling --------------------------------------------------------------
+
+    def handle(self, method: str, raw_path: str, headers: dict[str, str],
+               raw_body: bytes) -> tuple[int, dict[str, str], Any]:
+        split = urlsplit(raw_path)
+        query = parse_qs(split.query)
+        try:
+            body = json.loads(raw_body) if raw_body else None
+        except ValueError:
+            return self._violation(f"{method} {split.path}: body is not JSON")
+        with self._lock:
+            op_id, op, params = self._match(method, split.path)
+            self.calls.append(Call(method, split.path, op_id, query, body, headers))
+            failure = self._take_failure(f"{method} {split.path}")
+            if failure:
+                return failure.status, failure.headers, failure.body
+            if op is None:
+                return self._violation(f"{method} {split.path}: no such operation", 404)
+            problem = self._validate(op, params, query, headers, body)
+            if problem:
+                return self._violation(f"{op_id}: {problem}")
+            return getattr(self, "_" + op_id.replace("/", "_").replace("-", "_"))(
+                params, query, body)
+
+    def _match(self, method: str, path: str):
+        for op_method, pattern, op_id, op in self.operations:
+            found = pattern.match(path)
+            if op_method == method and found:
+                return op_id, op, found.groupdict()
+        return None, None, {}
+
+    def _take_failure(self, request: str) -> _Failure | None:
+        for failure in self._failures:
+            if failure.match is None or failure.match in request:
+                self._failures.remove(failure)
+                return failure
+        return None
+
+    def _violation(self, text: str, status: int = 422) -> tuple[int, dict[str, str], Any]:
+        self.violations.append(text)
+        return status, {}, {"message": "Invalid request.\n\n" + text,
+                            "documentation_url": DOCS, "status": str(status)}
+
+    def _validate(self, op: dict[str, Any], params: dict[str, str],
+                  query: dict[str, list[str]], headers: dict[str, str], body: Any) -> str:
+        if not headers.get("authorization", "").startswith(("Bearer ", "token ")):
+            return "no Authorization header"
+        if headers.get("accept") != "application/vnd.github+json":
+            return f"Accept is {headers.get('accept')!r}"
+        if headers.get("x-github-api-version") != "2022-11-28":
+            return "X-GitHub-Api-Version missing or unknown"
+        declared = {p["name"]: p for p in op["parameters"]}
+        for name, value in [*params.items(), *((k, v[0]) for k, v in query.items())]:
+            spec = declared.get(name)
+            if spec is None:
+                return f"undeclared parameter {name!r}"
+            if spec["schema"].get("type") == "integer" and not value.isdigit():
+                return f"parameter {name!r} must be an integer, got {value!r}"
+        schema = op["requestBody"]
+        if schema is None:
+            return "" if body is None else "this operation takes no body"
+        errors = list(jsonschema.Draft7Validator(schema).iter_errors(body))
+        return "; ".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+    # --- operations ---------------------------------------------------------------------
+
+    def _pr(self, params: dict[str, str]) -> PullRequest | None:
+        key = (f"{params['owner']}/{params['repo']}",
+               int(params.get("pull_number") or params.get("issue_number")))
+        return self.prs.get(key)
+
+    def _page(self, items: list[dict[str, Any]], query: dict[str, list[str]], path: str):
+        per_page = self.page_size or int(query.get("per_page", ["30"])[0])
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            last = -(-len(items) // per_page)
+            link = f"{self.url}{path}?per_page={per_page}&page="
+            headers["Link"] = f'<{link}{page + 1}>; rel="next", <{link}{last}>; rel="last"'
+        return 200, headers, chunk
+
+    def _pulls_list_review_comments(self, params, query, body):
+        pr = self._pr(params)
+        if pr is None:
+            return 404, {}, {"message": "Not Found"}
+        items = [c for c in self.state.review_comments if c["_pr"] == (pr.repo, pr.number)]
+        path = f"/repos/{pr.repo}/pulls/{pr.number}/comments"
+        return self._page([_public(c) for c in items], query, path)
+
+    def _pulls_list_reviews(self, params, query, body):
+        pr = self._pr(params)
+        if pr is None:
+            return 404, {}, {"message": "Not Found"}
+        items = [r for r in self.state.reviews if r["_pr"] == (pr.repo, pr.number)]
+        path = f"/repos/{pr.repo}/pulls/{pr.number}/reviews"
+        return self._page([_public(r) for r in items], query, path)
+
+    def _pulls_create_review(self, params, query, body):
+        pr = self._pr(params)
+        if pr is None:
+            return 404, {}, {"message": "Not Found"}
+        if body.get("event") in ("COMMENT", "REQUEST_CHANGES") and not body.get("body"):
+            return 422, {}, {"message": "Unprocessable Entity",
+                             "errors": ["Body is required for COMMENT"]}
+        for comment in body.get("comments", []):
+            if not self._anchors(pr, comment):
+                return 422, {}, {"message": "Unprocessable Entity",
+                                 "errors": ["Line could not be resolved"],
+                                 "documentation_url": DOCS, "status": "422"}
+        review = {"id": next(self._ids), "node_id": "PRR_fake", "user": BOT,
+                  "body": body.get("body", ""), "state": "COMMENTED",
+                  "commit_id": body.get("commit_id", pr.head_sha), "submitted_at": _now(),
+                  "author_association": "NONE", "_pr": (pr.repo, pr.number),
+                  "html_url": f"https://github.com/{pr.repo}/pull/{pr.number}"}
+        self.state.reviews.append(review)
+        for comment in body.get("comments", []):
+            self.state.review_comments.append(self._review_comment(pr, comment, review["id"]))
+        return 200, {}, _public(review)
+
+    def _pulls_create_review_comment(self, params, query, body):
+        pr = self._pr(params)
+        if pr is None:
+            return 404, {}, {"message": "Not Found"}
+        if not self._anchors(pr, body):
+            return 422, {}, {"message": "Validation Failed", "errors": [{
+                "resource": "PullRequestReviewComment", "code": "custom",
+                "field": "pull_request_review_thread.line",
+                "message": "pull_request_review_thread.line must be part of the diff"}],
+                "documentation_url": DOCS, "status": "422"}
+        comment = self._review_comment(pr, body, next(self._ids))
+        self.state.review_comments.append(comment)
+        return 201, {}, _public(comment)
+
+    def _pulls_update_review_comment(self, params, query, body):
+        return self._update(self.state.review_comments, params, body)
+
+    def _issues_list_comments(self, params, query, body):
+        repo, number = f"{params['owner']}/{params['repo']}", int(params["issue_number"])
+        items = [c for c in self.state.issue_comments if c["_pr"] == (repo, number)]
+        return self._page([_public(c) for c in items], query,
+                          f"/repos/{repo}/issues/{number}/comments")
+
+    def _issues_create_comment(self, params, query, body):
+        repo, number = f"{params['owner']}/{params['repo']}", int(params["issue_number"])
+        comment = self._issue_comment(repo, number, body["body"], BOT)
+        self.state.issue_comments.append(comment)
+        return 201, {}, _public(comment)
+
+    def _issues_update_comment(self, params, query, body):
+        return self._update(self.state.issue_comments, params, body)
+
+    def _update(self, items, params, body):
+        found = next((c for c in items if c["id"] == int(params["comment_id"])), None)
+        if found is None:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        found["body"], found["updated_at"] = body["body"], _now()
+        return 200, {}, _public(found)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _anchors(self, pr: PullRequest, comment: dict[str, Any]) -> bool:
+        if comment.get("side", "RIGHT") != "RIGHT" or "line" not in comment:
+            return False  # LEFT and position anchors are not modelled
+        return _in_one_hunk(pr.hunks, comment["path"], comment["line"],
+                            comment.get("start_line"))
+
+    def _review_comment(self, pr: PullRequest, c: dict[str, Any], review_id: int | None,
+                        user: dict[str, Any] = BOT) -> dict[str, Any]:
+        cid = next(self._ids)
+        return {"id": cid, "node_id": f"PRRC_{cid}", "pull_request_review_id": review_id,
+                "path": c["path"], "line": c["line"], "original_line": c["line"],
+                "start_line": c.get("start_line"), "original_start_line": c.get("start_line"),
+                "side": c.get("side", "RIGHT"), "start_side": c.get("start_side"),
+                "commit_id": pr.head_sha, "original_commit_id": pr.head_sha,
+                "body": c["body"], "user": user, "created_at": _now(), "updated_at": _now(),
+                "author_association": "NONE", "subject_type": "line", "diff_hunk": "",
+                "html_url": f"https://github.com/{pr.repo}/pull/{pr.number}#discussion_r{cid}",
+                "_pr": (pr.repo, pr.number)}
+
+    def _issue_comment(self, repo: str, number: int, body: str,
+                       user: dict[str, Any]) -> dict[str, Any]:
+        cid = next(self._ids)
+        return {"id": cid, "node_id": f"IC_{cid}", "body": body, "user": user,
+                "created_at": _now(), "updated_at": _now(), "author_association": "NONE",
+                "html_url": f"https://github.com/{repo}/pull/{number}#issuecomment-{cid}",
+                "_pr": (repo, number)}
+
+
+def _in_one_hunk(hunks: dict[str, list[tuple[int, int]]], path: str, line: int,
+                 start: int | None) -> bool:
+    first = line if start is None else start
+    if first > line:
+        return False
+    return any(lo <= first and line <= hi for lo, hi in hunks.get(path, []))
+
+
+def _public(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if not k.startswith("_")}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: GitHubFake
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, extra, body = self.fake.handle(self.command, self.path, headers, raw)
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+
+@pytest.fixture
+def github_fake():
+    """A started fake; the test fails if any request violated GitHub's description."""
+    with GitHubFake() as fake:
+        yield fake
+    assert fake.violations == [], fake.violations

@@ -1,0 +1,207 @@
+"""The REST client: headers, retries that honour Retry-After, rate limits, pagination."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from reviewloop.errors import CredentialsError
+from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
+from tests.fakes import github as fakes
+from tests.fakes.github import GitHubFake
+
+REPO = "octo/hello"
+github_fake = fakes.github_fake  # the fixture
+
+
+def scripted(*responses: httpx.Response, seen: list[httpx.Request] | None = None):
+    """A MockTransport answering with `responses` in order (the last one repeats)."""
+    queue = list(responses)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+    return httpx.MockTransport(handler)
+
+
+def client(transport, sleeps: list[float], **kw) -> GitHubClient:
+    return GitHubClient("tok", base_url="https://ghe.example/api/v3", transport=transport,
+                        sleep=sleeps.append, clock=lambda: 1_000.0, **kw)
+
+
+def test_headers_and_base_url():
+    seen: list[httpx.Request] = []
+    gh = client(scripted(httpx.Response(200, json=[]), seen=seen), [])
+    gh.list_issue_comments(REPO, 5)
+    request = seen[0]
+    assert str(request.url).startswith("https://ghe.example/api/v3/repos/octo/hello/issues/5/")
+    assert request.headers["authorization"] == "Bearer tok"
+    assert request.headers["accept"] == "application/vnd.github+json"
+    assert request.headers["x-github-api-version"] == "2022-11-28"
+    assert request.headers["user-agent"].startswith("reviewloop/")
+
+
+def test_retry_after_is_honoured_on_a_secondary_rate_limit():
+    sleeps: list[float] = []
+    limited = httpx.Response(403, headers={"Retry-After": "7"},
+                             json={"message": "You have exceeded a secondary rate limit."})
+    gh = client(scripted(limited, httpx.Response(201, json={"id": 1})), sleeps)
+    assert gh.create_issue_comment(REPO, 5, "hi") == {"id": 1}
+    assert sleeps == [7.0]
+
+
+def test_429_with_retry_after():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(429, headers={"Retry-After": "2"}),
+                         httpx.Response(200, json=[])), sleeps)
+    assert gh.list_review_comments(REPO, 5) == []
+    assert sleeps == [2.0]
+
+
+def test_primary_rate_limit_waits_until_reset():
+    sleeps: list[float] = []
+    exhausted = httpx.Response(403, headers={"x-ratelimit-remaining": "0",
+                                             "x-ratelimit-reset": "1030"},
+                               json={"message": "API rate limit exceeded"})
+    gh = client(scripted(exhausted, httpx.Response(200, json=[])), sleeps)
+    gh.list_reviews(REPO, 5)
+    assert sleeps == [31.0]  # reset - now, plus a second of slack
+
+
+def test_secondary_rate_limit_without_header_waits_a_minute():
+    sleeps: list[float] = []
+    limited = httpx.Response(403, json={"message": "You have exceeded a secondary rate "
+                                                   "limit. Please wait a few minutes."})
+    gh = client(scripted(limited, httpx.Response(200, json=[])), sleeps)
+    gh.list_reviews(REPO, 5)
+    assert sleeps == [60.0]
+
+
+def test_a_wait_longer_than_the_cap_gives_up_instead_of_shortening_it():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(403, headers={"Retry-After": "3600"},
+                                        json={"message": "secondary rate limit"})),
+                sleeps, max_wait=120)
+    with pytest.raises(GitHubError, match="wait 3600s, more than the 120s limit") as info:
+        gh.list_reviews(REPO, 5)
+    assert sleeps == [] and info.value.status == 403
+
+
+def test_5xx_is_retried_with_exponential_backoff():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(502), httpx.Response(503), httpx.Response(500),
+                         httpx.Response(200, json={"id": 3})), sleeps, backoff=0.5)
+    assert gh.update_issue_comment(REPO, 3, "x") == {"id": 3}
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_5xx_retry_after_wins_over_backoff():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(503, headers={"Retry-After": "4"}),
+                         httpx.Response(200, json={"id": 3})), sleeps)
+    gh.update_issue_comment(REPO, 3, "x")
+    assert sleeps == [4.0]
+
+
+def test_retries_run_out():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(500, json={"message": "boom"})), sleeps,
+                max_retries=2)
+    with pytest.raises(GitHubError, match=r"HTTP 500: boom after 2 retries"):
+        gh.list_reviews(REPO, 5)
+    assert len(sleeps) == 2
+
+
+def test_transport_errors_are_retried():
+    sleeps: list[float] = []
+    calls = []
+
+    def handler(request):
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json=[])
+    gh = client(httpx.MockTransport(handler), sleeps)
+    assert gh.list_reviews(REPO, 5) == [] and len(calls) == 2 and sleeps == [1.0]
+
+
+def test_a_plain_403_is_final_and_says_forbidden():
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(403, json={
+        "message": "Resource not accessible by integration"})), sleeps)
+    with pytest.raises(GitHubError) as info:
+        gh.create_issue_comment(REPO, 5, "x")
+    assert info.value.forbidden and sleeps == []
+    assert "Resource not accessible by integration" in str(info.value)
+
+
+def test_422_carries_githubs_errors():
+    gh = client(scripted(httpx.Response(422, json={
+        "message": "Unprocessable Entity", "errors": ["Line could not be resolved"]})), [])
+    with pytest.raises(GitHubError) as info:
+        gh.create_review(REPO, 5, commit_id="a" * 40, body="b", comments=[])
+    assert info.value.unprocessable
+    assert "Unprocessable Entity (Line could not be resolved)" in str(info.value)
+    assert info.value.errors == ["Line could not be resolved"]
+
+
+def test_links_to_another_host_are_not_followed():
+    page = httpx.Response(200, json=[{"id": 1}],
+                          headers={"Link": '<https://evil.example/x?page=2>; rel="next"'})
+    gh = client(scripted(page), [])
+    with pytest.raises(GitHubError, match="refusing to follow a link"):
+        gh.list_reviews(REPO, 5)
+
+
+def test_bad_repository_names_are_refused():
+    gh = client(scripted(httpx.Response(200, json=[])), [])
+    with pytest.raises(GitHubError, match="not an owner/name"):
+        gh.list_reviews("octo/../../admin", 5)
+
+
+def test_env_helpers():
+    assert api_url({}) == "https://api.github.com"
+    assert api_url({"GITHUB_API_URL": "https://ghe.example/api/v3/"}) == \
+        "https://ghe.example/api/v3"
+    assert token_from({"GITHUB_TOKEN": "a"}) == "a"
+    assert token_from({"GITHUB_TOKEN": "a"}, "input") == "input"
+    with pytest.raises(CredentialsError, match="GITHUB_TOKEN"):
+        token_from({})
+
+
+# --- against the loopback fake ------------------------------------------------------------
+
+
+def test_pagination_follows_link_headers(github_fake):
+    github_fake.page_size = 2
+    github_fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+    for n in range(5):
+        github_fake.add_issue_comment(REPO, 5, f"comment {n}")
+    with GitHubClient("tok", base_url=github_fake.url) as gh:
+        bodies = [c["body"] for c in gh.list_issue_comments(REPO, 5)]
+    assert bodies == [f"comment {n}" for n in range(5)]
+    pages = [c.query.get("page", ["1"])[0] for c in github_fake.calls_to("issues/list-comments")]
+    assert pages == ["1", "2", "3"]
+
+
+def test_fake_rate_limit_and_5xx_are_retried(github_fake):
+    github_fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+    github_fake.fail_next(403, headers={"Retry-After": "3"},
+                          body={"message": "You have exceeded a secondary rate limit."})
+    github_fake.fail_next(502)
+    with GitHubClient("tok", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
+        created = gh.create_issue_comment(REPO, 5, "hello")
+    assert created["body"] == "hello" and created["user"]["login"] == "github-actions[bot]"
+    assert github_fake.sleeps == [3.0, 2.0]  # Retry-After, then backoff (1s × 2¹)
+    assert len(github_fake.calls_to("issues/create-comment")) == 3
+
+
+def test_the_fake_rejects_bodies_that_break_githubs_description():
+    with GitHubFake() as fake, GitHubClient("tok", base_url=fake.url) as gh:
+        fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+        with pytest.raises(GitHubError, match="Invalid request") as info:
+            gh.request("POST", f"repos/{REPO}/issues/5/comments", json={"bdy": "x"})
+        assert info.value.status == 422
+    assert len(fake.violations) == 1
+    assert "'body' is a required property" in fake.violations[0]
