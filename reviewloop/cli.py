@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -176,12 +177,15 @@ def runs_cmd(obj: Context) -> int:
               "uncommitted.")
 @click.option("--sarif", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write SARIF 2.1.0 to this file.")
+@click.option("--github/--no-github", "github", default=None,
+              help="Pull-request mode: review the PR of GITHUB_EVENT_PATH and publish the "
+              "review (default: on inside a GitHub Actions pull_request run).")
 @_model_opt
 @_region_opt
 @_llm_opt
 @click.pass_obj
 def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, fix, sarif,
-               model, region, require_llm) -> int:
+               github, model, region, require_llm) -> int:
     """Review an existing change with the guard-rails' analyzers and the five reviewers."""
     from reviewloop.commands import review
     from reviewloop.reviewing import DiffSource
@@ -191,7 +195,25 @@ def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, 
     options = review.ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
         fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif)
-    return review.run(obj.settings(model=model, region=region), obj.root, options)
+    settings = obj.settings(model=model, region=region)
+    if github is None:
+        github = (os.environ.get("GITHUB_ACTIONS") == "true"
+                  and os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"))
+    if github:
+        from reviewloop.commands import pull_request
+
+        return pull_request.run(settings, obj.root, options)
+    return review.run(settings, obj.root, options)
+
+
+@cli.command("demo")
+@click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
+              help="Create the example repository here (default: a new temp folder).")
+def demo_cmd(directory: Path | None) -> int:
+    """Run the whole loop offline on a bundled example project in a temp git repo."""
+    from reviewloop.commands import demo
+
+    return demo.run(directory)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,19 +32,21 @@ class DiffSource:
     base: str | None = None
     head: str | None = None
     staged: bool = False
+    merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
 
     def describe(self) -> str:
         if self.staged:
             return "staged changes"
         if self.base and self.head:
-            return f"{self.base}...{self.head}"
+            return f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
         return f"working tree against {self.base or 'HEAD'}"
 
     def read(self, repo: Repository) -> str:
         if self.staged:
             return repo.diff_staged()
         if self.head:
-            return repo.diff_refs(self.base or repo.default_branch(), self.head)
+            return repo.diff_refs(self.base or repo.default_branch(), self.head,
+                                  merge_base=self.merge_base)
         return repo.diff(base=self.base or "HEAD")
 
 

@@ -139,8 +139,7 @@ def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) 
     """Fix, re-run the tests, feed a failure back: at most `gates.max_retries` retries."""
     chat = deps.models.get("fix")
     if chat is None:
-        return FixOutcome(ok=False, summary="no fixer model (LLM off): the findings are "
-                          "left for you")
+        return _offline_fix(deps, state, findings)
     usage: list[UsageRecord] = []
     feedback = None
     attempts = deps.settings.gates.max_retries + 1
@@ -156,6 +155,22 @@ def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) 
         feedback = report["feedback"]
     return FixOutcome(ok=False, usage=usage,
                       summary=f"the tests still fail after {attempts} fix attempt(s)")
+
+
+def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) -> FixOutcome:
+    """LLM off: let the analyzers apply their own safe fixes, then re-run the tests."""
+    from reviewloop.autofix import safe_fixes
+
+    result = safe_fixes(deps.root, findings)
+    if not result.fixed_rules:
+        return FixOutcome(ok=True, summary=f"LLM off: no safe automatic fix for "
+                          f"{len(findings)} finding(s); they are left for you")
+    probe = {**state, **change_update(deps, Snapshot(**state["baseline"]), round_no=0)}
+    report = run_gates(deps, probe, phase="fix", names=("build", "test"))
+    summary = f"applied the analyzers' safe fixes ({', '.join(result.fixed_rules)})"
+    if not report["passed"]:
+        return FixOutcome(ok=False, summary=f"{summary}, but then: {report['headline']}")
+    return FixOutcome(ok=True, summary=summary, passed_tests=report["passed_tests"])
 
 
 def commit_change(deps: LoopDeps, state: LoopState) -> str:

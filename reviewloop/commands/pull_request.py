@@ -1,0 +1,91 @@
+"""`reviewloop review --github`: review a pull request inside GitHub Actions and publish.
+
+Reads the event payload, reviews only the commits since the last reviewed head (the whole
+PR after a force-push or on the first run), then posts one review with inline comments,
+updates the summary comment in place, writes the job summary and the step outputs. With a
+read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
+Nothing in the diff or the PR text can change the tools, the approval or the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from reviewloop import ui
+from reviewloop.commands.review import ReviewOptions, analyzer_layer, emit
+from reviewloop.config import Settings
+from reviewloop.diff import parse_diff
+from reviewloop.errors import ExitCode
+from reviewloop.findings import Finding
+from reviewloop.git import open_repository
+from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
+from reviewloop.github.event import load_event, review_base
+from reviewloop.github.publish import fetch_state, review_pull_request
+from reviewloop.report import RunSummary, severity_counts, to_markdown
+from reviewloop.reviewing import DiffSource, blocking, review_change
+
+
+def run(settings: Settings, root: Path, options: ReviewOptions, *,
+        env: Mapping[str, str] | None = None, model_factory=None) -> int:
+    from reviewloop.commands.run import model_switch
+
+    env = os.environ if env is None else env
+    event = load_event(env)
+    repo = open_repository(root)
+    factory, llm = model_switch(settings, model_factory, options.require_llm)
+    with GitHubClient(token_from(env), base_url=api_url(env)) as client:
+        state = fetch_state(client, event.repo, event.number)
+        base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
+        incremental = base != event.base_sha
+        source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
+        summary = review_change(root, settings, source, model_factory=factory, llm=llm,
+                                analyze=analyzer_layer(), progress=ui.progress)
+        full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
+        reviewed = parse_diff(source.read(repo)) if incremental else None
+        findings = [*summary.findings_remaining, *summary.nits]
+        markdown = to_markdown(summary)
+        try:
+            review_pull_request(client, event.repo, event.number, event.head_sha, findings,
+                                full, markdown, reviewed=reviewed)
+        except GitHubError as exc:
+            if not exc.forbidden:
+                raise
+            ui.console(stderr=True).print(
+                "[yellow]The token cannot write to this pull request (a fork?): findings go "
+                "to annotations and the job summary instead.[/]")
+            annotate(findings)
+    emit(summary, options)
+    write_job_outputs(env, summary, markdown, options.sarif)
+    return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
+
+
+def annotate(findings: list[Finding]) -> None:
+    """Workflow commands: GitHub shows them on the files of the PR without any write token."""
+    level = {"must_fix": "error", "should_fix": "warning", "nit": "notice"}
+    for f in findings:
+        message = _escape(f"{f.severity.emoji} {f.title} — {f.rationale}")
+        title = _escape(f"reviewloop {f.agent}", prop=True)
+        print(f"::{level[f.severity.value]} file={_escape(f.file, prop=True)},"
+              f"line={f.start_line},endLine={f.end_line},title={title}::{message}")
+
+
+def write_job_outputs(env: Mapping[str, str], summary: RunSummary, markdown: str,
+                      sarif: Path | None) -> None:
+    from reviewloop.secrets import redact
+
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(redact(markdown) + "\n")
+    if env.get("GITHUB_OUTPUT"):
+        counts = severity_counts([*summary.findings_remaining, *summary.nits])
+        with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            for key in ("must_fix", "should_fix", "nit"):
+                out.write(f"{key}={counts.get(key, 0)}\n")
+            out.write(f"sarif={sarif or ''}\n")
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text

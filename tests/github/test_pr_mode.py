@@ -1,0 +1,126 @@
+"""`reviewloop review --github` end to end: real webhook payloads pointed at a real git repo,
+the loopback GitHub fake (OpenAPI-validated) and the loopback Bedrock fake."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reviewloop.github.publish import RESOLVED_MARKER, SUMMARY_MARKER
+from tests.fakes import github as fakes
+from tests.fakes.bedrock import BedrockFake, tool_use
+
+EVENTS = Path(__file__).parents[1] / "fixtures" / "github" / "events"
+SARIF_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schemas" / "sarif-2.1.0.json"
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+github_fake = fakes.github_fake
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    with (root / "app.py").open("a") as f:
+        f.write("\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    git(root, "commit", "-qam", "add run")
+    return root
+
+
+def event(root: Path, tmp: Path, name: str, **extra) -> Path:
+    payload = json.loads((EVENTS / f"pull_request.{name}.json").read_text())
+    repo_name = payload["repository"]["full_name"]
+    payload["pull_request"]["base"]["sha"] = git(root, "rev-parse", "main")
+    payload["pull_request"]["head"]["sha"] = git(root, "rev-parse", "HEAD")
+    payload["pull_request"]["head"]["repo"] = {"full_name": repo_name}
+    payload.update(extra)
+    path = tmp / f"event-{name}.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess, dict]:
+    outputs = tmp / "outputs.txt"
+    outputs.write_text("")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
+           "GITHUB_EVENT_PATH": str(event_path), "GITHUB_API_URL": gh.url,
+           "GITHUB_TOKEN": "ghs_test", "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
+           "GITHUB_OUTPUT": str(outputs), "REVIEWLOOP_MODEL": MODEL,
+           "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+           "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--sarif",
+                           str(tmp / "out.sarif")], cwd=root, env=env, text=True,
+                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    return done, values
+
+
+def script(bedrock: BedrockFake, findings: dict[str, list]) -> None:
+    for name in REVIEWERS:
+        bedrock.script(f"agent: {name}",
+                       [tool_use("submit_findings", {"findings": findings.get(name, [])})])
+
+
+SHELL = {"severity": "must_fix", "file": "app.py", "start_line": 9, "end_line": 9,
+         "title": "shell=True runs a caller-supplied command", "rationale": "injection",
+         "suggestion": "pass a list and drop shell=True", "confidence": 0.9}
+
+
+def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fake) -> None:
+    pr_name = json.loads((EVENTS / "pull_request.opened.json").read_text())
+    full_name, number = pr_name["repository"]["full_name"], pr_name["number"]
+    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                        head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        first, outputs = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake,
+                             bedrock)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert outputs["must_fix"] == "1"
+    (review,) = github_fake.calls_to("pulls/create-review")
+    assert [c["line"] for c in review.body["comments"]] == [9]
+    assert "reviewloop:fp=" in review.body["comments"][0]["body"]
+    sarif = json.loads((tmp_path / "out.sarif").read_text())
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    assert "shell=True" in (tmp_path / "summary.md").read_text()
+
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "app.py").write_text((repo / "app.py").read_text().replace(
+        "subprocess.call(cmd, shell=True)", "subprocess.call(list(cmd))"))
+    git(repo, "commit", "-qam", "no shell")
+    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                     head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {})
+        second, outputs = run(repo, tmp_path, event(
+            repo, tmp_path, "synchronize", before=before,
+            after=git(repo, "rev-parse", "HEAD")), github_fake, bedrock)
+        prompts = [r.system_text() for r in bedrock.requests]
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert outputs["must_fix"] == "0"
+    # Only the new commit was reviewed: its line is added, the first push's lines are context.
+    assert all("+    return subprocess.call(list(cmd))" in p for p in prompts)
+    assert not any("+def run(cmd):" in p for p in prompts)
+    posted = [c for call in github_fake.calls_to("pulls/create-review")
+              for c in call.body.get("comments", [])]
+    assert len(posted) == 1  # nothing posted twice
+    assert any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
+    summaries = [c for c in github_fake.state.issue_comments if SUMMARY_MARKER in c["body"]]
+    assert len(summaries) == 1 and len(github_fake.calls_to("issues/update-comment")) == 1
