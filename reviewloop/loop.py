@@ -24,7 +24,8 @@ from reviewloop.graph.context import LoopDeps, ModelFactory, Models
 from reviewloop.implement import Implementer
 from reviewloop.runs import Registry, RunRecord, new_run_id, state_dir
 from reviewloop.spec.model import Task
-from reviewloop.tools import CommandPolicy, Workspace
+from reviewloop.governance import command_policy, load_policy
+from reviewloop.tools import Workspace
 
 RECURSION_LIMIT = 80
 
@@ -152,13 +153,11 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
     """Everything the nodes need, built once per run from settings (never checkpointed)."""
     repo = open_repository(root)
     agents = load_agents(root, settings.agents_dirs, settings.reviewers)
-    sensitive = settings.sensitive
-    workspace = Workspace(root=repo.root, **({"sensitive": sensitive} if sensitive else {}))
-    commands = settings.commands
-    policy = CommandPolicy(**{k: v for k, v in (("allow", commands.allow),
-                                                ("deny", commands.deny)) if v is not None})
+    governance = load_policy(repo.root, settings)  # reviewloop config + .kiro/config.yaml
     return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,
                     agents=tuple(agents.agents), run_dir=run_dir,
                     models=Models(settings, model_factory, enabled=llm),
-                    implementer=implementer, workspace=workspace, policy=policy,
+                    implementer=implementer,
+                    workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
+                    policy=command_policy(governance), governance=governance,
                     analyze=analyze)

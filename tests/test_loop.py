@@ -199,3 +199,27 @@ def test_resume_after_approval_does_not_commit_twice(project: Path) -> None:
 
     assert first.status == again.status == "committed"
     assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_governance_escalates_protected_paths_and_never_commits_sensitive_files(
+        project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    (project / "db/migrations").mkdir(parents=True)
+    (project / "db/migrations/0001_init.sql").write_text("CREATE TABLE t (id int);\n")
+    (project / ".env").write_text("DEBUG=1\n")
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+
+    reasons = result.summary["escalations"]
+    assert any("needs approval: touches a protected path: db/migrations/0001_init.sql" in r
+               for r in reasons)
+    assert "sensitive file .env changed: it is never committed" in reasons
+    assert all(".env" not in message_text(h[0]) for h in model.history)  # never in a prompt
+    final = run.resume(result.run_id, "approve")
+    committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert final.status == "committed" and ".env" not in committed
+    assert "db/migrations/0001_init.sql" in committed
+    assert (project / ".env").read_text() == "DEBUG=1\n"

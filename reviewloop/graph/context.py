@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from reviewloop.agents import AgentDefinition
 from reviewloop.config import Settings, model_for
 from reviewloop.git import Repository
+from reviewloop.governance import Policy
 from reviewloop.implement import Implementer
 from reviewloop.tools import CommandPolicy, Workspace
 
@@ -62,6 +63,7 @@ class LoopDeps:
     implementer: Implementer
     workspace: Workspace
     policy: CommandPolicy
+    governance: Policy | None = None
     analyze: Callable[..., list] | None = None  # analyzer layer: (agent, diff_text) -> findings
     notes: list[str] = field(default_factory=list)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviewloop.diff import parse_diff
 from reviewloop.findings import Finding
+from reviewloop.git import Snapshot
+from reviewloop.governance import approval_reasons, sensitive_in
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.llm import UsageRecord, estimate_cost
@@ -36,10 +39,25 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         output_tokens=sum(u.output_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
         llm=deps.models.enabled,
-        escalations=list(state.get("escalations", [])),
+        escalations=[*state.get("escalations", []), *human_gates(deps, state)],
         gates=[(g["name"], g["passed"], g["summary"]) for g in gates],
     )
     return summary.model_dump(mode="json")
+
+
+def human_gates(deps: LoopDeps, state: LoopState) -> list[str]:
+    """Governance: reasons this change needs an explicit human yes, even with --yes."""
+    if deps.governance is None or not state.get("baseline"):
+        return []
+    touched = state.get("touched") or {}
+    files = sorted({*touched.get("created", []), *touched.get("modified", []),
+                    *touched.get("deleted", [])})
+    stats = parse_diff(deps.repo.diff_since(Snapshot(**state["baseline"]))).stats()
+    reasons = [f"needs approval: {r}" for r in approval_reasons(
+        deps.governance, files=files, added=stats.added, removed=stats.removed)]
+    reasons += [f"sensitive file {p} changed: it is never committed"
+                for p in sensitive_in(deps.governance, files)]
+    return reasons
 
 
 def reviewer_outcomes(state: LoopState, usage: list[UsageRecord]) -> list[ReviewerOutcome]:
