@@ -63,12 +63,20 @@ class RunSummary(BaseModel):
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
 
     @property
+    def is_review(self) -> bool:
+        """`reviewloop review` (no task, no spec, no commit) rather than a task run."""
+        return self.task_id == REVIEW_ID
+
+    @property
     def open_actionable(self) -> list[Finding]:
         """Remaining must_fix and should_fix findings (a stray nit does not block)."""
         return [f for f in self.findings_remaining if f.severity.actionable]
 
     def reviewers_with(self, status: str) -> list[str]:
         return [r.agent for r in self.reviewers if r.status == status]
+
+
+REVIEW_ID = "review"
 
 
 def verdict(summary: RunSummary) -> str:
@@ -151,7 +159,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += [
         f"- Files: {len(summary.files_created)} created, {len(summary.files_modified)} modified",
         f"- Tests passing: {_tests_text(summary.passed_tests)}",
-        f"- Spec progress: {done}/{total}",
+        *([] if summary.is_review else [f"- Spec progress: {done}/{total}"]),
         f"- Review rounds: {summary.rounds}",
         f"- Findings fixed: {_counts_text(summary.findings_fixed)}",
         f"- Findings remaining: {_counts_text(summary.findings_remaining)}",
@@ -172,6 +180,8 @@ def to_markdown(summary: RunSummary) -> str:
 
 
 def _heading(summary: RunSummary) -> str:
+    if summary.is_review:
+        return f"Review: {summary.task_title}"
     if summary.task_title:
         return f"Task {summary.task_id}: {summary.task_title}"
     return f"Task {summary.task_id}"
@@ -261,7 +271,8 @@ def _facts(summary: RunSummary) -> Table:
         facts.add_row("gates" if index == 0 else "",
                       Text(f"{'✓' if passed else '✗'} {name}: {text}",
                            style="green" if passed else "bold red"))
-    facts.add_row("spec progress", f"{done}/{total}")
+    if not summary.is_review:
+        facts.add_row("spec progress", f"{done}/{total}")
     facts.add_row("review rounds", str(summary.rounds))
     facts.add_row("fixed", _counts_text(summary.findings_fixed))
     facts.add_row("remaining", _counts_text(summary.findings_remaining))
