@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,6 +39,8 @@ class Gates(_Frozen):
     # None: detect from the project (pytest, npm, go, cargo, make); [] turns the gate off.
     build: tuple[str, ...] | None = None
     test: tuple[str, ...] | None = None
+    # "report": untested new public functions are test-quality findings; "strict": a failure.
+    coverage: Literal["report", "strict"] = "report"
     protected_branches: tuple[str, ...] = ("main", "master", "release/*")
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout_seconds: int = Field(default=900, ge=1)

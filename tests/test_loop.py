@@ -149,7 +149,8 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
     result = start(run, project, "manual")
 
     assert result.status == "awaiting_approval"
-    assert "the fixer changed nothing; the findings remain open" in result.summary["escalations"]
+    reasons = " ".join(result.summary["escalations"])
+    assert "the fixer changed nothing, the findings remain open" in reasons
     assert [f["title"] for f in result.summary["findings_remaining"]] == ["no input validation"]
     declined = run.resume(result.run_id, "reject")
     assert declined.status == "declined"

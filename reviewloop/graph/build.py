@@ -16,8 +16,8 @@ from reviewloop.graph.state import LoopState
 
 def fan_out(state: LoopState) -> list[Send]:
     """One `review` branch per reviewer, all in the same step so they run concurrently."""
-    shared = {k: state[k] for k in ("run_id", "task_id", "round", "diff_path", "context_path")
-              if k in state}
+    shared = {k: state[k] for k in ("run_id", "task_id", "round", "diff_path", "context_path",
+                                    "baseline") if k in state}
     shared["addressed"] = state.get("addressed", []) if state.get("round", 1) > 1 else []
     return [Send("review", {**shared, "review_agent": name}) for name in state["agents"]]
 

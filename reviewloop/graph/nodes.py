@@ -104,12 +104,15 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     if not result.ok:
         escalations.append(result.summary)
     elif not diff_path:
-        escalations.append("the fixer changed nothing; the findings remain open")
+        escalations.append(f"the fixer changed nothing, the findings remain open: "
+                           f"{result.summary}")
     return {"round": round_no, "diff_path": diff_path,
             "fix_baseline": before.model_dump(),
             "addressed": [f.model_dump(mode="json") for f in findings],
             "touched": steps.touched_dict(touched), "escalations": escalations,
-            "tests_passing": result.ok, "passed_tests": result.passed_tests,
+            "tests_passing": result.ok,
+            "passed_tests": (result.passed_tests if result.passed_tests is not None
+                             else state.get("passed_tests")),
             "usage": [u.model_dump() for u in result.usage]}
 
 

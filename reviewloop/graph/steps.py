@@ -121,9 +121,14 @@ def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[s
 
 
 def evidence(deps: LoopDeps, agent, state: LoopState) -> list[Finding]:
+    """The agent's analyzers on the whole change as it is now; triage then keeps what lies
+    on the lines this round reviews (a re-review: the fix's lines only)."""
     if deps.analyze is None:
         return []
-    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
+    if state.get("round", 1) > 1 and state.get("baseline"):
+        diff_text = deps.repo.diff_since(Snapshot(**state["baseline"]))
+    else:
+        diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
     return list(deps.analyze(agent, diff_text, deps.root))
 
 

@@ -13,6 +13,7 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.guardrails.base import Gate, GateContext, GateReport, GateResult
 from reviewloop.guardrails.branch import BranchGate
 from reviewloop.guardrails.build import BuildGate
+from reviewloop.guardrails.coverage import CoverageGate
 from reviewloop.guardrails.secrets import SecretsGate
 from reviewloop.guardrails.test import TestGate
 
@@ -22,6 +23,7 @@ REGISTRY: dict[str, Gate] = {
     "secrets": SecretsGate(),
     "build": BuildGate(),
     "test": TestGate(),
+    "coverage": CoverageGate(),
 }
 
 

@@ -15,8 +15,13 @@ def test_delete_of_an_unknown_id_is_a_key_error():
         TodoStore().delete(7)
 
 
-def test_delete_many_skips_unknown_ids():
+def test_delete_titled_removes_every_match_and_keeps_the_rest():
     store = TodoStore()
-    a, b = store.add("a"), store.add("b")
-    assert store.delete_many([b.id, 99]) == [b]
-    assert store.list() == [a]
+    a, b, c = store.add("milk"), store.add("bread"), store.add("milk")
+    assert store.delete_titled("milk") == [a, c]
+    assert store.list() == [b]
+
+
+def test_delete_titled_needs_a_title():
+    with pytest.raises(ValueError):
+        TodoStore().delete_titled("")

@@ -41,17 +41,20 @@ class TodoStore:
         return item
 
     def delete(self, todo_id: int) -> Todo:
+        """Remove the todo and return it; an unknown id is a KeyError."""
         assert isinstance(todo_id, int)
-        if todo_id not in self._items.keys():
-            raise KeyError(f"no todo with id {todo_id}")
-        return self._items.pop(todo_id)
+        item = self._get(todo_id)
+        del self._items[todo_id]
+        return item
 
-    def delete_many(self, todo_ids: list[int]) -> list[Todo]:
-        removed = list()
-        for todo_id in todo_ids:
-            if todo_id in self._items.keys():
-                removed.append(self._items.pop(todo_id))
-        return removed
+    def delete_titled(self, title: str) -> list[Todo]:
+        """Remove every todo with exactly this title and return them in list order."""
+        if title is "":
+            raise ValueError("a title is needed")
+        doomed = [item for item in self._items.values() if getattr(item, "title") == title]
+        for item in doomed:
+            del self._items[item.id]
+        return doomed
 
     def _get(self, todo_id: int) -> Todo:
         try:

@@ -1,0 +1,29 @@
+"""The README's first command: `reviewloop demo` runs the whole loop offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "demo", "--dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout + done.stderr
+    assert "This ran offline: the LLM reviewers were off" in out
+    assert "review round 2" in out  # the fix was re-reviewed
+    root = tmp_path / "todo-api"
+    assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").split()) == [
+        "docs/todo-api-spec.md", "tests/test_delete.py", "todo/store.py"]
+    store = (root / "todo" / "store.py").read_text()
+    assert 'if title == "":' in store and 'getattr(item, "title")' not in store
+    assert "- [x] T2 Delete a todo" in (root / "docs" / "todo-api-spec.md").read_text()
+    assert git(root, "status", "--porcelain") == ""
