@@ -190,3 +190,18 @@ def _wait_for(condition, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.05)
+
+
+def test_a_protected_path_needs_an_explicit_yes_even_with_yes(project: Path) -> None:
+    manual_change(project)
+    (project / "db" / "migrations").mkdir(parents=True)
+    (project / "db" / "migrations" / "0002_delete.sql").write_text("ALTER TABLE todo;\n")
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "needs approval: touches a protected path: db/migrations/0002_delete.sql" in \
+        " ".join(done.stdout.split())
+    assert "waiting for approval (escalated: needs your explicit approval)" in done.stdout
+    assert git(project, "log", "--format=%s") == "example\n"

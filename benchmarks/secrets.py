@@ -1,7 +1,7 @@
 """Recall and precision of reviewloop's secrets scanner on a labelled set, and of
 detect-secrets alone on the same set for comparison.
 
-    python benchmarks/secrets_recall.py [LABELLED.jsonl]
+    python benchmarks/secrets.py [LABELLED.jsonl]
 
 Each line of the set is {"text": ..., "secret": true|false, "kind": ...}; a text counts as
 flagged when the scanner reports at least one hit in it.
@@ -9,13 +9,20 @@ flagged when the scanner reports at least one hit in it.
 
 from __future__ import annotations
 
-import json
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from reviewloop.secrets import scan_text
+# Run as a script, this file's folder comes first on sys.path, and its name would shadow the
+# standard library's `secrets` for everything imported below: take the folder out first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import json  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
+
+from reviewloop.secrets import scan_text  # noqa: E402
 
 DEFAULT_SET = Path(__file__).parent / "data" / "secrets_labelled.jsonl"
 
