@@ -249,7 +249,9 @@ class Repository:
             raise ValueError("commit_paths needs at least one path")
         head = self.head_sha()
         with self._temp_index(seed=True) as env:
-            self._git("read-tree", *(("--reset", head) if head else ("--empty",)), env=env)
+            # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
+            # path: an edit of the same size within the same timestamp tick is not missed.
+            self._git("read-tree", *((head,) if head else ("--empty",)), env=env)
             self._stage(rel, env)
             self._commit_index(head, message, env)
         sha = self.head_sha() or ""

@@ -21,6 +21,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.git import open_repository
 from reviewloop.graph.build import build_graph
 from reviewloop.graph.context import LoopDeps, ModelFactory, Models
+from reviewloop.graph.steps import baseline
 from reviewloop.implement import Implementer
 from reviewloop.runs import Registry, RunRecord, new_run_id, state_dir
 from reviewloop.spec.model import Task
@@ -62,13 +63,21 @@ class LoopRunner:
               batch: str | None = None) -> RunResult:
         run_id = new_run_id(task.id)
         options = {"implementer": str(implementer), "llm": self.llm,
-                   "model": model_for(self.settings, "review")}
+                   "model": model_for(self.settings, "review"),
+                   "max_rounds": self.settings.max_rounds}
         self.registry.create(run_id, task_id=task.id, task_title=task.title,
                              spec=str(spec_file), options=options, batch=batch)
         deps = self._deps(run_id, spec_file, implementer)
         first = {"run_id": run_id, "task_id": task.id, "implementer": str(implementer),
-                 "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": []}
+                 "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": [],
+                 # taken before anything runs, so a crash mid-implementation loses nothing
+                 "baseline": baseline(deps).model_dump()}
         return self._drive(run_id, deps, first)
+
+    def next_nodes(self, run_id: str) -> tuple[str, ...]:
+        """Where a stopped run would continue ("present": awaiting approval)."""
+        with self._graph() as graph:
+            return tuple(graph.get_state(_config(run_id)).next)
 
     def resume(self, run_id: str, decision: str | None = None) -> RunResult:
         """Continue a run from its checkpoint; `decision` answers a pending approval."""
@@ -117,6 +126,9 @@ class LoopRunner:
                         if self.progress and node != "__interrupt__":
                             self.progress(node, update or {})
                 snapshot = graph.get_state(_config(run_id))
+        except KeyboardInterrupt:
+            self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")
+            raise
         except BaseException as exc:
             self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
             raise

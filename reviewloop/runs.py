@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from reviewloop.errors import UserInputError
 
 STATE_DIR = ".reviewloop"
-UNFINISHED = ("running", "awaiting_approval")
+# A failed or interrupted run stopped at a checkpoint: `reviewloop resume` continues it.
+UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -44,7 +45,7 @@ class RunRecord(BaseModel):
     task_id: str
     task_title: str
     spec: str
-    status: str  # running | awaiting_approval | committed | declined | failed
+    status: str  # running | awaiting_approval | committed | declined | failed | interrupted
     options: dict
     batch: str | None = None
     commit_sha: str | None = None

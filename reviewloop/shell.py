@@ -12,6 +12,7 @@ import re
 import shlex
 import signal
 import subprocess
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -164,14 +165,19 @@ class CommandResult:
 _SECRET_MARKERS = ("SECRET", "TOKEN", "KEY", "PASSWORD", "PASSWD", "CREDENTIAL")
 
 
-def scrubbed_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment minus anything that looks like a credential (AWS_*, *TOKEN*, …)."""
+def scrubbed_env(env: Mapping[str, str] | None = None, *,
+                 keep_paths: bool = True) -> dict[str, str]:
+    """The environment minus anything that looks like a credential (AWS_*, *TOKEN*, …).
+
+    With `keep_paths`, a name ending in PATH (`KEYCHAIN_PATH`) stays: a path is not a
+    credential. Without it, such a name is dropped too when it looks like one.
+    """
     source = os.environ if env is None else env
     kept = {}
     for name, value in source.items():
         upper = name.upper()
         secret = upper.startswith("AWS_") or any(m in upper for m in _SECRET_MARKERS)
-        if not secret or upper.endswith("PATH"):
+        if not secret or (keep_paths and upper.endswith("PATH")):
             kept[name] = value
     return kept
 

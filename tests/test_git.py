@@ -489,3 +489,15 @@ def test_working_tree_clean(root: Path, repo: Repository) -> None:
     assert repo.working_tree_clean(["a.txt", "src"])
     write(root, "src/app.py", "changed\n")
     assert not repo.working_tree_clean(["src"])
+
+
+def test_commit_paths_sees_a_same_size_edit_made_right_after_a_commit(
+        root: Path, repo: Repository) -> None:
+    spec = root / "tasks.md"
+    spec.write_text("- [ ] 1\n- [ ] 2\n")
+    repo.commit_paths(["tasks.md"], "one")
+    for n in (1, 2):  # same size, same tick: stat data alone cannot tell
+        repo.working_tree_clean()  # `git status` records the file's stat data in the index
+        spec.write_text(spec.read_text().replace(f"- [ ] {n}", f"- [x] {n}"))
+        repo.commit_paths(["tasks.md"], f"tick {n}")
+        assert repo._git("show", "HEAD:tasks.md").count("[x]") == n

@@ -171,6 +171,8 @@ def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
     assert outcomes["review-performance"]["status"] == "failed"
     assert "never called submit_findings" in outcomes["review-performance"]["error"]
     assert all(outcomes[n]["status"] == "ok" for n in REVIEWERS if n != "review-performance")
+    assert any(e.startswith("reviewer review-performance failed in round 1")
+               for e in result.summary["escalations"])  # so --yes will not approve it
     verdict = report.verdict(report.RunSummary.model_validate(result.summary))
     assert verdict != report.CLEAN and "reviewer failed: review-performance" in verdict
 
@@ -224,3 +226,49 @@ def test_governance_escalates_protected_paths_and_never_commits_sensitive_files(
     assert final.status == "committed" and ".env" not in committed
     assert "db/migrations/0001_init.sql" in committed
     assert (project / ".env").read_text() == "DEBUG=1\n"
+
+
+def test_offline_autofix_fixes_only_what_a_tool_can_and_keeps_the_rest_open(
+        project: Path) -> None:
+    from reviewloop.analyzers import analyze
+
+    (project / "calc.py").write_text(
+        "import subprocess\n\n\ndef add(a, b):\n    return getattr(a, \"real\") + b\n\n\n"
+        "def run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    run = LoopRunner(project, settings(), lambda name: None, llm=False, analyze=analyze)
+
+    result = start(run, project, "manual")
+
+    fixed = {f["rule"] for f in result.summary["findings_fixed"]}
+    remaining = {f["rule"] for f in result.summary["findings_remaining"]}
+    assert fixed == {"B009"}
+    assert "B602" in remaining  # shell=True: no tool fixes it safely, so it stays open
+    assert "getattr" not in (project / "calc.py").read_text()
+    assert "shell=True" in (project / "calc.py").read_text()
+    assert result.summary["escalations"]
+    assert not any("__pycache__" in p for p in result.summary["files_created"])
+
+
+def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(
+        project: Path) -> None:
+    from reviewloop.errors import BlockingOutcome
+
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    hook = project / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    spec_before = spec_file(project).read_bytes()
+
+    with pytest.raises(BlockingOutcome, match="hook says no"):
+        run.resume(result.run_id, "approve")
+
+    assert spec_file(project).read_bytes() == spec_before
+    assert run.registry.get(result.run_id).status == "failed"
+    assert run.next_nodes(result.run_id) == ("commit",)
+    hook.unlink()
+    assert run.resume(result.run_id).status == "committed"
+    assert "- [x] 1. Add the calculator" in spec_file(project).read_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 
@@ -10,30 +9,6 @@ import pytest
 
 from reviewloop.shell import DEFAULT_ALLOW, CommandPolicy, run_command, scrubbed_env
 from reviewloop.workspace import ToolRefused, Workspace
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    write(root, "src/app.py", "def main():\n    return 1\n")
-    write(root, "README.md", "# demo\n")
-    write(root, ".env", "API_KEY=hunter2\n")
-    return root
-
-
-@pytest.fixture
-def ws(repo: Path) -> Workspace:
-    return Workspace(root=repo)
-
 
 # ---------------------------------------------------------------- command policy
 

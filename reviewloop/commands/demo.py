@@ -41,8 +41,11 @@ def run(directory: Path | None) -> int:
             result = runner.resume(result.run_id, "approve")
     finally:
         os.chdir(previous)
-    out.print(f"[green]Committed {(result.commit or '')[:12]}[/] in {root} "
-              f"(see `git -C {root} log --stat -1`).")
+    if result.status == "committed":
+        out.print(f"[green]Committed {(result.commit or '')[:12]}[/] in {root} "
+                  f"(see `git -C {root} log --stat -1`).")
+    else:
+        out.print(f"[yellow]Nothing committed ({result.status})[/]; the repository is {root}.")
     if not runner.llm:
         out.print(f"\n[bold yellow]This ran offline: the LLM reviewers were off; only the "
                   f"analyzers reviewed and only safe automatic fixes were applied.[/]\n"

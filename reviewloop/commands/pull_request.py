@@ -18,7 +18,7 @@ from reviewloop.commands.review import ReviewOptions, analyzer_layer, emit
 from reviewloop.config import Settings
 from reviewloop.diff import parse_diff
 from reviewloop.errors import ExitCode
-from reviewloop.findings import Finding
+from reviewloop.findings import Finding, Severity
 from reviewloop.git import open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.event import load_event, review_base
@@ -44,11 +44,14 @@ def run(settings: Settings, root: Path, options: ReviewOptions, *,
                                 analyze=analyzer_layer(), progress=ui.progress)
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
         reviewed = parse_diff(source.read(repo)) if incremental else None
+        summary = redacted(summary)  # everything below is posted, printed or logged
         findings = [*summary.findings_remaining, *summary.nits]
         markdown = to_markdown(summary)
+        current = frozenset(f.fingerprint for f in findings)
         try:
             review_pull_request(client, event.repo, event.number, event.head_sha, findings,
                                 full, markdown, reviewed=reviewed)
+            still_open = open_posted(fetch_state(client, event.repo, event.number), current)
         except GitHubError as exc:
             if not exc.forbidden:
                 raise
@@ -56,9 +59,46 @@ def run(settings: Settings, root: Path, options: ReviewOptions, *,
                 "[yellow]The token cannot write to this pull request (a fork?): findings go "
                 "to annotations and the job summary instead.[/]")
             annotate(findings)
+            still_open = open_posted(state, current)
     emit(summary, options)
     write_job_outputs(env, summary, markdown, options.sarif)
-    return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
+    # Findings posted for earlier pushes and not resolved still count: a new commit that
+    # does not touch them must not turn the check green.
+    floor = None if options.fail_on == "never" else Severity(options.fail_on)
+    old_blocking = floor is not None and any(s.at_least(floor) for s in still_open)
+    if old_blocking:
+        ui.console(stderr=True).print(
+            f"{len(still_open)} finding(s) posted for earlier pushes are still open.")
+    return ExitCode.BLOCKING if blocking(summary, options.fail_on) or old_blocking \
+        else ExitCode.OK
+
+
+def open_posted(state, current: frozenset[str]) -> list[Severity]:
+    """Severities of inline comments posted earlier that are neither resolved nor re-reported
+    now (those are counted with this run's findings)."""
+    by_emoji = {s.emoji: s for s in Severity}
+    found = []
+    for comment in state.comments:
+        if comment.resolved or comment.fingerprint in current:
+            continue
+        severity = by_emoji.get(comment.body.lstrip()[:1])
+        if severity is not None:
+            found.append(severity)
+    return found
+
+
+def redacted(summary: RunSummary) -> RunSummary:
+    """The summary with every secret the scanner knows replaced, in every finding's text."""
+    from reviewloop.secrets import redact
+
+    def clean(f: Finding) -> Finding:
+        return f.model_copy(update={k: redact(v) for k in ("title", "rationale", "suggestion",
+                                                           "replacement")
+                                    if isinstance(v := getattr(f, k), str)})
+
+    return summary.model_copy(update={
+        k: [clean(f) for f in getattr(summary, k)]
+        for k in ("findings_remaining", "nits", "findings_fixed")})
 
 
 def annotate(findings: list[Finding]) -> None:

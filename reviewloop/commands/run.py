@@ -54,30 +54,50 @@ def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptio
            model_factory: ModelFactory | None = None) -> int:
     from reviewloop.runs import Registry
 
-    registry = Registry(root)
-    record = registry.get(run_id) if run_id else registry.latest_unfinished()
-    if not settings.model and record.options.get("model"):  # the model the run started with
-        settings = settings.model_copy(update={"model": record.options["model"]})
-    runner = _runner(settings, root, model_factory, options.require_llm)
+    record = Registry(root).get(run_id) if run_id else Registry(root).latest_unfinished()
+    runner = _runner(_as_started(settings, record), root, model_factory, options.require_llm)
     code = _settle(runner, runner.resume(record.run_id), options)
-    if code == ExitCode.OK and record.batch:
-        implementer = Implementer.parse(record.options.get("implementer", "llm"))
-        return _batch(runner, Path(record.spec), implementer, options, batch_id=record.batch)
-    return code
+    return _continue_batch(runner, record, options) if code == ExitCode.OK else code
 
 
 def decide(settings: Settings, root: Path, run_id: str, decision: str,
            model_factory: ModelFactory | None = None) -> int:
-    runner = _runner(settings, root, model_factory, False)
-    record = runner.registry.get(run_id)
-    if record.status != "awaiting_approval":
+    from reviewloop.runs import Registry
+
+    record = Registry(root).get(run_id)
+    runner = _runner(_as_started(settings, record), root, model_factory, False, quiet=True)
+    waiting = record.status == "awaiting_approval"
+    retry_commit = record.status == "failed" and runner.next_nodes(run_id) == ("commit",)
+    if not (waiting or retry_commit):
         raise UserInputError(f"run {run_id} is {record.status.replace('_', ' ')}, not "
                              "awaiting approval", where=run_id,
                              fix="see `reviewloop runs`; `reviewloop resume` continues a run "
                                  "that stopped before its approval step")
-    result = runner.resume(run_id, decision)
+    if retry_commit and decision != "approve":
+        raise UserInputError(f"run {run_id} was approved; its commit failed: {record.detail}",
+                             where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
+    result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result)
+    if decision == "approve" and result.status == "committed":
+        return _continue_batch(runner, record, RunOptions())
     return ExitCode.OK
+
+
+def _as_started(settings: Settings, record) -> Settings:
+    """The model and round limit the run started with, unless given again now."""
+    update = {}
+    if not settings.model and record.options.get("model"):
+        update["model"] = record.options["model"]
+    if record.options.get("max_rounds"):
+        update["max_rounds"] = record.options["max_rounds"]
+    return settings.model_copy(update=update) if update else settings
+
+
+def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
+    if not record.batch:
+        return ExitCode.OK
+    implementer = Implementer.parse(record.options.get("implementer", "llm"))
+    return _batch(runner, Path(record.spec), implementer, options, batch_id=record.batch)
 
 
 def list_runs(settings: Settings, root: Path) -> int:
@@ -95,14 +115,14 @@ def list_runs(settings: Settings, root: Path) -> int:
 
 
 def model_switch(settings: Settings, model_factory: ModelFactory | None,
-                 require_llm: bool) -> tuple[ModelFactory, bool]:
+                 require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
     """The model factory and whether the LLM is on; says loudly when it is off."""
     from reviewloop import llm
 
     factory = model_factory or (lambda name: llm.make_chat_model(name, region=settings.region))
     model = model_for(settings, "review")
     on = bool(model) and (model_factory is not None or llm.llm_available(model, settings.region))
-    if not on:
+    if not on and not quiet:
         reason = "no model configured" if not model else f"no credentials for {model}"
         if require_llm:
             if model:
@@ -116,10 +136,10 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
 
 def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
-            require_llm: bool) -> LoopRunner:
+            require_llm: bool, *, quiet: bool = False) -> LoopRunner:
     from reviewloop.commands.review import analyzer_layer
 
-    factory, on = model_switch(settings, model_factory, require_llm)
+    factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
                       analyze=analyzer_layer())
 
@@ -148,6 +168,12 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
         spec = load_spec(runner.root, spec_file)  # earlier tasks ticked themselves off
         task = select.by_id(spec.tasks, task_id)
         if task.is_done:
+            continue
+        waiting = select.blockers(spec.tasks, task.id)
+        if waiting:  # a dependency was declined or escalated earlier in this batch
+            ui.console(stderr=True).print(
+                f"Skipping task {task.id}: it waits on {', '.join(waiting)}, not done.")
+            failures += 1
             continue
         pending = runner.registry.open_for_task(task.id, str(spec_file))
         result = (runner.resume(pending.run_id) if pending else

@@ -18,17 +18,20 @@ from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.review import ReviewInput, changed_lines, run_reviewer
 from reviewloop.rounds import first_round, next_round
+from reviewloop.triage import merge_duplicates
 from reviewloop.triage import triage as triage_findings
 
 
 def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     deps = runtime.context
+    # The baseline is set when the run starts, so a crash mid-implementation loses nothing.
     baseline = state.get("baseline") or steps.baseline(deps).model_dump()
     context_path = state.get("context_path") or steps.write_context(deps, state["task_id"])
     feedback = (state.get("gate_report") or {}).get("feedback")
     result = steps.run_implementer(deps, state["task_id"], Path(context_path).read_text(
         encoding="utf-8"), feedback)
-    update = steps.change_update(deps, Snapshot(**baseline), round_no=1)
+    update = steps.change_update(deps, Snapshot(**baseline), round_no=1,
+                                 artifacts=state.get("artifacts", []))
     return {**update, "baseline": baseline, "context_path": context_path, "round": 1,
             "attempts": state.get("attempts", 0) + 1,
             "usage": [u.model_dump() for u in result.usage],
@@ -37,9 +40,12 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
 
 def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     deps = runtime.context
-    report = steps.run_gates(deps, state, phase="implement")
+    report, made = steps.gate_artifacts(
+        deps, Snapshot(**state["baseline"]),
+        lambda: steps.run_gates(deps, state, phase="implement"))
     update: dict[str, Any] = {"gate_report": report, "gates_passed": report["passed"],
-                              "passed_tests": report.get("passed_tests")}
+                              "passed_tests": report.get("passed_tests"),
+                              "artifacts": sorted({*state.get("artifacts", []), *made})}
     retries = deps.settings.gates.max_retries
     if not report["passed"] and (state.get("implementer") == "manual"
                                  or state.get("attempts", 0) > retries):
@@ -78,42 +84,56 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     if round_no == 1:
         outcome = first_round(result)
     else:
-        addressed = [Finding(**f) for f in state.get("addressed", [])]
-        outcome = next_round(addressed, result, changed_lines(diff_text).keys())
+        outcome = next_round(_findings(state, "addressed"), result,
+                             changed_lines(diff_text).keys(), _findings(state, "left_open"))
     escalations = list(state.get("escalations", []))
+    escalations += [f"reviewer {r['agent']} failed in round {round_no}: {r.get('error')}"
+                    for r in outcomes if r["status"] == "failed"]
     if outcome.actionable and round_no >= deps.settings.max_rounds:
         escalations.append(f"{len(outcome.actionable)} finding(s) still open after "
                            f"{round_no} review round(s)")
-    return {"escalations": escalations,
-            "actionable": [f.model_dump(mode="json") for f in outcome.actionable],
-            "nits": [*state.get("nits", []), *(f.model_dump(mode="json") for f in outcome.nits)],
-            "fixed": [*state.get("fixed", []), *(f.model_dump(mode="json") for f in outcome.fixed)]}
+    nits = merge_duplicates([*_findings(state, "nits"), *outcome.nits])
+    update = {"escalations": escalations, "actionable": _dump(outcome.actionable),
+              "nits": _dump(sorted(nits, key=Finding.sort_key)),
+              "fixed": [*state.get("fixed", []), *_dump(outcome.fixed)]}
+    if outcome.actionable and round_no < deps.settings.max_rounds:
+        # Saved before the fixer starts: a crash mid-fix resumes against the same point.
+        base = Snapshot(**state["baseline"])
+        update["fix_baseline"] = deps.repo.snapshot(base=base.base).model_dump()
+    return update
 
 
 def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     deps = runtime.context
     baseline = Snapshot(**state["baseline"])
-    before = deps.repo.snapshot(base=baseline.base)
-    findings = [Finding(**f) for f in state.get("actionable", [])]
-    result = steps.fix_and_test(deps, state, findings)
+    before = Snapshot(**state["fix_baseline"])
+    findings = _findings(state, "actionable")
+    # Files the fixer's own test runs leave are caught by the artifact patterns; paths the
+    # gates made earlier stay excluded through `artifacts`.
+    result = steps.fix_and_test(deps, state, findings, before)
+    artifacts = state.get("artifacts", [])
     round_no = state["round"] + 1
-    diff_text = deps.repo.diff_since(before)
+    fix_touched, diff_text = steps.changes_since(deps, before, artifacts)
     diff_path = steps.write_diff(deps, round_no, diff_text) if diff_text.strip() else ""
-    touched = touched_since(baseline, deps.repo.snapshot(base=baseline.base))
+    touched, _ = steps.changes_since(deps, baseline, artifacts)
     escalations = list(state.get("escalations", []))
     if not result.ok:
         escalations.append(result.summary)
     elif not diff_path:
         escalations.append(f"the fixer changed nothing, the findings remain open: "
                            f"{result.summary}")
-    return {"round": round_no, "diff_path": diff_path,
-            "fix_baseline": before.model_dump(),
-            "addressed": [f.model_dump(mode="json") for f in findings],
-            "touched": steps.touched_dict(touched), "escalations": escalations,
-            "tests_passing": result.ok,
-            "passed_tests": (result.passed_tests if result.passed_tests is not None
-                             else state.get("passed_tests")),
-            "usage": [u.model_dump() for u in result.usage]}
+    left = {f.fingerprint for f in result.left_open}
+    update = {"round": round_no, "diff_path": diff_path, "artifacts": artifacts,
+              "addressed": _dump([f for f in findings if f.fingerprint not in left]),
+              "left_open": _dump(result.left_open),
+              "touched": _union(state.get("touched") or {}, steps.touched_dict(touched)),
+              "escalations": escalations, "tests_passing": result.ok,
+              "passed_tests": (None if not result.ok else result.passed_tests
+                               if result.passed_tests is not None else state.get("passed_tests")),
+              "usage": [u.model_dump() for u in result.usage]}
+    if result.report is not None:
+        update["gate_report"] = result.report
+    return update
 
 
 def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
@@ -131,3 +151,21 @@ def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     deps = runtime.context
     sha = steps.commit_change(deps, state)
     return {"commit": sha, "outcome": "committed"}
+
+
+def _findings(state: LoopState, key: str) -> list[Finding]:
+    return [Finding(**f) for f in state.get(key, [])]
+
+
+def _dump(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [f.model_dump(mode="json") for f in findings]
+
+
+def _union(old: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Files touched over the whole run: a review-only run's baseline is its start."""
+    created = set(old.get("created", [])) | set(new.get("created", []))
+    deleted = set(new.get("deleted", []))
+    modified = (set(old.get("modified", [])) | set(new.get("modified", []))) - created - deleted
+    users = set(old.get("had_user_changes", [])) | set(new.get("had_user_changes", []))
+    return {"created": sorted(created - deleted), "modified": sorted(modified),
+            "deleted": sorted(deleted), "had_user_changes": sorted(users)}

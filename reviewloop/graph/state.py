@@ -24,6 +24,8 @@ class LoopState(TypedDict, total=False):
     diff_path: str  # the diff the current round reviews
     fix_baseline: dict[str, Any] | None  # snapshot before the latest fix
     addressed: list[dict[str, Any]]  # findings the latest fix targeted
+    left_open: list[dict[str, Any]]  # findings the latest fix could not work on
+    artifacts: list[str]  # paths the gates' builds and test runs made: never the change
     review_agent: str  # set only in a reviewer's Send payload
     # Every reviewer outcome of every round; parallel branches append, triage filters by round.
     reviews: Annotated[list[dict[str, Any]], operator.add]

@@ -67,14 +67,43 @@ def write_diff(deps: LoopDeps, round_no: int, text: str) -> str:
 
 def touched_dict(touched: TouchedFiles) -> dict[str, list[str]]:
     return {"created": list(touched.created), "modified": list(touched.modified),
-            "deleted": list(touched.deleted)}
+            "deleted": list(touched.deleted), "had_user_changes": list(touched.had_user_changes)}
 
 
-def change_update(deps: LoopDeps, base: Snapshot, *, round_no: int) -> dict[str, Any]:
-    diff_text = deps.repo.diff_since(base)
-    touched = touched_since(base, deps.repo.snapshot(base=base.base))
+# What running a build or the tests leaves behind is not part of the change.
+ARTIFACTS = ("__pycache__/", ".pyc", ".pytest_cache/", ".coverage", ".mypy_cache/",
+             ".ruff_cache/", "node_modules/", ".tox/", ".nox/", "htmlcov/", ".hypothesis/")
+
+
+def is_artifact(path: str, known: Sequence[str] = ()) -> bool:
+    text = f"/{path}"
+    return path in known or any(
+        (f"/{a}" in text) if a.endswith("/") else text.endswith(a) for a in ARTIFACTS)
+
+
+def changes_since(deps: LoopDeps, base: Snapshot, artifacts: Sequence[str] = ()
+                  ) -> tuple[TouchedFiles, str]:
+    """The files changed since `base` (build and test artifacts left out) and their diff."""
+    raw = touched_since(base, deps.repo.snapshot(base=base.base))
+    keep = [p for p in raw.paths if not is_artifact(p, artifacts)]
+    touched = TouchedFiles(**{k: tuple(p for p in getattr(raw, k) if p in keep)
+                              for k in ("created", "modified", "deleted", "had_user_changes")})
+    return touched, deps.repo.diff_since(base, keep) if keep else ""
+
+
+def change_update(deps: LoopDeps, base: Snapshot, *, round_no: int,
+                  artifacts: Sequence[str] = ()) -> dict[str, Any]:
+    touched, diff_text = changes_since(deps, base, artifacts)
     return {"diff_path": write_diff(deps, round_no, diff_text),
             "touched": touched_dict(touched)}
+
+
+def gate_artifacts(deps: LoopDeps, base: Snapshot, run) -> tuple[Any, list[str]]:
+    """Run `run()` (gates) and return its result with the paths it created or changed."""
+    before = deps.repo.snapshot(base=base.base)
+    result = run()
+    made = touched_since(before, deps.repo.snapshot(base=base.base)).paths
+    return result, list(made)
 
 
 def changed_paths(state: LoopState) -> list[str]:
@@ -138,13 +167,16 @@ class FixOutcome:
     summary: str
     passed_tests: int | None = None
     usage: list[UsageRecord] = field(default_factory=list)
+    report: dict[str, Any] | None = None  # the failing gate report, when not ok
+    left_open: list[Finding] = field(default_factory=list)  # not worked on by the fixer
 
 
-def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) -> FixOutcome:
+def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
+                 before: Snapshot) -> FixOutcome:
     """Fix, re-run the tests, feed a failure back: at most `gates.max_retries` retries."""
     chat = deps.models.get("fix")
     if chat is None:
-        return _offline_fix(deps, state, findings)
+        return _offline_fix(deps, state, findings, before)
     usage: list[UsageRecord] = []
     feedback = None
     attempts = deps.settings.gates.max_retries + 1
@@ -152,30 +184,41 @@ def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) 
         result = fix_with_llm(chat.model, findings, feedback, deps.workspace, deps.policy,
                               model_name=chat.name)
         usage.extend(result.usage)
-        probe = {**state, **change_update(deps, Snapshot(**state["baseline"]), round_no=0)}
-        report = run_gates(deps, probe, phase="fix", names=("build", "test"))
+        if not changes_since(deps, before, state.get("artifacts", []))[1]:
+            return FixOutcome(ok=True, summary=result.summary, usage=usage)  # nothing to test
+        report = _retest(deps, state)
         if report["passed"]:
             return FixOutcome(ok=True, summary=result.summary,
                               passed_tests=report["passed_tests"], usage=usage)
         feedback = report["feedback"]
-    return FixOutcome(ok=False, usage=usage,
+    return FixOutcome(ok=False, usage=usage, report=report,
                       summary=f"the tests still fail after {attempts} fix attempt(s)")
 
 
-def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding]) -> FixOutcome:
+def _retest(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
+    probe = {**state, **change_update(deps, Snapshot(**state["baseline"]), round_no=0,
+                                      artifacts=state.get("artifacts", []))}
+    return run_gates(deps, probe, phase="fix", names=("build", "test"))
+
+
+def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
+                 before: Snapshot) -> FixOutcome:
     """LLM off: let the analyzers apply their own safe fixes, then re-run the tests."""
     from reviewloop.autofix import safe_fixes
 
     result = safe_fixes(deps.root, findings)
-    if not result.fixed_rules:
-        return FixOutcome(ok=True, summary=f"LLM off: no safe automatic fix for "
-                          f"{len(findings)} finding(s); they are left for you")
-    probe = {**state, **change_update(deps, Snapshot(**state["baseline"]), round_no=0)}
-    report = run_gates(deps, probe, phase="fix", names=("build", "test"))
+    left = list(result.left)
+    if not result.fixed_rules or not changes_since(deps, before, state.get("artifacts", []))[1]:
+        return FixOutcome(ok=True, left_open=list(findings), summary=(
+            f"LLM off: no safe automatic fix for {len(findings)} finding(s); they are left "
+            "for you"))
+    report = _retest(deps, state)
     summary = f"applied the analyzers' safe fixes ({', '.join(result.fixed_rules)})"
     if not report["passed"]:
-        return FixOutcome(ok=False, summary=f"{summary}, but then: {report['headline']}")
-    return FixOutcome(ok=True, summary=summary, passed_tests=report["passed_tests"])
+        return FixOutcome(ok=False, report=report, left_open=left,
+                          summary=f"{summary}, but then: {report['headline']}")
+    return FixOutcome(ok=True, summary=summary, passed_tests=report["passed_tests"],
+                      left_open=left)
 
 
 def commit_change(deps: LoopDeps, state: LoopState) -> str:
@@ -187,12 +230,18 @@ def commit_change(deps: LoopDeps, state: LoopState) -> str:
     if is_protected(branch, deps.settings.gates.protected_branches) or \
             branch == deps.repo.default_branch():
         raise BlockingOutcome(f"refusing to commit on protected branch {branch}; switch to a "
-                              f"working branch and run `reviewloop approve {run_id}` again")
+                              f"working branch (git switch -c NAME) and run "
+                              f"`reviewloop approve {run_id}` again")
     spec = load_spec(deps.root, deps.spec_file)
+    original = spec.tasks_file.read_bytes()
     writeback.mark_done(spec.tasks_file, spec.tasks, state["task_id"])
     spec_rel = spec.tasks_file.resolve().relative_to(deps.root.resolve()).as_posix()
     paths, _held = committable(deps, sorted({*changed_paths(state), spec_rel}))
-    return deps.repo.commit_paths(paths, commit_message(state, spec))
+    try:
+        return deps.repo.commit_paths(paths, commit_message(state, spec))
+    except BaseException:
+        spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
+        raise
 
 
 def commit_message(state: LoopState, spec) -> str:

@@ -57,6 +57,14 @@ def human_gates(deps: LoopDeps, state: LoopState) -> list[str]:
         deps.governance, files=files, added=stats.added, removed=stats.removed)]
     reasons += [f"sensitive file {p} changed: it is never committed"
                 for p in sensitive_in(deps.governance, files)]
+    reasons += [f"needs approval: {p} had uncommitted edits of yours before the run; they "
+                "would be committed with the loop's changes"
+                for p in touched.get("had_user_changes", [])]
+    if deps.spec_file is not None:
+        spec_rel = deps.spec_file.resolve().relative_to(deps.root.resolve()).as_posix()
+        if spec_rel not in files and not deps.repo.working_tree_clean([spec_rel]):
+            reasons.append(f"needs approval: {spec_rel} has uncommitted edits of yours; they "
+                           "would be committed with the task's tick")
     return reasons
 
 

@@ -10,9 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-# A variable whose name contains one of these never reaches a build or test command: the
-# commands run code the implementer just wrote.
-SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "CREDENTIAL")
+from reviewloop.shell import scrubbed_env
+
 _KILL_GRACE_S = 5.0
 
 
@@ -32,9 +31,8 @@ class CommandOutcome(NamedTuple):
 
 def scrubbed_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """`environ` without secret-looking variables, with CI set so runners never wait on a TTY."""
-    source = os.environ if environ is None else environ
-    env = {name: value for name, value in source.items()
-           if not any(marker in name.upper() for marker in SECRET_MARKERS)}
+    # Gate commands run code the implementer just wrote: not even a path to a key reaches it.
+    env = scrubbed_env(environ, keep_paths=False)
     # react-scripts, vitest and friends enter watch mode unless they see CI.
     env.setdefault("CI", "true")
     return env

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.spec.markdown import (
-    Checkbox, indent_width, iter_lines, parse_checkbox, strip_bullet,
+    Checkbox, TaskDraft, indent_width, iter_lines, parse_checkbox, strip_bullet,
 )
-from reviewloop.spec.model import Diagnostic, Task, TaskList, TaskStatus
+from reviewloop.spec.model import Diagnostic, Task, TaskList
 
 _TASK_ID = re.compile(
     r"^[*_`]*(?:task\s+)?(?P<id>T\d+(?:\.\d+)*|\d+(?:\.\d+)*)\.?[*_`]*[:.)]?[*_`]*(?:\s+|$)",
@@ -154,13 +154,7 @@ def _normal_req(raw: str) -> str:
 
 
 @dataclass
-class _Draft:
-    id: str
-    title: str
-    status: TaskStatus
-    line: int
-    indent: int
-    optional: bool
+class _Draft(TaskDraft):
     phase: str | None
     parent: str | None = None
     children: list[str] = field(default_factory=list)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from reviewloop.spec import markdown as md
-from reviewloop.spec.model import Diagnostic, Task, TaskList, TaskStatus
+from reviewloop.spec.model import Diagnostic, Task, TaskList
 
 _ID = re.compile(
     r"^(?:\*\*)?(?:task\s+)?(?P<id>\d+(?:\.\d+)*)\.?(?:\*\*)?(?=[\s:]|$)[\s:]*(?P<title>.*)$",
@@ -35,14 +35,8 @@ _CHECKLIST_HEADINGS = (
 
 
 @dataclass
-class _Draft:
-    id: str
-    title: str
-    status: TaskStatus
-    optional: bool
+class _Draft(md.TaskDraft):
     parallel: bool
-    indent: int
-    line: int
     phase: str | None
     parent: str | None = None
     details: list[str] = field(default_factory=list)

@@ -1,13 +1,15 @@
 """Line-level Markdown helpers shared by the task-list readers and the status write-back.
 
-Nothing here knows about a particular spec format. Three things live here:
+Nothing here knows about a particular spec format. Four things live here:
 
 * `iter_lines` walks a document line by line, telling for each line whether it sits in a
   fenced code block and which heading it falls under;
 * `parse_checkbox` recognises a task checkbox line (`- [ ] …`, `* [x] …`, `- [-] …`,
   `- [~] …`, `- [ ]* 2.1 …`) and reports where its mark character is;
 * `field_line` / `requirement_refs` read `_Label: value_` lines, the requirement
-  references in them (`_Requirements: 1.1, 2.3_`, `_需求: 需求1-3_`, …) and expand ranges.
+  references in them (`_Requirements: 1.1, 2.3_`, `_需求: 需求1-3_`, …) and expand ranges;
+* `TaskDraft`, the fields every format reader takes from a task's checkbox line; each
+  reader extends it with what its format adds.
 
 Lines are split on "\\n" only (a trailing "\\r" is dropped from the text), so line numbers
 are those a byte-level editor sees; `str.splitlines` would also split on form feeds and
@@ -73,6 +75,18 @@ class Checkbox:
     @property
     def status(self) -> TaskStatus:
         return MARK_STATUS[self.mark]
+
+
+@dataclass
+class TaskDraft:
+    """A task read from a checkbox line, still being filled in before it becomes a `Task`."""
+
+    id: str
+    title: str
+    status: TaskStatus
+    line: int  # 1-based line of the checkbox
+    indent: int  # of the checkbox, to tell sub-tasks and detail lines apart
+    optional: bool
 
 
 def split_lines(text: str) -> list[str]:

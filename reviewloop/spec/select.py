@@ -112,6 +112,14 @@ def newly_eligible(tasks: Sequence[Task], done_id: str) -> list[Task]:
             if u not in chain and graph.eligible(u, after) and not graph.eligible(u, before)]
 
 
+def blockers(tasks: Sequence[Task], task_id: str) -> list[str]:
+    """The not-done tasks `task_id` still waits on (empty: it may start)."""
+    graph = _Graph(tasks, include_optional=True)
+    if task_id not in graph.by_id:
+        return []
+    return graph.blockers(task_id, graph.done_by_status())
+
+
 class _Graph:
     """The parent/child and dependency structure of one task list."""
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from reviewloop.spec.markdown import (
-    Checkbox, Line, iter_lines, parse_checkbox, strip_bullet,
+    Checkbox, Line, TaskDraft, iter_lines, parse_checkbox, strip_bullet,
 )
-from reviewloop.spec.model import Diagnostic, Task, TaskList, TaskStatus
+from reviewloop.spec.model import Diagnostic, Task, TaskList
 
 _TASK_ID = re.compile(r"^[*_`]*(?P<id>T\d+)\b[*_`]*[:.]?[*_`]*(?:\s+|$)")
 _LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,20})\]\s*")
@@ -44,13 +44,7 @@ _ARROW = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
 
 
 @dataclass
-class _Draft:
-    id: str
-    title: str
-    status: TaskStatus
-    line: int
-    indent: int
-    optional: bool
+class _Draft(TaskDraft):
     parallel: bool
     requirements: list[str]
     phase: str | None

@@ -124,3 +124,30 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     assert any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
     summaries = [c for c in github_fake.state.issue_comments if SUMMARY_MARKER in c["body"]]
     assert len(summaries) == 1 and len(github_fake.calls_to("issues/update-comment")) == 1
+
+
+def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path: Path,
+                                                           github_fake) -> None:
+    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
+    full_name, number = payload["repository"]["full_name"], payload["number"]
+    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                        head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        first, _ = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake, bedrock)
+    assert first.returncode == 1
+
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "NOTES.md").write_text("unrelated\n")
+    git(repo, "add", "NOTES.md")
+    git(repo, "commit", "-qm", "notes")
+    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                     head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {})
+        second, outputs = run(repo, tmp_path, event(
+            repo, tmp_path, "synchronize", before=before,
+            after=git(repo, "rev-parse", "HEAD")), github_fake, bedrock)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "1 finding(s) posted for earlier pushes are still open" in second.stderr
+    assert not any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)

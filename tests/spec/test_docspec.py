@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,24 +11,19 @@ import pytest
 from reviewloop.spec import docspec
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import SpecFormat, TaskStatus
+from tests.spec.fixtures import SPECS, expected_summaries, task_summary
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "specs" / "docs"
+FIXTURES = SPECS / "docs"
 EXAMPLE = ROOT / "examples" / "todo-api"
 NAMES = sorted(p.name.removesuffix(".md") for p in FIXTURES.glob("*-spec.md"))
-
-
-def _summary(task) -> dict:
-    return {"id": task.id, "status": task.status.value, "optional": task.optional,
-            "parent": task.parent, "depends_on": list(task.depends_on),
-            "requirements": list(task.requirements)}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_fixture_matches_expected(name):
     text = (FIXTURES / f"{name}.md").read_text(encoding="utf-8")
-    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
-    assert [_summary(t) for t in docspec.parse(text, f"docs/{name}.md").tasks] == expected
+    expected = expected_summaries(FIXTURES / f"{name}.expected.json")
+    assert [task_summary(t) for t in docspec.parse(text, f"docs/{name}.md").tasks] == expected
 
 
 def test_example_spec_is_the_fixture():
@@ -237,7 +231,7 @@ def test_the_example_in_the_format_guide_parses_cleanly():
     example = guide.split("## Example", 1)[1].split("```markdown\n", 1)[1].split("\n```", 1)[0]
     parsed = docspec.parse(example, "guide.md")
     assert parsed.diagnostics == ()
-    assert [_summary(t) for t in parsed.tasks] == [
+    assert [task_summary(t) for t in parsed.tasks] == [
         {"id": "T1", "status": "done", "optional": False, "parent": None, "depends_on": [],
          "requirements": ["FR-1", "NFR-1"]},
         {"id": "T2", "status": "open", "optional": False, "parent": None, "depends_on": ["T1"],

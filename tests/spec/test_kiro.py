@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from reviewloop.spec import kiro
 from reviewloop.spec.model import TaskStatus
+from tests.spec.fixtures import SPECS, expected_summaries, task_summary
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "specs" / "kiro"
+FIXTURES = SPECS / "kiro"
 FIXTURE_DIRS = sorted(p.parent for p in FIXTURES.glob("*/tasks.md"))
-
-
-def _summary(task):
-    return {"id": task.id, "status": task.status.value, "optional": task.optional,
-            "parent": task.parent, "depends_on": list(task.depends_on),
-            "requirements": list(task.requirements)}
 
 
 def _parse(text: str):
@@ -32,8 +26,8 @@ def _task(text: str, task_id: str):
 def test_fixture_matches_expected(folder: Path):
     text = (folder / "tasks.md").read_bytes().decode("utf-8-sig")
     parsed = kiro.parse(text, f"{folder.name}/tasks.md")
-    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    assert [_summary(t) for t in parsed.tasks] == expected
+    expected = expected_summaries(folder / "expected.json")
+    assert [task_summary(t) for t in parsed.tasks] == expected
     assert parsed.diagnostics == ()
 
 
@@ -258,7 +252,8 @@ def test_odd_inputs_do_not_raise(text):
 def test_crlf_file_parses_like_lf():
     lf = "- [ ] 1. a\n  - _Requirements: 1.1_\n  - [ ] 1.1 b\n"
     crlf = lf.replace("\n", "\r\n")
-    assert [_summary(t) for t in _parse(lf).tasks] == [_summary(t) for t in _parse(crlf).tasks]
+    summaries = [[task_summary(t) for t in _parse(text).tasks] for text in (lf, crlf)]
+    assert summaries[0] == summaries[1]
     assert _parse(crlf).tasks[0].title == "a"
 
 

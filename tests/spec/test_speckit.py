@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from reviewloop.spec import speckit
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import SpecFormat, TaskStatus
+from tests.spec.fixtures import SPECS, expected_summaries, task_summary
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "specs" / "speckit"
+FIXTURES = SPECS / "speckit"
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "tasks.md").is_file())
 
 
@@ -19,18 +17,12 @@ def _parse(text: str, file: str = "specs/001-x/tasks.md"):
     return speckit.parse(text, file)
 
 
-def _summary(task) -> dict:
-    return {"id": task.id, "status": task.status.value, "optional": task.optional,
-            "parent": task.parent, "depends_on": list(task.depends_on),
-            "requirements": list(task.requirements)}
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_fixture_matches_expected(name):
     text = (FIXTURES / name / "tasks.md").read_text(encoding="utf-8")
-    expected = json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
+    expected = expected_summaries(FIXTURES / name / "expected.json")
     parsed = _parse(text, f"{name}/tasks.md")
-    assert [_summary(t) for t in parsed.tasks] == expected
+    assert [task_summary(t) for t in parsed.tasks] == expected
 
 
 @pytest.mark.parametrize("name", NAMES)
