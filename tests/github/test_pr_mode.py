@@ -151,3 +151,23 @@ def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path:
     assert second.returncode == 1, second.stdout + second.stderr
     assert "1 finding(s) posted for earlier pushes are still open" in second.stderr
     assert not any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
+
+
+def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: Path,
+                                                          github_fake) -> None:
+    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
+    full_name, number = payload["repository"]["full_name"], payload["number"]
+    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                        head_sha=git(repo, "rev-parse", "HEAD"))
+    github_fake.fail_next(403, match="POST", times=5,
+                          body={"message": "Resource not accessible by integration"})
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        done, outputs = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake,
+                            bedrock)
+    assert done.returncode == 1, done.stdout + done.stderr  # still blocks: nothing is lost
+    assert "::error file=app.py,line=9,endLine=9,title=reviewloop review-security::" in \
+        done.stdout
+    assert "cannot write to this pull request" in done.stderr
+    assert outputs["must_fix"] == "1"
+    assert "shell=True" in (tmp_path / "summary.md").read_text()
