@@ -272,3 +272,24 @@ def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(
     hook.unlink()
     assert run.resume(result.run_id).status == "committed"
     assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
+
+
+def test_an_agent_json_model_overrides_the_review_model_for_that_agent(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    agents = project / ".kiro" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "review-security.json").write_text(
+        '{"name": "review-security", "prompt": "Find security problems.", '
+        '"model": "bedrock:special-model"}')
+    model = ScriptedChatModel()
+    clean_round(model)
+    asked: list[str] = []
+
+    def factory(name: str) -> ScriptedChatModel:
+        asked.append(name)
+        return model
+
+    run = LoopRunner(project, settings(), factory)
+    start(run, project, "manual")
+
+    assert sorted(set(asked)) == ["bedrock:special-model", "scripted"]

@@ -171,3 +171,39 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
     assert "cannot write to this pull request" in done.stderr
     assert outputs["must_fix"] == "1"
     assert "shell=True" in (tmp_path / "summary.md").read_text()
+
+
+def test_force_push_reviews_the_whole_pr_and_reopened_posts_no_duplicates(
+        repo: Path, tmp_path: Path, github_fake) -> None:
+    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
+    full_name, number = payload["repository"]["full_name"], payload["number"]
+    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                        head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake, bedrock)
+
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "app.py").write_text((repo / "app.py").read_text() + "# amended\n")
+    git(repo, "commit", "-q", "-a", "--amend", "-m", "add run (amended)")  # history rewritten
+    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
+                     head_sha=git(repo, "rev-parse", "HEAD"))
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        forced, _ = run(repo, tmp_path, event(repo, tmp_path, "synchronize", before=before,
+                                              after=git(repo, "rev-parse", "HEAD")),
+                        github_fake, bedrock)
+        prompts = [r.system_text() for r in bedrock.requests]
+    assert forced.returncode == 1
+    assert all("+def run(cmd):" in p for p in prompts)  # the whole PR again, not a range
+
+    with BedrockFake() as bedrock:
+        script(bedrock, {"review-security": [SHELL]})
+        reopened, _ = run(repo, tmp_path, event(repo, tmp_path, "reopened"), github_fake,
+                          bedrock)
+    assert reopened.returncode == 1
+    posted = [c for call in github_fake.calls_to("pulls/create-review")
+              for c in call.body.get("comments", [])]
+    assert len(posted) == 1  # the same finding is never posted twice
+    summaries = [c for c in github_fake.state.issue_comments if SUMMARY_MARKER in c["body"]]
+    assert len(summaries) == 1
