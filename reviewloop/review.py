@@ -23,6 +23,7 @@ from reviewloop.agents import AgentDefinition
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
 from reviewloop.llm import UsageRecord, system_message, usage_from
+from reviewloop.secrets import redact_finding
 from reviewloop.tools import ToolLog, Workspace, reviewer_tools
 
 SUBMIT = "submit_findings"
@@ -116,6 +117,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     if not relevant:
         return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
                                summary="no changed file is in this reviewer's scope")
+    evidence = [redact_finding(f) for f in evidence]
     if model is None:  # LLM off: the analyzer layer is the whole review
         return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
                                findings=evidence, summary="analyzers only (LLM off)",
@@ -129,7 +131,8 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         usage = [usage_from(r, role="review", agent=agent.name, model=model_name)
                  for r in result.replies]
         reply: ReviewReply = result.final
-        findings = [_attribute(d, agent.name, workspace.root) for d in reply.findings]
+        findings = [redact_finding(_attribute(d, agent.name, workspace.root))
+                    for d in reply.findings]
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
                                error=f"{type(exc).__name__}: {exc}"[:2000], usage=usage,

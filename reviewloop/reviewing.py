@@ -23,6 +23,8 @@ from reviewloop.implement import Implementer
 from reviewloop.loop import deps_for
 from reviewloop.report import RunSummary
 from reviewloop.runs import new_run_id, state_dir
+from reviewloop.secrets import redact_finding
+from reviewloop.triage import same_problem
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,28 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         elif progress:
             for node, update in data.items():
                 progress(node, update or {})
-    return review_summary(deps, final, title=source.describe())
+    summary = review_summary(deps, final, title=source.describe())
+    return with_gates(summary, root, settings, repo, diff_text)
+
+
+def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
+               diff_text: str) -> RunSummary:
+    """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
+    their results join the report and their findings the open ones, never dropped."""
+    from reviewloop.guardrails import GateContext, run_gates
+
+    ctx = GateContext(root=root, settings=settings, changed_files=tuple(
+        parse_diff(diff_text).paths), diff_text=diff_text, branch=repo.current_branch(),
+        default_branch=repo.default_branch(), phase="review")
+    report = run_gates(ctx, ("secrets", "coverage"))
+    known = [*summary.findings_remaining, *summary.nits]
+    extra = [redact_finding(f) for r in report.results for f in r.findings
+             if not any(same_problem(f, k) for k in known)]
+    return summary.model_copy(update={
+        "gates": [(r.name, r.passed, r.summary) for r in report.results],
+        "findings_remaining": [*summary.findings_remaining,
+                               *(f for f in extra if f.severity.actionable)],
+        "nits": [*summary.nits, *(f for f in extra if not f.severity.actionable)]})
 
 
 def blocking(summary: RunSummary, fail_on: str) -> bool:

@@ -381,3 +381,11 @@ def _runs(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
         last = number
     if texts:
         yield first, texts
+
+
+def redact_finding(finding: Finding) -> Finding:
+    """The finding with every secret in its text replaced: findings are printed, stored,
+    sent to the fixer and posted, and an analyzer's message may quote the value it found."""
+    update = {k: redact(v) for k in ("title", "rationale", "suggestion", "replacement")
+              if isinstance(v := getattr(finding, k), str) and redact(v) != v}
+    return finding.model_copy(update=update) if update else finding

@@ -89,15 +89,10 @@ def open_posted(state, current: frozenset[str]) -> list[Severity]:
 
 def redacted(summary: RunSummary) -> RunSummary:
     """The summary with every secret the scanner knows replaced, in every finding's text."""
-    from reviewloop.secrets import redact
-
-    def clean(f: Finding) -> Finding:
-        return f.model_copy(update={k: redact(v) for k in ("title", "rationale", "suggestion",
-                                                           "replacement")
-                                    if isinstance(v := getattr(f, k), str)})
+    from reviewloop.secrets import redact_finding
 
     return summary.model_copy(update={
-        k: [clean(f) for f in getattr(summary, k)]
+        k: [redact_finding(f) for f in getattr(summary, k)]
         for k in ("findings_remaining", "nits", "findings_fixed")})
 
 

@@ -36,6 +36,10 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     implementer = Implementer.parse(options.implementer)
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
+        if model_for(settings, "implement"):
+            from reviewloop.llm import check_credentials
+
+            check_credentials(model_for(settings, "implement"), settings.region)  # exact fix
         raise ConfigError("the llm implementer needs a model and credentials",
                           where="--implementer",
                           fix="set --model (or `model` in .reviewloop.toml), or use "
