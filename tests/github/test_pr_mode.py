@@ -83,15 +83,49 @@ SHELL = {"severity": "must_fix", "file": "app.py", "start_line": 9, "end_line": 
          "suggestion": "pass a list and drop shell=True", "confidence": 0.9}
 
 
-def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fake) -> None:
-    pr_name = json.loads((EVENTS / "pull_request.opened.json").read_text())
-    full_name, number = pr_name["repository"]["full_name"], pr_name["number"]
-    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                        head_sha=git(repo, "rev-parse", "HEAD"))
+OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
+PR_REPO, PR_NUMBER = OPENED["repository"]["full_name"], OPENED["number"]
+
+
+def show_pr(gh, repo: Path, *, push: bool = False) -> None:
+    """Tell the fake what the PR's diff and head are now, as GitHub would know them."""
+    (gh.push if push else gh.open_pr)(PR_REPO, PR_NUMBER,
+                                      git(repo, "diff", "main...HEAD") + "\n",
+                                      head_sha=git(repo, "rev-parse", "HEAD"))
+
+
+def review_with(repo: Path, tmp_path: Path, gh, action: str, findings: dict, **extra):
+    """One Actions run for `action` with scripted reviewers; (process, outputs, prompts)."""
     with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        first, outputs = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake,
-                             bedrock)
+        script(bedrock, findings)
+        done, outputs = run(repo, tmp_path, event(repo, tmp_path, action, **extra), gh,
+                            bedrock)
+        prompts = [r.system_text() for r in bedrock.requests]
+    return done, outputs, prompts
+
+
+def opened(repo: Path, tmp_path: Path, gh, findings: dict):
+    show_pr(gh, repo)
+    return review_with(repo, tmp_path, gh, "opened", findings)
+
+
+def pushed(repo: Path, tmp_path: Path, gh, findings: dict, before: str):
+    show_pr(gh, repo, push=True)
+    return review_with(repo, tmp_path, gh, "synchronize", findings, before=before,
+                       after=git(repo, "rev-parse", "HEAD"))
+
+
+def posted_inline(gh) -> list[dict]:
+    return [c for call in gh.calls_to("pulls/create-review")
+            for c in call.body.get("comments", [])]
+
+
+def summaries(gh) -> list[dict]:
+    return [c for c in gh.state.issue_comments if SUMMARY_MARKER in c["body"]]
+
+
+def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fake) -> None:
+    first, outputs, _ = opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
     assert first.returncode == 1, first.stdout + first.stderr
     assert outputs["must_fix"] == "1"
     (review,) = github_fake.calls_to("pulls/create-review")
@@ -105,49 +139,27 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     (repo / "app.py").write_text((repo / "app.py").read_text().replace(
         "subprocess.call(cmd, shell=True)", "subprocess.call(list(cmd))"))
     git(repo, "commit", "-qam", "no shell")
-    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                     head_sha=git(repo, "rev-parse", "HEAD"))
-    with BedrockFake() as bedrock:
-        script(bedrock, {})
-        second, outputs = run(repo, tmp_path, event(
-            repo, tmp_path, "synchronize", before=before,
-            after=git(repo, "rev-parse", "HEAD")), github_fake, bedrock)
-        prompts = [r.system_text() for r in bedrock.requests]
+    second, outputs, prompts = pushed(repo, tmp_path, github_fake, {}, before)
     assert second.returncode == 0, second.stdout + second.stderr
     assert outputs["must_fix"] == "0"
     # Only the new commit was reviewed: its line is added, the first push's lines are context.
     assert all("+    return subprocess.call(list(cmd))" in p for p in prompts)
     assert not any("+def run(cmd):" in p for p in prompts)
-    posted = [c for call in github_fake.calls_to("pulls/create-review")
-              for c in call.body.get("comments", [])]
-    assert len(posted) == 1  # nothing posted twice
+    assert len(posted_inline(github_fake)) == 1  # nothing posted twice
     assert any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
-    summaries = [c for c in github_fake.state.issue_comments if SUMMARY_MARKER in c["body"]]
-    assert len(summaries) == 1 and len(github_fake.calls_to("issues/update-comment")) == 1
+    assert len(summaries(github_fake)) == 1
+    assert len(github_fake.calls_to("issues/update-comment")) == 1
 
 
 def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path: Path,
                                                            github_fake) -> None:
-    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
-    full_name, number = payload["repository"]["full_name"], payload["number"]
-    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                        head_sha=git(repo, "rev-parse", "HEAD"))
-    with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        first, _ = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake, bedrock)
+    first, _, _ = opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
     assert first.returncode == 1
-
     before = git(repo, "rev-parse", "HEAD")
     (repo / "NOTES.md").write_text("unrelated\n")
     git(repo, "add", "NOTES.md")
     git(repo, "commit", "-qm", "notes")
-    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                     head_sha=git(repo, "rev-parse", "HEAD"))
-    with BedrockFake() as bedrock:
-        script(bedrock, {})
-        second, outputs = run(repo, tmp_path, event(
-            repo, tmp_path, "synchronize", before=before,
-            after=git(repo, "rev-parse", "HEAD")), github_fake, bedrock)
+    second, _, _ = pushed(repo, tmp_path, github_fake, {}, before)
     assert second.returncode == 1, second.stdout + second.stderr
     assert "1 finding(s) posted for earlier pushes are still open" in second.stderr
     assert not any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
@@ -155,16 +167,9 @@ def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path:
 
 def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: Path,
                                                           github_fake) -> None:
-    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
-    full_name, number = payload["repository"]["full_name"], payload["number"]
-    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                        head_sha=git(repo, "rev-parse", "HEAD"))
     github_fake.fail_next(403, match="POST", times=5,
                           body={"message": "Resource not accessible by integration"})
-    with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        done, outputs = run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake,
-                            bedrock)
+    done, outputs, _ = opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
     assert done.returncode == 1, done.stdout + done.stderr  # still blocks: nothing is lost
     assert "::error file=app.py,line=9,endLine=9,title=reviewloop review-security::" in \
         done.stdout
@@ -175,35 +180,17 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
 
 def test_force_push_reviews_the_whole_pr_and_reopened_posts_no_duplicates(
         repo: Path, tmp_path: Path, github_fake) -> None:
-    payload = json.loads((EVENTS / "pull_request.opened.json").read_text())
-    full_name, number = payload["repository"]["full_name"], payload["number"]
-    github_fake.open_pr(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                        head_sha=git(repo, "rev-parse", "HEAD"))
-    with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        run(repo, tmp_path, event(repo, tmp_path, "opened"), github_fake, bedrock)
-
+    opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
     before = git(repo, "rev-parse", "HEAD")
     (repo / "app.py").write_text((repo / "app.py").read_text() + "# amended\n")
     git(repo, "commit", "-q", "-a", "--amend", "-m", "add run (amended)")  # history rewritten
-    github_fake.push(full_name, number, git(repo, "diff", "main...HEAD") + "\n",
-                     head_sha=git(repo, "rev-parse", "HEAD"))
-    with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        forced, _ = run(repo, tmp_path, event(repo, tmp_path, "synchronize", before=before,
-                                              after=git(repo, "rev-parse", "HEAD")),
-                        github_fake, bedrock)
-        prompts = [r.system_text() for r in bedrock.requests]
+    forced, _, prompts = pushed(repo, tmp_path, github_fake, {"review-security": [SHELL]},
+                                before)
     assert forced.returncode == 1
     assert all("+def run(cmd):" in p for p in prompts)  # the whole PR again, not a range
 
-    with BedrockFake() as bedrock:
-        script(bedrock, {"review-security": [SHELL]})
-        reopened, _ = run(repo, tmp_path, event(repo, tmp_path, "reopened"), github_fake,
-                          bedrock)
+    reopened, _, _ = review_with(repo, tmp_path, github_fake, "reopened",
+                                 {"review-security": [SHELL]})
     assert reopened.returncode == 1
-    posted = [c for call in github_fake.calls_to("pulls/create-review")
-              for c in call.body.get("comments", [])]
-    assert len(posted) == 1  # the same finding is never posted twice
-    summaries = [c for c in github_fake.state.issue_comments if SUMMARY_MARKER in c["body"]]
-    assert len(summaries) == 1
+    assert len(posted_inline(github_fake)) == 1  # the same finding is never posted twice
+    assert len(summaries(github_fake)) == 1
