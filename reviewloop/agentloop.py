@@ -74,7 +74,8 @@ def run_agent(
 def _run_calls(calls, by_name, finish_tool, finish, result: LoopResult, misses: int):
     done = False
     for call in calls:
-        name, args, call_id = call["name"], call.get("args") or {}, call.get("id") or name
+        name, args = call["name"], call.get("args") or {}
+        call_id = call.get("id") or name
         if finish_tool is not None and name == finish_tool.name:
             try:
                 result.final = finish(args) if finish else args

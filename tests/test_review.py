@@ -83,3 +83,12 @@ def test_model_off_means_analyzer_evidence_only(tmp_path: Path) -> None:
     outcome = run_reviewer(None, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
                            workspace(tmp_path))
     assert outcome.status == "ok" and outcome.summary == "analyzers only (LLM off)"
+
+
+def test_a_tool_call_without_an_id_is_still_answered(tmp_path: Path) -> None:
+    call = tool_call("submit_findings", {"findings": []})
+    call.tool_calls[0]["id"] = None
+    model = ScriptedChatModel().enqueue(call)
+    outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "ok" and outcome.findings == []

@@ -12,7 +12,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from reviewloop.findings import Finding
-from reviewloop.git import Snapshot, touched_since
+from reviewloop.git import Snapshot
 from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState

@@ -354,7 +354,7 @@ def test_all_gates_on_main_with_failing_tests(tmp_path):
     assert [r.name for r in report.failed] == ["branch", "test"]
     feedback = report.feedback()
     assert feedback.startswith("The guard-rails failed. Fix these before anything else:\n\n"
-                               f"## branch gate: refusing to commit on the default branch main")
+                               "## branch gate: refusing to commit on the default branch main")
     assert f"## test gate: 2 failed, 0 passed; `{PYTEST}` exited with 1\n\n```\n$ {PYTEST}\n" \
         in feedback
     assert "assert -1 == 3" in feedback
