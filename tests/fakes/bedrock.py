@@ -147,7 +147,7 @@ class BedrockFake:
         class Handler(_Handler):
             owner = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True, name="bedrock-fake")
@@ -187,6 +187,16 @@ class BedrockFake:
 
 def _as_reply(reply: Reply | str) -> Reply:
     return text(reply) if isinstance(reply, str) else reply
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up (a killed process, a test that ended) is not an error here."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
