@@ -205,3 +205,41 @@ def test_a_protected_path_needs_an_explicit_yes_even_with_yes(project: Path) -> 
         " ".join(done.stdout.split())
     assert "waiting for approval (escalated: needs your explicit approval)" in done.stdout
     assert git(project, "log", "--format=%s") == "example\n"
+
+
+def test_an_interactive_terminal_is_asked_and_yes_commits(project: Path) -> None:
+    import pty
+
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        env = {**os.environ, **fake_env(fake), "COLUMNS": "120"}
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: the CLI on a terminal
+            os.chdir(project)
+            os.execve(sys.executable, [sys.executable, "-m", "reviewloop", "run", "next",
+                                       "--spec", SPEC, "--implementer", "manual", "--model",
+                                       MODEL, "--branch", "task-2"], env)
+        seen = _read_until(fd, b"Ready to commit?", timeout=120)
+        os.write(fd, b"y\n")
+        seen += _read_until(fd, b"Committed", timeout=60)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
+    assert "T2:" in git(project, "log", "-1", "--format=%s")
+
+
+def _read_until(fd: int, marker: bytes, timeout: float) -> bytes:
+    import select
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {marker!r} in: {data.decode(errors='replace')[-2000:]}")
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                data += os.read(fd, 4096)
+            except OSError:
+                break
+    return data
