@@ -10,13 +10,10 @@ from pathlib import Path
 
 import jsonschema
 
+from tests.gitutil import git
+
 SARIF_SCHEMA = Path(__file__).parent / "fixtures" / "schemas" / "sarif-2.1.0.json"
 TOKEN = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"  # built here: no token in the file
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
 
 
 def review(root: Path, *args: str) -> subprocess.CompletedProcess:

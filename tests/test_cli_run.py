@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "todo-api"
@@ -20,11 +21,6 @@ SPEC = "docs/todo-api-spec.md"
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
              "review-performance", "review-test-quality")
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
 
 
 def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):

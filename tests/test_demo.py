@@ -6,10 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
+from tests.gitutil import git
 
 
 def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from reviewloop.git import (
     open_repository,
     touched_since,
 )
+from tests.gitutil import git
 
 BASE_FILES = {
     "a.txt": "alpha\n",
@@ -28,11 +28,6 @@ BASE_FILES = {
     "e.txt": "echo\n",
     "src/app.py": "def main():\n    return 1\n",
 }
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 def write(root: Path, rel: str, text: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from reviewloop.implement import Implementer
 from reviewloop.loop import LoopRunner
 from reviewloop.spec.loader import load_spec
 from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
+from tests.gitutil import git
 
 SPEC = """# Implementation Plan
 
@@ -36,11 +36,6 @@ IMPLEMENTER = "You implement one task"
 FIXER = "You fix review findings"
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
              "review-performance", "review-test-quality")
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
 
 
 @pytest.fixture

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 from reviewloop.config import Gates, Settings
 from reviewloop.guardrails.base import GateContext
 from reviewloop.guardrails.coverage import CoverageGate
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout
+from tests.gitutil import git
 
 
 def project(tmp_path: Path) -> tuple[Path, str]:

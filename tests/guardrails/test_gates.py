@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from reviewloop.guardrails.branch import BranchGate
 from reviewloop.guardrails.build import BuildGate
 from reviewloop.guardrails.commands import run_shell, scrubbed_environment
 from reviewloop.guardrails.test import TestGate, looks_like_test
+from tests.gitutil import git
 
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
 PYTHON = shlex.quote(sys.executable)
@@ -30,11 +30,6 @@ PASSING = {
                           "\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n",
 }
 FAILING = {**PASSING, "calc.py": "def add(a, b):\n    return a - b\n"}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 def init_repo(root: Path, files: dict[str, str], branch: str = "main") -> Path:
