@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
 
-from reviewloop.agentloop import run_agent
 from reviewloop.findings import Finding
-from reviewloop.implement import ImplementResult, _text
-from reviewloop.llm import usage_from
-from reviewloop.tools import CommandPolicy, ToolLog, Workspace, editor_tools
+from reviewloop.implement import ImplementResult, edit_with_llm
+from reviewloop.tools import CommandPolicy, Workspace
 
 FIXER_RULES = """You fix review findings in the repository you have tools for. For each
 finding, read the code at the given lines, then change it so the problem is gone, keeping
@@ -42,11 +39,6 @@ def fix_prompt(findings: Sequence[Finding], feedback: str | None) -> str:
 def fix_with_llm(model: BaseChatModel, findings: Sequence[Finding], feedback: str | None,
                  workspace: Workspace, policy: CommandPolicy, *, model_name: str = "",
                  max_steps: int = 40) -> ImplementResult:
-    log = ToolLog()
-    messages = [SystemMessage(FIXER_RULES), HumanMessage(fix_prompt(findings, feedback))]
-    result = run_agent(model, messages, editor_tools(workspace, policy, log),
-                       max_steps=max_steps)
-    usage = [usage_from(r, role="fix", agent="fixer", model=model_name)
-             for r in result.replies]
-    last = result.replies[-1].content if result.replies else ""
-    return ImplementResult(summary=_text(last), usage=usage, written=tuple(sorted(log.written)))
+    return edit_with_llm(model, FIXER_RULES, fix_prompt(findings, feedback), workspace,
+                         policy, role="fix", agent="fixer", model_name=model_name,
+                         max_steps=max_steps)

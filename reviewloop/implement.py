@@ -62,17 +62,24 @@ class ImplementResult:
 def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
                        workspace: Workspace, policy: CommandPolicy, *, model_name: str = "",
                        max_steps: int = 40) -> ImplementResult:
-    log = ToolLog()
     ask = f"Implement this task.\n\n{context}"
     if feedback:
         ask += ("\n\n# The previous attempt failed the guard-rails\n\nFix what the output "
                 f"below shows, keeping the work already done:\n\n{feedback}")
-    result = run_agent(model, [SystemMessage(IMPLEMENTER_RULES), HumanMessage(ask)],
+    return edit_with_llm(model, IMPLEMENTER_RULES, ask, workspace, policy, role="implement",
+                         agent="implementer", model_name=model_name, max_steps=max_steps)
+
+
+def edit_with_llm(model: BaseChatModel, rules: str, ask: str, workspace: Workspace,
+                  policy: CommandPolicy, *, role: str, agent: str, model_name: str = "",
+                  max_steps: int = 40) -> ImplementResult:
+    """An editing agent (implementer or fixer): repository tools, then its final words."""
+    log = ToolLog()
+    result = run_agent(model, [SystemMessage(rules), HumanMessage(ask)],
                        editor_tools(workspace, policy, log), max_steps=max_steps)
-    usage = [usage_from(r, role="implement", agent="implementer", model=model_name)
-             for r in result.replies]
-    last = result.replies[-1].content if result.replies else ""
-    return ImplementResult(summary=_text(last), usage=usage, written=tuple(sorted(log.written)))
+    usage = [usage_from(r, role=role, agent=agent, model=model_name) for r in result.replies]
+    summary = result.replies[-1].text if result.replies else ""
+    return ImplementResult(summary=summary, usage=usage, written=tuple(sorted(log.written)))
 
 
 def implement_with_command(command: str, task_text: str, root: Path, *, task_id: str = "",
@@ -92,8 +99,3 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
                                ok=False)
     return ImplementResult(summary=output.strip() or f"`{command}` finished")
 
-
-def _text(content) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(b.get("text", "") for b in content if isinstance(b, dict))

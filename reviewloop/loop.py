@@ -23,7 +23,7 @@ from reviewloop.graph.build import build_graph
 from reviewloop.graph.context import LoopDeps, ModelFactory, Models
 from reviewloop.graph.steps import baseline
 from reviewloop.implement import Implementer
-from reviewloop.runs import Registry, RunRecord, new_run_id, state_dir
+from reviewloop.runs import Registry, new_run_id, state_dir
 from reviewloop.spec.model import Task
 from reviewloop.governance import command_policy, load_policy
 from reviewloop.tools import Workspace
@@ -37,10 +37,6 @@ class RunResult:
     status: str  # awaiting_approval | committed | declined
     summary: dict[str, Any] = field(default_factory=dict)
     commit: str | None = None
-
-    @property
-    def escalated(self) -> bool:
-        return bool(self.summary.get("escalations"))
 
 
 @dataclass
@@ -86,15 +82,6 @@ class LoopRunner:
             record.options.get("implementer", "llm")))
         payload = Command(resume={"decision": decision}) if decision else None
         return self._drive(run_id, deps, payload)
-
-    def pending(self, run_id: str) -> dict[str, Any] | None:
-        """The approval question a run is waiting on, or None."""
-        with self._graph() as graph:
-            snapshot = graph.get_state(_config(run_id))
-        for task in snapshot.tasks:
-            for intr in task.interrupts:
-                return intr.value
-        return None
 
     # -- internals ------------------------------------------------------------------------
 
@@ -153,10 +140,6 @@ def _interrupt_summary(snapshot) -> dict[str, Any]:
         for intr in task.interrupts:
             return dict(intr.value.get("summary", {}))
     return {}
-
-
-def record_status(record: RunRecord) -> str:
-    return record.status.replace("_", " ")
 
 
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,

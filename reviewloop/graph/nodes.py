@@ -16,6 +16,7 @@ from reviewloop.git import Snapshot
 from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
+from reviewloop.graph.summary import build_summary
 from reviewloop.review import ReviewInput, changed_lines, run_reviewer
 from reviewloop.rounds import first_round, next_round
 from reviewloop.triage import merge_duplicates
@@ -139,7 +140,7 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
 def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     """Build the summary and stop for the human; resume supplies the decision."""
     deps = runtime.context
-    summary = steps.summarise(deps, state)
+    summary = build_summary(deps, state)
     answer = interrupt({"run_id": state["run_id"], "summary": summary})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
     if decision == "approve":

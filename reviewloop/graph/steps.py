@@ -259,8 +259,3 @@ def commit_message(state: LoopState, spec) -> str:
             f"Implemented and reviewed with reviewloop: {stats}.\n\n"
             f"{TRAILER}: {state['run_id']}\nReviewloop-Task: {state['task_id']}\n")
 
-
-def summarise(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
-    from reviewloop.graph.summary import build_summary
-
-    return build_summary(deps, state)
