@@ -54,11 +54,12 @@ class DiffSource:
 
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
+                  diff_text: str | None = None,
                   analyze: Callable[..., list] | None = None,
                   progress: Callable[[str, dict[str, Any]], None] | None = None) -> RunSummary:
     repo = open_repository(root)
     repo.ensure_ignored(".reviewloop/")
-    diff_text = source.read(repo)
+    diff_text = source.read(repo) if diff_text is None else diff_text
     if not parse_diff(diff_text, source=source.describe()).paths:
         raise UserInputError(f"nothing to review: no change in the {source.describe()}",
                              where=str(root), fix="pass --base REF, --staged or --working")

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reviewloop import ui
-from reviewloop.commands.review import ReviewOptions, analyzer_layer, emit
+from reviewloop.analyzers import analyze
+from reviewloop.commands.review import ReviewOptions, emit
 from reviewloop.config import Settings
 from reviewloop.diff import parse_diff
 from reviewloop.errors import ExitCode
@@ -40,10 +41,12 @@ def run(settings: Settings, root: Path, options: ReviewOptions, *,
         base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
         incremental = base != event.base_sha
         source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
-        summary = review_change(root, settings, source, model_factory=factory, llm=llm,
-                                analyze=analyzer_layer(), progress=ui.progress)
+        diff_text = source.read(repo)
+        summary = review_change(root, settings, source, diff_text=diff_text,
+                                model_factory=factory, llm=llm,
+                                analyze=analyze, progress=ui.progress)
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
-        reviewed = parse_diff(source.read(repo)) if incremental else None
+        reviewed = parse_diff(diff_text) if incremental else None
         summary = redacted(summary)  # everything below is posted, printed or logged
         findings = [*summary.findings_remaining, *summary.nits]
         markdown = to_markdown(summary)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop import ui
+from reviewloop.analyzers import analyze
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.report import RunSummary, to_json, to_markdown, to_rich, verdict
@@ -29,18 +30,9 @@ def run(settings: Settings, root: Path, options: ReviewOptions, model_factory=No
 
     factory, llm = model_switch(settings, model_factory, options.require_llm)
     summary = review_change(root, settings, options.source, model_factory=factory, llm=llm,
-                            fix=options.fix, analyze=analyzer_layer(), progress=ui.progress)
+                            fix=options.fix, analyze=analyze, progress=ui.progress)
     emit(summary, options)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
-
-
-def analyzer_layer():
-    """The analyzers' `analyze(agent, diff_text, root)`, or None before they are installed."""
-    try:
-        from reviewloop.analyzers import analyze
-    except ImportError:
-        return None
-    return analyze
 
 
 def emit(summary: RunSummary, options: ReviewOptions) -> None:

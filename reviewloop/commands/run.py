@@ -141,11 +141,11 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
 def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
             require_llm: bool, *, quiet: bool = False) -> LoopRunner:
-    from reviewloop.commands.review import analyzer_layer
+    from reviewloop.analyzers import analyze
 
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
-                      analyze=analyzer_layer())
+                      analyze=analyze)
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
