@@ -16,7 +16,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reviewloop.agent_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings import Severity
+from reviewloop.globs import path_glob
 
 BUILTIN_NAMES = (
     "review-security",
@@ -92,9 +92,9 @@ class AgentDefinition:
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
         text = PurePath(path).as_posix().removeprefix("./")
-        if self.include and not any(_glob(p).fullmatch(text) for p in self.include):
+        if self.include and not any(path_glob(p).fullmatch(text) for p in self.include):
             return False
-        return not any(_glob(p).fullmatch(text) for p in self.exclude)
+        return not any(path_glob(p).fullmatch(text) for p in self.exclude)
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
     if keypath[-1] in ("include", "exclude"):
         for value in values:
             try:
-                _glob(value)
+                path_glob(value)
             except re.error as exc:
                 raise AgentDefinitionError(
                     f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
@@ -383,35 +383,3 @@ def _json_type(value: Any) -> str:
     return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number")
 
-
-@lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """gitignore-style glob: `*` stays within a folder, `**` spans folders, a pattern without
-    `/` matches at any depth, and a folder pattern matches everything below it."""
-    text = pattern.strip()
-    anchored = text.startswith("/") or "/" in text.rstrip("/")
-    text = text.removeprefix("./").lstrip("/").rstrip("/")
-    out = [] if anchored else ["(?:.*/)?"]
-    i = 0
-    while i < len(text):
-        if text.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif text.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif text[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif text[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif text[i] == "[" and "]" in text[i + 2:]:
-            end = text.index("]", i + 2)
-            body = text[i + 1:end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(text[i]))
-            i += 1
-    return re.compile("".join(out) + "(?:/.*)?")

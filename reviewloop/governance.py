@@ -41,6 +41,7 @@ import yaml
 
 from reviewloop.config import Governance, Settings
 from reviewloop.errors import ConfigError
+from reviewloop.globs import path_glob
 from reviewloop.shell import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
 from reviewloop.workspace import DEFAULT_SENSITIVE, Workspace
 
@@ -298,7 +299,8 @@ def approval_reasons(policy: Policy, *, files: Sequence[str], added: int,
 
 def protected_by(policy: Policy, path: str) -> str | None:
     """The first approval pattern `path` matches, or None."""
-    return next((p for p in policy.approval_paths if _glob_regex(p).fullmatch(_norm(path))), None)
+    return next((p for p in policy.approval_paths
+                 if path_glob(p, ignore_case=True).fullmatch(_norm(path))), None)
 
 
 def sensitive_in(policy: Policy, files: Iterable[str]) -> list[str]:
@@ -315,29 +317,3 @@ def command_policy(policy: Policy) -> CommandPolicy:
 def _norm(path: str) -> str:
     return path.replace("\\", "/").lstrip("/").removeprefix("./")
 
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """gitignore-style, case-insensitive: `**/` is any number of folders, `*` stays inside
-    one; a pattern without a slash matches a file or folder name at any depth, and a folder
-    covers everything inside it."""
-    pattern = pattern.strip().lstrip("/")
-    if "/" not in pattern:
-        pattern = "**/" + pattern
-    body = ""
-    for token in re.split(r"(\*\*/|/\*\*$|\*|\?|\[[^\]]+\])", pattern):
-        if token == "**/":
-            body += "(?:.*/)?"
-        elif token == "/**":
-            body += "/.*"
-        elif token == "*":
-            body += "[^/]*"
-        elif token == "?":
-            body += "[^/]"
-        elif token.startswith("[") and token.endswith("]"):
-            inner = token[1:-1]
-            body += "[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]"
-        else:
-            body += re.escape(token)
-    if not pattern.endswith("/**"):
-        body += "(?:/.*)?"
-    return re.compile(body, re.IGNORECASE)
