@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
+from reviewloop.agent.implement import Implementer  # noqa: E402
+from reviewloop.agent.models import make_chat_model  # noqa: E402
 from reviewloop.config import Gates, Settings  # noqa: E402
-from reviewloop.implement import Implementer  # noqa: E402
-from reviewloop.llm import make_chat_model  # noqa: E402
-from reviewloop.loop import LoopRunner  # noqa: E402
+from reviewloop.graph.runner import LoopRunner  # noqa: E402
 from reviewloop.spec import select  # noqa: E402
 from reviewloop.spec.loader import load_spec  # noqa: E402
 from tests.fakes.bedrock import BedrockFake, text, tool_use  # noqa: E402

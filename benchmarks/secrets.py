@@ -22,7 +22,7 @@ import json  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable, Iterable  # noqa: E402
 
-from reviewloop.secrets import scan_text  # noqa: E402
+from reviewloop.checks.secrets.scanner import scan_text  # noqa: E402
 
 DEFAULT_SET = Path(__file__).parent / "data" / "secrets_labelled.jsonl"
 

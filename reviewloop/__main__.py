@@ -1,6 +1,6 @@
 """`python -m reviewloop` entry point."""
 
-from reviewloop.cli import main
+from reviewloop.cli.app import main
 
 if __name__ == "__main__":
     main()

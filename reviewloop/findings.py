@@ -16,8 +16,14 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-from pydantic import model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 FINGERPRINT_VERSION = "v2"  # bump when the rule below changes: old fingerprints stop matching
 SHORT_LENGTH = 12

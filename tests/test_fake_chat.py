@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 
-from reviewloop.llm import system_message, usage_from
+from reviewloop.agent.models import system_message, usage_from
 from tests.fakes.chat import ScriptedChatModel, tool_call
 
 

@@ -140,7 +140,7 @@ def positives() -> list[tuple[str, str]]:
             "AGE-SECRET-KEY-1" + rnd("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58),
             "gsk_" + rnd(ALNUM, 52), "pul-" + rnd(HEX, 40), "whsec_" + rnd(ALNUM, 32),
             "NRAK-" + rnd(UP + DIG, 27)]))
-    # documented example keys: counted as secrets (see reviewloop.secrets)
+    # documented example keys: counted as secrets (see reviewloop.checks.secrets.scanner)
     add("aws-access-key-id", 'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"')
     add("aws-secret-access-key",
         "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewloop.checks.secrets.scanner import redact
 from reviewloop.diff import ChangeSet
 from reviewloop.findings import Finding, Severity
 from reviewloop.github.client import GitHubClient, GitHubError
-from reviewloop.report import severity_counts
-from reviewloop.secrets import redact
+from reviewloop.review.report import severity_counts
 
 MAX_INLINE = 30  # per review; more risks GitHub's abuse limits and buries the rest
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters

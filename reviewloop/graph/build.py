@@ -9,8 +9,12 @@ from langgraph.types import Send
 
 from reviewloop.graph import nodes
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.routing import (route_after_fix, route_after_gates, route_after_present,
-                                      route_after_triage)
+from reviewloop.graph.routing import (
+    route_after_fix,
+    route_after_gates,
+    route_after_present,
+    route_after_triage,
+)
 from reviewloop.graph.state import LoopState
 
 

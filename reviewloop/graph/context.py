@@ -12,12 +12,12 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
-from reviewloop.agents import AgentDefinition
+from reviewloop.agent.implement import Implementer
+from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings, model_for
 from reviewloop.git import Repository
-from reviewloop.governance import Policy
-from reviewloop.implement import Implementer
-from reviewloop.tools import CommandPolicy, Workspace
+from reviewloop.policy.governance import Policy
+from reviewloop.review.definitions import AgentDefinition
 
 ModelFactory = Callable[[str], BaseChatModel]
 
@@ -76,6 +76,6 @@ class LoopDeps:
 
 
 def _is_bedrock(name: str) -> bool:
-    from reviewloop.llm import is_bedrock_model
+    from reviewloop.agent.models import is_bedrock_model
 
     return is_bedrock_model(name)

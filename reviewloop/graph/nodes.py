@@ -17,10 +17,10 @@ from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.graph.summary import build_summary
-from reviewloop.review import ReviewInput, changed_lines, run_reviewer
-from reviewloop.rounds import first_round, next_round
-from reviewloop.triage import merge_duplicates
-from reviewloop.triage import triage as triage_findings
+from reviewloop.review.reviewer import ReviewInput, changed_lines, run_reviewer
+from reviewloop.review.rounds import first_round, next_round
+from reviewloop.review.triage import merge_duplicates
+from reviewloop.review.triage import triage as triage_findings
 
 
 def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:

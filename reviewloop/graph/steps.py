@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.agent.fixer import fix_with_llm
+from reviewloop.agent.implement import ImplementResult, implement_with_command, implement_with_llm
+from reviewloop.agent.models import UsageRecord
+from reviewloop.checks.gates import GateContext
+from reviewloop.checks.gates.registry import run_gates as run_registry
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings import Finding
-from reviewloop.fixes import fix_with_llm
 from reviewloop.git import Snapshot, TouchedFiles, is_protected, touched_since
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
-from reviewloop.guardrails import GateContext, run_gates as run_registry
-from reviewloop.implement import ImplementResult, implement_with_command, implement_with_llm
-from reviewloop.llm import UsageRecord
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select, writeback
 from reviewloop.spec.loader import load_spec
@@ -133,8 +134,8 @@ def run_gates(deps: LoopDeps, state: LoopState, *, phase: str,
 
 def prompt_diff(deps: LoopDeps, diff_text: str) -> str:
     """The diff as a model may see it: sensitive files left out, secrets redacted."""
+    from reviewloop.checks.secrets.scanner import redact
     from reviewloop.diff import parse_diff, render
-    from reviewloop.secrets import redact
 
     changes = parse_diff(diff_text)
     shown = [p for p in changes.paths if not deps.workspace.is_sensitive(PurePosixPath(p))]
@@ -204,7 +205,7 @@ def _retest(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
 def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
                  before: Snapshot) -> FixOutcome:
     """LLM off: let the analyzers apply their own safe fixes, then re-run the tests."""
-    from reviewloop.autofix import safe_fixes
+    from reviewloop.checks.autofix import safe_fixes
 
     result = safe_fixes(deps.root, findings)
     left = list(result.left)

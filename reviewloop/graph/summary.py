@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.diff import parse_diff
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot
-from reviewloop.governance import approval_reasons, sensitive_in
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
-from reviewloop.llm import UsageRecord, estimate_cost
-from reviewloop.report import ReviewerOutcome, RunSummary
+from reviewloop.policy.governance import approval_reasons, sensitive_in
+from reviewloop.review.report import ReviewerOutcome, RunSummary
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 

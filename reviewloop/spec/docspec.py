@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.spec.markdown import (
-    Checkbox, TaskDraft, indent_width, iter_lines, parse_checkbox, strip_bullet,
+    Checkbox,
+    TaskDraft,
+    indent_width,
+    iter_lines,
+    parse_checkbox,
+    strip_bullet,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 

@@ -11,7 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from reviewloop.spec.markdown import (
-    Checkbox, Line, TaskDraft, iter_lines, parse_checkbox, strip_bullet,
+    Checkbox,
+    Line,
+    TaskDraft,
+    iter_lines,
+    parse_checkbox,
+    strip_bullet,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from reviewloop.spec.steering import (
-    Inclusion, SteeringFile, applicable, glob_matches, load_steering, read_steering,
+    Inclusion,
+    SteeringFile,
+    applicable,
+    glob_matches,
+    load_steering,
+    read_steering,
 )
 
 CORPUS = Path("/work/shared/corpus/specs")

@@ -1,0 +1,89 @@
+"""The `bandit` analyzer: Python security issues, for the security reviewer.
+
+Severity is bandit's issue severity weighed by its confidence:
+
+=================  ==========  ==========  ==========
+bandit severity    HIGH conf.  MED. conf.  LOW conf.
+=================  ==========  ==========  ==========
+HIGH               must_fix    must_fix    should_fix
+MEDIUM             should_fix  should_fix  nit
+LOW                nit         nit         nit
+=================  ==========  ==========  ==========
+
+A finding's confidence is bandit's (HIGH 0.9, MEDIUM 0.6, LOW 0.3). Files bandit cannot
+parse are left to the build and test gates, which report the syntax error. `assert` (B101)
+is reported outside test files only.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    module_missing,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.test_changes import looks_like_test
+from reviewloop.findings import Finding, Severity
+
+NAME = "bandit"
+INSTALL = "pip install bandit"
+ASSERT_USED = "B101"  # how tests are written; flagged outside tests only
+CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
+_SEVERITY = {
+    ("HIGH", "HIGH"): Severity.MUST_FIX, ("HIGH", "MEDIUM"): Severity.MUST_FIX,
+    ("HIGH", "LOW"): Severity.SHOULD_FIX,
+    ("MEDIUM", "HIGH"): Severity.SHOULD_FIX, ("MEDIUM", "MEDIUM"): Severity.SHOULD_FIX,
+}
+
+
+def severity(issue_severity: str, issue_confidence: str) -> Severity:
+    """The table in the module docstring; anything not listed there is a nit."""
+    return _SEVERITY.get((issue_severity.upper(), issue_confidence.upper()), Severity.NIT)
+
+
+class Bandit:
+    name = NAME
+
+    def available(self) -> str | None:
+        return module_missing("bandit", INSTALL)
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        files = ctx.files_with((".py", ".pyi"))
+        if not files:
+            return []
+        argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", *files]
+        report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME)
+        return to_findings(report, ctx)
+
+
+def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    """bandit's JSON report as findings (agent and fingerprint are set by the registry)."""
+    if not isinstance(report, dict) or not isinstance(report.get("results"), list):
+        raise AnalyzerError(f"bandit's JSON report has no results list: {str(report)[:200]}")
+    findings = [_finding(issue, ctx) for issue in report["results"]]
+    return [f for f in findings if not (f.rule == ASSERT_USED and looks_like_test(f.file))]
+
+
+def _finding(issue: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+    lines = issue.get("line_range") or [issue["line_number"]]
+    rule = issue["test_id"]
+    cwe = (issue.get("issue_cwe") or {}).get("id")
+    rationale = f"bandit {rule} ({issue.get('test_name', '')}): {issue['issue_text']}"
+    if cwe:
+        rationale += f" CWE-{cwe}."
+    if issue.get("more_info"):
+        rationale += f" See {issue['more_info']}"
+    return Finding(
+        severity=severity(issue["issue_severity"], issue["issue_confidence"]),
+        file=repo_path(ctx.root, issue["filename"]),
+        start_line=min(lines), end_line=max(lines),
+        title=short_title(issue["issue_text"]), rationale=rationale,
+        confidence=CONFIDENCE.get(issue["issue_confidence"].upper(), 0.5),
+        agent=ctx.agent, source=NAME, rule=rule)

@@ -1,0 +1,89 @@
+"""What every analyzer shares: the context it reads, its error, and running its tool."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.diff import ChangeSet
+
+OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
+
+
+class AnalyzerError(Exception):
+    """The tool ran and failed, or said something that cannot be read; the message says which."""
+
+
+@dataclass(frozen=True)
+class AnalyzerContext:
+    """Everything an analyzer may look at, built once per agent by `run_for_agent`."""
+
+    root: Path
+    changes: ChangeSet  # the whole change
+    diff_text: str
+    agent: str
+    files: tuple[str, ...] = ()  # changed files in the agent's scope that exist: analyze these
+    test_command: str | None = None  # the project's test command, when configured
+    timeout: float = 600
+
+    def files_with(self, suffixes: Sequence[str]) -> list[str]:
+        return [p for p in self.files if PurePosixPath(p).suffix in suffixes]
+
+
+def module_missing(module: str, install: str) -> str | None:
+    """None when `module` can be imported by this interpreter, else the reason with the fix."""
+    if importlib.util.find_spec(module) is not None:
+        return None
+    return f"{module} is not installed: {install}"
+
+
+def run_tool(argv: Sequence[str], cwd: Path, timeout: float, *,
+             ok_codes: Sequence[int] = (0, 1), env: Mapping[str, str] | None = None) -> str:
+    """Run an analyzer's command and return its stdout; an exit code outside `ok_codes`
+    (most linters exit 1 when they found something) is an AnalyzerError."""
+    # here, not at the top: the guardrails package imports the analyzers for its coverage gate
+    from reviewloop.checks.gates.commands import scrubbed_environment
+
+    name = PurePosixPath(argv[0]).name if argv[1:2] != ["-m"] else argv[2]
+    try:
+        proc = subprocess.run(list(argv), check=False, cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL,
+                              env={**scrubbed_environment(), **(env or {})})
+    except subprocess.TimeoutExpired:
+        raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
+    except OSError as exc:
+        raise AnalyzerError(f"{name} could not start: {exc}") from None
+    if proc.returncode not in ok_codes:
+        said = (proc.stderr.strip() or proc.stdout.strip())[-OUTPUT_CHARS:]
+        raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}")
+    return proc.stdout
+
+
+def parse_json(text: str, tool: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnalyzerError(f"{tool} printed something that is not JSON ({exc.msg}): "
+                            f"{text[:OUTPUT_CHARS]!r}") from None
+
+
+def repo_path(root: Path, filename: str) -> str:
+    """A tool's file name (absolute, or relative to `root`) as a repo-relative posix path."""
+    path = Path(filename)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            return PurePosixPath(filename).as_posix()
+    return PurePosixPath(path.as_posix().removeprefix("./")).as_posix()
+
+
+def short_title(text: str, limit: int = 120) -> str:
+    """A tool's message as a finding title: one line, at most `limit` characters."""
+    line = " ".join(text.split()) or "analyzer finding"
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"

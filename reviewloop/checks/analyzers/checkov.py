@@ -1,0 +1,143 @@
+"""The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
+
+Covers Terraform (`*.tf`, `*.tf.json`), CloudFormation (YAML/JSON templates with
+`AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles, Kubernetes manifests
+(YAML/JSON with `apiVersion` and `kind`) and GitHub workflow files.
+
+checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
+with langchain-aws, so it is installed as its own tool (`pipx install checkov`) and found
+on PATH or next to this interpreter. When it is missing, `available()` says so.
+
+Severity: checkov's CRITICAL and HIGH → must_fix, MEDIUM → should_fix, LOW and INFO →
+nit. Without a Prisma Cloud API key checkov reports no severity; those are should_fix.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+from reviewloop.findings import Finding, Severity
+
+NAME = "checkov"
+INSTALL = "pipx install checkov (it cannot share an environment with langchain-aws)"
+CONFIDENCE = 0.7
+# no network: no guideline download, no update check
+QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+SEVERITY = {"CRITICAL": Severity.MUST_FIX, "HIGH": Severity.MUST_FIX,
+            "MEDIUM": Severity.SHOULD_FIX, "LOW": Severity.NIT, "INFO": Severity.NIT}
+_SNIFF_CHARS = 20_000
+_CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
+_K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
+_K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
+_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+
+
+def framework(path: str, text: str | None = None) -> str | None:
+    """The checkov framework for a file by its name, or for YAML/JSON by a look at its text."""
+    pure = PurePosixPath(path)
+    name = pure.name
+    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") \
+            or name.endswith(".dockerfile"):
+        return "dockerfile"
+    if pure.suffix == ".tf" or name.endswith(".tf.json"):
+        return "terraform"
+    if _WORKFLOW.search(path):
+        return "github_actions"
+    if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
+        return None
+    head = text[:_SNIFF_CHARS]
+    if _CLOUDFORMATION.search(head):
+        return "cloudformation"
+    if _K8S_API.search(head) and _K8S_KIND.search(head):
+        return "kubernetes"
+    return None
+
+
+def executable() -> str | None:
+    """checkov on PATH, else in this interpreter's bin folder (an unactivated venv)."""
+    found = shutil.which("checkov")
+    if found:
+        return found
+    local = Path(sys.executable).parent / "checkov"
+    return str(local) if local.is_file() else None
+
+
+class Checkov:
+    name = NAME
+
+    def available(self) -> str | None:
+        return None if executable() else f"checkov is not installed: {INSTALL}"
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        targets = {path: kind for path in ctx.files
+                   if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
+        tool = executable()
+        if not targets:
+            return []
+        if tool is None:
+            raise AnalyzerError(f"checkov is not installed: {INSTALL}")
+        argv = [tool, "--quiet", "--compact", "--soft-fail", "--skip-download", "-o", "json",
+                "--framework", *sorted(set(targets.values()))]
+        for path in targets:
+            argv += ["-f", path]
+        output = run_tool(argv, ctx.root, ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
+        return to_findings(parse_json(output, NAME), ctx)
+
+
+def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    """checkov's JSON (one report, a list of them, or a bare summary when nothing was
+    scanned) as findings."""
+    reports = report if isinstance(report, list) else [report]
+    findings = []
+    for one in reports:
+        if not isinstance(one, dict):
+            raise AnalyzerError(f"checkov's JSON report is not an object: {str(one)[:200]}")
+        failed = (one.get("results") or {}).get("failed_checks") or []
+        findings += [_finding(check, ctx) for check in failed]
+    return findings
+
+
+def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+    start, end = (check.get("file_line_range") or [1, 1])[:2]
+    start = max(1, start)
+    rationale = f"checkov {check['check_id']} failed for {check.get('resource') or 'the file'}: " \
+        f"{check['check_name']}."
+    if check.get("guideline"):
+        rationale += f" See {check['guideline']}"
+    return Finding(
+        severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
+        file=_file(check, ctx), start_line=start, end_line=max(start, end),
+        title=short_title(check["check_name"]), rationale=rationale,
+        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"])
+
+
+def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:
+    """The scanned file the check names: checkov writes `file_path` as `/main.tf` for some
+    frameworks and `main.tf` for others, so match it against the files it was given."""
+    if check.get("file_abs_path"):
+        return repo_path(ctx.root, check["file_abs_path"])
+    named = str(check.get("file_path", "")).lstrip("/")
+    return next((p for p in ctx.files if p == named or p.endswith("/" + named)), named)
+
+
+def _sniffed(root: Path, path: str) -> str | None:
+    """The start of a YAML or JSON file, whose kind only its text tells; None for others."""
+    if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
+        return None
+    try:
+        with (root / path).open(encoding="utf-8", errors="replace") as handle:
+            return handle.read(_SNIFF_CHARS)
+    except OSError:
+        return None

@@ -1,0 +1,125 @@
+"""The ruff analyzers: `ruff-maintainability` and `ruff-performance`, one rule set per reviewer.
+
+ruff runs `--isolated` (the project's own ruff config neither widens nor silences the
+reviewers' rule sets) on the changed Python files.
+
+Severity, decided by the longest matching rule-code prefix of the analyzer's table:
+
+* ruff-maintainability — must_fix: undefined names (F821-F823), broken at run time;
+  should_fix: bug-prone patterns (B bugbear, PLE, other pyflakes F, PLW2901), complexity
+  (C901, PLR09xx too-many-*), blind `except` (BLE); nit: style and simplifications (SIM,
+  PLR17xx/PLR55xx, ERA commented-out code, PLW, unused imports and variables F401/F841,
+  F541 f-strings without placeholders).
+* ruff-performance — should_fix: blocking calls in async code (ASYNC) and PERF rules;
+  nit: PERF203 (try/except in a loop costs nothing since Python 3.11) and the
+  micro-optimisations (C4 comprehensions, SIM118, PLR1733/PLR1736, PLW3301, RUF015, FURB).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    module_missing,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+from reviewloop.findings import Finding, Severity
+
+INSTALL = "pip install ruff"
+SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)
+CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
+_MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
+
+
+@dataclass(frozen=True)
+class RuffAnalyzer:
+    """ruff with one rule selection and its severity table."""
+
+    name: str
+    select: tuple[str, ...]
+    severities: Mapping[str, Severity]  # rule-code prefix → severity; longest prefix wins
+    default: Severity = Severity.NIT
+
+    def available(self) -> str | None:
+        return module_missing("ruff", INSTALL)
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        files = ctx.files_with((".py", ".pyi"))
+        if not files:
+            return []
+        argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
+                "--exit-zero", "--output-format", "json", "--select", ",".join(self.select),
+                *files]
+        return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
+
+    def severity(self, code: str) -> Severity:
+        matches = [p for p in self.severities if code.startswith(p)]
+        return self.severities[max(matches, key=len)] if matches else self.default
+
+    def to_findings(self, diagnostics: Any, ctx: AnalyzerContext) -> list[Finding]:
+        """ruff's JSON diagnostics as findings; syntax errors (no rule code) are left to the
+        build and test gates."""
+        if not isinstance(diagnostics, list):
+            raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
+        return [self._finding(d, ctx) for d in diagnostics
+                if d.get("code") and d["code"] != SYNTAX_ERROR]
+
+    def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+        code = diagnostic["code"]
+        start = diagnostic["location"]["row"]
+        end = max(start, (diagnostic.get("end_location") or {}).get("row", start))
+        return Finding(
+            severity=self.severity(code), file=repo_path(ctx.root, diagnostic["filename"]),
+            start_line=start, end_line=end, title=short_title(diagnostic["message"]),
+            rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
+            confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
+
+
+def _rationale(diagnostic: dict[str, Any]) -> str:
+    text = f"ruff {diagnostic['code']}"
+    if diagnostic.get("name"):
+        text += f" ({diagnostic['name']})"
+    text += f": {diagnostic['message']}"
+    if diagnostic.get("url"):
+        text += f". See {diagnostic['url']}"
+    return text
+
+
+def _suggestion(fix: dict[str, Any] | None) -> str | None:
+    if not fix or not fix.get("message"):
+        return None
+    how = "ruff can apply it" if fix.get("applicability") == "safe" else \
+        "ruff has an unsafe fix for it; check the result"
+    return f"{fix['message']} ({how})."
+
+
+def _table(entries: Sequence[tuple[Severity, str]]) -> dict[str, Severity]:
+    return {prefix: severity for severity, prefixes in entries for prefix in prefixes.split()}
+
+
+RUFF_MAINTAINABILITY = RuffAnalyzer(
+    name="ruff-maintainability",
+    select=("C901", "B", "SIM", "PLR09", "PLR1704", "PLR1711", "PLR1714", "PLR5501", "PLE",
+            "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001"),
+    severities=_table([
+        (_MUST, "F821 F822 F823"),
+        (_SHOULD, "B PLE F PLW2901 C901 PLR09 BLE"),
+        (_NIT, "SIM PLR17 PLR55 ERA PLW F401 F841 F541"),
+    ]))
+
+RUFF_PERFORMANCE = RuffAnalyzer(
+    name="ruff-performance",
+    select=("PERF", "ASYNC", "C4", "SIM118", "PLR1733", "PLR1736", "PLW3301", "RUF015",
+            "FURB122", "FURB129"),
+    severities=_table([
+        (_SHOULD, "ASYNC PERF"),
+        (_NIT, "PERF203 C4 SIM118 PLR1733 PLR1736 PLW3301 RUF015 FURB"),
+    ]))

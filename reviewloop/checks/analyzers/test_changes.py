@@ -1,0 +1,64 @@
+"""The `test-changes` analyzer: production code changed while no test file changed.
+
+One should_fix finding, on the first added line of the first changed production file. A
+file counts as a test by the usual names (`tests/`, `test_*.py`, `*_test.py`, `*_test.go`,
+`*.test.ts`, `spec/`, …, see `looks_like_test`); as production code when it is a source file
+of a common language and not a test. Docs, configuration and data files are neither.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings import Finding, Severity
+
+NAME = "test-changes"
+RULE = "no-test-change"
+SOURCE_SUFFIXES = frozenset({
+    ".py", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs",
+    ".java", ".kt", ".scala", ".rb", ".php", ".cs", ".swift", ".c", ".h", ".cc", ".cpp",
+    ".hpp", ".m", ".ex", ".exs", ".clj", ".lua", ".dart", ".vue", ".svelte",
+})
+_NOT_PRODUCTION = ("conftest.py", "setup.py", "noxfile.py")
+
+
+def looks_like_test(path: str) -> bool:
+    # imported here, not at the top: the guardrails package imports the analyzers
+    from reviewloop.checks.gates.test import looks_like_test as test_name
+
+    return test_name(path)
+
+
+def is_production(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return pure.suffix in SOURCE_SUFFIXES and pure.name not in _NOT_PRODUCTION \
+        and not looks_like_test(path)
+
+
+class TestChanges:
+    __test__ = False  # not a pytest test class, despite the name
+
+    name = NAME
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        if any(looks_like_test(path) for path in ctx.changes.paths):
+            return []
+        production = [f for f in ctx.changes.files
+                      if f.path in ctx.files and is_production(f.path) and f.added]
+        if not production:
+            return []
+        first = production[0]
+        others = len(production) - 1
+        also = f" (and {others} other production file{'s' * (others != 1)})" if others else ""
+        return [Finding(
+            severity=Severity.SHOULD_FIX, file=first.path, start_line=first.added[0].line,
+            end_line=first.added[0].line, title="Production code changed with no test change",
+            rationale=(f"The change edits {first.path}{also} but adds or edits no test file, "
+                       "so nothing shows the new behaviour works or guards it against "
+                       "regressions."),
+            suggestion="Add or update tests that exercise the changed code.",
+            confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE)]

@@ -1,0 +1,290 @@
+"""The `coverage` analyzer and gate: public functions the change adds or edits that no test runs.
+
+The project's tests run under coverage.py (`<python> -m coverage run --data-file <tmp> -m
+pytest …`), then each new or changed public function (`reviewloop.checks.coverage.newcode`) whose body
+no test executed becomes a should_fix finding for the test-quality reviewer — and, through
+`coverage_gate_result`, a gate failure when the gate is strict.
+
+A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a `Collector` here, keyed
+by the same language name. Python (pytest) is the only one so far.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import tempfile
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Protocol
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    module_missing,
+    repo_path,
+    short_title,
+)
+from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
+from reviewloop.diff import ChangeSet, FileStatus, parse_diff
+from reviewloop.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from reviewloop.checks.gates.base import GateResult
+
+NAME = "coverage"
+RULE = "untested-public-function"
+AGENT = "review-test-quality"
+INSTALL = "pip install coverage"
+PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
+TAIL_CHARS = 1500
+_BARE_PYTHONS = frozenset({"python", "python3", f"python3.{sys.version_info.minor}"})
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """What one run of the tests under a coverage tool executed."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    executed: ExecutedLines
+    command: str
+    tests_failed: bool = False
+
+
+class Collector(Protocol):
+    """Runs one language's tests under its coverage tool."""
+
+    language: str
+
+    def unavailable(self, root: Path, test_command: str | None) -> str | None:
+        """Why the tests cannot run under coverage here (no test suite, …); None when they can."""
+        ...
+
+    def collect(self, root: Path, test_command: str | None, timeout: float) -> TestRun: ...
+
+
+@dataclass(frozen=True)
+class CoverageCheck:
+    """The new or changed public functions, those no test executed, and what was not checked."""
+
+    functions: tuple[FunctionSpan, ...] = ()
+    untested: tuple[FunctionSpan, ...] = ()
+    notes: tuple[str, ...] = ()  # languages or files left unchecked, and why
+    tests_failed: bool = False
+    commands: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        return bool(self.commands)
+
+
+class PythonCoverage:
+    """pytest under coverage.py, with the project's interpreter and coverage configuration."""
+
+    language = "python"
+
+    def unavailable(self, root: Path, test_command: str | None) -> str | None:
+        if _pytest_command(root, test_command) is None:
+            return ("not a pytest project (no tests folder or pytest configuration)"
+                    if test_command is None else f"the test command is not pytest: {test_command}")
+        return None
+
+    def collect(self, root: Path, test_command: str | None, timeout: float) -> TestRun:
+        from reviewloop.checks.gates.commands import run_shell  # guardrails imports analyzers
+
+        found = _pytest_command(root, test_command)
+        if found is None:
+            raise AnalyzerError(self.unavailable(root, test_command) or "no pytest command")
+        python, args = found
+        with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
+            data_file = Path(folder) / ".coverage"
+            command = shlex.join([python, "-m", "coverage", "run", f"--data-file={data_file}",
+                                  "-m", "pytest", *args])
+            run = run_shell(command, root, timeout)
+            if run.timed_out:
+                raise AnalyzerError(f"`{command}` did not finish within {timeout:.0f}s")
+            if "No module named coverage" in run.output:
+                raise AnalyzerError(f"coverage is not installed for {python}: "
+                                    f"{python} -m pip install coverage")
+            if run.exit_code not in PYTEST_EXITS:
+                raise AnalyzerError(f"`{command}` exited with {run.exit_code}:\n"
+                                    f"{run.output[-TAIL_CHARS:]}")
+            return TestRun(read_executed(root, Path(folder)), command, run.exit_code == 1)
+
+
+COLLECTORS: dict[str, Collector] = {"python": PythonCoverage()}
+
+
+class NewCodeCoverage:
+    """The `coverage` analyzer for the test-quality reviewer."""
+
+    name = NAME
+
+    def available(self) -> str | None:
+        return module_missing("coverage", INSTALL)
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        check = new_code_coverage(ctx.root, ctx.changes, files=ctx.files,
+                                  test_command=ctx.test_command, timeout=ctx.timeout)
+        return coverage_findings(check, agent=ctx.agent)
+
+
+def new_code_coverage(root: Path, changes: ChangeSet, *, files: Collection[str] | None = None,
+                      test_command: str | None = None, timeout: float = 600,
+                      collectors: dict[str, Collector] | None = None) -> CoverageCheck:
+    """Find the new or changed public functions in `changes` (limited to `files` when given),
+    run each language's tests under coverage once, and report the functions none executed."""
+    table = COLLECTORS if collectors is None else collectors
+    by_language = changed_functions(root, changes, files)
+    spans: list[FunctionSpan] = []
+    missing: list[FunctionSpan] = []
+    notes: list[str] = []
+    commands: list[str] = []
+    failed = False
+    for language, functions in by_language.items():
+        spans += functions
+        collector = table.get(language)
+        reason = collector.unavailable(root, test_command) if collector else \
+            f"no coverage collector for {language}"
+        if collector is None or reason is not None:
+            notes.append(f"{language}: {len(functions)} function(s) not checked: {reason}")
+            continue
+        run = collector.collect(root, test_command, timeout)
+        commands.append(run.command)
+        failed = failed or run.tests_failed
+        missing += untested(functions, run.executed)
+    return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands))
+
+
+def changed_functions(root: Path, changes: ChangeSet,
+                      files: Collection[str] | None = None) -> dict[str, list[FunctionSpan]]:
+    """The new or changed public functions of the change's source files, by language; test
+    files are left out (their functions are the tests)."""
+    from reviewloop.checks.analyzers.test_changes import looks_like_test
+
+    found: dict[str, list[FunctionSpan]] = {}
+    for diff in changes.files:
+        finder = finder_for(diff.path)
+        if finder is None or diff.status is FileStatus.DELETED or not diff.added \
+                or (files is not None and diff.path not in files) or looks_like_test(diff.path) \
+                or PurePosixPath(diff.path).name == "conftest.py":
+            continue
+        try:
+            source = (root / diff.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        spans = finder.new_public_functions(diff.path, source, diff.added_lines)
+        if spans:
+            found.setdefault(finder.language, []).extend(spans)
+    return found
+
+
+def coverage_findings(check: CoverageCheck, agent: str = AGENT) -> list[Finding]:
+    """One should_fix finding per untested function, over its whole definition."""
+    caveat = (" Some tests failed in that run, so a failing test may be the one meant to "
+              "cover it.") if check.tests_failed else ""
+    return [Finding(
+        severity=Severity.SHOULD_FIX, file=span.path, start_line=span.start, end_line=span.end,
+        title=short_title(f"Public {_kind(span)} {span.qualname} is not executed by any test"),
+        rationale=(f"The change adds or edits {span.qualname}, but no line of its body ran "
+                   f"during the test suite (`{'`; `'.join(check.commands)}`), so nothing "
+                   f"checks that it works.{caveat}"),
+        suggestion=f"Add a test that calls {span.qualname} and asserts on its result.",
+        confidence=0.6 if check.tests_failed else 0.9, agent=agent, source=NAME, rule=RULE)
+        for span in check.untested]
+
+
+def coverage_gate_result(root: Path, diff: ChangeSet | str, *, strict: bool,
+                         test_command: str | None = None, timeout: float = 600,
+                         files: Collection[str] | None = None) -> GateResult:
+    """The new-code coverage check as a gate result: blocking only when `strict`; untested
+    functions are in its findings either way."""
+    from reviewloop.checks.gates.base import GateResult  # guardrails imports the analyzers
+
+    changes = diff if isinstance(diff, ChangeSet) else parse_diff(diff, source="coverage gate")
+    try:
+        check = new_code_coverage(root, changes, files=files, test_command=test_command,
+                                  timeout=timeout)
+    except AnalyzerError as exc:
+        return GateResult(name=NAME, passed=False, blocking=strict,
+                          summary=f"the coverage run failed: {str(exc).splitlines()[0]}",
+                          output_tail=str(exc))
+    if not check.checked:
+        reason = "; ".join(check.notes) or "no public function added or changed"
+        return GateResult.skip(NAME, reason)
+    summary = _gate_summary(check)
+    return GateResult(name=NAME, passed=not check.untested, blocking=strict, summary=summary,
+                      output_tail="\n".join(_gate_lines(check)),
+                      findings=coverage_findings(check))
+
+
+def read_executed(root: Path, folder: Path) -> dict[str, set[int]]:
+    """Executed lines per repo-relative path from every coverage data file in `folder`
+    (several when the project's configuration says `parallel = true`)."""
+    from coverage import CoverageData
+
+    executed: dict[str, set[int]] = {}
+    for data_file in sorted(folder.glob(".coverage*")):
+        data = CoverageData(basename=str(data_file))
+        data.read()
+        for measured in data.measured_files():
+            lines = data.lines(measured) or []
+            executed.setdefault(repo_path(root, measured), set()).update(lines)
+    return executed
+
+
+def _pytest_command(root: Path, test_command: str | None) -> tuple[str, list[str]] | None:
+    """(interpreter, pytest arguments) for the configured or detected pytest command."""
+    if test_command is None:
+        from reviewloop.checks.gates.detect import detect_commands
+
+        detected = detect_commands(root).test
+        parsed = [p for p in map(_split_pytest, detected) if p is not None]
+        found = parsed[0] if parsed else None
+    else:
+        found = _split_pytest(test_command)
+    if found is None:
+        return None
+    python, args = found
+    return python or _project_python(root), args
+
+
+def _split_pytest(command: str) -> tuple[str | None, list[str]] | None:
+    """`python -m pytest -x tests` → ("python"…, ["-x", "tests"]); `pytest -x` → (None, …)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if argv[:1] and PurePosixPath(argv[0]).name in ("pytest", "py.test"):
+        return None, argv[1:]
+    if len(argv) >= 3 and argv[1:3] == ["-m", "pytest"]:
+        bare = PurePosixPath(argv[0]).name in _BARE_PYTHONS and "/" not in argv[0]
+        return (None if bare else argv[0]), argv[3:]
+    return None
+
+
+def _project_python(root: Path) -> str:
+    """The project's virtualenv interpreter when it has one, else reviewloop's own."""
+    for venv in (".venv", "venv"):
+        if (root / venv / "bin" / "python").is_file():
+            return f"{venv}/bin/python"
+    return sys.executable
+
+
+def _kind(span: FunctionSpan) -> str:
+    return "method" if "." in span.qualname else "function"
+
+
+def _gate_summary(check: CoverageCheck) -> str:
+    total, bad = len(check.functions), len(check.untested)
+    if not bad:
+        return f"every new or changed public function ({total}) is executed by a test"
+    names = ", ".join(s.qualname for s in check.untested[:5]) + (" …" if bad > 5 else "")
+    return f"{bad} of {total} new or changed public functions are not executed by any test: {names}"
+
+
+def _gate_lines(check: CoverageCheck) -> Sequence[str]:
+    return [*(f"not executed by any test: {s.path}:{s.start} {s.qualname}"
+              for s in check.untested), *check.notes]

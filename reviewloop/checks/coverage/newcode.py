@@ -1,0 +1,165 @@
+"""New code and its coverage: the public functions a change adds or edits, and which no test ran.
+
+Pure: sources, changed line numbers and executed line numbers in, function spans out. Running
+the tests under a coverage tool is `reviewloop.checks.coverage.analyzer`'s job.
+
+A language joins by providing a `FunctionFinder` (and a collector in the analyzer); Python is
+the only one so far.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Protocol
+
+# repo-relative path → line numbers a test run executed in that file
+ExecutedLines = Mapping[str, Collection[int]]
+
+_SKIPPED_DECORATORS = frozenset({"overload", "abstractmethod"})
+_PROTOCOL_BASES = frozenset({"Protocol"})
+
+
+@dataclass(frozen=True)
+class FunctionSpan:
+    """A function or method in the new file: `start` is its first decorator or `def` line,
+    `end` its last line; `body_start..end` are the lines whose execution means it ran."""
+
+    path: str
+    name: str
+    qualname: str
+    start: int
+    end: int
+    body_start: int
+
+    @property
+    def body(self) -> range:
+        return range(self.body_start, self.end + 1)
+
+
+class FunctionFinder(Protocol):
+    """Finds the public functions of one language that a change added or edited."""
+
+    language: str
+    suffixes: tuple[str, ...]
+
+    def new_public_functions(self, path: str, new_source: str,
+                             changed_lines: Collection[int]) -> list[FunctionSpan]: ...
+
+
+def new_public_functions(path: str, new_source: str,
+                         changed_lines: Collection[int]) -> list[FunctionSpan]:
+    """Public Python functions and methods whose lines (decorators to last line) contain a
+    changed line, in source order.
+
+    Public: no part of the qualified name starts with an underscore (so methods of public
+    classes count, dunders and anything inside a private class do not). Functions nested in
+    functions are left out: they run only through their parent. Overloads, abstract methods
+    and Protocol members have no body worth running and are left out too. A file that does
+    not parse yields nothing; the test gate reports the syntax error.
+    """
+    try:
+        tree = ast.parse(new_source, filename=path)
+    except (SyntaxError, ValueError):
+        return []
+    changed = set(changed_lines)
+    return [span for span in _functions(tree.body, path, ())
+            if any(span.start <= n <= span.end for n in changed)]
+
+
+def untested(functions: Sequence[FunctionSpan], executed: ExecutedLines) -> list[FunctionSpan]:
+    """The functions none of whose body lines executed (the `def` line alone runs at import,
+    so it does not count)."""
+    missing = []
+    for function in functions:
+        ran = executed.get(function.path, ())
+        if not any(line in ran for line in function.body):
+            missing.append(function)
+    return missing
+
+
+class PythonFunctions:
+    """The Python `FunctionFinder`: AST on the new file."""
+
+    language = "python"
+    suffixes = (".py",)
+
+    def new_public_functions(self, path: str, new_source: str,
+                             changed_lines: Collection[int]) -> list[FunctionSpan]:
+        return new_public_functions(path, new_source, changed_lines)
+
+
+FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(),)
+
+
+def finder_for(path: str) -> FunctionFinder | None:
+    suffix = PurePosixPath(path).suffix
+    return next((f for f in FINDERS if suffix in f.suffixes), None)
+
+
+def _functions(body: Sequence[ast.stmt], path: str,
+               scope: tuple[str, ...]) -> Iterator[FunctionSpan]:
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            if not _is_protocol(node):
+                yield from _functions(node.body, path, (*scope, node.name))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            qualname = ".".join((*scope, node.name))
+            if _public(qualname) and not _skipped(node):
+                yield _span(node, path, qualname)
+        else:  # `if TYPE_CHECKING:`, `try: … except ImportError:` at module or class level
+            for child in _nested_bodies(node):
+                yield from _functions(child, path, scope)
+
+
+def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    if isinstance(node, ast.If | ast.Try | ast.With):
+        yield node.body
+        yield getattr(node, "orelse", [])
+        yield getattr(node, "finalbody", [])
+        for handler in getattr(node, "handlers", []):
+            yield handler.body
+
+
+def _span(node: ast.FunctionDef | ast.AsyncFunctionDef, path: str, qualname: str) -> FunctionSpan:
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    end = node.end_lineno or node.lineno
+    return FunctionSpan(path=path, name=node.name, qualname=qualname, start=start, end=end,
+                        body_start=_body_start(node))
+
+
+def _body_start(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The first statement after the docstring (coverage never reports a docstring line);
+    the docstring itself when it is the whole body."""
+    statements = node.body
+    if len(statements) > 1 and _is_docstring(statements[0]):
+        statements = statements[1:]
+    return statements[0].lineno
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
+
+
+def _public(qualname: str) -> bool:
+    return not any(part.startswith("_") for part in qualname.split("."))
+
+
+def _skipped(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(_name(d) in _SKIPPED_DECORATORS for d in node.decorator_list)
+
+
+def _is_protocol(node: ast.ClassDef) -> bool:
+    return any(_name(base) in _PROTOCOL_BASES for base in node.bases)
+
+
+def _name(expr: ast.expr) -> str:
+    """`x` for `x`, `a.x`, `x(...)` and `x[...]`; "" otherwise."""
+    if isinstance(expr, ast.Call | ast.Subscript):
+        return _name(expr.func if isinstance(expr, ast.Call) else expr.value)
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else ""

@@ -1,0 +1,35 @@
+"""The build gate: every build command, configured or detected, must exit 0."""
+
+from __future__ import annotations
+
+import time
+
+from reviewloop.checks.gates.base import GateContext, GateResult
+from reviewloop.checks.gates.commands import run_commands, transcript
+from reviewloop.checks.gates.detect import gate_commands
+
+
+class BuildGate:
+    name = "build"
+
+    def applies(self, ctx: GateContext) -> bool:
+        return True
+
+    def run(self, ctx: GateContext) -> GateResult:
+        detected = gate_commands(ctx.root, ctx.settings.gates)
+        if not detected.build:
+            return GateResult.skip(self.name, f"no build command ({detected.reason})")
+        started = time.monotonic()
+        outcomes = run_commands(detected.build, ctx.root, ctx.settings.gates.timeout_seconds,
+                                stop_on_failure=True)
+        last = outcomes[-1]
+        if last.run.timed_out:
+            summary = f"`{last.command}` timed out after {ctx.settings.gates.timeout_seconds}s"
+        elif last.run.exit_code != 0:
+            summary = f"`{last.command}` exited with {last.run.exit_code}"
+        else:
+            summary = "passed: " + ", ".join(f"`{c}`" for c in detected.build)
+        passed = not last.run.timed_out and last.run.exit_code == 0
+        return GateResult(name=self.name, passed=passed, summary=summary,
+                          output_tail=transcript(outcomes),
+                          duration_s=time.monotonic() - started)

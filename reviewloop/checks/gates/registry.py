@@ -1,0 +1,55 @@
+"""The gates reviewloop knows, in the order they run, and the loop that runs them.
+
+A new gate is a module with a class satisfying `Gate` and one line in `REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+
+from reviewloop.checks.coverage.gate import CoverageGate
+from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult
+from reviewloop.checks.gates.branch import BranchGate
+from reviewloop.checks.gates.build import BuildGate
+from reviewloop.checks.gates.test import TestGate
+from reviewloop.checks.secrets.gate import SecretsGate
+from reviewloop.errors import ReviewloopError
+
+# Insertion order is run order: the instant checks first, the build before the tests.
+REGISTRY: dict[str, Gate] = {
+    "branch": BranchGate(),
+    "secrets": SecretsGate(),
+    "build": BuildGate(),
+    "test": TestGate(),
+    "coverage": CoverageGate(),
+}
+
+
+def run_gates(ctx: GateContext, names: Iterable[str] | None = None, *,
+              gates: Mapping[str, Gate] | None = None) -> GateReport:
+    """Run the named gates (all by default) in registry order and collect their results."""
+    table = REGISTRY if gates is None else gates
+    wanted = list(table) if names is None else list(names)
+    unknown = [n for n in wanted if n not in table]
+    if unknown:
+        raise ValueError(f"unknown gate(s) {', '.join(unknown)}; known: {', '.join(table)}")
+    results = [_run_one(gate, ctx) for name, gate in table.items() if name in wanted]
+    return GateReport(results=tuple(results))
+
+
+def _run_one(gate: Gate, ctx: GateContext) -> GateResult:
+    started = time.monotonic()
+    try:
+        if not gate.applies(ctx):
+            return GateResult.skip(gate.name, f"does not apply in the {ctx.phase} phase")
+        return gate.run(ctx)
+    except ReviewloopError:
+        raise
+    # The per-gate boundary: a broken gate is a failed gate, not a crashed loop.
+    except Exception as exc:  # noqa: BLE001
+        return GateResult(
+            name=gate.name, passed=False, duration_s=time.monotonic() - started,
+            summary=f"the {gate.name} gate crashed: {type(exc).__name__}: {exc}",
+            output_tail="".join(traceback.format_exception(exc)))

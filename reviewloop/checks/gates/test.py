@@ -1,0 +1,94 @@
+"""The test gate: every test command passes, with the passing and failing counts it printed.
+
+pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
+change touches test files: then the new tests were not picked up, which is a failure.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+
+from reviewloop.checks.gates.base import GateContext, GateResult
+from reviewloop.checks.gates.commands import CommandOutcome, run_commands, transcript
+from reviewloop.checks.gates.counts import TestCounts, parse_counts
+from reviewloop.checks.gates.detect import gate_commands
+
+PYTEST_NO_TESTS = 5
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
+    r"\.(test|spec)\.[cm]?[jt]sx?$")
+
+
+def looks_like_test(path: str) -> bool:
+    """True for the usual test file names of pytest, go, jest/vitest and mocha projects."""
+    return bool(_TEST_FILE.search(path))
+
+
+class TestGate:
+    __test__ = False  # not a pytest test class, despite the name
+
+    name = "test"
+
+    def applies(self, ctx: GateContext) -> bool:
+        return True
+
+    def run(self, ctx: GateContext) -> GateResult:
+        detected = gate_commands(ctx.root, ctx.settings.gates)
+        if not detected.test:
+            return GateResult.skip(self.name, f"no test command ({detected.reason})")
+        started = time.monotonic()
+        timeout = ctx.settings.gates.timeout_seconds
+        outcomes = run_commands(detected.test, ctx.root, timeout, stop_on_failure=False)
+        counts = _total(parse_counts(o.run.output) for o in outcomes)
+        failures = [_failure(o, ctx.changed_files, timeout) for o in outcomes]
+        failures = [f for f in failures if f is not None]
+        return GateResult(
+            name=self.name, passed=not failures,
+            summary=_summary(failures, counts, outcomes),
+            output_tail=transcript(outcomes), duration_s=time.monotonic() - started,
+            passed_tests=counts.passed if counts else None,
+            failed_tests=counts.failed if counts else None)
+
+
+def _failure(outcome: CommandOutcome, changed: Sequence[str], timeout: int) -> str | None:
+    """Why this command fails the gate, or None when it passes."""
+    command, run = outcome
+    if run.timed_out:
+        return f"`{command}` timed out after {timeout}s"
+    if run.exit_code == 0:
+        return None
+    if _no_tests_collected(outcome):
+        tests = [p for p in changed if looks_like_test(p)]
+        if not tests:
+            return None
+        return f"`{command}` collected no tests although the change touches {tests[0]}"
+    return f"`{command}` exited with {run.exit_code}"
+
+
+def _no_tests_collected(outcome: CommandOutcome) -> bool:
+    return outcome.run.exit_code == PYTEST_NO_TESTS and "no tests ran" in outcome.run.output
+
+
+def _total(counts: Iterable[TestCounts | None]) -> TestCounts | None:
+    known = [c for c in counts if c is not None]
+    if not known:
+        return None
+    total = known[0]
+    for more in known[1:]:
+        total = total + more
+    return total
+
+
+def _summary(failures: list[str], counts: TestCounts | None,
+             outcomes: Sequence[CommandOutcome]) -> str:
+    tally = f"{counts.failed} failed, {counts.passed} passed" if counts else ""
+    if failures:
+        return "; ".join(([tally] if tally else []) + failures)
+    if counts and counts.passed == 0 and counts.failed == 0 and \
+            any(_no_tests_collected(o) for o in outcomes):
+        return "no tests collected"
+    if counts:
+        return f"{counts.passed} passed"
+    return "passed (no test count reported): " + ", ".join(f"`{o.command}`" for o in outcomes)

@@ -1,0 +1,1 @@
+"""Secrets: the rule table, the scanner and redaction, and their gate and analyzer adapters."""

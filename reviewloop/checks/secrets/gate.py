@@ -1,0 +1,30 @@
+"""The secrets gate: no added line may carry a credential. The output is redacted."""
+
+from __future__ import annotations
+
+import time
+
+from reviewloop.checks.gates.base import GateContext, GateResult
+
+
+class SecretsGate:
+    name = "secrets"
+
+    def applies(self, ctx: GateContext) -> bool:
+        return bool(ctx.diff_text.strip())
+
+    def run(self, ctx: GateContext) -> GateResult:
+        from reviewloop.checks.secrets.scanner import scan_added_lines, to_findings
+
+        started = time.monotonic()
+        hits = scan_added_lines(ctx.diff_text)
+        if not hits:
+            return GateResult(name=self.name, passed=True, summary="no secret in added lines",
+                              duration_s=time.monotonic() - started)
+        lines = [f"{h.path}:{h.line}: {h.description} ({h.preview})" for h in hits]
+        return GateResult(
+            name=self.name, passed=False,
+            summary=f"{len(hits)} secret(s) in added lines: move them to the environment or "
+                    "a secret store and read them at run time",
+            output_tail="\n".join(lines), findings=to_findings(hits),
+            duration_s=time.monotonic() - started)

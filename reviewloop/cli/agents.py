@@ -1,0 +1,87 @@
+"""`reviewloop agents` and `reviewloop agents validate`: the effective reviewers, checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from reviewloop.cli import ui
+from reviewloop.config import Settings
+from reviewloop.errors import AgentDefinitionError
+from reviewloop.review.definitions import (
+    AgentDefinition,
+    AgentSet,
+    load_agents,
+    shown,
+    validate_file,
+)
+from reviewloop.review.kiro_tools import READ_ONLY_TOOLS
+
+
+def list_effective(settings: Settings, root: Path) -> int:
+    """Print the reviewers that would run, where each came from, and what was left out."""
+    agent_set = load_agents(root, settings.agents_dirs, settings.reviewers)
+    out = ui.console()
+    out.print(agents_table(agent_set, root))
+    for item in agent_set.skipped:
+        _line(out, f"skipped {shown(item.source, root)} ({item.name}): {item.reason}")
+    for note in agent_set.notes:
+        _line(out, f"note: {note}")
+    return 0
+
+
+def validate(settings: Settings, root: Path, paths: Sequence[Path]) -> int:
+    """Check the given files and folders, or the effective set; the first error raises."""
+    out = ui.console()
+    if not paths:
+        agent_set = load_agents(root, settings.agents_dirs, settings.reviewers)
+        for agent in agent_set.agents:
+            _report(out, shown(agent.source, root), agent)
+        for item in agent_set.skipped:
+            _line(out, f"skipped {shown(item.source, root)} ({item.name}): {item.reason}")
+        return 0
+    for path in paths:
+        for file in _agent_files(path):
+            _report(out, str(file), validate_file(file))
+    return 0
+
+
+def agents_table(agent_set: AgentSet, root: Path) -> Table:
+    table = Table(title=f"{len(agent_set.agents)} reviewer(s)", title_justify="left")
+    for name, wraps in (("name", False), ("origin", False), ("source", True),
+                        ("tools", False), ("model", False), ("analyzers", True)):
+        table.add_column(name, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
+    for agent in agent_set.agents:
+        # Built-ins live wherever the wheel was installed; the file name is what matters.
+        source = agent.source.name if agent.origin == "built-in" else shown(agent.source, root)
+        tools = "all read-only" if agent.tools == READ_ONLY_TOOLS else ", ".join(agent.tools)
+        table.add_row(agent.name, agent.origin, source, tools or "none",
+                      agent.model or "default", ", ".join(agent.analyzers))
+    return table
+
+
+def _agent_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        if not files:
+            raise AgentDefinitionError("no agent files (*.json) in this folder", where=str(path),
+                                       fix="pass a folder that holds agent JSON files")
+        return files
+    if not path.exists():
+        raise AgentDefinitionError("no such file or folder", where=str(path),
+                                   fix="check the path")
+    return [path]
+
+
+def _report(out: Console, label: str, agent: AgentDefinition) -> None:
+    _line(out, f"ok {label}")
+    for note in agent.notes:
+        _line(out, f"  note: {note}")
+
+
+def _line(out: Console, text: str) -> None:
+    # Paths and notes are data: no markup, no emoji codes, no wrapping of long paths.
+    out.print(text, markup=False, emoji=False, soft_wrap=True)

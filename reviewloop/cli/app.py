@@ -1,0 +1,230 @@
+"""Command line: parse, call a command function, print, exit. No domain logic here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reviewloop import __version__
+from reviewloop.cli.crash import guarded
+from reviewloop.config import Settings, load_settings, project_root
+from reviewloop.errors import ExitCode
+
+_SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
+
+
+class Context:
+    """What every command needs from the command line, built once."""
+
+    def __init__(self, config: Path | None):
+        self.config = config
+        self.root = project_root(Path.cwd())
+
+    def settings(self, **flags) -> Settings:
+        return load_settings(self.root, flags=flags, config_file=self.config)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="reviewloop")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this TOML file instead of .reviewloop.toml.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """Implement a spec task, gate it, review it with five agents, fix, and commit on approval.
+
+    Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
+    130 interrupted.
+    """
+    ctx.obj = Context(config)
+
+
+@cli.command("tasks")
+@click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def tasks_cmd(obj: Context, spec: Path | None, as_json: bool) -> int:
+    """List the spec's tasks with status, wave, dependencies and diagnostics."""
+    from reviewloop.cli import tasks
+
+    return tasks.run(obj.settings(spec=spec), obj.root, as_json=as_json)
+
+
+@cli.group("agents", invoke_without_command=True)
+@click.pass_context
+def agents_group(ctx: click.Context) -> int | None:
+    """List the effective reviewers and where each came from."""
+    if ctx.invoked_subcommand is None:
+        from reviewloop.cli import agents
+
+        obj: Context = ctx.obj
+        return agents.list_effective(obj.settings(), obj.root)
+    return None
+
+
+@agents_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def agents_validate_cmd(obj: Context, paths: tuple[Path, ...]) -> int:
+    """Check agent files (default: the effective set); exit 2 on the first broken one."""
+    from reviewloop.cli import agents
+
+    return agents.validate(obj.settings(), obj.root, paths)
+
+
+def _run_options(**kw):
+    from reviewloop.cli.run import RunOptions
+
+    return RunOptions(**kw)
+
+
+_model_opt = click.option("--model", help="LangChain model string provider:model-id; a bare id "
+                          "means Bedrock Converse (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0).")
+_region_opt = click.option("--region", help="AWS region for Bedrock (default: the AWS chain).")
+_yes_opt = click.option("--yes", "-y", is_flag=True,
+                        help="Approve the commit when nothing was escalated.")
+_llm_opt = click.option("--require-llm", is_flag=True,
+                        help="Fail instead of running the analyzers-only review when no model "
+                        "or credentials are available.")
+
+
+@cli.command("run")
+@click.argument("target", metavar="TASK|next|all")
+@click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
+@_model_opt
+@_region_opt
+@click.option("--implementer", default="llm", show_default=True,
+              help='llm, manual (your change in the working tree) or cmd:"your-agent …".')
+@_yes_opt
+@click.option("--max-rounds", type=int, help="Review rounds at most (default 3).")
+@click.option("--branch", help="Create and switch to this working branch first.")
+@click.option("--continue", "keep_going", is_flag=True,
+              help="With `all`: go on after a declined or escalated task.")
+@_llm_opt
+@click.pass_obj
+def run_cmd(obj: Context, target: str, spec, model, region, implementer, yes, max_rounds,
+            branch, keep_going, require_llm) -> int:
+    """Implement, gate, review, fix and commit one task, the next one, or all of them."""
+    from reviewloop.cli import run
+
+    settings = obj.settings(spec=spec, model=model, region=region, max_rounds=max_rounds)
+    options = _run_options(implementer=implementer, yes=yes, branch=branch,
+                           keep_going=keep_going, require_llm=require_llm)
+    return run.run(settings, obj.root, target, options)
+
+
+@cli.command("resume")
+@click.argument("run_id", required=False, metavar="[RUN]")
+@_model_opt
+@_region_opt
+@_yes_opt
+@_llm_opt
+@click.pass_obj
+def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
+    """Continue a stopped or crashed run (default: the latest unfinished one)."""
+    from reviewloop.cli import run
+
+    settings = obj.settings(model=model, region=region)
+    return run.resume(settings, obj.root, run_id,
+                      _run_options(yes=yes, require_llm=require_llm))
+
+
+@cli.command("approve")
+@click.argument("run_id", metavar="RUN")
+@click.pass_obj
+def approve_cmd(obj: Context, run_id: str) -> int:
+    """Approve a run waiting for approval: mark the task done and commit its files."""
+    from reviewloop.cli import run
+
+    return run.decide(obj.settings(), obj.root, run_id, "approve")
+
+
+@cli.command("reject")
+@click.argument("run_id", metavar="RUN")
+@click.pass_obj
+def reject_cmd(obj: Context, run_id: str) -> int:
+    """Decline a run: nothing is committed and the working tree is left as it is."""
+    from reviewloop.cli import run
+
+    return run.decide(obj.settings(), obj.root, run_id, "reject")
+
+
+@cli.command("runs")
+@click.pass_obj
+def runs_cmd(obj: Context) -> int:
+    """List runs and where each stands."""
+    from reviewloop.cli import run
+
+    return run.list_runs(obj.settings(), obj.root)
+
+
+@cli.command("review")
+@click.option("--base", help="Compare against this ref (default: HEAD; with --head: the "
+              "default branch).")
+@click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
+@click.option("--staged", is_flag=True, help="Review what is staged.")
+@click.option("--working", is_flag=True, help="Review the working tree (the default).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file.")
+@click.option("--fail-on", type=click.Choice(["must_fix", "should_fix", "nit", "never"]),
+              default="must_fix", show_default=True,
+              help="Exit 1 when findings at or above this severity remain.")
+@click.option("--fix", is_flag=True, help="Run fix and re-review rounds; leave the result "
+              "uncommitted.")
+@click.option("--sarif", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write SARIF 2.1.0 to this file.")
+@click.option("--github/--no-github", "github", default=None,
+              help="Pull-request mode: review the PR of GITHUB_EVENT_PATH and publish the "
+              "review (default: on inside a GitHub Actions pull_request run).")
+@_model_opt
+@_region_opt
+@_llm_opt
+@click.pass_obj
+def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, fix, sarif,
+               github, model, region, require_llm) -> int:
+    """Review an existing change with the guard-rails' analyzers and the five reviewers."""
+    from reviewloop.cli import review
+    from reviewloop.graph.review_only import DiffSource
+
+    if sum(bool(x) for x in (head, staged, working)) > 1:
+        raise click.UsageError("choose one of --head, --staged, --working")
+    options = review.ReviewOptions(
+        source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
+        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif)
+    settings = obj.settings(model=model, region=region)
+    if github is None:
+        github = (os.environ.get("GITHUB_ACTIONS") == "true"
+                  and os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"))
+    if github:
+        from reviewloop.cli import pull_request
+
+        return pull_request.run(settings, obj.root, options)
+    return review.run(settings, obj.root, options)
+
+
+@cli.command("demo")
+@click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
+              help="Create the example repository here (default: a new temp folder).")
+def demo_cmd(directory: Path | None) -> int:
+    """Run the whole loop offline on a bundled example project in a temp git repo."""
+    from reviewloop.cli import demo
+
+    return demo.run(directory)
+
+
+def main(argv: list[str] | None = None) -> None:
+    def call() -> int:
+        try:
+            code = cli.main(args=argv, prog_name="reviewloop", standalone_mode=False)
+        except click.exceptions.Abort:
+            raise KeyboardInterrupt from None
+        except click.ClickException as exc:
+            exc.show()
+            return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
+        return int(code or 0)
+
+    sys.exit(guarded(call, lambda text: click.echo(text, err=True)))

@@ -1,0 +1,129 @@
+"""`reviewloop review --github`: review a pull request inside GitHub Actions and publish.
+
+Reads the event payload, reviews only the commits since the last reviewed head (the whole
+PR after a force-push or on the first run), then posts one review with inline comments,
+updates the summary comment in place, writes the job summary and the step outputs. With a
+read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
+Nothing in the diff or the PR text can change the tools, the approval or the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from reviewloop.checks.analyzers import analyze
+from reviewloop.cli import ui
+from reviewloop.cli.review import ReviewOptions, emit
+from reviewloop.config import Settings
+from reviewloop.diff import parse_diff
+from reviewloop.errors import ExitCode
+from reviewloop.findings import Finding, Severity
+from reviewloop.git import open_repository
+from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
+from reviewloop.github.event import load_event, review_base
+from reviewloop.github.publish import fetch_state, review_pull_request
+from reviewloop.graph.review_only import DiffSource, blocking, review_change
+from reviewloop.review.report import RunSummary, severity_counts, to_markdown
+
+
+def run(settings: Settings, root: Path, options: ReviewOptions, *,
+        env: Mapping[str, str] | None = None, model_factory=None) -> int:
+    from reviewloop.cli.run import model_switch
+
+    env = os.environ if env is None else env
+    event = load_event(env)
+    repo = open_repository(root)
+    factory, llm = model_switch(settings, model_factory, options.require_llm)
+    with GitHubClient(token_from(env), base_url=api_url(env)) as client:
+        state = fetch_state(client, event.repo, event.number)
+        base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
+        incremental = base != event.base_sha
+        source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
+        diff_text = source.read(repo)
+        summary = review_change(root, settings, source, diff_text=diff_text,
+                                model_factory=factory, llm=llm,
+                                analyze=analyze, progress=ui.progress)
+        full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
+        reviewed = parse_diff(diff_text) if incremental else None
+        summary = redacted(summary)  # everything below is posted, printed or logged
+        findings = [*summary.findings_remaining, *summary.nits]
+        markdown = to_markdown(summary)
+        current = frozenset(f.fingerprint for f in findings)
+        try:
+            review_pull_request(client, event.repo, event.number, event.head_sha, findings,
+                                full, markdown, reviewed=reviewed)
+            still_open = open_posted(fetch_state(client, event.repo, event.number), current)
+        except GitHubError as exc:
+            if not exc.forbidden:
+                raise
+            ui.console(stderr=True).print(
+                "[yellow]The token cannot write to this pull request (a fork?): findings go "
+                "to annotations and the job summary instead.[/]")
+            annotate(findings)
+            still_open = open_posted(state, current)
+    emit(summary, options)
+    write_job_outputs(env, summary, markdown, options.sarif)
+    # Findings posted for earlier pushes and not resolved still count: a new commit that
+    # does not touch them must not turn the check green.
+    floor = None if options.fail_on == "never" else Severity(options.fail_on)
+    old_blocking = floor is not None and any(s.at_least(floor) for s in still_open)
+    if old_blocking:
+        ui.console(stderr=True).print(
+            f"{len(still_open)} finding(s) posted for earlier pushes are still open.")
+    return ExitCode.BLOCKING if blocking(summary, options.fail_on) or old_blocking \
+        else ExitCode.OK
+
+
+def open_posted(state, current: frozenset[str]) -> list[Severity]:
+    """Severities of inline comments posted earlier that are neither resolved nor re-reported
+    now (those are counted with this run's findings)."""
+    by_emoji = {s.emoji: s for s in Severity}
+    found = []
+    for comment in state.comments:
+        if comment.resolved or comment.fingerprint in current:
+            continue
+        severity = by_emoji.get(comment.body.lstrip()[:1])
+        if severity is not None:
+            found.append(severity)
+    return found
+
+
+def redacted(summary: RunSummary) -> RunSummary:
+    """The summary with every secret the scanner knows replaced, in every finding's text."""
+    from reviewloop.checks.secrets.scanner import redact_finding
+
+    return summary.model_copy(update={
+        k: [redact_finding(f) for f in getattr(summary, k)]
+        for k in ("findings_remaining", "nits", "findings_fixed")})
+
+
+def annotate(findings: list[Finding]) -> None:
+    """Workflow commands: GitHub shows them on the files of the PR without any write token."""
+    level = {"must_fix": "error", "should_fix": "warning", "nit": "notice"}
+    for f in findings:
+        message = _escape(f"{f.severity.emoji} {f.title} — {f.rationale}")
+        title = _escape(f"reviewloop {f.agent}", prop=True)
+        print(f"::{level[f.severity.value]} file={_escape(f.file, prop=True)},"
+              f"line={f.start_line},endLine={f.end_line},title={title}::{message}")
+
+
+def write_job_outputs(env: Mapping[str, str], summary: RunSummary, markdown: str,
+                      sarif: Path | None) -> None:
+    from reviewloop.checks.secrets.scanner import redact
+
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(redact(markdown) + "\n")
+    if env.get("GITHUB_OUTPUT"):
+        counts = severity_counts([*summary.findings_remaining, *summary.nits])
+        with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            for key in ("must_fix", "should_fix", "nit"):
+                out.write(f"{key}={counts.get(key, 0)}\n")
+            out.write(f"sarif={sarif or ''}\n")
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text

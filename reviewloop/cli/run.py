@@ -1,0 +1,227 @@
+"""`reviewloop run | resume | approve | reject | runs`: drive the loop from the terminal."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.prompt import Confirm
+from rich.table import Table
+
+from reviewloop.agent.implement import Implementer
+from reviewloop.cli import ui
+from reviewloop.config import Settings, model_for
+from reviewloop.errors import ConfigError, ExitCode, UserInputError
+from reviewloop.git import is_protected, open_repository
+from reviewloop.graph.context import ModelFactory
+from reviewloop.graph.runner import LoopRunner, RunResult
+from reviewloop.review.report import RunSummary, to_rich
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    implementer: str = "llm"
+    yes: bool = False
+    branch: str | None = None
+    keep_going: bool = False
+    require_llm: bool = False
+
+
+def run(settings: Settings, root: Path, target: str, options: RunOptions,
+        model_factory: ModelFactory | None = None) -> int:
+    spec = load_spec(root, settings.spec)
+    implementer = Implementer.parse(options.implementer)
+    runner = _runner(settings, root, model_factory, options.require_llm)
+    if implementer.kind == "llm" and not runner.llm:
+        if model_for(settings, "implement"):
+            from reviewloop.agent.models import check_credentials
+
+            check_credentials(model_for(settings, "implement"), settings.region)  # exact fix
+        raise ConfigError("the llm implementer needs a model and credentials",
+                          where="--implementer",
+                          fix="set --model (or `model` in .reviewloop.toml), or use "
+                              "--implementer manual / cmd:\"…\"")
+    _prepare_branch(root, settings, options.branch)
+    if target == "all":
+        return _batch(runner, spec.tasks_file, implementer, options, batch_id=None)
+    task = select.next_task(spec.tasks) if target == "next" else select.by_id(spec.tasks, target)
+    if task is None:
+        ui.console().print("Every task is done (or waiting on an optional or blocked one).")
+        return ExitCode.OK
+    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options)
+
+
+def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
+           model_factory: ModelFactory | None = None) -> int:
+    from reviewloop.graph.runs import Registry
+
+    record = Registry(root).get(run_id) if run_id else Registry(root).latest_unfinished()
+    runner = _runner(_as_started(settings, record), root, model_factory, options.require_llm)
+    code = _settle(runner, runner.resume(record.run_id), options)
+    return _continue_batch(runner, record, options) if code == ExitCode.OK else code
+
+
+def decide(settings: Settings, root: Path, run_id: str, decision: str,
+           model_factory: ModelFactory | None = None) -> int:
+    from reviewloop.graph.runs import Registry
+
+    record = Registry(root).get(run_id)
+    runner = _runner(_as_started(settings, record), root, model_factory, False, quiet=True)
+    waiting = record.status == "awaiting_approval"
+    retry_commit = record.status == "failed" and runner.next_nodes(run_id) == ("commit",)
+    if not (waiting or retry_commit):
+        raise UserInputError(f"run {run_id} is {record.status.replace('_', ' ')}, not "
+                             "awaiting approval", where=run_id,
+                             fix="see `reviewloop runs`; `reviewloop resume` continues a run "
+                                 "that stopped before its approval step")
+    if retry_commit and decision != "approve":
+        raise UserInputError(f"run {run_id} was approved; its commit failed: {record.detail}",
+                             where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
+    result = runner.resume(run_id, decision if waiting else None)
+    _report_outcome(result)
+    if decision == "approve" and result.status == "committed":
+        return _continue_batch(runner, record, RunOptions())
+    return ExitCode.OK
+
+
+def _as_started(settings: Settings, record) -> Settings:
+    """The model and round limit the run started with, unless given again now."""
+    update = {}
+    if not settings.model and record.options.get("model"):
+        update["model"] = record.options["model"]
+    if record.options.get("max_rounds"):
+        update["max_rounds"] = record.options["max_rounds"]
+    return settings.model_copy(update=update) if update else settings
+
+
+def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
+    if not record.batch:
+        return ExitCode.OK
+    implementer = Implementer.parse(record.options.get("implementer", "llm"))
+    return _batch(runner, Path(record.spec), implementer, options, batch_id=record.batch)
+
+
+def list_runs(settings: Settings, root: Path) -> int:
+    from reviewloop.graph.runs import Registry
+
+    table = Table("run", "task", "status", "updated", "commit", title="reviewloop runs")
+    for r in Registry(root).list():
+        table.add_row(r.run_id, f"{r.task_id} {r.task_title}"[:50], r.status.replace("_", " "),
+                      r.updated, (r.commit_sha or "")[:12])
+    ui.console().print(table)
+    return ExitCode.OK
+
+
+# -- internals ------------------------------------------------------------------------------
+
+
+def model_switch(settings: Settings, model_factory: ModelFactory | None,
+                 require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
+    """The model factory and whether the LLM is on; says loudly when it is off."""
+    from reviewloop.agent import models
+
+    factory = model_factory or (lambda name: models.make_chat_model(name, region=settings.region))
+    model = model_for(settings, "review")
+    on = bool(model) and (model_factory is not None or models.llm_available(model, settings.region))
+    if not on and not quiet:
+        reason = "no model configured" if not model else f"no credentials for {model}"
+        if require_llm:
+            if model:
+                models.check_credentials(model, settings.region)  # raises with the exact fix
+            raise ConfigError("--require-llm is set but no model is configured",
+                              where="model", fix="pass --model or set `model`")
+        ui.console(stderr=True).print(
+            f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their analyzers "
+            "only and nothing is reported clean.[/]")
+    return factory, on
+
+
+def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
+            require_llm: bool, *, quiet: bool = False) -> LoopRunner:
+    from reviewloop.checks.analyzers import analyze
+
+    factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
+    return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
+                      analyze=analyze)
+
+
+def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
+    repo = open_repository(root)
+    if branch:
+        repo.create_branch(branch)
+    current = repo.current_branch()
+    if current is None or is_protected(current, settings.gates.protected_branches) \
+            or current == repo.default_branch():
+        raise UserInputError(
+            f"refusing to work on {current or 'a detached HEAD'}: reviewloop commits only on a "
+            "working branch", where=str(root),
+            fix="pass --branch NAME to create one (or switch to one with git switch)")
+
+
+def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
+           options: RunOptions, batch_id: str | None) -> int:
+    from reviewloop.graph.runs import new_run_id
+
+    batch_id = batch_id or new_run_id("batch")
+    failures = 0
+    spec = load_spec(runner.root, spec_file)
+    for task_id in select.waves(spec.tasks).order:
+        spec = load_spec(runner.root, spec_file)  # earlier tasks ticked themselves off
+        task = select.by_id(spec.tasks, task_id)
+        if task.is_done:
+            continue
+        waiting = select.blockers(spec.tasks, task.id)
+        if waiting:  # a dependency was declined or escalated earlier in this batch
+            ui.console(stderr=True).print(
+                f"Skipping task {task.id}: it waits on {', '.join(waiting)}, not done.")
+            failures += 1
+            continue
+        pending = runner.registry.open_for_task(task.id, str(spec_file))
+        result = (runner.resume(pending.run_id) if pending else
+                  runner.start(task, spec_file, implementer, batch=batch_id))
+        if _settle(runner, result, options) != ExitCode.OK:
+            failures += 1
+            if not options.keep_going:
+                ui.console(stderr=True).print(
+                    f"Batch stopped at task {task.id}. Decide on run {result.run_id}, then "
+                    "`reviewloop resume` continues the batch (or use --continue).")
+                return ExitCode.BLOCKING
+    return ExitCode.BLOCKING if failures else ExitCode.OK
+
+
+def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
+    """Show the summary; get approval from --yes, the terminal, or later from the user."""
+    out = ui.console()
+    if result.summary:
+        out.print(to_rich(RunSummary.model_validate(result.summary)))
+    if result.status == "awaiting_approval":
+        reasons = result.summary.get("escalations") or []
+        if options.yes and not reasons:
+            result = runner.resume(result.run_id, "approve")
+        elif _interactive():
+            approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
+            result = runner.resume(result.run_id, "approve" if approve else "reject")
+        else:
+            why = " (escalated: needs your explicit approval)" if reasons else ""
+            out.print(f"Run {result.run_id} is waiting for approval{why}.\n"
+                      f"  approve: reviewloop approve {result.run_id}\n"
+                      f"  reject:  reviewloop reject {result.run_id}")
+            return ExitCode.BLOCKING
+    _report_outcome(result)
+    return ExitCode.OK if result.status == "committed" else ExitCode.BLOCKING
+
+
+def _report_outcome(result: RunResult) -> None:
+    out = ui.console()
+    if result.status == "committed":
+        out.print(f"[green]Committed {(result.commit or '')[:12]}[/] (run {result.run_id}).")
+    elif result.status == "declined":
+        out.print(f"Declined: nothing committed; your working tree is as it was "
+                  f"(run {result.run_id}).")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

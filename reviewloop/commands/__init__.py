@@ -1,1 +1,0 @@
-"""One module per CLI command: each takes settings and arguments and returns an exit code."""

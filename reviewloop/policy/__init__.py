@@ -1,0 +1,6 @@
+"""Policy: what an agent may touch and run, and what needs a human before it is committed.
+
+`governance` merges reviewloop's settings with `.kiro/config.yaml` into one `Policy`;
+`sensitive` decides which files may hold secrets; `commands` is the allow/deny filter for
+shell commands. Agents, gates and the graph read the policy; none of them decide it.
+"""

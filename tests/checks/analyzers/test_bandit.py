@@ -1,0 +1,109 @@
+"""The bandit analyzer on a real repository: the real tool, only the changed lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewloop.checks.analyzers import run_for_agent
+from reviewloop.checks.analyzers.bandit import severity
+from reviewloop.findings import Severity
+from tests.checks.analyzers import Repo, agent
+
+BASE = {"app/legacy.py": "import subprocess\n\n\ndef old(cmd):\n"
+                         "    return subprocess.call(cmd, shell=True)\n"}
+CHANGED = (
+    "import hashlib\n"
+    "import subprocess\n"
+    "\n"
+    "\n"
+    "def old(cmd):\n"
+    "    return subprocess.call(cmd, shell=True)\n"
+    "\n"
+    "\n"
+    "def fingerprint(data):\n"
+    "    return hashlib.md5(data).hexdigest()\n"
+    "\n"
+    "\n"
+    "def run(args):\n"
+    "    return subprocess.run(args, shell=True, check=False)\n"
+)
+CLEAN = "def add(a, b):\n    return a + b\n"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return Repo(tmp_path, BASE)
+
+
+def test_reports_the_problems_on_added_lines_and_not_the_old_ones(repo):
+    diff = repo.change({"app/legacy.py": CHANGED, "app/clean.py": CLEAN})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    assert report.missing == [] and report.errors == []
+    found = {(f.file, f.start_line, f.rule, f.severity) for f in report.findings}
+    assert found == {
+        ("app/legacy.py", 10, "B324", Severity.MUST_FIX),  # md5: HIGH severity, HIGH conf.
+        ("app/legacy.py", 14, "B602", Severity.MUST_FIX),  # shell=True
+    }  # line 6 (shell=True) is old code, the import of subprocess is not added either
+
+
+def test_findings_carry_source_agent_confidence_and_a_stable_fingerprint(repo):
+    diff = repo.change({"app/legacy.py": CHANGED})
+
+    first = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff).findings
+    again = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff).findings
+
+    md5 = next(f for f in first if f.rule == "B324")
+    assert (md5.source, md5.agent, md5.confidence) == ("bandit", "review-security", 0.9)
+    assert "Use of weak MD5 hash" in md5.title and "CWE-327" in md5.rationale
+    assert [f.fingerprint for f in first] == [f.fingerprint for f in again]
+
+
+def test_the_fingerprint_survives_the_code_moving_down(repo):
+    diff = repo.change({"app/legacy.py": CHANGED})
+    before = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff).findings
+    moved = CHANGED.replace("def fingerprint", "# a comment\n\n\ndef fingerprint")
+    diff = repo.change({"app/legacy.py": moved})
+    after = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff).findings
+
+    md5_before = next(f for f in before if f.rule == "B324")
+    md5_after = next(f for f in after if f.rule == "B324")
+    assert md5_after.start_line == md5_before.start_line + 3
+    assert md5_after.fingerprint == md5_before.fingerprint
+
+
+def test_a_clean_change_has_no_findings(repo):
+    diff = repo.change({"app/clean.py": CLEAN})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    assert report.findings == [] and report.complete
+
+
+def test_non_python_files_are_not_given_to_bandit(repo):
+    diff = repo.change({"docs/notes.md": "subprocess.call(cmd, shell=True)\n"})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    assert report.findings == [] and report.complete
+
+
+@pytest.mark.parametrize(("sev", "conf", "expected"), [
+    ("HIGH", "HIGH", Severity.MUST_FIX), ("HIGH", "MEDIUM", Severity.MUST_FIX),
+    ("HIGH", "LOW", Severity.SHOULD_FIX), ("MEDIUM", "HIGH", Severity.SHOULD_FIX),
+    ("MEDIUM", "MEDIUM", Severity.SHOULD_FIX), ("MEDIUM", "LOW", Severity.NIT),
+    ("LOW", "HIGH", Severity.NIT), ("LOW", "LOW", Severity.NIT), ("UNDEFINED", "HIGH", Severity.NIT),
+])
+def test_severity_mapping(sev, conf, expected):
+    assert severity(sev, conf) is expected
+
+
+def test_asserts_are_flagged_outside_tests_only(repo):
+    code = "def check(x):\n    assert x\n    return x\n"
+    diff = repo.change({"app/guard.py": code, "tests/test_guard.py": code})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    assert [(f.file, f.rule, f.severity) for f in report.findings] == [
+        ("app/guard.py", "B101", Severity.NIT)]

@@ -1,0 +1,76 @@
+"""What the adapters share: running a tool, reading its JSON, naming files and titles."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerError,
+    module_missing,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+
+
+def test_run_tool_returns_stdout_for_the_accepted_exit_codes(tmp_path):
+    script = "import sys; print('found'); sys.exit(1)"
+
+    assert run_tool([sys.executable, "-c", script], tmp_path, 30) == "found\n"
+
+
+def test_run_tool_names_the_tool_and_quotes_its_error_on_other_exit_codes(tmp_path):
+    script = "import sys; sys.stderr.write('unknown flag --x'); sys.exit(2)"
+
+    with pytest.raises(AnalyzerError, match=r"^python\d?(\.\d+)? exited with 2: unknown flag"):
+        run_tool([sys.executable, "-c", script], tmp_path, 30)
+
+
+def test_run_tool_names_a_module_tool_by_its_module(tmp_path):
+    with pytest.raises(AnalyzerError, match=r"^no_such_tool_mod exited with 1: .*No module"):
+        run_tool([sys.executable, "-m", "no_such_tool_mod"], tmp_path, 30, ok_codes=(0,))
+
+
+def test_run_tool_reports_a_timeout_and_a_missing_program(tmp_path):
+    with pytest.raises(AnalyzerError, match="did not finish within 1s"):
+        run_tool([sys.executable, "-c", "import time; time.sleep(10)"], tmp_path, 1)
+    with pytest.raises(AnalyzerError, match="could not start"):
+        run_tool([str(tmp_path / "nothing")], tmp_path, 5)
+
+
+def test_run_tool_keeps_secrets_out_of_the_tools_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("MY_API_TOKEN", "hunter2")
+    script = "import os; print(os.environ.get('MY_API_TOKEN'), os.environ.get('EXTRA'))"
+
+    out = run_tool([sys.executable, "-c", script], tmp_path, 30, env={"EXTRA": "yes"})
+
+    assert out == "None yes\n"
+
+
+def test_parse_json_quotes_what_the_tool_printed():
+    assert parse_json('{"a": 1}', "x") == {"a": 1}
+    with pytest.raises(AnalyzerError, match=r"^bandit printed something that is not JSON"):
+        parse_json("Traceback: boom", "bandit")
+
+
+def test_module_missing_gives_the_install_command():
+    assert module_missing("json", "pip install json") is None
+    assert module_missing("no_such_mod_xyz", "pip install xyz") == \
+        "no_such_mod_xyz is not installed: pip install xyz"
+
+
+def test_repo_path_makes_tool_file_names_repo_relative(tmp_path):
+    assert repo_path(tmp_path, str(tmp_path / "src" / "a.py")) == "src/a.py"
+    assert repo_path(tmp_path, "./src/a.py") == "src/a.py"
+    assert repo_path(tmp_path, "src/a.py") == "src/a.py"
+    assert repo_path(tmp_path, "/elsewhere/a.py") == "/elsewhere/a.py"
+
+
+def test_short_title_is_one_line_within_the_limit():
+    assert short_title("Use of\n  weak   hash") == "Use of weak hash"
+    long = short_title("word " * 40)
+    assert len(long) == 120 and long.endswith("…")
+    assert short_title("   ") == "analyzer finding"

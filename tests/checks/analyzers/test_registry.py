@@ -1,0 +1,198 @@
+"""The analyzer registry and `run_for_agent`: scope, changed lines, missing and broken tools."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from reviewloop.checks.analyzers import (
+    ANALYZERS,
+    AnalyzerContext,
+    AnalyzerError,
+    analyze,
+    run_for_agent,
+)
+from reviewloop.findings import Finding, Severity
+from reviewloop.review.definitions import builtin_agents
+from tests.checks.analyzers import Repo, agent
+
+OLD = "line 1\nline 2\nline 3\nline 4\n"
+NEW = "line 1\nline 2 changed\nline 3\nline 4\nline 5 added\n"
+
+
+class EveryLine:
+    """Reports every line of every file it is given, and remembers what it saw."""
+
+    name = "every-line"
+
+    def __init__(self):
+        self.seen: list[AnalyzerContext] = []
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        self.seen.append(ctx)
+        findings = []
+        for path in ctx.changes.paths:  # deliberately ignores ctx.files: the registry filters
+            if not (ctx.root / path).is_file():
+                continue
+            count = len((ctx.root / path).read_text().splitlines())
+            findings += [Finding(severity=Severity.NIT, file=path, start_line=n, end_line=n,
+                                 title=f"line {n}", rationale="every line", confidence=1.0,
+                                 agent="whoever", source="every-line", rule="EL1")
+                         for n in range(1, count + 1)]
+        return findings
+
+
+class Missing:
+    name = "missing-tool"
+
+    def available(self) -> str | None:
+        return "missing-tool is not installed: pip install missing-tool"
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        raise AssertionError("a missing tool must not run")
+
+
+class Failing:
+    name = "failing"
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        raise AnalyzerError("failing exited with 2: bad flag")
+
+
+class Crashing(Failing):
+    name = "crashing"
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        return {}["nope"]
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return Repo(tmp_path, {"src/a.txt": OLD, "src/gone.txt": OLD, "docs/b.txt": OLD})
+
+
+@pytest.fixture
+def every_line():
+    return EveryLine()
+
+
+def run(repo, diff, analyzers, every_line, **scope):
+    table = {"every-line": every_line, "missing-tool": Missing(), "failing": Failing(),
+             "crashing": Crashing()}
+    return run_for_agent(agent("review-x", analyzers, **scope), repo.root, diff, registry=table)
+
+
+def test_only_findings_on_added_lines_are_kept(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW})
+
+    report = run(repo, diff, ("every-line",), every_line)
+
+    assert [(f.file, f.start_line) for f in report.findings] == [("src/a.txt", 2),
+                                                                 ("src/a.txt", 5)]
+    assert report.complete
+
+
+def test_findings_are_attributed_to_the_agent_and_fingerprinted_on_their_code(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW})
+
+    first = run(repo, diff, ("every-line",), every_line).findings[0]
+    bare = first.model_copy(update={"fingerprint": ""})
+
+    assert first.agent == "review-x"
+    assert first.fingerprint == bare.with_code(NEW.splitlines(keepends=True)).fingerprint
+    assert first.fingerprint != Finding(**bare.model_dump()).fingerprint  # not the code-less one
+
+
+def test_include_and_exclude_decide_the_files(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW, "docs/b.txt": NEW, "src/c.txt": "new\n"},
+                       delete=("src/gone.txt",))
+
+    report = run(repo, diff, ("every-line",), every_line, include=("src/**",),
+                 exclude=("src/c.txt",))
+
+    assert every_line.seen[0].files == ("src/a.txt",)  # deleted and excluded files are out
+    assert {f.file for f in report.findings} == {"src/a.txt"}
+    assert set(every_line.seen[0].changes.paths) == {"src/a.txt", "docs/b.txt", "src/c.txt",
+                                                     "src/gone.txt"}
+
+
+def test_an_unknown_analyzer_is_an_error_naming_it(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW})
+
+    report = run(repo, diff, ("every-line", "pylint"), every_line)
+
+    assert report.errors == [("pylint: unknown analyzer in review-x; known: every-line, "
+                             "missing-tool, failing, crashing")]
+    assert len(report.findings) == 2  # the others still ran
+
+
+def test_a_missing_tool_is_reported_not_skipped_silently(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW})
+
+    report = run(repo, diff, ("missing-tool", "every-line"), every_line)
+
+    assert report.missing == [("missing-tool: missing-tool is not installed: pip install "
+                              "missing-tool")]
+    assert not report.complete and len(report.findings) == 2
+
+
+def test_a_failing_or_crashing_tool_is_a_recorded_error(repo, every_line):
+    diff = repo.change({"src/a.txt": NEW})
+
+    report = run(repo, diff, ("failing", "crashing", "every-line"), every_line)
+
+    assert report.errors == ["failing: failing exited with 2: bad flag",
+                             "crashing: crashed: KeyError: 'nope'"]
+    assert len(report.findings) == 2
+
+
+def test_an_agent_without_analyzers_runs_nothing(repo):
+    report = run_for_agent(agent("plain"), repo.root, "not even a diff")
+
+    assert report.findings == [] and report.complete
+
+
+def test_analyze_returns_the_findings_and_logs_what_did_not_run(repo, caplog, monkeypatch):
+    diff = repo.change({"src/a.txt": NEW})
+    monkeypatch.setitem(ANALYZERS, "missing-tool", Missing())
+
+    with caplog.at_level(logging.WARNING, logger="reviewloop.checks.analyzers"):
+        findings = analyze(agent("review-x", ("missing-tool", "test-changes")), diff, repo.root)
+
+    assert findings == []  # a .txt file is not production code
+    assert "review-x analyzer missing-tool: missing-tool is not installed" in caplog.text
+
+
+def test_the_secrets_analyzer_reports_a_token_on_an_added_line(repo):
+    token = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
+    diff = repo.change({"src/settings.py": f'GITHUB_TOKEN = "{token}"\n'})
+
+    report = run_for_agent(agent("review-security", ("secrets",)), repo.root, diff)
+
+    assert report.complete
+    assert [(f.file, f.start_line, f.severity, f.source) for f in report.findings] == [
+        ("src/settings.py", 1, Severity.MUST_FIX, "secrets")]
+    assert token not in report.findings[0].rationale
+
+
+def test_the_secrets_analyzer_honours_the_agents_scope(repo):
+    token = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
+    diff = repo.change({"tests/fixture.py": f'TOKEN = "{token}"\n'})
+
+    scoped = agent("review-security", ("secrets",), exclude=("tests/**",))
+
+    assert run_for_agent(scoped, repo.root, diff).findings == []
+
+
+def test_every_builtin_agents_analyzer_is_registered():
+    wanted = {name for a in builtin_agents() for name in a.analyzers}
+
+    assert wanted <= set(ANALYZERS)
+    assert all(analyzer.name == name for name, analyzer in ANALYZERS.items())

@@ -1,0 +1,123 @@
+"""The two ruff analyzers on a real repository: each reviewer's rule set, only changed lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewloop.checks.analyzers import run_for_agent
+from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
+from reviewloop.findings import Severity
+from tests.checks.analyzers import Repo, agent
+
+OLD = "def legacy(d={}):\n    return d\n"  # B006, but not part of the change
+BRANCHY = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))
+NEW = (
+    "import asyncio\n"
+    "import os\n"
+    "import time\n"
+    "\n"
+    "\n"
+    "def legacy(d={}):\n"
+    "    return d\n"
+    "\n"
+    "\n"
+    "def collect(xs, extra=[]):\n"
+    "    out = []\n"
+    "    for x in xs:\n"
+    "        out.append(x * 2)\n"
+    "    return out + extra\n"
+    "\n"
+    "\n"
+    "async def handler(seconds):\n"
+    "    time.sleep(seconds)\n"
+    "    await asyncio.sleep(0)\n"
+    "\n"
+    "\n"
+    "def classify(x):\n" + BRANCHY + "    return None\n"
+)
+CLEAN = "def add(a: int, b: int) -> int:\n    return a + b\n"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return Repo(tmp_path, {"pkg/mod.py": OLD})
+
+
+def rules(findings):
+    return {(f.rule, f.start_line, f.severity) for f in findings}
+
+
+def test_maintainability_reports_bug_prone_complex_and_unused_code_on_changed_lines(repo):
+    diff = repo.change({"pkg/mod.py": NEW, "pkg/clean.py": CLEAN})
+
+    report = run_for_agent(agent("review-maintainability", ("ruff-maintainability",)),
+                           repo.root, diff)
+
+    assert report.complete
+    assert rules(report.findings) == {
+        ("F401", 2, Severity.NIT),  # os; asyncio is used
+        ("B006", 10, Severity.SHOULD_FIX),  # B006 on line 6 is old code
+        ("C901", 22, Severity.SHOULD_FIX),
+        ("PLR0911", 22, Severity.SHOULD_FIX),
+    }
+    assert all(f.source == "ruff-maintainability" for f in report.findings)
+    b006 = next(f for f in report.findings if f.rule == "B006")
+    assert b006.agent == "review-maintainability"
+    assert "mutable" in b006.title.lower() and "docs.astral.sh" in b006.rationale
+    assert b006.suggestion and "unsafe fix" in b006.suggestion
+
+
+def test_performance_reports_blocking_sleep_in_async_code_and_manual_comprehension(repo):
+    diff = repo.change({"pkg/mod.py": NEW})
+
+    report = run_for_agent(agent("review-performance", ("ruff-performance",)), repo.root, diff)
+
+    assert rules(report.findings) == {
+        ("PERF401", 13, Severity.SHOULD_FIX),
+        ("ASYNC251", 18, Severity.SHOULD_FIX),
+    }
+    assert {f.source for f in report.findings} == {"ruff-performance"}
+
+
+def test_a_clean_file_has_no_findings_from_either(repo):
+    diff = repo.change({"pkg/clean.py": CLEAN})
+
+    for name in ("ruff-maintainability", "ruff-performance"):
+        report = run_for_agent(agent("r", (name,)), repo.root, diff)
+        assert report.findings == [] and report.complete
+
+
+def test_the_project_ruff_config_does_not_silence_the_reviewers(repo):
+    repo.write({"pyproject.toml": '[tool.ruff.lint]\nignore = ["B006", "PERF401"]\n'})
+    diff = repo.change({"pkg/mod.py": NEW})
+
+    m = run_for_agent(agent("m", ("ruff-maintainability",)), repo.root, diff).findings
+    p = run_for_agent(agent("p", ("ruff-performance",)), repo.root, diff).findings
+
+    assert "B006" in {f.rule for f in m} and "PERF401" in {f.rule for f in p}
+
+
+def test_a_syntax_error_is_left_to_the_gates(repo):
+    diff = repo.change({"pkg/broken.py": "def broken(:\n    pass\n"})
+
+    report = run_for_agent(agent("m", ("ruff-maintainability",)), repo.root, diff)
+
+    assert report.findings == [] and report.complete
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("F821", Severity.MUST_FIX), ("F811", Severity.SHOULD_FIX), ("F401", Severity.NIT),
+    ("B006", Severity.SHOULD_FIX), ("PLE0101", Severity.SHOULD_FIX),
+    ("PLR0912", Severity.SHOULD_FIX), ("PLR1714", Severity.NIT), ("SIM108", Severity.NIT),
+    ("ERA001", Severity.NIT), ("C901", Severity.SHOULD_FIX),
+])
+def test_maintainability_severity(code, expected):
+    assert RUFF_MAINTAINABILITY.severity(code) is expected
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("ASYNC230", Severity.SHOULD_FIX), ("PERF401", Severity.SHOULD_FIX),
+    ("PERF203", Severity.NIT), ("C416", Severity.NIT), ("RUF015", Severity.NIT),
+])
+def test_performance_severity(code, expected):
+    assert RUFF_PERFORMANCE.severity(code) is expected

@@ -1,0 +1,71 @@
+"""The test-changes analyzer: production code changed with no test file in the change."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewloop.checks.analyzers import run_for_agent
+from reviewloop.checks.analyzers.test_changes import is_production
+from reviewloop.findings import Severity
+from tests.checks.analyzers import Repo, agent
+
+BASE = {"src/app.py": "def a():\n    return 1\n", "web/ui.ts": "export const a = 1;\n"}
+REVIEWER = agent("review-test-quality", ("test-changes",))
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return Repo(tmp_path, BASE)
+
+
+def test_production_change_without_tests_is_one_finding_on_the_first_file(repo):
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n",
+                        "web/ui.ts": "export const a = 2;\n", "docs/guide.md": "new\n"})
+
+    findings = run_for_agent(REVIEWER, repo.root, diff).findings
+
+    assert [(f.file, f.start_line, f.severity, f.source, f.rule) for f in findings] == [
+        ("src/app.py", 2, Severity.SHOULD_FIX, "test-changes", "no-test-change")]
+    assert findings[0].title == "Production code changed with no test change"
+    assert "src/app.py (and 1 other production file)" in findings[0].rationale
+    assert findings[0].agent == "review-test-quality"
+
+
+@pytest.mark.parametrize("test_file", [
+    "tests/test_app.py", "src/app_test.py", "test_app.py", "web/ui.test.ts", "pkg/app_test.go",
+    "spec/app_spec.rb", "web/__tests__/ui.js",
+])
+def test_any_test_file_in_the_change_satisfies_it(repo, test_file):
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n", test_file: "// test\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+def test_docs_and_config_alone_need_no_tests(repo):
+    diff = repo.change({"README.md": "more\n", "pyproject.toml": "[project]\nname = 'x'\n",
+                        "conftest.py": "import pytest\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+def test_a_deletion_alone_has_nothing_to_point_at(repo):
+    diff = repo.change({}, delete=("src/app.py",))
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+def test_a_test_file_outside_the_agents_scope_still_counts(repo):
+    scoped = agent("review-test-quality", ("test-changes",), exclude=("tests/**",))
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n",
+                        "tests/test_app.py": "def test_a():\n    pass\n"})
+
+    assert run_for_agent(scoped, repo.root, diff).findings == []
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("src/app.py", True), ("lib/x.go", True), ("ui/App.tsx", True), ("README.md", False),
+    ("tests/test_x.py", False), ("conftest.py", False), ("setup.py", False),
+    ("config.yaml", False), ("x_test.go", False),
+])
+def test_is_production(path, expected):
+    assert is_production(path) is expected

@@ -1,0 +1,70 @@
+"""`reviewloop review` on real repositories, offline (the analyzers are the reviewers)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from tests.gitutil import git
+from tests.paths import FIXTURES as FIXTURES_ROOT
+
+SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
+TOKEN = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"  # built here: no token in the file
+
+
+def review(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    return subprocess.run([sys.executable, "-m", "reviewloop", "review", *args], cwd=root,
+                          capture_output=True, text=True, timeout=180, env=env,
+                          stdin=subprocess.DEVNULL)
+
+
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "app.py").write_text("VALUE = 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+def test_a_secret_blocks_and_every_output_says_the_llm_was_off(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "settings.py").write_text(f'TOKEN = "{TOKEN}"\n')
+    done = review(root, "--format", "json", "--sarif", str(tmp_path / "out.sarif"))
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["llm"] is False and "LLM reviewers off" in report["verdict"]
+    assert {"name": "secrets", "passed": False} .items() <= report["gates"][0].items()
+    assert report["counts"]["remaining"]["must_fix"] == 1
+    assert TOKEN not in done.stdout and TOKEN not in done.stderr
+    sarif = json.loads((tmp_path / "out.sarif").read_text())
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    assert TOKEN not in json.dumps(sarif)
+    assert review(root, "--fail-on", "never").returncode == 0
+
+
+def test_staged_only_and_markdown_to_a_file(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "run.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
+                                 "    return subprocess.call(cmd, shell=True)\n")
+    (root / "other.py").write_text("X = 2\n")
+    git(root, "add", "run.py")
+    out = tmp_path / "report.md"
+    done = review(root, "--staged", "--format", "markdown", "--output", str(out))
+    assert done.returncode == 1, done.stderr
+    text = out.read_text()
+    assert "run.py" in text and "other.py" not in text
+    assert "B602" in text or "shell" in text
+
+
+def test_nothing_to_review_is_a_clear_input_error(tmp_path: Path) -> None:
+    done = review(repo(tmp_path))
+    assert done.returncode == 2
+    assert "nothing to review: no change in the working tree against HEAD" in done.stderr

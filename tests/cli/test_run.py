@@ -1,0 +1,242 @@
+"""`reviewloop run` end to end: the real CLI in a subprocess, the real ChatBedrockConverse →
+boto3 stack against the loopback Bedrock fake, a copy of the example project in real git."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
+from tests.paths import ROOT
+
+REPO = ROOT
+EXAMPLE = REPO / "examples" / "todo-api"
+SPEC = "docs/todo-api-spec.md"
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
+                          capture_output=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "todo-api"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    (root / ".reviewloop.toml").write_text(
+        f'[gates]\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n')
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "example")
+    return root
+
+
+def fake_env(fake: BedrockFake) -> dict[str, str]:
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
+
+
+def clean_reviews(fake: BedrockFake) -> None:
+    for name in REVIEWERS:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+
+
+def manual_change(root: Path) -> None:
+    store = root / "todo" / "store.py"
+    store.write_text(store.read_text() + "\n\ndef describe(item) -> str:\n"
+                     '    """A one-line description of a todo item."""\n'
+                     "    return str(item)\n")
+
+
+def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> None:
+    git(project, "switch", "-qc", "task-2")
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--yes", env=fake_env(fake))
+        requests = list(fake.requests)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Committed" in done.stdout
+    assert len(requests) == 5 and {r.model_id for r in requests} == {MODEL}
+    shown = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(shown) == ["docs/todo-api-spec.md", "todo/store.py"]
+    assert "- [x] T2" in (project / SPEC).read_text()
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_run_on_default_branch_is_refused_with_the_fix(project: Path) -> None:
+    manual_change(project)
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual")
+    assert done.returncode == 2
+    assert "refusing to work on main" in done.stderr
+    assert "--branch NAME" in done.stderr
+
+
+def test_non_interactive_without_yes_waits_then_approve_commits(project: Path) -> None:
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        waiting = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                      "--model", MODEL, "--branch", "task-2", env=fake_env(fake))
+    assert waiting.returncode == 1, waiting.stderr
+    run_id = waiting.stdout.split("Run ", 1)[1].split()[0]
+    assert f"reviewloop approve {run_id}" in waiting.stdout
+
+    listed = cli(project, "runs")
+    assert run_id in listed.stdout and "awaiting approval" in listed.stdout
+
+    approved = cli(project, "approve", run_id)
+    assert approved.returncode == 0, approved.stderr
+    assert "Committed" in approved.stdout
+    assert git(project, "log", "-1", "--format=%B").count(f"Reviewloop-Run: {run_id}") == 1
+
+    again = cli(project, "approve", run_id)
+    assert again.returncode == 2
+    assert f"run {run_id} is committed, not awaiting approval" in again.stderr
+
+
+def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
+    manual_change(project)
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+               "--model", MODEL, "--branch", "task-2", "--yes")
+    assert "LLM reviewers are OFF (no credentials for" in done.stderr
+    strict = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                 "--model", MODEL, "--require-llm")
+    assert strict.returncode == 2
+    assert "no AWS credentials found for Bedrock" in strict.stderr
+
+
+def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
+        project: Path) -> None:
+    manual_change(project)
+    with BedrockFake() as fake:
+        env = fake_env(fake)
+        for name in REVIEWERS[:-1]:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        fake.script(f"agent: {REVIEWERS[-1]}",
+                    [tool_use("submit_findings", {"findings": []}, delay=60)])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
+             "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
+            cwd=project, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_for(lambda: len(fake.requests) == 5, timeout=60)
+            time.sleep(2)  # the four fast reviewers finish and are checkpointed
+        finally:
+            proc.kill()
+            proc.wait()
+        first = len(fake.requests)
+        fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
+
+        resumed = cli(project, "resume", "--yes", env=env)
+        again = [r.system_text() for r in fake.requests[first:]]
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]
+    assert git(project, "log", "--format=%s").count("T2:") == 1
+
+
+def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path: Path) -> None:
+    root = tmp_path / "batch"
+    (root / ".kiro/specs/three").mkdir(parents=True)
+    (root / ".kiro/specs/three/tasks.md").write_text(
+        "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n  - _Depends: 1_\n\n- [ ] 3. Third\n")
+    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
+    agent = tmp_path / "agent.py"
+    agent.write_text("import os, pathlib, sys\nsys.stdin.read()\n"
+                     "tid = os.environ['REVIEWLOOP_TASK_ID']\n"
+                     "pathlib.Path(f'feature_{tid}.py').write_text(f'VALUE = {tid}\\n')\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"]):
+        git(root, *args)
+    with BedrockFake() as fake:
+        for name in REVIEWERS:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * 3)
+        done = cli(root, "run", "all", "--implementer", f"cmd:{sys.executable} {agent}",
+                   "--model", MODEL, "--branch", "batch", "--yes", env=fake_env(fake))
+        calls = len(fake.requests)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    subjects = git(root, "log", "--format=%s").splitlines()
+    assert subjects[-1] == "spec" and len(subjects) == 4
+    order = [s.split(":")[0] for s in reversed(subjects[:-1])]
+    assert sorted(order) == ["1", "2", "3"] and order.index("1") < order.index("2")
+    for task in "123":
+        files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
+        assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py"]
+    assert calls == 15  # five reviewers per task, never one review for several tasks
+    assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
+
+
+def _wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def test_a_protected_path_needs_an_explicit_yes_even_with_yes(project: Path) -> None:
+    manual_change(project)
+    (project / "db" / "migrations").mkdir(parents=True)
+    (project / "db" / "migrations" / "0002_delete.sql").write_text("ALTER TABLE todo;\n")
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "needs approval: touches a protected path: db/migrations/0002_delete.sql" in \
+        " ".join(done.stdout.split())
+    assert "waiting for approval (escalated: needs your explicit approval)" in done.stdout
+    assert git(project, "log", "--format=%s") == "example\n"
+
+
+def test_an_interactive_terminal_is_asked_and_yes_commits(project: Path) -> None:
+    import pty
+
+    manual_change(project)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        env = {**os.environ, **fake_env(fake), "COLUMNS": "120"}
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: the CLI on a terminal
+            os.chdir(project)
+            os.execve(sys.executable, [sys.executable, "-m", "reviewloop", "run", "next",
+                                       "--spec", SPEC, "--implementer", "manual", "--model",
+                                       MODEL, "--branch", "task-2"], env)
+        seen = _read_until(fd, b"Ready to commit?", timeout=120)
+        os.write(fd, b"y\n")
+        seen += _read_until(fd, b"Committed", timeout=60)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
+    assert "T2:" in git(project, "log", "-1", "--format=%s")
+
+
+def _read_until(fd: int, marker: bytes, timeout: float) -> bytes:
+    import select
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {marker!r} in: {data.decode(errors='replace')[-2000:]}")
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                data += os.read(fd, 4096)
+            except OSError:
+                break
+    return data

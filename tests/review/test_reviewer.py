@@ -1,0 +1,94 @@
+"""One reviewer: prompt layout, validation retry, failure boundary, scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.agent.tools import Workspace
+from reviewloop.review.definitions import load_agents
+from reviewloop.review.reviewer import ReviewInput, reviewer_messages, run_reviewer, shared_prompt
+from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
+
+DIFF = """diff --git a/app.py b/app.py
+new file mode 100644
+--- /dev/null
++++ b/app.py
+@@ -0,0 +1,2 @@
++import os
++os.system(input())
+"""
+
+
+def security(tmp_path: Path):
+    return next(a for a in load_agents(tmp_path).agents if a.name == "review-security")
+
+
+def finding(**overrides) -> dict:
+    base = {"severity": "must_fix", "file": "app.py", "start_line": 2, "end_line": 2,
+            "title": "command injection", "rationale": "user input reaches a shell",
+            "confidence": 0.9}
+    return {**base, **overrides}
+
+
+def workspace(tmp_path: Path) -> Workspace:
+    (tmp_path / "app.py").write_text("import os\nos.system(input())\n")
+    return Workspace(root=tmp_path)
+
+
+def test_invalid_reply_is_retried_once_with_the_validation_error(tmp_path: Path) -> None:
+    model = ScriptedChatModel().enqueue(
+        tool_call("submit_findings", {"findings": [finding(end_line=1)]}),
+        tool_call("submit_findings", {"findings": [finding()]}))
+    outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "ok"
+    assert [f.title for f in outcome.findings] == ["command injection"]
+    retry = message_text(model.history[1][-1])
+    assert "end_line (1) must not be smaller than start_line (2)" in retry
+
+
+def test_a_reviewer_that_stays_invalid_is_recorded_failed(tmp_path: Path) -> None:
+    bad = tool_call("submit_findings", {"findings": [finding(severity="critical")]})
+    model = ScriptedChatModel().enqueue(bad, bad)
+    outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "failed" and "AgentLoopError" in outcome.error
+
+
+def test_provider_errors_become_a_failed_outcome(tmp_path: Path) -> None:
+    def boom(messages):
+        raise TimeoutError("read timed out")
+
+    model = ScriptedChatModel().enqueue(boom)
+    outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "failed" and outcome.error == "TimeoutError: read timed out"
+
+
+def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path: Path) -> None:
+    agents = load_agents(tmp_path).agents
+    review = ReviewInput(round=1, diff_text=DIFF, task_context="Task 1: run a command")
+    systems = [reviewer_messages(a, review, bedrock=True)[0].content for a in agents]
+    assert len({repr(s[0]) for s in systems}) == 1
+    assert all(s[1] == {"cachePoint": {"type": "default"}} for s in systems)
+    assert len({s[2]["text"] for s in systems}) == len(agents)
+
+
+def test_round_two_prompt_holds_the_fix_not_the_task(tmp_path: Path) -> None:
+    text = shared_prompt(ReviewInput(round=2, diff_text=DIFF, task_context="SECRET CONTEXT"))
+    assert "SECRET CONTEXT" not in text and "Re-review, round 2" in text
+
+
+def test_model_off_means_analyzer_evidence_only(tmp_path: Path) -> None:
+    outcome = run_reviewer(None, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "ok" and outcome.summary == "analyzers only (LLM off)"
+
+
+def test_a_tool_call_without_an_id_is_still_answered(tmp_path: Path) -> None:
+    call = tool_call("submit_findings", {"findings": []})
+    call.tool_calls[0]["id"] = None
+    model = ScriptedChatModel().enqueue(call)
+    outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
+                           workspace(tmp_path))
+    assert outcome.status == "ok" and outcome.findings == []
