@@ -23,8 +23,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.checks.analyzers import run_for_agent  # noqa: E402
 from reviewloop.review.definitions import load_agents  # noqa: E402
+from reviewloop.review.evidence import run_for_agent  # noqa: E402
 
 AGENTS = ("review-security", "review-maintainability", "review-performance")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

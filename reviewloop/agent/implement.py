@@ -11,7 +11,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from reviewloop.agent.loop import run_agent
+from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.models import UsageRecord, usage_from
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
 from reviewloop.errors import ConfigError

@@ -1,185 +1,26 @@
-"""Shell commands for the agents: the allow/deny `CommandPolicy` and `run_command`.
+"""The agents' command tool: `run_command` runs what the command policy lets through.
 
-The policy keeps an agent from destroying things by accident; it is not a sandbox. Commands
-run in the repository root with a scrubbed environment and are killed as a process group
-when they run too long.
+Commands run in the workspace root with a scrubbed environment and are killed as a process
+group when they run too long (`reviewloop.process`). The policy (`reviewloop.policy.commands`)
+keeps an agent from destroying things by accident; it is not a sandbox.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
-import signal
-import subprocess
-from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
+from reviewloop import process
 from reviewloop.agent.workspace import ToolRefused, Workspace
+from reviewloop.policy.commands import CommandPolicy
+from reviewloop.process import scrubbed_env
 
 OUTPUT_TAIL_CHARS = 8000
-
-
-# ---------------------------------------------------------------- command policy
-
-DEFAULT_ALLOW = (
-    "pytest", "py.test", "python -m", "python3 -m", "uv run pytest", "tox", "nox",
-    "ruff", "mypy", "pyright", "black --check",
-    "npm test", "npm run", "npx tsc", "npx jest", "npx vitest", "npx eslint",
-    "yarn test", "yarn build", "yarn lint", "yarn run", "pnpm test", "pnpm build",
-    "pnpm lint", "pnpm run",
-    "go test", "go build", "go vet", "gofmt -l",
-    "cargo test", "cargo build", "cargo check", "cargo clippy", "cargo fmt --check",
-    "make", "make *",
-    "git status", "git diff", "git log", "git show",
-)
-DEFAULT_DENY = (
-    "rm -rf", "rm -fr", "rm -Rf", "rm -fR", "rm -r", "rm -R", "rm --recursive",
-    "sudo", "su", "doas", "| sh", "| bash", "| zsh",  # the pipes cover `curl … | sh`
-    "chmod -R 777", "git push", "git reset --hard", "git clean", "git checkout -- .",
-    "git commit", "mkfs", "dd if=", ":(){", "> /dev/sd*", "shutdown", "reboot",
-)
-_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "|&", ";;", "(", ")"})
-_OUT_REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|", ">&"})
-_IN_REDIRECTS = frozenset({"<", "<<", "<<<", "<&"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def _deny_regex(pattern: str) -> re.Pattern[str]:
-    """A deny pattern as a regex: `*`/`…` match anything, whitespace is loose, and a
-    pattern edge that is a word character must sit on a word boundary."""
-    body = ""
-    for chunk in re.split(r"(\s+|\*|…)", pattern.strip()):
-        if chunk in ("*", "…"):
-            body += ".*"
-        elif chunk.isspace():
-            body += r"\s*"
-        else:
-            body += re.escape(chunk)
-    stripped = pattern.strip()
-    head = r"(?<![\w-])" if stripped[:1].isalnum() else ""
-    tail = r"(?![\w-])" if stripped[-1:].isalnum() else ""
-    return re.compile(head + body + tail)
-
-
-def _segments(command: str) -> list[list[str]]:
-    """Split a shell command into the argv of each simple command, refusing redirections
-    that write files (those bypass write_file and the record of touched files)."""
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    tokens = list(lexer)
-    segments: list[list[str]] = [[]]
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token in _SEPARATORS:
-            segments.append([])
-        elif token in _OUT_REDIRECTS or token in _IN_REDIRECTS:
-            target = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if segments[-1] and segments[-1][-1].isdigit():
-                segments[-1].pop()  # the fd number of `2>`
-            to_fd = token == ">&" and (target.isdigit() or target == "-")
-            if token in _OUT_REDIRECTS and target != "/dev/null" and not to_fd:
-                raise ToolRefused(
-                    f"output redirection to {target or 'a file'!r}; use write_file to write files"
-                )
-            i += 1
-        else:
-            segments[-1].append(token)
-        i += 1
-    return [seg for seg in segments if seg]
-
-
-@dataclass(frozen=True)
-class CommandPolicy:
-    """Which shell commands an agent may run: deny wins, then a non-empty allow list decides."""
-
-    allow: tuple[str, ...] = DEFAULT_ALLOW
-    deny: tuple[str, ...] = DEFAULT_DENY
-    allow_substitution: bool = False
-
-    def check(self, command: str) -> str | None:
-        """The reason `command` is refused, or None when it may run."""
-        text = " ".join(command.split())
-        if not text:
-            return "an empty command"
-        if "\n" in command or "\r" in command:
-            return "more than one line; join commands with && instead"
-        denied = self._denied(text)
-        if denied:
-            return denied
-        if not self.allow_substitution and re.search(r"\$\(|`|<\(|>\(", command):
-            return "shell substitution ($(…), backticks, <(…)) is not allowed"
-        try:
-            segments = _segments(command)
-        except ToolRefused as refused:
-            return refused.reason
-        except ValueError as exc:
-            return f"the command cannot be parsed ({exc})"
-        # Unquoted argv text catches what quoting hides from the raw text: r"m" -rf.
-        denied = next(filter(None, (self._denied(" ".join(seg)) for seg in segments)), None)
-        if denied:
-            return denied
-        if not self.allow:
-            return None
-        for argv in segments:
-            argv = _strip_assignments(argv)
-            if argv and not any(_allowed(entry, argv) for entry in self.allow):
-                allowed = ", ".join(self.allow)
-                return f"{' '.join(argv)!r} is not in the allowed commands ({allowed})"
-        return None
-
-    def _denied(self, text: str) -> str | None:
-        for pattern in self.deny:
-            if _deny_regex(pattern).search(text):
-                return f"matches the denied pattern {pattern!r}"
-        return None
-
-
-def _strip_assignments(argv: list[str]) -> list[str]:
-    i = 0
-    while i < len(argv) and _ASSIGNMENT.match(argv[i]):
-        i += 1
-    return argv[i:]
-
-
-def _allowed(entry: str, argv: list[str]) -> bool:
-    if any(ch in entry for ch in "*?["):
-        return fnmatchcase(" ".join(argv), entry)
-    prefix = entry.split()
-    return argv[: len(prefix)] == prefix
-
-
-# ---------------------------------------------------------------- commands
-
 
 @dataclass(frozen=True)
 class CommandResult:
     exit_code: int | None  # None when the command was killed for running too long
     output_tail: str
     timed_out: bool
-
-
-_SECRET_MARKERS = ("SECRET", "TOKEN", "KEY", "PASSWORD", "PASSWD", "CREDENTIAL")
-
-
-def scrubbed_env(env: Mapping[str, str] | None = None, *,
-                 keep_paths: bool = True) -> dict[str, str]:
-    """The environment minus anything that looks like a credential (AWS_*, *TOKEN*, …).
-
-    With `keep_paths`, a name ending in PATH (`KEYCHAIN_PATH`) stays: a path is not a
-    credential. Without it, such a name is dropped too when it looks like one.
-    """
-    source = os.environ if env is None else env
-    kept = {}
-    for name, value in source.items():
-        upper = name.upper()
-        secret = upper.startswith("AWS_") or any(m in upper for m in _SECRET_MARKERS)
-        if not secret or (keep_paths and upper.endswith("PATH")):
-            kept[name] = value
-    return kept
 
 
 def run_command(
@@ -194,29 +35,9 @@ def run_command(
     reason = policy.check(command)
     if reason:
         raise ToolRefused(reason)
-    # A new session lets a timeout kill the whole process group, not just the shell:
-    # a grandchild holding the pipe open would otherwise hang the wait.
-    proc = subprocess.Popen(
-        command, shell=True, cwd=ws.root, env=scrubbed_env(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        out, _ = proc.communicate()
-        timed_out = True
-    except BaseException:  # Ctrl-C: the new session would not get the signal itself
-        _kill_group(proc)
-        proc.wait()
-        raise
-    text = out.decode("utf-8", errors="replace")
+    run = process.run(command, ws.root, timeout, scrubbed_env())
+    text = run.output
     if len(text) > tail_chars:
         text = f"[… {len(text) - tail_chars} earlier characters cut …]\n" + text[-tail_chars:]
-    return CommandResult(None if timed_out else proc.returncode, text, timed_out)
+    return CommandResult(None if run.timed_out else run.exit_code, text, run.timed_out)
 
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)

@@ -31,8 +31,9 @@ from reviewloop.agent.search import (
     grep,
     list_dir,
 )
-from reviewloop.agent.shell import CommandPolicy, CommandResult, run_command
+from reviewloop.agent.shell import CommandResult, run_command
 from reviewloop.agent.workspace import ToolRefused, Workspace
+from reviewloop.policy.commands import CommandPolicy
 
 __all__ = [
     "MAX_GREP_FILE_BYTES", "MAX_GREP_MATCHES", "MAX_LISTED", "SKIPPED_DIRS",

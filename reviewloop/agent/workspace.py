@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from reviewloop.errors import ReviewloopError
-
-DEFAULT_SENSITIVE = (
-    ".env", ".env.*", "*.pem", "*.key", "id_rsa*", "*secret*", "*credentials*",
-)
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 
 
 class ToolRefused(ReviewloopError):
@@ -59,17 +55,8 @@ class Workspace:
                 raise ToolRefused(f"{path} may hold secrets and is off limits")
         return real
 
-    def is_sensitive(self, rel: Path) -> bool:
-        """gitignore-style: a pattern with a slash matches the path, one without any part."""
-        text = rel.as_posix().lower()
-        parts = [p.lower() for p in rel.parts]
-        for pattern in (p.lower() for p in self.sensitive):
-            if "/" in pattern:
-                if fnmatchcase(text, pattern.lstrip("/")):
-                    return True
-            elif any(fnmatchcase(part, pattern) for part in parts):
-                return True
-        return False
+    def is_sensitive(self, rel: PurePath) -> bool:
+        return is_sensitive(rel, self.sensitive)
 
     def relative(self, real: Path) -> str:
         return real.relative_to(self.root).as_posix()

@@ -1,4 +1,4 @@
-"""`reviewloop demo`: the whole loop on a bundled example, offline, in a temp git repository.
+"""The demo repository: the bundled example project copied into a temp git repository.
 
 The example project's task T2 ("Delete a todo") is applied as a manual change that has
 real problems for the analyzers to find; the loop then runs for real: guard-rails, five

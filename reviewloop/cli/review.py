@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.checks.analyzers import analyze
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.graph.review_only import DiffSource, blocking, review_change
+from reviewloop.review.evidence import analyze
 from reviewloop.review.report import RunSummary, to_json, to_markdown, to_rich, verdict
 
 

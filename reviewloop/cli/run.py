@@ -141,7 +141,7 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
 def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
             require_llm: bool, *, quiet: bool = False) -> LoopRunner:
-    from reviewloop.checks.analyzers import analyze
+    from reviewloop.review.evidence import analyze
 
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,

@@ -39,11 +39,11 @@ from typing import Any
 
 import yaml
 
-from reviewloop.agent.shell import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
-from reviewloop.agent.workspace import DEFAULT_SENSITIVE, Workspace
 from reviewloop.config import Governance, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.globs import path_glob
+from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 
 KIRO_CONFIG = ".kiro/config.yaml"
 
@@ -305,9 +305,7 @@ def protected_by(policy: Policy, path: str) -> str | None:
 
 def sensitive_in(policy: Policy, files: Iterable[str]) -> list[str]:
     """The files that must never be read by a model, sent in a prompt or committed."""
-    # Workspace owns the sensitive-file semantics; the root is never touched by is_sensitive.
-    matcher = Workspace(root=Path("/"), sensitive=policy.sensitive)
-    return [f for f in files if matcher.is_sensitive(PurePosixPath(_norm(f)))]
+    return [f for f in files if is_sensitive(PurePosixPath(_norm(f)), policy.sensitive)]
 
 
 def command_policy(policy: Policy) -> CommandPolicy:

@@ -18,7 +18,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.agent.loop import run_agent
+from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
 from reviewloop.agent.tools import ToolLog, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.agent.shell import DEFAULT_ALLOW, CommandPolicy, run_command, scrubbed_env
+from reviewloop.agent.shell import run_command
+from reviewloop.policy.commands import DEFAULT_ALLOW, CommandPolicy
+from reviewloop.process import scrubbed_env
 from reviewloop.agent.workspace import ToolRefused, Workspace
 
 # ---------------------------------------------------------------- command policy

@@ -225,7 +225,7 @@ def test_governance_escalates_protected_paths_and_never_commits_sensitive_files(
 
 def test_offline_autofix_fixes_only_what_a_tool_can_and_keeps_the_rest_open(
         project: Path) -> None:
-    from reviewloop.checks.analyzers import analyze
+    from reviewloop.review.evidence import analyze
 
     (project / "calc.py").write_text(
         "import subprocess\n\n\ndef add(a, b):\n    return getattr(a, \"real\") + b\n\n\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.agent.shell import DEFAULT_ALLOW, DEFAULT_DENY
-from reviewloop.agent.workspace import DEFAULT_SENSITIVE
+from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
 from reviewloop.config import Commands, Governance, Settings, load_settings
 from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.policy.governance import (

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.diff import ChangeSet
+from reviewloop.process import project_env
 
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 
@@ -46,14 +47,11 @@ def run_tool(argv: Sequence[str], cwd: Path, timeout: float, *,
              ok_codes: Sequence[int] = (0, 1), env: Mapping[str, str] | None = None) -> str:
     """Run an analyzer's command and return its stdout; an exit code outside `ok_codes`
     (most linters exit 1 when they found something) is an AnalyzerError."""
-    # here, not at the top: the guardrails package imports the analyzers for its coverage gate
-    from reviewloop.checks.gates.commands import scrubbed_environment
-
     name = PurePosixPath(argv[0]).name if argv[1:2] != ["-m"] else argv[2]
     try:
         proc = subprocess.run(list(argv), check=False, cwd=cwd, capture_output=True, text=True,
                               timeout=timeout, stdin=subprocess.DEVNULL,
-                              env={**scrubbed_environment(), **(env or {})})
+                              env={**project_env(), **(env or {})})
     except subprocess.TimeoutExpired:
         raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
     except OSError as exc:

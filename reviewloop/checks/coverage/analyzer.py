@@ -27,6 +27,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
+from reviewloop.checks.gates.commands import run_shell
 from reviewloop.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.findings import Finding, Severity
 
@@ -92,8 +93,6 @@ class PythonCoverage:
         return None
 
     def collect(self, root: Path, test_command: str | None, timeout: float) -> TestRun:
-        from reviewloop.checks.gates.commands import run_shell  # guardrails imports analyzers
-
         found = _pytest_command(root, test_command)
         if found is None:
             raise AnalyzerError(self.unavailable(root, test_command) or "no pytest command")

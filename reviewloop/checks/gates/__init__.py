@@ -1,4 +1,4 @@
-"""Guard-rails: hard gates (branch, build, test) run after each change, before review.
+"""Gates (guard-rails): hard checks (branch, secrets, build, test, coverage) after each change.
 
 A gate is a small object satisfying `Gate`, registered in `registry.REGISTRY` (import `run_gates` from there: the registry imports
 the secrets and coverage gates, which import this package). A failing

@@ -1,27 +1,13 @@
-"""Running gate commands: a shell, a timeout that kills the whole process group, a scrubbed env."""
+"""Running gate commands one after another, and their transcript for the implementer."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from reviewloop.agent.shell import scrubbed_env
-
-_KILL_GRACE_S = 5.0
-
-
-class CommandRun(NamedTuple):
-    """How one shell command ended; `output` is stdout and stderr interleaved."""
-
-    exit_code: int
-    output: str
-    timed_out: bool
-    duration: float
+from reviewloop import process
+from reviewloop.process import CommandRun, project_env
 
 
 class CommandOutcome(NamedTuple):
@@ -29,43 +15,10 @@ class CommandOutcome(NamedTuple):
     run: CommandRun
 
 
-def scrubbed_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """`environ` without secret-looking variables, with CI set so runners never wait on a TTY."""
-    # Gate commands run code the implementer just wrote: not even a path to a key reaches it.
-    env = scrubbed_env(environ, keep_paths=False)
-    # react-scripts, vitest and friends enter watch mode unless they see CI.
-    env.setdefault("CI", "true")
-    return env
-
-
 def run_shell(command: str, cwd: Path, timeout: float,
               environ: Mapping[str, str] | None = None) -> CommandRun:
-    """Run `command` through the shell in `cwd`; never raises for a failing command."""
-    started = time.monotonic()
-    process = subprocess.Popen(
-        command, shell=True, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, env=scrubbed_environment(environ),
-        start_new_session=True)  # its own process group, so a timeout reaches grandchildren
-    try:
-        raw, _ = process.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        try:
-            raw, _ = process.communicate(timeout=_KILL_GRACE_S)
-        except subprocess.TimeoutExpired:  # a child escaped the group and holds the pipe
-            process.kill()
-            raw = b""
-        timed_out = True
-    output = raw.decode("utf-8", errors="replace")
-    return CommandRun(process.returncode, output, timed_out, time.monotonic() - started)
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    """Run project code (a gate or analyzer command) in `cwd`; never raises for a failure."""
+    return process.run(command, cwd, timeout, project_env(environ))
 
 
 def run_commands(commands: Sequence[str], cwd: Path, timeout: float, *,

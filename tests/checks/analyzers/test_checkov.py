@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import AnalyzerContext, run_for_agent
+from reviewloop.checks.analyzers import AnalyzerContext
+from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.checkov import Checkov, framework, to_findings
 from reviewloop.diff import ChangeSet
 from reviewloop.findings import Severity

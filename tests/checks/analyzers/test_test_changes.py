@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.checks.analyzers import run_for_agent
+from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.test_changes import is_production
 from reviewloop.findings import Severity
 from tests.checks.analyzers import Repo, agent

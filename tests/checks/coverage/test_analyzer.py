@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from reviewloop.checks.analyzers import run_for_agent
+from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.coverage.analyzer import (
     PythonCoverage,
     coverage_gate_result,

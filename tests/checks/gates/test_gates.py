@@ -14,7 +14,8 @@ from reviewloop.checks.gates.registry import REGISTRY, run_gates
 from reviewloop.checks.gates.base import TAIL_CHARS
 from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
-from reviewloop.checks.gates.commands import run_shell, scrubbed_environment
+from reviewloop.checks.gates.commands import run_shell
+from reviewloop.process import project_env
 from reviewloop.checks.gates.test import TestGate, looks_like_test
 from reviewloop.config import Gates, Settings
 from reviewloop.errors import UserInputError
@@ -208,8 +209,8 @@ def test_secret_looking_variables_are_scrubbed(tmp_path, monkeypatch):
     assert "PATH=" in output
 
 
-def test_scrubbed_environment_sets_ci():
-    env = scrubbed_environment({"PATH": "/bin", "GITHUB_TOKEN": "x", "SSH_KEY_PATH": "y"})
+def test_project_env_sets_ci():
+    env = project_env({"PATH": "/bin", "GITHUB_TOKEN": "x", "SSH_KEY_PATH": "y"})
     assert env == {"PATH": "/bin", "CI": "true"}
 
 

@@ -1,4 +1,4 @@
-"""The analyzer registry and `run_for_agent`: scope, changed lines, missing and broken tools."""
+"""The analyzer table and `run_for_agent`: scope, changed lines, missing and broken tools."""
 
 from __future__ import annotations
 
@@ -6,13 +6,8 @@ import logging
 
 import pytest
 
-from reviewloop.checks.analyzers import (
-    ANALYZERS,
-    AnalyzerContext,
-    AnalyzerError,
-    analyze,
-    run_for_agent,
-)
+from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, AnalyzerError
+from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.findings import Finding, Severity
 from reviewloop.review.definitions import builtin_agents
 from tests.checks.analyzers import Repo, agent
@@ -163,7 +158,7 @@ def test_analyze_returns_the_findings_and_logs_what_did_not_run(repo, caplog, mo
     diff = repo.change({"src/a.txt": NEW})
     monkeypatch.setitem(ANALYZERS, "missing-tool", Missing())
 
-    with caplog.at_level(logging.WARNING, logger="reviewloop.checks.analyzers"):
+    with caplog.at_level(logging.WARNING, logger="reviewloop.review.evidence"):
         findings = analyze(agent("review-x", ("missing-tool", "test-changes")), diff, repo.root)
 
     assert findings == []  # a .txt file is not production code
