@@ -31,6 +31,11 @@ class ModelRoles(_Frozen):
     implement: str | None = None
     review: str | None = None
     fix: str | None = None
+    spec: str | None = None  # writing specs (`reviewloop spec new`); the spec_* keys per phase
+    spec_research: str | None = None
+    spec_requirements: str | None = None
+    spec_design: str | None = None
+    spec_tasks: str | None = None
 
 
 class Gates(_Frozen):
@@ -88,6 +93,7 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "MODEL_IMPLEMENT": ("models", "implement"),
     "MODEL_REVIEW": ("models", "review"),
     "MODEL_FIX": ("models", "fix"),
+    "MODEL_SPEC": ("models", "spec"),
     "REGION": ("region",),
     "MAX_ROUNDS": ("max_rounds",),
 }
@@ -210,8 +216,11 @@ def _resolve_paths(settings: Settings, root: Path) -> Settings:
 
 
 def model_for(settings: Settings, role: str) -> str | None:
-    """The model string for a role: the role override, else the global model."""
-    return getattr(settings.models, role, None) or settings.model
+    """The model string for a role: the role override, else its family's (`spec` for
+    `spec_design`), else the global model."""
+    family = role.split("_", 1)[0]
+    return (getattr(settings.models, role, None) or getattr(settings.models, family, None)
+            or settings.model)
 
 
 def project_root(start: Path) -> Path:

@@ -1,0 +1,180 @@
+"""The approved drafts as files: one `docs/<name>-spec.md`, Kiro's three files, or Spec Kit's.
+
+The drafts are always written in the single-document grammar; the Kiro and Spec Kit files
+are derived from what the single-document reader makes of them, so all three say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.authoring import phases as ph
+from reviewloop.authoring.validate import compose, parse_plan
+from reviewloop.spec import docspec, select
+from reviewloop.spec.model import Task
+
+FORMATS = ("doc", "kiro", "speckit")
+_ID_MARK = re.compile(r"^\s*(?:[-*+]\s+)?[*_`]*N?FR-?\d+(?:\.\d+)*[*_`]*\s*[:.)\-–—]?\s*",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the front matter says about how the spec was written."""
+
+    name: str
+    what: str
+    model: str | None
+    approve_all: bool
+    created: str
+
+
+def front_matter(meta: Meta, fmt: str) -> str:
+    approval = ("approve-all: every phase was accepted without human review"
+                if meta.approve_all else "gated: each phase approved by a human")
+    lines = ["---", f"feature: {meta.name}", f"format: {fmt}", f"created: {meta.created}",
+             f"model: {meta.model or 'none (offline skeleton, no model was used)'}",
+             f"approval: \"{approval}\"", "---", ""]
+    return "\n".join(lines)
+
+
+def target(fmt: str, name: str, root: Path) -> Path:
+    """The file `reviewloop tasks --spec` reads for this spec."""
+    if fmt == "kiro":
+        return root / ".kiro" / "specs" / name / "tasks.md"
+    if fmt == "speckit":
+        return root / "specs" / f"{_speckit_number(root, name)}-{name}" / "tasks.md"
+    return root / "docs" / f"{name}-spec.md"
+
+
+def render(fmt: str, meta: Meta, drafts: dict[str, str], tasks_file: Path) -> dict[Path, str]:
+    """Path -> text of every file the spec consists of."""
+    if fmt == "kiro":
+        return _kiro(meta, drafts, tasks_file.parent)
+    if fmt == "speckit":
+        return _speckit(meta, drafts, tasks_file.parent)
+    return {tasks_file: front_matter(meta, "doc") + single_document(meta, drafts)}
+
+
+def single_document(meta: Meta, drafts: dict[str, str]) -> str:
+    parts = [f"# {meta.name}: specification\n\n{meta.what.strip()}\n"]
+    for phase in ph.PHASES:
+        if drafts.get(phase):
+            parts.append(f"## {ph.TITLES[phase]}\n\n{drafts[phase].strip()}\n")
+    return "\n".join(parts)
+
+
+def _requirements(drafts: dict[str, str]) -> list[tuple[str, str, list[str]]]:
+    """(id, title, criteria lines) per requirement, in order."""
+    items = docspec.sections(compose(drafts[ph.REQUIREMENTS])).requirement_items
+    result = []
+    for req_id, text in items.items():
+        first, *rest = text.splitlines() or [""]
+        criteria = [re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", r).strip() for r in rest if r.strip()]
+        result.append((req_id, _ID_MARK.sub("", first).strip(), criteria))
+    return result
+
+
+def _design(drafts: dict[str, str]) -> str:
+    return "\n".join(f"## {ph.TITLES[p]}\n\n{drafts[p].strip()}\n"
+                     for p in (ph.HIGH_LEVEL, ph.LOW_LEVEL) if drafts.get(p))
+
+
+def _tasks(drafts: dict[str, str]) -> list[Task]:
+    return list(parse_plan(drafts[ph.REQUIREMENTS], drafts[ph.TASKS]).tasks)
+
+
+def _kiro(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str]:
+    reqs = _requirements(drafts)
+    number = {req_id: str(i) for i, (req_id, _, _) in enumerate(reqs, 1)}
+    req_lines = [front_matter(meta, "kiro") + f"# Requirements Document\n\n## Introduction\n\n"
+                 f"{meta.what.strip()}\n"]
+    if drafts.get(ph.RESEARCH):
+        req_lines.append(f"## Research findings\n\n{drafts[ph.RESEARCH].strip()}\n")
+    req_lines.append("## Requirements\n")
+    for req_id, title, criteria in reqs:
+        req_lines.append(f"### Requirement {number[req_id]}: {title} ({req_id})\n\n"
+                         "#### Acceptance Criteria\n")
+        req_lines += [f"{i}. {c}" for i, c in enumerate(criteria, 1)] + [""]
+    task_lines = ["# Implementation Plan\n"]
+    for task in _tasks(drafts):
+        depth = "  " * _depth(task, _tasks(drafts))
+        box = "[x]" if task.is_done else "[ ]"
+        star = "*" if task.optional else ""
+        task_id = task.id.lstrip("T")
+        task_lines.append(f"{depth}- {box}{star} {task_id}{'.' if '.' not in task_id else ''} "
+                          f"{task.title}")
+        task_lines += [f"{depth}  - {d}" for d in task.details]
+        own_deps = [d.lstrip("T") for d in task.depends_on if d not in task.children]
+        if own_deps:
+            task_lines.append(f"{depth}  - _Depends: {', '.join(own_deps)}_")
+        if task.requirements:
+            refs = ", ".join(number.get(r, r) for r in task.requirements)
+            task_lines.append(f"{depth}  - _Requirements: {refs}_")
+    return {folder / "requirements.md": "\n".join(req_lines),
+            folder / "design.md": f"# Design Document\n\n{_design(drafts)}",
+            folder / "tasks.md": "\n".join(task_lines) + "\n"}
+
+
+def _depth(task: Task, tasks: list[Task]) -> int:
+    by_id = {t.id: t for t in tasks}
+    depth, parent = 0, task.parent
+    while parent is not None:
+        depth, parent = depth + 1, by_id[parent].parent
+    return depth
+
+
+def _speckit(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str]:
+    reqs = _requirements(drafts)
+    label = {r: re.sub(r"-(\d+)", lambda m: f"-{int(m.group(1)):03d}", r) for r, _, _ in reqs}
+    spec = [front_matter(meta, "speckit") + f"# Feature Specification: {meta.name}\n\n"
+            f"**Input**: {meta.what.strip()}\n", "## Requirements\n"]
+    for req_id, title, criteria in reqs:
+        spec.append(f"- **{label[req_id]}**: {title}")
+        spec += [f"  - {c}" for c in criteria]
+    plan = f"# Implementation Plan: {meta.name}\n\n{_design(drafts)}"
+    if drafts.get(ph.RESEARCH):
+        plan += f"\n## Research findings\n\n{drafts[ph.RESEARCH].strip()}\n"
+    return {folder / "spec.md": "\n".join(spec) + "\n", folder / "plan.md": plan,
+            folder / "tasks.md": _speckit_tasks(meta, _tasks(drafts), label)}
+
+
+def _speckit_tasks(meta: Meta, tasks: list[Task], label: dict[str, str]) -> str:
+    """Leaves only (Spec Kit has no sub-tasks), one phase per dependency wave."""
+    leaves = [t for t in tasks if t.is_leaf]
+    number = {t.id: f"T{i:03d}" for i, t in enumerate(leaves, 1)}
+    by_id = {t.id: t for t in tasks}
+    waves = select.waves(tasks, include_optional=True).waves
+    lines = [f"# Tasks: {meta.name}\n"]
+    for index, wave in enumerate(waves, 1):
+        lines.append(f"## Phase {index}: Wave {index}\n")
+        for task_id in wave:
+            lines.append(_speckit_line(by_id[task_id], by_id, number, label))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _speckit_line(task: Task, by_id: dict[str, Task], number: dict[str, str],
+                  label: dict[str, str]) -> str:
+    reqs = list(task.requirements)
+    parent = by_id.get(task.parent) if task.parent else None
+    while parent is not None:  # a sub-task carries what its parents implement
+        reqs += [r for r in parent.requirements if r not in reqs]
+        parent = by_id.get(parent.parent) if parent.parent else None
+    labels = "".join(f" [{label.get(r, r)}]" for r in reqs)
+    title = f"{by_id[task.parent].title}: {task.title}" if task.parent else task.title
+    optional = " (optional)" if task.optional else ""
+    details = "".join(f"\n  - {d}" for d in task.details)
+    return f"- [ ] {number[task.id]}{labels} {title}{optional}{details}"
+
+
+def _speckit_number(root: Path, name: str) -> str:
+    """Spec Kit numbers feature folders 001, 002, …; an existing folder keeps its number."""
+    numbers = []
+    for folder in (root / "specs").glob("[0-9][0-9][0-9]-*"):
+        if folder.name[4:] == name:
+            return folder.name[:3]
+        numbers.append(int(folder.name[:3]))
+    return f"{max(numbers, default=0) + 1:03d}"

@@ -1,0 +1,84 @@
+"""Writing the approved spec to disk and summarising it as `reviewloop tasks` reads it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from reviewloop.authoring import document
+from reviewloop.authoring import phases as ph
+from reviewloop.authoring.validate import requirement_ids
+from reviewloop.errors import SpecError
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+
+
+def publish(root: Path, state: dict[str, Any]) -> tuple[Path, list[Path]]:
+    """Write every file of the spec (overwriting this session's earlier output)."""
+    meta = document.Meta(name=state["name"], what=state["what"], model=state.get("model"),
+                         approve_all=bool(state.get("approve_all")), created=state["created"])
+    tasks_file = root / state["tasks_file"]
+    files = document.render(state["format"], meta, state["approved"], tasks_file)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tasks_file, list(files)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The last thing `spec new` prints: where the spec is and what it holds."""
+
+    path: str
+    format: str
+    functional: int
+    non_functional: int
+    components: int
+    tasks: int
+    waves: int
+    diagnostics: tuple[str, ...]
+    next_command: str = "reviewloop run next"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarise(root: Path, tasks_file: Path, drafts: dict[str, str]) -> Summary:
+    """Counts from the files as the reader reads them back, not from the drafts."""
+    spec = load_spec(root, tasks_file)
+    plan = select.waves(spec.tasks, include_optional=True)
+    requirements = drafts.get(ph.REQUIREMENTS, "")
+    ids = requirement_ids(requirements)
+    diagnostics = tuple(str(d) for d in (*spec.diagnostics, *plan.diagnostics))
+    rel = tasks_file.relative_to(root).as_posix() if tasks_file.is_relative_to(root) \
+        else str(tasks_file)
+    spec_arg = "" if _only_spec(root) else f" --spec {rel}"
+    return Summary(path=rel, format=spec.format.value,
+                   functional=sum(i.startswith("FR-") for i in ids),
+                   non_functional=sum(i.startswith("NFR-") for i in ids),
+                   components=count_components(drafts.get(ph.LOW_LEVEL, "")),
+                   tasks=len(spec.tasks), waves=len(plan.waves), diagnostics=diagnostics,
+                   next_command=f"reviewloop run next{spec_arg}")
+
+
+def count_components(low_level: str) -> int:
+    """Top-level bullets under the low-level design's `Components` heading."""
+    count, inside = 0, False
+    for line in low_level.splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)", line)
+        if heading:
+            inside = "component" in heading.group(1).lower()
+            continue
+        if inside and re.match(r"^[-*+]\s+\S", line):
+            count += 1
+    return count
+
+
+def _only_spec(root: Path) -> bool:
+    try:
+        load_spec(root)
+    except SpecError:
+        return False
+    return True

@@ -1,0 +1,151 @@
+"""Spec-writing sessions: one LangGraph thread each, checkpointed in SQLite under
+`.reviewloop/`, so a stopped or killed session resumes at the gate it was waiting at."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+
+from reviewloop.authoring.graph import SpecDeps, build_spec_graph
+from reviewloop.errors import UserInputError
+
+STATE_FILE = ".reviewloop/spec-sessions.sqlite"
+_SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
+    name TEXT PRIMARY KEY, thread_id TEXT NOT NULL, status TEXT NOT NULL,
+    tasks_file TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)"""
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_RESUME_FIX = "see the unfinished sessions with `reviewloop spec resume --list`"
+
+
+@dataclass
+class Step:
+    """Where a session stands: waiting at a gate or a question, or written."""
+
+    name: str
+    status: str  # waiting | written
+    waiting: dict[str, Any] = field(default_factory=dict)  # the interrupt's payload
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    name: str
+    thread_id: str
+    status: str
+    tasks_file: str
+    updated: str
+
+
+def slug(text: str) -> str:
+    """A feature name from a description: lower-case words joined by hyphens."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words[:5])[:40].strip("-") or "feature"
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise UserInputError(f"invalid spec name {name!r}", where="--name",
+                             fix="use lower-case letters, digits and hyphens, e.g. `todo-api`")
+    return name
+
+
+class SpecSessions:
+    def __init__(self, root: Path):
+        self.root = root
+        self.path = root / STATE_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        try:
+            conn.execute(_SCHEMA)
+            yield conn
+            conn.commit()
+        finally:
+            conn.close()
+
+    def list(self) -> list[SessionRecord]:
+        with self._db() as db:
+            rows = db.execute("SELECT name, thread_id, status, tasks_file, updated FROM "
+                              "spec_sessions ORDER BY updated DESC, rowid DESC").fetchall()
+        return [SessionRecord(*row) for row in rows]
+
+    def find(self, name: str | None) -> SessionRecord:
+        """The named session, or the latest unfinished one."""
+        for record in self.list():
+            if (name is None and record.status != "written") or record.name == name:
+                return record
+        what = f"no spec session named {name!r}" if name else "no unfinished spec session"
+        raise UserInputError(what, where=str(self.path), fix=_RESUME_FIX)
+
+    def start(self, first: dict[str, Any], deps: SpecDeps) -> Step:
+        name = first["name"]
+        existing = next((r for r in self.list() if r.name == name), None)
+        if existing is not None and existing.status != "written":
+            raise UserInputError(f"a spec session named {name!r} is unfinished",
+                                 fix=f"continue it with `reviewloop spec resume {name}`, "
+                                     "or choose another --name")
+        thread_id = f"spec-{name}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+        now = _now()
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO spec_sessions VALUES (?,?,?,?,?,?)",
+                       (name, thread_id, "drafting", first["tasks_file"], now, now))
+        return self._drive(name, thread_id, first, deps)
+
+    def resume(self, name: str, answer: dict[str, Any] | None, deps: SpecDeps) -> Step:
+        record = self.find(name)
+        if record.status == "written":
+            raise UserInputError(f"the spec {name!r} is already written ({record.tasks_file})",
+                                 fix="edit the file, or start again with another --name")
+        payload = Command(resume=answer) if answer is not None else None
+        return self._drive(record.name, record.thread_id, payload, deps)
+
+    def waiting(self, name: str) -> Step:
+        """What the session waits for, without running anything."""
+        record = self.find(name)
+        with self._graph() as graph:
+            return _step(record.name, graph.get_state(_config(record.thread_id)))
+
+    @contextmanager
+    def _graph(self) -> Iterator[Any]:
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        try:
+            yield build_spec_graph(checkpointer=SqliteSaver(conn))
+        finally:
+            conn.close()
+
+    def _drive(self, name: str, thread_id: str, payload: Any, deps: SpecDeps) -> Step:
+        with self._graph() as graph:
+            graph.invoke(payload, config=_config(thread_id), context=deps, durability="sync")
+            step = _step(name, graph.get_state(_config(thread_id)))
+        with self._db() as db:
+            db.execute("UPDATE spec_sessions SET status=?, updated=? WHERE name=?",
+                       (step.status, _now(), name))
+        return step
+
+
+def _step(name: str, snapshot) -> Step:
+    values = dict(snapshot.values)
+    for task in snapshot.tasks:
+        for pending in task.interrupts:
+            return Step(name, "waiting", dict(pending.value), values)
+    status = "written" if values.get("files") else "drafting"
+    return Step(name, status, {}, values)
+
+
+def _config(thread_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id}, "recursion_limit": 100}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")

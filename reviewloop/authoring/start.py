@@ -1,0 +1,83 @@
+"""Starting a spec session: its name, where it will be written, its first state, its models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reviewloop.agent.models import llm_available
+from reviewloop.authoring import document
+from reviewloop.authoring import phases as ph
+from reviewloop.authoring.context import gather
+from reviewloop.authoring.graph import SpecDeps
+from reviewloop.authoring.sessions import check_name, slug
+from reviewloop.config import Settings, model_for
+from reviewloop.errors import UserInputError
+
+MakeModel = Callable[[str], Any]  # model string -> BaseChatModel
+
+
+@dataclass(frozen=True)
+class NewSpec:
+    what: str
+    name: str | None = None
+    format: str = "doc"
+    research: bool = False
+    approve_all: bool = False
+    interactive: bool = True
+
+
+def phase_models(settings: Settings) -> dict[str, str | None]:
+    """The model string each phase uses (`[models] spec_*`, then `spec`, then `model`)."""
+    return {phase: model_for(settings, ph.MODEL_KEYS[phase]) for phase in ph.PHASES}
+
+
+def models_usable(settings: Settings) -> bool:
+    """True when every phase's model is set and its credentials resolve."""
+    wanted = set(phase_models(settings).values())
+    return all(llm_available(m, settings.region) for m in wanted)
+
+
+def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[str, Any]:
+    """The session's initial state; refuses to overwrite a spec that exists."""
+    if not request.what.strip():
+        raise UserInputError("describe what to build", where="spec new",
+                             fix='reviewloop spec new "a todo API with add and delete"')
+    if request.format not in document.FORMATS:
+        raise UserInputError(f"unknown format {request.format!r}", where="--format",
+                             fix=f"choose one of {', '.join(document.FORMATS)}")
+    name = check_name(request.name or slug(request.what))
+    tasks_file = document.target(request.format, name, root)
+    primary = tasks_file if request.format == "doc" else tasks_file.parent
+    if primary.exists():
+        raise UserInputError(f"{primary.relative_to(root)} already exists", where="--name",
+                             fix="choose another --name, or move the existing spec away")
+    return {"name": name, "what": request.what.strip(), "format": request.format,
+            "research": request.research, "approve_all": request.approve_all,
+            "interactive": request.interactive, "model": model_label,
+            "created": datetime.now(UTC).date().isoformat(),
+            "context": gather(root), "tasks_file": tasks_file.relative_to(root).as_posix()}
+
+
+def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:
+    """Per-phase models (None offline) and the read-only research tools."""
+    chosen = phase_models(settings)
+    cache: dict[str, Any] = {}
+
+    def model_for_phase(phase: str):
+        if make_model is None or not chosen[phase]:
+            return None
+        if chosen[phase] not in cache:
+            cache[chosen[phase]] = make_model(chosen[phase])
+        return cache[chosen[phase]]
+
+    def tools() -> list:
+        from reviewloop.agent.tools import reviewer_tools
+        from reviewloop.agent.workspace import Workspace
+
+        return reviewer_tools(Workspace(root=root))
+
+    return SpecDeps(root=root, model_for=model_for_phase, tools=tools)

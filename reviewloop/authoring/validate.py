@@ -1,0 +1,72 @@
+"""Checking drafts with the spec readers: a task plan is shown only when `reviewloop tasks`
+would read it cleanly, cite every requirement, and order it without a cycle."""
+
+from __future__ import annotations
+
+from reviewloop.spec import docspec, select
+from reviewloop.spec.model import TaskList
+
+_FILE = "draft"
+
+
+def compose(requirements: str, tasks: str = "") -> str:
+    """The smallest single-document spec holding these two sections, as the reader sees it."""
+    text = f"# Draft\n\n## Requirements\n\n{requirements.strip()}\n"
+    if tasks:
+        text += f"\n## Tasks\n\n{tasks.strip()}\n"
+    return text
+
+
+def requirement_ids(requirements: str) -> list[str]:
+    """FR/NFR ids the requirements draft defines, in order."""
+    return list(docspec.sections(compose(requirements)).requirement_items)
+
+
+def check_requirements(requirements: str) -> list[str]:
+    """Problems with a requirements draft; empty when tasks can cite it."""
+    ids = requirement_ids(requirements)
+    if not ids:
+        return ["no requirement ids found: write each requirement as a bullet starting with "
+                "`**FR-1**` (functional) or `**NFR-1**` (non-functional)"]
+    if not any(i.startswith("FR-") for i in ids):
+        return ["no functional requirement (FR-n) found; at least one is needed"]
+    return []
+
+
+def parse_plan(requirements: str, tasks: str) -> TaskList:
+    return docspec.parse(compose(requirements, tasks), _FILE)
+
+
+def check_plan(requirements: str, tasks: str) -> list[str]:
+    """Every problem the reader, the dependency order and requirement coverage find."""
+    parsed = parse_plan(requirements, tasks)
+    offset = compose(requirements).count("\n") + 3  # lines before the task plan's first line
+    problems = [_relative(d.line, offset, d.message) for d in parsed.diagnostics]
+    plan = select.waves(parsed.tasks, include_optional=True)
+    problems += [_relative(d.line, offset, d.message) for d in plan.diagnostics]
+    if not parsed.tasks:
+        return problems or ["no tasks found"]
+    ids = requirement_ids(requirements)
+    cited = {r for t in parsed.tasks for r in t.requirements}
+    problems += [f"requirement {r} is not cited by any task; add it to a task's "
+                 "`Requirements:` line" for r in ids if r not in cited]
+    problems += [f"task {t.id} cites no requirement; add a `Requirements:` line naming the "
+                 "FR/NFR ids it implements" for t in parsed.tasks
+                 if t.parent is None and not _cites(t.id, parsed)]
+    return list(dict.fromkeys(problems))
+
+
+def _cites(task_id: str, parsed: TaskList) -> bool:
+    by_id = parsed.by_id()
+    stack = [task_id]
+    while stack:
+        task = by_id[stack.pop()]
+        if task.requirements:
+            return True
+        stack.extend(task.children)
+    return False
+
+
+def _relative(line: int, offset: int, message: str) -> str:
+    where = line - offset
+    return f"task plan line {where}: {message}" if where > 0 else message
