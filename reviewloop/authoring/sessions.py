@@ -17,6 +17,7 @@ from langgraph.types import Command
 
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import UserInputError
+from reviewloop.git import open_repository
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
@@ -63,6 +64,7 @@ class SpecSessions:
         self.root = root
         self.path = root / STATE_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        open_repository(root).ensure_ignored(".reviewloop/")
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

@@ -206,6 +206,78 @@ def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, 
     return review.run(settings, obj.root, options)
 
 
+@cli.group("spec")
+def spec_group() -> None:
+    """Write a spec with a human gate after every phase, or continue one."""
+
+
+@spec_group.command("new")
+@click.argument("what")
+@click.option("--name", help="Feature name (default: from the description), e.g. todo-api.")
+@click.option("--format", "fmt", type=click.Choice(["doc", "kiro", "speckit"]), default="doc",
+              show_default=True, help="docs/<name>-spec.md, .kiro/specs/<name>/ or specs/NNN-<name>/.")
+@click.option("--research", is_flag=True, help="First let the model read the repository "
+              "(read-only) and write research findings.")
+@click.option("--approve-all", is_flag=True, help="Skip every gate (the front matter says so).")
+@_model_opt
+@_region_opt
+@click.option("--yes", "-y", is_flag=True, help="Accepted for symmetry; never skips a gate.")
+@click.pass_obj
+def spec_new_cmd(obj: Context, what, name, fmt, research, approve_all, model, region,
+                 yes) -> int:
+    """Draft requirements, designs and a task plan for WHAT, one reviewed phase at a time."""
+    from reviewloop.cli import spec_new
+
+    request = spec_new.NewSpec(what=what, name=name, format=fmt, research=research,
+                               approve_all=approve_all, interactive=sys.stdin.isatty())
+    return spec_new.new(obj.settings(model=model, region=region), obj.root, request, yes=yes)
+
+
+@spec_group.command("resume")
+@click.argument("name", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List spec sessions and stop.")
+@_model_opt
+@_region_opt
+@click.pass_obj
+def spec_resume_cmd(obj: Context, name, list_only, model, region) -> int:
+    """Continue a stopped spec session at its gate (default: the latest unfinished one)."""
+    from reviewloop.cli import spec_new
+
+    return spec_new.resume(obj.settings(model=model, region=region), obj.root, name,
+                           list_only=list_only)
+
+
+@cli.command("handoff")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
+@click.pass_obj
+def handoff_cmd(obj: Context, as_json: bool) -> int:
+    """Write .reviewloop/handoff.md: blockers, next steps and state for the next session."""
+    from reviewloop.cli import handoff
+
+    return handoff.write(obj.settings(), obj.root, as_json=as_json)
+
+
+@cli.command("pickup")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+def pickup_cmd(obj: Context, as_json: bool) -> int:
+    """Read the last handoff, check it against git and the runs, and say where to start."""
+    from reviewloop.cli import handoff
+
+    return handoff.pickup(obj.settings(), obj.root, as_json=as_json)
+
+
+@cli.command("note")
+@click.argument("text")
+@click.option("--preference", is_flag=True, help="A standing preference, not a decision.")
+@click.pass_obj
+def note_cmd(obj: Context, text: str, preference: bool) -> int:
+    """Record a decision (with its rationale) for the next handoff."""
+    from reviewloop.cli import handoff
+
+    return handoff.note(obj.root, text, "preference" if preference else "decision")
+
+
 @cli.command("demo")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
               help="Create the example repository here (default: a new temp folder).")

@@ -55,13 +55,14 @@ def _locate(root: Path, spec: Path | None) -> Path:
         if spec.is_dir():
             if (spec / "tasks.md").is_file():
                 return spec / "tasks.md"
-            return _single(_candidates(spec), spec)
+            return _single(find_specs(spec), spec)
         raise SpecError("no such file or folder", where=str(spec),
                         fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
-    return _single(_candidates(root), root)
+    return _single(find_specs(root), root)
 
 
-def _candidates(base: Path) -> list[Path]:
+def find_specs(base: Path) -> list[Path]:
+    """Every spec file under `base` in the places the three formats keep them."""
     found: list[Path] = []
     for pattern in _SEARCH:
         found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))

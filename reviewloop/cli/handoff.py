@@ -1,0 +1,97 @@
+"""`reviewloop handoff`, `pickup` and `note`: ending a session and starting the next one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reviewloop.authoring.sessions import SpecSessions
+from reviewloop.cli import ui
+from reviewloop.config import Settings, model_for
+from reviewloop.errors import CredentialsError, ExitCode, UserInputError
+from reviewloop.session import facts as session_facts
+from reviewloop.session import handoff as doc
+from reviewloop.session import notes
+from reviewloop.session.pickup import summary as pickup_summary
+
+MakeModel = Callable[[str], Any]
+
+
+def write(settings: Settings, root: Path, *, as_json: bool,
+          make_model: MakeModel | None = None) -> int:
+    facts = _gather(settings, root, previous=doc.read(root))
+    prose = _prose(settings, facts, make_model)
+    written = doc.write(root, facts, prose)
+    if as_json:
+        print(json.dumps({**doc.as_json(facts, prose),
+                          "written": [p.relative_to(root).as_posix() for p in written]},
+                         indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    ui.console().print(doc.render(facts, prose), markup=False)
+    ui.console(stderr=True).print(
+        "written: " + ", ".join(p.relative_to(root).as_posix() for p in written))
+    return ExitCode.OK
+
+
+def pickup(settings: Settings, root: Path, *, as_json: bool) -> int:
+    saved = doc.read(root)
+    if saved is None:
+        raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
+                             fix="end a session with `reviewloop handoff`")
+    report = pickup_summary(root, saved, _gather(settings, root, previous=saved))
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    out = ui.console()
+    if report["discrepancies"]:
+        out.print("[bold yellow]Changed since the handoff:[/]")
+        for item in report["discrepancies"]:
+            out.print(f"  ! {item}", markup=False)
+    for title, key in (("Where we left off", "left_off"), ("Next", "next"),
+                       ("Blockers", "blockers")):
+        out.print(f"[bold]{title}:[/]")
+        items = report[key] or ["none"]
+        for number, item in enumerate(items, 1):
+            out.print(f"  {number}. {item}" if key == "next" else f"  - {item}", markup=False)
+    return ExitCode.OK
+
+
+def note(root: Path, text: str, kind: str = "decision") -> int:
+    recorded = notes.add(root, text, kind)
+    ui.console().print(f"noted ({recorded.kind}): {recorded.text}", markup=False)
+    return ExitCode.OK
+
+
+def _gather(settings: Settings, root: Path, *, previous) -> session_facts.Facts:
+    sessions = [r.name for r in SpecSessions(root).list() if r.status != "written"]
+    return session_facts.gather(root, previous=previous, spec_sessions=sessions,
+                                missing_credentials=_credentials(settings))
+
+
+def _credentials(settings: Settings) -> str | None:
+    model = model_for(settings, "implement")
+    if not model:
+        return None
+    from reviewloop.agent.models import check_credentials
+
+    try:
+        check_credentials(model, settings.region)
+    except CredentialsError as exc:
+        return str(exc).replace("\n", " ")
+    return None
+
+
+def _prose(settings: Settings, facts, make_model: MakeModel | None) -> str | None:
+    model = model_for(settings, "review")
+    if not model or (make_model is None and _credentials(settings)):
+        return None
+    if make_model is None:
+        from reviewloop.agent.models import make_chat_model
+
+        def make_model(name: str):
+            return make_chat_model(name, region=settings.region)
+    from reviewloop.session.prose import summarise
+
+    return summarise(make_model(model), facts)

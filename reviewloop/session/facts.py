@@ -1,0 +1,159 @@
+"""The facts of a handoff, gathered from git, the run registry, the specs and the notes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reviewloop.graph.runs import Registry, RunRecord
+from reviewloop.session import history, notes
+from reviewloop.session.notes import Note
+from reviewloop.spec import select
+from reviewloop.spec.loader import find_specs, load_spec
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class RunFact(_Fact):
+    run_id: str
+    task_id: str
+    task_title: str
+    status: str
+    updated: str
+    commit: str | None = None
+    detail: str | None = None
+    passed_tests: int | None = None
+    fixed: int = 0
+    escalated: int = 0
+
+
+class OpenTask(_Fact):
+    id: str
+    title: str
+    status: str
+    notes: str = ""
+
+
+class SpecFact(_Fact):
+    path: str
+    format: str
+    done: int
+    total: int
+    next_task: str | None = None  # "id title" of what `run next` picks
+    open: list[OpenTask] = Field(default_factory=list)
+    diagnostics: int = 0
+
+
+class Facts(_Fact):
+    """Everything a handoff states; `pickup` compares a saved copy with a fresh one."""
+
+    created: str
+    branch: str | None
+    head: str | None
+    head_subject: str = ""
+    dirty: list[str] = Field(default_factory=list)
+    upstream: str | None = None
+    unpushed: list[str] = Field(default_factory=list)
+    specs: list[SpecFact] = Field(default_factory=list)
+    runs: list[RunFact] = Field(default_factory=list)  # every run, newest first
+    commits_since: list[str] = Field(default_factory=list)
+    files_touched: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    spec_sessions: list[str] = Field(default_factory=list)  # unfinished `spec new` sessions
+    missing_credentials: str | None = None
+    previous: str | None = None  # when the last handoff was written
+
+    @property
+    def pending(self) -> list[RunFact]:
+        return [r for r in self.runs if r.status == "awaiting_approval"]
+
+    @property
+    def failed(self) -> list[RunFact]:
+        return [r for r in self.runs if r.status in ("failed", "interrupted")]
+
+    def runs_since(self) -> list[RunFact]:
+        return [r for r in self.runs if self.previous is None or r.updated > self.previous]
+
+    def last_tests(self) -> int | None:
+        return next((r.passed_tests for r in self.runs if r.passed_tests is not None), None)
+
+
+def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
+           missing_credentials: str | None) -> Facts:
+    tree = history.tree_state(root)
+    since = previous.head if previous and previous.head and tree.head and \
+        history.is_ancestor(root, previous.head) else None
+    new = history.commits_between(root, since, limit=20 if since else 10) if tree.head else ()
+    dirty_paths = [line[3:] for line in tree.dirty]
+    touched = list(dict.fromkeys([*dirty_paths, *(f for c in new for f in c.files)]))
+    after = previous.created if previous else None
+    return Facts(
+        created=datetime.now(UTC).isoformat(timespec="seconds"), branch=tree.branch,
+        head=tree.head, head_subject=tree.head_subject, dirty=list(tree.dirty),
+        upstream=tree.upstream, unpushed=[c.line() for c in tree.unpushed],
+        specs=spec_facts(root), runs=run_facts(root), commits_since=[c.line() for c in new],
+        files_touched=touched[:30],
+        notes=[n for n in notes.read(root) if after is None or n.created > after
+               or n.kind == "preference"],
+        spec_sessions=spec_sessions, missing_credentials=missing_credentials, previous=after)
+
+
+def spec_facts(root: Path) -> list[SpecFact]:
+    facts = []
+    for path in find_specs(root):
+        spec = load_spec(root, path)
+        done, total = spec.progress()
+        upcoming = select.next_task(spec.tasks)
+        facts.append(SpecFact(
+            path=path.relative_to(root).as_posix(), format=spec.format.value, done=done,
+            total=total, next_task=f"{upcoming.id} {upcoming.title}" if upcoming else None,
+            open=[OpenTask(id=t.id, title=t.title, status=t.status.value,
+                           notes=_task_note(t)) for t in spec.tasks
+                  if not t.is_done and t.is_leaf and not t.optional],
+            diagnostics=len(spec.diagnostics)))
+    return facts
+
+
+def _task_note(task) -> str:
+    deps = [d for d in task.depends_on if d not in task.children]
+    return f"after {', '.join(deps)}" if deps else ""
+
+
+def run_facts(root: Path) -> list[RunFact]:
+    registry = Registry(root)
+    summaries = _summaries(registry.path.parent / "checkpoints.sqlite")
+    return [_run_fact(record, summaries(record.run_id)) for record in registry.list()]
+
+
+def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
+    return RunFact(run_id=record.run_id, task_id=record.task_id, task_title=record.task_title,
+                   status=record.status, updated=record.updated, commit=record.commit_sha,
+                   detail=record.detail, passed_tests=summary.get("passed_tests"),
+                   fixed=len(summary.get("findings_fixed") or []),
+                   escalated=len(summary.get("findings_remaining") or []))
+
+
+def _summaries(path: Path):
+    """run id -> the summary its last checkpoint holds ({} when there is none)."""
+    def lookup(run_id: str) -> dict[str, Any]:
+        if not path.is_file():
+            return {}
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        try:
+            found = SqliteSaver(conn).get_tuple({"configurable": {"thread_id": run_id}})
+        except sqlite3.Error:
+            return {}
+        finally:
+            conn.close()
+        values = found.checkpoint.get("channel_values", {}) if found else {}
+        summary = values.get("summary")
+        return summary if isinstance(summary, dict) else {}
+    return lookup

@@ -1,0 +1,127 @@
+"""The handoff document: blockers, next steps, state, history, what remains — from facts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reviewloop.session.facts import Facts
+
+HANDOFF_MD = ".reviewloop/handoff.md"
+HANDOFF_JSON = ".reviewloop/handoff.json"
+KIRO_COPY = ".kiro/context/session-handoff.md"
+
+
+def blockers(facts: Facts) -> list[str]:
+    """What must be dealt with before resuming, most urgent first."""
+    found = [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
+             for r in facts.pending]
+    found += [f"run {r.run_id} ({r.task_id}) {r.status}: {r.detail or 'no detail'}"
+              for r in facts.failed]
+    if facts.dirty:
+        found.append(f"dirty working tree: {len(facts.dirty)} uncommitted change(s) "
+                     f"({', '.join(line[3:] for line in facts.dirty[:5])})")
+    if facts.unpushed:
+        found.append(f"{len(facts.unpushed)} unpushed commit(s) on {facts.branch} "
+                     f"(upstream {facts.upstream})")
+    if facts.missing_credentials:
+        found.append(f"missing credentials: {facts.missing_credentials}")
+    return found
+
+
+def next_steps(facts: Facts) -> list[str]:
+    """Concrete commands, in the order they should run."""
+    steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
+             f"{r.task_id} {r.task_title}" for r in facts.pending]
+    steps += [f"`reviewloop resume {r.run_id}` — {r.task_id} {r.status}" for r in facts.failed]
+    if facts.dirty:
+        steps.append("`git status`, then commit or stash the uncommitted changes")
+    if facts.unpushed:
+        steps.append("`git push`")
+    steps += [f"`reviewloop spec resume {name}` — finish writing that spec"
+              for name in facts.spec_sessions]
+    several = len(facts.specs) > 1
+    for spec in facts.specs:
+        if spec.next_task:
+            where = f" --spec {spec.path}" if several else ""
+            steps.append(f"`reviewloop run next{where}` — {spec.next_task}")
+    return steps
+
+
+def render(facts: Facts, prose: str | None = None) -> str:
+    lines = ["# Session handoff", "", f"Written {facts.created} by `reviewloop handoff`.", ""]
+    if prose:
+        lines += ["## Summary", "", prose.strip(), ""]
+    lines += ["## Blockers before resuming", ""]
+    lines += [f"- {b}" for b in blockers(facts)] or ["- none"]
+    lines += ["", "## Immediate next steps", ""]
+    lines += [f"{i}. {s}" for i, s in enumerate(next_steps(facts), 1)] or ["1. nothing open"]
+    lines += ["", "## Current state", "", *_state(facts), "", "## Done since the last handoff",
+              "", *_done(facts), "", "## What remains", "", *_remaining(facts), "",
+              "## Key files touched", ""]
+    lines += [f"- `{f}`" for f in facts.files_touched] or ["- none"]
+    lines += ["", "## Key decisions", ""]
+    lines += [f"- {n.created[:10]}: {n.text}" for n in facts.notes if n.kind == "decision"] \
+        or ["- none recorded (`reviewloop note \"…\"`)"]
+    lines += ["", "## Preferences", ""]
+    lines += [f"- {n.text}" for n in facts.notes if n.kind == "preference"] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def _state(facts: Facts) -> list[str]:
+    tree = f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
+    tests = facts.last_tests()
+    lines = [f"- branch: {facts.branch or '(detached HEAD)'}", f"- working tree: {tree}",
+             f"- last commit: {(facts.head or '')[:8]} {facts.head_subject}".rstrip(),
+             f"- last test count: {tests} passing" if tests is not None
+             else "- last test count: unknown (no finished run recorded one)"]
+    lines += [f"- spec {s.path}: {s.done}/{s.total} tasks done" for s in facts.specs]
+    return lines
+
+
+def _done(facts: Facts) -> list[str]:
+    runs = facts.runs_since()
+    lines = [f"- run {r.run_id}: {r.task_id} {r.task_title} — {r.status}"
+             f"{f' ({r.commit[:8]})' if r.commit else ''}; findings fixed {r.fixed}, "
+             f"escalated {r.escalated}" for r in runs]
+    lines += [f"- commit {c}" for c in facts.commits_since]
+    return lines or ["- nothing recorded"]
+
+
+def _remaining(facts: Facts) -> list[str]:
+    rows = [f"| {s.path} | {t.id} | {t.title} | {t.status} | {t.notes} |"
+            for s in facts.specs for t in s.open]
+    if not rows:
+        return ["- no open tasks"]
+    return ["| spec | task | title | status | notes |", "| --- | --- | --- | --- | --- |", *rows]
+
+
+def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
+    """Overwrite the handoff (and Kiro's copy when `.kiro/` exists); return what was written."""
+    text = render(facts, prose)
+    written = [root / HANDOFF_MD, root / HANDOFF_JSON]
+    written[0].parent.mkdir(parents=True, exist_ok=True)
+    written[0].write_text(text, encoding="utf-8")
+    written[1].write_text(json.dumps(as_json(facts, prose), indent=2), encoding="utf-8")
+    if (root / ".kiro").is_dir():
+        copy = root / KIRO_COPY
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(text, encoding="utf-8")
+        written.append(copy)
+    return written
+
+
+def as_json(facts: Facts, prose: str | None = None) -> dict:
+    return {"facts": facts.model_dump(mode="json"), "blockers": blockers(facts),
+            "next_steps": next_steps(facts), "summary": prose}
+
+
+def read(root: Path) -> Facts | None:
+    """The facts of the last handoff, or None when there is none (or it is unreadable)."""
+    path = root / HANDOFF_JSON
+    if not path.is_file():
+        return None
+    try:
+        return Facts.model_validate(json.loads(path.read_text(encoding="utf-8"))["facts"])
+    except (ValueError, KeyError, TypeError):
+        return None

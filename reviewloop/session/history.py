@@ -1,0 +1,80 @@
+"""Read-only git queries a handoff needs: the tree's state, unpushed and new commits.
+
+(git.py owns writing; these are the few history reads it does not offer, kept apart so a
+handoff never shares code paths with committing.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    subject: str
+    files: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        return f"{self.sha[:8]} {self.subject}"
+
+
+@dataclass(frozen=True)
+class TreeState:
+    branch: str | None  # None when HEAD is detached
+    head: str | None  # None on an unborn branch
+    head_subject: str
+    dirty: tuple[str, ...]  # `git status --porcelain` lines
+    upstream: str | None
+    unpushed: tuple[Commit, ...] = field(default_factory=tuple)
+
+
+def _repo(root: Path) -> git.Repo:
+    return git.Repo(root, search_parent_directories=True)
+
+
+def _run(repo: git.Repo, *args: str) -> tuple[int, str]:
+    status, out, _ = repo.git.execute(["git", *args], with_extended_output=True,
+                                      with_exceptions=False)
+    return status, out
+
+
+def tree_state(root: Path) -> TreeState:
+    repo = _repo(root)
+    code, branch = _run(repo, "symbolic-ref", "--quiet", "--short", "HEAD")
+    code_head, head = _run(repo, "rev-parse", "--verify", "--quiet", "HEAD")
+    head_ok = code_head == 0 and head.strip()
+    subject = _run(repo, "log", "-1", "--format=%s")[1].strip() if head_ok else ""
+    status = _run(repo, "status", "--porcelain", "--untracked-files=all")[1]
+    dirty = tuple(line for line in status.splitlines()
+                  if line.strip() and not line[3:].startswith(".reviewloop/"))
+    code_up, upstream = _run(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
+    upstream = upstream.strip() if code_up == 0 else None
+    unpushed = commits_between(root, upstream, "HEAD") if upstream and head_ok else ()
+    return TreeState(branch=branch.strip() if code == 0 else None,
+                     head=head.strip() if head_ok else None, head_subject=subject,
+                     dirty=dirty, upstream=upstream, unpushed=unpushed)
+
+
+def commits_between(root: Path, base: str | None, head: str = "HEAD",
+                    limit: int = 50) -> tuple[Commit, ...]:
+    """Commits in `head` not in `base` (all of them, up to `limit`, when base is None)."""
+    spec = f"{base}..{head}" if base else head
+    code, out = _run(_repo(root), "log", f"--max-count={limit}", "--name-only",
+                     "--format=%x00%H%x1f%s", spec, "--")
+    if code != 0:
+        return ()
+    commits = []
+    for block in out.split("\x00")[1:]:
+        header, _, names = block.partition("\n")
+        sha, _, subject = header.partition("\x1f")
+        files = tuple(n for n in names.splitlines() if n.strip())
+        commits.append(Commit(sha, subject, files))
+    return tuple(commits)
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str = "HEAD") -> bool:
+    code, _ = _run(_repo(root), "merge-base", "--is-ancestor", ancestor, descendant)
+    return code == 0

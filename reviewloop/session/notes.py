@@ -1,0 +1,48 @@
+"""Decisions and preferences recorded with `reviewloop note`, for the next handoff."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewloop.errors import UserInputError
+
+NOTES_FILE = ".reviewloop/notes.jsonl"
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    created: str
+    kind: str  # decision | preference
+    text: str
+
+
+def add(root: Path, text: str, kind: str = "decision") -> Note:
+    text = " ".join(text.split())
+    if not text:
+        raise UserInputError("an empty note", where="note",
+                             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
+    note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
+    path = root / NOTES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(note.model_dump_json() + "\n")
+    return note
+
+
+def read(root: Path) -> list[Note]:
+    """Every note, oldest first; a line that is not a note is skipped, never fatal."""
+    path = root / NOTES_FILE
+    if not path.is_file():
+        return []
+    notes = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            notes.append(Note.model_validate(json.loads(line)))
+        except ValueError:
+            continue
+    return notes
