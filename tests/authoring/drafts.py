@@ -1,0 +1,79 @@
+"""Phase drafts a model might write for a small todo API: shared by the authoring tests."""
+
+REQUIREMENTS = """\
+### Functional requirements
+
+- **FR-1** Add a todo
+  - WHEN a caller adds a todo with a title THE SYSTEM SHALL return the new item with an id
+  - WHEN the title is empty THE SYSTEM SHALL reject it with ValueError
+- **FR-2** Delete a todo
+  - WHEN a caller deletes an unknown id THE SYSTEM SHALL raise KeyError
+
+### Non-functional requirements
+
+- **NFR-1** Standard library only
+  - THE SYSTEM SHALL import nothing outside the standard library
+
+### Open questions
+
+- None
+"""
+
+HIGH_LEVEL = "One module, `todo/store.py`, holding a `TodoStore` (FR-1, FR-2, NFR-1)."
+HIGH_LEVEL_REVISED = ("One module, `todo/store.py`, holding a `TodoStore` backed by a dict "
+                      "keyed by id (FR-1, FR-2, NFR-1).")
+
+LOW_LEVEL = """\
+### Components
+
+- **TodoStore** — owns the todos, keyed by id
+- **Todo** — a dataclass: id, title
+
+### Interfaces
+
+`TodoStore.add(title) -> Todo`, `TodoStore.delete(todo_id) -> None`.
+
+### Data
+
+A dict from id to Todo.
+
+### Error handling
+
+ValueError for empty titles, KeyError for unknown ids.
+
+### Testing approach
+
+pytest, one test module per public function.
+"""
+
+TASKS = """\
+- [ ] T1 Todo and TodoStore.add
+  - Requirements: FR-1, NFR-1
+  - [ ] T1.1 The Todo dataclass
+    - Requirements: FR-1
+  - [ ] T1.2 TodoStore.add with validation
+    - Depends: T1.1
+    - Requirements: FR-1
+- [ ] T2 TodoStore.delete
+  - Unknown ids raise KeyError
+  - Depends: T1
+  - Requirements: FR-2
+- [ ]* T3 Benchmark 10 000 todos
+  - Depends: T2
+  - Requirements: NFR-1
+"""
+
+CYCLIC_TASKS = """\
+- [ ] T1 Todo and TodoStore.add
+  - Depends: T2
+  - Requirements: FR-1, NFR-1
+- [ ] T2 TodoStore.delete
+  - Depends: T1
+  - Requirements: FR-2
+"""
+
+UNCITED_TASKS = """\
+- [ ] T1 Todo and TodoStore.add
+  - Requirements: FR-1, NFR-1
+- [ ] T2 Tidy up
+"""

@@ -1,0 +1,96 @@
+"""Each output format, written from the same drafts, reads back through `reviewloop tasks`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from reviewloop.authoring import document
+from reviewloop.authoring import phases as ph
+from reviewloop.authoring.output import count_components, summarise
+from reviewloop.cli.app import main
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+from tests.authoring import drafts
+
+DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
+          ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,
+          ph.TASKS: drafts.TASKS}
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root)
+    return root.resolve()
+
+
+def _write(root, fmt, *, approve_all=False):
+    meta = document.Meta(name="todo", what="A todo API", model="scripted",
+                         approve_all=approve_all, created="2026-11-23")
+    tasks_file = document.target(fmt, "todo", root)
+    files = document.render(fmt, meta, DRAFTS, tasks_file)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tasks_file, files
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("doc", ["docs/todo-spec.md"]),
+    ("kiro", [".kiro/specs/todo/requirements.md", ".kiro/specs/todo/design.md",
+              ".kiro/specs/todo/tasks.md"]),
+    ("speckit", ["specs/001-todo/spec.md", "specs/001-todo/plan.md", "specs/001-todo/tasks.md"]),
+])
+def test_each_format_round_trips_through_reviewloop_tasks(repo, capsys, fmt, expected):
+    tasks_file, files = _write(repo, fmt)
+    assert sorted(p.relative_to(repo).as_posix() for p in files) == sorted(expected)
+    with pytest.raises(SystemExit) as exited:
+        main(["tasks", "--json", "--spec", str(tasks_file)])
+    listing = json.loads(capsys.readouterr().out)
+    assert exited.value.code == 0 and listing["diagnostics"] == []
+    spec = load_spec(repo, tasks_file)
+    assert spec.format.value == {"doc": "docs"}.get(fmt, fmt)
+    leaves = [t for t in spec.tasks if t.is_leaf and not t.optional]
+    assert len(leaves) == 3  # T1.1, T1.2, T2 (T3 is optional)
+    assert select.next_task(spec.tasks).title.endswith("The Todo dataclass")
+    assert select.waves(spec.tasks).diagnostics == ()
+    assert spec.requirements_text and "Add a todo" in spec.requirements_text
+    assert spec.design_text and "TodoStore" in spec.design_text
+
+
+def test_front_matter_says_who_approved_and_which_model(repo):
+    _, files = _write(repo, "doc", approve_all=True)
+    text = next(iter(files.values()))
+    assert text.startswith("---\nfeature: todo\nformat: doc\n")
+    assert 'approval: "approve-all: every phase was accepted without human review"' in text
+    assert "model: scripted" in text
+
+
+def test_kiro_requirements_keep_ears_criteria_and_numbering(repo):
+    _write(repo, "kiro")
+    text = (repo / ".kiro/specs/todo/requirements.md").read_text()
+    assert "### Requirement 2: Delete a todo (FR-2)" in text
+    assert "1. WHEN a caller deletes an unknown id THE SYSTEM SHALL raise KeyError" in text
+    tasks = (repo / ".kiro/specs/todo/tasks.md").read_text()
+    assert "- [ ] 2. TodoStore.delete\n  - Unknown ids raise KeyError\n  - _Depends: 1_\n" \
+        "  - _Requirements: 2_" in tasks
+    assert "- [ ]* 3. Benchmark 10 000 todos" in tasks
+
+
+def test_speckit_numbers_the_folder_after_existing_ones(repo):
+    (repo / "specs/004-older").mkdir(parents=True)
+    assert document.target("speckit", "todo", repo).parent.name == "005-todo"
+
+
+def test_summary_counts_from_the_written_files(repo):
+    tasks_file, _ = _write(repo, "doc")
+    summary = summarise(repo, tasks_file, DRAFTS)
+    assert (summary.functional, summary.non_functional, summary.components) == (2, 1, 2)
+    assert (summary.tasks, summary.waves, summary.diagnostics) == (5, 4, ())
+    assert summary.next_command == "reviewloop run next"
+    assert count_components("no components heading\n- **x** y") == 0
