@@ -1,0 +1,161 @@
+"""`reviewloop handoff`, `pickup` and `note` on real git repositories and a real run registry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from reviewloop.cli.app import main
+from reviewloop.graph.runs import Registry
+from tests.gitutil import git
+
+SPEC = """\
+# Todo
+
+## Requirements
+- **FR-1** Todos
+
+## Tasks
+""" + "".join(f"- [{'x' if n <= 3 else ' '}] T{n} Step {n}\n  - Requirements: FR-1\n"
+              for n in range(1, 8))
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    (root / "docs").mkdir()
+    (root / "docs/todo-spec.md").write_text(SPEC)
+    (root / "app.py").write_text("print('v1')\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    monkeypatch.chdir(root)
+    return root.resolve()
+
+
+def _cli(capsys, *argv):
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+def _pending_run(root) -> str:
+    registry = Registry(root)
+    registry.create("T4-run", task_id="T4", task_title="Step 4",
+                    spec=str(root / "docs/todo-spec.md"), options={})
+    registry.update("T4-run", status="awaiting_approval")
+    return "T4-run"
+
+
+def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, capsys):
+    run_id = _pending_run(repo)
+    (repo / "app.py").write_text("print('v2')\n")
+    code, out, _ = _cli(capsys, "handoff", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["blockers"][0] == f"run {run_id} (T4 Step 4) is waiting for approval"
+    assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (app.py)")
+    assert data["next_steps"][0].startswith(f"`reviewloop approve {run_id}`")
+    assert data["next_steps"][-1] == "`reviewloop run next` — T4 Step 4"
+    spec = data["facts"]["specs"][0]
+    assert (spec["done"], spec["total"]) == (3, 7)
+    assert [t["id"] for t in spec["open"]] == ["T4", "T5", "T6", "T7"]
+    text = (repo / ".reviewloop/handoff.md").read_text()
+    order = ["## Blockers before resuming", "## Immediate next steps", "## Current state",
+             "## Done since the last handoff", "## What remains", "## Key files touched",
+             "## Key decisions", "## Preferences"]
+    assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
+    assert f"- run {run_id} (T4 Step 4) is waiting for approval" in text
+    assert "- working tree: dirty (1 change(s))" in text
+    assert "- spec docs/todo-spec.md: 3/7 tasks done" in text
+    assert "| docs/todo-spec.md | T5 | Step 5 | open |  |" in text
+    assert not (repo / ".kiro").exists()
+
+
+def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):
+    (repo / ".kiro").mkdir()
+    assert _cli(capsys, "note", "chose a dict: one process, no server")[0] == 0
+    assert _cli(capsys, "note", "--preference", "small commits")[0] == 0
+    code, out, err = _cli(capsys, "handoff")
+    assert code == 0 and "written: .reviewloop/handoff.md" in err
+    copy = (repo / ".kiro/context/session-handoff.md").read_text()
+    assert copy == (repo / ".reviewloop/handoff.md").read_text()
+    assert ": chose a dict: one process, no server" in copy
+    assert "## Preferences\n\n- small commits" in copy
+
+
+def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
+    _pending_run(repo)
+    _cli(capsys, "handoff")
+    git(repo, "switch", "-qc", "feature")
+    (repo / "app.py").write_text("print('v3')\n")
+    git(repo, "commit", "-qam", "more work")
+    code, out, _ = _cli(capsys, "pickup", "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["discrepancies"][:2] == [
+        "branch differs: the handoff was on main, you are on feature",
+        report["discrepancies"][1]]
+    assert report["discrepancies"][1].startswith("1 new commit(s) since the handoff")
+    assert report["next"][0].startswith("`reviewloop approve T4-run`")
+    code, out, _ = _cli(capsys, "pickup")
+    lines = out.splitlines()
+    assert lines[0] == "Changed since the handoff:"
+    assert lines[1] == "  ! branch differs: the handoff was on main, you are on feature"
+    assert lines[2].startswith("  ! 1 new commit(s) since the handoff")
+
+
+def test_pickup_sees_a_run_that_moved_on(repo, capsys):
+    run_id = _pending_run(repo)
+    _cli(capsys, "handoff")
+    Registry(repo).update(run_id, status="committed", commit_sha="abc")
+    report = json.loads(_cli(capsys, "pickup", "--json")[1])
+    assert report["discrepancies"] == [f"run {run_id} (T4) was awaiting_approval, now committed"]
+
+
+def test_pickup_without_a_handoff_says_how_to_make_one(repo, capsys):
+    code, _, err = _cli(capsys, "pickup")
+    assert code == 2 and "fix: end a session with `reviewloop handoff`" in err
+
+
+def test_an_empty_note_is_refused(repo, capsys):
+    code, _, err = _cli(capsys, "note", "   ")
+    assert code == 2 and "an empty note" in err
+
+
+def test_unpushed_commits_failed_runs_and_missing_credentials_are_blockers(repo, tmp_path,
+                                                                          capsys, monkeypatch):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-qu", "origin", "main")
+    (repo / "app.py").write_text("print('v2')\n")
+    git(repo, "commit", "-qam", "not pushed yet")
+    registry = Registry(repo)
+    registry.create("T5-run", task_id="T5", task_title="Step 5", spec="s", options={})
+    registry.update("T5-run", status="failed", detail="gates failed: tests")
+    monkeypatch.setenv("REVIEWLOOP_MODEL", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    data = json.loads(_cli(capsys, "handoff", "--json")[1])
+    assert data["blockers"][0] == "run T5-run (T5) failed: gates failed: tests"
+    assert data["blockers"][1] == "1 unpushed commit(s) on main (upstream origin/main)"
+    assert data["blockers"][2].startswith("missing credentials: no AWS credentials found")
+    assert data["next_steps"][:2] == ["`reviewloop resume T5-run` — T5 failed", "`git push`"]
+    assert data["summary"] is None  # no usable model: no prose
+
+
+def test_a_configured_model_writes_only_the_prose_summary(repo, bedrock_fake, monkeypatch):
+    from reviewloop.cli import handoff
+    from reviewloop.config import load_settings
+
+    bedrock_fake.enqueue("Three of seven todo tasks are done; T4 is next.")
+    settings = load_settings(repo, flags={"model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"})
+    assert handoff.write(settings, repo, as_json=False) == 0
+    text = (repo / ".reviewloop/handoff.md").read_text()
+    assert "## Summary\n\nThree of seven todo tasks are done; T4 is next." in text
+    assert "- spec docs/todo-spec.md: 3/7 tasks done" in text  # facts stay deterministic
+    assert '"done": 3' in json.dumps(bedrock_fake.requests[0].body).replace('\\"', '"')
