@@ -59,11 +59,16 @@ def render(fmt: str, meta: Meta, drafts: dict[str, str], tasks_file: Path) -> di
 
 
 def single_document(meta: Meta, drafts: dict[str, str]) -> str:
-    parts = [f"# {meta.name}: specification\n\n{meta.what.strip()}\n"]
+    parts = [f"# {meta.name}: specification\n\n{_quoted(meta.what)}\n"]
     for phase in ph.PHASES:
         if drafts.get(phase):
             parts.append(f"## {ph.TITLES[phase]}\n\n{drafts[phase].strip()}\n")
     return "\n".join(parts)
+
+
+def _quoted(text: str) -> str:
+    """The user's description as a block quote, so no line of it can open a section or a task."""
+    return "\n".join(f"> {line}" for line in text.strip().splitlines()) or ">"
 
 
 def _requirements(drafts: dict[str, str]) -> list[tuple[str, str, list[str]]]:
@@ -90,7 +95,7 @@ def _kiro(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str]:
     reqs = _requirements(drafts)
     number = {req_id: str(i) for i, (req_id, _, _) in enumerate(reqs, 1)}
     req_lines = [front_matter(meta, "kiro") + f"# Requirements Document\n\n## Introduction\n\n"
-                 f"{meta.what.strip()}\n"]
+                 f"{_quoted(meta.what)}\n"]
     if drafts.get(ph.RESEARCH):
         req_lines.append(f"## Research findings\n\n{drafts[ph.RESEARCH].strip()}\n")
     req_lines.append("## Requirements\n")
@@ -130,7 +135,7 @@ def _speckit(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str
     reqs = _requirements(drafts)
     label = {r: re.sub(r"-(\d+)", lambda m: f"-{int(m.group(1)):03d}", r) for r, _, _ in reqs}
     spec = [front_matter(meta, "speckit") + f"# Feature Specification: {meta.name}\n\n"
-            f"**Input**: {meta.what.strip()}\n", "## Requirements\n"]
+            f"**Input**:\n\n{_quoted(meta.what)}\n", "## Requirements\n"]
     for req_id, title, criteria in reqs:
         spec.append(f"- **{label[req_id]}**: {title}")
         spec += [f"  - {c}" for c in criteria]

@@ -10,7 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from reviewloop.authoring import phases as ph
-from reviewloop.authoring.validate import check_plan, check_requirements
+from reviewloop.authoring.validate import check_plan, check_requirements, check_sections
 
 MAX_ATTEMPTS = 3  # a draft the reader rejects goes back to the model at most twice
 
@@ -58,11 +58,14 @@ def questions(model: BaseChatModel | None, what: str) -> list[str]:
 
 
 def _problems(phase: str, text: str, inputs: ph.Inputs) -> list[str]:
+    if not text.strip():
+        return ["the draft is empty"]
+    problems = check_sections(phase, text)
     if phase == ph.REQUIREMENTS:
-        return check_requirements(text)
+        problems += check_requirements(text)
     if phase == ph.TASKS:
-        return check_plan(inputs.approved.get(ph.REQUIREMENTS, ""), text)
-    return [] if text.strip() else ["the draft is empty"]
+        problems += check_plan(inputs.approved.get(ph.REQUIREMENTS, ""), text)
+    return problems
 
 
 def _ask(model: BaseChatModel, message: str, tools: list | None) -> str:

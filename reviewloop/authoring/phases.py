@@ -119,7 +119,9 @@ def skeleton(phase: str, inputs: Inputs) -> str:
         return (f"### Components\n\n- **{inputs.name}** — {what}\n\n"
                 "### Interfaces\n\nPlaceholder.\n\n### Data\n\nPlaceholder.\n\n"
                 "### Error handling\n\nPlaceholder.\n\n### Testing approach\n\nPlaceholder.")
-    return (f"- [ ] T1 {what} (placeholder)\n"
+    # The description is a detail, never the title: a title's `(depends on …)` is syntax.
+    return (f"- [ ] T1 Implement {inputs.name} (placeholder)\n"
+            f"  - Description: {what}\n"
             "  - Replace this placeholder with the real task plan\n"
             "  - Requirements: FR-1, NFR-1")
 

@@ -43,19 +43,20 @@ def models_usable(settings: Settings) -> bool:
 
 def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[str, Any]:
     """The session's initial state; refuses to overwrite a spec that exists."""
-    if not request.what.strip():
+    what = " ".join(request.what.split())  # one line: it is data inside the spec's syntax
+    if not what:
         raise UserInputError("describe what to build", where="spec new",
                              fix='reviewloop spec new "a todo API with add and delete"')
     if request.format not in document.FORMATS:
         raise UserInputError(f"unknown format {request.format!r}", where="--format",
                              fix=f"choose one of {', '.join(document.FORMATS)}")
-    name = check_name(request.name or slug(request.what))
+    name = check_name(request.name or slug(what))
     tasks_file = document.target(request.format, name, root)
     primary = tasks_file if request.format == "doc" else tasks_file.parent
     if primary.exists():
         raise UserInputError(f"{primary.relative_to(root)} already exists", where="--name",
                              fix="choose another --name, or move the existing spec away")
-    return {"name": name, "what": request.what.strip(), "format": request.format,
+    return {"name": name, "what": what, "format": request.format,
             "research": request.research, "approve_all": request.approve_all,
             "interactive": request.interactive, "model": model_label,
             "created": datetime.now(UTC).date().isoformat(),

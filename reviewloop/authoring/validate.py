@@ -4,6 +4,7 @@ would read it cleanly, cite every requirement, and order it without a cycle."""
 from __future__ import annotations
 
 from reviewloop.spec import docspec, select
+from reviewloop.spec.markdown import iter_lines
 from reviewloop.spec.model import TaskList
 
 _FILE = "draft"
@@ -15,6 +16,25 @@ def compose(requirements: str, tasks: str = "") -> str:
     if tasks:
         text += f"\n## Tasks\n\n{tasks.strip()}\n"
     return text
+
+
+# Which section headings a phase's draft may contain: anything else would be read as a
+# second Requirements, Design or Tasks section of the written spec.
+_ALLOWED = {"requirements": {"requirements"}, "high_level_design": {"design"},
+            "low_level_design": {"design"}, "research": set(), "task_plan": {"tasks"}}
+
+
+def check_sections(phase: str, text: str) -> list[str]:
+    """Headings in a draft that the spec reader would take for another phase's section."""
+    problems = []
+    for line in iter_lines(text):
+        if not (line.is_heading and line.heading):
+            continue
+        kind = docspec.section_kind(line.heading)
+        if kind is not None and kind not in _ALLOWED[phase]:
+            problems.append(f"line {line.number}: the heading {line.heading!r} would be read "
+                            f"as a {kind} section of the spec; rename it or drop it")
+    return problems
 
 
 def requirement_ids(requirements: str) -> list[str]:
