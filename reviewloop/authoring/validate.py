@@ -46,8 +46,8 @@ def check_requirements(requirements: str) -> list[str]:
     """Problems with a requirements draft; empty when tasks can cite it."""
     ids = requirement_ids(requirements)
     if not ids:
-        return ["no requirement ids found: write each requirement as a bullet starting with "
-                "`**FR-1**` (functional) or `**NFR-1**` (non-functional)"]
+        return [("no requirement ids found: write each requirement as a bullet starting with "
+                 "`**FR-1**` (functional) or `**NFR-1**` (non-functional)")]
     if not any(i.startswith("FR-") for i in ids):
         return ["no functional requirement (FR-n) found; at least one is needed"]
     return []

@@ -13,7 +13,7 @@ from reviewloop.config import load_settings
 from reviewloop.errors import UserInputError
 from reviewloop.spec.loader import load_spec
 from tests.authoring import drafts
-from tests.fakes.chat import ScriptedChatModel, message_text
+from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
 
 APPROVE = {"action": "approve"}
 
@@ -60,7 +60,7 @@ def test_four_gates_with_one_revision_then_the_spec_is_written(repo):
 
 def test_a_new_process_finds_the_session_at_its_gate_with_drafts_intact(repo):
     model = ScriptedChatModel().enqueue("NONE", drafts.REQUIREMENTS, drafts.HIGH_LEVEL)
-    sessions, deps, step = _start(repo, model, interactive=False)
+    sessions, deps, _ = _start(repo, model, interactive=False)
     sessions.resume("todo", APPROVE, deps)
     fresh = SpecSessions(repo)  # what `spec resume` builds after a crash
     waiting = fresh.waiting("todo")
@@ -120,3 +120,46 @@ def test_a_name_in_use_or_an_existing_spec_is_refused(repo):
         first_state(repo, NewSpec(what="x", name="other"), None)
     with pytest.raises(UserInputError, match="invalid spec name"):
         first_state(repo, NewSpec(what="x", name="../escape"), None)
+
+
+def test_research_reads_the_repository_read_only_and_has_its_own_gate(repo):
+    (repo / "README.md").write_text("Todo app; storage lives in todo/store.py\n")
+    model = ScriptedChatModel().enqueue(
+        tool_call("fs_read", {"path": "README.md"}),
+        "`todo/store.py` holds storage; keep to it.",
+        "NONE", drafts.REQUIREMENTS)
+    sessions, deps, step = _start(repo, model, research=True, interactive=False)
+    assert step.waiting["phase"] == ph.RESEARCH
+    assert step.waiting["draft"] == "`todo/store.py` holds storage; keep to it."
+    assert "storage lives in todo/store.py" in message_text(model.history[1][-1])
+    assert set(model.offered_tools[0]) == {"fs_read", "code", "grep", "glob"}
+    step = sessions.resume("todo", APPROVE, deps)
+    assert step.waiting["phase"] == ph.REQUIREMENTS
+    assert "## Research findings (approved)" in message_text(model.history[-1][-1])
+
+
+def test_offline_spec_new_says_no_model_was_used_and_still_reads_cleanly(repo, capsys):
+    from reviewloop.cli.app import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "A todo API", "--approve-all", "--yes"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 0
+    assert "NO MODEL WAS USED: no model is configured" in err
+    assert "--yes does not skip spec gates" in out
+    assert "path: docs/a-todo-api-spec.md (docs)" in out and "tasks: 1 in 1 wave(s)" in out
+    spec = load_spec(repo)
+    assert spec.diagnostics == () and spec.tasks[0].title == "Implement a-todo-api (placeholder)"
+    with pytest.raises(SystemExit):
+        main(["spec", "resume", "--list"])
+    assert "a-todo-api  written  docs/a-todo-api-spec.md" in capsys.readouterr().out
+
+
+def test_models_per_phase_fall_back_to_spec_then_model(repo):
+    from reviewloop.authoring.start import phase_models
+
+    (repo / ".reviewloop.toml").write_text(
+        'model = "base"\n[models]\nspec = "writer"\nspec_tasks = "planner"\n')
+    chosen = phase_models(load_settings(repo))
+    assert chosen == {ph.RESEARCH: "writer", ph.REQUIREMENTS: "writer",
+                      ph.HIGH_LEVEL: "writer", ph.LOW_LEVEL: "writer", ph.TASKS: "planner"}

@@ -80,7 +80,7 @@ def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):
     (repo / ".kiro").mkdir()
     assert _cli(capsys, "note", "chose a dict: one process, no server")[0] == 0
     assert _cli(capsys, "note", "--preference", "small commits")[0] == 0
-    code, out, err = _cli(capsys, "handoff")
+    code, _, err = _cli(capsys, "handoff")
     assert code == 0 and "written: .reviewloop/handoff.md" in err
     copy = (repo / ".kiro/context/session-handoff.md").read_text()
     assert copy == (repo / ".reviewloop/handoff.md").read_text()
