@@ -12,7 +12,7 @@ _BUDGET = 24_000  # characters of context per prompt; the rest is named, not quo
 _PER_FILE = 4_000
 
 
-def gather(root: Path, *, skip: Path | None = None) -> str:
+def gather(root: Path) -> str:
     """Steering bodies (not `manual` ones) and the heads of existing specs, redacted."""
     parts: list[str] = []
     for item in load_steering(root / ".kiro" / "steering"):
@@ -20,8 +20,6 @@ def gather(root: Path, *, skip: Path | None = None) -> str:
             parts.append(f"### Steering: {item.name}\n\n{item.body.strip()[:_PER_FILE]}")
     for pattern in _SPEC_GLOBS:
         for path in sorted(root.glob(pattern)):
-            if skip is not None and path.resolve().is_relative_to(skip.resolve()):
-                continue
             text = path.read_text(encoding="utf-8", errors="replace")
             parts.append(f"### Existing spec: {path.relative_to(root).as_posix()}\n\n"
                          f"{text.strip()[:_PER_FILE]}")

@@ -31,7 +31,6 @@ class SpecState(TypedDict, total=False):
     interactive: bool
     model: str | None  # what the front matter names; None offline
     created: str
-    context: str
     questions: list[str]
     answers: str
     drafts: dict[str, str]  # the current draft of each phase
@@ -51,11 +50,12 @@ class SpecDeps:
     root: Path
     model_for: Any  # phase -> BaseChatModel | None
     tools: drafting.ResearchTools | None = None
+    context: str = ""  # steering files and existing specs, gathered once per process
 
 
-def _inputs(state: SpecState) -> ph.Inputs:
+def _inputs(state: SpecState, deps: SpecDeps) -> ph.Inputs:
     return ph.Inputs(what=state["what"], name=state["name"],
-                     approved=state.get("approved", {}), context=state.get("context", ""),
+                     approved=state.get("approved", {}), context=deps.context,
                      answers=state.get("answers", ""))
 
 
@@ -81,7 +81,7 @@ def draft(phase: str, state: SpecState, runtime: Runtime[SpecDeps]) -> dict[str,
     revising = decision.get("phase") == phase and decision.get("action") == FEEDBACK
     before = drafts.get(phase) if revising else None
     result = drafting.draft_phase(
-        phase, _inputs(state), runtime.context.model_for(phase),
+        phase, _inputs(state, runtime.context), runtime.context.model_for(phase),
         feedback=state.get("feedback", {}).get(phase) if revising else None,
         previous=before, tools=runtime.context.tools)
     drafts[phase] = result.text

@@ -60,7 +60,7 @@ def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[s
             "research": request.research, "approve_all": request.approve_all,
             "interactive": request.interactive, "model": model_label,
             "created": datetime.now(UTC).date().isoformat(),
-            "context": gather(root), "tasks_file": tasks_file.relative_to(root).as_posix()}
+            "tasks_file": tasks_file.relative_to(root).as_posix()}
 
 
 def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:
@@ -81,4 +81,6 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
 
         return reviewer_tools(Workspace(root=root))
 
-    return SpecDeps(root=root, model_for=model_for_phase, tools=tools)
+    # Context stays out of the checkpoints (it is re-read on resume); offline it is unused.
+    context = gather(root) if make_model is not None else ""
+    return SpecDeps(root=root, model_for=model_for_phase, tools=tools, context=context)
