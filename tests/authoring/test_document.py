@@ -94,3 +94,18 @@ def test_summary_counts_from_the_written_files(repo):
     assert (summary.tasks, summary.waves, summary.diagnostics) == (5, 4, ())
     assert summary.next_command == "reviewloop run next"
     assert count_components("no components heading\n- **x** y") == 0
+
+
+@pytest.mark.parametrize("fmt, tasks_file", [
+    ("doc", "docs/todo-spec.md"), ("kiro", ".kiro/specs/todo/tasks.md"),
+    ("speckit", "specs/001-todo/tasks.md")])
+def test_spec_new_in_each_format_reads_back_with_no_diagnostics(repo, capsys, fmt, tasks_file):
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "A todo API", "--name", "todo", "--format", fmt, "--approve-all"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and f"path: {tasks_file}" in out
+    with pytest.raises(SystemExit):
+        main(["tasks", "--json"])  # auto-detected, as `run next` finds it
+    listing = json.loads(capsys.readouterr().out)
+    assert listing["diagnostics"] == [] and len(listing["tasks"]) == 1
+    assert listing["spec"]["file"].endswith(tasks_file)
