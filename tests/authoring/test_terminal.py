@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -118,3 +119,35 @@ def test_stop_at_a_gate_says_how_to_resume(repo, bedrock_fake):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and not (repo / "docs/todo-spec.md").exists()
+
+
+def test_kill_9_while_a_phase_is_drafted_then_resume_drafts_it_again(repo, bedrock_fake):
+    from tests.fakes.bedrock import text
+
+    hld = 'Write the \\"High-level design\\" section'
+    bedrock_fake.script("Before requirements are written", ["NONE"])
+    bedrock_fake.script('Write the \\"Requirements\\" section', [drafts.REQUIREMENTS])
+    bedrock_fake.script(hld, [text("never delivered", delay=60), drafts.HIGH_LEVEL])
+    bedrock_fake.script('Write the \\"Low-level design\\" section', [drafts.LOW_LEVEL])
+    bedrock_fake.script('Write the \\"Tasks\\" section', [drafts.TASKS])
+    child = _spawn(repo, "spec", "new", "A todo API", "--name", "todo")
+    _gate(child, "Requirements", "approve")
+    deadline = time.monotonic() + 120
+    while not _asked(bedrock_fake, hld) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the design is being drafted: the fake holds its reply back
+    assert _asked(bedrock_fake, hld) == 1
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+
+    child = _spawn(repo, "spec", "resume", "todo")
+    child.expect_exact("High-level design — review")
+    child.expect_exact(drafts.HIGH_LEVEL)
+    child.expect_exact(GATE)
+    assert _asked(bedrock_fake, hld) == 2  # drafted again, requirements kept
+    assert _asked(bedrock_fake, 'Write the \\"Requirements\\" section') == 1
+    child.sendline("approve")
+    _finish(child, repo)
+
+
+def _asked(fake, marker: str) -> int:
+    return sum(marker in json.dumps(r.body) for r in fake.requests)
