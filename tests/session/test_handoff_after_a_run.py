@@ -11,7 +11,7 @@ from pathlib import Path
 def test_handoff_after_the_demo_run_reports_its_tests_and_fixes(tmp_path: Path) -> None:
     demo = subprocess.run([sys.executable, "-m", "reviewloop", "demo", "--dir", str(tmp_path)],
                           capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     root = tmp_path / "todo-api"
     done = subprocess.run([sys.executable, "-m", "reviewloop", "handoff", "--json"], cwd=root,
