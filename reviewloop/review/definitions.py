@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings import Severity
 from reviewloop.globs import path_glob
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 
 BUILTIN_NAMES = (
@@ -119,8 +121,19 @@ class AgentSet:
         return tuple(a.name for a in self.agents)
 
 
-def load_file(path: Path, *, origin: Origin = "config dir") -> AgentDefinition:
-    """Read, validate and resolve one agent file; any problem is an AgentDefinitionError."""
+def user_config_dir() -> Path:
+    """The user's own reviewloop folder: `$XDG_CONFIG_HOME/reviewloop`, else ~/.config/…"""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "reviewloop"
+
+
+def load_file(path: Path, *, origin: Origin = "config dir",
+              root: Path | None = None) -> AgentDefinition:
+    """Read, validate and resolve one agent file; any problem is an AgentDefinitionError.
+
+    A `file://` prompt must resolve, symlinks followed, inside `root` (the repository;
+    default: the folder holding `.kiro/agents`, else the file's own folder), the user's
+    config folder, or the built-in agents' folder."""
     text = _read_text(path)
     try:
         data = json.loads(text)
@@ -132,13 +145,17 @@ def load_file(path: Path, *, origin: Origin = "config dir") -> AgentDefinition:
         raise AgentDefinitionError(
             f"expected a JSON object at the top level, got {_json_type(data)}", where=str(path),
             fix='write the agent as {"name": ..., "description": ..., "prompt": ...}')
-    return _build(data, path, text, origin)
+    if root is None:
+        kiro = path.parent.as_posix().endswith(KIRO_AGENTS_DIR.as_posix())
+        root = path.parent.parent.parent if kiro else path.parent
+    allowed = (builtin_dir(),) if origin == "built-in" else (root, user_config_dir())
+    return _build(data, path, text, origin, allowed)
 
 
-def validate_file(path: Path) -> AgentDefinition:
+def validate_file(path: Path, root: Path | None = None) -> AgentDefinition:
     """Load one file the way `reviewloop agents validate PATH` does."""
     origin: Origin = "kiro" if path.parent.as_posix().endswith(".kiro/agents") else "config dir"
-    return load_file(path, origin=origin)
+    return load_file(path, origin=origin, root=root)
 
 
 def builtin_dir() -> Path:
@@ -172,8 +189,8 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
             raise AgentDefinitionError(
                 "agents directory not found", where=str(folder),
                 fix='create it or remove it from "agents_dirs"')
-        _add_layer(chosen, [load_file(p, origin="config dir") for p in _json_files(folder)],
-                   root, notes)
+        _add_layer(chosen, [load_file(p, origin="config dir", root=root)
+                            for p in _json_files(folder)], root, notes)
     unknown = [name for name in reviewers if name not in chosen]
     if unknown:
         raise AgentDefinitionError(
@@ -200,7 +217,7 @@ def _kiro_reviewers(root: Path, reviewers: Sequence[str]) -> tuple[list[AgentDef
     for path in _json_files(root / KIRO_AGENTS_DIR):
         name = _peek_name(path)
         if name in BUILTIN_NAMES or name.startswith(REVIEWER_PREFIX) or name in reviewers:
-            used.append(load_file(path, origin="kiro"))
+            used.append(load_file(path, origin="kiro", root=root))
         else:
             skipped.append(Skipped(path, name, f'not a reviewer: the name does not start with '
                                    f'"{REVIEWER_PREFIX}" and "reviewers" does not list it'))
@@ -249,7 +266,8 @@ def _peek_name(path: Path) -> str:
     return name.strip() if isinstance(name, str) and name.strip() else path.stem
 
 
-def _build(data: dict[str, Any], path: Path, text: str, origin: Origin) -> AgentDefinition:
+def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
+           allowed: Sequence[Path]) -> AgentDefinition:
     ignored = [key for key in data if key in IGNORED_KIRO_KEYS]
     fields = {k: v for k, v in data.items() if k not in IGNORED_KIRO_KEYS}
     fields.setdefault("name", path.stem)  # Kiro names an unnamed agent after its file
@@ -267,7 +285,7 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin) -> Agent
     grant = map_tools(spec.tools)
     return AgentDefinition(
         name=spec.name.strip(), description=spec.description or "",
-        prompt=_resolve_prompt(spec.prompt, path, text), tools=grant.tools, model=spec.model,
+        prompt=_resolve_prompt(spec.prompt, path, text, allowed), tools=grant.tools, model=spec.model,
         analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
         enabled=own.enabled, source=path, origin=origin,
@@ -292,8 +310,9 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
                     fix='use *, ** and ? wildcards, e.g. "src/**/*.py"') from None
 
 
-def _resolve_prompt(raw: str, path: Path, text: str) -> str:
-    """Inline text, or `file://` + a path relative to the agent file (absolute and ~ work)."""
+def _resolve_prompt(raw: str, path: Path, text: str, allowed: Sequence[Path]) -> str:
+    """Inline text, or `file://` + a path relative to the agent file (absolute and ~ work
+    when they stay inside an allowed folder)."""
     where = _where(path, text, ("prompt",))
     if not raw.startswith(_FILE_URI):
         if not raw.strip():
@@ -302,6 +321,7 @@ def _resolve_prompt(raw: str, path: Path, text: str) -> str:
         return raw
     target = Path(raw.removeprefix(_FILE_URI)).expanduser()
     target = target if target.is_absolute() else path.parent / target
+    _confine_prompt(target, allowed, where)
     try:
         body = target.read_text(encoding="utf-8-sig")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -315,6 +335,26 @@ def _resolve_prompt(raw: str, path: Path, text: str) -> str:
         raise AgentDefinitionError(f'key "prompt": prompt file is empty: {target}', where=where,
                                    fix="write the reviewer's instructions into it")
     return body
+
+
+def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
+    """A prompt file is read into a model's prompt: it must stay inside the repository or the
+    user's config folder once symlinks are followed, and must not be a secret file."""
+    real = target.resolve()
+    inside = next((r.resolve() for r in allowed if real.is_relative_to(r.resolve())), None)
+    folders = " or ".join(str(r) for r in allowed)
+    if inside is None:
+        via = " (through a symlink)" if real != Path(os.path.abspath(target)) else ""
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file {target} resolves outside the repository and the '
+            f"user's config folder{via}: {real}", where=where,
+            fix=f"move the prompt into {folders} (a real file, not a symlink out), or write "
+                "it inline")
+    if is_sensitive(real.relative_to(inside)):
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file {target} is a sensitive file (it may hold '
+            "secrets) and is never put into a prompt", where=where,
+            fix="point \"prompt\" at a Markdown file with the reviewer's instructions")
 
 
 _TYPE_WORDS = {
