@@ -108,7 +108,7 @@ def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
 
 def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
                  workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
-                 max_steps: int = 12) -> ReviewerOutcome:
+                 max_steps: int = 12, timeout_s: float | None = None) -> ReviewerOutcome:
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception."""
     started = time.monotonic()
     changes = parse_diff(review.diff_text, source=f"{agent.name} diff")
@@ -127,7 +127,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
         result = run_agent(model, messages, reviewer_tools(workspace, ToolLog()),
                            max_steps=max_steps, finish_tool=_submit_tool(),
-                           finish=ReviewReply.model_validate, nudges=1)
+                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s)
         usage = [usage_from(r, role="review", agent=agent.name, model=model_name)
                  for r in result.replies]
         reply: ReviewReply = result.final
