@@ -21,7 +21,7 @@ NO_REVIEW = "no review ran"
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
              "reviewers", "findings", "counts", "newly_eligible", "usage", "llm",
-             "escalations")
+             "escalations", "skipped")
 
 
 class ReviewerOutcome(BaseModel):
@@ -61,6 +61,7 @@ class RunSummary(BaseModel):
     llm: bool = False  # LLM reviewers on; off means analyzers only
     escalations: list[str] = Field(default_factory=list)
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
+    skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
 
     @property
     def is_review(self) -> bool:
@@ -138,6 +139,7 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
                   "output_tokens": summary.output_tokens, "cost_usd": summary.cost_usd},
         "llm": summary.llm,
         "escalations": list(summary.escalations),
+        "skipped": list(summary.skipped),
     }
     return data
 
@@ -175,6 +177,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Nits", _md_findings(summary.nits))
     lines += _md_section("Reviewers", [_md_reviewer(r) for r in summary.reviewers])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
+    lines += _md_section("Not read", [f"- {s}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 

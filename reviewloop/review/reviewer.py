@@ -11,16 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
-from reviewloop.agent.tools import ToolLog, Workspace, reviewer_tools
+from reviewloop.agent.tool_loop import run_agent
+from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
@@ -131,7 +130,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         usage = [usage_from(r, role="review", agent=agent.name, model=model_name)
                  for r in result.replies]
         reply: ReviewReply = result.final
-        findings = [redact_finding(_attribute(d, agent.name, workspace.root))
+        findings = [redact_finding(_attribute(d, agent.name, workspace))
                     for d in reply.findings]
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
@@ -162,11 +161,13 @@ def _submit_tool() -> StructuredTool:
         description="Submit your review: every finding in your area, or an empty list.")
 
 
-def _attribute(draft, agent: str, root: Path) -> Finding:
-    path = root / draft.file
+def _attribute(draft, agent: str, workspace: Workspace) -> Finding:
+    """The draft fingerprinted on its code; a path the model made up is read only when the
+    workspace allows it (never through a symlink out, never a secret file)."""
     try:
+        path = workspace.resolve(draft.file)
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    except (ToolRefused, OSError):
         lines = None
     return Finding.from_draft(draft, agent=agent, code_lines=lines)
 

@@ -30,7 +30,7 @@ SETTINGS_PY = (f'AWS_ACCESS_KEY_ID = "{AWS_KEY_ID}"\n'
 def cli(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
                           capture_output=True, timeout=120, env={**os.environ, **env},
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
 
 
 def fake_env(fake: BedrockFake, **extra: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ naming the file and line, never expand (the unguarded path cost 1 GB and 100 s).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from reviewloop.spec.steering import read_steering
 # 9 ** 8 (43 million) strings once expanded, in about 300 bytes.
 LEVELS = "abcdefgh"
 BOMB_LINES = ['a: &a ["x","x","x","x","x","x","x","x","x"]'] + [
-    f"{new}: &{new} [{','.join([f'*{old}'] * 9)}]" for old, new in zip(LEVELS, LEVELS[1:])]
+    f"{new}: &{new} [{','.join([f'*{old}'] * 9)}]" for old, new in pairwise(LEVELS)]
 
 
 def bomb(tail: str) -> str:
