@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings import Severity
 from reviewloop.globs import path_glob
-from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
+from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
 
 BUILTIN_NAMES = (
     "review-security",
@@ -45,7 +44,6 @@ IGNORED_KIRO_KEYS = frozenset({
     "hooks", "useLegacyMcpJson", "includeMcpJson", "includePowers", "keyboardShortcut",
     "welcomeMessage", "permissions", "excludedTools",
 })
-_FILE_URI = "file://"
 
 
 class ReviewloopKeys(BaseModel):
@@ -119,12 +117,6 @@ class AgentSet:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.agents)
-
-
-def user_config_dir() -> Path:
-    """The user's own reviewloop folder: `$XDG_CONFIG_HOME/reviewloop`, else ~/.config/…"""
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "reviewloop"
 
 
 def load_file(path: Path, *, origin: Origin = "config dir",
@@ -285,7 +277,8 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
     grant = map_tools(spec.tools)
     return AgentDefinition(
         name=spec.name.strip(), description=spec.description or "",
-        prompt=_resolve_prompt(spec.prompt, path, text, allowed), tools=grant.tools, model=spec.model,
+        prompt=resolve_prompt(spec.prompt, path, _where(path, text, ("prompt",)), allowed),
+        tools=grant.tools, model=spec.model,
         analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
         enabled=own.enabled, source=path, origin=origin,
@@ -308,53 +301,6 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
                     f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
                     where=_where(path, text, keypath),
                     fix='use *, ** and ? wildcards, e.g. "src/**/*.py"') from None
-
-
-def _resolve_prompt(raw: str, path: Path, text: str, allowed: Sequence[Path]) -> str:
-    """Inline text, or `file://` + a path relative to the agent file (absolute and ~ work
-    when they stay inside an allowed folder)."""
-    where = _where(path, text, ("prompt",))
-    if not raw.startswith(_FILE_URI):
-        if not raw.strip():
-            raise AgentDefinitionError('key "prompt": must not be empty', where=where,
-                                       fix='write the prompt inline or as "file://<path>"')
-        return raw
-    target = Path(raw.removeprefix(_FILE_URI)).expanduser()
-    target = target if target.is_absolute() else path.parent / target
-    _confine_prompt(target, allowed, where)
-    try:
-        body = target.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise AgentDefinitionError(
-            f'key "prompt": prompt file not found: {target}', where=where,
-            fix=f'create it, or point "prompt" at a file relative to {path.parent}') from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgentDefinitionError(f'key "prompt": cannot read prompt file {target} ({exc})',
-                                   where=where, fix="make it a readable UTF-8 text file") from None
-    if not body.strip():
-        raise AgentDefinitionError(f'key "prompt": prompt file is empty: {target}', where=where,
-                                   fix="write the reviewer's instructions into it")
-    return body
-
-
-def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
-    """A prompt file is read into a model's prompt: it must stay inside the repository or the
-    user's config folder once symlinks are followed, and must not be a secret file."""
-    real = target.resolve()
-    inside = next((r.resolve() for r in allowed if real.is_relative_to(r.resolve())), None)
-    folders = " or ".join(str(r) for r in allowed)
-    if inside is None:
-        via = " (through a symlink)" if real != Path(os.path.abspath(target)) else ""
-        raise AgentDefinitionError(
-            f'key "prompt": the prompt file {target} resolves outside the repository and the '
-            f"user's config folder{via}: {real}", where=where,
-            fix=f"move the prompt into {folders} (a real file, not a symlink out), or write "
-                "it inline")
-    if is_sensitive(real.relative_to(inside)):
-        raise AgentDefinitionError(
-            f'key "prompt": the prompt file {target} is a sensitive file (it may hold '
-            "secrets) and is never put into a prompt", where=where,
-            fix="point \"prompt\" at a Markdown file with the reviewer's instructions")
 
 
 _TYPE_WORDS = {
