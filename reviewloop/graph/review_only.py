@@ -24,7 +24,7 @@ from reviewloop.graph.runner import deps_for
 from reviewloop.graph.runs import new_run_id, state_dir
 from reviewloop.graph.summary import review_summary
 from reviewloop.graph.trusted import TrustedConfig, config_findings
-from reviewloop.review.report import RunSummary
+from reviewloop.review.report import RunSummary, redacted
 from reviewloop.review.triage import same_problem
 
 
@@ -90,7 +90,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                 progress(node, update or {})
     summary = review_summary(deps, final, title=source.describe())
     summary = with_gates(summary, root, settings, repo, diff_text)
-    return with_findings(summary, config_findings(repo, trusted) if trusted else [])
+    summary = with_findings(summary, config_findings(repo, trusted) if trusted else [])
+    return redacted(summary)  # printed, written, posted: nothing secret in any of it
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,

@@ -111,8 +111,10 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path) -> list[Finding]
     """The loop's view: the findings only. Missing tools and failures are logged as warnings;
     call `run_for_agent` to show them in a report."""
     report = run_for_agent(agent, root, diff_text)
-    for problem in (*report.missing, *report.errors):
-        log.warning("%s analyzer %s", agent.name, problem)
+    from reviewloop.checks.secrets.scanner import redact
+
+    for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret
+        log.warning("%s analyzer %s", agent.name, redact(problem))
     return report.findings
 
 

@@ -101,6 +101,21 @@ def verdict(summary: RunSummary) -> str:
     return "; ".join(reasons) or CLEAN
 
 
+def redacted(summary: RunSummary) -> RunSummary:
+    """The summary with every secret the scanner knows replaced in all of its text: findings,
+    reviewer errors, gate summaries, escalations and the not-read list."""
+    from reviewloop.checks.secrets.scanner import redact, redact_finding
+
+    return summary.model_copy(update={
+        **{k: [redact_finding(f) for f in getattr(summary, k)]
+           for k in ("findings_remaining", "nits", "findings_fixed")},
+        "reviewers": [r.model_copy(update={"error": redact(r.error)}) if r.error else r
+                      for r in summary.reviewers],
+        "gates": [(name, passed, redact(text)) for name, passed, text in summary.gates],
+        "escalations": [redact(e) for e in summary.escalations],
+        "skipped": [redact(s) for s in summary.skipped]})
+
+
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """Findings per severity value, every level present, most severe first."""
     found = [f.severity for f in findings]

@@ -97,3 +97,27 @@ def test_a_hanging_provider_fails_the_reviewer_visibly_after_llm_timeout_s(repo:
     assert performance["status"] == "failed"
     assert "did not answer within 2s (llm_timeout_s)" in performance["error"]
     assert report["verdict"] != "clean"
+
+
+def test_every_text_of_a_review_report_is_redacted() -> None:
+    from reviewloop.findings import Finding, Severity
+    from reviewloop.review.report import ReviewerOutcome, RunSummary, redacted, to_json, to_markdown
+    from reviewloop.review.sarif import to_sarif
+
+    finding = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=1, end_line=1,
+                      title=f"token {GITHUB_TOKEN} in code", rationale=f"key {AWS_KEY_ID}",
+                      confidence=0.9, agent="review-security")
+    summary = RunSummary(
+        task_id="review", findings_remaining=[finding],
+        reviewers=[ReviewerOutcome(agent="review-security", status="failed",
+                                   error=f"ValidationError: input {GITHUB_TOKEN!r}")],
+        gates=[("secrets", False, f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"')],
+        escalations=[f"tool said {AWS_KEY_ID}"], skipped=[f"x.py: {GITHUB_TOKEN}"])
+
+    clean = redacted(summary)
+    outputs = (to_markdown(clean), json.dumps(to_json(clean)),
+               json.dumps(to_sarif(clean.findings_remaining, tool_version="0",
+                                   reviewers=clean.reviewers, llm=True)))
+
+    assert [c for c in CANARIES for text in outputs if c in text] == []
+    assert "[REDACTED:github-token]" in outputs[0]
