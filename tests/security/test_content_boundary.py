@@ -33,7 +33,7 @@ def test_a_symlinked_outside_file_reaches_no_comment_sarif_or_summary(
     git(repo, "add", "leak.py")
     git(repo, "commit", "-qm", "add a link")
 
-    done, outputs = pr_review(repo, tmp_path, github_fake)
+    done, _ = pr_review(repo, tmp_path, github_fake)
 
     assert done.returncode == 1, done.stdout + done.stderr  # app.py's shell=True still counts
     posted = json.dumps([call.body for call in github_fake.calls])
