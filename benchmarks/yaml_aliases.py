@@ -11,6 +11,7 @@ error message the old code built (`repr` of the value) cost on a smaller bomb of
 from __future__ import annotations
 
 import argparse
+from itertools import pairwise
 import statistics
 import sys
 import tempfile
@@ -32,7 +33,7 @@ def bomb(levels: int) -> str:
     names = "abcdefghij"[:levels]
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     lines += [f"{new}: &{new} [{','.join([f'*{old}'] * 9)}]"
-              for old, new in zip(names, names[1:], strict=False)]
+              for old, new in pairwise(names)]
     return "\n".join(lines) + f"\nsecurity:\n  sensitiveFiles: *{names[-1]}\n"
 
 
