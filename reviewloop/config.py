@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reviewloop.errors import ConfigError
@@ -76,6 +77,8 @@ class Settings(_Frozen):
     models: ModelRoles = ModelRoles()
     region: str | None = None
     max_rounds: int = Field(default=3, ge=1, le=10)
+    # Total seconds one model call may take, retries included; then the agent fails visibly.
+    llm_timeout_s: float = Field(default=300, gt=0, le=3600)
     gates: Gates = Gates()
     commands: Commands = Commands()
     sensitive: tuple[str, ...] | None = None
@@ -96,6 +99,7 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "MODEL_SPEC": ("models", "spec"),
     "REGION": ("region",),
     "MAX_ROUNDS": ("max_rounds",),
+    "LLM_TIMEOUT_S": ("llm_timeout_s",),
 }
 _LIST_KEYS = {("agents_dirs",), ("reviewers",)}
 
@@ -229,3 +233,21 @@ def project_root(start: Path) -> Path:
         if (folder / ".git").exists():
             return folder
     return start
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: `*name` is refused where it is read, so a few
+    hundred bytes of nested aliases (a "billion laughs") cannot expand into gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in reviewloop's YAML "
+                "files; write the value out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document with the safe loader, aliases refused (a `MarkedYAMLError`)."""
+    return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass: no objects

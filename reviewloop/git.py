@@ -168,6 +168,22 @@ class Repository:
         out = self._git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
         return [p for p in out.split("\0") if p]
 
+    def export_files(self, rev: str, paths: Iterable[str], dest: Path) -> list[str]:
+        """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
+        and submodules are left out); return their repo-relative paths."""
+        rel = self._paths(paths)
+        out = self._git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
+                        "--", *rel) if rel else ""
+        written = []
+        for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
+            mode, kind, sha = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                (dest / path).parent.mkdir(parents=True, exist_ok=True)
+                blob = self._git("cat-file", "blob", sha)
+                (dest / path).write_bytes(blob.encode("utf-8", "surrogateescape"))
+                written.append(path)
+        return written
+
     # -- diffs ----------------------------------------------------------------------------
 
     def diff(self, paths: Iterable[str] | None = None, base: str = "HEAD",

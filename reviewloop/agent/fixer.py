@@ -38,7 +38,7 @@ def fix_prompt(findings: Sequence[Finding], feedback: str | None) -> str:
 
 def fix_with_llm(model: BaseChatModel, findings: Sequence[Finding], feedback: str | None,
                  workspace: Workspace, policy: CommandPolicy, *, model_name: str = "",
-                 max_steps: int = 40) -> ImplementResult:
+                 max_steps: int = 40, timeout_s: float | None = None) -> ImplementResult:
     return edit_with_llm(model, FIXER_RULES, fix_prompt(findings, feedback), workspace,
                          policy, role="fix", agent="fixer", model_name=model_name,
-                         max_steps=max_steps)
+                         max_steps=max_steps, timeout_s=timeout_s)

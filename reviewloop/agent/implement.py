@@ -61,22 +61,24 @@ class ImplementResult:
 
 def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
                        workspace: Workspace, policy: CommandPolicy, *, model_name: str = "",
-                       max_steps: int = 40) -> ImplementResult:
+                       max_steps: int = 40, timeout_s: float | None = None) -> ImplementResult:
     ask = f"Implement this task.\n\n{context}"
     if feedback:
         ask += ("\n\n# The previous attempt failed the guard-rails\n\nFix what the output "
                 f"below shows, keeping the work already done:\n\n{feedback}")
     return edit_with_llm(model, IMPLEMENTER_RULES, ask, workspace, policy, role="implement",
-                         agent="implementer", model_name=model_name, max_steps=max_steps)
+                         agent="implementer", model_name=model_name, max_steps=max_steps,
+                         timeout_s=timeout_s)
 
 
 def edit_with_llm(model: BaseChatModel, rules: str, ask: str, workspace: Workspace,
                   policy: CommandPolicy, *, role: str, agent: str, model_name: str = "",
-                  max_steps: int = 40) -> ImplementResult:
+                  max_steps: int = 40, timeout_s: float | None = None) -> ImplementResult:
     """An editing agent (implementer or fixer): repository tools, then its final words."""
     log = ToolLog()
     result = run_agent(model, [SystemMessage(rules), HumanMessage(ask)],
-                       editor_tools(workspace, policy, log), max_steps=max_steps)
+                       editor_tools(workspace, policy, log), max_steps=max_steps,
+                       timeout_s=timeout_s)
     usage = [usage_from(r, role=role, agent=agent, model=model_name) for r in result.replies]
     summary = result.replies[-1].text if result.replies else ""
     return ImplementResult(summary=summary, usage=usage, written=tuple(sorted(log.written)))

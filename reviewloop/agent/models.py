@@ -70,11 +70,16 @@ def is_bedrock_model(model: str) -> bool:
 
 
 def make_chat_model(model: str, *, region: str | None = None,
-                    temperature: float | None = 0) -> BaseChatModel:
-    """A LangChain chat model for `model`: Bedrock Converse unless another provider is named."""
+                    temperature: float | None = 0,
+                    timeout_s: float | None = None) -> BaseChatModel:
+    """A LangChain chat model for `model`: Bedrock Converse unless another provider is named.
+
+    `timeout_s` (llm_timeout_s) caps Bedrock's read timeout; the total deadline of a call,
+    retries included, is enforced by the tool loop."""
     provider, model_id = split_provider(model)
     if provider is None or provider in BEDROCK_PROVIDERS:
-        return _bedrock_chat_model(model_id, region=region, temperature=temperature)
+        return _bedrock_chat_model(model_id, region=region, temperature=temperature,
+                                   timeout_s=timeout_s)
     try:
         from langchain.chat_models import init_chat_model
     except ImportError:
@@ -88,8 +93,8 @@ def make_chat_model(model: str, *, region: str | None = None,
     return init_chat_model(model_id, model_provider=provider, **kwargs)
 
 
-def _bedrock_chat_model(model_id: str, *, region: str | None,
-                        temperature: float | None) -> BaseChatModel:
+def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float | None,
+                        timeout_s: float | None = None) -> BaseChatModel:
     import boto3
     from botocore.config import Config
     from langchain_aws import ChatBedrockConverse
@@ -98,7 +103,10 @@ def _bedrock_chat_model(model_id: str, *, region: str | None,
     if not region_name:
         raise CredentialsError(f"no AWS region for the Bedrock model {model_id!r}",
                                fix=REGION_FIX)
-    config = Config(**BEDROCK_CLIENT_SETTINGS)
+    settings = dict(BEDROCK_CLIENT_SETTINGS)
+    if timeout_s is not None:
+        settings["read_timeout"] = min(settings["read_timeout"], timeout_s)
+    config = Config(**settings)
     # The endpoint comes from botocore's own AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
     # AWS_ENDPOINT_URL variables, which is also how the tests reach their loopback fake.
     client = boto3.Session(region_name=region_name).client("bedrock-runtime", config=config)

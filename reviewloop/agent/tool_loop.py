@@ -1,7 +1,12 @@
-"""A bounded tool-calling loop shared by the implementer, the fixer and the reviewers."""
+"""A bounded tool-calling loop shared by the implementer, the fixer and the reviewers.
+
+It is also where text leaves for the model: every prompt message and every tool result
+passes the secrets scanner's redaction first, and every model call has a total deadline.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,11 +15,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
+from reviewloop.checks.secrets.scanner import redact
 from reviewloop.errors import ReviewloopError
 
 
 class AgentLoopError(ReviewloopError):
     """The model did not finish within its step budget or never used the required tool."""
+
+
+class ModelTimeout(AgentLoopError):
+    """One model call (retries included) took longer than `llm_timeout_s`."""
 
 
 @dataclass
@@ -36,20 +46,22 @@ def run_agent(
     finish_tool: BaseTool | None = None,
     finish: Finish | None = None,
     nudges: int = 1,
+    timeout_s: float | None = None,
 ) -> LoopResult:
     """Call the model, run the tools it asks for, repeat until it stops.
 
     With `finish_tool`, the loop ends when the model calls it with arguments that `finish`
     accepts; a reply with no tool call, or arguments that fail validation, gets `nudges`
-    corrective messages before the loop gives up with AgentLoopError.
+    corrective messages before the loop gives up with AgentLoopError. A model call that
+    takes longer than `timeout_s` raises ModelTimeout.
     """
     bound_tools = [*tools, *([finish_tool] if finish_tool else [])]
     bound = model.bind_tools(bound_tools) if bound_tools else model
     by_name = {t.name: t for t in tools}
-    result = LoopResult(messages=list(messages))
+    result = LoopResult(messages=[redacted(m) for m in messages])
     misses = 0
     for _ in range(max_steps):
-        reply = bound.invoke(result.messages)
+        reply = call_with_deadline(lambda: bound.invoke(result.messages), timeout_s)
         result.messages.append(reply)
         result.replies.append(reply)
         calls = getattr(reply, "tool_calls", None) or []
@@ -88,7 +100,8 @@ def _run_calls(calls, by_name, finish_tool, finish, result: LoopResult, misses: 
             content = _invoke_tool(by_name[name], args)
         else:
             content = f"unknown tool {name!r}; available: {', '.join(sorted(by_name))}"
-        result.messages.append(ToolMessage(content=str(content), tool_call_id=call_id, name=name))
+        result.messages.append(ToolMessage(content=redact(str(content)), tool_call_id=call_id,
+                                           name=name))
     return done, misses
 
 
@@ -97,3 +110,43 @@ def _invoke_tool(tool: BaseTool, args: dict[str, Any]) -> str:
         return str(tool.invoke(args))
     except ValueError as exc:  # argument validation: tell the model, let it try again
         return f"error: {exc}"
+
+
+def redacted(message: BaseMessage) -> BaseMessage:
+    """`message` with every secret in its text replaced by `[REDACTED:<rule>]`."""
+    content = message.content
+    if isinstance(content, str):
+        new: Any = redact(content)
+    else:
+        new = [{**block, "text": redact(block["text"])}
+               if isinstance(block, dict) and isinstance(block.get("text"), str) else block
+               for block in content]
+    return message if new == content else message.model_copy(update={"content": new})
+
+
+def call_with_deadline(call: Callable[[], Any], timeout_s: float | None) -> Any:
+    """`call()`, or ModelTimeout after `timeout_s` seconds.
+
+    The call runs on a daemon thread: a provider that never answers cannot be interrupted
+    from Python, but it no longer holds the agent (or the process's exit) hostage; its
+    client's own read timeout ends the abandoned request later.
+    """
+    if timeout_s is None:
+        return call()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="model-call", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise ModelTimeout(f"the model did not answer within {timeout_s:g}s (llm_timeout_s); "
+                           "the call was abandoned")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -26,6 +26,11 @@ class Context:
     def settings(self, **flags) -> Settings:
         return load_settings(self.root, flags=flags, config_file=self.config)
 
+    def loader(self, **flags):
+        """Settings from a given root and config file: PR mode reads them from the base."""
+        return lambda root, config_file: load_settings(root, flags=flags,
+                                                       config_file=config_file)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reviewloop")
@@ -195,15 +200,15 @@ def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, 
     options = review.ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
         fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif)
-    settings = obj.settings(model=model, region=region)
+    load = obj.loader(model=model, region=region)
     if github is None:
         github = (os.environ.get("GITHUB_ACTIONS") == "true"
                   and os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"))
     if github:
         from reviewloop.cli import pull_request
 
-        return pull_request.run(settings, obj.root, options)
-    return review.run(settings, obj.root, options)
+        return pull_request.run(load, obj.root, options, config_file=obj.config)
+    return review.run(load, obj.root, options, config_file=obj.config)
 
 
 @cli.group("spec")

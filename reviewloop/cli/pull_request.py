@@ -15,7 +15,6 @@ from pathlib import Path
 
 from reviewloop.cli import ui
 from reviewloop.cli.review import ReviewOptions, emit
-from reviewloop.config import Settings
 from reviewloop.diff import parse_diff
 from reviewloop.errors import ExitCode
 from reviewloop.findings import Severity
@@ -25,17 +24,27 @@ from reviewloop.github.event import load_event, review_base
 from reviewloop.github.outputs import annotate, open_posted, redacted, write_job_outputs
 from reviewloop.github.publish import fetch_state, review_pull_request
 from reviewloop.graph.review_only import DiffSource, blocking, review_change
+from reviewloop.graph.trusted import SettingsLoader, TrustedConfig, base_config
 from reviewloop.review.evidence import analyze
 from reviewloop.review.report import to_markdown
 
 
-def run(settings: Settings, root: Path, options: ReviewOptions, *,
-        env: Mapping[str, str] | None = None, model_factory=None) -> int:
-    from reviewloop.cli.run import model_switch
-
+def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
+        config_file: Path | None = None, env: Mapping[str, str] | None = None,
+        model_factory=None) -> int:
+    """Review the PR with the configuration of its base commit (never the PR's own)."""
     env = os.environ if env is None else env
     event = load_event(env)
     repo = open_repository(root)
+    with base_config(repo, event.base_sha, event.head_sha, load, config_file) as trusted:
+        return _review(trusted, repo, root, event, options, env, model_factory)
+
+
+def _review(trusted: TrustedConfig, repo, root: Path, event, options: ReviewOptions,
+            env: Mapping[str, str], model_factory) -> int:
+    from reviewloop.cli.run import model_switch
+
+    settings = trusted.settings
     factory, llm = model_switch(settings, model_factory, options.require_llm)
     with GitHubClient(token_from(env), base_url=api_url(env)) as client:
         state = fetch_state(client, event.repo, event.number)
@@ -44,8 +53,8 @@ def run(settings: Settings, root: Path, options: ReviewOptions, *,
         source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
         diff_text = source.read(repo)
         summary = review_change(root, settings, source, diff_text=diff_text,
-                                model_factory=factory, llm=llm,
-                                analyze=analyze, progress=ui.progress)
+                                model_factory=factory, llm=llm, analyze=analyze,
+                                progress=ui.progress, trusted=trusted)
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
         reviewed = parse_diff(diff_text) if incremental else None
         summary = redacted(summary)  # everything below is posted, printed or logged

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.cli import ui
-from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
+from reviewloop.git import open_repository
 from reviewloop.graph.review_only import DiffSource, blocking, review_change
+from reviewloop.graph.trusted import SettingsLoader, review_config
 from reviewloop.review.evidence import analyze
 from reviewloop.review.report import RunSummary, to_json, to_markdown, to_rich, verdict
 
@@ -25,12 +26,18 @@ class ReviewOptions:
     sarif: Path | None = None
 
 
-def run(settings: Settings, root: Path, options: ReviewOptions, model_factory=None) -> int:
+def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
+        config_file: Path | None = None, model_factory=None) -> int:
+    """Review; with --head the configuration comes from the base commit, never the change."""
     from reviewloop.cli.run import model_switch
 
-    factory, llm = model_switch(settings, model_factory, options.require_llm)
-    summary = review_change(root, settings, options.source, model_factory=factory, llm=llm,
-                            fix=options.fix, analyze=analyze, progress=ui.progress)
+    source = options.source
+    with review_config(open_repository(root), source.base, source.head, load,
+                       config_file) as trusted:
+        factory, llm = model_switch(trusted.settings, model_factory, options.require_llm)
+        summary = review_change(root, trusted.settings, source, model_factory=factory,
+                                llm=llm, fix=options.fix, analyze=analyze,
+                                progress=ui.progress, trusted=trusted)
     emit(summary, options)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
 

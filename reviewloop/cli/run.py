@@ -123,7 +123,8 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
     """The model factory and whether the LLM is on; says loudly when it is off."""
     from reviewloop.agent import models
 
-    factory = model_factory or (lambda name: models.make_chat_model(name, region=settings.region))
+    factory = model_factory or (lambda name: models.make_chat_model(
+        name, region=settings.region, timeout_s=settings.llm_timeout_s))
     model = model_for(settings, "review")
     on = bool(model) and (model_factory is not None or models.llm_available(model, settings.region))
     if not on and not quiet:

@@ -27,6 +27,7 @@ class ChatHandle:
     model: BaseChatModel
     name: str
     bedrock: bool
+    timeout_s: float | None = None  # the total deadline of one call (llm_timeout_s)
 
 
 class Models:
@@ -49,7 +50,8 @@ class Models:
         with self._lock:
             if name not in self._cache:
                 self._cache[name] = self._factory(name)
-        return ChatHandle(self._cache[name], name, _is_bedrock(name))
+        return ChatHandle(self._cache[name], name, _is_bedrock(name),
+                          self._settings.llm_timeout_s)
 
 
 @dataclass(frozen=True)

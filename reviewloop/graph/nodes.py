@@ -69,7 +69,8 @@ def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     chat = deps.models.get("review", agent.model)
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "",
-                           bedrock=bool(chat and chat.bedrock))
+                           bedrock=bool(chat and chat.bedrock),
+                           timeout_s=chat.timeout_s if chat else None)
     return {"reviews": [outcome.model_dump(mode="json", exclude={"usage"})],
             "usage": [u.model_dump() for u in outcome.usage]}
 

@@ -23,7 +23,8 @@ from reviewloop.graph.context import ModelFactory
 from reviewloop.graph.runner import deps_for
 from reviewloop.graph.runs import new_run_id, state_dir
 from reviewloop.graph.summary import review_summary
-from reviewloop.review.report import RunSummary
+from reviewloop.graph.trusted import TrustedConfig, config_findings
+from reviewloop.review.report import RunSummary, redacted
 from reviewloop.review.triage import same_problem
 
 
@@ -56,7 +57,10 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
                   diff_text: str | None = None,
                   analyze: Callable[..., list] | None = None,
-                  progress: Callable[[str, dict[str, Any]], None] | None = None) -> RunSummary:
+                  progress: Callable[[str, dict[str, Any]], None] | None = None,
+                  trusted: TrustedConfig | None = None) -> RunSummary:
+    """Review the change `source` names; with `trusted`, agents and governance come from its
+    root and a change to the configuration itself is flagged."""
     repo = open_repository(root)
     repo.ensure_ignored(".reviewloop/")
     diff_text = source.read(repo) if diff_text is None else diff_text
@@ -70,7 +74,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     diff_path.write_text(diff_text, encoding="utf-8")
     deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
                     implementer=Implementer("manual"), model_factory=model_factory, llm=llm,
-                    analyze=analyze)
+                    analyze=analyze, config_root=trusted.root if trusted else None)
     state = {"run_id": run_id, "task_id": "review", "round": 1, "diff_path": str(diff_path),
              "agents": [a.name for a in deps.agents], "escalations": [],
              "baseline": repo.snapshot().model_dump(), "touched": _touched(diff_text)}
@@ -85,7 +89,9 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             for node, update in data.items():
                 progress(node, update or {})
     summary = review_summary(deps, final, title=source.describe())
-    return with_gates(summary, root, settings, repo, diff_text)
+    summary = with_gates(summary, root, settings, repo, diff_text)
+    summary = with_findings(summary, config_findings(repo, trusted) if trusted else [])
+    return redacted(summary)  # printed, written, posted: nothing secret in any of it
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
@@ -99,11 +105,16 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Reposi
         parse_diff(diff_text).paths), diff_text=diff_text, branch=repo.current_branch(),
         default_branch=repo.default_branch(), phase="review")
     report = run_gates(ctx, ("secrets", "coverage"))
+    summary = summary.model_copy(update={
+        "gates": [(r.name, r.passed, r.summary) for r in report.results]})
+    return with_findings(summary, [f for r in report.results for f in r.findings])
+
+
+def with_findings(summary: RunSummary, found: list[Finding]) -> RunSummary:
+    """`found` joins the open findings (or the nits), redacted, unless already reported."""
     known = [*summary.findings_remaining, *summary.nits]
-    extra = [redact_finding(f) for r in report.results for f in r.findings
-             if not any(same_problem(f, k) for k in known)]
+    extra = [redact_finding(f) for f in found if not any(same_problem(f, k) for k in known)]
     return summary.model_copy(update={
-        "gates": [(r.name, r.passed, r.summary) for r in report.results],
         "findings_remaining": [*summary.findings_remaining,
                                *(f for f in extra if f.severity.actionable)],
         "nits": [*summary.nits, *(f for f in extra if not f.severity.actionable)]})

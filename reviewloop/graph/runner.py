@@ -144,11 +144,15 @@ def _interrupt_summary(snapshot) -> dict[str, Any]:
 
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
              implementer: Implementer, model_factory: ModelFactory, llm: bool,
-             analyze: Callable[..., list] | None) -> LoopDeps:
-    """Everything the nodes need, built once per run from settings (never checkpointed)."""
+             analyze: Callable[..., list] | None, config_root: Path | None = None) -> LoopDeps:
+    """Everything the nodes need, built once per run from settings (never checkpointed).
+
+    `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
+    not come from the checkout (`reviewloop.graph.trusted`)."""
     repo = open_repository(root)
-    agents = load_agents(root, settings.agents_dirs, settings.reviewers)
-    governance = load_policy(repo.root, settings)  # reviewloop config + .kiro/config.yaml
+    agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    # reviewloop config + .kiro/config.yaml
+    governance = load_policy(config_root or repo.root, settings)
     return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,
                     agents=tuple(agents.agents), run_dir=run_dir,
                     models=Models(settings, model_factory, enabled=llm),

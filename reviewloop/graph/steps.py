@@ -57,7 +57,7 @@ def run_implementer(deps: LoopDeps, task_id: str, context_text: str,
     if chat is None:
         return ImplementResult(summary="no model for the implementer", ok=False)
     return implement_with_llm(chat.model, context_text, feedback, deps.workspace, deps.policy,
-                              model_name=chat.name)
+                              model_name=chat.name, timeout_s=chat.timeout_s)
 
 
 def write_diff(deps: LoopDeps, round_no: int, text: str) -> str:
@@ -183,7 +183,7 @@ def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
     attempts = deps.settings.gates.max_retries + 1
     for _ in range(attempts):
         result = fix_with_llm(chat.model, findings, feedback, deps.workspace, deps.policy,
-                              model_name=chat.name)
+                              model_name=chat.name, timeout_s=chat.timeout_s)
         usage.extend(result.usage)
         if not changes_since(deps, before, state.get("artifacts", []))[1]:
             return FixOutcome(ok=True, summary=result.summary, usage=usage)  # nothing to test

@@ -11,6 +11,7 @@ from reviewloop.git import Snapshot
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.policy.governance import approval_reasons, sensitive_in
+from reviewloop.review.evidence import skipped_files
 from reviewloop.review.report import ReviewerOutcome, RunSummary
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
@@ -41,8 +42,14 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         llm=deps.models.enabled,
         escalations=[*state.get("escalations", []), *human_gates(deps, state)],
         gates=[(g["name"], g["passed"], g["summary"]) for g in gates],
+        skipped=_skipped(deps, touched),
     )
     return summary.model_dump(mode="json")
+
+
+def _skipped(deps: LoopDeps, touched: dict[str, list[str]]) -> list[str]:
+    paths = [*touched.get("created", []), *touched.get("modified", [])]
+    return skipped_files(deps.root, paths, deps.workspace.sensitive)
 
 
 def human_gates(deps: LoopDeps, state: LoopState) -> list[str]:
@@ -103,4 +110,5 @@ def review_summary(deps: LoopDeps, state: LoopState, *, title: str) -> RunSummar
         input_tokens=sum(u.input_tokens for u in usage),
         output_tokens=sum(u.output_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
-        llm=deps.models.enabled, escalations=list(state.get("escalations", [])))
+        llm=deps.models.enabled, escalations=list(state.get("escalations", [])),
+        skipped=_skipped(deps, touched))

@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from reviewloop.config import Governance, Settings
+from reviewloop.config import Governance, Settings, load_yaml
 from reviewloop.errors import ConfigError
 from reviewloop.globs import path_glob
 from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
@@ -162,7 +162,7 @@ def _read_kiro(path: Path) -> tuple[dict[str, _Found], list[str]]:
         return {}, []
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -6,8 +6,17 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import PurePath
 
+# What the README promises (`.env*`, key files, `*secret*`, `*credentials*`) plus the usual
+# credential files of package managers, git, Terraform and Kubernetes. SSH keys are named
+# exactly: a glob such as `id_*` would also hide `id_generator.py`, and `.pub` halves are public.
 DEFAULT_SENSITIVE = (
-    ".env", ".env.*", "*.pem", "*.key", "id_rsa*", "*secret*", "*credentials*",
+    ".env*", "*.env",                                          # .env, .env.local, .envrc, …
+    "*.pem", "*.key", "*.p12", "*.pfx", "*.ppk", "*.jks", "*.keystore",
+    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk",
+    ".npmrc", ".pypirc", ".netrc", "_netrc", ".git-credentials", ".pgpass",
+    "*.tfvars", "*.tfvars.json", "*.tfstate", "*.tfstate.backup",
+    "kubeconfig*", "*.kubeconfig", "*.kube/config",
+    "*secret*", "*credentials*",
 )
 
 

@@ -25,6 +25,7 @@ from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings import Severity
 from reviewloop.globs import path_glob
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
+from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
 
 BUILTIN_NAMES = (
     "review-security",
@@ -43,7 +44,6 @@ IGNORED_KIRO_KEYS = frozenset({
     "hooks", "useLegacyMcpJson", "includeMcpJson", "includePowers", "keyboardShortcut",
     "welcomeMessage", "permissions", "excludedTools",
 })
-_FILE_URI = "file://"
 
 
 class ReviewloopKeys(BaseModel):
@@ -119,8 +119,13 @@ class AgentSet:
         return tuple(a.name for a in self.agents)
 
 
-def load_file(path: Path, *, origin: Origin = "config dir") -> AgentDefinition:
-    """Read, validate and resolve one agent file; any problem is an AgentDefinitionError."""
+def load_file(path: Path, *, origin: Origin = "config dir",
+              root: Path | None = None) -> AgentDefinition:
+    """Read, validate and resolve one agent file; any problem is an AgentDefinitionError.
+
+    A `file://` prompt must resolve, symlinks followed, inside `root` (the repository;
+    default: the folder holding `.kiro/agents`, else the file's own folder), the user's
+    config folder, or the built-in agents' folder."""
     text = _read_text(path)
     try:
         data = json.loads(text)
@@ -132,13 +137,17 @@ def load_file(path: Path, *, origin: Origin = "config dir") -> AgentDefinition:
         raise AgentDefinitionError(
             f"expected a JSON object at the top level, got {_json_type(data)}", where=str(path),
             fix='write the agent as {"name": ..., "description": ..., "prompt": ...}')
-    return _build(data, path, text, origin)
+    if root is None:
+        kiro = path.parent.as_posix().endswith(KIRO_AGENTS_DIR.as_posix())
+        root = path.parent.parent.parent if kiro else path.parent
+    allowed = (builtin_dir(),) if origin == "built-in" else (root, user_config_dir())
+    return _build(data, path, text, origin, allowed)
 
 
-def validate_file(path: Path) -> AgentDefinition:
+def validate_file(path: Path, root: Path | None = None) -> AgentDefinition:
     """Load one file the way `reviewloop agents validate PATH` does."""
     origin: Origin = "kiro" if path.parent.as_posix().endswith(".kiro/agents") else "config dir"
-    return load_file(path, origin=origin)
+    return load_file(path, origin=origin, root=root)
 
 
 def builtin_dir() -> Path:
@@ -172,8 +181,8 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
             raise AgentDefinitionError(
                 "agents directory not found", where=str(folder),
                 fix='create it or remove it from "agents_dirs"')
-        _add_layer(chosen, [load_file(p, origin="config dir") for p in _json_files(folder)],
-                   root, notes)
+        _add_layer(chosen, [load_file(p, origin="config dir", root=root)
+                            for p in _json_files(folder)], root, notes)
     unknown = [name for name in reviewers if name not in chosen]
     if unknown:
         raise AgentDefinitionError(
@@ -200,7 +209,7 @@ def _kiro_reviewers(root: Path, reviewers: Sequence[str]) -> tuple[list[AgentDef
     for path in _json_files(root / KIRO_AGENTS_DIR):
         name = _peek_name(path)
         if name in BUILTIN_NAMES or name.startswith(REVIEWER_PREFIX) or name in reviewers:
-            used.append(load_file(path, origin="kiro"))
+            used.append(load_file(path, origin="kiro", root=root))
         else:
             skipped.append(Skipped(path, name, f'not a reviewer: the name does not start with '
                                    f'"{REVIEWER_PREFIX}" and "reviewers" does not list it'))
@@ -249,7 +258,8 @@ def _peek_name(path: Path) -> str:
     return name.strip() if isinstance(name, str) and name.strip() else path.stem
 
 
-def _build(data: dict[str, Any], path: Path, text: str, origin: Origin) -> AgentDefinition:
+def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
+           allowed: Sequence[Path]) -> AgentDefinition:
     ignored = [key for key in data if key in IGNORED_KIRO_KEYS]
     fields = {k: v for k, v in data.items() if k not in IGNORED_KIRO_KEYS}
     fields.setdefault("name", path.stem)  # Kiro names an unnamed agent after its file
@@ -267,7 +277,8 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin) -> Agent
     grant = map_tools(spec.tools)
     return AgentDefinition(
         name=spec.name.strip(), description=spec.description or "",
-        prompt=_resolve_prompt(spec.prompt, path, text), tools=grant.tools, model=spec.model,
+        prompt=resolve_prompt(spec.prompt, path, _where(path, text, ("prompt",)), allowed),
+        tools=grant.tools, model=spec.model,
         analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
         enabled=own.enabled, source=path, origin=origin,
@@ -290,31 +301,6 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
                     f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
                     where=_where(path, text, keypath),
                     fix='use *, ** and ? wildcards, e.g. "src/**/*.py"') from None
-
-
-def _resolve_prompt(raw: str, path: Path, text: str) -> str:
-    """Inline text, or `file://` + a path relative to the agent file (absolute and ~ work)."""
-    where = _where(path, text, ("prompt",))
-    if not raw.startswith(_FILE_URI):
-        if not raw.strip():
-            raise AgentDefinitionError('key "prompt": must not be empty', where=where,
-                                       fix='write the prompt inline or as "file://<path>"')
-        return raw
-    target = Path(raw.removeprefix(_FILE_URI)).expanduser()
-    target = target if target.is_absolute() else path.parent / target
-    try:
-        body = target.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise AgentDefinitionError(
-            f'key "prompt": prompt file not found: {target}', where=where,
-            fix=f'create it, or point "prompt" at a file relative to {path.parent}') from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgentDefinitionError(f'key "prompt": cannot read prompt file {target} ({exc})',
-                                   where=where, fix="make it a readable UTF-8 text file") from None
-    if not body.strip():
-        raise AgentDefinitionError(f'key "prompt": prompt file is empty: {target}', where=where,
-                                   fix="write the reviewer's instructions into it")
-    return body
 
 
 _TYPE_WORDS = {

@@ -4,22 +4,57 @@
 on the changed files in the agent's scope, and keeps only findings on added lines,
 attributed to the agent and fingerprinted on the flagged code. A tool that is not installed
 is reported in `AnalyzerReport.missing`, never skipped silently; a tool that fails is in
-`errors`.
+`errors`. `skipped_reason` is the one rule for which changed files' content may be read at
+all (no symlinks, nothing outside the checkout, size and binary limits); the run summary
+lists what it left out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers import ANALYZERS, Analyzer, AnalyzerContext, AnalyzerError
 from reviewloop.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.findings import Finding
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.definitions import AgentDefinition
 
 log = logging.getLogger(__name__)
+MAX_ANALYZED_BYTES = 1_000_000
+_BINARY_PROBE = 8192
+
+
+def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str | None:
+    """Why the content of the changed file `path` is not read by analyzers and reviewers,
+    or None when it may be (a deleted file has no content and no reason)."""
+    full = root / path
+    if os.path.islink(full):
+        return "a symlink: reviewed as a link, its target is never read"
+    if sensitive and is_sensitive(PurePosixPath(path), sensitive):
+        return "may hold secrets: never read, sent to a model or committed"
+    if not full.exists():
+        return None
+    if not full.resolve().is_relative_to(root.resolve()):
+        return "leads outside the repository"
+    if not full.is_file():
+        return "not a regular file"
+    size = full.stat().st_size
+    if size > MAX_ANALYZED_BYTES:
+        return f"too large to analyze ({size:,} bytes; the limit is {MAX_ANALYZED_BYTES:,})"
+    with full.open("rb") as fh:
+        if b"\0" in fh.read(_BINARY_PROBE):
+            return "a binary file"
+    return None
+
+
+def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:
+    """`path: reason` for every changed file whose content was not read."""
+    return [f"{p}: {reason}" for p in sorted(set(paths))
+            if (reason := skipped_reason(root, p, sensitive)) is not None]
 
 
 @dataclass(frozen=True)
@@ -76,16 +111,19 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path) -> list[Finding]
     """The loop's view: the findings only. Missing tools and failures are logged as warnings;
     call `run_for_agent` to show them in a report."""
     report = run_for_agent(agent, root, diff_text)
-    for problem in (*report.missing, *report.errors):
-        log.warning("%s analyzer %s", agent.name, problem)
+    from reviewloop.checks.secrets.scanner import redact
+
+    for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret
+        log.warning("%s analyzer %s", agent.name, redact(problem))
     return report.findings
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet) -> tuple[str, ...]:
-    """Changed files the agent reviews that exist in the new tree as text."""
+    """Changed files the agent reviews that exist in the new tree as readable text."""
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED and not f.binary
-                 and agent.applies_to(f.path) and (root / f.path).is_file())
+                 and agent.applies_to(f.path) and (root / f.path).is_file()
+                 and skipped_reason(root, f.path) is None)
 
 
 def _kept(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:

@@ -21,7 +21,7 @@ NO_REVIEW = "no review ran"
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
              "reviewers", "findings", "counts", "newly_eligible", "usage", "llm",
-             "escalations")
+             "escalations", "skipped")
 
 
 class ReviewerOutcome(BaseModel):
@@ -61,6 +61,7 @@ class RunSummary(BaseModel):
     llm: bool = False  # LLM reviewers on; off means analyzers only
     escalations: list[str] = Field(default_factory=list)
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
+    skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
 
     @property
     def is_review(self) -> bool:
@@ -98,6 +99,21 @@ def verdict(summary: RunSummary) -> str:
     if summary.escalations and not summary.open_actionable:
         reasons.append(f"escalated ({len(summary.escalations)})")
     return "; ".join(reasons) or CLEAN
+
+
+def redacted(summary: RunSummary) -> RunSummary:
+    """The summary with every secret the scanner knows replaced in all of its text: findings,
+    reviewer errors, gate summaries, escalations and the not-read list."""
+    from reviewloop.checks.secrets.scanner import redact, redact_finding
+
+    return summary.model_copy(update={
+        **{k: [redact_finding(f) for f in getattr(summary, k)]
+           for k in ("findings_remaining", "nits", "findings_fixed")},
+        "reviewers": [r.model_copy(update={"error": redact(r.error)}) if r.error else r
+                      for r in summary.reviewers],
+        "gates": [(name, passed, redact(text)) for name, passed, text in summary.gates],
+        "escalations": [redact(e) for e in summary.escalations],
+        "skipped": [redact(s) for s in summary.skipped]})
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -138,6 +154,7 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
                   "output_tokens": summary.output_tokens, "cost_usd": summary.cost_usd},
         "llm": summary.llm,
         "escalations": list(summary.escalations),
+        "skipped": list(summary.skipped),
     }
     return data
 
@@ -175,6 +192,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Nits", _md_findings(summary.nits))
     lines += _md_section("Reviewers", [_md_reviewer(r) for r in summary.reviewers])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
+    lines += _md_section("Not read", [f"- {s}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 

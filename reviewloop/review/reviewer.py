@@ -11,16 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
-from reviewloop.agent.tools import ToolLog, Workspace, reviewer_tools
+from reviewloop.agent.tool_loop import run_agent
+from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
@@ -108,7 +107,7 @@ def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
 
 def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
                  workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
-                 max_steps: int = 12) -> ReviewerOutcome:
+                 max_steps: int = 12, timeout_s: float | None = None) -> ReviewerOutcome:
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception."""
     started = time.monotonic()
     changes = parse_diff(review.diff_text, source=f"{agent.name} diff")
@@ -127,11 +126,11 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
         result = run_agent(model, messages, reviewer_tools(workspace, ToolLog()),
                            max_steps=max_steps, finish_tool=_submit_tool(),
-                           finish=ReviewReply.model_validate, nudges=1)
+                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s)
         usage = [usage_from(r, role="review", agent=agent.name, model=model_name)
                  for r in result.replies]
         reply: ReviewReply = result.final
-        findings = [redact_finding(_attribute(d, agent.name, workspace.root))
+        findings = [redact_finding(_attribute(d, agent.name, workspace))
                     for d in reply.findings]
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
@@ -162,11 +161,13 @@ def _submit_tool() -> StructuredTool:
         description="Submit your review: every finding in your area, or an empty list.")
 
 
-def _attribute(draft, agent: str, root: Path) -> Finding:
-    path = root / draft.file
+def _attribute(draft, agent: str, workspace: Workspace) -> Finding:
+    """The draft fingerprinted on its code; a path the model made up is read only when the
+    workspace allows it (never through a symlink out, never a secret file)."""
     try:
+        path = workspace.resolve(draft.file)
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    except (ToolRefused, OSError):
         lines = None
     return Finding.from_draft(draft, agent=agent, code_lines=lines)
 

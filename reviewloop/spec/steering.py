@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from reviewloop.config import load_yaml
 from reviewloop.spec.model import Diagnostic
 
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
@@ -129,7 +130,7 @@ def _split_front_matter(text: str) -> tuple[str | None, str, tuple[int, str] | N
 
 def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
     try:
-        data = yaml.safe_load(header)
+        data = load_yaml(header)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for `---`, +1 for 1-based

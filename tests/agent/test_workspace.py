@@ -33,7 +33,7 @@ def test_workspace_root_is_resolved(repo: Path):
         (".env", "secrets"),
         (".env.production", "secrets"),
         ("config/server.pem", "secrets"),
-        ("deploy/id_rsa.pub", "secrets"),
+        ("deploy/id_ed25519", "secrets"),
         ("app/secrets/db.yaml", "secrets"),
         ("AWS_CREDENTIALS.txt", "secrets"),
         ("", "empty"),

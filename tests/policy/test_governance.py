@@ -88,8 +88,8 @@ def test_reviewloop_config_replaces_defaults(tmp_path):
 def test_kiro_lists_are_added_to_the_defaults(tmp_path, name):
     kiro_fixture(tmp_path, name)
     policy = load_policy(tmp_path, Settings())
-    assert policy.sensitive == (*DEFAULT_SENSITIVE, "*.p12", *(
-        ("config/prod/*",) if name == "kiro-camel.yaml" else ()))
+    assert policy.sensitive == tuple(dict.fromkeys((*DEFAULT_SENSITIVE, "*.p12", *(
+        ("config/prod/*",) if name == "kiro-camel.yaml" else ()))))
     assert policy.command_deny == (*DEFAULT_DENY, "terraform apply")
     assert policy.command_allow == (*DEFAULT_ALLOW, "just test")
     assert policy.approval_paths == (*DEFAULT_APPROVAL_PATHS, "billing/**")
@@ -317,9 +317,10 @@ def test_kiro_paths_protect_too(tmp_path):
 
 def test_sensitive_in_defaults():
     files = ["src/app.py", ".env", "config/.env.production", "certs/server.pem", "deploy.key",
-             "home/id_rsa.pub", "aws_credentials.json", "app/Secrets.yaml", "README.md"]
+             "home/id_rsa.pub", "home/id_rsa", "aws_credentials.json", "app/Secrets.yaml",
+             "README.md", "id_generator.py"]
     assert sensitive_in(Policy(), files) == [
-        ".env", "config/.env.production", "certs/server.pem", "deploy.key", "home/id_rsa.pub",
+        ".env", "config/.env.production", "certs/server.pem", "deploy.key", "home/id_rsa",
         "aws_credentials.json", "app/Secrets.yaml",
     ]
 

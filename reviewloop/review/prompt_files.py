@@ -1,0 +1,66 @@
+"""Agent prompt files: a `file://` prompt is read into a model's prompt, so it must resolve,
+symlinks followed, inside the repository, the user's config folder or the built-in agents'
+folder, and must not be a file that may hold secrets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from reviewloop.errors import AgentDefinitionError
+from reviewloop.policy.sensitive import is_sensitive
+
+_FILE_URI = "file://"
+
+
+def user_config_dir() -> Path:
+    """The user's own reviewloop folder: `$XDG_CONFIG_HOME/reviewloop`, else ~/.config/…"""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "reviewloop"
+
+
+def resolve_prompt(raw: str, path: Path, where: str, allowed: Sequence[Path]) -> str:
+    """Inline text, or `file://` + a path relative to the agent file `path` (absolute and ~
+    work when they stay inside an allowed folder); `where` is the key's `file:line`."""
+    if not raw.startswith(_FILE_URI):
+        if not raw.strip():
+            raise AgentDefinitionError('key "prompt": must not be empty', where=where,
+                                       fix='write the prompt inline or as "file://<path>"')
+        return raw
+    target = Path(raw.removeprefix(_FILE_URI)).expanduser()
+    target = target if target.is_absolute() else path.parent / target
+    _confine_prompt(target, allowed, where)
+    try:
+        body = target.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise AgentDefinitionError(
+            f'key "prompt": prompt file not found: {target}', where=where,
+            fix=f'create it, or point "prompt" at a file relative to {path.parent}') from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgentDefinitionError(f'key "prompt": cannot read prompt file {target} ({exc})',
+                                   where=where, fix="make it a readable UTF-8 text file") from None
+    if not body.strip():
+        raise AgentDefinitionError(f'key "prompt": prompt file is empty: {target}', where=where,
+                                   fix="write the reviewer's instructions into it")
+    return body
+
+
+def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
+    """A prompt file is read into a model's prompt: it must stay inside the repository or the
+    user's config folder once symlinks are followed, and must not be a secret file."""
+    real = target.resolve()
+    inside = next((r.resolve() for r in allowed if real.is_relative_to(r.resolve())), None)
+    folders = " or ".join(str(r) for r in allowed)
+    if inside is None:
+        via = " (through a symlink)" if real != Path(os.path.abspath(target)) else ""
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file {target} resolves outside the repository and the '
+            f"user's config folder{via}: {real}", where=where,
+            fix=f"move the prompt into {folders} (a real file, not a symlink out), or write "
+                "it inline")
+    if is_sensitive(real.relative_to(inside)):
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file {target} is a sensitive file (it may hold '
+            "secrets) and is never put into a prompt", where=where,
+            fix="point \"prompt\" at a Markdown file with the reviewer's instructions")

@@ -1,0 +1,123 @@
+"""Nothing secret reaches a model: canary tokens read by a reviewer's tools, and sensitive
+files in a manual change, never appear in a recorded Bedrock request (the real
+ChatBedrockConverse → boto3 stack against the loopback fake) nor in a commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+AWS_KEY_ID = "AKIAQX4UJ2ZKL5BQW7NP"
+AWS_SECRET = "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"
+GITHUB_TOKEN = "ghp_R7mK2pQ9xV4sL8nT1wZ6yB3cF5hJ0dG2aE7u"
+CANARIES = (AWS_KEY_ID, AWS_SECRET, GITHUB_TOKEN)
+SETTINGS_PY = (f'AWS_ACCESS_KEY_ID = "{AWS_KEY_ID}"\n'
+               f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"\n'
+               f'GITHUB = "{GITHUB_TOKEN}"\n')
+
+
+def cli(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
+                          capture_output=True, timeout=120, env={**os.environ, **env},
+                          stdin=subprocess.DEVNULL, check=False)
+
+
+def fake_env(fake: BedrockFake, **extra: str) -> dict[str, str]:
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1", **extra}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "config").mkdir(parents=True)
+    (root / "config" / "settings.py").write_text(SETTINGS_PY)
+    (root / "app.py").write_text("def ok():\n    return 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    (root / "app.py").write_text("from config import settings\n\n\ndef ok():\n"
+                                 "    return settings.GITHUB\n")
+    git(root, "commit", "-qam", "use the settings")
+    return root
+
+
+def leaked(fake: BedrockFake) -> list[str]:
+    bodies = [json.dumps(r.body) for r in fake.requests]
+    return [c for c in CANARIES for body in bodies if c in body]
+
+
+def test_tool_results_are_redacted_before_they_reach_the_model(repo: Path) -> None:
+    with BedrockFake() as fake:
+        fake.script("agent: review-security", [
+            tool_use("fs_read", {"path": "config/settings.py"}),
+            tool_use("grep", {"pattern": "ghp_|AKIA|SECRET"}),
+            tool_use("submit_findings", {"findings": []})])
+        for name in REVIEWERS[1:]:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        done = cli(repo, "review", "--base", "main", "--head", "HEAD", "--model", MODEL,
+                   "--format", "json", env=fake_env(fake))
+        requests = list(fake.requests)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(requests) == 7  # three calls of the security reviewer, one of each other
+    tool_results = [json.dumps(r.body["messages"]) for r in requests
+                    if "toolResult" in json.dumps(r.body["messages"])]
+    assert any("[REDACTED:aws-secret-access-key]" in t and "[REDACTED:github-token]" in t
+               for t in tool_results)
+    assert leaked(fake) == []
+    assert not [c for c in CANARIES if c in done.stdout + done.stderr]
+
+
+def test_a_hanging_provider_fails_the_reviewer_visibly_after_llm_timeout_s(repo: Path) -> None:
+    with BedrockFake() as fake:
+        fake.script("agent: review-performance",
+                    [tool_use("submit_findings", {"findings": []}, delay=30)] * 8)
+        for name in REVIEWERS:
+            if name != "review-performance":
+                fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        done = cli(repo, "review", "--base", "main", "--head", "HEAD", "--model", MODEL,
+                   "--format", "json", env=fake_env(fake, REVIEWLOOP_LLM_TIMEOUT_S="2"))
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    (performance,) = [r for r in report["reviewers"] if r["agent"] == "review-performance"]
+    assert performance["status"] == "failed"
+    assert "did not answer within 2s (llm_timeout_s)" in performance["error"]
+    assert report["verdict"] != "clean"
+
+
+def test_every_text_of_a_review_report_is_redacted() -> None:
+    from reviewloop.findings import Finding, Severity
+    from reviewloop.review.report import ReviewerOutcome, RunSummary, redacted, to_json, to_markdown
+    from reviewloop.review.sarif import to_sarif
+
+    finding = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=1, end_line=1,
+                      title=f"token {GITHUB_TOKEN} in code", rationale=f"key {AWS_KEY_ID}",
+                      confidence=0.9, agent="review-security")
+    summary = RunSummary(
+        task_id="review", findings_remaining=[finding],
+        reviewers=[ReviewerOutcome(agent="review-security", status="failed",
+                                   error=f"ValidationError: input {GITHUB_TOKEN!r}")],
+        gates=[("secrets", False, f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"')],
+        escalations=[f"tool said {AWS_KEY_ID}"], skipped=[f"x.py: {GITHUB_TOKEN}"])
+
+    clean = redacted(summary)
+    outputs = (to_markdown(clean), json.dumps(to_json(clean)),
+               json.dumps(to_sarif(clean.findings_remaining, tool_version="0",
+                                   reviewers=clean.reviewers, llm=True)))
+
+    assert [c for c in CANARIES for text in outputs if c in text] == []
+    assert "[REDACTED:github-token]" in outputs[0]

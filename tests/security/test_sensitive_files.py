@@ -1,0 +1,52 @@
+"""Credential files in a manual change reach no reviewer prompt and no commit, whatever
+their spelling (.envrc, .env-local, SSH keys, package-manager and cloud credentials)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.chat import ScriptedChatModel, message_text
+from tests.gitutil import git
+from tests.graph.test_runner import clean_round, project, runner, start  # noqa: F401
+
+CANARY = "CANARY-7f3a9c"
+CREDENTIAL_FILES = (".envrc", ".env-local", ".env.production", "deploy/id_ed25519",
+                    "deploy/id_ecdsa", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
+                    "infra/prod.tfvars", "kubeconfig", "ops/.kube/config", "certs/tls.pem")
+
+
+def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
+        project: Path) -> None:  # noqa: F811
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    for name in CREDENTIAL_FILES:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(f"# {CANARY} {name}\n")
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+    prompts = [message_text(m) for h in model.history for m in h]
+    final = run.resume(result.run_id, "approve")
+
+    assert len(model.history) == 5  # every reviewer ran once
+    assert not [p for p in prompts if CANARY in p]
+    assert not [n for n in CREDENTIAL_FILES if any(n in p for p in prompts)]
+    for name in CREDENTIAL_FILES:
+        assert f"sensitive file {name} changed: it is never committed" in \
+            result.summary["escalations"]
+    committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert final.status == "committed" and "calc.py" in committed
+    assert not set(committed) & set(CREDENTIAL_FILES)
+    assert (project / ".envrc").read_text() == f"# {CANARY} .envrc\n"  # left as it was
+
+
+@pytest.mark.parametrize("name", ["id_rsa.pub", "id_generator.py", "environment.py"])
+def test_public_halves_and_lookalikes_are_not_sensitive(name: str) -> None:
+    from pathlib import PurePosixPath
+
+    from reviewloop.policy.sensitive import is_sensitive
+
+    assert not is_sensitive(PurePosixPath(name))
