@@ -59,12 +59,29 @@ class Commands(_Frozen):
     deny: tuple[str, ...] | None = None
 
 
+class Review(_Frozen):
+    """What `reviewloop review` may do beyond reading the change."""
+
+    # Run the configured (or detected) test command, sandboxed, for the coverage analyzer.
+    run_tests: bool = False
+
+
 class Governance(_Frozen):
     """Changes that need an explicit human approval, even with --yes."""
 
     max_files: int | None = Field(default=20, ge=1)
     max_lines: int | None = Field(default=800, ge=1)
     approval_paths: tuple[str, ...] | None = None  # None: the built-in list (migrations, CI, …)
+
+
+class Runs(_Frozen):
+    """Where a run works and how its approved commit reaches your branch (`[run]`)."""
+
+    branch: str = "reviewloop/{task}"  # the run's own branch; `{task}` is the task id
+    # merge: fast-forward (or replay) onto your branch; branch-only: leave it on the run's
+    # branch; pr: open a pull request (not built yet: refused with a message)
+    land: Literal["merge", "branch-only", "pr"] = "merge"
+    jobs: int = Field(default=1, ge=1, le=32)  # `run all`: tasks of one wave at a time
 
 
 class Settings(_Frozen):
@@ -80,11 +97,26 @@ class Settings(_Frozen):
     # Total seconds one model call may take, retries included; then the agent fails visibly.
     llm_timeout_s: float = Field(default=300, gt=0, le=3600)
     gates: Gates = Gates()
+    run: Runs = Runs()
     commands: Commands = Commands()
+    review: Review = Review()
+    # How commands for the project or a model run: "auto" = bubblewrap, refusing to run
+    # anything when it does not work here; "off" = unsandboxed (say so explicitly).
+    sandbox: Literal["auto", "bwrap", "off"] = "auto"
+    sandbox_network: bool = False  # let sandboxed commands use the network
+    sandbox_env: tuple[str, ...] = ()  # extra environment variables passed into commands
+    sandbox_read: tuple[Path, ...] = ()  # hidden paths (in $HOME, /tmp, …) shown read-only
     sensitive: tuple[str, ...] | None = None
     governance: Governance = Governance()
     # USD per million tokens by model id: {input, output, cache_read, cache_write}.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
+    # Shared run state for batches: a postgresql:// URL; None keeps SQLite under .reviewloop/.
+    checkpoint_url: str | None = None
+    lease_seconds: float = Field(default=120, ge=1, le=3600)  # a dead runner's run waits this
+    # USD a run may spend (it stops at the next node boundary, escalated) and a spec's batch
+    # may spend in all (`plan` then starts nothing more); None: no limit.
+    budget_usd: float | None = Field(default=None, gt=0)
+    batch_budget_usd: float | None = Field(default=None, gt=0)
 
 
 # Environment variables are flat; these are the ones read, with how to split lists.
@@ -100,6 +132,10 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "REGION": ("region",),
     "MAX_ROUNDS": ("max_rounds",),
     "LLM_TIMEOUT_S": ("llm_timeout_s",),
+    "SANDBOX": ("sandbox",),
+    "SANDBOX_NETWORK": ("sandbox_network",),
+    "RUN_TESTS": ("review", "run_tests"),
+    "CHECKPOINT_URL": ("checkpoint_url",),
 }
 _LIST_KEYS = {("agents_dirs",), ("reviewers",)}
 
@@ -216,7 +252,10 @@ def _resolve_paths(settings: Settings, root: Path) -> Settings:
     spec = settings.spec if settings.spec is None or settings.spec.is_absolute() \
         else root / settings.spec
     dirs = tuple(d if d.is_absolute() else root / d for d in settings.agents_dirs)
-    return settings.model_copy(update={"spec": spec, "agents_dirs": dirs})
+    shown = tuple(p.expanduser() if str(p).startswith("~") or p.is_absolute() else root / p
+                  for p in settings.sandbox_read)
+    return settings.model_copy(update={"spec": spec, "agents_dirs": dirs,
+                                       "sandbox_read": shown})
 
 
 def model_for(settings: Settings, role: str) -> str | None:

@@ -1,10 +1,18 @@
-"""The findings schema: what reviewers return, what triage merges, and stable fingerprints.
+"""The findings schema and a finding's identity: what reviewers return, and where it is.
 
 One schema, one place: `FindingDraft` declares the fields an LLM reviewer fills, with
 descriptions that double as the instructions in the structured-output tool schema
 (`ReviewReply.model_json_schema()`). `Finding` extends it by inheritance with what
-reviewloop knows (agent, source, rule, fingerprint); JSON, SARIF and GitHub comments are
-rendered from `Finding`.
+reviewloop knows (agent, source, rule, level, location hash, fingerprint); JSON, SARIF and
+GitHub comments are rendered from `Finding`.
+
+Identity is decided here and nowhere else (`fingerprint`): *what* (the analyzer rule, or the
+agent and normalised title of an LLM finding), the file, and *where* as a `location_hash`
+that survives lines moving — the flagged code, whitespace removed, widened by the following
+lines when it is too short to say much, plus the index of this occurrence among identical
+windows of the file (the idea of GitHub code scanning's `primaryLocationLineHash`). Two
+identical vulnerable lines are two findings. A file-level finding is keyed on the file and a
+function-level one on its symbol, never on whichever line the diff happened to start at.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -25,8 +33,11 @@ from pydantic import (
     model_validator,
 )
 
-FINGERPRINT_VERSION = "v2"  # bump when the rule below changes: old fingerprints stop matching
+FINGERPRINT_VERSION = "v3"  # bump when the rule below changes: old fingerprints stop matching
 SHORT_LENGTH = 12
+MIN_WINDOW = 16  # non-whitespace characters a location hash covers at least (`}` alone is not)
+MAX_WINDOW_LINES = 3  # lines after the flagged ones it may borrow to get there
+Level = Literal["line", "symbol", "file"]
 
 
 class Severity(StrEnum):
@@ -168,26 +179,55 @@ class Finding(FindingDraft):
         default_factory=list, description="Other agents that reported the same problem.")
     merged_fingerprints: list[str] = Field(
         default_factory=list, description="Fingerprints of the duplicates merged into it.")
+    level: Level = Field(
+        default="line", description="What the finding is about: lines, a symbol (`symbol` "
+        "names it) or the whole file; symbol- and file-level findings are keyed on those.")
+    symbol: str | None = Field(
+        default=None, description="The function or class a symbol-level finding is about.")
+    location_hash: str = Field(
+        default="", description="Where it is, independent of line numbers (see "
+        "`location_hash`); computed when left empty.")
     fingerprint: str = Field(
         default="", pattern=r"^([0-9a-f]{64})?$",
-        description="Stable identity across rounds; computed when left empty.")
+        description="Stable identity across rounds and pushes; computed when left empty.")
 
     @model_validator(mode="after")
-    def _default_fingerprint(self) -> Self:
+    def _default_identity(self) -> Self:
+        if self.level == "symbol" and not self.symbol:
+            raise ValueError("a symbol-level finding needs `symbol`")
+        if not self.location_hash:
+            self.location_hash = location_hash(self, None)
         if not self.fingerprint:
-            self.fingerprint = fingerprint(self, None)
+            self.fingerprint = fingerprint(self)
         return self
 
     @classmethod
     def from_draft(cls, draft: FindingDraft, *, agent: str,
-                   code_lines: Sequence[str] | None = None) -> Finding:
+                   code_lines: Sequence[str] | CodeIndex | None = None) -> Finding:
         """An LLM reviewer's draft, attributed to `agent`, fingerprinted on its code."""
         finding = cls(**draft.model_dump(), agent=agent)
         return finding.with_code(code_lines) if code_lines is not None else finding
 
-    def with_code(self, code_lines: Sequence[str] | None) -> Finding:
-        """A copy fingerprinted on the flagged lines of `code_lines` (the whole new file)."""
-        return self.model_copy(update={"fingerprint": fingerprint(self, code_lines)})
+    def with_code(self, code_lines: Sequence[str] | CodeIndex | None) -> Finding:
+        """A copy located on the flagged lines of `code_lines` (the whole new file)."""
+        located = self.model_copy(update={"location_hash": location_hash(self, code_lines)})
+        return located.model_copy(update={"fingerprint": fingerprint(located)})
+
+    def moved(self, **update: object) -> Finding:
+        """A copy with other fields (agent, severity, lines…) and its identity recomputed
+        from them, keeping a code-based location hash (it does not depend on line numbers)."""
+        changed = self.model_copy(update=update)
+        if self.location_hash.startswith("L"):  # no code known: located by its lines
+            changed = changed.model_copy(update={"location_hash": location_hash(changed, None)})
+        return changed.model_copy(update={"fingerprint": fingerprint(changed)})
+
+    @property
+    def rule_key(self) -> str:
+        """*What* the finding is: `<source>:<rule>` for an analyzer rule (whichever agent ran
+        it), else `<agent>:<source>:<normalised title>`."""
+        if self.rule:
+            return f"{self.source}:{self.rule}"
+        return f"{self.agent}:{self.source}:{normalise_title(self.title)}"
 
     @property
     def fingerprints(self) -> frozenset[str]:
@@ -206,6 +246,8 @@ class Finding(FindingDraft):
     @property
     def location(self) -> str:
         """`path:12` or `path:12-14`."""
+        if self.level == "file":
+            return self.file
         if self.end_line == self.start_line:
             return f"{self.file}:{self.start_line}"
         return f"{self.file}:{self.start_line}-{self.end_line}"
@@ -238,29 +280,66 @@ def code_snippet(code_lines: Sequence[str], start_line: int, end_line: int) -> s
     return "".join("".join(code_lines[start_line - 1:end_line]).split())
 
 
-def fingerprint(finding: Finding, code_lines: Sequence[str] | None) -> str:
-    """The stable identity of a finding: a sha256 hex digest of
+class CodeIndex:
+    """One file's lines, whitespace-normalised once, for locating many findings in it."""
 
-    1. who: `<source>:<rule>` when an analyzer rule is known (so the same rule reported via
-       two agents matches), otherwise `<agent>:<source>`;
-    2. the normalised repo-relative file path;
-    3. the normalised title (see `normalise_title`);
-    4. the flagged code: lines start_line..end_line of `code_lines` (the whole NEW file),
-       with whitespace removed — never the line numbers themselves, so the fingerprint
-       survives code moving up or down, re-indentation and re-wrapping, and changes when the
-       flagged code itself changes.
+    def __init__(self, code_lines: Sequence[str]):
+        self.compact = ["".join(line.split()) for line in code_lines]
+        self._windows: dict[tuple[int, int], str] = {}
 
-    Without code (`code_lines` is None, the range lies beyond the file, or the flagged lines
-    are blank) part 4 is left out: (who, file, title). The two forms never match each other,
-    so fingerprint every round the same way.
+    def window(self, start: int, end: int) -> str:
+        """Lines start..end, widened by up to `MAX_WINDOW_LINES` following lines until it
+        holds `MIN_WINDOW` characters; '' when the range lies beyond the file or is blank."""
+        key = (start, end)
+        if key not in self._windows:
+            self._windows[key] = self._widened(start, end)
+        return self._windows[key]
+
+    def _widened(self, start: int, end: int) -> str:
+        if start < 1 or start > len(self.compact):
+            return ""
+        text = "".join(self.compact[start - 1:end])
+        if not text:
+            return ""
+        last = min(end, len(self.compact))
+        while len(text) < MIN_WINDOW and last < min(end + MAX_WINDOW_LINES, len(self.compact)):
+            text += self.compact[last]
+            last += 1
+        return text
+
+    def occurrence(self, start: int, end: int) -> int:
+        """How many windows of the same height start above `start` with the same code."""
+        height = end - start
+        text = self.window(start, end)
+        return sum(1 for n in range(1, start) if self.window(n, n + height) == text)
+
+
+def location_hash(finding: Finding, code: Sequence[str] | CodeIndex | None) -> str:
+    """Where the finding is, without line numbers when the code is known:
+
+    * `file` for a file-level finding, `symbol:<name>` for a symbol-level one;
+    * `<16 hex of sha256(window)>:<occurrence>` for lines whose code is known (see
+      `CodeIndex.window`; the occurrence index tells identical windows apart, counted from
+      the top of the file);
+    * `L<start>-<end>` when it is not (the file could not be read, or the lines are blank).
     """
-    who = (f"{finding.source}:{finding.rule}" if finding.rule
-           else f"{finding.agent}:{finding.source}")
-    parts = [FINGERPRINT_VERSION, who, finding.file, normalise_title(finding.title)]
-    if code_lines is not None:
-        snippet = code_snippet(code_lines, finding.start_line, finding.end_line)
-        if snippet:
-            parts += ["code", snippet]
+    if finding.level == "file":
+        return "file"
+    if finding.level == "symbol":
+        return f"symbol:{finding.symbol}"
+    if code is not None:
+        index = code if isinstance(code, CodeIndex) else CodeIndex(code)
+        window = index.window(finding.start_line, finding.end_line)
+        if window:
+            digest = hashlib.sha256(window.encode("utf-8")).hexdigest()[:16]
+            return f"{digest}:{index.occurrence(finding.start_line, finding.end_line)}"
+    return f"L{finding.start_line}-{finding.end_line}"
+
+
+def fingerprint(finding: Finding) -> str:
+    """The identity of a finding: sha256 hex of the version, `rule_key`, file and
+    `location_hash`. A re-worded LLM title is a different finding; a moved line is not."""
+    parts = [FINGERPRINT_VERSION, finding.rule_key, finding.file, finding.location_hash]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -36,10 +36,8 @@ class Change(BaseModel):
 
 class Snapshot(BaseModel):
     """The working tree at one moment: small, serialisable, comparable with a later one.
-
     `tree` is a git tree object holding every non-ignored file as it was (tracked or not), so
-    a later diff against it is exact. `files` lists only what differed from `base`.
-    """
+    a later diff against it is exact. `files` lists only what differed from `base`."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -129,15 +127,15 @@ class Repository:
 
     def current_branch(self) -> str | None:
         """The checked-out branch (also on an unborn branch); None when HEAD is detached."""
-        status, out, _ = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        status, out, _ = self.try_git("symbolic-ref", "--quiet", "--short", "HEAD")
         return out.strip() if status == 0 else None
 
     def default_branch(self) -> str:
         """origin/HEAD, else init.defaultBranch, main or master — the first that exists."""
-        status, out, _ = self._run("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+        status, out, _ = self.try_git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
         if status == 0:
             return out.strip().removeprefix("refs/remotes/origin/")
-        status, out, _ = self._run("config", "--get", "init.defaultBranch")
+        status, out, _ = self.try_git("config", "--get", "init.defaultBranch")
         configured = out.strip() if status == 0 else ""
         for name in (configured, "main", "master"):
             if name and (self._exists(f"refs/heads/{name}")
@@ -147,17 +145,17 @@ class Repository:
 
     def create_branch(self, name: str) -> None:
         """Create branch `name` at HEAD and switch to it; uncommitted changes come along."""
-        if self._run("check-ref-format", "--branch", name)[0] != 0:
+        if self.try_git("check-ref-format", "--branch", name)[0] != 0:
             raise UserInputError(f"not a valid branch name: {name!r}",
                                  fix="use letters, digits, '-', '_' and '/'")
         if self._exists(f"refs/heads/{name}"):
             raise UserInputError(f"branch {name!r} already exists", where=str(self.root),
                                  fix=f"choose another name, or switch to it: git switch {name}")
-        self._git("switch", "--quiet", "-c", name)
+        self.git("switch", "--quiet", "-c", name)
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when `ancestor` is reachable from `descendant` (False after a force-push)."""
-        status, _, err = self._run("merge-base", "--is-ancestor", ancestor, descendant)
+        status, _, err = self.try_git("merge-base", "--is-ancestor", ancestor, descendant)
         if status > 1:
             raise _unknown_revision(f"{ancestor} or {descendant}", err)
         return status == 0
@@ -165,21 +163,21 @@ class Repository:
     def changed_files(self, base: str, head: str, *, merge_base: bool = True) -> list[str]:
         """Paths changed from `base` to `head` (from their merge base unless told otherwise)."""
         refs = self._range(base, head, merge_base)
-        out = self._git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
+        out = self.git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
         return [p for p in out.split("\0") if p]
 
     def export_files(self, rev: str, paths: Iterable[str], dest: Path) -> list[str]:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
         and submodules are left out); return their repo-relative paths."""
         rel = self._paths(paths)
-        out = self._git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
+        out = self.git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
         written = []
         for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
             mode, kind, sha = meta.split()
             if kind == "blob" and mode in ("100644", "100755"):
                 (dest / path).parent.mkdir(parents=True, exist_ok=True)
-                blob = self._git("cat-file", "blob", sha)
+                blob = self.git("cat-file", "blob", sha)
                 (dest / path).write_bytes(blob.encode("utf-8", "surrogateescape"))
                 written.append(path)
         return written
@@ -189,32 +187,30 @@ class Repository:
     def diff(self, paths: Iterable[str] | None = None, base: str = "HEAD",
              *, context: int = 3) -> str:
         """Unified diff from `base` to the working tree, untracked (non-ignored) files included.
-
         The user's index is never read for content nor written: the working tree is recorded
-        as a tree object through a throw-away index.
-        """
+        as a tree object through a throw-away index."""
         start = self._commit(base) or self._empty_tree()
-        return self._diff_trees(start, self._worktree_tree(), paths, context)
+        return self._diff_trees(start, self.worktree_tree(), paths, context)
 
     def diff_staged(self, *, context: int = 3) -> str:
         """What `git commit` would record now: the index against HEAD."""
-        base = self._commit("HEAD") or self._empty_tree()
-        return self._git(*_DIFF, f"-U{context}", "--cached", base, errors="replace")
+        return self.git(*_DIFF, f"-U{context}", "--cached",
+                         self._commit("HEAD") or self._empty_tree(), errors="replace")
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:
         """Only what changed in the working tree after `snapshot` was taken."""
-        return self._diff_trees(snapshot.tree, self._worktree_tree(), paths, context)
+        return self._diff_trees(snapshot.tree, self.worktree_tree(), paths, context)
 
     def diff_refs(self, base: str, head: str, paths: Iterable[str] | None = None,
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
         refs = self._range(base, head, merge_base)
-        return self._git(*_DIFF, f"-U{context}", *refs, "--", *self._paths(paths),
+        return self.git(*_DIFF, f"-U{context}", *refs, "--", *self._paths(paths),
                          errors="replace")
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
-        return self._git(*_DIFF, f"-U{context}", old, new, "--", *self._paths(paths),
+        return self.git(*_DIFF, f"-U{context}", old, new, "--", *self._paths(paths),
                          errors="replace")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
@@ -229,31 +225,34 @@ class Repository:
         """Record the working tree now, compared with `base` (pass an earlier snapshot's base
         so that two snapshots stay comparable even if HEAD moved in between)."""
         base_sha = self._commit(base) if base else None
-        tree = self._worktree_tree()
-        raw = self._git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
-                        base_sha or self._empty_tree(), tree)
-        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree, files=_parse_raw(raw))
+        tree = self.worktree_tree()
+        files = self.tree_changes(base_sha or self._empty_tree(), tree)
+        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree, files=files)
+
+    def tree_changes(self, old: str, new: str) -> dict[str, Change]:
+        """How each path differs from tree-ish `old` to tree-ish `new` (no rename detection)."""
+        return _parse_raw(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
+                                    old, new))
 
     def head_snapshot(self) -> Snapshot:
         """HEAD's own tree as a snapshot: measured from it, every uncommitted change counts."""
         head = self.head_sha()
-        tree = self._git("rev-parse", f"{head}^{{tree}}").strip() if head else self._empty_tree()
+        tree = self.git("rev-parse", f"{head}^{{tree}}").strip() if head else self._empty_tree()
         return Snapshot(head=head, base=head, tree=tree, files={})
 
     def last_commit_message(self) -> str:
-        return self._git("log", "-1", "--format=%B") if self.head_sha() else ""
-
+        return self.git("log", "-1", "--format=%B") if self.head_sha() else ""
     def working_tree_clean(self, paths: Iterable[str] | None = None) -> bool:
         """No staged, unstaged or untracked (non-ignored) changes, within `paths` if given."""
-        out = self._git("status", "--porcelain", "-z", "--untracked-files=all", "--",
+        out = self.git("status", "--porcelain", "-z", "--untracked-files=all", "--",
                         *self._paths(paths))
         return out == ""
 
-    def _worktree_tree(self) -> str:
+    def worktree_tree(self) -> str:
         """Write every non-ignored working-tree file into a tree object; return its id."""
         with self._temp_index(seed=True) as env:
-            self._git("add", "--all", env=env)
-            return self._git("write-tree", env=env).strip()
+            self.git("add", "--all", env=env)
+            return self.git("write-tree", env=env).strip()
 
     # -- committing -----------------------------------------------------------------------
 
@@ -267,11 +266,11 @@ class Repository:
         with self._temp_index(seed=True) as env:
             # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
             # path: an edit of the same size within the same timestamp tick is not missed.
-            self._git("read-tree", *((head,) if head else ("--empty",)), env=env)
+            self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
             self._stage(rel, env)
             self._commit_index(head, message, env)
         sha = self.head_sha() or ""
-        status, _, err = self._run("reset", "--quiet", sha, "--", *rel)
+        status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
         if status != 0:
             raise ReviewloopError(
                 f"committed {sha[:12]}, but could not update the index for its files: "
@@ -282,20 +281,20 @@ class Repository:
         present = [p for p in rel if os.path.lexists(self.root / p)]
         missing = [p for p in rel if p not in set(present)]
         if present:
-            self._git("add", "--", *present, env=env)
+            self.git("add", "--", *present, env=env)
         if missing:
-            self._git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *missing, env=env)
+            self.git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *missing, env=env)
 
     def _commit_index(self, head: str | None, message: str, env: Mapping[str, str]) -> None:
         """`git commit` from the index in `env`, hooks included."""
         if head:
-            unchanged = self._run("diff-index", "--cached", "--quiet", head, env=env)[0] == 0
+            unchanged = self.try_git("diff-index", "--cached", "--quiet", head, env=env)[0] == 0
         else:
-            unchanged = self._git("ls-files", env=env) == ""
+            unchanged = self.git("ls-files", env=env) == ""
         if unchanged:
             raise UserInputError("nothing to commit: the given files match HEAD",
                                  where=str(self.root))
-        status, out, err = self._run("commit", "--quiet", "-m", message, env=env, literal=False)
+        status, out, err = self.try_git("commit", "--quiet", "-m", message, env=env, literal=False)
         if status != 0:
             output = "\n".join(t.strip() for t in (out, err) if t.strip())
             raise BlockingOutcome(f"git commit failed (a hook or git refused it); nothing was "
@@ -304,13 +303,11 @@ class Repository:
     # -- ignores --------------------------------------------------------------------------
 
     def ensure_ignored(self, path: str = ".reviewloop/") -> bool:
-        """Ignore `path` through .git/info/exclude (never the user's .gitignore).
-
-        Returns True when a line was added, False when `path` was already ignored.
-        """
-        if self._run("check-ignore", "--quiet", "--no-index", "--", path, literal=False)[0] == 0:
+        """Ignore `path` through .git/info/exclude (never the user's .gitignore); True when a
+        line was added, False when `path` was already ignored."""
+        if self.try_git("check-ignore", "--quiet", "--no-index", "--", path, literal=False)[0] == 0:
             return False
-        exclude = self._git_path("info/exclude")
+        exclude = self.git_path("info/exclude")
         exclude.parent.mkdir(parents=True, exist_ok=True)
         text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
         if text and not text.endswith("\n"):
@@ -320,7 +317,7 @@ class Repository:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _run(self, *args: str, env: Mapping[str, str] | None = None,
+    def try_git(self, *args: str, env: Mapping[str, str] | None = None,
              errors: str = "surrogateescape", literal: bool = True) -> tuple[int, str, str]:
         """Run git; `literal` makes paths plain names, never globs or pathspec magic (off for
         `commit`, since hooks inherit it, and for `check-ignore`, which rejects it)."""
@@ -330,9 +327,9 @@ class Repository:
             with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False)
         return status, out.decode("utf-8", errors), err
 
-    def _git(self, *args: str, env: Mapping[str, str] | None = None,
+    def git(self, *args: str, env: Mapping[str, str] | None = None,
              errors: str = "surrogateescape") -> str:
-        status, out, err = self._run(*args, env=env, errors=errors)
+        status, out, err = self.try_git(*args, env=env, errors=errors)
         if status != 0:
             raise ReviewloopError(f"`git {' '.join(args[:2])}` failed in {self.root} "
                                   f"(exit {status}): {err.strip()}")
@@ -340,7 +337,7 @@ class Repository:
 
     def _commit(self, rev: str) -> str | None:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
-        status, out, err = self._run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if status == 0:
             return out.strip()
         if rev == "HEAD" and self.current_branch() is not None:
@@ -348,13 +345,13 @@ class Repository:
         raise _unknown_revision(rev, err)
 
     def _exists(self, ref: str) -> bool:
-        return self._run("show-ref", "--verify", "--quiet", ref)[0] == 0
+        return self.try_git("show-ref", "--verify", "--quiet", ref)[0] == 0
 
     def _empty_tree(self) -> str:
-        return self._git("hash-object", "-t", "tree", os.devnull).strip()
+        return self.git("hash-object", "-t", "tree", os.devnull).strip()
 
-    def _git_path(self, name: str) -> Path:
-        return self.root / self._git("rev-parse", "--git-path", name).strip()
+    def git_path(self, name: str) -> Path:  # where git keeps `name`: hooks, index, info/exclude
+        return self.root / self.git("rev-parse", "--git-path", name).strip()
 
     def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
         """Repository-relative POSIX paths; relative input is taken relative to the root."""
@@ -372,7 +369,7 @@ class Repository:
         """A throw-away index (a copy of the real one when `seed`, for its stat cache)."""
         with tempfile.TemporaryDirectory(prefix="reviewloop-index-") as tmp:
             index = os.path.join(tmp, "index")
-            real = self._git_path("index")
+            real = self.git_path("index")
             if seed and real.exists():
                 shutil.copyfile(real, index)
             yield {"GIT_INDEX_FILE": index}

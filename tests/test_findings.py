@@ -296,18 +296,73 @@ def test_an_analyzer_rule_matches_whichever_agent_reports_it():
     assert one.fingerprint == two.fingerprint != other_rule.fingerprint
 
 
-def test_without_code_the_fingerprint_ignores_lines_but_differs_from_the_code_form():
+def test_without_code_a_finding_is_located_by_its_lines():
+    # The old code-less form ignored lines, so two findings of one kind in a file collapsed.
     near = finding(start_line=3, end_line=4)
     far = finding(start_line=30, end_line=31)
-    assert near.fingerprint == far.fingerprint == fingerprint(near, None)
+    assert near.location_hash == "L3-4" and far.location_hash == "L30-31"
+    assert near.fingerprint != far.fingerprint
+    assert near.fingerprint == fingerprint(near)
     assert near.with_code(CODE).fingerprint != near.fingerprint
 
 
-def test_blank_or_missing_lines_fall_back_to_the_code_less_form():
+def test_blank_or_missing_lines_fall_back_to_the_line_form():
     plain = finding(start_line=2, end_line=2)
     assert plain.with_code(CODE).fingerprint == plain.fingerprint  # line 2 is blank
     beyond = finding(start_line=90, end_line=95)
     assert beyond.with_code(CODE).fingerprint == beyond.fingerprint
+
+
+SHELL = "    subprocess.call(cmd, shell=True)"
+THREE = ["import subprocess", "", "def run(cmd):", SHELL, SHELL, "    x = 1", SHELL]
+
+
+def bandit(line: int, **kw) -> Finding:
+    return Finding(**draft(file="run.py", start_line=line, end_line=line, **kw),
+                   agent="security", source="bandit", rule="B602")
+
+
+def test_identical_lines_are_distinct_findings_by_occurrence_index():
+    found = [bandit(n).with_code(THREE) for n in (4, 5, 7)]
+    assert len({f.fingerprint for f in found}) == 3
+    assert [f.location_hash.rsplit(":", 1)[1] for f in found] == ["0", "1", "2"]
+    assert len({f.location_hash.split(":")[0] for f in found}) == 1  # same code, same digest
+
+
+def test_identity_survives_lines_inserted_above_identical_lines():
+    before = [bandit(n).with_code(THREE) for n in (4, 5, 7)]
+    moved = THREE[:1] + ["import os", "", ""] + THREE[1:]
+    after = [bandit(n + 3).with_code(moved) for n in (4, 5, 7)]
+    assert [f.fingerprint for f in after] == [f.fingerprint for f in before]
+
+
+def test_a_short_line_borrows_the_following_lines_as_context():
+    code = ["def a():", "    return 1", "}", "x = compute(value)", "}", "y = other(value)"]
+    first = finding(start_line=3, end_line=3).with_code(code)
+    second = finding(start_line=5, end_line=5).with_code(code)
+    assert first.location_hash.endswith(":0") and second.location_hash.endswith(":0")
+    assert first.fingerprint != second.fingerprint
+
+
+def test_file_and_symbol_level_findings_ignore_the_line_they_are_shown_on():
+    one = finding(level="file", start_line=3, end_line=3).with_code(CODE)
+    two = finding(level="file", start_line=40, end_line=41)
+    assert one.location_hash == two.location_hash == "file"
+    assert one.fingerprint == two.fingerprint and one.location == "src/app/db.py"
+    f = finding(level="symbol", symbol="load", start_line=3, end_line=4).with_code(CODE)
+    g = finding(level="symbol", symbol="load", start_line=9, end_line=12)
+    h = finding(level="symbol", symbol="save", start_line=3, end_line=4)
+    assert f.fingerprint == g.fingerprint != h.fingerprint
+    with pytest.raises(ValidationError, match="symbol"):
+        finding(level="symbol")
+
+
+def test_moved_recomputes_the_identity_of_a_line_located_finding():
+    plain = finding(start_line=3, end_line=4)
+    assert plain.moved(start_line=5, end_line=6).fingerprint == finding(
+        start_line=5, end_line=6).fingerprint
+    coded = plain.with_code(CODE)
+    assert coded.moved(start_line=9, end_line=10).fingerprint == coded.fingerprint
 
 
 def test_fingerprint_survives_a_json_round_trip():
@@ -326,19 +381,20 @@ def test_from_draft_attributes_and_fingerprints_on_the_code():
     assert made.agent == "security" and made.source == "llm" and made.rule is None
     assert made.file == "src/app/db.py"
     assert made.severity is Severity.SHOULD_FIX
-    assert made.fingerprint == fingerprint(made, CODE)
+    assert made.fingerprint == fingerprint(made) == finding().with_code(CODE).fingerprint
     assert made.also_reported_by == [] and made.merged_fingerprints == []
 
 
 def test_from_draft_without_code_uses_the_code_less_fingerprint():
     made = Finding.from_draft(FindingDraft(**draft()), agent="security")
-    assert made.fingerprint == fingerprint(made, None)
+    assert made.fingerprint == fingerprint(made) and made.location_hash == "L3-4"
 
 
 def test_with_code_returns_a_copy():
     plain = finding()
     coded = plain.with_code(CODE)
-    assert coded is not plain and plain.fingerprint == fingerprint(plain, None)
+    assert coded is not plain and plain.fingerprint == fingerprint(plain)
+    assert coded.location_hash != plain.location_hash
 
 
 def test_location_agents_and_fingerprints():

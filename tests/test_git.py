@@ -495,4 +495,4 @@ def test_commit_paths_sees_a_same_size_edit_made_right_after_a_commit(
         repo.working_tree_clean()  # `git status` records the file's stat data in the index
         spec.write_text(spec.read_text().replace(f"- [ ] {n}", f"- [x] {n}"))
         repo.commit_paths(["tasks.md"], f"tick {n}")
-        assert repo._git("show", "HEAD:tasks.md").count("[x]") == n
+        assert repo.git("show", "HEAD:tasks.md").count("[x]") == n

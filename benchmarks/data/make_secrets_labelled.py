@@ -140,7 +140,8 @@ def positives() -> list[tuple[str, str]]:
             "AGE-SECRET-KEY-1" + rnd("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58),
             "gsk_" + rnd(ALNUM, 52), "pul-" + rnd(HEX, 40), "whsec_" + rnd(ALNUM, 32),
             "NRAK-" + rnd(UP + DIG, 27)]))
-    # documented example keys: counted as secrets (see reviewloop.checks.secrets.scanner)
+    # AWS's documented example keys: labelled secrets when this set was written; the scanner
+    # now follows gitleaks and AWS and does not report them (two misses, see SOURCES.md)
     add("aws-access-key-id", 'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"')
     add("aws-secret-access-key",
         "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")

@@ -1,8 +1,10 @@
-"""The agents' command tool: `run_command` runs what the command policy lets through.
+"""The agents' command tool: `run_command` runs what the command policy lets through, sandboxed.
 
-Commands run in the workspace root with a scrubbed environment and are killed as a process
-group when they run too long (`reviewloop.process`). The policy (`reviewloop.policy.commands`)
-keeps an agent from destroying things by accident; it is not a sandbox.
+The policy (`reviewloop.policy.commands`) is the first filter: denied commands, options that
+run another program, paths outside the worktree. Whatever it allows runs inside the sandbox
+(`reviewloop.sandbox`, through `reviewloop.process`): the worktree writable, the rest of the
+filesystem read-only, `$HOME` and `/tmp` empty, no network, an allow-listed environment,
+and a timeout that kills the whole process group. The sandbox is the boundary.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 from reviewloop import process
 from reviewloop.agent.workspace import ToolRefused, Workspace
 from reviewloop.policy.commands import CommandPolicy
-from reviewloop.process import scrubbed_env
 
 OUTPUT_TAIL_CHARS = 8000
 
@@ -27,17 +28,14 @@ def run_command(
     ws: Workspace, policy: CommandPolicy, command: str, *, timeout: float = 300,
     tail_chars: int = OUTPUT_TAIL_CHARS,
 ) -> CommandResult:
-    """Run `command` in the repository root after the policy allows it, else ToolRefused.
-
-    The policy keeps an agent from destroying things by accident; it is not a sandbox
-    (an allowed `python -m …` can still read any file the user can).
-    """
-    reason = policy.check(command)
+    """Run `command` in the workspace root, sandboxed with only that root writable, after
+    the policy allows it; else ToolRefused. SandboxUnavailable when no sandbox can start
+    (and the settings did not opt out with `sandbox = "off"`)."""
+    reason = policy.check(command, root=ws.root)
     if reason:
         raise ToolRefused(reason)
-    run = process.run(command, ws.root, timeout, scrubbed_env())
+    run = process.run(command, ws.root, timeout, sandbox=policy.sandbox)
     text = run.output
     if len(text) > tail_chars:
         text = f"[… {len(text) - tail_chars} earlier characters cut …]\n" + text[-tail_chars:]
     return CommandResult(None if run.timed_out else run.exit_code, text, run.timed_out)
-

@@ -47,13 +47,15 @@ def run_agent(
     finish: Finish | None = None,
     nudges: int = 1,
     timeout_s: float | None = None,
+    on_reply: Callable[[AIMessage], None] | None = None,
 ) -> LoopResult:
     """Call the model, run the tools it asks for, repeat until it stops.
 
     With `finish_tool`, the loop ends when the model calls it with arguments that `finish`
     accepts; a reply with no tool call, or arguments that fail validation, gets `nudges`
     corrective messages before the loop gives up with AgentLoopError. A model call that
-    takes longer than `timeout_s` raises ModelTimeout.
+    takes longer than `timeout_s` raises ModelTimeout. `on_reply` sees every reply as it
+    arrives, so a caller can count the tokens of a run that then fails.
     """
     bound_tools = [*tools, *([finish_tool] if finish_tool else [])]
     bound = model.bind_tools(bound_tools) if bound_tools else model
@@ -64,6 +66,8 @@ def run_agent(
         reply = call_with_deadline(lambda: bound.invoke(result.messages), timeout_s)
         result.messages.append(reply)
         result.replies.append(reply)
+        if on_reply is not None:
+            on_reply(reply)
         calls = getattr(reply, "tool_calls", None) or []
         if not calls:
             if finish_tool is None:

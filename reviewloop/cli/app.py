@@ -107,16 +107,26 @@ _llm_opt = click.option("--require-llm", is_flag=True,
 @click.option("--branch", help="Create and switch to this working branch first.")
 @click.option("--continue", "keep_going", is_flag=True,
               help="With `all`: go on after a declined or escalated task.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 32),
+              help="With `all`: run up to N tasks of one dependency wave at once, each in its "
+              "own worktree (default: run.jobs, 1).")
+@click.option("--approve-at-end", is_flag=True,
+              help="With `all`: ask for the approvals after every task has run, one at a time.")
+@click.option("--force", is_flag=True, help="Run a task even if it is already done.")
 @_llm_opt
 @click.pass_obj
 def run_cmd(obj: Context, target: str, spec, model, region, implementer, yes, max_rounds,
-            branch, keep_going, require_llm) -> int:
-    """Implement, gate, review, fix and commit one task, the next one, or all of them."""
+            branch, keep_going, jobs, approve_at_end, force, require_llm) -> int:
+    """Implement, gate, review, fix and commit one task, the next one, or all of them.
+
+    Each run works in its own git worktree under .reviewloop/worktrees/ on its own branch;
+    your checkout changes only when you approve (see run.land)."""
     from reviewloop.cli import run
 
     settings = obj.settings(spec=spec, model=model, region=region, max_rounds=max_rounds)
     options = _run_options(implementer=implementer, yes=yes, branch=branch,
-                           keep_going=keep_going, require_llm=require_llm)
+                           keep_going=keep_going, require_llm=require_llm, force=force,
+                           jobs=jobs, approve_at_end=approve_at_end)
     return run.run(settings, obj.root, target, options)
 
 
@@ -159,10 +169,22 @@ def reject_cmd(obj: Context, run_id: str) -> int:
 @cli.command("runs")
 @click.pass_obj
 def runs_cmd(obj: Context) -> int:
-    """List runs and where each stands."""
-    from reviewloop.cli import run
+    """List runs, where each stands and where its worktree is."""
+    from reviewloop.cli import runs
 
-    return run.list_runs(obj.settings(), obj.root)
+    return runs.list_runs(obj.settings(), obj.root)
+
+
+@cli.command("clean")
+@click.argument("run_ids", nargs=-1, metavar="[RUN]...")
+@click.option("--all", "everything", is_flag=True,
+              help="Also remove the worktrees of unfinished runs (they are abandoned).")
+@click.pass_obj
+def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
+    """Remove kept worktrees: of finished (declined) runs, of the named runs, or all."""
+    from reviewloop.cli import runs
+
+    return runs.clean(obj.settings(), obj.root, run_ids, everything)
 
 
 @cli.command("review")
@@ -182,6 +204,9 @@ def runs_cmd(obj: Context) -> int:
               "uncommitted.")
 @click.option("--sarif", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write SARIF 2.1.0 to this file.")
+@click.option("--tests", "tests", is_flag=True, help="Also run the project's test command "
+              "(sandboxed, network off) to check new code's coverage; off by default because "
+              "it executes the change's code.")
 @click.option("--github/--no-github", "github", default=None,
               help="Pull-request mode: review the PR of GITHUB_EVENT_PATH and publish the "
               "review (default: on inside a GitHub Actions pull_request run).")
@@ -190,7 +215,7 @@ def runs_cmd(obj: Context) -> int:
 @_llm_opt
 @click.pass_obj
 def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, fix, sarif,
-               github, model, region, require_llm) -> int:
+               tests, github, model, region, require_llm) -> int:
     """Review an existing change with the guard-rails' analyzers and the five reviewers."""
     from reviewloop.cli import review
     from reviewloop.graph.review_only import DiffSource
@@ -199,8 +224,9 @@ def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, 
         raise click.UsageError("choose one of --head, --staged, --working")
     options = review.ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
-        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif)
-    load = obj.loader(model=model, region=region)
+        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif, tests=tests)
+    load = obj.loader(model=model, region=region,
+                      review={"run_tests": True} if tests else None)
     if github is None:
         github = (os.environ.get("GITHUB_ACTIONS") == "true"
                   and os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"))
@@ -292,6 +318,67 @@ def demo_cmd(directory: Path | None) -> int:
 
     return demo.run(directory)
 
+
+# --- project setup: init and install-hook (cli/init.py) ---------------------------------
+
+
+@cli.command("init")
+@click.option("--pre-commit", "pre_commit", is_flag=True,
+              help="Also add the reviewloop hook to .pre-commit-config.yaml.")
+@click.option("--no-workflow", "no_workflow", is_flag=True,
+              help="Do not write .github/workflows/reviewloop-pr.yml.")
+@click.option("--force", is_flag=True,
+              help="Replace a workflow file that differs from this version's template.")
+@click.pass_obj
+def init_cmd(obj: Context, pre_commit: bool, no_workflow: bool, force: bool) -> int:
+    """Write .reviewloop.toml (detected gates) and the PR workflow; nothing that exists is
+    overwritten, and a second run changes nothing."""
+    from reviewloop.cli import init
+
+    return init.init(obj.root, workflow=not no_workflow, pre_commit=pre_commit, force=force)
+
+
+@cli.command("install-hook")
+@click.option("--force", is_flag=True,
+              help="Replace a pre-commit hook reviewloop did not write (it is kept as a backup).")
+@click.option("--uninstall", "remove", is_flag=True, help="Remove reviewloop's hook.")
+@click.pass_obj
+def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
+    """Install a git pre-commit hook running `reviewloop review --staged --fail-on must_fix`
+    (for projects without pre-commit; with pre-commit use `init --pre-commit`)."""
+    from reviewloop.cli import init
+
+    return init.install_hook(obj.root, force=force, remove=remove)
+
+
+# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
+from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
+
+cli.add_command(tools_group)
+
+# --- batches: plan (cli/plan.py) --------------------------------------------------------
+
+
+@cli.command("plan")
+@click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
+              default="text", show_default=True,
+              help="github-matrix prints {\"include\": [{\"task\": …, \"title\": …}]} on one line.")
+@click.option("--max", "limit", type=click.IntRange(min=1), help="Start at most N tasks.")
+@click.option("--ref", help="Also count tasks ticked in the spec at this ref as done (e.g. "
+              "origin/main after the wave's pull requests merged).")
+@click.pass_obj
+def plan_cmd(obj: Context, spec, fmt: str, limit: int | None, ref: str | None) -> int:
+    """The tasks that may start now (their dependencies done or merged), as one wave."""
+    from reviewloop.cli import plan
+
+    return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
+
+
+# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
+from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
+
+cli.add_command(tools_group)
 
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:

@@ -9,7 +9,8 @@ from reviewloop.agent.implement import Implementer
 from reviewloop.cli import demo_repo, ui
 from reviewloop.config import Gates, load_settings
 from reviewloop.errors import ExitCode
-from reviewloop.review.report import RunSummary, to_rich
+from reviewloop.review.render import to_rich
+from reviewloop.review.report import RunSummary
 from reviewloop.spec.loader import load_spec
 
 LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), the five

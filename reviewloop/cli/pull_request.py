@@ -1,8 +1,10 @@
 """`reviewloop review --github`: review a pull request inside GitHub Actions and publish.
 
-Reads the event payload, reviews only the commits since the last reviewed head (the whole
-PR after a force-push or on the first run), then posts one review with inline comments,
-updates the summary comment in place, writes the job summary and the step outputs. With a
+Reads the event payload and what reviewloop posted before (its own signed markers), sends
+the model only the commits since the last reviewed head (the whole PR after a force-push or
+on the first run), then converges the PR: one review with what is new, fixed findings'
+threads resolved, returning ones reopened, the summary comment updated in place, the job
+summary and the step outputs counting what is open on the whole PR. With a
 read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
 Nothing in the diff or the PR text can change the tools, the approval or the exit code.
 """
@@ -10,23 +12,29 @@ Nothing in the diff or the PR text can change the tools, the approval or the exi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.cli import ui
-from reviewloop.cli.review import ReviewOptions, emit
-from reviewloop.diff import parse_diff
+from reviewloop.cli.review import ReviewOptions, analyzers_for, emit
+from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.errors import ExitCode
-from reviewloop.findings import Severity
+from reviewloop.findings import Finding, Severity
 from reviewloop.git import open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
+from reviewloop.github.converge import Code, converge
 from reviewloop.github.event import load_event, review_base
-from reviewloop.github.outputs import annotate, open_posted, redacted, write_job_outputs
-from reviewloop.github.publish import fetch_state, review_pull_request
+from reviewloop.github.markers import repository_key
+from reviewloop.github.outputs import annotate, redacted, write_job_outputs
+from reviewloop.github.posted import PostedState
+from reviewloop.github.publish import Target, publish
+from reviewloop.github.render import counts_text
 from reviewloop.graph.review_only import DiffSource, blocking, review_change
 from reviewloop.graph.trusted import SettingsLoader, TrustedConfig, base_config
-from reviewloop.review.evidence import analyze
-from reviewloop.review.report import to_markdown
+from reviewloop.ledger import Health
+from reviewloop.review.render import to_markdown
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
@@ -44,43 +52,104 @@ def _review(trusted: TrustedConfig, repo, root: Path, event, options: ReviewOpti
             env: Mapping[str, str], model_factory) -> int:
     from reviewloop.cli.run import model_switch
 
-    settings = trusted.settings
+    # PR code runs only when the workflow says so (`--tests`, the Action's `run-tests`).
+    settings = trusted.settings.model_copy(update={
+        "review": trusted.settings.review.model_copy(update={"run_tests": options.tests})})
     factory, llm = model_switch(settings, model_factory, options.require_llm)
     with GitHubClient(token_from(env), base_url=api_url(env)) as client:
-        state = fetch_state(client, event.repo, event.number)
+        target = Target(client, event.repo, event.number, event.head_sha,
+                        repository_key(event.repo_id))
+        state = target.read()
         base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
         incremental = base != event.base_sha
         source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
         diff_text = source.read(repo)
         summary = review_change(root, settings, source, diff_text=diff_text,
-                                model_factory=factory, llm=llm, analyze=analyze,
+                                model_factory=factory, llm=llm,
+                                analyze=analyzers_for(settings),
                                 progress=ui.progress, trusted=trusted)
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
         reviewed = parse_diff(diff_text) if incremental else None
         summary = redacted(summary)  # everything below is posted, printed or logged
         findings = [*summary.findings_remaining, *summary.nits]
         markdown = to_markdown(summary)
-        current = frozenset(f.fingerprint for f in findings)
-        try:
-            review_pull_request(client, event.repo, event.number, event.head_sha, findings,
-                                full, markdown, reviewed=reviewed)
-            still_open = open_posted(fetch_state(client, event.repo, event.number), current)
-        except GitHubError as exc:
-            if not exc.forbidden:
-                raise
-            ui.console(stderr=True).print(
-                "[yellow]The token cannot write to this pull request (a fork?): findings go "
-                "to annotations and the job summary instead.[/]")
-            annotate(findings)
-            still_open = open_posted(state, current)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+            judge = Judge(state, findings, full, reviewed, code=head_files(
+                repo, event.head_sha, Path(tmp)), health=summary.ledger.health)
+            counts, note = _publish(target, judge, markdown)
     emit(summary, options)
-    write_job_outputs(env, summary, markdown, options.sarif)
-    # Findings posted for earlier pushes and not resolved still count: a new commit that
-    # does not touch them must not turn the check green.
-    floor = None if options.fail_on == "never" else Severity(options.fail_on)
-    old_blocking = floor is not None and any(s.at_least(floor) for s in still_open)
-    if old_blocking:
+    write_job_outputs(env, counts, pr_line(counts) + note + "\n\n" + markdown, options.sarif)
+    return _exit_code(summary, counts, options.fail_on)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """What a push is judged on: what was posted, what the analysis at the head reports,
+    the whole PR diff, the part analysed again, the files at the head, who ran."""
+
+    state: PostedState
+    findings: list[Finding]
+    full: ChangeSet
+    reviewed: ChangeSet | None
+    code: Code
+    health: Sequence[Health]
+
+
+def head_files(repo, head_sha: str, tmp: Path) -> Code:
+    """A file's lines at `head_sha` (exported from git objects, never the checkout), None
+    when the head has no such regular file."""
+    cache: dict[str, list[str] | None] = {}
+
+    def read(path: str) -> list[str] | None:
+        if path not in cache:
+            found = path in repo.export_files(head_sha, [path], tmp)
+            cache[path] = (tmp / path).read_text(encoding="utf-8", errors="replace") \
+                .splitlines() if found else None
+        return cache[path]
+    return read
+
+
+def _publish(target: Target, judge: Judge, markdown: str) -> tuple[dict[str, int], str]:
+    """Publish; the PR's open counts and a note for the job summary. A read-only token and
+    a head that moved are reported, never an internal error with nothing published."""
+    err = ui.console(stderr=True)
+    findings = judge.findings
+    try:
+        result = publish(target, findings, judge.full, markdown, reviewed=judge.reviewed,
+                         state=judge.state, code=judge.code, health=judge.health)
+        return result.open_counts, ""
+    except GitHubError as exc:
+        counts = converge(judge.state, findings, judge.reviewed, code=judge.code,
+                          health=judge.health).ledger(target.head_sha).counts()["open"]
+        if exc.forbidden:
+            err.print("[yellow]The token cannot write to this pull request (a fork?): "
+                      "findings go to annotations and the job summary instead.[/]")
+            annotate(findings)
+            return counts, ""
+        if exc.head_moved:
+            now = target.client.get_pull_request(target.repo, target.number)["head"]["sha"]
+            note = (f"\n\n> The pull request's head moved from {target.head_sha[:12]} to "
+                    f"{now[:12]} while this review ran (a force-push), so GitHub refused "
+                    "comments on the reviewed commit. The findings are below and in the "
+                    "SARIF; the run for the new head posts them.")
+            err.print(note.strip().removeprefix("> "))
+            annotate(findings)
+            return counts, note
+        raise
+
+
+def pr_line(counts: Mapping[str, int]) -> str:
+    return f"**Open on this pull request: {sum(counts.values())}** — {counts_text(counts)}"
+
+
+def _exit_code(summary, counts: Mapping[str, int], fail_on: str) -> int:
+    """Blocking when this push's review blocks, or when the PR still has open findings at or
+    above `fail_on` from any push: a new commit that does not touch them keeps the check red."""
+    if fail_on == "never":
+        return ExitCode.OK
+    floor = Severity(fail_on)
+    open_blocking = sum(n for sev, n in counts.items() if Severity(sev).at_least(floor))
+    if open_blocking:
         ui.console(stderr=True).print(
-            f"{len(still_open)} finding(s) posted for earlier pushes are still open.")
-    return ExitCode.BLOCKING if blocking(summary, options.fail_on) or old_blocking \
-        else ExitCode.OK
+            f"{open_blocking} finding(s) at or above {fail_on} are open on this pull request.")
+    return ExitCode.BLOCKING if blocking(summary, fail_on) or open_blocking else ExitCode.OK

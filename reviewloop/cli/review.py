@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
+from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.git import open_repository
-from reviewloop.graph.review_only import DiffSource, blocking, review_change
+from reviewloop.graph.review_only import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.graph.trusted import SettingsLoader, review_config
 from reviewloop.review.evidence import analyze
-from reviewloop.review.report import RunSummary, to_json, to_markdown, to_rich, verdict
+from reviewloop.review.render import to_markdown, to_rich
+from reviewloop.review.report import RunSummary, to_json, verdict
+from reviewloop.sandbox import require
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,16 @@ class ReviewOptions:
     fix: bool = False
     require_llm: bool = False
     sarif: Path | None = None
+    tests: bool = False  # --tests: run the project's tests (sandboxed) for coverage
+
+
+def analyzers_for(settings: Settings):
+    """The reviewers' analyzers; the project's tests run (sandboxed) only when asked:
+    `--tests` or `[review] run_tests = true`, never by default."""
+    tests = project_tests(settings) if settings.review.run_tests else None
+    if tests is not None:
+        require(tests.sandbox)  # refuse before reviewing, not halfway through
+    return partial(analyze, tests=tests)
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
@@ -35,9 +50,14 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     with review_config(open_repository(root), source.base, source.head, load,
                        config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm)
-        summary = review_change(root, trusted.settings, source, model_factory=factory,
-                                llm=llm, fix=options.fix, analyze=analyze,
-                                progress=ui.progress, trusted=trusted)
+        try:
+            summary = review_change(root, trusted.settings, source, model_factory=factory,
+                                    llm=llm, fix=options.fix,
+                                    analyze=analyzers_for(trusted.settings),
+                                    progress=ui.progress, trusted=trusted)
+        except NothingToReview as empty:
+            ui.console(stderr=options.format != "text").print(str(empty))
+            return ExitCode.OK
     emit(summary, options)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
 
@@ -61,7 +81,6 @@ def emit(summary: RunSummary, options: ReviewOptions) -> None:
         from reviewloop import __version__
         from reviewloop.review.sarif import to_sarif
 
-        findings = [*summary.findings_remaining, *summary.nits]
         options.sarif.write_text(json.dumps(to_sarif(
-            findings, tool_version=__version__, reviewers=summary.reviewers,
+            summary.ledger, tool_version=__version__, reviewers=summary.reviewers,
             llm=summary.llm), indent=2), encoding="utf-8")

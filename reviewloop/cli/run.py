@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.prompt import Confirm
-from rich.table import Table
 
 from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
@@ -16,7 +15,8 @@ from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git import is_protected, open_repository
 from reviewloop.graph.context import ModelFactory
 from reviewloop.graph.runner import LoopRunner, RunResult
-from reviewloop.review.report import RunSummary, to_rich
+from reviewloop.review.render import to_rich
+from reviewloop.review.report import RunSummary
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 
@@ -28,6 +28,9 @@ class RunOptions:
     branch: str | None = None
     keep_going: bool = False
     require_llm: bool = False
+    force: bool = False  # run a task that is already done
+    jobs: int | None = None  # `run all`: tasks of one wave at a time (default: run.jobs)
+    approve_at_end: bool = False  # `run all`: ask for the approvals after the batch
 
 
 def run(settings: Settings, root: Path, target: str, options: RunOptions,
@@ -51,14 +54,20 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     if task is None:
         ui.console().print("Every task is done (or waiting on an optional or blocked one).")
         return ExitCode.OK
+    if task.is_done and not options.force:
+        ui.console().print(f"Task {task.id} ({task.title}) is already done in "
+                           f"{spec.tasks_file.name}: nothing to run. Pass --force to run it "
+                           "again.")
+        return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options)
 
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
            model_factory: ModelFactory | None = None) -> int:
-    from reviewloop.graph.runs import Registry
+    from reviewloop.graph.shared import registry_for
 
-    record = Registry(root).get(run_id) if run_id else Registry(root).latest_unfinished()
+    registry = registry_for(settings, root)
+    record = registry.get(run_id) if run_id else registry.latest_unfinished()
     runner = _runner(_as_started(settings, record), root, model_factory, options.require_llm)
     code = _settle(runner, runner.resume(record.run_id), options)
     return _continue_batch(runner, record, options) if code == ExitCode.OK else code
@@ -66,12 +75,13 @@ def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptio
 
 def decide(settings: Settings, root: Path, run_id: str, decision: str,
            model_factory: ModelFactory | None = None) -> int:
-    from reviewloop.graph.runs import Registry
+    from reviewloop.graph.shared import registry_for
 
-    record = Registry(root).get(run_id)
+    record = registry_for(settings, root).get(run_id)
     runner = _runner(_as_started(settings, record), root, model_factory, False, quiet=True)
     waiting = record.status == "awaiting_approval"
-    retry_commit = record.status == "failed" and runner.next_nodes(run_id) == ("commit",)
+    retry_commit = record.status == "failed" and runner.next_nodes(run_id) in (("commit",),
+                                                                              ("land",))
     if not (waiting or retry_commit):
         raise UserInputError(f"run {run_id} is {record.status.replace('_', ' ')}, not "
                              "awaiting approval", where=run_id,
@@ -104,17 +114,6 @@ def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
     return _batch(runner, Path(record.spec), implementer, options, batch_id=record.batch)
 
 
-def list_runs(settings: Settings, root: Path) -> int:
-    from reviewloop.graph.runs import Registry
-
-    table = Table("run", "task", "status", "updated", "commit", title="reviewloop runs")
-    for r in Registry(root).list():
-        table.add_row(r.run_id, f"{r.task_id} {r.task_title}"[:50], r.status.replace("_", " "),
-                      r.updated, (r.commit_sha or "")[:12])
-    ui.console().print(table)
-    return ExitCode.OK
-
-
 # -- internals ------------------------------------------------------------------------------
 
 
@@ -142,18 +141,30 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
 def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
             require_llm: bool, *, quiet: bool = False) -> LoopRunner:
+    from functools import partial
+
+    from reviewloop.checks.gates.commands import project_tests
     from reviewloop.review.evidence import analyze
 
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
+    # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
-                      analyze=analyze)
+                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)))
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
+    if settings.run.land == "pr":
+        raise ConfigError('run.land = "pr" is not available yet: opening a pull request for '
+                          "a run is a later feature", where="run.land",
+                          fix='use "merge" (land on your branch) or "branch-only" (leave the '
+                              "commit on the run's branch, e.g. to push it and open the PR "
+                              "yourself)")
     repo = open_repository(root)
     if branch:
         repo.create_branch(branch)
     current = repo.current_branch()
+    if settings.run.land == "branch-only":
+        return  # your branch is never written: any branch (or a detached HEAD) will do
     if current is None or is_protected(current, settings.gates.protected_branches) \
             or current == repo.default_branch():
         raise UserInputError(
@@ -164,33 +175,15 @@ def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
 
 def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
            options: RunOptions, batch_id: str | None) -> int:
-    from reviewloop.graph.runs import new_run_id
+    from reviewloop.cli.batch import Batch
 
-    batch_id = batch_id or new_run_id("batch")
-    failures = 0
-    spec = load_spec(runner.root, spec_file)
-    for task_id in select.waves(spec.tasks).order:
-        spec = load_spec(runner.root, spec_file)  # earlier tasks ticked themselves off
-        task = select.by_id(spec.tasks, task_id)
-        if task.is_done:
-            continue
-        waiting = select.blockers(spec.tasks, task.id)
-        if waiting:  # a dependency was declined or escalated earlier in this batch
-            ui.console(stderr=True).print(
-                f"Skipping task {task.id}: it waits on {', '.join(waiting)}, not done.")
-            failures += 1
-            continue
-        pending = runner.registry.open_for_task(task.id, str(spec_file))
-        result = (runner.resume(pending.run_id) if pending else
-                  runner.start(task, spec_file, implementer, batch=batch_id))
-        if _settle(runner, result, options) != ExitCode.OK:
-            failures += 1
-            if not options.keep_going:
-                ui.console(stderr=True).print(
-                    f"Batch stopped at task {task.id}. Decide on run {result.run_id}, then "
-                    "`reviewloop resume` continues the batch (or use --continue).")
-                return ExitCode.BLOCKING
-    return ExitCode.BLOCKING if failures else ExitCode.OK
+    batch = Batch(runner, spec_file, implementer,
+                  settle=lambda r, result: _settle(r, result, options),
+                  jobs=options.jobs or runner.settings.run.jobs, keep_going=options.keep_going,
+                  approve_at_end=options.approve_at_end)
+    if batch_id:
+        batch.batch_id = batch_id
+    return batch.run()
 
 
 def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
@@ -217,11 +210,30 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
 
 def _report_outcome(result: RunResult) -> None:
     out = ui.console()
+    tree = result.tree
     if result.status == "committed":
-        out.print(f"[green]Committed {(result.commit or '')[:12]}[/] (run {result.run_id}).")
+        sha = (result.commit or "")[:12]
+        if tree is not None and result.land == "branch-only":
+            out.print(f"[green]Committed {sha}[/] on branch {tree.branch} (run "
+                      f"{result.run_id}); run.land = \"branch-only\": your branch is "
+                      f"unchanged, merge it with `git merge {tree.branch}`.")
+        else:
+            where = f" on {tree.target}" if tree is not None and tree.target else ""
+            out.print(f"[green]Committed {sha}[/]{where} (run {result.run_id}).")
     elif result.status == "declined":
-        out.print(f"Declined: nothing committed; your working tree is as it was "
-                  f"(run {result.run_id}).")
+        kept = ""
+        if tree is not None and Path(tree.path).exists():
+            kept = (f" The run's work is kept for inspection in {_shown(tree.path)} (branch "
+                    f"{tree.branch}); `reviewloop clean` removes it.")
+        out.print(f"Declined: nothing committed and your checkout was not touched (run "
+                  f"{result.run_id}).{kept}")
+
+
+def _shown(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _interactive() -> bool:

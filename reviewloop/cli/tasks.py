@@ -36,7 +36,8 @@ def to_json(spec: Spec, wave_of: dict[str, int], diagnostics) -> dict:
         item["wave"] = wave_of.get(task.id)
         tasks.append(item)
     return {
-        "spec": {"format": spec.format.value, "file": str(spec.tasks_file)},
+        "spec": {"format": spec.format.value, "dialect": spec.dialect,
+                 "file": str(spec.tasks_file)},
         "tasks": tasks,
         "diagnostics": [d.model_dump(mode="json") for d in diagnostics],
     }

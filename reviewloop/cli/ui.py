@@ -27,7 +27,8 @@ def console(stderr: bool = False) -> Console:
 
 def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     done, total = spec.progress()
-    table = Table(title=f"{spec.tasks_file.name} ({spec.format.value}) — {done}/{total} done",
+    kind = spec.format.value + (f", {spec.dialect}" if spec.dialect else "")
+    table = Table(title=f"{spec.tasks_file.name} ({kind}) — {done}/{total} done",
                   title_justify="left", show_lines=False, expand=False)
     for name, kwargs in (("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
                          ("title", {"ratio": 1, "min_width": 30}),
@@ -75,6 +76,11 @@ def _short(values: Sequence[str], limit: int = 6) -> str:
     return ", ".join(values[:limit]) + f" +{len(values) - limit}"
 
 
+def notice(text: str) -> None:
+    """A sentence the user should read (where a run works, what it carried over), on stderr."""
+    console(stderr=True).print(f"[bold]•[/] {text}", highlight=False)
+
+
 def progress(node: str, update: dict) -> None:
     """One line on stderr as each step of the loop finishes."""
     line = _progress_text(node, update)
@@ -99,5 +105,7 @@ def _progress_text(node: str, update: dict) -> str | None:
     if node == "fix":
         return f"fix: done, re-review round {update.get('round', '?')}"
     if node == "commit":
-        return f"commit: {(update.get('commit') or '')[:12]}"
+        return f"commit: {(update.get('commit') or '')[:12]} on the run's branch"
+    if node == "land":
+        return f"land: {(update.get('commit') or '')[:12]}"
     return None

@@ -1,7 +1,14 @@
-"""A small GitHub REST client: token auth, retries that honour Retry-After, Link pagination.
+"""A small GitHub client: token auth, retries that honour Retry-After, Link pagination, and
+the GraphQL endpoint for what REST cannot do (resolving review threads).
 
-Only the calls reviewloop makes are here. Every network effect of the GitHub integration goes
-through `GitHubClient.request`, so tests point it at a loopback fake (`base_url`) or an
+A write that creates something (POST) is never retried blindly after a 5xx or a dropped
+connection: GitHub may have carried it out before failing to answer. It raises a
+`GitHubError` with `uncertain=True` instead, and the publisher reads back what is on the PR
+before trying again (`github/publish.py`). Reads, edits (PATCH) and GraphQL mutations that
+set a state are safe to repeat and are retried.
+
+Only the calls reviewloop makes are here. Every network effect of the GitHub integration
+goes through `GitHubClient.request`, so tests point it at a loopback fake (`base_url`) or an
 `httpx.MockTransport` (`transport`), and pass a `sleep` that records instead of waiting.
 """
 
@@ -28,11 +35,12 @@ class GitHubError(ReviewloopError):
     """GitHub refused a request, or kept failing after the retries ran out."""
 
     def __init__(self, message: str, *, status: int | None = None, method: str = "",
-                 url: str = "", errors: list[Any] | None = None):
+                 url: str = "", errors: list[Any] | None = None, uncertain: bool = False):
         self.status = status
         self.method = method
         self.url = url
         self.errors = errors or []
+        self.uncertain = uncertain  # a write that GitHub may have carried out anyway
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -49,6 +57,12 @@ class GitHubError(ReviewloopError):
     def forbidden(self) -> bool:
         """403 that was not a rate limit: a read-only token (fork PRs) or missing scope."""
         return self.status == 403
+
+    @property
+    def head_moved(self) -> bool:
+        """422 because the commit the review was made on is no longer in the PR (a
+        force-push between diffing and posting)."""
+        return self.unprocessable and "not part of the pull request" in str(self)
 
 
 def api_url(env: Mapping[str, str]) -> str:
@@ -106,20 +120,26 @@ class GitHubClient:
     # --- transport ---------------------------------------------------------------------
 
     def request(self, method: str, path: str, *, json: Any = None,
-                params: Mapping[str, Any] | None = None) -> httpx.Response:
-        """One call, retried on 5xx, transport errors and rate limits; 4xx raise."""
+                params: Mapping[str, Any] | None = None,
+                idempotent: bool | None = None) -> httpx.Response:
+        """One call, retried on rate limits; on 5xx and transport errors too when repeating
+        it is harmless (`idempotent`, default: every method but POST). 4xx raise."""
         url = self._url(path)
+        repeatable = method != "POST" if idempotent is None else idempotent
         for attempt in range(self.max_retries + 1):
             try:
                 response = self._http.request(method, url, json=json, params=params)
             except httpx.TransportError as exc:
-                if attempt == self.max_retries:
+                if attempt == self.max_retries or not repeatable:
                     raise GitHubError(f"cannot reach GitHub: {exc}", method=method,
-                                      url=url) from exc
+                                      url=url, uncertain=not repeatable) from exc
                 self._sleep(self._backoff(attempt))
                 continue
             if response.status_code < 400:
                 return response
+            if response.status_code in _RETRY_STATUS and not repeatable:
+                raise _error(response, method, url, retried=attempt, uncertain=True,
+                             note="the write may have been carried out")
             wait = self._retry_wait(response, attempt)
             if wait is None or attempt == self.max_retries:
                 raise _error(response, method, url, retried=attempt)
@@ -133,7 +153,8 @@ class GitHubClient:
     def _url(self, path: str) -> str:
         """A path under the API, or an absolute URL on the same host (Link headers)."""
         if path.startswith(("http://", "https://")):
-            if not path.startswith(self.base_url + "/"):
+            if not path.startswith(self.base_url + "/") and \
+                    path != _graphql_url(self.base_url):
                 # a token must never be sent to another host, whatever a header says
                 raise GitHubError(f"refusing to follow a link off {self.base_url}: {path}")
             return path
@@ -160,6 +181,24 @@ class GitHubClient:
             # GitHub's advice with no header: wait at least a minute, then back off
             return max(60.0, self._backoff(attempt))
         return None
+
+    def graphql(self, query: str, variables: Mapping[str, Any] | None = None, *,
+                idempotent: bool = True) -> dict[str, Any]:
+        """`data` of a GraphQL call; its `errors` (GitHub answers them with 200) raise, a
+        FORBIDDEN one as `.forbidden`. Every call reviewloop makes reads, or sets a state
+        that is the same when set twice, so retrying is harmless."""
+        endpoint = _graphql_url(self.base_url)
+        response = self.request("POST", endpoint, json={"query": query,
+                                                        "variables": dict(variables or {})},
+                                idempotent=idempotent)
+        reply = response.json()
+        errors = reply.get("errors") if isinstance(reply, dict) else None
+        if errors:
+            kinds = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
+            status = 403 if kinds & {"FORBIDDEN", "INSUFFICIENT_SCOPES"} else None
+            raise GitHubError("GraphQL: " + "; ".join(map(_detail, errors)), status=status,
+                              method="POST", url=endpoint, errors=errors)
+        return reply.get("data") or {}
 
     def paginate(self, path: str, params: Mapping[str, Any] | None = None
                  ) -> Iterator[dict[str, Any]]:
@@ -188,6 +227,9 @@ class GitHubClient:
         return self.request("POST", f"repos/{_repo(repo)}/pulls/{int(pr)}/reviews",
                             json=payload).json()
 
+    def get_pull_request(self, repo: str, pr: int) -> dict[str, Any]:
+        return self.request("GET", f"repos/{_repo(repo)}/pulls/{int(pr)}").json()
+
     def create_review_comment(self, repo: str, pr: int, *, commit_id: str,
                               comment: dict[str, Any]) -> dict[str, Any]:
         """`comment` as in a review's comments[]: path, line, side, start_line, body."""
@@ -214,6 +256,14 @@ class GitHubClient:
                             json={"body": body}).json()
 
 
+def _graphql_url(base_url: str) -> str:
+    """github.com: https://api.github.com/graphql; Enterprise Server: the REST base is
+    https://HOST/api/v3 and GraphQL lives at https://HOST/api/graphql."""
+    if base_url.endswith("/api/v3"):
+        return base_url.removesuffix("/v3") + "/graphql"
+    return base_url + "/graphql"
+
+
 def _repo(repo: str) -> str:
     if not _REPO.match(repo):
         raise GitHubError(f"not an owner/name repository: {repo!r}")
@@ -236,7 +286,7 @@ def _message(response: httpx.Response) -> str:
 
 
 def _error(response: httpx.Response, method: str, url: str, *, retried: int,
-           note: str = "") -> GitHubError:
+           note: str = "", uncertain: bool = False) -> GitHubError:
     try:
         data = response.json()
     except ValueError:
@@ -250,7 +300,7 @@ def _error(response: httpx.Response, method: str, url: str, *, retried: int,
     if note:
         message += f"; {note}"
     return GitHubError(message, status=response.status_code, method=method, url=url,
-                       errors=errors)
+                       errors=errors, uncertain=uncertain)
 
 
 def _detail(error: Any) -> str:

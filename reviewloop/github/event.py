@@ -23,6 +23,7 @@ class PullRequestEvent(BaseModel):
 
     action: str
     repo: str  # owner/name of the base repository, where comments go
+    repo_id: int  # its numeric id: the key of reviewloop's markers is derived from it
     number: int
     base_sha: str
     base_ref: str
@@ -69,9 +70,11 @@ def parse_event(payload: Any, *, source: str = "event") -> PullRequestEvent:
         pr = payload["pull_request"]
         base, head = pr["base"], pr["head"]
         repo = payload["repository"]["full_name"]
+        repo_id = int(payload["repository"]["id"])
         head_repo = (head.get("repo") or {}).get("full_name")
         return PullRequestEvent(
-            action=action, repo=repo, number=int(payload.get("number") or pr["number"]),
+            action=action, repo=repo, repo_id=repo_id,
+            number=int(payload.get("number") or pr["number"]),
             base_sha=base["sha"], base_ref=base["ref"],
             head_sha=head["sha"], head_ref=head["ref"], head_repo=head_repo,
             fork=head_repo != repo,

@@ -1,35 +1,23 @@
-"""What PR mode writes besides the review: annotations, the job summary, step outputs, and
-which earlier comments are still open. Everything here is redacted before it is written."""
+"""What PR mode writes besides the review: annotations, the job summary and the step
+outputs. Everything here is redacted before it is written; the counts in the outputs are the
+PR's open findings across all pushes (`Convergence.open_counts`), the same as the summary
+comment's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
-from reviewloop.checks.secrets.scanner import redact, redact_finding
-from reviewloop.findings import Finding, Severity
-from reviewloop.review.report import RunSummary, severity_counts
-
-
-def open_posted(state, current: frozenset[str]) -> list[Severity]:
-    """Severities of inline comments posted earlier that are neither resolved nor re-reported
-    now (those are counted with this run's findings)."""
-    by_emoji = {s.emoji: s for s in Severity}
-    found = []
-    for comment in state.comments:
-        if comment.resolved or comment.fingerprint in current:
-            continue
-        severity = by_emoji.get(comment.body.lstrip()[:1])
-        if severity is not None:
-            found.append(severity)
-    return found
+from reviewloop.checks.secrets.scanner import redact
+from reviewloop.findings import Finding
+from reviewloop.review.report import RunSummary
+from reviewloop.review.report import redacted as report_redacted
 
 
 def redacted(summary: RunSummary) -> RunSummary:
-    """The summary with every secret the scanner knows replaced, in every finding's text."""
-    return summary.model_copy(update={
-        k: [redact_finding(f) for f in getattr(summary, k)]
-        for k in ("findings_remaining", "nits", "findings_fixed")})
+    """The summary with every secret the scanner knows replaced, in every finding's text
+    (the ledger's findings, reasons and health, reviewer errors, gates, escalations)."""
+    return report_redacted(summary)
 
 
 def annotate(findings: list[Finding]) -> None:
@@ -42,13 +30,13 @@ def annotate(findings: list[Finding]) -> None:
               f"line={f.start_line},endLine={f.end_line},title={title}::{message}")
 
 
-def write_job_outputs(env: Mapping[str, str], summary: RunSummary, markdown: str,
+def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], markdown: str,
                       sarif: Path | None) -> None:
     if env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
             out.write(redact(markdown) + "\n")
     if env.get("GITHUB_OUTPUT"):
-        counts = severity_counts([*summary.findings_remaining, *summary.nits])
+        counts = open_counts
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
             for key in ("must_fix", "should_fix", "nit"):
                 out.write(f"{key}={counts.get(key, 0)}\n")

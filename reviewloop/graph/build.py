@@ -8,6 +8,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from reviewloop.graph import nodes
+from reviewloop.graph.budget import budgeted
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.routing import (
     route_after_fix,
@@ -31,23 +32,29 @@ def _dispatch(route, state: LoopState) -> str | list[Send]:
     return fan_out(state) if target == "review" else target
 
 
-def build_graph(*, max_retries: int, max_rounds: int, checkpointer=None):
+def build_graph(*, max_retries: int, max_rounds: int, checkpointer=None,
+                budget_usd: float | None = None, prices=None):
+    """The loop; with `budget_usd`, every decision point first checks the run's spend."""
+    after_gates, after_triage, after_fix = (
+        budgeted(r, budget_usd, prices or {})
+        for r in (route_after_gates, route_after_triage, route_after_fix))
     graph = StateGraph(LoopState, context_schema=LoopDeps)
-    for name in ("implement", "gates", "review", "triage", "fix", "present", "commit"):
+    for name in ("implement", "gates", "review", "triage", "fix", "present", "commit", "land"):
         graph.add_node(name, getattr(nodes, name))
     graph.add_edge(START, "implement")
     graph.add_edge("implement", "gates")
     graph.add_conditional_edges(
-        "gates", partial(_dispatch, partial(route_after_gates, max_retries=max_retries)),
+        "gates", partial(_dispatch, partial(after_gates, max_retries=max_retries)),
         ["implement", "review", "present"])
     graph.add_edge("review", "triage")
     graph.add_conditional_edges(
-        "triage", partial(route_after_triage, max_rounds=max_rounds), ["fix", "present"])
-    graph.add_conditional_edges("fix", partial(_dispatch, route_after_fix),
+        "triage", partial(after_triage, max_rounds=max_rounds), ["fix", "present"])
+    graph.add_conditional_edges("fix", partial(_dispatch, after_fix),
                                 ["review", "present"])
     graph.add_conditional_edges("present", route_after_present, {"commit": "commit",
                                                                  "end": END})
-    graph.add_edge("commit", END)
+    graph.add_edge("commit", "land")
+    graph.add_edge("land", END)
     return graph.compile(checkpointer=checkpointer)
 
 

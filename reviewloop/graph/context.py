@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -18,6 +19,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.git import Repository
 from reviewloop.policy.governance import Policy
 from reviewloop.review.definitions import AgentDefinition
+from reviewloop.worktree import RunTree
 
 ModelFactory = Callable[[str], BaseChatModel]
 
@@ -66,8 +68,13 @@ class LoopDeps:
     workspace: Workspace
     policy: CommandPolicy
     governance: Policy | None = None
-    analyze: Callable[..., list] | None = None  # analyzer layer: (agent, diff_text) -> findings
+    # analyzer layer: (agent, diff_text, root) -> AnalyzerReport (findings and health)
+    analyze: Callable[..., Any] | None = None
     notes: list[str] = field(default_factory=list)
+    # A task run works in `run_tree` (`repo` is that worktree); `checkout` is the user's own
+    # working tree, written only when an approved commit lands. None for `reviewloop review`.
+    checkout: Repository | None = None
+    run_tree: RunTree | None = None
 
     @property
     def root(self) -> Path:

@@ -14,13 +14,15 @@ from langgraph.types import interrupt
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot
 from reviewloop.graph import steps
+from reviewloop.graph.budget import over_budget
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.state import LoopState
+from reviewloop.graph.landing import land_change
+from reviewloop.graph.state import LoopState, ledger_of
 from reviewloop.graph.summary import build_summary
 from reviewloop.review.reviewer import ReviewInput, changed_lines, run_reviewer
-from reviewloop.review.rounds import first_round, next_round
-from reviewloop.review.triage import merge_duplicates
-from reviewloop.review.triage import triage as triage_findings
+from reviewloop.review.rounds import RoundInput, outcome_health, record
+from reviewloop.review.suppress import Suppressor
+from reviewloop.review.triage import apply_floor
 
 
 def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
@@ -59,13 +61,14 @@ def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     """One reviewer (a `Send` branch): its outcome joins `reviews` through the reducer."""
     deps = runtime.context
     agent = deps.agent(state["review_agent"])
+    report = steps.evidence(deps, agent, state)
     review_input = ReviewInput(
         round=state["round"],
         diff_text=steps.prompt_diff(deps, Path(state["diff_path"]).read_text(encoding="utf-8")),
         task_context=(Path(state["context_path"]).read_text(encoding="utf-8")
                       if state["round"] == 1 and state.get("context_path") else ""),
         addressed=[Finding(**f) for f in state.get("addressed", [])],
-        evidence=steps.evidence(deps, agent, state))
+        evidence=report.findings, outside=report.outside, analyzers=report.health)
     chat = deps.models.get("review", agent.model)
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "",
@@ -76,29 +79,30 @@ def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
 
 
 def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    """Record the round in the ledger; what is still open and actionable goes to the fixer."""
     deps = runtime.context
     round_no = state["round"]
     outcomes = [r for r in state.get("reviews", []) if r["round"] == round_no]
-    findings = [Finding(**f) for r in outcomes for f in r["findings"]]
-    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
     floors = {a.name: a.severity_floor for a in deps.agents if a.severity_floor}
-    result = triage_findings(findings, changed_lines(diff_text), floors=floors)
-    if round_no == 1:
-        outcome = first_round(result)
-    else:
-        outcome = next_round(_findings(state, "addressed"), result,
-                             changed_lines(diff_text).keys(), _findings(state, "left_open"))
+    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
+    ledger = record(ledger_of(state), RoundInput(
+        round=round_no, reported=[apply_floor(Finding(**f), floors)
+                                  for r in outcomes for f in r["findings"]],
+        scope=steps.written_lines(deps, state), health=outcome_health(outcomes),
+        whole=round_no == 1, addressed=[f["fingerprint"] for f in state.get("addressed", [])],
+        fix_files=changed_lines(diff_text).keys(),
+        suppress=Suppressor.load(deps.workspace.root)))
     escalations = list(state.get("escalations", []))
     escalations += [f"reviewer {r['agent']} failed in round {round_no}: {r.get('error')}"
                     for r in outcomes if r["status"] == "failed"]
-    if outcome.actionable and round_no >= deps.settings.max_rounds:
-        escalations.append(f"{len(outcome.actionable)} finding(s) still open after "
-                           f"{round_no} review round(s)")
-    nits = merge_duplicates([*_findings(state, "nits"), *outcome.nits])
-    update = {"escalations": escalations, "actionable": _dump(outcome.actionable),
-              "nits": _dump(sorted(nits, key=Finding.sort_key)),
-              "fixed": [*state.get("fixed", []), *_dump(outcome.fixed)]}
-    if outcome.actionable and round_no < deps.settings.max_rounds:
+    actionable = [e.finding for e in ledger.unresolved if e.severity.actionable]
+    if actionable and round_no >= deps.settings.max_rounds:
+        reason = f"still open after {round_no} review round(s)"
+        ledger = ledger.escalate(reason)
+        escalations.append(f"{len(actionable)} finding(s) {reason}")
+    update = {"escalations": escalations, "actionable": _dump(actionable),
+              "ledger": ledger.model_dump(mode="json")}
+    if actionable and round_no < deps.settings.max_rounds:
         # Saved before the fixer starts: a crash mid-fix resumes against the same point.
         base = Snapshot(**state["baseline"])
         update["fix_baseline"] = deps.repo.snapshot(base=base.base).model_dump()
@@ -119,28 +123,34 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     diff_path = steps.write_diff(deps, round_no, diff_text) if diff_text.strip() else ""
     touched, _ = steps.changes_since(deps, baseline, artifacts)
     escalations = list(state.get("escalations", []))
+    stopped = None
     if not result.ok:
-        escalations.append(result.summary)
+        stopped = result.summary
     elif not diff_path:
-        escalations.append(f"the fixer changed nothing, the findings remain open: "
-                           f"{result.summary}")
+        stopped = f"the fixer changed nothing, the findings remain open: {result.summary}"
     left = {f.fingerprint for f in result.left_open}
     update = {"round": round_no, "diff_path": diff_path, "artifacts": artifacts,
               "addressed": _dump([f for f in findings if f.fingerprint not in left]),
-              "left_open": _dump(result.left_open),
               "touched": _union(state.get("touched") or {}, steps.touched_dict(touched)),
               "escalations": escalations, "tests_passing": result.ok,
-              "passed_tests": (None if not result.ok else result.passed_tests
-                               if result.passed_tests is not None else state.get("passed_tests")),
+              # a failed fix was discarded: the last green count still holds
+              "passed_tests": (result.passed_tests if result.passed_tests is not None
+                               else state.get("passed_tests")),
               "usage": [u.model_dump() for u in result.usage]}
     if result.report is not None:
         update["gate_report"] = result.report
+    if stopped is not None:  # no re-review follows: what is open goes to the human
+        update["escalations"] = [*escalations, stopped]
+        update["ledger"] = ledger_of(state).escalate(stopped).model_dump(mode="json")
     return update
 
 
 def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     """Build the summary and stop for the human; resume supplies the decision."""
     deps = runtime.context
+    spent = over_budget(state, deps.settings.budget_usd, deps.settings.prices)
+    if spent and spent not in state.get("escalations", []):
+        state = {**state, "escalations": [*state.get("escalations", []), spent]}
     summary = build_summary(deps, state)
     answer = interrupt({"run_id": state["run_id"], "summary": summary})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
@@ -150,9 +160,13 @@ def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
 
 
 def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
-    deps = runtime.context
-    sha = steps.commit_change(deps, state)
-    return {"commit": sha, "outcome": "committed"}
+    """Commit in the run's worktree, on the run's branch."""
+    return {"commit": steps.commit_change(runtime.context, state)}
+
+
+def land(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    """Bring the commit to the user's branch (run.land); the landed commit replaces it."""
+    return {"commit": land_change(runtime.context, state), "outcome": "committed"}
 
 
 def _findings(state: LoopState, key: str) -> list[Finding]:

@@ -6,16 +6,17 @@ the result is a `RunSummary` for the terminal, JSON, Markdown, SARIF or a pull r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from reviewloop.agent.implement import Implementer
-from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.config import Settings
 from reviewloop.diff import parse_diff
-from reviewloop.errors import UserInputError
+from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.findings import Finding, Severity
 from reviewloop.git import Repository, open_repository
 from reviewloop.graph.build import build_review_graph
@@ -24,8 +25,17 @@ from reviewloop.graph.runner import deps_for
 from reviewloop.graph.runs import new_run_id, state_dir
 from reviewloop.graph.summary import review_summary
 from reviewloop.graph.trusted import TrustedConfig, config_findings
+from reviewloop.review.evidence import located
 from reviewloop.review.report import RunSummary, redacted
-from reviewloop.review.triage import same_problem
+from reviewloop.review.reviewer import changed_lines
+from reviewloop.review.rounds import RoundInput, record
+from reviewloop.review.suppress import Suppressor
+
+
+class NothingToReview(ReviewloopError):
+    """The change is empty: not an error (exit 0), as with ruff and pre-commit."""
+
+    exit_code = ExitCode.OK
 
 
 @dataclass(frozen=True)
@@ -56,17 +66,20 @@ class DiffSource:
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
                   diff_text: str | None = None,
-                  analyze: Callable[..., list] | None = None,
+                  analyze: Callable[..., Any] | None = None,
                   progress: Callable[[str, dict[str, Any]], None] | None = None,
                   trusted: TrustedConfig | None = None) -> RunSummary:
     """Review the change `source` names; with `trusted`, agents and governance come from its
-    root and a change to the configuration itself is flagged."""
+    root and a change to the configuration itself is flagged. With a head commit, analyzers,
+    reviewers and gates read that commit's files (a temporary export), never the checkout."""
     repo = open_repository(root)
     repo.ensure_ignored(".reviewloop/")
+    if fix and source.head:
+        raise UserInputError("--fix changes the working tree, not a commit",
+                             where=source.describe(), fix="drop --head, or drop --fix")
     diff_text = source.read(repo) if diff_text is None else diff_text
     if not parse_diff(diff_text, source=source.describe()).paths:
-        raise UserInputError(f"nothing to review: no change in the {source.describe()}",
-                             where=str(root), fix="pass --base REF, --staged or --working")
+        raise NothingToReview(f"nothing to review: no change in the {source.describe()}")
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +91,33 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     state = {"run_id": run_id, "task_id": "review", "round": 1, "diff_path": str(diff_path),
              "agents": [a.name for a in deps.agents], "escalations": [],
              "baseline": repo.snapshot().model_dump(), "touched": _touched(diff_text)}
-    graph = build_review_graph(max_rounds=settings.max_rounds, fix=fix)
+    with head_tree(repo, source.head) as tree:
+        if tree is not None:  # what the reviewers and analyzers read: B's files
+            deps = replace(deps, workspace=replace(deps.workspace, root=tree))
+        final = _run_graph(build_review_graph(max_rounds=settings.max_rounds, fix=fix), state,
+                           deps, progress)
+        summary = review_summary(deps, final, title=source.describe())
+        content = deps.workspace.root
+        summary = with_gates(summary, content, settings, repo, diff_text)
+        summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
+                                diff_text, content)
+    return redacted(summary)  # printed, written, posted: nothing secret in any of it
+
+
+@contextmanager
+def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
+    """The files of commit `head` in a temporary folder, removed afterwards (None without a
+    head): the content the diff was computed from, whatever is checked out."""
+    if head is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+        repo.export_files(head, ["."], Path(tmp))
+        yield Path(tmp)
+
+
+def _run_graph(graph, state: dict[str, Any], deps,
+               progress: Callable[[str, dict[str, Any]], None] | None) -> dict[str, Any]:
     final = state
     for chunk in graph.stream(state, config={"recursion_limit": 60, "max_concurrency": 8},
                               context=deps, stream_mode=["updates", "values"]):
@@ -88,16 +127,13 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         elif progress:
             for node, update in data.items():
                 progress(node, update or {})
-    summary = review_summary(deps, final, title=source.describe())
-    summary = with_gates(summary, root, settings, repo, diff_text)
-    summary = with_findings(summary, config_findings(repo, trusted) if trusted else [])
-    return redacted(summary)  # printed, written, posted: nothing secret in any of it
+    return final
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
                diff_text: str) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
-    their results join the report and their findings the open ones, never dropped."""
+    their results join the report and their findings the ledger, never dropped."""
     from reviewloop.checks.gates import GateContext
     from reviewloop.checks.gates.registry import run_gates
 
@@ -107,28 +143,33 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Reposi
     report = run_gates(ctx, ("secrets", "coverage"))
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
-    return with_findings(summary, [f for r in report.results for f in r.findings])
+    return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,
+                         root)
 
 
-def with_findings(summary: RunSummary, found: list[Finding]) -> RunSummary:
-    """`found` joins the open findings (or the nits), redacted, unless already reported."""
-    known = [*summary.findings_remaining, *summary.nits]
-    extra = [redact_finding(f) for f in found if not any(same_problem(f, k) for k in known)]
-    return summary.model_copy(update={
-        "findings_remaining": [*summary.findings_remaining,
-                               *(f for f in extra if f.severity.actionable)],
-        "nits": [*summary.nits, *(f for f in extra if not f.severity.actionable)]})
+def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
+                  root: Path) -> RunSummary:
+    """`found` recorded in the ledger's last round: a finding already there is the same entry,
+    one outside the change is shown as such, nothing already open is judged fixed."""
+    if not found:
+        return summary
+    ledger = summary.ledger
+    ledger = record(ledger, RoundInput(round=max(ledger.round, 1), reported=located(found, root),
+                                       scope=changed_lines(diff_text), health=(),
+                                       suppress=Suppressor.load(root)))
+    return summary.model_copy(update={"ledger": ledger})
 
 
 def blocking(summary: RunSummary, fail_on: str) -> bool:
-    """Exit 1 when findings at or above `fail_on` remain or a reviewer failed."""
+    """Exit 1 when findings at or above `fail_on` remain, or a reviewer or an analyzer
+    failed. A missing analyzer (not installed) makes the verdict incomplete in every view,
+    like LLM-off, without failing the check: installing it is the user's call."""
     if fail_on == "never":
         return False
-    floor = Severity(fail_on)
-    remaining: list[Finding] = [*summary.findings_remaining, *summary.nits]
-    if any(f.severity.at_least(floor) for f in remaining):
+    if summary.ledger.blocking(Severity(fail_on)):
         return True
-    return any(r.status == "failed" for r in summary.reviewers)
+    return any(r.status == "failed" for r in summary.reviewers) or any(
+        h.status == "failed" for h in summary.incomplete)
 
 
 def _touched(diff_text: str) -> dict[str, list[str]]:

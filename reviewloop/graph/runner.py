@@ -6,27 +6,33 @@ registry beside it says where each run stands. Terminal interaction lives in the
 
 from __future__ import annotations
 
-import sqlite3
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
+from reviewloop import worktree
 from reviewloop.agent.implement import Implementer
 from reviewloop.agent.tools import Workspace
 from reviewloop.config import Settings, model_for
-from reviewloop.git import open_repository
+from reviewloop.errors import UserInputError
+from reviewloop.git import Repository, open_repository
+from reviewloop.graph.budget import SpendLog, run_cost, spec_key
 from reviewloop.graph.build import build_graph
 from reviewloop.graph.context import LoopDeps, ModelFactory, Models
-from reviewloop.graph.runs import Registry, new_run_id, state_dir
+from reviewloop.graph.landing import LAND_PLAN
+from reviewloop.graph.lease import Lease, LeaseLost
+from reviewloop.graph.runs import OWNER, Registry, RunRecord, new_run_id, state_dir
+from reviewloop.graph.shared import checkpointer, postgres_url, registry_for
 from reviewloop.graph.steps import baseline
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.review.definitions import load_agents
 from reviewloop.spec.model import Task
+from reviewloop.worktree import RunTree
 
 RECURSION_LIMIT = 80
 
@@ -37,6 +43,8 @@ class RunResult:
     status: str  # awaiting_approval | committed | declined
     summary: dict[str, Any] = field(default_factory=dict)
     commit: str | None = None
+    tree: RunTree | None = None  # where the run worked (kept after a decline)
+    land: str = "merge"
 
 
 @dataclass
@@ -47,23 +55,35 @@ class LoopRunner:
     llm: bool = True
     analyze: Callable[..., list] | None = None
     progress: Callable[[str, dict[str, Any]], None] | None = None  # (node, update) as each ends
+    notice: Callable[[str], None] | None = None  # a sentence for the user (where the run works)
     registry: Registry = field(init=False)
 
     def __post_init__(self) -> None:
-        self.registry = Registry(self.root)
+        self.registry = registry_for(self.settings, self.root)  # type: ignore[assignment]
         open_repository(self.root).ensure_ignored(".reviewloop/")
 
     # -- public ---------------------------------------------------------------------------
 
     def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
               batch: str | None = None) -> RunResult:
+        """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
+        run, the user's uncommitted change, carried over and announced)."""
         run_id = new_run_id(task.id)
+        checkout = open_repository(self.root)
+        tree = worktree.create(checkout, run_id, worktree.branch_name(
+            self.settings.run.branch, task.id), carry=implementer.kind == "manual")
         options = {"implementer": str(implementer), "llm": self.llm,
                    "model": model_for(self.settings, "review"),
-                   "max_rounds": self.settings.max_rounds}
+                   "max_rounds": self.settings.max_rounds, "land": self.settings.run.land,
+                   "worktree": tree.model_dump(mode="json")}
         self.registry.create(run_id, task_id=task.id, task_title=task.title,
                              spec=str(spec_file), options=options, batch=batch)
-        deps = self._deps(run_id, spec_file, implementer)
+        if self.notice:
+            self.notice(f"Run {run_id} works in {_shown(self.root, tree.path)} on branch "
+                        f"{tree.branch}; your checkout is not touched until you approve.")
+            if tree.carried:
+                self.notice("Carried your uncommitted change into it: " + ", ".join(tree.carried))
+        deps = self._deps(run_id, spec_file, implementer, tree)
         first = {"run_id": run_id, "task_id": task.id, "implementer": str(implementer),
                  "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": [],
                  # taken before anything runs, so a crash mid-implementation loses nothing
@@ -79,36 +99,64 @@ class LoopRunner:
         """Continue a run from its checkpoint; `decision` answers a pending approval."""
         record = self.registry.get(run_id)
         deps = self._deps(run_id, Path(record.spec), Implementer.parse(
-            record.options.get("implementer", "llm")))
+            record.options.get("implementer", "llm")), run_tree(record))
         payload = Command(resume={"decision": decision}) if decision else None
         return self._drive(run_id, deps, payload)
 
     # -- internals ------------------------------------------------------------------------
 
-    def _deps(self, run_id: str, spec_file: Path, implementer: Implementer) -> LoopDeps:
+    def _deps(self, run_id: str, spec_file: Path, implementer: Implementer,
+              tree: RunTree | None) -> LoopDeps:
         run_dir = state_dir(self.root) / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
-        return deps_for(self.root, self.settings, run_dir=run_dir, spec_file=spec_file,
+        root = self.root
+        if tree is not None:
+            root = Path(tree.path)
+            if not root.is_dir() and not (run_dir / LAND_PLAN).exists():
+                raise UserInputError(
+                    f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
+                    fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
+                        f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
+            root = root if root.is_dir() else self.root  # landed already: only the land step
+            spec_file = _inside(self.root, spec_file, root)
+        return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
-                        llm=self.llm, analyze=self.analyze)
+                        llm=self.llm, analyze=self.analyze,
+                        checkout=open_repository(self.root), run_tree=tree)
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
-        conn = sqlite3.connect(state_dir(self.root) / "checkpoints.sqlite",
-                               check_same_thread=False, timeout=30)
-        try:
-            saver = SqliteSaver(conn)
+        with checkpointer(self.settings, self.root) as saver:
             yield build_graph(max_retries=self.settings.gates.max_retries,
-                              max_rounds=self.settings.max_rounds, checkpointer=saver)
-        finally:
-            conn.close()
+                              max_rounds=self.settings.max_rounds, checkpointer=saver,
+                              budget_usd=self.settings.budget_usd,
+                              prices=self.settings.prices)
 
     def _drive(self, run_id: str, deps: LoopDeps, payload: Any) -> RunResult:
+        with self._lease(run_id) as lease:
+            return self._drive_leased(run_id, deps, payload, lease)
+
+    @contextmanager
+    def _lease(self, run_id: str) -> Iterator[Lease | None]:
+        """With shared state, hold the run's lease while driving it (see graph/lease.py)."""
+        url = postgres_url(self.settings)
+        if url is None:
+            yield None
+            return
+        with Lease(url, run_id, ttl=self.settings.lease_seconds) as lease:
+            yield lease
+
+    def _drive_leased(self, run_id: str, deps: LoopDeps, payload: Any,
+                      lease: Lease | None) -> RunResult:
         self.registry.update(run_id, status="running")
+        owner = deps.run_dir / OWNER
+        owner.write_text(str(os.getpid()), encoding="utf-8")  # `runs` tells a crash from a run
         try:
             with self._graph() as graph:
                 for chunk in graph.stream(payload, config=_config(run_id), context=deps,
                                           durability="sync", stream_mode="updates"):
+                    if lease is not None:
+                        lease.renew()  # at each node boundary; LeaseLost stops the run
                     for node, update in chunk.items():
                         if self.progress and node != "__interrupt__":
                             self.progress(node, update or {})
@@ -116,18 +164,34 @@ class LoopRunner:
         except KeyboardInterrupt:
             self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")
             raise
+        except LeaseLost:
+            raise  # another runner drives the run now: its status is theirs to write
         except BaseException as exc:
             self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
             raise
+        finally:
+            owner.unlink(missing_ok=True)
         values = snapshot.values
+        self._record_spend(run_id, deps, values)
+        result = RunResult(run_id, "declined", summary=values.get("summary") or {},
+                           commit=values.get("commit"), tree=deps.run_tree,
+                           land=deps.settings.run.land)
         if snapshot.next:  # stopped at the approval interrupt
             self.registry.update(run_id, status="awaiting_approval")
-            return RunResult(run_id, "awaiting_approval", summary=values.get("summary") or
-                             _interrupt_summary(snapshot))
-        status = "committed" if values.get("outcome") == "committed" else "declined"
-        self.registry.update(run_id, status=status, commit_sha=values.get("commit"))
-        return RunResult(run_id, status, summary=values.get("summary", {}),
-                         commit=values.get("commit"))
+            result.status = "awaiting_approval"
+            result.summary = result.summary or _interrupt_summary(snapshot)
+            return result
+        if values.get("outcome") == "committed":
+            result.status = "committed"
+        self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
+        return result
+
+    def _record_spend(self, run_id: str, deps: LoopDeps, values: dict[str, Any]) -> None:
+        """What the run has spent so far, for the batch budget (`plan`)."""
+        cost = run_cost(values, self.settings.prices)
+        if cost is not None and deps.spec_file is not None:
+            key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
+            SpendLog(self.settings, self.root).record(run_id, key, cost)
 
 
 def _config(run_id: str) -> dict[str, Any]:
@@ -144,7 +208,8 @@ def _interrupt_summary(snapshot) -> dict[str, Any]:
 
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
              implementer: Implementer, model_factory: ModelFactory, llm: bool,
-             analyze: Callable[..., list] | None, config_root: Path | None = None) -> LoopDeps:
+             analyze: Callable[..., list] | None, config_root: Path | None = None,
+             checkout: Repository | None = None, run_tree: RunTree | None = None) -> LoopDeps:
     """Everything the nodes need, built once per run from settings (never checkpointed).
 
     `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
@@ -159,4 +224,28 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
                     implementer=implementer,
                     workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
                     policy=command_policy(governance), governance=governance,
-                    analyze=analyze)
+                    analyze=analyze, checkout=checkout, run_tree=run_tree)
+
+
+def run_tree(record: RunRecord) -> RunTree | None:
+    """Where a registered run works (None for runs from before worktrees)."""
+    data = record.options.get("worktree")
+    return RunTree.model_validate(data) if data else None
+
+
+def _inside(root: Path, path: Path, tree: Path) -> Path:
+    """`path` (in the user's checkout) as the same file in the run's worktree."""
+    full = path if path.is_absolute() else root / path
+    try:
+        return tree / full.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise UserInputError(f"the spec {path} is outside the repository {root}",
+                             fix="keep the spec inside the repository: the run commits its "
+                                 "tick with the task") from None
+
+
+def _shown(root: Path, path: str) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path

@@ -8,6 +8,7 @@ loop: the task, the spec, the options the run started with, and its state.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 from reviewloop.errors import UserInputError
 
 STATE_DIR = ".reviewloop"
+OWNER = "owner.pid"  # in a run's folder while a process drives it
 # A failed or interrupted run stopped at a checkpoint: `reviewloop resume` continues it.
 UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted")
 
@@ -58,6 +60,28 @@ def state_dir(root: Path) -> Path:
     path = root / STATE_DIR
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def run_dir(root: Path, run_id: str) -> Path:
+    return state_dir(root) / "runs" / run_id
+
+
+def crashed(root: Path, record: RunRecord) -> bool:
+    """A run registered as running whose process is gone (killed, machine restarted)."""
+    if record.status != "running":
+        return False
+    owner = run_dir(root, record.run_id) / OWNER
+    try:
+        pid = int(owner.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def new_run_id(task_id: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+from reviewloop.ledger import Ledger
+
 
 class LoopState(TypedDict, total=False):
     run_id: str
@@ -24,15 +26,15 @@ class LoopState(TypedDict, total=False):
     diff_path: str  # the diff the current round reviews
     fix_baseline: dict[str, Any] | None  # snapshot before the latest fix
     addressed: list[dict[str, Any]]  # findings the latest fix targeted
-    left_open: list[dict[str, Any]]  # findings the latest fix could not work on
     artifacts: list[str]  # paths the gates' builds and test runs made: never the change
     review_agent: str  # set only in a reviewer's Send payload
     # Every reviewer outcome of every round; parallel branches append, triage filters by round.
     reviews: Annotated[list[dict[str, Any]], operator.add]
     usage: Annotated[list[dict[str, Any]], operator.add]
-    actionable: list[dict[str, Any]]  # open must_fix/should_fix after the latest triage
-    nits: list[dict[str, Any]]
-    fixed: list[dict[str, Any]]  # findings a fix round resolved
+    # The findings ledger (`reviewloop.ledger.Ledger` as JSON): every finding of the run, its
+    # lifecycle, and reviewer/analyzer health. The one source of truth for every view.
+    ledger: dict[str, Any]
+    actionable: list[dict[str, Any]]  # the fixer's work list: the ledger's open must/should fix
     fix_failures: list[str]
     tests_passing: bool
     passed_tests: int | None
@@ -46,3 +48,8 @@ class LoopState(TypedDict, total=False):
 
 def round_reviews(state: LoopState, round_no: int) -> list[dict[str, Any]]:
     return [r for r in state.get("reviews", []) if r.get("round") == round_no]
+
+
+def ledger_of(state: LoopState) -> Ledger:
+    """The run's ledger (empty before the first triage)."""
+    return Ledger.model_validate(state["ledger"]) if state.get("ledger") else Ledger()

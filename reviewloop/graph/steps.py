@@ -19,10 +19,14 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot, TouchedFiles, is_protected, touched_since
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.state import LoopState
+from reviewloop.graph.state import LoopState, ledger_of
+from reviewloop.graph.summary import rounds_run
+from reviewloop.ledger import Status
+from reviewloop.review.evidence import AnalyzerReport
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select, writeback
 from reviewloop.spec.loader import load_spec
+from reviewloop.worktree import restore
 
 TRAILER = "Reviewloop-Run"
 
@@ -150,16 +154,29 @@ def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[s
     return keep, held
 
 
-def evidence(deps: LoopDeps, agent, state: LoopState) -> list[Finding]:
-    """The agent's analyzers on the whole change as it is now; triage then keeps what lies
-    on the lines this round reviews (a re-review: the fix's lines only)."""
+def evidence(deps: LoopDeps, agent, state: LoopState) -> AnalyzerReport:
+    """The agent's analyzers on the whole change as it is now, and whether each ran; the
+    ledger then decides what lies inside the change."""
     if deps.analyze is None:
-        return []
+        return AnalyzerReport()
     if state.get("round", 1) > 1 and state.get("baseline"):
         diff_text = deps.repo.diff_since(Snapshot(**state["baseline"]))
     else:
         diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
-    return list(deps.analyze(agent, diff_text, deps.root))
+    return deps.analyze(agent, diff_text, deps.workspace.root)  # the reviewed content
+
+
+def written_lines(deps: LoopDeps, state: LoopState) -> dict[str, set[int]]:
+    """The lines the run wrote in any round, numbered as the files are now: the round's own
+    diff, and from round 2 on the whole change since the run's baseline as well."""
+    from reviewloop.review.reviewer import changed_lines
+
+    lines = changed_lines(Path(state["diff_path"]).read_text(encoding="utf-8"))
+    if state.get("round", 1) > 1 and state.get("baseline"):
+        since = changed_lines(deps.repo.diff_since(Snapshot(**state["baseline"])))
+        for path, numbers in since.items():
+            lines.setdefault(path, set()).update(numbers)
+    return lines
 
 
 @dataclass
@@ -168,13 +185,17 @@ class FixOutcome:
     summary: str
     passed_tests: int | None = None
     usage: list[UsageRecord] = field(default_factory=list)
-    report: dict[str, Any] | None = None  # the failing gate report, when not ok
+    report: dict[str, Any] | None = None  # the gate report after a passing re-test
     left_open: list[Finding] = field(default_factory=list)  # not worked on by the fixer
 
 
 def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
                  before: Snapshot) -> FixOutcome:
-    """Fix, re-run the tests, feed a failure back: at most `gates.max_retries` retries."""
+    """Fix, re-run the tests, feed a failure back: at most `gates.max_retries` retries. A fix
+    whose tests still fail is discarded: the run's worktree goes back to `before`, the last
+    state that passed its gates, and the outcome carries the failing output."""
+    if deps.run_tree is not None:
+        restore(deps.repo, before.tree)  # a fix interrupted by a crash starts over cleanly
     chat = deps.models.get("fix")
     if chat is None:
         return _offline_fix(deps, state, findings, before)
@@ -189,11 +210,41 @@ def fix_and_test(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
             return FixOutcome(ok=True, summary=result.summary, usage=usage)  # nothing to test
         report = _retest(deps, state)
         if report["passed"]:
-            return FixOutcome(ok=True, summary=result.summary,
-                              passed_tests=report["passed_tests"], usage=usage)
+            return FixOutcome(ok=True, summary=result.summary, usage=usage,
+                              passed_tests=report["passed_tests"],
+                              report=merged_report(state.get("gate_report"), report))
         feedback = report["feedback"]
-    return FixOutcome(ok=False, usage=usage, report=report,
-                      summary=f"the tests still fail after {attempts} fix attempt(s)")
+    return _discarded(deps, before, usage, report,
+                      f"the tests still failed after {attempts} fix attempt(s)")
+
+
+def _discarded(deps: LoopDeps, before: Snapshot, usage: list[UsageRecord],
+               report: dict[str, Any], why: str, left: Sequence[Finding] = ()) -> FixOutcome:
+    """A failed fix leaves nothing behind in a run's worktree (`reviewloop review --fix` works
+    in your checkout, where your edits could be lost: there it stays, and says so)."""
+    output = (report.get("feedback") or report.get("headline") or "")[-_FAILING_OUTPUT:]
+    if deps.run_tree is None:
+        return FixOutcome(ok=False, usage=usage, left_open=list(left), summary=(
+            f"{why}; the failing fix is still in your working tree. Failing output:\n{output}"))
+    restore(deps.repo, before.tree)
+    return FixOutcome(ok=False, usage=usage, left_open=list(left), summary=(
+        f"{why}: the fix was discarded and the change is back to its last state that passed "
+        f"its gates. Failing output:\n{output}"))
+
+
+_FAILING_OUTPUT = 3000  # characters of the failing tests' output kept in the escalation
+
+
+def merged_report(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """`old` with the gates `new` re-ran replaced by their new results (and test count)."""
+    if not old:
+        return new
+    rerun = {r["name"]: r for r in new.get("results", [])}
+    results = [rerun.pop(r["name"], r) for r in old.get("results", [])] + list(rerun.values())
+    count = new.get("passed_tests")
+    return {**old, "results": results, "passed": all(
+        r["passed"] or not r.get("blocking", True) for r in results),
+        "passed_tests": count if count is not None else old.get("passed_tests")}
 
 
 def _retest(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
@@ -216,10 +267,10 @@ def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
     report = _retest(deps, state)
     summary = f"applied the analyzers' safe fixes ({', '.join(result.fixed_rules)})"
     if not report["passed"]:
-        return FixOutcome(ok=False, report=report, left_open=left,
-                          summary=f"{summary}, but then: {report['headline']}")
+        return _discarded(deps, before, [], report, f"{summary}, but then: "
+                          f"{report['headline']}", left=findings)
     return FixOutcome(ok=True, summary=summary, passed_tests=report["passed_tests"],
-                      left_open=left)
+                      left_open=left, report=merged_report(state.get("gate_report"), report))
 
 
 def commit_change(deps: LoopDeps, state: LoopState) -> str:
@@ -248,11 +299,12 @@ def commit_change(deps: LoopDeps, state: LoopState) -> str:
 def commit_message(state: LoopState, spec) -> str:
     task = spec.task(state["task_id"])
     title = task.title if task else ""
-    fixed = len(state.get("fixed", []))
-    remaining = state.get("actionable", [])
-    nits = len(state.get("nits", []))
+    ledger = ledger_of(state)
+    fixed = len(ledger.with_status(Status.FIXED))
+    remaining = [e for e in ledger.unresolved if e.severity.actionable]
+    nits = len([e for e in ledger.unresolved if not e.severity.actionable])
     tests = state.get("passed_tests")
-    stats = (f"{state.get('round', 0)} review round(s), {fixed} finding(s) fixed, "
+    stats = (f"{rounds_run(state)} review round(s), {fixed} finding(s) fixed, "
              f"{len(remaining)} open, {nits} nit(s)")
     if tests is not None:
         stats += f", {tests} tests passing"

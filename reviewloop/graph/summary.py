@@ -6,10 +6,9 @@ from typing import Any
 
 from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.diff import parse_diff
-from reviewloop.findings import Finding
 from reviewloop.git import Snapshot
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.state import LoopState
+from reviewloop.graph.state import LoopState, ledger_of
 from reviewloop.policy.governance import approval_reasons, sensitive_in
 from reviewloop.review.evidence import skipped_files
 from reviewloop.review.report import ReviewerOutcome, RunSummary
@@ -29,11 +28,9 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         files_modified=[*touched.get("modified", []), *touched.get("deleted", [])],
         passed_tests=state.get("passed_tests"),
         spec_progress=spec.progress(),
-        rounds=state.get("round", 0) if state.get("gates_passed") else 0,
+        rounds=rounds_run(state),
         reviewers=reviewer_outcomes(state, usage),
-        findings_fixed=[Finding(**f) for f in state.get("fixed", [])],
-        findings_remaining=[Finding(**f) for f in state.get("actionable", [])],
-        nits=[Finding(**f) for f in state.get("nits", [])],
+        ledger=ledger_of(state),
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, state["task_id"])],
         input_tokens=sum(u.input_tokens for u in usage),
@@ -43,13 +40,30 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         escalations=[*state.get("escalations", []), *human_gates(deps, state)],
         gates=[(g["name"], g["passed"], g["summary"]) for g in gates],
         skipped=_skipped(deps, touched),
+        line_counts=line_counts(deps, state),
     )
     return summary.model_dump(mode="json")
 
 
+def rounds_run(state: LoopState) -> int:
+    """Review rounds that ran (a fix that failed or changed nothing starts no new round)."""
+    return len({r.get("round") for r in state.get("reviews", [])})
+
+
+def line_counts(deps: LoopDeps, state: LoopState) -> dict[str, tuple[int, int]]:
+    """(+added, -removed) lines per file of the change, against the run's baseline."""
+    touched = state.get("touched") or {}
+    paths = sorted({*touched.get("created", []), *touched.get("modified", []),
+                    *touched.get("deleted", [])})
+    if not paths or not state.get("baseline"):
+        return {}
+    changes = parse_diff(deps.repo.diff_since(Snapshot(**state["baseline"]), paths))
+    return {f.path: (len(f.added), f.removed) for f in changes.files}
+
+
 def _skipped(deps: LoopDeps, touched: dict[str, list[str]]) -> list[str]:
     paths = [*touched.get("created", []), *touched.get("modified", [])]
-    return skipped_files(deps.root, paths, deps.workspace.sensitive)
+    return skipped_files(deps.root, paths, deps.workspace.sensitive)  # symlinks show here
 
 
 def human_gates(deps: LoopDeps, state: LoopState) -> list[str]:
@@ -104,9 +118,7 @@ def review_summary(deps: LoopDeps, state: LoopState, *, title: str) -> RunSummar
         files_modified=[*touched.get("modified", []), *touched.get("deleted", [])],
         rounds=state.get("round", 1),
         reviewers=reviewer_outcomes(state, usage),
-        findings_fixed=[Finding(**f) for f in state.get("fixed", [])],
-        findings_remaining=[Finding(**f) for f in state.get("actionable", [])],
-        nits=[Finding(**f) for f in state.get("nits", [])],
+        ledger=ledger_of(state),
         input_tokens=sum(u.input_tokens for u in usage),
         output_tokens=sum(u.output_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,

@@ -1,7 +1,10 @@
-"""The command policy: which shell commands an agent may run. Deny wins; then allow decides.
+"""The command policy: which shell commands an agent may run, and the sandbox they run in.
 
-The policy keeps an agent from destroying things by accident; it is a first filter, not a
-boundary. It is parsed here and enforced by the agent's command tool (`agent.shell`).
+Deny wins; then the escape checks (`policy.escapes`: options that run another program,
+paths outside the worktree or to a sensitive file); then allow decides. The policy keeps an
+agent from destroying things by accident and refuses the known escapes cheaply; it is a
+first filter. The boundary is the sandbox every allowed command runs in (`sandbox`,
+enforced by `reviewloop.process`). Enforced by the agent's command tool (`agent.shell`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,11 @@ import re
 import shlex
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from pathlib import Path
+
+from reviewloop.policy.escapes import escape
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
+from reviewloop.sandbox import Sandbox
 
 
 class _Refused(Exception):
@@ -90,14 +98,18 @@ def _segments(command: str) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class CommandPolicy:
-    """Which shell commands an agent may run: deny wins, then a non-empty allow list decides."""
+    """Which shell commands an agent may run (deny wins, then the escape checks, then a
+    non-empty allow list decides) and the sandbox the allowed ones run in."""
 
     allow: tuple[str, ...] = DEFAULT_ALLOW
     deny: tuple[str, ...] = DEFAULT_DENY
     allow_substitution: bool = False
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE
+    sandbox: Sandbox = Sandbox()
 
-    def check(self, command: str) -> str | None:
-        """The reason `command` is refused, or None when it may run."""
+    def check(self, command: str, *, root: Path | None = None) -> str | None:
+        """The reason `command` is refused, or None when it may run; with `root` (the
+        worktree), arguments naming paths outside it are refused too."""
         text = " ".join(command.split())
         if not text:
             return "an empty command"
@@ -118,6 +130,10 @@ class CommandPolicy:
         denied = next(filter(None, (self._denied(" ".join(seg)) for seg in segments)), None)
         if denied:
             return denied
+        escaped = next(filter(None, (escape(seg, root, self.sensitive) for seg in segments)),
+                       None)
+        if escaped:
+            return escaped
         if not self.allow:
             return None
         for argv in segments:

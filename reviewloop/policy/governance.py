@@ -44,6 +44,7 @@ from reviewloop.errors import ConfigError
 from reviewloop.globs import path_glob
 from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
+from reviewloop.sandbox import Sandbox
 
 KIRO_CONFIG = ".kiro/config.yaml"
 
@@ -73,6 +74,7 @@ class Policy:
     max_files: int | None = Governance.model_fields["max_files"].default
     max_lines: int | None = Governance.model_fields["max_lines"].default
     approval_paths: tuple[str, ...] = DEFAULT_APPROVAL_PATHS
+    sandbox: Sandbox = Sandbox()  # where the agents' commands run (settings only, never Kiro)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -120,6 +122,7 @@ def load_policy(root: Path, settings: Settings) -> Policy:
         approval_paths=_merge_list(sources, "protected paths", gov.approval_paths,
                                    DEFAULT_APPROVAL_PATHS, "governance.approval_paths",
                                    kiro.get("paths")),
+        sandbox=Sandbox.from_settings(settings),
         sources=tuple(sources),
         notes=tuple(notes),
     )
@@ -309,7 +312,8 @@ def sensitive_in(policy: Policy, files: Iterable[str]) -> list[str]:
 
 
 def command_policy(policy: Policy) -> CommandPolicy:
-    return CommandPolicy(allow=policy.command_allow, deny=policy.command_deny)
+    return CommandPolicy(allow=policy.command_allow, deny=policy.command_deny,
+                         sensitive=policy.sensitive, sandbox=policy.sandbox)
 
 
 def _norm(path: str) -> str:

@@ -2,11 +2,14 @@
 
 `run_for_agent` runs the analyzers an agent lists (`reviewloop.checks.analyzers.ANALYZERS`)
 on the changed files in the agent's scope, and keeps only findings on added lines,
-attributed to the agent and fingerprinted on the flagged code. A tool that is not installed
-is reported in `AnalyzerReport.missing`, never skipped silently; a tool that fails is in
-`errors`. `skipped_reason` is the one rule for which changed files' content may be read at
-all (no symlinks, nothing outside the checkout, size and binary limits); the run summary
-lists what it left out.
+attributed to the agent and located on the flagged code; findings on the unchanged lines a
+diff hunk shows around the change (e.g. a resource whose protective line was deleted) are
+kept apart in `outside`, which the ledger shows as outside the change, never drops
+silently. Every analyzer's `Health` is reported: `ok`, `missing` (not installed, while it
+had files to look at) or `failed` (with the reason), never skipped silently.
+`skipped_reason` is the one rule for which changed files' content may be read at all (no
+symlinks, nothing outside the checkout, size and binary limits); the run summary lists what
+it left out.
 """
 
 from __future__ import annotations
@@ -17,9 +20,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers import ANALYZERS, Analyzer, AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers import (
+    ANALYZERS,
+    Analyzer,
+    AnalyzerContext,
+    AnalyzerError,
+    AnalyzerSkipped,
+)
+from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.findings import Finding
+from reviewloop.findings import CodeIndex, Finding
+from reviewloop.ledger import Health
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.definitions import AgentDefinition
 
@@ -57,65 +68,96 @@ def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = (
             if (reason := skipped_reason(root, p, sensitive)) is not None]
 
 
+NOTHING_TO_ANALYZE = "no changed file it analyzes"
+
+
 @dataclass(frozen=True)
 class AnalyzerReport:
-    """What an agent's analyzers found, which tools were missing, and which failed."""
+    """What an agent's analyzers found, and whether each of them ran."""
 
-    findings: list[Finding] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # "<name>: <reason with the install fix>"
-    errors: list[str] = field(default_factory=list)  # "<name>: <what went wrong>"
+    findings: list[Finding] = field(default_factory=list)  # on added lines
+    outside: list[Finding] = field(default_factory=list)  # on unchanged lines next to them
+    health: list[Health] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """`<name>: <reason with the install fix>` for each analyzer not installed."""
+        return [f"{h.name}: {h.reason}" for h in self.health if h.status == "missing"]
+
+    @property
+    def errors(self) -> list[str]:
+        """`<name>: <what went wrong>` for each analyzer that failed."""
+        return [f"{h.name}: {h.reason}" for h in self.health if h.status == "failed"]
 
     @property
     def complete(self) -> bool:
         """True when every listed analyzer ran."""
-        return not self.missing and not self.errors
+        return all(h.complete for h in self.health)
 
 
 def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
-                  test_command: str | None = None, timeout: float = 600,
+                  tests: ProjectTests | None = None,
                   registry: Mapping[str, Analyzer] | None = None) -> AnalyzerReport:
-    """Run `agent`'s analyzers on the changed files in its scope."""
+    """Run `agent`'s analyzers on the changed files in its scope; the project's tests run
+    (sandboxed) only when `tests` is given."""
     table = ANALYZERS if registry is None else registry
     if not agent.analyzers:
         return AnalyzerReport()
     changes = parse_diff(diff_text, source=f"{agent.name} diff")
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=_scoped_files(agent, root, changes),
-                          test_command=test_command, timeout=timeout)
+                          tests=tests)
     report = AnalyzerReport()
     for name in agent.analyzers:
-        analyzer = table.get(name)
-        if analyzer is None:
-            report.errors.append(f"{name}: unknown analyzer in {agent.name}; known: "
-                                 f"{', '.join(table)}")
-            continue
-        reason = analyzer.available()
-        if reason is not None:
-            report.missing.append(f"{name}: {reason}")
-            continue
-        try:
-            found = analyzer.run(ctx)
-        except AnalyzerError as exc:
-            report.errors.append(f"{name}: {exc}")
-            continue
-        # The per-analyzer boundary: a broken adapter is a recorded error, not a lost review.
-        except Exception as exc:  # noqa: BLE001
-            report.errors.append(f"{name}: crashed: {type(exc).__name__}: {exc}")
-            continue
-        report.findings.extend(_kept(found, ctx))
+        found, health = _run_one(name, table, ctx)
+        report.health.append(health)
+        for finding in _located(found, ctx):
+            if ctx.changes.contains(finding.file, finding.start_line, finding.end_line,
+                                    added_only=True):
+                report.findings.append(finding)
+            elif ctx.changes.contains(finding.file, finding.start_line, finding.end_line):
+                report.outside.append(finding)
     report.findings.sort(key=Finding.sort_key)
+    report.outside.sort(key=Finding.sort_key)
     return report
 
 
-def analyze(agent: AgentDefinition, diff_text: str, root: Path) -> list[Finding]:
-    """The loop's view: the findings only. Missing tools and failures are logged as warnings;
-    call `run_for_agent` to show them in a report."""
-    report = run_for_agent(agent, root, diff_text)
+def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext
+             ) -> tuple[list[Finding], Health]:
+    def health(status: str, reason: str | None = None) -> Health:
+        return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason)
+
+    analyzer = table.get(name)
+    if analyzer is None:
+        return [], health("failed", f"unknown analyzer in {ctx.agent}; known: "
+                                    f"{', '.join(table)}")
+    wants = getattr(analyzer, "wants", None)
+    if not ctx.files or (wants is not None and not wants(ctx)):
+        return [], health("skipped", NOTHING_TO_ANALYZE)
+    reason = analyzer.available()
+    if reason is not None:
+        return [], health("missing", reason)
+    try:
+        return analyzer.run(ctx), health("ok")
+    except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
+        return [], health("skipped", str(exc))
+    except AnalyzerError as exc:
+        return [], health("failed", str(exc))
+    # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
+    except Exception as exc:  # noqa: BLE001
+        return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")
+
+
+def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
+            tests: ProjectTests | None = None) -> AnalyzerReport:
+    """The loop's view: findings and health, which the ledger records (and every view
+    shows). Missing tools and failures are logged as warnings as well."""
+    report = run_for_agent(agent, root, diff_text, tests=tests)
     from reviewloop.checks.secrets.scanner import redact
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret
         log.warning("%s analyzer %s", agent.name, redact(problem))
-    return report.findings
+    return report
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet) -> tuple[str, ...]:
@@ -126,20 +168,33 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet) -> tup
                  and skipped_reason(root, f.path) is None)
 
 
-def _kept(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
-    """Findings on added lines of in-scope files, attributed and fingerprinted on their code."""
+def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
+    """Findings in in-scope files, attributed and located on their code."""
     kept = []
     in_scope = set(ctx.files)
-    sources: dict[str, list[str] | None] = {}
+    sources: dict[str, CodeIndex | None] = {}
     for finding in found:
-        if finding.file not in in_scope or not ctx.changes.contains(
-                finding.file, finding.start_line, finding.end_line, added_only=True):
+        if finding.file not in in_scope:
             continue
         if finding.file not in sources:
-            sources[finding.file] = _lines(ctx.root / finding.file)
+            lines = _lines(ctx.root / finding.file)
+            sources[finding.file] = CodeIndex(lines) if lines is not None else None
         attributed = finding.model_copy(update={"agent": ctx.agent})
         kept.append(attributed.with_code(sources[finding.file]))
     return kept
+
+
+def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
+    """`findings` located on their code in the tree at `root` (files that may not be read,
+    see `skipped_reason`, keep the line-based location)."""
+    index: dict[str, CodeIndex | None] = {}
+    out = []
+    for finding in findings:
+        if finding.file not in index:
+            lines = None if skipped_reason(root, finding.file) else _lines(root / finding.file)
+            index[finding.file] = CodeIndex(lines) if lines is not None else None
+        out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
+    return out
 
 
 def _lines(path: Path) -> list[str] | None:

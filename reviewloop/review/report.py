@@ -1,4 +1,8 @@
-"""The outcome of one run — verdict, JSON, Markdown and rich renderings — as pure functions."""
+"""The outcome of one run: the summary model, its verdict and its JSON, as pure functions.
+
+Findings come from the run's `Ledger` only; `reviewloop.review.render` draws the same
+summary as Markdown and for the terminal, `reviewloop.review.sarif` as SARIF.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from rich.console import Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from reviewloop.findings import Finding, Severity
+from reviewloop.ledger import Health, Ledger, Status
 
 CLEAN = "clean"
 LLM_OFF = "LLM reviewers off (analyzers only)"
@@ -20,8 +21,8 @@ NO_REVIEW = "no review ran"
 
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
-             "reviewers", "findings", "counts", "newly_eligible", "usage", "llm",
-             "escalations", "skipped")
+             "reviewers", "health", "findings", "counts", "newly_eligible", "usage", "llm",
+             "escalations", "skipped", "ledger")
 
 
 class ReviewerOutcome(BaseModel):
@@ -51,9 +52,7 @@ class RunSummary(BaseModel):
     spec_progress: tuple[int, int] = (0, 0)  # (done, total)
     rounds: int = 0
     reviewers: list[ReviewerOutcome] = Field(default_factory=list)
-    findings_fixed: list[Finding] = Field(default_factory=list)
-    findings_remaining: list[Finding] = Field(default_factory=list)
-    nits: list[Finding] = Field(default_factory=list)
+    ledger: Ledger = Field(default_factory=Ledger)  # every finding and health: the truth
     newly_eligible: list[str] = Field(default_factory=list)  # "id title" of unblocked tasks
     input_tokens: int = 0
     output_tokens: int = 0
@@ -62,16 +61,37 @@ class RunSummary(BaseModel):
     escalations: list[str] = Field(default_factory=list)
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
     skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
+    line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)
 
     @property
     def is_review(self) -> bool:
         """`reviewloop review` (no task, no spec, no commit) rather than a task run."""
         return self.task_id == REVIEW_ID
 
+    # Views of the ledger, most severe first.
+    @property
+    def findings_remaining(self) -> list[Finding]:
+        """Open or escalated must_fix and should_fix findings."""
+        return [e.finding for e in self.ledger.unresolved if e.severity.actionable]
+
+    @property
+    def nits(self) -> list[Finding]:
+        """Open nits: reported, never fixed."""
+        return [e.finding for e in self.ledger.unresolved if not e.severity.actionable]
+
+    @property
+    def findings_fixed(self) -> list[Finding]:
+        return self.ledger.findings(Status.FIXED)
+
     @property
     def open_actionable(self) -> list[Finding]:
         """Remaining must_fix and should_fix findings (a stray nit does not block)."""
-        return [f for f in self.findings_remaining if f.severity.actionable]
+        return self.findings_remaining
+
+    @property
+    def incomplete(self) -> list[Health]:
+        """Analyzers that did not run (reviewers are judged by `reviewers`)."""
+        return [h for h in self.ledger.incomplete() if h.kind == "analyzer"]
 
     def reviewers_with(self, status: str) -> list[str]:
         return [r.agent for r in self.reviewers if r.status == status]
@@ -92,6 +112,9 @@ def verdict(summary: RunSummary) -> str:
         reasons.append("reviewer failed: " + ", ".join(failed))
     if skipped := summary.reviewers_with("skipped"):
         reasons.append("reviewer skipped: " + ", ".join(skipped))
+    if broken := summary.incomplete:
+        reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {h.status}"
+                                                  for h in broken))
     if not summary.llm:
         reasons.append(LLM_OFF)
     if summary.open_actionable:
@@ -104,16 +127,28 @@ def verdict(summary: RunSummary) -> str:
 def redacted(summary: RunSummary) -> RunSummary:
     """The summary with every secret the scanner knows replaced in all of its text: findings,
     reviewer errors, gate summaries, escalations and the not-read list."""
-    from reviewloop.checks.secrets.scanner import redact, redact_finding
+    from reviewloop.checks.secrets.scanner import redact
 
     return summary.model_copy(update={
-        **{k: [redact_finding(f) for f in getattr(summary, k)]
-           for k in ("findings_remaining", "nits", "findings_fixed")},
+        "ledger": redacted_ledger(summary.ledger),
         "reviewers": [r.model_copy(update={"error": redact(r.error)}) if r.error else r
                       for r in summary.reviewers],
         "gates": [(name, passed, redact(text)) for name, passed, text in summary.gates],
         "escalations": [redact(e) for e in summary.escalations],
         "skipped": [redact(s) for s in summary.skipped]})
+
+
+def redacted_ledger(ledger: Ledger) -> Ledger:
+    """The ledger with every finding's text, every reason and health message redacted."""
+    from reviewloop.checks.secrets.scanner import redact, redact_finding
+
+    entries = [e.model_copy(update={
+        "finding": redact_finding(e.finding), "reports": [redact_finding(r) for r in e.reports],
+        "history": [t.model_copy(update={"reason": redact(t.reason)}) for t in e.history]})
+        for e in ledger.entries]
+    health = [h.model_copy(update={"reason": redact(h.reason)}) if h.reason else h
+              for h in ledger.health]
+    return ledger.model_copy(update={"entries": entries, "health": health})
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -139,15 +174,22 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
         "rounds": summary.rounds,
         "gates": [{"name": n, "passed": p, "summary": s} for n, p, s in summary.gates],
         "reviewers": [r.model_dump(mode="json") for r in summary.reviewers],
+        "health": {"complete": summary.ledger.complete,
+                   "reviewers": _health(summary.ledger, "reviewer"),
+                   "analyzers": _health(summary.ledger, "analyzer")},
         "findings": {
             "fixed": _dump(summary.findings_fixed),
             "remaining": _dump(summary.findings_remaining),
             "nits": _dump(summary.nits),
+            "out_of_scope": _entries(summary.ledger, Status.OUT_OF_SCOPE),
+            "suppressed": _entries(summary.ledger, Status.SUPPRESSED),
         },
         "counts": {
             "fixed": severity_counts(summary.findings_fixed),
             "remaining": severity_counts(summary.findings_remaining),
             "nits": len(summary.nits),
+            "out_of_scope": len(summary.ledger.with_status(Status.OUT_OF_SCOPE)),
+            "suppressed": len(summary.ledger.with_status(Status.SUPPRESSED)),
         },
         "newly_eligible": list(summary.newly_eligible),
         "usage": {"input_tokens": summary.input_tokens,
@@ -155,158 +197,21 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),
+        "ledger": summary.ledger.model_dump(mode="json"),
     }
     return data
 
 
+def _health(ledger: Ledger, kind: str) -> list[dict[str, Any]]:
+    return [h.model_dump(mode="json", exclude={"kind"}) for h in ledger.health if h.kind == kind]
+
+
+def _entries(ledger: Ledger, status: Status) -> list[dict[str, Any]]:
+    """Findings in `status` with the reason (and what suppressed them)."""
+    return [{**e.finding.model_dump(mode="json"), "reason": e.reason,
+             "suppression": e.suppression.model_dump(mode="json") if e.suppression else None}
+            for e in ledger.with_status(status)]
+
+
 def _dump(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     return [f.model_dump(mode="json") for f in sorted(findings, key=Finding.sort_key)]
-
-
-# --- Markdown ---------------------------------------------------------------------------
-
-
-def to_markdown(summary: RunSummary) -> str:
-    """A Markdown report: headline, facts, findings by severity, reviewers, usage."""
-    done, total = summary.spec_progress
-    lines = [f"## {_heading(summary)}", "",
-             f"**Verdict:** {verdict(summary)}", ""]
-    if not summary.llm:
-        lines += [f"> ⚠️ {LLM_OFF}: nothing in this report was reviewed by a model.", ""]
-    lines += [
-        f"- Files: {len(summary.files_created)} created, {len(summary.files_modified)} modified",
-        f"- Tests passing: {_tests_text(summary.passed_tests)}",
-        *([] if summary.is_review else [f"- Spec progress: {done}/{total}"]),
-        f"- Review rounds: {summary.rounds}",
-        f"- Findings fixed: {_counts_text(summary.findings_fixed)}",
-        f"- Findings remaining: {_counts_text(summary.findings_remaining)}",
-        f"- Nits: {len(summary.nits)}",
-        f"- Tokens: {summary.input_tokens:,} in / {summary.output_tokens:,} out; "
-        f"estimated cost {cost_text(summary.cost_usd)}",
-        "",
-    ]
-    lines += _md_section("Gates", [
-        f"- {'✅' if passed else '❌'} {name}: {text}" for name, passed, text in summary.gates])
-    lines += _md_section("Remaining findings", _md_findings(summary.findings_remaining))
-    lines += _md_section("Fixed", _md_findings(summary.findings_fixed))
-    lines += _md_section("Nits", _md_findings(summary.nits))
-    lines += _md_section("Reviewers", [_md_reviewer(r) for r in summary.reviewers])
-    lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
-    lines += _md_section("Not read", [f"- {s}" for s in summary.skipped])
-    lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _heading(summary: RunSummary) -> str:
-    if summary.is_review:
-        return f"Review: {summary.task_title}"
-    if summary.task_title:
-        return f"Task {summary.task_id}: {summary.task_title}"
-    return f"Task {summary.task_id}"
-
-
-def _md_section(title: str, body: list[str]) -> list[str]:
-    return [f"### {title}", "", *body, ""] if body else []
-
-
-def _md_findings(findings: Sequence[Finding]) -> list[str]:
-    return [f"- {f.severity.emoji} **{f.severity.label}** `{f.location}` {f.title} "
-            f"({', '.join(f.agents)})" for f in sorted(findings, key=Finding.sort_key)]
-
-
-def _md_reviewer(outcome: ReviewerOutcome) -> str:
-    mark = {"ok": "✅", "failed": "❌", "skipped": "⏭️"}[outcome.status]
-    error = f" — {outcome.error}" if outcome.error else ""
-    return (f"- {mark} {outcome.agent}: {outcome.status}, {outcome.findings_count} "
-            f"finding(s), {outcome.duration_s:.1f}s{error}")
-
-
-def _counts_text(findings: Iterable[Finding]) -> str:
-    counts = severity_counts(findings)
-    return ", ".join(f"{Severity(k).emoji} {n} {Severity(k).label}" for k, n in counts.items())
-
-
-def _tests_text(passed: int | None) -> str:
-    return "unknown" if passed is None else str(passed)
-
-
-# --- rich -------------------------------------------------------------------------------
-
-
-def to_rich(summary: RunSummary) -> RenderableType:
-    """A panel with the run's facts, then findings, reviewers and next tasks."""
-    parts: list[RenderableType] = [_facts(summary)]
-    if summary.findings_remaining:
-        parts.append(findings_table(summary.findings_remaining, title="Remaining findings"))
-    if summary.nits:
-        parts.append(findings_table(summary.nits, title="Nits (not fixed)"))
-    if summary.reviewers:
-        parts.append(_reviewers_table(summary.reviewers))
-    if summary.escalations:
-        parts.append(Text("\n".join(f"⚠ {e}" for e in summary.escalations), style="yellow"))
-    if summary.newly_eligible:
-        parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
-    clean = verdict(summary) == CLEAN
-    title = Text(_heading(summary), style="bold")
-    return Panel(Group(*parts), title=title, title_align="left",
-                 border_style="green" if clean else "yellow")
-
-
-def findings_table(findings: Iterable[Finding], *, title: str | None = None) -> Table:
-    """Findings grouped by severity, most severe first, with a section line between groups."""
-    table = Table(title=title, title_justify="left", expand=False)
-    for name, kwargs in (("severity", {"no_wrap": True}), ("where", {"no_wrap": True}),
-                         ("title", {"ratio": 1}), ("reported by", {}), ("id", {"no_wrap": True})):
-        table.add_column(name, **kwargs)
-    previous: Severity | None = None
-    for finding in sorted(findings, key=Finding.sort_key):
-        if previous is not None and finding.severity is not previous:
-            table.add_section()
-        previous = finding.severity
-        table.add_row(f"{finding.severity.emoji} {finding.severity.label}",
-                      Text(finding.location), Text(finding.title),
-                      Text(", ".join(finding.agents)), finding.short_id)
-    return table
-
-
-def _facts(summary: RunSummary) -> Table:
-    done, total = summary.spec_progress
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
-    result = verdict(summary)
-    facts.add_row("verdict", Text(result, style="bold green" if result == CLEAN else "bold red"))
-    if not summary.llm:
-        facts.add_row("", Text(f"⚠ {LLM_OFF}", style="bold yellow"))
-    facts.add_row("files", f"{len(summary.files_created)} created, "
-                           f"{len(summary.files_modified)} modified")
-    for label, names in (("  created", summary.files_created),
-                         ("  modified", summary.files_modified)):
-        if names:
-            facts.add_row(label, Text(", ".join(names)))
-    facts.add_row("tests", f"{_tests_text(summary.passed_tests)} passing")
-    for index, (name, passed, text) in enumerate(summary.gates):
-        facts.add_row("gates" if index == 0 else "",
-                      Text(f"{'✓' if passed else '✗'} {name}: {text}",
-                           style="green" if passed else "bold red"))
-    if not summary.is_review:
-        facts.add_row("spec progress", f"{done}/{total}")
-    facts.add_row("review rounds", str(summary.rounds))
-    facts.add_row("fixed", _counts_text(summary.findings_fixed))
-    facts.add_row("remaining", _counts_text(summary.findings_remaining))
-    facts.add_row("tokens", f"{summary.input_tokens:,} in / {summary.output_tokens:,} out, "
-                            f"estimated cost {cost_text(summary.cost_usd)}")
-    return facts
-
-
-def _reviewers_table(reviewers: Sequence[ReviewerOutcome]) -> Table:
-    table = Table(title="Reviewers", title_justify="left", expand=False)
-    for name in ("agent", "status", "findings", "time", "tokens in/out", "error"):
-        table.add_column(name, justify="right" if name in ("findings", "time") else "left")
-    styles = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
-    for r in reviewers:
-        table.add_row(Text(r.agent, style="bold red" if r.status == "failed" else ""),
-                      Text(r.status, style=styles[r.status]), str(r.findings_count),
-                      f"{r.duration_s:.1f}s", f"{r.input_tokens:,}/{r.output_tokens:,}",
-                      Text(r.error or "", style="red"))
-    return table

@@ -23,6 +23,7 @@ from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_too
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
+from reviewloop.ledger import Health
 from reviewloop.review.definitions import AgentDefinition
 
 SUBMIT = "submit_findings"
@@ -46,6 +47,7 @@ class ReviewerOutcome(BaseModel):
     round: int
     status: str  # "ok" | "failed" | "skipped"
     findings: list[Finding] = []
+    analyzers: list[Health] = []  # whether each of its analyzers ran
     error: str | None = None
     summary: str | None = None
     duration_s: float = 0.0
@@ -61,6 +63,8 @@ class ReviewInput:
     task_context: str = ""  # round 1 only
     addressed: Sequence[Finding] = field(default_factory=tuple)  # round ≥ 2: what the fix targeted
     evidence: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings, per agent
+    outside: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings next to it
+    analyzers: Sequence[Health] = field(default_factory=tuple)  # whether those analyzers ran
 
 
 def shared_prompt(review: ReviewInput) -> str:
@@ -112,33 +116,41 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     started = time.monotonic()
     changes = parse_diff(review.diff_text, source=f"{agent.name} diff")
     relevant = [p for p in changes.paths if agent.applies_to(p)]
-    evidence = [f for f in review.evidence if f.agent == agent.name]
+    evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
+    health = [h for h in review.analyzers if h.agent == agent.name]
     if not relevant:
         return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
                                summary="no changed file is in this reviewer's scope")
-    evidence = [redact_finding(f) for f in evidence]
-    if model is None:  # LLM off: the analyzer layer is the whole review
+    if model is None:  # LLM off: the analyzer layer is the whole review, as reported
+        outside = [redact_finding(f) for f in review.outside if f.agent == agent.name]
         return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                               findings=evidence, summary="analyzers only (LLM off)",
+                               findings=[*evidence, *outside], analyzers=health,
+                               summary="analyzers only (LLM off)",
                                duration_s=time.monotonic() - started)
-    usage: list[UsageRecord] = []
+    # The model judges the analyzer findings on the lines it reviews; it confirms or drops them.
+    evidence = [f for f in evidence
+                if changes.contains(f.file, f.start_line, f.end_line, added_only=True)]
+    usage: list[UsageRecord] = []  # every call, also those of a run that then fails
+
+    def count(reply) -> None:
+        usage.append(usage_from(reply, role="review", agent=agent.name, model=model_name))
+
     try:
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
         result = run_agent(model, messages, reviewer_tools(workspace, ToolLog()),
                            max_steps=max_steps, finish_tool=_submit_tool(),
-                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s)
-        usage = [usage_from(r, role="review", agent=agent.name, model=model_name)
-                 for r in result.replies]
+                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
+                           on_reply=count)
         reply: ReviewReply = result.final
         findings = [redact_finding(_attribute(d, agent.name, workspace))
                     for d in reply.findings]
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
                                error=f"{type(exc).__name__}: {exc}"[:2000], usage=usage,
-                               duration_s=time.monotonic() - started)
+                               analyzers=health, duration_s=time.monotonic() - started)
     return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
                            findings=findings, summary=reply.summary, usage=usage,
-                           duration_s=time.monotonic() - started)
+                           analyzers=health, duration_s=time.monotonic() - started)
 
 
 def changed_lines(diff_text: str) -> dict[str, set[int]]:
@@ -149,7 +161,7 @@ def changed_lines(diff_text: str) -> dict[str, set[int]]:
 def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
     return ReviewInput(round=review.round, diff_text=review.diff_text,
                        task_context=review.task_context, addressed=review.addressed,
-                       evidence=evidence)
+                       evidence=evidence, outside=review.outside, analyzers=review.analyzers)
 
 
 def _submit_tool() -> StructuredTool:

@@ -132,11 +132,14 @@ def run_facts(root: Path) -> list[RunFact]:
 
 
 def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
+    from reviewloop.review.report import RunSummary
+
+    run = RunSummary.model_validate(summary) if summary else None
     return RunFact(run_id=record.run_id, task_id=record.task_id, task_title=record.task_title,
                    status=record.status, updated=record.updated, commit=record.commit_sha,
                    detail=record.detail, passed_tests=summary.get("passed_tests"),
-                   fixed=len(summary.get("findings_fixed") or []),
-                   escalated=len(summary.get("findings_remaining") or []))
+                   fixed=len(run.findings_fixed) if run else 0,
+                   escalated=len(run.findings_remaining) if run else 0)
 
 
 def _summaries(path: Path):

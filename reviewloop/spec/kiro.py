@@ -2,10 +2,12 @@
 
 Kiro writes `- [ ] 1. Title` with sub-tasks `- [ ] 1.1 Title`, either indented or flush
 left, detail bullets under each task, `_Requirements: 1.1, 2.3_` lines, `[x]` done,
-`[-]` in progress, `[~]` queued and `- [ ]*` for optional tasks. cc-sdd adds `(P)` for
-tasks that may run in parallel and `_Depends: 1.2_` / `_Boundary: …_` lines. Real files
-drift from all of that, so anything that looks like a task but cannot be read becomes a
-Diagnostic; the reader never raises.
+`[-]` in progress, `[~]` queued and `- [ ]*` (or `7.9*`) for optional tasks. cc-sdd adds
+`(P)` for tasks that may run in parallel and `_Depends: 1.2_` / `_Boundary: …_` lines; a
+file with `(P)` or `_Boundary:_` (or a `spec.json` beside it) is read as cc-sdd, whose tasks
+run in file order except runs of `(P)` tasks (`spec/order.py`). `_Depends:_` alone is an
+explicit dependency any Kiro file may state. Real files drift from all of that, so anything
+that looks like a task but cannot be read becomes a Diagnostic; the reader never raises.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ import re
 from dataclasses import dataclass, field
 
 from reviewloop.spec import markdown as md
+from reviewloop.spec import order
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
+CC_SDD = "cc-sdd"
 _ID = re.compile(
-    r"^(?:\*\*)?(?:task\s+)?(?P<id>\d+(?:\.\d+)*)\.?(?:\*\*)?(?=[\s:]|$)[\s:]*(?P<title>.*)$",
+    r"^(?:\*\*)?(?:task\s+)?(?P<id>\d+(?:\.\d+)*)\.?(?P<optional>\*)?(?:\*\*)?(?=[\s:]|$)"
+    r"[\s:]*(?P<title>.*)$",
     re.IGNORECASE,
 )
+_CC_SDD_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?_Boundary\s*:", re.MULTILINE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _PARALLEL = re.compile(r"(?:^|\s)\(P\)(?=\s|$)")
 _DEPEND_LABELS = frozenset({"depends", "depends on", "dependencies", "dependency", "依存", "依赖"})
 _DETAIL_LABELS = frozenset({"boundary", "blocked", "blocked by"})
@@ -48,6 +55,7 @@ class _Draft(md.TaskDraft):
 class _Reader:
     file: str
     numbered: bool  # the file has at least one checkbox with an id
+    cc_sdd: bool = False
     drafts: dict[str, _Draft] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     current: _Draft | None = None
@@ -58,21 +66,36 @@ class _Reader:
         self.diagnostics.append(Diagnostic(file=self.file, line=line, message=message))
 
 
-def parse(text: str, file: str) -> TaskList:
-    """Read one Kiro tasks file. `file` is the path shown in tasks and diagnostics."""
+def parse(text: str, file: str, *, cc_sdd: bool | None = None) -> TaskList:
+    """Read one Kiro tasks file. `file` is the path shown in tasks and diagnostics.
+
+    `cc_sdd` None detects the dialect from the text (`(P)` markers or `_Boundary:_`
+    lines); the loader passes True when the spec folder has cc-sdd's `spec.json`.
+    """
     lines = list(md.iter_lines(text))
     reader = _Reader(file=file, numbered=any(_has_id(line) for line in lines))
     for line in lines:
         _read_line(reader, line)
+    reader.cc_sdd = _looks_like_cc_sdd(text, reader) if cc_sdd is None else cc_sdd
     return _finish(reader)
+
+
+def _looks_like_cc_sdd(text: str, reader: _Reader) -> bool:
+    return any(d.parallel for d in reader.drafts.values()) or bool(_CC_SDD_FIELD.search(text))
 
 
 def split_id(rest: str) -> tuple[str, str] | None:
     """`1.2. **Title** (P)` → ("1.2", "**Title** (P)"); None when the text has no id."""
+    parsed = _split(rest)
+    return None if parsed is None else (parsed[0], parsed[1])
+
+
+def _split(rest: str) -> tuple[str, str, bool] | None:
+    """(id, title, optional marker after the id) of a checkbox's text."""
     match = _ID.match(rest.strip())
     if match is None:
         return None
-    return match["id"], match["title"]
+    return match["id"], match["title"], match["optional"] is not None
 
 
 def _has_id(line: md.Line) -> bool:
@@ -102,18 +125,18 @@ def _in_checklist(line: md.Line) -> bool:
 
 
 def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
-    parsed = split_id(box.rest)
+    parsed = _split(box.rest)
     if parsed is None:
         _read_unnumbered(reader, line, box)
         return
-    task_id, title = parsed
+    task_id, title, starred = parsed
     if task_id in reader.drafts:
         first = reader.drafts[task_id].line
         reader.diagnose(line.number, f"duplicate task id {task_id} (first on line {first}); "
                                      "this one is ignored")
         reader.current = None
         return
-    _add(reader, line, box, task_id, title)
+    _add(reader, line, box, task_id, title, starred)
 
 
 def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
@@ -126,17 +149,19 @@ def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
         else:
             reader.diagnose(line.number, "looks like a task but has no id "
                                          "(write it as `- [ ] 3. Title` or `- [ ] 3.1 Title`)")
+            reader.current = None  # its detail lines belong to no task, not the one above
         return
     reader.synthetic += 1
     _add(reader, line, box, str(reader.synthetic), box.rest)
 
 
-def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str) -> None:
+def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str,
+         starred: bool = False) -> None:
     clean, parallel = _clean_title(title)
     if not clean:
         reader.diagnose(line.number, f"task {task_id} has no title")
     draft = _Draft(
-        id=task_id, title=clean, status=box.status, optional=box.optional,
+        id=task_id, title=clean, status=box.status, optional=box.optional or starred,
         parallel=parallel, indent=box.indent, line=line.number,
         phase=line.heading if line.heading_level >= 2 else None,
     )
@@ -157,7 +182,8 @@ def _parent(reader: _Reader, draft: _Draft) -> str | None:
 
 
 def _clean_title(title: str) -> tuple[str, bool]:
-    """Strip emphasis and the `(P)` marker; report whether the marker was there."""
+    """Strip emphasis, HTML comments and the `(P)` marker; report whether it was there."""
+    title = _COMMENT.sub(" ", title)
     parallel = _PARALLEL.search(title) is not None
     if parallel:
         title = _PARALLEL.sub(" ", title)
@@ -194,9 +220,11 @@ def _finish(reader: _Reader) -> TaskList:
     for draft in drafts.values():
         if draft.parent is not None:
             children[draft.parent].append(draft.id)
+    in_order = _file_order(reader, children) if reader.cc_sdd else {}
     tasks = []
     for draft in drafts.values():
         depends = _dependencies(reader, draft, children[draft.id])
+        depends += [d for d in in_order.get(draft.id, ()) if d not in depends]
         tasks.append(Task(
             id=draft.id, title=draft.title, details=tuple(draft.details),
             status=draft.status, optional=draft.optional, parent=draft.parent,
@@ -204,7 +232,29 @@ def _finish(reader: _Reader) -> TaskList:
             depends_on=tuple(depends), parallel=draft.parallel, phase=draft.phase,
             file=reader.file, line=draft.line,
         ))
-    return TaskList(tasks=tuple(tasks), diagnostics=tuple(reader.diagnostics))
+    return TaskList(tasks=tuple(tasks), diagnostics=tuple(reader.diagnostics),
+                    dialect=CC_SDD if reader.cc_sdd else None)
+
+
+def _file_order(reader: _Reader, children: dict[str, list[str]]) -> dict[str, list[str]]:
+    """cc-sdd: what each unit of work waits for by its place in the file and its `(P)`."""
+    drafts = reader.drafts
+    steps = [order.Step(d.id, d.parallel, d.optional or _under_optional(drafts, d),
+                        d.parent or d.id.rpartition(".")[0] or None)
+             for d in drafts.values()
+             if not any(not drafts[k].optional for k in children[d.id])]
+    waits, _ = order.sequence(steps)
+    return waits
+
+
+def _under_optional(drafts: dict[str, _Draft], draft: _Draft) -> bool:
+    parent, seen = draft.parent, set()
+    while parent is not None and parent in drafts and parent not in seen:
+        if drafts[parent].optional:
+            return True
+        seen.add(parent)
+        parent = drafts[parent].parent
+    return False
 
 
 def _dependencies(reader: _Reader, draft: _Draft, children: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from reviewloop.errors import SpecError
 from reviewloop.spec.model import Spec, SpecFormat, TaskList
 
-_SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}\b", re.MULTILINE)
+_SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b", re.MULTILINE)
 _SEARCH = (
     ".kiro/specs/*/tasks.md",
     ".kiro/specs/*/*/tasks.md",
@@ -23,8 +23,15 @@ def load_spec(root: Path, spec: Path | None = None) -> Spec:
     text = read_text(tasks_file)
     fmt = detect_format(tasks_file, text)
     shown = _display(tasks_file, root)
-    parsed = _parse(fmt, text, shown)
+    parsed = _parse(fmt, text, shown, cc_sdd=_has_cc_sdd_metadata(tasks_file) or None)
     return _assemble(root, fmt, tasks_file, text, parsed)
+
+
+def parse_tasks(root: Path, tasks_file: Path, text: str) -> TaskList:
+    """Read the tasks in `text` as if it were `tasks_file` (e.g. that file at another commit)."""
+    fmt = detect_format(tasks_file, text)
+    cc_sdd = _has_cc_sdd_metadata(tasks_file) or None
+    return _parse(fmt, text, _display(tasks_file, root), cc_sdd=cc_sdd)
 
 
 def read_text(path: Path) -> str:
@@ -88,10 +95,17 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _parse(fmt: SpecFormat, text: str, shown: str) -> TaskList:
+def _has_cc_sdd_metadata(tasks_file: Path) -> bool:
+    """cc-sdd keeps its phase approvals in `spec.json` beside `tasks.md`; Kiro does not."""
+    return (tasks_file.parent / "spec.json").is_file()
+
+
+def _parse(fmt: SpecFormat, text: str, shown: str, *, cc_sdd: bool | None = None) -> TaskList:
     if fmt is SpecFormat.KIRO:
-        from reviewloop.spec import kiro as reader
-    elif fmt is SpecFormat.SPECKIT:
+        from reviewloop.spec import kiro
+
+        return kiro.parse(text, shown, cc_sdd=cc_sdd)
+    if fmt is SpecFormat.SPECKIT:
         from reviewloop.spec import speckit as reader
     else:
         from reviewloop.spec import docspec as reader
@@ -117,7 +131,7 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         format=fmt, root=root, tasks_file=tasks_file, tasks=parsed.tasks,
         diagnostics=parsed.diagnostics, requirements_file=req_file, design_file=design_file,
         requirements_text=req_text, design_text=design_text,
-        steering_dir=_steering_dir(root, tasks_file),
+        steering_dir=_steering_dir(root, tasks_file), dialect=parsed.dialect,
     )
 
 

@@ -33,10 +33,11 @@ MARK_STATUS: dict[str, TaskStatus] = {
 }
 
 CHECKBOX = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<bullet>[-*+])[ \t]+\[(?P<mark>[ xX~-])\](?P<optional>\*)?"
-    r"(?:[ \t]+(?P<rest>.*?))?[ \t]*$"
+    r"^(?P<indent>[ \t]*)(?P<stray>(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)*)(?P<bullet>[-*+]|\d{1,3}[.)])"
+    r"[ \t]+\[(?P<mark>[ xX~-])\](?P<optional>\*)?(?:[ \t]+(?P<rest>.*?))?[ \t]*$"
 )
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_COMMENT_OPEN = re.compile(r"^[ \t]*<!--")
 _HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 _EMPHASIS = " \t_*"
@@ -48,7 +49,7 @@ class Line:
 
     number: int  # 1-based
     text: str  # without the line ending
-    in_fence: bool  # inside a fenced code block, fence lines included
+    in_fence: bool  # in a fenced code block (fence lines included) or an HTML comment
     heading: str | None  # text of the nearest heading above (this line's own if a heading)
     heading_level: int  # 1..6, 0 before the first heading
     is_heading: bool
@@ -108,16 +109,24 @@ def indent_width(text: str) -> int:
 
 
 def iter_lines(text: str) -> Iterator[Line]:
-    """Walk `text`, tracking ``` / ~~~ fences and the current heading.
+    """Walk `text`, tracking ``` / ~~~ fences, HTML comments and the current heading.
 
     A fence closes on a line that starts with the same character at least as many times;
-    an unclosed fence runs to the end of the document, as in CommonMark.
+    an unclosed fence runs to the end of the document, as in CommonMark. A line that opens
+    with `<!--` starts a comment (a commented-out task is not a task) that ends on the line
+    holding `-->`; both count as `in_fence`. A comment after a task's text is left alone.
     """
     fence: str | None = None
+    comment = False
     heading: str | None = None
     level = 0
     for number, raw in enumerate(split_lines(text), start=1):
         body = raw.lstrip("\ufeff") if number == 1 else raw
+        if fence is None and (comment or _COMMENT_OPEN.match(body)):
+            opened_at = body.find("<!--") + 4 if not comment else 0
+            comment = "-->" not in body[max(opened_at, 0):]
+            yield Line(number, raw, True, heading, level, False)
+            continue
         opener = _FENCE.match(body)
         if fence is not None:
             if opener and opener["fence"][0] == fence[0] and len(opener["fence"]) >= len(fence) \
@@ -136,13 +145,17 @@ def iter_lines(text: str) -> Iterator[Line]:
 
 
 def parse_checkbox(text: str) -> Checkbox | None:
-    """Recognise `- [ ] rest`, `* [x] rest`, `+ [-] rest`, `- [~] rest` and `- [ ]* rest`."""
+    """Recognise `- [ ] rest`, `* [x] rest`, `+ [-] rest`, `- [~] rest` and `- [ ]* rest`.
+
+    Also what a reader sees as a task on an ordered list (`1. [ ] rest`) or behind stray
+    list markers (`- - [ ] 1.1 rest`, read as nested under the marker before it).
+    """
     offset = 1 if text.startswith("\ufeff") else 0
     match = CHECKBOX.match(text[offset:])
     if match is None:
         return None
     return Checkbox(
-        indent=indent_width(match["indent"]),
+        indent=indent_width(match["indent"]) + len(match["stray"].expandtabs(4)),
         mark=match["mark"],
         optional=match["optional"] is not None,
         rest=match["rest"] or "",

@@ -75,6 +75,7 @@ class TaskList(BaseModel):
 
     tasks: tuple[Task, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    dialect: str | None = None  # a variant of the format the reader recognised ("cc-sdd")
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
@@ -99,6 +100,7 @@ class Spec(BaseModel):
     requirements_text: str | None = None
     design_text: str | None = None
     steering_dir: Path | None = None
+    dialect: str | None = None  # e.g. "cc-sdd" for a Kiro-layout spec written by cc-sdd
     extra: dict[str, str] = Field(default_factory=dict)
 
     def task(self, task_id: str) -> Task | None:

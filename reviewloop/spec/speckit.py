@@ -1,8 +1,11 @@
 """Read a GitHub Spec Kit `specs/<nnn-feature>/tasks.md` into tasks.
 
 Spec Kit lists tasks as `- [ ] T001 [P] [US1] Description` under `## Phase N: Name`
-headings. Phases run in order, so each task depends on the tasks of the phase before it;
-prose such as "depends on T012" or a `## Dependencies` section adds explicit edges.
+headings (ids may carry a letter, `T010a`, for a task inserted later). The order is the
+one `spec/order.py` derives: within a phase, tasks run in file order except adjacent `[P]`
+tasks of the same sub-heading, which run side by side; phases run in order unless the
+`## Dependencies` section frees a user-story phase. Prose such as "depends on T012" or a
+dependency line such as "T007 blocks T009" adds explicit edges.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reviewloop.spec import order
 from reviewloop.spec.markdown import (
     Checkbox,
     Line,
@@ -20,31 +24,37 @@ from reviewloop.spec.markdown import (
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
-_TASK_ID = re.compile(r"^[*_`]*(?P<id>T\d+)\b[*_`]*[:.]?[*_`]*(?:\s+|$)")
-_LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,20})\]\s*")
+_T = r"T\d+[a-z]?"  # T012, T012a
+_TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)")
+_LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,60})\]\s*")
+_PRIORITY = re.compile(r"^P\d$")  # [P1]: the story's priority, not a requirement
+_DEPS_LABEL = re.compile(r"^(?:deps?|depends(?:\s+on)?|after)\s*:\s*(?P<ids>.*)$", re.I)
 _LONGEST_PROSE = 2000
 _STORY = re.compile(r"^[A-Za-z]{1,5}-?\d+(?:\.\d+)?$")
 _PHASE = re.compile(r"^\W*phase\s+\d+", re.IGNORECASE)
+_PHASE_NUMBER = re.compile(r"^\W*phase\s+(?P<n>\d+)", re.IGNORECASE)
 _NOT_TASKS = re.compile(
     r"checklist|check\s*list|checkpoint|definition of done|acceptance|validation|verification",
     re.IGNORECASE)
 _DEPENDENCY_SECTION = re.compile(r"dependenc", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
 _OPTIONAL_TITLE = re.compile(r"[(\[]\s*optional\s*[)\]]\s*", re.IGNORECASE)
-_IDS = r"T\d+(?:\s*(?:,|/|&|\band\b|\bor\b)\s*T\d+)*"
+_IDS = rf"{_T}(?:\s*(?:,|/|&|\band\b|\bor\b)\s*{_T})*"
 _PROSE_DEP = re.compile(
     r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
     rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
-_ID = re.compile(r"\bT\d+\b")
+_ID = re.compile(rf"\b{_T}\b")
 _LINE_FORWARD = re.compile(
-    r"(?P<task>\bT\d+)\b(?:\s*\([^)]*\))?\s+(?:also\s+)?(?:depends\s+on|requires|needs|"
+    rf"(?P<task>\b{_T})\b(?:\s*\([^)]*\))?\s+(?:also\s+)?(?:depends\s+on|requires|needs|"
     r"must\s+follow|runs\s+after|comes\s+after|after|is\s+blocked\s+by|blocked\s+by)"
     rf"\s+(?P<ids>{_IDS})", re.IGNORECASE)
 _LINE_BACKWARD = re.compile(
-    r"(?P<ids>\bT\d+(?:\s*\([^)]*\))?(?:\s*(?:,|/|&|\band\b)\s*T\d+(?:\s*\([^)]*\))?)*)\s+"
+    rf"(?P<ids>\b{_T}(?:\s*\([^)]*\))?(?:\s*(?:,|/|&|\band\b)\s*{_T}(?:\s*\([^)]*\))?)*)\s+"
     r"(?:blocks|unblocks|must\s+precede|precedes|comes\s+before|before)\s+(?P<rest>[^.;]*)",
     re.IGNORECASE)
-_ARROW_CHAIN = re.compile(r"\bT\d+(?:\s*(?:→|->|⟶|=>)\s*T\d+)+")
+_ARROW_CHAIN = re.compile(rf"\b{_T}(?:\s*(?:→|->|⟶|=>)\s*{_T})+")
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
+_BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/])")
 _ARROW = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
 
 
@@ -54,6 +64,7 @@ class _Draft(TaskDraft):
     requirements: list[str]
     phase: str | None
     phase_index: int | None
+    group: str | None = None  # the sub-heading inside the phase: where a [P] run ends
     details: list[str] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
     dep_lines: list[int] = field(default_factory=list)
@@ -73,8 +84,11 @@ class _State:
     headings: list[_Section] = field(default_factory=list)
     phase: _Section | None = None
     phase_count: int = 0
+    phase_story: dict[int, str | None] = field(default_factory=dict)
+    phase_number: dict[int, int] = field(default_factory=dict)
     current: _Draft | None = None
     section_edges: list[tuple[str, str, int]] = field(default_factory=list)
+    dependency_lines: list[str] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(file=self.file, line=line, message=message))
@@ -97,7 +111,13 @@ def _read_line(state: _State, line: Line) -> None:
         _read_checkbox(state, line.number, box)
         return
     if not line.in_fence and _in_dependency_section(state):
+        state.dependency_lines.append(line.text)
         _read_dependency_line(state, line.number, line.text)
+    elif not line.in_fence and _unboxed_task(state, line):
+        state.current = None
+        state.warn(line.number, f"{_BULLET_TASK.match(line.text)['id']} looks like a task but "
+                                "has no checkbox (write `- [ ] T012 …`); not read")
+        return
     if state.current is not None and not line.is_blank:
         if line.indent > state.current.indent:
             state.current.details.append(strip_bullet(line.text))
@@ -114,6 +134,8 @@ def _enter_heading(state: _State, level: int, title: str) -> None:
     if _PHASE.match(title):
         state.phase = section
         state.phase_count += 1
+        state.phase_story[state.phase_count] = order.story_of(title)
+        state.phase_number[state.phase_count] = int(_PHASE_NUMBER.match(title)["n"])
     elif state.phase is not None and level <= state.phase.level:
         state.phase = None
 
@@ -143,11 +165,17 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
 
 
 def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: int) -> _Draft:
-    parallel, requirements = False, []
+    """Labels after the id: `[P]`, `[US1]`, `[P1]` (priority) and `[deps:T003, T004]`."""
+    parallel, requirements, depends = False, [], []
     while (label := _LABEL.match(rest)) is not None:
         value = label.group("label").strip()
+        deps = _DEPS_LABEL.match(value)
         if value.upper() == "P":
             parallel = True
+        elif deps is not None:
+            depends.extend(_ID.findall(deps.group("ids")))
+        elif _PRIORITY.match(value):
+            pass
         elif _STORY.match(value):
             requirements.append(value.upper())
         else:
@@ -155,12 +183,14 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         rest = rest[label.end():]
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)
-    title = _OPTIONAL_TITLE.sub("", rest).strip()
+    title = " ".join(_COMMENT.sub(" ", _OPTIONAL_TITLE.sub("", rest)).split())
     return _Draft(
         id=task_id, title=title, status=box.status, line=number, indent=box.indent,
         optional=optional, parallel=parallel, requirements=requirements,
         phase=state.phase.title if state.phase else None,
         phase_index=state.phase_count if state.phase else None,
+        group=state.headings[-1].title if state.headings else None,
+        depends_on=depends, dep_lines=[number] * len(depends),
     )
 
 
@@ -194,25 +224,36 @@ def _finish(state: _State) -> TaskList:
             drafts[task].dep_lines.append(number)
         else:
             state.warn(number, f"dependency names {task}, which is not a task in this file")
-    _add_phase_order(drafts)
+    _add_phase_order(state)
     order = {task_id: i for i, task_id in enumerate(drafts)}
     tasks = tuple(_build(state, d, order) for d in drafts.values())
     diagnostics = sorted(state.diagnostics, key=lambda d: d.line)
     return TaskList(tasks=tasks, diagnostics=tuple(diagnostics))
 
 
-def _add_phase_order(drafts: dict[str, _Draft]) -> None:
-    """Each phase waits for the nearest earlier phase that has tasks."""
-    by_phase: dict[int, list[str]] = {}
-    for draft in drafts.values():
+def _add_phase_order(state: _State) -> None:
+    """Runs within each phase, phases after the phases they wait for (`spec/order.py`)."""
+    by_phase: dict[int, list[_Draft]] = {}
+    for draft in state.drafts.values():
         if draft.phase_index is not None:
-            by_phase.setdefault(draft.phase_index, []).append(draft.id)
-    previous: list[str] = []
-    for index in sorted(by_phase):
-        for task_id in by_phase[index]:
-            drafts[task_id].depends_on.extend(previous)
-            drafts[task_id].dep_lines.extend([0] * len(previous))
-        previous = by_phase[index]
+            by_phase.setdefault(draft.phase_index, []).append(draft)
+    phases = [order.Phase(i, state.phase_story.get(i) or _story_of_tasks(by_phase[i]),
+                          state.phase_number.get(i)) for i in sorted(by_phase)]
+    bases = order.phase_bases(phases, order.story_rules(state.dependency_lines))
+    last: dict[int, list[str]] = {}
+    for phase in order.phase_order(phases, bases):
+        start = [tid for index in bases[phase.index] if index in last for tid in last[index]]
+        steps = [order.Step(d.id, d.parallel, d.optional, d.group) for d in by_phase[phase.index]]
+        waits, last[phase.index] = order.sequence(steps, start)
+        for draft in by_phase[phase.index]:
+            draft.depends_on.extend(waits[draft.id])
+            draft.dep_lines.extend([0] * len(waits[draft.id]))
+
+
+def _story_of_tasks(drafts: list[_Draft]) -> str | None:
+    """The one `[USn]` label every task of a phase carries, if there is one."""
+    labels = {order.story_of(r) for d in drafts for r in d.requirements} - {None}
+    return labels.pop() if len(labels) == 1 else None
 
 
 def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
@@ -232,6 +273,13 @@ def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
         depends_on=tuple(known), parallel=draft.parallel, phase=draft.phase,
         file=state.file, line=draft.line,
     )
+
+
+def _unboxed_task(state: _State, line: Line) -> bool:
+    """A bullet that starts with a task id inside a phase, not nested under a task."""
+    if state.phase is None or _BULLET_TASK.match(line.text) is None:
+        return False
+    return state.current is None or line.indent <= state.current.indent
 
 
 def _in_ignored_section(state: _State) -> bool:

@@ -17,7 +17,7 @@ from reviewloop.spec.model import Task, TaskStatus
 
 _OPEN_MARKS = {TaskStatus.OPEN: " ", TaskStatus.IN_PROGRESS: "-", TaskStatus.QUEUED: "~"}
 _UPPER_DONE = re.compile(r"^[ \t]*[-*+][ \t]+\[X\]", re.MULTILINE)
-_LEADING_ID = re.compile(r"^[*_`]*(?:task\s+)?T?\d+(?:\.\d+)*(?!\w)", re.IGNORECASE)
+_LEADING_ID = re.compile(r"^[*_`\[]*(?:task\s+)?T?\d+[a-z]?(?:\.\d+)*(?!\w)", re.IGNORECASE)
 
 
 def set_mark(text: str, task: Task, status: TaskStatus) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from reviewloop.agent.shell import run_command
 from reviewloop.policy.commands import DEFAULT_ALLOW, CommandPolicy
-from reviewloop.process import scrubbed_env
+from reviewloop.process import command_env
 from reviewloop.agent.workspace import ToolRefused, Workspace
 
 # ---------------------------------------------------------------- command policy
@@ -56,7 +56,8 @@ REFUSED = [
     ("python3 -c 'import os'", "not in the allowed commands"),
     ("pytest | python evil.py", "not in the allowed commands"),
     ("pytest -q | tail -n 30", "'tail -n 30' is not in the allowed commands"),
-    ("head .env", "not in the allowed commands"),
+    ("head .env", "may hold secrets"),
+    ("head README.md", "not in the allowed commands"),
     ('r"m" -rf /', "rm -rf"),
     ("bash -c pytest", "not in the allowed commands"),
     ("", "empty"),
@@ -141,20 +142,23 @@ def test_run_command_timeout_kills_the_whole_group(ws: Workspace, repo: Path):
     assert not (repo / "late").exists()
 
 
-def test_run_command_scrubs_secrets(ws: Workspace, monkeypatch):
+def test_run_command_passes_only_the_allow_listed_environment(ws: Workspace, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-secret")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_x")
     monkeypatch.setenv("MY_API_KEY", "k")
     monkeypatch.setenv("DB_PASSWORD", "p")
-    monkeypatch.setenv("KEYCHAIN_PATH", "/keys")
     monkeypatch.setenv("HARMLESS", "yes")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     out = run_command(ws, CommandPolicy(allow=()), "env").output_tail
-    for gone in ("aws-secret", "AWS_REGION", "ghp_x", "MY_API_KEY", "DB_PASSWORD"):
+    for gone in ("aws-secret", "AWS_REGION", "ghp_x", "MY_API_KEY", "DB_PASSWORD", "HARMLESS"):
         assert gone not in out
-    assert "HARMLESS=yes" in out and "KEYCHAIN_PATH=/keys" in out and "PATH=" in out
+    assert "LC_ALL=C.UTF-8" in out and "PATH=" in out and "CI=true" in out
 
 
-def test_scrubbed_env_is_pure():
-    env = {"PATH": "/bin", "GH_TOKEN": "x", "aws_profile": "p", "LANG": "C"}
-    assert scrubbed_env(env) == {"PATH": "/bin", "LANG": "C"}
+def test_command_env_is_an_allow_list_minus_credentials():
+    env = {"PATH": "/bin", "GH_TOKEN": "x", "aws_profile": "p", "LANG": "C", "LC_TIME": "C",
+           "OTHER": "o", "NPM_TOKEN": "n", "HOME": "/h"}
+    assert command_env(env) == {"PATH": "/bin", "LANG": "C", "LC_TIME": "C", "HOME": "/h",
+                                "CI": "true"}
+    assert command_env(env, extra=("OTHER", "NPM_TOKEN"))["NPM_TOKEN"] == "n"

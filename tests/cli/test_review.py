@@ -64,7 +64,14 @@ def test_staged_only_and_markdown_to_a_file(tmp_path: Path) -> None:
     assert "B602" in text or "shell" in text
 
 
-def test_nothing_to_review_is_a_clear_input_error(tmp_path: Path) -> None:
+def test_nothing_to_review_is_not_an_error(tmp_path: Path) -> None:
     done = review(repo(tmp_path))
-    assert done.returncode == 2
-    assert "nothing to review: no change in the working tree against HEAD" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "nothing to review: no change in the working tree against HEAD" in done.stdout
+
+
+def test_nothing_staged_with_json_keeps_stdout_clean(tmp_path: Path) -> None:
+    done = review(repo(tmp_path), "--staged", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert "nothing to review: no change in the staged changes" in done.stderr

@@ -32,6 +32,11 @@ def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: floa
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return make_example(tmp_path)
+
+
+def make_example(tmp_path: Path) -> Path:
+    """The example project in a fresh repository on `main`, its tests as the test gate."""
     root = tmp_path / "todo-api"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     (root / ".reviewloop.toml").write_text(
@@ -148,6 +153,8 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]
     assert git(project, "log", "--format=%s").count("T2:") == 1
+    assert git(project, "status", "--porcelain") == ""  # your change landed, nothing else
+    assert not list((project / ".reviewloop" / "worktrees").iterdir())
 
 
 def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path: Path) -> None:

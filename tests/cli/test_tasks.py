@@ -101,7 +101,7 @@ def test_json_output(repo, capsys):
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert set(data) == {"spec", "tasks", "diagnostics"}
-    assert data["spec"] == {"format": "kiro", "file": str(repo / SPEC_FILE)}
+    assert data["spec"] == {"format": "kiro", "dialect": None, "file": str(repo / SPEC_FILE)}
     first = data["tasks"][0]
     assert {"id", "title", "status", "optional", "parent", "depends_on", "requirements",
             "file", "line", "wave"} <= set(first)

@@ -84,6 +84,7 @@ class RecordedRequest:
     path: str
     body: Any  # parsed JSON, or the raw text when it did not parse
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
     def system_text(self) -> str:
         return "\n".join(b.get("text", "") for b in self.body.get("system") or []

@@ -16,7 +16,17 @@ fixture fails the test if any was recorded, so a fallback cannot hide one.
 
 Review comments are checked against the PR's diff as GitHub does: a RIGHT-side `line` (and
 `start_line`) must lie in one hunk, else 422 "Line could not be resolved" for a review and
-"pull_request_review_thread.line must be part of the diff" for a single comment.
+"pull_request_review_thread.line must be part of the diff" for a single comment. A review or
+comment on a commit that is no longer part of the PR (after a force-push) gets 422
+"commit_id is not part of the pull request".
+
+`POST /graphql` is served by `tests/fakes/github_graphql.py`, validated against GitHub's
+GraphQL schema; each top-level review comment opens a review thread that
+`resolveReviewThread` / `unresolveReviewThread` change (`thread_changes` records them).
+
+Faults: `fail_next` answers the next matching request with an error *instead of* carrying
+it out; `fail_after_writes(n)` carries out every n-th write (POST, PATCH, GraphQL mutation)
+and then answers 502, as GitHub does now and then — the case where a blind retry duplicates.
 """
 
 from __future__ import annotations
@@ -37,8 +47,12 @@ import jsonschema
 import pytest
 from unidiff import PatchSet
 
+from tests.fakes import github_graphql
+
 SUBSET = Path(__file__).parents[1] / "fixtures/github/openapi-subset.json"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+# GraphQL's `viewer` for the Actions token: the bot's login without "[bot]", same id
+VIEWER = {**BOT, "graphql_login": "github-actions"}
 DOCS = "https://docs.github.com/rest"
 
 
@@ -58,6 +72,7 @@ class PullRequest:
     number: int
     head_sha: str
     hunks: dict[str, list[tuple[int, int]]]  # path → RIGHT-side (start, end) per hunk
+    commits: set[str] = field(default_factory=set)  # heads still part of the PR
 
 
 @dataclass
@@ -73,6 +88,7 @@ class _State:
     review_comments: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     issue_comments: list[dict[str, Any]] = field(default_factory=list)
+    threads: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _operations() -> list[tuple[str, re.Pattern[str], str, dict[str, Any]]]:
@@ -110,6 +126,13 @@ class GitHubFake:
         self.prs: dict[tuple[str, int], PullRequest] = {}
         self.state = _State()
         self.page_size = page_size  # overrides per_page, to exercise pagination
+        self.viewer = dict(VIEWER)
+        self.repository_ids: dict[str, int] = {}
+        self.graphql_forbidden = False  # a token that may not resolve threads
+        self.thread_changes: list[tuple[str, bool]] = []  # (thread id, resolved) per change
+        self.writes = 0
+        self.fail_every_nth_write: int | None = None
+        self.faults_after_write: list[str] = []  # "METHOD path" answered 502 after doing it
         self._failures: deque[_Failure] = deque()
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
@@ -143,17 +166,37 @@ class GitHubFake:
 
     # --- scripting -------------------------------------------------------------------
 
-    def open_pr(self, repo: str, number: int, diff_text: str, *, head_sha: str) -> None:
-        self.prs[(repo, number)] = PullRequest(repo, number, head_sha, right_hunks(diff_text))
+    def open_pr(self, repo: str, number: int, diff_text: str, *, head_sha: str,
+                repository_id: int | None = None) -> None:
+        old = self.prs.get((repo, number))
+        commits = (old.commits if old else set()) | {head_sha}
+        self.prs[(repo, number)] = PullRequest(repo, number, head_sha, right_hunks(diff_text),
+                                               commits)
+        if repository_id is not None:
+            self.repository_ids[repo] = repository_id
 
-    def push(self, repo: str, number: int, diff_text: str, *, head_sha: str) -> None:
-        """A new head: comments whose line left the diff become outdated (line null)."""
+    def push(self, repo: str, number: int, diff_text: str, *, head_sha: str,
+             force: bool = False, moved_by: str | None = None) -> None:
+        """A new head. With `moved_by` (the diff from the old head to the new one) comments
+        follow their line as GitHub relocates them, and one whose line was changed or
+        removed becomes outdated (line null); without it, a comment whose line left the
+        PR's diff does. A force-push drops the old heads from the PR."""
+        if force:
+            self.prs[(repo, number)].commits.clear()
         self.open_pr(repo, number, diff_text, head_sha=head_sha)
         hunks = self.prs[(repo, number)].hunks
+        moves = _line_moves(moved_by) if moved_by is not None else None
         for c in self.state.review_comments:
-            if c["line"] is not None and not _in_one_hunk(hunks, c["path"], c["line"], None):
-                c["line"] = None
-                c["position"] = None
+            if c["line"] is None or c["_pr"] != (repo, number):
+                continue
+            line = c["line"] if moves is None else moves(c["path"], c["line"])
+            if line is not None and c.get("start_line") is not None and moves is not None:
+                start = moves(c["path"], c["start_line"])
+                c["start_line"] = start if start is not None else line
+            if line is None or not _in_one_hunk(hunks, c["path"], line, None):
+                c["line"] = c["position"] = None
+            else:
+                c["line"] = line
 
     def fail_next(self, status: int, *, headers: dict[str, str] | None = None,
                   body: Any = None, times: int = 1, match: str | None = None) -> None:
@@ -161,6 +204,10 @@ class GitHubFake:
         body = body if body is not None else {"message": f"fake failure {status}"}
         for _ in range(times):
             self._failures.append(_Failure(status, headers or {}, body, match))
+
+    def fail_after_writes(self, every: int) -> None:
+        """Carry out every `every`-th write, then answer it with 502."""
+        self.fail_every_nth_write = every
 
     def add_issue_comment(self, repo: str, number: int, body: str,
                           user: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -174,7 +221,11 @@ class GitHubFake:
         comment = self._review_comment(pr, {"path": path, "line": line, "side": "RIGHT",
                                             "body": body}, None, user or BOT)
         self.state.review_comments.append(comment)
+        self._open_thread(comment)
         return comment
+
+    def thread_of(self, comment_id: int) -> dict[str, Any]:
+        return next(t for t in self.state.threads if comment_id in t["comment_ids"])
 
     def calls_to(self, operation: str) -> list[Call]:
         return [c for c in self.calls if c.operation == operation]
@@ -190,18 +241,36 @@ class GitHubFake:
         except ValueError:
             return self._violation(f"{method} {split.path}: body is not JSON")
         with self._lock:
-            op_id, op, params = self._match(method, split.path)
+            graphql = method == "POST" and split.path == "/graphql"
+            op_id, op, params = ("graphql", None, {}) if graphql else \
+                self._match(method, split.path)
             self.calls.append(Call(method, split.path, op_id, query, body, headers))
             failure = self._take_failure(f"{method} {split.path}")
             if failure:
                 return failure.status, failure.headers, failure.body
-            if op is None:
-                return self._violation(f"{method} {split.path}: no such operation", 404)
-            problem = self._validate(op, params, query, headers, body)
-            if problem:
-                return self._violation(f"{op_id}: {problem}")
-            return getattr(self, "_" + op_id.replace("/", "_").replace("-", "_"))(
-                params, query, body)
+            write = method in ("POST", "PATCH", "PUT", "DELETE") and not (
+                graphql and not github_graphql.is_mutation((body or {}).get("query", "")))
+            answer = self._answer(method, split.path, op_id, op, params, query, headers, body)
+            if write and answer[0] < 300:
+                self.writes += 1
+                every = self.fail_every_nth_write
+                if every and self.writes % every == 0:
+                    self.faults_after_write.append(f"{method} {split.path}")
+                    return 502, {}, {"message": "Server Error"}
+            return answer
+
+    def _answer(self, method, path, op_id, op, params, query, headers, body):
+        if op_id == "graphql":
+            if not headers.get("authorization", "").startswith(("Bearer ", "token ")):
+                return self._violation("graphql: no Authorization header", 401)
+            return github_graphql.answer(self, body)
+        if op is None:
+            return self._violation(f"{method} {path}: no such operation", 404)
+        problem = self._validate(op, params, query, headers, body)
+        if problem:
+            return self._violation(f"{op_id}: {problem}")
+        return getattr(self, "_" + op_id.replace("/", "_").replace("-", "_"))(
+            params, query, body)
 
     def _match(self, method: str, path: str):
         for op_method, pattern, op_id, op in self.operations:
@@ -261,6 +330,14 @@ class GitHubFake:
             headers["Link"] = f'<{link}{page + 1}>; rel="next", <{link}{last}>; rel="last"'
         return 200, headers, chunk
 
+    def _pulls_get(self, params, query, body):
+        pr = self._pr(params)
+        if pr is None:
+            return 404, {}, {"message": "Not Found"}
+        return 200, {}, {"number": pr.number, "state": "open",
+                         "head": {"sha": pr.head_sha}, "base": {"repo": {
+                             "full_name": pr.repo}}}
+
     def _pulls_list_review_comments(self, params, query, body):
         pr = self._pr(params)
         if pr is None:
@@ -281,6 +358,8 @@ class GitHubFake:
         pr = self._pr(params)
         if pr is None:
             return 404, {}, {"message": "Not Found"}
+        if self._unknown_commit(pr, body):
+            return self._commit_not_in_pr()
         if body.get("event") in ("COMMENT", "REQUEST_CHANGES") and not body.get("body"):
             return 422, {}, {"message": "Unprocessable Entity",
                              "errors": ["Body is required for COMMENT"]}
@@ -296,21 +375,26 @@ class GitHubFake:
                   "html_url": f"https://github.com/{pr.repo}/pull/{pr.number}"}
         self.state.reviews.append(review)
         for comment in body.get("comments", []):
-            self.state.review_comments.append(self._review_comment(pr, comment, review["id"]))
+            created = self._review_comment(pr, comment, review["id"])
+            self.state.review_comments.append(created)
+            self._open_thread(created)
         return 200, {}, _public(review)
 
     def _pulls_create_review_comment(self, params, query, body):
         pr = self._pr(params)
         if pr is None:
             return 404, {}, {"message": "Not Found"}
+        if self._unknown_commit(pr, body):
+            return self._commit_not_in_pr()
         if not self._anchors(pr, body):
             return 422, {}, {"message": "Validation Failed", "errors": [{
                 "resource": "PullRequestReviewComment", "code": "custom",
                 "field": "pull_request_review_thread.line",
                 "message": "pull_request_review_thread.line must be part of the diff"}],
                 "documentation_url": DOCS, "status": "422"}
-        comment = self._review_comment(pr, body, next(self._ids))
+        comment = self._review_comment(pr, body, None)
         self.state.review_comments.append(comment)
+        self._open_thread(comment)
         return 201, {}, _public(comment)
 
     def _pulls_update_review_comment(self, params, query, body):
@@ -339,6 +423,18 @@ class GitHubFake:
         return 200, {}, _public(found)
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _unknown_commit(self, pr: PullRequest, body: dict[str, Any]) -> bool:
+        return "commit_id" in body and body["commit_id"] not in pr.commits
+
+    def _commit_not_in_pr(self):
+        return 422, {}, {"message": "Unprocessable Entity",
+                         "errors": ["commit_id is not part of the pull request"],
+                         "documentation_url": DOCS, "status": "422"}
+
+    def _open_thread(self, comment: dict[str, Any]) -> None:
+        self.state.threads.append({"id": f"PRRT_{comment['id']}", "resolved": False,
+                                   "comment_ids": [comment["id"]], "_pr": comment["_pr"]})
 
     def _anchors(self, pr: PullRequest, comment: dict[str, Any]) -> bool:
         if comment.get("side", "RIGHT") != "RIGHT" or "line" not in comment:
@@ -374,6 +470,30 @@ def _in_one_hunk(hunks: dict[str, list[tuple[int, int]]], path: str, line: int,
     if first > line:
         return False
     return any(lo <= first and line <= hi for lo, hi in hunks.get(path, []))
+
+
+def _line_moves(diff_text: str):
+    """old line → new line (None: changed or removed) per path, through a diff."""
+    files = {pf.path: pf for pf in PatchSet(diff_text)}
+
+    def move(path: str, line: int) -> int | None:
+        pf = files.get(path)
+        if pf is None:
+            return line
+        if pf.is_removed_file:
+            return None
+        offset = 0
+        for hunk in pf:
+            if hunk.source_length and hunk.source_start <= line < \
+                    hunk.source_start + hunk.source_length:
+                found = next(x for x in hunk if x.source_line_no == line)
+                return found.target_line_no if found.is_context else None
+            # a hunk ends before `line` (an insertion-only hunk sits after source_start)
+            end = hunk.source_start + max(hunk.source_length, 1)
+            if end <= line:
+                offset += hunk.target_length - hunk.source_length
+        return line + offset
+    return move
 
 
 def _public(item: dict[str, Any]) -> dict[str, Any]:

@@ -185,16 +185,73 @@ def test_pagination_follows_link_headers(github_fake):
     assert pages == ["1", "2", "3"]
 
 
-def test_fake_rate_limit_and_5xx_are_retried(github_fake):
+def test_fake_rate_limit_is_retried_but_a_5xx_on_a_create_is_not(github_fake):
     github_fake.open_pr(REPO, 5, "", head_sha="a" * 40)
     github_fake.fail_next(403, headers={"Retry-After": "3"},
                           body={"message": "You have exceeded a secondary rate limit."})
-    github_fake.fail_next(502)
     with GitHubClient("tok", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         created = gh.create_issue_comment(REPO, 5, "hello")
-    assert created["body"] == "hello" and created["user"]["login"] == "github-actions[bot]"
-    assert github_fake.sleeps == [3.0, 2.0]  # Retry-After, then backoff (1s × 2¹)
+        assert created["body"] == "hello"
+        assert created["user"]["login"] == "github-actions[bot]"
+        assert github_fake.sleeps == [3.0]  # a rate limit: nothing was done, so retry
+        github_fake.fail_after_writes(1)  # the next write is carried out, then 502
+        with pytest.raises(GitHubError) as info:
+            gh.create_issue_comment(REPO, 5, "again")
+    assert info.value.uncertain and info.value.status == 502
+    assert "may have been carried out" in str(info.value)
+    # one attempt each: a blind retry would have posted "again" twice
+    assert [c["body"] for c in github_fake.state.issue_comments] == ["hello", "again"]
     assert len(github_fake.calls_to("issues/create-comment")) == 3
+
+
+def test_a_dropped_connection_on_a_create_is_uncertain_and_not_retried():
+    sleeps: list[float] = []
+    calls = []
+
+    def handler(request):
+        calls.append(request)
+        raise httpx.ReadError("connection reset", request=request)
+    gh = client(httpx.MockTransport(handler), sleeps)
+    with pytest.raises(GitHubError) as info:
+        gh.create_issue_comment(REPO, 5, "x")
+    assert info.value.uncertain and len(calls) == 1 and sleeps == []
+
+
+def test_graphql_returns_data_and_raises_its_errors():
+    seen: list[httpx.Request] = []
+    gh = client(scripted(
+        httpx.Response(200, json={"data": {"viewer": {"login": "octo"}}}),
+        httpx.Response(200, json={"data": None, "errors": [
+            {"type": "FORBIDDEN", "message": "Resource not accessible by integration"}]}),
+        seen=seen), [])
+    assert gh.graphql("query { viewer { login } }") == {"viewer": {"login": "octo"}}
+    # Enterprise Server: REST under /api/v3, GraphQL at /api/graphql
+    assert str(seen[0].url) == "https://ghe.example/api/graphql"
+    with pytest.raises(GitHubError) as info:
+        gh.graphql("mutation { x }")
+    assert info.value.forbidden and "Resource not accessible by integration" in str(info.value)
+
+
+def test_graphql_on_github_com_and_5xx_retried(github_fake):
+    github_fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+    github_fake.fail_next(502, match="POST /graphql")
+    with GitHubClient("tok", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
+        data = gh.graphql("query { viewer { login databaseId } }")
+    assert data == {"viewer": {"login": "github-actions", "databaseId": 41898282}}
+    assert len(github_fake.calls_to("graphql")) == 2
+
+
+def test_the_fake_rejects_graphql_that_breaks_githubs_schema():
+    with GitHubFake() as fake, GitHubClient("tok", base_url=fake.url) as gh:
+        fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+        with pytest.raises(GitHubError, match="Cannot query field 'isResolvd'"):
+            gh.graphql("query($o: String!) { repository(owner: $o, name: \"x\") { "
+                       "pullRequest(number: 1) { reviewThreads(first: 5) { nodes { "
+                       "isResolvd } } } } }", {"o": "octo"})
+        with pytest.raises(GitHubError, match="first"):
+            gh.graphql("query { repository(owner: \"octo\", name: \"hello\") { "
+                       "pullRequest(number: 5) { reviewThreads { totalCount } } } }")
+    assert len(fake.violations) == 2
 
 
 def test_the_fake_rejects_bodies_that_break_githubs_description():

@@ -25,7 +25,7 @@ def payload(action: str) -> dict:
 def test_real_payloads_parse(action):
     event = parse_event(payload(action))
     assert event.action == action
-    assert (event.repo, event.number) == ("Codertocat/Hello-World", 2)
+    assert (event.repo, event.repo_id, event.number) == ("Codertocat/Hello-World", 186853002, 2)
     assert (event.base_sha, event.base_ref) == (BASE, "master")
     assert (event.head_sha, event.head_ref) == (HEAD, "changes")
     assert event.head_repo == "Codertocat/Hello-World" and event.fork is False

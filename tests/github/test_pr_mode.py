@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reviewloop.github.publish import RESOLVED_MARKER, SUMMARY_MARKER
+from reviewloop.github.markers import read_marker, repository_key
 from tests.fakes import github as fakes
 from tests.fakes.bedrock import BedrockFake, tool_use
 
@@ -85,6 +85,7 @@ SHELL = {"severity": "must_fix", "file": "app.py", "start_line": 9, "end_line": 
 
 OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
 PR_REPO, PR_NUMBER = OPENED["repository"]["full_name"], OPENED["number"]
+KEY = repository_key(OPENED["repository"]["id"])
 
 
 def show_pr(gh, repo: Path, *, push: bool = False) -> None:
@@ -121,7 +122,17 @@ def posted_inline(gh) -> list[dict]:
 
 
 def summaries(gh) -> list[dict]:
-    return [c for c in gh.state.issue_comments if SUMMARY_MARKER in c["body"]]
+    return [c for c in gh.state.issue_comments if read_marker(c["body"], KEY, "summary")]
+
+
+def fixed_comments(gh) -> list[dict]:
+    """Inline comments whose own marker says fixed."""
+    markers = [(c, read_marker(c["body"], KEY, "finding")) for c in gh.state.review_comments]
+    return [c for c, m in markers if m is not None and m.data.get("st") == "fixed"]
+
+
+def resolved_threads(gh) -> list[str]:
+    return [t["id"] for t in gh.state.threads if t["resolved"]]
 
 
 def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fake) -> None:
@@ -130,7 +141,7 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     assert outputs["must_fix"] == "1"
     (review,) = github_fake.calls_to("pulls/create-review")
     assert [c["line"] for c in review.body["comments"]] == [9]
-    assert "reviewloop:fp=" in review.body["comments"][0]["body"]
+    assert read_marker(review.body["comments"][0]["body"], KEY, "finding")
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
     assert "shell=True" in (tmp_path / "summary.md").read_text()
@@ -146,7 +157,9 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     assert all("+    return subprocess.call(list(cmd))" in p for p in prompts)
     assert not any("+def run(cmd):" in p for p in prompts)
     assert len(posted_inline(github_fake)) == 1  # nothing posted twice
-    assert any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
+    (fixed,) = fixed_comments(github_fake)
+    assert fixed["body"].startswith("✅ **Fixed**")
+    assert resolved_threads(github_fake) == [github_fake.thread_of(fixed["id"])["id"]]
     assert len(summaries(github_fake)) == 1
     assert len(github_fake.calls_to("issues/update-comment")) == 1
 
@@ -161,8 +174,9 @@ def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path:
     git(repo, "commit", "-qm", "notes")
     second, _, _ = pushed(repo, tmp_path, github_fake, {}, before)
     assert second.returncode == 1, second.stdout + second.stderr
-    assert "1 finding(s) posted for earlier pushes are still open" in second.stderr
-    assert not any(RESOLVED_MARKER in c["body"] for c in github_fake.state.review_comments)
+    assert "1 finding(s) at or above must_fix are open on this pull request" in \
+        second.stderr
+    assert fixed_comments(github_fake) == [] and resolved_threads(github_fake) == []
 
 
 def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: Path,

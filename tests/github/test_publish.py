@@ -1,27 +1,13 @@
-"""Review planning: anchors validated on the diff, suggestion blocks, limits, nothing lost."""
+"""Review planning and rendering: anchors validated on the diff, suggestion blocks, limits,
+nothing lost, every body ending with one signed marker."""
 
 from __future__ import annotations
 
-import re
-
 from reviewloop.diff import parse_diff
 from reviewloop.findings import Finding, Severity
-from reviewloop.github.publish import (
-    BOT_LOGINS,
-    RESOLVED_MARKER,
-    SUMMARY_MARKER,
-    PostedComment,
-    PostedState,
-    anchor,
-    comment_body,
-    fp_marker,
-    gone_comments,
-    plan_review,
-    read_state,
-    resolved_body,
-    review_body,
-    summary_body,
-)
+from reviewloop.github.markers import read_marker, repository_key
+from reviewloop.github.plan import anchor, plan_review
+from reviewloop.github.render import comment_body, restated, review_body, summary_body
 
 DIFF = """\
 diff --git a/src/app.py b/src/app.py
@@ -62,6 +48,7 @@ index 0000000..4444444
 """
 CHANGES = parse_diff(DIFF)
 HEAD = "c0ffee" + "0" * 34
+KEY = repository_key(1296269)
 
 
 def tag(n: int) -> str:
@@ -71,15 +58,31 @@ def tag(n: int) -> str:
 
 def make(start: int, end: int | None = None, *, file: str = "src/app.py", **kw) -> Finding:
     base = {"agent": "review-security", "severity": Severity.MUST_FIX, "file": file,
-                "start_line": start, "end_line": end or start, "title": f"problem {file} {tag(start)}",
-                "rationale": "Because it breaks.", "confidence": 0.8}
+            "start_line": start, "end_line": end or start,
+            "title": f"problem {file} {tag(start)}", "rationale": "Because it breaks.",
+            "confidence": 0.8}
     return Finding(**{**base, **kw})
 
 
+def plan(findings, **kw):
+    return plan_review(findings, CHANGES, KEY, **kw)
+
+
+def body_of(p, head=HEAD):
+    return review_body(head, KEY, inline=[c.finding for c in p.inline],
+                       listed=p.body_findings, overflow=p.overflow,
+                       skipped=p.skipped_already_posted)
+
+
+def listed(body: str) -> list[str]:
+    """Fingerprints a review body's marker records."""
+    return [f["fp"] for f in read_marker(body, KEY, "review").data["f"]]
+
+
 def only_inline(finding: Finding):
-    plan = plan_review([finding], CHANGES)
-    assert plan.body_findings == [] and plan.overflow == []
-    (comment,) = plan.inline
+    p = plan([finding])
+    assert p.body_findings == [] and p.overflow == []
+    (comment,) = p.inline
     return comment
 
 
@@ -104,8 +107,8 @@ def test_context_lines_inside_a_hunk_are_valid_anchors():
 
 def test_lines_outside_every_hunk_go_to_the_body():
     for finding in (make(10), make(30), make(1, file="old.py"), make(1, file="elsewhere.py")):
-        plan = plan_review([finding], CHANGES)
-        assert plan.inline == [] and plan.body_findings == [finding]
+        p = plan([finding])
+        assert p.inline == [] and p.body_findings == [finding]
 
 
 def test_a_range_partly_in_a_hunk_is_clipped_to_it_and_says_so():
@@ -131,7 +134,7 @@ def test_comment_body_shows_severity_agent_title_rationale_and_marker():
                            "`bandit/B602`")
     assert "**problem src/app.py f**" in body
     assert "Because it breaks." in body and "**Suggestion:** Pass a list" in body
-    assert body.endswith(fp_marker(finding.fingerprint))
+    assert read_marker(body, KEY, "finding").data["f"]["fp"] == finding.fingerprint
     assert "```suggestion" not in body  # no replacement
 
 
@@ -160,9 +163,9 @@ def test_empty_replacement_deletes_and_fences_outgrow_backticks():
 def test_secrets_are_redacted_but_the_marker_survives():
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     finding = make(5, rationale=f"Token {token} committed.", replacement=f"T = '{token}'")
-    body = comment_body(finding, suggest=True)
+    body = comment_body(finding, KEY, suggest=True)
     assert token not in body and "[REDACTED:" in body
-    assert body.endswith(fp_marker(finding.fingerprint))
+    assert read_marker(body, KEY, "finding").data["f"]["fp"] == finding.fingerprint
 
 
 # --- limits and accounting -----------------------------------------------------------------
@@ -172,102 +175,90 @@ def test_more_than_30_goes_to_the_body_with_counts():
     findings = [make(1, file="new.py", title=f"issue {tag(n)}",
                      severity=Severity.NIT if n % 2 else Severity.MUST_FIX)
                 for n in range(35)]
-    plan = plan_review(findings, CHANGES)
-    assert len(plan.inline) == 30 and len(plan.overflow) == 5
+    p = plan(findings)
+    assert len(p.inline) == 30 and len(p.overflow) == 5
     # most severe first: all 18 must_fix are inline, only nits overflow
-    assert all(f.severity is Severity.NIT for f in plan.overflow)
-    body = review_body(plan, HEAD)
+    assert all(f.severity is Severity.NIT for f in p.overflow)
+    body = body_of(p)
     assert "#### 5 more past the limit of inline comments (🔴 0 must fix · 🟡 0 should fix " \
            "· 🟢 5 nit)" in body
     assert "🔴 18 must fix · 🟡 0 should fix · 🟢 17 nit — 30 inline" in body
-    for f in plan.overflow:
-        assert fp_marker(f.fingerprint) in body
+    assert listed(body) == [f.fingerprint for f in p.overflow]
 
 
 def test_unanchorable_findings_are_listed_in_the_body_with_their_rationale():
     finding = make(10, rationale="Line ten is wrong.")
-    plan = plan_review([finding, make(5)], CHANGES)
-    body = review_body(plan, HEAD)
+    p = plan([finding, make(5)])
+    body = body_of(p)
     assert "#### Not on a line of this diff" in body
     assert "`src/app.py:10`" in body and "Line ten is wrong." in body
-    assert fp_marker(finding.fingerprint) in body
-    assert fp_marker(plan.inline[0].finding.fingerprint) not in body
+    assert listed(body) == [finding.fingerprint]  # the inline one has its own marker
 
 
 def test_already_posted_findings_are_skipped_and_counted():
     old, new = make(5), make(6)
-    plan = plan_review([old, new], CHANGES, previous_fingerprints={old.fingerprint})
-    assert [c.finding for c in plan.inline] == [new]
-    assert plan.skipped_already_posted == 1
-    assert plan.current == {old.fingerprint, new.fingerprint}
-    assert "1 finding(s) already posted" in review_body(plan, HEAD)
+    p = plan([old, new], previous_fingerprints={old.fingerprint})
+    assert [c.finding for c in p.inline] == [new]
+    assert p.skipped_already_posted == 1
+    assert "1 finding(s) already posted" in body_of(p)
 
 
 def test_a_merged_duplicates_fingerprint_counts_as_posted():
     dup = make(5, merged_fingerprints=["f" * 64])
-    plan = plan_review([dup], CHANGES, previous_fingerprints={"f" * 64})
-    assert plan.empty and plan.skipped_already_posted == 1
+    p = plan([dup], previous_fingerprints={"f" * 64})
+    assert p.empty and p.skipped_already_posted == 1
 
 
 def test_every_finding_is_accounted_for_exactly_once():
     findings = [make(n, title=f"t{tag(n)}") for n in range(1, 40)] + \
                [make(n, file="new.py", title=f"n{tag(n)}") for n in range(1, 6)]
     previous = {findings[3].fingerprint, findings[20].fingerprint}
-    plan = plan_review(findings, CHANGES, previous_fingerprints=previous, max_inline=7)
-    placed = [c.finding for c in plan.inline] + plan.body_findings + plan.overflow
-    assert len(placed) + plan.skipped_already_posted == len(findings)
+    p = plan(findings, previous_fingerprints=previous, max_inline=7)
+    placed = [c.finding for c in p.inline] + p.body_findings + p.overflow
+    assert len(placed) + p.skipped_already_posted == len(findings)
     assert len({f.fingerprint for f in placed}) == len(placed)
-    assert len(plan.inline) == 7
+    assert len(p.inline) == 7
 
 
-# --- what is already on the PR -------------------------------------------------------------
 
 
-def _comment(cid, fp, *, user="github-actions[bot]", line=5, resolved=False, path="src/app.py"):
-    body = f"text\n{fp_marker(fp)}"
-    if resolved:
-        body = resolved_body(body, HEAD)
-    return {"id": cid, "body": body, "path": path, "line": line, "user": {"login": user}}
+# --- states, summary, size --------------------------------------------------------------
 
 
-def test_read_state_trusts_only_our_own_markers():
-    a, b, c = "a" * 64, "b" * 64, "c" * 64
-    state = read_state(
-        [_comment(1, a), _comment(2, b, user="mallory"), _comment(3, c, resolved=True)],
-        [{"id": 9, "user": {"login": "github-actions[bot]"}, "body": f"x {fp_marker('d' * 64)}"},
-         {"id": 10, "user": {"login": "mallory"}, "body": fp_marker("e" * 64)}],
-        [{"id": 20, "user": {"login": "mallory"}, "body": SUMMARY_MARKER},
-         {"id": 21, "user": {"login": "github-actions[bot]"},
-          "body": summary_body("## Report", HEAD)}],
-        trusted_authors=BOT_LOGINS)
-    assert [p.id for p in state.comments] == [1, 3]
-    assert state.comments[1].resolved
-    assert state.fingerprints == {a, "d" * 64}
-    assert state.summary_comment_id == 21
-    assert state.last_reviewed_head == HEAD
+def test_restated_marks_fixed_then_open_again_keeping_the_record():
+    finding = make(5)
+    original = comment_body(finding, KEY)
+    fixed = restated(original, KEY, "fixed", HEAD)
+    assert fixed.startswith(f"✅ **Fixed** in {HEAD[:12]}")
+    marker = read_marker(fixed, KEY, "finding")
+    assert marker.data["st"] == "fixed" and marker.data["f"]["fp"] == finding.fingerprint
+    again = restated(fixed, KEY, "open", "d" * 40)
+    assert not again.startswith("✅") and "**problem src/app.py f**" in again
+    assert read_marker(again, KEY, "finding").data["st"] == "open"
+    assert restated("a human's comment", KEY, "fixed", HEAD) is None
 
 
-def test_summary_body_has_head_and_marker():
-    body = summary_body("## reviewloop\n\nall good\n", HEAD)
+def test_summary_body_counts_the_whole_pr_and_records_the_head():
+    body = summary_body("## reviewloop\n\nall good\n", HEAD, KEY,
+                        open_counts={"must_fix": 1, "should_fix": 2, "nit": 0}, fixed_count=3,
+                        body_fixed=["b" * 64])
+    assert body.startswith("**Open on this pull request: 3** — 🔴 1 must fix · 🟡 2 should "
+                           "fix · 🟢 0 nit · ✅ 3 fixed since the first review")
     assert f"_Last reviewed commit: {HEAD}_" in body
-    assert SUMMARY_MARKER in body and f"<!-- reviewloop:head={HEAD} -->" in body
+    data = read_marker(body, KEY, "summary").data
+    assert data == {"head": HEAD, "open": {"must_fix": 1, "should_fix": 2, "nit": 0},
+                    "fixed": ["b" * 64]}
 
 
-def test_gone_comments_full_and_incremental():
-    kept, fixed, outdated, elsewhere = "1" * 64, "2" * 64, "3" * 64, "4" * 64
-    state = PostedState(comments=[
-        PostedComment(1, kept, "src/app.py", 5, False, ""),
-        PostedComment(2, fixed, "src/app.py", 24, False, ""),
-        PostedComment(3, outdated, "src/app.py", None, False, ""),
-        PostedComment(4, elsewhere, "other.py", 3, False, ""),
-        PostedComment(5, "5" * 64, "src/app.py", 5, True, RESOLVED_MARKER),
-    ])
-    assert [c.id for c in gone_comments(state, frozenset({kept}))] == [2, 3, 4]
-    incremental = parse_diff(DIFF).filter(["src/app.py"])
-    assert [c.id for c in gone_comments(state, frozenset({kept}), incremental)] == [2, 3]
+def test_a_file_level_finding_goes_to_the_body_not_onto_a_line():
+    finding = make(5).model_copy(update={"level": "file"})
+    assert anchor(finding, CHANGES) is None
 
 
-def test_resolved_body_keeps_the_original_and_its_marker():
-    body = resolved_body(f"orig\n{fp_marker('a' * 64)}", HEAD)
-    assert body.startswith("✅ **Resolved** in c0ffee000000")
-    assert RESOLVED_MARKER in body and re.search(r"fp=a{64}", body)
+def test_a_huge_review_body_stays_under_githubs_limit_and_its_marker_lists_what_it_shows():
+    findings = [make(40 + n, rationale="x" * 2000, title=f"far {tag(n)}") for n in range(400)]
+    body = body_of(plan(findings))
+    assert len(body) < 65_536
+    shown = listed(body)
+    assert 0 < len(shown) < 400 and "more not shown (GitHub's size limit)" in body
+    assert all(f"far {tag(n)}" in body for n in range(len(shown)))

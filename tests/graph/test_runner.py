@@ -40,6 +40,11 @@ REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A calculator spec on branch `work`, with an unstaged edit of the user's (notes.txt)."""
     root = tmp_path / "proj"
     (root / ".kiro/specs/calc").mkdir(parents=True)
     (root / ".kiro/specs/calc/tasks.md").write_text(SPEC)
@@ -71,6 +76,11 @@ def clean_round(model: ScriptedChatModel, *, but: str = "") -> None:
 
 def runner(root: Path, model: ScriptedChatModel, **kw) -> LoopRunner:
     return LoopRunner(root, settings(**kw), lambda name: model)
+
+
+def ran(result) -> report.RunSummary:
+    """The run's summary as the model the CLI shows (its findings come from the ledger)."""
+    return report.RunSummary.model_validate(result.summary)
 
 
 def spec_file(root: Path) -> Path:
@@ -108,7 +118,7 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
 
     assert result.status == "awaiting_approval"
     assert result.summary["escalations"] == []
-    assert [f["title"] for f in result.summary["findings_fixed"]] == [must_fix["title"]]
+    assert [f.title for f in ran(result).findings_fixed] == [must_fix["title"]]
     assert result.summary["rounds"] == 2
     final = run.resume(result.run_id, "approve")
     assert final.status == "committed"
@@ -146,7 +156,7 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
     assert result.status == "awaiting_approval"
     reasons = " ".join(result.summary["escalations"])
     assert "the fixer changed nothing, the findings remain open" in reasons
-    assert [f["title"] for f in result.summary["findings_remaining"]] == ["no input validation"]
+    assert [f.title for f in ran(result).findings_remaining] == ["no input validation"]
     declined = run.resume(result.run_id, "reject")
     assert declined.status == "declined"
     assert git(project, "log", "--format=%s") == "start\n"
@@ -234,12 +244,13 @@ def test_offline_autofix_fixes_only_what_a_tool_can_and_keeps_the_rest_open(
 
     result = start(run, project, "manual")
 
-    fixed = {f["rule"] for f in result.summary["findings_fixed"]}
-    remaining = {f["rule"] for f in result.summary["findings_remaining"]}
+    fixed = {f.rule for f in ran(result).findings_fixed}
+    remaining = {f.rule for f in ran(result).findings_remaining}
     assert fixed == {"B009"}
     assert "B602" in remaining  # shell=True: no tool fixes it safely, so it stays open
-    assert "getattr" not in (project / "calc.py").read_text()
-    assert "shell=True" in (project / "calc.py").read_text()
+    fixed_file = Path(result.tree.path) / "calc.py"  # the fix is in the run's worktree
+    assert "getattr" not in fixed_file.read_text() and "shell=True" in fixed_file.read_text()
+    assert 'getattr(a, "real")' in (project / "calc.py").read_text()  # yours is untouched
     assert result.summary["escalations"]
     assert not any("__pycache__" in p for p in result.summary["files_created"])
 

@@ -84,21 +84,27 @@ def run(repo, diff, analyzers, every_line, **scope):
     return run_for_agent(agent("review-x", analyzers, **scope), repo.root, diff, registry=table)
 
 
-def test_only_findings_on_added_lines_are_kept(repo, every_line):
+def test_findings_on_added_lines_are_kept_and_those_next_to_them_are_outside(repo, every_line):
+    # The ledger shows the ones next to the change as outside it: never dropped silently.
     diff = repo.change({"src/a.txt": NEW})
 
     report = run(repo, diff, ("every-line",), every_line)
 
     assert [(f.file, f.start_line) for f in report.findings] == [("src/a.txt", 2),
                                                                  ("src/a.txt", 5)]
+    assert [(f.file, f.start_line) for f in report.outside] == [("src/a.txt", 1),
+                                                                ("src/a.txt", 3),
+                                                                ("src/a.txt", 4)]
     assert report.complete
+    assert [(h.name, h.agent, h.status) for h in report.health] == [
+        ("every-line", "review-x", "ok")]
 
 
 def test_findings_are_attributed_to_the_agent_and_fingerprinted_on_their_code(repo, every_line):
     diff = repo.change({"src/a.txt": NEW})
 
     first = run(repo, diff, ("every-line",), every_line).findings[0]
-    bare = first.model_copy(update={"fingerprint": ""})
+    bare = first.model_copy(update={"fingerprint": "", "location_hash": ""})
 
     assert first.agent == "review-x"
     assert first.fingerprint == bare.with_code(NEW.splitlines(keepends=True)).fingerprint
@@ -159,9 +165,10 @@ def test_analyze_returns_the_findings_and_logs_what_did_not_run(repo, caplog, mo
     monkeypatch.setitem(ANALYZERS, "missing-tool", Missing())
 
     with caplog.at_level(logging.WARNING, logger="reviewloop.review.evidence"):
-        findings = analyze(agent("review-x", ("missing-tool", "test-changes")), diff, repo.root)
+        report = analyze(agent("review-x", ("missing-tool", "test-changes")), diff, repo.root)
 
-    assert findings == []  # a .txt file is not production code
+    assert report.findings == []  # a .txt file is not production code
+    assert [h.status for h in report.health] == ["missing", "ok"]
     assert "review-x analyzer missing-tool: missing-tool is not installed" in caplog.text
 
 

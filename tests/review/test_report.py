@@ -9,16 +9,15 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.findings import Finding
+from reviewloop.ledger import Entry, Ledger, Status
+from reviewloop.review.render import findings_table, to_markdown, to_rich
 from reviewloop.review.report import (
     CLEAN,
     JSON_KEYS,
     LLM_OFF,
     ReviewerOutcome,
     RunSummary,
-    findings_table,
     to_json,
-    to_markdown,
-    to_rich,
     verdict,
 )
 
@@ -34,17 +33,30 @@ REVIEWERS = [ReviewerOutcome(agent=name, status="ok", findings_count=1, duration
              for name in ("security", "performance")]
 
 
+def ledger(*, remaining=(), fixed=(), nits=(), **by_status) -> Ledger:
+    """A ledger holding these findings: remaining and nits open, fixed fixed."""
+    groups = [(Status.OPEN, remaining), (Status.FIXED, fixed), (Status.OPEN, nits),
+              *((Status(k), v) for k, v in by_status.items())]
+    return Ledger(round=1, entries=[Entry.single(f, status, "test") for status, found in groups
+                                    for f in found])
+
+
 def summary(**overrides) -> RunSummary:
+    found = {k: overrides.pop(k) for k in ("findings_remaining", "findings_fixed", "nits")
+             if k in overrides}
     fields = dict(
         task_id="3", task_title="Store users in SQLite",
         files_created=["app/db.py"], files_modified=["app/main.py", "README.md"],
         passed_tests=42, spec_progress=(3, 7), rounds=2, reviewers=REVIEWERS,
-        findings_fixed=[finding("must_fix"), finding(title="Loop inserts one row at a time",
-                                                     agent="performance", line=9)],
-        findings_remaining=[], nits=[finding("nit", title="Name the query", line=12)],
         newly_eligible=["4 Add the users endpoint", "5 Migrations"],
         input_tokens=12345, output_tokens=678, cost_usd=0.0421, llm=True,
         escalations=[], gates=[("tests", True, "42 passed"), ("secrets", True, "none")])
+    defaults = {"findings_fixed": [finding("must_fix"), finding(
+        title="Loop inserts one row at a time", agent="performance", line=9)],
+        "findings_remaining": [], "nits": [finding("nit", title="Name the query", line=12)]}
+    found = {**defaults, **found}
+    fields["ledger"] = ledger(remaining=found["findings_remaining"],
+                              fixed=found["findings_fixed"], nits=found["nits"])
     return RunSummary(**{**fields, **overrides})
 
 
@@ -161,7 +173,7 @@ def test_json_content():
         "duration_s": 0.0, "input_tokens": 0, "output_tokens": 0}
     assert data["counts"] == {"fixed": {"must_fix": 1, "should_fix": 1, "nit": 0},
                               "remaining": {"must_fix": 1, "should_fix": 1, "nit": 0},
-                              "nits": 1}
+                              "nits": 1, "out_of_scope": 0, "suppressed": 0}
     assert [f["title"] for f in data["findings"]["remaining"]] == [
         "Token logged", "Unbounded cache"]
     assert data["findings"]["remaining"][0]["fingerprint"] == remaining[0].fingerprint

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from reviewloop.findings import Finding, Severity
+from reviewloop.ledger import Entry, Ledger, Status
 from reviewloop.review import sarif
 from reviewloop.review.report import LLM_OFF, ReviewerOutcome
 from reviewloop.review.sarif import to_sarif
@@ -20,6 +21,10 @@ def validate(log: dict) -> None:
     validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def open_ledger(findings) -> Ledger:
+    return Ledger(round=1, entries=[Entry.single(f, Status.OPEN, "reported") for f in findings])
 
 
 def make(**kw) -> Finding:
@@ -42,7 +47,7 @@ OK = [ReviewerOutcome(agent="review-security", status="ok")]
 
 
 def test_valid_against_the_official_schema():
-    log = to_sarif(FINDINGS, tool_version="0.1.0", reviewers=OK, llm=True)
+    log = to_sarif(open_ledger(FINDINGS), tool_version="0.1.0", reviewers=OK, llm=True)
     validate(log)
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-2.1.0.json")
@@ -50,14 +55,14 @@ def test_valid_against_the_official_schema():
 
 
 def test_the_schema_rejects_a_broken_log():
-    log = to_sarif(FINDINGS, tool_version="0.1.0", llm=True)
+    log = to_sarif(open_ledger(FINDINGS), tool_version="0.1.0", llm=True)
     log["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(AssertionError, match="level"):
         validate(log)
 
 
 def test_one_rule_per_agent_or_analyzer_check():
-    run = to_sarif(FINDINGS, tool_version="1.2.3", llm=True)["runs"][0]
+    run = to_sarif(open_ledger(FINDINGS), tool_version="1.2.3", llm=True)["runs"][0]
     driver = run["tool"]["driver"]
     assert driver["name"] == "reviewloop" and driver["version"] == "1.2.3"
     ids = [r["id"] for r in driver["rules"]]
@@ -70,11 +75,12 @@ def test_one_rule_per_agent_or_analyzer_check():
 
 
 def test_levels_fingerprints_and_locations():
-    results = to_sarif(FINDINGS, tool_version="0", llm=True)["runs"][0]["results"]
+    results = to_sarif(open_ledger(FINDINGS), tool_version="0", llm=True)["runs"][0]["results"]
     by_title = {r["message"]["text"].split("\n")[0]: r for r in results}
     sql = by_title["SQL built from request data"]
     assert sql["level"] == "error"
-    assert sql["partialFingerprints"] == {"reviewloop/v1": FINDINGS[0].fingerprint}
+    assert sql["partialFingerprints"] == {"reviewloop/v2": FINDINGS[0].fingerprint,
+                                          "reviewloopLocationHash/v1": "L3-4"}
     location = sql["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 3, "endLine": 4}
@@ -87,14 +93,14 @@ def test_levels_fingerprints_and_locations():
 
 
 def test_results_are_ordered_most_severe_first_and_deterministic():
-    one = to_sarif(FINDINGS, tool_version="0", llm=True)
-    two = to_sarif(list(reversed(FINDINGS)), tool_version="0", llm=True)
+    one = to_sarif(open_ledger(FINDINGS), tool_version="0", llm=True)
+    two = to_sarif(open_ledger(list(reversed(FINDINGS))), tool_version="0", llm=True)
     assert one == two
     assert [r["level"] for r in one["runs"][0]["results"]][:2] == ["error", "error"]
 
 
 def test_clean_full_run_is_successful_with_no_notifications():
-    invocation = to_sarif([], tool_version="0", reviewers=OK, llm=True)["runs"][0]["invocations"][0]
+    invocation = to_sarif(open_ledger([]), tool_version="0", reviewers=OK, llm=True)["runs"][0]["invocations"][0]
     assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
 
 
@@ -102,7 +108,7 @@ def test_failed_reviewer_and_llm_off_are_notifications():
     reviewers = [ReviewerOutcome(agent="review-security", status="ok"),
                  ReviewerOutcome(agent="review-performance", status="failed", error="timeout"),
                  ReviewerOutcome(agent="review-tests", status="skipped", error="no tests")]
-    log = to_sarif([], tool_version="0", reviewers=reviewers, llm=False)
+    log = to_sarif(open_ledger([]), tool_version="0", reviewers=reviewers, llm=False)
     validate(log)
     invocation = log["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
@@ -121,7 +127,7 @@ def test_too_many_results_are_truncated_least_severe_first(monkeypatch):
     monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
     many = [make(severity=Severity.NIT, title=f"nit {i}", start_line=i + 1, end_line=i + 1)
             for i in range(4)] + [make(title="real problem")]
-    log = to_sarif(many, tool_version="0", llm=True)
+    log = to_sarif(open_ledger(many), tool_version="0", llm=True)
     validate(log)
     run = log["runs"][0]
     assert len(run["results"]) == 3
@@ -135,7 +141,7 @@ def test_too_many_results_are_truncated_least_severe_first(monkeypatch):
 
 def test_rule_limit_keeps_results_of_known_rules(monkeypatch):
     monkeypatch.setattr(sarif, "MAX_RULES", 1)
-    log = to_sarif(FINDINGS, tool_version="0", llm=True)
+    log = to_sarif(open_ledger(FINDINGS), tool_version="0", llm=True)
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == ["review-security/llm"]
     assert len(log["runs"][0]["results"]) == 1
@@ -144,13 +150,13 @@ def test_rule_limit_keeps_results_of_known_rules(monkeypatch):
 def test_secrets_in_messages_are_redacted():
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     finding = make(title="Token committed", rationale=f"The token {token} is live.")
-    text = to_sarif([finding], tool_version="0", llm=True)["runs"][0]["results"][0]
+    text = to_sarif(open_ledger([finding]), tool_version="0", llm=True)["runs"][0]["results"][0]
     assert token not in json.dumps(text)
     assert "[REDACTED:" in text["message"]["text"]
 
 
 def test_long_messages_are_cut():
     finding = make(rationale="x " * 10_000)
-    text = to_sarif([finding], tool_version="0", llm=True)["runs"][0]["results"][0]["message"]
+    text = to_sarif(open_ledger([finding]), tool_version="0", llm=True)["runs"][0]["results"][0]["message"]
     assert len(text["text"]) == sarif.MAX_MESSAGE
     assert text["text"].startswith("SQL built from request data")

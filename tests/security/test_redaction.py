@@ -101,14 +101,20 @@ def test_a_hanging_provider_fails_the_reviewer_visibly_after_llm_timeout_s(repo:
 
 def test_every_text_of_a_review_report_is_redacted() -> None:
     from reviewloop.findings import Finding, Severity
-    from reviewloop.review.report import ReviewerOutcome, RunSummary, redacted, to_json, to_markdown
+    from reviewloop.ledger import Entry, Health, Ledger, Status
+    from reviewloop.review.render import to_markdown
+    from reviewloop.review.report import ReviewerOutcome, RunSummary, redacted, to_json
     from reviewloop.review.sarif import to_sarif
 
     finding = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=1, end_line=1,
                       title=f"token {GITHUB_TOKEN} in code", rationale=f"key {AWS_KEY_ID}",
                       confidence=0.9, agent="review-security")
+    ledger = Ledger(round=1, entries=[Entry.single(finding, Status.OPEN,
+                                                   f"reported near {GITHUB_TOKEN}")],
+                    health=[Health(kind="analyzer", name="bandit", agent="review-security",
+                                   status="failed", reason=f"bandit said {AWS_KEY_ID}")])
     summary = RunSummary(
-        task_id="review", findings_remaining=[finding],
+        task_id="review", ledger=ledger,
         reviewers=[ReviewerOutcome(agent="review-security", status="failed",
                                    error=f"ValidationError: input {GITHUB_TOKEN!r}")],
         gates=[("secrets", False, f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"')],
@@ -116,7 +122,7 @@ def test_every_text_of_a_review_report_is_redacted() -> None:
 
     clean = redacted(summary)
     outputs = (to_markdown(clean), json.dumps(to_json(clean)),
-               json.dumps(to_sarif(clean.findings_remaining, tool_version="0",
+               json.dumps(to_sarif(clean.ledger, tool_version="0",
                                    reviewers=clean.reviewers, llm=True)))
 
     assert [c for c in CANARIES for text in outputs if c in text] == []

@@ -99,7 +99,8 @@ def test_phase_order_skips_phases_without_tasks():
     ])
     tasks = _parse(text).by_id()
     assert tasks["T001"].depends_on == ()
-    assert tasks["T003"].depends_on == ("T001", "T002")
+    assert tasks["T002"].depends_on == ("T001",)  # no [P]: after the task before it
+    assert tasks["T003"].depends_on == ("T002",)  # the last of Phase 1; T001 comes with it
     assert tasks["T003"].phase == "Phase 3: User Story 1"
     assert tasks["T004"].depends_on == ("T003",)
     assert tasks["T005"].depends_on == () and tasks["T005"].phase is None

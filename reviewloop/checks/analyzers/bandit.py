@@ -54,6 +54,9 @@ class Bandit:
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)
 
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(ctx.files_with((".py", ".pyi")))
+
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         files = ctx.files_with((".py", ".pyi"))
         if not files:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.diff import ChangeSet
 from reviewloop.process import project_env
 
@@ -18,6 +19,11 @@ OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 
 class AnalyzerError(Exception):
     """The tool ran and failed, or said something that cannot be read; the message says which."""
+
+
+class AnalyzerSkipped(Exception):
+    """The analyzer did not run by the user's choice (e.g. tests not opted in): not a failure.
+    The message says what was not checked and how to turn it on."""
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,8 @@ class AnalyzerContext:
     diff_text: str
     agent: str
     files: tuple[str, ...] = ()  # changed files in the agent's scope that exist: analyze these
-    test_command: str | None = None  # the project's test command, when configured
-    timeout: float = 600
+    timeout: float = 600  # for each analyzer's own tool
+    tests: ProjectTests | None = None  # None: the project's tests must not run
 
     def files_with(self, suffixes: Sequence[str]) -> list[str]:
         return [p for p in self.files if PurePosixPath(p).suffix in suffixes]

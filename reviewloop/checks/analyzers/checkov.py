@@ -1,12 +1,14 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
 Covers Terraform (`*.tf`, `*.tf.json`), CloudFormation (YAML/JSON templates with
-`AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles, Kubernetes manifests
-(YAML/JSON with `apiVersion` and `kind`) and GitHub workflow files.
+`AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
+`Dockerfile.*`, `*.Dockerfile`, `Containerfile`), Kubernetes manifests (YAML/JSON with
+`apiVersion` and `kind`) and GitHub workflow files.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
-with langchain-aws, so it is installed as its own tool (`pipx install checkov`) and found
-on PATH or next to this interpreter. When it is missing, `available()` says so.
+with langchain-aws, so it runs from its own cached environment, installed on first use
+(`provision.py`); a checkov on PATH is used when none is cached. When neither is there and
+it cannot be installed now, `available()` says why and names the fix command.
 
 Severity: checkov's CRITICAL and HIGH → must_fix, MEDIUM → should_fix, LOW and INFO →
 nit. Without a Prisma Cloud API key checkov reports no severity; those are should_fix.
@@ -15,8 +17,6 @@ nit. Without a Prisma Cloud API key checkov reports no severity; those are shoul
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,10 +28,11 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.findings import Finding, Severity
 
 NAME = "checkov"
-INSTALL = "pipx install checkov (it cannot share an environment with langchain-aws)"
+TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
@@ -44,12 +45,17 @@ _K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
+def is_dockerfile(name: str) -> bool:
+    """`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile` (a file name)."""
+    return name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") \
+        or name.lower().endswith(".dockerfile")
+
+
 def framework(path: str, text: str | None = None) -> str | None:
     """The checkov framework for a file by its name, or for YAML/JSON by a look at its text."""
     pure = PurePosixPath(path)
     name = pure.name
-    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") \
-            or name.endswith(".dockerfile"):
+    if is_dockerfile(name):
         return "dockerfile"
     if pure.suffix == ".tf" or name.endswith(".tf.json"):
         return "terraform"
@@ -65,35 +71,37 @@ def framework(path: str, text: str | None = None) -> str | None:
     return None
 
 
-def executable() -> str | None:
-    """checkov on PATH, else in this interpreter's bin folder (an unactivated venv)."""
-    found = shutil.which("checkov")
-    if found:
-        return found
-    local = Path(sys.executable).parent / "checkov"
-    return str(local) if local.is_file() else None
-
-
 class Checkov:
     name = NAME
 
     def available(self) -> str | None:
-        return None if executable() else f"checkov is not installed: {INSTALL}"
+        """None when checkov can run: cached, on PATH, or installed right now (first use)."""
+        return unavailable(TOOL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(_targets(ctx))
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(_targets(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        targets = {path: kind for path in ctx.files
-                   if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
-        tool = executable()
+        targets = _targets(ctx)
+        tool = locate(TOOL)
         if not targets:
             return []
         if tool is None:
-            raise AnalyzerError(f"checkov is not installed: {INSTALL}")
-        argv = [tool, "--quiet", "--compact", "--soft-fail", "--skip-download", "-o", "json",
+            raise AnalyzerError(f"checkov is not installed; fix: reviewloop tools install {NAME}")
+        argv = [str(tool), "--quiet", "--compact", "--soft-fail", "--skip-download", "-o", "json",
                 "--framework", *sorted(set(targets.values()))]
         for path in targets:
             argv += ["-f", path]
         output = run_tool(argv, ctx.root, ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
         return to_findings(parse_json(output, NAME), ctx)
+
+
+def _targets(ctx: AnalyzerContext) -> dict[str, str]:
+    return {path: kind for path in ctx.files
+            if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

@@ -7,9 +7,9 @@ Severity, decided by the longest matching rule-code prefix of the analyzer's tab
 
 * ruff-maintainability — must_fix: undefined names (F821-F823), broken at run time;
   should_fix: bug-prone patterns (B bugbear, PLE, other pyflakes F, PLW2901), complexity
-  (C901, PLR09xx too-many-*), blind `except` (BLE); nit: style and simplifications (SIM,
-  PLR17xx/PLR55xx, ERA commented-out code, PLW, unused imports and variables F401/F841,
-  F541 f-strings without placeholders).
+  (C901, PLR09xx too-many-*), blind `except Exception` (BLE) and bare `except:` (E722);
+  nit: style and simplifications (SIM, PLR17xx/PLR55xx, ERA commented-out code, PLW,
+  unused imports and variables F401/F841, F541 f-strings without placeholders).
 * ruff-performance — should_fix: blocking calls in async code (ASYNC) and PERF rules;
   nit: PERF203 (try/except in a loop costs nothing since Python 3.11) and the
   micro-optimisations (C4 comprehensions, SIM118, PLR1733/PLR1736, PLW3301, RUF015, FURB).
@@ -50,6 +50,9 @@ class RuffAnalyzer:
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(ctx.files_with((".py", ".pyi")))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         files = ctx.files_with((".py", ".pyi"))
@@ -108,10 +111,10 @@ def _table(entries: Sequence[tuple[Severity, str]]) -> dict[str, Severity]:
 RUFF_MAINTAINABILITY = RuffAnalyzer(
     name="ruff-maintainability",
     select=("C901", "B", "SIM", "PLR09", "PLR1704", "PLR1711", "PLR1714", "PLR5501", "PLE",
-            "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001"),
+            "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001", "E722"),
     severities=_table([
         (_MUST, "F821 F822 F823"),
-        (_SHOULD, "B PLE F PLW2901 C901 PLR09 BLE"),
+        (_SHOULD, "B PLE F PLW2901 C901 PLR09 BLE E722"),
         (_NIT, "SIM PLR17 PLR55 ERA PLW F401 F841 F541"),
     ]))
 

@@ -1,6 +1,7 @@
 """The `test-changes` analyzer: production code changed while no test file changed.
 
-One should_fix finding, on the first added line of the first changed production file. A
+One should_fix file-level finding (keyed on the file, not the line it is shown on), on the
+first added line of the first changed production file. A
 file counts as a test by the usual names (`tests/`, `test_*.py`, `*_test.py`, `*_test.go`,
 `*.test.ts`, `spec/`, …, see `looks_like_test`); as production code when it is a source file
 of a common language and not a test. Docs, configuration and data files are neither.
@@ -61,4 +62,4 @@ class TestChanges:
                        "so nothing shows the new behaviour works or guards it against "
                        "regressions."),
             suggestion="Add or update tests that exercise the changed code.",
-            confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE)]
+            confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE, level="file")]

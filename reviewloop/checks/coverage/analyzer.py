@@ -1,9 +1,11 @@
 """The `coverage` analyzer and gate: public functions the change adds or edits that no test runs.
 
 The project's tests run under coverage.py (`<python> -m coverage run --data-file <tmp> -m
-pytest …`), then each new or changed public function (`reviewloop.checks.coverage.newcode`) whose body
-no test executed becomes a should_fix finding for the test-quality reviewer — and, through
-`coverage_gate_result`, a gate failure when the gate is strict.
+pytest …`) inside the sandbox, and only when the caller passes `ProjectTests` (a review does
+only with `--tests` or `[review] run_tests = true`). Each new or changed public function
+(`reviewloop.checks.coverage.newcode`) whose body no test executed becomes a should_fix
+finding for the test-quality reviewer — and, through `coverage_gate_result`, a gate failure
+when the gate is strict.
 
 A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a `Collector` here, keyed
 by the same language name. Python (pytest) is the only one so far.
@@ -22,12 +24,13 @@ from typing import TYPE_CHECKING, Protocol
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    AnalyzerSkipped,
     module_missing,
     repo_path,
     short_title,
 )
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
-from reviewloop.checks.gates.commands import run_shell
+from reviewloop.checks.gates.commands import ProjectTests, run_shell
 from reviewloop.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.findings import Finding, Severity
 
@@ -40,6 +43,8 @@ AGENT = "review-test-quality"
 INSTALL = "pip install coverage"
 PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
 TAIL_CHARS = 1500
+NOT_RUN = ("the project's tests were not run, so new-code coverage was not checked "
+           "(`reviewloop review --tests` or `[review] run_tests = true` runs them, sandboxed)")
 _BARE_PYTHONS = frozenset({"python", "python3", f"python3.{sys.version_info.minor}"})
 
 
@@ -63,7 +68,7 @@ class Collector(Protocol):
         """Why the tests cannot run under coverage here (no test suite, …); None when they can."""
         ...
 
-    def collect(self, root: Path, test_command: str | None, timeout: float) -> TestRun: ...
+    def collect(self, root: Path, tests: ProjectTests) -> TestRun: ...
 
 
 @dataclass(frozen=True)
@@ -92,16 +97,19 @@ class PythonCoverage:
                     if test_command is None else f"the test command is not pytest: {test_command}")
         return None
 
-    def collect(self, root: Path, test_command: str | None, timeout: float) -> TestRun:
-        found = _pytest_command(root, test_command)
+    def collect(self, root: Path, tests: ProjectTests) -> TestRun:
+        found = _pytest_command(root, tests.command)
         if found is None:
-            raise AnalyzerError(self.unavailable(root, test_command) or "no pytest command")
+            raise AnalyzerError(self.unavailable(root, tests.command) or "no pytest command")
         python, args = found
+        timeout = tests.timeout
         with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
             data_file = Path(folder) / ".coverage"
             command = shlex.join([python, "-m", "coverage", "run", f"--data-file={data_file}",
                                   "-m", "pytest", *args])
-            run = run_shell(command, root, timeout)
+            # The data folder is the one place outside the project the tests may write.
+            run = run_shell(command, root, timeout, sandbox=tests.sandbox,
+                            writable=(Path(folder),))
             if run.timed_out:
                 raise AnalyzerError(f"`{command}` did not finish within {timeout:.0f}s")
             if "No module named coverage" in run.output:
@@ -125,16 +133,18 @@ class NewCodeCoverage:
         return module_missing("coverage", INSTALL)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        check = new_code_coverage(ctx.root, ctx.changes, files=ctx.files,
-                                  test_command=ctx.test_command, timeout=ctx.timeout)
+        if ctx.tests is None:
+            raise AnalyzerSkipped(NOT_RUN)
+        check = new_code_coverage(ctx.root, ctx.changes, ctx.tests, files=ctx.files)
         return coverage_findings(check, agent=ctx.agent)
 
 
-def new_code_coverage(root: Path, changes: ChangeSet, *, files: Collection[str] | None = None,
-                      test_command: str | None = None, timeout: float = 600,
+def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
+                      files: Collection[str] | None = None,
                       collectors: dict[str, Collector] | None = None) -> CoverageCheck:
     """Find the new or changed public functions in `changes` (limited to `files` when given),
-    run each language's tests under coverage once, and report the functions none executed."""
+    run each language's tests under coverage once (sandboxed, as `tests` says), and report
+    the functions none executed."""
     table = COLLECTORS if collectors is None else collectors
     by_language = changed_functions(root, changes, files)
     spans: list[FunctionSpan] = []
@@ -145,12 +155,12 @@ def new_code_coverage(root: Path, changes: ChangeSet, *, files: Collection[str] 
     for language, functions in by_language.items():
         spans += functions
         collector = table.get(language)
-        reason = collector.unavailable(root, test_command) if collector else \
+        reason = collector.unavailable(root, tests.command) if collector else \
             f"no coverage collector for {language}"
         if collector is None or reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked: {reason}")
             continue
-        run = collector.collect(root, test_command, timeout)
+        run = collector.collect(root, tests)
         commands.append(run.command)
         failed = failed or run.tests_failed
         missing += untested(functions, run.executed)
@@ -191,21 +201,20 @@ def coverage_findings(check: CoverageCheck, agent: str = AGENT) -> list[Finding]
                    f"during the test suite (`{'`; `'.join(check.commands)}`), so nothing "
                    f"checks that it works.{caveat}"),
         suggestion=f"Add a test that calls {span.qualname} and asserts on its result.",
-        confidence=0.6 if check.tests_failed else 0.9, agent=agent, source=NAME, rule=RULE)
+        confidence=0.6 if check.tests_failed else 0.9, agent=agent, source=NAME, rule=RULE,
+        level="symbol", symbol=span.qualname)
         for span in check.untested]
 
 
-def coverage_gate_result(root: Path, diff: ChangeSet | str, *, strict: bool,
-                         test_command: str | None = None, timeout: float = 600,
-                         files: Collection[str] | None = None) -> GateResult:
+def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests, *,
+                         strict: bool, files: Collection[str] | None = None) -> GateResult:
     """The new-code coverage check as a gate result: blocking only when `strict`; untested
     functions are in its findings either way."""
     from reviewloop.checks.gates.base import GateResult  # guardrails imports the analyzers
 
     changes = diff if isinstance(diff, ChangeSet) else parse_diff(diff, source="coverage gate")
     try:
-        check = new_code_coverage(root, changes, files=files, test_command=test_command,
-                                  timeout=timeout)
+        check = new_code_coverage(root, changes, tests, files=files)
     except AnalyzerError as exc:
         return GateResult(name=NAME, passed=False, blocking=strict,
                           summary=f"the coverage run failed: {str(exc).splitlines()[0]}",

@@ -7,6 +7,7 @@ import time
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import run_commands, transcript
 from reviewloop.checks.gates.detect import gate_commands
+from reviewloop.sandbox import Sandbox
 
 
 class BuildGate:
@@ -21,6 +22,7 @@ class BuildGate:
             return GateResult.skip(self.name, f"no build command ({detected.reason})")
         started = time.monotonic()
         outcomes = run_commands(detected.build, ctx.root, ctx.settings.gates.timeout_seconds,
+                                sandbox=Sandbox.from_settings(ctx.settings),
                                 stop_on_failure=True)
         last = outcomes[-1]
         if last.run.timed_out:

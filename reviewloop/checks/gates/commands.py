@@ -1,13 +1,20 @@
-"""Running gate commands one after another, and their transcript for the implementer."""
+"""Running the project's own commands (builds, tests), sandboxed, and their transcript.
+
+Everything here executes project code, so it always goes through `reviewloop.process.run`
+with the sandbox the settings ask for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from reviewloop import process
-from reviewloop.process import CommandRun, project_env
+from reviewloop.config import Settings
+from reviewloop.process import CommandRun
+from reviewloop.sandbox import Sandbox
 
 
 class CommandOutcome(NamedTuple):
@@ -15,18 +22,42 @@ class CommandOutcome(NamedTuple):
     run: CommandRun
 
 
-def run_shell(command: str, cwd: Path, timeout: float,
+@dataclass(frozen=True)
+class ProjectTests:
+    """Leave to run the project's tests, and how: the command (None: detect one from the
+    project's files), the sandbox and the time limit."""
+
+    command: str | None = None
+    sandbox: Sandbox = Sandbox()
+    timeout: float = 900
+
+
+def project_tests(settings: Settings) -> ProjectTests | None:
+    """The tests as the settings configure them: the first `gates.test` command when set,
+    detection when unset, None when `gates.test = []` turns them off."""
+    configured = settings.gates.test
+    if configured is not None and not configured:
+        return None
+    return ProjectTests(command=configured[0] if configured else None,
+                        sandbox=Sandbox.from_settings(settings),
+                        timeout=settings.gates.timeout_seconds)
+
+
+def run_shell(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
+              writable: Iterable[Path] = (),
               environ: Mapping[str, str] | None = None) -> CommandRun:
-    """Run project code (a gate or analyzer command) in `cwd`; never raises for a failure."""
-    return process.run(command, cwd, timeout, project_env(environ))
+    """Run project code (a gate or analyzer command) in `cwd`, sandboxed with `cwd` and
+    `writable` writable; never raises for a failing command."""
+    return process.run(command, cwd, timeout, sandbox=sandbox, writable=writable,
+                       environ=environ)
 
 
-def run_commands(commands: Sequence[str], cwd: Path, timeout: float, *,
+def run_commands(commands: Sequence[str], cwd: Path, timeout: float, *, sandbox: Sandbox,
                  stop_on_failure: bool) -> list[CommandOutcome]:
     """Run each command in turn; with `stop_on_failure`, stop after the first that fails."""
     outcomes = []
     for command in commands:
-        run = run_shell(command, cwd, timeout)
+        run = run_shell(command, cwd, timeout, sandbox=sandbox)
         outcomes.append(CommandOutcome(command, run))
         if stop_on_failure and (run.exit_code != 0 or run.timed_out):
             break

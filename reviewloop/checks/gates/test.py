@@ -14,6 +14,7 @@ from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome, run_commands, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
+from reviewloop.sandbox import Sandbox
 
 PYTEST_NO_TESTS = 5
 _TEST_FILE = re.compile(
@@ -40,7 +41,9 @@ class TestGate:
             return GateResult.skip(self.name, f"no test command ({detected.reason})")
         started = time.monotonic()
         timeout = ctx.settings.gates.timeout_seconds
-        outcomes = run_commands(detected.test, ctx.root, timeout, stop_on_failure=False)
+        outcomes = run_commands(detected.test, ctx.root, timeout,
+                                sandbox=Sandbox.from_settings(ctx.settings),
+                                stop_on_failure=False)
         counts = _total(parse_counts(o.run.output) for o in outcomes)
         failures = [_failure(o, ctx.changed_files, timeout) for o in outcomes]
         failures = [f for f in failures if f is not None]

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reviewloop.checks.secrets.keywords import required_literals
+
 # Token boundaries: not inside a longer run of the token's own alphabet.
 _L = r"(?<![A-Za-z0-9_])"
 _R = r"(?![A-Za-z0-9_])"
@@ -31,17 +33,19 @@ class Rule:
     confidence: float = 0.9
     group: str = "secret"  # the named group holding the secret; the whole match if absent
     min_entropy: float = 0.0  # Shannon bits per character of the secret, when worth checking
+    # lower-case text of which every match holds one (see keywords.py); None: always run
+    literals: tuple[str, ...] | None = None
 
 
 def _rule(id: str, description: str, regex: str, confidence: float = 0.9, *,
           flags: int = 0, min_entropy: float = 0.0) -> Rule:
     return Rule(id, description, re.compile(regex, flags), confidence,
-                min_entropy=min_entropy)
+                min_entropy=min_entropy, literals=required_literals(regex))
 
 
 def _kw(keywords: str, value: str) -> str:
     """`<keyword…> [=:] <value>`: a value that only counts next to its vendor's name."""
-    return (rf"(?i:{keywords})[\w.-]{{0,25}}[\"'\]]?\s*(?:=>|:=|==?|:|\s)\s*[\"'`]?"
+    return (rf"(?i:{keywords})[\w.-]{{0,25}}[\"'\]]?\s*(?:=>|:=|==?|:|,|\s)\s*[\"'`]?"
             rf"(?P<secret>{value})(?![A-Za-z0-9_+/=-])")
 
 
@@ -98,7 +102,9 @@ RULES: tuple[Rule, ...] = (
           _L + r"(?P<secret>(?:glpat|gldt|glrt|glcbt|glptt|glsoat|glffct|glimt|glagent|gloas)-"
           r"[A-Za-z0-9_-]{20,64})" + _RD, 0.95),
     _rule("gitlab-runner-registration-token", "GitLab runner registration token",
-          _L + r"(?P<secret>GR1348941[A-Za-z0-9_-]{20})" + _RD, 0.95),
+          _L + r"(?P<secret>GR1348941[A-Za-z0-9_-]{20})" + _RD, 0.95, min_entropy=3.0),
+    _rule("gitlab-session-cookie", "GitLab session cookie",
+          r"_gitlab_session=(?P<secret>[0-9a-z]{32})" + _R, 0.9),
     _rule("bitbucket-app-password", "Bitbucket / Atlassian API token",
           _L + r"(?P<secret>(?:ATBB|ATATT3)[A-Za-z0-9_=-]{28,200})" + _RD, 0.9),
     _rule("npm-token", "npm access token",
@@ -114,16 +120,26 @@ RULES: tuple[Rule, ...] = (
           _L + r"(?P<secret>dckr_pat_[A-Za-z0-9_-]{27})" + _RD, 0.95),
     _rule("hashicorp-vault-token", "HashiCorp Vault token",
           _L + r"(?P<secret>hv[sbr]\.[A-Za-z0-9_-]{24,})" + _RD, 0.9),
+    _rule("hashicorp-vault-token", "HashiCorp Vault service token (legacy s. form)",
+          # digits and both cases: `s.AcceptanceTimeoutSeconds` is a member access
+          _L + r"(?P<secret>s\.(?=[A-Za-z]{0,23}\d)(?=[a-z0-9]{0,23}[A-Z])(?=[A-Z0-9]{0,23}[a-z])"
+          r"[A-Za-z0-9]{24})" + _R, 0.8, min_entropy=3.5),
     _rule("terraform-cloud-token", "Terraform Cloud / HCP token",
           r"(?P<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})", 0.95),
     _rule("pulumi-token", "Pulumi access token",
           _L + r"(?P<secret>pul-[a-f0-9]{40})" + _R, 0.95),
     # --- chat and messaging ---------------------------------------------------------------
+    # a Slack token has a numeric team or user id after its prefix; `xoxb-my-bot-token`,
+    # `xoxb-12345-abcd234` and `…-####` are placeholders
     _rule("slack-token", "Slack token",
-          _L + r"(?P<secret>xox[abposre]-(?:\d+-){0,3}[A-Za-z0-9-]{10,})", 0.95),
-    _rule("slack-token", "Slack app-level or refresh token",
+          _L + r"(?P<secret>xox[abposre]-(?:\d-)?\d{6,}-[A-Za-z0-9-]{8,})(?![A-Za-z0-9#*-])",
+          0.95),
+    _rule("slack-token", "Slack legacy workspace token",
+          _L + r"(?P<secret>xox[ar]-(?:\d-)?(?=[a-z]{0,47}\d)[0-9a-zA-Z]{8,48})" + _R, 0.8,
+          min_entropy=3.0),
+    _rule("slack-token", "Slack app-level, configuration or refresh token",
           _L + r"(?P<secret>(?:xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]{20,}"
-          r"|xoxe\.xox[bp]-\d-[A-Z0-9]{100,}))",
+          r"|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}|xoxe-\d-[A-Za-z0-9]{100,}))",
           0.95),
     _rule("slack-webhook", "Slack incoming webhook URL",
           r"(?P<secret>hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,})",
@@ -134,7 +150,7 @@ RULES: tuple[Rule, ...] = (
           _L + r"(?P<secret>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})"
           + _RD, 0.85),
     _rule("telegram-bot-token", "Telegram bot token",
-          r"(?<![\d])(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})" + _RD, 0.9),
+          r"(?<![\w:])(?P<secret>\d{5,16}:A[A-Za-z0-9_-]{34})" + _RD, 0.9),
     _rule("twilio-api-key", "Twilio API key SID",
           _L + r"(?P<secret>SK[0-9a-f]{32})" + _R, 0.8),
     _rule("twilio-auth-token", "Twilio auth token",
@@ -226,7 +242,13 @@ RULES: tuple[Rule, ...] = (
     _rule("mapbox-token", "Mapbox secret token",
           _L + r"(?P<secret>sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})", 0.9),
     _rule("facebook-access-token", "Facebook / Meta access token",
-          _L + r"(?P<secret>EAA[CD][A-Za-z0-9]{60,})" + _R, 0.85),
+          _L + r"(?P<secret>EAA[CDM][A-Za-z0-9]{60,})" + _R, 0.85),
+    _rule("facebook-access-token", "Facebook app access token (app id|secret)",
+          r"(?<![\w|])\d{15,16}(?:\||%7C)(?P<secret>[0-9A-Za-z_-]{27,40})" + _RD, 0.85,
+          min_entropy=3.5),
+    _rule("jfrog-token", "JFrog / Artifactory API key or identity token",
+          _kw(r"jfrog|artifactory|bintray", r"[A-Za-z0-9]{64}|[A-Za-z0-9]{73}"), 0.85,
+          min_entropy=3.5),
     _rule("okta-token", "Okta API token",
           _kw(r"okta", r"00[A-Za-z0-9_-]{40}"), 0.85),
     _rule("cloudflare-api-token", "Cloudflare API token or key",
@@ -237,8 +259,19 @@ RULES: tuple[Rule, ...] = (
           r"-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}|ops_eyJ[A-Za-z0-9+/]{250,}={0,3})", 0.95),
     # --- generic structures ---------------------------------------------------------------
     _rule("jwt", "JSON Web Token",
-          _L + r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})"
+          # the signature is optional: an unsigned token (alg none) still authenticates
+          _L + r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]{16,})?)"
           + _RD, 0.8),
+    # a Kubernetes Secret manifest: `kind: Secret` and a base64 value under `data:`, in
+    # either order, never across a `---` document break
+    _rule("kubernetes-secret", "Kubernetes Secret manifest with data",
+          r"(?is)\bkind:[ \t]*[\"']?secret\b[\"']?(?:(?!\n---).){0,200}?\bdata:"
+          r"(?:(?!\n---).){0,100}?\n[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?\s+)?[\"']?"
+          r"(?P<secret>[A-Za-z0-9+/]{10,}={0,3})(?![A-Za-z0-9+/=])", 0.8),
+    _rule("kubernetes-secret", "Kubernetes Secret manifest with data",
+          r"(?is)\bdata:(?:(?!\n---).){0,100}?\n[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?\s+)?[\"']?"
+          r"(?P<secret>[A-Za-z0-9+/]{10,}={0,3})(?![A-Za-z0-9+/=])"
+          r"(?=(?:(?!\n---).){0,200}?\bkind:[ \t]*[\"']?secret\b)", 0.8),
     _rule("connection-string-password", "Connection string with a password",
           r"(?i:\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|"
           r"mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\+s)?|bolt|"
@@ -253,6 +286,14 @@ RULES: tuple[Rule, ...] = (
     _rule("basic-auth-url", "URL with embedded credentials",
           r"(?i:\b(?:https?|ftps?|sftp|ssh|git|svn|s3|wss?)://)[^\s:/@\"'`]{1,128}:"
           r"(?P<secret>[^\s@/\"'`]{1,256})@[\w.\[\]-]+", 0.8),
+    _rule("curl-credentials", "Credentials on a curl command line (-u / --user)",
+          r"\bcurl\b[^\n]*?(?:\\\n[^\n]*?){0,6}[ \t](?:-u|--user)(?:=|[ \t]{1,5})"
+          r"(?P<secret>\"[^\"\s]{3,}\"|'[^'\s]{3,}'|[\w$@.{}-]+:(?:\"[^\"]+\"|'[^']+'|\S+))",
+          0.8),
+    _rule("http-auth-header", "Credentials in an HTTP header",
+          r"(?i:[\"']\s*(?:authorization:[ \t]*(?:(?:basic|bearer|token|api-token)[ \t]+)?"
+          r"|(?:x-[a-z]+-)?(?:api-?)?(?:key|token):[ \t]*))"
+          r"(?P<secret>[\w=~@.+/-]{8,})(?=\s*[\"'])", 0.75, min_entropy=2.75),
     _rule("http-auth-header", "HTTP Basic or Bearer credentials",
           r"(?i:\bAuthorization\b[\"']?\s*[:=,]\s*[\"']?(?:Basic|Bearer|token)\s+)"
           r"(?P<secret>[A-Za-z0-9._~+/=-]{16,})", 0.8, min_entropy=3.0),

@@ -121,3 +121,27 @@ def test_maintainability_severity(code, expected):
 ])
 def test_performance_severity(code, expected):
     assert RUFF_PERFORMANCE.severity(code) is expected
+
+
+def test_maintainability_flags_a_bare_except_and_a_blind_one(repo):
+    code = ("def load(path):\n"
+            "    try:\n"
+            "        return open(path).read()\n"
+            "    except:\n"
+            "        return None\n"
+            "\n"
+            "\n"
+            "def save(path, text):\n"
+            "    try:\n"
+            "        open(path, 'w').write(text)\n"
+            "    except Exception:\n"
+            "        return False\n"
+            "    return True\n")
+    diff = repo.change({"pkg/io.py": code})
+
+    report = run_for_agent(agent("review-maintainability", ("ruff-maintainability",)),
+                           repo.root, diff)
+
+    found = {(f.rule, f.start_line, f.severity) for f in report.findings if f.file == "pkg/io.py"}
+    assert ("E722", 4, Severity.SHOULD_FIX) in found
+    assert ("BLE001", 11, Severity.SHOULD_FIX) in found

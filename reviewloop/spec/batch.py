@@ -1,0 +1,50 @@
+"""Which tasks a batch may start now: the first wave, counting what is merged as done.
+
+A batch runs each task on its own branch, and a task's tick lands in the target branch
+only when its pull request merges. So "done" for a batch is the union of two views of the
+same spec: the checkout's (the tasks file here) and the target ref's (the tasks file as
+merged). A task ticked in either is done; the eligible tasks are then the first wave
+`select.waves` computes, in file order, cut to `limit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reviewloop.spec.model import Diagnostic, Task, TaskStatus
+from reviewloop.spec.select import waves
+
+
+@dataclass(frozen=True)
+class Wave:
+    """The tasks a batch may start now; `held` are eligible ones left out by `limit`."""
+
+    tasks: tuple[Task, ...] = ()
+    held: tuple[str, ...] = ()
+    remaining: int = 0  # not-done, non-optional leaves in all waves, this one included
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def merged_done(tasks: Sequence[Task], done_ids: Iterable[str]) -> tuple[Task, ...]:
+    """`tasks` with every id in `done_ids` marked done (ticked in the target ref)."""
+    ticked = set(done_ids)
+    return tuple(t.model_copy(update={"status": TaskStatus.DONE})
+                 if t.id in ticked and not t.is_done else t for t in tasks)
+
+
+def eligible_wave(tasks: Sequence[Task], *, merged: Iterable[str] = (),
+                  limit: int | None = None) -> Wave:
+    """The first wave of not-done leaves, with `merged` ids counted as done."""
+    plan = waves(merged_done(tasks, merged))
+    by_id = {t.id: t for t in tasks}
+    first = plan.waves[0] if plan.waves else ()
+    chosen = first if limit is None else first[:limit]
+    return Wave(tasks=tuple(by_id[tid] for tid in chosen),
+                held=tuple(first[len(chosen):]), remaining=len(plan.order),
+                diagnostics=plan.diagnostics)
+
+
+def github_matrix(wave: Wave) -> dict:
+    """The wave as a GitHub Actions matrix, ready for `fromJSON()`."""
+    return {"include": [{"task": t.id, "title": t.title} for t in wave.tasks]}

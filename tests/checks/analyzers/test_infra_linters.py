@@ -1,0 +1,134 @@
+"""The hadolint and zizmor analyzers: which files they take, their recorded JSON as findings,
+a tool that cannot be provisioned, and zizmor for real (the dev extra puts it on PATH)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, hadolint, zizmor
+from reviewloop.diff import ChangeSet
+from reviewloop.findings import Severity
+from reviewloop.review.evidence import run_for_agent
+from tests.checks.analyzers import Repo, agent
+
+HERE = Path(__file__).parent
+WORKFLOW = """on: pull_request_target
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+def _ctx(root: Path, *files: str) -> AnalyzerContext:
+    return AnalyzerContext(root=root, changes=ChangeSet(), diff_text="", agent="review-infra",
+                           files=files)
+
+
+def test_each_takes_only_its_files(tmp_path):
+    ctx = _ctx(tmp_path, "Dockerfile", "deploy/api.Dockerfile", "Dockerfile.dev", "app.py",
+               ".github/workflows/ci.yml", ".github/workflows/x.yaml", "tools/lint/action.yml",
+               ".github/dependabot.yml", "docs/action.md")
+
+    assert hadolint.dockerfiles(ctx) == ["Dockerfile", "deploy/api.Dockerfile", "Dockerfile.dev"]
+    assert zizmor.workflow_files(ctx) == [".github/workflows/ci.yml", ".github/workflows/x.yaml",
+                                          "tools/lint/action.yml"]
+    assert not ANALYZERS["zizmor"].wants(_ctx(tmp_path, "app.py", "Dockerfile"))
+    assert not ANALYZERS["hadolint"].wants(_ctx(tmp_path, ".github/workflows/ci.yml"))
+
+
+def test_recorded_hadolint_report_maps_to_findings(tmp_path):
+    report = json.loads((HERE / "hadolint_sample.json").read_text())
+
+    found = hadolint.to_findings(report, _ctx(tmp_path, "api.Dockerfile"))
+
+    assert [(f.rule, f.start_line, f.severity) for f in found] == [
+        ("DL3007", 1, Severity.NIT), ("DL3015", 2, Severity.NIT), ("DL3008", 2, Severity.NIT),
+        ("DL3009", 2, Severity.NIT), ("DL3020", 3, Severity.SHOULD_FIX),
+        ("DL3003", 4, Severity.NIT), ("DL3013", 4, Severity.NIT), ("DL3042", 4, Severity.NIT)]
+    add = found[4]
+    assert add.file == "api.Dockerfile" and add.source == "hadolint"
+    assert add.title == "Use COPY instead of ADD for files and folders"
+    assert add.rationale.endswith("See https://github.com/hadolint/hadolint/wiki/DL3020")
+
+
+def test_recorded_zizmor_report_maps_to_findings(tmp_path):
+    report = json.loads((HERE / "zizmor_sample.json").read_text())
+
+    found = zizmor.to_findings(report, _ctx(tmp_path, ".github/workflows/ci.yml"))
+
+    assert [(f.rule, f.start_line, f.severity) for f in found] == [
+        ("artipacked", 6, Severity.NIT),  # Medium, but Low confidence
+        ("excessive-permissions", 3, Severity.SHOULD_FIX),
+        ("dangerous-triggers", 1, Severity.MUST_FIX),
+        ("template-injection", 9, Severity.MUST_FIX),
+        ("unpinned-uses", 6, Severity.MUST_FIX)]
+    injection = found[3]
+    assert injection.file == ".github/workflows/ci.yml" and injection.confidence == 0.9
+    assert injection.rationale.startswith("zizmor template-injection: code injection via "
+                                          "template expansion (may expand into attacker")
+    assert "https://docs.zizmor.sh/audits/#template-injection" in injection.rationale
+
+
+def test_ignored_results_and_bad_reports(tmp_path):
+    report = json.loads((HERE / "zizmor_sample.json").read_text())
+    for item in report:
+        item["ignored"] = True
+
+    assert zizmor.to_findings(report, _ctx(tmp_path)) == []
+    with pytest.raises(zizmor.AnalyzerError, match="not a list"):
+        zizmor.to_findings({"oops": 1}, _ctx(tmp_path))
+    with pytest.raises(hadolint.AnalyzerError, match="not a list"):
+        hadolint.to_findings({"oops": 1}, _ctx(tmp_path))
+
+
+def test_a_linter_that_cannot_be_provisioned_is_missing_with_the_fix(tmp_path, monkeypatch):
+    repo = Repo(tmp_path / "repo")
+    diff = repo.change({"api.Dockerfile": "FROM python:latest\n",
+                        ".github/workflows/ci.yml": WORKFLOW})
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+
+    report = run_for_agent(agent("review-infrastructure", ("hadolint", "zizmor")), repo.root,
+                           diff)
+
+    assert report.findings == [] and report.errors == []
+    assert [m.split(":", 1)[0] for m in report.missing] == ["hadolint", "zizmor"]
+    assert all("REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `reviewloop tools install"
+               in m for m in report.missing)
+
+
+@pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor (dev extra) not on PATH")
+def test_real_zizmor_flags_the_changed_workflow(tmp_path):
+    repo = Repo(tmp_path)
+    diff = repo.change({".github/workflows/ci.yml": WORKFLOW, "app.py": "print('hi')\n"})
+
+    report = run_for_agent(agent("review-infrastructure", ("zizmor",)), repo.root, diff)
+
+    assert report.complete, (report.missing, report.errors)
+    rules = {f.rule for f in report.findings}
+    assert {"template-injection", "dangerous-triggers", "unpinned-uses"} <= rules
+    assert {f.file for f in report.findings} == {".github/workflows/ci.yml"}
+
+
+def test_nothing_is_provisioned_or_reported_missing_without_a_file_for_it(tmp_path,
+                                                                          monkeypatch):
+    repo = Repo(tmp_path / "repo")
+    diff = repo.change({"app.py": "print('hi')\n", "config/settings.yaml": "debug: true\n"})
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    monkeypatch.delenv("REVIEWLOOP_TOOLS_OFFLINE")  # would install, if anything asked
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(tmp_path / "tools"))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+
+    report = run_for_agent(agent("review-infrastructure", ("checkov", "hadolint", "zizmor")),
+                           repo.root, diff)
+
+    assert report.findings == [] and report.missing == [] and report.errors == []
+    assert not (tmp_path / "tools").exists()

@@ -1,0 +1,191 @@
+"""Provisioning analyzers into cached environments, offline: a tiny wheel built here stands in
+for checkov, installed by the real venv + pip from a local folder with no index."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import subprocess
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.analyzers.provision import (
+    MARKER,
+    TOOLS,
+    ProvisionError,
+    Tool,
+    cached,
+    clean,
+    ensure,
+    entries,
+    install,
+    locate,
+    stale,
+    tools_dir,
+)
+
+TINY = Tool("tinytool", "1.0", "tinytool==1.0", "tinytool", "a stand-in built by the test")
+
+
+def build_wheel(folder: Path, name: str = "tinytool", version: str = "1.0") -> Path:
+    """A minimal pure-Python wheel with one console script printing its version."""
+    files = {
+        f"{name}/__init__.py": f"def main():\n    print('{name} {version}')\n",
+        f"{name}-{version}.dist-info/METADATA":
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{name}-{version}.dist-info/WHEEL":
+            "Wheel-Version: 1.0\nGenerator: reviewloop-tests\nRoot-Is-Purelib: true\n"
+            "Tag: py3-none-any\n",
+        f"{name}-{version}.dist-info/entry_points.txt":
+            f"[console_scripts]\n{name} = {name}:main\n",
+    }
+    record = [f"{path},sha256={_digest(text)},{len(text.encode())}"
+              for path, text in files.items()]
+    record.append(f"{name}-{version}.dist-info/RECORD,,")
+    files[f"{name}-{version}.dist-info/RECORD"] = "\n".join(record) + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path, text in files.items():
+            archive.writestr(path, text)
+    return wheel
+
+
+def _digest(text: str) -> str:
+    raw = hashlib.sha256(text.encode()).digest()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.fixture
+def local_index(tmp_path, monkeypatch):
+    """pip sees only a folder holding the tiny wheel: no index, no network."""
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    monkeypatch.setenv("PIP_CONSTRAINT", "")
+    monkeypatch.delenv("REVIEWLOOP_TOOLS_OFFLINE", raising=False)
+    return wheels
+
+
+def test_the_tools_folder_honours_the_override_then_xdg_then_home(tmp_path):
+    assert tools_dir({"REVIEWLOOP_TOOLS_DIR": str(tmp_path / "t"),
+                      "XDG_CACHE_HOME": "/x"}) == tmp_path / "t"
+    assert tools_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "reviewloop" / "tools"
+    assert tools_dir({}) == Path.home() / ".cache" / "reviewloop" / "tools"
+
+
+def test_every_pin_is_exact_and_named_after_its_tool():
+    for name, tool in TOOLS.items():
+        assert tool.name == name and tool.requirement.endswith(f"=={tool.version}")
+        assert tool.folder == f"{name}-{tool.version}"
+
+
+def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, local_index):
+    root = tmp_path / "tools"
+    said: list[str] = []
+
+    command = ensure(TINY, root, notify=said.append)
+
+    assert command == root / "tinytool-1.0" / "bin" / "tinytool"
+    assert said == [(f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use; "
+                    "later reviews reuse it offline)")]
+    run = subprocess.run([str(command)], capture_output=True, text=True, check=True)
+    assert run.stdout == "tinytool 1.0\n"
+    marker = json.loads((root / "tinytool-1.0" / MARKER).read_text())
+    assert marker["requirement"] == "tinytool==1.0" and marker["seconds"] >= 0
+    # the interpreter running reviewloop never sees the tool's packages
+    assert subprocess.run(["python", "-c", "import tinytool"], capture_output=True,
+                          check=False).returncode != 0
+
+    (local_index / "tinytool-1.0-py3-none-any.whl").unlink()  # nothing left to install from
+    assert ensure(TINY, root, notify=said.append) == command
+    assert install(TINY, root) == command
+    assert len(said) == 1
+
+
+def test_a_folder_without_its_marker_is_an_unfinished_install_and_is_rebuilt(
+        tmp_path, local_index):
+    root = tmp_path / "tools"
+    broken = root / "tinytool-1.0" / "bin"
+    broken.mkdir(parents=True)
+    (broken / "tinytool").write_text("#!/bin/sh\necho half-installed\n")
+
+    assert cached(TINY, root) is None
+    command = install(TINY, root)
+
+    assert subprocess.run([str(command)], capture_output=True, text=True,
+                          check=True).stdout == "tinytool 1.0\n"
+
+
+def test_an_impossible_install_names_the_reason_and_the_fix(tmp_path, local_index):
+    missing = Tool("not-there", "9.9", "not-there==9.9", "not-there", "absent from the index")
+
+    with pytest.raises(ProvisionError) as caught:
+        install(missing, tmp_path / "tools")
+
+    text = str(caught.value)
+    assert text.startswith("cannot install not-there: `pip install not-there==9.9` exited with 1")
+    assert "No matching distribution" in text
+    assert text.endswith("fix: run `reviewloop tools install not-there` where PyPI is "
+                         "reachable (pip's index settings apply)")
+    assert not (tmp_path / "tools" / "not-there-9.9").exists()  # nothing half-built is left
+
+
+def test_offline_mode_never_installs(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    with pytest.raises(ProvisionError, match=r"tinytool 1\.0 is not cached in .* and "
+                       r"REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `reviewloop tools install "
+                       r"tinytool` where PyPI is reachable"):
+        ensure(TINY, tmp_path / "tools")
+    assert not (tmp_path / "tools").exists()
+
+
+def test_a_tool_on_path_is_used_when_none_is_cached(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    own = bin_dir / "tinytool"
+    own.write_text("#!/bin/sh\n")
+    own.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+    assert locate(TINY, tmp_path / "tools") == own
+    assert ensure(TINY, tmp_path / "tools", notify=pytest.fail) == own
+
+
+def test_list_stale_and_clean(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    root = tmp_path / "tools"
+    for folder in (TOOLS["zizmor"].folder, "zizmor-0.1.0", "checkov-1.0.0"):
+        (root / folder / "bin").mkdir(parents=True)
+    ziz = TOOLS["zizmor"]
+    (root / ziz.folder / "bin" / "zizmor").write_text("binary")
+    (root / ziz.folder / MARKER).write_text("{}")
+    (root / f".{ziz.folder}.lock").write_text("")
+
+    status = {e.name: e.status for e in entries(root)}
+    assert status == {"checkov": "absent", "hadolint": "absent", "zizmor": "cached"}
+    assert stale(root) == [root / "checkov-1.0.0", root / "zizmor-0.1.0"]
+
+    assert clean(("zizmor",), root) == [root / f".{ziz.folder}.lock", root / "zizmor-0.1.0",
+                                        root / ziz.folder]
+    assert [p.name for p in root.iterdir()] == ["checkov-1.0.0"]
+    assert clean((), root) == [root / "checkov-1.0.0"] and list(root.iterdir()) == []
+    assert clean((), tmp_path / "never-made") == []
+
+
+def test_two_reviews_installing_at_once_build_one_environment(tmp_path, local_index):
+    root = tmp_path / "tools"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        commands = list(pool.map(lambda _: install(TINY, root), range(2)))
+
+    assert commands[0] == commands[1] == root / "tinytool-1.0" / "bin" / "tinytool"
+    assert sorted(p.name for p in root.iterdir()) == [".tinytool-1.0.lock", "tinytool-1.0"]
+    assert subprocess.run([str(commands[0])], capture_output=True, text=True,
+                          check=True).stdout == "tinytool 1.0\n"

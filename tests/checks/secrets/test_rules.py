@@ -1,0 +1,115 @@
+"""Rows of the rule table added from the public rule suites, each with the look-alikes it must
+leave alone. Tokens are assembled at run time, as in test_scanner.py."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from reviewloop.checks.secrets.scanner import looks_fake, scan_text
+
+_R = random.Random(11)
+ALNUM = string.ascii_letters + string.digits
+
+
+def body(alphabet: str, n: int) -> str:
+    return "".join(_R.choice(alphabet) for _ in range(n))
+
+
+def k8s_secret(value: str, *, data_first: bool = False) -> str:
+    head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n"
+    data = f"data:\n  password: {value}\n"
+    return data + head if data_first else head + data
+
+
+FOUND = [
+    ("curl -u", f"curl -u deploy:{body(ALNUM, 14)} https://api.acme.io/v1", "curl-credentials"),
+    ("curl --user quoted", f"curl -s --user 'api:{body(ALNUM, 12)}!' \\\n  https://x.io/m",
+     "curl-credentials"),
+    ("curl header, no scheme", f"curl -H 'Authorization: {body('0123456789abcdef', 32)}'",
+     "http-auth-header"),
+    ("api key header", f'curl -H "X-Acme-ApiKey: {body(ALNUM, 24)}" https://x.io',
+     "http-auth-header"),
+    ("k8s secret", k8s_secret(body(ALNUM + "+/", 24) + "=="), "kubernetes-secret"),
+    ("k8s secret, data first", k8s_secret(body(ALNUM, 20) + "=", data_first=True),
+     "kubernetes-secret"),
+    ("gitlab session", f"Cookie: _gitlab_session={body('abcdef0123456789', 32)}",
+     "gitlab-session-cookie"),
+    ("vault legacy", f"token: s.Z{body(ALNUM, 20)}9aQ", "hashicorp-vault-token"),
+    ("slack legacy workspace", f'"refresh": "xoxr-{body("abcdefgh", 6)}{body(ALNUM, 6)}7"',
+     "slack-token"),
+    ("slack configuration", f"xoxe.xoxp-1-{body(ALNUM, 150)}", "slack-token"),
+    ("facebook app token", f"facebook 1308742762612587|{body(ALNUM + '_-', 27)}",
+     "facebook-access-token"),
+    ("artifactory call", f'login("artifactory", "{body(ALNUM, 64)}")', "jfrog-token"),
+    ("telegram, one A", f'bot = "7213808860:A{body(ALNUM + "_-", 34)}"', "telegram-bot-token"),
+    ("unsigned jwt", "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJ1c2VyIjoiYm9iIiwicm9sZSI6ImFkbWluIn0",
+     "jwt"),
+]
+
+LEFT_ALONE = [
+    "curl -u username:password https://x.io", 'curl -u "$USER:$PASS" https://x.io',
+    "curl -u <user:password> https://x.io", 'curl -u "myusername" https://x.io',
+    'curl --user "$(cat ./login):$(cat ./pass)"', "curl -i -u 'test:test'",
+    'curl -H "Authorization: Bearer $API_KEY"', 'curl -H "Authorization: Basic ..."',
+    '- "key: some-setting-name"',
+    k8s_secret("{{ .Values.password }}"), k8s_secret("''"),
+    "apiVersion: v1\nkind: Secret\ndata:\n  extra: YmFyCg==\n",
+    ("kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n      remoteRef:\n"
+     "        key: my-secrets-manager-secret-value\n"),
+    "kind: Secret\nmetadata:\n  name: a\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n",
+    "s.AcceptanceTimeoutSeconds = 5", "s.makeKubeConfigController = args",
+    "xoxb-12345-abcd234", "xoxb-xoxb-my-bot-token", "xoxb-abcdef-abcdef",
+    '"token": "xoxp-572370529330-573807301142-572331691188-####################"',
+    "https://indieweb.org/images/3/35/2018-250-xoxo-indieweb-1.jpg",
+    "TODAYINASIAASACKOFRICEFELLOVER", "GR134894112312312312312312312",
+    "key_down_event=b48bzxaIMe4cQUd8CvcrVFdls7gXj8", "  keyVaultToStoreSecrets: cmp2-qat-1208358310",
+    'pub const SN_id_Gost28147_89_None_KeyMeshing = "id-Gost28147-89-None-KeyMeshing"',
+    'telegram_api_token = "<xsd:element name="Code" type="clm21122:CodeContentType"/>"',
+    "https://httpwatch::%2A%2A%2A%2A%2A%2A@www.httpwatch.com/default.aspx",
+]
+
+
+@pytest.mark.parametrize(("case", "text", "rule"), FOUND, ids=[c[0] for c in FOUND])
+def test_found(case: str, text: str, rule: str) -> None:
+    assert rule in [h.rule for h in scan_text(text)], case
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_left_alone(text: str) -> None:
+    assert scan_text(text) == []
+
+
+def test_a_template_brace_is_a_placeholder_but_a_brace_in_a_key_is_not() -> None:
+    value = f"m{{{{h}}o)p${{e]nob(ody[{body(ALNUM, 10)}>-_$#thisone}}}}"
+    assert [h.rule for h in scan_text(f'apikey := "{value}"')] == ["generic-secret"]
+    assert scan_text('apikey := "${API_KEY}"') == []
+    assert scan_text('apikey := "{{ .Values.apiKey }}"') == []
+
+
+def test_a_short_unit_repeated_is_a_fixture() -> None:
+    assert looks_fake("12312312312312312312")
+    assert looks_fake("abababababab")
+    assert not looks_fake(body(ALNUM, 40))
+
+
+def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
+    """The keyword prefilter of the rule table and the secret-word line filter of the keyword
+    layer skip work only: every text of both labelled sets gets the same hits without them."""
+    import json
+    import re
+
+    from reviewloop.checks.secrets import assignments, scanner
+    from tests.paths import ROOT
+
+    texts = [json.loads(line)["text"]
+             for name in ("secrets_public.jsonl", "secrets_labelled.jsonl")
+             for line in (ROOT / "benchmarks" / "data" / name).read_text("utf-8").splitlines()]
+    texts.append("\n".join(texts))  # and all of them at once: many hits in one text
+    filtered = [scan_text(t) for t in texts]
+    monkeypatch.setattr(scanner, "present", lambda literals, lowered: True)
+    monkeypatch.setattr(assignments, "_SECRET_SUBSTRING", re.compile(r"(?m)^"))
+    assert [scan_text(t) for t in texts] == filtered
+    assert sum(map(len, filtered)) > 400

@@ -1,0 +1,143 @@
+"""`reviewloop plan` through the command line, against a real bare "origin" repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewloop.cli.app import main
+from reviewloop.spec.batch import eligible_wave
+from reviewloop.spec.kiro import parse
+from tests.gitutil import git
+
+SPEC_FILE = ".kiro/specs/shop/tasks.md"
+TASKS = """\
+# Implementation Plan
+
+- [ ] 1. Catalogue
+  - _Requirements: 1.1_
+- [ ] 2. Basket
+  - _Requirements: 1.2_
+- [ ] 3. Checkout
+  - _Depends: 1, 2_
+- [ ] 4. Search
+  - _Depends: 1_
+- [ ] 5. Receipts
+  - _Depends: 3_
+"""
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+@pytest.fixture
+def origin(tmp_path) -> Path:
+    """A bare origin holding the spec on main, as a batch's runners would clone it."""
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(bare), str(seed))
+    path = seed / SPEC_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(TASKS, encoding="utf-8")
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "spec")
+    git(seed, "push", "-q", "origin", "HEAD:main")
+    return bare
+
+
+def clone(origin: Path, name: str) -> Path:
+    target = origin.parent / name
+    git(origin.parent, "clone", "-q", str(origin), str(target))
+    return target
+
+
+def land_task(origin: Path, task_id: str) -> None:
+    """What a merged reviewloop PR leaves behind: the task ticked on its branch, merged."""
+    work = clone(origin, f"runner-{task_id}")
+    git(work, "switch", "-q", "-c", f"reviewloop/task-{task_id}")
+    path = work / SPEC_FILE
+    path.write_text(path.read_text().replace(f"- [ ] {task_id}.", f"- [x] {task_id}."))
+    git(work, "commit", "-q", "-am", f"task {task_id}")
+    git(work, "push", "-q", "origin", f"reviewloop/task-{task_id}")
+    maintainer = clone(origin, f"maintainer-{task_id}")
+    git(maintainer, "merge", "-q", "--no-ff", "-m", f"Merge task {task_id}",
+        f"origin/reviewloop/task-{task_id}")
+    git(maintainer, "push", "-q", "origin", "main")
+
+
+def matrix(capsys, *extra: str) -> dict:
+    code, out, _ = run_cli(capsys, "plan", "--format", "github-matrix", *extra)
+    assert code == 0
+    assert out.count("\n") == 1  # one line, as $GITHUB_OUTPUT needs
+    return json.loads(out)
+
+
+def test_the_wave_moves_on_as_the_first_waves_branches_merge(origin, capsys, monkeypatch):
+    checkout = clone(origin, "planner")
+    monkeypatch.chdir(checkout)
+    assert matrix(capsys) == {"include": [{"task": "1", "title": "Catalogue"},
+                                          {"task": "2", "title": "Basket"}]}
+
+    land_task(origin, "1")
+    git(checkout, "fetch", "-q")
+    # The checkout's own tasks file is unchanged; the merged tick comes from origin/main.
+    assert matrix(capsys) == {"include": [{"task": "1", "title": "Catalogue"},
+                                          {"task": "2", "title": "Basket"}]}
+    assert matrix(capsys, "--ref", "origin/main") == {
+        "include": [{"task": "2", "title": "Basket"}, {"task": "4", "title": "Search"}]}
+
+    land_task(origin, "2")
+    git(checkout, "fetch", "-q")
+    assert matrix(capsys, "--ref", "origin/main") == {
+        "include": [{"task": "3", "title": "Checkout"}, {"task": "4", "title": "Search"}]}
+    git(checkout, "pull", "-q")  # the same answer from the tasks file itself once pulled
+    assert matrix(capsys) == matrix(capsys, "--ref", "origin/main")
+
+
+def test_max_holds_back_the_rest_and_json_says_so(origin, capsys, monkeypatch):
+    monkeypatch.chdir(clone(origin, "planner"))
+    code, out, _ = run_cli(capsys, "plan", "--format", "json", "--max", "1")
+    data = json.loads(out)
+    assert code == 0
+    assert [t["task"] for t in data["tasks"]] == ["1"]
+    assert data["held"] == ["2"]
+    assert data["remaining"] == 5
+    assert data["tasks"][0]["file"] == SPEC_FILE and data["tasks"][0]["line"] == 3
+
+    code, out, _ = run_cli(capsys, "plan")
+    assert code == 0
+    assert "2 task(s) can start now; 5 not done in all:" in out
+    assert "  1  Catalogue" in out and "  2  Basket" in out
+
+
+def test_an_unknown_ref_is_a_usage_error_naming_it(origin, capsys, monkeypatch):
+    monkeypatch.chdir(clone(origin, "planner"))
+    code, _, err = run_cli(capsys, "plan", "--ref", "origin/nope")
+    assert code == 2
+    assert "origin/nope" in err
+
+
+def test_a_spec_not_yet_in_the_ref_counts_nothing_as_merged(origin, capsys, monkeypatch):
+    checkout = clone(origin, "planner")
+    monkeypatch.chdir(checkout)
+    git(checkout, "mv", SPEC_FILE, ".kiro/specs/shop/tasks-new.md")
+    git(checkout, "commit", "-q", "-m", "move")
+    (checkout / SPEC_FILE).parent.joinpath("tasks.md").write_text(
+        TASKS.replace("- [ ] 1.", "- [x] 1."))
+    code, out, _ = run_cli(capsys, "plan", "--format", "github-matrix", "--ref", "HEAD",
+                           "--spec", SPEC_FILE)
+    assert code == 0
+    assert [t["task"] for t in json.loads(out)["include"]] == ["2", "4"]
+
+
+def test_everything_done_gives_an_empty_matrix():
+    done = parse(TASKS.replace("- [ ] ", "- [x] "), SPEC_FILE).tasks
+    wave = eligible_wave(done)
+    assert wave.tasks == () and wave.remaining == 0

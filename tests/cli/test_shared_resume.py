@@ -1,0 +1,76 @@
+"""A runner killed mid-review, resumed by another process from Postgres; the lease refuses a
+second driver while the first is alive. Real CLI processes, real Bedrock stack against the
+loopback fake, a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.cli.test_run import (
+    MODEL,
+    REVIEWERS,
+    SPEC,
+    _wait_for,
+    cli,
+    fake_env,
+    manual_change,
+    project,  # noqa: F401
+)
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
+from tests.pg import pg_url, postgres_server  # noqa: F401
+
+LEASE = 3
+
+
+def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_second(
+        project: Path, pg_url) -> None:  # noqa: F811
+    import psycopg
+
+    config = project / ".reviewloop.toml"
+    config.write_text(config.read_text().replace("[gates]", f"lease_seconds = {LEASE}\n\n[gates]"))
+    git(project, "commit", "-qam", "lease")
+    manual_change(project)
+    with BedrockFake() as fake:
+        env = {**fake_env(fake), "REVIEWLOOP_CHECKPOINT_URL": pg_url}
+        for name in REVIEWERS[:-1]:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        fake.script(f"agent: {REVIEWERS[-1]}",
+                    [tool_use("submit_findings", {"findings": []}, delay=60)])
+        first = subprocess.Popen(
+            [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
+             "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
+            cwd=project, env={**_environ(), **env}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_for(lambda: len(fake.requests) == 5, timeout=60)
+            time.sleep(2)  # the four fast reviewers are checkpointed; one still "thinks"
+            with psycopg.connect(pg_url) as conn:
+                run_id = conn.execute("SELECT run_id FROM reviewloop_runs").fetchone()[0]
+            second = cli(project, "resume", run_id, "--yes", env=env)
+            assert second.returncode == 2, second.stdout + second.stderr
+            assert f"run {run_id} is being driven by" in second.stderr
+        finally:
+            first.kill()  # kill -9 mid-review
+            first.wait()
+        calls = len(fake.requests)
+        fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
+
+        time.sleep(LEASE + 0.5)  # the dead runner's lease expires
+        resumed = cli(project, "resume", run_id, "--yes", env=env)
+        again = [r.system_text() for r in fake.requests[calls:]]
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]  # others came from PG
+    assert git(project, "log", "--format=%s").count("T2:") == 1
+    listed = cli(project, "runs", env={"REVIEWLOOP_CHECKPOINT_URL": pg_url})
+    assert run_id in listed.stdout and "committed" in listed.stdout
+    assert not (project / ".reviewloop" / "runs.sqlite").exists()
+
+
+def _environ() -> dict[str, str]:
+    return dict(os.environ)

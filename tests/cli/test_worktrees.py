@@ -1,0 +1,290 @@
+"""Issue 11 through the real CLI: runs in worktrees against the loopback Bedrock fake — a
+declined task never reaches a commit, two runs at once, kill -9 while committing or
+landing, `runs` and `clean`, and a done task left alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_run import (
+    MODEL,
+    REVIEWERS,
+    SPEC,
+    _wait_for,
+    cli,
+    fake_env,
+    make_example,
+)
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
+
+AGENT = """import os, pathlib, sys
+sys.stdin.read()
+tid = os.environ["REVIEWLOOP_TASK_ID"]
+slug = tid.replace(".", "_")
+pathlib.Path(f"feature_{slug}.py").write_text(f"VALUE = {tid!r}\\n")
+want = "broken" if tid in os.environ.get("AGENT_BROKEN", "").split(",") else tid
+pathlib.Path("tests").mkdir(exist_ok=True)
+pathlib.Path(f"tests/test_feature_{slug}.py").write_text(
+    f"from feature_{slug} import VALUE\\n\\n\\ndef test_value():\\n    assert VALUE == {want!r}\\n")
+"""
+
+
+def reviews(fake: BedrockFake, times: int, delay: float = 0.0) -> None:
+    for name in REVIEWERS:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
+                                                delay=delay)] * times)
+
+
+def implementer(tmp_path: Path) -> str:
+    agent = tmp_path / "agent.py"
+    agent.write_text(AGENT)
+    return f"cmd:{sys.executable} {agent}"
+
+
+def user_edits(root: Path) -> dict[str, str]:
+    """An unstaged edit, a staged new file and an untracked file of the user's."""
+    readme = root / "README.md"
+    readme.write_text(readme.read_text() + "\nmy notes\n")
+    (root / "STAGED.md").write_text("staged\n")
+    git(root, "add", "STAGED.md")
+    (root / "scratch.txt").write_text("untracked\n")
+    return view(root)
+
+
+def view(root: Path) -> dict[str, str]:
+    return {"status": git(root, "status", "--porcelain", "--untracked-files=all"),
+            "staged": git(root, "diff", "--cached"), "unstaged": git(root, "diff")}
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    return make_example(tmp_path)
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    root = tmp_path / "batch"
+    (root / ".kiro/specs/four").mkdir(parents=True)
+    (root / ".kiro/specs/four/tasks.md").write_text(
+        "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n\n- [ ] 3. Third\n  - _Depends: 2_\n\n"
+        "- [ ] 4. Fourth\n")
+    (root / ".reviewloop.toml").write_text(
+        f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n'
+        "max_retries = 0\n")
+    (root / "README.md").write_text("# batch\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
+                 ["switch", "-qc", "work"]):
+        git(root, *args)
+    return root
+
+
+def test_run_all_continue_keeps_a_declined_task_out_of_every_commit(batch: Path,
+                                                                    tmp_path: Path):
+    before = user_edits(batch)
+    with BedrockFake() as fake:
+        reviews(fake, 3)
+        env = {**fake_env(fake), "AGENT_BROKEN": "2"}
+        done = cli(batch, "run", "all", "--implementer", implementer(tmp_path), "--model",
+                   MODEL, "--yes", "--continue", env=env)
+        pending = done.stdout.split("Run ", 1)[1].split()[0]
+        rejected = cli(batch, "reject", pending, env=env)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Skipping task 3: it waits on 2" in done.stderr
+    assert rejected.returncode == 0, rejected.stderr
+    kept = f".reviewloop/worktrees/{pending}"
+    assert kept in " ".join(rejected.stdout.split()) and "reviewloop clean" in rejected.stdout
+    assert "your checkout was not touched" in rejected.stdout
+    log = git(batch, "log", "-p", "--format=%s")
+    assert "feature_2" not in log and "'2'" not in log  # no byte of task 2 in any commit
+    assert git(batch, "log", "--format=%s").splitlines() == ["4: Fourth", "1: First", "spec"]
+    for rev, task in (("HEAD", "4"), ("HEAD~1", "1")):
+        files = git(batch, "show", "--name-only", "--format=", rev).split()
+        assert sorted(files) == [".kiro/specs/four/tasks.md", f"feature_{task}.py",
+                                 f"tests/test_feature_{task}.py"]
+    assert view(batch) == before
+    assert (batch / kept / "feature_2.py").exists()
+
+    listed = cli(batch, "runs")
+    assert f"{pending}: {kept}" in listed.stdout and "kept" in listed.stdout
+    assert "1 worktree(s) of finished runs are kept: `reviewloop clean`" in listed.stdout
+    cleaned = cli(batch, "clean")
+    assert cleaned.returncode == 0 and kept in cleaned.stdout
+    assert not (batch / kept).exists()
+    assert git(batch, "worktree", "list").count("\n") == 1
+    assert view(batch) == before
+
+
+def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_nothing(
+        example: Path, tmp_path: Path):
+    git(example, "switch", "-qc", "work")
+    agent = implementer(tmp_path)
+    with BedrockFake() as fake:
+        reviews(fake, 2, delay=3)
+        env = {**os.environ, **fake_env(fake)}
+        procs = [subprocess.Popen(
+            [sys.executable, "-m", "reviewloop", "run", task, "--spec", SPEC,
+             "--implementer", agent, "--model", MODEL, "--yes"], cwd=example, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True) for task in ("T2", "T4")]
+        _wait_for(lambda: len(fake.requests) >= 2, timeout=90)  # reviews under way
+        before = user_edits(example)
+        store = example / "todo" / "store.py"
+        store.write_text(store.read_text() + "\n# my edit during the review\n")
+        before = view(example)
+        outputs = [p.communicate(timeout=180) for p in procs]
+
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, out + err
+    subjects = git(example, "log", "--format=%s").splitlines()
+    assert sorted(s.split(":")[0] for s in subjects[:2]) == ["T2", "T4"]
+    for rev in ("HEAD", "HEAD~1"):
+        task = git(example, "log", "-1", "--format=%s", rev).split(":")[0]
+        files = git(example, "show", "--name-only", "--format=", rev).split()
+        assert sorted(files) == ["docs/todo-api-spec.md", f"feature_{task}.py",
+                                 f"tests/test_feature_{task}.py"]
+    spec = (example / SPEC).read_text()
+    assert "- [x] T2" in spec and "- [x] T4" in spec
+    assert view(example) == before  # README, STAGED.md, scratch.txt and store.py as you left them
+
+
+HOOK = """#!/bin/sh
+[ "$1" = committed ] || exit 0
+[ -e "$KILL_MARK" ] && exit 0
+if grep -q "$KILL_REF"; then
+  touch "$KILL_MARK"
+  kill -9 "$(ps -o ppid= -p "$PPID" | tr -d ' ')"
+fi
+exit 0
+"""
+
+
+@pytest.mark.parametrize("ref", ["refs/heads/reviewloop/", "refs/heads/work"],
+                         ids=["after-the-run-commit", "after-the-branch-moved"])
+def test_kill9_while_committing_or_landing_then_resume(example: Path, tmp_path: Path,
+                                                       ref: str):
+    git(example, "switch", "-qc", "work")
+    before = user_edits(example)
+    hook = example / ".git/hooks/reference-transaction"
+    hook.write_text(HOOK)
+    hook.chmod(0o755)
+    mark = tmp_path / "killed"
+    with BedrockFake() as fake:
+        reviews(fake, 1)
+        env = {**fake_env(fake), "KILL_REF": ref, "KILL_MARK": str(mark)}
+        killed = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
+                     implementer(tmp_path), "--model", MODEL, "--yes", env=env)
+        assert killed.returncode == -9 and mark.exists(), killed.stdout + killed.stderr
+        listed = cli(example, "runs")
+        resumed = cli(example, "resume", "--yes", env=env)
+
+    assert "stopped without finishing (its process is gone)" in listed.stdout
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert git(example, "log", "--format=%s").count("T2:") == 1
+    files = git(example, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(files) == ["docs/todo-api-spec.md", "feature_T2.py",
+                             "tests/test_feature_T2.py"]
+    assert "- [x] T2" in (example / SPEC).read_text()
+    assert view(example) == before  # nothing staged in reverse, your edits as they were
+    assert not list((example / ".reviewloop/worktrees").iterdir())
+
+
+def test_run_on_a_done_task_says_so_unless_forced(example: Path):
+    git(example, "switch", "-qc", "work")
+    done = cli(example, "run", "T1", "--spec", SPEC, "--implementer", "manual")
+    assert done.returncode == 0, done.stderr
+    assert "Task T1" in done.stdout and "already done" in done.stdout
+    assert "--force" in done.stdout
+    assert not (example / ".reviewloop/worktrees").exists()
+
+
+def test_land_pr_is_refused_with_what_to_use_instead(example: Path):
+    git(example, "switch", "-qc", "work")
+    with (example / ".reviewloop.toml").open("a") as config:
+        config.write('\n[run]\nland = "pr"\n')
+    refused = cli(example, "run", "T2", "--spec", SPEC, "--implementer", "manual")
+    assert refused.returncode == 2
+    assert 'run.land = "pr" is not available yet' in refused.stderr
+    assert "branch-only" in refused.stderr
+
+
+def test_branch_only_leaves_your_branch_alone(example: Path, tmp_path: Path):
+    git(example, "switch", "-qc", "work")
+    head = git(example, "rev-parse", "HEAD")
+    with (example / ".reviewloop.toml").open("a") as config:
+        config.write('\n[run]\nland = "branch-only"\nbranch = "rl/{task}"\n')
+    with BedrockFake() as fake:
+        reviews(fake, 1)
+        done = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
+                   implementer(tmp_path), "--model", MODEL, "--yes", env=fake_env(fake))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "on branch rl/T2" in done.stdout and "git merge rl/T2" in done.stdout
+    assert git(example, "rev-parse", "HEAD") == head
+    assert git(example, "log", "-1", "--format=%s", "rl/T2").startswith("T2:")
+    assert git(example, "status", "--porcelain") == " M .reviewloop.toml\n"  # only yours
+
+
+def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
+    root = tmp_path / "wave"
+    spec = root / ".kiro/specs/wave/tasks.md"
+    spec.parent.mkdir(parents=True)
+    spec.write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n\n"
+                    "- [ ] 4. Four\n  - _Depends: 1_\n")
+    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
+                 ["switch", "-qc", "work"]):
+        git(root, *args)
+    with BedrockFake() as fake:
+        reviews(fake, 4, delay=2)
+        done = cli(root, "run", "all", "--jobs", "3", "--implementer", implementer(tmp_path),
+                   "--model", MODEL, "--yes", env=fake_env(fake), timeout=240)
+        requests = [(r.at, str(r.body)) for r in fake.requests]
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git(root, "log", "--format=%s").splitlines() == [
+        "4: Four", "3: Three", "2: Two", "1: One", "spec"]
+    for rev, task in (("HEAD", "4"), ("HEAD~1", "3"), ("HEAD~2", "2"), ("HEAD~3", "1")):
+        files = git(root, "show", "--name-only", "--format=", rev).split()
+        assert sorted(files) == [".kiro/specs/wave/tasks.md", f"feature_{task}.py",
+                                 f"tests/test_feature_{task}.py"]
+    assert spec.read_text().count("- [x]") == 4
+    # side by side: some review of one task reached the model while a review of another
+    # task was still waiting on its 2 s reply (run one after another, they never overlap)
+    seen = [(at, t) for at, body in requests for t in "123" if f"feature_{t}.py" in body]
+    assert any(a != b and abs(t1 - t2) < 2 for t1, a in seen for t2, b in seen), seen
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_approve_at_end_runs_the_wave_first_and_skips_what_waits_on_it(tmp_path: Path):
+    root = tmp_path / "wave"
+    spec = root / ".kiro/specs/wave/tasks.md"
+    spec.parent.mkdir(parents=True)
+    spec.write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n"
+                    "  - _Depends: 1_\n")
+    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
+                 ["switch", "-qc", "work"]):
+        git(root, *args)
+    with BedrockFake() as fake:
+        reviews(fake, 3)
+        done = cli(root, "run", "all", "--jobs", "2", "--approve-at-end", "--continue",
+                   "--implementer", implementer(tmp_path), "--model", MODEL,
+                   env=fake_env(fake), timeout=240)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert git(root, "log", "--format=%s") == "spec\n"  # nothing landed without a yes
+        waiting = [line.split("Run ", 1)[1].split()[0] for line in done.stdout.splitlines()
+                   if "is waiting for approval" in line]
+        # approving continues the batch: task 3 may start once task 1 is in
+        approved = [cli(root, "approve", run_id, env=fake_env(fake), timeout=240)
+                    for run_id in waiting]
+
+    assert "Skipping task 3: it waits on 1 (awaiting approval), not done." in done.stderr
+    assert len(waiting) == 2
+    assert all("Committed" in a.stdout for a in approved), [a.stdout for a in approved]
+    assert git(root, "log", "--format=%s").splitlines() == ["2: Two", "1: One", "spec"]

@@ -1,0 +1,141 @@
+"""The pure decisions of one push: what is new, fixed, back again, or still open."""
+
+from __future__ import annotations
+
+from reviewloop.diff import parse_diff
+from reviewloop.findings import Finding, Severity
+from reviewloop.github.converge import converge, reexamined
+from reviewloop.github.posted import PostedFinding, PostedState
+from reviewloop.github.records import FindingRecord
+from reviewloop.ledger import Health
+
+# the push added line 6 of app.py; line 5 is only context
+PUSH = parse_diff("""\
+diff --git a/app.py b/app.py
+--- a/app.py
++++ b/app.py
+@@ -3,4 +3,5 @@
+ a = 1
+ b = 2
+ c = 3
++d = 4
+ e = 5
+""")
+
+
+def finding(line: int, title: str = "problem", **kw) -> Finding:
+    return Finding(**{"agent": "review-security", "severity": Severity.MUST_FIX,
+                      "file": "app.py", "start_line": line, "end_line": line,
+                      "title": title, "rationale": "why", "confidence": 0.9, **kw})
+
+
+def posted(f: Finding, *, state: str = "open", line: int | None = None, inline: bool = True,
+           away: bool = False) -> PostedFinding:
+    return PostedFinding(FindingRecord.of(f), state=state, comment_id=1 if inline else None,
+                         path=f.file, line=line if line is not None or not inline else None,
+                         away=away)
+
+
+def state(*items: PostedFinding) -> PostedState:
+    return PostedState(findings={p.fingerprint: p for p in items})
+
+
+def test_each_finding_lands_in_exactly_one_place():
+    kept, gone, back, done, new = (finding(n, f"t{'abcde'[n - 1]}") for n in range(1, 6))
+    conv = converge(state(posted(kept, line=1), posted(gone, line=2),
+                          posted(back, state="fixed", line=3),
+                          posted(done, state="fixed", line=4)), [kept, back, new])
+    assert [f.fingerprint for f in conv.new] == [new.fingerprint]
+    assert [p.fingerprint for p in conv.fixed] == [gone.fingerprint]
+    assert [p.fingerprint for p in conv.reopened] == [back.fingerprint]
+    assert [p.fingerprint for p in conv.still_open] == [kept.fingerprint]
+    assert [p.fingerprint for p in conv.fixed_before] == [done.fingerprint]
+    assert conv.open_counts == {"must_fix": 3, "should_fix": 0, "nit": 0}
+    assert len(conv.fixed_records) == 2
+
+
+def test_a_merged_duplicate_is_the_same_finding():
+    old = finding(5)
+    regrouped = finding(5, "other words", merged_fingerprints=[old.fingerprint])
+    conv = converge(state(posted(old, line=5)), [regrouped])
+    assert conv.new == [] and len(conv.still_open) == 1
+
+
+def test_context_lines_do_not_reexamine_a_finding():
+    next_door = posted(finding(5), line=5)
+    assert PUSH.contains("app.py", 5) and not reexamined(next_door, PUSH)
+    assert reexamined(posted(finding(6), line=6), PUSH)  # on the added line
+    assert reexamined(next_door, None)  # the whole PR was reviewed again
+    conv = converge(state(next_door), [], PUSH)
+    assert conv.fixed == [] and conv.open_counts["must_fix"] == 1
+
+
+def test_an_outdated_comment_was_looked_at_unless_its_finding_came_back_elsewhere():
+    assert reexamined(posted(finding(5), line=None), PUSH)
+    assert not reexamined(posted(finding(5), line=None, away=True), PUSH)
+    assert reexamined(posted(finding(5), line=None, away=True), None)
+
+
+def test_a_finding_listed_in_a_body_is_rejudged_only_by_a_full_review():
+    listed = posted(finding(6), inline=False)
+    assert not reexamined(listed, PUSH) and reexamined(listed, None)
+    conv = converge(state(listed), [], None)
+    assert [p.fingerprint for p in conv.fixed] == [listed.fingerprint]
+    assert conv.body_fixed() == [listed.fingerprint]
+
+
+# --- located by content: the finding's code, wherever it moved ---------------------------
+
+EVAL = "eval(request.args['q'])\n"
+# app.py at the head: PUSH added line 6 (`d = 4` here)
+HEAD_FILE = ["x = 0\n", "y = 0\n", "a = 1\n", "b = 2\n", "c = 3\n", "d = 4\n", "e = 5\n",
+             "z = 0\n", EVAL]
+
+
+def located(line: int, lines) -> Finding:
+    return finding(line, "eval of input", source="bandit", rule="B307").with_code(lines)
+
+
+def code(files: dict[str, list[str]]):
+    return files.get
+
+
+def test_a_moved_finding_found_by_its_code_is_still_open_when_its_lines_were_not_added():
+    old = located(1, [EVAL])  # posted when it was line 1; now line 9, untouched
+    p = posted(old, line=1)
+    conv = converge(state(p), [], PUSH, code=code({"app.py": HEAD_FILE}))
+    assert conv.fixed == [] and conv.waiting[p.fingerprint].startswith("its code was not")
+    entry = conv.ledger("c" * 40).find([p.fingerprint])
+    assert entry.status.value == "open" and "not changed by this push" in entry.reason
+
+
+def test_code_that_is_gone_is_fixed_and_code_on_added_lines_was_rechecked():
+    p = posted(located(1, [EVAL]), line=1)
+    gone = converge(state(p), [], PUSH, code=code({"app.py": HEAD_FILE[:8]}))
+    assert [x.fingerprint for x in gone.fixed] == [p.fingerprint]
+    deleted = converge(state(p), [], PUSH, code=code({}))
+    assert len(deleted.fixed) == 1
+    rewritten = HEAD_FILE[:5] + [EVAL] + HEAD_FILE[6:8]  # the eval now on added line 6
+    moved_onto_added = converge(state(p), [], PUSH, code=code({"app.py": rewritten}))
+    assert len(moved_onto_added.fixed) == 1
+
+
+def test_nothing_is_fixed_by_a_reviewer_or_analyzer_that_did_not_run():
+    p = posted(located(1, [EVAL]), line=1)
+    down = [Health(kind="analyzer", name="bandit", agent="review-security", status="failed",
+                   reason="exit 2")]
+    conv = converge(state(p), [], None, health=down)
+    assert conv.fixed == [] and "bandit (review-security) failed" in conv.waiting[p.fingerprint]
+
+
+def test_the_pr_ledger_counts_what_is_open_across_pushes():
+    kept, gone, back, new = (finding(n, f"t{'abcd'[n - 1]}") for n in range(1, 5))
+    conv = converge(state(posted(kept, line=1), posted(gone, line=2),
+                          posted(back, state="fixed", line=3)), [kept, back, new])
+    ledger = conv.ledger("d" * 40)
+    assert ledger.counts()["open"] == conv.open_counts == {"must_fix": 3, "should_fix": 0,
+                                                            "nit": 0}
+    reopened = ledger.find([back.fingerprint])
+    assert [t.status.value for t in reopened.history] == ["fixed", "open"]
+    assert reopened.reason == "reported again at dddddddddddd"
+    assert ledger.find([gone.fingerprint]).status.value == "fixed"

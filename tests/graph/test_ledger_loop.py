@@ -1,0 +1,111 @@
+"""The loop and the findings ledger, with scripted models on a real repository: a finding on a
+line an earlier fix wrote stays open and blocks --yes; one outside the change is shown with
+its reason; a failed reviewer's tokens are counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.messages import AIMessage
+
+from reviewloop.ledger import Ledger, Status
+from reviewloop.review.render import to_markdown
+from reviewloop.review.report import to_json
+from tests.fakes.chat import ScriptedChatModel, tool_call
+from tests.graph.test_runner import (  # noqa: F401 - project is a fixture
+    FIXER,
+    IMPLEMENTER,
+    REVIEWERS,
+    project,  # noqa: F811
+    ran,
+    review,
+    runner,
+    start,
+)
+
+CALC = "def add(a, b):\n    return a + b\n"
+
+
+def finding(line: int, title: str, severity: str = "should_fix", file: str = "calc.py") -> dict:
+    return {"severity": severity, "file": file, "start_line": line, "end_line": line,
+            "title": title, "rationale": "seen in the code", "suggestion": "change it",
+            "confidence": 0.9}
+
+
+def test_a_must_fix_on_a_line_written_by_fix_round_1_reported_in_round_3_stays_open(
+        project: Path) -> None:
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    terse = finding(1, "add has no docstring")
+    vague = finding(2, "The docstring says nothing")
+    tainted = finding(3, "Untrusted value traced into the log", "must_fix")
+    model.script("agent: review-maintainability", [review([terse]), review([vague]), review()])
+    model.script("agent: review-security", [review(), review(), review([tainted])])
+    for name in REVIEWERS:
+        if name not in ("review-maintainability", "review-security"):
+            model.script(f"agent: {name}", [review(), review(), review()])
+    model.script(FIXER, [
+        tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
+                                "new": 'def add(a, b):\n    """Sum."""\n    trace = str(a)\n'}),
+        "documented add",
+        tool_call("edit_file", {"path": "calc.py", "old": '"""Sum."""',
+                                "new": '"""Return a plus b."""'}),
+        "said more",
+    ])
+
+    result = start(runner(project, model), project)
+
+    assert model.remaining() == 0
+    summary = ran(result)
+    assert result.status == "awaiting_approval" and summary.rounds == 3
+    assert [f.title for f in summary.findings_remaining] == [tainted["title"]]
+    (entry,) = summary.ledger.with_status(Status.ESCALATED)
+    assert entry.finding.start_line == 3 and "still open after 3" in entry.reason
+    assert summary.escalations  # so `reviewloop run --yes` does not commit it
+    assert {f.title for f in summary.findings_fixed} == {terse["title"], vague["title"]}
+
+
+def test_a_finding_outside_the_change_is_shown_with_its_reason(project: Path) -> None:
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    elsewhere = finding(1, "The test imports a private name", file="tests/test_calc.py")
+    model.script("agent: review-test-quality", [review([elsewhere])])
+    for name in REVIEWERS:
+        if name != "review-test-quality":
+            model.script(f"agent: {name}", [review()])
+
+    result = start(runner(project, model), project)
+
+    summary = ran(result)
+    (entry,) = summary.ledger.with_status(Status.OUT_OF_SCOPE)
+    assert entry.finding.file == "tests/test_calc.py"
+    assert entry.reason == "outside the change: in a file this change does not touch"
+    assert summary.findings_remaining == [] and not summary.escalations
+    markdown = to_markdown(summary)
+    assert "### Outside the change" in markdown
+    assert "tests/test_calc.py:1" in markdown and "does not touch" in markdown
+    assert to_json(summary)["findings"]["out_of_scope"][0]["reason"] == entry.reason
+
+
+def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    chatty = AIMessage(content="I think it is fine.",
+                       usage_metadata={"input_tokens": 700, "output_tokens": 30,
+                                       "total_tokens": 730})
+    model.script("agent: review-security", [chatty, chatty])  # never submits: fails
+    for name in REVIEWERS:
+        if name != "review-security":
+            model.script(f"agent: {name}", [review()])
+
+    result = start(runner(project, model), project)
+
+    summary = ran(result)
+    (security,) = [r for r in summary.reviewers if r.agent == "review-security"]
+    assert security.status == "failed"
+    assert (security.input_tokens, security.output_tokens) == (1400, 60)
+    assert summary.input_tokens >= 1400 and summary.output_tokens >= 60
+    assert isinstance(Ledger.model_validate(result.summary["ledger"]), Ledger)

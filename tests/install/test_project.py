@@ -1,0 +1,126 @@
+"""`init`'s plan on real folders: what it writes, what it leaves, and that a rerun is a no-op."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from reviewloop.config import load_settings
+from reviewloop.install import project
+
+ENTRY_KEYS = {"repo": project.HOOK_REPO, "rev": "v1.2.3", "hooks": [{"id": "reviewloop"}]}
+
+
+def _plan(root: Path, **kwargs) -> dict[str, project.Change]:
+    return {c.path: c for c in project.plan(root, version="1.2.3", **kwargs)}
+
+
+def test_detected_gates_are_written_and_load_as_settings(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\naddopts = '-q'\n")
+    (tmp_path / "tests").mkdir()
+    changes = _plan(tmp_path)
+    settings = changes[project.SETTINGS]
+    assert settings.action == "create" and "test" in settings.note
+    project.apply(tmp_path, list(changes.values()))
+    parsed = tomllib.loads((tmp_path / project.SETTINGS).read_text())
+    assert parsed["gates"]["test"][0].endswith("-m pytest")
+    loaded = load_settings(tmp_path, flags={})
+    assert loaded.gates.test == tuple(parsed["gates"]["test"])
+    assert loaded.gates.build is None  # not found: left to detection, not turned off
+
+
+def test_nothing_detected_leaves_both_gates_to_detection(tmp_path: Path):
+    project.apply(tmp_path, project.plan(tmp_path, version="1.2.3"))
+    text = (tmp_path / project.SETTINGS).read_text()
+    assert "no pytest, npm, go, cargo or make project found" in text
+    gates = load_settings(tmp_path, flags={}).gates
+    assert gates.build is None and gates.test is None
+
+
+def test_workflow_is_the_shipped_template(tmp_path: Path):
+    project.apply(tmp_path, project.plan(tmp_path, version="1.2.3"))
+    written = (tmp_path / project.WORKFLOW).read_text()
+    repo_copy = Path(__file__).resolve().parents[2] / "workflows" / "reviewloop-pr.yml"
+    assert written == repo_copy.read_text()
+    assert yaml.safe_load(written)["jobs"]["review"]
+
+
+def test_a_second_run_changes_nothing(tmp_path: Path):
+    project.apply(tmp_path, project.plan(tmp_path, version="1.2.3", pre_commit=True))
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    again = project.plan(tmp_path, version="1.2.3", pre_commit=True)
+    assert [c.action for c in again] == ["keep", "keep", "keep"]
+    project.apply(tmp_path, again)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_existing_files_are_never_overwritten(tmp_path: Path):
+    (tmp_path / project.SETTINGS).write_text("max_rounds = 2\n")
+    workflow = tmp_path / project.WORKFLOW
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("name: mine\n")
+    changes = _plan(tmp_path)
+    assert changes[project.SETTINGS].action == "keep"
+    assert changes[project.WORKFLOW].action == "keep"
+    assert "--force" in changes[project.WORKFLOW].note
+    project.apply(tmp_path, list(changes.values()))
+    assert (tmp_path / project.SETTINGS).read_text() == "max_rounds = 2\n"
+    assert workflow.read_text() == "name: mine\n"
+    forced = _plan(tmp_path, force=True)[project.WORKFLOW]
+    assert forced.action == "update" and forced.text == project.workflow_template()
+
+
+def test_pre_commit_entry_is_appended_in_the_files_own_layout(tmp_path: Path):
+    config = tmp_path / project.PRE_COMMIT
+    config.write_text("# our hooks\nrepos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n"
+                      "  rev: v0.6.0\n  hooks:\n  - id: ruff\n")
+    change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]
+    assert change.action == "update"
+    project.apply(tmp_path, [change])
+    text = config.read_text()
+    assert text.startswith("# our hooks\nrepos:\n- repo: https://github.com/astral-sh/ruff")
+    repos = yaml.safe_load(text)["repos"]
+    assert [r["repo"] for r in repos] == ["https://github.com/astral-sh/ruff-pre-commit",
+                                          project.HOOK_REPO]
+    assert repos[1] == ENTRY_KEYS
+
+
+def test_pre_commit_config_that_cannot_be_extended_safely_is_left_alone(tmp_path: Path):
+    config = tmp_path / project.PRE_COMMIT
+    config.write_text("repos:\n  - repo: local\n    hooks: []\ndefault_stages: [pre-commit]\n")
+    change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]
+    assert change.action == "keep"
+    assert "add this entry yourself" in change.note and "- id: reviewloop" in change.note
+
+
+def test_pre_commit_config_without_repos_is_reported(tmp_path: Path):
+    (tmp_path / project.PRE_COMMIT).write_text(": not yaml: [\n")
+    change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]
+    assert change.action == "keep" and "no readable `repos:` list" in change.note
+
+
+def test_new_pre_commit_config_parses_to_the_entry(tmp_path: Path):
+    change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]
+    assert yaml.safe_load(change.text) == {"repos": [ENTRY_KEYS]}
+
+
+def test_settings_in_pyproject_are_not_shadowed_by_a_new_file(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.reviewloop]\nmax_rounds = 2\n")
+    change = _plan(tmp_path)[project.SETTINGS]
+    assert change.action == "keep" and "[tool.reviewloop]" in change.note
+    project.apply(tmp_path, [change])
+    assert not (tmp_path / project.SETTINGS).exists()
+    assert load_settings(tmp_path, flags={}).max_rounds == 2
+
+
+def test_a_command_that_needs_this_clones_virtualenv_is_not_pinned(tmp_path: Path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    venv_python = tmp_path / ".venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("")
+    text = project.settings_text(tmp_path)
+    assert '# test = [".venv/bin/python -m pytest"]' in text
+    (tmp_path / project.SETTINGS).write_text(text)
+    assert load_settings(tmp_path, flags={}).gates.test is None

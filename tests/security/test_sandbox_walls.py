@@ -1,0 +1,196 @@
+"""The sandbox's walls, one at a time: what a command run through `reviewloop.process.run`
+can read, write, see and reach. Canaries are planted outside the writable root; none may
+come back. On a machine where bwrap cannot create namespaces these tests are skipped with
+the reason (tests/conftest.py); CI installs bubblewrap."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from reviewloop import process, sandbox
+from reviewloop.sandbox import Sandbox, SandboxUnavailable
+
+CANARY = "canary-7f3a9c1e-outside"
+ON = Sandbox(mode="bwrap")
+
+
+def run(command: str, root: Path, box: Sandbox = ON, **kw) -> process.CommandRun:
+    return process.run(command, root, 30, sandbox=box, **kw)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    (folder / "app.py").write_text("print('hi')\n")
+    return folder
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text(CANARY + "\n")
+    return folder
+
+
+def test_the_worktree_is_writable_and_the_rest_read_only(root: Path, outside: Path):
+    done = run(f"echo new > made.txt && cat app.py && touch {outside}/escaped; "
+               "touch /usr/escaped; echo exit=$?", root)
+    assert (root / "made.txt").read_text() == "new\n"
+    assert "hi" in done.output and "exit=1" in done.output
+    assert not (outside / "escaped").exists() and not Path("/usr/escaped").exists()
+
+
+def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch, tmp_path):
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text(CANARY + "\n")
+    monkeypatch.setenv("HOME", str(home))
+    done = run(f"cat {outside}/secret.txt {home}/.ssh/id_rsa; echo home=$(ls -A $HOME | wc -l) "
+               "tmp=$(ls -A /tmp)", root)
+    assert CANARY not in done.output and "No such file" in done.output
+    # Only the way down to the worktree exists in the private /tmp.
+    assert f"home=0 tmp={root.relative_to('/tmp').parts[0]}\n" in done.output
+
+
+def test_the_real_home_shows_only_what_commands_need_to_start(root: Path):
+    home = Path(os.environ.get("HOME", "/root"))
+    if not home.is_dir() or home == Path("/"):
+        pytest.skip("no home directory to hide")
+    needed = {Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p}
+    private = next((p for p in sorted(home.iterdir()) if p.is_file()
+                    and not any(n.is_relative_to(p) for n in needed)), None)
+    if private is None:
+        pytest.skip(f"{home} holds no file to look for")
+    done = run(f"test -e {private} && echo visible || echo hidden", root)
+    assert done.output.strip() == "hidden"
+
+
+def test_other_processes_and_their_environment_are_invisible(root: Path, monkeypatch):
+    monkeypatch.setenv("REVIEWLOOP_TEST_CANARY", CANARY)
+    done = run("cat /proc/[0-9]*/environ | tr '\\0' '\\n'; ls /proc | grep -c '^[0-9]'", root)
+    assert CANARY not in done.output
+    assert int(done.output.strip().splitlines()[-1]) < 6  # bwrap's init, sh, cat/ls, grep
+
+
+def test_git_metadata_is_read_only_inside_the_worktree(root: Path):
+    config = (root / ".git" / "config").read_text()
+    done = run("echo 'exit 0' > .git/hooks/pre-commit; echo '[core]' >> .git/config; "
+               "git status --short", root)
+    assert not (root / ".git" / "hooks" / "pre-commit").exists()
+    assert (root / ".git" / "config").read_text() == config
+    assert "?? app.py" in done.output
+
+
+def test_password_hashes_are_blanked(root: Path):
+    if not Path("/etc/shadow").exists():
+        pytest.skip("no /etc/shadow here")
+    assert "root:" not in run("cat /etc/shadow", root).output
+
+
+class Listener:
+    """A loopback TCP listener on the host that counts the connections it accepts."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def connect_command(port: int) -> str:
+    return ("python3 -c \"import socket; "
+            f"socket.create_connection(('127.0.0.1', {port}), 2); print('connected')\"")
+
+
+def test_no_network_unless_allowed(root: Path, listener: Listener):
+    blocked = run(connect_command(listener.port), root)
+    assert "connected" not in blocked.output and blocked.exit_code != 0
+    assert listener.accepted == 0
+
+    allowed = run(connect_command(listener.port), root, Sandbox(mode="bwrap", network=True))
+    assert "connected" in allowed.output and listener.accepted == 1
+
+
+def test_a_timeout_kills_everything_in_the_sandbox(root: Path):
+    done = process.run("(sleep 3; touch late) & sleep 30", root, 0.5, sandbox=ON)
+    assert done.timed_out
+    subprocess.run(["sleep", "3.5"], check=True)
+    assert not (root / "late").exists()
+
+
+def test_extra_writable_folders_and_readable_paths(root: Path, tmp_path: Path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shown = tmp_path / "shown"
+    shown.mkdir()
+    (shown / "tool.txt").write_text("tool\n")
+    done = run(f"echo x > {data}/out && cat {shown}/tool.txt && touch {shown}/no; echo $?",
+               root, Sandbox(mode="bwrap", read=(shown,)), writable=(data,))
+    assert (data / "out").exists() and "tool" in done.output
+    assert not (shown / "no").exists() and done.output.strip().endswith("1")
+
+
+def test_off_runs_unsandboxed_and_says_nothing(root: Path, outside: Path):
+    done = run(f"cat {outside}/secret.txt", root, Sandbox(mode="off"))
+    assert CANARY in done.output  # what opting out costs
+
+
+def test_without_bwrap_auto_refuses_and_names_the_opt_out(root: Path, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(SandboxUnavailable) as refused:
+        sandbox.usable_bwrap("auto")
+    text = str(refused.value)
+    assert "bwrap (bubblewrap) is not installed" in text
+    assert 'sandbox = "off"' in text and "apt-get install bubblewrap" in text
+    assert refused.value.exit_code == 2
+
+
+def test_git_works_in_a_linked_worktree_whose_checkout_is_hidden(root: Path, tmp_path: Path):
+    subprocess.run(["git", "-C", str(root), "add", "app.py"], check=True)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", "base"], check=True)
+    linked = tmp_path / "runs" / "task-1"
+    subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", "-b", "task-1",
+                    str(linked)], check=True)
+    config = (root / ".git" / "config").read_text()
+
+    done = run("echo more >> app.py && git diff --stat && git log --oneline && "
+               "git config core.pager evil; echo config=$?", linked)
+
+    assert "app.py | 1 +" in done.output and "base" in done.output
+    assert "config=0" not in done.output and (root / ".git" / "config").read_text() == config
+    assert not (root / "app.py").read_text().endswith("more\n")
