@@ -60,10 +60,20 @@ class Commands(_Frozen):
 
 
 class Review(_Frozen):
-    """What `reviewloop review` may do beyond reading the change."""
+    """The review phase: what `reviewloop review` may run, and what a round may cost."""
 
     # Run the configured (or detected) test command, sandboxed, for the coverage analyzer.
     run_tests: bool = False
+    # Context windows in tokens by model id, over the built-in table.
+    context_windows: dict[str, int] = Field(default_factory=dict)
+    # Most diff tokens one reviewer call carries; None: half the model's context window (the
+    # rest holds the rules, the task, the agent's prompt, tool results and the reply).
+    chunk_tokens: int | None = Field(default=None, ge=1_000)
+    # Stop before a round whose estimated cost exceeds this (USD); None: no limit.
+    max_cost_usd: float | None = Field(default=None, gt=0)
+    # Bedrock: one short call writes the round's shared prompt to the cache before the
+    # reviewers start, so they read it (0.1x) instead of each writing it (1.25x).
+    cache_warm: bool = True
 
 
 class Governance(_Frozen):
@@ -135,6 +145,7 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "SANDBOX": ("sandbox",),
     "SANDBOX_NETWORK": ("sandbox_network",),
     "RUN_TESTS": ("review", "run_tests"),
+    "MAX_COST_USD": ("review", "max_cost_usd"),
     "CHECKPOINT_URL": ("checkpoint_url",),
 }
 _LIST_KEYS = {("agents_dirs",), ("reviewers",)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
@@ -118,7 +119,23 @@ class ChangeSet(BaseModel):
 
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
-    """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
+    """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR).
+
+    A `ChangeSet` is immutable, so the few diffs of a round are parsed once and shared by
+    every step that reads them."""
+    try:
+        changes = _parsed(text)
+    except UserInputError:
+        return _parse(text, source)  # fails again, naming `source`
+    return changes if changes.source == source else changes.model_copy(update={"source": source})
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> ChangeSet:
+    return _parse(text, "diff")
+
+
+def _parse(text: str, source: str) -> ChangeSet:
     lines = _Lines(_normalise_eol(text))
     try:
         patch = PatchSet(lines)

@@ -252,9 +252,7 @@ _PROFILE_PREFIXES = ("us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov.", "glo
 def price_for(model: str, prices: Mapping[str, Mapping[str, float]] | None = None
               ) -> Mapping[str, float] | None:
     """Prices for `model`: the configured table first, then the built-in one."""
-    _, model_id = split_provider(model)
-    base = next((model_id[len(p):] for p in _PROFILE_PREFIXES if model_id.startswith(p)),
-                model_id)
+    model_id, base = _base_id(model)
     for table in (prices or {}, BUILTIN_PRICES):
         for key in (model, model_id, base):
             if key in table:
@@ -277,3 +275,48 @@ def estimate_cost(records: Iterable[UsageRecord],
                  + record.cache_read_tokens * price.get("cache_read", 0.0)
                  + record.cache_write_tokens * price.get("cache_write", 0.0)) / 1_000_000
     return cost
+
+
+# Context windows in tokens by base model id (as published by each provider; override or
+# extend with `[review] context_windows`). A model not listed gets DEFAULT_CONTEXT_WINDOW.
+CONTEXT_WINDOWS: Mapping[str, int] = {
+    "anthropic.claude-opus-4-5-20251101-v1:0": 200_000,
+    "anthropic.claude-sonnet-4-5-20250929-v1:0": 200_000,
+    "anthropic.claude-sonnet-4-20250514-v1:0": 200_000,
+    "anthropic.claude-haiku-4-5-20251001-v1:0": 200_000,
+    "anthropic.claude-3-7-sonnet-20250219-v1:0": 200_000,
+    "anthropic.claude-3-5-sonnet-20240620-v1:0": 200_000,
+    "anthropic.claude-3-5-haiku-20241022-v1:0": 200_000,
+    "amazon.nova-pro-v1:0": 300_000,
+    "amazon.nova-lite-v1:0": 300_000,
+    "amazon.nova-micro-v1:0": 128_000,
+}
+DEFAULT_CONTEXT_WINDOW = 128_000
+
+
+def _base_id(model: str) -> tuple[str, str]:
+    _, model_id = split_provider(model)
+    base = next((model_id[len(p):] for p in _PROFILE_PREFIXES if model_id.startswith(p)),
+                model_id)
+    return model_id, base
+
+
+def context_window(model: str, overrides: Mapping[str, int] | None = None) -> int:
+    """The context window of `model` in tokens: the configured table, then the built-in one."""
+    model_id, base = _base_id(model)
+    for table in (overrides or {}, CONTEXT_WINDOWS):
+        for key in (model, model_id, base):
+            if key in table:
+                return int(table[key])
+    return DEFAULT_CONTEXT_WINDOW
+
+
+# Code and diffs run at about 3–4 characters per token with Claude's and Nova's tokenizers;
+# 3 over-counts on purpose, so a request planned to fit does fit.
+CHARS_PER_TOKEN = 3
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token count for `text`, for planning only (usage comes from the
+    provider's reply)."""
+    return -(-len(text) // CHARS_PER_TOKEN)

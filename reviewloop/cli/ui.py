@@ -94,6 +94,14 @@ def _progress_text(node: str, update: dict) -> str | None:
     if node == "gates":
         report = update.get("gate_report") or {}
         return f"guard-rails: {report.get('headline', '?')}"
+    if node == "prepare" and update.get("material_path"):
+        from reviewloop.review.material import load_material
+
+        material = load_material(update["material_path"])
+        text = f"review round {material.round}: {material.estimate.describe()}"
+        if material.skipped:
+            text += f"; {len(material.skipped)} file(s) not reviewed (listed at the end)"
+        return text + (f"; stopped: {material.stopped}" if material.stopped else "")
     if node == "review":
         outcome = (update.get("reviews") or [{}])[0]
         status = outcome.get("status", "?")

@@ -13,13 +13,13 @@ from langgraph.types import interrupt
 
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot
-from reviewloop.graph import steps
+from reviewloop.graph import review_round, steps
 from reviewloop.graph.budget import over_budget
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.landing import land_change
 from reviewloop.graph.state import LoopState, ledger_of
 from reviewloop.graph.summary import build_summary
-from reviewloop.review.reviewer import ReviewInput, changed_lines, run_reviewer
+from reviewloop.review.reviewer import changed_lines, run_reviewer
 from reviewloop.review.rounds import RoundInput, outcome_health, record
 from reviewloop.review.suppress import Suppressor
 from reviewloop.review.triage import apply_floor
@@ -57,18 +57,15 @@ def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     return update
 
 
+def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+    """The round's diff, chunks, analyzer evidence and estimate, made once for all reviewers."""
+    return review_round.prepare_round(runtime.context, state)
+
+
 def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
-    """One reviewer (a `Send` branch): its outcome joins `reviews` through the reducer."""
+    """One reviewer on one chunk (a `Send` branch): its outcome joins `reviews`."""
     deps = runtime.context
-    agent = deps.agent(state["review_agent"])
-    report = steps.evidence(deps, agent, state)
-    review_input = ReviewInput(
-        round=state["round"],
-        diff_text=steps.prompt_diff(deps, Path(state["diff_path"]).read_text(encoding="utf-8")),
-        task_context=(Path(state["context_path"]).read_text(encoding="utf-8")
-                      if state["round"] == 1 and state.get("context_path") else ""),
-        addressed=[Finding(**f) for f in state.get("addressed", [])],
-        evidence=report.findings, outside=report.outside, analyzers=report.health)
+    agent, review_input = review_round.reviewer_input(deps, state)
     chat = deps.models.get("review", agent.model)
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "",

@@ -27,7 +27,10 @@ class LoopState(TypedDict, total=False):
     fix_baseline: dict[str, Any] | None  # snapshot before the latest fix
     addressed: list[dict[str, Any]]  # findings the latest fix targeted
     artifacts: list[str]  # paths the gates' builds and test runs made: never the change
+    material_path: str  # the round's prepared chunks and evidence (`RoundMaterial`)
+    not_reviewed: list[str]  # "path: reason" for changed files no reviewer saw, all rounds
     review_agent: str  # set only in a reviewer's Send payload
+    review_chunk: int  # which chunk of the round that reviewer reads
     # Every reviewer outcome of every round; parallel branches append, triage filters by round.
     reviews: Annotated[list[dict[str, Any]], operator.add]
     usage: Annotated[list[dict[str, Any]], operator.add]

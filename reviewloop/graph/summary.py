@@ -39,7 +39,7 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         llm=deps.models.enabled,
         escalations=[*state.get("escalations", []), *human_gates(deps, state)],
         gates=[(g["name"], g["passed"], g["summary"]) for g in gates],
-        skipped=_skipped(deps, touched),
+        skipped=_skipped(deps, touched, state),
         line_counts=line_counts(deps, state),
     )
     return summary.model_dump(mode="json")
@@ -61,9 +61,16 @@ def line_counts(deps: LoopDeps, state: LoopState) -> dict[str, tuple[int, int]]:
     return {f.path: (len(f.added), f.removed) for f in changes.files}
 
 
-def _skipped(deps: LoopDeps, touched: dict[str, list[str]]) -> list[str]:
+def _skipped(deps: LoopDeps, touched: dict[str, list[str]], state: LoopState) -> list[str]:
+    """Changed files whose content was not read, and files no reviewer saw: one line per
+    file, with the first reason found."""
     paths = [*touched.get("created", []), *touched.get("modified", [])]
-    return skipped_files(deps.root, paths, deps.workspace.sensitive)  # symlinks show here
+    lines = [*skipped_files(deps.root, paths, deps.workspace.sensitive),  # symlinks show here
+             *state.get("not_reviewed", [])]
+    seen: dict[str, str] = {}
+    for line in lines:
+        seen.setdefault(line.split(": ", 1)[0], line)
+    return sorted(seen.values())
 
 
 def human_gates(deps: LoopDeps, state: LoopState) -> list[str]:
@@ -123,4 +130,4 @@ def review_summary(deps: LoopDeps, state: LoopState, *, title: str) -> RunSummar
         output_tokens=sum(u.output_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
         llm=deps.models.enabled, escalations=list(state.get("escalations", [])),
-        skipped=_skipped(deps, touched))
+        skipped=_skipped(deps, touched, state))

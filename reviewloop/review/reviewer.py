@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
@@ -18,7 +18,7 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
-from reviewloop.agent.tool_loop import run_agent
+from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.diff import ChangeSet, parse_diff
@@ -65,6 +65,9 @@ class ReviewInput:
     evidence: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings, per agent
     outside: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings next to it
     analyzers: Sequence[Health] = field(default_factory=tuple)  # whether those analyzers ran
+    # The files `diff_text` holds, when the caller has parsed it already; `evidence` is then
+    # taken as already limited to the lines the diff adds.
+    paths: Sequence[str] | None = None
 
 
 def shared_prompt(review: ReviewInput) -> str:
@@ -114,8 +117,10 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
                  max_steps: int = 12, timeout_s: float | None = None) -> ReviewerOutcome:
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception."""
     started = time.monotonic()
-    changes = parse_diff(review.diff_text, source=f"{agent.name} diff")
-    relevant = [p for p in changes.paths if agent.applies_to(p)]
+    changes = None if review.paths is not None else parse_diff(review.diff_text,
+                                                               source=f"{agent.name} diff")
+    paths = review.paths if changes is None else changes.paths
+    relevant = [p for p in paths if agent.applies_to(p)]
     evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
     health = [h for h in review.analyzers if h.agent == agent.name]
     if not relevant:
@@ -128,8 +133,9 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
                                summary="analyzers only (LLM off)",
                                duration_s=time.monotonic() - started)
     # The model judges the analyzer findings on the lines it reviews; it confirms or drops them.
-    evidence = [f for f in evidence
-                if changes.contains(f.file, f.start_line, f.end_line, added_only=True)]
+    if changes is not None:
+        evidence = [f for f in evidence
+                    if changes.contains(f.file, f.start_line, f.end_line, added_only=True)]
     usage: list[UsageRecord] = []  # every call, also those of a run that then fails
 
     def count(reply) -> None:
@@ -138,7 +144,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     try:
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
         result = run_agent(model, messages, reviewer_tools(workspace, ToolLog()),
-                           max_steps=max_steps, finish_tool=_submit_tool(),
+                           max_steps=max_steps, finish_tool=submit_tool(),
                            finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
                            on_reply=count)
         reply: ReviewReply = result.final
@@ -158,13 +164,25 @@ def changed_lines(diff_text: str) -> dict[str, set[int]]:
     return {path: changes.changed_lines(path) for path in changes.paths}
 
 
+def warm_cache(model: BaseChatModel, review: ReviewInput, workspace: Workspace, *,
+               model_name: str, timeout_s: float | None = None) -> UsageRecord:
+    """One call that only writes the round's shared prefix to the provider's prompt cache
+    (Bedrock: tools, then the system prompt up to its cache point), answered after one token;
+    the reviewers that start next read that prefix instead of each writing it. Its request
+    is built exactly as a reviewer's, so the prefix is byte-identical."""
+    system = system_message(shared_prompt(review), "cache warm-up", bedrock=True)
+    tools = [*reviewer_tools(workspace, ToolLog()), submit_tool()]
+    bound = model.bind_tools(tools).bind(max_tokens=1)
+    messages = [redacted(system), HumanMessage("Reply with OK.")]
+    reply = call_with_deadline(lambda: bound.invoke(messages), timeout_s)
+    return usage_from(reply, role="review", agent="cache warm-up", model=model_name)
+
+
 def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
-    return ReviewInput(round=review.round, diff_text=review.diff_text,
-                       task_context=review.task_context, addressed=review.addressed,
-                       evidence=evidence, outside=review.outside, analyzers=review.analyzers)
+    return replace(review, evidence=evidence)
 
 
-def _submit_tool() -> StructuredTool:
+def submit_tool() -> StructuredTool:
     def submit_findings(**reply) -> str:  # the loop validates and stops; never executed
         return "received"
 

@@ -167,9 +167,17 @@ def _unreported(entry: Entry, why_not: Callable[[Entry], str | None], rnd: Round
 
 def outcome_health(outcomes: Sequence[Mapping[str, Any]]) -> list[Health]:
     """Reviewer and analyzer health from reviewer outcomes (`ReviewerOutcome` as JSON)."""
-    health = []
+    reviewers: dict[tuple[str, int], Health] = {}
+    analyzers: list[Health] = []
     for outcome in outcomes:
-        health.append(Health(kind="reviewer", name=outcome["agent"], status=outcome["status"],
-                             reason=outcome.get("error"), round=outcome.get("round", 1)))
-        health += [Health.model_validate(h) for h in outcome.get("analyzers", [])]
-    return health
+        key = (outcome["agent"], outcome.get("round", 1))
+        mine = Health(kind="reviewer", name=key[0], status=outcome["status"],
+                      reason=outcome.get("error"), round=key[1])
+        # A reviewer of several chunks is as healthy as its worst chunk.
+        if key not in reviewers or _WORSE[mine.status] > _WORSE[reviewers[key].status]:
+            reviewers[key] = mine
+        analyzers += [Health.model_validate(h) for h in outcome.get("analyzers", [])]
+    return [*reviewers.values(), *analyzers]
+
+
+_WORSE = {"skipped": 0, "ok": 1, "missing": 2, "failed": 3}

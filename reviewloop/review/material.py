@@ -1,0 +1,190 @@
+"""What one review round works from, made once before the reviewers fan out.
+
+The round's diff is parsed and redacted once, cut into chunks a reviewer call can hold
+(`reviewloop.review.chunks`), and every reviewer's analyzers run once, side by side; the
+result is written to the run folder and each reviewer branch reads its chunk and its
+evidence from it. A token and cost estimate for the round is made before any model is
+called, and a round over `[review] max_cost_usd` is stopped there.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewloop.agent.models import estimate_tokens, price_for
+from reviewloop.diff import ChangeSet
+from reviewloop.findings import Finding
+from reviewloop.ledger import Health
+from reviewloop.review.chunks import Chunk, ChunkPlan
+from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.evidence import AnalyzerReport
+
+# What a reviewer's reply is planned at, for the estimate only (usage comes from replies).
+PLANNED_OUTPUT_TOKENS = 1_000
+
+
+class AgentEvidence(BaseModel):
+    """One reviewer's analyzer results for the round (`AnalyzerReport` as data)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    findings: tuple[Finding, ...] = ()  # on lines the round's diff adds
+    outside: tuple[Finding, ...] = ()  # on unchanged lines its hunks show
+    health: tuple[Health, ...] = ()
+
+
+class Estimate(BaseModel):
+    """The round's planned model use, made before any reviewer starts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calls: int = 0
+    chunks: int = 0
+    prompt_tokens: int = 0  # every planned call's prompt, cached parts included
+    cache_read_tokens: int = 0  # of those, read from the provider's cache
+    cache_write_tokens: int = 0
+    cost_usd: float | None = None  # None: a model without a known price
+
+    def describe(self) -> str:
+        text = (f"{self.calls} reviewer call(s) over {self.chunks} chunk(s), "
+                f"~{self.prompt_tokens:,} prompt tokens")
+        if self.cache_read_tokens:
+            text += f" ({self.cache_read_tokens:,} read from cache)"
+        if self.cost_usd is not None:
+            text += f", est. ${self.cost_usd:.4f}"
+        return text
+
+
+def assign(agents: Sequence[AgentDefinition], chunks: Sequence[Chunk]
+           ) -> tuple[tuple[str, int], ...]:
+    """Each reviewer on every chunk holding a file in its scope; on the first chunk when none
+    does, so that it reports itself skipped rather than vanishing."""
+    pairs = []
+    for agent in agents:
+        found = [c.index for c in chunks if any(agent.applies_to(p) for p in c.paths)]
+        pairs += [(agent.name, i) for i in (found or [0])]
+    return tuple(pairs)
+
+
+class RoundMaterial(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    round: int
+    chunks: tuple[Chunk, ...] = ()
+    skipped: tuple[str, ...] = ()  # "path: reason": changed files no reviewer saw
+    evidence: dict[str, AgentEvidence] = {}
+    # (reviewer, chunk) pairs: one reviewer branch each, in the round's fan-out
+    assignments: tuple[tuple[str, int], ...] = ()
+    estimate: Estimate = Estimate()
+    stopped: str | None = None  # why the round's reviewers were not started
+
+    def first_chunk(self, agent: str) -> int:
+        return next((i for a, i in self.assignments if a == agent), 0)
+
+    def evidence_in(self, agent: str, chunk: Chunk | None) -> AgentEvidence:
+        """`agent`'s evidence on the files of `chunk` (all of it without chunks)."""
+        own = self.evidence.get(agent, AgentEvidence())
+        if chunk is None:
+            return own
+        paths = set(chunk.paths)
+        return AgentEvidence(findings=tuple(f for f in own.findings if f.file in paths),
+                             outside=tuple(f for f in own.outside if f.file in paths),
+                             health=own.health)
+
+    def write(self, path: Path) -> str:
+        path.write_text(self.model_dump_json(), encoding="utf-8")
+        return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int) -> RoundMaterial:
+    return RoundMaterial.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_material(path: str) -> RoundMaterial:
+    """The round's material; the reviewers of a round share one parsed copy."""
+    return _load(path, Path(path).stat().st_mtime_ns)
+
+
+def gather_evidence(agents: Sequence[AgentDefinition],
+                    analyze: Callable[[AgentDefinition], AnalyzerReport] | None,
+                    changes: ChangeSet, *, side: Sequence[Callable[[], object]] = ()
+                    ) -> dict[str, AgentEvidence]:
+    """Every agent's analyzers, side by side (they are subprocesses), with `side` tasks
+    (cache warming) running alongside; findings the model will judge are those on lines
+    the round's diff adds."""
+    with ThreadPoolExecutor(max_workers=max(len(agents) + len(side), 1)) as pool:
+        extra = [pool.submit(task) for task in side]
+        reports = {a.name: pool.submit(analyze, a) for a in agents
+                   if analyze is not None and a.analyzers}
+        out = {name: _evidence(future.result(), changes) for name, future in reports.items()}
+        for future in extra:
+            future.result()
+    return out
+
+
+def _evidence(report: AnalyzerReport, changes: ChangeSet) -> AgentEvidence:
+    return AgentEvidence(
+        findings=tuple(f for f in report.findings
+                       if changes.contains(f.file, f.start_line, f.end_line, added_only=True)),
+        outside=tuple([*report.outside, *(
+            f for f in report.findings
+            if not changes.contains(f.file, f.start_line, f.end_line, added_only=True))]),
+        health=tuple(report.health))
+
+
+@functools.lru_cache(maxsize=1)
+def _tool_spec_tokens() -> int:
+    """The reviewer tools' schemas as the provider receives them (sent with every call)."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from reviewloop.agent.tools import ToolLog, Workspace, reviewer_tools
+    from reviewloop.review.reviewer import submit_tool
+
+    tools = [*reviewer_tools(Workspace(Path(".")), ToolLog()), submit_tool()]
+    return estimate_tokens(json.dumps([convert_to_openai_tool(t) for t in tools]))
+
+
+def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
+             shared: Callable[[Chunk], str], specific: Callable[[str], str], *,
+             cached: Callable[[str], bool], warm: bool,
+             prices: Mapping[str, Mapping[str, float]] | None = None) -> Estimate:
+    """Planned tokens and cost: per chunk, the reviewer calls `calls[chunk]` as (agent,
+    model) pairs; `shared(chunk)` is the prefix every one of them sends and `specific(agent)`
+    the rest. On a model with prompt caching (`cached(model)`) the prefix is written once
+    per chunk and model when warmed, else once per call."""
+    total = Estimate(chunks=len(plan.chunks))
+    tools = _tool_spec_tokens()
+    cost: float | None = 0.0
+    reads = writes = prompt = n = 0
+    for chunk in plan.chunks:
+        prefix = estimate_tokens(shared(chunk)) + tools
+        by_model: dict[str, list[str]] = {}
+        for agent, model in calls.get(chunk.index, ()):
+            by_model.setdefault(model, []).append(agent)
+        for model, agents in by_model.items():
+            own = [estimate_tokens(specific(a)) + 30 for a in agents]
+            caching = cached(model)
+            w = prefix * (1 if (warm and len(agents) > 1) else len(agents)) if caching else 0
+            r = prefix * len(agents) - w if caching else 0
+            plain = sum(own) + (0 if caching else prefix * len(agents))
+            n += len(agents)
+            prompt += prefix * len(agents) + sum(own)
+            reads, writes = reads + r, writes + w
+            price = price_for(model, prices)
+            if price is None or cost is None:
+                cost = None
+                continue
+            cost += (plain * price.get("input", 0.0) + r * price.get("cache_read", 0.0)
+                     + w * price.get("cache_write", price.get("input", 0.0))
+                     + PLANNED_OUTPUT_TOKENS * len(agents) * price.get("output", 0.0)
+                     ) / 1_000_000
+    return total.model_copy(update={"calls": n, "prompt_tokens": prompt,
+                                    "cache_read_tokens": reads, "cache_write_tokens": writes,
+                                    "cost_usd": cost})

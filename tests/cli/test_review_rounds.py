@@ -1,0 +1,103 @@
+"""A review round end to end through the real ChatBedrockConverse → loopback Bedrock fake:
+chunks within the token budget, every file reviewed or listed, the cache warmed once, and a
+round over `max_cost_usd` stopped before any reviewer call."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.test_run import fake_env
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.gitutil import git
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+def review(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
+    env.update(fake_env(fake))
+    return subprocess.run([sys.executable, "-m", "reviewloop", "review", "--model", MODEL,
+                           "--format", "json", *args], cwd=root, capture_output=True,
+                          text=True, timeout=240, env=env, stdin=subprocess.DEVNULL)
+
+
+def project(tmp_path: Path, config: str, files: int = 8, functions: int = 40) -> Path:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "README.md").write_text("demo\n")
+    (root / ".reviewloop.toml").write_text(config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    for i in range(files):
+        (root / f"mod_{i}.py").write_text("".join(
+            f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(functions)))
+    (root / "poetry.lock").write_text("[[package]]\nname = 'x'\n")
+    return root
+
+
+def answer_all(fake: BedrockFake, times: int) -> None:
+    for name in REVIEWERS:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * times)
+
+
+def reviewer_calls(fake: BedrockFake):
+    return [r for r in fake.requests if (r.body.get("inferenceConfig") or {}).get("maxTokens") != 1]
+
+
+def test_a_change_over_the_budget_is_reviewed_in_chunks_with_nothing_left_out(tmp_path: Path):
+    root = project(tmp_path, "[review]\nchunk_tokens = 2000\n")
+    with BedrockFake() as fake:
+        answer_all(fake, 20)
+        done = review(root, fake)
+    assert done.returncode == 0, done.stdout + done.stderr
+    calls = reviewer_calls(fake)
+    diffs = [r.system_text() for r in calls]
+    chunks = {text.split("```diff\n", 1)[1].split("```", 1)[0] for text in diffs}
+    assert len(chunks) > 1  # more than one chunk, each reviewed by every reviewer
+    assert len(calls) == len(chunks) * len(REVIEWERS)
+    assert all(len(c) // 3 <= 2000 for c in chunks)  # within the budget (3 chars a token)
+    for i in range(8):  # every file in exactly one chunk
+        assert sum(f"b/mod_{i}.py" in c for c in chunks) == 1
+    report = json.loads(done.stdout)
+    assert "poetry.lock: a dependency lock file" in report["skipped"]
+    assert "review round 1:" in done.stderr and "chunk(s)" in done.stderr
+
+
+def test_the_cache_is_warmed_once_per_chunk_with_the_reviewers_exact_prefix(tmp_path: Path):
+    root = project(tmp_path, "", files=2, functions=3)
+    with BedrockFake() as fake:
+        answer_all(fake, 1)
+        done = review(root, fake)
+    assert done.returncode == 0, done.stdout + done.stderr
+    warm = [r for r in fake.requests if r.body["inferenceConfig"].get("maxTokens") == 1]
+    calls = reviewer_calls(fake)
+    assert len(warm) == 1 and len(calls) == len(REVIEWERS)
+    assert fake.requests.index(warm[0]) == 0  # before any reviewer
+
+    def prefix(request) -> tuple[str, str]:
+        system = request.body["system"]
+        cut = next(i for i, block in enumerate(system) if "cachePoint" in block)
+        return json.dumps(request.body["toolConfig"]), json.dumps(system[:cut + 1])
+
+    assert {prefix(r) for r in calls} == {prefix(warm[0])}  # byte-identical, cache point too
+
+
+def test_a_round_over_max_cost_is_stopped_before_any_reviewer_call(tmp_path: Path):
+    root = project(tmp_path, "[review]\nmax_cost_usd = 0.0001\n")
+    with BedrockFake() as fake:
+        answer_all(fake, 1)
+        done = review(root, fake)
+    assert fake.requests == []
+    assert done.returncode == 1, done.stdout + done.stderr  # not reviewed: not clean
+    report = json.loads(done.stdout)
+    assert any("max_cost_usd" in e for e in report["escalations"])
+    failed = {r["agent"]: r["error"] for r in report["reviewers"] if r["status"] == "failed"}
+    assert set(failed) == set(REVIEWERS)
+    assert all("over [review] max_cost_usd $0.0001" in e for e in failed.values())
