@@ -38,7 +38,7 @@ import math
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -142,7 +142,8 @@ class RecordedRequest:
 
     def log_entry(self, since: float = 0.0, *, body: bool = True) -> dict[str, Any]:
         """One JSONL record: times relative to `since`, the token split, and the prompt."""
-        entry = {k: v for k, v in asdict(self).items() if k not in ("body", "headers")}
+        entry = {f.name: getattr(self, f.name) for f in fields(self)
+                 if f.name not in ("body", "headers")}
         entry["at"] = round(self.at - since, 6)
         if body:
             entry["body"] = self.body
