@@ -205,17 +205,6 @@ def review(repo: Path, base: str, head: str, *, fake: BedrockFake | None = None,
 # -- timing and printing ------------------------------------------------------------------
 
 
-@contextmanager
-def stopwatch() -> Iterator[list[float]]:
-    """`with stopwatch() as took: ...` then `took[0]` is the seconds the block took."""
-    took: list[float] = []
-    start = time.perf_counter()
-    try:
-        yield took
-    finally:
-        took.append(time.perf_counter() - start)
-
-
 def ratio(label: str, value: float, *, target: float | None = None, note: str = "") -> str:
     """One printed figure: `label: 1.23  (target <= 1.3; note)`."""
     details = "; ".join(part for part in (f"target <= {target:g}" if target else "", note)

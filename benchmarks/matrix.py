@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import MODEL, aws_env, bedrock, git, script_reviewers
+from benchmarks.harness import MODEL, aws_env, bedrock, git, ratio, script_reviewers
 
 SPEC = ".kiro/specs/batch/tasks.md"
 AGENT = ("import os, pathlib, sys\nsys.stdin.read()\ntid = os.environ['REVIEWLOOP_TASK_ID']\n"
@@ -180,8 +180,8 @@ def main() -> None:
               f"analyzers {'off' if args.no_analyzers else 'on'}")
         print(f"one task alone: {one:.2f} s")
         print(f"makespan of the wave: {makespan:.2f} s")
-        print(f"makespan / ({waves} x one task): {makespan / (waves * one):.2f}  "
-              "(target <= 1.3; one runner would be ~" f"{args.tasks / waves:.1f})")
+        print(ratio(f"makespan / ({waves} x one task)", makespan / (waves * one), target=1.3,
+                    note=f"one runner would be ~{args.tasks / waves:.1f}"))
         if not available():
             print("checkpoint cost: skipped (no PostgreSQL server binaries)")
             return

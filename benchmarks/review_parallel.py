@@ -30,6 +30,7 @@ from benchmarks.harness import (
     REVIEWERS,
     bedrock,
     init_repo,
+    ratio,
     script_reviewers,
     workdir,
 )
@@ -108,16 +109,16 @@ def main() -> None:
         one = run_once(make_project(tmp, 1), args.latency, with_fix=False)
         five = run_once(make_project(tmp, 5), args.latency, with_fix=False)
         fixed = run_once(make_project(tmp / "fix", 5), args.latency, with_fix=True)
-    ratio = five["review_s"] / one["review_s"]
+    parallel = five["review_s"] / one["review_s"]
     text_ratio = fixed["round2t"] / fixed["round1t"]
     size_ratio = fixed["round2"] / fixed["round1"]
     print(f"model latency per call: {args.latency:.2f} s")
     print(f"review phase, 1 reviewer:  {one['review_s']:.2f} s")
     print(f"review phase, 5 reviewers: {five['review_s']:.2f} s")
-    print(f"parallel ratio (5/1): {ratio:.2f}  (target <= 1.3; sequential ~5)")
+    print(ratio("parallel ratio (5/1)", parallel, target=1.3, note="sequential ~5"))
     print(f"reviewer prompt (system + messages), round 1: {fixed['round1t']:.0f} chars; "
           f"round 2: {fixed['round2t']:.0f} chars")
-    print(f"round-2 / round-1 prompt size: {text_ratio:.2f}  (target <= 0.3)")
+    print(ratio("round-2 / round-1 prompt size", text_ratio, target=0.3))
     print(f"whole request incl. the fixed tool definitions: {fixed['round1']:.0f} -> "
           f"{fixed['round2']:.0f} bytes, ratio {size_ratio:.2f}")
 

@@ -26,6 +26,7 @@ from benchmarks.harness import (
     bedrock,
     child_env,
     init_repo,
+    ratio,
     reviewloop,
     script_reviewers,
     workdir,
@@ -75,8 +76,8 @@ def main() -> None:
     for n, seconds in enumerate(singles, start=1):
         print(f"  task {n} alone:        {seconds:6.2f}s")
     print(f"  the wave (run all):  {wave:6.2f}s")
-    print(f"wave / slowest single task: {wave / slowest:.2f} (target <= 1.5; "
-          f"one after the other ~{args.tasks})")
+    print(ratio("wave / slowest single task", wave / slowest, target=1.5,
+                note=f"one after the other ~{args.tasks}"))
 
 
 if __name__ == "__main__":
