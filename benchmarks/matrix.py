@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,19 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.bedrock import BedrockFake, tool_use
+from benchmarks.harness import MODEL, aws_env, bedrock, git, ratio, script_reviewers
 
-MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-AGENTS = ("review-security", "review-infrastructure", "review-maintainability",
-          "review-performance", "review-test-quality")
 SPEC = ".kiro/specs/batch/tasks.md"
 AGENT = ("import os, pathlib, sys\nsys.stdin.read()\ntid = os.environ['REVIEWLOOP_TASK_ID']\n"
          "pathlib.Path(f'feature_{tid}.py').write_text(f'VALUE = {tid}\\n')\n")
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
 
 
 def make_origin(base: Path, tasks: int) -> Path:
@@ -111,12 +102,9 @@ def matrix(base: Path, latency: float, tasks: int, runners: int,
     origin = make_origin(base, tasks)
     (base / "solo").mkdir()
     solo = make_origin(base / "solo", tasks)  # the lone task pushes to its own origin
-    with BedrockFake() as fake:
-        for name in AGENTS:
-            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
-                                                    delay=latency)] * (tasks + 1))
-        env = {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
-               "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
+    with bedrock(latency) as fake:
+        script_reviewers(fake, rounds=tasks + 1)
+        env = aws_env(fake)
         with ProcessPoolExecutor(runners) as pool:
             pids = set(pool.map(warm, [env] * runners * 4))
             one = pool.submit(run_task, str(solo), "1", str(base / "alone"), None,
@@ -192,8 +180,8 @@ def main() -> None:
               f"analyzers {'off' if args.no_analyzers else 'on'}")
         print(f"one task alone: {one:.2f} s")
         print(f"makespan of the wave: {makespan:.2f} s")
-        print(f"makespan / ({waves} x one task): {makespan / (waves * one):.2f}  "
-              "(target <= 1.3; one runner would be ~" f"{args.tasks / waves:.1f})")
+        print(ratio(f"makespan / ({waves} x one task)", makespan / (waves * one), target=1.3,
+                    note=f"one runner would be ~{args.tasks / waves:.1f}"))
         if not available():
             print("checkpoint cost: skipped (no PostgreSQL server binaries)")
             return

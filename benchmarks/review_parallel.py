@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,17 +25,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from reviewloop.agent.implement import Implementer  # noqa: E402
-from reviewloop.agent.models import make_chat_model  # noqa: E402
-from reviewloop.config import Gates, Settings  # noqa: E402
-from reviewloop.graph.runner import LoopRunner  # noqa: E402
-from reviewloop.spec import select  # noqa: E402
-from reviewloop.spec.loader import load_spec  # noqa: E402
-from tests.fakes.bedrock import BedrockFake, text, tool_use  # noqa: E402
-
-MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-AGENTS = ("review-security", "review-infrastructure", "review-maintainability",
-          "review-performance", "review-test-quality")
+from benchmarks.harness import (
+    MODEL,
+    REVIEWERS,
+    bedrock,
+    init_repo,
+    ratio,
+    script_reviewers,
+    workdir,
+)
+from reviewloop.agent.implement import Implementer
+from reviewloop.agent.models import make_chat_model
+from reviewloop.config import Gates, Settings
+from reviewloop.graph.runner import LoopRunner
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+from tests.fakes.bedrock import text, tool_use
 
 
 def make_project(base: Path, reviewers: int) -> Path:
@@ -47,12 +49,10 @@ def make_project(base: Path, reviewers: int) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     agents = root / ".kiro" / "agents"
     agents.mkdir(parents=True)
-    for name in AGENTS[reviewers:]:  # switch the other built-ins off
+    for name in REVIEWERS[reviewers:]:  # switch the other built-ins off
         (agents / f"{name}.json").write_text(json.dumps(
             {"name": name, "prompt": "off", "reviewloop": {"enabled": False}}))
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "example"],
-                 ["switch", "-qc", "work"]):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    init_repo(root, "example")
     lines = [f"def helper_{i}(value: int) -> int:\n    \"\"\"Helper {i}.\"\"\"\n"
              f"    return value * {i} + {i}\n\n\n" for i in range(60)]
     (root / "todo" / "helpers.py").write_text('"""Generated helpers."""\n\n\n' + "".join(lines))
@@ -72,19 +72,12 @@ def run_once(root: Path, latency: float, *, with_fix: bool) -> dict[str, float]:
     finding = {"severity": "should_fix", "file": "todo/helpers.py", "start_line": 6,
                "end_line": 6, "title": "magic number", "rationale": "unexplained constant",
                "confidence": 0.8}
-    with BedrockFake() as fake:
-        env = {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
-               "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
-        os.environ.update(env)
-        for i, name in enumerate(AGENTS):
-            first = [finding] if with_fix and i == 0 else []
-            fake.script(f"agent: {name}", [
-                tool_use("submit_findings", {"findings": first}, delay=latency),
-                tool_use("submit_findings", {"findings": []}, delay=latency)])
+    with bedrock(latency, in_process=True) as fake:
+        script_reviewers(fake, rounds=2, findings={REVIEWERS[0]: [finding]} if with_fix else None)
         fake.script("You fix review findings", [
             tool_use("edit_file", {"path": "todo/helpers.py", "old": "value * 1 + 1",
-                                   "new": "value + 1  # one is the offset"}, delay=latency),
-            text("done", delay=latency)])
+                                   "new": "value + 1  # one is the offset"}),
+            text("done")])
         settings = Settings(model=MODEL, gates=Gates(build=(), test=()))
         runner = LoopRunner(root, settings, lambda name: make_chat_model(name), llm=True,
                             progress=progress)
@@ -112,20 +105,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=1.0)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        one = run_once(make_project(Path(tmp), 1), args.latency, with_fix=False)
-        five = run_once(make_project(Path(tmp), 5), args.latency, with_fix=False)
-        fixed = run_once(make_project(Path(tmp) / "fix", 5), args.latency, with_fix=True)
-    ratio = five["review_s"] / one["review_s"]
+    with workdir() as tmp:
+        one = run_once(make_project(tmp, 1), args.latency, with_fix=False)
+        five = run_once(make_project(tmp, 5), args.latency, with_fix=False)
+        fixed = run_once(make_project(tmp / "fix", 5), args.latency, with_fix=True)
+    parallel = five["review_s"] / one["review_s"]
     text_ratio = fixed["round2t"] / fixed["round1t"]
     size_ratio = fixed["round2"] / fixed["round1"]
     print(f"model latency per call: {args.latency:.2f} s")
     print(f"review phase, 1 reviewer:  {one['review_s']:.2f} s")
     print(f"review phase, 5 reviewers: {five['review_s']:.2f} s")
-    print(f"parallel ratio (5/1): {ratio:.2f}  (target <= 1.3; sequential ~5)")
+    print(ratio("parallel ratio (5/1)", parallel, target=1.3, note="sequential ~5"))
     print(f"reviewer prompt (system + messages), round 1: {fixed['round1t']:.0f} chars; "
           f"round 2: {fixed['round2t']:.0f} chars")
-    print(f"round-2 / round-1 prompt size: {text_ratio:.2f}  (target <= 0.3)")
+    print(ratio("round-2 / round-1 prompt size", text_ratio, target=0.3))
     print(f"whole request incl. the fixed tool definitions: {fixed['round1']:.0f} -> "
           f"{fixed['round2']:.0f} bytes, ratio {size_ratio:.2f}")
 

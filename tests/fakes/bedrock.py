@@ -7,21 +7,53 @@
 
 Point botocore at it with `AWS_ENDPOINT_URL_BEDROCK_RUNTIME=fake.url` (the `bedrock_fake`
 fixture does that, with dummy credentials and a region).
+
+Realism, each opt-in through the constructor (the defaults behave as before):
+
+* `context_window=200_000`: a request whose estimated input tokens exceed the window gets
+  Bedrock's HTTP 400 `ValidationException` "Input is too long for requested model."; with
+  an explicit `inferenceConfig.maxTokens`, input + maxTokens over the window gets Claude's
+  "input length and `max_tokens` exceed context limit" wording. Tokens are estimated as
+  ceil(characters / 4) over tool specs, system and messages (`bedrock_tokens`).
+* `prompt_cache=True`: cachePoint blocks cache their prefix as Bedrock does — reads of a
+  ready prefix, writes otherwise, a write readable only after its request's prefill, so
+  five simultaneous calls all write (`bedrock_tokens.PromptCache`). `cache_min_tokens`
+  (default 1,024, Claude Sonnet's minimum) and `cache_ttl` (300 s) as on Bedrock.
+* `latency=1.0`: every call takes that long, split as prefill (`prefill_share`, default
+  10 %: time to the first token) + generation (the rest). A call with
+  `inferenceConfig.maxTokens <= 1` (a cache-warming call) takes only the prefill time and
+  is answered by the fake itself (one token, `stopReason: max_tokens`) without using the
+  script. A scripted reply's own `delay`, when set, replaces `latency` for that call.
+
+Every request is recorded (`fake.requests`) with its receive time, the estimated tokens and
+the cache split the response reported; `fake.write_log(path)` writes them as JSONL.
+The usage in a response is computed from the request unless the reply scripts it.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
+
+from tests.fakes.bedrock_tokens import (
+    MAX_CACHE_POINTS,
+    CacheUsage,
+    PromptCache,
+    cache_points,
+    segments,
+    tokens_of,
+)
 
 _ERROR_CODES = {
     400: "ValidationException",
@@ -70,7 +102,12 @@ def malformed(body: bytes = b'{"output": {"message": ', *, delay: float = 0.0) -
 
 
 def _usage(input_tokens, output_tokens, cache_read, cache_write) -> dict[str, int]:
-    usage = {"cacheReadInputTokens": cache_read, "cacheWriteInputTokens": cache_write}
+    # Only what the script states; the rest is computed from the request.
+    usage = {}
+    if cache_read:
+        usage["cacheReadInputTokens"] = cache_read
+    if cache_write:
+        usage["cacheWriteInputTokens"] = cache_write
     if input_tokens is not None:
         usage["inputTokens"] = input_tokens
     if output_tokens is not None:
@@ -85,6 +122,15 @@ class RecordedRequest:
     body: Any  # parsed JSON, or the raw text when it did not parse
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)  # when the fake received it
+    tokens: int = 0  # estimated input tokens, cached or not (bedrock_tokens)
+    input_tokens: int = 0  # the response's usage: inputTokens (neither read nor written) …
+    cache_read: int = 0  # … cacheReadInputTokens …
+    cache_write: int = 0  # … cacheWriteInputTokens …
+    output_tokens: int = 0  # … and outputTokens
+    status: int = 200
+    error: str | None = None  # the AWS error code when the fake answered with one
+    duration: float = 0.0  # the modelled time of the call (prefill only for a warm-up)
+    warmup: bool = False  # maxTokens <= 1: a cache-warming call
 
     def system_text(self) -> str:
         return "\n".join(b.get("text", "") for b in self.body.get("system") or []
@@ -93,6 +139,15 @@ class RecordedRequest:
     def tool_names(self) -> list[str]:
         tools = (self.body.get("toolConfig") or {}).get("tools") or []
         return [t["toolSpec"]["name"] for t in tools if "toolSpec" in t]
+
+    def log_entry(self, since: float = 0.0, *, body: bool = True) -> dict[str, Any]:
+        """One JSONL record: times relative to `since`, the token split, and the prompt."""
+        entry = {f.name: getattr(self, f.name) for f in fields(self)
+                 if f.name not in ("body", "headers")}
+        entry["at"] = round(self.at - since, 6)
+        if body:
+            entry["body"] = self.body
+        return entry
 
 
 @dataclass
@@ -106,7 +161,18 @@ class _Fault:
 class BedrockFake:
     """Serves `POST /model/{modelId}/converse` on 127.0.0.1 with scripted replies."""
 
-    def __init__(self, default: list[Reply | str] | None = None):
+    def __init__(self, default: list[Reply | str] | None = None, *,
+                 context_window: int | None = None, prompt_cache: bool = False,
+                 cache_min_tokens: int = 1024, cache_ttl: float = 300.0,
+                 latency: float = 0.0, prefill_share: float = 0.1):
+        if not 0.0 <= prefill_share <= 1.0:
+            raise ValueError(f"prefill_share must be within 0..1, not {prefill_share}")
+        self.context_window = context_window
+        self.cache = PromptCache(min_tokens=cache_min_tokens, ttl=cache_ttl) \
+            if prompt_cache else None
+        self.latency = latency
+        self.prefill_share = prefill_share
+        self.started = time.monotonic()
         self._lock = threading.Lock()
         self._default: deque[Reply] = deque(_as_reply(r) for r in default or [])
         self._scripts: dict[str, deque[Reply]] = {}
@@ -161,6 +227,20 @@ class BedrockFake:
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    # -- the prompt log --------------------------------------------------------------
+
+    def write_log(self, path: Path | str, *, body: bool = True) -> Path:
+        """Every recorded request as one JSON line (times in seconds since the fake started;
+        `body=False` leaves the prompt out)."""
+        path = Path(path)
+        with self._lock:
+            requests = list(self.requests)
+        with path.open("w", encoding="utf-8") as out:
+            for request in requests:
+                out.write(json.dumps(request.log_entry(self.started, body=body),
+                                     ensure_ascii=False) + "\n")
+        return path
+
     # -- request handling (called from server threads) --------------------------------
 
     def _record(self, request: RecordedRequest) -> None:
@@ -189,6 +269,24 @@ class BedrockFake:
                     return queue.popleft() if queue else None
             return self._default.popleft() if self._default else None
 
+    def _too_long(self, body: dict[str, Any], tokens: int) -> str | None:
+        """Bedrock's wording when `body` does not fit the context window, else None."""
+        if self.context_window is None:
+            return None
+        if tokens > self.context_window:
+            return "Input is too long for requested model."
+        max_tokens = (body.get("inferenceConfig") or {}).get("maxTokens")
+        if isinstance(max_tokens, int) and tokens + max_tokens > self.context_window:
+            return ("The model returned the following errors: input length and `max_tokens` "
+                    f"exceed context limit: {tokens} + {max_tokens} > {self.context_window}, "
+                    "decrease input length or `max_tokens` and try again")
+        return None
+
+    def _cache_usage(self, model_id: str, parts: list, at: float, prefill: float) -> CacheUsage:
+        if self.cache is None:
+            return CacheUsage(input_tokens=tokens_of(parts))
+        return self.cache.account(model_id, parts, at, prefill)
+
 
 def _as_reply(reply: Reply | str) -> Reply:
     return text(reply) if isinstance(reply, str) else reply
@@ -212,6 +310,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:
+        at = time.monotonic()
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = self.path.split("?")[0].split("/")
         if len(parts) != 4 or parts[1] != "model" or parts[3] != "converse":
@@ -222,25 +321,57 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        self.owner._record(RecordedRequest(model_id, self.path, body, dict(self.headers)))
+        request = RecordedRequest(model_id, self.path, body, dict(self.headers), at=at)
         if fault := self.owner._take_fault():
-            self._error(fault.status, fault.code, fault.message)
+            self._refuse(request, fault.status, fault.code, fault.message)
             return
         if problem := validate_converse_request(body):
-            self._error(400, "ValidationException", problem)
+            self._refuse(request, 400, "ValidationException", problem)
             return
-        reply = self.owner._take_reply(body)
+        self._answer(request, body)
+
+    def _answer(self, request: RecordedRequest, body: dict[str, Any]) -> None:
+        owner = self.owner
+        blocks = segments(body)
+        tokens = tokens_of(blocks)
+        request = replace(request, tokens=tokens)
+        if owner.cache is not None and len(cache_points(blocks)) > MAX_CACHE_POINTS:
+            self._refuse(request, 400, "ValidationException",
+                         "The model returned the following errors: A maximum of "
+                         f"{MAX_CACHE_POINTS} blocks with cache_control may be provided. "
+                         f"Found {len(cache_points(blocks))}.")
+            return
+        if problem := owner._too_long(body, tokens):
+            self._refuse(request, 400, "ValidationException", problem)
+            return
+        max_tokens = (body.get("inferenceConfig") or {}).get("maxTokens")
+        warmup = isinstance(max_tokens, int) and max_tokens <= 1
+        reply = _WARMUP if warmup else owner._take_reply(body)
         if reply is None:
             # A 4xx botocore does not retry, so a test fails at once instead of backing off.
-            self._error(400, "BedrockFakeScriptExhausted",
-                        "BedrockFake: the script ran out (no reply scripted for this request)")
+            self._refuse(request, 400, "BedrockFakeScriptExhausted",
+                         "BedrockFake: the script ran out (no reply scripted for this request)")
             return
-        if reply.delay:
-            time.sleep(reply.delay)
+        call = reply.delay or owner.latency
+        prefill = call * owner.prefill_share
+        duration = prefill if warmup else call
+        cache = owner._cache_usage(request.model_id, blocks, request.at, prefill)
+        response = converse_response(reply, body, cache=cache, latency=duration)
+        usage = response["usage"]
+        owner._record(replace(request, input_tokens=usage["inputTokens"],
+                              cache_read=usage["cacheReadInputTokens"],
+                              cache_write=usage["cacheWriteInputTokens"],
+                              output_tokens=usage["outputTokens"], duration=duration,
+                              warmup=warmup))
+        time.sleep(max(0.0, request.at + duration - time.monotonic()))
         if reply.raw_body is not None:
             self._send(200, reply.raw_body)
             return
-        self._send(200, json.dumps(converse_response(reply, body)).encode())
+        self._send(200, json.dumps(response).encode())
+
+    def _refuse(self, request: RecordedRequest, status: int, code: str, message: str) -> None:
+        self.owner._record(replace(request, status=status, error=code))
+        self._error(status, code, message)
 
     def _error(self, status: int, code: str, message: str) -> None:
         # botocore reads the error code from this header, the text from the body.
@@ -289,27 +420,43 @@ def validate_converse_request(body: Any) -> str | None:
     return None
 
 
-def converse_response(reply: Reply, request: dict[str, Any]) -> dict[str, Any]:
-    """The Converse response body for `reply`, with usage defaulted from the request size."""
-    usage = dict(reply.usage)
-    usage.setdefault("inputTokens", max(1, len(json.dumps(request)) // 4))
-    usage.setdefault("outputTokens", max(1, len(json.dumps(list(reply.content))) // 4))
+def converse_response(reply: Reply, request: dict[str, Any], *, cache: CacheUsage | None = None,
+                      latency: float | None = None) -> dict[str, Any]:
+    """The Converse response body for `reply`: usage is what the reply scripts, else computed
+    from the request (`cache`: its split between cache read, write and the rest)."""
+    cache = cache or CacheUsage(input_tokens=max(1, tokens_of(segments(request))))
+    usage = {"inputTokens": cache.input_tokens, "cacheReadInputTokens": cache.cache_read,
+             "cacheWriteInputTokens": cache.cache_write,
+             "outputTokens": max(1, math.ceil(len(json.dumps(list(reply.content))) / 4))}
+    usage.update(reply.usage)
     usage["totalTokens"] = (usage["inputTokens"] + usage["outputTokens"]
                             + usage["cacheReadInputTokens"] + usage["cacheWriteInputTokens"])
+    latency = reply.delay if latency is None else latency
     return {
         "output": {"message": {"role": "assistant", "content": list(reply.content)}},
         "stopReason": reply.stop_reason,
         "usage": usage,
-        "metrics": {"latencyMs": int(reply.delay * 1000) + 1},
+        "metrics": {"latencyMs": int(latency * 1000) + 1},
     }
+
+
+# What a cache-warming call (maxTokens <= 1) gets: one token, cut off.
+_WARMUP = Reply(content=({"text": "OK"},), stop_reason="max_tokens", usage={"outputTokens": 1})
+
+
+
+
+def aws_env(fake: BedrockFake) -> dict[str, str]:
+    """The variables that send boto3 (in this process or a child) to `fake`, with dummy
+    credentials and a region."""
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
+            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
 
 
 @pytest.fixture
 def bedrock_fake(monkeypatch):
     """A running BedrockFake that boto3 reaches through its standard endpoint variable."""
     with BedrockFake() as fake:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFAKEFAKEFAKE")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        for name, value in aws_env(fake).items():
+            monkeypatch.setenv(name, value)
         yield fake
