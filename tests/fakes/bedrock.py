@@ -258,10 +258,6 @@ class BedrockFake:
             return fault
 
     def _take_reply(self, body: dict[str, Any]) -> Reply | None:
-        if (body.get("inferenceConfig") or {}).get("maxTokens") == 1:
-            # A cache warm-up: Bedrock stops after one token; no script is consumed.
-            return Reply(content=({"text": "OK"},), stop_reason="max_tokens",
-                         usage=_usage(None, 1, 0, 0))
         haystack = json.dumps(body.get("system") or []) + json.dumps(body.get("messages") or [])
         with self._lock:
             for marker, queue in self._scripts.items():
