@@ -43,7 +43,8 @@ def prepare_round(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
     diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
     changes = parse_diff(diff_text, source=state["diff_path"])
     names = _review_models(deps)
-    plan = plan_chunks(changes, _budget(deps, names), prepare=redact,
+    # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
+    plan = plan_chunks(changes, _budget(deps, names), prepare=redact if names else str,
                        leave_out=lambda p: _leave_out(deps, p))
     plan = _unscoped(deps, plan)
     context = _task_context(state)

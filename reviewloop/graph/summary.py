@@ -35,6 +35,8 @@ def build_summary(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
             spec.tasks, state["task_id"])],
         input_tokens=sum(u.input_tokens for u in usage),
         output_tokens=sum(u.output_tokens for u in usage),
+        cache_read_tokens=sum(u.cache_read_tokens for u in usage),
+        cache_write_tokens=sum(u.cache_write_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
         llm=deps.models.enabled,
         escalations=[*state.get("escalations", []), *human_gates(deps, state)],
@@ -128,6 +130,8 @@ def review_summary(deps: LoopDeps, state: LoopState, *, title: str) -> RunSummar
         ledger=ledger_of(state),
         input_tokens=sum(u.input_tokens for u in usage),
         output_tokens=sum(u.output_tokens for u in usage),
+        cache_read_tokens=sum(u.cache_read_tokens for u in usage),
+        cache_write_tokens=sum(u.cache_write_tokens for u in usage),
         cost_usd=estimate_cost(usage, deps.settings.prices) if usage else 0.0,
         llm=deps.models.enabled, escalations=list(state.get("escalations", [])),
         skipped=_skipped(deps, touched, state))

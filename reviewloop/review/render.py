@@ -43,8 +43,7 @@ def to_markdown(summary: RunSummary) -> str:
         f"- Findings fixed: {_counts_text(summary.findings_fixed)}",
         f"- Findings remaining: {_counts_text(summary.findings_remaining)}",
         f"- Nits: {len(summary.nits)}",
-        f"- Tokens: {summary.input_tokens:,} in / {summary.output_tokens:,} out; "
-        f"estimated cost {cost_text(summary.cost_usd)}",
+        f"- Tokens: {tokens_text(summary)}; estimated cost {cost_text(summary.cost_usd)}",
         "",
     ]
     lines += _md_section("Files", [f"- `{p}` +{a} −{r}"
@@ -199,8 +198,8 @@ def _facts(summary: RunSummary) -> Table:
     facts.add_row("review rounds", str(summary.rounds))
     facts.add_row("fixed", _counts_text(summary.findings_fixed))
     facts.add_row("remaining", _counts_text(summary.findings_remaining))
-    facts.add_row("tokens", f"{summary.input_tokens:,} in / {summary.output_tokens:,} out, "
-                            f"estimated cost {cost_text(summary.cost_usd)}")
+    facts.add_row("tokens", f"{tokens_text(summary)}, estimated cost "
+                            f"{cost_text(summary.cost_usd)}")
     return facts
 
 
@@ -234,3 +233,12 @@ def _entries_table(entries: Sequence[Entry], title: str) -> Table:
         table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "
                                    "(see --format json)"), "")
     return table
+
+
+def tokens_text(summary: RunSummary) -> str:
+    """`12,000 in (9,000 read from cache, 2,000 written) / 800 out`."""
+    cache = [f"{n:,} {what}" for n, what in ((summary.cache_read_tokens, "read from cache"),
+                                              (summary.cache_write_tokens, "written to it"))
+             if n]
+    extra = f" ({', '.join(cache)})" if cache else ""
+    return f"{summary.input_tokens:,} in{extra} / {summary.output_tokens:,} out"

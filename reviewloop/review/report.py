@@ -54,8 +54,10 @@ class RunSummary(BaseModel):
     reviewers: list[ReviewerOutcome] = Field(default_factory=list)
     ledger: Ledger = Field(default_factory=Ledger)  # every finding and health: the truth
     newly_eligible: list[str] = Field(default_factory=list)  # "id title" of unblocked tasks
-    input_tokens: int = 0
+    input_tokens: int = 0  # cache reads and writes included
     output_tokens: int = 0
+    cache_read_tokens: int = 0  # of the input, read from the provider's prompt cache
+    cache_write_tokens: int = 0  # of the input, written to it
     cost_usd: float | None = None  # None: some model had no known price
     llm: bool = False  # LLM reviewers on; off means analyzers only
     escalations: list[str] = Field(default_factory=list)
@@ -193,7 +195,10 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
         },
         "newly_eligible": list(summary.newly_eligible),
         "usage": {"input_tokens": summary.input_tokens,
-                  "output_tokens": summary.output_tokens, "cost_usd": summary.cost_usd},
+                  "output_tokens": summary.output_tokens,
+                  "cache_read_tokens": summary.cache_read_tokens,
+                  "cache_write_tokens": summary.cache_write_tokens,
+                  "cost_usd": summary.cost_usd},
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),
