@@ -178,7 +178,8 @@ def test_json_content():
         "Token logged", "Unbounded cache"]
     assert data["findings"]["remaining"][0]["fingerprint"] == remaining[0].fingerprint
     assert data["newly_eligible"] == ["4 Add the users endpoint", "5 Migrations"]
-    assert data["usage"] == {"input_tokens": 12345, "output_tokens": 678, "cost_usd": None}
+    assert data["usage"] == {"input_tokens": 12345, "output_tokens": 678, "cache_read_tokens": 0,
+                             "cache_write_tokens": 0, "cost_usd": None}
     assert data["llm"] is True and data["escalations"] == []
 
 
