@@ -23,6 +23,7 @@ the secret engines on PyPI.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
@@ -34,13 +35,13 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.keywords import present
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
-from reviewloop.diff import parse_diff
+from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import Finding, Severity
 
 __all__ = [
     "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "claim_spans", "entropy", "looks_fake",
     "looks_placeholder", "preview", "redact", "redact_finding", "scan_added_lines",
-    "scan_text", "to_findings"]
+    "scan_changes", "scan_text", "to_findings"]
 
 SOURCE = "secrets"
 EXAMPLE_CONFIDENCE = 0.5
@@ -69,6 +70,26 @@ class SecretHit(BaseModel):
 
 def scan_text(text: str, *, path: str = "<text>") -> list[SecretHit]:
     """Every secret in `text`, in order of position."""
+    if len(text) < _REMEMBERED_FROM:
+        return _scan(text, path)
+    with _SCANNED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
+        hits = _SCANNED.get((text, path))
+        if hits is None:
+            hits = _SCANNED[(text, path)] = tuple(_scan(text, path))
+            while len(_SCANNED) > _REMEMBERED_TEXTS:
+                del _SCANNED[next(iter(_SCANNED))]
+    return list(hits)
+
+
+# The few last large texts scanned, with their (frozen) hits: every reviewer's prompt
+# redacts the same diff. Bounded, and small texts (finding fields) are never kept.
+_SCANNED: dict[tuple[str, str], tuple[SecretHit, ...]] = {}
+_SCANNED_LOCK = threading.Lock()
+_REMEMBERED_TEXTS = 4
+_REMEMBERED_FROM = 16_384  # characters
+
+
+def _scan(text: str, path: str) -> list[SecretHit]:
     lines = _LineIndex(text)
     return [_hit(text, lines, path, *span) for span in claim_spans(_candidates(text))]
 
@@ -98,8 +119,14 @@ def scan_added_lines(diff_text: str) -> list[SecretHit]:
 
     Consecutive added lines are scanned together so a key block added whole is one hit.
     """
+    return scan_changes(parse_diff(diff_text))
+
+
+def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list[SecretHit]:
+    """`scan_added_lines` on a parsed diff, only on the files in `paths` when given (the
+    lines of other files are never scanned)."""
     hits: list[SecretHit] = []
-    for file in parse_diff(diff_text).files:
+    for file in (changes if paths is None else changes.filter(paths)).files:
         for first, lines in _runs((a.line, a.text) for a in file.added):
             for hit in scan_text("\n".join(lines), path=file.path):
                 hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
