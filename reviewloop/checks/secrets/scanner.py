@@ -70,26 +70,6 @@ class SecretHit(BaseModel):
 
 def scan_text(text: str, *, path: str = "<text>") -> list[SecretHit]:
     """Every secret in `text`, in order of position."""
-    if len(text) < _REMEMBERED_FROM:
-        return _scan(text, path)
-    with _SCANNED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
-        hits = _SCANNED.get((text, path))
-        if hits is None:
-            hits = _SCANNED[(text, path)] = tuple(_scan(text, path))
-            while len(_SCANNED) > _REMEMBERED_TEXTS:
-                del _SCANNED[next(iter(_SCANNED))]
-    return list(hits)
-
-
-# The few last large texts scanned, with their (frozen) hits: every reviewer's prompt
-# redacts the same diff. Bounded, and small texts (finding fields) are never kept.
-_SCANNED: dict[tuple[str, str], tuple[SecretHit, ...]] = {}
-_SCANNED_LOCK = threading.Lock()
-_REMEMBERED_TEXTS = 4
-_REMEMBERED_FROM = 16_384  # characters
-
-
-def _scan(text: str, path: str) -> list[SecretHit]:
     lines = _LineIndex(text)
     return [_hit(text, lines, path, *span) for span in claim_spans(_candidates(text))]
 
@@ -135,6 +115,26 @@ def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list
 
 def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
+    if len(text) < _REMEMBERED_FROM:
+        return _redact(text)
+    with _REDACTED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
+        done = _REDACTED.get(text)
+        if done is None:
+            done = _REDACTED[text] = _redact(text)
+            while len(_REDACTED) > _REMEMBERED_TEXTS:
+                del _REDACTED[next(iter(_REDACTED))]
+    return done
+
+
+# The last few large texts redacted: every reviewer's prompt redacts the same diff. Bounded,
+# and small texts (a finding's fields) are not kept.
+_REDACTED: dict[str, str] = {}
+_REDACTED_LOCK = threading.Lock()
+_REMEMBERED_TEXTS = 4
+_REMEMBERED_FROM = 16_384  # characters
+
+
+def _redact(text: str) -> str:
     out, last = [], 0
     for hit in scan_text(text):
         out += [text[last:hit.start], f"[REDACTED:{hit.rule}]"]
