@@ -26,6 +26,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
@@ -115,6 +116,8 @@ def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list
 
 def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
+    if len(text) <= _SHORT:
+        return _redact_short(text)
     if len(text) < _REMEMBERED_FROM:
         return _redact(text)
     with _REDACTED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
@@ -140,6 +143,12 @@ def _redact(text: str) -> str:
         out += [text[last:hit.start], f"[REDACTED:{hit.rule}]"]
         last = hit.end
     return "".join(out) + text[last:]
+
+
+# A finding's title, rationale and suggestion are redacted by every reviewer, the ledger and
+# each report view: the same short texts, many times over, each paying the scan's fixed cost.
+_SHORT = 4096
+_redact_short = lru_cache(maxsize=4096)(_redact)
 
 
 def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> list[Finding]:
