@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import functools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
@@ -119,20 +119,24 @@ class ChangeSet(BaseModel):
 
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
-    """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR).
+    """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
+    with _PARSED_LOCK:  # one parse of a text at a time: parallel reviewers share it
+        parsed = _PARSED.get(text)
+        if parsed is None:
+            parsed = _parse(text, source)
+            if len(text) >= _CACHED_FROM:
+                _PARSED[text] = parsed
+                while len(_PARSED) > _CACHED_TEXTS:
+                    del _PARSED[next(iter(_PARSED))]
+    return parsed if parsed.source == source else parsed.model_copy(update={"source": source})
 
-    A `ChangeSet` is immutable, so the few diffs of a round are parsed once and shared by
-    every step that reads them."""
-    try:
-        changes = _parsed(text)
-    except UserInputError:
-        return _parse(text, source)  # fails again, naming `source`
-    return changes if changes.source == source else changes.model_copy(update={"source": source})
 
-
-@functools.lru_cache(maxsize=16)
-def _parsed(text: str) -> ChangeSet:
-    return _parse(text, "diff")
+# The same diff is parsed by every reviewer, analyzer and gate of a round; a ChangeSet is
+# frozen, so the last few large ones are kept (bounded: a 20k-line diff is a few MB).
+_PARSED: dict[str, ChangeSet] = {}
+_PARSED_LOCK = threading.Lock()
+_CACHED_TEXTS = 4
+_CACHED_FROM = 16_384  # characters; smaller diffs parse in well under a millisecond
 
 
 def _parse(text: str, source: str) -> ChangeSet:
@@ -220,7 +224,9 @@ def _file(pf: PatchedFile, text: str) -> FileDiff:
         status = FileStatus.DELETED
     else:
         status = FileStatus.RENAMED if pf.is_rename else FileStatus.MODIFIED
-    added = tuple(AddedLine(line=line.target_line_no, text=_strip_eol(line.value))
+    # built without validation: the parser's own ints and strs, one per added line
+    added = tuple(AddedLine.model_construct(line=line.target_line_no,
+                                            text=_strip_eol(line.value))
                   for hunk in pf for line in hunk if line.is_added)
     hunks = tuple((h.target_start, h.target_start + h.target_length - 1)
                   for h in pf if h.target_length > 0)

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import git
@@ -249,10 +249,42 @@ class Repository:
         return out == ""
 
     def worktree_tree(self) -> str:
-        """Write every non-ignored working-tree file into a tree object; return its id."""
+        """Write every non-ignored working-tree file into a tree object; return its id.
+        Untracked environments, caches, build output and oversize files are left out
+        (`untracked_skipped`): they are never read or hashed."""
+        kept = self._untracked_files()[0]
         with self._temp_index(seed=True) as env:
-            self.git("add", "--all", env=env)
+            self.git("add", "--update", env=env)  # tracked files, deletions included
+            if kept:
+                listing = Path(env["GIT_INDEX_FILE"]).with_name("untracked")
+                listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
+                self.git("add", f"--pathspec-from-file={listing}", "--pathspec-file-nul",
+                         env=env)
             return self.git("write-tree", env=env).strip()
+
+    def untracked_skipped(self) -> list[SkippedPath]:
+        """Untracked, non-ignored paths a working-tree snapshot leaves out, with the reason."""
+        return self._untracked_files()[1]
+
+    def _untracked_files(self) -> tuple[list[str], list[SkippedPath]]:
+        """(untracked files to snapshot, paths left out). Decided from directory listings
+        and sizes only: a left-out directory is never walked, a left-out file never read."""
+        top = self.git("ls-files", "--others", "--exclude-standard", "--directory", "-z")
+        kept, skipped, walk = [], [], []
+        for entry in (e for e in top.split("\0") if e):
+            reason = untracked_reason(self.root, entry)
+            if reason is not None:
+                skipped.append(SkippedPath(path=entry, reason=reason))
+            elif entry.endswith("/"):
+                walk.append(entry)
+            else:
+                kept.append(entry)
+        if walk:  # new folders: their files, minus nested environments and large files
+            inner = self.git("ls-files", "--others", "--exclude-standard", "-z", "--", *walk)
+            more, left_out = _prune(self.root, [p for p in inner.split("\0") if p], walk)
+            kept += more
+            skipped += left_out
+        return sorted(kept), sorted(skipped, key=lambda s: s.path)
 
     # -- committing -----------------------------------------------------------------------
 
@@ -373,6 +405,81 @@ class Repository:
             if seed and real.exists():
                 shutil.copyfile(real, index)
             yield {"GIT_INDEX_FILE": index}
+
+
+# -- untracked files a snapshot leaves out ------------------------------------------------
+
+# Larger untracked files are not snapshotted: the same limit as what analyzers and reviewers
+# read (reviewloop.review.evidence.MAX_ANALYZED_BYTES).
+MAX_UNTRACKED_BYTES = 1_000_000
+# Untracked folders that hold installed or generated files, never a change to review.
+_GENERATED_DIRS = {
+    "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",
+    "build": "build output", "dist": "build output", ".tox": "tox environments",
+    ".nox": "nox environments", ".mypy_cache": "a tool's cache",
+    ".pytest_cache": "a tool's cache", ".ruff_cache": "a tool's cache"}
+_UNTRACKED = "untracked, left out of the review"
+
+
+class SkippedPath(BaseModel):
+    """An untracked path left out of a working-tree snapshot (a folder ends with `/`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def untracked_reason(root: Path, path: str) -> str | None:
+    """Why the untracked `path` (a folder when it ends with `/`) is left out, or None.
+    Only the folder's own entries and the file's size are looked at."""
+    full = root / path
+    if path.endswith("/"):
+        name = PurePosixPath(path).name
+        if (full / "pyvenv.cfg").is_file():
+            return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
+        if (full / "conda-meta").is_dir():
+            return f"a conda environment, {_UNTRACKED}"
+        if name in _GENERATED_DIRS or name.endswith(".egg-info"):
+            return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
+        return None
+    try:
+        size = os.lstat(full).st_size
+    except OSError:
+        return None
+    if size > MAX_UNTRACKED_BYTES:
+        return f"too large ({size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
+    return None
+
+
+def _prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], list[SkippedPath]]:
+    """Files under the new folders `tops`, minus those inside a folder below a top that
+    `untracked_reason` leaves out (each folder judged once) and files over the size limit."""
+    judged: dict[str, str | None] = {}
+    kept, skipped = [], []
+    for path in files:
+        top = max((t for t in tops if path.startswith(t)), key=len, default="")
+        parts = path[len(top):].split("/")
+        folders = (top + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
+        if any(_judged(root, folder, judged) for folder in folders):
+            continue
+        reason = untracked_reason(root, path)
+        if reason is None:
+            kept.append(path)
+        else:
+            skipped.append(SkippedPath(path=path, reason=reason))
+    skipped += [SkippedPath(path=d, reason=r) for d, r in judged.items() if r is not None]
+    return kept, skipped
+
+
+def _judged(root: Path, folder: str, judged: dict[str, str | None]) -> bool:
+    """Whether `folder` is left out, judging it on first sight."""
+    if folder not in judged:
+        judged[folder] = untracked_reason(root, folder)
+    return judged[folder] is not None
 
 
 def _parse_raw(raw: str) -> dict[str, Change]:

@@ -11,7 +11,7 @@ from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.git import open_repository
+from reviewloop.git import Repository, open_repository
 from reviewloop.graph.review_only import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.graph.trusted import SettingsLoader, review_config
 from reviewloop.review.evidence import analyze
@@ -47,8 +47,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     from reviewloop.cli.run import model_switch
 
     source = options.source
-    with review_config(open_repository(root), source.base, source.head, load,
-                       config_file) as trusted:
+    repo = open_repository(root)
+    left_out = working_tree_left_out(repo, source)
+    with review_config(repo, source.base, source.head, load, config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm)
         try:
             summary = review_change(root, trusted.settings, source, model_factory=factory,
@@ -56,10 +57,23 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                                     analyze=analyzers_for(trusted.settings),
                                     progress=ui.progress, trusted=trusted)
         except NothingToReview as empty:
-            ui.console(stderr=options.format != "text").print(str(empty))
+            out = ui.console(stderr=options.format != "text")
+            out.print(str(empty))
+            for line in left_out:
+                out.print(f"not read: {line}", markup=False, highlight=False)
             return ExitCode.OK
+    summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
     emit(summary, options)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
+
+
+def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:
+    """`path: reason` for each untracked path the working-tree change leaves out (a
+    virtualenv, node_modules, build output, a file over the size limit); none for
+    --staged or --head, which read no untracked file."""
+    if source.staged or source.head:
+        return []
+    return [str(skipped) for skipped in repo.untracked_skipped()]
 
 
 def emit(summary: RunSummary, options: ReviewOptions) -> None:
@@ -76,6 +90,8 @@ def emit(summary: RunSummary, options: ReviewOptions) -> None:
         print(text, end="")
     if text is None or options.output is not None:
         ui.console().print(to_rich(summary))
+        for line in summary.skipped:  # the panel has no row for them
+            ui.console().print(f"not read: {line}", markup=False, highlight=False)
         ui.console().print(f"verdict: {verdict(summary)}")
     if options.sarif is not None:
         from reviewloop import __version__

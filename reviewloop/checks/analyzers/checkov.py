@@ -81,9 +81,6 @@ class Checkov:
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(_targets(ctx))
 
-    def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(_targets(ctx))
-
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         targets = _targets(ctx)
         tool = locate(TOOL)

@@ -16,8 +16,8 @@ class SecretsScan:
         return None  # part of reviewloop
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        from reviewloop.checks.secrets.scanner import scan_added_lines, to_findings
+        from reviewloop.checks.secrets.scanner import scan_changes, to_findings
 
-        in_scope = set(ctx.files)
-        hits = [hit for hit in scan_added_lines(ctx.diff_text) if hit.path in in_scope]
-        return to_findings(hits, agent=ctx.agent)
+        # only the agent's files: an oversize or out-of-scope file's lines are not scanned
+        # here (the secrets gate still scans every added line of the change)
+        return to_findings(scan_changes(ctx.changes, ctx.files), agent=ctx.agent)

@@ -23,8 +23,10 @@ the secret engines on PyPI.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
@@ -34,13 +36,13 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.keywords import present
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
-from reviewloop.diff import parse_diff
+from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import Finding, Severity
 
 __all__ = [
     "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "claim_spans", "entropy", "looks_fake",
     "looks_placeholder", "preview", "redact", "redact_finding", "scan_added_lines",
-    "scan_text", "to_findings"]
+    "scan_changes", "scan_text", "to_findings"]
 
 SOURCE = "secrets"
 EXAMPLE_CONFIDENCE = 0.5
@@ -98,8 +100,14 @@ def scan_added_lines(diff_text: str) -> list[SecretHit]:
 
     Consecutive added lines are scanned together so a key block added whole is one hit.
     """
+    return scan_changes(parse_diff(diff_text))
+
+
+def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list[SecretHit]:
+    """`scan_added_lines` on a parsed diff, only on the files in `paths` when given (the
+    lines of other files are never scanned)."""
     hits: list[SecretHit] = []
-    for file in parse_diff(diff_text).files:
+    for file in (changes if paths is None else changes.filter(paths)).files:
         for first, lines in _runs((a.line, a.text) for a in file.added):
             for hit in scan_text("\n".join(lines), path=file.path):
                 hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
@@ -108,11 +116,39 @@ def scan_added_lines(diff_text: str) -> list[SecretHit]:
 
 def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
+    if len(text) <= _SHORT:
+        return _redact_short(text)
+    if len(text) < _REMEMBERED_FROM:
+        return _redact(text)
+    with _REDACTED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
+        done = _REDACTED.get(text)
+        if done is None:
+            done = _REDACTED[text] = _redact(text)
+            while len(_REDACTED) > _REMEMBERED_TEXTS:
+                del _REDACTED[next(iter(_REDACTED))]
+    return done
+
+
+# The last few large texts redacted: every reviewer's prompt redacts the same diff. Bounded,
+# and small texts (a finding's fields) are not kept.
+_REDACTED: dict[str, str] = {}
+_REDACTED_LOCK = threading.Lock()
+_REMEMBERED_TEXTS = 4
+_REMEMBERED_FROM = 16_384  # characters
+
+
+def _redact(text: str) -> str:
     out, last = [], 0
     for hit in scan_text(text):
         out += [text[last:hit.start], f"[REDACTED:{hit.rule}]"]
         last = hit.end
     return "".join(out) + text[last:]
+
+
+# A finding's title, rationale and suggestion are redacted by every reviewer, the ledger and
+# each report view: the same short texts, many times over, each paying the scan's fixed cost.
+_SHORT = 4096
+_redact_short = lru_cache(maxsize=4096)(_redact)
 
 
 def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> list[Finding]:

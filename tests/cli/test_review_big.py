@@ -1,0 +1,120 @@
+"""`reviewloop review` on big inputs: untracked environments, build output and oversize files
+are left out of the working-tree change and listed with their reason; a large added file is
+listed as not read and never reaches an analyzer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from reviewloop.git import MAX_UNTRACKED_BYTES, open_repository
+from reviewloop.review.evidence import MAX_ANALYZED_BYTES
+from tests.cli.test_review import repo, review
+from tests.gitutil import git
+
+VENV_MODULE = "SIGNATURE_OF_A_VENV_FILE = 'only in the venv'\n"
+
+
+def _untracked_clutter(root: Path) -> None:
+    """A virtualenv, node_modules (also nested in a new folder), build output, a cache and
+    a file over the size limit: untracked, none of them in .gitignore."""
+    site = root / ".venv" / "lib" / "python3.11" / "site-packages" / "pkg"
+    site.mkdir(parents=True)
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / "mod.py").write_text(VENV_MODULE)
+    (root / "node_modules" / "left-pad").mkdir(parents=True)
+    (root / "node_modules" / "left-pad" / "index.js").write_text("module.exports = 1\n")
+    (root / "web" / "node_modules" / "x").mkdir(parents=True)
+    (root / "web" / "node_modules" / "x" / "i.js").write_text("1\n")
+    (root / "web" / "page.py").write_text("PAGE = 1\n")
+    (root / "build" / "lib").mkdir(parents=True)
+    (root / "build" / "lib" / "app.py").write_text("VALUE = 1\n")
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"\0" * 64)
+    with (root / "dump.sql").open("wb") as fh:  # sparse: big without writing it
+        fh.truncate(MAX_UNTRACKED_BYTES + 1)
+    (root / "new.py").write_text("NEW = 2\n")
+
+
+def test_untracked_environments_and_large_files_are_listed_and_never_hashed(
+        tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    _untracked_clutter(root)
+    done = review(root, "--working", "--format", "json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    skipped = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in report["skipped"]}
+    assert skipped[".venv/"].startswith("a virtualenv (has pyvenv.cfg)")
+    assert skipped["node_modules/"].startswith("installed npm packages")
+    assert skipped["web/node_modules/"].startswith("installed npm packages")
+    assert skipped["build/"].startswith("build output")
+    assert skipped["__pycache__/"].startswith("Python bytecode cache")
+    assert skipped["dump.sql"] == (f"too large ({MAX_UNTRACKED_BYTES + 1:,} bytes; the limit "
+                                   f"is {MAX_UNTRACKED_BYTES:,}), untracked, left out of the "
+                                   "review")
+    assert sorted(report["files"]["created"]) == ["new.py", "web/page.py"]
+    # never hashed: git has no object for the venv's file or the large file
+    for path in (".venv/lib/python3.11/site-packages/pkg/mod.py", "dump.sql"):
+        blob = git(root, "hash-object", path).strip()
+        assert subprocess.run(["git", "cat-file", "-e", blob], cwd=root).returncode != 0, path
+
+
+def test_the_text_report_lists_what_it_left_out(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    _untracked_clutter(root)
+    done = review(root, "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert ("not read: .venv/: a virtualenv (has pyvenv.cfg), untracked, left out of the "
+            "review") in done.stdout
+    assert "not read: web/node_modules/: installed npm packages" in done.stdout
+
+
+def test_only_left_out_files_is_nothing_to_review_and_says_why(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    done = review(root)
+    assert done.returncode == 0, done.stderr
+    assert "nothing to review" in done.stdout
+    assert "not read: .venv/: a virtualenv (has pyvenv.cfg)" in done.stdout
+
+
+def test_gitignore_is_respected_and_ignored_paths_are_not_listed(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / ".gitignore").write_text("node_modules/\n")
+    git(root, "add", ".gitignore")
+    git(root, "commit", "-qm", "ignore")
+    _untracked_clutter(root)
+    left = [str(s) for s in open_repository(root).untracked_skipped()]
+    assert not any("node_modules" in line for line in left)
+    assert any(line.startswith(".venv/: ") for line in left)
+
+
+def test_a_staged_large_file_is_listed_as_not_read_and_not_analyzed(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    line = "result = eval(user_input)  # bandit B307 on every line\n"
+    (root / "big.py").write_text(line * (MAX_ANALYZED_BYTES // len(line) + 1))
+    (root / "small.py").write_text("x = eval(input())\n")
+    git(root, "add", "big.py", "small.py")
+    done = review(root, "--staged", "--format", "json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert any(s.startswith("big.py: too large to analyze (") for s in report["skipped"])
+    files = {f["file"] for group in ("remaining", "nits") for f in report["findings"][group]}
+    assert "small.py" in files  # the analyzers ran, on the small file only
+    assert "big.py" not in files
+
+
+def test_a_tracked_file_is_never_left_out_whatever_its_folder(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "build").mkdir()
+    (root / "build" / "tool.py").write_text("A = 1\n")
+    git(root, "add", "build/tool.py")
+    git(root, "commit", "-qm", "a tracked build folder")
+    (root / "build" / "tool.py").write_text("A = 2\n")
+    (root / "build" / "extra.py").write_text("B = 1\n")  # untracked, in a tracked folder
+    repository = open_repository(root)
+    assert repository.untracked_skipped() == []
+    names = git(root, "ls-tree", "-r", "--name-only", repository.worktree_tree()).split()
+    assert {"build/tool.py", "build/extra.py"} <= set(names)
