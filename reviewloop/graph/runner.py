@@ -118,7 +118,9 @@ class LoopRunner:
                     fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
                         f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
             root = root if root.is_dir() else self.root  # landed already: only the land step
-            spec_file = _inside(self.root, spec_file, root)
+            # the checkout the run started in: another clone's when resumed from here
+            started = Path(tree.path).parents[2] if Path(tree.path).is_dir() else self.root
+            spec_file = _inside(started, spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
