@@ -261,3 +261,23 @@ def _lease_expired(url: str, run_id: str) -> bool:
         row = conn.execute("SELECT expires < now() FROM reviewloop_leases WHERE run_id = %s",
                            (run_id,)).fetchone()
     return row is None or row[0]
+
+
+def test_a_run_over_its_budget_opens_no_pull_request(origin: Path, tmp_path: Path) -> None:
+    root = clone(origin, "job")
+    config = root / ".reviewloop.toml"
+    config.write_text("budget_usd = 0.01\n" + config.read_text())
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        github.remotes[REPO] = origin
+        bedrock.script("feature_1.py", clean())
+        done = cli(root, "run", "1", "--implementer", implementer(tmp_path), "--model", MODEL,
+                   env={**fake_env(bedrock), "GITHUB_API_URL": github.url,
+                        "GITHUB_TOKEN": "ghs_fake_token", "GITHUB_REPOSITORY": REPO},
+                   timeout=300)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "budget exhausted: $0.4500 spent of budget_usd $0.01" in done.stdout
+    assert "Spend: $0.4500 (100,000 tokens in / 10,000 out) of budget_usd $0.01" in done.stdout
+    assert "is waiting for approval (escalated" in done.stdout
+    assert github.calls == []  # nothing pushed, nothing opened
+    assert git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads") == "main\n"
