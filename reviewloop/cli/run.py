@@ -149,8 +149,11 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
 
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
+    from reviewloop.github.run_pr import land_run
+
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
-                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)))
+                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)),
+                      open_pr=partial(land_run, env=os.environ))
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
@@ -247,7 +250,8 @@ def _report_outcome(result: RunResult, root: Path) -> None:
 
 
 def _report_pr(result: RunResult, root: Path) -> None:
-    from reviewloop.github.run_pr import ATTENTION_LABEL, PR_FILE, PullRequestRef
+    from reviewloop.github.run_pr import ATTENTION_LABEL, PullRequestRef
+    from reviewloop.graph.landing import PR_FILE
     from reviewloop.graph.runs import state_dir
 
     saved = state_dir(root) / "runs" / result.run_id / PR_FILE

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.findings import Severity
-from reviewloop.github.client import GitHubClient, GitHubError
+from reviewloop.git import Repository
+from reviewloop.github import remote as remotes
+from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.render import MAX_BODY, safe
 from reviewloop.ledger import Status
 from reviewloop.review.render import to_markdown
@@ -23,7 +25,6 @@ from reviewloop.review.report import RunSummary, cost_text, redacted
 ATTENTION_LABEL = "reviewloop: needs attention"
 _LABEL_COLOR = "d93f0b"
 _LABEL_TEXT = "A reviewloop run escalated: read the Escalations section before merging"
-PR_FILE = "pr.json"  # in the run folder: the pull request the land step opened or updated
 
 
 class PullRequestRef(BaseModel):
@@ -54,8 +55,9 @@ def pr_body(summary: RunSummary, *, spec: str, run_id: str,
     was spent, findings by agent and severity, then the full report."""
     summary = redacted(summary)
     task = f"**{safe(summary.task_id)}: {safe(summary.task_title)}**"
-    lines = [f"Implements task {task} from `{safe(spec)}`; merging this pull request ticks "
-             "it on the base branch.", ""]
+    intro = (f"Implements task {task} from `{safe(spec)}`; merging this pull request ticks "
+             "it on the base branch.")
+    lines = [intro, ""]
     if summary.escalations:
         lines += ["> [!WARNING]",
                   "> **Escalated: this run needs a human's attention before merging.**",
@@ -106,6 +108,20 @@ def findings_by_agent(summary: RunSummary) -> list[str]:
 
 
 # --- GitHub -----------------------------------------------------------------------------
+
+
+def land_run(repo: Repository, *, commit: str, branch: str, base: str, remote: str,
+             run_id: str, summary: RunSummary, spec: str, budget_usd: float | None,
+             env: Mapping[str, str]) -> PullRequestRef:
+    """The land step of `land = "pr"` (injected into the graph by the CLI): push `commit` from
+    `repo` to `branch` on `remote`, then open or update the branch's pull request."""
+    slug = remotes.repo_slug(remotes.remote_url(repo, remote), env)
+    remotes.push(repo, commit, remote, branch, env)
+    with GitHubClient(token_from(env), base_url=api_url(env)) as client:
+        return publish(client, slug, branch=branch, base=base, title=pr_title(summary),
+                       body=pr_body(summary, spec=spec, run_id=run_id, budget_usd=budget_usd),
+                       escalated=bool(summary.escalations))
+
 
 
 def publish(client: GitHubClient, repo: str, *, branch: str, base: str, title: str,

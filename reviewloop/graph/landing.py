@@ -9,9 +9,7 @@ landing one again after a crash neither pushes twice nor opens a second one.
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 from reviewloop import worktree
@@ -24,6 +22,7 @@ from reviewloop.spec.loader import load_spec
 from reviewloop.worktree import LandPlan, RunTree
 
 LAND_PLAN = "land.json"
+PR_FILE = "pr.json"  # land = "pr": the pull request the land step opened or updated
 
 
 def land_change(deps: LoopDeps, state: LoopState) -> str:
@@ -36,7 +35,7 @@ def land_change(deps: LoopDeps, state: LoopState) -> str:
         worktree.remove(checkout, tree, branch=False)
         return commit
     if deps.settings.run.land == "pr":
-        return land_pr(deps, state, tree, os.environ)
+        return land_pr(deps, state, tree)
     target = _target(deps, tree, state["run_id"])
     saved = deps.run_dir / LAND_PLAN
     with worktree.land_lock(checkout):
@@ -52,33 +51,30 @@ def land_change(deps: LoopDeps, state: LoopState) -> str:
     return plan.new
 
 
-def land_pr(deps: LoopDeps, state: LoopState, tree: RunTree, env: Mapping[str, str]) -> str:
+def land_pr(deps: LoopDeps, state: LoopState, tree: RunTree) -> str:
     """Push the run's commit to the task's branch on the remote and open (or update) its
     pull request; the run's worktree and local branch go, the commit is on the remote."""
-    from reviewloop.github import remote, run_pr
-    from reviewloop.github.client import GitHubClient, api_url, token_from
     from reviewloop.review.report import RunSummary
 
     commit, run_id = state.get("commit") or "", state["run_id"]
     settings = deps.settings
-    branch = worktree.branch_name(settings.run.branch, state["task_id"])
-    summary = RunSummary.model_validate(state.get("summary") or {"task_id": state["task_id"]})
-    repo = deps.repo  # the run's worktree: its commit is there even when resumed elsewhere
+    if deps.open_pr is None:
+        raise BlockingOutcome(f'run.land = "pr" but nothing here opens pull requests; the '
+                              f"commit waits on branch {tree.branch}")
     try:
-        slug = remote.repo_slug(remote.remote_url(repo, settings.run.remote), env)
-        remote.push(repo, commit, settings.run.remote, branch, env)
-        with GitHubClient(token_from(env), base_url=api_url(env)) as client:
-            pull = run_pr.publish(
-                client, slug, branch=branch, base=_pr_base(deps, tree),
-                title=run_pr.pr_title(summary), escalated=bool(summary.escalations),
-                body=run_pr.pr_body(summary, spec=_spec_rel(deps) or "the spec",
-                                    run_id=run_id, budget_usd=settings.budget_usd))
+        pull = deps.open_pr(
+            deps.repo,  # the run's worktree: its commit is there even when resumed elsewhere
+            commit=commit, branch=worktree.branch_name(settings.run.branch, state["task_id"]),
+            base=_pr_base(deps, tree), remote=settings.run.remote, run_id=run_id,
+            summary=RunSummary.model_validate(state.get("summary")
+                                              or {"task_id": state["task_id"]}),
+            spec=_spec_rel(deps) or "the spec", budget_usd=settings.budget_usd)
     except ReviewloopError as exc:
         raise BlockingOutcome(
             f"could not open the pull request: {exc}\n  the commit waits on branch "
             f"{tree.branch}; fix the cause and `reviewloop approve {run_id}` pushes and opens "
             "it again") from None
-    (deps.run_dir / run_pr.PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
+    (deps.run_dir / PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
     worktree.remove(_owner(tree, deps), tree, branch=True)
     return commit
 
