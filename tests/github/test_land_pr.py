@@ -281,3 +281,41 @@ def test_a_run_over_its_budget_opens_no_pull_request(origin: Path, tmp_path: Pat
     assert "is waiting for approval (escalated" in done.stdout
     assert github.calls == []  # nothing pushed, nothing opened
     assert git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads") == "main\n"
+
+
+def test_run_all_opens_the_first_wave_then_the_next_after_the_merge(tmp_path: Path) -> None:
+    seed = tmp_path / "seed"
+    (seed / SPEC).parent.mkdir(parents=True)
+    (seed / SPEC).write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n  - _Depends: 1_\n")
+    (seed / ".reviewloop.toml").write_text(
+        '[gates]\nbuild = []\ntest = []\n\n[run]\nland = "pr"\n')
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", ".")
+    git(seed, "commit", "-qm", "spec")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    root = clone(origin, "work")
+    agent = implementer(tmp_path)
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        github.remotes[REPO] = origin
+        env = {**fake_env(bedrock), "GITHUB_API_URL": github.url,
+               "GITHUB_TOKEN": "ghs_fake_token", "GITHUB_REPOSITORY": REPO}
+        bedrock.script("feature_1.py", clean())
+        bedrock.script("feature_2.py", clean())
+        first = cli(root, "run", "all", "--implementer", agent, "--model", MODEL, env=env,
+                    timeout=300)
+        assert first.returncode == 1, first.stdout + first.stderr
+        assert "Skipping task 2: it waits on 1" in first.stderr
+        assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/1"]
+
+        git(root, "push", "-q", "origin", "origin/reviewloop/1:refs/heads/main")  # merged
+        git(root, "pull", "-q", "--ff-only")
+        second = cli(root, "run", "all", "--implementer", agent, "--model", MODEL, env=env,
+                     timeout=300)
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/1",
+                                                                 "reviewloop/2"]
+    assert "- [x] 1. One" in spec_at(origin, "reviewloop/2")
+    assert "- [x] 2. Two" in spec_at(origin, "reviewloop/2")
+    assert git(origin, "rev-parse", "reviewloop/2~1") == git(origin, "rev-parse", "main")
