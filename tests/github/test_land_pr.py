@@ -199,6 +199,9 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
     assert run_id in fourth["body"] and "Implements task **4: Four**" in fourth["body"]
     assert "- [x] 4. Four" in spec_at(origin, "reviewloop/4")
     assert _files(origin, "reviewloop/4") == [SPEC, "feature_4.py", "tests/test_feature_4.py"]
+    # the dead job's worktree and local branch (in its clone) are cleaned up by the resumer
+    assert not (clones[1] / ".reviewloop/worktrees" / run_id).exists()
+    assert git(clones[1], "branch", "--list", "reviewloop/*") == ""
     listed = cli(origin.parent / "job4", "runs", env={"REVIEWLOOP_CHECKPOINT_URL": pg_url})
     assert run_id in listed.stdout and "committed" in listed.stdout
     assert github.violations == []
