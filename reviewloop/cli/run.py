@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
         raise UserInputError(f"run {run_id} was approved; its commit failed: {record.detail}",
                              where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
     result = runner.resume(run_id, decision if waiting else None)
-    _report_outcome(result)
+    _report_outcome(result, runner.root)
     if decision == "approve" and result.status == "committed":
         return _continue_batch(runner, record, RunOptions())
     return ExitCode.OK
@@ -148,22 +149,23 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
 
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
+    from reviewloop.github.run_pr import land_run
+
     return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
-                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)))
+                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)),
+                      open_pr=partial(land_run, env=os.environ))
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
-    if settings.run.land == "pr":
-        raise ConfigError('run.land = "pr" is not available yet: opening a pull request for '
-                          "a run is a later feature", where="run.land",
-                          fix='use "merge" (land on your branch) or "branch-only" (leave the '
-                              "commit on the run's branch, e.g. to push it and open the PR "
-                              "yourself)")
     repo = open_repository(root)
+    if settings.run.land == "pr":
+        from reviewloop.github.remote import check_ready
+
+        check_ready(repo, settings.run.remote, os.environ)  # before any model time is spent
     if branch:
         repo.create_branch(branch)
     current = repo.current_branch()
-    if settings.run.land == "branch-only":
+    if settings.run.land in ("branch-only", "pr"):
         return  # your branch is never written: any branch (or a detached HEAD) will do
     if current is None or is_protected(current, settings.gates.protected_branches) \
             or current == repo.default_branch():
@@ -187,13 +189,21 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
 
 
 def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
-    """Show the summary; get approval from --yes, the terminal, or later from the user."""
+    """Show the summary; get approval from --yes, the terminal, or later from the user.
+    With run.land = "pr" the pull request is the approval: the run goes on to open it."""
+    from reviewloop.github.run_pr import spend_text
+
     out = ui.console()
     if result.summary:
-        out.print(to_rich(RunSummary.model_validate(result.summary)))
+        summary = RunSummary.model_validate(result.summary)
+        out.print(to_rich(summary))
+        out.print(f"Spend: {spend_text(summary, runner.settings.budget_usd)}", markup=False)
     if result.status == "awaiting_approval":
         reasons = result.summary.get("escalations") or []
-        if options.yes and not reasons:
+        # land = "pr": the pull request's review is the approval (a draft when escalated);
+        # a run stopped by its budget still waits here, so nothing is committed
+        to_pr = result.land == "pr" and not _budget_spent(runner.settings, result.summary)
+        if to_pr or (options.yes and not reasons):
             result = runner.resume(result.run_id, "approve")
         elif _interactive():
             approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
@@ -204,16 +214,26 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
                       f"  approve: reviewloop approve {result.run_id}\n"
                       f"  reject:  reviewloop reject {result.run_id}")
             return ExitCode.BLOCKING
-    _report_outcome(result)
+    _report_outcome(result, runner.root)
+    if result.status == "committed" and result.land == "pr" and \
+            result.summary.get("escalations"):
+        return ExitCode.BLOCKING  # a draft pull request waits for a human
     return ExitCode.OK if result.status == "committed" else ExitCode.BLOCKING
 
 
-def _report_outcome(result: RunResult) -> None:
+def _budget_spent(settings: Settings, summary: dict) -> bool:
+    budget, cost = settings.budget_usd, summary.get("cost_usd")
+    return budget is not None and (cost is None or cost > budget)
+
+
+def _report_outcome(result: RunResult, root: Path) -> None:
     out = ui.console()
     tree = result.tree
     if result.status == "committed":
         sha = (result.commit or "")[:12]
-        if tree is not None and result.land == "branch-only":
+        if result.land == "pr":
+            _report_pr(result, root)
+        elif tree is not None and result.land == "branch-only":
             out.print(f"[green]Committed {sha}[/] on branch {tree.branch} (run "
                       f"{result.run_id}); run.land = \"branch-only\": your branch is "
                       f"unchanged, merge it with `git merge {tree.branch}`.")
@@ -227,6 +247,24 @@ def _report_outcome(result: RunResult) -> None:
                     f"{tree.branch}); `reviewloop clean` removes it.")
         out.print(f"Declined: nothing committed and your checkout was not touched (run "
                   f"{result.run_id}).{kept}")
+
+
+def _report_pr(result: RunResult, root: Path) -> None:
+    from reviewloop.github.run_pr import ATTENTION_LABEL, PullRequestRef
+    from reviewloop.graph.landing import PR_FILE
+    from reviewloop.graph.runs import state_dir
+
+    saved = state_dir(root) / "runs" / result.run_id / PR_FILE
+    if not saved.exists():
+        return  # landed by another process, which reported it
+    pull = PullRequestRef.model_validate_json(saved.read_text(encoding="utf-8"))
+    verb = "Opened" if pull.created else "Updated"
+    kind = " draft" if pull.draft else ""
+    label = f', labelled "{ATTENTION_LABEL}"' if pull.escalated else ""
+    ui.console().print(
+        f"[green]{verb}{kind} pull request #{pull.number}[/] on {pull.repo}{label}: "
+        f"{pull.url}\n  commit {(result.commit or '')[:12]} on branch {pull.branch} (run "
+        f"{result.run_id}); approve it by reviewing and merging.", highlight=False)
 
 
 def _shown(path: str) -> str:

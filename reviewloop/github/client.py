@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -256,6 +257,50 @@ class GitHubClient:
                             json={"body": body}).json()
 
 
+    # --- pull requests and labels (run.land = "pr") -----------------------------------
+
+    def list_pulls(self, repo: str, *, head: str, state: str = "open") -> list[dict[str, Any]]:
+        """Pull requests whose head is `head` ("owner:branch")."""
+        return list(self.paginate(f"repos/{_repo(repo)}/pulls",
+                                  {"head": head, "state": state}))
+
+    def create_pull(self, repo: str, *, title: str, head: str, base: str, body: str,
+                    draft: bool) -> dict[str, Any]:
+        return self.request("POST", f"repos/{_repo(repo)}/pulls", json={
+            "title": title, "head": head, "base": base, "body": body, "draft": draft}).json()
+
+    def update_pull(self, repo: str, number: int, *, title: str, body: str
+                    ) -> dict[str, Any]:
+        return self.request("PATCH", f"repos/{_repo(repo)}/pulls/{int(number)}",
+                            json={"title": title, "body": body}).json()
+
+    def get_label(self, repo: str, name: str) -> dict[str, Any] | None:
+        """The repository's label `name`, or None when it has none by that name."""
+        try:
+            return self.request("GET", f"repos/{_repo(repo)}/labels/{_segment(name)}").json()
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def create_label(self, repo: str, name: str, *, color: str, description: str
+                     ) -> dict[str, Any]:
+        return self.request("POST", f"repos/{_repo(repo)}/labels", json={
+            "name": name, "color": color, "description": description}).json()
+
+    def add_labels(self, repo: str, number: int, names: list[str]) -> list[dict[str, Any]]:
+        """Adding a label twice is harmless: safe to retry."""
+        return self.request("POST", f"repos/{_repo(repo)}/issues/{int(number)}/labels",
+                            json={"labels": names}, idempotent=True).json()
+
+    def remove_label(self, repo: str, number: int, name: str) -> None:
+        try:
+            self.request("DELETE",
+                         f"repos/{_repo(repo)}/issues/{int(number)}/labels/{_segment(name)}")
+        except GitHubError as exc:
+            if exc.status != 404:  # not on the PR (any more): what we wanted
+                raise
+
 def _graphql_url(base_url: str) -> str:
     """github.com: https://api.github.com/graphql; Enterprise Server: the REST base is
     https://HOST/api/v3 and GraphQL lives at https://HOST/api/graphql."""
@@ -268,6 +313,11 @@ def _repo(repo: str) -> str:
     if not _REPO.match(repo):
         raise GitHubError(f"not an owner/name repository: {repo!r}")
     return repo
+
+
+def _segment(text: str) -> str:
+    """`text` as one URL path segment (a label name may hold spaces, ":" or "/")."""
+    return quote(text, safe="")
 
 
 def _seconds(value: str | None) -> float | None:

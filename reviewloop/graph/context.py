@@ -75,6 +75,9 @@ class LoopDeps:
     # working tree, written only when an approved commit lands. None for `reviewloop review`.
     checkout: Repository | None = None
     run_tree: RunTree | None = None
+    # run.land = "pr": pushes the commit and opens its pull request (`github.run_pr.land_run`,
+    # injected by the CLI: the graph does not import the github layer)
+    open_pr: Callable[..., Any] | None = None
 
     @property
     def root(self) -> Path:

@@ -1,7 +1,10 @@
-"""The land step: the approved commit reaches the user's branch (or stays on the run's).
+"""The land step: the approved commit reaches the user's branch, stays on the run's, or goes
+to a pull request (`run.land`: merge, branch-only, pr).
 
 Idempotent: the plan is saved in the run folder before the user's branch moves, so a resume
 after a crash anywhere in between applies the same plan again and repairs what is missing.
+A pull request is found by its branch, and a push of what is there already does nothing, so
+landing one again after a crash neither pushes twice nor opens a second one.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 from reviewloop import worktree
-from reviewloop.errors import BlockingOutcome
-from reviewloop.git import Repository, is_protected
+from reviewloop.errors import BlockingOutcome, ReviewloopError
+from reviewloop.git import Repository, is_protected, open_repository
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.spec import writeback
@@ -19,6 +22,7 @@ from reviewloop.spec.loader import load_spec
 from reviewloop.worktree import LandPlan, RunTree
 
 LAND_PLAN = "land.json"
+PR_FILE = "pr.json"  # land = "pr": the pull request the land step opened or updated
 
 
 def land_change(deps: LoopDeps, state: LoopState) -> str:
@@ -30,6 +34,8 @@ def land_change(deps: LoopDeps, state: LoopState) -> str:
     if deps.settings.run.land == "branch-only":
         worktree.remove(checkout, tree, branch=False)
         return commit
+    if deps.settings.run.land == "pr":
+        return land_pr(deps, state, tree)
     target = _target(deps, tree, state["run_id"])
     saved = deps.run_dir / LAND_PLAN
     with worktree.land_lock(checkout):
@@ -43,6 +49,52 @@ def land_change(deps: LoopDeps, state: LoopState) -> str:
                               "was kept" for p in left)
     worktree.remove(checkout, tree, branch=True)
     return plan.new
+
+
+def land_pr(deps: LoopDeps, state: LoopState, tree: RunTree) -> str:
+    """Push the run's commit to the task's branch on the remote and open (or update) its
+    pull request; the run's worktree and local branch go, the commit is on the remote."""
+    from reviewloop.review.report import RunSummary
+
+    commit, run_id = state.get("commit") or "", state["run_id"]
+    settings = deps.settings
+    if deps.open_pr is None:
+        raise BlockingOutcome(f'run.land = "pr" but nothing here opens pull requests; the '
+                              f"commit waits on branch {tree.branch}")
+    try:
+        pull = deps.open_pr(
+            deps.repo,  # the run's worktree: its commit is there even when resumed elsewhere
+            commit=commit, branch=worktree.branch_name(settings.run.branch, state["task_id"]),
+            base=_pr_base(deps, tree), remote=settings.run.remote, run_id=run_id,
+            summary=RunSummary.model_validate(state.get("summary")
+                                              or {"task_id": state["task_id"]}),
+            spec=_spec_rel(deps) or "the spec", budget_usd=settings.budget_usd)
+    except ReviewloopError as exc:
+        raise BlockingOutcome(
+            f"could not open the pull request: {exc}\n  the commit waits on branch "
+            f"{tree.branch}; fix the cause and `reviewloop approve {run_id}` pushes and opens "
+            "it again") from None
+    (deps.run_dir / PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
+    worktree.remove(_owner(tree, deps), tree, branch=True)
+    return commit
+
+
+def _pr_base(deps: LoopDeps, tree: RunTree) -> str:
+    """The branch the run started from; on a detached HEAD (a CI checkout of a commit), the
+    repository's default branch."""
+    if tree.target:
+        return tree.target
+    return (deps.checkout or deps.repo).default_branch()
+
+
+def _owner(tree: RunTree, deps: LoopDeps) -> Repository:
+    """The checkout the run's worktree belongs to (another clone's, when this process
+    resumed a run another one started)."""
+    root = Path(tree.path).parents[2]  # <checkout>/.reviewloop/worktrees/<run>
+    if (root / ".git").exists():
+        return open_repository(root)
+    assert deps.checkout is not None
+    return deps.checkout
 
 
 def _target(deps: LoopDeps, tree: RunTree, run_id: str) -> str:

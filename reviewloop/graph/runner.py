@@ -56,6 +56,7 @@ class LoopRunner:
     analyze: Callable[..., list] | None = None
     progress: Callable[[str, dict[str, Any]], None] | None = None  # (node, update) as each ends
     notice: Callable[[str], None] | None = None  # a sentence for the user (where the run works)
+    open_pr: Callable[..., Any] | None = None  # run.land = "pr" (see LoopDeps.open_pr)
     registry: Registry = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,11 +119,14 @@ class LoopRunner:
                     fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
                         f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
             root = root if root.is_dir() else self.root  # landed already: only the land step
-            spec_file = _inside(self.root, spec_file, root)
+            # the checkout the run started in: another clone's when resumed from here
+            started = Path(tree.path).parents[2] if Path(tree.path).is_dir() else self.root
+            spec_file = _inside(started, spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
-                        checkout=open_repository(self.root), run_tree=tree)
+                        checkout=open_repository(self.root), run_tree=tree,
+                        open_pr=self.open_pr)
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
@@ -209,7 +213,8 @@ def _interrupt_summary(snapshot) -> dict[str, Any]:
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
              implementer: Implementer, model_factory: ModelFactory, llm: bool,
              analyze: Callable[..., list] | None, config_root: Path | None = None,
-             checkout: Repository | None = None, run_tree: RunTree | None = None) -> LoopDeps:
+             checkout: Repository | None = None, run_tree: RunTree | None = None,
+             open_pr: Callable[..., Any] | None = None) -> LoopDeps:
     """Everything the nodes need, built once per run from settings (never checkpointed).
 
     `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
@@ -224,7 +229,7 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
                     implementer=implementer,
                     workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
                     policy=command_policy(governance), governance=governance,
-                    analyze=analyze, checkout=checkout, run_tree=run_tree)
+                    analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr)
 
 
 def run_tree(record: RunRecord) -> RunTree | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,7 +102,12 @@ def registry_for(settings: Settings, root: Path) -> Registry | PostgresRegistry:
 def _setup_once(url: str, conn: Any, setup) -> None:
     if url in _ready:
         return
-    conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+    # Polled, not waited for: the saver's migrations build indexes CONCURRENTLY, which wait
+    # for every open transaction — a runner blocked in pg_advisory_lock is one, so two
+    # runners setting up a fresh database at once would deadlock.
+    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got",
+                           (_SETUP_LOCK,)).fetchone()["got"]:
+        time.sleep(0.2)
     try:
         setup()
         conn.execute(_SCHEMA)

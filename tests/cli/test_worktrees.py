@@ -204,14 +204,31 @@ def test_run_on_a_done_task_says_so_unless_forced(example: Path):
     assert not (example / ".reviewloop/worktrees").exists()
 
 
-def test_land_pr_is_refused_with_what_to_use_instead(example: Path):
-    git(example, "switch", "-qc", "work")
+def test_land_pr_checks_the_remote_and_the_token_before_any_work(example: Path,
+                                                                   tmp_path: Path):
     with (example / ".reviewloop.toml").open("a") as config:
         config.write('\n[run]\nland = "pr"\n')
-    refused = cli(example, "run", "T2", "--spec", SPEC, "--implementer", "manual")
+    no_token = {"GITHUB_TOKEN": "", "GH_TOKEN": "", "GITHUB_REPOSITORY": ""}
+    refused = cli(example, "run", "T2", "--spec", SPEC, "--implementer", "manual",
+                  env=no_token)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "has no remote 'origin'" in refused.stderr
+    assert "git remote add origin https://github.com/OWNER/NAME.git" in refused.stderr
+
+    git(example, "remote", "add", "origin", str(tmp_path / "nowhere.git"))
+    refused = cli(example, "run", "T2", "--spec", SPEC, "--implementer", "manual",
+                  env=no_token)
     assert refused.returncode == 2
-    assert 'run.land = "pr" is not available yet' in refused.stderr
-    assert "branch-only" in refused.stderr
+    assert "cannot tell the GitHub repository from the remote URL" in refused.stderr
+    assert "GITHUB_REPOSITORY=OWNER/NAME" in refused.stderr
+
+    git(example, "remote", "set-url", "origin", "git@github.com:octo/todo.git")
+    refused = cli(example, "run", "T2", "--spec", SPEC, "--implementer", "manual",
+                  env=no_token)
+    assert refused.returncode == 2
+    assert 'run.land = "pr" opens a pull request on octo/todo: no GitHub token' in \
+        refused.stderr
+    assert not (example / ".reviewloop/worktrees").exists()  # refused before any work
 
 
 def test_branch_only_leaves_your_branch_alone(example: Path, tmp_path: Path):

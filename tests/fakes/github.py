@@ -24,6 +24,13 @@ comment on a commit that is no longer part of the PR (after a force-push) gets 4
 GraphQL schema; each top-level review comment opens a review thread that
 `resolveReviewThread` / `unresolveReviewThread` change (`thread_changes` records them).
 
+Pull requests a tool opens (`pulls/create`, `pulls/list`, `pulls/update`) live in `pulls`,
+numbered per repository; with `remotes[repo]` set to a bare git repository, a head branch
+must exist there (else 422, as GitHub answers) and `head.sha` is read from it. An open pull
+request for the same head and base is refused with GitHub's 422 "A pull request already
+exists". Labels (`issues/get-label`, `create-label`, `add-labels`, `remove-label`) live in
+`labels`; adding an unknown label creates it, as GitHub does.
+
 Faults: `fail_next` answers the next matching request with an error *instead of* carrying
 it out; `fail_after_writes(n)` carries out every n-th write (POST, PATCH, GraphQL mutation)
 and then answers 502, as GitHub does now and then — the case where a blind retry duplicates.
@@ -34,6 +41,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -41,7 +49,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 import pytest
@@ -130,6 +138,9 @@ class GitHubFake:
         self.repository_ids: dict[str, int] = {}
         self.graphql_forbidden = False  # a token that may not resolve threads
         self.thread_changes: list[tuple[str, bool]] = []  # (thread id, resolved) per change
+        self.pulls: list[dict[str, Any]] = []  # opened through pulls/create
+        self.labels: dict[str, dict[str, dict[str, Any]]] = {}  # repo → name → label
+        self.remotes: dict[str, Path] = {}  # repo → bare git repository its branches are in
         self.writes = 0
         self.fail_every_nth_write: int | None = None
         self.faults_after_write: list[str] = []  # "METHOD path" answered 502 after doing it
@@ -223,6 +234,10 @@ class GitHubFake:
         self.state.review_comments.append(comment)
         self._open_thread(comment)
         return comment
+
+    def pulls_of(self, repo: str, *, state: str = "all") -> list[dict[str, Any]]:
+        return [_public(self._pull_view(p)) for p in self.pulls
+                if p["_repo"] == repo and state in ("all", p["state"])]
 
     def thread_of(self, comment_id: int) -> dict[str, Any]:
         return next(t for t in self.state.threads if comment_id in t["comment_ids"])
@@ -421,6 +436,120 @@ class GitHubFake:
             return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
         found["body"], found["updated_at"] = body["body"], _now()
         return 200, {}, _public(found)
+
+    # --- pull requests and labels (opened by a tool) -----------------------------------
+
+    def _pulls_list(self, params, query, body):
+        repo = f"{params['owner']}/{params['repo']}"
+        state = query.get("state", ["open"])[0]
+        head = query.get("head", [None])[0]
+        base = query.get("base", [None])[0]
+        items = [self._pull_view(p) for p in self.pulls if p["_repo"] == repo
+                 and state in ("all", p["state"])
+                 and (head is None or head in (p["head"]["label"], p["head"]["ref"]))
+                 and (base is None or base == p["base"]["ref"])]
+        return self._page([_public(p) for p in items], query, f"/repos/{repo}/pulls")
+
+    def _pulls_create(self, params, query, body):
+        repo = f"{params['owner']}/{params['repo']}"
+        owner = params["owner"]
+        branch = body["head"].split(":", 1)[-1]
+        if not body.get("title"):
+            return 422, {}, {"message": "Validation Failed", "errors": [
+                {"resource": "PullRequest", "field": "title", "code": "missing_field"}]}
+        if repo in self.remotes and self._branch_sha(repo, branch) is None:
+            return 422, {}, {"message": "Validation Failed", "errors": [
+                {"resource": "PullRequest", "field": "head", "code": "invalid"}],
+                "documentation_url": DOCS, "status": "422"}
+        for p in self.pulls:
+            if p["_repo"] == repo and p["state"] == "open" and \
+                    p["head"]["ref"] == branch and p["base"]["ref"] == body["base"]:
+                return 422, {}, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "code": "custom",
+                     "message": f"A pull request already exists for {owner}:{branch}."}],
+                    "documentation_url": DOCS, "status": "422"}
+        number = 1 + max((p["number"] for p in self.pulls if p["_repo"] == repo), default=0)
+        pull = {"id": next(self._ids), "number": number, "state": "open",
+                "title": body["title"], "body": body.get("body"),
+                "draft": bool(body.get("draft", False)), "labels": [], "user": BOT,
+                "head": {"ref": branch, "label": f"{owner}:{branch}", "sha": None},
+                "base": {"ref": body["base"], "repo": {"full_name": repo}},
+                "html_url": f"https://github.com/{repo}/pull/{number}",
+                "created_at": _now(), "updated_at": _now(), "_repo": repo}
+        self.pulls.append(pull)
+        return 201, {}, _public(self._pull_view(pull))
+
+    def _pulls_update(self, params, query, body):
+        pull = self._pull(params)
+        if pull is None:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        for key in ("title", "body", "state"):
+            if key in body:
+                pull[key] = body[key]
+        if "base" in body:
+            pull["base"]["ref"] = body["base"]
+        pull["updated_at"] = _now()
+        return 200, {}, _public(self._pull_view(pull))
+
+    def _issues_get_label(self, params, query, body):
+        label = self.labels.get(f"{params['owner']}/{params['repo']}", {}).get(
+            unquote(params["name"]))
+        if label is None:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        return 200, {}, label
+
+    def _issues_create_label(self, params, query, body):
+        labels = self.labels.setdefault(f"{params['owner']}/{params['repo']}", {})
+        if body["name"] in labels:
+            return 422, {}, {"message": "Validation Failed", "errors": [
+                {"resource": "Label", "code": "already_exists", "field": "name"}]}
+        labels[body["name"]] = self._label(body["name"], body.get("color", "ededed"),
+                                           body.get("description"))
+        return 201, {}, labels[body["name"]]
+
+    def _issues_add_labels(self, params, query, body):
+        pull = self._pull(params)
+        if pull is None:
+            return 404, {}, {"message": "Not Found", "documentation_url": DOCS}
+        known = self.labels.setdefault(pull["_repo"], {})
+        for item in body["labels"]:
+            name = item if isinstance(item, str) else item["name"]
+            known.setdefault(name, self._label(name, "ededed", None))  # as GitHub does
+            if name not in {label["name"] for label in pull["labels"]}:
+                pull["labels"].append(known[name])
+        return 200, {}, pull["labels"]
+
+    def _issues_remove_label(self, params, query, body):
+        pull = self._pull(params)
+        name = unquote(params["name"])
+        if pull is None or name not in {label["name"] for label in pull["labels"]}:
+            return 404, {}, {"message": "Label does not exist", "documentation_url": DOCS}
+        pull["labels"] = [label for label in pull["labels"] if label["name"] != name]
+        return 200, {}, pull["labels"]
+
+    def _pull(self, params) -> dict[str, Any] | None:
+        repo = f"{params['owner']}/{params['repo']}"
+        number = int(params.get("pull_number") or params.get("issue_number"))
+        return next((p for p in self.pulls if p["_repo"] == repo and p["number"] == number),
+                    None)
+
+    def _pull_view(self, pull: dict[str, Any]) -> dict[str, Any]:
+        """The pull request with its head read from the remote, as GitHub shows it."""
+        sha = self._branch_sha(pull["_repo"], pull["head"]["ref"]) \
+            if pull["_repo"] in self.remotes else pull["head"]["sha"]
+        return {**pull, "head": {**pull["head"], "sha": sha}}
+
+    def _branch_sha(self, repo: str, branch: str) -> str | None:
+        found = subprocess.run(["git", "-C", str(self.remotes[repo]), "rev-parse", "--verify",
+                                "--quiet", f"refs/heads/{branch}"], capture_output=True,
+                               text=True, check=False)
+        return found.stdout.strip() or None
+
+    def _label(self, name: str, color: str, description: str | None) -> dict[str, Any]:
+        lid = next(self._ids)
+        return {"id": lid, "node_id": f"LA_{lid}", "name": name, "color": color,
+                "description": description, "default": False,
+                "url": f"{self.url}/repos/labels/{name}"}
 
     # --- helpers --------------------------------------------------------------------------
 
