@@ -92,7 +92,8 @@ def covered_run(root: Path, command: str, timeout: float, *, sandbox: Sandbox,
     with _MEMO.lock:
         busy = _MEMO.busy.setdefault(key, threading.Lock())
     with busy:
-        known = _MEMO.runs.get(key) if reuse else None
+        with _MEMO.lock:
+            known = _MEMO.runs.get(key) if reuse else None
         if known is not None:
             return known
         covered = _measure(root, command, timeout, sandbox)
