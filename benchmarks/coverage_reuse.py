@@ -33,7 +33,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.review.evidence import run_for_agent  # noqa: E402  (first: import order)
+# First: the analyzer table imports the coverage analyzer (circular when that comes first).
+from reviewloop.review.evidence import run_for_agent  # noqa: E402
 from reviewloop.checks.coverage.analyzer import coverage_gate_result  # noqa: E402
 from reviewloop.checks.coverage.runs import forget  # noqa: E402
 from reviewloop.checks.gates.base import GateContext  # noqa: E402

@@ -87,6 +87,7 @@ def test_the_analyzer_reads_the_test_gates_run_instead_of_running_the_suite_agai
     report = run_for_agent(TEST_QUALITY, repo.root, diff, tests=project_tests(config))
 
     assert gates.result("test").passed and gates.result("test").passed_tests == 2
+    assert gates.result("test").output_tail.startswith(f"$ {COMMAND}\n")  # not rewritten
     assert runs(repo) == ["-p no:cacheprovider tests"]  # the configured command, once
     assert suites_started() - started == 1
     assert report.complete, report.errors
