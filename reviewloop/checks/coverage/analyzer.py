@@ -1,11 +1,12 @@
 """The `coverage` analyzer and gate: public functions the change adds or edits that no test runs.
 
-The project's tests run under coverage.py (`<python> -m coverage run --data-file <tmp> -m
-pytest …`) inside the sandbox, and only when the caller passes `ProjectTests` (a review does
-only with `--tests` or `[review] run_tests = true`). Each new or changed public function
-(`reviewloop.checks.coverage.newcode`) whose body no test executed becomes a should_fix
-finding for the test-quality reviewer — and, through `coverage_gate_result`, a gate failure
-when the gate is strict.
+The project's test command runs as configured (or detected) under coverage.py inside the
+sandbox (`reviewloop.checks.coverage.runs`), and only when the caller passes `ProjectTests`
+(a review does only with `--tests` or `[review] run_tests = true`). It runs once per tree
+state: when the test gate has just run it on the same tree, its data are read instead. Each
+new or changed public function (`reviewloop.checks.coverage.newcode`) whose body no test
+executed becomes a should_fix finding for the test-quality reviewer — and, through
+`coverage_gate_result`, a gate failure when the gate is strict.
 
 A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a `Collector` here, keyed
 by the same language name. Python (pytest) is the only one so far.
@@ -14,8 +15,6 @@ by the same language name. Python (pytest) is the only one so far.
 from __future__ import annotations
 
 import shlex
-import sys
-import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,7 +29,8 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
-from reviewloop.checks.gates.commands import ProjectTests, run_shell
+from reviewloop.checks.coverage.runs import covered_run
+from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.findings import Finding, Severity
 
@@ -45,7 +45,6 @@ PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is
 TAIL_CHARS = 1500
 NOT_RUN = ("the project's tests were not run, so new-code coverage was not checked "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs them, sandboxed)")
-_BARE_PYTHONS = frozenset({"python", "python3", f"python3.{sys.version_info.minor}"})
 
 
 @dataclass(frozen=True)
@@ -87,38 +86,28 @@ class CoverageCheck:
 
 
 class PythonCoverage:
-    """pytest under coverage.py, with the project's interpreter and coverage configuration."""
+    """The project's pytest command, exactly as configured or detected, under coverage.py."""
 
     language = "python"
 
     def unavailable(self, root: Path, test_command: str | None) -> str | None:
-        if _pytest_command(root, test_command) is None:
+        if pytest_command(root, test_command) is None:
             return ("not a pytest project (no tests folder or pytest configuration)"
                     if test_command is None else f"the test command is not pytest: {test_command}")
         return None
 
     def collect(self, root: Path, tests: ProjectTests) -> TestRun:
-        found = _pytest_command(root, tests.command)
-        if found is None:
+        command = pytest_command(root, tests.command)
+        if command is None:
             raise AnalyzerError(self.unavailable(root, tests.command) or "no pytest command")
-        python, args = found
-        timeout = tests.timeout
-        with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
-            data_file = Path(folder) / ".coverage"
-            command = shlex.join([python, "-m", "coverage", "run", f"--data-file={data_file}",
-                                  "-m", "pytest", *args])
-            # The data folder is the one place outside the project the tests may write.
-            run = run_shell(command, root, timeout, sandbox=tests.sandbox,
-                            writable=(Path(folder),))
-            if run.timed_out:
-                raise AnalyzerError(f"`{command}` did not finish within {timeout:.0f}s")
-            if "No module named coverage" in run.output:
-                raise AnalyzerError(f"coverage is not installed for {python}: "
-                                    f"{python} -m pip install coverage")
-            if run.exit_code not in PYTEST_EXITS:
-                raise AnalyzerError(f"`{command}` exited with {run.exit_code}:\n"
-                                    f"{run.output[-TAIL_CHARS:]}")
-            return TestRun(read_executed(root, Path(folder)), command, run.exit_code == 1)
+        covered = covered_run(root, command, tests.timeout, sandbox=tests.sandbox)
+        if covered.problem is not None:
+            raise AnalyzerError(covered.problem)
+        if covered.run.exit_code not in PYTEST_EXITS:
+            raise AnalyzerError(f"`{command}` exited with {covered.run.exit_code}:\n"
+                                f"{covered.run.output[-TAIL_CHARS:]}")
+        executed = {path: set(lines) for path, lines in covered.executed.items()}
+        return TestRun(executed, command, covered.run.exit_code == 1)
 
 
 COLLECTORS: dict[str, Collector] = {"python": PythonCoverage()}
@@ -243,42 +232,23 @@ def read_executed(root: Path, folder: Path) -> dict[str, set[int]]:
     return executed
 
 
-def _pytest_command(root: Path, test_command: str | None) -> tuple[str, list[str]] | None:
-    """(interpreter, pytest arguments) for the configured or detected pytest command."""
-    if test_command is None:
-        from reviewloop.checks.gates.detect import detect_commands
+def pytest_command(root: Path, test_command: str | None) -> str | None:
+    """The configured test command when it runs pytest; unset, the first detected one."""
+    if test_command is not None:
+        return test_command if _runs_pytest(test_command) else None
+    from reviewloop.checks.gates.detect import detect_commands
 
-        detected = detect_commands(root).test
-        parsed = [p for p in map(_split_pytest, detected) if p is not None]
-        found = parsed[0] if parsed else None
-    else:
-        found = _split_pytest(test_command)
-    if found is None:
-        return None
-    python, args = found
-    return python or _project_python(root), args
+    return next((c for c in detect_commands(root).test if _runs_pytest(c)), None)
 
 
-def _split_pytest(command: str) -> tuple[str | None, list[str]] | None:
-    """`python -m pytest -x tests` → ("python"…, ["-x", "tests"]); `pytest -x` → (None, …)."""
+def _runs_pytest(command: str) -> bool:
+    """`pytest …`, `py.test …` or `<python> -m pytest …`."""
     try:
         argv = shlex.split(command)
     except ValueError:
-        return None
-    if argv[:1] and PurePosixPath(argv[0]).name in ("pytest", "py.test"):
-        return None, argv[1:]
-    if len(argv) >= 3 and argv[1:3] == ["-m", "pytest"]:
-        bare = PurePosixPath(argv[0]).name in _BARE_PYTHONS and "/" not in argv[0]
-        return (None if bare else argv[0]), argv[3:]
-    return None
-
-
-def _project_python(root: Path) -> str:
-    """The project's virtualenv interpreter when it has one, else reviewloop's own."""
-    for venv in (".venv", "venv"):
-        if (root / venv / "bin" / "python").is_file():
-            return f"{venv}/bin/python"
-    return sys.executable
+        return False
+    return (argv[:1] != [] and PurePosixPath(argv[0]).name in ("pytest", "py.test")) or \
+        (len(argv) >= 3 and argv[1:3] == ["-m", "pytest"])
 
 
 def _kind(span: FunctionSpan) -> str:

@@ -1,9 +1,11 @@
-"""The new-code coverage gate: public functions the change adds that no test executes.
+"""The new-code coverage gate, and which test command the test gate runs under coverage.
 
-Off unless `gates.coverage = "strict"`; in the default "report" mode the same check runs
-as the test-quality reviewer's analyzer and yields findings instead of a failure. In a
-review (`reviewloop review`) the tests run only when asked: `--tests` or
-`[review] run_tests = true`.
+The gate is off unless `gates.coverage = "strict"`; in the default "report" mode the same
+check runs as the test-quality reviewer's analyzer and yields findings instead of a failure.
+In a review (`reviewloop review`) the tests run only when asked: `--tests` or
+`[review] run_tests = true`. Either way the check reads the coverage data of the test
+gate's own run when that ran on the same tree (`covered_command` decides which command the
+test gate measures), so the suite runs once per tree state.
 """
 
 from __future__ import annotations
@@ -29,3 +31,22 @@ class CoverageGate:
         if tests is None:
             return GateResult.skip(self.name, "gates.test = [] turns the tests off")
         return coverage_gate_result(ctx.root, ctx.diff_text, tests, strict=True)
+
+
+def covered_command(ctx: GateContext) -> str | None:
+    """The test command the test gate should run under coverage, because the coverage
+    analyzer or gate will need its data for this tree: the project's pytest command, when
+    coverage.py can be read here and the change adds or edits a public Python function.
+    None: run every test command plainly."""
+    from reviewloop.checks.analyzers.base import module_missing
+    from reviewloop.checks.coverage.analyzer import changed_functions, pytest_command
+    from reviewloop.diff import parse_diff
+
+    tests = project_tests(ctx.settings)
+    if tests is None or not ctx.diff_text.strip() or module_missing("coverage", "") is not None:
+        return None
+    command = pytest_command(ctx.root, tests.command)
+    if command is None:
+        return None
+    changes = parse_diff(ctx.diff_text, source="test gate")
+    return command if changed_functions(ctx.root, changes).get("python") else None

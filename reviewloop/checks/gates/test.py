@@ -1,5 +1,9 @@
 """The test gate: every test command passes, with the passing and failing counts it printed.
 
+When the coverage analyzer or gate will need coverage data for this tree, the project's
+pytest command runs under coverage (unchanged, sandboxed; `reviewloop.checks.coverage.runs`)
+and they read that run instead of running the suite a second time.
+
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
 change touches test files: then the new tests were not picked up, which is a failure.
 """
@@ -10,8 +14,10 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 
+from reviewloop.checks.coverage.gate import covered_command
+from reviewloop.checks.coverage.runs import covered_run
 from reviewloop.checks.gates.base import GateContext, GateResult
-from reviewloop.checks.gates.commands import CommandOutcome, run_commands, transcript
+from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.sandbox import Sandbox
@@ -41,9 +47,13 @@ class TestGate:
             return GateResult.skip(self.name, f"no test command ({detected.reason})")
         started = time.monotonic()
         timeout = ctx.settings.gates.timeout_seconds
-        outcomes = run_commands(detected.test, ctx.root, timeout,
-                                sandbox=Sandbox.from_settings(ctx.settings),
-                                stop_on_failure=False)
+        sandbox = Sandbox.from_settings(ctx.settings)
+        measured = covered_command(ctx)
+        outcomes = [CommandOutcome(command, covered_run(ctx.root, command, timeout,
+                                                        sandbox=sandbox).run
+                                   if command == measured else
+                                   run_shell(command, ctx.root, timeout, sandbox=sandbox))
+                    for command in detected.test]
         counts = _total(parse_counts(o.run.output) for o in outcomes)
         failures = [_failure(o, ctx.changed_files, timeout) for o in outcomes]
         failures = [f for f in failures if f is not None]

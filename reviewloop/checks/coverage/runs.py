@@ -1,0 +1,204 @@
+"""One run of the project's test command under coverage per tree state, shared by the test
+gate, the coverage gate and the coverage analyzer.
+
+The command runs exactly as configured (or detected), sandboxed: a `sitecustomize` hook put
+first on PYTHONPATH starts coverage.py in every Python process it launches, so `pytest`,
+`python -m pytest` and `make test` are measured without being rewritten. A project's own
+`sitecustomize` module is shadowed during that run.
+
+What the run executed is kept in memory under a key made of the tree's content (git's tree
+id of the working tree, uncommitted and untracked files included, or a hash of every file
+outside git), the command and the folder. Whoever asks next for the same key gets the same
+run: the test gate's run feeds the analyzer, and a fix that changes any file changes the
+key, so its re-test provides fresh data and stale data is never read. The memo lives as long
+as the process (a resumed run measures again) and holds the last `KEEP` tree states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewloop.checks.gates.commands import run_shell
+from reviewloop.errors import ReviewloopError
+from reviewloop.process import CommandRun
+from reviewloop.sandbox import Sandbox
+
+KEEP = 8  # tree states remembered; a run needs two at a time (before and after a fix)
+MISSING = "coverage-missing"  # written by the hook when its interpreter has no coverage.py
+# What a test run leaves behind when the project does not ignore it: not a change of code.
+ARTIFACTS = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+_SKIPPED_DIRS = frozenset({".git", ".reviewloop", *ARTIFACTS})
+
+_HOOK = '''\
+"""Started by reviewloop for one test run: measure this process with coverage.py."""
+import atexit
+import os
+
+try:
+    import coverage
+except ImportError:
+    import sys
+    with open(os.path.join({data!r}, {missing!r}), "a", encoding="utf-8") as _note:
+        _note.write(sys.executable + "\\n")
+else:
+    _cov = coverage.Coverage(data_file=os.path.join({data!r}, ".coverage"), data_suffix=True,
+                             config_file=False, source=[{root!r}])
+    _cov.start()
+
+    def _save():
+        _cov.stop()
+        _cov.save()
+
+    atexit.register(_save)
+'''
+
+
+@dataclass(frozen=True)
+class CoveredRun:
+    """One run of a test command under coverage: how it ended and which lines it executed.
+    `problem` says why there are no usable coverage data (the caller reports it)."""
+
+    command: str
+    run: CommandRun
+    executed: dict[str, frozenset[int]] = field(default_factory=dict)
+    problem: str | None = None
+
+
+@dataclass
+class _Memo:
+    runs: OrderedDict[str, CoveredRun] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    busy: dict[str, threading.Lock] = field(default_factory=dict)
+    started: int = 0  # suites this process ran under coverage (benchmarks read it)
+
+
+_MEMO = _Memo()
+
+
+def covered_run(root: Path, command: str, timeout: float, *, sandbox: Sandbox,
+                reuse: bool = True) -> CoveredRun:
+    """`command` run in `root` under coverage, sandboxed — or the run already made on this
+    exact tree with this command (unless `reuse` is False). Concurrent callers for the same
+    tree wait for one run instead of starting a second."""
+    before = tree_key(root)
+    key = _entry(root, command, before)
+    with _MEMO.lock:
+        busy = _MEMO.busy.setdefault(key, threading.Lock())
+    with busy:
+        with _MEMO.lock:
+            known = _MEMO.runs.get(key) if reuse else None
+        if known is not None:
+            return known
+        covered = _measure(root, command, timeout, sandbox)
+        after = tree_key(root)
+        keys = [key] if after == before or not _only_artifacts(root, before, after) else \
+            [key, _entry(root, command, after)]
+        _remember(keys, covered)
+        return covered
+
+
+def suites_started() -> int:
+    """How many test runs under coverage this process has started."""
+    return _MEMO.started
+
+
+def forget() -> None:
+    """Drop every remembered run (the next request measures again)."""
+    with _MEMO.lock:
+        _MEMO.runs.clear()
+        _MEMO.busy.clear()
+
+
+def _remember(keys: list[str], covered: CoveredRun) -> None:
+    with _MEMO.lock:
+        for key in keys:
+            _MEMO.runs[key] = covered
+            _MEMO.runs.move_to_end(key)
+        while len(_MEMO.runs) > KEEP:
+            old, _ = _MEMO.runs.popitem(last=False)
+            _MEMO.busy.pop(old, None)
+
+
+def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> CoveredRun:
+    from reviewloop.checks.coverage.analyzer import read_executed
+
+    with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
+        data, hook = Path(folder) / "data", Path(folder) / "hook"
+        data.mkdir()
+        hook.mkdir()
+        (hook / "sitecustomize.py").write_text(
+            _HOOK.format(data=str(data), missing=MISSING, root=str(root.resolve())),
+            encoding="utf-8")
+        path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH")) if p)
+        with _MEMO.lock:
+            _MEMO.started += 1
+        # The data folder is the one place outside the project the tests may write.
+        run = run_shell(command, root, timeout, sandbox=sandbox, writable=(Path(folder),),
+                        environ={**os.environ, "PYTHONPATH": path})
+        executed = {p: frozenset(lines) for p, lines in read_executed(root, data).items()}
+        return CoveredRun(command, run, executed,
+                          _problem(command, run, timeout, data, executed))
+
+
+def _problem(command: str, run: CommandRun, timeout: float, data: Path,
+             executed: dict[str, frozenset[int]]) -> str | None:
+    if run.timed_out:
+        return f"`{command}` did not finish within {timeout:.0f}s"
+    missing = data / MISSING
+    if not executed and missing.is_file():
+        python = missing.read_text(encoding="utf-8").split("\n", 1)[0]
+        return f"coverage is not installed for {python}: {python} -m pip install coverage"
+    if not executed:
+        return (f"`{command}` (exit {run.exit_code}) executed no Python code of the project "
+                "under coverage")
+    return None
+
+
+def tree_key(root: Path) -> str:
+    """The content of the tree at `root`: git's tree id of every non-ignored file as it is
+    now (uncommitted and untracked included), or a hash of every file outside git."""
+    from reviewloop.git import open_repository
+
+    try:
+        return "git:" + open_repository(root).worktree_tree()
+    except ReviewloopError:  # not a git working tree (e.g. a commit's exported files)
+        return "files:" + _files_hash(root)
+
+
+def _entry(root: Path, command: str, tree: str) -> str:
+    return "\0".join((str(root.resolve()), command, tree))
+
+
+def _only_artifacts(root: Path, before: str, after: str) -> bool:
+    """Whether everything the run changed in the tree is a test artifact (a cache folder)."""
+    if not (before.startswith("git:") and after.startswith("git:")):
+        return False  # the file hash already leaves artifacts out
+    from reviewloop.git import open_repository
+
+    changed = open_repository(root).tree_changes(before[4:], after[4:])
+    return all(set(Path(p).parts) & set(ARTIFACTS) or p.endswith(".pyc") for p in changed)
+
+
+def _files_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_files(root)):
+        rel = path.relative_to(root).as_posix()
+        content = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+        digest.update(f"{rel}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        for name in names:
+            if not name.endswith(".pyc") and not name.startswith(".coverage"):
+                yield Path(folder) / name
