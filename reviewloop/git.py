@@ -8,13 +8,15 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
-from typing import Literal
+from pathlib import Path
 
 import git
-from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.snapshots import Change, Snapshot
+from reviewloop.snapshots import TouchedFiles as TouchedFiles
+from reviewloop.snapshots import touched_since as touched_since
+from reviewloop.untracked import SkippedPath, prune, untracked_reason
 
 # Every command prints non-ASCII paths unquoted.
 _GLOBAL = ("-c", "core.quotePath=false")
@@ -22,72 +24,6 @@ _GLOBAL = ("-c", "core.quotePath=false")
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
 _STATUS = {"A": "added", "D": "deleted", "M": "modified", "T": "modified"}
-
-
-class Change(BaseModel):
-    """How one path differs from the snapshot's base commit."""
-
-    model_config = ConfigDict(frozen=True)
-
-    status: Literal["added", "modified", "deleted"]
-    blob: str | None = None  # working-tree content hash; None when deleted
-    mode: str | None = None
-
-
-class Snapshot(BaseModel):
-    """The working tree at one moment: small, serialisable, comparable with a later one.
-    `tree` is a git tree object holding every non-ignored file as it was (tracked or not), so
-    a later diff against it is exact. `files` lists only what differed from `base`."""
-
-    model_config = ConfigDict(frozen=True)
-
-    head: str | None  # None on a branch with no commits yet
-    base: str | None
-    tree: str
-    files: dict[str, Change] = {}
-
-
-class TouchedFiles(BaseModel):
-    """What changed between two snapshots, from the point of view of whoever ran in between."""
-
-    model_config = ConfigDict(frozen=True)
-
-    created: tuple[str, ...] = ()
-    modified: tuple[str, ...] = ()
-    deleted: tuple[str, ...] = ()
-    # touched paths that already had uncommitted user changes before: the commit must warn
-    had_user_changes: tuple[str, ...] = ()
-
-    @property
-    def paths(self) -> tuple[str, ...]:
-        return tuple(sorted((*self.created, *self.modified, *self.deleted)))
-
-
-def touched_since(before: Snapshot, after: Snapshot) -> TouchedFiles:
-    """Files whose content, mode or existence changed from `before` to `after`."""
-    if before.base != after.base:
-        raise ValueError("snapshots compare against different bases; take `after` with "
-                         "Repository.snapshot(base=before.base)")
-    groups: dict[str, list[str]] = {"created": [], "modified": [], "deleted": []}
-    prior: list[str] = []
-    for path in sorted(before.files.keys() | after.files.keys()):
-        old, new = before.files.get(path), after.files.get(path)
-        if old == new:
-            continue
-        groups[_loop_action(old, new)].append(path)
-        if old is not None:
-            prior.append(path)
-    return TouchedFiles(**{k: tuple(v) for k, v in groups.items()}, had_user_changes=tuple(prior))
-
-
-def _loop_action(old: Change | None, new: Change | None) -> str:
-    """created / modified / deleted, judged on existence before and after (None = as base)."""
-    in_base = (new or old).status != "added"  # type: ignore[union-attr]
-    existed = in_base if old is None else old.status != "deleted"
-    exists = in_base if new is None else new.status != "deleted"
-    if not exists:
-        return "deleted"
-    return "modified" if existed else "created"
 
 
 def is_protected(branch: str, protected: Sequence[str]) -> bool:
@@ -281,7 +217,7 @@ class Repository:
                 kept.append(entry)
         if walk:  # new folders: their files, minus nested environments and large files
             inner = self.git("ls-files", "--others", "--exclude-standard", "-z", "--", *walk)
-            more, left_out = _prune(self.root, [p for p in inner.split("\0") if p], walk)
+            more, left_out = prune(self.root, [p for p in inner.split("\0") if p], walk)
             kept += more
             skipped += left_out
         return sorted(kept), sorted(skipped, key=lambda s: s.path)
@@ -405,81 +341,6 @@ class Repository:
             if seed and real.exists():
                 shutil.copyfile(real, index)
             yield {"GIT_INDEX_FILE": index}
-
-
-# -- untracked files a snapshot leaves out ------------------------------------------------
-
-# Larger untracked files are not snapshotted: the same limit as what analyzers and reviewers
-# read (reviewloop.review.evidence.MAX_ANALYZED_BYTES).
-MAX_UNTRACKED_BYTES = 1_000_000
-# Untracked folders that hold installed or generated files, never a change to review.
-_GENERATED_DIRS = {
-    "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",
-    "build": "build output", "dist": "build output", ".tox": "tox environments",
-    ".nox": "nox environments", ".mypy_cache": "a tool's cache",
-    ".pytest_cache": "a tool's cache", ".ruff_cache": "a tool's cache"}
-_UNTRACKED = "untracked, left out of the review"
-
-
-class SkippedPath(BaseModel):
-    """An untracked path left out of a working-tree snapshot (a folder ends with `/`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-def untracked_reason(root: Path, path: str) -> str | None:
-    """Why the untracked `path` (a folder when it ends with `/`) is left out, or None.
-    Only the folder's own entries and the file's size are looked at."""
-    full = root / path
-    if path.endswith("/"):
-        name = PurePosixPath(path).name
-        if (full / "pyvenv.cfg").is_file():
-            return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
-        if (full / "conda-meta").is_dir():
-            return f"a conda environment, {_UNTRACKED}"
-        if name in _GENERATED_DIRS or name.endswith(".egg-info"):
-            return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
-        return None
-    try:
-        size = os.lstat(full).st_size
-    except OSError:
-        return None
-    if size > MAX_UNTRACKED_BYTES:
-        return f"too large ({size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
-    return None
-
-
-def _prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], list[SkippedPath]]:
-    """Files under the new folders `tops`, minus those inside a folder below a top that
-    `untracked_reason` leaves out (each folder judged once) and files over the size limit."""
-    judged: dict[str, str | None] = {}
-    kept, skipped = [], []
-    for path in files:
-        top = max((t for t in tops if path.startswith(t)), key=len, default="")
-        parts = path[len(top):].split("/")
-        folders = (top + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
-        if any(_judged(root, folder, judged) for folder in folders):
-            continue
-        reason = untracked_reason(root, path)
-        if reason is None:
-            kept.append(path)
-        else:
-            skipped.append(SkippedPath(path=path, reason=reason))
-    skipped += [SkippedPath(path=d, reason=r) for d, r in judged.items() if r is not None]
-    return kept, skipped
-
-
-def _judged(root: Path, folder: str, judged: dict[str, str | None]) -> bool:
-    """Whether `folder` is left out, judging it on first sight."""
-    if folder not in judged:
-        judged[folder] = untracked_reason(root, folder)
-    return judged[folder] is not None
 
 
 def _parse_raw(raw: str) -> dict[str, Change]:

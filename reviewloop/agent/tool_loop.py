@@ -6,7 +6,6 @@ passes the secrets scanner's redaction first, and every model call has a total d
 
 from __future__ import annotations
 
-import functools
 
 import threading
 from collections.abc import Callable, Sequence
@@ -118,20 +117,13 @@ def _invoke_tool(tool: BaseTool, args: dict[str, Any]) -> str:
         return f"error: {exc}"
 
 
-@functools.lru_cache(maxsize=32)
-def redact_once(text: str) -> str:
-    """The reviewers of a round send the same long prompt prefix: scanned once, not five
-    times (texts are immutable, so a cached result is the result)."""
-    return redact(text)
-
-
 def redacted(message: BaseMessage) -> BaseMessage:
     """`message` with every secret in its text replaced by `[REDACTED:<rule>]`."""
     content = message.content
     if isinstance(content, str):
-        new: Any = redact_once(content)
+        new: Any = redact(content)
     else:
-        new = [{**block, "text": redact_once(block["text"])}
+        new = [{**block, "text": redact(block["text"])}
                if isinstance(block, dict) and isinstance(block.get("text"), str) else block
                for block in content]
     return message if new == content else message.model_copy(update={"content": new})

@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.agent.models import context_window, is_bedrock_model
-from reviewloop.agent.tool_loop import redact_once
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.diff import parse_diff
 from reviewloop.findings import Finding
@@ -54,7 +53,7 @@ def prepare_round(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
         return shared_prompt(_input(round_no, chunk, context, addressed))
 
     for chunk in plan.chunks:  # the reviewers' shared prefix, redacted here, once
-        redact_once(shared(chunk))
+        redact(shared(chunk))  # remembered: each reviewer's loop finds it done
 
     assignments = assign(deps.agents, plan.chunks)
     calls: dict[int, list[tuple[str, str]]] = {}

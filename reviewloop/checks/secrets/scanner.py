@@ -133,7 +133,7 @@ def redact(text: str) -> str:
 # and small texts (a finding's fields) are not kept.
 _REDACTED: dict[str, str] = {}
 _REDACTED_LOCK = threading.Lock()
-_REMEMBERED_TEXTS = 4
+_REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _REMEMBERED_FROM = 16_384  # characters
 
 

@@ -1,0 +1,82 @@
+"""Untracked paths a working-tree snapshot leaves out, and why: environments, caches, build
+output and oversize files. Decided from directory listings and sizes only, so a stray
+500 MB virtualenv costs nothing: it is never walked, read or hashed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ConfigDict
+
+# Larger untracked files are not snapshotted: the same limit as what analyzers and reviewers
+# read (reviewloop.review.evidence.MAX_ANALYZED_BYTES).
+MAX_UNTRACKED_BYTES = 1_000_000
+# Untracked folders that hold installed or generated files, never a change to review.
+_GENERATED_DIRS = {
+    "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",
+    "build": "build output", "dist": "build output", ".tox": "tox environments",
+    ".nox": "nox environments", ".mypy_cache": "a tool's cache",
+    ".pytest_cache": "a tool's cache", ".ruff_cache": "a tool's cache"}
+_UNTRACKED = "untracked, left out of the review"
+
+
+class SkippedPath(BaseModel):
+    """An untracked path left out of a working-tree snapshot (a folder ends with `/`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def untracked_reason(root: Path, path: str) -> str | None:
+    """Why the untracked `path` (a folder when it ends with `/`) is left out, or None.
+    Only the folder's own entries and the file's size are looked at."""
+    full = root / path
+    if path.endswith("/"):
+        name = PurePosixPath(path).name
+        if (full / "pyvenv.cfg").is_file():
+            return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
+        if (full / "conda-meta").is_dir():
+            return f"a conda environment, {_UNTRACKED}"
+        if name in _GENERATED_DIRS or name.endswith(".egg-info"):
+            return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
+        return None
+    try:
+        size = os.lstat(full).st_size
+    except OSError:
+        return None
+    if size > MAX_UNTRACKED_BYTES:
+        return f"too large ({size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
+    return None
+
+
+def prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], list[SkippedPath]]:
+    """Files under the new folders `tops`, minus those inside a folder below a top that
+    `untracked_reason` leaves out (each folder judged once) and files over the size limit."""
+    judged: dict[str, str | None] = {}
+    kept, skipped = [], []
+    for path in files:
+        top = max((t for t in tops if path.startswith(t)), key=len, default="")
+        parts = path[len(top):].split("/")
+        folders = (top + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
+        if any(_judged(root, folder, judged) for folder in folders):
+            continue
+        reason = untracked_reason(root, path)
+        if reason is None:
+            kept.append(path)
+        else:
+            skipped.append(SkippedPath(path=path, reason=reason))
+    skipped += [SkippedPath(path=d, reason=r) for d, r in judged.items() if r is not None]
+    return kept, skipped
+
+
+def _judged(root: Path, folder: str, judged: dict[str, str | None]) -> bool:
+    """Whether `folder` is left out, judging it on first sight."""
+    if folder not in judged:
+        judged[folder] = untracked_reason(root, folder)
+    return judged[folder] is not None
