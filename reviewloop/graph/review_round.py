@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from reviewloop.agent.models import context_window, is_bedrock_model
@@ -22,6 +22,7 @@ from reviewloop.graph.context import ChatHandle, LoopDeps
 from reviewloop.graph.state import LoopState
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.evidence import skipped_reason
 from reviewloop.review.material import (
     AgentEvidence,
     RoundMaterial,
@@ -140,9 +141,9 @@ def _budget(deps: LoopDeps, names: dict[str, str]) -> int | None:
 
 
 def _leave_out(deps: LoopDeps, path: str) -> str | None:
-    if deps.workspace.is_sensitive(PurePosixPath(path)):
-        return "may hold secrets: never read, sent to a model or committed"
-    return None
+    """The one rule for what content may be read and sent (symlinks, secrets, files outside
+    the checkout, over the size limit or binary), as the analyzers apply it."""
+    return skipped_reason(deps.workspace.root, path, deps.workspace.sensitive)
 
 
 def _unscoped(deps: LoopDeps, plan: ChunkPlan) -> ChunkPlan:

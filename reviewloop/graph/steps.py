@@ -22,7 +22,6 @@ from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ledger_of
 from reviewloop.graph.summary import rounds_run
 from reviewloop.ledger import Status
-from reviewloop.review.evidence import AnalyzerReport
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select, writeback
 from reviewloop.spec.loader import load_spec
@@ -136,34 +135,12 @@ def run_gates(deps: LoopDeps, state: LoopState, *, phase: str,
             "results": [r.model_dump(mode="json") for r in report.results]}
 
 
-def prompt_diff(deps: LoopDeps, diff_text: str) -> str:
-    """The diff as a model may see it: sensitive files left out, secrets redacted."""
-    from reviewloop.checks.secrets.scanner import redact
-    from reviewloop.diff import parse_diff, render
-
-    changes = parse_diff(diff_text)
-    shown = [p for p in changes.paths if not deps.workspace.is_sensitive(PurePosixPath(p))]
-    return redact(render(changes, shown))
-
-
 def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[str]]:
     """(paths to commit, sensitive paths held back)."""
     keep, held = [], []
     for path in paths:
         (held if deps.workspace.is_sensitive(PurePosixPath(path)) else keep).append(path)
     return keep, held
-
-
-def evidence(deps: LoopDeps, agent, state: LoopState) -> AnalyzerReport:
-    """The agent's analyzers on the whole change as it is now, and whether each ran; the
-    ledger then decides what lies inside the change."""
-    if deps.analyze is None:
-        return AnalyzerReport()
-    if state.get("round", 1) > 1 and state.get("baseline"):
-        diff_text = deps.repo.diff_since(Snapshot(**state["baseline"]))
-    else:
-        diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
-    return deps.analyze(agent, diff_text, deps.workspace.root)  # the reviewed content
 
 
 def written_lines(deps: LoopDeps, state: LoopState) -> dict[str, set[int]]:

@@ -140,7 +140,7 @@ def _split_hunks(piece: _Piece, budget: int, skipped: list[str]) -> Iterable[lis
                        f"{budget:,}-token budget of one reviewer call")
         return
     header = piece.text[:starts[0]]
-    hunks = [piece.text[a:b] for a, b in zip(starts, [*starts[1:], len(piece.text)])]
+    hunks = [piece.text[a:b] for a, b in zip(starts, [*starts[1:], len(piece.text)], strict=True)]
     run: list[str] = []
     dropped = 0
     for hunk in hunks:
