@@ -53,7 +53,7 @@ def prepare_round(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
     def shared(chunk: Chunk) -> str:
         return shared_prompt(_input(round_no, chunk, context, addressed))
 
-    for chunk in plan.chunks:  # the reviewers' shared prefix, redacted here, once
+    for chunk in plan.chunks if names else ():  # the shared prefix, redacted here, once
         redact(shared(chunk))  # remembered: each reviewer's loop finds it done
 
     assignments = assign(deps.agents, plan.chunks)

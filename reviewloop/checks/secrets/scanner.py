@@ -72,7 +72,25 @@ class SecretHit(BaseModel):
 def scan_text(text: str, *, path: str = "<text>") -> list[SecretHit]:
     """Every secret in `text`, in order of position."""
     lines = _LineIndex(text)
-    return [_hit(text, lines, path, *span) for span in claim_spans(_candidates(text))]
+    return [_hit(text, lines, path, *span) for span in _spans(text)]
+
+
+def _spans(text: str) -> list[Candidate]:
+    """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
+    secrets gate and redaction scan the same added lines of a round."""
+    if len(text) < _REMEMBERED_FROM:
+        return claim_spans(_candidates(text))
+    with _SPANS_LOCK:
+        spans = _SPANS.get(text)
+        if spans is None:
+            spans = _SPANS[text] = claim_spans(_candidates(text))
+            while len(_SPANS) > _REMEMBERED_TEXTS:
+                del _SPANS[next(iter(_SPANS))]
+    return spans
+
+
+_SPANS: dict[str, list[Candidate]] = {}
+_SPANS_LOCK = threading.Lock()
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
