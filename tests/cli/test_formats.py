@@ -266,16 +266,29 @@ def test_completion_scripts_for_each_shell(shell: str, marker: str):
     assert marker in done.stdout and f"_REVIEWLOOP_COMPLETE={shell}_complete" in done.stdout
 
 
-def test_completion_offers_commands_and_format_choices():
-    def complete(words: str) -> list[str]:
-        env = {**os.environ, "_REVIEWLOOP_COMPLETE": "bash_complete", "COMP_WORDS": words,
-               "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
-        done = subprocess.run([console_script()], capture_output=True, text=True, timeout=60,
-                              env=env)
-        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+def test_bash_completes_commands_and_format_choices_from_the_sourced_script():
+    """What a user gets: bash evaluates the script and asks it to complete a command line."""
+    def complete(*words: str) -> list[str]:
+        script = ('eval "$(_REVIEWLOOP_COMPLETE=bash_source reviewloop)"; '
+                  f"COMP_WORDS=({' '.join(repr(w) for w in words)}); "
+                  f"COMP_CWORD={len(words) - 1}; _reviewloop_completion reviewloop; "
+                  'printf "%s\\n" "${COMPREPLY[@]}"')
+        path = f"{Path(console_script()).parent}{os.pathsep}{os.environ['PATH']}"
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "PATH": path}, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
 
-    assert "review" in complete("reviewloop rev")
-    assert complete("reviewloop review --format ") == list(REVIEW_FORMATS)
+    assert "review" in complete("reviewloop", "rev")
+    assert complete("reviewloop", "review", "--format", "") == list(REVIEW_FORMATS)
+    assert complete("reviewloop", "review", "--fail-on", "s") == ["should_fix"]
+
+
+def test_the_readme_documents_the_tested_completion_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Shell completion"):]
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_REVIEWLOOP_COMPLETE={shell}_source reviewloop" in section
 
 
 # --- one spelling of the severities ---------------------------------------------------------
