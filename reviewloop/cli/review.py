@@ -57,6 +57,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     left_out = working_tree_left_out(repo, source)
     with review_config(repo, source.base, source.head, load, config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm)
+        log.debug("settings from %s: model %s (LLM %s), reviewers %s",
+                  trusted.base or "the checkout", trusted.settings.model, "on" if llm else "off",
+                  ", ".join(trusted.settings.reviewers) or "built-in")
         try:
             summary = review_change(root, trusted.settings, source, model_factory=factory,
                                     llm=llm, fix=options.fix,
@@ -69,6 +72,8 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                 out.print(f"not read: {line}", markup=False, highlight=False)
             return ExitCode.OK
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
+    log.debug("ledger: %s; health: %s", summary.ledger.counts(),
+              "; ".join(h.describe() for h in summary.ledger.health) or "none")
     emit(summary, options, root)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
 
