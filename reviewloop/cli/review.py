@@ -24,6 +24,7 @@ from reviewloop.sandbox import require
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class ReviewOptions:
     source: DiffSource = DiffSource()
