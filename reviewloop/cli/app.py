@@ -12,8 +12,10 @@ from reviewloop import __version__
 from reviewloop.cli.crash import guarded
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
+from reviewloop.findings import Severity
 
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
+REVIEW_FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")  # = cli.review.FORMATS
 
 
 class Context:
@@ -36,13 +38,18 @@ class Context:
 @click.version_option(__version__, prog_name="reviewloop")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this TOML file instead of .reviewloop.toml.")
+@click.option("--quiet", "-q", "verbosity", flag_value="quiet", help="No progress or notices.")
+@click.option("--verbose", "-v", "verbosity", flag_value="verbose", help="Debug logging too.")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None) -> None:
+def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     """Implement a spec task, gate it, review it with five agents, fix, and commit on approval.
 
     Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
     130 interrupted.
     """
+    from reviewloop.cli import ui
+
+    ui.set_verbosity(verbosity or ui.NORMAL)
     ctx.obj = Context(config)
 
 
@@ -58,14 +65,15 @@ def tasks_cmd(obj: Context, spec: Path | None, as_json: bool) -> int:
 
 
 @cli.group("agents", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def agents_group(ctx: click.Context) -> int | None:
+def agents_group(ctx: click.Context, as_json: bool) -> int | None:
     """List the effective reviewers and where each came from."""
     if ctx.invoked_subcommand is None:
         from reviewloop.cli import agents
 
         obj: Context = ctx.obj
-        return agents.list_effective(obj.settings(), obj.root)
+        return agents.list_effective(obj.settings(), obj.root, as_json=as_json)
     return None
 
 
@@ -193,11 +201,13 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
 @click.option("--staged", is_flag=True, help="Review what is staged.")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text",
+              show_default=True, help="ruff: path:line:col: RULE message; github: workflow "
+              "command annotations; sarif: SARIF 2.1.0 on stdout.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file.")
-@click.option("--fail-on", type=click.Choice(["must_fix", "should_fix", "nit", "never"]),
+@click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
               default="must_fix", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
 @click.option("--fix", is_flag=True, help="Run fix and re-review rounds; leave the result "
@@ -364,6 +374,7 @@ cli.add_command(tools_group)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
               default="text", show_default=True,
               help="github-matrix prints {\"include\": [{\"task\": …, \"title\": …}]} on one line.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--max", "limit", type=click.IntRange(min=1), help="Start at most N tasks.")
 @click.option("--ref", help="Also count tasks ticked in the spec at this ref as done (e.g. "
               "origin/main after the wave's pull requests merged).")
@@ -374,11 +385,6 @@ def plan_cmd(obj: Context, spec, fmt: str, limit: int | None, ref: str | None) -
 
     return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
 
-
-# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
-from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
-
-cli.add_command(tools_group)
 
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:

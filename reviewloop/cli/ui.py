@@ -76,13 +76,37 @@ def _short(values: Sequence[str], limit: int = 6) -> str:
     return ", ".join(values[:limit]) + f" +{len(values) - limit}"
 
 
+# -q / -v: one switch for every progress line and notice; errors print whatever it says.
+QUIET, NORMAL, VERBOSE = "quiet", "normal", "verbose"
+_verbosity = NORMAL
+
+
+def set_verbosity(level: str) -> None:
+    """Quiet drops progress and notices (and warnings logged by reviewloop); verbose adds
+    the reviewloop loggers' debug output on stderr."""
+    global _verbosity
+    _verbosity = level
+    import logging
+
+    log = logging.getLogger("reviewloop")
+    if level == VERBOSE and not log.handlers:
+        handler = logging.StreamHandler()  # stderr
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel({QUIET: logging.ERROR, VERBOSE: logging.DEBUG}.get(level, logging.NOTSET))
+
+
 def notice(text: str) -> None:
     """A sentence the user should read (where a run works, what it carried over), on stderr."""
+    if _verbosity == QUIET:
+        return
     console(stderr=True).print(f"[bold]•[/] {text}", highlight=False)
 
 
 def progress(node: str, update: dict) -> None:
     """One line on stderr as each step of the loop finishes."""
+    if _verbosity == QUIET:
+        return
     line = _progress_text(node, update)
     if line:
         console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
