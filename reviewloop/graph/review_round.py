@@ -157,28 +157,23 @@ def _unscoped(deps: LoopDeps, plan: ChunkPlan) -> ChunkPlan:
 
 
 def _analyzer(deps: LoopDeps, state: LoopState):
-    """The analyzers on the change as it is now. From round 2 on they look only at the
-    files the fix touched (the ledger keeps the earlier verdicts on the others), measured
-    against the whole change since the run's baseline, as the ledger numbers lines."""
+    """The analyzers on the change as it is now, measured against the whole change since the
+    run's baseline, as the ledger numbers lines. From round 2 on they look only at the
+    files the fix touched; the ledger keeps its verdicts on the others (a re-review judges
+    the fix, not the files it left alone)."""
     if deps.analyze is None:
         return None
     from reviewloop.git import Snapshot
 
     round_no = state.get("round", 1)
+    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
     if round_no > 1 and state.get("baseline"):
+        fix_files = set(parse_diff(diff_text).paths)
         whole = deps.repo.diff_since(Snapshot(**state["baseline"]))
-        fix_files = parse_diff(Path(state["diff_path"]).read_text(encoding="utf-8")).paths
-        whole = _only(whole, fix_files)
-    else:
-        whole = Path(state["diff_path"]).read_text(encoding="utf-8")
+        root = deps.workspace.root
+        return lambda agent: deps.analyze(agent, whole, root, only=fix_files)
     root = deps.workspace.root
-    return lambda agent: deps.analyze(agent, whole, root)
-
-
-def _only(diff_text: str, paths) -> str:
-    from reviewloop.diff import render
-
-    return render(parse_diff(diff_text), paths)
+    return lambda agent: deps.analyze(agent, diff_text, root)
 
 
 def _build_and_warm(deps: LoopDeps, names: dict[str, str], warm: list[tuple[Chunk, str]],

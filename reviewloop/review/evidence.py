@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -97,15 +97,18 @@ class AnalyzerReport:
 
 def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   tests: ProjectTests | None = None,
-                  registry: Mapping[str, Analyzer] | None = None) -> AnalyzerReport:
-    """Run `agent`'s analyzers on the changed files in its scope; the project's tests run
-    (sandboxed) only when `tests` is given."""
+                  registry: Mapping[str, Analyzer] | None = None,
+                  only: Collection[str] | None = None) -> AnalyzerReport:
+    """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
+    in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
+    when `tests` is given. The analyzers see the whole change as `diff_text`."""
     table = ANALYZERS if registry is None else registry
     if not agent.analyzers:
         return AnalyzerReport()
     changes = parse_diff(diff_text, source=f"{agent.name} diff")
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
-                          files=_scoped_files(agent, root, changes),
+                          files=tuple(f for f in _scoped_files(agent, root, changes)
+                                      if only is None or f in only),
                           tests=tests)
     report = AnalyzerReport()
     for name in agent.analyzers:
@@ -149,10 +152,11 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext
 
 
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
-            tests: ProjectTests | None = None) -> AnalyzerReport:
+            tests: ProjectTests | None = None,
+            only: Collection[str] | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
     shows). Missing tools and failures are logged as warnings as well."""
-    report = run_for_agent(agent, root, diff_text, tests=tests)
+    report = run_for_agent(agent, root, diff_text, tests=tests, only=only)
     from reviewloop.checks.secrets.scanner import redact
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret

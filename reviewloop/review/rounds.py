@@ -146,8 +146,8 @@ def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], s
         broken = [h for h in analyzers if h.agent == anchor.agent and not h.complete]
         if broken:
             return f"not re-checked: {broken[0].describe()}"
-        if anchor.source == "llm" and not rnd.whole:
-            if not entry.fingerprints & addressed:
+        if not rnd.whole:  # a re-review looks at the fix only (reviewers and analyzers)
+            if anchor.source == "llm" and not entry.fingerprints & addressed:
                 return f"not addressed by the fix of round {rnd.round - 1}"
             if anchor.file not in fixed_files:
                 return f"the fix did not change {anchor.file}"

@@ -76,7 +76,8 @@ def origin(tmp_path: Path) -> Path:
                                                    for n, t in TITLES.items()))
     (seed / ".reviewloop.toml").write_text(
         "max_rounds = 1\nlease_seconds = 2\n\n[gates]\nbuild = []\ntest = []\n\n"
-        '[run]\nland = "pr"\n')
+        # spend figures below are the scripted replies' own: no cache warm-up call
+        '[run]\nland = "pr"\n\n[review]\ncache_warm = false\n')
     (seed / "README.md").write_text("# tasks\n")
     git(seed, "init", "-q", "-b", "main")
     git(seed, "add", ".")
@@ -119,6 +120,7 @@ def spec_at(origin: Path, ref: str) -> str:
     return git(origin, "show", f"{ref}:{SPEC}")
 
 
+@pytest.mark.timeout(600)  # six CLI processes one after another: ~2 min on a quiet machine
 def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resumes(
         origin: Path, tmp_path: Path, pg_url) -> None:  # noqa: F811
     import psycopg
@@ -254,7 +256,7 @@ def _files(origin: Path, ref: str) -> list[str]:
 
 
 def _asked(bedrock: BedrockFake, marker: str) -> int:
-    return sum(1 for r in list(bedrock.requests) if marker in str(r.body))
+    return sum(1 for r in bedrock.calls if marker in str(r.body))
 
 
 def _lease_expired(url: str, run_id: str) -> bool:

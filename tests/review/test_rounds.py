@@ -38,6 +38,14 @@ def round_(n: int, reported, scope=SCOPE, health=None, **kw) -> RoundInput:
                       health=ok("review-security") if health is None else health, **kw)
 
 
+def test_a_re_review_leaves_analyzer_findings_in_files_the_fix_did_not_touch_open():
+    # From round 2 the analyzers look only at the files the fix changed: silence about the
+    # others is not a fix.
+    first = record(Ledger(), round_(1, [bandit(4)]))
+    again = record(first, round_(2, [], whole=False, fix_files=["other.py"]))
+    assert [e.status for e in again] == [Status.OPEN]
+
+
 def test_two_identical_lines_are_two_open_entries():
     ledger = record(Ledger(), round_(1, [bandit(4), bandit(5)]))
     assert [e.status for e in ledger] == [Status.OPEN, Status.OPEN]
@@ -54,7 +62,7 @@ def test_an_analyzer_finding_is_fixed_only_when_the_analyzer_ran_again_without_i
     stale = record(first, round_(2, [], health=failed, whole=False))
     assert [e.status for e in stale] == [Status.OPEN, Status.OPEN]  # not judged: still open
     assert not stale.complete and stale.incomplete()[0].reason == "bandit exited with 2"
-    again = record(first, round_(2, [bandit(5, fixed_code)], whole=False))
+    again = record(first, round_(2, [bandit(5, fixed_code)], whole=False, fix_files=["run.py"]))
     statuses = {e.id: e.status for e in again}
     assert sorted(statuses.values()) == [Status.FIXED, Status.OPEN]
     fixed = again.with_status(Status.FIXED)[0]

@@ -69,7 +69,7 @@ def test_tool_results_are_redacted_before_they_reach_the_model(repo: Path) -> No
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         done = cli(repo, "review", "--base", "main", "--head", "HEAD", "--model", MODEL,
                    "--format", "json", env=fake_env(fake))
-        requests = list(fake.requests)
+        requests = fake.calls
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(requests) == 7  # three calls of the security reviewer, one of each other
