@@ -13,6 +13,8 @@ from reviewloop.cli.crash import guarded
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 
+# Commands that run the graph: on a terminal they show it live (cli/live.py).
+_LIVE = frozenset({"run", "resume", "approve", "reject", "review"})
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
 
 
@@ -44,6 +46,10 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     130 interrupted.
     """
     ctx.obj = Context(config)
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:
+        from reviewloop.cli import live, ui
+
+        ctx.with_resource(live.session(ui.progress_text))  # a no-op off a terminal
 
 
 @cli.command("tasks")
