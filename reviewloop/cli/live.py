@@ -70,9 +70,7 @@ class View:
             self.rows[key] = Row(label)
             live, start = self.live, self.live is None
             if start:
-                live = self.live = Live(self, console=self.console, refresh_per_second=8,
-                                        transient=True, redirect_stdout=True,
-                                        redirect_stderr=True)
+                live = self.live = self._new_live()
         if start and live is not None:
             live.start()
 
@@ -104,7 +102,29 @@ class View:
         if live is not None:
             live.stop()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The terminal to the caller (a question while other runs still work), then back."""
+        with self.lock:
+            live, self.live = self.live, None
+        if live is not None:
+            live.stop()
+        try:
+            yield
+        finally:
+            with self.lock:
+                restart = self.live is None and bool(self.rows)
+                if restart:
+                    self.live = self._new_live()
+                live = self.live
+            if restart and live is not None:
+                live.start()
+
     # -- rendering ------------------------------------------------------------------------
+
+    def _new_live(self) -> Live:
+        return Live(self, console=self.console, refresh_per_second=8, transient=True,
+                    redirect_stdout=True, redirect_stderr=True)
 
     def _take_group(self) -> list[Text]:
         lines = [self._line(row) for row in self.rows.values()]
@@ -201,6 +221,17 @@ _active: View | None = None
 def active() -> View | None:
     """The live view of this command, if one is on the terminal."""
     return _active
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Stop drawing while the user is asked something; a no-op without a live view."""
+    view = _active
+    if view is None:
+        yield
+        return
+    with view.paused():
+        yield
 
 
 @contextmanager

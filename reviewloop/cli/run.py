@@ -236,7 +236,10 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
         if to_pr or (options.yes and not reasons):
             result = runner.resume(result.run_id, "approve")
         elif _interactive():
-            approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
+            from reviewloop.cli.live import paused
+
+            with paused():  # other runs of a wave may still be drawn live
+                approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
             result = runner.resume(result.run_id, "approve" if approve else "reject")
         else:
             why = " (escalated: needs your explicit approval)" if reasons else ""
