@@ -13,8 +13,7 @@ from reviewloop.cli.crash import guarded
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 
-# Commands that run the graph: on a terminal they show it live (cli/live.py).
-_LIVE = frozenset({"run", "resume", "approve", "reject", "review"})
+_LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
 
 
@@ -46,10 +45,9 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     130 interrupted.
     """
     ctx.obj = Context(config)
-    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:  # off a tty: no-op
         from reviewloop.cli import live, ui
-
-        ctx.with_resource(live.session(ui.progress_text))  # a no-op off a terminal
+        ctx.with_resource(live.session(ui.progress_text))
 
 
 @cli.command("tasks")
@@ -155,8 +153,7 @@ def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
 @cli.command("approve")
 @click.argument("run_id", metavar="RUN")
 @click.option("--continue", "keep_going", is_flag=True,
-              help="For a run of a batch (`run all`): after committing it, go on with the "
-              "batch's remaining tasks.")
+              help="A batch's run: after committing it, go on with the batch's other tasks.")
 @click.pass_obj
 def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
     """Approve a run waiting for approval: mark the task done and commit its files.
@@ -388,11 +385,6 @@ def plan_cmd(obj: Context, spec, fmt: str, limit: int | None, ref: str | None) -
 
     return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
 
-
-# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
-from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
-
-cli.add_command(tools_group)
 
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:

@@ -116,4 +116,4 @@ def test_approve_help_says_how_a_batch_continues(tmp_path: Path) -> None:
     shown = " ".join(cli(tmp_path, "approve", "--help").stdout.split())
     assert "is approved alone; continue the batch with `reviewloop run all`" in shown
     assert "`reviewloop approve RUN --continue`" in shown
-    assert "--continue" in shown and "go on with the batch's remaining tasks" in shown
+    assert "--continue" in shown and "go on with the batch's other tasks" in shown
