@@ -235,15 +235,14 @@ def paused() -> Iterator[None]:
 
 
 @contextmanager
-def session(describe: Describe, *, enabled: bool | None = None) -> Iterator[View | None]:
-    """A live view for the command's duration when stderr is a terminal; else nothing."""
+def session(describe: Describe, *, console: Console | None = None) -> Iterator[View | None]:
+    """A live view for the command's duration when stderr is a terminal (or on `console`);
+    else nothing."""
     global _active
-    if enabled is None:
-        enabled = os.isatty(2) and os.environ.get("TERM", "") != "dumb"
-    if not enabled:
+    if console is None and not (os.isatty(2) and os.environ.get("TERM", "") != "dumb"):
         yield None
         return
-    view = View(Console(stderr=True, highlight=False), describe)
+    view = View(console or Console(stderr=True, highlight=False), describe)
     token = _handler.set(_Events(view))
     _active = view
     try:

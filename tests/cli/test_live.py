@@ -7,6 +7,8 @@ deadline that only guards against a hang)."""
 
 from __future__ import annotations
 
+import io
+import operator
 import os
 import re
 import shlex
@@ -16,14 +18,27 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Annotated, TypedDict
 
 import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Send
+from rich.console import Console
 
+from reviewloop.agent.tool_loop import call_with_deadline
+from reviewloop.cli import live
 from tests.cli.test_run import MODEL, REVIEWERS, cli, fake_env, make_example, manual_change
 from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.fakes.chat import ScriptedChatModel
 
 FAST, SLOW = REVIEWERS[0], REVIEWERS[1:]
 ROW = re.compile(r"^\S\s+(?P<name>review-[a-z-]+):?\s+(?P<secs>\d+)s\b(?P<rest>.*)$")
+
+
+class State(TypedDict, total=False):
+    reviews: Annotated[list, operator.add]
+    review_agent: str
 
 
 def script_reviews(fake: BedrockFake, slow: float) -> None:
@@ -136,3 +151,48 @@ def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
     assert sorted(lines[1:]) == sorted(f"• review round 1 · {name}: 0 finding(s)"
                                        for name in REVIEWERS), done.stderr
     assert "\x1b[" not in done.stderr and "…" not in done.stderr  # no live drawing in a log
+
+
+def test_the_view_follows_a_real_graph_and_counts_tokens_across_the_call_thread() -> None:
+    """In process: a real LangGraph fan-out whose branches call a scripted chat model on
+    `call_with_deadline`'s thread; the view's finished lines carry label, tokens, outcome."""
+    model = ScriptedChatModel()
+    model.enqueue("fine", "also fine")
+
+    def prepare(state: State) -> dict:
+        return {"reviews": []}
+
+    def review(state: State) -> dict:
+        reply = call_with_deadline(lambda: model.invoke([HumanMessage("look")]), 30)
+        return {"reviews": [{"agent": state["review_agent"], "text": reply.content}]}
+
+    graph = StateGraph(State)
+    graph.add_node("prepare", prepare)
+    graph.add_node("review", review)
+    graph.add_edge(START, "prepare")
+    graph.add_conditional_edges("prepare", lambda s: [
+        Send("review", {"review_agent": a}) for a in ("review-a", "review-b")], ["review"])
+    graph.add_edge("review", END)
+
+    def describe(node: str, update: dict) -> str:
+        if node == "review":
+            return f"review round 1 · {update['reviews'][0]['agent']}: said " \
+                   f"{update['reviews'][0]['text']!r}"
+        return f"{node}: ready"
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with live.session(describe, console=console) as view:
+        assert live.active() is view
+        graph.compile().invoke({"reviews": []})
+        assert view.live is None  # the graph returned: the terminal is the command's again
+    assert live.active() is None
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())  # cursor codes
+    lines = [line.strip() for line in shown.splitlines() if line.startswith("✓")]
+    assert any(line == "✓ review round: 0s · prepare: ready"
+               for line in lines), out.getvalue()
+    reviews = sorted(line for line in lines if line.startswith("✓ review-"))
+    assert len(reviews) == 2, shown
+    for name, line in zip(("review-a", "review-b"), reviews, strict=True):
+        assert line.startswith(f"✓ {name}: 0s · ") and " tokens · said '" in line, line
