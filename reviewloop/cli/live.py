@@ -47,6 +47,7 @@ class Row:
     ended: float | None = None
     outcome: str | None = None
     failed: bool = False
+    details: list[Text] = field(default_factory=list)  # printed under it (each gate's result)
 
     def elapsed(self) -> float:
         return (self.ended or time.monotonic()) - self.started
@@ -91,6 +92,7 @@ class View:
             else:
                 text = self.describe(node, update) if isinstance(update, dict) else None
                 row.outcome = _outcome(row.label, text) or "done"
+                row.details = gate_lines(update) if node == "gates" else []
             done = self._take_group() if all(
                 r.ended is not None for r in self.rows.values()) else []
         self._print(done)
@@ -127,7 +129,7 @@ class View:
                     redirect_stdout=True, redirect_stderr=True)
 
     def _take_group(self) -> list[Text]:
-        lines = [self._line(row) for row in self.rows.values()]
+        lines = [line for row in self.rows.values() for line in (self._line(row), *row.details)]
         self.rows.clear()
         return lines
 
@@ -276,6 +278,19 @@ def _outcome(label: str, text: str | None) -> str | None:
         if text.startswith(prefix):
             return text[len(prefix):]
     return text
+
+
+def gate_lines(update: Any) -> list[Text]:
+    """One indented line per gate of a finished `gates` step: mark, name, seconds, summary."""
+    results = ((update or {}).get("gate_report") or {}).get("results") or []
+    lines = []
+    for result in results:
+        mark, style = (("-", "dim") if result.get("skipped") else
+                       ("✓", "green") if result.get("passed") else ("✗", "red"))
+        lines.append(Text(f"    {mark} ", style=style) + Text(
+            f"{result.get('name', '?')}: {float(result.get('duration_s') or 0):.0f}s · "
+            f"{result.get('summary', '')}"))
+    return lines
 
 
 def _tokens(response: Any) -> int:

@@ -196,3 +196,39 @@ def test_the_view_follows_a_real_graph_and_counts_tokens_across_the_call_thread(
     assert len(reviews) == 2, shown
     for name, line in zip(("review-a", "review-b"), reviews, strict=True):
         assert line.startswith(f"✓ {name}: 0s · ") and " tokens · said '" in line, line
+
+
+def test_a_failing_node_is_marked_and_the_view_stops_with_the_graph() -> None:
+    def broken(state: State) -> dict:
+        raise RuntimeError("the analyzer crashed")
+
+    graph = StateGraph(State)
+    graph.add_node("triage", broken)
+    graph.add_edge(START, "triage")
+    graph.add_edge("triage", END)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with live.session(lambda node, update: None, console=console) as view:
+        with pytest.raises(RuntimeError):
+            graph.compile().invoke({"reviews": []})
+        assert view.live is None and not view.rows
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())
+    assert "✗ triage: 0s · failed: RuntimeError: the analyzer crashed" in shown, shown
+
+
+def test_each_gate_of_a_finished_gates_step_gets_its_line() -> None:
+    update = {"gate_report": {"headline": "failed: test", "results": [
+        {"name": "build", "passed": True, "summary": "ok", "duration_s": 1.2},
+        {"name": "test", "passed": False, "summary": "2 failed", "duration_s": 7.6},
+        {"name": "lint", "passed": True, "skipped": True, "summary": "no linter"}]}}
+    assert [line.plain for line in live.gate_lines(update)] == [
+        "    ✓ build: 1s · ok", "    ✗ test: 8s · 2 failed", "    - lint: 0s · no linter"]
+    assert live.gate_lines({}) == []
+
+
+def test_the_view_is_off_without_a_terminal(monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "dumb")  # off even when pytest runs with -s in a terminal
+    with live.session(lambda node, update: None) as view:
+        assert view is None and live.active() is None
+        with live.paused():
+            pass
