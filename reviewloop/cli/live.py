@@ -36,6 +36,7 @@ from rich.text import Text
 _handler: ContextVar[BaseCallbackHandler | None] = ContextVar("reviewloop_live", default=None)
 register_configure_hook(_handler, inheritable=True)
 
+_WAITING: dict = {}  # the outputs of a node stopped at `interrupt()`
 Describe = Callable[[str, dict], "str | None"]  # (node, update) -> the outcome line
 
 
@@ -91,7 +92,8 @@ class View:
                 row.outcome = f"failed: {type(error).__name__}: {error}"[:200]
             else:
                 text = self.describe(node, update) if isinstance(update, dict) else None
-                row.outcome = _outcome(row.label, text) or "done"
+                row.outcome = "waiting for approval" if update is _WAITING else (
+                    _outcome(row.label, text) or "done")
                 row.details = gate_lines(update) if node == "gates" else []
             done = self._take_group() if all(
                 r.ended is not None for r in self.rows.values()) else []
@@ -193,8 +195,10 @@ class _Events(BaseCallbackHandler):
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID,
                        parent_run_id: UUID | None = None, **kwargs: Any) -> None:
-        interrupted = type(error).__name__ in ("GraphInterrupt", "ParentCommand")
-        self._ended(run_id, parent_run_id, {}, None if interrupted else error)
+        if type(error).__name__ == "GraphInterrupt":  # the approval question, not a failure
+            self._ended(run_id, parent_run_id, _WAITING, None)
+            return
+        self._ended(run_id, parent_run_id, {}, error)
 
     def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: UUID,
                             metadata: dict | None = None, **kwargs: Any) -> None:
