@@ -7,6 +7,7 @@ leave it waiting (and failing) instead of finishing."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from reviewloop.agent.implement import implement_with_command
@@ -78,5 +79,15 @@ def test_a_timeout_kills_the_command_and_what_it_started(tmp_path: Path) -> None
     assert not result.ok and "timed out after 2s" in result.summary
     assert shown == ["started\n"]
     pid = int(child.read_text())
-    assert not Path(f"/proc/{pid}").exists() or "Z" in \
-        Path(f"/proc/{pid}/stat").read_text().split()[2]
+    deadline = time.monotonic() + 30  # SIGKILL is delivered when the process is next run
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid), f"the command's child {pid} survived the timeout"
+
+
+def alive(pid: int) -> bool:
+    """Running, not gone and not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
