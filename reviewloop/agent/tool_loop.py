@@ -59,7 +59,7 @@ def run_agent(
     arrives, so a caller can count the tokens of a run that then fails.
     """
     bound_tools = [*tools, *([finish_tool] if finish_tool else [])]
-    bound = model.bind_tools(bound_tools) if bound_tools else model
+    bound = with_tools(model, bound_tools) if bound_tools else model
     by_name = {t.name: t for t in tools}
     result = LoopResult(messages=[redacted(m) for m in messages])
     misses = 0
@@ -115,6 +115,27 @@ def _invoke_tool(tool: BaseTool, args: dict[str, Any]) -> str:
         return str(tool.invoke(args))
     except ValueError as exc:  # argument validation: tell the model, let it try again
         return f"error: {exc}"
+
+
+def with_tools(model: BaseChatModel, tools: Sequence[BaseTool]):
+    """`model.bind_tools(tools)`, converted once per model and tool set: the reviewers of a
+    run bind the same tools (the same names, descriptions and argument classes; only the
+    functions behind them differ, and those run here, never in the binding), and turning
+    them into the provider's schema costs ~20 ms each time."""
+    key = tuple((t.name, t.description, t.args_schema) for t in tools)
+    with _BOUND_LOCK:
+        for entry in _BOUND:
+            if entry[0] is model and entry[1] == key:
+                return entry[2]
+    bound = model.bind_tools(list(tools))
+    with _BOUND_LOCK:
+        _BOUND.append((model, key, bound))
+        del _BOUND[:-16]
+    return bound
+
+
+_BOUND: list[tuple[Any, tuple, Any]] = []  # (model, tool key, bound): the last few bindings
+_BOUND_LOCK = threading.Lock()
 
 
 def redacted(message: BaseMessage) -> BaseMessage:

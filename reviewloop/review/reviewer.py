@@ -18,7 +18,7 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
-from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent
+from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent, with_tools
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.diff import ChangeSet, parse_diff
@@ -172,7 +172,7 @@ def warm_cache(model: BaseChatModel, review: ReviewInput, workspace: Workspace, 
     is built exactly as a reviewer's, so the prefix is byte-identical."""
     system = system_message(shared_prompt(review), "cache warm-up", bedrock=True)
     tools = [*reviewer_tools(workspace, ToolLog()), submit_tool()]
-    bound = model.bind_tools(tools).bind(max_tokens=1)
+    bound = with_tools(model, tools).bind(max_tokens=1)
     messages = [redacted(system), HumanMessage("Reply with OK.")]
     reply = call_with_deadline(lambda: bound.invoke(messages), timeout_s)
     return usage_from(reply, role="review", agent="cache warm-up", model=model_name)

@@ -71,7 +71,7 @@ def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> No
         clean_reviews(fake)
         done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
                    "--model", MODEL, "--yes", env=fake_env(fake))
-        requests = list(fake.requests)
+        requests = list(fake.calls)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Committed" in done.stdout
@@ -139,16 +139,16 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
             cwd=project, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            _wait_for(lambda: len(fake.requests) == 5, timeout=60)
+            _wait_for(lambda: len(fake.calls) == 5, timeout=60)
             time.sleep(2)  # the four fast reviewers finish and are checkpointed
         finally:
             proc.kill()
             proc.wait()
-        first = len(fake.requests)
+        first = len(fake.calls)
         fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
 
         resumed = cli(project, "resume", "--yes", env=env)
-        again = [r.system_text() for r in fake.requests[first:]]
+        again = [r.system_text() for r in fake.calls[first:]]
 
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]
@@ -174,7 +174,7 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * 3)
         done = cli(root, "run", "all", "--implementer", f"cmd:{sys.executable} {agent}",
                    "--model", MODEL, "--branch", "batch", "--yes", env=fake_env(fake))
-        calls = len(fake.requests)
+        calls = len(fake.calls)
 
     assert done.returncode == 0, done.stdout + done.stderr
     subjects = git(root, "log", "--format=%s").splitlines()

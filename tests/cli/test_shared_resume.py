@@ -47,7 +47,7 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
             cwd=project, env={**_environ(), **env}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            _wait_for(lambda: len(fake.requests) == 5, timeout=60)
+            _wait_for(lambda: len(fake.calls) == 5, timeout=60)
             time.sleep(2)  # the four fast reviewers are checkpointed; one still "thinks"
             with psycopg.connect(pg_url) as conn:
                 run_id = conn.execute("SELECT run_id FROM reviewloop_runs").fetchone()[0]
@@ -57,12 +57,12 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
         finally:
             first.kill()  # kill -9 mid-review
             first.wait()
-        calls = len(fake.requests)
+        calls = len(fake.calls)
         fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
 
         time.sleep(LEASE + 0.5)  # the dead runner's lease expires
         resumed = cli(project, "resume", run_id, "--yes", env=env)
-        again = [r.system_text() for r in fake.requests[calls:]]
+        again = [r.system_text() for r in fake.calls[calls:]]
 
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert len(again) == 1 and f"agent: {REVIEWERS[-1]}" in again[0]  # others came from PG

@@ -200,6 +200,12 @@ class BedrockFake:
         with self._lock:
             self._faults.append(_Fault(status, code, message or f"fake {code}", count))
 
+    @property
+    def calls(self) -> list[RecordedRequest]:
+        """The requests a script answers: every model call except cache warm-ups."""
+        with self._lock:
+            return [r for r in self.requests if not r.warmup]
+
     # -- lifecycle -------------------------------------------------------------------
 
     @property

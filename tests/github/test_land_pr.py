@@ -254,7 +254,7 @@ def _files(origin: Path, ref: str) -> list[str]:
 
 
 def _asked(bedrock: BedrockFake, marker: str) -> int:
-    return sum(1 for r in list(bedrock.requests) if marker in str(r.body))
+    return sum(1 for r in bedrock.calls if marker in str(r.body))
 
 
 def _lease_expired(url: str, run_id: str) -> bool:
