@@ -14,6 +14,7 @@ from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings import Severity
 
+_LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
 REVIEW_FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")  # = cli.review.FORMATS
 
@@ -51,6 +52,9 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
 
     ui.set_verbosity(verbosity or ui.NORMAL)
     ctx.obj = Context(config)
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:  # off a tty: no-op
+        from reviewloop.cli import live, ui
+        ctx.with_resource(live.session(ui.progress_text))
 
 
 @cli.command("tasks")
@@ -156,12 +160,17 @@ def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
 
 @cli.command("approve")
 @click.argument("run_id", metavar="RUN")
+@click.option("--continue", "keep_going", is_flag=True,
+              help="A batch's run: after committing it, go on with the batch's other tasks.")
 @click.pass_obj
-def approve_cmd(obj: Context, run_id: str) -> int:
-    """Approve a run waiting for approval: mark the task done and commit its files."""
+def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
+    """Approve a run waiting for approval: mark the task done and commit its files.
+
+    A run of a batch (`run all`, `--approve-at-end`, a wave) is approved alone; continue
+    the batch with `reviewloop run all`, or with `reviewloop approve RUN --continue`."""
     from reviewloop.cli import run
 
-    return run.decide(obj.settings(), obj.root, run_id, "approve")
+    return run.decide(obj.settings(), obj.root, run_id, "approve", keep_going=keep_going)
 
 
 @cli.command("reject")
@@ -175,12 +184,14 @@ def reject_cmd(obj: Context, run_id: str) -> int:
 
 
 @cli.command("runs")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (docs/schemas/runs.schema.json) instead of a table.")
 @click.pass_obj
-def runs_cmd(obj: Context) -> int:
+def runs_cmd(obj: Context, as_json: bool) -> int:
     """List runs, where each stands and where its worktree is."""
     from reviewloop.cli import runs
 
-    return runs.list_runs(obj.settings(), obj.root)
+    return runs.list_runs(obj.settings(), obj.root, as_json=as_json)
 
 
 @cli.command("clean")

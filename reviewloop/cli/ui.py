@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
@@ -104,12 +105,23 @@ def notice(text: str) -> None:
 
 
 def progress(node: str, update: dict) -> None:
-    """One line on stderr as each step of the loop finishes."""
-    if _verbosity == QUIET:
+    """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
+    on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
+    if _verbosity == QUIET or _live_view_on():
         return
     line = _progress_text(node, update)
     if line:
         console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
+
+
+def _live_view_on() -> bool:
+    live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
+    return live is not None and live.active() is not None
+
+
+def progress_text(node: str, update: dict) -> str | None:
+    """What a finished step says: the plain line, and a live view row's outcome."""
+    return _progress_text(node, update)
 
 
 def _progress_text(node: str, update: dict) -> str | None:
