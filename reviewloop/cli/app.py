@@ -10,6 +10,7 @@ import click
 
 from reviewloop import __version__
 from reviewloop.cli.crash import guarded
+from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings import Severity
@@ -299,37 +300,6 @@ def spec_resume_cmd(obj: Context, name, list_only, model, region) -> int:
                            list_only=list_only)
 
 
-@cli.command("handoff")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
-@click.pass_obj
-def handoff_cmd(obj: Context, as_json: bool) -> int:
-    """Write .reviewloop/handoff.md: blockers, next steps and state for the next session."""
-    from reviewloop.cli import handoff
-
-    return handoff.write(obj.settings(), obj.root, as_json=as_json)
-
-
-@cli.command("pickup")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.pass_obj
-def pickup_cmd(obj: Context, as_json: bool) -> int:
-    """Read the last handoff, check it against git and the runs, and say where to start."""
-    from reviewloop.cli import handoff
-
-    return handoff.pickup(obj.settings(), obj.root, as_json=as_json)
-
-
-@cli.command("note")
-@click.argument("text")
-@click.option("--preference", is_flag=True, help="A standing preference, not a decision.")
-@click.pass_obj
-def note_cmd(obj: Context, text: str, preference: bool) -> int:
-    """Record a decision (with its rationale) for the next handoff."""
-    from reviewloop.cli import handoff
-
-    return handoff.note(obj.root, text, "preference" if preference else "decision")
-
-
 @cli.command("demo")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
               help="Create the example repository here (default: a new temp folder).")
@@ -376,6 +346,8 @@ def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
 from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
 
 cli.add_command(tools_group)
+for _command in SESSION_COMMANDS:
+    cli.add_command(_command)
 
 # --- batches: plan (cli/plan.py) --------------------------------------------------------
 
