@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.models import UsageRecord, usage_from
+from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
 from reviewloop.errors import ConfigError
 
@@ -85,19 +89,71 @@ def edit_with_llm(model: BaseChatModel, rules: str, ask: str, workspace: Workspa
 
 
 def implement_with_command(command: str, task_text: str, root: Path, *, task_id: str = "",
-                           timeout: float = 1800) -> ImplementResult:
+                           timeout: float = 1800,
+                           echo: Callable[[str], None] | None = None) -> ImplementResult:
     """Run an external coding agent with the task on stdin, in the repository.
 
-    The task id is also in `REVIEWLOOP_TASK_ID`, for wrappers that name branches or logs."""
+    Its stdout and stderr lines are shown as they come (`echo`, default: stderr, prefixed
+    with the task) and kept for the summary. The task id is also in `REVIEWLOOP_TASK_ID`,
+    for wrappers that name branches or logs."""
     env = {**os.environ, "REVIEWLOOP_TASK_ID": task_id}
+    show = echo or _to_stderr(f"[{task_id or 'implementer'}] ")
+    lines: list[str] = []
+    proc = subprocess.Popen(command, shell=True, cwd=root, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, bufsize=1,
+                            errors="replace")
+    readers = [threading.Thread(target=_relay, args=(stream, lines, show), daemon=True)
+               for stream in (proc.stdout, proc.stderr)]
+    for reader in readers:
+        reader.start()
+    _feed(proc, task_text)
     try:
-        proc = subprocess.run(command, shell=True, cwd=root, input=task_text, text=True,
-                              capture_output=True, timeout=timeout, env=env)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        _kill(proc)
         return ImplementResult(summary=f"`{command}` timed out after {timeout:.0f}s", ok=False)
-    output = (proc.stdout + proc.stderr)[-_OUTPUT_TAIL:]
+    finally:
+        for reader in readers:
+            reader.join(timeout=5)
+    output = "".join(lines)[-_OUTPUT_TAIL:]
     if proc.returncode != 0:
         return ImplementResult(summary=f"`{command}` exited {proc.returncode}:\n{output}",
                                ok=False)
     return ImplementResult(summary=output.strip() or f"`{command}` finished")
 
+
+_echo_lock = threading.Lock()  # lines of tasks running side by side stay whole
+
+
+def _to_stderr(prefix: str) -> Callable[[str], None]:
+    def write(line: str) -> None:
+        with _echo_lock:
+            sys.stderr.write(f"{prefix}{line.rstrip()}\n")
+            sys.stderr.flush()
+    return write
+
+
+def _relay(stream, lines: list[str], show: Callable[[str], None]) -> None:
+    """Each line as it arrives: shown, and kept (list.append is atomic) for the summary."""
+    for line in iter(stream.readline, ""):
+        lines.append(line)
+        show(line)
+    stream.close()
+
+
+def _feed(proc: subprocess.Popen, text: str) -> None:
+    try:
+        proc.stdin.write(text)  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+    except (BrokenPipeError, OSError):
+        pass  # the command does not read its stdin: fine
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """The command and whatever it started (its own session), then reaped."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()

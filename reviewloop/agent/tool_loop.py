@@ -6,6 +6,7 @@ passes the secrets scanner's redaction first, and every model call has a total d
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -166,7 +167,10 @@ def call_with_deadline(call: Callable[[], Any], timeout_s: float | None) -> Any:
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             box["error"] = exc
 
-    worker = threading.Thread(target=target, name="model-call", daemon=True)
+    # In the caller's context: LangChain callbacks (the live view's token counts, tracing)
+    # reach the model call through context variables.
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(target,),
+                              name="model-call", daemon=True)
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():

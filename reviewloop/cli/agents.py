@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,9 +22,12 @@ from reviewloop.review.definitions import (
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS
 
 
-def list_effective(settings: Settings, root: Path) -> int:
+def list_effective(settings: Settings, root: Path, *, as_json: bool = False) -> int:
     """Print the reviewers that would run, where each came from, and what was left out."""
     agent_set = load_agents(root, settings.agents_dirs, settings.reviewers)
+    if as_json:
+        print(json.dumps(to_json(agent_set, root), indent=2, ensure_ascii=False))
+        return 0
     out = ui.console()
     out.print(agents_table(agent_set, root))
     for item in agent_set.skipped:
@@ -49,14 +53,34 @@ def validate(settings: Settings, root: Path, paths: Sequence[Path]) -> int:
     return 0
 
 
+def to_json(agent_set: AgentSet, root: Path) -> dict:
+    """The effective reviewers as docs/schemas/agents.schema.json describes them."""
+    return {
+        "agents": [{
+            "name": a.name, "origin": a.origin, "source": _source(a, root),
+            "description": a.description, "tools": list(a.tools), "model": a.model,
+            "analyzers": list(a.analyzers), "include": list(a.include),
+            "exclude": list(a.exclude),
+            "severity_floor": a.severity_floor.value if a.severity_floor else None,
+            "notes": list(a.notes)} for a in agent_set.agents],
+        "skipped": [{"source": shown(s.source, root), "name": s.name, "reason": s.reason}
+                    for s in agent_set.skipped],
+        "notes": list(agent_set.notes),
+    }
+
+
+def _source(agent: AgentDefinition, root: Path) -> str:
+    # Built-ins live wherever the wheel was installed; the file name is what matters.
+    return agent.source.name if agent.origin == "built-in" else shown(agent.source, root)
+
+
 def agents_table(agent_set: AgentSet, root: Path) -> Table:
     table = Table(title=f"{len(agent_set.agents)} reviewer(s)", title_justify="left")
     for name, wraps in (("name", False), ("origin", False), ("source", True),
                         ("tools", False), ("model", False), ("analyzers", True)):
         table.add_column(name, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
     for agent in agent_set.agents:
-        # Built-ins live wherever the wheel was installed; the file name is what matters.
-        source = agent.source.name if agent.origin == "built-in" else shown(agent.source, root)
+        source = _source(agent, root)
         tools = "all read-only" if agent.tools == READ_ONLY_TOOLS else ", ".join(agent.tools)
         table.add_row(agent.name, agent.origin, source, tools or "none",
                       agent.model or "default", ", ".join(agent.analyzers))

@@ -10,10 +10,14 @@ import click
 
 from reviewloop import __version__
 from reviewloop.cli.crash import guarded
+from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
+from reviewloop.findings import Severity
 
+_LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
+REVIEW_FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")  # = cli.review.FORMATS
 
 
 class Context:
@@ -36,14 +40,22 @@ class Context:
 @click.version_option(__version__, prog_name="reviewloop")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this TOML file instead of .reviewloop.toml.")
+@click.option("--quiet", "-q", "verbosity", flag_value="quiet", help="No progress or notices.")
+@click.option("--verbose", "-v", "verbosity", flag_value="verbose", help="Debug logging too.")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None) -> None:
+def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     """Implement a spec task, gate it, review it with five agents, fix, and commit on approval.
 
     Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
     130 interrupted.
     """
+    from reviewloop.cli import ui
+
+    ui.set_verbosity(verbosity or ui.NORMAL)
     ctx.obj = Context(config)
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:  # off a tty: no-op
+        from reviewloop.cli import live, ui
+        ctx.with_resource(live.session(ui.progress_text))
 
 
 @cli.command("tasks")
@@ -58,14 +70,15 @@ def tasks_cmd(obj: Context, spec: Path | None, as_json: bool) -> int:
 
 
 @cli.group("agents", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def agents_group(ctx: click.Context) -> int | None:
+def agents_group(ctx: click.Context, as_json: bool) -> int | None:
     """List the effective reviewers and where each came from."""
     if ctx.invoked_subcommand is None:
         from reviewloop.cli import agents
 
         obj: Context = ctx.obj
-        return agents.list_effective(obj.settings(), obj.root)
+        return agents.list_effective(obj.settings(), obj.root, as_json=as_json)
     return None
 
 
@@ -148,12 +161,17 @@ def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
 
 @cli.command("approve")
 @click.argument("run_id", metavar="RUN")
+@click.option("--continue", "keep_going", is_flag=True,
+              help="A batch's run: after committing it, go on with the batch's other tasks.")
 @click.pass_obj
-def approve_cmd(obj: Context, run_id: str) -> int:
-    """Approve a run waiting for approval: mark the task done and commit its files."""
+def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
+    """Approve a run waiting for approval: mark the task done and commit its files.
+
+    A run of a batch (`run all`, `--approve-at-end`, a wave) is approved alone; continue
+    the batch with `reviewloop run all`, or with `reviewloop approve RUN --continue`."""
     from reviewloop.cli import run
 
-    return run.decide(obj.settings(), obj.root, run_id, "approve")
+    return run.decide(obj.settings(), obj.root, run_id, "approve", keep_going=keep_going)
 
 
 @cli.command("reject")
@@ -167,12 +185,14 @@ def reject_cmd(obj: Context, run_id: str) -> int:
 
 
 @cli.command("runs")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (docs/schemas/runs.schema.json) instead of a table.")
 @click.pass_obj
-def runs_cmd(obj: Context) -> int:
+def runs_cmd(obj: Context, as_json: bool) -> int:
     """List runs, where each stands and where its worktree is."""
     from reviewloop.cli import runs
 
-    return runs.list_runs(obj.settings(), obj.root)
+    return runs.list_runs(obj.settings(), obj.root, as_json=as_json)
 
 
 @cli.command("clean")
@@ -193,11 +213,13 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
 @click.option("--staged", is_flag=True, help="Review what is staged.")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text",
+              show_default=True, help="ruff: path:line:col: RULE message; github: workflow "
+              "command annotations; sarif: SARIF 2.1.0 on stdout.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file.")
-@click.option("--fail-on", type=click.Choice(["must_fix", "should_fix", "nit", "never"]),
+@click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
               default="must_fix", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
 @click.option("--fix", is_flag=True, help="Run fix and re-review rounds; leave the result "
@@ -278,37 +300,6 @@ def spec_resume_cmd(obj: Context, name, list_only, model, region) -> int:
                            list_only=list_only)
 
 
-@cli.command("handoff")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
-@click.pass_obj
-def handoff_cmd(obj: Context, as_json: bool) -> int:
-    """Write .reviewloop/handoff.md: blockers, next steps and state for the next session."""
-    from reviewloop.cli import handoff
-
-    return handoff.write(obj.settings(), obj.root, as_json=as_json)
-
-
-@cli.command("pickup")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.pass_obj
-def pickup_cmd(obj: Context, as_json: bool) -> int:
-    """Read the last handoff, check it against git and the runs, and say where to start."""
-    from reviewloop.cli import handoff
-
-    return handoff.pickup(obj.settings(), obj.root, as_json=as_json)
-
-
-@cli.command("note")
-@click.argument("text")
-@click.option("--preference", is_flag=True, help="A standing preference, not a decision.")
-@click.pass_obj
-def note_cmd(obj: Context, text: str, preference: bool) -> int:
-    """Record a decision (with its rationale) for the next handoff."""
-    from reviewloop.cli import handoff
-
-    return handoff.note(obj.root, text, "preference" if preference else "decision")
-
-
 @cli.command("demo")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
               help="Create the example repository here (default: a new temp folder).")
@@ -355,6 +346,8 @@ def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
 from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
 
 cli.add_command(tools_group)
+for _command in SESSION_COMMANDS:
+    cli.add_command(_command)
 
 # --- batches: plan (cli/plan.py) --------------------------------------------------------
 
@@ -364,6 +357,7 @@ cli.add_command(tools_group)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
               default="text", show_default=True,
               help="github-matrix prints {\"include\": [{\"task\": …, \"title\": …}]} on one line.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--max", "limit", type=click.IntRange(min=1), help="Start at most N tasks.")
 @click.option("--ref", help="Also count tasks ticked in the spec at this ref as done (e.g. "
               "origin/main after the wave's pull requests merged).")
@@ -374,11 +368,6 @@ def plan_cmd(obj: Context, spec, fmt: str, limit: int | None, ref: str | None) -
 
     return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
 
-
-# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
-from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
-
-cli.add_command(tools_group)
 
 def main(argv: list[str] | None = None) -> None:
     def call() -> int:

@@ -49,12 +49,19 @@ class Batch:
                     deferred.append((task_id, result))
                 elif not self._settled(task_id, result) and not self.keep_going:
                     ui.console(stderr=True).print(
-                        f"Batch stopped at task {task_id}. Decide on run {result.run_id}, "
-                        "then `reviewloop resume` continues the batch (or use --continue).")
+                        f"Batch stopped at task {task_id}. Decide on run {result.run_id} "
+                        "(approve or reject decides that run only), then `reviewloop run "
+                        "all` continues the batch; `reviewloop approve "
+                        f"{result.run_id} --continue` does both. (`run all --continue` "
+                        "goes on past a declined task.)", soft_wrap=True)
                     return ExitCode.BLOCKING
         for task_id, result in deferred:
             self.outcome.pop(task_id, None)
             self._settled(task_id, result)
+        if "awaiting approval" in self.outcome.values():
+            ui.console(stderr=True).print(
+                "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
+                "continues the batch (or `reviewloop approve RUN --continue`).", soft_wrap=True)
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
 
     def _ready(self, wave: tuple[str, ...]) -> list[Task]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,9 +17,12 @@ from reviewloop.git import Repository, open_repository
 from reviewloop.graph.review_only import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.graph.trusted import SettingsLoader, review_config
 from reviewloop.review.evidence import analyze
+from reviewloop.review.lines import to_github, to_ruff
 from reviewloop.review.render import to_markdown, to_rich
 from reviewloop.review.report import RunSummary, to_json, verdict
 from reviewloop.sandbox import require
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,15 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     from reviewloop.cli.run import model_switch
 
     source = options.source
+    log.debug("review %s in %s, format %s, fail on %s", source, root, options.format,
+              options.fail_on)
     repo = open_repository(root)
     left_out = working_tree_left_out(repo, source)
     with review_config(repo, source.base, source.head, load, config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm)
+        log.debug("settings from %s: model %s (LLM %s), reviewers %s",
+                  trusted.base or "the checkout", trusted.settings.model, "on" if llm else "off",
+                  ", ".join(trusted.settings.reviewers) or "built-in")
         try:
             summary = review_change(root, trusted.settings, source, model_factory=factory,
                                     llm=llm, fix=options.fix,
@@ -63,7 +73,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                 out.print(f"not read: {line}", markup=False, highlight=False)
             return ExitCode.OK
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
-    emit(summary, options)
+    log.debug("ledger: %s; health: %s", summary.ledger.counts(),
+              "; ".join(h.describe() for h in summary.ledger.health) or "none")
+    emit(summary, options, root)
     return ExitCode.BLOCKING if blocking(summary, options.fail_on) else ExitCode.OK
 
 
@@ -76,13 +88,13 @@ def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:
     return [str(skipped) for skipped in repo.untracked_skipped()]
 
 
-def emit(summary: RunSummary, options: ReviewOptions) -> None:
-    if options.format == "json":
-        text = json.dumps(to_json(summary), indent=2, ensure_ascii=False) + "\n"
-    elif options.format == "markdown":
-        text = to_markdown(summary)
-    else:
-        text = None
+FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")
+
+
+def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) -> None:
+    """Print (or write to --output) the report in --format; the terminal panel goes with the
+    text format, or with any format written to a file. --sarif also writes SARIF."""
+    text = render(summary, options.format, root)
     if options.output is not None:
         options.output.write_text(text if text is not None else to_markdown(summary),
                                   encoding="utf-8")
@@ -94,9 +106,36 @@ def emit(summary: RunSummary, options: ReviewOptions) -> None:
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
         ui.console().print(f"verdict: {verdict(summary)}")
     if options.sarif is not None:
-        from reviewloop import __version__
-        from reviewloop.review.sarif import to_sarif
+        options.sarif.write_text(_sarif(summary), encoding="utf-8")
 
-        options.sarif.write_text(json.dumps(to_sarif(
-            summary.ledger, tool_version=__version__, reviewers=summary.reviewers,
-            llm=summary.llm), indent=2), encoding="utf-8")
+
+def render(summary: RunSummary, fmt: str, root: Path | None = None) -> str | None:
+    """The report as `fmt`; None for `text`, which is drawn on the terminal."""
+    if fmt == "json":
+        return json.dumps(to_json(summary), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return to_markdown(summary)
+    if fmt == "sarif":
+        return _sarif(summary) + "\n"
+    if fmt == "ruff":
+        return to_ruff(summary, _from_cwd(root) if root is not None else str)
+    if fmt == "github":
+        return to_github(summary)
+    return None
+
+
+def _sarif(summary: RunSummary) -> str:
+    from reviewloop import __version__
+    from reviewloop.review.sarif import to_sarif
+
+    return json.dumps(to_sarif(summary.ledger, tool_version=__version__,
+                               reviewers=summary.reviewers, llm=summary.llm), indent=2)
+
+
+def _from_cwd(root: Path):
+    """Repository-relative paths as ruff prints them: relative to the current directory."""
+    here = Path.cwd()
+
+    def shown(path: str) -> str:
+        return os.path.relpath(root / path, here)
+    return shown

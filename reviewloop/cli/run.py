@@ -11,6 +11,7 @@ from rich.prompt import Confirm
 
 from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
+from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git import is_protected, open_repository
@@ -36,14 +37,14 @@ class RunOptions:
 
 def run(settings: Settings, root: Path, target: str, options: RunOptions,
         model_factory: ModelFactory | None = None) -> int:
-    spec = load_spec(root, settings.spec)
     implementer = Implementer.parse(options.implementer)
+    preflight(settings, root, Needs(llm_implementer=implementer.kind == "llm",
+                                    require_llm=options.require_llm,
+                                    check_model=model_factory is None))
+    spec = load_spec(root, settings.spec)
+    _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
-        if model_for(settings, "implement"):
-            from reviewloop.agent.models import check_credentials
-
-            check_credentials(model_for(settings, "implement"), settings.region)  # exact fix
         raise ConfigError("the llm implementer needs a model and credentials",
                           where="--implementer",
                           fix="set --model (or `model` in .reviewloop.toml), or use "
@@ -67,18 +68,30 @@ def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptio
            model_factory: ModelFactory | None = None) -> int:
     from reviewloop.graph.shared import registry_for
 
+    preflight(settings, root, Needs(existing_runs=True, require_llm=options.require_llm,
+                                    check_model=model_factory is None))
     registry = registry_for(settings, root)
     record = registry.get(run_id) if run_id else registry.latest_unfinished()
-    runner = _runner(_as_started(settings, record), root, model_factory, options.require_llm)
+    settings = _as_started(settings, record)
+    if record.options.get("implementer", "llm") == "llm" and model_factory is None:
+        check_implementer_model(settings)
+    runner = _runner(settings, root, model_factory, options.require_llm)
     code = _settle(runner, runner.resume(record.run_id), options)
     return _continue_batch(runner, record, options) if code == ExitCode.OK else code
 
 
 def decide(settings: Settings, root: Path, run_id: str, decision: str,
-           model_factory: ModelFactory | None = None) -> int:
+           model_factory: ModelFactory | None = None, *, keep_going: bool = False) -> int:
+    """Approve or reject one run. A run of a batch is decided alone; with `keep_going`
+    (`approve --continue`) the batch then goes on, as `reviewloop run all` would."""
     from reviewloop.graph.shared import registry_for
 
+    preflight(settings, root, Needs(commit=decision == "approve", existing_runs=True))
     record = registry_for(settings, root).get(run_id)
+    if keep_going and not record.batch:
+        raise UserInputError(f"run {run_id} is not part of a batch: there is nothing to "
+                             "continue", where=run_id,
+                             fix=f"drop --continue: reviewloop {decision} {run_id}")
     runner = _runner(_as_started(settings, record), root, model_factory, False, quiet=True)
     waiting = record.status == "awaiting_approval"
     retry_commit = record.status == "failed" and runner.next_nodes(run_id) in (("commit",),
@@ -93,8 +106,13 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
                              where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root)
-    if decision == "approve" and result.status == "committed":
+    if not record.batch:
+        return ExitCode.OK
+    if keep_going and result.status == "committed":
         return _continue_batch(runner, record, RunOptions())
+    ui.console().print(f"Run {run_id} is part of batch {record.batch}; only this run was "
+                       "decided. Continue the batch with `reviewloop run all` (or "
+                       f"`reviewloop approve {run_id} --continue`).", soft_wrap=True)
     return ExitCode.OK
 
 
@@ -156,15 +174,17 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
                       open_pr=partial(land_run, env=os.environ))
 
 
-def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
+def _check_branch(root: Path, settings: Settings, branch: str | None) -> None:
+    """Refuse the protected or default branch (or a taken --branch name), creating nothing."""
     repo = open_repository(root)
-    if settings.run.land == "pr":
-        from reviewloop.github.remote import check_ready
-
-        check_ready(repo, settings.run.remote, os.environ)  # before any model time is spent
     if branch:
-        repo.create_branch(branch)
-    current = repo.current_branch()
+        if repo.try_git("check-ref-format", "--branch", branch)[0] != 0:
+            raise UserInputError(f"not a valid branch name: {branch!r}",
+                                 fix="use letters, digits, '-', '_' and '/'")
+        if repo.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")[0] == 0:
+            raise UserInputError(f"branch {branch!r} already exists", where=str(root),
+                                 fix=f"choose another name, or switch to it: git switch {branch}")
+    current = branch or repo.current_branch()
     if settings.run.land in ("branch-only", "pr"):
         return  # your branch is never written: any branch (or a detached HEAD) will do
     if current is None or is_protected(current, settings.gates.protected_branches) \
@@ -173,6 +193,16 @@ def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
             f"refusing to work on {current or 'a detached HEAD'}: reviewloop commits only on a "
             "working branch", where=str(root),
             fix="pass --branch NAME to create one (or switch to one with git switch)")
+
+
+def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
+    repo = open_repository(root)
+    if settings.run.land == "pr":
+        from reviewloop.github.remote import check_ready
+
+        check_ready(repo, settings.run.remote, os.environ)  # before any model time is spent
+    if branch:
+        repo.create_branch(branch)
 
 
 def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
@@ -206,7 +236,10 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
         if to_pr or (options.yes and not reasons):
             result = runner.resume(result.run_id, "approve")
         elif _interactive():
-            approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
+            from reviewloop.cli.live import paused
+
+            with paused():  # other runs of a wave may still be drawn live
+                approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
             result = runner.resume(result.run_id, "approve" if approve else "reject")
         else:
             why = " (escalated: needs your explicit approval)" if reasons else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,44 +10,69 @@ from rich.table import Table
 
 from reviewloop import worktree
 from reviewloop.cli import ui
+from reviewloop.cli.preflight import has_runs, in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
-from reviewloop.git import open_repository
 from reviewloop.graph.runner import run_tree
 from reviewloop.graph.runs import UNFINISHED, RunRecord, crashed
-from reviewloop.graph.shared import registry_for
+from reviewloop.graph.shared import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")
 
 
-def list_runs(settings: Settings, root: Path) -> int:
+def list_runs(settings: Settings, root: Path, *, as_json: bool = False) -> int:
+    in_repository(root)  # exit 2 outside a repository, creating nothing
+    records = _records(settings, root)
+    rows = [_row(root, r) for r in records]
+    if as_json:
+        print(json.dumps({"root": str(root), "runs": rows}, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    out = ui.console()
+    if not rows:
+        out.print("No runs yet: `reviewloop run TASK|next|all` starts one.")
+        return ExitCode.OK
     table = Table(title="reviewloop runs")
     table.add_column("run", no_wrap=True)
     for name in ("task", "status", "updated", "commit", "worktree"):
         table.add_column(name)
-    stale, gone, where = 0, [], []
-    for r in registry_for(settings, root).list():
-        state, path = _where(root, r)
-        stale += state == "kept"
-        if path:
-            where.append(f"  {r.run_id}: {path}")
-        status = r.status.replace("_", " ")
-        if crashed(root, r):
-            status = "crashed"
-            gone.append(r.run_id)
-        table.add_row(r.run_id, f"{r.task_id} {r.task_title}"[:30], status,
-                      r.updated.replace("T", " ")[:16], (r.commit_sha or "")[:12], state)
-    out = ui.console()
+    for row in rows:
+        table.add_row(row["run_id"], f"{row['task_id']} {row['task_title']}"[:30],
+                      row["status"].replace("_", " "), row["updated"].replace("T", " ")[:16],
+                      (row["commit"] or "")[:12], row["worktree"]["state"])
     out.print(table)
+    where = [f"  {r['run_id']}: {r['worktree']['path']}" for r in rows if r["worktree"]["path"]]
     if where:
         out.print("Worktrees:\n" + "\n".join(where), soft_wrap=True)
-    for run_id in gone:
-        out.print(f"Run {run_id} stopped without finishing (its process is gone): "
-                  f"`reviewloop resume {run_id}` continues it.", soft_wrap=True)
+    for row in rows:
+        if row["status"] == "crashed":
+            out.print(f"Run {row['run_id']} stopped without finishing (its process is gone): "
+                      f"`reviewloop resume {row['run_id']}` continues it.", soft_wrap=True)
+    stale = sum(r["worktree"]["state"] == "kept" for r in rows)
     if stale:
         out.print(f"{stale} worktree(s) of finished runs are kept: `reviewloop clean` "
                   "removes them.", soft_wrap=True)
     return ExitCode.OK
+
+
+def _records(settings: Settings, root: Path) -> list[RunRecord]:
+    """The registered runs; none (and nothing created) before the first run."""
+    if postgres_url(settings) is None and not has_runs(root):
+        return []
+    return registry_for(settings, root).list()
+
+
+def _row(root: Path, record: RunRecord) -> dict:
+    """One run as `runs --json` prints it (docs/schemas/runs.schema.json)."""
+    state, path = _where(root, record)
+    tree = run_tree(record)
+    return {"run_id": record.run_id, "task_id": record.task_id,
+            "task_title": record.task_title, "spec": record.spec,
+            "status": "crashed" if crashed(root, record) else record.status,
+            "batch": record.batch, "created": record.created, "updated": record.updated,
+            "commit": record.commit_sha, "detail": record.detail,
+            "implementer": record.options.get("implementer"),
+            "worktree": {"state": state, "path": path or None,
+                         "branch": tree.branch if tree else None}}
 
 
 def _where(root: Path, record: RunRecord) -> tuple[str, str]:
@@ -66,9 +92,8 @@ def _where(root: Path, record: RunRecord) -> tuple[str, str]:
 def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: bool) -> int:
     """Remove the worktrees (and branches) of finished runs, of the named runs, or with
     `everything` of every run (an unfinished one is then abandoned); and stray worktrees."""
-    registry = registry_for(settings, root)
-    checkout = open_repository(root)
-    records = registry.list()
+    checkout = in_repository(root)  # exit 2 outside a repository, creating nothing
+    records = _records(settings, root)
     unknown = set(run_ids) - {r.run_id for r in records}
     if unknown:
         raise UserInputError(f"no run {', '.join(sorted(unknown))}",
@@ -82,7 +107,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
             continue
         if record.status in UNFINISHED:
             if crashed(root, record) or record.status != "running":
-                registry.update(record.run_id, status="abandoned",
+                registry_for(settings, root).update(record.run_id, status="abandoned",
                                 detail="worktree removed by reviewloop clean")
             else:
                 ui.console(stderr=True).print(f"Run {record.run_id} is running: left alone.")

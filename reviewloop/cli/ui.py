@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
@@ -76,16 +77,51 @@ def _short(values: Sequence[str], limit: int = 6) -> str:
     return ", ".join(values[:limit]) + f" +{len(values) - limit}"
 
 
+# -q / -v: one switch for every progress line and notice; errors print whatever it says.
+QUIET, NORMAL, VERBOSE = "quiet", "normal", "verbose"
+_verbosity = NORMAL
+
+
+def set_verbosity(level: str) -> None:
+    """Quiet drops progress and notices (and warnings logged by reviewloop); verbose adds
+    the reviewloop loggers' debug output on stderr."""
+    global _verbosity
+    _verbosity = level
+    import logging
+
+    log = logging.getLogger("reviewloop")
+    if level == VERBOSE and not log.handlers:
+        handler = logging.StreamHandler()  # stderr
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel({QUIET: logging.ERROR, VERBOSE: logging.DEBUG}.get(level, logging.NOTSET))
+
+
 def notice(text: str) -> None:
     """A sentence the user should read (where a run works, what it carried over), on stderr."""
+    if _verbosity == QUIET:
+        return
     console(stderr=True).print(f"[bold]•[/] {text}", highlight=False)
 
 
 def progress(node: str, update: dict) -> None:
-    """One line on stderr as each step of the loop finishes."""
+    """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
+    on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
+    if _verbosity == QUIET or _live_view_on():
+        return
     line = _progress_text(node, update)
     if line:
         console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
+
+
+def _live_view_on() -> bool:
+    live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
+    return live is not None and live.active() is not None
+
+
+def progress_text(node: str, update: dict) -> str | None:
+    """What a finished step says: the plain line, and a live view row's outcome."""
+    return _progress_text(node, update)
 
 
 def _progress_text(node: str, update: dict) -> str | None:

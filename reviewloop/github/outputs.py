@@ -1,7 +1,8 @@
 """What PR mode writes besides the review: annotations, the job summary and the step
 outputs. Everything here is redacted before it is written; the counts in the outputs are the
 PR's open findings across all pushes (`Convergence.open_counts`), the same as the summary
-comment's."""
+comment's. The count outputs are named by `Severity` values (`must_fix`, `should_fix`, `nit`),
+the spelling `--fail-on` and action.yml use too."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reviewloop.checks.secrets.scanner import redact
-from reviewloop.findings import Finding
+from reviewloop.findings import Finding, Severity
+from reviewloop.review.lines import annotation
 from reviewloop.review.report import RunSummary
 from reviewloop.review.report import redacted as report_redacted
+
+COUNT_OUTPUTS = tuple(s.value for s in Severity)  # step outputs: open findings per severity
 
 
 def redacted(summary: RunSummary) -> RunSummary:
@@ -22,12 +26,8 @@ def redacted(summary: RunSummary) -> RunSummary:
 
 def annotate(findings: list[Finding]) -> None:
     """Workflow commands: GitHub shows them on the files of the PR without any write token."""
-    level = {"must_fix": "error", "should_fix": "warning", "nit": "notice"}
     for f in findings:
-        message = _escape(f"{f.severity.emoji} {f.title} — {f.rationale}")
-        title = _escape(f"reviewloop {f.agent}", prop=True)
-        print(f"::{level[f.severity.value]} file={_escape(f.file, prop=True)},"
-              f"line={f.start_line},endLine={f.end_line},title={title}::{message}")
+        print(annotation(f))
 
 
 def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], markdown: str,
@@ -38,11 +38,6 @@ def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], ma
     if env.get("GITHUB_OUTPUT"):
         counts = open_counts
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
-            for key in ("must_fix", "should_fix", "nit"):
+            for key in COUNT_OUTPUTS:
                 out.write(f"{key}={counts.get(key, 0)}\n")
             out.write(f"sarif={sarif or ''}\n")
-
-
-def _escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text

@@ -297,7 +297,7 @@ def test_approve_at_end_runs_the_wave_first_and_skips_what_waits_on_it(tmp_path:
         assert git(root, "log", "--format=%s") == "spec\n"  # nothing landed without a yes
         waiting = [line.split("Run ", 1)[1].split()[0] for line in done.stdout.splitlines()
                    if "is waiting for approval" in line]
-        # approving continues the batch: task 3 may start once task 1 is in
+        # each approval decides its run only (tests/cli/test_approve_batch.py)
         approved = [cli(root, "approve", run_id, env=fake_env(fake), timeout=240)
                     for run_id in waiting]
 

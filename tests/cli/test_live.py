@@ -1,0 +1,234 @@
+"""The live view, recorded from a real terminal: `reviewloop review` runs in a tmux pane
+against a slow scripted Bedrock fake, and the pane is captured while the reviewers work
+and after they finish. Off a terminal (a pipe) the same review prints one line per event.
+
+No timed assertion: the captures are polled until each state shows up (with a generous
+deadline that only guards against a hang)."""
+
+from __future__ import annotations
+
+import io
+import operator
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Annotated, TypedDict
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Send
+from rich.console import Console
+
+from reviewloop.agent.tool_loop import call_with_deadline
+from reviewloop.cli import live
+from tests.cli.test_run import MODEL, REVIEWERS, cli, fake_env, make_example, manual_change
+from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.fakes.chat import ScriptedChatModel
+
+FAST, SLOW = REVIEWERS[0], REVIEWERS[1:]
+ROW = re.compile(r"^\S\s+(?P<name>review-[a-z-]+):?\s+(?P<secs>\d+)s\b(?P<rest>.*)$")
+
+
+class State(TypedDict, total=False):
+    reviews: Annotated[list, operator.add]
+    review_agent: str
+
+
+def script_reviews(fake: BedrockFake, slow: float) -> None:
+    fake.script(f"agent: {FAST}", [tool_use("submit_findings", {"findings": []}, delay=0.5)])
+    for name in SLOW:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
+                                                delay=slow)])
+
+
+class Pane:
+    """One detached tmux session on its own server socket, running one shell script."""
+
+    def __init__(self, tmp_path: Path, command: str, env: dict[str, str], cwd: Path):
+        self.socket = f"reviewloop-{uuid.uuid4().hex[:8]}"
+        script = tmp_path / "session.sh"
+        exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
+        script.write_text(f"{exports}cd {shlex.quote(str(cwd))}\n{command}\n"
+                          "echo \"EXIT=$?\"\nsleep 600\n")
+        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "live", "-x", "150", "-y",
+                   "50", f"bash {shlex.quote(str(script))}")
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, text=True,
+                              capture_output=True).stdout
+
+    def capture(self) -> str:
+        return self._tmux("capture-pane", "-p", "-S", "-", "-t", "live")  # with scrollback
+
+    def wait_for(self, condition, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.capture()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline or "EXIT=" in text and not condition(text):
+                raise AssertionError(f"the pane never showed the expected state:\n{text}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False,
+                       capture_output=True)
+
+
+def rows(text: str) -> dict[str, tuple[int, str]]:
+    """Reviewer rows of a capture: name -> (seconds shown, the rest of the line)."""
+    found = {}
+    for line in text.splitlines():
+        match = ROW.match(line.strip())
+        if match:
+            found[match["name"]] = (int(match["secs"]), match["rest"].strip())
+    return found
+
+
+def running(text: str) -> dict[str, int]:
+    return {name: secs for name, (secs, rest) in rows(text).items() if rest.endswith("…")}
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None,
+                    reason="tmux is not installed (apt-get install -y tmux): the live view "
+                    "needs a real terminal to be recorded")
+def test_the_live_view_updates_reviewer_lines_then_shows_outcomes(tmp_path: Path) -> None:
+    project = make_example(tmp_path)
+    manual_change(project)
+    with BedrockFake() as fake:
+        script_reviews(fake, slow=6)
+        env = {**fake_env(fake), "PATH": os.environ["PATH"], "TERM": "xterm-256color",
+               "HOME": os.environ.get("HOME", str(tmp_path))}
+        pane = Pane(tmp_path, f"{shlex.quote(sys.executable)} -m reviewloop review --model "
+                    f"{MODEL}", env, project)
+        try:
+            # 1. the slow reviewers at work, each on its own line with a spinner and seconds
+            first = pane.wait_for(lambda t: set(SLOW) <= set(running(t)))
+            # 2. later: the same lines, still running, their seconds moved on; the fast
+            #    reviewer's line already shows its outcome
+            second = pane.wait_for(lambda t: set(SLOW) <= set(running(t)) and any(
+                running(t)[n] > running(first)[n] for n in SLOW)
+                and FAST in rows(t) and FAST not in running(t))
+            # 3. the end: every reviewer's outcome, printed for good
+            final = pane.wait_for(lambda t: "EXIT=" in t)
+        finally:
+            pane.close()
+
+    spinner_first = {line.strip()[0] for line in first.splitlines()
+                     if ROW.match(line.strip()) and line.strip().endswith("…")}
+    assert spinner_first and not spinner_first & {"✓", "✗"}, first
+    assert rows(second)[FAST][1].endswith("0 finding(s)"), second
+    assert "tokens" in rows(second)[FAST][1], second  # the fake's usage, counted as it came
+    outcomes = rows(final)
+    assert set(outcomes) == set(REVIEWERS), final
+    for name in REVIEWERS:
+        rest = outcomes[name][1]
+        assert rest.endswith("0 finding(s)"), final
+        assert "tokens" in rest, final
+    for name in SLOW:
+        assert outcomes[name][0] >= 5, final  # the scripted 6 s answer, shown as it ended
+    assert not running(final), final
+    assert "✓ review round 1:" in final, final  # the round's estimate line (`prepare`)
+    assert "EXIT=0" in final, final
+
+
+def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
+    project = make_example(tmp_path)
+    manual_change(project)
+    with BedrockFake() as fake:
+        script_reviews(fake, slow=0.2)
+        done = cli(project, "review", "--model", MODEL, env=fake_env(fake))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("• review round 1")]
+    assert lines[0].startswith("• review round 1: "), done.stderr  # the estimate, first
+    assert sorted(lines[1:]) == sorted(f"• review round 1 · {name}: 0 finding(s)"
+                                       for name in REVIEWERS), done.stderr
+    assert "\x1b[" not in done.stderr and "…" not in done.stderr  # no live drawing in a log
+
+
+def test_the_view_follows_a_real_graph_and_counts_tokens_across_the_call_thread() -> None:
+    """In process: a real LangGraph fan-out whose branches call a scripted chat model on
+    `call_with_deadline`'s thread; the view's finished lines carry label, tokens, outcome."""
+    model = ScriptedChatModel()
+    model.enqueue("fine", "also fine")
+
+    def prepare(state: State) -> dict:
+        return {"reviews": []}
+
+    def review(state: State) -> dict:
+        reply = call_with_deadline(lambda: model.invoke([HumanMessage("look")]), 30)
+        return {"reviews": [{"agent": state["review_agent"], "text": reply.content}]}
+
+    graph = StateGraph(State)
+    graph.add_node("prepare", prepare)
+    graph.add_node("review", review)
+    graph.add_edge(START, "prepare")
+    graph.add_conditional_edges("prepare", lambda s: [
+        Send("review", {"review_agent": a}) for a in ("review-a", "review-b")], ["review"])
+    graph.add_edge("review", END)
+
+    def describe(node: str, update: dict) -> str:
+        if node == "review":
+            return f"review round 1 · {update['reviews'][0]['agent']}: said " \
+                   f"{update['reviews'][0]['text']!r}"
+        return f"{node}: ready"
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with live.session(describe, console=console) as view:
+        assert live.active() is view
+        graph.compile().invoke({"reviews": []})
+        assert view.live is None  # the graph returned: the terminal is the command's again
+    assert live.active() is None
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())  # cursor codes
+    lines = [line.strip() for line in shown.splitlines() if line.startswith("✓")]
+    assert any(line == "✓ review round: 0s · prepare: ready"
+               for line in lines), out.getvalue()
+    reviews = sorted(line for line in lines if line.startswith("✓ review-"))
+    assert len(reviews) == 2, shown
+    for name, line in zip(("review-a", "review-b"), reviews, strict=True):
+        assert line.startswith(f"✓ {name}: 0s · ") and " tokens · said '" in line, line
+
+
+def test_a_failing_node_is_marked_and_the_view_stops_with_the_graph() -> None:
+    def broken(state: State) -> dict:
+        raise RuntimeError("the analyzer crashed")
+
+    graph = StateGraph(State)
+    graph.add_node("triage", broken)
+    graph.add_edge(START, "triage")
+    graph.add_edge("triage", END)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with live.session(lambda node, update: None, console=console) as view:
+        with pytest.raises(RuntimeError):
+            graph.compile().invoke({"reviews": []})
+        assert view.live is None and not view.rows
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())
+    assert "✗ triage: 0s · failed: RuntimeError: the analyzer crashed" in shown, shown
+
+
+def test_each_gate_of_a_finished_gates_step_gets_its_line() -> None:
+    update = {"gate_report": {"headline": "failed: test", "results": [
+        {"name": "build", "passed": True, "summary": "ok", "duration_s": 1.2},
+        {"name": "test", "passed": False, "summary": "2 failed", "duration_s": 7.6},
+        {"name": "lint", "passed": True, "skipped": True, "summary": "no linter"}]}}
+    assert [line.plain for line in live.gate_lines(update)] == [
+        "    ✓ build: 1s · ok", "    ✗ test: 8s · 2 failed", "    - lint: 0s · no linter"]
+    assert live.gate_lines({}) == []
+
+
+def test_the_view_is_off_without_a_terminal(monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "dumb")  # off even when pytest runs with -s in a terminal
+    with live.session(lambda node, update: None) as view:
+        assert view is None and live.active() is None
+        with live.paused():
+            pass
