@@ -249,9 +249,16 @@ class BedrockFake:
 
     # -- request handling (called from server threads) --------------------------------
 
-    def _record(self, request: RecordedRequest) -> None:
+    def _record(self, request: RecordedRequest) -> int:
+        """Record `request` as it arrives (a test can see a call still in flight); its
+        outcome replaces it later (`_settle`)."""
         with self._lock:
             self.requests.append(request)
+            return len(self.requests) - 1
+
+    def _settle(self, index: int, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests[index] = request
 
     def _take_fault(self) -> _Fault | None:
         with self._lock:
@@ -323,7 +330,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        request = RecordedRequest(model_id, self.path, body, dict(self.headers), at=at)
+        limit = (body.get("inferenceConfig") or {}).get("maxTokens") if isinstance(body, dict) \
+            else None
+        request = RecordedRequest(model_id, self.path, body, dict(self.headers), at=at,
+                                  warmup=isinstance(limit, int) and limit <= 1)
+        self._index = self.owner._record(request)
         if fault := self.owner._take_fault():
             self._refuse(request, fault.status, fault.code, fault.message)
             return
@@ -360,7 +371,7 @@ class _Handler(BaseHTTPRequestHandler):
         cache = owner._cache_usage(request.model_id, blocks, request.at, prefill)
         response = converse_response(reply, body, cache=cache, latency=duration)
         usage = response["usage"]
-        owner._record(replace(request, input_tokens=usage["inputTokens"],
+        owner._settle(self._index, replace(request, input_tokens=usage["inputTokens"],
                               cache_read=usage["cacheReadInputTokens"],
                               cache_write=usage["cacheWriteInputTokens"],
                               output_tokens=usage["outputTokens"], duration=duration,
@@ -372,7 +383,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(response).encode())
 
     def _refuse(self, request: RecordedRequest, status: int, code: str, message: str) -> None:
-        self.owner._record(replace(request, status=status, error=code))
+        self.owner._settle(self._index, replace(request, status=status, error=code))
         self._error(status, code, message)
 
     def _error(self, status: int, code: str, message: str) -> None:
