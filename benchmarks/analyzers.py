@@ -5,7 +5,9 @@
 Builds a mid-size fixture repository (N Python modules of ~100 lines, generated with a
 fixed seed), changes 5% of its files, and times the analyzer layer of the security,
 maintainability and performance reviewers (bandit, secrets, ruff) on that diff and on the
-whole repository as one diff. Prints both wall times and their ratio.
+whole repository as one diff. Prints both wall times and their ratio; then the big-input
+figures of `benchmarks/big_inputs.py`: an offline review with a 1 MB added text file, and
+review time with a stray untracked 500 MB `.venv` over the time without it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def timed(root: Path, diff_text: str) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=2, help="for the big-input figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -88,6 +91,11 @@ def main() -> None:
           f"{small_n} findings")
     print(f"whole repository:   {whole_s:.2f} s, {whole_n} findings")
     print(f"ratio (diff / whole): {small_s / whole_s:.2f}")
+    # Big inputs: a 1 MB added text file, and a stray untracked 500 MB `.venv` (the whole
+    # set, with the comparison against bare bandit + ruff: benchmarks/big_inputs.py).
+    from benchmarks import big_inputs
+
+    big_inputs.main(["--only", "ab", "--repeats", str(args.repeats)])
 
 
 if __name__ == "__main__":
