@@ -152,9 +152,10 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
                 models.check_credentials(model, settings.region)  # raises with the exact fix
             raise ConfigError("--require-llm is set but no model is configured",
                               where="model", fix="pass --model or set `model`")
-        ui.console(stderr=True).print(
-            f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their analyzers "
-            "only and nothing is reported clean.[/]")
+        if not ui.quiet():  # every report says so as well
+            ui.console(stderr=True).print(
+                f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their "
+                "analyzers only and nothing is reported clean.[/]")
     return factory, on
 
 

@@ -97,6 +97,11 @@ def set_verbosity(level: str) -> None:
     log.setLevel({QUIET: logging.ERROR, VERBOSE: logging.DEBUG}.get(level, logging.NOTSET))
 
 
+def quiet() -> bool:
+    """`-q`: only errors and the command's own output."""
+    return _verbosity == QUIET
+
+
 def notice(text: str) -> None:
     """A sentence the user should read (where a run works, what it carried over), on stderr."""
     if _verbosity == QUIET:
