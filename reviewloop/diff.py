@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
@@ -13,6 +12,7 @@ from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
 
 from reviewloop.errors import UserInputError
+from reviewloop.memo import TextMemo
 
 _DEV_NULL = "/dev/null"
 _PREFIX = re.compile(r"^[abciow12]/")  # a/ b/, mnemonic c/ i/ o/ w/, --no-index 1/ 2/
@@ -120,23 +120,13 @@ class ChangeSet(BaseModel):
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
     """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
-    with _PARSED_LOCK:  # one parse of a text at a time: parallel reviewers share it
-        parsed = _PARSED.get(text)
-        if parsed is None:
-            parsed = _parse(text, source)
-            if len(text) >= _CACHED_FROM:
-                _PARSED[text] = parsed
-                while len(_PARSED) > _CACHED_TEXTS:
-                    del _PARSED[next(iter(_PARSED))]
+    parsed = _PARSED.get(text, lambda: _parse(text, source))
     return parsed if parsed.source == source else parsed.model_copy(update={"source": source})
 
 
 # The same diff is parsed by every reviewer, analyzer and gate of a round; a ChangeSet is
 # frozen, so the last few large ones are kept (bounded: a 20k-line diff is a few MB).
-_PARSED: dict[str, ChangeSet] = {}
-_PARSED_LOCK = threading.Lock()
-_CACHED_TEXTS = 4
-_CACHED_FROM = 16_384  # characters; smaller diffs parse in well under a millisecond
+_PARSED: TextMemo[ChangeSet] = TextMemo(keep=4)
 
 
 def _parse(text: str, source: str) -> ChangeSet:

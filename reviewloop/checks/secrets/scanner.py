@@ -23,7 +23,6 @@ the secret engines on PyPI.
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -38,6 +37,7 @@ from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.findings import Finding, Severity
+from reviewloop.memo import TextMemo
 
 __all__ = [
     "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "claim_spans", "entropy", "looks_fake",
@@ -78,19 +78,7 @@ def scan_text(text: str, *, path: str = "<text>") -> list[SecretHit]:
 def _spans(text: str) -> list[Candidate]:
     """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
     secrets gate and redaction scan the same added lines of a round."""
-    if len(text) < _REMEMBERED_FROM:
-        return claim_spans(_candidates(text))
-    with _SPANS_LOCK:
-        spans = _SPANS.get(text)
-        if spans is None:
-            spans = _SPANS[text] = claim_spans(_candidates(text))
-            while len(_SPANS) > _REMEMBERED_TEXTS:
-                del _SPANS[next(iter(_SPANS))]
-    return spans
-
-
-_SPANS: dict[str, list[Candidate]] = {}
-_SPANS_LOCK = threading.Lock()
+    return _SPANS.get(text, lambda: claim_spans(_candidates(text)))
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -136,23 +124,15 @@ def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
     if len(text) <= _SHORT:
         return _redact_short(text)
-    if len(text) < _REMEMBERED_FROM:
-        return _redact(text)
-    with _REDACTED_LOCK:  # parallel reviewers redacting the same diff: one scan, not five
-        done = _REDACTED.get(text)
-        if done is None:
-            done = _REDACTED[text] = _redact(text)
-            while len(_REDACTED) > _REMEMBERED_TEXTS:
-                del _REDACTED[next(iter(_REDACTED))]
-    return done
+    # parallel reviewers redacting the same diff: one scan, not five
+    return _REDACTED.get(text, lambda: _redact(text))
 
 
-# The last few large texts redacted: every reviewer's prompt redacts the same diff. Bounded,
-# and small texts (a finding's fields) are not kept.
-_REDACTED: dict[str, str] = {}
-_REDACTED_LOCK = threading.Lock()
+# The last few large texts scanned and redacted: every reviewer's prompt redacts the same
+# diff. Bounded; small texts (a finding's fields) are not kept.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
-_REMEMBERED_FROM = 16_384  # characters
+_SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
+_REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS)
 
 
 def _redact(text: str) -> str:
