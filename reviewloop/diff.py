@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
+from functools import cached_property
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 from unidiff import PatchedFile, PatchSet
@@ -33,7 +36,20 @@ class AddedLine(BaseModel):
     text: str  # without the line ending
 
 
-class FileDiff(BaseModel):
+class _Derived(BaseModel):
+    """A frozen model whose `cached_property` values are computed once from its fields; a
+    copy (`model_copy`, which would carry them over) computes them afresh."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        for name in [n for n in copy.__dict__ if isinstance(
+                getattr(type(copy), n, None), cached_property)]:
+            del copy.__dict__[name]
+        return copy
+
+
+class FileDiff(_Derived):
     """One file of a diff. Binary files are listed with no lines."""
 
     model_config = ConfigDict(frozen=True)
@@ -48,9 +64,16 @@ class FileDiff(BaseModel):
     hunks: tuple[tuple[int, int], ...] = ()
     text: str = ""  # this file's part of the diff, verbatim (up to the next file)
 
-    @property
+    @cached_property
     def added_lines(self) -> tuple[int, ...]:
-        return tuple(a.line for a in self.added)
+        """New-file numbers of the added lines, ascending (computed once per file)."""
+        return tuple(sorted(a.line for a in self.added))
+
+    def adds_between(self, start: int, end: int) -> bool:
+        """Whether any line in start..end (inclusive) was added."""
+        lines = self.added_lines
+        at = bisect_left(lines, start)
+        return at < len(lines) and lines[at] <= end
 
     @property
     def changed_ranges(self) -> tuple[tuple[int, int], ...]:
@@ -72,7 +95,7 @@ class DiffStats(BaseModel):
     removed: int
 
 
-class ChangeSet(BaseModel):
+class ChangeSet(_Derived):
     """A parsed diff: plain data, safe to keep in graph state."""
 
     model_config = ConfigDict(frozen=True)
@@ -85,7 +108,14 @@ class ChangeSet(BaseModel):
         return tuple(f.path for f in self.files)
 
     def file(self, path: str) -> FileDiff | None:
-        return next((f for f in self.files if f.path == path), None)
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, FileDiff]:
+        found: dict[str, FileDiff] = {}
+        for diff in self.files:
+            found.setdefault(diff.path, diff)  # the first, as a linear search would find
+        return found
 
     def changed_lines(self, path: str) -> set[int]:
         """New-file line numbers added in `path` (empty for a file not in the diff)."""
@@ -104,7 +134,7 @@ class ChangeSet(BaseModel):
         if found is None:
             return False
         if added_only:
-            return any(start <= n <= last for n in found.added_lines)
+            return found.adds_between(start, last)
         return any(lo <= last and start <= hi for lo, hi in found.hunks)
 
     def filter(self, paths: Iterable[str]) -> ChangeSet:
@@ -116,6 +146,12 @@ class ChangeSet(BaseModel):
     def stats(self) -> DiffStats:
         return DiffStats(files=len(self.files), added=sum(len(f.added) for f in self.files),
                          removed=sum(f.removed for f in self.files))
+
+
+def changed_lines(diff_text: str) -> dict[str, set[int]]:
+    """Per changed path, the new-file numbers of its added lines."""
+    changes = parse_diff(diff_text)
+    return {path: changes.changed_lines(path) for path in changes.paths}
 
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:

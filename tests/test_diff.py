@@ -314,3 +314,17 @@ def _parse_or_user_error(text: str) -> None:
         assert exc.where is not None and exc.where.startswith("fuzz:")
         return
     assert parse_diff(render(changes), "fuzz").paths == changes.paths
+
+
+def test_a_filtered_or_copied_diff_answers_from_its_own_files():
+    """Lookups are computed once per parsed diff; a copy must not answer from the original's."""
+    text = "".join(f"diff --git a/{n} b/{n}\nnew file mode 100644\n--- /dev/null\n+++ b/{n}\n"
+                   f"@@ -0,0 +1,2 @@\n+one\n+two\n" for n in ("a.py", "b.py"))
+    changes = parse_diff(text)
+    assert changes.file("a.py") is not None and changes.contains("a.py", 2, added_only=True)
+    only_b = changes.filter(["b.py"])
+    assert only_b.file("a.py") is None and not only_b.contains("a.py", 1)
+    first = changes.files[0]
+    assert first.added_lines == (1, 2)
+    assert first.model_copy(update={"added": ()}).added_lines == ()
+    assert first.adds_between(2, 9) and not first.adds_between(3, 9)

@@ -53,8 +53,9 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
 
     ui.set_verbosity(verbosity or ui.NORMAL)
     ctx.obj = Context(config)
-    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing:  # off a tty: no-op
-        from reviewloop.cli import live, ui
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing and ui.live_terminal():
+        from reviewloop.cli import live  # LangChain's callbacks: loaded only for the view
+
         ctx.with_resource(live.session(ui.progress_text))
 
 

@@ -15,7 +15,6 @@ tied to its node by `langgraph_checkpoint_ns`. Off a terminal nothing here runs 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +31,8 @@ from rich.live import Live
 from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
+
+from reviewloop.cli import ui
 
 _handler: ContextVar[BaseCallbackHandler | None] = ContextVar("reviewloop_live", default=None)
 register_configure_hook(_handler, inheritable=True)
@@ -245,7 +246,7 @@ def session(describe: Describe, *, console: Console | None = None) -> Iterator[V
     """A live view for the command's duration when stderr is a terminal (or on `console`);
     else nothing."""
     global _active
-    if console is None and not (os.isatty(2) and os.environ.get("TERM", "") != "dumb"):
+    if console is None and not ui.live_terminal():
         yield None
         return
     view = View(console or Console(stderr=True, highlight=False), describe)

@@ -50,7 +50,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
 
 def _review(trusted: TrustedConfig, repo, root: Path, event, options: ReviewOptions,
             env: Mapping[str, str], model_factory) -> int:
-    from reviewloop.cli.run import model_switch
+    from reviewloop.cli.llm import model_switch
 
     # PR code runs only when the workflow says so (`--tests`, the Action's `run-tests`).
     settings = trusted.settings.model_copy(update={

@@ -49,7 +49,7 @@ def analyzers_for(settings: Settings):
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         config_file: Path | None = None, model_factory=None) -> int:
     """Review; with --head the configuration comes from the base commit, never the change."""
-    from reviewloop.cli.run import model_switch
+    from reviewloop.cli.llm import model_switch
 
     source = options.source
     log.debug("review %s in %s, format %s, fail on %s", source, root, options.format,

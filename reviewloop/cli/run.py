@@ -11,8 +11,9 @@ from rich.prompt import Confirm
 
 from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
+from reviewloop.cli.llm import model_switch
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
-from reviewloop.config import Settings, model_for
+from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git import is_protected, open_repository
 from reviewloop.graph.context import ModelFactory
@@ -134,29 +135,6 @@ def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
 
 
 # -- internals ------------------------------------------------------------------------------
-
-
-def model_switch(settings: Settings, model_factory: ModelFactory | None,
-                 require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
-    """The model factory and whether the LLM is on; says loudly when it is off."""
-    from reviewloop.agent import models
-
-    factory = model_factory or (lambda name: models.make_chat_model(
-        name, region=settings.region, timeout_s=settings.llm_timeout_s))
-    model = model_for(settings, "review")
-    on = bool(model) and (model_factory is not None or models.llm_available(model, settings.region))
-    if not on and not quiet:
-        reason = "no model configured" if not model else f"no credentials for {model}"
-        if require_llm:
-            if model:
-                models.check_credentials(model, settings.region)  # raises with the exact fix
-            raise ConfigError("--require-llm is set but no model is configured",
-                              where="model", fix="pass --model or set `model`")
-        if not ui.quiet():  # every report says so as well
-            ui.console(stderr=True).print(
-                f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their "
-                "analyzers only and nothing is reported clean.[/]")
-    return factory, on
 
 
 def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,

@@ -119,6 +119,11 @@ def progress(node: str, update: dict) -> None:
         console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
 
 
+def live_terminal() -> bool:
+    """Whether stderr is a terminal that can hold a live view (not a pipe, not TERM=dumb)."""
+    return os.isatty(2) and os.environ.get("TERM", "") != "dumb"
+
+
 def _live_view_on() -> bool:
     live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
     return live is not None and live.active() is not None

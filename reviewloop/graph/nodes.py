@@ -11,6 +11,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from reviewloop.diff import changed_lines
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot
 from reviewloop.graph import review_round, steps
@@ -19,7 +20,7 @@ from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.landing import land_change
 from reviewloop.graph.state import LoopState, ledger_of
 from reviewloop.graph.summary import build_summary
-from reviewloop.review.reviewer import changed_lines, run_reviewer
+from reviewloop.review.reviewer import run_reviewer
 from reviewloop.review.rounds import RoundInput, outcome_health, record
 from reviewloop.review.suppress import Suppressor
 from reviewloop.review.triage import apply_floor

@@ -11,26 +11,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewloop.agent.implement import Implementer
 from reviewloop.config import Settings
-from reviewloop.diff import parse_diff
+from reviewloop.diff import changed_lines, parse_diff
 from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.findings import Finding, Severity
 from reviewloop.git import Repository, open_repository
-from reviewloop.graph.build import build_review_graph
-from reviewloop.graph.context import ModelFactory
-from reviewloop.graph.runner import deps_for
 from reviewloop.graph.runs import new_run_id, state_dir
-from reviewloop.graph.summary import review_summary
 from reviewloop.graph.trusted import TrustedConfig, config_findings
+from reviewloop.review.definitions import load_agents
+from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import located
 from reviewloop.review.report import RunSummary, redacted
-from reviewloop.review.reviewer import changed_lines
 from reviewloop.review.rounds import RoundInput, record
 from reviewloop.review.suppress import Suppressor
 
+if TYPE_CHECKING:
+    from reviewloop.graph.context import ModelFactory
+
+# LangGraph and LangChain (the graph, the runner, the models) are imported inside
+# `review_change`, once the analyzers run: loading them takes as long as an offline review.
 
 class NothingToReview(ReviewloopError):
     """The change is empty: not an error (exit 0), as with ruff and pre-commit."""
@@ -85,23 +86,38 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     run_dir.mkdir(parents=True, exist_ok=True)
     diff_path = run_dir / "round-1.diff"
     diff_path.write_text(diff_text, encoding="utf-8")
-    deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
-                    implementer=Implementer("manual"), model_factory=model_factory, llm=llm,
-                    analyze=analyze, config_root=trusted.root if trusted else None)
-    state = {"run_id": run_id, "task_id": "review", "round": 1, "diff_path": str(diff_path),
-             "agents": [a.name for a in deps.agents], "escalations": [],
-             "baseline": repo.snapshot().model_dump(), "touched": _touched(diff_text)}
-    with head_tree(repo, source.head) as tree:
-        if tree is not None:  # what the reviewers and analyzers read: B's files
-            deps = replace(deps, workspace=replace(deps.workspace, root=tree))
+    config_root = trusted.root if trusted else None
+    agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
+    with head_tree(repo, source.head) as tree, early_analysis as early:
+        content = tree if tree is not None else repo.root  # B's files, with a head commit
+        if early is not None:
+            early.start(agents.agents, diff_text, content)
+        from reviewloop.agent.implement import Implementer
+        from reviewloop.graph.build import build_review_graph
+        from reviewloop.graph.runner import deps_for
+        from reviewloop.graph.summary import review_summary
+
+        deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
+                        implementer=Implementer("manual"), model_factory=model_factory,
+                        llm=llm, analyze=early, config_root=config_root, agents=agents)
+        deps = replace(deps, workspace=replace(deps.workspace, root=content))
+        state = {"run_id": run_id, "task_id": "review", "round": 1,
+                 "diff_path": str(diff_path), "agents": [a.name for a in deps.agents],
+                 "escalations": [], "baseline": repo.snapshot().model_dump(),
+                 "touched": _touched(diff_text)}
         final = _run_graph(build_review_graph(max_rounds=settings.max_rounds, fix=fix), state,
                            deps, progress)
         summary = review_summary(deps, final, title=source.describe())
-        content = deps.workspace.root
         summary = with_gates(summary, content, settings, repo, diff_text)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
+
+
+@contextmanager
+def _no_analysis() -> Iterator[None]:
+    yield None
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from reviewloop.graph.runs import OWNER, Registry, RunRecord, new_run_id, state_
 from reviewloop.graph.shared import checkpointer, postgres_url, registry_for
 from reviewloop.graph.steps import baseline
 from reviewloop.policy.governance import command_policy, load_policy
-from reviewloop.review.definitions import load_agents
+from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.spec.model import Task
 from reviewloop.worktree import RunTree
 
@@ -214,13 +214,16 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
              implementer: Implementer, model_factory: ModelFactory, llm: bool,
              analyze: Callable[..., list] | None, config_root: Path | None = None,
              checkout: Repository | None = None, run_tree: RunTree | None = None,
-             open_pr: Callable[..., Any] | None = None) -> LoopDeps:
+             open_pr: Callable[..., Any] | None = None,
+             agents: AgentSet | None = None) -> LoopDeps:
     """Everything the nodes need, built once per run from settings (never checkpointed).
 
     `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
-    not come from the checkout (`reviewloop.graph.trusted`)."""
+    not come from the checkout (`reviewloop.graph.trusted`); `agents`, when the caller
+    loaded them already, are those same agents."""
     repo = open_repository(root)
-    agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    if agents is None:
+        agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
     # reviewloop config + .kiro/config.yaml
     governance = load_policy(config_root or repo.root, settings)
     return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,

@@ -146,7 +146,7 @@ def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[s
 def written_lines(deps: LoopDeps, state: LoopState) -> dict[str, set[int]]:
     """The lines the run wrote in any round, numbered as the files are now: the round's own
     diff, and from round 2 on the whole change since the run's baseline as well."""
-    from reviewloop.review.reviewer import changed_lines
+    from reviewloop.diff import changed_lines
 
     lines = changed_lines(Path(state["diff_path"]).read_text(encoding="utf-8"))
     if state.get("round", 1) > 1 and state.get("baseline"):

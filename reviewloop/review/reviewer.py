@@ -21,7 +21,7 @@ from reviewloop.agent.models import UsageRecord, system_message, usage_from
 from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent, with_tools
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
-from reviewloop.diff import ChangeSet, parse_diff
+from reviewloop.diff import parse_diff
 from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
 from reviewloop.ledger import Health
 from reviewloop.review.definitions import AgentDefinition
@@ -157,11 +157,6 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
                            findings=findings, summary=reply.summary, usage=usage,
                            analyzers=health, duration_s=time.monotonic() - started)
-
-
-def changed_lines(diff_text: str) -> dict[str, set[int]]:
-    changes: ChangeSet = parse_diff(diff_text)
-    return {path: changes.changed_lines(path) for path in changes.paths}
 
 
 def warm_cache(model: BaseChatModel, review: ReviewInput, workspace: Workspace, *,

@@ -35,6 +35,13 @@ def normalise_scope(scope: Scope) -> dict[str, frozenset[int]]:
     return {normalise_path(path): frozenset(lines) for path, lines in scope.items()}
 
 
+def _writes_between(lines: frozenset[int], start: int, end: int) -> bool:
+    """Whether a line in start..end is in `lines`, by whichever of the two is shorter."""
+    if end - start < len(lines):
+        return any(n in lines for n in range(start, end + 1))
+    return any(start <= n <= end for n in lines)
+
+
 def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]]) -> str | None:
     """Why `finding` lies outside the change (None when inside): a file-level finding is
     inside when its file was written, any other when its lines contain a written line."""
@@ -43,7 +50,7 @@ def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]]) -> str
         return "in a file this change does not touch"
     if finding.level == "file" and lines:
         return None
-    if any(finding.start_line <= n <= finding.end_line for n in lines):
+    if _writes_between(lines, finding.start_line, finding.end_line):
         return None
     if not lines:
         return "in a file this change only deletes from: no line of it was written"

@@ -34,8 +34,14 @@ _DS_CONTEXT = {
 _TOKEN_TAIL = re.compile(r"[A-Za-z0-9_+/=.-]*")
 
 
-# Every format those plugins know has a 16-character run or a `user:pass@` URL.
-_DS_WORTH_A_LOOK = re.compile(r"[A-Za-z0-9_+/=-]{16}|://[^\s/]*:[^\s/]*@")
+# What each of those plugins' patterns needs on the line, so the others are never handed to
+# detect-secrets (most code lines: a 16-character run of identifier characters is common,
+# these are not): Artifactory's AKC…/AP… tokens, Cloudant's 24-letter API key or its
+# cloudant.com URL, 32 or more hex digits (Cloudant passwords, IBM COS HMAC keys), and the
+# 44-character IBM Cloud IAM key (which also covers SoftLayer's 64-character one).
+_DS_WORTH_A_LOOK = re.compile(
+    r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}|[a-zA-Z]{24}|(?i:cloudant\.com)|[0-9a-fA-F]{32}"
+    r"|[A-Za-z0-9_-]{44}")
 
 
 def detect_secrets(text: str) -> Iterator[Candidate]:

@@ -1,0 +1,49 @@
+"""Whether the LLM reviewers are on, and the factory that builds their chat models.
+
+Free of LangChain at import: an offline review decides this before loading it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reviewloop.cli import ui
+from reviewloop.config import Settings, model_for
+from reviewloop.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reviewloop.graph.context import ModelFactory
+
+
+def model_switch(settings: Settings, model_factory: ModelFactory | None,
+                 require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
+    """The model factory and whether the LLM is on; says loudly when it is off."""
+    def chat_model(name: str):
+        from reviewloop.agent import models
+
+        return models.make_chat_model(name, region=settings.region,
+                                      timeout_s=settings.llm_timeout_s)
+
+    factory = model_factory or chat_model
+    model = model_for(settings, "review")
+    on = bool(model) and (model_factory is not None or _credentials(model, settings.region))
+    if not on and not quiet:
+        reason = "no model configured" if not model else f"no credentials for {model}"
+        if require_llm:
+            if model:
+                from reviewloop.agent import models
+
+                models.check_credentials(model, settings.region)  # raises with the exact fix
+            raise ConfigError("--require-llm is set but no model is configured",
+                              where="model", fix="pass --model or set `model`")
+        if not ui.quiet():  # every report says so as well
+            ui.console(stderr=True).print(
+                f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their "
+                "analyzers only and nothing is reported clean.[/]")
+    return factory, on
+
+
+def _credentials(model: str, region: str | None) -> bool:
+    from reviewloop.agent import models
+
+    return models.llm_available(model, region)

@@ -1,0 +1,60 @@
+"""Analyzers started before the review graph is loaded.
+
+Loading LangGraph and LangChain takes about a second, as long as an offline review's
+analyzers (bandit and ruff are subprocesses). `EarlyAnalysis` starts every reviewer's
+analyzers on the change as soon as it is known, and answers the round's prepare step from
+those runs when it asks for exactly the same thing: the same agent, diff and tree, no
+`only`. Any other request (a fix round, another tree) runs as it would have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.evidence import AnalyzerReport
+
+
+class EarlyAnalysis:
+    """An `analyze(agent, diff_text, root, **options)` callable whose round-1 answers were
+    started in advance; a context manager that waits for what it started on exit (no
+    analyzer outlives the command)."""
+
+    def __init__(self, analyze: Callable[..., AnalyzerReport]):
+        self.analyze = analyze
+        self._pool: ThreadPoolExecutor | None = None
+        self._started: list[tuple[AgentDefinition, str, Path, Future[AnalyzerReport]]] = []
+
+    def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path) -> None:
+        """Run each agent's analyzers on `diff_text` in the tree at `root`, side by side."""
+        wanted = [agent for agent in agents if agent.analyzers]
+        if not wanted:
+            return
+        self._pool = ThreadPoolExecutor(max_workers=len(wanted),
+                                        thread_name_prefix="reviewloop-early")
+        for agent in wanted:
+            future = self._pool.submit(self.analyze, agent, diff_text, root)
+            self._started.append((agent, diff_text, root.resolve(), future))
+
+    def __call__(self, agent: AgentDefinition, diff_text: str, root: Path,
+                 **options: Any) -> AnalyzerReport:
+        if not options:
+            where = root.resolve()
+            for index, (early, text, tree, future) in enumerate(self._started):
+                if early == agent and tree == where and text == diff_text:
+                    del self._started[index]  # asked once per round; a retry runs afresh
+                    return future.result()
+        return self.analyze(agent, diff_text, root, **options)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._started.clear()
