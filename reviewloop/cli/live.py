@@ -33,6 +33,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reviewloop.cli import ui
+from reviewloop.cli.progress import gate_text, label
 
 _handler: ContextVar[BaseCallbackHandler | None] = ContextVar("reviewloop_live", default=None)
 register_configure_hook(_handler, inheritable=True)
@@ -50,6 +51,7 @@ class Row:
     outcome: str | None = None
     failed: bool = False
     details: list[Text] = field(default_factory=list)  # printed under it (each gate's result)
+    note: str = ""  # what it is doing now (the gate that runs)
 
     def elapsed(self) -> float:
         return (self.ended or time.monotonic()) - self.started
@@ -81,6 +83,14 @@ class View:
         with self.lock:
             if key in self.rows:
                 self.rows[key].tokens += count
+
+    def gate(self, data: dict) -> None:
+        """A gate started or ended: shown on the running guard-rails row."""
+        text = gate_text(data) if data.get("status") == "running" else ""
+        with self.lock:
+            for row in self.rows.values():
+                if row.label == "guard-rails" and row.ended is None:
+                    row.note = text
 
     def ended(self, key: str, node: str, update: Any, error: BaseException | None = None) -> None:
         with self.lock:
@@ -158,7 +168,7 @@ class View:
     def _status(self, row: Row) -> Text:
         spent = f"{row.elapsed():.0f}s" + (f" · {row.tokens:,} tokens" if row.tokens else "")
         if row.ended is None:
-            return Text(f"{spent} …", style="dim")
+            return Text(f"{spent} · {row.note}" if row.note else f"{spent} …", style="dim")
         return Text(f"{spent} · {row.outcome}")
 
     def _line(self, row: Row) -> Text:
@@ -188,7 +198,7 @@ class _Events(BaseCallbackHandler):
         if not node or kwargs.get("name") != node or "|" in key:
             return  # a routing function, an inner runnable, or a subgraph
         self.nodes[run_id] = (key, node)
-        self.view.started(key, _label(node, inputs if isinstance(inputs, dict) else {}))
+        self.view.started(key, label(node, inputs if isinstance(inputs, dict) else {}))
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
                      **kwargs: Any) -> None:
@@ -258,19 +268,6 @@ def session(describe: Describe, *, console: Console | None = None) -> Iterator[V
         _active = None
         _handler.reset(token)
         view.stop()
-
-
-def _label(node: str, inputs: dict) -> str:
-    if node == "review" and inputs.get("review_agent"):
-        chunk = inputs.get("review_chunk", 0)
-        return inputs["review_agent"] + (f" (part {chunk + 1})" if chunk else "")
-    names = {"gates": "guard-rails", "prepare": "review round", "implement": "implement",
-             "triage": "triage", "fix": "fix", "present": "summary", "commit": "commit",
-             "land": "land"}
-    label = names.get(node, node)
-    if node == "prepare" and inputs.get("round"):
-        label += f" {inputs['round']}"
-    return label
 
 
 def _outcome(label: str, text: str | None) -> str | None:

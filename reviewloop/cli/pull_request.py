@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.cli import ui
+from reviewloop.cli.progress import STEPS
 from reviewloop.cli.review import ReviewOptions, analyzers_for, emit
 from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.errors import ExitCode
@@ -67,7 +68,7 @@ def _review(trusted: TrustedConfig, repo, root: Path, event, options: ReviewOpti
         summary = review_change(root, settings, source, diff_text=diff_text,
                                 model_factory=factory, llm=llm,
                                 analyze=analyzers_for(settings),
-                                progress=ui.progress, trusted=trusted)
+                                progress=STEPS, trusted=trusted)
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
         reviewed = parse_diff(diff_text) if incremental else None
         summary = redacted(summary)  # everything below is posted, printed or logged

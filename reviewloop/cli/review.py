@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
+from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.git import Repository, open_repository
@@ -65,7 +66,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
             summary = review_change(root, trusted.settings, source, model_factory=factory,
                                     llm=llm, fix=options.fix,
                                     analyze=analyzers_for(trusted.settings),
-                                    progress=ui.progress, trusted=trusted)
+                                    progress=STEPS, trusted=trusted)
         except NothingToReview as empty:
             out = ui.console(stderr=options.format != "text")
             out.print(str(empty))

@@ -13,6 +13,7 @@ from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
+from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git import is_protected, open_repository
@@ -148,7 +149,7 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
     from reviewloop.github.run_pr import land_run
 
-    return LoopRunner(root, settings, factory, llm=on, progress=ui.progress,
+    return LoopRunner(root, settings, factory, llm=on, progress=STEPS,
                       notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)),
                       open_pr=partial(land_run, env=os.environ))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
@@ -102,11 +103,25 @@ def quiet() -> bool:
     return _verbosity == QUIET
 
 
+_last_spoke = time.monotonic()
+
+
+def spoke() -> None:
+    """Record that a progress line or notice was just printed (the heartbeat counts from it)."""
+    global _last_spoke
+    _last_spoke = time.monotonic()
+
+
+def last_spoke() -> float:
+    return _last_spoke
+
+
 def notice(text: str) -> None:
     """A sentence the user should read (where a run works, what it carried over), on stderr."""
     if _verbosity == QUIET:
         return
     console(stderr=True).print(f"[bold]•[/] {text}", highlight=False)
+    spoke()
 
 
 def progress(node: str, update: dict) -> None:
@@ -117,6 +132,7 @@ def progress(node: str, update: dict) -> None:
     line = _progress_text(node, update)
     if line:
         console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
+        spoke()
 
 
 def live_terminal() -> bool:

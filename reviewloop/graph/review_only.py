@@ -19,6 +19,7 @@ from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.findings import Finding, Severity
 from reviewloop.git import Repository, open_repository
 from reviewloop.graph.runs import new_run_id, state_dir
+from reviewloop.graph.streaming import MODES, Listener, relay
 from reviewloop.graph.trusted import TrustedConfig, config_findings
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.early import EarlyAnalysis
@@ -68,7 +69,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
                   diff_text: str | None = None,
                   analyze: Callable[..., Any] | None = None,
-                  progress: Callable[[str, dict[str, Any]], None] | None = None,
+                  progress: Listener | None = None,
                   trusted: TrustedConfig | None = None) -> RunSummary:
     """Review the change `source` names; with `trusted`, agents and governance come from its
     root and a change to the configuration itself is flagged. With a head commit, analyzers,
@@ -132,17 +133,15 @@ def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
         yield Path(tmp)
 
 
-def _run_graph(graph, state: dict[str, Any], deps,
-               progress: Callable[[str, dict[str, Any]], None] | None) -> dict[str, Any]:
+def _run_graph(graph, state: dict[str, Any], deps, progress: Listener | None
+               ) -> dict[str, Any]:
     final = state
-    for chunk in graph.stream(state, config={"recursion_limit": 60, "max_concurrency": 8},
-                              context=deps, stream_mode=["updates", "values"]):
-        mode, data = chunk
+    for mode, data in graph.stream(state, config={"recursion_limit": 60, "max_concurrency": 8},
+                                   context=deps, stream_mode=[*MODES, "values"]):
         if mode == "values":
             final = data
-        elif progress:
-            for node, update in data.items():
-                progress(node, update or {})
+        else:
+            relay(mode, data, progress)
     return final
 
 

@@ -29,6 +29,7 @@ from reviewloop.graph.lease import Lease, LeaseLost
 from reviewloop.graph.runs import OWNER, Registry, RunRecord, new_run_id, state_dir
 from reviewloop.graph.shared import checkpointer, postgres_url, registry_for
 from reviewloop.graph.steps import baseline
+from reviewloop.graph.streaming import MODES, Listener, relay
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.spec.model import Task
@@ -54,7 +55,7 @@ class LoopRunner:
     model_factory: ModelFactory
     llm: bool = True
     analyze: Callable[..., list] | None = None
-    progress: Callable[[str, dict[str, Any]], None] | None = None  # (node, update) as each ends
+    progress: Listener | None = None  # told as each step starts, reports and ends
     notice: Callable[[str], None] | None = None  # a sentence for the user (where the run works)
     open_pr: Callable[..., Any] | None = None  # run.land = "pr" (see LoopDeps.open_pr)
     registry: Registry = field(init=False)
@@ -157,13 +158,11 @@ class LoopRunner:
         owner.write_text(str(os.getpid()), encoding="utf-8")  # `runs` tells a crash from a run
         try:
             with self._graph() as graph:
-                for chunk in graph.stream(payload, config=_config(run_id), context=deps,
-                                          durability="sync", stream_mode="updates"):
-                    if lease is not None:
+                for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
+                                               durability="sync", stream_mode=list(MODES)):
+                    if lease is not None and mode == "updates":
                         lease.renew()  # at each node boundary; LeaseLost stops the run
-                    for node, update in chunk.items():
-                        if self.progress and node != "__interrupt__":
-                            self.progress(node, update or {})
+                    relay(mode, data, self.progress)
                 snapshot = graph.get_state(_config(run_id))
         except KeyboardInterrupt:
             self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")

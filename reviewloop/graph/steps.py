@@ -13,13 +13,14 @@ from typing import Any
 from reviewloop.agent.fixer import fix_with_llm
 from reviewloop.agent.implement import ImplementResult, implement_with_command, implement_with_llm
 from reviewloop.agent.models import UsageRecord
-from reviewloop.checks.gates import GateContext
+from reviewloop.checks.gates import GateContext, GateResult
 from reviewloop.checks.gates.registry import run_gates as run_registry
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings import Finding
 from reviewloop.git import Snapshot, TouchedFiles, is_protected, touched_since
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ledger_of
+from reviewloop.graph.streaming import step_writer
 from reviewloop.graph.summary import rounds_run
 from reviewloop.ledger import Status
 from reviewloop.spec import context as task_context
@@ -127,12 +128,26 @@ def run_gates(deps: LoopDeps, state: LoopState, *, phase: str,
     ctx = GateContext(root=deps.root, settings=deps.settings, changed_files=tuple(paths),
                       diff_text=diff_text, branch=deps.repo.current_branch(),
                       default_branch=deps.repo.default_branch(), phase=phase)
-    report = run_registry(ctx, names)
+    report = run_registry(ctx, names, on_gate=_gate_events())
     failed = [r.name for r in report.results if not r.passed and r.blocking]
     return {"passed": report.passed, "passed_tests": report.passed_tests,
             "headline": "all passed" if report.passed else "failed: " + ", ".join(failed),
             "feedback": None if report.passed else report.feedback(),
             "results": [r.model_dump(mode="json") for r in report.results]}
+
+
+def _gate_events():
+    """Each gate's start and end, told to whoever streams the run (the live view, CI logs)."""
+    write = step_writer()
+
+    def told(name: str, result: GateResult | None) -> None:
+        if result is None:
+            write({"kind": "gate", "gate": name, "status": "running"})
+            return
+        status = "skipped" if result.skipped else "passed" if result.passed else "failed"
+        write({"kind": "gate", "gate": name, "status": status,
+               "duration_s": round(result.duration_s, 1), "summary": result.summary})
+    return told
 
 
 def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -17,6 +17,10 @@ def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: P
     out = done.stdout + done.stderr
     assert "This ran offline: the LLM reviewers were off" in out
     assert "review round 2" in out  # the fix was re-reviewed
+    # off a terminal every step and gate says when it starts, not only when it ends
+    for line in ("• guard-rails …", "• guard-rails · test …", "• guard-rails · test: passed",
+                 "• review-security …", "• review round 1 · review-security:"):
+        assert line in done.stderr, line
     root = tmp_path / "todo-api"
     assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").split()) == [
         "docs/todo-api-spec.md", "tests/test_delete.py", "todo/store.py"]

@@ -147,10 +147,13 @@ def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
         done = cli(project, "review", "--model", MODEL, env=fake_env(fake))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.startswith("• review round 1")]
-    assert lines[0].startswith("• review round 1: "), done.stderr  # the estimate, first
-    assert sorted(lines[1:]) == sorted(f"• review round 1 · {name}: 0 finding(s)"
+    assert lines[0] == "• review round 1 …", done.stderr  # the step started
+    assert lines[1].startswith("• review round 1: "), done.stderr  # its estimate
+    assert sorted(lines[2:]) == sorted(f"• review round 1 · {name}: 0 finding(s)"
                                        for name in REVIEWERS), done.stderr
-    assert "\x1b[" not in done.stderr and "…" not in done.stderr  # no live drawing in a log
+    for name in REVIEWERS:  # each reviewer says when it starts, on a line of its own
+        assert f"• {name} …" in done.stderr.splitlines(), done.stderr
+    assert "\x1b[" not in done.stderr  # no live drawing in a log
 
 
 def test_the_view_follows_a_real_graph_and_counts_tokens_across_the_call_thread() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from reviewloop.checks.coverage.gate import CoverageGate
 from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult
@@ -16,6 +16,8 @@ from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.errors import ReviewloopError
+
+OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
 # Insertion order is run order: the instant checks first, the build before the tests.
 REGISTRY: dict[str, Gate] = {
@@ -28,14 +30,24 @@ REGISTRY: dict[str, Gate] = {
 
 
 def run_gates(ctx: GateContext, names: Iterable[str] | None = None, *,
-              gates: Mapping[str, Gate] | None = None) -> GateReport:
-    """Run the named gates (all by default) in registry order and collect their results."""
+              gates: Mapping[str, Gate] | None = None,
+              on_gate: OnGate | None = None) -> GateReport:
+    """Run the named gates (all by default) in registry order and collect their results;
+    `on_gate(name, None)` is told as each starts, `on_gate(name, result)` as it ends."""
     table = REGISTRY if gates is None else gates
     wanted = list(table) if names is None else list(names)
     unknown = [n for n in wanted if n not in table]
     if unknown:
         raise ValueError(f"unknown gate(s) {', '.join(unknown)}; known: {', '.join(table)}")
-    results = [_run_one(gate, ctx) for name, gate in table.items() if name in wanted]
+    results = []
+    for name, gate in table.items():
+        if name not in wanted:
+            continue
+        if on_gate is not None:
+            on_gate(name, None)
+        results.append(_run_one(gate, ctx))
+        if on_gate is not None:
+            on_gate(name, results[-1])
     return GateReport(results=tuple(results))
 
 

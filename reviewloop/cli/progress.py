@@ -1,0 +1,131 @@
+"""Progress of a running graph on stderr, so that nothing is silent for long.
+
+On a terminal the live view (cli/live.py) draws each step as it runs; this module then
+only hands it what a step reports while it works (each gate). Off a terminal (CI logs,
+pipes, pre-commit) it prints a line as each step starts, its outcome as it ends, each gate
+as it starts and ends, and, while steps run without a word, a "still running" line: the
+first after 2 s of silence, then after 4, 8, 16 and every 30 s (a CI log stays short).
+`REVIEWLOOP_HEARTBEAT_S` changes the first wait (0: no such lines).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+from reviewloop.cli import ui
+
+_MOST_WAIT_S = 30.0
+_NAMES = {"gates": "guard-rails", "prepare": "review round", "implement": "implement",
+          "triage": "triage", "fix": "fix", "present": "summary", "commit": "commit",
+          "land": "land"}
+
+
+def label(node: str, inputs: dict[str, Any]) -> str:
+    """What a step is called on screen: a reviewer's name for its branch, `review round N`."""
+    if node == "review" and inputs.get("review_agent"):
+        chunk = inputs.get("review_chunk", 0)
+        return inputs["review_agent"] + (f" (part {chunk + 1})" if chunk else "")
+    text = _NAMES.get(node, node)
+    if node == "prepare" and inputs.get("round"):
+        text += f" {inputs['round']}"
+    return text
+
+
+def gate_text(data: dict[str, Any]) -> str:
+    """A gate event as words: `test …` while it runs, `test: passed in 4s · summary` after."""
+    if data.get("status") == "running":
+        return f"{data.get('gate', '?')} …"
+    return (f"{data.get('gate', '?')}: {data.get('status', '?')} in "
+            f"{float(data.get('duration_s') or 0):.0f}s · {data.get('summary', '')}")
+
+
+def _first_wait() -> float:
+    try:
+        return max(float(os.environ.get("REVIEWLOOP_HEARTBEAT_S", "2")), 0.0)
+    except ValueError:
+        return 2.0
+
+
+class Steps:
+    """The `Listener` the commands give the graph (see reviewloop.graph.streaming)."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, tuple[str, float]] = {}  # task id -> (label, started)
+        self.lock = threading.Lock()
+        self.beat: threading.Thread | None = None
+
+    # -- Listener --------------------------------------------------------------------------
+
+    def started(self, task_id: str, node: str, inputs: dict[str, Any]) -> None:
+        if node.startswith("__") or not self._plain():
+            return
+        name = label(node, inputs)
+        with self.lock:
+            self.running[task_id] = (name, time.monotonic())
+        self._say(f"{name} …")
+        self._keep_beating()
+
+    def ended(self, task_id: str) -> None:
+        with self.lock:
+            self.running.pop(task_id, None)
+
+    def finished(self, node: str, update: dict[str, Any]) -> None:
+        ui.progress(node, update)
+
+    def event(self, data: dict[str, Any]) -> None:
+        if data.get("kind") != "gate" or ui.quiet():
+            return
+        view = _live_view()
+        if view is not None:
+            view.gate(data)
+        else:
+            self._say(f"guard-rails · {gate_text(data)}")
+
+    # -- off a terminal ------------------------------------------------------------------------
+
+    def _plain(self) -> bool:
+        return not ui.quiet() and _live_view() is None
+
+    def _say(self, text: str) -> None:
+        ui.console(stderr=True).print(f"[dim]•[/] {text}", highlight=False, markup=True)
+        ui.spoke()
+
+    def _keep_beating(self) -> None:
+        first = _first_wait()
+        with self.lock:
+            if first == 0 or (self.beat is not None and self.beat.is_alive()):
+                return
+            self.beat = threading.Thread(target=self._beat, args=(first,), daemon=True,
+                                         name="reviewloop-heartbeat")
+        self.beat.start()
+
+    def _beat(self, first: float) -> None:
+        """While steps run: a line after `first` seconds of silence, then twice as long each
+        time, up to 30 s; any other line starts the count again. Ends with the last step."""
+        wait, quiet_since = first, ui.last_spoke()
+        while True:
+            time.sleep(min(0.25, first))
+            with self.lock:
+                running = list(self.running.values())
+            if not running:
+                return
+            if ui.last_spoke() != quiet_since:  # someone else spoke: count afresh
+                wait, quiet_since = first, ui.last_spoke()
+                continue
+            if time.monotonic() - quiet_since >= wait:
+                now = time.monotonic()
+                self._say("still running: " + ", ".join(
+                    f"{name} {now - since:.0f}s" for name, since in running))
+                wait, quiet_since = min(wait * 2, _MOST_WAIT_S), ui.last_spoke()
+
+
+def _live_view():
+    live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
+    return live.active() if live is not None else None
+
+
+STEPS = Steps()  # one per process: the heartbeat thread is shared by every run in it
