@@ -117,7 +117,7 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
     result = steps.fix_and_test(deps, state, findings, before)
     artifacts = state.get("artifacts", [])
     round_no = state["round"] + 1
-    fix_touched, diff_text = steps.changes_since(deps, before, artifacts)
+    _, diff_text = steps.changes_since(deps, before, artifacts)
     diff_path = steps.write_diff(deps, round_no, diff_text) if diff_text.strip() else ""
     touched, _ = steps.changes_since(deps, baseline, artifacts)
     escalations = list(state.get("escalations", []))

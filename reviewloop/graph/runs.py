@@ -12,10 +12,11 @@ import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -90,39 +91,45 @@ def new_run_id(task_id: str) -> str:
     return f"{slug}-{stamp}-{secrets.token_hex(2)}"
 
 
-class Registry:
-    def __init__(self, root: Path):
-        self.path = state_dir(root) / "runs.sqlite"
+class RunStore:
+    """The registry's operations, written once for both stores: a subclass gives the
+    connection (`_db`, rows readable by column name), where it is (`path`, for messages),
+    its table, the column that keeps insertion order, and its SQL placeholder."""
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            conn.execute(_SCHEMA)
-            yield conn
-            conn.commit()
-        finally:
-            conn.close()
+    path: Path | str
+    table = "runs"
+    order = "rowid"
+    mark = "?"
+
+    def _db(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _sql(self, statement: str) -> str:
+        return statement.format(table=self.table, order=self.order).replace("?", self.mark)
 
     def create(self, run_id: str, *, task_id: str, task_title: str, spec: str,
                options: dict, batch: str | None = None) -> RunRecord:
         now = _now()
         with self._db() as db:
-            db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            db.execute(self._sql("INSERT INTO {table} (run_id, task_id, task_title, spec, "
+                                 "status, options, batch, created, updated) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?)"),
                        (run_id, task_id, task_title, spec, "running", json.dumps(options),
-                        batch, None, None, now, now))
+                        batch, now, now))
         return self.get(run_id)
 
     def update(self, run_id: str, *, status: str, commit_sha: str | None = None,
                detail: str | None = None) -> None:
         with self._db() as db:
-            db.execute("UPDATE runs SET status=?, commit_sha=COALESCE(?, commit_sha), "
-                       "detail=COALESCE(?, detail), updated=? WHERE run_id=?",
+            db.execute(self._sql("UPDATE {table} SET status=?, commit_sha=COALESCE(?, "
+                                 "commit_sha), detail=COALESCE(?, detail), updated=? "
+                                 "WHERE run_id=?"),
                        (status, commit_sha, detail, _now(), run_id))
 
     def get(self, run_id: str) -> RunRecord:
         with self._db() as db:
-            row = db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,)).fetchone()
+            row = db.execute(self._sql("SELECT * FROM {table} WHERE run_id=?"),
+                             (run_id,)).fetchone()
         if row is None:
             known = ", ".join(r.run_id for r in self.list()[:5]) or "none yet"
             raise UserInputError(f"no run {run_id!r}", where=str(self.path),
@@ -131,7 +138,8 @@ class Registry:
 
     def list(self) -> list[RunRecord]:
         with self._db() as db:
-            rows = db.execute("SELECT * FROM runs ORDER BY created DESC, rowid DESC").fetchall()
+            rows = db.execute(self._sql(
+                "SELECT * FROM {table} ORDER BY created DESC, {order} DESC")).fetchall()
         return [_record(r) for r in rows]
 
     def latest_unfinished(self) -> RunRecord:
@@ -148,11 +156,28 @@ class Registry:
         return None
 
 
-def _record(row: tuple) -> RunRecord:
-    keys = ("run_id", "task_id", "task_title", "spec", "status", "options", "batch",
-            "commit_sha", "detail", "created", "updated")
-    data = dict(zip(keys, row, strict=True))
-    data["options"] = json.loads(data["options"])
+class Registry(RunStore):
+    """The registry of one checkout, in SQLite under `.reviewloop/`."""
+
+    def __init__(self, root: Path):
+        self.path = state_dir(root) / "runs.sqlite"
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute(_SCHEMA)
+            yield conn
+            conn.commit()
+        finally:
+            conn.close()
+
+
+def _record(row: Mapping[str, Any]) -> RunRecord:
+    data = {key: row[key] for key in row.keys() if key != "seq"}  # noqa: SIM118 (sqlite3.Row iterates values)
+    if isinstance(data["options"], str):
+        data["options"] = json.loads(data["options"])
     return RunRecord(**data)
 
 

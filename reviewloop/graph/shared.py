@@ -10,7 +10,6 @@ runs once per database under an advisory lock, so runners starting together do n
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.graph.runs import UNFINISHED, Registry, RunRecord, _now, state_dir
+from reviewloop.graph.runs import Registry, RunStore, state_dir
 
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
 _ready: set[str] = set()
@@ -116,8 +115,12 @@ def _setup_once(url: str, conn: Any, setup) -> None:
     _ready.add(url)
 
 
-class PostgresRegistry:
-    """The run registry (same interface as `runs.Registry`) in the shared database."""
+class PostgresRegistry(RunStore):
+    """The run registry (same operations as `runs.Registry`) in the shared database."""
+
+    table = "reviewloop_runs"
+    order = "seq"
+    mark = "%s"
 
     def __init__(self, url: str):
         self.url = url
@@ -131,56 +134,3 @@ class PostgresRegistry:
 
                 _setup_once(self.url, conn, PostgresSaver(conn).setup)
             yield conn
-
-    def create(self, run_id: str, *, task_id: str, task_title: str, spec: str,
-               options: dict, batch: str | None = None) -> RunRecord:
-        now = _now()
-        with self._db() as db:
-            db.execute("INSERT INTO reviewloop_runs (run_id, task_id, task_title, spec, status,"
-                       " options, batch, created, updated) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                       (run_id, task_id, task_title, spec, "running", json.dumps(options),
-                        batch, now, now))
-        return self.get(run_id)
-
-    def update(self, run_id: str, *, status: str, commit_sha: str | None = None,
-               detail: str | None = None) -> None:
-        with self._db() as db:
-            db.execute("UPDATE reviewloop_runs SET status=%s, commit_sha=COALESCE(%s, "
-                       "commit_sha), detail=COALESCE(%s, detail), updated=%s WHERE run_id=%s",
-                       (status, commit_sha, detail, _now(), run_id))
-
-    def get(self, run_id: str) -> RunRecord:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM reviewloop_runs WHERE run_id=%s",
-                             (run_id,)).fetchone()
-        if row is None:
-            known = ", ".join(r.run_id for r in self.list()[:5]) or "none yet"
-            raise UserInputError(f"no run {run_id!r}", where=self.path,
-                                 fix=f"see `reviewloop runs` (latest: {known})")
-        return _record(row)
-
-    def list(self) -> list[RunRecord]:
-        with self._db() as db:
-            rows = db.execute("SELECT * FROM reviewloop_runs "
-                              "ORDER BY created DESC, seq DESC").fetchall()
-        return [_record(r) for r in rows]
-
-    def latest_unfinished(self) -> RunRecord:
-        for record in self.list():
-            if record.status in UNFINISHED:
-                return record
-        raise UserInputError("no unfinished run to resume", where=self.path,
-                             fix="start one with `reviewloop run TASK|next|all`")
-
-    def open_for_task(self, task_id: str, spec: str) -> RunRecord | None:
-        for record in self.list():
-            if record.task_id == task_id and record.spec == spec and record.status in UNFINISHED:
-                return record
-        return None
-
-
-def _record(row: dict) -> RunRecord:
-    data = {k: v for k, v in row.items() if k != "seq"}
-    if isinstance(data["options"], str):
-        data["options"] = json.loads(data["options"])
-    return RunRecord(**data)
