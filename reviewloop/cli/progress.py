@@ -10,10 +10,11 @@ first after 2 s of silence, then after 4, 8, 16 and every 30 s (a CI log stays s
 
 from __future__ import annotations
 
+import math
 import os
-import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from reviewloop.cli import ui
@@ -45,18 +46,25 @@ def gate_text(data: dict[str, Any]) -> str:
 
 def _first_wait() -> float:
     try:
-        return max(float(os.environ.get("REVIEWLOOP_HEARTBEAT_S", "2")), 0.0)
+        wait = float(os.environ.get("REVIEWLOOP_HEARTBEAT_S", "2"))
     except ValueError:
         return 2.0
+    return max(wait, 0.0) if math.isfinite(wait) else 2.0
 
 
 class Steps:
-    """The `Listener` the commands give the graph (see reviewloop.graph.streaming)."""
+    """The `Listener` the commands give the graph (see reviewloop.graph.streaming).
 
-    def __init__(self) -> None:
+    `clock` and `background` are for tests: they call `tick()` themselves on a fake clock."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *,
+                 background: bool = True) -> None:
+        self.clock, self.background = clock, background
         self.running: dict[str, tuple[str, float]] = {}  # task id -> (label, started)
         self.lock = threading.Lock()
         self.beat: threading.Thread | None = None
+        self.wait = _first_wait()  # silence before the next "still running" line
+        self.heard = (ui.spoken(), clock())  # (lines printed so far, when that was seen)
 
     # -- Listener --------------------------------------------------------------------------
 
@@ -65,7 +73,7 @@ class Steps:
             return
         name = label(node, inputs)
         with self.lock:
-            self.running[task_id] = (name, time.monotonic())
+            self.running[task_id] = (name, self.clock())
         self._say(f"{name} …")
         self._keep_beating()
 
@@ -79,53 +87,61 @@ class Steps:
     def event(self, data: dict[str, Any]) -> None:
         if data.get("kind") != "gate" or ui.quiet():
             return
-        view = _live_view()
+        view = ui.live_view()
         if view is not None:
             view.gate(data)
         else:
             self._say(f"guard-rails · {gate_text(data)}")
 
+    def closed(self) -> None:
+        with self.lock:
+            self.running.clear()
+
     # -- off a terminal ------------------------------------------------------------------------
 
+    def tick(self) -> bool:
+        """One look at the silence: print a "still running" line when it has lasted `wait`
+        seconds (then wait twice as long, up to 30 s; any other line starts the count again).
+        False when no step runs."""
+        with self.lock:
+            running = list(self.running.values())
+        if not running:
+            return False
+        now, spoken = self.clock(), ui.spoken()
+        if spoken != self.heard[0]:  # someone spoke: count afresh
+            self.wait, self.heard = _first_wait(), (spoken, now)
+        elif now - self.heard[1] >= self.wait:
+            self._say("still running: " + ", ".join(
+                f"{name} {now - since:.0f}s" for name, since in running))
+            self.wait, self.heard = min(self.wait * 2, _MOST_WAIT_S), (ui.spoken(), now)
+        return True
+
     def _plain(self) -> bool:
-        return not ui.quiet() and _live_view() is None
+        return not ui.quiet() and ui.live_view() is None
 
     def _say(self, text: str) -> None:
         ui.console(stderr=True).print(f"[dim]•[/] {text}", highlight=False, markup=True)
         ui.spoke()
 
     def _keep_beating(self) -> None:
-        first = _first_wait()
+        if not self.background or _first_wait() == 0:
+            return
         with self.lock:
-            if first == 0 or (self.beat is not None and self.beat.is_alive()):
+            if self.beat is not None:
                 return
-            self.beat = threading.Thread(target=self._beat, args=(first,), daemon=True,
+            self.beat = threading.Thread(target=self._beat, daemon=True,
                                          name="reviewloop-heartbeat")
         self.beat.start()
 
-    def _beat(self, first: float) -> None:
-        """While steps run: a line after `first` seconds of silence, then twice as long each
-        time, up to 30 s; any other line starts the count again. Ends with the last step."""
-        wait, quiet_since = first, ui.last_spoke()
+    def _beat(self) -> None:
+        """Ticks while steps run; ends with the last one (the next start begins another)."""
         while True:
-            time.sleep(min(0.25, first))
+            time.sleep(min(0.25, _first_wait()))
             with self.lock:
-                running = list(self.running.values())
-            if not running:
-                return
-            if ui.last_spoke() != quiet_since:  # someone else spoke: count afresh
-                wait, quiet_since = first, ui.last_spoke()
-                continue
-            if time.monotonic() - quiet_since >= wait:
-                now = time.monotonic()
-                self._say("still running: " + ", ".join(
-                    f"{name} {now - since:.0f}s" for name, since in running))
-                wait, quiet_since = min(wait * 2, _MOST_WAIT_S), ui.last_spoke()
-
-
-def _live_view():
-    live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
-    return live.active() if live is not None else None
+                if not self.running:
+                    self.beat = None  # under the lock: a start now begins a new beat
+                    return
+            self.tick()
 
 
 STEPS = Steps()  # one per process: the heartbeat thread is shared by every run in it

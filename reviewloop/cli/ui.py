@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
@@ -103,17 +102,17 @@ def quiet() -> bool:
     return _verbosity == QUIET
 
 
-_last_spoke = time.monotonic()
+_spoken = 0  # progress lines and notices printed so far (the heartbeat counts silence)
 
 
 def spoke() -> None:
-    """Record that a progress line or notice was just printed (the heartbeat counts from it)."""
-    global _last_spoke
-    _last_spoke = time.monotonic()
+    """Record that a progress line or notice was just printed."""
+    global _spoken
+    _spoken += 1
 
 
-def last_spoke() -> float:
-    return _last_spoke
+def spoken() -> int:
+    return _spoken
 
 
 def notice(text: str) -> None:
@@ -140,9 +139,14 @@ def live_terminal() -> bool:
     return os.isatty(2) and os.environ.get("TERM", "") != "dumb"
 
 
-def _live_view_on() -> bool:
+def live_view():
+    """The live view a command opened on the terminal (cli/live.py), or None."""
     live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
-    return live is not None and live.active() is not None
+    return live.active() if live is not None else None
+
+
+def _live_view_on() -> bool:
+    return live_view() is not None
 
 
 def progress_text(node: str, update: dict) -> str | None:

@@ -19,7 +19,7 @@ from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.findings import Finding, Severity
 from reviewloop.git import Repository, open_repository
 from reviewloop.graph.runs import new_run_id, state_dir
-from reviewloop.graph.streaming import MODES, Listener, relay
+from reviewloop.graph.streaming import MODES, Listener, closing, relay
 from reviewloop.graph.trusted import TrustedConfig, config_findings
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.early import EarlyAnalysis
@@ -90,10 +90,11 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     config_root = trusted.root if trusted else None
     agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
+    baseline = repo.snapshot().model_dump()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
-        if early is not None:
-            early.start(agents.agents, diff_text, content)
+        if early is not None:  # the text the round reads back (read_text's newlines)
+            early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
         from reviewloop.agent.implement import Implementer
         from reviewloop.graph.build import build_review_graph
         from reviewloop.graph.runner import deps_for
@@ -105,7 +106,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         deps = replace(deps, workspace=replace(deps.workspace, root=content))
         state = {"run_id": run_id, "task_id": "review", "round": 1,
                  "diff_path": str(diff_path), "agents": [a.name for a in deps.agents],
-                 "escalations": [], "baseline": repo.snapshot().model_dump(),
+                 "escalations": [], "baseline": baseline,
                  "touched": _touched(diff_text)}
         final = _run_graph(build_review_graph(max_rounds=settings.max_rounds, fix=fix), state,
                            deps, progress)
@@ -136,12 +137,13 @@ def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
 def _run_graph(graph, state: dict[str, Any], deps, progress: Listener | None
                ) -> dict[str, Any]:
     final = state
-    for mode, data in graph.stream(state, config={"recursion_limit": 60, "max_concurrency": 8},
-                                   context=deps, stream_mode=[*MODES, "values"]):
-        if mode == "values":
-            final = data
-        else:
-            relay(mode, data, progress)
+    with closing(progress):
+        for mode, data in graph.stream(state, context=deps, stream_mode=[*MODES, "values"],
+                                       config={"recursion_limit": 60, "max_concurrency": 8}):
+            if mode == "values":
+                final = data
+            else:
+                relay(mode, data, progress)
     return final
 
 

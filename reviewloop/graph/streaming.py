@@ -8,7 +8,8 @@ ends, `gate_events`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 MODES = ("updates", "tasks", "custom")
@@ -27,6 +28,11 @@ class Listener(Protocol):
     def event(self, data: dict[str, Any]) -> None:
         """Something a step reported while it works (`{"kind": "gate", ...}`)."""
 
+    def closed(self) -> None:
+        """The stream ended (returned, stopped at a question, failed or interrupted): no step
+        of it runs any more, whether or not the stream said so (a resumed run replays the
+        steps it had finished without ending them)."""
+
 
 def relay(mode: str, data: Any, listener: Listener | None) -> None:
     """One chunk of `graph.stream(..., stream_mode=[*MODES, ...])` to `listener`."""
@@ -34,7 +40,7 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
         return
     if mode == "updates":
         for node, update in data.items():
-            if node != "__interrupt__":
+            if not node.startswith("__"):  # __interrupt__, __metadata__ (a replayed step)
                 listener.finished(node, update if isinstance(update, dict) else {})
     elif mode == "tasks":
         if "input" in data:
@@ -44,6 +50,16 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
             listener.ended(data["id"])
     elif mode == "custom" and isinstance(data, dict):
         listener.event(data)
+
+
+@contextmanager
+def closing(listener: Listener | None) -> Iterator[None]:
+    """`listener.closed()` however the stream ends."""
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener.closed()
 
 
 def step_writer() -> Callable[[dict[str, Any]], None]:

@@ -9,6 +9,7 @@ those runs when it asks for exactly the same thing: the same agent, diff and tre
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,13 +22,14 @@ from reviewloop.review.evidence import AnalyzerReport
 
 class EarlyAnalysis:
     """An `analyze(agent, diff_text, root, **options)` callable whose round-1 answers were
-    started in advance; a context manager that waits for what it started on exit (no
-    analyzer outlives the command)."""
+    started in advance; a context manager that waits for what it started on a normal exit
+    (no analyzer outlives the command)."""
 
     def __init__(self, analyze: Callable[..., AnalyzerReport]):
         self.analyze = analyze
         self._pool: ThreadPoolExecutor | None = None
         self._started: list[tuple[AgentDefinition, str, Path, Future[AnalyzerReport]]] = []
+        self._lock = threading.Lock()  # the round asks from one thread per reviewer
 
     def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path) -> None:
         """Run each agent's analyzers on `diff_text` in the tree at `root`, side by side."""
@@ -42,19 +44,29 @@ class EarlyAnalysis:
 
     def __call__(self, agent: AgentDefinition, diff_text: str, root: Path,
                  **options: Any) -> AnalyzerReport:
-        if not options:
-            where = root.resolve()
-            for index, (early, text, tree, future) in enumerate(self._started):
-                if early == agent and tree == where and text == diff_text:
-                    del self._started[index]  # asked once per round; a retry runs afresh
-                    return future.result()
+        found = self._take(agent, diff_text, root) if not options else None
+        if found is not None:
+            return found.result()
         return self.analyze(agent, diff_text, root, **options)
+
+    def _take(self, agent: AgentDefinition, diff_text: str, root: Path
+              ) -> Future[AnalyzerReport] | None:
+        """The early run for exactly this request, handed out once (a retry runs afresh)."""
+        where = root.resolve()
+        with self._lock:
+            for entry in self._started:
+                early, text, tree, future = entry
+                if early == agent and tree == where and text == diff_text:
+                    self._started.remove(entry)
+                    return future
+        return None
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._started.clear()
+        if self._pool is not None:  # on an error, the error first: the analyzers end after
+            self._pool.shutdown(wait=error is None, cancel_futures=True)
+        with self._lock:
+            self._started.clear()

@@ -3,8 +3,6 @@ without a word a "still running" line comes after 2 s, then after twice as long 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from reviewloop.checks.gates import GateContext, GateResult
@@ -15,47 +13,105 @@ from reviewloop.config import Settings
 from reviewloop.graph.streaming import relay
 
 
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def steps(monkeypatch):
-    monkeypatch.setenv("REVIEWLOOP_HEARTBEAT_S", "0.2")
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def steps(clock, monkeypatch):
+    monkeypatch.delenv("REVIEWLOOP_HEARTBEAT_S", raising=False)
     ui.set_verbosity(ui.NORMAL)
-    return Steps()
+    return Steps(clock, background=False)  # the test ticks
 
 
-def test_a_step_says_it_started_and_silence_brings_still_running_lines(steps, capsys):
+def beats(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "still running" in line]
+
+
+def test_a_step_says_it_started_and_silence_brings_still_running_lines(steps, clock, capsys):
     steps.started("t1", "review", {"review_agent": "review-security"})
     steps.started("t2", "review", {"review_agent": "review-performance", "review_chunk": 1})
-    time.sleep(1.0)  # lines after 0.2, 0.6 (0.2 + 0.4) s of silence; the next at 1.4 s
+    seen = []
+    for second in range(0, 33):  # silence after the starts: lines at 2, 6, 14 and 30 s
+        clock.now = 100.0 + second
+        steps.tick()
+        seen += [second] * len(beats(capsys.readouterr().err))
+    assert seen == [2, 6, 14, 30]
     steps.ended("t1")
     steps.ended("t2")
-    time.sleep(0.5)  # the heartbeat ends with the last step
+    assert steps.tick() is False  # nothing runs: the heartbeat ends
+
+
+def test_the_lines_name_each_running_step_with_its_seconds(steps, clock, capsys):
+    steps.started("t1", "review", {"review_agent": "review-security"})
+    steps.started("t2", "review", {"review_agent": "review-performance", "review_chunk": 1})
+    steps.tick()
+    clock.now += 2
+    steps.tick()
     err = capsys.readouterr().err
     assert "• review-security …" in err and "• review-performance (part 2) …" in err
-    beats = [line for line in err.splitlines() if "still running" in line]
-    assert len(beats) == 2, err
-    assert "review-security 0s, review-performance (part 2) 0s" in beats[0]
-    assert not steps.beat.is_alive()
+    assert beats(err) == ["• still running: review-security 2s, review-performance (part 2) 2s"]
 
 
-def test_another_line_restarts_the_count(steps, capsys):
+def test_another_line_restarts_the_count(steps, clock, capsys):
     steps.started("t1", "implement", {})
-    for _ in range(6):  # a step's own lines every 0.1 s: never silent for 0.2 s
-        time.sleep(0.1)
+    for _ in range(10):  # a step's own line every 1.5 s: never 2 s of silence
+        steps.tick()
+        clock.now += 1.5
+        steps.tick()
         steps.event({"kind": "gate", "gate": "test", "status": "running"})
-    steps.ended("t1")
-    assert "still running" not in capsys.readouterr().err
+    assert beats(capsys.readouterr().err) == []
 
 
-def test_quiet_prints_nothing(steps, capsys):
+def test_a_closed_stream_ends_its_steps(steps):
+    steps.started("t1", "review", {"review_agent": "review-security"})
+    steps.closed()  # a failed or interrupted run: the stream never said the step ended
+    assert steps.tick() is False and steps.running == {}
+
+
+def test_the_background_heartbeat_ends_with_the_last_step(monkeypatch, capsys):
+    monkeypatch.setenv("REVIEWLOOP_HEARTBEAT_S", "0.05")
+    ui.set_verbosity(ui.NORMAL)
+    live = Steps()
+    live.started("t1", "gates", {})
+    thread = live.beat
+    assert thread is not None and thread.is_alive()
+    live.ended("t1")
+    thread.join(timeout=10)
+    assert not thread.is_alive() and live.beat is None
+
+
+@pytest.mark.parametrize("value", ["0", "nan", "inf", "x"])
+def test_the_first_wait_setting(monkeypatch, value):
+    monkeypatch.setenv("REVIEWLOOP_HEARTBEAT_S", value)
+    live = Steps(background=True)
+    ui.set_verbosity(ui.NORMAL)
+    live.started("t1", "gates", {})
+    try:
+        assert (live.beat is None) == (value == "0")  # 0 turns the lines off; junk: 2 s
+    finally:
+        live.closed()
+
+
+def test_quiet_prints_nothing(steps, clock, capsys):
     ui.set_verbosity(ui.QUIET)
     try:
         steps.started("t1", "gates", {})
         steps.event({"kind": "gate", "gate": "test", "status": "running"})
-        time.sleep(0.4)
-        steps.ended("t1")
+        clock.now += 60
+        steps.tick()
     finally:
         ui.set_verbosity(ui.NORMAL)
-    assert capsys.readouterr().err == "" and steps.beat is None
+    assert capsys.readouterr().err == "" and steps.running == {}
 
 
 def test_the_stream_is_relayed_by_mode():

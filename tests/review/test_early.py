@@ -115,3 +115,25 @@ def test_an_offline_review_starts_its_analyzers_before_langgraph_loads(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "langgraph loaded at start: False" in done.stderr
     assert "S602" in done.stdout or "B602" in done.stdout  # bandit's finding made the report
+
+
+def test_a_review_runs_each_reviewers_analyzers_once_even_on_crlf_files(tmp_path):
+    """The round reads its diff back from disk (newlines as `read_text` has them): the early
+    runs must be keyed on that text, or every analyzer would run twice."""
+    from reviewloop.config import Settings
+    from reviewloop.graph.review_only import DiffSource, review_change
+    from reviewloop.review.evidence import analyze
+
+    repo = Repo(tmp_path / "repo")
+    (repo.root / "app.py").write_bytes(b"import os\r\nprint(os.getcwd())\r\n")
+    repo.git("add", "-A")
+    calls = Calls()
+
+    def counted(agent_def, diff_text, root, **options):
+        calls(agent_def, diff_text, root, **options)
+        return analyze(agent_def, diff_text, root, **options)
+
+    review_change(repo.root, Settings(), DiffSource(staged=True), model_factory=lambda n: None,
+                  llm=False, analyze=counted)
+    names = [name for name, _, _ in calls.calls]
+    assert sorted(names) == sorted(set(names)) and "review-security" in names

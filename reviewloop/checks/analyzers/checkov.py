@@ -23,12 +23,11 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
-    parse_json,
     repo_path,
-    run_tool,
     short_title,
 )
-from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.checks.analyzers.provision import TOOLS
+from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.findings import Finding, Severity
 
 NAME = "checkov"
@@ -71,29 +70,23 @@ def framework(path: str, text: str | None = None) -> str | None:
     return None
 
 
-class Checkov:
+class Checkov(ProvisionedAnalyzer):
     name = NAME
+    tool = TOOL
+    env = QUIET_ENV
 
-    def available(self) -> str | None:
-        """None when checkov can run: cached, on PATH, or installed right now (first use)."""
-        return unavailable(TOOL)
+    def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
+        return _targets(ctx)
 
-    def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(_targets(ctx))
-
-    def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        targets = _targets(ctx)
-        tool = locate(TOOL)
-        if not targets:
-            return []
-        if tool is None:
-            raise AnalyzerError(f"checkov is not installed; fix: reviewloop tools install {NAME}")
-        argv = [str(tool), "--quiet", "--compact", "--soft-fail", "--skip-download", "-o", "json",
-                "--framework", *sorted(set(targets.values()))]
+    def command(self, executable: Path, targets: dict[str, str]) -> list[str]:
+        argv = [str(executable), "--quiet", "--compact", "--soft-fail", "--skip-download",
+                "-o", "json", "--framework", *sorted(set(targets.values()))]
         for path in targets:
             argv += ["-f", path]
-        output = run_tool(argv, ctx.root, ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
-        return to_findings(parse_json(output, NAME), ctx)
+        return argv
+
+    def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
+        return to_findings(report, ctx)
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:

@@ -11,19 +11,18 @@ Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
-    parse_json,
     repo_path,
-    run_tool,
     short_title,
 )
 from reviewloop.checks.analyzers.checkov import is_dockerfile
-from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.checks.analyzers.provision import TOOLS
+from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.findings import Finding, Severity
 
 NAME = "hadolint"
@@ -36,26 +35,20 @@ def dockerfiles(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if is_dockerfile(PurePosixPath(p).name)]
 
 
-class Hadolint:
+class Hadolint(ProvisionedAnalyzer):
     name = NAME
+    tool = TOOL
+    no_output = "[]"
 
-    def available(self) -> str | None:
-        return unavailable(TOOL)
+    def targets(self, ctx: AnalyzerContext) -> list[str]:
+        return dockerfiles(ctx)
 
-    def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(dockerfiles(ctx))
-
-    def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = dockerfiles(ctx)
-        if not files:
-            return []
-        tool = locate(TOOL)
-        if tool is None:
-            raise AnalyzerError(f"hadolint is not installed; fix: reviewloop tools install {NAME}")
+    def command(self, executable: Path, targets: list[str]) -> list[str]:
         # --no-fail: findings are data, not a failed run; a config in the repo is honoured
-        output = run_tool([str(tool), "--no-fail", "--no-color", "-f", "json", *files],
-                          ctx.root, ctx.timeout, ok_codes=(0,))
-        return to_findings(parse_json(output or "[]", NAME), ctx)
+        return [str(executable), "--no-fail", "--no-color", "-f", "json", *targets]
+
+    def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
+        return to_findings(report, ctx)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

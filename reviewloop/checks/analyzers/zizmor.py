@@ -14,17 +14,17 @@ Low-confidence results are at most nits.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
-    parse_json,
     repo_path,
-    run_tool,
     short_title,
 )
-from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.checks.analyzers.provision import TOOLS
+from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.findings import Finding, Severity
 
 NAME = "zizmor"
@@ -38,26 +38,19 @@ def workflow_files(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if _FILES.search(p)]
 
 
-class Zizmor:
+class Zizmor(ProvisionedAnalyzer):
     name = NAME
+    tool = TOOL
 
-    def available(self) -> str | None:
-        return unavailable(TOOL)
+    def targets(self, ctx: AnalyzerContext) -> list[str]:
+        return workflow_files(ctx)
 
-    def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(workflow_files(ctx))
+    def command(self, executable: Path, targets: list[str]) -> list[str]:
+        return [str(executable), "--offline", "--no-exit-codes", "--no-progress", "--color",
+                "never", "--format", "json", *targets]
 
-    def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = workflow_files(ctx)
-        if not files:
-            return []
-        tool = locate(TOOL)
-        if tool is None:
-            raise AnalyzerError(f"zizmor is not installed; fix: reviewloop tools install {NAME}")
-        argv = [str(tool), "--offline", "--no-exit-codes", "--no-progress", "--color", "never",
-                "--format", "json", *files]
-        output = run_tool(argv, ctx.root, ctx.timeout, ok_codes=(0,))
-        return to_findings(parse_json(output, NAME), ctx)
+    def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
+        return to_findings(report, ctx)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

@@ -1,0 +1,53 @@
+"""The shape every provisioned analyzer shares (checkov, hadolint, zizmor): a tool that
+reviewloop installs in its own cached environment on first use (`provision.py`), run once on
+the changed files it understands, whose JSON report becomes findings.
+
+A subclass says which files it takes (`targets`), the command for them (`command`) and how
+to read the report (`to_findings`); running, the missing-tool error and the report's parsing
+are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, parse_json, run_tool
+from reviewloop.checks.analyzers.provision import Tool, locate, unavailable
+from reviewloop.findings import Finding
+
+
+class ProvisionedAnalyzer:
+    name: str
+    tool: Tool
+    env: Mapping[str, str] | None = None  # extra environment for the tool
+    no_output: str | None = None  # the report an empty output stands for (None: an error)
+
+    def targets(self, ctx: AnalyzerContext) -> Collection[str]:
+        raise NotImplementedError
+
+    def command(self, executable: Path, targets: Any) -> list[str]:
+        raise NotImplementedError
+
+    def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
+        raise NotImplementedError
+
+    def available(self) -> str | None:
+        """None when the tool can run: cached, on PATH, or installed right now (first use)."""
+        return unavailable(self.tool)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(self.targets(ctx))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        targets = self.targets(ctx)
+        if not targets:
+            return []
+        executable = locate(self.tool)
+        if executable is None:
+            raise AnalyzerError(f"{self.name} is not installed; fix: reviewloop tools install "
+                                f"{self.name}")
+        output = run_tool(self.command(executable, targets), ctx.root, ctx.timeout,
+                          ok_codes=(0,), env=self.env)
+        return self.to_findings(parse_json(output or self.no_output or "", self.name), ctx)
