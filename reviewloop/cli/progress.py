@@ -93,10 +93,6 @@ class Steps:
         else:
             self._say(f"guard-rails · {gate_text(data)}")
 
-    def closed(self) -> None:
-        with self.lock:
-            self.running.clear()
-
     # -- off a terminal ------------------------------------------------------------------------
 
     def tick(self) -> bool:

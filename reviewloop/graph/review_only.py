@@ -19,7 +19,7 @@ from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.findings import Finding, Severity
 from reviewloop.git import Repository, open_repository
 from reviewloop.graph.runs import new_run_id, state_dir
-from reviewloop.graph.streaming import MODES, Listener, closing, relay
+from reviewloop.graph.streaming import MODES, Listener, relaying
 from reviewloop.graph.trusted import TrustedConfig, config_findings
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.early import EarlyAnalysis
@@ -137,13 +137,13 @@ def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
 def _run_graph(graph, state: dict[str, Any], deps, progress: Listener | None
                ) -> dict[str, Any]:
     final = state
-    with closing(progress):
+    with relaying(progress) as relay:
         for mode, data in graph.stream(state, context=deps, stream_mode=[*MODES, "values"],
                                        config={"recursion_limit": 60, "max_concurrency": 8}):
             if mode == "values":
                 final = data
             else:
-                relay(mode, data, progress)
+                relay(mode, data)
     return final
 
 

@@ -29,7 +29,7 @@ from reviewloop.graph.lease import Lease, LeaseLost
 from reviewloop.graph.runs import OWNER, Registry, RunRecord, new_run_id, state_dir
 from reviewloop.graph.shared import checkpointer, postgres_url, registry_for
 from reviewloop.graph.steps import baseline
-from reviewloop.graph.streaming import MODES, Listener, closing, relay
+from reviewloop.graph.streaming import MODES, Listener, relaying
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.spec.model import Task
@@ -157,12 +157,12 @@ class LoopRunner:
         owner = deps.run_dir / OWNER
         owner.write_text(str(os.getpid()), encoding="utf-8")  # `runs` tells a crash from a run
         try:
-            with self._graph() as graph, closing(self.progress):
+            with self._graph() as graph, relaying(self.progress) as relay:
                 for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
                                                durability="sync", stream_mode=list(MODES)):
                     if lease is not None and mode == "updates":
                         lease.renew()  # at each node boundary; LeaseLost stops the run
-                    relay(mode, data, self.progress)
+                    relay(mode, data)
                 snapshot = graph.get_state(_config(run_id))
         except KeyboardInterrupt:
             self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")

@@ -28,14 +28,10 @@ class Listener(Protocol):
     def event(self, data: dict[str, Any]) -> None:
         """Something a step reported while it works (`{"kind": "gate", ...}`)."""
 
-    def closed(self) -> None:
-        """The stream ended (returned, stopped at a question, failed or interrupted): no step
-        of it runs any more, whether or not the stream said so (a resumed run replays the
-        steps it had finished without ending them)."""
-
 
 def relay(mode: str, data: Any, listener: Listener | None) -> None:
-    """One chunk of `graph.stream(..., stream_mode=[*MODES, ...])` to `listener`."""
+    """One chunk of `graph.stream(..., stream_mode=[*MODES, ...])` to `listener` (a stream's
+    loop uses `relaying`)."""
     if listener is None:
         return
     if mode == "updates":
@@ -53,13 +49,23 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
 
 
 @contextmanager
-def closing(listener: Listener | None) -> Iterator[None]:
-    """`listener.closed()` however the stream ends."""
+def relaying(listener: Listener | None) -> Iterator[Callable[[str, Any], None]]:
+    """`relay` for one stream, which also ends every step it started and never ended, however
+    the stream stops (a failure, Ctrl-C, the approval question; a resumed run replays the
+    steps it had finished without ending them). Other streams' steps (a batch's other runs
+    share the listener) are left alone."""
+    open_steps: set[str] = set()
+
+    def one(mode: str, data: Any) -> None:
+        if mode == "tasks" and listener is not None:
+            (open_steps.add if "input" in data else open_steps.discard)(data["id"])
+        relay(mode, data, listener)
     try:
-        yield
+        yield one
     finally:
         if listener is not None:
-            listener.closed()
+            for task_id in open_steps:
+                listener.ended(task_id)
 
 
 def step_writer() -> Callable[[dict[str, Any]], None]:

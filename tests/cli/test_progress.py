@@ -10,7 +10,7 @@ from reviewloop.checks.gates.registry import run_gates
 from reviewloop.cli import ui
 from reviewloop.cli.progress import Steps, gate_text, label
 from reviewloop.config import Settings
-from reviewloop.graph.streaming import relay
+from reviewloop.graph.streaming import relay, relaying
 
 
 class Clock:
@@ -41,7 +41,7 @@ def test_a_step_says_it_started_and_silence_brings_still_running_lines(steps, cl
     steps.started("t1", "review", {"review_agent": "review-security"})
     steps.started("t2", "review", {"review_agent": "review-performance", "review_chunk": 1})
     seen = []
-    for second in range(0, 33):  # silence after the starts: lines at 2, 6, 14 and 30 s
+    for second in range(33):  # silence after the starts: lines at 2, 6, 14 and 30 s
         clock.now = 100.0 + second
         steps.tick()
         seen += [second] * len(beats(capsys.readouterr().err))
@@ -72,10 +72,15 @@ def test_another_line_restarts_the_count(steps, clock, capsys):
     assert beats(capsys.readouterr().err) == []
 
 
-def test_a_closed_stream_ends_its_steps(steps):
-    steps.started("t1", "review", {"review_agent": "review-security"})
-    steps.closed()  # a failed or interrupted run: the stream never said the step ended
-    assert steps.tick() is False and steps.running == {}
+def test_a_stream_that_stops_ends_the_steps_it_started_and_only_those(steps):
+    steps.started("other-run", "review", {"review_agent": "review-security"})  # a batch sibling
+    with pytest.raises(KeyboardInterrupt), relaying(steps) as relay:
+        relay("tasks", {"id": "a", "name": "gates", "input": {}, "triggers": ()})
+        relay("tasks", {"id": "b", "name": "implement", "input": {}, "triggers": ()})
+        relay("tasks", {"id": "b", "name": "implement", "error": None, "result": {},
+                        "interrupts": []})
+        raise KeyboardInterrupt  # the stream never says that `a` ended
+    assert list(steps.running) == ["other-run"]
 
 
 def test_the_background_heartbeat_ends_with_the_last_step(monkeypatch, capsys):
@@ -99,7 +104,7 @@ def test_the_first_wait_setting(monkeypatch, value):
     try:
         assert (live.beat is None) == (value == "0")  # 0 turns the lines off; junk: 2 s
     finally:
-        live.closed()
+        live.ended("t1")
 
 
 def test_quiet_prints_nothing(steps, clock, capsys):

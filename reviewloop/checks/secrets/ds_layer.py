@@ -47,9 +47,6 @@ _DS_WORTH_A_LOOK = re.compile(
 def detect_secrets(text: str) -> Iterator[Candidate]:
     """detect-secrets' format plugins, line by line; a missing install skips this layer
     (the rule table covers every format these plugins know)."""
-    scan = _ds_scanner()
-    if scan is None:
-        return
     starts, lines, offset = [], [], 0
     for line in text.split("\n"):
         # minified blobs (> 2000 characters) are left to the rule table
@@ -57,6 +54,9 @@ def detect_secrets(text: str) -> Iterator[Candidate]:
             starts.append(offset)
             lines.append(line)
         offset += len(line) + 1
+    scan = _ds_scanner() if lines else None  # detect-secrets loads only when it has work
+    if scan is None:
+        return
     for start, line, found in zip(starts, lines, scan(lines), strict=True):
         for kind, value in found:
             value = value.lstrip(" \t=:\"'")  # some patterns capture the delimiter before
