@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.markup import escape
+
 from reviewloop.cli import ui
 
 _MOST_WAIT_S = 30.0
@@ -116,7 +118,7 @@ class Steps:
         return not ui.quiet() and ui.live_view() is None
 
     def _say(self, text: str) -> None:
-        ui.console(stderr=True).print(f"[dim]•[/] {text}", highlight=False, markup=True)
+        ui.console(stderr=True).print(f"[dim]•[/] {escape(text)}", highlight=False)
         ui.spoke()
 
     def _keep_beating(self) -> None:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -130,7 +131,7 @@ def progress(node: str, update: dict) -> None:
         return
     line = _progress_text(node, update)
     if line:
-        console(stderr=True).print(f"[dim]•[/] {line}", highlight=False)
+        console(stderr=True).print(f"[dim]•[/] {escape(line)}", highlight=False)
         spoke()
 
 

@@ -189,3 +189,11 @@ def test_the_live_view_shows_the_gate_that_runs_on_the_guard_rails_row():
     assert view._status(view.rows["ns"]).plain.endswith("· test …")
     view.gate({"kind": "gate", "gate": "test", "status": "passed", "duration_s": 2})
     assert view._status(view.rows["ns"]).plain.endswith("…")
+
+
+def test_what_a_gate_or_step_says_is_printed_as_text_not_markup(steps, capsys):
+    steps.event({"kind": "gate", "gate": "test", "status": "failed", "duration_s": 1,
+                 "summary": "2 failed: test_x[param], see [/] and [bold]"})
+    ui.progress("triage", {"actionable": []})
+    err = capsys.readouterr().err
+    assert "test_x[param], see [/] and [bold]" in err
