@@ -127,7 +127,7 @@ def notice(text: str) -> None:
 def progress(node: str, update: dict) -> None:
     """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
-    if _verbosity == QUIET or _live_view_on():
+    if _verbosity == QUIET or live_view() is not None:
         return
     line = _progress_text(node, update)
     if line:
@@ -144,10 +144,6 @@ def live_view():
     """The live view a command opened on the terminal (cli/live.py), or None."""
     live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
     return live.active() if live is not None else None
-
-
-def _live_view_on() -> bool:
-    return live_view() is not None
 
 
 def progress_text(node: str, update: dict) -> str | None:

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -91,7 +92,7 @@ def new_run_id(task_id: str) -> str:
     return f"{slug}-{stamp}-{secrets.token_hex(2)}"
 
 
-class RunStore:
+class RunStore(ABC):
     """The registry's operations, written once for both stores: a subclass gives the
     connection (`_db`, rows readable by column name), where it is (`path`, for messages),
     its table, the column that keeps insertion order, and its SQL placeholder."""
@@ -101,8 +102,9 @@ class RunStore:
     order = "rowid"
     mark = "?"
 
+    @abstractmethod
     def _db(self) -> AbstractContextManager[Any]:
-        raise NotImplementedError
+        """A connection whose rows are read by column name, committed on a clean exit."""
 
     def _sql(self, statement: str) -> str:
         return statement.format(table=self.table, order=self.order).replace("?", self.mark)

@@ -28,7 +28,8 @@ class EarlyAnalysis:
     def __init__(self, analyze: Callable[..., AnalyzerReport]):
         self.analyze = analyze
         self._pool: ThreadPoolExecutor | None = None
-        self._started: list[tuple[AgentDefinition, str, Path, Future[AnalyzerReport]]] = []
+        self._change: tuple[str, Path] | None = None  # (diff_text, root) they were started on
+        self._started: dict[str, tuple[AgentDefinition, Future[AnalyzerReport]]] = {}
         self._lock = threading.Lock()  # the round asks from one thread per reviewer
 
     def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path) -> None:
@@ -38,9 +39,10 @@ class EarlyAnalysis:
             return
         self._pool = ThreadPoolExecutor(max_workers=len(wanted),
                                         thread_name_prefix="reviewloop-early")
+        self._change = (diff_text, root.resolve())
         for agent in wanted:
-            future = self._pool.submit(self.analyze, agent, diff_text, root)
-            self._started.append((agent, diff_text, root.resolve(), future))
+            self._started[agent.name] = (agent, self._pool.submit(self.analyze, agent,
+                                                                  diff_text, root))
 
     def __call__(self, agent: AgentDefinition, diff_text: str, root: Path,
                  **options: Any) -> AnalyzerReport:
@@ -52,14 +54,14 @@ class EarlyAnalysis:
     def _take(self, agent: AgentDefinition, diff_text: str, root: Path
               ) -> Future[AnalyzerReport] | None:
         """The early run for exactly this request, handed out once (a retry runs afresh)."""
-        where = root.resolve()
+        if self._change != (diff_text, root.resolve()):
+            return None
         with self._lock:
-            for entry in self._started:
-                early, text, tree, future = entry
-                if early == agent and tree == where and text == diff_text:
-                    self._started.remove(entry)
-                    return future
-        return None
+            early, future = self._started.get(agent.name, (None, None))
+            if early != agent:
+                return None
+            del self._started[agent.name]
+            return future
 
     def __enter__(self) -> Self:
         return self

@@ -9,6 +9,7 @@ are here.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,20 +19,24 @@ from reviewloop.checks.analyzers.provision import Tool, locate, unavailable
 from reviewloop.findings import Finding
 
 
-class ProvisionedAnalyzer:
+class ProvisionedAnalyzer(ABC):
     name: str
     tool: Tool
     env: Mapping[str, str] | None = None  # extra environment for the tool
     no_output: str | None = None  # the report an empty output stands for (None: an error)
 
+    @abstractmethod
     def targets(self, ctx: AnalyzerContext) -> Collection[str]:
-        raise NotImplementedError
+        """The changed files the tool takes (a mapping when each needs more, e.g. checkov's
+        framework); empty: the tool does not run."""
 
+    @abstractmethod
     def command(self, executable: Path, targets: Any) -> list[str]:
-        raise NotImplementedError
+        """The tool's command line for `targets`, printing a JSON report on stdout."""
 
+    @abstractmethod
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
-        raise NotImplementedError
+        """The parsed report as findings."""
 
     def available(self) -> str | None:
         """None when the tool can run: cached, on PATH, or installed right now (first use)."""
