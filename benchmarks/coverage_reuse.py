@@ -34,7 +34,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 # First: the analyzer table imports the coverage analyzer (circular when that comes first).
-from reviewloop.review.evidence import run_for_agent  # noqa: E402
 from reviewloop.checks.coverage.analyzer import coverage_gate_result  # noqa: E402
 from reviewloop.checks.coverage.runs import forget  # noqa: E402
 from reviewloop.checks.gates.base import GateContext  # noqa: E402
@@ -42,7 +41,8 @@ from reviewloop.checks.gates.commands import project_tests, run_commands  # noqa
 from reviewloop.checks.gates.registry import run_gates  # noqa: E402
 from reviewloop.config import Gates, Review, Settings  # noqa: E402
 from reviewloop.review.definitions import AgentDefinition  # noqa: E402
-from reviewloop.sandbox import Sandbox  # noqa: E402
+from reviewloop.review.evidence import run_for_agent  # noqa: E402
+from reviewloop.sandbox.bubblewrap import Sandbox  # noqa: E402
 
 COMMAND = f"{sys.executable} -m pytest -q -p no:cacheprovider tests"
 AGENT = AgentDefinition(name="review-test-quality", prompt="review", analyzers=("coverage",))

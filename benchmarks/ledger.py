@@ -35,11 +35,11 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.diff import parse_diff  # noqa: E402
-from reviewloop.findings import Finding, Severity  # noqa: E402
+from reviewloop.findings.schema import Finding, Severity  # noqa: E402
+from reviewloop.git.diff import parse_diff  # noqa: E402
 from reviewloop.github.client import GitHubClient  # noqa: E402
-from reviewloop.github.markers import read_marker, repository_key  # noqa: E402
 from reviewloop.github.converge import posted_ledger  # noqa: E402
+from reviewloop.github.markers import read_marker, repository_key  # noqa: E402
 from reviewloop.github.posted import fetch_state, read_state  # noqa: E402
 from reviewloop.github.publish import Target, publish  # noqa: E402
 from reviewloop.github.render import comment_body  # noqa: E402

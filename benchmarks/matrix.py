@@ -58,7 +58,7 @@ def make_origin(base: Path, tasks: int) -> Path:
 def warm(env: dict[str, str]) -> int:
     """Runs in each worker once: a booted runner has its imports loaded."""
     os.environ.update(env)
-    import reviewloop.graph.runner  # noqa: F401
+    import reviewloop.runs.runner  # noqa: F401
 
     return os.getpid()
 
@@ -70,10 +70,10 @@ def no_analyzers(agent, diff_text, root) -> list:
 def run_task(origin: str, task_id: str, workdir: str, checkpoint_url: str | None,
              analyzers: bool = True) -> float:
     """One matrix job: clone, branch, the whole loop, approve, commit, push. Seconds."""
-    from reviewloop.agent.implement import Implementer
     from reviewloop.agent.models import make_chat_model
     from reviewloop.config import load_settings
-    from reviewloop.graph.runner import LoopRunner
+    from reviewloop.implement.implementer import Implementer
+    from reviewloop.runs.runner import LoopRunner
     from reviewloop.spec.loader import load_spec
 
     start = time.perf_counter()
@@ -132,7 +132,7 @@ def checkpoint_cost(base: Path, pg_url: str) -> tuple[float, float, int]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     from reviewloop.config import Settings
-    from reviewloop.graph.shared import checkpointer
+    from reviewloop.runs.store import checkpointer
 
     source = base / "alone" / "job-1" / ".reviewloop" / "checkpoints.sqlite"
     conn = sqlite3.connect(source, check_same_thread=False)

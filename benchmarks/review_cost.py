@@ -121,7 +121,7 @@ def overhead(base: Path, repeat: int) -> list[str]:
     fan-out and the ledger."""
     from reviewloop.agent.models import make_chat_model
     from reviewloop.config import load_settings
-    from reviewloop.graph.review_only import DiffSource, review_change
+    from reviewloop.runs.review import DiffSource, review_change
 
     lines, files = SIZES["1k"]
     repo = base / "overhead-1k"

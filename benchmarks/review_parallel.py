@@ -34,10 +34,10 @@ from benchmarks.harness import (
     script_reviewers,
     workdir,
 )
-from reviewloop.agent.implement import Implementer
 from reviewloop.agent.models import make_chat_model
 from reviewloop.config import Gates, Settings
-from reviewloop.graph.runner import LoopRunner
+from reviewloop.implement.implementer import Implementer
+from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from tests.fakes.bedrock import text, tool_use

@@ -2,7 +2,7 @@
 
     python benchmarks/sandbox.py [--commands 40] [--gate-runs 5]
 
-1. Per command: `true` through `reviewloop.process.run`, with the sandbox off and with
+1. Per command: `true` through `reviewloop.sandbox.process.run`, with the sandbox off and with
    bubblewrap, interleaved; prints both medians and the median overhead in ms.
 2. A full gate run: the build and test gates (`run_gates(ctx, ("build", "test"))`) on a
    clone of this repository (build: `python -m compileall -q reviewloop`; test: pytest on
@@ -28,11 +28,11 @@ from reviewloop import process  # noqa: E402
 from reviewloop.checks.gates.base import GateContext  # noqa: E402
 from reviewloop.checks.gates.registry import run_gates  # noqa: E402
 from reviewloop.config import Gates, Settings  # noqa: E402
-from reviewloop.sandbox import Sandbox, require  # noqa: E402
+from reviewloop.sandbox.bubblewrap import Sandbox, require  # noqa: E402
 
 OFF = Sandbox(mode="off")
 ON = Sandbox(mode="bwrap")
-TESTS = "python -m pytest -q -p no:cacheprovider tests/test_diff.py tests/test_findings.py " \
+TESTS = "python -m pytest -q -p no:cacheprovider tests/git/test_diff.py tests/findings/test_schema.py " \
         "tests/test_config.py"
 BUILD = "python -m compileall -q reviewloop"
 

@@ -11,11 +11,11 @@ error message the old code built (`repr` of the value) cost on a smaller bomb of
 from __future__ import annotations
 
 import argparse
-from itertools import pairwise
 import statistics
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent

@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-
 _OPT_IN = {
     "live": ("REVIEWLOOP_LIVE", "talks to a real model provider; set REVIEWLOOP_LIVE=1"),
     "pypi": ("REVIEWLOOP_PYPI", "installs from PyPI; set REVIEWLOOP_PYPI=1 (CI does)"),
@@ -29,7 +28,7 @@ def pytest_runtest_makereport(item, call):
     the reason, not failed (CI installs bubblewrap; this machine runs them)."""
     outcome = yield
     report = outcome.get_result()
-    from reviewloop.sandbox import SandboxUnavailable, problem
+    from reviewloop.sandbox.bubblewrap import SandboxUnavailable, problem
 
     if call.excinfo is not None and call.excinfo.errisinstance(SandboxUnavailable) \
             and problem() is not None:
@@ -59,5 +58,5 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "tests@reviewloop.invalid")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "reviewloop tests")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "tests@reviewloop.invalid")
-from tests.fakes.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
 from tests.agent.workspace_helpers import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests
+from tests.fakes.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module

@@ -38,13 +38,13 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     shutil.copytree(PACKAGE, tmp_path / "reviewloop", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     autofix = tmp_path / "reviewloop" / "checks" / "autofix.py"
-    autofix.write_text(autofix.read_text() + "\nimport reviewloop.graph.runner  # wrong way\n")
+    autofix.write_text(autofix.read_text() + "\nimport reviewloop.runs.runner  # wrong way\n")
 
     result = lint_imports(tmp_path)
 
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
-    assert "reviewloop.checks.autofix -> reviewloop.graph.runner" in result.stdout
+    assert "reviewloop.fixes.autofix -> reviewloop.runs.runner" in result.stdout
 
 
 def _packages() -> set[str]:

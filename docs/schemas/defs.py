@@ -19,8 +19,8 @@ HERE = Path(__file__).resolve().parent
 
 def models() -> dict[str, list[type]]:
     """Schema file → the models whose dumps its command prints."""
-    from reviewloop.ledger import Ledger
-    from reviewloop.review.report import ReviewerOutcome
+    from reviewloop.findings.ledger import Ledger
+    from reviewloop.reports.report import ReviewerOutcome
     from reviewloop.session.facts import Facts
     from reviewloop.spec.model import Diagnostic, Task
 

@@ -17,7 +17,7 @@ from langgraph.types import Command
 
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import UserInputError
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (

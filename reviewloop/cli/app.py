@@ -13,7 +13,7 @@ from reviewloop.cli.crash import guarded
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
 
 _LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
@@ -241,7 +241,7 @@ def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, 
                tests, github, model, region, require_llm) -> int:
     """Review an existing change with the guard-rails' analyzers and the five reviewers."""
     from reviewloop.cli import review
-    from reviewloop.graph.review_only import DiffSource
+    from reviewloop.runs.review import DiffSource
 
     if sum(bool(x) for x in (head, staged, working)) > 1:
         raise click.UsageError("choose one of --head, --staged, --working")

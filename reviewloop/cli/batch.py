@@ -13,11 +13,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
 from reviewloop.errors import ExitCode, ReviewloopError
-from reviewloop.graph.runner import LoopRunner, RunResult
-from reviewloop.graph.runs import new_run_id
+from reviewloop.implement.implementer import Implementer
+from reviewloop.runs.registry import new_run_id
+from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task

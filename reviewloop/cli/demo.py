@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reviewloop.agent.implement import Implementer
 from reviewloop.cli import demo_repo, ui
 from reviewloop.config import Gates, load_settings
 from reviewloop.errors import ExitCode
-from reviewloop.review.render import to_rich
-from reviewloop.review.report import RunSummary
+from reviewloop.implement.implementer import Implementer
+from reviewloop.reports.render import to_rich
+from reviewloop.reports.report import RunSummary
 from reviewloop.spec.loader import load_spec
 
 LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), the five

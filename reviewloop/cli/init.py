@@ -7,7 +7,7 @@ from pathlib import Path
 from reviewloop import __version__
 from reviewloop.cli import ui
 from reviewloop.errors import ExitCode
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
 from reviewloop.install import githook, project
 
 _VERB = {"create": "created", "update": "updated", "keep": "unchanged"}

@@ -9,8 +9,8 @@ from pathlib import Path
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.git import open_repository
-from reviewloop.graph.budget import SpendLog, spec_key
+from reviewloop.git.repository import open_repository
+from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.spec.batch import Wave, eligible_wave, github_matrix
 from reviewloop.spec.loader import load_spec, parse_tasks, read_text
 from reviewloop.spec.model import Spec

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.git import Repository, open_repository
-from reviewloop.graph.runs import STATE_DIR
+from reviewloop.git.repository import Repository, open_repository
+from reviewloop.runs.registry import STATE_DIR
 
 REGISTRY_FILE = "runs.sqlite"
 
@@ -105,7 +105,7 @@ def check_review_model(settings: Settings) -> None:
 def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) -> None:
     """The checkpoint store: the Postgres URL reachable, or `.reviewloop/` writable (or
     creatable) — and, for commands that read runs, holding some."""
-    from reviewloop.graph.shared import connect, postgres_url
+    from reviewloop.runs.store import connect, postgres_url
 
     url = postgres_url(settings)
     if url is not None:

@@ -55,7 +55,7 @@ def _first_wait() -> float:
 
 
 class Steps:
-    """The `Listener` the commands give the graph (see reviewloop.graph.streaming).
+    """The `Listener` the commands give the graph (see reviewloop.runs.streaming).
 
     `clock` and `background` are for tests: they call `tick()` themselves on a fake clock."""
 

@@ -20,10 +20,11 @@ from pathlib import Path
 from reviewloop.cli import ui
 from reviewloop.cli.progress import STEPS
 from reviewloop.cli.review import ReviewOptions, analyzers_for, emit
-from reviewloop.diff import ChangeSet, parse_diff
 from reviewloop.errors import ExitCode
-from reviewloop.findings import Finding, Severity
-from reviewloop.git import open_repository
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.repository import open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, converge
 from reviewloop.github.event import load_event, review_base
@@ -32,10 +33,9 @@ from reviewloop.github.outputs import annotate, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
-from reviewloop.graph.review_only import DiffSource, blocking, review_change
-from reviewloop.graph.trusted import SettingsLoader, TrustedConfig, base_config
-from reviewloop.ledger import Health
-from reviewloop.review.render import to_markdown
+from reviewloop.reports.render import to_markdown
+from reviewloop.runs.review import DiffSource, blocking, review_change
+from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,

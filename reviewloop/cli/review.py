@@ -14,14 +14,14 @@ from reviewloop.cli import ui
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.git import Repository, open_repository
-from reviewloop.graph.review_only import DiffSource, NothingToReview, blocking, review_change
-from reviewloop.graph.trusted import SettingsLoader, review_config
+from reviewloop.git.repository import Repository, open_repository
+from reviewloop.reports.lines import to_github, to_ruff
+from reviewloop.reports.render import to_markdown, to_rich
+from reviewloop.reports.report import RunSummary, to_json, verdict
 from reviewloop.review.evidence import analyze
-from reviewloop.review.lines import to_github, to_ruff
-from reviewloop.review.render import to_markdown, to_rich
-from reviewloop.review.report import RunSummary, to_json, verdict
-from reviewloop.sandbox import require
+from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
+from reviewloop.runs.trusted import SettingsLoader, review_config
+from reviewloop.sandbox.bubblewrap import require
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def render(summary: RunSummary, fmt: str, root: Path | None = None) -> str | Non
 
 def _sarif(summary: RunSummary) -> str:
     from reviewloop import __version__
-    from reviewloop.review.sarif import to_sarif
+    from reviewloop.reports.sarif import to_sarif
 
     return json.dumps(to_sarif(summary.ledger, tool_version=__version__,
                                reviewers=summary.reviewers, llm=summary.llm), indent=2)

@@ -9,18 +9,18 @@ from pathlib import Path
 
 from rich.prompt import Confirm
 
-from reviewloop.agent.implement import Implementer
 from reviewloop.cli import ui
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
-from reviewloop.git import is_protected, open_repository
+from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.graph.context import ModelFactory
-from reviewloop.graph.runner import LoopRunner, RunResult
-from reviewloop.review.render import to_rich
-from reviewloop.review.report import RunSummary
+from reviewloop.implement.implementer import Implementer
+from reviewloop.reports.render import to_rich
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 
@@ -68,7 +68,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
            model_factory: ModelFactory | None = None) -> int:
-    from reviewloop.graph.shared import registry_for
+    from reviewloop.runs.store import registry_for
 
     preflight(settings, root, Needs(existing_runs=True, require_llm=options.require_llm,
                                     check_model=model_factory is None))
@@ -86,7 +86,7 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
            model_factory: ModelFactory | None = None, *, keep_going: bool = False) -> int:
     """Approve or reject one run. A run of a batch is decided alone; with `keep_going`
     (`approve --continue`) the batch then goes on, as `reviewloop run all` would."""
-    from reviewloop.graph.shared import registry_for
+    from reviewloop.runs.store import registry_for
 
     preflight(settings, root, Needs(commit=decision == "approve", existing_runs=True))
     record = registry_for(settings, root).get(run_id)
@@ -264,8 +264,8 @@ def _report_outcome(result: RunResult, root: Path) -> None:
 
 def _report_pr(result: RunResult, root: Path) -> None:
     from reviewloop.github.run_pr import ATTENTION_LABEL, PullRequestRef
-    from reviewloop.graph.landing import PR_FILE
-    from reviewloop.graph.runs import state_dir
+    from reviewloop.landing.land import PR_FILE
+    from reviewloop.runs.registry import state_dir
 
     saved = state_dir(root) / "runs" / result.run_id / PR_FILE
     if not saved.exists():

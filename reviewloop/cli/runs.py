@@ -8,14 +8,14 @@ from pathlib import Path
 
 from rich.table import Table
 
-from reviewloop import worktree
 from reviewloop.cli import ui
 from reviewloop.cli.preflight import has_runs, in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
-from reviewloop.graph.runner import run_tree
-from reviewloop.graph.runs import UNFINISHED, RunRecord, crashed
-from reviewloop.graph.shared import postgres_url, registry_for
+from reviewloop.git import worktrees as worktree
+from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed
+from reviewloop.runs.runner import run_tree
+from reviewloop.runs.store import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")
 

@@ -27,12 +27,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import CodeIndex, Finding, location_hash
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+from reviewloop.findings.schema import CodeIndex, Finding, location_hash
+from reviewloop.git.diff import ChangeSet
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import severity_counts
-from reviewloop.ledger import Entry, Health, Ledger, Status
 
 Code = Callable[[str], Sequence[str] | None]  # path → its lines at the new head, None: absent
 GONE = "gone"

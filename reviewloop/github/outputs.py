@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reviewloop.checks.secrets.scanner import redact
-from reviewloop.findings import Finding, Severity
-from reviewloop.review.lines import annotation
-from reviewloop.review.report import RunSummary
-from reviewloop.review.report import redacted as report_redacted
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.reports.lines import annotation
+from reviewloop.reports.report import RunSummary
+from reviewloop.reports.report import redacted as report_redacted
 
 COUNT_OUTPUTS = tuple(s.value for s in Severity)  # step outputs: open findings per severity
 

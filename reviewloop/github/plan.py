@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet
 from reviewloop.github.render import comment_body
 
 MAX_INLINE = 30  # per review; more risks GitHub's abuse limits and buries the rest

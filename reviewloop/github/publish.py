@@ -18,15 +18,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import Finding
+from reviewloop.findings.ledger import Health, Ledger, Status
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet
 from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.plan import MAX_INLINE, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
 from reviewloop.github.render import restated, review_body, summary_body
 from reviewloop.github.threads import Identity, set_resolved
-from reviewloop.ledger import Health, Ledger, Status
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
 T = TypeVar("T")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 
 POSTED = "Posted on the pull request; the comment there has the details."
 
 
 @dataclass(frozen=True)
 class FindingRecord:
-    """A finding as posted: its identity (`fingerprint`, from `reviewloop.findings`) and
+    """A finding as posted: its identity (`fingerprint`, from `reviewloop.findings.schema`) and
     what the summary and the outputs count it by."""
 
     fingerprint: str

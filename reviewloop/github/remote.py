@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
-from reviewloop.git import Repository
+from reviewloop.git.repository import Repository
 from reviewloop.github.client import token_from
 
 TRAILER = "Reviewloop-Run"  # as in graph/steps.py: every commit a run makes carries it

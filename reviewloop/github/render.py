@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from reviewloop.checks.secrets.scanner import redact
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.markers import neutralise, read_marker, strip_marker, with_marker
 from reviewloop.github.records import FindingRecord
 

@@ -13,14 +13,14 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.findings import Severity
-from reviewloop.git import Repository
+from reviewloop.findings.ledger import Status
+from reviewloop.findings.schema import Severity
+from reviewloop.git.repository import Repository
 from reviewloop.github import remote as remotes
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.render import MAX_BODY, safe
-from reviewloop.ledger import Status
-from reviewloop.review.render import to_markdown
-from reviewloop.review.report import RunSummary, cost_text, redacted
+from reviewloop.reports.render import to_markdown
+from reviewloop.reports.report import RunSummary, cost_text, redacted
 
 ATTENTION_LABEL = "reviewloop: needs attention"
 _LABEL_COLOR = "d93f0b"

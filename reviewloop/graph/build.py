@@ -8,7 +8,6 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from reviewloop.graph import nodes
-from reviewloop.graph.budget import budgeted
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.routing import (
     route_after_fix,
@@ -18,6 +17,7 @@ from reviewloop.graph.routing import (
 )
 from reviewloop.graph.state import LoopState
 from reviewloop.review.material import load_material
+from reviewloop.runs.budget import budgeted
 
 
 def fan_out(state: LoopState) -> str | list[Send]:

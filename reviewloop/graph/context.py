@@ -13,13 +13,13 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from reviewloop.agent.implement import Implementer
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings, model_for
-from reviewloop.git import Repository
+from reviewloop.git.repository import Repository
+from reviewloop.git.worktrees import RunTree
+from reviewloop.implement.implementer import Implementer
 from reviewloop.policy.governance import Policy
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.worktree import RunTree
 
 ModelFactory = Callable[[str], BaseChatModel]
 

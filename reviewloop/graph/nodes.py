@@ -11,19 +11,20 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from reviewloop.diff import changed_lines
-from reviewloop.findings import Finding
-from reviewloop.git import Snapshot
-from reviewloop.graph import review_round, steps
-from reviewloop.graph.budget import over_budget
+from reviewloop.findings.rounds import RoundInput, outcome_health, record
+from reviewloop.findings.schema import Finding
+from reviewloop.findings.suppress import Suppressor
+from reviewloop.findings.triage import apply_floor
+from reviewloop.git.diff import changed_lines
+from reviewloop.git.repository import Snapshot
+from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.landing import land_change
 from reviewloop.graph.state import LoopState, ledger_of
-from reviewloop.graph.summary import build_summary
+from reviewloop.landing.land import land_change
+from reviewloop.reports.summary import build_summary
+from reviewloop.review import round as review_round
 from reviewloop.review.reviewer import run_reviewer
-from reviewloop.review.rounds import RoundInput, outcome_health, record
-from reviewloop.review.suppress import Suppressor
-from reviewloop.review.triage import apply_floor
+from reviewloop.runs.budget import over_budget
 
 
 def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:

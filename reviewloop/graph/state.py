@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
-from reviewloop.ledger import Ledger
+from reviewloop.findings.ledger import Ledger
 
 
 class LoopState(TypedDict, total=False):
@@ -34,7 +34,7 @@ class LoopState(TypedDict, total=False):
     # Every reviewer outcome of every round; parallel branches append, triage filters by round.
     reviews: Annotated[list[dict[str, Any]], operator.add]
     usage: Annotated[list[dict[str, Any]], operator.add]
-    # The findings ledger (`reviewloop.ledger.Ledger` as JSON): every finding of the run, its
+    # The findings ledger (`reviewloop.findings.ledger.Ledger` as JSON): every finding of the run, its
     # lifecycle, and reviewer/analyzer health. The one source of truth for every view.
     ledger: dict[str, Any]
     actionable: list[dict[str, Any]]  # the fixer's work list: the ledger's open must/should fix

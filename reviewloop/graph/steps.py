@@ -10,23 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.agent.fixer import fix_with_llm
-from reviewloop.agent.implement import ImplementResult, implement_with_command, implement_with_llm
 from reviewloop.agent.models import UsageRecord
 from reviewloop.checks.gates import GateContext, GateResult
 from reviewloop.checks.gates.registry import run_gates as run_registry
 from reviewloop.errors import BlockingOutcome
-from reviewloop.findings import Finding
-from reviewloop.git import Snapshot, TouchedFiles, is_protected, touched_since
+from reviewloop.findings.ledger import Status
+from reviewloop.findings.schema import Finding
+from reviewloop.fixes.fixer import fix_with_llm
+from reviewloop.git.repository import Snapshot, TouchedFiles, is_protected, touched_since
+from reviewloop.git.worktrees import restore
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ledger_of
-from reviewloop.graph.streaming import step_writer
-from reviewloop.graph.summary import rounds_run
-from reviewloop.ledger import Status
+from reviewloop.implement.implementer import (
+    ImplementResult,
+    implement_with_command,
+    implement_with_llm,
+)
+from reviewloop.reports.summary import rounds_run
+from reviewloop.runs.streaming import step_writer
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select, writeback
 from reviewloop.spec.loader import load_spec
-from reviewloop.worktree import restore
 
 TRAILER = "Reviewloop-Run"
 
@@ -161,7 +165,7 @@ def committable(deps: LoopDeps, paths: Sequence[str]) -> tuple[list[str], list[s
 def written_lines(deps: LoopDeps, state: LoopState) -> dict[str, set[int]]:
     """The lines the run wrote in any round, numbered as the files are now: the round's own
     diff, and from round 2 on the whole change since the run's baseline as well."""
-    from reviewloop.diff import changed_lines
+    from reviewloop.git.diff import changed_lines
 
     lines = changed_lines(Path(state["diff_path"]).read_text(encoding="utf-8"))
     if state.get("round", 1) > 1 and state.get("baseline"):
@@ -248,7 +252,7 @@ def _retest(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
 def _offline_fix(deps: LoopDeps, state: LoopState, findings: Sequence[Finding],
                  before: Snapshot) -> FixOutcome:
     """LLM off: let the analyzers apply their own safe fixes, then re-run the tests."""
-    from reviewloop.checks.autofix import safe_fixes
+    from reviewloop.fixes.autofix import safe_fixes
 
     result = safe_fixes(deps.root, findings)
     left = list(result.left)

@@ -4,7 +4,7 @@ Deny wins; then the escape checks (`policy.escapes`: options that run another pr
 paths outside the worktree or to a sensitive file); then allow decides. The policy keeps an
 agent from destroying things by accident and refuses the known escapes cheaply; it is a
 first filter. The boundary is the sandbox every allowed command runs in (`sandbox`,
-enforced by `reviewloop.process`). Enforced by the agent's command tool (`agent.shell`).
+enforced by `reviewloop.sandbox.process`). Enforced by the agent's command tool (`agent.shell`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reviewloop.policy.escapes import escape
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox.bubblewrap import Sandbox
 
 
 class _Refused(Exception):

@@ -41,10 +41,10 @@ import yaml
 
 from reviewloop.config import Governance, Settings, load_yaml
 from reviewloop.errors import ConfigError
-from reviewloop.globs import path_glob
 from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
+from reviewloop.policy.globs import path_glob
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox.bubblewrap import Sandbox
 
 KIRO_CONFIG = ".kiro/config.yaml"
 

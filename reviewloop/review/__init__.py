@@ -3,5 +3,5 @@
 `definitions` reads the reviewer JSON files (built-in and `.kiro/agents`); `evidence` runs
 the analyzers behind each reviewer; `reviewer` runs one LLM reviewer on one change; `triage`
 and `rounds` decide what is actionable and carry findings between rounds; `report` and
-`sarif` render the outcome. The findings schema itself is core (`reviewloop.findings`).
+`sarif` render the outcome. The findings schema itself is core (`reviewloop.findings.schema`).
 """

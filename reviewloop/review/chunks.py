@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import estimate_tokens
-from reviewloop.diff import ChangeSet, FileDiff
+from reviewloop.git.diff import ChangeSet, FileDiff
 
 # Paths nobody reviews line by line: dependency locks, vendored trees, generated code.
 LOCK_FILES = frozenset({

@@ -22,8 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reviewloop.errors import AgentDefinitionError
-from reviewloop.findings import Severity
-from reviewloop.globs import path_glob
+from reviewloop.findings.schema import Severity
+from reviewloop.policy.globs import path_glob
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
 

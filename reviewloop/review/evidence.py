@@ -29,9 +29,9 @@ from reviewloop.checks.analyzers import (
     AnalyzerSkipped,
 )
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.findings import CodeIndex, Finding
-from reviewloop.ledger import Health
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import CodeIndex, Finding
+from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.definitions import AgentDefinition
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import estimate_tokens, price_for
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import Finding
-from reviewloop.ledger import Health
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet
 from reviewloop.review.chunks import Chunk, ChunkPlan
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport

@@ -21,9 +21,9 @@ from reviewloop.agent.models import UsageRecord, system_message, usage_from
 from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent, with_tools
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
-from reviewloop.diff import parse_diff
-from reviewloop.findings import SEVERITY_GUIDE, Finding, ReviewReply
-from reviewloop.ledger import Health
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import SEVERITY_GUIDE, Finding, ReviewReply
+from reviewloop.git.diff import parse_diff
 from reviewloop.review.definitions import AgentDefinition
 
 SUBMIT = "submit_findings"

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reviewloop.graph.runs import Registry, RunRecord
+from reviewloop.runs.registry import Registry, RunRecord
 from reviewloop.session import history, notes
 from reviewloop.session.notes import Note
 from reviewloop.spec import select
@@ -132,7 +132,7 @@ def run_facts(root: Path) -> list[RunFact]:
 
 
 def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
-    from reviewloop.review.report import RunSummary
+    from reviewloop.reports.report import RunSummary
 
     run = RunSummary.model_validate(summary) if summary else None
     return RunFact(run_id=record.run_id, task_id=record.task_id, task_title=record.task_title,

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from reviewloop.agent.implement import implement_with_command
+from reviewloop.implement.implementer import implement_with_command
 
 HANDSHAKE = """import os, sys, time
 print("first line", flush=True)

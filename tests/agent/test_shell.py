@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from reviewloop.agent.shell import run_command
-from reviewloop.policy.commands import DEFAULT_ALLOW, CommandPolicy
-from reviewloop.process import command_env
 from reviewloop.agent.workspace import ToolRefused, Workspace
+from reviewloop.policy.commands import DEFAULT_ALLOW, CommandPolicy
+from reviewloop.sandbox.process import command_env
 
 # ---------------------------------------------------------------- command policy
 

@@ -19,11 +19,11 @@ import yaml
 from reviewloop.cli import ui
 from reviewloop.cli.app import REVIEW_FORMATS, cli
 from reviewloop.cli.review import FORMATS
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.outputs import COUNT_OUTPUTS, annotate, write_job_outputs
-from reviewloop.ledger import Entry, Health, Ledger, Status
-from reviewloop.review.lines import to_github, to_ruff, workflow_command
-from reviewloop.review.report import ReviewerOutcome, RunSummary
+from reviewloop.reports.lines import to_github, to_ruff, workflow_command
+from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from tests.gitutil import git
 from tests.paths import FIXTURES, ROOT
 

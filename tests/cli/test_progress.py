@@ -10,7 +10,7 @@ from reviewloop.checks.gates.registry import run_gates
 from reviewloop.cli import ui
 from reviewloop.cli.progress import Steps, gate_text, label
 from reviewloop.config import Settings
-from reviewloop.graph.streaming import relay, relaying
+from reviewloop.runs.streaming import relay, relaying
 
 
 class Clock:

@@ -8,8 +8,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from reviewloop.git import open_repository
-from reviewloop.untracked import MAX_UNTRACKED_BYTES
+from reviewloop.git.repository import open_repository
+from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES
 from tests.cli.test_review import repo, review
 from tests.gitutil import git

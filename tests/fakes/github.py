@@ -110,7 +110,7 @@ def _operations() -> list[tuple[str, re.Pattern[str], str, dict[str, Any]]]:
 
 def right_hunks(diff_text: str) -> dict[str, list[tuple[int, int]]]:
     """New-file line ranges each hunk shows, per target path (parsed independently of
-    reviewloop.diff so the fake does not share its bugs)."""
+    reviewloop.git.diff so the fake does not share its bugs)."""
     out: dict[str, list[tuple[int, int]]] = {}
     for pf in PatchSet(diff_text):
         path = pf.path

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reviewloop.diff import parse_diff
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
 from reviewloop.github.converge import converge, reexamined
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
-from reviewloop.ledger import Health
 
 # the push added line 6 of app.py; line 5 is only context
 PUSH = parse_diff("""\

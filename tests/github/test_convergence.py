@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.diff import parse_diff
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
 from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.markers import read_marker, repository_key, seal
 from reviewloop.github.publish import Target, publish

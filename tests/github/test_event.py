@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import UserInputError
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
 from reviewloop.github.event import force_pushed, load_event, parse_event, review_base
 
 EVENTS = Path(__file__).parents[1] / "fixtures/github/events"

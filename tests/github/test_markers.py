@@ -3,7 +3,7 @@ that verifies under the repository's key; quoted text can never open an HTML com
 
 from __future__ import annotations
 
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.markers import (
     neutralise,
     read_marker,

@@ -3,8 +3,8 @@ nothing lost, every body ending with one signed marker."""
 
 from __future__ import annotations
 
-from reviewloop.diff import parse_diff
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
 from reviewloop.github.markers import read_marker, repository_key
 from reviewloop.github.plan import anchor, plan_review
 from reviewloop.github.render import comment_body, restated, review_body, summary_body

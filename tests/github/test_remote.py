@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
 from reviewloop.github.remote import auth_env, check_ready, push, repo_slug
 from tests.gitutil import git
 

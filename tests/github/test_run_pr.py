@@ -4,7 +4,8 @@ description."""
 
 from __future__ import annotations
 
-from reviewloop.findings import Finding
+from reviewloop.findings.ledger import Entry, Ledger, Status
+from reviewloop.findings.schema import Finding
 from reviewloop.github.client import GitHubClient
 from reviewloop.github.run_pr import (
     ATTENTION_LABEL,
@@ -14,8 +15,7 @@ from reviewloop.github.run_pr import (
     publish,
     spend_text,
 )
-from reviewloop.ledger import Entry, Ledger, Status
-from reviewloop.review.report import ReviewerOutcome, RunSummary
+from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from tests.fakes.github import GitHubFake, github_fake  # noqa: F401
 
 REPO = "octo/tasks"

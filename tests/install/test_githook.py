@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import UserInputError
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
 from reviewloop.install import githook
 from tests.gitutil import git
 

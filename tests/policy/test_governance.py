@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY
-from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
 from reviewloop.config import Commands, Governance, Settings, load_settings
 from reviewloop.errors import ConfigError, ExitCode
+from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY
 from reviewloop.policy.governance import (
     DEFAULT_APPROVAL_PATHS,
     Policy,
@@ -20,6 +19,7 @@ from reviewloop.policy.governance import (
     protected_by,
     sensitive_in,
 )
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
 from tests.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "governance"

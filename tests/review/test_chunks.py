@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from reviewloop.agent.models import estimate_tokens
-from reviewloop.diff import parse_diff
+from reviewloop.git.diff import parse_diff
 from reviewloop.review.chunks import plan_chunks
 
 

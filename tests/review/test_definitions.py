@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import AgentDefinitionError, ExitCode
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
 from reviewloop.review.definitions import (
     BUILTIN_NAMES,
     AgentDefinition,

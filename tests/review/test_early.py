@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from reviewloop.checks.analyzers import AnalyzerContext
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
 from tests.checks.analyzers import Repo, agent
@@ -88,7 +88,7 @@ def test_one_reviewers_analyzers_run_side_by_side(tmp_path):
 
 def test_the_review_modules_load_without_langgraph_or_langchain():
     """What runs before the analyzers start must not pay for loading LangGraph."""
-    probe = ("import sys; import reviewloop.cli.review, reviewloop.graph.review_only; "
+    probe = ("import sys; import reviewloop.cli.review, reviewloop.runs.review; "
              "print(sorted(m for m in ('langgraph', 'langchain_core', 'langsmith') "
              "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
@@ -121,8 +121,8 @@ def test_a_review_runs_each_reviewers_analyzers_once_even_on_crlf_files(tmp_path
     """The round reads its diff back from disk (newlines as `read_text` has them): the early
     runs must be keyed on that text, or every analyzer would run twice."""
     from reviewloop.config import Settings
-    from reviewloop.graph.review_only import DiffSource, review_change
     from reviewloop.review.evidence import analyze
+    from reviewloop.runs.review import DiffSource, review_change
 
     repo = Repo(tmp_path / "repo")
     (repo.root / "app.py").write_bytes(b"import os\r\nprint(os.getcwd())\r\n")

@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, AnalyzerError
-from reviewloop.review.evidence import analyze, run_for_agent
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.definitions import builtin_agents
+from reviewloop.review.evidence import analyze, run_for_agent
 from tests.checks.analyzers import Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"

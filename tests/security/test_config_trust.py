@@ -125,7 +125,7 @@ def test_a_local_working_tree_review_uses_the_checkout_configuration(repo: Path)
 
 
 def test_the_export_of_base_configuration_never_follows_a_symlink(tmp_path: Path) -> None:
-    from reviewloop.git import open_repository
+    from reviewloop.git.repository import open_repository
 
     outside = tmp_path / "outside.md"
     outside.write_text("CANARY outside the repository\n")

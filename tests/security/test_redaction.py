@@ -100,11 +100,11 @@ def test_a_hanging_provider_fails_the_reviewer_visibly_after_llm_timeout_s(repo:
 
 
 def test_every_text_of_a_review_report_is_redacted() -> None:
-    from reviewloop.findings import Finding, Severity
-    from reviewloop.ledger import Entry, Health, Ledger, Status
-    from reviewloop.review.render import to_markdown
-    from reviewloop.review.report import ReviewerOutcome, RunSummary, redacted, to_json
-    from reviewloop.review.sarif import to_sarif
+    from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+    from reviewloop.findings.schema import Finding, Severity
+    from reviewloop.reports.render import to_markdown
+    from reviewloop.reports.report import ReviewerOutcome, RunSummary, redacted, to_json
+    from reviewloop.reports.sarif import to_sarif
 
     finding = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=1, end_line=1,
                       title=f"token {GITHUB_TOKEN} in code", rationale=f"key {AWS_KEY_ID}",

@@ -1,4 +1,4 @@
-"""The sandbox's walls, one at a time: what a command run through `reviewloop.process.run`
+"""The sandbox's walls, one at a time: what a command run through `reviewloop.sandbox.process.run`
 can read, write, see and reach. Canaries are planted outside the writable root; none may
 come back. On a machine where bwrap cannot create namespaces these tests are skipped with
 the reason (tests/conftest.py); CI installs bubblewrap."""
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop import process, sandbox
-from reviewloop.sandbox import Sandbox, SandboxUnavailable
+from reviewloop.sandbox import bubblewrap as sandbox
+from reviewloop.sandbox import process
+from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 
 CANARY = "canary-7f3a9c1e-outside"
 ON = Sandbox(mode="bwrap")

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from reviewloop.cli.app import main
-from reviewloop.graph.runs import Registry
+from reviewloop.runs.registry import Registry
 from tests.gitutil import git
 
 SPEC = """\

@@ -21,7 +21,7 @@ from reviewloop.checks.analyzers.test_changes import TestChanges
 from reviewloop.checks.analyzers.zizmor import Zizmor
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
 
 __all__ = ["ANALYZERS", "Analyzer", "AnalyzerContext", "AnalyzerError", "AnalyzerSkipped"]
 

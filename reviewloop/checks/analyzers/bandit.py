@@ -30,7 +30,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.test_changes import looks_like_test
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 
 NAME = "bandit"
 INSTALL = "pip install bandit"

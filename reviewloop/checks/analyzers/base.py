@@ -11,8 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.diff import ChangeSet
-from reviewloop.process import project_env
+from reviewloop.git.diff import ChangeSet
+from reviewloop.sandbox.process import project_env
 
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, parse_json, run_tool
 from reviewloop.checks.analyzers.provision import Tool, locate, unavailable
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
 
 
 class ProvisionedAnalyzer(ABC):

@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 
 INSTALL = "pip install ruff"
 SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 
 NAME = "test-changes"
 RULE = "no-test-change"

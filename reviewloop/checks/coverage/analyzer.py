@@ -31,8 +31,8 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.runs import covered_run
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 
 if TYPE_CHECKING:
     from reviewloop.checks.gates.base import GateResult

@@ -40,7 +40,7 @@ def covered_command(ctx: GateContext) -> str | None:
     None: run every test command plainly."""
     from reviewloop.checks.analyzers.base import module_missing
     from reviewloop.checks.coverage.analyzer import changed_functions, pytest_command
-    from reviewloop.diff import parse_diff
+    from reviewloop.git.diff import parse_diff
 
     tests = project_tests(ctx.settings)
     if tests is None or not ctx.diff_text.strip() or module_missing("coverage", "") is not None:

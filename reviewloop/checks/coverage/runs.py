@@ -27,8 +27,8 @@ from pathlib import Path
 
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.errors import ReviewloopError
-from reviewloop.process import CommandRun
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox.bubblewrap import Sandbox
+from reviewloop.sandbox.process import CommandRun
 
 KEEP = 8  # tree states remembered; a run needs two at a time (before and after a fix)
 MISSING = "coverage-missing"  # written by the hook when its interpreter has no coverage.py
@@ -164,7 +164,7 @@ def _problem(command: str, run: CommandRun, timeout: float, data: Path,
 def tree_key(root: Path) -> str:
     """The content of the tree at `root`: git's tree id of every non-ignored file as it is
     now (uncommitted and untracked included), or a hash of every file outside git."""
-    from reviewloop.git import open_repository
+    from reviewloop.git.repository import open_repository
 
     try:
         return "git:" + open_repository(root).worktree_tree()
@@ -180,7 +180,7 @@ def _only_artifacts(root: Path, before: str, after: str) -> bool:
     """Whether everything the run changed in the tree is a test artifact (a cache folder)."""
     if not (before.startswith("git:") and after.startswith("git:")):
         return False  # the file hash already leaves artifacts out
-    from reviewloop.git import open_repository
+    from reviewloop.git.repository import open_repository
 
     changed = open_repository(root).tree_changes(before[4:], after[4:])
     return all(set(Path(p).parts) & set(ARTIFACTS) or p.endswith(".pyc") for p in changed)

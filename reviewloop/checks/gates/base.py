@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reviewloop.config import Settings
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
 
 TAIL_CHARS = 4000
 Phase = Literal["implement", "fix", "review"]

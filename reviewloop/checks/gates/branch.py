@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewloop.checks.gates.base import GateContext, GateResult
-from reviewloop.git import is_protected
+from reviewloop.git.repository import is_protected
 
 FIX = "rerun with `reviewloop run … --branch NAME` to create a working branch " \
       "(or `git switch -c NAME`)"

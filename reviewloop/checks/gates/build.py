@@ -7,7 +7,7 @@ import time
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import run_commands, transcript
 from reviewloop.checks.gates.detect import gate_commands
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox.bubblewrap import Sandbox
 
 
 class BuildGate:

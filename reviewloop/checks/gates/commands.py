@@ -1,6 +1,6 @@
 """Running the project's own commands (builds, tests), sandboxed, and their transcript.
 
-Everything here executes project code, so it always goes through `reviewloop.process.run`
+Everything here executes project code, so it always goes through `reviewloop.sandbox.process.run`
 with the sandbox the settings ask for.
 """
 
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from reviewloop import process
 from reviewloop.config import Settings
-from reviewloop.process import CommandRun
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox import process
+from reviewloop.sandbox.bubblewrap import Sandbox
+from reviewloop.sandbox.process import CommandRun
 
 
 class CommandOutcome(NamedTuple):

@@ -20,7 +20,7 @@ from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
-from reviewloop.sandbox import Sandbox
+from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5
 _TEST_FILE = re.compile(

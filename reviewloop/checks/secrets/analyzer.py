@@ -4,7 +4,7 @@ reviewer. Every hit is must_fix (see `reviewloop.checks.secrets.scanner`)."""
 from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.findings import Finding
+from reviewloop.findings.schema import Finding
 
 NAME = "secrets"
 

@@ -35,8 +35,8 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.keywords import present
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
-from reviewloop.diff import ChangeSet, parse_diff
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.memo import TextMemo
 
 __all__ = [

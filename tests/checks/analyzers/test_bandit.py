@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.bandit import severity
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
 
 BASE = {"app/legacy.py": "import subprocess\n\n\ndef old(cmd):\n"

@@ -11,7 +11,7 @@ from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext
 from reviewloop.checks.analyzers.checkov import _targets
 from reviewloop.checks.analyzers.hadolint import dockerfiles
 from reviewloop.checks.analyzers.zizmor import workflow_files
-from reviewloop.diff import parse_diff
+from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES, NOTHING_TO_ANALYZE, run_for_agent
 from tests.checks.analyzers import Repo, agent
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers import AnalyzerContext
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.checkov import Checkov, framework, to_findings
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.git.diff import ChangeSet
+from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
 
 SAMPLE = Path(__file__).with_name("checkov_sample.json")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, hadolint, zizmor
-from reviewloop.diff import ChangeSet
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.git.diff import ChangeSet
 from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
 
 OLD = "def legacy(d={}):\n    return d\n"  # B006, but not part of the change

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.analyzers.test_changes import is_production
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
 
 BASE = {"src/app.py": "def a():\n    return 1\n", "web/ui.ts": "export const a = 1;\n"}

@@ -6,7 +6,6 @@ import textwrap
 
 import pytest
 
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.coverage.analyzer import (
     PythonCoverage,
     coverage_gate_result,
@@ -14,10 +13,10 @@ from reviewloop.checks.coverage.analyzer import (
 )
 from reviewloop.checks.coverage.newcode import FunctionSpan, new_public_functions, untested
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.diff import parse_diff
-from reviewloop.findings import Severity
+from reviewloop.findings.schema import Severity
+from reviewloop.git.diff import parse_diff
+from reviewloop.review.evidence import run_for_agent
 from tests.checks.analyzers import Repo, agent
-
 
 TESTS = ProjectTests()  # detected from the project, sandboxed
 

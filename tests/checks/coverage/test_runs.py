@@ -12,9 +12,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-# First, as in test_analyzer: the analyzer table imports the coverage analyzer, and importing
-# that module first would be circular.
-from reviewloop.review.evidence import run_for_agent
 from reviewloop.checks.coverage.analyzer import new_code_coverage
 from reviewloop.checks.coverage.runs import covered_run, suites_started, tree_key
 from reviewloop.checks.gates.base import GateContext
@@ -22,9 +19,13 @@ from reviewloop.checks.gates.commands import ProjectTests, project_tests
 from reviewloop.checks.gates.registry import run_gates
 from reviewloop.cli.review import analyzers_for
 from reviewloop.config import Gates, Review, Settings
-from reviewloop.diff import parse_diff
-from reviewloop.graph.review_only import DiffSource, review_change
-from reviewloop.sandbox import Sandbox
+from reviewloop.git.diff import parse_diff
+
+# First, as in test_analyzer: the analyzer table imports the coverage analyzer, and importing
+# that module first would be circular.
+from reviewloop.review.evidence import run_for_agent
+from reviewloop.runs.review import DiffSource, review_change
+from reviewloop.sandbox.bubblewrap import Sandbox
 from tests.checks.analyzers import Repo, agent
 
 COMMAND = f"{sys.executable} -m pytest -p no:cacheprovider tests"
@@ -148,7 +149,7 @@ def test_caches_the_run_leaves_behind_do_not_count_as_a_new_tree(tmp_path, monke
     run_gates(gate_context(repo, diff, config), ("test",))
     report = run_for_agent(TEST_QUALITY, repo.root, diff, tests=project_tests(config))
 
-    # Untracked caches are never part of a snapshot (reviewloop.untracked), so the tree
+    # Untracked caches are never part of a snapshot (reviewloop.git.untracked), so the tree
     # after the run is the tree the gate measured.
     assert tree_key(repo.root) == before and (repo.root / "calc/__pycache__").is_dir()
     assert len(runs(repo)) == 1 and untested(report) == ["tripled"]

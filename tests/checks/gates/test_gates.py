@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.gates import GateContext, GateReport, GateResult
-from reviewloop.checks.gates.registry import REGISTRY, run_gates
 from reviewloop.checks.gates.base import TAIL_CHARS
 from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.commands import run_shell
-from reviewloop.process import project_env
-from reviewloop.sandbox import Sandbox
+from reviewloop.checks.gates.registry import REGISTRY, run_gates
 from reviewloop.checks.gates.test import TestGate, looks_like_test
 from reviewloop.config import Gates, Settings
 from reviewloop.errors import UserInputError
-from reviewloop.git import open_repository
+from reviewloop.git.repository import open_repository
+from reviewloop.sandbox.bubblewrap import Sandbox
+from reviewloop.sandbox.process import project_env
 from tests.gitutil import git
 
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"

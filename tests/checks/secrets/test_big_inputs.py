@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.secrets import scanner
-from reviewloop.diff import parse_diff
+from reviewloop.git.diff import parse_diff
 from tests.paths import ROOT
 
 HERE = Path(__file__).parent

@@ -22,7 +22,7 @@ from reviewloop.checks.secrets.scanner import (
     scan_text,
     to_findings,
 )
-from reviewloop.findings import Finding, Severity
+from reviewloop.findings.schema import Finding, Severity
 
 _R = random.Random(7)
 ALNUM = string.ascii_letters + string.digits

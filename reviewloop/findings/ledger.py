@@ -1,0 +1,238 @@
+"""The findings ledger: every finding of a run (or a pull request), its lifecycle, and health.
+
+One source of truth. Reviewers and analyzers *report* `Finding`s; the ledger *decides* what
+each one is: an `Entry` groups the reports of one problem (same rule and location, or an
+LLM finding on an analyzer finding's lines — never two different rules), keeps every
+location and reporter, and carries an explicit `Status` with a reason for every transition:
+
+    open ──► fixed         only when a re-analysis of the current content no longer reports it
+      │ ▲                  (a fixed finding reported again is reopened, never posted twice)
+      │ └─── (reported again)
+      ├───► escalated      still open when the loop stops: a human decides; blocks --yes
+    out_of_scope           not on a line the run wrote, in any round; shown with the reason
+    suppressed             an inline `reviewloop: ignore[rule]` comment or a baseline file
+
+`Health` says, per reviewer and per analyzer, whether it ran (`ok`), was not installed
+(`missing`), failed (`failed`, with the reason) or had nothing to look at (`skipped`); any
+missing or failed one makes the review incomplete, never clean.
+
+Everything shown — the terminal summary, `--format json|markdown`, SARIF, PR comments,
+outputs and the exit code — is computed from a `Ledger` by one function each. The ledger is
+plain pydantic data: it is persisted in the run's checkpoint state (`model_dump(mode="json")`)
+and read back with `Ledger.model_validate`. The rules that move entries between states live in
+`reviewloop.findings.rounds`; grouping lives in `reviewloop.findings.triage`. The JSON shape is
+documented in docs/ledger.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reviewloop.findings.schema import Finding, Severity
+
+LEDGER_VERSION = 1
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"
+    ESCALATED = "escalated"
+    OUT_OF_SCOPE = "out_of_scope"
+    SUPPRESSED = "suppressed"
+
+    @property
+    def unresolved(self) -> bool:
+        """Open or escalated: still a problem of this change."""
+        return self in (Status.OPEN, Status.ESCALATED)
+
+
+class Transition(BaseModel):
+    """One change of an entry's status, with why and when (review round or push number)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: Status
+    reason: str
+    round: int = Field(ge=0)
+
+
+class Suppression(BaseModel):
+    """What silenced a finding: an inline comment or a baseline file, and who said so."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["inline", "baseline"]
+    where: str  # "app.py:12" for a comment, ".reviewloop-baseline.json" for a baseline file
+    by: str | None = None  # who suppressed it, when the baseline entry says
+    reason: str | None = None  # the justification written next to it
+
+
+class Entry(BaseModel):
+    """One problem: the representative finding, every report of it, and its lifecycle."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[0-9a-f]{64}$",
+                    description="The fingerprint of the group's anchor report; stable.")
+    finding: Finding  # representative: the anchor's identity, the group's highest severity
+    reports: list[Finding]  # every location and reporter, the anchor first
+    status: Status
+    history: list[Transition] = Field(min_length=1)
+    suppression: Suppression | None = None
+
+    @classmethod
+    def single(cls, finding: Finding, status: Status, reason: str, round_no: int = 1,
+               suppression: Suppression | None = None) -> Entry:
+        """An entry of one report (e.g. rebuilt from a posted comment)."""
+        return cls(id=finding.fingerprint, finding=finding, reports=[finding], status=status,
+                   history=[Transition(status=status, reason=reason, round=round_no)],
+                   suppression=suppression)
+
+    @property
+    def reason(self) -> str:
+        return self.history[-1].reason
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        """Every identity this entry answers to (the anchor's, its reports', merged ones)."""
+        found = {self.id}
+        for report in (self.finding, *self.reports):
+            found |= report.fingerprints
+        return frozenset(found)
+
+    @property
+    def severity(self) -> Severity:
+        return self.finding.severity
+
+    @property
+    def reporters(self) -> tuple[str, ...]:
+        """Every agent that reported it, the anchor's first."""
+        return tuple(dict.fromkeys(a for r in self.reports for a in r.agents))
+
+    @property
+    def last_round(self) -> int:
+        return self.history[-1].round
+
+    def moved_to(self, status: Status, reason: str, round_no: int) -> Entry:
+        """A copy in `status`; the history records the reason (a repeated status with the
+        same reason is not recorded twice)."""
+        last = self.history[-1]
+        if last.status is status and last.reason == reason:
+            return self
+        step = Transition(status=status, reason=reason, round=round_no)
+        return self.model_copy(update={"status": status, "history": [*self.history, step]})
+
+
+class Health(BaseModel):
+    """Whether one reviewer or analyzer ran; `agent` is the reviewer an analyzer served."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["reviewer", "analyzer"]
+    name: str
+    agent: str | None = None
+    status: Literal["ok", "missing", "failed", "skipped"]
+    reason: str | None = None
+    round: int = Field(default=1, ge=0)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.name, self.agent or "")
+
+    @property
+    def complete(self) -> bool:
+        return self.status in ("ok", "skipped")
+
+    @property
+    def label(self) -> str:
+        """`bandit (review-security)` for an analyzer, the agent's name for a reviewer."""
+        return f"{self.name} ({self.agent})" if self.agent else self.name
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.label} {self.status}" + (
+            f": {self.reason}" if self.reason else "")
+
+
+_WORSE = {"failed": 3, "missing": 2, "skipped": 1, "ok": 0}
+
+
+class Ledger(BaseModel):
+    """Every finding of a run and whether every reviewer and analyzer ran."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = LEDGER_VERSION
+    round: int = Field(default=0, ge=0)  # the last round (or push) recorded
+    entries: list[Entry] = Field(default_factory=list)
+    health: list[Health] = Field(default_factory=list)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def with_status(self, *statuses: Status) -> list[Entry]:
+        wanted = set(statuses)
+        return sorted((e for e in self.entries if e.status in wanted), key=_entry_order)
+
+    @property
+    def unresolved(self) -> list[Entry]:
+        """Open and escalated entries, most severe first."""
+        return self.with_status(Status.OPEN, Status.ESCALATED)
+
+    def blocking(self, floor: Severity) -> list[Entry]:
+        """Unresolved entries at or above `floor`."""
+        return [e for e in self.unresolved if e.severity.at_least(floor)]
+
+    def find(self, fingerprints: Iterable[str]) -> Entry | None:
+        """The entry answering to any of `fingerprints`."""
+        wanted = frozenset(fingerprints)
+        return next((e for e in self.entries if e.fingerprints & wanted), None)
+
+    def findings(self, *statuses: Status) -> list[Finding]:
+        """The representative findings of the entries in `statuses`."""
+        return [e.finding for e in self.with_status(*statuses)]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Entries per status and severity, every level present."""
+        return {status.value: {s.value: sum(1 for e in self.entries
+                                           if e.status is status and e.severity is s)
+                               for s in Severity} for status in Status}
+
+    def incomplete(self) -> list[Health]:
+        """Reviewers and analyzers that did not run (missing or failed), worst first."""
+        return sorted((h for h in self.health if not h.complete),
+                      key=lambda h: (-_WORSE[h.status], h.kind, h.name, h.agent or ""))
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete()
+
+    def __iter__(self) -> Iterator[Entry]:  # type: ignore[override]
+        return iter(sorted(self.entries, key=_entry_order))
+
+    # -- updates (pure: each returns a new ledger) ---------------------------------------
+
+    def with_health(self, reports: Iterable[Health]) -> Ledger:
+        """Add health reports; per reviewer/analyzer the worst status over the run is kept,
+        with the reason that made it so."""
+        merged = {h.key: h for h in self.health}
+        for h in reports:
+            old = merged.get(h.key)
+            if old is None or _WORSE[h.status] > _WORSE[old.status]:
+                merged[h.key] = h
+        return self.model_copy(update={"health": sorted(merged.values(), key=lambda h: h.key)})
+
+    def escalate(self, reason: str, *, round_no: int | None = None,
+                 floor: Severity = Severity.SHOULD_FIX) -> Ledger:
+        """Every open entry at or above `floor` becomes escalated with `reason`."""
+        at = self.round if round_no is None else round_no
+        entries = [e.moved_to(Status.ESCALATED, reason, at)
+                   if e.status is Status.OPEN and e.severity.at_least(floor) else e
+                   for e in self.entries]
+        return self.model_copy(update={"entries": entries})
+
+
+def _entry_order(entry: Entry) -> tuple[object, ...]:
+    return (*entry.finding.sort_key(), entry.id)

@@ -1,0 +1,183 @@
+"""Recording one review round (or one push of a pull request) in the ledger (pure).
+
+`record` is the one place that moves ledger entries between states:
+
+* every report of the round is grouped (`triage.group`) and classified: `suppressed` when a
+  suppression covers a report, `out_of_scope` (with the reason) when no report lies on a line
+  the run wrote in any round, else `open`; a group matching an existing entry (any shared
+  fingerprint) updates it, so a finding reported again is one entry, and a fixed one reopens;
+* an unresolved entry nobody reported becomes `fixed` only when its reporter re-checked the
+  current content this round: the reviewer ran (`ok`) with every analyzer it lists, and —
+  for an LLM finding in a round that reviewed only a fix — the fix targeted it and changed
+  its file. Otherwise it stays open, with the reason it could not be judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression
+from reviewloop.findings.schema import Finding
+from reviewloop.findings.triage import (
+    Scope,
+    group,
+    normalise_scope,
+    outside_reason,
+    overlaps,
+    representative,
+    similar_titles,
+)
+
+Suppressor = Callable[[Finding], Suppression | None]
+
+
+def _never(_: Finding) -> Suppression | None:
+    return None
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    """What one round reported and what it covered."""
+
+    round: int
+    reported: Sequence[Finding]  # every report (severity floors already applied)
+    scope: Scope  # path → lines the run wrote, in any round, numbered in the current files
+    health: Sequence[Health] = ()  # every reviewer and analyzer of this round
+    whole: bool = True  # the reviewers saw the whole change (round 1, a PR push)
+    addressed: Collection[str] = ()  # fingerprints of the findings the last fix targeted
+    fix_files: Collection[str] = ()  # files the last fix changed
+    suppress: Suppressor = field(default=_never)
+
+
+def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
+    """The ledger after round `rnd` (see the module docstring)."""
+    scope = normalise_scope(rnd.scope)
+    health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
+    entries = list(ledger.entries)
+    seen: set[str] = set()
+    for reports in group(rnd.reported):
+        status, reason, suppression = _classify(reports, scope, rnd)
+        index = _match(entries, reports)
+        if index is None:
+            entries.append(_new_entry(reports, status, reason, suppression, rnd.round))
+            seen.add(entries[-1].id)
+            continue
+        entry = _updated(entries[index], reports, status, reason, suppression, rnd.round)
+        entries[index] = entry
+        seen.add(entry.id)
+    checked = _rechecked(health, rnd)
+    entries = [e if e.id in seen or not e.status.unresolved else _unreported(e, checked, rnd)
+               for e in entries]
+    return ledger.model_copy(update={"round": max(ledger.round, rnd.round),
+                                     "entries": entries}).with_health(health)
+
+
+def _match(entries: Sequence[Entry], reports: Sequence[Finding]) -> int | None:
+    """The entry these reports are about: a shared fingerprint, else (an LLM re-wording its
+    own finding) an unresolved entry of the same agent on overlapping lines, similar title."""
+    prints = frozenset(p for r in reports for p in r.fingerprints)
+    exact = next((i for i, e in enumerate(entries) if e.fingerprints & prints), None)
+    if exact is not None or reports[0].source != "llm":
+        return exact
+    first = reports[0]
+    return next((i for i, e in enumerate(entries)
+                 if e.status.unresolved and e.finding.source == "llm"
+                 and e.finding.agent == first.agent and overlaps(e.finding, first)
+                 and similar_titles(e.finding.title, first.title)), None)
+
+
+def _classify(reports: Sequence[Finding], scope, rnd: RoundInput
+              ) -> tuple[Status, str, Suppression | None]:
+    for report in reports:
+        suppression = rnd.suppress(report)
+        if suppression is not None:
+            return Status.SUPPRESSED, f"suppressed by {suppression.where}", suppression
+    reasons = [outside_reason(r, scope) for r in reports]
+    if all(reasons):
+        return Status.OUT_OF_SCOPE, f"outside the change: {reasons[0]}", None
+    agents = ", ".join(dict.fromkeys(a for r in reports for a in r.agents))
+    return Status.OPEN, f"reported by {agents} in round {rnd.round}", None
+
+
+def _new_entry(reports: Sequence[Finding], status: Status, reason: str,
+               suppression: Suppression | None, round_no: int) -> Entry:
+    anchor = representative(reports)
+    return Entry(id=anchor.fingerprint, finding=anchor, reports=list(reports), status=status,
+                 history=[{"status": status, "reason": reason, "round": round_no}],
+                 suppression=suppression)
+
+
+def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: str,
+             suppression: Suppression | None, round_no: int) -> Entry:
+    """The entry with this round's reports (current lines), the highest severity ever seen,
+    and its identity kept."""
+    current = representative(reports)
+    merged = sorted({*entry.finding.merged_fingerprints, *current.fingerprints} - {entry.id})
+    severity = min((entry.finding.severity, current.severity), key=lambda s: s.rank)
+    finding = current.model_copy(update={"severity": severity, "fingerprint": entry.id,
+                                         "merged_fingerprints": merged})
+    if entry.status is Status.FIXED and status is Status.OPEN:
+        reason = f"reopened: reported again in round {round_no} after it was fixed"
+    elif entry.status is Status.ESCALATED and status is Status.OPEN:
+        status = Status.ESCALATED  # a human already has it; reporting it again changes nothing
+        reason = entry.reason
+    moved = entry.model_copy(update={"finding": finding, "reports": list(reports),
+                                     "suppression": suppression})
+    if entry.status is status and status is Status.OPEN:
+        return moved  # still open: the reason it was opened stands
+    return moved.moved_to(status, reason, round_no)
+
+
+def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], str | None]:
+    """A function saying why an entry was NOT re-checked this round (None: it was)."""
+    reviewers = {h.name: h for h in health if h.kind == "reviewer"}
+    analyzers = [h for h in health if h.kind == "analyzer"]
+    addressed = frozenset(rnd.addressed)
+    fixed_files = frozenset(rnd.fix_files)
+
+    def why_not(entry: Entry) -> str | None:
+        anchor = entry.finding
+        agent = reviewers.get(anchor.agent)
+        if agent is None or agent.status != "ok":
+            state = agent.status if agent else "did not run"
+            return f"not re-checked: reviewer {anchor.agent} {state} in round {rnd.round}"
+        broken = [h for h in analyzers if h.agent == anchor.agent and not h.complete]
+        if broken:
+            return f"not re-checked: {broken[0].describe()}"
+        if not rnd.whole:  # a re-review looks at the fix only (reviewers and analyzers)
+            if anchor.source == "llm" and not entry.fingerprints & addressed:
+                return f"not addressed by the fix of round {rnd.round - 1}"
+            if anchor.file not in fixed_files:
+                return f"the fix did not change {anchor.file}"
+        return None
+
+    return why_not
+
+
+def _unreported(entry: Entry, why_not: Callable[[Entry], str | None], rnd: RoundInput) -> Entry:
+    reason = why_not(entry)
+    if reason is not None:
+        return entry  # still open (or escalated): nothing showed it is gone
+    by = entry.finding.agent if entry.finding.source == "llm" else entry.finding.source
+    return entry.moved_to(Status.FIXED, f"{by} re-checked the current content in round "
+                                        f"{rnd.round} and no longer reports it", rnd.round)
+
+
+def outcome_health(outcomes: Sequence[Mapping[str, Any]]) -> list[Health]:
+    """Reviewer and analyzer health from reviewer outcomes (`ReviewerOutcome` as JSON)."""
+    reviewers: dict[tuple[str, int], Health] = {}
+    analyzers: list[Health] = []
+    for outcome in outcomes:
+        key = (outcome["agent"], outcome.get("round", 1))
+        mine = Health(kind="reviewer", name=key[0], status=outcome["status"],
+                      reason=outcome.get("error"), round=key[1])
+        # A reviewer of several chunks is as healthy as its worst chunk.
+        if key not in reviewers or _WORSE[mine.status] > _WORSE[reviewers[key].status]:
+            reviewers[key] = mine
+        analyzers += [Health.model_validate(h) for h in outcome.get("analyzers", [])]
+    return [*reviewers.values(), *analyzers]
+
+
+_WORSE = {"skipped": 0, "ok": 1, "missing": 2, "failed": 3}

@@ -1,0 +1,139 @@
+"""Triage: severity floors, grouping cross-agent duplicates, and what lies inside the change.
+
+Pure functions over `Finding` values and plain mappings; nothing here reads files or state.
+Grouping never merges different rules: a group is the reports of one identity (same rule and
+location, whichever agent ran the rule), joined by LLM findings on the lines of an analyzer
+finding, or by another agent's LLM finding on the same code with a similar title. A group
+keeps every report (every location and reporter); `reviewloop.findings.rounds` turns groups
+into ledger entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from reviewloop.findings.schema import Finding, Severity, normalise_path, normalise_title
+
+# Words that say nothing about *which* problem a title names.
+_FILLER = frozenset(
+    "a an the of in on at to for from by with via and or is are be may can could might "
+    "possible possibly potential potentially missing".split())
+_SIMILAR_TITLES = 0.6  # share of the shorter title's words the other title must contain
+
+Scope = Mapping[str, Collection[int]]  # repo-relative path → lines the run wrote (new file)
+
+
+def apply_floor(finding: Finding, floors: Mapping[str, Severity]) -> Finding:
+    """Raise the finding to its agent's floor when it is below it."""
+    floor = floors.get(finding.agent)
+    if floor is None or finding.severity.at_least(floor):
+        return finding
+    return finding.model_copy(update={"severity": floor})
+
+
+def normalise_scope(scope: Scope) -> dict[str, frozenset[int]]:
+    return {normalise_path(path): frozenset(lines) for path, lines in scope.items()}
+
+
+def _writes_between(lines: frozenset[int], start: int, end: int) -> bool:
+    """Whether a line in start..end is in `lines`, by whichever of the two is shorter."""
+    if end - start < len(lines):
+        return any(n in lines for n in range(start, end + 1))
+    return any(start <= n <= end for n in lines)
+
+
+def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]]) -> str | None:
+    """Why `finding` lies outside the change (None when inside): a file-level finding is
+    inside when its file was written, any other when its lines contain a written line."""
+    lines = scope.get(finding.file)
+    if lines is None:
+        return "in a file this change does not touch"
+    if finding.level == "file" and lines:
+        return None
+    if _writes_between(lines, finding.start_line, finding.end_line):
+        return None
+    if not lines:
+        return "in a file this change only deletes from: no line of it was written"
+    nearest = min(lines, key=lambda n: min(abs(n - finding.start_line),
+                                           abs(n - finding.end_line)))
+    return (f"on lines this change did not write ({finding.location}; the nearest written "
+            f"line is {nearest})")
+
+
+def group(findings: Iterable[Finding]) -> list[list[Finding]]:
+    """The reports grouped by problem, each group's anchor first (an analyzer report when
+    there is one, else the most severe and confident), in a deterministic order."""
+    by_identity: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in sorted(findings, key=_merge_order):
+        key = (finding.rule_key, finding.file, finding.location_hash)
+        by_identity.setdefault(key, []).append(finding)
+    groups = [g for g in by_identity.values() if g[0].source != "llm"]
+    for candidate in (g for g in by_identity.values() if g[0].source == "llm"):
+        home = _analyzer_home(candidate, groups) or _llm_home(candidate, groups)
+        if home is None:
+            groups.append(candidate)
+        else:
+            home.extend(candidate)
+    return sorted(groups, key=lambda g: _merge_order(g[0]))
+
+
+def representative(reports: Sequence[Finding]) -> Finding:
+    """The anchor, raised to the group's highest severity and confidence, with the other
+    reporters in `also_reported_by` and their identities in `merged_fingerprints`."""
+    first, rest = reports[0], reports[1:]
+    if not rest:
+        return first
+    agents = {a for f in reports for a in f.agents} - {first.agent}
+    prints = {p for f in reports for p in f.fingerprints} - {first.fingerprint}
+    return first.model_copy(update={
+        "severity": Severity.highest(f.severity for f in reports),
+        "confidence": max(f.confidence for f in reports),
+        "also_reported_by": sorted(agents),
+        "merged_fingerprints": sorted(prints),
+    })
+
+
+def overlaps(a: Finding, b: Finding) -> bool:
+    return a.file == b.file and a.start_line <= b.end_line and b.start_line <= a.end_line
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """Most words of the shorter title, fillers aside, appear in the other one."""
+    words_a, words_b = _words(a), _words(b)
+    if not words_a or not words_b:
+        return normalise_title(a) == normalise_title(b)
+    shared = len(words_a & words_b)
+    return shared / min(len(words_a), len(words_b)) >= _SIMILAR_TITLES
+
+
+def _analyzer_home(candidate: list[Finding], groups: list[list[Finding]]) -> list[Finding] | None:
+    """The analyzer group whose anchor lies on the candidate's lines (the widest overlap)."""
+    llm = candidate[0]
+    homes = [g for g in groups if g[0].source != "llm" and g[0].level == "line"
+             and overlaps(llm, g[0])]
+    if not homes:
+        return None
+    return max(homes, key=lambda g: (_shared_lines(llm, g[0]), -g[0].severity.rank))
+
+
+def _llm_home(candidate: list[Finding], groups: list[list[Finding]]) -> list[Finding] | None:
+    """Another agent's LLM group on the same code whose title says the same thing."""
+    llm = candidate[0]
+    return next((g for g in groups if g[0].source == "llm" and g[0].agent != llm.agent
+                 and g[0].file == llm.file and g[0].location_hash == llm.location_hash
+                 and similar_titles(g[0].title, llm.title)), None)
+
+
+def _shared_lines(a: Finding, b: Finding) -> int:
+    return min(a.end_line, b.end_line) - max(a.start_line, b.start_line) + 1
+
+
+def _words(title: str) -> frozenset[str]:
+    return frozenset(w for w in normalise_title(title).split() if w not in _FILLER)
+
+
+def _merge_order(finding: Finding) -> tuple[object, ...]:
+    # Analyzer reports anchor their group; then a total order, so the grouping does not
+    # depend on the order reviewers finished in.
+    return (finding.source == "llm", finding.severity.rank, -finding.confidence,
+            *finding.sort_key()[1:], finding.model_dump_json())

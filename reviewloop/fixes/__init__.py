@@ -1,0 +1,1 @@
+"""Fixing findings: the LLM fixer, the analyzers' safe automatic fixes, and the fix-and-retest loop."""

@@ -1,0 +1,363 @@
+"""All git access: the repository, branches, working-tree snapshots, diffs and path-only commits."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import git
+
+from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.snapshots import Change, Snapshot
+from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
+from reviewloop.git.snapshots import touched_since as touched_since
+from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
+
+# Every command prints non-ASCII paths unquoted.
+_GLOBAL = ("-c", "core.quotePath=false")
+# Diff output that parses the same whatever the user's diff.* / color.* settings are.
+_DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
+         "--dst-prefix=b/", "--find-renames")
+_STATUS = {"A": "added", "D": "deleted", "M": "modified", "T": "modified"}
+
+
+def is_protected(branch: str, protected: Sequence[str]) -> bool:
+    """True when `branch` matches one of the glob patterns (`main`, `release/*`)."""
+    return any(fnmatch.fnmatchcase(branch, pattern) for pattern in protected)
+
+
+def open_repository(path: str | os.PathLike[str]) -> Repository:
+    """The repository whose working tree contains `path`."""
+    try:
+        repo = git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UserInputError(
+            f"not a git repository: {path}", fix="run `git init` there (or in a parent "
+            "folder), or run reviewloop inside an existing repository") from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise UserInputError(f"a bare repository has no working tree: {path}",
+                             fix="run reviewloop in a clone with a working tree")
+    return Repository(repo)
+
+
+class Repository:
+    """One git working tree. Every method runs git; nothing runs at construction."""
+
+    def __init__(self, repo: git.Repo):
+        self._repo = repo
+
+    @property
+    def root(self) -> Path:
+        return Path(self._repo.working_tree_dir or "")
+
+    # -- commits and branches -------------------------------------------------------------
+
+    def head_sha(self) -> str | None:
+        """The commit HEAD points at, or None on an unborn branch."""
+        return self._commit("HEAD")
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch (also on an unborn branch); None when HEAD is detached."""
+        status, out, _ = self.try_git("symbolic-ref", "--quiet", "--short", "HEAD")
+        return out.strip() if status == 0 else None
+
+    def default_branch(self) -> str:
+        """origin/HEAD, else init.defaultBranch, main or master — the first that exists."""
+        status, out, _ = self.try_git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+        if status == 0:
+            return out.strip().removeprefix("refs/remotes/origin/")
+        status, out, _ = self.try_git("config", "--get", "init.defaultBranch")
+        configured = out.strip() if status == 0 else ""
+        for name in (configured, "main", "master"):
+            if name and (self._exists(f"refs/heads/{name}")
+                         or self._exists(f"refs/remotes/origin/{name}")):
+                return name
+        return configured or "main"
+
+    def create_branch(self, name: str) -> None:
+        """Create branch `name` at HEAD and switch to it; uncommitted changes come along."""
+        if self.try_git("check-ref-format", "--branch", name)[0] != 0:
+            raise UserInputError(f"not a valid branch name: {name!r}",
+                                 fix="use letters, digits, '-', '_' and '/'")
+        if self._exists(f"refs/heads/{name}"):
+            raise UserInputError(f"branch {name!r} already exists", where=str(self.root),
+                                 fix=f"choose another name, or switch to it: git switch {name}")
+        self.git("switch", "--quiet", "-c", name)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when `ancestor` is reachable from `descendant` (False after a force-push)."""
+        status, _, err = self.try_git("merge-base", "--is-ancestor", ancestor, descendant)
+        if status > 1:
+            raise _unknown_revision(f"{ancestor} or {descendant}", err)
+        return status == 0
+
+    def changed_files(self, base: str, head: str, *, merge_base: bool = True) -> list[str]:
+        """Paths changed from `base` to `head` (from their merge base unless told otherwise)."""
+        refs = self._range(base, head, merge_base)
+        out = self.git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
+        return [p for p in out.split("\0") if p]
+
+    def export_files(self, rev: str, paths: Iterable[str], dest: Path) -> list[str]:
+        """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
+        and submodules are left out); return their repo-relative paths."""
+        rel = self._paths(paths)
+        out = self.git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
+                        "--", *rel) if rel else ""
+        written = []
+        for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
+            mode, kind, sha = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                (dest / path).parent.mkdir(parents=True, exist_ok=True)
+                blob = self.git("cat-file", "blob", sha)
+                (dest / path).write_bytes(blob.encode("utf-8", "surrogateescape"))
+                written.append(path)
+        return written
+
+    # -- diffs ----------------------------------------------------------------------------
+
+    def diff(self, paths: Iterable[str] | None = None, base: str = "HEAD",
+             *, context: int = 3) -> str:
+        """Unified diff from `base` to the working tree, untracked (non-ignored) files included.
+        The user's index is never read for content nor written: the working tree is recorded
+        as a tree object through a throw-away index."""
+        start = self._commit(base) or self._empty_tree()
+        return self._diff_trees(start, self.worktree_tree(), paths, context)
+
+    def diff_staged(self, *, context: int = 3) -> str:
+        """What `git commit` would record now: the index against HEAD."""
+        return self.git(*_DIFF, f"-U{context}", "--cached",
+                         self._commit("HEAD") or self._empty_tree(), errors="replace")
+
+    def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
+                   *, context: int = 3) -> str:
+        """Only what changed in the working tree after `snapshot` was taken."""
+        return self._diff_trees(snapshot.tree, self.worktree_tree(), paths, context)
+
+    def diff_refs(self, base: str, head: str, paths: Iterable[str] | None = None,
+                  *, merge_base: bool = True, context: int = 3) -> str:
+        """Unified diff between two commits; `base...head` (the pull-request view) by default."""
+        refs = self._range(base, head, merge_base)
+        return self.git(*_DIFF, f"-U{context}", *refs, "--", *self._paths(paths),
+                         errors="replace")
+
+    def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
+        return self.git(*_DIFF, f"-U{context}", old, new, "--", *self._paths(paths),
+                         errors="replace")
+
+    def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
+        for rev in (base, head):
+            if self._commit(rev) is None:
+                raise _unknown_revision(rev, "")
+        return [f"{base}...{head}"] if merge_base else [base, head]
+
+    # -- snapshots ------------------------------------------------------------------------
+
+    def snapshot(self, base: str | None = "HEAD") -> Snapshot:
+        """Record the working tree now, compared with `base` (pass an earlier snapshot's base
+        so that two snapshots stay comparable even if HEAD moved in between)."""
+        base_sha = self._commit(base) if base else None
+        tree = self.worktree_tree()
+        files = self.tree_changes(base_sha or self._empty_tree(), tree)
+        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree, files=files)
+
+    def tree_changes(self, old: str, new: str) -> dict[str, Change]:
+        """How each path differs from tree-ish `old` to tree-ish `new` (no rename detection)."""
+        return _parse_raw(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
+                                    old, new))
+
+    def head_snapshot(self) -> Snapshot:
+        """HEAD's own tree as a snapshot: measured from it, every uncommitted change counts."""
+        head = self.head_sha()
+        tree = self.git("rev-parse", f"{head}^{{tree}}").strip() if head else self._empty_tree()
+        return Snapshot(head=head, base=head, tree=tree, files={})
+
+    def last_commit_message(self) -> str:
+        return self.git("log", "-1", "--format=%B") if self.head_sha() else ""
+    def working_tree_clean(self, paths: Iterable[str] | None = None) -> bool:
+        """No staged, unstaged or untracked (non-ignored) changes, within `paths` if given."""
+        out = self.git("status", "--porcelain", "-z", "--untracked-files=all", "--",
+                        *self._paths(paths))
+        return out == ""
+
+    def worktree_tree(self) -> str:
+        """Write every non-ignored working-tree file into a tree object; return its id.
+        Untracked environments, caches, build output and oversize files are left out
+        (`untracked_skipped`): they are never read or hashed."""
+        kept = self._untracked_files()[0]
+        with self._temp_index(seed=True) as env:
+            self.git("add", "--update", env=env)  # tracked files, deletions included
+            if kept:
+                listing = Path(env["GIT_INDEX_FILE"]).with_name("untracked")
+                listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
+                self.git("add", f"--pathspec-from-file={listing}", "--pathspec-file-nul",
+                         env=env)
+            return self.git("write-tree", env=env).strip()
+
+    def untracked_skipped(self) -> list[SkippedPath]:
+        """Untracked, non-ignored paths a working-tree snapshot leaves out, with the reason."""
+        return self._untracked_files()[1]
+
+    def _untracked_files(self) -> tuple[list[str], list[SkippedPath]]:
+        """(untracked files to snapshot, paths left out). Decided from directory listings
+        and sizes only: a left-out directory is never walked, a left-out file never read."""
+        top = self.git("ls-files", "--others", "--exclude-standard", "--directory", "-z")
+        kept, skipped, walk = [], [], []
+        for entry in (e for e in top.split("\0") if e):
+            reason = untracked_reason(self.root, entry)
+            if reason is not None:
+                skipped.append(SkippedPath(path=entry, reason=reason))
+            elif entry.endswith("/"):
+                walk.append(entry)
+            else:
+                kept.append(entry)
+        if walk:  # new folders: their files, minus nested environments and large files
+            inner = self.git("ls-files", "--others", "--exclude-standard", "-z", "--", *walk)
+            more, left_out = prune(self.root, [p for p in inner.split("\0") if p], walk)
+            kept += more
+            skipped += left_out
+        return sorted(kept), sorted(skipped, key=lambda s: s.path)
+
+    # -- committing -----------------------------------------------------------------------
+
+    def commit_paths(self, paths: Iterable[str], message: str) -> str:
+        """Commit exactly `paths` as they are in the working tree (deletions included); return
+        the new commit id. Other staged and unstaged changes stay exactly as they were."""
+        rel = sorted(set(self._paths(paths)))
+        if not rel:
+            raise ValueError("commit_paths needs at least one path")
+        head = self.head_sha()
+        with self._temp_index(seed=True) as env:
+            # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
+            # path: an edit of the same size within the same timestamp tick is not missed.
+            self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
+            self._stage(rel, env)
+            self._commit_index(head, message, env)
+        sha = self.head_sha() or ""
+        status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
+        if status != 0:
+            raise ReviewloopError(
+                f"committed {sha[:12]}, but could not update the index for its files: "
+                f"{err.strip()}\n  fix: git reset -q -- {' '.join(rel)}")
+        return sha
+
+    def _stage(self, rel: list[str], env: Mapping[str, str]) -> None:
+        present = [p for p in rel if os.path.lexists(self.root / p)]
+        missing = [p for p in rel if p not in set(present)]
+        if present:
+            self.git("add", "--", *present, env=env)
+        if missing:
+            self.git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *missing, env=env)
+
+    def _commit_index(self, head: str | None, message: str, env: Mapping[str, str]) -> None:
+        """`git commit` from the index in `env`, hooks included."""
+        if head:
+            unchanged = self.try_git("diff-index", "--cached", "--quiet", head, env=env)[0] == 0
+        else:
+            unchanged = self.git("ls-files", env=env) == ""
+        if unchanged:
+            raise UserInputError("nothing to commit: the given files match HEAD",
+                                 where=str(self.root))
+        status, out, err = self.try_git("commit", "--quiet", "-m", message, env=env, literal=False)
+        if status != 0:
+            output = "\n".join(t.strip() for t in (out, err) if t.strip())
+            raise BlockingOutcome(f"git commit failed (a hook or git refused it); nothing was "
+                                  f"committed and nothing was staged:\n{output}")
+
+    # -- ignores --------------------------------------------------------------------------
+
+    def ensure_ignored(self, path: str = ".reviewloop/") -> bool:
+        """Ignore `path` through .git/info/exclude (never the user's .gitignore); True when a
+        line was added, False when `path` was already ignored."""
+        if self.try_git("check-ignore", "--quiet", "--no-index", "--", path, literal=False)[0] == 0:
+            return False
+        exclude = self.git_path("info/exclude")
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        exclude.write_text(f"{text}{path}\n", encoding="utf-8")
+        return True
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def try_git(self, *args: str, env: Mapping[str, str] | None = None,
+             errors: str = "surrogateescape", literal: bool = True) -> tuple[int, str, str]:
+        """Run git; `literal` makes paths plain names, never globs or pathspec magic (off for
+        `commit`, since hooks inherit it, and for `check-ignore`, which rejects it)."""
+        flags = ("--literal-pathspecs",) if literal else ()
+        status, out, err = self._repo.git.execute(
+            ["git", *flags, *_GLOBAL, *args], env=dict(env or {}), with_extended_output=True,
+            with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False)
+        return status, out.decode("utf-8", errors), err
+
+    def git(self, *args: str, env: Mapping[str, str] | None = None,
+             errors: str = "surrogateescape") -> str:
+        status, out, err = self.try_git(*args, env=env, errors=errors)
+        if status != 0:
+            raise ReviewloopError(f"`git {' '.join(args[:2])}` failed in {self.root} "
+                                  f"(exit {status}): {err.strip()}")
+        return out
+
+    def _commit(self, rev: str) -> str | None:
+        """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
+        status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        if status == 0:
+            return out.strip()
+        if rev == "HEAD" and self.current_branch() is not None:
+            return None
+        raise _unknown_revision(rev, err)
+
+    def _exists(self, ref: str) -> bool:
+        return self.try_git("show-ref", "--verify", "--quiet", ref)[0] == 0
+
+    def _empty_tree(self) -> str:
+        return self.git("hash-object", "-t", "tree", os.devnull).strip()
+
+    def git_path(self, name: str) -> Path:  # where git keeps `name`: hooks, index, info/exclude
+        return self.root / self.git("rev-parse", "--git-path", name).strip()
+
+    def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
+        """Repository-relative POSIX paths; relative input is taken relative to the root."""
+        result = []
+        for path in paths or ():
+            full = os.path.normpath(os.path.join(self.root, path))
+            rel = Path(os.path.relpath(full, self.root)).as_posix()
+            if rel == ".." or rel.startswith("../"):
+                raise ValueError(f"{path} is outside the repository {self.root}")
+            result.append(rel)
+        return result
+
+    @contextmanager
+    def _temp_index(self, *, seed: bool) -> Iterator[dict[str, str]]:
+        """A throw-away index (a copy of the real one when `seed`, for its stat cache)."""
+        with tempfile.TemporaryDirectory(prefix="reviewloop-index-") as tmp:
+            index = os.path.join(tmp, "index")
+            real = self.git_path("index")
+            if seed and real.exists():
+                shutil.copyfile(real, index)
+            yield {"GIT_INDEX_FILE": index}
+
+
+def _parse_raw(raw: str) -> dict[str, Change]:
+    """`git diff-tree -r -z` raw records (`:oldmode newmode old new X\0path\0`) → {path: Change}."""
+    fields = raw.split("\0")
+    files = {}
+    for meta, path in zip(fields[0:-1:2], fields[1::2]):
+        _, mode, _, blob, letter = meta.lstrip(":").split(" ")
+        status = _STATUS.get(letter[:1], "modified")
+        if status == "deleted":
+            files[path] = Change(status=status)
+        else:
+            files[path] = Change(status=status, blob=blob, mode=mode)
+    return files
+
+
+def _unknown_revision(rev: str, detail: str) -> UserInputError:
+    return UserInputError(f"unknown revision: {rev}" + (f" ({detail.strip()})" if detail else ""),
+                          fix=f"fetch it first (git fetch origin {rev}); in GitHub Actions use "
+                          "actions/checkout with fetch-depth: 0")

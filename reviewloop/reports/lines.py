@@ -1,0 +1,92 @@
+"""The run's open findings as one line each: ruff's concise format and GitHub workflow commands.
+
+Both read the ledger only (`Ledger.unresolved`: open and escalated entries, nits included),
+so they list exactly what JSON, SARIF and the terminal call open. Both also say when the
+review was not a full one (the LLM off, a reviewer or an analyzer that did not run): a
+missing analyzer is never silent, whatever the format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reviewloop.findings.ledger import Entry
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.reports.report import CLEAN, FINDINGS_REMAIN, RunSummary, verdict
+
+# GitHub's annotation levels for our severities (workflow commands `error`/`warning`/`notice`).
+GITHUB_LEVELS = {Severity.MUST_FIX: "error", Severity.SHOULD_FIX: "warning",
+                 Severity.NIT: "notice"}
+
+
+def rule_of(finding: Finding) -> str:
+    """The analyzer's rule id (`B602`), or the reviewer's name for a finding without one."""
+    return finding.rule or finding.agent
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _ruff_order(entry: Entry) -> tuple[str, int, str, str]:
+    f = entry.finding
+    return (f.file, f.start_line, rule_of(f), entry.id)  # ruff sorts by path, line, rule
+
+
+def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str) -> str:
+    """`path:line:col: RULE message` per open finding, as `ruff check --output-format
+    concise` prints them (col 1: findings carry no column), then a count and the verdict.
+
+    `display_path` maps a repository-relative path to what is printed (ruff prints paths
+    relative to the current directory)."""
+    entries = sorted(summary.ledger.unresolved, key=_ruff_order)
+    lines = [f"{display_path(e.finding.file)}:{e.finding.start_line}:1: "
+             f"{rule_of(e.finding)} {one_line(e.finding.title)}" for e in entries]
+    outcome = verdict(summary)
+    if not entries and outcome == CLEAN:
+        lines.append("All checks passed!")
+    else:
+        count = len(entries)
+        lines.append(f"Found {count} finding{'' if count == 1 else 's'}." if count
+                     else "No open findings.")
+        lines.append(f"verdict: {outcome}")
+    return "\n".join(lines) + "\n"
+
+
+def to_github(summary: RunSummary) -> str:
+    """A workflow command per open finding (must_fix → error, should_fix → warning,
+    nit → notice) and a warning for each reason the review is not a full one."""
+    entries = sorted(summary.ledger.unresolved, key=_ruff_order)
+    lines = [annotation(e.finding) for e in entries]
+    outcome = verdict(summary)
+    for reason in outcome.split("; ") if outcome != CLEAN else ():
+        if reason != FINDINGS_REMAIN:
+            lines.append(workflow_command("warning", f"reviewloop: {reason}",
+                                          title="reviewloop: not a full review"))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def annotation(finding: Finding) -> str:
+    """`::error file=…,line=…,endLine=…,title=…::message` for one finding."""
+    title = f"reviewloop {finding.agent}" + (f" {finding.rule}" if finding.rule else "")
+    message = f"{finding.severity.emoji} {finding.title} — {finding.rationale}"
+    if finding.suggestion:
+        message += f"\n\nSuggestion: {finding.suggestion}"
+    return workflow_command(GITHUB_LEVELS[finding.severity], message, file=finding.file,
+                            line=finding.start_line, endLine=finding.end_line, title=title)
+
+
+def workflow_command(command: str, message: str, **properties: object) -> str:
+    """One GitHub Actions workflow command, escaped as the runner reads it: `%`, CR and LF
+    in the message; also `:` and `,` in property values, which delimit the command."""
+    props = ",".join(f"{key}={escape_property(str(value))}"
+                     for key, value in properties.items())
+    return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

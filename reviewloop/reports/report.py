@@ -1,0 +1,222 @@
+"""The outcome of one run: the summary model, its verdict and its JSON, as pure functions.
+
+Findings come from the run's `Ledger` only; `reviewloop.reports.render` draws the same
+summary as Markdown and for the terminal, `reviewloop.reports.sarif` as SARIF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reviewloop.findings.ledger import Health, Ledger, Status
+from reviewloop.findings.schema import Finding, Severity
+
+CLEAN = "clean"
+LLM_OFF = "LLM reviewers off (analyzers only)"
+FINDINGS_REMAIN = "findings remain"
+NO_REVIEW = "no review ran"
+
+# The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
+JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
+             "reviewers", "health", "findings", "counts", "newly_eligible", "usage", "llm",
+             "escalations", "skipped", "ledger")
+
+
+class ReviewerOutcome(BaseModel):
+    """How one reviewer fared over the run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agent: str
+    status: Literal["ok", "failed", "skipped"]
+    error: str | None = None
+    findings_count: int = Field(default=0, ge=0)
+    duration_s: float = Field(default=0.0, ge=0.0)
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+
+
+class RunSummary(BaseModel):
+    """Everything the present step shows about one task's run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task_id: str
+    task_title: str = ""
+    files_created: list[str] = Field(default_factory=list)
+    files_modified: list[str] = Field(default_factory=list)
+    passed_tests: int | None = None  # None: no test command ran or its count was unknown
+    spec_progress: tuple[int, int] = (0, 0)  # (done, total)
+    rounds: int = 0
+    reviewers: list[ReviewerOutcome] = Field(default_factory=list)
+    ledger: Ledger = Field(default_factory=Ledger)  # every finding and health: the truth
+    newly_eligible: list[str] = Field(default_factory=list)  # "id title" of unblocked tasks
+    input_tokens: int = 0  # cache reads and writes included
+    output_tokens: int = 0
+    cache_read_tokens: int = 0  # of the input, read from the provider's prompt cache
+    cache_write_tokens: int = 0  # of the input, written to it
+    cost_usd: float | None = None  # None: some model had no known price
+    llm: bool = False  # LLM reviewers on; off means analyzers only
+    escalations: list[str] = Field(default_factory=list)
+    gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
+    skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
+    line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)
+
+    @property
+    def is_review(self) -> bool:
+        """`reviewloop review` (no task, no spec, no commit) rather than a task run."""
+        return self.task_id == REVIEW_ID
+
+    # Views of the ledger, most severe first.
+    @property
+    def findings_remaining(self) -> list[Finding]:
+        """Open or escalated must_fix and should_fix findings."""
+        return [e.finding for e in self.ledger.unresolved if e.severity.actionable]
+
+    @property
+    def nits(self) -> list[Finding]:
+        """Open nits: reported, never fixed."""
+        return [e.finding for e in self.ledger.unresolved if not e.severity.actionable]
+
+    @property
+    def findings_fixed(self) -> list[Finding]:
+        return self.ledger.findings(Status.FIXED)
+
+    @property
+    def open_actionable(self) -> list[Finding]:
+        """Remaining must_fix and should_fix findings (a stray nit does not block)."""
+        return self.findings_remaining
+
+    @property
+    def incomplete(self) -> list[Health]:
+        """Analyzers that did not run (reviewers are judged by `reviewers`)."""
+        return [h for h in self.ledger.incomplete() if h.kind == "analyzer"]
+
+    def reviewers_with(self, status: str) -> list[str]:
+        return [r.agent for r in self.reviewers if r.status == status]
+
+
+REVIEW_ID = "review"
+
+
+def verdict(summary: RunSummary) -> str:
+    """"clean" only when every reviewer ran fine with the LLM on and nothing actionable is
+    left; otherwise every reason it is not clean, joined by "; "."""
+    reasons = []
+    if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
+        reasons.append("gates failed: " + ", ".join(failed_gates))
+    if not summary.reviewers:
+        reasons.append(NO_REVIEW)
+    if failed := summary.reviewers_with("failed"):
+        reasons.append("reviewer failed: " + ", ".join(failed))
+    if skipped := summary.reviewers_with("skipped"):
+        reasons.append("reviewer skipped: " + ", ".join(skipped))
+    if broken := summary.incomplete:
+        reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {h.status}"
+                                                  for h in broken))
+    if not summary.llm:
+        reasons.append(LLM_OFF)
+    if summary.open_actionable:
+        reasons.append(FINDINGS_REMAIN)
+    if summary.escalations and not summary.open_actionable:
+        reasons.append(f"escalated ({len(summary.escalations)})")
+    return "; ".join(reasons) or CLEAN
+
+
+def redacted(summary: RunSummary) -> RunSummary:
+    """The summary with every secret the scanner knows replaced in all of its text: findings,
+    reviewer errors, gate summaries, escalations and the not-read list."""
+    from reviewloop.checks.secrets.scanner import redact
+
+    return summary.model_copy(update={
+        "ledger": redacted_ledger(summary.ledger),
+        "reviewers": [r.model_copy(update={"error": redact(r.error)}) if r.error else r
+                      for r in summary.reviewers],
+        "gates": [(name, passed, redact(text)) for name, passed, text in summary.gates],
+        "escalations": [redact(e) for e in summary.escalations],
+        "skipped": [redact(s) for s in summary.skipped]})
+
+
+def redacted_ledger(ledger: Ledger) -> Ledger:
+    """The ledger with every finding's text, every reason and health message redacted."""
+    from reviewloop.checks.secrets.scanner import redact, redact_finding
+
+    entries = [e.model_copy(update={
+        "finding": redact_finding(e.finding), "reports": [redact_finding(r) for r in e.reports],
+        "history": [t.model_copy(update={"reason": redact(t.reason)}) for t in e.history]})
+        for e in ledger.entries]
+    health = [h.model_copy(update={"reason": redact(h.reason)}) if h.reason else h
+              for h in ledger.health]
+    return ledger.model_copy(update={"entries": entries, "health": health})
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity value, every level present, most severe first."""
+    found = [f.severity for f in findings]
+    return {s.value: found.count(s) for s in Severity}
+
+
+def cost_text(cost_usd: float | None) -> str:
+    return "unknown" if cost_usd is None else f"${cost_usd:.4f}"
+
+
+def to_json(summary: RunSummary) -> dict[str, Any]:
+    """A plain-JSON dict with the keys of `JSON_KEYS`, for --json output and the Action."""
+    done, total = summary.spec_progress
+    data = {
+        "verdict": verdict(summary),
+        "task": {"id": summary.task_id, "title": summary.task_title},
+        "files": {"created": list(summary.files_created),
+                  "modified": list(summary.files_modified)},
+        "tests": {"passed": summary.passed_tests},
+        "spec_progress": {"done": done, "total": total},
+        "rounds": summary.rounds,
+        "gates": [{"name": n, "passed": p, "summary": s} for n, p, s in summary.gates],
+        "reviewers": [r.model_dump(mode="json") for r in summary.reviewers],
+        "health": {"complete": summary.ledger.complete,
+                   "reviewers": _health(summary.ledger, "reviewer"),
+                   "analyzers": _health(summary.ledger, "analyzer")},
+        "findings": {
+            "fixed": _dump(summary.findings_fixed),
+            "remaining": _dump(summary.findings_remaining),
+            "nits": _dump(summary.nits),
+            "out_of_scope": _entries(summary.ledger, Status.OUT_OF_SCOPE),
+            "suppressed": _entries(summary.ledger, Status.SUPPRESSED),
+        },
+        "counts": {
+            "fixed": severity_counts(summary.findings_fixed),
+            "remaining": severity_counts(summary.findings_remaining),
+            "nits": len(summary.nits),
+            "out_of_scope": len(summary.ledger.with_status(Status.OUT_OF_SCOPE)),
+            "suppressed": len(summary.ledger.with_status(Status.SUPPRESSED)),
+        },
+        "newly_eligible": list(summary.newly_eligible),
+        "usage": {"input_tokens": summary.input_tokens,
+                  "output_tokens": summary.output_tokens,
+                  "cache_read_tokens": summary.cache_read_tokens,
+                  "cache_write_tokens": summary.cache_write_tokens,
+                  "cost_usd": summary.cost_usd},
+        "llm": summary.llm,
+        "escalations": list(summary.escalations),
+        "skipped": list(summary.skipped),
+        "ledger": summary.ledger.model_dump(mode="json"),
+    }
+    return data
+
+
+def _health(ledger: Ledger, kind: str) -> list[dict[str, Any]]:
+    return [h.model_dump(mode="json", exclude={"kind"}) for h in ledger.health if h.kind == kind]
+
+
+def _entries(ledger: Ledger, status: Status) -> list[dict[str, Any]]:
+    """Findings in `status` with the reason (and what suppressed them)."""
+    return [{**e.finding.model_dump(mode="json"), "reason": e.reason,
+             "suppression": e.suppression.model_dump(mode="json") if e.suppression else None}
+            for e in ledger.with_status(status)]
+
+
+def _dump(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    return [f.model_dump(mode="json") for f in sorted(findings, key=Finding.sort_key)]

@@ -1,0 +1,197 @@
+"""`reviewloop review`: the reviewers (and optionally the fixer) on an existing change.
+
+No implementer, no commit: the diff comes from git (working tree, index, or two refs) and
+the result is a `RunSummary` for the terminal, JSON, Markdown, SARIF or a pull request.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reviewloop.config import Settings
+from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
+from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.suppress import Suppressor
+from reviewloop.git.diff import changed_lines, parse_diff
+from reviewloop.git.repository import Repository, open_repository
+from reviewloop.reports.report import RunSummary, redacted
+from reviewloop.review.definitions import load_agents
+from reviewloop.review.early import EarlyAnalysis
+from reviewloop.review.evidence import located
+from reviewloop.runs.registry import new_run_id, state_dir
+from reviewloop.runs.streaming import MODES, Listener, relaying
+from reviewloop.runs.trusted import TrustedConfig, config_findings
+
+if TYPE_CHECKING:
+    from reviewloop.graph.context import ModelFactory
+
+# LangGraph and LangChain (the graph, the runner, the models) are imported inside
+# `review_change`, once the analyzers run: loading them takes as long as an offline review.
+
+class NothingToReview(ReviewloopError):
+    """The change is empty: not an error (exit 0), as with ruff and pre-commit."""
+
+    exit_code = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class DiffSource:
+    """Which change to review: `working` (default), `staged`, or `base`[..`head`]."""
+
+    base: str | None = None
+    head: str | None = None
+    staged: bool = False
+    merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
+
+    def describe(self) -> str:
+        if self.staged:
+            return "staged changes"
+        if self.base and self.head:
+            return f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
+        return f"working tree against {self.base or 'HEAD'}"
+
+    def read(self, repo: Repository) -> str:
+        if self.staged:
+            return repo.diff_staged()
+        if self.head:
+            return repo.diff_refs(self.base or repo.default_branch(), self.head,
+                                  merge_base=self.merge_base)
+        return repo.diff(base=self.base or "HEAD")
+
+
+def review_change(root: Path, settings: Settings, source: DiffSource, *,
+                  model_factory: ModelFactory, llm: bool, fix: bool = False,
+                  diff_text: str | None = None,
+                  analyze: Callable[..., Any] | None = None,
+                  progress: Listener | None = None,
+                  trusted: TrustedConfig | None = None) -> RunSummary:
+    """Review the change `source` names; with `trusted`, agents and governance come from its
+    root and a change to the configuration itself is flagged. With a head commit, analyzers,
+    reviewers and gates read that commit's files (a temporary export), never the checkout."""
+    repo = open_repository(root)
+    repo.ensure_ignored(".reviewloop/")
+    if fix and source.head:
+        raise UserInputError("--fix changes the working tree, not a commit",
+                             where=source.describe(), fix="drop --head, or drop --fix")
+    diff_text = source.read(repo) if diff_text is None else diff_text
+    if not parse_diff(diff_text, source=source.describe()).paths:
+        raise NothingToReview(f"nothing to review: no change in the {source.describe()}")
+    run_id = new_run_id("review")
+    run_dir = state_dir(root) / "reviews" / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    diff_path = run_dir / "round-1.diff"
+    diff_path.write_text(diff_text, encoding="utf-8")
+    config_root = trusted.root if trusted else None
+    agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
+    baseline = repo.snapshot().model_dump()  # before any analyzer or test writes a file
+    with head_tree(repo, source.head) as tree, early_analysis as early:
+        content = tree if tree is not None else repo.root  # B's files, with a head commit
+        if early is not None:  # the text the round reads back (read_text's newlines)
+            early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
+        from reviewloop.graph.build import build_review_graph
+        from reviewloop.implement.implementer import Implementer
+        from reviewloop.reports.summary import review_summary
+        from reviewloop.runs.runner import deps_for
+
+        deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
+                        implementer=Implementer("manual"), model_factory=model_factory,
+                        llm=llm, analyze=early, config_root=config_root, agents=agents)
+        deps = replace(deps, workspace=replace(deps.workspace, root=content))
+        state = {"run_id": run_id, "task_id": "review", "round": 1,
+                 "diff_path": str(diff_path), "agents": [a.name for a in deps.agents],
+                 "escalations": [], "baseline": baseline,
+                 "touched": _touched(diff_text)}
+        final = _run_graph(build_review_graph(max_rounds=settings.max_rounds, fix=fix), state,
+                           deps, progress)
+        summary = review_summary(deps, final, title=source.describe())
+        summary = with_gates(summary, content, settings, repo, diff_text)
+        summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
+                                diff_text, content)
+    return redacted(summary)  # printed, written, posted: nothing secret in any of it
+
+
+@contextmanager
+def _no_analysis() -> Iterator[None]:
+    yield None
+
+
+@contextmanager
+def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
+    """The files of commit `head` in a temporary folder, removed afterwards (None without a
+    head): the content the diff was computed from, whatever is checked out."""
+    if head is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+        repo.export_files(head, ["."], Path(tmp))
+        yield Path(tmp)
+
+
+def _run_graph(graph, state: dict[str, Any], deps, progress: Listener | None
+               ) -> dict[str, Any]:
+    final = state
+    with relaying(progress) as relay:
+        for mode, data in graph.stream(state, context=deps, stream_mode=[*MODES, "values"],
+                                       config={"recursion_limit": 60, "max_concurrency": 8}):
+            if mode == "values":
+                final = data
+            else:
+                relay(mode, data)
+    return final
+
+
+def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
+               diff_text: str) -> RunSummary:
+    """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
+    their results join the report and their findings the ledger, never dropped."""
+    from reviewloop.checks.gates import GateContext
+    from reviewloop.checks.gates.registry import run_gates
+
+    ctx = GateContext(root=root, settings=settings, changed_files=tuple(
+        parse_diff(diff_text).paths), diff_text=diff_text, branch=repo.current_branch(),
+        default_branch=repo.default_branch(), phase="review")
+    report = run_gates(ctx, ("secrets", "coverage"))
+    summary = summary.model_copy(update={
+        "gates": [(r.name, r.passed, r.summary) for r in report.results]})
+    return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,
+                         root)
+
+
+def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
+                  root: Path) -> RunSummary:
+    """`found` recorded in the ledger's last round: a finding already there is the same entry,
+    one outside the change is shown as such, nothing already open is judged fixed."""
+    if not found:
+        return summary
+    ledger = summary.ledger
+    ledger = record(ledger, RoundInput(round=max(ledger.round, 1), reported=located(found, root),
+                                       scope=changed_lines(diff_text), health=(),
+                                       suppress=Suppressor.load(root)))
+    return summary.model_copy(update={"ledger": ledger})
+
+
+def blocking(summary: RunSummary, fail_on: str) -> bool:
+    """Exit 1 when findings at or above `fail_on` remain, or a reviewer or an analyzer
+    failed. A missing analyzer (not installed) makes the verdict incomplete in every view,
+    like LLM-off, without failing the check: installing it is the user's call."""
+    if fail_on == "never":
+        return False
+    if summary.ledger.blocking(Severity(fail_on)):
+        return True
+    return any(r.status == "failed" for r in summary.reviewers) or any(
+        h.status == "failed" for h in summary.incomplete)
+
+
+def _touched(diff_text: str) -> dict[str, list[str]]:
+    changes = parse_diff(diff_text)
+    created = [f.path for f in changes.files if f.status.value == "added"]
+    deleted = [f.path for f in changes.files if f.status.value == "deleted"]
+    modified = [p for p in changes.paths if p not in {*created, *deleted}]
+    return {"created": created, "modified": modified, "deleted": deleted}

@@ -1,0 +1,258 @@
+"""Running the loop for one task attempt: build the dependencies, drive the graph, resume it.
+
+One LangGraph thread per run, checkpointed in `.reviewloop/checkpoints.sqlite`; the run
+registry beside it says where each run stands. Terminal interaction lives in the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+
+from reviewloop.agent.tools import Workspace
+from reviewloop.config import Settings, model_for
+from reviewloop.errors import UserInputError
+from reviewloop.git import worktrees as worktree
+from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.worktrees import RunTree
+from reviewloop.graph.build import build_graph
+from reviewloop.graph.context import LoopDeps, ModelFactory, Models
+from reviewloop.graph.steps import baseline
+from reviewloop.implement.implementer import Implementer
+from reviewloop.landing.land import LAND_PLAN
+from reviewloop.policy.governance import command_policy, load_policy
+from reviewloop.review.definitions import AgentSet, load_agents
+from reviewloop.runs.budget import SpendLog, run_cost, spec_key
+from reviewloop.runs.lease import Lease, LeaseLost
+from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
+from reviewloop.runs.store import checkpointer, postgres_url, registry_for
+from reviewloop.runs.streaming import MODES, Listener, relaying
+from reviewloop.spec.model import Task
+
+RECURSION_LIMIT = 80
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str  # awaiting_approval | committed | declined
+    summary: dict[str, Any] = field(default_factory=dict)
+    commit: str | None = None
+    tree: RunTree | None = None  # where the run worked (kept after a decline)
+    land: str = "merge"
+
+
+@dataclass
+class LoopRunner:
+    root: Path
+    settings: Settings
+    model_factory: ModelFactory
+    llm: bool = True
+    analyze: Callable[..., list] | None = None
+    progress: Listener | None = None  # told as each step starts, reports and ends
+    notice: Callable[[str], None] | None = None  # a sentence for the user (where the run works)
+    open_pr: Callable[..., Any] | None = None  # run.land = "pr" (see LoopDeps.open_pr)
+    registry: Registry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.registry = registry_for(self.settings, self.root)  # type: ignore[assignment]
+        open_repository(self.root).ensure_ignored(".reviewloop/")
+
+    # -- public ---------------------------------------------------------------------------
+
+    def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
+              batch: str | None = None) -> RunResult:
+        """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
+        run, the user's uncommitted change, carried over and announced)."""
+        run_id = new_run_id(task.id)
+        checkout = open_repository(self.root)
+        tree = worktree.create(checkout, run_id, worktree.branch_name(
+            self.settings.run.branch, task.id), carry=implementer.kind == "manual")
+        options = {"implementer": str(implementer), "llm": self.llm,
+                   "model": model_for(self.settings, "review"),
+                   "max_rounds": self.settings.max_rounds, "land": self.settings.run.land,
+                   "worktree": tree.model_dump(mode="json")}
+        self.registry.create(run_id, task_id=task.id, task_title=task.title,
+                             spec=str(spec_file), options=options, batch=batch)
+        if self.notice:
+            self.notice(f"Run {run_id} works in {_shown(self.root, tree.path)} on branch "
+                        f"{tree.branch}; your checkout is not touched until you approve.")
+            if tree.carried:
+                self.notice("Carried your uncommitted change into it: " + ", ".join(tree.carried))
+        deps = self._deps(run_id, spec_file, implementer, tree)
+        first = {"run_id": run_id, "task_id": task.id, "implementer": str(implementer),
+                 "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": [],
+                 # taken before anything runs, so a crash mid-implementation loses nothing
+                 "baseline": baseline(deps).model_dump()}
+        return self._drive(run_id, deps, first)
+
+    def next_nodes(self, run_id: str) -> tuple[str, ...]:
+        """Where a stopped run would continue ("present": awaiting approval)."""
+        with self._graph() as graph:
+            return tuple(graph.get_state(_config(run_id)).next)
+
+    def resume(self, run_id: str, decision: str | None = None) -> RunResult:
+        """Continue a run from its checkpoint; `decision` answers a pending approval."""
+        record = self.registry.get(run_id)
+        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
+            record.options.get("implementer", "llm")), run_tree(record))
+        payload = Command(resume={"decision": decision}) if decision else None
+        return self._drive(run_id, deps, payload)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _deps(self, run_id: str, spec_file: Path, implementer: Implementer,
+              tree: RunTree | None) -> LoopDeps:
+        run_dir = state_dir(self.root) / "runs" / run_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        root = self.root
+        if tree is not None:
+            root = Path(tree.path)
+            if not root.is_dir() and not (run_dir / LAND_PLAN).exists():
+                raise UserInputError(
+                    f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
+                    fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
+                        f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
+            root = root if root.is_dir() else self.root  # landed already: only the land step
+            # the checkout the run started in: another clone's when resumed from here
+            started = Path(tree.path).parents[2] if Path(tree.path).is_dir() else self.root
+            spec_file = _inside(started, spec_file, root)
+        return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
+                        implementer=implementer, model_factory=self.model_factory,
+                        llm=self.llm, analyze=self.analyze,
+                        checkout=open_repository(self.root), run_tree=tree,
+                        open_pr=self.open_pr)
+
+    @contextmanager
+    def _graph(self) -> Iterator[Any]:
+        with checkpointer(self.settings, self.root) as saver:
+            yield build_graph(max_retries=self.settings.gates.max_retries,
+                              max_rounds=self.settings.max_rounds, checkpointer=saver,
+                              budget_usd=self.settings.budget_usd,
+                              prices=self.settings.prices)
+
+    def _drive(self, run_id: str, deps: LoopDeps, payload: Any) -> RunResult:
+        with self._lease(run_id) as lease:
+            return self._drive_leased(run_id, deps, payload, lease)
+
+    @contextmanager
+    def _lease(self, run_id: str) -> Iterator[Lease | None]:
+        """With shared state, hold the run's lease while driving it (see graph/lease.py)."""
+        url = postgres_url(self.settings)
+        if url is None:
+            yield None
+            return
+        with Lease(url, run_id, ttl=self.settings.lease_seconds) as lease:
+            yield lease
+
+    def _drive_leased(self, run_id: str, deps: LoopDeps, payload: Any,
+                      lease: Lease | None) -> RunResult:
+        self.registry.update(run_id, status="running")
+        owner = deps.run_dir / OWNER
+        owner.write_text(str(os.getpid()), encoding="utf-8")  # `runs` tells a crash from a run
+        try:
+            with self._graph() as graph, relaying(self.progress) as relay:
+                for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
+                                               durability="sync", stream_mode=list(MODES)):
+                    if lease is not None and mode == "updates":
+                        lease.renew()  # at each node boundary; LeaseLost stops the run
+                    relay(mode, data)
+                snapshot = graph.get_state(_config(run_id))
+        except KeyboardInterrupt:
+            self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")
+            raise
+        except LeaseLost:
+            raise  # another runner drives the run now: its status is theirs to write
+        except BaseException as exc:
+            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            owner.unlink(missing_ok=True)
+        values = snapshot.values
+        self._record_spend(run_id, deps, values)
+        result = RunResult(run_id, "declined", summary=values.get("summary") or {},
+                           commit=values.get("commit"), tree=deps.run_tree,
+                           land=deps.settings.run.land)
+        if snapshot.next:  # stopped at the approval interrupt
+            self.registry.update(run_id, status="awaiting_approval")
+            result.status = "awaiting_approval"
+            result.summary = result.summary or _interrupt_summary(snapshot)
+            return result
+        if values.get("outcome") == "committed":
+            result.status = "committed"
+        self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
+        return result
+
+    def _record_spend(self, run_id: str, deps: LoopDeps, values: dict[str, Any]) -> None:
+        """What the run has spent so far, for the batch budget (`plan`)."""
+        cost = run_cost(values, self.settings.prices)
+        if cost is not None and deps.spec_file is not None:
+            key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
+            SpendLog(self.settings, self.root).record(run_id, key, cost)
+
+
+def _config(run_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": RECURSION_LIMIT,
+            "max_concurrency": 8}
+
+
+def _interrupt_summary(snapshot) -> dict[str, Any]:
+    for task in snapshot.tasks:
+        for intr in task.interrupts:
+            return dict(intr.value.get("summary", {}))
+    return {}
+
+
+def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
+             implementer: Implementer, model_factory: ModelFactory, llm: bool,
+             analyze: Callable[..., list] | None, config_root: Path | None = None,
+             checkout: Repository | None = None, run_tree: RunTree | None = None,
+             open_pr: Callable[..., Any] | None = None,
+             agents: AgentSet | None = None) -> LoopDeps:
+    """Everything the nodes need, built once per run from settings (never checkpointed).
+
+    `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
+    not come from the checkout (`reviewloop.runs.trusted`); `agents`, when the caller
+    loaded them already, are those same agents."""
+    repo = open_repository(root)
+    if agents is None:
+        agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    # reviewloop config + .kiro/config.yaml
+    governance = load_policy(config_root or repo.root, settings)
+    return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,
+                    agents=tuple(agents.agents), run_dir=run_dir,
+                    models=Models(settings, model_factory, enabled=llm),
+                    implementer=implementer,
+                    workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
+                    policy=command_policy(governance), governance=governance,
+                    analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr)
+
+
+def run_tree(record: RunRecord) -> RunTree | None:
+    """Where a registered run works (None for runs from before worktrees)."""
+    data = record.options.get("worktree")
+    return RunTree.model_validate(data) if data else None
+
+
+def _inside(root: Path, path: Path, tree: Path) -> Path:
+    """`path` (in the user's checkout) as the same file in the run's worktree."""
+    full = path if path.is_absolute() else root / path
+    try:
+        return tree / full.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise UserInputError(f"the spec {path} is outside the repository {root}",
+                             fix="keep the spec inside the repository: the run commits its "
+                                 "tick with the task") from None
+
+
+def _shown(root: Path, path: str) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path

@@ -1,0 +1,136 @@
+"""Where run state lives: SQLite under `.reviewloop/` (default) or a shared Postgres.
+
+`checkpoint_url = "postgresql://…"` (or `REVIEWLOOP_CHECKPOINT_URL`) puts LangGraph's
+checkpoints (`langgraph-checkpoint-postgres`) and the run registry in one database that
+every runner of a batch reaches, so a run a dead runner left behind can be resumed from
+another process or machine. Connections follow LangGraph's notes for Postgres:
+autocommit, dict rows, no prepared statements (PgBouncer-safe); the saver's `setup()`
+runs once per database under an advisory lock, so runners starting together do not race.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from reviewloop.config import Settings
+from reviewloop.errors import ConfigError, UserInputError
+from reviewloop.runs.registry import Registry, RunStore, state_dir
+
+_SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
+_ready: set[str] = set()
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviewloop_runs (
+    run_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    task_title TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    status TEXT NOT NULL,
+    options JSONB NOT NULL,
+    batch TEXT,
+    commit_sha TEXT,
+    detail TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    seq BIGSERIAL
+)"""
+
+
+def postgres_url(settings: Settings) -> str | None:
+    url = settings.checkpoint_url
+    if url is None:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"checkpoint_url must be a postgresql:// URL (got {url[:20]!r}…)",
+                          where="checkpoint_url",
+                          fix='set checkpoint_url = "postgresql://user@host/db", or remove '
+                              "it to keep SQLite under .reviewloop/")
+    return url
+
+
+def connect(url: str):
+    """A psycopg connection as LangGraph's Postgres saver needs it."""
+    try:
+        import psycopg
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise ConfigError("checkpoint_url needs the `postgres` extra",
+                          where="checkpoint_url",
+                          fix="pip install 'reviewloop[postgres]'") from None
+    try:
+        return psycopg.connect(url, autocommit=True, row_factory=dict_row,
+                               prepare_threshold=None, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserInputError(f"cannot reach the checkpoint database: {first}",
+                             where="checkpoint_url",
+                             fix="check the URL, the server and the credentials") from None
+
+
+@contextmanager
+def checkpointer(settings: Settings, root: Path) -> Iterator[Any]:
+    """The LangGraph checkpoint saver for this project's settings, open for one use."""
+    url = postgres_url(settings)
+    if url is None:
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        conn = sqlite3.connect(state_dir(root) / "checkpoints.sqlite",
+                               check_same_thread=False, timeout=30)
+        try:
+            yield SqliteSaver(conn)
+        finally:
+            conn.close()
+        return
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    with connect(url) as conn:
+        saver = PostgresSaver(conn)
+        _setup_once(url, conn, saver.setup)
+        yield saver
+
+
+def registry_for(settings: Settings, root: Path) -> Registry | PostgresRegistry:
+    url = postgres_url(settings)
+    return PostgresRegistry(url) if url else Registry(root)
+
+
+def _setup_once(url: str, conn: Any, setup) -> None:
+    if url in _ready:
+        return
+    # Polled, not waited for: the saver's migrations build indexes CONCURRENTLY, which wait
+    # for every open transaction — a runner blocked in pg_advisory_lock is one, so two
+    # runners setting up a fresh database at once would deadlock.
+    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got",
+                           (_SETUP_LOCK,)).fetchone()["got"]:
+        time.sleep(0.2)
+    try:
+        setup()
+        conn.execute(_SCHEMA)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+    _ready.add(url)
+
+
+class PostgresRegistry(RunStore):
+    """The run registry (same operations as `runs.Registry`) in the shared database."""
+
+    table = "reviewloop_runs"
+    order = "seq"
+    mark = "%s"
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = url.rpartition("@")[2]  # shown in messages, no credentials
+
+    @contextmanager
+    def _db(self) -> Iterator[Any]:
+        with connect(self.url) as conn:
+            if self.url not in _ready:
+                from langgraph.checkpoint.postgres import PostgresSaver
+
+                _setup_once(self.url, conn, PostgresSaver(conn).setup)
+            yield conn

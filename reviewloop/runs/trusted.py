@@ -1,0 +1,174 @@
+"""Which configuration a review trusts: for two commits (PR mode, `review --base/--head`) the
+reviewer definitions, settings, governance and steering of the BASE commit, never the change's.
+
+The configuration paths are exported from the base commit's git objects into a temporary
+folder (regular files only: a symlink is never followed), and settings, agents and policy
+are loaded from there. A change that touches one of those paths is reviewed like any other
+change and also flagged with a 🟡 "changes review configuration" finding, so a pull request
+can neither switch its own review off nor slip such a change through unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from reviewloop.config import CONFIG_FILE, Settings
+from reviewloop.errors import ConfigError
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.repository import Repository
+from reviewloop.policy.governance import KIRO_CONFIG
+from reviewloop.review.definitions import KIRO_AGENTS_DIR
+
+# (settings root, explicit config file or None) -> Settings; the CLI binds flags and env.
+SettingsLoader = Callable[[Path, Path | None], Settings]
+
+PYPROJECT = "pyproject.toml"
+CONFIG_PATHS = (CONFIG_FILE, PYPROJECT, KIRO_AGENTS_DIR.as_posix(), KIRO_CONFIG,
+                ".kiro/steering")
+FLAG_TITLE = "changes review configuration"
+FLAG_RULE = "config-change"
+
+
+@dataclass(frozen=True)
+class TrustedConfig:
+    """The settings to review with and where agents and governance are read from."""
+
+    settings: Settings
+    root: Path | None = None  # None: the checkout itself (a local review)
+    base: str | None = None  # the commit the configuration came from
+    head: str | None = None
+    paths: tuple[str, ...] = ()  # repo-relative paths that configure the review
+
+
+@contextmanager
+def review_config(repo: Repository, base: str | None, head: str | None,
+                  load: SettingsLoader, config_file: Path | None) -> Iterator[TrustedConfig]:
+    """The base commit's configuration when a head commit is given, else the checkout's."""
+    if head is None:
+        yield TrustedConfig(load(repo.root, config_file))
+        return
+    with base_config(repo, base or repo.default_branch(), head, load, config_file) as trusted:
+        yield trusted
+
+
+@contextmanager
+def base_config(repo: Repository, base: str, head: str, load: SettingsLoader,
+                config_file: Path | None) -> Iterator[TrustedConfig]:
+    """Export the configuration of commit `base` and load it; the folder lives as long as
+    the context (agent prompts are read from it)."""
+    with tempfile.TemporaryDirectory(prefix="reviewloop-config-") as tmp:
+        tree = Path(tmp)
+        paths = list(CONFIG_PATHS)
+        own = _inside(repo.root, config_file)
+        if own is not None:
+            paths.append(own)
+        repo.export_files(base, paths, tree)
+        if own is not None and not (tree / own).is_file():
+            raise ConfigError(f"{own} is not in the base commit {base[:12]}",
+                              where=str(config_file),
+                              fix="commit it to the base branch first: configuration for a "
+                                  "pull request is read from its base commit")
+        settings = load(tree, tree / own if own is not None else config_file)
+        dirs = []
+        for folder in settings.agents_dirs:
+            rel = _inside(tree, folder) or _inside(repo.root, folder)
+            if rel is not None:
+                repo.export_files(base, [rel], tree)
+                paths.append(rel)
+                folder = tree / rel
+            dirs.append(folder)
+        paths += _export_prompts(repo, base, tree, [tree / KIRO_AGENTS_DIR, *dirs])
+        yield TrustedConfig(settings.model_copy(update={"agents_dirs": tuple(dirs)}),
+                            root=tree, base=base, head=head, paths=tuple(paths))
+
+
+def config_findings(repo: Repository, trusted: TrustedConfig) -> list[Finding]:
+    """A 🟡 finding for every configuration path the change from base to head touches."""
+    if trusted.base is None or trusted.head is None:
+        return []
+    changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
+    flagged = []
+    for path in changes.paths:
+        if not _configures(path, trusted.paths):
+            continue
+        if path == PYPROJECT and not _reviewloop_section_changed(repo, trusted):
+            continue
+        diff = changes.file(path)
+        line = next(iter(diff.added_lines), 1) if diff is not None else 1
+        flagged.append(_flag(path, line, trusted.base))
+    return flagged
+
+
+def _flag(path: str, line: int, base: str) -> Finding:
+    return Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
+        title=FLAG_TITLE, confidence=1.0, agent="review-security", source="reviewloop",
+        rule=FLAG_RULE,
+        rationale=(f"{path} configures how reviewloop reviews changes (reviewers, their "
+                   "scope and analyzers, settings, governance or steering). This review "
+                   f"used the configuration of the base commit {base[:12]}; the change takes "
+                   "effect once merged, and could switch reviewers off, narrow their scope "
+                   "or drop analyzers."),
+        suggestion=("Have a maintainer review this configuration change on its own, "
+                    "ideally in a pull request without code changes."))
+
+
+def _configures(path: str, paths: Sequence[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
+
+
+def _reviewloop_section_changed(repo: Repository, trusted: TrustedConfig) -> bool:
+    """pyproject.toml counts only when its [tool.reviewloop] table differs."""
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+        repo.export_files(trusted.head or "HEAD", [PYPROJECT], Path(tmp))
+        sections = [_section(folder / PYPROJECT) for folder in (trusted.root, Path(tmp))
+                    if folder is not None]
+    return sections[0] != sections[1]
+
+
+def _section(path: Path) -> object:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("reviewloop")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "unreadable"  # compared as a change: a broken file is worth a look
+
+
+def _export_prompts(repo: Repository, base: str, tree: Path,
+                    folders: Sequence[Path]) -> list[str]:
+    """The repository files that exported agent definitions name as `file://` prompts."""
+    wanted = []
+    for folder in folders:
+        for agent in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            try:
+                prompt = json.loads(agent.read_text(encoding="utf-8-sig")).get("prompt")
+            except (OSError, ValueError, AttributeError):
+                continue  # the loader reports a broken file with its line
+            raw = prompt.removeprefix("file://") if isinstance(prompt, str) and \
+                prompt.startswith("file://") else None
+            if not raw or raw.startswith(("/", "~")):
+                continue
+            rel = os.path.normpath(PurePosixPath(agent.parent.relative_to(tree).as_posix(), raw))
+            if rel != ".." and not rel.startswith("../"):
+                wanted.append(PurePosixPath(rel).as_posix())
+    repo.export_files(base, wanted, tree)
+    return wanted
+
+
+def _inside(root: Path, path: Path | None) -> str | None:
+    """`path` relative to `root` when it lies inside it (symlinks resolved), else None."""
+    if path is None:
+        return None
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if real != top and real.startswith(top + os.sep):
+        return PurePosixPath(Path(real).relative_to(top).as_posix()).as_posix()
+    return None

@@ -1,0 +1,2 @@
+"""Running commands for a project or a model: one process group, a hard timeout, an allow-listed
+environment, inside the OS sandbox (bubblewrap)."""

@@ -1,0 +1,234 @@
+"""The OS sandbox around every command reviewloop runs for a project or a model: bubblewrap.
+
+Inside: the whole filesystem read-only, the writable roots (the worktree, a coverage data
+folder) writable except their `.git`, a private `/tmp`, `$HOME`, `/home`, `/root` and `/run`
+replaced by empty folders, password hashes and host keys blanked, a fresh `/proc` that shows
+only the sandbox's own processes, no capabilities, and no network unless it is allowed.
+`reviewloop.sandbox.process.run` is the only caller: it decides the environment, this module the
+walls.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from reviewloop.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reviewloop.config import Settings
+
+SandboxMode = Literal["auto", "bwrap", "off"]
+MODES: tuple[str, ...] = ("auto", "bwrap", "off")
+INSTALL = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install " \
+          "bubblewrap)"
+OPT_OUT = 'or set sandbox = "off" in .reviewloop.toml (or REVIEWLOOP_SANDBOX=off) to run ' \
+          "project code and the model's commands with your own rights: they can then read " \
+          "your home directory (SSH keys, cloud credentials) and reach the network"
+# Replaced by empty folders: where credentials, agent sockets and other users' files live.
+_HIDDEN_DIRS = ("/tmp", "/var/tmp", "/run", "/home", "/root")
+# Blanked: password hashes and private host keys, readable by root even without capabilities.
+_BLANKED_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
+                  "/etc/ssh/ssh_host_*_key")
+# Still needed with the network on: the resolver configuration /etc/resolv.conf points into.
+_NETWORK_RUN = ("/run/systemd/resolve",)
+_PROBE_TIMEOUT_S = 10.0
+
+
+class SandboxUnavailable(ConfigError):
+    """The configured sandbox cannot run here; the message names the fix and the opt-out."""
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How commands are confined; built from the settings (`from_settings`) at the edge."""
+
+    mode: SandboxMode = "auto"
+    network: bool = False  # True: the command shares the host's network
+    env: tuple[str, ...] = ()  # extra environment variable names passed in (allow-list)
+    read: tuple[Path, ...] = ()  # extra paths shown read-only inside the hidden folders
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Sandbox:
+        """The sandbox the settings ask for (`sandbox`, `sandbox_network`, `sandbox_env`,
+        `sandbox_read`)."""
+        return cls(mode=settings.sandbox, network=settings.sandbox_network,
+                   env=settings.sandbox_env, read=settings.sandbox_read)
+
+    @property
+    def off(self) -> bool:
+        return self.mode == "off"
+
+
+def wrap(sandbox: Sandbox, argv: Sequence[str], *, cwd: Path, writable: Iterable[Path],
+         env: Mapping[str, str]) -> list[str]:
+    """`argv` as it must be started: unchanged when the sandbox is off, else behind bwrap
+    with `cwd` and every path in `writable` writable. Raises SandboxUnavailable."""
+    if sandbox.off:
+        return list(argv)
+    bwrap = usable_bwrap(sandbox.mode)
+    roots = _unique(Path(p).resolve() for p in (cwd, *writable))
+    return [bwrap, *_namespace_args(sandbox.network), *_filesystem_args(sandbox, roots, env),
+            "--chdir", str(Path(cwd).resolve()), "--", *argv]
+
+
+def usable_bwrap(mode: SandboxMode = "auto") -> str:
+    """The path of a bwrap that can create its namespaces here, else SandboxUnavailable."""
+    path = shutil.which("bwrap")
+    problem = "bwrap (bubblewrap) is not installed" if path is None else _probe(path)
+    if problem is None and path is not None:
+        return path
+    asked = 'sandbox = "bwrap"' if mode == "bwrap" else 'sandbox = "auto" (the default)'
+    raise SandboxUnavailable(
+        f"no working sandbox for the commands reviewloop runs: {problem}",
+        where=f"setting {asked}",
+        fix=f"{INSTALL}, or let bwrap create user namespaces here; {OPT_OUT}")
+
+
+def require(sandbox: Sandbox) -> None:
+    """Raise SandboxUnavailable now, before any work, when `sandbox` cannot run here."""
+    if not sandbox.off:
+        usable_bwrap(sandbox.mode)
+
+
+def problem() -> str | None:
+    """Why bwrap cannot sandbox commands here, or None when it can (for tests and doctors)."""
+    try:
+        usable_bwrap()
+    except SandboxUnavailable as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+@functools.cache
+def _probe(bwrap: str) -> str | None:
+    """Run `true` in the same kind of sandbox once per process; the reason it failed."""
+    argv = [bwrap, *_namespace_args(network=False), "--ro-bind", "/", "/", "--dev", "/dev",
+            "--proc", "/proc", "--", "true"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{bwrap} could not start: {exc}"
+    if done.returncode != 0:
+        said = (done.stderr.strip() or f"exit {done.returncode}").splitlines()[-1]
+        return f"{bwrap} cannot create its namespaces here ({said})"
+    return None
+
+
+def _namespace_args(network: bool) -> list[str]:
+    args = ["--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try"]
+    if not network:
+        args.append("--unshare-net")
+    if os.geteuid() == 0:  # root keeps every capability in the sandbox unless told not to
+        args += ["--cap-drop", "ALL"]
+    return args
+
+
+def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, str]) -> list[str]:
+    args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    hidden = _hidden_dirs(env, roots)
+    for folder in hidden:
+        args += ["--tmpfs", str(folder)]
+    for pattern in _BLANKED_FILES:
+        for path in sorted(glob.glob(pattern)):
+            args += ["--ro-bind", "/dev/null", path]
+    shown = [*sandbox.read, *_interpreters(env), *(d for r in roots for d in _git_dirs(r))]
+    if sandbox.network:
+        shown += [Path(p) for p in _NETWORK_RUN]
+    for path in _unique(p.expanduser().resolve() for p in shown):
+        if path.exists() and path not in hidden and any(path.is_relative_to(h) for h in hidden):
+            args += ["--ro-bind", str(path), str(path)]
+    for root in roots:
+        args += ["--bind", str(root), str(root)]
+        git = root / ".git"
+        if git.exists() or git.is_symlink():
+            # The hooks and config in .git run later outside the sandbox (git commit, status):
+            # the command may read them, never change them.
+            args += ["--ro-bind", str(git), str(git)]
+    return args
+
+
+def _hidden_dirs(env: Mapping[str, str], roots: Sequence[Path]) -> list[Path]:
+    """Existing real folders to replace by empty ones, parents first. A writable root inside
+    one is bound back on top of it; one that is a writable root or inside it stays as it is."""
+    candidates = [Path(p) for p in _HIDDEN_DIRS]
+    for home in (env.get("HOME"), os.environ.get("HOME")):
+        if home and Path(home).resolve() != Path("/"):
+            candidates.append(Path(home))
+    hidden = []
+    for folder in _unique(candidates):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        folder = folder.resolve()
+        if any(root == folder or folder.is_relative_to(root) for root in roots):
+            continue
+        hidden.append(folder)
+    return sorted(set(hidden), key=lambda p: len(p.parts))
+
+
+def _interpreters(env: Mapping[str, str]) -> list[Path]:
+    """What the commands need to start: reviewloop's own Python (the coverage run may use
+    it), every folder on PATH, and for a virtualenv on PATH its root and base interpreter —
+    shown read-only even when they live in a hidden folder such as $HOME."""
+    found = [Path(sys.prefix), Path(sys.base_prefix)]
+    for entry in env.get("PATH", "").split(os.pathsep):
+        if not entry or not Path(entry).is_absolute():
+            continue
+        found.append(Path(entry))
+        venv = Path(entry).parent
+        home = _venv_home(venv / "pyvenv.cfg")
+        if home is not None:
+            found += [venv, home.parent]
+    return found
+
+
+def _git_dirs(root: Path) -> list[Path]:
+    """A linked worktree's git folders (its `.git` is a file naming them): git inside the
+    sandbox needs them, read-only, even when the main checkout lies in a hidden folder."""
+    dotgit = root / ".git"
+    if not dotgit.is_file():
+        return []
+    try:
+        text = dotgit.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.startswith("gitdir:"):
+        return []
+    gitdir = (root / text.removeprefix("gitdir:").strip()).resolve()
+    found = [gitdir]
+    try:
+        common = (gitdir / "commondir").read_text(encoding="utf-8").strip()
+        found.append((gitdir / common).resolve())
+    except (OSError, UnicodeDecodeError):
+        pass
+    return found
+
+
+def _venv_home(cfg: Path) -> Path | None:
+    """The `home = …` folder (the base interpreter's bin) of a virtualenv's pyvenv.cfg."""
+    try:
+        lines = cfg.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() == "home" and value.strip():
+            return Path(value.strip())
+    return None
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    seen: dict[Path, None] = {}
+    for path in paths:
+        seen.setdefault(path, None)
+    return list(seen)

@@ -1,0 +1,110 @@
+"""Running commands on a project's or a model's behalf: sandboxed, one process group, a hard
+timeout, an environment cut down to an allow-list.
+
+The agents' command tool and the gates and analyzers that run project code all come through
+`run`, so what "a command reviewloop ran" means is decided once; the walls around it are
+`reviewloop.sandbox.bubblewrap`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from pathlib import Path
+from typing import NamedTuple
+
+from reviewloop.sandbox import bubblewrap as sandboxing
+from reviewloop.sandbox.bubblewrap import Sandbox
+
+_KILL_GRACE_S = 5.0
+_SECRET_MARKERS = ("SECRET", "TOKEN", "KEY", "PASSWORD", "PASSWD", "CREDENTIAL")
+# What a build or test needs from the caller's environment; anything else stays outside
+# (`sandbox_env` adds names). A name that looks like a credential is dropped even when listed.
+ENV_ALLOW = (
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ",
+    "TMPDIR", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "CI", "SOURCE_DATE_EPOCH",
+    "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONUNBUFFERED", "NODE_ENV", "GOPATH", "GOROOT",
+    "GOFLAGS", "GOCACHE", "GOMODCACHE", "CARGO_HOME", "RUSTUP_HOME", "JAVA_HOME",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "NODE_EXTRA_CA_CERTS",
+)
+
+
+class CommandRun(NamedTuple):
+    """How one shell command ended; `output` is stdout and stderr interleaved."""
+
+    exit_code: int
+    output: str
+    timed_out: bool
+    duration: float
+
+
+def looks_secret(name: str) -> bool:
+    """True for AWS_* and names with SECRET, TOKEN, KEY, PASSWORD, … in them."""
+    upper = name.upper()
+    return upper.startswith("AWS_") or any(m in upper for m in _SECRET_MARKERS)
+
+
+def command_env(environ: Mapping[str, str] | None = None, *,
+                extra: Iterable[str] = ()) -> dict[str, str]:
+    """The environment a command gets: the allow-listed names of `environ` (default: ours)
+    minus anything that looks like a credential, plus the names in `extra` as they are
+    (the user listed them on purpose), and CI set so runners never wait on a TTY."""
+    source = os.environ if environ is None else environ
+    extra = tuple(extra)
+    env = {name: value for name, value in source.items()
+           if (any(fnmatch.fnmatchcase(name, p) for p in ENV_ALLOW) and not looks_secret(name))
+           or name in extra}
+    env.setdefault("CI", "true")
+    return env
+
+
+def project_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for reviewloop's own tools run on the project (ruff, bandit)."""
+    return command_env(environ)
+
+
+def run(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
+        writable: Iterable[Path] = (), environ: Mapping[str, str] | None = None) -> CommandRun:
+    """Run `command` through the shell in `cwd`, inside `sandbox` with `cwd` and `writable`
+    writable; never raises for a failing command (SandboxUnavailable when it cannot start)."""
+    env = command_env(environ, extra=sandbox.env)
+    if not sandbox.off:
+        env["TMPDIR"] = "/tmp"  # the sandbox's own; the caller's may be hidden
+    argv = sandboxing.wrap(sandbox, ["/bin/sh", "-c", command], cwd=cwd, writable=writable,
+                           env=env)
+    started = time.monotonic()
+    # A new session lets a timeout kill the whole process group, not just the shell:
+    # a grandchild holding the pipe open would otherwise hang the wait. bwrap's
+    # --die-with-parent takes the sandbox down with it.
+    process = subprocess.Popen(
+        argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        raw, _ = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        try:
+            raw, _ = process.communicate(timeout=_KILL_GRACE_S)
+        except subprocess.TimeoutExpired:  # a child escaped the group and holds the pipe
+            process.kill()
+            raw = b""
+        timed_out = True
+    except BaseException:  # Ctrl-C: the new session would not get the signal itself
+        _kill_group(process)
+        process.wait()
+        raise
+    output = raw.decode("utf-8", errors="replace")
+    return CommandRun(process.returncode, output, timed_out, time.monotonic() - started)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)

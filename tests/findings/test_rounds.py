@@ -1,0 +1,146 @@
+"""The ledger's lifecycle over rounds: open, fixed only when re-checked, reopened,
+out of scope with a reason, suppressed, escalated; health makes a review incomplete."""
+
+from __future__ import annotations
+
+from reviewloop.findings.ledger import Health, Ledger, Status, Suppression
+from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.schema import Finding, Severity
+
+CODE = ["import subprocess", "", "def run(cmd):", "    subprocess.call(cmd, shell=True)",
+        "    subprocess.call(cmd, shell=True)", "    return 1"]
+
+
+def bandit(line: int, code=CODE, agent="review-security", severity="must_fix") -> Finding:
+    return Finding(agent=agent, source="bandit", rule="B602", severity=severity, file="run.py",
+                   start_line=line, end_line=line, title="subprocess call with shell=True",
+                   rationale="shell injection", confidence=0.9).with_code(code)
+
+
+def llm(line: int, title="Unchecked return code", agent="review-security",
+        severity="should_fix", code=CODE) -> Finding:
+    return Finding(agent=agent, severity=severity, file="run.py", start_line=line,
+                   end_line=line, title=title, rationale="r", confidence=0.7).with_code(code)
+
+
+def ok(*agents: str, analyzers=("bandit",)) -> list[Health]:
+    out = [Health(kind="reviewer", name=a, status="ok") for a in agents]
+    out += [Health(kind="analyzer", name=n, agent=a, status="ok") for a in agents
+            for n in analyzers]
+    return out
+
+
+SCOPE = {"run.py": {3, 4, 5, 6}}
+
+
+def round_(n: int, reported, scope=SCOPE, health=None, **kw) -> RoundInput:
+    return RoundInput(round=n, reported=reported, scope=scope,
+                      health=ok("review-security") if health is None else health, **kw)
+
+
+def test_a_re_review_leaves_analyzer_findings_in_files_the_fix_did_not_touch_open():
+    # From round 2 the analyzers look only at the files the fix changed: silence about the
+    # others is not a fix.
+    first = record(Ledger(), round_(1, [bandit(4)]))
+    again = record(first, round_(2, [], whole=False, fix_files=["other.py"]))
+    assert [e.status for e in again] == [Status.OPEN]
+
+
+def test_two_identical_lines_are_two_open_entries():
+    ledger = record(Ledger(), round_(1, [bandit(4), bandit(5)]))
+    assert [e.status for e in ledger] == [Status.OPEN, Status.OPEN]
+    assert len({e.id for e in ledger}) == 2
+    assert ledger.blocking(Severity.MUST_FIX) == ledger.unresolved
+
+
+def test_an_analyzer_finding_is_fixed_only_when_the_analyzer_ran_again_without_it():
+    first = record(Ledger(), round_(1, [bandit(4), bandit(5)]))
+    fixed_code = [*CODE[:3], "    subprocess.call(cmd)", *CODE[4:]]
+    failed = [Health(kind="reviewer", name="review-security", status="ok"),
+              Health(kind="analyzer", name="bandit", agent="review-security",
+                     status="failed", reason="bandit exited with 2")]
+    stale = record(first, round_(2, [], health=failed, whole=False))
+    assert [e.status for e in stale] == [Status.OPEN, Status.OPEN]  # not judged: still open
+    assert not stale.complete and stale.incomplete()[0].reason == "bandit exited with 2"
+    again = record(first, round_(2, [bandit(5, fixed_code)], whole=False, fix_files=["run.py"]))
+    statuses = {e.id: e.status for e in again}
+    assert sorted(statuses.values()) == [Status.FIXED, Status.OPEN]
+    fixed = again.with_status(Status.FIXED)[0]
+    assert "no longer reports it" in fixed.reason and fixed.history[0].status is Status.OPEN
+
+
+def test_a_fixed_finding_that_comes_back_is_reopened_not_duplicated():
+    one = record(Ledger(), round_(1, [bandit(4)]))
+    two = record(one, round_(2, []))
+    three = record(two, round_(3, [bandit(4)]))
+    assert len(three.entries) == 1
+    entry = three.entries[0]
+    assert [t.status for t in entry.history] == [Status.OPEN, Status.FIXED, Status.OPEN]
+    assert entry.reason.startswith("reopened")
+
+
+def test_moved_lines_keep_the_entry():
+    one = record(Ledger(), round_(1, [bandit(4)]))
+    moved = ["# header", "# more", *CODE]
+    two = record(one, round_(2, [bandit(6, moved)], scope={"run.py": {5, 6}}))
+    assert len(two.entries) == 1 and two.entries[0].finding.start_line == 6
+    assert two.entries[0].status is Status.OPEN
+
+
+def test_an_llm_finding_of_a_fix_round_is_fixed_only_when_addressed_and_its_file_changed():
+    first = record(Ledger(), round_(1, [llm(4)]))
+    entry_id = first.entries[0].id
+    not_addressed = record(first, round_(2, [], whole=False, fix_files={"run.py"}))
+    assert not_addressed.entries[0].status is Status.OPEN
+    untouched = record(first, round_(2, [], whole=False, addressed={entry_id}))
+    assert untouched.entries[0].status is Status.OPEN
+    fixed = record(first, round_(2, [], whole=False, addressed={entry_id},
+                                 fix_files={"run.py"}))
+    assert fixed.entries[0].status is Status.FIXED
+
+
+def test_a_reworded_llm_finding_on_the_same_lines_is_the_same_entry():
+    first = record(Ledger(), round_(1, [llm(4, "Unchecked return code")]))
+    second = record(first, round_(2, [llm(4, "Return code unchecked here")], whole=False))
+    assert len(second.entries) == 1 and second.entries[0].status is Status.OPEN
+
+
+def test_outside_the_change_is_kept_with_the_reason():
+    ledger = record(Ledger(), round_(1, [bandit(4)], scope={"run.py": {6}}))
+    entry = ledger.entries[0]
+    assert entry.status is Status.OUT_OF_SCOPE
+    assert "outside the change" in entry.reason and "nearest written line is 6" in entry.reason
+    assert ledger.unresolved == []
+
+
+def test_suppressed_findings_are_listed_with_what_suppressed_them():
+    def suppress(f: Finding):
+        if f.start_line == 5:
+            return Suppression(kind="inline", where="run.py:5", reason="trusted input")
+        return None
+
+    ledger = record(Ledger(), round_(1, [bandit(4), bandit(5)], suppress=suppress))
+    (entry,) = ledger.with_status(Status.SUPPRESSED)
+    assert entry.suppression.where == "run.py:5" and entry.reason == "suppressed by run.py:5"
+
+
+def test_escalate_moves_open_actionable_entries_and_keeps_nits():
+    ledger = record(Ledger(), round_(1, [bandit(4), llm(6, severity="nit")]))
+    final = ledger.escalate("still open after 3 rounds", round_no=3)
+    assert [e.status for e in final] == [Status.ESCALATED, Status.OPEN]
+    assert final.blocking(Severity.MUST_FIX)[0].reason == "still open after 3 rounds"
+
+
+def test_health_keeps_the_worst_status_per_reviewer_and_analyzer():
+    bad = [Health(kind="analyzer", name="checkov", agent="review-infrastructure",
+                  status="missing", reason="checkov is not installed")]
+    ledger = record(record(Ledger(), round_(1, [], health=bad)), round_(2, []))
+    assert [h.status for h in ledger.incomplete()] == ["missing"]
+    assert ledger.incomplete()[0].round == 1
+
+
+def test_the_ledger_survives_a_json_round_trip_and_stays_small():
+    ledger = record(Ledger(), round_(1, [bandit(4), bandit(5), llm(6)]))
+    text = ledger.model_dump_json()
+    assert Ledger.model_validate_json(text) == ledger
+    assert len(text) < 8000

@@ -1,0 +1,294 @@
+"""The run report: the verdict's honesty, and what JSON, Markdown and the terminal show."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+from rich.console import Console
+
+from reviewloop.findings.ledger import Entry, Ledger, Status
+from reviewloop.findings.schema import Finding
+from reviewloop.reports.render import findings_table, to_markdown, to_rich
+from reviewloop.reports.report import (
+    CLEAN,
+    JSON_KEYS,
+    LLM_OFF,
+    ReviewerOutcome,
+    RunSummary,
+    to_json,
+    verdict,
+)
+
+
+def finding(severity: str = "should_fix", *, agent: str = "security", file: str = "app/db.py",
+            line: int = 4, title: str = "SQL built with an f-string", **extra) -> Finding:
+    return Finding(severity=severity, file=file, start_line=line, end_line=line, title=title,
+                   rationale="because", confidence=0.9, agent=agent, **extra)
+
+
+REVIEWERS = [ReviewerOutcome(agent=name, status="ok", findings_count=1, duration_s=2.5,
+                             input_tokens=1000, output_tokens=200)
+             for name in ("security", "performance")]
+
+
+def ledger(*, remaining=(), fixed=(), nits=(), **by_status) -> Ledger:
+    """A ledger holding these findings: remaining and nits open, fixed fixed."""
+    groups = [(Status.OPEN, remaining), (Status.FIXED, fixed), (Status.OPEN, nits),
+              *((Status(k), v) for k, v in by_status.items())]
+    return Ledger(round=1, entries=[Entry.single(f, status, "test") for status, found in groups
+                                    for f in found])
+
+
+def summary(**overrides) -> RunSummary:
+    found = {k: overrides.pop(k) for k in ("findings_remaining", "findings_fixed", "nits")
+             if k in overrides}
+    fields = dict(
+        task_id="3", task_title="Store users in SQLite",
+        files_created=["app/db.py"], files_modified=["app/main.py", "README.md"],
+        passed_tests=42, spec_progress=(3, 7), rounds=2, reviewers=REVIEWERS,
+        newly_eligible=["4 Add the users endpoint", "5 Migrations"],
+        input_tokens=12345, output_tokens=678, cost_usd=0.0421, llm=True,
+        escalations=[], gates=[("tests", True, "42 passed"), ("secrets", True, "none")])
+    defaults = {"findings_fixed": [finding("must_fix"), finding(
+        title="Loop inserts one row at a time", agent="performance", line=9)],
+        "findings_remaining": [], "nits": [finding("nit", title="Name the query", line=12)]}
+    found = {**defaults, **found}
+    fields["ledger"] = ledger(remaining=found["findings_remaining"],
+                              fixed=found["findings_fixed"], nits=found["nits"])
+    return RunSummary(**{**fields, **overrides})
+
+
+def rendered(renderable) -> str:
+    console = Console(record=True, width=100, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+# --- verdict -----------------------------------------------------------------------------
+
+
+def test_clean_only_when_everything_ran_and_nothing_actionable_is_left():
+    assert verdict(summary()) == CLEAN == "clean"
+
+
+def test_nits_alone_do_not_block_clean():
+    assert verdict(summary(findings_remaining=[finding("nit")])) == CLEAN
+
+
+@pytest.mark.parametrize("severity", ["must_fix", "should_fix"])
+def test_remaining_actionable_findings_are_never_clean(severity):
+    assert verdict(summary(findings_remaining=[finding(severity)])) == "findings remain"
+
+
+def test_a_failed_reviewer_is_never_clean_and_is_named():
+    reviewers = [*REVIEWERS, ReviewerOutcome(agent="infrastructure", status="failed",
+                                             error="invalid reply twice"),
+                 ReviewerOutcome(agent="tests", status="failed")]
+    assert verdict(summary(reviewers=reviewers)) == "reviewer failed: infrastructure, tests"
+
+
+def test_a_skipped_reviewer_is_never_clean():
+    reviewers = [*REVIEWERS, ReviewerOutcome(agent="infrastructure", status="skipped")]
+    assert verdict(summary(reviewers=reviewers)) == "reviewer skipped: infrastructure"
+
+
+def test_llm_off_is_never_clean():
+    assert verdict(summary(llm=False)) == LLM_OFF == "LLM reviewers off (analyzers only)"
+
+
+def test_no_reviewers_at_all_is_never_clean():
+    assert verdict(summary(reviewers=[])) == "no review ran"
+
+
+def test_failed_gates_are_never_clean():
+    gates = [("tests", False, "2 failed"), ("build", False, "exit 1"), ("secrets", True, "")]
+    assert verdict(summary(gates=gates)) == "gates failed: tests, build"
+
+
+def test_escalations_are_never_clean():
+    assert verdict(summary(escalations=["the fixer changed nothing"])) == "escalated (1)"
+
+
+def test_every_reason_is_given_together():
+    reviewers = [ReviewerOutcome(agent="security", status="failed", error="timeout")]
+    text = verdict(summary(reviewers=reviewers, llm=False, findings_remaining=[finding()],
+                           escalations=["1 finding(s) still open after 3 review round(s)"]))
+    assert text == f"reviewer failed: security; {LLM_OFF}; findings remain"
+
+
+# --- the models --------------------------------------------------------------------------
+
+
+def test_reviewer_outcome_is_frozen_and_strict():
+    outcome = REVIEWERS[0]
+    with pytest.raises(ValidationError):
+        outcome.status = "failed"
+    with pytest.raises(ValidationError, match="status"):
+        ReviewerOutcome(agent="x", status="crashed")
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        ReviewerOutcome(agent="x", status="ok", tokens=3)
+
+
+def test_summary_round_trips_through_json_state():
+    # The graph stores `model_dump(mode="json")` in its state and the CLI validates it back.
+    original = summary(findings_remaining=[finding("must_fix")], cost_usd=None)
+    again = RunSummary.model_validate(json.loads(json.dumps(original.model_dump(mode="json"))))
+    assert again == original
+    assert again.spec_progress == (3, 7)
+    assert again.gates[0] == ("tests", True, "42 passed")
+
+
+def test_summary_needs_only_a_task_id():
+    bare = RunSummary(task_id="1")
+    assert bare.llm is False and bare.cost_usd is None and bare.passed_tests is None
+    assert verdict(bare) != CLEAN
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def test_json_has_the_documented_keys_in_order():
+    data = to_json(summary())
+    assert tuple(data) == JSON_KEYS
+    json.dumps(data)  # plain JSON values only
+
+
+def test_json_content():
+    remaining = [finding("must_fix", title="Token logged", line=20),
+                 finding("should_fix", agent="performance", title="Unbounded cache", line=5)]
+    reviewers = [*REVIEWERS, ReviewerOutcome(agent="tests", status="failed", error="boom")]
+    data = to_json(summary(findings_remaining=remaining, reviewers=reviewers, cost_usd=None))
+    assert data["verdict"] == "reviewer failed: tests; findings remain"
+    assert data["task"] == {"id": "3", "title": "Store users in SQLite"}
+    assert data["files"] == {"created": ["app/db.py"],
+                             "modified": ["app/main.py", "README.md"]}
+    assert data["tests"] == {"passed": 42}
+    assert data["spec_progress"] == {"done": 3, "total": 7}
+    assert data["rounds"] == 2
+    assert data["gates"][0] == {"name": "tests", "passed": True, "summary": "42 passed"}
+    assert data["reviewers"][2] == {
+        "agent": "tests", "status": "failed", "error": "boom", "findings_count": 0,
+        "duration_s": 0.0, "input_tokens": 0, "output_tokens": 0}
+    assert data["counts"] == {"fixed": {"must_fix": 1, "should_fix": 1, "nit": 0},
+                              "remaining": {"must_fix": 1, "should_fix": 1, "nit": 0},
+                              "nits": 1, "out_of_scope": 0, "suppressed": 0}
+    assert [f["title"] for f in data["findings"]["remaining"]] == [
+        "Token logged", "Unbounded cache"]
+    assert data["findings"]["remaining"][0]["fingerprint"] == remaining[0].fingerprint
+    assert data["newly_eligible"] == ["4 Add the users endpoint", "5 Migrations"]
+    assert data["usage"] == {"input_tokens": 12345, "output_tokens": 678, "cache_read_tokens": 0,
+                             "cache_write_tokens": 0, "cost_usd": None}
+    assert data["llm"] is True and data["escalations"] == []
+
+
+def test_json_findings_validate_back_into_findings():
+    data = to_json(summary(findings_remaining=[finding()]))
+    again = [Finding.model_validate(f) for f in data["findings"]["remaining"]]
+    assert again == [finding()]
+
+
+# --- Markdown ----------------------------------------------------------------------------
+
+
+def test_markdown_contains_the_counts_and_facts():
+    text = to_markdown(summary(findings_remaining=[finding("must_fix", title="Token logged")]))
+    assert text.startswith("## Task 3: Store users in SQLite\n")
+    assert "**Verdict:** findings remain" in text
+    assert "- Files: 1 created, 2 modified" in text
+    assert "- Tests passing: 42" in text
+    assert "- Spec progress: 3/7" in text
+    assert "- Review rounds: 2" in text
+    assert "- Findings fixed: 🔴 1 must fix, 🟡 1 should fix, 🟢 0 nit" in text
+    assert "- Findings remaining: 🔴 1 must fix, 🟡 0 should fix, 🟢 0 nit" in text
+    assert "- Nits: 1" in text
+    assert "- Tokens: 12,345 in / 678 out; estimated cost $0.0421" in text
+    assert "- 🔴 **must fix** `app/db.py:4` Token logged (security)" in text
+    assert "- 4 Add the users endpoint" in text
+    assert "- ✅ tests: 42 passed" in text
+    assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+def test_markdown_says_loudly_when_things_did_not_run():
+    reviewers = [ReviewerOutcome(agent="security", status="failed", error="timed out")]
+    text = to_markdown(summary(llm=False, reviewers=reviewers, cost_usd=None,
+                               passed_tests=None))
+    assert "> ⚠️ LLM reviewers off (analyzers only)" in text
+    assert "- ❌ security: failed, 0 finding(s), 0.0s — timed out" in text
+    assert "estimated cost unknown" in text
+    assert "- Tests passing: unknown" in text
+
+
+def test_markdown_leaves_out_empty_sections():
+    text = to_markdown(RunSummary(task_id="7", llm=True, reviewers=REVIEWERS))
+    assert text.startswith("## Task 7\n")
+    for heading in ("### Remaining findings", "### Fixed", "### Nits", "### Escalations",
+                    "### Newly eligible tasks", "### Gates"):
+        assert heading not in text
+    assert "### Reviewers" in text
+
+
+# --- rich --------------------------------------------------------------------------------
+
+
+def test_rich_shows_the_facts():
+    text = rendered(to_rich(summary()))
+    assert "Task 3: Store users in SQLite" in text
+    assert "clean" in text
+    assert "1 created, 2 modified" in text and "app/db.py" in text
+    assert "42 passing" in text
+    assert "3/7" in text
+    assert "review rounds  2" in text
+    assert "🔴 1 must fix, 🟡 1 should fix, 🟢 0 nit" in text  # fixed
+    assert "🔴 0 must fix, 🟡 0 should fix, 🟢 0 nit" in text  # remaining
+    assert "12,345 in / 678 out, estimated cost $0.0421" in text
+    assert "Newly eligible: 4 Add the users endpoint; 5 Migrations" in text
+    assert "✓ tests: 42 passed" in text
+
+
+def test_rich_highlights_failures_and_unknowns():
+    reviewers = [*REVIEWERS, ReviewerOutcome(agent="infrastructure", status="failed",
+                                             error="reply invalid after retry")]
+    remaining = [finding("must_fix", title="Token logged"),
+                 finding("should_fix", agent="performance", title="Unbounded cache", line=9)]
+    text = rendered(to_rich(summary(reviewers=reviewers, findings_remaining=remaining,
+                                    cost_usd=None, llm=False,
+                                    escalations=["2 finding(s) still open"])))
+    assert "reviewer failed: infrastructure" in text
+    assert LLM_OFF in text
+    assert "infrastructure" in text and "reply invalid after retry" in text
+    assert "estimated cost unknown" in text
+    assert "Remaining findings" in text and "Token logged" in text
+    assert "⚠ 2 finding(s) still open" in text
+
+
+def test_rich_marks_failed_reviewers_in_red():
+    reviewers = [ReviewerOutcome(agent="infrastructure", status="failed", error="boom")]
+    console = Console(record=True, width=100, color_system="truecolor")
+    console.print(to_rich(summary(reviewers=reviewers)))
+    styled = console.export_text(styles=True)
+    assert "\x1b[1;31minfrastructure" in styled
+
+
+def test_rich_does_not_interpret_markup_in_finding_text():
+    text = rendered(to_rich(summary(findings_remaining=[finding(title="list[int] [bold]x")])))
+    assert "list[int] [bold]x" in text
+
+
+def test_findings_table_groups_by_severity_most_severe_first():
+    findings = [finding("nit", title="Rename q"),
+                finding("should_fix", agent="performance", title="Unbounded cache", line=9),
+                finding("must_fix", title="Token logged", line=20,
+                        also_reported_by=["maintainability"])]
+    text = rendered(findings_table(findings, title="Findings"))
+    order = [text.index(s) for s in ("🔴 must fix", "🟡 should fix", "🟢 nit")]
+    assert order == sorted(order)
+    assert "app/db.py:20" in text and "security, maintainability" in text
+    assert findings[2].short_id in text
+    assert text.count("├") == 2  # a section line between each severity group
+
+
+def test_findings_table_of_nothing_is_an_empty_table():
+    table = findings_table([])
+    assert table.row_count == 0

@@ -1,0 +1,95 @@
+"""budget_usd stops a run at the next decision point; batch_budget_usd stops `plan`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewloop.cli.app import main
+from reviewloop.runs.budget import SpendLog, over_budget
+from reviewloop.runs.runner import LoopRunner
+from tests.fakes.chat import ScriptedChatModel, tool_call
+from tests.gitutil import git
+from tests.runs.test_runner import (  # noqa: F401
+    FIXER,
+    IMPLEMENTER,
+    REVIEWERS,
+    project,
+    review,
+    settings,
+    start,
+)
+
+PRICES = {"scripted": {"input": 3.0, "output": 15.0}}
+
+
+def test_a_run_over_budget_stops_after_the_gates_escalated_and_uncommitted(
+        project: Path):  # noqa: F811
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py",
+                                 "content": "def add(a, b):\n    return a + b\n"}),
+        "wrote calc.py"])
+    head = git(project, "rev-parse", "HEAD")
+    run = LoopRunner(project, settings(budget_usd=0.0001, prices=PRICES), lambda name: model)
+
+    result = start(run, project)
+
+    assert result.status == "awaiting_approval"
+    reasons = result.summary["escalations"]
+    assert any(r.startswith("budget exhausted: $") and "of budget_usd $0.00" in r
+               for r in reasons), reasons
+    assert result.summary["cost_usd"] > 0.0001
+    assert not [h for h in model.history if "agent: review-" in str(h[0])]  # no reviewer ran
+    assert run.resume(result.run_id, "reject").status == "declined"
+    assert git(project, "rev-parse", "HEAD") == head
+    spent = SpendLog(run.settings, project).total(".kiro/specs/calc/tasks.md")
+    assert spent == pytest.approx(result.summary["cost_usd"])  # what `plan` adds up
+
+
+def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    finding = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
+               "title": "no docstring", "rationale": "public", "confidence": 0.9}
+    for name in REVIEWERS:
+        model.script(f"agent: {name}", [review([finding] if name == REVIEWERS[0] else None)])
+    model.script(FIXER, ["never asked"])
+    run = LoopRunner(project, settings(budget_usd=0.0001, prices=PRICES), lambda name: model)
+
+    result = start(run, project, "manual")
+
+    assert result.status == "awaiting_approval"
+    assert any(r.startswith("budget exhausted") for r in result.summary["escalations"])
+    assert model.remaining() == 1  # the fixer's script is untouched
+
+
+def test_within_budget_nothing_changes_and_an_unpriced_model_counts_as_over():
+    usage = [{"role": "review", "agent": "a", "model": "scripted", "input_tokens": 1000,
+              "output_tokens": 100}]
+    assert over_budget({"usage": usage}, 1.0, PRICES) is None
+    assert over_budget({"usage": usage}, None, {}) is None
+    assert "cost is unknown" in over_budget({"usage": usage}, 1.0, {})
+
+
+def test_plan_refuses_to_start_tasks_once_the_batch_budget_is_spent(
+        project: Path, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.chdir(project)
+    (project / ".reviewloop.toml").write_text("batch_budget_usd = 1.5\n")
+    log = SpendLog(settings(), project)
+    log.record("r1", ".kiro/specs/calc/tasks.md", 1.0)
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", "--format", "github-matrix"])
+    assert exited.value.code == 0
+    assert json.loads(capsys.readouterr().out)["include"][0]["task"] == "1"
+
+    log.record("r2", ".kiro/specs/calc/tasks.md", 0.6)
+    log.record("r2", ".kiro/specs/calc/tasks.md", 0.6)  # a re-recorded run counts once
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", "--format", "github-matrix"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 1
+    assert json.loads(out) == {"include": []}
+    assert "batch budget spent: $1.60 of batch_budget_usd $1.50" in err

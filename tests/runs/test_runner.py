@@ -1,0 +1,301 @@
+"""The whole loop on a real git repository, with scripted models and real pytest gates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewloop.config import Gates, Settings
+from reviewloop.implement.implementer import Implementer
+from reviewloop.reports import report
+from reviewloop.runs.runner import LoopRunner
+from reviewloop.spec.loader import load_spec
+from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
+from tests.gitutil import git
+
+SPEC = """# Implementation Plan
+
+- [ ] 1. Add the calculator
+  - Write `add(a, b)` in calc.py
+  - _Requirements: 1.1_
+
+- [ ] 2. Add subtraction
+  - _Requirements: 1.2_
+"""
+
+TEST_CALC = """from calc import add
+
+
+def test_add():
+    assert add(2, 3) == 5
+"""
+
+IMPLEMENTER = "You implement one task"
+FIXER = "You fix review findings"
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A calculator spec on branch `work`, with an unstaged edit of the user's (notes.txt)."""
+    root = tmp_path / "proj"
+    (root / ".kiro/specs/calc").mkdir(parents=True)
+    (root / ".kiro/specs/calc/tasks.md").write_text(SPEC)
+    (root / "tests").mkdir()
+    (root / "tests/test_calc.py").write_text(TEST_CALC)
+    (root / "notes.txt").write_text("mine\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    git(root, "switch", "-qc", "work")
+    (root / "notes.txt").write_text("mine, uncommitted\n")  # the user's unrelated change
+    return root
+
+
+def settings(**kw) -> Settings:
+    gates = Gates(build=(), test=(f"{sys.executable} -m pytest -q -p no:cacheprovider",))
+    return Settings(model="scripted", gates=gates, **kw)
+
+
+def review(findings: list[dict] | None = None):
+    return tool_call("submit_findings", {"findings": findings or [], "summary": "looked"})
+
+
+def clean_round(model: ScriptedChatModel, *, but: str = "") -> None:
+    for name in REVIEWERS:
+        if name != but:
+            model.script(f"agent: {name}", [review()])
+
+
+def runner(root: Path, model: ScriptedChatModel, **kw) -> LoopRunner:
+    return LoopRunner(root, settings(**kw), lambda name: model)
+
+
+def ran(result) -> report.RunSummary:
+    """The run's summary as the model the CLI shows (its findings come from the ledger)."""
+    return report.RunSummary.model_validate(result.summary)
+
+
+def spec_file(root: Path) -> Path:
+    return root / ".kiro/specs/calc/tasks.md"
+
+
+def start(run: LoopRunner, root: Path, implementer: str = "llm"):
+    spec = load_spec(root, spec_file(root))
+    return run.start(spec.task("1"), spec_file(root), Implementer.parse(implementer))
+
+
+def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": "def add(a, b):\n    return a - b\n"}),
+        "wrote calc.py",
+        tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
+        "fixed the sign",
+    ])
+    must_fix = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
+                "title": "add has no docstring or type hints", "rationale": "public API",
+                "suggestion": "document it", "confidence": 0.9}
+    model.script("agent: review-maintainability", [review([must_fix]), review()])
+    for name in REVIEWERS:
+        if name != "review-maintainability":
+            model.script(f"agent: {name}", [review(), review()])
+    model.script(FIXER, [
+        tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
+                                "new": "def add(a: int, b: int) -> int:\n    \"\"\"Sum.\"\"\"\n"}),
+        "documented add",
+    ])
+    run = runner(project, model)
+
+    result = start(run, project)
+
+    assert result.status == "awaiting_approval"
+    assert result.summary["escalations"] == []
+    assert [f.title for f in ran(result).findings_fixed] == [must_fix["title"]]
+    assert result.summary["rounds"] == 2
+    final = run.resume(result.run_id, "approve")
+    assert final.status == "committed"
+    assert model.remaining() == 0
+
+    committed = git(project, "show", "--name-only", "--format=%B", "HEAD")
+    assert "Reviewloop-Run: " + result.run_id in committed
+    assert sorted(committed.strip().splitlines()[-2:]) == [".kiro/specs/calc/tasks.md",
+                                                            "calc.py"]
+    assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
+    assert (project / "notes.txt").read_text() == "mine, uncommitted\n"
+    assert git(project, "status", "--porcelain") == " M notes.txt\n"
+
+    # Round 2 saw only the fix: no task context, the fix's diff, not the first version.
+    round2 = [h for h in model.history if "Re-review, round 2" in message_text(h[0])]
+    assert len(round2) == len(REVIEWERS)
+    text = message_text(round2[0][0])
+    assert "# The task" not in text and '"""Sum."""' in text and "a - b" not in text
+
+
+def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    should_fix = {"severity": "should_fix", "file": "calc.py", "start_line": 2,
+                  "end_line": 2, "title": "no input validation", "rationale": "x",
+                  "confidence": 0.6}
+    for name in REVIEWERS:
+        model.script(f"agent: {name}", [review([should_fix] if name == "review-security"
+                                               else None)])
+    model.script(FIXER, ["I will not change anything"])
+    run = runner(project, model, max_rounds=3)
+
+    result = start(run, project, "manual")
+
+    assert result.status == "awaiting_approval"
+    reasons = " ".join(result.summary["escalations"])
+    assert "the fixer changed nothing, the findings remain open" in reasons
+    assert [f.title for f in ran(result).findings_remaining] == ["no input validation"]
+    declined = run.resume(result.run_id, "reject")
+    assert declined.status == "declined"
+    assert git(project, "log", "--format=%s") == "start\n"
+    assert (project / "calc.py").exists()
+
+
+def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    clean_round(model, but="review-performance")
+    model.script("agent: review-performance", ["plain text, no tool call", "still text"])
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+
+    outcomes = {r["agent"]: r for r in result.summary["reviewers"]}
+    assert outcomes["review-performance"]["status"] == "failed"
+    assert "never called submit_findings" in outcomes["review-performance"]["error"]
+    assert all(outcomes[n]["status"] == "ok" for n in REVIEWERS if n != "review-performance")
+    assert any(e.startswith("reviewer review-performance failed in round 1")
+               for e in result.summary["escalations"])  # so --yes will not approve it
+    verdict = report.verdict(report.RunSummary.model_validate(result.summary))
+    assert verdict != report.CLEAN and "reviewer failed: review-performance" in verdict
+
+
+def test_gates_fail_on_manual_change_escalate_without_review(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return 0\n")
+    model = ScriptedChatModel()
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+
+    assert result.status == "awaiting_approval"
+    assert any(e.startswith("guard-rails failed") for e in result.summary["escalations"])
+    assert model.history == []  # no reviewer ran on a change that fails its tests
+
+
+def test_resume_after_approval_does_not_commit_twice(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    first = run.resume(result.run_id, "approve")
+    head = git(project, "rev-parse", "HEAD")
+
+    again = runner(project, model).resume(result.run_id)
+
+    assert first.status == again.status == "committed"
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_governance_escalates_protected_paths_and_never_commits_sensitive_files(
+        project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    (project / "db/migrations").mkdir(parents=True)
+    (project / "db/migrations/0001_init.sql").write_text("CREATE TABLE t (id int);\n")
+    (project / ".env").write_text("DEBUG=1\n")
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+
+    reasons = result.summary["escalations"]
+    assert any("needs approval: touches a protected path: db/migrations/0001_init.sql" in r
+               for r in reasons)
+    assert "sensitive file .env changed: it is never committed" in reasons
+    assert all(".env" not in message_text(h[0]) for h in model.history)  # never in a prompt
+    final = run.resume(result.run_id, "approve")
+    committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert final.status == "committed" and ".env" not in committed
+    assert "db/migrations/0001_init.sql" in committed
+    assert (project / ".env").read_text() == "DEBUG=1\n"
+
+
+def test_offline_autofix_fixes_only_what_a_tool_can_and_keeps_the_rest_open(
+        project: Path) -> None:
+    from reviewloop.review.evidence import analyze
+
+    (project / "calc.py").write_text(
+        "import subprocess\n\n\ndef add(a, b):\n    return getattr(a, \"real\") + b\n\n\n"
+        "def run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    run = LoopRunner(project, settings(), lambda name: None, llm=False, analyze=analyze)
+
+    result = start(run, project, "manual")
+
+    fixed = {f.rule for f in ran(result).findings_fixed}
+    remaining = {f.rule for f in ran(result).findings_remaining}
+    assert fixed == {"B009"}
+    assert "B602" in remaining  # shell=True: no tool fixes it safely, so it stays open
+    fixed_file = Path(result.tree.path) / "calc.py"  # the fix is in the run's worktree
+    assert "getattr" not in fixed_file.read_text() and "shell=True" in fixed_file.read_text()
+    assert 'getattr(a, "real")' in (project / "calc.py").read_text()  # yours is untouched
+    assert result.summary["escalations"]
+    assert not any("__pycache__" in p for p in result.summary["files_created"])
+
+
+def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(
+        project: Path) -> None:
+    from reviewloop.errors import BlockingOutcome
+
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    hook = project / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    spec_before = spec_file(project).read_bytes()
+
+    with pytest.raises(BlockingOutcome, match="hook says no"):
+        run.resume(result.run_id, "approve")
+
+    assert spec_file(project).read_bytes() == spec_before
+    assert run.registry.get(result.run_id).status == "failed"
+    assert run.next_nodes(result.run_id) == ("commit",)
+    hook.unlink()
+    assert run.resume(result.run_id).status == "committed"
+    assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
+
+
+def test_an_agent_json_model_overrides_the_review_model_for_that_agent(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    agents = project / ".kiro" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "review-security.json").write_text(
+        '{"name": "review-security", "prompt": "Find security problems.", '
+        '"model": "bedrock:special-model"}')
+    model = ScriptedChatModel()
+    clean_round(model)
+    asked: list[str] = []
+
+    def factory(name: str) -> ScriptedChatModel:
+        asked.append(name)
+        return model
+
+    run = LoopRunner(project, settings(), factory)
+    start(run, project, "manual")
+
+    assert sorted(set(asked)) == ["bedrock:special-model", "scripted"]

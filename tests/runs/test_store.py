@@ -1,0 +1,101 @@
+"""Shared run state on a real PostgreSQL server: registry, checkpoints, and the lease."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reviewloop.errors import ConfigError
+from reviewloop.runs.lease import Lease, LeaseHeld, LeaseLost
+from reviewloop.runs.runner import LoopRunner
+from reviewloop.runs.store import PostgresRegistry, postgres_url
+from tests.fakes.chat import ScriptedChatModel
+from tests.pg import pg_url, postgres_server  # noqa: F401
+from tests.runs.test_runner import clean_round, project, settings, start  # noqa: F401
+
+
+def test_registry_round_trip_and_order(pg_url):  # noqa: F811
+    registry = PostgresRegistry(pg_url)
+    registry.create("a-1", task_id="1", task_title="One", spec="s.md", options={"k": [1]})
+    registry.create("b-2", task_id="2", task_title="Two", spec="s.md", options={})
+    registry.update("a-1", status="committed", commit_sha="abc")
+
+    assert [r.run_id for r in registry.list()] == ["b-2", "a-1"]
+    assert registry.get("a-1").options == {"k": [1]}
+    assert registry.get("a-1").commit_sha == "abc"
+    assert registry.latest_unfinished().run_id == "b-2"
+    assert registry.open_for_task("1", "s.md") is None
+    with pytest.raises(Exception, match="no run 'zzz'"):
+        registry.get("zzz")
+
+
+def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url):  # noqa: F811
+    first = Lease(pg_url, "run-1", ttl=1.5)
+    first.acquire()
+    with pytest.raises(LeaseHeld, match="run run-1 is being driven by .*expires in"):
+        Lease(pg_url, "run-1", ttl=1.5).acquire()
+    first.renew()  # its own lease renews
+    first._stop.set()  # the runner "dies": no more heartbeats
+    time.sleep(2)
+
+    second = Lease(pg_url, "run-1", ttl=30)
+    second.acquire()
+    with pytest.raises(LeaseLost):
+        first.renew()
+    second.release()
+    Lease(pg_url, "run-1", ttl=30).acquire()  # released: free at once
+
+
+def test_a_killed_holder_blocks_until_its_lease_expires(pg_url, tmp_path):  # noqa: F811
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         ("import time\nfrom reviewloop.runs.lease import Lease\n"
+          f"Lease({pg_url!r}, 'run-9', ttl=2).acquire()\nprint('held', flush=True)\n"
+          "time.sleep(600)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        time.sleep(1.2)  # a heartbeat has renewed it at least once
+        with pytest.raises(LeaseHeld):
+            Lease(pg_url, "run-9", ttl=2).acquire()
+    finally:
+        holder.kill()  # SIGKILL: nothing is released
+        holder.wait()
+    time.sleep(2.2)
+    lease = Lease(pg_url, "run-9", ttl=2)
+    lease.acquire()
+    lease.release()
+
+
+def test_the_loop_checkpoints_in_postgres_and_resumes_from_another_runner(
+        project: Path, pg_url) -> None:  # noqa: F811
+    import psycopg
+
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    clean_round(model)
+    shared = settings(checkpoint_url=pg_url)
+    result = start(LoopRunner(project, shared, lambda name: model), project, "manual")
+    assert result.status == "awaiting_approval"
+    assert not (project / ".reviewloop" / "checkpoints.sqlite").exists()
+    assert not (project / ".reviewloop" / "runs.sqlite").exists()
+
+    other = LoopRunner(project, shared, lambda name: model)  # a new runner, state from Postgres
+    assert other.next_nodes(result.run_id) == ("present",)
+    final = other.resume(result.run_id, "approve")
+    assert final.status == "committed"
+    assert PostgresRegistry(pg_url).get(result.run_id).status == "committed"
+    with psycopg.connect(pg_url) as conn:
+        threads = conn.execute("SELECT count(*) FROM checkpoints WHERE thread_id = %s",
+                               (result.run_id,)).fetchone()[0]
+        leases = conn.execute("SELECT count(*) FROM reviewloop_leases").fetchone()[0]
+    assert threads > 3 and leases == 0  # the lease is given back when the run stops
+
+
+def test_a_non_postgres_url_is_a_config_error_naming_the_key():
+    with pytest.raises(ConfigError, match="checkpoint_url must be a postgresql:// URL"):
+        postgres_url(settings(checkpoint_url="mysql://x/y"))
+    assert postgres_url(settings()) is None
