@@ -1,17 +1,31 @@
 """The exception tree and the exit codes, in one place.
 
-Who is at fault decides the branch::
+Who is at fault decides the branch. Every exception reviewloop raises on purpose is drawn
+here, with the module that defines it when that is not this one::
 
     ReviewloopError                  exit 3 unless a subclass says otherwise
     ├── UserInputError               exit 2: the user can fix it (file, line or key named)
     │   ├── ConfigError              .reviewloop.toml / [tool.reviewloop] / REVIEWLOOP_* / flags
+    │   │   └── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says how to get one
     │   ├── SpecError                a spec path that cannot be read or found
     │   ├── AgentDefinitionError     an agent JSON file
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
-    │   └── CredentialsError         no model credentials; the message is the fix
+    │   ├── CredentialsError         no model credentials; the message is the fix
+    │   └── LeaseHeld                runs/lease.py: another runner drives this run now
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
+    ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
+    │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
+    ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a
+    │                                sensitive file; told to the model, never raised to the user
+    ├── GitHubError                  github/client.py: the API answered an error after retries
+    ├── AnalyzerError                checks/analyzers/base.py: a tool failed; the reviewer that
+    │                                needed it is recorded as failed, never clean
+    ├── AnalyzerSkipped              checks/analyzers/base.py: off by the user's choice (shown)
+    ├── ProvisionError               checks/analyzers/provision.py: a heavy tool's install failed
+    ├── LeaseLost                    runs/lease.py: another runner took the run mid-step
     └── (anything else)              exit 3: a bug in reviewloop; a log file is written
 
+`reviewloop review` with no change to review is not an error: it says so and exits 0.
 Ctrl-C exits 130.
 """
 
