@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, CredentialsError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+ModelFactory = Callable[[str], "BaseChatModel"]
 
 # Provider names `langchain.chat_models.init_chat_model` understands. A model string is
 # "provider-prefixed" only when the part before its first colon is one of these, because
@@ -320,3 +325,37 @@ def estimate_tokens(text: str) -> int:
     """A conservative token count for `text`, for planning only (usage comes from the
     provider's reply)."""
     return -(-len(text) // CHARS_PER_TOKEN)
+
+
+@dataclass(frozen=True)
+class ChatHandle:
+    """One chat model as a step uses it: the model, its name, and how to call it."""
+
+    model: BaseChatModel
+    name: str
+    bedrock: bool
+    timeout_s: float | None = None  # the total deadline of one call (llm_timeout_s)
+
+
+class Models:
+    """Chat models per role and per agent override, created on first use and shared.
+
+    `enabled=False` is the offline mode: every lookup answers None.
+    """
+
+    def __init__(self, settings: Settings, factory: ModelFactory, *, enabled: bool = True):
+        self._settings = settings
+        self._factory = factory
+        self.enabled = enabled
+        self._cache: dict[str, BaseChatModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, role: str, override: str | None = None) -> ChatHandle | None:
+        name = override or model_for(self._settings, role)
+        if not self.enabled or not name:
+            return None
+        with self._lock:
+            if name not in self._cache:
+                self._cache[name] = self._factory(name)
+        return ChatHandle(self._cache[name], name, is_bedrock_model(name),
+                          self._settings.llm_timeout_s)

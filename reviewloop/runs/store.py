@@ -15,11 +15,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.runs.registry import Registry, RunStore, state_dir
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
 _ready: set[str] = set()
@@ -71,8 +75,19 @@ def connect(url: str):
                              fix="check the URL, the server and the credentials") from None
 
 
+def state_serde() -> JsonPlusSerializer:
+    """The checkpoint serializer: it revives the loop state's own classes and LangGraph's
+    safe types, nothing else (LangGraph's default would revive any class it is named)."""
+    # Deferred, like the savers: LangGraph loads only where checkpoints are read or written.
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from reviewloop.graph.state import STATE_TYPES
+
+    return JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES)
+
+
 @contextmanager
-def checkpointer(settings: Settings, root: Path) -> Iterator[Any]:
+def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver]:
     """The LangGraph checkpoint saver for this project's settings, open for one use."""
     url = postgres_url(settings)
     if url is None:
@@ -81,14 +96,14 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[Any]:
         conn = sqlite3.connect(state_dir(root) / "checkpoints.sqlite",
                                check_same_thread=False, timeout=30)
         try:
-            yield SqliteSaver(conn)
+            yield SqliteSaver(conn, serde=state_serde())
         finally:
             conn.close()
         return
     from langgraph.checkpoint.postgres import PostgresSaver
 
     with connect(url) as conn:
-        saver = PostgresSaver(conn)
+        saver = PostgresSaver(conn, serde=state_serde())
         _setup_once(url, conn, saver.setup)
         yield saver
 
