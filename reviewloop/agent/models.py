@@ -86,7 +86,7 @@ def make_chat_model(model: str, *, region: str | None = None,
         return _bedrock_chat_model(model_id, region=region, temperature=temperature,
                                    timeout_s=timeout_s)
     try:
-        from langchain.chat_models import init_chat_model
+        from langchain.chat_models import init_chat_model  # type: ignore[import-not-found]
     except ImportError:
         raise ConfigError(
             f"model {model!r} names the provider {provider!r}, which needs the `langchain` "
@@ -100,8 +100,8 @@ def make_chat_model(model: str, *, region: str | None = None,
 
 def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float | None,
                         timeout_s: float | None = None) -> BaseChatModel:
-    import boto3
-    from botocore.config import Config
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
     from langchain_aws import ChatBedrockConverse
 
     region_name = resolve_region(region)
@@ -142,7 +142,7 @@ def check_credentials(model: str, region: str | None) -> None:
 
 def _check_aws(region: str | None) -> None:
     import boto3
-    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import BotoCoreError  # type: ignore[import-untyped]
 
     try:
         session = boto3.Session(region_name=resolve_region(region))
@@ -171,7 +171,7 @@ def llm_available(model: str | None, region: str | None) -> bool:
         return False
     try:
         check_credentials(model, region)
-    except Exception:  # noqa: BLE001 - a yes/no probe: any failure means "not available"
+    except Exception:  # a yes/no probe: any failure means "not available"
         return False
     return True
 
@@ -207,7 +207,9 @@ class UsageRecord(BaseModel):
 
 def usage_from(message: AIMessage, *, role: str, agent: str, model: str) -> UsageRecord:
     """The usage a reply reports (zeros when the provider reported none)."""
-    usage = message.usage_metadata or {}
+    usage = message.usage_metadata
+    if usage is None:
+        return UsageRecord(role=role, agent=agent, model=model)
     details = usage.get("input_token_details") or {}
     return UsageRecord(role=role, agent=agent, model=model,
                        input_tokens=usage.get("input_tokens", 0),

@@ -34,7 +34,7 @@ from rich.text import Text
 
 from reviewloop.cli import ui
 from reviewloop.cli.progress import gate_text, label
-from reviewloop.runs.streaming import step_inputs
+from reviewloop.runs.streaming import plain, step_inputs
 
 _handler: ContextVar[BaseCallbackHandler | None] = ContextVar("reviewloop_live", default=None)
 register_configure_hook(_handler, inheritable=True)
@@ -230,7 +230,7 @@ class _Events(BaseCallbackHandler):
             return
         found = self.nodes.pop(run_id, None)
         if found is not None:
-            self.view.ended(found[0], found[1], outputs, error)
+            self.view.ended(found[0], found[1], plain(outputs), error)
 
 
 _active: View | None = None

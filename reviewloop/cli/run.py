@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.prompt import Confirm
 
+from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
@@ -16,7 +17,6 @@ from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
-from reviewloop.agent.models import ModelFactory
 from reviewloop.implement.implementer import Implementer
 from reviewloop.reports.render import to_rich
 from reviewloop.reports.report import RunSummary
@@ -127,7 +127,7 @@ def _as_started(settings: Settings, record: RunRecord) -> Settings:
     return settings
 
 
-def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
+def _continue_batch(runner: LoopRunner, record: RunRecord, options: RunOptions) -> int:
     if not record.batch:
         return ExitCode.OK
     implementer = Implementer.parse(record.options.get("implementer", "llm"))

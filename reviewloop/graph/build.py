@@ -3,6 +3,8 @@ here: the limits travel in the run's input state (`state.Limits`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -48,11 +50,12 @@ def build_review_graph() -> CompiledStateGraph[LoopState, LoopDeps, ReviewStart,
     return graph.compile()
 
 
-def _review_rounds(graph: StateGraph[LoopState, LoopDeps, InputState, LoopState] | StateGraph[
-        LoopState, LoopDeps, ReviewStart, LoopState], present: str = "present") -> None:
+def _review_rounds(graph: StateGraph[LoopState, LoopDeps, Any, LoopState],
+                   present: str = "present") -> None:
     """prepare → review × N → triage → (snapshot → fix → prepare …) or escalate/present."""
     graph.add_node("prepare", nodes.prepare)
-    graph.add_node("review", nodes.review, input_schema=ReviewTask)
+    # LangGraph's overloads do not match a node whose input is its own schema (a Send branch).
+    graph.add_node("review", nodes.review, input_schema=ReviewTask)  # type: ignore[call-overload]
     for name in ("triage", "snapshot", "fix", "escalate"):
         graph.add_node(name, getattr(nodes, name))
     graph.add_conditional_edges("prepare", route_after_prepare, ["review", "triage"])

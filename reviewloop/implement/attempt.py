@@ -10,8 +10,8 @@ from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.implement.implementer import (
-    ImplementResult,
     Implementer,
+    ImplementResult,
     implement_with_command,
     implement_with_llm,
 )

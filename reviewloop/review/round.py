@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from reviewloop.agent.models import ChatHandle, Models, UsageRecord, context_window, is_bedrock_model
+from reviewloop.agent.models import (
+    ChatHandle,
+    Models,
+    UsageRecord,
+    context_window,
+    is_bedrock_model,
+)
 from reviewloop.agent.tools import Workspace
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.config import Settings, model_for
@@ -266,7 +272,7 @@ def _warm(setup: RoundSetup, handle: ChatHandle, review: ReviewInput,
     try:
         usage.append(warm_cache(handle.model, review, setup.workspace, model_name=handle.name,
                                 timeout_s=handle.timeout_s))
-    except Exception as exc:  # noqa: BLE001 - a cold cache costs money, never the review
+    except Exception as exc:  # a cold cache costs money, never the review
         logging.getLogger(__name__).warning("cache warm-up failed: %s", redact(str(exc)))
 
 

@@ -57,13 +57,13 @@ class SpendLog:
                 conn.execute(_TABLE)
                 yield conn, "%s"
             return
-        conn = sqlite3.connect(state_dir(self.root) / "runs.sqlite", timeout=30)
+        lite = sqlite3.connect(state_dir(self.root) / "runs.sqlite", timeout=30)
         try:
-            conn.execute(_TABLE)
-            yield conn, "?"
-            conn.commit()
+            lite.execute(_TABLE)
+            yield lite, "?"
+            lite.commit()
         finally:
-            conn.close()
+            lite.close()
 
 
 def spec_key(spec_file: Path, root: Path) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
 
 from reviewloop.agent.models import ModelFactory, Models, UsageRecord
@@ -114,7 +115,8 @@ class LoopRunner:
         deps = self._deps(run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record))
         self._check_version(run_id)
-        payload = Command(resume={"decision": decision}) if decision else None
+        payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
+                                          else None)
         return self._drive(run_id, deps, payload)
 
     def _check_version(self, run_id: str) -> None:
@@ -222,7 +224,7 @@ class LoopRunner:
             SpendLog(self.settings, self.root).record(run_id, key, cost)
 
 
-def _config(run_id: str) -> dict[str, Any]:
+def _config(run_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": run_id}, "recursion_limit": RECURSION_LIMIT,
             "max_concurrency": 8}
 

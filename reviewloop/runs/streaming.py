@@ -12,11 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-MODES = ("updates", "tasks", "custom")
+# Deferred for the type checker only: streaming is imported on light paths.
+if TYPE_CHECKING:
+    from langgraph.types import StreamMode
+
+MODES: tuple[StreamMode, ...] = ("updates", "tasks", "custom")
 
 
 class Listener(Protocol):

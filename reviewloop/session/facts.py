@@ -161,7 +161,7 @@ def _summaries(path: Path):
             conn.close()
         values = found.checkpoint.get("channel_values", {}) if found else {}
         summary = values.get("summary")
-        if hasattr(summary, "model_dump"):  # the typed state's RunSummary
+        if isinstance(summary, BaseModel):  # the typed state's RunSummary
             return summary.model_dump(mode="json")
         return summary if isinstance(summary, dict) else {}
     return lookup
