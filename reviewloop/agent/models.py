@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, CredentialsError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+ModelFactory = Callable[[str], "BaseChatModel"]
 
 # Provider names `langchain.chat_models.init_chat_model` understands. A model string is
 # "provider-prefixed" only when the part before its first colon is one of these, because
@@ -81,7 +86,7 @@ def make_chat_model(model: str, *, region: str | None = None,
         return _bedrock_chat_model(model_id, region=region, temperature=temperature,
                                    timeout_s=timeout_s)
     try:
-        from langchain.chat_models import init_chat_model
+        from langchain.chat_models import init_chat_model  # type: ignore[import-not-found]
     except ImportError:
         raise ConfigError(
             f"model {model!r} names the provider {provider!r}, which needs the `langchain` "
@@ -95,8 +100,8 @@ def make_chat_model(model: str, *, region: str | None = None,
 
 def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float | None,
                         timeout_s: float | None = None) -> BaseChatModel:
-    import boto3
-    from botocore.config import Config
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
     from langchain_aws import ChatBedrockConverse
 
     region_name = resolve_region(region)
@@ -137,7 +142,7 @@ def check_credentials(model: str, region: str | None) -> None:
 
 def _check_aws(region: str | None) -> None:
     import boto3
-    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import BotoCoreError  # type: ignore[import-untyped]
 
     try:
         session = boto3.Session(region_name=resolve_region(region))
@@ -166,7 +171,7 @@ def llm_available(model: str | None, region: str | None) -> bool:
         return False
     try:
         check_credentials(model, region)
-    except Exception:  # noqa: BLE001 - a yes/no probe: any failure means "not available"
+    except Exception:  # a yes/no probe: any failure means "not available"
         return False
     return True
 
@@ -202,7 +207,9 @@ class UsageRecord(BaseModel):
 
 def usage_from(message: AIMessage, *, role: str, agent: str, model: str) -> UsageRecord:
     """The usage a reply reports (zeros when the provider reported none)."""
-    usage = message.usage_metadata or {}
+    usage = message.usage_metadata
+    if usage is None:
+        return UsageRecord(role=role, agent=agent, model=model)
     details = usage.get("input_token_details") or {}
     return UsageRecord(role=role, agent=agent, model=model,
                        input_tokens=usage.get("input_tokens", 0),
@@ -320,3 +327,37 @@ def estimate_tokens(text: str) -> int:
     """A conservative token count for `text`, for planning only (usage comes from the
     provider's reply)."""
     return -(-len(text) // CHARS_PER_TOKEN)
+
+
+@dataclass(frozen=True)
+class ChatHandle:
+    """One chat model as a step uses it: the model, its name, and how to call it."""
+
+    model: BaseChatModel
+    name: str
+    bedrock: bool
+    timeout_s: float | None = None  # the total deadline of one call (llm_timeout_s)
+
+
+class Models:
+    """Chat models per role and per agent override, created on first use and shared.
+
+    `enabled=False` is the offline mode: every lookup answers None.
+    """
+
+    def __init__(self, settings: Settings, factory: ModelFactory, *, enabled: bool = True):
+        self._settings = settings
+        self._factory = factory
+        self.enabled = enabled
+        self._cache: dict[str, BaseChatModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, role: str, override: str | None = None) -> ChatHandle | None:
+        name = override or model_for(self._settings, role)
+        if not self.enabled or not name:
+            return None
+        with self._lock:
+            if name not in self._cache:
+                self._cache[name] = self._factory(name)
+        return ChatHandle(self._cache[name], name, is_bedrock_model(name),
+                          self._settings.llm_timeout_s)

@@ -13,7 +13,8 @@ from reviewloop.reports.render import to_rich
 from reviewloop.reports.report import RunSummary
 from reviewloop.spec.loader import load_spec
 
-LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), the five
+LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), \
+the five
 reviewers also read the change themselves: they confirm or dismiss the analyzers' evidence,
 find what no rule covers (authorization gaps, N+1 queries, missing edge-case tests, unclear
 names), and the LLM fixer repairs every 🔴/🟡 finding, not only the ones a tool can fix."""
@@ -33,7 +34,9 @@ def run(directory: Path | None) -> int:
     try:
         runner = _runner(settings, root, None, False)
         spec = load_spec(root, None)
-        result = runner.start(spec.task(demo_repo.TASK), spec.tasks_file, Implementer("manual"))
+        task = spec.task(demo_repo.TASK)
+        assert task is not None  # the demo project's own spec
+        result = runner.start(task, spec.tasks_file, Implementer("manual"))
         summary = RunSummary.model_validate(result.summary)
         out.print(to_rich(summary))
         if result.status == "awaiting_approval":

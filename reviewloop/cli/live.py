@@ -34,6 +34,7 @@ from rich.text import Text
 
 from reviewloop.cli import ui
 from reviewloop.cli.progress import gate_text, label
+from reviewloop.runs.streaming import plain, step_inputs
 
 _handler: ContextVar[BaseCallbackHandler | None] = ContextVar("reviewloop_live", default=None)
 register_configure_hook(_handler, inheritable=True)
@@ -198,7 +199,7 @@ class _Events(BaseCallbackHandler):
         if not node or kwargs.get("name") != node or "|" in key:
             return  # a routing function, an inner runnable, or a subgraph
         self.nodes[run_id] = (key, node)
-        self.view.started(key, label(node, inputs if isinstance(inputs, dict) else {}))
+        self.view.started(key, label(node, step_inputs(inputs)))
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
                      **kwargs: Any) -> None:
@@ -229,7 +230,7 @@ class _Events(BaseCallbackHandler):
             return
         found = self.nodes.pop(run_id, None)
         if found is not None:
-            self.view.ended(found[0], found[1], outputs, error)
+            self.view.ended(found[0], found[1], plain(outputs), error)
 
 
 _active: View | None = None

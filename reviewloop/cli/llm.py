@@ -12,7 +12,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError
 
 if TYPE_CHECKING:
-    from reviewloop.graph.context import ModelFactory
+    from reviewloop.agent.models import ModelFactory
 
 
 def model_switch(settings: Settings, model_factory: ModelFactory | None,

@@ -23,8 +23,8 @@ from reviewloop.cli import ui
 
 _MOST_WAIT_S = 30.0
 _NAMES = {"gates": "guard-rails", "prepare": "review round", "implement": "implement",
-          "triage": "triage", "fix": "fix", "present": "summary", "commit": "commit",
-          "land": "land"}
+          "triage": "triage", "snapshot": "fix point", "fix": "fix",
+          "escalate": "escalation", "present": "summary", "commit": "commit", "land": "land"}
 
 
 def label(node: str, inputs: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewloop.cli import ui
 from reviewloop.cli.progress import STEPS
@@ -24,23 +25,27 @@ from reviewloop.errors import ExitCode
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
-from reviewloop.git.repository import open_repository
+from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, converge
-from reviewloop.github.event import load_event, review_base
+from reviewloop.github.event import PullRequestEvent, load_event, review_base
 from reviewloop.github.markers import repository_key
 from reviewloop.github.outputs import annotate, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
 from reviewloop.reports.render import to_markdown
+from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config
+
+if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
+    from reviewloop.agent.models import ModelFactory
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         config_file: Path | None = None, env: Mapping[str, str] | None = None,
-        model_factory=None) -> int:
+        model_factory: ModelFactory | None = None) -> int:
     """Review the PR with the configuration of its base commit (never the PR's own)."""
     env = os.environ if env is None else env
     event = load_event(env)
@@ -49,8 +54,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         return _review(trusted, repo, root, event, options, env, model_factory)
 
 
-def _review(trusted: TrustedConfig, repo, root: Path, event, options: ReviewOptions,
-            env: Mapping[str, str], model_factory) -> int:
+def _review(trusted: TrustedConfig, repo: Repository, root: Path, event: PullRequestEvent,
+            options: ReviewOptions, env: Mapping[str, str],
+            model_factory: ModelFactory | None) -> int:
     from reviewloop.cli.llm import model_switch
 
     # PR code runs only when the workflow says so (`--tests`, the Action's `run-tests`).
@@ -96,7 +102,7 @@ class Judge:
     health: Sequence[Health]
 
 
-def head_files(repo, head_sha: str, tmp: Path) -> Code:
+def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
     """A file's lines at `head_sha` (exported from git objects, never the checkout), None
     when the head has no such regular file."""
     cache: dict[str, list[str] | None] = {}
@@ -143,7 +149,7 @@ def pr_line(counts: Mapping[str, int]) -> str:
     return f"**Open on this pull request: {sum(counts.values())}** — {counts_text(counts)}"
 
 
-def _exit_code(summary, counts: Mapping[str, int], fail_on: str) -> int:
+def _exit_code(summary: RunSummary, counts: Mapping[str, int], fail_on: str) -> int:
     """Blocking when this push's review blocks, or when the PR still has open findings at or
     above `fail_on` from any push: a new commit that does not touch them keeps the check red."""
     if fail_on == "never":

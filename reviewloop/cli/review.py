@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
@@ -18,17 +20,20 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown, to_rich
 from reviewloop.reports.report import RunSummary, to_json, verdict
-from reviewloop.review.evidence import analyze
+from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
 from reviewloop.sandbox.bubblewrap import require
+
+if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
+    from reviewloop.agent.models import ModelFactory
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ReviewOptions:
-    source: DiffSource = DiffSource()
+    source: DiffSource = field(default_factory=DiffSource)
     format: str = "text"
     output: Path | None = None
     fail_on: str = "must_fix"
@@ -38,7 +43,7 @@ class ReviewOptions:
     tests: bool = False  # --tests: run the project's tests (sandboxed) for coverage
 
 
-def analyzers_for(settings: Settings):
+def analyzers_for(settings: Settings) -> Callable[..., AnalyzerReport]:
     """The reviewers' analyzers; the project's tests run (sandboxed) only when asked:
     `--tests` or `[review] run_tests = true`, never by default."""
     tests = project_tests(settings) if settings.review.run_tests else None
@@ -48,7 +53,7 @@ def analyzers_for(settings: Settings):
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
-        config_file: Path | None = None, model_factory=None) -> int:
+        config_file: Path | None = None, model_factory: ModelFactory | None = None) -> int:
     """Review; with --head the configuration comes from the base commit, never the change."""
     from reviewloop.cli.llm import model_switch
 
@@ -133,7 +138,7 @@ def _sarif(summary: RunSummary) -> str:
                                reviewers=summary.reviewers, llm=summary.llm), indent=2)
 
 
-def _from_cwd(root: Path):
+def _from_cwd(root: Path) -> Callable[[str], str]:
     """Repository-relative paths as ruff prints them: relative to the current directory."""
     here = Path.cwd()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.prompt import Confirm
 
+from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
@@ -16,10 +17,10 @@ from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
-from reviewloop.graph.context import ModelFactory
 from reviewloop.implement.implementer import Implementer
 from reviewloop.reports.render import to_rich
 from reviewloop.reports.report import RunSummary
+from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
@@ -118,17 +119,15 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
     return ExitCode.OK
 
 
-def _as_started(settings: Settings, record) -> Settings:
-    """The model and round limit the run started with, unless given again now."""
-    update = {}
+def _as_started(settings: Settings, record: RunRecord) -> Settings:
+    """The model the run started with, unless given again now (its limits are in its saved
+    state)."""
     if not settings.model and record.options.get("model"):
-        update["model"] = record.options["model"]
-    if record.options.get("max_rounds"):
-        update["max_rounds"] = record.options["max_rounds"]
-    return settings.model_copy(update=update) if update else settings
+        return settings.model_copy(update={"model": record.options["model"]})
+    return settings
 
 
-def _continue_batch(runner: LoopRunner, record, options: RunOptions) -> int:
+def _continue_batch(runner: LoopRunner, record: RunRecord, options: RunOptions) -> int:
     if not record.batch:
         return ExitCode.OK
     implementer = Implementer.parse(record.options.get("implementer", "llm"))
@@ -253,6 +252,8 @@ def _report_outcome(result: RunResult, root: Path) -> None:
         else:
             where = f" on {tree.target}" if tree is not None and tree.target else ""
             out.print(f"[green]Committed {sha}[/]{where} (run {result.run_id}).")
+        for notice in result.notices:
+            out.print(notice, markup=False, highlight=False)
     elif result.status == "declined":
         kept = ""
         if tree is not None and Path(tree.path).exists():

@@ -13,6 +13,7 @@ from reviewloop.cli.preflight import has_runs, in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git import worktrees as worktree
+from reviewloop.git.repository import Repository
 from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed
 from reviewloop.runs.runner import run_tree
 from reviewloop.runs.store import postgres_url, registry_for
@@ -127,7 +128,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
     return ExitCode.OK
 
 
-def _strays(root: Path, checkout, known: set[str]) -> list[str]:
+def _strays(root: Path, checkout: Repository, known: set[str]) -> list[str]:
     """Worktrees under .reviewloop/worktrees that no run owns (a crash before registering)."""
     removed = []
     for path, branch in worktree.listed(checkout).items():

@@ -1,1 +1,2 @@
-"""Fixing findings: the LLM fixer, the analyzers' safe automatic fixes, and the fix-and-retest loop."""
+"""Fixing findings: the LLM fixer, the analyzers' safe automatic fixes, the fix-and-retest
+loop."""

@@ -1,59 +1,38 @@
-"""The graph factory: wiring only. Nothing is compiled at import."""
+"""The graph factories: wiring only. Nothing is compiled at import, and no limit is passed
+here: the limits travel in the run's input state (`state.Limits`)."""
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Send
+from langgraph.graph.state import CompiledStateGraph
 
 from reviewloop.graph import nodes
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.routing import (
     route_after_fix,
     route_after_gates,
+    route_after_prepare,
     route_after_present,
     route_after_triage,
 )
-from reviewloop.graph.state import LoopState
-from reviewloop.review.material import load_material
-from reviewloop.runs.budget import budgeted
+from reviewloop.graph.state import InputState, LoopState, ReviewStart, ReviewTask
+
+Graph = CompiledStateGraph[LoopState, LoopDeps, InputState, LoopState]
 
 
-def fan_out(state: LoopState) -> str | list[Send]:
-    """One `review` branch per reviewer and chunk of the round, all in the same step so they
-    run concurrently; straight to triage when the round was stopped before its reviewers."""
-    material = load_material(state["material_path"])
-    if material.stopped:
-        return "triage"
-    shared = {k: state[k] for k in ("run_id", "task_id", "round", "diff_path", "context_path",
-                                    "baseline", "material_path") if k in state}
-    shared["addressed"] = state.get("addressed", []) if state.get("round", 1) > 1 else []
-    return [Send("review", {**shared, "review_agent": agent, "review_chunk": index})
-            for agent, index in material.assignments]
-
-
-def build_graph(*, max_retries: int, max_rounds: int, checkpointer=None,
-                budget_usd: float | None = None, prices=None):
-    """The loop; with `budget_usd`, every decision point first checks the run's spend. A route
-    to "review" goes through `prepare`, which readies the round for the fan-out."""
-    after_gates, after_triage, after_fix = (
-        budgeted(r, budget_usd, prices or {})
-        for r in (route_after_gates, route_after_triage, route_after_fix))
-    graph = StateGraph(LoopState, context_schema=LoopDeps)
-    for name in ("implement", "gates", "prepare", "review", "triage", "fix", "present",
-                 "commit", "land"):
+def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> Graph:
+    """The loop: implement → gates → review rounds with fixes → present → commit → land."""
+    graph = StateGraph(LoopState, context_schema=LoopDeps, input_schema=InputState)
+    _review_rounds(graph)
+    for name in ("implement", "gates", "present", "commit", "land"):
         graph.add_node(name, getattr(nodes, name))
     graph.add_edge(START, "implement")
     graph.add_edge("implement", "gates")
-    graph.add_conditional_edges(
-        "gates", partial(after_gates, max_retries=max_retries),
-        {"implement": "implement", "review": "prepare", "present": "present"})
-    graph.add_conditional_edges("prepare", fan_out, ["review", "triage"])
-    graph.add_edge("review", "triage")
-    graph.add_conditional_edges(
-        "triage", partial(after_triage, max_rounds=max_rounds), ["fix", "present"])
-    graph.add_conditional_edges("fix", after_fix, {"review": "prepare", "present": "present"})
+    graph.add_conditional_edges("gates", route_after_gates)
+    graph.add_edge("escalate", "present")
     graph.add_conditional_edges("present", route_after_present, {"commit": "commit",
                                                                  "end": END})
     graph.add_edge("commit", "land")
@@ -61,17 +40,27 @@ def build_graph(*, max_retries: int, max_rounds: int, checkpointer=None,
     return graph.compile(checkpointer=checkpointer)
 
 
-def build_review_graph(*, max_rounds: int, fix: bool):
-    """`reviewloop review`: the reviewers on a given diff, then optional fix rounds; no commit."""
-    graph = StateGraph(LoopState, context_schema=LoopDeps)
-    for name in ("prepare", "review", "triage", "fix"):
-        graph.add_node(name, getattr(nodes, name))
+def build_review_graph() -> CompiledStateGraph[LoopState, LoopDeps, ReviewStart, LoopState]:
+    """`reviewloop review`: the reviewers on a given diff, then fix rounds when the input's
+    limits allow them; no commit, and "present" is the end."""
+    graph = StateGraph(LoopState, context_schema=LoopDeps, input_schema=ReviewStart)
+    _review_rounds(graph, present=END)
     graph.add_edge(START, "prepare")
-    graph.add_conditional_edges("prepare", fan_out, ["review", "triage"])
-    graph.add_edge("review", "triage")
-    rounds = max_rounds if fix else 1
-    graph.add_conditional_edges(
-        "triage", partial(route_after_triage, max_rounds=rounds), {"fix": "fix",
-                                                                   "present": END})
-    graph.add_conditional_edges("fix", route_after_fix, {"review": "prepare", "present": END})
+    graph.add_edge("escalate", END)
     return graph.compile()
+
+
+def _review_rounds(graph: StateGraph[LoopState, LoopDeps, Any, LoopState],
+                   present: str = "present") -> None:
+    """prepare → review × N → triage → (snapshot → fix → prepare …) or escalate/present."""
+    graph.add_node("prepare", nodes.prepare)
+    # LangGraph's overloads do not match a node whose input is its own schema (a Send branch).
+    graph.add_node("review", nodes.review, input_schema=ReviewTask)  # type: ignore[call-overload]
+    for name in ("triage", "snapshot", "fix", "escalate"):
+        graph.add_node(name, getattr(nodes, name))
+    graph.add_conditional_edges("prepare", route_after_prepare, ["review", "triage"])
+    graph.add_edge("review", "triage")
+    graph.add_conditional_edges("triage", route_after_triage, {
+        "snapshot": "snapshot", "present": present, "escalate": "escalate"})
+    graph.add_edge("snapshot", "fix")
+    graph.add_conditional_edges("fix", route_after_fix)

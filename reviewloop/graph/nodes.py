@@ -1,186 +1,245 @@
 """The graph's nodes: read state, call one domain function, return a partial update.
 
 Every node takes `runtime.context` (`LoopDeps`) for the repository, models and settings.
+No node decides where the loop goes next (`routing` does); each records the facts a
+router reads: the gate report, the actionable findings, why a fix stopped, the spend.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from reviewloop.agent.models import UsageRecord
+from reviewloop.agent.spend import over_budget
+from reviewloop.checks.gates.base import GateResult
+from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.findings.rounds import RoundInput, outcome_health, record
-from reviewloop.findings.schema import Finding
 from reviewloop.findings.suppress import Suppressor
 from reviewloop.findings.triage import apply_floor
+from reviewloop.fixes.loop import FixJob, FixOutcome, fix_and_test
+from reviewloop.git.changes import artifacts_of, changes_since, union, write_diff, written_lines
 from reviewloop.git.diff import changed_lines
-from reviewloop.git.repository import Snapshot
-from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.state import LoopState, ledger_of
-from reviewloop.landing.land import land_change
-from reviewloop.reports.summary import build_summary
-from reviewloop.review import round as review_round
+from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
+from reviewloop.implement.attempt import run_implementer, write_context
+from reviewloop.landing.commit import CommitFacts, commit_change
+from reviewloop.landing.land import LandJob, land_change
+from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.reviewer import run_reviewer
-from reviewloop.runs.budget import over_budget
+from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
+
+Update = dict[str, object]
 
 
-def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
-    # The baseline is set when the run starts, so a crash mid-implementation loses nothing.
-    baseline = state.get("baseline") or steps.baseline(deps).model_dump()
-    context_path = state.get("context_path") or steps.write_context(deps, state["task_id"])
-    feedback = (state.get("gate_report") or {}).get("feedback")
-    result = steps.run_implementer(deps, state["task_id"], Path(context_path).read_text(
-        encoding="utf-8"), feedback)
-    update = steps.change_update(deps, Snapshot(**baseline), round_no=1,
-                                 artifacts=state.get("artifacts", []))
-    return {**update, "baseline": baseline, "context_path": context_path, "round": 1,
-            "attempts": state.get("attempts", 0) + 1,
-            "usage": [u.model_dump() for u in result.usage],
+    context_path = state.context_path or write_context(deps.root, deps.spec_file,
+                                                       deps.run_dir, state.task_id)
+    report = state.gate_report
+    feedback = report.feedback() if report is not None and not report.passed else None
+    result = run_implementer(deps.implementer, state.task_id,
+                             Path(context_path).read_text(encoding="utf-8"), feedback,
+                             models=deps.models, workspace=deps.workspace, policy=deps.policy,
+                             settings=deps.settings)
+    touched, diff_text = changes_since(deps.repo, state.baseline, state.artifacts)
+    return {"diff_path": write_diff(deps.run_dir, 1, diff_text), "touched": touched,
+            "context_path": context_path, "round": 1, "attempts": state.attempts + 1,
+            "usage": result.usage,
             "escalations": [] if result.ok else [f"implementer failed: {result.summary}"]}
 
 
-def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
-    report, made = steps.gate_artifacts(
-        deps, Snapshot(**state["baseline"]),
-        lambda: steps.run_gates(deps, state, phase="implement"))
-    update: dict[str, Any] = {"gate_report": report, "gates_passed": report["passed"],
-                              "passed_tests": report.get("passed_tests"),
-                              "artifacts": sorted({*state.get("artifacts", []), *made})}
-    retries = deps.settings.gates.max_retries
-    if not report["passed"] and (state.get("implementer") == "manual"
-                                 or state.get("attempts", 0) > retries):
-        update["escalations"] = [*state.get("escalations", []),
-                                 f"guard-rails failed: {report['headline']}"]
+    report, made = artifacts_of(deps.repo, state.baseline, lambda: check_change(
+        deps.repo, deps.settings, state.touched, state.diff_path, phase="implement",
+        on_gate=gate_events()))
+    return {"gate_report": report, "passed_tests": report.passed_tests,
+            "artifacts": sorted({*state.artifacts, *made}),
+            "over_budget": _spent(deps, state, state.usage)}
+
+
+def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
+    """The round's diff, chunks, analyzer evidence and estimate, made once for all reviewers;
+    who reviews which chunk goes into state for the fan-out."""
+    ready = prepare_round(_setup(runtime.context), RoundAsk(
+        round=state.round, diff_path=state.diff_path, context_path=state.context_path or None,
+        addressed=state.addressed, baseline=state.baseline))
+    update: Update = {"material_path": ready.material_path, "usage": ready.usage,
+                      "assignments": list(ready.assignments), "review_stopped": ready.stopped,
+                      "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
+    if ready.stopped:
+        update["reviews"] = ready.not_started
+        update["escalations"] = [*state.escalations, f"review stopped: {ready.stopped}"]
     return update
 
 
-def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
-    """The round's diff, chunks, analyzer evidence and estimate, made once for all reviewers."""
-    return review_round.prepare_round(runtime.context, state)
-
-
-def review(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
     """One reviewer on one chunk (a `Send` branch): its outcome joins `reviews`."""
     deps = runtime.context
-    agent, review_input = review_round.reviewer_input(deps, state)
+    agent, review_input = reviewer_input(
+        _setup(deps), task.material_path, task.review_agent, task.review_chunk,
+        RoundAsk(round=task.round, diff_path="", context_path=task.context_path or None,
+                 addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "",
                            bedrock=bool(chat and chat.bedrock),
                            timeout_s=chat.timeout_s if chat else None)
-    return {"reviews": [outcome.model_dump(mode="json", exclude={"usage"})],
-            "usage": [u.model_dump() for u in outcome.usage]}
+    return {"reviews": [outcome.model_copy(update={"usage": []})], "usage": outcome.usage}
 
 
-def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Record the round in the ledger; what is still open and actionable goes to the fixer."""
     deps = runtime.context
-    round_no = state["round"]
-    outcomes = [r for r in state.get("reviews", []) if r["round"] == round_no]
+    outcomes = round_reviews(state, state.round)
     floors = {a.name: a.severity_floor for a in deps.agents if a.severity_floor}
-    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
-    ledger = record(ledger_of(state), RoundInput(
-        round=round_no, reported=[apply_floor(Finding(**f), floors)
-                                  for r in outcomes for f in r["findings"]],
-        scope=steps.written_lines(deps, state), health=outcome_health(outcomes),
-        whole=round_no == 1, addressed=[f["fingerprint"] for f in state.get("addressed", [])],
+    diff_text = Path(state.diff_path).read_text(encoding="utf-8")
+    ledger = record(state.ledger, RoundInput(
+        round=state.round, reported=[apply_floor(f, floors) for r in outcomes
+                                     for f in r.findings],
+        scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
+        health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
+        whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
         fix_files=changed_lines(diff_text).keys(),
         suppress=Suppressor.load(deps.workspace.root)))
-    escalations = list(state.get("escalations", []))
-    escalations += [f"reviewer {r['agent']} failed in round {round_no}: {r.get('error')}"
-                    for r in outcomes if r["status"] == "failed"]
-    actionable = [e.finding for e in ledger.unresolved if e.severity.actionable]
-    if actionable and round_no >= deps.settings.max_rounds:
-        reason = f"still open after {round_no} review round(s)"
-        ledger = ledger.escalate(reason)
-        escalations.append(f"{len(actionable)} finding(s) {reason}")
-    update = {"escalations": escalations, "actionable": _dump(actionable),
-              "ledger": ledger.model_dump(mode="json")}
-    if actionable and round_no < deps.settings.max_rounds:
-        # Saved before the fixer starts: a crash mid-fix resumes against the same point.
-        base = Snapshot(**state["baseline"])
-        update["fix_baseline"] = deps.repo.snapshot(base=base.base).model_dump()
-    return update
+    failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
+              for r in outcomes if r.status == "failed"]
+    return {"escalations": [*state.escalations, *failed], "ledger": ledger,
+            "actionable": [e.finding for e in ledger.unresolved if e.severity.actionable],
+            "over_budget": _spent(deps, state, state.usage)}
 
 
-def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def snapshot(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
+    """The fix point, saved before the fixer starts: a crash mid-fix resumes against it.
+    Runs only on the way to `fix`, so a fix that cannot run costs no snapshot."""
+    return {"fix_baseline": runtime.context.repo.snapshot(base=state.baseline.base)}
+
+
+def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
-    baseline = Snapshot(**state["baseline"])
-    before = Snapshot(**state["fix_baseline"])
-    findings = _findings(state, "actionable")
+    before = state.fix_baseline or state.baseline
+    result = fix_and_test(_fix_job(deps, state), state.actionable)
+    round_no = state.round + 1
     # Files the fixer's own test runs leave are caught by the artifact patterns; paths the
     # gates made earlier stay excluded through `artifacts`.
-    result = steps.fix_and_test(deps, state, findings, before)
-    artifacts = state.get("artifacts", [])
-    round_no = state["round"] + 1
-    _, diff_text = steps.changes_since(deps, before, artifacts)
-    diff_path = steps.write_diff(deps, round_no, diff_text) if diff_text.strip() else ""
-    touched, _ = steps.changes_since(deps, baseline, artifacts)
-    escalations = list(state.get("escalations", []))
-    stopped = None
-    if not result.ok:
-        stopped = result.summary
-    elif not diff_path:
-        stopped = f"the fixer changed nothing, the findings remain open: {result.summary}"
+    diff_text = changes_since(deps.repo, before, state.artifacts)[1]
+    diff_path = write_diff(deps.run_dir, round_no, diff_text) if diff_text.strip() else ""
+    touched = changes_since(deps.repo, state.baseline, state.artifacts)[0]
     left = {f.fingerprint for f in result.left_open}
-    update = {"round": round_no, "diff_path": diff_path, "artifacts": artifacts,
-              "addressed": _dump([f for f in findings if f.fingerprint not in left]),
-              "touched": _union(state.get("touched") or {}, steps.touched_dict(touched)),
-              "escalations": escalations, "tests_passing": result.ok,
-              # a failed fix was discarded: the last green count still holds
-              "passed_tests": (result.passed_tests if result.passed_tests is not None
-                               else state.get("passed_tests")),
-              "usage": [u.model_dump() for u in result.usage]}
+    update: Update = {
+        "round": round_no, "diff_path": diff_path, "touched": union(state.touched, touched),
+        "addressed": [f for f in state.actionable if f.fingerprint not in left],
+        "fix_stopped": _stopped(result, diff_path), "usage": result.usage,
+        # a failed fix was discarded: the last green count still holds
+        "passed_tests": (result.passed_tests if result.passed_tests is not None
+                         else state.passed_tests),
+        "over_budget": _spent(deps, state, [*state.usage, *result.usage])}
     if result.report is not None:
         update["gate_report"] = result.report
-    if stopped is not None:  # no re-review follows: what is open goes to the human
-        update["escalations"] = [*escalations, stopped]
-        update["ledger"] = ledger_of(state).escalate(stopped).model_dump(mode="json")
     return update
 
 
-def present(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def escalate(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
+    """Say why a human must decide, from the facts the router went by: the budget spent, the
+    gates failed for good, a fix that stopped, findings still open after the last round."""
+    reasons = list(state.escalations)
+    ledger = state.ledger
+    if state.over_budget and state.over_budget not in reasons:
+        reasons.append(state.over_budget)
+    report = state.gate_report
+    if report is not None and not report.passed:
+        reasons.append(f"guard-rails failed: {report.headline}")
+    elif state.fix_stopped:  # no re-review follows: what is open goes to the human
+        ledger = ledger.escalate(state.fix_stopped)
+        reasons.append(state.fix_stopped)
+    elif state.actionable and state.limits.fix and state.round >= state.limits.max_rounds:
+        why = f"still open after {state.round} review round(s)"
+        ledger = ledger.escalate(why)
+        reasons.append(f"{len(state.actionable)} finding(s) {why}")
+    return {"escalations": reasons, "ledger": ledger}
+
+
+def present(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Build the summary and stop for the human; resume supplies the decision."""
-    deps = runtime.context
-    spent = over_budget(state, deps.settings.budget_usd, deps.settings.prices)
-    if spent and spent not in state.get("escalations", []):
-        state = {**state, "escalations": [*state.get("escalations", []), spent]}
-    summary = build_summary(deps, state)
-    answer = interrupt({"run_id": state["run_id"], "summary": summary})
+    summary = build_summary(summary_scope(runtime.context), state, state.escalations)
+    answer = interrupt({"run_id": state.run_id, "summary": summary.model_dump(mode="json")})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
     if decision == "approve":
         return {"summary": summary, "decision": "approve"}
     return {"summary": summary, "decision": "reject", "outcome": "declined"}
 
 
-def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
+def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Commit in the run's worktree, on the run's branch."""
-    return {"commit": steps.commit_change(runtime.context, state)}
+    deps = runtime.context
+    facts = CommitFacts(run_id=state.run_id, task_id=state.task_id, ledger=state.ledger,
+                        rounds=rounds_run(state.reviews), passed_tests=state.passed_tests)
+    return {"commit": commit_change(deps.repo, deps.workspace, deps.spec_file,
+                                    deps.settings.gates.protected_branches, state.touched,
+                                    facts)}
 
 
-def land(state: LoopState, runtime: Runtime[LoopDeps]) -> dict[str, Any]:
-    """Bring the commit to the user's branch (run.land); the landed commit replaces it."""
-    return {"commit": land_change(runtime.context, state), "outcome": "committed"}
+def land(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
+    """Bring the commit to the user's branch (run.land); the landed commit replaces it, and
+    what the user must hear about their checkout goes into `notices`."""
+    deps = runtime.context
+    landed = land_change(LandJob(
+        repo=deps.repo, settings=deps.settings, run_dir=deps.run_dir, spec_file=deps.spec_file,
+        checkout=deps.checkout, run_tree=deps.run_tree, run_id=state.run_id,
+        task_id=state.task_id, summary=state.summary, open_pr=deps.open_pr), state.commit or "")
+    return {"commit": landed.commit, "notices": landed.notices, "outcome": "committed"}
 
 
-def _findings(state: LoopState, key: str) -> list[Finding]:
-    return [Finding(**f) for f in state.get(key, [])]
+def gate_events() -> OnGate:
+    """Each gate's start and end, told to whoever streams the run (the live view, CI logs)."""
+    try:
+        write = get_stream_writer()
+    except RuntimeError:  # called outside a runnable context (a unit test, a direct call)
+        return lambda name, result: None
+
+    def told(name: str, result: GateResult | None) -> None:
+        if result is None:
+            write({"kind": "gate", "gate": name, "status": "running"})
+            return
+        status = "skipped" if result.skipped else "passed" if result.passed else "failed"
+        write({"kind": "gate", "gate": name, "status": status,
+               "duration_s": round(result.duration_s, 1), "summary": result.summary})
+    return told
 
 
-def _dump(findings: list[Finding]) -> list[dict[str, Any]]:
-    return [f.model_dump(mode="json") for f in findings]
+def _spent(deps: LoopDeps, state: LoopState, usage: Sequence[UsageRecord]) -> str | None:
+    return over_budget(usage, state.limits.budget_usd, deps.settings.prices)
 
 
-def _union(old: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Files touched over the whole run: a review-only run's baseline is its start."""
-    created = set(old.get("created", [])) | set(new.get("created", []))
-    deleted = set(new.get("deleted", []))
-    modified = (set(old.get("modified", [])) | set(new.get("modified", []))) - created - deleted
-    users = set(old.get("had_user_changes", [])) | set(new.get("had_user_changes", []))
-    return {"created": sorted(created - deleted), "modified": sorted(modified),
-            "deleted": sorted(deleted), "had_user_changes": sorted(users)}
+def _stopped(result: FixOutcome, diff_path: str) -> str | None:
+    if not result.ok:
+        return result.summary
+    if not diff_path:
+        return f"the fixer changed nothing, the findings remain open: {result.summary}"
+    return None
+
+
+def _setup(deps: LoopDeps) -> RoundSetup:
+    return RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
+                      workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
+                      analyze=deps.analyze)
+
+
+def summary_scope(deps: LoopDeps) -> Scope:
+    return Scope(repo=deps.repo, workspace=deps.workspace, spec_file=deps.spec_file,
+                 governance=deps.governance, prices=deps.settings.prices,
+                 llm=deps.models.enabled)
+
+
+def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
+    return FixJob(repo=deps.repo, workspace=deps.workspace, policy=deps.policy,
+                  settings=deps.settings, run_dir=deps.run_dir,
+                  chat=deps.models.get("fix"), in_worktree=deps.run_tree is not None,
+                  baseline=state.baseline, before=state.fix_baseline or state.baseline,
+                  artifacts=tuple(state.artifacts), gate_report=state.gate_report,
+                  max_retries=state.limits.max_retries, on_gate=gate_events())

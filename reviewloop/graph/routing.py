@@ -1,37 +1,61 @@
-"""Pure routing: each function reads state and names the next node."""
+"""Pure routing: each function reads state only and names the next node.
+
+Every branch of the loop is decided here, once; the node a router sends to acts on that
+decision and never makes it again. Limits come from `state.limits`, spend from the
+`over_budget` fact the last node recorded.
+"""
 
 from __future__ import annotations
 
-from reviewloop.graph.state import LoopState
+from typing import Literal
+
+from langgraph.types import Send
+
+from reviewloop.graph.state import LoopState, ReviewTask
 
 
-def route_after_gates(state: LoopState, *, max_retries: int) -> str:
-    """Pass → review; fail with retries left → implement again; else → present (escalated)."""
-    if state.get("gates_passed"):
-        return "review"
-    if state.get("attempts", 0) <= max_retries and _retryable(state):
+def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "escalate"]:
+    """Pass → review; fail with retries left → implement again; else (or over budget) →
+    escalate. A manual change cannot be re-implemented by reviewloop: escalated at once."""
+    if state.over_budget:
+        return "escalate"
+    if state.gate_report is not None and state.gate_report.passed:
+        return "prepare"
+    if state.implementer != "manual" and state.attempts <= state.limits.max_retries:
         return "implement"
-    return "present"
+    return "escalate"
 
 
-def route_after_triage(state: LoopState, *, max_rounds: int) -> str:
-    """Actionable findings and rounds left → fix; otherwise → present."""
-    if state.get("actionable") and state.get("round", 1) < max_rounds:
-        return "fix"
-    return "present"
+def route_after_prepare(state: LoopState) -> Literal["triage"] | list[Send]:
+    """One `review` branch per (reviewer, chunk) of the round, all in the same step so they
+    run concurrently; straight to triage when the round was stopped before its reviewers."""
+    if state.review_stopped or not state.assignments:
+        return "triage"
+    addressed = state.addressed if state.round > 1 else []
+    return [Send("review", ReviewTask(
+        review_agent=agent, review_chunk=chunk, round=state.round,
+        material_path=state.material_path, context_path=state.context_path,
+        addressed=addressed, baseline=state.baseline)) for agent, chunk in state.assignments]
 
 
-def route_after_fix(state: LoopState) -> str:
+def route_after_triage(state: LoopState) -> Literal["snapshot", "present", "escalate"]:
+    """Actionable findings, fixing on and rounds left → save the fix point, then fix; the
+    last round reached with findings open → escalate; nothing to fix → present."""
+    if state.over_budget:
+        return "escalate"
+    if not state.actionable or not state.limits.fix:
+        return "present"
+    if state.round < state.limits.max_rounds:
+        return "snapshot"
+    return "escalate"
+
+
+def route_after_fix(state: LoopState) -> Literal["prepare", "escalate"]:
     """Re-review a fix that changed something and kept the tests green; else escalate."""
-    if state.get("diff_path") and state.get("tests_passing", True):
-        return "review"
-    return "present"
+    if state.over_budget or state.fix_stopped:
+        return "escalate"
+    return "prepare"
 
 
-def route_after_present(state: LoopState) -> str:
-    return "commit" if state.get("decision") == "approve" else "end"
-
-
-def _retryable(state: LoopState) -> bool:
-    # A manual change cannot be re-implemented by reviewloop: escalate at once.
-    return state.get("implementer", "llm") != "manual"
+def route_after_present(state: LoopState) -> Literal["commit", "end"]:
+    return "commit" if state.decision == "approve" else "end"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -134,7 +136,7 @@ def _to_stderr(prefix: str) -> Callable[[str], None]:
     return write
 
 
-def _relay(stream, lines: list[str], show: Callable[[str], None]) -> None:
+def _relay(stream: IO[str], lines: list[str], show: Callable[[str], None]) -> None:
     """Each line as it arrives: shown, and kept (list.append is atomic) for the summary."""
     for line in iter(stream.readline, ""):
         lines.append(line)
@@ -152,8 +154,6 @@ def _feed(proc: subprocess.Popen, text: str) -> None:
 
 def _kill(proc: subprocess.Popen) -> None:
     """The command and whatever it started (its own session), then reaped."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()

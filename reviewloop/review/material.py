@@ -133,9 +133,9 @@ def _evidence(report: AnalyzerReport, changes: ChangeSet) -> AgentEvidence:
     return AgentEvidence(
         findings=tuple(f for f in report.findings
                        if changes.contains(f.file, f.start_line, f.end_line, added_only=True)),
-        outside=tuple([*report.outside, *(
+        outside=(*report.outside, *(
             f for f in report.findings
-            if not changes.contains(f.file, f.start_line, f.end_line, added_only=True))]),
+            if not changes.contains(f.file, f.start_line, f.end_line, added_only=True))),
         health=tuple(report.health))
 
 

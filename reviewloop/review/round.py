@@ -8,100 +8,140 @@ to `round-N.material.json`. `reviewer_input` gives one reviewer branch its chunk
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from reviewloop.agent.models import context_window, is_bedrock_model
+from reviewloop.agent.models import (
+    ChatHandle,
+    Models,
+    UsageRecord,
+    context_window,
+    is_bedrock_model,
+)
+from reviewloop.agent.tools import Workspace
 from reviewloop.checks.secrets.scanner import redact
+from reviewloop.config import Settings, model_for
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import parse_diff
-from reviewloop.graph.context import ChatHandle, LoopDeps
-from reviewloop.graph.state import LoopState
+from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.evidence import skipped_reason
+from reviewloop.review.evidence import AnalyzerReport, skipped_reason
 from reviewloop.review.material import (
     AgentEvidence,
+    Estimate,
     RoundMaterial,
     assign,
     estimate,
     gather_evidence,
     load_material,
 )
-from reviewloop.review.reviewer import ReviewInput, agent_prompt, shared_prompt, warm_cache
+from reviewloop.review.reviewer import (
+    ReviewerOutcome,
+    ReviewInput,
+    agent_prompt,
+    shared_prompt,
+    warm_cache,
+)
+
+# The analyzer layer: (agent, diff_text, root, only=files) -> findings and health.
+Analyze = Callable[..., AnalyzerReport]
+
+
+@dataclass(frozen=True)
+class RoundSetup:
+    """What a round works with besides the change: reviewers, models, settings, files."""
+
+    agents: Sequence[AgentDefinition]
+    models: Models
+    settings: Settings
+    workspace: Workspace
+    repo: Repository
+    run_dir: Path
+    analyze: Analyze | None = None
+
+    def agent(self, name: str) -> AgentDefinition:
+        return next(a for a in self.agents if a.name == name)
+
+
+@dataclass(frozen=True)
+class RoundAsk:
+    """The change a round reviews: its diff, the task (round 1), the findings a fix
+    addressed (later rounds), and the run's baseline the whole change is measured from."""
+
+    round: int
+    diff_path: str
+    context_path: str | None
+    addressed: Sequence[Finding]
+    baseline: Snapshot
+
+
+@dataclass
+class PreparedRound:
+    """The round made ready: the material file, who reviews which chunk, and, when the
+    estimate was over `[review] max_cost_usd`, why nobody does (`stopped`)."""
+
+    material_path: str
+    skipped: tuple[str, ...]
+    assignments: tuple[tuple[str, int], ...]
+    stopped: str | None = None
+    not_started: list[ReviewerOutcome] = field(default_factory=list)
+    usage: list[UsageRecord] = field(default_factory=list)
+
 
 # Of a model's context window, the share one call's diff may fill; the rest holds the
 # rules, the task, the agent's prompt and evidence, tool results and the reply.
 DIFF_SHARE = 0.5
 
 
-def prepare_round(deps: LoopDeps, state: LoopState) -> dict[str, Any]:
-    round_no = state.get("round", 1)
-    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
-    changes = parse_diff(diff_text, source=state["diff_path"])
-    names = _review_models(deps)
+def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
+    changes = parse_diff(Path(ask.diff_path).read_text(encoding="utf-8"), source=ask.diff_path)
+    names = _review_models(setup)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
-    plan = plan_chunks(changes, _budget(deps, names), prepare=redact if names else str,
-                       leave_out=lambda p: _leave_out(deps, p))
-    plan = _unscoped(deps, plan)
-    context = _task_context(state)
-    addressed = [Finding(**f) for f in state.get("addressed", [])]
-
-    def shared(chunk: Chunk) -> str:
-        return shared_prompt(_input(round_no, chunk, context, addressed))
-
+    plan = plan_chunks(changes, _budget(setup, names), prepare=redact if names else str,
+                       leave_out=lambda p: _leave_out(setup, p))
+    plan = _unscoped(setup, plan)
+    context = _task_context(ask)
+    shared = partial(_shared, ask.round, context, ask.addressed)
     for chunk in plan.chunks if names else ():  # the shared prefix, redacted here, once
         redact(shared(chunk))  # remembered: each reviewer's loop finds it done
-
-    assignments = assign(deps.agents, plan.chunks)
-    calls: dict[int, list[tuple[str, str]]] = {}
-    for name, index in assignments:
-        if name in names and index < len(plan.chunks) and any(
-                deps.agent(name).applies_to(p)
-                                   for p in plan.chunks[index].paths):
-            calls.setdefault(index, []).append((name, names[name]))
-    warm = deps.settings.review.cache_warm
-    planned = estimate(plan, calls, shared, lambda name: agent_prompt(deps.agent(name), ()),
-                       cached=is_bedrock_model,
-                       warm=warm, prices=deps.settings.prices)
-    limit = deps.settings.review.max_cost_usd
-    stopped = None
-    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
-        stopped = (f"estimated ${planned.cost_usd:.4f} for round {round_no} is over "
-                   f"[review] max_cost_usd ${limit:.4f}")
-    usage: list[dict[str, Any]] = []
+    assignments = assign(setup.agents, plan.chunks)
+    calls = _calls(setup, names, plan, assignments)
+    warm = setup.settings.review.cache_warm
+    planned = estimate(plan, calls, shared, lambda name: agent_prompt(setup.agent(name), ()),
+                       cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
+    stopped = _over_limit(setup, planned, ask.round)
+    usage: list[UsageRecord] = []
     # Built once, before the reviewers start, while the analyzers run; then the warm-ups.
-    models = partial(_build_and_warm, deps, names, [] if stopped or not warm else [
-        (chunk, model) for chunk in plan.chunks
-        for model, count in Counter(m for _, m in calls.get(chunk.index, ())).items()
-        if count > 1 and is_bedrock_model(model)], round_no, context, addressed, usage)
-    evidence = gather_evidence(deps.agents, _analyzer(deps, state), changes, side=[models])
-    material = RoundMaterial(round=round_no, chunks=plan.chunks, skipped=plan.skipped,
+    models = partial(_build_and_warm, setup, names,
+                     [] if stopped or not warm else _to_warm(plan, calls), ask, context, usage)
+    evidence = gather_evidence(setup.agents, _analyzer(setup, ask, changes), changes,
+                               side=[models])
+    material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
                              evidence=evidence, assignments=assignments, estimate=planned,
                              stopped=stopped)
-    path = material.write(deps.run_dir / f"round-{round_no}.material.json")
-    update: dict[str, Any] = {"material_path": path, "usage": usage,
-                              "not_reviewed": sorted({*state.get("not_reviewed", []),
-                                                      *plan.skipped})}
-    if stopped:
-        update["reviews"] = [_not_started(a, round_no, stopped, evidence) for a in deps.agents]
-        update["escalations"] = [*state.get("escalations", []), f"review stopped: {stopped}"]
-    return update
+    path = material.write(setup.run_dir / f"round-{ask.round}.material.json")
+    not_started = [_not_started(a, ask.round, stopped, evidence)
+                   for a in setup.agents] if stopped else []
+    return PreparedRound(material_path=path, skipped=tuple(plan.skipped),
+                         assignments=() if stopped else tuple(assignments), stopped=stopped,
+                         not_started=not_started, usage=usage)
 
 
-def reviewer_input(deps: LoopDeps, state: LoopState) -> tuple[AgentDefinition, ReviewInput]:
-    """What reviewer `review_agent` reads for chunk `review_chunk` of the round."""
-    material = load_material(state["material_path"])
-    agent = deps.agent(state["review_agent"])
-    index = state.get("review_chunk", 0)
+def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index: int,
+                   ask: RoundAsk) -> tuple[AgentDefinition, ReviewInput]:
+    """What reviewer `agent_name` reads for chunk `index` of the round."""
+    material = load_material(material_path)
+    agent = setup.agent(agent_name)
     chunk = material.chunks[index] if material.chunks else None
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
-    review = _input(state["round"], chunk, _task_context(state),
-                    [Finding(**f) for f in state.get("addressed", [])])
+    review = _input(ask.round, chunk, _task_context(ask), ask.addressed)
     return agent, ReviewInput(round=review.round, diff_text=review.diff_text,
                               task_context=review.task_context, addressed=review.addressed,
                               evidence=mine.findings, outside=mine.outside,
@@ -109,110 +149,136 @@ def reviewer_input(deps: LoopDeps, state: LoopState) -> tuple[AgentDefinition, R
                               paths=chunk.paths if chunk else ())
 
 
+def _shared(round_no: int, context: str, addressed: Sequence[Finding], chunk: Chunk) -> str:
+    return shared_prompt(_input(round_no, chunk, context, addressed))
+
+
+def _calls(setup: RoundSetup, names: dict[str, str], plan: ChunkPlan,
+           assignments: Sequence[tuple[str, int]]) -> dict[int, list[tuple[str, str]]]:
+    """The model calls the round plans: per chunk, (reviewer, model) for each reviewer with
+    a model and a file of that chunk in its scope."""
+    calls: dict[int, list[tuple[str, str]]] = {}
+    for name, index in assignments:
+        if name in names and index < len(plan.chunks) and any(
+                setup.agent(name).applies_to(p) for p in plan.chunks[index].paths):
+            calls.setdefault(index, []).append((name, names[name]))
+    return calls
+
+
+def _to_warm(plan: ChunkPlan, calls: dict[int, list[tuple[str, str]]]
+             ) -> list[tuple[Chunk, str]]:
+    """(chunk, model) pairs two or more reviewers share on Bedrock: worth a warm-up call."""
+    return [(chunk, model) for chunk in plan.chunks
+            for model, count in Counter(m for _, m in calls.get(chunk.index, ())).items()
+            if count > 1 and is_bedrock_model(model)]
+
+
+def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
+    limit = setup.settings.review.max_cost_usd
+    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
+        return (f"estimated ${planned.cost_usd:.4f} for round {round_no} is over "
+                f"[review] max_cost_usd ${limit:.4f}")
+    return None
+
+
 def _input(round_no: int, chunk: Chunk | None, context: str,
-           addressed: list[Finding]) -> ReviewInput:
+           addressed: Sequence[Finding]) -> ReviewInput:
     return ReviewInput(round=round_no, diff_text=chunk.diff if chunk else "",
-                       task_context=context if round_no == 1 else "", addressed=addressed)
+                       task_context=context if round_no == 1 else "", addressed=list(addressed))
 
 
-def _task_context(state: LoopState) -> str:
-    path = state.get("context_path")
-    return Path(path).read_text(encoding="utf-8") if path and state.get("round", 1) == 1 else ""
+def _task_context(ask: RoundAsk) -> str:
+    path = ask.context_path
+    return Path(path).read_text(encoding="utf-8") if path and ask.round == 1 else ""
 
 
-def _review_models(deps: LoopDeps) -> dict[str, str]:
+def _review_models(setup: RoundSetup) -> dict[str, str]:
     """Each reviewer's model name (the models themselves are built alongside the analyzers)."""
-    from reviewloop.config import model_for
-
-    if not deps.models.enabled:
+    if not setup.models.enabled:
         return {}
-    names = {a.name: a.model or model_for(deps.settings, "review") for a in deps.agents}
+    names = {a.name: a.model or model_for(setup.settings, "review") for a in setup.agents}
     return {agent: name for agent, name in names.items() if name}
 
 
-def _budget(deps: LoopDeps, names: dict[str, str]) -> int | None:
+def _budget(setup: RoundSetup, names: dict[str, str]) -> int | None:
     """Diff tokens per reviewer call: one budget for all reviewers (the smallest window), so
     they share a prompt prefix; None offline, where no model has a window."""
     if not names:
         return None
-    review = deps.settings.review
+    review = setup.settings.review
     window = min(context_window(name, review.context_windows) for name in names.values())
     return min(review.chunk_tokens or window, int(window * DIFF_SHARE))
 
 
-def _leave_out(deps: LoopDeps, path: str) -> str | None:
+def _leave_out(setup: RoundSetup, path: str) -> str | None:
     """The one rule for what content may be read and sent (symlinks, secrets, files outside
     the checkout, over the size limit or binary), as the analyzers apply it."""
-    return skipped_reason(deps.workspace.root, path, deps.workspace.sensitive)
+    return skipped_reason(setup.workspace.root, path, setup.workspace.sensitive)
 
 
-def _unscoped(deps: LoopDeps, plan: ChunkPlan) -> ChunkPlan:
+def _unscoped(setup: RoundSetup, plan: ChunkPlan) -> ChunkPlan:
     """Files no reviewer's scope covers are listed as such, not silently unreviewed."""
     lonely = [p for c in plan.chunks for p in c.paths
-              if not any(a.applies_to(p) for a in deps.agents)]
+              if not any(a.applies_to(p) for a in setup.agents)]
     if not lonely:
         return plan
     return plan.model_copy(update={"skipped": (*plan.skipped, *(
         f"{p}: no reviewer's scope covers it" for p in lonely))})
 
 
-def _analyzer(deps: LoopDeps, state: LoopState):
+def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
+              ) -> Callable[[AgentDefinition], AnalyzerReport] | None:
     """The analyzers on the change as it is now, measured against the whole change since the
     run's baseline, as the ledger numbers lines. From round 2 on they look only at the
     files the fix touched; the ledger keeps its verdicts on the others (a re-review judges
     the fix, not the files it left alone)."""
-    if deps.analyze is None:
+    analyze = setup.analyze
+    if analyze is None:
         return None
-    from reviewloop.git.repository import Snapshot
-
-    round_no = state.get("round", 1)
-    diff_text = Path(state["diff_path"]).read_text(encoding="utf-8")
-    if round_no > 1 and state.get("baseline"):
-        fix_files = set(parse_diff(diff_text).paths)
-        whole = deps.repo.diff_since(Snapshot(**state["baseline"]))
-        root = deps.workspace.root
-        return lambda agent: deps.analyze(agent, whole, root, only=fix_files)
-    root = deps.workspace.root
-    return lambda agent: deps.analyze(agent, diff_text, root)
+    root = setup.workspace.root
+    if ask.round > 1:
+        fix_files = set(changes.paths)
+        whole = setup.repo.diff_since(ask.baseline)
+        return lambda agent: analyze(agent, whole, root, only=fix_files)
+    diff_text = Path(ask.diff_path).read_text(encoding="utf-8")
+    return lambda agent: analyze(agent, diff_text, root)
 
 
-def _build_and_warm(deps: LoopDeps, names: dict[str, str], warm: list[tuple[Chunk, str]],
-                    round_no: int, context: str, addressed: list[Finding],
-                    usage: list) -> None:
+def _build_and_warm(setup: RoundSetup, names: dict[str, str], warm: list[tuple[Chunk, str]],
+                    ask: RoundAsk, context: str, usage: list[UsageRecord]) -> None:
     """Build every reviewer's chat model (once per run), then one warm-up call per chunk and
     Bedrock model that two or more reviewers share, all at once."""
-    handles = {model: deps.models.get("review", model) for model in set(names.values())}
-    tasks = [(handles[model], _input(round_no, chunk, context, addressed))
-             for chunk, model in warm if handles.get(model) and _converse(handles[model])]
+    handles = {model: setup.models.get("review", model) for model in set(names.values())}
+    tasks = [(handle, _input(ask.round, chunk, context, ask.addressed))
+             for chunk, model in warm
+             if (handle := handles.get(model)) is not None and _converse(handle)]
     if not tasks:
         return
     with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
         for handle, review in tasks:
-            pool.submit(_warm, deps, handle, review, usage)
+            pool.submit(_warm, setup, handle, review, usage)
 
 
 def _converse(handle: ChatHandle) -> bool:
     """Warming needs the Converse API's prompt cache (not a stand-in chat model)."""
+    # Deferred: langchain_aws is heavy, and only a Bedrock model needs the check.
     from langchain_aws import ChatBedrockConverse
 
     return handle.bedrock and isinstance(handle.model, ChatBedrockConverse)
 
 
-def _warm(deps: LoopDeps, handle: ChatHandle, review: ReviewInput, usage: list) -> None:
-    import logging
-
+def _warm(setup: RoundSetup, handle: ChatHandle, review: ReviewInput,
+          usage: list[UsageRecord]) -> None:
     try:
-        record = warm_cache(handle.model, review, deps.workspace, model_name=handle.name,
-                            timeout_s=handle.timeout_s)
-        usage.append(record.model_dump())
-    except Exception as exc:  # noqa: BLE001 - a cold cache costs money, never the review
+        usage.append(warm_cache(handle.model, review, setup.workspace, model_name=handle.name,
+                                timeout_s=handle.timeout_s))
+    except Exception as exc:  # a cold cache costs money, never the review
         logging.getLogger(__name__).warning("cache warm-up failed: %s", redact(str(exc)))
 
 
 def _not_started(agent: AgentDefinition, round_no: int, reason: str,
-                 evidence: dict[str, AgentEvidence]) -> dict[str, Any]:
+                 evidence: dict[str, AgentEvidence]) -> ReviewerOutcome:
     own = evidence.get(agent.name, AgentEvidence())  # deterministic results still count
-    found = [f.model_dump(mode="json") for f in (*own.findings, *own.outside)]
-    return {"agent": agent.name, "round": round_no, "status": "failed", "findings": found,
-            "analyzers": [h.model_dump(mode="json") for h in own.health],
-            "error": f"not started: {reason}", "duration_s": 0.0}
+    return ReviewerOutcome(agent=agent.name, round=round_no, status="failed",
+                           findings=[*own.findings, *own.outside], analyzers=list(own.health),
+                           error=f"not started: {reason}", duration_s=0.0)

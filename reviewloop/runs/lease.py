@@ -15,9 +15,13 @@ import secrets
 import socket
 import threading
 from dataclasses import dataclass, field
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from reviewloop.errors import UserInputError
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg.rows import DictRow  # imported again at run time in _connect()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviewloop_leases (
@@ -108,18 +112,20 @@ class Lease:
                 self.renew()
             except LeaseLost:
                 return
-            except Exception:  # noqa: BLE001, S112 — a blip; the next beat or node retries
+            except Exception:  # a blip; the next beat or node retries
                 continue
 
     def _args(self) -> dict:
         return {"run": self.run_id, "owner": self.owner, "ttl": float(self.ttl)}
 
 
-def _connect(url: str):
+def _connect(url: str) -> psycopg.Connection[DictRow]:
     import psycopg
-    from psycopg.rows import dict_row
+    from psycopg.rows import DictRow, dict_row
 
-    return psycopg.connect(url, autocommit=True, row_factory=dict_row, prepare_threshold=None)
+    conn = psycopg.Connection[DictRow].connect(url, autocommit=True, row_factory=dict_row)
+    conn.prepare_threshold = None  # no prepared statements: PgBouncer-safe
+    return conn
 
 
 def _redact(url: str) -> str:

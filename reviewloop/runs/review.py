@@ -19,17 +19,19 @@ from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.findings.suppress import Suppressor
 from reviewloop.git.diff import changed_lines, parse_diff
-from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.reports.report import RunSummary, redacted
-from reviewloop.review.definitions import load_agents
+from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.early import EarlyAnalysis
-from reviewloop.review.evidence import located
+from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.runs.trusted import TrustedConfig, config_findings
 
 if TYPE_CHECKING:
-    from reviewloop.graph.context import ModelFactory
+    from reviewloop.agent.models import ModelFactory
+    from reviewloop.graph.context import LoopDeps
+    from reviewloop.graph.state import LoopState, ReviewStart
 
 # LangGraph and LangChain (the graph, the runner, the models) are imported inside
 # `review_change`, once the analyzers run: loading them takes as long as an offline review.
@@ -68,7 +70,7 @@ class DiffSource:
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
                   diff_text: str | None = None,
-                  analyze: Callable[..., Any] | None = None,
+                  analyze: Callable[..., AnalyzerReport] | None = None,
                   progress: Listener | None = None,
                   trusted: TrustedConfig | None = None) -> RunSummary:
     """Review the change `source` names; with `trusted`, agents and governance come from its
@@ -90,27 +92,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     config_root = trusted.root if trusted else None
     agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    baseline = repo.snapshot().model_dump()  # before any analyzer or test writes a file
+    baseline = repo.snapshot()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
         if early is not None:  # the text the round reads back (read_text's newlines)
             early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
-        from reviewloop.graph.build import build_review_graph
-        from reviewloop.implement.implementer import Implementer
-        from reviewloop.reports.summary import review_summary
-        from reviewloop.runs.runner import deps_for
-
-        deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
-                        implementer=Implementer("manual"), model_factory=model_factory,
-                        llm=llm, analyze=early, config_root=config_root, agents=agents)
-        deps = replace(deps, workspace=replace(deps.workspace, root=content))
-        state = {"run_id": run_id, "task_id": "review", "round": 1,
-                 "diff_path": str(diff_path), "agents": [a.name for a in deps.agents],
-                 "escalations": [], "baseline": baseline,
-                 "touched": _touched(diff_text)}
-        final = _run_graph(build_review_graph(max_rounds=settings.max_rounds, fix=fix), state,
-                           deps, progress)
-        summary = review_summary(deps, final, title=source.describe())
+        deps = _deps(root, settings, run_dir, model_factory, llm, early, config_root, agents,
+                     content)
+        start = _start(run_id, deps, baseline, str(diff_path), diff_text, settings, fix)
+        summary = _reviewed(deps, start, progress, title=source.describe())
         summary = with_gates(summary, content, settings, repo, diff_text)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content)
@@ -134,17 +124,57 @@ def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
         yield Path(tmp)
 
 
-def _run_graph(graph, state: dict[str, Any], deps, progress: Listener | None
-               ) -> dict[str, Any]:
-    final = state
+# LangGraph and LangChain load in the functions below, when the graph is about to run.
+
+def _deps(root: Path, settings: Settings, run_dir: Path, model_factory: ModelFactory,
+          llm: bool, early: Callable[..., AnalyzerReport] | None, config_root: Path | None,
+          agents: AgentSet, content: Path) -> LoopDeps:
+    from reviewloop.implement.implementer import Implementer
+    from reviewloop.runs.runner import deps_for
+
+    deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
+                    implementer=Implementer("manual"), model_factory=model_factory,
+                    llm=llm, analyze=early, config_root=config_root, agents=agents)
+    return replace(deps, workspace=replace(deps.workspace, root=content))
+
+
+def _start(run_id: str, deps: LoopDeps, baseline: Snapshot, diff_path: str, diff_text: str,
+           settings: Settings, fix: bool) -> ReviewStart:
+    """The review's input: without --fix, nothing goes to a fixer and nothing is escalated
+    for being left open (the findings are the answer)."""
+    from reviewloop.graph.state import STATE_VERSION, ReviewStart
+    from reviewloop.runs.runner import limits_for
+
+    return ReviewStart(schema_version=STATE_VERSION, run_id=run_id, task_id="review",
+                       implementer="manual", agents=[a.name for a in deps.agents],
+                       baseline=baseline, limits=limits_for(settings, fix=fix).model_copy(
+                           update={"budget_usd": None}),
+                       diff_path=diff_path, touched=_touched(diff_text))
+
+
+def _reviewed(deps: LoopDeps, start: ReviewStart, progress: Listener | None, *,
+              title: str) -> RunSummary:
+    from reviewloop.graph.build import build_review_graph
+    from reviewloop.graph.nodes import summary_scope
+    from reviewloop.reports.summary import review_summary
+
+    final = _run_graph(build_review_graph(), start, deps, progress)
+    return review_summary(summary_scope(deps), final, title=title)
+
+
+def _run_graph(graph: Any, start: ReviewStart, deps: LoopDeps, progress: Listener | None
+               ) -> LoopState:
+    from reviewloop.graph.state import LoopState
+
+    final: dict[str, Any] = {}
     with relaying(progress) as relay:
-        for mode, data in graph.stream(state, context=deps, stream_mode=[*MODES, "values"],
+        for mode, data in graph.stream(start, context=deps, stream_mode=[*MODES, "values"],
                                        config={"recursion_limit": 60, "max_concurrency": 8}):
             if mode == "values":
                 final = data
             else:
                 relay(mode, data)
-    return final
+    return LoopState(**final)
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
@@ -189,9 +219,9 @@ def blocking(summary: RunSummary, fail_on: str) -> bool:
         h.status == "failed" for h in summary.incomplete)
 
 
-def _touched(diff_text: str) -> dict[str, list[str]]:
+def _touched(diff_text: str) -> TouchedFiles:
     changes = parse_diff(diff_text)
-    created = [f.path for f in changes.files if f.status.value == "added"]
-    deleted = [f.path for f in changes.files if f.status.value == "deleted"]
-    modified = [p for p in changes.paths if p not in {*created, *deleted}]
-    return {"created": created, "modified": modified, "deleted": deleted}
+    created = tuple(f.path for f in changes.files if f.status.value == "added")
+    deleted = tuple(f.path for f in changes.files if f.status.value == "deleted")
+    modified = tuple(p for p in changes.paths if p not in {*created, *deleted})
+    return TouchedFiles(created=created, modified=modified, deleted=deleted)

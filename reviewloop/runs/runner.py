@@ -13,22 +13,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langgraph.types import Command
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command, StateSnapshot
 
+from reviewloop.agent.models import ModelFactory, Models, UsageRecord
+from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tools import Workspace
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
-from reviewloop.graph.build import build_graph
-from reviewloop.graph.context import LoopDeps, ModelFactory, Models
-from reviewloop.graph.steps import baseline
+from reviewloop.graph.build import Graph, build_graph
+from reviewloop.graph.context import LoopDeps
+from reviewloop.graph.state import STATE_VERSION, InputState, Limits
+from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
-from reviewloop.landing.land import LAND_PLAN
+from reviewloop.landing.land import LAND_PLAN, OpenPullRequest
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.review.definitions import AgentSet, load_agents
-from reviewloop.runs.budget import SpendLog, run_cost, spec_key
+from reviewloop.review.round import Analyze
+from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
@@ -36,6 +41,11 @@ from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.spec.model import Task
 
 RECURSION_LIMIT = 80
+
+
+class OlderRun(UserInputError):
+    """A run whose checkpoint another shape of the loop's state wrote: not resumed, because
+    reading it with this one would go wrong halfway."""
 
 
 @dataclass
@@ -46,6 +56,7 @@ class RunResult:
     commit: str | None = None
     tree: RunTree | None = None  # where the run worked (kept after a decline)
     land: str = "merge"
+    notices: list[str] = field(default_factory=list)  # what landing has to tell the user
 
 
 @dataclass
@@ -54,10 +65,10 @@ class LoopRunner:
     settings: Settings
     model_factory: ModelFactory
     llm: bool = True
-    analyze: Callable[..., list] | None = None
+    analyze: Analyze | None = None
     progress: Listener | None = None  # told as each step starts, reports and ends
     notice: Callable[[str], None] | None = None  # a sentence for the user (where the run works)
-    open_pr: Callable[..., Any] | None = None  # run.land = "pr" (see LoopDeps.open_pr)
+    open_pr: OpenPullRequest | None = None  # run.land = "pr" (see LoopDeps.open_pr)
     registry: Registry = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,10 +97,11 @@ class LoopRunner:
             if tree.carried:
                 self.notice("Carried your uncommitted change into it: " + ", ".join(tree.carried))
         deps = self._deps(run_id, spec_file, implementer, tree)
-        first = {"run_id": run_id, "task_id": task.id, "implementer": str(implementer),
-                 "agents": [a.name for a in deps.agents], "attempts": 0, "escalations": [],
-                 # taken before anything runs, so a crash mid-implementation loses nothing
-                 "baseline": baseline(deps).model_dump()}
+        first = InputState(
+            schema_version=STATE_VERSION, run_id=run_id, task_id=task.id,
+            implementer=str(implementer), agents=[a.name for a in deps.agents],
+            # taken before anything runs, so a crash mid-implementation loses nothing
+            baseline=baseline(deps.repo, implementer), limits=limits_for(self.settings))
         return self._drive(run_id, deps, first)
 
     def next_nodes(self, run_id: str) -> tuple[str, ...]:
@@ -102,8 +114,23 @@ class LoopRunner:
         record = self.registry.get(run_id)
         deps = self._deps(run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record))
-        payload = Command(resume={"decision": decision}) if decision else None
+        self._check_version(run_id)
+        payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
+                                          else None)
         return self._drive(run_id, deps, payload)
+
+    def _check_version(self, run_id: str) -> None:
+        """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
+        with self._graph() as graph:
+            values = graph.get_state(_config(run_id)).values
+        version = values.get("schema_version", 1) if values else STATE_VERSION
+        if version != STATE_VERSION:
+            raise OlderRun(
+                f"run {run_id} was saved by another version of reviewloop (state version "
+                f"{version}, this one reads {STATE_VERSION}); it cannot be resumed or approved",
+                where=run_id,
+                fix="finish it with the reviewloop version that started it, or forget it with "
+                    f"`reviewloop clean {run_id}` and run its task again")
 
     # -- internals ------------------------------------------------------------------------
 
@@ -130,20 +157,18 @@ class LoopRunner:
                         open_pr=self.open_pr)
 
     @contextmanager
-    def _graph(self) -> Iterator[Any]:
+    def _graph(self) -> Iterator[Graph]:
         with checkpointer(self.settings, self.root) as saver:
-            yield build_graph(max_retries=self.settings.gates.max_retries,
-                              max_rounds=self.settings.max_rounds, checkpointer=saver,
-                              budget_usd=self.settings.budget_usd,
-                              prices=self.settings.prices)
+            yield build_graph(checkpointer=saver)
 
-    def _drive(self, run_id: str, deps: LoopDeps, payload: Any) -> RunResult:
+    def _drive(self, run_id: str, deps: LoopDeps, payload: InputState | Command | None
+               ) -> RunResult:
         with self._lease(run_id) as lease:
             return self._drive_leased(run_id, deps, payload, lease)
 
     @contextmanager
     def _lease(self, run_id: str) -> Iterator[Lease | None]:
-        """With shared state, hold the run's lease while driving it (see graph/lease.py)."""
+        """With shared state, hold the run's lease while driving it (see runs/lease.py)."""
         url = postgres_url(self.settings)
         if url is None:
             yield None
@@ -151,7 +176,7 @@ class LoopRunner:
         with Lease(url, run_id, ttl=self.settings.lease_seconds) as lease:
             yield lease
 
-    def _drive_leased(self, run_id: str, deps: LoopDeps, payload: Any,
+    def _drive_leased(self, run_id: str, deps: LoopDeps, payload: InputState | Command | None,
                       lease: Lease | None) -> RunResult:
         self.registry.update(run_id, status="running")
         owner = deps.run_dir / OWNER
@@ -175,10 +200,12 @@ class LoopRunner:
         finally:
             owner.unlink(missing_ok=True)
         values = snapshot.values
-        self._record_spend(run_id, deps, values)
-        result = RunResult(run_id, "declined", summary=values.get("summary") or {},
+        self._record_spend(run_id, deps, values.get("usage", []))
+        summary = values.get("summary")
+        result = RunResult(run_id, "declined",
+                           summary=summary.model_dump(mode="json") if summary else {},
                            commit=values.get("commit"), tree=deps.run_tree,
-                           land=deps.settings.run.land)
+                           land=deps.settings.run.land, notices=values.get("notices", []))
         if snapshot.next:  # stopped at the approval interrupt
             self.registry.update(run_id, status="awaiting_approval")
             result.status = "awaiting_approval"
@@ -189,31 +216,37 @@ class LoopRunner:
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
         return result
 
-    def _record_spend(self, run_id: str, deps: LoopDeps, values: dict[str, Any]) -> None:
+    def _record_spend(self, run_id: str, deps: LoopDeps, usage: list[UsageRecord]) -> None:
         """What the run has spent so far, for the batch budget (`plan`)."""
-        cost = run_cost(values, self.settings.prices)
+        cost = run_cost(usage, self.settings.prices)
         if cost is not None and deps.spec_file is not None:
             key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
             SpendLog(self.settings, self.root).record(run_id, key, cost)
 
 
-def _config(run_id: str) -> dict[str, Any]:
+def _config(run_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": run_id}, "recursion_limit": RECURSION_LIMIT,
             "max_concurrency": 8}
 
 
-def _interrupt_summary(snapshot) -> dict[str, Any]:
+def _interrupt_summary(snapshot: StateSnapshot) -> dict[str, Any]:
     for task in snapshot.tasks:
         for intr in task.interrupts:
             return dict(intr.value.get("summary", {}))
     return {}
 
 
+def limits_for(settings: Settings, *, fix: bool = True) -> Limits:
+    """The run's limits, read from settings once, when it starts."""
+    return Limits(max_retries=settings.gates.max_retries, max_rounds=settings.max_rounds,
+                  budget_usd=settings.budget_usd, fix=fix)
+
+
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,
              implementer: Implementer, model_factory: ModelFactory, llm: bool,
-             analyze: Callable[..., list] | None, config_root: Path | None = None,
+             analyze: Analyze | None, config_root: Path | None = None,
              checkout: Repository | None = None, run_tree: RunTree | None = None,
-             open_pr: Callable[..., Any] | None = None,
+             open_pr: OpenPullRequest | None = None,
              agents: AgentSet | None = None) -> LoopDeps:
     """Everything the nodes need, built once per run from settings (never checkpointed).
 

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.runs.registry import Registry, RunStore, state_dir
+
+if TYPE_CHECKING:
+    import psycopg
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+    from psycopg.rows import DictRow  # imported again at run time in connect()
 
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
 _ready: set[str] = set()
@@ -52,18 +58,20 @@ def postgres_url(settings: Settings) -> str | None:
     return url
 
 
-def connect(url: str):
+def connect(url: str) -> psycopg.Connection[DictRow]:
     """A psycopg connection as LangGraph's Postgres saver needs it."""
     try:
         import psycopg
-        from psycopg.rows import dict_row
+        from psycopg.rows import DictRow, dict_row
     except ImportError:
         raise ConfigError("checkpoint_url needs the `postgres` extra",
                           where="checkpoint_url",
                           fix="pip install 'reviewloop[postgres]'") from None
     try:
-        return psycopg.connect(url, autocommit=True, row_factory=dict_row,
-                               prepare_threshold=None, connect_timeout=10)
+        conn = psycopg.Connection[DictRow].connect(url, autocommit=True, row_factory=dict_row,
+                                          connect_timeout=10)
+        conn.prepare_threshold = None  # no prepared statements: PgBouncer-safe
+        return conn
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserInputError(f"cannot reach the checkpoint database: {first}",
@@ -71,24 +79,35 @@ def connect(url: str):
                              fix="check the URL, the server and the credentials") from None
 
 
+def state_serde() -> JsonPlusSerializer:
+    """The checkpoint serializer: it revives the loop state's own classes and LangGraph's
+    safe types, nothing else (LangGraph's default would revive any class it is named)."""
+    # Deferred, like the savers: LangGraph loads only where checkpoints are read or written.
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from reviewloop.graph.state import STATE_TYPES
+
+    return JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES)
+
+
 @contextmanager
-def checkpointer(settings: Settings, root: Path) -> Iterator[Any]:
+def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver]:
     """The LangGraph checkpoint saver for this project's settings, open for one use."""
     url = postgres_url(settings)
     if url is None:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        conn = sqlite3.connect(state_dir(root) / "checkpoints.sqlite",
+        lite = sqlite3.connect(state_dir(root) / "checkpoints.sqlite",
                                check_same_thread=False, timeout=30)
         try:
-            yield SqliteSaver(conn)
+            yield SqliteSaver(lite, serde=state_serde())
         finally:
-            conn.close()
+            lite.close()
         return
     from langgraph.checkpoint.postgres import PostgresSaver
 
     with connect(url) as conn:
-        saver = PostgresSaver(conn)
+        saver = PostgresSaver(conn, serde=state_serde())
         _setup_once(url, conn, saver.setup)
         yield saver
 
@@ -98,14 +117,15 @@ def registry_for(settings: Settings, root: Path) -> Registry | PostgresRegistry:
     return PostgresRegistry(url) if url else Registry(root)
 
 
-def _setup_once(url: str, conn: Any, setup) -> None:
+def _setup_once(url: str, conn: psycopg.Connection[DictRow],
+                setup: Callable[[], None]) -> None:
     if url in _ready:
         return
     # Polled, not waited for: the saver's migrations build indexes CONCURRENTLY, which wait
     # for every open transaction — a runner blocked in pg_advisory_lock is one, so two
     # runners setting up a fresh database at once would deadlock.
-    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got",
-                           (_SETUP_LOCK,)).fetchone()["got"]:
+    while not (conn.execute("SELECT pg_try_advisory_lock(%s) AS got",
+                            (_SETUP_LOCK,)).fetchone() or {}).get("got"):
         time.sleep(0.2)
     try:
         setup()

@@ -3,16 +3,24 @@
 One place for it, used by the loop's runner and by `review`: `tasks` says when a step (a
 node, or a reviewer's `Send` branch) starts and ends, `updates` what each finished step
 changed, and `custom` what a step reports itself while it works (each gate as it starts and
-ends, `gate_events`).
+ends, `graph.nodes.gate_events`). Listeners get plain JSON-like values, never the state's
+own classes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-MODES = ("updates", "tasks", "custom")
+from pydantic import BaseModel
+
+# Deferred for the type checker only: streaming is imported on light paths.
+if TYPE_CHECKING:
+    from langgraph.types import StreamMode
+
+MODES: tuple[StreamMode, ...] = ("updates", "tasks", "custom")
 
 
 class Listener(Protocol):
@@ -37,11 +45,10 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
     if mode == "updates":
         for node, update in data.items():
             if not node.startswith("__"):  # __interrupt__, __metadata__ (a replayed step)
-                listener.finished(node, update if isinstance(update, dict) else {})
+                listener.finished(node, plain(update) if isinstance(update, dict) else {})
     elif mode == "tasks":
         if "input" in data:
-            inputs = data["input"]
-            listener.started(data["id"], data["name"], inputs if isinstance(inputs, dict) else {})
+            listener.started(data["id"], data["name"], step_inputs(data["input"]))
         else:
             listener.ended(data["id"])
     elif mode == "custom" and isinstance(data, dict):
@@ -68,11 +75,22 @@ def relaying(listener: Listener | None) -> Iterator[Callable[[str, Any], None]]:
                 listener.ended(task_id)
 
 
-def step_writer() -> Callable[[dict[str, Any]], None]:
-    """The running step's writer to the `custom` stream; a no-op outside a graph run."""
-    from langgraph.config import get_stream_writer
+def step_inputs(inputs: object) -> dict[str, Any]:
+    """A step's input as a flat mapping (a state or a `Send` branch's input: a dataclass),
+    its values left as they are: a label reads a name or a number from it."""
+    if dataclasses.is_dataclass(inputs) and not isinstance(inputs, type):
+        return {f.name: getattr(inputs, f.name) for f in dataclasses.fields(inputs)}
+    return dict(inputs) if isinstance(inputs, dict) else {}
 
-    try:
-        return get_stream_writer()
-    except RuntimeError:  # called outside a runnable context (a unit test, a direct call)
-        return lambda data: None
+
+def plain(value: Any) -> Any:
+    """`value` with every model and dataclass in it turned into JSON-like dicts and lists."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

@@ -149,14 +149,19 @@ def _summaries(path: Path):
             return {}
         from langgraph.checkpoint.sqlite import SqliteSaver
 
+        from reviewloop.runs.store import state_serde
+
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
-            found = SqliteSaver(conn).get_tuple({"configurable": {"thread_id": run_id}})
+            found = SqliteSaver(conn, serde=state_serde()).get_tuple(
+                {"configurable": {"thread_id": run_id}})
         except sqlite3.Error:
             return {}
         finally:
             conn.close()
         values = found.checkpoint.get("channel_values", {}) if found else {}
         summary = values.get("summary")
+        if isinstance(summary, BaseModel):  # the typed state's RunSummary
+            return summary.model_dump(mode="json")
         return summary if isinstance(summary, dict) else {}
     return lookup

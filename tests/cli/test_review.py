@@ -75,3 +75,24 @@ def test_nothing_staged_with_json_keeps_stdout_clean(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert "nothing to review: no change in the staged changes" in done.stderr
+
+
+def _statuses(done: subprocess.CompletedProcess) -> tuple[list, list]:
+    report = json.loads(done.stdout)
+    entries = report["ledger"]["entries"]
+    return ([(e["finding"]["file"], e["finding"]["title"], e["status"]) for e in entries],
+            report["escalations"])
+
+
+def test_without_fix_the_round_limit_changes_no_finding_and_escalates_nothing(
+        tmp_path: Path, monkeypatch) -> None:
+    root = repo(tmp_path)
+    (root / "app.py").write_text('VALUE = 1\n\n\ndef same(x):\n    return x is "a"\n')
+    default = review(root, "--format", "json")
+    monkeypatch.setenv("REVIEWLOOP_MAX_ROUNDS", "1")
+    one_round = review(root, "--format", "json")
+
+    entries, escalations = _statuses(default)
+    assert entries and {status for *_, status in entries} == {"open"}, default.stdout
+    assert escalations == []
+    assert _statuses(one_round) == (entries, escalations)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from reviewloop.cli.app import main
-from reviewloop.runs.budget import SpendLog, over_budget
+from reviewloop.agent.models import UsageRecord
+from reviewloop.agent.spend import over_budget
+from reviewloop.runs.budget import SpendLog
 from reviewloop.runs.runner import LoopRunner
 from tests.fakes.chat import ScriptedChatModel, tool_call
 from tests.gitutil import git
@@ -67,11 +69,11 @@ def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
 
 
 def test_within_budget_nothing_changes_and_an_unpriced_model_counts_as_over():
-    usage = [{"role": "review", "agent": "a", "model": "scripted", "input_tokens": 1000,
-              "output_tokens": 100}]
-    assert over_budget({"usage": usage}, 1.0, PRICES) is None
-    assert over_budget({"usage": usage}, None, {}) is None
-    assert "cost is unknown" in over_budget({"usage": usage}, 1.0, {})
+    usage = [UsageRecord(role="review", agent="a", model="scripted", input_tokens=1000,
+                         output_tokens=100)]
+    assert over_budget(usage, 1.0, PRICES) is None
+    assert over_budget(usage, None, {}) is None
+    assert "cost is unknown" in (over_budget(usage, 1.0, {}) or "")
 
 
 def test_plan_refuses_to_start_tasks_once_the_batch_budget_is_spent(

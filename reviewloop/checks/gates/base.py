@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
@@ -84,32 +84,55 @@ class Gate(Protocol):
 
 
 class GateReport(BaseModel):
-    """The results of one pass over the gates, in the order they ran."""
+    """The results of one pass over the gates, in the order they ran. A change with no file
+    in it fails without running any gate (`no_change`)."""
 
     model_config = ConfigDict(frozen=True)
 
     results: tuple[GateResult, ...] = ()
+    no_change: bool = False
+    # The test count of an earlier pass, kept when a re-run of the tests reported none.
+    earlier_tests: int | None = None
 
     @property
     def failed(self) -> tuple[GateResult, ...]:
         """Blocking gates that did not pass."""
         return tuple(r for r in self.results if r.blocking and not r.passed)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool:
-        return not self.failed
+        return not self.no_change and not self.failed
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def passed_tests(self) -> int | None:
         """The passing tests summed over the gates that reported a count; None when none did."""
         counts = [r.passed_tests for r in self.results if r.passed_tests is not None]
-        return sum(counts) if counts else None
+        return sum(counts) if counts else self.earlier_tests
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def headline(self) -> str:
+        if self.no_change:
+            return "the implementer made no change"
+        if self.passed:
+            return "all passed"
+        return "failed: " + ", ".join(r.name for r in self.failed)
 
     def result(self, name: str) -> GateResult | None:
         return next((r for r in self.results if r.name == name), None)
 
+    def merged(self, new: GateReport) -> GateReport:
+        """This report with the gates `new` re-ran replaced by their new results."""
+        rerun = {r.name: r for r in new.results}
+        results = [rerun.pop(r.name, r) for r in self.results] + list(rerun.values())
+        return GateReport(results=tuple(results), earlier_tests=self.passed_tests)
+
     def feedback(self) -> str:
         """What the implementer is told when gates fail: each failure with its output tail."""
+        if self.no_change:
+            return "No file was changed. Implement the task."
         failures = [r for r in self.results if not r.passed]
         if not failures:
             return ""

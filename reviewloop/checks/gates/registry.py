@@ -8,14 +8,17 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 from reviewloop.checks.coverage.gate import CoverageGate
-from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult
+from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult, Phase
 from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.secrets.gate import SecretsGate
+from reviewloop.config import Settings
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.repository import Repository, TouchedFiles
 
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
@@ -51,6 +54,20 @@ def run_gates(ctx: GateContext, names: Iterable[str] | None = None, *,
     return GateReport(results=tuple(results))
 
 
+def check_change(repo: Repository, settings: Settings, touched: TouchedFiles, diff_path: str,
+                 *, phase: Phase, names: Iterable[str] | None = None,
+                 on_gate: OnGate | None = None) -> GateReport:
+    """The gates on a run's change as it is now (`touched`, the diff at `diff_path`); a
+    change with no file in it fails at once."""
+    if not touched.paths:
+        return GateReport(no_change=True)
+    ctx = GateContext(root=repo.root, settings=settings, changed_files=touched.paths,
+                      diff_text=Path(diff_path).read_text(encoding="utf-8"),
+                      branch=repo.current_branch(), default_branch=repo.default_branch(),
+                      phase=phase)
+    return run_gates(ctx, names, on_gate=on_gate)
+
+
 def _run_one(gate: Gate, ctx: GateContext) -> GateResult:
     started = time.monotonic()
     try:
@@ -60,7 +77,7 @@ def _run_one(gate: Gate, ctx: GateContext) -> GateResult:
     except ReviewloopError:
         raise
     # The per-gate boundary: a broken gate is a failed gate, not a crashed loop.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return GateResult(
             name=gate.name, passed=False, duration_s=time.monotonic() - started,
             summary=f"the {gate.name} gate crashed: {type(exc).__name__}: {exc}",

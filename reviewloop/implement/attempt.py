@@ -1,0 +1,55 @@
+"""One implement attempt of a run: where the change is measured from, the task context the
+implementer reads, and the implementer it runs (an LLM agent, a command, or your change)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.agent.models import Models
+from reviewloop.agent.tools import CommandPolicy, Workspace
+from reviewloop.config import Settings
+from reviewloop.git.repository import Repository, Snapshot
+from reviewloop.implement.implementer import (
+    Implementer,
+    ImplementResult,
+    implement_with_command,
+    implement_with_llm,
+)
+from reviewloop.spec import context as task_context
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+
+
+def baseline(repo: Repository, implementer: Implementer) -> Snapshot:
+    """Manual: your whole uncommitted change is the change. Otherwise: what the agent adds."""
+    if implementer.kind == "manual":
+        return repo.head_snapshot()
+    return repo.snapshot()
+
+
+def write_context(root: Path, spec_file: Path | None, run_dir: Path, task_id: str) -> str:
+    """The task's context (spec, requirements, steering) as the file the implementer reads."""
+    spec = load_spec(root, spec_file)
+    task = select.by_id(spec.tasks, task_id)
+    path = run_dir / "context.md"
+    path.write_text(task_context.render(task_context.task_context(spec, task)),
+                    encoding="utf-8")
+    return str(path)
+
+
+def run_implementer(implementer: Implementer, task_id: str, context_text: str,
+                    feedback: str | None, *, models: Models, workspace: Workspace,
+                    policy: CommandPolicy, settings: Settings) -> ImplementResult:
+    """One attempt; `feedback` is what the gates said about the previous one."""
+    if implementer.kind == "manual":
+        return ImplementResult(summary="your change in the working tree")
+    if implementer.kind == "cmd":
+        text = context_text if not feedback else f"{context_text}\n\n# Fix first\n\n{feedback}"
+        return implement_with_command(implementer.command or "", text, workspace.root,
+                                      task_id=task_id,
+                                      timeout=settings.gates.timeout_seconds * 2)
+    chat = models.get("implement")
+    if chat is None:
+        return ImplementResult(summary="no model for the implementer", ok=False)
+    return implement_with_llm(chat.model, context_text, feedback, workspace, policy,
+                              model_name=chat.name, timeout_s=chat.timeout_s)

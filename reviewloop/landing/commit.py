@@ -1,0 +1,75 @@
+"""The commit step: the task ticked in its spec, exactly the touched files committed, with a
+message that says what the loop did. Idempotent: a commit made before a crash is found by
+its trailer and not made twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from reviewloop.agent.tools import Workspace
+from reviewloop.errors import BlockingOutcome
+from reviewloop.findings.ledger import Ledger, Status
+from reviewloop.git.repository import Repository, TouchedFiles, is_protected
+from reviewloop.spec import writeback
+from reviewloop.spec.loader import load_spec
+
+TRAILER = "Reviewloop-Run"
+
+
+@dataclass(frozen=True)
+class CommitFacts:
+    """What the commit message tells: the run, its task, and what review and tests said."""
+
+    run_id: str
+    task_id: str
+    ledger: Ledger
+    rounds: int
+    passed_tests: int | None
+
+
+def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None,
+                  protected: Sequence[str], touched: TouchedFiles, facts: CommitFacts) -> str:
+    """Mark the task done and commit exactly the touched files and the spec; the commit id."""
+    if f"{TRAILER}: {facts.run_id}" in repo.last_commit_message():
+        return repo.head_sha() or ""  # committed before a crash: do not commit twice
+    branch = repo.current_branch() or "(detached HEAD)"
+    if is_protected(branch, protected) or branch == repo.default_branch():
+        raise BlockingOutcome(f"refusing to commit on protected branch {branch}; switch to a "
+                              f"working branch (git switch -c NAME) and run "
+                              f"`reviewloop approve {facts.run_id}` again")
+    spec = load_spec(repo.root, spec_file)
+    original = spec.tasks_file.read_bytes()
+    writeback.mark_done(spec.tasks_file, spec.tasks, facts.task_id)
+    spec_rel = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
+    paths, _held = committable(workspace, sorted({*touched.paths, spec_rel}))
+    task = spec.task(facts.task_id)
+    try:
+        return repo.commit_paths(paths, commit_message(facts, task.title if task else ""))
+    except BaseException:
+        spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
+        raise
+
+
+def committable(workspace: Workspace, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(paths to commit, sensitive paths held back)."""
+    keep: list[str] = []
+    held: list[str] = []
+    for path in paths:
+        (held if workspace.is_sensitive(PurePosixPath(path)) else keep).append(path)
+    return keep, held
+
+
+def commit_message(facts: CommitFacts, title: str) -> str:
+    ledger = facts.ledger
+    fixed = len(ledger.with_status(Status.FIXED))
+    remaining = [e for e in ledger.unresolved if e.severity.actionable]
+    nits = len([e for e in ledger.unresolved if not e.severity.actionable])
+    stats = (f"{facts.rounds} review round(s), {fixed} finding(s) fixed, "
+             f"{len(remaining)} open, {nits} nit(s)")
+    if facts.passed_tests is not None:
+        stats += f", {facts.passed_tests} tests passing"
+    return (f"{facts.task_id}: {title}".strip()[:72] + "\n\n"
+            f"Implemented and reviewed with reviewloop: {stats}.\n\n"
+            f"{TRAILER}: {facts.run_id}\nReviewloop-Task: {facts.task_id}\n")
