@@ -37,7 +37,7 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     shutil.copytree(PACKAGE, tmp_path / "reviewloop", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    autofix = tmp_path / "reviewloop" / "checks" / "autofix.py"
+    autofix = tmp_path / "reviewloop" / "fixes" / "autofix.py"
     autofix.write_text(autofix.read_text() + "\nimport reviewloop.runs.runner  # wrong way\n")
 
     result = lint_imports(tmp_path)

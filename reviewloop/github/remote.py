@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import Repository
 from reviewloop.github.client import token_from
+from reviewloop.landing.commit import TRAILER  # every commit a run makes carries it
 
-TRAILER = "Reviewloop-Run"  # as in graph/steps.py: every commit a run makes carries it
 _SLUG = re.compile(r"^/?(?P<slug>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 _CREDENTIALS = re.compile(r"://[^/@\s]+@")
 _SCP = re.compile(r"^[\w.-]+@[\w.-]+:(?P<path>[^/].*)$")  # git@github.com:owner/name.git
