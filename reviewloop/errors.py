@@ -6,12 +6,13 @@ here, with the module that defines it when that is not this one::
     ReviewloopError                  exit 3 unless a subclass says otherwise
     ├── UserInputError               exit 2: the user can fix it (file, line or key named)
     │   ├── ConfigError              .reviewloop.toml / [tool.reviewloop] / REVIEWLOOP_* / flags
-    │   │   └── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says how to get one
+    │   │   └── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says the fix
     │   ├── SpecError                a spec path that cannot be read or found
     │   ├── AgentDefinitionError     an agent JSON file
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
-    │   └── LeaseHeld                runs/lease.py: another runner drives this run now
+    │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
+    │   └── OlderRun                 runs/runner.py: a run saved by another state schema
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
     │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline

@@ -36,7 +36,7 @@ from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary
-from reviewloop.runs.review import DiffSource, blocking, review_change
+from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config
 
 if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
@@ -75,6 +75,9 @@ def _review(trusted: TrustedConfig, repo: Repository, root: Path, event: PullReq
                                 model_factory=factory, llm=llm,
                                 analyze=analyzers_for(settings),
                                 progress=STEPS, trusted=trusted)
+        if isinstance(summary, NothingToReview):
+            ui.console().print(summary.message)
+            return ExitCode.OK
         full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
         reviewed = parse_diff(diff_text) if incremental else None
         summary = redacted(summary)  # everything below is posted, printed or logged

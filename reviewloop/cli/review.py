@@ -67,14 +67,13 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         log.debug("settings from %s: model %s (LLM %s), reviewers %s",
                   trusted.base or "the checkout", trusted.settings.model, "on" if llm else "off",
                   ", ".join(trusted.settings.reviewers) or "built-in")
-        try:
-            summary = review_change(root, trusted.settings, source, model_factory=factory,
-                                    llm=llm, fix=options.fix,
-                                    analyze=analyzers_for(trusted.settings),
-                                    progress=STEPS, trusted=trusted)
-        except NothingToReview as empty:
+        summary = review_change(root, trusted.settings, source, model_factory=factory,
+                                llm=llm, fix=options.fix,
+                                analyze=analyzers_for(trusted.settings),
+                                progress=STEPS, trusted=trusted)
+        if isinstance(summary, NothingToReview):
             out = ui.console(stderr=options.format != "text")
-            out.print(str(empty))
+            out.print(summary.message)
             for line in left_out:
                 out.print(f"not read: {line}", markup=False, highlight=False)
             return ExitCode.OK

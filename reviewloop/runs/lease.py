@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Self
 
-from reviewloop.errors import UserInputError
+from reviewloop.errors import ReviewloopError, UserInputError
 
 if TYPE_CHECKING:
     import psycopg
@@ -44,7 +44,7 @@ class LeaseHeld(UserInputError):
     """Another live runner drives this run."""
 
 
-class LeaseLost(RuntimeError):
+class LeaseLost(ReviewloopError):
     """This runner's lease expired and another runner took the run over."""
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
+from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.findings.suppress import Suppressor
@@ -36,10 +36,12 @@ if TYPE_CHECKING:
 # LangGraph and LangChain (the graph, the runner, the models) are imported inside
 # `review_change`, once the analyzers run: loading them takes as long as an offline review.
 
-class NothingToReview(ReviewloopError):
-    """The change is empty: not an error (exit 0), as with ruff and pre-commit."""
+@dataclass(frozen=True)
+class NothingToReview:
+    """The change is empty: not an error (exit 0), as with ruff and pre-commit. It is a
+    result of `review_change`, never raised."""
 
-    exit_code = ExitCode.OK
+    message: str
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   diff_text: str | None = None,
                   analyze: Callable[..., AnalyzerReport] | None = None,
                   progress: Listener | None = None,
-                  trusted: TrustedConfig | None = None) -> RunSummary:
+                  trusted: TrustedConfig | None = None) -> RunSummary | NothingToReview:
     """Review the change `source` names; with `trusted`, agents and governance come from its
     root and a change to the configuration itself is flagged. With a head commit, analyzers,
     reviewers and gates read that commit's files (a temporary export), never the checkout."""
@@ -83,7 +85,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                              where=source.describe(), fix="drop --head, or drop --fix")
     diff_text = source.read(repo) if diff_text is None else diff_text
     if not parse_diff(diff_text, source=source.describe()).paths:
-        raise NothingToReview(f"nothing to review: no change in the {source.describe()}")
+        return NothingToReview(f"nothing to review: no change in the {source.describe()}")
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -11,17 +11,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.errors import ReviewloopError
 from reviewloop.git.diff import ChangeSet
 from reviewloop.sandbox.process import project_env
 
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 
 
-class AnalyzerError(Exception):
+class AnalyzerError(ReviewloopError):
     """The tool ran and failed, or said something that cannot be read; the message says which."""
 
 
-class AnalyzerSkipped(Exception):
+class AnalyzerSkipped(ReviewloopError):
     """The analyzer did not run by the user's choice (e.g. tests not opted in): not a failure.
     The message says what was not checked and how to turn it on."""
 

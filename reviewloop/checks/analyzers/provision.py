@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewloop.errors import ReviewloopError
+
 log = logging.getLogger(__name__)
 MARKER = "reviewloop-tool.json"
 INSTALL_TIMEOUT_S = 900
@@ -58,7 +60,7 @@ TOOLS: dict[str, Tool] = {
 }
 
 
-class ProvisionError(Exception):
+class ProvisionError(ReviewloopError):
     """A tool is not cached and cannot be installed now; the message says why and the fix."""
 
 
