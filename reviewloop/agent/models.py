@@ -171,7 +171,7 @@ def llm_available(model: str | None, region: str | None) -> bool:
         return False
     try:
         check_credentials(model, region)
-    except Exception:  # a yes/no probe: any failure means "not available"
+    except Exception:  # noqa: BLE001 - a yes/no probe: any failure means "not available"
         return False
     return True
 

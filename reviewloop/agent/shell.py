@@ -2,7 +2,8 @@
 
 The policy (`reviewloop.policy.commands`) is the first filter: denied commands, options that
 run another program, paths outside the worktree. Whatever it allows runs inside the sandbox
-(`reviewloop.sandbox.bubblewrap`, through `reviewloop.sandbox.process`): the worktree writable, the rest of the
+(`reviewloop.sandbox.bubblewrap`, through `reviewloop.sandbox.process`): the worktree
+writable, the rest of the
 filesystem read-only, `$HOME` and `/tmp` empty, no network, an allow-listed environment,
 and a timeout that kills the whole process group. The sandbox is the boundary.
 """

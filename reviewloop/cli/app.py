@@ -99,8 +99,9 @@ def _run_options(**kw):
     return RunOptions(**kw)
 
 
-_model_opt = click.option("--model", help="LangChain model string provider:model-id; a bare id "
-                          "means Bedrock Converse (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0).")
+_model_opt = click.option(
+    "--model", help="LangChain model string provider:model-id; a bare id "
+    "means Bedrock Converse (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0).")
 _region_opt = click.option("--region", help="AWS region for Bedrock (default: the AWS chain).")
 _yes_opt = click.option("--yes", "-y", is_flag=True,
                         help="Approve the commit when nothing was escalated.")
@@ -269,7 +270,8 @@ def spec_group() -> None:
 @click.argument("what")
 @click.option("--name", help="Feature name (default: from the description), e.g. todo-api.")
 @click.option("--format", "fmt", type=click.Choice(["doc", "kiro", "speckit"]), default="doc",
-              show_default=True, help="docs/<name>-spec.md, .kiro/specs/<name>/ or specs/NNN-<name>/.")
+              show_default=True,
+              help="docs/<name>-spec.md, .kiro/specs/<name>/ or specs/NNN-<name>/.")
 @click.option("--research", is_flag=True, help="First let the model read the repository "
               "(read-only) and write research findings.")
 @click.option("--approve-all", is_flag=True, help="Skip every gate (the front matter says so).")

@@ -50,7 +50,7 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
         label = "internal error" if exc.exit_code == ExitCode.INTERNAL else "error"
         echo_err(f"{label}: {exc}")
         return int(exc.exit_code)
-    except Exception as exc:  # the top-level boundary: anything else is a bug
+    except Exception as exc:  # noqa: BLE001 - the top-level boundary: anything else is a bug
         path = write_crash_log(exc)
         echo_err(f"internal error: {type(exc).__name__}: {exc}\n"
                  f"  a log for the bug report was written to {path}")

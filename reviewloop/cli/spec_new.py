@@ -60,7 +60,8 @@ def resume(settings: Settings, root: Path, name: str | None, *, list_only: bool 
     return _drive(sessions, step, deps, root)
 
 
-def _models(settings: Settings, make_model: MakeModel | None) -> tuple[MakeModel | None, str | None]:
+def _models(settings: Settings,
+            make_model: MakeModel | None) -> tuple[MakeModel | None, str | None]:
     chosen = sorted({m for m in phase_models(settings).values() if m})
     if make_model is None and chosen and models_usable(settings):
         from reviewloop.agent.models import make_chat_model

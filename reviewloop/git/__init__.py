@@ -1,1 +1,1 @@
-"""All git access: the repository, working-tree snapshots, run worktrees, and unified diffs as data."""
+"""All git access: the repository, working-tree snapshots, run worktrees, and diffs as data."""

@@ -179,7 +179,7 @@ def _parse(text: str, source: str) -> ChangeSet:
     for pf in patch:
         starts.append(_start(pf, lines.all, floor=starts[-1] + 1 if starts else 1))
     ends = [start - 1 for start in starts[1:]] + [len(lines.all)]
-    texts = ["".join(lines.all[a - 1:b]) for a, b in zip(starts, ends)]
+    texts = ["".join(lines.all[a - 1:b]) for a, b in zip(starts, ends, strict=False)]
     return ChangeSet(source=source, files=tuple(map(_file, patch, texts)))
 
 

@@ -347,7 +347,7 @@ def _parse_raw(raw: str) -> dict[str, Change]:
     """`git diff-tree -r -z` raw records (`:oldmode newmode old new X\0path\0`) → {path: Change}."""
     fields = raw.split("\0")
     files = {}
-    for meta, path in zip(fields[0:-1:2], fields[1::2]):
+    for meta, path in zip(fields[0:-1:2], fields[1::2], strict=False):
         _, mode, _, blob, letter = meta.lstrip(":").split(" ")
         status = _STATUS.get(letter[:1], "modified")
         if status == "deleted":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -105,7 +105,7 @@ class CommandPolicy:
     deny: tuple[str, ...] = DEFAULT_DENY
     allow_substitution: bool = False
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE
-    sandbox: Sandbox = Sandbox()
+    sandbox: Sandbox = field(default_factory=Sandbox)
 
     def check(self, command: str, *, root: Path | None = None) -> str | None:
         """The reason `command` is refused, or None when it may run; with `root` (the

@@ -1,7 +1,8 @@
 """Arguments that turn an allowed command into something else: options that run another
 program or write elsewhere, and paths outside the worktree or to a sensitive file.
 
-A cheap first filter in front of the sandbox (`reviewloop.sandbox.bubblewrap`), which is the boundary:
+A cheap first filter in front of the sandbox (`reviewloop.sandbox.bubblewrap`), which is the
+boundary:
 these are the escapes an attack pass found through allowed commands, refused with a reason
 the model can act on.
 """

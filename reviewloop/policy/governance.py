@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -74,7 +74,8 @@ class Policy:
     max_files: int | None = Governance.model_fields["max_files"].default
     max_lines: int | None = Governance.model_fields["max_lines"].default
     approval_paths: tuple[str, ...] = DEFAULT_APPROVAL_PATHS
-    sandbox: Sandbox = Sandbox()  # where the agents' commands run (settings only, never Kiro)
+    # where the agents' commands run (settings only, never Kiro)
+    sandbox: Sandbox = field(default_factory=Sandbox)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 

@@ -1,4 +1,4 @@
-"""Sensitive files: the paths that may hold secrets, never read by a model, prompted or committed."""
+"""Sensitive files: the paths that may hold secrets, never read by a model, sent or committed."""
 
 from __future__ import annotations
 

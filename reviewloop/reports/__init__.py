@@ -1,1 +1,1 @@
-"""Views of a run's ledger: the summary, its verdict and JSON, Markdown, SARIF and one-line formats."""
+"""Views of a run's ledger: the summary, its verdict and JSON, Markdown, SARIF, one-line formats."""

@@ -272,7 +272,7 @@ def _warm(setup: RoundSetup, handle: ChatHandle, review: ReviewInput,
     try:
         usage.append(warm_cache(handle.model, review, setup.workspace, model_name=handle.name,
                                 timeout_s=handle.timeout_s))
-    except Exception as exc:  # a cold cache costs money, never the review
+    except Exception as exc:  # noqa: BLE001 - a cold cache costs money, never the review
         logging.getLogger(__name__).warning("cache warm-up failed: %s", redact(str(exc)))
 
 

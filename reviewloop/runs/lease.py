@@ -112,7 +112,7 @@ class Lease:
                 self.renew()
             except LeaseLost:
                 return
-            except Exception:  # a blip; the next beat or node retries
+            except Exception:  # noqa: BLE001 - a blip; the next beat or node retries
                 continue
 
     def _args(self) -> dict:

@@ -24,8 +24,9 @@ class Note(BaseModel):
 def add(root: Path, text: str, kind: str = "decision") -> Note:
     text = " ".join(text.split())
     if not text:
-        raise UserInputError("an empty note", where="note",
-                             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
+        raise UserInputError(
+            "an empty note", where="note",
+            fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
     note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
     path = root / NOTES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

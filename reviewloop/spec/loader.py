@@ -63,8 +63,9 @@ def _locate(root: Path, spec: Path | None) -> Path:
             if (spec / "tasks.md").is_file():
                 return spec / "tasks.md"
             return _single(find_specs(spec), spec)
-        raise SpecError("no such file or folder", where=str(spec),
-                        fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
+        raise SpecError(
+            "no such file or folder", where=str(spec),
+            fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
     return _single(find_specs(root), root)
 
 

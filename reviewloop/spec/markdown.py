@@ -190,7 +190,7 @@ REQUIREMENT_LABELS = frozenset({
     "requisitos", "requisito", "requerimientos", "requerimiento",  # es / pt
     "anforderungen", "anforderung",  # de
     "exigences", "exigence",  # fr
-    "requisiti", "requisito",  # it
+    "requisiti",  # it ("requisito" as in es / pt)
     "vereisten", "vereiste",  # nl
     "wymagania", "wymaganie",  # pl
     "krav",  # sv / no / da

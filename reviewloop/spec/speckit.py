@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from reviewloop.spec import order
 from reviewloop.spec.markdown import (
@@ -206,7 +207,7 @@ def _read_dependency_line(state: _State, number: int, line: str) -> None:
                 state.section_edges.append((task, dep, number))
     for match in _ARROW_CHAIN.finditer(line):
         chain = _ARROW.split(match.group(0))
-        for before, after in zip(chain, chain[1:]):
+        for before, after in pairwise(chain):
             state.section_edges.append((after, before, number))
 
 
@@ -258,7 +259,7 @@ def _story_of_tasks(drafts: list[_Draft]) -> str | None:
 
 def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
     known: list[str] = []
-    for dep, number in zip(draft.depends_on, draft.dep_lines):
+    for dep, number in zip(draft.depends_on, draft.dep_lines, strict=False):
         if dep == draft.id or dep in known:
             continue
         if dep not in order:

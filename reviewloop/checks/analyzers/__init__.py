@@ -2,8 +2,9 @@
 
 An analyzer is a small adapter around an established tool (bandit, ruff, checkov, hadolint,
 zizmor, coverage.py, reviewloop's secrets scanner). The heavy ones (checkov, hadolint, zizmor)
-run from their own cached environments, installed on first use (`provision.py`). Which analyzers run for which reviewer, on which files, is the
-reviewer's business (`reviewloop.review.evidence`).
+run from their own cached environments, installed on first use (`provision.py`). Which
+analyzers run for which reviewer, on which files, is the reviewer's business
+(`reviewloop.review.evidence`).
 
 A new analyzer is a module with a class satisfying `Analyzer` and one line in `ANALYZERS`.
 """

@@ -1,1 +1,1 @@
-"""New-code coverage: which public functions a change adds, which no test runs; analyzer and gate."""
+"""New-code coverage: which public functions a change adds and no test runs; analyzer and gate."""

@@ -8,8 +8,8 @@ new or changed public function (`reviewloop.checks.coverage.newcode`) whose body
 executed becomes a should_fix finding for the test-quality reviewer — and, through
 `coverage_gate_result`, a gate failure when the gate is strict.
 
-A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a `Collector` here, keyed
-by the same language name. Python (pytest) is the only one so far.
+A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a
+`Collector` here, keyed by the same language name. Python (pytest) is the only one so far.
 """
 
 from __future__ import annotations

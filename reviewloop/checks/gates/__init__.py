@@ -1,7 +1,8 @@
 """Gates (guard-rails): hard checks (branch, secrets, build, test, coverage) after each change.
 
-A gate is a small object satisfying `Gate`, registered in `registry.REGISTRY` (import `run_gates` from there: the registry imports
-the secrets and coverage gates, which import this package). A failing
+A gate is a small object satisfying `Gate`, registered in `registry.REGISTRY` (import
+`run_gates` from there: the registry imports the secrets and coverage gates, which import
+this package). A failing
 blocking gate stops the loop and its output goes back to the implementer
 (`GateReport.feedback()`).
 """

@@ -7,7 +7,7 @@ with the sandbox the settings ask for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,7 +28,7 @@ class ProjectTests:
     project's files), the sandbox and the time limit."""
 
     command: str | None = None
-    sandbox: Sandbox = Sandbox()
+    sandbox: Sandbox = field(default_factory=Sandbox)
     timeout: float = 900
 
 

@@ -77,7 +77,7 @@ def _run_one(gate: Gate, ctx: GateContext) -> GateResult:
     except ReviewloopError:
         raise
     # The per-gate boundary: a broken gate is a failed gate, not a crashed loop.
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return GateResult(
             name=gate.name, passed=False, duration_s=time.monotonic() - started,
             summary=f"the {gate.name} gate crashed: {type(exc).__name__}: {exc}",

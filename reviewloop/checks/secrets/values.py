@@ -8,7 +8,8 @@ from collections import Counter
 
 _PLACEHOLDER = re.compile(
     # a template expression (`${VAR}`, `{{ .Values.x }}`, `$(cmd)`), not a brace in a key
-    r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|^<.*>$|^\[.*\]$|^\*+$|\.\.\.|…|"
+    r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
+    r"^<.*>$|^\[.*\]$|^\*+$|\.\.\.|…|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|secrets\.|vault:|\bref\+|"
     r"change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder|"
     r"example|sample|dummy|fake|mock|redacted|xxxx|\*\*\*|todo|fixme|insert|"
