@@ -1,13 +1,16 @@
-"""The tree shows the architecture: the import direction holds, docs/architecture.md matches
-the packages, and no module grows past 400 lines."""
+"""The tree shows the architecture: the import direction holds, no two modules import each
+other (function-level imports included), docs/architecture.md matches the packages, and no
+module grows past 400 lines."""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,122 @@ def test_every_package_says_what_it_owns():
     for init in PACKAGE.rglob("__init__.py"):
         text = init.read_text().lstrip()
         assert text.startswith('"""'), init.relative_to(ROOT)
+
+
+# Import cycles ----------------------------------------------------------------------------
+# import-linter sees layers; a cycle inside one package (or hidden in a function body, where
+# it only breaks at run time) needs its own check: every `import` at any depth counts.
+
+
+def test_no_two_modules_import_each_other_even_inside_functions():
+    assert cycles(module_imports(PACKAGE, "reviewloop")) == []
+
+
+def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from pkg.b import helper\n")
+    (package / "b.py").write_text("def helper():\n    from pkg import a\n    return a\n")
+    (package / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import d\n")
+    (package / "d.py").write_text("import pkg.c\n")
+
+    graph = module_imports(package, "pkg")
+
+    assert graph["pkg.b"] == {"pkg.a"} and graph["pkg.c"] == set()  # typing-only: not run
+    assert cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_cycles_are_the_strongly_connected_groups():
+    graph = {"x": {"y"}, "y": {"z"}, "z": {"x"}, "w": {"x"}, "v": {"v"}}
+    assert cycles(graph) == [["x", "y", "z"]]
+
+
+def module_imports(package: Path, name: str) -> dict[str, set[str]]:
+    """Every module of `package` (named `name`) and the modules of it that it imports, at
+    any depth (inside functions too), except under `if TYPE_CHECKING:`."""
+    modules = {_dotted(package, path, name): path for path in _sources(package)}
+    return {module: {target for target in _targets(path, module, modules) if target != module}
+            for module, path in modules.items()}
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The import cycles of `graph`: each strongly connected set of two or more modules."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm; the graphs here are a few hundred
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def _sources(package: Path) -> Iterator[Path]:
+    """The package's own modules: not through a symlink (the bundled example project)."""
+    for path in sorted(package.rglob("*.py")):
+        inside = path.relative_to(package).parents
+        if not path.is_symlink() and not any((package / p).is_symlink() for p in inside):
+            yield path
+
+
+def _dotted(package: Path, path: Path, name: str) -> str:
+    parts = [name, *path.relative_to(package).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _targets(path: Path, module: str, modules: Mapping[str, Path]) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in _walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield from _known(alias.name, modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                yield from _known(sub if sub in modules else node.module, modules)
+
+
+def _known(name: str, modules: Mapping[str, Path]) -> Iterator[str]:
+    """`name`, or the nearest package of it, when it is a module of ours."""
+    while name:
+        if name in modules:
+            yield name
+            return
+        name = name.rpartition(".")[0]
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node, skipping the bodies of `if TYPE_CHECKING:` (never executed)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and _is_type_checking(child.test):
+            yield from (n for other in child.orelse for n in [other, *_walk(other)])
+            continue
+        yield child
+        yield from _walk(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")

@@ -29,7 +29,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.analyzers.test_changes import looks_like_test
+from reviewloop.checks.testfiles import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "bandit"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.testfiles import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "test-changes"
@@ -22,13 +23,6 @@ SOURCE_SUFFIXES = frozenset({
     ".hpp", ".m", ".ex", ".exs", ".clj", ".lua", ".dart", ".vue", ".svelte",
 })
 _NOT_PRODUCTION = ("conftest.py", "setup.py", "noxfile.py")
-
-
-def looks_like_test(path: str) -> bool:
-    # imported here, not at the top: the guardrails package imports the analyzers
-    from reviewloop.checks.gates.test import looks_like_test as test_name
-
-    return test_name(path)
 
 
 def is_production(path: str) -> bool:

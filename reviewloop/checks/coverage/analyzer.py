@@ -25,12 +25,12 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     AnalyzerSkipped,
     module_missing,
-    repo_path,
     short_title,
 )
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.runs import covered_run
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.checks.testfiles import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 
@@ -160,8 +160,6 @@ def changed_functions(root: Path, changes: ChangeSet,
                       files: Collection[str] | None = None) -> dict[str, list[FunctionSpan]]:
     """The new or changed public functions of the change's source files, by language; test
     files are left out (their functions are the tests)."""
-    from reviewloop.checks.analyzers.test_changes import looks_like_test
-
     found: dict[str, list[FunctionSpan]] = {}
     for diff in changes.files:
         finder = finder_for(diff.path)
@@ -215,21 +213,6 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
     return GateResult(name=NAME, passed=not check.untested, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
                       findings=coverage_findings(check))
-
-
-def read_executed(root: Path, folder: Path) -> dict[str, set[int]]:
-    """Executed lines per repo-relative path from every coverage data file in `folder`
-    (several when the project's configuration says `parallel = true`)."""
-    from coverage import CoverageData
-
-    executed: dict[str, set[int]] = {}
-    for data_file in sorted(folder.glob(".coverage*")):
-        data = CoverageData(basename=str(data_file))
-        data.read()
-        for measured in data.measured_files():
-            lines = data.lines(measured) or []
-            executed.setdefault(repo_path(root, measured), set()).update(lines)
-    return executed
 
 
 def pytest_command(root: Path, test_command: str | None) -> str | None:

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewloop.checks.analyzers.base import repo_path
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.errors import ReviewloopError
 from reviewloop.sandbox.bubblewrap import Sandbox
@@ -127,8 +128,6 @@ def _remember(keys: list[str], covered: CoveredRun) -> None:
 
 
 def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> CoveredRun:
-    from reviewloop.checks.coverage.analyzer import read_executed
-
     with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
         data, hook = Path(folder) / "data", Path(folder) / "hook"
         data.mkdir()
@@ -202,3 +201,18 @@ def _files(root: Path) -> Iterator[Path]:
         for name in names:
             if not name.endswith(".pyc") and not name.startswith(".coverage"):
                 yield Path(folder) / name
+
+
+def read_executed(root: Path, folder: Path) -> dict[str, set[int]]:
+    """Executed lines per repo-relative path from every coverage data file in `folder`
+    (several when the project's configuration says `parallel = true`)."""
+    from coverage import CoverageData  # coverage.py loads only when a run is measured
+
+    executed: dict[str, set[int]] = {}
+    for data_file in sorted(folder.glob(".coverage*")):
+        data = CoverageData(basename=str(data_file))
+        data.read()
+        for measured in data.measured_files():
+            lines = data.lines(measured) or []
+            executed.setdefault(repo_path(root, measured), set()).update(lines)
+    return executed

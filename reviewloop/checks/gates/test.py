@@ -10,7 +10,6 @@ change touches test files: then the new tests were not picked up, which is a fai
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 
@@ -20,17 +19,10 @@ from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
+from reviewloop.checks.testfiles import looks_like_test
 from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5
-_TEST_FILE = re.compile(
-    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
-    r"\.(test|spec)\.[cm]?[jt]sx?$")
-
-
-def looks_like_test(path: str) -> bool:
-    """True for the usual test file names of pytest, go, jest/vitest and mocha projects."""
-    return bool(_TEST_FILE.search(path))
 
 
 class TestGate:
