@@ -103,11 +103,17 @@ def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path):
     (package / "c.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import d\n")
     (package / "d.py").write_text("import pkg.c\n")
+    sub = package / "sub"
+    sub.mkdir()
+    (sub / "__init__.py").write_text("from pkg.sub.e import E\n")  # the package runs e
+    (sub / "e.py").write_text("from pkg.f import F\nE = 1\n")
+    (package / "f.py").write_text("from pkg.sub.g import G\nF = 1\n")  # runs sub/__init__
+    (sub / "g.py").write_text("G = 1\n")
 
     graph = module_imports(package, "pkg")
 
     assert graph["pkg.b"] == {"pkg.a"} and graph["pkg.c"] == set()  # typing-only: not run
-    assert cycles(graph) == [["pkg.a", "pkg.b"]]
+    assert cycles(graph) == [["pkg.a", "pkg.b"], ["pkg.f", "pkg.sub", "pkg.sub.e"]]
 
 
 def test_cycles_are_the_strongly_connected_groups():
@@ -119,8 +125,23 @@ def module_imports(package: Path, name: str) -> dict[str, set[str]]:
     """Every module of `package` (named `name`) and the modules of it that it imports, at
     any depth (inside functions too), except under `if TYPE_CHECKING:`."""
     modules = {_dotted(package, path, name): path for path in _sources(package)}
-    return {module: {target for target in _targets(path, module, modules) if target != module}
+    return {module: {target for imported in _targets(path, module, modules)
+                     for target in _initialized(imported, module, modules)
+                     if target != module}
             for module, path in modules.items()}
+
+
+def _initialized(imported: str, importer: str, modules: Mapping[str, Path]) -> Iterator[str]:
+    """What importing `imported` runs: the module, and first every package around it that
+    is not already being imported around `importer` (Python runs a package's `__init__`
+    before any of its modules)."""
+    yield imported
+    own = {importer.rsplit(".", n)[0] for n in range(importer.count(".") + 1)}
+    parts = imported.split(".")
+    for depth in range(1, len(parts)):
+        package = ".".join(parts[:depth])
+        if package in modules and package not in own:
+            yield package
 
 
 def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:

@@ -1,6 +1,6 @@
 """The evidence behind a reviewer: its analyzers, run on the changed files in its scope.
 
-`run_for_agent` runs the analyzers an agent lists (`reviewloop.checks.analyzers.ANALYZERS`)
+`run_for_agent` runs the analyzers an agent lists (`reviewloop.checks.analyzers.registry`)
 on the changed files in the agent's scope, and keeps only findings on added lines,
 attributed to the agent and located on the flagged code; findings on the unchanged lines a
 diff hunk shows around the change (e.g. a resource whose protective line was deleted) are
@@ -21,13 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers import (
-    ANALYZERS,
-    Analyzer,
-    AnalyzerContext,
-    AnalyzerError,
-    AnalyzerSkipped,
-)
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
+from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import CodeIndex, Finding

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 from rich.console import Console
 
-from reviewloop.checks.analyzers import AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import to_findings
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.rounds import RoundInput, record

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from reviewloop.checks.analyzers import AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent

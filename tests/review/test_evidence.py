@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.evidence import analyze, run_for_agent

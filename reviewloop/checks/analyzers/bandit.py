@@ -25,11 +25,10 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     module_missing,
     parse_json,
-    repo_path,
     run_tool,
     short_title,
 )
-from reviewloop.checks.testfiles import looks_like_test
+from reviewloop.checks.paths import looks_like_test, repo_path
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "bandit"

@@ -77,17 +77,6 @@ def parse_json(text: str, tool: str) -> Any:
                             f"{text[:OUTPUT_CHARS]!r}") from None
 
 
-def repo_path(root: Path, filename: str) -> str:
-    """A tool's file name (absolute, or relative to `root`) as a repo-relative posix path."""
-    path = Path(filename)
-    if path.is_absolute():
-        try:
-            path = path.resolve().relative_to(root.resolve())
-        except ValueError:
-            return PurePosixPath(filename).as_posix()
-    return PurePosixPath(path.as_posix().removeprefix("./")).as_posix()
-
-
 def short_title(text: str, limit: int = 120) -> str:
     """A tool's message as a finding title: one line, at most `limit` characters."""
     line = " ".join(text.split()) or "analyzer finding"

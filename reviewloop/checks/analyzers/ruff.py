@@ -27,10 +27,10 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     module_missing,
     parse_json,
-    repo_path,
     run_tool,
     short_title,
 )
+from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 
 INSTALL = "pip install ruff"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.testfiles import looks_like_test
+from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "test-changes"

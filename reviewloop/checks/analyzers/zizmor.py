@@ -20,11 +20,11 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
-    repo_path,
     short_title,
 )
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "zizmor"

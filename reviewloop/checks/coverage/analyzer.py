@@ -30,7 +30,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.runs import covered_run
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.checks.testfiles import looks_like_test
+from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewloop.checks.analyzers.base import repo_path
 from reviewloop.checks.gates.commands import run_shell
+from reviewloop.checks.paths import repo_path
 from reviewloop.errors import ReviewloopError
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun

@@ -10,10 +10,10 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     module_missing,
     parse_json,
-    repo_path,
     run_tool,
     short_title,
 )
+from reviewloop.checks.paths import repo_path
 
 
 def test_run_tool_returns_stdout_for_the_accepted_exit_codes(tmp_path):

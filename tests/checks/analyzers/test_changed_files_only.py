@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.checks.analyzers.checkov import _targets
 from reviewloop.checks.analyzers.hadolint import dockerfiles
 from reviewloop.checks.analyzers.zizmor import workflow_files

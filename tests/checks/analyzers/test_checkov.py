@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov, framework, to_findings
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import ChangeSet

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import ANALYZERS, AnalyzerContext, hadolint, zizmor
+from reviewloop.checks.analyzers import hadolint, zizmor
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import ChangeSet
 from reviewloop.review.evidence import run_for_agent

@@ -16,7 +16,7 @@ from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.gates.registry import REGISTRY, run_gates
 from reviewloop.checks.gates.test import TestGate
-from reviewloop.checks.testfiles import looks_like_test
+from reviewloop.checks.paths import looks_like_test
 from reviewloop.config import Gates, Settings
 from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository

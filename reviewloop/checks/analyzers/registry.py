@@ -1,0 +1,43 @@
+"""The analyzers reviewloop knows, by the name a reviewer's `reviewloop.analyzers` list uses."""
+
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reviewloop.checks.analyzers.bandit import Bandit
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov import Checkov
+from reviewloop.checks.analyzers.hadolint import Hadolint
+from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
+from reviewloop.checks.analyzers.test_changes import TestChanges
+from reviewloop.checks.analyzers.zizmor import Zizmor
+from reviewloop.checks.coverage.analyzer import NewCodeCoverage
+from reviewloop.checks.secrets.analyzer import SecretsScan
+from reviewloop.findings.schema import Finding
+
+
+class Analyzer(Protocol):
+    """One tool. `available` says why it cannot run (None when it can); nothing happens at
+    construction or import. An analyzer may also define `wants(ctx) -> bool`: False when
+    none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
+    is not reported as missing."""
+
+    name: str
+
+    def available(self) -> str | None: ...
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]: ...
+
+
+ANALYZERS: dict[str, Analyzer] = {
+    "bandit": Bandit(),
+    "secrets": SecretsScan(),
+    "ruff-maintainability": RUFF_MAINTAINABILITY,
+    "ruff-performance": RUFF_PERFORMANCE,
+    "checkov": Checkov(),
+    "hadolint": Hadolint(),
+    "zizmor": Zizmor(),
+    "coverage": NewCodeCoverage(),
+    "test-changes": TestChanges(),
+}

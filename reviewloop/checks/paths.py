@@ -1,0 +1,29 @@
+"""Paths as the checks speak of them: repository-relative, and which of them are tests.
+
+The gates, the analyzers and the coverage check all ask here, so they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
+    r"\.(test|spec)\.[cm]?[jt]sx?$")
+
+
+def looks_like_test(path: str) -> bool:
+    """True for the usual test file names of pytest, go, jest/vitest and mocha projects."""
+    return bool(_TEST_FILE.search(path))
+
+
+def repo_path(root: Path, filename: str) -> str:
+    """A tool's file name (absolute, or relative to `root`) as a repo-relative posix path."""
+    path = Path(filename)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            return PurePosixPath(filename).as_posix()
+    return PurePosixPath(path.as_posix().removeprefix("./")).as_posix()
