@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from yaml.composer import ComposerError
 
 from reviewloop.errors import ConfigError
 
@@ -293,7 +294,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
+            raise ComposerError(
                 None, None, f"aliases (*{event.anchor}) are not allowed in reviewloop's YAML "
                 "files; write the value out", event.start_mark)
         return super().compose_node(parent, index)

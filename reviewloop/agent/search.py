@@ -128,7 +128,7 @@ def grep(ws: Workspace, pattern: str, path: str = ".", glob: str | None = None) 
     hits: list[str] = []
     for file in _walk(start):
         rel = ws.relative(file)
-        if only and not only.match(rel if "/" in glob else file.name):
+        if only and not only.match(rel if "/" in (glob or "") else file.name):
             continue
         for number, text in _matching_lines(ws, file, rel, regex):
             hits.append(f"{rel}:{number}: {text[:200]}")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
 from reviewloop.checks.secrets.scanner import redact
@@ -83,12 +84,15 @@ def run_agent(
         if done:
             return result
         if misses > nudges:
-            raise AgentLoopError(f"{finish_tool.name} arguments were still invalid after "
+            shown = finish_tool.name if finish_tool is not None else "the finishing tool"
+            raise AgentLoopError(f"{shown} arguments were still invalid after "
                                  f"{nudges} correction(s)")
     raise AgentLoopError(f"no final answer within {max_steps} model calls")
 
 
-def _run_calls(calls, by_name, finish_tool, finish, result: LoopResult, misses: int):
+def _run_calls(calls: Sequence[ToolCall], by_name: Mapping[str, BaseTool],
+               finish_tool: BaseTool | None, finish: Finish | None, result: LoopResult,
+               misses: int) -> tuple[bool, int]:
     done = False
     for call in calls:
         name, args = call["name"], call.get("args") or {}
@@ -117,7 +121,7 @@ def _invoke_tool(tool: BaseTool, args: dict[str, Any]) -> str:
         return f"error: {exc}"
 
 
-def with_tools(model: BaseChatModel, tools: Sequence[BaseTool]):
+def with_tools(model: BaseChatModel, tools: Sequence[BaseTool]) -> Runnable[Any, Any]:
     """`model.bind_tools(tools)`, converted once per model and tool set: the reviewers of a
     run bind the same tools (the same names, descriptions and argument classes; only the
     functions behind them differ, and those run here, never in the binding), and turning

@@ -27,7 +27,8 @@ def gather(root: Path) -> str:
 
 
 def _within_budget(parts: list[str]) -> str:
-    kept, used = [], 0
+    kept: list[str] = []
+    used = 0
     for part in parts:
         if used + len(part) > _BUDGET:
             kept.append(f"(and {len(parts) - len(kept)} more context file(s), left out)")

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
@@ -23,8 +25,8 @@ APPROVE, FEEDBACK = "approve", "feedback"
 
 
 class SpecState(TypedDict, total=False):
-    name: str
-    what: str
+    name: Required[str]
+    what: Required[str]
     format: str
     research: bool
     approve_all: bool
@@ -94,7 +96,7 @@ def draft(phase: str, state: SpecState, runtime: Runtime[SpecDeps]) -> dict[str,
 
 
 def gate(phase: str, state: SpecState) -> dict[str, Any]:
-    text = state["drafts"][phase]
+    text = state.get("drafts", {})[phase]
     problems = state.get("problems", {}).get(phase, [])
     if state.get("approve_all") and not problems:
         answer = {"action": APPROVE}
@@ -132,7 +134,8 @@ def route_after_gate(phase: str, state: SpecState) -> str:
     return f"draft_{following[0]}" if following else "write"
 
 
-def build_spec_graph(checkpointer=None):
+def build_spec_graph(checkpointer: BaseCheckpointSaver | None = None
+                     ) -> CompiledStateGraph[SpecState, SpecDeps, SpecState, SpecState]:
     graph = StateGraph(SpecState, context_schema=SpecDeps)
     graph.add_node("ask_questions", ask_questions)
     graph.add_node("answer_questions", answer_questions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 
 
-def publish(root: Path, state: dict[str, Any]) -> tuple[Path, list[Path]]:
+def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path]]:
     """Write every file of the spec (overwriting this session's earlier output)."""
     meta = document.Meta(name=state["name"], what=state["what"], model=state.get("model"),
                          approve_all=bool(state.get("approve_all")), created=state["created"])

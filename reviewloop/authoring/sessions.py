@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import UserInputError
@@ -109,7 +109,7 @@ class SpecSessions:
         if record.status == "written":
             raise UserInputError(f"the spec {name!r} is already written ({record.tasks_file})",
                                  fix="edit the file, or start again with another --name")
-        payload = Command(resume=answer) if answer is not None else None
+        payload: Command[Any] | None = Command(resume=answer) if answer is not None else None
         return self._drive(record.name, record.thread_id, payload, deps)
 
     def waiting(self, name: str) -> Step:
@@ -136,7 +136,7 @@ class SpecSessions:
         return step
 
 
-def _step(name: str, snapshot) -> Step:
+def _step(name: str, snapshot: StateSnapshot) -> Step:
     values = dict(snapshot.values)
     for task in snapshot.tasks:
         for pending in task.interrupts:

@@ -68,12 +68,13 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
     chosen = phase_models(settings)
     cache: dict[str, Any] = {}
 
-    def model_for_phase(phase: str):
-        if make_model is None or not chosen[phase]:
+    def model_for_phase(phase: str) -> Any:
+        name = chosen[phase]
+        if make_model is None or not name:
             return None
-        if chosen[phase] not in cache:
-            cache[chosen[phase]] = make_model(chosen[phase])
-        return cache[chosen[phase]]
+        if name not in cache:
+            cache[name] = make_model(name)
+        return cache[name]
 
     def tools() -> list:
         from reviewloop.agent.tools import reviewer_tools

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +16,9 @@ from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings.schema import Severity
+
+if TYPE_CHECKING:  # the run command loads LangGraph: only when it runs
+    from reviewloop.cli.run import RunOptions
 
 _LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
@@ -27,10 +32,10 @@ class Context:
         self.config = config
         self.root = project_root(Path.cwd())
 
-    def settings(self, **flags) -> Settings:
+    def settings(self, **flags: Any) -> Settings:
         return load_settings(self.root, flags=flags, config_file=self.config)
 
-    def loader(self, **flags):
+    def loader(self, **flags: Any) -> Callable[[Path, Path | None], Settings]:
         """Settings from a given root and config file: PR mode reads them from the base."""
         return lambda root, config_file: load_settings(root, flags=flags,
                                                        config_file=config_file)
@@ -93,7 +98,7 @@ def agents_validate_cmd(obj: Context, paths: tuple[Path, ...]) -> int:
     return agents.validate(obj.settings(), obj.root, paths)
 
 
-def _run_options(**kw):
+def _run_options(**kw: Any) -> RunOptions:
     from reviewloop.cli.run import RunOptions
 
     return RunOptions(**kw)
@@ -130,8 +135,10 @@ _llm_opt = click.option("--require-llm", is_flag=True,
 @click.option("--force", is_flag=True, help="Run a task even if it is already done.")
 @_llm_opt
 @click.pass_obj
-def run_cmd(obj: Context, target: str, spec, model, region, implementer, yes, max_rounds,
-            branch, keep_going, jobs, approve_at_end, force, require_llm) -> int:
+def run_cmd(obj: Context, target: str, spec: Path | None, model: str | None,
+            region: str | None, implementer: str, yes: bool, max_rounds: int | None,
+            branch: str | None, keep_going: bool, jobs: int | None, approve_at_end: bool,
+            force: bool, require_llm: bool) -> int:
     """Implement, gate, review, fix and commit one task, the next one, or all of them.
 
     Each run works in its own git worktree under .reviewloop/worktrees/ on its own branch;
@@ -152,7 +159,8 @@ def run_cmd(obj: Context, target: str, spec, model, region, implementer, yes, ma
 @_yes_opt
 @_llm_opt
 @click.pass_obj
-def resume_cmd(obj: Context, run_id, model, region, yes, require_llm) -> int:
+def resume_cmd(obj: Context, run_id: str | None, model: str | None, region: str | None,
+               yes: bool, require_llm: bool) -> int:
     """Continue a stopped or crashed run (default: the latest unfinished one)."""
     from reviewloop.cli import run
 
@@ -238,8 +246,10 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @_region_opt
 @_llm_opt
 @click.pass_obj
-def review_cmd(obj: Context, base, head, staged, working, fmt, output, fail_on, fix, sarif,
-               tests, github, model, region, require_llm) -> int:
+def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, working: bool,
+               fmt: str, output: Path | None, fail_on: str, fix: bool, sarif: Path | None,
+               tests: bool, github: bool | None, model: str | None, region: str | None,
+               require_llm: bool) -> int:
     """Review an existing change with the guard-rails' analyzers and the five reviewers."""
     from reviewloop.cli import review
     from reviewloop.runs.review import DiffSource
@@ -279,8 +289,8 @@ def spec_group() -> None:
 @_region_opt
 @click.option("--yes", "-y", is_flag=True, help="Accepted for symmetry; never skips a gate.")
 @click.pass_obj
-def spec_new_cmd(obj: Context, what, name, fmt, research, approve_all, model, region,
-                 yes) -> int:
+def spec_new_cmd(obj: Context, what: str, name: str | None, fmt: str, research: bool,
+                 approve_all: bool, model: str | None, region: str | None, yes: bool) -> int:
     """Draft requirements, designs and a task plan for WHAT, one reviewed phase at a time."""
     from reviewloop.cli import spec_new
 
@@ -295,7 +305,8 @@ def spec_new_cmd(obj: Context, what, name, fmt, research, approve_all, model, re
 @_model_opt
 @_region_opt
 @click.pass_obj
-def spec_resume_cmd(obj: Context, name, list_only, model, region) -> int:
+def spec_resume_cmd(obj: Context, name: str | None, list_only: bool, model: str | None,
+                    region: str | None) -> int:
     """Continue a stopped spec session at its gate (default: the latest unfinished one)."""
     from reviewloop.cli import spec_new
 
@@ -365,7 +376,8 @@ for _command in SESSION_COMMANDS:
 @click.option("--ref", help="Also count tasks ticked in the spec at this ref as done (e.g. "
               "origin/main after the wave's pull requests merged).")
 @click.pass_obj
-def plan_cmd(obj: Context, spec, fmt: str, limit: int | None, ref: str | None) -> int:
+def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
+             ref: str | None) -> int:
     """The tasks that may start now (their dependencies done or merged), as one wave."""
     from reviewloop.cli import plan
 

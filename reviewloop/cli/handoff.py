@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.authoring.sessions import SpecSessions
 from reviewloop.cli import ui
@@ -15,6 +15,9 @@ from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
 from reviewloop.session import notes
 from reviewloop.session.pickup import summary as pickup_summary
+
+if TYPE_CHECKING:  # chat models load LangChain: only when one is used
+    from langchain_core.language_models import BaseChatModel
 
 MakeModel = Callable[[str], Any]
 
@@ -64,7 +67,8 @@ def note(root: Path, text: str, kind: str = "decision") -> int:
     return ExitCode.OK
 
 
-def _gather(settings: Settings, root: Path, *, previous) -> session_facts.Facts:
+def _gather(settings: Settings, root: Path, *,
+            previous: session_facts.Facts | None) -> session_facts.Facts:
     sessions = [r.name for r in SpecSessions(root).list() if r.status != "written"]
     return session_facts.gather(root, previous=previous, spec_sessions=sessions,
                                 missing_credentials=_credentials(settings))
@@ -83,15 +87,17 @@ def _credentials(settings: Settings) -> str | None:
     return None
 
 
-def _prose(settings: Settings, facts, make_model: MakeModel | None) -> str | None:
+def _prose(settings: Settings, facts: session_facts.Facts,
+           make_model: MakeModel | None) -> str | None:
     model = model_for(settings, "review")
     if not model or (make_model is None and _credentials(settings)):
         return None
     if make_model is None:
         from reviewloop.agent.models import make_chat_model
 
-        def make_model(name: str):
+        def chat_model(name: str) -> BaseChatModel:
             return make_chat_model(name, region=settings.region)
+        make_model = chat_model
     from reviewloop.session.prose import summarise
 
     return summarise(make_model(model), facts)

@@ -11,14 +11,16 @@ from reviewloop.cli import ui
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # chat models load LangChain: only when one is configured
+    from langchain_core.language_models import BaseChatModel
+
     from reviewloop.agent.models import ModelFactory
 
 
 def model_switch(settings: Settings, model_factory: ModelFactory | None,
                  require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
     """The model factory and whether the LLM is on; says loudly when it is off."""
-    def chat_model(name: str):
+    def chat_model(name: str) -> BaseChatModel:
         from reviewloop.agent import models
 
         return models.make_chat_model(name, region=settings.region,
@@ -26,7 +28,8 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
     factory = model_factory or chat_model
     model = model_for(settings, "review")
-    on = bool(model) and (model_factory is not None or _credentials(model, settings.region))
+    on = model is not None and (model_factory is not None
+                                or _credentials(model, settings.region))
     if not on and not quiet:
         reason = "no model configured" if not model else f"no credentials for {model}"
         if require_llm:

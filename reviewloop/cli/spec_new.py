@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reviewloop.authoring import phases as ph
-from reviewloop.authoring.output import summarise
+from reviewloop.authoring.graph import SpecDeps
+from reviewloop.authoring.output import Summary, summarise
 from reviewloop.authoring.sessions import SpecSessions, Step
 from reviewloop.authoring.start import (
     MakeModel,
@@ -22,6 +23,9 @@ from reviewloop.authoring.start import (
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
+
+if TYPE_CHECKING:  # chat models load LangChain: only when one is used
+    from langchain_core.language_models import BaseChatModel
 
 _OFFLINE = ("NO MODEL WAS USED: {reason}. Every phase is an offline skeleton built from "
             "your description; edit the spec by hand or configure a model (`model` or "
@@ -66,8 +70,9 @@ def _models(settings: Settings,
     if make_model is None and chosen and models_usable(settings):
         from reviewloop.agent.models import make_chat_model
 
-        def make_model(name: str):
+        def chat_model(name: str) -> BaseChatModel:
             return make_chat_model(name, region=settings.region)
+        make_model = chat_model
     if make_model is None or not chosen:
         reason = "no model is configured" if not chosen else \
             f"no credentials for {', '.join(chosen)}"
@@ -76,7 +81,7 @@ def _models(settings: Settings,
     return make_model, ", ".join(chosen)
 
 
-def _drive(sessions: SpecSessions, step: Step, deps, root: Path) -> int:
+def _drive(sessions: SpecSessions, step: Step, deps: SpecDeps, root: Path) -> int:
     out = ui.console()
     while step.status == "waiting":
         answer = _ask(step)
@@ -132,7 +137,7 @@ def _show_gate(waiting: dict[str, Any]) -> None:
         out.print("[bold red]This draft cannot be approved until the reader accepts it.[/]")
 
 
-def _print_summary(summary, values: dict[str, Any]) -> None:
+def _print_summary(summary: Summary, values: dict[str, Any]) -> None:
     out = ui.console()
     out.rule("Spec written")
     if not values.get("model"):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
-from reviewloop.spec.model import Spec
+from reviewloop.spec.model import Diagnostic, Spec
 
 
 def run(settings: Settings, root: Path, *, as_json: bool) -> int:
@@ -29,7 +31,8 @@ def run(settings: Settings, root: Path, *, as_json: bool) -> int:
     return 0
 
 
-def to_json(spec: Spec, wave_of: dict[str, int], diagnostics) -> dict:
+def to_json(spec: Spec, wave_of: dict[str, int],
+            diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     tasks = []
     for task in spec.tasks:
         item = task.model_dump(mode="json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,6 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus
+
+if TYPE_CHECKING:  # the live view loads LangChain's callbacks: only on a terminal
+    from reviewloop.cli.live import View
 
 _STATUS_STYLE = {
     TaskStatus.DONE: ("done", "green"),
@@ -32,10 +36,12 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     kind = spec.format.value + (f", {spec.dialect}" if spec.dialect else "")
     table = Table(title=f"{spec.tasks_file.name} ({kind}) — {done}/{total} done",
                   title_justify="left", show_lines=False, expand=False)
-    for name, kwargs in (("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
                          ("title", {"ratio": 1, "min_width": 30}),
                          ("wave", {"justify": "right"}), ("depends on", {"max_width": 18}),
-                         ("requirements", {"max_width": 18}), ("optional", {})):
+                         ("requirements", {"max_width": 18}), ("optional", {}))
+    for name, kwargs in columns:
         table.add_column(name, **kwargs)
     for task in spec.tasks:
         label, style = _STATUS_STYLE[task.status]
@@ -140,7 +146,7 @@ def live_terminal() -> bool:
     return os.isatty(2) and os.environ.get("TERM", "") != "dumb"
 
 
-def live_view():
+def live_view() -> View | None:
     """The live view a command opened on the terminal (cli/live.py), or None."""
     live = sys.modules.get("reviewloop.cli.live")  # loaded only when a command opened a view
     return live.active() if live is not None else None

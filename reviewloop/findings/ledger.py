@@ -127,6 +127,8 @@ class Entry(BaseModel):
         return self.model_copy(update={"status": status, "history": [*self.history, step]})
 
 
+HealthStatus = Literal["ok", "missing", "failed", "skipped"]
+
 class Health(BaseModel):
     """Whether one reviewer or analyzer ran; `agent` is the reviewer an analyzer served."""
 
@@ -135,7 +137,7 @@ class Health(BaseModel):
     kind: Literal["reviewer", "analyzer"]
     name: str
     agent: str | None = None
-    status: Literal["ok", "missing", "failed", "skipped"]
+    status: HealthStatus
     reason: str | None = None
     round: int = Field(default=1, ge=0)
 

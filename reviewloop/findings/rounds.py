@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression, Transition
 from reviewloop.findings.schema import Finding
 from reviewloop.findings.triage import (
     Scope,
@@ -88,7 +88,7 @@ def _match(entries: Sequence[Entry], reports: Sequence[Finding]) -> int | None:
                  and similar_titles(e.finding.title, first.title)), None)
 
 
-def _classify(reports: Sequence[Finding], scope, rnd: RoundInput
+def _classify(reports: Sequence[Finding], scope: Mapping[str, frozenset[int]], rnd: RoundInput
               ) -> tuple[Status, str, Suppression | None]:
     for report in reports:
         suppression = rnd.suppress(report)
@@ -105,7 +105,7 @@ def _new_entry(reports: Sequence[Finding], status: Status, reason: str,
                suppression: Suppression | None, round_no: int) -> Entry:
     anchor = representative(reports)
     return Entry(id=anchor.fingerprint, finding=anchor, reports=list(reports), status=status,
-                 history=[{"status": status, "reason": reason, "round": round_no}],
+                 history=[Transition(status=status, reason=reason, round=round_no)],
                  suppression=suppression)
 
 

@@ -11,8 +11,8 @@ from functools import cached_property
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
-from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
 from reviewloop.memo import TextMemo
@@ -45,7 +45,7 @@ class _Derived(BaseModel):
         copy = super().model_copy(update=update, deep=deep)
         for name in [n for n in copy.__dict__ if isinstance(
                 getattr(type(copy), n, None), cached_property)]:
-            del copy.__dict__[name]
+            vars(copy).pop(name)
         return copy
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
-from reviewloop.git.snapshots import Change, Snapshot
+from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
@@ -23,7 +23,8 @@ _GLOBAL = ("-c", "core.quotePath=false")
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
-_STATUS = {"A": "added", "D": "deleted", "M": "modified", "T": "modified"}
+_STATUS: dict[str, ChangeStatus] = {"A": "added", "D": "deleted", "M": "modified",
+                                    "T": "modified"}
 
 
 def is_protected(branch: str, protected: Sequence[str]) -> bool:
@@ -346,7 +347,7 @@ class Repository:
 def _parse_raw(raw: str) -> dict[str, Change]:
     """`git diff-tree -r -z` raw records (`:oldmode newmode old new X\0path\0`) → {path: Change}."""
     fields = raw.split("\0")
-    files = {}
+    files: dict[str, Change] = {}
     for meta, path in zip(fields[0:-1:2], fields[1::2], strict=False):
         _, mode, _, blob, letter = meta.lstrip(":").split(" ")
         status = _STATUS.get(letter[:1], "modified")

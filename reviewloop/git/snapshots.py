@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+ChangeStatus = Literal["added", "modified", "deleted"]
 
 class Change(BaseModel):
     """How one path differs from the snapshot's base commit."""
 
     model_config = ConfigDict(frozen=True)
 
-    status: Literal["added", "modified", "deleted"]
+    status: ChangeStatus
     blob: str | None = None  # working-tree content hash; None when deleted
     mode: str | None = None
 

@@ -249,12 +249,14 @@ def apply(checkout: Repository, plan: LandPlan) -> list[str]:
     return left
 
 
-def _versions(checkout: Repository, plan: LandPlan) -> tuple[dict[str, Entry], ...]:
+def _versions(checkout: Repository, plan: LandPlan
+              ) -> tuple[dict[str, Entry], dict[str, Entry], Mapping[str, Entry | None]]:
     """The plan's paths in the old commit, the new one and the carried tree ({} if none)."""
     paths = plan.paths
-    mine = _entries(checkout, plan.carried, paths) if plan.carried else {}
+    mine: Mapping[str, Entry | None] = {}
     if plan.carried:  # a path absent from the carried tree: the user had deleted it
-        mine = {p: mine.get(p) for p in paths}  # type: ignore[misc]
+        carried = _entries(checkout, plan.carried, paths)
+        mine = {p: carried.get(p) for p in paths}
     return _entries(checkout, plan.old, paths), _entries(checkout, plan.new, paths), mine
 
 

@@ -164,7 +164,7 @@ def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResu
         return  # listed in a review body: the summary marker carries its state
     body = restated(posted.body, target.key, state, target.head_sha,
                     away=state == "open" and posted.outdated)
-    if body is not None:
+    if body is not None and posted.comment_id is not None:
         target.client.update_review_comment(target.repo, posted.comment_id, body)
     if posted.thread is not None and set_resolved(target.client, posted.thread,
                                                   state == "fixed"):

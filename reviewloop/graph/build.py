@@ -3,7 +3,7 @@ here: the limits travel in the run's input state (`state.Limits`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -55,7 +55,7 @@ def _review_rounds(graph: StateGraph[LoopState, LoopDeps, Any, LoopState],
     """prepare → review × N → triage → (snapshot → fix → prepare …) or escalate/present."""
     graph.add_node("prepare", nodes.prepare)
     # LangGraph's overloads do not match a node whose input is its own schema (a Send branch).
-    graph.add_node("review", nodes.review, input_schema=ReviewTask)  # type: ignore[call-overload]
+    graph.add_node("review", cast(Any, nodes.review), input_schema=ReviewTask)
     for name in ("triage", "snapshot", "fix", "escalate"):
         graph.add_node(name, getattr(nodes, name))
     graph.add_conditional_edges("prepare", route_after_prepare, ["review", "triage"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -151,16 +152,18 @@ def to_rich(summary: RunSummary) -> RenderableType:
     if summary.newly_eligible:
         parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
     clean = verdict(summary) == CLEAN
-    title = Text(_heading(summary), style="bold")
-    return Panel(Group(*parts), title=title, title_align="left",
+    heading = Text(_heading(summary), style="bold")
+    return Panel(Group(*parts), title=heading, title_align="left",
                  border_style="green" if clean else "yellow")
 
 
 def findings_table(findings: Iterable[Finding], *, title: str | None = None) -> Table:
     """Findings grouped by severity, most severe first, with a section line between groups."""
     table = Table(title=title, title_justify="left", expand=False)
-    for name, kwargs in (("severity", {"no_wrap": True}), ("where", {"no_wrap": True}),
-                         ("title", {"ratio": 1}), ("reported by", {}), ("id", {"no_wrap": True})):
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("severity", {"no_wrap": True}), ("where", {"no_wrap": True}), ("title", {"ratio": 1}),
+        ("reported by", {}), ("id", {"no_wrap": True}))
+    for name, kwargs in columns:
         table.add_column(name, **kwargs)
     previous: Severity | None = None
     for finding in sorted(findings, key=Finding.sort_key):

@@ -338,7 +338,7 @@ def _schema_error(exc: ValidationError, path: Path, text: str) -> AgentDefinitio
                                     fix=f'add "{dotted}" to the agent file')
     words = _TYPE_WORDS.get(error["type"], error["msg"])
     got = json.dumps(error.get("input"), ensure_ascii=False)
-    example = _EXAMPLES.get(loc[-1], "a string in double quotes")  # an int: a list item
+    example = _EXAMPLES.get(str(loc[-1]), "a string in double quotes")  # an int: a list item
     return AgentDefinitionError(f'key "{dotted}": {words} (got {got})', where=where,
                                 fix=f'write "{dotted}" as {example}')
 

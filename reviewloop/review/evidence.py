@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
 from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.findings.ledger import Health
+from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.policy.sensitive import is_sensitive
@@ -132,7 +132,7 @@ def _side_by_side(names: Sequence[str], table: Mapping[str, Analyzer], ctx: Anal
 
 def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext
              ) -> tuple[list[Finding], Health]:
-    def health(status: str, reason: str | None = None) -> Health:
+    def health(status: HealthStatus, reason: str | None = None) -> Health:
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason)
 
     analyzer = table.get(name)

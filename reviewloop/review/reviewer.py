@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict
 
@@ -22,7 +23,7 @@ from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent, 
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.findings.ledger import Health
-from reviewloop.findings.schema import SEVERITY_GUIDE, Finding, ReviewReply
+from reviewloop.findings.schema import SEVERITY_GUIDE, Finding, FindingDraft, ReviewReply
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.definitions import AgentDefinition
 
@@ -119,7 +120,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     started = time.monotonic()
     changes = None if review.paths is not None else parse_diff(review.diff_text,
                                                                source=f"{agent.name} diff")
-    paths = review.paths if changes is None else changes.paths
+    paths = changes.paths if changes is not None else review.paths or ()
     relevant = [p for p in paths if agent.applies_to(p)]
     evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
     health = [h for h in review.analyzers if h.agent == agent.name]
@@ -138,7 +139,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
                     if changes.contains(f.file, f.start_line, f.end_line, added_only=True)]
     usage: list[UsageRecord] = []  # every call, also those of a run that then fails
 
-    def count(reply) -> None:
+    def count(reply: AIMessage) -> None:
         usage.append(usage_from(reply, role="review", agent=agent.name, model=model_name))
 
     try:
@@ -178,7 +179,7 @@ def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
 
 
 def submit_tool() -> StructuredTool:
-    def submit_findings(**reply) -> str:  # the loop validates and stops; never executed
+    def submit_findings(**reply: Any) -> str:  # the loop validates and stops; never executed
         return "received"
 
     return StructuredTool.from_function(
@@ -186,7 +187,7 @@ def submit_tool() -> StructuredTool:
         description="Submit your review: every finding in your area, or an empty list.")
 
 
-def _attribute(draft, agent: str, workspace: Workspace) -> Finding:
+def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding:
     """The draft fingerprinted on its code; a path the model made up is read only when the
     workspace allows it (never through a symlink out, never a secret file)."""
     try:

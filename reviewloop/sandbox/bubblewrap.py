@@ -140,8 +140,8 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
     for folder in hidden:
         args += ["--tmpfs", str(folder)]
     for pattern in _BLANKED_FILES:
-        for path in sorted(glob.glob(pattern)):
-            args += ["--ro-bind", "/dev/null", path]
+        for blanked in sorted(glob.glob(pattern)):
+            args += ["--ro-bind", "/dev/null", blanked]
     shown = [*sandbox.read, *_interpreters(env), *(d for r in roots for d in _git_dirs(r))]
     if sandbox.network:
         shown += [Path(p) for p in _NETWORK_RUN]

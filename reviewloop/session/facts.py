@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from reviewloop.session import history, notes
 from reviewloop.session.notes import Note
 from reviewloop.spec import select
 from reviewloop.spec.loader import find_specs, load_spec
+from reviewloop.spec.model import Task
 
 
 class _Fact(BaseModel):
@@ -120,14 +122,14 @@ def spec_facts(root: Path) -> list[SpecFact]:
     return facts
 
 
-def _task_note(task) -> str:
+def _task_note(task: Task) -> str:
     deps = [d for d in task.depends_on if d not in task.children]
     return f"after {', '.join(deps)}" if deps else ""
 
 
 def run_facts(root: Path) -> list[RunFact]:
     registry = Registry(root)
-    summaries = _summaries(registry.path.parent / "checkpoints.sqlite")
+    summaries = _summaries(Path(registry.path).parent / "checkpoints.sqlite")
     return [_run_fact(record, summaries(record.run_id)) for record in registry.list()]
 
 
@@ -142,7 +144,7 @@ def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
                    escalated=len(run.findings_remaining) if run else 0)
 
 
-def _summaries(path: Path):
+def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
     """run id -> the summary its last checkpoint holds ({} when there is none)."""
     def lookup(run_id: str) -> dict[str, Any]:
         if not path.is_file():

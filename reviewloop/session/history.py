@@ -50,8 +50,9 @@ def tree_state(root: Path) -> TreeState:
     status = _run(repo, "status", "--porcelain", "--untracked-files=all")[1]
     dirty = tuple(line for line in status.splitlines()
                   if line.strip() and not line[3:].startswith(".reviewloop/"))
-    code_up, upstream = _run(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
-    upstream = upstream.strip() if code_up == 0 else None
+    code_up, upstream_out = _run(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name",
+                                 "@{u}")
+    upstream = upstream_out.strip() if code_up == 0 else None
     unpushed = commits_between(root, upstream, "HEAD") if upstream and head_ok else ()
     return TreeState(branch=branch.strip() if code == 0 else None,
                      head=head.strip() if head_ok else None, head_subject=subject,

@@ -167,7 +167,8 @@ def _locate(ref: str, lines: list[md.Line],
 def _requirement_section(sections: list[_Section], number: str) -> _Section | None:
     candidates = [s for s in sections if (m := _NUMBER.search(s.heading)) and m[0] == number]
     preferred = [s for s in candidates if _REQ_WORD.search(s.heading)]
-    return (preferred or candidates or [None])[0]
+    found = preferred or candidates
+    return found[0] if found else None
 
 
 def _label_key(ref: str) -> tuple[str, str] | None:

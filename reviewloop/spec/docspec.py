@@ -215,8 +215,9 @@ def _read_line(state: _State, line: _Line) -> None:
         return
     owner = state.stack[-1] if state.stack else None
     meta = None if line.in_fence else _META.match(line.text)
-    if meta is not None and (owner or state.last) is not None:
-        _read_meta(owner or state.last, meta.group("key"), meta.group("value"), line.number)
+    target = owner or state.last
+    if meta is not None and target is not None:
+        _read_meta(target, meta.group("key"), meta.group("value"), line.number)
     elif owner is not None:
         owner.details.append(line.text.strip() if line.in_fence else strip_bullet(line.text))
     else:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from reviewloop.errors import SpecError
+from reviewloop.spec import docspec, kiro, speckit
 from reviewloop.spec.model import Spec, SpecFormat, TaskList
 
 _SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b", re.MULTILINE)
@@ -103,22 +104,16 @@ def _has_cc_sdd_metadata(tasks_file: Path) -> bool:
 
 def _parse(fmt: SpecFormat, text: str, shown: str, *, cc_sdd: bool | None = None) -> TaskList:
     if fmt is SpecFormat.KIRO:
-        from reviewloop.spec import kiro
-
         return kiro.parse(text, shown, cc_sdd=cc_sdd)
     if fmt is SpecFormat.SPECKIT:
-        from reviewloop.spec import speckit as reader
-    else:
-        from reviewloop.spec import docspec as reader
-    return reader.parse(text, shown)
+        return speckit.parse(text, shown)
+    return docspec.parse(text, shown)
 
 
 def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: TaskList) -> Spec:
     req_file = design_file = None
     req_text = design_text = None
     if fmt is SpecFormat.DOCS:
-        from reviewloop.spec import docspec
-
         sections = docspec.sections(text)
         req_text, design_text = sections.requirements, sections.design
     else:

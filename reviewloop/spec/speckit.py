@@ -116,8 +116,10 @@ def _read_line(state: _State, line: Line) -> None:
         _read_dependency_line(state, line.number, line.text)
     elif not line.in_fence and _unboxed_task(state, line):
         state.current = None
-        state.warn(line.number, f"{_BULLET_TASK.match(line.text)['id']} looks like a task but "
-                                "has no checkbox (write `- [ ] T012 …`); not read")
+        bullet = _BULLET_TASK.match(line.text)
+        shown = bullet["id"] if bullet else line.text.strip()
+        state.warn(line.number, f"{shown} looks like a task but has no checkbox (write "
+                                "`- [ ] T012 …`); not read")
         return
     if state.current is not None and not line.is_blank:
         if line.indent > state.current.indent:
@@ -136,7 +138,8 @@ def _enter_heading(state: _State, level: int, title: str) -> None:
         state.phase = section
         state.phase_count += 1
         state.phase_story[state.phase_count] = order.story_of(title)
-        state.phase_number[state.phase_count] = int(_PHASE_NUMBER.match(title)["n"])
+        number = _PHASE_NUMBER.match(title)
+        state.phase_number[state.phase_count] = int(number["n"]) if number else state.phase_count
     elif state.phase is not None and level <= state.phase.level:
         state.phase = None
 

@@ -23,7 +23,8 @@ class Analyzer(Protocol):
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def available(self) -> str | None: ...
 

@@ -84,7 +84,7 @@ class PythonFunctions:
     """The Python `FunctionFinder`: AST on the new file."""
 
     language = "python"
-    suffixes = (".py",)
+    suffixes: tuple[str, ...] = (".py",)
 
     def new_public_functions(self, path: str, new_source: str,
                              changed_lines: Collection[int]) -> list[FunctionSpan]:

@@ -47,8 +47,8 @@ class TestGate:
                                    run_shell(command, ctx.root, timeout, sandbox=sandbox))
                     for command in detected.test]
         counts = _total(parse_counts(o.run.output) for o in outcomes)
-        failures = [_failure(o, ctx.changed_files, timeout) for o in outcomes]
-        failures = [f for f in failures if f is not None]
+        failures = [f for o in outcomes
+                    if (f := _failure(o, ctx.changed_files, timeout)) is not None]
         return GateResult(
             name=self.name, passed=not failures,
             summary=_summary(failures, counts, outcomes),

@@ -67,7 +67,8 @@ def detect_secrets(text: str) -> Iterator[Candidate]:
             if at < 0 or (at and line[at - 1].isalnum()):
                 continue  # not found, or the tail of a longer word (`TODAYINASIA…`)
             # some plugins report only the token's prefix: widen to the whole token
-            end = _TOKEN_TAIL.match(line, at + len(value)).end()
+            tail = _TOKEN_TAIL.match(line, at + len(value))
+            end = tail.end() if tail else at + len(value)
             if not looks_fake(line[at:end]) and not looks_placeholder(line[at:end]):
                 yield (start + at, start + end, _ds_rule(kind), f"{kind} (detect-secrets)",
                        0.8)

@@ -8,7 +8,9 @@ only widens the filter, so an inline `(?i:…)` never hides a match.
 
 from __future__ import annotations
 
-import re._parser as sre  # the standard library's own parser, as used by `re.compile`
+import re._parser as sre  # type: ignore[import-not-found]  # the stdlib parser re.compile uses; no stub
+from collections.abc import Iterable
+from typing import Any
 
 _MIN = 2  # a one-character literal filters nothing
 
@@ -20,7 +22,7 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     return tuple(sorted({s.lower() for s in found})) if found else None
 
 
-def _alternatives(items) -> list[str] | None:
+def _alternatives(items: Iterable[tuple[Any, Any]]) -> list[str] | None:
     """The best set of alternatives for a sequence of parsed items: the one whose shortest
     member is longest (a stronger filter)."""
     best: list[str] | None = None
@@ -44,7 +46,7 @@ def _alternatives(items) -> list[str] | None:
         elif name == "BRANCH":
             branches = [_alternatives(branch) for branch in arg[1]]
             if all(branches):
-                consider([s for branch in branches for s in branch])
+                consider([s for branch in branches for s in branch or ()])
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
             consider(_alternatives(arg[2]))
     consider([run] if run else None)

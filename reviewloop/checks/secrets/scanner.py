@@ -253,7 +253,8 @@ def preview(value: str) -> str:
 
 def _runs(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
     """Consecutive (number, text) lines grouped as (first number, texts)."""
-    first, texts, last = 0, [], -1
+    first, last = 0, -1
+    texts: list[str] = []
     for number, text in lines:
         if texts and number != last + 1:
             yield first, texts
