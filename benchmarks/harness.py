@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakes.bedrock import BedrockFake, RecordedRequest, aws_env, tool_use
+from tests.support.bedrock import BedrockFake, RecordedRequest, aws_env, tool_use
 
 ROOT = Path(__file__).resolve().parents[1]
 

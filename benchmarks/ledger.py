@@ -43,7 +43,7 @@ from reviewloop.github.markers import read_marker, repository_key  # noqa: E402
 from reviewloop.github.posted import fetch_state, read_state  # noqa: E402
 from reviewloop.github.publish import Target, publish  # noqa: E402
 from reviewloop.github.render import comment_body  # noqa: E402
-from tests.fakes.github import GitHubFake, _public  # noqa: E402
+from tests.support.github import GitHubFake, _public  # noqa: E402
 
 REPO, PR = "octo/bench", 1
 KEY = repository_key(4242)

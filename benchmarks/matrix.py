@@ -168,7 +168,7 @@ def main() -> None:
                         help="Reviewers without bandit/ruff evidence: on one small machine the "
                         "runners share its CPU, which real matrix runners do not.")
     args = parser.parse_args()
-    from tests.pg import available, new_database, running_server
+    from tests.support.pg import available, new_database, running_server
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

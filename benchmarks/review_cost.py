@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.fixtures import SIZES, make_change  # noqa: E402
 from benchmarks.harness import MODEL, REVIEWERS, bedrock, git, ratio, review, workdir  # noqa: E402
-from tests.fakes.bedrock import tool_use  # noqa: E402
+from tests.support.bedrock import tool_use  # noqa: E402
 
 WINDOW = 200_000
 SINGLE = "review-all"

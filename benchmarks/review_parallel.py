@@ -40,7 +40,7 @@ from reviewloop.implement.implementer import Implementer
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
-from tests.fakes.bedrock import text, tool_use
+from tests.support.bedrock import text, tool_use
 
 
 def make_project(base: Path, reviewers: int) -> Path:

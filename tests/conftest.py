@@ -58,5 +58,5 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "tests@reviewloop.invalid")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "reviewloop tests")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "tests@reviewloop.invalid")
-from tests.agent.workspace_helpers import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests
-from tests.fakes.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
+from tests.support.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
+from tests.support.workspace import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests

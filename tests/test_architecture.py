@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 PACKAGE = ROOT / "reviewloop"
 DOC = ROOT / "docs" / "architecture.md"

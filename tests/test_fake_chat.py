@@ -10,7 +10,7 @@ from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 
 from reviewloop.agent.models import system_message, usage_from
-from tests.fakes.chat import ScriptedChatModel, tool_call
+from tests.support.chat import ScriptedChatModel, tool_call
 
 
 @tool

@@ -28,7 +28,7 @@ from reviewloop.agent.models import (
     usage_from,
 )
 from reviewloop.errors import ConfigError, CredentialsError
-from tests.fakes.bedrock import (  # noqa: F401 - bedrock_fake is a fixture
+from tests.support.bedrock import (  # noqa: F401 - bedrock_fake is a fixture
     bedrock_fake,
     malformed,
     text,

@@ -26,7 +26,7 @@ from reviewloop.agent.tools import (
     reviewer_tools,
     write_file,
 )
-from tests.agent.workspace_helpers import write
+from tests.support.workspace import write
 
 
 def tools_by_name(tools):

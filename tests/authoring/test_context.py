@@ -11,8 +11,8 @@ from reviewloop.authoring.context import gather
 from reviewloop.authoring.sessions import SpecSessions
 from reviewloop.authoring.start import NewSpec, deps_for, first_state
 from reviewloop.config import load_settings
-from tests.authoring import drafts
-from tests.fakes.chat import ScriptedChatModel, message_text
+from tests.support import drafts
+from tests.support.chat import ScriptedChatModel, message_text
 
 KEY = "AKIA" + "QWERTYUIOPASDFGH"
 

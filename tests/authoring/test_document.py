@@ -13,7 +13,7 @@ from reviewloop.authoring.output import count_components, summarise
 from reviewloop.cli.app import main
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
-from tests.authoring import drafts
+from tests.support import drafts
 
 DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
           ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reviewloop.authoring import drafting
 from reviewloop.authoring import phases as ph
-from tests.authoring import drafts
-from tests.fakes.chat import ScriptedChatModel, message_text
+from tests.support import drafts
+from tests.support.chat import ScriptedChatModel, message_text
 
 INPUTS = ph.Inputs(what="a todo API", name="todo", approved={ph.REQUIREMENTS: drafts.REQUIREMENTS})
 

@@ -12,8 +12,8 @@ from reviewloop.authoring.start import NewSpec, deps_for, first_state
 from reviewloop.config import load_settings
 from reviewloop.errors import UserInputError
 from reviewloop.spec.loader import load_spec
-from tests.authoring import drafts
-from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
+from tests.support import drafts
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
 
 APPROVE = {"action": "approve"}
 

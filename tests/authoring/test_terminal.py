@@ -13,7 +13,7 @@ import pytest
 
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
-from tests.authoring import drafts
+from tests.support import drafts
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -122,7 +122,7 @@ def test_stop_at_a_gate_says_how_to_resume(repo, bedrock_fake):
 
 
 def test_kill_9_while_a_phase_is_drafted_then_resume_drafts_it_again(repo, bedrock_fake):
-    from tests.fakes.bedrock import text
+    from tests.support.bedrock import text
 
     hld = 'Write the \\"High-level design\\" section'
     bedrock_fake.script("Before requirements are written", ["NONE"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewloop.authoring.validate import check_plan, check_requirements, requirement_ids
-from tests.authoring import drafts
+from tests.support import drafts
 
 
 def test_requirement_ids_in_order():

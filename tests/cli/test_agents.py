@@ -10,8 +10,8 @@ import pytest
 
 from reviewloop.cli.app import main
 from reviewloop.review.definitions import BUILTIN_NAMES
-from tests.paths import FIXTURES as FIXTURES_ROOT
-from tests.paths import ROOT
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.paths import ROOT
 
 FIXTURES = FIXTURES_ROOT / "agents"
 NOT_A_REVIEWER = ('not a reviewer: the name does not start with "review-" and "reviewers" '

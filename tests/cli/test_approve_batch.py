@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_run import MODEL, cli, fake_env
-from tests.cli.test_worktrees import implementer, reviews
-from tests.fakes.bedrock import BedrockFake
-from tests.gitutil import git
+from tests.support.batch import implementer, reviews
+from tests.support.bedrock import BedrockFake
+from tests.support.gitutil import git
+from tests.support.loop_cli import MODEL, cli, fake_env
 
 TASKS = "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n  - _Depends: 1_\n"
 

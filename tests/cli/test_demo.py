@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 
 def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: Path) -> None:

@@ -24,8 +24,8 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.outputs import COUNT_OUTPUTS, annotate, write_job_outputs
 from reviewloop.reports.lines import to_github, to_ruff, workflow_command
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from tests.gitutil import git
-from tests.paths import FIXTURES, ROOT
+from tests.support.gitutil import git
+from tests.support.paths import FIXTURES, ROOT
 
 SARIF_SCHEMA = FIXTURES / "schemas" / "sarif-2.1.0.json"
 RUFF_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<msg>.+)$")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 
 def reviewloop(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -18,8 +18,8 @@ import jsonschema
 import pytest
 
 from reviewloop.cli.app import cli
-from tests.gitutil import git
-from tests.paths import ROOT
+from tests.support.gitutil import git
+from tests.support.paths import ROOT
 
 SCHEMAS = ROOT / "docs" / "schemas"
 TASKS = """\

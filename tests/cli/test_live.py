@@ -28,9 +28,9 @@ from rich.console import Console
 
 from reviewloop.agent.tool_loop import call_with_deadline
 from reviewloop.cli import live
-from tests.cli.test_run import MODEL, REVIEWERS, cli, fake_env, make_example, manual_change
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.fakes.chat import ScriptedChatModel
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.chat import ScriptedChatModel
+from tests.support.loop_cli import MODEL, REVIEWERS, cli, fake_env, make_example, manual_change
 
 FAST, SLOW = REVIEWERS[0], REVIEWERS[1:]
 ROW = re.compile(r"^\S\s+(?P<name>review-[a-z-]+):?\s+(?P<secs>\d+)s\b(?P<rest>.*)$")

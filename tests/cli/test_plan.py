@@ -10,7 +10,7 @@ import pytest
 from reviewloop.cli.app import main
 from reviewloop.spec.batch import eligible_wave
 from reviewloop.spec.kiro import parse
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 SPEC_FILE = ".kiro/specs/shop/tasks.md"
 TASKS = """\

@@ -12,7 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.cli.test_run import (
+from tests.support.bedrock import BedrockFake
+from tests.support.gitutil import git
+from tests.support.loop_cli import (
     MODEL,
     SPEC,
     clean_reviews,
@@ -21,9 +23,7 @@ from tests.cli.test_run import (
     make_example,
     manual_change,
 )
-from tests.fakes.bedrock import BedrockFake
-from tests.gitutil import git
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "runs.schema.json").read_text())
 

@@ -10,28 +10,15 @@ from pathlib import Path
 
 import jsonschema
 
-from tests.gitutil import git
-from tests.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.gitutil import git
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.review_cli import (  # noqa: F401 - shared helpers and fixtures
+    SARIF_SCHEMA,
+    repo,
+    review,
+)
 
-SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
 TOKEN = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"  # built here: no token in the file
-
-
-def review(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review", *args], cwd=root,
-                          capture_output=True, text=True, timeout=180, env=env,
-                          stdin=subprocess.DEVNULL)
-
-
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
 
 
 def test_a_secret_blocks_and_every_output_says_the_llm_was_off(tmp_path: Path) -> None:

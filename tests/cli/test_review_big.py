@@ -11,8 +11,8 @@ from pathlib import Path
 from reviewloop.git.repository import open_repository
 from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES
-from tests.cli.test_review import repo, review
-from tests.gitutil import git
+from tests.support.gitutil import git
+from tests.support.review_cli import repo, review
 
 VENV_MODULE = "SIGNATURE_OF_A_VENV_FILE = 'only in the venv'\n"
 

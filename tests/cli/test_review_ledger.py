@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS, on_path
-from tests.cli.test_review import SARIF_SCHEMA, repo, review
-from tests.gitutil import git
+from tests.support.gitutil import git
+from tests.support.review_cli import SARIF_SCHEMA, repo, review
 
 SHELL = "    subprocess.call(cmd, shell=True)\n"
 THREE = "import subprocess\n\n\ndef run(cmd):\n" + SHELL * 3

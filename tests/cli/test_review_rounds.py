@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.test_run import fake_env
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.gitutil import git
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.loop_cli import fake_env
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",

@@ -12,56 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.gitutil import git
-from tests.paths import ROOT
-
-REPO = ROOT
-EXAMPLE = REPO / "examples" / "todo-api"
-SPEC = "docs/todo-api-spec.md"
-MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
-
-
-def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
-                          capture_output=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_example(tmp_path)
-
-
-def make_example(tmp_path: Path) -> Path:
-    """The example project in a fresh repository on `main`, its tests as the test gate."""
-    root = tmp_path / "todo-api"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    (root / ".reviewloop.toml").write_text(
-        f'[gates]\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "example")
-    return root
-
-
-def fake_env(fake: BedrockFake) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
-            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
-
-
-def clean_reviews(fake: BedrockFake) -> None:
-    for name in REVIEWERS:
-        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
-
-
-def manual_change(root: Path) -> None:
-    store = root / "todo" / "store.py"
-    store.write_text(store.read_text() + "\n\ndef describe(item) -> str:\n"
-                     '    """A one-line description of a todo item."""\n'
-                     "    return str(item)\n")
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+    EXAMPLE,
+    MODEL,
+    REPO,
+    REVIEWERS,
+    SPEC,
+    _wait_for,
+    clean_reviews,
+    cli,
+    fake_env,
+    make_example,
+    manual_change,
+    project,
+)
+from tests.support.paths import ROOT
 
 
 def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> None:
@@ -186,14 +153,6 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
         assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py"]
     assert calls == 15  # five reviewers per task, never one review for several tasks
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
-
-
-def _wait_for(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def test_a_protected_path_needs_an_explicit_yes_even_with_yes(project: Path) -> None:

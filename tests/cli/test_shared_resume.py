@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.cli.test_run import (
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.loop_cli import (
     MODEL,
     REVIEWERS,
     SPEC,
@@ -20,9 +22,7 @@ from tests.cli.test_run import (
     manual_change,
     project,  # noqa: F401
 )
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.gitutil import git
-from tests.pg import pg_url, postgres_server  # noqa: F401
+from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 LEASE = 3
 

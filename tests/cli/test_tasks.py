@@ -12,7 +12,7 @@ import pytest
 
 from reviewloop import __version__
 from reviewloop.cli.app import main
-from tests.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "specs"
 

@@ -9,7 +9,7 @@ import pytest
 
 from reviewloop.checks.analyzers.provision import MARKER, TOOLS
 from reviewloop.cli.app import main
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "tools-list.schema.json").read_text())
 

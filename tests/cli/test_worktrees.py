@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_run import (
+from tests.support.batch import (  # noqa: F401 - shared helpers and fixtures
+    AGENT,
+    implementer,
+    reviews,
+)
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.loop_cli import (
     MODEL,
     REVIEWERS,
     SPEC,
@@ -20,31 +27,6 @@ from tests.cli.test_run import (
     fake_env,
     make_example,
 )
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.gitutil import git
-
-AGENT = """import os, pathlib, sys
-sys.stdin.read()
-tid = os.environ["REVIEWLOOP_TASK_ID"]
-slug = tid.replace(".", "_")
-pathlib.Path(f"feature_{slug}.py").write_text(f"VALUE = {tid!r}\\n")
-want = "broken" if tid in os.environ.get("AGENT_BROKEN", "").split(",") else tid
-pathlib.Path("tests").mkdir(exist_ok=True)
-pathlib.Path(f"tests/test_feature_{slug}.py").write_text(
-    f"from feature_{slug} import VALUE\\n\\n\\ndef test_value():\\n    assert VALUE == {want!r}\\n")
-"""
-
-
-def reviews(fake: BedrockFake, times: int, delay: float = 0.0) -> None:
-    for name in REVIEWERS:
-        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
-                                                delay=delay)] * times)
-
-
-def implementer(tmp_path: Path) -> str:
-    agent = tmp_path / "agent.py"
-    agent.write_text(AGENT)
-    return f"cmd:{sys.executable} {agent}"
 
 
 def user_edits(root: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from reviewloop.reports.render import to_markdown, to_rich
 from reviewloop.reports.report import CLEAN, ReviewerOutcome, RunSummary, to_json, verdict
 from reviewloop.reports.sarif import to_sarif
 from reviewloop.runs.review import blocking
-from tests.paths import FIXTURES
+from tests.support.paths import FIXTURES
 
 SARIF_SCHEMA = json.loads((FIXTURES / "schemas" / "sarif-2.1.0.json").read_text())
 SHELL = "    subprocess.call(cmd, shell=True)"

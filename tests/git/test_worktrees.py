@@ -10,27 +10,13 @@ import pytest
 from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
-from tests.git.test_repository import init_repo, user_view, write
-from tests.gitutil import git
-
-FILES = {"app.py": "x = 1\n", "notes.txt": "n\n", "tasks.md": "- [ ] 1. a\n- [ ] 2. b\n"}
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = init_repo(tmp_path / "repo", FILES)
-    git(root, "switch", "-qc", "work")
-    open_repository(root).ensure_ignored(".reviewloop/")
-    return root
-
-
-def commit_in(tree: worktree.RunTree, files: dict[str, str], message: str = "task") -> str:
-    path = Path(tree.path)
-    for rel, text in files.items():
-        write(path, rel, text)
-    git(path, "add", "-A")
-    git(path, "commit", "-qm", message)
-    return git(path, "rev-parse", "HEAD").strip()
+from tests.support.gitutil import git
+from tests.support.repos import init_repo, user_view, write
+from tests.support.worktrees import (  # noqa: F401 - shared helpers and fixtures
+    FILES,
+    commit_in,
+    root,
+)
 
 
 def land(root: Path, commit: str, **kw) -> worktree.LandPlan:

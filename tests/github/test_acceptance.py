@@ -24,8 +24,8 @@ from reviewloop.github.converge import posted_ledger
 from reviewloop.github.markers import read_marker
 from reviewloop.github.posted import read_state
 from reviewloop.github.threads import Identity
-from tests.fakes import github as fakes
-from tests.github.test_pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
+from tests.support import github as fakes
+from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
 
 github_fake = fakes.github_fake
 SHELL_LINE = "    return subprocess.call(cmd, shell=True)\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from reviewloop.cli.app import cli
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 
 def review_params() -> dict:

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from reviewloop.cli.app import cli
-from tests.gitutil import git
-from tests.paths import ROOT
+from tests.support.gitutil import git
+from tests.support.paths import ROOT
 
 FLOW = ROOT / "workflows" / "reviewloop-batch.yml"
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})"

@@ -7,8 +7,8 @@ import pytest
 
 from reviewloop.errors import CredentialsError
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
-from tests.fakes import github as fakes
-from tests.fakes.github import GitHubFake
+from tests.support import github as fakes
+from tests.support.github import GitHubFake
 
 REPO = "octo/hello"
 github_fake = fakes.github_fake  # the fixture

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from reviewloop.github.run_pr import ATTENTION_LABEL
-from tests.cli.test_run import MODEL, REVIEWERS, cli, fake_env
-from tests.cli.test_worktrees import implementer
-from tests.fakes.bedrock import BedrockFake, Reply, tool_use
-from tests.fakes.github import GitHubFake
-from tests.gitutil import git
-from tests.pg import pg_url, postgres_server  # noqa: F401
+from tests.support.batch import implementer
+from tests.support.bedrock import BedrockFake, Reply, tool_use
+from tests.support.github import GitHubFake
+from tests.support.gitutil import git
+from tests.support.loop_cli import MODEL, REVIEWERS, cli, fake_env
+from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 REPO = "octo/tasks"
 SPEC = ".kiro/specs/four/tasks.md"

@@ -13,47 +13,27 @@ import jsonschema
 import pytest
 
 from reviewloop.github.markers import read_marker, repository_key
-from tests.fakes import github as fakes
-from tests.fakes.bedrock import BedrockFake, tool_use
+from tests.support import github as fakes
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.pr_mode import (  # noqa: F401 - shared helpers and fixtures
+    EVENTS,
+    KEY,
+    OPENED,
+    PR_NUMBER,
+    PR_REPO,
+    event,
+    git,
+    posted_inline,
+    repo,
+    show_pr,
+    summaries,
+)
 
-EVENTS = Path(__file__).parents[1] / "fixtures" / "github" / "events"
 SARIF_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schemas" / "sarif-2.1.0.json"
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
              "review-performance", "review-test-quality")
 github_fake = fakes.github_fake
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    with (root / "app.py").open("a") as f:
-        f.write("\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
-    git(root, "commit", "-qam", "add run")
-    return root
-
-
-def event(root: Path, tmp: Path, name: str, **extra) -> Path:
-    payload = json.loads((EVENTS / f"pull_request.{name}.json").read_text())
-    repo_name = payload["repository"]["full_name"]
-    payload["pull_request"]["base"]["sha"] = git(root, "rev-parse", "main")
-    payload["pull_request"]["head"]["sha"] = git(root, "rev-parse", "HEAD")
-    payload["pull_request"]["head"]["repo"] = {"full_name": repo_name}
-    payload.update(extra)
-    path = tmp / f"event-{name}.json"
-    path.write_text(json.dumps(payload))
-    return path
 
 
 def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess, dict]:
@@ -83,18 +63,6 @@ SHELL = {"severity": "must_fix", "file": "app.py", "start_line": 9, "end_line": 
          "suggestion": "pass a list and drop shell=True", "confidence": 0.9}
 
 
-OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
-PR_REPO, PR_NUMBER = OPENED["repository"]["full_name"], OPENED["number"]
-KEY = repository_key(OPENED["repository"]["id"])
-
-
-def show_pr(gh, repo: Path, *, push: bool = False) -> None:
-    """Tell the fake what the PR's diff and head are now, as GitHub would know them."""
-    (gh.push if push else gh.open_pr)(PR_REPO, PR_NUMBER,
-                                      git(repo, "diff", "main...HEAD") + "\n",
-                                      head_sha=git(repo, "rev-parse", "HEAD"))
-
-
 def review_with(repo: Path, tmp_path: Path, gh, action: str, findings: dict, **extra):
     """One Actions run for `action` with scripted reviewers; (process, outputs, prompts)."""
     with BedrockFake() as bedrock:
@@ -114,15 +82,6 @@ def pushed(repo: Path, tmp_path: Path, gh, findings: dict, before: str):
     show_pr(gh, repo, push=True)
     return review_with(repo, tmp_path, gh, "synchronize", findings, before=before,
                        after=git(repo, "rev-parse", "HEAD"))
-
-
-def posted_inline(gh) -> list[dict]:
-    return [c for call in gh.calls_to("pulls/create-review")
-            for c in call.body.get("comments", [])]
-
-
-def summaries(gh) -> list[dict]:
-    return [c for c in gh.state.issue_comments if read_marker(c["body"], KEY, "summary")]
 
 
 def fixed_comments(gh) -> list[dict]:

@@ -8,44 +8,10 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.github.markers import read_marker, repository_key
 from reviewloop.github.plan import anchor, plan_review
 from reviewloop.github.render import comment_body, restated, review_body, summary_body
+from tests.support.publish import (  # noqa: F401 - shared helpers and fixtures
+    DIFF,
+)
 
-DIFF = """\
-diff --git a/src/app.py b/src/app.py
-index 1111111..2222222 100644
---- a/src/app.py
-+++ b/src/app.py
-@@ -1,5 +1,7 @@
- import os
-+import subprocess
- 
- def run(cmd):
--    os.system(cmd)
-+    subprocess.run(cmd, shell=True)
-+    return True
- 
-@@ -20,3 +22,4 @@ def other():
-     a = 1
-     b = 2
-+    c = 3
-     return a
-diff --git a/old.py b/old.py
-deleted file mode 100644
-index 3333333..0000000
---- a/old.py
-+++ /dev/null
-@@ -1,2 +0,0 @@
--x = 1
--y = 2
-diff --git a/new.py b/new.py
-new file mode 100644
-index 0000000..4444444
---- /dev/null
-+++ b/new.py
-@@ -0,0 +1,3 @@
-+def f():
-+    return 1
-+
-"""
 CHANGES = parse_diff(DIFF)
 HEAD = "c0ffee" + "0" * 34
 KEY = repository_key(1296269)
@@ -218,8 +184,6 @@ def test_every_finding_is_accounted_for_exactly_once():
     assert len(placed) + p.skipped_already_posted == len(findings)
     assert len({f.fingerprint for f in placed}) == len(placed)
     assert len(p.inline) == 7
-
-
 
 
 # --- states, summary, size --------------------------------------------------------------

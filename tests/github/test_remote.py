@@ -11,7 +11,7 @@ import pytest
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import open_repository
 from reviewloop.github.remote import auth_env, check_ready, push, repo_slug
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 
 @pytest.mark.parametrize("url", [

@@ -16,7 +16,7 @@ from reviewloop.github.run_pr import (
     spend_text,
 )
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from tests.fakes.github import GitHubFake, github_fake  # noqa: F401
+from tests.support.github import GitHubFake, github_fake  # noqa: F401
 
 REPO = "octo/tasks"
 SECRET = "AKIA" + "Q3EGZ7M2XL5RT4NB"  # an AWS access key id the scanner knows

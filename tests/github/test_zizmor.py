@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 AUDITED = [ROOT / "action.yml", *sorted((ROOT / "workflows").glob("*.yml"))]
 PEDANTIC = [ROOT / "action.yml", ROOT / "workflows" / "reviewloop-pr.yml"]

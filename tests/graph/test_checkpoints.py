@@ -20,8 +20,8 @@ from reviewloop.reports.report import RunSummary
 from reviewloop.review.reviewer import ReviewerOutcome
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.store import checkpointer
-from tests.pg import pg_url, postgres_server  # noqa: F401
-from tests.runs.test_runner import (  # noqa: F401 - project is a fixture
+from tests.support.pg import pg_url, postgres_server  # noqa: F401
+from tests.support.runner import (  # noqa: F401 - project is a fixture
     project,
     settings,
     start,

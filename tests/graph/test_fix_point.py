@@ -10,9 +10,9 @@ from reviewloop.config import Settings
 from reviewloop.findings.ledger import Status
 from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.runner import LoopRunner
-from tests.fakes.chat import ScriptedChatModel
-from tests.gitutil import git
-from tests.runs.test_runner import (  # noqa: F401 - project is a fixture
+from tests.support.chat import ScriptedChatModel
+from tests.support.gitutil import git
+from tests.support.runner import (  # noqa: F401 - project is a fixture
     REVIEWERS,
     project,
     ran,

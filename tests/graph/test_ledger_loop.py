@@ -11,8 +11,8 @@ from langchain_core.messages import AIMessage
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import to_json
-from tests.fakes.chat import ScriptedChatModel, tool_call
-from tests.runs.test_runner import (  # noqa: F401 - project is a fixture
+from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.runner import (  # noqa: F401 - project is a fixture
     FIXER,
     IMPLEMENTER,
     REVIEWERS,

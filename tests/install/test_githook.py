@@ -11,7 +11,7 @@ import pytest
 from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository
 from reviewloop.install import githook
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from pre_commit.clientlib import load_manifest
 
-from tests.gitutil import git
-from tests.paths import ROOT
+from tests.support.gitutil import git
+from tests.support.paths import ROOT
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"

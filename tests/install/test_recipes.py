@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.gitutil import git
-from tests.paths import ROOT
+from tests.support.gitutil import git
+from tests.support.paths import ROOT
 
 RECIPES = ROOT / "recipes"
 # Kiro IDE 0.x hook triggers and actions (.kiro/hooks/*.kiro.hook)

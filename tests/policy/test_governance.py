@@ -20,7 +20,7 @@ from reviewloop.policy.governance import (
     sensitive_in,
 )
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE
-from tests.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "governance"
 

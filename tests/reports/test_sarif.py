@@ -12,7 +12,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.reports import sarif
 from reviewloop.reports.report import LLM_OFF, ReviewerOutcome
 from reviewloop.reports.sarif import to_sarif
-from tests.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
 SCHEMA = json.loads((FIXTURES_ROOT / "schemas/sarif-2.1.0.json").read_text())
 

@@ -20,8 +20,8 @@ from reviewloop.review.definitions import (
     validate_file,
 )
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
-from tests.paths import FIXTURES as FIXTURES_ROOT
-from tests.paths import ROOT
+from tests.support.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.paths import ROOT
 
 FIXTURES = FIXTURES_ROOT / "agents"
 KIRO = FIXTURES / "kiro"

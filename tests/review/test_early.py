@@ -12,8 +12,8 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
-from tests.checks.analyzers import Repo, agent
-from tests.paths import ROOT
+from tests.support.analyzers import Repo, agent
+from tests.support.paths import ROOT
 
 
 class Calls:

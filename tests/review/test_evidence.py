@@ -11,7 +11,7 @@ from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.evidence import analyze, run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"
 NEW = "line 1\nline 2 changed\nline 3\nline 4\nline 5 added\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 from reviewloop.agent.tools import Workspace
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.reviewer import ReviewInput, reviewer_messages, run_reviewer, shared_prompt
-from tests.fakes.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
 
 DIFF = """diff --git a/app.py b/app.py
 new file mode 100644

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli.app import main
 from reviewloop.agent.models import UsageRecord
 from reviewloop.agent.spend import over_budget
+from reviewloop.cli.app import main
 from reviewloop.runs.budget import SpendLog
 from reviewloop.runs.runner import LoopRunner
-from tests.fakes.chat import ScriptedChatModel, tool_call
-from tests.gitutil import git
-from tests.runs.test_runner import (  # noqa: F401
+from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.gitutil import git
+from tests.support.runner import (  # noqa: F401
     FIXER,
     IMPLEMENTER,
     REVIEWERS,

@@ -9,9 +9,9 @@ import pytest
 
 from reviewloop.git import worktrees as worktree
 from reviewloop.runs.runner import LoopRunner
-from tests.fakes.chat import ScriptedChatModel, tool_call
-from tests.gitutil import git
-from tests.runs.test_runner import (
+from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.gitutil import git
+from tests.support.runner import (
     FIXER,
     IMPLEMENTER,
     REVIEWERS,

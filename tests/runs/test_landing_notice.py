@@ -13,8 +13,8 @@ from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from reviewloop.landing.land import LAND_PLAN, LandJob, land_change
 from reviewloop.runs.runner import RunResult
-from tests.git.test_repository import write
-from tests.git.test_worktrees import commit_in, root  # noqa: F401 - root is a fixture
+from tests.support.repos import write
+from tests.support.worktrees import commit_in, root  # noqa: F401 - root is a fixture
 
 KEPT = "app.py changed in your checkout while landing: your version was kept"
 

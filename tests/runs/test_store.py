@@ -13,9 +13,9 @@ from reviewloop.errors import ConfigError
 from reviewloop.runs.lease import Lease, LeaseHeld, LeaseLost
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.store import PostgresRegistry, postgres_url
-from tests.fakes.chat import ScriptedChatModel
-from tests.pg import pg_url, postgres_server  # noqa: F401
-from tests.runs.test_runner import clean_round, project, settings, start  # noqa: F401
+from tests.support.chat import ScriptedChatModel
+from tests.support.pg import pg_url, postgres_server  # noqa: F401
+from tests.support.runner import clean_round, project, settings, start  # noqa: F401
 
 
 def test_registry_round_trip_and_order(pg_url):  # noqa: F811

@@ -24,9 +24,9 @@ from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import editor_tools
 from reviewloop.agent.workspace import Workspace
 from reviewloop.policy.commands import CommandPolicy
-from tests.fakes.bedrock import BedrockFake, text, tool_use
-from tests.gitutil import git
-from tests.security.test_sandbox_walls import Listener
+from tests.support.bedrock import BedrockFake, text, tool_use
+from tests.support.gitutil import git
+from tests.support.listener import Listener
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 HOME_CANARY = "home-canary-5d1c2b"

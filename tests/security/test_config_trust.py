@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import github as fakes
-from tests.github import test_pr_mode as pr_mode
-from tests.github.test_pr_mode import event, git, posted_inline, show_pr
+from tests.support import github as fakes
+from tests.support import pr_mode as pr_mode
+from tests.support.config_trust import (  # noqa: F401 - shared helpers and fixtures
+    pr_review,
+)
+from tests.support.pr_mode import event, git, posted_inline, show_pr
 
 github_fake = fakes.github_fake
 repo = pr_mode.repo  # main has app.py; the PR adds `subprocess.call(cmd, shell=True)`
@@ -47,22 +50,6 @@ def commit_config(root: Path, files: dict[str, str]) -> None:
         (root / name).write_text(text)
     git(root, "add", ".")
     git(root, "commit", "-qm", "tune the review")
-
-
-def pr_review(root: Path, tmp: Path, gh) -> tuple[subprocess.CompletedProcess, dict]:
-    """One Actions run of PR mode with the LLM off (no model configured)."""
-    show_pr(gh, root)
-    outputs = tmp / "outputs.txt"
-    outputs.write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWLOOP_")}
-    env.update({"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
-                "GITHUB_EVENT_PATH": str(event(root, tmp, "opened")),
-                "GITHUB_API_URL": gh.url, "GITHUB_TOKEN": "ghs_test",
-                "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"), "GITHUB_OUTPUT": str(outputs)})
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--sarif",
-                           str(tmp / "out.sarif")], cwd=root, env=env, text=True,
-                          capture_output=True, timeout=180, stdin=subprocess.DEVNULL, check=False)
-    return done, dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
 
 def test_the_unmodified_pr_fails_on_the_analyzer_finding(repo: Path, tmp_path: Path,

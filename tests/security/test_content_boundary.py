@@ -10,10 +10,10 @@ from pathlib import Path
 from reviewloop.agent.tools import Workspace, code, fs_read, grep
 from reviewloop.agent.workspace import ToolRefused
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES, skipped_files
-from tests.fakes import github as fakes
-from tests.github import test_pr_mode as pr_mode
-from tests.github.test_pr_mode import git
-from tests.security.test_config_trust import pr_review
+from tests.support import github as fakes
+from tests.support import pr_mode as pr_mode
+from tests.support.config_trust import pr_review
+from tests.support.pr_mode import git
 
 github_fake = fakes.github_fake
 repo = pr_mode.repo

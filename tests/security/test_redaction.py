@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bedrock import BedrockFake, tool_use
-from tests.gitutil import git
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",

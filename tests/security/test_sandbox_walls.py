@@ -16,6 +16,9 @@ import pytest
 from reviewloop.sandbox import bubblewrap as sandbox
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
+from tests.support.listener import (  # noqa: F401 - shared helpers and fixtures
+    Listener,
+)
 
 CANARY = "canary-7f3a9c1e-outside"
 ON = Sandbox(mode="bwrap")
@@ -95,35 +98,6 @@ def test_password_hashes_are_blanked(root: Path):
     if not Path("/etc/shadow").exists():
         pytest.skip("no /etc/shadow here")
     assert "root:" not in run("cat /etc/shadow", root).output
-
-
-class Listener:
-    """A loopback TCP listener on the host that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.chat import ScriptedChatModel, message_text
-from tests.gitutil import git
-from tests.runs.test_runner import clean_round, project, runner, start  # noqa: F401
+from tests.support.chat import ScriptedChatModel, message_text
+from tests.support.gitutil import git
+from tests.support.runner import clean_round, project, runner, start  # noqa: F401
 
 CANARY = "CANARY-7f3a9c"
 CREDENTIAL_FILES = (".envrc", ".env-local", ".env.production", "deploy/id_ed25519",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import github as fakes
-from tests.github.test_pr_mode import event, show_pr
-from tests.gitutil import git
-from tests.security.test_sandbox_walls import Listener
+from tests.support import github as fakes
+from tests.support.gitutil import git
+from tests.support.listener import Listener
+from tests.support.pr_mode import event, show_pr
 
 github_fake = fakes.github_fake
 OUTSIDE_CANARY = "tests-canary-61b0e2"

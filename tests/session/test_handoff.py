@@ -9,7 +9,7 @@ import pytest
 
 from reviewloop.cli.app import main
 from reviewloop.runs.registry import Registry
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 SPEC = """\
 # Todo

@@ -11,7 +11,7 @@ import pytest
 from reviewloop.spec import docspec
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import SpecFormat, TaskStatus
-from tests.spec.fixtures import SPECS, expected_summaries, task_summary
+from tests.support.spec_fixtures import SPECS, expected_summaries, task_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = SPECS / "docs"

@@ -8,7 +8,7 @@ import pytest
 
 from reviewloop.spec import kiro
 from reviewloop.spec.model import TaskStatus
-from tests.spec.fixtures import SPECS, expected_summaries, task_summary
+from tests.support.spec_fixtures import SPECS, expected_summaries, task_summary
 
 FIXTURES = SPECS / "kiro"
 FIXTURE_DIRS = sorted(p.parent for p in FIXTURES.glob("*/tasks.md"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from reviewloop.spec import kiro, select, speckit
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.writeback import mark_done
-from tests.spec.fixtures import SPECS
+from tests.support.spec_fixtures import SPECS
 
 
 def test_optional_marker_directly_after_the_id():

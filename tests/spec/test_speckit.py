@@ -7,7 +7,7 @@ import pytest
 from reviewloop.spec import speckit
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import SpecFormat, TaskStatus
-from tests.spec.fixtures import SPECS, expected_summaries, task_summary
+from tests.support.spec_fixtures import SPECS, expected_summaries, task_summary
 
 FIXTURES = SPECS / "speckit"
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "tasks.md").is_file())

@@ -7,7 +7,7 @@ import pytest
 from reviewloop.checks.analyzers.bandit import severity
 from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 BASE = {"app/legacy.py": "import subprocess\n\n\ndef old(cmd):\n"
                          "    return subprocess.call(cmd, shell=True)\n"}

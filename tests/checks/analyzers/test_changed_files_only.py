@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.checks.analyzers.checkov import _targets
 from reviewloop.checks.analyzers.hadolint import dockerfiles
+from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.checks.analyzers.zizmor import workflow_files
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES, NOTHING_TO_ANALYZE, run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 RISKY = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 WORKFLOW = ("on: pull_request_target\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"

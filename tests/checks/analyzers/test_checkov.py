@@ -13,14 +13,15 @@ from reviewloop.checks.analyzers.checkov import Checkov, framework, to_findings
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import ChangeSet
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
+from tests.support.checkov import (  # noqa: F401 - shared helpers and fixtures
+    BUCKET,
+    DOCKERFILE,
+)
 
 SAMPLE = Path(__file__).with_name("checkov_sample.json")
 CFN = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
 K8S = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
-DOCKERFILE = "FROM python:latest\nRUN pip install flask\nADD app.py /app.py\n" \
-             'CMD ["python", "/app.py"]\n'
-BUCKET = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "{name}"\n  acl    = "public-read"\n}}\n'
 
 
 @pytest.mark.parametrize(("path", "text", "expected"), [

@@ -13,8 +13,8 @@ from reviewloop.checks.analyzers.checkov import Checkov
 from reviewloop.checks.analyzers.hadolint import Hadolint
 from reviewloop.checks.analyzers.provision import MARKER, TOOLS
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
-from tests.checks.analyzers.test_checkov import BUCKET, DOCKERFILE
+from tests.support.analyzers import Repo, agent
+from tests.support.checkov import BUCKET, DOCKERFILE
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 CHECKOV = TOOLS["checkov"]

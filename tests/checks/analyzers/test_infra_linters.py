@@ -15,7 +15,7 @@ from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import ChangeSet
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 HERE = Path(__file__).parent
 WORKFLOW = """on: pull_request_target

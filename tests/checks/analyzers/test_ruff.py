@@ -7,7 +7,7 @@ import pytest
 from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
 from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 OLD = "def legacy(d={}):\n    return d\n"  # B006, but not part of the change
 BRANCHY = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))

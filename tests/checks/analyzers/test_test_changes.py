@@ -7,7 +7,7 @@ import pytest
 from reviewloop.checks.analyzers.test_changes import is_production
 from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 BASE = {"src/app.py": "def a():\n    return 1\n", "web/ui.ts": "export const a = 1;\n"}
 REVIEWER = agent("review-test-quality", ("test-changes",))

@@ -16,7 +16,7 @@ from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import run_for_agent
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 TESTS = ProjectTests()  # detected from the project, sandboxed
 

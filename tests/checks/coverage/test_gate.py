@@ -8,7 +8,7 @@ from pathlib import Path
 from reviewloop.checks.coverage.gate import CoverageGate
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 
 def project(tmp_path: Path) -> tuple[Path, str]:

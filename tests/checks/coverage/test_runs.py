@@ -26,7 +26,7 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import run_for_agent
 from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.sandbox.bubblewrap import Sandbox
-from tests.checks.analyzers import Repo, agent
+from tests.support.analyzers import Repo, agent
 
 COMMAND = f"{sys.executable} -m pytest -p no:cacheprovider tests"
 CONFTEST = textwrap.dedent('''

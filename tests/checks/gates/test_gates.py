@@ -22,7 +22,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import project_env
-from tests.gitutil import git
+from tests.support.gitutil import git
 
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
 PYTHON = shlex.quote(sys.executable)

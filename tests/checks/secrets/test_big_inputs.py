@@ -14,7 +14,7 @@ import pytest
 
 from reviewloop.checks.secrets import scanner
 from reviewloop.git.diff import parse_diff
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 HERE = Path(__file__).parent
 TOKEN = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"  # built here: no token in the file

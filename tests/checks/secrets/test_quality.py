@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.paths import ROOT
+from tests.support.paths import ROOT
 
 DATA = ROOT / "benchmarks" / "data"
 

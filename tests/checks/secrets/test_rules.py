@@ -102,7 +102,7 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
     import re
 
     from reviewloop.checks.secrets import assignments, scanner
-    from tests.paths import ROOT
+    from tests.support.paths import ROOT
 
     texts = [json.loads(line)["text"]
              for name in ("secrets_public.jsonl", "secrets_labelled.jsonl")

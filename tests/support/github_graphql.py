@@ -25,7 +25,7 @@ from graphql import (
 )
 
 if TYPE_CHECKING:
-    from tests.fakes.github import GitHubFake
+    from tests.support.github import GitHubFake
 
 SCHEMA_FILE = Path(__file__).parents[1] / "fixtures/github/graphql-subset.graphql"
 _SCHEMA = None

@@ -46,7 +46,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.fakes.bedrock_tokens import (
+from tests.support.bedrock_tokens import (
     MAX_CACHE_POINTS,
     CacheUsage,
     PromptCache,

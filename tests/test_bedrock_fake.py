@@ -14,8 +14,8 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
 from reviewloop.agent.models import make_chat_model, system_message
-from tests.fakes.bedrock import BedrockFake, aws_env, text, tool_use
-from tests.fakes.bedrock_tokens import PromptCache, estimate_tokens, segments
+from tests.support.bedrock import BedrockFake, aws_env, text, tool_use
+from tests.support.bedrock_tokens import PromptCache, estimate_tokens, segments
 
 SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 SHARED = "Shared review context: the whole diff goes here. " * 100  # 5,000 chars

@@ -20,7 +20,7 @@ Review comments are checked against the PR's diff as GitHub does: a RIGHT-side `
 comment on a commit that is no longer part of the PR (after a force-push) gets 422
 "commit_id is not part of the pull request".
 
-`POST /graphql` is served by `tests/fakes/github_graphql.py`, validated against GitHub's
+`POST /graphql` is served by `tests/support/github_graphql.py`, validated against GitHub's
 GraphQL schema; each top-level review comment opens a review thread that
 `resolveReviewThread` / `unresolveReviewThread` change (`thread_changes` records them).
 
@@ -55,7 +55,7 @@ import jsonschema
 import pytest
 from unidiff import PatchSet
 
-from tests.fakes import github_graphql
+from tests.support import github_graphql
 
 SUBSET = Path(__file__).parents[1] / "fixtures/github/openapi-subset.json"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}

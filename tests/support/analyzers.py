@@ -1,0 +1,44 @@
+"""Tests for the analyzer layer; `Repo` makes the small real git repositories they run on."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from reviewloop.review.definitions import AgentDefinition
+
+
+class Repo:
+    """A git repository in a temp dir: write a base, commit it, change it, take `git diff`."""
+
+    def __init__(self, root: Path, base: dict[str, str] | None = None):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+        self.write({"README.md": "fixture\n", **(base or {})})
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "base")
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
+                              text=True).stdout
+
+    def write(self, files: dict[str, str]) -> None:
+        for name, text in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def change(self, files: dict[str, str], *, delete: tuple[str, ...] = ()) -> str:
+        """Apply the change and return its diff against the base commit (new files included)."""
+        self.write(files)
+        for name in delete:
+            (self.root / name).unlink()
+        self.git("add", "-A")
+        return self.git("diff", "--cached", "HEAD")
+
+
+def agent(name: str = "review-test", analyzers: tuple[str, ...] = (), *,
+          include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> AgentDefinition:
+    return AgentDefinition(name=name, prompt="review", analyzers=analyzers, include=include,
+                           exclude=exclude)

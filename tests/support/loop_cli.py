@@ -1,0 +1,79 @@
+"""Helpers shared by several test modules (from test_run.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.paths import ROOT
+
+REPO = ROOT
+
+
+EXAMPLE = REPO / "examples" / "todo-api"
+
+
+SPEC = "docs/todo-api-spec.md"
+
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
+                          capture_output=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_example(tmp_path)
+
+
+def make_example(tmp_path: Path) -> Path:
+    """The example project in a fresh repository on `main`, its tests as the test gate."""
+    root = tmp_path / "todo-api"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    (root / ".reviewloop.toml").write_text(
+        f'[gates]\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n')
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "example")
+    return root
+
+
+def fake_env(fake: BedrockFake) -> dict[str, str]:
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+            "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
+
+
+def clean_reviews(fake: BedrockFake) -> None:
+    for name in REVIEWERS:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+
+
+def manual_change(root: Path) -> None:
+    store = root / "todo" / "store.py"
+    store.write_text(store.read_text() + "\n\ndef describe(item) -> str:\n"
+                     '    """A one-line description of a todo item."""\n'
+                     "    return str(item)\n")
+
+
+def _wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)

@@ -1,0 +1,70 @@
+"""Helpers shared by several test modules (from test_pr_mode.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reviewloop.github.markers import read_marker, repository_key
+
+EVENTS = Path(__file__).parents[1] / "fixtures" / "github" / "events"
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    with (root / "app.py").open("a") as f:
+        f.write("\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    git(root, "commit", "-qam", "add run")
+    return root
+
+
+def event(root: Path, tmp: Path, name: str, **extra) -> Path:
+    payload = json.loads((EVENTS / f"pull_request.{name}.json").read_text())
+    repo_name = payload["repository"]["full_name"]
+    payload["pull_request"]["base"]["sha"] = git(root, "rev-parse", "main")
+    payload["pull_request"]["head"]["sha"] = git(root, "rev-parse", "HEAD")
+    payload["pull_request"]["head"]["repo"] = {"full_name": repo_name}
+    payload.update(extra)
+    path = tmp / f"event-{name}.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
+
+
+PR_REPO, PR_NUMBER = OPENED["repository"]["full_name"], OPENED["number"]
+
+
+KEY = repository_key(OPENED["repository"]["id"])
+
+
+def show_pr(gh, repo: Path, *, push: bool = False) -> None:
+    """Tell the fake what the PR's diff and head are now, as GitHub would know them."""
+    (gh.push if push else gh.open_pr)(PR_REPO, PR_NUMBER,
+                                      git(repo, "diff", "main...HEAD") + "\n",
+                                      head_sha=git(repo, "rev-parse", "HEAD"))
+
+
+def posted_inline(gh) -> list[dict]:
+    return [c for call in gh.calls_to("pulls/create-review")
+            for c in call.body.get("comments", [])]
+
+
+def summaries(gh) -> list[dict]:
+    return [c for c in gh.state.issue_comments if read_marker(c["body"], KEY, "summary")]

@@ -1,0 +1,98 @@
+"""Helpers shared by several test modules (from test_runner.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewloop.config import Gates, Settings
+from reviewloop.implement.implementer import Implementer
+from reviewloop.reports import report
+from reviewloop.runs.runner import LoopRunner
+from reviewloop.spec.loader import load_spec
+from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.gitutil import git
+
+SPEC = """# Implementation Plan
+
+- [ ] 1. Add the calculator
+  - Write `add(a, b)` in calc.py
+  - _Requirements: 1.1_
+
+- [ ] 2. Add subtraction
+  - _Requirements: 1.2_
+"""
+
+
+TEST_CALC = """from calc import add
+
+
+def test_add():
+    assert add(2, 3) == 5
+"""
+
+
+IMPLEMENTER = "You implement one task"
+
+
+FIXER = "You fix review findings"
+
+
+REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
+             "review-performance", "review-test-quality")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A calculator spec on branch `work`, with an unstaged edit of the user's (notes.txt)."""
+    root = tmp_path / "proj"
+    (root / ".kiro/specs/calc").mkdir(parents=True)
+    (root / ".kiro/specs/calc/tasks.md").write_text(SPEC)
+    (root / "tests").mkdir()
+    (root / "tests/test_calc.py").write_text(TEST_CALC)
+    (root / "notes.txt").write_text("mine\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    git(root, "switch", "-qc", "work")
+    (root / "notes.txt").write_text("mine, uncommitted\n")  # the user's unrelated change
+    return root
+
+
+def settings(**kw) -> Settings:
+    gates = Gates(build=(), test=(f"{sys.executable} -m pytest -q -p no:cacheprovider",))
+    return Settings(model="scripted", gates=gates, **kw)
+
+
+def review(findings: list[dict] | None = None):
+    return tool_call("submit_findings", {"findings": findings or [], "summary": "looked"})
+
+
+def clean_round(model: ScriptedChatModel, *, but: str = "") -> None:
+    for name in REVIEWERS:
+        if name != but:
+            model.script(f"agent: {name}", [review()])
+
+
+def runner(root: Path, model: ScriptedChatModel, **kw) -> LoopRunner:
+    return LoopRunner(root, settings(**kw), lambda name: model)
+
+
+def ran(result) -> report.RunSummary:
+    """The run's summary as the model the CLI shows (its findings come from the ledger)."""
+    return report.RunSummary.model_validate(result.summary)
+
+
+def spec_file(root: Path) -> Path:
+    return root / ".kiro/specs/calc/tasks.md"
+
+
+def start(run: LoopRunner, root: Path, implementer: str = "llm"):
+    spec = load_spec(root, spec_file(root))
+    return run.start(spec.task("1"), spec_file(root), Implementer.parse(implementer))
