@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from reviewloop.cli import demo_repo, ui
+from reviewloop.cli.panel import to_rich
 from reviewloop.config import Gates, load_settings
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
-from reviewloop.reports.render import to_rich
 from reviewloop.reports.report import RunSummary
 from reviewloop.spec.loader import load_spec
 

@@ -1,4 +1,5 @@
-"""`reviewloop handoff`, `pickup` and `note`: ending a session and starting the next one."""
+"""The work behind `reviewloop handoff`, `pickup` and `note`: gathering the facts, the prose,
+writing the handoff and comparing it with where things stand now."""
 
 from __future__ import annotations
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
+from reviewloop.cli.panel import to_rich
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports.lines import to_github, to_ruff
-from reviewloop.reports.render import to_markdown, to_rich
+from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, to_json, verdict
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change

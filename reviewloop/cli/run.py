@@ -12,13 +12,13 @@ from rich.prompt import Confirm
 from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
 from reviewloop.cli.llm import model_switch
+from reviewloop.cli.panel import to_rich
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
-from reviewloop.reports.render import to_rich
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult

@@ -1,4 +1,5 @@
-"""The session commands: `handoff`, `pickup` and `note` (registered by `cli.app`)."""
+"""The session commands `handoff`, `pickup` and `note` as click commands (registered by
+`cli.app`); their work is in `cli/handoff.py`, imported only when one runs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Terminal rendering with rich. Everything that draws on the terminal lives here."""
+"""Terminal rendering with rich: consoles, task tables, diagnostics and progress text. What
+draws on the terminal lives in `cli/`: here, the run summary panel in `panel.py`, the live view
+in `live.py`."""
 
 from __future__ import annotations
 

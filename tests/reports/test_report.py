@@ -8,9 +8,10 @@ import pytest
 from pydantic import ValidationError
 from rich.console import Console
 
+from reviewloop.cli.panel import findings_table, to_rich
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
-from reviewloop.reports.render import findings_table, to_markdown, to_rich
+from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import (
     CLEAN,
     JSON_KEYS,

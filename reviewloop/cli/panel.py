@@ -1,0 +1,147 @@
+"""The run summary as a rich panel and findings as a rich table: the terminal's view of the
+ledger (the Markdown view, and the words both use, are `reports/render.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from reviewloop.findings.ledger import Entry, Status
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.reports.render import (
+    analyzers,
+    counts_text,
+    heading,
+    tests_text,
+    tokens_text,
+    why,
+)
+from reviewloop.reports.report import (
+    CLEAN,
+    LLM_OFF,
+    ReviewerOutcome,
+    RunSummary,
+    cost_text,
+    verdict,
+)
+from reviewloop.review.evidence import NOTHING_TO_ANALYZE
+
+MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON has them all
+
+
+def to_rich(summary: RunSummary) -> RenderableType:
+    """A panel with the run's facts, then findings, reviewers and next tasks."""
+    parts: list[RenderableType] = [_facts(summary)]
+    if summary.findings_remaining:
+        parts.append(findings_table(summary.findings_remaining, title="Remaining findings"))
+    if summary.findings_fixed:
+        parts.append(findings_table(summary.findings_fixed, title="Fixed findings"))
+    if summary.nits:
+        parts.append(findings_table(summary.nits, title="Nits (not fixed)"))
+    for status, title in ((Status.OUT_OF_SCOPE, "Outside the change (not acted on)"),
+                          (Status.SUPPRESSED, "Suppressed")):
+        if entries := summary.ledger.with_status(status):
+            parts.append(_entries_table(entries, title))
+    if summary.reviewers:
+        parts.append(_reviewers_table(summary.reviewers))
+    if broken := [h for h in analyzers(summary) if not h.complete]:
+        parts.append(Text("\n".join(f"✗ analyzer {h.label} {h.status}: {h.reason}"
+                                     for h in broken), style="bold red"))
+    if off := [h for h in analyzers(summary)
+               if h.status == "skipped" and h.reason != NOTHING_TO_ANALYZE]:
+        parts.append(Text("\n".join(f"⏭ analyzer {h.label} not run: {h.reason}" for h in off),
+                          style="dim"))
+    if summary.escalations:
+        parts.append(Text("\n".join(f"⚠ {e}" for e in summary.escalations), style="yellow"))
+    if summary.newly_eligible:
+        parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
+    clean = verdict(summary) == CLEAN
+    shown = Text(heading(summary), style="bold")
+    return Panel(Group(*parts), title=shown, title_align="left",
+                 border_style="green" if clean else "yellow")
+
+
+def findings_table(findings: Iterable[Finding], *, title: str | None = None) -> Table:
+    """Findings grouped by severity, most severe first, with a section line between groups."""
+    table = Table(title=title, title_justify="left", expand=False)
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("severity", {"no_wrap": True}), ("where", {"no_wrap": True}), ("title", {"ratio": 1}),
+        ("reported by", {}), ("id", {"no_wrap": True}))
+    for name, kwargs in columns:
+        table.add_column(name, **kwargs)
+    previous: Severity | None = None
+    for finding in sorted(findings, key=Finding.sort_key):
+        if previous is not None and finding.severity is not previous:
+            table.add_section()
+        previous = finding.severity
+        table.add_row(f"{finding.severity.emoji} {finding.severity.label}",
+                      Text(finding.location), Text(finding.title),
+                      Text(", ".join(finding.agents)), finding.short_id)
+    return table
+
+
+def _facts(summary: RunSummary) -> Table:
+    done, total = summary.spec_progress
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    result = verdict(summary)
+    facts.add_row("verdict", Text(result, style="bold green" if result == CLEAN else "bold red"))
+    if not summary.llm:
+        facts.add_row("", Text(f"⚠ {LLM_OFF}", style="bold yellow"))
+    facts.add_row("files", f"{len(summary.files_created)} created, "
+                           f"{len(summary.files_modified)} modified")
+    for label, names in (("  created", summary.files_created),
+                         ("  modified", summary.files_modified)):
+        if names:
+            facts.add_row(label, Text(", ".join(_with_lines(n, summary) for n in names)))
+    facts.add_row("tests", f"{tests_text(summary.passed_tests)} passing")
+    for index, (name, passed, text) in enumerate(summary.gates):
+        facts.add_row("gates" if index == 0 else "",
+                      Text(f"{'✓' if passed else '✗'} {name}: {text}",
+                           style="green" if passed else "bold red"))
+    if not summary.is_review:
+        facts.add_row("spec progress", f"{done}/{total}")
+    facts.add_row("review rounds", str(summary.rounds))
+    facts.add_row("fixed", counts_text(summary.findings_fixed))
+    facts.add_row("remaining", counts_text(summary.findings_remaining))
+    facts.add_row("tokens", f"{tokens_text(summary)}, estimated cost "
+                            f"{cost_text(summary.cost_usd)}")
+    return facts
+
+
+def _with_lines(path: str, summary: RunSummary) -> str:
+    """`path (+12 −3)` when the line counts are known."""
+    counts = summary.line_counts.get(path)
+    return f"{path} (+{counts[0]} −{counts[1]})" if counts else path
+
+
+def _reviewers_table(reviewers: Sequence[ReviewerOutcome]) -> Table:
+    table = Table(title="Reviewers", title_justify="left", expand=False)
+    for name in ("agent", "status", "findings", "time", "tokens in/out", "error"):
+        table.add_column(name, justify="right" if name in ("findings", "time") else "left")
+    styles = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+    for r in reviewers:
+        table.add_row(Text(r.agent, style="bold red" if r.status == "failed" else ""),
+                      Text(r.status, style=styles[r.status]), str(r.findings_count),
+                      f"{r.duration_s:.1f}s", f"{r.input_tokens:,}/{r.output_tokens:,}",
+                      Text(r.error or "", style="red"))
+    return table
+
+
+def _entries_table(entries: Sequence[Entry], title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    for name in ("severity", "where", "title", "why"):
+        table.add_column(name, no_wrap=name in ("severity", "where"))
+    for e in entries[:MAX_TERMINAL_ROWS]:
+        table.add_row(f"{e.severity.emoji} {e.severity.label}", Text(e.finding.location),
+                      Text(e.finding.title), Text(why(e)))
+    if len(entries) > MAX_TERMINAL_ROWS:
+        table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "
+                                   "(see --format json)"), "")
+    return table
