@@ -13,6 +13,7 @@ import click
 from reviewloop import __version__
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
+from reviewloop.cli.tools import tools_group
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings.schema import Severity
@@ -64,7 +65,7 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
         ctx.with_resource(live.session(ui.progress_text))
 
 
-@cli.command("tasks")
+@click.command("tasks")
 @click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
@@ -75,7 +76,7 @@ def tasks_cmd(obj: Context, spec: Path | None, as_json: bool) -> int:
     return tasks.run(obj.settings(spec=spec), obj.root, as_json=as_json)
 
 
-@cli.group("agents", invoke_without_command=True)
+@click.group("agents", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def agents_group(ctx: click.Context, as_json: bool) -> int | None:
@@ -115,7 +116,7 @@ _llm_opt = click.option("--require-llm", is_flag=True,
                         "or credentials are available.")
 
 
-@cli.command("run")
+@click.command("run")
 @click.argument("target", metavar="TASK|next|all")
 @click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
 @_model_opt
@@ -152,7 +153,7 @@ def run_cmd(obj: Context, target: str, spec: Path | None, model: str | None,
     return run.run(settings, obj.root, target, options)
 
 
-@cli.command("resume")
+@click.command("resume")
 @click.argument("run_id", required=False, metavar="[RUN]")
 @_model_opt
 @_region_opt
@@ -169,7 +170,7 @@ def resume_cmd(obj: Context, run_id: str | None, model: str | None, region: str 
                       _run_options(yes=yes, require_llm=require_llm))
 
 
-@cli.command("approve")
+@click.command("approve")
 @click.argument("run_id", metavar="RUN")
 @click.option("--continue", "keep_going", is_flag=True,
               help="A batch's run: after committing it, go on with the batch's other tasks.")
@@ -184,7 +185,7 @@ def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
     return run.decide(obj.settings(), obj.root, run_id, "approve", keep_going=keep_going)
 
 
-@cli.command("reject")
+@click.command("reject")
 @click.argument("run_id", metavar="RUN")
 @click.pass_obj
 def reject_cmd(obj: Context, run_id: str) -> int:
@@ -194,7 +195,7 @@ def reject_cmd(obj: Context, run_id: str) -> int:
     return run.decide(obj.settings(), obj.root, run_id, "reject")
 
 
-@cli.command("runs")
+@click.command("runs")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON (docs/schemas/runs.schema.json) instead of a table.")
 @click.pass_obj
@@ -205,7 +206,7 @@ def runs_cmd(obj: Context, as_json: bool) -> int:
     return runs.list_runs(obj.settings(), obj.root, as_json=as_json)
 
 
-@cli.command("clean")
+@click.command("clean")
 @click.argument("run_ids", nargs=-1, metavar="[RUN]...")
 @click.option("--all", "everything", is_flag=True,
               help="Also remove the worktrees of unfinished runs (they are abandoned).")
@@ -217,7 +218,7 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
     return runs.clean(obj.settings(), obj.root, run_ids, everything)
 
 
-@cli.command("review")
+@click.command("review")
 @click.option("--base", help="Compare against this ref (default: HEAD; with --head: the "
               "default branch).")
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
@@ -271,7 +272,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     return review.run(load, obj.root, options, config_file=obj.config)
 
 
-@cli.group("spec")
+@click.group("spec")
 def spec_group() -> None:
     """Write a spec with a human gate after every phase, or continue one."""
 
@@ -314,7 +315,7 @@ def spec_resume_cmd(obj: Context, name: str | None, list_only: bool, model: str 
                            list_only=list_only)
 
 
-@cli.command("demo")
+@click.command("demo")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
               help="Create the example repository here (default: a new temp folder).")
 def demo_cmd(directory: Path | None) -> int:
@@ -324,10 +325,7 @@ def demo_cmd(directory: Path | None) -> int:
     return demo.run(directory)
 
 
-# --- project setup: init and install-hook (cli/init.py) ---------------------------------
-
-
-@cli.command("init")
+@click.command("init")
 @click.option("--pre-commit", "pre_commit", is_flag=True,
               help="Also add the reviewloop hook to .pre-commit-config.yaml.")
 @click.option("--no-workflow", "no_workflow", is_flag=True,
@@ -343,7 +341,7 @@ def init_cmd(obj: Context, pre_commit: bool, no_workflow: bool, force: bool) -> 
     return init.init(obj.root, workflow=not no_workflow, pre_commit=pre_commit, force=force)
 
 
-@cli.command("install-hook")
+@click.command("install-hook")
 @click.option("--force", is_flag=True,
               help="Replace a pre-commit hook reviewloop did not write (it is kept as a backup).")
 @click.option("--uninstall", "remove", is_flag=True, help="Remove reviewloop's hook.")
@@ -356,17 +354,7 @@ def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
     return init.install_hook(obj.root, force=force, remove=remove)
 
 
-# --- analyzer environments: tools install/list/clean (cli/tools.py) ---------------------
-from reviewloop.cli.tools import tools_group  # noqa: E402 - light: click and the stdlib
-
-cli.add_command(tools_group)
-for _command in SESSION_COMMANDS:
-    cli.add_command(_command)
-
-# --- batches: plan (cli/plan.py) --------------------------------------------------------
-
-
-@cli.command("plan")
+@click.command("plan")
 @click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
               default="text", show_default=True,
@@ -382,6 +370,16 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
     from reviewloop.cli import plan
 
     return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
+
+
+# Every command, registered here and only here: those defined above, the analyzer
+# environments (`tools`, cli/tools.py) and the session commands (cli/session_commands.py).
+COMMANDS: tuple[click.Command, ...] = (
+    tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
+    review_cmd, spec_group, demo_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
+    *SESSION_COMMANDS)
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
