@@ -18,7 +18,7 @@ import shlex
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -29,13 +29,12 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.runs import covered_run
+from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.checks.gates.detect import detect_commands
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
-
-if TYPE_CHECKING:
-    from reviewloop.checks.gates.base import GateResult
 
 NAME = "coverage"
 RULE = "untested-public-function"
@@ -197,8 +196,6 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
                          strict: bool, files: Collection[str] | None = None) -> GateResult:
     """The new-code coverage check as a gate result: blocking only when `strict`; untested
     functions are in its findings either way."""
-    from reviewloop.checks.gates.base import GateResult  # guardrails imports the analyzers
-
     changes = diff if isinstance(diff, ChangeSet) else parse_diff(diff, source="coverage gate")
     try:
         check = new_code_coverage(root, changes, tests, files=files)
@@ -219,8 +216,6 @@ def pytest_command(root: Path, test_command: str | None) -> str | None:
     """The configured test command when it runs pytest; unset, the first detected one."""
     if test_command is not None:
         return test_command if _runs_pytest(test_command) else None
-    from reviewloop.checks.gates.detect import detect_commands
-
     return next((c for c in detect_commands(root).test if _runs_pytest(c)), None)
 
 

@@ -10,8 +10,15 @@ test gate measures), so the suite runs once per tree state.
 
 from __future__ import annotations
 
+from reviewloop.checks.analyzers.base import module_missing
+from reviewloop.checks.coverage.analyzer import (
+    changed_functions,
+    coverage_gate_result,
+    pytest_command,
+)
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import project_tests
+from reviewloop.git.diff import parse_diff
 
 
 class CoverageGate:
@@ -23,10 +30,6 @@ class CoverageGate:
             and asked
 
     def run(self, ctx: GateContext) -> GateResult:
-        from reviewloop.checks.coverage.analyzer import (
-            coverage_gate_result,  # it imports guardrails
-        )
-
         tests = project_tests(ctx.settings)
         if tests is None:
             return GateResult.skip(self.name, "gates.test = [] turns the tests off")
@@ -38,10 +41,6 @@ def covered_command(ctx: GateContext) -> str | None:
     analyzer or gate will need its data for this tree: the project's pytest command, when
     coverage.py can be read here and the change adds or edits a public Python function.
     None: run every test command plainly."""
-    from reviewloop.checks.analyzers.base import module_missing
-    from reviewloop.checks.coverage.analyzer import changed_functions, pytest_command
-    from reviewloop.git.diff import parse_diff
-
     tests = project_tests(ctx.settings)
     if tests is None or not ctx.diff_text.strip() or module_missing("coverage", "") is not None:
         return None

@@ -28,6 +28,7 @@ from pathlib import Path
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.paths import repo_path
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.repository import open_repository
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun
 
@@ -163,8 +164,6 @@ def _problem(command: str, run: CommandRun, timeout: float, data: Path,
 def tree_key(root: Path) -> str:
     """The content of the tree at `root`: git's tree id of every non-ignored file as it is
     now (uncommitted and untracked included), or a hash of every file outside git."""
-    from reviewloop.git.repository import open_repository
-
     try:
         return "git:" + open_repository(root).worktree_tree()
     except ReviewloopError:  # not a git working tree (e.g. a commit's exported files)
@@ -179,8 +178,6 @@ def _only_artifacts(root: Path, before: str, after: str) -> bool:
     """Whether everything the run changed in the tree is a test artifact (a cache folder)."""
     if not (before.startswith("git:") and after.startswith("git:")):
         return False  # the file hash already leaves artifacts out
-    from reviewloop.git.repository import open_repository
-
     changed = open_repository(root).tree_changes(before[4:], after[4:])
     return all(set(Path(p).parts) & set(ARTIFACTS) or p.endswith(".pyc") for p in changed)
 
