@@ -1,7 +1,7 @@
 """The `coverage` analyzer and gate: public functions the change adds or edits that no test runs.
 
 The project's test command runs as configured (or detected) under coverage.py inside the
-sandbox (`reviewloop.checks.coverage.runs`), and only when the caller passes `ProjectTests`
+sandbox (`reviewloop.checks.coverage.measure`), and only when the caller passes `ProjectTests`
 (a review does only with `--tests` or `[review] run_tests = true`). It runs once per tree
 state: when the test gate has just run it on the same tree, its data are read instead. Each
 new or changed public function (`reviewloop.checks.coverage.newcode`) whose body no test
@@ -27,8 +27,8 @@ from reviewloop.checks.analyzers.base import (
     module_missing,
     short_title,
 )
+from reviewloop.checks.coverage.measure import covered_run
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
-from reviewloop.checks.coverage.runs import covered_run
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.gates.detect import detect_commands

@@ -1,7 +1,7 @@
 """The test gate: every test command passes, with the passing and failing counts it printed.
 
 When the coverage analyzer or gate will need coverage data for this tree, the project's
-pytest command runs under coverage (unchanged, sandboxed; `reviewloop.checks.coverage.runs`)
+pytest command runs under coverage (unchanged, sandboxed; `reviewloop.checks.coverage.measure`)
 and they read that run instead of running the suite a second time.
 
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from reviewloop.checks.coverage.gate import covered_command
-from reviewloop.checks.coverage.runs import covered_run
+from reviewloop.checks.coverage.measure import covered_run
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.coverage.runs import forget
+from reviewloop.checks.coverage.measure import forget
 
 
 @pytest.fixture(autouse=True)
