@@ -11,6 +11,7 @@ from reviewloop.config import Gates, load_settings
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
 from reviewloop.reports.report import RunSummary
+from reviewloop.sandbox.bubblewrap import Sandbox, require
 from reviewloop.spec.loader import load_spec
 
 LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), \
@@ -29,6 +30,7 @@ def run(directory: Path | None) -> int:
               f"(branch {demo_repo.BRANCH}), task {demo_repo.TASK} applied as a manual change.")
     settings = load_settings(root).model_copy(update={
         "gates": Gates(build=(), test=(demo_repo.test_command(),))})
+    require(Sandbox.from_settings(settings))  # the demo's test gate runs in it
     previous = Path.cwd()
     os.chdir(root)  # analyzers and gates run in the project, as a real run would
     try:

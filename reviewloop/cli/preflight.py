@@ -1,6 +1,6 @@
 """Preflight: what `run`, `resume` and `approve` need, checked before anything is created.
 
-Each check raises a `UserInputError` (exit 2) naming what is wrong and the `fix:` line, and
+Each check raises a `UserInputError` or `ConfigError` (exit 2) naming what is wrong and the `fix:` line, and
 reads only: no `.reviewloop/` folder, worktree or branch exists because a check failed.
 """
 
@@ -14,6 +14,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.runs.registry import STATE_DIR
+from reviewloop.sandbox.bubblewrap import Sandbox, require
 
 REGISTRY_FILE = "runs.sqlite"
 
@@ -27,6 +28,7 @@ class Needs:
     require_llm: bool = False  # --require-llm: the reviewers' model and credentials
     check_model: bool = True  # False when the caller brings its own model factory (tests)
     existing_runs: bool = False  # it reads runs (resume, approve): the store must hold some
+    sandbox: bool = True  # it runs gates or model commands: the sandbox must work here
 
 
 def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
@@ -35,6 +37,8 @@ def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
     if needs.commit:
         check_identity(repo)
         check_default_branch(repo)
+    if needs.sandbox:  # before any model call or worktree: the test gate would fail later
+        require(Sandbox.from_settings(settings))
     if needs.llm_implementer and needs.check_model:
         check_implementer_model(settings)
     if needs.require_llm and needs.check_model:

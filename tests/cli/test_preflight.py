@@ -152,6 +152,23 @@ def test_the_llm_implementer_without_credentials_or_model_is_refused(project, tm
     assert_untouched(project, before, branches)
 
 
+def test_a_machine_without_a_working_sandbox_is_refused_before_any_model_call(project):
+    """The test gate would fail in the sandbox after the implementer spent model calls:
+    preflight probes the sandbox first, and `demo` refuses before running its loop."""
+    before, branches = tree(project), git(project, "branch", "--format=%(refname:short)")
+    with BedrockFake() as fake:
+        done = cli(project, "run", "next", "--spec", SPEC, "--model", MODEL, "--branch", "t2",
+                   env={**fake_env(fake), "REVIEWLOOP_BWRAP": str(project / "missing-bwrap")})
+        assert fake.requests == []
+    assert_refused(done, "no working sandbox for the commands reviewloop runs",
+                   "missing-bwrap is not an executable file", 'sandbox = "off"')
+    assert_untouched(project, before, branches)
+    demo = cli(project, "demo", "--dir", str(project.parent / "demo"),
+               env={"REVIEWLOOP_BWRAP": str(project / "missing-bwrap")})
+    assert_refused(demo, "no working sandbox")
+    assert not (project.parent / "demo" / ".reviewloop").exists()
+
+
 def test_the_default_branch_rule_is_checked_before_anything_is_created(tmp_path):
     root = make_example(tmp_path)
     manual_change(root)

