@@ -24,6 +24,7 @@ Realism, each opt-in through the constructor (the defaults behave as before):
   `inferenceConfig.maxTokens <= 1` (a cache-warming call) takes only the prefill time and
   is answered by the fake itself (one token, `stopReason: max_tokens`) without using the
   script. A scripted reply's own `delay`, when set, replaces `latency` for that call.
+* A reply's `gate` (a `threading.Event`) holds its answer until the test sets it.
 
 Every request is recorded (`fake.requests`) with its receive time, the estimated tokens and
 the cache split the response reported; `fake.write_log(path)` writes them as JSONL.
@@ -64,6 +65,7 @@ _ERROR_CODES = {
     503: "ServiceUnavailableException",
 }
 _tool_ids = itertools.count(1)
+_GATE_GUARD_S = 120.0  # only against a hung test: a gate is always opened by its test
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class Reply:
     usage: dict[str, int] = field(default_factory=dict)
     delay: float = 0.0
     raw_body: bytes | None = None  # sent as-is: malformed JSON and the like
+    # Held until the test sets it: a reviewer that is "still working" for exactly as long
+    # as the test needs, with no wall-clock delay to tune.
+    gate: threading.Event | None = field(default=None, compare=False)
 
 
 def text(content: str, *, input_tokens: int | None = None, output_tokens: int | None = None,
@@ -87,12 +92,12 @@ def text(content: str, *, input_tokens: int | None = None, output_tokens: int | 
 def tool_use(name: str, input: dict[str, Any], *, text_before: str | None = None,
              tool_use_id: str | None = None, input_tokens: int | None = None,
              output_tokens: int | None = None, cache_read: int = 0, cache_write: int = 0,
-             delay: float = 0.0) -> Reply:
-    """An answer that calls the tool `name` with `input`."""
+             delay: float = 0.0, gate: threading.Event | None = None) -> Reply:
+    """An answer that calls the tool `name` with `input` (sent once `gate` is set)."""
     block = {"toolUse": {"toolUseId": tool_use_id or f"tooluse_{next(_tool_ids):06d}",
                          "name": name, "input": input}}
     content = ({"text": text_before}, block) if text_before else (block,)
-    return Reply(content=content, stop_reason="tool_use", delay=delay,
+    return Reply(content=content, stop_reason="tool_use", delay=delay, gate=gate,
                  usage=_usage(input_tokens, output_tokens, cache_read, cache_write))
 
 
@@ -377,6 +382,10 @@ class _Handler(BaseHTTPRequestHandler):
                               output_tokens=usage["outputTokens"], duration=duration,
                               warmup=warmup))
         time.sleep(max(0.0, request.at + duration - time.monotonic()))
+        if reply.gate is not None and not reply.gate.wait(timeout=_GATE_GUARD_S):
+            self._refuse(request, 400, "BedrockFakeGateNeverOpened",
+                         "BedrockFake: the test never released this reply")
+            return
         if reply.raw_body is not None:
             self._send(200, reply.raw_body)
             return
