@@ -7,12 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.checkpoints import reviews_saved_in_sqlite
 from tests.support.gitutil import git
 from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
     EXAMPLE,
@@ -94,20 +96,22 @@ def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
 def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
         project: Path) -> None:
     manual_change(project)
+    never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:
         env = fake_env(fake)
         for name in REVIEWERS[:-1]:
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         fake.script(f"agent: {REVIEWERS[-1]}",
-                    [tool_use("submit_findings", {"findings": []}, delay=60)])
+                    [tool_use("submit_findings", {"findings": []}, gate=never)])
         proc = subprocess.Popen(
             [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
              "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
             cwd=project, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            _wait_for(lambda: len(fake.calls) == 5, timeout=60)
-            time.sleep(2)  # the four fast reviewers finish and are checkpointed
+            # the four fast reviewers are saved; the last one is still "thinking"
+            _wait_for(lambda: reviews_saved_in_sqlite(project)() == 4)
+            assert len(fake.calls) == 5
         finally:
             proc.kill()
             proc.wait()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.checkpoints import expire_lease, reviews_saved_in_postgres
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
@@ -24,31 +25,28 @@ from tests.support.loop_cli import (
 )
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
-LEASE = 3
-
 
 def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_second(
         project: Path, pg_url) -> None:  # noqa: F811
     import psycopg
 
-    config = project / ".reviewloop.toml"
-    config.write_text(config.read_text().replace("[gates]", f"lease_seconds = {LEASE}\n\n[gates]"))
-    git(project, "commit", "-qam", "lease")
     manual_change(project)
+    never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:
         env = {**fake_env(fake), "REVIEWLOOP_CHECKPOINT_URL": pg_url}
         for name in REVIEWERS[:-1]:
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         fake.script(f"agent: {REVIEWERS[-1]}",
-                    [tool_use("submit_findings", {"findings": []}, delay=60)])
+                    [tool_use("submit_findings", {"findings": []}, gate=never)])
         first = subprocess.Popen(
             [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
              "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
             cwd=project, env={**_environ(), **env}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            _wait_for(lambda: len(fake.calls) == 5, timeout=60)
-            time.sleep(2)  # the four fast reviewers are checkpointed; one still "thinks"
+            # the four fast reviewers are saved; the last one is still "thinking"
+            _wait_for(lambda: reviews_saved_in_postgres(pg_url)() == 4)
+            assert len(fake.calls) == 5
             with psycopg.connect(pg_url) as conn:
                 run_id = conn.execute("SELECT run_id FROM reviewloop_runs").fetchone()[0]
             second = cli(project, "resume", run_id, "--yes", env=env)
@@ -60,7 +58,7 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
         calls = len(fake.calls)
         fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
 
-        time.sleep(LEASE + 0.5)  # the dead runner's lease expires
+        expire_lease(pg_url, run_id)  # the dead runner's lease runs out
         resumed = cli(project, "resume", run_id, "--yes", env=env)
         again = [r.system_text() for r in fake.calls[calls:]]
 

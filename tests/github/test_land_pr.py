@@ -19,6 +19,7 @@ import pytest
 from reviewloop.github.run_pr import ATTENTION_LABEL
 from tests.support.batch import implementer
 from tests.support.bedrock import BedrockFake, Reply, tool_use
+from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, cli, fake_env
@@ -32,34 +33,11 @@ MUST_FIX = {"severity": "must_fix", "file": "feature_3.py", "start_line": 1, "en
             "suggestion": "annotate it", "confidence": 0.9}
 
 
-class GatedBedrock(BedrockFake):
-    """The Bedrock fake, with replies that are held back until the test lets them go: a
-    reviewer that is "still thinking" for exactly as long as the test needs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._gates: dict[int, tuple[Reply, threading.Event]] = {}
-
-    def held(self, reply: Reply) -> tuple[Reply, threading.Event]:
-        gate = threading.Event()
-        self._gates[id(reply)] = (reply, gate)
-        return reply, gate
-
-    def release_all(self) -> None:
-        for _, gate in self._gates.values():
-            gate.set()
-
-    def _take_reply(self, body):
-        reply = super()._take_reply(body)
-        held = self._gates.get(id(reply))
-        if held is not None:
-            held[1].wait(timeout=300)
-        return reply
-
-
-def review(findings: list[dict] | None = None) -> Reply:
+def review(findings: list[dict] | None = None, gate: threading.Event | None = None) -> Reply:
+    """A reviewer's answer; with `gate`, held back until the test sets it (a reviewer that
+    is "still thinking" for exactly as long as the test needs)."""
     return tool_use("submit_findings", {"findings": findings or []},
-                    input_tokens=20_000, output_tokens=2_000)
+                    input_tokens=20_000, output_tokens=2_000, gate=gate)
 
 
 def clean() -> list[Reply]:
@@ -75,7 +53,7 @@ def origin(tmp_path: Path) -> Path:
     (seed / SPEC).write_text("# Tasks\n\n" + "".join(f"- [ ] {n}. {t}\n\n"
                                                    for n, t in TITLES.items()))
     (seed / ".reviewloop.toml").write_text(
-        "max_rounds = 1\nlease_seconds = 2\n\n[gates]\nbuild = []\ntest = []\n\n"
+        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n"
         # spend figures below are the scripted replies' own: no cache warm-up call
         '[run]\nland = "pr"\n\n[review]\ncache_warm = false\n')
     (seed / "README.md").write_text("# tasks\n")
@@ -99,7 +77,7 @@ def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 120) -> None:
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
     end = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < end, f"gave up waiting for {what}"
@@ -127,7 +105,8 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
 
     clones = [clone(origin, f"job{n}") for n in (1, 2, 3)]
     agent = implementer(tmp_path)
-    with GatedBedrock() as bedrock, GitHubFake() as github:
+    killed_gate, resumed_gate = threading.Event(), threading.Event()
+    with BedrockFake() as bedrock, GitHubFake() as github:
         github.remotes[REPO] = origin
         env = {**fake_env(bedrock), "REVIEWLOOP_CHECKPOINT_URL": pg_url,
                "GITHUB_API_URL": github.url, "GITHUB_TOKEN": "ghs_fake_token",
@@ -136,7 +115,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
         bedrock.script("feature_1.py", clean())
         bedrock.script("feature_2.py", clean())
         bedrock.script("feature_3.py", [review([MUST_FIX]), *clean()[1:]])
-        thinking, killed_gate = bedrock.held(review())
+        thinking = review(gate=killed_gate)
         bedrock.script("feature_4.py", [*clean()[1:], thinking])
         try:
             # --- a 3-job matrix: one task per process, each in its own clone ------------
@@ -177,9 +156,9 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             with psycopg.connect(pg_url) as conn:
                 run_id = conn.execute("SELECT run_id FROM reviewloop_runs WHERE task_id = '4'"
                                       ).fetchone()[0]
-            wait_for(lambda: _lease_expired(pg_url, run_id), "the dead job's lease to expire")
+            expire_lease(pg_url, run_id)  # the dead job's lease runs out
 
-            resumed_reply, resumed_gate = bedrock.held(review())
+            resumed_reply = review(gate=resumed_gate)
             bedrock.script("feature_4.py", [resumed_reply, *clean()[1:]])
             asked = _asked(bedrock, "feature_4.py")
             resumer = start(clone(origin, "job4"), env, "resume", run_id)
@@ -190,8 +169,8 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
                 resumed_gate.set()
                 out, err = resumer.communicate(timeout=300)
         finally:
-            bedrock.release_all()
             killed_gate.set()
+            resumed_gate.set()
 
     assert second.returncode == 2, second.stdout + second.stderr
     assert f"run {run_id} is being driven by" in second.stderr
@@ -257,15 +236,6 @@ def _files(origin: Path, ref: str) -> list[str]:
 
 def _asked(bedrock: BedrockFake, marker: str) -> int:
     return sum(1 for r in bedrock.calls if marker in str(r.body))
-
-
-def _lease_expired(url: str, run_id: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT expires < now() FROM reviewloop_leases WHERE run_id = %s",
-                           (run_id,)).fetchone()
-    return row is None or row[0]
 
 
 def test_a_run_over_its_budget_opens_no_pull_request(origin: Path, tmp_path: Path) -> None:

@@ -71,7 +71,9 @@ def manual_change(root: Path) -> None:
                      "    return str(item)\n")
 
 
-def _wait_for(condition, timeout: float) -> None:
+def _wait_for(condition, timeout: float = 300) -> None:
+    """Wait until `condition()` holds. The deadline only guards against a hang: no test
+    relies on how soon a state comes, so a loaded machine is slower, never failing."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
