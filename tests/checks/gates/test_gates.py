@@ -230,8 +230,8 @@ def test_timeout_kills_the_whole_process_group(tmp_path):
     marker = tmp_path / "marker"
     command = f"(sleep 2; touch {shlex.quote(str(marker))}) & sleep 30"
     code, _, timed_out, duration = run_shell(command, tmp_path, timeout=0.5, sandbox=SANDBOX)
-    assert timed_out and code != 0 and duration < 5
-    time.sleep(2.5)
+    assert timed_out and code != 0 and duration < 30  # the 30 s sleep was not waited for
+    time.sleep(2.5)  # when the orphan would have touched the marker (late is a pass, not a flake)
     assert not marker.exists()
 
 
