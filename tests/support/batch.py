@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from tests.support.bedrock import BedrockFake, tool_use
@@ -22,10 +23,11 @@ pathlib.Path(f"tests/test_feature_{slug}.py").write_text(
 """
 
 
-def reviews(fake: BedrockFake, times: int, delay: float = 0.0) -> None:
+def reviews(fake: BedrockFake, times: int, gate: threading.Event | None = None) -> None:
+    """`times` clean answers per reviewer; with `gate`, each held until the test sets it."""
     for name in REVIEWERS:
         fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
-                                                delay=delay)] * times)
+                                                gate=gate)] * times)
 
 
 def implementer(tmp_path: Path) -> str:
