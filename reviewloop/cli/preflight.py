@@ -1,7 +1,8 @@
 """Preflight: what `run`, `resume` and `approve` need, checked before anything is created.
 
-Each check raises a `UserInputError` or `ConfigError` (exit 2) naming what is wrong and the `fix:` line, and
-reads only: no `.reviewloop/` folder, worktree or branch exists because a check failed.
+Each check raises a `UserInputError` or `ConfigError` (exit 2) naming what is wrong and the
+`fix:` line, and reads only: no `.reviewloop/` folder, worktree or branch exists because a
+check failed. The sandbox is probed here too, before any model call.
 """
 
 from __future__ import annotations

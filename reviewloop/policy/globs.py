@@ -1,43 +1,53 @@
-"""gitignore-style path globs, shared by reviewer scopes and governance rules."""
+"""gitignore-style path globs, shared by reviewer scopes and governance rules.
+
+The matching is `pathspec`'s implementation of git's own rules (`GitIgnoreSpec`), so a
+pattern means here what it means in a `.gitignore`: `*` and `?` stay within a folder,
+`**` spans folders, `[abc]`/`[!abc]` are classes, `\\` escapes, a pattern without a
+`/` (other than a trailing one) matches at any depth, a leading `/` anchors it, a trailing
+`/` matches only a folder — here: every file below a folder of that name — and a match on
+a folder covers everything below it.
+
+One pattern is one rule here, never a list: a leading `!` or `#` is taken literally (as
+`\\!` and `\\#` in a `.gitignore`), not as a negation or a comment.
+"""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+from pathlib import PurePath
+
+import pathspec
 
 
-@lru_cache(maxsize=512)
-def path_glob(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
-    """A compiled glob for repo-relative posix paths (use `fullmatch`).
+class BadGlob(ValueError):
+    """A pattern that can never match a path (empty, or an unclosed `[` class)."""
 
-    `*` and `?` stay within a folder, `**` spans folders, `[abc]`/`[!abc]` are classes; a
-    pattern without `/` matches at any depth, and a match on a folder covers everything
-    below it — the way `.gitignore` reads patterns.
-    """
+
+def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) -> bool:
+    """Whether the repo-relative file `path` is covered by `pattern`."""
+    text = PurePath(path).as_posix().removeprefix("./")
+    return _spec(pattern, ignore_case).match_file(text.lower() if ignore_case else text)
+
+
+def check(pattern: str) -> None:
+    """Raise BadGlob, naming the reason, for a pattern that can never match."""
     text = pattern.strip()
-    anchored = text.startswith("/") or "/" in text.rstrip("/")
-    text = text.removeprefix("./").lstrip("/").rstrip("/")
-    out = [] if anchored else ["(?:.*/)?"]
-    i = 0
-    while i < len(text):
-        if text.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif text.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif text[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif text[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif text[i] == "[" and "]" in text[i + 2:]:
-            end = text.index("]", i + 2)
-            body = text[i + 1:end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(text[i]))
-            i += 1
-    return re.compile("".join(out) + "(?:/.*)?", re.IGNORECASE if ignore_case else 0)
+    if not text:
+        raise BadGlob("an empty pattern matches nothing")
+    if not _spec(pattern, False).patterns[0].include:
+        raise BadGlob("an unclosed [ class matches nothing")
+
+
+@lru_cache(maxsize=1024)
+def _spec(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
+    text = pattern.strip()
+    text = text.removeprefix("./")
+    if text.startswith(("!", "#")):
+        text = "\\" + text
+    if text.endswith("**/"):
+        # git: `dir/**/` is every folder below dir (so not dir/x.py); pathspec 1.1 reads it
+        # as `dir/**`. `dir/**/*/` says the same to both.
+        text += "*/"
+    if ignore_case:
+        text = text.lower()
+    return pathspec.GitIgnoreSpec.from_lines([text])

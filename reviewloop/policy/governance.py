@@ -41,8 +41,8 @@ import yaml
 
 from reviewloop.config import Governance, Settings, load_yaml
 from reviewloop.errors import ConfigError
+from reviewloop.policy import globs
 from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY, CommandPolicy
-from reviewloop.policy.globs import path_glob
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 from reviewloop.sandbox.bubblewrap import Sandbox
 
@@ -228,7 +228,9 @@ class _KiroReader:
             if name in found:
                 raise self.error(where, f"repeats {found[name].keypath}", value,
                                  f"keep one of {found[name].keypath} and {'.'.join(where)}")
-            checked = self._int(where, value) if name in _INTS else self._globs(where, value)
+            checked = self._int(where, value) if name in _INTS else self._strings(where, value)
+            if name == "paths":
+                self._check_globs(where, checked)
             found[name] = _Found(".".join(where), checked)
         return found
 
@@ -239,13 +241,21 @@ class _KiroReader:
         raise self.error(keypath, "expected a whole number of at least 1, or null", value,
                          f"set {keypath[-1]} to a number such as 20, or null for no limit")
 
-    def _globs(self, keypath: tuple[str, ...], value: Any) -> tuple[str, ...]:
+    def _strings(self, keypath: tuple[str, ...], value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(v.strip() for v in value)
         raise self.error(keypath, "expected a list of non-empty strings", value,
                          f'write it as a list, e.g. {keypath[-1]}: ["first", "second"]')
+
+    def _check_globs(self, keypath: tuple[str, ...], patterns: Any) -> None:
+        for pattern in patterns:
+            try:
+                globs.check(pattern)
+            except globs.BadGlob as exc:
+                raise self.error(keypath, f"invalid glob {pattern!r}: {exc}", pattern,
+                                 'use *, ** and ? wildcards, e.g. "db/migrations/**"') from None
 
     def error(self, keypath: tuple[str, ...], problem: str, value: Any, fix: str) -> ConfigError:
         line = _line_of(self._text, keypath)
@@ -304,7 +314,7 @@ def approval_reasons(policy: Policy, *, files: Sequence[str], added: int,
 def protected_by(policy: Policy, path: str) -> str | None:
     """The first approval pattern `path` matches, or None."""
     return next((p for p in policy.approval_paths
-                 if path_glob(p, ignore_case=True).fullmatch(_norm(path))), None)
+                 if globs.matches(p, _norm(path), ignore_case=True)), None)
 
 
 def sensitive_in(policy: Policy, files: Iterable[str]) -> list[str]:

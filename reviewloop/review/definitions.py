@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings.schema import Severity
-from reviewloop.policy.globs import path_glob
+from reviewloop.policy import globs
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
 
@@ -91,10 +91,9 @@ class AgentDefinition:
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
-        text = PurePath(path).as_posix().removeprefix("./")
-        if self.include and not any(path_glob(p).fullmatch(text) for p in self.include):
+        if self.include and not any(globs.matches(p, path) for p in self.include):
             return False
-        return not any(path_glob(p).fullmatch(text) for p in self.exclude)
+        return not any(globs.matches(p, path) for p in self.exclude)
 
 
 @dataclass(frozen=True)
@@ -295,8 +294,8 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
     if keypath[-1] in ("include", "exclude"):
         for value in values:
             try:
-                path_glob(value)
-            except re.error as exc:
+                globs.check(value)
+            except globs.BadGlob as exc:
                 raise AgentDefinitionError(
                     f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
                     where=_where(path, text, keypath),

@@ -188,6 +188,13 @@ def test_wrong_list_type_names_the_key_path(tmp_path):
     )
 
 
+def test_a_protected_path_that_can_never_match_names_the_key_and_the_fix(tmp_path):
+    error = load_error(tmp_path, "governance:\n  approval:\n    paths: ['db/[migrations']\n")
+    assert str(error).startswith('.kiro/config.yaml:3: key "governance.approval.paths": '
+                                 "invalid glob 'db/[migrations': an unclosed [ class")
+    assert 'fix: use *, ** and ? wildcards, e.g. "db/migrations/**"' in str(error)
+
+
 def test_wrong_number_type_names_the_key_path(tmp_path):
     error = load_error(tmp_path, "governance:\n  approval:\n    max_lines_changed: true\n")
     assert str(error) == (
