@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 from urllib.parse import quote
 
 import httpx
+import tenacity
 
 from reviewloop import __version__
 from reviewloop.errors import CredentialsError, ReviewloopError
@@ -124,32 +125,45 @@ class GitHubClient:
                 params: Mapping[str, Any] | None = None,
                 idempotent: bool | None = None) -> httpx.Response:
         """One call, retried on rate limits; on 5xx and transport errors too when repeating
-        it is harmless (`idempotent`, default: every method but POST). 4xx raise."""
+        it is harmless (`idempotent`, default: every method but POST). 4xx raise.
+
+        tenacity runs the loop: each attempt either answers, raises its final error, or
+        raises `_Again` with the wait it needs; the last `_Again` gives way to its error."""
         url = self._url(path)
         repeatable = method != "POST" if idempotent is None else idempotent
-        for attempt in range(self.max_retries + 1):
-            try:
-                response = self._http.request(method, url, json=json, params=params)
-            except httpx.TransportError as exc:
-                if attempt == self.max_retries or not repeatable:
-                    raise GitHubError(f"cannot reach GitHub: {exc}", method=method,
-                                      url=url, uncertain=not repeatable) from exc
-                self._sleep(self._backoff(attempt))
-                continue
-            if response.status_code < 400:
-                return response
-            if response.status_code in _RETRY_STATUS and not repeatable:
-                raise _error(response, method, url, retried=attempt, uncertain=True,
-                             note="the write may have been carried out")
-            wait = self._retry_wait(response, attempt)
-            if wait is None or attempt == self.max_retries:
-                raise _error(response, method, url, retried=attempt)
-            if wait > self.max_wait:
-                raise _error(response, method, url, retried=attempt,
-                             note=f"GitHub asks to wait {wait:.0f}s, more than the "
-                                  f"{self.max_wait:.0f}s limit")
-            self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_retries + 1),
+            retry=tenacity.retry_if_exception_type(_Again),
+            wait=_asked_wait, sleep=self._sleep, retry_error_callback=_give_up)
+        for attempt in retrying:
+            with attempt:
+                return self._attempt(method, url, json, params, repeatable,
+                                     attempt.retry_state.attempt_number - 1)
+        raise AssertionError("unreachable")  # pragma: no cover - _give_up raises
+
+    def _attempt(self, method: str, url: str, json: Any, params: Mapping[str, Any] | None,
+                 repeatable: bool, attempt: int) -> httpx.Response:
+        try:
+            response = self._http.request(method, url, json=json, params=params)
+        except httpx.TransportError as exc:
+            error = GitHubError(f"cannot reach GitHub: {exc}", method=method, url=url,
+                                uncertain=not repeatable)
+            if not repeatable:
+                raise error from exc
+            raise _Again(self._backoff(attempt), error) from exc
+        if response.status_code < 400:
+            return response
+        if response.status_code in _RETRY_STATUS and not repeatable:
+            raise _error(response, method, url, retried=attempt, uncertain=True,
+                         note="the write may have been carried out")
+        wait = self._retry_wait(response, attempt)
+        if wait is None:
+            raise _error(response, method, url, retried=attempt)
+        if wait > self.max_wait:
+            raise _error(response, method, url, retried=attempt,
+                         note=f"GitHub asks to wait {wait:.0f}s, more than the "
+                              f"{self.max_wait:.0f}s limit")
+        raise _Again(wait, _error(response, method, url, retried=attempt))
 
     def _url(self, path: str) -> str:
         """A path under the API, or an absolute URL on the same host (Link headers)."""
@@ -307,6 +321,27 @@ def _graphql_url(base_url: str) -> str:
     if base_url.endswith("/api/v3"):
         return base_url.removesuffix("/v3") + "/graphql"
     return base_url + "/graphql"
+
+
+class _Again(Exception):
+    """This attempt failed in a way worth repeating after `wait` seconds; `final` is the
+    error to raise when no attempt is left."""
+
+    def __init__(self, wait: float, final: GitHubError):
+        super().__init__(str(final))
+        self.wait, self.final = wait, final
+
+
+def _asked_wait(state: tenacity.RetryCallState) -> float:
+    failed = state.outcome.exception() if state.outcome else None
+    return failed.wait if isinstance(failed, _Again) else 0.0
+
+
+def _give_up(state: tenacity.RetryCallState) -> NoReturn:
+    failed = state.outcome.exception() if state.outcome else None
+    if isinstance(failed, _Again):
+        raise failed.final from failed.__cause__
+    raise AssertionError(f"the retry loop stopped on {failed!r}")  # pragma: no cover
 
 
 def _repo(repo: str) -> str:
