@@ -12,6 +12,7 @@ import click
 
 from reviewloop import __version__
 from reviewloop.cli.crash import guarded
+from reviewloop.cli.mcp_server import mcp_cmd
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.cli.tools import tools_group
 from reviewloop.config import Settings, load_settings, project_root
@@ -376,7 +377,7 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 # environments (`tools`, cli/tools.py) and the session commands (cli/session_commands.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
-    review_cmd, spec_group, demo_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
+    review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
     *SESSION_COMMANDS)
 for _command in COMMANDS:
     cli.add_command(_command)

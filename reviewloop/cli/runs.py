@@ -21,10 +21,14 @@ from reviewloop.runs.store import postgres_url, registry_for
 FINISHED = ("committed", "declined", "abandoned")
 
 
+def rows(settings: Settings, root: Path) -> list[dict]:
+    """Every run, as `runs --json` lists it."""
+    return [_row(root, r) for r in _records(settings, root)]
+
+
 def list_runs(settings: Settings, root: Path, *, as_json: bool = False) -> int:
     in_repository(root)  # exit 2 outside a repository, creating nothing
-    records = _records(settings, root)
-    rows = [_row(root, r) for r in records]
+    rows = [_row(root, r) for r in _records(settings, root)]
     if as_json:
         print(json.dumps({"root": str(root), "runs": rows}, indent=2, ensure_ascii=False))
         return ExitCode.OK

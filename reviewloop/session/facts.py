@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reviewloop.runs.registry import Registry, RunRecord
+from reviewloop.runs.registry import STATE_DIR, Registry, RunRecord
 from reviewloop.session import history, notes
 from reviewloop.session.notes import Note
 from reviewloop.spec import select
@@ -144,6 +144,12 @@ def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
                    escalated=len(run.findings_remaining) if run else 0)
 
 
+def run_summary(root: Path, run_id: str) -> dict[str, Any]:
+    """The summary the last checkpoint of `run_id` holds ({} when it has none); the local
+    SQLite store only."""
+    return _summaries(root / STATE_DIR / "checkpoints.sqlite")(run_id)
+
+
 def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
     """run id -> the summary its last checkpoint holds ({} when there is none)."""
     def lookup(run_id: str) -> dict[str, Any]:
@@ -162,8 +168,21 @@ def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
         finally:
             conn.close()
         values = found.checkpoint.get("channel_values", {}) if found else {}
-        summary = values.get("summary")
+        summary = values.get("summary") or _waiting_summary(found.pending_writes or []
+                                                            if found else [])
         if isinstance(summary, BaseModel):  # the typed state's RunSummary
             return summary.model_dump(mode="json")
         return summary if isinstance(summary, dict) else {}
     return lookup
+
+
+def _waiting_summary(writes: list[tuple[str, str, Any]]) -> dict[str, Any] | None:
+    """A run waiting at "Ready to commit?" keeps its summary in the approval interrupt."""
+    for _, channel, value in writes:
+        if channel != "__interrupt__":
+            continue
+        for interrupt in value if isinstance(value, list | tuple) else [value]:
+            payload = getattr(interrupt, "value", None)
+            if isinstance(payload, dict) and isinstance(payload.get("summary"), dict):
+                return payload["summary"]
+    return None
