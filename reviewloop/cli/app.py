@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reviewloop import __version__
+from reviewloop.checks.analyzers import provision
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.mcp_server import mcp_cmd
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
@@ -59,6 +60,7 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     from reviewloop.cli import ui
 
     ui.set_verbosity(verbosity or ui.NORMAL)
+    provision.listen(ui.notice)  # an analyzer's first-use install says what it does
     ctx.obj = Context(config)
     if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing and ui.live_terminal():
         from reviewloop.cli import live  # LangChain's callbacks: loaded only for the view

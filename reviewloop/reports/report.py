@@ -102,6 +102,13 @@ class RunSummary(BaseModel):
 REVIEW_ID = "review"
 
 
+def _why(health: Health) -> str:
+    """The status, or the reason when it says the analyzer did not run yet (still
+    installing in the background: the next review will have it)."""
+    reason = health.reason or ""
+    return reason.split(" (", 1)[0] if reason.startswith("not run:") else health.status
+
+
 def verdict(summary: RunSummary) -> str:
     """"clean" only when every reviewer ran fine with the LLM on and nothing actionable is
     left; otherwise every reason it is not clean, joined by "; "."""
@@ -115,7 +122,7 @@ def verdict(summary: RunSummary) -> str:
     if skipped := summary.reviewers_with("skipped"):
         reasons.append("reviewer skipped: " + ", ".join(skipped))
     if broken := summary.incomplete:
-        reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {h.status}"
+        reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {_why(h)}"
                                                   for h in broken))
     if not summary.llm:
         reasons.append(LLM_OFF)

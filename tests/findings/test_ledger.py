@@ -74,6 +74,17 @@ def test_three_identical_lines_are_three_findings_in_every_view():
     assert blocking(summary, "must_fix")
 
 
+def test_an_analyzer_still_installing_makes_the_review_partial_and_says_so():
+    installing = Health(kind="analyzer", name="checkov", agent="review-infrastructure",
+                        status="missing",
+                        reason="not run: still installing checkov 3.3.30 (past the review's "
+                               "120s wait; it goes on in the background, log: x.log)")
+    summary = summary_of(Ledger(round=1).with_health(health(installing)))
+    assert verdict(summary) == ("incomplete: analyzer checkov (review-infrastructure) not "
+                                "run: still installing checkov 3.3.30")
+    assert to_json(summary)["health"]["complete"] is False
+
+
 def test_a_missing_or_failed_analyzer_is_in_every_view_and_never_clean():
     missing = Health(kind="analyzer", name="checkov", agent="review-infrastructure",
                      status="missing", reason="checkov is not installed: pipx install checkov")

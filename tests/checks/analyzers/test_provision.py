@@ -7,6 +7,8 @@ import base64
 import hashlib
 import json
 import subprocess
+import sys
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +19,7 @@ from reviewloop.checks.analyzers.provision import (
     MARKER,
     TOOLS,
     ProvisionError,
+    StillInstalling,
     Tool,
     cached,
     clean,
@@ -27,6 +30,7 @@ from reviewloop.checks.analyzers.provision import (
     stale,
     tools_dir,
 )
+from tests.support.loop_cli import _wait_for  # noqa: E402 - after the reviewloop imports
 
 TINY = Tool("tinytool", "1.0", "tinytool==1.0", "tinytool", "a stand-in built by the test")
 
@@ -92,8 +96,8 @@ def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, lo
     command = ensure(TINY, root, notify=said.append)
 
     assert command == root / "tinytool-1.0" / "bin" / "tinytool"
-    assert said == [(f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use; "
-                    "later reviews reuse it offline)")]
+    assert said == [(f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use, "
+                     "usually under a minute; later reviews reuse it offline)")]
     run = subprocess.run([str(command)], capture_output=True, text=True, check=True)
     assert run.stdout == "tinytool 1.0\n"
     marker = json.loads((root / "tinytool-1.0" / MARKER).read_text())
@@ -116,10 +120,92 @@ def test_a_folder_without_its_marker_is_an_unfinished_install_and_is_rebuilt(
     (broken / "tinytool").write_text("#!/bin/sh\necho half-installed\n")
 
     assert cached(TINY, root) is None
-    command = install(TINY, root)
+    command = install(TINY, root)  # no whole virtualenv there: built afresh
 
     assert subprocess.run([str(command)], capture_output=True, text=True,
                           check=True).stdout == "tinytool 1.0\n"
+
+
+def test_an_interrupted_install_resumes_in_its_virtualenv(tmp_path, local_index):
+    """The first attempt dies after the virtualenv was made (here: pip finds nothing to
+    install); the second keeps that virtualenv and only runs pip, with the same cache."""
+    root = tmp_path / "tools"
+    wheel = local_index / "tinytool-1.0-py3-none-any.whl"
+    kept = wheel.rename(tmp_path / wheel.name)
+    said: list[str] = []
+    with pytest.raises(ProvisionError, match="No matching distribution"):
+        install(TINY, root, notify=said.append)
+    venv = root / "tinytool-1.0"
+    python = venv / "bin" / "python"
+    made = python.lstat().st_ino
+    kept.rename(wheel)
+
+    command = install(TINY, root, notify=said.append)
+
+    assert said[-1].startswith(f"resuming the install of tinytool 1.0 into {venv}")
+    assert python.lstat().st_ino == made  # the same virtualenv, not a new one
+    assert subprocess.run([str(command)], capture_output=True, text=True,
+                          check=True).stdout == "tinytool 1.0\n"
+    (root / ".pip-cache").mkdir(exist_ok=True)  # where pip keeps downloads from an index
+    assert root / ".pip-cache" not in stale(root)  # ... is no stale tool
+
+
+def test_a_second_installer_says_whom_it_waits_for(tmp_path, local_index):
+    """One process holds the lock (it is installing); another asks for the same tool: it
+    names the holder's pid, then waits, and finds the finished install."""
+    root = tmp_path / "tools"
+    root.mkdir()
+    lock = root / ".tinytool-1.0.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys\n"
+         f"h = open({str(lock)!r}, 'a+'); fcntl.flock(h, fcntl.LOCK_EX)\n"
+         "h.seek(0); h.truncate(); h.write(str(os.getpid())); h.flush()\n"
+         "print('held', flush=True); sys.stdin.readline()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    said: list[str] = []
+    waiting = threading.Event()
+
+    def notify(text: str) -> None:
+        said.append(text)
+        if text.startswith("waiting for"):
+            waiting.set()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(install, TINY, root, notify=notify)
+        assert waiting.wait(timeout=120), said
+        holder.stdin.write("\n")  # the holder finishes without installing: the waiter does
+        holder.stdin.flush()
+        command = second.result(timeout=300)
+    holder.wait()
+    assert said[0] == (f"waiting for another reviewloop process (pid {holder.pid}) that is "
+                       "installing tinytool 1.0")
+    assert command == root / "tinytool-1.0" / "bin" / "tinytool"
+
+
+def test_a_review_waits_at_most_its_limit_then_the_install_goes_on_alone(tmp_path, local_index):
+    """With a wait of 0 the review is told at once that the tool is still installing; the
+    background installer finishes on its own and the next review finds it cached."""
+    root = tmp_path / "tools"
+    said: list[str] = []
+    with pytest.raises(StillInstalling) as caught:
+        ensure(TINY, root, notify=said.append, wait=0)
+    assert str(caught.value).startswith("not run: still installing tinytool 1.0 (past the "
+                                        "review's 0s wait; it goes on in the background")
+    _wait_for(lambda: cached(TINY, root) is not None)
+    log_text = (root / "tinytool-1.0.log").read_text()
+    assert log_text.startswith(f"installing tinytool 1.0 into {root / 'tinytool-1.0'}")
+    assert ensure(TINY, root, notify=said.append, wait=0) == cached(TINY, root)
+
+
+def test_a_review_that_can_wait_passes_on_the_installer_s_lines(tmp_path, local_index):
+    root = tmp_path / "tools"
+    said: list[str] = []
+    command = ensure(TINY, root, notify=said.append, wait=300)
+    assert command == cached(TINY, root)
+    assert said == [f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use, "
+                    "usually under a minute; later reviews reuse it offline)"]
 
 
 def test_an_impossible_install_names_the_reason_and_the_fix(tmp_path, local_index):
@@ -133,7 +219,7 @@ def test_an_impossible_install_names_the_reason_and_the_fix(tmp_path, local_inde
     assert "No matching distribution" in text
     assert text.endswith("fix: run `reviewloop tools install not-there` where PyPI is "
                          "reachable (pip's index settings apply)")
-    assert not (tmp_path / "tools" / "not-there-9.9").exists()  # nothing half-built is left
+    assert not (tmp_path / "tools" / "not-there-9.9" / MARKER).exists()  # never counted done
 
 
 def test_offline_mode_never_installs(tmp_path, monkeypatch):
