@@ -228,8 +228,9 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--staged", is_flag=True, help="Review what is staged.")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
 @click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text",
-              show_default=True, help="ruff: path:line:col: RULE message; github: workflow "
-              "command annotations; sarif: SARIF 2.1.0 on stdout.")
+              show_default=True, help="ruff: path:line:col: RULE message, [blocking] on the "
+              "lines --fail-on counts; github: workflow command annotations; sarif: SARIF "
+              "2.1.0 on stdout.")
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file.")

@@ -20,7 +20,7 @@ from reviewloop.errors import ExitCode
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary, to_json, verdict
+from reviewloop.reports.report import RunSummary, to_json
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
@@ -99,23 +99,25 @@ FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")
 
 def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) -> None:
     """Print (or write to --output) the report in --format; the terminal panel goes with the
-    text format, or with any format written to a file. --sarif also writes SARIF."""
-    text = render(summary, options.format, root)
+    text format, or with any format written to a file unless -q. --sarif also writes SARIF.
+    The panel carries the verdict: it is printed once."""
+    text = render(summary, options.format, root, fail_on=options.fail_on)
     if options.output is not None:
         options.output.write_text(text if text is not None else to_markdown(summary),
                                   encoding="utf-8")
     elif text is not None:
         print(text, end="")
-    if text is None or options.output is not None:
+    if (options.output is None and text is None) or (options.output is not None
+                                                     and not ui.quiet()):
         ui.console().print(to_rich(summary))
         for line in summary.skipped:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
-        ui.console().print(f"verdict: {verdict(summary)}")
     if options.sarif is not None:
         options.sarif.write_text(_sarif(summary), encoding="utf-8")
 
 
-def render(summary: RunSummary, fmt: str, root: Path | None = None) -> str | None:
+def render(summary: RunSummary, fmt: str, root: Path | None = None, *,
+           fail_on: str = "must_fix") -> str | None:
     """The report as `fmt`; None for `text`, which is drawn on the terminal."""
     if fmt == "json":
         return json.dumps(to_json(summary), indent=2, ensure_ascii=False) + "\n"
@@ -124,7 +126,7 @@ def render(summary: RunSummary, fmt: str, root: Path | None = None) -> str | Non
     if fmt == "sarif":
         return _sarif(summary) + "\n"
     if fmt == "ruff":
-        return to_ruff(summary, _from_cwd(root) if root is not None else str)
+        return to_ruff(summary, _from_cwd(root) if root is not None else str, fail_on)
     if fmt == "github":
         return to_github(summary)
     return None

@@ -33,21 +33,28 @@ def _ruff_order(entry: Entry) -> tuple[str, int, str, str]:
     return (f.file, f.start_line, rule_of(f), entry.id)  # ruff sorts by path, line, rule
 
 
-def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str) -> str:
+def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str,
+            fail_on: str = "must_fix") -> str:
     """`path:line:col: RULE message` per open finding, as `ruff check --output-format
     concise` prints them (col 1: findings carry no column), then a count and the verdict.
+    A finding at or above `fail_on` (what makes the exit code 1) has `[blocking]` before its
+    message, and the count says how many there are.
 
     `display_path` maps a repository-relative path to what is printed (ruff prints paths
     relative to the current directory)."""
     entries = sorted(summary.ledger.unresolved, key=_ruff_order)
+    blocks = [fail_on != "never" and e.finding.severity.at_least(Severity(fail_on))
+              for e in entries]
     lines = [f"{display_path(e.finding.file)}:{e.finding.start_line}:1: "
-             f"{rule_of(e.finding)} {one_line(e.finding.title)}" for e in entries]
+             f"{rule_of(e.finding)} {'[blocking] ' if block else ''}{one_line(e.finding.title)}"
+             for e, block in zip(entries, blocks, strict=True)]
     outcome = verdict(summary)
     if not entries and outcome == CLEAN:
         lines.append("All checks passed!")
     else:
-        count = len(entries)
-        lines.append(f"Found {count} finding{'' if count == 1 else 's'}." if count
+        count, blocking = len(entries), sum(blocks)
+        why = f" ({blocking} blocking: {fail_on} or worse)" if blocking else ""
+        lines.append(f"Found {count} finding{'' if count == 1 else 's'}{why}." if count
                      else "No open findings.")
         lines.append(f"verdict: {outcome}")
     return "\n".join(lines) + "\n"

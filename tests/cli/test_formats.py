@@ -59,9 +59,19 @@ def test_ruff_lines_list_open_findings_by_path_then_line_with_rule_or_reviewer()
     text = to_ruff(summary((SHELL, Status.OPEN), (NIT, Status.ESCALATED), (FIXED, Status.FIXED),
                            (OUTSIDE, Status.OUT_OF_SCOPE)))
     assert text == ("src/app.py:3:1: review-maintainability Name is vague\n"
-                    "src/run.py:6:1: B602 subprocess call with shell=True\n"
-                    "Found 2 findings.\n"
+                    "src/run.py:6:1: B602 [blocking] subprocess call with shell=True\n"
+                    "Found 2 findings (1 blocking: must_fix or worse).\n"
                     "verdict: findings remain\n")
+
+
+def test_ruff_lines_mark_what_the_fail_on_threshold_counts():
+    found = summary((SHELL, Status.OPEN), (NIT, Status.ESCALATED))
+    lower = to_ruff(found, fail_on="nit").splitlines()
+    assert [line.split(": ", 1)[1].split(" ", 2)[1] for line in lower[:2]] == [
+        "[blocking]", "[blocking]"]
+    assert lower[2] == "Found 2 findings (2 blocking: nit or worse)."
+    never = to_ruff(found, fail_on="never")
+    assert "[blocking]" not in never and "Found 2 findings.\n" in never
 
 
 def test_ruff_paths_are_shown_as_asked_and_a_clean_review_passes():
@@ -185,8 +195,16 @@ def test_format_written_to_a_file_keeps_the_terminal_summary(changed: Path, tmp_
     out = tmp_path / "review.txt"
     done = review(changed, "review", "--format", "ruff", "--output", str(out))
     assert "pkg/run.py:6:1: E722 Do not use bare `except`" in out.read_text().splitlines()
-    assert "verdict: LLM reviewers off" in done.stdout and "E722" not in done.stdout.split(
-        "verdict:")[-1]
+    assert "LLM reviewers off" in done.stdout and "E722" not in done.stdout  # the panel
+    assert done.stdout.count("verdict") == 1  # the panel's row, once
+
+
+def test_quiet_with_a_file_prints_nothing_on_stdout(changed: Path, tmp_path):
+    for fmt in ("json", "ruff", "markdown", "sarif", "github", "text"):
+        out = tmp_path / f"review.{fmt}"
+        done = review(changed, "-q", "review", "--format", fmt, "--output", str(out))
+        assert done.stdout == "", (fmt, done.stdout)
+        assert out.read_text(), fmt
 
 
 def test_nothing_to_review_keeps_machine_formats_clean(tmp_path: Path):
