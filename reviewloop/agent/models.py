@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -61,10 +63,20 @@ REGION_FIX = "set AWS_REGION, or `region` in .reviewloop.toml, or pass --region"
 
 
 def split_provider(model: str) -> tuple[str | None, str]:
-    """`("openai", "gpt-4.1")` for "openai:gpt-4.1"; `(None, model)` for a bare Bedrock id."""
+    """`("openai", "gpt-4.1")` for "openai:gpt-4.1"; `(None, model)` for a bare Bedrock id.
+    A prefix that reads like a provider name but is none (`opneai:gpt-4o`) is a ConfigError
+    naming the closest one, not a Bedrock id whose credentials are then missing."""
     head, sep, rest = model.partition(":")
     if sep and head in LANGCHAIN_PROVIDERS:
         return head, rest
+    if sep and head != "arn" and re.fullmatch(r"[a-z][a-z_]*", head):
+        close = difflib.get_close_matches(head, sorted(LANGCHAIN_PROVIDERS), n=1)
+        hint = f"did you mean {close[0]}:{rest}? " if close else ""
+        raise ConfigError(
+            f"unknown model provider {head!r} in {model!r}", where="model",
+            fix=f"{hint}use a Bedrock model id (e.g. us.anthropic.claude-sonnet-4-5-"
+                f"20250929-v1:0) or provider:model with one of "
+                f"{', '.join(sorted(LANGCHAIN_PROVIDERS))}")
     return None, model
 
 

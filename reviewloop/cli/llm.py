@@ -28,6 +28,10 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
 
     factory = model_factory or chat_model
     model = model_for(settings, "review")
+    if model is not None and model_factory is None:
+        from reviewloop.agent import models
+
+        models.split_provider(model)  # a misspelt provider is an error, not "offline"
     on = model is not None and (model_factory is not None
                                 or _credentials(model, settings.region))
     if not on and not quiet:

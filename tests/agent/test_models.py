@@ -245,6 +245,25 @@ def test_split_provider(model, expected):
     assert split_provider(model) == expected
 
 
+@pytest.mark.parametrize("model, hint", [
+    ("opneai:gpt-4o", "did you mean openai:gpt-4o?"),
+    ("antropic:claude-sonnet-4-5", "did you mean anthropic:claude-sonnet-4-5?"),
+    ("zzz:model", "use a Bedrock model id"),
+])
+def test_a_misspelt_provider_is_a_config_error_naming_the_closest(model, hint):
+    with pytest.raises(ConfigError) as caught:
+        split_provider(model)
+    assert f"unknown model provider {model.split(':')[0]!r}" in str(caught.value)
+    assert hint in str(caught.value) and "openai" in str(caught.value)
+
+
+def test_bedrock_ids_and_arns_with_colons_are_not_providers():
+    for model in ("anthropic.claude-3-5-sonnet-20240620-v1:0",
+                  "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                  "arn:aws:bedrock:us-east-1:123456789012:inference-profile/x"):
+        assert split_provider(model) == (None, model)
+
+
 def test_is_bedrock_model():
     assert is_bedrock_model(SONNET)
     assert is_bedrock_model("bedrock:amazon.nova-pro-v1:0")
