@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.graph import SpecDeps
@@ -76,7 +77,7 @@ def _models(settings: Settings,
     if make_model is None or not chosen:
         reason = "no model is configured" if not chosen else \
             f"no credentials for {', '.join(chosen)}"
-        ui.console(stderr=True).print(f"[bold red]{_OFFLINE.format(reason=reason)}[/]")
+        ui.console(stderr=True).print(f"[bold red]{escape(_OFFLINE.format(reason=reason))}[/]")
         return None, None
     return make_model, ", ".join(chosen)
 

@@ -146,6 +146,7 @@ def test_offline_spec_new_says_no_model_was_used_and_still_reads_cleanly(repo, c
     out, err = capsys.readouterr()
     assert exited.value.code == 0
     assert "NO MODEL WAS USED: no model is configured" in err
+    assert "`[models] spec` in .reviewloop.toml" in " ".join(err.split())  # not eaten as markup
     assert "--yes does not skip spec gates" in out
     assert "path: docs/a-todo-api-spec.md (docs)" in out and "tasks: 1 in 1 wave(s)" in out
     spec = load_spec(repo)
