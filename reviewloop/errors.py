@@ -12,7 +12,8 @@ here, with the module that defines it when that is not this one::
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
-    │   └── OlderRun                 runs/runner.py: a run saved by another state schema
+    │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
+    │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
     │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
@@ -23,6 +24,7 @@ here, with the module that defines it when that is not this one::
     │                                needed it is recorded as failed, never clean
     ├── AnalyzerSkipped              checks/analyzers/base.py: off by the user's choice (shown)
     ├── ProvisionError               checks/analyzers/provision.py: a heavy tool's install failed
+    │   └── StillInstalling          … outlasted the review's wait; it goes on in the background
     ├── LeaseLost                    runs/lease.py: another runner took the run mid-step
     └── (anything else)              exit 3: a bug in reviewloop; a log file is written
 

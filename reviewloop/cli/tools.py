@@ -44,10 +44,8 @@ def install_cmd(names: tuple[str, ...], root: Path | None = None) -> int:
     base = root or tools_dir()
     failed = 0
     for tool in chosen(names):
-        click.echo(f"{tool.name} {tool.version}: installing into {base / tool.folder} …",
-                   err=True)
         try:
-            command = install(tool, base)
+            command = install(tool, base, notify=lambda text: click.echo(text, err=True))
         except ProvisionError as exc:
             click.echo(f"{tool.name}: {exc}", err=True)
             failed += 1

