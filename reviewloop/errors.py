@@ -6,7 +6,8 @@ here, with the module that defines it when that is not this one::
     ReviewloopError                  exit 3 unless a subclass says otherwise
     ├── UserInputError               exit 2: the user can fix it (file, line or key named)
     │   ├── ConfigError              .reviewloop.toml / [tool.reviewloop] / REVIEWLOOP_* / flags
-    │   │   └── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says the fix
+    │   │   ├── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says the fix
+    │   │   └── BadGlob              policy/globs.py: a path glob that can never match
     │   ├── SpecError                a spec path that cannot be read or found
     │   ├── AgentDefinitionError     an agent JSON file
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …

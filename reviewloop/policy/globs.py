@@ -18,9 +18,12 @@ from pathlib import PurePath
 
 import pathspec
 
+from reviewloop.errors import ConfigError
 
-class BadGlob(ValueError):
-    """A pattern that can never match a path (empty, or an unclosed `[` class)."""
+
+class BadGlob(ConfigError):
+    """A pattern that can never match a path (empty, or an unclosed `[` class); the caller
+    re-raises it naming the file and key the pattern came from."""
 
 
 def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) -> bool:
