@@ -184,7 +184,11 @@ def _read_file_layer(root: Path, explicit: Path | None) -> tuple[str, dict[str, 
     for path in candidates:
         if path is None or not path.is_file():
             if explicit is not None:
-                raise ConfigError("config file not found", where=str(explicit))
+                raise ConfigError(
+                    "config file not found", where=str(explicit),
+                    fix=f"check the path given to --config, or drop "
+                        f"it: {CONFIG_FILE} or [tool.reviewloop] in pyproject.toml is read "
+                        f"by default, and `reviewloop init` writes one")
             continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -106,7 +106,11 @@ def test_invalid_toml_is_a_config_error(tmp_path):
 def test_explicit_config_file_must_exist(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path, environ={}, config_file=tmp_path / "nope.toml")
-    assert str(info.value) == f"{tmp_path / 'nope.toml'}: config file not found"
+    assert str(info.value) == (
+        f"{tmp_path / 'nope.toml'}: config file not found\n"
+        "  fix: check the path given to --config, or drop it: .reviewloop.toml or "
+        "[tool.reviewloop] in pyproject.toml is read by default, and `reviewloop init` "
+        "writes one")
 
 
 def test_settings_are_frozen(tmp_path):
