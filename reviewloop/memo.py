@@ -14,20 +14,40 @@ class TextMemo(Generic[T]):
     """`compute()`'s result for `text`, kept for the last `keep` texts of `from_chars` or
     more characters (smaller ones are cheap: computed every time, never kept). Callers
     asking about the same large text at once wait for one computation. Results are
-    shared: they must not be mutated."""
+    shared: they must not be mutated. Different texts are computed side by side: the lock
+    guards only the bookkeeping, never a computation."""
 
     def __init__(self, keep: int, from_chars: int = 16_384):
         self._keep = keep
         self._from = from_chars
         self._done: dict[str, T] = {}
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, text: str, compute: Callable[[], T]) -> T:
         if len(text) < self._from:
             return compute()
-        with self._lock:
-            if text not in self._done:
-                self._done[text] = compute()
+        while True:
+            with self._lock:
+                if text in self._done:
+                    return self._done[text]
+                pending = self._pending.get(text)
+                mine = pending is None
+                if pending is None:
+                    pending = self._pending[text] = threading.Event()
+            if mine:
+                return self._compute(text, compute, pending)
+            pending.wait()  # then look again: done, or its computation failed (we try)
+
+    def _compute(self, text: str, compute: Callable[[], T], pending: threading.Event) -> T:
+        try:
+            value = compute()
+            with self._lock:
+                self._done[text] = value
                 while len(self._done) > self._keep:
                     del self._done[next(iter(self._done))]
-            return self._done[text]
+            return value
+        finally:
+            with self._lock:
+                del self._pending[text]
+            pending.set()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
+
+import pytest
 
 from reviewloop.memo import TextMemo
 
@@ -11,20 +12,59 @@ from reviewloop.memo import TextMemo
 def test_callers_asking_together_share_one_computation():
     memo: TextMemo[str] = TextMemo(keep=2, from_chars=10)
     calls = []
+    started, release = threading.Event(), threading.Event()
 
     def slow() -> str:
         calls.append(1)
-        time.sleep(0.05)
+        started.set()
+        release.wait(timeout=60)  # held until every other caller is asking
         return "done"
 
     results = []
-    threads = [threading.Thread(target=lambda: results.append(memo.get("x" * 20, slow)))
-               for _ in range(5)]
+    first = threading.Thread(target=lambda: results.append(memo.get("x" * 20, slow)))
+    first.start()
+    assert started.wait(timeout=60)
+    others = [threading.Thread(target=lambda: results.append(memo.get("x" * 20, slow)))
+              for _ in range(4)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in (first, *others):
+        thread.join()
+    assert results == ["done"] * 5 and len(calls) == 1
+
+
+def test_different_texts_are_computed_side_by_side():
+    """Each computation waits until the other has started: under one global lock the
+    first would hold it and the second could never start."""
+    memo: TextMemo[str] = TextMemo(keep=4, from_chars=10)
+    started = {"a": threading.Event(), "b": threading.Event()}
+
+    def meet(mine: str, other: str):
+        def compute() -> str:
+            started[mine].set()
+            return mine if started[other].wait(timeout=60) else f"{mine} alone"
+        return compute
+
+    results: dict[str, str] = {}
+    threads = [threading.Thread(target=lambda m=m, o=o: results.__setitem__(
+        m, memo.get(m * 20, meet(m, o)))) for m, o in (("a", "b"), ("b", "a"))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == ["done"] * 5 and len(calls) == 1
+    assert results == {"a": "a", "b": "b"}
+
+
+def test_a_failed_computation_is_tried_again_by_the_next_caller():
+    memo: TextMemo[str] = TextMemo(keep=2, from_chars=10)
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        memo.get("y" * 20, broken)
+    assert memo.get("y" * 20, lambda: "fine") == "fine"
 
 
 def test_only_the_last_few_large_texts_are_kept_and_small_ones_never():
