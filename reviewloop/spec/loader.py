@@ -78,6 +78,9 @@ def find_specs(base: Path) -> list[Path]:
     return found
 
 
+_LISTED = 8  # specs named in the "which one?" error; the count says how many more
+
+
 def _single(found: list[Path], base: Path) -> Path:
     if len(found) == 1:
         return found[0]
@@ -85,8 +88,9 @@ def _single(found: list[Path], base: Path) -> Path:
         raise SpecError(
             "no spec found (looked for .kiro/specs/*/tasks.md, specs/*/tasks.md, docs/*-spec.md)",
             where=str(base), fix="pass --spec PATH, or set `spec` in .reviewloop.toml")
-    listing = ", ".join(_display(p, base) for p in found[:8])
-    raise SpecError(f"{len(found)} specs found: {listing}", where=str(base),
+    listing = ", ".join(_display(p, base) for p in found[:_LISTED])
+    more = f" and {len(found) - _LISTED} more" if len(found) > _LISTED else ""
+    raise SpecError(f"{len(found)} specs found: {listing}{more}", where=str(base),
                     fix="choose one with --spec PATH, or set `spec` in .reviewloop.toml")
 
 

@@ -147,6 +147,16 @@ def test_two_specs_found_exits_2_listing_them(repo, capsys):
                    "  fix: choose one with --spec PATH, or set `spec` in .reviewloop.toml\n")
 
 
+def test_more_specs_than_listed_are_counted_not_dropped(repo, capsys):
+    for n in range(10):
+        write(repo, f".kiro/specs/s{n}/tasks.md", "- [ ] 1. One\n")
+    code, _, err = run_cli(capsys, "tasks")
+    assert code == 2
+    first = err.splitlines()[0]
+    assert first.startswith(f"error: {repo}: 11 specs found: ")
+    assert first.count(", ") == 7 and first.endswith(" and 3 more")
+
+
 def test_spec_option_chooses_one_of_two(repo, capsys):
     write(repo, ".kiro/specs/other/tasks.md", "- [ ] 1. Other thing\n")
     code, out, _ = run_cli(capsys, "tasks", "--spec", ".kiro/specs/other")
