@@ -48,7 +48,7 @@ def to_rich(summary: RunSummary) -> RenderableType:
         if entries := summary.ledger.with_status(status):
             parts.append(_entries_table(entries, title))
     if summary.reviewers:
-        parts.append(_reviewers_table(summary.reviewers))
+        parts.append(_reviewers_table(summary.reviewers, summary.llm))
     if broken := [h for h in analyzers(summary) if not h.complete]:
         parts.append(Text("\n".join(f"✗ analyzer {h.label} {h.status}: {h.reason}"
                                      for h in broken), style="bold red"))
@@ -121,7 +121,9 @@ def _with_lines(path: str, summary: RunSummary) -> str:
     return f"{path} (+{counts[0]} −{counts[1]})" if counts else path
 
 
-def _reviewers_table(reviewers: Sequence[ReviewerOutcome]) -> Table:
+def _reviewers_table(reviewers: Sequence[ReviewerOutcome], llm: bool) -> Table:
+    """With the LLM off a reviewer only reads what its analyzers found in the round's
+    prepare step: its own time says nothing, so none is shown."""
     table = Table(title="Reviewers", title_justify="left", expand=False)
     for name in ("agent", "status", "findings", "time", "tokens in/out", "error"):
         table.add_column(name, justify="right" if name in ("findings", "time") else "left")
@@ -129,7 +131,8 @@ def _reviewers_table(reviewers: Sequence[ReviewerOutcome]) -> Table:
     for r in reviewers:
         table.add_row(Text(r.agent, style="bold red" if r.status == "failed" else ""),
                       Text(r.status, style=styles[r.status]), str(r.findings_count),
-                      f"{r.duration_s:.1f}s", f"{r.input_tokens:,}/{r.output_tokens:,}",
+                      f"{r.duration_s:.1f}s" if llm else "—",
+                      f"{r.input_tokens:,}/{r.output_tokens:,}",
                       Text(r.error or "", style="red"))
     return table
 

@@ -44,7 +44,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Nits", _md_findings(summary.nits))
     lines += _md_section("Outside the change", _md_entries(summary, Status.OUT_OF_SCOPE))
     lines += _md_section("Suppressed", _md_entries(summary, Status.SUPPRESSED))
-    lines += _md_section("Reviewers", [_md_reviewer(r) for r in summary.reviewers])
+    lines += _md_section("Reviewers", [_md_reviewer(r, summary.llm) for r in summary.reviewers])
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
     lines += _md_section("Not read", [f"- {s}" for s in summary.skipped])
@@ -94,11 +94,14 @@ def _md_health(health: Health) -> str:
     return f"- {mark} {health.label}: {health.status}{reason}"
 
 
-def _md_reviewer(outcome: ReviewerOutcome) -> str:
+def _md_reviewer(outcome: ReviewerOutcome, llm: bool) -> str:
+    """The reviewer's time only when it called a model (offline it reads its analyzers'
+    report, computed in the round's prepare step)."""
     mark = {"ok": "✅", "failed": "❌", "skipped": "⏭️"}[outcome.status]
     error = f" — {outcome.error}" if outcome.error else ""
+    took = f", {outcome.duration_s:.1f}s" if llm else ""
     return (f"- {mark} {outcome.agent}: {outcome.status}, {outcome.findings_count} "
-            f"finding(s), {outcome.duration_s:.1f}s{error}")
+            f"finding(s){took}{error}")
 
 
 def counts_text(findings: Iterable[Finding]) -> str:

@@ -216,7 +216,11 @@ def test_markdown_says_loudly_when_things_did_not_run():
     text = to_markdown(summary(llm=False, reviewers=reviewers, cost_usd=None,
                                passed_tests=None))
     assert "> ⚠️ LLM reviewers off (analyzers only)" in text
-    assert "- ❌ security: failed, 0 finding(s), 0.0s — timed out" in text
+    # offline, a reviewer only reads its analyzers' report: no time is made up for it
+    assert "- ❌ security: failed, 0 finding(s) — timed out" in text
+    online = to_markdown(summary(llm=True, reviewers=[
+        ReviewerOutcome(agent="security", status="ok", duration_s=12.34)]))
+    assert "- ✅ security: ok, 0 finding(s), 12.3s" in online
     assert "estimated cost unknown" in text
     assert "- Tests passing: unknown" in text
 
