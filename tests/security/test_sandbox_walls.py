@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -61,8 +62,13 @@ def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch
     done = run(f"cat {outside}/secret.txt {home}/.ssh/id_rsa; echo home=$(ls -A $HOME | wc -l) "
                "tmp=$(ls -A /tmp)", root)
     assert CANARY not in done.output and "No such file" in done.output
-    # Only the way down to the worktree exists in the private /tmp.
-    assert f"home=0 tmp={root.relative_to('/tmp').parts[0]}\n" in done.output
+    # Only the way down to the worktree exists in the private /tmp, and to the Python
+    # installations shown read-only so commands start (a checkout cloned under /tmp, say).
+    shown = {root.relative_to("/tmp").parts[0]} | {
+        Path(p).resolve().relative_to("/tmp").parts[0]
+        for p in (sys.prefix, sys.base_prefix, *os.environ.get("PATH", "").split(os.pathsep))
+        if p and Path(p).resolve().is_relative_to("/tmp")}
+    assert f"home=0 tmp={' '.join(sorted(shown))}\n" in done.output
 
 
 def test_the_real_home_shows_only_what_commands_need_to_start(root: Path):
