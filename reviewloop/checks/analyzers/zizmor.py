@@ -8,7 +8,11 @@ calls and no token. Files are workflows (`.github/workflows/*.yml|yaml`) and act
 definitions (`action.yml|yaml`).
 
 Severity: zizmor's High → must_fix, Medium → should_fix, Low and Informational → nit; its
-Low-confidence results are at most nits.
+Low-confidence results are at most nits — the levels zizmor itself reports (its SARIF
+marks High as an error). One exception, for what the change did not introduce: an
+`unpinned-uses` on a `uses:` line whose action the change also removed unpinned (a routine
+version bump, `@v4` → `@v5`) was there before the change, and is at most should_fix: the
+review asks to pin it, it does not block the bump.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from reviewloop.findings.schema import Finding, Severity
 NAME = "zizmor"
 TOOL = TOOLS[NAME]
 SEVERITY = {"High": Severity.MUST_FIX, "Medium": Severity.SHOULD_FIX}
+_USES = re.compile(r"^\s*-?\s*uses:\s*['\"]?([^@\s'\"]+)@([^\s'\"#]+)")
+_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
 _FILES = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
 
@@ -74,9 +80,30 @@ def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding | None:
     if confidence == "Low":
         severity = Severity.NIT
     note = primary["symbolic"].get("annotation") or ""
+    file = repo_path(ctx.root, str(local.get("verbatim_path")))
+    before = ""
+    if item["ident"] == "unpinned-uses" and _carried(ctx, file, start):
+        severity = max(severity, Severity.SHOULD_FIX, key=lambda s: s.rank)  # the milder
+        before = " It was unpinned before this change too (a version bump): pin it when " \
+                 "convenient."
     return Finding(
-        severity=severity, file=repo_path(ctx.root, str(local.get("verbatim_path"))),
+        severity=severity, file=file,
         start_line=start, end_line=end, title=short_title(f"{item['desc']}: {note}"),
-        rationale=f"zizmor {item['ident']}: {item['desc']} ({note}). See {item['url']}",
+        rationale=f"zizmor {item['ident']}: {item['desc']} ({note}).{before} See "
+                  f"{item['url']}",
         confidence=CONFIDENCE.get(confidence, 0.5), agent=ctx.agent, source=NAME,
         rule=item["ident"])
+
+
+def _carried(ctx: AnalyzerContext, file: str, line: int) -> bool:
+    """Whether `uses:` on `line` names an action the change removed from `file` with a
+    reference that was not a commit SHA either: the unpinned use was already there."""
+    diff = ctx.changes.file(file)
+    added = next((a.text for a in diff.added if a.line == line), None) if diff else None
+    now = _USES.match(added or "")
+    if diff is None or now is None:
+        return False
+    removed = [line[1:] for line in diff.text.splitlines()
+               if line.startswith("-") and not line.startswith("---")]
+    return any((old := _USES.match(text)) is not None and old[1] == now[1]
+               and not _FULL_SHA.match(old[2]) for text in removed)

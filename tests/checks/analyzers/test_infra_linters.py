@@ -120,6 +120,54 @@ def test_real_zizmor_flags_the_changed_workflow(tmp_path):
     assert {f.file for f in report.findings} == {".github/workflows/ci.yml"}
 
 
+BUMP = """name: ci
+on: [push]
+permissions: {{}}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@{checkout}
+        with:
+          persist-credentials: false
+      - uses: hashicorp/setup-terraform@{terraform}
+"""
+
+
+@pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor (dev extra) not on PATH")
+def test_a_routine_action_bump_does_not_block_but_a_new_unpinned_action_does(tmp_path):
+    """zizmor rates every unpinned `uses:` High. A version bump of an action that was
+    unpinned before did not introduce it: should_fix, not must_fix. A new action added
+    unpinned did: must_fix."""
+    flow = ".github/workflows/ci.yml"
+    repo = Repo(tmp_path, {flow: BUMP.format(checkout="v4", terraform="v2")})
+    bumped = BUMP.format(checkout="v5", terraform="v3")
+    diff = repo.change({flow: bumped + "      - uses: some/new-action@v1\n"})
+
+    report = run_for_agent(agent("review-infrastructure", ("zizmor",)), repo.root, diff)
+
+    unpinned = {f.start_line: f for f in report.findings if f.rule == "unpinned-uses"}
+    assert unpinned[8].severity is Severity.SHOULD_FIX  # actions/checkout v4 → v5
+    assert unpinned[11].severity is Severity.SHOULD_FIX  # setup-terraform v2 → v3
+    assert "unpinned before this change too" in unpinned[8].rationale
+    assert unpinned[12].severity is Severity.MUST_FIX  # new, and unpinned
+    assert not any(f.severity is Severity.MUST_FIX for f in report.findings
+                   if f.start_line != 12)
+
+
+@pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor (dev extra) not on PATH")
+def test_unpinning_an_action_that_was_pinned_still_blocks(tmp_path):
+    flow = ".github/workflows/ci.yml"
+    sha = "11bd71901bbe5b1630ceea73d27597364c9af683"
+    repo = Repo(tmp_path, {flow: BUMP.format(checkout=sha, terraform=sha)})
+    diff = repo.change({flow: BUMP.format(checkout="v5", terraform=sha)})
+
+    report = run_for_agent(agent("review-infrastructure", ("zizmor",)), repo.root, diff)
+
+    (finding,) = [f for f in report.findings if f.rule == "unpinned-uses"]
+    assert finding.start_line == 8 and finding.severity is Severity.MUST_FIX
+
+
 def test_nothing_is_provisioned_or_reported_missing_without_a_file_for_it(tmp_path,
                                                                           monkeypatch):
     repo = Repo(tmp_path / "repo")
