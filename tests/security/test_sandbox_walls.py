@@ -124,7 +124,8 @@ def test_no_network_unless_allowed(root: Path, listener: Listener):
     assert listener.accepted == 0
 
     allowed = run(connect_command(listener.port), root, Sandbox(mode="bwrap", network=True))
-    assert "connected" in allowed.output and listener.accepted == 1
+    assert "connected" in allowed.output and listener.wait_accepted(1)
+    assert listener.accepted == 1
 
 
 def test_a_timeout_kills_everything_in_the_sandbox(root: Path):

@@ -16,6 +16,7 @@ class Listener:
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.accepted = 0
+        self._changed = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -26,8 +27,16 @@ class Listener:
                 conn, _ = self.sock.accept()
             except OSError:
                 continue
-            self.accepted += 1
+            with self._changed:
+                self.accepted += 1
+                self._changed.notify_all()
             conn.close()
+
+    def wait_accepted(self, count: int, timeout: float = 120) -> bool:
+        """Whether `count` connections were accepted: a client that connected may finish
+        before this thread has taken its connection from the backlog (a loaded machine)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.accepted >= count, timeout=timeout)
 
     def close(self) -> None:
         self._stop.set()
