@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -105,8 +106,10 @@ def server(root: Path) -> Any:
         args += ["--spec", spec] if spec else []
         done = _cli(root, path, args, ok=(ExitCode.OK, ExitCode.BLOCKING))
         runs = _json(_cli(root, path, ["runs", "--json"]))["runs"]
-        newest = max(runs, key=lambda r: r["created"], default=None)
-        return {"exit_code": done.returncode, "output": done.stdout.strip(), "run": newest}
+        said = re.search(r"(?:\(run |\bRun )([\w.-]+)", done.stdout)  # the run it started
+        mine = [r for r in runs if said and r["run_id"] == said[1]]
+        run = mine[0] if mine else max(runs, key=lambda r: r["created"], default=None)
+        return {"exit_code": done.returncode, "output": done.stdout.strip(), "run": run}
 
     return app
 
