@@ -1,0 +1,89 @@
+"""The levers that can lower a verdict and the suppression markers, decided in one place."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewloop.policy.trust import Lever, LeverKind, Trust, lever, markers
+
+
+@pytest.mark.parametrize(("path", "kind", "owner"), [
+    (".reviewloop.toml", LeverKind.CONFIG, "reviewloop"),
+    ("pyproject.toml", LeverKind.CONFIG, "reviewloop"),
+    (".kiro/agents/review-security.json", LeverKind.CONFIG, "kiro"),
+    (".kiro/steering/tech.md", LeverKind.CONFIG, "kiro"),
+    (".reviewloop-baseline.json", LeverKind.SUPPRESSION, "reviewloop"),
+    (".gitleaksignore", LeverKind.SUPPRESSION, "gitleaks"),
+    ("svc/.gitleaksignore", LeverKind.SUPPRESSION, "gitleaks"),
+    (".secrets.baseline", LeverKind.SUPPRESSION, "detect-secrets"),
+    ("infra/.checkov.yaml", LeverKind.SUPPRESSION, "checkov"),
+    (".hadolint.yaml", LeverKind.SUPPRESSION, "hadolint"),
+    (".github/zizmor.yml", LeverKind.SUPPRESSION, "zizmor"),
+    ("ruff.toml", LeverKind.SUPPRESSION, "ruff"),
+    (".bandit", LeverKind.SUPPRESSION, "bandit"),
+    ("src/.gitattributes", LeverKind.CLASSIFICATION, "git"),
+    (".githooks/pre-commit", LeverKind.HOOK, "git"),
+    (".husky/pre-commit", LeverKind.HOOK, "husky"),
+    (".pre-commit-config.yaml", LeverKind.HOOK, "pre-commit"),
+    ("lefthook.yml", LeverKind.HOOK, "lefthook"),
+    (".overcommit.yml", LeverKind.HOOK, "overcommit"),
+])
+def test_a_lever_is_named_with_its_kind_and_owner(path: str, kind: LeverKind, owner: str) -> None:
+    found = lever(path)
+    assert found is not None and (found.kind, found.owner) == (kind, owner)
+
+
+@pytest.mark.parametrize("path", ["app.py", "docs/pyproject.toml.md", "src/hooks.py",
+                                  "kiro/agents/x.json", "tests/test_app.py"])
+def test_ordinary_files_are_no_lever(path: str) -> None:
+    assert lever(path) is None
+
+
+def test_a_repository_lever_comes_first() -> None:
+    hooks = Lever("/tools/git-hooks/**", LeverKind.HOOK, "git (core.hooksPath)")
+    assert lever("tools/git-hooks/pre-push", [hooks]) == hooks
+    assert lever("tools/git-hooks/pre-push") is None
+
+
+@pytest.mark.parametrize(("line", "owner"), [
+    ("subprocess.run(cmd, shell=True)  # nosec B602", "bandit"),
+    ("x = 1  # NOSEC", "bandit"),
+    ("import os  # noqa: F401", "ruff"),
+    ("# ruff: noqa", "ruff"),
+    ("# flake8: noqa", "flake8"),
+    ("x = eval(y)  # pylint: disable=eval-used", "pylint"),
+    ('  #checkov:skip=CKV_AWS_20:public site', "checkov"),
+    ("# hadolint ignore=DL3008", "hadolint"),
+    ("# hadolint global ignore=DL3008", "hadolint"),
+    ("    uses: actions/checkout@v4  # zizmor: ignore[unpinned-uses]", "zizmor"),
+    ('token = "abc"  # gitleaks:allow', "gitleaks"),
+    ('key = "abc"  # pragma: allowlist secret', "detect-secrets"),
+    ("# pragma: allowlist nextline secret", "detect-secrets"),
+    ("run(x)  # nosemgrep: python.lang.security", "semgrep"),
+    ("# tfsec:ignore:aws-s3-enable-bucket-logging", "tfsec"),
+    ("# trivy:ignore:AVD-AWS-0086", "trivy"),
+    ("# kics-scan ignore-line", "kics"),
+    ("exec(x); // NOSONAR", "sonar"),
+    ("// eslint-disable-next-line no-eval", "eslint"),
+    ("// @ts-ignore", "typescript"),
+    ("def f():  # pragma: no cover", "coverage"),
+    ("run(x)  # reviewloop: ignore[B602] reviewed", "reviewloop"),
+    ("<!-- reviewloop: ignore[*] -->", "reviewloop"),
+])
+def test_every_marker_syntax_is_found(line: str, owner: str) -> None:
+    assert owner in [m.owner for m in markers(line)]
+
+
+@pytest.mark.parametrize("line", ["x = 1", "# nosecurity here", "label = 'noqa'",
+                                  "# see docs about suppressions"])
+def test_plain_lines_carry_no_marker(line: str) -> None:
+    assert [m.owner for m in markers(line) if m.owner in {"bandit", "ruff"}] == []
+
+
+def test_trust_says_whose_a_line_and_a_file_are() -> None:
+    trust = Trust(added={"app.py": frozenset({3})}, touched=frozenset({"app.py"}))
+    assert trust.line("app.py", 2) and not trust.line("app.py", 3)
+    assert trust.line("other.py", 3)
+    assert not trust.file("app.py") and trust.file("other.py")
+    everything = Trust.everything()
+    assert everything.line("app.py", 3) and everything.file("app.py")
