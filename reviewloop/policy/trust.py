@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 from reviewloop.policy import globs
 
@@ -115,7 +114,7 @@ class Marker:
 
 
 # One pattern per syntax; each names the tool that honours it. Case-insensitive where the
-# tool itself is (`# NOSEC`, `# NoQA`).
+# tool itself is (bandit reads NOSEC, ruff reads NoQA).
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (owner, re.compile(pattern, re.IGNORECASE)) for owner, pattern in (
         ("reviewloop", r"reviewloop:\s*ignore\b[^\n]*"),
