@@ -340,7 +340,10 @@ class Repository:
             index = os.path.join(tmp, "index")
             real = self.git_path("index")
             if seed and real.exists():
-                shutil.copyfile(real, index)
+                # copy2 keeps the index's mtime: git trusts a cached stat only when the file
+                # is older than the index, and a copy stamped "now" would make a file edited
+                # within the same clock tick as the last commit look unchanged (racy git).
+                shutil.copy2(real, index)
             yield {"GIT_INDEX_FILE": index}
 
 
