@@ -9,6 +9,7 @@ any depth; the refusal is exit 2 and names the path. A symlink the change tracks
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from reviewloop.git import nofollow
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.nofollow import SymlinkInPath
 from reviewloop.git.repository import open_repository
+from tests.support.batch import reviews
+from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
+from tests.support.loop_cli import MODEL, SPEC, cli, fake_env, make_example
 from tests.support.repos import user_view, write
 from tests.support.worktrees import (  # noqa: F401 - shared helpers and fixtures
     commit_in,
@@ -193,4 +197,44 @@ def test_the_writer_itself_never_follows_a_parent_link(tmp_path: Path, outside: 
     with pytest.raises(SymlinkInPath):
         nofollow.write_entry(tree, f"{rel.removesuffix('/pwned.txt')}/new/deep.txt", b"x")
 
+    assert files_in(outside) == {"secret.txt": CANARY}
+
+
+AGENT = """import pathlib, sys
+sys.stdin.read()
+pathlib.Path("feature_T2.py").write_text("VALUE = 2\\n")
+pathlib.Path("tests/test_feature_T2.py").write_text(
+    "from feature_T2 import VALUE\\n\\n\\ndef test_value():\\n    assert VALUE == 2\\n")
+pathlib.Path("outlink").mkdir()
+pathlib.Path("outlink/pwned.txt").write_text("pwned\\n")
+"""
+
+
+def test_the_whole_run_refuses_to_land_with_exit_2_then_lands_once_the_link_is_gone(
+        tmp_path: Path, outside: Path):
+    """Issue #22 as reproduced: your checkout has `outlink -> <outside>`, the run's worktree
+    does not, the run writes outlink/pwned.txt."""
+    example = make_example(tmp_path)
+    git(example, "switch", "-qc", "work")
+    (example / "outlink").symlink_to(outside, target_is_directory=True)
+    agent = tmp_path / "agent.py"
+    agent.write_text(AGENT)
+    base = git(example, "rev-parse", "work").strip()
+    with BedrockFake() as fake:
+        reviews(fake, 1)
+        refused_run = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
+                          f"cmd:{sys.executable} {agent}", "--model", MODEL, "--yes",
+                          env=fake_env(fake))
+        work = git(example, "rev-parse", "work").strip()
+        assert files_in(outside) == {"secret.txt": CANARY}
+        (example / "outlink").unlink()
+        resumed = cli(example, "resume", "--yes", env=fake_env(fake))
+
+    assert refused_run.returncode == ExitCode.USAGE, refused_run.stdout + refused_run.stderr
+    said = refused_run.stdout + refused_run.stderr
+    assert "outlink/pwned.txt lies under outlink, which is a symbolic link" in said
+    assert "nothing was landed" in said
+    assert work == base  # your branch did not move while the landing was refused
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert (example / "outlink/pwned.txt").read_text() == "pwned\n"  # a folder now
     assert files_in(outside) == {"secret.txt": CANARY}
