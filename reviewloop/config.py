@@ -51,6 +51,8 @@ class Gates(_Frozen):
     protected_branches: tuple[str, ...] = ("main", "master", "release/*")
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout_seconds: int = Field(default=900, ge=1)
+    # Run your own pre-commit hook on the change, sandboxed (git itself never runs hooks).
+    hooks: bool = True
 
 
 class Commands(_Frozen):

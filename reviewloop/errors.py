@@ -7,6 +7,8 @@ here, with the module that defines it when that is not this one::
     ├── UserInputError               exit 2: the user can fix it (file, line or key named)
     │   ├── ConfigError              .reviewloop.toml / [tool.reviewloop] / REVIEWLOOP_* / flags
     │   │   ├── SandboxUnavailable   sandbox/bubblewrap.py: no usable bubblewrap; says the fix
+    │   │   ├── HookNeedsNetwork     checks/gates/hooks.py: your pre-commit hook needs the
+    │   │   │                        network, which sandboxed hooks lack; says the fix
     │   │   └── BadGlob              policy/globs.py: a path glob that can never match
     │   ├── SpecError                a spec path that cannot be read or found
     │   ├── AgentDefinitionError     an agent JSON file
@@ -14,6 +16,8 @@ here, with the module that defines it when that is not this one::
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
+    │   ├── SymlinkInPath            git/nofollow.py: landing would write through a symlink
+    │   │                            in your checkout (at any depth); nothing was written
     │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed

@@ -7,6 +7,7 @@ from pathlib import Path
 from reviewloop import __version__
 from reviewloop.cli import ui
 from reviewloop.errors import ExitCode
+from reviewloop.git.hooks import hooks_folder
 from reviewloop.git.repository import open_repository
 from reviewloop.install import githook, project
 
@@ -30,7 +31,7 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool) -> int:
 
 
 def install_hook(root: Path, *, force: bool, remove: bool) -> int:
-    hooks = open_repository(root).git_path("hooks")
+    hooks = hooks_folder(open_repository(root)).path
     result = githook.uninstall(hooks) if remove else githook.install(hooks, force=force)
     out = ui.console()
     shown = _shown(result.path, root)

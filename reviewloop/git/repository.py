@@ -18,8 +18,16 @@ from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
 
+# Nothing in a working tree runs on the host when reviewloop runs git (DESIGN.md, "Trust
+# boundaries"): no hook (the hooks folder can be in the tree: core.hooksPath = .githooks;
+# --no-verify would still run post-commit, post-checkout, reference-transaction, …), no
+# fsmonitor program, no ext:: transport. Command-line -c beats every config file, one that
+# an include.path pulls in from the tree too. The user's own hooks run sandboxed instead
+# (reviewloop.checks.gates.hooks).
+NO_TREE_CODE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
+                "-c", "protocol.ext.allow=never")
 # Every command prints non-ASCII paths unquoted.
-_GLOBAL = ("-c", "core.quotePath=false")
+_GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
@@ -233,10 +241,7 @@ class Repository:
             raise ValueError("commit_paths needs at least one path")
         head = self.head_sha()
         with self._temp_index(seed=True) as env:
-            # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
-            # path: an edit of the same size within the same timestamp tick is not missed.
-            self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
-            self._stage(rel, env)
+            self.stage_into(env["GIT_INDEX_FILE"], rel)
             self._commit_index(head, message, env)
         sha = self.head_sha() or ""
         status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
@@ -245,6 +250,16 @@ class Repository:
                 f"committed {sha[:12]}, but could not update the index for its files: "
                 f"{err.strip()}\n  fix: git reset -q -- {' '.join(rel)}")
         return sha
+
+    def stage_into(self, index: str | os.PathLike[str], paths: Iterable[str]) -> None:
+        """Write index file `index`: HEAD with exactly `paths` staged as they are in the
+        working tree (deletions included) — what committing them would record."""
+        env = {"GIT_INDEX_FILE": os.fspath(index)}
+        head = self.head_sha()
+        # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
+        # path: an edit of the same size within the same timestamp tick is not missed.
+        self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
+        self._stage(sorted(set(self._paths(paths))), env)
 
     def _stage(self, rel: list[str], env: Mapping[str, str]) -> None:
         present = [p for p in rel if os.path.lexists(self.root / p)]
@@ -255,7 +270,7 @@ class Repository:
             self.git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *missing, env=env)
 
     def _commit_index(self, head: str | None, message: str, env: Mapping[str, str]) -> None:
-        """`git commit` from the index in `env`, hooks included."""
+        """`git commit` from the index in `env`; no hook runs (`NO_TREE_CODE`)."""
         if head:
             unchanged = self.try_git("diff-index", "--cached", "--quiet", head, env=env)[0] == 0
         else:
@@ -263,11 +278,11 @@ class Repository:
         if unchanged:
             raise UserInputError("nothing to commit: the given files match HEAD",
                                  where=str(self.root))
-        status, out, err = self.try_git("commit", "--quiet", "-m", message, env=env, literal=False)
+        status, out, err = self.try_git("commit", "--quiet", "-m", message, env=env)
         if status != 0:
             output = "\n".join(t.strip() for t in (out, err) if t.strip())
-            raise BlockingOutcome(f"git commit failed (a hook or git refused it); nothing was "
-                                  f"committed and nothing was staged:\n{output}")
+            raise BlockingOutcome(f"git commit failed; nothing was committed and nothing was "
+                                  f"staged:\n{output}")
 
     # -- ignores --------------------------------------------------------------------------
 
@@ -288,8 +303,8 @@ class Repository:
 
     def try_git(self, *args: str, env: Mapping[str, str] | None = None,
              errors: str = "surrogateescape", literal: bool = True) -> tuple[int, str, str]:
-        """Run git; `literal` makes paths plain names, never globs or pathspec magic (off for
-        `commit`, since hooks inherit it, and for `check-ignore`, which rejects it)."""
+        """Run git, never anything from the tree (`NO_TREE_CODE`); `literal` makes paths plain
+        names, never globs or pathspec magic (off for `check-ignore`, which rejects it)."""
         flags = ("--literal-pathspecs",) if literal else ()
         status, out, err = self._repo.git.execute(
             ["git", *flags, *_GLOBAL, *args], env=dict(env or {}), with_extended_output=True,
@@ -319,7 +334,8 @@ class Repository:
     def _empty_tree(self) -> str:
         return self.git("hash-object", "-t", "tree", os.devnull).strip()
 
-    def git_path(self, name: str) -> Path:  # where git keeps `name`: hooks, index, info/exclude
+    def git_path(self, name: str) -> Path:  # where git keeps `name`: index, info/exclude
+        # (not hooks: NO_TREE_CODE points those at /dev/null; see git/hooks.py)
         return self.root / self.git("rev-parse", "--git-path", name).strip()
 
     def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:

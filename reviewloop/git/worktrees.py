@@ -22,10 +22,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git import nofollow
 from reviewloop.git.repository import Repository, open_repository
 
 WORKTREES = ".reviewloop/worktrees"
-_NO_HOOKS = ("-c", "core.hooksPath=/dev/null")  # creating a worktree runs no user hook
 Entry = tuple[str, str]  # (mode, blob id) of one path in a tree or the index
 
 
@@ -74,7 +74,7 @@ def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> Ru
     name = _free_branch(checkout, branch)
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
-    checkout.git(*_NO_HOOKS, "worktree", "add", "--quiet", "-b", name, str(path), base)
+    checkout.git("worktree", "add", "--quiet", "-b", name, str(path), base)
     carried: list[str] = []
     mine = checkout.worktree_tree() if carry else None
     if mine:
@@ -129,23 +129,13 @@ def restore(repo: Repository, tree: str) -> list[str]:
 
 
 def _write(repo: Repository, path: str, entry: Entry | None) -> None:
-    """Put `entry` (None: nothing) at `path` in the working tree."""
-    target = repo.root / path
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    elif target.is_dir():
-        shutil.rmtree(target)
+    """Put `entry` (None: nothing) at `path` in the working tree, never through a symlink."""
     if entry is None or entry[0] == "160000":
+        nofollow.write_entry(repo.root, path, None)
         return
     mode, blob = entry
     data = repo.git("cat-file", "blob", blob).encode("utf-8", "surrogateescape")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if mode == "120000":
-        os.symlink(data.decode("utf-8", "surrogateescape"), target)
-        return
-    target.write_bytes(data)
-    if mode == "100755":
-        target.chmod(target.stat().st_mode | 0o111)
+    nofollow.write_entry(repo.root, path, data, mode)
 
 
 # -- landing ---------------------------------------------------------------------------------
@@ -221,9 +211,27 @@ def blocking(checkout: Repository, plan: LandPlan) -> list[str]:
             or files.get(p) not in {_blob(v.get(p, old.get(p))) for v in (old, new, mine)}]
 
 
+def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:
+    """Raise SymlinkInPath, before anything is written, when landing `plan` would write or
+    remove a path through a symlink in the user's checkout, or replace an untracked one.
+    Tracked symlinks among the plan's paths (mode 120000) are entries, landed as links."""
+    if checkout.current_branch() != plan.branch or not plan.paths:
+        return
+    old, new, mine = _versions(checkout, plan)
+    links = {p for p in plan.paths
+             if any(v is not None and v[0] == nofollow.LINK for v in (old.get(p), mine.get(p)))}
+    nofollow.refuse_symlinks(
+        checkout.root, plan.paths, links=links, removed={p for p in links if p not in new},
+        fix=f"nothing was landed and your branch did not move: move that symlink out of the "
+            f"way (git does not track it), then `reviewloop resume`; or bring the commit in "
+            f"yourself: git merge {plan.new[:12]}")
+
+
 def apply(checkout: Repository, plan: LandPlan) -> list[str]:
     """Carry out `plan`; safe to repeat. Returns the paths it left alone because the user
-    changed them after planning (they keep the user's version)."""
+    changed them after planning (they keep the user's version). Refuses (SymlinkInPath)
+    before anything moves when a path has a symlink on the way."""
+    refuse_symlinks(checkout, plan)
     current = checkout.git("rev-parse", "--verify", f"refs/heads/{plan.branch}").strip()
     if current == plan.old != plan.new:
         status, _, err = checkout.try_git("update-ref", "-m", "reviewloop: land",
@@ -277,10 +285,10 @@ def _set_index(checkout: Repository, paths: Sequence[str], new: Mapping[str, Ent
     gone = [p for p in paths if p not in new]
     infos = [arg for p in paths if p in new
              for arg in ("--cacheinfo", f"{new[p][0]},{new[p][1]},{p}")]
-    if infos:
-        checkout.git("update-index", "--add", *infos)
-    if gone:
+    if gone:  # first: a path may turn from a file (or link) into a folder
         checkout.git("update-index", "--force-remove", "--", *gone)
+    if infos:
+        checkout.git("update-index", "--add", "--replace", *infos)
 
 
 def _entries(checkout: Repository, rev: str, paths: Sequence[str]) -> dict[str, Entry]:

@@ -159,6 +159,7 @@ def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> L
     rewrite = {spec_rel: _retick(spec_rel, job.task_id)} if spec_rel else None
     carried = job.run_tree.carried_tree if job.run_tree else None
     plan = worktree.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
+    worktree.refuse_symlinks(checkout, plan)  # before your edits are even read
     blocked = worktree.blocking(checkout, plan)
     if blocked:
         raise BlockingOutcome(

@@ -60,6 +60,9 @@ DEFAULT_APPROVAL_PATHS = (
     "**/Dockerfile*", "**/docker-compose*.y*ml", "**/*.tf", "**/k8s/**", "**/helm/**",
     # access control
     "**/iam*.json", "**/*policy*.json",
+    # git hooks, what they run and config a repository may include: run at your commits
+    ".githooks/**", ".husky/**", ".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml",
+    "lefthook-local.yml", "**/.gitconfig", "*.gitconfig",
 )
 _LISTED_PATHS = 5
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import git
 
+from reviewloop.git.repository import NO_TREE_CODE
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -36,7 +38,7 @@ def _repo(root: Path) -> git.Repo:
 
 
 def _run(repo: git.Repo, *args: str) -> tuple[int, str]:
-    status, out, _ = repo.git.execute(["git", *args], with_extended_output=True,
+    status, out, _ = repo.git.execute(["git", *NO_TREE_CODE, *args], with_extended_output=True,
                                       with_exceptions=False)
     return status, out
 

@@ -5,6 +5,7 @@ landing, `runs` and `clean`, and a done task left alone."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -140,14 +141,22 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
     assert view(example) == before  # README, STAGED.md, scratch.txt and store.py as you left them
 
 
-HOOK = """#!/bin/sh
-[ "$1" = committed ] || exit 0
-[ -e "$KILL_MARK" ] && exit 0
-if grep -q "$KILL_REF"; then
-  touch "$KILL_MARK"
-  kill -9 "$(ps -o ppid= -p "$PPID" | tr -d ' ')"
-fi
-exit 0
+# reviewloop's git runs no hook, so the crash comes from a stand-in for git on PATH: once a
+# commit or ref update that moves KILL_REF has happened, it kills reviewloop with SIGKILL.
+GIT_SHIM = """#!/bin/sh
+"$REAL_GIT" "$@"
+status=$?
+[ "$status" = 0 ] && [ ! -e "$KILL_MARK" ] || exit $status
+for arg in "$@"; do
+  case "$arg" in
+    commit) moved=$("$REAL_GIT" symbolic-ref -q HEAD) ;;
+    update-ref) moved="$*" ;;
+  esac
+done
+case "$moved" in
+  *"$KILL_REF"*) touch "$KILL_MARK"; kill -9 "$PPID" ;;
+esac
+exit $status
 """
 
 
@@ -157,13 +166,16 @@ def test_kill9_while_committing_or_landing_then_resume(example: Path, tmp_path: 
                                                        ref: str):
     git(example, "switch", "-qc", "work")
     before = user_edits(example)
-    hook = example / ".git/hooks/reference-transaction"
-    hook.write_text(HOOK)
-    hook.chmod(0o755)
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "git").write_text(GIT_SHIM)
+    (shim / "git").chmod(0o755)
     mark = tmp_path / "killed"
     with BedrockFake() as fake:
         reviews(fake, 1)
-        env = {**fake_env(fake), "KILL_REF": ref, "KILL_MARK": str(mark)}
+        env = {**fake_env(fake), "KILL_REF": ref, "KILL_MARK": str(mark),
+               "REAL_GIT": shutil.which("git") or "git",
+               "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
         killed = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
                      implementer(tmp_path), "--model", MODEL, "--yes", env=env)
         assert killed.returncode == -9 and mark.exists(), killed.stdout + killed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -313,24 +314,47 @@ def test_commit_paths_treats_paths_literally(root: Path, repo: Repository) -> No
         repo.commit_paths(["../elsewhere.txt"], "escape")
 
 
-def test_commit_paths_runs_hooks_and_reports_a_failing_one(root: Path, repo: Repository) -> None:
+def test_commit_paths_runs_no_hook_and_reports_a_failing_commit(root: Path,
+                                                                repo: Repository) -> None:
     hook = root / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\necho 'lint: trailing whitespace in b.txt' >&2\nexit 1\n")
+    hook.write_text("#!/bin/sh\ntouch hook-ran\nexit 1\n")
     hook.chmod(0o755)
     write(root, "a.txt", "user staged\n")
     git(root, "add", "a.txt")
     write(root, "b.txt", "loop \n")
+    # git refuses the commit itself: signing is asked for and the signer fails
+    git(root, "config", "commit.gpgSign", "true")
+    git(root, "config", "gpg.program", "false")
     view, head = user_view(root), repo.head_sha()
 
     with pytest.raises(BlockingOutcome) as caught:
         repo.commit_paths(["b.txt"], "loop")
 
-    assert "lint: trailing whitespace in b.txt" in str(caught.value)
+    assert "gpg failed to sign" in str(caught.value)
     assert repo.head_sha() == head
     assert user_view(root) == view
-    hook.write_text("#!/bin/sh\ngit diff --cached --name-only > hook-saw\n")
-    repo.commit_paths(["b.txt"], "loop")
-    assert (root / "hook-saw").read_text() == "b.txt\n"  # the hook sees only the loop's file
+    git(root, "config", "commit.gpgSign", "false")
+    sha = repo.commit_paths(["b.txt"], "loop")
+    assert git(root, "show", "--name-only", "--format=", sha).split() == ["b.txt"]
+    assert not (root / "hook-ran").exists()  # hooks run sandboxed, as a gate, never here
+
+
+def test_stage_into_writes_head_plus_exactly_the_paths(root: Path, repo: Repository,
+                                                        tmp_path: Path) -> None:
+    write(root, "a.txt", "user staged\n")
+    git(root, "add", "a.txt")
+    write(root, "b.txt", "loop\n")
+    (root / "c.txt").unlink()
+    view = user_view(root)
+    index = tmp_path / "index"
+
+    repo.stage_into(index, ["b.txt", "c.txt"])
+
+    names = subprocess.run(["git", "diff", "--cached", "--name-status"], cwd=root,
+                           env={**os.environ, "GIT_INDEX_FILE": str(index)},
+                           capture_output=True, text=True, check=True).stdout
+    assert names == "M\tb.txt\nD\tc.txt\n"  # HEAD plus the two paths, not the user's a.txt
+    assert user_view(root) == view  # the user's own index and files as they were
 
 
 def test_commit_paths_in_a_repository_without_commits(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.hooks import hooks_folder
 from reviewloop.git.repository import open_repository
 from reviewloop.install import githook
 from tests.support.gitutil import git
@@ -27,7 +28,7 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def test_install_writes_an_executable_hook_and_is_idempotent(tmp_path: Path):
-    hooks = open_repository(_repo(tmp_path)).git_path("hooks")
+    hooks = hooks_folder(open_repository(_repo(tmp_path))).path
     first = githook.install(hooks)
     assert first.action == "installed" and first.path == hooks / "pre-commit"
     assert first.path.stat().st_mode & 0o111
@@ -36,7 +37,7 @@ def test_install_writes_an_executable_hook_and_is_idempotent(tmp_path: Path):
 
 
 def test_a_foreign_hook_is_refused_then_kept_as_a_backup(tmp_path: Path):
-    hooks = open_repository(_repo(tmp_path)).git_path("hooks")
+    hooks = hooks_folder(open_repository(_repo(tmp_path))).path
     hooks.mkdir(parents=True, exist_ok=True)
     foreign = hooks / "pre-commit"
     foreign.write_text("#!/bin/sh\necho mine\n")
@@ -50,7 +51,7 @@ def test_a_foreign_hook_is_refused_then_kept_as_a_backup(tmp_path: Path):
 
 
 def test_uninstall_never_removes_a_foreign_hook(tmp_path: Path):
-    hooks = open_repository(_repo(tmp_path)).git_path("hooks")
+    hooks = hooks_folder(open_repository(_repo(tmp_path))).path
     hooks.mkdir(parents=True, exist_ok=True)
     (hooks / "pre-commit").write_text("#!/bin/sh\n")
     with pytest.raises(UserInputError):
@@ -62,14 +63,14 @@ def test_uninstall_never_removes_a_foreign_hook(tmp_path: Path):
 def test_core_hooks_path_is_respected(tmp_path: Path):
     root = _repo(tmp_path)
     git(root, "config", "core.hooksPath", ".githooks")
-    assert open_repository(root).git_path("hooks") == root / ".githooks"
+    assert hooks_folder(open_repository(root)).path == root / ".githooks"
 
 
 def test_the_hook_blocks_a_commit_with_a_must_fix_finding(tmp_path: Path):
     root = _repo(tmp_path)
     # the hook falls back to this interpreter when `reviewloop` is not on PATH
     script = githook.hook_script(sys.executable)
-    githook.install(open_repository(root).git_path("hooks"), script=script)
+    githook.install(hooks_folder(open_repository(root)).path, script=script)
     (root / "run.py").write_text(SHELL)
     git(root, "add", "run.py")
     blocked = subprocess.run(["git", "commit", "-qm", "shell"], cwd=root, capture_output=True,

@@ -200,22 +200,22 @@ def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(
     from reviewloop.errors import BlockingOutcome
 
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
-    hook = project / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
-    hook.chmod(0o755)
     model = ScriptedChatModel()
     clean_round(model)
     run = runner(project, model)
     result = start(run, project, "manual")
     spec_before = spec_file(project).read_bytes()
+    # git itself refuses the commit: signing is asked for and the signer fails
+    git(project, "config", "commit.gpgSign", "true")
+    git(project, "config", "gpg.program", "false")
 
-    with pytest.raises(BlockingOutcome, match="hook says no"):
+    with pytest.raises(BlockingOutcome, match="gpg failed to sign"):
         run.resume(result.run_id, "approve")
 
     assert spec_file(project).read_bytes() == spec_before
     assert run.registry.get(result.run_id).status == "failed"
     assert run.next_nodes(result.run_id) == ("commit",)
-    hook.unlink()
+    git(project, "config", "commit.gpgSign", "false")
     assert run.resume(result.run_id).status == "committed"
     assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
 

@@ -14,6 +14,7 @@ from reviewloop.checks.coverage.gate import CoverageGate
 from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult, Phase
 from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
+from reviewloop.checks.gates.hooks import HooksGate
 from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
@@ -22,13 +23,15 @@ from reviewloop.git.repository import Repository, TouchedFiles
 
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
-# Insertion order is run order: the instant checks first, the build before the tests.
+# Insertion order is run order: the instant checks first, the build before the tests, the
+# user's pre-commit hook last (as at a commit, after the change is complete).
 REGISTRY: dict[str, Gate] = {
     "branch": BranchGate(),
     "secrets": SecretsGate(),
     "build": BuildGate(),
     "test": TestGate(),
     "coverage": CoverageGate(),
+    "hooks": HooksGate(),
 }
 
 
