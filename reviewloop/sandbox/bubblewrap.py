@@ -186,8 +186,8 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
         args += ["--bind", str(root), str(root)]
         git = root / ".git"
         if git.exists() or git.is_symlink():
-            # The hooks and config in .git run later outside the sandbox (git commit, status):
-            # the command may read them, never change them.
+            # reviewloop's git reads the config in .git outside the sandbox (hooks it never
+            # runs: git/repository.py NO_TREE_CODE): the command may read it, never change it.
             args += ["--ro-bind", str(git), str(git)]
     return args
 
