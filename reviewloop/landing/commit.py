@@ -4,6 +4,7 @@ its trailer and not made twice."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -11,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from reviewloop.agent.tools import Workspace
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.ledger import Ledger, Status
+from reviewloop.git.nofollow import refuse_symlinks
 from reviewloop.git.repository import Repository, TouchedFiles, is_protected
 from reviewloop.spec import writeback
 from reviewloop.spec.loader import load_spec
@@ -40,6 +42,10 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
                               f"working branch (git switch -c NAME) and run "
                               f"`reviewloop approve {facts.run_id}` again")
     spec = load_spec(repo.root, spec_file)
+    # The tick is written in the run's worktree, which the model wrote: a spec (or a folder
+    # above it) turned into a symlink would carry the write outside.
+    refuse_symlinks(repo.root, [_relative(repo.root, spec.tasks_file)],
+                    fix="restore the spec file as a regular file in the run's worktree")
     original = spec.tasks_file.read_bytes()
     writeback.mark_done(spec.tasks_file, spec.tasks, facts.task_id)
     spec_rel = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
@@ -73,3 +79,8 @@ def commit_message(facts: CommitFacts, title: str) -> str:
     return (f"{facts.task_id}: {title}".strip()[:72] + "\n\n"
             f"Implemented and reviewed with reviewloop: {stats}.\n\n"
             f"{TRAILER}: {facts.run_id}\nReviewloop-Task: {facts.task_id}\n")
+
+
+def _relative(root: Path, path: Path) -> str:
+    """`path` under `root`, without resolving symlinks (they are what is checked)."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()

@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.agent.workspace import Workspace
 from reviewloop.errors import ExitCode
+from reviewloop.findings.ledger import Ledger
 from reviewloop.git import nofollow
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.nofollow import SymlinkInPath
 from reviewloop.git.repository import open_repository
+from reviewloop.git.snapshots import TouchedFiles
+from reviewloop.landing.commit import CommitFacts, commit_change
 from tests.support.batch import reviews
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
@@ -238,3 +242,29 @@ def test_the_whole_run_refuses_to_land_with_exit_2_then_lands_once_the_link_is_g
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert (example / "outlink/pwned.txt").read_text() == "pwned\n"  # a folder now
     assert files_in(outside) == {"secret.txt": CANARY}
+
+
+def test_the_spec_tick_is_never_written_through_a_symlinked_spec(tmp_path: Path,
+                                                                 outside: Path) -> None:
+    """The commit step ticks the task in the run's worktree, which the model wrote: a spec
+    folder it turned into a symlink must not carry that write outside."""
+
+    spec = "# Spec\n\n## Tasks\n\n- [ ] 1. Add the thing\n"
+    (outside / "todo-spec.md").write_text(spec)
+    root = tmp_path / "run"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q",
+        "--allow-empty", "-m", "base")
+    git(root, "switch", "-q", "-c", "task-1")
+    os.symlink(outside, root / "docs")  # the model's work: docs/ now leads outside
+    write(root, "app.py", "VALUE = 1\n")
+    repo = open_repository(root)
+    with pytest.raises(SymlinkInPath) as refused:
+        commit_change(repo, Workspace(root=root), root / "docs" / "todo-spec.md", (),
+                      TouchedFiles(created=("app.py",)),
+                      CommitFacts(run_id="r1", task_id="1", ledger=Ledger(), rounds=1,
+                                  passed_tests=None))
+    assert refused.value.exit_code == ExitCode.USAGE
+    assert "docs" in str(refused.value)
+    assert (outside / "todo-spec.md").read_text() == spec  # not ticked outside
