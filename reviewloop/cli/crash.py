@@ -20,9 +20,19 @@ def log_dir() -> Path:
     return Path(base) / "reviewloop"
 
 
+def redacted(text: str) -> str:
+    """`text` with every secret the scanner knows replaced: an error's text may quote a
+    credential (an HTTP client quotes a malformed header), and the log is made to be shared."""
+    # Loaded only when something went wrong: the scanner's rule table costs every command
+    # a fifth of a second to start.
+    from reviewloop.checks.secrets.scanner import redact
+
+    return redact(text)
+
+
 def write_crash_log(exc: BaseException) -> Path:
     """Write what a bug report needs; fall back to the temp dir when the cache is read-only."""
-    text = (
+    text = redacted(
         f"reviewloop {__version__} on Python {platform.python_version()} ({platform.platform()})\n"
         f"argv: {sys.argv!r}\ncwd: {os.getcwd()}\n\n"
         + "".join(traceback.format_exception(exc))
@@ -48,10 +58,10 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
         return int(ExitCode.INTERRUPTED)
     except ReviewloopError as exc:
         label = "internal error" if exc.exit_code == ExitCode.INTERNAL else "error"
-        echo_err(f"{label}: {exc}")
+        echo_err(redacted(f"{label}: {exc}"))
         return int(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the top-level boundary: anything else is a bug
         path = write_crash_log(exc)
-        echo_err(f"internal error: {type(exc).__name__}: {exc}\n"
-                 f"  a log for the bug report was written to {path}")
+        echo_err(redacted(f"internal error: {type(exc).__name__}: {exc}\n"
+                          f"  a log for the bug report was written to {path}"))
         return int(ExitCode.INTERNAL)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
 from reviewloop.agent.tool_loop import call_with_deadline, redacted, run_agent, with_tools
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
-from reviewloop.checks.secrets.scanner import redact_finding
+from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import SEVERITY_GUIDE, Finding, FindingDraft, ReviewReply
 from reviewloop.git.diff import parse_diff
@@ -152,8 +152,9 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         findings = [redact_finding(_attribute(d, agent.name, workspace))
                     for d in reply.findings]
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
+        # an exception's text may quote a credential (an HTTP client quotes a bad header)
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
-                               error=f"{type(exc).__name__}: {exc}"[:2000], usage=usage,
+                               error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
                                analyzers=health, duration_s=time.monotonic() - started)
     return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
                            findings=findings, summary=reply.summary, usage=usage,

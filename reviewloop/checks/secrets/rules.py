@@ -67,6 +67,11 @@ RULES: tuple[Rule, ...] = (
     _rule("aws-session-token", "AWS session token",
           _kw(r"aws[_-]?session[_-]?token|x-amz-security-token", rf"[{_B64}]{{100,}}={{0,2}}"),
           0.85),
+    # STS tokens open with a fixed protobuf header, so a bare one (quoted in an HTTP error,
+    # a log line) is recognisable without its variable name
+    _rule("aws-session-token", "AWS STS session token",
+          _L + r"(?P<secret>(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)"
+          rf"[{_B64}]{{80,}}={{0,2}})", 0.9),
     # --- Google / GCP ---------------------------------------------------------------------
     _rule("gcp-api-key", "Google API key",
           _L + r"(?P<secret>AIza[0-9A-Za-z_-]{35})" + _RD, 0.9),

@@ -207,8 +207,9 @@ def _plausible(rule_id: str, value: str) -> bool:
 
 def _fixture(rule: Rule, value: str) -> bool:
     """A plainly fake value. A key block is judged by its body: an OpenSSH key's binary
-    header encodes to runs of `A` that would make the whole block look like a fixture."""
-    if rule.id not in ("private-key", "kubernetes-secret"):
+    header encodes to runs of `A` that would make the whole block look like a fixture, as an
+    STS session token's header encodes to `//////////`."""
+    if rule.id not in ("private-key", "kubernetes-secret", "aws-session-token"):
         return looks_fake(value)
     body = re.sub(r"-----[A-Z0-9 ]+-----|\\n|\s", "", value)
     # words like "fake" turn up by chance in a long random body: look for elisions only
