@@ -1,5 +1,6 @@
 """What a run changed: files touched since a snapshot (build and test artifacts left out),
-the diff of a round under the run folder, and the lines the run wrote."""
+the diff of a round under the run folder, the lines the run wrote and where it removed lines,
+and a changed file's content before and after."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from reviewloop.git.diff import changed_lines
+from reviewloop.git.diff import changed_lines, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, touched_since
 
 T = TypeVar("T")
@@ -65,8 +66,39 @@ def written_lines(repo: Repository, diff_path: str, round_no: int,
                   baseline: Snapshot | None) -> dict[str, set[int]]:
     """The lines the run wrote in any round, numbered as the files are now: the round's own
     diff, and from round 2 on the whole change since the run's baseline as well."""
-    lines = changed_lines(Path(diff_path).read_text(encoding="utf-8"))
+    return _over_rounds(changed_lines, repo, diff_path, round_no, baseline)
+
+
+def removed_lines(repo: Repository, diff_path: str, round_no: int,
+                  baseline: Snapshot | None) -> dict[str, set[int]]:
+    """Where the run removed lines (`FileDiff.removals`), over the same diffs as
+    `written_lines` and numbered as the files are now."""
+    return _over_rounds(removal_points, repo, diff_path, round_no, baseline)
+
+
+def _over_rounds(pick: Callable[[str], dict[str, set[int]]], repo: Repository, diff_path: str,
+                 round_no: int, baseline: Snapshot | None) -> dict[str, set[int]]:
+    lines = pick(Path(diff_path).read_text(encoding="utf-8"))
     if round_no > 1 and baseline is not None:
-        for path, numbers in changed_lines(repo.diff_since(baseline)).items():
+        for path, numbers in pick(repo.diff_since(baseline)).items():
             lines.setdefault(path, set()).update(numbers)
     return lines
+
+
+def contents(repo: Repository, baseline: Snapshot, paths: Sequence[str]
+             ) -> dict[str, tuple[str | None, str | None]]:
+    """Each path's text at `baseline` and in the working tree now (None: absent, or not a
+    regular text file). Read from git objects, so a symlink is never followed."""
+    now = repo.worktree_tree()
+    return {path: (_blob(repo, baseline.tree, path), _blob(repo, now, path)) for path in paths}
+
+
+def _blob(repo: Repository, tree: str, path: str) -> str | None:
+    entry = repo.git("ls-tree", "-z", tree, "--", path).split("\0", 1)[0]
+    meta, _, name = entry.partition("\t")
+    if name != path or len(meta.split()) != 3:
+        return None
+    mode, kind, sha = meta.split()
+    if kind != "blob" or mode not in ("100644", "100755"):
+        return None  # a symlink's target or a submodule: not a file's text
+    return repo.git("cat-file", "blob", sha, errors="replace")

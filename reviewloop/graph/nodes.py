@@ -22,7 +22,14 @@ from reviewloop.findings.rounds import RoundInput, outcome_health, record
 from reviewloop.findings.suppress import Suppressor
 from reviewloop.findings.triage import apply_floor
 from reviewloop.fixes.loop import FixJob, FixOutcome, fix_and_test
-from reviewloop.git.changes import artifacts_of, changes_since, union, write_diff, written_lines
+from reviewloop.git.changes import (
+    artifacts_of,
+    changes_since,
+    removed_lines,
+    union,
+    write_diff,
+    written_lines,
+)
 from reviewloop.git.diff import changed_lines
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
@@ -103,6 +110,7 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         round=state.round, reported=[apply_floor(f, floors) for r in outcomes
                                      for f in r.findings],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
+        removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
         whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
         fix_files=changed_lines(diff_text).keys(),
