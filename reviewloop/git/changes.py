@@ -5,6 +5,7 @@ and a changed file's content before and after."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,20 +86,32 @@ def _over_rounds(pick: Callable[[str], dict[str, set[int]]], repo: Repository, d
     return lines
 
 
+@dataclass(frozen=True)
+class Version:
+    """A path at one moment: the text of a regular file, or that it is a symlink (whose
+    target is never read); neither when it is absent."""
+
+    text: str | None = None
+    link: bool = False
+
+
 def contents(repo: Repository, baseline: Snapshot, paths: Sequence[str]
-             ) -> dict[str, tuple[str | None, str | None]]:
-    """Each path's text at `baseline` and in the working tree now (None: absent, or not a
-    regular text file). Read from git objects, so a symlink is never followed."""
+             ) -> dict[str, tuple[Version, Version]]:
+    """Each path at `baseline` and in the working tree now, read from git objects (so a
+    symlink is never followed)."""
     now = repo.worktree_tree()
-    return {path: (_blob(repo, baseline.tree, path), _blob(repo, now, path)) for path in paths}
+    return {path: (_version(repo, baseline.tree, path), _version(repo, now, path))
+            for path in paths}
 
 
-def _blob(repo: Repository, tree: str, path: str) -> str | None:
+def _version(repo: Repository, tree: str, path: str) -> Version:
     entry = repo.git("ls-tree", "-z", tree, "--", path).split("\0", 1)[0]
     meta, _, name = entry.partition("\t")
     if name != path or len(meta.split()) != 3:
-        return None
+        return Version()
     mode, kind, sha = meta.split()
+    if mode == "120000":
+        return Version(link=True)
     if kind != "blob" or mode not in ("100644", "100755"):
-        return None  # a symlink's target or a submodule: not a file's text
-    return repo.git("cat-file", "blob", sha, errors="replace")
+        return Version()  # a submodule: no text of this repository's
+    return Version(repo.git("cat-file", "blob", sha, errors="replace"))

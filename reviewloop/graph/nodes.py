@@ -36,6 +36,7 @@ from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.implement.attempt import run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
+from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.reviewer import run_reviewer
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
@@ -177,9 +178,11 @@ def present(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     summary = build_summary(summary_scope(runtime.context), state, state.escalations)
     answer = interrupt({"run_id": state.run_id, "summary": summary.model_dump(mode="json")})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
+    # the summary's ledger adds a finding for each lever the change touches
     if decision == "approve":
-        return {"summary": summary, "decision": "approve"}
-    return {"summary": summary, "decision": "reject", "outcome": "declined"}
+        return {"summary": summary, "ledger": summary.ledger, "decision": "approve"}
+    return {"summary": summary, "ledger": summary.ledger, "decision": "reject",
+            "outcome": "declined"}
 
 
 def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
@@ -241,7 +244,11 @@ def _setup(deps: LoopDeps) -> RoundSetup:
 def summary_scope(deps: LoopDeps) -> Scope:
     return Scope(repo=deps.repo, workspace=deps.workspace, spec_file=deps.spec_file,
                  governance=deps.governance, prices=deps.settings.prices,
-                 llm=deps.models.enabled)
+                 llm=deps.models.enabled,
+                 levers=repository_levers(
+                     # settings name folders in the checkout the run started from
+                     deps.checkout.root if deps.checkout else deps.repo.root,
+                     deps.settings.agents_dirs))
 
 
 def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
