@@ -20,6 +20,8 @@ here, with the module that defines it when that is not this one::
     │   │                            in your checkout (at any depth); nothing was written
     │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
+    │   └── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
+    │                                command policy; no approval lands it
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
     │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
     ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a

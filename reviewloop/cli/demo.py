@@ -16,8 +16,8 @@ from reviewloop.spec.loader import load_spec
 
 LLM_WOULD_ADD = """With a model (--model or `model` in .reviewloop.toml, Bedrock by default), \
 the five
-reviewers also read the change themselves: they confirm or dismiss the analyzers' evidence,
-find what no rule covers (authorization gaps, N+1 queries, missing edge-case tests, unclear
+reviewers also read the change themselves: they add to the analyzers' evidence (never drop
+it), find what no rule covers (authorization gaps, N+1 queries, missing edge-case tests, unclear
 names), and the LLM fixer repairs every 🔴/🟡 finding, not only the ones a tool can fix."""
 
 

@@ -4,10 +4,13 @@
 
 * every report of the round is grouped (`triage.group`) and classified: `suppressed` when a
   suppression covers a report, `out_of_scope` (with the reason) when no report lies on a line
-  the run wrote in any round, else `open`; a group matching an existing entry (any shared
-  fingerprint) updates it, so a finding reported again is one entry, and a fixed one reopens;
+  the run wrote in any round nor spans a place where it removed lines, else `open`; a group
+  matching an existing entry (any shared fingerprint) updates it, so a finding reported
+  again is one entry, and a fixed one reopens;
 * an unresolved entry nobody reported becomes `fixed` only when its reporter re-checked the
-  current content this round: the reviewer ran (`ok`) with every analyzer it lists, and —
+  current content this round: the reviewer ran (`ok`) with every analyzer it lists (what a
+  model answers never closes an analyzer's finding: the reviewer's outcome carries it for as
+  long as the analyzer reports it), and —
   for an LLM finding in a round that reviewed only a fix — the fix targeted it and changed
   its file. Otherwise it stays open, with the reason it could not be judged.
 """
@@ -44,6 +47,8 @@ class RoundInput:
     round: int
     reported: Sequence[Finding]  # every report (severity floors already applied)
     scope: Scope  # path → lines the run wrote, in any round, numbered in the current files
+    # path → where the run removed lines (the current line after which they were removed)
+    removals: Scope = field(default_factory=dict)
     health: Sequence[Health] = ()  # every reviewer and analyzer of this round
     whole: bool = True  # the reviewers saw the whole change (round 1, a PR push)
     addressed: Collection[str] = ()  # fingerprints of the findings the last fix targeted
@@ -54,11 +59,12 @@ class RoundInput:
 def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     """The ledger after round `rnd` (see the module docstring)."""
     scope = normalise_scope(rnd.scope)
+    removals = normalise_scope(rnd.removals)
     health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
     entries = list(ledger.entries)
     seen: set[str] = set()
     for reports in group(rnd.reported):
-        status, reason, suppression = _classify(reports, scope, rnd)
+        status, reason, suppression = _classify(reports, (scope, removals), rnd)
         index = _match(entries, reports)
         if index is None:
             entries.append(_new_entry(reports, status, reason, suppression, rnd.round))
@@ -88,13 +94,17 @@ def _match(entries: Sequence[Entry], reports: Sequence[Finding]) -> int | None:
                  and similar_titles(e.finding.title, first.title)), None)
 
 
-def _classify(reports: Sequence[Finding], scope: Mapping[str, frozenset[int]], rnd: RoundInput
+_Lines = Mapping[str, frozenset[int]]
+
+
+def _classify(reports: Sequence[Finding], scope: tuple[_Lines, _Lines], rnd: RoundInput
               ) -> tuple[Status, str, Suppression | None]:
+    """Suppressed, else outside the change (written and removed lines), else open."""
     for report in reports:
         suppression = rnd.suppress(report)
         if suppression is not None:
             return Status.SUPPRESSED, f"suppressed by {suppression.where}", suppression
-    reasons = [outside_reason(r, scope) for r in reports]
+    reasons = [outside_reason(r, *scope) for r in reports]
     if all(reasons):
         return Status.OUT_OF_SCOPE, f"outside the change: {reasons[0]}", None
     agents = ", ".join(dict.fromkeys(a for r in reports for a in r.agents))

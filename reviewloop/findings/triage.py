@@ -1,5 +1,9 @@
 """Triage: severity floors, grouping cross-agent duplicates, and what lies inside the change.
 
+Inside the change means on a line the run wrote, or spanning a place where it removed lines:
+a deleted `encrypted = true` makes the resource an analyzer reports around it part of the
+change. "Outside the change" is kept for findings the change did not touch either way.
+
 Pure functions over `Finding` values and plain mappings; nothing here reads files or state.
 Grouping never merges different rules: a group is the reports of one identity (same rule and
 location, whichever agent ran the rule), joined by LLM findings on the lines of an analyzer
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from reviewloop.findings.schema import Finding, Severity, normalise_path, normalise_title
+from reviewloop.git.diff import removed_within
 
 # Words that say nothing about *which* problem a title names.
 _FILLER = frozenset(
@@ -42,18 +47,24 @@ def _writes_between(lines: frozenset[int], start: int, end: int) -> bool:
     return any(start <= n <= end for n in lines)
 
 
-def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]]) -> str | None:
+def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]],
+                   removals: Mapping[str, frozenset[int]] | None = None) -> str | None:
     """Why `finding` lies outside the change (None when inside): a file-level finding is
-    inside when its file was written, any other when its lines contain a written line."""
+    inside when the change wrote or removed lines of its file, any other when its lines
+    contain a written line or span a place where lines were removed (`removals`: path →
+    the new-file line after which lines were removed)."""
     lines = scope.get(finding.file)
+    cuts = (removals or {}).get(finding.file, frozenset())
     if lines is None:
         return "in a file this change does not touch"
-    if finding.level == "file" and lines:
+    if finding.level == "file" and (lines or cuts):
         return None
-    if _writes_between(lines, finding.start_line, finding.end_line):
+    if _writes_between(lines, finding.start_line, finding.end_line) or removed_within(
+            cuts, finding.start_line, finding.end_line):
         return None
     if not lines:
-        return "in a file this change only deletes from: no line of it was written"
+        return ("in a file this change only deletes from, and not around a removed line: "
+                "no line of it was written")
     nearest = min(lines, key=lambda n: min(abs(n - finding.start_line),
                                            abs(n - finding.end_line)))
     return (f"on lines this change did not write ({finding.location}; the nearest written "

@@ -1,13 +1,15 @@
 """What a run changed: files touched since a snapshot (build and test artifacts left out),
-the diff of a round under the run folder, and the lines the run wrote."""
+the diff of a round under the run folder, the lines the run wrote and where it removed lines,
+and a changed file's content before and after."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from reviewloop.git.diff import changed_lines
+from reviewloop.git.diff import changed_lines, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, touched_since
 
 T = TypeVar("T")
@@ -65,8 +67,51 @@ def written_lines(repo: Repository, diff_path: str, round_no: int,
                   baseline: Snapshot | None) -> dict[str, set[int]]:
     """The lines the run wrote in any round, numbered as the files are now: the round's own
     diff, and from round 2 on the whole change since the run's baseline as well."""
-    lines = changed_lines(Path(diff_path).read_text(encoding="utf-8"))
+    return _over_rounds(changed_lines, repo, diff_path, round_no, baseline)
+
+
+def removed_lines(repo: Repository, diff_path: str, round_no: int,
+                  baseline: Snapshot | None) -> dict[str, set[int]]:
+    """Where the run removed lines (`FileDiff.removals`), over the same diffs as
+    `written_lines` and numbered as the files are now."""
+    return _over_rounds(removal_points, repo, diff_path, round_no, baseline)
+
+
+def _over_rounds(pick: Callable[[str], dict[str, set[int]]], repo: Repository, diff_path: str,
+                 round_no: int, baseline: Snapshot | None) -> dict[str, set[int]]:
+    lines = pick(Path(diff_path).read_text(encoding="utf-8"))
     if round_no > 1 and baseline is not None:
-        for path, numbers in changed_lines(repo.diff_since(baseline)).items():
+        for path, numbers in pick(repo.diff_since(baseline)).items():
             lines.setdefault(path, set()).update(numbers)
     return lines
+
+
+@dataclass(frozen=True)
+class Version:
+    """A path at one moment: the text of a regular file, or that it is a symlink (whose
+    target is never read); neither when it is absent."""
+
+    text: str | None = None
+    link: bool = False
+
+
+def contents(repo: Repository, baseline: Snapshot, paths: Sequence[str]
+             ) -> dict[str, tuple[Version, Version]]:
+    """Each path at `baseline` and in the working tree now, read from git objects (so a
+    symlink is never followed)."""
+    now = repo.worktree_tree()
+    return {path: (_version(repo, baseline.tree, path), _version(repo, now, path))
+            for path in paths}
+
+
+def _version(repo: Repository, tree: str, path: str) -> Version:
+    entry = repo.git("ls-tree", "-z", tree, "--", path).split("\0", 1)[0]
+    meta, _, name = entry.partition("\t")
+    if name != path or len(meta.split()) != 3:
+        return Version()
+    mode, kind, sha = meta.split()
+    if mode == "120000":
+        return Version(link=True)
+    if kind != "blob" or mode not in ("100644", "100755"):
+        return Version()  # a submodule: no text of this repository's
+    return Version(repo.git("cat-file", "blob", sha, errors="replace"))

@@ -1,11 +1,12 @@
-"""Unified diffs as data: the files and new-file lines a change touches, and subsets of it."""
+"""Unified diffs as data: the files and new-file lines a change touches, the places where it
+removed lines, and subsets of it."""
 
 from __future__ import annotations
 
 import codecs
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Self
@@ -62,6 +63,9 @@ class FileDiff(_Derived):
     removed: int = 0
     # new-file line ranges each hunk shows (added + context): what a review comment can anchor on
     hunks: tuple[tuple[int, int], ...] = ()
+    # where lines were removed: new-file line k for lines removed between line k and k + 1
+    # (0: before the first line), one entry per run of removed lines
+    removals: tuple[int, ...] = ()
     text: str = ""  # this file's part of the diff, verbatim (up to the next file)
 
     @cached_property
@@ -74,6 +78,11 @@ class FileDiff(_Derived):
         lines = self.added_lines
         at = bisect_left(lines, start)
         return at < len(lines) and lines[at] <= end
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether lines start..end hold an added line or span a place where lines were
+        removed (a deleted `encrypted = true` inside the flagged resource)."""
+        return self.adds_between(start, end) or removed_within(self.removals, start, end)
 
     @property
     def changed_ranges(self) -> tuple[tuple[int, int], ...]:
@@ -137,6 +146,12 @@ class ChangeSet(_Derived):
             return found.adds_between(start, last)
         return any(lo <= last and start <= hi for lo, hi in found.hunks)
 
+    def touches(self, path: str, start: int, end: int | None = None) -> bool:
+        """Whether lines start..end of `path` are what the change did: they hold an added
+        line, or span a place where it removed lines (`FileDiff.touches`)."""
+        found = self.file(path)
+        return found is not None and found.touches(start, start if end is None else end)
+
     def filter(self, paths: Iterable[str]) -> ChangeSet:
         """The files whose new or old path is in `paths`, in diff order."""
         wanted = set(paths)
@@ -152,6 +167,17 @@ def changed_lines(diff_text: str) -> dict[str, set[int]]:
     """Per changed path, the new-file numbers of its added lines."""
     changes = parse_diff(diff_text)
     return {path: changes.changed_lines(path) for path in changes.paths}
+
+
+def removal_points(diff_text: str) -> dict[str, set[int]]:
+    """Per changed path, where the change removed lines (`FileDiff.removals`)."""
+    return {f.path: set(f.removals) for f in parse_diff(diff_text).files}
+
+
+def removed_within(points: Collection[int], start: int, end: int) -> bool:
+    """Whether lines start..end span one of the removal `points`: lines were removed
+    between two lines of the range. The one rule for "a deletion inside this range"."""
+    return any(start <= k < end for k in points)
 
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
@@ -259,7 +285,23 @@ def _file(pf: PatchedFile, text: str) -> FileDiff:
     old = None if status == FileStatus.ADDED else _clean(source)
     path = old if status == FileStatus.DELETED else _clean(target)
     return FileDiff(path=path or "", old_path=old, status=status, binary=pf.is_binary_file,
-                    added=added, removed=pf.removed, hunks=hunks, text=text)
+                    added=added, removed=pf.removed, hunks=hunks,
+                    removals=tuple(k for hunk in pf for k in _removals(hunk)), text=text)
+
+
+def _removals(hunk: Any) -> Iterator[int]:
+    """The new-file line after which each run of removed lines of `hunk` sat."""
+    # A hunk with no new lines (`+9,0`) names the line before the removal; otherwise its
+    # first line is `target_start`, so what precedes it is one less.
+    last = hunk.target_start - 1 if hunk.target_length else hunk.target_start
+    removing = False
+    for line in hunk:
+        if line.is_removed:
+            if not removing:
+                yield last
+            removing = True
+        elif line.target_line_no is not None:
+            last, removing = line.target_line_no, False
 
 
 def _clean(name: str) -> str:

@@ -22,13 +22,21 @@ from reviewloop.findings.rounds import RoundInput, outcome_health, record
 from reviewloop.findings.suppress import Suppressor
 from reviewloop.findings.triage import apply_floor
 from reviewloop.fixes.loop import FixJob, FixOutcome, fix_and_test
-from reviewloop.git.changes import artifacts_of, changes_since, union, write_diff, written_lines
+from reviewloop.git.changes import (
+    artifacts_of,
+    changes_since,
+    removed_lines,
+    union,
+    write_diff,
+    written_lines,
+)
 from reviewloop.git.diff import changed_lines
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.implement.attempt import run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
+from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.reviewer import run_reviewer
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
@@ -103,6 +111,7 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         round=state.round, reported=[apply_floor(f, floors) for r in outcomes
                                      for f in r.findings],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
+        removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
         whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
         fix_files=changed_lines(diff_text).keys(),
@@ -169,9 +178,11 @@ def present(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     summary = build_summary(summary_scope(runtime.context), state, state.escalations)
     answer = interrupt({"run_id": state.run_id, "summary": summary.model_dump(mode="json")})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
+    # the summary's ledger adds a finding for each lever the change touches
     if decision == "approve":
-        return {"summary": summary, "decision": "approve"}
-    return {"summary": summary, "decision": "reject", "outcome": "declined"}
+        return {"summary": summary, "ledger": summary.ledger, "decision": "approve"}
+    return {"summary": summary, "ledger": summary.ledger, "decision": "reject",
+            "outcome": "declined"}
 
 
 def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
@@ -233,7 +244,11 @@ def _setup(deps: LoopDeps) -> RoundSetup:
 def summary_scope(deps: LoopDeps) -> Scope:
     return Scope(repo=deps.repo, workspace=deps.workspace, spec_file=deps.spec_file,
                  governance=deps.governance, prices=deps.settings.prices,
-                 llm=deps.models.enabled)
+                 llm=deps.models.enabled,
+                 levers=repository_levers(
+                     # settings name folders in the checkout the run started from
+                     deps.checkout.root if deps.checkout else deps.repo.root,
+                     deps.settings.agents_dirs))
 
 
 def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:

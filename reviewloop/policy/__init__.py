@@ -2,5 +2,8 @@
 
 `governance` merges reviewloop's settings with `.kiro/config.yaml` into one `Policy`;
 `sensitive` decides which files may hold secrets; `commands` is the allow/deny filter for
-shell commands. Agents, gates and the graph read the policy; none of them decide it.
+shell commands; `trust` names the levers that can lower a verdict, `levers` what a run's
+change to them needs (a human's approval) and `weakening` what no approval may land (a weaker
+sandbox or command policy). Agents, gates and the graph read the policy; none of them
+decide it.
 """

@@ -169,6 +169,21 @@ def _read_kiro(path: Path) -> tuple[dict[str, _Found], list[str]]:
         return {}, []
     try:
         text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read ({exc})", where=KIRO_CONFIG,
+                          fix="make it a readable UTF-8 YAML file, or remove it") from None
+    return _parse_kiro(text)
+
+
+def kiro_values(text: str) -> dict[str, Any]:
+    """The values a `.kiro/config.yaml` text sets, by canonical name ("allow", "deny",
+    "sensitive", "max_files", "max_lines", "paths"); a `ConfigError` as `load_policy`
+    would raise it."""
+    return {name: found.value for name, found in _parse_kiro(text)[0].items()}
+
+
+def _parse_kiro(text: str) -> tuple[dict[str, _Found], list[str]]:
+    try:
         data = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -177,7 +192,7 @@ def _read_kiro(path: Path) -> tuple[dict[str, _Found], list[str]]:
         at = f"line {line} of {KIRO_CONFIG}" if line else KIRO_CONFIG
         raise ConfigError(f"not valid YAML ({exc.problem or exc})", where=where,
                           fix=f"correct the YAML syntax at {at}") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
         raise ConfigError(f"cannot be read ({exc})", where=KIRO_CONFIG,
                           fix="make it a readable UTF-8 YAML file, or remove it") from None
     reader = _KiroReader(text)

@@ -1,5 +1,9 @@
 """The present step's summary: what the run did, read from its state, the spec and the run's
-files. `RunView` is what it reads of the state; `Scope` is where the run works."""
+files. `RunView` is what it reads of the state; `Scope` is where the run works.
+
+The levers the change touches (`policy.levers`) are part of what it did: each is a 🟡
+finding in the ledger and a reason the run needs an explicit approval (never --yes); one
+that weakens the sandbox or the command policy is also shown as refused."""
 
 from __future__ import annotations
 
@@ -12,9 +16,13 @@ from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.tools import Workspace
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.ledger import Ledger
-from reviewloop.git.diff import parse_diff
+from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.git.changes import contents
+from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
 from reviewloop.policy.governance import Policy, approval_reasons, sensitive_in
+from reviewloop.policy.levers import LeverReport, lever_report, run_findings
+from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from reviewloop.review.evidence import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
@@ -60,6 +68,7 @@ class Scope:
     governance: Policy | None
     prices: Mapping[str, Mapping[str, float]]
     llm: bool
+    levers: tuple[Lever, ...] = ()  # levers only this repository has (its reviewer folders)
 
 
 def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> RunSummary:
@@ -68,6 +77,7 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     task = spec.task(run.task_id)
     touched = run.touched
     gates = run.gate_report.results if run.gate_report else ()
+    levers = run_levers(scope, run.baseline, touched)
     return RunSummary(
         task_id=run.task_id, task_title=task.title if task else "",
         files_created=list(touched.created),
@@ -76,11 +86,11 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         spec_progress=spec.progress(),
         rounds=rounds_run(run.reviews),
         reviewers=reviewer_outcomes(run.reviews, run.usage),
-        ledger=run.ledger,
+        ledger=with_levers(run.ledger, levers, scope.repo, run.baseline),
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
         **_tokens(run.usage, scope.prices), llm=scope.llm,
-        escalations=[*escalations, *human_gates(scope, run)],
+        escalations=[*escalations, *human_gates(scope, run, levers)],
         gates=[(g.name, g.passed, g.summary) for g in gates],
         skipped=_skipped(scope, run),
         line_counts=line_counts(scope.repo, run),
@@ -116,10 +126,30 @@ def line_counts(repo: Repository, run: RunView) -> dict[str, tuple[int, int]]:
     return {f.path: (len(f.added), f.removed) for f in changes.files}
 
 
-def human_gates(scope: Scope, run: RunView) -> list[str]:
-    """Governance: reasons this change needs an explicit human yes, even with --yes."""
+def run_levers(scope: Scope, baseline: Snapshot, touched: TouchedFiles) -> LeverReport:
+    """The levers the run's change touches, read from git (before: the baseline)."""
+    return lever_report(touched.paths, lambda paths: contents(scope.repo, baseline, paths),
+                        scope.levers)
+
+
+def with_levers(ledger: Ledger, levers: LeverReport, repo: Repository,
+                baseline: Snapshot) -> Ledger:
+    """The ledger with a 🟡 finding for each lever the change touches (never suppressed:
+    the suppression file may be the lever)."""
+    found = run_findings(levers)
+    if not found:
+        return ledger
+    diff = repo.diff_since(baseline, [f.file for f in found])
+    return record(ledger, RoundInput(round=max(ledger.round, 1), reported=found,
+                                     scope=changed_lines(diff), removals=removal_points(diff)))
+
+
+def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
+    """Governance: reasons this change needs an explicit human yes, even with --yes; the
+    levers it touches, and what no approval may land."""
+    lever_reasons = [*levers.approval_reasons(), *levers.refusal_reasons()]
     if scope.governance is None:
-        return []
+        return lever_reasons
     touched = run.touched
     files = list(touched.paths)
     stats = parse_diff(scope.repo.diff_since(run.baseline)).stats()
@@ -136,7 +166,7 @@ def human_gates(scope: Scope, run: RunView) -> list[str]:
         if spec_rel not in files and not scope.repo.working_tree_clean([spec_rel]):
             reasons.append(f"needs approval: {spec_rel} has uncommitted edits of yours; they "
                            "would be committed with the task's tick")
-    return reasons
+    return [*reasons, *lever_reasons]
 
 
 def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRecord]

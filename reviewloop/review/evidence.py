@@ -1,12 +1,13 @@
 """The evidence behind a reviewer: its analyzers, run on the changed files in its scope.
 
 `run_for_agent` runs the analyzers an agent lists (`reviewloop.checks.analyzers.registry`)
-on the changed files in the agent's scope, and keeps only findings on added lines,
-attributed to the agent and located on the flagged code; findings on the unchanged lines a
-diff hunk shows around the change (e.g. a resource whose protective line was deleted) are
-kept apart in `outside`, which the ledger shows as outside the change, never drops
-silently. Every analyzer's `Health` is reported: `ok`, `missing` (not installed, while it
-had files to look at) or `failed` (with the reason), never skipped silently.
+on the changed files in the agent's scope, and keeps the findings the change touches (on an
+added line, or spanning a place where it removed lines: a resource whose protective line was
+deleted), attributed to the agent and located on the flagged code; findings on the other
+unchanged lines a diff hunk shows are kept apart in `outside`, which the ledger shows as
+outside the change, never drops silently. Every analyzer's `Health` is reported: `ok`,
+`missing` (not installed, while it had files to look at) or `failed` (with the reason), never
+skipped silently.
 `skipped_reason` is the one rule for which changed files' content may be read at all (no
 symlinks, nothing outside the checkout, size and binary limits); the run summary lists what
 it left out.
@@ -71,8 +72,8 @@ NOTHING_TO_ANALYZE = "no changed file it analyzes"
 class AnalyzerReport:
     """What an agent's analyzers found, and whether each of them ran."""
 
-    findings: list[Finding] = field(default_factory=list)  # on added lines
-    outside: list[Finding] = field(default_factory=list)  # on unchanged lines next to them
+    findings: list[Finding] = field(default_factory=list)  # what the change touches
+    outside: list[Finding] = field(default_factory=list)  # on unchanged lines next to it
     health: list[Health] = field(default_factory=list)
 
     @property
@@ -110,8 +111,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     for found, health in _side_by_side(agent.analyzers, table, ctx):
         report.health.append(health)
         for finding in _located(found, ctx):
-            if ctx.changes.contains(finding.file, finding.start_line, finding.end_line,
-                                    added_only=True):
+            if ctx.changes.touches(finding.file, finding.start_line, finding.end_line):
                 report.findings.append(finding)
             elif ctx.changes.contains(finding.file, finding.start_line, finding.end_line):
                 report.outside.append(finding)

@@ -34,8 +34,8 @@ class AgentEvidence(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    findings: tuple[Finding, ...] = ()  # on lines the round's diff adds
-    outside: tuple[Finding, ...] = ()  # on unchanged lines its hunks show
+    findings: tuple[Finding, ...] = ()  # on lines the round's diff adds or removes around
+    outside: tuple[Finding, ...] = ()  # on other lines its hunks show (the ledger decides)
     health: tuple[Health, ...] = ()
 
 
@@ -130,12 +130,14 @@ def gather_evidence(agents: Sequence[AgentDefinition],
 
 
 def _evidence(report: AnalyzerReport, changes: ChangeSet) -> AgentEvidence:
+    """The round's own lines (added, or around a removal) are the model's to look at; the
+    rest of the change's findings (a re-review of a fix) go along as `outside`."""
     return AgentEvidence(
         findings=tuple(f for f in report.findings
-                       if changes.contains(f.file, f.start_line, f.end_line, added_only=True)),
+                       if changes.touches(f.file, f.start_line, f.end_line)),
         outside=(*report.outside, *(
             f for f in report.findings
-            if not changes.contains(f.file, f.start_line, f.end_line, added_only=True))),
+            if not changes.touches(f.file, f.start_line, f.end_line))),
         health=tuple(report.health))
 
 

@@ -4,6 +4,11 @@ The prompt is built so that all reviewers of a round share a byte-identical pref
 task context, diff) before a cache point, followed by the agent's own instructions; on
 Bedrock the prefix is then paid for once per round. From round 2 on, the shared part holds
 only the diff the fix produced and the findings it addressed, never the whole change again.
+
+The analyzers' findings are part of every outcome, whatever the model answers: a model can
+add findings and comment on an analyzer's (a finding of its own on the same lines joins it,
+at the higher severity), never make one disappear. Only the analyzer (a re-run that no
+longer reports it) or a human closes an analyzer finding.
 """
 
 from __future__ import annotations
@@ -99,9 +104,11 @@ def agent_prompt(agent: AgentDefinition, evidence: Sequence[Finding], round_no: 
         text = f"agent: {agent.name}\n\n{agent.prompt.strip()}\n"
     if evidence:
         text += ("\n# Analyzer evidence\n\nDeterministic analyzers flagged these lines. "
-                 "Confirm each one you agree with as a finding (keep its file and lines), "
-                 "dismiss false positives by leaving them out, and add what they missed.\n\n"
-                 + _finding_lines(evidence))
+                 "Their findings are reported as they are and stay open until the analyzer "
+                 "no longer reports them or a human suppresses them; leaving one out does "
+                 "not remove it. Report your own finding on the same lines when you have "
+                 "something to add (a sharper rationale, a concrete fix, a higher severity), "
+                 "and report what they missed.\n\n" + _finding_lines(evidence))
     return text
 
 
@@ -123,20 +130,20 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     paths = changes.paths if changes is not None else review.paths or ()
     relevant = [p for p in paths if agent.applies_to(p)]
     evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
+    # Every analyzer finding goes into the outcome, whatever the model says about it.
+    analyzed = [*evidence, *(redact_finding(f) for f in review.outside if f.agent == agent.name)]
     health = [h for h in review.analyzers if h.agent == agent.name]
     if not relevant:
         return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
                                summary="no changed file is in this reviewer's scope")
     if model is None:  # LLM off: the analyzer layer is the whole review, as reported
-        outside = [redact_finding(f) for f in review.outside if f.agent == agent.name]
         return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                               findings=[*evidence, *outside], analyzers=health,
+                               findings=analyzed, analyzers=health,
                                summary="analyzers only (LLM off)",
                                duration_s=time.monotonic() - started)
-    # The model judges the analyzer findings on the lines it reviews; it confirms or drops them.
+    # The model is shown the analyzer findings on the lines it reviews, to comment on.
     if changes is not None:
-        evidence = [f for f in evidence
-                    if changes.contains(f.file, f.start_line, f.end_line, added_only=True)]
+        evidence = [f for f in evidence if changes.touches(f.file, f.start_line, f.end_line)]
     usage: list[UsageRecord] = []  # every call, also those of a run that then fails
 
     def count(reply: AIMessage) -> None:
@@ -154,10 +161,11 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         # an exception's text may quote a credential (an HTTP client quotes a bad header)
         return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
+                               findings=analyzed,
                                error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
                                analyzers=health, duration_s=time.monotonic() - started)
     return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                           findings=findings, summary=reply.summary, usage=usage,
+                           findings=[*analyzed, *findings], summary=reply.summary, usage=usage,
                            analyzers=health, duration_s=time.monotonic() - started)
 
 

@@ -18,7 +18,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.findings.suppress import Suppressor
-from reviewloop.git.diff import changed_lines, parse_diff
+from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.review.definitions import AgentSet, load_agents
@@ -204,7 +204,8 @@ def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
         return summary
     ledger = summary.ledger
     ledger = record(ledger, RoundInput(round=max(ledger.round, 1), reported=located(found, root),
-                                       scope=changed_lines(diff_text), health=(),
+                                       scope=changed_lines(diff_text),
+                                       removals=removal_points(diff_text), health=(),
                                        suppress=Suppressor.load(root)))
     return summary.model_copy(update={"ledger": ledger})
 

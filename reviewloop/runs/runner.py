@@ -26,11 +26,14 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
 from reviewloop.graph.build import Graph, build_graph
 from reviewloop.graph.context import LoopDeps
+from reviewloop.graph.nodes import summary_scope
 from reviewloop.graph.state import STATE_VERSION, InputState, Limits
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import LAND_PLAN, OpenPullRequest
 from reviewloop.policy.governance import command_policy, load_policy
+from reviewloop.policy.levers import refuse
+from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.round import Analyze
 from reviewloop.runs.budget import SpendLog, spec_key
@@ -115,6 +118,8 @@ class LoopRunner:
         deps = self._deps(run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record))
         self._check_version(run_id)
+        if decision == "approve":
+            self._refuse_weakening(run_id, deps)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
         return self._drive(run_id, deps, payload)
@@ -131,6 +136,15 @@ class LoopRunner:
                 where=run_id,
                 fix="finish it with the reviewloop version that started it, or forget it with "
                     f"`reviewloop clean {run_id}` and run its task again")
+
+    def _refuse_weakening(self, run_id: str, deps: LoopDeps) -> None:
+        """No approval lands a change that weakens the sandbox or the command policy: read
+        from the run's tree as it is now (a human may have taken that change out)."""
+        with self._graph() as graph:
+            values = graph.get_state(_config(run_id)).values
+        if values.get("touched") is not None and values.get("baseline") is not None:
+            refuse(run_levers(summary_scope(deps), values["baseline"], values["touched"]),
+                   run_id, where=str(deps.repo.root))
 
     # -- internals ------------------------------------------------------------------------
 

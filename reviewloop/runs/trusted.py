@@ -21,10 +21,12 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
-from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
+from reviewloop.policy.levers import lever_finding
+from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
 
 # (settings root, explicit config file or None) -> Settings; the CLI binds flags and env.
@@ -33,8 +35,6 @@ SettingsLoader = Callable[[Path, Path | None], Settings]
 PYPROJECT = "pyproject.toml"
 CONFIG_PATHS = (CONFIG_FILE, PYPROJECT, KIRO_AGENTS_DIR.as_posix(), KIRO_CONFIG,
                 ".kiro/steering")
-FLAG_TITLE = "changes review configuration"
-FLAG_RULE = "config-change"
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,8 @@ def config_findings(repo: Repository, trusted: TrustedConfig) -> list[Finding]:
 
 
 def _flag(path: str, line: int, base: str) -> Finding:
-    return Finding(
-        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
-        title=FLAG_TITLE, confidence=1.0, agent="review-security", source="reviewloop",
-        rule=FLAG_RULE,
+    return lever_finding(
+        path, line, LeverKind.CONFIG,
         rationale=(f"{path} configures how reviewloop reviews changes (reviewers, their "
                    "scope and analyzers, settings, governance or steering). This review "
                    f"used the configuration of the base commit {base[:12]}; the change takes "

@@ -46,7 +46,7 @@ def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> No
     assert "Committed" in done.stdout
     assert len(requests) == 5 and {r.model_id for r in requests} == {MODEL}
     shown = git(project, "show", "--name-only", "--format=", "HEAD").split()
-    assert sorted(shown) == ["docs/todo-api-spec.md", "todo/store.py"]
+    assert sorted(shown) == ["docs/todo-api-spec.md", "tests/test_store.py", "todo/store.py"]
     assert "- [x] T2" in (project / SPEC).read_text()
     assert git(project, "status", "--porcelain") == ""
 
@@ -137,7 +137,10 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
     agent = tmp_path / "agent.py"
     agent.write_text("import os, pathlib, sys\nsys.stdin.read()\n"
                      "tid = os.environ['REVIEWLOOP_TASK_ID']\n"
-                     "pathlib.Path(f'feature_{tid}.py').write_text(f'VALUE = {tid}\\n')\n")
+                     "pathlib.Path(f'feature_{tid}.py').write_text(f'VALUE = {tid}\\n')\n"
+                     "pathlib.Path(f'test_feature_{tid}.py').write_text(\n"
+                     "    f'from feature_{tid} import VALUE\\n\\n\\ndef test_value():\\n'\n"
+                     "    f'    assert VALUE == {tid}\\n')\n")
     for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"]):
         git(root, *args)
     with BedrockFake() as fake:
@@ -154,7 +157,8 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
     assert sorted(order) == ["1", "2", "3"] and order.index("1") < order.index("2")
     for task in "123":
         files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
-        assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py"]
+        assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py",
+                                         f"test_feature_{task}.py"]
     assert calls == 15  # five reviewers per task, never one review for several tasks
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
 

@@ -113,6 +113,17 @@ def test_outside_the_change_is_kept_with_the_reason():
     assert ledger.unresolved == []
 
 
+def test_a_finding_around_a_removed_line_is_open_not_outside_the_change():
+    # Lines removed after line 4 (the change wrote nothing in run.py): a finding on 3-6
+    # spans the removal and counts; one on line 1 does not.
+    spanning = bandit(4).model_copy(update={"start_line": 3, "end_line": 6})
+    ledger = record(Ledger(), round_(1, [spanning, llm(1)], scope={"run.py": set()},
+                                     removals={"run.py": {4}}))
+    status = {e.finding.start_line: e.status for e in ledger}
+    assert status == {3: Status.OPEN, 1: Status.OUT_OF_SCOPE}
+    assert ledger.blocking(Severity.MUST_FIX)[0].finding.rule == "B602"
+
+
 def test_suppressed_findings_are_listed_with_what_suppressed_them():
     def suppress(f: Finding):
         if f.start_line == 5:

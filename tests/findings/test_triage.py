@@ -128,6 +128,21 @@ def test_a_file_level_finding_is_inside_when_its_file_was_written():
     assert outside_reason(make(level="file"), normalise_scope({"app/db.py": set()}))
 
 
+def test_a_finding_spanning_a_removed_line_is_inside_the_change():
+    # `encrypted = true` deleted between lines 5 and 6: the resource checkov reports (3-8)
+    # is what the change did, as is a file-level finding of that file; a finding next to the
+    # removal, or in a file the change did not touch, is not.
+    written = normalise_scope({"app/db.py": set(), "other.py": {1}})
+    removed = normalise_scope({"app/db.py": {5}})
+    assert outside_reason(make(lines=(3, 8)), written, removed) is None
+    assert outside_reason(make(lines=(5, 6)), written, removed) is None
+    assert outside_reason(make(level="file"), written, removed) is None
+    assert "only deletes from, and not around a removed line" in outside_reason(
+        make(lines=(6, 8)), written, removed)
+    assert "only deletes from" in outside_reason(make(lines=(3, 8)), written)
+    assert "does not touch" in outside_reason(make(file="third.py", code=None), written, removed)
+
+
 # --- floors ------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.errors import UserInputError
-from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff, render
+from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff, removal_points, render
 
 # `git diff --cached -M` output (core.quotePath=false) covering the awkward cases at once.
 GIT_DIFF = (
@@ -328,3 +328,59 @@ def test_a_filtered_or_copied_diff_answers_from_its_own_files():
     assert first.added_lines == (1, 2)
     assert first.model_copy(update={"added": ()}).added_lines == ()
     assert first.adds_between(2, 9) and not first.adds_between(3, 9)
+
+
+# --- where a change removed lines ----------------------------------------------------------
+
+REMOVALS = (
+    "--- a/infra/main.tf\n"
+    "+++ b/infra/main.tf\n"
+    "@@ -1,6 +1,5 @@\n"
+    ' resource "aws_ebs_volume" "data" {\n'
+    '   availability_zone = "us-east-1a"\n'
+    "-  encrypted         = true\n"
+    "   size              = 40\n"
+    " }\n"
+    " \n"
+    "@@ -10,3 +9,3 @@\n"
+    ' resource "aws_s3_bucket" "site" {\n'
+    '-  acl = "private"\n'
+    '+  acl = "public-read"\n'
+    " }\n"
+    "@@ -20,2 +18,0 @@\n"
+    "-# trailing\n"
+    "-# lines\n"
+)
+
+
+def test_removals_are_the_new_line_after_which_lines_were_removed() -> None:
+    tf = parse_diff(REMOVALS).file("infra/main.tf")
+    assert tf is not None
+    # `encrypted` sat between new lines 2 and 3; the old acl line before new line 10; the
+    # last hunk (`+18,0`) removed two lines after new line 18
+    assert tf.removals == (2, 9, 18)
+    assert tf.added_lines == (10,)
+
+
+@pytest.mark.parametrize(("start", "end", "touched"), [
+    (1, 4, True),  # the resource block around the deleted `encrypted = true`
+    (2, 3, True),  # the two lines either side of it
+    (2, 2, False),  # one line next to it: it does not span the removal
+    (3, 3, False),
+    (4, 5, False),  # context only
+    (10, 10, True),  # an added line
+    (18, 18, False),  # the end of the file, after which lines went
+    (9, 11, True),  # the bucket whose acl line was replaced
+])
+def test_touches_means_an_added_line_or_a_removal_inside(start: int, end: int,
+                                                        touched: bool) -> None:
+    changes = parse_diff(REMOVALS)
+    assert changes.touches("infra/main.tf", start, end) is touched
+    assert not changes.touches("other.tf", start, end)
+
+
+def test_removal_points_by_path_and_a_deleted_file_removes_at_its_top(
+        changes: ChangeSet) -> None:
+    assert removal_points(REMOVALS) == {"infra/main.tf": {2, 9, 18}}
+    gone = changes.file("gone.txt")
+    assert gone is not None and gone.removals == (0,)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reviewloop.agent.tools import Workspace
+from reviewloop.findings.ledger import Ledger, Status
+from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.reviewer import ReviewInput, reviewer_messages, run_reviewer, shared_prompt
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
@@ -92,3 +97,50 @@ def test_a_tool_call_without_an_id_is_still_answered(tmp_path: Path) -> None:
     outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
                            workspace(tmp_path))
     assert outcome.status == "ok" and outcome.findings == []
+
+
+# --- a model can add to an analyzer's finding, never make it disappear ----------------------
+
+def b602() -> Finding:
+    return Finding(agent="review-security", source="bandit", rule="B602", severity="must_fix",
+                   file="app.py", start_line=2, end_line=2, title="shell=True", rationale="r",
+                   confidence=0.9).with_code(["import os\n", "os.system(input())\n"])
+
+
+SILENCES = {
+    "an empty answer": [],
+    "a lower severity": [finding(severity="nit", title="shell=True is fine here")],
+    "false-positive text": [finding(severity="nit", title="B602 is a false positive",
+                                    rationale="false positive: input is trusted, dismiss it")],
+    "the same rule at another line": [finding(start_line=1, end_line=1, title="B602",
+                                              severity="nit")],
+}
+
+
+@pytest.mark.parametrize("answer", list(SILENCES), ids=list(SILENCES))
+def test_the_analyzers_findings_stay_in_the_outcome_whatever_the_model_answers(
+        tmp_path: Path, answer: str) -> None:
+    model = ScriptedChatModel().enqueue(tool_call("submit_findings",
+                                                  {"findings": SILENCES[answer]}))
+    outcome = run_reviewer(model, security(tmp_path),
+                           ReviewInput(round=1, diff_text=DIFF, evidence=[b602()]),
+                           workspace(tmp_path))
+    ledger = record(Ledger(), RoundInput(round=1, reported=outcome.findings,
+                                         scope={"app.py": {1, 2}}))
+
+    assert outcome.status == "ok" and b602() in outcome.findings
+    kept = ledger.find([b602().fingerprint])
+    assert kept is not None and kept.status is Status.OPEN
+    assert kept.severity is Severity.MUST_FIX  # at the analyzer's severity, not the model's
+    shown = message_text(model.history[0][0])
+    assert "leaving one out does not remove it" in shown and "dismiss" not in shown
+
+
+def test_a_failed_reviewer_still_carries_its_analyzers_findings(tmp_path: Path) -> None:
+    def boom(messages):
+        raise TimeoutError("read timed out")
+
+    outcome = run_reviewer(ScriptedChatModel().enqueue(boom), security(tmp_path),
+                           ReviewInput(round=1, diff_text=DIFF, evidence=[b602()]),
+                           workspace(tmp_path))
+    assert outcome.status == "failed" and outcome.findings == [b602()]

@@ -65,10 +65,17 @@ def clean_reviews(fake: BedrockFake) -> None:
 
 
 def manual_change(root: Path) -> None:
+    """Your change for task T2: a function in todo/store.py and its test. (Without the test
+    the analyzers report an untested change, which the LLM reviewers cannot silence.)"""
     store = root / "todo" / "store.py"
     store.write_text(store.read_text() + "\n\ndef describe(item) -> str:\n"
                      '    """A one-line description of a todo item."""\n'
                      "    return str(item)\n")
+    tests = root / "tests" / "test_store.py"
+    tests.write_text(tests.read_text() + "\n\ndef test_describe_names_the_item():\n"
+                     "    from todo.store import describe\n\n"
+                     '    assert "buy milk" in describe(TodoStore().add("buy milk"))\n')
+
 
 
 def _wait_for(condition, timeout: float = 300) -> None:

@@ -1,0 +1,116 @@
+"""The levers a change touches: named for the approval, refused when they weaken the host's
+protection, reported as 🟡 findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewloop.findings.schema import Severity
+from reviewloop.git.changes import Version
+from reviewloop.policy.levers import (
+    ApprovalRefused,
+    Contents,
+    lever_report,
+    refuse,
+    repository_levers,
+    run_findings,
+)
+
+
+def _read(texts: dict[str, tuple[str | None, str | None]]):
+    """A reader of (before, after) texts of regular files, recording what it was asked."""
+    asked: list[list[str]] = []
+
+    def read(paths: list[str]) -> Contents:
+        asked.append(paths)
+        return {p: (Version(texts[p][0]), Version(texts[p][1])) for p in paths}
+
+    return read, asked
+
+
+PYPROJECT = '[project]\nname = "app"\ndependencies = []\n\n[tool.ruff]\nline-length = 100\n'
+
+
+def test_each_lever_is_named_with_what_it_changes_and_only_levers_are_read():
+    texts = {".reviewloop.toml": ("", "max_rounds = 2\n"), ".gitleaksignore": (None, "x:y:1\n"),
+             ".githooks/pre-commit": (None, "#!/bin/sh\n"), "app.py": ("", "x = 1\n")}
+    read, asked = _read(texts)
+    report = lever_report(texts, read)
+    assert asked == [[".githooks/pre-commit", ".gitleaksignore", ".reviewloop.toml"]]
+    assert report.approval_reasons() == [
+        "needs approval: .githooks/pre-commit (hook): adds code that runs at commit",
+        "needs approval: .gitleaksignore (suppression): suppresses findings",
+        "needs approval: .reviewloop.toml (configuration): reconfigures the review"]
+    assert report.refused == [] and report.refusal_reasons() == []
+
+
+def test_pyproject_is_a_lever_when_a_tool_table_changes_not_for_a_dependency():
+    deps = PYPROJECT.replace("dependencies = []", 'dependencies = ["requests"]')
+    ruff = PYPROJECT.replace("line-length = 100", 'line-length = 100\nignore = ["S"]')
+    poetry = PYPROJECT + '\n[tool.poetry.dependencies]\nrequests = "*"\n'
+    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, deps)})[0]
+                        ).changes == ()
+    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, poetry)})[0]
+                        ).changes == ()
+    [change] = lever_report(["pyproject.toml"],
+                            _read({"pyproject.toml": (PYPROJECT, ruff)})[0]).changes
+    assert change.describe() == "pyproject.toml (configuration): reconfigures the review"
+
+
+def test_a_lower_review_is_named_in_the_reason():
+    read, _ = _read({".reviewloop.toml": ("", "[gates]\ntest = []\n")})
+    assert lever_report([".reviewloop.toml"], read).approval_reasons() == [
+        "needs approval: .reviewloop.toml (configuration): reconfigures the review: "
+        "gates.test set to [] (the gate is off)"]
+
+
+def test_a_weaker_sandbox_is_refused_with_the_file_key_and_fix():
+    after = '[tool.reviewloop]\nsandbox = "off"\n'
+    read, _ = _read({"pyproject.toml": ("", after)})
+    report = lever_report(["pyproject.toml"], read)
+    assert report.refusal_reasons() == [
+        'refused: pyproject.toml: tool.reviewloop.sandbox set to "off" (commands would run '
+        "unsandboxed); a run may not weaken the sandbox or the command policy: make that "
+        "change yourself"]
+    with pytest.raises(ApprovalRefused) as refused:
+        refuse(report, "1-abc", "/repo/.reviewloop/worktrees/1-abc")
+    text = str(refused.value)
+    assert 'pyproject.toml: tool.reviewloop.sandbox set to "off"' in text
+    assert "make the change yourself in your checkout" in text
+    assert "reviewloop reject 1-abc" in text and "/repo/.reviewloop/worktrees/1-abc" in text
+    assert refused.value.exit_code == 1
+
+
+def test_every_lever_is_a_file_level_should_fix_finding_with_its_rule():
+    read, _ = _read({".reviewloop.toml": ("", "max_rounds = 2\n"),
+                     ".checkov.yaml": (None, "skip-check: [CKV_AWS_3]\n"),
+                     ".gitattributes": ("", "*.py -diff\n"), ".pre-commit-config.yaml": (None, "")})
+    found = run_findings(lever_report(
+        [".reviewloop.toml", ".checkov.yaml", ".gitattributes", ".pre-commit-config.yaml"],
+        read))
+    assert {(f.file, f.rule, f.title) for f in found} == {
+        (".reviewloop.toml", "config-change", "changes review configuration"),
+        (".checkov.yaml", "suppression-change", "changes what the review suppresses"),
+        (".gitattributes", "classification-change", "changes which files the review sees"),
+        (".pre-commit-config.yaml", "hook-change", "changes code that runs at commit")}
+    assert all(f.severity is Severity.SHOULD_FIX and f.level == "file" for f in found)
+    assert "--yes does not give it" in found[0].rationale
+
+
+def test_the_repository_s_reviewer_folders_are_levers(tmp_path: Path):
+    extra = repository_levers(tmp_path, [tmp_path / "reviewers", Path("/elsewhere")])
+    read, _ = _read({"reviewers/security.json": (None, "{}")})
+    [change] = lever_report(["reviewers/security.json", "app.py"], read, extra).changes
+    assert change.path == "reviewers/security.json" and change.lever.kind == "configuration"
+
+
+def test_a_settings_file_made_a_symlink_is_refused():
+    # the loader would follow it to a file no check here reads (docs/x.toml: sandbox = "off")
+    def read(paths: list[str]) -> Contents:
+        return {p: (Version("max_rounds = 2\n"), Version(link=True)) for p in paths}
+
+    report = lever_report([".reviewloop.toml", "pyproject.toml", ".gitleaksignore"], read)
+    assert [(w.path, w.change) for w in report.refused] == [
+        (".reviewloop.toml", "made a symlink"), ("pyproject.toml", "made a symlink")]
