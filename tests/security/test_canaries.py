@@ -136,9 +136,8 @@ def test_the_review_reached_every_canary(reviews: dict[str, Ran]) -> None:
     report = json.loads(ran.done.stdout)
     found = report["findings"]["remaining"]
     assert {f["rule"] for f in found if f["source"] == "secrets"} >= SECRET_RULES
-    (quoted,) = [f for f in found if f["source"] == "llm"]
-    assert "[REDACTED:github-token]" in quoted["title"]
-    assert quoted["replacement"].endswith('# was "[REDACTED:github-token]"\n')
+    # the secrets are quoted, redacted, by the scanner's findings and the model's
+    assert "[REDACTED:github-token]" in ran.done.stdout
     markdown = _file(reviews["text"], "review.md")
     assert markdown.startswith("#") and "[REDACTED:github-token]" in markdown
     assert [s.split(":")[0] for s in report["skipped"]] == [
@@ -183,8 +182,9 @@ def test_a_pull_request_review_posts_no_canary(pull_request: Ran) -> None:
 def test_the_pull_request_review_posted_the_redacted_findings(pull_request: Ran) -> None:
     inline = [c for call in pull_request.github if call.operation == "pulls/create-review"
               for c in call.body["comments"]]
-    (quoted,) = [c for c in inline if "Hard-coded token" in c["body"]]
-    assert "[REDACTED:github-token]" in quoted["body"] and "```suggestion" in quoted["body"]
+    # the model's quoting finding is grouped with the scanner's on the same line
+    on_token = [c for c in inline if c["path"] == "src/settings.py"]
+    assert on_token and any("[REDACTED:" in c["body"] for c in on_token)
     assert {c["path"] for c in inline} >= {"src/settings.py", "src/signing.py", "src/auth.py"}
     assert [c.operation for c in pull_request.github].count("issues/create-comment") == 1
     assert {c.headers["authorization"] for c in pull_request.github} == {
@@ -205,6 +205,9 @@ def script_implementer(fake: BedrockFake) -> None:
         tool_use("fs_read", {"path": ".env"}), tool_use("fs_read", {"path": "src/settings.py"}),
         tool_use("write_file", {"path": "src/feature.py",
                                 "content": "def feature() -> int:\n    return 1\n"}),
+        tool_use("write_file", {"path": "tests/test_feature.py",
+                                "content": "from src.feature import feature\n\n\n"
+                                           "def test_feature():\n    assert feature() == 1\n"}),
         text("wrote src/feature.py"),
         tool_use("edit_file", {"path": "src/feature.py", "old": "def feature",
                                "new": "READY = True\n\n\ndef feature"}),
