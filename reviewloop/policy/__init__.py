@@ -1,6 +1,8 @@
 """Policy: what an agent may touch and run, and what needs a human before it is committed.
 
 `governance` merges reviewloop's settings with `.kiro/config.yaml` into one `Policy`;
-`sensitive` decides which files may hold secrets; `commands` is the allow/deny filter for
-shell commands. Agents, gates and the graph read the policy; none of them decide it.
+`sensitive` decides which files may hold secrets; `classification` what keeps a file from a
+model (generated, vendored, lock files); `trust` what can lower a verdict and whose a line
+is; `commands` is the allow/deny filter for shell commands. Agents, gates and the graph read
+the policy; none of them decide it.
 """

@@ -136,26 +136,27 @@ def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:
 
 def _attribute_flags(repo: Repository, changes: ChangeSet, root: Path, tree: str,
                      trust: Trust) -> list[Finding]:
-    """One finding per `.gitattributes` the change gives a line that marks files binary,
+    """One finding per changed `.gitattributes` with lines the untrusted change wrote (in any
+    round: the whole file is read, not only this round's diff) that mark files binary,
     generated, vendored or with an unknown diff driver (macros of either side expanded)."""
-    touched = [d for d in changes.files if PurePosixPath(d.path).name == _GITATTRIBUTES]
+    touched = [d.path for d in changes.files if PurePosixPath(d.path).name == _GITATTRIBUTES]
     if not touched:
         return []
     defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
                                or "").splitlines()),
                **rules.macros(_head(root, _GITATTRIBUTES, _WHOLE).splitlines())}
     flags = []
-    for diff in touched:
-        hiding = [(added.line, parsed[0], reason) for added in diff.added
-                  if not trust.line(diff.path, added.line)
-                  and (parsed := rules.attribute_line(added.text)) is not None
+    for path in touched:
+        hiding = [(number, parsed[0], reason)
+                  for number, text in enumerate(_head(root, path, _WHOLE).splitlines(), 1)
+                  if not trust.line(path, number)
+                  and (parsed := rules.attribute_line(text)) is not None
                   and (reason := rules.tokens_reason(parsed[1], defined)) is not None]
         if hiding:
             line, pattern, reason = hiding[0]
             what = "files matching " + ", ".join(f"`{p}`" for _, p, _ in hiding[:_MAX_LISTED])
-            flags.append(_flag(diff.path, line, what, f"{_GITATTRIBUTES} lines that make "
-                               f"files {reason.split(' by ', 1)[0]} (line {line}: "
-                               f"`{pattern}`)"))
+            flags.append(_flag(path, line, what, f"{_GITATTRIBUTES} lines that make files "
+                               f"{reason.split(' by ', 1)[0]} (line {line}: `{pattern}`)"))
     return flags
 
 

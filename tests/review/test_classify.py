@@ -159,3 +159,17 @@ def test_a_run_trusts_its_baseline_and_measures_the_change_from_it(repo: Reposit
     assert tree == baseline.tree and not trust.line("new.py", 1)
     assert flagged(found) == {"new.py": (1, "this change hides new.py from review")}
     assert TrustedSide.local().resolved(baseline.tree, lambda: whole)[1].trusted_all
+
+
+def test_a_later_round_still_sees_a_line_an_earlier_one_wrote(repo: Repository) -> None:
+    """A fix round's diff holds only the fix; the lines the whole change wrote still count."""
+    start = commit(repo.root, {"README.md": "x\n"})
+    commit(repo.root, {".gitattributes": "* -diff\n"})
+    fixed = commit(repo.root, {".gitattributes": "* -diff\n# reviewed\n"})
+    whole = TrustedSide.base(start, parse_diff(repo.diff_refs(start, fixed)))
+
+    found = classify(repo, parse_diff(repo.diff_refs("HEAD~1", fixed)), repo.root,
+                     whole.tree, whole.trust)
+
+    assert flagged(found) == {".gitattributes": (1, "this change hides files matching `*` "
+                                                    "from review")}
