@@ -1,5 +1,5 @@
 """Reading a tree that is not checked out: the gitattributes git gives paths in it, which of
-the paths it holds, and how one of its files starts.
+the paths it holds (as files or folders), and how one of its files starts.
 
 The tree is a commit or a tree id (a pull request's base commit, a run's baseline
 snapshot); None means the checkout itself, as plain git sees it. Attributes are asked of
@@ -46,6 +46,16 @@ def present(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
         return set()
     out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *wanted)
     return {p for p in out.split("\0") if p} & set(wanted)
+
+
+def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (without a trailing slash) are folders in `tree`."""
+    wanted = sorted(set(paths))
+    if not wanted:
+        return set()
+    out = repo.git("ls-tree", "-z", tree, "--", *wanted)
+    return {path for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
+            if meta.split()[1:2] == ["tree"]} & set(wanted)
 
 
 def file_start(repo: Repository, tree: str, path: str, limit: int = 4096) -> str | None:

@@ -12,10 +12,11 @@ read every changed text file regardless. Who may classify:
 * a task run (`TrustedSide()`): the run's baseline snapshot, the same way.
 
 What the change adds itself — a marker in a file the base had without it (or a new file),
-a `.gitattributes` line that marks files binary, generated or vendored, a new file under
-`vendor/` or with a generated or lock-file name — is reported and not honoured: the file is
-analysed and sent to the model reviewers like any other. New vendored files are reported
-once per vendored folder, so vendoring a library costs one finding, not hundreds.
+a `.gitattributes` line that marks files binary, generated or vendored, a new file with a
+generated or lock-file name, a vendored folder the base does not have — is reported and not
+honoured: the file is analysed and sent to the model reviewers like any other. A new file
+in a vendored folder the base already has (a dependency update) is classified by the base,
+as a changed file there is; a new vendored folder is reported once, not once per file.
 """
 
 from __future__ import annotations
@@ -88,21 +89,20 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
             or _marked(_head(root, p)))})
     attrs = trees.attributes(repo, tree, paths)
     in_base = trees.present(repo, tree, paths)
+    placed = in_base | _vendored_in_base(repo, tree, paths)  # where the base puts such files
     skipped: dict[str, str] = {}
     flags: list[Finding] = []
     new_paths: dict[str, list[FileDiff]] = {}
     for diff in files:
         path = diff.path
-        trusted = rules.attribute_reason(attrs[path]) or (
-            rules.path_reason(path) if path in in_base else None)
         head = rules.marker(_head(root, path))
-        if trusted is None and head is not None and path in in_base and rules.marker(
-                trees.file_start(repo, tree, path, _HEAD_CHARS) or ""):
-            trusted = "generated code (marked so in its first lines)"
+        trusted = rules.attribute_reason(attrs[path]) or (
+            rules.path_reason(path) if path in placed else None) or (
+            _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
+            if head is not None and path in in_base else None)
         if trusted is not None:
             skipped[path] = f"{trusted}, in the base; {NOT_SENT}"
-            continue
-        if head is not None:  # named by its line, not quoted: the file may hold secrets
+        elif head is not None:  # named by its line, not quoted: the file may hold secrets
             flags.append(_flag(path, head[0], path, f"a generated-code marker to the first "
                                f"lines of {path} (line {head[0]})"))
         elif rules.path_reason(path) is not None:
@@ -110,6 +110,14 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     flags += [_path_flag(key, group) for key, group in sorted(new_paths.items())]
     flags += _attribute_flags(repo, changes, root, tree, trust)
     return Classification(skipped=skipped, flags=tuple(flags))
+
+
+def _vendored_in_base(repo: Repository, tree: str, paths: Sequence[str]) -> set[str]:
+    """Paths in a vendored folder the base already has: adding a file there is like changing
+    one that is there (a dependency update), so the base's folder classifies it."""
+    roots = {p: root for p in paths if (root := rules.vendored_root(p)) is not None}
+    known = trees.folders(repo, tree, {root.rstrip("/") for root in roots.values()})
+    return {p for p, root in roots.items() if root.rstrip("/") in known}
 
 
 def _marked(text: str) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.git.repository import Repository, open_repository
-from reviewloop.git.trees import attributes, file_start, present
+from reviewloop.git.trees import attributes, file_start, folders, present
 from tests.support.gitutil import git
 
 
@@ -63,3 +63,12 @@ def test_present_and_file_start_read_the_tree(repo: Repository) -> None:
     assert file_start(repo, base, "gen/api.py", limit=5) == "# @ge"
     assert file_start(repo, base, "new.py") is None
     assert attributes(repo, base, []) == {} and present(repo, base, []) == set()
+
+
+def test_folders_names_the_folders_a_tree_has(repo: Repository) -> None:
+    base = commit(repo.root, {"vendor/a.go": "package a\n", "web/node_modules/x/i.js": "1\n"},
+                  "base")
+    assert folders(repo, base, ["vendor", "web/node_modules", "third_party"]) == {
+        "vendor", "web/node_modules"}
+    assert folders(repo, base, ["vendor/a.go"]) == set()  # a file
+    assert folders(repo, base, []) == set()

@@ -78,18 +78,19 @@ def test_a_marker_the_change_removes_makes_the_file_reviewed(repo: Repository) -
 def test_paths_count_when_the_base_had_them_new_ones_are_flagged(repo: Repository) -> None:
     found = pr(repo, {"vendor/old.py": "A = 1\n", "poetry.lock": "[x]\n"},
                {"vendor/old.py": "A = 2\n", "poetry.lock": "[y]\n",
-                "vendor/lib/a.py": CODE, "vendor/lib/b.py": CODE, "vendor/c.py": CODE,
+                "lib/vendor/a.py": CODE, "lib/vendor/b/c.py": CODE, "lib/vendor/d.py": CODE,
                 "third_party/d.py": CODE, "api/x_pb2.py": CODE, "Pipfile.lock": CODE})
     assert set(found.skipped) == {"vendor/old.py", "poetry.lock"}
     assert "vendored code, in the base" in found.skipped["vendor/old.py"]
     assert flagged(found) == {
-        "vendor/c.py": (1, "this change hides 3 new file(s) under vendor/ from review"),
+        "lib/vendor/a.py": (1, "this change hides 3 new file(s) under lib/vendor/ from "
+                               "review"),
         "third_party/d.py": (1, "this change hides 1 new file(s) under third_party/ from "
                                 "review"),
         "api/x_pb2.py": (1, "this change hides api/x_pb2.py from review"),
         "Pipfile.lock": (1, "this change hides Pipfile.lock from review")}
-    vendored = next(f for f in found.flags if f.file == "vendor/c.py")
-    assert "vendor/c.py, vendor/lib/a.py, vendor/lib/b.py" in vendored.rationale
+    vendored = next(f for f in found.flags if f.file == "lib/vendor/a.py")
+    assert "lib/vendor/a.py, lib/vendor/b/c.py, lib/vendor/d.py" in vendored.rationale
 
 
 def test_a_base_attribute_covers_a_new_file(repo: Repository) -> None:
@@ -173,3 +174,12 @@ def test_a_later_round_still_sees_a_line_an_earlier_one_wrote(repo: Repository) 
 
     assert flagged(found) == {".gitattributes": (1, "this change hides files matching `*` "
                                                     "from review")}
+
+
+def test_a_new_file_in_a_vendored_folder_of_the_base_is_a_dependency_update(
+        repo: Repository) -> None:
+    found = pr(repo, {"vendor/github.com/a/a.go": "package a\n"},
+               {"vendor/github.com/b/b.go": "package b\n", "web/node_modules/x/i.js": "1\n"})
+    assert "vendored code, in the base" in found.skipped["vendor/github.com/b/b.go"]
+    assert flagged(found) == {"web/node_modules/x/i.js": (
+        1, "this change hides 1 new file(s) under web/node_modules/ from review")}
