@@ -13,6 +13,7 @@ from pathlib import Path
 import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.plaindiff import without_tree_attributes
 from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
@@ -139,8 +140,11 @@ class Repository:
 
     def diff_staged(self, *, context: int = 3) -> str:
         """What `git commit` would record now: the index against HEAD."""
-        return self.git(*_DIFF, f"-U{context}", "--cached",
-                         self._commit("HEAD") or self._empty_tree(), errors="replace")
+        head = self._commit("HEAD") or self._empty_tree()
+        status, staged, _ = self.try_git("write-tree")  # objects only; the index is kept
+        if status == 0:
+            return self._diff_trees(head, staged.strip(), None, context)
+        return self.git(*_DIFF, f"-U{context}", "--cached", head, errors="replace")  # unmerged
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:
@@ -151,12 +155,15 @@ class Repository:
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
         refs = self._range(base, head, merge_base)
-        return self.git(*_DIFF, f"-U{context}", *refs, "--", *self._paths(paths),
-                         errors="replace")
+        return self._plain_diff(f"-U{context}", *refs, "--", *self._paths(paths))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
-        return self.git(*_DIFF, f"-U{context}", old, new, "--", *self._paths(paths),
-                         errors="replace")
+        return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
+
+    def _plain_diff(self, *args: str) -> str:
+        """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`)."""
+        with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
+            return self.git(*options, *_DIFF, *args, env=env, errors="replace")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         for rev in (base, head):

@@ -7,7 +7,7 @@ is written by a node either: what a step has to tell goes into state.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewloop.agent.models import Models
@@ -18,6 +18,7 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import Policy
+from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze
 
@@ -40,6 +41,9 @@ class LoopDeps:
     checkout: Repository | None = None
     run_tree: RunTree | None = None
     open_pr: OpenPullRequest | None = None  # run.land = "pr" (injected by the CLI)
+    # Whose file classification counts: a run's baseline by default; the base commit for
+    # review --head and PR mode; the checkout for a local review.
+    trusted: TrustedSide = field(default_factory=TrustedSide)
 
     @property
     def root(self) -> Path:

@@ -38,6 +38,7 @@ from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
 from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
+from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import run_reviewer
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
 
@@ -107,9 +108,11 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     outcomes = round_reviews(state, state.round)
     floors = {a.name: a.severity_floor for a in deps.agents if a.severity_floor}
     diff_text = Path(state.diff_path).read_text(encoding="utf-8")
+    # what no model judges (analyzer findings on unread files, hidden-file flags) as well
+    recorded = load_material(state.material_path).recorded if state.material_path else ()
     ledger = record(state.ledger, RoundInput(
-        round=state.round, reported=[apply_floor(f, floors) for r in outcomes
-                                     for f in r.findings],
+        round=state.round, reported=[apply_floor(f, floors) for f in (
+            *(f for r in outcomes for f in r.findings), *recorded)],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
         removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
@@ -238,7 +241,7 @@ def _stopped(result: FixOutcome, diff_path: str) -> str | None:
 def _setup(deps: LoopDeps) -> RoundSetup:
     return RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
                       workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
-                      analyze=deps.analyze)
+                      analyze=deps.analyze, trusted=deps.trusted)
 
 
 def summary_scope(deps: LoopDeps) -> Scope:

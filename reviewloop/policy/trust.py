@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reviewloop.git.diff import ChangeSet
 from reviewloop.policy import globs
 
 
@@ -162,6 +163,12 @@ class Trust:
     @classmethod
     def everything(cls) -> Trust:
         return cls(trusted_all=True)
+
+    @classmethod
+    def from_changes(cls, changes: ChangeSet) -> Trust:
+        """The untrusted side of `changes`: each file's added lines, the paths it changes."""
+        return cls(added={f.path: frozenset(f.added_lines) for f in changes.files},
+                   touched=frozenset(changes.paths))
 
     def line(self, path: str, number: int) -> bool:
         """Whether line `number` of `path` comes from the trusted side."""

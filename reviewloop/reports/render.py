@@ -47,7 +47,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Reviewers", [_md_reviewer(r, summary.llm) for r in summary.reviewers])
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
-    lines += _md_section("Not read", [f"- {s}" for s in summary.skipped])
+    lines += _md_section("Not read by a model", [f"- {s}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 

@@ -8,9 +8,13 @@ unchanged lines a diff hunk shows are kept apart in `outside`, which the ledger 
 outside the change, never drops silently. Every analyzer's `Health` is reported: `ok`,
 `missing` (not installed, while it had files to look at) or `failed` (with the reason), never
 skipped silently.
-`skipped_reason` is the one rule for which changed files' content may be read at all (no
-symlinks, nothing outside the checkout, size and binary limits); the run summary lists what
-it left out.
+
+Analyzers read every changed text file: `unreadable_reason` is the one rule for what they
+leave out (symlinks, anything outside the checkout, files over the size limit, binaries by
+git's own test). `skipped_reason` adds what no model may read (sensitive files: analysed,
+their content never in a prompt); the run summary lists both with their reasons. Which
+generated or vendored files a model skips is `reviewloop.review.classify`'s, never the
+analyzers' business.
 """
 
 from __future__ import annotations
@@ -33,17 +37,27 @@ from reviewloop.review.definitions import AgentDefinition
 
 log = logging.getLogger(__name__)
 MAX_ANALYZED_BYTES = 1_000_000
-_BINARY_PROBE = 8192
+_BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
+SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 
 
 def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str | None:
-    """Why the content of the changed file `path` is not read by analyzers and reviewers,
-    or None when it may be (a deleted file has no content and no reason)."""
+    """Why the content of the changed file `path` may not reach a model reviewer, or None
+    when it may (a deleted file has no content and no reason). Analyzers ask
+    `unreadable_reason` instead: a sensitive file is analysed, only kept out of prompts."""
+    if os.path.islink(root / path):
+        return unreadable_reason(root, path)
+    if sensitive and is_sensitive(PurePosixPath(path), sensitive):
+        return SENSITIVE_REASON
+    return unreadable_reason(root, path)
+
+
+def unreadable_reason(root: Path, path: str) -> str | None:
+    """Why nothing reads the content of the changed file `path` — no analyzer, no model —
+    or None when it is a readable text file (or deleted)."""
     full = root / path
     if os.path.islink(full):
         return "a symlink: reviewed as a link, its target is never read"
-    if sensitive and is_sensitive(PurePosixPath(path), sensitive):
-        return "may hold secrets: never read, sent to a model or committed"
     if not full.exists():
         return None
     if not full.resolve().is_relative_to(root.resolve()):
@@ -170,11 +184,12 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet) -> tuple[str, ...]:
-    """Changed files the agent reviews that exist in the new tree as readable text."""
+    """Changed files the agent reviews that exist in the new tree as readable text: by
+    their content, never by what a `.gitattributes`, a marker or a path says they are."""
     return tuple(f.path for f in changes.files
-                 if f.status is not FileStatus.DELETED and not f.binary
+                 if f.status is not FileStatus.DELETED
                  and agent.applies_to(f.path) and (root / f.path).is_file()
-                 and skipped_reason(root, f.path) is None)
+                 and unreadable_reason(root, f.path) is None)
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
@@ -195,12 +210,12 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
 
 def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     """`findings` located on their code in the tree at `root` (files that may not be read,
-    see `skipped_reason`, keep the line-based location)."""
+    see `unreadable_reason`, keep the line-based location)."""
     index: dict[str, CodeIndex | None] = {}
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if skipped_reason(root, finding.file) else _lines(root / finding.file)
+            lines = None if unreadable_reason(root, finding.file) else _lines(root / finding.file)
             index[finding.file] = CodeIndex(lines) if lines is not None else None
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out

@@ -83,6 +83,10 @@ class RoundMaterial(BaseModel):
     assignments: tuple[tuple[str, int], ...] = ()
     estimate: Estimate = Estimate()
     stopped: str | None = None  # why the round's reviewers were not started
+    # Recorded in the ledger as they are, whatever a model answers: analyzer findings on
+    # files no chunk holds (sensitive, generated, vendored, over the budget) and what the
+    # change does to hide a file (`reviewloop.review.classify`).
+    recorded: tuple[Finding, ...] = ()
 
     def first_chunk(self, agent: str) -> int:
         return next((i for a, i in self.assignments if a == agent), 0)
@@ -127,6 +131,15 @@ def gather_evidence(agents: Sequence[AgentDefinition],
         for future in extra:
             future.result()
     return out
+
+
+def unread_evidence(evidence: Mapping[str, AgentEvidence], chunks: Sequence[Chunk]
+                    ) -> tuple[Finding, ...]:
+    """Every agent's analyzer findings on changed files that no chunk holds: no model reads
+    those files, so no model can judge (or drop) what the analyzers found in them."""
+    read = {p for chunk in chunks for p in chunk.paths}
+    return tuple(f for own in evidence.values() for f in (*own.findings, *own.outside)
+                 if f.file not in read)
 
 
 def _evidence(report: AnalyzerReport, changes: ChangeSet) -> AgentEvidence:

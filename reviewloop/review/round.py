@@ -24,14 +24,15 @@ from reviewloop.agent.models import (
     is_bedrock_model,
 )
 from reviewloop.agent.tools import Workspace
-from reviewloop.checks.secrets.scanner import redact
+from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
+from reviewloop.review.classify import Classification, TrustedSide, classify
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.evidence import AnalyzerReport, skipped_reason
+from reviewloop.review.evidence import AnalyzerReport, located, skipped_reason
 from reviewloop.review.material import (
     AgentEvidence,
     Estimate,
@@ -40,6 +41,7 @@ from reviewloop.review.material import (
     estimate,
     gather_evidence,
     load_material,
+    unread_evidence,
 )
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
@@ -64,6 +66,7 @@ class RoundSetup:
     repo: Repository
     run_dir: Path
     analyze: Analyze | None = None
+    trusted: TrustedSide = field(default_factory=TrustedSide)  # whose classification counts
 
     def agent(self, name: str) -> AgentDefinition:
         return next(a for a in self.agents if a.name == name)
@@ -102,9 +105,10 @@ DIFF_SHARE = 0.5
 def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     changes = parse_diff(Path(ask.diff_path).read_text(encoding="utf-8"), source=ask.diff_path)
     names = _review_models(setup)
+    classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
     plan = plan_chunks(changes, _budget(setup, names), prepare=redact if names else str,
-                       leave_out=lambda p: _leave_out(setup, p))
+                       leave_out=lambda p: _leave_out(setup, p) or classified.skipped.get(p))
     plan = _unscoped(setup, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed)
@@ -122,9 +126,11 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                      [] if stopped or not warm else _to_warm(plan, calls), ask, context, usage)
     evidence = gather_evidence(setup.agents, _analyzer(setup, ask, changes), changes,
                                side=[models])
+    recorded = (*unread_evidence(evidence, plan.chunks),
+                *located(classified.flags, setup.workspace.root))
     material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
                              evidence=evidence, assignments=assignments, estimate=planned,
-                             stopped=stopped)
+                             stopped=stopped, recorded=tuple(map(redact_finding, recorded)))
     path = material.write(setup.run_dir / f"round-{ask.round}.material.json")
     not_started = [_not_started(a, ask.round, stopped, evidence)
                    for a in setup.agents] if stopped else []
@@ -208,6 +214,14 @@ def _budget(setup: RoundSetup, names: dict[str, str]) -> int | None:
     review = setup.settings.review
     window = min(context_window(name, review.context_windows) for name in names.values())
     return min(review.chunk_tokens or window, int(window * DIFF_SHARE))
+
+
+def _classified(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet) -> Classification:
+    """Which files the models skip, as the trusted side classifies them, and what the change
+    does to hide one; a run trusts its baseline and measures the change from it."""
+    tree, trust = setup.trusted.resolved(ask.baseline.tree, lambda: changes if ask.round == 1
+                                         else parse_diff(setup.repo.diff_since(ask.baseline)))
+    return classify(setup.repo, changes, setup.workspace.root, tree, trust)
 
 
 def _leave_out(setup: RoundSetup, path: str) -> str | None:

@@ -21,6 +21,7 @@ from reviewloop.findings.suppress import Suppressor
 from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.reports.report import RunSummary, redacted
+from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
@@ -101,12 +102,23 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
         deps = _deps(root, settings, run_dir, model_factory, llm, early, config_root, agents,
                      content)
+        deps = replace(deps, trusted=trusted_side(repo, source, trusted))
         start = _start(run_id, deps, baseline, str(diff_path), diff_text, settings, fix)
         summary = _reviewed(deps, start, progress, title=source.describe())
         summary = with_gates(summary, content, settings, repo, diff_text)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
+
+
+def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | None
+                 ) -> TrustedSide:
+    """Whose file classification counts: with a head commit the base's (PR mode: the PR's
+    base, even when only the commits since the last review are read), else the checkout's."""
+    if source.head is None:
+        return TrustedSide.local()
+    base = (trusted.base if trusted else None) or source.base or repo.default_branch()
+    return TrustedSide.base(base, parse_diff(repo.diff_refs(base, source.head)))
 
 
 @contextmanager

@@ -66,7 +66,8 @@ def test_a_change_over_the_budget_is_reviewed_in_chunks_with_nothing_left_out(tm
     for i in range(8):  # every file in exactly one chunk
         assert sum(f"b/mod_{i}.py" in c for c in chunks) == 1
     report = json.loads(done.stdout)
-    assert "poetry.lock: a dependency lock file" in report["skipped"]
+    assert "poetry.lock: a dependency lock file; analysed, not sent to a model" \
+        in report["skipped"]
     assert "review round 1:" in done.stderr and "chunk(s)" in done.stderr
 
 

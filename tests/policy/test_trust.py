@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from reviewloop.git.diff import parse_diff
 from reviewloop.policy.trust import Lever, LeverKind, Trust, lever, markers
+from tests.support.analyzers import Repo
 
 
 @pytest.mark.parametrize(("path", "kind", "owner"), [
@@ -87,3 +89,15 @@ def test_trust_says_whose_a_line_and_a_file_are() -> None:
     assert not trust.file("app.py") and trust.file("other.py")
     everything = Trust.everything()
     assert everything.line("app.py", 3) and everything.file("app.py")
+
+
+def test_trust_from_a_change_holds_its_added_lines_and_paths(tmp_path) -> None:
+    repo = Repo(tmp_path, {"app.py": "a = 1\nb = 2\n"})
+    diff = repo.change({"app.py": "a = 1\nb = 3\nc = 4\n", "new.py": "x = 1\n"})
+
+    trust = Trust.from_changes(parse_diff(diff))
+
+    assert not trust.line("app.py", 2) and not trust.line("app.py", 3)
+    assert trust.line("app.py", 1) and not trust.line("new.py", 1)
+    assert trust.touched == {"app.py", "new.py"} and not trust.file("new.py")
+    assert not trust.trusted_all

@@ -9,8 +9,15 @@ import pytest
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.repository import open_repository
 from reviewloop.review.definitions import builtin_agents
-from reviewloop.review.evidence import analyze, run_for_agent
+from reviewloop.review.evidence import (
+    SENSITIVE_REASON,
+    analyze,
+    run_for_agent,
+    skipped_reason,
+    unreadable_reason,
+)
 from tests.support.analyzers import Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"
@@ -199,3 +206,29 @@ def test_every_builtin_agents_analyzer_is_registered():
 
     assert wanted <= set(ANALYZERS)
     assert all(analyzer.name == name for name, analyzer in ANALYZERS.items())
+
+
+def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(tmp_path):
+    """Sensitive names, generated markers, vendored paths and the change's own
+    `.gitattributes` keep a file from a model at most, never from the analyzers; only
+    unreadable content (a NUL byte in the first 8000 bytes, a symlink) does."""
+    code = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
+    files = {"app_secret.py": code, "credentials/handler.py": code,
+             "gen.py": "# @generated\n" + code, "vendor/lib.py": code, "x_pb2.py": code,
+             "hidden.py": code, ".gitattributes": "hidden.py binary\n* -diff\n"}
+    repo = Repo(tmp_path, {"README.md": "x\n"})
+    repo.write(files)
+    (tmp_path / "blob.py").write_bytes(b"x = 1\n" + b"\0" * 10)
+    (tmp_path / "late.py").write_bytes(code.encode() + b"#" * 8000 + b"\0")
+    repo.git("add", "-A")
+    diff = open_repository(tmp_path).diff_staged()
+
+    report = run_for_agent(agent("review-security", ("bandit",)), tmp_path, diff)
+
+    assert report.complete
+    assert {f.file for f in report.findings if f.rule == "B602"} == {
+        p for p in files if p.endswith(".py")}
+    assert unreadable_reason(tmp_path, "blob.py") == "a binary file"
+    assert unreadable_reason(tmp_path, "late.py") is None  # git's window: the first 8000 bytes
+    assert unreadable_reason(tmp_path, "app_secret.py") is None
+    assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON

@@ -77,7 +77,7 @@ def test_large_binary_linked_and_secret_files_are_listed_as_not_read(tmp_path: P
 
     size = (tmp_path / "big.py").stat().st_size
     assert listed == [
-        ".envrc: may hold secrets: never read, sent to a model or committed",
+        ".envrc: may hold secrets: analysed, never sent to a model or committed",
         f"big.py: too large to analyze ({size:,} bytes; the limit is {MAX_ANALYZED_BYTES:,})",
         "link.py: a symlink: reviewed as a link, its target is never read",
         "logo.png: a binary file",

@@ -1,0 +1,64 @@
+"""Reading a tree that is not checked out: the gitattributes git gives paths in it, which of
+the paths it holds (as files or folders), and how one of its files starts.
+
+The tree is a commit or a tree id (a pull request's base commit, a run's baseline
+snapshot); None means the checkout itself, as plain git sees it. Attributes are asked of
+git (`check-attr` against a throw-away index holding the tree), so nested `.gitattributes`
+files, macros and precedence are git's own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+
+from reviewloop.git.repository import Repository
+
+Attributes = dict[str, str]  # attribute → "set", "unset" or its value (unspecified: absent)
+
+
+def attributes(repo: Repository, tree: str | None, paths: Iterable[str]
+               ) -> dict[str, Attributes]:
+    """The attributes git gives each of `paths` in `tree` (None: the checkout)."""
+    wanted = sorted(set(paths))
+    found: dict[str, Attributes] = {p: {} for p in wanted}
+    if not wanted:
+        return found
+    if tree is None:
+        out = repo.git("check-attr", "-z", "-a", "--", *wanted)
+    else:
+        with tempfile.TemporaryDirectory(prefix="reviewloop-attr-") as tmp:
+            env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+            repo.git("read-tree", tree, env=env)
+            out = repo.git("check-attr", "--cached", "-z", "-a", "--", *wanted, env=env)
+    fields = out.split("\0")
+    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        if path in found:
+            found[path][name] = value
+    return found
+
+
+def present(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` are files in `tree`."""
+    wanted = sorted(set(paths))
+    if not wanted:
+        return set()
+    out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *wanted)
+    return {p for p in out.split("\0") if p} & set(wanted)
+
+
+def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (without a trailing slash) are folders in `tree`."""
+    wanted = sorted(set(paths))
+    if not wanted:
+        return set()
+    out = repo.git("ls-tree", "-z", tree, "--", *wanted)
+    return {path for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
+            if meta.split()[1:2] == ["tree"]} & set(wanted)
+
+
+def file_start(repo: Repository, tree: str, path: str, limit: int = 4096) -> str | None:
+    """The first `limit` characters of `path` in `tree`, None when the tree has no such file."""
+    status, out, _ = repo.try_git("cat-file", "blob", f"{tree}:{path}", errors="replace")
+    return out[:limit] if status == 0 else None

@@ -1,0 +1,190 @@
+"""Which changed files the model reviewers skip, decided from the trusted side only, and what
+the untrusted change does to hide a file, reported as a 🟡 `hides-from-review` finding.
+
+The rules (`reviewloop.policy.classification`) only ever keep a file from a model; analyzers
+read every changed text file regardless. Who may classify:
+
+* a local review of the user's own change (`TrustedSide.local()`): the checkout — its
+  `.gitattributes`, markers and paths count as they are;
+* `review --base/--head` and PR mode (`TrustedSide.base(commit, change)`): the base commit's
+  `.gitattributes`, a marker the base version of the file already carried, a vendored or
+  generated path the base already had;
+* a task run (`TrustedSide()`): the run's baseline snapshot, the same way.
+
+What the change adds itself — a marker in a file the base had without it (or a new file),
+a `.gitattributes` line that marks files binary, generated or vendored, a new file with a
+generated or lock-file name, a vendored folder the base does not have — is reported and not
+honoured: the file is analysed and sent to the model reviewers like any other. A new file
+in a vendored folder the base already has (a dependency update) is classified by the base,
+as a changed file there is; a new vendored folder is reported once, not once per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git import trees
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.repository import Repository
+from reviewloop.policy import classification as rules
+from reviewloop.policy.trust import Trust
+from reviewloop.review.evidence import unreadable_reason
+
+RULE = "hides-from-review"
+NOT_SENT = "analysed, not sent to a model"
+_GITATTRIBUTES = ".gitattributes"
+_HEAD_CHARS = 4096  # of a file, enough for its first lines
+_WHOLE = 1_000_000  # of a .gitattributes, the analyzers' size limit
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class TrustedSide:
+    """Whose file classification a review honours (the run context carries one)."""
+
+    tree: str | None = None  # the base commit (review --head, PR mode)
+    trust: Trust = field(default_factory=Trust)  # with `tree`: what the change after it wrote
+    everything: bool = False  # a local review: the change is the user's own
+    # neither: a task run, whose baseline snapshot is trusted and the model's change is not
+
+    @classmethod
+    def local(cls) -> TrustedSide:
+        return cls(everything=True)
+
+    @classmethod
+    def base(cls, commit: str, change: ChangeSet) -> TrustedSide:
+        """`commit` is trusted; `change` is everything from it to the reviewed head."""
+        return cls(tree=commit, trust=Trust.from_changes(change))
+
+    def resolved(self, baseline: str, whole: Callable[[], ChangeSet]
+                 ) -> tuple[str | None, Trust]:
+        """(trusted tree, Trust) for a round: a run's own `baseline` tree and `whole()`, the
+        change since it, when no base commit was named."""
+        if self.everything:
+            return None, Trust.everything()
+        if self.tree is not None:
+            return self.tree, self.trust
+        return baseline, Trust.from_changes(whole())
+
+
+@dataclass(frozen=True)
+class Classification:
+    skipped: Mapping[str, str] = field(default_factory=dict)  # path → why no model reads it
+    flags: tuple[Finding, ...] = ()  # what the change does to hide a file
+
+
+def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
+             trust: Trust) -> Classification:
+    """Classify the changed files whose content is in `root`; `tree` is the trusted side
+    (None: the checkout, which is then trusted as a whole)."""
+    files = [f for f in changes.files if f.status is not FileStatus.DELETED]
+    paths = [f.path for f in files]
+    if tree is None or trust.trusted_all:
+        attrs = trees.attributes(repo, None, paths)
+        return Classification(skipped={p: f"{r}; {NOT_SENT}" for p in paths if (
+            r := rules.attribute_reason(attrs[p]) or rules.path_reason(p)
+            or _marked(_head(root, p)))})
+    attrs = trees.attributes(repo, tree, paths)
+    in_base = trees.present(repo, tree, paths)
+    placed = in_base | _vendored_in_base(repo, tree, paths)  # where the base puts such files
+    skipped: dict[str, str] = {}
+    flags: list[Finding] = []
+    new_paths: dict[str, list[FileDiff]] = {}
+    for diff in files:
+        path = diff.path
+        head = rules.marker(_head(root, path))
+        trusted = rules.attribute_reason(attrs[path]) or (
+            rules.path_reason(path) if path in placed else None) or (
+            _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
+            if head is not None and path in in_base else None)
+        if trusted is not None:
+            skipped[path] = f"{trusted}, in the base; {NOT_SENT}"
+        elif head is not None:  # named by its line, not quoted: the file may hold secrets
+            flags.append(_flag(path, head[0], path, f"a generated-code marker to the first "
+                               f"lines of {path} (line {head[0]})"))
+        elif rules.path_reason(path) is not None:
+            new_paths.setdefault(rules.vendored_root(path) or path, []).append(diff)
+    flags += [_path_flag(key, group) for key, group in sorted(new_paths.items())]
+    flags += _attribute_flags(repo, changes, root, tree, trust)
+    return Classification(skipped=skipped, flags=tuple(flags))
+
+
+def _vendored_in_base(repo: Repository, tree: str, paths: Sequence[str]) -> set[str]:
+    """Paths in a vendored folder the base already has: adding a file there is like changing
+    one that is there (a dependency update), so the base's folder classifies it."""
+    roots = {p: root for p in paths if (root := rules.vendored_root(p)) is not None}
+    known = trees.folders(repo, tree, {root.rstrip("/") for root in roots.values()})
+    return {p for p, root in roots.items() if root.rstrip("/") in known}
+
+
+def _marked(text: str) -> str | None:
+    return "generated code (marked so in its first lines)" if rules.marker(text) else None
+
+
+def _head(root: Path, path: str, limit: int = _HEAD_CHARS) -> str:
+    """The start of the changed file as the change leaves it ("" when it may not be read)."""
+    if unreadable_reason(root, path) is not None or not (root / path).is_file():
+        return ""
+    with (root / path).open(encoding="utf-8", errors="replace") as fh:
+        return fh.read(limit)
+
+
+def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:
+    first = min(group, key=lambda d: d.path)
+    reason = rules.path_reason(first.path) or "hidden by its path"
+    what = first.path if len(group) == 1 and key == first.path else \
+        f"{len(group)} new file(s) under {key}"
+    line = first.added_lines[0] if first.added_lines else 1
+    return _flag(first.path, line, what, f"a new path that reads as {reason} "
+                 f"({_listed([d.path for d in group])})")
+
+
+def _attribute_flags(repo: Repository, changes: ChangeSet, root: Path, tree: str,
+                     trust: Trust) -> list[Finding]:
+    """One finding per changed `.gitattributes` with lines the untrusted change wrote (in any
+    round: the whole file is read, not only this round's diff) that mark files binary,
+    generated, vendored or with an unknown diff driver (macros of either side expanded)."""
+    touched = [d.path for d in changes.files if PurePosixPath(d.path).name == _GITATTRIBUTES]
+    if not touched:
+        return []
+    defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
+                               or "").splitlines()),
+               **rules.macros(_head(root, _GITATTRIBUTES, _WHOLE).splitlines())}
+    flags = []
+    for path in touched:
+        hiding = [(number, parsed[0], reason)
+                  for number, text in enumerate(_head(root, path, _WHOLE).splitlines(), 1)
+                  if not trust.line(path, number)
+                  and (parsed := rules.attribute_line(text)) is not None
+                  and (reason := rules.tokens_reason(parsed[1], defined)) is not None]
+        if hiding:
+            line, pattern, reason = hiding[0]
+            what = "files matching " + ", ".join(f"`{p}`" for _, p, _ in hiding[:_MAX_LISTED])
+            flags.append(_flag(path, line, what, f"{_GITATTRIBUTES} lines that make files "
+                               f"{reason.split(' by ', 1)[0]} (line {line}: `{pattern}`)"))
+    return flags
+
+
+def _listed(paths: Sequence[str]) -> str:
+    shown = ", ".join(sorted(paths)[:_MAX_LISTED])
+    return shown + (f" and {len(paths) - _MAX_LISTED} more" if len(paths) > _MAX_LISTED else "")
+
+
+def _flag(path: str, line: int, what: str, how: str) -> Finding:
+    return Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
+        title=f"this change hides {what} from review", confidence=1.0,
+        agent="review-security", source="reviewloop", rule=RULE,
+        rationale=(f"The change adds {how}. reviewloop keeps files classified as generated, "
+                   "vendored, lock files or binary away from its model reviewers, but only "
+                   "when the trusted side (the base commit, or the run's starting point) "
+                   "classifies them; this classification comes from the change itself, so "
+                   "this review analysed the files and sent them to the reviewers anyway. "
+                   "Once merged, later changes to them would reach no model reviewer "
+                   "(analyzers still read them)."),
+        suggestion=("If the files really are generated or vendored, have a maintainer "
+                    "confirm it, ideally in a change of its own; otherwise drop the marker, "
+                    "attribute or path."))

@@ -1,0 +1,74 @@
+"""Reading a tree that is not checked out: git's own attributes for it, its files, their start."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.trees import attributes, file_start, folders, present
+from tests.support.gitutil import git
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def commit(root: Path, files: dict[str, str], message: str) -> str:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    return open_repository(root)
+
+
+def test_attributes_come_from_the_tree_asked_not_the_checkout(repo: Repository) -> None:
+    base = commit(repo.root, {".gitattributes": "[attr]gen linguist-generated\n"
+                                                "*.min.js -diff\n",
+                              "pkg/.gitattributes": "api.py gen\n", "app.py": "x = 1\n"},
+                  "base")
+    commit(repo.root, {".gitattributes": "* binary\n"}, "head: hide everything")
+
+    old = attributes(repo, base, ["app.py", "pkg/api.py", "web/app.min.js"])
+    now = attributes(repo, None, ["app.py"])
+
+    assert old["app.py"] == {}
+    assert old["pkg/api.py"] == {"gen": "set", "linguist-generated": "set"}  # nested + macro
+    assert old["web/app.min.js"] == {"diff": "unset"}  # a path the tree does not hold
+    assert now["app.py"] == {"binary": "set", "diff": "unset", "merge": "unset",
+                             "text": "unset"}
+    assert git(repo.root, "status", "--short") == ""  # the real index is untouched
+
+
+def test_present_and_file_start_read_the_tree(repo: Repository) -> None:
+    base = commit(repo.root, {"gen/api.py": "# @generated\nx = 1\n"}, "base")
+    commit(repo.root, {"gen/api.py": "x = 2\n", "new.py": "y = 1\n"}, "head")
+
+    assert present(repo, base, ["gen/api.py", "new.py", "gone.py"]) == {"gen/api.py"}
+    assert file_start(repo, base, "gen/api.py") == "# @generated\nx = 1\n"
+    assert file_start(repo, base, "gen/api.py", limit=5) == "# @ge"
+    assert file_start(repo, base, "new.py") is None
+    assert attributes(repo, base, []) == {} and present(repo, base, []) == set()
+
+
+def test_folders_names_the_folders_a_tree_has(repo: Repository) -> None:
+    base = commit(repo.root, {"vendor/a.go": "package a\n", "web/node_modules/x/i.js": "1\n"},
+                  "base")
+    assert folders(repo, base, ["vendor", "web/node_modules", "third_party"]) == {
+        "vendor", "web/node_modules"}
+    assert folders(repo, base, ["vendor/a.go"]) == set()  # a file
+    assert folders(repo, base, []) == set()
