@@ -18,6 +18,7 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import Policy
+from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze
 
@@ -40,6 +41,9 @@ class LoopDeps:
     checkout: Repository | None = None
     run_tree: RunTree | None = None
     open_pr: OpenPullRequest | None = None  # run.land = "pr" (injected by the CLI)
+    # The change no suppression may come from, when the caller fixes it (a pull request:
+    # base..head); None: whatever was written since the run started (checks.suppressions).
+    trust: Trust | None = None
 
     @property
     def root(self) -> Path:
