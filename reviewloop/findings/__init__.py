@@ -1,2 +1,2 @@
-"""Findings and their ledger: the one `Finding` schema, the ledger's lifecycle, triage, recording a
-round, and the suppressions a review honours."""
+"""Findings and their ledger: the one `Finding` schema, the ledger's lifecycle, triage, and
+recording a round (which suppressions count is `reviewloop.checks.suppressions`)."""

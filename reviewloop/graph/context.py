@@ -18,6 +18,7 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import Policy
+from reviewloop.policy.trust import Trust
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze
@@ -44,6 +45,9 @@ class LoopDeps:
     # Whose file classification counts: a run's baseline by default; the base commit for
     # review --head and PR mode; the checkout for a local review.
     trusted: TrustedSide = field(default_factory=TrustedSide)
+    # The change no suppression may come from, when the caller fixes it (a pull request:
+    # base..head); None: whatever was written since the run started (checks.suppressions).
+    trust: Trust | None = None
 
     @property
     def root(self) -> Path:

@@ -18,8 +18,8 @@ from reviewloop.agent.models import UsageRecord
 from reviewloop.agent.spend import over_budget
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.registry import OnGate, check_change
+from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
 from reviewloop.findings.rounds import RoundInput, outcome_health, record
-from reviewloop.findings.suppress import Suppressor
 from reviewloop.findings.triage import apply_floor
 from reviewloop.fixes.loop import FixJob, FixOutcome, fix_and_test
 from reviewloop.git.changes import (
@@ -31,6 +31,7 @@ from reviewloop.git.changes import (
     written_lines,
 )
 from reviewloop.git.diff import changed_lines
+from reviewloop.git.repository import Snapshot
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.implement.attempt import run_implementer, write_context
@@ -110,15 +111,15 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     diff_text = Path(state.diff_path).read_text(encoding="utf-8")
     # what no model judges (analyzer findings on unread files, hidden-file flags) as well
     recorded = load_material(state.material_path).recorded if state.material_path else ()
+    found = round_suppressions(deps, state.baseline)
     ledger = record(state.ledger, RoundInput(
-        round=state.round, reported=[apply_floor(f, floors) for f in (
-            *(f for r in outcomes for f in r.findings), *recorded)],
+        round=state.round, reported=[*(apply_floor(f, floors) for f in (
+            *(f for r in outcomes for f in r.findings), *recorded)), *found.added],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
         removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
         whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
-        fix_files=changed_lines(diff_text).keys(),
-        suppress=Suppressor.load(deps.workspace.root)))
+        fix_files=changed_lines(diff_text).keys(), suppress=found.suppress))
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
               for r in outcomes if r.status == "failed"]
     return {"escalations": [*state.escalations, *failed], "ledger": ledger,
@@ -236,6 +237,14 @@ def _stopped(result: FixOutcome, diff_path: str) -> str | None:
     if not diff_path:
         return f"the fixer changed nothing, the findings remain open: {result.summary}"
     return None
+
+
+def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
+    """The suppressions of the reviewed tree: none from the change the caller named (a pull
+    request), or from what the run wrote since it started."""
+    carried = deps.run_tree.carried_tree if deps.run_tree is not None else None
+    trust = deps.trust or run_trust(deps.repo, baseline, carried)
+    return suppressions_for(deps.repo, deps.workspace.root, trust)
 
 
 def _setup(deps: LoopDeps) -> RoundSetup:

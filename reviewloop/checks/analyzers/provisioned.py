@@ -4,11 +4,15 @@ the changed files it understands, whose JSON report becomes findings.
 
 A subclass says which files it takes (`targets`), the command for them (`command`) and how
 to read the report (`to_findings`); running, the missing-tool error and the report's parsing
-are here.
+are here. A tool that would read its configuration (and the suppressions in it) from the
+folder it runs in is `isolated`: it runs in an empty folder of its own, on absolute paths,
+so a config file in the reviewed tree never reaches it (`reviewloop.checks.suppressions`
+honours the trusted side's instead).
 """
 
 from __future__ import annotations
 
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -24,6 +28,7 @@ class ProvisionedAnalyzer(ABC):
     tool: Tool
     env: Mapping[str, str] | None = None  # extra environment for the tool
     no_output: str | None = None  # the report an empty output stands for (None: an error)
+    isolated: bool = False  # run in an empty folder: no configuration from the tree
 
     @abstractmethod
     def targets(self, ctx: AnalyzerContext) -> Collection[str]:
@@ -31,8 +36,9 @@ class ProvisionedAnalyzer(ABC):
         framework); empty: the tool does not run."""
 
     @abstractmethod
-    def command(self, executable: Path, targets: Any) -> list[str]:
-        """The tool's command line for `targets`, printing a JSON report on stdout."""
+    def command(self, executable: Path, targets: Any, at: Path) -> list[str]:
+        """The tool's command line for `targets` (found under `at`: the tree's root for an
+        isolated tool, else the folder it runs in), printing a JSON report on stdout."""
 
     @abstractmethod
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
@@ -53,6 +59,8 @@ class ProvisionedAnalyzer(ABC):
         if executable is None:
             raise AnalyzerError(f"{self.name} is not installed; fix: reviewloop tools install "
                                 f"{self.name}")
-        output = run_tool(self.command(executable, targets), ctx.root, ctx.timeout,
-                          ok_codes=(0,), env=self.env)
+        with tempfile.TemporaryDirectory(prefix=f"reviewloop-{self.name}-") as empty:
+            cwd, at = (Path(empty), ctx.root) if self.isolated else (ctx.root, Path())
+            output = run_tool(self.command(executable, targets, at), cwd, ctx.timeout,
+                              ok_codes=(0,), env=self.env)
         return self.to_findings(parse_json(output or self.no_output or "", self.name), ctx)

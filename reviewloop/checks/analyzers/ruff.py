@@ -1,7 +1,8 @@
 """The ruff analyzers: `ruff-maintainability` and `ruff-performance`, one rule set per reviewer.
 
 ruff runs `--isolated` (the project's own ruff config neither widens nor silences the
-reviewers' rule sets) on the changed Python files.
+reviewers' rule sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
+wrote it: `reviewloop.checks.suppressions`) on the changed Python files.
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -59,8 +60,8 @@ class RuffAnalyzer:
         if not files:
             return []
         argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
-                "--exit-zero", "--output-format", "json", "--select", ",".join(self.select),
-                *files]
+                "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
+                ",".join(self.select), *files]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:

@@ -5,7 +5,9 @@ reviewer.
 zizmor is a Rust binary shipped in its PyPI wheel, provisioned in its own cached
 environment on first use (`provision.py`). It always runs `--offline`: no GitHub API
 calls and no token. Files are workflows (`.github/workflows/*.yml|yaml`) and action
-definitions (`action.yml|yaml`).
+definitions (`action.yml|yaml`). It reads no configuration and honours no ignore comment
+(`--no-config --no-ignores`): an ignored result is a finding like any other, and
+`reviewloop.checks.suppressions` lists it as suppressed when the trusted side ignores it.
 
 Severity: zizmor's High → must_fix, Medium → should_fix, Low and Informational → nit; its
 Low-confidence results are at most nits — the levels zizmor itself reports (its SARIF
@@ -51,9 +53,12 @@ class Zizmor(ProvisionedAnalyzer):
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return workflow_files(ctx)
 
-    def command(self, executable: Path, targets: list[str]) -> list[str]:
+    def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
+        # every result, ignore comments and config files or not: which of those count is
+        # decided by reviewloop.checks.suppressions (the trusted side's only)
         return [str(executable), "--offline", "--no-exit-codes", "--no-progress", "--color",
-                "never", "--format", "json", *targets]
+                "never", "--no-config", "--no-ignores", "--format", "json",
+                *(str(at / t) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
@@ -62,7 +67,7 @@ class Zizmor(ProvisionedAnalyzer):
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     if not isinstance(report, list):
         raise AnalyzerError(f"zizmor's JSON report is not a list: {str(report)[:200]}")
-    return [f for item in report if not item.get("ignored") and (f := _finding(item, ctx))]
+    return [f for item in report if (f := _finding(item, ctx))]
 
 
 def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding | None:

@@ -107,3 +107,16 @@ def test_asserts_are_flagged_outside_tests_only(repo):
 
     assert [(f.file, f.rule, f.severity) for f in report.findings] == [
         ("app/guard.py", "B101", Severity.NIT)]
+
+
+def test_a_nosec_comment_does_not_hide_the_finding_from_the_review(repo):
+    """bandit runs --ignore-nosec: whether a `# nosec` counts is reviewloop's decision (the
+    trusted side's markers only), made where the finding is recorded."""
+    marked = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)" \
+             "  # nosec\n\n\ndef again(cmd):\n    return subprocess.call(cmd, shell=True)  #NOSEC\n"
+    diff = repo.change({"app/marked.py": marked})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    assert [(f.rule, f.start_line) for f in report.findings if f.rule == "B602"] == [
+        ("B602", 5), ("B602", 9)]

@@ -84,3 +84,30 @@ def test_checkov_that_cannot_be_provisioned_is_missing_with_the_fix(tmp_path, mo
         "REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `reviewloop tools install checkov` where "
         "PyPI is reachable (or point REVIEWLOOP_TOOLS_DIR at a cache that has it)"]
     assert Checkov().available() is not None
+
+
+def test_a_skipped_check_is_a_finding_too(tmp_path):
+    """checkov drops a check an inline `#checkov:skip=` comment names into `skipped_checks`:
+    it is reported like a failed one, and reviewloop decides whether the comment counts."""
+    check = {"check_id": "CKV_AWS_20", "check_name": "S3 Bucket has an ACL defined which "
+             "allows public READ access.", "resource": "aws_s3_bucket.b",
+             "file_path": "/main.tf", "file_abs_path": str(tmp_path / "infra/main.tf"),
+             "file_line_range": [6, 10],
+             "check_result": {"result": "SKIPPED", "suppress_comment": "public site"}}
+    report = {"check_type": "terraform", "results": {"failed_checks": [],
+                                                      "skipped_checks": [check]}}
+    ctx = AnalyzerContext(root=tmp_path, changes=ChangeSet(), diff_text="",
+                          agent="review-infrastructure", files=("infra/main.tf",))
+
+    (found,) = to_findings(report, ctx)
+
+    assert (found.rule, found.file, found.start_line, found.end_line) == (
+        "CKV_AWS_20", "infra/main.tf", 6, 10)
+
+
+def test_checkov_runs_outside_the_tree_on_absolute_paths_and_keeps_skipped_checks(tmp_path):
+    argv = Checkov().command(Path("/tools/checkov"), {"infra/main.tf": "terraform"}, tmp_path)
+
+    assert "--quiet" not in argv  # it would drop the skipped checks
+    assert argv[argv.index("-f") + 1] == str(tmp_path / "infra/main.tf")
+    assert Checkov.isolated  # the tree's .checkov.yaml is never read

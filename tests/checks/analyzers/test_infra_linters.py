@@ -80,12 +80,14 @@ def test_recorded_zizmor_report_maps_to_findings(tmp_path):
     assert "https://docs.zizmor.sh/audits/#template-injection" in injection.rationale
 
 
-def test_ignored_results_and_bad_reports(tmp_path):
+def test_ignored_results_are_findings_and_bad_reports_are_errors(tmp_path):
+    """zizmor runs --no-ignores: a result an ignore comment covers is still a finding; whether
+    the comment counts is reviewloop's decision (checks.suppressions), not zizmor's."""
     report = json.loads((HERE / "zizmor_sample.json").read_text())
     for item in report:
         item["ignored"] = True
 
-    assert zizmor.to_findings(report, _ctx(tmp_path)) == []
+    assert len(zizmor.to_findings(report, _ctx(tmp_path))) == len(report)
     with pytest.raises(zizmor.AnalyzerError, match="not a list"):
         zizmor.to_findings({"oops": 1}, _ctx(tmp_path))
     with pytest.raises(hadolint.AnalyzerError, match="not a list"):
@@ -105,6 +107,31 @@ def test_a_linter_that_cannot_be_provisioned_is_missing_with_the_fix(tmp_path, m
     assert [m.split(":", 1)[0] for m in report.missing] == ["hadolint", "zizmor"]
     assert all("REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `reviewloop tools install"
                in m for m in report.missing)
+
+
+def test_hadolint_and_zizmor_honour_none_of_the_trees_suppressions(tmp_path):
+    """Their pragmas, ignore comments and config files are judged by reviewloop (the trusted
+    side's only): hadolint runs outside the tree with its pragmas off, zizmor without config
+    or ignores."""
+    linted = hadolint.Hadolint().command(Path("/t/hadolint"), ["api.Dockerfile"], tmp_path)
+    audited = zizmor.Zizmor().command(Path("/t/zizmor"), [".github/workflows/ci.yml"], Path())
+
+    assert "--disable-ignore-pragma" in linted and linted[-1] == str(tmp_path / "api.Dockerfile")
+    assert hadolint.Hadolint.isolated and not zizmor.Zizmor.isolated
+    assert {"--no-config", "--no-ignores"} <= set(audited)
+    assert audited[-1] == ".github/workflows/ci.yml"
+
+
+@pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor (dev extra) not on PATH")
+def test_real_zizmor_reports_what_an_ignore_comment_names(tmp_path):
+    repo = Repo(tmp_path)
+    marked = WORKFLOW.replace('title }}"', 'title }}"  # zizmor: ignore[template-injection]')
+    diff = repo.change({".github/workflows/ci.yml": marked,
+                        ".github/zizmor.yml": "rules:\n  dangerous-triggers:\n    disable: true\n"})
+
+    report = run_for_agent(agent("review-infrastructure", ("zizmor",)), repo.root, diff)
+
+    assert {"template-injection", "dangerous-triggers"} <= {f.rule for f in report.findings}
 
 
 @pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor (dev extra) not on PATH")

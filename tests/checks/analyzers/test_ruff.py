@@ -145,3 +145,16 @@ def test_maintainability_flags_a_bare_except_and_a_blind_one(repo):
     found = {(f.rule, f.start_line, f.severity) for f in report.findings if f.file == "pkg/io.py"}
     assert ("E722", 4, Severity.SHOULD_FIX) in found
     assert ("BLE001", 11, Severity.SHOULD_FIX) in found
+
+
+def test_a_noqa_comment_does_not_hide_the_finding_from_the_review(repo):
+    """ruff runs --ignore-noqa: whether a `# noqa` counts is reviewloop's decision."""
+    code = "# ruff: noqa\ndef f():\n    return undefined_a  # noqa\n\n\n" \
+           "def g():\n    return undefined_b  # noqa: F821\n"
+    diff = repo.change({"pkg/marked.py": code})
+
+    report = run_for_agent(agent("review-maintainability", ("ruff-maintainability",)),
+                           repo.root, diff)
+
+    assert sorted((f.rule, f.start_line) for f in report.findings
+                  if f.rule == "F821") == [("F821", 3), ("F821", 7)]

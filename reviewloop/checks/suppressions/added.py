@@ -1,0 +1,68 @@
+"""What the untrusted change adds to silence findings, as findings of their own: a 🟡
+`adds-suppression` on each line it wrote with a suppression marker, and on each suppression
+file it adds or edits. The finding such a suppression would hide is judged as if it were
+not there (`suppressor`), so the verdict is what it would be without the trick."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Sequence
+
+from reviewloop.checks.suppressions.files import TrustedFiles
+from reviewloop.findings.schema import CodeIndex, Finding, Severity
+from reviewloop.policy.trust import LeverKind, Marker, lever, markers
+
+RULE = "adds-suppression"
+SOURCE = "reviewloop"
+AGENT = "review-security"  # the reviewer whose re-run judges it fixed
+_ASK = ("A suppression counts only when it comes from the base branch (or from a person "
+        "reviewing their own change); this review ignored it, and what it would hide is "
+        "reported as if it were not there.")
+_FIX = ("Fix what it hides instead, or have a maintainer accept it on the base branch: the "
+        "marker committed there, or a `.reviewloop-baseline.json` entry with `by` and "
+        "`reason`.")
+
+
+def added_suppressions(files: TrustedFiles) -> list[Finding]:
+    """A finding for every marker line and suppression file of the untrusted change."""
+    trust = files.trust
+    if trust.trusted_all:
+        return []
+    found = []
+    for path in sorted(trust.touched):
+        kind = lever(path)
+        if kind is None or kind.kind is not LeverKind.SUPPRESSION:
+            continue
+        if os.path.lexists(files.root / path):  # deleting one suppresses nothing
+            found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
+    for path, numbers in sorted(trust.added.items()):
+        kind = lever(path)
+        if kind is not None and kind.kind is LeverKind.SUPPRESSION:
+            continue  # the file's own finding says it
+        lines = files.lines(path)
+        for number in sorted(numbers):
+            marks = markers(lines[number - 1]) if number <= len(lines) else []
+            if marks:
+                found.append(_line_finding(path, number, marks, lines))
+    return found
+
+
+def _line_finding(path: str, number: int, marks: Sequence[Marker],
+                  lines: Sequence[str]) -> Finding:
+    said = ", ".join(f"`{m.text}` ({m.owner})" for m in marks)
+    finding = Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=number, end_line=number,
+        title=f"this change suppresses findings: {marks[0].text}"[:120],
+        rationale=f"This line, written by the change under review, carries {said}. {_ASK}",
+        suggestion=_FIX, confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+    return finding.with_code(CodeIndex([f"{line}\n" for line in lines]))
+
+
+def _file_finding(path: str, owner: str, added: Collection[int]) -> Finding:
+    line = min(added, default=1)
+    return Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
+        level="file", title=f"this change suppresses findings: it edits {path}"[:120],
+        rationale=(f"{path} is a suppression file ({owner} reads it). The change under review "
+                   f"adds or edits it; this review read the base version instead. {_ASK}"),
+        suggestion=_FIX, confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)

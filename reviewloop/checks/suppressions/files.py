@@ -1,0 +1,52 @@
+"""Reading a repository file as the trusted side has it: the reviewed tree's copy when the
+untrusted change did not touch it, else the base's (from git, never the tree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewloop.git.provenance import read_at
+from reviewloop.git.repository import Repository
+from reviewloop.policy.trust import Trust
+
+MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
+
+
+def tree_text(root: Path, path: str) -> str | None:
+    """The text of the regular file `path` in the tree at `root`; None when it is missing,
+    a symlink, outside the tree or too large."""
+    full = root / path
+    try:
+        if full.is_symlink() or not full.is_file() or full.stat().st_size > MAX_BYTES:
+            return None
+        if not full.resolve().is_relative_to(root.resolve()):
+            return None
+        return full.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+@dataclass
+class TrustedFiles:
+    """The files of one review: the tree's lines as reviewed, and suppression files as the
+    trusted side has them."""
+
+    repo: Repository
+    root: Path
+    trust: Trust
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def trusted_text(self, path: str) -> str | None:
+        """`path` as the trusted side has it (None: it has no such file)."""
+        if self.trust.file(path):
+            return tree_text(self.root, path)
+        if self.trust.base is None:
+            return None
+        return read_at(self.repo, self.trust.base, path)
+
+    def lines(self, path: str) -> list[str]:
+        """The reviewed tree's lines of `path` (without line ends), read once."""
+        if path not in self._lines:
+            self._lines[path] = (tree_text(self.root, path) or "").splitlines()
+        return self._lines[path]

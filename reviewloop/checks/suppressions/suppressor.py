@@ -1,0 +1,174 @@
+"""Whether a finding is suppressed, and by what: the one decision every review and run asks.
+
+In this order, the first that covers the finding wins:
+
+* an inline marker in the reviewed file — `reviewloop: ignore[RULE, …]` for any finding
+  (RULE: an analyzer rule `B602`, `bandit/B602`, a reviewer's name for its LLM findings,
+  `*`; text after `]` is the reason), or the marker of the tool that reported it (`# nosec`,
+  `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
+  …; which lines each covers is `policy.trust.Reach`). A marker counts only when the trusted
+  side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
+  and the finding stays open. The tools themselves run with their markers switched off, so
+  nothing they would hide is lost before this decision;
+* `.reviewloop-baseline.json` (`{"version": 1, "findings": [{"fingerprint": "…", "rule":
+  "B602", "file": "app.py", "by": "alice", "reason": "…"}]}`): an entry matches by
+  fingerprint, or by rule and file (and line, when given) when it has no fingerprint;
+* `.gitleaksignore` (gitleaks fingerprints, `reviewloop.checks.secrets.gitleaks`) for the
+  secrets scanner's findings: `file:rule:line`, or `commit:file:rule:line`, which matches
+  only when `git blame` says that commit wrote the flagged line (there, at that line);
+* the wrapped tools' config files (`tool_config`).
+
+Every file is read as the trusted side has it (`files.TrustedFiles`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
+from reviewloop.checks.suppressions.files import TrustedFiles
+from reviewloop.checks.suppressions.tool_config import ConfigSkip
+from reviewloop.errors import UserInputError
+from reviewloop.findings.ledger import Suppression
+from reviewloop.findings.schema import Finding
+from reviewloop.git.provenance import Origin
+from reviewloop.policy.trust import Marker, Reach, markers
+
+BASELINE = ".reviewloop-baseline.json"
+SECRETS = "secrets"  # the secrets scanner's finding source
+
+Blame = Callable[[str, int], Origin | None]  # (path, line) → the commit that wrote it
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    source: str
+    fingerprint: str | None = None
+    rule: str | None = None
+    file: str | None = None
+    line: int | None = None
+    by: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Suppressor:
+    """What may suppress findings in one review: the reviewed files (their markers judged by
+    trust), and the suppression files as the trusted side has them."""
+
+    files: TrustedFiles
+    baseline: Sequence[BaselineEntry] = ()
+    gitleaks: Sequence[IgnoreEntry] = ()
+    config: Sequence[ConfigSkip] = ()
+    blame: Blame = field(default=lambda path, line: None)
+    _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
+
+    def __call__(self, finding: Finding) -> Suppression | None:
+        return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
+                or self._config(finding))
+
+    def _inline(self, finding: Finding) -> Suppression | None:
+        trust = self.files.trust
+        for number, marker in self._file_markers(finding.file):
+            if _reaches(marker, number, finding) and _covers(marker, finding) \
+                    and trust.vouches(number, finding.file, finding.start_line):
+                return Suppression(kind="inline", where=f"{finding.file}:{number}",
+                                   reason=_reason(marker))
+        return None
+
+    def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
+        if path not in self._markers:
+            self._markers[path] = [(number, marker) for number, text in
+                                   enumerate(self.files.lines(path), start=1)
+                                   for marker in markers(text)]
+        return self._markers[path]
+
+    def _baseline(self, finding: Finding) -> Suppression | None:
+        entry = next((e for e in self.baseline if _matches(e, finding)), None)
+        if entry is None:
+            return None
+        return Suppression(kind="baseline", where=entry.source, by=entry.by,
+                           reason=entry.reason)
+
+    def _gitleaks(self, finding: Finding) -> Suppression | None:
+        if finding.source != SECRETS:
+            return None
+        names = {name.lower() for name in rule_ids(finding.rule)}
+        for entry in self.gitleaks:
+            if entry.rule.lower() in names and self._same_secret(entry, finding):
+                return Suppression(kind="baseline", where=entry.where)
+        return None
+
+    def _same_secret(self, entry: IgnoreEntry, finding: Finding) -> bool:
+        if entry.commit is None:  # directory mode: this file and line, as reviewed
+            return entry.file == finding.file and entry.line in (None, finding.start_line)
+        origin = self.blame(finding.file, finding.start_line)
+        return (origin is not None and origin.commit.startswith(entry.commit.lower())
+                and entry.file == origin.path and entry.line in (None, origin.line))
+
+    def _config(self, finding: Finding) -> Suppression | None:
+        skip = next((s for s in self.config if s.covers(finding)), None)
+        if skip is None:
+            return None
+        return Suppression(kind="baseline", where=skip.where,
+                           reason=f"{skip.source} skips {skip.rule} in its configuration")
+
+
+def _reaches(marker: Marker, number: int, finding: Finding) -> bool:
+    """Whether a marker on line `number` lies where it covers the finding's lines."""
+    start, end = finding.start_line, finding.end_line
+    if marker.reach is Reach.FILE:
+        return True
+    if marker.reach is Reach.ABOVE:
+        return number == start - 1
+    if marker.reach is Reach.LINES_OR_ABOVE:
+        return start - 1 <= number <= end
+    return start <= number <= end
+
+
+def _covers(marker: Marker, finding: Finding) -> bool:
+    """Whether the marker names this finding: reviewloop's by rule, `source/rule`, the
+    reviewer's name or `*`; a tool's only for its own findings, by rule."""
+    if marker.owner != "reviewloop":
+        return marker.silences(finding.source) and marker.names(finding.rule)
+    return covers(marker.rules or (), finding)
+
+
+def covers(names: Iterable[str], finding: Finding) -> bool:
+    """Whether the names of a `reviewloop: ignore[…]` comment cover this finding."""
+    named = set(names)
+    known = {finding.agent, f"{finding.source}/{finding.rule}" if finding.rule else ""}
+    if finding.rule:
+        known.add(finding.rule)
+    return "*" in named or bool(named & known)
+
+
+def _reason(marker: Marker) -> str:
+    if marker.owner == "reviewloop":
+        return marker.text.partition("]")[2].strip(" -:#>*/") or marker.text
+    return marker.text
+
+
+def _matches(entry: BaselineEntry, finding: Finding) -> bool:
+    if entry.fingerprint:
+        return entry.fingerprint in finding.fingerprints
+    if entry.file != finding.file or not entry.rule or entry.rule != finding.rule:
+        return False
+    return entry.line is None or entry.line == finding.start_line
+
+
+def parse_baseline(text: str, where: str = BASELINE) -> list[BaselineEntry]:
+    """The entries of a baseline file; one that is not a baseline file is an error naming
+    the fix."""
+    try:
+        items = json.loads(text)["findings"]
+        return [BaselineEntry(source=where, fingerprint=i.get("fingerprint"),
+                              rule=i.get("rule"), file=i.get("file"), line=i.get("line"),
+                              by=i.get("by"), reason=i.get("reason")) for i in items]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UserInputError(
+            f"{BASELINE} is not a baseline file ({type(exc).__name__}: {exc})", where=where,
+            fix='write {"version": 1, "findings": [{"fingerprint": "…", "reason": "…"}]}'
+        ) from None

