@@ -115,7 +115,9 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     # Only the new commit was reviewed: its line is added, the first push's lines are context.
     assert all("+    return subprocess.call(list(cmd))" in p for p in prompts)
     assert not any("+def run(cmd):" in p for p in prompts)
-    assert len(posted_inline(github_fake)) == 1  # nothing posted twice
+    # nothing posted twice (the new line's own bandit nit, B603, is a new finding)
+    inline = [c["body"].splitlines()[0] for c in posted_inline(github_fake)]
+    assert len(inline) == len(set(inline)) and sum("bandit/B602" in c for c in inline) == 1
     (fixed,) = fixed_comments(github_fake)
     assert fixed["body"].startswith("✅ **Fixed**")
     assert resolved_threads(github_fake) == [github_fake.thread_of(fixed["id"])["id"]]
@@ -144,7 +146,8 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
                           body={"message": "Resource not accessible by integration"})
     done, outputs, _ = opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
     assert done.returncode == 1, done.stdout + done.stderr  # still blocks: nothing is lost
-    assert "::error file=app.py,line=9,endLine=9,title=reviewloop review-security::" in \
+    # bandit's B602 anchors the finding the security reviewer also reported
+    assert "::error file=app.py,line=9,endLine=9,title=reviewloop review-security B602::" in \
         done.stdout
     assert "cannot write to this pull request" in done.stderr
     assert outputs["must_fix"] == "1"
