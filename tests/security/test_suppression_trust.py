@@ -18,7 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import github as fakes
+from tests.support import pr_mode
+from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
+from tests.support.pr_mode import posted_inline
 from tests.support.suppression_trust import (
     AWS_KEY,
     SHELL,
@@ -30,6 +34,8 @@ from tests.support.suppression_trust import (
     write,
 )
 
+github_fake = fakes.github_fake
+pr_with_shell = pr_mode.repo  # main has app.py; the PR adds `subprocess.call(cmd, shell=True)`
 BASE = {"app.py": "VALUE = 1\n"}
 SECRET = f'KEY = "{AWS_KEY}"\n'
 UNDEFINED = "def f():\n    return undefined_name{}\n"
@@ -143,6 +149,20 @@ def test_zizmor_ignores_the_pr_adds_hide_nothing(tmp_path: Path) -> None:
 
     assert without.code == 1 and len(with_trick.remaining("template-injection")) == 2
     assert with_trick.tricks() == [(".github/workflows/a.yml", 7), (".github/zizmor.yml", 1)]
+
+
+def test_on_github_the_check_stays_red_and_the_suppression_is_posted(
+        pr_with_shell: Path, tmp_path: Path, github_fake) -> None:
+    app = pr_with_shell / "app.py"
+    commit(pr_with_shell, {"app.py": app.read_text().replace("shell=True)",
+                                                           "shell=True)  # nosec")})
+
+    done, outputs = pr_review(pr_with_shell, tmp_path, github_fake)
+
+    assert done.returncode == 1 and outputs["must_fix"] == "1", done.stdout + done.stderr
+    posted = [c["body"] for c in posted_inline(github_fake)]
+    assert any("this change suppresses findings: # nosec" in body for body in posted)
+    assert any("B602" in body for body in posted)
 
 
 def test_a_pr_that_stretches_a_base_suppression_over_new_code_hides_nothing(
