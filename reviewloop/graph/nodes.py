@@ -38,6 +38,7 @@ from reviewloop.implement.attempt import run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
 from reviewloop.policy.levers import repository_levers
+from reviewloop.policy.trust import lever
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import run_reviewer
@@ -114,7 +115,10 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     found = round_suppressions(deps, state.baseline)
     ledger = record(state.ledger, RoundInput(
         round=state.round, reported=[*(apply_floor(f, floors) for f in (
-            *(f for r in outcomes for f in r.findings), *recorded)), *found.added],
+            *(f for r in outcomes for f in r.findings), *recorded)),
+            # a lever file the run changed is a human's question at approval (policy.levers),
+            # never the fixer's: only inline markers are flagged here
+            *(f for f in found.added if lever(f.file) is None)],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
         removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),

@@ -57,7 +57,9 @@ def test_the_models_nosec_and_baseline_entry_leave_the_finding_open(project: Pat
     assert all(t.status is not Status.SUPPRESSED for t in shell.history)
     tricks = {e.finding.file for e in summary.ledger.entries
               if e.finding.rule == "adds-suppression" and e.status.unresolved}
-    assert tricks == {"calc.py", ".reviewloop-baseline.json"}
+    assert tricks == {"calc.py"}  # the inline marker, for the fixer
+    # the baseline file is a lever: a human's question at approval, never the fixer's
+    assert any(".reviewloop-baseline.json" in reason for reason in summary.escalations)
     assert summary.escalations  # so `reviewloop run --yes` does not commit it
 
 
