@@ -116,9 +116,9 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     ledger = record(state.ledger, RoundInput(
         round=state.round, reported=[*(apply_floor(f, floors) for f in (
             *(f for r in outcomes for f in r.findings), *recorded)),
-            # a lever file the run changed is a human's question at approval (policy.levers),
-            # never the fixer's: only inline markers are flagged here
-            *(f for f in found.added if lever(f.file) is None)],
+            # in a task run a lever file the run changed is a human's question at approval
+            # (policy.levers), never the fixer's; a review has no approval, so it flags both
+            *(f for f in found.added if deps.spec_file is None or lever(f.file) is None)],
         scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
         removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
