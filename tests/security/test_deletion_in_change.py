@@ -9,7 +9,6 @@ same review with the real checkov is marked `pypi` (it provisions checkov from P
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +126,8 @@ def test_a_deleted_protective_line_puts_its_resource_in_the_verdict(tmp_path: Pa
 
 @pytest.mark.pypi
 @pytest.mark.timeout(900)
-def test_the_same_with_the_real_checkov(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                        ) -> None:
+def test_the_same_with_the_real_checkov(tmp_path: Path, first_use_tools: Path) -> None:
     # checkov gets its own environment on first use, as a review provisions it
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(tmp_path / "tools"))
-    monkeypatch.delenv("REVIEWLOOP_TOOLS_OFFLINE", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here") + ":" + f"{sys.prefix}/bin")
     checkov = Checkov()
     assert checkov.available() is None
     _assert_the_deletions_count(_review(_repo(tmp_path), checkov))

