@@ -61,37 +61,66 @@ def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     scope = normalise_scope(rnd.scope)
     removals = normalise_scope(rnd.removals)
     health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
-    entries = list(ledger.entries)
+    entries = _Entries(ledger.entries)
     seen: set[str] = set()
     for reports in group(rnd.reported):
         status, reason, suppression = _classify(reports, (scope, removals), rnd)
-        index = _match(entries, reports)
+        index = entries.match(reports)
         if index is None:
-            entries.append(_new_entry(reports, status, reason, suppression, rnd.round))
-            seen.add(entries[-1].id)
-            continue
-        entry = _updated(entries[index], reports, status, reason, suppression, rnd.round)
-        entries[index] = entry
-        seen.add(entry.id)
+            index = entries.add(_new_entry(reports, status, reason, suppression, rnd.round))
+        else:
+            entries.replace(index, _updated(entries[index], reports, status, reason,
+                                            suppression, rnd.round))
+        seen.add(entries[index].id)
     checked = _rechecked(health, rnd)
-    entries = [e if e.id in seen or not e.status.unresolved else _unreported(e, checked, rnd)
-               for e in entries]
+    final = [e if e.id in seen or not e.status.unresolved else _unreported(e, checked, rnd)
+             for e in entries]
     return ledger.model_copy(update={"round": max(ledger.round, rnd.round),
-                                     "entries": entries}).with_health(health)
+                                     "entries": final}).with_health(health)
 
 
-def _match(entries: Sequence[Entry], reports: Sequence[Finding]) -> int | None:
-    """The entry these reports are about: a shared fingerprint, else (an LLM re-wording its
-    own finding) an unresolved entry of the same agent on overlapping lines, similar title."""
-    prints = frozenset(p for r in reports for p in r.fingerprints)
-    exact = next((i for i, e in enumerate(entries) if e.fingerprints & prints), None)
-    if exact is not None or reports[0].source != "llm":
-        return exact
-    first = reports[0]
-    return next((i for i, e in enumerate(entries)
-                 if e.status.unresolved and e.finding.source == "llm"
-                 and e.finding.agent == first.agent and overlaps(e.finding, first)
-                 and similar_titles(e.finding.title, first.title)), None)
+class _Entries(list[Entry]):
+    """The ledger's entries being recorded, indexed by fingerprint and by (agent, file) of
+    their LLM anchors, so matching a group costs the entries that could match, not all."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        super().__init__()
+        self._by_print: dict[str, set[int]] = {}
+        self._by_author: dict[tuple[str, str], set[int]] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: Entry) -> int:
+        self.append(entry)
+        self._index(len(self) - 1)
+        return len(self) - 1
+
+    def replace(self, index: int, entry: Entry) -> None:
+        self[index] = entry
+        self._index(index)  # stale keys stay; `match` re-checks every candidate
+
+    def match(self, reports: Sequence[Finding]) -> int | None:
+        """The entry these reports are about: the first sharing a fingerprint, else (an LLM
+        re-wording its own finding) the first unresolved entry of the same agent on
+        overlapping lines with a similar title."""
+        prints = frozenset(p for r in reports for p in r.fingerprints)
+        sharing = set().union(*(self._by_print.get(p, ()) for p in prints))
+        exact = min((i for i in sharing if self[i].fingerprints & prints), default=None)
+        first = reports[0]
+        if exact is not None or first.source != "llm":
+            return exact
+        return min((i for i in self._by_author.get((first.agent, first.file), ())
+                    if (e := self[i]).status.unresolved and e.finding.source == "llm"
+                    and e.finding.agent == first.agent and overlaps(e.finding, first)
+                    and similar_titles(e.finding.title, first.title)), default=None)
+
+    def _index(self, index: int) -> None:
+        entry = self[index]
+        for p in entry.fingerprints:
+            self._by_print.setdefault(p, set()).add(index)
+        if entry.finding.source == "llm":
+            key = (entry.finding.agent, entry.finding.file)
+            self._by_author.setdefault(key, set()).add(index)
 
 
 _Lines = Mapping[str, frozenset[int]]

@@ -79,10 +79,19 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
         key = (finding.rule_key, finding.file, finding.location_hash)
         by_identity.setdefault(key, []).append(finding)
     groups = [g for g in by_identity.values() if g[0].source != "llm"]
+    # indexes, so each LLM report is compared only with groups in its own file
+    by_file: dict[str, list[list[Finding]]] = {}
+    for g in groups:
+        if g[0].level == "line":
+            by_file.setdefault(g[0].file, []).append(g)
+    by_place: dict[tuple[str, str], list[list[Finding]]] = {}
     for candidate in (g for g in by_identity.values() if g[0].source == "llm"):
-        home = _analyzer_home(candidate, groups) or _llm_home(candidate, groups)
+        place = (candidate[0].file, candidate[0].location_hash)
+        home = _analyzer_home(candidate, by_file.get(place[0], ())) \
+            or _llm_home(candidate, by_place.get(place, ()))
         if home is None:
             groups.append(candidate)
+            by_place.setdefault(place, []).append(candidate)
         else:
             home.extend(candidate)
     return sorted(groups, key=lambda g: _merge_order(g[0]))
@@ -117,21 +126,23 @@ def similar_titles(a: str, b: str) -> bool:
     return shared / min(len(words_a), len(words_b)) >= _SIMILAR_TITLES
 
 
-def _analyzer_home(candidate: list[Finding], groups: list[list[Finding]]) -> list[Finding] | None:
-    """The analyzer group whose anchor lies on the candidate's lines (the widest overlap)."""
+def _analyzer_home(candidate: list[Finding], groups: Sequence[list[Finding]]
+                   ) -> list[Finding] | None:
+    """The analyzer group (of `groups`: the line-level ones in the candidate's file) whose
+    anchor lies on the candidate's lines (the widest overlap)."""
     llm = candidate[0]
-    homes = [g for g in groups if g[0].source != "llm" and g[0].level == "line"
-             and overlaps(llm, g[0])]
+    homes = [g for g in groups if overlaps(llm, g[0])]
     if not homes:
         return None
     return max(homes, key=lambda g: (_shared_lines(llm, g[0]), -g[0].severity.rank))
 
 
-def _llm_home(candidate: list[Finding], groups: list[list[Finding]]) -> list[Finding] | None:
-    """Another agent's LLM group on the same code whose title says the same thing."""
+def _llm_home(candidate: list[Finding], groups: Sequence[list[Finding]]
+              ) -> list[Finding] | None:
+    """Another agent's LLM group (of `groups`: those on the same code) whose title says the
+    same thing."""
     llm = candidate[0]
-    return next((g for g in groups if g[0].source == "llm" and g[0].agent != llm.agent
-                 and g[0].file == llm.file and g[0].location_hash == llm.location_hash
+    return next((g for g in groups if g[0].agent != llm.agent
                  and similar_titles(g[0].title, llm.title)), None)
 
 
