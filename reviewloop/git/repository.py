@@ -123,8 +123,9 @@ class Repository:
             mode, kind, sha = meta.split()
             if kind == "blob" and mode in ("100644", "100755"):
                 (dest / path).parent.mkdir(parents=True, exist_ok=True)
-                blob = self.git("cat-file", "blob", sha)
-                (dest / path).write_bytes(blob.encode("utf-8", "surrogateescape"))
+                # one `git cat-file --batch` for every blob (GitPython keeps it running);
+                # raw object content: no filter, textconv or attribute of the tree applies
+                (dest / path).write_bytes(self._repo.git.get_object_data(sha)[3])
                 written.append(path)
         return written
 
