@@ -98,18 +98,25 @@ def _review(trusted: TrustedConfig, repo: Repository, root: Path, event: PullReq
         judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
                       health=summary.ledger.health)
-        conv = converge(state, judge.findings, reviewed, code=judge.code,
-                        health=judge.health)
-        pr = pr_summary(summary, conv.ledger(event.head_sha))
-        markdown = to_markdown(pr)
-        delivery = UNFINISHED
-        try:
-            delivery = _publish(target, judge, conv, markdown, unread)
-        finally:  # whatever publishing did, the workflow gets the results
-            emit(summary, options)
-            counts = pr.ledger.counts()["open"]
-            write_job_outputs(env, counts, _job_summary(counts, delivery, markdown),
-                              options.sarif, delivery)
+        return _conclude(target, judge, summary, unread, options, env)
+
+
+def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubError | None,
+              options: ReviewOptions, env: Mapping[str, str]) -> int:
+    """Judge the PR, publish, and leave the SARIF, the job summary and the step outputs
+    whatever publishing did; the exit code."""
+    conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
+                    health=judge.health)
+    pr = pr_summary(summary, conv.ledger(target.head_sha))
+    markdown = to_markdown(pr)
+    delivery = UNFINISHED
+    try:
+        delivery = _publish(target, judge, conv, markdown, unread)
+    finally:  # an internal error too leaves them, saying publishing did not finish
+        emit(summary, options)
+        counts = pr.ledger.counts()["open"]
+        write_job_outputs(env, counts, _job_summary(counts, delivery, markdown),
+                          options.sarif, delivery)
     return _exit_code(pr, delivery, options.fail_on)
 
 

@@ -152,7 +152,7 @@ class GitHubClient:
                 raise error from exc
             raise _Again(self._backoff(attempt), error) from exc
         if response.status_code < 400:
-            return response
+            return _readable(response, method, url, uncertain=not repeatable)
         if response.status_code in _RETRY_STATUS and not repeatable:
             raise _error(response, method, url, retried=attempt, uncertain=True,
                          note="the write may have been carried out")
@@ -360,6 +360,20 @@ def _seconds(value: str | None) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None  # an HTTP-date Retry-After: GitHub sends seconds, fall back to backoff
+
+
+def _readable(response: httpx.Response, method: str, url: str, *,
+              uncertain: bool) -> httpx.Response:
+    """`response`, when its body (if any) is JSON: a proxy's HTML page answered with 200 is
+    GitHub failing, not reviewloop — and after a write, one that may have been done."""
+    if response.content:
+        try:
+            response.json()
+        except ValueError:
+            raise GitHubError(f"GitHub answered HTTP {response.status_code} with a body that "
+                              f"is not JSON: {response.text[:200]!r}", method=method, url=url,
+                              uncertain=uncertain) from None
+    return response
 
 
 def _message(response: httpx.Response) -> str:
