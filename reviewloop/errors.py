@@ -26,7 +26,7 @@ here, with the module that defines it when that is not this one::
     │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
     ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a
     │                                sensitive file; told to the model, never raised to the user
-    ├── GitHubError                  github/client.py: the API answered an error after retries
+    ├── GitHubError                  github/replies.py: the API answered an error after retries
     ├── AnalyzerError                checks/analyzers/base.py: a tool failed; the reviewer that
     │                                needed it is recorded as failed, never clean
     ├── AnalyzerSkipped              checks/analyzers/base.py: off by the user's choice (shown)
