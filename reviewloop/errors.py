@@ -26,7 +26,7 @@ here, with the module that defines it when that is not this one::
     │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
     ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a
     │                                sensitive file; told to the model, never raised to the user
-    ├── GitHubError                  github/client.py: the API answered an error after retries
+    ├── GitHubError                  github/replies.py: the API answered an error after retries
     ├── AnalyzerError                checks/analyzers/base.py: a tool failed; the reviewer that
     │                                needed it is recorded as failed, never clean
     ├── AnalyzerSkipped              checks/analyzers/base.py: off by the user's choice (shown)
@@ -36,7 +36,10 @@ here, with the module that defines it when that is not this one::
     └── (anything else)              exit 3: a bug in reviewloop; a log file is written
 
 `reviewloop review` with no change to review is not an error: it says so and exits 0.
-Ctrl-C exits 130.
+`reviewloop review --github` exits 4 when the review could not be published on the pull
+request (GitHub kept failing, a bad token) and no finding blocks — blocking findings exit 1
+either way; the SARIF, job summary and step outputs (`published=false`, `publish_error`)
+are written in both cases. Ctrl-C exits 130.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class ExitCode(IntEnum):
     BLOCKING = 1
     USAGE = 2
     INTERNAL = 3
+    UNPUBLISHED = 4  # review --github: reviewed, but the review did not reach the PR
     INTERRUPTED = 130
 
 

@@ -7,13 +7,18 @@ threads resolved, returning ones reopened, the summary comment updated in place,
 summary and the step outputs counting what is open on the whole PR. With a
 read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
 Nothing in the diff or the PR text can change the tools, the approval or the exit code.
+
+Whatever happens while publishing, the SARIF, the job summary and the step outputs are
+written and say whether the review reached the PR (`published`, `publish_error`); GitHub
+failing, or a token it refuses, exits 4 unless findings block (exit 1). A re-run posts what
+is missing and nothing twice (`github/publish.py`).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,13 +32,14 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
-from reviewloop.github.converge import Code, converge
+from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
 from reviewloop.github.markers import repository_key
 from reviewloop.github.outputs import annotate, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
+from reviewloop.github.verdict import UNFINISHED, Delivery, pr_summary
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
@@ -43,53 +49,86 @@ if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
     from reviewloop.agent.models import ModelFactory
 
 
+ClientFactory = Callable[[Mapping[str, str]], GitHubClient]
+
+
+def github_client(env: Mapping[str, str]) -> GitHubClient:
+    return GitHubClient(token_from(env), base_url=api_url(env))
+
+
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         config_file: Path | None = None, env: Mapping[str, str] | None = None,
-        model_factory: ModelFactory | None = None) -> int:
+        model_factory: ModelFactory | None = None,
+        client: ClientFactory = github_client) -> int:
     """Review the PR with the configuration of its base commit (never the PR's own)."""
     env = os.environ if env is None else env
     event = load_event(env)
     repo = open_repository(root)
-    with base_config(repo, event.base_sha, event.head_sha, load, config_file) as trusted:
-        return _review(trusted, repo, root, event, options, env, model_factory)
+    with base_config(repo, event.base_sha, event.head_sha, load, config_file) as trusted, \
+            client(env) as github:
+        target = Target(github, event.repo, event.number, event.head_sha,
+                        repository_key(event.repo_id))
+        return _review(trusted, repo, root, event, options, env, model_factory, target)
 
 
 def _review(trusted: TrustedConfig, repo: Repository, root: Path, event: PullRequestEvent,
             options: ReviewOptions, env: Mapping[str, str],
-            model_factory: ModelFactory | None) -> int:
+            model_factory: ModelFactory | None, target: Target) -> int:
     from reviewloop.cli.llm import model_switch
 
     # PR code runs only when the workflow says so (`--tests`, the Action's `run-tests`).
     settings = trusted.settings.model_copy(update={
         "review": trusted.settings.review.model_copy(update={"run_tests": options.tests})})
     factory, llm = model_switch(settings, model_factory, options.require_llm)
-    with GitHubClient(token_from(env), base_url=api_url(env)) as client:
-        target = Target(client, event.repo, event.number, event.head_sha,
-                        repository_key(event.repo_id))
-        state = target.read()
-        base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
-        incremental = base != event.base_sha
-        source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
-        diff_text = source.read(repo)
-        summary = review_change(root, settings, source, diff_text=diff_text,
-                                model_factory=factory, llm=llm,
-                                analyze=analyzers_for(settings),
-                                progress=STEPS, trusted=trusted)
-        if isinstance(summary, NothingToReview):
-            ui.console().print(summary.message)
-            return ExitCode.OK
-        full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
-        reviewed = parse_diff(diff_text) if incremental else None
-        summary = redacted(summary)  # everything below is posted, printed or logged
-        findings = [*summary.findings_remaining, *summary.nits]
-        markdown = to_markdown(summary)
-        with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
-            judge = Judge(state, findings, full, reviewed, code=head_files(
-                repo, event.head_sha, Path(tmp)), health=summary.ledger.health)
-            counts, note = _publish(target, judge, markdown)
-    emit(summary, options)
-    write_job_outputs(env, counts, pr_line(counts) + note + "\n\n" + markdown, options.sarif)
-    return _exit_code(summary, counts, options.fail_on)
+    state, unread = _posted(target)
+    base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
+    incremental = base != event.base_sha
+    source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
+    diff_text = source.read(repo)
+    summary = review_change(root, settings, source, diff_text=diff_text,
+                            model_factory=factory, llm=llm, analyze=analyzers_for(settings),
+                            progress=STEPS, trusted=trusted)
+    if isinstance(summary, NothingToReview):
+        ui.console().print(summary.message)
+        return ExitCode.OK
+    full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
+    reviewed = parse_diff(diff_text) if incremental else None
+    summary = redacted(summary)  # everything below is posted, printed or logged
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+        judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
+                      code=head_files(repo, event.head_sha, Path(tmp)),
+                      health=summary.ledger.health)
+        return _conclude(target, judge, summary, unread, options, env)
+
+
+def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubError | None,
+              options: ReviewOptions, env: Mapping[str, str]) -> int:
+    """Judge the PR, publish, and leave the SARIF, the job summary and the step outputs
+    whatever publishing did; the exit code."""
+    conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
+                    health=judge.health)
+    pr = pr_summary(summary, conv.ledger(target.head_sha))
+    markdown = to_markdown(pr)
+    delivery = UNFINISHED
+    try:
+        delivery = _publish(target, judge, conv, markdown, unread)
+    finally:  # an internal error too leaves them, saying publishing did not finish
+        emit(summary, options)
+        counts = pr.ledger.counts()["open"]
+        write_job_outputs(env, counts, _job_summary(counts, delivery, markdown),
+                          options.sarif, delivery)
+    return _exit_code(pr, delivery, options.fail_on)
+
+
+def _posted(target: Target) -> tuple[PostedState, GitHubError | None]:
+    """What reviewloop posted before; when GitHub cannot say, nothing (so the whole PR is
+    reviewed) and why, so that nothing is posted blind."""
+    try:
+        return target.read(), None
+    except GitHubError as exc:
+        ui.console(stderr=True).print(f"Cannot read the pull request's comments: {exc}",
+                                      markup=False, highlight=False)
+        return PostedState(), exc
 
 
 @dataclass(frozen=True)
@@ -119,47 +158,72 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
     return read
 
 
-def _publish(target: Target, judge: Judge, markdown: str) -> tuple[dict[str, int], str]:
-    """Publish; the PR's open counts and a note for the job summary. A read-only token and
-    a head that moved are reported, never an internal error with nothing published."""
+def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
+             unread: GitHubError | None) -> Delivery:
+    """Publish, and say what reached the PR. A read-only token and a head that moved are
+    designed fallbacks to annotations; any other GitHub failure is reported as such."""
     err = ui.console(stderr=True)
-    findings = judge.findings
+    if unread is not None:
+        annotate(judge.findings)
+        return _failed(Delivery.failed(unread, "reading what reviewloop posted before"))
     try:
-        result = publish(target, findings, judge.full, markdown, reviewed=judge.reviewed,
-                         state=judge.state, code=judge.code, health=judge.health)
-        return result.open_counts, ""
+        publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
+                state=judge.state, code=judge.code, health=judge.health, convergence=conv)
+        return Delivery()
     except GitHubError as exc:
-        counts = converge(judge.state, findings, judge.reviewed, code=judge.code,
-                          health=judge.health).ledger(target.head_sha).counts()["open"]
+        annotate(judge.findings)
         if exc.forbidden:
             err.print("[yellow]The token cannot write to this pull request (a fork?): "
                       "findings go to annotations and the job summary instead.[/]")
-            annotate(findings)
-            return counts, ""
+            return Delivery.fell_back(
+                f"the token cannot write to this pull request: {exc}",
+                "> The token cannot write to this pull request (a fork's read-only token?): "
+                "the findings are annotations on the files, below and in the SARIF.")
         if exc.head_moved:
-            now = target.client.get_pull_request(target.repo, target.number)["head"]["sha"]
-            note = (f"\n\n> The pull request's head moved from {target.head_sha[:12]} to "
-                    f"{now[:12]} while this review ran (a force-push), so GitHub refused "
-                    "comments on the reviewed commit. The findings are below and in the "
-                    "SARIF; the run for the new head posts them.")
+            note = _moved(target)
             err.print(note.strip().removeprefix("> "))
-            annotate(findings)
-            return counts, note
-        raise
+            return Delivery.fell_back(f"the pull request's head moved: {exc}", note)
+        return _failed(Delivery.failed(exc, "publishing to the pull request"))
+
+
+def _failed(delivery: Delivery) -> Delivery:
+    ui.console(stderr=True).print(f"Not published: {delivery.error}", markup=False,
+                                  highlight=False)
+    return delivery
+
+
+def _moved(target: Target) -> str:
+    """The job summary's note when a force-push moved the head while the review ran."""
+    try:
+        now = target.client.get_pull_request(target.repo, target.number)["head"]["sha"][:12]
+    except GitHubError:
+        now = "a newer commit"
+    return (f"> The pull request's head moved from {target.head_sha[:12]} to {now} while "
+            "this review ran (a force-push), so GitHub refused comments on the reviewed "
+            "commit. The findings are below and in the SARIF; the run for the new head "
+            "posts them.")
+
+
+def _job_summary(counts: Mapping[str, int], delivery: Delivery, markdown: str) -> str:
+    note = f"\n\n{delivery.note}" if delivery.note else ""
+    return pr_line(counts) + note + "\n\n" + markdown
 
 
 def pr_line(counts: Mapping[str, int]) -> str:
     return f"**Open on this pull request: {sum(counts.values())}** — {counts_text(counts)}"
 
 
-def _exit_code(summary: RunSummary, counts: Mapping[str, int], fail_on: str) -> int:
-    """Blocking when this push's review blocks, or when the PR still has open findings at or
-    above `fail_on` from any push: a new commit that does not touch them keeps the check red."""
-    if fail_on == "never":
-        return ExitCode.OK
-    floor = Severity(fail_on)
-    open_blocking = sum(n for sev, n in counts.items() if Severity(sev).at_least(floor))
-    if open_blocking:
-        ui.console(stderr=True).print(
-            f"{open_blocking} finding(s) at or above {fail_on} are open on this pull request.")
-    return ExitCode.BLOCKING if blocking(summary, fail_on) or open_blocking else ExitCode.OK
+def _exit_code(pr: RunSummary, delivery: Delivery, fail_on: str) -> int:
+    """1 when the pull request's findings block (`pr`: this push judged on the whole PR, so
+    a new commit that does not touch an open must_fix keeps the check red); else 4 when the
+    review could not be published for a reason nobody planned (GitHub failing, a bad token);
+    else 0. Blocking findings outrank a failed publish: the merge must wait either way."""
+    if blocking(pr, fail_on):
+        floor = Severity(fail_on)
+        open_blocking = len(pr.ledger.blocking(floor))
+        if open_blocking:
+            ui.console(stderr=True).print(
+                f"{open_blocking} finding(s) at or above {fail_on} are open on this pull "
+                "request.")
+        return ExitCode.BLOCKING
+    return ExitCode.UNPUBLISHED if delivery.fault else ExitCode.OK

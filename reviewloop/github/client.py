@@ -24,47 +24,21 @@ import httpx
 import tenacity
 
 from reviewloop import __version__
-from reviewloop.errors import CredentialsError, ReviewloopError
+from reviewloop.errors import CredentialsError
+from reviewloop.github.replies import (
+    GitHubError,
+    detail,
+    error_of,
+    message,
+    readable,
+    seconds,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _RETRY_STATUS = frozenset({500, 502, 503, 504})
-
-
-class GitHubError(ReviewloopError):
-    """GitHub refused a request, or kept failing after the retries ran out."""
-
-    def __init__(self, message: str, *, status: int | None = None, method: str = "",
-                 url: str = "", errors: list[Any] | None = None, uncertain: bool = False):
-        self.status = status
-        self.method = method
-        self.url = url
-        self.errors = errors or []
-        self.uncertain = uncertain  # a write that GitHub may have carried out anyway
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        where = f"{self.method} {self.url}: " if self.method else ""
-        code = f"HTTP {self.status}: " if self.status else ""
-        return f"{where}{code}{super().__str__()}"
-
-    @property
-    def unprocessable(self) -> bool:
-        """422: GitHub understood the request but rejected its content (a bad anchor, …)."""
-        return self.status == 422
-
-    @property
-    def forbidden(self) -> bool:
-        """403 that was not a rate limit: a read-only token (fork PRs) or missing scope."""
-        return self.status == 403
-
-    @property
-    def head_moved(self) -> bool:
-        """422 because the commit the review was made on is no longer in the PR (a
-        force-push between diffing and posting)."""
-        return self.unprocessable and "not part of the pull request" in str(self)
 
 
 def api_url(env: Mapping[str, str]) -> str:
@@ -152,18 +126,18 @@ class GitHubClient:
                 raise error from exc
             raise _Again(self._backoff(attempt), error) from exc
         if response.status_code < 400:
-            return response
+            return readable(response, method, url, uncertain=not repeatable)
         if response.status_code in _RETRY_STATUS and not repeatable:
-            raise _error(response, method, url, retried=attempt, uncertain=True,
+            raise error_of(response, method, url, retried=attempt, uncertain=True,
                          note="the write may have been carried out")
         wait = self._retry_wait(response, attempt)
         if wait is None:
-            raise _error(response, method, url, retried=attempt)
+            raise error_of(response, method, url, retried=attempt)
         if wait > self.max_wait:
-            raise _error(response, method, url, retried=attempt,
+            raise error_of(response, method, url, retried=attempt,
                          note=f"GitHub asks to wait {wait:.0f}s, more than the "
                               f"{self.max_wait:.0f}s limit")
-        raise _Again(wait, _error(response, method, url, retried=attempt))
+        raise _Again(wait, error_of(response, method, url, retried=attempt))
 
     def _url(self, path: str) -> str:
         """A path under the API, or an absolute URL on the same host (Link headers)."""
@@ -181,7 +155,7 @@ class GitHubClient:
     def _retry_wait(self, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when the failure is final."""
         status = response.status_code
-        retry_after = _seconds(response.headers.get("retry-after"))
+        retry_after = seconds(response.headers.get("retry-after"))
         if status in _RETRY_STATUS:
             return retry_after if retry_after is not None else self._backoff(attempt)
         if status not in (403, 429):
@@ -189,10 +163,10 @@ class GitHubClient:
         if retry_after is not None:
             return retry_after
         if response.headers.get("x-ratelimit-remaining") == "0":
-            reset = _seconds(response.headers.get("x-ratelimit-reset"))
+            reset = seconds(response.headers.get("x-ratelimit-reset"))
             if reset is not None:
                 return max(reset - self._clock(), 0.0) + 1.0
-        if status == 429 or "secondary rate limit" in _message(response).lower():
+        if status == 429 or "secondary rate limit" in message(response).lower():
             # GitHub's advice with no header: wait at least a minute, then back off
             return max(60.0, self._backoff(attempt))
         return None
@@ -211,7 +185,7 @@ class GitHubClient:
         if errors:
             kinds = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
             status = 403 if kinds & {"FORBIDDEN", "INSUFFICIENT_SCOPES"} else None
-            raise GitHubError("GraphQL: " + "; ".join(map(_detail, errors)), status=status,
+            raise GitHubError("GraphQL: " + "; ".join(map(detail, errors)), status=status,
                               method="POST", url=endpoint, errors=errors)
         return reply.get("data") or {}
 
@@ -353,42 +327,3 @@ def _repo(repo: str) -> str:
 def _segment(text: str) -> str:
     """`text` as one URL path segment (a label name may hold spaces, ":" or "/")."""
     return quote(text, safe="")
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None  # an HTTP-date Retry-After: GitHub sends seconds, fall back to backoff
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return response.text[:500]
-    return str(data.get("message", "")) if isinstance(data, dict) else ""
-
-
-def _error(response: httpx.Response, method: str, url: str, *, retried: int,
-           note: str = "", uncertain: bool = False) -> GitHubError:
-    try:
-        data = response.json()
-    except ValueError:
-        data = {}
-    errors = data.get("errors", []) if isinstance(data, dict) else []
-    message = _message(response) or response.reason_phrase
-    if errors:
-        message += " (" + "; ".join(map(_detail, errors)) + ")"
-    if retried:
-        message += f" after {retried} retr{'y' if retried == 1 else 'ies'}"
-    if note:
-        message += f"; {note}"
-    return GitHubError(message, status=response.status_code, method=method, url=url,
-                       errors=errors, uncertain=uncertain)
-
-
-def _detail(error: Any) -> str:
-    if isinstance(error, dict):
-        return str(error.get("message") or error.get("code") or error)
-    return str(error)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reviewloop.errors import UserInputError
 
@@ -40,17 +40,24 @@ class PullRequestEvent(BaseModel):
 
 
 def load_event(env: Mapping[str, str]) -> PullRequestEvent:
-    """The event at `GITHUB_EVENT_PATH`; errors name the file and what to do."""
+    """The event at `GITHUB_EVENT_PATH`; errors name the file and what is wrong with it."""
     where = env.get("GITHUB_EVENT_PATH")
     if not where:
         raise UserInputError("GITHUB_EVENT_PATH is not set: not running in GitHub Actions?",
                              fix=_FIX)
     path = Path(where)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
-        raise UserInputError(f"cannot read the event payload: {exc.strerror}",
+        raise UserInputError(f"cannot read the event payload: {exc.strerror or exc}",
                              where=str(path), fix=_FIX) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(f"the event payload is not UTF-8 (byte 0x{raw[exc.start]:02x} "
+                             f"at offset {exc.start})", where=str(path), fix=_FIX) from None
+    try:
+        payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserInputError(f"the event payload is not JSON: {exc.msg}",
                              where=f"{path}:{exc.lineno}", fix=_FIX) from None
@@ -58,7 +65,8 @@ def load_event(env: Mapping[str, str]) -> PullRequestEvent:
 
 
 def parse_event(payload: Any, *, source: str = "event") -> PullRequestEvent:
-    """A pull_request payload (opened, synchronize, reopened) → `PullRequestEvent`."""
+    """A pull_request payload (opened, synchronize, reopened) → `PullRequestEvent`; a key
+    that is missing or of the wrong kind is named by its path (`pull_request.head.sha`)."""
     if not isinstance(payload, dict) or "pull_request" not in payload:
         raise UserInputError("not a pull_request event payload (no `pull_request` key)",
                              where=source, fix=_FIX)
@@ -67,22 +75,63 @@ def parse_event(payload: Any, *, source: str = "event") -> PullRequestEvent:
         raise UserInputError(f"pull_request action {action!r} is not reviewed; expected one "
                              f"of {', '.join(ACTIONS)}", where=source, fix=_FIX)
     try:
-        pr = payload["pull_request"]
-        base, head = pr["base"], pr["head"]
-        repo = payload["repository"]["full_name"]
-        repo_id = int(payload["repository"]["id"])
-        head_repo = (head.get("repo") or {}).get("full_name")
-        return PullRequestEvent(
-            action=action, repo=repo, repo_id=repo_id,
-            number=int(payload.get("number") or pr["number"]),
-            base_sha=base["sha"], base_ref=base["ref"],
-            head_sha=head["sha"], head_ref=head["ref"], head_repo=head_repo,
-            fork=head_repo != repo,
-            before=payload.get("before") if action == "synchronize" else None,
-            after=payload.get("after") if action == "synchronize" else None)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UserInputError(f"pull_request payload is missing {exc}", where=source,
-                             fix=_FIX) from None
+        data = _Payload.model_validate(payload)
+    except ValidationError as exc:
+        raise UserInputError(_first_problem(exc), where=source, fix=_FIX) from None
+    pr, repo = data.pull_request, data.repository.full_name
+    head_repo = pr.head.repo.full_name if pr.head.repo else None
+    sync = action == "synchronize"
+    return PullRequestEvent(
+        action=action, repo=repo, repo_id=data.repository.id,
+        number=data.number or pr.number, base_sha=pr.base.sha, base_ref=pr.base.ref,
+        head_sha=pr.head.sha, head_ref=pr.head.ref, head_repo=head_repo,
+        fork=head_repo != repo, before=data.before if sync else None,
+        after=data.after if sync else None)
+
+
+# --- the payload's shape: only the keys PR mode reads, every other key ignored ------------
+
+_SHA = r"^([0-9a-f]{40}|[0-9a-f]{64})$"  # SHA-1 or SHA-256: never a git option or a range
+_SLUG = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+
+
+class _Repo(BaseModel):
+    full_name: str = Field(pattern=_SLUG)
+
+
+class _Repository(_Repo):
+    id: int
+
+
+class _Ref(BaseModel):
+    sha: str = Field(pattern=_SHA)
+    ref: str = Field(min_length=1)
+    repo: _Repo | None = None
+
+
+class _Pull(BaseModel):
+    number: int = Field(gt=0)
+    base: _Ref
+    head: _Ref
+
+
+class _Payload(BaseModel):
+    pull_request: _Pull
+    repository: _Repository
+    number: int | None = Field(default=None, gt=0)
+    before: str | None = Field(default=None, pattern=_SHA)
+    after: str | None = Field(default=None, pattern=_SHA)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """"`pull_request.head.sha` is missing" — the first problem, by its key path."""
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "missing":
+        return f"the pull_request payload has no `{key}`"
+    if error["type"] == "string_pattern_mismatch" and key.endswith(("sha", "before", "after")):
+        return f"`{key}` is not a commit id (40 or 64 hex digits): {error['input']!r:.80}"
+    return f"`{key}` is not valid: {error['msg']} (got {error['input']!r:.80})"
 
 
 def force_pushed(event: PullRequestEvent, is_ancestor: Callable[[str, str], bool]) -> bool:

@@ -2,7 +2,8 @@
 outputs. Everything here is redacted before it is written; the counts in the outputs are the
 PR's open findings across all pushes (`Convergence.open_counts`), the same as the summary
 comment's. The count outputs are named by `Severity` values (`must_fix`, `should_fix`, `nit`),
-the spelling `--fail-on` and action.yml use too."""
+the spelling `--fail-on` and action.yml use too; `published` (true/false) and `publish_error`
+(one line, empty when published) say whether the review reached the pull request."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.github.verdict import PUBLISHED, Delivery
 from reviewloop.reports.lines import annotation
 from reviewloop.reports.report import RunSummary
 from reviewloop.reports.report import redacted as report_redacted
@@ -31,7 +33,8 @@ def annotate(findings: list[Finding]) -> None:
 
 
 def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], markdown: str,
-                      sarif: Path | None) -> None:
+                      sarif: Path | None, delivery: Delivery = PUBLISHED) -> None:
+    """Append to `$GITHUB_STEP_SUMMARY` and `$GITHUB_OUTPUT` (each when set)."""
     if env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
             out.write(redact(markdown) + "\n")
@@ -41,3 +44,6 @@ def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], ma
             for key in COUNT_OUTPUTS:
                 out.write(f"{key}={counts.get(key, 0)}\n")
             out.write(f"sarif={sarif or ''}\n")
+            out.write(f"published={'true' if delivery.published else 'false'}\n")
+            # one line: a value with a newline would need GitHub's heredoc syntax
+            out.write(f"publish_error={' '.join(redact(delivery.error).split())}\n")

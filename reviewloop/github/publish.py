@@ -73,10 +73,13 @@ class Target:
 def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
             report_markdown: str, *, reviewed: ChangeSet | None = None,
             max_inline: int = MAX_INLINE, state: PostedState | None = None,
-            code: Code | None = None, health: Sequence[Health] = ()) -> PublishResult:
+            code: Code | None = None, health: Sequence[Health] = (),
+            convergence: Convergence | None = None) -> PublishResult:
     """Converge the PR on `findings` (the analysis at `target.head_sha`; `changes` is the
     whole PR diff, `reviewed` the part analysed again, None for all of it; `code` reads a
-    file at the head, `health` says which reviewers and analyzers ran — see `converge`).
+    file at the head, `health` says which reviewers and analyzers ran — see `converge`;
+    `convergence`: the caller's own `converge` of the same `state`, so that what it reports
+    and what is posted come from one decision).
 
     A 422 on the review (an anchor GitHub will not take) falls back to posting the comments
     one by one; those rejected go to the review body. Other API errors propagate as
@@ -84,7 +87,7 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     longer in the PR) for the caller to fall back to annotations and the job summary.
     """
     state = state if state is not None else target.read()
-    conv = converge(state, findings, reviewed, code=code, health=health)
+    conv = convergence or converge(state, findings, reviewed, code=code, health=health)
     plan = plan_review(conv.new, changes, target.key, max_inline=max_inline)
     result = PublishResult(convergence=conv, ledger=conv.ledger(target.head_sha),
                            skipped_already_posted=len(conv.still_open) + len(conv.reopened))
@@ -155,25 +158,29 @@ def _create_review(target: Target, plan: ReviewPlan, result: PublishResult) -> N
 
 
 def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResult) -> None:
-    """Record `state` in the finding's own comment and resolve or reopen its thread."""
+    """Resolve or reopen the finding's thread, then record `state` in its own comment.
+
+    The marker is written last: it is what the next run reads, so a failure before it
+    leaves the finding in its old state and a re-run does both steps again (setting a
+    thread's state twice is harmless), never a marker that claims a thread it did not move."""
     if state == "fixed":
         result.resolved += 1
     else:
         result.reopened += 1
     if not posted.inline:
         return  # listed in a review body: the summary marker carries its state
+    threaded = posted.thread is not None and set_resolved(target.client, posted.thread,
+                                                          state == "fixed")
     body = restated(posted.body, target.key, state, target.head_sha,
                     away=state == "open" and posted.outdated)
     if body is not None and posted.comment_id is not None:
         target.client.update_review_comment(target.repo, posted.comment_id, body)
-    if posted.thread is not None and set_resolved(target.client, posted.thread,
-                                                  state == "fixed"):
-        if state == "fixed":
-            result.threads_resolved += 1
-        else:
-            result.threads_reopened += 1
-    else:
+    if not threaded:
         result.thread_fallbacks += 1
+    elif state == "fixed":
+        result.threads_resolved += 1
+    else:
+        result.threads_reopened += 1
 
 
 def _upsert_summary(target: Target, comment_id: int | None, body: str,

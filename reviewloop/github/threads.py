@@ -3,7 +3,9 @@ holds each of reviewloop's comments, and resolving or reopening a thread.
 
 `resolveReviewThread` with the Actions `GITHUB_TOKEN` needs `pull-requests: write`. Where
 GraphQL is not allowed (a read-only or narrower token) `fetch_threads` says so and the
-publisher falls back to editing the comment's body, which REST allows.
+publisher falls back to editing the comment's body, which REST allows. GraphQL failing (a
+5xx after the retries) is not that: it raises, so the run reports it and a re-run resolves
+the threads instead of settling for the edit alone.
 """
 
 from __future__ import annotations
@@ -98,8 +100,16 @@ def fetch_threads(client: GitHubClient, repo: str, number: int) -> Threads:
                 break
             after = info.get("endCursor")
     except GitHubError as exc:
+        if not _refused(exc):
+            raise  # GitHub failing is a fault to report and re-run, not a token that may not
         return Threads(identity=identity, unavailable=str(exc))
     return Threads(identity=identity, by_comment=by_comment)
+
+
+def _refused(exc: GitHubError) -> bool:
+    """The token may not use GraphQL here (FORBIDDEN, 401/403/404): fall back to body edits.
+    Anything else — a 5xx after the retries, a dropped connection — is GitHub failing."""
+    return exc.status in (401, 403, 404) or (exc.status is None and bool(exc.errors))
 
 
 def set_resolved(client: GitHubClient, thread: Thread, resolved: bool) -> bool:

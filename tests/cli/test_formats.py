@@ -324,7 +324,8 @@ def test_fail_on_and_the_actions_outputs_spell_severities_the_same_way(tmp_path:
     assert all(value in action["inputs"]["fail-on"]["description"] for value in fail_on)
     out = tmp_path / "out"
     write_job_outputs({"GITHUB_OUTPUT": str(out)}, {"must_fix": 2, "nit": 1}, "", None)
-    assert out.read_text() == "must_fix=2\nshould_fix=0\nnit=1\nsarif=\n"
+    assert out.read_text() == ("must_fix=2\nshould_fix=0\nnit=1\nsarif=\npublished=true\n"
+                               "publish_error=\n")
 
 
 def test_the_format_choices_are_the_ones_review_renders():

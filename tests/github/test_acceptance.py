@@ -145,7 +145,8 @@ def test_three_pushes_converge(repo: Path, tmp_path: Path, github_fake) -> None:
     assert (loop.record.rule, loop.record.file, loop.inline) == ("PERF401", "lib.py", True)
     assert file_level.record.level == "file" and not file_level.inline
     assert outputs == {"must_fix": "1", "should_fix": "2", "nit": "0",
-                       "sarif": str(tmp_path / "out.sarif")}
+                       "sarif": str(tmp_path / "out.sarif"), "published": "true",
+                       "publish_error": ""}
     posted = len(github_fake.state.review_comments)
 
     # (2) fix the shell line, insert lines above the loop, touch app.py (file-level) again

@@ -22,7 +22,8 @@ def test_action_inputs_map_onto_review_options() -> None:
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) == {"model", "aws-region", "fail-on", "config", "sarif",
                                      "github-token", "run-tests", "python-version"}
-    assert set(action["outputs"]) == {"must_fix", "should_fix", "nit", "sarif"}
+    assert set(action["outputs"]) == {"must_fix", "should_fix", "nit", "sarif", "published",
+                                      "publish_error"}
     script = action["runs"]["steps"][-1]["run"]
     assert "--github --fail-on" in script and "--sarif" in script
     params = review_params()

@@ -262,3 +262,13 @@ def test_the_fake_rejects_bodies_that_break_githubs_description():
         assert info.value.status == 422
     assert len(fake.violations) == 1
     assert "'body' is a required property" in fake.violations[0]
+
+
+def test_a_reply_that_is_not_json_is_a_github_error_not_a_crash():
+    page = httpx.Response(200, text="<html>502 Bad Gateway</html>")
+    with pytest.raises(GitHubError, match="not JSON: '<html>502 Bad Gateway") as read:
+        client(scripted(page), []).list_issue_comments(REPO, 5)
+    assert not read.value.uncertain  # a read: nothing happened
+    with pytest.raises(GitHubError) as created:
+        client(scripted(page), []).create_issue_comment(REPO, 5, "hi")
+    assert created.value.uncertain  # the comment may exist: read back before posting again

@@ -137,6 +137,10 @@ def test_an_unrelated_push_does_not_clear_an_open_must_fix(repo: Path, tmp_path:
     assert second.returncode == 1, second.stdout + second.stderr
     assert "1 finding(s) at or above must_fix are open on this pull request" in \
         second.stderr
+    # this push's own review found nothing; the comment judges the PR, headline and verdict
+    (summary,) = summaries(github_fake)
+    assert summary["body"].startswith("**Open on this pull request: ")
+    assert "**Verdict:** findings remain" in summary["body"]
     assert fixed_comments(github_fake) == [] and resolved_threads(github_fake) == []
 
 

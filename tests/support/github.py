@@ -34,6 +34,9 @@ exists". Labels (`issues/get-label`, `create-label`, `add-labels`, `remove-label
 Faults: `fail_next` answers the next matching request with an error *instead of* carrying
 it out; `fail_after_writes(n)` carries out every n-th write (POST, PATCH, GraphQL mutation)
 and then answers 502, as GitHub does now and then — the case where a blind retry duplicates.
+`outage` fails every matching request (status, or `HANG`: no answer until `heal`, so the
+client's own timeout fires) until `heal()`. A request is matched as "METHOD path", GraphQL
+as "POST /graphql query" or "POST /graphql mutation".
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 # GraphQL's `viewer` for the Actions token: the bot's login without "[bot]", same id
 VIEWER = {**BOT, "graphql_login": "github-actions"}
 DOCS = "https://docs.github.com/rest"
+HANG = 0  # an outage status: never answer (the client times out)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class GitHubFake:
         self.fail_every_nth_write: int | None = None
         self.faults_after_write: list[str] = []  # "METHOD path" answered 502 after doing it
         self._failures: deque[_Failure] = deque()
+        self._outages: list[_Failure] = []
+        self._healed = threading.Event()  # releases requests held by a HANG outage
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -159,6 +165,7 @@ class GitHubFake:
         return self
 
     def stop(self) -> None:
+        self._healed.set()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -216,6 +223,19 @@ class GitHubFake:
         for _ in range(times):
             self._failures.append(_Failure(status, headers or {}, body, match))
 
+    def outage(self, status: int, *, match: str, headers: dict[str, str] | None = None,
+               body: Any = None) -> None:
+        """Every request matching `match` fails with `status` (HANG: is never answered)
+        until `heal()`."""
+        body = body if body is not None else {"message": f"fake outage {status}"}
+        self._healed.clear()
+        self._outages.append(_Failure(status, headers or {}, body, match))
+
+    def heal(self) -> None:
+        """End every outage; requests held by HANG are dropped unanswered."""
+        self._outages.clear()
+        self._healed.set()
+
     def fail_after_writes(self, every: int) -> None:
         """Carry out every `every`-th write, then answer it with 502."""
         self.fail_every_nth_write = every
@@ -260,7 +280,11 @@ class GitHubFake:
             op_id, op, params = ("graphql", None, {}) if graphql else \
                 self._match(method, split.path)
             self.calls.append(Call(method, split.path, op_id, query, body, headers))
-            failure = self._take_failure(f"{method} {split.path}")
+            request = f"{method} {split.path}"
+            if graphql:
+                kind = github_graphql.is_mutation((body or {}).get("query", ""))
+                request += " mutation" if kind else " query"
+            failure = self._take_failure(request)
             if failure:
                 return failure.status, failure.headers, failure.body
             write = method in ("POST", "PATCH", "PUT", "DELETE") and not (
@@ -299,7 +323,7 @@ class GitHubFake:
             if failure.match is None or failure.match in request:
                 self._failures.remove(failure)
                 return failure
-        return None
+        return next((o for o in self._outages if o.match and o.match in request), None)
 
     def _violation(self, text: str, status: int = 422) -> tuple[int, dict[str, str], Any]:
         self.violations.append(text)
@@ -638,6 +662,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, extra, body = self.fake.handle(self.command, self.path, headers, raw)
+        if status == HANG:  # hold the request until healed, then drop it unanswered
+            self.fake._healed.wait()
+            self.close_connection = True
+            return
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
