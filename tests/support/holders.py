@@ -36,12 +36,14 @@ def holding_lease(url: str, key: str, *, ttl: float = 600, beat: float = 200,
                  f"Lease({url!r}, {key!r}, ttl={ttl}, beat={beat}{holder}).acquire()")
 
 
-def holding_claim(root: Path, spec: str, task_id: str, run_id: str) -> subprocess.Popen[str]:
-    """A process driving `run_id` of task `task_id` in the checkout at `root` (local state)."""
+def holding_claim(root: Path, spec: str, task_id: str, run_id: str,
+                  url: str | None = None) -> subprocess.Popen[str]:
+    """A process driving `run_id` of task `task_id` in the checkout at `root` (with `url`,
+    through the shared Postgres state)."""
     return _hold("from pathlib import Path\n"
                  "from reviewloop.config import Settings\n"
                  "from reviewloop.runs.claims import TaskRef, claimed\n"
-                 f"claim = claimed(Settings(), Path({str(root)!r}), "
+                 f"claim = claimed(Settings(checkpoint_url={url!r}), Path({str(root)!r}), "
                  f"TaskRef({spec!r}, {task_id!r}), {run_id!r})\n"
                  "claim.__enter__()", cwd=root)
 
