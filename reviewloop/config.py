@@ -170,6 +170,8 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "RUN_TESTS": ("review", "run_tests"),
     "MAX_COST_USD": ("review", "max_cost_usd"),
     "CHECKPOINT_URL": ("checkpoint_url",),
+    "LEASE_SECONDS": ("lease_seconds",),
+    "LEASE_BEAT_SECONDS": ("lease_beat_seconds",),
 }
 _LIST_KEYS = {("agents_dirs",), ("reviewers",)}
 
