@@ -82,9 +82,16 @@ def _local(path: Path, task: TaskRef, run_id: str) -> Iterator[None]:
     try:
         yield
     finally:
+        _give_back(path, task, run_id, here)
+
+
+def _give_back(path: Path, task: TaskRef, run_id: str, here: Holder) -> None:
+    try:
         with _open(path) as db:
             db.execute("DELETE FROM claims WHERE task = ? AND run_id = ? AND holder = ?",
                        (task.key, run_id, here.dumps()))
+    except UserInputError:
+        pass  # a claim left behind names this process, dead once it exits: it blocks nothing
 
 
 def _take(path: Path, task: TaskRef, run_id: str, here: Holder) -> None:

@@ -124,7 +124,7 @@ class Lease:
         who = holder.shown() if holder else seen["owner"]
         if holder and liveness.verdict(holder, self.holder) is Verdict.ALIVE:
             state = ("a live process on this machine" +
-                     (" (paused: its lease has run out)" if seen["expired"] else ""))
+                     (", paused or stuck: its lease has run out" if seen["expired"] else ""))
             fix = f"let it finish, or stop it (kill {holder.pid}) and resume"
         else:
             state = f"its lease expires in {float(seen['left']):.0f} s without a heartbeat"
