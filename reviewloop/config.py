@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from yaml.composer import ComposerError
 
 from reviewloop.errors import ConfigError
@@ -126,11 +133,23 @@ class Settings(_Frozen):
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
     # Shared run state for batches: a postgresql:// URL; None keeps SQLite under .reviewloop/.
     checkpoint_url: str | None = None
-    lease_seconds: float = Field(default=120, ge=1, le=3600)  # a dead runner's run waits this
+    # A run's lease (runs/lease.py): its holder beats every lease_beat_seconds; a holder on
+    # another host is taken as dead lease_seconds after its last beat (on the same host, at
+    # once when its process is gone).
+    lease_seconds: float = Field(default=20, ge=1, le=3600)
+    lease_beat_seconds: float = Field(default=5, gt=0, le=1800)
     # USD a run may spend (it stops at the next node boundary, escalated) and a spec's batch
     # may spend in all (`plan` then starts nothing more); None: no limit.
     budget_usd: float | None = Field(default=None, gt=0)
     batch_budget_usd: float | None = Field(default=None, gt=0)
+
+    @field_validator("lease_beat_seconds")
+    @classmethod
+    def _beat_within_lease(cls, beat: float, info: ValidationInfo) -> float:
+        ttl = info.data.get("lease_seconds")
+        if ttl is not None and beat * 2 > ttl:  # one late beat must not lose the lease
+            raise ValueError(f"must be at most half of lease_seconds ({ttl:g})")
+        return beat
 
 
 # Environment variables are flat; these are the ones read, with how to split lists.
@@ -151,6 +170,8 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "RUN_TESTS": ("review", "run_tests"),
     "MAX_COST_USD": ("review", "max_cost_usd"),
     "CHECKPOINT_URL": ("checkpoint_url",),
+    "LEASE_SECONDS": ("lease_seconds",),
+    "LEASE_BEAT_SECONDS": ("lease_beat_seconds",),
 }
 _LIST_KEYS = {("agents_dirs",), ("reviewers",)}
 

@@ -15,6 +15,7 @@ here, with the module that defines it when that is not this one::
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
+    │   ├── RunInProgress            runs/claims.py: a live run of this task is being driven
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
     │   ├── SymlinkInPath            git/nofollow.py: landing would write through a symlink
     │   │                            in your checkout (at any depth); nothing was written

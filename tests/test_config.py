@@ -133,3 +133,14 @@ def test_the_readme_configuration_example_loads(tmp_path) -> None:
     settings = load_settings(tmp_path, environ={})
     assert settings.max_rounds == 3 and settings.gates.coverage == "report"
     assert settings.governance.max_files == 20 and settings.commands.deny == ("terraform apply",)
+
+
+def test_lease_figures_default_and_a_beat_longer_than_half_the_lease_is_refused(tmp_path):
+    assert (Settings().lease_seconds, Settings().lease_beat_seconds) == (20, 5)
+    env = {"REVIEWLOOP_LEASE_SECONDS": "60", "REVIEWLOOP_LEASE_BEAT_SECONDS": "10"}
+    assert load_settings(tmp_path, environ=env).lease_beat_seconds == 10
+    write(tmp_path / ".reviewloop.toml", "lease_seconds = 20\nlease_beat_seconds = 15\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert 'key "lease_beat_seconds"' in str(info.value)
+    assert "must be at most half of lease_seconds (20)" in str(info.value)

@@ -8,7 +8,6 @@ loop: the task, the spec, the options the run started with, and its state.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
@@ -22,9 +21,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from reviewloop.errors import UserInputError
+from reviewloop.runs import liveness
 
 STATE_DIR = ".reviewloop"
-OWNER = "owner.pid"  # in a run's folder while a process drives it
+OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
 # A failed or interrupted run stopped at a checkpoint: `reviewloop resume` continues it.
 UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted")
 
@@ -72,18 +72,12 @@ def crashed(root: Path, record: RunRecord) -> bool:
     """A run registered as running whose process is gone (killed, machine restarted)."""
     if record.status != "running":
         return False
-    owner = run_dir(root, record.run_id) / OWNER
     try:
-        pid = int(owner.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        holder = liveness.loads((run_dir(root, record.run_id) / OWNER).read_text(
+            encoding="utf-8"))
+    except OSError:
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return holder is None or liveness.verdict(holder) is liveness.Verdict.DEAD
 
 
 def new_run_id(task_id: str) -> str:

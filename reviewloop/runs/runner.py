@@ -6,7 +6,6 @@ registry beside it says where each run stands. Terminal interaction lives in the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,9 @@ from reviewloop.policy.levers import refuse
 from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.round import Analyze
+from reviewloop.runs import liveness
 from reviewloop.runs.budget import SpendLog, spec_key
+from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
@@ -85,6 +86,13 @@ class LoopRunner:
         """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
         run, the user's uncommitted change, carried over and announced)."""
         run_id = new_run_id(task.id)
+        # claimed before anything is created: a refused run leaves no worktree or branch
+        with claimed(self.settings, self.root, TaskRef.of(spec_file, self.root, task.id),
+                     run_id):
+            return self._start(run_id, task, spec_file, implementer, batch)
+
+    def _start(self, run_id: str, task: Task, spec_file: Path, implementer: Implementer,
+               batch: str | None) -> RunResult:
         checkout = open_repository(self.root)
         tree = worktree.create(checkout, run_id, worktree.branch_name(
             self.settings.run.branch, task.id), carry=implementer.kind == "manual")
@@ -122,7 +130,8 @@ class LoopRunner:
             self._refuse_weakening(run_id, deps)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
-        return self._drive(run_id, deps, payload)
+        with claimed(self.settings, self.root, _task_of(record, self.root), run_id):
+            return self._drive(run_id, deps, payload)
 
     def _check_version(self, run_id: str) -> None:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
@@ -187,14 +196,15 @@ class LoopRunner:
         if url is None:
             yield None
             return
-        with Lease(url, run_id, ttl=self.settings.lease_seconds) as lease:
+        with Lease(url, run_id, ttl=self.settings.lease_seconds,
+                   beat=self.settings.lease_beat_seconds) as lease:
             yield lease
 
     def _drive_leased(self, run_id: str, deps: LoopDeps, payload: InputState | Command | None,
                       lease: Lease | None) -> RunResult:
         self.registry.update(run_id, status="running")
         owner = deps.run_dir / OWNER
-        owner.write_text(str(os.getpid()), encoding="utf-8")  # `runs` tells a crash from a run
+        owner.write_text(liveness.me().dumps(), encoding="utf-8")  # `runs` tells a crash
         try:
             with self._graph() as graph, relaying(self.progress) as relay:
                 for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
@@ -285,6 +295,14 @@ def run_tree(record: RunRecord) -> RunTree | None:
     """Where a registered run works (None for runs from before worktrees)."""
     data = record.options.get("worktree")
     return RunTree.model_validate(data) if data else None
+
+
+def _task_of(record: RunRecord, root: Path) -> TaskRef:
+    """The task a registered run is of, named as in the checkout that started it (another
+    clone's when resumed from here: its worktree is <checkout>/.reviewloop/worktrees/<run>)."""
+    tree = run_tree(record)
+    started = Path(tree.path).parents[2] if tree else root
+    return TaskRef.of(Path(record.spec), started, record.task_id)
 
 
 def _inside(root: Path, path: Path, tree: Path) -> Path:

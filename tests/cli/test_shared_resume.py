@@ -1,6 +1,6 @@
-"""A runner killed mid-review, resumed by another process from Postgres; the lease refuses a
-second driver while the first is alive. Real CLI processes, real Bedrock stack against the
-loopback fake, a real PostgreSQL server."""
+"""A runner killed mid-review, resumed by another process from Postgres at once (its lease
+names a process that is gone); the lease refuses a second driver while the first is alive.
+Real CLI processes, real Bedrock stack against the loopback fake, a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.checkpoints import expire_lease, reviews_saved_in_postgres
+from tests.support.checkpoints import reviews_saved_in_postgres
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
@@ -33,7 +33,8 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
     manual_change(project)
     never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:
-        env = {**fake_env(fake), "REVIEWLOOP_CHECKPOINT_URL": pg_url}
+        env = {**fake_env(fake), "REVIEWLOOP_CHECKPOINT_URL": pg_url,
+               "REVIEWLOOP_LEASE_SECONDS": "600"}  # a dead runner's lease would run 10 min
         for name in REVIEWERS[:-1]:
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         fake.script(f"agent: {REVIEWERS[-1]}",
@@ -58,7 +59,7 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
         calls = len(fake.calls)
         fake.script(f"agent: {REVIEWERS[-1]}", [tool_use("submit_findings", {"findings": []})])
 
-        expire_lease(pg_url, run_id)  # the dead runner's lease runs out
+        # its process is gone: the resumer on this host takes its lease over at once
         resumed = cli(project, "resume", run_id, "--yes", env=env)
         again = [r.system_text() for r in fake.calls[calls:]]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.store import PostgresRegistry, postgres_url
 from tests.support.chat import ScriptedChatModel
 from tests.support.checkpoints import expire_lease
+from tests.support.holders import ELSEWHERE, holding_lease, kill
 from tests.support.loop_cli import _wait_for
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 from tests.support.runner import clean_round, project, settings, start  # noqa: F401
@@ -35,9 +34,9 @@ def test_registry_round_trip_and_order(pg_url):  # noqa: F811
 
 
 def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url):  # noqa: F811
-    first = Lease(pg_url, "run-1", ttl=60)
+    first = Lease(pg_url, "run-1", ttl=60, holder=ELSEWHERE)  # a runner on another machine
     first.acquire()
-    with pytest.raises(LeaseHeld, match="run run-1 is being driven by .*expires in"):
+    with pytest.raises(LeaseHeld, match=r"run run-1 is being driven by .*expires in"):
         Lease(pg_url, "run-1", ttl=60).acquire()
     first.renew()  # its own lease renews
     first._stop.set()  # the runner "dies": no more heartbeats
@@ -48,7 +47,7 @@ def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url
     with pytest.raises(LeaseLost):
         first.renew()
     second.release()
-    Lease(pg_url, "run-1", ttl=60).acquire()  # released: free at once
+    Lease(pg_url, "run-1", ttl=60).release()  # released: free at once
 
 
 def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):  # noqa: F811
@@ -59,7 +58,7 @@ def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):  # noqa: F
             return conn.execute("SELECT expires FROM reviewloop_leases WHERE run_id = 'run-3'"
                                 ).fetchone()[0]
 
-    lease = Lease(pg_url, "run-3", ttl=0.6)  # a beat every 0.2 s of the holder's time
+    lease = Lease(pg_url, "run-3", ttl=0.6, beat=0.2)  # a beat every 0.2 s of its time
     lease.acquire()
     try:
         taken = expires()
@@ -68,20 +67,14 @@ def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):  # noqa: F
         lease.release()
 
 
-def test_a_killed_holder_blocks_until_its_lease_expires(pg_url, tmp_path):  # noqa: F811
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import time\nfrom reviewloop.runs.lease import Lease\n"
-          f"Lease({pg_url!r}, 'run-9', ttl=60).acquire()\nprint('held', flush=True)\n"
-          "time.sleep(600)\n")], stdout=subprocess.PIPE, text=True)
+def test_a_killed_holder_on_another_host_blocks_until_its_lease_expires(pg_url):  # noqa: F811
+    holder = holding_lease(pg_url, "run-9", ttl=60, elsewhere=True)
     try:
-        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(LeaseHeld):
             Lease(pg_url, "run-9", ttl=60).acquire()
     finally:
-        holder.kill()  # SIGKILL: nothing is released
-        holder.wait()
-    with pytest.raises(LeaseHeld):  # dead, but its lease still runs
+        kill(holder)  # SIGKILL: nothing is released
+    with pytest.raises(LeaseHeld):  # dead, but from here only its heartbeat can tell
         Lease(pg_url, "run-9", ttl=60).acquire()
     expire_lease(pg_url, "run-9")
     lease = Lease(pg_url, "run-9", ttl=60)

@@ -1,0 +1,117 @@
+"""Two `reviewloop run` of one task started at the same moment: exactly one drives and
+commits, the other exits 2 naming it and creates nothing; a run whose process was killed
+blocks neither `runs` nor its resume. Real CLI processes, the real Bedrock stack against the
+loopback fake, real git; local SQLite state and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.gitutil import git
+from tests.support.loop_cli import (
+    MODEL,
+    REVIEWERS,
+    SPEC,
+    _wait_for,
+    cli,
+    fake_env,
+    manual_change,
+    project,  # noqa: F401
+)
+from tests.support.pg import pg_url, postgres_server  # noqa: F401
+
+RUN = ("run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODEL, "--yes")
+
+
+def _start(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "reviewloop", *RUN], cwd=root,
+                            env={**os.environ, **env}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _run_ids(root: Path, url: str | None) -> list[str]:
+    if url is None:
+        with sqlite3.connect(root / ".reviewloop" / "runs.sqlite") as conn:
+            return [r[0] for r in conn.execute("SELECT run_id FROM runs")]
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT run_id FROM reviewloop_runs")]
+
+
+def _script_reviews(fake: BedrockFake, gate: threading.Event) -> None:
+    for name in REVIEWERS:  # held until the test opens the gate
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
+                                                gate=gate)])
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["local", "postgres"])
+def test_two_concurrent_runs_of_one_task_make_one_commit(
+        project: Path, request: pytest.FixtureRequest, shared: bool) -> None:  # noqa: F811
+    url = request.getfixturevalue("pg_url") if shared else None
+    git(project, "switch", "-qc", "work")  # the run lands on a working branch
+    manual_change(project)
+    branches = git(project, "branch", "--list")
+    go = threading.Event()
+    with BedrockFake() as fake:
+        env = {**fake_env(fake), **({"REVIEWLOOP_CHECKPOINT_URL": url} if url else {})}
+        _script_reviews(fake, go)
+        both = [_start(project, env), _start(project, env)]  # at the same moment
+        try:
+            _wait_for(lambda: any(p.poll() is not None for p in both))
+            loser = next(p for p in both if p.poll() is not None)
+            winner = next(p for p in both if p is not loser)
+            lost_out, lost_err = loser.communicate()
+            assert winner.poll() is None  # still held at its review
+        finally:
+            go.set()
+        out, err = winner.communicate(timeout=300)
+
+    assert winner.returncode == 0, out + err
+    assert loser.returncode == 2, lost_out + lost_err
+    [run_id] = _run_ids(project, url)  # the refused one registered nothing
+    assert re.search(rf"task T2 of {SPEC} has a run in progress: {run_id}, driven by pid "
+                     rf"{winner.pid} on ", lost_err), lost_err
+    assert f"reviewloop resume {run_id}" in lost_err
+    assert git(project, "log", "--format=%s").count("T2:") == 1
+    # no branch or worktree left: the winner's went with its landing, the loser made none
+    assert git(project, "branch", "--list") == branches
+    assert len(git(project, "worktree", "list").splitlines()) == 1
+
+
+def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:  # noqa: F811
+    git(project, "switch", "-qc", "work")
+    manual_change(project)
+    never = threading.Event()  # the killed run's reviewers never answer
+    with BedrockFake() as fake:
+        env = fake_env(fake)
+        _script_reviews(fake, never)
+        first = _start(project, env)
+        try:
+            _wait_for(lambda: len(fake.calls) == len(REVIEWERS))  # held mid-review
+            [run_id] = _run_ids(project, None)
+            listed = cli(project, "runs", "--json", env=env)
+            assert '"status": "running"' in listed.stdout  # alive: not crashed
+            again = cli(project, *RUN, env=env)
+            assert again.returncode == 2 and run_id in again.stderr, again.stderr
+        finally:
+            first.kill()  # kill -9 mid-review
+            first.wait()
+            never.set()
+        listed = cli(project, "runs", env=env)
+        assert "crashed" in listed.stdout and f"reviewloop resume {run_id}" in listed.stdout
+        for name in REVIEWERS:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        resumed = cli(project, "resume", run_id, "--yes", env=env)
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert git(project, "log", "--format=%s").count("T2:") == 1
