@@ -20,10 +20,14 @@ here, with the module that defines it when that is not this one::
     │   │                            in your checkout (at any depth); nothing was written
     │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
-    │   └── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
-    │                                command policy; no approval lands it
+    │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
+    │   │                            command policy; no approval lands it
+    │   └── RunFailed                runs/runner.py: the model failed the implementer or fixer
+    │                                (AgentLoopError below); the run is failed and resumable
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
-    │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
+    │   ├── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
+    │   └── ModelCallFailed          agent/tool_loop.py: the provider failed a call past its
+    │                                client's retries (throttled, 5xx, credentials revoked)
     ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a
     │                                sensitive file; told to the model, never raised to the user
     ├── GitHubError                  github/client.py: the API answered an error after retries

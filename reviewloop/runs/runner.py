@@ -18,9 +18,10 @@ from langgraph.types import Command, StateSnapshot
 
 from reviewloop.agent.models import ModelFactory, Models, UsageRecord
 from reviewloop.agent.spend import run_cost
+from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.tools import Workspace
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import UserInputError
+from reviewloop.errors import BlockingOutcome, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
@@ -49,6 +50,11 @@ RECURSION_LIMIT = 80
 class OlderRun(UserInputError):
     """A run whose checkpoint another shape of the loop's state wrote: not resumed, because
     reading it with this one would go wrong halfway."""
+
+
+class RunFailed(BlockingOutcome):
+    """A run stopped by its model (a provider failure, or no usable answer): recorded as
+    failed, resumable from its checkpoint; exit 1, never a crash."""
 
 
 @dataclass
@@ -208,6 +214,8 @@ class LoopRunner:
             raise
         except LeaseLost:
             raise  # another runner drives the run now: its status is theirs to write
+        except AgentLoopError as exc:
+            raise self._model_failed(run_id, exc) from exc
         except BaseException as exc:
             self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
             raise
@@ -229,6 +237,14 @@ class LoopRunner:
             result.status = "committed"
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
         return result
+
+    def _model_failed(self, run_id: str, exc: AgentLoopError) -> RunFailed:
+        """The model failed the implementer or the fixer (the provider, or its answers): the
+        run stops as failed at its last checkpoint, for `resume` once the cause is gone."""
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        self.registry.update(run_id, status="failed", detail=reason)
+        return RunFailed(f"run {run_id} failed: {reason}\n  `reviewloop resume {run_id}` "
+                         "continues it from its last checkpoint once the model answers again")
 
     def _record_spend(self, run_id: str, deps: LoopDeps, usage: list[UsageRecord]) -> None:
         """What the run has spent so far, for the batch budget (`plan`)."""
