@@ -14,6 +14,8 @@ here, with the module that defines it when that is not this one::
     │   ├── AgentDefinitionError     an agent JSON file
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
+    │   ├── StoreDamaged             a damaged `.reviewloop/` file or registry row; the fix,
+    │   │                            `reviewloop runs --repair`, moves it aside, loses nothing
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
     │   ├── SymlinkInPath            git/nofollow.py: landing would write through a symlink
@@ -99,6 +101,11 @@ class TaskSelectionError(UserInputError):
 
 class CredentialsError(UserInputError):
     """Model credentials are missing; the message says exactly what to set."""
+
+
+class StoreDamaged(UserInputError):
+    """A run store file that SQLite cannot read (truncated, overwritten, another format) or a
+    registry row that does not parse; the message names the file and the repair command."""
 
 
 class BlockingOutcome(ReviewloopError):

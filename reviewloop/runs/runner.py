@@ -21,7 +21,7 @@ from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.tools import Workspace
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import BlockingOutcome, UserInputError
+from reviewloop.errors import BlockingOutcome, StoreDamaged, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
@@ -134,7 +134,9 @@ class LoopRunner:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
         with self._graph() as graph:
             values = graph.get_state(_config(run_id)).values
-        version = values.get("schema_version", 1) if values else STATE_VERSION
+        if not values:
+            raise _no_checkpoint(self.registry.get(run_id))
+        version = values.get("schema_version", 1)
         if version != STATE_VERSION:
             raise OlderRun(
                 f"run {run_id} was saved by another version of reviewloop (state version "
@@ -252,6 +254,17 @@ class LoopRunner:
         if cost is not None and deps.spec_file is not None:
             key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
             SpendLog(self.settings, self.root).record(run_id, key, cost)
+
+
+def _no_checkpoint(record: RunRecord) -> StoreDamaged:
+    """A registered run the checkpoint store has nothing of (deleted, replaced, repaired)."""
+    return StoreDamaged(
+        f"run {record.run_id} has no checkpoint in the store: checkpoints.sqlite was deleted "
+        "or replaced (or lost this run in a repair), or the run stopped before its first step",
+        where=record.run_id,
+        fix="if you moved the checkpoint file, put it back; otherwise `reviewloop clean "
+            f"{record.run_id}` forgets the run and `reviewloop run {record.task_id}` starts "
+            "the task again")
 
 
 def _config(run_id: str) -> RunnableConfig:
