@@ -20,6 +20,7 @@ from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.reports.report import RunSummary
+from reviewloop.review.definitions import load_agents
 from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
@@ -45,6 +46,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                                     require_llm=options.require_llm,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
+    load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
