@@ -14,6 +14,8 @@ here, with the module that defines it when that is not this one::
     │   ├── AgentDefinitionError     an agent JSON file
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
+    │   ├── StoreDamaged             a damaged `.reviewloop/` file or registry row; the fix,
+    │   │                            `reviewloop runs --repair`, moves it aside, loses nothing
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── RunInProgress            runs/claims.py: a live run of this task is being driven
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
@@ -21,10 +23,14 @@ here, with the module that defines it when that is not this one::
     │   │                            in your checkout (at any depth); nothing was written
     │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
-    │   └── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
-    │                                command policy; no approval lands it
+    │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
+    │   │                            command policy; no approval lands it
+    │   └── RunFailed                runs/runner.py: the model failed the implementer or fixer
+    │                                (AgentLoopError below); the run is failed and resumable
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed
-    │   └── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
+    │   ├── ModelTimeout             agent/tool_loop.py: one call passed its total deadline
+    │   └── ModelCallFailed          agent/tool_loop.py: the provider failed a call past its
+    │                                client's retries (throttled, 5xx, credentials revoked)
     ├── ToolRefused                  agent/workspace.py: a tool call outside the worktree or on a
     │                                sensitive file; told to the model, never raised to the user
     ├── GitHubError                  github/replies.py: the API answered an error after retries
@@ -100,6 +106,11 @@ class TaskSelectionError(UserInputError):
 
 class CredentialsError(UserInputError):
     """Model credentials are missing; the message says exactly what to set."""
+
+
+class StoreDamaged(UserInputError):
+    """A run store file that SQLite cannot read (truncated, overwritten, another format) or a
+    registry row that does not parse; the message names the file and the repair command."""
 
 
 class BlockingOutcome(ReviewloopError):

@@ -29,6 +29,11 @@ class ModelTimeout(AgentLoopError):
     """One model call (retries included) took longer than `llm_timeout_s`."""
 
 
+class ModelCallFailed(AgentLoopError):
+    """The provider refused or failed a call after its client's retries: throttling, a 5xx,
+    credentials that stopped working. The environment's fault, never reviewloop's."""
+
+
 @dataclass
 class LoopResult:
     messages: list[BaseMessage]
@@ -65,7 +70,7 @@ def run_agent(
     result = LoopResult(messages=[redacted(m) for m in messages])
     misses = 0
     for _ in range(max_steps):
-        reply = call_with_deadline(lambda: bound.invoke(result.messages), timeout_s)
+        reply = _model_reply(bound, result.messages, timeout_s)
         result.messages.append(reply)
         result.replies.append(reply)
         if on_reply is not None:
@@ -88,6 +93,20 @@ def run_agent(
             raise AgentLoopError(f"{shown} arguments were still invalid after "
                                  f"{nudges} correction(s)")
     raise AgentLoopError(f"no final answer within {max_steps} model calls")
+
+
+def _model_reply(bound: Runnable[Any, Any], messages: list[BaseMessage],
+                 timeout_s: float | None) -> Any:
+    """The model's next reply; a provider's failure becomes ModelCallFailed (its first line)."""
+    try:
+        return call_with_deadline(lambda: bound.invoke(messages), timeout_s)
+    except AgentLoopError:
+        raise
+    # The provider boundary: each LangChain provider raises its own client's errors (botocore,
+    # openai, httpx, …) and they share no base class; all of them mean the call failed.
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise ModelCallFailed(f"the model call failed: {type(exc).__name__}: {first}") from exc
 
 
 def _run_calls(calls: Sequence[ToolCall], by_name: Mapping[str, BaseTool],

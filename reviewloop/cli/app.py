@@ -199,14 +199,14 @@ def reject_cmd(obj: Context, run_id: str) -> int:
 
 
 @click.command("runs")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print JSON (docs/schemas/runs.schema.json) instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (docs/schemas/runs.schema.json).")
+@click.option("--repair", is_flag=True, help="Move damaged store files aside; keep what reads.")
 @click.pass_obj
-def runs_cmd(obj: Context, as_json: bool) -> int:
+def runs_cmd(obj: Context, as_json: bool, repair: bool) -> int:
     """List runs, where each stands and where its worktree is."""
     from reviewloop.cli import runs
 
-    return runs.list_runs(obj.settings(), obj.root, as_json=as_json)
+    return runs.list_runs(obj.settings(), obj.root, as_json=as_json, repair=repair)
 
 
 @click.command("clean")

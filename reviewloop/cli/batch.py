@@ -113,5 +113,9 @@ class Batch:
     def _settled(self, task_id: str, result: RunResult) -> bool:
         if self.settle(self.runner, result) == ExitCode.OK:
             return True
-        self.outcome[task_id] = result.status.replace("_", " ")
+        # `result` is the run before it was settled: a run declined at the prompt was
+        # "awaiting approval" there; the registry has where it stands now
+        status = self.runner.registry.get(result.run_id).status
+        self.outcome[task_id] = "declined" if status == "declined" else \
+            result.status.replace("_", " ")
         return False

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import ConfigError, UserInputError
+from reviewloop.errors import ConfigError, StoreDamaged, UserInputError
 from reviewloop.git.repository import Repository, open_repository
-from reviewloop.runs.registry import STATE_DIR
+from reviewloop.github.remote import check_ready
+from reviewloop.runs.damage import CHECKPOINTS, health
+from reviewloop.runs.registry import REPAIR_FIX, STATE_DIR
 from reviewloop.sandbox.bubblewrap import Sandbox, require
 
 REGISTRY_FILE = "runs.sqlite"
@@ -30,6 +32,7 @@ class Needs:
     check_model: bool = True  # False when the caller brings its own model factory (tests)
     existing_runs: bool = False  # it reads runs (resume, approve): the store must hold some
     sandbox: bool = True  # it runs gates or model commands: the sandbox must work here
+    remote: bool = False  # it may land: with run.land = "pr", the remote and the token
 
 
 def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
@@ -40,6 +43,8 @@ def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
         check_default_branch(repo)
     if needs.sandbox:  # before any model call or worktree: the test gate would fail later
         require(Sandbox.from_settings(settings))
+    if needs.remote and settings.run.land == "pr":  # before .reviewloop/, a worktree, a model
+        check_ready(repo, settings.run.remote, os.environ)
     if needs.llm_implementer and needs.check_model:
         check_implementer_model(settings)
     if needs.require_llm and needs.check_model:
@@ -129,11 +134,14 @@ def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) 
                              where=str(target),
                              fix=f"make {target} writable (chmod u+w), or set checkpoint_url "
                                  "to a postgresql:// URL")
-    for name in (REGISTRY_FILE, "checkpoints.sqlite"):
+    for name in (REGISTRY_FILE, CHECKPOINTS):
         path = state / name
         if path.exists() and not os.access(path, os.R_OK | os.W_OK):
             raise UserInputError(f"the checkpoint store is not writable: {path}",
                                  where=str(path), fix=f"chmod u+rw {path}")
+        reason = health(path)  # a damaged file fails the run later, after model calls
+        if reason is not None:
+            raise StoreDamaged(f"{name} is damaged: {reason}", where=str(path), fix=REPAIR_FIX)
 
 
 def has_runs(root: Path) -> bool:

@@ -20,6 +20,7 @@ from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.reports.report import RunSummary
+from reviewloop.review.definitions import load_agents
 from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
@@ -43,8 +44,9 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     implementer = Implementer.parse(options.implementer)
     preflight(settings, root, Needs(llm_implementer=implementer.kind == "llm",
                                     require_llm=options.require_llm,
-                                    check_model=model_factory is None))
+                                    check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
+    load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
@@ -176,11 +178,7 @@ def _check_branch(root: Path, settings: Settings, branch: str | None) -> None:
 
 
 def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
-    repo = open_repository(root)
-    if settings.run.land == "pr":
-        from reviewloop.github.remote import check_ready
-
-        check_ready(repo, settings.run.remote, os.environ)  # before any model time is spent
+    repo = open_repository(root)  # run.land = "pr": its remote was checked in preflight
     if branch:
         repo.create_branch(branch)
 

@@ -14,7 +14,8 @@ from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository
-from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed
+from reviewloop.runs import damage
+from reviewloop.runs.registry import REPAIR_FIX, UNFINISHED, RunRecord, crashed
 from reviewloop.runs.runner import run_tree
 from reviewloop.runs.store import postgres_url, registry_for
 
@@ -26,16 +27,47 @@ def rows(settings: Settings, root: Path) -> list[dict]:
     return [_row(root, r) for r in _records(settings, root)]
 
 
-def list_runs(settings: Settings, root: Path, *, as_json: bool = False) -> int:
+def list_runs(settings: Settings, root: Path, *, as_json: bool = False,
+              repair: bool = False) -> int:
+    """Every run that can be read; with a damaged store, exit 2 after naming what cannot.
+    With `repair`, damaged files are first moved into `.reviewloop/damaged-<time>/`."""
     in_repository(root)  # exit 2 outside a repository, creating nothing
-    rows = [_row(root, r) for r in _records(settings, root)]
+    if repair:
+        _repair(settings, root)
+    records, unreadable, repairable = _readable(settings, root)
+    rows = [_row(root, r) for r in records]
     if as_json:
-        print(json.dumps({"root": str(root), "runs": rows}, indent=2, ensure_ascii=False))
-        return ExitCode.OK
+        extra = {"unreadable": unreadable} if unreadable else {}
+        print(json.dumps({"root": str(root), "runs": rows, **extra}, indent=2,
+                         ensure_ascii=False))
+    elif rows or not unreadable:
+        _print_table(rows)
+    if unreadable:
+        err = ui.console(stderr=True)
+        fix = f"\n  fix: {REPAIR_FIX}" if repairable else ""
+        err.print("Cannot read:\n" + "\n".join(f"  {line}" for line in unreadable) + fix,
+                  markup=False, highlight=False, soft_wrap=True)
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
+def _repair(settings: Settings, root: Path) -> None:
+    """`runs --repair`: move damaged store files aside and keep what reads."""
+    if postgres_url(settings) is not None:
+        raise UserInputError("--repair mends the SQLite store under .reviewloop/; this "
+                             "project keeps its runs in Postgres", where="checkpoint_url",
+                             fix="repair the database with its own tools")
+    done = damage.repair(root)
+    out = ui.console()
+    out.print("\n".join(done) if done else "Nothing to repair: every run store file reads.",
+              markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_table(rows: list[dict]) -> None:
     out = ui.console()
     if not rows:
         out.print("No runs yet: `reviewloop run TASK|next|all` starts one.")
-        return ExitCode.OK
+        return
     table = Table(title="reviewloop runs")
     table.add_column("run", no_wrap=True)
     for name in ("task", "status", "updated", "commit", "worktree"):
@@ -56,7 +88,15 @@ def list_runs(settings: Settings, root: Path, *, as_json: bool = False) -> int:
     if stale:
         out.print(f"{stale} worktree(s) of finished runs are kept: `reviewloop clean` "
                   "removes them.", soft_wrap=True)
-    return ExitCode.OK
+
+
+def _readable(settings: Settings, root: Path) -> tuple[list[RunRecord], list[str], bool]:
+    """The runs that read, a line for what does not, and whether `--repair` would mend it
+    (SQLite; Postgres reads or fails)."""
+    if postgres_url(settings) is not None:
+        return registry_for(settings, root).list(), [], False
+    found = damage.inspect(root)
+    return found.records, found.problems, found.repairable
 
 
 def _records(settings: Settings, root: Path) -> list[RunRecord]:

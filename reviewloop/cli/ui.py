@@ -181,7 +181,11 @@ def _progress_text(node: str, update: dict) -> str | None:
         return f"review round {outcome.get('round', '?')} · {outcome.get('agent')}: {detail}"
     if node == "triage":
         return f"triage: {len(update.get('actionable', []))} actionable finding(s)"
-    if node == "fix":
+    if node == "fix":  # a re-review follows only a fix that neither stopped nor overspent
+        if update.get("fix_stopped"):
+            return f"fix: stopped ({update['fix_stopped']}); no re-review"
+        if update.get("over_budget"):
+            return "fix: done; the budget is spent, no re-review"
         return f"fix: done, re-review round {update.get('round', '?')}"
     if node == "commit":
         return f"commit: {(update.get('commit') or '')[:12]} on the run's branch"

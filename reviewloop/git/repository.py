@@ -14,6 +14,7 @@ import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.plaindiff import without_tree_attributes
+from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
@@ -145,7 +146,8 @@ class Repository:
         status, staged, _ = self.try_git("write-tree")  # objects only; the index is kept
         if status == 0:
             return self._diff_trees(head, staged.strip(), None, context)
-        return self.git(*_DIFF, f"-U{context}", "--cached", head, errors="replace")  # unmerged
+        return self.git(*DIFF_SIZE_LIMIT, *_DIFF, f"-U{context}", "--cached", head,
+                        errors="replace")  # unmerged
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:
@@ -164,7 +166,7 @@ class Repository:
     def _plain_diff(self, *args: str) -> str:
         """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`)."""
         with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
-            return self.git(*options, *_DIFF, *args, env=env, errors="replace")
+            return self.git(*options, *DIFF_SIZE_LIMIT, *_DIFF, *args, env=env, errors="replace")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         for rev in (base, head):

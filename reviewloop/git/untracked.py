@@ -9,9 +9,10 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
-# Larger untracked files are not snapshotted: the same limit as what analyzers and reviewers
-# read (reviewloop.review.evidence.MAX_ANALYZED_BYTES).
-MAX_UNTRACKED_BYTES = 1_000_000
+from reviewloop.git.sizes import MAX_FILE_BYTES
+
+# Larger untracked files are not snapshotted: the one limit on what anything reads.
+MAX_UNTRACKED_BYTES = MAX_FILE_BYTES
 # Untracked folders that hold installed or generated files, never a change to review.
 _GENERATED_DIRS = {
     "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",

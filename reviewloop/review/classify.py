@@ -29,6 +29,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.repository import Repository
+from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import classification as rules
 from reviewloop.policy.trust import Trust
 from reviewloop.review.evidence import unreadable_reason
@@ -37,7 +38,7 @@ RULE = "hides-from-review"
 NOT_SENT = "analysed, not sent to a model"
 _GITATTRIBUTES = ".gitattributes"
 _HEAD_CHARS = 4096  # of a file, enough for its first lines
-_WHOLE = 1_000_000  # of a .gitattributes, the analyzers' size limit
+_WHOLE = MAX_FILE_BYTES  # of a .gitattributes: the one size limit (git.sizes)
 _MAX_LISTED = 5
 
 

@@ -32,11 +32,12 @@ from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
+from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.definitions import AgentDefinition
 
 log = logging.getLogger(__name__)
-MAX_ANALYZED_BYTES = 1_000_000
+MAX_ANALYZED_BYTES = MAX_FILE_BYTES  # the one limit (git.sizes): the diff shows no lines
 _BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 

@@ -18,15 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from reviewloop.errors import UserInputError
+from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.runs import liveness
 
 STATE_DIR = ".reviewloop"
 OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
 # A failed or interrupted run stopped at a checkpoint: `reviewloop resume` continues it.
 UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted")
+REPAIR = "reviewloop runs --repair"
+REPAIR_FIX = (f"`{REPAIR}` moves the damaged file into .reviewloop/damaged-<time>/ (nothing is "
+              "deleted) and keeps every run it can still read")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -130,13 +133,27 @@ class RunStore(ABC):
             known = ", ".join(r.run_id for r in self.list()[:5]) or "none yet"
             raise UserInputError(f"no run {run_id!r}", where=str(self.path),
                                  fix=f"see `reviewloop runs` (latest: {known})")
-        return _record(row)
+        try:
+            return _record(row)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreDamaged(f"the registry row of run {run_id} cannot be read: "
+                               f"{_first_line(exc)}", where=str(self.path),
+                               fix=REPAIR_FIX) from None
 
     def list(self) -> list[RunRecord]:
+        """Every run whose row reads, newest first (`scan` also says what does not)."""
+        records, _, damage = scan(self)
+        if damage is not None:
+            raise damage
+        return records
+
+    def restore(self, record: RunRecord) -> None:
+        """Write `record` back as it was (`runs --repair` rebuilding a damaged registry)."""
+        data = record.model_dump()
+        data["options"] = json.dumps(data["options"])
         with self._db() as db:
-            rows = db.execute(self._sql(
-                "SELECT * FROM {table} ORDER BY created DESC, {order} DESC")).fetchall()
-        return [_record(r) for r in rows]
+            db.execute(self._sql(f"INSERT INTO {{table}} ({', '.join(data)}) VALUES "
+                                 f"({','.join('?' * len(data))})"), tuple(data.values()))
 
     def latest_unfinished(self) -> RunRecord:
         for record in self.list():
@@ -166,8 +183,52 @@ class Registry(RunStore):
             conn.execute(_SCHEMA)
             yield conn
             conn.commit()
+        except sqlite3.DatabaseError as exc:
+            damaged = store_damaged(Path(self.path), exc)
+            if damaged is None:
+                raise
+            raise damaged from exc
         finally:
             conn.close()
+
+
+def scan(store: RunStore) -> tuple[list[RunRecord], list[str], StoreDamaged | None]:
+    """(the runs that read, a line per row that does not, the file's damage if any): what
+    a damaged registry still holds, read row by row up to where the damage starts."""
+    records: list[RunRecord] = []
+    unreadable: list[str] = []
+    try:
+        with store._db() as db:
+            for row in db.execute(store._sql(
+                    "SELECT * FROM {table} ORDER BY created DESC, {order} DESC")):
+                try:
+                    records.append(_record(row))
+                except (KeyError, ValueError, TypeError) as exc:
+                    name = row["run_id"] if "run_id" in row.keys() else "?"  # noqa: SIM118
+                    unreadable.append(f"run {name}: its registry row cannot be read "
+                                      f"({_first_line(exc)})")
+    except StoreDamaged as damage:
+        return records, unreadable, damage
+    return records, unreadable, None
+
+
+def store_damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreDamaged | None:
+    """The error to show for `exc` when it means the SQLite file at `path` is damaged (or a
+    table in it has another shape than this reviewloop writes); None for any other error."""
+    name = getattr(exc, "sqlite_errorname", "")
+    shape = isinstance(exc, sqlite3.OperationalError) and any(
+        words in str(exc) for words in ("no such column", "has no column named"))
+    if not (name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or shape):
+        return None
+    return StoreDamaged(f"{path.name} is damaged: {_first_line(exc)}", where=str(path),
+                        fix=REPAIR_FIX)
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):  # its first line only counts the errors
+        first = exc.errors()[0]
+        return f"{'.'.join(map(str, first['loc'])) or 'row'}: {first['msg']}"
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _record(row: Mapping[str, Any]) -> RunRecord:

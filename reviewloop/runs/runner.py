@@ -17,9 +17,10 @@ from langgraph.types import Command, StateSnapshot
 
 from reviewloop.agent.models import ModelFactory, Models, UsageRecord
 from reviewloop.agent.spend import run_cost
+from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.tools import Workspace
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import UserInputError
+from reviewloop.errors import BlockingOutcome, StoreDamaged, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
@@ -50,6 +51,11 @@ RECURSION_LIMIT = 80
 class OlderRun(UserInputError):
     """A run whose checkpoint another shape of the loop's state wrote: not resumed, because
     reading it with this one would go wrong halfway."""
+
+
+class RunFailed(BlockingOutcome):
+    """A run stopped by its model (a provider failure, or no usable answer): recorded as
+    failed, resumable from its checkpoint; exit 1, never a crash."""
 
 
 @dataclass
@@ -137,7 +143,9 @@ class LoopRunner:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
         with self._graph() as graph:
             values = graph.get_state(_config(run_id)).values
-        version = values.get("schema_version", 1) if values else STATE_VERSION
+        if not values:
+            raise _no_checkpoint(self.registry.get(run_id))
+        version = values.get("schema_version", 1)
         if version != STATE_VERSION:
             raise OlderRun(
                 f"run {run_id} was saved by another version of reviewloop (state version "
@@ -218,6 +226,8 @@ class LoopRunner:
             raise
         except LeaseLost:
             raise  # another runner drives the run now: its status is theirs to write
+        except AgentLoopError as exc:
+            raise self._model_failed(run_id, exc) from exc
         except BaseException as exc:
             self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
             raise
@@ -240,12 +250,31 @@ class LoopRunner:
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
         return result
 
+    def _model_failed(self, run_id: str, exc: AgentLoopError) -> RunFailed:
+        """The model failed the implementer or the fixer (the provider, or its answers): the
+        run stops as failed at its last checkpoint, for `resume` once the cause is gone."""
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        self.registry.update(run_id, status="failed", detail=reason)
+        return RunFailed(f"run {run_id} failed: {reason}\n  `reviewloop resume {run_id}` "
+                         "continues it from its last checkpoint once the model answers again")
+
     def _record_spend(self, run_id: str, deps: LoopDeps, usage: list[UsageRecord]) -> None:
         """What the run has spent so far, for the batch budget (`plan`)."""
         cost = run_cost(usage, self.settings.prices)
         if cost is not None and deps.spec_file is not None:
             key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
             SpendLog(self.settings, self.root).record(run_id, key, cost)
+
+
+def _no_checkpoint(record: RunRecord) -> StoreDamaged:
+    """A registered run the checkpoint store has nothing of (deleted, replaced, repaired)."""
+    return StoreDamaged(
+        f"run {record.run_id} has no checkpoint in the store: checkpoints.sqlite was deleted "
+        "or replaced (or lost this run in a repair), or the run stopped before its first step",
+        where=record.run_id,
+        fix="if you moved the checkpoint file, put it back; otherwise `reviewloop clean "
+            f"{record.run_id}` forgets the run and `reviewloop run {record.task_id}` starts "
+            "the task again")
 
 
 def _config(run_id: str) -> RunnableConfig:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.runs.registry import Registry, RunStore, state_dir
+from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
 
 if TYPE_CHECKING:
     import psycopg
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
     from psycopg.rows import DictRow  # imported again at run time in connect()
 
+CHECKPOINTS = "checkpoints.sqlite"  # LangGraph's SQLite saver, beside the registry
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
 _ready: set[str] = set()
 _SCHEMA = """
@@ -97,10 +98,15 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver
     if url is None:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        lite = sqlite3.connect(state_dir(root) / "checkpoints.sqlite",
-                               check_same_thread=False, timeout=30)
+        path = state_dir(root) / CHECKPOINTS
+        lite = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
             yield SqliteSaver(lite, serde=state_serde())
+        except sqlite3.DatabaseError as exc:
+            damaged = store_damaged(path, exc)
+            if damaged is None:
+                raise
+            raise damaged from exc
         finally:
             lite.close()
         return

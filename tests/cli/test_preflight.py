@@ -188,6 +188,42 @@ def test_an_unwritable_checkpoint_store_is_refused(project):
     assert git(project, "branch", "--format=%(refname:short)") == branches
 
 
+def test_land_pr_without_a_token_is_refused_before_the_state_folder_exists(project):
+    with (project / ".reviewloop.toml").open("a") as config:
+        config.write('\n[run]\nland = "pr"\n')
+    git(project, "remote", "add", "origin", "git@github.com:octo/todo.git")
+    before, branches = tree(project), git(project, "branch", "--format=%(refname:short)")
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual", "--branch",
+               "t2", env={"GITHUB_TOKEN": "", "GH_TOKEN": "", "GITHUB_REPOSITORY": ""})
+    assert done.returncode == 2, done.stdout + done.stderr  # its fix is in the message
+    assert 'run.land = "pr" opens a pull request on octo/todo: no GitHub token: set ' \
+        "GITHUB_TOKEN" in done.stderr
+    assert_untouched(project, before, branches)  # no .reviewloop/, no branch t2
+
+
+def test_a_damaged_checkpoint_file_is_refused_before_any_worktree_or_row(project):
+    (project / ".reviewloop").mkdir()
+    (project / ".reviewloop" / "checkpoints.sqlite").write_bytes(b"not sqlite\0" * 100)
+    before, branches = tree(project), git(project, "branch", "--format=%(refname:short)")
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+               "--branch", "t2")
+    assert_refused(done, "checkpoints.sqlite is damaged: file is not a database",
+                   "reviewloop runs --repair", "damaged-<time>")
+    assert tree(project) == before  # no registry, worktree or branch
+    assert git(project, "branch", "--format=%(refname:short)") == branches
+
+
+def test_a_broken_agent_file_is_refused_before_any_worktree(project):
+    (project / ".kiro" / "agents").mkdir(parents=True)
+    (project / ".kiro/agents/review-security.json").write_text('{"name": "review-security", '
+                                                               '"prompt": 5}')
+    before, branches = tree(project), git(project, "branch", "--format=%(refname:short)")
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+               "--branch", "t2")
+    assert_refused(done, "review-security.json")
+    assert_untouched(project, before, branches)
+
+
 def test_an_unreachable_checkpoint_database_is_refused(project):
     before, branches = tree(project), git(project, "branch", "--format=%(refname:short)")
     url = "postgresql://nobody@127.0.0.1:9/none"  # discard port: nothing listens

@@ -197,3 +197,15 @@ def test_what_a_gate_or_step_says_is_printed_as_text_not_markup(steps, capsys):
     ui.progress("triage", {"actionable": []})
     err = capsys.readouterr().err
     assert "test_x[param], see [/] and [bold]" in err
+
+
+@pytest.mark.parametrize(("update", "line"), [
+    ({"round": 2}, "fix: done, re-review round 2"),
+    ({"round": 2, "fix_stopped": "the fix made no change"},
+     "fix: stopped (the fix made no change); no re-review"),
+    ({"round": 3, "over_budget": True}, "fix: done; the budget is spent, no re-review"),
+])
+def test_the_fix_line_names_a_re_review_round_only_when_one_follows(update, line) -> None:
+    """The router (route_after_fix) re-reviews only a fix that neither stopped nor overspent;
+    the line never announces a round that will not run."""
+    assert ui.progress_text("fix", update) == line

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from reviewloop.git.repository import open_repository
+from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
 from reviewloop.review.evidence import MAX_ANALYZED_BYTES
 from tests.support.gitutil import git
@@ -119,3 +120,40 @@ def test_a_tracked_file_is_never_left_out_whatever_its_folder(tmp_path: Path) ->
     assert repository.untracked_skipped() == []
     names = git(root, "ls-tree", "-r", "--name-only", repository.worktree_tree()).split()
     assert {"build/tool.py", "build/extra.py"} <= set(names)
+
+
+def test_a_committed_file_over_the_limit_is_skipped_with_its_size_and_never_diffed_as_lines(
+        tmp_path: Path) -> None:
+    """The same one limit as untracked files (git.sizes): a big committed file's diff has no
+    lines, so no parse, no secret scan and no analyzer pays for it; it is listed as not read."""
+    root = repo(tmp_path)
+    token = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"
+    line = f'result = eval(user_input)  # TOKEN = "{token}"\n'
+    big = line * (MAX_FILE_BYTES // len(line) + 1)
+    (root / "data.py").write_text(big)
+    (root / "edge.py").write_text("# at the limit\n".ljust(MAX_FILE_BYTES - 1, "#") + "\n")
+    (root / "small.py").write_text("x = eval(input())\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "big data")
+    diff = open_repository(root).diff_refs("HEAD~1", "HEAD")
+    assert "Binary files /dev/null and b/data.py differ" in diff
+    assert token not in diff and "+# at the limit" in diff  # exactly at the limit: lines
+    done = review(root, "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+                  "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert f"data.py: too large to analyze ({len(big):,} bytes; the limit is " \
+           f"{MAX_FILE_BYTES:,})" in report["skipped"]
+    files = {f["file"] for group in ("remaining", "nits") for f in report["findings"][group]}
+    assert "small.py" in files and "data.py" not in files  # analyzers ran, not on data.py
+    assert token not in done.stdout
+
+
+def test_a_tracked_file_that_grows_past_the_limit_is_skipped_in_a_working_review(
+        tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n" * (MAX_FILE_BYTES // 10 + 1))
+    done = review(root, "--working", "--format", "json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert any(s.startswith("app.py: too large to analyze (")
+               for s in json.loads(done.stdout)["skipped"])

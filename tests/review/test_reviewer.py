@@ -67,7 +67,8 @@ def test_provider_errors_become_a_failed_outcome(tmp_path: Path) -> None:
     model = ScriptedChatModel().enqueue(boom)
     outcome = run_reviewer(model, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
                            workspace(tmp_path))
-    assert outcome.status == "failed" and outcome.error == "TimeoutError: read timed out"
+    assert outcome.status == "failed" and outcome.error == (
+        "ModelCallFailed: the model call failed: TimeoutError: read timed out")
 
 
 def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path: Path) -> None:
