@@ -30,7 +30,7 @@ from reviewloop.graph.nodes import summary_scope
 from reviewloop.graph.state import STATE_VERSION, InputState, Limits
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
-from reviewloop.landing.land import LAND_PLAN, OpenPullRequest
+from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.policy.levers import refuse
 from reviewloop.reports.summary import run_levers
@@ -115,14 +115,21 @@ class LoopRunner:
     def resume(self, run_id: str, decision: str | None = None) -> RunResult:
         """Continue a run from its checkpoint; `decision` answers a pending approval."""
         record = self.registry.get(run_id)
-        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
-            record.options.get("implementer", "llm")), run_tree(record))
         self._check_version(run_id)
+        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
+            record.options.get("implementer", "llm")), run_tree(record),
+            committed=self._committed(run_id))
         if decision == "approve":
             self._refuse_weakening(run_id, deps)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
         return self._drive(run_id, deps, payload)
+
+    def _committed(self, run_id: str) -> bool:
+        """Whether the run's commit is made and saved: from there on its work is that commit
+        (in this clone's objects or on the pushed branch), never its worktree."""
+        with self._graph() as graph:
+            return bool(graph.get_state(_config(run_id)).values.get("commit"))
 
     def _check_version(self, run_id: str) -> None:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
@@ -149,26 +156,40 @@ class LoopRunner:
     # -- internals ------------------------------------------------------------------------
 
     def _deps(self, run_id: str, spec_file: Path, implementer: Implementer,
-              tree: RunTree | None) -> LoopDeps:
+              tree: RunTree | None, *, committed: bool = False) -> LoopDeps:
         run_dir = state_dir(self.root) / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         root = self.root
         if tree is not None:
-            root = Path(tree.path)
-            if not root.is_dir() and not (run_dir / LAND_PLAN).exists():
-                raise UserInputError(
-                    f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
-                    fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
-                        f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
-            root = root if root.is_dir() else self.root  # landed already: only the land step
+            root = self._work_root(run_id, tree, committed)
             # the checkout the run started in: another clone's when resumed from here
-            started = Path(tree.path).parents[2] if Path(tree.path).is_dir() else self.root
+            started = Path(tree.path).parents[2] if root != self.root else self.root
             spec_file = _inside(started, spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
                         checkout=open_repository(self.root), run_tree=tree,
                         open_pr=self.open_pr)
+
+    def _work_root(self, run_id: str, tree: RunTree, committed: bool) -> Path:
+        """Where the run's steps work: its worktree while its work is uncommitted; once the
+        commit is saved, this checkout when the worktree is gone (landed in part, or never
+        on this machine): landing needs the commit, not the folder it was made in."""
+        path = Path(tree.path)
+        if path.is_dir():
+            return path
+        if committed:
+            return self.root
+        started = path.parents[2]
+        if started.resolve() != self.root.resolve():
+            raise UserInputError(
+                f"run {run_id} works in {tree.path}, a worktree of another checkout "
+                f"({started}), and has not committed yet", where=run_id,
+                fix=f"resume it where it started: cd {started} && reviewloop resume {run_id}")
+        raise UserInputError(
+            f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
+            fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
+                f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
 
     @contextmanager
     def _graph(self) -> Iterator[Graph]:
