@@ -162,9 +162,9 @@ class LoopRunner:
         root = self.root
         if tree is not None:
             root = self._work_root(run_id, tree, committed)
-            # the checkout the run started in: another clone's when resumed from here
-            started = Path(tree.path).parents[2] if root != self.root else self.root
-            spec_file = _inside(started, spec_file, root)
+            # the checkout the run started in (another clone's when resumed from here): the
+            # registered spec path is there, the same file is at the same place under `root`
+            spec_file = _inside(Path(tree.path).parents[2], spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
