@@ -142,7 +142,7 @@ def test_kill9_anywhere_in_landing_resumes_to_one_commit_and_at_most_one_pr(
     assert "stopped without finishing (its process is gone)" in listed.stdout
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "committed" in cli(root, "runs").stdout
-    assert again.returncode in (0, 2), again.stdout + again.stderr
+    assert again.returncode == 2 and "no unfinished run to resume" in again.stderr
     assert view(root) == before  # your edits as they were, nothing staged in reverse
     assert not list((root / ".reviewloop/worktrees").iterdir())
     if mode == "pr":
