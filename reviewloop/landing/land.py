@@ -106,8 +106,8 @@ def land_pr(job: LandJob, commit: str, tree: RunTree) -> str:
     except ReviewloopError as exc:
         raise BlockingOutcome(
             f"could not open the pull request: {exc}\n  the commit waits on branch "
-            f"{tree.branch}; fix the cause and `reviewloop approve {job.run_id}` pushes and "
-            "opens it again") from None
+            f"{tree.branch} in {_started_in(tree)}; fix the cause and `reviewloop approve "
+            f"{job.run_id}` pushes and opens it again") from None
     (job.run_dir / PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
     owner = _owner(tree)
     if owner is not None:  # else the run's worktree and branch are on another machine

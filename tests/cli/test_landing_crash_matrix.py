@@ -203,3 +203,33 @@ def test_a_pushed_run_is_landed_by_a_second_clone_with_no_shared_worktree(
     assert not (second / ".reviewloop/worktrees").exists()  # it never needed one
     # the first clone's worktree was never touched from the second
     assert (away / ".reviewloop/worktrees" / run_id / "feature_1.py").exists()
+
+
+def test_an_unpushed_commit_is_not_lost_when_a_second_clone_cannot_land_it(
+        tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+    origin = make_origin(tmp_path, "pr")
+    first = clone(origin, "job1", "pr")
+    start = git(first, "rev-parse", "HEAD").strip()
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        github.remotes[REPO] = origin
+        reviews(bedrock, 1)
+        env = {**fake_env(bedrock), **github_env(github), "REVIEWLOOP_CHECKPOINT_URL": pg_url,
+               **crash_env(tmp_path, "* ls-remote *", "before")}
+        run_killed(first, env, tmp_path)  # committed and saved, not pushed
+        run_id = git(first, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
+                     "reviewloop/1").strip()
+        away = first.rename(tmp_path / "elsewhere")
+        expire_lease(pg_url, run_id)
+        refused = cli(clone(origin, "job2", "pr"), "resume", run_id, "--yes", env=env,
+                      timeout=300)
+        assert github.calls_to("pulls/create") == []
+        away.rename(first)  # back on the machine that made the commit
+        resumed = cli(first, "resume", run_id, "--yes", env=env, timeout=300)
+
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    said = " ".join((refused.stdout + refused.stderr).split())
+    assert "is not in this clone and not yet on origin reviewloop/1" in said
+    assert f"the commit waits on branch reviewloop/1 in {first}" in said
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    _one_pull_request(origin, github, start)
+    assert not list((first / ".reviewloop/worktrees").iterdir())
