@@ -5,6 +5,10 @@ Idempotent: the plan is saved in the run folder before the user's branch moves, 
 after a crash anywhere in between applies the same plan again and repairs what is missing.
 A pull request is found by its branch, and a push of what is there already does nothing, so
 landing one again after a crash neither pushes twice nor opens a second one.
+
+The land step needs the run's commit, never its worktree (which it removes last, and which a
+resume from another clone does not have): a merge or a kept branch lands in the checkout the
+run started in, a pull request from any clone, since what it needs is on the remote.
 """
 
 from __future__ import annotations
@@ -106,7 +110,7 @@ def land_pr(job: LandJob, commit: str, tree: RunTree) -> str:
     except ReviewloopError as exc:
         raise BlockingOutcome(
             f"could not open the pull request: {exc}\n  the commit waits on branch "
-            f"{tree.branch} in {_started_in(tree)}; fix the cause and `reviewloop approve "
+            f"{tree.branch} in {tree.started_in}; fix the cause and `reviewloop approve "
             f"{job.run_id}` pushes and opens it again") from None
     (job.run_dir / PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
     owner = _owner(tree)
@@ -126,18 +130,14 @@ def _pr_base(job: LandJob, tree: RunTree) -> str:
 def _owner(tree: RunTree) -> Repository | None:
     """The checkout the run's worktree belongs to (another clone's, when this process
     resumed a run another one started); None when that checkout is not on this machine."""
-    root = _started_in(tree)
+    root = tree.started_in
     return open_repository(root) if (root / ".git").exists() else None
-
-
-def _started_in(tree: RunTree) -> Path:
-    return Path(tree.path).parents[2]  # <checkout>/.reviewloop/worktrees/<run>
 
 
 def _refuse_elsewhere(job: LandJob, tree: RunTree, checkout: Repository) -> None:
     """A merge, or a run's branch kept, belongs to the checkout the run started in; only a
     pull request can be finished from any clone (the remote is what they share)."""
-    started = _started_in(tree)
+    started = tree.started_in
     if started.resolve() == checkout.root.resolve():
         return
     raise BlockingOutcome(

@@ -39,6 +39,7 @@ from reviewloop.review.round import Analyze
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
+from reviewloop.runs.resumed import spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.spec.model import Task
@@ -161,35 +162,14 @@ class LoopRunner:
         run_dir.mkdir(parents=True, exist_ok=True)
         root = self.root
         if tree is not None:
-            root = self._work_root(run_id, tree, committed)
-            # the checkout the run started in (another clone's when resumed from here): the
-            # registered spec path is there, the same file is at the same place under `root`
-            spec_file = _inside(Path(tree.path).parents[2], spec_file, root)
+            root = work_root(run_id, tree, self.root, committed=committed,
+                             task_id=lambda: self.registry.get(run_id).task_id)
+            spec_file = spec_in(tree, spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
                         checkout=open_repository(self.root), run_tree=tree,
                         open_pr=self.open_pr)
-
-    def _work_root(self, run_id: str, tree: RunTree, committed: bool) -> Path:
-        """Where the run's steps work: its worktree while its work is uncommitted; once the
-        commit is saved, this checkout when the worktree is gone (landed in part, or never
-        on this machine): landing needs the commit, not the folder it was made in."""
-        path = Path(tree.path)
-        if path.is_dir():
-            return path
-        if committed:
-            return self.root
-        started = path.parents[2]
-        if started.resolve() != self.root.resolve():
-            raise UserInputError(
-                f"run {run_id} works in {tree.path}, a worktree of another checkout "
-                f"({started}), and has not committed yet", where=run_id,
-                fix=f"resume it where it started: cd {started} && reviewloop resume {run_id}")
-        raise UserInputError(
-            f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
-            fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
-                f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
 
     @contextmanager
     def _graph(self) -> Iterator[Graph]:
@@ -306,17 +286,6 @@ def run_tree(record: RunRecord) -> RunTree | None:
     """Where a registered run works (None for runs from before worktrees)."""
     data = record.options.get("worktree")
     return RunTree.model_validate(data) if data else None
-
-
-def _inside(root: Path, path: Path, tree: Path) -> Path:
-    """`path` (in the user's checkout) as the same file in the run's worktree."""
-    full = path if path.is_absolute() else root / path
-    try:
-        return tree / full.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise UserInputError(f"the spec {path} is outside the repository {root}",
-                             fix="keep the spec inside the repository: the run commits its "
-                                 "tick with the task") from None
 
 
 def _shown(root: Path, path: str) -> str:
