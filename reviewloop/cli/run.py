@@ -208,10 +208,10 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
         out.print(f"Spend: {spend_text(summary, runner.settings.budget_usd)}", markup=False)
     if result.status == "awaiting_approval":
         reasons = result.summary.get("escalations") or []
-        # land = "pr": the pull request's review is the approval (a draft when escalated);
-        # a run stopped by its budget still waits here, so nothing is committed
-        to_pr = result.land == "pr" and not _budget_spent(runner.settings, result.summary)
-        if to_pr or (options.yes and not reasons):
+        # land = "pr": the pull request's review is the approval. An escalated run (its
+        # budget spent included) opens a draft with the attention label: nothing reaches
+        # the base branch without a human, and the work is where the human looks.
+        if result.land == "pr" or (options.yes and not reasons):
             result = runner.resume(result.run_id, "approve")
         elif _interactive():
             from reviewloop.cli.live import paused
@@ -230,11 +230,6 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
             result.summary.get("escalations"):
         return ExitCode.BLOCKING  # a draft pull request waits for a human
     return ExitCode.OK if result.status == "committed" else ExitCode.BLOCKING
-
-
-def _budget_spent(settings: Settings, summary: dict) -> bool:
-    budget, cost = settings.budget_usd, summary.get("cost_usd")
-    return budget is not None and (cost is None or cost > budget)
 
 
 def _report_outcome(result: RunResult, root: Path) -> None:

@@ -41,6 +41,12 @@ class RunTree(BaseModel):
     carried: tuple[str, ...] = ()  # the user's uncommitted paths copied in (manual runs)
     carried_tree: str | None = None  # ... and the user's working tree they came from
 
+    @property
+    def started_in(self) -> Path:
+        """The checkout the worktree was made in (`<checkout>/.reviewloop/worktrees/<run>`),
+        perhaps another clone's or another machine's."""
+        return Path(self.path).parents[2]
+
 
 class LandPlan(BaseModel):
     """Moving the user's branch from `old` to `new`; `paths` are the files that differ.

@@ -77,7 +77,11 @@ def push(repo: Repository, commit: str, remote: str, branch: str,
         raise BlockingOutcome(f"cannot reach the remote {remote}: {_first(err)}")
     current = out.split()[0] if out.strip() else ""
     if current == commit:
-        return False
+        return False  # pushed before a crash: a resume (from any clone) pushes nothing
+    if repo.try_git("cat-file", "-e", f"{commit}^{{commit}}")[0] != 0:
+        raise BlockingOutcome(f"the run's commit {commit[:12]} is not in this clone and not "
+                              f"yet on {remote} {branch}: finish the run in the clone that "
+                              "made it")
     if current:
         _refuse_foreign(repo, remote, branch, current, commit, auth)
     status, _, err = repo.try_git("push", "--quiet", f"--force-with-lease={ref}:{current}",

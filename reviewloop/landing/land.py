@@ -5,6 +5,10 @@ Idempotent: the plan is saved in the run folder before the user's branch moves, 
 after a crash anywhere in between applies the same plan again and repairs what is missing.
 A pull request is found by its branch, and a push of what is there already does nothing, so
 landing one again after a crash neither pushes twice nor opens a second one.
+
+The land step needs the run's commit, never its worktree (which it removes last, and which a
+resume from another clone does not have): a merge or a kept branch lands in the checkout the
+run started in, a pull request from any clone, since what it needs is on the remote.
 """
 
 from __future__ import annotations
@@ -69,11 +73,12 @@ def land_change(job: LandJob, commit: str) -> Landed:
     tree, checkout = job.run_tree, job.checkout
     if tree is None or checkout is None:
         return Landed(commit)
+    if job.settings.run.land == "pr":
+        return Landed(land_pr(job, commit, tree))
+    _refuse_elsewhere(job, tree, checkout)
     if job.settings.run.land == "branch-only":
         worktree.remove(checkout, tree, branch=False)
         return Landed(commit)
-    if job.settings.run.land == "pr":
-        return Landed(land_pr(job, commit, tree))
     target = _target(job, tree, checkout)
     saved = job.run_dir / LAND_PLAN
     kept: list[str] = []
@@ -105,10 +110,12 @@ def land_pr(job: LandJob, commit: str, tree: RunTree) -> str:
     except ReviewloopError as exc:
         raise BlockingOutcome(
             f"could not open the pull request: {exc}\n  the commit waits on branch "
-            f"{tree.branch}; fix the cause and `reviewloop approve {job.run_id}` pushes and "
-            "opens it again") from None
+            f"{tree.branch} in {tree.started_in}; fix the cause and `reviewloop approve "
+            f"{job.run_id}` pushes and opens it again") from None
     (job.run_dir / PR_FILE).write_text(pull.model_dump_json(), encoding="utf-8")
-    worktree.remove(_owner(tree, job), tree, branch=True)
+    owner = _owner(tree)
+    if owner is not None:  # else the run's worktree and branch are on another machine
+        worktree.remove(owner, tree, branch=True)
     return commit
 
 
@@ -120,14 +127,23 @@ def _pr_base(job: LandJob, tree: RunTree) -> str:
     return (job.checkout or job.repo).default_branch()
 
 
-def _owner(tree: RunTree, job: LandJob) -> Repository:
+def _owner(tree: RunTree) -> Repository | None:
     """The checkout the run's worktree belongs to (another clone's, when this process
-    resumed a run another one started)."""
-    root = Path(tree.path).parents[2]  # <checkout>/.reviewloop/worktrees/<run>
-    if (root / ".git").exists():
-        return open_repository(root)
-    assert job.checkout is not None
-    return job.checkout
+    resumed a run another one started); None when that checkout is not on this machine."""
+    root = tree.started_in
+    return open_repository(root) if (root / ".git").exists() else None
+
+
+def _refuse_elsewhere(job: LandJob, tree: RunTree, checkout: Repository) -> None:
+    """A merge, or a run's branch kept, belongs to the checkout the run started in; only a
+    pull request can be finished from any clone (the remote is what they share)."""
+    started = tree.started_in
+    if started.resolve() == checkout.root.resolve():
+        return
+    raise BlockingOutcome(
+        f"run {job.run_id} started in {started} and lands there (run.land = "
+        f"\"{job.settings.run.land}\"), not in {checkout.root}\n"
+        f"  fix: cd {started} && reviewloop approve {job.run_id}")
 
 
 def _target(job: LandJob, tree: RunTree, checkout: Repository) -> str:

@@ -3,7 +3,8 @@
 A run's spend is the estimated cost of the usage its nodes recorded in state
 (`agent.spend`). With `budget_usd` set, the nodes after which the loop decides what comes
 next (the gates, triage and a fix) record whether the run is past it, and the routers send
-such a run to `escalate` and `present`, so nothing is committed without a human.
+such a run to `escalate` and `present`, so nothing lands without a human (with
+`land = "pr"`: a draft pull request, labelled, that a human merges or not).
 
 Finished runs record their spend per spec in the run state's store (SQLite beside the
 registry, or the shared Postgres), so `plan` can refuse to start tasks once

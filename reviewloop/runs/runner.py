@@ -30,7 +30,7 @@ from reviewloop.graph.nodes import summary_scope
 from reviewloop.graph.state import STATE_VERSION, InputState, Limits
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
-from reviewloop.landing.land import LAND_PLAN, OpenPullRequest
+from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import command_policy, load_policy
 from reviewloop.policy.levers import refuse
 from reviewloop.reports.summary import run_levers
@@ -41,6 +41,7 @@ from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
+from reviewloop.runs.resumed import spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.spec.model import Task
@@ -129,15 +130,22 @@ class LoopRunner:
     def resume(self, run_id: str, decision: str | None = None) -> RunResult:
         """Continue a run from its checkpoint; `decision` answers a pending approval."""
         record = self.registry.get(run_id)
-        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
-            record.options.get("implementer", "llm")), run_tree(record))
         self._check_version(run_id)
+        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
+            record.options.get("implementer", "llm")), run_tree(record),
+            committed=self._committed(run_id))
         if decision == "approve":
             self._refuse_weakening(run_id, deps)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
         with claimed(self.settings, self.root, _task_of(record, self.root), run_id):
             return self._drive(run_id, deps, payload)
+
+    def _committed(self, run_id: str) -> bool:
+        """Whether the run's commit is made and saved: from there on its work is that commit
+        (in this clone's objects or on the pushed branch), never its worktree."""
+        with self._graph() as graph:
+            return bool(graph.get_state(_config(run_id)).values.get("commit"))
 
     def _check_version(self, run_id: str) -> None:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
@@ -166,21 +174,14 @@ class LoopRunner:
     # -- internals ------------------------------------------------------------------------
 
     def _deps(self, run_id: str, spec_file: Path, implementer: Implementer,
-              tree: RunTree | None) -> LoopDeps:
+              tree: RunTree | None, *, committed: bool = False) -> LoopDeps:
         run_dir = state_dir(self.root) / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         root = self.root
         if tree is not None:
-            root = Path(tree.path)
-            if not root.is_dir() and not (run_dir / LAND_PLAN).exists():
-                raise UserInputError(
-                    f"the worktree of run {run_id} is gone: {tree.path}", where=run_id,
-                    fix="its uncommitted work is lost; `reviewloop clean` forgets it, then run "
-                        f"the task again (reviewloop run {self.registry.get(run_id).task_id})")
-            root = root if root.is_dir() else self.root  # landed already: only the land step
-            # the checkout the run started in: another clone's when resumed from here
-            started = Path(tree.path).parents[2] if Path(tree.path).is_dir() else self.root
-            spec_file = _inside(started, spec_file, root)
+            root = work_root(run_id, tree, self.root, committed=committed,
+                             task_id=lambda: self.registry.get(run_id).task_id)
+            spec_file = spec_in(tree, spec_file, root)
         return deps_for(root, self.settings, run_dir=run_dir, spec_file=spec_file,
                         implementer=implementer, model_factory=self.model_factory,
                         llm=self.llm, analyze=self.analyze,
@@ -328,21 +329,9 @@ def run_tree(record: RunRecord) -> RunTree | None:
 
 def _task_of(record: RunRecord, root: Path) -> TaskRef:
     """The task a registered run is of, named as in the checkout that started it (another
-    clone's when resumed from here: its worktree is <checkout>/.reviewloop/worktrees/<run>)."""
+    clone's when resumed from here)."""
     tree = run_tree(record)
-    started = Path(tree.path).parents[2] if tree else root
-    return TaskRef.of(Path(record.spec), started, record.task_id)
-
-
-def _inside(root: Path, path: Path, tree: Path) -> Path:
-    """`path` (in the user's checkout) as the same file in the run's worktree."""
-    full = path if path.is_absolute() else root / path
-    try:
-        return tree / full.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise UserInputError(f"the spec {path} is outside the repository {root}",
-                             fix="keep the spec inside the repository: the run commits its "
-                                 "tick with the task") from None
+    return TaskRef.of(Path(record.spec), tree.started_in if tree else root, record.task_id)
 
 
 def _shown(root: Path, path: str) -> str:

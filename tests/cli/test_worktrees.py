@@ -5,7 +5,6 @@ landing, `runs` and `clean`, and a done task left alone."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from tests.support.batch import (  # noqa: F401 - shared helpers and fixtures
     reviews,
 )
 from tests.support.bedrock import BedrockFake
+from tests.support.crash import crash_env, killed_mark
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
@@ -141,44 +141,21 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
     assert view(example) == before  # README, STAGED.md, scratch.txt and store.py as you left them
 
 
-# reviewloop's git runs no hook, so the crash comes from a stand-in for git on PATH: once a
-# commit or ref update that moves KILL_REF has happened, it kills reviewloop with SIGKILL.
-GIT_SHIM = """#!/bin/sh
-"$REAL_GIT" "$@"
-status=$?
-[ "$status" = 0 ] && [ ! -e "$KILL_MARK" ] || exit $status
-for arg in "$@"; do
-  case "$arg" in
-    commit) moved=$("$REAL_GIT" symbolic-ref -q HEAD) ;;
-    update-ref) moved="$*" ;;
-  esac
-done
-case "$moved" in
-  *"$KILL_REF"*) touch "$KILL_MARK"; kill -9 "$PPID" ;;
-esac
-exit $status
-"""
-
-
-@pytest.mark.parametrize("ref", ["refs/heads/reviewloop/", "refs/heads/work"],
+@pytest.mark.parametrize("point", [("* commit --quiet -m *", "after"),
+                                   ("* update-ref -m reviewloop: land refs/heads/work *",
+                                    "after")],
                          ids=["after-the-run-commit", "after-the-branch-moved"])
 def test_kill9_while_committing_or_landing_then_resume(example: Path, tmp_path: Path,
-                                                       ref: str):
+                                                       point: tuple[str, str]):
     git(example, "switch", "-qc", "work")
     before = user_edits(example)
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "git").write_text(GIT_SHIM)
-    (shim / "git").chmod(0o755)
-    mark = tmp_path / "killed"
     with BedrockFake() as fake:
         reviews(fake, 1)
-        env = {**fake_env(fake), "KILL_REF": ref, "KILL_MARK": str(mark),
-               "REAL_GIT": shutil.which("git") or "git",
-               "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+        env = {**fake_env(fake), **crash_env(tmp_path, *point)}
         killed = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
                      implementer(tmp_path), "--model", MODEL, "--yes", env=env)
-        assert killed.returncode == -9 and mark.exists(), killed.stdout + killed.stderr
+        assert killed.returncode == -9 and killed_mark(tmp_path).exists(), \
+            killed.stdout + killed.stderr
         listed = cli(example, "runs")
         resumed = cli(example, "resume", "--yes", env=env)
 

@@ -238,7 +238,8 @@ def _asked(bedrock: BedrockFake, marker: str) -> int:
     return sum(1 for r in bedrock.calls if marker in str(r.body))
 
 
-def test_a_run_over_its_budget_opens_no_pull_request(origin: Path, tmp_path: Path) -> None:
+def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
+        origin: Path, tmp_path: Path) -> None:
     root = clone(origin, "job")
     config = root / ".reviewloop.toml"
     config.write_text("budget_usd = 0.01\n" + config.read_text())
@@ -250,12 +251,22 @@ def test_a_run_over_its_budget_opens_no_pull_request(origin: Path, tmp_path: Pat
                         "GITHUB_TOKEN": "ghs_fake_token", "GITHUB_REPOSITORY": REPO},
                    timeout=300)
 
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr  # the draft waits for a human
     assert "budget exhausted: $0.4500 spent of budget_usd $0.01" in done.stdout
     assert "Spend: $0.4500 (100,000 tokens in / 10,000 out) of budget_usd $0.01" in done.stdout
-    assert "is waiting for approval (escalated" in done.stdout
-    assert github.calls == []  # nothing pushed, nothing opened
-    assert git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads") == "main\n"
+    opened = pull(github, "1")
+    assert f"Opened draft pull request #{opened['number']}" in done.stdout
+    assert ATTENTION_LABEL in done.stdout
+    assert opened["draft"] is True
+    assert [label["name"] for label in opened["labels"]] == [ATTENTION_LABEL]
+    assert "**Escalated: this run needs a human's attention before merging.**" in \
+        opened["body"]
+    assert "budget exhausted: $0.4500 spent of budget_usd $0.01" in opened["body"]
+    assert "of budget_usd $0.01" in opened["body"]
+    assert "- [ ] 1. One" in spec_at(origin, "main")  # approval is the merge: main untouched
+    assert "- [x] 1. One" in spec_at(origin, "reviewloop/1")
+    assert opened["head"]["sha"] == git(origin, "rev-parse", "reviewloop/1").strip()
+    assert github.violations == []
 
 
 def test_run_all_opens_the_first_wave_then_the_next_after_the_merge(tmp_path: Path) -> None:
