@@ -89,8 +89,11 @@ def _done(facts: Facts) -> list[str]:
 
 
 def _remaining(facts: Facts) -> list[str]:
-    rows = [f"| {s.path} | {t.id} | {t.title} | {t.status} | {t.notes} |"
-            for s in facts.specs for t in s.open]
+    # a task whose run stopped for approval is not open: it waits on a human's decision
+    waiting = {r.task_id: r.run_id for r in facts.pending}
+    rows = [f"| {s.path} | {t.id} | {t.title} | "
+            f"{f'awaiting approval (run {waiting[t.id]})' if t.id in waiting else t.status}"
+            f" | {t.notes} |" for s in facts.specs for t in s.open]
     if not rows:
         return ["- no open tasks"]
     return ["| spec | task | title | status | notes |", "| --- | --- | --- | --- | --- |", *rows]

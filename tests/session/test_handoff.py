@@ -73,6 +73,7 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
     assert "- working tree: dirty (1 change(s))" in text
     assert "- spec docs/todo-spec.md: 3/7 tasks done" in text
     assert "| docs/todo-spec.md | T5 | Step 5 | open |  |" in text
+    assert f"| docs/todo-spec.md | T4 | Step 4 | awaiting approval (run {run_id}) |  |" in text
     assert not (repo / ".kiro").exists()
 
 
