@@ -60,6 +60,8 @@ class Gates(_Frozen):
     timeout_seconds: int = Field(default=900, ge=1)
     # Run your own pre-commit hook on the change, sandboxed (git itself never runs hooks).
     hooks: bool = True
+    # Run the project's Kiro hooks (.kiro/hooks/) whose action is a command, sandboxed.
+    kiro_hooks: bool = True
 
 
 class Commands(_Frozen):

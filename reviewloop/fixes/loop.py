@@ -107,12 +107,12 @@ def _changed(job: FixJob) -> bool:
     return bool(changes_since(job.repo, job.before, job.artifacts)[1])
 
 def _retest(job: FixJob) -> GateReport:
-    """The build, the tests and your pre-commit hook on the whole change since the run's
-    baseline."""
+    """The build, the tests, the project's Kiro hooks and your pre-commit hook on the whole
+    change since the run's baseline."""
     touched, diff_text = changes_since(job.repo, job.baseline, job.artifacts)
     diff_path = write_diff(job.run_dir, 0, diff_text)
     return check_change(job.repo, job.settings, touched, diff_path, phase="fix",
-                        names=("build", "test", "hooks"), on_gate=job.on_gate)
+                        names=("build", "test", "kiro-hooks", "hooks"), on_gate=job.on_gate)
 
 def _merged(job: FixJob, report: GateReport) -> GateReport:
     return job.gate_report.merged(report) if job.gate_report is not None else report

@@ -67,7 +67,7 @@ LEVERS: tuple[Lever, ...] = (
     *_levers(LeverKind.CONFIG, "reviewloop", "/.reviewloop.toml", "/.reviewloop/*.toml",
              "/pyproject.toml"),
     *_levers(LeverKind.CONFIG, "kiro", "/.kiro/agents/**", "/.kiro/steering/**",
-             "/.kiro/config.yaml", "/.kiro/settings/**", "/.kiro/hooks/**"),
+             "/.kiro/config.yaml", "/.kiro/settings/**"),
     *_levers(LeverKind.SUPPRESSION, "reviewloop", "/.reviewloop-baseline.json"),
     *_levers(LeverKind.SUPPRESSION, "gitleaks", ".gitleaksignore", ".gitleaks.toml"),
     *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),
@@ -88,6 +88,8 @@ LEVERS: tuple[Lever, ...] = (
     *_levers(LeverKind.HOOK, "git", "/.githooks/**", "/.git-hooks/**", "/.hooks/**",
              "/githooks/**", "/hooks/**", "/.gitconfig"),
     *_levers(LeverKind.HOOK, "husky", "/.husky/**"),
+    # Kiro's agent hooks, which reviewloop runs too (checks/gates/kiro_hooks.py)
+    *_levers(LeverKind.HOOK, "kiro", "/.kiro/hooks/**"),
     *_levers(LeverKind.HOOK, "pre-commit", ".pre-commit-config.yaml", ".pre-commit-config.yml",
              ".pre-commit-hooks.yaml"),
     *_levers(LeverKind.HOOK, "lefthook", "lefthook.yml", "lefthook.yaml", ".lefthook.yml",

@@ -1,5 +1,5 @@
-"""Gates (guard-rails): hard checks (branch, secrets, build, test, coverage, your pre-commit
-hook) after each change.
+"""Gates (guard-rails): hard checks (branch, secrets, build, test, coverage, the project's Kiro
+hooks, your pre-commit hook) after each change.
 
 A gate is a small object satisfying `Gate`, registered in `registry.REGISTRY` (import
 `run_gates` from there: the registry imports the secrets and coverage gates, which import

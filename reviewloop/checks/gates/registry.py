@@ -15,6 +15,7 @@ from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResu
 from reviewloop.checks.gates.branch import BranchGate
 from reviewloop.checks.gates.build import BuildGate
 from reviewloop.checks.gates.hooks import HooksGate
+from reviewloop.checks.gates.kiro_hooks import KiroHooksGate
 from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
@@ -24,13 +25,15 @@ from reviewloop.git.repository import Repository, TouchedFiles
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
 # Insertion order is run order: the instant checks first, the build before the tests, the
-# user's pre-commit hook last (as at a commit, after the change is complete).
+# project's Kiro hooks (after the files are written), the user's pre-commit hook last (as at
+# a commit, after the change is complete).
 REGISTRY: dict[str, Gate] = {
     "branch": BranchGate(),
     "secrets": SecretsGate(),
     "build": BuildGate(),
     "test": TestGate(),
     "coverage": CoverageGate(),
+    "kiro-hooks": KiroHooksGate(),
     "hooks": HooksGate(),
 }
 

@@ -1,0 +1,142 @@
+"""Kiro hook files read into hooks: both documented forms, as JSON and as YAML; which change
+fires which hook; and a malformed file as an error naming it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reviewloop.checks.gates.hook_files import (
+    Event,
+    FileEvents,
+    load_hooks,
+    parse_hook_file,
+)
+from reviewloop.errors import ConfigError, ExitCode
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.repository import open_repository
+from tests.support.gitutil import git
+
+IDE_HOOK = {"enabled": True, "name": "lint", "description": "ruff on save", "version": "1",
+            "when": {"type": "fileEdited", "patterns": ["*.py"]},
+            "then": {"type": "runCommand", "command": "ruff check .", "timeout": 60}}
+V1_FILE = {"version": "v1", "hooks": [
+    {"name": "ts-lint", "trigger": "PostFileSave", "matcher": r"\.ts$",
+     "action": {"type": "command", "command": "npm run lint"}, "timeout": 30},
+    {"name": "remind", "trigger": "PreToolUse", "matcher": "fs_write",
+     "action": {"type": "agent", "prompt": "Update the tests"}}]}
+YAML_HOOK = """\
+name: docs
+when:
+  type: fileCreated
+  patterns: ["src/**/*.py"]
+then:
+  type: askAgent
+  prompt: Document the new module in docs/modules.md
+"""
+DIFF = """\
+diff --git a/app.py b/app.py
+--- a/app.py
++++ b/app.py
+@@ -1 +1 @@
+-x = 1
++x = 2
+diff --git a/src/new.py b/src/new.py
+new file mode 100644
+--- /dev/null
++++ b/src/new.py
+@@ -0,0 +1 @@
++y = 1
+diff --git a/old.ts b/old.ts
+deleted file mode 100644
+--- a/old.ts
++++ /dev/null
+@@ -1 +0,0 @@
+-z
+"""
+
+
+def one(path: str, document: object) -> list:
+    return parse_hook_file(path, json.dumps(document).encode())
+
+
+def test_the_ide_form_is_read_with_the_fields_kiro_documents():
+    (hook,) = one(".kiro/hooks/lint.kiro.hook", IDE_HOOK)
+
+    assert (hook.name, hook.trigger, hook.event, hook.action) == \
+        ("lint", "fileEdited", Event.SAVED, "command")
+    assert (hook.command, hook.patterns, hook.timeout) == ("ruff check .", ("*.py",), 60)
+
+
+def test_the_v1_form_gives_one_hook_per_entry():
+    lint, remind = one(".kiro/hooks/team.json", V1_FILE)
+
+    assert (lint.event, lint.action, lint.matcher) == (Event.SAVED, "command", r"\.ts$")
+    assert (remind.event, remind.action, remind.prompt) == (None, "agent", "Update the tests")
+
+
+def test_the_yaml_form_has_the_same_keys():
+    (hook,) = parse_hook_file(".kiro/hooks/docs.yaml", YAML_HOOK.encode())
+
+    assert (hook.event, hook.action, hook.patterns) == (Event.CREATED, "agent",
+                                                         ("src/**/*.py",))
+    assert hook.prompt == "Document the new module in docs/modules.md"
+
+
+def test_file_events_come_from_the_diff_and_fire_the_hooks_that_match():
+    events = FileEvents.of(parse_diff(DIFF))
+    (saved,) = one("a.kiro.hook", IDE_HOOK)
+    (created,) = parse_hook_file("b.yaml", YAML_HOOK.encode())
+    (deleted,) = one("c.kiro.hook", {**IDE_HOOK, "when": {"type": "fileDeleted",
+                                                          "patterns": ["*.ts"]}})
+    (stop,) = one("d.kiro.hook", {**IDE_HOOK, "when": {"type": "agentStop"}})
+    (manual,) = one("e.kiro.hook", {**IDE_HOOK, "when": {"type": "userTriggered"}})
+    (off,) = one("f.kiro.hook", {**IDE_HOOK, "enabled": False})
+
+    # a new file is written, i.e. saved, as well as created
+    assert saved.triggered_by(events) == ("app.py", "src/new.py")
+    assert created.triggered_by(events) == ("src/new.py",)
+    assert deleted.triggered_by(events) == ("old.ts",)
+    assert [h.fires(events) for h in (saved, created, deleted, stop, manual, off)] == \
+        [True, True, True, True, False, False]
+    assert not saved.fires(FileEvents(saved=frozenset({"README.md"})))
+
+
+@pytest.mark.parametrize(("path", "data", "message"), [
+    (".kiro/hooks/a.kiro.hook", b'{"name": "a", "when": ', "not valid JSON"),
+    (".kiro/hooks/b.yaml", b"when: [unclosed", "not valid YAML"),
+    (".kiro/hooks/c.kiro.hook", b'["a list"]', "a hook file holds one object"),
+    (".kiro/hooks/d.kiro.hook", b'{"name": "d", "then": {"type": "runCommand", '
+                                b'"command": "x"}}', 'key "when": Field required'),
+    (".kiro/hooks/e.kiro.hook", json.dumps({**IDE_HOOK, "then": {"type": "runCommand"}})
+     .encode(), "`then.command` is missing or empty"),
+    (".kiro/hooks/f.kiro.hook", json.dumps({**IDE_HOOK, "when": {"type": "fileEdited"}})
+     .encode(), "a fileEdited hook needs `when.patterns`"),
+    (".kiro/hooks/g.json", json.dumps({"version": "v1", "hooks": [{
+        "name": "g", "trigger": "Stop", "matcher": "(", "action": {
+            "type": "command", "command": "x"}}]}).encode(), "is not a regular expression"),
+])
+def test_a_malformed_hook_file_is_an_error_naming_it(path: str, data: bytes, message: str):
+    with pytest.raises(ConfigError) as caught:
+        parse_hook_file(path, data)
+
+    assert message in str(caught.value)
+    assert caught.value.where == path and caught.value.exit_code == ExitCode.USAGE
+    assert caught.value.fix  # what to do about it
+
+
+def test_hooks_are_read_from_the_commit_not_the_working_tree(tmp_path):
+    root = tmp_path / "r"
+    (root / ".kiro/hooks").mkdir(parents=True)
+    (root / ".kiro/hooks/lint.kiro.hook").write_text(json.dumps(IDE_HOOK))
+    (root / ".kiro/hooks/README.md").write_text("not a hook\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "hooks")
+    (root / ".kiro/hooks/planted.kiro.hook").write_text(json.dumps({**IDE_HOOK, "name": "x"}))
+    (root / ".kiro/hooks/lint.kiro.hook").write_text("{broken")
+
+    hooks = load_hooks(open_repository(root))
+
+    assert [(h.name, h.file) for h in hooks] == [("lint", ".kiro/hooks/lint.kiro.hook")]
