@@ -47,6 +47,20 @@ class ModelRoles(_Frozen):
     spec_tasks: str | None = None
 
 
+class ModelRouting(_Frozen):
+    """Models by kind of work (the seed-style `model_routing`), under the per-role overrides:
+    `reasoning` judges and plans (the reviewers, spec authoring), `generation` writes code
+    (the implementer, the fixer)."""
+
+    reasoning: str | None = None
+    generation: str | None = None
+
+
+# Which kind of work each role family is (`model_routing`).
+ROLE_KINDS = {"implement": "generation", "fix": "generation", "review": "reasoning",
+              "spec": "reasoning"}
+
+
 class Gates(_Frozen):
     """Guard-rail commands and the branch rule."""
 
@@ -115,6 +129,11 @@ class Settings(_Frozen):
     reviewers: tuple[str, ...] = ()
     model: str | None = None
     models: ModelRoles = ModelRoles()
+    model_routing: ModelRouting = ModelRouting()
+    # When a role's model fails or is throttled past one retry, its fallback answers instead
+    # (recorded in the summary): `fallbacks.<role>`, else `fallback_model`.
+    fallback_model: str | None = None
+    fallbacks: ModelRoles = ModelRoles()
     region: str | None = None
     max_rounds: int = Field(default=3, ge=1, le=10)
     # Total seconds one model call may take, retries included; then the agent fails visibly.
@@ -164,6 +183,7 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "MODEL_REVIEW": ("models", "review"),
     "MODEL_FIX": ("models", "fix"),
     "MODEL_SPEC": ("models", "spec"),
+    "FALLBACK_MODEL": ("fallback_model",),
     "REGION": ("region",),
     "MAX_ROUNDS": ("max_rounds",),
     "LLM_TIMEOUT_S": ("llm_timeout_s",),
@@ -302,10 +322,20 @@ def _resolve_paths(settings: Settings, root: Path) -> Settings:
 
 def model_for(settings: Settings, role: str) -> str | None:
     """The model string for a role: the role override, else its family's (`spec` for
-    `spec_design`), else the global model."""
+    `spec_design`), else its kind of work's (`model_routing`), else the global model."""
     family = role.split("_", 1)[0]
+    kind = ROLE_KINDS.get(family)
     return (getattr(settings.models, role, None) or getattr(settings.models, family, None)
-            or settings.model)
+            or (getattr(settings.model_routing, kind) if kind else None) or settings.model)
+
+
+def fallback_for(settings: Settings, role: str, primary: str | None = None) -> str | None:
+    """The fallback model string for a role (`fallbacks.<role>`, its family's, else
+    `fallback_model`); None when there is none or it is the primary itself."""
+    family = role.split("_", 1)[0]
+    found = (getattr(settings.fallbacks, role, None) or getattr(settings.fallbacks, family, None)
+             or settings.fallback_model)
+    return None if found is None or found == (primary or model_for(settings, role)) else found
 
 
 def project_root(start: Path) -> Path:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.messages import AIMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.config import Settings, model_for
+from reviewloop.agent.fallback import FALLBACK_KEY, ChatWithFallback, fail_fast
+from reviewloop.config import Settings, fallback_for, model_for
 from reviewloop.errors import ConfigError, CredentialsError
 
 if TYPE_CHECKING:
@@ -215,15 +216,21 @@ class UsageRecord(BaseModel):
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+    fallback_for: str | None = None  # the primary model the fallback `model` answered for
 
 
 def usage_from(message: AIMessage, *, role: str, agent: str, model: str) -> UsageRecord:
-    """The usage a reply reports (zeros when the provider reported none)."""
+    """The usage a reply reports (zeros when the provider reported none), under the model
+    that gave it: `model`, or the fallback that answered instead (`agent.fallback`)."""
+    fell_back = message.response_metadata.get(FALLBACK_KEY) or {}
+    if fell_back:
+        model = fell_back.get("model") or model
+    instead_of = fell_back.get("instead_of")
     usage = message.usage_metadata
     if usage is None:
-        return UsageRecord(role=role, agent=agent, model=model)
+        return UsageRecord(role=role, agent=agent, model=model, fallback_for=instead_of)
     details = usage.get("input_token_details") or {}
-    return UsageRecord(role=role, agent=agent, model=model,
+    return UsageRecord(role=role, agent=agent, model=model, fallback_for=instead_of,
                        input_tokens=usage.get("input_tokens", 0),
                        output_tokens=usage.get("output_tokens", 0),
                        cache_read_tokens=details.get("cache_read", 0) or 0,
@@ -349,10 +356,12 @@ class ChatHandle:
     name: str
     bedrock: bool
     timeout_s: float | None = None  # the total deadline of one call (llm_timeout_s)
+    fallback: str | None = None  # the model that answers when `name` fails (agent.fallback)
 
 
 class Models:
-    """Chat models per role and per agent override, created on first use and shared.
+    """Chat models per role and per agent override, created on first use and shared; a role
+    with a fallback model gets the two behind `with_fallbacks` (`agent.fallback`).
 
     `enabled=False` is the offline mode: every lookup answers None.
     """
@@ -368,8 +377,21 @@ class Models:
         name = override or model_for(self._settings, role)
         if not self.enabled or not name:
             return None
+        backup = fallback_for(self._settings, role, name)
         with self._lock:
-            if name not in self._cache:
-                self._cache[name] = self._factory(name)
-        return ChatHandle(self._cache[name], name, is_bedrock_model(name),
-                          self._settings.llm_timeout_s)
+            model = self._model(name) if backup is None else self._with_fallback(name, backup)
+        return ChatHandle(model, name, is_bedrock_model(name), self._settings.llm_timeout_s,
+                          fallback=backup)
+
+    def _model(self, name: str) -> BaseChatModel:
+        if name not in self._cache:
+            self._cache[name] = self._factory(name)
+        return self._cache[name]
+
+    def _with_fallback(self, name: str, backup: str) -> BaseChatModel:
+        key = f"{name}\0{backup}"
+        if key not in self._cache:
+            self._cache[key] = ChatWithFallback(
+                primary=fail_fast(self._model(name)), fallback=self._model(backup),
+                primary_name=name, fallback_name=backup)
+        return self._cache[key]

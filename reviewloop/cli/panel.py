@@ -112,6 +112,8 @@ def _facts(summary: RunSummary) -> Table:
     facts.add_row("remaining", counts_text(summary.findings_remaining))
     facts.add_row("tokens", f"{tokens_text(summary)}, estimated cost "
                             f"{cost_text(summary.cost_usd)}")
+    for index, line in enumerate(summary.fallbacks):
+        facts.add_row("fallback model" if index == 0 else "", Text(line, style="yellow"))
     return facts
 
 

@@ -33,6 +33,7 @@ def to_markdown(summary: RunSummary) -> str:
         f"- Findings remaining: {counts_text(summary.findings_remaining)}",
         f"- Nits: {len(summary.nits)}",
         f"- Tokens: {tokens_text(summary)}; estimated cost {cost_text(summary.cost_usd)}",
+        *(f"- Fallback model: {line}" for line in summary.fallbacks),
         "",
     ]
     lines += _md_section("Files", [f"- `{p}` +{a} −{r}"

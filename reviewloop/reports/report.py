@@ -60,6 +60,8 @@ class RunSummary(BaseModel):
     cache_write_tokens: int = 0  # of the input, written to it
     cost_usd: float | None = None  # None: some model had no known price
     llm: bool = False  # LLM reviewers on; off means analyzers only
+    # "role: fallback answered N call(s) instead of primary …", one per role that fell back
+    fallbacks: list[str] = Field(default_factory=list)
     escalations: list[str] = Field(default_factory=list)
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
     skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
@@ -205,7 +207,8 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
                   "output_tokens": summary.output_tokens,
                   "cache_read_tokens": summary.cache_read_tokens,
                   "cache_write_tokens": summary.cache_write_tokens,
-                  "cost_usd": summary.cost_usd},
+                  "cost_usd": summary.cost_usd,
+                  "fallbacks": list(summary.fallbacks)},
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),

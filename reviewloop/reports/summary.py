@@ -89,7 +89,7 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         ledger=with_levers(run.ledger, levers, scope.repo, run.baseline),
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
-        **_tokens(run.usage, scope.prices), llm=scope.llm,
+        **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
         escalations=[*escalations, *human_gates(scope, run, levers)],
         gates=[(g.name, g.passed, g.summary) for g in gates],
         skipped=_skipped(scope, run),
@@ -107,7 +107,7 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
         rounds=run.round,
         reviewers=reviewer_outcomes(run.reviews, run.usage),
         ledger=run.ledger,
-        **_tokens(run.usage, scope.prices), llm=scope.llm,
+        **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
         escalations=list(run.escalations),
         skipped=_skipped(scope, run))
 
@@ -187,6 +187,18 @@ def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRec
             input_tokens=sum(u.input_tokens for u in own),
             output_tokens=sum(u.output_tokens for u in own))
     return list(merged.values())
+
+
+def fallbacks_used(usage: Sequence[UsageRecord]) -> list[str]:
+    """One line per role and primary whose fallback model answered, with its call count and
+    the agents it answered for."""
+    calls: dict[tuple[str, str, str], list[str]] = {}
+    for used in usage:
+        if used.fallback_for:
+            calls.setdefault((used.role, used.model, used.fallback_for), []).append(used.agent)
+    return [f"{role}: {model} answered {len(agents)} call(s) instead of {primary}, which "
+            f"failed or was throttled ({', '.join(sorted(set(agents)))})"
+            for (role, model, primary), agents in calls.items()]
 
 
 class _Tokens(TypedDict):

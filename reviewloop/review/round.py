@@ -278,7 +278,9 @@ def _converse(handle: ChatHandle) -> bool:
     # Deferred: langchain_aws is heavy, and only a Bedrock model needs the check.
     from langchain_aws import ChatBedrockConverse
 
-    return handle.bedrock and isinstance(handle.model, ChatBedrockConverse)
+    # a role with a fallback wraps its Bedrock primary (agent.fallback); that is warmed
+    model = getattr(handle.model, "primary", handle.model)
+    return handle.bedrock and isinstance(model, ChatBedrockConverse)
 
 
 def _warm(setup: RoundSetup, handle: ChatHandle, review: ReviewInput,

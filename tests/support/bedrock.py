@@ -4,6 +4,7 @@
         fake.script("agent: review-security", [tool_use("submit", {...})])
         fake.enqueue(text("done"))          # the default script
         fake.fail_next(status=429)          # ThrottlingException once, then the script
+        fake.fail_model("us.anthropic.…")   # ThrottlingException for every call to that id
 
 Point botocore at it with `AWS_ENDPOINT_URL_BEDROCK_RUNTIME=fake.url` (the `bedrock_fake`
 fixture does that, with dummy credentials and a region).
@@ -182,6 +183,7 @@ class BedrockFake:
         self._default: deque[Reply] = deque(_as_reply(r) for r in default or [])
         self._scripts: dict[str, deque[Reply]] = {}
         self._faults: deque[_Fault] = deque()
+        self._model_faults: dict[str, _Fault] = {}
         self.requests: list[RecordedRequest] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -204,6 +206,14 @@ class BedrockFake:
         code = code or _ERROR_CODES.get(status, "InternalServerException")
         with self._lock:
             self._faults.append(_Fault(status, code, message or f"fake {code}", count))
+
+    def fail_model(self, model_id: str, status: int = 429, *, code: str | None = None,
+                   message: str | None = None) -> None:
+        """Answer every request to `model_id` with an AWS error (a model whose quota is
+        spent): other model ids are answered as usual."""
+        code = code or _ERROR_CODES.get(status, "InternalServerException")
+        with self._lock:
+            self._model_faults[model_id] = _Fault(status, code, message or f"fake {code}", 0)
 
     @property
     def calls(self) -> list[RecordedRequest]:
@@ -265,8 +275,10 @@ class BedrockFake:
         with self._lock:
             self.requests[index] = request
 
-    def _take_fault(self) -> _Fault | None:
+    def _take_fault(self, model_id: str = "") -> _Fault | None:
         with self._lock:
+            if model_id in self._model_faults:
+                return self._model_faults[model_id]
             if not self._faults:
                 return None
             fault = self._faults[0]
@@ -340,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = RecordedRequest(model_id, self.path, body, dict(self.headers), at=at,
                                   warmup=isinstance(limit, int) and limit <= 1)
         self._index = self.owner._record(request)
-        if fault := self.owner._take_fault():
+        if fault := self.owner._take_fault(model_id):
             self._refuse(request, fault.status, fault.code, fault.message)
             return
         if problem := validate_converse_request(body):

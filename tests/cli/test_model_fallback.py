@@ -1,0 +1,45 @@
+"""`reviewloop run` with a fallback model: the real CLI in a subprocess against the loopback
+Bedrock fake, whose primary model id is throttled on every call; the fallback answers and the
+summary names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.bedrock import BedrockFake
+from tests.support.gitutil import git
+from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+    MODEL,
+    SPEC,
+    clean_reviews,
+    cli,
+    fake_env,
+    manual_change,
+    project,
+)
+
+FALLBACK = "us.amazon.nova-pro-v1:0"
+
+
+def test_a_throttled_primary_falls_back_and_the_summary_names_the_fallback(project: Path):
+    git(project, "switch", "-qc", "task-2")
+    manual_change(project)
+    with BedrockFake() as fake:
+        fake.fail_model(MODEL)  # ThrottlingException: the primary's quota is spent
+        clean_reviews(fake)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--yes",
+                   env={**fake_env(fake), "REVIEWLOOP_FALLBACK_MODEL": FALLBACK,
+                        "COLUMNS": "1000"})
+        answered = [r.model_id for r in fake.calls if r.status == 200]
+        throttled = {r.model_id for r in fake.requests if r.error == "ThrottlingException"}
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Committed" in done.stdout
+    assert answered == [FALLBACK] * 5 and throttled == {MODEL}
+    shown = " ".join(done.stdout.replace("│", " ").split())  # the panel's wrapped lines
+    # the five reviewers and the call that warms the prompt cache for them
+    assert (f"fallback model review: {FALLBACK} answered 6 call(s) instead of {MODEL}, which "
+            "failed or was throttled (cache warm-up, review-infrastructure, "
+            "review-maintainability, review-performance, review-security, "
+            "review-test-quality)") in shown
