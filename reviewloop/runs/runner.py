@@ -19,6 +19,7 @@ from reviewloop.agent.models import ModelFactory, Models, UsageRecord
 from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.tools import Workspace
+from reviewloop.checks.gates.hook_files import load_hooks
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import BlockingOutcome, StoreDamaged, UserInputError
 from reviewloop.git import worktrees as worktree
@@ -93,6 +94,8 @@ class LoopRunner:
         """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
         run, the user's uncommitted change, carried over and announced)."""
         run_id = new_run_id(task.id)
+        if self.settings.gates.kiro_hooks:  # a malformed hook file fails before any spend
+            load_hooks(open_repository(self.root))
         # claimed before anything is created: a refused run leaves no worktree or branch
         with claimed(self.settings, self.root, TaskRef.of(spec_file, self.root, task.id),
                      run_id):

@@ -19,10 +19,13 @@ from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.hooks import CALC
 from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
+    FIXER,
     IMPLEMENTER,
+    REVIEWERS,
     clean_round,
     project,
     ran,
+    review,
     runner,
     start,
 )
@@ -48,9 +51,12 @@ def committed(root: Path, message: str = "team hooks") -> None:
     git(root, "commit", "-qm", message)
 
 
+def asks(model: ScriptedChatModel, marker: str) -> list[str]:
+    return [message_text(m) for h in model.history if marker in message_text(h[0]) for m in h]
+
+
 def implementer_asks(model: ScriptedChatModel) -> list[str]:
-    return [message_text(m) for h in model.history
-            if IMPLEMENTER in message_text(h[0]) for m in h]
+    return asks(model, IMPLEMENTER)
 
 
 def gates_of(result) -> dict[str, tuple[bool, str]]:
@@ -84,6 +90,36 @@ def test_a_project_hook_runs_after_generation_and_its_failure_is_fed_back(projec
     assert ("note from hook docs reminder (asks an agent, not run): Mention every new module "
             "in README.md") in summary
     assert ran(result).passed_tests == 1
+
+
+def test_a_hook_failing_on_the_fixers_output_goes_back_to_the_fixer(project: Path):
+    kiro_hook(project, "lint", lint_on_save())
+    committed(project)
+    typed = CALC.replace("def add(a, b):", "def add(a: int, b: int) -> int:")
+    should_fix = {"severity": "should_fix", "file": "calc.py", "start_line": 1,
+                  "end_line": 3, "title": "add has no type hints", "rationale": "public API",
+                  "confidence": 0.9}
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": CALC}), "implemented"])
+    model.script("agent: review-maintainability", [review([should_fix]), review()])
+    for name in REVIEWERS:
+        if name != "review-maintainability":
+            model.script(f"agent: {name}", [review(), review()])
+    model.script(FIXER, [
+        tool_call("write_file", {"path": "calc.py", "content": "import os\n\n\n" + typed}),
+        "typed add",
+        tool_call("write_file", {"path": "calc.py", "content": typed}), "dropped the import",
+    ])
+
+    result = start(runner(project, model), project)
+
+    assert result.status == "awaiting_approval", result.summary
+    assert any("## kiro-hooks gate: project hook(s) failed: ruff on save" in text
+               and "F401" in text for text in asks(model, FIXER))
+    assert gates_of(result)["kiro-hooks"][0]
+    assert [f.title for f in ran(result).findings_fixed] == ["add has no type hints"]
+    assert model.remaining() == 0
 
 
 def test_the_hook_command_runs_in_the_sandbox(project: Path, tmp_path: Path):
@@ -145,6 +181,10 @@ def test_a_malformed_hook_file_stops_the_run_with_exit_2_naming_it(project: Path
     assert caught.value.exit_code == ExitCode.USAGE
     assert caught.value.where == ".kiro/hooks/broken.kiro.hook"
     assert "not valid JSON" in str(caught.value)
+    # refused before the run began: no model call, no worktree, no run branch
+    assert model.history == []
+    assert len(git(project, "worktree", "list").splitlines()) == 1
+    assert "reviewloop/" not in git(project, "branch", "--list")
 
 
 def test_the_gate_can_be_turned_off(project: Path):
