@@ -8,10 +8,12 @@ import pytest
 from pydantic import ValidationError
 from rich.console import Console
 
+from reviewloop.agent.models import UsageRecord
 from reviewloop.cli.panel import findings_table, to_rich
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
+from reviewloop.reports.summary import fallbacks_used
 from reviewloop.reports.report import (
     CLEAN,
     JSON_KEYS,
@@ -180,7 +182,7 @@ def test_json_content():
     assert data["findings"]["remaining"][0]["fingerprint"] == remaining[0].fingerprint
     assert data["newly_eligible"] == ["4 Add the users endpoint", "5 Migrations"]
     assert data["usage"] == {"input_tokens": 12345, "output_tokens": 678, "cache_read_tokens": 0,
-                             "cache_write_tokens": 0, "cost_usd": None}
+                             "cache_write_tokens": 0, "cost_usd": None, "fallbacks": []}
     assert data["llm"] is True and data["escalations"] == []
 
 
@@ -297,3 +299,16 @@ def test_findings_table_groups_by_severity_most_severe_first():
 def test_findings_table_of_nothing_is_an_empty_table():
     table = findings_table([])
     assert table.row_count == 0
+
+
+def test_a_fallback_model_is_named_in_every_view():
+    usage = [UsageRecord(role="review", agent=agent, model="nova", fallback_for="sonnet",
+                         input_tokens=10) for agent in ("security", "performance", "security")]
+    lines = fallbacks_used([*usage, UsageRecord(role="fix", agent="fixer", model="sonnet")])
+    assert lines == ["review: nova answered 3 call(s) instead of sonnet, which failed or was "
+                     "throttled (performance, security)"]
+    shown = summary(fallbacks=lines)
+
+    assert f"- Fallback model: {lines[0]}" in to_markdown(shown)
+    assert to_json(shown)["usage"]["fallbacks"] == lines
+    assert "fallback model" in rendered(to_rich(shown))
