@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reviewloop.agent import models as chat_models
 from reviewloop.agent.models import llm_available
 from reviewloop.authoring import document
 from reviewloop.authoring import phases as ph
@@ -64,17 +65,13 @@ def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[s
 
 
 def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:
-    """Per-phase models (None offline) and the read-only research tools."""
-    chosen = phase_models(settings)
-    cache: dict[str, Any] = {}
+    """Per-phase models (None offline), each with its fallback when one is configured, and
+    the read-only research tools."""
+    models = chat_models.Models(settings, make_model) if make_model is not None else None
 
     def model_for_phase(phase: str) -> Any:
-        name = chosen[phase]
-        if make_model is None or not name:
-            return None
-        if name not in cache:
-            cache[name] = make_model(name)
-        return cache[name]
+        chat = models.get(ph.MODEL_KEYS[phase]) if models is not None else None
+        return chat.model if chat is not None else None
 
     def tools() -> list:
         from reviewloop.agent.tools import reviewer_tools

@@ -6,8 +6,11 @@ from __future__ import annotations
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
+from reviewloop.agent.fallback import ChatWithFallback
 from reviewloop.agent.models import Models, make_chat_model, usage_from
 from reviewloop.agent.tool_loop import run_agent
+from reviewloop.authoring import phases
+from reviewloop.authoring.start import deps_for
 from reviewloop.config import Settings, fallback_for, model_for
 from tests.support.bedrock import bedrock_fake, text, tool_use  # noqa: F401 - fixture
 from tests.support.chat import ScriptedChatModel
@@ -84,3 +87,17 @@ def test_model_routing_maps_reasoning_and_generation_onto_the_roles():
     assert model_for(settings, "spec_design") == "thinker"
     assert model_for(Settings(model="global"), "review") == "global"
     assert model_for(Settings(model_routing={"generation": "writer"}), "review") is None
+
+
+def test_the_spec_author_falls_back_too(bedrock_fake, tmp_path):
+    bedrock_fake.fail_model(PRIMARY)
+    bedrock_fake.enqueue(text("# Requirements"))
+    settings = Settings(model_routing={"reasoning": PRIMARY}, fallback_model=FALLBACK)
+    deps = deps_for(tmp_path, settings, lambda name: make_chat_model(name))
+
+    author = deps.model_for(phases.REQUIREMENTS)
+
+    assert isinstance(author, ChatWithFallback) and author.primary_name == PRIMARY
+    reply = author.invoke([HumanMessage("write the requirements")])
+    assert reply.content == "# Requirements"
+    assert usage_from(reply, role="spec", agent="author", model=PRIMARY).model == FALLBACK
