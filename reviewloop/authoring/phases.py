@@ -30,10 +30,11 @@ Under `### Non-functional requirements`, the same with `- **NFR-1** …`.
 End with `### Open questions`: what the description leaves open, one bullet each (or "None").""",
     HIGH_LEVEL: """Write the "High-level design" section from the approved requirements: the
 approach, the main parts and how data flows between them, alternatives rejected and why.
-Name which requirements (FR-n / NFR-n) each part serves.""",
+Name which requirements (FR-n / NFR-n) each part serves; every requirement id must appear.""",
     LOW_LEVEL: """Write the "Low-level design" section from the approved design.
-Use these subsections: `### Components` (one bullet per component: `- **name** — what it owns`),
-`### Interfaces`, `### Data`, `### Error handling`, `### Testing approach`.""",
+Use these subsections: `### Components` (one bullet per component: `- **name** — what it owns
+(FR-n, NFR-n it serves)`), `### Interfaces`, `### Data`, `### Error handling`,
+`### Testing approach`. Every requirement id must be named by at least one component.""",
     TASKS: """Write the "Tasks" section: the implementation plan, in exactly this grammar:
 - [ ] T1 <title>
   - <detail the implementer needs>
@@ -116,7 +117,7 @@ def skeleton(phase: str, inputs: Inputs) -> str:
         return (f"Placeholder: describe the approach to \"{what}\", its main parts and how "
                 "data flows between them (serves FR-1, NFR-1).")
     if phase == LOW_LEVEL:
-        return (f"### Components\n\n- **{inputs.name}** — {what}\n\n"
+        return (f"### Components\n\n- **{inputs.name}** — {what} (serves FR-1, NFR-1)\n\n"
                 "### Interfaces\n\nPlaceholder.\n\n### Data\n\nPlaceholder.\n\n"
                 "### Error handling\n\nPlaceholder.\n\n### Testing approach\n\nPlaceholder.")
     # The description is a detail, never the title: a title's `(depends on …)` is syntax.

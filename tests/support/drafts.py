@@ -26,8 +26,8 @@ HIGH_LEVEL_REVISED = ("One module, `todo/store.py`, holding a `TodoStore` backed
 LOW_LEVEL = """\
 ### Components
 
-- **TodoStore** — owns the todos, keyed by id
-- **Todo** — a dataclass: id, title
+- **TodoStore** — owns the todos, keyed by id (FR-1, FR-2, NFR-1)
+- **Todo** — a dataclass: id, title (FR-1)
 
 ### Interfaces
 
