@@ -85,6 +85,12 @@ def prompt(phase: str, inputs: Inputs, *, feedback: list[str] | None = None,
     return "\n\n".join(parts)
 
 
+def revision_note(what: str) -> str:
+    """What a model revising an existing spec's phase is asked to change."""
+    return (f"This is the existing spec's text. Revise it for: {what}. Keep what still holds, "
+            "its ids and its done tasks; change only what the revision needs.")
+
+
 QUESTIONS = """Before requirements are written: is the description below ambiguous in ways
 that change what gets built? Reply with up to five clarifying questions, one per line, each
 starting with `- `; reply with the single word NONE when nothing needs asking.
