@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.agent.models import llm_available
-from reviewloop.authoring import document, existing
+from reviewloop.authoring import docs, document, existing
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.context import gather
 from reviewloop.authoring.graph import SpecDeps
@@ -109,7 +109,9 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
         from reviewloop.agent.tools import reviewer_tools
         from reviewloop.agent.workspace import Workspace
 
-        return reviewer_tools(Workspace(root=root))
+        if "docs" not in cache:  # servers are listed once per process, when research runs
+            cache["docs"] = docs.lookup(root)
+        return [*reviewer_tools(Workspace(root=root)), *cache["docs"].tools]
 
     # Context stays out of the checkpoints (it is re-read on resume); offline it is unused.
     context = gather(root) if make_model is not None else ""

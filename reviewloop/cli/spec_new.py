@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.markup import escape
 
+from reviewloop.authoring import docs
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.graph import SpecDeps
 from reviewloop.authoring.output import Summary, summarise
@@ -51,6 +52,8 @@ def new(settings: Settings, root: Path, request: NewSpec, *, yes: bool = False,
         request = replace(request, existing=choice)
     make_model, label = _models(settings, make_model)
     state = first_state(root, request, label)
+    if request.research and make_model is not None:
+        out.print(docs.describe(root), markup=False)
     sessions = SpecSessions(root)
     deps = deps_for(root, settings, make_model)
     step = sessions.start(state, deps)
