@@ -48,6 +48,19 @@ def load_drafts(root: Path, fmt: str, tasks_file: Path) -> dict[str, str]:
     return {phase: text.strip() for phase, text in drafts.items() if text.strip()}
 
 
+def intro(fmt: str, tasks_file: Path) -> str:
+    """The description the spec opens with (its first block quote), or "" when it has none."""
+    first = {"doc": tasks_file, "kiro": tasks_file.parent / "requirements.md",
+             "speckit": tasks_file.parent / "spec.md"}[fmt]
+    quoted: list[str] = []
+    for line in _body(first).splitlines():
+        if line.startswith(">"):
+            quoted.append(line[1:].strip())
+        elif quoted:
+            break
+    return "\n".join(quoted).strip()
+
+
 def render_tasks(tasks: tuple[Task, ...], refs: dict[str, str]) -> str:
     """Tasks in the draft grammar (`- [ ] T1 …`, `Depends:`, `Requirements:`), nested."""
     by_id = {t.id: t for t in tasks}

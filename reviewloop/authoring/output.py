@@ -23,7 +23,8 @@ BACKUPS = ".reviewloop/spec-backups"
 def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path], list[Path]]:
     """Write every file of the spec; a file it replaces with other text is copied under
     `.reviewloop/spec-backups/` first, so no uncommitted edit is lost."""
-    meta = document.Meta(name=state["name"], what=state["what"], model=state.get("model"),
+    meta = document.Meta(name=state["name"], what=state.get("intro") or state["what"],
+                         model=state.get("model"),
                          approve_all=bool(state.get("approve_all")), created=state["created"])
     tasks_file = root / state["tasks_file"]
     files = document.render(state["format"], meta, state["approved"], tasks_file)

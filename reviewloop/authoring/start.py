@@ -89,7 +89,10 @@ def _revision(root: Path, request: NewSpec, tasks_file: Path) -> dict[str, Any]:
     loaded = existing.load_drafts(root, request.format, tasks_file)
     kept = {ph.RESEARCH: loaded[ph.RESEARCH]} if (
         not request.research and ph.RESEARCH in loaded) else {}
-    return {"loaded": loaded, "approved": kept}
+    what = " ".join(request.what.split())
+    before = existing.intro(request.format, tasks_file)  # the spec keeps its description
+    return {"loaded": loaded, "approved": kept,
+            "intro": f"{before}\n\nRevised: {what}" if before else what}
 
 
 def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:

@@ -125,6 +125,7 @@ def test_revise_offline_keeps_the_spec_and_a_hand_edit(repo, capsys):
     assert exited.value.code == 0 and "path: docs/todo-spec.md" in out
     text = tasks_file.read_text()
     assert "    - frozen=True" in text and "`todo/` does not exist yet." in text
+    assert "> A todo API\n> \n> Revised: Add a due date\n" in text  # the description stays
     assert "- [x] T1 Scaffold the package" in text
     assert _listing(capsys, tasks_file) == before
     backups = list((repo / ".reviewloop/spec-backups").rglob("todo-spec.md"))
