@@ -163,6 +163,8 @@ class Settings(_Frozen):
     # may spend in all (`plan` then starts nothing more); None: no limit.
     budget_usd: float | None = Field(default=None, gt=0)
     batch_budget_usd: float | None = Field(default=None, gt=0)
+    # Outputs files the handoff lists deployed resources from (session/resources.py).
+    handoff_outputs: tuple[str, ...] = ()
 
     @field_validator("lease_beat_seconds")
     @classmethod

@@ -147,22 +147,31 @@ def _speckit(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str
 
 
 def _speckit_tasks(meta: Meta, tasks: list[Task], label: dict[str, str]) -> str:
-    """Leaves only (Spec Kit has no sub-tasks), one phase per dependency wave."""
+    """Leaves only (Spec Kit has no sub-tasks), one phase per dependency wave.
+
+    Spec Kit's order is the file's: a task waits for the one before it unless both carry
+    `[P]`, so every task of a wave with more than one is marked — without the marker the
+    reader would chain them. Done tasks go in a first phase of their own.
+    """
     leaves = [t for t in tasks if t.is_leaf]
     number = {t.id: f"T{i:03d}" for i, t in enumerate(leaves, 1)}
     by_id = {t.id: t for t in tasks}
+    done = tuple(t.id for t in leaves if t.is_done)
     waves = select.waves(tasks, include_optional=True).waves
+    phases = [("Done", done)] if done else []
+    phases += [(f"Wave {index}", wave) for index, wave in enumerate(waves, 1)]
     lines = [f"# Tasks: {meta.name}\n"]
-    for index, wave in enumerate(waves, 1):
-        lines.append(f"## Phase {index}: Wave {index}\n")
+    for index, (name, wave) in enumerate(phases, 1):
+        lines.append(f"## Phase {index}: {name}\n")
+        parallel = len(wave) > 1
         for task_id in wave:
-            lines.append(_speckit_line(by_id[task_id], by_id, number, label))
+            lines.append(_speckit_line(by_id[task_id], by_id, number, label, parallel))
         lines.append("")
     return "\n".join(lines)
 
 
 def _speckit_line(task: Task, by_id: dict[str, Task], number: dict[str, str],
-                  label: dict[str, str]) -> str:
+                  label: dict[str, str], parallel: bool) -> str:
     reqs = list(task.requirements)
     parent = by_id.get(task.parent) if task.parent else None
     while parent is not None:  # a sub-task carries what its parents implement
@@ -172,7 +181,9 @@ def _speckit_line(task: Task, by_id: dict[str, Task], number: dict[str, str],
     title = f"{by_id[task.parent].title}: {task.title}" if task.parent else task.title
     optional = " (optional)" if task.optional else ""
     details = "".join(f"\n  - {d}" for d in task.details)
-    return f"- [ ] {number[task.id]}{labels} {title}{optional}{details}"
+    box = "[x]" if task.is_done else "[ ]"
+    marker = " [P]" if parallel else ""
+    return f"- {box} {number[task.id]}{marker}{labels} {title}{optional}{details}"
 
 
 def _speckit_number(root: Path, name: str) -> str:

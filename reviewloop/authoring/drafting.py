@@ -10,7 +10,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from reviewloop.authoring import phases as ph
-from reviewloop.authoring.validate import check_plan, check_requirements, check_sections
+from reviewloop.authoring.validate import (
+    DESIGN_LAYERS,
+    check_plan,
+    check_requirements,
+    check_sections,
+    check_trace,
+)
 
 MAX_ATTEMPTS = 3  # a draft the reader rejects goes back to the model at most twice
 
@@ -63,6 +69,8 @@ def _problems(phase: str, text: str, inputs: ph.Inputs) -> list[str]:
     problems = check_sections(phase, text)
     if phase == ph.REQUIREMENTS:
         problems += check_requirements(text)
+    if phase in DESIGN_LAYERS:
+        problems += check_trace(phase, inputs.approved.get(ph.REQUIREMENTS, ""), text)
     if phase == ph.TASKS:
         problems += check_plan(inputs.approved.get(ph.REQUIREMENTS, ""), text)
     return problems

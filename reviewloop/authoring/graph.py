@@ -43,6 +43,9 @@ class SpecState(TypedDict, total=False):
     decision: dict[str, str]  # the last gate's answer: phase, action, text
     files: list[str]
     tasks_file: str
+    loaded: dict[str, str]  # the existing spec's text per phase, when revising it
+    intro: str  # the revised spec's opening description: the old one and the revision
+    backups: list[str]  # files the write replaced, copied under .reviewloop/ first
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,15 @@ def draft(phase: str, state: SpecState, runtime: Runtime[SpecDeps]) -> dict[str,
     decision = state.get("decision") or {}
     revising = decision.get("phase") == phase and decision.get("action") == FEEDBACK
     before = drafts.get(phase) if revising else None
-    result = drafting.draft_phase(
-        phase, _inputs(state, runtime.context), runtime.context.model_for(phase),
-        feedback=state.get("feedback", {}).get(phase) if revising else None,
-        previous=before, tools=runtime.context.tools)
+    feedback = state.get("feedback", {}).get(phase) if revising else None
+    model = runtime.context.model_for(phase)
+    loaded = state.get("loaded", {})
+    if before is None and phase in loaded:  # an existing spec, revised
+        before = loaded[phase]
+        feedback = [ph.revision_note(state["what"])] if model is not None else None
+    result = drafting.draft_phase(phase, _inputs(state, runtime.context), model,
+                                  feedback=feedback, previous=before,
+                                  tools=runtime.context.tools)
     drafts[phase] = result.text
     if before is not None:
         previous[phase] = before
@@ -117,8 +125,9 @@ def gate(phase: str, state: SpecState) -> dict[str, Any]:
 
 
 def write(state: SpecState, runtime: Runtime[SpecDeps]) -> dict[str, Any]:
-    tasks_file, files = publish(runtime.context.root, state)
-    return {"tasks_file": str(tasks_file), "files": [str(f) for f in files]}
+    tasks_file, files, backups = publish(runtime.context.root, state)
+    return {"tasks_file": str(tasks_file), "files": [str(f) for f in files],
+            "backups": [str(b) for b in backups]}
 
 
 def route_start(state: SpecState) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +17,32 @@ from reviewloop.errors import SpecError
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 
+BACKUPS = ".reviewloop/spec-backups"
 
-def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path]]:
-    """Write every file of the spec (overwriting this session's earlier output)."""
-    meta = document.Meta(name=state["name"], what=state["what"], model=state.get("model"),
+
+def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path], list[Path]]:
+    """Write every file of the spec; a file it replaces with other text is copied under
+    `.reviewloop/spec-backups/` first, so no uncommitted edit is lost."""
+    meta = document.Meta(name=state["name"], what=state.get("intro") or state["what"],
+                         model=state.get("model"),
                          approve_all=bool(state.get("approve_all")), created=state["created"])
     tasks_file = root / state["tasks_file"]
     files = document.render(state["format"], meta, state["approved"], tasks_file)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    backups = [_back_up(root, path, root / BACKUPS / f"{state['name']}-{stamp}")
+               for path, text in files.items()
+               if path.is_file() and path.read_text(encoding="utf-8") != text]
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return tasks_file, list(files)
+    return tasks_file, list(files), backups
+
+
+def _back_up(root: Path, path: Path, folder: Path) -> Path:
+    copy = folder / path.relative_to(root)
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, copy)
+    return copy
 
 
 @dataclass(frozen=True)

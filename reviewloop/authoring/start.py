@@ -10,7 +10,7 @@ from typing import Any
 
 from reviewloop.agent import models as chat_models
 from reviewloop.agent.models import llm_available
-from reviewloop.authoring import document
+from reviewloop.authoring import docs, document, existing
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.context import gather
 from reviewloop.authoring.graph import SpecDeps
@@ -29,6 +29,12 @@ class NewSpec:
     research: bool = False
     approve_all: bool = False
     interactive: bool = True
+    existing: str | None = None  # what to do with a spec already there: revise | fresh
+
+
+EXISTING = ("revise", "fresh")
+_EXISTING_FIX = ("pass --revise to load it as the draft and revise it, or --fresh to write a "
+                 "new spec over it (its files are copied under .reviewloop/spec-backups/ first)")
 
 
 def phase_models(settings: Settings) -> dict[str, str | None]:
@@ -42,26 +48,52 @@ def models_usable(settings: Settings) -> bool:
     return all(llm_available(m, settings.region) for m in wanted)
 
 
+def existing_spec(root: Path, request: NewSpec) -> Path | None:
+    """The spec this request would write over, relative to `root`; None when there is none."""
+    name = check_name(request.name or slug(request.what))
+    if request.format not in document.FORMATS:
+        raise UserInputError(f"unknown format {request.format!r}", where="--format",
+                             fix=f"choose one of {', '.join(document.FORMATS)}")
+    found = existing.primary(request.format, document.target(request.format, name, root))
+    return found.relative_to(root) if found.exists() else None
+
+
 def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[str, Any]:
-    """The session's initial state; refuses to overwrite a spec that exists."""
+    """The session's initial state: a spec that exists is revised, or replaced, only when
+    the request says which."""
     what = " ".join(request.what.split())  # one line: it is data inside the spec's syntax
     if not what:
         raise UserInputError("describe what to build", where="spec new",
                              fix='reviewloop spec new "a todo API with add and delete"')
-    if request.format not in document.FORMATS:
-        raise UserInputError(f"unknown format {request.format!r}", where="--format",
-                             fix=f"choose one of {', '.join(document.FORMATS)}")
+    found = existing_spec(root, request)
     name = check_name(request.name or slug(what))
     tasks_file = document.target(request.format, name, root)
-    primary = tasks_file if request.format == "doc" else tasks_file.parent
-    if primary.exists():
-        raise UserInputError(f"{primary.relative_to(root)} already exists", where="--name",
-                             fix="choose another --name, or move the existing spec away")
-    return {"name": name, "what": what, "format": request.format,
-            "research": request.research, "approve_all": request.approve_all,
-            "interactive": request.interactive, "model": model_label,
-            "created": datetime.now(UTC).date().isoformat(),
-            "tasks_file": tasks_file.relative_to(root).as_posix()}
+    if found is not None and request.existing not in EXISTING:
+        raise UserInputError(f"{found} already exists: revise it or start fresh",
+                             where="spec new", fix=_EXISTING_FIX)
+    if found is None and request.existing == "revise":
+        raise UserInputError(f"there is no {request.format} spec named {name!r} to revise",
+                             where="--revise", fix="check --name and --format, or drop --revise")
+    state: dict[str, Any] = {"name": name, "what": what, "format": request.format,
+                             "research": request.research,
+                             "approve_all": request.approve_all,
+                             "interactive": request.interactive, "model": model_label,
+                             "created": datetime.now(UTC).date().isoformat(),
+                             "tasks_file": tasks_file.relative_to(root).as_posix()}
+    if found is not None and request.existing == "revise":
+        state.update(_revision(root, request, tasks_file))
+    return state
+
+
+def _revision(root: Path, request: NewSpec, tasks_file: Path) -> dict[str, Any]:
+    """The existing spec as the drafts to revise; its research stays unless redone."""
+    loaded = existing.load_drafts(root, request.format, tasks_file)
+    kept = {ph.RESEARCH: loaded[ph.RESEARCH]} if (
+        not request.research and ph.RESEARCH in loaded) else {}
+    what = " ".join(request.what.split())
+    before = existing.intro(request.format, tasks_file)  # the spec keeps its description
+    return {"loaded": loaded, "approved": kept,
+            "intro": f"{before}\n\nRevised: {what}" if before else what}
 
 
 def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:
@@ -77,7 +109,9 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
         from reviewloop.agent.tools import reviewer_tools
         from reviewloop.agent.workspace import Workspace
 
-        return reviewer_tools(Workspace(root=root))
+        if "docs" not in cache:  # servers are listed once per process, when research runs
+            cache["docs"] = docs.lookup(root)
+        return [*reviewer_tools(Workspace(root=root)), *cache["docs"].tools]
 
     # Context stays out of the checkpoints (it is re-read on resume); offline it is unused.
     context = gather(root) if make_model is not None else ""

@@ -1,5 +1,6 @@
 """Checking drafts with the spec readers: a task plan is shown only when `reviewloop tasks`
-would read it cleanly, cite every requirement, and order it without a cycle."""
+would read it cleanly, cite every requirement, and order it without a cycle; every
+requirement is traced through the high-level and the low-level design to a task."""
 
 from __future__ import annotations
 
@@ -53,6 +54,20 @@ def check_requirements(requirements: str) -> list[str]:
     return []
 
 
+# The design layers a requirement is traced through, by phase, in order.
+DESIGN_LAYERS = {"high_level_design": "high-level design",
+                 "low_level_design": "low-level design"}
+
+
+def check_trace(phase: str, requirements: str, text: str) -> list[str]:
+    """Requirements a design layer's draft never names: each must be traced through it."""
+    layer = DESIGN_LAYERS[phase]
+    named = docspec.requirement_refs(text)
+    return [f"requirement {r} is not traced to the {layer}: name {r} where the "
+            f"{layer} says which part serves it" for r in requirement_ids(requirements)
+            if r not in named]
+
+
 def parse_plan(requirements: str, tasks: str) -> TaskList:
     return docspec.parse(compose(requirements, tasks), _FILE)
 
@@ -68,8 +83,8 @@ def check_plan(requirements: str, tasks: str) -> list[str]:
         return problems or ["no tasks found"]
     ids = requirement_ids(requirements)
     cited = {r for t in parsed.tasks for r in t.requirements}
-    problems += [f"requirement {r} is not cited by any task; add it to a task's "
-                 "`Requirements:` line" for r in ids if r not in cited]
+    problems += [f"requirement {r} is not traced to the task plan: no task cites it; add it "
+                 "to a task's `Requirements:` line" for r in ids if r not in cited]
     problems += [f"task {t.id} cites no requirement; add a `Requirements:` line naming the "
                  "FR/NFR ids it implements" for t in parsed.tasks
                  if t.parent is None and not _cites(t.id, parsed)]

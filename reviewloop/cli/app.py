@@ -14,7 +14,10 @@ from reviewloop import __version__
 from reviewloop.checks.analyzers import provision
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.mcp_server import mcp_cmd
+from reviewloop.cli.options import model_opt as _model_opt
+from reviewloop.cli.options import region_opt as _region_opt
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
+from reviewloop.cli.spec_commands import spec_group
 from reviewloop.cli.tools import tools_group
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
@@ -108,10 +111,6 @@ def _run_options(**kw: Any) -> RunOptions:
     return RunOptions(**kw)
 
 
-_model_opt = click.option(
-    "--model", help="LangChain model string provider:model-id; a bare id "
-    "means Bedrock Converse (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0).")
-_region_opt = click.option("--region", help="AWS region for Bedrock (default: the AWS chain).")
 _yes_opt = click.option("--yes", "-y", is_flag=True,
                         help="Approve the commit when nothing was escalated.")
 _llm_opt = click.option("--require-llm", is_flag=True,
@@ -276,49 +275,6 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     return review.run(load, obj.root, options, config_file=obj.config)
 
 
-@click.group("spec")
-def spec_group() -> None:
-    """Write a spec with a human gate after every phase, or continue one."""
-
-
-@spec_group.command("new")
-@click.argument("what")
-@click.option("--name", help="Feature name (default: from the description), e.g. todo-api.")
-@click.option("--format", "fmt", type=click.Choice(["doc", "kiro", "speckit"]), default="doc",
-              show_default=True,
-              help="docs/<name>-spec.md, .kiro/specs/<name>/ or specs/NNN-<name>/.")
-@click.option("--research", is_flag=True, help="First let the model read the repository "
-              "(read-only) and write research findings.")
-@click.option("--approve-all", is_flag=True, help="Skip every gate (the front matter says so).")
-@_model_opt
-@_region_opt
-@click.option("--yes", "-y", is_flag=True, help="Accepted for symmetry; never skips a gate.")
-@click.pass_obj
-def spec_new_cmd(obj: Context, what: str, name: str | None, fmt: str, research: bool,
-                 approve_all: bool, model: str | None, region: str | None, yes: bool) -> int:
-    """Draft requirements, designs and a task plan for WHAT, one reviewed phase at a time."""
-    from reviewloop.cli import spec_new
-
-    request = spec_new.NewSpec(what=what, name=name, format=fmt, research=research,
-                               approve_all=approve_all, interactive=sys.stdin.isatty())
-    return spec_new.new(obj.settings(model=model, region=region), obj.root, request, yes=yes)
-
-
-@spec_group.command("resume")
-@click.argument("name", required=False)
-@click.option("--list", "list_only", is_flag=True, help="List spec sessions and stop.")
-@_model_opt
-@_region_opt
-@click.pass_obj
-def spec_resume_cmd(obj: Context, name: str | None, list_only: bool, model: str | None,
-                    region: str | None) -> int:
-    """Continue a stopped spec session at its gate (default: the latest unfinished one)."""
-    from reviewloop.cli import spec_new
-
-    return spec_new.resume(obj.settings(model=model, region=region), obj.root, name,
-                           list_only=list_only)
-
-
 @click.command("demo")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
               help="Create the example repository here (default: a new temp folder).")
@@ -377,7 +333,8 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 
 
 # Every command, registered here and only here: those defined above, the analyzer
-# environments (`tools`, cli/tools.py) and the session commands (cli/session_commands.py).
+# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py) and the session
+# commands (cli/session_commands.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
     review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,

@@ -14,7 +14,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.errors import CredentialsError, ExitCode, UserInputError
 from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
-from reviewloop.session import notes
+from reviewloop.session import memory, notes
 from reviewloop.session.pickup import summary as pickup_summary
 
 if TYPE_CHECKING:  # chat models load LangChain: only when one is used
@@ -23,19 +23,25 @@ if TYPE_CHECKING:  # chat models load LangChain: only when one is used
 MakeModel = Callable[[str], Any]
 
 
-def write(settings: Settings, root: Path, *, as_json: bool,
-          make_model: MakeModel | None = None) -> int:
-    facts = _gather(settings, root, previous=doc.read(root))
+def write(settings: Settings, root: Path, *, as_json: bool, learn: bool = False,
+          outputs: tuple[str, ...] = (), make_model: MakeModel | None = None) -> int:
+    facts = _gather(settings, root, previous=doc.read(root),
+                    outputs=outputs or settings.handoff_outputs)
     prose = _prose(settings, facts, make_model)
     written = doc.write(root, facts, prose)
+    learned = memory.append(root, memory.learnings(notes.read(root))) if learn else []
     if as_json:
         print(json.dumps({**doc.as_json(facts, prose),
-                          "written": [p.relative_to(root).as_posix() for p in written]},
-                         indent=2, ensure_ascii=False))
+                          "written": [p.relative_to(root).as_posix() for p in written],
+                          "learned": learned}, indent=2, ensure_ascii=False))
         return ExitCode.OK
     ui.console().print(doc.render(facts, prose), markup=False)
-    ui.console(stderr=True).print(
-        "written: " + ", ".join(p.relative_to(root).as_posix() for p in written))
+    err = ui.console(stderr=True)
+    err.print("written: " + ", ".join(p.relative_to(root).as_posix() for p in written))
+    if learn:
+        err.print(f"learned: {len(learned)} new line(s) in {memory.MEMORY_MD}" if learned else
+                  f"learned: nothing new for {memory.MEMORY_MD} (record one with "
+                  "`reviewloop note \"…\"`)", markup=False)
     return ExitCode.OK
 
 
@@ -68,11 +74,12 @@ def note(root: Path, text: str, kind: str = "decision") -> int:
     return ExitCode.OK
 
 
-def _gather(settings: Settings, root: Path, *,
-            previous: session_facts.Facts | None) -> session_facts.Facts:
+def _gather(settings: Settings, root: Path, *, previous: session_facts.Facts | None,
+            outputs: tuple[str, ...] = ()) -> session_facts.Facts:
     sessions = [r.name for r in SpecSessions(root).list() if r.status != "written"]
     return session_facts.gather(root, previous=previous, spec_sessions=sessions,
-                                missing_credentials=_credentials(settings))
+                                missing_credentials=_credentials(settings),
+                                outputs=outputs or settings.handoff_outputs)
 
 
 def _credentials(settings: Settings) -> str | None:

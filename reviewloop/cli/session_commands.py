@@ -13,12 +13,19 @@ if TYPE_CHECKING:
 
 @click.command("handoff")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
+@click.option("--learn", is_flag=True, help="Also append the decisions and preferences "
+              "recorded with `note` to .kiro/steering/memory.md (steering later sessions).")
+@click.option("--outputs", multiple=True, metavar="PATH",
+              help="Outputs file (cdk-outputs.json, cdk.out, terraform output -json) to list "
+              "deployed resources from; repeatable (default: handoff_outputs, then the usual "
+              "names).")
 @click.pass_obj
-def handoff_cmd(obj: Context, as_json: bool) -> int:
+def handoff_cmd(obj: Context, as_json: bool, learn: bool, outputs: tuple[str, ...]) -> int:
     """Write .reviewloop/handoff.md: blockers, next steps and state for the next session."""
     from reviewloop.cli import handoff
 
-    return handoff.write(obj.settings(), obj.root, as_json=as_json)
+    return handoff.write(obj.settings(), obj.root, as_json=as_json, learn=learn,
+                         outputs=outputs)
 
 
 @click.command("pickup")

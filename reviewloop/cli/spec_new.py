@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
+from reviewloop.authoring import docs
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.graph import SpecDeps
 from reviewloop.authoring.output import Summary, summarise
 from reviewloop.authoring.sessions import SpecSessions, Step
 from reviewloop.authoring.start import (
+    EXISTING,
     MakeModel,
     NewSpec,
     deps_for,
+    existing_spec,
     first_state,
     models_usable,
     phase_models,
@@ -39,12 +43,35 @@ def new(settings: Settings, root: Path, request: NewSpec, *, yes: bool = False,
     if yes:
         out.print("--yes does not skip spec gates; --approve-all does (and says so in the "
                   "spec's front matter).")
+    found = existing_spec(root, request)
+    if found is not None and request.existing is None and request.interactive:
+        choice = _ask_existing(found)
+        if choice is None:
+            out.print("Stopped: the existing spec is unchanged.")
+            return ExitCode.OK
+        request = replace(request, existing=choice)
     make_model, label = _models(settings, make_model)
     state = first_state(root, request, label)
+    if request.research and make_model is not None:
+        out.print(docs.describe(root), markup=False)
     sessions = SpecSessions(root)
     deps = deps_for(root, settings, make_model)
     step = sessions.start(state, deps)
     return _drive(sessions, step, deps, root)
+
+
+def _ask_existing(found: Path) -> str | None:
+    """Revise the spec that is there, start fresh over it, or stop (None)."""
+    ui.console().print(f"{escape(str(found))} already exists. [bold]revise[/]: load it as the "
+                       "draft and revise it; [bold]fresh[/]: write a new spec over it (the old "
+                       "files are backed up under .reviewloop/spec-backups/).", highlight=False)
+    choices = [*EXISTING, "stop"]
+    try:
+        answer = click.prompt("/".join(choices), type=click.Choice(choices), default="revise",
+                              show_choices=False)
+    except (click.exceptions.Abort, EOFError):
+        return None
+    return None if answer == "stop" else str(answer)
 
 
 def resume(settings: Settings, root: Path, name: str | None, *, list_only: bool = False,
@@ -124,7 +151,7 @@ def _show_gate(waiting: dict[str, Any]) -> None:
     phase = waiting["phase"]
     out.rule(f"{ph.TITLES[phase]} — review")
     previous = waiting.get("previous")
-    if previous is not None:
+    if previous is not None and previous != waiting["draft"]:
         out.print("[bold]Revised, as a diff against the previous draft:[/]")
         for line in difflib.unified_diff(previous.splitlines(), waiting["draft"].splitlines(),
                                          "previous draft", "revised draft", lineterm=""):
@@ -151,6 +178,8 @@ def _print_summary(summary: Summary, values: dict[str, Any]) -> None:
               f"requirements: {summary.functional} functional, {summary.non_functional} "
               f"non-functional\ncomponents: {summary.components}\n"
               f"tasks: {summary.tasks} in {summary.waves} wave(s)", markup=False)
+    for backup in values.get("backups") or []:
+        out.print(f"replaced; the previous text is kept in {backup}", markup=False)
     for line in summary.diagnostics:
         out.print(f"[yellow]reader diagnostic:[/] {line}")
     out.print(f"next: {summary.next_command}", markup=False)

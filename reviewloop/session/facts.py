@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewloop.runs.registry import STATE_DIR, Registry, RunRecord
-from reviewloop.session import history, notes
+from reviewloop.session import history, notes, resources
 from reviewloop.session.notes import Note
+from reviewloop.session.resources import Deployed
 from reviewloop.spec import select
 from reviewloop.spec.loader import find_specs, load_spec
 from reviewloop.spec.model import Task
@@ -70,6 +71,8 @@ class Facts(_Fact):
     spec_sessions: list[str] = Field(default_factory=list)  # unfinished `spec new` sessions
     missing_credentials: str | None = None
     previous: str | None = None  # when the last handoff was written
+    deployed: list[Deployed] = Field(default_factory=list)  # from the outputs files
+    deployed_problems: list[str] = Field(default_factory=list)  # sources that could not be read
 
     @property
     def pending(self) -> list[RunFact]:
@@ -87,7 +90,7 @@ class Facts(_Fact):
 
 
 def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
-           missing_credentials: str | None) -> Facts:
+           missing_credentials: str | None, outputs: Sequence[str] = ()) -> Facts:
     tree = history.tree_state(root)
     since = previous.head if previous and previous.head and tree.head and \
         history.is_ancestor(root, previous.head) else None
@@ -95,6 +98,7 @@ def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
     dirty_paths = [line[3:] for line in tree.dirty]
     touched = list(dict.fromkeys([*dirty_paths, *(f for c in new for f in c.files)]))
     after = previous.created if previous else None
+    deployed, unread = resources.read_outputs(root, outputs)
     return Facts(
         created=datetime.now(UTC).isoformat(timespec="seconds"), branch=tree.branch,
         head=tree.head, head_subject=tree.head_subject, dirty=list(tree.dirty),
@@ -103,7 +107,8 @@ def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
         files_touched=touched[:30],
         notes=[n for n in notes.read(root) if after is None or n.created > after
                or n.kind == "preference"],
-        spec_sessions=spec_sessions, missing_credentials=missing_credentials, previous=after)
+        spec_sessions=spec_sessions, missing_credentials=missing_credentials, previous=after,
+        deployed=deployed, deployed_problems=unread)
 
 
 def spec_facts(root: Path) -> list[SpecFact]:

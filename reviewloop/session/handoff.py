@@ -58,9 +58,9 @@ def render(facts: Facts, prose: str | None = None) -> str:
     lines += [f"{i}. {s}" for i, s in enumerate(next_steps(facts), 1)] or ["1. nothing open"]
     lines += ["", "## Current state", "", *_state(facts), "", "## Done since the last handoff",
               "", *_done(facts), "", "## What remains", "", *_remaining(facts), "",
-              "## Key files touched", ""]
-    lines += [f"- `{f}`" for f in facts.files_touched] or ["- none"]
-    lines += ["", "## Key decisions", ""]
+              "## Key files touched", "", *_key_files(facts.files_touched), "",
+              "## Deployed resources and live URLs", "", *_deployed(facts), "",
+              "## Key decisions", ""]
     lines += [f"- {n.created[:10]}: {n.text}" for n in facts.notes if n.kind == "decision"] \
         or ["- none recorded (`reviewloop note \"…\"`)"]
     lines += ["", "## Preferences", ""]
@@ -86,6 +86,36 @@ def _done(facts: Facts) -> list[str]:
              f"escalated {r.escalated}" for r in runs]
     lines += [f"- commit {c}" for c in facts.commits_since]
     return lines or ["- nothing recorded"]
+
+
+def area(path: str) -> str:
+    """The folder a file belongs to, two levels deep at most: `src/api/routes/x.py` is in
+    `src/api`; a file at the top is in the project root."""
+    parts = path.split("/")[:-1]
+    return "/".join(parts[:2]) if parts else "project root"
+
+
+def _key_files(files: list[str]) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for path in files:
+        groups.setdefault(area(path), []).append(path)
+    lines: list[str] = []
+    for name in sorted(groups, key=lambda g: (g == "project root", g)):
+        lines += [f"- **{name}**", *(f"  - `{p}`" for p in groups[name])]
+    return lines or ["- none"]
+
+
+def _deployed(facts: Facts) -> list[str]:
+    urls = [d for d in facts.deployed if d.is_url]
+    lines = [f"- {d.name} = {d.value} ({d.kind}, `{d.source}`)" for d in facts.deployed
+             if not d.is_url]
+    if urls:
+        lines += [*([""] if lines else []), "Live URLs:", "",
+                  *(f"- {d.name}: <{d.value}> (`{d.source}`)" for d in urls)]
+    lines += [f"- could not read {p}" for p in facts.deployed_problems]
+    return lines or [
+        "- none found (outputs files read: `handoff_outputs` in .reviewloop.toml, by default "
+        "cdk-outputs.json, cdk.out/ and terraform-outputs.json)"]
 
 
 def _remaining(facts: Facts) -> list[str]:

@@ -153,6 +153,14 @@ def _heading_text(line: _Line) -> str:
     return line.heading[1] if line.heading else line.text
 
 
+_REQ_REF = re.compile(rf"(?<![A-Za-z0-9]){_REQ_ID}(?![\d.]*\d)", re.IGNORECASE)
+
+
+def requirement_refs(text: str) -> set[str]:
+    """Every FR/NFR id a text names anywhere (`NFR-1` is not `FR-1`, `FR-10` not `FR-1`)."""
+    return {_normal_req(match.group(0)) for match in _REQ_REF.finditer(text)}
+
+
 def _normal_req(raw: str) -> str:
     """`fr1` and `FR-1` are the same requirement; other ids are kept, upper-cased."""
     return re.sub(r"^(N?FR)-?(?=\d)", r"\1-", raw.upper())

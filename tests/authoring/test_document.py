@@ -63,6 +63,50 @@ def test_each_format_round_trips_through_reviewloop_tasks(repo, capsys, fmt, exp
     assert spec.design_text and "TodoStore" in spec.design_text
 
 
+def _waves(listing):
+    """Wave number -> leaf titles, as `reviewloop tasks --json` lists them (Spec Kit flattens
+    a sub-task's title to `Parent: child`, so only the last part is compared)."""
+    found: dict[int, list[str]] = {}
+    for task in listing["tasks"]:
+        if task["wave"] is not None:
+            found.setdefault(task["wave"], []).append(task["title"].split(": ")[-1])
+    return found
+
+
+@pytest.mark.parametrize("fmt", document.FORMATS)
+def test_parallel_plan_keeps_its_waves_in_every_format(repo, capsys, fmt):
+    plan = {**DRAFTS, ph.TASKS: drafts.PARALLEL_TASKS}
+    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
+                         created="2026-11-23")
+    tasks_file = document.target(fmt, "todo", repo)
+    for path, text in document.render(fmt, meta, plan, tasks_file).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["tasks", "--json", "--spec", str(tasks_file)])
+    listing = json.loads(capsys.readouterr().out)
+    assert exited.value.code == 0 and listing["diagnostics"] == []
+    assert _waves(listing) == {1: ["Todo dataclass", "Delete by id"], 2: ["Store add"],
+                               3: ["Wire up the API"]}
+    done = [t["title"] for t in listing["tasks"] if t["status"] == "done"]
+    assert [title.split(": ")[-1] for title in done] == ["Scaffold the package"]
+    spec = load_spec(repo, tasks_file)
+    with_optional = select.waves(spec.tasks, include_optional=True).waves
+    assert [len(wave) for wave in with_optional] == [3, 1, 1]  # the benchmark joins wave 1
+
+
+def test_speckit_marks_every_task_of_a_shared_wave_parallel(repo):
+    plan = {**DRAFTS, ph.TASKS: drafts.PARALLEL_TASKS}
+    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
+                         created="2026-11-23")
+    tasks_file = document.target("speckit", "todo", repo)
+    text = document.render("speckit", meta, plan, tasks_file)[tasks_file]
+    assert "## Phase 1: Done\n\n- [x] T001 [NFR-001] Scaffold the package\n" in text
+    assert "- [ ] T002 [P] [FR-001] The store: Todo dataclass" in text
+    assert "- [ ] T004 [P] [FR-002] Delete by id" in text
+    assert "- [ ] T003 [FR-001] The store: Store add" in text  # alone in its wave: no [P]
+
+
 def test_front_matter_says_who_approved_and_which_model(repo):
     _, files = _write(repo, "doc", approve_all=True)
     text = next(iter(files.values()))

@@ -24,8 +24,27 @@ def test_an_uncited_requirement_is_sent_back():
     result = drafting.draft_phase(ph.TASKS, INPUTS, model)
     assert result.problems == ()
     retry = message_text(model.history[1][-1])
-    assert "requirement FR-2 is not cited by any task" in retry
+    assert "requirement FR-2 is not traced to the task plan" in retry
     assert "task T2 cites no requirement" in retry
+
+
+def test_a_design_that_skips_a_requirement_is_sent_back_naming_it_and_the_layer():
+    partial = "One module, `todo/store.py` (FR-1, FR-2)."
+    model = ScriptedChatModel().enqueue(partial, drafts.HIGH_LEVEL)
+    result = drafting.draft_phase(ph.HIGH_LEVEL, INPUTS, model)
+    assert result.problems == () and result.attempts == 2
+    retry = message_text(model.history[1][-1])
+    assert "requirement NFR-1 is not traced to the high-level design" in retry
+
+
+def test_a_low_level_design_citing_nothing_is_refused_at_its_gate():
+    bare = "### Components\n\n- **TodoStore** — owns the todos\n"
+    model = ScriptedChatModel().enqueue(*[bare] * drafting.MAX_ATTEMPTS)
+    result = drafting.draft_phase(ph.LOW_LEVEL, INPUTS, model)
+    assert result.attempts == drafting.MAX_ATTEMPTS
+    assert [p.split(":")[0] for p in result.problems] == [
+        f"requirement {r} is not traced to the low-level design"
+        for r in ("FR-1", "FR-2", "NFR-1")]
 
 
 def test_a_plan_still_rejected_after_the_last_attempt_keeps_its_problems():

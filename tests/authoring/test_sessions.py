@@ -109,6 +109,25 @@ def test_a_plan_the_reader_still_rejects_cannot_be_approved(repo):
     assert sessions.resume("todo", APPROVE, deps).status == "written"
 
 
+def test_a_low_level_design_that_traces_nothing_is_refused_at_its_gate(repo):
+    bare = "### Components\n\n- **TodoStore** — owns the todos\n"
+    model = ScriptedChatModel().enqueue("NONE", drafts.REQUIREMENTS, drafts.HIGH_LEVEL,
+                                        *[bare] * 3, drafts.LOW_LEVEL, drafts.TASKS)
+    sessions, deps, step = _start(repo, model, interactive=False)
+    for _ in range(2):
+        step = sessions.resume("todo", APPROVE, deps)
+    assert step.waiting["phase"] == ph.LOW_LEVEL
+    assert [p.split(":")[0] for p in step.waiting["problems"]] == [
+        f"requirement {r} is not traced to the low-level design" for r in ("FR-1", "FR-2",
+                                                                            "NFR-1")]
+    step = sessions.resume("todo", APPROVE, deps)  # refused: sent back with the problems
+    assert "requirement NFR-1 is not traced to the low-level design" in message_text(
+        model.history[-1][-1])
+    assert step.waiting["phase"] == ph.LOW_LEVEL and step.waiting["problems"] == []
+    step = sessions.resume("todo", APPROVE, deps)
+    assert sessions.resume("todo", APPROVE, deps).status == "written"
+
+
 def test_a_name_in_use_or_an_existing_spec_is_refused(repo):
     model = ScriptedChatModel().enqueue("NONE", drafts.REQUIREMENTS)
     _start(repo, model, interactive=False)

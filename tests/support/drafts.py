@@ -26,8 +26,8 @@ HIGH_LEVEL_REVISED = ("One module, `todo/store.py`, holding a `TodoStore` backed
 LOW_LEVEL = """\
 ### Components
 
-- **TodoStore** — owns the todos, keyed by id
-- **Todo** — a dataclass: id, title
+- **TodoStore** — owns the todos, keyed by id (FR-1, FR-2, NFR-1)
+- **Todo** — a dataclass: id, title (FR-1)
 
 ### Interfaces
 
@@ -76,4 +76,26 @@ UNCITED_TASKS = """\
 - [ ] T1 Todo and TodoStore.add
   - Requirements: FR-1, NFR-1
 - [ ] T2 Tidy up
+"""
+
+# Two independent branches after a done task, a sub-task chain and an optional task in the
+# first open wave: waves (optional left out) T2.1+T3, T2.2, T5 — what every format must keep.
+PARALLEL_TASKS = """\
+- [x] T1 Scaffold the package
+  - Requirements: NFR-1
+- [ ] T2 The store
+  - Depends: T1
+  - Requirements: FR-1
+  - [ ] T2.1 Todo dataclass
+  - [ ] T2.2 Store add
+    - Depends: T2.1
+- [ ] T3 Delete by id
+  - Depends: T1
+  - Requirements: FR-2
+- [ ]* T4 Benchmark the store
+  - Depends: T1
+  - Requirements: NFR-1
+- [ ] T5 Wire up the API
+  - Depends: T2, T3
+  - Requirements: FR-1, FR-2
 """

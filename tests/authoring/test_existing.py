@@ -1,0 +1,209 @@
+"""A spec that exists: loaded back as drafts in every format, revised, or replaced — and
+never silently: without a choice a non-interactive `spec new` stops with exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from reviewloop.authoring import document, drafting, existing
+from reviewloop.authoring import phases as ph
+from reviewloop.authoring.sessions import SpecSessions
+from reviewloop.authoring.start import NewSpec, deps_for, first_state
+from reviewloop.cli.app import main
+from reviewloop.config import load_settings
+from reviewloop.errors import UserInputError
+from reviewloop.spec.loader import load_spec
+from tests.support import drafts
+from tests.support.chat import ScriptedChatModel, message_text
+
+pexpect = pytest.importorskip("pexpect")
+
+DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
+          ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,
+          ph.TASKS: drafts.PARALLEL_TASKS}
+APPROVE = {"action": "approve"}
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root)
+    return root.resolve()
+
+
+def _written(root, fmt):
+    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
+                         created="2026-11-23")
+    tasks_file = document.target(fmt, "todo", root)
+    for path, text in document.render(fmt, meta, DRAFTS, tasks_file).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tasks_file
+
+
+def _listing(capsys, tasks_file):
+    with pytest.raises(SystemExit):
+        main(["tasks", "--json", "--spec", str(tasks_file)])
+    listing = json.loads(capsys.readouterr().out)
+    return [(t["title"].split(": ")[-1], t["status"], t["wave"]) for t in listing["tasks"]
+            if t["wave"] is not None or t["status"] == "done"]
+
+
+@pytest.mark.parametrize("fmt", document.FORMATS)
+def test_each_format_loads_back_as_drafts_the_reader_accepts(repo, capsys, fmt):
+    tasks_file = _written(repo, fmt)
+    before = _listing(capsys, tasks_file)
+    loaded = existing.load_drafts(repo, fmt, tasks_file)
+    assert set(loaded) == set(ph.PHASES)
+    inputs = ph.Inputs(what="A todo API", name="todo",
+                       approved={ph.REQUIREMENTS: loaded[ph.REQUIREMENTS]})
+    for phase, text in loaded.items():
+        assert drafting.draft_phase(phase, inputs, None, previous=text).problems == (), phase
+    assert "**NFR-1** Standard library only" in loaded[ph.REQUIREMENTS]
+    assert "- [x] T" in loaded[ph.TASKS]  # the done task stays done
+    (tasks_file if fmt == "doc" else tasks_file.parent).rename(repo / "moved-away")
+    again = document.target(fmt, "todo", repo)
+    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
+                         created="2026-11-23")
+    for path, text in document.render(fmt, meta, loaded, again).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert _listing(capsys, again) == before  # same tasks, statuses and waves
+
+
+def test_kiro_requirement_numbers_map_back_to_ids(repo):
+    folder = repo / ".kiro/specs/login"
+    folder.mkdir(parents=True)
+    (folder / "requirements.md").write_text(
+        "# Requirements Document\n\n## Requirements\n\n### Requirement 1: Sign in\n\n"
+        "#### Acceptance Criteria\n\n1. WHEN a user signs in THE SYSTEM SHALL greet them\n\n"
+        "### Requirement 2: Sign out\n\n#### Acceptance Criteria\n\n"
+        "1. WHEN a user signs out THE SYSTEM SHALL forget them\n")
+    (folder / "design.md").write_text("# Design\n\n## Overview\n\nSessions in a cookie.\n")
+    (folder / "tasks.md").write_text("- [ ] 1. Sign in\n  - _Requirements: 1.1_\n"
+                                     "- [ ] 2. Sign out\n  - _Requirements: 2.1, 1_\n")
+    loaded = existing.load_drafts(repo, "kiro", folder / "tasks.md")
+    assert loaded[ph.REQUIREMENTS].splitlines() == [
+        "- **FR-1** Sign in", "  - WHEN a user signs in THE SYSTEM SHALL greet them",
+        "- **FR-2** Sign out", "  - WHEN a user signs out THE SYSTEM SHALL forget them"]
+    assert loaded[ph.HIGH_LEVEL] == "### Overview\n\nSessions in a cookie."
+    assert "- [ ] T2 Sign out\n  - Requirements: FR-2, FR-1" in loaded[ph.TASKS]
+    assert ph.LOW_LEVEL not in loaded  # drafted as usual
+
+
+def test_non_interactive_without_a_choice_is_exit_2_naming_both(repo, capsys):
+    _written(repo, "doc")
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "Add a due date", "--name", "todo"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "docs/todo-spec.md already exists" in err
+    assert "--revise" in err and "--fresh" in err
+
+
+def test_revise_needs_a_spec_to_revise(repo):
+    with pytest.raises(UserInputError, match="no doc spec named 'todo' to revise"):
+        first_state(repo, NewSpec(what="x", name="todo", existing="revise"), None)
+
+
+def test_revise_offline_keeps_the_spec_and_a_hand_edit(repo, capsys):
+    tasks_file = _written(repo, "doc")
+    edited = tasks_file.read_text().replace("  - [ ] T2.1 Todo dataclass",
+                                            "  - [ ] T2.1 Todo dataclass\n    - frozen=True")
+    tasks_file.write_text(edited)
+    before = _listing(capsys, tasks_file)
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "Add a due date", "--name", "todo", "--revise", "--approve-all"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and "path: docs/todo-spec.md" in out
+    text = tasks_file.read_text()
+    assert "    - frozen=True" in text and "`todo/` does not exist yet." in text
+    assert "> A todo API\n> \n> Revised: Add a due date\n" in text  # the description stays
+    assert "- [x] T1 Scaffold the package" in text
+    assert _listing(capsys, tasks_file) == before
+    backups = list((repo / ".reviewloop/spec-backups").rglob("todo-spec.md"))
+    assert [b.read_text() for b in backups] == [edited]  # the front matter changed: kept
+
+
+def test_revise_with_a_model_sends_each_existing_phase_back_to_it(repo):
+    _written(repo, "kiro")
+    model = ScriptedChatModel().enqueue("NONE", drafts.REQUIREMENTS, drafts.HIGH_LEVEL_REVISED,
+                                        drafts.LOW_LEVEL, drafts.PARALLEL_TASKS)
+    settings = load_settings(repo, flags={"model": "scripted"})
+    deps = deps_for(repo, settings, lambda name: model)
+    request = NewSpec(what="Back the store by a dict", name="todo", format="kiro",
+                      interactive=False, existing="revise")
+    sessions = SpecSessions(repo)
+    step = sessions.start(first_state(repo, request, "scripted"), deps)
+    step = sessions.resume("todo", APPROVE, deps)  # requirements
+    assert step.waiting["phase"] == ph.HIGH_LEVEL
+    assert (step.waiting["previous"], step.waiting["draft"]) == (drafts.HIGH_LEVEL,
+                                                                 drafts.HIGH_LEVEL_REVISED)
+    asked = message_text(model.history[2][-1])
+    assert f"Your previous draft:\n\n{drafts.HIGH_LEVEL}" in asked
+    assert "Revise it for: Back the store by a dict" in asked
+    for _ in range(3):
+        step = sessions.resume("todo", APPROVE, deps)
+    assert step.status == "written"
+    design = (repo / ".kiro/specs/todo/design.md").read_text()
+    assert "backed by a dict keyed by id" in design
+    assert "`todo/` does not exist yet." in (repo / ".kiro/specs/todo/requirements.md").read_text()
+    assert step.values["backups"]  # requirements, design and tasks were replaced
+
+
+def test_fresh_writes_a_new_spec_and_keeps_the_old_one_aside(repo, capsys):
+    tasks_file = _written(repo, "speckit")
+    old = tasks_file.read_text()
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "A todo API", "--name", "todo", "--format", "speckit", "--fresh",
+              "--approve-all"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and "path: specs/001-todo/tasks.md" in out
+    assert "Implement todo (placeholder)" in tasks_file.read_text()
+    assert "previous text is kept in" in out
+    backup = next((repo / ".reviewloop/spec-backups").rglob("tasks.md"))
+    assert backup.read_text() == old
+    assert len(load_spec(repo, tasks_file).tasks) == 1
+
+
+def _spawn(repo, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWLOOP_")}
+    env.update({"NO_COLOR": "1", "TERM": "dumb"})
+    return pexpect.spawn(sys.executable, ["-m", "reviewloop", *args], cwd=str(repo), env=env,
+                         encoding="utf-8", timeout=180, dimensions=(60, 220))
+
+
+def test_interactive_prompt_offers_revise_and_fresh(repo):
+    tasks_file = _written(repo, "doc")
+    child = _spawn(repo, "spec", "new", "Add a due date", "--name", "todo")
+    child.expect_exact("docs/todo-spec.md already exists")
+    child.expect_exact("revise/fresh/stop")
+    child.sendline("revise")
+    for title in ("Requirements", "High-level design", "Low-level design", "Tasks"):
+        child.expect_exact(f"{title} — review")
+        child.expect_exact("approve/feedback/stop")
+        child.sendline("approve")
+    child.expect_exact("Spec written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "- [x] T1 Scaffold the package" in tasks_file.read_text()
+
+
+def test_interactive_stop_leaves_the_spec_alone(repo):
+    tasks_file = _written(repo, "doc")
+    before = tasks_file.read_text()
+    child = _spawn(repo, "spec", "new", "Add a due date", "--name", "todo")
+    child.expect_exact("revise/fresh/stop")
+    child.sendline("stop")
+    child.expect_exact("the existing spec is unchanged")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and tasks_file.read_text() == before
