@@ -100,6 +100,7 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
     """Per-phase models (None offline), each with its fallback when one is configured, and
     the read-only research tools."""
     models = chat_models.Models(settings, make_model) if make_model is not None else None
+    found: dict[str, docs.Lookup] = {}  # servers are listed once per process, when research runs
 
     def model_for_phase(phase: str) -> Any:
         chat = models.get(ph.MODEL_KEYS[phase]) if models is not None else None
@@ -109,9 +110,9 @@ def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> Sp
         from reviewloop.agent.tools import reviewer_tools
         from reviewloop.agent.workspace import Workspace
 
-        if "docs" not in cache:  # servers are listed once per process, when research runs
-            cache["docs"] = docs.lookup(root)
-        return [*reviewer_tools(Workspace(root=root)), *cache["docs"].tools]
+        if "docs" not in found:
+            found["docs"] = docs.lookup(root)
+        return [*reviewer_tools(Workspace(root=root)), *found["docs"].tools]
 
     # Context stays out of the checkpoints (it is re-read on resume); offline it is unused.
     context = gather(root) if make_model is not None else ""
