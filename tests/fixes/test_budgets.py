@@ -1,0 +1,119 @@
+"""Per-finding fix budgets through the whole graph (scripted chat model, real git, real
+pytest in the sandbox): each group of findings gets one attempt and two retries with the
+failing output of its own relevant tests; a group that spends its budget is discarded and
+escalated with its reason, and the others proceed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import BaseMessage
+
+from reviewloop.findings.ledger import Status
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.runner import (
+    FIXER,
+    IMPLEMENTER,
+    REVIEWERS,
+    make_project,
+    ran,
+    review,
+    runner,
+    start,
+)
+
+GREEN = "def add(a, b):\n    return a + b\n"
+DOCUMENTED = 'def add(a, b):\n    """Sum."""\n    return a + b\n'
+UTIL = "def double(x):\n    return x * 2\n"
+BROKEN_UTIL = 'def double(x):\n    """Twice x."""\n    return x * 3\n'
+GOOD_UTIL = 'def double(x):\n    """Twice x."""\n    return x + x\n'
+TEST_UTIL = "from util import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+ADD = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
+       "title": "add has no docstring", "rationale": "public API", "confidence": 0.9}
+DOUBLE = {"severity": "should_fix", "file": "util.py", "start_line": 1, "end_line": 2,
+          "title": "double has no docstring", "rationale": "public API", "confidence": 0.9}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def scripted(*double_fixes) -> ScriptedChatModel:
+    """Implementer writes calc.py, util.py and its test; round 1 reports ADD and DOUBLE;
+    round 2 is clean; the fixer fixes ADD at once and answers DOUBLE with `double_fixes`."""
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": GREEN}),
+        tool_call("write_file", {"path": "util.py", "content": UTIL}),
+        tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
+        "wrote calc.py and util.py"])
+    model.script("agent: review-maintainability", [review([ADD, DOUBLE]), review()])
+    for name in REVIEWERS:
+        if name != "review-maintainability":
+            model.script(f"agent: {name}", [review(), review()])
+    model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": DOCUMENTED}),
+                         "documented add", *double_fixes])
+    return model
+
+
+def fixer_prompts(model: ScriptedChatModel) -> list[str]:
+    """The opening prompt of every fixer conversation, in order."""
+    return [message_text(h[1]) for h in model.history
+            if FIXER in message_text(h[0]) and len(h) == 2]
+
+
+def about(prompts: list[str], finding: dict) -> list[str]:
+    return [p for p in prompts if finding["title"] in p]
+
+
+def broken(note: str) -> list[BaseMessage | str]:
+    return [tool_call("write_file", {"path": "util.py", "content": BROKEN_UTIL}), note]
+
+
+def test_a_group_that_spends_its_budget_is_escalated_and_the_other_is_not_retried(
+        project: Path) -> None:
+    model = scripted(*broken("tripled"), *broken("again"), *broken("once more"))
+    result = start(runner(project, model), project)
+
+    prompts = fixer_prompts(model)
+    assert len(about(prompts, ADD)) == 1  # fixed at the first attempt, never retried
+    doubles = about(prompts, DOUBLE)
+    assert len(doubles) == 3 and not any(ADD["title"] in p for p in doubles)
+    assert "broke the tests" not in doubles[0]
+    for retry in doubles[1:]:  # the failing output of the tests relevant to util.py
+        assert "broke the tests" in retry and "assert 6 == 4" in retry
+        assert "-p no:cacheprovider tests/test_util.py" in retry  # narrowed to it:
+        assert "1 failed, 0 passed" in retry  # tests/test_calc.py did not run
+    assert model.remaining() == 0
+
+    tree = Path(result.tree.path)
+    assert (tree / "calc.py").read_text() == DOCUMENTED  # the first group's fix is kept
+    assert (tree / "util.py").read_text() == UTIL  # the second's is discarded
+    summary = ran(result)
+    reason = next(e for e in summary.escalations if DOUBLE["title"] in e)
+    assert "still failed after 3 fix attempt(s), so its fix was discarded" in reason
+    assert "assert 6 == 4" in reason
+    assert not any(ADD["title"] in e for e in summary.escalations)
+    entries = {e.finding.title: e for e in summary.ledger.entries}
+    assert entries[ADD["title"]].status is Status.FIXED
+    assert entries[DOUBLE["title"]].status is Status.ESCALATED
+    assert entries[DOUBLE["title"]].reason.startswith("fix budget spent: the tests still "
+                                                      "failed after 3 fix attempt(s)")
+    assert result.summary["rounds"] == 2  # the kept fix was re-reviewed
+    assert result.summary["passed_tests"] == 2  # the full suite, once, after both groups
+
+
+def test_a_fix_that_fails_twice_and_then_passes_is_kept(project: Path) -> None:
+    model = scripted(*broken("tripled"), *broken("again"),
+                     tool_call("write_file", {"path": "util.py", "content": GOOD_UTIL}),
+                     "added instead")
+    result = start(runner(project, model), project)
+
+    assert len(about(fixer_prompts(model), DOUBLE)) == 3
+    assert (Path(result.tree.path) / "util.py").read_text() == GOOD_UTIL
+    summary = ran(result)
+    assert summary.escalations == []
+    assert {f.title for f in summary.findings_fixed} == {ADD["title"], DOUBLE["title"]}
+    assert model.remaining() == 0
