@@ -250,7 +250,8 @@ def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
 def _setup(deps: LoopDeps) -> RoundSetup:
     return RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
                       workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
-                      analyze=deps.analyze, trusted=deps.trusted)
+                      analyze=deps.analyze, trusted=deps.trusted,
+                      steering=SteeringSet.load(deps.run_dir))
 
 
 def summary_scope(deps: LoopDeps) -> Scope:

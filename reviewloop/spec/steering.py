@@ -29,6 +29,7 @@ import yaml
 from reviewloop.config import load_yaml
 from reviewloop.spec.model import Diagnostic
 
+STEERING_DIR = Path(".kiro") / "steering"  # in a project, and in your home folder
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _DESCRIPTION_HITS = 2  # distinct description words the task text must share for `auto`
 _COMMON = frozenset(
@@ -70,7 +71,7 @@ def global_steering_dir(home: Path | None = None) -> Path | None:
         base = home if home is not None else Path.home()
     except (RuntimeError, KeyError):  # no HOME and no password entry (a bare container)
         return None
-    return base / ".kiro" / "steering"
+    return base / STEERING_DIR
 
 
 def load_layered(project: Path | None, home: Path | None = None) -> list[SteeringFile]:
