@@ -85,6 +85,11 @@ def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
             for f in r.group.findings]
     outcome = FixOutcome(ok=True, summary=summary_of(results), usage=usage, left_open=left,
                          addressed=addressed, groups=results)
+    if outcome.escalated and not job.in_worktree:  # a failing fix stays: never re-reviewed
+        outcome.ok = False
+        outcome.summary = ("a fix failed its tests and stays in your working tree, so it is "
+                           f"not re-reviewed:\n{outcome.summary}")
+        return outcome
     if not addressed or not _changed(job):
         return outcome
     report = job.retest.full()

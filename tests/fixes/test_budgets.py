@@ -11,15 +11,21 @@ import pytest
 from langchain_core.messages import BaseMessage
 
 from reviewloop.findings.ledger import Status
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.gitutil import git
 from tests.support.runner import (
     FIXER,
     IMPLEMENTER,
     REVIEWERS,
+    TEST_CALC,
+    clean_round,
     make_project,
     ran,
     review,
     runner,
+    settings,
     start,
 )
 
@@ -117,3 +123,37 @@ def test_a_fix_that_fails_twice_and_then_passes_is_kept(project: Path) -> None:
     assert summary.escalations == []
     assert {f.title for f in summary.findings_fixed} == {ADD["title"], DOUBLE["title"]}
     assert model.remaining() == 0
+
+
+def test_in_your_checkout_a_failing_fix_stays_and_the_next_group_is_not_started(
+        tmp_path: Path) -> None:
+    root = tmp_path / "mine"
+    for name, text in {"calc.py": "def add(a, b):\n    return 0\n", "util.py": "X = 1\n",
+                       "tests/test_calc.py": TEST_CALC, "tests/test_util.py": TEST_UTIL}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    (root / "calc.py").write_text(GREEN)  # your uncommitted change, under review
+    (root / "util.py").write_text(UTIL)
+    model = ScriptedChatModel()
+    model.script("agent: review-maintainability", [review([ADD, DOUBLE])])
+    clean_round(model, but="review-maintainability")
+    wrong = 'def add(a, b):\n    """Sum."""\n    return a * b\n'
+    model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": wrong}),
+                         "documented"] * 3)
+
+    summary = review_change(root, settings(max_rounds=2), DiffSource(),
+                            model_factory=lambda name: model, llm=True, fix=True)
+
+    assert isinstance(summary, RunSummary)
+    assert (root / "calc.py").read_text() == wrong  # yours: never discarded
+    assert (root / "util.py").read_text() == UTIL  # the next group was not started
+    assert len(about(fixer_prompts(model), ADD)) == 3 and not about(fixer_prompts(model),
+                                                                      DOUBLE)
+    assert model.remaining() == 0
+    text = "\n".join(summary.escalations)
+    assert "still in your working tree" in text and "assert 6 == 5" in text
+    statuses = {e.finding.title: e.status for e in summary.ledger.entries}
+    assert statuses == {ADD["title"]: Status.ESCALATED, DOUBLE["title"]: Status.ESCALATED}
