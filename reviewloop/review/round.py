@@ -193,8 +193,7 @@ def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | No
 
 def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence[Finding],
            steering: SteeringSet) -> ReviewInput:
-    """A chunk's shared input; its steering is what applies to the chunk's files, in every
-    round (a chunk is the same for all its reviewers, so the shared prefix stays shared)."""
+    """A chunk's shared input, with the steering that applies to the chunk's files."""
     return ReviewInput(round=round_no, diff_text=chunk.diff if chunk else "",
                        task_context=context if round_no == 1 else "", addressed=list(addressed),
                        steering=steering.block(chunk.paths) if chunk else "")
