@@ -157,3 +157,30 @@ def test_in_your_checkout_a_failing_fix_stays_and_the_next_group_is_not_started(
     assert "still in your working tree" in text and "assert 6 == 5" in text
     statuses = {e.finding.title: e.status for e in summary.ledger.entries}
     assert statuses == {ADD["title"]: Status.ESCALATED, DOUBLE["title"]: Status.ESCALATED}
+
+
+def test_fixes_that_pass_their_own_tests_but_fail_the_full_suite_are_discarded(
+        project: Path) -> None:
+    layout = 'def test_layout():\n    assert "x * 2" in open("util.py").read()\n'
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": GREEN}),
+        tool_call("write_file", {"path": "util.py", "content": UTIL}),
+        tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
+        # reads util.py without importing it: not one of the tests relevant to util.py
+        tool_call("write_file", {"path": "tests/test_layout.py", "content": layout}),
+        "wrote it"])
+    model.script("agent: review-maintainability", [review([DOUBLE])])
+    clean_round(model, but="review-maintainability")
+    model.script(FIXER, [tool_call("write_file", {"path": "util.py", "content": GOOD_UTIL}),
+                         "documented"])
+
+    result = start(runner(project, model), project)
+
+    assert len(fixer_prompts(model)) == 1  # its relevant test passed: no retry
+    assert (Path(result.tree.path) / "util.py").read_text() == UTIL  # the pass is discarded
+    summary = ran(result)
+    reason = next(e for e in summary.escalations if "full gates then failed" in e)
+    assert "the fix was discarded" in reason and "test_layout" in reason
+    (entry,) = summary.ledger.entries
+    assert entry.status is Status.ESCALATED and summary.rounds == 1
