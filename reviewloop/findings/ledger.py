@@ -192,6 +192,11 @@ class Ledger(BaseModel):
         wanted = frozenset(fingerprints)
         return next((e for e in self.entries if e.fingerprints & wanted), None)
 
+    @property
+    def actionable(self) -> list[Finding]:
+        """What the fixer works on: open (not escalated) must-fix and should-fix findings."""
+        return [e.finding for e in self.with_status(Status.OPEN) if e.severity.actionable]
+
     def findings(self, *statuses: Status) -> list[Finding]:
         """The representative findings of the entries in `statuses`."""
         return [e.finding for e in self.with_status(*statuses)]
@@ -227,11 +232,15 @@ class Ledger(BaseModel):
         return self.model_copy(update={"health": sorted(merged.values(), key=lambda h: h.key)})
 
     def escalate(self, reason: str, *, round_no: int | None = None,
-                 floor: Severity = Severity.SHOULD_FIX) -> Ledger:
-        """Every open entry at or above `floor` becomes escalated with `reason`."""
+                 floor: Severity = Severity.SHOULD_FIX,
+                 only: Iterable[str] | None = None) -> Ledger:
+        """Every open entry at or above `floor` becomes escalated with `reason`; with
+        `only`, just the entries answering to one of those fingerprints."""
         at = self.round if round_no is None else round_no
+        wanted = None if only is None else frozenset(only)
         entries = [e.moved_to(Status.ESCALATED, reason, at)
-                   if e.status is Status.OPEN and e.severity.at_least(floor) else e
+                   if e.status is Status.OPEN and e.severity.at_least(floor)
+                   and (wanted is None or e.fingerprints & wanted) else e
                    for e in self.entries]
         return self.model_copy(update={"entries": entries})
 

@@ -1,2 +1,2 @@
 """Fixing findings: the LLM fixer, the analyzers' safe automatic fixes, the fix-and-retest
-loop."""
+loop with a budget per group of findings, and the tests relevant to a fix."""

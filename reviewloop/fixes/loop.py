@@ -1,32 +1,50 @@
-"""The fix-and-retest loop of one round: the fixer works on the round's actionable
-findings, the build and tests run again, a failure is fed back, and a fix whose tests still
-fail is discarded (in a run's worktree) so the change is back to its last green state."""
+"""The fix-and-retest loop of one round, with a fix budget per group of findings.
+
+The round's actionable findings are grouped (`fixes.groups`: the same fingerprint, or the
+same file with overlapping or adjacent lines). Each group, in turn, gets its own fixer
+conversation: one attempt and at most `max_retries` retries, each retry told the failing
+output of the tests relevant to the files the fix changed (`fixes.retest`). A group whose
+tests still fail when its budget is spent is discarded (in a run's worktree: the files go
+back to how they were before that group) and escalated with its reason, and the next group
+starts; a group that passes keeps its change. Once every group had its turn, the full gates
+(build, every test, your pre-commit hook) run once on the whole change; if they fail, the
+whole pass is discarded, so the change is back to its last state that passed its gates.
+
+In your checkout (`reviewloop review --fix`) nothing is ever discarded: a group that spends
+its budget stays in your working tree, says so, and the groups after it are not started.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.agent.models import ChatHandle, UsageRecord
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.checks.gates.base import GateReport
-from reviewloop.checks.gates.registry import OnGate, check_change
+from reviewloop.checks.gates.registry import OnGate
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
 from reviewloop.fixes.autofix import safe_fixes
 from reviewloop.fixes.fixer import fix_with_llm
-from reviewloop.git.changes import changes_since, write_diff
+from reviewloop.fixes.groups import FixGroup, group_findings
+from reviewloop.fixes.outcome import FixOutcome, GroupResult, summary_of
+from reviewloop.fixes.retest import Retest
+from reviewloop.git.changes import changes_since
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.worktrees import restore
+from reviewloop.spec.steering_set import SteeringSet
 
 _FAILING_OUTPUT = 3000  # characters of the failing tests' output kept in the escalation
+
 
 @dataclass(frozen=True)
 class FixJob:
     """What one fix round works with. `before` is the snapshot saved before the fixer
     started (the last state that passed its gates); `in_worktree` says a failed fix may be
-    discarded (a run's own worktree) or must stay (`reviewloop review --fix`, your checkout)."""
+    discarded (a run's own worktree) or must stay (`reviewloop review --fix`, your checkout);
+    `steering` is the run's steering, of which the fixer gets what applies to its files."""
 
     repo: Repository
     workspace: Workspace
@@ -41,78 +59,121 @@ class FixJob:
     gate_report: GateReport | None
     max_retries: int
     on_gate: OnGate | None = None
+    steering: SteeringSet | None = None
 
-@dataclass
-class FixOutcome:
-    ok: bool
-    summary: str
-    passed_tests: int | None = None
-    usage: list[UsageRecord] = field(default_factory=list)
-    report: GateReport | None = None  # the gate report after a passing re-test
-    left_open: list[Finding] = field(default_factory=list)  # not worked on by the fixer
+    @property
+    def retest(self) -> Retest:
+        return Retest(self.repo, self.settings, self.baseline, self.artifacts, self.run_dir,
+                      self.on_gate)
+
 
 def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
-    """Fix, re-run the tests, feed a failure back: at most `max_retries` retries."""
+    """Fix each group of findings within its own budget, then run the full gates once."""
     if job.in_worktree:
         restore(job.repo, job.before.tree)  # a fix interrupted by a crash starts over cleanly
     if job.chat is None:
         return _offline_fix(job, findings)
     usage: list[UsageRecord] = []
-    feedback = None
+    results: list[GroupResult] = []
+    for group in group_findings(findings):
+        stop = not job.in_worktree and any(r.status == "escalated" for r in results)
+        results.append(GroupResult(group, "not_started", 0, "an earlier fix failed in your "
+                                   "working tree") if stop else
+                       _fix_group(job, job.chat, group, usage))
+    addressed = [f for r in results if r.status == "fixed" for f in r.group.findings]
+    left = [f for r in results if r.status in ("unchanged", "not_started")
+            for f in r.group.findings]
+    outcome = FixOutcome(ok=True, summary=summary_of(results), usage=usage, left_open=left,
+                         addressed=addressed, groups=results)
+    if outcome.escalated and not job.in_worktree:  # a failing fix stays: never re-reviewed
+        outcome.ok = False
+        outcome.summary = ("a fix failed its tests and stays in your working tree, so it is "
+                           f"not re-reviewed:\n{outcome.summary}")
+        return outcome
+    if not addressed or not _changed(job):
+        return outcome
+    report = job.retest.full()
+    if not report.passed:
+        return _discarded(job, outcome, report, "each fix passed its own tests, but the full "
+                          "gates then failed")
+    outcome.passed_tests = report.passed_tests
+    outcome.report = _merged(job, report)
+    return outcome
+
+
+def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
+               usage: list[UsageRecord]) -> GroupResult:
+    """One group's budget: an attempt and `max_retries` retries, each re-tested."""
+    start = job.repo.snapshot(base=job.before.base)
     attempts = job.max_retries + 1
+    feedback = None
     report = GateReport()
-    for _ in range(attempts):
-        result = fix_with_llm(job.chat.model, findings, feedback, job.workspace, job.policy,
-                              model_name=job.chat.name, timeout_s=job.chat.timeout_s)
+    changed: tuple[str, ...] = ()
+    for attempt in range(1, attempts + 1):
+        steering = job.steering.block((*group.files, *changed)) if job.steering else ""
+        result = fix_with_llm(chat.model, group.findings, feedback, job.workspace,
+                              job.policy, model_name=chat.name, timeout_s=chat.timeout_s,
+                              steering=steering)
         usage.extend(result.usage)
-        if not _changed(job):
-            return FixOutcome(ok=True, summary=result.summary, usage=usage)  # nothing to test
-        report = _retest(job)
+        changed = changes_since(job.repo, start, job.artifacts)[0].paths
+        if not changed:
+            return GroupResult(group, "unchanged", attempt, result.summary)
+        report = job.retest.relevant(changed)
         if report.passed:
-            return FixOutcome(ok=True, summary=result.summary, usage=usage,
-                              passed_tests=report.passed_tests, report=_merged(job, report))
+            return GroupResult(group, "fixed", attempt, result.summary)
         feedback = report.feedback()
-    return _discarded(job, usage, report,
-                      f"the tests still failed after {attempts} fix attempt(s)")
+    output = (report.feedback() or report.headline)[-_FAILING_OUTPUT:]
+    if not job.in_worktree:
+        return GroupResult(group, "escalated", attempts, (
+            f"the tests still failed after {attempts} fix attempt(s); the failing fix is "
+            "still in your working tree"), output)
+    restore(job.repo, start.tree)
+    return GroupResult(group, "escalated", attempts, (
+        f"the tests still failed after {attempts} fix attempt(s), so its fix was discarded"),
+        output)
+
 
 def _offline_fix(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
-    """LLM off: let the analyzers apply their own safe fixes, then re-run the tests."""
+    """LLM off: let the analyzers apply their own safe fixes (one pass for all findings:
+    they are the tools' own mechanical fixes, not attempts), then re-run the tests."""
     result = safe_fixes(job.repo.root, findings)
     if not result.fixed_rules or not _changed(job):
         return FixOutcome(ok=True, left_open=list(findings), summary=(
             f"LLM off: no safe automatic fix for {len(findings)} finding(s); they are left "
             "for you"))
-    report = _retest(job)
+    report = job.retest.full()
     summary = f"applied the analyzers' safe fixes ({', '.join(result.fixed_rules)})"
+    left = {f.fingerprint for f in result.left}
+    addressed = [f for f in findings if f.fingerprint not in left]
+    outcome = FixOutcome(ok=True, summary=summary, left_open=list(findings),
+                         addressed=addressed)
     if not report.passed:
-        return _discarded(job, [], report, f"{summary}, but then: {report.headline}",
-                          left=findings)
-    return FixOutcome(ok=True, summary=summary, passed_tests=report.passed_tests,
-                      left_open=list(result.left), report=_merged(job, report))
+        return _discarded(job, outcome, report, f"{summary}, but then: {report.headline}")
+    outcome.passed_tests = report.passed_tests
+    outcome.left_open = list(result.left)
+    outcome.report = _merged(job, report)
+    return outcome
 
-def _discarded(job: FixJob, usage: list[UsageRecord], report: GateReport, why: str,
-               left: Sequence[Finding] = ()) -> FixOutcome:
-    """A failed fix leaves nothing behind in a run's worktree (`reviewloop review --fix` works
-    in your checkout, where your edits could be lost: there it stays, and says so)."""
+
+def _discarded(job: FixJob, outcome: FixOutcome, report: GateReport, why: str) -> FixOutcome:
+    """A failed pass leaves nothing behind in a run's worktree (`reviewloop review --fix`
+    works in your checkout, where your edits could be lost: there it stays, and says so)."""
     output = (report.feedback() or report.headline)[-_FAILING_OUTPUT:]
+    outcome.ok = False
+    outcome.addressed = []
     if not job.in_worktree:
-        return FixOutcome(ok=False, usage=usage, left_open=list(left), summary=(
-            f"{why}; the failing fix is still in your working tree. Failing output:\n{output}"))
+        outcome.summary = (f"{why}; the failing fix is still in your working tree. Failing "
+                           f"output:\n{output}")
+        return outcome
     restore(job.repo, job.before.tree)
-    return FixOutcome(ok=False, usage=usage, left_open=list(left), summary=(
-        f"{why}: the fix was discarded and the change is back to its last state that passed "
-        f"its gates. Failing output:\n{output}"))
+    outcome.summary = (f"{why}: the fix was discarded and the change is back to its last "
+                       f"state that passed its gates. Failing output:\n{output}")
+    return outcome
+
 
 def _changed(job: FixJob) -> bool:
     return bool(changes_since(job.repo, job.before, job.artifacts)[1])
 
-def _retest(job: FixJob) -> GateReport:
-    """The build, the tests, the project's Kiro hooks and your pre-commit hook on the whole
-    change since the run's baseline."""
-    touched, diff_text = changes_since(job.repo, job.baseline, job.artifacts)
-    diff_path = write_diff(job.run_dir, 0, diff_text)
-    return check_change(job.repo, job.settings, touched, diff_path, phase="fix",
-                        names=("build", "test", "kiro-hooks", "hooks"), on_gate=job.on_gate)
 
 def _merged(job: FixJob, report: GateReport) -> GateReport:
     return job.gate_report.merged(report) if job.gate_report is not None else report

@@ -21,7 +21,8 @@ from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
 from reviewloop.findings.rounds import RoundInput, outcome_health, record
 from reviewloop.findings.triage import apply_floor
-from reviewloop.fixes.loop import FixJob, FixOutcome, fix_and_test
+from reviewloop.fixes.loop import FixJob, fix_and_test
+from reviewloop.fixes.outcome import escalated_in
 from reviewloop.git.changes import (
     artifacts_of,
     changes_since,
@@ -34,7 +35,7 @@ from reviewloop.git.diff import changed_lines
 from reviewloop.git.repository import Snapshot
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
-from reviewloop.implement.attempt import run_implementer, write_context
+from reviewloop.implement.attempt import implementer_context, run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
 from reviewloop.policy.levers import repository_levers
@@ -43,6 +44,7 @@ from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import run_reviewer
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
+from reviewloop.spec.steering_set import SteeringSet
 
 Update = dict[str, object]
 
@@ -54,7 +56,8 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     report = state.gate_report
     feedback = report.feedback() if report is not None and not report.passed else None
     result = run_implementer(deps.implementer, state.task_id,
-                             Path(context_path).read_text(encoding="utf-8"), feedback,
+                             implementer_context(context_path, deps.run_dir,
+                                                 state.touched.paths), feedback,
                              models=deps.models, workspace=deps.workspace, policy=deps.policy,
                              settings=deps.settings)
     touched, diff_text = changes_since(deps.repo, state.baseline, state.artifacts)
@@ -127,7 +130,7 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
               for r in outcomes if r.status == "failed"]
     return {"escalations": [*state.escalations, *failed], "ledger": ledger,
-            "actionable": [e.finding for e in ledger.unresolved if e.severity.actionable],
+            "actionable": ledger.actionable,
             "over_budget": _spent(deps, state, state.usage)}
 
 
@@ -147,11 +150,12 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     diff_text = changes_since(deps.repo, before, state.artifacts)[1]
     diff_path = write_diff(deps.run_dir, round_no, diff_text) if diff_text.strip() else ""
     touched = changes_since(deps.repo, state.baseline, state.artifacts)[0]
-    left = {f.fingerprint for f in result.left_open}
     update: Update = {
         "round": round_no, "diff_path": diff_path, "touched": union(state.touched, touched),
-        "addressed": [f for f in state.actionable if f.fingerprint not in left],
-        "fix_stopped": _stopped(result, diff_path), "usage": result.usage,
+        "addressed": result.addressed, "fix_stopped": result.stopped(bool(diff_path)),
+        "usage": result.usage, "escalations": [*state.escalations, *result.escalations()],
+        # a group whose fix budget ran out is a human's now, whatever the next round says
+        "ledger": escalated_in(state.ledger, result, state.round),
         # a failed fix was discarded: the last green count still holds
         "passed_tests": (result.passed_tests if result.passed_tests is not None
                          else state.passed_tests),
@@ -235,14 +239,6 @@ def _spent(deps: LoopDeps, state: LoopState, usage: Sequence[UsageRecord]) -> st
     return over_budget(usage, state.limits.budget_usd, deps.settings.prices)
 
 
-def _stopped(result: FixOutcome, diff_path: str) -> str | None:
-    if not result.ok:
-        return result.summary
-    if not diff_path:
-        return f"the fixer changed nothing, the findings remain open: {result.summary}"
-    return None
-
-
 def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
     """The suppressions of the reviewed tree: none from the change the caller named (a pull
     request), or from what the run wrote since it started."""
@@ -254,7 +250,8 @@ def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
 def _setup(deps: LoopDeps) -> RoundSetup:
     return RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
                       workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
-                      analyze=deps.analyze, trusted=deps.trusted)
+                      analyze=deps.analyze, trusted=deps.trusted,
+                      steering=SteeringSet.load(deps.run_dir))
 
 
 def summary_scope(deps: LoopDeps) -> Scope:
@@ -273,4 +270,5 @@ def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
                   chat=deps.models.get("fix"), in_worktree=deps.run_tree is not None,
                   baseline=state.baseline, before=state.fix_baseline or state.baseline,
                   artifacts=tuple(state.artifacts), gate_report=state.gate_report,
-                  max_retries=state.limits.max_retries, on_gate=gate_events())
+                  max_retries=state.limits.max_retries, on_gate=gate_events(),
+                  steering=SteeringSet.load(deps.run_dir))

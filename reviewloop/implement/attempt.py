@@ -3,6 +3,8 @@ implementer reads, and the implementer it runs (an LLM agent, a command, or your
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from reviewloop.agent.models import Models
@@ -18,6 +20,7 @@ from reviewloop.implement.implementer import (
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
+from reviewloop.spec.steering_set import SteeringSet
 
 
 def baseline(repo: Repository, implementer: Implementer) -> Snapshot:
@@ -28,13 +31,27 @@ def baseline(repo: Repository, implementer: Implementer) -> Snapshot:
 
 
 def write_context(root: Path, spec_file: Path | None, run_dir: Path, task_id: str) -> str:
-    """The task's context (spec, requirements, steering) as the file the implementer reads."""
+    """The task's context (spec, requirements, design) as the file the implementer and the
+    first reviewers read, and the run's steering saved beside it (read now, before any agent
+    writes a file; each agent is given what applies to the files it sees)."""
     spec = load_spec(root, spec_file)
     task = select.by_id(spec.tasks, task_id)
+    ctx = task_context.task_context(spec, task)
+    text = task_context.task_text(task)
+    SteeringSet.collect(spec.steering_dir, text=text, task_paths=ctx.paths,
+                        manual=task_context.manual_names(text)).write(run_dir)
     path = run_dir / "context.md"
-    path.write_text(task_context.render(task_context.task_context(spec, task)),
-                    encoding="utf-8")
+    path.write_text(task_context.render(replace(ctx, steering=())), encoding="utf-8")
     return str(path)
+
+
+def implementer_context(context_path: str, run_dir: Path, touched: Sequence[str]) -> str:
+    """What the implementer reads: the task context and the steering that applies to the
+    task's paths and to the files the run has changed or created so far (a retry sees the
+    `fileMatch` steering of a test the previous attempt wrote)."""
+    text = Path(context_path).read_text(encoding="utf-8")
+    steering = SteeringSet.load(run_dir).block(touched)
+    return f"{text.rstrip()}\n\n{steering}\n" if steering else text
 
 
 def run_implementer(implementer: Implementer, task_id: str, context_text: str,

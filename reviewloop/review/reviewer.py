@@ -67,6 +67,7 @@ class ReviewInput:
     round: int
     diff_text: str
     task_context: str = ""  # round 1 only
+    steering: str = ""  # the steering that applies to the files of this diff, every round
     addressed: Sequence[Finding] = field(default_factory=tuple)  # round ≥ 2: what the fix targeted
     evidence: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings, per agent
     outside: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings next to it
@@ -82,6 +83,7 @@ def shared_prompt(review: ReviewInput) -> str:
     if review.round == 1:
         if review.task_context:
             parts.append(f"# The task\n\n{review.task_context.strip()}")
+        parts += _steering(review)
         parts.append(f"# The change (unified diff)\n\n```diff\n{review.diff_text}```")
     else:
         parts.append(
@@ -89,9 +91,18 @@ def shared_prompt(review: ReviewInput) -> str:
             "findings listed below. Review ONLY the diff of that fix: report a problem the "
             "fix introduced, or a listed finding it did not really resolve (same file and "
             "lines). Do not repeat findings about code the fix did not touch.")
+        parts += _steering(review)
         parts.append("## Findings the fix addressed\n\n" + _finding_lines(review.addressed))
         parts.append(f"## The fix (unified diff)\n\n```diff\n{review.diff_text}```")
     return "\n\n".join(parts) + "\n"
+
+
+def _steering(review: ReviewInput) -> list[str]:
+    """The project's rules for these files (trusted, like settings), as a review criterion."""
+    if not review.steering.strip():
+        return []
+    return [f"# The project's steering for these files\n\nJudge the change against these "
+            f"rules as well.\n\n{review.steering.strip()}"]
 
 
 def agent_prompt(agent: AgentDefinition, evidence: Sequence[Finding], round_no: int = 1) -> str:

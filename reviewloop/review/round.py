@@ -50,6 +50,7 @@ from reviewloop.review.reviewer import (
     shared_prompt,
     warm_cache,
 )
+from reviewloop.spec.steering_set import SteeringSet
 
 # The analyzer layer: (agent, diff_text, root, only=files) -> findings and health.
 Analyze = Callable[..., AnalyzerReport]
@@ -67,6 +68,7 @@ class RoundSetup:
     run_dir: Path
     analyze: Analyze | None = None
     trusted: TrustedSide = field(default_factory=TrustedSide)  # whose classification counts
+    steering: SteeringSet = field(default_factory=SteeringSet)  # read when the run started
 
     def agent(self, name: str) -> AgentDefinition:
         return next(a for a in self.agents if a.name == name)
@@ -111,7 +113,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                        leave_out=lambda p: _leave_out(setup, p) or classified.skipped.get(p))
     plan = _unscoped(setup, plan)
     context = _task_context(ask)
-    shared = partial(_shared, ask.round, context, ask.addressed)
+    shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
     for chunk in plan.chunks if names else ():  # the shared prefix, redacted here, once
         redact(shared(chunk))  # remembered: each reviewer's loop finds it done
     assignments = assign(setup.agents, plan.chunks)
@@ -147,16 +149,18 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     chunk = material.chunks[index] if material.chunks else None
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
-    review = _input(ask.round, chunk, _task_context(ask), ask.addressed)
+    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering)
     return agent, ReviewInput(round=review.round, diff_text=review.diff_text,
                               task_context=review.task_context, addressed=review.addressed,
+                              steering=review.steering,
                               evidence=mine.findings, outside=mine.outside,
                               analyzers=mine.health if first else (),
                               paths=chunk.paths if chunk else ())
 
 
-def _shared(round_no: int, context: str, addressed: Sequence[Finding], chunk: Chunk) -> str:
-    return shared_prompt(_input(round_no, chunk, context, addressed))
+def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,
+            chunk: Chunk) -> str:
+    return shared_prompt(_input(round_no, chunk, context, addressed, steering))
 
 
 def _calls(setup: RoundSetup, names: dict[str, str], plan: ChunkPlan,
@@ -187,10 +191,12 @@ def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | No
     return None
 
 
-def _input(round_no: int, chunk: Chunk | None, context: str,
-           addressed: Sequence[Finding]) -> ReviewInput:
+def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence[Finding],
+           steering: SteeringSet) -> ReviewInput:
+    """A chunk's shared input, with the steering that applies to the chunk's files."""
     return ReviewInput(round=round_no, diff_text=chunk.diff if chunk else "",
-                       task_context=context if round_no == 1 else "", addressed=list(addressed))
+                       task_context=context if round_no == 1 else "", addressed=list(addressed),
+                       steering=steering.block(chunk.paths) if chunk else "")
 
 
 def _task_context(ask: RoundAsk) -> str:
@@ -263,7 +269,7 @@ def _build_and_warm(setup: RoundSetup, names: dict[str, str], warm: list[tuple[C
     """Build every reviewer's chat model (once per run), then one warm-up call per chunk and
     Bedrock model that two or more reviewers share, all at once."""
     handles = {model: setup.models.get("review", model) for model in set(names.values())}
-    tasks = [(handle, _input(ask.round, chunk, context, ask.addressed))
+    tasks = [(handle, _input(ask.round, chunk, context, ask.addressed, setup.steering))
              for chunk, model in warm
              if (handle := handles.get(model)) is not None and _converse(handle)]
     if not tasks:

@@ -28,6 +28,8 @@ from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.runs.trusted import TrustedConfig, config_findings
+from reviewloop.spec.steering import STEERING_DIR
+from reviewloop.spec.steering_set import SteeringSet
 
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
@@ -94,6 +96,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     diff_path.write_text(diff_text, encoding="utf-8")
     config_root = trusted.root if trusted else None
     agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    # steering is configuration: with a head commit, the base commit's (like the agents)
+    SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
     baseline = repo.snapshot()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:

@@ -17,12 +17,12 @@ from reviewloop.spec import markdown as md
 from reviewloop.spec import steering as steering_files
 from reviewloop.spec.model import Diagnostic, Spec, Task
 from reviewloop.spec.steering import SteeringFile
+from reviewloop.spec.steering_set import render_steering
 
 MAX_DESIGN_SECTIONS = 4
 MAX_DESIGN_CHARS = 6000
 MAX_SECTION_CHARS = 2500
 MAX_REQUIREMENT_CHARS = 3000
-MAX_STEERING_CHARS = 8000
 
 _REQ_WORD = re.compile(r"requirement|validates|\breq\b|需求|要件|要求|요구", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
@@ -71,8 +71,8 @@ def task_context(spec: Spec, task: Task, *, paths: Sequence[str] = ()) -> TaskCo
         if spec.requirements_text else ((), ())
     design = design_excerpts(spec.design_text or "", task) if spec.design_text else ()
     all_paths = tuple(dict.fromkeys([*paths, *mentioned_paths(text)]))
-    files = steering_files.load_steering(spec.steering_dir)
-    chosen = steering_files.applicable(files, all_paths, _MANUAL.findall(text), text=text)
+    files = steering_files.load_layered(spec.steering_dir)
+    chosen = steering_files.applicable(files, all_paths, manual_names(text), text=text)
     return TaskContext(
         task=task, parent_title=parent.title if parent else None, requirements=tuple(found),
         missing_requirements=tuple(missing), design=tuple(design), steering=tuple(chosen),
@@ -83,6 +83,11 @@ def task_context(spec: Spec, task: Task, *, paths: Sequence[str] = ()) -> TaskCo
 
 def task_text(task: Task) -> str:
     return "\n".join([task.title, *task.details])
+
+
+def manual_names(text: str) -> list[str]:
+    """The steering files task text names (`#api-standards`)."""
+    return _MANUAL.findall(text)
 
 
 def mentioned_paths(text: str) -> list[str]:
@@ -315,11 +320,9 @@ def render(ctx: TaskContext) -> str:
     if ctx.design:
         parts.append("\n\n".join(["## Design",
                                   *(f"### {d.heading}\n\n{d.text}" for d in ctx.design)]))
-    steering = [s for s in ctx.steering if s.body.strip()]
+    steering = render_steering(ctx.steering)
     if steering:
-        parts.append("\n\n".join(
-            ["## Steering", *(f"### {s.path.name} ({s.inclusion.value})\n\n"
-                              f"{_cap(s.body.strip(), MAX_STEERING_CHARS)}" for s in steering)]))
+        parts.append(steering)
     return "\n\n".join(parts) + "\n"
 
 

@@ -1,5 +1,8 @@
 """Kiro steering files (`.kiro/steering/*.md`) and which of them apply to a task.
 
+The user's global steering (`~/.kiro/steering/*.md`) lies beneath the project's: both are
+read, and a project file with the same file name wins (`load_layered`).
+
 Front matter decides when a file applies::
 
     ---
@@ -26,6 +29,7 @@ import yaml
 from reviewloop.config import load_yaml
 from reviewloop.spec.model import Diagnostic
 
+STEERING_DIR = Path(".kiro") / "steering"  # in a project, and in your home folder
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _DESCRIPTION_HITS = 2  # distinct description words the task text must share for `auto`
 _COMMON = frozenset(
@@ -59,6 +63,24 @@ def load_steering(directory: Path | None) -> list[SteeringFile]:
     if directory is None or not directory.is_dir():
         return []
     return [read_steering(path) for path in sorted(directory.glob("*.md")) if path.is_file()]
+
+
+def global_steering_dir(home: Path | None = None) -> Path | None:
+    """`~/.kiro/steering` (`$HOME` honoured), None when no home folder is known."""
+    try:
+        base = home if home is not None else Path.home()
+    except (RuntimeError, KeyError):  # no HOME and no password entry (a bare container)
+        return None
+    return base / STEERING_DIR
+
+
+def load_layered(project: Path | None, home: Path | None = None) -> list[SteeringFile]:
+    """The user's global steering (`~/.kiro/steering/*.md`) beneath the project's
+    (`.kiro/steering/*.md`): a project file with the same file name replaces the global
+    one. Sorted by file name, as a folder lists them."""
+    chosen = {f.path.name: f for f in load_steering(global_steering_dir(home))}
+    chosen.update({f.path.name: f for f in load_steering(project)})
+    return [chosen[name] for name in sorted(chosen)]
 
 
 def read_steering(path: Path) -> SteeringFile:

@@ -46,7 +46,9 @@ def test_the_models_nosec_and_baseline_entry_leave_the_finding_open(project: Pat
                                  "content": json.dumps(BASELINE)}),
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
                                 "new": 'def add(a, b):\n    """Sum."""\n'}),
-        "accepted the shell call in the baseline", "nothing left to change"])
+        "accepted the shell call in the baseline",
+        # each further group of findings is a conversation of its own (fixes.groups)
+        *["nothing left to change"] * 8])
 
     result = start(_runner(project, model), project)
 

@@ -215,11 +215,11 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
 def pytest_command(root: Path, test_command: str | None) -> str | None:
     """The configured test command when it runs pytest; unset, the first detected one."""
     if test_command is not None:
-        return test_command if _runs_pytest(test_command) else None
-    return next((c for c in detect_commands(root).test if _runs_pytest(c)), None)
+        return test_command if runs_pytest(test_command) else None
+    return next((c for c in detect_commands(root).test if runs_pytest(c)), None)
 
 
-def _runs_pytest(command: str) -> bool:
+def runs_pytest(command: str) -> bool:
     """`pytest …`, `py.test …` or `<python> -m pytest …`."""
     try:
         argv = shlex.split(command)

@@ -1,0 +1,142 @@
+"""Re-testing a fix: first the tests relevant to the files it changed, then the full gates.
+
+The tests relevant to a fix (a cheap rule, no import graph):
+
+* test files the fix itself changed or created;
+* test files named after a changed module (`calc.py` → `test_calc.py`, `calc_test.py`,
+  `calc.test.ts`, `calc.spec.js`; `pkg/__init__.py` and `index.ts` count as `pkg`/their folder);
+* test files whose imports name a changed module (`import calc`, `from app.calc import …`,
+  `from app import calc`, `require('./calc')`, `from "../calc"`).
+
+Test files are the ones `checks.paths.looks_like_test` recognises, tracked or not ignored.
+Only pytest can be pointed at files: each pytest command gets the relevant Python test files
+appended; any other test command (npm, go, make) runs whole when a relevant test is not a
+Python file. When no relevant test is found, or nothing could be narrowed, the fix is
+checked with the full test gate — a fix is never let through untested.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from reviewloop.checks.coverage.analyzer import runs_pytest
+from reviewloop.checks.gates.base import GateReport
+from reviewloop.checks.gates.detect import gate_commands
+from reviewloop.checks.gates.registry import OnGate, check_change
+from reviewloop.checks.paths import looks_like_test
+from reviewloop.config import Settings
+from reviewloop.git.changes import changes_since, write_diff
+from reviewloop.git.repository import Repository, Snapshot
+
+_MAX_READ = 256_000  # bytes of a test file searched for imports
+_TEST_AFFIXES = re.compile(r"^test_|_test$|\.(test|spec)$")
+_GENERIC_STEMS = frozenset({"__init__", "index", "mod", "lib"})
+
+
+@dataclass(frozen=True)
+class Retest:
+    """Where and how a fix is re-tested: the change is measured from the run's baseline."""
+
+    repo: Repository
+    settings: Settings
+    baseline: Snapshot
+    artifacts: tuple[str, ...]
+    run_dir: Path
+    on_gate: OnGate | None = None
+
+    def relevant(self, changed: Sequence[str]) -> GateReport:
+        """The build, the tests relevant to `changed` (the full test gate when none is) and
+        the project's Kiro hooks, whose failures go back to the fixer like a test's."""
+        tests = relevant_tests(self.repo, changed)
+        commands = gate_commands(self.repo.root, self.settings.gates).test
+        narrowed = narrowed_commands(commands, tests) if tests else None
+        settings = self.settings
+        if narrowed:
+            gates = self.settings.gates.model_copy(update={"test": narrowed})
+            settings = self.settings.model_copy(update={"gates": gates})
+        return self._check(settings, ("build", "test", "kiro-hooks"))
+
+    def full(self) -> GateReport:
+        """The build, every test, the Kiro hooks and your pre-commit hook on the whole change."""
+        return self._check(self.settings, ("build", "test", "kiro-hooks", "hooks"))
+
+    def _check(self, settings: Settings, names: tuple[str, ...]) -> GateReport:
+        touched, diff_text = changes_since(self.repo, self.baseline, self.artifacts)
+        diff_path = write_diff(self.run_dir, 0, diff_text)
+        return check_change(self.repo, settings, touched, diff_path, phase="fix",
+                            names=names, on_gate=self.on_gate)
+
+
+def relevant_tests(repo: Repository, changed: Sequence[str]) -> list[str]:
+    """The test files relevant to a fix that changed `changed` (see the module docstring)."""
+    found = [p for p in changed if looks_like_test(p) and (repo.root / p).is_file()]
+    stems = {_stem(p) for p in changed if not looks_like_test(p)} - {""}
+    if not stems:
+        return found
+    patterns = [_imports(stem) for stem in sorted(stems)]
+    for path in _test_files(repo):
+        if path in found:
+            continue
+        if _named_after(path, stems) or _imports_any(repo.root / path, stems, patterns):
+            found.append(path)
+    return found
+
+
+def narrowed_commands(commands: Sequence[str], tests: Sequence[str]) -> tuple[str, ...] | None:
+    """The test commands pointed at `tests`; None when nothing could be narrowed."""
+    python = [t for t in tests if t.endswith(".py")]
+    other = any(not t.endswith(".py") for t in tests)
+    kept: list[str] = []
+    narrowed = False
+    for command in commands:
+        if runs_pytest(command):
+            if python:
+                kept.append(" ".join([command, *map(shlex.quote, python)]))
+                narrowed = True
+        elif other:
+            kept.append(command)
+    return tuple(kept) if kept and narrowed else None
+
+
+def _test_files(repo: Repository) -> list[str]:
+    listed = repo.git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted(p for p in listed.split("\0") if p and looks_like_test(p))
+
+
+def _stem(path: str) -> str:
+    pure = PurePosixPath(path)
+    stem = pure.name.split(".", 1)[0]
+    if stem in _GENERIC_STEMS:
+        stem = pure.parent.name
+    return stem if stem.isidentifier() or re.fullmatch(r"[\w-]+", stem) else ""
+
+
+def _named_after(path: str, stems: set[str]) -> bool:
+    name = PurePosixPath(path).name
+    base = name.rsplit(".", 1)[0] if "." in name else name
+    return _TEST_AFFIXES.sub("", base) in stems or _TEST_AFFIXES.sub("", base.split(".")[0]) \
+        in stems
+
+
+def _imports(stem: str) -> re.Pattern[str]:
+    word = re.escape(stem)
+    return re.compile(
+        rf"^\s*(?:from\s+(?:[\w.]+\.)?{word}\s+import\b|import\s+(?:[\w.]+\.)?{word}\b"
+        rf"|from\s+[\w.]+\s+import\s+.*\b{word}\b)"
+        rf"|(?:from\s+|require\(\s*|import\(\s*)['\"][^'\"]*\b{word}(?:\.[cm]?[jt]sx?)?['\"]",
+        re.MULTILINE)
+
+
+def _imports_any(path: Path, stems: set[str], patterns: Sequence[re.Pattern[str]]) -> bool:
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(_MAX_READ).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if not any(stem in text for stem in stems):  # the cheap test before the regexes
+        return False
+    return any(pattern.search(text) for pattern in patterns)

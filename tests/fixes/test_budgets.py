@@ -1,0 +1,186 @@
+"""Per-finding fix budgets through the whole graph (scripted chat model, real git, real
+pytest in the sandbox): each group of findings gets one attempt and two retries with the
+failing output of its own relevant tests; a group that spends its budget is discarded and
+escalated with its reason, and the others proceed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import BaseMessage
+
+from reviewloop.findings.ledger import Status
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.review import DiffSource, review_change
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.gitutil import git
+from tests.support.runner import (
+    FIXER,
+    IMPLEMENTER,
+    REVIEWERS,
+    TEST_CALC,
+    clean_round,
+    make_project,
+    ran,
+    review,
+    runner,
+    settings,
+    start,
+)
+
+GREEN = "def add(a, b):\n    return a + b\n"
+DOCUMENTED = 'def add(a, b):\n    """Sum."""\n    return a + b\n'
+UTIL = "def double(x):\n    return x * 2\n"
+BROKEN_UTIL = 'def double(x):\n    """Twice x."""\n    return x * 3\n'
+GOOD_UTIL = 'def double(x):\n    """Twice x."""\n    return x + x\n'
+TEST_UTIL = "from util import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+ADD = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
+       "title": "add has no docstring", "rationale": "public API", "confidence": 0.9}
+DOUBLE = {"severity": "should_fix", "file": "util.py", "start_line": 1, "end_line": 2,
+          "title": "double has no docstring", "rationale": "public API", "confidence": 0.9}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def scripted(*double_fixes) -> ScriptedChatModel:
+    """Implementer writes calc.py, util.py and its test; round 1 reports ADD and DOUBLE;
+    round 2 is clean; the fixer fixes ADD at once and answers DOUBLE with `double_fixes`."""
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": GREEN}),
+        tool_call("write_file", {"path": "util.py", "content": UTIL}),
+        tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
+        "wrote calc.py and util.py"])
+    model.script("agent: review-maintainability", [review([ADD, DOUBLE]), review()])
+    for name in REVIEWERS:
+        if name != "review-maintainability":
+            model.script(f"agent: {name}", [review(), review()])
+    model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": DOCUMENTED}),
+                         "documented add", *double_fixes])
+    return model
+
+
+def fixer_prompts(model: ScriptedChatModel) -> list[str]:
+    """The opening prompt of every fixer conversation, in order."""
+    return [message_text(h[1]) for h in model.history
+            if FIXER in message_text(h[0]) and len(h) == 2]
+
+
+def about(prompts: list[str], finding: dict) -> list[str]:
+    return [p for p in prompts if finding["title"] in p]
+
+
+def broken(note: str) -> list[BaseMessage | str]:
+    return [tool_call("write_file", {"path": "util.py", "content": BROKEN_UTIL}), note]
+
+
+def test_a_group_that_spends_its_budget_is_escalated_and_the_other_is_not_retried(
+        project: Path) -> None:
+    model = scripted(*broken("tripled"), *broken("again"), *broken("once more"))
+    result = start(runner(project, model), project)
+
+    prompts = fixer_prompts(model)
+    assert len(about(prompts, ADD)) == 1  # fixed at the first attempt, never retried
+    doubles = about(prompts, DOUBLE)
+    assert len(doubles) == 3 and not any(ADD["title"] in p for p in doubles)
+    assert "broke the tests" not in doubles[0]
+    for retry in doubles[1:]:  # the failing output of the tests relevant to util.py
+        assert "broke the tests" in retry and "assert 6 == 4" in retry
+        assert "-p no:cacheprovider tests/test_util.py" in retry  # narrowed to it:
+        assert "1 failed, 0 passed" in retry  # tests/test_calc.py did not run
+    assert model.remaining() == 0
+
+    tree = Path(result.tree.path)
+    assert (tree / "calc.py").read_text() == DOCUMENTED  # the first group's fix is kept
+    assert (tree / "util.py").read_text() == UTIL  # the second's is discarded
+    summary = ran(result)
+    reason = next(e for e in summary.escalations if DOUBLE["title"] in e)
+    assert "still failed after 3 fix attempt(s), so its fix was discarded" in reason
+    assert "assert 6 == 4" in reason
+    assert not any(ADD["title"] in e for e in summary.escalations)
+    entries = {e.finding.title: e for e in summary.ledger.entries}
+    assert entries[ADD["title"]].status is Status.FIXED
+    assert entries[DOUBLE["title"]].status is Status.ESCALATED
+    assert entries[DOUBLE["title"]].reason.startswith("fix budget spent: the tests still "
+                                                      "failed after 3 fix attempt(s)")
+    assert result.summary["rounds"] == 2  # the kept fix was re-reviewed
+    assert result.summary["passed_tests"] == 2  # the full suite, once, after both groups
+
+
+def test_a_fix_that_fails_twice_and_then_passes_is_kept(project: Path) -> None:
+    model = scripted(*broken("tripled"), *broken("again"),
+                     tool_call("write_file", {"path": "util.py", "content": GOOD_UTIL}),
+                     "added instead")
+    result = start(runner(project, model), project)
+
+    assert len(about(fixer_prompts(model), DOUBLE)) == 3
+    assert (Path(result.tree.path) / "util.py").read_text() == GOOD_UTIL
+    summary = ran(result)
+    assert summary.escalations == []
+    assert {f.title for f in summary.findings_fixed} == {ADD["title"], DOUBLE["title"]}
+    assert model.remaining() == 0
+
+
+def test_in_your_checkout_a_failing_fix_stays_and_the_next_group_is_not_started(
+        tmp_path: Path) -> None:
+    root = tmp_path / "mine"
+    for name, text in {"calc.py": "def add(a, b):\n    return 0\n", "util.py": "X = 1\n",
+                       "tests/test_calc.py": TEST_CALC, "tests/test_util.py": TEST_UTIL}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    (root / "calc.py").write_text(GREEN)  # your uncommitted change, under review
+    (root / "util.py").write_text(UTIL)
+    model = ScriptedChatModel()
+    model.script("agent: review-maintainability", [review([ADD, DOUBLE])])
+    clean_round(model, but="review-maintainability")
+    wrong = 'def add(a, b):\n    """Sum."""\n    return a * b\n'
+    model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": wrong}),
+                         "documented"] * 3)
+
+    summary = review_change(root, settings(max_rounds=2), DiffSource(),
+                            model_factory=lambda name: model, llm=True, fix=True)
+
+    assert isinstance(summary, RunSummary)
+    assert (root / "calc.py").read_text() == wrong  # yours: never discarded
+    assert (root / "util.py").read_text() == UTIL  # the next group was not started
+    assert len(about(fixer_prompts(model), ADD)) == 3 and not about(fixer_prompts(model),
+                                                                      DOUBLE)
+    assert model.remaining() == 0
+    text = "\n".join(summary.escalations)
+    assert "still in your working tree" in text and "assert 6 == 5" in text
+    statuses = {e.finding.title: e.status for e in summary.ledger.entries}
+    assert statuses == {ADD["title"]: Status.ESCALATED, DOUBLE["title"]: Status.ESCALATED}
+
+
+def test_fixes_that_pass_their_own_tests_but_fail_the_full_suite_are_discarded(
+        project: Path) -> None:
+    layout = 'def test_layout():\n    assert "x * 2" in open("util.py").read()\n'
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": GREEN}),
+        tool_call("write_file", {"path": "util.py", "content": UTIL}),
+        tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
+        # reads util.py without importing it: not one of the tests relevant to util.py
+        tool_call("write_file", {"path": "tests/test_layout.py", "content": layout}),
+        "wrote it"])
+    model.script("agent: review-maintainability", [review([DOUBLE])])
+    clean_round(model, but="review-maintainability")
+    model.script(FIXER, [tool_call("write_file", {"path": "util.py", "content": GOOD_UTIL}),
+                         "documented"])
+
+    result = start(runner(project, model), project)
+
+    assert len(fixer_prompts(model)) == 1  # its relevant test passed: no retry
+    assert (Path(result.tree.path) / "util.py").read_text() == UTIL  # the pass is discarded
+    summary = ran(result)
+    reason = next(e for e in summary.escalations if "full gates then failed" in e)
+    assert "the fix was discarded" in reason and "test_layout" in reason
+    (entry,) = summary.ledger.entries
+    assert entry.status is Status.ESCALATED and summary.rounds == 1
