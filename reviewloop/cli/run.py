@@ -19,6 +19,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
+from reviewloop.policy.governance import load_policy
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.definitions import load_agents
 from reviewloop.runs.registry import RunRecord
@@ -47,6 +48,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
     load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
+    load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:

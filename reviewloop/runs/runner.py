@@ -115,6 +115,9 @@ class LoopRunner:
             if tree.carried:
                 self.notice("Carried your uncommitted change into it: " + ", ".join(tree.carried))
         deps = self._deps(run_id, spec_file, implementer, tree)
+        if self.notice and deps.governance:
+            for note in deps.governance.notes:
+                self.notice(f"Note: {note}.")
         first = InputState(
             schema_version=STATE_VERSION, run_id=run_id, task_id=task.id,
             implementer=str(implementer), agents=[a.name for a in deps.agents],
