@@ -105,6 +105,16 @@ class Runs(_Frozen):
     jobs: int = Field(default=1, ge=1, le=32)  # `run all`: tasks of one wave at a time
 
 
+class Commits(_Frozen):
+    """How a run's commit message reads (`[commit]`); see `landing.message`."""
+
+    # conventional-commit subjects ("feat: …", "fix: …"): "auto" when most of the branch's
+    # recent subjects are conventional, "on"/"off" always/never
+    conventional: Literal["auto", "on", "off"] = "auto"
+    type: str | None = Field(default=None, pattern=r"^[a-z]+$")  # fixed; None: from the task
+    scope: str | None = Field(default=None, pattern=r"^[\w.\-/]+$")  # "api" -> "feat(api): …"
+
+
 class Settings(_Frozen):
     """Every setting reviewloop reads. Unknown keys are errors."""
 
@@ -119,6 +129,7 @@ class Settings(_Frozen):
     llm_timeout_s: float = Field(default=300, gt=0, le=3600)
     gates: Gates = Gates()
     run: Runs = Runs()
+    commit: Commits = Commits()
     commands: Commands = Commands()
     review: Review = Review()
     # How commands for the project or a model run: "auto" = bubblewrap, refusing to run
