@@ -103,6 +103,9 @@ class Runs(_Frozen):
     land: Literal["merge", "branch-only", "pr"] = "merge"
     remote: str = Field(default="origin", pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")  # for pr
     jobs: int = Field(default=1, ge=1, le=32)  # `run all`: tasks of one wave at a time
+    # after a --yes approval, run these next steps too (reports/next_steps.py); by default
+    # they are only printed as commands to copy. A pull request is `land = "pr"`.
+    then: tuple[Literal["handoff", "next"], ...] = ()
 
 
 class Commits(_Frozen):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.prompt import Confirm
 
 from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
+from reviewloop.cli.chain import after_commit
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.panel import to_rich
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
@@ -68,7 +69,8 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                            f"{spec.tasks_file.name}: nothing to run. Pass --force to run it "
                            "again.")
         return ExitCode.OK
-    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options)
+    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options,
+                   chain=True)
 
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
@@ -115,7 +117,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root)
     if not record.batch:
-        return ExitCode.OK
+        return after_commit(runner.settings, runner.root, result, yes=False,
+                            run_next=lambda: ExitCode.OK)
     if keep_going and result.status == "committed":
         return _continue_batch(runner, record, RunOptions())
     ui.console().print(f"Run {run_id} is part of batch {record.batch}; only this run was "
@@ -198,9 +201,11 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
     return batch.run()
 
 
-def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
+def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, *,
+            chain: bool = False) -> int:
     """Show the summary; get approval from --yes, the terminal, or later from the user.
-    With run.land = "pr" the pull request is the approval: the run goes on to open it."""
+    With run.land = "pr" the pull request is the approval: the run goes on to open it.
+    With `chain` (one task, not a batch) a commit is followed by the next steps."""
     from reviewloop.github.run_pr import spend_text
 
     out = ui.console()
@@ -231,7 +236,14 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
     if result.status == "committed" and result.land == "pr" and \
             result.summary.get("escalations"):
         return ExitCode.BLOCKING  # a draft pull request waits for a human
-    return ExitCode.OK if result.status == "committed" else ExitCode.BLOCKING
+    if result.status != "committed":
+        return ExitCode.BLOCKING
+    if not chain:
+        return ExitCode.OK
+    return after_commit(runner.settings, runner.root, result, yes=options.yes,
+                        run_next=lambda: run(runner.settings, runner.root, "next",
+                                             replace(options, branch=None),
+                                             runner.model_factory))
 
 
 def _report_outcome(result: RunResult, root: Path) -> None:
