@@ -55,6 +55,10 @@ class Gates(_Frozen):
     test: tuple[str, ...] | None = None
     # "report": untested new public functions are test-quality findings; "strict": a failure.
     coverage: Literal["report", "strict"] = "report"
+    # Share of the change's executable Python lines the tests must run (0.85 = 85%); below
+    # it, a finding ("report") or a gate failure ("strict"). None: no threshold, unless
+    # `.kiro/governance.yaml` sets quality_gates.test_coverage.
+    coverage_threshold: float | None = Field(default=None, gt=0, le=1)
     protected_branches: tuple[str, ...] = ("main", "master", "release/*")
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout_seconds: int = Field(default=900, ge=1)

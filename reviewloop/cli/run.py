@@ -20,7 +20,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
-from reviewloop.policy.governance import load_policy
+from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.definitions import load_agents
 from reviewloop.runs.registry import RunRecord
@@ -152,6 +152,8 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
     from reviewloop.checks.gates.commands import project_tests
     from reviewloop.review.evidence import analyze
 
+    # .kiro/governance.yaml's quality gates (test_coverage) reach the tests the loop runs
+    settings = with_quality_gates(settings, load_policy(root, settings))
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
     from reviewloop.github.run_pr import land_run

@@ -146,6 +146,16 @@ def load_policy(root: Path, settings: Settings) -> Policy:
     )
 
 
+def with_quality_gates(settings: Settings, policy: Policy) -> Settings:
+    """The settings with `.kiro/governance.yaml`'s quality gates where reviewloop's own config
+    sets none (`gates.coverage_threshold` in reviewloop's config wins)."""
+    wanted = policy.human.test_coverage
+    if wanted is None or "coverage_threshold" in settings.gates.model_fields_set:
+        return settings
+    gates = settings.gates.model_copy(update={"coverage_threshold": wanted})
+    return settings.model_copy(update={"gates": gates})
+
+
 def _merge_list(sources: list[str], label: str, ours: tuple[str, ...] | None,
                 default: tuple[str, ...], ours_key: str, theirs: _Found | None,
                 *, grow_empty: bool = True) -> tuple[str, ...]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.config import Settings
+from reviewloop.config import Gates, Settings
 from reviewloop.errors import ConfigError, ExitCode
-from reviewloop.policy.governance import load_policy
+from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.governance_file import HumanApproval, load_governance, parse_governance
 
 FULL = """\
@@ -117,3 +117,13 @@ def test_the_policy_carries_the_file_and_its_notes(tmp_path: Path) -> None:
     assert policy.human.files_changed == 10
     assert "version in .kiro/governance.yaml is not a reviewloop setting and was ignored" \
         in policy.notes
+
+
+def test_the_coverage_gate_reaches_the_settings_unless_reviewloop_sets_its_own(tmp_path: Path
+                                                                               ) -> None:
+    (tmp_path / ".kiro").mkdir()
+    (tmp_path / ".kiro" / "governance.yaml").write_text("quality_gates:\n  test_coverage: 85%\n")
+    policy = load_policy(tmp_path, Settings())
+    assert with_quality_gates(Settings(), policy).gates.coverage_threshold == 0.85
+    own = Settings(gates=Gates(coverage_threshold=0.5))
+    assert with_quality_gates(own, policy).gates.coverage_threshold == 0.5
