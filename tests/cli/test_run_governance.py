@@ -93,3 +93,18 @@ def test_a_malformed_governance_yaml_is_exit_2_before_any_work(project: Path) ->
     assert ".kiro/governance.yaml:3" in said
     assert 'key "require_human_approval.thresholds.files_changed"' in said
     assert not (project / ".reviewloop" / "worktrees").exists()
+
+
+def test_governance_test_coverage_fails_the_strict_gate_with_the_figure(project: Path) -> None:
+    config = project / ".reviewloop.toml"
+    config.write_text(config.read_text().replace("[gates]\n", '[gates]\ncoverage = "strict"\n'))
+    commit_file(project, ".kiro/governance.yaml", "quality_gates:\n  test_coverage: 0.95\n")
+    manual_change(project)
+    store = project / "todo" / "store.py"
+    store.write_text(store.read_text() + "\n\ndef _shout(text):\n    if text:\n"
+                     "        return text.upper()\n    return \"\"\n")  # private, untested
+    code, out, err = run_yes(project)
+    assert code == 1, out + err
+    assert "coverage: failed" in err
+    assert "changed lines: 3 of 6 covered (50%), below the 95% threshold" in err
+    assert "waiting for approval (escalated: needs your explicit approval)" in out

@@ -210,8 +210,9 @@ def _threshold_findings(check: CoverageCheck, agent: str) -> list[Finding]:
         title=short_title(f"Changed lines {check.lines.describe()}, below the "
                           f"{check.threshold:.0%} threshold"),
         rationale=(f"The quality gate asks that tests run at least {check.threshold:.0%} of "
-                   f"the changed lines; the test suite (`{'`; `'.join(check.commands)}`) ran "
-                   f"{check.lines.describe()}. Not executed: {where}."),
+                   f"the changed lines; under the test suite (`{'`; `'.join(check.commands)}`) "
+                   f"the changed executable lines are {check.lines.describe()}. Not executed: "
+                   f"{where}."),
         suggestion="Add tests that exercise the changed lines listed.",
         confidence=0.9, agent=agent, source=NAME, rule=THRESHOLD_RULE)]
 

@@ -42,7 +42,7 @@ class LineCoverage:
         return threshold is not None and ratio is not None and ratio < threshold
 
     def describe(self) -> str:
-        return f"{self.covered} of {self.total} changed lines covered ({_pct(self.ratio)})"
+        return f"{self.covered} of {self.total} covered ({_pct(self.ratio)})"
 
 
 def changed_line_coverage(root: Path, changes: ChangeSet, executed: Mapping[str, Collection[int]],

@@ -54,7 +54,7 @@ def test_changed_lines_count_once_per_statement_and_tests_do_not_count(tmp_path:
     # statements: def sub (5), return (6), def _double (9), total = … (10-11), return (12)
     assert measured.total == 5
     assert dict(measured.missed) == {"calc.py": (10, 12)}
-    assert measured.describe() == "3 of 5 changed lines covered (60%)"
+    assert measured.describe() == "3 of 5 covered (60%)"
 
 
 def test_below_the_threshold_the_gate_fails_with_the_figure_and_a_finding(tmp_path: Path
@@ -63,7 +63,7 @@ def test_below_the_threshold_the_gate_fails_with_the_figure_and_a_finding(tmp_pa
     result = CoverageGate().run(context(root, diff_text, 0.85))
     assert not result.passed and result.blocking
     assert result.summary.endswith(
-        "changed lines: 3 of 5 changed lines covered (60%), below the 85% threshold")
+        "changed lines: 3 of 5 covered (60%), below the 85% threshold")
     [finding] = [f for f in result.findings if f.rule == THRESHOLD_RULE]
     assert (finding.file, finding.start_line) == ("calc.py", 10)
     assert "Not executed: calc.py: 10, 12." in finding.rationale
@@ -73,7 +73,7 @@ def test_at_or_over_the_threshold_the_gate_passes(tmp_path: Path) -> None:
     root, diff_text = project(tmp_path)
     result = CoverageGate().run(context(root, diff_text, 0.6))
     assert result.passed, result.summary
-    assert "3 of 5 changed lines covered (60%), meets the 60% threshold" in result.summary
+    assert "changed lines: 3 of 5 covered (60%), meets the 60% threshold" in result.summary
 
 
 def test_a_threshold_runs_the_test_gate_under_coverage_for_private_code(tmp_path: Path
