@@ -69,6 +69,10 @@ class Gates(_Frozen):
     test: tuple[str, ...] | None = None
     # "report": untested new public functions are test-quality findings; "strict": a failure.
     coverage: Literal["report", "strict"] = "report"
+    # Share of the change's executable Python lines the tests must run (0.85 = 85%); below
+    # it, a finding ("report") or a gate failure ("strict"). None: no threshold, unless
+    # `.kiro/governance.yaml` sets quality_gates.test_coverage.
+    coverage_threshold: float | None = Field(default=None, gt=0, le=1)
     protected_branches: tuple[str, ...] = ("main", "master", "release/*")
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout_seconds: int = Field(default=900, ge=1)
@@ -119,6 +123,19 @@ class Runs(_Frozen):
     land: Literal["merge", "branch-only", "pr"] = "merge"
     remote: str = Field(default="origin", pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")  # for pr
     jobs: int = Field(default=1, ge=1, le=32)  # `run all`: tasks of one wave at a time
+    # after a --yes approval, run these next steps too (reports/next_steps.py); by default
+    # they are only printed as commands to copy. A pull request is `land = "pr"`.
+    then: tuple[Literal["handoff", "next"], ...] = ()
+
+
+class Commits(_Frozen):
+    """How a run's commit message reads (`[commit]`); see `landing.message`."""
+
+    # conventional-commit subjects ("feat: …", "fix: …"): "auto" when most of the branch's
+    # recent subjects are conventional, "on"/"off" always/never
+    conventional: Literal["auto", "on", "off"] = "auto"
+    type: str | None = Field(default=None, pattern=r"^[a-z]+$")  # fixed; None: from the task
+    scope: str | None = Field(default=None, pattern=r"^[\w.\-/]+$")  # "api" -> "feat(api): …"
 
 
 class Settings(_Frozen):
@@ -140,6 +157,7 @@ class Settings(_Frozen):
     llm_timeout_s: float = Field(default=300, gt=0, le=3600)
     gates: Gates = Gates()
     run: Runs = Runs()
+    commit: Commits = Commits()
     commands: Commands = Commands()
     review: Review = Review()
     # How commands for the project or a model run: "auto" = bubblewrap, refusing to run

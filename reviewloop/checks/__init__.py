@@ -4,5 +4,7 @@
 registry; `analyzers` holds the adapters around external tools (bandit, ruff, checkov, …)
 that ground the reviewers. Concepts with both a gate and an analyzer keep everything in
 one package: `secrets` (rules, scanner, gate, analyzer) and `coverage` (new code, analyzer,
-gate). `autofix` applies the fixes a tool can make safely, for the offline fixer.
+gate; `lines` is the changed-lines threshold). `complexity` measures a change's complexity
+increase for governance. `autofix` applies the fixes a tool can make safely, for the offline
+fixer.
 """

@@ -18,6 +18,7 @@ from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.git.repository import Repository, open_repository
+from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, to_json
@@ -70,7 +71,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                   ", ".join(trusted.settings.reviewers) or "built-in")
         summary = review_change(root, trusted.settings, source, model_factory=factory,
                                 llm=llm, fix=options.fix,
-                                analyze=analyzers_for(trusted.settings),
+                                analyze=analyzers_for(with_quality_gates(
+                                    trusted.settings,
+                                    load_policy(trusted.root or root, trusted.settings))),
                                 progress=STEPS, trusted=trusted)
         if isinstance(summary, NothingToReview):
             out = ui.console(stderr=options.format != "text")

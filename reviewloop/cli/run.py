@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.prompt import Confirm
 
 from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
+from reviewloop.cli.chain import after_commit
 from reviewloop.cli.llm import model_switch
 from reviewloop.cli.panel import to_rich
 from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
@@ -19,6 +20,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
+from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.definitions import load_agents
 from reviewloop.runs.registry import RunRecord
@@ -47,6 +49,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
     load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
+    load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
@@ -66,7 +69,8 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                            f"{spec.tasks_file.name}: nothing to run. Pass --force to run it "
                            "again.")
         return ExitCode.OK
-    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options)
+    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options,
+                   chain=True)
 
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
@@ -113,7 +117,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root)
     if not record.batch:
-        return ExitCode.OK
+        return after_commit(runner.settings, runner.root, result, yes=False,
+                            run_next=lambda: ExitCode.OK)
     if keep_going and result.status == "committed":
         return _continue_batch(runner, record, RunOptions())
     ui.console().print(f"Run {run_id} is part of batch {record.batch}; only this run was "
@@ -147,6 +152,8 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
     from reviewloop.checks.gates.commands import project_tests
     from reviewloop.review.evidence import analyze
 
+    # .kiro/governance.yaml's quality gates (test_coverage) reach the tests the loop runs
+    settings = with_quality_gates(settings, load_policy(root, settings))
     factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
     from reviewloop.github.run_pr import land_run
@@ -196,9 +203,11 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
     return batch.run()
 
 
-def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
+def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, *,
+            chain: bool = False) -> int:
     """Show the summary; get approval from --yes, the terminal, or later from the user.
-    With run.land = "pr" the pull request is the approval: the run goes on to open it."""
+    With run.land = "pr" the pull request is the approval: the run goes on to open it.
+    With `chain` (one task, not a batch) a commit is followed by the next steps."""
     from reviewloop.github.run_pr import spend_text
 
     out = ui.console()
@@ -229,7 +238,14 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions) -> int:
     if result.status == "committed" and result.land == "pr" and \
             result.summary.get("escalations"):
         return ExitCode.BLOCKING  # a draft pull request waits for a human
-    return ExitCode.OK if result.status == "committed" else ExitCode.BLOCKING
+    if result.status != "committed":
+        return ExitCode.BLOCKING
+    if not chain:
+        return ExitCode.OK
+    return after_commit(runner.settings, runner.root, result, yes=options.yes,
+                        run_next=lambda: run(runner.settings, runner.root, "next",
+                                             replace(options, branch=None),
+                                             runner.model_factory))
 
 
 def _report_outcome(result: RunResult, root: Path) -> None:

@@ -201,7 +201,8 @@ def commit(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Commit in the run's worktree, on the run's branch."""
     deps = runtime.context
     facts = CommitFacts(run_id=state.run_id, task_id=state.task_id, ledger=state.ledger,
-                        rounds=rounds_run(state.reviews), passed_tests=state.passed_tests)
+                        rounds=rounds_run(state.reviews), passed_tests=state.passed_tests,
+                        style=deps.settings.commit)
     return {"commit": commit_change(deps.repo, deps.workspace, deps.spec_file,
                                     deps.settings.gates.protected_branches, state.touched,
                                     facts)}

@@ -1,34 +1,20 @@
 """The commit step: the task ticked in its spec, exactly the touched files committed, with a
-message that says what the loop did. Idempotent: a commit made before a crash is found by
-its trailer and not made twice."""
+message that says what the loop did (`landing.message`). Idempotent: a commit made before a
+crash is found by its trailer and not made twice."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.agent.tools import Workspace
 from reviewloop.errors import BlockingOutcome
-from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.git.nofollow import refuse_symlinks
 from reviewloop.git.repository import Repository, TouchedFiles, is_protected
+from reviewloop.landing.message import RECENT_SUBJECTS, TRAILER, CommitFacts, commit_message
 from reviewloop.spec import writeback
 from reviewloop.spec.loader import load_spec
-
-TRAILER = "Reviewloop-Run"
-
-
-@dataclass(frozen=True)
-class CommitFacts:
-    """What the commit message tells: the run, its task, and what review and tests said."""
-
-    run_id: str
-    task_id: str
-    ledger: Ledger
-    rounds: int
-    passed_tests: int | None
 
 
 def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None,
@@ -52,10 +38,17 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
     paths, _held = committable(workspace, sorted({*touched.paths, spec_rel}))
     task = spec.task(facts.task_id)
     try:
-        return repo.commit_paths(paths, commit_message(facts, task.title if task else ""))
+        return repo.commit_paths(paths, commit_message(facts, task.title if task else "",
+                                                       recent_subjects(repo)))
     except BaseException:
         spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
         raise
+
+
+def recent_subjects(repo: Repository) -> list[str]:
+    """The branch's latest commit subjects, newest first ([] on an unborn branch)."""
+    status, out, _ = repo.try_git("log", f"-{RECENT_SUBJECTS}", "--no-merges", "--format=%s")
+    return out.splitlines() if status == 0 else []
 
 
 def committable(workspace: Workspace, paths: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -65,20 +58,6 @@ def committable(workspace: Workspace, paths: Sequence[str]) -> tuple[list[str], 
     for path in paths:
         (held if workspace.is_sensitive(PurePosixPath(path)) else keep).append(path)
     return keep, held
-
-
-def commit_message(facts: CommitFacts, title: str) -> str:
-    ledger = facts.ledger
-    fixed = len(ledger.with_status(Status.FIXED))
-    remaining = [e for e in ledger.unresolved if e.severity.actionable]
-    nits = len([e for e in ledger.unresolved if not e.severity.actionable])
-    stats = (f"{facts.rounds} review round(s), {fixed} finding(s) fixed, "
-             f"{len(remaining)} open, {nits} nit(s)")
-    if facts.passed_tests is not None:
-        stats += f", {facts.passed_tests} tests passing"
-    return (f"{facts.task_id}: {title}".strip()[:72] + "\n\n"
-            f"Implemented and reviewed with reviewloop: {stats}.\n\n"
-            f"{TRAILER}: {facts.run_id}\nReviewloop-Task: {facts.task_id}\n")
 
 
 def _relative(root: Path, path: Path) -> str:

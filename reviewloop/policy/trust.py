@@ -67,7 +67,7 @@ LEVERS: tuple[Lever, ...] = (
     *_levers(LeverKind.CONFIG, "reviewloop", "/.reviewloop.toml", "/.reviewloop/*.toml",
              "/pyproject.toml"),
     *_levers(LeverKind.CONFIG, "kiro", "/.kiro/agents/**", "/.kiro/steering/**",
-             "/.kiro/config.yaml", "/.kiro/settings/**"),
+             "/.kiro/config.yaml", "/.kiro/governance.yaml", "/.kiro/settings/**"),
     *_levers(LeverKind.SUPPRESSION, "reviewloop", "/.reviewloop-baseline.json"),
     *_levers(LeverKind.SUPPRESSION, "gitleaks", ".gitleaksignore", ".gitleaks.toml"),
     *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),

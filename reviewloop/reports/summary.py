@@ -14,13 +14,15 @@ from typing import Literal, Protocol, TypedDict
 
 from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.tools import Workspace
+from reviewloop.checks.complexity import complexity_increase
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
 from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
-from reviewloop.policy.governance import Policy, approval_reasons, sensitive_in
+from reviewloop.policy.approval import Complexity, approval_reasons, needs_complexity
+from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
@@ -152,9 +154,11 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
         return lever_reasons
     touched = run.touched
     files = list(touched.paths)
-    stats = parse_diff(scope.repo.diff_since(run.baseline)).stats()
+    changes = parse_diff(scope.repo.diff_since(run.baseline))
+    stats = changes.stats()
     reasons = [f"needs approval: {r}" for r in approval_reasons(
-        scope.governance, files=files, added=stats.added, removed=stats.removed)]
+        scope.governance, files=files, added=stats.added, removed=stats.removed,
+        changes=changes, complexity=_complexity(scope, run, files))]
     reasons += [f"sensitive file {p} changed: it is never committed"
                 for p in sensitive_in(scope.governance, files)]
     reasons += [f"needs approval: {p} had uncommitted edits of yours before the run; they "
@@ -167,6 +171,15 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
             reasons.append(f"needs approval: {spec_rel} has uncommitted edits of yours; they "
                            "would be committed with the task's tick")
     return [*reasons, *lever_reasons]
+
+
+def _complexity(scope: Scope, run: RunView, files: Sequence[str]) -> Complexity | None:
+    """The change's complexity increase, measured only when governance sets a limit."""
+    if scope.governance is None or not needs_complexity(scope.governance):
+        return None
+    texts = contents(scope.repo, run.baseline, files)
+    return complexity_increase({p: (before.text, after.text)
+                                for p, (before, after) in texts.items()})
 
 
 def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRecord]

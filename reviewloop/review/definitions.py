@@ -274,6 +274,9 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
     for key in ("analyzers", "include", "exclude"):
         _check_entries(getattr(own, key), ("reviewloop", key), path, text)
     grant = map_tools(spec.tools)
+    for index, name, hint in grant.unknown:
+        raise AgentDefinitionError(f'key "tools[{index}]": unknown tool "{name}"',
+                                   where=_where(path, text, ("tools",)), fix=hint)
     return AgentDefinition(
         name=spec.name.strip(), description=spec.description or "",
         prompt=resolve_prompt(spec.prompt, path, _where(path, text, ("prompt",)), allowed),

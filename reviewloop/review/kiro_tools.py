@@ -36,20 +36,24 @@ class ToolGrant:
 
     tools: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    # (index in the list, name, hint) of names no Kiro or reviewloop tool has: the loader
+    # refuses the file, since a typo would silently take a tool away from the reviewer
+    unknown: tuple[tuple[int, str, str], ...] = ()
 
 
 def map_tools(requested: Sequence[str] | None) -> ToolGrant:
     """Map a Kiro `tools` list onto `READ_ONLY_TOOLS`.
 
     No `tools` key at all grants the whole read-only set (a reviewer needs to look around);
-    an explicit empty list grants nothing. Unknown names are ignored with a note rather than
-    refused: dropping a grant can only make a reviewer weaker, never more dangerous.
+    an explicit empty list grants nothing. Known tools a reviewer may not have are dropped with
+    a note; names no tool has are returned in `unknown` for the loader to refuse.
     """
     if requested is None:
         return ToolGrant(READ_ONLY_TOOLS)
     granted: set[str] = set()
     notes: list[str] = []
-    for raw in requested:
+    unknown: list[tuple[int, str, str]] = []
+    for index, raw in enumerate(requested):
         name = raw.strip()
         if name.startswith("@builtin/") and name not in _EVERYTHING:
             name = name.removeprefix("@builtin/")
@@ -66,12 +70,15 @@ def map_tools(requested: Sequence[str] | None) -> ToolGrant:
         elif name in _NOT_FOR_REVIEWERS:
             notes.append(f'ignored tool "{raw}": not available to reviewers')
         else:
-            notes.append(_unknown(raw))
-    return ToolGrant(tuple(t for t in READ_ONLY_TOOLS if t in granted), tuple(notes))
+            unknown.append((index, raw, _hint(raw)))
+    return ToolGrant(tuple(t for t in READ_ONLY_TOOLS if t in granted), tuple(notes),
+                     tuple(unknown))
 
 
-def _unknown(raw: str) -> str:
+def _hint(raw: str) -> str:
+    """The fix for an unknown tool name: the closest known one, else the read-only set."""
     known = [*_READ_ONLY_ALIASES, *sorted(_SIDE_EFFECTS), *sorted(_NOT_FOR_REVIEWERS)]
     close = difflib.get_close_matches(raw, known, n=1)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
-    return f'ignored unknown tool "{raw}"{hint}'
+    if close:
+        return f'did you mean "{close[0]}"?'
+    return f"a reviewer may be granted {', '.join(READ_ONLY_TOOLS)} (or \"*\" for all four)"

@@ -20,7 +20,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.tools import StructuredTool
+from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import UsageRecord, system_message, usage_from
@@ -163,7 +163,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
 
     try:
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
-        result = run_agent(model, messages, reviewer_tools(workspace, ToolLog()),
+        result = run_agent(model, messages, granted(agent, workspace),
                            max_steps=max_steps, finish_tool=submit_tool(),
                            finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
                            on_reply=count)
@@ -193,6 +193,11 @@ def warm_cache(model: BaseChatModel, review: ReviewInput, workspace: Workspace, 
     messages = [redacted(system), HumanMessage("Reply with OK.")]
     reply = call_with_deadline(lambda: bound.invoke(messages), timeout_s)
     return usage_from(reply, role="review", agent="cache warm-up", model=model_name)
+
+
+def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:
+    """The read-only tools the agent's definition grants (`tools`), no more."""
+    return [t for t in reviewer_tools(workspace, ToolLog()) if t.name in agent.tools]
 
 
 def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:

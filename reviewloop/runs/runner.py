@@ -32,7 +32,7 @@ from reviewloop.graph.state import STATE_VERSION, InputState, Limits
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
-from reviewloop.policy.governance import command_policy, load_policy
+from reviewloop.policy.governance import command_policy, load_policy, with_quality_gates
 from reviewloop.policy.levers import refuse
 from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet, load_agents
@@ -118,6 +118,9 @@ class LoopRunner:
             if tree.carried:
                 self.notice("Carried your uncommitted change into it: " + ", ".join(tree.carried))
         deps = self._deps(run_id, spec_file, implementer, tree)
+        if self.notice and deps.governance:
+            for note in deps.governance.notes:
+                self.notice(f"Note: {note}.")
         first = InputState(
             schema_version=STATE_VERSION, run_id=run_id, task_id=task.id,
             implementer=str(implementer), agents=[a.name for a in deps.agents],
@@ -315,6 +318,7 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
         agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
     # reviewloop config + .kiro/config.yaml
     governance = load_policy(config_root or repo.root, settings)
+    settings = with_quality_gates(settings, governance)  # test_coverage for the gates
     return LoopDeps(settings=settings, repo=repo, spec_file=spec_file,
                     agents=tuple(agents.agents), run_dir=run_dir,
                     models=Models(settings, model_factory, enabled=llm),

@@ -25,6 +25,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
+from reviewloop.policy.governance_file import GOVERNANCE_FILE
 from reviewloop.policy.levers import lever_finding
 from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
@@ -34,7 +35,7 @@ SettingsLoader = Callable[[Path, Path | None], Settings]
 
 PYPROJECT = "pyproject.toml"
 CONFIG_PATHS = (CONFIG_FILE, PYPROJECT, KIRO_AGENTS_DIR.as_posix(), KIRO_CONFIG,
-                ".kiro/steering")
+                GOVERNANCE_FILE, ".kiro/steering")
 
 
 @dataclass(frozen=True)

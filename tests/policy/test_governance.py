@@ -9,11 +9,11 @@ import pytest
 
 from reviewloop.config import Commands, Governance, Settings, load_settings
 from reviewloop.errors import ConfigError, ExitCode
+from reviewloop.policy.approval import approval_reasons
 from reviewloop.policy.commands import DEFAULT_ALLOW, DEFAULT_DENY
 from reviewloop.policy.governance import (
     DEFAULT_APPROVAL_PATHS,
     Policy,
-    approval_reasons,
     command_policy,
     load_policy,
     protected_by,
@@ -127,7 +127,7 @@ def test_an_approval_key_one_level_too_high_gets_a_hint(tmp_path):
     assert policy.max_files == 20
     assert policy.notes == (
         ("governance.maxFilesChanged in .kiro/config.yaml is not a reviewloop setting and was "
-        "ignored; did you mean governance.approval.maxFilesChanged?"),
+        "ignored; did you mean governance.require_approval.maxFilesChanged?"),
     )
 
 
@@ -250,8 +250,8 @@ def test_small_ordinary_change_needs_no_approval():
 def test_too_many_files_and_lines():
     files = [f"src/m{i}.py" for i in range(24)]
     assert approval_reasons(Policy(), files=files, added=900, removed=12) == [
-        "24 files changed (limit 20)",
-        "912 lines changed (limit 800)",
+        "24 files changed (limit 20, governance.max_files)",
+        "912 lines changed (limit 800, governance.max_lines)",
     ]
 
 
@@ -316,7 +316,8 @@ def test_kiro_paths_protect_too(tmp_path):
     policy = load_policy(tmp_path, Settings())
     assert protected_by(policy, "billing/invoice.py") == "billing/**"
     assert approval_reasons(policy, files=[f"f{i}" for i in range(11)], added=1, removed=0) \
-        == ["11 files changed (limit 10)"]
+        == ["11 files changed (limit 10, .kiro/config.yaml "
+            "governance.approval.maxFilesChanged)"]
 
 
 # ---------------------------------------------------------------- sensitive files
@@ -361,3 +362,38 @@ def test_command_policy_from_defaults():
     assert commands.allow == DEFAULT_ALLOW
     assert commands.deny == DEFAULT_DENY
     assert "not in the allowed commands" in commands.check("terraform plan")
+
+
+# ---------------------------------------------------------------- Kiro's require_approval
+
+
+def test_kiro_require_approval_spelling_is_read_and_named_in_the_reason(tmp_path):
+    kiro(tmp_path, "governance:\n  require_approval:\n    file_changes_over: 10\n"
+                   "    lines_changed_over: 50\n    files_matching: [\"billing/**\"]\n")
+    policy = load_policy(tmp_path, Settings())
+    assert (policy.max_files, policy.max_lines) == (10, 50)
+    assert policy.notes == ()
+    reasons = approval_reasons(policy, files=[f"src/m{i}.py" for i in range(14)],
+                               added=40, removed=20)
+    assert reasons == [
+        "14 files changed (limit 10, .kiro/config.yaml "
+        "governance.require_approval.file_changes_over)",
+        "60 lines changed (limit 50, .kiro/config.yaml "
+        "governance.require_approval.lines_changed_over)"]
+    assert protected_by(policy, "billing/x.py") == "billing/**"
+
+
+def test_reviewloop_limit_wins_and_is_named(tmp_path):
+    kiro(tmp_path, "governance:\n  require_approval:\n    file_changes_over: 10\n")
+    policy = load_policy(tmp_path, Settings(governance=Governance(max_files=12)))
+    assert approval_reasons(policy, files=[f"f{i}" for i in range(14)], added=1,
+                            removed=0) == [
+        "14 files changed (limit 12, reviewloop config governance.max_files)"]
+
+
+def test_both_approval_spellings_at_once_is_an_error(tmp_path):
+    error = load_error(tmp_path, "governance:\n  approval:\n    maxFiles: 3\n"
+                                 "  require_approval:\n    file_changes_over: 4\n")
+    assert error.where == ".kiro/config.yaml:4"
+    assert 'key "governance.require_approval": repeats governance.approval' in str(error)
+    assert error.fix == "keep one of approval and require_approval"

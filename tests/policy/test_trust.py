@@ -14,6 +14,7 @@ from tests.support.analyzers import Repo
     ("pyproject.toml", LeverKind.CONFIG, "reviewloop"),
     (".kiro/agents/review-security.json", LeverKind.CONFIG, "kiro"),
     (".kiro/steering/tech.md", LeverKind.CONFIG, "kiro"),
+    (".kiro/governance.yaml", LeverKind.CONFIG, "kiro"),
     (".reviewloop-baseline.json", LeverKind.SUPPRESSION, "reviewloop"),
     (".gitleaksignore", LeverKind.SUPPRESSION, "gitleaks"),
     ("svc/.gitleaksignore", LeverKind.SUPPRESSION, "gitleaks"),

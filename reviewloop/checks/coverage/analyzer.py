@@ -27,6 +27,7 @@ from reviewloop.checks.analyzers.base import (
     module_missing,
     short_title,
 )
+from reviewloop.checks.coverage.lines import LineCoverage, changed_line_coverage
 from reviewloop.checks.coverage.measure import covered_run
 from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
 from reviewloop.checks.gates.base import GateResult
@@ -38,6 +39,7 @@ from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 
 NAME = "coverage"
 RULE = "untested-public-function"
+THRESHOLD_RULE = "changed-lines-below-threshold"
 AGENT = "review-test-quality"
 INSTALL = "pip install coverage"
 PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
@@ -78,10 +80,16 @@ class CoverageCheck:
     notes: tuple[str, ...] = ()  # languages or files left unchecked, and why
     tests_failed: bool = False
     commands: tuple[str, ...] = ()
+    lines: LineCoverage | None = None  # measured only with a threshold (`lines.py`)
+    threshold: float | None = None
 
     @property
     def checked(self) -> bool:
         return bool(self.commands)
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.lines is not None and self.lines.below(self.threshold)
 
 
 class PythonCoverage:
@@ -140,6 +148,9 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     notes: list[str] = []
     commands: list[str] = []
     failed = False
+    runs: dict[str, TestRun] = {}
+    if tests.threshold is not None and changed_line_coverage(root, changes, {}, files).total:
+        by_language.setdefault("python", [])  # the lines need a run, functions or not
     for language, functions in by_language.items():
         spans += functions
         collector = table.get(language)
@@ -148,11 +159,15 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         if collector is None or reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked: {reason}")
             continue
-        run = collector.collect(root, tests)
+        run = runs[language] = collector.collect(root, tests)
         commands.append(run.command)
         failed = failed or run.tests_failed
         missing += untested(functions, run.executed)
-    return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands))
+    lines = None
+    if tests.threshold is not None and "python" in runs:
+        lines = changed_line_coverage(root, changes, runs["python"].executed, files)
+    return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands),
+                         lines, tests.threshold)
 
 
 def changed_functions(root: Path, changes: ChangeSet,
@@ -177,9 +192,42 @@ def changed_functions(root: Path, changes: ChangeSet,
 
 
 def coverage_findings(check: CoverageCheck, agent: str = AGENT) -> list[Finding]:
-    """One should_fix finding per untested function, over its whole definition."""
+    """One should_fix finding per untested function, over its whole definition, and one when
+    the changed lines are covered below the threshold."""
     caveat = (" Some tests failed in that run, so a failing test may be the one meant to "
               "cover it.") if check.tests_failed else ""
+    return [*_function_findings(check, agent, caveat), *_threshold_findings(check, agent)]
+
+
+def _threshold_findings(check: CoverageCheck, agent: str) -> list[Finding]:
+    """The changed lines covered below `test_coverage`: anchored on the first missed line."""
+    if check.lines is None or not check.below_threshold or not check.lines.missed:
+        return []
+    path, missed = next(iter(check.lines.missed.items()))
+    where = "; ".join(f"{p}: {_ranges(lines)}" for p, lines in check.lines.missed.items())
+    return [Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=missed[0], end_line=missed[0],
+        title=short_title(f"Changed lines {check.lines.describe()}, below the "
+                          f"{check.threshold:.0%} threshold"),
+        rationale=(f"The quality gate asks that tests run at least {check.threshold:.0%} of "
+                   f"the changed lines; under the test suite (`{'`; `'.join(check.commands)}`) "
+                   f"the changed executable lines are {check.lines.describe()}. Not executed: "
+                   f"{where}."),
+        suggestion="Add tests that exercise the changed lines listed.",
+        confidence=0.9, agent=agent, source=NAME, rule=THRESHOLD_RULE)]
+
+
+def _ranges(lines: Sequence[int]) -> str:
+    runs: list[list[int]] = []
+    for n in lines:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _function_findings(check: CoverageCheck, agent: str, caveat: str) -> list[Finding]:
     return [Finding(
         severity=Severity.SHOULD_FIX, file=span.path, start_line=span.start, end_line=span.end,
         title=short_title(f"Public {_kind(span)} {span.qualname} is not executed by any test"),
@@ -207,7 +255,12 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
         reason = "; ".join(check.notes) or "no public function added or changed"
         return GateResult.skip(NAME, reason)
     summary = _gate_summary(check)
-    return GateResult(name=NAME, passed=not check.untested, blocking=strict, summary=summary,
+    if check.lines is not None and check.threshold is not None:
+        verdict = "below" if check.below_threshold else "meets"
+        summary += (f"; changed lines: {check.lines.describe()}, {verdict} the "
+                    f"{check.threshold:.0%} threshold")
+    passed = not check.untested and not check.below_threshold
+    return GateResult(name=NAME, passed=passed, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
                       findings=coverage_findings(check))
 

@@ -16,6 +16,7 @@ from reviewloop.checks.coverage.analyzer import (
     coverage_gate_result,
     pytest_command,
 )
+from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.git.diff import parse_diff
@@ -39,8 +40,9 @@ class CoverageGate:
 def covered_command(ctx: GateContext) -> str | None:
     """The test command the test gate should run under coverage, because the coverage
     analyzer or gate will need its data for this tree: the project's pytest command, when
-    coverage.py can be read here and the change adds or edits a public Python function.
-    None: run every test command plainly."""
+    coverage.py can be read here and the change adds or edits a public Python function (or,
+    with a coverage threshold, any executable Python line). None: run every test command
+    plainly."""
     tests = project_tests(ctx.settings)
     if tests is None or not ctx.diff_text.strip() or module_missing("coverage", "") is not None:
         return None
@@ -48,4 +50,8 @@ def covered_command(ctx: GateContext) -> str | None:
     if command is None:
         return None
     changes = parse_diff(ctx.diff_text, source="test gate")
-    return command if changed_functions(ctx.root, changes).get("python") else None
+    if changed_functions(ctx.root, changes).get("python"):
+        return command
+    # a coverage threshold measures every changed line, in a public function or not
+    lines = tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total
+    return command if lines else None

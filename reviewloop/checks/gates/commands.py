@@ -30,6 +30,7 @@ class ProjectTests:
     command: str | None = None
     sandbox: Sandbox = field(default_factory=Sandbox)
     timeout: float = 900
+    threshold: float | None = None  # gates.coverage_threshold: of the changed lines
 
 
 def project_tests(settings: Settings) -> ProjectTests | None:
@@ -40,7 +41,8 @@ def project_tests(settings: Settings) -> ProjectTests | None:
         return None
     return ProjectTests(command=configured[0] if configured else None,
                         sandbox=Sandbox.from_settings(settings),
-                        timeout=settings.gates.timeout_seconds)
+                        timeout=settings.gates.timeout_seconds,
+                        threshold=settings.gates.coverage_threshold)
 
 
 def run_shell(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,

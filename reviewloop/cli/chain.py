@@ -1,0 +1,75 @@
+"""After an approved run: print the next steps as commands to copy (`reports.next_steps`) and,
+after a --yes approval, run the ones `run.then` names (none by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from reviewloop.cli import handoff, ui
+from reviewloop.config import Settings
+from reviewloop.errors import ExitCode, ReviewloopError
+from reviewloop.git.repository import open_repository
+from reviewloop.reports.next_steps import Landed, Step, next_steps, render
+from reviewloop.runs.runner import RunResult
+from reviewloop.spec import select
+from reviewloop.spec.loader import load_spec
+from reviewloop.spec.model import TaskStatus
+
+
+def after_commit(settings: Settings, root: Path, result: RunResult, *, yes: bool,
+                 run_next: Callable[[], int]) -> int:
+    """Show the chain after a committed run; with `yes`, run the configured steps in order
+    (the first that fails stops the chain and gives its exit code)."""
+    if result.status != "committed" or result.tree is None:
+        return ExitCode.OK
+    landed = Landed(land=result.land, branch=result.tree.target, run_branch=result.tree.branch,
+                    remote=_remote(root, settings.run.remote))
+    steps = next_steps(landed, _next_task(settings, root, result), _spec_arg(settings, root))
+    ui.console().print(render(steps), markup=False, highlight=False, soft_wrap=True)
+    if not yes:
+        return ExitCode.OK
+    for name in settings.run.then:
+        step = next((s for s in steps if s.name == name), None)
+        if step is None:
+            continue  # e.g. "next" with every task done
+        code = _run(step, settings, root, run_next)
+        if code != ExitCode.OK:
+            return code
+    return ExitCode.OK
+
+
+def _run(step: Step, settings: Settings, root: Path, run_next: Callable[[], int]) -> int:
+    ui.console().print(f"run.then: {step.what}: {step.command}", markup=False,
+                       highlight=False)
+    if step.name == "handoff":
+        return handoff.write(settings, root, as_json=False)
+    return run_next()
+
+
+def _next_task(settings: Settings, root: Path, result: RunResult) -> str | None:
+    """The next eligible task in your checkout's spec (the one just run is done, even where
+    its tick has not reached your checkout: run.land = "branch-only" or "pr")."""
+    done = str(result.summary.get("task_id", ""))
+    try:
+        tasks = load_spec(root, settings.spec).tasks
+    except ReviewloopError:
+        return None
+    ticked = [t.model_copy(update={"status": TaskStatus.DONE}) if t.id == done else t
+              for t in tasks]
+    task = select.next_task(ticked)
+    return task.id if task is not None else None
+
+
+def _spec_arg(settings: Settings, root: Path) -> str | None:
+    if settings.spec is None:
+        return None
+    try:
+        return settings.spec.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(settings.spec)
+
+
+def _remote(root: Path, name: str) -> str | None:
+    status, _, _ = open_repository(root).try_git("remote", "get-url", name)
+    return name if status == 0 else None

@@ -1,0 +1,60 @@
+"""The chain after an approved run: the next steps a user would take, as commands to copy.
+
+Three steps, in the order people take them: land the work as a pull request (unless the run
+opened one already, `run.land = "pr"`), hand the session off (`reviewloop handoff`), and run
+the next eligible task. Pure: the CLI gathers the facts, prints the steps, and runs the ones
+`run.then` names after a --yes approval (none by default).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Step:
+    """One next step: its name (as `run.then` names it), what it does, the command."""
+
+    name: str
+    what: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Landed:
+    """Where the approved commit is, as far as the next steps care."""
+
+    land: str  # run.land: merge | branch-only | pr
+    branch: str | None  # the user's branch it landed on (merge); None on a detached HEAD
+    run_branch: str  # the run's own branch (branch-only leaves the commit there)
+    remote: str | None  # the configured remote when the repository has it
+
+
+def next_steps(landed: Landed, next_task: str | None, spec: str | None) -> list[Step]:
+    """The steps after a committed run; `next_task` is the id of the next eligible task (None
+    when every task is done), `spec` the --spec argument the run was given."""
+    steps = []
+    pushed = landed.run_branch if landed.land == "branch-only" else landed.branch
+    if landed.land != "pr" and pushed is not None:
+        push = f"git push -u {_q(landed.remote or 'origin')} {_q(pushed)}"
+        if landed.remote is None:
+            push = f"git remote add origin URL && {push}"
+        steps.append(Step("pr", "land it as a pull request",
+                          f"{push} && gh pr create --fill --head {_q(pushed)}"))
+    steps.append(Step("handoff", "hand the session off", "reviewloop handoff"))
+    if next_task is not None:
+        flag = f" --spec {_q(spec)}" if spec else ""
+        steps.append(Step("next", f"run the next eligible task ({next_task})",
+                          f"reviewloop run {_q(next_task)}{flag}"))
+    return steps
+
+
+def render(steps: list[Step]) -> str:
+    """The steps as the summary's last lines."""
+    width = max((len(s.what) for s in steps), default=0)
+    return "\n".join(["Next steps:", *(f"  {s.what.ljust(width)}  {s.command}" for s in steps)])
+
+
+def _q(text: str) -> str:
+    return shlex.quote(text)

@@ -1,0 +1,74 @@
+"""The chain after approval: the next steps as commands to copy, and which of them `--yes` runs
+(`run.then`) — pure steps first, then a real `reviewloop run` with the loopback Bedrock fake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.reports.next_steps import Landed, next_steps, render
+from tests.support.bedrock import BedrockFake, text
+from tests.support.gitutil import git
+from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+    MODEL,
+    SPEC,
+    clean_reviews,
+    cli,
+    fake_env,
+    manual_change,
+    project,
+)
+
+
+def test_after_a_merge_land_push_and_open_a_pr_hand_off_and_run_the_next_task() -> None:
+    steps = next_steps(Landed("merge", "task-2", "reviewloop/T2", "origin"), "T3",
+                       "docs/todo-api-spec.md")
+    assert render(steps) == (
+        "Next steps:\n"
+        "  land it as a pull request        git push -u origin task-2 && gh pr create "
+        "--fill --head task-2\n"
+        "  hand the session off             reviewloop handoff\n"
+        "  run the next eligible task (T3)  reviewloop run T3 --spec docs/todo-api-spec.md")
+
+
+def test_branch_only_pushes_the_runs_branch_and_no_remote_says_to_add_one() -> None:
+    [pr, *_] = next_steps(Landed("branch-only", "task-2", "reviewloop/T2", None), None, None)
+    assert pr.command == ("git remote add origin URL && git push -u origin reviewloop/T2 && "
+                          "gh pr create --fill --head reviewloop/T2")
+
+
+def test_a_pull_request_run_and_a_finished_spec_leave_only_the_handoff() -> None:
+    steps = next_steps(Landed("pr", "task-2", "reviewloop/T2", "origin"), None, None)
+    assert [(s.name, s.command) for s in steps] == [("handoff", "reviewloop handoff")]
+
+
+def run_yes(root: Path) -> tuple[int, str]:
+    manual_change(root)
+    with BedrockFake() as fake:
+        clean_reviews(fake)
+        fake.enqueue(text("The session implemented T2."))  # the handoff's prose, if asked
+        done = cli(root, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(project: Path
+                                                                        ) -> None:
+    code, out = run_yes(project)
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert "Next steps: land it as a pull request git remote add origin URL && git push -u " \
+        "origin task-2 && gh pr create --fill --head task-2" in said
+    assert "hand the session off reviewloop handoff" in said
+    assert "run the next eligible task (T3.1) reviewloop run T3.1 --spec " \
+        "docs/todo-api-spec.md" in said
+    assert not (project / ".reviewloop" / "handoff.md").exists()
+
+
+def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:
+    config = project / ".reviewloop.toml"
+    config.write_text(config.read_text() + '\n[run]\nthen = ["handoff"]\n')
+    git(project, "commit", "-qam", "hand off after each run")
+    code, out = run_yes(project)
+    assert code == 0, out
+    assert "run.then: hand the session off: reviewloop handoff" in out
+    assert (project / ".reviewloop" / "handoff.md").is_file()
