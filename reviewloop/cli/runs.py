@@ -15,8 +15,7 @@ from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository
 from reviewloop.runs import damage
-from reviewloop.runs.registry import REPAIR_FIX, UNFINISHED, RunRecord, crashed
-from reviewloop.runs.runner import run_tree
+from reviewloop.runs.registry import REPAIR_FIX, UNFINISHED, RunRecord, crashed, run_tree
 from reviewloop.runs.store import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import Repository
 from reviewloop.github.client import token_from
-from reviewloop.landing.commit import TRAILER  # every commit a run makes carries it
+from reviewloop.landing.message import TRAILER  # every commit a run makes carries it
 
 _SLUG = re.compile(r"^/?(?P<slug>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 _CREDENTIALS = re.compile(r"://[^/@\s]+@")

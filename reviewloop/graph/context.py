@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewloop.agent.models import Models
-from reviewloop.agent.tools import CommandPolicy, Workspace
+from reviewloop.agent.tools import CommandPolicy
+from reviewloop.agent.workspace import Workspace
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree

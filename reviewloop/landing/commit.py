@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from reviewloop.agent.tools import Workspace
+from reviewloop.agent.workspace import Workspace
 from reviewloop.errors import BlockingOutcome
 from reviewloop.git.nofollow import refuse_symlinks
 from reviewloop.git.repository import Repository, TouchedFiles, is_protected

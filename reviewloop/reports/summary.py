@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TypedDict
 
 from reviewloop.agent.models import UsageRecord, estimate_cost
-from reviewloop.agent.tools import Workspace
+from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.complexity import complexity_increase
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.ledger import Ledger

@@ -23,7 +23,7 @@ from reviewloop.agent.models import (
     context_window,
     is_bedrock_model,
 )
-from reviewloop.agent.tools import Workspace
+from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.schema import Finding

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reviewloop.errors import StoreDamaged, UserInputError
+from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
 
 STATE_DIR = ".reviewloop"
@@ -240,3 +241,9 @@ def _record(row: Mapping[str, Any]) -> RunRecord:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_tree(record: RunRecord) -> RunTree | None:
+    """Where a registered run works (None for runs from before worktrees)."""
+    data = record.options.get("worktree")
+    return RunTree.model_validate(data) if data else None

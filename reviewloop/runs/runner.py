@@ -18,7 +18,7 @@ from langgraph.types import Command, StateSnapshot
 from reviewloop.agent.models import ModelFactory, Models, UsageRecord
 from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tool_loop import AgentLoopError
-from reviewloop.agent.tools import Workspace
+from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.gates.hook_files import load_hooks
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import BlockingOutcome, StoreDamaged, UserInputError
@@ -41,7 +41,14 @@ from reviewloop.runs import liveness
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.lease import Lease, LeaseLost
-from reviewloop.runs.registry import OWNER, Registry, RunRecord, new_run_id, state_dir
+from reviewloop.runs.registry import (
+    OWNER,
+    Registry,
+    RunRecord,
+    new_run_id,
+    run_tree,
+    state_dir,
+)
 from reviewloop.runs.resumed import spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying
@@ -326,12 +333,6 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
                     workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
                     policy=command_policy(governance), governance=governance,
                     analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr)
-
-
-def run_tree(record: RunRecord) -> RunTree | None:
-    """Where a registered run works (None for runs from before worktrees)."""
-    data = record.options.get("worktree")
-    return RunTree.model_validate(data) if data else None
 
 
 def _task_of(record: RunRecord, root: Path) -> TaskRef:

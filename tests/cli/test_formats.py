@@ -24,6 +24,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.outputs import COUNT_OUTPUTS, annotate, write_job_outputs
 from reviewloop.reports.lines import to_github, to_ruff, workflow_command
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.paths import FIXTURES, ROOT
 
@@ -120,9 +121,7 @@ def test_workflow_command_without_properties():
 
 def review(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root,
-                          capture_output=True, text=True, timeout=180, env=env,
-                          stdin=subprocess.DEVNULL, check=False)
+    return warm_cli.run(args, root, env=env, timeout=180)
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.support import warm_cli
 from tests.support.gitutil import git
 
 
 def reviewloop(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root,
-                          capture_output=True, text=True, timeout=180, env=env,
-                          stdin=subprocess.DEVNULL)
+    return warm_cli.run(args, root, env=env, timeout=180)
 
 
 def test_init_in_an_empty_repository_then_review_works_offline(tmp_path: Path):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -18,6 +16,7 @@ import jsonschema
 import pytest
 
 from reviewloop.cli.app import cli
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
 
@@ -70,9 +69,7 @@ def project(tmp_path_factory) -> Path:
 
 def output(root: Path, *argv: str) -> object:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    done = subprocess.run([sys.executable, "-m", "reviewloop", *argv], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=180,
-                          stdin=subprocess.DEVNULL, check=False)
+    done = warm_cli.run(argv, root, env=env, timeout=180)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)  # the whole stdout: nothing but the JSON
 

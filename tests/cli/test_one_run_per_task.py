@@ -9,12 +9,12 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
@@ -33,9 +33,7 @@ RUN = ("run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODE
 
 
 def _start(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "reviewloop", *RUN], cwd=root,
-                            env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return warm_cli.popen(RUN, root, env={**os.environ, **env})
 
 
 def _run_ids(root: Path, url: str | None) -> list[str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import fake_env
@@ -22,9 +22,8 @@ REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability
 def review(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
     env.update(fake_env(fake))
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review", "--model", MODEL,
-                           "--format", "json", *args], cwd=root, capture_output=True,
-                          text=True, timeout=240, env=env, stdin=subprocess.DEVNULL)
+    return warm_cli.run(["review", "--model", MODEL, "--format", "json", *args], root, env=env,
+                        timeout=240)
 
 
 def project(tmp_path: Path, config: str, files: int = 8, functions: int = 40) -> Path:

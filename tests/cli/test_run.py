@@ -4,15 +4,12 @@ boto3 stack against the loopback Bedrock fake, a copy of the example project in 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-import pytest
-
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.checkpoints import reviews_saved_in_sqlite
 from tests.support.gitutil import git
@@ -30,7 +27,6 @@ from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
     manual_change,
     project,
 )
-from tests.support.paths import ROOT
 
 
 def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> None:
@@ -103,11 +99,10 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         fake.script(f"agent: {REVIEWERS[-1]}",
                     [tool_use("submit_findings", {"findings": []}, gate=never)])
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
-             "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
-            cwd=project, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = warm_cli.popen(
+            ["run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODEL,
+             "--branch", "task-2", "--yes"],
+            project, env={**os.environ, **env})
         try:
             # the four fast reviewers are saved; the last one is still "thinking"
             _wait_for(lambda: reviews_saved_in_sqlite(project)() == 4)

@@ -5,11 +5,10 @@ Real CLI processes, real Bedrock stack against the loopback fake, a real Postgre
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.checkpoints import reviews_saved_in_postgres
 from tests.support.gitutil import git
@@ -39,11 +38,10 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         fake.script(f"agent: {REVIEWERS[-1]}",
                     [tool_use("submit_findings", {"findings": []}, gate=never)])
-        first = subprocess.Popen(
-            [sys.executable, "-m", "reviewloop", "run", "next", "--spec", SPEC,
-             "--implementer", "manual", "--model", MODEL, "--branch", "task-2", "--yes"],
-            cwd=project, env={**_environ(), **env}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = warm_cli.popen(
+            ["run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODEL,
+             "--branch", "task-2", "--yes"],
+            project, env={**_environ(), **env})
         try:
             # the four fast reviewers are saved; the last one is still "thinking"
             _wait_for(lambda: reviews_saved_in_postgres(pg_url)() == 4)

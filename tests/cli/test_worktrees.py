@@ -5,13 +5,13 @@ landing, `runs` and `clean`, and a done task left alone."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.batch import (  # noqa: F401 - shared helpers and fixtures
     AGENT,
     implementer,
@@ -112,11 +112,9 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
     with BedrockFake() as fake:
         reviews(fake, 2, gate=held)
         env = {**os.environ, **fake_env(fake)}
-        procs = [subprocess.Popen(
-            [sys.executable, "-m", "reviewloop", "run", task, "--spec", SPEC,
-             "--implementer", agent, "--model", MODEL, "--yes"], cwd=example, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True) for task in ("T2", "T4")]
+        procs = [warm_cli.popen(
+            ["run", task, "--spec", SPEC, "--implementer", agent, "--model", MODEL, "--yes"],
+            example, env=env) for task in ("T2", "T4")]
         try:
             _wait_for(lambda: len(fake.calls) >= 2)  # reviews under way (not cache warm-ups)
             before = user_edits(example)
@@ -235,11 +233,10 @@ def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
     held = threading.Event()
     with BedrockFake() as fake:
         reviews(fake, 4, gate=held)
-        batch = subprocess.Popen(
-            [sys.executable, "-m", "reviewloop", "run", "all", "--jobs", "3", "--implementer",
-             implementer(tmp_path), "--model", MODEL, "--yes"], cwd=root,
-            env={**os.environ, **fake_env(fake)}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        batch = warm_cli.popen(
+            ["run", "all", "--jobs", "3", "--implementer", implementer(tmp_path), "--model",
+             MODEL, "--yes"],
+            root, env={**os.environ, **fake_env(fake)})
         try:
             # side by side: every reply is held, so run one after another the first task's
             # review would wait for ever and a second task's would never reach the model

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from reviewloop.github.markers import read_marker
 from reviewloop.github.posted import read_state
 from reviewloop.github.threads import Identity
 from tests.support import github as fakes
+from tests.support import warm_cli
 from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
 
 github_fake = fakes.github_fake
@@ -70,9 +70,7 @@ def review(root: Path, tmp: Path, gh, action: str, **extra) -> tuple[subprocess.
             "GITHUB_EVENT_PATH": str(event), "GITHUB_API_URL": gh.url,
             "GITHUB_TOKEN": "ghs_test", "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
             "GITHUB_OUTPUT": str(outputs)}
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--sarif",
-                           str(tmp / "out.sarif")], cwd=root, env=env, text=True, check=False,
-                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif")], root, env=env, timeout=120)
     return done, dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
 

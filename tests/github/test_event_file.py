@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.pr_mode import EVENTS, git
 
 OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
@@ -25,9 +25,7 @@ def review(root: Path, event_path: Path) -> subprocess.CompletedProcess:
             "GITHUB_EVENT_PATH": str(event_path), "GITHUB_TOKEN": "ghs_test",
             # nothing may be asked of GitHub: a closed port fails loudly if it is
             "GITHUB_API_URL": "http://127.0.0.1:9"}
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review", "--github"],
-                          cwd=root, env=env, text=True, capture_output=True, timeout=120,
-                          stdin=subprocess.DEVNULL, check=False)
+    return warm_cli.run(["review", "--github"], root, env=env, timeout=120)
 
 
 @pytest.fixture

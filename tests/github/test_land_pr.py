@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.github.run_pr import ATTENTION_LABEL
+from tests.support import warm_cli
 from tests.support.batch import implementer
 from tests.support.bedrock import BedrockFake, Reply, tool_use
 from tests.support.checkpoints import expire_lease
@@ -72,9 +72,7 @@ def clone(origin: Path, name: str) -> Path:
 
 
 def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "reviewloop", *args], cwd=root,
-                            env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return warm_cli.popen(args, root, env={**os.environ, **env})
 
 
 def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 
-from reviewloop.github.markers import read_marker, repository_key
+from reviewloop.github.markers import read_marker
 from tests.support import github as fakes
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.pr_mode import (  # noqa: F401 - shared helpers and fixtures
     EVENTS,
@@ -45,9 +44,7 @@ def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subproces
            "GITHUB_OUTPUT": str(outputs), "REVIEWLOOP_MODEL": MODEL,
            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
            "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--sarif",
-                           str(tmp / "out.sarif")], cwd=root, env=env, text=True,
-                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif")], root, env=env, timeout=120)
     values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
     return done, values
 

@@ -5,8 +5,6 @@ resumes to its commit. A run saved by the untyped state is refused, and says why
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from reviewloop.reports.report import RunSummary
 from reviewloop.review.reviewer import ReviewerOutcome
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.store import checkpointer
+from tests.support import warm_cli
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 from tests.support.runner import (  # noqa: F401 - project is a fixture
     project,
@@ -78,9 +77,7 @@ def test_a_run_saved_by_the_untyped_state_is_refused_with_what_to_do(
         graph.update_state(config, {"schema_version": 1})
 
     for command in ("approve", "resume"):
-        out = subprocess.run([sys.executable, "-m", "reviewloop", command, result.run_id],
-                             cwd=project, capture_output=True, text=True, timeout=120,
-                             stdin=subprocess.DEVNULL)
+        out = warm_cli.run([command, result.run_id], project, timeout=120)
         assert out.returncode == 2, out.stderr
         said = " ".join((out.stdout + out.stderr).split())
         assert "saved by another version of reviewloop" in said

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from reviewloop.agent.tools import Workspace
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.reviewer import ReviewInput, run_reviewer
-from tests.support import canaries
+from tests.support import canaries, warm_cli
 from tests.support.bedrock import BedrockFake, RecordedRequest, text, tool_use
 from tests.support.canaries import (
     CANARIES,
@@ -83,9 +82,7 @@ class Ran:
 
 
 def cli(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, env=env,
-                          text=True, capture_output=True, timeout=300,
-                          stdin=subprocess.DEVNULL, check=False)
+    return warm_cli.run(args, root, env=env, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support import github as fakes
 from tests.support import pr_mode as pr_mode
+from tests.support import warm_cli
 from tests.support.config_trust import (  # noqa: F401 - shared helpers and fixtures
     pr_review,
 )
-from tests.support.pr_mode import event, git, posted_inline, show_pr
+from tests.support.pr_mode import git, posted_inline
 
 github_fake = fakes.github_fake
 repo = pr_mode.repo  # main has app.py; the PR adds `subprocess.call(cmd, shell=True)`
@@ -82,9 +81,8 @@ def test_review_base_head_reads_configuration_from_the_base(repo: Path) -> None:
     commit_config(repo, HOSTILE["disabled"])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWLOOP_", "GITHUB_"))}
 
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--base", "main",
-                           "--head", "HEAD", "--format", "json"], cwd=repo, env=env,
-                          text=True, capture_output=True, timeout=180, stdin=subprocess.DEVNULL, check=False)
+    done = warm_cli.run(["review", "--base", "main", "--head", "HEAD", "--format", "json"], repo,
+                        env=env, timeout=180)
 
     assert done.returncode == 1, done.stdout + done.stderr
     report = json.loads(done.stdout)
@@ -101,9 +99,8 @@ def test_a_local_working_tree_review_uses_the_checkout_configuration(repo: Path)
     (repo / ".kiro/agents/review-security.json").write_text(json.dumps(DISABLED))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWLOOP_", "GITHUB_"))}
 
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--base", "main",
-                           "--format", "json"], cwd=repo, env=env, text=True,
-                          capture_output=True, timeout=180, stdin=subprocess.DEVNULL, check=False)
+    done = warm_cli.run(["review", "--base", "main", "--format", "json"], repo, env=env,
+                        timeout=180)
 
     report = json.loads(done.stdout)
     assert "review-security" not in [r["agent"] for r in report["reviewers"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
@@ -52,9 +52,7 @@ def _answers(fake: BedrockFake, security: list[dict[str, Any]], rounds: int = 1)
 def _cli(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
     env.update(fake_env(fake))
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args, "--model", MODEL],
-                          cwd=root, capture_output=True, text=True, timeout=300, env=env,
-                          stdin=subprocess.DEVNULL)
+    return warm_cli.run([*args, "--model", MODEL], root, env=env, timeout=300)
 
 
 def _repo(tmp_path: Path, *, spec: bool = False) -> Path:

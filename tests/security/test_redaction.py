@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 
@@ -28,9 +28,7 @@ SETTINGS_PY = (f'AWS_ACCESS_KEY_ID = "{AWS_KEY_ID}"\n'
 
 
 def cli(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
-                          capture_output=True, timeout=120, env={**os.environ, **env},
-                          stdin=subprocess.DEVNULL, check=False)
+    return warm_cli.run(args, root, env={**os.environ, **env}, timeout=120)
 
 
 def fake_env(fake: BedrockFake, **extra: str) -> dict[str, str]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support import github as fakes
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.listener import Listener
 from tests.support.pr_mode import event, show_pr
@@ -70,9 +70,7 @@ def project(tmp_path: Path, listener: Listener) -> Path:
 
 def review(root: Path, *args: str, env: dict[str, str] | None = None
            ) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review", *args], cwd=root,
-                          check=False, text=True, capture_output=True, timeout=180,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+    return warm_cli.run(["review", *args], root, env={**os.environ, **(env or {})}, timeout=180)
 
 
 def ran(root: Path) -> list[str]:

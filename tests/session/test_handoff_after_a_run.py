@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support import warm_cli
 
 
 def test_handoff_after_the_demo_run_reports_its_tests_and_fixes(tmp_path: Path) -> None:
-    demo = subprocess.run([sys.executable, "-m", "reviewloop", "demo", "--dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          stdin=subprocess.DEVNULL, check=False)
+    demo = warm_cli.run(["demo", "--dir", str(tmp_path)], tmp_path, timeout=300)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     root = tmp_path / "todo-api"
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "handoff", "--json"], cwd=root,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = warm_cli.run(["handoff", "--json"], root, timeout=120, check=True)
     data = json.loads(done.stdout)
     run = data["facts"]["runs"][0]
     assert (run["task_id"], run["status"]) == ("T2", "committed")

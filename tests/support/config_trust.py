@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.support import pr_mode as pr_mode
+from tests.support import warm_cli
 from tests.support.pr_mode import event, show_pr
 
 
@@ -21,7 +21,5 @@ def pr_review(root: Path, tmp: Path, gh) -> tuple[subprocess.CompletedProcess, d
                 "GITHUB_EVENT_PATH": str(event(root, tmp, "opened")),
                 "GITHUB_API_URL": gh.url, "GITHUB_TOKEN": "ghs_test",
                 "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"), "GITHUB_OUTPUT": str(outputs)})
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--sarif",
-                           str(tmp / "out.sarif")], cwd=root, env=env, text=True,
-                          capture_output=True, timeout=180, stdin=subprocess.DEVNULL, check=False)
+    done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif")], root, env=env, timeout=180)
     return done, dict(line.split("=", 1) for line in outputs.read_text().splitlines())

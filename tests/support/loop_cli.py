@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
@@ -32,9 +32,7 @@ REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability
 
 
 def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root, text=True,
-                          capture_output=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+    return warm_cli.run(args, root, env={**os.environ, **(env or {})}, timeout=timeout)
 
 
 @pytest.fixture

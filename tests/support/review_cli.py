@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
@@ -15,9 +15,7 @@ SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
 
 def review(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review", *args], cwd=root,
-                          capture_output=True, text=True, timeout=180, env=env,
-                          stdin=subprocess.DEVNULL)
+    return warm_cli.run(["review", *args], root, env=env, timeout=180)
 
 
 def repo(tmp_path: Path) -> Path:

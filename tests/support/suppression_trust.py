@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support import warm_cli
 from tests.support.gitutil import git
 
 AWS_KEY = "AKIAQX4UJ2ZKL5BQW7NP"  # the shape of an AWS key id, no real key
@@ -67,8 +66,6 @@ def review(root: Path, *args: str) -> Review:
     """`reviewloop review --format json` (default: the PR, main..feature) in `root`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     argv = args or ("--base", "main", "--head", "feature")
-    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", *argv, "--format",
-                           "json"], cwd=root, env=env, text=True, capture_output=True,
-                          timeout=300, stdin=subprocess.DEVNULL, check=False)
+    done = warm_cli.run(["review", *argv, "--format", "json"], root, env=env, timeout=300)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return Review(done.returncode, json.loads(done.stdout), done.stderr)
