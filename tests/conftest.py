@@ -53,6 +53,10 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     # Analyzer environments: an empty cache that is never installed into (no network).
     monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(tmp_path_factory.getbasetemp() / "tools"))
     monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
+    # The pytest runs a test starts (a fixture project's test gate) load no entry-point
+    # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
+    # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "reviewloop tests")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "tests@reviewloop.invalid")
