@@ -48,7 +48,9 @@ def prepare(target: Path | None) -> Path:
 
 
 def test_command() -> str:
-    return f"{sys.executable} -m pytest -p no:cacheprovider"
+    """The example's own tests with reviewloop's Python. langsmith (a LangChain dependency)
+    installs a pytest plugin that takes longer to load than the example's tests take to run."""
+    return f"{sys.executable} -m pytest -p no:cacheprovider -p no:langsmith_plugin"
 
 
 def _git(root: Path, *args: str) -> None:
