@@ -68,6 +68,7 @@ def test_pre_commit_runs_the_hook_and_blocks_on_must_fix(tmp_path: Path):
 
 
 @pytest.mark.pypi
+@pytest.mark.timeout(960)  # the hang guard above the install's own 900 s limit
 def test_try_repo_installs_and_runs_the_hook(tmp_path: Path):
     """pre-commit pip-installs this repository (and its dependencies) into the hook's own
     virtualenv: that needs PyPI, so it runs on CI (REVIEWLOOP_PYPI=1)."""
