@@ -14,7 +14,7 @@ import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.plaindiff import without_tree_attributes
-from reviewloop.git.sizes import DIFF_SIZE_LIMIT
+from reviewloop.git.sizes import DIFF_SIZE_LIMIT, MAX_FILE_BYTES
 from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
@@ -117,16 +117,20 @@ class Repository:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
         and submodules are left out); return their repo-relative paths."""
         rel = self._paths(paths)
-        out = self.git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
+        out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
         written = []
         for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
-            mode, kind, sha = meta.split()
+            mode, kind, sha, size = meta.split()
             if kind == "blob" and mode in ("100644", "100755"):
                 (dest / path).parent.mkdir(parents=True, exist_ok=True)
-                # one `git cat-file --batch` for every blob (GitPython keeps it running);
-                # raw object content: no filter, textconv or attribute of the tree applies
-                (dest / path).write_bytes(self._repo.git.get_object_data(sha)[3])
+                if int(size) > MAX_FILE_BYTES:  # never whole in memory: git writes the file
+                    with (dest / path).open("wb") as fh:
+                        self._repo.git.execute(["git", *_GLOBAL, "cat-file", "blob", sha],
+                                               output_stream=fh)
+                else:  # one `git cat-file --batch` for every blob (GitPython keeps it running)
+                    (dest / path).write_bytes(self._repo.git.get_object_data(sha)[3])
+                # either way raw object content: no filter, textconv or attribute applies
                 written.append(path)
         return written
 

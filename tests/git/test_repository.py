@@ -19,6 +19,7 @@ from reviewloop.git.repository import (
     open_repository,
     touched_since,
 )
+from reviewloop.git.sizes import MAX_FILE_BYTES
 from tests.support.gitutil import git
 from tests.support.repos import (  # noqa: F401 - shared helpers and fixtures
     BASE_FILES,
@@ -485,3 +486,21 @@ def test_commit_paths_sees_a_same_size_edit_made_right_after_a_commit(
         spec.write_text(spec.read_text().replace(f"- [ ] {n}", f"- [x] {n}"))
         repo.commit_paths(["tasks.md"], f"tick {n}")
         assert repo.git("show", "HEAD:tasks.md").count("[x]") == n
+
+
+def test_export_writes_a_file_over_the_size_limit_byte_for_byte(root: Path,
+                                                                 repo: Repository) -> None:
+    # over MAX_FILE_BYTES git writes the file itself: never held whole in this process
+    big = b"".join(b"line %07d\r\n" % n for n in range(90_000))  # 1.17 MB, CRLF kept
+    (root / "data.log").write_bytes(big)
+    (root / "small.txt").write_text("hi\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "data")
+    dest = root.parent / "export"
+
+    written = repo.export_files("HEAD", ["."], dest)
+
+    assert {"data.log", "small.txt"} <= set(written)
+    assert len(big) > MAX_FILE_BYTES
+    assert (dest / "data.log").read_bytes() == big
+    assert (dest / "small.txt").read_text() == "hi\n"
