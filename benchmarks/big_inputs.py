@@ -31,6 +31,7 @@ brackets: on a loaded machine the wall time can be several times the CPU time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib
 import os
 import random
@@ -56,7 +57,9 @@ GIT_ID = ("-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
 _FROM_ROOT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in "
               "repr(f).lower()]; sys.path.insert(0, sys.argv.pop(1)); "
               "from reviewloop.cli.app import main; main()")
-REVIEWLOOP = [sys.executable, "-m", "reviewloop"]
+# -P: the reviewed repository's own top-level packages (click's sources, in (c)) must not
+# shadow the ones reviewloop imports, as `python -m` in its root would otherwise do
+REVIEWLOOP = [sys.executable, "-P", "-m", "reviewloop"]
 
 
 def git(root: Path, *args: str) -> str:
@@ -343,7 +346,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="abcde", help="which parts to run, e.g. ab")
     args = parser.parse_args(argv)
     if args.root is not None:
-        REVIEWLOOP[:] = [sys.executable, "-c", _FROM_ROOT, str(args.root.resolve())]
+        REVIEWLOOP[:] = [sys.executable, "-P", "-c", _FROM_ROOT, str(args.root.resolve())]
+    # an installed wheel has its bytecode; an editable checkout under
+    # PYTHONDONTWRITEBYTECODE would compile every module in every review
+    compileall.compile_dir(str(args.root or _HERE.parent / "reviewloop"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="reviewloop-big-") as tmp:
         if "a" in args.only:
             large_file(Path(tmp), args.repeats)
