@@ -6,6 +6,7 @@ import fnmatch
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,11 @@ NO_TREE_CODE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
                 "-c", "protocol.ext.allow=never")
 # Every command prints non-ASCII paths unquoted.
 _GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
+# The diff of two commits: a review asks for the same one up to four times (the change, the
+# trusted side, the suppression scope, the configuration check); a few MB at most, two kept.
+_COMMIT_DIFFS: dict[tuple[str, ...], str] = {}
+_COMMIT_DIFFS_LOCK = threading.Lock()
+_KEEP_DIFFS = 2
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
@@ -161,8 +167,17 @@ class Repository:
     def diff_refs(self, base: str, head: str, paths: Iterable[str] | None = None,
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
-        refs = self._range(base, head, merge_base)
-        return self._plain_diff(f"-U{context}", *refs, "--", *self._paths(paths))
+        args = (f"-U{context}", *self._range(base, head, merge_base), "--", *self._paths(paths))
+        key = (str(self._repo.git_dir), *args)  # commit ids: this diff can never change
+        with _COMMIT_DIFFS_LOCK:
+            if key in _COMMIT_DIFFS:
+                return _COMMIT_DIFFS[key]
+        text = self._plain_diff(*args)
+        with _COMMIT_DIFFS_LOCK:
+            _COMMIT_DIFFS[key] = text
+            while len(_COMMIT_DIFFS) > _KEEP_DIFFS:
+                del _COMMIT_DIFFS[next(iter(_COMMIT_DIFFS))]
+        return text
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
         return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
@@ -173,10 +188,13 @@ class Repository:
             return self.git(*options, *DIFF_SIZE_LIMIT, *_DIFF, *args, env=env, errors="replace")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
+        """`base...head` (or both) as commit ids."""
+        ids = []
         for rev in (base, head):
-            if self._commit(rev) is None:
+            if (commit := self._commit(rev)) is None:
                 raise _unknown_revision(rev, "")
-        return [f"{base}...{head}"] if merge_base else [base, head]
+            ids.append(commit)
+        return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
 
     # -- snapshots ------------------------------------------------------------------------
 

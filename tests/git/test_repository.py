@@ -504,3 +504,23 @@ def test_export_writes_a_file_over_the_size_limit_byte_for_byte(root: Path,
     assert len(big) > MAX_FILE_BYTES
     assert (dest / "data.log").read_bytes() == big
     assert (dest / "small.txt").read_text() == "hi\n"
+
+
+def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew(
+        root: Path, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    trace = root.parent / "git-trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    base = repo.head_sha() or ""
+    git(root, "switch", "-q", "-c", "feature")
+    write(root, "a.txt", "alpha 2\n")
+    git(root, "commit", "-qam", "two")
+    trace.write_text("")
+
+    first = repo.diff_refs(base, "feature")
+    again = open_repository(root).diff_refs(base, "feature")  # a review opens it anew
+
+    assert first == again and "+alpha 2" in first
+    assert trace.read_text().count("--src-prefix=a/") == 1
+    write(root, "a.txt", "alpha 3\n")
+    git(root, "commit", "-qam", "three")  # `feature` moved: another pair of commits
+    assert "+alpha 3" in repo.diff_refs(base, "feature")
