@@ -6,7 +6,6 @@ import fnmatch
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,12 +13,14 @@ from pathlib import Path
 import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.export import write_blobs
 from reviewloop.git.plaindiff import without_tree_attributes
-from reviewloop.git.sizes import DIFF_SIZE_LIMIT, MAX_FILE_BYTES
+from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
+from reviewloop.memo import TextMemo
 
 # Nothing in a working tree runs on the host when reviewloop runs git (DESIGN.md, "Trust
 # boundaries"): no hook (the hooks folder can be in the tree: core.hooksPath = .githooks;
@@ -33,9 +34,7 @@ NO_TREE_CODE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
 _GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
 # The diff of two commits: a review asks for the same one up to four times (the change, the
 # trusted side, the suppression scope, the configuration check); a few MB at most, two kept.
-_COMMIT_DIFFS: dict[tuple[str, ...], str] = {}
-_COMMIT_DIFFS_LOCK = threading.Lock()
-_KEEP_DIFFS = 2
+_COMMIT_DIFFS: TextMemo[str] = TextMemo(keep=2, from_chars=0)
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
@@ -125,20 +124,7 @@ class Repository:
         rel = self._paths(paths)
         out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
-        written = []
-        for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
-            mode, kind, sha, size = meta.split()
-            if kind == "blob" and mode in ("100644", "100755"):
-                (dest / path).parent.mkdir(parents=True, exist_ok=True)
-                if int(size) > MAX_FILE_BYTES:  # never whole in memory: git writes the file
-                    with (dest / path).open("wb") as fh:
-                        self._repo.git.execute(["git", *_GLOBAL, "cat-file", "blob", sha],
-                                               output_stream=fh)
-                else:  # one `git cat-file --batch` for every blob (GitPython keeps it running)
-                    (dest / path).write_bytes(self._repo.git.get_object_data(sha)[3])
-                # either way raw object content: no filter, textconv or attribute applies
-                written.append(path)
-        return written
+        return write_blobs(self._repo.git, out, dest, _GLOBAL)
 
     # -- diffs ----------------------------------------------------------------------------
 
@@ -168,16 +154,8 @@ class Repository:
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
         args = (f"-U{context}", *self._range(base, head, merge_base), "--", *self._paths(paths))
-        key = (str(self._repo.git_dir), *args)  # commit ids: this diff can never change
-        with _COMMIT_DIFFS_LOCK:
-            if key in _COMMIT_DIFFS:
-                return _COMMIT_DIFFS[key]
-        text = self._plain_diff(*args)
-        with _COMMIT_DIFFS_LOCK:
-            _COMMIT_DIFFS[key] = text
-            while len(_COMMIT_DIFFS) > _KEEP_DIFFS:
-                del _COMMIT_DIFFS[next(iter(_COMMIT_DIFFS))]
-        return text
+        key = "\0".join((str(self._repo.git_dir), *args))  # commit ids: it never changes
+        return _COMMIT_DIFFS.get(key, lambda: self._plain_diff(*args))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
         return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
