@@ -19,6 +19,9 @@ Prints, in one process (each review is a `reviewloop review` subprocess, offline
     installed package's sources (click by default: code we did not write): bandit and ruff,
     and bandit, ruff and the secrets scanner (every analyzer the review runs on them)
     — target ≤ 2;
+(e) a 50 MB text file added in the working tree, then committed and reviewed with
+    --base/--head: wall, CPU and peak RSS (wait4 on the review process) — target ≤ 10 s,
+    ≤ 300 MB: the file is listed as too large and never read whole;
 (d) the overlap check's comparisons and time for 4,000 secret-like tokens: the quadratic
     check the scanner had (every candidate against every claimed span) against
     `claim_spans` (one binary search per candidate), with identical results, and the whole
