@@ -19,6 +19,9 @@ Prints, in one process (each review is a `reviewloop review` subprocess, offline
     installed package's sources (click by default: code we did not write): bandit and ruff,
     and bandit, ruff and the secrets scanner (every analyzer the review runs on them)
     — target ≤ 2;
+(e) a 50 MB text file added in the working tree, then committed and reviewed with
+    --base/--head: wall, CPU and peak RSS (wait4 on the review process) — target ≤ 10 s,
+    ≤ 300 MB: the file is listed as too large and never read whole;
 (d) the overlap check's comparisons and time for 4,000 secret-like tokens: the quadratic
     check the scanner had (every candidate against every claimed span) against
     `claim_spans` (one binary search per candidate), with identical results, and the whole
@@ -31,6 +34,7 @@ brackets: on a loaded machine the wall time can be several times the CPU time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib
 import os
 import random
@@ -56,7 +60,9 @@ GIT_ID = ("-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
 _FROM_ROOT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in "
               "repr(f).lower()]; sys.path.insert(0, sys.argv.pop(1)); "
               "from reviewloop.cli.app import main; main()")
-REVIEWLOOP = [sys.executable, "-m", "reviewloop"]
+# -P: the reviewed repository's own top-level packages (click's sources, in (c)) must not
+# shadow the ones reviewloop imports, as `python -m` in its root would otherwise do
+REVIEWLOOP = [sys.executable, "-P", "-m", "reviewloop"]
 
 
 def git(root: Path, *args: str) -> str:
@@ -216,6 +222,56 @@ def against_analyzers(tmp: Path, repeats: int, package: str) -> None:
               f"{wall / direct_wall:.2f} wall, {cpu / direct_cpu:.2f} CPU  target ≤ 2")
 
 
+# --- (e) ------------------------------------------------------------------------------------
+
+def review_rss(root: Path, *args: str) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one offline review; the rusage is this
+    very child's (wait4), so an earlier, bigger child does not mask its peak."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))}
+    started = time.perf_counter()
+    proc = subprocess.Popen([*REVIEWLOOP, "review", "--fail-on", "never", "--format", "json",
+                             *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    assert proc.stderr is not None
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"review failed in {root}: {proc.stderr.read()[-2000:]!r}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def streamed_text(path: Path, size: int) -> None:
+    """`size` bytes of log-like text, written a block at a time (never whole in memory)."""
+    block = path.with_suffix(".block")
+    text_file(block, 1 << 20)
+    chunk = block.read_text()
+    block.unlink()
+    with path.open("w") as out:
+        for _ in range(size // len(chunk)):
+            out.write(chunk)
+        out.write(chunk[: size % len(chunk)])
+
+
+def huge_file(tmp: Path, size: int = 50_000_000) -> None:
+    """A 50 MB text file added in the working tree, and the same file committed and
+    reviewed as `--base main --head HEAD`: listed as not read, never read whole."""
+    print(f"(e) a {size / 1e6:.0f} MB text file: wall, CPU and peak RSS of the review")
+    root = new_repo(tmp / "huge")
+    streamed_text(root / "data.log", size)
+    (root / "app.py").write_text("def add(a, b):\n    return a + b + 1\n")
+    for label, args in (("added in the working tree (--working)", ("--working",)),
+                        ("committed (--base main --head HEAD)", ("--base", "main", "--head",
+                                                                  "HEAD"))):
+        if args[0] == "--base":
+            git(root, "switch", "-qc", "change")
+            git(root, "add", "-A")
+            git(root, "commit", "-qm", "add a huge file")
+        wall, cpu, rss = review_rss(root, *args)
+        print(f"    {label:<44} {wall:6.2f} s [{cpu:5.2f} s CPU], peak RSS {rss:5.0f} MB  "
+              f"target ≤ 10 s, ≤ 300 MB")
+
+
 # --- (d) ------------------------------------------------------------------------------------
 
 class Counted(int):
@@ -290,10 +346,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--source", default="click", help="installed package for (c)")
     parser.add_argument("--root", type=Path, help="run the reviews with reviewloop from here")
-    parser.add_argument("--only", default="abcd", help="which parts to run, e.g. ab")
+    parser.add_argument("--only", default="abcde", help="which parts to run, e.g. ab")
     args = parser.parse_args(argv)
     if args.root is not None:
-        REVIEWLOOP[:] = [sys.executable, "-c", _FROM_ROOT, str(args.root.resolve())]
+        REVIEWLOOP[:] = [sys.executable, "-P", "-c", _FROM_ROOT, str(args.root.resolve())]
+    # an installed wheel has its bytecode; an editable checkout under
+    # PYTHONDONTWRITEBYTECODE would compile every module in every review
+    compileall.compile_dir(str(args.root or _HERE.parent / "reviewloop"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="reviewloop-big-") as tmp:
         if "a" in args.only:
             large_file(Path(tmp), args.repeats)
@@ -301,6 +360,8 @@ def main(argv: list[str]) -> int:
             untracked_venv(Path(tmp), args.repeats)
         if "c" in args.only:
             against_analyzers(Path(tmp), args.repeats, args.source)
+        if "e" in args.only:
+            huge_file(Path(tmp))
     if "d" in args.only:
         overlap_check()
     return 0

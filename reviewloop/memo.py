@@ -17,9 +17,11 @@ class TextMemo(Generic[T]):
     shared: they must not be mutated. Different texts are computed side by side: the lock
     guards only the bookkeeping, never a computation."""
 
-    def __init__(self, keep: int, from_chars: int = 16_384):
+    def __init__(self, keep: int, from_chars: int = 16_384, budget: int | None = None):
         self._keep = keep
         self._from = from_chars
+        self._budget = budget  # most characters of text kept, over all entries
+        self._chars = 0
         self._done: dict[str, T] = {}
         self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -43,8 +45,12 @@ class TextMemo(Generic[T]):
         try:
             value = compute()
             with self._lock:
+                if text not in self._done:
+                    self._chars += len(text)
                 self._done[text] = value
-                while len(self._done) > self._keep:
+                while self._done and (len(self._done) > self._keep or (
+                        self._budget is not None and self._chars > self._budget)):
+                    self._chars -= len(next(iter(self._done)))
                     del self._done[next(iter(self._done))]
             return value
         finally:

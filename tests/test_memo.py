@@ -81,3 +81,18 @@ def test_only_the_last_few_large_texts_are_kept_and_small_ones_never():
     memo.get("short", count(0))
     memo.get("short", count(0))
     assert calls == [1, 2, 3, 1, 0, 0]
+
+
+def test_a_character_budget_drops_the_oldest_texts_first():
+    memo: TextMemo[int] = TextMemo(keep=100, from_chars=0, budget=50)
+    calls = []
+
+    def count(n: int):
+        return lambda: calls.append(n) or n
+
+    for n in (1, 2, 3):
+        memo.get(str(n) * 20, count(n))  # 60 characters: text 1 goes
+    memo.get("3" * 20, count(3))
+    memo.get("2" * 20, count(2))
+    memo.get("1" * 20, count(1))  # computed again
+    assert calls == [1, 2, 3, 1]

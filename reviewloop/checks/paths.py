@@ -6,6 +6,8 @@ The gates, the analyzers and the coverage check all ask here, so they agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 _TEST_FILE = re.compile(
@@ -27,3 +29,8 @@ def repo_path(root: Path, filename: str) -> str:
         except ValueError:
             return PurePosixPath(filename).as_posix()
     return PurePosixPath(path.as_posix().removeprefix("./")).as_posix()
+
+
+def repo_paths(root: Path) -> Callable[[str], str]:
+    """`repo_path` for one tool report: a file named by many findings is resolved once."""
+    return cache(lambda filename: repo_path(root, filename))

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Annotated, Literal, Self
 
@@ -90,6 +92,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+@lru_cache(maxsize=8192)  # every finding validates its file: a round names few files
 def normalise_path(path: str) -> str:
     """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors."""
     text = path.strip()
@@ -286,6 +289,8 @@ class CodeIndex:
     def __init__(self, code_lines: Sequence[str]):
         self.compact = ["".join(line.split()) for line in code_lines]
         self._windows: dict[tuple[int, int], str] = {}
+        # per window height: each window's text -> the lines it starts on, in order
+        self._starts: dict[int, dict[str, list[int]]] = {}
 
     def window(self, start: int, end: int) -> str:
         """Lines start..end, widened by up to `MAX_WINDOW_LINES` following lines until it
@@ -310,8 +315,12 @@ class CodeIndex:
     def occurrence(self, start: int, end: int) -> int:
         """How many windows of the same height start above `start` with the same code."""
         height = end - start
-        text = self.window(start, end)
-        return sum(1 for n in range(1, start) if self.window(n, n + height) == text)
+        if height not in self._starts:  # once per height: many findings share a file
+            starts: dict[str, list[int]] = {}
+            for n in range(1, len(self.compact) + 1):
+                starts.setdefault(self.window(n, n + height), []).append(n)
+            self._starts[height] = starts
+        return bisect_left(self._starts[height].get(self.window(start, end), []), start)
 
 
 def location_hash(finding: Finding, code: Sequence[str] | CodeIndex | None) -> str:

@@ -13,12 +13,14 @@ from pathlib import Path
 import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.export import write_blobs
 from reviewloop.git.plaindiff import without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
+from reviewloop.memo import TextMemo
 
 # Nothing in a working tree runs on the host when reviewloop runs git (DESIGN.md, "Trust
 # boundaries"): no hook (the hooks folder can be in the tree: core.hooksPath = .githooks;
@@ -30,6 +32,9 @@ NO_TREE_CODE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
                 "-c", "protocol.ext.allow=never")
 # Every command prints non-ASCII paths unquoted.
 _GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
+# The diff of two commits: a review asks for the same one up to four times (the change, the
+# trusted side, the suppression scope, the configuration check); a few MB at most, two kept.
+_COMMIT_DIFFS: TextMemo[str] = TextMemo(keep=2, from_chars=0)
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
@@ -117,18 +122,9 @@ class Repository:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
         and submodules are left out); return their repo-relative paths."""
         rel = self._paths(paths)
-        out = self.git("ls-tree", "-r", "-z", "--full-tree", self._commit(rev) or "",
+        out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
-        written = []
-        for meta, _, path in (record.partition("\t") for record in out.split("\0") if record):
-            mode, kind, sha = meta.split()
-            if kind == "blob" and mode in ("100644", "100755"):
-                (dest / path).parent.mkdir(parents=True, exist_ok=True)
-                # one `git cat-file --batch` for every blob (GitPython keeps it running);
-                # raw object content: no filter, textconv or attribute of the tree applies
-                (dest / path).write_bytes(self._repo.git.get_object_data(sha)[3])
-                written.append(path)
-        return written
+        return write_blobs(self._repo.git, out, dest, _GLOBAL)
 
     # -- diffs ----------------------------------------------------------------------------
 
@@ -157,8 +153,9 @@ class Repository:
     def diff_refs(self, base: str, head: str, paths: Iterable[str] | None = None,
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
-        refs = self._range(base, head, merge_base)
-        return self._plain_diff(f"-U{context}", *refs, "--", *self._paths(paths))
+        args = (f"-U{context}", *self._range(base, head, merge_base), "--", *self._paths(paths))
+        key = "\0".join((str(self._repo.git_dir), *args))  # commit ids: it never changes
+        return _COMMIT_DIFFS.get(key, lambda: self._plain_diff(*args))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
         return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
@@ -169,10 +166,13 @@ class Repository:
             return self.git(*options, *DIFF_SIZE_LIMIT, *_DIFF, *args, env=env, errors="replace")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
+        """`base...head` (or both) as commit ids."""
+        ids = []
         for rev in (base, head):
-            if self._commit(rev) is None:
+            if (commit := self._commit(rev)) is None:
                 raise _unknown_revision(rev, "")
-        return [f"{base}...{head}"] if merge_base else [base, head]
+            ids.append(commit)
+        return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
 
     # -- snapshots ------------------------------------------------------------------------
 

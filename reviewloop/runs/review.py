@@ -6,10 +6,12 @@ the result is a `RunSummary` for the terminal, JSON, Markdown, SARIF or a pull r
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,10 +156,19 @@ def _deps(root: Path, settings: Settings, run_dir: Path, model_factory: ModelFac
     from reviewloop.implement.implementer import Implementer
     from reviewloop.runs.runner import deps_for
 
+    _freeze_imported()
     deps = deps_for(root, settings, run_dir=run_dir, spec_file=None,
                     implementer=Implementer("manual"), model_factory=model_factory,
                     llm=llm, analyze=early, config_root=config_root, agents=agents)
     return replace(deps, workspace=replace(deps.workspace, root=content))
+
+
+@cache
+def _freeze_imported() -> None:
+    """Once per process, after LangGraph and LangChain are loaded: the million objects the
+    imports made live as long as the process, and a full garbage collection walking them
+    again cost ~0.3 s of a round's CPU; frozen, collections walk only the round's own."""
+    gc.freeze()
 
 
 def _suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressor:

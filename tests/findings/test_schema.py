@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from reviewloop.findings.schema import (
     SEVERITY_GUIDE,
+    CodeIndex,
     Finding,
     FindingDraft,
     ReviewReply,
@@ -467,3 +468,15 @@ def test_reply_schema_accepts_what_the_model_accepts_and_refuses_the_rest():
         assert list(validator.iter_errors(bad)), bad
         with pytest.raises(ValidationError):
             ReviewReply.model_validate(bad)
+
+
+def test_occurrence_counts_the_identical_windows_above_for_every_height():
+    # what CodeIndex indexes once per height, counted the slow way for each range
+    lines = [f"{'x = 1' if n % 3 else 'y = 2'}\n" for n in range(40)]
+    index = CodeIndex(lines)
+    for start in range(1, 41):
+        for end in (start, start + 1, start + 4):
+            text = index.window(start, end)
+            slow = sum(1 for n in range(1, start)
+                       if index.window(n, n + end - start) == text)
+            assert index.occurrence(start, end) == slow, (start, end)

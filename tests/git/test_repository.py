@@ -19,6 +19,7 @@ from reviewloop.git.repository import (
     open_repository,
     touched_since,
 )
+from reviewloop.git.sizes import MAX_FILE_BYTES
 from tests.support.gitutil import git
 from tests.support.repos import (  # noqa: F401 - shared helpers and fixtures
     BASE_FILES,
@@ -485,3 +486,41 @@ def test_commit_paths_sees_a_same_size_edit_made_right_after_a_commit(
         spec.write_text(spec.read_text().replace(f"- [ ] {n}", f"- [x] {n}"))
         repo.commit_paths(["tasks.md"], f"tick {n}")
         assert repo.git("show", "HEAD:tasks.md").count("[x]") == n
+
+
+def test_export_writes_a_file_over_the_size_limit_byte_for_byte(root: Path,
+                                                                 repo: Repository) -> None:
+    # over MAX_FILE_BYTES git writes the file itself: never held whole in this process
+    big = b"".join(b"line %07d\r\n" % n for n in range(90_000))  # 1.17 MB, CRLF kept
+    (root / "data.log").write_bytes(big)
+    (root / "small.txt").write_text("hi\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "data")
+    dest = root.parent / "export"
+
+    written = repo.export_files("HEAD", ["."], dest)
+
+    assert {"data.log", "small.txt"} <= set(written)
+    assert len(big) > MAX_FILE_BYTES
+    assert (dest / "data.log").read_bytes() == big
+    assert (dest / "small.txt").read_text() == "hi\n"
+
+
+def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew(
+        root: Path, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    trace = root.parent / "git-trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    base = repo.head_sha() or ""
+    git(root, "switch", "-q", "-c", "feature")
+    write(root, "a.txt", "alpha 2\n")
+    git(root, "commit", "-qam", "two")
+    trace.write_text("")
+
+    first = repo.diff_refs(base, "feature")
+    again = open_repository(root).diff_refs(base, "feature")  # a review opens it anew
+
+    assert first == again and "+alpha 2" in first
+    assert trace.read_text().count("--src-prefix=a/") == 1
+    write(root, "a.txt", "alpha 3\n")
+    git(root, "commit", "-qam", "three")  # `feature` moved: another pair of commits
+    assert "+alpha 3" in repo.diff_refs(base, "feature")

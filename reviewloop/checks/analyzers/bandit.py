@@ -18,6 +18,7 @@ is reported outside test files only.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -28,7 +29,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.paths import looks_like_test, repo_path
+from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity
 
 NAME = "bandit"
@@ -71,11 +72,13 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     """bandit's JSON report as findings (agent and fingerprint are set by the registry)."""
     if not isinstance(report, dict) or not isinstance(report.get("results"), list):
         raise AnalyzerError(f"bandit's JSON report has no results list: {str(report)[:200]}")
-    findings = [_finding(issue, ctx) for issue in report["results"]]
+    where = repo_paths(ctx.root)
+    findings = [_finding(issue, ctx, where) for issue in report["results"]]
     return [f for f in findings if not (f.rule == ASSERT_USED and looks_like_test(f.file))]
 
 
-def _finding(issue: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+def _finding(issue: dict[str, Any], ctx: AnalyzerContext,
+             where: Callable[[str], str]) -> Finding:
     lines = issue.get("line_range") or [issue["line_number"]]
     rule = issue["test_id"]
     cwe = (issue.get("issue_cwe") or {}).get("id")
@@ -86,7 +89,7 @@ def _finding(issue: dict[str, Any], ctx: AnalyzerContext) -> Finding:
         rationale += f" See {issue['more_info']}"
     return Finding(
         severity=severity(issue["issue_severity"], issue["issue_confidence"]),
-        file=repo_path(ctx.root, issue["filename"]),
+        file=where(issue["filename"]),
         start_line=min(lines), end_line=max(lines),
         title=short_title(issue["issue_text"]), rationale=rationale,
         confidence=CONFIDENCE.get(issue["issue_confidence"].upper(), 0.5),

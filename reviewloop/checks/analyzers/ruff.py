@@ -19,7 +19,7 @@ Severity, decided by the longest matching rule-code prefix of the analyzer's tab
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.paths import repo_path
+from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 
 INSTALL = "pip install ruff"
@@ -73,15 +73,17 @@ class RuffAnalyzer:
         build and test gates."""
         if not isinstance(diagnostics, list):
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
-        return [self._finding(d, ctx) for d in diagnostics
+        where = repo_paths(ctx.root)
+        return [self._finding(d, ctx, where) for d in diagnostics
                 if d.get("code") and d["code"] != SYNTAX_ERROR]
 
-    def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+    def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
+                 where: Callable[[str], str]) -> Finding:
         code = diagnostic["code"]
         start = diagnostic["location"]["row"]
         end = max(start, (diagnostic.get("end_location") or {}).get("row", start))
         return Finding(
-            severity=self.severity(code), file=repo_path(ctx.root, diagnostic["filename"]),
+            severity=self.severity(code), file=where(diagnostic["filename"]),
             start_line=start, end_line=end, title=short_title(diagnostic["message"]),
             rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
@@ -36,7 +36,7 @@ from reviewloop.checks.secrets.keywords import present
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
 from reviewloop.memo import TextMemo
 
 __all__ = [
@@ -114,9 +114,17 @@ def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list
     lines of other files are never scanned)."""
     hits: list[SecretHit] = []
     for file in (changes if paths is None else changes.filter(paths)).files:
-        for first, lines in _runs((a.line, a.text) for a in file.added):
-            for hit in scan_text("\n".join(lines), path=file.path):
-                hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
+        added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
+        # the secrets gate and analyzer scan the same files' added lines in one round
+        hits += _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
+    return hits
+
+
+def _file_hits(file: FileDiff) -> list[SecretHit]:
+    hits: list[SecretHit] = []
+    for first, lines in _runs((a.line, a.text) for a in file.added):
+        for hit in scan_text("\n".join(lines), path=file.path):
+            hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
     return hits
 
 
@@ -133,6 +141,8 @@ def redact(text: str) -> str:
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS)
+# Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
+_FILES: TextMemo[list[SecretHit]] = TextMemo(4096, from_chars=0, budget=8_000_000)
 
 
 def _redact(text: str) -> str:

@@ -1,0 +1,133 @@
+"""Python CPU of one review round with a model that answers at once.
+
+    python benchmarks/round_cpu.py [--sizes 1k,20k] [--repeat 3] [--profile prof.out]
+
+A review (`review_change`, as `reviewloop review --base --head` calls it, analyzers on) runs
+in this process against a generated change (`benchmarks/fixtures.py`); the loopback Bedrock
+fake runs in a child process with no latency, so its CPU is not counted here. The figure is
+this process's own CPU for the round (user + system, `RUSAGE_SELF`): the analyzers' tools run
+as subprocesses and are not in it (their CPU is printed beside it). The first round of a size
+is a warm-up (imports, first-use caches) and is not counted; each round reviews a change of
+its own (another seed), so none reuses what an earlier one scanned or parsed. The best of
+`--repeat` is printed, as on a shared machine load only ever adds time.
+
+Targets (issue #24): at most 0.25 s at 1k lines, at most 1.0 s at 20k lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fixtures import SIZES, make_change  # noqa: E402
+from benchmarks.harness import MODEL, REVIEWERS, ratio, workdir  # noqa: E402
+
+TARGETS = {"1k": 0.25, "20k": 1.0}
+# The fake in its own process: every reviewer answers each call with no findings.
+_FAKE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tests.support.bedrock import BedrockFake, aws_env, tool_use
+with BedrockFake(context_window=200_000, prompt_cache=True) as fake:
+    for name in sys.argv[2:]:
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * 5000)
+    print(fake.url, flush=True)
+    sys.stdin.read()
+"""
+
+
+def fake_process() -> tuple[subprocess.Popen, dict[str, str]]:
+    """The Bedrock fake in a child process, and the variables that send boto3 to it."""
+    child = subprocess.Popen([sys.executable, "-c", _FAKE, str(ROOT), *REVIEWERS],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    url = child.stdout.readline().strip()
+    return child, {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": url,
+                   "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
+                   "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
+
+
+def cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rounds(base: Path, size: str, repeat: int, profile: cProfile.Profile | None
+           ) -> tuple[list[float], list[float], int]:
+    """(own CPU per round, the analyzers' subprocess CPU per round, files reviewed)."""
+    from reviewloop.agent.models import make_chat_model
+    from reviewloop.cli.review import analyzers_for
+    from reviewloop.config import load_settings
+    from reviewloop.runs.review import DiffSource, review_change
+
+    lines, files = SIZES[size]
+    chat = make_chat_model(MODEL)
+    own, tools = [], []
+    reviewed = 0
+    for n in range(repeat + 1):  # round 0 warms imports and caches: not counted
+        # a new change each time (another seed): no round reuses what an earlier one scanned
+        repo = base / f"round-{size}-{n}"
+        first, head = make_change(repo, lines, files, seed=2 + n)
+        settings = load_settings(repo, flags={"model": MODEL}, environ={})
+        source = DiffSource(base=first, head=head)
+        if profile is not None and n:
+            profile.enable()
+        self_before, children_before = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+        summary = review_change(repo, settings, source, model_factory=lambda _: chat,
+                                llm=True, analyze=analyzers_for(settings))
+        self_after, children_after = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+        if profile is not None:
+            profile.disable()
+        health = json.loads(summary.model_dump_json())["ledger"]["health"]
+        failed = [h for h in health if h.get("status") not in ("ok", "skipped")]
+        if failed:
+            raise SystemExit(f"{size}: a reviewer or analyzer did not run: {failed}")
+        reviewed = sum(h.get("status") == "ok" for h in health)
+        if n:
+            own.append(self_after - self_before)
+            tools.append(children_after - children_before)
+    return own, tools, reviewed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1k,20k")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the counted rounds")
+    args = parser.parse_args(argv)
+    profile = cProfile.Profile() if args.profile else None
+    child, env = fake_process()
+    os.environ.update(env)
+    over = 0
+    try:
+        with workdir() as base:
+            for size in args.sizes.split(","):
+                own, tools, checks = rounds(base, size, args.repeat, profile)
+                target = TARGETS.get(size)
+                over += target is not None and min(own) > target
+                print(ratio(f"{size} lines: Python CPU per review round, instant model (s)",
+                            min(own), target=target,
+                            note=f"best of {args.repeat}, all {', '.join(f'{s:.2f}' for s in own)};"
+                                 f" analyzers' own processes {min(tools):.2f} s; "
+                                 f"{checks} reviewers and analyzers ran"), flush=True)
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+    if profile is not None:
+        profile.dump_stats(str(args.profile))
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
