@@ -31,7 +31,9 @@ def hook_script(python: str = sys.executable) -> str:
         "if command -v reviewloop >/dev/null 2>&1; then",
         f"    exec reviewloop {COMMAND}",
         "fi",
-        f"exec {shlex.quote(python)} -m reviewloop {COMMAND}",
+        # -P: the repository's own top-level packages (a `click/`, a `git.py`) must not
+        # shadow reviewloop's imports when the hook runs from the repository root
+        f"exec {shlex.quote(python)} -P -m reviewloop {COMMAND}",
         "",
     ])
 

@@ -68,6 +68,12 @@ def test_core_hooks_path_is_respected(tmp_path: Path):
 
 def test_the_hook_blocks_a_commit_with_a_must_fix_finding(tmp_path: Path):
     root = _repo(tmp_path)
+    # a project package named like one of reviewloop's dependencies, at the repository root
+    # where the hook runs: it must not be what reviewloop imports
+    (root / "click").mkdir()
+    (root / "click" / "__init__.py").write_text("raise ImportError('the project's click')\n")
+    git(root, "add", "click")
+    git(root, "commit", "-qm", "a click of our own")
     # the hook falls back to this interpreter when `reviewloop` is not on PATH
     script = githook.hook_script(sys.executable)
     githook.install(hooks_folder(open_repository(root)).path, script=script)
