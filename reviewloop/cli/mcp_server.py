@@ -137,9 +137,10 @@ def _inside(root: Path, path: str) -> Path:
 
 def _cli(root: Path, path: str, args: list[str],
          ok: tuple[int, ...] = (ExitCode.OK,)) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=_inside(root, path),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=_CALL_TIMEOUT_S, check=False)
+    # -P: the project's own top-level packages never shadow reviewloop's imports
+    done = subprocess.run([sys.executable, "-P", "-m", "reviewloop", *args],
+                          cwd=_inside(root, path), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=_CALL_TIMEOUT_S, check=False)
     if done.returncode not in ok:
         said = done.stderr.strip() or done.stdout.strip() or f"exit {done.returncode}"
         raise ToolFailed(f"reviewloop {args[0]} failed (exit {done.returncode}): {said}",

@@ -263,7 +263,7 @@ def _install_aside(tool: Tool, base: Path, wait: float, say: Callable[[str], Non
     with log_file.open("a", encoding="utf-8") as out:
         seen = out.tell() and len(log_file.read_text(encoding="utf-8").splitlines())
         proc = subprocess.Popen(
-            [sys.executable, "-m", "reviewloop.checks.analyzers.provision",
+            [sys.executable, "-P", "-m", "reviewloop.checks.analyzers.provision",  # -P: no cwd
              json.dumps(asdict(tool)), str(base)],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)  # not killed with a review that stops waiting
