@@ -95,7 +95,12 @@ def test_every_pin_is_exact_and_named_after_its_tool():
         assert tool.folder == f"{name}-{tool.version}"
 
 
-def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, local_index):
+@pytest.mark.parametrize("own_pip", [True, False], ids=["reviewloop's pip", "the env's pip"])
+def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, local_index,
+                                                                    monkeypatch, own_pip):
+    # reviewloop's own pip installs into a virtualenv made without one; where reviewloop's
+    # Python has no pip (e.g. a uv tool environment) the virtualenv gets its own
+    monkeypatch.setattr(provision, "_own_pip", lambda: own_pip)
     root = tmp_path / "tools"
     said: list[str] = []
 
@@ -109,6 +114,8 @@ def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, lo
     assert run.stdout == "tinytool 1.0\n"
     marker = json.loads((root / "tinytool-1.0" / MARKER).read_text())
     assert marker["requirement"] == "tinytool==1.0" and marker["seconds"] >= 0
+    has_pip = any((root / "tinytool-1.0" / "lib").glob("python*/site-packages/pip"))
+    assert has_pip is not own_pip
     # the interpreter running reviewloop never sees the tool's packages
     assert subprocess.run(["python", "-c", "import tinytool"], capture_output=True,
                           check=False).returncode != 0
