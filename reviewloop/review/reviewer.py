@@ -31,7 +31,7 @@ from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.findings.ledger import Health
-from reviewloop.findings.schema import SEVERITY_GUIDE, Finding, FindingDraft, ReviewReply
+from reviewloop.findings.schema import Finding, FindingDraft, ReviewReply
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.cache_gate import PrefixGate
 from reviewloop.review.definitions import AgentDefinition
@@ -48,12 +48,11 @@ found in your area (an empty list when there is none). Each finding needs the fi
 line range in the NEW file (holding at least one line the change adds or modifies), a short
 title, the rationale, and a concrete suggested fix."""
 
-EVIDENCE = ("# Analyzer evidence\n\nDeterministic analyzers flagged these lines, each for "
-            "the reviewer named in brackets. Their findings are reported as they are and stay "
-            "open until the analyzer no longer reports them or a human suppresses them; "
-            "leaving one out does not remove it. On your own ones, report a finding on the "
-            "same lines when you have something to add (a sharper rationale, a concrete fix, "
-            "a higher severity), and report what they missed.\n\n")
+EVIDENCE = ("# Analyzer evidence\n\nFlagged by deterministic analyzers, per reviewer. They stay "
+            "open until the analyzer stops reporting them or a human suppresses them; leaving "
+            "one out does not remove it. Report "
+            "your own finding on one of yours when you add something (a sharper rationale, a "
+            "fix, a higher severity), and report what they missed.\n")
 
 
 class ReviewerOutcome(BaseModel):
@@ -111,7 +110,7 @@ def round_prompt(review: ReviewInput) -> str:
         if review.task_context:
             parts.append(f"# The task\n\n{review.task_context.strip()}")
         parts += _steering(review)
-        parts.append(f"# The change (unified diff)\n\n```diff\n{review.diff_text}```")
+        parts.append(f"# The change (unified diff)\n\n```diff\n{_shown(review.diff_text)}```")
     else:
         parts.append(
             f"# Re-review, round {review.round}\n\nThe fixer changed the code to address the "
@@ -120,10 +119,18 @@ def round_prompt(review: ReviewInput) -> str:
             "lines). Do not repeat findings about code the fix did not touch.")
         parts += _steering(review)
         parts.append("## Findings the fix addressed\n\n" + _finding_lines(review.addressed))
-        parts.append(f"## The fix (unified diff)\n\n```diff\n{review.diff_text}```")
+        parts.append(f"## The fix (unified diff)\n\n```diff\n{_shown(review.diff_text)}```")
     if review.shared_evidence:
         parts.append(EVIDENCE + _evidence_lines(review.shared_evidence))
     return "\n\n".join(parts) + "\n"
+
+
+def _shown(diff_text: str) -> str:
+    """The diff without its `index` lines (blob ids): nothing in them helps a reviewer."""
+    if "\nindex " not in diff_text and not diff_text.startswith("index "):
+        return diff_text
+    return "".join(line for line in diff_text.splitlines(keepends=True)
+                   if not (line.startswith("index ") and ".." in line[:60]))
 
 
 def _steering(review: ReviewInput) -> list[str]:
@@ -140,7 +147,7 @@ def agent_prompt(agent: AgentDefinition, scope: Sequence[str] = (), round_no: in
     are its own when the shared diff holds others too."""
     if round_no > 1:
         focus = agent.description or agent.name
-        text = f"agent: {agent.name}\n\nYour area: {focus}\nSeverity: {SEVERITY_GUIDE}\n"
+        text = f"agent: {agent.name}\n\nYour area: {focus}\n"
     else:
         text = f"agent: {agent.name}\n\n{agent.prompt.strip()}\n"
     if scope:
@@ -152,7 +159,7 @@ def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
     system = system_message(shared_parts(review),
                             agent_prompt(agent, review.scope, review.round), bedrock=bedrock)
-    ask = HumanMessage(f"Review the change as {agent.name}; finish by calling {SUBMIT}.")
+    ask = HumanMessage(f"Review as {agent.name}, then call {SUBMIT}.")
     return [system, ask]
 
 
@@ -244,9 +251,15 @@ def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding
 
 
 def _evidence_lines(findings: Sequence[Finding]) -> str:
-    return "".join(
-        f"- [{f.agent}] [{f.severity.value}] {f.file}:{f.start_line}-{f.end_line} {f.title}"
-        f" (id {f.short_id})\n" for f in findings)
+    """Grouped by reviewer, one short line each: every reviewer reads all of them."""
+    out = ""
+    for index, f in enumerate(findings):
+        if index == 0 or findings[index - 1].agent != f.agent:
+            out += f"\n## {f.agent}\n"
+        lines = str(f.start_line) if f.end_line == f.start_line \
+            else f"{f.start_line}-{f.end_line}"
+        out += f"- {f.severity.value} {f.file}:{lines} {f.title}\n"
+    return out
 
 
 def _finding_lines(findings: Sequence[Finding]) -> str:

@@ -91,7 +91,7 @@ def test_every_reviewers_evidence_is_in_the_shared_prefix_not_the_suffix(tmp_pat
         agent="review-security")
     review = ReviewInput(round=1, diff_text=DIFF, shared_evidence=(flagged,))
     systems = [reviewer_messages(a, review, bedrock=True)[0].content for a in agents]
-    assert all("[review-security] [should_fix] app.py:2-2 os.system on input" in s[2]["text"]
+    assert all("## review-security\n- should_fix app.py:2 os.system on input\n" in s[2]["text"]
                for s in systems)
     assert not any("os.system on input" in s[4]["text"] for s in systems)
 
