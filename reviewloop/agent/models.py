@@ -6,7 +6,7 @@ import difflib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -189,19 +189,22 @@ def llm_available(model: str | None, region: str | None) -> bool:
     return True
 
 
-def system_message(shared: str, specific: str, *, bedrock: bool) -> SystemMessage:
-    """System prompt whose `shared` prefix Bedrock caches across reviewers.
+def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
+                   ) -> SystemMessage:
+    """System prompt whose `shared` prefix Bedrock caches across reviewers; a sequence of
+    parts gets a cache point after each, so a later request can read the longest part it
+    shares (at most three: Bedrock allows four cache points per request).
 
     The cache point must sit in the message content: `cache_control=` is dropped by
     `with_structured_output(..., include_raw=True)`. Other providers get plain text.
     """
+    parts = [shared] if isinstance(shared, str) else list(shared)
     if not bedrock:
-        return SystemMessage("\n\n".join(part for part in (shared, specific) if part))
-    return SystemMessage([
-        {"type": "text", "text": shared},
-        {"cachePoint": {"type": "default"}},
-        {"type": "text", "text": specific},
-    ])
+        return SystemMessage("\n\n".join(part for part in (*parts, specific) if part))
+    blocks: list[str | dict[str, Any]] = []
+    for part in parts:
+        blocks += [{"type": "text", "text": part}, {"cachePoint": {"type": "default"}}]
+    return SystemMessage([*blocks, {"type": "text", "text": specific}])
 
 
 class UsageRecord(BaseModel):

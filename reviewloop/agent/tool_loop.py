@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    ToolCall,
+    ToolMessage,
+    message_chunk_to_message,
+)
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
@@ -55,6 +62,7 @@ def run_agent(
     nudges: int = 1,
     timeout_s: float | None = None,
     on_reply: Callable[[AIMessage], None] | None = None,
+    on_first_token: Callable[[], None] | None = None,
 ) -> LoopResult:
     """Call the model, run the tools it asks for, repeat until it stops.
 
@@ -62,15 +70,18 @@ def run_agent(
     accepts; a reply with no tool call, or arguments that fail validation, gets `nudges`
     corrective messages before the loop gives up with AgentLoopError. A model call that
     takes longer than `timeout_s` raises ModelTimeout. `on_reply` sees every reply as it
-    arrives, so a caller can count the tokens of a run that then fails.
+    arrives, so a caller can count the tokens of a run that then fails. With
+    `on_first_token`, the first call is streamed and it is called at the first event: the
+    provider has read the prompt (and written its cache) by then.
     """
     bound_tools = [*tools, *([finish_tool] if finish_tool else [])]
     bound = with_tools(model, bound_tools) if bound_tools else model
     by_name = {t.name: t for t in tools}
     result = LoopResult(messages=[redacted(m) for m in messages])
     misses = 0
-    for _ in range(max_steps):
-        reply = _model_reply(bound, result.messages, timeout_s)
+    for step in range(max_steps):
+        reply = _model_reply(bound, result.messages, timeout_s,
+                             on_first_token if step == 0 else None)
         result.messages.append(reply)
         result.replies.append(reply)
         if on_reply is not None:
@@ -96,9 +107,11 @@ def run_agent(
 
 
 def _model_reply(bound: Runnable[Any, Any], messages: list[BaseMessage],
-                 timeout_s: float | None) -> Any:
+                 timeout_s: float | None, on_first: Callable[[], None] | None = None) -> Any:
     """The model's next reply; a provider's failure becomes ModelCallFailed (its first line)."""
     try:
+        if on_first is not None:
+            return call_with_deadline(lambda: _streamed(bound, messages, on_first), timeout_s)
         return call_with_deadline(lambda: bound.invoke(messages), timeout_s)
     except AgentLoopError:
         raise
@@ -107,6 +120,20 @@ def _model_reply(bound: Runnable[Any, Any], messages: list[BaseMessage],
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [""])[0][:300]
         raise ModelCallFailed(f"the model call failed: {type(exc).__name__}: {first}") from exc
+
+
+def _streamed(bound: Runnable[Any, Any], messages: list[BaseMessage],
+              on_first: Callable[[], None]) -> AIMessage:
+    """The reply streamed and put back together (tool calls and usage included)."""
+    total: Any = None
+    for chunk in bound.stream(messages):
+        if total is None:
+            on_first()
+        total = chunk if total is None else total + chunk
+    if total is None:
+        raise ModelCallFailed("the model call failed: the stream ended without an event")
+    reply = message_chunk_to_message(total)
+    return reply if isinstance(reply, AIMessage) else AIMessage(content=reply.content)
 
 
 def _run_calls(calls: Sequence[ToolCall], by_name: Mapping[str, BaseTool],

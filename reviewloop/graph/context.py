@@ -20,6 +20,7 @@ from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import Policy
 from reviewloop.policy.trust import Trust
+from reviewloop.review.cache_gate import CacheGates
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze
@@ -49,6 +50,8 @@ class LoopDeps:
     # The change no suppression may come from, when the caller fixes it (a pull request:
     # base..head); None: whatever was written since the run started (checks.suppressions).
     trust: Trust | None = None
+    # The reviewers that share a cached prompt prefix meet here (one process, never saved).
+    cache_gates: CacheGates = field(default_factory=CacheGates)
 
     @property
     def root(self) -> Path:

@@ -100,10 +100,12 @@ def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
         RoundAsk(round=task.round, diff_path="", context_path=task.context_path or None,
                  addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
+    bedrock = bool(chat and chat.bedrock)
+    gate = deps.cache_gates.gate((task.material_path, task.review_chunk, chat.name)) \
+        if chat and bedrock and deps.settings.review.cache_warm else None
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
-                           model_name=chat.name if chat else "",
-                           bedrock=bool(chat and chat.bedrock),
-                           timeout_s=chat.timeout_s if chat else None)
+                           model_name=chat.name if chat else "", bedrock=bedrock,
+                           timeout_s=chat.timeout_s if chat else None, gate=gate)
     return {"reviews": [outcome.model_copy(update={"usage": []})], "usage": outcome.usage}
 
 

@@ -1,23 +1,21 @@
 """One review round around the fan-out: made ready once, then read by every reviewer branch.
 
 `prepare_round` parses and redacts the round's diff once, cuts it to the reviewers' token
-budget, runs every reviewer's analyzers once and side by side (while a cache warm-up call
-writes the shared prompt to Bedrock's cache), estimates the round's cost and writes it all
-to `round-N.material.json`. `reviewer_input` gives one reviewer branch its chunk.
+budget, runs every reviewer's analyzers once and side by side (while the reviewers' chat
+models are built), estimates the round's cost and writes it all to `round-N.material.json`.
+`reviewer_input` gives one reviewer branch its chunk, with every reviewer's evidence on it:
+the shared prefix is the same for all of them, and no separate warm-up call writes it (the
+first reviewer's own request does, `reviewloop.review.cache_gate`).
 """
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from reviewloop.agent.models import (
-    ChatHandle,
     Models,
     UsageRecord,
     context_window,
@@ -47,8 +45,8 @@ from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
     agent_prompt,
+    round_prompt,
     shared_prompt,
-    warm_cache,
 )
 from reviewloop.spec.steering_set import SteeringSet
 
@@ -114,20 +112,20 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     plan = _unscoped(setup, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
-    for chunk in plan.chunks if names else ():  # the shared prefix, redacted here, once
-        redact(shared(chunk))  # remembered: each reviewer's loop finds it done
     assignments = assign(setup.agents, plan.chunks)
     calls = _calls(setup, names, plan, assignments)
     warm = setup.settings.review.cache_warm
-    planned = estimate(plan, calls, shared, lambda name: agent_prompt(setup.agent(name), ()),
+    planned = estimate(plan, calls, shared, lambda name: agent_prompt(setup.agent(name)),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
     stopped = _over_limit(setup, planned, ask.round)
     usage: list[UsageRecord] = []
-    # Built once, before the reviewers start, while the analyzers run; then the warm-ups.
-    models = partial(_build_and_warm, setup, names,
-                     [] if stopped or not warm else _to_warm(plan, calls), ask, context, usage)
+    # Built once, before the reviewers start, while the analyzers run.
+    models = partial(_build_models, setup, names)
     evidence = gather_evidence(setup.agents, _analyzer(setup, ask, changes), changes,
                                side=[models])
+    for chunk in plan.chunks if names else ():  # the round's prefix, redacted here, once
+        redact(round_prompt(_input(ask.round, chunk, context, ask.addressed, setup.steering,
+                                   _shared_evidence(setup, evidence, chunk))))
     recorded = (*unread_evidence(evidence, plan.chunks),
                 *located(classified.flags, setup.workspace.root))
     material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
@@ -149,13 +147,26 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     chunk = material.chunks[index] if material.chunks else None
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
-    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering)
-    return agent, ReviewInput(round=review.round, diff_text=review.diff_text,
-                              task_context=review.task_context, addressed=review.addressed,
-                              steering=review.steering,
-                              evidence=mine.findings, outside=mine.outside,
-                              analyzers=mine.health if first else (),
-                              paths=chunk.paths if chunk else ())
+    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
+                    _shared_evidence(setup, material.evidence, chunk))
+    paths = chunk.paths if chunk else ()
+    own = [p for p in paths if agent.applies_to(p)]
+    return agent, replace(review, evidence=mine.findings, outside=mine.outside,
+                          analyzers=mine.health if first else (), paths=paths,
+                          scope=own if len(own) < len(paths) else ())
+
+
+def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
+                     chunk: Chunk | None) -> tuple[Finding, ...]:
+    """Every analyzer finding on the chunk's added lines of each reviewer whose scope covers
+    one of its files, in reviewer order and redacted: byte-identical for all of them."""
+    if chunk is None:
+        return ()
+    paths = set(chunk.paths)
+    return tuple(redact_finding(f) for agent in setup.agents
+                 if any(agent.applies_to(p) for p in paths)
+                 for f in evidence.get(agent.name, AgentEvidence()).findings
+                 if f.file in paths)
 
 
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,
@@ -175,14 +186,6 @@ def _calls(setup: RoundSetup, names: dict[str, str], plan: ChunkPlan,
     return calls
 
 
-def _to_warm(plan: ChunkPlan, calls: dict[int, list[tuple[str, str]]]
-             ) -> list[tuple[Chunk, str]]:
-    """(chunk, model) pairs two or more reviewers share on Bedrock: worth a warm-up call."""
-    return [(chunk, model) for chunk in plan.chunks
-            for model, count in Counter(m for _, m in calls.get(chunk.index, ())).items()
-            if count > 1 and is_bedrock_model(model)]
-
-
 def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
     limit = setup.settings.review.max_cost_usd
     if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
@@ -192,11 +195,12 @@ def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | No
 
 
 def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence[Finding],
-           steering: SteeringSet) -> ReviewInput:
+           steering: SteeringSet, evidence: Sequence[Finding] = ()) -> ReviewInput:
     """A chunk's shared input, with the steering that applies to the chunk's files."""
     return ReviewInput(round=round_no, diff_text=chunk.diff if chunk else "",
                        task_context=context if round_no == 1 else "", addressed=list(addressed),
-                       steering=steering.block(chunk.paths) if chunk else "")
+                       steering=steering.block(chunk.paths) if chunk else "",
+                       shared_evidence=evidence)
 
 
 def _task_context(ask: RoundAsk) -> str:
@@ -264,38 +268,10 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
     return lambda agent: analyze(agent, diff_text, root)
 
 
-def _build_and_warm(setup: RoundSetup, names: dict[str, str], warm: list[tuple[Chunk, str]],
-                    ask: RoundAsk, context: str, usage: list[UsageRecord]) -> None:
-    """Build every reviewer's chat model (once per run), then one warm-up call per chunk and
-    Bedrock model that two or more reviewers share, all at once."""
-    handles = {model: setup.models.get("review", model) for model in set(names.values())}
-    tasks = [(handle, _input(ask.round, chunk, context, ask.addressed, setup.steering))
-             for chunk, model in warm
-             if (handle := handles.get(model)) is not None and _converse(handle)]
-    if not tasks:
-        return
-    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
-        for handle, review in tasks:
-            pool.submit(_warm, setup, handle, review, usage)
-
-
-def _converse(handle: ChatHandle) -> bool:
-    """Warming needs the Converse API's prompt cache (not a stand-in chat model)."""
-    # Deferred: langchain_aws is heavy, and only a Bedrock model needs the check.
-    from langchain_aws import ChatBedrockConverse
-
-    # a role with a fallback wraps its Bedrock primary (agent.fallback); that is warmed
-    model = getattr(handle.model, "primary", handle.model)
-    return handle.bedrock and isinstance(model, ChatBedrockConverse)
-
-
-def _warm(setup: RoundSetup, handle: ChatHandle, review: ReviewInput,
-          usage: list[UsageRecord]) -> None:
-    try:
-        usage.append(warm_cache(handle.model, review, setup.workspace, model_name=handle.name,
-                                timeout_s=handle.timeout_s))
-    except Exception as exc:  # noqa: BLE001 - a cold cache costs money, never the review
-        logging.getLogger(__name__).warning("cache warm-up failed: %s", redact(str(exc)))
+def _build_models(setup: RoundSetup, names: dict[str, str]) -> None:
+    """Build every reviewer's chat model (once per run) while the analyzers run."""
+    for model in set(names.values()):
+        setup.models.get("review", model)
 
 
 def _not_started(agent: AgentDefinition, round_no: int, reason: str,

@@ -42,8 +42,8 @@ def test_a_must_fix_on_a_line_written_by_fix_round_1_reported_in_round_3_stays_o
     tainted = finding(3, "Untrusted value traced into the log", "must_fix")
     model.script("agent: review-maintainability", [review([terse]), review([vague]), review()])
     model.script("agent: review-security", [review(), review(), review([tainted])])
-    for name in REVIEWERS:
-        if name not in ("review-maintainability", "review-security"):
+    for name in REVIEWERS:  # infrastructure: calc.py is not in its scope
+        if name not in ("review-maintainability", "review-security", "review-infrastructure"):
             model.script(f"agent: {name}", [review(), review(), review()])
     model.script(FIXER, [
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",

@@ -9,7 +9,7 @@ import pytest
 from reviewloop.agent.tools import Workspace
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.rounds import RoundInput, record
-from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.schema import Finding, FindingDraft, Severity
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.reviewer import ReviewInput, reviewer_messages, run_reviewer, shared_prompt
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
@@ -75,9 +75,25 @@ def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path
     agents = load_agents(tmp_path).agents
     review = ReviewInput(round=1, diff_text=DIFF, task_context="Task 1: run a command")
     systems = [reviewer_messages(a, review, bedrock=True)[0].content for a in agents]
-    assert len({repr(s[0]) for s in systems}) == 1
-    assert all(s[1] == {"cachePoint": {"type": "default"}} for s in systems)
-    assert len({s[2]["text"] for s in systems}) == len(agents)
+    # the rules (the same in every round), then the round's material, each cached
+    assert len({repr(s[:4]) for s in systems}) == 1
+    assert all(s[1] == s[3] == {"cachePoint": {"type": "default"}} for s in systems)
+    assert "submit_findings" in systems[0][0]["text"] and "```diff" in systems[0][2]["text"]
+    # after the prefix only the agent's own instructions, different for each
+    assert len({s[4]["text"] for s in systems}) == len(agents) and all(len(s) == 5 for s in systems)
+
+
+def test_every_reviewers_evidence_is_in_the_shared_prefix_not_the_suffix(tmp_path: Path) -> None:
+    agents = load_agents(tmp_path).agents
+    flagged = Finding.from_draft(FindingDraft(
+        severity="should_fix", file="app.py", start_line=2, end_line=2,
+        title="os.system on input", rationale="shell", confidence=1.0),
+        agent="review-security")
+    review = ReviewInput(round=1, diff_text=DIFF, shared_evidence=(flagged,))
+    systems = [reviewer_messages(a, review, bedrock=True)[0].content for a in agents]
+    assert all("## review-security\n- should_fix app.py:2 os.system on input\n" in s[2]["text"]
+               for s in systems)
+    assert not any("os.system on input" in s[4]["text"] for s in systems)
 
 
 def test_round_two_prompt_holds_the_fix_not_the_task(tmp_path: Path) -> None:

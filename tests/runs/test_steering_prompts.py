@@ -64,8 +64,8 @@ def scripted() -> ScriptedChatModel:
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign"])
     model.script("agent: review-maintainability", [review([NO_DOC]), review()])
-    for name in REVIEWERS:
-        if name != "review-maintainability":
+    for name in REVIEWERS:  # infrastructure: no file of the change is in its scope
+        if name not in ("review-maintainability", "review-infrastructure"):
             model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [tool_call("write_file", {"path": "tests/test_x.py",
                                                   "content": DOCUMENTED_X}), "documented"])
@@ -98,7 +98,7 @@ def test_steering_reaches_the_implementer_reviewers_and_fixer_by_the_files_they_
     round1 = [text(h) for h in opening(model, "agent: review-")
               if "Re-review" not in message_text(h[0])]
     round2 = [text(h) for h in opening(model, "Re-review, round 2")]
-    assert len(round1) == len(round2) == len(REVIEWERS)
+    assert len(round1) == len(round2) == len(REVIEWERS) - 1  # not infrastructure (scope)
     for prompt in round1 + round2:
         assert "TESTS-RULE" in prompt and "STYLE-RULE" in prompt and "GLOBAL-RULE" in prompt
         assert "TYPESCRIPT-RULE" not in prompt

@@ -48,6 +48,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.support.bedrock_stream import first_event, rest_events
 from tests.support.bedrock_tokens import (
     MAX_CACHE_POINTS,
     CacheUsage,
@@ -66,6 +67,7 @@ _ERROR_CODES = {
     503: "ServiceUnavailableException",
 }
 _tool_ids = itertools.count(1)
+_OPERATIONS = ("converse", "converse-stream")
 _GATE_GUARD_S = 120.0  # only against a hung test: a gate is always opened by its test
 
 
@@ -339,7 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
         at = time.monotonic()
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = self.path.split("?")[0].split("/")
-        if len(parts) != 4 or parts[1] != "model" or parts[3] != "converse":
+        if len(parts) != 4 or parts[1] != "model" or parts[3] not in _OPERATIONS:
             self._error(404, "UnknownOperationException", f"no such operation: {self.path}")
             return
         model_id = unquote(parts[2])
@@ -393,6 +395,9 @@ class _Handler(BaseHTTPRequestHandler):
                               cache_write=usage["cacheWriteInputTokens"],
                               output_tokens=usage["outputTokens"], duration=duration,
                               warmup=warmup))
+        if request.path.split("?")[0].endswith("/converse-stream") and reply.raw_body is None:
+            self._stream(request, reply, response, prefill, duration)
+            return
         time.sleep(max(0.0, request.at + duration - time.monotonic()))
         if reply.gate is not None and not reply.gate.wait(timeout=_GATE_GUARD_S):
             self._refuse(request, 400, "BedrockFakeGateNeverOpened",
@@ -402,6 +407,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, reply.raw_body)
             return
         self._send(200, json.dumps(response).encode())
+
+    def _stream(self, request: RecordedRequest, reply: Reply, response: dict[str, Any],
+                prefill: float, duration: float) -> None:
+        """ConverseStream: messageStart once the prefill is over (the prompt is read and its
+        cache written by then), the rest when the generation ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/vnd.amazon.eventstream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("x-amzn-RequestId", f"fake-{len(self.owner.requests):06d}")
+        self.end_headers()
+        time.sleep(max(0.0, request.at + prefill - time.monotonic()))
+        self._chunk(first_event())
+        time.sleep(max(0.0, request.at + duration - time.monotonic()))
+        if reply.gate is not None:
+            reply.gate.wait(timeout=_GATE_GUARD_S)
+        self._chunk(rest_events(response))
+        self._chunk(b"")
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
 
     def _refuse(self, request: RecordedRequest, status: int, code: str, message: str) -> None:
         self.owner._settle(self._index, replace(request, status=status, error=code))
