@@ -31,6 +31,7 @@ from reviewloop.github.commands import Command, CommentEvent, load_comment_event
 from reviewloop.github.converge import posted_ledger
 from reviewloop.github.event import PullRequestEvent
 from reviewloop.github.fix_push import (
+    COMMAND_TRAILER,
     FixFacts,
     answer,
     answered,
@@ -45,7 +46,13 @@ from reviewloop.github.markers import repository_key, strip_marker
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target
 from reviewloop.github.render import safe
-from reviewloop.runs.pr_fix import FixedTree, FixModels, FixRequest, fix_pull_request
+from reviewloop.runs.pr_fix import (
+    FixedTree,
+    FixModels,
+    FixRequest,
+    fix_pull_request,
+    record_done,
+)
 from reviewloop.runs.trusted import SettingsLoader, base_config
 
 if TYPE_CHECKING:
@@ -197,8 +204,9 @@ def fix(job: Job) -> int:
         return ExitCode.OK
     _fetch(job, event.head_sha)
     base = job.repo.git("merge-base", event.base_sha, event.head_sha).strip()
-    done = commit_of_command(job.repo, base, event.head_sha, job.comment.comment_id)
-    if done is not None:  # pushed before a crash: finish what followed the push
+    done = commit_of_command(job.repo, base, event.head_sha, job.comment.comment_id) \
+        or _unreviewed_fix(job, state)
+    if done is not None:  # pushed before a crash: finish what followed the push, once
         return _after_push(job, done, job.repo.git("rev-parse", f"{done}^").strip(), None)
     ledger = posted_ledger(state)
     targets = _targets(ledger, state, job.command.ids)
@@ -217,6 +225,16 @@ def fix(job: Job) -> int:
     if job.pull.fork:
         return _suggest(job, fixed)
     return _push(job, request, fixed, targets)
+
+
+def _unreviewed_fix(job: Job, state: PostedState) -> str | None:
+    """The head, when it is a fix reviewloop pushed and no review has seen yet (its job
+    was killed after the push): that fix is finished, not made a second time."""
+    head = job.pull.event.head_sha
+    message = job.repo.git("log", "-1", "--format=%B", head)
+    if f"\n{COMMAND_TRAILER}: " in message and state.last_reviewed_head != head:
+        return head
+    return None
 
 
 def _targets(ledger: Ledger, state: PostedState, ids: tuple[str, ...]) -> list[Finding]:
@@ -264,9 +282,11 @@ def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding
     try:
         push_fix(job.repo, commit, REMOTE, job.pull.head_ref, request.head_sha, job.env)
     except BlockingOutcome as exc:
+        record_done(fixed.settings, job.root, request, "failed", detail=str(exc))
         job.reply(answer(safe(f"@{job.comment.author} {exc}"), request.comment_id,
                          request.head_sha, job.key))
         return ExitCode.BLOCKING
+    record_done(fixed.settings, job.root, request, "committed", commit)
     return _after_push(job, commit, request.head_sha, fixed)
 
 

@@ -29,7 +29,7 @@ from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import AnalyzerReport
 from reviewloop.runs.claims import TaskRef, claimed
-from reviewloop.runs.registry import RunRecord, run_dir
+from reviewloop.runs.registry import run_dir
 from reviewloop.runs.store import registry_for
 from reviewloop.runs.trusted import TrustedConfig
 from reviewloop.spec.steering import STEERING_DIR
@@ -74,6 +74,7 @@ class FixedTree:
     rounds: int
     passed_tests: int | None
     escalations: tuple[str, ...]
+    settings: Settings  # the base's: where the run store is, for recording the outcome
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,6 @@ class FixModels:
     model_factory: ModelFactory
     llm: bool
     analyze: Callable[..., AnalyzerReport] | None = None
-
-
-def earlier(settings: Settings, root: Path, request: FixRequest) -> RunRecord | None:
-    """The run store's record of this very command on this head, if one was made."""
-    try:
-        return registry_for(settings, root).get(request.run_id)
-    except UserInputError:
-        return None
 
 
 def record_done(settings: Settings, root: Path, request: FixRequest, status: str,
@@ -115,7 +108,7 @@ def fix_pull_request(root: Path, trusted: TrustedConfig, request: FixRequest,
     changed = changes_since(fixed, fixed.head_snapshot(), final.artifacts)[0].paths
     return FixedTree(run_id=request.run_id, tree=Path(tree.path), ledger=final.ledger,
                      paths=changed, rounds=final.round, passed_tests=final.passed_tests,
-                     escalations=tuple(final.escalations))
+                     escalations=tuple(final.escalations), settings=settings)
 
 
 def _register(settings: Settings, root: Path, request: FixRequest) -> None:
