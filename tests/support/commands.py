@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,10 +131,23 @@ class PullRequestWorld:
                 review_comment: bool = False, comment: dict[str, Any] | None = None
                 ) -> subprocess.CompletedProcess:
         """`body` commented by `user` (posted on the fake), and the command job's run."""
+        job = self.start_command(body, user, extra=extra, review_comment=review_comment,
+                                 comment=comment)
+        out, err = job.communicate(timeout=600)
+        return subprocess.CompletedProcess(job.args, job.returncode, out, err)
+
+    def start_command(self, body: str, user: dict[str, Any], *,
+                      extra: dict[str, str] | None = None, review_comment: bool = False,
+                      comment: dict[str, Any] | None = None) -> subprocess.Popen:
+        """`command`, started in the background."""
         posted = comment or self.github.add_issue_comment(REPO, NUMBER, body, user=user)
         name = "pull_request_review_comment" if review_comment else "issue_comment"
         event = self._write(name, comment_payload(name, posted))
-        return run_cli(self.clone("command-job"), self.env(name, event) | (extra or {}))
+        return subprocess.Popen([sys.executable, "-m", "reviewloop", "review"],
+                                cwd=self.clone("command-job"),
+                                env=self.env(name, event) | (extra or {}), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
 
     def _write(self, name: str, payload: dict[str, Any]) -> Path:
         path = self.tmp / f"event-{len(self.events)}-{name}.json"
@@ -167,9 +181,11 @@ def clean_review(times: int = 1) -> list:
     return [tool_use("submit_findings", {"findings": []}) for _ in range(times)]
 
 
-def fixer_writes(content: str) -> list:
-    """A fixer conversation: it writes app.py as `content`, then says it is done."""
-    return [tool_use("write_file", {"path": "app.py", "content": content}), text("fixed")]
+def fixer_writes(content: str, gate: threading.Event | None = None) -> list:
+    """A fixer conversation: it writes app.py as `content` (once `gate` is set, when
+    given), then says it is done."""
+    return [tool_use("write_file", {"path": "app.py", "content": content}, gate=gate),
+            text("fixed")]
 
 
 def finding_ids(github: GitHubFake) -> list[str]:
