@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from unidiff import PatchSet
+from unidiff.patch import PatchSet
 
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.ledger import Ledger, Status

@@ -19,9 +19,7 @@ from tests.support.bedrock import BedrockFake
 from tests.support.commands import (
     KEY,
     MAINTAINER,
-    NUMBER,
     OUTSIDER,
-    REPO,
     SAFE,
     SHELL,
     PullRequestWorld,
