@@ -98,3 +98,15 @@ def test_the_command_in_the_prs_code_or_a_forged_marker_closes_nothing(
     quoted = world.command(f"> /reviewloop ignore {ids[0][:12]} quoted", MAINTAINER)
     assert quoted.returncode == 0 and "not a reviewloop command" in quoted.stdout
     assert json.dumps(replies(world.github)).count("Ignored") == 0
+
+
+def test_review_on_a_diff_line_reviews_again_and_sets_the_status(
+        world: PullRequestWorld) -> None:
+    world.review()
+    reviews = len(world.github.calls_to("pulls/list-reviews"))
+    done = world.command("/reviewloop review", MAINTAINER, review_comment=True)
+    assert done.returncode == 1, done.stdout + done.stderr  # the two must_fix are open
+    assert len(world.github.calls_to("pulls/list-reviews")) > reviews
+    assert world.github.status_of(world.head) == "failure"
+    assert outputs(world)["must_fix"] == "2"
+    assert len(finding_ids(world.github)) == 2  # nothing posted twice
