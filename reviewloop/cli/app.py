@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the run command loads LangGraph: only when it runs
 
 _LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
+COMMENT_EVENTS = ("issue_comment", "pull_request_review_comment")  # = github.commands.EVENTS
 REVIEW_FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")  # = cli.review.FORMATS
 
 
@@ -267,7 +268,12 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
                       review={"run_tests": True} if tests else None)
     if github is None:
         github = (os.environ.get("GITHUB_ACTIONS") == "true"
-                  and os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"))
+                  and (os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request")
+                       or os.environ.get("GITHUB_EVENT_NAME") in COMMENT_EVENTS))
+    if github and os.environ.get("GITHUB_EVENT_NAME") in COMMENT_EVENTS:
+        from reviewloop.cli import pr_command  # a `/reviewloop …` comment on a PR
+
+        return pr_command.run(load, obj.root, options, config_file=obj.config)
     if github:
         from reviewloop.cli import pull_request
 

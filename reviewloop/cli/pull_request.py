@@ -68,10 +68,10 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
             client(env) as github:
         target = Target(github, event.repo, event.number, event.head_sha,
                         repository_key(event.repo_id))
-        return _review(trusted, repo, root, event, options, env, model_factory, target)
+        return review_pull(trusted, repo, root, event, options, env, model_factory, target)
 
 
-def _review(trusted: TrustedConfig, repo: Repository, root: Path, event: PullRequestEvent,
+def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: PullRequestEvent,
             options: ReviewOptions, env: Mapping[str, str],
             model_factory: ModelFactory | None, target: Target) -> int:
     from reviewloop.cli.llm import model_switch

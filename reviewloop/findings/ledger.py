@@ -61,12 +61,15 @@ class Transition(BaseModel):
 
 
 class Suppression(BaseModel):
-    """What silenced a finding: an inline comment or a baseline file, and who said so."""
+    """What silenced a finding: an inline comment, a baseline file, or a writer's
+    `/reviewloop ignore` on the pull request; and who said so."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["inline", "baseline"]
-    where: str  # "app.py:12" for a comment, ".reviewloop-baseline.json" for a baseline file
+    kind: Literal["inline", "baseline", "command"]
+    # "app.py:12" for a comment, ".reviewloop-baseline.json" for a baseline file, the
+    # command's comment for `/reviewloop ignore`
+    where: str
     by: str | None = None  # who suppressed it, when the baseline entry says
     reason: str | None = None  # the justification written next to it
 

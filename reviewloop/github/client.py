@@ -245,6 +245,21 @@ class GitHubClient:
                             json={"body": body}).json()
 
 
+    # --- comment commands: who may command, and the check on a pushed fix --------------
+
+    def get_permission(self, repo: str, username: str) -> dict[str, Any]:
+        """`permission` (admin, write, read, none) and `role_name` of `username`."""
+        return self.request("GET", f"repos/{_repo(repo)}/collaborators/"
+                                   f"{_segment(username)}/permission").json()
+
+    def create_status(self, repo: str, sha: str, *, state: str, context: str,
+                      description: str) -> dict[str, Any]:
+        """A commit status on `sha`; setting one twice leaves the latest: safe to retry."""
+        return self.request("POST", f"repos/{_repo(repo)}/statuses/{_segment(sha)}",
+                            json={"state": state, "context": context,
+                                  "description": description[:140]},
+                            idempotent=True).json()
+
     # --- pull requests and labels (run.land = "pr") -----------------------------------
 
     def list_pulls(self, repo: str, *, head: str, state: str = "open") -> list[dict[str, Any]]:

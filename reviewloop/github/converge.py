@@ -30,6 +30,7 @@ from types import SimpleNamespace
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import CodeIndex, Finding, location_hash
 from reviewloop.git.diff import ChangeSet
+from reviewloop.github.ignores import IgnoreRecord
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import severity_counts
@@ -46,6 +47,8 @@ class Convergence:
     still_open: list[PostedFinding] = field(default_factory=list)  # posted, open, unchanged
     fixed_before: list[PostedFinding] = field(default_factory=list)  # and still fixed
     waiting: dict[str, str] = field(default_factory=dict)  # fingerprint → why not judged
+    # a writer's `/reviewloop ignore` covers them: suppressed, reported again or not
+    ignored: list[tuple[Finding, IgnoreRecord]] = field(default_factory=list)
 
     @property
     def open_records(self) -> list[FindingRecord]:
@@ -79,14 +82,19 @@ class Convergence:
         entries += [_entry(p, Status.FIXED, Status.FIXED, "fixed on an earlier push")
                     for p in self.fixed_before]
         entries += [Entry.single(f, Status.OPEN, f"reported at {at}", 1) for f in self.new]
+        entries += [Entry.single(f, Status.SUPPRESSED, f"ignored by @{i.by}: {i.reason}", 1,
+                                 suppression=i.suppression()) for f, i in self.ignored]
         return Ledger(round=1, entries=entries)
 
 
 def posted_ledger(state: PostedState) -> Ledger:
     """The PR's `Ledger` as its comments stand, rebuilt from the markers alone."""
     items = list(state.findings.values())
-    return Convergence(still_open=[p for p in items if p.state == "open"],
-                       fixed_before=[p for p in items if p.state == "fixed"]
+    live = [p for p in items if p.fingerprint not in state.ignored]
+    return Convergence(still_open=[p for p in live if p.state == "open"],
+                       fixed_before=[p for p in live if p.state == "fixed"],
+                       ignored=[(p.record.finding(), state.ignored[p.fingerprint])
+                                for p in items if p.fingerprint in state.ignored]
                        ).ledger(state.last_reviewed_head or "unknown")
 
 
@@ -105,6 +113,12 @@ def converge(posted: PostedState, current: Sequence[Finding],
     reported: set[str] = set()
     seen_new: set[str] = set()
     for finding in sorted(current, key=Finding.sort_key):
+        ignore = posted.ignore_of(finding.fingerprints)
+        if ignore is not None:
+            reported |= finding.fingerprints
+            if not any(f.fingerprint == finding.fingerprint for f, _ in out.ignored):
+                out.ignored.append((finding, ignore))
+            continue
         match = next((fp for fp in sorted(finding.fingerprints) if fp in posted.findings),
                      None)
         if match is None:
@@ -114,6 +128,10 @@ def converge(posted: PostedState, current: Sequence[Finding],
             continue
         reported.add(match)
     for fp, p in posted.findings.items():
+        if fp in posted.ignored:
+            if fp not in reported:  # not reported at this head: its record stands for it
+                out.ignored.append((p.record.finding(), posted.ignored[fp]))
+            continue
         if fp in reported:
             (out.reopened if p.state == "fixed" else out.still_open).append(p)
         elif p.state == "fixed":

@@ -27,9 +27,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["finding", "review", "summary"]
+Kind = Literal["finding", "review", "summary", "ignore", "fix"]
 KEY_CONSTANT = b"reviewloop/pr-markers/v1"
-_LINE = re.compile(r"<!-- reviewloop:(finding|review|summary) ([A-Za-z0-9_-]+) ([0-9a-f]{64}) -->")
+_LINE = re.compile(r"<!-- reviewloop:(finding|review|summary|ignore|fix) "
+                   r"([A-Za-z0-9_-]+) ([0-9a-f]{64}) -->")
 _OPENER = "<!--"
 _BROKEN_OPENER = "<!\u200b--"  # a zero-width space: reads the same, opens nothing
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reviewloop.github.client import GitHubClient
+from reviewloop.github.ignores import IgnoreRecord, read_ignores
 from reviewloop.github.markers import read_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.threads import Identity, Thread, Threads, fetch_threads
@@ -58,6 +59,12 @@ class PostedState:
     last_reviewed_head: str | None = None
     identity: Identity = ACTIONS_BOT
     threads_unavailable: str | None = None
+    ignored: dict[str, IgnoreRecord] = field(default_factory=dict)  # a writer's ignore, by fp
+
+    def ignore_of(self, finding_prints: frozenset[str]) -> IgnoreRecord | None:
+        """The writer's ignore that covers a finding answering to `finding_prints`."""
+        return next((self.ignored[p] for p in sorted(finding_prints) if p in self.ignored),
+                    None)
 
     @property
     def fingerprints(self) -> frozenset[str]:
@@ -78,6 +85,7 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                ) -> PostedState:
     """Parse what the API returned into what reviewloop posted before (pure)."""
     threads = threads or Threads()
+    issue_comments = list(issue_comments)  # read twice: the summary, then the ignores
     findings: dict[str, PostedFinding] = {}
     duplicates: list[int] = []
     heads: set[str] = set()
@@ -111,7 +119,8 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
     return PostedState(findings=findings, duplicate_comments=duplicates,
                        reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
                        last_reviewed_head=(summary or {}).get("head"), identity=identity,
-                       threads_unavailable=threads.unavailable)
+                       threads_unavailable=threads.unavailable,
+                       ignored=read_ignores(issue_comments, key, identity))
 
 
 def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,

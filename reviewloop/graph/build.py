@@ -19,7 +19,7 @@ from reviewloop.graph.routing import (
     route_after_present,
     route_after_triage,
 )
-from reviewloop.graph.state import InputState, LoopState, ReviewStart, ReviewTask
+from reviewloop.graph.state import FixStart, InputState, LoopState, ReviewStart, ReviewTask
 
 Graph = CompiledStateGraph[LoopState, LoopDeps, InputState, LoopState]
 
@@ -50,6 +50,17 @@ def build_review_graph() -> CompiledStateGraph[LoopState, LoopDeps, ReviewStart,
     graph = StateGraph(LoopState, context_schema=LoopDeps, input_schema=ReviewStart)
     _review_rounds(graph, present=END)
     graph.add_edge(START, "prepare")
+    graph.add_edge("escalate", END)
+    return graph.compile()
+
+
+def build_fix_graph() -> CompiledStateGraph[LoopState, LoopDeps, FixStart, LoopState]:
+    """`/reviewloop fix` on a pull request: the fix of the findings given, then re-reviews
+    of only the fix and more fix rounds while the limits allow; no commit here (the caller
+    commits and pushes), and "present" is the end."""
+    graph = StateGraph(LoopState, context_schema=LoopDeps, input_schema=FixStart)
+    _review_rounds(graph, present=END)
+    graph.add_edge(START, "snapshot")
     graph.add_edge("escalate", END)
     return graph.compile()
 

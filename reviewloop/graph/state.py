@@ -75,6 +75,18 @@ class ReviewStart(InputState):
 
 
 @dataclass(kw_only=True)
+class FixStart(InputState):
+    """A pull request's `/reviewloop fix`: the loop starts at the fix, from the PR's ledger."""
+
+    ledger: Ledger
+    """The pull request's findings as posted (open ones to fix, the rest for the record)."""
+    actionable: list[Finding]
+    """The findings the command asks to fix: the fixer's first work list."""
+    diff_path: str
+    """The pull request's diff (base...head) the findings were reported on."""
+
+
+@dataclass(kw_only=True)
 class ReviewTask:
     """One reviewer on one chunk of a round: the input of a `review` (`Send`) branch."""
 

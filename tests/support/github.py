@@ -59,6 +59,7 @@ import pytest
 from unidiff import PatchSet
 
 from tests.support import github_graphql
+from tests.support.github_commands import CommandEndpoints
 
 SUBSET = Path(__file__).parents[1] / "fixtures/github/openapi-subset.json"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -85,6 +86,10 @@ class PullRequest:
     head_sha: str
     hunks: dict[str, list[tuple[int, int]]]  # path → RIGHT-side (start, end) per hunk
     commits: set[str] = field(default_factory=set)  # heads still part of the PR
+    base_sha: str = ""
+    base_ref: str = "main"
+    head_ref: str = "feature"
+    head_repo: str | None = None  # None: the base repository itself (not a fork)
 
 
 @dataclass
@@ -127,10 +132,11 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class GitHubFake:
+class GitHubFake(CommandEndpoints):
     """The fake server; state and recorded calls are plain attributes."""
 
     def __init__(self, *, page_size: int | None = None):
+        CommandEndpoints.__init__(self)
         self.operations = _operations()
         self.calls: list[Call] = []
         self.violations: list[str] = []
@@ -188,8 +194,10 @@ class GitHubFake:
                 repository_id: int | None = None) -> None:
         old = self.prs.get((repo, number))
         commits = (old.commits if old else set()) | {head_sha}
+        kept = {k: getattr(old, k) for k in ("base_sha", "base_ref", "head_ref", "head_repo")} \
+            if old else {}
         self.prs[(repo, number)] = PullRequest(repo, number, head_sha, right_hunks(diff_text),
-                                               commits)
+                                               commits, **kept)
         if repository_id is not None:
             self.repository_ids[repo] = repository_id
 
@@ -356,6 +364,9 @@ class GitHubFake:
     def _pr(self, params: dict[str, str]) -> PullRequest | None:
         key = (f"{params['owner']}/{params['repo']}",
                int(params.get("pull_number") or params.get("issue_number")))
+        pr = self.prs.get(key)
+        if pr is not None:
+            self.follow_remote(pr)  # a push to its branch moved the head, as on GitHub
         return self.prs.get(key)
 
     def _page(self, items: list[dict[str, Any]], query: dict[str, list[str]], path: str):
@@ -374,8 +385,10 @@ class GitHubFake:
         if pr is None:
             return 404, {}, {"message": "Not Found"}
         return 200, {}, {"number": pr.number, "state": "open",
-                         "head": {"sha": pr.head_sha}, "base": {"repo": {
-                             "full_name": pr.repo}}}
+                         "head": {"sha": pr.head_sha, "ref": pr.head_ref,
+                                  "repo": {"full_name": pr.head_repo or pr.repo}},
+                         "base": {"sha": pr.base_sha, "ref": pr.base_ref,
+                                  "repo": {"full_name": pr.repo}}}
 
     def _pulls_list_review_comments(self, params, query, body):
         pr = self._pr(params)

@@ -1,0 +1,222 @@
+"""Issue #27's acceptance for `/reviewloop fix`, end to end: real CLI processes (the PR's
+review job, then the command job) against the loopback GitHub fake (REST checked against
+GitHub's OpenAPI description, GraphQL against its schema) whose PR follows its branch in a
+real bare "origin", and the loopback Bedrock fake with scripted reviewer and fixer replies.
+The fix runs in a worktree of the PR head with the real gates (pytest, sandboxed) and bandit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reviewloop.github.markers import read_marker
+from tests.support.bedrock import BedrockFake
+from tests.support.commands import (
+    KEY,
+    MAINTAINER,
+    OUTSIDER,
+    SAFE,
+    SHELL,
+    PullRequestWorld,
+    app,
+    clean_review,
+    finding_ids,
+    fixer_writes,
+    replies,
+    seed,
+)
+from tests.support.crash import crash_env, killed_mark
+from tests.support.github import GitHubFake
+from tests.support.gitutil import git
+from tests.support.loop_cli import REVIEWERS
+
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    origin, base, head = seed(tmp_path)
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        pr = PullRequestWorld(tmp_path, github, bedrock, origin, base, head)
+        pr.open()
+        for name in REVIEWERS:
+            bedrock.script(f"agent: {name}", clean_review(12))
+        yield pr
+        assert github.violations == []
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
+    """Poll `check`; the deadline only guards against a hang."""
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def reviewed(world: PullRequestWorld) -> list[str]:
+    done = world.review()
+    assert done.returncode == 1, done.stdout + done.stderr  # two must_fix findings
+    ids = finding_ids(world.github)
+    assert len(ids) == 2, world.github.state.review_comments
+    return ids
+
+
+def script_fix(world: PullRequestWorld, ids: list[str]) -> None:
+    """One fixer conversation per finding (they are two fix groups)."""
+    world.bedrock.script(f"id {ids[0][:12]}", fixer_writes(app(first=SAFE)))
+    world.bedrock.script(f"id {ids[1][:12]}", fixer_writes(app(first=SAFE, second=SAFE)))
+
+
+def branch(world: PullRequestWorld) -> str:
+    return git(world.origin, "rev-parse", "refs/heads/feature").strip()
+
+
+def commits_on_pr(world: PullRequestWorld) -> int:
+    return int(git(world.origin, "rev-list", "--count", f"{world.head}..feature"))
+
+
+def test_a_writers_fix_is_one_pushed_commit_fixing_both_threads_resolved_check_green(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    done = world.command("/reviewloop fix", MAINTAINER)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert commits_on_pr(world) == 1
+    new = branch(world)
+    assert git(world.origin, "show", f"{new}:app.py") == app(first=SAFE, second=SAFE)
+    message = git(world.origin, "log", "-1", "--format=%B", new)
+    assert "Reviewloop-Run: pr7-" in message and "Reviewloop-Command: " in message
+    github = world.github
+    threads = [github.thread_of(c["id"]) for c in github.state.review_comments]
+    assert [t["resolved"] for t in threads] == [True, True], [
+        c["body"][:200] for c in github.state.review_comments]
+    assert github.status_of(new) == "success"
+    answer = replies(github)[-1]
+    assert f"Pushed {new[:12]}" in answer and read_marker(answer, KEY, "fix") is not None
+
+
+def test_an_outsiders_fix_gets_a_reply_and_nothing_runs(world: PullRequestWorld) -> None:
+    reviewed(world)
+    asked = len(world.bedrock.requests)
+    done = world.command("/reviewloop fix", OUTSIDER)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert commits_on_pr(world) == 0
+    assert len(world.bedrock.requests) == asked  # no fixer, no reviewer
+    assert "only people with write access" in replies(world.github)[-1]
+    assert world.github.calls_to("repos/create-commit-status") == []
+
+
+def test_a_bots_comment_never_commands(world: PullRequestWorld) -> None:
+    reviewed(world)
+    calls = len(world.github.calls)
+    bot = {"login": "some-app[bot]", "id": 9, "type": "Bot"}
+    done = world.command("/reviewloop fix", bot)
+    assert done.returncode == 0 and "nothing to do" in done.stdout
+    # not even the permission check: the only calls are the test's own comment
+    assert world.github.calls_to("repos/get-collaborator-permission-level") == []
+    assert len(world.github.calls) == calls
+
+
+def test_a_fork_gets_the_fix_as_suggestion_blocks_and_nothing_is_pushed(
+        tmp_path: Path) -> None:
+    origin, base, head = seed(tmp_path)
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        world = PullRequestWorld(tmp_path, github, bedrock, origin, base, head, fork=True)
+        world.open()
+        for name in REVIEWERS:
+            bedrock.script(f"agent: {name}", clean_review(12))
+        ids = reviewed(world)
+        script_fix(world, ids)
+        done = world.command("/reviewloop fix", MAINTAINER)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert github.violations == []
+    assert commits_on_pr(world) == 0
+    assert github.calls_to("repos/create-commit-status") == []
+    review = github.calls_to("pulls/create-review")[-1].body
+    assert "comes from a fork" in review["body"]
+    assert read_marker(review["body"], KEY, "fix") is not None
+    lines = app().splitlines()
+    suggested = {(c["path"], c["line"]): c["body"] for c in review["comments"]}
+    for number, line in enumerate(lines, start=1):
+        if line + "\n" == SHELL:  # each finding's line gets its replacement
+            assert f"```suggestion\n{SAFE}```" in suggested[("app.py", number)]
+    assert len(suggested) == 2
+
+
+def test_kill_9_before_the_push_then_the_command_again_gives_one_commit(
+        world: PullRequestWorld, tmp_path: Path) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    crash = crash_env(tmp_path, at="* push *", when="before")
+    killed = world.command("/reviewloop fix", MAINTAINER, extra=crash)
+    assert killed.returncode == -9 and killed_mark(tmp_path).exists()
+    assert commits_on_pr(world) == 0  # the fix was committed in the worktree, never pushed
+    script_fix(world, ids)
+    again = world.command("/reviewloop fix", MAINTAINER, extra=crash)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert commits_on_pr(world) == 1
+    assert world.github.status_of(branch(world)) == "success"
+
+
+def test_kill_9_after_the_push_then_the_command_again_finishes_it_without_a_second_commit(
+        world: PullRequestWorld, tmp_path: Path) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    crash = crash_env(tmp_path, at="* push *", when="after")
+    killed = world.command("/reviewloop fix", MAINTAINER, extra=crash)
+    assert killed.returncode == -9
+    pushed = branch(world)
+    assert commits_on_pr(world) == 1
+    asked = [r for r in world.bedrock.requests if "You fix review findings" in str(r)]
+    again = world.command("/reviewloop fix", MAINTAINER, extra=crash)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert branch(world) == pushed and commits_on_pr(world) == 1
+    # no second fix was made: the pushed one was reviewed and its threads resolved
+    assert [r for r in world.bedrock.requests if "You fix review findings" in str(r)] == asked
+    threads = [world.github.thread_of(c["id"]) for c in world.github.state.review_comments]
+    assert [t["resolved"] for t in threads] == [True, True]
+    assert world.github.status_of(pushed) == "success"
+
+
+def test_a_redelivered_event_never_makes_a_second_commit(world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    first = world.command("/reviewloop fix", MAINTAINER)
+    assert first.returncode == 0, first.stdout + first.stderr
+    comment = next(c for c in world.github.state.issue_comments
+                   if c["body"] == "/reviewloop fix")
+    again = world.command("", MAINTAINER, comment=comment)  # the same delivery, again
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "answered already" in again.stdout
+    assert commits_on_pr(world) == 1
+
+
+def test_a_head_that_moves_while_the_fix_runs_stops_it_and_says_so(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    hold = threading.Event()
+    world.bedrock.script(f"id {ids[0][:12]}", fixer_writes(app(first=SAFE), gate=hold))
+    world.bedrock.script(f"id {ids[1][:12]}", fixer_writes(app(first=SAFE, second=SAFE)))
+    job = world.start_command("/reviewloop fix", MAINTAINER)
+    try:
+        wait_for(lambda: any("You fix review findings" in str(r)
+                             for r in world.bedrock.requests), "the fixer at work")
+        # the author pushes while the fixer works
+        other = world.clone("author", world.head)
+        (other / "NOTES.md").write_text("more\n")
+        git(other, "add", "NOTES.md")
+        git(other, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "notes")
+        git(other, "push", "-q", "origin", "HEAD:refs/heads/feature")
+        moved = branch(world)
+    finally:
+        hold.set()
+        out, err = job.communicate(timeout=600)
+    assert job.returncode == 1, out + err
+    assert branch(world) == moved  # nothing pushed onto the moved head
+    answer = replies(world.github)[-1]
+    assert "moved from" in answer and "nothing was pushed" in answer
