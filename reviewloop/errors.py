@@ -25,6 +25,8 @@ here, with the module that defines it when that is not this one::
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
     │   │                            command policy; no approval lands it
+    │   ├── HeadMoved                github/fix_push.py: the PR's head moved while a
+    │   │                            `/reviewloop fix` ran; nothing is pushed onto it
     │   └── RunFailed                runs/runner.py: the model failed the implementer or fixer
     │                                (AgentLoopError below); the run is failed and resumable
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed

@@ -113,7 +113,9 @@ def _why(health: Health) -> str:
 
 def verdict(summary: RunSummary) -> str:
     """"clean" only when every reviewer ran fine with the LLM on and nothing actionable is
-    left; otherwise every reason it is not clean, joined by "; "."""
+    left; otherwise every reason it is not clean, joined by "; ". A reviewer `skipped` had
+    no changed file in its scope (its definition, read from the trusted side): it has
+    nothing to say about this change, which is not a reason against it."""
     reasons = []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
@@ -121,8 +123,6 @@ def verdict(summary: RunSummary) -> str:
         reasons.append(NO_REVIEW)
     if failed := summary.reviewers_with("failed"):
         reasons.append("reviewer failed: " + ", ".join(failed))
-    if skipped := summary.reviewers_with("skipped"):
-        reasons.append("reviewer skipped: " + ", ".join(skipped))
     if broken := summary.incomplete:
         reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {_why(h)}"
                                                   for h in broken))

@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
+from reviewloop.checks.analyzers import pip_env
 from reviewloop.errors import ReviewloopError
 
 log = logging.getLogger(__name__)
@@ -201,32 +201,18 @@ def _python_name() -> str:
     return "python.exe" if os.name == "nt" else "python"
 
 
-def _own_pip() -> bool:
-    """True when reviewloop's Python has a pip that can install into another environment
-    (`pip --python`, pip 22.3+)."""
-    try:
-        major, minor = (int(part) for part in metadata.version("pip").split(".")[:2])
-    except (metadata.PackageNotFoundError, ValueError):
-        return False
-    return (major, minor) >= (22, 3)
-
-
 def _build(tool: Tool, env_dir: Path, timeout: float, say: Callable[[str], None], *,
            resumed: bool) -> None:
     started = time.monotonic()
-    # With a pip of our own the tool's virtualenv needs none: creating it takes ~0.05 s
-    # instead of the ~5 s ensurepip spends installing pip into it.
-    own_pip = _own_pip()
+    own = pip_env.own_pip()
     if not resumed:
         shutil.rmtree(env_dir, ignore_errors=True)  # a virtualenv that was never finished
-        _step([sys.executable, "-m", "venv", *(["--without-pip"] if own_pip else []),
-               str(env_dir)], tool, "create a virtualenv", timeout, say)
+        _step(pip_env.venv_command(env_dir, with_pip=not own), tool, "create a virtualenv",
+              timeout, say)
         (env_dir / _VENV_READY).touch()
     python = _bin(env_dir) / _python_name()
-    pip = ([sys.executable, "-m", "pip", "--python", str(python)] if own_pip
-           else [str(python), "-m", "pip"])
-    _step([*pip, "install", "--quiet", "--disable-pip-version-check",
-           "--cache-dir", str(env_dir.parent / PIP_CACHE), tool.requirement], tool,
+    _step([*pip_env.pip_command(python, own=own), "install", "--quiet",
+           "--disable-pip-version-check", "--cache-dir", str(env_dir.parent / PIP_CACHE), tool.requirement], tool,
           f"pip install {tool.requirement}", timeout, say)
     command = _bin(env_dir) / tool.command
     if not command.is_file():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import provision
+from reviewloop.checks.analyzers import pip_env, provision
 from reviewloop.checks.analyzers.provision import (
     MARKER,
     TOOLS,
@@ -100,7 +100,7 @@ def test_first_use_installs_into_its_own_environment_then_reuses_it(tmp_path, lo
                                                                     monkeypatch, own_pip):
     # reviewloop's own pip installs into a virtualenv made without one; where reviewloop's
     # Python has no pip (e.g. a uv tool environment) the virtualenv gets its own
-    monkeypatch.setattr(provision, "_own_pip", lambda: own_pip)
+    monkeypatch.setattr(pip_env, "own_pip", lambda: own_pip)
     root = tmp_path / "tools"
     said: list[str] = []
 
