@@ -212,8 +212,8 @@ def _build(tool: Tool, env_dir: Path, timeout: float, say: Callable[[str], None]
         (env_dir / _VENV_READY).touch()
     python = _bin(env_dir) / _python_name()
     _step([*pip_env.pip_command(python, own=own), "install", "--quiet",
-           "--disable-pip-version-check", "--cache-dir", str(env_dir.parent / PIP_CACHE), tool.requirement], tool,
-          f"pip install {tool.requirement}", timeout, say)
+           "--disable-pip-version-check", "--cache-dir", str(env_dir.parent / PIP_CACHE),
+           tool.requirement], tool, f"pip install {tool.requirement}", timeout, say)
     command = _bin(env_dir) / tool.command
     if not command.is_file():
         raise ProvisionError(f"{tool.requirement} installed no `{tool.command}` command in "
