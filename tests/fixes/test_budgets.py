@@ -16,9 +16,9 @@ from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    REVIEWERS,
     TEST_CALC,
     clean_round,
     make_project,
@@ -56,7 +56,7 @@ def scripted(*double_fixes) -> ScriptedChatModel:
         tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
         "wrote calc.py and util.py"])
     model.script("agent: review-maintainability", [review([ADD, DOUBLE]), review()])
-    for name in REVIEWERS:
+    for name in CALLED:
         if name != "review-maintainability":
             model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": DOCUMENTED}),

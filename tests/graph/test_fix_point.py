@@ -13,6 +13,7 @@ from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.runner import (  # noqa: F401 - project is a fixture
+    CALLED,
     REVIEWERS,
     project,
     ran,
@@ -47,7 +48,7 @@ def test_a_run_whose_last_round_is_reached_takes_no_fix_point_and_escalates(
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     model = ScriptedChatModel()
     model.script("agent: review-maintainability", [review([MUST_FIX])])
-    for name in REVIEWERS[:2] + REVIEWERS[3:]:
+    for name in [n for n in CALLED if n != "review-maintainability"]:
         model.script(f"agent: {name}", [review()])
     nodes = Nodes()
     run = LoopRunner(project, settings(max_rounds=1), lambda name: model, progress=nodes)

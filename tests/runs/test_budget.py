@@ -17,6 +17,7 @@ from tests.support.gitutil import git
 from tests.support.runner import (  # noqa: F401
     FIXER,
     IMPLEMENTER,
+    CALLED,
     REVIEWERS,
     project,
     review,
@@ -56,8 +57,8 @@ def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
     model = ScriptedChatModel()
     finding = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
                "title": "no docstring", "rationale": "public", "confidence": 0.9}
-    for name in REVIEWERS:
-        model.script(f"agent: {name}", [review([finding] if name == REVIEWERS[0] else None)])
+    for name in CALLED:
+        model.script(f"agent: {name}", [review([finding] if name == CALLED[0] else None)])
     model.script(FIXER, ["never asked"])
     run = LoopRunner(project, settings(budget_usd=0.0001, prices=PRICES), lambda name: model)
 

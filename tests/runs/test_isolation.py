@@ -12,9 +12,9 @@ from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    REVIEWERS,
     clean_round,
     make_project,
     ran,
@@ -42,7 +42,7 @@ def implemented(model: ScriptedChatModel, *extra) -> None:
 
 def one_finding_round(model: ScriptedChatModel, *later) -> None:
     model.script("agent: review-maintainability", [review([MUST_FIX]), *later])
-    for name in REVIEWERS[:2] + REVIEWERS[3:]:
+    for name in [n for n in CALLED if n != "review-maintainability"]:
         model.script(f"agent: {name}", [review(), *later])
 
 

@@ -19,6 +19,7 @@ from tests.support.loop_cli import MODEL, SPEC, clean_reviews, cli, fake_env, ma
 from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
     FIXER,
     IMPLEMENTER,
+    CALLED,
     REVIEWERS,
     clean_round,
     project,
@@ -93,7 +94,7 @@ def test_a_provider_failure_while_fixing_fails_the_run_and_resume_redoes_only_th
     model.script(FIXER, [tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):",
                                                  "new": "def add(a: int, b: int) -> int:"}),
                          "annotated add"])
-    for name in REVIEWERS:
+    for name in CALLED:
         if name != "review-maintainability":
             model.script(f"agent: {name}", [review()])
     resumed = run.resume(run_id)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewloop.config import Gates, Settings
-from reviewloop.implement.implementer import Implementer
 from reviewloop.reports import report
 from reviewloop.runs.runner import LoopRunner
-from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
     FIXER,
     IMPLEMENTER,
+    CALLED,
     REVIEWERS,
     SPEC,
     TEST_CALC,
@@ -44,7 +41,7 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
                 "title": "add has no docstring or type hints", "rationale": "public API",
                 "suggestion": "document it", "confidence": 0.9}
     model.script("agent: review-maintainability", [review([must_fix]), review()])
-    for name in REVIEWERS:
+    for name in CALLED:
         if name != "review-maintainability":
             model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [
@@ -74,7 +71,7 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
 
     # Round 2 saw only the fix: no task context, the fix's diff, not the first version.
     round2 = [h for h in model.history if "Re-review, round 2" in message_text(h[0])]
-    assert len(round2) == len(REVIEWERS)
+    assert len(round2) == len(CALLED)
     text = message_text(round2[0][0])
     assert "# The task" not in text and '"""Sum."""' in text and "a - b" not in text
 
@@ -85,7 +82,7 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
     should_fix = {"severity": "should_fix", "file": "calc.py", "start_line": 2,
                   "end_line": 2, "title": "no input validation", "rationale": "x",
                   "confidence": 0.6}
-    for name in REVIEWERS:
+    for name in CALLED:
         model.script(f"agent: {name}", [review([should_fix] if name == "review-security"
                                                else None)])
     model.script(FIXER, ["I will not change anything"])
@@ -115,7 +112,7 @@ def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
     outcomes = {r["agent"]: r for r in result.summary["reviewers"]}
     assert outcomes["review-performance"]["status"] == "failed"
     assert "never called submit_findings" in outcomes["review-performance"]["error"]
-    assert all(outcomes[n]["status"] == "ok" for n in REVIEWERS if n != "review-performance")
+    assert all(outcomes[n]["status"] == "ok" for n in CALLED if n != "review-performance")
     assert any(e.startswith("reviewer review-performance failed in round 1")
                for e in result.summary["escalations"])  # so --yes will not approve it
     verdict = report.verdict(report.RunSummary.model_validate(result.summary))

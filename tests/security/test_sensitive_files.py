@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.gitutil import git
-from tests.support.runner import clean_round, project, runner, start  # noqa: F401
+from tests.support.runner import CALLED, clean_round, project, runner, start  # noqa: F401
 
 CANARY = "CANARY-7f3a9c"
 CREDENTIAL_FILES = (".envrc", ".env-local", ".env.production", "deploy/id_ed25519",
@@ -31,7 +31,7 @@ def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
     prompts = [message_text(m) for h in model.history for m in h]
     final = run.resume(result.run_id, "approve")
 
-    assert len(model.history) == 5  # every reviewer ran once
+    assert len(model.history) == len(CALLED)  # every reviewer in scope ran once
     assert not [p for p in prompts if CANARY in p]
     assert not [n for n in CREDENTIAL_FILES if any(n in p for p in prompts)]
     for name in CREDENTIAL_FILES:

@@ -42,6 +42,9 @@ FIXER = "You fix review findings"
 
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
              "review-performance", "review-test-quality")
+# The infrastructure reviewer's scope (agents/review-infrastructure.json) holds no .py or .md
+# file: on these Python projects it is skipped, never called, so nothing is scripted for it.
+CALLED = tuple(name for name in REVIEWERS if name != "review-infrastructure")
 
 
 @pytest.fixture
@@ -75,7 +78,7 @@ def review(findings: list[dict] | None = None):
 
 
 def clean_round(model: ScriptedChatModel, *, but: str = "") -> None:
-    for name in REVIEWERS:
+    for name in CALLED:
         if name != but:
             model.script(f"agent: {name}", [review()])
 

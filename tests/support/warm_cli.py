@@ -14,6 +14,7 @@ the slow way, to show the warm path changes no outcome.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -109,7 +110,8 @@ class Process:
 
     def send_signal(self, sig: int) -> None:
         if self.returncode is None:
-            os.kill(self.pid, sig)
+            with contextlib.suppress(ProcessLookupError):  # ended, not yet reported: as Popen
+                os.kill(self.pid, sig)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

@@ -21,6 +21,7 @@ from tests.support.hooks import CALC
 from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
     FIXER,
     IMPLEMENTER,
+    CALLED,
     REVIEWERS,
     clean_round,
     project,
@@ -103,7 +104,7 @@ def test_a_hook_failing_on_the_fixers_output_goes_back_to_the_fixer(project: Pat
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": CALC}), "implemented"])
     model.script("agent: review-maintainability", [review([should_fix]), review()])
-    for name in REVIEWERS:
+    for name in CALLED:
         if name != "review-maintainability":
             model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [
