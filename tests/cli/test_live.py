@@ -27,10 +27,20 @@ from reviewloop.agent.tool_loop import call_with_deadline
 from reviewloop.cli import live
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.chat import ScriptedChatModel
-from tests.support.loop_cli import MODEL, REVIEWERS, cli, fake_env, make_example, manual_change
+from tests.support.loop_cli import (
+    CALLED,
+    MODEL,
+    REVIEWERS,
+    cli,
+    fake_env,
+    make_example,
+    manual_change,
+)
 from tests.support.terminal import Terminal
 
-FAST, SLOW = REVIEWERS[0], REVIEWERS[1:]
+FAST, SLOW = CALLED[0], CALLED[1:]
+OUT_OF_SCOPE = "review-infrastructure"  # no .py file is in its scope: reported, never called
+SKIP_NOTE = "no changed file is in this reviewer's scope"
 ROW = re.compile(r"^\S\s+(?P<name>review-[a-z-]+):?\s+(?P<secs>\d+)s\b(?P<rest>.*)$")
 
 
@@ -94,7 +104,8 @@ def test_the_live_view_updates_reviewer_lines_then_shows_outcomes(tmp_path: Path
     assert "tokens" in rows(first)[FAST][1], first  # the fake's usage, counted as it came
     outcomes = rows(final)
     assert set(outcomes) == set(REVIEWERS), final
-    for name in REVIEWERS:
+    assert outcomes[OUT_OF_SCOPE][1].endswith(SKIP_NOTE), final
+    for name in CALLED:
         rest = outcomes[name][1]
         assert rest.endswith("0 finding(s)"), final
         assert "tokens" in rest, final
@@ -115,8 +126,9 @@ def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
     lines = [line for line in done.stderr.splitlines() if line.startswith("• review round 1")]
     assert lines[0] == "• review round 1 …", done.stderr  # the step started
     assert lines[1].startswith("• review round 1: "), done.stderr  # its estimate
-    assert sorted(lines[2:]) == sorted(f"• review round 1 · {name}: 0 finding(s)"
-                                       for name in REVIEWERS), done.stderr
+    assert sorted(lines[2:]) == sorted([
+        *(f"• review round 1 · {name}: 0 finding(s)" for name in CALLED),
+        f"• review round 1 · {OUT_OF_SCOPE}: {SKIP_NOTE}"]), done.stderr
     for name in REVIEWERS:  # each reviewer says when it starts, on a line of its own
         assert f"• {name} …" in done.stderr.splitlines(), done.stderr
     assert "\x1b[" not in done.stderr  # no live drawing in a log

@@ -19,7 +19,7 @@ from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
-    REVIEWERS,
+    CALLED,
     SPEC,
     _wait_for,
     cli,
@@ -47,7 +47,7 @@ def _run_ids(root: Path, url: str | None) -> list[str]:
 
 
 def _script_reviews(fake: BedrockFake, gate: threading.Event) -> None:
-    for name in REVIEWERS:  # held until the test opens the gate
+    for name in CALLED:  # held until the test opens the gate
         fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []},
                                                 gate=gate)])
 
@@ -95,7 +95,7 @@ def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:
         _script_reviews(fake, never)
         first = _start(project, env)
         try:
-            _wait_for(lambda: len(fake.calls) == len(REVIEWERS))  # held mid-review
+            _wait_for(lambda: len(fake.calls) == len(CALLED))  # held mid-review
             [run_id] = _run_ids(project, None)
             listed = cli(project, "runs", "--json", env=env)
             assert '"status": "running"' in listed.stdout  # alive: not crashed
@@ -107,7 +107,7 @@ def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:
             never.set()
         listed = cli(project, "runs", env=env)
         assert "crashed" in listed.stdout and f"reviewloop resume {run_id}" in listed.stdout
-        for name in REVIEWERS:
+        for name in CALLED:
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         resumed = cli(project, "resume", run_id, "--yes", env=env)
 

@@ -22,7 +22,7 @@ from tests.support.bedrock import BedrockFake, Reply, tool_use
 from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import MODEL, REVIEWERS, cli, fake_env
+from tests.support.loop_cli import CALLED, MODEL, cli, fake_env
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 REPO = "octo/tasks"
@@ -42,7 +42,7 @@ def review(findings: list[dict] | None = None, gate: threading.Event | None = No
 
 def clean() -> list[Reply]:
     """No findings, once per reviewer."""
-    return [review() for _ in REVIEWERS]
+    return [review() for _ in CALLED]
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
                            "--model", MODEL)
             try:
-                wait_for(lambda: _asked(bedrock, "feature_4.py") == len(REVIEWERS),
+                wait_for(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
                          "every reviewer of task 4")
             finally:
                 victim.kill()
@@ -203,14 +203,14 @@ def _check_matrix(origin: Path, github: GitHubFake, outs, runs: dict[str, str]) 
         body = pr["body"]
         assert f"Implements task **{n}: {TITLES[n]}** from `{SPEC}`" in body
         assert f"run `{runs[n]}`" in body
-        assert "**Spend:** $0.4500 (100,000 tokens in / 10,000 out)" in body
-        for agent in REVIEWERS:
+        assert "**Spend:** $0.3600 (80,000 tokens in / 8,000 out)" in body
+        for agent in CALLED:
             assert f"| {agent} | ok |" in body
     clean = [pull(github, n) for n in "12"]
     assert [(p["draft"], p["labels"]) for p in clean] == [(False, []), (False, [])]
     for (out, _), n in zip(outs[:2], "12", strict=True):
         assert f"Opened pull request #{pull(github, n)['number']}" in out
-        assert "Spend: $0.4500 (100,000 tokens in / 10,000 out)" in out
+        assert "Spend: $0.3600 (80,000 tokens in / 8,000 out)" in out
 
     escalated = pull(github, "3")
     assert escalated["draft"] is True
@@ -250,8 +250,8 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
                    timeout=300)
 
     assert done.returncode == 1, done.stdout + done.stderr  # the draft waits for a human
-    assert "budget exhausted: $0.4500 spent of budget_usd $0.01" in done.stdout
-    assert "Spend: $0.4500 (100,000 tokens in / 10,000 out) of budget_usd $0.01" in done.stdout
+    assert "budget exhausted: $0.3600 spent of budget_usd $0.01" in done.stdout
+    assert "Spend: $0.3600 (80,000 tokens in / 8,000 out) of budget_usd $0.01" in done.stdout
     opened = pull(github, "1")
     assert f"Opened draft pull request #{opened['number']}" in done.stdout
     assert ATTENTION_LABEL in done.stdout
@@ -259,7 +259,7 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
     assert [label["name"] for label in opened["labels"]] == [ATTENTION_LABEL]
     assert "**Escalated: this run needs a human's attention before merging.**" in \
         opened["body"]
-    assert "budget exhausted: $0.4500 spent of budget_usd $0.01" in opened["body"]
+    assert "budget exhausted: $0.3600 spent of budget_usd $0.01" in opened["body"]
     assert "of budget_usd $0.01" in opened["body"]
     assert "- [ ] 1. One" in spec_at(origin, "main")  # approval is the merge: main untouched
     assert "- [x] 1. One" in spec_at(origin, "reviewloop/1")
