@@ -178,9 +178,9 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     # Every analyzer finding goes into the outcome, whatever the model says about it.
     analyzed = [*evidence, *(redact_finding(f) for f in review.outside if f.agent == agent.name)]
     health = [h for h in review.analyzers if h.agent == agent.name]
-    if not relevant:  # its analyzers may still have read files no model reads
+    if not relevant:  # no model reads these files, but what its analyzers found there counts
         return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
-                               analyzers=health,
+                               findings=analyzed, analyzers=health,
                                summary="no changed file is in this reviewer's scope")
     if model is None:  # LLM off: the analyzer layer is the whole review, as reported
         return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",

@@ -161,3 +161,20 @@ def test_a_failed_reviewer_still_carries_its_analyzers_findings(tmp_path: Path) 
                            ReviewInput(round=1, diff_text=DIFF, evidence=[b602()]),
                            workspace(tmp_path))
     assert outcome.status == "failed" and outcome.findings == [b602()]
+
+
+@pytest.mark.parametrize("llm", [True, False], ids=["model", "LLM off"])
+def test_an_analyzer_finding_outside_its_reviewers_scope_is_still_reported(
+        tmp_path: Path, llm: bool) -> None:
+    # the infrastructure reviewer reads no .py file, but what its analyzers found on one
+    # (here: a file its tools flagged that its model is never shown) is the review's all the same
+    infra = next(a for a in load_agents(tmp_path).agents if a.name == "review-infrastructure")
+    flagged = b602().model_copy(update={"agent": infra.name})
+    model = ScriptedChatModel() if llm else None
+
+    outcome = run_reviewer(model, infra, ReviewInput(round=1, diff_text=DIFF, evidence=[flagged]),
+                           workspace(tmp_path))
+
+    assert not infra.applies_to("app.py")
+    assert outcome.status == "skipped" and outcome.findings == [flagged]
+    assert model is None or model.history == []  # no model call for a file out of scope
