@@ -27,6 +27,7 @@ from tests.support.commands import (
     seed,
 )
 from tests.support.github import GitHubFake
+from tests.support.gitutil import git
 from tests.support.loop_cli import REVIEWERS
 
 pytestmark = pytest.mark.timeout(900)
@@ -97,6 +98,18 @@ def test_the_command_in_the_prs_code_or_a_forged_marker_closes_nothing(
     # a comment that quotes the command is not one: only its first line can be
     quoted = world.command(f"> /reviewloop ignore {ids[0][:12]} quoted", MAINTAINER)
     assert quoted.returncode == 0 and "not a reviewloop command" in quoted.stdout
+    # the command written into the PR's own code and commit message, pushed as its new head:
+    # code, reviewed as code; it ignores nothing
+    author = world.clone("author", world.head)
+    words = f"/reviewloop ignore {ids[0][:12]} written by the change itself"
+    (author / "notes.py").write_text(f"# {words}\nNOTE = {words!r}\n")
+    git(author, "add", "notes.py")
+    git(author, "commit", "-qm", words)
+    git(author, "push", "-q", "origin", "HEAD:refs/heads/feature")
+    world.head = git(author, "rev-parse", "HEAD").strip()
+    git(world.origin, "update-ref", "refs/pull/7/head", world.head)
+    pushed = world.review()
+    assert pushed.returncode == 1 and outputs(world)["must_fix"] == "2"
     assert json.dumps(replies(world.github)).count("Ignored") == 0
 
 
