@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.github.markers import read_marker, repository_key
+from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
@@ -138,16 +139,14 @@ class PullRequestWorld:
 
     def start_command(self, body: str, user: dict[str, Any], *,
                       extra: dict[str, str] | None = None, review_comment: bool = False,
-                      comment: dict[str, Any] | None = None) -> subprocess.Popen:
+                      comment: dict[str, Any] | None = None
+                      ) -> warm_cli.Process | subprocess.Popen:
         """`command`, started in the background."""
         posted = comment or self.github.add_issue_comment(REPO, NUMBER, body, user=user)
         name = "pull_request_review_comment" if review_comment else "issue_comment"
         event = self._write(name, comment_payload(name, posted))
-        return subprocess.Popen([sys.executable, "-m", "reviewloop", "review"],
-                                cwd=self.clone("command-job"),
-                                env=self.env(name, event) | (extra or {}), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL)
+        return warm_cli.popen(["review"], self.clone("command-job"),
+                              env=self.env(name, event) | (extra or {}))
 
     def _write(self, name: str, payload: dict[str, Any]) -> Path:
         path = self.tmp / f"event-{len(self.events)}-{name}.json"
@@ -172,9 +171,7 @@ def comment_payload(name: str, comment: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_cli(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewloop", "review"], cwd=root, env=env,
-                          text=True, capture_output=True, timeout=600,
-                          stdin=subprocess.DEVNULL)
+    return warm_cli.run(["review"], root, env=env, timeout=600)
 
 
 def clean_review(times: int = 1) -> list:
