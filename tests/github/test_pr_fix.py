@@ -29,6 +29,7 @@ from tests.support.commands import (
     fixer_writes,
     replies,
     seed,
+    world,  # noqa: F401 - the fixture
 )
 from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake
@@ -36,18 +37,6 @@ from tests.support.gitutil import git
 from tests.support.loop_cli import REVIEWERS
 
 pytestmark = pytest.mark.timeout(900)
-
-
-@pytest.fixture
-def world(tmp_path: Path):
-    origin, base, head = seed(tmp_path)
-    with BedrockFake() as bedrock, GitHubFake() as github:
-        pr = PullRequestWorld(tmp_path, github, bedrock, origin, base, head)
-        pr.open()
-        for name in REVIEWERS:
-            bedrock.script(f"agent: {name}", clean_review(12))
-        yield pr
-        assert github.violations == []
 
 
 def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:

@@ -5,7 +5,6 @@ PR's code, or as a forged marker in anyone else's comment close nothing."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,35 +14,19 @@ from reviewloop.github.posted import read_state
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.threads import Identity
 from tests.support import github as fakes
-from tests.support.bedrock import BedrockFake
 from tests.support.commands import (
     KEY,
     MAINTAINER,
     OUTSIDER,
     PullRequestWorld,
-    clean_review,
     finding_ids,
     replies,
-    seed,
+    world,  # noqa: F401 - the fixture
 )
-from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import REVIEWERS
 
 pytestmark = pytest.mark.timeout(900)
 ME = Identity("github-actions", fakes.BOT["id"])
-
-
-@pytest.fixture
-def world(tmp_path: Path):
-    origin, base, head = seed(tmp_path)
-    with BedrockFake() as bedrock, GitHubFake() as github:
-        pr = PullRequestWorld(tmp_path, github, bedrock, origin, base, head)
-        pr.open()
-        for name in REVIEWERS:
-            bedrock.script(f"agent: {name}", clean_review(12))
-        yield pr
-        assert github.violations == []
 
 
 def outputs(world: PullRequestWorld) -> dict[str, str]:

@@ -15,16 +15,19 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from reviewloop.github.markers import read_marker, repository_key
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import MODEL, fake_env
+from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
 from tests.support.pr_mode import EVENTS
 
 REPO, NUMBER, REPO_ID = "octo/fixme", 7, 4242
@@ -153,6 +156,19 @@ class PullRequestWorld:
         path.write_text(json.dumps(payload))
         self.events.append(path)
         return path
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[PullRequestWorld]:
+    """A PR with its remote and both fakes; every reviewer answers clean (twelve times)."""
+    origin, base, head = seed(tmp_path)
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        pr = PullRequestWorld(tmp_path, github, bedrock, origin, base, head)
+        pr.open()
+        for name in REVIEWERS:
+            bedrock.script(f"agent: {name}", clean_review(12))
+        yield pr
+        assert github.violations == []
 
 
 def comment_payload(name: str, comment: dict[str, Any]) -> dict[str, Any]:
