@@ -21,6 +21,7 @@ import runpy
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import traceback
 
@@ -34,6 +35,7 @@ def _run_cli(request: dict) -> int:
     """In the forked CLI process: become `python -m reviewloop ARGV` in CWD with ENV."""
     os.environ.clear()
     os.environ.update(request["env"])
+    tempfile.tempdir = None  # found again from this call's TMPDIR, not the server's
     os.chdir(request["cwd"])
     sys.path.insert(0, request["cwd"])  # what `python -m` puts first
     for fd, path, mode in ((0, request["stdin"], os.O_RDONLY),
