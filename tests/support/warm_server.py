@@ -13,8 +13,8 @@ Protocol, one JSON line each way on a Unix socket per request:
 from __future__ import annotations
 
 import atexit
-import gc
 import contextlib
+import gc
 import json
 import os
 import runpy
