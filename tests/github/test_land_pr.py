@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from tests.support.bedrock import BedrockFake, Reply, tool_use
 from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import CALLED, MODEL, cli, fake_env
+from tests.support.loop_cli import CALLED, MODEL, _wait_for, cli, fake_env
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 REPO = "octo/tasks"
@@ -73,13 +71,6 @@ def clone(origin: Path, name: str) -> Path:
 
 def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
     return warm_cli.popen(args, root, env={**os.environ, **env})
-
-
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
-    end = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < end, f"gave up waiting for {what}"
-        time.sleep(0.1)
 
 
 def run_id_of(stdout: str) -> str:
@@ -146,8 +137,8 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
                            "--model", MODEL)
             try:
-                wait_for(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
-                         "every reviewer of task 4")
+                _wait_for(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
+                          what="every reviewer of task 4")
             finally:
                 victim.kill()
                 victim.communicate()
@@ -161,7 +152,8 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             asked = _asked(bedrock, "feature_4.py")
             resumer = start(clone(origin, "job4"), env, "resume", run_id)
             try:
-                wait_for(lambda: _asked(bedrock, "feature_4.py") > asked, "the resumed review")
+                _wait_for(lambda: _asked(bedrock, "feature_4.py") > asked,
+                          what="the resumed review")
                 second = cli(clone(origin, "job5"), "resume", run_id, env=env)
             finally:
                 resumed_gate.set()

@@ -8,8 +8,6 @@ The fix runs in a worktree of the PR head with the real gates (pytest, sandboxed
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,17 +32,9 @@ from tests.support.commands import (
 from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import REVIEWERS
+from tests.support.loop_cli import REVIEWERS, _wait_for
 
 pytestmark = pytest.mark.timeout(900)
-
-
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
-    """Poll `check`; the deadline only guards against a hang."""
-    end = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < end, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def reviewed(world: PullRequestWorld) -> list[str]:
@@ -193,8 +183,8 @@ def test_a_head_that_moves_while_the_fix_runs_stops_it_and_says_so(
     world.bedrock.script(f"id {ids[1][:12]}", fixer_writes(app(first=SAFE, second=SAFE)))
     job = world.start_command("/reviewloop fix", MAINTAINER)
     try:
-        wait_for(lambda: any("You fix review findings" in str(r)
-                             for r in world.bedrock.requests), "the fixer at work")
+        _wait_for(lambda: any("You fix review findings" in str(r)
+                             for r in world.bedrock.requests), what="the fixer at work")
         # the author pushes while the fixer works
         other = world.clone("author", world.head)
         (other / "NOTES.md").write_text("more\n")

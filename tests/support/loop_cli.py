@@ -79,11 +79,12 @@ def manual_change(root: Path) -> None:
 
 
 
-def _wait_for(condition, timeout: float = 300) -> None:
+def _wait_for(condition, timeout: float = 300, what: str = "") -> None:
     """Wait until `condition()` holds. The deadline only guards against a hang: no test
     relies on how soon a state comes, so a loaded machine is slower, never failing."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError(f"gave up waiting for {what}" if what
+                                 else "condition not met in time")
         time.sleep(0.05)
