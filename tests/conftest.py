@@ -9,6 +9,8 @@ import pytest
 _OPT_IN = {
     "live": ("REVIEWLOOP_LIVE", "talks to a real model provider; set REVIEWLOOP_LIVE=1"),
     "pypi": ("REVIEWLOOP_PYPI", "installs from PyPI; set REVIEWLOOP_PYPI=1 (CI does)"),
+    "npm": ("REVIEWLOOP_NPM", "npm ci from the npm registry (once per lockfile, cached "
+                              "between sessions); set REVIEWLOOP_NPM=1 (CI does)"),
 }
 
 
