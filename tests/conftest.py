@@ -67,3 +67,4 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
 from tests.support.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
 from tests.support.workspace import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests
 from tests.support.iac_tools import first_use_tools, iac_tools  # noqa: F401,E402 - the session's checkov/hadolint cache
+from tests.support.js_tools import eslint_tools, shellcheck_tools  # noqa: F401,E402 - ESLint, shellcheck

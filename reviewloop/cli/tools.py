@@ -70,7 +70,7 @@ def list_cmd(as_json: bool, root: Path | None = None) -> int:
         where = {"cached": row.command, "path": f"not cached; using {row.command} from PATH",
                  "absent": f"not installed; installed on first use, or now with "
                            f"`reviewloop tools install {row.name}`"}[row.status]
-        click.echo(f"  {row.name:<9} {row.version:<10} {where}")
+        click.echo(f"  {row.name:<10} {row.version:<10} {where}")
     for path in extra:
         click.echo(f"  stale: {path} (no pin names it; `reviewloop tools clean` removes it)")
     return ExitCode.OK

@@ -81,8 +81,13 @@ LEVERS: tuple[Lever, ...] = (
              "hadolint.yaml", "hadolint.yml"),
     *_levers(LeverKind.SUPPRESSION, "zizmor", "zizmor.yml", "zizmor.yaml", ".zizmor.yml",
              ".zizmor.yaml"),
+    # reviewloop's ESLint never reads these; the project's own config is read from the base
+    *_levers(LeverKind.SUPPRESSION, "eslint", "eslint.config.js", "eslint.config.mjs",
+             "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts",
+             ".eslintrc", ".eslintrc.*", ".eslintignore"),
+    *_levers(LeverKind.SUPPRESSION, "shellcheck", ".shellcheckrc", "shellcheckrc"),
     *_levers(LeverKind.SUPPRESSION, "other scanners", ".semgrepignore", ".trivyignore",
-             ".trivyignore.yaml", ".tfsec/**", ".snyk", ".eslintignore", ".prettierignore"),
+             ".trivyignore.yaml", ".tfsec/**", ".snyk", ".prettierignore"),
     *_levers(LeverKind.CLASSIFICATION, "git", ".gitattributes", "/.git-blame-ignore-revs"),
     *_levers(LeverKind.CLASSIFICATION, "reviewloop", ".reviewloopignore"),
     *_levers(LeverKind.HOOK, "git", "/.githooks/**", "/.git-hooks/**", "/.hooks/**",
@@ -114,10 +119,15 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 class Reach(StrEnum):
     """Which lines of a finding a marker covers, seen from the marker's own line."""
 
-    LINES = "lines"  # on one of the flagged lines: bandit's nosec, ruff's noqa, checkov
-    ABOVE = "above"  # the line just above them: `hadolint ignore=`, `allowlist nextline`
+    LINES = "lines"  # on one of the flagged lines: bandit's nosec, ruff's noqa, checkov,
+    # `eslint-disable-line`
+    ABOVE = "above"  # the line just above them: `hadolint ignore=`, `allowlist nextline`,
+    # `eslint-disable-next-line`, `# shellcheck disable=` (it covers the next command)
     LINES_OR_ABOVE = "lines or above"  # either: `reviewloop: ignore[…]`
-    FILE = "file"  # anywhere in the file: ruff's file-wide noqa, `hadolint global ignore=`
+    BLOCK = "block"  # from the marker down to the `eslint-enable` that re-enables the rule
+    # (or the end of the file): `/* eslint-disable */`
+    FILE = "file"  # anywhere in the file: ruff's file-wide noqa, `hadolint global ignore=`,
+    # `/* eslint rule: "off" */`
 
 
 @dataclass(frozen=True)
@@ -142,10 +152,12 @@ class Marker:
 # The finding sources (reviewloop's analyzers) whose findings each marker owner can hide;
 # owners missing here are tools reviewloop does not run: their markers are only reported.
 _RUFF = ("ruff-maintainability", "ruff-performance")
+_ESLINT = ("eslint-security", "eslint-maintainability", "eslint-performance")
 _SILENCES: dict[str, tuple[str, ...]] = {
     "bandit": ("bandit",), "ruff": _RUFF, "flake8": _RUFF, "checkov": ("checkov",),
     "hadolint": ("hadolint",), "zizmor": ("zizmor",), "gitleaks": ("secrets",),
-    "detect-secrets": ("secrets",)}
+    "detect-secrets": ("secrets",), "eslint": _ESLINT,
+    "shellcheck": ("shellcheck-security", "shellcheck")}
 _CODES = r"(?P<rules>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
 
 
@@ -158,6 +170,31 @@ def _listed(match: re.Match[str]) -> frozenset[str] | None:
     """`# noqa: F401, E501`, `ignore=DL3008,DL3009`: those; a bare marker: every rule."""
     text = match.groupdict().get("rules")
     return frozenset(re.split(r"[\s,]+", text.strip())) if text else None
+
+
+def _eslint(match: re.Match[str]) -> frozenset[str] | None:
+    """`eslint-disable-line no-eval, security/x -- why`: those rules; none: every rule."""
+    text = (match.group("rules") or "").split("--")[0].split("*/")[0]
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    return names or None
+
+
+def _eslint_inline_config(match: re.Match[str]) -> frozenset[str] | None:
+    """`/* eslint no-eval: "off", eqeqeq: 0 */`: the rules it configures (any setting:
+    the lists are wide)."""
+    return frozenset(re.findall(r"([@\w/-]+)\s*:", match.group("rules")))
+
+
+def _shellcheck(match: re.Match[str]) -> frozenset[str] | None:
+    """`disable=SC2086,2046,SC1000-SC1099`: those codes (as SCnnnn); `all`: every rule."""
+    codes: set[str] = set()
+    for token in re.split(r"\s*,\s*", match.group("rules").strip()):
+        numbers = [int(n) for n in re.findall(r"\d+", token)]
+        if token.lower() == "all" or not numbers:
+            return None
+        low, high = numbers[0], numbers[-1]
+        codes.update(f"SC{n}" for n in range(low, min(high, low + 2000) + 1))
+    return frozenset(codes)
 
 
 def _nosec(match: re.Match[str]) -> frozenset[str] | None:
@@ -201,7 +238,13 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
         ("trivy", r"trivy\s*:\s*ignore\s*:[^\n]*", Reach.LINES, _listed),
         ("kics", r"kics-scan\s+ignore\b[^\n]*", Reach.LINES, _listed),
         ("sonar", r"\bNOSONAR\b[^\n]*", Reach.LINES, _listed),
-        ("eslint", r"eslint-disable\b[^\n]*", Reach.LINES, _listed),
+        ("eslint", r"eslint-disable-next-line\b(?P<rules>[^\n]*)", Reach.ABOVE, _eslint),
+        ("eslint", r"eslint-disable-line\b(?P<rules>[^\n]*)", Reach.LINES, _eslint),
+        ("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK, _eslint),
+        ("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)", Reach.FILE,
+         _eslint_inline_config),
+        ("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disable\s*=\s*"
+                       r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _shellcheck),
         ("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*", Reach.LINES, _listed),
         ("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*", Reach.LINES, _listed),
     ))
@@ -209,8 +252,22 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
 
 # A word every pattern above needs: most lines have none, and skip the patterns at once.
 _ANY = re.compile(r"reviewloop|nosec|noqa|pylint|checkov|CKV|hadolint|zizmor|gitleaks|"
-                  r"allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|no\s*cover",
+                  r"allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|no\s*cover|"
+                  r"shellcheck",
                   re.IGNORECASE)
+
+
+_ENABLE = re.compile(r"eslint-enable(?![-\w])(?P<rules>[^\n]*)", re.IGNORECASE)
+
+
+def reenables(line: str, rule: str | None) -> bool:
+    """Whether `line` ends an `eslint-disable` block for `rule`: a bare `eslint-enable`
+    ends it for every rule, a listed one for the rules it names."""
+    match = _ENABLE.search(line)
+    if match is None:
+        return False
+    named = _eslint(match)
+    return named is None or rule in named
 
 
 def markers(line: str) -> list[Marker]:
@@ -237,6 +294,8 @@ class Trust:
 
     added: Mapping[str, frozenset[int]] = field(default_factory=dict)
     touched: frozenset[str] = frozenset()
+    # where the change removed lines: new-file line k for lines removed after line k
+    removals: Mapping[str, frozenset[int]] = field(default_factory=dict)
     trusted_all: bool = False
     base: str | None = None
     head: str | None = None
@@ -252,7 +311,9 @@ class Trust:
         and every path it adds, modifies, deletes or renames (both names)."""
         touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
         return cls(added={f.path: frozenset(f.added_lines) for f in changes.files if f.added},
-                   touched=frozenset(touched), base=base, head=head)
+                   touched=frozenset(touched), base=base, head=head,
+                   removals={f.path: frozenset(f.removals) for f in changes.files
+                             if f.removals})
 
     def line(self, path: str, number: int) -> bool:
         """Whether line `number` of `path` comes from the trusted side."""
@@ -262,9 +323,16 @@ class Trust:
         """Whether `path` as it is in the tree may be read as trusted (else: the base's)."""
         return self.trusted_all or path not in self.touched
 
-    def vouches(self, marker_line: int, path: str, flagged: int) -> bool:
+    def vouches(self, marker_line: int, path: str, flagged: int, *,
+                stretch: bool = False) -> bool:
         """Whether a marker on `marker_line` of `path` may silence a finding flagged on line
         `flagged`: the marker must come from the trusted side, and so must the flagged line
         when the marker sits elsewhere (a base suppression never covers code the change
-        wrote under it)."""
-        return self.line(path, marker_line) and self.line(path, flagged)
+        wrote under it). With `stretch` (a marker whose reach runs down the file: the next
+        line, an `eslint-disable` block) nothing between the two may have been removed
+        either: deleting the line under a `disable-next-line`, or a block's
+        `eslint-enable`, would carry a base suppression onto code it never covered."""
+        if not (self.line(path, marker_line) and self.line(path, flagged)):
+            return False
+        return not stretch or self.trusted_all or not any(
+            marker_line <= k < flagged for k in self.removals.get(path, ()))

@@ -60,7 +60,8 @@ def test_agents_lists_the_five_builtins_with_origin(project, capsys):
     rows = table_rows(out)
     assert list(rows) == list(BUILTIN_NAMES)
     assert rows["review-security"] == ["review-security", "built-in", "review-security.json",
-                                       "all read-only", "default", "bandit, secrets"]
+                                       "all read-only", "default",
+                                       "bandit, secrets, eslint-security, shellcheck-security"]
     assert {row[1] for row in rows.values()} == {"built-in"}
     assert rows["review-test-quality"][5] == "coverage, test-changes"
     assert "skipped" not in out and "note:" not in out

@@ -46,11 +46,17 @@ def test_list_says_what_is_cached_and_how_to_install_the_rest(cache, capsys):
     assert code == 0
     assert out.splitlines() == [
         f"tools folder: {cache}",
-        ("  checkov   3.3.30     not installed; installed on first use, or now with "
+        ("  checkov    3.3.30     not installed; installed on first use, or now with "
         "`reviewloop tools install checkov`"),
-        ("  hadolint  2.15.1.2   not installed; installed on first use, or now with "
+        ("  hadolint   2.15.1.2   not installed; installed on first use, or now with "
         "`reviewloop tools install hadolint`"),
-        f"  zizmor    1.32.0     {cache / 'zizmor-1.32.0' / 'bin' / 'zizmor'}",
+        f"  zizmor     1.32.0     {cache / 'zizmor-1.32.0' / 'bin' / 'zizmor'}",
+        ("  shellcheck 0.11.0.1   not installed; installed on first use, or now with "
+        "`reviewloop tools install shellcheck`"),
+        ("  eslint     10.15.0    not installed; installed on first use, or now with "
+        "`reviewloop tools install eslint`"),
+        ("  cdk-nag    3.0.2      not installed; installed on first use, or now with "
+        "`reviewloop tools install cdk-nag`"),
         (f"  stale: {cache / 'checkov-1.0.0'} (no pin names it; `reviewloop tools clean` "
         "removes it)")]
 
@@ -65,7 +71,8 @@ def test_list_json(cache, capsys):
     assert code == 0 and data["tools_dir"] == str(cache) and data["stale"] == []
     assert [(t["name"], t["version"], t["status"]) for t in data["tools"]] == [
         ("checkov", "3.3.30", "cached"), ("hadolint", "2.15.1.2", "absent"),
-        ("zizmor", "1.32.0", "absent")]
+        ("zizmor", "1.32.0", "absent"), ("shellcheck", "0.11.0.1", "absent"),
+        ("eslint", "10.15.0", "absent"), ("cdk-nag", "3.0.2", "absent")]
     assert data["tools"][0]["command"] == str(cache / "checkov-3.3.30" / "bin" / "checkov")
 
 
@@ -85,7 +92,8 @@ def test_an_unknown_tool_is_a_usage_error(cache, capsys):
     code, _, err = run_cli(capsys, "tools", "install", "chekov")
 
     assert code == 2
-    assert err == "error: unknown tool chekov\n  fix: choose from checkov, hadolint, zizmor\n"
+    assert err == ("error: unknown tool chekov\n  fix: choose from checkov, hadolint, zizmor, "
+                   "shellcheck, eslint, cdk-nag\n")
     assert run_cli(capsys, "tools", "clean", "chekov")[0] == 2
 
 

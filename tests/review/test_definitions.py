@@ -51,10 +51,11 @@ def test_five_builtins_load_in_order_with_their_analyzers():
     assert [a.name for a in agents] == list(BUILTIN_NAMES)
     analyzers = {a.name: a.analyzers for a in agents}
     assert analyzers == {
-        "review-security": ("bandit", "secrets"),
+        "review-security": ("bandit", "secrets", "eslint-security", "shellcheck-security"),
         "review-infrastructure": ("checkov", "hadolint", "zizmor"),
-        "review-maintainability": ("ruff-maintainability",),
-        "review-performance": ("ruff-performance",),
+        "review-maintainability": ("ruff-maintainability", "eslint-maintainability",
+                                   "shellcheck"),
+        "review-performance": ("ruff-performance", "eslint-performance"),
         "review-test-quality": ("coverage", "test-changes"),
     }
     for agent in agents:

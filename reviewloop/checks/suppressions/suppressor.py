@@ -34,7 +34,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
 from reviewloop.git.provenance import Origin
-from reviewloop.policy.trust import Marker, Reach, markers
+from reviewloop.policy.trust import Marker, Reach, markers, reenables
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
@@ -72,8 +72,10 @@ class Suppressor:
     def _inline(self, finding: Finding) -> Suppression | None:
         trust = self.files.trust
         for number, marker in self._file_markers(finding.file):
-            if _reaches(marker, number, finding) and _covers(marker, finding) \
-                    and trust.vouches(number, finding.file, finding.start_line):
+            stretch = marker.reach in (Reach.ABOVE, Reach.BLOCK)
+            if self._reaches(marker, number, finding) and _covers(marker, finding) \
+                    and trust.vouches(number, finding.file, finding.start_line,
+                                      stretch=stretch):
                 return Suppression(kind="inline", where=f"{finding.file}:{number}",
                                    reason=_reason(marker))
         return None
@@ -114,6 +116,15 @@ class Suppressor:
             return None
         return Suppression(kind="baseline", where=skip.where,
                            reason=f"{skip.source} skips {skip.rule} in its configuration")
+
+    def _reaches(self, marker: Marker, number: int, finding: Finding) -> bool:
+        """`_reaches`, and for an `eslint-disable` block: no `eslint-enable` for the
+        finding's rule between the marker and the finding."""
+        if marker.reach is not Reach.BLOCK:
+            return _reaches(marker, number, finding)
+        lines = self.files.lines(finding.file)[number:finding.start_line - 1]
+        return number <= finding.start_line and not any(
+            reenables(line, finding.rule) for line in lines)
 
 
 def _reaches(marker: Marker, number: int, finding: Finding) -> bool:

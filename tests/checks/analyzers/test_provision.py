@@ -91,7 +91,8 @@ def test_the_tools_folder_honours_the_override_then_xdg_then_home(tmp_path):
 
 def test_every_pin_is_exact_and_named_after_its_tool():
     for name, tool in TOOLS.items():
-        assert tool.name == name and tool.requirement.endswith(f"=={tool.version}")
+        pin = f"@{tool.version}" if tool.npm else f"=={tool.version}"  # npm: + its lockfile
+        assert tool.name == name and tool.requirement.endswith(pin)
         assert tool.folder == f"{name}-{tool.version}"
 
 
@@ -281,7 +282,8 @@ def test_list_stale_and_clean(tmp_path, monkeypatch):
     (root / f".{ziz.folder}.lock").write_text("")
 
     status = {e.name: e.status for e in entries(root)}
-    assert status == {"checkov": "absent", "hadolint": "absent", "zizmor": "cached"}
+    assert status == {"checkov": "absent", "hadolint": "absent", "zizmor": "cached",
+                      "shellcheck": "absent", "eslint": "absent", "cdk-nag": "absent"}
     assert stale(root) == [root / "checkov-1.0.0", root / "zizmor-0.1.0"]
 
     assert clean(("zizmor",), root) == [root / f".{ziz.folder}.lock", root / "zizmor-0.1.0",

@@ -1,0 +1,144 @@
+"""The ESLint analyzers: `eslint-security`, `eslint-maintainability`, `eslint-performance`,
+three views of one ESLint run on the changed JavaScript and TypeScript files.
+
+ESLint and its plugins are an npm tool, provisioned like checkov (`provision.py`): pinned in
+reviewloop's shipped lockfile, installed with `npm ci` on first use into the tools folder.
+The rule set is reviewloop's own (`node/eslint/reviewloop.config.mjs`, rules and severities
+from `eslint_rules.py`), and nothing from the reviewed tree configures it: `--config` ours,
+`--no-config-lookup`, `--no-inline-config` (an `eslint-disable` comment counts only where the
+trusted side wrote it: `reviewloop.checks.suppressions`), `--no-ignore`, on absolute paths.
+ESLint ignores files outside its base path (the working folder, with `--config`), so it runs
+from the filesystem root, where `--config` leaves it nothing to read. `NODE_OPTIONS` and
+`NODE_PATH` are cleared: no `--require` from the environment.
+
+The reviewers run in parallel and each asks for its view: the first to ask runs ESLint, the
+others wait for that run and share its report (keyed by the files and their content), so
+three reviewers never start three node processes on the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers import eslint_rules, npm_env
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
+from reviewloop.checks.analyzers.shared_run import SharedRuns
+from reviewloop.checks.paths import repo_paths
+from reviewloop.findings.schema import Finding, Severity
+
+TOOL = TOOLS["eslint"]
+SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
+NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
+CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
+_RUNS: SharedRuns[dict[str, Any]] = SharedRuns()  # one run, three readers
+
+
+def js_files(ctx: AnalyzerContext) -> list[str]:
+    return sorted(ctx.files_with(SUFFIXES))
+
+
+def command(node: str, tool_home: Path, files: list[str], root: Path) -> list[str]:
+    """ESLint with reviewloop's rule set only, on `files` (repo paths under `root`)."""
+    return [node, str(tool_home / "node_modules" / "eslint" / "bin" / "eslint.js"),
+            "--config", str(CONFIG), "--no-config-lookup", "--no-inline-config", "--no-ignore",
+            "--no-warn-ignored", "--format", "json-with-metadata",
+            *(str(root / f) for f in files)]
+
+
+def report_for(ctx: AnalyzerContext) -> dict[str, Any]:
+    """ESLint's JSON report for the changed JS/TS files, run once for all three views."""
+    files = js_files(ctx)
+    return _RUNS.get(ctx.root, files, lambda: _run(files, ctx))
+
+
+def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
+    node, tool_home = shutil.which("node"), home(TOOL)
+    if node is None:
+        raise AnalyzerError(f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}")
+    if tool_home is None:
+        raise AnalyzerError("eslint is not installed; fix: reviewloop tools install eslint")
+    env = {"REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "", "NODE_PATH": "",
+           "REVIEWLOOP_ESLINT_RULES": eslint_rules.config_json()}
+    # exit 1: findings; 2: a broken run (the error is on stderr)
+    output = run_tool(command(node, tool_home, files, ctx.root), Path("/"), ctx.timeout,
+                      env=env)
+    report = parse_json(output, "eslint")
+    if not isinstance(report, dict) or not isinstance(report.get("results"), list):
+        raise AnalyzerError(f"ESLint's JSON report has no results list: {str(report)[:200]}")
+    return report
+
+
+class EslintAnalyzer:
+    """One reviewer's view of the shared ESLint run: the rules of its category."""
+
+    def __init__(self, category: str):
+        self.category = category
+        self.name = f"eslint-{category}"
+
+    def available(self) -> str | None:
+        if shutil.which("node") is None:
+            return f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}"
+        return unavailable(TOOL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(js_files(ctx))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        if not js_files(ctx):
+            return []
+        return to_findings(report_for(ctx), ctx, self.category)
+
+
+def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> list[Finding]:
+    """The report's messages of rules in `category` as findings; parse errors (no rule)
+    are left to the build and test gates."""
+    meta = (report.get("metadata") or {}).get("rulesMeta") or {}
+    where = repo_paths(ctx.root)
+    return [_finding(message, where(result["filePath"]), meta.get(message["ruleId"]) or {},
+                     ctx, category)
+            for result in report["results"] for message in result.get("messages") or []
+            if message.get("ruleId") and eslint_rules.category(message["ruleId"]) == category]
+
+
+def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: AnalyzerContext,
+             category: str) -> Finding:
+    rule = message["ruleId"]
+    start = max(1, int(message.get("line") or 1))
+    end = max(start, int(message.get("endLine") or start))
+    severity = eslint_rules.severity(rule, meta.get("type"))
+    return Finding(
+        severity=severity, file=file, start_line=start, end_line=end,
+        title=short_title(message["message"]), rationale=_rationale(rule, message, meta),
+        suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
+        source=f"eslint-{category}", rule=rule)
+
+
+def _rationale(rule: str, message: dict[str, Any], meta: dict[str, Any]) -> str:
+    text = f"ESLint {rule}: {message['message']}"
+    description = (meta.get("docs") or {}).get("description")
+    if description:
+        text += f" ({description.rstrip('.')})"
+    url = (meta.get("docs") or {}).get("url")
+    return text + (f". See {url}" if url else "")
+
+
+def _suggestion(message: dict[str, Any]) -> str | None:
+    if message.get("fix"):
+        return "ESLint can fix this (`eslint --fix`)."
+    offered = [str(s["desc"]) for s in message.get("suggestions") or [] if s.get("desc")]
+    return "; ".join(offered) + "." if offered else None
+
+
+ESLINT_SECURITY = EslintAnalyzer(eslint_rules.SECURITY)
+ESLINT_MAINTAINABILITY = EslintAnalyzer(eslint_rules.MAINTAINABILITY)
+ESLINT_PERFORMANCE = EslintAnalyzer(eslint_rules.PERFORMANCE)

@@ -1,0 +1,33 @@
+"""One run of a tool for several reviewers: the reviewers run in parallel, and each asks for
+its own view (its rule category) of the same report. The first to ask runs the tool; the
+others wait for that run and read its report, keyed by the tree, the files and their
+content, so a file changed by a fix is looked at afresh."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from reviewloop.memo import TextMemo
+
+T = TypeVar("T")
+
+
+class SharedRuns(Generic[T]):
+    """The reports of the last few runs of one tool (shared: never mutate one)."""
+
+    def __init__(self, keep: int = 4):
+        self._memo: TextMemo[T] = TextMemo(keep=keep, from_chars=0)
+
+    def get(self, root: Path, files: Sequence[str], run: Callable[[], T]) -> T:
+        key = "\0".join([str(root), *(f"{f}:{_digest(root / f)}" for f in sorted(files))])
+        return self._memo.get(key, run)
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "unreadable"

