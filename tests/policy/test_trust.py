@@ -30,6 +30,10 @@ from tests.support.analyzers import Repo
     (".pre-commit-config.yaml", LeverKind.HOOK, "pre-commit"),
     ("lefthook.yml", LeverKind.HOOK, "lefthook"),
     (".overcommit.yml", LeverKind.HOOK, "overcommit"),
+    ("web/eslint.config.mjs", LeverKind.SUPPRESSION, "eslint"),
+    (".eslintrc.json", LeverKind.SUPPRESSION, "eslint"),
+    (".eslintignore", LeverKind.SUPPRESSION, "eslint"),
+    (".shellcheckrc", LeverKind.SUPPRESSION, "shellcheck"),
 ])
 def test_a_lever_is_named_with_its_kind_and_owner(path: str, kind: LeverKind, owner: str) -> None:
     found = lever(path)
@@ -125,6 +129,21 @@ def test_trust_from_a_change_holds_its_added_lines_and_paths(tmp_path) -> None:
     ("# reviewloop: ignore[B602, review-security] audited", "reviewloop",
      {"B602", "review-security"}, Reach.LINES_OR_ABOVE),
     ("# reviewloop: ignore", "reviewloop", set(), Reach.LINES_OR_ABOVE),
+    ("x(); // eslint-disable-line", "eslint", None, Reach.LINES),
+    ("x(); /* eslint-disable-line no-eval */", "eslint", {"no-eval"}, Reach.LINES),
+    ("// eslint-disable-next-line no-eval, @typescript-eslint/no-explicit-any -- ok",
+     "eslint", {"no-eval", "@typescript-eslint/no-explicit-any"}, Reach.ABOVE),
+    ("/* eslint-disable-next-line */", "eslint", None, Reach.ABOVE),
+    ("/* eslint-disable */", "eslint", None, Reach.BLOCK),
+    ("/* eslint-disable security/detect-object-injection */", "eslint",
+     {"security/detect-object-injection"}, Reach.BLOCK),
+    ("// eslint-disable no-eval", "eslint", {"no-eval"}, Reach.BLOCK),
+    ('/* eslint no-eval: "off", eqeqeq: 0 */', "eslint", {"no-eval", "eqeqeq"}, Reach.FILE),
+    ("// @ts-ignore", "typescript", None, Reach.LINES),
+    ("# shellcheck disable=SC2086", "shellcheck", {"SC2086"}, Reach.ABOVE),
+    ("# shellcheck shell=bash disable=2086,SC2046", "shellcheck", {"SC2086", "SC2046"},
+     Reach.ABOVE),
+    ("# shellcheck disable=all", "shellcheck", None, Reach.ABOVE),
 ])
 def test_a_marker_says_what_it_names_and_which_lines_it_reaches(
         line: str, owner: str, rules: set[str] | None, reach: Reach) -> None:
@@ -144,7 +163,9 @@ def test_a_tool_marker_silences_only_that_tools_findings() -> None:
     assert noqa.silences("ruff-maintainability") and noqa.silences("ruff-performance")
     assert allow.silences("secrets") and not allow.silences("bandit")
     assert star.silences("checkov") and star.silences("llm")
-    assert not eslint.silences("bandit")  # reviewloop runs no eslint: only ever reported
+    (ts,) = markers("// @ts-expect-error")
+    assert eslint.silences("eslint-security") and not eslint.silences("bandit")
+    assert not any(ts.silences(s) for s in ("eslint-security", "eslint-maintainability"))
 
 
 def _changes() -> ChangeSet:

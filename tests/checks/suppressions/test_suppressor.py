@@ -151,3 +151,71 @@ def test_a_tool_config_skip_covers_its_tools_findings(tmp_path: Path) -> None:
     wf = ".github/workflows/ci.yml"
     assert suppress(finding(7, "template-injection", "zizmor", wf)) is not None
     assert suppress(finding(8, "template-injection", "zizmor", wf)) is None
+
+
+JS = ("const a = eval(x); // eslint-disable-line\n"                          # 1
+      "// eslint-disable-next-line security/detect-eval-with-expression -- ok\n"  # 2
+      "const b = eval(x);\n"                                                  # 3
+      "const c = eval(x); // @ts-ignore\n"                                    # 4
+      "/* eslint-disable security/detect-eval-with-expression, no-new-func */\n"  # 5
+      "const d = eval(x);\n"                                                  # 6
+      "/* eslint-enable no-new-func */\n"                                     # 7
+      "const e = eval(x);\n"                                                  # 8
+      "/* eslint-enable */\n"                                                 # 9
+      "const f = eval(x);\n"                                                  # 10
+      "// eslint-disable-next-line no-implied-eval\n"                         # 11
+      "const g = eval(x);\n")                                                 # 12
+EVAL = "security/detect-eval-with-expression"
+
+
+def test_eslint_markers_reach_their_line_the_next_one_or_down_to_their_enable(
+        tmp_path: Path) -> None:
+    suppress = _suppressor(_tree(tmp_path, {"a.js": JS}), Trust.everything())
+
+    def hidden(line: int, rule: str = EVAL, source: str = "eslint-security") -> bool:
+        return suppress(finding(line, rule, source, "a.js")) is not None
+
+    assert hidden(1) and hidden(3)  # -line, -next-line naming the rule
+    assert not hidden(4)  # @ts-ignore is TypeScript's, not ESLint's
+    assert hidden(6) and hidden(8)  # the block; `eslint-enable no-new-func` leaves eval off
+    assert not hidden(10)  # after the bare `eslint-enable`
+    assert not hidden(12)  # next-line naming another rule
+    assert hidden(8, "no-new-func") is False  # re-enabled on line 7
+    assert not hidden(3, EVAL, "bandit")  # an ESLint marker hides ESLint's findings only
+
+
+def test_eslint_file_wide_comment_config_and_a_top_disable(tmp_path: Path) -> None:
+    repo = _tree(tmp_path, {
+        "b.js": '/* eslint no-new-func: "off" */\nnew Function(s);\neval(s);\n',
+        "c.ts": "/* eslint-disable */\nnew Function(s);\neval(s);\n"})
+    suppress = _suppressor(repo, Trust.everything())
+    assert suppress(finding(2, "no-new-func", "eslint-security", "b.js")) is not None
+    assert suppress(finding(3, EVAL, "eslint-security", "b.js")) is None
+    assert suppress(finding(3, EVAL, "eslint-security", "c.ts")) is not None
+
+
+def test_a_shellcheck_directive_reaches_the_next_command(tmp_path: Path) -> None:
+    script = "#!/bin/sh\n# shellcheck disable=SC2086,2046\necho $1\necho $2\n"
+    suppress = _suppressor(_tree(tmp_path, {"run.sh": script}), Trust.everything())
+    assert suppress(finding(3, "SC2086", "shellcheck-security", "run.sh")) is not None
+    assert suppress(finding(3, "SC2046", "shellcheck-security", "run.sh")) is not None
+    assert suppress(finding(4, "SC2086", "shellcheck-security", "run.sh")) is None
+    assert suppress(finding(3, "SC2164", "shellcheck", "run.sh")) is None
+
+
+@pytest.mark.parametrize("reviewed", [
+    "// eslint-disable-next-line\neval(x);\n",  # was: the marker, `safe();`, eval(x)
+    "/* eslint-disable */\neval(a);\neval(x);\n",  # was: …, `/* eslint-enable */`, eval(x)
+], ids=["the line under a next-line marker", "a block's eslint-enable"])
+def test_a_base_marker_does_not_stretch_over_a_removal(tmp_path: Path, reviewed: str) -> None:
+    """The change deleted what stood between a base marker and a base line (the line under
+    `disable-next-line`, or the `eslint-enable` closing a block): the marker is the base's,
+    the flagged line too, but the marker never covered that line before."""
+    repo = _tree(tmp_path, {"a.js": reviewed})
+    flagged = reviewed.count("\n")
+    removed = Trust(removals={"a.js": frozenset({flagged - 1})}, touched=frozenset({"a.js"}))
+    elsewhere = Trust(removals={"a.js": frozenset({flagged})}, touched=frozenset({"a.js"}))
+    assert _suppressor(repo, removed)(finding(flagged, EVAL, "eslint-security", "a.js")) \
+        is None
+    assert _suppressor(repo, elsewhere)(finding(flagged, EVAL, "eslint-security", "a.js")) \
+        is not None
