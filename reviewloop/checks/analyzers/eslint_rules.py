@@ -21,7 +21,7 @@ Severity:
 * must_fix — code execution or markup injection from a string: `eval`, `new Function`,
   string `setTimeout` (security/detect-eval-with-expression, no-implied-eval,
   no-new-func), unsanitized DOM sinks (no-unsanitized/*), disabled template escaping,
-  Trojan-source bidi characters;
+  Trojan-source bidi and invisible characters;
 * should_fix — a sink that is dangerous when its argument is attacker-controlled, which the
   rule cannot tell (child_process with a variable, non-literal require/RegExp, ReDoS-prone
   regex, timing-unsafe comparison, weak randomness, deprecated Buffer API); `await` in a
@@ -63,7 +63,7 @@ RULES: dict[str, Rule] = {
     **_rules(SECURITY, _MUST, "no-implied-eval no-new-func "
              "security/detect-eval-with-expression no-unsanitized/method "
              "no-unsanitized/property security/detect-disable-mustache-escape "
-             "security/detect-bidi-characters"),
+             "security/detect-bidi-characters security/detect-invisible-characters"),
     **_rules(SECURITY, _SHOULD, "security/detect-child-process "
              "security/detect-non-literal-require security/detect-unsafe-regex "
              "security/detect-non-literal-regexp security/detect-buffer-noassert "

