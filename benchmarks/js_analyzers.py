@@ -37,9 +37,9 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.checks.analyzers.provision import TOOLS, home, install
-from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.evidence import run_for_agent
+from reviewloop.checks.analyzers.provision import TOOLS, home, install  # noqa: E402 - after the path fix
+from reviewloop.review.definitions import AgentDefinition  # noqa: E402
+from reviewloop.review.evidence import run_for_agent  # noqa: E402
 
 CASES = _HERE / "data" / "js_analyzers_cases.json"
 WRAPPED = ("eslint-security", "eslint-maintainability", "eslint-performance",

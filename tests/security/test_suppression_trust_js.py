@@ -65,7 +65,8 @@ def test_eslint_and_shellcheck_markers_the_pr_adds_hide_nothing(
     assert tricked.suppressed() == []
     assert tricked.tricks() == sorted(
         [(name, 1) for name in MARKS] + [("clean.sh", 2), (".eslintignore", 1),
-                                         (".shellcheckrc", 1), ("eslint.config.js", 1)])
+                                         (".shellcheckrc", 1), ("eslint.config.js", 1),
+                                         ("package.json", 1)])
 
 
 @pytest.mark.npm

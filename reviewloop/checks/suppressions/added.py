@@ -1,14 +1,18 @@
 """What the untrusted change adds to silence findings, as findings of their own: a 🟡
 `adds-suppression` on each line it wrote with a suppression marker, and on each suppression
-file it adds or edits. The finding such a suppression would hide is judged as if it were
+file it adds or edits (and on a `package.json` whose `eslintConfig` key it changes: ESLint's
+config can live there). The finding such a suppression would hide is judged as if it were
 not there (`suppressor`), so the verdict is what it would be without the trick."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Collection, Sequence
+from pathlib import PurePosixPath
+from typing import Any
 
-from reviewloop.checks.suppressions.files import TrustedFiles
+from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.policy.trust import LeverKind, Marker, lever, markers
 
@@ -35,6 +39,8 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
             continue
         if os.path.lexists(files.root / path):  # deleting one suppresses nothing
             found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
+    found += [_file_finding(path, "eslint", trust.added.get(path, ()))
+              for path in sorted(trust.touched) if _edits_eslint_config(files, path)]
     for path, numbers in sorted(trust.added.items()):
         kind = lever(path)
         if kind is not None and kind.kind is LeverKind.SUPPRESSION:
@@ -66,3 +72,20 @@ def _file_finding(path: str, owner: str, added: Collection[int]) -> Finding:
         rationale=(f"{path} is a suppression file ({owner} reads it). The change under review "
                    f"adds or edits it; this review read the base version instead. {_ASK}"),
         suggestion=_FIX, confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+
+
+def _edits_eslint_config(files: TrustedFiles, path: str) -> bool:
+    """Whether the change gives `package.json` an `eslintConfig` it did not have (or
+    another one)."""
+    if PurePosixPath(path).name != "package.json":
+        return False
+    mine = _eslint_config(tree_text(files.root, path))
+    return mine is not None and mine != _eslint_config(files.trusted_text(path))
+
+
+def _eslint_config(text: str | None) -> Any:
+    try:
+        data = json.loads(text or "null")
+    except ValueError:
+        return None
+    return data.get("eslintConfig") if isinstance(data, dict) else None

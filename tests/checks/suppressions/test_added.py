@@ -55,3 +55,20 @@ def test_the_same_marker_keeps_its_identity_when_lines_move(tmp_path: Path) -> N
 
 def test_a_trusted_change_adds_nothing(tmp_path: Path) -> None:
     assert added_suppressions(_files(tmp_path, Trust.everything())) == []
+
+
+def test_a_package_json_counts_only_when_its_eslint_config_changes(tmp_path: Path) -> None:
+    """package.json is no suppression file, but its `eslintConfig` key is ESLint's config:
+    a change to that key is reported, a dependency bump is not."""
+    root = tmp_path / "repo"
+    pr_repo(root, {"a/package.json": '{"dependencies": {"x": "1.0.0"}}\n',
+                   "b/package.json": '{"eslintConfig": {"rules": {}}}\n'})
+    (root / "a/package.json").write_text('{"dependencies": {"x": "1.0.1"}}\n')
+    (root / "b/package.json").write_text('{"eslintConfig": {"ignorePatterns": ["**"]}}\n')
+    trust = Trust(added={"a/package.json": frozenset({1}), "b/package.json": frozenset({1})},
+                  touched=frozenset({"a/package.json", "b/package.json"}), base="main")
+
+    found = added_suppressions(TrustedFiles(open_repository(root), root, trust))
+
+    assert [(f.file, f.level) for f in found] == [("b/package.json", "file")]
+    assert "eslint reads it" in found[0].rationale
