@@ -62,3 +62,12 @@ def file_start(repo: Repository, tree: str, path: str, limit: int = 4096) -> str
     """The first `limit` characters of `path` in `tree`, None when the tree has no such file."""
     status, out, _ = repo.try_git("cat-file", "blob", f"{tree}:{path}", errors="replace")
     return out[:limit] if status == 0 else None
+
+
+def export(repo: Repository, tree: str, into: str) -> None:
+    """Write the files of `tree` under the folder `into` through a throw-away index: the
+    repository's checkout and index are untouched, and nothing of the tree runs."""
+    with tempfile.TemporaryDirectory(prefix="reviewloop-export-") as folder:
+        env = {"GIT_INDEX_FILE": os.path.join(folder, "index")}
+        repo.git("read-tree", tree, env=env)
+        repo.git("checkout-index", "--all", f"--prefix={into.rstrip('/')}/", env=env)

@@ -82,3 +82,37 @@ def test_the_base_s_own_eslint_markers_still_count_and_are_listed(
             result.remaining("security/detect-eval-with-expression")] == [("legacy.ts", 3)]
     (listed,) = result.suppressed()
     assert (listed["file"], listed["start_line"]) == ("legacy.ts", 2)
+
+
+PROJECT_CONFIG = ('export default [{ ignores: ["legacy/**"] }, '
+                  '{ rules: { "no-new-func": "off" } }];\n')
+WIDER_CONFIG = ('export default [{ ignores: ["**"] }, '
+                '{ rules: { "no-new-func": "off", "no-implied-eval": "off" } }];\n')
+CODE = {"src/a.js": 'export const f = (s) => new Function(s);\nsetTimeout("tick()", 5);\n',
+        "legacy/b.js": "export const g = (s) => eval(s);\n"}
+
+
+@pytest.mark.npm
+def test_the_project_s_eslint_config_counts_as_the_base_has_it(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """The base's eslint.config.mjs ignores legacy/ and turns no-new-func off: evaluated in
+    the sandbox, it suppresses those (listed); the pull request's wider version of it does
+    not count, and once the pull request touches package.json (plugins could change) the
+    project's config is not read at all."""
+    base = {"eslint.config.mjs": PROJECT_CONFIG, "package.json": '{"name": "app"}\n'}
+    widened = review(pr_repo(tmp_path / "widened", base,
+                             {**CODE, "eslint.config.mjs": WIDER_CONFIG}))
+    repinned = review(pr_repo(tmp_path / "repinned", base,
+                              {**CODE, "package.json": '{"name": "app", "version": "2"}\n'}))
+
+    assert [(f["file"], f["rule"]) for f in widened.remaining()
+            if f["source"].startswith("eslint")] == [("src/a.js", "no-implied-eval")]
+    assert sorted((f["file"], f["rule"], f["suppression"]["where"]) for f in
+                  widened.suppressed()) == [
+        ("legacy/b.js", "security/detect-eval-with-expression",
+         "eslint.config.mjs (the project's ESLint config)"),
+        ("src/a.js", "no-new-func", "eslint.config.mjs (the project's ESLint config)")]
+    assert widened.tricks() == [("eslint.config.mjs", 1)]
+    assert repinned.suppressed() == []
+    assert sorted(f["rule"] for f in repinned.remaining() if f["source"].startswith("eslint")) == [
+        "no-implied-eval", "no-new-func", "security/detect-eval-with-expression"]

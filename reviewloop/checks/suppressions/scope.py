@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reviewloop.checks.secrets.gitleaks import IGNORE_FILE, IgnoreEntry, parse_ignore
 from reviewloop.checks.suppressions.added import added_suppressions
+from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.suppressor import (
     BASELINE,
@@ -44,7 +45,8 @@ def suppressions_for(repo: Repository, root: Path, trust: Trust) -> Suppressions
     files = TrustedFiles(repo, root, trust)
     suppressor = Suppressor(files, baseline=_baseline(files), gitleaks=_gitleaks(files),
                             config=config_skips(files.trusted_text),
-                            blame=lambda path, line: blame(repo, path, line, trust.head))
+                            blame=lambda path, line: blame(repo, path, line, trust.head),
+                            project=ProjectEslint(files, repo))
     return Suppressions(suppressor, added_suppressions(files))
 
 

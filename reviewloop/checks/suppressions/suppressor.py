@@ -16,7 +16,8 @@ In this order, the first that covers the finding wins:
 * `.gitleaksignore` (gitleaks fingerprints, `reviewloop.checks.secrets.gitleaks`) for the
   secrets scanner's findings: `file:rule:line`, or `commit:file:rule:line`, which matches
   only when `git blame` says that commit wrote the flagged line (there, at that line);
-* the wrapped tools' config files (`tool_config`).
+* the wrapped tools' config files (`tool_config`), and the project's own ESLint config as
+  the trusted side has it (`eslint_project`).
 
 Every file is read as the trusted side has it (`files.TrustedFiles`).
 """
@@ -63,11 +64,13 @@ class Suppressor:
     gitleaks: Sequence[IgnoreEntry] = ()
     config: Sequence[ConfigSkip] = ()
     blame: Blame = field(default=lambda path, line: None)
+    # the project's own tool config that only running it can read (ESLint's flat config)
+    project: Callable[[Finding], Suppression | None] = field(default=lambda finding: None)
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
-                or self._config(finding))
+                or self._config(finding) or self.project(finding))
 
     def _inline(self, finding: Finding) -> Suppression | None:
         trust = self.files.trust

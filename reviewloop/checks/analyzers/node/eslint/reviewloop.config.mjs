@@ -43,6 +43,9 @@ export default [
       ecmaVersion: "latest",
       sourceType: "module",
       parserOptions: { ecmaFeatures: { jsx: true } },
+      // the globals the rules look for by reference (no-implied-eval: setTimeout("code"))
+      globals: Object.fromEntries(["setTimeout", "setInterval", "setImmediate", "execScript",
+        "window", "self", "global", "globalThis", "document"].map((g) => [g, "readonly"])),
     },
     linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
     rules: { ...recommended, ...named },
