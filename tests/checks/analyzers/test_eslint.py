@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.agent.tools import Workspace
 from reviewloop.checks.analyzers import eslint_rules
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint import (
@@ -23,8 +24,11 @@ from reviewloop.checks.analyzers.eslint import (
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import parse_diff
+from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import run_for_agent
+from reviewloop.review.reviewer import ReviewInput, run_reviewer
 from tests.support.analyzers import Repo, agent
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
 
 VIEWS = (ESLINT_SECURITY, ESLINT_MAINTAINABILITY, ESLINT_PERFORMANCE)
 SERVICE = """\
@@ -127,6 +131,30 @@ def test_one_isolated_run_serves_three_reviewers_on_the_changed_files_only(
     again = run_for_agent(agent("s", ("eslint-security",)), repo.root, diff)
     assert again.complete and again.findings == []
     assert len((counted / "starts").read_text().splitlines()) == 2
+
+
+@pytest.mark.npm
+def test_the_security_reviewer_is_shown_eslint_s_finding_and_keeps_it(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """The built-in security reviewer lists eslint-security: its real finding reaches the
+    model's prompt, and stays in the outcome when the model answers nothing."""
+    repo = Repo(tmp_path / "repo")
+    diff = repo.change({"web/view.js": "export const show = (el, html) => {\n"
+                                       "  el.innerHTML = html;\n};\n"})
+    security = next(a for a in load_agents(repo.root).agents if a.name == "review-security")
+    evidence = run_for_agent(security, repo.root, diff)
+    model = ScriptedChatModel().enqueue(tool_call("submit_findings", {"findings": []}))
+
+    outcome = run_reviewer(model, security, ReviewInput(round=1, diff_text=diff,
+                                                        evidence=evidence.findings),
+                           Workspace(root=repo.root))
+
+    (xss,) = evidence.findings
+    assert (xss.rule, xss.start_line, xss.source) == ("no-unsanitized/property", 2,
+                                                      "eslint-security")
+    prompt = "".join(message_text(m) for m in model.history[0])
+    assert "web/view.js:2" in prompt and "Unsafe assignment to innerHTML" in prompt
+    assert xss in outcome.findings
 
 
 def _bare_path(tmp_path: Path, keep: tuple[str, ...]) -> str:
