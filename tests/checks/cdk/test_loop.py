@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.cdk.synth import synths_started
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.config import Gates, Settings
 from reviewloop.implement.implementer import Implementer
@@ -73,7 +74,13 @@ def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_l
     run = LoopRunner(repo, settings, lambda name: model,
                      analyze=partial(analyze, tests=project_tests(settings)))  # as `run` does
 
+    before = synths_started()
+
     result = run.start(spec.task("1"), spec_file, Implementer.parse("llm"))
+
+    # one synth per tree state: the broken stack's, and the fixed one's that the gate and
+    # both analyzers shared
+    assert synths_started() - before == 2
 
     # each attempt is two calls: the write, then the answer after the tool's result
     first, _, second, _ = _calls(model, IMPLEMENTER)
