@@ -146,7 +146,7 @@ def _checkov_finding(check: dict[str, Any], stack: Stack, synth: Synth,
         rationale += f" See {check['guideline']}"
     return Finding(
         severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
-        file=found.file, start_line=found.line, end_line=found.line,
+        file=found.file, start_line=found.line, end_line=found.last,
         title=short_title(f"{check['check_name']} ({path})"), rationale=rationale,
         confidence=CONFIDENCE, agent=ctx.agent, source="checkov", rule=check["check_id"])
 
@@ -165,7 +165,7 @@ def _nag_finding(violation: dict[str, Any], by_stack: dict[str, Stack], synth: S
         if violation.get("acknowledged") else ""
     return Finding(
         severity=NAG_SEVERITY.get(str(violation.get("severity")), Severity.SHOULD_FIX),
-        file=found.file, start_line=found.line, end_line=found.line,
+        file=found.file, start_line=found.line, end_line=found.last,
         title=short_title(f"{rule_id}: {said.split('. ')[0]} ({path})"),
         rationale=f"cdk-nag {rule_id} on construct {path}: {said}{acknowledged}"
                   f"{_unmapped(found)}",

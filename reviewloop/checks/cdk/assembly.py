@@ -9,6 +9,9 @@ the app's folder, not in node_modules; TypeScript lines because ts-node/tsx and
 `--enable-source-maps` map them) → repository file and line. When no frame of the project is
 recorded for the construct or any parent, the stack's own creation line stands in
 (`Origin.mapped` is False), and `cdk.json` when even that is missing.
+
+A finding covers the construct's whole creation call (`new s3.Bucket(this, 'Id', { … })`,
+up to its closing parenthesis): a change to one of its properties is a change to it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ STACK_TYPE = "aws:cloudformation:stack"
 NESTED_TYPE = "cdk:cloud-assembly"
 # "new AppStack (/app/lib/stack.ts:9:5)" or "/app/bin/app.ts:6:1"
 _FRAME = re.compile(r"\(?(?P<file>/[^()]*?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
+_CALL_LINES = 200  # a creation call longer than this is cut: the finding keeps its first line
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,11 @@ class Origin:
     line: int
     construct: str
     mapped: bool
+    end_line: int = 0  # the creation call's last line (0: `line`)
+
+    @property
+    def last(self) -> int:
+        return max(self.line, self.end_line)
 
 
 def stacks(out: Path) -> list[Stack]:
@@ -100,14 +109,16 @@ def origin(stack: Stack, construct_path: str, root: Path, app_dir: Path) -> Orig
     for end in range(len(parts), 0, -1):
         found = user_frame(stack.trace("/".join(parts[:end])), root, app_dir)
         if found is not None:
-            return Origin(found[0], found[1], construct_path, mapped=end > 1)
+            file, line, column = found
+            return Origin(file, line, construct_path, mapped=end > 1,
+                          end_line=call_end(root / file, line, column))
     config = app_dir / "cdk.json"
     return Origin(repo_path(root, str(config)), 1, construct_path, mapped=False)
 
 
-def user_frame(trace: list[str], root: Path, app_dir: Path) -> tuple[str, int] | None:
+def user_frame(trace: list[str], root: Path, app_dir: Path) -> tuple[str, int, int] | None:
     """The first frame of `trace` in the project's own source: a file inside `app_dir`
-    (and `root`), outside node_modules, that exists; as (repository path, line)."""
+    (and `root`), outside node_modules, that exists; as (repository path, line, column)."""
     base = app_dir.resolve()
     for frame in trace:
         match = _FRAME.search(frame)
@@ -120,8 +131,29 @@ def user_frame(trace: list[str], root: Path, app_dir: Path) -> tuple[str, int] |
             continue
         if "node_modules" in PurePosixPath(inner.as_posix()).parts or not file.is_file():
             continue
-        return repo_path(root, str(file)), int(match.group("line"))
+        return repo_path(root, str(file)), int(match.group("line")), int(match.group("col"))
     return None
+
+
+def call_end(source: Path, line: int, column: int) -> int:
+    """The line where the call starting at `line`:`column` of `source` closes its first
+    parenthesis (strings and comments are not parsed: a bracket inside one can end it
+    early, which only narrows the range); `line` when it cannot be told."""
+    try:
+        lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return line
+    depth = 0
+    for number in range(line, min(len(lines), line + _CALL_LINES) + 1):
+        text = lines[number - 1][column - 1:] if number == line else lines[number - 1]
+        for char in text:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth <= 0:
+                    return number
+    return line
 
 
 def _json(path: Path) -> dict[str, Any]:

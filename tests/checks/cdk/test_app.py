@@ -11,7 +11,7 @@ import pytest
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.cdk.analyzers import NOT_RUN, CdkNag
 from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_folder
-from reviewloop.checks.cdk.assembly import user_frame
+from reviewloop.checks.cdk.assembly import call_end, user_frame
 from reviewloop.checks.cdk.gate import SynthGate
 from reviewloop.checks.cdk.synth import synth_command
 from reviewloop.checks.gates.base import GateContext
@@ -91,8 +91,22 @@ def test_the_first_frame_in_the_projects_own_source_is_the_constructs_line(
              f"new AppStack ({app}/lib/stack.ts:9:5)",
              f"{app}/bin/app.ts:6:1"]
 
-    assert user_frame(trace, tmp_path, app) == ("infra/lib/stack.ts", 9)
+    assert user_frame(trace, tmp_path, app) == ("infra/lib/stack.ts", 9, 5)
     assert user_frame(trace[:3], tmp_path, app) is None
+
+
+def test_a_construct_spans_its_creation_call_to_the_closing_parenthesis(
+        tmp_path: Path) -> None:
+    write(tmp_path, {"stack.ts": "    const b = new s3.Bucket(this, 'B', {\n"      # 1
+                                 "      lifecycleRules: [rule(30)],\n"              # 2
+                                 "    });\n"                                         # 3
+                                 "    new sqs.Queue(this, 'Q');\n"                   # 4
+                                 "    new Broken(this, 'X', {\n"})                  # 5
+
+    assert call_end(tmp_path / "stack.ts", 1, 15) == 3
+    assert call_end(tmp_path / "stack.ts", 4, 5) == 4
+    assert call_end(tmp_path / "stack.ts", 5, 5) == 5  # never closed: its first line
+    assert call_end(tmp_path / "gone.ts", 7, 1) == 7
 
 
 def test_the_synth_command_looks_up_nothing_and_writes_outside_the_project() -> None:

@@ -72,6 +72,7 @@ def test_a_template_resource_maps_to_the_line_that_created_its_construct(
 
     assert path == "AppStack/Uploads/Resource"
     assert (found.file, found.line, found.mapped) == (STACK_FILE, UPLOADS, True)
+    assert found.last == UPLOADS + 2  # through `});`: a changed property is a changed construct
 
 
 def test_a_construct_with_no_frame_of_the_project_falls_back_to_its_stacks_line(
