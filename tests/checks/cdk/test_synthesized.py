@@ -4,7 +4,9 @@ finding lands on the line of lib/app-stack.ts that created its construct."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +113,21 @@ def test_cdk_nag_reports_on_the_constructs_lines_acknowledged_ones_included(
     assert acknowledged.start_line == REPORTS and "acknowledges it" in acknowledged.rationale
     assert open_world.source == "cdk-nag" and open_world.severity.value == "must_fix"
     assert "0.0.0.0/0" in open_world.rationale
+
+
+def test_a_cdk_nag_from_outside_the_app_checks_the_apps_own_constructs(
+        changed: Changed, tmp_path: Path) -> None:
+    provisioned = tmp_path / "tools" / "cdk-nag"  # no aws-cdk-lib of its own beside it
+    shutil.copytree(changed.root / "node_modules/cdk-nag", provisioned)
+    (app,) = find_apps(changed.root, (STACK_FILE,))
+
+    synth = synthesis.synthesized(changed.root, app, sandbox=Sandbox(), timeout=600,
+                                  nag=provisioned)
+
+    report = json.loads(synth.nag_report.read_text())
+    assert "error" not in report  # it resolved the app's aws-cdk-lib: instanceof held
+    assert {"rule": "AwsSolutions-EC23", "path": "AppStack/Admin/Resource"}.items() <= \
+        next(v for v in report["violations"] if v["rule"] == "AwsSolutions-EC23").items()
 
 
 @pytest.mark.pypi
