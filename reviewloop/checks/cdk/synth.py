@@ -29,7 +29,7 @@ from reviewloop.checks.cdk.nag_hook import HOOK
 from reviewloop.checks.coverage.measure import tree_key
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.sandbox.bubblewrap import Sandbox
-from reviewloop.sandbox.process import CommandRun
+from reviewloop.sandbox.process import CommandRun, looks_secret
 
 KEEP = 4  # tree states remembered: a run needs two at a time (before and after a fix)
 NAG_REPORT = "reviewloop-cdk-nag.json"
@@ -137,9 +137,11 @@ def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: flo
     # The output folder is the one place outside the project the synth may write; the
     # project's folder is writable as for any build, but nothing is asked to go there.
     readable = (nag,) if nag is not None and not nag.is_relative_to(root) else ()
-    run = run_shell(command, app.path(root), timeout,
-                    sandbox=Sandbox(mode=sandbox.mode, network=False, env=sandbox.env,
-                                    read=(*sandbox.read, *readable)),
-                    writable=(folder,))
+    # No network and no credentials, whatever the settings pass to other commands: the
+    # user's extra variables go in (an app may read its stage from one), AWS_* and secrets not.
+    walls = Sandbox(mode=sandbox.mode, network=False,
+                    env=tuple(n for n in sandbox.env if not looks_secret(n)),
+                    read=(*sandbox.read, *readable))
+    run = run_shell(command, app.path(root), timeout, sandbox=walls, writable=(folder,))
     shown = f"cdk synth (in {app.folder or '.'})"
     return Synth(app=app, command=shown, run=run, out=out, nag=nag)

@@ -166,3 +166,32 @@ def test_a_cdk_nag_acknowledgement_counts_only_from_the_trusted_side(tmp_path: P
     assert not suppress(Trust.everything(), _nag("AwsSolutions-S1"))  # another rule
     checkov = _nag().model_copy(update={"source": "checkov", "rule": "AwsSolutions-EC23"})
     assert not suppress(Trust.everything(), checkov)  # cdk-nag's word covers cdk-nag only
+
+
+FAKE_CLI = """#!/bin/sh
+echo "profile=${AWS_PROFILE:-none} stage=${STAGE:-none} aws=$(ls "$HOME/.aws" 2>/dev/null)"
+echo "args=$*"
+echo "Error: the app threw"
+exit 1
+"""
+
+
+def test_the_synth_runs_sandboxed_without_credentials_and_its_failure_is_the_gates_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, home = tmp_path / "app", tmp_path / "home"
+    write(root, {"cdk.json": APP_JSON, "lib/stack.ts": "", "node_modules/.bin/cdk": FAKE_CLI})
+    (root / "node_modules/.bin/cdk").chmod(0o755)
+    write(home, {".aws/credentials": "[default]\n", ".aws/config": "[default]\n"})
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_PROFILE", "prod-admin")
+    monkeypatch.setenv("STAGE", "beta")
+    settings = Settings(sandbox_env=("AWS_PROFILE", "STAGE"), sandbox_network=True)
+    ctx = GateContext(root=root, settings=settings, changed_files=("lib/stack.ts",),
+                      diff_text="", branch="work", default_branch="main", phase="implement")
+
+    result = SynthGate().run(ctx)
+
+    assert not result.passed and result.summary == "`cdk synth (in .)` exited with 1"
+    assert "profile=none stage=beta aws=\n" in result.output_tail  # $HOME is an empty folder
+    assert "--no-lookups" in result.output_tail and "Error: the app threw" in result.output_tail
+    assert f"--output {root}" not in result.output_tail  # never into the project
