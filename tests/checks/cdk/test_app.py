@@ -171,6 +171,7 @@ def test_a_cdk_nag_acknowledgement_counts_only_from_the_trusted_side(tmp_path: P
 FAKE_CLI = """#!/bin/sh
 echo "profile=${AWS_PROFILE:-none} stage=${STAGE:-none} aws=$(ls "$HOME/.aws" 2>/dev/null)"
 echo "args=$*"
+echo "interfaces=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\\n' ' ')"
 echo "Error: the app threw"
 exit 1
 """
@@ -193,5 +194,6 @@ def test_the_synth_runs_sandboxed_without_credentials_and_its_failure_is_the_gat
 
     assert not result.passed and result.summary == "`cdk synth (in .)` exited with 1"
     assert "profile=none stage=beta aws=\n" in result.output_tail  # $HOME is an empty folder
+    assert "interfaces=lo \n" in result.output_tail  # sandbox_network=True does not reach it
     assert "--no-lookups" in result.output_tail and "Error: the app threw" in result.output_tail
     assert f"--output {root}" not in result.output_tail  # never into the project
