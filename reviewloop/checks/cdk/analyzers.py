@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, SEVERITY, Checkov
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_for
-from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stacks
+from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
 
@@ -115,8 +115,8 @@ class CdkNag(_CdkAnalyzer):
         if not isinstance(report, dict) or report.get("error"):
             raise AnalyzerError(f"cdk-nag failed: {str(report.get('error'))[:500]}"
                                 if isinstance(report, dict) else "cdk-nag's report is not JSON")
-        by_stack = {s.name: s for s in stacks(synth.out)}
-        return [_nag_finding(v, by_stack, synth, ctx) for v in report.get("violations") or []]
+        found = stacks(synth.out)
+        return [_nag_finding(v, found, synth, ctx) for v in report.get("violations") or []]
 
 
 def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
@@ -151,22 +151,22 @@ def _checkov_finding(check: dict[str, Any], stack: Stack, synth: Synth,
         confidence=CONFIDENCE, agent=ctx.agent, source="checkov", rule=check["check_id"])
 
 
-def _nag_finding(violation: dict[str, Any], by_stack: dict[str, Stack], synth: Synth,
+def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
                  ctx: AnalyzerContext) -> Finding:
     path = str(violation.get("path") or "")
     rule_id = str(violation.get("rule") or "cdk-nag")
-    stack = by_stack.get(path.split("/", 1)[0]) or next(iter(by_stack.values()), None)
+    stack = stack_of(path, found)
     if stack is None:
         raise AnalyzerError(f"cdk-nag reported {rule_id} on {path}, but the assembly has no stack")
-    found = _where(stack, path, synth, ctx)
+    where = _where(stack, path, synth, ctx)
     rule = rule_id.split("[", 1)[0]  # AwsSolutions-IAM5[Action::s3:*]: the rule, then what
     said = " ".join(str(violation.get("description") or "").split())
     acknowledged = " The app acknowledges it (Validations.of(…).acknowledge)." \
         if violation.get("acknowledged") else ""
     return Finding(
         severity=NAG_SEVERITY.get(str(violation.get("severity")), Severity.SHOULD_FIX),
-        file=found.file, start_line=found.line, end_line=found.last,
+        file=where.file, start_line=where.line, end_line=where.last,
         title=short_title(f"{rule_id}: {said.split('. ')[0]} ({path})"),
         rationale=f"cdk-nag {rule_id} on construct {path}: {said}{acknowledged}"
-                  f"{_unmapped(found)}",
+                  f"{_unmapped(where)}",
         confidence=NAG_CONFIDENCE, agent=ctx.agent, source="cdk-nag", rule=rule)

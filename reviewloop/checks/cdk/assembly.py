@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,6 +29,7 @@ from reviewloop.checks.paths import repo_path
 PATH_KEY = "aws:cdk:path"
 LOGICAL_ID = "aws:cdk:logicalId"
 CREATION_STACK = "aws:cdk:creationStack"
+TEMPLATE_FILE = "aws:cdk:templateFile"  # on a stack's own construct path
 STACK_TYPE = "aws:cloudformation:stack"
 NESTED_TYPE = "cdk:cloud-assembly"
 # "new AppStack (/app/lib/stack.ts:9:5)" or "/app/bin/app.ts:6:1"
@@ -44,13 +46,17 @@ class Stack:
     template_file: Path
     metadata: dict[str, list[dict[str, Any]]]
 
+    @cached_property
     def template(self) -> dict[str, Any]:
-        data = json.loads(self.template_file.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
+        return _json(self.template_file)
+
+    def holds(self, construct_path: str) -> bool:
+        """Whether the construct at `construct_path` has metadata in this stack."""
+        return "/" + construct_path.strip("/") in self.metadata
 
     def construct_path(self, logical_id: str) -> str | None:
         """The construct path of a template resource (no leading slash)."""
-        resource = (self.template().get("Resources") or {}).get(logical_id) or {}
+        resource = (self.template.get("Resources") or {}).get(logical_id) or {}
         path = (resource.get("Metadata") or {}).get(PATH_KEY)
         if isinstance(path, str):
             return path
@@ -58,6 +64,12 @@ class Stack:
             if any(e.get("type") == LOGICAL_ID and e.get("data") == logical_id for e in entries):
                 return construct.lstrip("/")
         return None
+
+    def is_stack(self, construct_path: str) -> bool:
+        """Whether `construct_path` is a stack itself (top-level, or nested in a stage)."""
+        entries = self.metadata.get("/" + construct_path.strip("/"), [])
+        return "/" not in construct_path.strip("/") or \
+            any(e.get("type") == TEMPLATE_FILE for e in entries)
 
     def trace(self, construct_path: str) -> list[str]:
         entries = self.metadata.get("/" + construct_path.lstrip("/"), [])
@@ -103,14 +115,23 @@ def _stacks(out: Path) -> Iterator[Stack]:
             yield Stack(name, out / properties["templateFile"], metadata)
 
 
+def stack_of(construct_path: str, found: Sequence[Stack]) -> Stack | None:
+    """The stack whose metadata names the construct (stages nest stacks under their path),
+    else the one named by the path's first part."""
+    first = construct_path.strip("/").split("/", 1)[0]
+    return next((s for s in found if s.holds(construct_path)), None) or \
+        next((s for s in found if s.name == first), None)
+
+
 def origin(stack: Stack, construct_path: str, root: Path, app_dir: Path) -> Origin:
     """The source line that created the construct at `construct_path` (see the module)."""
     parts = construct_path.strip("/").split("/")
     for end in range(len(parts), 0, -1):
-        found = user_frame(stack.trace("/".join(parts[:end])), root, app_dir)
+        at = "/".join(parts[:end])
+        found = user_frame(stack.trace(at), root, app_dir)
         if found is not None:
             file, line, column = found
-            return Origin(file, line, construct_path, mapped=end > 1,
+            return Origin(file, line, construct_path, mapped=not stack.is_stack(at),
                           end_line=call_end(root / file, line, column))
     config = app_dir / "cdk.json"
     return Origin(repo_path(root, str(config)), 1, construct_path, mapped=False)

@@ -4,6 +4,7 @@ acknowledgement counts."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.cdk.analyzers import NOT_RUN, CdkNag
 from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_folder
-from reviewloop.checks.cdk.assembly import call_end, user_frame
+from reviewloop.checks.cdk.assembly import call_end, origin, stack_of, stacks, user_frame
 from reviewloop.checks.cdk.gate import SynthGate
 from reviewloop.checks.cdk.synth import synth_command
 from reviewloop.checks.gates.base import GateContext
@@ -197,3 +198,37 @@ def test_the_synth_runs_sandboxed_without_credentials_and_its_failure_is_the_gat
     assert "interfaces=lo \n" in result.output_tail  # sandbox_network=True does not reach it
     assert "--no-lookups" in result.output_tail and "Error: the app threw" in result.output_tail
     assert f"--output {root}" not in result.output_tail  # never into the project
+
+
+def test_a_stage_s_nested_assembly_is_read_and_its_constructs_traced(tmp_path: Path) -> None:
+    """A hand-written assembly in the shape aws-cdk-lib writes for `new Stage(app, 'Prod')`."""
+    app = tmp_path / "app"
+    write(app, {"lib/stack.ts": "x\n" * 12, "cdk.json": APP_JSON})
+    out = tmp_path / "out"
+    bucket = "/Prod/AppStack/Bucket/Resource"
+    write(out, {
+        "manifest.json": json.dumps({"artifacts": {"assembly-Prod": {
+            "type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}}}),
+        "assembly-Prod/manifest.json": json.dumps({"artifacts": {"ProdAppStack": {
+            "type": "aws:cloudformation:stack", "additionalMetadataFile": "m.json",
+            "properties": {"templateFile": "ProdAppStack.template.json"}}}}),
+        "assembly-Prod/ProdAppStack.template.json": json.dumps({"Resources": {"Bucket1": {
+            "Type": "AWS::S3::Bucket", "Metadata": {"aws:cdk:path": bucket[1:]}}}}),
+        "assembly-Prod/m.json": json.dumps({"/Prod/AppStack": [
+            {"type": "aws:cdk:creationStack", "data": [f"<anonymous> ({app}/lib/stack.ts:2:1)"]},
+            {"type": "aws:cdk:templateFile", "data": "ProdAppStack.template.json"}], bucket: [
+            {"type": "aws:cdk:logicalId", "data": "Bucket1"},
+            {"type": "aws:cdk:creationStack",
+             "data": ["...aws-cdk-lib...", f"new AppStack ({app}/lib/stack.ts:11:5)"]}]})})
+
+    (stack,) = stacks(out)
+    path = stack.construct_path("Bucket1")
+
+    assert stack.name == "ProdAppStack" and path == bucket[1:]
+    assert stack_of(str(path), [stack]) is stack
+    found = origin(stack, str(path), tmp_path, app)
+    assert (found.file, found.line, found.mapped) == ("app/lib/stack.ts", 11, True)
+    unrecorded = origin(stack, "Prod/AppStack/Other", tmp_path, app)
+    assert (unrecorded.file, unrecorded.line, unrecorded.mapped) == ("app/lib/stack.ts", 2, False)
+    nowhere = origin(stack, "Elsewhere/Thing", tmp_path, app)
+    assert (nowhere.file, nowhere.line, nowhere.mapped) == ("app/cdk.json", 1, False)

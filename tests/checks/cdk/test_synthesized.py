@@ -66,7 +66,7 @@ def _on(findings: list[Finding], rule: str, construct: str) -> Finding:
 def test_a_template_resource_maps_to_the_line_that_created_its_construct(
         changed: Changed) -> None:
     (stack,) = stacks(changed.synth.out)
-    resources = stack.template()["Resources"]
+    resources = stack.template["Resources"]
     uploads = next(k for k in resources if k.startswith("Uploads"))
     path = stack.construct_path(uploads)
 
