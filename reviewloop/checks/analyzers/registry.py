@@ -12,6 +12,7 @@ from reviewloop.checks.analyzers.hadolint import Hadolint
 from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
 from reviewloop.checks.analyzers.test_changes import TestChanges
 from reviewloop.checks.analyzers.zizmor import Zizmor
+from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
 from reviewloop.findings.schema import Finding
@@ -39,6 +40,8 @@ ANALYZERS: dict[str, Analyzer] = {
     "checkov": Checkov(),
     "hadolint": Hadolint(),
     "zizmor": Zizmor(),
+    "cdk-checkov": CdkCheckov(),
+    "cdk-nag": CdkNag(),
     "coverage": NewCodeCoverage(),
     "test-changes": TestChanges(),
 }
