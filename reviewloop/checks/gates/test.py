@@ -1,8 +1,9 @@
 """The test gate: every test command passes, with the passing and failing counts it printed.
 
 When the coverage analyzer or gate will need coverage data for this tree, the project's
-pytest command runs under coverage (unchanged, sandboxed; `reviewloop.checks.coverage.measure`)
-and they read that run instead of running the suite a second time.
+pytest (or Node package's) test command runs under coverage (unchanged, sandboxed;
+`reviewloop.checks.coverage.measure`) and they read that run instead of running the suite a
+second time.
 
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
 change touches test files: then the new tests were not picked up, which is a failure.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from reviewloop.checks.coverage.gate import covered_command
+from reviewloop.checks.coverage.gate import covered_commands
 from reviewloop.checks.coverage.measure import covered_run
 from reviewloop.checks.gates.base import GateContext, GateResult, tail
 from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
@@ -42,10 +43,10 @@ class TestGate:
         started = time.monotonic()
         timeout = ctx.settings.gates.timeout_seconds
         sandbox = Sandbox.from_settings(ctx.settings)
-        measured = covered_command(ctx)
+        measured = covered_commands(ctx)
         outcomes = [CommandOutcome(command, covered_run(ctx.root, command, timeout,
                                                         sandbox=sandbox).run
-                                   if command == measured else
+                                   if command in measured else
                                    run_shell(command, ctx.root, timeout, sandbox=sandbox))
                     for command in detected.test]
         counts = _total(parse_counts(o.run.output) for o in outcomes)
