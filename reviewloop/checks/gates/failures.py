@@ -133,8 +133,22 @@ def _node_tap(text: str) -> list[FailedTest]:
             text, match.end())
         block = text[match.start():close.end() if close else len(text)]
         if "failureType: 'subtestsFailed'" not in block:  # a suite: its tests are listed
-            found.append(FailedTest(match.group("name").strip(), _dedent(block)))
+            said = _tap_diagnostics(text[:match.start()], match.group("indent"))
+            found.append(FailedTest(match.group("name").strip(), _dedent(said + block)))
     return found
+
+
+def _tap_diagnostics(before: str, indent: str) -> str:
+    """The `# …` lines right above a failure's `# Subtest:` line: what a test file that
+    could not even load printed (the import error), which its YAML block leaves out."""
+    lines = before.rstrip("\n").split("\n")
+    if lines and lines[-1].startswith(f"{indent}# Subtest: "):
+        lines.pop()
+    said: list[str] = []
+    while lines and lines[-1].startswith(f"{indent}# ") and \
+            not lines[-1].startswith(f"{indent}# Subtest: "):
+        said.insert(0, lines.pop())
+    return "\n".join(said) + "\n" if said else ""
 
 
 def _split(section: str, head: re.Pattern[str], stop: re.Pattern[str] | None) -> list[FailedTest]:

@@ -66,7 +66,8 @@ def node_project(root: Path) -> NodeProject | None:
     if manifest is None:
         return None
     manager, lockfile = package_manager(root)
-    scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
+    found = manifest.get("scripts")
+    scripts: dict = found if isinstance(found, dict) else {}
     test_script = scripts.get("test")
     has_test = isinstance(test_script, str) and test_script.strip() != "" \
         and NPM_PLACEHOLDER not in test_script
