@@ -8,6 +8,7 @@ TypeScript the package's test command (`npm test`, `pnpm run test`, …, or the 
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -19,8 +20,10 @@ from reviewloop.checks.coverage.scripts import SUFFIXES
 from reviewloop.checks.coverage.spans import ExecutedLines
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.gates.detect import detect_commands
-from reviewloop.checks.gates.node import runs_node
+from reviewloop.checks.gates.node import read_manifest, runs_node
 
+# Runners that execute transformed code in a vm context: Node records no source map for it.
+_VM_RUNNERS = re.compile(r"\b(vitest|jest)\b")
 PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
 TAIL_CHARS = 1500
 
@@ -94,17 +97,29 @@ class ScriptCoverage:
         if self.command(root, test_command) is None:
             return ("no test script in package.json" if test_command is None
                     else f"the test command does not run Node: {test_command}")
+        script = _test_script(root) if test_command is None else test_command
+        runner = _VM_RUNNERS.search(script or "")
+        if runner is not None:
+            return (f"the tests run under {runner.group(0)}, which executes the code in a vm "
+                    "context of its own: V8 coverage has no source map to read it back by")
         return None
 
     def collect(self, root: Path, tests: ProjectTests) -> TestRun:
         command = self.command(root, tests.command)
-        if command is None:
+        if command is None or self.unavailable(root, tests.command) is not None:
             raise AnalyzerError(self.unavailable(root, tests.command) or "no Node test command")
         covered = covered_run(root, command, tests.timeout, sandbox=tests.sandbox)
         executed = {p: set(lines) for p, lines in covered.executed.items()
                     if p.endswith(SUFFIXES)}
         _check_script_run(covered, command, executed)
         return TestRun(executed, command, covered.run.exit_code != 0)
+
+
+def _test_script(root: Path) -> str | None:
+    manifest = read_manifest(root) or {}
+    scripts = manifest.get("scripts")
+    test = scripts.get("test") if isinstance(scripts, dict) else None
+    return test if isinstance(test, str) else None
 
 
 def _check_script_run(covered: CoveredRun, command: str, executed: ExecutedLines) -> None:

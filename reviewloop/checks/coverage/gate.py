@@ -53,5 +53,6 @@ def covered_commands(ctx: GateContext) -> tuple[str, ...]:
     if "python" in wanted and module_missing("coverage", "") is not None:
         wanted.discard("python")
     commands = [c for language in sorted(wanted) if (collector := COLLECTORS.get(language))
+                and collector.unavailable(ctx.root, tests.command) is None
                 and (c := collector.command(ctx.root, tests.command)) is not None]
     return tuple(dict.fromkeys(commands))

@@ -110,3 +110,21 @@ def test_npm_test_of_a_plain_js_package_flags_the_export_no_test_calls(tmp_path)
     assert [(s.qualname, s.start, s.end) for s in check.functions] == [("neverCalled", 5, 7)]
     assert [s.qualname for s in check.untested] == ["neverCalled"]
     assert not check.tests_failed
+
+
+def test_a_vitest_package_is_noted_unchecked_without_running_anything(tmp_path):
+    root = tmp_path / "pkg"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps(
+        {"name": "pkg", "scripts": {"test": "vitest run --reporter=dot"}}))
+    (root / "src/a.ts").write_text("export const one = () => 1;\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    diff = git(root, "diff", "--cached")
+
+    check = new_code_coverage(root, parse_diff(diff), ProjectTests())
+
+    assert not check.checked and check.untested == ()
+    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest, "
+                           "which executes the code in a vm context of its own: V8 coverage "
+                           "has no source map to read it back by",)
