@@ -3,8 +3,8 @@
 `.reviewloop/worktrees/` (no node_modules of its own), real `tsc --noEmit` and node's test
 runner through tsx, sandboxed, and scripted models.
 
-The implementer's first change fails a test and the runner's failure reaches its next
-attempt; its untested new exported function is flagged by the coverage analyzer on its
+The implementer's first change fails the type check and a test, and both outputs reach its
+next attempt; its untested new exported function is flagged by the coverage analyzer on its
 lines, in the test-quality reviewer's prompt and in the run's summary. One review round
 (`max_rounds = 1`): the finding is presented, not fixed.
 """
@@ -38,13 +38,16 @@ SPEC = """# Implementation Plan
 DISCOUNT = """/** Discounts and surcharges on prices in cents. */
 
 export function discount(cents: number, percent: number): number {
-  return Math.round(cents * percent / 100);
+  return Math.round(cents * (1 - percent / 100));
 }
 
 export function surcharge(cents: number, percent: number): number {
   return Math.round(cents * (1 + percent / 100));
 }
 """
+# The first attempt: the discount itself instead of the price, and a label typed as a number.
+FIRST = DISCOUNT.replace("cents * (1 - percent / 100)", "cents * percent / 100") + \
+    'export const label: number = "sale";\n'
 DISCOUNT_TEST = """import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -71,12 +74,11 @@ def service(tmp_path: Path) -> Path:
 def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines(service: Path):
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
-        tool_call("write_file", {"path": "src/discount.ts", "content": DISCOUNT}),
+        tool_call("write_file", {"path": "src/discount.ts", "content": FIRST}),
         tool_call("write_file", {"path": "test/discount.test.ts", "content": DISCOUNT_TEST}),
         "wrote discount and surcharge",
-        tool_call("edit_file", {"path": "src/discount.ts", "old": "cents * percent / 100",
-                                "new": "cents * (1 - percent / 100)"}),
-        "fixed the discount",
+        tool_call("write_file", {"path": "src/discount.ts", "content": DISCOUNT}),
+        "fixed the discount and the label",
     ])
     for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
         model.script(f"agent: {name}", [review()])
@@ -97,7 +99,10 @@ def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines
     assert "1 failing test(s):" in told and "not ok 1 - discount takes the percentage off " \
         "the price" in told
     assert "150 !== 850" in told  # node's assertion message, from inside the sandbox
-    assert "## build gate" not in told  # tsc --noEmit passed on the worktree
+    # tsc --noEmit on the worktree, with the checkout's typescript and @types/node
+    assert "## build gate: `npx --no -- tsc --noEmit` exited with 2" in told
+    assert "src/discount.ts(10,14): error TS2322: Type 'string' is not assignable to type " \
+        "'number'." in told
 
     quality = next("\n".join(message_text(m) for m in h) for h in model.history
                    if "agent: review-test-quality" in message_text(h[0]))
