@@ -116,7 +116,7 @@ def _from_declaration(node: Node, statement: Node, path: str, default: bool,
     """The spans one exported declaration gives: a function, each const function in it, or
     an exported class's public methods."""
     if node.type in _CLASSES:
-        yield from _methods(node, statement, path, alias or _text(
+        yield from _methods(node, path, alias or _text(
             node.child_by_field_name("name")) or "default")
         return
     if node.type in ("lexical_declaration", "variable_declaration"):
@@ -134,7 +134,7 @@ def _from_declaration(node: Node, statement: Node, path: str, default: bool,
     yield _span(path, own, alias or own, start, function)
 
 
-def _methods(cls: Node, statement: Node, path: str, name: str) -> Iterator[FunctionSpan]:
+def _methods(cls: Node, path: str, name: str) -> Iterator[FunctionSpan]:
     body = cls.child_by_field_name("body")
     if body is None:
         return
@@ -148,7 +148,6 @@ def _methods(cls: Node, statement: Node, path: str, name: str) -> Iterator[Funct
         if member.type != "method_definition" or not _public_method(member, method):
             continue
         yield _span(path, method, f"{name}.{method}", first, member)
-    del statement  # the class's own export line is not a method's
 
 
 def _public_method(member: Node, name: str) -> bool:
