@@ -22,7 +22,9 @@ class Analyzer(Protocol):
     """One tool. `available` says why it cannot run (None when it can); nothing happens at
     construction or import. An analyzer may also define `wants(ctx) -> bool`: False when
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
-    is not reported as missing."""
+    is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
+    it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
+    reviewer's analyzers see that file and keep what they find in it."""
 
     @property
     def name(self) -> str: ...

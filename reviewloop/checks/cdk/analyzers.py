@@ -52,6 +52,11 @@ class _CdkAnalyzer(ABC):
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(_apps(ctx))
 
+    def claims(self, root: Path, path: str) -> bool:
+        """Every source of a CDK app is infrastructure, whatever its name (`lib/uploads.ts`
+        as much as `lib/app-stack.ts`): the reviewer's scope globs cannot say so."""
+        return any(app.relevant((path,)) for app in find_apps(root, (path,)))
+
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)

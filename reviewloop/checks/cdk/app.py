@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from reviewloop.checks.gates.node import node_dependencies
+
 CDK_JSON = "cdk.json"
 CLI = PurePosixPath("node_modules/.bin/cdk")
-NAG_PACKAGE = PurePosixPath("node_modules/cdk-nag")
+_CLI_IN_MODULES = PurePosixPath(".bin/cdk")
+_NAG_IN_MODULES = "cdk-nag"
 CLI_FIX = "add the CDK CLI to the project: npm install --save-dev aws-cdk (commit the lockfile)"
 # Files of an app whose change can change what it synthesizes.
 SOURCE_SUFFIXES = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json")
@@ -73,17 +76,30 @@ def _problem(root: Path, folder: str, config: Path) -> str | None:
             or not data["app"].strip():
         return f'{where} names no "app"; fix: add the command that runs the app, e.g. ' \
                '"app": "npx ts-node --prefer-ts-exts bin/app.ts"'
-    cli = config.parent / CLI
-    if not cli.exists():
+    if cli_path(config.parent) is None:
         return f"{where}: the project has no CDK CLI ({(Path(folder) / CLI).as_posix()} " \
                f"is missing); fix: {CLI_FIX}, and install the dependencies (npm ci)"
     return None
 
 
+def modules_of(app_dir: Path) -> tuple[Path, ...]:
+    """The `node_modules` folders the app's packages come from, nearest first: its own, then
+    those Node's resolution reaches above it (a run's worktree has none of its own and
+    borrows its checkout's, which the sandbox shows read-only)."""
+    own = app_dir / "node_modules"
+    return ((own,) if own.is_dir() else ()) + node_dependencies(app_dir)
+
+
+def cli_path(app_dir: Path) -> Path | None:
+    """The project's CDK CLI (`node_modules/.bin/cdk`, from `aws-cdk`), or None."""
+    return next((m / _CLI_IN_MODULES for m in modules_of(app_dir)
+                 if (m / _CLI_IN_MODULES).exists()), None)
+
+
 def project_nag(app_dir: Path) -> Path | None:
     """The project's own cdk-nag (a dependency in its node_modules), or None."""
-    folder = app_dir / NAG_PACKAGE
-    return folder if (folder / "package.json").is_file() else None
+    return next((m / _NAG_IN_MODULES for m in modules_of(app_dir)
+                 if (m / _NAG_IN_MODULES / "package.json").is_file()), None)
 
 
 def nag_folder(app_dir: Path, provisioned: Path | None = None) -> Path | None:

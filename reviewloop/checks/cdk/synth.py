@@ -22,9 +22,9 @@ import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.cdk.app import CLI, CdkApp
+from reviewloop.checks.cdk.app import CLI, CdkApp, cli_path
 from reviewloop.checks.cdk.nag_hook import HOOK
 from reviewloop.checks.coverage.measure import tree_key
 from reviewloop.checks.gates.commands import run_shell
@@ -109,7 +109,8 @@ def _remember(key: str, synth: Synth, folder: tempfile.TemporaryDirectory[str]) 
             stale.cleanup()
 
 
-def synth_command(out: Path, hook: Path | None, nag: Path | None) -> str:
+def synth_command(out: Path, hook: Path | None, nag: Path | None,
+                  cli: Path | PurePosixPath = CLI) -> str:
     """The shell command: the project's CLI, told where to write and what not to do."""
     options = ["--stack-trace-limit=100", "--enable-source-maps"]
     env = dict(_QUIET)
@@ -119,8 +120,8 @@ def synth_command(out: Path, hook: Path | None, nag: Path | None) -> str:
                 "REVIEWLOOP_CDK_NAG_REPORT": str(out / NAG_REPORT)}
     env["NODE_OPTIONS"] = " ".join(options)
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    return f"{assignments} {CLI} synth --no-lookups --no-notices --no-version-reporting " \
-           f"--quiet --output {shlex.quote(str(out))}"
+    return f"{assignments} {shlex.quote(str(cli))} synth --no-lookups --no-notices " \
+           f"--no-version-reporting --quiet --output {shlex.quote(str(out))}"
 
 
 def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: float,
@@ -131,7 +132,7 @@ def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: flo
     if nag is not None:
         hook = folder / "reviewloop-cdk-nag.js"
         hook.write_text(HOOK, encoding="utf-8")
-    command = synth_command(out, hook, nag)
+    command = synth_command(out, hook, nag, cli_path(app.path(root)) or CLI)
     with _MEMO.lock:
         _MEMO.started += 1
     # The output folder is the one place outside the project the synth may write; the

@@ -11,11 +11,12 @@ import pytest
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.cdk.analyzers import NOT_RUN, CdkNag
-from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_folder
+from reviewloop.checks.cdk.app import CdkApp, cli_path, find_apps, nag_folder, project_nag
 from reviewloop.checks.cdk.assembly import call_end, origin, stack_of, stacks, user_frame
 from reviewloop.checks.cdk.gate import SynthGate
 from reviewloop.checks.cdk.synth import synth_command
 from reviewloop.checks.gates.base import GateContext
+from reviewloop.checks.gates.commands import project_tests
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.suppressor import Suppressor
 from reviewloop.config import Settings
@@ -23,6 +24,8 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
+from reviewloop.review.definitions import load_agents
+from reviewloop.review.evidence import run_for_agent
 from tests.support.suppression_trust import pr_repo, write
 
 APP_JSON = '{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}\n'
@@ -232,3 +235,41 @@ def test_a_stage_s_nested_assembly_is_read_and_its_constructs_traced(tmp_path: P
     assert (unrecorded.file, unrecorded.line, unrecorded.mapped) == ("app/lib/stack.ts", 2, False)
     nowhere = origin(stack, "Elsewhere/Thing", tmp_path, app)
     assert (nowhere.file, nowhere.line, nowhere.mapped) == ("app/cdk.json", 1, False)
+
+
+def test_a_worktree_without_node_modules_finds_the_checkouts_cli_and_cdk_nag(
+        tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    write(checkout, {"node_modules/.bin/cdk": "#!/bin/sh\n",
+                     "node_modules/cdk-nag/package.json": '{"version": "3.0.2"}\n'})
+    tree = checkout / ".reviewloop/worktrees/run-1"
+    write(tree, {"cdk.json": APP_JSON, "package.json": "{}\n"})
+
+    assert find_apps(tree) == [CdkApp("")]  # no "the project has no CDK CLI"
+    assert cli_path(tree) == checkout / "node_modules/.bin/cdk"
+    assert project_nag(tree) == checkout / "node_modules/cdk-nag"
+
+
+def test_every_source_of_an_app_reaches_the_infrastructure_reviewers_cdk_analyzers(
+        tmp_path: Path) -> None:
+    """`lib/uploads.ts` matches none of the reviewer's scope globs (`*stack*.ts`, `cdk/`, …):
+    the CDK analyzers claim it, so it is among the files they are given."""
+    write(tmp_path, {"app/cdk.json": APP_JSON, "app/lib/uploads.ts": "export {}\n",
+                     "web/lib/uploads.ts": "export {}\n"})
+    _cli(tmp_path / "app")
+    infra = next(a for a in load_agents(tmp_path).agents if a.name == "review-infrastructure")
+    diff = "".join(f"diff --git a/{p} b/{p}\nnew file mode 100644\n--- /dev/null\n+++ b/{p}\n"
+                   f"@@ -0,0 +1 @@\n+export {{}}\n" for p in ("app/lib/uploads.ts",
+                                                               "web/lib/uploads.ts"))
+    seen: list[tuple[str, ...]] = []
+
+    class Recorder(CdkNag):
+        def run(self, ctx: AnalyzerContext) -> list[Finding]:
+            seen.append(ctx.files)
+            return []
+
+    assert not infra.applies_to("app/lib/uploads.ts")
+    run_for_agent(infra, tmp_path, diff, registry={"cdk-nag": Recorder()},
+                  tests=project_tests(Settings()))
+
+    assert seen == [("app/lib/uploads.ts",)]  # the app's source, not the web one

@@ -6,7 +6,6 @@ acknowledgement it adds is reported, not honoured."""
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from reviewloop.spec.loader import load_spec
 from tests.support.cdk_app import BROKEN_STACK, CHANGED_STACK, STACK_FILE, cdk_repo, line_of
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
-from tests.support.npm_fixture import FIXTURES, installed
 from tests.support.runner import IMPLEMENTER, REVIEWERS, ran, review
 
 pytestmark = pytest.mark.npm
@@ -36,20 +34,15 @@ SPEC = """# Implementation Plan
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The app on `work` with a spec, its installed node_modules reached through a committed
-    symlink: a run's worktree checks out tracked files only, and npm cannot run offline."""
+    """The app on `work` with a spec, installed in the checkout as a user installs it
+    (node_modules ignored): the run's worktree has none and borrows the checkout's."""
     root = cdk_repo(tmp_path / "app")
-    shutil.rmtree(root / "node_modules")
-    (root / "node_modules").symlink_to(_installed(), target_is_directory=True)
     (root / ".kiro/specs/infra").mkdir(parents=True)
     (root / ".kiro/specs/infra/tasks.md").write_text(SPEC)
-    git(root, "add", "-f", "node_modules", ".kiro")
+    git(root, "add", ".kiro")
     git(root, "commit", "-qm", "the task and the installed packages")
     return root
 
-
-def _installed() -> Path:
-    return installed(FIXTURES / "cdk-app")
 
 
 def _calls(model: ScriptedChatModel, marker: str) -> list[str]:
@@ -67,8 +60,7 @@ def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_l
     ])
     for name in REVIEWERS:
         model.script(f"agent: {name}", [review()])
-    settings = Settings(model="scripted", gates=Gates(build=(), test=None), max_rounds=1,
-                        sandbox_read=(_installed().parent,))
+    settings = Settings(model="scripted", gates=Gates(build=(), test=None), max_rounds=1)
     spec_file = repo / ".kiro/specs/infra/tasks.md"
     spec = load_spec(repo, spec_file)
 
