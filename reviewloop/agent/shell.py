@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reviewloop.agent.workspace import ToolRefused, Workspace
+from reviewloop.checks.gates.commands import run_shell
 from reviewloop.policy.commands import CommandPolicy
-from reviewloop.sandbox import process
 
 OUTPUT_TAIL_CHARS = 8000
 
@@ -35,7 +35,8 @@ def run_command(
     reason = policy.check(command, root=ws.root)
     if reason:
         raise ToolRefused(reason)
-    run = process.run(command, ws.root, timeout, sandbox=policy.sandbox)
+    # as the gates run it: a Node package sees the checkout's node_modules, read-only
+    run = run_shell(command, ws.root, timeout, sandbox=policy.sandbox)
     text = run.output
     if len(text) > tail_chars:
         text = f"[… {len(text) - tail_chars} earlier characters cut …]\n" + text[-tail_chars:]

@@ -58,11 +58,11 @@ class Retest:
         if narrowed:
             gates = self.settings.gates.model_copy(update={"test": narrowed})
             settings = self.settings.model_copy(update={"gates": gates})
-        return self._check(settings, ("build", "test", "kiro-hooks"))
+        return self._check(settings, ("build", "synth", "test", "kiro-hooks"))
 
     def full(self) -> GateReport:
         """The build, every test, the Kiro hooks and your pre-commit hook on the whole change."""
-        return self._check(self.settings, ("build", "test", "kiro-hooks", "hooks"))
+        return self._check(self.settings, ("build", "synth", "test", "kiro-hooks", "hooks"))
 
     def _check(self, settings: Settings, names: tuple[str, ...]) -> GateReport:
         touched, diff_text = changes_since(self.repo, self.baseline, self.artifacts)

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 
 from reviewloop.checks.gates.detect import detect_commands
+from reviewloop.install.stack import detect_stack, node_note
 
 SETTINGS = ".reviewloop.toml"
 WORKFLOW = ".github/workflows/reviewloop-pr.yml"
@@ -65,8 +66,10 @@ def apply(root: Path, changes: list[Change]) -> None:
 def settings_text(root: Path) -> str:
     """`.reviewloop.toml` with the build and test commands the project's files suggest."""
     found = detect_commands(root)
+    stacks = detect_stack(root)
     lines = ["# reviewloop settings; see the Configuration section of reviewloop's README.",
              f"# Written by `reviewloop init`: {found.reason}.",
+             *([f"# Stack: {_stack_text(root)}."] if stacks else []), *node_note(stacks),
              "# Leave build or test out to detect them on every run; [] turns a gate off.",
              "", "[gates]"]
     for name, commands in (("build", found.build), ("test", found.test)):
@@ -96,7 +99,12 @@ def settings_change(root: Path) -> Change:
     gates = [line.split(" =")[0] for line in text.splitlines()
              if re.match(r"^(build|test) =", line)]
     note = f"gates: {', '.join(gates)} detected" if gates else "no build or test command found"
-    return Change(SETTINGS, "create", note, text)
+    stack = _stack_text(root)
+    return Change(SETTINGS, "create", f"{stack}; {note}" if stack else note, text)
+
+
+def _stack_text(root: Path) -> str:
+    return ", ".join(f"{s.name} ({s.evidence})" for s in detect_stack(root))
 
 
 def _has_pyproject_section(root: Path) -> bool:

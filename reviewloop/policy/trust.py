@@ -156,7 +156,7 @@ _ESLINT = ("eslint-security", "eslint-maintainability", "eslint-performance")
 _SILENCES: dict[str, tuple[str, ...]] = {
     "bandit": ("bandit",), "ruff": _RUFF, "flake8": _RUFF, "checkov": ("checkov",),
     "hadolint": ("hadolint",), "zizmor": ("zizmor",), "gitleaks": ("secrets",),
-    "detect-secrets": ("secrets",), "eslint": _ESLINT,
+    "cdk-nag": ("cdk-nag",), "detect-secrets": ("secrets",), "eslint": _ESLINT,
     "shellcheck": ("shellcheck-security", "shellcheck")}
 _CODES = r"(?P<rules>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
 
@@ -223,6 +223,11 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
          Reach.LINES, _listed),
         ("checkov", r"\bid\s*:\s*[\"']?(?P<rules>CKV2?_[A-Z0-9_]+)[^\n]*", Reach.LINES,
          _listed),
+        # cdk-nag's acknowledgements (`Validations.of(x).acknowledge({ id: 'AwsSolutions-S1' })`,
+        # v2's `NagSuppressions`, `rules_to_suppress: - id:`): in the construct's file, not
+        # on its line, so they reach the whole file.
+        ("cdk-nag", r"\bid\s*:\s*[\"']?(?P<rules>AwsSolutions-[A-Za-z]+\d+)[^\n]*", Reach.FILE,
+         _listed),
         ("hadolint", r"hadolint\s+ignore\s*=\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*",
          Reach.ABOVE, _listed),
         ("hadolint", r"hadolint\s+global\s+ignore\s*=\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)"
@@ -251,9 +256,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
 
 
 # A word every pattern above needs: most lines have none, and skip the patterns at once.
-_ANY = re.compile(r"reviewloop|nosec|noqa|pylint|checkov|CKV|hadolint|zizmor|gitleaks|"
-                  r"allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|no\s*cover|"
-                  r"shellcheck",
+_ANY = re.compile(r"reviewloop|nosec|noqa|pylint|checkov|CKV|AwsSolutions|hadolint|zizmor|"
+                  r"gitleaks|allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|"
+                  r"no\s*cover|shellcheck",
                   re.IGNORECASE)
 
 

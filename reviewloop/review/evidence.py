@@ -119,7 +119,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         return AnalyzerReport()
     changes = parse_diff(diff_text, source=f"{agent.name} diff")
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
-                          files=tuple(f for f in _scoped_files(agent, root, changes)
+                          files=tuple(f for f in _scoped_files(agent, root, changes, table)
                                       if only is None or f in only),
                           tests=tests)
     report = AnalyzerReport()
@@ -184,13 +184,17 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
     return report
 
 
-def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet) -> tuple[str, ...]:
-    """Changed files the agent reviews that exist in the new tree as readable text: by
-    their content, never by what a `.gitattributes`, a marker or a path says they are."""
+def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
+                  table: Mapping[str, Analyzer]) -> tuple[str, ...]:
+    """Changed files the agent reviews, or one of its analyzers claims, that exist in the
+    new tree as readable text: by their content, never by what a `.gitattributes`, a marker
+    or a path says they are."""
+    claimers = [claims for name in agent.analyzers
+                if (claims := getattr(table.get(name), "claims", None)) is not None]
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED
-                 and agent.applies_to(f.path) and (root / f.path).is_file()
-                 and unreadable_reason(root, f.path) is None)
+                 and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
+                 and (root / f.path).is_file() and unreadable_reason(root, f.path) is None)
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:

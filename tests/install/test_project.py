@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -124,3 +125,59 @@ def test_a_command_that_needs_this_clones_virtualenv_is_not_pinned(tmp_path: Pat
     assert '# test = [".venv/bin/python -m pytest"]' in text
     (tmp_path / project.SETTINGS).write_text(text)
     assert load_settings(tmp_path, flags={}).gates.test is None
+
+
+# -- the stack: TypeScript/JavaScript, CDK, Python, mixed ------------------------------------
+
+def _node(root: Path, lockfile: str | None = "package-lock.json", *, typescript: bool = True,
+          scripts: dict | None = None) -> None:
+    dev = {"typescript": "5.9.3"} if typescript else {}
+    (root / "package.json").write_text(json.dumps(
+        {"name": "svc", "scripts": scripts or {"test": "vitest run"}, "devDependencies": dev}))
+    if typescript:
+        (root / "tsconfig.json").write_text("{}")
+    if lockfile:
+        (root / lockfile).write_text("{}" if lockfile.endswith(".json") else "")
+
+
+def _gates(root: Path) -> dict:
+    project.apply(root, project.plan(root, version="1.2.3", workflow=False))
+    return tomllib.loads((root / project.SETTINGS).read_text())["gates"]
+
+
+def test_a_typescript_service_gets_tsc_and_its_test_script(tmp_path: Path):
+    _node(tmp_path)
+    change = _plan(tmp_path)[project.SETTINGS]
+    assert change.note == ("TypeScript (package.json, package-lock.json → npm); "
+                           "gates: build, test detected")
+    assert _gates(tmp_path) == {"build": ["npx --no -- tsc --noEmit"],
+                                "test": ["npm test --silent"]}
+    text = (tmp_path / project.SETTINGS).read_text()
+    assert "# Stack: TypeScript (package.json, package-lock.json → npm)." in text
+    assert "install them here first (npm ci, …)" in text
+
+
+def test_a_pnpm_javascript_package_runs_its_scripts_with_pnpm(tmp_path: Path):
+    _node(tmp_path, "pnpm-lock.yaml", typescript=False,
+          scripts={"build": "vite build", "test": "jest"})
+    assert _gates(tmp_path) == {"build": ["pnpm run --silent build"],
+                                "test": ["pnpm run --silent test"]}
+    assert "# Stack: JavaScript (package.json, pnpm-lock.yaml → pnpm)." in \
+        (tmp_path / project.SETTINGS).read_text()
+
+
+def test_a_cdk_app_is_named_beside_its_typescript(tmp_path: Path):
+    _node(tmp_path, scripts={"build": "tsc", "test": "jest"})
+    (tmp_path / "cdk.json").write_text('{"app": "npx ts-node bin/app.ts"}')
+    assert "TypeScript (package.json, package-lock.json → npm), AWS CDK (cdk.json)" in \
+        _plan(tmp_path)[project.SETTINGS].note
+
+
+def test_a_mixed_repository_gets_both_test_suites(tmp_path: Path):
+    _node(tmp_path, "yarn.lock")
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    gates = _gates(tmp_path)
+    assert gates["test"] == ["python -m pytest", "yarn --silent run test"]
+    assert gates["build"] == ["yarn --silent run tsc --noEmit"]
+    assert "TypeScript (package.json, yarn.lock → yarn), Python (pyproject.toml)" in \
+        (tmp_path / project.SETTINGS).read_text()

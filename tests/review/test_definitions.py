@@ -52,7 +52,7 @@ def test_five_builtins_load_in_order_with_their_analyzers():
     analyzers = {a.name: a.analyzers for a in agents}
     assert analyzers == {
         "review-security": ("bandit", "secrets", "eslint-security", "shellcheck-security"),
-        "review-infrastructure": ("checkov", "hadolint", "zizmor"),
+        "review-infrastructure": ("checkov", "hadolint", "zizmor", "cdk-checkov", "cdk-nag"),
         "review-maintainability": ("ruff-maintainability", "eslint-maintainability",
                                    "shellcheck"),
         "review-performance": ("ruff-performance", "eslint-performance"),

@@ -40,6 +40,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -172,7 +173,8 @@ class BedrockFake:
     def __init__(self, default: list[Reply | str] | None = None, *,
                  context_window: int | None = None, prompt_cache: bool = False,
                  cache_min_tokens: int = 1024, cache_ttl: float = 300.0,
-                 latency: float = 0.0, prefill_share: float = 0.1):
+                 latency: float = 0.0, prefill_share: float = 0.1,
+                 clock: Callable[[], float] = time.monotonic):
         if not 0.0 <= prefill_share <= 1.0:
             raise ValueError(f"prefill_share must be within 0..1, not {prefill_share}")
         self.context_window = context_window
@@ -180,7 +182,11 @@ class BedrockFake:
             if prompt_cache else None
         self.latency = latency
         self.prefill_share = prefill_share
-        self.started = time.monotonic()
+        # When a request arrives, for the prompt cache's timing (a write is readable after
+        # its request's prefill). A test about requests that arrive together passes a frozen
+        # clock: they then arrive together whatever the machine's load (and nothing sleeps).
+        self.clock = clock
+        self.started = clock()
         self._lock = threading.Lock()
         self._default: deque[Reply] = deque(_as_reply(r) for r in default or [])
         self._scripts: dict[str, deque[Reply]] = {}
@@ -338,7 +344,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:
-        at = time.monotonic()
+        at = self.owner.clock()
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = self.path.split("?")[0].split("/")
         if len(parts) != 4 or parts[1] != "model" or parts[3] not in _OPERATIONS:

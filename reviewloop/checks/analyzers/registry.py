@@ -18,6 +18,7 @@ from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMA
 from reviewloop.checks.analyzers.shellcheck import SHELLCHECK, SHELLCHECK_SECURITY
 from reviewloop.checks.analyzers.test_changes import TestChanges
 from reviewloop.checks.analyzers.zizmor import Zizmor
+from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
 from reviewloop.findings.schema import Finding
@@ -27,7 +28,9 @@ class Analyzer(Protocol):
     """One tool. `available` says why it cannot run (None when it can); nothing happens at
     construction or import. An analyzer may also define `wants(ctx) -> bool`: False when
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
-    is not reported as missing."""
+    is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
+    it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
+    reviewer's analyzers see that file and keep what they find in it."""
 
     @property
     def name(self) -> str: ...
@@ -50,6 +53,8 @@ ANALYZERS: dict[str, Analyzer] = {
     "eslint-performance": ESLINT_PERFORMANCE,
     "shellcheck-security": SHELLCHECK_SECURITY,
     "shellcheck": SHELLCHECK,
+    "cdk-checkov": CdkCheckov(),
+    "cdk-nag": CdkNag(),
     "coverage": NewCodeCoverage(),
     "test-changes": TestChanges(),
 }

@@ -9,16 +9,15 @@ executed becomes a should_fix finding for the test-quality reviewer — and, thr
 `coverage_gate_result`, a gate failure when the gate is strict.
 
 A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a
-`Collector` here, keyed by the same language name. Python (pytest) is the only one so far.
+`Collector` in `collectors.py`, keyed by the same language name: Python (pytest, coverage.py)
+and JavaScript/TypeScript (the package's test script, V8 coverage).
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -27,12 +26,19 @@ from reviewloop.checks.analyzers.base import (
     module_missing,
     short_title,
 )
+from reviewloop.checks.coverage.collectors import (
+    COLLECTORS,
+    Collector,
+    PythonCoverage,
+    ScriptCoverage,
+    TestRun,
+    pytest_command,
+    runs_pytest,
+)
 from reviewloop.checks.coverage.lines import LineCoverage, changed_line_coverage
-from reviewloop.checks.coverage.measure import covered_run
-from reviewloop.checks.coverage.newcode import ExecutedLines, FunctionSpan, finder_for, untested
+from reviewloop.checks.coverage.newcode import FunctionSpan, finder_for, untested
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.checks.gates.detect import detect_commands
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
@@ -42,33 +48,11 @@ RULE = "untested-public-function"
 THRESHOLD_RULE = "changed-lines-below-threshold"
 AGENT = "review-test-quality"
 INSTALL = "pip install coverage"
-PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
-TAIL_CHARS = 1500
+__all__ = ["COLLECTORS", "Collector", "CoverageCheck", "NewCodeCoverage", "PythonCoverage",
+           "ScriptCoverage", "TestRun", "changed_functions", "coverage_findings",
+           "coverage_gate_result", "new_code_coverage", "pytest_command", "runs_pytest"]
 NOT_RUN = ("the project's tests were not run, so new-code coverage was not checked "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs them, sandboxed)")
-
-
-@dataclass(frozen=True)
-class TestRun:
-    """What one run of the tests under a coverage tool executed."""
-
-    __test__ = False  # not a pytest test class, despite the name
-
-    executed: ExecutedLines
-    command: str
-    tests_failed: bool = False
-
-
-class Collector(Protocol):
-    """Runs one language's tests under its coverage tool."""
-
-    language: str
-
-    def unavailable(self, root: Path, test_command: str | None) -> str | None:
-        """Why the tests cannot run under coverage here (no test suite, …); None when they can."""
-        ...
-
-    def collect(self, root: Path, tests: ProjectTests) -> TestRun: ...
 
 
 @dataclass(frozen=True)
@@ -90,34 +74,6 @@ class CoverageCheck:
     @property
     def below_threshold(self) -> bool:
         return self.lines is not None and self.lines.below(self.threshold)
-
-
-class PythonCoverage:
-    """The project's pytest command, exactly as configured or detected, under coverage.py."""
-
-    language = "python"
-
-    def unavailable(self, root: Path, test_command: str | None) -> str | None:
-        if pytest_command(root, test_command) is None:
-            return ("not a pytest project (no tests folder or pytest configuration)"
-                    if test_command is None else f"the test command is not pytest: {test_command}")
-        return None
-
-    def collect(self, root: Path, tests: ProjectTests) -> TestRun:
-        command = pytest_command(root, tests.command)
-        if command is None:
-            raise AnalyzerError(self.unavailable(root, tests.command) or "no pytest command")
-        covered = covered_run(root, command, tests.timeout, sandbox=tests.sandbox)
-        if covered.problem is not None:
-            raise AnalyzerError(covered.problem)
-        if covered.run.exit_code not in PYTEST_EXITS:
-            raise AnalyzerError(f"`{command}` exited with {covered.run.exit_code}:\n"
-                                f"{covered.run.output[-TAIL_CHARS:]}")
-        executed = {path: set(lines) for path, lines in covered.executed.items()}
-        return TestRun(executed, command, covered.run.exit_code == 1)
-
-
-COLLECTORS: dict[str, Collector] = {"python": PythonCoverage()}
 
 
 class NewCodeCoverage:
@@ -263,23 +219,6 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
     return GateResult(name=NAME, passed=passed, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
                       findings=coverage_findings(check))
-
-
-def pytest_command(root: Path, test_command: str | None) -> str | None:
-    """The configured test command when it runs pytest; unset, the first detected one."""
-    if test_command is not None:
-        return test_command if runs_pytest(test_command) else None
-    return next((c for c in detect_commands(root).test if runs_pytest(c)), None)
-
-
-def runs_pytest(command: str) -> bool:
-    """`pytest …`, `py.test …` or `<python> -m pytest …`."""
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return False
-    return (argv[:1] != [] and PurePosixPath(argv[0]).name in ("pytest", "py.test")) or \
-        (len(argv) >= 3 and argv[1:3] == ["-m", "pytest"])
 
 
 def _kind(span: FunctionSpan) -> str:

@@ -4,7 +4,7 @@ The gate is off unless `gates.coverage = "strict"`; in the default "report" mode
 check runs as the test-quality reviewer's analyzer and yields findings instead of a failure.
 In a review (`reviewloop review`) the tests run only when asked: `--tests` or
 `[review] run_tests = true`. Either way the check reads the coverage data of the test
-gate's own run when that ran on the same tree (`covered_command` decides which command the
+gate's own run when that ran on the same tree (`covered_commands` decides which commands the
 test gate measures), so the suite runs once per tree state.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import module_missing
 from reviewloop.checks.coverage.analyzer import (
+    COLLECTORS,
     changed_functions,
     coverage_gate_result,
-    pytest_command,
 )
 from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext, GateResult
@@ -37,21 +37,22 @@ class CoverageGate:
         return coverage_gate_result(ctx.root, ctx.diff_text, tests, strict=True)
 
 
-def covered_command(ctx: GateContext) -> str | None:
-    """The test command the test gate should run under coverage, because the coverage
-    analyzer or gate will need its data for this tree: the project's pytest command, when
-    coverage.py can be read here and the change adds or edits a public Python function (or,
-    with a coverage threshold, any executable Python line). None: run every test command
-    plainly."""
+def covered_commands(ctx: GateContext) -> tuple[str, ...]:
+    """The test commands the test gate should run under coverage, because the coverage
+    analyzer or gate will need their data for this tree: each language's test command
+    (`collectors.py`) when the change adds or edits one of its public functions — for
+    Python only when coverage.py can be read here, and with a coverage threshold for any
+    executable Python line. Empty: run every test command plainly."""
     tests = project_tests(ctx.settings)
-    if tests is None or not ctx.diff_text.strip() or module_missing("coverage", "") is not None:
-        return None
-    command = pytest_command(ctx.root, tests.command)
-    if command is None:
-        return None
+    if tests is None or not ctx.diff_text.strip():
+        return ()
     changes = parse_diff(ctx.diff_text, source="test gate")
-    if changed_functions(ctx.root, changes).get("python"):
-        return command
-    # a coverage threshold measures every changed line, in a public function or not
-    lines = tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total
-    return command if lines else None
+    wanted = set(changed_functions(ctx.root, changes))
+    if tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total:
+        wanted.add("python")  # a threshold measures every changed line, in a function or not
+    if "python" in wanted and module_missing("coverage", "") is not None:
+        wanted.discard("python")
+    commands = [c for language in sorted(wanted) if (collector := COLLECTORS.get(language))
+                and collector.unavailable(ctx.root, tests.command) is None
+                and (c := collector.command(ctx.root, tests.command)) is not None]
+    return tuple(dict.fromkeys(commands))

@@ -2,9 +2,10 @@
 gate, the coverage gate and the coverage analyzer.
 
 The command runs exactly as configured (or detected), sandboxed: a `sitecustomize` hook put
-first on PYTHONPATH starts coverage.py in every Python process it launches, so `pytest`,
-`python -m pytest` and `make test` are measured without being rewritten. A project's own
-`sitecustomize` module is shadowed during that run.
+first on PYTHONPATH starts coverage.py in every Python process it launches, and
+`NODE_V8_COVERAGE` makes every Node process write V8 coverage (`v8.py` reads it), so `pytest`,
+`python -m pytest`, `npm test` and `make test` are measured without being rewritten. A
+project's own `sitecustomize` module is shadowed during that run.
 
 What the run executed is kept in memory under a key made of the tree's content (git's tree
 id of the working tree, uncommitted and untracked files included, or a hash of every file
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewloop.checks.coverage.v8 import read_v8_executed
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.paths import repo_path
 from reviewloop.errors import ReviewloopError
@@ -130,9 +132,9 @@ def _remember(keys: list[str], covered: CoveredRun) -> None:
 
 def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> CoveredRun:
     with tempfile.TemporaryDirectory(prefix="reviewloop-coverage-") as folder:
-        data, hook = Path(folder) / "data", Path(folder) / "hook"
-        data.mkdir()
-        hook.mkdir()
+        data, hook, v8 = Path(folder) / "data", Path(folder) / "hook", Path(folder) / "v8"
+        for made in (data, hook, v8):
+            made.mkdir()
         (hook / "sitecustomize.py").write_text(
             _HOOK.format(data=str(data), missing=MISSING, root=str(root.resolve())),
             encoding="utf-8")
@@ -141,8 +143,12 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
             _MEMO.started += 1
         # The data folder is the one place outside the project the tests may write.
         run = run_shell(command, root, timeout, sandbox=sandbox, writable=(Path(folder),),
-                        environ={**os.environ, "PYTHONPATH": path})
-        executed = {p: frozenset(lines) for p, lines in read_executed(root, data).items()}
+                        environ={**os.environ, "PYTHONPATH": path,
+                                 "NODE_V8_COVERAGE": str(v8)})
+        found = read_executed(root, data)
+        for script, lines in read_v8_executed(root, v8).items():
+            found.setdefault(script, set()).update(lines)
+        executed = {p: frozenset(lines) for p, lines in found.items()}
         return CoveredRun(command, run, executed,
                           _problem(command, run, timeout, data, executed))
 
@@ -156,8 +162,8 @@ def _problem(command: str, run: CommandRun, timeout: float, data: Path,
         python = missing.read_text(encoding="utf-8").split("\n", 1)[0]
         return f"coverage is not installed for {python}: {python} -m pip install coverage"
     if not executed:
-        return (f"`{command}` (exit {run.exit_code}) executed no Python code of the project "
-                "under coverage")
+        return (f"`{command}` (exit {run.exit_code}) executed no Python or Node code of the "
+                "project under coverage")
     return None
 
 

@@ -3,50 +3,24 @@
 Pure: sources, changed line numbers and executed line numbers in, function spans out. Running
 the tests under a coverage tool is `reviewloop.checks.coverage.analyzer`'s job.
 
-A language joins by providing a `FunctionFinder` (and a collector in the analyzer); Python is
-the only one so far.
+A language joins by providing a `FunctionFinder` (and a collector in the analyzer): Python
+here, JavaScript and TypeScript in `scripts.py`.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import PurePosixPath
-from typing import Protocol
 
-# repo-relative path → line numbers a test run executed in that file
-ExecutedLines = Mapping[str, Collection[int]]
+from reviewloop.checks.coverage.scripts import ScriptFunctions
+from reviewloop.checks.coverage.spans import ExecutedLines, FunctionFinder, FunctionSpan
+
+__all__ = ["FINDERS", "ExecutedLines", "FunctionFinder", "FunctionSpan", "PythonFunctions",
+           "finder_for", "new_public_functions", "untested"]
 
 _SKIPPED_DECORATORS = frozenset({"overload", "abstractmethod"})
 _PROTOCOL_BASES = frozenset({"Protocol"})
-
-
-@dataclass(frozen=True)
-class FunctionSpan:
-    """A function or method in the new file: `start` is its first decorator or `def` line,
-    `end` its last line; `body_start..end` are the lines whose execution means it ran."""
-
-    path: str
-    name: str
-    qualname: str
-    start: int
-    end: int
-    body_start: int
-
-    @property
-    def body(self) -> range:
-        return range(self.body_start, self.end + 1)
-
-
-class FunctionFinder(Protocol):
-    """Finds the public functions of one language that a change added or edited."""
-
-    language: str
-    suffixes: tuple[str, ...]
-
-    def new_public_functions(self, path: str, new_source: str,
-                             changed_lines: Collection[int]) -> list[FunctionSpan]: ...
 
 
 def new_public_functions(path: str, new_source: str,
@@ -91,7 +65,7 @@ class PythonFunctions:
         return new_public_functions(path, new_source, changed_lines)
 
 
-FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(),)
+FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(), ScriptFunctions())
 
 
 def finder_for(path: str) -> FunctionFinder | None:

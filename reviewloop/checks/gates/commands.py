@@ -7,10 +7,11 @@ with the sandbox the settings ask for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from reviewloop.checks.gates.node import node_dependencies
 from reviewloop.config import Settings
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox
@@ -49,7 +50,11 @@ def run_shell(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
               writable: Iterable[Path] = (),
               environ: Mapping[str, str] | None = None) -> CommandRun:
     """Run project code (a gate or analyzer command) in `cwd`, sandboxed with `cwd` and
-    `writable` writable; never raises for a failing command."""
+    `writable` writable; never raises for a failing command. A Node package sees the
+    `node_modules` folders above it read-only (a run's worktree has none of its own)."""
+    borrowed = node_dependencies(cwd)
+    if borrowed and not sandbox.off:
+        sandbox = replace(sandbox, read=(*sandbox.read, *borrowed))
     return process.run(command, cwd, timeout, sandbox=sandbox, writable=writable,
                        environ=environ)
 

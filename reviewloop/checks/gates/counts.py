@@ -1,6 +1,7 @@
 """Passing and failing test counts, read from what a test runner printed.
 
-Supported: pytest, jest, vitest, mocha, go test, cargo test and unittest. The first runner
+Supported: pytest, jest, vitest, mocha, node's own runner (`node --test`, TAP and spec
+reporters), go test, cargo test and unittest. The first runner
 whose summary appears wins; output with no recognisable summary gives None, never 0.
 Units are tests, except for `go test` without `-v`, which only reports packages.
 """
@@ -126,6 +127,18 @@ def _mocha(text: str) -> TestCounts | None:
     return TestCounts(int(passing[-1]), int(failing[-1]) if failing else 0, "mocha")
 
 
+# -- node --test: TAP `# pass 4` / `# fail 1`, spec `ℹ pass 4` / `ℹ fail 1` ------------------
+
+_NODE = re.compile(r"^(?:#|ℹ) (pass|fail) (\d+)\s*$", re.M)
+
+
+def _node(text: str) -> TestCounts | None:
+    found = dict(_NODE.findall(text))  # the last summary wins
+    if "pass" not in found:
+        return None
+    return TestCounts(int(found["pass"]), int(found.get("fail", 0)), "node")
+
+
 # -- unittest: `Ran 5 tests in 0.001s`, then `OK (skipped=1)` or `FAILED (failures=1)` -----
 
 _UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in [\d.]+s\s*$", re.M)
@@ -151,4 +164,4 @@ def _unittest(text: str) -> TestCounts | None:
 
 
 _PARSERS: tuple[Callable[[str], TestCounts | None], ...] = (
-    _pytest, _cargo, _jest, _vitest, _go, _mocha, _unittest)
+    _pytest, _cargo, _jest, _vitest, _node, _go, _mocha, _unittest)

@@ -2,23 +2,22 @@
 
 Every language runner found contributes (a repository with a Python backend and an npm
 frontend runs both test suites). A Makefile target is the fallback for a gate that no
-language runner covered, because a Makefile often wraps the same runners.
+language runner covered, because a Makefile often wraps the same runners. A Node package's
+commands come from `node.py` (the lockfile's package manager).
 """
 
 from __future__ import annotations
 
 import configparser
-import json
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewloop.checks.gates.node import node_project
 from reviewloop.config import Gates
 
-# What `npm init` writes into "scripts.test": a placeholder, not a test suite.
-NPM_PLACEHOLDER = "no test specified"
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:[ \t]+[A-Za-z0-9_.-]+)*)[ \t]*::?(?!=)", re.M)
 
@@ -111,25 +110,11 @@ def _python(root: Path) -> str:
 
 
 def _npm(root: Path) -> _Found | None:
-    path = root / "package.json"
-    if not path.is_file():
+    found = node_project(root)
+    if found is None:
         return None
-    try:
-        scripts = json.loads(path.read_text(encoding="utf-8")).get("scripts") or {}
-    except (ValueError, UnicodeDecodeError, AttributeError):
-        return None
-    if not isinstance(scripts, dict):
-        return None
-    test_script = scripts.get("test")
-    has_test = isinstance(test_script, str) and test_script.strip() != "" \
-        and NPM_PLACEHOLDER not in test_script
-    has_build = isinstance(scripts.get("build"), str)
-    if not (has_test or has_build):
-        return None
-    named = [s for s, present in (("build", has_build), ("test", has_test)) if present]
-    return _Found("npm", "package.json scripts: " + ", ".join(named),
-                  build=("npm run build --silent",) if has_build else (),
-                  test=("npm test --silent",) if has_test else ())
+    return _Found(found.manager.removesuffix("-berry"), found.evidence, build=found.build,
+                  test=found.test)
 
 
 def _go(root: Path) -> _Found | None:

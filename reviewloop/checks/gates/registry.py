@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from reviewloop.checks.cdk.gate import SynthGate
 from reviewloop.checks.coverage.gate import CoverageGate
 from reviewloop.checks.gates.base import Gate, GateContext, GateReport, GateResult, Phase
 from reviewloop.checks.gates.branch import BranchGate
@@ -24,13 +25,15 @@ from reviewloop.git.repository import Repository, TouchedFiles
 
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
-# Insertion order is run order: the instant checks first, the build before the tests, the
+# Insertion order is run order: the instant checks first, the build and the CDK synth
+# before the tests, the
 # project's Kiro hooks (after the files are written), the user's pre-commit hook last (as at
 # a commit, after the change is complete).
 REGISTRY: dict[str, Gate] = {
     "branch": BranchGate(),
     "secrets": SecretsGate(),
     "build": BuildGate(),
+    "synth": SynthGate(),
     "test": TestGate(),
     "coverage": CoverageGate(),
     "kiro-hooks": KiroHooksGate(),

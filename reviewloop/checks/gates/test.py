@@ -1,8 +1,9 @@
 """The test gate: every test command passes, with the passing and failing counts it printed.
 
 When the coverage analyzer or gate will need coverage data for this tree, the project's
-pytest command runs under coverage (unchanged, sandboxed; `reviewloop.checks.coverage.measure`)
-and they read that run instead of running the suite a second time.
+pytest (or Node package's) test command runs under coverage (unchanged, sandboxed;
+`reviewloop.checks.coverage.measure`) and they read that run instead of running the suite a
+second time.
 
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
 change touches test files: then the new tests were not picked up, which is a failure.
@@ -13,16 +14,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from reviewloop.checks.coverage.gate import covered_command
+from reviewloop.checks.coverage.gate import covered_commands
 from reviewloop.checks.coverage.measure import covered_run
-from reviewloop.checks.gates.base import GateContext, GateResult
+from reviewloop.checks.gates.base import GateContext, GateResult, tail
 from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
+from reviewloop.checks.gates.failures import failure_report
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5
+REPORT_TAIL = 600  # the runner's own summary, after its failing tests
 
 
 class TestGate:
@@ -40,10 +43,10 @@ class TestGate:
         started = time.monotonic()
         timeout = ctx.settings.gates.timeout_seconds
         sandbox = Sandbox.from_settings(ctx.settings)
-        measured = covered_command(ctx)
+        measured = covered_commands(ctx)
         outcomes = [CommandOutcome(command, covered_run(ctx.root, command, timeout,
                                                         sandbox=sandbox).run
-                                   if command == measured else
+                                   if command in measured else
                                    run_shell(command, ctx.root, timeout, sandbox=sandbox))
                     for command in detected.test]
         counts = _total(parse_counts(o.run.output) for o in outcomes)
@@ -52,9 +55,22 @@ class TestGate:
         return GateResult(
             name=self.name, passed=not failures,
             summary=_summary(failures, counts, outcomes),
-            output_tail=transcript(outcomes), duration_s=time.monotonic() - started,
+            output_tail=transcript([_told(o) for o in outcomes]),
+            duration_s=time.monotonic() - started,
             passed_tests=counts.passed if counts else None,
             failed_tests=counts.failed if counts else None)
+
+
+def _told(outcome: CommandOutcome) -> CommandOutcome:
+    """What a failing JS runner printed, with its failing tests first: they may stand far
+    above the tail that goes back to the implementer (pytest's are right above its summary)."""
+    command, run = outcome
+    report = failure_report(run.output) if run.exit_code != 0 else None
+    if report is None:
+        return outcome
+    summary = tail(run.output, REPORT_TAIL)
+    return CommandOutcome(command, run._replace(
+        output=f"{report}\n[… the end of the output …]\n{summary}"))
 
 
 def _failure(outcome: CommandOutcome, changed: Sequence[str], timeout: int) -> str | None:

@@ -23,6 +23,7 @@ from reviewloop.checks.analyzers.provision import (
     install,
     stale,
 )
+from reviewloop.checks.cdk.app import provisioned_nag
 from tests.support.js_tools import cache_root
 
 TINY = Tool("tiny", "1.0.0", "tiny@1.0.0", "node_modules/.bin/tiny", "a stand-in", "seconds",
@@ -160,3 +161,9 @@ def test_cdk_nag_is_resolvable_from_its_cached_folder(tmp_path: Path,
         cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
     assert Path(resolved) == folder / "node_modules" / "cdk-nag" / "package.json"
     assert not (folder / "node_modules" / "aws-cdk-lib").exists()
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(root))
+    assert provisioned_nag() == folder / "node_modules" / "cdk-nag"  # what a CDK synth uses
+
+
+def test_no_cdk_nag_is_provisioned_until_it_is_installed() -> None:
+    assert provisioned_nag() is None  # the suite's empty tools folder

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from reviewloop.checks.coverage.analyzer import THRESHOLD_RULE
-from reviewloop.checks.coverage.gate import CoverageGate, covered_command
+from reviewloop.checks.coverage.gate import CoverageGate, covered_commands
 from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
@@ -87,5 +87,5 @@ def test_a_threshold_runs_the_test_gate_under_coverage_for_private_code(tmp_path
     git(root, "commit", "-qm", "base")
     (root / "calc.py").write_text("def _helper():\n    return 2\n")
     diff_text = git(root, "diff")
-    assert covered_command(context(root, diff_text, None)) is None  # no public function
-    assert covered_command(context(root, diff_text, 0.8)) is not None
+    assert covered_commands(context(root, diff_text, None)) == ()  # no public function
+    assert covered_commands(context(root, diff_text, 0.8)) != ()

@@ -65,7 +65,7 @@ def test_npm_with_test_and_build_scripts(tmp_path):
     project(tmp_path, {"package.json": package_json({"build": "tsc -p .", "test": "jest"})})
     assert detect_commands(tmp_path) == DetectedCommands(
         build=("npm run build --silent",), test=("npm test --silent",),
-        reason="detected npm (package.json scripts: build, test)")
+        reason="detected npm (package.json: no lockfile → npm, scripts.build, scripts.test)")
 
 
 def test_npm_init_placeholder_is_not_a_test_suite(tmp_path):
@@ -78,7 +78,7 @@ def test_npm_placeholder_with_a_build_script_keeps_the_build(tmp_path):
                                                      "build": "vite build"})})
     found = detect_commands(tmp_path)
     assert (found.build, found.test) == (("npm run build --silent",), ())
-    assert found.reason == "detected npm (package.json scripts: build)"
+    assert found.reason == "detected npm (package.json: no lockfile → npm, scripts.build)"
 
 
 @pytest.mark.parametrize("text", ["{not json", '["a list"]', '{"scripts": "nope"}'])

@@ -307,8 +307,8 @@ class Recording:
 
 
 def test_registry_holds_the_built_in_gates_in_order():
-    assert list(REGISTRY) == ["branch", "secrets", "build", "test", "coverage", "kiro-hooks",
-                              "hooks"]
+    assert list(REGISTRY) == ["branch", "secrets", "build", "synth", "test", "coverage",
+                              "kiro-hooks", "hooks"]
     assert all(gate.name == name for name, gate in REGISTRY.items())
 
 
@@ -347,8 +347,8 @@ def test_reviewloop_errors_propagate(working_repo):
 
 def test_all_gates_on_a_real_working_branch(working_repo):
     report = run_gates(context(working_repo, settings(test=(PYTEST,))))
-    assert [r.name for r in report.results] == ["branch", "secrets", "build", "test",
-                                                "coverage", "kiro-hooks", "hooks"]
+    assert [r.name for r in report.results] == ["branch", "secrets", "build", "synth",
+                                                "test", "coverage", "kiro-hooks", "hooks"]
     assert report.passed
     assert report.passed_tests == 2
     assert report.feedback() == ""

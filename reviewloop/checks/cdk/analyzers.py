@@ -1,0 +1,178 @@
+"""The `cdk-checkov` and `cdk-nag` analyzers: checkov's CloudFormation checks and cdk-nag's
+AwsSolutionsChecks on the templates of a CDK app the change touches, each finding reported
+on the source line that created the construct (`reviewloop.checks.cdk.assembly`), naming
+the construct path and the rule.
+
+Both read the one synth of the tree (`reviewloop.checks.cdk.synth`, shared with the synth
+gate). Synthesizing runs the project's code, so they run only where the project's tests may
+run (`AnalyzerContext.tests`; the same sandbox and time limit), and say so otherwise.
+
+checkov's findings keep the source `checkov` (a trusted `// checkov:skip=CKV_…` comment on
+the construct's line covers them like any checkov marker); cdk-nag's have the source
+`cdk-nag`. Acknowledged cdk-nag findings are reported too: whether an acknowledgement counts
+is decided where every suppression is (`reviewloop.checks.suppressions`), by who wrote it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    AnalyzerSkipped,
+    parse_json,
+    run_tool,
+    short_title,
+)
+from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, SEVERITY, Checkov
+from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
+from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_for
+from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
+from reviewloop.checks.cdk.synth import Synth, synthesized
+from reviewloop.findings.schema import Finding, Severity
+
+NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
+           "(`reviewloop review --tests` or `[review] run_tests = true` runs it, sandboxed)")
+NAG_SEVERITY = {"error": Severity.MUST_FIX, "warning": Severity.SHOULD_FIX}
+NAG_CONFIDENCE = 0.7
+NAG_MISSING = ("cdk-nag is not a dependency of the CDK app in {where} and none is provisioned, "
+               "so AwsSolutionsChecks did not run; fix: `reviewloop tools install cdk-nag`, or "
+               "npm install --save-dev cdk-nag@3 there")
+
+
+class _CdkAnalyzer(ABC):
+    name: str
+
+    def available(self) -> str | None:
+        return None
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(_apps(ctx))
+
+    def claims(self, root: Path, path: str) -> bool:
+        """Every source of a CDK app is infrastructure, whatever its name (`lib/uploads.ts`
+        as much as `lib/app-stack.ts`): the reviewer's scope globs cannot say so."""
+        return any(app.relevant((path,)) for app in find_apps(root, (path,)))
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        if ctx.tests is None:
+            raise AnalyzerSkipped(NOT_RUN)
+        findings: list[Finding] = []
+        for app in _apps(ctx):
+            if app.problem:
+                raise AnalyzerError(app.problem)
+            synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
+                                timeout=ctx.tests.timeout, nag=nag_for(app.path(ctx.root)))
+            if not synth.ok:
+                raise AnalyzerError(f"the CDK app in {app.folder or '.'} did not synthesize "
+                                    "(the synth gate shows why)")
+            findings += self.findings(synth, ctx)
+        return findings
+
+    @abstractmethod
+    def findings(self, synth: Synth, ctx: AnalyzerContext) -> list[Finding]:
+        """What the tool reports on this synth's templates, on the constructs' lines."""
+
+
+class CdkCheckov(_CdkAnalyzer):
+    name = "cdk-checkov"
+
+    def available(self) -> str | None:
+        return unavailable(TOOLS["checkov"])
+
+    def findings(self, synth: Synth, ctx: AnalyzerContext) -> list[Finding]:
+        executable = locate(TOOLS["checkov"])
+        if executable is None:
+            raise AnalyzerError("checkov is not installed; fix: reviewloop tools install checkov")
+        by_file = {s.template_file.name: s for s in stacks(synth.out)}
+        if not by_file:
+            return []
+        argv = Checkov().command(executable, dict.fromkeys(by_file, "cloudformation"),
+                                 synth.out)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-cdk-checkov-") as empty:
+            output = run_tool(argv, Path(empty), ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
+        report = parse_json(output, "checkov")
+        found = []
+        for one in report if isinstance(report, list) else [report]:
+            results = (one.get("results") or {}) if isinstance(one, dict) else {}
+            for check in [*(results.get("failed_checks") or []),
+                          *(results.get("skipped_checks") or [])]:
+                stack = by_file.get(Path(str(check.get("file_abs_path") or
+                                             check.get("file_path") or "")).name)
+                if stack is not None:
+                    found.append(_checkov_finding(check, stack, synth, ctx))
+        return found
+
+
+class CdkNag(_CdkAnalyzer):
+    name = "cdk-nag"
+
+    def findings(self, synth: Synth, ctx: AnalyzerContext) -> list[Finding]:
+        if synth.nag is None:
+            raise AnalyzerSkipped(NAG_MISSING.format(where=synth.app.folder or "."))
+        if not synth.nag_report.is_file():
+            raise AnalyzerError("cdk-nag wrote no report: the app synthesized no App "
+                                "(or the preload did not load)")
+        report = parse_json(synth.nag_report.read_text(encoding="utf-8"), "cdk-nag")
+        if not isinstance(report, dict) or report.get("error"):
+            raise AnalyzerError(f"cdk-nag failed: {str(report.get('error'))[:500]}"
+                                if isinstance(report, dict) else "cdk-nag's report is not JSON")
+        found = stacks(synth.out)
+        return [_nag_finding(v, found, synth, ctx) for v in report.get("violations") or []]
+
+
+def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
+    changed = [f.path for f in ctx.changes.files]
+    return [a for a in find_apps(ctx.root, changed) if a.relevant(ctx.files)]
+
+
+def _where(stack: Stack, path: str, synth: Synth, ctx: AnalyzerContext) -> Origin:
+    return origin(stack, path, ctx.root, synth.app.path(ctx.root))
+
+
+def _unmapped(found: Origin) -> str:
+    return "" if found.mapped else (" No creation line of the project's own code was recorded "
+                                    "for this construct, so it is reported on its stack.")
+
+
+def _checkov_finding(check: dict[str, Any], stack: Stack, synth: Synth,
+                     ctx: AnalyzerContext) -> Finding:
+    resource = str(check.get("resource") or "")
+    logical_id = resource.rpartition(".")[2]
+    path = stack.construct_path(logical_id) or f"{stack.name}/{logical_id}"
+    found = _where(stack, path, synth, ctx)
+    rationale = (f"checkov {check['check_id']} failed for construct {path} ({resource} in the "
+                 f"synthesized {stack.template_file.name}): {check['check_name']}."
+                 f"{_unmapped(found)}")
+    if check.get("guideline"):
+        rationale += f" See {check['guideline']}"
+    return Finding(
+        severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
+        file=found.file, start_line=found.line, end_line=found.last,
+        title=short_title(f"{check['check_name']} ({path})"), rationale=rationale,
+        confidence=CONFIDENCE, agent=ctx.agent, source="checkov", rule=check["check_id"])
+
+
+def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
+                 ctx: AnalyzerContext) -> Finding:
+    path = str(violation.get("path") or "")
+    rule_id = str(violation.get("rule") or "cdk-nag")
+    stack = stack_of(path, found)
+    if stack is None:
+        raise AnalyzerError(f"cdk-nag reported {rule_id} on {path}, but the assembly has no stack")
+    where = _where(stack, path, synth, ctx)
+    rule = rule_id.split("[", 1)[0]  # AwsSolutions-IAM5[Action::s3:*]: the rule, then what
+    said = " ".join(str(violation.get("description") or "").split())
+    acknowledged = " The app acknowledges it (Validations.of(…).acknowledge)." \
+        if violation.get("acknowledged") else ""
+    return Finding(
+        severity=NAG_SEVERITY.get(str(violation.get("severity")), Severity.SHOULD_FIX),
+        file=where.file, start_line=where.line, end_line=where.last,
+        title=short_title(f"{rule_id}: {said.split('. ')[0]} ({path})"),
+        rationale=f"cdk-nag {rule_id} on construct {path}: {said}{acknowledged}"
+                  f"{_unmapped(where)}",
+        confidence=NAG_CONFIDENCE, agent=ctx.agent, source="cdk-nag", rule=rule)

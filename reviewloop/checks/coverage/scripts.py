@@ -1,0 +1,217 @@
+"""The exported functions of a JavaScript or TypeScript file that a change adds or edits.
+
+Parsed with tree-sitter's TypeScript grammars, in-process: no Node, no dependence on the
+project having TypeScript installed (a worktree may have no node_modules), the same answer for
+every TS version, and a tolerant parser, so a half-written file still yields what it can.
+`.ts/.mts/.cts` use the TypeScript grammar, everything else (`.tsx`, `.js`, `.jsx`, `.mjs`,
+`.cjs`) the TSX grammar, which parses JavaScript and JSX too.
+
+Exported: `export function`, `export const f = () => …` / `= function …`, `export default`
+(a function, an arrow, a class, or a local name), `export { a as b }` of a local function or
+class, and the public methods of an exported class (not `private`/`protected`, not `#x`, not
+`_x`, not the constructor, as Python leaves dunders out). Overload signatures and ambient
+`declare`s have no body: the implementation's span takes in the overloads above it.
+Re-exports (`export … from`) define nothing here. CommonJS `module.exports` is not read.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Iterator
+from pathlib import PurePosixPath
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser
+
+from reviewloop.checks.coverage.spans import FunctionSpan
+
+SUFFIXES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
+_TYPESCRIPT = frozenset({".ts", ".mts", ".cts"})
+_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_VALUES = frozenset({"arrow_function", "function_expression", "function",
+                     "generator_function"})
+_CLASSES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
+_HIDDEN = frozenset({"private", "protected"})
+
+
+class ScriptFunctions:
+    """The JavaScript/TypeScript `FunctionFinder` (one language for both: TS runs as JS)."""
+
+    language = "javascript"
+    suffixes: tuple[str, ...] = SUFFIXES
+
+    def new_public_functions(self, path: str, new_source: str,
+                             changed_lines: Collection[int]) -> list[FunctionSpan]:
+        return exported_functions(path, new_source, changed_lines)
+
+
+def exported_functions(path: str, source: str,
+                       changed_lines: Collection[int] | None = None) -> list[FunctionSpan]:
+    """Exported functions and exported classes' public methods whose lines contain a changed
+    line (all of them when `changed_lines` is None), in source order."""
+    root = _parser(PurePosixPath(path).suffix in _TYPESCRIPT).parse(source.encode()).root_node
+    unique = {(s.start, s.end): s for s in _exported(root, path)}  # `export {f as g}` of f
+    spans = sorted(unique.values(), key=lambda s: (s.start, s.qualname))
+    if changed_lines is None:
+        return spans
+    changed = set(changed_lines)
+    return [s for s in spans if any(s.start <= n <= s.end for n in changed)]
+
+
+@functools.cache
+def _parser(typescript: bool) -> Parser:
+    grammar = tree_sitter_typescript.language_typescript() if typescript else \
+        tree_sitter_typescript.language_tsx()
+    return Parser(Language(grammar))
+
+
+def _exported(root: Node, path: str) -> Iterator[FunctionSpan]:
+    local = _local_definitions(root)
+    for statement in root.named_children:
+        if statement.type != "export_statement" or statement.child_by_field_name("source"):
+            continue  # `export … from "./x"` re-exports what another file defines
+        declaration = statement.child_by_field_name("declaration") or \
+            statement.child_by_field_name("value")
+        if declaration is not None:
+            yield from _from_declaration(declaration, statement, path, _is_default(statement))
+            if declaration.type == "identifier" and declaration.text:  # `export default f`
+                found = local.get(declaration.text.decode())
+                if found is not None:
+                    yield from _from_declaration(found[0], found[1], path, False)
+            continue
+        for specifier in _specifiers(statement):  # `export { a, b as c }`
+            found = local.get(specifier[0])
+            if found is not None:
+                yield from _from_declaration(found[0], found[1], path, False, specifier[1])
+
+
+def _local_definitions(root: Node) -> dict[str, tuple[Node, Node]]:
+    """Top-level functions and classes by name → (declaration, the statement holding it)."""
+    found: dict[str, tuple[Node, Node]] = {}
+    for statement in root.named_children:
+        declaration = statement.child_by_field_name("declaration") \
+            if statement.type == "export_statement" else statement
+        if declaration is None:
+            continue
+        for name, node in _named(declaration):
+            found.setdefault(name, (node, statement))
+    return found
+
+
+def _named(declaration: Node) -> Iterator[tuple[str, Node]]:
+    if declaration.type in _FUNCTIONS or declaration.type in _CLASSES:
+        name = _text(declaration.child_by_field_name("name"))
+        if name:
+            yield name, declaration
+    elif declaration.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in declaration.named_children:
+            value = declarator.child_by_field_name("value")
+            name = _text(declarator.child_by_field_name("name"))
+            if declarator.type == "variable_declarator" and value is not None and name:
+                yield name, declarator
+
+
+def _from_declaration(node: Node, statement: Node, path: str, default: bool,
+                      alias: str | None = None) -> Iterator[FunctionSpan]:
+    """The spans one exported declaration gives: a function, each const function in it, or
+    an exported class's public methods."""
+    if node.type in _CLASSES:
+        yield from _methods(node, path, alias or _text(
+            node.child_by_field_name("name")) or "default")
+        return
+    if node.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in node.named_children:
+            if declarator.type == "variable_declarator":
+                yield from _from_declaration(declarator, statement, path, False)
+        return
+    function = node.child_by_field_name("value") if node.type == "variable_declarator" else node
+    if function is None or (function.type not in _FUNCTIONS and function.type not in _VALUES):
+        return
+    own = _text(node.child_by_field_name("name")) or ("default" if default else "")
+    if not own:
+        return
+    start = _first_overload(statement, own) if node.type in _FUNCTIONS else statement
+    yield _span(path, own, alias or own, start, function)
+
+
+def _methods(cls: Node, path: str, name: str) -> Iterator[FunctionSpan]:
+    body = cls.child_by_field_name("body")
+    if body is None:
+        return
+    pending: Node | None = None  # the first decorator of the next member
+    for member in body.named_children:
+        if member.type == "decorator":
+            pending = pending or member
+            continue
+        first, pending = pending or member, None
+        method = _text(member.child_by_field_name("name"))
+        if member.type != "method_definition" or not _public_method(member, method):
+            continue
+        yield _span(path, method, f"{name}.{method}", first, member)
+
+
+def _public_method(member: Node, name: str) -> bool:
+    if not name or name.startswith(("_", "#")) or name == "constructor":
+        return False
+    hidden = any(c.type == "accessibility_modifier" and _text(c) in _HIDDEN
+                 for c in member.children)
+    return not hidden and member.child_by_field_name("body") is not None
+
+
+def _span(path: str, name: str, qualname: str, start: Node, function: Node) -> FunctionSpan:
+    first = _decorated_start(start)
+    return FunctionSpan(path=path, name=name, qualname=qualname, start=first.start_point[0] + 1,
+                        end=function.end_point[0] + 1, body_start=_body_start(function))
+
+
+def _decorated_start(node: Node) -> Node:
+    """An exported class's decorators may stand before `export`: they are its first lines."""
+    before = node.prev_named_sibling
+    while before is not None and before.type == "decorator":
+        node, before = before, before.prev_named_sibling
+    return node
+
+
+def _body_start(function: Node) -> int:
+    """The first statement's line (an expression body's own line); an empty body's brace."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return function.start_point[0] + 1
+    if body.type == "statement_block":
+        statements = [c for c in body.named_children if c.type != "comment"]
+        return (statements[0] if statements else body).start_point[0] + 1
+    return body.start_point[0] + 1
+
+
+def _first_overload(statement: Node, name: str) -> Node:
+    """The first of the overload signatures right above an implementation, or the statement."""
+    first, before = statement, statement.prev_named_sibling
+    while before is not None and _overload_of(before, name):
+        first, before = before, before.prev_named_sibling
+    return first
+
+
+def _overload_of(statement: Node, name: str) -> bool:
+    inner = statement.child_by_field_name("declaration") \
+        if statement.type == "export_statement" else statement
+    return inner is not None and inner.type == "function_signature" and \
+        _text(inner.child_by_field_name("name")) == name
+
+
+def _specifiers(statement: Node) -> Iterator[tuple[str, str]]:
+    for clause in statement.named_children:
+        if clause.type != "export_clause":
+            continue
+        for specifier in clause.named_children:
+            local = _text(specifier.child_by_field_name("name"))
+            alias = _text(specifier.child_by_field_name("alias")) or local
+            if local:
+                yield local, alias
+
+
+def _is_default(statement: Node) -> bool:
+    return any(child.type == "default" for child in statement.children)
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode() if node is not None and node.text is not None else ""

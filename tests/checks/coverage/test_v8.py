@@ -1,0 +1,130 @@
+"""reviewloop.checks.coverage.sourcemap and v8: V8 coverage read back to source lines — the
+VLQ decoder, what is left out rather than mapped wrongly, and a real `npm test` of a plain
+JavaScript package under NODE_V8_COVERAGE, sandboxed (TypeScript through tsx and source maps
+is tests/runs/test_ts_service.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.coverage.analyzer import new_code_coverage
+from reviewloop.checks.coverage.measure import forget
+from reviewloop.checks.coverage.sourcemap import Segment, decode_vlq, segments
+from reviewloop.checks.coverage.v8 import read_v8_executed
+from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.git.diff import parse_diff
+from tests.support.gitutil import git
+
+MATH = """export function add(a, b) {
+  return a + b;
+}
+
+export const neverCalled = (a) => {
+  return a * 2;
+};
+"""
+MATH_TEST = """import assert from "node:assert/strict";
+import { test } from "node:test";
+import { add } from "../lib/math.mjs";
+
+test("add", () => assert.equal(add(2, 3), 5));
+"""
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("AAAA", [0, 0, 0, 0]), ("D", [-1]), ("gB", [16]), ("2H", [123]), ("SAAS", [9, 0, 0, 9]),
+])
+def test_decode_vlq(text, values):
+    assert decode_vlq(text) == values
+
+
+def test_segments_accumulate_across_lines_and_skip_unmapped_ones():
+    # line 0: col 0 → source 0 line 1; col 4 → line 2. line 1: a 1-field segment, then col 2 → line 3
+    assert segments("AAAA,IACA;A,EACA") == [
+        Segment(0, 0, 0, 1), Segment(0, 4, 0, 2), Segment(1, 2, 0, 3)]
+    with pytest.raises(ValueError, match="not a base64 VLQ character"):
+        decode_vlq("A!")
+
+
+def v8_file(folder: Path, result: list, maps: dict | None = None) -> None:
+    folder.mkdir(exist_ok=True)
+    body = {"result": result, **({"source-map-cache": maps} if maps else {})}
+    (folder / "coverage-1-2-0.json").write_text(json.dumps(body))
+
+
+def function(name: str, *ranges: tuple[int, int, int]) -> dict:
+    return {"functionName": name, "isBlockCoverage": True,
+            "ranges": [{"startOffset": s, "endOffset": e, "count": c} for s, e, c in ranges]}
+
+
+def test_transformed_code_without_a_map_is_left_out(tmp_path):
+    """vitest and jest run transformed TypeScript in a vm context: the offsets are not the
+    file's, so nothing is read for it rather than the wrong lines."""
+    (tmp_path / "a.ts").write_text("export const f = (x: number) => x;\n")
+    (tmp_path / "b.js").write_text("export const g = () => 1;\n")
+    v8_file(tmp_path / "v8", [
+        {"url": (tmp_path / "a.ts").as_uri(), "functions": [function("", (0, 99, 1)),
+                                                            function("f", (17, 30, 1))]},
+        # b.js is 26 long on disk; 99 ran: another text than the file
+        {"url": (tmp_path / "b.js").as_uri(), "functions": [function("", (0, 99, 1)),
+                                                            function("g", (17, 25, 1))]},
+        {"url": "node:internal/x", "functions": [function("", (0, 5, 1))]},
+    ])
+
+    assert read_v8_executed(tmp_path, tmp_path / "v8") == {}
+
+
+def test_a_mapped_file_counts_only_code_inside_functions_that_ran(tmp_path):
+    """Generated: `function f(){return 1}` on line 0, `function g(){return 2}` on line 1, both
+    mapped to original lines 1-2 and 3-4; f ran, g did not; the module code ran at import."""
+    url = (tmp_path / "src/m.ts").as_uri()
+    maps = {url: {"lineLengths": [22, 22], "data": {
+        "version": 3, "sources": [url], "mappings": "AAAA,YACA;AAEA,YACA"}}}
+    v8_file(tmp_path / "v8", [{"url": url, "functions": [
+        function("", (0, 45, 1)), function("f", (0, 22, 1)), function("g", (23, 45, 0))]}], maps)
+
+    assert read_v8_executed(tmp_path, tmp_path / "v8") == {"src/m.ts": {1, 2}}
+
+
+def test_npm_test_of_a_plain_js_package_flags_the_export_no_test_calls(tmp_path):
+    forget()
+    root = tmp_path / "pkg"
+    (root / "lib").mkdir(parents=True)
+    (root / "test").mkdir()
+    (root / "package.json").write_text(json.dumps(
+        {"name": "pkg", "type": "module", "scripts": {"test": "node --test test/"}}))
+    (root / "test/math.test.mjs").write_text(MATH_TEST)
+    (root / "lib/math.mjs").write_text("export function add(a, b) {\n  return a + b;\n}\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    (root / "lib/math.mjs").write_text(MATH)
+    diff = git(root, "diff")
+
+    check = new_code_coverage(root, parse_diff(diff), ProjectTests())
+
+    assert check.commands == ("npm test --silent",)
+    assert [(s.qualname, s.start, s.end) for s in check.functions] == [("neverCalled", 5, 7)]
+    assert [s.qualname for s in check.untested] == ["neverCalled"]
+    assert not check.tests_failed
+
+
+def test_a_vitest_package_is_noted_unchecked_without_running_anything(tmp_path):
+    root = tmp_path / "pkg"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps(
+        {"name": "pkg", "scripts": {"test": "vitest run --reporter=dot"}}))
+    (root / "src/a.ts").write_text("export const one = () => 1;\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    diff = git(root, "diff", "--cached")
+
+    check = new_code_coverage(root, parse_diff(diff), ProjectTests())
+
+    assert not check.checked and check.untested == ()
+    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest, "
+                           "which executes the code in a vm context of its own: V8 coverage "
+                           "has no source map to read it back by",)

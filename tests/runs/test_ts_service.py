@@ -1,0 +1,121 @@
+"""The whole loop on the TypeScript fixture service (tests/fixtures/node/ts-service): real
+`npm ci`'d dependencies in the checkout only, the run in its worktree under
+`.reviewloop/worktrees/` (no node_modules of its own), real `tsc --noEmit` and node's test
+runner through tsx, sandboxed, and scripted models.
+
+The implementer's first change fails the type check and a test, and both outputs reach its
+next attempt; its untested new exported function is flagged by the coverage analyzer on its
+lines, in the test-quality reviewer's prompt and in the run's summary. One review round
+(`max_rounds = 1`): the finding is presented, not fixed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.coverage.measure import suites_started
+from reviewloop.checks.gates.commands import project_tests
+from reviewloop.config import Settings
+from reviewloop.implement.implementer import Implementer
+from reviewloop.review.evidence import analyze
+from reviewloop.runs.runner import LoopRunner
+from reviewloop.spec.loader import load_spec
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.gitutil import git
+from tests.support.npm_fixture import project
+from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review
+
+pytestmark = pytest.mark.npm
+
+SPEC = """# Implementation Plan
+
+- [ ] 1. Add discounts and surcharges
+  - `discount(cents, percent)` and `surcharge(cents, percent)` in src/discount.ts
+"""
+DISCOUNT = """/** Discounts and surcharges on prices in cents. */
+
+export function discount(cents: number, percent: number): number {
+  return Math.round(cents * (1 - percent / 100));
+}
+
+export function surcharge(cents: number, percent: number): number {
+  return Math.round(cents * (1 + percent / 100));
+}
+"""
+# The first attempt: the discount itself instead of the price, and a label typed as a number.
+FIRST = DISCOUNT.replace("cents * (1 - percent / 100)", "cents * percent / 100") + \
+    'export const label: number = "sale";\n'
+DISCOUNT_TEST = """import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { discount } from "../src/discount";
+
+test("discount takes the percentage off the price", () => {
+  assert.equal(discount(1000, 15), 850);
+});
+"""
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Path:
+    root = project("ts-service", into=tmp_path / "repo")
+    (root / ".kiro/specs/prices").mkdir(parents=True)
+    (root / ".kiro/specs/prices/tasks.md").write_text(SPEC)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    git(root, "switch", "-qc", "work")
+    return root
+
+
+def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines(service: Path):
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "src/discount.ts", "content": FIRST}),
+        tool_call("write_file", {"path": "test/discount.test.ts", "content": DISCOUNT_TEST}),
+        "wrote discount and surcharge",
+        tool_call("write_file", {"path": "src/discount.ts", "content": DISCOUNT}),
+        "fixed the discount and the label",
+    ])
+    for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
+        model.script(f"agent: {name}", [review()])
+    # build and test detected from package.json; one round, so the finding is presented
+    settings = Settings(model="scripted", max_rounds=1)
+    run = LoopRunner(service, settings, lambda name: model,
+                     analyze=partial(analyze, tests=project_tests(settings)))
+    spec = load_spec(service, service / ".kiro/specs/prices/tasks.md")
+
+    measured = suites_started()
+
+    result = run.start(spec.task("1"), service / ".kiro/specs/prices/tasks.md",
+                       Implementer.parse("llm"))
+
+    asked = [message_text(m) for h in model.history for m in h]
+    told = next(t for t in asked if "The guard-rails failed" in t)
+    assert "## test gate: 1 failed, 5 passed" in told
+    assert "1 failing test(s):" in told and "not ok 1 - discount takes the percentage off " \
+        "the price" in told
+    assert "150 !== 850" in told  # node's assertion message, from inside the sandbox
+    # tsc --noEmit on the worktree, with the checkout's typescript and @types/node
+    assert "## build gate: `npx --no -- tsc --noEmit` exited with 2" in told
+    assert "src/discount.ts(10,14): error TS2322: Type 'string' is not assignable to type " \
+        "'number'." in told
+
+    quality = next("\n".join(message_text(m) for m in h) for h in model.history
+                   if "agent: review-test-quality" in message_text(h[0]))
+    assert "should_fix src/discount.ts:7-9 Public function surcharge is not executed by any " \
+        "test" in quality  # the coverage analyzer's evidence
+    # one measured `npm test` per attempt; the analyzer read the second attempt's run
+    assert suites_started() - measured == 2
+    assert not any(FIXER in message_text(h[0]) for h in model.history)
+
+    assert result.status == "awaiting_approval", result.summary
+    flagged = [f for f in ran(result).findings_remaining if f.source == "coverage"]
+    assert [(f.file, f.start_line, f.end_line, f.title) for f in flagged] == [
+        ("src/discount.ts", 7, 9, "Public function surcharge is not executed by any test")]
+    assert result.summary["passed_tests"] == 6
+    assert not (service / ".reviewloop/worktrees" / result.run_id / "node_modules").exists()
+    assert git(service, "status", "--porcelain") == ""  # nothing written into the checkout
