@@ -12,7 +12,10 @@
   model answers never closes an analyzer's finding: the reviewer's outcome carries it for as
   long as the analyzer reports it), and —
   for an LLM finding in a round that reviewed only a fix — the fix targeted it and changed
-  its file. Otherwise it stays open, with the reason it could not be judged.
+  its file; for an analyzer's finding, the analyzers re-ran on its file (`rechecked_files`:
+  the fix's files and those of the analyzer findings it targeted — a coverage finding is
+  fixed by a test in another file). Otherwise it stays open, with the reason it could not be
+  judged.
 """
 
 from __future__ import annotations
@@ -53,7 +56,15 @@ class RoundInput:
     whole: bool = True  # the reviewers saw the whole change (round 1, a PR push)
     addressed: Collection[str] = ()  # fingerprints of the findings the last fix targeted
     fix_files: Collection[str] = ()  # files the last fix changed
+    analyzed_files: Collection[str] = ()  # files the analyzers re-ran on (`rechecked_files`)
     suppress: Suppressor = field(default=_never)
+
+
+def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) -> frozenset[str]:
+    """The files a fix-only round's analyzers re-run on: those the fix changed, and those of
+    the analyzer findings it targeted, whose fix may lie elsewhere (a test for an untested
+    function, a config entry): only a re-run there can show such a finding gone."""
+    return frozenset(fix_files) | {f.file for f in addressed if f.source != "llm"}
 
 
 def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
@@ -175,6 +186,7 @@ def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], s
     analyzers = [h for h in health if h.kind == "analyzer"]
     addressed = frozenset(rnd.addressed)
     fixed_files = frozenset(rnd.fix_files)
+    analyzed = fixed_files | frozenset(rnd.analyzed_files)
 
     def why_not(entry: Entry) -> str | None:
         anchor = entry.finding
@@ -188,7 +200,7 @@ def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], s
         if not rnd.whole:  # a re-review looks at the fix only (reviewers and analyzers)
             if anchor.source == "llm" and not entry.fingerprints & addressed:
                 return f"not addressed by the fix of round {rnd.round - 1}"
-            if anchor.file not in fixed_files:
+            if anchor.file not in (fixed_files if anchor.source == "llm" else analyzed):
                 return f"the fix did not change {anchor.file}"
         return None
 

@@ -19,7 +19,7 @@ from reviewloop.agent.spend import over_budget
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
-from reviewloop.findings.rounds import RoundInput, outcome_health, record
+from reviewloop.findings.rounds import RoundInput, outcome_health, rechecked_files, record
 from reviewloop.findings.triage import apply_floor
 from reviewloop.fixes.loop import FixJob, fix_and_test
 from reviewloop.fixes.outcome import escalated_in
@@ -128,7 +128,8 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
         health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
         whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
-        fix_files=changed_lines(diff_text).keys(), suppress=found.suppress))
+        fix_files=(fixed := changed_lines(diff_text).keys()),
+        analyzed_files=rechecked_files(fixed, state.addressed), suppress=found.suppress))
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
               for r in outcomes if r.status == "failed"]
     return {"escalations": [*state.escalations, *failed], "ledger": ledger,

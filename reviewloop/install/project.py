@@ -123,7 +123,9 @@ def workflow_template() -> str:
 def workflow_change(root: Path, template: str, *, force: bool) -> Change:
     target = root / WORKFLOW
     if not target.exists():
-        return Change(WORKFLOW, "create", "reviews every pull request", template)
+        return Change(WORKFLOW, "create", "reviews every pull request; pin "
+                      "reviewloop/reviewloop@v0 in it to your release's commit SHA (README: "
+                      "pinning the action) — until then zizmor and the review flag it", template)
     if target.read_text(encoding="utf-8", errors="replace") == template:
         return Change(WORKFLOW, "keep", "up to date")
     if force:

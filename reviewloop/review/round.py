@@ -24,6 +24,7 @@ from reviewloop.agent.models import (
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.config import Settings, model_for
+from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository, Snapshot
@@ -254,14 +255,15 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
               ) -> Callable[[AgentDefinition], AnalyzerReport] | None:
     """The analyzers on the change as it is now, measured against the whole change since the
     run's baseline, as the ledger numbers lines. From round 2 on they look only at the
-    files the fix touched; the ledger keeps its verdicts on the others (a re-review judges
-    the fix, not the files it left alone)."""
+    files the fix touched and those of the analyzer findings it targeted
+    (`rechecked_files`); the ledger keeps its verdicts on the others (a re-review judges the
+    fix, not the files it left alone)."""
     analyze = setup.analyze
     if analyze is None:
         return None
     root = setup.workspace.root
     if ask.round > 1:
-        fix_files = set(changes.paths)
+        fix_files = rechecked_files(changes.paths, ask.addressed)
         whole = setup.repo.diff_since(ask.baseline)
         return lambda agent: analyze(agent, whole, root, only=fix_files)
     diff_text = Path(ask.diff_path).read_text(encoding="utf-8")

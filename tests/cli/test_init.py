@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -24,9 +25,20 @@ def test_init_in_an_empty_repository_then_review_works_offline(tmp_path: Path):
     assert "created  .reviewloop.toml" in done.stdout
     assert "created  .github/workflows/reviewloop-pr.yml" in done.stdout
     assert "created  .pre-commit-config.yaml" in done.stdout
+    assert "pin reviewloop/reviewloop@v0" in done.stdout
     review = reviewloop(root, "review", "--format", "json")
-    assert review.returncode == 0, review.stdout + review.stderr
-    assert '"llm": false' in review.stdout  # the offline review of the three new files
+    # the offline review of the three new files: the one thing to do is pin the action,
+    # which the workflow carries no suppression for
+    assert review.returncode == 1, review.stdout + review.stderr
+    assert '"llm": false' in review.stdout
+    report = json.loads(review.stdout)
+    assert [(f["rule"], f["file"]) for f in report["findings"]["remaining"]] == [
+        ("unpinned-uses", ".github/workflows/reviewloop-pr.yml")]
+    workflow = root / ".github/workflows/reviewloop-pr.yml"
+    workflow.write_text(workflow.read_text().replace(
+        "reviewloop/reviewloop@v0", "reviewloop/reviewloop@" + "a" * 40 + "  # v0.9.0"))
+    pinned = reviewloop(root, "review", "--format", "json")
+    assert pinned.returncode == 0, pinned.stdout + pinned.stderr
 
 
 def test_a_second_init_changes_nothing_and_says_so(tmp_path: Path):

@@ -4,7 +4,7 @@ out of scope with a reason, suppressed, escalated; health makes a review incompl
 from __future__ import annotations
 
 from reviewloop.findings.ledger import Health, Ledger, Status, Suppression
-from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.rounds import RoundInput, rechecked_files, record
 from reviewloop.findings.schema import Finding, Severity
 
 CODE = ["import subprocess", "", "def run(cmd):", "    subprocess.call(cmd, shell=True)",
@@ -44,6 +44,29 @@ def test_a_re_review_leaves_analyzer_findings_in_files_the_fix_did_not_touch_ope
     first = record(Ledger(), round_(1, [bandit(4)]))
     again = record(first, round_(2, [], whole=False, fix_files=["other.py"]))
     assert [e.status for e in again] == [Status.OPEN]
+
+
+def test_an_analyzer_finding_the_fix_targeted_is_rechecked_in_its_file_even_if_untouched():
+    # A coverage finding in run.py is fixed by a test in test_run.py: the analyzers re-ran
+    # on run.py because the fix targeted that finding, and no longer report it.
+    first = record(Ledger(), round_(1, [bandit(4)]))
+    targeted = first.entries[0].finding
+    analyzed = rechecked_files(["test_run.py"], [targeted])
+    assert analyzed == {"test_run.py", "run.py"}
+    fixed = record(first, round_(2, [], whole=False, fix_files=["test_run.py"],
+                                 analyzed_files=analyzed))
+    assert [e.status for e in fixed] == [Status.FIXED]
+
+
+def test_an_llm_finding_is_not_rechecked_where_only_an_analyzer_finding_was_targeted():
+    first = record(Ledger(), round_(1, [bandit(4), llm(5)]))
+    targeted = next(e.finding for e in first if e.finding.source == "bandit")
+    analyzed = rechecked_files(["test_run.py"], [targeted])
+    assert rechecked_files(["a.py"], [llm(5)]) == {"a.py"}  # a model's finding: its fix only
+    second = record(first, round_(2, [], whole=False, fix_files=["test_run.py"],
+                                  analyzed_files=analyzed, addressed={targeted.fingerprint}))
+    by_source = {e.finding.source: e.status for e in second}
+    assert by_source == {"bandit": Status.FIXED, "llm": Status.OPEN}
 
 
 def test_two_identical_lines_are_two_open_entries():

@@ -41,16 +41,28 @@ def audit(paths: list[Path], cache: Path, persona: str = "regular") -> list[dict
     return json.loads(proc.stdout)
 
 
+PLACEHOLDER = "reviewloop/reviewloop@v0"  # the user pins it to their release (README)
+
+
+def _placeholder(finding: dict) -> bool:
+    return finding["ident"] == "unpinned-uses" and PLACEHOLDER in json.dumps(finding)
+
+
 def test_action_and_workflow_templates_are_zizmor_clean(tmp_path):
+    """Clean but for the placeholder the user pins: the template carries no suppression, so
+    the user's own zizmor asks them to pin it, as it should."""
     findings = audit(AUDITED, tmp_path)
 
-    assert findings == [], json.dumps(findings, indent=2)[:3000]
+    assert [f for f in findings if not _placeholder(f)] == [], \
+        json.dumps(findings, indent=2)[:3000]
+    assert len([f for f in findings if _placeholder(f)]) == 1
 
 
 def test_action_and_pr_workflow_are_clean_for_the_pedantic_persona_too(tmp_path):
     findings = audit(PEDANTIC, tmp_path, persona="pedantic")
 
-    assert findings == [], json.dumps(findings, indent=2)[:3000]
+    assert [f for f in findings if not _placeholder(f)] == [], \
+        json.dumps(findings, indent=2)[:3000]
 
 
 def test_the_audit_is_not_vacuous(tmp_path):
@@ -70,8 +82,8 @@ def test_every_third_party_action_is_pinned_to_a_sha_with_its_version():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if not re.search(r"(^|[\s-])uses:", line) or line.lstrip().startswith("#"):
                 continue
-            if "reviewloop/reviewloop@" in line:  # the user pins it to their release (README)
-                assert "zizmor: ignore[unpinned-uses]" in line
+            if PLACEHOLDER in line:  # the user pins it to their release (README)
+                assert "ignore" not in line  # no suppression handed to the user
                 continue
             assert _PINNED.match(line), f"{path.name}:{number}: not pinned to a SHA: {line}"
 

@@ -5,8 +5,9 @@ runner through tsx, sandboxed, and scripted models.
 
 The implementer's first change fails the type check and a test, and both outputs reach its
 next attempt; its untested new exported function is flagged by the coverage analyzer on its
-lines, in the test-quality reviewer's prompt and in the run's summary. One review round
-(`max_rounds = 1`): the finding is presented, not fixed.
+lines, in the test-quality reviewer's prompt; the fixer adds a test for it in the test file,
+and the fix-only re-review re-runs the coverage analyzer on the function's own file (which
+the fix did not touch) and closes the finding.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ test("discount takes the percentage off the price", () => {
   assert.equal(discount(1000, 15), 850);
 });
 """
+SURCHARGE_TEST = DISCOUNT_TEST.replace("{ discount }", "{ discount, surcharge }") + """
+test("surcharge adds the percentage to the price", () => {
+  assert.equal(surcharge(1000, 15), 1150);
+});
+"""
 
 
 @pytest.fixture
@@ -81,9 +87,13 @@ def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines
         "fixed the discount and the label",
     ])
     for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
-        model.script(f"agent: {name}", [review()])
-    # build and test detected from package.json; one round, so the finding is presented
-    settings = Settings(model="scripted", max_rounds=1)
+        model.script(f"agent: {name}", [review(), review()])
+    model.script(FIXER, [
+        tool_call("write_file", {"path": "test/discount.test.ts", "content": SURCHARGE_TEST}),
+        "tested surcharge",
+    ])
+    # build and test detected from package.json; a review, a fix and its re-review
+    settings = Settings(model="scripted", max_rounds=2)
     run = LoopRunner(service, settings, lambda name: model,
                      analyze=partial(analyze, tests=project_tests(settings)))
     spec = load_spec(service, service / ".kiro/specs/prices/tasks.md")
@@ -108,14 +118,17 @@ def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines
                    if "agent: review-test-quality" in message_text(h[0]))
     assert "should_fix src/discount.ts:7-9 Public function surcharge is not executed by any " \
         "test" in quality  # the coverage analyzer's evidence
-    # one measured `npm test` per attempt; the analyzer read the second attempt's run
-    assert suites_started() - measured == 2
-    assert not any(FIXER in message_text(h[0]) for h in model.history)
+    # one measured `npm test` per attempt and one after the fix; the analyzer read them
+    assert suites_started() - measured == 3
+    fixer = next("\n".join(message_text(m) for m in h) for h in model.history
+                 if FIXER in message_text(h[0]))
+    assert "surcharge is not executed by any test" in fixer
 
     assert result.status == "awaiting_approval", result.summary
-    flagged = [f for f in ran(result).findings_remaining if f.source == "coverage"]
-    assert [(f.file, f.start_line, f.end_line, f.title) for f in flagged] == [
+    fixed = [f for f in ran(result).findings_fixed if f.source == "coverage"]
+    assert [(f.file, f.start_line, f.end_line, f.title) for f in fixed] == [
         ("src/discount.ts", 7, 9, "Public function surcharge is not executed by any test")]
-    assert result.summary["passed_tests"] == 6
+    assert not ran(result).findings_remaining
+    assert result.summary["passed_tests"] == 7
     assert not (service / ".reviewloop/worktrees" / result.run_id / "node_modules").exists()
     assert git(service, "status", "--porcelain") == ""  # nothing written into the checkout
