@@ -26,6 +26,7 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
+from tests.support.js_tools import eslint_tools  # noqa: F401 - fixture
 from tests.support.npm_fixture import project
 from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review
 
@@ -45,20 +46,32 @@ export function discount(cents: number, percent: number): number {
 export function surcharge(cents: number, percent: number): number {
   return Math.round(cents * (1 + percent / 100));
 }
+
+export function applyRule(cents: number, rule: string): number {
+  return new Function("cents", `return ${rule};`)(cents) as number;
+}
 """
+UNSAFE = 'new Function("cents", `return ${rule};`)(cents) as number'
+FIXED = DISCOUNT.replace(UNSAFE, "discount(cents, Number(rule))")
 # The first attempt: the discount itself instead of the price, and a label typed as a number.
 FIRST = DISCOUNT.replace("cents * (1 - percent / 100)", "cents * percent / 100") + \
     'export const label: number = "sale";\n'
 DISCOUNT_TEST = """import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { discount } from "../src/discount";
+import { applyRule, discount } from "../src/discount";
 
 test("discount takes the percentage off the price", () => {
   assert.equal(discount(1000, 15), 850);
 });
+
+test("a rule prices the cents", () => {
+  assert.equal(applyRule(1000, "cents * 0.85"), 850);
+});
 """
-SURCHARGE_TEST = DISCOUNT_TEST.replace("{ discount }", "{ discount, surcharge }") + """
+# The fixer's test file: the rule is a percentage now, and surcharge is tested.
+SURCHARGE_TEST = DISCOUNT_TEST.replace("{ applyRule, discount }", "{ applyRule, discount, "
+                                       "surcharge }").replace('"cents * 0.85"', '"15"') + """
 test("surcharge adds the percentage to the price", () => {
   assert.equal(surcharge(1000, 15), 1150);
 });
@@ -77,7 +90,8 @@ def service(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines(service: Path):
+def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and_closed(
+        service: Path, eslint_tools: Path) -> None:  # noqa: F811 - the fixture
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "src/discount.ts", "content": FIRST}),
@@ -89,8 +103,9 @@ def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines
     for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
         model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [
+        tool_call("write_file", {"path": "src/discount.ts", "content": FIXED}),
         tool_call("write_file", {"path": "test/discount.test.ts", "content": SURCHARGE_TEST}),
-        "tested surcharge",
+        "no code from strings; tested surcharge",
     ])
     # build and test detected from package.json; a review, a fix and its re-review
     settings = Settings(model="scripted", max_rounds=2)
@@ -105,30 +120,34 @@ def test_a_failing_test_goes_back_and_an_untested_export_is_flagged_on_its_lines
 
     asked = [message_text(m) for h in model.history for m in h]
     told = next(t for t in asked if "The guard-rails failed" in t)
-    assert "## test gate: 1 failed, 5 passed" in told
+    assert "## test gate: 1 failed, 6 passed" in told
     assert "1 failing test(s):" in told and "not ok 1 - discount takes the percentage off " \
         "the price" in told
     assert "150 !== 850" in told  # node's assertion message, from inside the sandbox
     # tsc --noEmit on the worktree, with the checkout's typescript and @types/node
     assert "## build gate: `npx --no -- tsc --noEmit` exited with 2" in told
-    assert "src/discount.ts(10,14): error TS2322: Type 'string' is not assignable to type " \
+    assert "src/discount.ts(14,14): error TS2322: Type 'string' is not assignable to type " \
         "'number'." in told
 
     quality = next("\n".join(message_text(m) for m in h) for h in model.history
                    if "agent: review-test-quality" in message_text(h[0]))
     assert "should_fix src/discount.ts:7-9 Public function surcharge is not executed by any " \
         "test" in quality  # the coverage analyzer's evidence
+    security = next("\n".join(message_text(m) for m in h) for h in model.history
+                    if "agent: review-security" in message_text(h[0]))
+    assert "must_fix src/discount.ts:12" in security  # real ESLint's evidence
     # one measured `npm test` per attempt and one after the fix; the analyzer read them
     assert suites_started() - measured == 3
     fixer = next("\n".join(message_text(m) for m in h) for h in model.history
                  if FIXER in message_text(h[0]))
-    assert "surcharge is not executed by any test" in fixer
+    assert "surcharge is not executed by any test" in fixer and "no-new-func" in fixer
 
     assert result.status == "awaiting_approval", result.summary
-    fixed = [f for f in ran(result).findings_fixed if f.source == "coverage"]
-    assert [(f.file, f.start_line, f.end_line, f.title) for f in fixed] == [
-        ("src/discount.ts", 7, 9, "Public function surcharge is not executed by any test")]
+    fixed = {f.source: (f.rule, f.file, f.start_line, f.end_line)
+             for f in ran(result).findings_fixed}
+    assert fixed == {"coverage": ("untested-public-function", "src/discount.ts", 7, 9),
+                     "eslint-security": ("no-new-func", "src/discount.ts", 12, 12)}
     assert not ran(result).findings_remaining
-    assert result.summary["passed_tests"] == 7
+    assert result.summary["passed_tests"] == 8
     assert not (service / ".reviewloop/worktrees" / result.run_id / "node_modules").exists()
     assert git(service, "status", "--porcelain") == ""  # nothing written into the checkout
