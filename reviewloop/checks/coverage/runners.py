@@ -1,0 +1,89 @@
+"""Test runners that run the code in a vm context of their own (vitest, jest), where Node's V8
+coverage has no source map to read it back by: whether the measured run can ask the runner
+itself for istanbul JSON coverage, and the command that asks.
+
+vitest is asked the way a user asks it: arguments after the package's test script (through
+the package manager, `gates.node.FORWARD`) or after the runner's own command — coverage on,
+the v8 provider, the JSON reporter only, into a folder outside the tree, and the project's
+own thresholds off (the run measures; it must not fail on a figure the project set). That
+needs `@vitest/coverage-v8` in the project's node_modules: without it vitest would stop to
+offer installing it, so the run stays plain and the new exports are noted unchecked. jest is
+not asked (yet): its new exports are noted unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.checks.gates.node import (
+    FORWARD,
+    manager_of_test_script,
+    node_dependencies,
+    read_manifest,
+)
+
+PROVIDER = "@vitest/coverage-v8"
+_VM_RUNNERS = re.compile(r"\b(vitest|jest)\b")
+_SEGMENTS = re.compile(r"&&|\|\||[;|&]")  # the commands a script chains: arguments reach the last
+_VITEST = ("--coverage.enabled=true", "--coverage.provider=v8", "--coverage.reporter=json",
+           "--coverage.thresholds.lines=0", "--coverage.thresholds.functions=0",
+           "--coverage.thresholds.branches=0", "--coverage.thresholds.statements=0",
+           "--coverage.thresholds.perFile=false", "--coverage.thresholds.autoUpdate=false")
+
+
+@dataclass(frozen=True)
+class RunnerCoverage:
+    """A test command that runs a vm runner: how arguments reach the runner, or why the
+    runner cannot be asked for its coverage (`reason`)."""
+
+    runner: str
+    forward: str = ""  # what goes before the arguments (npm's ` --`)
+    reason: str | None = None
+
+    def command(self, command: str, folder: Path) -> str:
+        """`command` asking the runner to write `coverage-final.json` into `folder`."""
+        arguments = (*_VITEST, f"--coverage.reportsDirectory={folder}")
+        return f"{command}{self.forward} {shlex.join(arguments)}"
+
+
+def runner_coverage(root: Path, command: str) -> RunnerCoverage | None:
+    """How `command` (run in `root`) is measured by its runner; None when it runs no vm runner
+    (Node's own V8 coverage reads it)."""
+    manager = manager_of_test_script(command)
+    script = (package_test_script(root) or "") if manager is not None else command
+    found = _VM_RUNNERS.search(script)
+    if found is None:
+        return None
+    runner = found.group(0)
+    if runner != "vitest":
+        return RunnerCoverage(runner, reason=(
+            f"the tests run under {runner}, which executes the code in a vm context of its "
+            "own: V8 coverage has no source map to read it back by, and reviewloop does not "
+            f"ask {runner} for its own coverage yet"))
+    if _VM_RUNNERS.search(_SEGMENTS.split(script)[-1]) is None:
+        return RunnerCoverage(runner, reason=(
+            f"the test script does not end with vitest, so no argument can ask it for its "
+            f"coverage: `{script}`"))
+    if not _installed(root, PROVIDER):
+        return RunnerCoverage(runner, reason=(
+            f"the tests run under vitest without {PROVIDER}: install {PROVIDER} to have new "
+            "exports checked"))
+    return RunnerCoverage(runner, forward=FORWARD[manager] if manager is not None else "")
+
+
+def package_test_script(root: Path) -> str | None:
+    """The `test` script of the package at `root`."""
+    manifest = read_manifest(root) or {}
+    scripts = manifest.get("scripts")
+    test = scripts.get("test") if isinstance(scripts, dict) else None
+    return test if isinstance(test, str) else None
+
+
+def _installed(root: Path, package: str) -> bool:
+    """Whether Node's resolution from `root` finds `package` (its own node_modules, or one
+    above it that a run's worktree borrows)."""
+    folders = (root / "node_modules", *node_dependencies(root))
+    return any((folder / package / "package.json").is_file() for folder in folders)
