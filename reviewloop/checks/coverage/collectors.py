@@ -1,10 +1,10 @@
 """Running one language's tests under coverage: a `Collector` per language of `newcode.FINDERS`.
 
 Both read the same measured run (`measure.covered_run`: coverage.py for Python processes,
-`NODE_V8_COVERAGE` for Node ones, vitest's own istanbul JSON under vitest), so a test command
-the test gate has already run on this tree is never run again. Python measures the project's
-pytest command; JavaScript and TypeScript the package's test command (`npm test`,
-`pnpm run test`, …, or the configured one).
+`NODE_V8_COVERAGE` for Node ones, the runner's own istanbul JSON under vitest or jest), so a
+test command the test gate has already run on this tree is never run again. Python measures
+the project's pytest command; JavaScript and TypeScript the package's test command
+(`npm test`, `pnpm run test`, …, or the configured one).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class PythonCoverage:
 
 class ScriptCoverage:
     """The package's test command under `NODE_V8_COVERAGE`, mapped back through source maps —
-    or, under vitest, with vitest's own istanbul JSON (`runners.py`)."""
+    or, under vitest or jest, with the runner's own istanbul JSON (`runners.py`)."""
 
     language = "javascript"
 
@@ -118,8 +118,8 @@ def _check_script_run(covered: CoveredRun, command: str, executed: ExecutedLines
         raise AnalyzerError(
             f"`{command}` (exit {covered.run.exit_code}) ran no function of the project that "
             "V8 coverage could map back to its source, nor wrote its runner's istanbul JSON "
-            "(a runner that executes code in a vm context of its own, as jest does, leaves "
-            "Node no source map):\n"
+            "(a runner that executes code in a vm context of its own leaves Node no source "
+            "map, and only vitest and jest are asked for their own):\n"
             f"{covered.run.output[-TAIL_CHARS:]}")
 
 

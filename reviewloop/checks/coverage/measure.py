@@ -6,7 +6,7 @@ first on PYTHONPATH starts coverage.py in every Python process it launches, and
 `NODE_V8_COVERAGE` makes every Node process write V8 coverage (`v8.py` reads it), so `pytest`,
 `python -m pytest`, `npm test` and `make test` are measured without being rewritten. A
 project's own `sitecustomize` module is shadowed during that run. The one exception is a
-runner that executes the code in a vm of its own (vitest): the command gets the arguments
+runner that executes the code in a vm of its own (vitest, jest): the command gets the arguments
 that ask the runner for its istanbul JSON (`runners.py`, read by `istanbul.py`) — the same
 run, remembered under the command as configured.
 

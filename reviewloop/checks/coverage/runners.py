@@ -2,13 +2,13 @@
 coverage has no source map to read it back by: whether the measured run can ask the runner
 itself for istanbul JSON coverage, and the command that asks.
 
-vitest is asked the way a user asks it: arguments after the package's test script (through
-the package manager, `gates.node.FORWARD`) or after the runner's own command — coverage on,
-the v8 provider, the JSON reporter only, into a folder outside the tree, and the project's
-own thresholds off (the run measures; it must not fail on a figure the project set). That
+A runner is asked the way a user asks it: arguments after the package's test script
+(through the package manager, `gates.node.FORWARD`) or after the runner's own command —
+coverage on, the JSON reporter only, into a folder outside the tree, and the project's own
+thresholds off (the run measures; it must not fail on a figure the project set). vitest
 needs `@vitest/coverage-v8` in the project's node_modules: without it vitest would stop to
-offer installing it, so the run stays plain and the new exports are noted unchecked. jest is
-not asked (yet): its new exports are noted unchecked.
+offer installing it, so the run stays plain and the new exports are noted unchecked. jest
+measures with what it ships.
 """
 
 from __future__ import annotations
@@ -28,10 +28,16 @@ from reviewloop.checks.gates.node import (
 PROVIDER = "@vitest/coverage-v8"
 _VM_RUNNERS = re.compile(r"\b(vitest|jest)\b")
 _SEGMENTS = re.compile(r"&&|\|\||[;|&]")  # the commands a script chains: arguments reach the last
-_VITEST = ("--coverage.enabled=true", "--coverage.provider=v8", "--coverage.reporter=json",
-           "--coverage.thresholds.lines=0", "--coverage.thresholds.functions=0",
-           "--coverage.thresholds.branches=0", "--coverage.thresholds.statements=0",
-           "--coverage.thresholds.perFile=false", "--coverage.thresholds.autoUpdate=false")
+# What asks each runner for `coverage-final.json` in a folder ({} is the folder).
+_ASK: dict[str, tuple[str, ...]] = {
+    "vitest": ("--coverage.enabled=true", "--coverage.provider=v8", "--coverage.reporter=json",
+               "--coverage.thresholds.lines=0", "--coverage.thresholds.functions=0",
+               "--coverage.thresholds.branches=0", "--coverage.thresholds.statements=0",
+               "--coverage.thresholds.perFile=false", "--coverage.thresholds.autoUpdate=false",
+               "--coverage.reportsDirectory={}"),
+    "jest": ("--coverage", "--coverageReporters=json", "--coverageThreshold={{}}",
+             "--coverageDirectory={}"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class RunnerCoverage:
 
     def command(self, command: str, folder: Path) -> str:
         """`command` asking the runner to write `coverage-final.json` into `folder`."""
-        arguments = (*_VITEST, f"--coverage.reportsDirectory={folder}")
+        arguments = [argument.format(folder) for argument in _ASK[self.runner]]
         return f"{command}{self.forward} {shlex.join(arguments)}"
 
 
@@ -58,16 +64,11 @@ def runner_coverage(root: Path, command: str) -> RunnerCoverage | None:
     if found is None:
         return None
     runner = found.group(0)
-    if runner != "vitest":
-        return RunnerCoverage(runner, reason=(
-            f"the tests run under {runner}, which executes the code in a vm context of its "
-            "own: V8 coverage has no source map to read it back by, and reviewloop does not "
-            f"ask {runner} for its own coverage yet"))
     if _VM_RUNNERS.search(_SEGMENTS.split(script)[-1]) is None:
         return RunnerCoverage(runner, reason=(
-            f"the test script does not end with vitest, so no argument can ask it for its "
+            f"the test script does not end with {runner}, so no argument can ask it for its "
             f"coverage: `{script}`"))
-    if not _installed(root, PROVIDER):
+    if runner == "vitest" and not _installed(root, PROVIDER):
         return RunnerCoverage(runner, reason=(
             f"the tests run under vitest without {PROVIDER}: install {PROVIDER} to have new "
             "exports checked"))

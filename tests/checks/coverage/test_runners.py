@@ -55,9 +55,6 @@ def test_a_provider_in_the_checkout_above_a_worktree_counts(tmp_path):
     ("vitest run && eslint .", True, "the test script does not end with vitest, so no "
                                      "argument can ask it for its coverage: "
                                      "`vitest run && eslint .`"),
-    ("jest --ci", True, "the tests run under jest, which executes the code in a vm context of "
-                        "its own: V8 coverage has no source map to read it back by, and "
-                        "reviewloop does not ask jest for its own coverage yet"),
 ])
 def test_why_the_runner_cannot_be_asked(tmp_path, test, provider, reason):
     root = package(tmp_path, test, provider=provider)
@@ -65,6 +62,17 @@ def test_why_the_runner_cannot_be_asked(tmp_path, test, provider, reason):
     runner = runner_coverage(root, "npm test --silent")
 
     assert runner is not None and runner.reason == reason
+
+
+def test_jest_is_asked_for_json_without_the_projects_thresholds(tmp_path):
+    root = package(tmp_path, "jest --ci", provider=False)  # jest measures with its own
+
+    runner = runner_coverage(root, "npm test --silent")
+
+    assert runner == RunnerCoverage("jest", forward=" --")
+    assert runner.command("npm test --silent", Path("/tmp/r/istanbul")) == (
+        "npm test --silent -- --coverage --coverageReporters=json '--coverageThreshold={}' "
+        "--coverageDirectory=/tmp/r/istanbul")
 
 
 @pytest.mark.parametrize("test", ["node --test test/", "mocha", "tsx --test"])
