@@ -23,6 +23,7 @@ from reviewloop.checks.gates.node import (
     manager_of_test_script,
     node_dependencies,
     read_manifest,
+    runs_node,
 )
 
 PROVIDER = "@vitest/coverage-v8"
@@ -58,6 +59,8 @@ class RunnerCoverage:
 def runner_coverage(root: Path, command: str) -> RunnerCoverage | None:
     """How `command` (run in `root`) is measured by its runner; None when it runs no vm runner
     (Node's own V8 coverage reads it)."""
+    if not runs_node(command):
+        return None  # `pytest -k jest`, `make test`: no runner to pass arguments to
     manager = manager_of_test_script(command)
     script = (package_test_script(root) or "") if manager is not None else command
     found = _VM_RUNNERS.search(script)

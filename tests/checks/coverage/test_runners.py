@@ -78,3 +78,8 @@ def test_jest_is_asked_for_json_without_the_projects_thresholds(tmp_path):
 @pytest.mark.parametrize("test", ["node --test test/", "mocha", "tsx --test"])
 def test_other_runners_are_left_to_node(tmp_path, test):
     assert runner_coverage(package(tmp_path, test), "npm test --silent") is None
+
+
+@pytest.mark.parametrize("command", ["python -m pytest -k jest", "make vitest"])
+def test_a_command_node_does_not_start_is_never_given_arguments(tmp_path, command):
+    assert runner_coverage(package(tmp_path, "vitest run"), command) is None
