@@ -32,7 +32,8 @@ _SEGMENTS = re.compile(r"&&|\|\||[;|&]")  # the commands a script chains: argume
 # What asks each runner for `coverage-final.json` in a folder ({} is the folder).
 _ASK: dict[str, tuple[str, ...]] = {
     "vitest": ("--coverage.enabled=true", "--coverage.provider=v8", "--coverage.reporter=json",
-               "--coverage.thresholds.lines=0", "--coverage.thresholds.functions=0",
+               "--coverage.thresholds.100=false", "--coverage.thresholds.lines=0",
+               "--coverage.thresholds.functions=0",
                "--coverage.thresholds.branches=0", "--coverage.thresholds.statements=0",
                "--coverage.thresholds.perFile=false", "--coverage.thresholds.autoUpdate=false",
                "--coverage.reportsDirectory={}"),
@@ -66,11 +67,12 @@ def runner_coverage(root: Path, command: str) -> RunnerCoverage | None:
     found = _VM_RUNNERS.search(script)
     if found is None:
         return None
-    runner = found.group(0)
-    if _VM_RUNNERS.search(_SEGMENTS.split(script)[-1]) is None:
-        return RunnerCoverage(runner, reason=(
-            f"the test script does not end with {runner}, so no argument can ask it for its "
-            f"coverage: `{script}`"))
+    last = _VM_RUNNERS.search(_SEGMENTS.split(script)[-1])
+    if last is None:
+        return RunnerCoverage(found.group(0), reason=(
+            f"the test script does not end with {found.group(0)}, so no argument can ask it "
+            f"for its coverage: `{script}`"))
+    runner = last.group(0)
     if runner == "vitest" and not _installed(root, PROVIDER):
         return RunnerCoverage(runner, reason=(
             f"the tests run under vitest without {PROVIDER}: install {PROVIDER} to have new "

@@ -11,7 +11,8 @@ import pytest
 from reviewloop.checks.coverage.runners import PROVIDER, RunnerCoverage, runner_coverage
 
 ASKS = ("--coverage.enabled=true --coverage.provider=v8 --coverage.reporter=json "
-        "--coverage.thresholds.lines=0 --coverage.thresholds.functions=0 "
+        "--coverage.thresholds.100=false --coverage.thresholds.lines=0 "
+        "--coverage.thresholds.functions=0 "
         "--coverage.thresholds.branches=0 --coverage.thresholds.statements=0 "
         "--coverage.thresholds.perFile=false --coverage.thresholds.autoUpdate=false "
         "--coverage.reportsDirectory=/tmp/r/istanbul")
@@ -40,6 +41,12 @@ def test_vitest_is_asked_through_each_package_manager(tmp_path, command, asked):
 
     assert runner is not None and runner.reason is None
     assert runner.command(command, Path("/tmp/r/istanbul")) == asked
+
+
+def test_the_runner_the_script_ends_with_is_asked(tmp_path):
+    root = package(tmp_path, "jest --listTests && vitest run")
+
+    assert runner_coverage(root, "pnpm test") == RunnerCoverage("vitest")
 
 
 def test_a_provider_in_the_checkout_above_a_worktree_counts(tmp_path):

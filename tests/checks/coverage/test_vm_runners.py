@@ -101,7 +101,7 @@ def test_the_gates_run_asks_vitest_for_coverage_and_the_untested_export_is_flagg
     gate = run_test_gate(root, diff, settings)
     check = new_code_coverage(root, parse_diff(diff), project_tests(settings))
 
-    # the project's 100% thresholds (vitest.config.ts) do not fail the measured run
+    # the project's `thresholds: { 100: true }` (vitest.config.ts) do not fail the measured run
     assert gate.passed and (gate.passed_tests, gate.failed_tests) == (2, 0), gate.output_tail
     assert "Coverage enabled with" in gate.output_tail
     assert suites_started() - measured == 1  # the analyzer read the gate's run
