@@ -10,7 +10,7 @@ executed becomes a should_fix finding for the test-quality reviewer — and, thr
 
 A language joins with a `FunctionFinder` in `reviewloop.checks.coverage.newcode` and a
 `Collector` in `collectors.py`, keyed by the same language name: Python (pytest, coverage.py)
-and JavaScript/TypeScript (the package's test script, V8 coverage).
+and JavaScript/TypeScript (the package's test script, V8 coverage — or vitest's or jest's own).
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Running one language's tests under coverage: a `Collector` per language of `newcode.FINDERS`.
 
 Both read the same measured run (`measure.covered_run`: coverage.py for Python processes,
-`NODE_V8_COVERAGE` for Node ones), so a test command the test gate has already run on this
-tree is never run again. Python measures the project's pytest command; JavaScript and
-TypeScript the package's test command (`npm test`, `pnpm run test`, …, or the configured one).
+`NODE_V8_COVERAGE` for Node ones, the runner's own istanbul JSON under vitest or jest), so a
+test command the test gate has already run on this tree is never run again. Python measures
+the project's pytest command; JavaScript and TypeScript the package's test command
+(`npm test`, `pnpm run test`, …, or the configured one).
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,14 +16,13 @@ from typing import Protocol
 
 from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.checks.coverage.measure import CoveredRun, covered_run
+from reviewloop.checks.coverage.runners import runner_coverage
 from reviewloop.checks.coverage.scripts import SUFFIXES
 from reviewloop.checks.coverage.spans import ExecutedLines
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.gates.detect import detect_commands
-from reviewloop.checks.gates.node import read_manifest, runs_node
+from reviewloop.checks.gates.node import runs_node
 
-# Runners that execute transformed code in a vm context: Node records no source map for it.
-_VM_RUNNERS = re.compile(r"\b(vitest|jest)\b")
 PYTEST_EXITS = (0, 1, 5)  # all passed, some failed, none collected: the data is usable
 TAIL_CHARS = 1500
 
@@ -84,7 +83,8 @@ class PythonCoverage:
 
 
 class ScriptCoverage:
-    """The package's test command under `NODE_V8_COVERAGE`, mapped back through source maps."""
+    """The package's test command under `NODE_V8_COVERAGE`, mapped back through source maps —
+    or, under vitest or jest, with the runner's own istanbul JSON (`runners.py`)."""
 
     language = "javascript"
 
@@ -97,12 +97,8 @@ class ScriptCoverage:
         if self.command(root, test_command) is None:
             return ("no test script in package.json" if test_command is None
                     else f"the test command does not run Node: {test_command}")
-        script = _test_script(root) if test_command is None else test_command
-        runner = _VM_RUNNERS.search(script or "")
-        if runner is not None:
-            return (f"the tests run under {runner.group(0)}, which executes the code in a vm "
-                    "context of its own: V8 coverage has no source map to read it back by")
-        return None
+        runner = runner_coverage(root, self.command(root, test_command) or "")
+        return None if runner is None else runner.reason
 
     def collect(self, root: Path, tests: ProjectTests) -> TestRun:
         command = self.command(root, tests.command)
@@ -115,21 +111,15 @@ class ScriptCoverage:
         return TestRun(executed, command, covered.run.exit_code != 0)
 
 
-def _test_script(root: Path) -> str | None:
-    manifest = read_manifest(root) or {}
-    scripts = manifest.get("scripts")
-    test = scripts.get("test") if isinstance(scripts, dict) else None
-    return test if isinstance(test, str) else None
-
-
 def _check_script_run(covered: CoveredRun, command: str, executed: ExecutedLines) -> None:
     if covered.run.timed_out:
         raise AnalyzerError(f"`{command}` did not finish within the time limit")
     if not any(lines for lines in executed.values()):
         raise AnalyzerError(
             f"`{command}` (exit {covered.run.exit_code}) ran no function of the project that "
-            "V8 coverage could map back to its source (a runner that executes code in a vm "
-            "context of its own, as vitest and jest do, leaves Node no source map):\n"
+            "V8 coverage could map back to its source, nor wrote its runner's istanbul JSON "
+            "(a runner that executes code in a vm context of its own leaves Node no source "
+            "map, and only vitest and jest are asked for their own):\n"
             f"{covered.run.output[-TAIL_CHARS:]}")
 
 

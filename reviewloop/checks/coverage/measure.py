@@ -5,7 +5,10 @@ The command runs exactly as configured (or detected), sandboxed: a `sitecustomiz
 first on PYTHONPATH starts coverage.py in every Python process it launches, and
 `NODE_V8_COVERAGE` makes every Node process write V8 coverage (`v8.py` reads it), so `pytest`,
 `python -m pytest`, `npm test` and `make test` are measured without being rewritten. A
-project's own `sitecustomize` module is shadowed during that run.
+project's own `sitecustomize` module is shadowed during that run. The one exception is a
+runner that executes the code in a vm of its own (vitest, jest): the command gets the arguments
+that ask the runner for its istanbul JSON (`runners.py`, read by `istanbul.py`) — the same
+run, remembered under the command as configured.
 
 What the run executed is kept in memory under a key made of the tree's content (git's tree
 id of the working tree, uncommitted and untracked files included, or a hash of every file
@@ -26,6 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewloop.checks.coverage.istanbul import read_istanbul_executed
+from reviewloop.checks.coverage.runners import runner_coverage
 from reviewloop.checks.coverage.v8 import read_v8_executed
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.paths import repo_path
@@ -142,15 +147,26 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
         with _MEMO.lock:
             _MEMO.started += 1
         # The data folder is the one place outside the project the tests may write.
-        run = run_shell(command, root, timeout, sandbox=sandbox, writable=(Path(folder),),
+        run = run_shell(_asking(root, command, Path(folder) / "istanbul"), root, timeout,
+                        sandbox=sandbox, writable=(Path(folder),),
                         environ={**os.environ, "PYTHONPATH": path,
                                  "NODE_V8_COVERAGE": str(v8)})
         found = read_executed(root, data)
-        for script, lines in read_v8_executed(root, v8).items():
-            found.setdefault(script, set()).update(lines)
+        for read in (read_v8_executed(root, v8),
+                     read_istanbul_executed(root, Path(folder) / "istanbul")):
+            for script, lines in read.items():
+                found.setdefault(script, set()).update(lines)
         executed = {p: frozenset(lines) for p, lines in found.items()}
         return CoveredRun(command, run, executed,
                           _problem(command, run, timeout, data, executed))
+
+
+def _asking(root: Path, command: str, folder: Path) -> str:
+    """`command`, asking its test runner for istanbul JSON in `folder` when the runner
+    executes the code in a vm of its own and can be asked (`runners.py`)."""
+    runner = runner_coverage(root, command)
+    return command if runner is None or runner.reason is not None else \
+        runner.command(command, folder)
 
 
 def _problem(command: str, run: CommandRun, timeout: float, data: Path,

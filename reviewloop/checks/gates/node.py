@@ -16,6 +16,7 @@ Nothing is written into the checkout.
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -31,6 +32,9 @@ _LOCKFILES: tuple[tuple[str, PackageManager], ...] = (
 _RUN: dict[PackageManager, str] = {
     "npm": "npm run {} --silent", "pnpm": "pnpm run --silent {}", "yarn": "yarn --silent run {}",
     "yarn-berry": "yarn run {}", "bun": "bun run {}"}
+# What goes between a script call and arguments meant for the script: npm keeps the ones
+# before `--` for itself; pnpm 7+, yarn and bun pass on whatever follows the script's name.
+FORWARD: dict[str, str] = {"npm": " --", "pnpm": "", "yarn": "", "bun": ""}
 # A binary of the project's own dependencies, never one fetched from the registry.
 _EXEC: dict[PackageManager, str] = {
     "npm": "npx --no --", "pnpm": "pnpm exec", "yarn": "yarn --silent run",
@@ -101,6 +105,20 @@ def runs_node(command: str) -> bool:
     first = command.strip().split(" ", 1)[0]
     return Path(first).name in ("npm", "pnpm", "yarn", "bun", "npx", "node", "vitest", "jest",
                                 "mocha", "tsx", "c8")
+
+
+def manager_of_test_script(command: str) -> str | None:
+    """The package manager a command like `npm test`, `pnpm run --silent test` or
+    `yarn test` runs the `test` script with; None for any other command."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if not argv or Path(argv[0]).name not in FORWARD:
+        return None
+    words = [a for a in argv[1:] if not a.startswith("-")]
+    return Path(argv[0]).name if words in (["test"], ["run", "test"], ["run-script", "test"]) \
+        else None
 
 
 def node_dependencies(root: Path) -> tuple[Path, ...]:

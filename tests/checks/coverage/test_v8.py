@@ -112,7 +112,7 @@ def test_npm_test_of_a_plain_js_package_flags_the_export_no_test_calls(tmp_path)
     assert not check.tests_failed
 
 
-def test_a_vitest_package_is_noted_unchecked_without_running_anything(tmp_path):
+def test_a_vitest_package_without_its_coverage_provider_is_noted_unchecked_unrun(tmp_path):
     root = tmp_path / "pkg"
     (root / "src").mkdir(parents=True)
     (root / "package.json").write_text(json.dumps(
@@ -125,6 +125,6 @@ def test_a_vitest_package_is_noted_unchecked_without_running_anything(tmp_path):
     check = new_code_coverage(root, parse_diff(diff), ProjectTests())
 
     assert not check.checked and check.untested == ()
-    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest, "
-                           "which executes the code in a vm context of its own: V8 coverage "
-                           "has no source map to read it back by",)
+    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest "
+                           "without @vitest/coverage-v8: install @vitest/coverage-v8 to have "
+                           "new exports checked",)

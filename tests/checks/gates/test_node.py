@@ -11,6 +11,7 @@ import pytest
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.gates.detect import detect_commands
 from reviewloop.checks.gates.node import (
+    manager_of_test_script,
     node_dependencies,
     node_project,
     package_manager,
@@ -103,6 +104,15 @@ def test_node_dependencies_are_the_node_modules_above_the_package(tmp_path):
 ])
 def test_runs_node(command, node):
     assert runs_node(command) is node
+
+
+@pytest.mark.parametrize(("command", "manager"), [
+    ("npm test --silent", "npm"), ("npm run test", "npm"), ("pnpm run --silent test", "pnpm"),
+    ("yarn --silent run test", "yarn"), ("yarn test", "yarn"), ("bun run test", "bun"),
+    ("npm run lint", None), ("npx vitest run", None), ("make test", None), ("npm 'test", None),
+])
+def test_manager_of_test_script_names_the_manager_running_the_test_script(command, manager):
+    assert manager_of_test_script(command) == manager
 
 
 def test_a_worktree_resolves_the_checkouts_dependencies_inside_the_sandbox(tmp_path):

@@ -1,0 +1,148 @@
+"""vitest and jest packages (tests/fixtures/node/vitest-service, jest-service): the test gate's
+one measured run asks the runner itself for istanbul JSON coverage, and the coverage analyzer
+reads that run for the new exported functions — real `npm ci`'d runners, sandboxed; without
+@vitest/coverage-v8 the run stays plain and the new exports are noted unchecked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.coverage.analyzer import coverage_findings, new_code_coverage
+from reviewloop.checks.coverage.measure import suites_started
+from reviewloop.checks.gates.base import GateContext
+from reviewloop.checks.gates.commands import project_tests
+from reviewloop.checks.gates.test import TestGate
+from reviewloop.config import Settings
+from reviewloop.git.diff import parse_diff
+from tests.support.gitutil import git
+from tests.support.npm_fixture import project
+
+pytestmark = pytest.mark.npm
+
+PRICES = """export function total(prices: number[]): number {
+  return prices.reduce((sum, price) => sum + price, 0);
+}
+
+export function withVat(price: number, rate: number): number {
+  const vat = price * rate;
+  return price + vat;
+}
+
+export const discount = (price: number, rate: number): number => {
+  return price * (1 - rate);
+};
+"""
+PRICES_JS = """export function total(prices) {
+  return prices.reduce((sum, price) => sum + price, 0);
+}
+
+export function withVat(price, rate) {
+  const vat = price * rate;
+  return price + vat;
+}
+
+export const discount = (price, rate) => {
+  return price * (1 - rate);
+};
+
+export const one = () => 1;
+"""
+PRICES_TEST = """import { describe, expect, it } from "vitest";
+import { total, withVat } from "../src/prices";
+
+describe("total", () => {
+  it("adds the prices", () => {
+    expect(total([1, 2, 3])).toBe(6);
+  });
+});
+
+describe("withVat", () => {
+  it("adds the tax", () => {
+    expect(withVat(100, 0.2)).toBe(120);
+  });
+});
+"""
+
+
+def changed(tmp_path: Path, *, provider: bool = True, fixture: str = "vitest-service",
+            suffix: str = "ts") -> tuple[Path, str]:
+    """The fixture committed, then new exports and a test of one of them."""
+    root = project(fixture, into=tmp_path / "repo")
+    if not provider:
+        shutil.rmtree(root / "node_modules/@vitest/coverage-v8")  # the copy's links only
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    git(root, "switch", "-qc", "work")
+    if suffix == "js":  # jest's globals need no import
+        (root / "src/prices.js").write_text(PRICES_JS)
+        (root / "test/prices.test.js").write_text(PRICES_TEST.split("\n", 1)[1])
+    else:
+        (root / "src/prices.ts").write_text(PRICES)
+        (root / "test/prices.test.ts").write_text(PRICES_TEST)
+    return root, git(root, "diff")
+
+
+def run_test_gate(root: Path, diff: str, settings: Settings):
+    ctx = GateContext(root=root, settings=settings,
+                      changed_files=tuple(f.path for f in parse_diff(diff).files),
+                      diff_text=diff, branch="work", default_branch="main", phase="implement")
+    return TestGate().run(ctx)
+
+
+def test_the_gates_run_asks_vitest_for_coverage_and_the_untested_export_is_flagged(tmp_path):
+    root, diff = changed(tmp_path, provider=True)
+    settings = Settings()  # `npm test --silent` detected from package.json
+    measured = suites_started()
+
+    gate = run_test_gate(root, diff, settings)
+    check = new_code_coverage(root, parse_diff(diff), project_tests(settings))
+
+    # the project's `thresholds: { 100: true }` (vitest.config.ts) do not fail the measured run
+    assert gate.passed and (gate.passed_tests, gate.failed_tests) == (2, 0), gate.output_tail
+    assert "Coverage enabled with" in gate.output_tail
+    assert suites_started() - measured == 1  # the analyzer read the gate's run
+    assert check.commands == ("npm test --silent",) and not check.tests_failed
+    assert [s.qualname for s in check.functions] == ["withVat", "discount"]
+    assert [(f.file, f.start_line, f.end_line, f.title) for f in coverage_findings(check)] == [
+        ("src/prices.ts", 10, 12, "Public function discount is not executed by any test")]
+    # the report went to a folder outside the tree: nothing left behind
+    assert git(root, "status", "--porcelain", "--ignored").splitlines() == [
+        " M src/prices.ts", " M test/prices.test.ts", "!! node_modules/"]
+
+
+def test_without_the_coverage_provider_the_run_stays_plain_and_exports_are_noted(tmp_path):
+    root, diff = changed(tmp_path, provider=False)
+    settings = Settings()
+    measured = suites_started()
+
+    gate = run_test_gate(root, diff, settings)
+    check = new_code_coverage(root, parse_diff(diff), project_tests(settings))
+
+    assert gate.passed and gate.passed_tests == 2, gate.output_tail
+    assert "Coverage enabled" not in gate.output_tail  # vitest was never asked (nor prompted)
+    assert suites_started() == measured
+    assert not check.checked and check.untested == ()
+    assert check.notes == ("javascript: 2 function(s) not checked: the tests run under vitest "
+                           "without @vitest/coverage-v8: install @vitest/coverage-v8 to have "
+                           "new exports checked",)
+
+
+def test_jest_is_asked_for_its_coverage_the_same_way(tmp_path):
+    """Plain JavaScript through babel-jest; the project's 100% coverageThreshold is set aside."""
+    root, diff = changed(tmp_path, fixture="jest-service", suffix="js")
+    settings = Settings()
+    measured = suites_started()
+
+    gate = run_test_gate(root, diff, settings)
+    check = new_code_coverage(root, parse_diff(diff), project_tests(settings))
+
+    assert gate.passed and (gate.passed_tests, gate.failed_tests) == (2, 0), gate.output_tail
+    assert suites_started() - measured == 1
+    assert [s.qualname for s in check.functions] == ["withVat", "discount", "one"]
+    assert [(f.file, f.start_line, f.end_line) for f in coverage_findings(check)] == [
+        ("src/prices.js", 10, 12), ("src/prices.js", 14, 14)]
+    assert "!! coverage/" not in git(root, "status", "--porcelain", "--ignored")
