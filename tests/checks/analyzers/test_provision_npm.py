@@ -24,7 +24,7 @@ from reviewloop.checks.analyzers.provision import (
     stale,
 )
 from reviewloop.checks.cdk.app import provisioned_nag
-from tests.support.js_tools import cache_root
+from tests.support.tools_cache import cache_root
 
 TINY = Tool("tiny", "1.0.0", "tiny@1.0.0", "node_modules/.bin/tiny", "a stand-in", "seconds",
             "npm")
