@@ -15,10 +15,9 @@ from reviewloop.findings.schema import Finding
 
 HEADER = ("# Analyzer evidence\n\nFlagged by deterministic analyzers, per reviewer. They stay "
           "open until the analyzer stops reporting them or a human suppresses them; leaving "
-          "one out does not remove it, and a suppression the change adds (an inline ignore, "
-          "a baseline entry) is reported on its own and hides nothing. Report your own "
-          "finding on one of yours when you add something (a sharper rationale, a fix, a "
-          "higher severity), do not merely repeat it, and report what they missed.\n")
+          "one out does not remove it, and a suppression the change adds is reported on its "
+          "own and hides nothing. Report one of yours again only to add something (a "
+          "sharper rationale, a fix, a higher severity), and report what they missed.\n")
 
 # Keyed by `Finding.source`. Only analyzers whose findings need reading a certain way; a
 # message that explains itself (bandit, ruff, checkov) needs no note.
@@ -50,22 +49,22 @@ NOTES: dict[str, str] = {
 
 
 def evidence_section(findings: Sequence[Finding]) -> str:
-    """The section, or "" without findings: grouped by reviewer in the order given, one
-    short line each, then a note for each analyzer of the group that has one."""
+    """The section, or "" without findings: per reviewer (in the order given) one short line
+    per problem, its places joined when an analyzer reported the same thing in several,
+    then a note for each of the reviewer's analyzers that has one."""
     if not findings:
         return ""
-    out = HEADER
-    noted: set[str] = set()  # a note once per reviewer, even if its lines are not together
-    for index, f in enumerate(findings):
-        if index == 0 or findings[index - 1].agent != f.agent:
-            out += f"\n## {f.agent}\n"
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for f in findings:
         lines = str(f.start_line) if f.end_line == f.start_line \
             else f"{f.start_line}-{f.end_line}"
-        out += f"- {f.severity.value} {f.file}:{lines} {f.title}\n"
-        if f.agent not in noted and (index + 1 == len(findings)
-                                     or findings[index + 1].agent != f.agent):
-            noted.add(f.agent)
-            out += _notes(f.agent, findings)
+        places = groups.setdefault(f.agent, {}).setdefault((f.severity.value, f.title), [])
+        places.append(f"{f.file}:{lines}")
+    out = HEADER
+    for agent, problems in groups.items():
+        out += f"\n## {agent}\n" + "".join(
+            f"- {severity} {', '.join(places)} {title}\n"
+            for (severity, title), places in problems.items()) + _notes(agent, findings)
     return out
 
 
