@@ -93,19 +93,21 @@ def shared_prompt(review: ReviewInput) -> str:
     return "\n\n".join(shared_parts(review))
 
 
-def shared_parts(review: ReviewInput) -> tuple[str, str]:
-    """The prefix in its two cached parts: the rules, the same in every round (round 2
-    reads them from round 1's cache), and the round's own material."""
-    return RULES + "\n", round_prompt(review)
+def shared_parts(review: ReviewInput) -> tuple[str, ...]:
+    """The prefix in its cached parts: the rules, the same in every round; the project's
+    steering for these files, when there is any, the same in a re-review unless the fix
+    touches other kinds of files; the round's own material. Round 2 reads the first two
+    from round 1's cache and writes only its own material."""
+    return (RULES + "\n", *_steering(review), round_prompt(review))
 
 
 def round_prompt(review: ReviewInput) -> str:
-    """The round's shared material: what every reviewer of this chunk needs to see."""
+    """The round's shared material: what every reviewer of this chunk needs to see (the
+    steering apart, `shared_parts`)."""
     parts: list[str] = []
     if review.round == 1:
         if review.task_context:
             parts.append(f"# The task\n\n{review.task_context.strip()}")
-        parts += _steering(review)
         parts.append(f"# The change (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
     else:
         parts.append(
@@ -113,7 +115,6 @@ def round_prompt(review: ReviewInput) -> str:
             "findings listed below. Review ONLY the diff of that fix: report a problem the "
             "fix introduced, or a listed finding it did not really resolve (same file and "
             "lines). Do not repeat findings about code the fix did not touch.")
-        parts += _steering(review)
         parts.append("## Findings the fix addressed\n\n" + _finding_lines(review.addressed))
         parts.append(f"## The fix (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
     if review.shared_evidence:
@@ -129,18 +130,26 @@ def _steering(review: ReviewInput) -> list[str]:
             f"rules as well.\n\n{review.steering.strip()}"]
 
 
-def agent_prompt(agent: AgentDefinition, scope: Sequence[str] = (), round_no: int = 1) -> str:
+def agent_prompt(agent: AgentDefinition, scope: Sequence[str] = (), round_no: int = 1,
+                 paths: Sequence[str] = ()) -> str:
     """The only per-reviewer part: round 1 gets the agent's persona, a re-review (which
     only judges a small fix) its focus and the severity scale; `scope` names the files that
-    are its own when the shared diff holds others too."""
+    are its own when the shared diff (`paths`) holds others too."""
     if round_no > 1:
         focus = agent.description or agent.name
         text = f"agent: {agent.name}\n\nYour area: {focus}\n"
     else:
         text = f"agent: {agent.name}\n\n{persona(agent)}\n"
-    if scope:
-        text += "\nReview only these files of the diff: " + ", ".join(scope) + "\n"
-    return text
+    return text + _scope_line(scope, paths) if scope else text
+
+
+def _scope_line(scope: Sequence[str], paths: Sequence[str]) -> str:
+    """The shorter way to say it: its own files, or the few of the diff that are not."""
+    others = [p for p in paths if p not in set(scope)]
+    if others and len(others) < len(scope):
+        return "\nLeave these files of the diff to the other reviewers: " + \
+            ", ".join(others) + "\n"
+    return "\nReview only these files of the diff: " + ", ".join(scope) + "\n"
 
 
 def persona(agent: AgentDefinition) -> str:
@@ -151,8 +160,8 @@ def persona(agent: AgentDefinition) -> str:
 
 def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    system = system_message(shared_parts(review),
-                            agent_prompt(agent, review.scope, review.round), bedrock=bedrock)
+    own = agent_prompt(agent, review.scope, review.round, review.paths or ())
+    system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
 
