@@ -73,7 +73,7 @@ def split(request: RecordedRequest) -> tuple[int, int]:
 def own_tokens(name: str) -> int:
     """A reviewer that was not called: its persona and the ask, estimated as the fake does."""
     agent = next(a for a in load_agents(ROOT).agents if a.name == name)
-    ask = f"Review as {name}, then call submit_findings."
+    ask = f"Review as {name}."
     return math.ceil((len(agent_prompt(agent)) + len(ask)) / 4)
 
 
