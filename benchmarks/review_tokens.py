@@ -16,8 +16,11 @@ fake with Bedrock's prompt caching (a write readable after the writer's prefill;
   target within 10 %. Reviewers whose scope holds none of the changed files are not called
   (the infrastructure reviewer on a Python-only change), so the measured figure can be
   under the five-specialist floor; the floor for the reviewers that ran is printed too;
-* round 2 ÷ round 1 (`--round2`): a task run on the example project with a ~300-line
-  change, one finding, and a fix that rewrites 10 lines; target <= 0.2.
+* before those, a breakdown in characters: each tool spec, the rules and the round's
+  material (its analyzer evidence apart) of the shared prefix; each reviewer's own part
+  (persona and focus, then the ask); PR-Agent's system prompt and message beside them;
+* round 2 ÷ round 1 (left out with `--no-round2`): a task run on the example project with
+  a ~300-line change, one finding, and a fix that rewrites 10 lines; target <= 0.2.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def split(request: RecordedRequest) -> tuple[int, int]:
 def own_tokens(name: str) -> int:
     """A reviewer that was not called: its persona and the ask, estimated as the fake does."""
     agent = next(a for a in load_agents(ROOT).agents if a.name == name)
-    ask = f"Review as {name}, then call submit_findings."
+    ask = f"Review as {name}."
     return math.ceil((len(agent_prompt(agent)) + len(ask)) / 4)
 
 
@@ -82,6 +85,37 @@ def floors(calls: Sequence[RecordedRequest]) -> tuple[float, float, int]:
     ran = 1.25 * prefix + 0.1 * prefix * (len(own) - 1) + sum(own.values())
     five = 1.25 * prefix + 0.4 * prefix + sum(own.get(n) or own_tokens(n) for n in REVIEWERS)
     return ran, five, prefix
+
+
+def breakdown(size: str, calls: Sequence[RecordedRequest],
+              peer_calls: Sequence[RecordedRequest]) -> list[str]:
+    """Characters per part: the shared prefix (each tool spec, the rules, the round's
+    material: diff and evidence), each reviewer's own part, and PR-Agent's prompt."""
+    first = calls[0].body
+    tools = {t["toolSpec"]["name"]: len(json.dumps(t["toolSpec"], separators=(",", ":")))
+             for t in first["toolConfig"]["tools"] if "toolSpec" in t}
+    blocks = [b.get("text") for b in first["system"]]  # None where a cache point sits
+    points = [i for i, b in enumerate(blocks) if b is None]
+    rules = sum(len(b) for b in blocks[:points[0]] if b)
+    material = "".join(b for b in blocks[points[0]:points[-1]] if b)
+    evidence = len(material) - material.find("# Analyzer evidence") \
+        if "# Analyzer evidence" in material else 0
+    out = [f"{size}: shared prefix, chars: tools {sum(tools.values()):,} ("
+           + ", ".join(f"{n} {c:,}" for n, c in tools.items()) + f"), rules {rules:,}, "
+           f"round material {len(material):,} (evidence {evidence:,})"]
+    own = []
+    for call in calls:
+        texts = [b.get("text") for b in call.body["system"]]
+        mine = sum(len(t) for t in texts[max(i for i, t in enumerate(texts) if t is None):]
+                   if t)
+        ask = sum(len(b.get("text", "")) for m in call.body["messages"] for b in m["content"])
+        own.append(f"{_agent(call)} {mine:,}+{ask}")
+    out.append(f"{size}: own part, chars (system + ask): " + ", ".join(own))
+    for call in peer_calls:
+        system = sum(len(b.get("text", "")) for b in call.body.get("system") or [])
+        user = sum(len(b.get("text", "")) for m in call.body["messages"] for b in m["content"])
+        out.append(f"{size}: PR-Agent's prompt, chars: system {system:,}, messages {user:,}")
+    return out
 
 
 def _agent(request: RecordedRequest) -> str:
@@ -104,9 +138,12 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
     out = [f"{size}: reviewloop billed {mine:,.0f} tokens in {len(run.requests)} call(s) "
            f"({writes} prefix write(s), {len(calls) - writes} read(s); shared prefix "
            f"{prefix:,} tokens)"]
+    theirs_calls: Sequence[RecordedRequest] = ()
     if python is not None:
         with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
             theirs_calls = peer.review(python, theirs, "main", fake)
+    out += breakdown(size, calls, theirs_calls)
+    if python is not None:
         peer_billed = billed(theirs_calls)
         out.append(ratio(f"{size}: billed prompt tokens, reviewloop / PR-Agent", mine / peer_billed,
                          target=1.6, note=f"PR-Agent {peer_billed:,.0f} in "

@@ -101,8 +101,9 @@ class Review(_Frozen):
     chunk_tokens: int | None = Field(default=None, ge=1_000)
     # Stop before a round whose estimated cost exceeds this (USD); None: no limit.
     max_cost_usd: float | None = Field(default=None, gt=0)
-    # Bedrock: one short call writes the round's shared prompt to the cache before the
-    # reviewers start, so they read it (0.1x) instead of each writing it (1.25x).
+    # Bedrock: the first reviewer's own request writes the round's shared prompt to the
+    # cache and the others wait for its prefill, so they read it (0.1x) instead of each
+    # writing it (1.25x); no separate warm-up call (`review/cache_gate.py`).
     cache_warm: bool = True
 
 

@@ -155,8 +155,8 @@ class _DirArgs(_Args):
 
 class _GlobArgs(_Args):
     pattern: str = Field(
-        description="Glob relative to the root: `*` stays in one directory, `**/` spans "
-        "any depth. Examples: `**/*.py`, `src/**/test_*.ts`, `Makefile`."
+        description="Glob from the root (`*` stays in one directory, `**/` spans any "
+        "depth), e.g. `**/*.py`, `src/**/test_*.ts`, `Makefile`."
     )
 
 
@@ -164,8 +164,8 @@ class _GrepArgs(_Args):
     pattern: str = Field(description="Python regular expression searched line by line.")
     path: str = Field(".", description="File or directory to search, relative to the root.")
     glob: str | None = Field(
-        None, description="Only search files matching this glob, e.g. `*.py` (a glob "
-        "without `/` matches file names at any depth)."
+        None, description="Only files matching this glob, e.g. `*.py` (without `/`: file "
+        "names at any depth)."
     )
 
 
@@ -236,8 +236,8 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
     return {
         "fs_read": _as_tool(
             "fs_read",
-            "Read a text file of the repository, with line numbers. For long files pass "
-            "start_line/end_line. Secrets, .git and paths outside the repository are refused.",
+            "Read a repository file with line numbers (start_line/end_line for a part of a "
+            "long one). Secrets, .git and paths outside the repository are refused.",
             _ReadArgs, lambda **kw: fs_read(ws, **kw), log,
         ),
         "list_dir": _as_tool(
@@ -259,8 +259,8 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
         ),
         "code": _as_tool(
             "code",
-            "Outline one source file: its classes and functions with line numbers and "
-            "signatures. Cheaper than reading the whole file; read the parts you need next.",
+            "Outline a source file: its classes and functions with line numbers and "
+            "signatures; cheaper than reading it whole.",
             _CodeArgs, lambda **kw: code(ws, **kw), log,
         ),
     }
