@@ -2,15 +2,18 @@
 
     python benchmarks/js_analyzers.py [--cache DIR]
 
-Material: `benchmarks/data/js_analyzers_cases.json` — the valid/invalid cases of
-eslint-plugin-security's own rule tests and shellcheck's verify/verifyNot properties (where
-each comes from: `benchmarks/data/SOURCES.md` and each case's `source`). Every case becomes a
-file that one change adds to a real git repository:
+Material: `benchmarks/data/js_analyzers_cases.json` — the valid/invalid cases of the rule
+tests of eslint-plugin-security, eslint-plugin-no-unsanitized, ESLint (no-implied-eval) and
+typescript-eslint (no-explicit-any, ban-ts-comment), and shellcheck's verify/verifyNot
+properties (where each comes from: `benchmarks/data/SOURCES.md` and each case's `source`).
+Every case becomes a file (`.ts` for a TypeScript case) that one change adds to a real git
+repository:
 
 * wrapped — what a review reports on the changed lines: reviewloop's analyzers
   (`eslint-*`, `shellcheck*`) through `run_for_agent`, reviewloop's rule set, isolated;
-* plain — the tool alone: `eslint` with eslint-plugin-security's recommended config (and
-  no-unsanitized's), `shellcheck` with its defaults.
+* plain — the tool alone: `eslint` with eslint-plugin-security's and no-unsanitized's
+  recommended configs, typescript-eslint's parser on `.ts` files, and every rule the
+  material tests on at its default options; `shellcheck` with its defaults.
 
 Per rule: recall (invalid cases flagged) and precision (flags that are invalid cases) of
 both. The cases are split by a hash of their code into a tuning half (what the rule set was
@@ -49,10 +52,23 @@ import { createRequire } from "node:module";
 const require = createRequire(`${process.env.TOOL_HOME}/package.json`);
 const security = require("eslint-plugin-security");
 const noUnsanitized = require("eslint-plugin-no-unsanitized");
+const tseslint = require("typescript-eslint");
+// every rule the material tests, on at its default options (the rule alone, as its own
+// tests run it), with the globals those tests declare for it
+const tested = JSON.parse(process.env.TESTED_RULES);
 export default [
   security.configs.recommended,
   noUnsanitized.configs.recommended,
-  { languageOptions: { ecmaVersion: "latest", sourceType: "module" } },
+  { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser } },
+  {
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    languageOptions: {
+      ecmaVersion: "latest", sourceType: "module",
+      globals: Object.fromEntries(["setTimeout", "setInterval", "execScript", "window", "self",
+        "global", "globalThis", "document"].map((g) => [g, "readonly"])),
+    },
+    rules: Object.fromEntries(tested.map((rule) => [rule, "error"])),
+  },
 ];
 """
 Flags = dict[str, set[str]]  # file -> the rules flagged in it
@@ -63,7 +79,8 @@ def split(case: dict[str, Any]) -> str:
 
 
 def file_name(index: int, case: dict[str, Any]) -> str:
-    return f"cases/c{index:03d}" + (".js" if case["tool"] == "eslint" else ".sh")
+    suffix = ".sh" if case["tool"] != "eslint" else f".{case.get('lang', 'js')}"
+    return f"cases/c{index:03d}{suffix}"
 
 
 def text(case: dict[str, Any]) -> str:
@@ -102,7 +119,7 @@ def wrapped(root: Path, diff: str) -> Flags:
     return flags
 
 
-def plain_eslint(root: Path, files: list[str]) -> Flags:
+def plain_eslint(root: Path, files: list[str], rules: list[str]) -> Flags:
     tool_home = home(TOOLS["eslint"])
     assert tool_home is not None
     with tempfile.TemporaryDirectory() as folder:
@@ -111,7 +128,8 @@ def plain_eslint(root: Path, files: list[str]) -> Flags:
         done = subprocess.run(
             ["node", str(tool_home / "node_modules/eslint/bin/eslint.js"), "--config",
              str(config), "--format", "json", *files], cwd=root, capture_output=True,
-            text=True, env={**os.environ, "TOOL_HOME": str(tool_home)}, check=False)
+            text=True, env={**os.environ, "TOOL_HOME": str(tool_home),
+                            "TESTED_RULES": json.dumps(rules)}, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"plain eslint failed: {done.stderr[-2000:]}")
     return {str(Path(r["filePath"]).relative_to(root)): {m["ruleId"] for m in r["messages"]
@@ -161,7 +179,9 @@ def main() -> int:
         diff = make_repo(root, cases)
         named = [(file_name(i, c), c) for i, c in enumerate(cases)]
         ours = wrapped(root, diff)
-        theirs = {**plain_eslint(root, [p for p, c in named if c["tool"] == "eslint"]),
+        eslint_cases = [(p, c) for p, c in named if c["tool"] == "eslint"]
+        theirs = {**plain_eslint(root, [p for p, _ in eslint_cases],
+                                 sorted({c["rule"] for _, c in eslint_cases})),
                   **plain_shellcheck(root, [p for p, c in named if c["tool"] == "shellcheck"])}
     worse = []
     for half in ("tune", "report"):

@@ -34,6 +34,7 @@ from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
+from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
 
 log = logging.getLogger(__name__)
@@ -110,10 +111,12 @@ class AnalyzerReport:
 def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   tests: ProjectTests | None = None,
                   registry: Mapping[str, Analyzer] | None = None,
-                  only: Collection[str] | None = None) -> AnalyzerReport:
+                  only: Collection[str] | None = None,
+                  trust: Trust | None = None) -> AnalyzerReport:
     """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
-    when `tests` is given. The analyzers see the whole change as `diff_text`."""
+    when `tests` is given, its own ESLint config only when `trust` says where the trusted
+    side is. The analyzers see the whole change as `diff_text`."""
     table = ANALYZERS if registry is None else registry
     if not agent.analyzers:
         return AnalyzerReport()
@@ -121,7 +124,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=tuple(f for f in _scoped_files(agent, root, changes, table)
                                       if only is None or f in only),
-                          tests=tests)
+                          tests=tests, trust=trust)
     report = AnalyzerReport()
     for found, health in _side_by_side(agent.analyzers, table, ctx):
         report.health.append(health)
@@ -173,10 +176,11 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext
 
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             tests: ProjectTests | None = None,
-            only: Collection[str] | None = None) -> AnalyzerReport:
+            only: Collection[str] | None = None,
+            trust: Trust | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
     shows). Missing tools and failures are logged as warnings as well."""
-    report = run_for_agent(agent, root, diff_text, tests=tests, only=only)
+    report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust)
     from reviewloop.checks.secrets.scanner import redact
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret

@@ -1,6 +1,9 @@
 """The fixture CDK app (tests/fixtures/node/cdk-app) as a git repository, and the stack a task
-changes it into: a bucket without encryption (at rest: `UNENCRYPTED`, the only way left to
-ask for none; in transit: no `enforceSSL`) and a security group open to the world on port 22.
+changes it into: a bucket without encryption (at rest: `UNENCRYPTED`, which S3 no longer
+honours — it encrypts every bucket — so no rule fails it for that; in transit: no `enforceSSL`),
+a queue really stored unencrypted (`QueueEncryption.UNENCRYPTED` sets
+`SqsManagedSseEnabled: false`: cdk-nag's AwsSolutions-SQS2, checkov's CKV_AWS_27) and a
+security group open to the world on port 22.
 
 `line_of(text, needle)` gives the 1-based line of the construct a test expects a finding on,
 so the tests say which construct they mean, not a number that drifts with the text.
@@ -18,6 +21,7 @@ STACK_FILE = "lib/app-stack.ts"
 CHANGED_STACK = """import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export class AppStack extends cdk.Stack {
@@ -36,6 +40,10 @@ export class AppStack extends cdk.Stack {
 
     new s3.Bucket(this, 'Uploads', {
       encryption: s3.BucketEncryption.UNENCRYPTED,
+    });
+
+    new sqs.Queue(this, 'Jobs', {
+      encryption: sqs.QueueEncryption.UNENCRYPTED,
     });
 
     const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {

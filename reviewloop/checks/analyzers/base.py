@@ -13,6 +13,7 @@ from typing import Any
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.diff import ChangeSet
+from reviewloop.policy.trust import Trust
 from reviewloop.sandbox.process import project_env
 
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
@@ -38,6 +39,9 @@ class AnalyzerContext:
     files: tuple[str, ...] = ()  # changed files in the agent's scope that exist: analyze these
     timeout: float = 600  # for each analyzer's own tool
     tests: ProjectTests | None = None  # None: the project's tests must not run
+    # the change's trust: where the project's own config is read from (`eslint_project.py`);
+    # None: no project config is run
+    trust: Trust | None = None
 
     def files_with(self, suffixes: Sequence[str]) -> list[str]:
         return [p for p in self.files if PurePosixPath(p).suffix in suffixes]

@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_project, eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -96,7 +96,8 @@ class EslintAnalyzer:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if not js_files(ctx):
             return []
-        return to_findings(report_for(ctx), ctx, self.category)
+        own = to_findings(report_for(ctx), ctx, self.category)
+        return own + project_findings(ctx, self.category, own)
 
 
 def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> list[Finding]:
@@ -108,6 +109,28 @@ def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> 
                      ctx, category)
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") and eslint_rules.category(message["ruleId"]) == category]
+
+
+def project_findings(ctx: AnalyzerContext, category: str,
+                     own: list[Finding]) -> list[Finding]:
+    """The project's own rules' findings in `category` (`eslint_project.py`), but those
+    reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings."""
+    seen = {(f.rule, f.file, f.start_line) for f in own}
+    found = []
+    for file, message in eslint_project.project_messages(ctx, js_files(ctx)):
+        rule = message["ruleId"]
+        start = max(1, int(message.get("line") or 1))
+        if eslint_project.category(rule) != category or (rule, file, start) in seen:
+            continue
+        severity = Severity.SHOULD_FIX if message.get("severity") == 2 else Severity.NIT
+        found.append(Finding(
+            severity=severity, file=file, start_line=start,
+            end_line=max(start, int(message.get("endLine") or start)),
+            title=short_title(message["message"]),
+            rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
+            suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
+            source=f"eslint-{category}", rule=rule))
+    return found
 
 
 def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: AnalyzerContext,

@@ -1,7 +1,8 @@
 """One run of a tool for several reviewers: the reviewers run in parallel, and each asks for
 its own view (its rule category) of the same report. The first to ask runs the tool; the
 others wait for that run and read its report, keyed by the tree, the files and their
-content, so a file changed by a fix is looked at afresh."""
+content, so a file changed by a fix is looked at afresh. A run that failed is an answer too:
+the other views get its error, never a run of their own on the same tree."""
 
 from __future__ import annotations
 
@@ -10,20 +11,31 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.memo import TextMemo
 
 T = TypeVar("T")
 
 
 class SharedRuns(Generic[T]):
-    """The reports of the last few runs of one tool (shared: never mutate one)."""
+    """The reports (or errors) of the last few runs of one tool (shared: never mutate one)."""
 
     def __init__(self, keep: int = 4):
-        self._memo: TextMemo[T] = TextMemo(keep=keep, from_chars=0)
+        self._memo: TextMemo[T | AnalyzerError] = TextMemo(keep=keep, from_chars=0)
 
     def get(self, root: Path, files: Sequence[str], run: Callable[[], T]) -> T:
         key = "\0".join([str(root), *(f"{f}:{_digest(root / f)}" for f in sorted(files))])
-        return self._memo.get(key, run)
+        outcome = self._memo.get(key, lambda: _outcome(run))
+        if isinstance(outcome, AnalyzerError):
+            raise AnalyzerError(str(outcome))  # a fresh one per view: they raise side by side
+        return outcome
+
+
+def _outcome(run: Callable[[], T]) -> T | AnalyzerError:
+    try:
+        return run()
+    except AnalyzerError as error:
+        return error
 
 
 def _digest(path: Path) -> str:

@@ -118,12 +118,34 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         run = runs[language] = collector.collect(root, tests)
         commands.append(run.command)
         failed = failed or run.tests_failed
-        missing += untested(functions, run.executed)
+        measured, unmeasured = _split_measured(functions, run.measured)
+        notes += _unmeasured_notes(language, unmeasured)
+        missing += untested(measured, run.executed)
     lines = None
     if tests.threshold is not None and "python" in runs:
         lines = changed_line_coverage(root, changes, runs["python"].executed, files)
     return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands),
                          lines, tests.threshold)
+
+
+def _split_measured(functions: Sequence[FunctionSpan], measured: Collection[str] | None
+                    ) -> tuple[list[FunctionSpan], list[FunctionSpan]]:
+    """The functions in files the run measured, and those in files its report left out."""
+    if measured is None:
+        return list(functions), []
+    return ([f for f in functions if f.path in measured],
+            [f for f in functions if f.path not in measured])
+
+
+def _unmeasured_notes(language: str, functions: Sequence[FunctionSpan]) -> list[str]:
+    """One note per file the runner's coverage left out: unchecked, never called untested."""
+    by_file: dict[str, list[str]] = {}
+    for function in functions:
+        by_file.setdefault(function.path, []).append(function.qualname)
+    return [f"{language}: {len(names)} function(s) in {path} not checked ({', '.join(names)}): "
+            "the test runner's coverage report leaves the file out (its coverage `include`/"
+            "`exclude` or `collectCoverageFrom`, or no test loaded it)"
+            for path, names in by_file.items()]
 
 
 def changed_functions(root: Path, changes: ChangeSet,

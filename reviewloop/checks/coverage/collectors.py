@@ -36,6 +36,7 @@ class TestRun:
     executed: ExecutedLines
     command: str
     tests_failed: bool = False
+    measured: frozenset[str] | None = None  # the files measured at all; None: every one
 
 
 class Collector(Protocol):
@@ -108,7 +109,7 @@ class ScriptCoverage:
         executed = {p: set(lines) for p, lines in covered.executed.items()
                     if p.endswith(SUFFIXES)}
         _check_script_run(covered, command, executed)
-        return TestRun(executed, command, covered.run.exit_code != 0)
+        return TestRun(executed, command, covered.run.exit_code != 0, covered.measured)
 
 
 def _check_script_run(covered: CoveredRun, command: str, executed: ExecutedLines) -> None:

@@ -25,21 +25,36 @@ _END = float("inf")  # istanbul leaves a column null (or out) when it means "to 
 def read_istanbul_executed(root: Path, folder: Path) -> dict[str, set[int]]:
     """Executed lines per repo-relative path from `folder/coverage-final.json` (none when the
     runner wrote no report)."""
-    try:
-        data = json.loads((folder / REPORT).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}  # no report (the run failed before writing it): nothing ran that we know of
     executed: dict[str, set[int]] = {}
-    for name, entry in (data.items() if isinstance(data, dict) else ()):
-        if not isinstance(entry, dict):
-            continue
-        path = repo_path(root, str(entry.get("path") or name))
-        if path.startswith(("/", "../")) or "node_modules/" in path:
-            continue
+    for path, entry in _entries(root, folder).items():
         lines = file_lines(entry)
         if lines:
             executed.setdefault(path, set()).update(lines)
     return executed
+
+
+def read_istanbul_measured(root: Path, folder: Path) -> frozenset[str] | None:
+    """The repo-relative files the runner's report covers, run or not (vitest's and jest's
+    `include`/`exclude`/`collectCoverageFrom` decide which); None when it wrote no report."""
+    if not (folder / REPORT).is_file():
+        return None
+    return frozenset(_entries(root, folder))
+
+
+def _entries(root: Path, folder: Path) -> dict[str, Mapping]:
+    """The report's entries of the project's own files, by repo-relative path."""
+    try:
+        data = json.loads((folder / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}  # no report (the run failed before writing it): nothing ran that we know of
+    entries: dict[str, Mapping] = {}
+    for name, entry in (data.items() if isinstance(data, dict) else ()):
+        if not isinstance(entry, dict):
+            continue
+        path = repo_path(root, str(entry.get("path") or name))
+        if not (path.startswith(("/", "../")) or "node_modules/" in path):
+            entries[path] = entry
+    return entries
 
 
 def file_lines(entry: Mapping) -> set[int]:

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewloop.checks.coverage.istanbul import read_istanbul_executed
+from reviewloop.checks.coverage.istanbul import read_istanbul_executed, read_istanbul_measured
 from reviewloop.checks.coverage.runners import runner_coverage
 from reviewloop.checks.coverage.v8 import read_v8_executed
 from reviewloop.checks.gates.commands import run_shell
@@ -78,6 +78,9 @@ class CoveredRun:
     run: CommandRun
     executed: dict[str, frozenset[int]] = field(default_factory=dict)
     problem: str | None = None
+    # the files a runner's own report covers (vitest, jest); None: every file the run
+    # loaded was measured (coverage.py, V8)
+    measured: frozenset[str] | None = None
 
 
 @dataclass
@@ -158,7 +161,8 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
                 found.setdefault(script, set()).update(lines)
         executed = {p: frozenset(lines) for p, lines in found.items()}
         return CoveredRun(command, run, executed,
-                          _problem(command, run, timeout, data, executed))
+                          _problem(command, run, timeout, data, executed),
+                          read_istanbul_measured(root, Path(folder) / "istanbul"))
 
 
 def _asking(root: Path, command: str, folder: Path) -> str:

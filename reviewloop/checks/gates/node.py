@@ -9,7 +9,8 @@ there is a `tsconfig.json` and the package depends on `typescript`. Tests: the `
 A run works in a git worktree under `<checkout>/.reviewloop/worktrees/<run>`, where the
 ignored `node_modules` is absent. Node's resolution (and npm's `node_modules/.bin` search)
 walks up from the worktree and finds the checkout's; the sandbox hides `$HOME` and `/tmp`,
-where checkouts live, so `node_dependencies` names those folders for it to show, read-only.
+where checkouts live, so `node_dependencies` names those folders for it to show, read-only —
+up to the checkout's root, never a `node_modules` above it.
 Nothing is written into the checkout.
 """
 
@@ -122,16 +123,46 @@ def manager_of_test_script(command: str) -> str | None:
 
 
 def node_dependencies(root: Path) -> tuple[Path, ...]:
-    """The `node_modules` folders above a package at `root` that Node's resolution would read
-    (the worktree's own checkout's among them): the sandbox shows them read-only."""
+    """The `node_modules` folders above a package at `root` that Node's resolution would read,
+    up to its checkout's root (`checkout_root`): the sandbox shows them read-only. Those above
+    the checkout belong to no project under review and stay hidden."""
     if not (root / "package.json").is_file():
         return ()
+    start = Path(root).resolve()
+    top = checkout_root(start)
     found = []
-    for folder in Path(root).resolve().parents:
+    for folder in start.parents:
+        if not folder.is_relative_to(top):
+            break
         modules = folder / "node_modules"
         if modules.is_dir() and not modules.is_symlink():
             found.append(modules)
     return tuple(found)
+
+
+def checkout_root(start: Path) -> Path:
+    """The checkout `start` lies in: the nearest folder at or above it with a `.git`; for a
+    linked worktree inside its main checkout (a run's, under `<checkout>/.reviewloop/`), that
+    main checkout, whose installed packages the worktree borrows. `start` outside git."""
+    for folder in (start, *start.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            return folder
+        if dotgit.is_file():
+            main = _main_checkout(folder, dotgit)
+            return main if main is not None and start.is_relative_to(main) else folder
+    return start
+
+
+def _main_checkout(folder: Path, dotgit: Path) -> Path | None:
+    """The main checkout of a linked worktree (`gitdir:` → its `commondir` → `<main>/.git`)."""
+    try:
+        text = dotgit.read_text(encoding="utf-8").strip()
+        gitdir = (folder / text.removeprefix("gitdir:").strip()).resolve()
+        common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    except (OSError, UnicodeDecodeError):
+        return None  # a submodule (no commondir) or an unreadable file: its own folder
+    return common.parent if text.startswith("gitdir:") and common.name == ".git" else None
 
 
 def _script_test(manager: PackageManager) -> str:

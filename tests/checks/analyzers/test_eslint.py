@@ -87,13 +87,15 @@ def test_the_report_is_split_by_category_and_parse_errors_are_left_to_the_gates(
         "https://eslint.org/r")
 
 
-def _counting_node(folder: Path) -> Path:
-    """A `node` on PATH that notes each start in a file, then runs the real node."""
+def _counting_node(folder: Path, before: str = "") -> Path:
+    """A `node` on PATH that notes each start in a file, then runs the real node (after the
+    shell lines `before`)."""
     real = shutil.which("node")
     assert real is not None
     folder.mkdir()
     shim = folder / "node"
-    shim.write_text(f'#!/bin/sh\necho started "$@" >> "{folder}/starts"\nexec "{real}" "$@"\n')
+    shim.write_text(f'#!/bin/sh\necho started "$@" >> "{folder}/starts"\n{before}'
+                    f'exec "{real}" "$@"\n')
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
     return folder
 
@@ -131,6 +133,28 @@ def test_one_isolated_run_serves_three_reviewers_on_the_changed_files_only(
     again = run_for_agent(agent("s", ("eslint-security",)), repo.root, diff)
     assert again.complete and again.findings == []
     assert len((counted / "starts").read_text().splitlines()) == 2
+
+
+@pytest.mark.npm
+def test_a_failing_eslint_fails_once_for_the_three_reviewers(
+        tmp_path: Path, eslint_tools: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = Repo(tmp_path / "repo")
+    diff = repo.change({"src/service.ts": SERVICE})
+    # the real ESLint, handed a rule table it cannot read: its config throws, it exits 2
+    counted = _counting_node(tmp_path / "bin", "export REVIEWLOOP_ESLINT_RULES='{broken'\n")
+    monkeypatch.setenv("PATH", f"{counted}{os.pathsep}{os.environ['PATH']}")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(
+            lambda view: run_for_agent(agent(view.name, (view.name,)), repo.root, diff),
+            VIEWS))
+    later = run_for_agent(agent("s", ("eslint-security",)), repo.root, diff)  # same tree
+
+    assert len((counted / "starts").read_text().splitlines()) == 1
+    for view, report in zip((*VIEWS, ESLINT_SECURITY), (*reports, later), strict=True):
+        (error,) = report.errors
+        assert error.startswith(f"{view.name}: node exited with 2: "), error
+        assert not report.complete and report.findings == []
 
 
 @pytest.mark.npm

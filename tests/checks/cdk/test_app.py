@@ -26,6 +26,7 @@ from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import run_for_agent
+from tests.support.gitutil import git
 from tests.support.suppression_trust import pr_repo, write
 
 APP_JSON = '{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}\n'
@@ -242,7 +243,11 @@ def test_a_worktree_without_node_modules_finds_the_checkouts_cli_and_cdk_nag(
     checkout = tmp_path / "checkout"
     write(checkout, {"node_modules/.bin/cdk": "#!/bin/sh\n",
                      "node_modules/cdk-nag/package.json": '{"version": "3.0.2"}\n'})
+    git(checkout, "init", "-q", "-b", "main")
+    git(checkout, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q",
+        "--allow-empty", "-m", "start")
     tree = checkout / ".reviewloop/worktrees/run-1"
+    git(checkout, "worktree", "add", "-q", "-b", "run-1", str(tree))  # borrows up to here
     write(tree, {"cdk.json": APP_JSON, "package.json": "{}\n"})
 
     assert find_apps(tree) == [CdkApp("")]  # no "the project has no CDK CLI"

@@ -1,6 +1,7 @@
 """A task run end to end on the fixture CDK app, with scripted models: the implementer's first
 stack does not synthesize and the synth's output goes back to it; its second adds a bucket
-without encryption and a security group open to the world, which reach the infrastructure
+without encryption in transit, a queue stored unencrypted and a security group open to the
+world, which reach the infrastructure
 reviewer as cdk-nag findings on the lines of lib/app-stack.ts that created them; the
 acknowledgement it adds is reported, not honoured."""
 
@@ -83,11 +84,14 @@ def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_l
     (infra,) = _calls(model, "agent: review-infrastructure")
     admin = line_of(CHANGED_STACK, "new ec2.SecurityGroup(this, 'Admin'")
     uploads = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Uploads'")
+    jobs = line_of(CHANGED_STACK, "new sqs.Queue(this, 'Jobs'")
     assert f"{STACK_FILE}:{admin} AwsSolutions-EC23" in infra
     assert f"{STACK_FILE}:{uploads}-{uploads + 2} AwsSolutions-S10" in infra  # the whole call
+    assert f"{STACK_FILE}:{jobs}-{jobs + 2} AwsSolutions-SQS2" in infra  # stored unencrypted
     remaining = {(f.rule, f.file, f.start_line) for f in ran(result).findings_remaining}
     assert {("AwsSolutions-EC23", STACK_FILE, admin),
-            ("AwsSolutions-S10", STACK_FILE, uploads)} <= remaining
+            ("AwsSolutions-S10", STACK_FILE, uploads),
+            ("AwsSolutions-SQS2", STACK_FILE, jobs)} <= remaining
     # the model's own acknowledgement silences nothing: reported, and S1 stays open
     acknowledged = line_of(CHANGED_STACK, "id: 'AwsSolutions-S1'")
     reports = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Reports'")

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.npm
 UPLOADS = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Uploads'")
 ADMIN = line_of(CHANGED_STACK, "new ec2.SecurityGroup(this, 'Admin'")
 REPORTS = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Reports'")
+JOBS = line_of(CHANGED_STACK, "new sqs.Queue(this, 'Jobs'")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,17 @@ def test_cdk_nag_reports_on_the_constructs_lines_acknowledged_ones_included(
     assert "0.0.0.0/0" in open_world.rationale
 
 
+def test_a_store_left_unencrypted_is_reported_on_its_constructs_line(changed: Changed) -> None:
+    # S3 encrypts every bucket, so no rule fails `Uploads` for encryption at rest; a queue
+    # asked to be UNENCRYPTED really is (SqsManagedSseEnabled: false), and that is reported
+    findings = CdkNag().run(_ctx(changed))
+
+    at_rest = _on(findings, "AwsSolutions-SQS2", "AppStack/Jobs/Resource")
+    assert (at_rest.file, at_rest.start_line, at_rest.end_line) == (STACK_FILE, JOBS, JOBS + 2)
+    assert not [f for f in findings if "AppStack/Uploads" in f.title
+                and "encrypt" in f.rationale.lower() and f.rule != "AwsSolutions-S10"]
+
+
 def test_a_cdk_nag_from_outside_the_app_checks_the_apps_own_constructs(
         changed: Changed, tmp_path: Path) -> None:
     provisioned = tmp_path / "tools" / "cdk-nag"  # no aws-cdk-lib of its own beside it
@@ -139,6 +151,8 @@ def test_checkov_on_the_templates_reports_on_the_constructs_lines(
 
     ssh = _on(findings, "CKV_AWS_24", "AppStack/Admin/Resource")
     public = _on(findings, "CKV_AWS_53", "AppStack/Uploads/Resource")
+    unencrypted = _on(findings, "CKV_AWS_27", "AppStack/Jobs/Resource")
     assert (ssh.file, ssh.start_line, ssh.source) == (STACK_FILE, ADMIN, "checkov")
     assert public.start_line == UPLOADS
+    assert (unencrypted.file, unencrypted.start_line) == (STACK_FILE, JOBS)
     assert "AWS::EC2::SecurityGroup" in ssh.rationale

@@ -5,6 +5,7 @@ reads that run for the new exported functions — real `npm ci`'d runners, sandb
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from reviewloop.checks.gates.test import TestGate
 from reviewloop.config import Settings
 from reviewloop.git.diff import parse_diff
 from tests.support.gitutil import git
-from tests.support.npm_fixture import project
+from tests.support.npm_fixture import FIXTURES, project
 
 pytestmark = pytest.mark.npm
 
@@ -68,9 +69,12 @@ describe("withVat", () => {
 
 
 def changed(tmp_path: Path, *, provider: bool = True, fixture: str = "vitest-service",
-            suffix: str = "ts") -> tuple[Path, str]:
-    """The fixture committed, then new exports and a test of one of them."""
+            suffix: str = "ts", base: dict[str, str] | None = None) -> tuple[Path, str]:
+    """The fixture committed (with the `base` files over it), then new exports and a test of
+    one of them."""
     root = project(fixture, into=tmp_path / "repo")
+    for name, text in (base or {}).items():
+        (root / name).write_text(text)
     if not provider:
         shutil.rmtree(root / "node_modules/@vitest/coverage-v8")  # the copy's links only
     git(root, "init", "-q", "-b", "main")
@@ -146,3 +150,50 @@ def test_jest_is_asked_for_its_coverage_the_same_way(tmp_path):
     assert [(f.file, f.start_line, f.end_line) for f in coverage_findings(check)] == [
         ("src/prices.js", 10, 12), ("src/prices.js", 14, 14)]
     assert "!! coverage/" not in git(root, "status", "--porcelain", "--ignored")
+
+
+TAX = "export function vat(price: number): number {\n  return price * 0.2;\n}\n"
+VITEST_INCLUDE = """import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: { coverage: { include: ["src/prices.ts"] } },
+});
+"""
+
+
+def test_a_file_vitests_coverage_include_leaves_out_is_noted_unchecked_not_untested(tmp_path):
+    root, _ = changed(tmp_path, base={"vitest.config.ts": VITEST_INCLUDE})
+    (root / "src/tax.ts").write_text(TAX)  # no test runs it, and the report never lists it
+    git(root, "add", "-N", "src/tax.ts")
+    diff = git(root, "diff")
+
+    check = new_code_coverage(root, parse_diff(diff), project_tests(Settings()))
+
+    assert check.checked and [s.qualname for s in check.functions] == \
+        ["withVat", "discount", "vat"]
+    assert [s.qualname for s in check.untested] == ["discount"]  # measured, and never run
+    assert check.notes == (
+        "javascript: 1 function(s) in src/tax.ts not checked (vat): the test runner's "
+        "coverage report leaves the file out (its coverage `include`/`exclude` or "
+        "`collectCoverageFrom`, or no test loaded it)",)
+
+
+def test_a_file_jests_collect_coverage_from_leaves_out_is_noted_unchecked(tmp_path):
+    manifest = json.loads((FIXTURES / "jest-service/package.json").read_text())
+    manifest["jest"]["collectCoverageFrom"] = ["src/prices.js"]
+    root, _ = changed(tmp_path, fixture="jest-service", suffix="js",
+                      base={"package.json": json.dumps(manifest, indent=2)})
+    (root / "src/tax.js").write_text("export function vat(price) {\n  return price * 0.2;\n}\n")
+    (root / "test/tax.test.js").write_text(
+        'import { vat } from "../src/tax";\n\ntest("vat", () => expect(vat(10)).toBe(2));\n')
+    git(root, "add", "-N", "src/tax.js", "test/tax.test.js")
+    diff = git(root, "diff")
+
+    check = new_code_coverage(root, parse_diff(diff), project_tests(Settings()))
+
+    # run by a test, but outside what jest measures: neither untested nor tested
+    assert [s.qualname for s in check.untested] == ["discount", "one"]
+    assert check.notes == (
+        "javascript: 1 function(s) in src/tax.js not checked (vat): the test runner's "
+        "coverage report leaves the file out (its coverage `include`/`exclude` or "
+        "`collectCoverageFrom`, or no test loaded it)",)

@@ -1,0 +1,105 @@
+"""The project's own ESLint rules reach the reviewers: its flat config, as the trusted side has
+it, run by reviewloop's ESLint in the sandbox on the changed files — its security rules to the
+security view, the rest to maintainability — and a change cannot weaken it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.analyzers.eslint_project import category
+from reviewloop.git.diff import parse_diff
+from reviewloop.policy.trust import Trust
+from reviewloop.review.evidence import run_for_agent
+from tests.support.analyzers import Repo, agent
+
+# A project config with a rule of its own (an inline plugin: nothing to install), ESLint's
+# no-eval (reviewloop's set leaves it out) and no-console as a warning; under legacy/ a nested
+# config (the nearest config wins, as in the project's own `eslint`) has no-console off.
+CONFIG = """\
+const local = { rules: { "no-todo-names": {
+  meta: { type: "suggestion" },
+  create: (context) => ({ Identifier(node) {
+    if (node.name.startsWith("todo")) context.report({ node, message: "a name left as todo" });
+  } }),
+} } };
+export default [{ plugins: { local }, rules: {
+  "local/no-todo-names": "error", "no-eval": "error", "no-console": "warn" } }];
+"""
+NESTED = CONFIG.replace('"no-console": "warn"', '"no-console": "off"')
+GAGGED = "export default [];\n"  # what the change would like the config to say
+OLD = "export const todoOld = 1;\n"  # unchanged: never looked at
+CODE = """export function run(todoList) {
+  console.log(todoList);
+  return eval("1 + 1");
+}
+"""
+SECURITY, MAINTAINABILITY = "eslint-security", "eslint-maintainability"
+
+
+def _base(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo", {"eslint.config.mjs": CONFIG, "src/old.js": OLD,
+                                    "legacy/eslint.config.mjs": NESTED,
+                                    "package.json": '{"type": "module"}\n'})
+
+
+def _found(repo: Repo, diff: str, trust: Trust | None, view: str) -> set[tuple[str, str, int, str]]:
+    report = run_for_agent(agent(view, (view,)), repo.root, diff, trust=trust)
+    assert report.complete, report.errors
+    return {(f.rule or "", f.file, f.start_line, f.severity.value) for f in report.findings
+            if f.rationale.startswith(f"ESLint {f.rule} (the project's own")}
+
+
+def test_security_plugin_rules_go_to_security_and_the_rest_to_maintainability() -> None:
+    assert category("no-eval") == "security"
+    assert category("security-node/detect-crlf") == "security"
+    assert category("no-unsanitized/method") == "security"  # reviewloop's own table decides
+    assert category("no-await-in-loop") == "performance"
+    assert category("local/no-todo-names") == "maintainability"
+    assert category("import/no-cycle") == "maintainability"
+
+
+@pytest.mark.npm
+def test_a_pull_request_meets_the_bases_rules_whatever_it_does_to_the_config(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    repo = _base(tmp_path)
+    base = repo.git("rev-parse", "HEAD").strip()
+    diff = repo.change({"src/run.js": CODE, "legacy/run.js": CODE,
+                        "eslint.config.mjs": GAGGED})
+    trust = Trust.from_changes(parse_diff(diff), base=base)
+
+    security = _found(repo, diff, trust, SECURITY)
+    maintainability = _found(repo, diff, trust, MAINTAINABILITY)
+
+    # the base's config ran: the change's empty config switched nothing off
+    assert security == {("no-eval", "src/run.js", 3, "should_fix"),
+                        ("no-eval", "legacy/run.js", 3, "should_fix")}
+    assert maintainability == {
+        ("local/no-todo-names", "src/run.js", 1, "should_fix"),
+        ("local/no-todo-names", "src/run.js", 2, "should_fix"),
+        ("no-console", "src/run.js", 2, "nit"),  # a warning in the project's config
+        ("local/no-todo-names", "legacy/run.js", 1, "should_fix"),
+        ("local/no-todo-names", "legacy/run.js", 2, "should_fix")}  # nested: no-console off
+
+
+@pytest.mark.npm
+def test_a_local_review_runs_the_users_own_config(tmp_path: Path, eslint_tools: Path) -> None:
+    repo = _base(tmp_path)
+    diff = repo.change({"src/run.js": CODE})
+
+    found = _found(repo, diff, Trust.everything(), SECURITY)
+
+    assert found == {("no-eval", "src/run.js", 3, "should_fix")}
+
+
+@pytest.mark.npm
+def test_without_a_trust_or_with_changed_manifests_the_projects_rules_do_not_run(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    repo = _base(tmp_path)
+    base = repo.git("rev-parse", "HEAD").strip()
+    diff = repo.change({"src/run.js": CODE, "package.json": '{"type": "module", "x": 1}\n'})
+    trust = Trust.from_changes(parse_diff(diff), base=base)
+
+    assert _found(repo, diff, trust, SECURITY) == set()  # a new plugin could be anything
+    assert _found(repo, diff, None, SECURITY) == set()
