@@ -22,7 +22,7 @@ from reviewloop.agent.models import (
     is_bedrock_model,
 )
 from reviewloop.agent.workspace import Workspace
-from reviewloop.checks.secrets.scanner import redact, redact_finding
+from reviewloop.checks.secrets.scanner import redact, redact_around, redact_finding
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
@@ -125,8 +125,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     evidence = gather_evidence(setup.agents, _analyzer(setup, ask, changes), changes,
                                side=[models])
     for chunk in plan.chunks if names else ():  # the round's prefix, redacted here, once
-        redact(round_prompt(_input(ask.round, chunk, context, ask.addressed, setup.steering,
-                                   _shared_evidence(setup, evidence, chunk))))
+        redact_around(round_prompt(_input(ask.round, chunk, context, ask.addressed,
+                                          setup.steering,
+                                          _shared_evidence(setup, evidence, chunk))),
+                      _shown_diff(ask.round, chunk))
     recorded = (*unread_evidence(evidence, plan.chunks),
                 *located(classified.flags, setup.workspace.root))
     material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
@@ -168,6 +170,14 @@ def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
                  if any(agent.applies_to(p) for p in paths)
                  for f in evidence.get(agent.name, AgentEvidence()).findings
                  if f.file in paths)
+
+
+def _shown_diff(round_no: int, chunk: Chunk) -> str:
+    """The chunk's diff as the round's prompt shows it, between its fences: redacted file by
+    file when the chunks were planned, so the prompt's redaction need not scan it again."""
+    alone = round_prompt(ReviewInput(round=round_no, diff_text=chunk.diff))
+    start, end = alone.find("```diff\n"), alone.rfind("```")
+    return alone[start:end + 3] if 0 <= start < end else ""
 
 
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,
