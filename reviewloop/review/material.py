@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -101,13 +102,28 @@ class RoundMaterial(BaseModel):
                              outside=tuple(f for f in own.outside if f.file in paths),
                              health=own.health)
 
+    def once(self, path: str, chunk: int, compute: Callable[[], tuple[Finding, ...]]
+             ) -> tuple[Finding, ...]:
+        """`compute()` for `chunk` of the material at `path`, worked out by the first of the
+        chunk's reviewers that asks (the same material object: `load_material`)."""
+        kept = _PER_CHUNK.get((path, chunk))
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        found = compute()  # two reviewers at once: the same result, twice
+        with _WRITTEN_LOCK:  # the reviewer branches run in threads
+            _PER_CHUNK[(path, chunk)] = (self, found)
+            while len(_PER_CHUNK) > _KEEP * 8:
+                del _PER_CHUNK[next(iter(_PER_CHUNK))]
+        return found
+
     def write(self, path: Path) -> str:
         """Written for a resumed run; this process's reviewers read it from memory."""
         path.write_text(self.model_dump_json(), encoding="utf-8")
         key = (str(path), path.stat().st_mtime_ns)
-        _WRITTEN[key] = self
-        while len(_WRITTEN) > _KEEP:
-            del _WRITTEN[next(iter(_WRITTEN))]
+        with _WRITTEN_LOCK:  # runs of a batch may prepare rounds at once
+            _WRITTEN[key] = self
+            while len(_WRITTEN) > _KEEP:
+                del _WRITTEN[next(iter(_WRITTEN))]
         return str(path)
 
 
@@ -115,6 +131,9 @@ class RoundMaterial(BaseModel):
 # written (a few MB of findings at 20k lines) cost a round ~0.2 s of CPU.
 _KEEP = 8
 _WRITTEN: dict[tuple[str, int], RoundMaterial] = {}
+_WRITTEN_LOCK = threading.Lock()
+# Per (material file, chunk): what every reviewer of the chunk shares, with its material.
+_PER_CHUNK: dict[tuple[str, int], tuple[RoundMaterial, tuple[Finding, ...]]] = {}
 
 
 @functools.lru_cache(maxsize=_KEEP)

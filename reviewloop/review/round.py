@@ -151,12 +151,22 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
-                    _shared_evidence(setup, material.evidence, chunk))
+                    _chunk_evidence(setup, material, material_path, chunk))
     paths = chunk.paths if chunk else ()
     own = [p for p in paths if agent.applies_to(p)]
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
                           analyzers=mine.health if first else (), paths=paths,
                           scope=own if len(own) < len(paths) else ())
+
+
+def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,
+                    chunk: Chunk | None) -> tuple[Finding, ...]:
+    """`_shared_evidence`, worked out once for all of a chunk's reviewers (each redacted
+    every analyzer finding of the chunk again: ~10k of them at 20k lines)."""
+    if chunk is None:
+        return ()
+    return material.once(path, chunk.index,
+                         lambda: _shared_evidence(setup, material.evidence, chunk))
 
 
 def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],

@@ -41,3 +41,22 @@ def test_only_the_last_few_written_are_kept(tmp_path) -> None:
     assert str(paths[-1]) in kept and str(paths[0]) not in kept
     assert len(material._WRITTEN) <= 8
     assert load_material(paths[0]) == _material()  # from its file
+
+
+def test_what_a_chunks_reviewers_share_is_worked_out_once(tmp_path) -> None:
+    written = _material()
+    path = written.write(tmp_path / "round-1.material.json")
+    calls: list[int] = []
+
+    def compute() -> tuple[Finding, ...]:
+        calls.append(1)
+        return written.evidence["review-security"].findings
+
+    read = load_material(path)
+    assert [read.once(path, 0, compute) for _ in range(5)] == [compute()] * 5
+    assert len(calls) == 2  # the first reviewer's, and the comparison's own
+    read.once(path, 1, compute)  # another chunk
+    assert len(calls) == 3
+    # another material at the same path (a rewritten file): worked out again
+    _material().once(path, 0, compute)
+    assert len(calls) == 4
