@@ -12,6 +12,7 @@ Where reviewers come from, later sources overriding earlier ones by name:
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -91,9 +92,16 @@ class AgentDefinition:
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
-        if self.include and not any(globs.matches(p, path) for p in self.include):
-            return False
-        return not any(globs.matches(p, path) for p in self.exclude)
+        return _in_scope(self.include, self.exclude, path)
+
+
+# A round asks every reviewer's scope about every changed file many times over (chunks,
+# analyzers, evidence, each reviewer's input): ~10 globs each time, answered once here.
+@functools.lru_cache(maxsize=65_536)
+def _in_scope(include: tuple[str, ...], exclude: tuple[str, ...], path: str | PurePath) -> bool:
+    if include and not any(globs.matches(p, path) for p in include):
+        return False
+    return not any(globs.matches(p, path) for p in exclude)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ analyzers' business.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,7 +49,7 @@ def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str 
     """Why the content of the changed file `path` may not reach a model reviewer, or None
     when it may (a deleted file has no content and no reason). Analyzers ask
     `unreadable_reason` instead: a sensitive file is analysed, only kept out of prompts."""
-    if os.path.islink(root / path):
+    if os.path.islink(os.path.join(root, path)):
         return unreadable_reason(root, path)
     if sensitive and is_sensitive(PurePosixPath(path), sensitive):
         return SENSITIVE_REASON
@@ -57,22 +59,36 @@ def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str 
 def unreadable_reason(root: Path, path: str) -> str | None:
     """Why nothing reads the content of the changed file `path` — no analyzer, no model —
     or None when it is a readable text file (or deleted)."""
-    full = root / path
+    # os-level calls, one stat: a round asks this about every changed file several times
+    full = os.path.join(root, path)
     if os.path.islink(full):
         return "a symlink: reviewed as a link, its target is never read"
-    if not full.exists():
-        return None
-    if not full.resolve().is_relative_to(root.resolve()):
+    try:
+        info = os.stat(full)
+    except OSError as exc:
+        if exc.errno in _ABSENT:  # what Path.exists() takes for "no such file"
+            return None
+        raise
+    if not _inside(full, root):
         return "leads outside the repository"
-    if not full.is_file():
+    if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
-    size = full.stat().st_size
-    if size > MAX_ANALYZED_BYTES:
-        return f"too large to analyze ({size:,} bytes; the limit is {MAX_ANALYZED_BYTES:,})"
-    with full.open("rb") as fh:
+    if info.st_size > MAX_ANALYZED_BYTES:
+        return (f"too large to analyze ({info.st_size:,} bytes; "
+                f"the limit is {MAX_ANALYZED_BYTES:,})")
+    with open(full, "rb") as fh:
         if b"\0" in fh.read(_BINARY_PROBE):
             return "a binary file"
     return None
+
+
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _inside(full: str, root: Path) -> bool:
+    """Whether `full`, every symlink in it followed, is still in `root` (followed too)."""
+    real, top = os.path.realpath(full), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:

@@ -22,7 +22,7 @@ from reviewloop.agent.models import (
     is_bedrock_model,
 )
 from reviewloop.agent.workspace import Workspace
-from reviewloop.checks.secrets.scanner import redact, redact_finding
+from reviewloop.checks.secrets.scanner import redact, redact_around, redact_finding
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
@@ -125,8 +125,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     evidence = gather_evidence(setup.agents, _analyzer(setup, ask, changes), changes,
                                side=[models])
     for chunk in plan.chunks if names else ():  # the round's prefix, redacted here, once
-        redact(round_prompt(_input(ask.round, chunk, context, ask.addressed, setup.steering,
-                                   _shared_evidence(setup, evidence, chunk))))
+        redact_around(round_prompt(_input(ask.round, chunk, context, ask.addressed,
+                                          setup.steering,
+                                          _shared_evidence(setup, evidence, chunk))),
+                      _shown_diff(ask.round, chunk))
     recorded = (*unread_evidence(evidence, plan.chunks),
                 *located(classified.flags, setup.workspace.root))
     material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
@@ -149,12 +151,22 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
-                    _shared_evidence(setup, material.evidence, chunk))
+                    _chunk_evidence(setup, material, material_path, chunk))
     paths = chunk.paths if chunk else ()
     own = [p for p in paths if agent.applies_to(p)]
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
                           analyzers=mine.health if first else (), paths=paths,
                           scope=own if len(own) < len(paths) else ())
+
+
+def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,
+                    chunk: Chunk | None) -> tuple[Finding, ...]:
+    """`_shared_evidence`, worked out once for all of a chunk's reviewers (each redacted
+    every analyzer finding of the chunk again: ~10k of them at 20k lines)."""
+    if chunk is None:
+        return ()
+    return material.once(path, chunk.index,
+                         lambda: _shared_evidence(setup, material.evidence, chunk))
 
 
 def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
@@ -168,6 +180,14 @@ def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
                  if any(agent.applies_to(p) for p in paths)
                  for f in evidence.get(agent.name, AgentEvidence()).findings
                  if f.file in paths)
+
+
+def _shown_diff(round_no: int, chunk: Chunk) -> str:
+    """The chunk's diff as the round's prompt shows it, between its fences: redacted file by
+    file when the chunks were planned, so the prompt's redaction need not scan it again."""
+    alone = round_prompt(ReviewInput(round=round_no, diff_text=chunk.diff))
+    start, end = alone.find("```diff\n"), alone.rfind("```")
+    return alone[start:end + 3] if 0 <= start < end else ""
 
 
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,

@@ -8,6 +8,7 @@ only widens the filter, so an inline `(?i:…)` never hides a match.
 
 from __future__ import annotations
 
+import re
 import re._parser as sre  # type: ignore[import-not-found]  # the stdlib parser re.compile uses; no stub
 from collections.abc import Iterable
 from typing import Any
@@ -22,9 +23,23 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     return tuple(sorted({s.lower() for s in found})) if found else None
 
 
-def _alternatives(items: Iterable[tuple[Any, Any]]) -> list[str] | None:
+def exact_literals(regex: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Strings, in their own case, of which every match contains at least one, taken only
+    from the parts of `regex` that match case-sensitively; None when there are none. A
+    token's prefix (`ghp_`, `EAA`) is then looked for as written: in lower case, short ones
+    (`sk`, `eaa`) turn up in most code and the rule's regex would run on all of it."""
+    parsed = sre.parse(regex, flags)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _alternatives(parsed, exact=True)
+    return tuple(sorted(set(found))) if found else None
+
+
+def _alternatives(items: Iterable[tuple[Any, Any]], *, exact: bool = False
+                  ) -> list[str] | None:
     """The best set of alternatives for a sequence of parsed items: the one whose shortest
-    member is longest (a stronger filter)."""
+    member is longest (a stronger filter); with `exact`, none inside a case-insensitive
+    group."""
     best: list[str] | None = None
     run = ""
 
@@ -42,20 +57,22 @@ def _alternatives(items: Iterable[tuple[Any, Any]]) -> list[str] | None:
         consider([run] if run else None)
         run = ""
         if name == "SUBPATTERN":
-            consider(_alternatives(arg[-1]))
+            if not (exact and arg[1] & re.IGNORECASE):
+                consider(_alternatives(arg[-1], exact=exact))
         elif name == "BRANCH":
-            branches = [_alternatives(branch) for branch in arg[1]]
+            branches = [_alternatives(branch, exact=exact) for branch in arg[1]]
             if all(branches):
                 consider([s for branch in branches for s in branch or ()])
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
-            consider(_alternatives(arg[2]))
+            consider(_alternatives(arg[2], exact=exact))
     consider([run] if run else None)
     return best
 
 
 def present(literals: tuple[str, ...] | None, lowered: str) -> bool:
-    """Whether a rule with these literals can match the text (given in lower case)."""
+    """Whether a rule with these literals can match the text (given in lower case, or as it
+    is for `exact_literals`)."""
     return literals is None or any(literal in lowered for literal in literals)
 
 
-__all__ = ["present", "required_literals"]
+__all__ = ["exact_literals", "present", "required_literals"]

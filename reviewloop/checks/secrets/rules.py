@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reviewloop.checks.secrets.keywords import required_literals
+from reviewloop.checks.secrets.keywords import exact_literals, required_literals
 
 # Token boundaries: not inside a longer run of the token's own alphabet.
 _L = r"(?<![A-Za-z0-9_])"
@@ -35,12 +35,15 @@ class Rule:
     min_entropy: float = 0.0  # Shannon bits per character of the secret, when worth checking
     # lower-case text of which every match holds one (see keywords.py); None: always run
     literals: tuple[str, ...] | None = None
+    # the same in their own case, from the case-sensitive parts only; None: no such filter
+    exact: tuple[str, ...] | None = None
 
 
 def _rule(id: str, description: str, regex: str, confidence: float = 0.9, *,
           flags: int = 0, min_entropy: float = 0.0) -> Rule:
     return Rule(id, description, re.compile(regex, flags), confidence,
-                min_entropy=min_entropy, literals=required_literals(regex))
+                min_entropy=min_entropy, literals=required_literals(regex),
+                exact=exact_literals(regex, flags))
 
 
 def _kw(keywords: str, value: str) -> str:

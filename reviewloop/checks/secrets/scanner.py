@@ -41,7 +41,8 @@ from reviewloop.memo import TextMemo
 
 __all__ = [
     "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "claim_spans", "entropy", "looks_fake",
-    "looks_placeholder", "preview", "redact", "redact_finding", "scan_added_lines",
+    "looks_placeholder", "preview", "redact", "redact_around", "redact_finding",
+    "scan_added_lines",
     "scan_changes", "scan_text", "to_findings"]
 
 SOURCE = "secrets"
@@ -136,6 +137,19 @@ def redact(text: str) -> str:
     return _REDACTED.get(text, lambda: _redact(text))
 
 
+def redact_around(text: str, clean: str) -> str:
+    """`redact(text)` for a text that holds `clean`, a part already redacted (a round's diff,
+    redacted file by file): the text before and after it is scanned, `clean` is not scanned
+    again, and `redact(text)` answers with this result from then on. A text without
+    `clean` in it is scanned whole."""
+    at = text.find(clean) if clean else -1
+    if at < 0:
+        return redact(text)
+    # the parts meet at the diff's fence lines: no secret spans them
+    return _REDACTED.get(text, lambda: "".join(
+        (redact(text[:at]), clean, redact(text[at + len(clean):]))))
+
+
 # The last few large texts scanned and redacted: every reviewer's prompt redacts the same
 # diff. Bounded; small texts (a finding's fields) are not kept.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
@@ -178,7 +192,8 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 def _candidates(text: str) -> Iterator[Candidate]:
     lowered = text.lower()
     for rule in RULES:
-        if present(rule.literals, lowered):  # most rules cannot match: skip their regex
+        # most rules cannot match: skip their regex (each filter is a necessary condition)
+        if present(rule.exact, text) and present(rule.literals, lowered):
             yield from _rule_matches(rule, text)
     yield from assignments(text)
     yield from detect_secrets(text)

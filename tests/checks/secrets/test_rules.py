@@ -113,3 +113,18 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
     monkeypatch.setattr(assignments, "_SECRET_SUBSTRING", re.compile(r"(?m)^"))
     assert [scan_text(t) for t in texts] == filtered
     assert sum(map(len, filtered)) > 400
+
+
+def test_exact_literals_come_only_from_the_case_sensitive_parts() -> None:
+    """A token's prefix is looked for as written (`EAA`, not `eaa`, which most code holds);
+    a case-insensitive group gives none, a case-insensitive pattern none at all."""
+    import re
+
+    from reviewloop.checks.secrets.keywords import exact_literals, required_literals
+
+    assert exact_literals(r"(?i:password)\s*=\s*EAA[CDM][A-Za-z0-9]{60,}") == ("EAA",)
+    assert required_literals(r"(?i:password)\s*=\s*EAA[CDM][A-Za-z0-9]{60,}") == ("password",)
+    assert exact_literals(r"(?i:api|token)_[a-z]{20}") is None
+    assert exact_literals(r"(?i)ghp_[A-Za-z0-9]{36}") is None
+    assert exact_literals(r"ghp_[A-Za-z0-9]{36}", re.IGNORECASE) is None
+    assert exact_literals(r"(?:sk|rk)_live_[A-Za-z0-9]{20}") == ("_live_",)

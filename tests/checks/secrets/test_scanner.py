@@ -18,6 +18,7 @@ from reviewloop.checks.secrets.scanner import (
     SecretHit,
     entropy,
     redact,
+    redact_around,
     scan_added_lines,
     scan_text,
     to_findings,
@@ -220,6 +221,31 @@ def test_redact_keeps_the_rest_of_the_text() -> None:
 def test_redact_of_clean_text_is_the_identity() -> None:
     text = "def f(password):\n    return hash(password)\n"
     assert redact(text) == text
+
+
+def test_redact_around_scans_the_text_around_the_part_already_redacted() -> None:
+    """A round's prompt around its diff, redacted file by file already: the task and the
+    evidence around it are scanned, the diff is not scanned a second time, and the prompt's
+    own redaction (every model message passes it) answers the same from then on."""
+    ghp = "ghp_" + body(ALNUM, 36)
+    xox = f"xoxp-{body(string.digits, 11)}-{body(ALNUM, 24)}"
+    diff = redact(f"+GITHUB={ghp}\n" + "+x = 1\n" * 3000)  # large: remembered
+    # a second pass would take the URL after the placeholder for a credential's value
+    doubled = '+curl -s -v --user [REDACTED:curl-credentials] "https://api.contoso.org/user/me"\n'
+    clean = "```diff\n" + diff + doubled + "```"
+    prompt = f"# The task\n\nSLACK={xox}\n\n# The change\n\n{clean}\n\n# After\n{xox}\n"
+    out = redact_around(prompt, clean)
+    assert out == ("# The task\n\nSLACK=[REDACTED:slack-token]\n\n# The change\n\n" + clean
+                   + "\n\n# After\n[REDACTED:slack-token]\n")
+    assert "[REDACTED:github-token]" in out and ghp not in out
+    assert redact(prompt) == out  # the message's own redaction: the same text
+    assert "[REDACTED:generic-secret]" in redact(doubled)  # what the second pass would do
+
+
+def test_redact_around_without_its_part_scans_everything() -> None:
+    xox = f"xoxp-{body(string.digits, 11)}-{body(ALNUM, 24)}"
+    assert redact_around(f"SLACK={xox}\n", "not in the text") == "SLACK=[REDACTED:slack-token]\n"
+    assert redact_around(f"SLACK={xox}\n", "") == "SLACK=[REDACTED:slack-token]\n"
 
 
 def test_to_findings_maps_hits_to_must_fix_findings() -> None:

@@ -1,0 +1,62 @@
+"""reviewloop.review.material: the round's material, written once and read by every reviewer."""
+
+from __future__ import annotations
+
+import json
+
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.review import material
+from reviewloop.review.chunks import Chunk
+from reviewloop.review.material import AgentEvidence, RoundMaterial, load_material
+
+
+def _material() -> RoundMaterial:
+    found = Finding(severity=Severity.SHOULD_FIX, file="app.py", start_line=2, end_line=2,
+                    title="t", rationale="r", confidence=0.9, agent="review-security",
+                    source="bandit", rule="B101")
+    return RoundMaterial(round=1, chunks=(Chunk(index=0, paths=("app.py",), diff="d", tokens=1),),
+                         evidence={"review-security": AgentEvidence(findings=(found,))},
+                         assignments=(("review-security", 0),))
+
+
+def test_the_process_that_wrote_the_material_reads_it_from_memory(tmp_path) -> None:
+    written = _material()
+    path = written.write(tmp_path / "round-1.material.json")
+    assert load_material(path) is written
+    # the file holds the same material, for a run resumed by another process
+    assert RoundMaterial.model_validate(json.loads((tmp_path / "round-1.material.json")
+                                                   .read_text("utf-8"))) == written
+
+
+def test_material_another_process_wrote_is_parsed_from_the_file(tmp_path) -> None:
+    path = tmp_path / "round-1.material.json"
+    path.write_text(_material().model_dump_json(), encoding="utf-8")
+    read = load_material(str(path))
+    assert read == _material() and load_material(str(path)) is read  # parsed once
+
+
+def test_only_the_last_few_written_are_kept(tmp_path) -> None:
+    paths = [_material().write(tmp_path / f"round-{n}.material.json") for n in range(12)]
+    kept = {p for p, _ in material._WRITTEN}
+    assert str(paths[-1]) in kept and str(paths[0]) not in kept
+    assert len(material._WRITTEN) <= 8
+    assert load_material(paths[0]) == _material()  # from its file
+
+
+def test_what_a_chunks_reviewers_share_is_worked_out_once(tmp_path) -> None:
+    written = _material()
+    path = written.write(tmp_path / "round-1.material.json")
+    calls: list[int] = []
+
+    def compute() -> tuple[Finding, ...]:
+        calls.append(1)
+        return written.evidence["review-security"].findings
+
+    read = load_material(path)
+    assert [read.once(path, 0, compute) for _ in range(5)] == [compute()] * 5
+    assert len(calls) == 2  # the first reviewer's, and the comparison's own
+    read.once(path, 1, compute)  # another chunk
+    assert len(calls) == 3
+    # another material at the same path (a rewritten file): worked out again
+    _material().once(path, 0, compute)
+    assert len(calls) == 4
