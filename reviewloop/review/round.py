@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from reviewloop.agent.models import (
-    Models,
+    ChatModels,
     UsageRecord,
     context_window,
     is_bedrock_model,
@@ -60,7 +60,7 @@ class RoundSetup:
     """What a round works with besides the change: reviewers, models, settings, files."""
 
     agents: Sequence[AgentDefinition]
-    models: Models
+    models: ChatModels
     settings: Settings
     workspace: Workspace
     repo: Repository

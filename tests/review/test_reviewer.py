@@ -11,7 +11,8 @@ from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, FindingDraft, Severity
 from reviewloop.review.definitions import load_agents
-from reviewloop.review.reviewer import ReviewInput, reviewer_messages, run_reviewer, shared_prompt
+from reviewloop.review.model_review import reviewer_messages, run_reviewer
+from reviewloop.review.reviewer import ReviewInput, shared_prompt
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 
 DIFF = """diff --git a/app.py b/app.py
