@@ -19,8 +19,10 @@ analyzers' business.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from reviewloop.review.definitions import AgentDefinition
 log = logging.getLogger(__name__)
 MAX_ANALYZED_BYTES = MAX_FILE_BYTES  # the one limit (git.sizes): the diff shows no lines
 _BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 
 
@@ -56,22 +59,33 @@ def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str 
 def unreadable_reason(root: Path, path: str) -> str | None:
     """Why nothing reads the content of the changed file `path` — no analyzer, no model —
     or None when it is a readable text file (or deleted)."""
+    return _unreadable(root, root.resolve(), path)[1]
+
+
+def _unreadable(root: Path, real_root: Path, path: str) -> tuple[bool, str | None]:
+    """(whether `path` is there, why it may not be read): one lstat for every question but
+    where it leads (`real_root`: the resolved root, resolved once by a caller asking for
+    many files)."""
     full = root / path
-    if os.path.islink(full):
-        return "a symlink: reviewed as a link, its target is never read"
-    if not full.exists():
-        return None
-    if not full.resolve().is_relative_to(root.resolve()):
-        return "leads outside the repository"
-    if not full.is_file():
-        return "not a regular file"
-    size = full.stat().st_size
-    if size > MAX_ANALYZED_BYTES:
-        return f"too large to analyze ({size:,} bytes; the limit is {MAX_ANALYZED_BYTES:,})"
+    try:
+        info = full.lstat()
+    except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
+        if exc.errno in _NOT_THERE:
+            return False, None
+        raise
+    if stat.S_ISLNK(info.st_mode):
+        return True, "a symlink: reviewed as a link, its target is never read"
+    if not full.resolve().is_relative_to(real_root):  # a folder on the way may be a link
+        return True, "leads outside the repository"
+    if not stat.S_ISREG(info.st_mode):
+        return True, "not a regular file"
+    if info.st_size > MAX_ANALYZED_BYTES:
+        return True, (f"too large to analyze ({info.st_size:,} bytes; the limit is "
+                      f"{MAX_ANALYZED_BYTES:,})")
     with full.open("rb") as fh:
         if b"\0" in fh.read(_BINARY_PROBE):
-            return "a binary file"
-    return None
+            return True, "a binary file"
+    return True, None
 
 
 def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:
@@ -191,10 +205,11 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
     or a path says they are."""
     claimers = [claims for name in agent.analyzers
                 if (claims := getattr(table.get(name), "claims", None)) is not None]
+    real_root = root.resolve()
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED
                  and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
-                 and (root / f.path).is_file() and unreadable_reason(root, f.path) is None)
+                 and _unreadable(root, real_root, f.path) == (True, None))
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:

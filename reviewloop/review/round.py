@@ -148,8 +148,9 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     chunk = material.chunks[index] if material.chunks else None
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
+    shared = _shared_evidence(setup, material.evidence, chunk) if setup.models.enabled else ()
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
-                    _shared_evidence(setup, material.evidence, chunk))
+                    shared)  # offline no prompt is built: nothing is shared
     paths = chunk.paths if chunk else ()
     own = [p for p in paths if agent.applies_to(p)]
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
