@@ -113,7 +113,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                    diff_path=diff_path, diff_text=diff_text, baseline=baseline,
                    settings=settings, agents=agents, content=content)
         if not llm and not fix:  # nothing for the graph to do: no model, no fix round
-            summary, suppress = _offline(run, early)
+            summary, suppress = _offline(run, early, progress)
         else:
             summary, suppress = _graph_review(run, _deps(
                 root, settings, run_dir, model_factory, llm, early, config_root, agents,
@@ -167,8 +167,8 @@ class _Run:
                            diff_path=str(self.diff_path), touched=_touched(self.diff_text))
 
 
-def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None
-             ) -> tuple[RunSummary, Suppressor]:
+def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
+             progress: Listener | None) -> tuple[RunSummary, Suppressor]:
     """The one round of a review with no model and no fixer, without the graph."""
     summary, found = review_offline(OfflineReview(
         repo=run.repo, content=run.content, run_dir=run.run_dir, settings=run.settings,
@@ -176,7 +176,7 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None
         config_root=run.trusted.root if run.trusted else None,
         trusted=trusted_side(run.repo, run.source, run.trusted),
         trust=_pr_trust(run.repo, run.trusted)), run.start(fix=False),
-        title=run.source.describe())
+        title=run.source.describe(), progress=progress)
     return summary, found.suppress
 
 
