@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reviewloop.cli.review import analyzers_for
+from reviewloop.config import Settings
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.review import DiffSource, review_change
+from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 
 # The review as the CLI runs it, then which heavy packages the process loaded on the way.
@@ -52,3 +57,30 @@ def test_an_offline_review_finds_what_its_analyzers_find_without_loading_the_gra
     found = [(e["finding"]["source"], e["finding"]["file"], e["finding"]["start_line"],
               e["status"]) for e in report["ledger"]["entries"]]
     assert ("bandit", "app.py", 5, "open") in found, found
+
+
+def test_the_offline_round_records_what_the_graph_records_when_the_model_adds_nothing(
+        tmp_path):
+    """The same ledger both ways: the graph with a model that reports no finding of its
+    own, and the offline round (the analyzers' findings are the whole review either way)."""
+    root = _repo(tmp_path)
+    settings = Settings(model="scripted")
+    model = ScriptedChatModel().enqueue(*(
+        tool_call("submit_findings", {"findings": [], "summary": "nothing"})
+        for _ in range(5)))
+    runs = {llm: review_change(root, settings, DiffSource(), model_factory=lambda _: model,
+                               llm=llm, analyze=analyzers_for(settings))
+            for llm in (True, False)}
+    graph, offline = (runs[True], runs[False])
+    assert isinstance(graph, RunSummary) and isinstance(offline, RunSummary)
+
+    def entries(summary: RunSummary) -> list[tuple[str, str, str, int]]:
+        return sorted((e.finding.source or "", e.status.value, e.finding.file,
+                       e.finding.start_line) for e in summary.ledger.entries)
+
+    assert entries(offline) == entries(graph)
+    assert ("bandit", "open", "app.py", 5) in entries(offline)
+    assert [(r.agent, r.status) for r in offline.reviewers] == [
+        (r.agent, r.status) for r in graph.reviewers]
+    assert offline.llm is False and graph.llm is True
+    assert model.history  # the graph's reviewers did ask the model
