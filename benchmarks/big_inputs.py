@@ -18,7 +18,8 @@ Prints, in one process (each review is a `reviewloop review` subprocess, offline
     the analyzers make, one after the other) on the same files, for a change adding an
     installed package's sources (click by default: code we did not write): bandit and ruff,
     and bandit, ruff and the secrets scanner (every analyzer the review runs on them)
-    — target ≤ 2;
+    — target ≤ 1.3 by CPU against every analyzer (#24; the review's CPU counts its
+    analyzers' subprocesses);
 (e) a 50 MB text file added in the working tree, then committed and reviewed with
     --base/--head: wall, CPU and peak RSS (wait4 on the review process) — target ≤ 10 s,
     ≤ 300 MB: the file is listed as too large and never read whole;
@@ -218,8 +219,9 @@ def against_analyzers(tmp: Path, repeats: int, package: str) -> None:
     for label, times in (("bandit + ruff", direct),
                          ("bandit + ruff + the secrets scanner (all it runs)", every)):
         direct_wall, direct_cpu = best(times)
+        target = "target ≤ 1.3 CPU" if times is every else "(for reference)"
         print(f"    {label} directly {direct_wall:.2f} s [{direct_cpu:.2f} s CPU]: ratio "
-              f"{wall / direct_wall:.2f} wall, {cpu / direct_cpu:.2f} CPU  target ≤ 2")
+              f"{wall / direct_wall:.2f} wall, {cpu / direct_cpu:.2f} CPU  {target}")
 
 
 # --- (e) ------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from botocore.exceptions import ClientError
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
-from reviewloop.agent.models import make_chat_model, system_message
+from reviewloop.agent.messages import system_message
+from reviewloop.agent.models import make_chat_model
 from tests.support.bedrock import BedrockFake, aws_env, text, tool_use
 from tests.support.bedrock_tokens import PromptCache, estimate_tokens, segments
 

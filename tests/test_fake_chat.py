@@ -9,7 +9,8 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 
-from reviewloop.agent.models import system_message, usage_from
+from reviewloop.agent.messages import system_message
+from reviewloop.agent.models import usage_from
 from tests.support.chat import ScriptedChatModel, tool_call
 
 

@@ -18,7 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 
-FALLBACK_KEY = "reviewloop_fallback"  # {"model": the fallback, "instead_of": the primary}
+from reviewloop.agent.models import FALLBACK_KEY
+
 # A primary with a fallback: one retry for a blip, then the fallback (standard mode has no
 # client-side rate limiter that would hold the call back first).
 FAIL_FAST_RETRIES = {"total_max_attempts": 2, "mode": "standard"}

@@ -5,20 +5,17 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.messages import AIMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.agent.fallback import FALLBACK_KEY, ChatWithFallback, fail_fast
-from reviewloop.config import Settings, fallback_for, model_for
 from reviewloop.errors import ConfigError, CredentialsError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations: LangChain loads only where a model runs
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessage
 
 ModelFactory = Callable[[str], "BaseChatModel"]
 
@@ -59,6 +56,11 @@ BEDROCK_CLIENT_SETTINGS: Mapping[str, Any] = {
     "retries": {"max_attempts": 6, "mode": "adaptive"},
     "max_pool_connections": 32,
 }
+
+# The mark a fallback's reply carries in its `response_metadata` (`agent.fallback`):
+# {"model": the fallback, "instead_of": the primary}. Defined here, where usage reads it, so
+# that reading usage never loads the fallback's LangChain model classes.
+FALLBACK_KEY = "reviewloop_fallback"
 
 REGION_FIX = "set AWS_REGION, or `region` in .reviewloop.toml, or pass --region"
 
@@ -187,24 +189,6 @@ def llm_available(model: str | None, region: str | None) -> bool:
     except Exception:  # noqa: BLE001 - a yes/no probe: any failure means "not available"
         return False
     return True
-
-
-def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
-                   ) -> SystemMessage:
-    """System prompt whose `shared` prefix Bedrock caches across reviewers; a sequence of
-    parts gets a cache point after each, so a later request can read the longest part it
-    shares (at most three: Bedrock allows four cache points per request).
-
-    The cache point must sit in the message content: `cache_control=` is dropped by
-    `with_structured_output(..., include_raw=True)`. Other providers get plain text.
-    """
-    parts = [shared] if isinstance(shared, str) else list(shared)
-    if not bedrock:
-        return SystemMessage("\n\n".join(part for part in (*parts, specific) if part))
-    blocks: list[str | dict[str, Any]] = []
-    for part in parts:
-        blocks += [{"type": "text", "text": part}, {"cachePoint": {"type": "default"}}]
-    return SystemMessage([*blocks, {"type": "text", "text": specific}])
 
 
 class UsageRecord(BaseModel):
@@ -362,39 +346,23 @@ class ChatHandle:
     fallback: str | None = None  # the model that answers when `name` fails (agent.fallback)
 
 
-class Models:
-    """Chat models per role and per agent override, created on first use and shared; a role
-    with a fallback model gets the two behind `with_fallbacks` (`agent.fallback`).
+class ChatModels(Protocol):
+    """What a step asks of a run's chat models: `agent.roles.Models`, or `NO_MODELS`."""
 
-    `enabled=False` is the offline mode: every lookup answers None.
-    """
+    @property
+    def enabled(self) -> bool: ...
 
-    def __init__(self, settings: Settings, factory: ModelFactory, *, enabled: bool = True):
-        self._settings = settings
-        self._factory = factory
-        self.enabled = enabled
-        self._cache: dict[str, BaseChatModel] = {}
-        self._lock = threading.Lock()
+    def get(self, role: str, override: str | None = None) -> ChatHandle | None: ...
+
+
+class _NoModels:
+    """The offline mode that builds nothing and loads no chat model class: every lookup
+    answers None (`agent.roles.Models(enabled=False)` answers the same)."""
+
+    enabled = False
 
     def get(self, role: str, override: str | None = None) -> ChatHandle | None:
-        name = override or model_for(self._settings, role)
-        if not self.enabled or not name:
-            return None
-        backup = fallback_for(self._settings, role, name)
-        with self._lock:
-            model = self._model(name) if backup is None else self._with_fallback(name, backup)
-        return ChatHandle(model, name, is_bedrock_model(name), self._settings.llm_timeout_s,
-                          fallback=backup)
+        return None
 
-    def _model(self, name: str) -> BaseChatModel:
-        if name not in self._cache:
-            self._cache[name] = self._factory(name)
-        return self._cache[name]
 
-    def _with_fallback(self, name: str, backup: str) -> BaseChatModel:
-        key = f"{name}\0{backup}"
-        if key not in self._cache:
-            self._cache[key] = ChatWithFallback(
-                primary=fail_fast(self._model(name)), fallback=self._model(backup),
-                primary_name=name, fallback_name=backup)
-        return self._cache[key]
+NO_MODELS: ChatModels = _NoModels()

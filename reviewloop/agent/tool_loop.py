@@ -10,9 +10,8 @@ import contextvars
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
     BaseMessage,
@@ -21,11 +20,14 @@ from langchain_core.messages import (
     ToolMessage,
     message_chunk_to_message,
 )
-from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.errors import ReviewloopError
+
+if TYPE_CHECKING:  # annotations only: the model classes load LangSmith's tracers
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
 
 
 class AgentLoopError(ReviewloopError):

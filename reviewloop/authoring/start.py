@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reviewloop.agent import models as chat_models
 from reviewloop.agent.models import llm_available
+from reviewloop.agent.roles import Models
 from reviewloop.authoring import docs, document, existing
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.context import gather
@@ -99,7 +99,7 @@ def _revision(root: Path, request: NewSpec, tasks_file: Path) -> dict[str, Any]:
 def deps_for(root: Path, settings: Settings, make_model: MakeModel | None) -> SpecDeps:
     """Per-phase models (None offline), each with its fallback when one is configured, and
     the read-only research tools."""
-    models = chat_models.Models(settings, make_model) if make_model is not None else None
+    models = Models(settings, make_model) if make_model is not None else None
     found: dict[str, docs.Lookup] = {}  # servers are listed once per process, when research runs
 
     def model_for_phase(phase: str) -> Any:

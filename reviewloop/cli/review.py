@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pydantic_core
+
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
@@ -123,7 +125,10 @@ def render(summary: RunSummary, fmt: str, root: Path | None = None, *,
            fail_on: str = "must_fix") -> str | None:
     """The report as `fmt`; None for `text`, which is drawn on the terminal."""
     if fmt == "json":
-        return json.dumps(to_json(summary), indent=2, ensure_ascii=False) + "\n"
+        # pydantic-core writes it in Rust: with an indent `json.dumps` runs in pure Python,
+        # over a second for a report of 5,000 findings (17 MB). The same JSON, UTF-8 as is;
+        # only a float may be spelled differently (2.2e-05 as 0.000022).
+        return pydantic_core.to_json(to_json(summary), indent=2).decode() + "\n"
     if fmt == "markdown":
         return to_markdown(summary)
     if fmt == "sarif":

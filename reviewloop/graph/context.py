@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewloop.agent.models import Models
+from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy
 from reviewloop.agent.workspace import Workspace
 from reviewloop.config import Settings

@@ -8,7 +8,6 @@ router reads: the gate report, the actionable findings, why a fix stopped, the s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
@@ -19,19 +18,14 @@ from reviewloop.agent.spend import over_budget
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
-from reviewloop.findings.rounds import RoundInput, outcome_health, rechecked_files, record
-from reviewloop.findings.triage import apply_floor
 from reviewloop.fixes.loop import FixJob, fix_and_test
 from reviewloop.fixes.outcome import escalated_in
 from reviewloop.git.changes import (
     artifacts_of,
     changes_since,
-    removed_lines,
     union,
     write_diff,
-    written_lines,
 )
-from reviewloop.git.diff import changed_lines
 from reviewloop.git.repository import Snapshot
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
@@ -39,11 +33,10 @@ from reviewloop.implement.attempt import implementer_context, run_implementer, w
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.land import LandJob, land_change
 from reviewloop.policy.levers import repository_levers
-from reviewloop.policy.trust import lever
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
-from reviewloop.review.material import load_material
-from reviewloop.review.reviewer import run_reviewer
+from reviewloop.review.model_review import run_reviewer
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
+from reviewloop.review.triage import TriageAsk, triage_round
 from reviewloop.spec.steering_set import SteeringSet
 
 Update = dict[str, object]
@@ -113,23 +106,10 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Record the round in the ledger; what is still open and actionable goes to the fixer."""
     deps = runtime.context
     outcomes = round_reviews(state, state.round)
-    floors = {a.name: a.severity_floor for a in deps.agents if a.severity_floor}
-    diff_text = Path(state.diff_path).read_text(encoding="utf-8")
-    # what no model judges (analyzer findings on unread files, hidden-file flags) as well
-    recorded = load_material(state.material_path).recorded if state.material_path else ()
-    found = round_suppressions(deps, state.baseline)
-    ledger = record(state.ledger, RoundInput(
-        round=state.round, reported=[*(apply_floor(f, floors) for f in (
-            *(f for r in outcomes for f in r.findings), *recorded)),
-            # in a task run a lever file the run changed is a human's question at approval
-            # (policy.levers), never the fixer's; a review has no approval, so it flags both
-            *(f for f in found.added if deps.spec_file is None or lever(f.file) is None)],
-        scope=written_lines(deps.repo, state.diff_path, state.round, state.baseline),
-        removals=removed_lines(deps.repo, state.diff_path, state.round, state.baseline),
-        health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
-        whole=state.round == 1, addressed=[f.fingerprint for f in state.addressed],
-        fix_files=(fixed := changed_lines(diff_text).keys()),
-        analyzed_files=rechecked_files(fixed, state.addressed), suppress=found.suppress))
+    ledger = triage_round(state.ledger, outcomes, TriageAsk(
+        round=state.round, diff_path=state.diff_path, material_path=state.material_path,
+        baseline=state.baseline, addressed=state.addressed, task_run=deps.spec_file is not None),
+        repo=deps.repo, agents=deps.agents, found=round_suppressions(deps, state.baseline))
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
               for r in outcomes if r.status == "failed"]
     return {"escalations": [*state.escalations, *failed], "ledger": ledger,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import UsageRecord
 from reviewloop.checks.gates.base import GateReport
+from reviewloop.config import Settings
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.schema import Finding
 from reviewloop.git.repository import Snapshot, TouchedFiles
@@ -42,6 +43,12 @@ class Limits(BaseModel):
     """What the run may spend on models; None: no budget."""
     fix: bool = True
     """Whether open findings go to the fixer at all (`reviewloop review` without --fix: no)."""
+
+
+def limits_for(settings: Settings, *, fix: bool = True) -> Limits:
+    """The run's limits, read from settings once, when it starts."""
+    return Limits(max_retries=settings.gates.max_retries, max_rounds=settings.max_rounds,
+                  budget_usd=settings.budget_usd, fix=fix)
 
 
 @dataclass(kw_only=True)

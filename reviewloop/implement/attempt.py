@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from reviewloop.agent.models import Models
+from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, Snapshot

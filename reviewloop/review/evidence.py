@@ -42,6 +42,7 @@ from reviewloop.review.definitions import AgentDefinition
 log = logging.getLogger(__name__)
 MAX_ANALYZED_BYTES = MAX_FILE_BYTES  # the one limit (git.sizes): the diff shows no lines
 _BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 
 
@@ -59,36 +60,33 @@ def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str 
 def unreadable_reason(root: Path, path: str) -> str | None:
     """Why nothing reads the content of the changed file `path` — no analyzer, no model —
     or None when it is a readable text file (or deleted)."""
-    # os-level calls, one stat: a round asks this about every changed file several times
-    full = os.path.join(root, path)
-    if os.path.islink(full):
-        return "a symlink: reviewed as a link, its target is never read"
+    return _unreadable(root, root.resolve(), path)[1]
+
+
+def _unreadable(root: Path, real_root: Path, path: str) -> tuple[bool, str | None]:
+    """(whether `path` is there, why it may not be read): one lstat for every question but
+    where it leads (`real_root`: the resolved root, resolved once by a caller asking for
+    many files)."""
+    full = root / path
     try:
-        info = os.stat(full)
-    except OSError as exc:
-        if exc.errno in _ABSENT:  # what Path.exists() takes for "no such file"
-            return None
+        info = full.lstat()
+    except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
+        if exc.errno in _NOT_THERE:
+            return False, None
         raise
-    if not _inside(full, root):
-        return "leads outside the repository"
+    if stat.S_ISLNK(info.st_mode):
+        return True, "a symlink: reviewed as a link, its target is never read"
+    if not full.resolve().is_relative_to(real_root):  # a folder on the way may be a link
+        return True, "leads outside the repository"
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file"
+        return True, "not a regular file"
     if info.st_size > MAX_ANALYZED_BYTES:
-        return (f"too large to analyze ({info.st_size:,} bytes; "
-                f"the limit is {MAX_ANALYZED_BYTES:,})")
-    with open(full, "rb") as fh:
+        return True, (f"too large to analyze ({info.st_size:,} bytes; the limit is "
+                      f"{MAX_ANALYZED_BYTES:,})")
+    with full.open("rb") as fh:
         if b"\0" in fh.read(_BINARY_PROBE):
-            return "a binary file"
-    return None
-
-
-_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
-
-
-def _inside(full: str, root: Path) -> bool:
-    """Whether `full`, every symlink in it followed, is still in `root` (followed too)."""
-    real, top = os.path.realpath(full), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+            return True, "a binary file"
+    return True, None
 
 
 def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:
@@ -211,10 +209,11 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
     or a path says they are."""
     claimers = [claims for name in agent.analyzers
                 if (claims := getattr(table.get(name), "claims", None)) is not None]
+    real_root = root.resolve()
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED
                  and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
-                 and (root / f.path).is_file() and unreadable_reason(root, f.path) is None)
+                 and _unreadable(root, real_root, f.path) == (True, None))
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:

@@ -193,7 +193,7 @@ def _tool_spec_tokens() -> int:
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
     from reviewloop.agent.tools import ToolLog, Workspace, reviewer_tools
-    from reviewloop.review.reviewer import submit_tool
+    from reviewloop.review.submit import submit_tool
 
     tools = [*reviewer_tools(Workspace(Path(".")), ToolLog()), submit_tool()]
     return estimate_tokens(json.dumps([convert_to_openai_tool(t) for t in tools]))
@@ -208,10 +208,13 @@ def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
     the rest. On a model with prompt caching (`cached(model)`) the prefix is written once
     per chunk and model when warmed, else once per call."""
     total = Estimate(chunks=len(plan.chunks))
-    tools = _tool_spec_tokens()
+    # offline no call is planned: no prompt is built, and no tool class loaded to size it
+    tools = _tool_spec_tokens() if any(calls.values()) else 0
     cost: float | None = 0.0
     reads = writes = prompt = n = 0
     for chunk in plan.chunks:
+        if not calls.get(chunk.index):
+            continue
         prefix = estimate_tokens(shared(chunk)) + tools
         by_model: dict[str, list[str]] = {}
         for agent, model in calls.get(chunk.index, ()):

@@ -1,4 +1,5 @@
-"""One reviewer agent on one change: prompt, read-only tool loop, validated findings.
+"""One reviewer agent on one change: its prompt and outcome, and the outcome when no model
+reads the change (the model's tool loop and reply are `review.model_review`).
 
 The prompt is built so that all reviewers of a round share a byte-identical prefix, in two
 cached parts: the rules (with the tool specs before them, the same in every round), then the
@@ -18,25 +19,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.tools import BaseTool
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.agent.models import UsageRecord, system_message, usage_from
-from reviewloop.agent.tool_loop import run_agent
-from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
-from reviewloop.checks.secrets.scanner import redact, redact_finding
+from reviewloop.agent.models import UsageRecord
+from reviewloop.checks.secrets.scanner import redact_finding
 from reviewloop.findings.ledger import Health
-from reviewloop.findings.schema import Finding, FindingDraft, ReviewReply
+from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
-from reviewloop.review.cache_gate import PrefixGate
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence_notes import evidence_section
 from reviewloop.review.prompt_diff import shown
-from reviewloop.review.submit import submit_tool
 
 RULES = """You are one of several code reviewers of a change made for a spec task. Review only the
 lines the change adds or modifies (the + side of the diff below); look at surrounding code
@@ -158,90 +152,36 @@ def persona(agent: AgentDefinition) -> str:
     return agent.prompt.strip().removesuffix(STANDALONE_TAIL).rstrip()
 
 
-def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
-                      bedrock: bool) -> list[BaseMessage]:
-    own = agent_prompt(agent, review.scope, review.round, review.paths or ())
-    system = system_message(shared_parts(review), own, bedrock=bedrock)
-    ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
-    return [system, ask]
+def skipped_outcome(agent: AgentDefinition, review: ReviewInput) -> ReviewerOutcome | None:
+    """`skipped` when none of the change's files is in the agent's scope: no model reads
+    them, but what its analyzers found there counts. None when a file is its."""
+    paths = review.paths if review.paths is not None else parse_diff(
+        review.diff_text, source=f"{agent.name} diff").paths
+    if any(agent.applies_to(p) for p in paths):
+        return None
+    return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
+                           findings=analyzed(agent, review), analyzers=health_of(agent, review),
+                           summary="no changed file is in this reviewer's scope")
 
 
-def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
-                 workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
-                 max_steps: int = 12, timeout_s: float | None = None,
-                 gate: PrefixGate | None = None) -> ReviewerOutcome:
-    """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception.
-    With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`)."""
-    started = time.monotonic()
-    changes = None if review.paths is not None else parse_diff(review.diff_text,
-                                                               source=f"{agent.name} diff")
-    paths = changes.paths if changes is not None else review.paths or ()
-    relevant = [p for p in paths if agent.applies_to(p)]
-    evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
-    # Every analyzer finding goes into the outcome, whatever the model says about it.
-    analyzed = [*evidence, *(redact_finding(f) for f in review.outside if f.agent == agent.name)]
-    health = [h for h in review.analyzers if h.agent == agent.name]
-    if not relevant:  # no model reads these files, but what its analyzers found there counts
-        return ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
-                               findings=analyzed, analyzers=health,
-                               summary="no changed file is in this reviewer's scope")
-    if model is None:  # LLM off: the analyzer layer is the whole review, as reported
-        return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                               findings=analyzed, analyzers=health,
-                               summary="analyzers only (LLM off)",
-                               duration_s=time.monotonic() - started)
-    # The model is shown the analyzer findings on the lines it reviews, to comment on.
-    if changes is not None:
-        evidence = [f for f in evidence if changes.touches(f.file, f.start_line, f.end_line)]
-    usage: list[UsageRecord] = []  # every call, also those of a run that then fails
-
-    def count(reply: AIMessage) -> None:
-        usage.append(usage_from(reply, role="review", agent=agent.name, model=model_name))
-
-    writer = gate is not None and gate.claim()
-    try:
-        messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
-        if gate is not None and not writer:
-            gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
-        result = run_agent(model, messages, granted(agent, workspace),
-                           max_steps=max_steps, finish_tool=submit_tool(),
-                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
-                           on_reply=count, on_first_token=gate.open if writer and gate else None)
-        reply: ReviewReply = result.final
-        findings = [redact_finding(_attribute(d, agent.name, workspace))
-                    for d in reply.findings]
-    except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
-        # an exception's text may quote a credential (an HTTP client quotes a bad header)
-        if writer and gate is not None:
-            gate.open()  # the others go on (and write the prefix themselves)
-        return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
-                               findings=analyzed,
-                               error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
-                               analyzers=health, duration_s=time.monotonic() - started)
-    return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                           findings=[*analyzed, *findings], summary=reply.summary, usage=usage,
-                           analyzers=health, duration_s=time.monotonic() - started)
+def offline_outcome(agent: AgentDefinition, review: ReviewInput, started: float
+                    ) -> ReviewerOutcome:
+    """The review with the LLM off: the analyzer layer is the whole review, as reported."""
+    return skipped_outcome(agent, review) or ReviewerOutcome(
+        agent=agent.name, round=review.round, status="ok", findings=analyzed(agent, review),
+        analyzers=health_of(agent, review), summary="analyzers only (LLM off)",
+        duration_s=time.monotonic() - started)
 
 
-def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:
-    """The read-only tools the agent's definition grants (`tools`), no more."""
-    return [t for t in reviewer_tools(workspace, ToolLog()) if t.name in agent.tools]
+def analyzed(agent: AgentDefinition, review: ReviewInput) -> list[Finding]:
+    """Every analyzer finding of the agent's, redacted: each goes into its outcome, whatever
+    a model says about it."""
+    return [redact_finding(f) for f in (*review.evidence, *review.outside)
+            if f.agent == agent.name]
 
 
-def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
-    # a reviewer run on its own (no round shared the evidence) is shown its own findings
-    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or evidence)
-
-
-def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding:
-    """The draft fingerprinted on its code; a path the model made up is read only when the
-    workspace allows it (never through a symlink out, never a secret file)."""
-    try:
-        path = workspace.resolve(draft.file)
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except (ToolRefused, OSError):
-        lines = None
-    return Finding.from_draft(draft, agent=agent, code_lines=lines)
+def health_of(agent: AgentDefinition, review: ReviewInput) -> list[Health]:
+    return [h for h in review.analyzers if h.agent == agent.name]
 
 
 def _finding_lines(findings: Sequence[Finding]) -> str:

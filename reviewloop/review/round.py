@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from reviewloop.agent.models import (
-    Models,
+    ChatModels,
     UsageRecord,
     context_window,
     is_bedrock_model,
@@ -60,7 +60,7 @@ class RoundSetup:
     """What a round works with besides the change: reviewers, models, settings, files."""
 
     agents: Sequence[AgentDefinition]
-    models: Models
+    models: ChatModels
     settings: Settings
     workspace: Workspace
     repo: Repository
@@ -150,8 +150,11 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     chunk = material.chunks[index] if material.chunks else None
     mine = material.evidence_in(agent.name, chunk)
     first = index == material.first_chunk(agent.name)  # analyzer health is reported once
+    # offline no prompt is built: nothing is shared
+    shared = _chunk_evidence(setup, material, material_path, chunk) \
+        if setup.models.enabled else ()
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
-                    _chunk_evidence(setup, material, material_path, chunk))
+                    shared)
     paths = chunk.paths if chunk else ()
     own = [p for p in paths if agent.applies_to(p)]
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,

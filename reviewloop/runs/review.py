@@ -22,11 +22,14 @@ from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
+from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
+from reviewloop.policy.trust import Trust
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
+from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.runs.trusted import TrustedConfig, config_findings
@@ -36,7 +39,7 @@ from reviewloop.spec.steering_set import SteeringSet
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
     from reviewloop.graph.context import LoopDeps
-    from reviewloop.graph.state import LoopState, ReviewStart
+    from reviewloop.graph.state import LoopState
 
 # LangGraph and LangChain (the graph, the runner, the models) are imported inside
 # `review_change`, once the analyzers run: loading them takes as long as an offline review.
@@ -106,15 +109,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         content = tree if tree is not None else repo.root  # B's files, with a head commit
         if early is not None:  # the text the round reads back (read_text's newlines)
             early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
-        deps = _deps(root, settings, run_dir, model_factory, llm, early, config_root, agents,
-                     content)
-        deps = replace(deps, trusted=trusted_side(repo, source, trusted))
-        if trusted is not None and trusted.base and trusted.head:
-            # a pull request: nothing in base..head may suppress a finding
-            deps = replace(deps, trust=pr_trust(repo, trusted.base, trusted.head))
-        start = _start(run_id, deps, baseline, str(diff_path), diff_text, settings, fix)
-        summary = _reviewed(deps, start, progress, title=source.describe())
-        suppress = _suppressions(deps, start.baseline)
+        run = _Run(repo=repo, source=source, trusted=trusted, run_id=run_id, run_dir=run_dir,
+                   diff_path=diff_path, diff_text=diff_text, baseline=baseline,
+                   settings=settings, agents=agents, content=content)
+        if not llm and not fix:  # nothing for the graph to do: no model, no fix round
+            summary, suppress = _offline(run, early, progress)
+        else:
+            summary, suppress = _graph_review(run, _deps(
+                root, settings, run_dir, model_factory, llm, early, config_root, agents,
+                content), fix, progress)
         summary = with_gates(summary, content, settings, repo, diff_text, suppress)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
@@ -129,6 +132,52 @@ def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | 
         return TrustedSide.local()
     base = (trusted.base if trusted else None) or source.base or repo.default_branch()
     return TrustedSide.base(base, parse_diff(repo.diff_refs(base, source.head)))
+
+
+def _pr_trust(repo: Repository, trusted: TrustedConfig | None) -> Trust | None:
+    """A pull request's trust: nothing in base..head may suppress a finding."""
+    if trusted is not None and trusted.base and trusted.head:
+        return pr_trust(repo, trusted.base, trusted.head)
+    return None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One review: the change, where its files are read and its own files go, its config."""
+
+    repo: Repository
+    source: DiffSource
+    trusted: TrustedConfig | None
+    run_id: str
+    run_dir: Path
+    diff_path: Path
+    diff_text: str
+    baseline: Snapshot
+    settings: Settings
+    agents: AgentSet
+    content: Path
+
+    def start(self, *, fix: bool) -> ReviewStart:
+        """The review's input: without --fix, nothing goes to a fixer and nothing is
+        escalated for being left open (the findings are the answer)."""
+        return ReviewStart(schema_version=STATE_VERSION, run_id=self.run_id, task_id="review",
+                           implementer="manual", agents=[a.name for a in self.agents.agents],
+                           baseline=self.baseline, limits=limits_for(
+                               self.settings, fix=fix).model_copy(update={"budget_usd": None}),
+                           diff_path=str(self.diff_path), touched=_touched(self.diff_text))
+
+
+def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
+             progress: Listener | None) -> tuple[RunSummary, Suppressor]:
+    """The one round of a review with no model and no fixer, without the graph."""
+    summary, found = review_offline(OfflineReview(
+        repo=run.repo, content=run.content, run_dir=run.run_dir, settings=run.settings,
+        agents=run.agents.agents, analyze=early,
+        config_root=run.trusted.root if run.trusted else None,
+        trusted=trusted_side(run.repo, run.source, run.trusted),
+        trust=_pr_trust(run.repo, run.trusted)), run.start(fix=False),
+        title=run.source.describe(), progress=progress)
+    return summary, found.suppress
 
 
 @contextmanager
@@ -171,26 +220,23 @@ def _freeze_imported() -> None:
     gc.freeze()
 
 
+def _graph_review(run: _Run, deps: LoopDeps, fix: bool, progress: Listener | None
+                  ) -> tuple[RunSummary, Suppressor]:
+    """The review graph's rounds (a model reviews, or a fixer fixes), and the suppressions
+    the graph's triage judged by."""
+    deps = replace(deps, trusted=trusted_side(run.repo, run.source, run.trusted),
+                   trust=_pr_trust(run.repo, run.trusted))
+    start = run.start(fix=fix)
+    summary = _reviewed(deps, start, progress, title=run.source.describe())
+    return summary, _suppressions(deps, start.baseline)
+
+
 def _suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressor:
     """The suppressions for what is recorded after the graph (the gates, the configuration
     flags), judged as the graph's triage judges them."""
     from reviewloop.graph.nodes import round_suppressions
 
     return round_suppressions(deps, baseline).suppress
-
-
-def _start(run_id: str, deps: LoopDeps, baseline: Snapshot, diff_path: str, diff_text: str,
-           settings: Settings, fix: bool) -> ReviewStart:
-    """The review's input: without --fix, nothing goes to a fixer and nothing is escalated
-    for being left open (the findings are the answer)."""
-    from reviewloop.graph.state import STATE_VERSION, ReviewStart
-    from reviewloop.runs.runner import limits_for
-
-    return ReviewStart(schema_version=STATE_VERSION, run_id=run_id, task_id="review",
-                       implementer="manual", agents=[a.name for a in deps.agents],
-                       baseline=baseline, limits=limits_for(settings, fix=fix).model_copy(
-                           update={"budget_usd": None}),
-                       diff_path=diff_path, touched=_touched(diff_text))
 
 
 def _reviewed(deps: LoopDeps, start: ReviewStart, progress: Listener | None, *,

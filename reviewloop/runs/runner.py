@@ -15,7 +15,8 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
 
-from reviewloop.agent.models import ModelFactory, Models, UsageRecord
+from reviewloop.agent.models import ModelFactory, UsageRecord
+from reviewloop.agent.roles import Models
 from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.workspace import Workspace
@@ -28,7 +29,7 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.graph.build import Graph, build_graph
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.nodes import summary_scope
-from reviewloop.graph.state import STATE_VERSION, InputState, Limits
+from reviewloop.graph.state import STATE_VERSION, InputState, limits_for
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.land import OpenPullRequest
@@ -301,12 +302,6 @@ def _interrupt_summary(snapshot: StateSnapshot) -> dict[str, Any]:
         for intr in task.interrupts:
             return dict(intr.value.get("summary", {}))
     return {}
-
-
-def limits_for(settings: Settings, *, fix: bool = True) -> Limits:
-    """The run's limits, read from settings once, when it starts."""
-    return Limits(max_retries=settings.gates.max_retries, max_rounds=settings.max_rounds,
-                  budget_usd=settings.budget_usd, fix=fix)
 
 
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,

@@ -7,7 +7,8 @@ from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
 from reviewloop.agent.fallback import ChatWithFallback
-from reviewloop.agent.models import Models, make_chat_model, usage_from
+from reviewloop.agent.models import make_chat_model, usage_from
+from reviewloop.agent.roles import Models
 from reviewloop.agent.tool_loop import run_agent
 from reviewloop.authoring import phases
 from reviewloop.authoring.start import deps_for

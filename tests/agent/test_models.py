@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
 from reviewloop.agent import models as llm
+from reviewloop.agent.messages import system_message
 from reviewloop.agent.models import (
     UsageRecord,
     check_credentials,
@@ -23,7 +24,6 @@ from reviewloop.agent.models import (
     llm_available,
     make_chat_model,
     split_provider,
-    system_message,
     total,
     usage_from,
 )

@@ -11,13 +11,12 @@ from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, FindingDraft, Severity
 from reviewloop.review.definitions import AgentDefinition, load_agents
+from reviewloop.review.model_review import reviewer_messages, run_reviewer
 from reviewloop.review.reviewer import (
     RULES,
     STANDALONE_TAIL,
     ReviewInput,
     agent_prompt,
-    reviewer_messages,
-    run_reviewer,
     shared_prompt,
 )
 from tests.support.chat import ScriptedChatModel, message_text, tool_call

@@ -34,7 +34,8 @@ from botocore.exceptions import HTTPClientError
 from reviewloop.agent.tools import Workspace
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.review.definitions import load_agents
-from reviewloop.review.reviewer import ReviewInput, run_reviewer
+from reviewloop.review.model_review import run_reviewer
+from reviewloop.review.reviewer import ReviewInput
 from tests.support import canaries, warm_cli
 from tests.support.bedrock import BedrockFake, RecordedRequest, text, tool_use
 from tests.support.canaries import (

@@ -26,7 +26,8 @@ from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import run_for_agent
-from reviewloop.review.reviewer import ReviewInput, run_reviewer
+from reviewloop.review.model_review import run_reviewer
+from reviewloop.review.reviewer import ReviewInput
 from tests.support.analyzers import Repo, agent
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 

@@ -1,0 +1,26 @@
+"""A model's system message: the shared prompt prefix with Bedrock's cache points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import SystemMessage
+
+
+def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
+                   ) -> SystemMessage:
+    """System prompt whose `shared` prefix Bedrock caches across reviewers; a sequence of
+    parts gets a cache point after each, so a later request can read the longest part it
+    shares (at most three: Bedrock allows four cache points per request).
+
+    The cache point must sit in the message content: `cache_control=` is dropped by
+    `with_structured_output(..., include_raw=True)`. Other providers get plain text.
+    """
+    parts = [shared] if isinstance(shared, str) else list(shared)
+    if not bedrock:
+        return SystemMessage("\n\n".join(part for part in (*parts, specific) if part))
+    blocks: list[str | dict[str, Any]] = []
+    for part in parts:
+        blocks += [{"type": "text", "text": part}, {"cachePoint": {"type": "default"}}]
+    return SystemMessage([*blocks, {"type": "text", "text": specific}])

@@ -1,0 +1,119 @@
+"""The model half of one reviewer: its messages, its read-only tools and submit tool, the
+tool loop, and the reply validated into findings.
+
+Apart from `review.reviewer` (the outcome, the prompt, what no model reads) because the tools
+load LangChain's tool classes and LangSmith's tracers, about a second of imports that an
+offline review, where no model runs, never needs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.tools import BaseTool
+
+from reviewloop.agent.messages import system_message
+from reviewloop.agent.models import UsageRecord, usage_from
+from reviewloop.agent.tool_loop import run_agent
+from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
+from reviewloop.checks.secrets.scanner import redact, redact_finding
+from reviewloop.findings.schema import Finding, FindingDraft, ReviewReply
+from reviewloop.git.diff import parse_diff
+from reviewloop.review.cache_gate import PrefixGate
+from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.submit import submit_tool
+from reviewloop.review.reviewer import (
+    ReviewerOutcome,
+    ReviewInput,
+    agent_prompt,
+    analyzed,
+    health_of,
+    offline_outcome,
+    shared_parts,
+    skipped_outcome,
+)
+
+if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
+    from langchain_core.language_models import BaseChatModel
+
+
+def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
+                      bedrock: bool) -> list[BaseMessage]:
+    own = agent_prompt(agent, review.scope, review.round, review.paths or ())
+    system = system_message(shared_parts(review), own, bedrock=bedrock)
+    ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
+    return [system, ask]
+
+
+def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
+                 workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
+                 max_steps: int = 12, timeout_s: float | None = None,
+                 gate: PrefixGate | None = None) -> ReviewerOutcome:
+    """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception.
+    With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`)."""
+    started = time.monotonic()
+    if model is None:
+        return offline_outcome(agent, review, started)
+    skipped = skipped_outcome(agent, review)
+    if skipped is not None:
+        return skipped
+    changes = None if review.paths is not None else parse_diff(review.diff_text,
+                                                               source=f"{agent.name} diff")
+    evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
+    analyzed_by = analyzed(agent, review)  # in the outcome, whatever the model says
+    health = health_of(agent, review)
+    # The model is shown the analyzer findings on the lines it reviews, to comment on.
+    if changes is not None:
+        evidence = [f for f in evidence if changes.touches(f.file, f.start_line, f.end_line)]
+    usage: list[UsageRecord] = []  # every call, also those of a run that then fails
+
+    def count(reply: AIMessage) -> None:
+        usage.append(usage_from(reply, role="review", agent=agent.name, model=model_name))
+
+    writer = gate is not None and gate.claim()
+    try:
+        messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
+        if gate is not None and not writer:
+            gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
+        result = run_agent(model, messages, granted(agent, workspace),
+                           max_steps=max_steps, finish_tool=submit_tool(),
+                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
+                           on_reply=count, on_first_token=gate.open if writer and gate else None)
+        reply: ReviewReply = result.final
+        findings = [redact_finding(_attribute(d, agent.name, workspace))
+                    for d in reply.findings]
+    except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
+        # an exception's text may quote a credential (an HTTP client quotes a bad header)
+        if writer and gate is not None:
+            gate.open()  # the others go on (and write the prefix themselves)
+        return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
+                               findings=analyzed_by,
+                               error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
+                               analyzers=health, duration_s=time.monotonic() - started)
+    return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
+                           findings=[*analyzed_by, *findings], summary=reply.summary, usage=usage,
+                           analyzers=health, duration_s=time.monotonic() - started)
+
+
+def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:
+    """The read-only tools the agent's definition grants (`tools`), no more."""
+    return [t for t in reviewer_tools(workspace, ToolLog()) if t.name in agent.tools]
+
+
+def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
+    # a reviewer run on its own (no round shared the evidence) is shown its own findings
+    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or evidence)
+
+
+def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding:
+    """The draft fingerprinted on its code; a path the model made up is read only when the
+    workspace allows it (never through a symlink out, never a secret file)."""
+    try:
+        path = workspace.resolve(draft.file)
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (ToolRefused, OSError):
+        lines = None
+    return Finding.from_draft(draft, agent=agent, code_lines=lines)

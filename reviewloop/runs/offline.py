@@ -1,0 +1,133 @@
+"""An offline review (no model, no fixer) without the graph: the review graph's one round —
+prepare, each reviewer on its chunks, triage — run in order with the same domain functions.
+
+LangGraph and LangChain's model and tool classes take about as long to import as an offline
+review's analyzers take to run, and with no model and no fix round there is nothing for them
+to do: `runs.review` sends such a review here, and nothing here imports them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from reviewloop.agent.models import NO_MODELS
+from reviewloop.agent.workspace import Workspace
+from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
+from reviewloop.config import Settings
+from reviewloop.findings.ledger import Ledger
+from reviewloop.git.repository import Repository
+from reviewloop.graph.state import LoopState, ReviewStart
+from reviewloop.policy.governance import load_policy, with_quality_gates
+from reviewloop.policy.levers import repository_levers
+from reviewloop.policy.trust import Trust
+from reviewloop.reports.report import RunSummary
+from reviewloop.reports.summary import Scope, review_summary
+from reviewloop.review.classify import TrustedSide
+from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.reviewer import ReviewerOutcome, offline_outcome
+from reviewloop.review.round import Analyze, RoundAsk, RoundSetup, prepare_round, reviewer_input
+from reviewloop.review.triage import TriageAsk, triage_round
+from reviewloop.runs.streaming import Listener, plain
+from reviewloop.spec.steering_set import SteeringSet
+
+
+@dataclass(frozen=True)
+class OfflineReview:
+    """What the round works with: the repository, the files it reads (`content`: a head
+    commit's export, or the checkout), where the run's files go, the trusted configuration."""
+
+    repo: Repository
+    content: Path
+    run_dir: Path
+    settings: Settings
+    agents: Sequence[AgentDefinition]
+    analyze: Analyze | None
+    config_root: Path | None = None
+    trusted: TrustedSide = field(default_factory=TrustedSide)
+    trust: Trust | None = None  # a pull request's: nothing in base..head suppresses
+
+
+def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
+                   progress: Listener | None = None) -> tuple[RunSummary, Suppressions]:
+    """The summary of one round with the LLM off, and the suppressions it was judged by (the
+    caller records the gates' findings by the same). `progress` hears of each step as it
+    would from the graph: prepare, each reviewer, triage."""
+    setup, scope = _setup(review)
+    ask = RoundAsk(round=1, diff_path=start.diff_path, context_path=None, addressed=(),
+                   baseline=start.baseline)
+    told = _Told(progress)
+    with told.step("prepare", {"round": 1}) as update:
+        ready = prepare_round(setup, ask)
+        update.update(material_path=ready.material_path, review_stopped=ready.stopped)
+    outcomes = list(ready.not_started)
+    for name, index in () if ready.stopped else ready.assignments:
+        with told.step("review", {"review_agent": name, "review_chunk": index,
+                                  "round": 1}) as update:
+            outcomes.append(_outcome(setup, ready.material_path, name, index, ask))
+            update.update(reviews=[outcomes[-1]])
+    found = suppressions_for(review.repo, setup.workspace.root,
+                             review.trust or run_trust(review.repo, start.baseline, None))
+    with told.step("triage", {"round": 1}) as update:
+        ledger = triage_round(Ledger(), outcomes, TriageAsk(
+            round=1, diff_path=start.diff_path, material_path=ready.material_path,
+            baseline=start.baseline), repo=review.repo, agents=setup.agents, found=found)
+        update.update(actionable=ledger.actionable)
+    stopped = [f"review stopped: {ready.stopped}"] if ready.stopped else []
+    failed = [f"reviewer {r.agent} failed in round 1: {r.error}"
+              for r in outcomes if r.status == "failed"]
+    given = {f.name: getattr(start, f.name) for f in fields(start)}
+    final = LoopState(**given, round=1, material_path=ready.material_path, reviews=outcomes,
+                      ledger=ledger, escalations=[*stopped, *failed],
+                      not_reviewed=sorted(ready.skipped))
+    return review_summary(scope, final, title=title), found
+
+
+class _Told:
+    """Each step told to a `Listener` as the graph's stream tells it: started, finished
+    with its update (as plain values), ended."""
+
+    def __init__(self, listener: Listener | None):
+        self.listener = listener
+        self.count = 0
+
+    @contextmanager
+    def step(self, node: str, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        self.count += 1
+        task_id = f"offline-{self.count}"
+        if self.listener is not None:
+            self.listener.started(task_id, node, inputs)
+        update: dict[str, Any] = {}
+        try:
+            yield update
+            if self.listener is not None:
+                self.listener.finished(node, plain(update))
+        finally:
+            if self.listener is not None:
+                self.listener.ended(task_id)
+
+
+def _outcome(setup: RoundSetup, material_path: str, name: str, index: int, ask: RoundAsk
+             ) -> ReviewerOutcome:
+    agent, review_input = reviewer_input(setup, material_path, name, index, ask)
+    return offline_outcome(agent, review_input, time.monotonic())
+
+
+def _setup(review: OfflineReview) -> tuple[RoundSetup, Scope]:
+    """The round's setup and the summary's scope, as `runs.runner.deps_for` makes them for
+    the graph, without a model."""
+    governance = load_policy(review.config_root or review.repo.root, review.settings)
+    settings = with_quality_gates(review.settings, governance)
+    workspace = Workspace(root=review.content, sensitive=governance.sensitive)
+    setup = RoundSetup(agents=review.agents, models=NO_MODELS, settings=settings,
+                       workspace=workspace, repo=review.repo, run_dir=review.run_dir,
+                       analyze=review.analyze, trusted=review.trusted,
+                       steering=SteeringSet.load(review.run_dir))
+    scope = Scope(repo=review.repo, workspace=workspace, spec_file=None,
+                  governance=governance, prices=settings.prices, llm=False,
+                  levers=repository_levers(review.repo.root, settings.agents_dirs))
+    return setup, scope

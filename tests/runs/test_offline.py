@@ -1,0 +1,86 @@
+"""An offline review runs without the graph: same findings, and neither LangGraph nor
+LangChain's model and tool classes are ever loaded (reviewloop.runs.offline)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from reviewloop.cli.review import analyzers_for
+from reviewloop.config import Settings
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.review import DiffSource, review_change
+from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.gitutil import git
+
+# The review as the CLI runs it, then which heavy packages the process loaded on the way.
+PROBE = """
+import json, sys
+from reviewloop.cli.app import main
+sys.argv = ["reviewloop", "review", "--fail-on", "never", "--format", "json"]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted(m for m in ("langgraph", "langchain_core.tools", "langchain_core.messages",
+                            "langsmith") if m in sys.modules)
+print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def _repo(tmp_path: Path) -> Path:
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "app.py").write_text("VALUE = 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    (root / "app.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
+                                 "    return subprocess.call(cmd, shell=True)\n")
+    return root
+
+
+def test_an_offline_review_finds_what_its_analyzers_find_without_loading_the_graph(tmp_path):
+    root = _repo(tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-P", "-c", PROBE], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    report = json.loads(done.stdout)
+    assert report["llm"] is False and report["rounds"] == 1
+    statuses = {r["agent"]: r["status"] for r in report["reviewers"]}
+    assert statuses["review-security"] == "ok"
+    assert statuses["review-infrastructure"] == "skipped"  # no file of its in the change
+    found = [(e["finding"]["source"], e["finding"]["file"], e["finding"]["start_line"],
+              e["status"]) for e in report["ledger"]["entries"]]
+    assert ("bandit", "app.py", 5, "open") in found, found
+
+
+def test_the_offline_round_records_what_the_graph_records_when_the_model_adds_nothing(
+        tmp_path):
+    """The same ledger both ways: the graph with a model that reports no finding of its
+    own, and the offline round (the analyzers' findings are the whole review either way)."""
+    root = _repo(tmp_path)
+    settings = Settings(model="scripted")
+    model = ScriptedChatModel().enqueue(*(
+        tool_call("submit_findings", {"findings": [], "summary": "nothing"})
+        for _ in range(5)))
+    runs = {llm: review_change(root, settings, DiffSource(), model_factory=lambda _: model,
+                               llm=llm, analyze=analyzers_for(settings))
+            for llm in (True, False)}
+    graph, offline = (runs[True], runs[False])
+    assert isinstance(graph, RunSummary) and isinstance(offline, RunSummary)
+
+    def entries(summary: RunSummary) -> list[tuple[str, str, str, int]]:
+        return sorted((e.finding.source or "", e.status.value, e.finding.file,
+                       e.finding.start_line) for e in summary.ledger.entries)
+
+    assert entries(offline) == entries(graph)
+    assert ("bandit", "open", "app.py", 5) in entries(offline)
+    assert [(r.agent, r.status) for r in offline.reviewers] == [
+        (r.agent, r.status) for r in graph.reviewers]
+    assert offline.llm is False and graph.llm is True
+    assert model.history  # the graph's reviewers did ask the model
