@@ -304,6 +304,9 @@ class Trust:
     trusted_all: bool = False
     base: str | None = None
     head: str | None = None
+    # the repository `base` and `head` name commits of, when the reviewed files are an export
+    # of a commit rather than a checkout (None: the analyzed tree is in that repository)
+    checkout: str | None = None
 
     @classmethod
     def everything(cls) -> Trust:

@@ -22,7 +22,7 @@ as a changed file there is; a new vendored folder is reported once, not once per
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from reviewloop.findings.schema import Finding, Severity
@@ -69,6 +69,16 @@ class TrustedSide:
         if self.tree is not None:
             return self.tree, self.trust
         return baseline, Trust.from_changes(whole())
+
+    def for_analyzers(self, baseline: str, whole: Callable[[], ChangeSet],
+                      checkout: Path) -> Trust:
+        """The `Trust` an analyzer reads the project's own config by: `resolved`, with the
+        trusted tree as its `base` (where a touched file's trusted version is read) in the
+        repository at `checkout` (the analyzed files may be an export of a head commit)."""
+        tree, trust = self.resolved(baseline, whole)
+        if tree is None:
+            return trust
+        return replace(trust, base=trust.base or tree, checkout=str(checkout))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Loading LangGraph and LangChain takes about a second, as long as an offline review's
 analyzers (bandit and ruff are subprocesses). `EarlyAnalysis` starts every reviewer's
 analyzers on the change as soon as it is known, and answers the round's prepare step from
-those runs when it asks for exactly the same thing: the same agent, diff and tree, no
-`only`. Any other request (a fix round, another tree) runs as it would have.
+those runs when it asks for exactly the same thing: the same agent, diff, tree and options
+(the trust the project's own config is read by; no `only`). Any other request (a fix round,
+another tree) runs as it would have.
 """
 
 from __future__ import annotations
@@ -29,24 +30,26 @@ class EarlyAnalysis:
         self.analyze = analyze
         self._pool: ThreadPoolExecutor | None = None
         self._change: tuple[str, Path] | None = None  # (diff_text, root) they were started on
+        self._options: dict[str, Any] = {}  # and the options
         self._started: dict[str, tuple[AgentDefinition, Future[AnalyzerReport]]] = {}
         self._lock = threading.Lock()  # the round asks from one thread per reviewer
 
-    def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path) -> None:
+    def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path,
+              **options: Any) -> None:
         """Run each agent's analyzers on `diff_text` in the tree at `root`, side by side."""
         wanted = [agent for agent in agents if agent.analyzers]
         if not wanted:
             return
         self._pool = ThreadPoolExecutor(max_workers=len(wanted),
                                         thread_name_prefix="reviewloop-early")
-        self._change = (diff_text, root.resolve())
+        self._change, self._options = (diff_text, root.resolve()), options
         for agent in wanted:
             self._started[agent.name] = (agent, self._pool.submit(self.analyze, agent,
-                                                                  diff_text, root))
+                                                                  diff_text, root, **options))
 
     def __call__(self, agent: AgentDefinition, diff_text: str, root: Path,
                  **options: Any) -> AnalyzerReport:
-        found = self._take(agent, diff_text, root) if not options else None
+        found = self._take(agent, diff_text, root) if options == self._options else None
         if found is not None:
             return found.result()
         return self.analyze(agent, diff_text, root, **options)

@@ -24,7 +24,6 @@ from reviewloop.findings.schema import Finding, FindingDraft, ReviewReply
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.cache_gate import PrefixGate
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.submit import submit_tool
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
@@ -35,6 +34,7 @@ from reviewloop.review.reviewer import (
     shared_parts,
     skipped_outcome,
 )
+from reviewloop.review.submit import submit_tool
 
 if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
     from langchain_core.language_models import BaseChatModel

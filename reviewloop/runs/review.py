@@ -107,8 +107,12 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     baseline = repo.snapshot()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
-        if early is not None:  # the text the round reads back (read_text's newlines)
-            early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content)
+        if early is not None:  # the text the round reads back (read_text's newlines), and
+            # the trust its analyzers get (a local or base side: no change is read for it)
+            trust = trusted_side(repo, source, trusted).for_analyzers(
+                baseline.tree, lambda: parse_diff(diff_text), repo.root)
+            early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content,
+                        trust=trust)
         run = _Run(repo=repo, source=source, trusted=trusted, run_id=run_id, run_dir=run_dir,
                    diff_path=diff_path, diff_text=diff_text, baseline=baseline,
                    settings=settings, agents=agents, content=content)

@@ -34,6 +34,7 @@ from reviewloop.checks.analyzers import eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
+from reviewloop.errors import ReviewloopError
 from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export
 from reviewloop.policy.trust import Trust
@@ -89,7 +90,11 @@ def _lint(root: Path, files: list[str], trust: Trust,
     if tool_home is None or node is None:
         return []  # the views already say ESLint is missing
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
-        tree = _trusted_tree(root, files, trust, Path(folder))
+        try:
+            tree = _trusted_tree(root, files, trust, Path(folder))
+        except (ReviewloopError, OSError) as exc:  # only adds findings: never fails the views
+            log.warning("the project's ESLint rules were not run: %s", exc)
+            return []
         if tree is None or not _has_config(tree, files):
             return []
         work = Path(folder) / "work"
@@ -116,7 +121,8 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> P
     if trust.base is None:
         return None
     tree = folder / "base"
-    export(open_repository(root), trust.base, str(tree))
+    export(open_repository(Path(trust.checkout) if trust.checkout else root), trust.base,
+           str(tree))
     for name in files:
         if PurePosixPath(name).name in CONFIGS:
             continue  # the change's own config never configures its own review

@@ -4,6 +4,7 @@ security view, the rest to maintainability — and a change cannot weaken it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.policy.trust import Trust
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
+from tests.support.review_cli import review
 
 # A project config with a rule of its own (an inline plugin: nothing to install), ESLint's
 # no-eval (reviewloop's set leaves it out) and no-console as a warning; under legacy/ a nested
@@ -103,3 +105,25 @@ def test_without_a_trust_or_with_changed_manifests_the_projects_rules_do_not_run
 
     assert _found(repo, diff, trust, SECURITY) == set()  # a new plugin could be anything
     assert _found(repo, diff, None, SECURITY) == set()
+
+
+@pytest.mark.npm
+def test_a_review_of_a_head_commit_runs_the_bases_rules_through_the_round(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """The whole path, as `reviewloop review --base main --head work` takes it (offline):
+    the round gives the analyzers the base as the trusted side, so the project's rules run
+    and the change's emptied config counts for nothing."""
+    repo = _base(tmp_path)
+    repo.git("switch", "-qc", "work")
+    repo.change({"src/run.js": CODE, "eslint.config.mjs": GAGGED})
+    repo.git("commit", "-qm", "the change")
+
+    done = review(repo.root, "--base", "main", "--head", "work", "--format", "json")
+
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    findings = [e["finding"] for e in json.loads(done.stdout)["ledger"]["entries"]]
+    found = {(f["rule"], f["file"], f["start_line"]) for f in findings
+             if f["rationale"].startswith(f"ESLint {f['rule']} (the project's own")}
+    assert found == {("no-eval", "src/run.js", 3), ("local/no-todo-names", "src/run.js", 1),
+                     ("local/no-todo-names", "src/run.js", 2), ("no-console", "src/run.js", 2)}
+    assert "crashed" not in done.stderr  # reviewloop's own ESLint views ran as well
