@@ -13,7 +13,7 @@ from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.gitutil import git
+from tests.support.review_cli import repo
 
 # The review as the CLI runs it, then which heavy packages the process loaded on the way.
 PROBE = """
@@ -31,12 +31,7 @@ print(json.dumps(loaded), file=sys.stderr)
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = repo(tmp_path)
     (root / "app.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
                                  "    return subprocess.call(cmd, shell=True)\n")
     return root
