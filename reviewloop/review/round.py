@@ -284,16 +284,16 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
     analyze = setup.analyze
     if analyze is None:
         return None
-    root = setup.workspace.root
+    root, checkout = setup.workspace.root, setup.repo.root
     # the project's own analyzer config counts as the trusted side has it (eslint_project.py)
-    trust = setup.trusted.for_analyzers(
-        ask.baseline.tree, lambda: changes if ask.round == 1
-        else parse_diff(setup.repo.diff_since(ask.baseline)), setup.repo.root)
     if ask.round > 1:
         fix_files = rechecked_files(changes.paths, ask.addressed)
         whole = setup.repo.diff_since(ask.baseline)
+        trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: parse_diff(whole),
+                                            checkout)
         return lambda agent: analyze(agent, whole, root, only=fix_files, trust=trust)
     diff_text = Path(ask.diff_path).read_text(encoding="utf-8")
+    trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: changes, checkout)
     return lambda agent: analyze(agent, diff_text, root, trust=trust)
 
 

@@ -107,15 +107,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     baseline = repo.snapshot()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
+        side = trusted_side(repo, source, trusted)
         if early is not None:  # the text the round reads back (read_text's newlines), and
             # the trust its analyzers get (a local or base side: no change is read for it)
-            trust = trusted_side(repo, source, trusted).for_analyzers(
-                baseline.tree, lambda: parse_diff(diff_text), repo.root)
+            trust = side.for_analyzers(baseline.tree, lambda: parse_diff(diff_text), repo.root)
             early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content,
                         trust=trust)
-        run = _Run(repo=repo, source=source, trusted=trusted, run_id=run_id, run_dir=run_dir,
-                   diff_path=diff_path, diff_text=diff_text, baseline=baseline,
-                   settings=settings, agents=agents, content=content)
+        run = _Run(repo=repo, source=source, trusted=trusted, side=side, run_id=run_id,
+                   run_dir=run_dir, diff_path=diff_path, diff_text=diff_text,
+                   baseline=baseline, settings=settings, agents=agents, content=content)
         if not llm and not fix:  # nothing for the graph to do: no model, no fix round
             summary, suppress = _offline(run, early, progress)
         else:
@@ -152,6 +152,7 @@ class _Run:
     repo: Repository
     source: DiffSource
     trusted: TrustedConfig | None
+    side: TrustedSide  # whose file classification counts (`trusted_side`), worked out once
     run_id: str
     run_dir: Path
     diff_path: Path
@@ -178,7 +179,7 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
         repo=run.repo, content=run.content, run_dir=run.run_dir, settings=run.settings,
         agents=run.agents.agents, analyze=early,
         config_root=run.trusted.root if run.trusted else None,
-        trusted=trusted_side(run.repo, run.source, run.trusted),
+        trusted=run.side,
         trust=_pr_trust(run.repo, run.trusted)), run.start(fix=False),
         title=run.source.describe(), progress=progress)
     return summary, found.suppress
@@ -228,8 +229,7 @@ def _graph_review(run: _Run, deps: LoopDeps, fix: bool, progress: Listener | Non
                   ) -> tuple[RunSummary, Suppressor]:
     """The review graph's rounds (a model reviews, or a fixer fixes), and the suppressions
     the graph's triage judged by."""
-    deps = replace(deps, trusted=trusted_side(run.repo, run.source, run.trusted),
-                   trust=_pr_trust(run.repo, run.trusted))
+    deps = replace(deps, trusted=run.side, trust=_pr_trust(run.repo, run.trusted))
     start = run.start(fix=fix)
     summary = _reviewed(deps, start, progress, title=run.source.describe())
     return summary, _suppressions(deps, start.baseline)
