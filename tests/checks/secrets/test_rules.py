@@ -100,6 +100,7 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
     layer skip work only: every text of both labelled sets gets the same hits without them."""
     import json
     import re
+    from types import SimpleNamespace
 
     from reviewloop.checks.secrets import assignments, scanner
     from tests.support.paths import ROOT
@@ -109,8 +110,11 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
              for line in (ROOT / "benchmarks" / "data" / name).read_text("utf-8").splitlines()]
     texts.append("\n".join(texts))  # and all of them at once: many hits in one text
     filtered = [scan_text(t) for t in texts]
-    monkeypatch.setattr(scanner, "present", lambda literals, lowered: True)
+    every_rule = (1 << len(scanner.RULES)) - 1
+    monkeypatch.setattr(scanner, "_prefilter",
+                        lambda: SimpleNamespace(passing=lambda _: every_rule))
     monkeypatch.setattr(assignments, "_SECRET_SUBSTRING", re.compile(r"(?m)^"))
+    monkeypatch.setattr(assignments, "_SECRET_SUBSTRING_LOWER", re.compile(r"(?m)^"))
     assert [scan_text(t) for t in texts] == filtered
     assert sum(map(len, filtered)) > 400
 
@@ -128,3 +132,38 @@ def test_exact_literals_come_only_from_the_case_sensitive_parts() -> None:
     assert exact_literals(r"(?i)ghp_[A-Za-z0-9]{36}") is None
     assert exact_literals(r"ghp_[A-Za-z0-9]{36}", re.IGNORECASE) is None
     assert exact_literals(r"(?:sk|rk)_live_[A-Za-z0-9]{20}") == ("_live_",)
+
+
+def test_the_literal_filter_passes_a_rule_when_its_literals_are_in_the_text() -> None:
+    """`LiteralFilter` answers for all rules at once what `any(literal in text)` answers for
+    each: the lower-case literals in the lower-cased text, the exact ones as written."""
+    import random
+
+    from reviewloop.checks.secrets.keywords import LiteralFilter
+    from reviewloop.checks.secrets.rules import RULES
+
+    def holds(literals: tuple[str, ...] | None, text: str) -> bool:
+        return literals is None or any(literal in text for literal in literals)
+
+    rng = random.Random(5)
+    pieces = [lit for rule in RULES for lit in (*(rule.literals or ()), *(rule.exact or ()))]
+    pieces += ["AT", "Ghp_", "SK_LIVE_", "x", "\n", " ", "ſ", "İ"]
+    literal_filter = LiteralFilter([(rule.literals, rule.exact) for rule in RULES])
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        expected = [holds(r.exact, text) and holds(r.literals, text.lower()) for r in RULES]
+        passing = literal_filter.passing(text)
+        assert [bool(passing >> bit & 1) for bit in range(len(RULES))] == expected, text
+
+
+def test_a_secret_word_is_found_in_any_case_and_beyond_ascii() -> None:
+    """The line filter of the keyword layer lower-cases an ASCII text; elsewhere it keeps
+    the case-insensitive regex, whose `s` also matches `ſ` (lower() keeps `ſ`)."""
+    from reviewloop.checks.secrets.assignments import _lines_naming_a_secret
+
+    text = "x = 1\nDB_PASSWORD = 1\ny = 2\nmy_paſs = 3\nz = 4 # é\nToKeN token TOKEN\n"
+    lines = [text[start:end] for start, end in _lines_naming_a_secret(text)]
+    assert lines == ["DB_PASSWORD = 1", "my_paſs = 3", "ToKeN token TOKEN"]
+    ascii_text = text.replace("ſ", "s").replace("é", "e")
+    assert [ascii_text[s:e] for s, e in _lines_naming_a_secret(ascii_text)] == [
+        "DB_PASSWORD = 1", "my_pass = 3", "ToKeN token TOKEN"]
