@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Annotated, Literal, Self
 
@@ -288,6 +289,9 @@ class CodeIndex:
 
     def __init__(self, code_lines: Sequence[str]):
         self.compact = ["".join(line.split()) for line in code_lines]
+        # the compact lines end to end, and where each starts in it: a window is one slice
+        self._text = "".join(self.compact)
+        self._offsets = list(accumulate(map(len, self.compact), initial=0))
         self._windows: dict[tuple[int, int], str] = {}
         # per window height: each window's text -> the lines it starts on, in order
         self._starts: dict[int, dict[str, list[int]]] = {}
@@ -301,16 +305,16 @@ class CodeIndex:
         return self._windows[key]
 
     def _widened(self, start: int, end: int) -> str:
-        if start < 1 or start > len(self.compact):
+        count = len(self.compact)
+        if start < 1 or start > count:
             return ""
-        text = "".join(self.compact[start - 1:end])
-        if not text:
+        first, last = self._offsets[start - 1], min(end, count)
+        if last < start or self._offsets[last] == first:
             return ""
-        last = min(end, len(self.compact))
-        while len(text) < MIN_WINDOW and last < min(end + MAX_WINDOW_LINES, len(self.compact)):
-            text += self.compact[last]
-            last += 1
-        return text
+        # the fewest following lines (up to MAX_WINDOW_LINES) that bring MIN_WINDOW characters
+        last = bisect_left(self._offsets, first + MIN_WINDOW, last,
+                           min(end + MAX_WINDOW_LINES, count))
+        return self._text[first:self._offsets[last]]
 
     def occurrence(self, start: int, end: int) -> int:
         """How many windows of the same height start above `start` with the same code."""
@@ -318,7 +322,7 @@ class CodeIndex:
         if height not in self._starts:  # once per height: many findings share a file
             starts: dict[str, list[int]] = {}
             for n in range(1, len(self.compact) + 1):
-                starts.setdefault(self.window(n, n + height), []).append(n)
+                starts.setdefault(self._widened(n, n + height), []).append(n)
             self._starts[height] = starts
         return bisect_left(self._starts[height].get(self.window(start, end), []), start)
 
