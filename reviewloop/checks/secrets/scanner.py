@@ -193,7 +193,7 @@ def _candidates(text: str) -> Iterator[Candidate]:
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text)
     for bit, rule in enumerate(RULES):
-        if passing >> bit & 1:
+        if passing >> bit & 1 and (rule.hint is None or rule.hint.search(text)):
             yield from _rule_matches(rule, text)
     yield from assignments(text)
     yield from detect_secrets(text)

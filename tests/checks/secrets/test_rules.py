@@ -96,10 +96,12 @@ def test_a_short_unit_repeated_is_a_fixture() -> None:
 
 
 def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
-    """The keyword prefilter of the rule table and the secret-word line filter of the keyword
-    layer skip work only: every text of both labelled sets gets the same hits without them."""
+    """The keyword prefilter of the rule table, its rules' hints and the secret-word line
+    filter of the keyword layer skip work only: every text of both labelled sets gets the
+    same hits without them."""
     import json
     import re
+    from dataclasses import replace
     from types import SimpleNamespace
 
     from reviewloop.checks.secrets import assignments, scanner
@@ -115,6 +117,7 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
                         lambda: SimpleNamespace(passing=lambda _: every_rule))
     monkeypatch.setattr(assignments, "_SECRET_SUBSTRING", re.compile(r"(?m)^"))
     monkeypatch.setattr(assignments, "_SECRET_SUBSTRING_LOWER", re.compile(r"(?m)^"))
+    monkeypatch.setattr(scanner, "RULES", tuple(replace(r, hint=None) for r in scanner.RULES))
     assert [scan_text(t) for t in texts] == filtered
     assert sum(map(len, filtered)) > 400
 
@@ -167,3 +170,21 @@ def test_a_secret_word_is_found_in_any_case_and_beyond_ascii() -> None:
     ascii_text = text.replace("ſ", "s").replace("é", "e")
     assert [ascii_text[s:e] for s, e in _lines_naming_a_secret(ascii_text)] == [
         "DB_PASSWORD = 1", "my_pass = 3", "ToKeN token TOKEN"]
+
+
+def test_a_rules_hint_is_part_of_every_match() -> None:
+    """A hint is searched before the rule's regex, which then runs only where it is found:
+    each is part of every match of its rule, shown here on tokens of each shape."""
+    from reviewloop.checks.secrets.rules import RULES
+
+    # built here: no token in the file
+    tokens = {"discord-bot-token": "MTk4NjIy" + "NDgzNDcxOTI1MjQ4" + ".Cl2FMQ." + "Zn" * 14,
+              "mailgun-api-key": "9f3a" * 8 + "-a1b2c3d4-e5f6a7b8",
+              "facebook-access-token": "1234567890" + "12345|" + "aBcD" * 8}
+    hinted = [rule for rule in RULES if rule.hint is not None]
+    assert {rule.id for rule in hinted} == set(tokens)
+    for rule in hinted:
+        text = f"value = {tokens[rule.id]}\n"
+        matches = list(rule.pattern.finditer(text))
+        assert matches, rule.id
+        assert all(rule.hint.search(m.group(0)) for m in matches), rule.id
