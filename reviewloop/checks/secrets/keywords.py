@@ -4,8 +4,9 @@ A rule whose regex needs `ghp_` cannot match a text without `ghp_`; looking for 
 thousandth of running the regex over the text. The literals are read from the compiled
 pattern (the standard library's regex parser) and compared in lower case, which only widens
 the filter, so an inline `(?i:…)` never hides a match. `LiteralFilter` looks for every
-rule's literals in one pass over the text (an Aho-Corasick automaton, pyahocorasick): one
-`in` per literal and rule cost more than the regexes it saved at a few MB of diff.
+rule's literals in one pass over the text (an Aho-Corasick automaton, ahocorasick-rs, on the
+text's UTF-8): one `in` per literal and rule cost more than the regexes it saved at a few MB
+of diff.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re._parser as sre  # type: ignore[import-not-found]  # the stdlib parser 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import ahocorasick
+from ahocorasick_rs import BytesAhoCorasick
 
 _MIN = 2  # a one-character literal filters nothing
 
@@ -23,7 +24,8 @@ _MIN = 2  # a one-character literal filters nothing
 def required_literals(regex: str) -> tuple[str, ...] | None:
     """Lower-case strings of which every match contains at least one, or None when no such
     set was found (the rule then always runs)."""
-    found = _alternatives(sre.parse(regex))
+    parsed: Any = sre.parse(regex)  # a SubPattern: iterable, though its stub says not
+    found = _alternatives(parsed)
     return tuple(sorted({s.lower() for s in found})) if found else None
 
 
@@ -32,7 +34,7 @@ def exact_literals(regex: str, flags: int = 0) -> tuple[str, ...] | None:
     from the parts of `regex` that match case-sensitively; None when there are none. A
     token's prefix (`ghp_`, `EAA`) is then looked for as written: in lower case, short ones
     (`sk`, `eaa`) turn up in most code and the rule's regex would run on all of it."""
-    parsed = sre.parse(regex, flags)
+    parsed: Any = sre.parse(regex, flags)
     if parsed.state.flags & re.IGNORECASE:
         return None
     found = _alternatives(parsed, exact=True)
@@ -91,7 +93,9 @@ class LiteralFilter:
 
 
 class _Automaton:
-    """Each literal with the bits of the filters it satisfies."""
+    """Each literal with the bits of the filters it satisfies. The search runs on UTF-8,
+    where a literal's bytes occur exactly where the literal does (a character's encoding
+    never starts inside another's; a lone surrogate is encoded as such, `surrogatepass`)."""
 
     def __init__(self, filters: Sequence[Literals]) -> None:
         self.always = 0
@@ -101,19 +105,18 @@ class _Automaton:
                 self.always |= 1 << bit
             for literal in literals or ():
                 masks[literal] = masks.get(literal, 0) | 1 << bit
-        self.automaton: Any = None
-        if masks:
-            self.automaton = ahocorasick.Automaton()
-            for literal, mask in masks.items():
-                self.automaton.add_word(literal, mask)
-            self.automaton.make_automaton()
+        self.masks = list(masks.values())
+        self.automaton = BytesAhoCorasick([literal.encode() for literal in masks]) \
+            if masks else None
 
     def holds(self, text: str) -> int:
         """The bits of the filters `text` satisfies."""
         found = self.always
         if self.automaton is not None:
-            for _, mask in self.automaton.iter(text):
-                found |= mask
+            data = text.encode("utf-8", "surrogatepass")
+            for index in {m[0] for m in self.automaton.find_matches_as_indexes(
+                    data, overlapping=True)}:
+                found |= self.masks[index]
         return found
 
 

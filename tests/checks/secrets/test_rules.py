@@ -150,7 +150,7 @@ def test_the_literal_filter_passes_a_rule_when_its_literals_are_in_the_text() ->
 
     rng = random.Random(5)
     pieces = [lit for rule in RULES for lit in (*(rule.literals or ()), *(rule.exact or ()))]
-    pieces += ["AT", "Ghp_", "SK_LIVE_", "x", "\n", " ", "ſ", "İ"]
+    pieces += ["AT", "Ghp_", "SK_LIVE_", "x", "\n", " ", "ſ", "İ", "\udcff", "é"]
     literal_filter = LiteralFilter([(rule.literals, rule.exact) for rule in RULES])
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
