@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -293,8 +293,6 @@ class CodeIndex:
         self._text = "".join(self.compact)
         self._offsets = list(accumulate(map(len, self.compact), initial=0))
         self._windows: dict[tuple[int, int], str] = {}
-        # per window height: each window's text -> the lines it starts on, in order
-        self._starts: dict[int, dict[str, list[int]]] = {}
 
     def window(self, start: int, end: int) -> str:
         """Lines start..end, widened by up to `MAX_WINDOW_LINES` following lines until it
@@ -318,13 +316,21 @@ class CodeIndex:
 
     def occurrence(self, start: int, end: int) -> int:
         """How many windows of the same height start above `start` with the same code."""
-        height = end - start
-        if height not in self._starts:  # once per height: many findings share a file
-            starts: dict[str, list[int]] = {}
-            for n in range(1, len(self.compact) + 1):
-                starts.setdefault(self._widened(n, n + height), []).append(n)
-            self._starts[height] = starts
-        return bisect_left(self._starts[height].get(self.window(start, end), []), start)
+        window, height = self.window(start, end), end - start
+        if not window or start > len(self.compact):
+            return sum(self._widened(n, n + height) == window
+                       for n in range(1, min(start, len(self.compact) + 1)))
+        # a window is the text from its first line's offset on: an equal one above starts
+        # where this one's code occurs in the text, at the start of a line above `start`
+        first, count = self._offsets[start - 1], 0
+        at = self._text.find(window, 0, first + len(window))
+        while at >= 0:
+            # the lines starting there: several when blank lines between them are empty
+            for n in range(bisect_left(self._offsets, at, 0, start - 1) + 1,
+                           bisect_right(self._offsets, at, 0, start - 1) + 1):
+                count += self._widened(n, n + height) == window
+            at = self._text.find(window, at + 1, first + len(window))
+        return count
 
 
 def location_hash(finding: Finding, code: Sequence[str] | CodeIndex | None) -> str:
