@@ -188,3 +188,22 @@ def test_a_rules_hint_is_part_of_every_match() -> None:
         matches = list(rule.pattern.finditer(text))
         assert matches, rule.id
         assert all(rule.hint.search(m.group(0)) for m in matches), rule.id
+
+
+def test_the_flag_regex_matches_as_its_look_behind_first_form() -> None:
+    """`--api-key=…` is searched `-` first with the look-behind after it: the same matches,
+    groups included, as the form that opens with the look-behind."""
+    import random
+    import re
+
+    from reviewloop.checks.secrets.assignments import _FLAG
+
+    assert _FLAG.pattern.startswith(r"(?i)-(?<![\w-]-)-?")
+    before = re.compile(r"(?i)(?<![\w-])--?" + _FLAG.pattern[len(r"(?i)-(?<![\w-]-)-?"):])
+    rng = random.Random(2)
+    pieces = ["-", "--", "a", "_", " ", "=", "password", "TOKEN", "api-key", "x9Yz12AbCd", "'",
+              '"', "$", "\n", "é", "\u212a"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        assert [(m.span(), m.groupdict()) for m in _FLAG.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in before.finditer(text)], text
