@@ -44,10 +44,26 @@ class Rule:
 
 def _rule(id: str, description: str, regex: str, confidence: float = 0.9, *,
           flags: int = 0, min_entropy: float = 0.0, hint: str | None = None) -> Rule:
-    return Rule(id, description, re.compile(regex, flags), confidence,
+    return Rule(id, description, re.compile(_literal_first(regex), flags), confidence,
                 min_entropy=min_entropy, literals=required_literals(regex),
                 exact=exact_literals(regex, flags),
                 hint=re.compile(hint) if hint is not None else None)
+
+
+_OPEN = _L + "(?P<secret>"
+_FIRST = re.compile(r"[A-Za-z0-9_](?![?*+{])")
+
+
+def _literal_first(regex: str) -> str:
+    """`_L(?P<secret>g…` as `(?P<secret>g(?<![A-Za-z0-9_]g)…`: the same matches (the
+    character before the `g` is checked once the `g` is matched), but the regex starts with
+    a literal, which the regex engine skips to; a look-behind first is tried at every
+    position. Other regexes are returned as they are."""
+    first = _FIRST.match(regex, len(_OPEN)) if regex.startswith(_OPEN) else None
+    if first is None:
+        return regex
+    char = first.group()
+    return f"(?P<secret>{char}(?<![A-Za-z0-9_]{char}){regex[first.end():]}"
 
 
 def _kw(keywords: str, value: str) -> str:

@@ -207,3 +207,33 @@ def test_the_flag_regex_matches_as_its_look_behind_first_form() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
         assert [(m.span(), m.groupdict()) for m in _FLAG.finditer(text)] == [
             (m.span(), m.groupdict()) for m in before.finditer(text)], text
+
+
+def test_a_token_rule_opening_with_a_literal_matches_as_its_look_behind_first_form() -> None:
+    """`_L(?P<secret>g…` is compiled as `(?P<secret>g(?<![A-Za-z0-9_]g)…` (a literal first):
+    on token-like texts, with and without a word character before them, each such rule
+    finds exactly what its look-behind-first form finds."""
+    import json
+    import random
+    import re
+
+    from reviewloop.checks.secrets.rules import RULES
+    from tests.support.paths import ROOT
+
+    opened = re.compile(r"\(\?P<secret>([A-Za-z0-9_])\(\?<!\[A-Za-z0-9_\]\1\)")
+    rewritten = [(rule, opened.match(rule.pattern.pattern)) for rule in RULES]
+    rewritten = [(rule, m) for rule, m in rewritten if m]
+    assert len(rewritten) > 30
+    texts = [json.loads(line)["text"]
+             for name in ("secrets_public.jsonl", "secrets_labelled.jsonl")
+             for line in (ROOT / "benchmarks" / "data" / name).read_text("utf-8").splitlines()]
+    rng = random.Random(4)
+    for rule, m in rewritten:
+        before = re.compile(r"(?<![A-Za-z0-9_])(?P<secret>" + m.group(1)
+                            + rule.pattern.pattern[m.end():], rule.pattern.flags)
+        tokens = [t for t in texts if before.search(t)] or texts[:50]
+        for token in tokens:
+            for lead in ("", "x", "_", "-", " ", "\n", "9", "é"):
+                text = lead + token + rng.choice(("", "x", " "))
+                assert [(h.span(), h.groupdict()) for h in rule.pattern.finditer(text)] == [
+                    (h.span(), h.groupdict()) for h in before.finditer(text)], (rule.id, text)
