@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Annotated, Literal, Self
 
@@ -288,9 +289,10 @@ class CodeIndex:
 
     def __init__(self, code_lines: Sequence[str]):
         self.compact = ["".join(line.split()) for line in code_lines]
+        # the compact lines end to end, and where each starts in it: a window is one slice
+        self._text = "".join(self.compact)
+        self._offsets = list(accumulate(map(len, self.compact), initial=0))
         self._windows: dict[tuple[int, int], str] = {}
-        # per window height: each window's text -> the lines it starts on, in order
-        self._starts: dict[int, dict[str, list[int]]] = {}
 
     def window(self, start: int, end: int) -> str:
         """Lines start..end, widened by up to `MAX_WINDOW_LINES` following lines until it
@@ -301,26 +303,34 @@ class CodeIndex:
         return self._windows[key]
 
     def _widened(self, start: int, end: int) -> str:
-        if start < 1 or start > len(self.compact):
+        count = len(self.compact)
+        if start < 1 or start > count:
             return ""
-        text = "".join(self.compact[start - 1:end])
-        if not text:
+        first, last = self._offsets[start - 1], min(end, count)
+        if last < start or self._offsets[last] == first:
             return ""
-        last = min(end, len(self.compact))
-        while len(text) < MIN_WINDOW and last < min(end + MAX_WINDOW_LINES, len(self.compact)):
-            text += self.compact[last]
-            last += 1
-        return text
+        # the fewest following lines (up to MAX_WINDOW_LINES) that bring MIN_WINDOW characters
+        last = bisect_left(self._offsets, first + MIN_WINDOW, last,
+                           min(end + MAX_WINDOW_LINES, count))
+        return self._text[first:self._offsets[last]]
 
     def occurrence(self, start: int, end: int) -> int:
         """How many windows of the same height start above `start` with the same code."""
-        height = end - start
-        if height not in self._starts:  # once per height: many findings share a file
-            starts: dict[str, list[int]] = {}
-            for n in range(1, len(self.compact) + 1):
-                starts.setdefault(self.window(n, n + height), []).append(n)
-            self._starts[height] = starts
-        return bisect_left(self._starts[height].get(self.window(start, end), []), start)
+        window, height = self.window(start, end), end - start
+        if not window or start > len(self.compact):
+            return sum(self._widened(n, n + height) == window
+                       for n in range(1, min(start, len(self.compact) + 1)))
+        # a window is the text from its first line's offset on: an equal one above starts
+        # where this one's code occurs in the text, at the start of a line above `start`
+        first, count = self._offsets[start - 1], 0
+        at = self._text.find(window, 0, first + len(window))
+        while at >= 0:
+            # the lines starting there: several when blank lines between them are empty
+            for n in range(bisect_left(self._offsets, at, 0, start - 1) + 1,
+                           bisect_right(self._offsets, at, 0, start - 1) + 1):
+                count += self._widened(n, n + height) == window
+            at = self._text.find(window, at + 1, first + len(window))
+        return count
 
 
 def location_hash(finding: Finding, code: Sequence[str] | CodeIndex | None) -> str:

@@ -9,10 +9,20 @@ out of a file's header: `index` lines (blob ids), the `diff --git a/… b/…` l
 
 from __future__ import annotations
 
+from reviewloop.memo import TextMemo
+
 _IMPLIED = ("new file mode 100644\n", "deleted file mode 100644\n")
 
 
 def shown(diff_text: str) -> str:
+    # every reviewer of a chunk builds its prompt from the same diff: cut once per chunk
+    return _SHOWN.get(diff_text, lambda: _shown(diff_text))
+
+
+_SHOWN: TextMemo[str] = TextMemo(keep=16)  # a round's chunks
+
+
+def _shown(diff_text: str) -> str:
     out: list[str] = []
     header: list[str] | None = None  # the current file's header, until `+++` or a hunk
     for line in diff_text.splitlines(keepends=True):

@@ -480,3 +480,32 @@ def test_occurrence_counts_the_identical_windows_above_for_every_height():
             slow = sum(1 for n in range(1, start)
                        if index.window(n, n + end - start) == text)
             assert index.occurrence(start, end) == slow, (start, end)
+
+
+def test_a_window_is_its_lines_widened_line_by_line_to_min_window_characters():
+    """CodeIndex cuts a window out of the compact lines end to end: the same text as
+    joining the range's lines and adding following ones until MIN_WINDOW, as written here."""
+    import random
+
+    from reviewloop.findings.schema import MAX_WINDOW_LINES, MIN_WINDOW
+
+    def widened(compact: list[str], start: int, end: int) -> str:
+        if start < 1 or start > len(compact):
+            return ""
+        text = "".join(compact[start - 1:end])
+        last = min(end, len(compact))
+        while text and len(text) < MIN_WINDOW and last < min(end + MAX_WINDOW_LINES,
+                                                             len(compact)):
+            text += compact[last]
+            last += 1
+        return text
+
+    rng = random.Random(3)
+    pool = ["", "  ", "}", "x = 1", "return value", "def f(a, b):", "a" * 20, "c d", "é ü"]
+    for _ in range(200):
+        lines = [rng.choice(pool) for _ in range(rng.randrange(0, 30))]
+        index = CodeIndex(lines)
+        for start in range(0, len(lines) + 3):
+            for end in range(start, start + 6):
+                assert index.window(start, end) == widened(index.compact, start, end), (
+                    lines, start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewloop.git.diff import ChangeSet, parse_diff
-from reviewloop.policy.trust import Lever, LeverKind, Reach, Trust, lever, markers
+from reviewloop.policy.trust import Lever, LeverKind, Reach, Trust, lever, line_markers, markers
 from tests.support.analyzers import Repo
 
 
@@ -79,6 +79,21 @@ def test_a_repository_lever_comes_first() -> None:
 ])
 def test_every_marker_syntax_is_found(line: str, owner: str) -> None:
     assert owner in [m.owner for m in markers(line)]
+
+
+def test_a_files_markers_are_each_lines_markers() -> None:
+    """`line_markers` finds what `markers` finds line by line, in ASCII and beyond (`(?i)k`
+    matches the Kelvin sign), with no marker made of two lines' text."""
+    lines = ["x = eval(y)  # NOSEC B307", "", "a = 1  # no", "cover = 2", "f()  # noqa: E501",
+             "\0# nosec", "# pragma: no   cover", "ok = 'naïve'  # eslint-disable-line",
+             "# checKov:skip=CKV_AWS_20", "# \u212aics-scan ignore-line", "last # noqa"]
+    expected = [(n, m) for n, line in enumerate(lines, start=1) for m in markers(line)]
+    assert line_markers(lines) == expected
+    assert [n for n, _ in expected] == [1, 5, 6, 7, 8, 9, 10, 11]
+    ascii_lines = [line for line in lines if line.isascii()]
+    assert line_markers(ascii_lines) == [
+        (n, m) for n, line in enumerate(ascii_lines, start=1) for m in markers(line)]
+    assert line_markers([]) == [] and line_markers(["plain"]) == []
 
 
 @pytest.mark.parametrize("line", ["x = 1", "# nosecurity here", "label = 'noqa'",

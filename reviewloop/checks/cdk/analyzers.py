@@ -30,7 +30,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, SEVERITY, Checkov
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
-from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_for
+from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
 from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
@@ -56,7 +56,8 @@ class _CdkAnalyzer(ABC):
     def claims(self, root: Path, path: str) -> bool:
         """Every source of a CDK app is infrastructure, whatever its name (`lib/uploads.ts`
         as much as `lib/app-stack.ts`): the reviewer's scope globs cannot say so."""
-        return any(app.relevant((path,)) for app in find_apps(root, (path,)))
+        # no other file is relevant to any app: the tree is not searched for them
+        return is_source(path) and any(app.relevant((path,)) for app in find_apps(root, (path,)))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:

@@ -47,8 +47,12 @@ class CdkApp:
 
     def relevant(self, changed: Iterable[str]) -> bool:
         """Whether any of the changed files can change what this app synthesizes."""
-        return any(self.owns(p) and PurePosixPath(p).suffix in SOURCE_SUFFIXES
-                   for p in changed)
+        return any(self.owns(p) and is_source(p) for p in changed)
+
+
+def is_source(path: str) -> bool:
+    """Whether the repo path `path` is of a kind a CDK app is written in (or configured by)."""
+    return PurePosixPath(path).suffix in SOURCE_SUFFIXES
 
 
 def find_apps(root: Path, changed: Iterable[str] = ()) -> list[CdkApp]:

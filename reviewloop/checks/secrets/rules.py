@@ -37,13 +37,33 @@ class Rule:
     literals: tuple[str, ...] | None = None
     # the same in their own case, from the case-sensitive parts only; None: no such filter
     exact: tuple[str, ...] | None = None
+    # for a rule with no literal to filter on: a part of every match, searched first (it
+    # starts with a literal, which the regex engine skips to; the rule's regex does not)
+    hint: re.Pattern[str] | None = None
 
 
 def _rule(id: str, description: str, regex: str, confidence: float = 0.9, *,
-          flags: int = 0, min_entropy: float = 0.0) -> Rule:
-    return Rule(id, description, re.compile(regex, flags), confidence,
+          flags: int = 0, min_entropy: float = 0.0, hint: str | None = None) -> Rule:
+    return Rule(id, description, re.compile(_literal_first(regex), flags), confidence,
                 min_entropy=min_entropy, literals=required_literals(regex),
-                exact=exact_literals(regex, flags))
+                exact=exact_literals(regex, flags),
+                hint=re.compile(hint) if hint is not None else None)
+
+
+_OPEN = _L + "(?P<secret>"
+_FIRST = re.compile(r"[A-Za-z0-9_](?![?*+{])")
+
+
+def _literal_first(regex: str) -> str:
+    """`_L(?P<secret>g…` as `(?P<secret>g(?<![A-Za-z0-9_]g)…`: the same matches (the
+    character before the `g` is checked once the `g` is matched), but the regex starts with
+    a literal, which the regex engine skips to; a look-behind first is tried at every
+    position. Other regexes are returned as they are."""
+    first = _FIRST.match(regex, len(_OPEN)) if regex.startswith(_OPEN) else None
+    if first is None:
+        return regex
+    char = first.group()
+    return f"(?P<secret>{char}(?<![A-Za-z0-9_]{char}){regex[first.end():]}"
 
 
 def _kw(keywords: str, value: str) -> str:
@@ -156,7 +176,7 @@ RULES: tuple[Rule, ...] = (
           r"discord(?:app)?\.com/api/webhooks/\d+/(?P<secret>[A-Za-z0-9_-]{60,70})", 0.9),
     _rule("discord-bot-token", "Discord bot token",
           _L + r"(?P<secret>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})"
-          + _RD, 0.85),
+          + _RD, 0.85, hint=r"\.[A-Za-z0-9_-]{6}\."),
     _rule("telegram-bot-token", "Telegram bot token",
           r"(?<![\w:])(?P<secret>\d{5,16}:A[A-Za-z0-9_-]{34})" + _RD, 0.9),
     _rule("twilio-api-key", "Twilio API key SID",
@@ -168,7 +188,8 @@ RULES: tuple[Rule, ...] = (
     _rule("mailgun-api-key", "Mailgun API key",
           _L + r"(?P<secret>key-[0-9a-f]{32})" + _R, 0.85),
     _rule("mailgun-api-key", "Mailgun private API key",
-          _L + r"(?P<secret>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})" + _R, 0.8),
+          _L + r"(?P<secret>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})" + _R, 0.8,
+          hint=r"-[0-9a-f]{8}-"),
     _rule("mailgun-api-key", "Mailgun API key",
           _kw(r"mailgun", r"[0-9a-f]{32}"), 0.85),
     _rule("mailchimp-api-key", "Mailchimp API key",
@@ -253,7 +274,7 @@ RULES: tuple[Rule, ...] = (
           _L + r"(?P<secret>EAA[CDM][A-Za-z0-9]{60,})" + _R, 0.85),
     _rule("facebook-access-token", "Facebook app access token (app id|secret)",
           r"(?<![\w|])\d{15,16}(?:\||%7C)(?P<secret>[0-9A-Za-z_-]{27,40})" + _RD, 0.85,
-          min_entropy=3.5),
+          min_entropy=3.5, hint=r"\||%7C"),
     _rule("jfrog-token", "JFrog / Artifactory API key or identity token",
           _kw(r"jfrog|artifactory|bintray", r"[A-Za-z0-9]{64}|[A-Za-z0-9]{73}"), 0.85,
           min_entropy=3.5),

@@ -25,14 +25,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.ds_layer import detect_secrets
-from reviewloop.checks.secrets.keywords import present
+from reviewloop.checks.secrets.keywords import LiteralFilter
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
 from reviewloop.findings.schema import Finding, Severity
@@ -190,13 +190,18 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 # --- candidates ----------------------------------------------------------------------------
 
 def _candidates(text: str) -> Iterator[Candidate]:
-    lowered = text.lower()
-    for rule in RULES:
-        # most rules cannot match: skip their regex (each filter is a necessary condition)
-        if present(rule.exact, text) and present(rule.literals, lowered):
+    # most rules cannot match: skip their regex (each filter is a necessary condition)
+    passing = _prefilter().passing(text)
+    for bit, rule in enumerate(RULES):
+        if passing >> bit & 1 and (rule.hint is None or rule.hint.search(text)):
             yield from _rule_matches(rule, text)
     yield from assignments(text)
     yield from detect_secrets(text)
+
+
+@cache
+def _prefilter() -> LiteralFilter:
+    return LiteralFilter([(rule.literals, rule.exact) for rule in RULES])
 
 
 def _rule_matches(rule: Rule, text: str) -> Iterator[Candidate]:

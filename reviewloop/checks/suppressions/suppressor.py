@@ -35,7 +35,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
 from reviewloop.git.provenance import Origin
-from reviewloop.policy.trust import Marker, Reach, markers, reenables
+from reviewloop.policy.trust import Marker, Reach, line_markers, reenables
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
@@ -85,9 +85,7 @@ class Suppressor:
 
     def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
         if path not in self._markers:
-            self._markers[path] = [(number, marker) for number, text in
-                                   enumerate(self.files.lines(path), start=1)
-                                   for marker in markers(text)]
+            self._markers[path] = line_markers(self.files.lines(path))
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:

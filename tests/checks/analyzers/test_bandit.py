@@ -109,6 +109,32 @@ def test_asserts_are_flagged_outside_tests_only(repo):
         ("app/guard.py", "B101", Severity.NIT)]
 
 
+def test_a_report_keeps_every_finding_but_the_asserts_in_tests(tmp_path):
+    """to_findings on bandit's JSON: an assert in a test file (as the finding names it,
+    `./tests/…` too) is left out; any other rule there, and an assert elsewhere, are kept;
+    a file name no finding can carry still fails as it did."""
+    from pydantic import ValidationError
+
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.checks.analyzers.bandit import to_findings
+    from reviewloop.git.diff import parse_diff
+
+    def issue(rule: str, filename: str) -> dict:
+        return {"test_id": rule, "filename": filename, "line_number": 2, "line_range": [2],
+                "issue_text": f"{rule} here", "issue_severity": "LOW",
+                "issue_confidence": "HIGH", "test_name": "t"}
+
+    ctx = AnalyzerContext(root=tmp_path, changes=parse_diff(""), diff_text="",
+                          agent="review-security", files=())
+    report = {"results": [issue("B101", "tests/test_a.py"), issue("B602", "tests/test_a.py"),
+                          issue("B101", "app/a.py"), issue("B101", "./tests/test_b.py"),
+                          issue("B101", str(tmp_path / "tests" / "test_c.py"))]}
+    assert [(f.rule, f.file) for f in to_findings(report, ctx)] == [
+        ("B602", "tests/test_a.py"), ("B101", "app/a.py")]
+    with pytest.raises(ValidationError):
+        to_findings({"results": [issue("B101", "../outside/test_x.py")]}, ctx)
+
+
 def test_a_nosec_comment_does_not_hide_the_finding_from_the_review(repo):
     """bandit runs --ignore-nosec: whether a `# nosec` counts is reviewloop's decision (the
     trusted side's markers only), made where the finding is recorded."""

@@ -278,3 +278,16 @@ def test_every_source_of_an_app_reaches_the_infrastructure_reviewers_cdk_analyze
                   tests=project_tests(Settings()))
 
     assert seen == [("app/lib/uploads.ts",)]  # the app's source, not the web one
+
+
+def test_a_cdk_analyzer_claims_an_apps_sources_and_nothing_else(tmp_path: Path) -> None:
+    """Every source of a CDK app is infrastructure whatever its name; a file of another
+    kind, in the app's folder or not, is never claimed (and no app is looked for)."""
+    (tmp_path / "infra" / "lib").mkdir(parents=True)
+    (tmp_path / "infra" / "cdk.json").write_text(json.dumps({"app": "npx ts-node bin/app.ts"}))
+    claims = CdkNag().claims
+    assert claims(tmp_path, "infra/lib/uploads.ts")
+    assert claims(tmp_path, "infra/cdk.json")
+    assert not claims(tmp_path, "infra/lib/handler.py")
+    assert not claims(tmp_path, "infra/README.md")
+    assert not claims(tmp_path, "web/src/app.ts")

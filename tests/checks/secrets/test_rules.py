@@ -96,10 +96,13 @@ def test_a_short_unit_repeated_is_a_fixture() -> None:
 
 
 def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
-    """The keyword prefilter of the rule table and the secret-word line filter of the keyword
-    layer skip work only: every text of both labelled sets gets the same hits without them."""
+    """The keyword prefilter of the rule table, its rules' hints and the secret-word line
+    filter of the keyword layer skip work only: every text of both labelled sets gets the
+    same hits without them."""
     import json
     import re
+    from dataclasses import replace
+    from types import SimpleNamespace
 
     from reviewloop.checks.secrets import assignments, scanner
     from tests.support.paths import ROOT
@@ -109,8 +112,12 @@ def test_the_prefilters_change_speed_not_results(monkeypatch) -> None:
              for line in (ROOT / "benchmarks" / "data" / name).read_text("utf-8").splitlines()]
     texts.append("\n".join(texts))  # and all of them at once: many hits in one text
     filtered = [scan_text(t) for t in texts]
-    monkeypatch.setattr(scanner, "present", lambda literals, lowered: True)
+    every_rule = (1 << len(scanner.RULES)) - 1
+    monkeypatch.setattr(scanner, "_prefilter",
+                        lambda: SimpleNamespace(passing=lambda _: every_rule))
     monkeypatch.setattr(assignments, "_SECRET_SUBSTRING", re.compile(r"(?m)^"))
+    monkeypatch.setattr(assignments, "_SECRET_SUBSTRING_LOWER", re.compile(r"(?m)^"))
+    monkeypatch.setattr(scanner, "RULES", tuple(replace(r, hint=None) for r in scanner.RULES))
     assert [scan_text(t) for t in texts] == filtered
     assert sum(map(len, filtered)) > 400
 
@@ -128,3 +135,105 @@ def test_exact_literals_come_only_from_the_case_sensitive_parts() -> None:
     assert exact_literals(r"(?i)ghp_[A-Za-z0-9]{36}") is None
     assert exact_literals(r"ghp_[A-Za-z0-9]{36}", re.IGNORECASE) is None
     assert exact_literals(r"(?:sk|rk)_live_[A-Za-z0-9]{20}") == ("_live_",)
+
+
+def test_the_literal_filter_passes_a_rule_when_its_literals_are_in_the_text() -> None:
+    """`LiteralFilter` answers for all rules at once what `any(literal in text)` answers for
+    each: the lower-case literals in the lower-cased text, the exact ones as written."""
+    import random
+
+    from reviewloop.checks.secrets.keywords import LiteralFilter
+    from reviewloop.checks.secrets.rules import RULES
+
+    def holds(literals: tuple[str, ...] | None, text: str) -> bool:
+        return literals is None or any(literal in text for literal in literals)
+
+    rng = random.Random(5)
+    pieces = [lit for rule in RULES for lit in (*(rule.literals or ()), *(rule.exact or ()))]
+    pieces += ["AT", "Ghp_", "SK_LIVE_", "x", "\n", " ", "ſ", "İ", "\udcff", "é"]
+    literal_filter = LiteralFilter([(rule.literals, rule.exact) for rule in RULES])
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        expected = [holds(r.exact, text) and holds(r.literals, text.lower()) for r in RULES]
+        passing = literal_filter.passing(text)
+        assert [bool(passing >> bit & 1) for bit in range(len(RULES))] == expected, text
+
+
+def test_a_secret_word_is_found_in_any_case_and_beyond_ascii() -> None:
+    """The line filter of the keyword layer lower-cases an ASCII text; elsewhere it keeps
+    the case-insensitive regex, whose `s` also matches `ſ` (lower() keeps `ſ`)."""
+    from reviewloop.checks.secrets.assignments import _lines_naming_a_secret
+
+    text = "x = 1\nDB_PASSWORD = 1\ny = 2\nmy_paſs = 3\nz = 4 # é\nToKeN token TOKEN\n"
+    lines = [text[start:end] for start, end in _lines_naming_a_secret(text)]
+    assert lines == ["DB_PASSWORD = 1", "my_paſs = 3", "ToKeN token TOKEN"]
+    ascii_text = text.replace("ſ", "s").replace("é", "e")
+    assert [ascii_text[s:e] for s, e in _lines_naming_a_secret(ascii_text)] == [
+        "DB_PASSWORD = 1", "my_pass = 3", "ToKeN token TOKEN"]
+
+
+def test_a_rules_hint_is_part_of_every_match() -> None:
+    """A hint is searched before the rule's regex, which then runs only where it is found:
+    each is part of every match of its rule, shown here on tokens of each shape."""
+    from reviewloop.checks.secrets.rules import RULES
+
+    # built here: no token in the file
+    tokens = {"discord-bot-token": "MTk4NjIy" + "NDgzNDcxOTI1MjQ4" + ".Cl2FMQ." + "Zn" * 14,
+              "mailgun-api-key": "9f3a" * 8 + "-a1b2c3d4-e5f6a7b8",
+              "facebook-access-token": "1234567890" + "12345|" + "aBcD" * 8}
+    hinted = [rule for rule in RULES if rule.hint is not None]
+    assert {rule.id for rule in hinted} == set(tokens)
+    for rule in hinted:
+        text = f"value = {tokens[rule.id]}\n"
+        matches = list(rule.pattern.finditer(text))
+        assert matches, rule.id
+        assert all(rule.hint.search(m.group(0)) for m in matches), rule.id
+
+
+def test_the_flag_regex_matches_as_its_look_behind_first_form() -> None:
+    """`--api-key=…` is searched `-` first with the look-behind after it: the same matches,
+    groups included, as the form that opens with the look-behind."""
+    import random
+    import re
+
+    from reviewloop.checks.secrets.assignments import _FLAG
+
+    assert _FLAG.pattern.startswith(r"(?i)-(?<![\w-]-)-?")
+    before = re.compile(r"(?i)(?<![\w-])--?" + _FLAG.pattern[len(r"(?i)-(?<![\w-]-)-?"):])
+    rng = random.Random(2)
+    pieces = ["-", "--", "a", "_", " ", "=", "password", "TOKEN", "api-key", "x9Yz12AbCd", "'",
+              '"', "$", "\n", "é", "\u212a"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        assert [(m.span(), m.groupdict()) for m in _FLAG.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in before.finditer(text)], text
+
+
+def test_a_token_rule_opening_with_a_literal_matches_as_its_look_behind_first_form() -> None:
+    """`_L(?P<secret>g…` is compiled as `(?P<secret>g(?<![A-Za-z0-9_]g)…` (a literal first):
+    on token-like texts, with and without a word character before them, each such rule
+    finds exactly what its look-behind-first form finds."""
+    import json
+    import random
+    import re
+
+    from reviewloop.checks.secrets.rules import RULES
+    from tests.support.paths import ROOT
+
+    opened = re.compile(r"\(\?P<secret>([A-Za-z0-9_])\(\?<!\[A-Za-z0-9_\]\1\)")
+    rewritten = [(rule, opened.match(rule.pattern.pattern)) for rule in RULES]
+    rewritten = [(rule, m) for rule, m in rewritten if m]
+    assert len(rewritten) > 30
+    texts = [json.loads(line)["text"]
+             for name in ("secrets_public.jsonl", "secrets_labelled.jsonl")
+             for line in (ROOT / "benchmarks" / "data" / name).read_text("utf-8").splitlines()]
+    rng = random.Random(4)
+    for rule, m in rewritten:
+        before = re.compile(r"(?<![A-Za-z0-9_])(?P<secret>" + m.group(1)
+                            + rule.pattern.pattern[m.end():], rule.pattern.flags)
+        tokens = [t for t in texts if before.search(t)] or texts[:50]
+        for token in tokens:
+            for lead in ("", "x", "_", "-", " ", "\n", "9", "é"):
+                text = lead + token + rng.choice(("", "x", " "))
+                assert [(h.span(), h.groupdict()) for h in rule.pattern.finditer(text)] == [
+                    (h.span(), h.groupdict()) for h in before.finditer(text)], (rule.id, text)
