@@ -16,7 +16,7 @@ from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.export import write_blobs
 from reviewloop.git.plaindiff import without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
-from reviewloop.git.snapshots import Change, ChangeStatus, Snapshot
+from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
@@ -38,8 +38,6 @@ _COMMIT_DIFFS: TextMemo[str] = TextMemo(keep=2, from_chars=0)
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
          "--dst-prefix=b/", "--find-renames")
-_STATUS: dict[str, ChangeStatus] = {"A": "added", "D": "deleted", "M": "modified",
-                                    "T": "modified"}
 
 
 def is_protected(branch: str, protected: Sequence[str]) -> bool:
@@ -66,6 +64,11 @@ class Repository:
 
     def __init__(self, repo: git.Repo):
         self._repo = repo
+        # answers that cannot change while this object lives, asked of git once each (a
+        # working-tree snapshot asked where the index is and what its base is, every time)
+        self._git_paths: dict[str, Path] = {}
+        self._commits: set[str] = set()
+        self._empty: str | None = None
 
     @property
     def root(self) -> Path:
@@ -186,7 +189,7 @@ class Repository:
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:
         """How each path differs from tree-ish `old` to tree-ish `new` (no rename detection)."""
-        return _parse_raw(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
+        return parse_raw_changes(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
                                     old, new))
 
     def head_snapshot(self) -> Snapshot:
@@ -331,9 +334,13 @@ class Repository:
 
     def _commit(self, rev: str) -> str | None:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
+        if rev in self._commits:  # a full id already seen to name a commit: objects persist
+            return rev
         status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if status == 0:
-            return out.strip()
+            commit = out.strip()
+            self._commits.add(commit)
+            return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None
         raise _unknown_revision(rev, err)
@@ -341,12 +348,16 @@ class Repository:
     def _exists(self, ref: str) -> bool:
         return self.try_git("show-ref", "--verify", "--quiet", ref)[0] == 0
 
-    def _empty_tree(self) -> str:
-        return self.git("hash-object", "-t", "tree", os.devnull).strip()
+    def _empty_tree(self) -> str:  # its id depends on the object format (SHA-1 or SHA-256)
+        if self._empty is None:
+            self._empty = self.git("hash-object", "-t", "tree", os.devnull).strip()
+        return self._empty
 
     def git_path(self, name: str) -> Path:  # where git keeps `name`: index, info/exclude
         # (not hooks: NO_TREE_CODE points those at /dev/null; see git/hooks.py)
-        return self.root / self.git("rev-parse", "--git-path", name).strip()
+        if name not in self._git_paths:
+            self._git_paths[name] = self.root / self.git("rev-parse", "--git-path", name).strip()
+        return self._git_paths[name]
 
     def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
         """Repository-relative POSIX paths; relative input is taken relative to the root."""
@@ -371,20 +382,6 @@ class Repository:
                 # within the same clock tick as the last commit look unchanged (racy git).
                 shutil.copy2(real, index)
             yield {"GIT_INDEX_FILE": index}
-
-
-def _parse_raw(raw: str) -> dict[str, Change]:
-    """`git diff-tree -r -z` raw records (`:oldmode newmode old new X\0path\0`) → {path: Change}."""
-    fields = raw.split("\0")
-    files: dict[str, Change] = {}
-    for meta, path in zip(fields[0:-1:2], fields[1::2], strict=False):
-        _, mode, _, blob, letter = meta.lstrip(":").split(" ")
-        status = _STATUS.get(letter[:1], "modified")
-        if status == "deleted":
-            files[path] = Change(status=status)
-        else:
-            files[path] = Change(status=status, blob=blob, mode=mode)
-    return files
 
 
 def _unknown_revision(rev: str, detail: str) -> UserInputError:

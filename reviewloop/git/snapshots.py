@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 ChangeStatus = Literal["added", "modified", "deleted"]
+_STATUS: dict[str, ChangeStatus] = {"A": "added", "D": "deleted", "M": "modified",
+                                    "T": "modified"}
 
 class Change(BaseModel):
     """How one path differs from the snapshot's base commit."""
@@ -73,3 +75,17 @@ def _loop_action(old: Change | None, new: Change | None) -> str:
     if not exists:
         return "deleted"
     return "modified" if existed else "created"
+
+
+def parse_raw_changes(raw: str) -> dict[str, Change]:
+    """`git diff-tree -r -z` raw records (`:oldmode newmode old new X\0path\0`) → {path: Change}."""
+    fields = raw.split("\0")
+    files: dict[str, Change] = {}
+    for meta, path in zip(fields[0:-1:2], fields[1::2], strict=False):
+        _, mode, _, blob, letter = meta.lstrip(":").split(" ")
+        status = _STATUS.get(letter[:1], "modified")
+        if status == "deleted":
+            files[path] = Change(status=status)
+        else:
+            files[path] = Change(status=status, blob=blob, mode=mode)
+    return files
