@@ -26,7 +26,7 @@ from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from reviewloop.review.evidence import skipped_files
+from reviewloop.review.readable import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
