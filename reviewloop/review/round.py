@@ -32,7 +32,6 @@ from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport, located
-from reviewloop.review.readable import Readability
 from reviewloop.review.material import (
     AgentEvidence,
     Estimate,
@@ -43,6 +42,7 @@ from reviewloop.review.material import (
     load_material,
     unread_evidence,
 )
+from reviewloop.review.readable import Readability
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
