@@ -13,8 +13,8 @@ import click
 from reviewloop import __version__
 from reviewloop.checks.analyzers import provision
 from reviewloop.cli.crash import guarded
-from reviewloop.cli.memory import tune_collector
 from reviewloop.cli.mcp_server import mcp_cmd
+from reviewloop.cli.memory import tune_collector
 from reviewloop.cli.options import model_opt as _model_opt
 from reviewloop.cli.options import region_opt as _region_opt
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
