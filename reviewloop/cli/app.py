@@ -14,6 +14,7 @@ from reviewloop import __version__
 from reviewloop.checks.analyzers import provision
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.mcp_server import mcp_cmd
+from reviewloop.cli.memory import tune_collector
 from reviewloop.cli.options import model_opt as _model_opt
 from reviewloop.cli.options import region_opt as _region_opt
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
@@ -350,6 +351,8 @@ for _command in COMMANDS:
 
 
 def main(argv: list[str] | None = None) -> None:
+    tune_collector()
+
     def call() -> int:
         try:
             code = cli.main(args=argv, prog_name="reviewloop", standalone_mode=False)

@@ -74,8 +74,11 @@ def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]],
 def group(findings: Iterable[Finding]) -> list[list[Finding]]:
     """The reports grouped by problem, each group's anchor first (an analyzer report when
     there is one, else the most severe and confident), in a deterministic order."""
+    reports = list(findings)
+    # each report's order once (it serialises the report): for the sort, then its group's
+    order = {id(f): _merge_order(f) for f in reports}
     by_identity: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in sorted(findings, key=_merge_order):
+    for finding in sorted(reports, key=lambda f: order[id(f)]):
         key = (finding.rule_key, finding.file, finding.location_hash)
         by_identity.setdefault(key, []).append(finding)
     groups = [g for g in by_identity.values() if g[0].source != "llm"]
@@ -94,7 +97,7 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
             by_place.setdefault(place, []).append(candidate)
         else:
             home.extend(candidate)
-    return sorted(groups, key=lambda g: _merge_order(g[0]))
+    return sorted(groups, key=lambda g: order[id(g[0])])
 
 
 def representative(reports: Sequence[Finding]) -> Finding:

@@ -26,10 +26,8 @@ from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from reviewloop.review.evidence import skipped_files
+from reviewloop.review.readable import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
-from reviewloop.spec import select
-from reviewloop.spec.loader import load_spec
 
 
 class RunView(Protocol):
@@ -75,6 +73,10 @@ class Scope:
 
 def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> RunSummary:
     """The run's summary; `escalations` are the run's own and any found at the end."""
+    # a task run's: a review (`review_summary`) has no spec, and need not load its parsers
+    from reviewloop.spec import select
+    from reviewloop.spec.loader import load_spec
+
     spec = load_spec(scope.repo.root, scope.spec_file)
     task = spec.task(run.task_id)
     touched = run.touched

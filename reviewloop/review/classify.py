@@ -32,7 +32,7 @@ from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import classification as rules
 from reviewloop.policy.trust import Trust
-from reviewloop.review.evidence import unreadable_reason
+from reviewloop.review.readable import Readability
 
 RULE = "hides-from-review"
 NOT_SENT = "analysed, not sent to a model"
@@ -93,11 +93,12 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     (None: the checkout, which is then trusted as a whole)."""
     files = [f for f in changes.files if f.status is not FileStatus.DELETED]
     paths = [f.path for f in files]
+    readable = Readability(root)  # each file asked once
     if tree is None or trust.trusted_all:
         attrs = trees.attributes(repo, None, paths)
         return Classification(skipped={p: f"{r}; {NOT_SENT}" for p in paths if (
             r := rules.attribute_reason(attrs[p]) or rules.path_reason(p)
-            or _marked(_head(root, p)))})
+            or _marked(_head(readable, p)))})
     attrs = trees.attributes(repo, tree, paths)
     in_base = trees.present(repo, tree, paths)
     placed = in_base | _vendored_in_base(repo, tree, paths)  # where the base puts such files
@@ -106,7 +107,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     new_paths: dict[str, list[FileDiff]] = {}
     for diff in files:
         path = diff.path
-        head = rules.marker(_head(root, path))
+        head = rules.marker(_head(readable, path))
         trusted = rules.attribute_reason(attrs[path]) or (
             rules.path_reason(path) if path in placed else None) or (
             _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
@@ -119,7 +120,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
         elif rules.path_reason(path) is not None:
             new_paths.setdefault(rules.vendored_root(path) or path, []).append(diff)
     flags += [_path_flag(key, group) for key, group in sorted(new_paths.items())]
-    flags += _attribute_flags(repo, changes, root, tree, trust)
+    flags += _attribute_flags(repo, changes, readable, tree, trust)
     return Classification(skipped=skipped, flags=tuple(flags))
 
 
@@ -135,11 +136,12 @@ def _marked(text: str) -> str | None:
     return "generated code (marked so in its first lines)" if rules.marker(text) else None
 
 
-def _head(root: Path, path: str, limit: int = _HEAD_CHARS) -> str:
+def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS) -> str:
     """The start of the changed file as the change leaves it ("" when it may not be read)."""
-    if unreadable_reason(root, path) is not None or not (root / path).is_file():
+    full = readable.root / path
+    if readable.unreadable(path) is not None or not full.is_file():
         return ""
-    with (root / path).open(encoding="utf-8", errors="replace") as fh:
+    with full.open(encoding="utf-8", errors="replace") as fh:
         return fh.read(limit)
 
 
@@ -153,7 +155,7 @@ def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:
                  f"({_listed([d.path for d in group])})")
 
 
-def _attribute_flags(repo: Repository, changes: ChangeSet, root: Path, tree: str,
+def _attribute_flags(repo: Repository, changes: ChangeSet, readable: Readability, tree: str,
                      trust: Trust) -> list[Finding]:
     """One finding per changed `.gitattributes` with lines the untrusted change wrote (in any
     round: the whole file is read, not only this round's diff) that mark files binary,
@@ -163,11 +165,11 @@ def _attribute_flags(repo: Repository, changes: ChangeSet, root: Path, tree: str
         return []
     defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
                                or "").splitlines()),
-               **rules.macros(_head(root, _GITATTRIBUTES, _WHOLE).splitlines())}
+               **rules.macros(_head(readable, _GITATTRIBUTES, _WHOLE).splitlines())}
     flags = []
     for path in touched:
         hiding = [(number, parsed[0], reason)
-                  for number, text in enumerate(_head(root, path, _WHOLE).splitlines(), 1)
+                  for number, text in enumerate(_head(readable, path, _WHOLE).splitlines(), 1)
                   if not trust.line(path, number)
                   and (parsed := rules.attribute_line(text)) is not None
                   and (reason := rules.tokens_reason(parsed[1], defined)) is not None]

@@ -9,24 +9,20 @@ outside the change, never drops silently. Every analyzer's `Health` is reported:
 `missing` (not installed, while it had files to look at) or `failed` (with the reason), never
 skipped silently.
 
-Analyzers read every changed text file: `unreadable_reason` is the one rule for what they
-leave out (symlinks, anything outside the checkout, files over the size limit, binaries by
-git's own test). `skipped_reason` adds what no model may read (sensitive files: analysed,
-their content never in a prompt); the run summary lists both with their reasons. Which
+Analyzers read every changed text file that `reviewloop.review.readable` lets them read
+(the one rule, which also says what no model may read); the run summary lists what was left
+out with its reasons. Which
 generated or vendored files a model skips is `reviewloop.review.classify`'s, never the
 analyzers' business.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import stat
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
 from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer
@@ -34,65 +30,11 @@ from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.git.sizes import MAX_FILE_BYTES
-from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.readable import Readability
 
 log = logging.getLogger(__name__)
-MAX_ANALYZED_BYTES = MAX_FILE_BYTES  # the one limit (git.sizes): the diff shows no lines
-_BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
-_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
-SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
-
-
-def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str | None:
-    """Why the content of the changed file `path` may not reach a model reviewer, or None
-    when it may (a deleted file has no content and no reason). Analyzers ask
-    `unreadable_reason` instead: a sensitive file is analysed, only kept out of prompts."""
-    if os.path.islink(os.path.join(root, path)):
-        return unreadable_reason(root, path)
-    if sensitive and is_sensitive(PurePosixPath(path), sensitive):
-        return SENSITIVE_REASON
-    return unreadable_reason(root, path)
-
-
-def unreadable_reason(root: Path, path: str) -> str | None:
-    """Why nothing reads the content of the changed file `path` — no analyzer, no model —
-    or None when it is a readable text file (or deleted)."""
-    return _unreadable(root, root.resolve(), path)[1]
-
-
-def _unreadable(root: Path, real_root: Path, path: str) -> tuple[bool, str | None]:
-    """(whether `path` is there, why it may not be read): one lstat for every question but
-    where it leads (`real_root`: the resolved root, resolved once by a caller asking for
-    many files)."""
-    full = root / path
-    try:
-        info = full.lstat()
-    except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
-        if exc.errno in _NOT_THERE:
-            return False, None
-        raise
-    if stat.S_ISLNK(info.st_mode):
-        return True, "a symlink: reviewed as a link, its target is never read"
-    if not full.resolve().is_relative_to(real_root):  # a folder on the way may be a link
-        return True, "leads outside the repository"
-    if not stat.S_ISREG(info.st_mode):
-        return True, "not a regular file"
-    if info.st_size > MAX_ANALYZED_BYTES:
-        return True, (f"too large to analyze ({info.st_size:,} bytes; the limit is "
-                      f"{MAX_ANALYZED_BYTES:,})")
-    with full.open("rb") as fh:
-        if b"\0" in fh.read(_BINARY_PROBE):
-            return True, "a binary file"
-    return True, None
-
-
-def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:
-    """`path: reason` for every changed file whose content was not read."""
-    return [f"{p}: {reason}" for p in sorted(set(paths))
-            if (reason := skipped_reason(root, p, sensitive)) is not None]
 
 
 NOTHING_TO_ANALYZE = "no changed file it analyzes"
@@ -209,11 +151,11 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
     or a path says they are."""
     claimers = [claims for name in agent.analyzers
                 if (claims := getattr(table.get(name), "claims", None)) is not None]
-    real_root = root.resolve()
+    files = Readability(root)
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED
                  and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
-                 and _unreadable(root, real_root, f.path) == (True, None))
+                 and files.readable(f.path))
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
@@ -234,12 +176,13 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
 
 def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     """`findings` located on their code in the tree at `root` (files that may not be read,
-    see `unreadable_reason`, keep the line-based location)."""
+    see `reviewloop.review.readable`, keep the line-based location)."""
     index: dict[str, CodeIndex | None] = {}
+    files = Readability(root)
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if unreadable_reason(root, finding.file) else _lines(root / finding.file)
+            lines = None if files.unreadable(finding.file) else _lines(root / finding.file)
             index[finding.file] = CodeIndex(lines) if lines is not None else None
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out

@@ -31,7 +31,7 @@ from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.evidence import AnalyzerReport, located, skipped_reason
+from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.material import (
     AgentEvidence,
     Estimate,
@@ -42,6 +42,7 @@ from reviewloop.review.material import (
     load_material,
     unread_evidence,
 )
+from reviewloop.review.readable import Readability
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
@@ -108,8 +109,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     names = _review_models(setup)
     classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
+    readable = Readability(setup.workspace.root)
     plan = plan_chunks(changes, _budget(setup, names), prepare=redact if names else str,
-                       leave_out=lambda p: _leave_out(setup, p) or classified.skipped.get(p))
+                       leave_out=lambda p: _leave_out(setup, readable, p)
+                       or classified.skipped.get(p))
     plan = _unscoped(setup, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
@@ -258,10 +261,10 @@ def _classified(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet) -> Classif
     return classify(setup.repo, changes, setup.workspace.root, tree, trust)
 
 
-def _leave_out(setup: RoundSetup, path: str) -> str | None:
+def _leave_out(setup: RoundSetup, readable: Readability, path: str) -> str | None:
     """The one rule for what content may be read and sent (symlinks, secrets, files outside
     the checkout, over the size limit or binary), as the analyzers apply it."""
-    return skipped_reason(setup.workspace.root, path, setup.workspace.sensitive)
+    return readable.skipped(path, setup.workspace.sensitive)
 
 
 def _unscoped(setup: RoundSetup, plan: ChunkPlan) -> ChunkPlan:

@@ -11,7 +11,7 @@ from pathlib import Path
 from reviewloop.git.repository import open_repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
-from reviewloop.review.evidence import MAX_ANALYZED_BYTES
+from reviewloop.review.readable import MAX_ANALYZED_BYTES
 from tests.support.gitutil import git
 from tests.support.review_cli import repo, review
 

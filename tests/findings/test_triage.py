@@ -103,6 +103,19 @@ def test_grouping_does_not_depend_on_the_order_reviewers_finished_in():
     assert len(results) == 1
 
 
+def test_grouping_orders_each_report_once_and_takes_any_iterable(monkeypatch):
+    from reviewloop.findings import triage
+
+    calls: list[Finding] = []
+    order = triage._merge_order
+    monkeypatch.setattr(triage, "_merge_order", lambda f: calls.append(f) or order(f))
+    found = [analyzer("B608"), make(agent="performance", title="Injection", lines=(3, 4)),
+             make(agent="security", title="Unclosed cursor", lines=(8, 8)), make()]
+    groups = group(iter(found))
+    assert len(calls) == len(found)
+    assert groups == group(list(reversed(found)))
+
+
 @pytest.mark.parametrize(("a", "b", "similar"), [
     ("SQL built with an f-string", "sql built with f-strings from input", True),
     ("SQL built with an f-string", "Connection never closed", False),

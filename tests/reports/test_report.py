@@ -20,6 +20,7 @@ from reviewloop.reports.report import (
     LLM_OFF,
     ReviewerOutcome,
     RunSummary,
+    redacted_ledger,
     to_json,
     verdict,
 )
@@ -313,3 +314,19 @@ def test_a_fallback_model_is_named_in_every_view():
     assert f"- Fallback model: {lines[0]}" in to_markdown(shown)
     assert to_json(shown)["usage"]["fallbacks"] == lines
     assert "fallback model" in rendered(to_rich(shown))
+
+
+def test_a_redacted_ledger_keeps_clean_entries_and_copies_the_ones_it_changes() -> None:
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    leaky = finding(title="Token committed", line=7).model_copy(
+        update={"rationale": f"The token {token} is live."})
+    book = ledger(remaining=[finding(), leaky])
+    book = book.model_copy(update={"entries": [book.entries[0], book.entries[1].model_copy(
+        update={"history": [book.entries[1].history[0].model_copy(
+            update={"reason": f"said {token}"})]})]})
+    clean, redacted = redacted_ledger(book).entries
+    assert clean is book.entries[0]
+    assert token not in redacted.model_dump_json()
+    assert redacted.finding.rationale == "The token [REDACTED:github-token] is live."
+    assert redacted.history[0].reason == "said [REDACTED:github-token]"
+    assert book.entries[1].finding.rationale == leaky.rationale  # the input is left as it was

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 
@@ -12,14 +11,8 @@ from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.review.definitions import builtin_agents
-from reviewloop.review.evidence import (
-    MAX_ANALYZED_BYTES,
-    SENSITIVE_REASON,
-    analyze,
-    run_for_agent,
-    skipped_reason,
-    unreadable_reason,
-)
+from reviewloop.review.evidence import analyze, run_for_agent
+from reviewloop.review.readable import SENSITIVE_REASON, skipped_reason, unreadable_reason
 from tests.support.analyzers import Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"
@@ -234,28 +227,3 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
     assert unreadable_reason(tmp_path, "late.py") is None  # git's window: the first 8000 bytes
     assert unreadable_reason(tmp_path, "app_secret.py") is None
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
-
-
-def test_unreadable_reason_names_each_file_nothing_may_read(tmp_path) -> None:
-    """Each reason, and None for a readable file, a deleted one and one under a file."""
-    root, outside = tmp_path / "repo", tmp_path / "outside"
-    (root / "pkg").mkdir(parents=True)
-    outside.mkdir()
-    (root / "pkg" / "app.py").write_text("x = 1\n")
-    (outside / "leak.py").write_text("x = 1\n")
-    (root / "linked").symlink_to(outside)  # a folder of the change that leads out
-    (root / "alias.py").symlink_to(root / "pkg" / "app.py")
-    (root / "big.py").write_bytes(b"#" * (MAX_ANALYZED_BYTES + 1))
-    os.mkfifo(root / "pipe.py")
-
-    assert unreadable_reason(root, "pkg/app.py") is None
-    assert unreadable_reason(root, "gone.py") is None  # deleted: nothing to read
-    assert unreadable_reason(root, "pkg/app.py/inner.py") is None
-    assert unreadable_reason(root, "linked/leak.py") == "leads outside the repository"
-    assert unreadable_reason(root, "alias.py").startswith("a symlink: ")
-    assert unreadable_reason(root, "pipe.py") == "not a regular file"
-    assert unreadable_reason(root, "pkg") == "not a regular file"
-    assert unreadable_reason(root, "big.py") == (
-        f"too large to analyze ({MAX_ANALYZED_BYTES + 1:,} bytes; "
-        f"the limit is {MAX_ANALYZED_BYTES:,})")
-    assert skipped_reason(root, "linked/leak.py", ("*.env",)) == "leads outside the repository"

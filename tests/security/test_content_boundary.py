@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reviewloop.agent.tools import Workspace, code, fs_read, grep
 from reviewloop.agent.workspace import ToolRefused
-from reviewloop.review.evidence import MAX_ANALYZED_BYTES, skipped_files
+from reviewloop.review.readable import MAX_ANALYZED_BYTES, skipped_files
 from tests.support import github as fakes
 from tests.support import pr_mode as pr_mode
 from tests.support.config_trust import pr_review

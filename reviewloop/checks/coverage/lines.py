@@ -14,9 +14,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from coverage.exceptions import CoverageException
-from coverage.parser import PythonParser
-
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.git.diff import ChangeSet, FileStatus
 
@@ -72,6 +69,10 @@ def changed_line_coverage(root: Path, changes: ChangeSet, executed: Mapping[str,
 def _statements(path: Path) -> dict[int, int] | None:
     """Each line of an executable statement -> the statement's first line; None when the
     file cannot be read or parsed (the build and test gates report that)."""
+    # coverage.py loads only when coverage is measured (a review without tests never is)
+    from coverage.exceptions import CoverageException
+    from coverage.parser import PythonParser
+
     try:
         parser = PythonParser(text=path.read_text(encoding="utf-8"), filename=str(path))
         parser.parse_source()

@@ -298,9 +298,21 @@ def _runs(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
         yield first, texts
 
 
+_FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement")
+
+
 def redact_finding(finding: Finding) -> Finding:
     """The finding with every secret in its text replaced: findings are printed, stored,
     sent to the fixer and posted, and an analyzer's message may quote the value it found."""
-    update = {k: redact(v) for k in ("title", "rationale", "suggestion", "replacement")
-              if isinstance(v := getattr(finding, k), str) and redact(v) != v}
-    return finding.model_copy(update=update) if update else finding
+    update = _redacted_texts(tuple(getattr(finding, k) for k in _FINDING_TEXTS))
+    return finding.model_copy(update=dict(update)) if update else finding
+
+
+# A run redacts each finding several times (its reviewer, the ledger, every report), and
+# analyzers repeat the same title, rationale and suggestion across many findings: one look-up
+# per finding, not one per field.
+@lru_cache(maxsize=4096)
+def _redacted_texts(texts: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
+    """(field, redacted text) for each of a finding's texts that redaction changes."""
+    return tuple((k, clean) for k, v in zip(_FINDING_TEXTS, texts, strict=True)
+                 if isinstance(v, str) and (clean := redact(v)) != v)

@@ -13,7 +13,8 @@ from reviewloop.checks.analyzers.hadolint import dockerfiles
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.checks.analyzers.zizmor import workflow_files
 from reviewloop.git.diff import parse_diff
-from reviewloop.review.evidence import MAX_ANALYZED_BYTES, NOTHING_TO_ANALYZE, run_for_agent
+from reviewloop.review.evidence import NOTHING_TO_ANALYZE, run_for_agent
+from reviewloop.review.readable import MAX_ANALYZED_BYTES
 from tests.support.analyzers import Repo, agent
 
 RISKY = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"

@@ -19,6 +19,7 @@ from reviewloop.checks.secrets.scanner import (
     entropy,
     redact,
     redact_around,
+    redact_finding,
     scan_added_lines,
     scan_text,
     to_findings,
@@ -345,3 +346,19 @@ def test_claim_spans_keeps_the_first_claim_of_an_overlap() -> None:
     spans = [(10, 20, "a", "", 1.0), (15, 25, "b", "", 1.0), (0, 5, "c", "", 1.0),
              (20, 22, "d", "", 1.0), (4, 11, "e", "", 1.0), (5, 10, "f", "", 1.0)]
     assert [s[2] for s in claim_spans(spans)] == ["c", "f", "a", "d"]
+
+
+def test_redact_finding_replaces_secrets_in_each_text_and_keeps_a_clean_finding() -> None:
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    clean = Finding(severity=Severity.MUST_FIX, file="a.py", start_line=1, end_line=1,
+                    title="t", rationale="no secret here", suggestion="s", confidence=1.0,
+                    agent="review-security")
+    assert redact_finding(clean) is clean
+    assert redact_finding(clean.model_copy()) == clean  # asked again: the same answer
+    leaky = clean.model_copy(update={"rationale": f"the token {token} is live",
+                                     "replacement": f"TOKEN = '{token}'\n"})
+    once = redact_finding(leaky)
+    assert once.rationale == "the token [REDACTED:github-token] is live"
+    assert once.replacement == "TOKEN = '[REDACTED:github-token]'\n"
+    assert (once.title, once.suggestion) == ("t", "s")
+    assert redact_finding(leaky.model_copy()) == once

@@ -1,0 +1,101 @@
+"""`reviewloop.review.readable`: which changed files may be read, asked once per path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reviewloop.review.readable import (
+    MAX_ANALYZED_BYTES,
+    SENSITIVE_REASON,
+    SYMLINK_REASON,
+    Readability,
+    skipped_files,
+    skipped_reason,
+    unreadable_reason,
+)
+
+
+def test_unreadable_reason_names_each_file_nothing_may_read(tmp_path) -> None:
+    """Each reason, and None for a readable file, a deleted one and one under a file."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "pkg").mkdir(parents=True)
+    outside.mkdir()
+    (root / "pkg" / "app.py").write_text("x = 1\n")
+    (outside / "leak.py").write_text("x = 1\n")
+    (root / "linked").symlink_to(outside)  # a folder of the change that leads out
+    (root / "alias.py").symlink_to(root / "pkg" / "app.py")
+    (root / "big.py").write_bytes(b"#" * (MAX_ANALYZED_BYTES + 1))
+    os.mkfifo(root / "pipe.py")
+
+    assert unreadable_reason(root, "pkg/app.py") is None
+    assert unreadable_reason(root, "gone.py") is None  # deleted: nothing to read
+    assert unreadable_reason(root, "pkg/app.py/inner.py") is None
+    assert unreadable_reason(root, "linked/leak.py") == "leads outside the repository"
+    assert unreadable_reason(root, "alias.py").startswith("a symlink: ")
+    assert unreadable_reason(root, "pipe.py") == "not a regular file"
+    assert unreadable_reason(root, "pkg") == "not a regular file"
+    assert unreadable_reason(root, "big.py") == (
+        f"too large to analyze ({MAX_ANALYZED_BYTES + 1:,} bytes; "
+        f"the limit is {MAX_ANALYZED_BYTES:,})")
+    assert skipped_reason(root, "linked/leak.py", ("*.env",)) == "leads outside the repository"
+
+
+def _tree(tmp_path: Path) -> tuple[Path, Path]:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "a" / "b" / "c").mkdir(parents=True)
+    (outside / "deep").mkdir(parents=True)
+    for folder in (root / "a", root / "a" / "b", root / "a" / "b" / "c", outside / "deep"):
+        (folder / "x.py").write_text("x = 1\n")
+    (root / "a" / "b" / "out").symlink_to(outside)  # deep in the tree, leading out
+    (root / "a" / "in").symlink_to(root / "a" / "b")  # a link that stays inside
+    (root / "up").symlink_to(root / "a" / "b" / "out")  # a link to a link that leads out
+    return root, outside
+
+
+PATHS = ("a/x.py", "a/b/x.py", "a/b/c/x.py", "a/b/out/deep/x.py", "a/in/x.py",
+         "a/in/out/deep/x.py", "up/deep/x.py", "a/./b/x.py", "a/b/../x.py", "a/b/",
+         "a/missing/x.py", "")
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_one_batch_answers_as_each_file_asked_alone_with_its_path_resolved(tmp_path, path):
+    """Folders resolved once for many files give the answers `Path.resolve` gives for each:
+    a link anywhere on the way is followed, one inside stays inside."""
+    root, _ = _tree(tmp_path)
+    files = Readability(root)
+    for other in PATHS:  # the batch has seen every other path's folders first
+        files.check(other)
+    full = root / path
+    expected: str | None = None
+    if full.is_symlink():
+        expected = SYMLINK_REASON
+    elif full.exists() and not full.resolve().is_relative_to(root.resolve()):
+        expected = "leads outside the repository"
+    elif full.exists() and not full.is_file():
+        expected = "not a regular file"
+    assert files.unreadable(path) == expected
+    assert unreadable_reason(root, path) == expected
+
+
+def test_a_batch_asks_the_file_system_once_per_path(tmp_path) -> None:
+    root, _ = _tree(tmp_path)
+    files = Readability(root)
+    assert files.readable("a/b/c/x.py")
+    (root / "a" / "b" / "c" / "x.py").unlink()  # the batch answers for the tree it saw
+    assert files.readable("a/b/c/x.py")
+    assert not Readability(root).readable("a/b/c/x.py")  # a new batch looks again
+
+
+def test_a_sensitive_file_is_kept_from_models_unless_it_is_a_link(tmp_path) -> None:
+    (tmp_path / "app_secret.py").write_text("x = 1\n")
+    (tmp_path / "link_secret.py").symlink_to(tmp_path / "app_secret.py")
+    assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
+    assert skipped_reason(tmp_path, "link_secret.py", ("*secret*",)) == SYMLINK_REASON
+    assert skipped_reason(tmp_path, "gone_secret.py", ("*secret*",)) == SENSITIVE_REASON
+    assert unreadable_reason(tmp_path, "app_secret.py") is None
+    assert skipped_files(tmp_path, ["app_secret.py", "link_secret.py", "app_secret.py"],
+                         ("*secret*",)) == [f"app_secret.py: {SENSITIVE_REASON}",
+                                            f"link_secret.py: {SYMLINK_REASON}"]
