@@ -42,6 +42,10 @@ _BLANKED_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-"
 # Still needed with the network on: the resolver configuration /etc/resolv.conf points into.
 _NETWORK_RUN = ("/run/systemd/resolve",)
 _PROBE_TIMEOUT_S = 10.0
+# reviewloop's own package: the scripts it runs in the sandbox (ESLint's project-lint.mjs and
+# project-config.mjs) are read from it, and an editable install lives in its clone, often
+# under $HOME or /tmp, which the sandbox hides.
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 class SandboxUnavailable(ConfigError):
@@ -212,9 +216,10 @@ def _hidden_dirs(env: Mapping[str, str], roots: Sequence[Path]) -> list[Path]:
 
 def _interpreters(env: Mapping[str, str]) -> list[Path]:
     """What the commands need to start: reviewloop's own Python (the coverage run may use
-    it), every folder on PATH, and for a virtualenv on PATH its root and base interpreter —
-    shown read-only even when they live in a hidden folder such as $HOME."""
-    found = [Path(sys.prefix), Path(sys.base_prefix)]
+    it), every folder on PATH, for a virtualenv on PATH its root and base interpreter, and
+    reviewloop's own package — shown read-only even when they live in a hidden folder such
+    as $HOME."""
+    found = [Path(sys.prefix), Path(sys.base_prefix), _PACKAGE]
     for entry in env.get("PATH", "").split(os.pathsep):
         if not entry or not Path(entry).is_absolute():
             continue

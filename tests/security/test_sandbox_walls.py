@@ -66,7 +66,8 @@ def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch
     # installations shown read-only so commands start (a checkout cloned under /tmp, say).
     shown = {root.relative_to("/tmp").parts[0]} | {
         Path(p).resolve().relative_to("/tmp").parts[0]
-        for p in (sys.prefix, sys.base_prefix, *os.environ.get("PATH", "").split(os.pathsep))
+        for p in (sys.prefix, sys.base_prefix, sandbox._PACKAGE,
+                  *os.environ.get("PATH", "").split(os.pathsep))
         if p and Path(p).resolve().is_relative_to("/tmp")}
     assert f"home=0 tmp={' '.join(sorted(shown))}\n" in done.output
 
@@ -145,6 +146,22 @@ def test_extra_writable_folders_and_readable_paths(root: Path, tmp_path: Path):
                root, Sandbox(mode="bwrap", read=(shown,)), writable=(data,))
     assert (data / "out").exists() and "tool" in done.output
     assert not (shown / "no").exists() and done.output.strip().endswith("1")
+
+
+def test_reviewloops_own_package_is_readable_wherever_it_is_installed(
+        root: Path, tmp_path: Path, monkeypatch):
+    """An editable install lives in its clone, often under $HOME or /tmp: the scripts
+    reviewloop runs in the sandbox (ESLint's) are read from its package, and nothing else of
+    the clone is shown."""
+    clone = tmp_path / "clone"
+    package = clone / "reviewloop"
+    package.mkdir(parents=True)
+    (package / "lint.mjs").write_text("shipped\n")
+    (clone / "notes.txt").write_text(CANARY + "\n")
+    monkeypatch.setattr(sandbox, "_PACKAGE", package)
+    done = run(f"cat {package}/lint.mjs {clone}/notes.txt; touch {package}/x; echo $?", root)
+    assert "shipped" in done.output and CANARY not in done.output
+    assert not (package / "x").exists() and done.output.strip().endswith("1")
 
 
 def test_off_runs_unsandboxed_and_says_nothing(root: Path, outside: Path):
