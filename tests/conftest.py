@@ -24,9 +24,7 @@ _OPT_IN = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    _one_worker_per_module_fixture(items)
     for marker, (variable, reason) in _OPT_IN.items():
         if os.environ.get(variable) == "1":
             continue
@@ -36,18 +34,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-def _one_worker_per_module_fixture(items) -> None:
+def pytest_itemcollected(item):
     """A module whose tests share a module-scoped fixture (a synthesized CDK app, a reviewed
     change, a canary run) runs on one xdist worker (`--dist loadgroup`), so that fixture is
-    built once, not once on each worker its tests were spread over."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        shared = any(defs[-1].scope == "module"
-                     for defs in info.name2fixturedefs.values() if defs)
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    built once, not once on each worker its tests were spread over. Marked as each test is
+    collected: xdist reads the marks in its own collection_modifyitems, whose place among
+    the other plugins' hooks differs between pytest versions."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None and any(defs[-1].scope == "module"
+                                for defs in info.name2fixturedefs.values() if defs):
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.hookimpl(hookwrapper=True)
