@@ -3,8 +3,9 @@
     python benchmarks/corpus.py [--corpus DIR] [--repeats 1] [--profile]
 
 The corpus is the labelled Python test files of the semgrep-rules repository (each
-`# ruleid:` comment marks the line below it as a true positive; 1,334 of them): pass the
-`python/` folder of a copy cached outside this repository as --corpus, or set
+`# ruleid:` comment marks the line below it as a true positive; 1,300 to 1,550 of them,
+depending on the copy): pass the `python/` folder of a copy cached outside this repository
+as --corpus, or set
 REVIEWLOOP_SEMGREP_CORPUS. Without one, a generated corpus of the same shape is used
 (`labelled_corpus`: 1,334 `# ruleid:` lines over 320 files, each above a line bandit or ruff
 flags, with `# ok:` lines between them), and the output says so.
