@@ -139,9 +139,10 @@ def test_a_missing_analyzer_is_in_the_json_health_and_the_verdict(tmp_path: Path
     assert "incomplete: analyzer checkov (review-infrastructure) missing" in data["verdict"]
 
 
-@pytest.mark.skipif(on_path(TOOLS["checkov"]) is None,
-                    reason="checkov is not on PATH (the tests' tools cache is empty and offline)")
-def test_live_checkov_keeps_every_check_on_one_resource(tmp_path: Path):
+@pytest.mark.pypi  # the suite's shared tools cache, installed once (tests/support/iac_tools.py)
+def test_live_checkov_keeps_every_check_on_one_resource(tmp_path: Path, iac_tools: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))  # installed: offline is fine
     root = repo(tmp_path)
     (root / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n'
                                   '  acl    = "public-read"\n}\n')
