@@ -506,6 +506,29 @@ def test_export_writes_a_file_over_the_size_limit_byte_for_byte(root: Path,
     assert (dest / "small.txt").read_text() == "hi\n"
 
 
+def test_export_writes_many_files_from_one_batch_and_names_a_missing_blob(
+        root: Path, repo: Repository) -> None:
+    from reviewloop.errors import ReviewloopError
+    from reviewloop.git.export import write_blobs
+
+    files = {f"pkg/m{n % 7}/f{n}.py": f"VALUE = {n}\n" * (n % 5) for n in range(300)}
+    files["pkg/same.py"] = files["pkg/m1/f1.py"]  # one blob under two names
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "many")
+    dest = root.parent / "export"
+
+    written = repo.export_files("HEAD", ["pkg"], dest)
+
+    assert set(written) == set(files)
+    assert all((dest / p).read_text() == text for p, text in files.items())
+    listing = f"100644 blob {'0' * 40} 3\tghost.py\0"
+    with pytest.raises(ReviewloopError, match="has no blob"):
+        write_blobs(repo._repo.git, listing, root.parent / "ghost", ())
+
+
 def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew(
         root: Path, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     trace = root.parent / "git-trace.txt"
