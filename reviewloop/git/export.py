@@ -51,6 +51,9 @@ def _batch(cmd: git.Git, options: Sequence[str], files: Sequence[tuple[str, str]
         try:
             for path, sha in files:
                 (dest / path).write_bytes(_answer(proc.stdout, sha))
+        except BaseException:
+            proc.kill()  # git may be blocked on a full pipe, and the writer behind it
+            raise
         finally:
             writer.join()
     if proc.returncode != 0:

@@ -524,7 +524,11 @@ def test_export_writes_many_files_from_one_batch_and_names_a_missing_blob(
 
     assert set(written) == set(files)
     assert all((dest / p).read_text() == text for p, text in files.items())
-    listing = f"100644 blob {'0' * 40} 3\tghost.py\0"
+    # the missing blob first, then more ids than a pipe holds: git must not be left
+    # blocked on its output with the writer blocked behind it
+    real = git(root, "rev-parse", "HEAD:pkg/m1/f1.py").strip()
+    listing = f"100644 blob {'0' * 40} 3\tghost.py\0" + "".join(
+        f"100644 blob {real} 9\tcopy{n}.py\0" for n in range(5000))
     with pytest.raises(ReviewloopError, match="has no blob"):
         write_blobs(repo._repo.git, listing, root.parent / "ghost", ())
 
