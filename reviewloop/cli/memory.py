@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 # CPython's default (700, 10, 10) ran ~700 young and several full collections in a review of
@@ -13,5 +14,19 @@ THRESHOLDS = (50_000, 20, 100)
 
 
 def tune_collector() -> None:
-    """Collect garbage less often than CPython's default (see THRESHOLDS)."""
+    """Collect garbage less often than CPython's default (see THRESHOLDS), and not at all
+    once the process is exiting (`_skip_the_last_collection`)."""
     gc.set_threshold(*THRESHOLDS)
+    atexit.unregister(_skip_the_last_collection)  # once, however often main() runs
+    atexit.register(_skip_the_last_collection)
+
+
+def _skip_the_last_collection() -> None:
+    """At exit, move every object out of the collector's reach. The interpreter's shutdown
+    otherwise runs a full collection over everything the command built: ~0.15 s of the 2.4 s
+    of a review of 5,000 findings, to free memory the operating system is about to take
+    back. What this gives up is running `__del__` on a reference cycle still alive at exit,
+    which CPython never promises: reviewloop closes its files with `with`, `logging`'s exit
+    handler flushes its logs and `weakref.finalize` removes its temporary folders, and none
+    of them waits for the collector."""
+    gc.freeze()

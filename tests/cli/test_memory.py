@@ -31,3 +31,31 @@ def test_the_cli_tunes_the_collector_before_any_command(thresholds, capsys) -> N
         app.main(["--version"])
     assert exit_.value.code == 0
     assert gc.get_threshold() == THRESHOLDS
+
+
+# A reference cycle alive at exit whose `__del__` says so: CPython's shutdown collection finds
+# it unless every object was moved out of the collector's reach first.
+_CYCLE_AT_EXIT = """
+import sys
+{setup}
+class Node:
+    def __del__(self):
+        sys.stdout.write("collected at exit\\n")
+        sys.stdout.flush()
+node = Node()
+node.self = node
+"""
+
+
+@pytest.mark.parametrize(("setup", "collected"), [
+    ("", True),
+    ("from reviewloop.cli.memory import tune_collector; tune_collector(); tune_collector()",
+     False),
+])
+def test_a_tuned_process_skips_the_collection_at_exit(setup: str, collected: bool) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _CYCLE_AT_EXIT.format(setup=setup)],
+                          capture_output=True, text=True, check=True)
+    assert ("collected at exit" in done.stdout) is collected, done.stdout + done.stderr
