@@ -132,12 +132,12 @@ class Repository:
     # -- diffs ----------------------------------------------------------------------------
 
     def diff(self, paths: Iterable[str] | None = None, base: str = "HEAD",
-             *, context: int = 3) -> str:
+             *, context: int = 3, tree: str | None = None) -> str:
         """Unified diff from `base` to the working tree, untracked (non-ignored) files included.
         The user's index is never read for content nor written: the working tree is recorded
-        as a tree object through a throw-away index."""
+        as a tree object through a throw-away index (or `tree` is such a record)."""
         start = self._commit(base) or self._empty_tree()
-        return self._diff_trees(start, self.worktree_tree(), paths, context)
+        return self._diff_trees(start, tree or self.worktree_tree(), paths, context)
 
     def diff_staged(self, *, context: int = 3) -> str:
         """What `git commit` would record now: the index against HEAD."""

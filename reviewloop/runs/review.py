@@ -68,13 +68,15 @@ class DiffSource:
             return f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
         return f"working tree against {self.base or 'HEAD'}"
 
-    def read(self, repo: Repository) -> str:
+    def read(self, repo: Repository, tree: str | None = None) -> str:
+        """The change's diff; a working tree's is read from `tree` when given (a snapshot's,
+        recorded a moment ago), else from a new record of it."""
         if self.staged:
             return repo.diff_staged()
         if self.head:
             return repo.diff_refs(self.base or repo.default_branch(), self.head,
                                   merge_base=self.merge_base)
-        return repo.diff(base=self.base or "HEAD")
+        return repo.diff(base=self.base or "HEAD", tree=tree)
 
 
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
@@ -91,7 +93,9 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
                              where=source.describe(), fix="drop --head, or drop --fix")
-    diff_text = source.read(repo) if diff_text is None else diff_text
+    baseline = repo.snapshot()  # before any analyzer or test writes a file
+    # as the round reads it back from round-1.diff: one text, parsed once (git.diff's memo)
+    diff_text = _read_back(source.read(repo, baseline.tree) if diff_text is None else diff_text)
     if not parse_diff(diff_text, source=source.describe()).paths:
         return NothingToReview(f"nothing to review: no change in the {source.describe()}")
     run_id = new_run_id("review")
@@ -104,15 +108,13 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    baseline = repo.snapshot()  # before any analyzer or test writes a file
     with head_tree(repo, source.head) as tree, early_analysis as early:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
         side = trusted_side(repo, source, trusted)
-        if early is not None:  # the text the round reads back (read_text's newlines), and
-            # the trust its analyzers get (a local or base side: no change is read for it)
+        if early is not None:  # the trust the round's analyzers get (a local or base
+            # side: no change is read for it)
             trust = side.for_analyzers(baseline.tree, lambda: parse_diff(diff_text), repo.root)
-            early.start(agents.agents, diff_path.read_text(encoding="utf-8"), content,
-                        trust=trust)
+            early.start(agents.agents, diff_text, content, trust=trust)
         run = _Run(repo=repo, source=source, trusted=trusted, side=side, run_id=run_id,
                    run_dir=run_dir, diff_path=diff_path, diff_text=diff_text,
                    baseline=baseline, settings=settings, agents=agents, content=content)
@@ -126,6 +128,11 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
+
+
+def _read_back(text: str) -> str:
+    """`text` as `Path.read_text` returns it once written: universal newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | None
