@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pydantic_core
 
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.cli import ui
@@ -23,7 +22,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary, to_json
+from reviewloop.reports.report import RunSummary, json_bytes
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
@@ -106,14 +105,19 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
     """Print (or write to --output) the report in --format; the terminal panel goes with the
     text format, or with any format written to a file unless -q. --sarif also writes SARIF.
     The panel carries the verdict: it is printed once."""
-    text = render(summary, options.format, root, fail_on=options.fail_on)
-    if options.output is not None:
+    json_out = options.format == "json"  # 17 MB for 5,000 findings: written as bytes
+    text = None if json_out else render(summary, options.format, root,
+                                        fail_on=options.fail_on)
+    if json_out:
+        _write(json_bytes(summary), options.output)
+    elif options.output is not None:
         options.output.write_text(text if text is not None else to_markdown(summary),
                                   encoding="utf-8")
     elif text is not None:
         print(text, end="")
-    if (options.output is None and text is None) or (options.output is not None
-                                                     and not ui.quiet()):
+    drawn = not json_out and text is None  # the text format is the panel itself
+    if (options.output is None and drawn) or (options.output is not None
+                                              and not ui.quiet()):
         ui.console().print(to_rich(summary))
         for line in summary.skipped:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
@@ -121,14 +125,25 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
         options.sarif.write_text(_sarif(summary), encoding="utf-8")
 
 
+def _write(data: bytes, output: Path | None) -> None:
+    """`data` into --output, or onto standard output after what was printed there first."""
+    if output is not None:
+        output.write_bytes(data)
+        return
+    sys.stdout.flush()
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is None:  # a text-only stream (an embedding caller's)
+        sys.stdout.write(data.decode())
+        return
+    raw.write(data)
+    raw.flush()
+
+
 def render(summary: RunSummary, fmt: str, root: Path | None = None, *,
            fail_on: str = "must_fix") -> str | None:
     """The report as `fmt`; None for `text`, which is drawn on the terminal."""
     if fmt == "json":
-        # pydantic-core writes it in Rust: with an indent `json.dumps` runs in pure Python,
-        # over a second for a report of 5,000 findings (17 MB). The same JSON, UTF-8 as is;
-        # only a float may be spelled differently (2.2e-05 as 0.000022).
-        return pydantic_core.to_json(to_json(summary), indent=2).decode() + "\n"
+        return json_bytes(summary).decode()
     if fmt == "markdown":
         return to_markdown(summary)
     if fmt == "sarif":

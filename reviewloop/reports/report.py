@@ -10,6 +10,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
@@ -185,9 +186,17 @@ def cost_text(cost_usd: float | None) -> str:
     return "unknown" if cost_usd is None else f"${cost_usd:.4f}"
 
 
-def to_json(summary: RunSummary) -> dict[str, Any]:
-    """A plain-JSON dict with the keys of `JSON_KEYS`, for --json output and the Action."""
+def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
+    """A plain-JSON dict with the keys of `JSON_KEYS`, for --json output and the Action.
+    With `models`, the findings, reviewers and ledger stay pydantic models for
+    `pydantic_core.to_json` to write as they are (`json_bytes`): the same JSON, without a
+    dict built first for each of thousands of findings."""
+    dump: Callable[[BaseModel], Any] = (lambda m: m) if models else _plain
     done, total = summary.spec_progress
+    # each view sorts the whole ledger: asked once each
+    fixed, remaining, nits = summary.findings_fixed, summary.findings_remaining, summary.nits
+    out_of_scope = _entries(summary.ledger, Status.OUT_OF_SCOPE)
+    suppressed = _entries(summary.ledger, Status.SUPPRESSED)
     data = {
         "verdict": verdict(summary),
         "task": {"id": summary.task_id, "title": summary.task_title},
@@ -197,23 +206,23 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
         "spec_progress": {"done": done, "total": total},
         "rounds": summary.rounds,
         "gates": [{"name": n, "passed": p, "summary": s} for n, p, s in summary.gates],
-        "reviewers": [r.model_dump(mode="json") for r in summary.reviewers],
+        "reviewers": [dump(r) for r in summary.reviewers],
         "health": {"complete": summary.ledger.complete,
                    "reviewers": _health(summary.ledger, "reviewer"),
                    "analyzers": _health(summary.ledger, "analyzer")},
         "findings": {
-            "fixed": _dump(summary.findings_fixed),
-            "remaining": _dump(summary.findings_remaining),
-            "nits": _dump(summary.nits),
-            "out_of_scope": _entries(summary.ledger, Status.OUT_OF_SCOPE),
-            "suppressed": _entries(summary.ledger, Status.SUPPRESSED),
+            "fixed": _dump(fixed, dump),
+            "remaining": _dump(remaining, dump),
+            "nits": _dump(nits, dump),
+            "out_of_scope": out_of_scope,
+            "suppressed": suppressed,
         },
         "counts": {
-            "fixed": severity_counts(summary.findings_fixed),
-            "remaining": severity_counts(summary.findings_remaining),
-            "nits": len(summary.nits),
-            "out_of_scope": len(summary.ledger.with_status(Status.OUT_OF_SCOPE)),
-            "suppressed": len(summary.ledger.with_status(Status.SUPPRESSED)),
+            "fixed": severity_counts(fixed),
+            "remaining": severity_counts(remaining),
+            "nits": len(nits),
+            "out_of_scope": len(out_of_scope),
+            "suppressed": len(suppressed),
         },
         "newly_eligible": list(summary.newly_eligible),
         "usage": {"input_tokens": summary.input_tokens,
@@ -225,9 +234,20 @@ def to_json(summary: RunSummary) -> dict[str, Any]:
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),
-        "ledger": summary.ledger.model_dump(mode="json"),
+        "ledger": dump(summary.ledger),
     }
     return data
+
+
+def json_bytes(summary: RunSummary) -> bytes:
+    """`to_json` as indented UTF-8 JSON, written by pydantic-core in Rust: `json.dumps`
+    with an indent runs in pure Python, over a second for 5,000 findings (17 MB). Only a
+    float may be spelled differently from `json.dumps` (2.2e-05 as 0.000022)."""
+    return pydantic_core.to_json(to_json(summary, models=True), indent=2, by_alias=False) + b"\n"
+
+
+def _plain(model: BaseModel) -> Any:
+    return model.model_dump(mode="json")
 
 
 def _health(ledger: Ledger, kind: str) -> list[dict[str, Any]]:
@@ -241,5 +261,5 @@ def _entries(ledger: Ledger, status: Status) -> list[dict[str, Any]]:
             for e in ledger.with_status(status)]
 
 
-def _dump(findings: Sequence[Finding]) -> list[dict[str, Any]]:
-    return [f.model_dump(mode="json") for f in sorted(findings, key=Finding.sort_key)]
+def _dump(findings: Sequence[Finding], dump: Callable[[BaseModel], Any] = _plain) -> list[Any]:
+    return [dump(f) for f in sorted(findings, key=Finding.sort_key)]

@@ -20,6 +20,7 @@ from reviewloop.reports.report import (
     LLM_OFF,
     ReviewerOutcome,
     RunSummary,
+    json_bytes,
     redacted_ledger,
     to_json,
     verdict,
@@ -186,6 +187,22 @@ def test_json_content():
     assert data["usage"] == {"input_tokens": 12345, "output_tokens": 678, "cache_read_tokens": 0,
                              "cache_write_tokens": 0, "cost_usd": None, "fallbacks": []}
     assert data["llm"] is True and data["escalations"] == []
+
+
+def test_the_json_bytes_are_to_json_written_with_an_indent():
+    """`json_bytes` lets pydantic-core write the models itself: the same document, byte for
+    byte, as the plain dict `to_json` gives, for every section and status."""
+    remaining = [finding("must_fix", title="Token logged", line=20),
+                 finding("should_fix", agent="performance", title="Unbounded cache", line=5)]
+    report = summary(findings_remaining=remaining, cost_usd=2.2e-05)
+    report = report.model_copy(update={"ledger": ledger(
+        remaining=remaining, fixed=[finding("must_fix")], nits=[finding("nit", line=12)],
+        out_of_scope=[finding(line=30)], suppressed=[finding(line=31)])})
+    expected = json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+    assert json.loads(json_bytes(report)) == json.loads(expected)
+    # pydantic-core spells a float its own way (2.2e-05 as 0.000022); all else is identical
+    assert json_bytes(report).decode() == expected.replace("2.2e-05", "0.000022")
+    assert json.loads(json_bytes(report))["counts"]["suppressed"] == 1
 
 
 def test_json_findings_validate_back_into_findings():
