@@ -124,7 +124,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             summary, suppress = _graph_review(run, _deps(
                 root, settings, run_dir, model_factory, llm, early, config_root, agents,
                 content), fix, progress)
-        summary = with_gates(summary, content, settings, repo, diff_text, suppress)
+        summary = with_gates(summary, content, settings, diff_text, suppress)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
@@ -275,17 +275,21 @@ def _run_graph(graph: Any, start: ReviewStart, deps: LoopDeps, progress: Listene
     return LoopState(**final)
 
 
-def with_gates(summary: RunSummary, root: Path, settings: Settings, repo: Repository,
-               diff_text: str, suppress: Suppressor) -> RunSummary:
+_REVIEW_GATES = ("secrets", "coverage")
+
+
+def with_gates(summary: RunSummary, root: Path, settings: Settings, diff_text: str,
+               suppress: Suppressor) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
     their results join the report and their findings the ledger, never dropped."""
     from reviewloop.checks.gates import GateContext
     from reviewloop.checks.gates.registry import run_gates
 
+    # the branch gate is not a review's: no git asked for branches (five processes)
     ctx = GateContext(root=root, settings=settings, changed_files=tuple(
-        parse_diff(diff_text).paths), diff_text=diff_text, branch=repo.current_branch(),
-        default_branch=repo.default_branch(), phase="review")
-    report = run_gates(ctx, ("secrets", "coverage"))
+        parse_diff(diff_text).paths), diff_text=diff_text, branch=None, default_branch=None,
+        phase="review")
+    report = run_gates(ctx, _REVIEW_GATES)
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
     return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,

@@ -3,7 +3,9 @@ untrusted change did not touch it, else the base's (from git, never the tree).""
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from reviewloop.git.provenance import read_at
@@ -13,15 +15,17 @@ from reviewloop.policy.trust import Trust
 MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
 
 
-def tree_text(root: Path, path: str) -> str | None:
-    """The text of the regular file `path` in the tree at `root`; None when it is missing,
-    a symlink, outside the tree or too large."""
+def tree_text(root: Path, path: str, real_root: Path | None = None) -> str | None:
+    """The text of the regular file `path` in the tree at `root` (whose real place is
+    `real_root`, when the caller already knows it); None when it is missing, a symlink,
+    outside the tree or too large."""
     full = root / path
     try:
-        if full.is_symlink() or not full.is_file() or full.stat().st_size > MAX_BYTES:
+        info = full.lstat()  # a symlink is not a regular file here: it is never followed
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        if not full.resolve().is_relative_to(root.resolve()):
-            return None
+        if not full.resolve().is_relative_to(real_root or root.resolve()):
+            return None  # a folder on the way leads out
         return full.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
@@ -40,7 +44,7 @@ class TrustedFiles:
     def trusted_text(self, path: str) -> str | None:
         """`path` as the trusted side has it (None: it has no such file)."""
         if self.trust.file(path):
-            return tree_text(self.root, path)
+            return tree_text(self.root, path, self._real_root)
         if self.trust.base is None:
             return None
         return read_at(self.repo, self.trust.base, path)
@@ -48,5 +52,10 @@ class TrustedFiles:
     def lines(self, path: str) -> list[str]:
         """The reviewed tree's lines of `path` (without line ends), read once."""
         if path not in self._lines:
-            self._lines[path] = (tree_text(self.root, path) or "").splitlines()
+            text = tree_text(self.root, path, self._real_root)
+            self._lines[path] = (text or "").splitlines()
         return self._lines[path]
+
+    @cached_property
+    def _real_root(self) -> Path:
+        return self.root.resolve()
