@@ -135,13 +135,17 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             only: Collection[str] | None = None,
             trust: Trust | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
-    shows). Missing tools and failures are logged as warnings as well."""
+    shows), redacted as they leave the analyzers (a tool's message may quote the secret it
+    found: none reaches the round's material, a prompt or a report). Missing tools and
+    failures are logged as warnings as well."""
     report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust)
-    from reviewloop.checks.secrets.scanner import redact
+    from reviewloop.checks.secrets.scanner import redact, redact_finding
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret
         log.warning("%s analyzer %s", agent.name, redact(problem))
-    return report
+    return AnalyzerReport(findings=list(map(redact_finding, report.findings)),
+                          outside=list(map(redact_finding, report.outside)),
+                          health=report.health)
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
