@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import lru_cache
 from pathlib import PurePath
 
 # What the README promises (`.env*`, key files, `*secret*`, `*credentials*`) plus the usual
@@ -22,12 +24,18 @@ DEFAULT_SENSITIVE = (
 
 def is_sensitive(rel: PurePath, patterns: Iterable[str] = DEFAULT_SENSITIVE) -> bool:
     """gitignore-style: a pattern with a slash matches the path, one without any part."""
+    whole, part = _matchers(tuple(patterns))
     text = rel.as_posix().lower()
-    parts = [p.lower() for p in rel.parts]
-    for pattern in (p.lower() for p in patterns):
-        if "/" in pattern:
-            if fnmatchcase(text, pattern.lstrip("/")):
-                return True
-        elif any(fnmatchcase(part, pattern) for part in parts):
-            return True
-    return False
+    return bool(whole and whole.match(text)) or bool(
+        part and any(part.match(p.lower()) for p in rel.parts))
+
+
+@lru_cache(maxsize=32)
+def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(one regex for the patterns with a slash, one for those without): each path is asked
+    once per part, not once per pattern and part (`fnmatchcase`'s own translation)."""
+    lowered = [p.lower() for p in patterns]
+    with_slash = [translate(p.lstrip("/")) for p in lowered if "/" in p]
+    plain = [translate(p) for p in lowered if "/" not in p]
+    return (re.compile("|".join(with_slash)) if with_slash else None,
+            re.compile("|".join(plain)) if plain else None)

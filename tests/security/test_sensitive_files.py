@@ -3,10 +3,14 @@ their spelling (.envrc, .env-local, SSH keys, package-manager and cloud credenti
 
 from __future__ import annotations
 
-from pathlib import Path
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.gitutil import git
 from tests.support.runner import CALLED, clean_round, project, runner, start  # noqa: F401
@@ -45,8 +49,25 @@ def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
 
 @pytest.mark.parametrize("name", ["id_rsa.pub", "id_generator.py", "environment.py"])
 def test_public_halves_and_lookalikes_are_not_sensitive(name: str) -> None:
-    from pathlib import PurePosixPath
-
-    from reviewloop.policy.sensitive import is_sensitive
-
     assert not is_sensitive(PurePosixPath(name))
+
+
+_PARTS = st.sampled_from(["src", ".env", ".env.local", "x.pem", "id_rsa", "id_rsa.pub",
+                          "Secret.txt", "my_credentials.json", "kubeconfig", ".kube", "config",
+                          "prod.tfvars", "[x].py", "a?b", "KEY.KEY", "docs", "app.py"])
+_PATTERNS = st.lists(st.sampled_from(["*.py", "docs/*.md", "/root/*.txt", "src/**", "[ab]*",
+                                      "a?c", "*.kube/config", ".env*", "*SECRET*"]), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(_PARTS, min_size=1, max_size=4), absolute=st.booleans(),
+       patterns=st.one_of(st.just(DEFAULT_SENSITIVE), _PATTERNS))
+def test_the_sensitive_rule_is_fnmatch_pattern_by_pattern(parts, absolute, patterns):
+    """`is_sensitive` asks one regex per path part; the rule is still gitignore-style
+    fnmatch, one pattern at a time: with a slash against the path, without against a part."""
+    rel = PurePosixPath("/" if absolute else ".", *parts)
+    text, names = rel.as_posix().lower(), [p.lower() for p in rel.parts]
+    expected = any(fnmatchcase(text, p.lower().lstrip("/")) if "/" in p
+                   else any(fnmatchcase(name, p.lower()) for name in names)
+                   for p in patterns)
+    assert is_sensitive(rel, patterns) is expected
