@@ -15,6 +15,7 @@ into ledger entries.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import groupby
 
 from reviewloop.findings.schema import Finding, Severity, normalise_path, normalise_title
 from reviewloop.git.diff import removed_within
@@ -75,8 +76,7 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
     """The reports grouped by problem, each group's anchor first (an analyzer report when
     there is one, else the most severe and confident), in a deterministic order."""
     reports = list(findings)
-    # each report's order once (it serialises the report): for the sort, then its group's
-    order = {id(f): _merge_order(f) for f in reports}
+    order = _positions(reports)  # each report's place once: for the sort, then its group's
     by_identity: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in sorted(reports, key=lambda f: order[id(f)]):
         key = (finding.rule_key, finding.file, finding.location_hash)
@@ -157,8 +157,19 @@ def _words(title: str) -> frozenset[str]:
     return frozenset(w for w in normalise_title(title).split() if w not in _FILLER)
 
 
+def _positions(reports: Sequence[Finding]) -> dict[int, int]:
+    """Each report's place (by `id`) in a total order, so the grouping does not depend on
+    the order reviewers finished in: `_merge_order`, then, only among reports it cannot tell
+    apart (rare), the whole report as JSON."""
+    key = {id(f): _merge_order(f) for f in reports}
+    ordered: list[Finding] = []
+    for _, same in groupby(sorted(reports, key=lambda f: key[id(f)]), key=lambda f: key[id(f)]):
+        tied = list(same)
+        ordered += sorted(tied, key=Finding.model_dump_json) if len(tied) > 1 else tied
+    return {id(f): place for place, f in enumerate(ordered)}
+
+
 def _merge_order(finding: Finding) -> tuple[object, ...]:
-    # Analyzer reports anchor their group; then a total order, so the grouping does not
-    # depend on the order reviewers finished in.
+    # Analyzer reports anchor their group; then the most severe, confident, and by place.
     return (finding.source == "llm", finding.severity.rank, -finding.confidence,
-            *finding.sort_key()[1:], finding.model_dump_json())
+            *finding.sort_key()[1:])
