@@ -116,15 +116,21 @@ def change_of(corpus: Path | None, tmp: Path) -> tuple[Path, list[str], str]:
 
 
 def timed(argv: list[str], root: Path) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(wall, CPU of the process and its children) of one command."""
+    """(wall, CPU of the process and its children) of one command. Its output goes to a
+    file, as a report is kept: through a pipe, this process reading the review's 17 MB
+    report back cost the review ~0.07 s of wall time (bandit's report is 1 MB)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        code = subprocess.run(argv, cwd=root, env=env, stdout=out, stderr=err,
+                              stdin=subprocess.DEVNULL, check=False).returncode
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(argv, code, out.read().decode(), err.read().decode())
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done
 
 
