@@ -61,13 +61,7 @@ def make_project(base: Path, reviewers: int) -> Path:
 
 def run_once(root: Path, latency: float, *, with_fix: bool) -> dict[str, float]:
     marks: dict[str, float] = {}
-
-    def progress(node: str, update: dict) -> None:
-        marks.setdefault(f"{node}:{update.get('round', '')}", time.perf_counter())
-        if node == "gates":
-            marks["review_start"] = time.perf_counter()
-        if node == "triage" and "review_end" not in marks:
-            marks["review_end"] = time.perf_counter()
+    progress = _Marks(marks)
 
     finding = {"severity": "should_fix", "file": "todo/helpers.py", "start_line": 6,
                "end_line": 6, "title": "magic number", "rationale": "unexplained constant",
@@ -95,6 +89,29 @@ def run_once(root: Path, latency: float, *, with_fix: bool) -> dict[str, float]:
             sizes[key + "t"].append(len(prompt))
     return {"review_s": marks["review_end"] - marks["review_start"],
             **{f"round{k}": _mean(v) for k, v in sizes.items()}}
+
+
+class _Marks:
+    """A progress listener (`reviewloop.runs.streaming.Listener`) noting when the review
+    phase starts (the gates finished) and ends (the first triage finished)."""
+
+    def __init__(self, marks: dict[str, float]) -> None:
+        self.marks = marks
+
+    def started(self, task_id: str, node: str, inputs: dict) -> None:
+        pass
+
+    def ended(self, task_id: str) -> None:
+        pass
+
+    def event(self, data: dict) -> None:
+        pass
+
+    def finished(self, node: str, update: dict) -> None:
+        if node == "gates":
+            self.marks["review_start"] = time.perf_counter()
+        if node == "triage" and "review_end" not in self.marks:
+            self.marks["review_end"] = time.perf_counter()
 
 
 def _mean(values: list[int]) -> float:
