@@ -66,6 +66,8 @@ class Readability:
         full = self.root / path
         try:
             info = full.lstat()
+        except ValueError:  # a NUL in the name (a model may write one): no such file exists
+            return False, None
         except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
             if exc.errno in _NOT_THERE:
                 return False, None

@@ -61,6 +61,11 @@ class DiffSource:
     staged: bool = False
     merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
 
+    @property
+    def working_tree(self) -> bool:
+        """The change is the working tree's (against `base`), not a commit's or the index's."""
+        return not self.staged and not self.head
+
     def describe(self) -> str:
         if self.staged:
             return "staged changes"
@@ -93,11 +98,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
                              where=source.describe(), fix="drop --head, or drop --fix")
-    baseline = repo.snapshot()  # before any analyzer or test writes a file
+    # a working tree's diff is read from the baseline's record of it (one record, not two)
+    baseline = repo.snapshot() if diff_text is None and source.working_tree else None
+    if diff_text is None:
+        diff_text = source.read(repo, baseline.tree if baseline else None)
     # as the round reads it back from round-1.diff: one text, parsed once (git.diff's memo)
-    diff_text = _read_back(source.read(repo, baseline.tree) if diff_text is None else diff_text)
+    diff_text = _read_back(diff_text)
     if not parse_diff(diff_text, source=source.describe()).paths:
         return NothingToReview(f"nothing to review: no change in the {source.describe()}")
+    baseline = baseline or repo.snapshot()  # before any analyzer or test writes a file
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -99,3 +99,11 @@ def test_a_sensitive_file_is_kept_from_models_unless_it_is_a_link(tmp_path) -> N
     assert skipped_files(tmp_path, ["app_secret.py", "link_secret.py", "app_secret.py"],
                          ("*secret*",)) == [f"app_secret.py: {SENSITIVE_REASON}",
                                             f"link_secret.py: {SYMLINK_REASON}"]
+
+
+def test_a_name_with_a_nul_byte_is_no_file(tmp_path) -> None:
+    """A model may name any path: one no file system can hold is not there, not a crash."""
+    (tmp_path / "app.py").write_text("x = 1\n")
+    files = Readability(tmp_path)
+    assert files.check("app\x00.py") == (False, None)
+    assert not files.readable("app\x00.py") and files.unreadable("app\x00.py") is None

@@ -27,7 +27,7 @@ def tree_text(root: Path, path: str, real_root: Path | None = None) -> str | Non
         if not full.resolve().is_relative_to(real_root or root.resolve()):
             return None  # a folder on the way leads out
         return full.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path (a model may name one)
         return None
 
 

@@ -60,6 +60,16 @@ def test_trusted_markers_cover_their_tools_findings_on_the_lines_they_reach(
     assert suppress(finding(4, "F821", "ruff-maintainability")) is None
 
 
+@pytest.mark.parametrize("name", ["app\x00.py", "missing.py", "link.py", "folder"])
+def test_a_file_that_cannot_be_read_as_text_suppresses_nothing(tmp_path: Path, name: str
+                                                              ) -> None:
+    """A model may name any path, a NUL byte in it included: no marker, and no crash."""
+    repo = _tree(tmp_path, {"app.py": APP})
+    (repo.root / "link.py").symlink_to("app.py")
+    (repo.root / "folder").mkdir()
+    assert _suppressor(repo, Trust.everything())(finding(3, file=name)) is None
+
+
 def test_a_marker_the_untrusted_change_wrote_covers_nothing(tmp_path: Path) -> None:
     repo = _tree(tmp_path, {"app.py": APP})
     marker_added = Trust(added={"app.py": frozenset({2, 4})}, touched=frozenset({"app.py"}))
