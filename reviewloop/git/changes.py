@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from reviewloop.git.diff import changed_lines, removal_points
+from reviewloop.git.diff import changed_lines, read_diff, removal_points, save_diff
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, touched_since
 
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def changes_since(repo: Repository, base: Snapshot, artifacts: Sequence[str] = (
 def write_diff(run_dir: Path, round_no: int, text: str) -> str:
     """The round's diff as a file of the run folder (state holds its path, not the text)."""
     path = run_dir / f"round-{round_no}.diff"
-    path.write_text(text, encoding="utf-8")
+    save_diff(path, text)
     return str(path)
 
 
@@ -79,7 +79,7 @@ def removed_lines(repo: Repository, diff_path: str, round_no: int,
 
 def _over_rounds(pick: Callable[[str], dict[str, set[int]]], repo: Repository, diff_path: str,
                  round_no: int, baseline: Snapshot | None) -> dict[str, set[int]]:
-    lines = pick(Path(diff_path).read_text(encoding="utf-8"))
+    lines = pick(read_diff(diff_path))
     if round_no > 1 and baseline is not None:
         for path, numbers in pick(repo.diff_since(baseline)).items():
             lines.setdefault(path, set()).update(numbers)

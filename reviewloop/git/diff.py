@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Any, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict
@@ -179,6 +180,18 @@ def removed_within(points: Collection[int], start: int, end: int) -> bool:
     """Whether lines start..end span one of the removal `points`: lines were removed
     between two lines of the range. The one rule for "a deletion inside this range"."""
     return any(start <= k < end for k in points)
+
+
+def save_diff(path: Path, text: str) -> None:
+    """Write a diff as it is: no newline translated (a CR inside a line is the file's
+    content, and read back as a line end it would break the hunk it stands in)."""
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def read_diff(path: str | Path) -> str:
+    """A diff `save_diff` wrote, exactly as it was given."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
 
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:

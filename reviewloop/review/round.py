@@ -26,7 +26,7 @@ from reviewloop.checks.secrets.scanner import redact, redact_around, redact_find
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.diff import ChangeSet, parse_diff, read_diff
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
@@ -105,7 +105,7 @@ DIFF_SHARE = 0.5
 
 
 def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
-    changes = parse_diff(Path(ask.diff_path).read_text(encoding="utf-8"), source=ask.diff_path)
+    changes = parse_diff(read_diff(ask.diff_path), source=ask.diff_path)
     names = _review_models(setup)
     classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
@@ -295,7 +295,7 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
         trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: parse_diff(whole),
                                             checkout)
         return lambda agent: analyze(agent, whole, root, only=fix_files, trust=trust)
-    diff_text = Path(ask.diff_path).read_text(encoding="utf-8")
+    diff_text = read_diff(ask.diff_path)
     trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: changes, checkout)
     return lambda agent: analyze(agent, diff_text, root, trust=trust)
 

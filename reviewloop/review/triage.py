@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from reviewloop.checks.suppressions.scope import Suppressions
 from reviewloop.findings.ledger import Ledger
@@ -14,7 +13,7 @@ from reviewloop.findings.rounds import RoundInput, outcome_health, rechecked_fil
 from reviewloop.findings.schema import Finding
 from reviewloop.findings.triage import apply_floor
 from reviewloop.git.changes import removed_lines, written_lines
-from reviewloop.git.diff import changed_lines
+from reviewloop.git.diff import changed_lines, read_diff
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.policy.trust import lever
 from reviewloop.review.definitions import AgentDefinition
@@ -42,7 +41,7 @@ def triage_round(ledger: Ledger, outcomes: Sequence[ReviewerOutcome], ask: Triag
     the material's findings no model judges (analyzer findings on unread files, hidden-file
     flags), and the suppressions the change adds."""
     floors = {a.name: a.severity_floor for a in agents if a.severity_floor}
-    diff_text = Path(ask.diff_path).read_text(encoding="utf-8")
+    diff_text = read_diff(ask.diff_path)
     recorded = load_material(ask.material_path).recorded if ask.material_path else ()
     return record(ledger, RoundInput(
         round=ask.round, reported=[*(apply_floor(f, floors) for f in (

@@ -22,7 +22,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.schema import Finding
 from reviewloop.git.changes import changes_since
-from reviewloop.git.diff import parse_diff
+from reviewloop.git.diff import parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree
 from reviewloop.review.classify import TrustedSide
@@ -178,7 +178,7 @@ def _start(repo: Repository, request: FixRequest, pr_ledger: Ledger,
     from reviewloop.runs.runner import limits_for
 
     diff_path = folder / "round-1.diff"
-    diff_path.write_text(repo.diff_refs(request.base_sha, request.head_sha), encoding="utf-8")
+    save_diff(diff_path, repo.diff_refs(request.base_sha, request.head_sha))
     tree = repo.git("rev-parse", f"{request.base_sha}^{{tree}}").strip()
     # measured from the PR base: every line of the PR is in the change, as in its review
     baseline = Snapshot(head=request.head_sha, base=request.base_sha, tree=tree, files={})

@@ -20,7 +20,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import changed_lines, parse_diff, removal_points
+from reviewloop.git.diff import changed_lines, parse_diff, removal_points, save_diff
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.policy.trust import Trust
@@ -102,8 +102,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     baseline = repo.snapshot() if diff_text is None and source.working_tree else None
     if diff_text is None:
         diff_text = source.read(repo, baseline.tree if baseline else None)
-    # as the round reads it back from round-1.diff: one text, parsed once (git.diff's memo)
-    diff_text = _read_back(diff_text)
+    # round-1.diff holds it as it is: the round parses the same text (git.diff's memo)
     if not parse_diff(diff_text, source=source.describe()).paths:
         return NothingToReview(f"nothing to review: no change in the {source.describe()}")
     baseline = baseline or repo.snapshot()  # before any analyzer or test writes a file
@@ -111,7 +110,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     diff_path = run_dir / "round-1.diff"
-    diff_path.write_text(diff_text, encoding="utf-8")
+    save_diff(diff_path, diff_text)
     config_root = trusted.root if trusted else None
     agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
     # steering is configuration: with a head commit, the base commit's (like the agents)
@@ -137,11 +136,6 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
-
-
-def _read_back(text: str) -> str:
-    """`text` as `Path.read_text` returns it once written: universal newlines."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | None

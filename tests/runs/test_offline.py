@@ -84,8 +84,8 @@ def test_the_offline_round_records_what_the_graph_records_when_the_model_adds_no
 def test_a_review_parses_its_diff_once_and_records_the_working_tree_once(tmp_path,
                                                                          monkeypatch):
     """The diff is read from the baseline snapshot's tree (one record of the working tree,
-    not one for the diff and one for the baseline), and the early check parses it as the
-    round reads it back: a CRLF file's diff is parsed once, not once per newline style."""
+    not one for the diff and one for the baseline), and round-1.diff holds it byte for byte:
+    a CRLF file's diff is parsed once, not once per newline style."""
     from reviewloop.git import diff as diff_module
     from reviewloop.git.repository import Repository
 
@@ -115,3 +115,21 @@ def test_a_review_parses_its_diff_once_and_records_the_working_tree_once(tmp_pat
     assert len(parsed) == 1, parsed
     # the baseline (the diff read from it), and what was written since, for suppressions
     assert len(recorded) == 2, recorded
+
+
+def test_a_carriage_return_inside_a_line_is_content_not_a_line_end(tmp_path):
+    """round-1.diff is written and read without newline translation: a bare CR in an added
+    line (a string literal, an old Mac file) stays in its line; read back as a line end it
+    broke the hunk ("not a valid unified diff") and the whole review."""
+    root = _repo(tmp_path)
+    (root / "notes.cfg").write_bytes(b'title = "a\rb"\n'
+                                     b'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLrT3aB"\n')
+    (root / "old_mac.txt").write_bytes(b"X = 1\rY = 2\r")
+    settings = Settings()
+    summary = review_change(root, settings, DiffSource(), model_factory=lambda _: None,
+                            llm=False, analyze=analyzers_for(settings))
+    assert isinstance(summary, RunSummary)
+    found = {(e.finding.file, e.finding.start_line, e.finding.source)
+             for e in summary.ledger.entries}
+    assert ("notes.cfg", 2, "secrets") in found, found  # git's line 2: the CR is content
+    assert ("app.py", 5, "bandit") in found, found

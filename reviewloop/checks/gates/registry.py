@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from reviewloop.checks.cdk.gate import SynthGate
 from reviewloop.checks.coverage.gate import CoverageGate
@@ -21,6 +20,7 @@ from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.diff import read_diff
 from reviewloop.git.repository import Repository, TouchedFiles
 
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
@@ -71,7 +71,7 @@ def check_change(repo: Repository, settings: Settings, touched: TouchedFiles, di
     if not touched.paths:
         return GateReport(no_change=True)
     ctx = GateContext(root=repo.root, settings=settings, changed_files=touched.paths,
-                      diff_text=Path(diff_path).read_text(encoding="utf-8"),
+                      diff_text=read_diff(diff_path),
                       branch=repo.current_branch(), default_branch=repo.default_branch(),
                       phase=phase)
     return run_gates(ctx, names, on_gate=on_gate)
