@@ -167,7 +167,8 @@ def _redacted_entry(entry: Entry, redact: Callable[[str], str],
     changes (most: a copy of each of 5,000 entries and their histories cost more than the
     redaction)."""
     finding = redact_finding(entry.finding)
-    reports = [redact_finding(r) for r in entry.reports]
+    # a lone report is the entry's finding itself (`findings.rounds`): redacted once
+    reports = [finding if r is entry.finding else redact_finding(r) for r in entry.reports]
     history = [t if (reason := redact(t.reason)) == t.reason
                else t.model_copy(update={"reason": reason}) for t in entry.history]
     if finding is entry.finding and all(map(operator.is_, reports, entry.reports)) \

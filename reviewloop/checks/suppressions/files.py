@@ -4,8 +4,8 @@ untrusted change did not touch it, else the base's (from git, never the tree).""
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from reviewloop.git.provenance import read_at
@@ -15,16 +15,18 @@ from reviewloop.policy.trust import Trust
 MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
 
 
-def tree_text(root: Path, path: str, real_root: Path | None = None) -> str | None:
-    """The text of the regular file `path` in the tree at `root` (whose real place is
-    `real_root`, when the caller already knows it); None when it is missing, a symlink,
-    outside the tree or too large."""
+def tree_text(root: Path, path: str, real_folder: Callable[[Path], Path] | None = None
+              ) -> str | None:
+    """The text of the regular file `path` in the tree at `root`; None when it is missing,
+    a symlink, outside the tree or too large. `real_folder` says where a folder really is
+    (a caller reading many files resolves each folder once)."""
     full = root / path
     try:
         info = full.lstat()  # a symlink is not a regular file here: it is never followed
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        if not full.resolve().is_relative_to(real_root or root.resolve()):
+        real = (real_folder or Path.resolve)(full.parent) / full.name
+        if not real.is_relative_to((real_folder or Path.resolve)(root)):
             return None  # a folder on the way leads out
         return full.read_text(encoding="utf-8", errors="replace")
     except (OSError, ValueError):  # ValueError: a NUL in the path (a model may name one)
@@ -40,11 +42,12 @@ class TrustedFiles:
     root: Path
     trust: Trust
     _lines: dict[str, list[str]] = field(default_factory=dict)
+    _folders: dict[Path, Path] = field(default_factory=dict)
 
     def trusted_text(self, path: str) -> str | None:
         """`path` as the trusted side has it (None: it has no such file)."""
         if self.trust.file(path):
-            return tree_text(self.root, path, self._real_root)
+            return tree_text(self.root, path, self._real_folder)
         if self.trust.base is None:
             return None
         return read_at(self.repo, self.trust.base, path)
@@ -52,10 +55,11 @@ class TrustedFiles:
     def lines(self, path: str) -> list[str]:
         """The reviewed tree's lines of `path` (without line ends), read once."""
         if path not in self._lines:
-            text = tree_text(self.root, path, self._real_root)
+            text = tree_text(self.root, path, self._real_folder)
             self._lines[path] = (text or "").splitlines()
         return self._lines[path]
 
-    @cached_property
-    def _real_root(self) -> Path:
-        return self.root.resolve()
+    def _real_folder(self, folder: Path) -> Path:
+        if folder not in self._folders:
+            self._folders[folder] = folder.resolve()
+        return self._folders[folder]
