@@ -227,3 +227,49 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
     assert unreadable_reason(tmp_path, "late.py") is None  # git's window: the first 8000 bytes
     assert unreadable_reason(tmp_path, "app_secret.py") is None
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
+
+
+def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(
+        repo, monkeypatch):
+    """Scoping (the diff parse, the file checks) holds a lock: side by side, the reviewers'
+    pure-Python scoping made each wait as long as all of them before its tools started. The
+    tools themselves overlap: the first reviewer's analyzer is still running while the
+    second scopes and starts its own."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Event
+
+    from reviewloop.review import evidence
+
+    diff = repo.change({"src/a.txt": NEW})
+    held: list[bool] = []
+    real_scope = evidence._scoped_files
+
+    def scoped(*args):
+        held.append(evidence._SCOPING.locked())
+        return real_scope(*args)
+
+    monkeypatch.setattr(evidence, "_scoped_files", scoped)
+    second_started = Event()
+
+    class Waits(EveryLine):
+        """The first reviewer's tool ends only once the second reviewer's tool started."""
+
+        def __init__(self, first: bool):
+            super().__init__()
+            self.first = first
+
+        def run(self, ctx):
+            if self.first:
+                assert second_started.wait(30), "the second reviewer's tool never started"
+            else:
+                second_started.set()
+            return super().run(ctx)
+
+    def review(name: str, first: bool):
+        return run_for_agent(agent(name, ("every-line",)), repo.root, diff,
+                             registry={"every-line": Waits(first)})
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = [pool.submit(review, "review-a", True), pool.submit(review, "review-b", False)]
+        assert all(r.result(timeout=60).complete for r in reports)
+    assert held == [True, True]
