@@ -41,6 +41,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import string
 import subprocess
 import sys
@@ -222,6 +223,12 @@ def against_analyzers(tmp: Path, repeats: int, package: str) -> None:
         target = "target ≤ 1.3 CPU" if times is every else "(for reference)"
         print(f"    {label} directly {direct_wall:.2f} s [{direct_cpu:.2f} s CPU]: ratio "
               f"{wall / direct_wall:.2f} wall, {cpu / direct_cpu:.2f} CPU  {target}")
+    # each review against the direct run just before it: a slow spell of the machine hits
+    # both sides of a pair, where the best of each side may come from different spells
+    paired = sorted(r[1] / e[1] for r, e in zip(runs, every, strict=True))
+    print(f"    the same by CPU, review ÷ the direct run beside it: median "
+          f"{statistics.median(paired):.2f} of {len(paired)} pairs "
+          f"(from {paired[0]:.2f} to {paired[-1]:.2f})")
 
 
 # --- (e) ------------------------------------------------------------------------------------
