@@ -14,7 +14,11 @@ location and reporter, and carries an explicit `Status` with a reason for every 
 
 `Health` says, per reviewer and per analyzer, whether it ran (`ok`), was not installed
 (`missing`), failed (`failed`, with the reason) or had nothing to look at (`skipped`); any
-missing or failed one makes the review incomplete, never clean.
+missing or failed one makes the review incomplete, never clean. An analyzer's health also
+holds its row of the coverage matrix: the changed files it was to read (`files`) and those
+it did not read after all, with why (`unread`). A file an analyzer for it could not read —
+too large, unparsable, ignored by the tool — is `unanalysed`, and an unanalysed file fails
+the review (`reviewloop.review.matrix` adds the files no analyzer could be given).
 
 Everything shown — the terminal summary, `--format json|markdown`, SARIF, PR comments,
 outputs and the exit code — is computed from a `Ledger` by one function each. The ledger is
@@ -143,6 +147,10 @@ class Health(BaseModel):
     status: HealthStatus
     reason: str | None = None
     round: int = Field(default=1, ge=0)
+    # an analyzer's row of the coverage matrix: the changed files it was to read, and of
+    # those the ones it did not read, with why (a parse error, its size, the tool's ignore)
+    files: tuple[str, ...] = ()
+    unread: dict[str, str] = Field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -160,6 +168,24 @@ class Health(BaseModel):
     def describe(self) -> str:
         return f"{self.kind} {self.label} {self.status}" + (
             f": {self.reason}" if self.reason else "")
+
+    def gaps(self) -> dict[str, str]:
+        """The files of its row it did not read, with why: all of them when it failed (its
+        reason), none when it is not installed (the user's choice, reported apart)."""
+        if self.status == "failed":
+            return dict.fromkeys(self.files, f"{self.name} failed: {self.reason}")
+        if self.status == "missing":
+            return {}
+        return {path: f"{self.name}: {why}" for path, why in self.unread.items()}
+
+    def merged(self, newer: Health) -> Health:
+        """This row with a later round's: the later answer for each file it read again;
+        the worse status, with the reason that made it so."""
+        files = tuple(dict.fromkeys((*self.files, *newer.files)))
+        unread = {p: why for p, why in self.unread.items() if p not in set(newer.files)}
+        unread.update(newer.unread)
+        base = newer if _WORSE[newer.status] > _WORSE[self.status] else self
+        return base.model_copy(update={"files": files, "unread": unread})
 
 
 _WORSE = {"failed": 3, "missing": 2, "skipped": 1, "ok": 0}
@@ -215,9 +241,19 @@ class Ledger(BaseModel):
         return sorted((h for h in self.health if not h.complete),
                       key=lambda h: (-_WORSE[h.status], h.kind, h.name, h.agent or ""))
 
+    def unanalysed(self) -> dict[str, list[str]]:
+        """Changed files an analyzer that applies to them did not read, each with every
+        reason (`Health.gaps`), by path."""
+        found: dict[str, list[str]] = {}
+        for h in self.health:
+            for path, why in h.gaps().items():
+                if why not in found.setdefault(path, []):
+                    found[path].append(why)
+        return dict(sorted(found.items()))
+
     @property
     def complete(self) -> bool:
-        return not self.incomplete()
+        return not self.incomplete() and not self.unanalysed()
 
     def __iter__(self) -> Iterator[Entry]:  # type: ignore[override]
         return iter(sorted(self.entries, key=_entry_order))
@@ -230,8 +266,7 @@ class Ledger(BaseModel):
         merged = {h.key: h for h in self.health}
         for h in reports:
             old = merged.get(h.key)
-            if old is None or _WORSE[h.status] > _WORSE[old.status]:
-                merged[h.key] = h
+            merged[h.key] = h if old is None else old.merged(h)
         return self.model_copy(update={"health": sorted(merged.values(), key=lambda h: h.key)})
 
     def escalate(self, reason: str, *, round_no: int | None = None,

@@ -9,10 +9,10 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.git.sizes import MAX_FILE_BYTES
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
-# Larger untracked files are not snapshotted: the one limit on what anything reads.
-MAX_UNTRACKED_BYTES = MAX_FILE_BYTES
+# Larger untracked files are not snapshotted: no analyzer would read them.
+MAX_UNTRACKED_BYTES = MAX_DIFFED_BYTES
 # Untracked folders that hold installed or generated files, never a change to review.
 _GENERATED_DIRS = {
     "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.review.matrix import incomplete_text, matrix
 
 CLEAN = "clean"
 LLM_OFF = "LLM reviewers off (analyzers only)"
@@ -128,6 +129,8 @@ def verdict(summary: RunSummary) -> str:
     if broken := summary.incomplete:
         reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {_why(h)}"
                                                   for h in broken))
+    if unread := incomplete_text(summary.ledger):
+        reasons.append(unread)
     if not summary.llm:
         reasons.append(LLM_OFF)
     if summary.open_actionable:
@@ -156,8 +159,9 @@ def redacted_ledger(ledger: Ledger) -> Ledger:
     from reviewloop.checks.secrets.scanner import redact, redact_finding
 
     entries = [_redacted_entry(e, redact, redact_finding) for e in ledger.entries]
-    health = [h.model_copy(update={"reason": redact(h.reason)}) if h.reason else h
-              for h in ledger.health]
+    health = [h.model_copy(update={"reason": redact(h.reason) if h.reason else None,
+                                   "unread": {p: redact(w) for p, w in h.unread.items()}})
+              if h.reason or h.unread else h for h in ledger.health]
     return ledger.model_copy(update={"entries": entries, "health": health})
 
 
@@ -210,7 +214,8 @@ def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
         "reviewers": [dump(r) for r in summary.reviewers],
         "health": {"complete": summary.ledger.complete,
                    "reviewers": _health(summary.ledger, "reviewer"),
-                   "analyzers": _health(summary.ledger, "analyzer")},
+                   "analyzers": _health(summary.ledger, "analyzer"),
+                   "files": [dump(row) for row in matrix(summary.ledger)]},
         "findings": {
             "fixed": _dump(fixed, dump),
             "remaining": _dump(remaining, dump),

@@ -26,6 +26,7 @@ from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
+from reviewloop.review.matrix import with_file_checks
 from reviewloop.review.readable import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
 
@@ -90,7 +91,8 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         spec_progress=spec.progress(),
         rounds=rounds_run(run.reviews),
         reviewers=reviewer_outcomes(run.reviews, run.usage),
-        ledger=with_levers(run.ledger, levers, scope.repo, run.baseline),
+        ledger=with_file_checks(with_levers(run.ledger, levers, scope.repo, run.baseline),
+                                scope.workspace.root, [*touched.created, *touched.modified]),
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
@@ -110,7 +112,8 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
         files_modified=[*touched.modified, *touched.deleted],
         rounds=run.round,
         reviewers=reviewer_outcomes(run.reviews, run.usage),
-        ledger=run.ledger,
+        ledger=with_file_checks(run.ledger, scope.workspace.root,
+                                [*touched.created, *touched.modified]),
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
         escalations=list(run.escalations),
         skipped=_skipped(scope, run))

@@ -7,7 +7,10 @@ deleted), attributed to the agent and located on the flagged code; findings on t
 unchanged lines a diff hunk shows are kept apart in `outside`, which the ledger shows as
 outside the change, never drops silently. Every analyzer's `Health` is reported: `ok`,
 `missing` (not installed, while it had files to look at) or `failed` (with the reason), never
-skipped silently.
+skipped silently. Its health is also its row of the coverage matrix: the files it was to
+read (`Analyzer.reads`) and those it did not read after all, with why — over its size limit,
+or named by its own run (a parse error, its tool's ignore list, a file its report leaves
+out). Each analyzer runs with a context of its own, so what it records is its alone.
 
 Analyzers read every changed text file that `reviewloop.review.readable` lets them read
 (the one rule, which also says what no model may read); the run summary lists what was left
@@ -22,7 +25,7 @@ import logging
 import threading
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
@@ -84,12 +87,15 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         return AnalyzerReport()
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
-        files = tuple(f for f in _scoped_files(agent, root, changes, table)
+        readable = Readability(root)
+        files = tuple(f for f in _scoped_files(agent, root, changes, table, readable)
                       if only is None or f in only)
+        languages = {f: readable.language(f) for f in files}
+        sizes = {f: readable.size(f) for f in files}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
-                          files=files, tests=tests, trust=trust)
+                          files=files, tests=tests, trust=trust, languages=languages)
     report = AnalyzerReport()
-    for found, health in _side_by_side(agent.analyzers, table, ctx):
+    for found, health in _side_by_side(agent.analyzers, table, ctx, sizes):
         report.health.append(health)
         for finding in _located(found, ctx):
             if ctx.changes.touches(finding.file, finding.start_line, finding.end_line):
@@ -101,33 +107,41 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     return report
 
 
-def _side_by_side(names: Sequence[str], table: Mapping[str, Analyzer], ctx: AnalyzerContext
-                  ) -> list[tuple[list[Finding], Health]]:
+def _side_by_side(names: Sequence[str], table: Mapping[str, Analyzer], ctx: AnalyzerContext,
+                  sizes: Mapping[str, int]) -> list[tuple[list[Finding], Health]]:
     """Each analyzer's (findings, health), in `names` order; run at once (most are
     subprocesses: bandit's 1 s need not wait for the secrets scan)."""
     if len(names) < 2:
-        return [_run_one(name, table, ctx) for name in names]
+        return [_run_one(name, table, ctx, sizes) for name in names]
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        return list(pool.map(lambda name: _run_one(name, table, ctx), names))
+        return list(pool.map(lambda name: _run_one(name, table, ctx, sizes), names))
 
 
-def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext
-             ) -> tuple[list[Finding], Health]:
-    def health(status: HealthStatus, reason: str | None = None) -> Health:
-        return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason)
-
+def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
+             sizes: Mapping[str, int]) -> tuple[list[Finding], Health]:
     analyzer = table.get(name)
     if analyzer is None:
-        return [], health("failed", f"unknown analyzer in {ctx.agent}; known: "
-                                    f"{', '.join(table)}")
+        return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
+                          reason=f"unknown analyzer in {ctx.agent}; known: {', '.join(table)}")
+    wanted = tuple(analyzer.reads(ctx)) if ctx.files else ()
+    # what it would read but for its size limit: not given to it, and named as not read
+    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
+           for p in wanted if sizes.get(p, 0) > analyzer.max_bytes}
+    own = replace(ctx, files=tuple(p for p in ctx.files if p not in big), unread=dict(big))
+
+    def health(status: HealthStatus, reason: str | None = None) -> Health:
+        return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
+                      files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread})
+
     wants = getattr(analyzer, "wants", None)
-    if not ctx.files or (wants is not None and not wants(ctx)):
+    if not own.files or (wants is not None and not wants(own)):
         return [], health("skipped", NOTHING_TO_ANALYZE)
     reason = analyzer.available()
     if reason is not None:
         return [], health("missing", reason)
     try:
-        return analyzer.run(ctx), health("ok")
+        found = analyzer.run(own)
+        return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
     except AnalyzerError as exc:
@@ -156,13 +170,12 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
-                  table: Mapping[str, Analyzer]) -> tuple[str, ...]:
+                  table: Mapping[str, Analyzer], files: Readability) -> tuple[str, ...]:
     """Changed files the agent reviews, or one of its analyzers claims, that exist in the
     new tree as readable text: by their content, never by what a `.gitattributes`, a marker
     or a path says they are."""
     claimers = [claims for name in agent.analyzers
                 if (claims := getattr(table.get(name), "claims", None)) is not None]
-    files = Readability(root)
     return tuple(f.path for f in changes.files
                  if f.status is not FileStatus.DELETED
                  and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
@@ -193,7 +206,7 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if files.unreadable(finding.file) else _lines(root / finding.file)
+            lines = None if files.analyzable(finding.file) else _lines(root / finding.file)
             index[finding.file] = CodeIndex(lines) if lines is not None else None
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out

@@ -1,9 +1,11 @@
 """Which changed files may be read: the one rule, for the analyzers and for the models.
 
-Analyzers read every changed text file: `unreadable_reason` is the one rule for what they
-leave out (symlinks, anything outside the checkout, files over the size limit, binaries by
-git's own test). `skipped_reason` adds what no model may read (sensitive files: analysed,
-their content never in a prompt).
+Analyzers read every changed text file: `analyzable` is the one rule for what they leave
+out (symlinks, anything outside the checkout, files over the diff's ceiling, binaries: a NUL
+byte in a file of no known language, `reviewloop.checks.languages`), and each analyzer's own
+size limit is the coverage matrix's (`review.evidence`). A model reads less:
+`unreadable_reason` adds the prompt's size limit, and `skipped_reason` what no model may read
+(sensitive files: analysed, their content never in a prompt).
 
 `Readability` asks the file system once per path and once per folder on the way, for a
 caller asking about many files at once (a reviewer's scope, a round's chunks, the run
@@ -18,16 +20,29 @@ import errno
 import os
 import stat
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.git.sizes import MAX_FILE_BYTES
+from reviewloop.checks.languages import head, is_binary, language
+from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
-MAX_ANALYZED_BYTES = MAX_FILE_BYTES  # the one limit (git.sizes): the diff shows no lines
-_BINARY_PROBE = 8000  # git's own: a NUL byte in the first 8000 bytes makes a file binary
+MAX_ANALYZED_BYTES = MAX_DIFFED_BYTES  # over it the diff shows no lines (git.sizes)
+MAX_PROMPT_BYTES = MAX_FILE_BYTES
 _NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 SYMLINK_REASON = "a symlink: reviewed as a link, its target is never read"
+
+
+BINARY_REASON = "a binary file"
+
+
+@dataclass(frozen=True)
+class _Answer:
+    exists: bool
+    reason: str | None = None  # why no analyzer reads it
+    size: int = 0
+    language: str | None = None
 
 
 class Readability:
@@ -37,16 +52,30 @@ class Readability:
         self.root = root
         self._real_root = root.resolve()
         self._folders: dict[str, Path] = {".": self._real_root}
-        self._answers: dict[str, tuple[bool, str | None]] = {}
+        self._answers: dict[str, _Answer] = {}
 
     def unreadable(self, path: str) -> str | None:
-        """Why nothing reads the content of the changed file `path` — no analyzer, no
-        model — or None when it is a readable text file (or deleted)."""
+        """Why no model reads the content of the changed file `path` (no analyzer either,
+        unless it is only too large for a prompt), or None when it is a readable text file
+        (or deleted)."""
         return self.check(path)[1]
 
     def readable(self, path: str) -> bool:
         """Whether `path` is there, as a text file an analyzer may read."""
-        return self.check(path) == (True, None)
+        answer = self._answer(path)
+        return answer.exists and answer.reason is None
+
+    def analyzable(self, path: str) -> str | None:
+        """Why no analyzer may read the changed file `path`, or None when one may (or it is
+        deleted)."""
+        return self._answer(path).reason
+
+    def size(self, path: str) -> int:
+        return self._answer(path).size
+
+    def language(self, path: str) -> str | None:
+        """The language of `path` by name or shebang (`reviewloop.checks.languages`)."""
+        return self._answer(path).language
 
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
@@ -57,34 +86,42 @@ class Readability:
         return self.unreadable(path)
 
     def check(self, path: str) -> tuple[bool, str | None]:
-        """(whether `path` is there, why it may not be read)."""
+        """(whether `path` is there, why a model may not read it)."""
+        answer = self._answer(path)
+        if answer.reason is None and answer.size > MAX_PROMPT_BYTES:
+            return True, (f"too large for a model ({answer.size:,} bytes; the limit is "
+                          f"{MAX_PROMPT_BYTES:,}): analysed, never sent")
+        return answer.exists, answer.reason
+
+    def _answer(self, path: str) -> _Answer:
         if path not in self._answers:
             self._answers[path] = self._check(path)
         return self._answers[path]
 
-    def _check(self, path: str) -> tuple[bool, str | None]:
+    def _check(self, path: str) -> _Answer:
         full = self.root / path
         try:
             info = full.lstat()
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
-            return False, None
+            return _Answer(False)
         except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
             if exc.errno in _NOT_THERE:
-                return False, None
+                return _Answer(False)
             raise
         if stat.S_ISLNK(info.st_mode):
-            return True, SYMLINK_REASON
+            return _Answer(True, SYMLINK_REASON)
         if not self._real(path).is_relative_to(self._real_root):  # a folder on the way
-            return True, "leads outside the repository"                # may be a link
+            return _Answer(True, "leads outside the repository")     # may be a link
         if not stat.S_ISREG(info.st_mode):
-            return True, "not a regular file"
+            return _Answer(True, "not a regular file")
+        start = head(full)
+        known = language(path, start)
         if info.st_size > MAX_ANALYZED_BYTES:
-            return True, (f"too large to analyze ({info.st_size:,} bytes; the limit is "
-                          f"{MAX_ANALYZED_BYTES:,})")
-        with full.open("rb") as fh:
-            if b"\0" in fh.read(_BINARY_PROBE):
-                return True, "a binary file"
-        return True, None
+            return _Answer(True, f"too large to analyze ({info.st_size:,} bytes; the limit "
+                                 f"is {MAX_ANALYZED_BYTES:,})", info.st_size, known)
+        if is_binary(path, start):
+            return _Answer(True, BINARY_REASON, info.st_size)
+        return _Answer(True, None, info.st_size, known)
 
     def _real(self, path: str) -> Path:
         """Where `path`, not a link itself, really is: its folder's real place and its

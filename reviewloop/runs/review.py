@@ -314,12 +314,14 @@ def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
 
 
 def blocking(summary: RunSummary, fail_on: str) -> bool:
-    """Exit 1 when findings at or above `fail_on` remain, or a reviewer or an analyzer
-    failed. A missing analyzer (not installed) makes the verdict incomplete in every view,
-    like LLM-off, without failing the check: installing it is the user's call."""
+    """Exit 1 when findings at or above `fail_on` remain, a reviewer or an analyzer
+    failed, or a changed file was not analysed (`review.matrix`: its author chose that, by
+    size, bytes, name or syntax). A missing analyzer (not installed) makes the verdict
+    incomplete in every view, like LLM-off, without failing the check: installing it is the
+    user's call."""
     if fail_on == "never":
         return False
-    if summary.ledger.blocking(Severity(fail_on)):
+    if summary.ledger.blocking(Severity(fail_on)) or summary.ledger.unanalysed():
         return True
     return any(r.status == "failed" for r in summary.reviewers) or any(
         h.status == "failed" for h in summary.incomplete)

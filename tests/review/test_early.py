@@ -69,6 +69,11 @@ class Meeting:
     def __init__(self, name: str, barrier: threading.Barrier):
         self.name, self.barrier = name, barrier
 
+    max_bytes = 16_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
     def available(self) -> str | None:
         return None
 

@@ -27,6 +27,11 @@ class EveryLine:
     def __init__(self):
         self.seen: list[AnalyzerContext] = []
 
+    max_bytes = 16_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
     def available(self) -> str | None:
         return None
 
@@ -47,6 +52,11 @@ class EveryLine:
 class Missing:
     name = "missing-tool"
 
+    max_bytes = 16_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
     def available(self) -> str | None:
         return "missing-tool is not installed: pip install missing-tool"
 
@@ -56,6 +66,11 @@ class Missing:
 
 class Failing:
     name = "failing"
+
+    max_bytes = 16_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
 
     def available(self) -> str | None:
         return None
@@ -205,8 +220,9 @@ def test_every_builtin_agents_analyzer_is_registered():
 
 def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(tmp_path):
     """Sensitive names, generated markers, vendored paths and the change's own
-    `.gitattributes` keep a file from a model at most, never from the analyzers; only
-    unreadable content (a NUL byte in the first 8000 bytes, a symlink) does."""
+    `.gitattributes` keep a file from a model at most, never from the analyzers. A NUL byte
+    does not either: a `.py` file is Python whatever bytes it holds, and bandit, which cannot
+    parse it, says so (the file is unanalysed, never quietly skipped as binary)."""
     code = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
     files = {"app_secret.py": code, "credentials/handler.py": code,
              "gen.py": "# @generated\n" + code, "vendor/lib.py": code, "x_pb2.py": code,
@@ -220,11 +236,15 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
 
     report = run_for_agent(agent("review-security", ("bandit",)), tmp_path, diff)
 
-    assert report.complete
     assert {f.file for f in report.findings if f.rule == "B602"} == {
         p for p in files if p.endswith(".py")}
-    assert unreadable_reason(tmp_path, "blob.py") == "a binary file"
-    assert unreadable_reason(tmp_path, "late.py") is None  # git's window: the first 8000 bytes
+    [bandit] = report.health
+    assert bandit.status == "ok"
+    assert set(bandit.gaps()) == {"blob.py", "late.py"}
+    assert bandit.gaps()["blob.py"].startswith("bandit: could not parse it")
+    assert unreadable_reason(tmp_path, "blob.py") is None
+    (tmp_path / "blob.bin").write_bytes(b"x = 1\n" + b"\0" * 10)  # no language: binary
+    assert unreadable_reason(tmp_path, "blob.bin") == "a binary file"
     assert unreadable_reason(tmp_path, "app_secret.py") is None
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
 

@@ -70,6 +70,11 @@ class RecordedCheckov:
 
     name = "checkov"
 
+    max_bytes = 16_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
     def available(self) -> str | None:
         return None
 

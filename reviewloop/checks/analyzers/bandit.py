@@ -29,11 +29,13 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.languages import PYTHON
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 
 NAME = "bandit"
 INSTALL = "pip install bandit"
+MAX_BYTES = 2_000_000  # ~8 s of bandit a MB on this project's machines (benchmarks/big_inputs)
 ASSERT_USED = "B101"  # how tests are written; flagged outside tests only
 CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 _SEVERITY = {
@@ -50,22 +52,44 @@ def severity(issue_severity: str, issue_confidence: str) -> Severity:
 
 class Bandit:
     name = NAME
+    max_bytes = MAX_BYTES
 
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)
 
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return ctx.files_for(PYTHON)
+
     def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(ctx.files_with((".py", ".pyi")))
+        return bool(self.reads(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = ctx.files_with((".py", ".pyi"))
+        files = self.reads(ctx)
         if not files:
             return []
         # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
-        # reviewloop.checks.suppressions decides (and lists the finding as suppressed)
-        argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec", *files]
+        # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
+        # -x with a path that cannot exist: none of bandit's default excludes applies
+        argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
+                "-x", "/dev/null/none", "--", *(str(ctx.root / f) for f in files)]
         report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME)
-        return to_findings(report, ctx)
+        found = to_findings(report, ctx)
+        record_reads(report, files, ctx)
+        return found
+
+
+def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext) -> None:
+    """Every file of `files` bandit could not parse, or its report does not list as
+    scanned, as not read."""
+    where = repo_paths(ctx.root)
+    for error in report.get("errors") or []:
+        if isinstance(error, dict) and error.get("filename"):
+            ctx.not_read(where(str(error["filename"])),
+                         f"could not parse it ({error.get('reason') or 'no reason'})")
+    scanned = {where(name) for name in (report.get("metrics") or {}) if name != "_totals"}
+    for path in files:
+        if path not in scanned:
+            ctx.not_read(path, "its report does not list it as scanned")
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

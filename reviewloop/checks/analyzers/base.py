@@ -1,4 +1,12 @@
-"""What every analyzer shares: the context it reads, its error, and running its tool."""
+"""What every analyzer shares: the context it reads, its error, and running its tool.
+
+The contract every analyzer keeps (`registry.Analyzer`, held by tests/checks/test_contract.py):
+it names the changed files it reads (`reads`: by language, `reviewloop.checks.languages`,
+suffix and shebang alike), the size it reads up to (`max_bytes`, from a measurement), and
+every file of those it did not read after all, with why (`AnalyzerContext.not_read`: a parse
+error, a tool's own ignore list, a file the tool's report does not name). File names reach
+its tool as paths (absolute, or after `--`), never where the tool would read an option.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import importlib.util
 import json
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -42,9 +50,27 @@ class AnalyzerContext:
     # the change's trust: where the project's own config is read from (`eslint_project.py`);
     # None: no project config is run
     trust: Trust | None = None
+    # path → language (`reviewloop.checks.languages`) of each of `files`, by name or shebang
+    languages: Mapping[str, str | None] = field(default_factory=dict)
+    # what this analyzer's run did not read of the files it was to read, with why (each
+    # analyzer's run gets its own, `review.evidence`)
+    unread: dict[str, str] = field(default_factory=dict)
 
-    def files_with(self, suffixes: Sequence[str]) -> list[str]:
-        return [p for p in self.files if PurePosixPath(p).suffix in suffixes]
+    def files_for(self, *languages: str) -> list[str]:
+        """The files of `languages`, by suffix or shebang."""
+        return [p for p in self.files if self.language(p) in languages]
+
+    def language(self, path: str) -> str | None:
+        if path in self.languages:
+            return self.languages[path]
+        from reviewloop.checks.languages import head, language
+
+        return language(path, head(self.root / path))
+
+    def not_read(self, path: str, reason: str) -> None:
+        """Record that `path`, one of the files this analyzer reads, was not read after all
+        (the first reason given stands)."""
+        self.unread.setdefault(path, reason)
 
 
 def module_missing(module: str, install: str) -> str | None:

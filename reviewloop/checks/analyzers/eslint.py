@@ -6,7 +6,10 @@ reviewloop's shipped lockfile, installed with `npm ci` on first use into the too
 The rule set is reviewloop's own (`node/eslint/reviewloop.config.mjs`, rules and severities
 from `eslint_rules.py`), and nothing from the reviewed tree configures it: `--config` ours,
 `--no-config-lookup`, `--no-inline-config` (an `eslint-disable` comment counts only where the
-trusted side wrote it: `reviewloop.checks.suppressions`), `--no-ignore`, on absolute paths.
+trusted side wrote it: `reviewloop.checks.suppressions`), `--no-ignore` and ESLint's own
+`node_modules/` ignore lifted, on absolute paths. Scripts without a suffix whose shebang
+names node are linted too. Every file ESLint's report does not list, or lists with a fatal
+parse error, is named as not read: the review is incomplete, never quietly clean.
 ESLint ignores files outside its base path (the working folder, with `--config`), so it runs
 from the filesystem root, where `--config` leaves it nothing to read. `NODE_OPTIONS` and
 `NODE_PATH` are cleared: no `--require` from the environment.
@@ -18,6 +21,7 @@ three reviewers never start three node processes on the same files.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -32,11 +36,14 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
+from reviewloop.checks.languages import JAVASCRIPT, TYPESCRIPT
+from reviewloop.checks.languages import SUFFIXES as KNOWN_SUFFIXES
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 
 TOOL = TOOLS["eslint"]
-SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+SUFFIXES = tuple(s for s, lang in KNOWN_SUFFIXES.items() if lang in (JAVASCRIPT, TYPESCRIPT))
+MAX_BYTES = 4_000_000
 CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
 NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
 CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
@@ -44,7 +51,18 @@ _RUNS: SharedRuns[dict[str, Any]] = SharedRuns()  # one run, three readers
 
 
 def js_files(ctx: AnalyzerContext) -> list[str]:
-    return sorted(ctx.files_with(SUFFIXES))
+    return sorted(ctx.files_for(JAVASCRIPT, TYPESCRIPT))
+
+
+def scripts(ctx: AnalyzerContext, files: list[str]) -> str:
+    """The files of `files` known as JS or TS by their shebang only, as the config reads
+    them (`REVIEWLOOP_ESLINT_SCRIPTS`: paths under ESLint's base path, the root)."""
+    found: dict[str, list[str]] = {"js": [], "ts": []}
+    for f in files:
+        if Path(f).suffix not in SUFFIXES:
+            kind = "ts" if ctx.language(f) == TYPESCRIPT else "js"
+            found[kind].append(str((ctx.root / f).absolute()).lstrip("/"))
+    return json.dumps(found)
 
 
 def command(node: str, tool_home: Path, files: list[str], root: Path) -> list[str]:
@@ -68,7 +86,8 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
     if tool_home is None:
         raise AnalyzerError("eslint is not installed; fix: reviewloop tools install eslint")
     env = {"REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "", "NODE_PATH": "",
-           "REVIEWLOOP_ESLINT_RULES": eslint_rules.config_json()}
+           "REVIEWLOOP_ESLINT_RULES": eslint_rules.config_json(),
+           "REVIEWLOOP_ESLINT_SCRIPTS": scripts(ctx, files)}
     # exit 1: findings; 2: a broken run (the error is on stderr)
     output = run_tool(command(node, tool_home, files, ctx.root), Path("/"), ctx.timeout,
                       env=env)
@@ -90,14 +109,39 @@ class EslintAnalyzer:
             return f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}"
         return unavailable(TOOL)
 
+    max_bytes = MAX_BYTES
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return js_files(ctx)
+
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(js_files(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        if not js_files(ctx):
+        files = js_files(ctx)
+        if not files:
             return []
-        own = to_findings(report_for(ctx), ctx, self.category)
+        report = report_for(ctx)
+        record_reads(report, files, ctx)
+        own = to_findings(report, ctx, self.category)
         return own + project_findings(ctx, self.category, own)
+
+
+def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext) -> None:
+    """Every file of `files` ESLint could not parse (a fatal message), or that its report
+    does not list (its own ignores, no matching config), as not read."""
+    where = repo_paths(ctx.root)
+    linted = set()
+    for result in report["results"]:
+        path = where(result["filePath"])
+        linted.add(path)
+        for message in result.get("messages") or []:
+            if message.get("fatal"):
+                ctx.not_read(path, f"could not parse it (line {message.get('line', '?')}"
+                                   f": {short_title(message.get('message') or '')})")
+    for path in files:
+        if path not in linted:
+            ctx.not_read(path, "its report does not list it (ESLint ignored it)")
 
 
 def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> list[Finding]:

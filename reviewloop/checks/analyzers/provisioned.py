@@ -29,6 +29,11 @@ class ProvisionedAnalyzer(ABC):
     env: Mapping[str, str] | None = None  # extra environment for the tool
     no_output: str | None = None  # the report an empty output stands for (None: an error)
     isolated: bool = False  # run in an empty folder: no configuration from the tree
+    max_bytes: int = 2_000_000  # a config file or a Dockerfile is rarely over 100 kB
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """The changed files it reads: its targets."""
+        return sorted(self.targets(ctx))
 
     @abstractmethod
     def targets(self, ctx: AnalyzerContext) -> Collection[str]:

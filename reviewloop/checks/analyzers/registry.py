@@ -26,7 +26,11 @@ from reviewloop.findings.schema import Finding
 
 class Analyzer(Protocol):
     """One tool. `available` says why it cannot run (None when it can); nothing happens at
-    construction or import. An analyzer may also define `wants(ctx) -> bool`: False when
+    construction or import. `reads` names the changed files (of `ctx.files`) it reads, each
+    up to `max_bytes`: the coverage matrix holds it to them, and every one of them it did not
+    read it names (`AnalyzerContext.not_read`) — see `base`'s contract. An analyzer that
+    reads no file as such (it runs the tests, synthesizes an app) says `[]`.
+    An analyzer may also define `wants(ctx) -> bool`: False when
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
     it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
@@ -35,7 +39,12 @@ class Analyzer(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def max_bytes(self) -> int: ...
+
     def available(self) -> str | None: ...
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]: ...
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]: ...
 

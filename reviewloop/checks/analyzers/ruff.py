@@ -2,7 +2,8 @@
 
 ruff runs `--isolated` (the project's own ruff config neither widens nor silences the
 reviewers' rule sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
-wrote it: `reviewloop.checks.suppressions`) on the changed Python files.
+wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suffix or
+shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -31,10 +32,12 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.languages import PYTHON
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 
 INSTALL = "pip install ruff"
+MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
 SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
@@ -48,20 +51,24 @@ class RuffAnalyzer:
     select: tuple[str, ...]
     severities: Mapping[str, Severity]  # rule-code prefix → severity; longest prefix wins
     default: Severity = Severity.NIT
+    max_bytes: int = MAX_BYTES
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)
 
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return ctx.files_for(PYTHON)
+
     def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(ctx.files_with((".py", ".pyi")))
+        return bool(self.reads(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = ctx.files_with((".py", ".pyi"))
+        files = self.reads(ctx)
         if not files:
             return []
         argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
                 "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                ",".join(self.select), *files]
+                ",".join(self.select), "--", *(str(ctx.root / f) for f in files)]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:
@@ -69,11 +76,16 @@ class RuffAnalyzer:
         return self.severities[max(matches, key=len)] if matches else self.default
 
     def to_findings(self, diagnostics: Any, ctx: AnalyzerContext) -> list[Finding]:
-        """ruff's JSON diagnostics as findings; syntax errors (no rule code) are left to the
-        build and test gates."""
+        """ruff's JSON diagnostics as findings; a file with a syntax error (no rule code, or
+        `invalid-syntax`) is named as not read."""
         if not isinstance(diagnostics, list):
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
         where = repo_paths(ctx.root)
+        for d in diagnostics:
+            if not d.get("code") or d["code"] == SYNTAX_ERROR:
+                row = (d.get("location") or {}).get("row", "?")
+                ctx.not_read(where(d["filename"]), f"could not parse it (line {row}: "
+                                                   f"{short_title(d.get('message') or '')})")
         return [self._finding(d, ctx, where) for d in diagnostics
                 if d.get("code") and d["code"] != SYNTAX_ERROR]
 

@@ -117,14 +117,31 @@ class ShellcheckAnalyzer:
     def available(self) -> str | None:
         return unavailable(TOOL)
 
+    max_bytes = 2_000_000
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return scripts(ctx)
+
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(scripts(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if not scripts(ctx):
             return []
-        return [_finding(c, ctx, self.name) for c in comments_for(ctx)
-                if (f"SC{c.get('code')}" in SECURITY) is self.security]
+        comments = comments_for(ctx)
+        for c in comments:
+            if _unparsed(c):  # shellcheck said nothing else of the file
+                ctx.not_read(str(c["file"]), f"could not parse it (line "
+                                             f"{c.get('line', '?')}: SC{c.get('code')} "
+                                             f"{short_title(str(c.get('message', '')))})")
+        return [_finding(c, ctx, self.name) for c in comments
+                if (f"SC{c.get('code')}" in SECURITY) is self.security and not _unparsed(c)]
+
+
+def _unparsed(comment: dict[str, Any]) -> bool:
+    """A parse error: an SC1xxx error (`SC1073 Couldn't parse this …`)."""
+    code = comment.get("code")
+    return isinstance(code, int) and 1000 <= code < 2000 and comment.get("level") == "error"
 
 
 def _finding(comment: dict[str, Any], ctx: AnalyzerContext, source: str) -> Finding:

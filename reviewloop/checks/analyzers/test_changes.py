@@ -39,6 +39,13 @@ class TestChanges:
     def available(self) -> str | None:
         return None
 
+    max_bytes = 0  # reads no file as a linter does
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """None: it measures the change as a whole (an app synthesized, the tests run, the
+        test files changed), it does not lint files; the coverage matrix leaves it out."""
+        return []
+
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if any(looks_like_test(path) for path in ctx.changes.paths):
             return []

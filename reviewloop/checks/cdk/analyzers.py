@@ -50,6 +50,13 @@ class _CdkAnalyzer(ABC):
     def available(self) -> str | None:
         return None
 
+    max_bytes = 0  # reads no file as a linter does
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """None: it measures the change as a whole (an app synthesized, the tests run, the
+        test files changed), it does not lint files; the coverage matrix leaves it out."""
+        return []
+
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(_apps(ctx))
 

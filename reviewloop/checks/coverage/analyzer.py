@@ -84,6 +84,13 @@ class NewCodeCoverage:
     def available(self) -> str | None:
         return module_missing("coverage", INSTALL)
 
+    max_bytes = 0  # reads no file as a linter does
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """None: it measures the change as a whole (an app synthesized, the tests run, the
+        test files changed), it does not lint files; the coverage matrix leaves it out."""
+        return []
+
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)

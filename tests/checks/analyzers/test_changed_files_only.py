@@ -41,7 +41,7 @@ def test_file_selection_of_every_adapter_is_a_subset_of_the_changed_files(repo: 
                         ".github/workflows/new.yml": WORKFLOW})
     files = ("new/app.py", "new/Dockerfile", ".github/workflows/new.yml")
     ctx = _context(repo, diff, files)
-    assert ctx.files_with((".py", ".pyi")) == ["new/app.py"]  # bandit, ruff
+    assert ctx.files_for("python") == ["new/app.py"]  # bandit, ruff
     assert dockerfiles(ctx) == ["new/Dockerfile"]
     assert workflow_files(ctx) == [".github/workflows/new.yml"]
     assert set(_targets(ctx)) <= set(files)

@@ -30,9 +30,17 @@ const { "no-undef": _globals, ...recommended } = js.configs.recommended.rules;
 // typescript-eslint's recommended set: its own rules, and the core rules TS makes redundant off
 const forTypeScript = Object.assign({}, ...tseslint.configs.recommended.map((c) => c.rules ?? {}));
 
+// Scripts known by their shebang (`#!/usr/bin/env node`, no suffix), as ESLint's base path
+// (the filesystem root) names them: reviewloop passes them in REVIEWLOOP_ESLINT_SCRIPTS.
+const scripts = JSON.parse(process.env.REVIEWLOOP_ESLINT_SCRIPTS ?? '{"js": [], "ts": []}');
+const lintable = ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", ...scripts.js, ...scripts.ts];
+
 export default [
+  // ESLint always ignores node_modules/ and .git/, and --no-ignore lifts only configured
+  // ignores: a changed file there is still a changed file.
+  { ignores: ["!**/node_modules/", "!**/.git/"] },
   {
-    files: ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"],
+    files: lintable,
     plugins: {
       "@typescript-eslint": tseslint.plugin,
       security,
@@ -52,7 +60,7 @@ export default [
   },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" } },
   {
-    files: ["**/*.{ts,mts,cts,tsx}"],
+    files: ["**/*.{ts,mts,cts,tsx}", ...scripts.ts],
     languageOptions: { parser: tseslint.parser },
     rules: forTypeScript,
   },

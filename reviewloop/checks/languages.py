@@ -1,0 +1,89 @@
+"""Which language a changed file is in: by its suffix or name, and by its shebang.
+
+A runtime decides by neither alone: `python3 bin/deploy` and `./bin/deploy` with a
+`#!/usr/bin/env python3` line both run Python, whatever the name says. So a file is code
+of a language when its suffix (or well-known name) says so, or when its first line is a
+shebang naming that language's interpreter. The analyzers select their files here
+(`AnalyzerContext.files_for`), and the coverage matrix asks here which analyzers apply to
+a file, so the two never disagree.
+
+A file of a known language is text even with a NUL byte in it: `node` runs a script with a
+NUL in a comment, bash one whose NUL is past its first line. Only a file of no known
+language is judged binary by git's own test (a NUL in its first 8,000 bytes).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+PYTHON = "python"
+JAVASCRIPT = "javascript"
+TYPESCRIPT = "typescript"
+SHELL = "shell"
+DOCKERFILE = "dockerfile"
+TERRAFORM = "terraform"
+
+SUFFIXES: dict[str, str] = {
+    ".py": PYTHON, ".pyi": PYTHON, ".pyw": PYTHON,
+    ".js": JAVASCRIPT, ".mjs": JAVASCRIPT, ".cjs": JAVASCRIPT, ".jsx": JAVASCRIPT,
+    ".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TYPESCRIPT,
+    ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
+    ".tf": TERRAFORM,
+}
+# interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
+INTERPRETERS: dict[str, str] = {
+    "python": PYTHON, "pypy": PYTHON,
+    "node": JAVASCRIPT, "nodejs": JAVASCRIPT, "bun": JAVASCRIPT, "deno": JAVASCRIPT,
+    "ts-node": TYPESCRIPT, "tsx": TYPESCRIPT,
+    "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "zsh": SHELL, "ash": SHELL,
+}
+SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
+BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
+_VERSION = re.compile(r"[\d.]+$")  # python3.12 → python, node20 → node
+_DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:dockerfile|Dockerfile)$")
+
+
+def by_name(path: str) -> str | None:
+    """The language `path`'s name says, or None."""
+    name = PurePosixPath(path).name
+    if _DOCKERFILE.search(name):
+        return DOCKERFILE
+    return SUFFIXES.get(PurePosixPath(name).suffix.lower())
+
+
+def by_shebang(head: bytes) -> str | None:
+    """The language of the interpreter a file's first line names (`#!/usr/bin/env
+    python3`, `#!/bin/bash -e`, `#!/usr/bin/env -S node --flag`), or None."""
+    if not head.startswith(b"#!"):
+        return None
+    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    words = line.split()
+    if not words:
+        return None
+    program = PurePosixPath(words[0]).name
+    if program == "env":  # the first word that is not an option or an assignment
+        program = next((w for w in words[1:] if not w.startswith("-") and "=" not in w), "")
+        program = PurePosixPath(program).name
+    return INTERPRETERS.get(_VERSION.sub("", program)) or INTERPRETERS.get(program)
+
+
+def head(path: Path) -> bytes:
+    """The first bytes of `path` (empty when it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(BINARY_PROBE)
+    except OSError:
+        return b""
+
+
+def language(path: str, start: bytes) -> str | None:
+    """The language of the file `path` whose content starts with `start`: its name's,
+    else its shebang's."""
+    return by_name(path) or by_shebang(start[:SHEBANG_BYTES])
+
+
+def is_binary(path: str, start: bytes) -> bool:
+    """Binary by content: a NUL in `start` in a file of no known language (a runtime would
+    run a known language's file whatever bytes its comments hold)."""
+    return b"\0" in start[:BINARY_PROBE] and language(path, start) is None
