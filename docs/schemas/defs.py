@@ -21,11 +21,12 @@ def models() -> dict[str, list[type]]:
     """Schema file → the models whose dumps its command prints."""
     from reviewloop.findings.ledger import Ledger
     from reviewloop.reports.report import ReviewerOutcome
+    from reviewloop.review.matrix import FileCoverage
     from reviewloop.session.facts import Facts
     from reviewloop.spec.model import Diagnostic, Task
 
     return {"handoff.schema.json": [Facts],
-            "review.schema.json": [Ledger, ReviewerOutcome],
+            "review.schema.json": [Ledger, ReviewerOutcome, FileCoverage],
             "tasks.schema.json": [Task, Diagnostic],
             "plan.schema.json": [Diagnostic]}
 

@@ -52,6 +52,9 @@ def to_rich(summary: RunSummary) -> RenderableType:
     if broken := [h for h in analyzers(summary) if not h.complete]:
         parts.append(Text("\n".join(f"✗ analyzer {h.label} {h.status}: {h.reason}"
                                      for h in broken), style="bold red"))
+    if unread := summary.ledger.unanalysed():
+        parts.append(Text("\n".join(f"✗ not analysed: {path}: {'; '.join(why)}"
+                                     for path, why in unread.items()), style="bold red"))
     if off := [h for h in analyzers(summary)
                if h.status == "skipped" and h.reason != NOTHING_TO_ANALYZE]:
         parts.append(Text("\n".join(f"⏭ analyzer {h.label} not run: {h.reason}" for h in off),

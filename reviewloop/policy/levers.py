@@ -24,11 +24,13 @@ from reviewloop.policy.weakening import PYPROJECT, Weakening, weakenings
 Contents = Mapping[str, tuple[Version, Version]]
 
 RULES = {LeverKind.CONFIG: "config-change", LeverKind.SUPPRESSION: "suppression-change",
-         LeverKind.CLASSIFICATION: "classification-change", LeverKind.HOOK: "hook-change"}
+         LeverKind.CLASSIFICATION: "classification-change", LeverKind.HOOK: "hook-change",
+         LeverKind.EXECUTED: "executed-config-change"}
 TITLES = {LeverKind.CONFIG: "changes review configuration",
           LeverKind.SUPPRESSION: "changes what the review suppresses",
           LeverKind.CLASSIFICATION: "changes which files the review sees",
-          LeverKind.HOOK: "changes code that runs at commit"}
+          LeverKind.HOOK: "changes code that runs at commit",
+          LeverKind.EXECUTED: "changes what a developer's tools or CI run or obey"}
 # [tool.*] tables of pyproject.toml that package the project rather than check it
 _PACKAGING = frozenset({"poetry", "pdm", "hatch", "setuptools", "setuptools_scm", "flit",
                         "uv", "maturin", "scikit-build", "pixi"})

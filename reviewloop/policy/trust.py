@@ -26,97 +26,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate
 
 from reviewloop.git.diff import ChangeSet
-from reviewloop.policy import globs
+from reviewloop.policy.lever_files import LEVERS, Lever, LeverKind, lever
 
-
-class LeverKind(StrEnum):
-    """What a lever changes about a review."""
-
-    CONFIG = "configuration"  # settings, reviewer definitions, steering, governance
-    SUPPRESSION = "suppression"  # a file that silences findings
-    CLASSIFICATION = "classification"  # what counts as generated, vendored, binary
-    HOOK = "hook"  # code git or a hook manager runs at commit
-
-    @property
-    def verb(self) -> str:
-        return _VERBS[self]
-
-
-_VERBS = {LeverKind.CONFIG: "reconfigures the review", LeverKind.SUPPRESSION: "suppresses findings",
-          LeverKind.CLASSIFICATION: "hides files from the review",
-          LeverKind.HOOK: "adds code that runs at commit"}
-
-
-@dataclass(frozen=True)
-class Lever:
-    """One kind of file that can lower a verdict, and whose it is."""
-
-    glob: str  # gitignore-style, matched against the repository path
-    kind: LeverKind
-    owner: str  # who reads it: "reviewloop", "bandit", "git", "husky", …
-
-
-def _levers(kind: LeverKind, owner: str, *patterns: str) -> tuple[Lever, ...]:
-    return tuple(Lever(p, kind, owner) for p in patterns)
-
-
-LEVERS: tuple[Lever, ...] = (
-    *_levers(LeverKind.CONFIG, "reviewloop", "/.reviewloop.toml", "/.reviewloop/*.toml",
-             "/pyproject.toml"),
-    *_levers(LeverKind.CONFIG, "kiro", "/.kiro/agents/**", "/.kiro/steering/**",
-             "/.kiro/config.yaml", "/.kiro/governance.yaml", "/.kiro/settings/**"),
-    *_levers(LeverKind.SUPPRESSION, "reviewloop", "/.reviewloop-baseline.json"),
-    *_levers(LeverKind.SUPPRESSION, "gitleaks", ".gitleaksignore", ".gitleaks.toml"),
-    *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),
-    *_levers(LeverKind.SUPPRESSION, "bandit", ".bandit", "bandit.yaml", "bandit.yml",
-             ".bandit.yaml", ".bandit.yml"),
-    *_levers(LeverKind.SUPPRESSION, "ruff", "ruff.toml", ".ruff.toml", "setup.cfg", "tox.ini",
-             ".flake8"),
-    *_levers(LeverKind.SUPPRESSION, "checkov", ".checkov.yaml", ".checkov.yml",
-             ".checkov.baseline"),
-    *_levers(LeverKind.SUPPRESSION, "hadolint", ".hadolint.yaml", ".hadolint.yml",
-             "hadolint.yaml", "hadolint.yml"),
-    *_levers(LeverKind.SUPPRESSION, "zizmor", "zizmor.yml", "zizmor.yaml", ".zizmor.yml",
-             ".zizmor.yaml"),
-    # reviewloop's ESLint never reads these; the project's own config is read from the base
-    *_levers(LeverKind.SUPPRESSION, "eslint", "eslint.config.js", "eslint.config.mjs",
-             "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts",
-             ".eslintrc", ".eslintrc.*", ".eslintignore"),
-    *_levers(LeverKind.SUPPRESSION, "shellcheck", ".shellcheckrc", "shellcheckrc"),
-    *_levers(LeverKind.SUPPRESSION, "other scanners", ".semgrepignore", ".trivyignore",
-             ".trivyignore.yaml", ".tfsec/**", ".snyk", ".prettierignore"),
-    *_levers(LeverKind.CLASSIFICATION, "git", ".gitattributes", "/.git-blame-ignore-revs"),
-    *_levers(LeverKind.CLASSIFICATION, "reviewloop", ".reviewloopignore"),
-    *_levers(LeverKind.HOOK, "git", "/.githooks/**", "/.git-hooks/**", "/.hooks/**",
-             "/githooks/**", "/hooks/**", "/.gitconfig"),
-    *_levers(LeverKind.HOOK, "husky", "/.husky/**"),
-    # Kiro's agent hooks, which reviewloop runs too (checks/gates/kiro_hooks.py)
-    *_levers(LeverKind.HOOK, "kiro", "/.kiro/hooks/**"),
-    *_levers(LeverKind.HOOK, "pre-commit", ".pre-commit-config.yaml", ".pre-commit-config.yml",
-             ".pre-commit-hooks.yaml"),
-    *_levers(LeverKind.HOOK, "lefthook", "lefthook.yml", "lefthook.yaml", ".lefthook.yml",
-             ".lefthook.yaml", "lefthook-local.yml", "lefthook-local.yaml", "/.lefthook/**"),
-    *_levers(LeverKind.HOOK, "overcommit", ".overcommit.yml"),
-    *_levers(LeverKind.HOOK, "simple-git-hooks", ".simple-git-hooks.json",
-             ".simple-git-hooks.js", ".simple-git-hooks.cjs", "simple-git-hooks.json"),
-)
-
-
-def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
-    """The lever `path` is (the first matching entry of `extra`, then `LEVERS`), or None.
-
-    `extra` carries what only the repository knows: its configured hooks folder, the
-    reviewer folders its settings name."""
-    for candidate in (*extra, *LEVERS):
-        if globs.matches(candidate.glob, path):
-            return candidate
-    return None
+__all__ = ["LEVERS", "Lever", "LeverKind", "lever"]  # the lever files live in lever_files
 
 
 class Reach(StrEnum):
@@ -255,13 +173,17 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], Reach, Callable[[re.Match[str]],
                        r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _shellcheck),
         ("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*", Reach.LINES, _listed),
         ("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*", Reach.LINES, _listed),
+        ("istanbul", r"istanbul\s+ignore\s+(?:next|if|else)\b[^\n]*", Reach.ABOVE, _listed),
+        ("istanbul", r"istanbul\s+ignore\s+file\b[^\n]*", Reach.FILE, _listed),
+        ("c8", r"\b[cv]8\s+ignore\s+next\b[^\n]*", Reach.ABOVE, _listed),
+        ("c8", r"\b[cv]8\s+ignore\s+(?:start|file)\b[^\n]*", Reach.FILE, _listed),
     ))
 
 
 # A word every pattern above needs: most lines have none, and skip the patterns at once.
 _ANY_WORDS = (r"reviewloop|nosec|noqa|pylint|checkov|CKV|AwsSolutions|hadolint|zizmor|"
               r"gitleaks|allowlist|nosemgrep|tfsec|trivy|kics|NOSONAR|eslint|@ts-|"
-              r"no\s*cover|shellcheck")
+              r"no\s*cover|shellcheck|istanbul|[cv]8\s+ignore")
 _ANY = re.compile(_ANY_WORDS, re.IGNORECASE)
 # The same in lower case without IGNORECASE, for the lower-cased text of an ASCII file: the
 # same spans, found several times faster (the regex engine skips ahead to a possible first

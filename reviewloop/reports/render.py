@@ -15,6 +15,7 @@ from reviewloop.reports.report import (
     severity_counts,
     verdict,
 )
+from reviewloop.review.matrix import CHECK
 
 
 def to_markdown(summary: RunSummary) -> str:
@@ -47,6 +48,8 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Suppressed", _md_entries(summary, Status.SUPPRESSED))
     lines += _md_section("Reviewers", [_md_reviewer(r, summary.llm) for r in summary.reviewers])
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
+    lines += _md_section("Not analysed", [f"- ❌ `{path}`: {'; '.join(why)}"
+                                          for path, why in summary.ledger.unanalysed().items()])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
     lines += _md_section("Not read by a model", [f"- {s}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
@@ -86,7 +89,8 @@ def why(entry: Entry) -> str:
 
 
 def analyzers(summary: RunSummary) -> list[Health]:
-    return [h for h in summary.ledger.health if h.kind == "analyzer"]
+    """The analyzers' health (not the `changed-files` row, whose gaps show as not analysed)."""
+    return [h for h in summary.ledger.health if h.kind == "analyzer" and h.name != CHECK]
 
 
 def _md_health(health: Health) -> str:

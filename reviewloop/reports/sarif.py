@@ -39,6 +39,7 @@ TRUNCATED = "results-truncated"
 ANALYZER_MISSING = "analyzer-missing"
 ANALYZER_FAILED = "analyzer-failed"
 OUTSIDE = "outside-the-change"
+NOT_ANALYSED = "file-not-analysed"
 _NOTIFICATIONS = {
     REVIEWER_FAILED: "A reviewer failed; its findings are missing from this log.",
     REVIEWER_SKIPPED: "A reviewer was skipped; its findings are missing from this log.",
@@ -47,6 +48,8 @@ _NOTIFICATIONS = {
     ANALYZER_MISSING: "An analyzer was not installed; its findings are missing from this log.",
     ANALYZER_FAILED: "An analyzer failed; its findings are missing from this log.",
     OUTSIDE: "Findings outside the change were reported; they are listed in the run summary.",
+    NOT_ANALYSED: "A changed file was not read by an analyzer that applies to it; what it "
+                  "holds is missing from this log.",
 }
 
 
@@ -72,7 +75,8 @@ def to_sarif(ledger: Ledger, *, tool_version: str,
     kept = _within_limits(shown)
     rules = _rules([e.finding for e in kept])
     index = {rule["id"]: n for n, rule in enumerate(rules)}
-    notifications = _reviewer_notifications(reviewers) + _analyzer_notifications(ledger.health)
+    notifications = (_reviewer_notifications(reviewers) + _analyzer_notifications(ledger.health)
+                     + _file_notifications(ledger))
     if not llm:
         notifications.append(_notification(LLM_DISABLED, "warning", LLM_OFF))
     if outside := ledger.with_status(Status.OUT_OF_SCOPE):
@@ -178,7 +182,7 @@ def _result(entry: Entry, rule_index: int) -> dict[str, Any]:
 
 def _location(finding: Finding) -> dict[str, Any]:
     return {"physicalLocation": {
-        "artifactLocation": {"uri": quote(finding.file, safe="/"), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": _uri(finding.file), "uriBaseId": SRCROOT},
         "region": {"startLine": finding.start_line, "endLine": finding.end_line},
     }}
 
@@ -209,6 +213,18 @@ def _analyzer_notifications(health: Sequence[Health]) -> list[dict[str, Any]]:
     return [_notification(ANALYZER_MISSING if h.status == "missing" else ANALYZER_FAILED,
                           "error", f"analyzer {h.label} {h.status}: {h.reason or 'no detail'}")
             for h in health if h.kind == "analyzer" and not h.complete]
+
+
+def _file_notifications(ledger: Ledger) -> list[dict[str, Any]]:
+    """One error per changed file the coverage matrix has as not analysed, located on it."""
+    return [{**_notification(NOT_ANALYSED, "error", f"{path} not analysed: " + "; ".join(why)),
+             "locations": [{"physicalLocation": {"artifactLocation": {
+                 "uri": _uri(path), "uriBaseId": SRCROOT}}}]}
+            for path, why in ledger.unanalysed().items()]
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/")
 
 
 def _notification(descriptor: str, level: str, text: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """`reviewloop review` on big inputs: untracked environments, build output and oversize files
 are left out of the working-tree change and listed with their reason; a large added file is
-listed as not read and never reaches an analyzer."""
+kept from the models and read by the analyzers, and one over every analyzer's limit fails
+the review."""
 
 from __future__ import annotations
 
@@ -122,38 +123,58 @@ def test_a_tracked_file_is_never_left_out_whatever_its_folder(tmp_path: Path) ->
     assert {"build/tool.py", "build/extra.py"} <= set(names)
 
 
-def test_a_committed_file_over_the_limit_is_skipped_with_its_size_and_never_diffed_as_lines(
+def test_a_committed_file_over_the_models_limit_is_analysed_and_one_over_every_limit_fails(
         tmp_path: Path) -> None:
-    """The same one limit as untracked files (git.sizes): a big committed file's diff has no
-    lines, so no parse, no secret scan and no analyzer pays for it; it is listed as not read."""
+    """A file over a model's limit (1 MB) is still read by every analyzer: its secret and
+    its `eval` are findings, never quietly skipped (its size is its author's choice). A file
+    over the analyzers' ceiling is diffed as binary, read by nothing, and named: the review
+    is incomplete and fails."""
     root = repo(tmp_path)
     token = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"
-    line = f'result = eval(user_input)  # TOKEN = "{token}"\n'
-    big = line * (MAX_FILE_BYTES // len(line) + 1)
+    pad = "# data the model never sees, the analyzers read\n"
+    big = f'result = eval(user_input)  # TOKEN = "{token}"\n' + pad * (MAX_FILE_BYTES // len(pad))
     (root / "data.py").write_text(big)
-    (root / "edge.py").write_text("# at the limit\n".ljust(MAX_FILE_BYTES - 1, "#") + "\n")
     (root / "small.py").write_text("x = eval(input())\n")
     git(root, "add", ".")
     git(root, "commit", "-qm", "big data")
     diff = open_repository(root).diff_refs("HEAD~1", "HEAD")
-    assert "Binary files /dev/null and b/data.py differ" in diff
-    assert token not in diff and "+# at the limit" in diff  # exactly at the limit: lines
+    assert "+result = eval(user_input)" in diff  # under the diff's ceiling: lines
     done = review(root, "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
-                  "--fail-on", "never")
-    assert done.returncode == 0, done.stderr
+                  "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert f"data.py: too large to analyze ({len(big):,} bytes; the limit is " \
-           f"{MAX_FILE_BYTES:,})" in report["skipped"]
-    files = {f["file"] for group in ("remaining", "nits") for f in report["findings"][group]}
-    assert "small.py" in files and "data.py" not in files  # analyzers ran, not on data.py
+    assert f"data.py: too large for a model ({len(big):,} bytes; the limit is " \
+           f"{MAX_FILE_BYTES:,}): analysed, never sent" in report["skipped"]
+    found = {(f["file"], f["source"]) for f in report["findings"]["remaining"]}
+    assert {("data.py", "secrets"), ("data.py", "bandit"), ("small.py", "bandit")} <= found
+    assert report["health"]["complete"] is True
     assert token not in done.stdout
 
+    with (root / "huge.py").open("wb") as fh:  # sparse: big without writing it
+        fh.truncate(MAX_ANALYZED_BYTES + 1)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "huge")
+    assert "Binary files /dev/null and b/huge.py differ" in open_repository(root).diff_refs(
+        "HEAD~1", "HEAD")
+    done = review(root, "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+                  "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["health"]["complete"] is False
+    [row] = [r for r in report["health"]["files"] if r["path"] == "huge.py"]
+    assert row["not_read"] == [f"changed-files: too large to analyze ({MAX_ANALYZED_BYTES + 1:,}"
+                               f" bytes; the limit is {MAX_ANALYZED_BYTES:,})"]
+    assert "incomplete: 1 file not analysed (huge.py: changed-files: too large" in \
+        report["verdict"]
 
-def test_a_tracked_file_that_grows_past_the_limit_is_skipped_in_a_working_review(
+
+def test_a_tracked_file_that_grows_past_a_models_limit_is_analysed_in_a_working_review(
         tmp_path: Path) -> None:
     root = repo(tmp_path)
     (root / "app.py").write_text("VALUE = 2\n" * (MAX_FILE_BYTES // 10 + 1))
-    done = review(root, "--working", "--format", "json", "--fail-on", "never")
+    done = review(root, "--working", "--format", "json", "--fail-on", "must_fix")
     assert done.returncode == 0, done.stderr
-    assert any(s.startswith("app.py: too large to analyze (")
-               for s in json.loads(done.stdout)["skipped"])
+    report = json.loads(done.stdout)
+    assert any(s.startswith("app.py: too large for a model (") for s in report["skipped"])
+    [row] = [r for r in report["health"]["files"] if r["path"] == "app.py"]
+    assert "bandit (review-security)" in row["analysed_by"] and row["not_read"] == []

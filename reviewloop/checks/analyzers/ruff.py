@@ -8,8 +8,10 @@ shebang), as absolute paths after `--`. A file ruff cannot parse is named as not
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
 * ruff-maintainability — must_fix: undefined names (F821-F823), broken at run time;
-  should_fix: bug-prone patterns (B bugbear, PLE, other pyflakes F, PLW2901), complexity
-  (C901, PLR09xx too-many-*), blind `except Exception` (BLE) and bare `except:` (E722);
+  should_fix: homoglyphs (RUF001-003 look-alike characters in strings, docstrings and
+  comments; PLC2401/PLC2403 non-ASCII names), bug-prone patterns (B bugbear, PLE, other
+  pyflakes F, PLW2901), complexity (C901, PLR09xx too-many-*), blind `except Exception`
+  (BLE) and bare `except:` (E722);
   nit: style and simplifications (SIM, PLR17xx/PLR55xx, ERA commented-out code, PLW,
   unused imports and variables F401/F841, F541 f-strings without placeholders).
 * ruff-performance — should_fix: blocking calls in async code (ASYNC) and PERF rules;
@@ -126,10 +128,12 @@ def _table(entries: Sequence[tuple[Severity, str]]) -> dict[str, Severity]:
 RUFF_MAINTAINABILITY = RuffAnalyzer(
     name="ruff-maintainability",
     select=("C901", "B", "SIM", "PLR09", "PLR1704", "PLR1711", "PLR1714", "PLR5501", "PLE",
-            "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001", "E722"),
+            "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001", "E722",
+            "RUF001", "RUF002", "RUF003", "PLC2401", "PLC2403"),
     severities=_table([
         (_MUST, "F821 F822 F823"),
-        (_SHOULD, "B PLE F PLW2901 C901 PLR09 BLE E722"),
+        # homoglyphs: a look-alike letter in a name, string or comment reads as another
+        (_SHOULD, "B PLE F PLW2901 C901 PLR09 BLE E722 RUF001 RUF002 RUF003 PLC2401 PLC2403"),
         (_NIT, "SIM PLR17 PLR55 ERA PLW F401 F841 F541"),
     ]))
 

@@ -1,0 +1,130 @@
+"""The lever files: every kind of file that can lower a verdict or that a tool runs or
+obeys, with whose it is (`trust` asks here; see its docstring for the whole rule).
+
+The list grows by class, not by instance: for each tool a developer or CI runs in a
+checkout, the files it loads from the checkout by itself. A lever missing here is a hole;
+an extra one costs a 🟡 finding a maintainer reads once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from reviewloop.policy import globs
+
+
+class LeverKind(StrEnum):
+    """What a lever changes about a review."""
+
+    CONFIG = "configuration"  # settings, reviewer definitions, steering, governance
+    SUPPRESSION = "suppression"  # a file that silences findings
+    CLASSIFICATION = "classification"  # what counts as generated, vendored, binary
+    HOOK = "hook"  # code git or a hook manager runs at commit
+    # a file another tool runs or obeys on a developer's machine or in CI: editor tasks, dev
+    # containers, direnv, interpreter pins, package-manager settings, CI pipelines, the
+    # coverage and test settings CI judges by
+    EXECUTED = "executed"
+
+    @property
+    def verb(self) -> str:
+        return _VERBS[self]
+
+
+_VERBS = {LeverKind.CONFIG: "reconfigures the review", LeverKind.SUPPRESSION: "suppresses findings",
+          LeverKind.CLASSIFICATION: "hides files from the review",
+          LeverKind.HOOK: "adds code that runs at commit",
+          LeverKind.EXECUTED: "changes what tools run or obey on a developer's machine or in CI"}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One kind of file that can lower a verdict, and whose it is."""
+
+    glob: str  # gitignore-style, matched against the repository path
+    kind: LeverKind
+    owner: str  # who reads it: "reviewloop", "bandit", "git", "husky", …
+
+
+def _levers(kind: LeverKind, owner: str, *patterns: str) -> tuple[Lever, ...]:
+    return tuple(Lever(p, kind, owner) for p in patterns)
+
+
+LEVERS: tuple[Lever, ...] = (
+    *_levers(LeverKind.CONFIG, "reviewloop", "/.reviewloop.toml", "/.reviewloop/*.toml",
+             "/pyproject.toml"),
+    *_levers(LeverKind.CONFIG, "kiro", "/.kiro/agents/**", "/.kiro/steering/**",
+             "/.kiro/config.yaml", "/.kiro/governance.yaml", "/.kiro/settings/**"),
+    *_levers(LeverKind.SUPPRESSION, "reviewloop", "/.reviewloop-baseline.json"),
+    *_levers(LeverKind.SUPPRESSION, "gitleaks", ".gitleaksignore", ".gitleaks.toml"),
+    *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),
+    *_levers(LeverKind.SUPPRESSION, "bandit", ".bandit", "bandit.yaml", "bandit.yml",
+             ".bandit.yaml", ".bandit.yml"),
+    *_levers(LeverKind.SUPPRESSION, "ruff", "ruff.toml", ".ruff.toml"),
+    *_levers(LeverKind.SUPPRESSION, "flake8, pytest, coverage.py, mypy", "setup.cfg", "tox.ini",
+             ".flake8"),
+    *_levers(LeverKind.SUPPRESSION, "checkov", ".checkov.yaml", ".checkov.yml",
+             ".checkov.baseline"),
+    *_levers(LeverKind.SUPPRESSION, "hadolint", ".hadolint.yaml", ".hadolint.yml",
+             "hadolint.yaml", "hadolint.yml"),
+    *_levers(LeverKind.SUPPRESSION, "zizmor", "zizmor.yml", "zizmor.yaml", ".zizmor.yml",
+             ".zizmor.yaml"),
+    # reviewloop's ESLint never reads these; the project's own config is read from the base
+    *_levers(LeverKind.SUPPRESSION, "eslint", "eslint.config.js", "eslint.config.mjs",
+             "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts",
+             ".eslintrc", ".eslintrc.*", ".eslintignore"),
+    *_levers(LeverKind.SUPPRESSION, "shellcheck", ".shellcheckrc", "shellcheckrc"),
+    *_levers(LeverKind.SUPPRESSION, "other scanners", ".semgrepignore", ".trivyignore",
+             ".trivyignore.yaml", ".tfsec/**", ".snyk", ".prettierignore"),
+    *_levers(LeverKind.CLASSIFICATION, "git", ".gitattributes", "/.git-blame-ignore-revs"),
+    *_levers(LeverKind.CLASSIFICATION, "reviewloop", ".reviewloopignore"),
+    *_levers(LeverKind.HOOK, "git", "/.githooks/**", "/.git-hooks/**", "/.hooks/**",
+             "/githooks/**", "/hooks/**", "/.gitconfig"),
+    *_levers(LeverKind.HOOK, "husky", "/.husky/**"),
+    # Kiro's agent hooks, which reviewloop runs too (checks/gates/kiro_hooks.py)
+    *_levers(LeverKind.HOOK, "kiro", "/.kiro/hooks/**"),
+    *_levers(LeverKind.HOOK, "pre-commit", ".pre-commit-config.yaml", ".pre-commit-config.yml",
+             ".pre-commit-hooks.yaml"),
+    *_levers(LeverKind.HOOK, "lefthook", "lefthook.yml", "lefthook.yaml", ".lefthook.yml",
+             ".lefthook.yaml", "lefthook-local.yml", "lefthook-local.yaml", "/.lefthook/**"),
+    *_levers(LeverKind.HOOK, "overcommit", ".overcommit.yml"),
+    *_levers(LeverKind.HOOK, "simple-git-hooks", ".simple-git-hooks.json",
+             ".simple-git-hooks.js", ".simple-git-hooks.cjs", "simple-git-hooks.json"),
+    # Found by class: for each tool a developer or CI runs in a checkout (editors, dev
+    # containers, direnv, version managers, package managers, debuggers, Python's start-up,
+    # CI services, coverage and test runners), the files it loads from the checkout by
+    # itself and runs or obeys, from each tool's documentation of what it reads.
+    *_levers(LeverKind.EXECUTED, "editors", "/.vscode/tasks.json", "/.vscode/launch.json",
+             "/.vscode/settings.json", "*.code-workspace", "/.idea/runConfigurations/**",
+             "/.idea/workspace.xml", "/.zed/tasks.json", "/.zed/settings.json", ".nvim.lua",
+             ".nvimrc", ".exrc"),
+    *_levers(LeverKind.EXECUTED, "dev containers", "/.devcontainer/**", "/.devcontainer.json",
+             "/.gitpod.yml", "/.gitpod.Dockerfile"),
+    *_levers(LeverKind.EXECUTED, "direnv, dotenv", ".envrc", ".env", ".env.*"),
+    *_levers(LeverKind.EXECUTED, "version managers", ".python-version", ".nvmrc",
+             ".node-version", ".tool-versions", "mise.toml", ".mise.toml", "rust-toolchain",
+             "rust-toolchain.toml", ".ruby-version", ".go-version", ".java-version", ".sdkmanrc",
+             ".terraform-version"),
+    *_levers(LeverKind.EXECUTED, "package managers", ".npmrc", ".yarnrc", ".yarnrc.yml",
+             ".pnpmfile.cjs", ".pnpmfile.mjs", "pip.conf", "/.gitmodules"),
+    *_levers(LeverKind.EXECUTED, "debuggers, Python's start-up", ".pdbrc", ".gdbinit",
+             ".lldbinit", "sitecustomize.py", "usercustomize.py"),
+    *_levers(LeverKind.EXECUTED, "CI", "/.github/workflows/**", "/.github/actions/**",
+             "/.gitlab-ci.yml", "/.circleci/**", "/.travis.yml", "/azure-pipelines.yml",
+             "/bitbucket-pipelines.yml", "/.buildkite/**", "/Jenkinsfile"),
+    *_levers(LeverKind.EXECUTED, "coverage and test settings", ".coveragerc", ".nycrc",
+             ".nycrc.json", ".nycrc.yml", ".nycrc.yaml", ".c8rc", ".c8rc.json", ".istanbul.yml",
+             "codecov.yml", ".codecov.yml", "pytest.ini", "jest.config.*", "vitest.config.*"),
+)
+
+
+def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
+    """The lever `path` is (the first matching entry of `extra`, then `LEVERS`), or None.
+
+    `extra` carries what only the repository knows: its configured hooks folder, the
+    reviewer folders its settings name."""
+    for candidate in (*extra, *LEVERS):
+        if globs.matches(candidate.glob, path):
+            return candidate
+    return None
