@@ -2,7 +2,7 @@
 
 Analyzers read every changed text file: `analyzable` is the one rule for what they leave
 out (symlinks, anything outside the checkout, files over the diff's ceiling, binaries: a NUL
-byte in a file of no known language, `reviewloop.checks.languages`), and each analyzer's own
+byte in a file of no known language, `reviewloop.git.languages`), and each analyzer's own
 size limit is the coverage matrix's (`review.evidence`). A model reads less:
 `unreadable_reason` adds the prompt's size limit, and `skipped_reason` what no model may read
 (sensitive files: analysed, their content never in a prompt).
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.languages import head, is_binary, language
+from reviewloop.git.languages import head, is_binary, language
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -74,7 +74,7 @@ class Readability:
         return self._answer(path).size
 
     def language(self, path: str) -> str | None:
-        """The language of `path` by name or shebang (`reviewloop.checks.languages`)."""
+        """The language of `path` by name or shebang (`reviewloop.git.languages`)."""
         return self._answer(path).language
 
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:

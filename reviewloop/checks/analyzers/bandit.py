@@ -29,9 +29,9 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.languages import PYTHON
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
+from reviewloop.git.languages import PYTHON
 
 NAME = "bandit"
 INSTALL = "pip install bandit"

@@ -1,7 +1,7 @@
 """What every analyzer shares: the context it reads, its error, and running its tool.
 
 The contract every analyzer keeps (`registry.Analyzer`, held by tests/checks/test_contract.py):
-it names the changed files it reads (`reads`: by language, `reviewloop.checks.languages`,
+it names the changed files it reads (`reads`: by language, `reviewloop.git.languages`,
 suffix and shebang alike), the size it reads up to (`max_bytes`, from a measurement), and
 every file of those it did not read after all, with why (`AnalyzerContext.not_read`: a parse
 error, a tool's own ignore list, a file the tool's report does not name). File names reach
@@ -50,7 +50,7 @@ class AnalyzerContext:
     # the change's trust: where the project's own config is read from (`eslint_project.py`);
     # None: no project config is run
     trust: Trust | None = None
-    # path → language (`reviewloop.checks.languages`) of each of `files`, by name or shebang
+    # path → language (`reviewloop.git.languages`) of each of `files`, by name or shebang
     languages: Mapping[str, str | None] = field(default_factory=dict)
     # what this analyzer's run did not read of the files it was to read, with why (each
     # analyzer's run gets its own, `review.evidence`)
@@ -63,7 +63,7 @@ class AnalyzerContext:
     def language(self, path: str) -> str | None:
         if path in self.languages:
             return self.languages[path]
-        from reviewloop.checks.languages import head, language
+        from reviewloop.git.languages import head, language
 
         return language(path, head(self.root / path))
 

@@ -110,6 +110,9 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
         if not isinstance(one, dict):
             raise AnalyzerError(f"checkov's JSON report is not an object: {str(one)[:200]}")
         results = one.get("results") or {}
+        for path in results.get("parsing_errors") or []:  # a parse error is a result
+            ctx.not_read(repo_path(ctx.root, str(path)), "could not parse it (checkov lists "
+                                                         "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
         findings += [_finding(check, ctx) for check in checks]
     return findings

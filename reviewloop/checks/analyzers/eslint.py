@@ -36,10 +36,10 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
-from reviewloop.checks.languages import JAVASCRIPT, TYPESCRIPT
-from reviewloop.checks.languages import SUFFIXES as KNOWN_SUFFIXES
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
+from reviewloop.git.languages import SUFFIXES as KNOWN_SUFFIXES
 
 TOOL = TOOLS["eslint"]
 SUFFIXES = tuple(s for s, lang in KNOWN_SUFFIXES.items() if lang in (JAVASCRIPT, TYPESCRIPT))

@@ -29,6 +29,7 @@ from reviewloop.findings.schema import Finding, Severity
 NAME = "hadolint"
 TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
+PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
 
 
@@ -59,7 +60,11 @@ class Hadolint(ProvisionedAnalyzer):
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     if not isinstance(report, list):
         raise AnalyzerError(f"hadolint's JSON report is not a list: {str(report)[:200]}")
-    return [_finding(item, ctx) for item in report]
+    for item in report:
+        if item.get("code") == PARSE_ERROR:  # hadolint read nothing else of the file
+            ctx.not_read(repo_path(ctx.root, item["file"]),
+                         f"could not parse it ({short_title(str(item.get('message', '')))})")
+    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR]
 
 
 def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:

@@ -34,9 +34,9 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.languages import PYTHON
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.languages import PYTHON
 
 INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling

@@ -38,31 +38,22 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.languages import SHELL
 
 TOOL = TOOLS["shellcheck"]
-SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
 SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
             **dict.fromkeys(("SC2086", "SC2046", "SC2048", "SC2068", "SC2091", "SC2294",
                              "SC2029", "SC2156"), Severity.SHOULD_FIX)}
 LEVELS = {"error": Severity.SHOULD_FIX, "warning": Severity.SHOULD_FIX}
 CONFIDENCE = 0.7
-_SHEBANG = re.compile(r"^#!\s*(?:/usr)?/bin/(?:env\s+)?(?:sh|bash|dash|ksh)\b")
 _DIRECTIVE = re.compile(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$", re.IGNORECASE)
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
 
 
 def scripts(ctx: AnalyzerContext) -> list[str]:
-    return sorted(p for p in ctx.files
-                  if PurePosixPath(p).suffix in SUFFIXES or _shebang(ctx.root / p))
-
-
-def _shebang(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline(200).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return bool(_SHEBANG.match(first))
+    """The changed shell scripts: by suffix, or by a shebang naming sh, bash, dash or ksh
+    (`git.languages`, `env -S` included)."""
+    return sorted(ctx.files_for(SHELL))
 
 
 def without_directives(text: str) -> str:

@@ -48,6 +48,16 @@ TARGET="$1"
 rm -rf "$TARGET/"*
 """
 
+TF = b"""resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 40
+}
+"""
+DOCKERFILE = b"""FROM ubuntu:latest
+WORKDIR app
+RUN apt-get update && apt-get install -y curl
+"""
+
 SEEDS = (
     Seed("python", "app.py", PY, b"#", "must_fix", b"#!/usr/bin/env python3", "python"),
     Seed("secret", "settings.py", SECRET, b"#", "must_fix", b"#!/usr/bin/env python3",
@@ -58,8 +68,13 @@ SEEDS = (
          needs="eslint_tools"),
     Seed("shell", "scripts/clean.sh", SH, b"#", "must_fix", b"#!/bin/bash", "shell",
          needs="shellcheck_tools"),
+    Seed("terraform", "infra/main.tf", TF, b"#", "should_fix", None, "terraform",
+         needs="iac"),
+    Seed("dockerfile", "Dockerfile", DOCKERFILE, b"#", "should_fix", None, "dockerfile",
+         needs="iac"),
 )
-_MARKS = {"eslint_tools": pytest.mark.npm, "shellcheck_tools": pytest.mark.pypi}
+_MARKS = {"eslint_tools": pytest.mark.npm, "shellcheck_tools": pytest.mark.pypi,
+          "iac": pytest.mark.pypi}
 
 
 def _params() -> list[object]:
@@ -112,6 +127,13 @@ def _held(root: Path, seed: Seed, case: Case) -> None:
                            f"{report['verdict']}")
         assert report["health"]["complete"] is False or report["counts"]["remaining"][
             seed.fail_on] >= 1
+
+
+@pytest.fixture
+def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """checkov and hadolint from the suite's shared tools folder."""
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
+    return iac_tools
 
 
 @pytest.fixture

@@ -222,15 +222,20 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("bom", _bom, runs=_lang("python", "javascript", "typescript")),
     Transform("utf-16", _utf16, runs=lambda seed: False),
     Transform("crlf", _crlf, runs=lambda seed: seed.language != "shell"),
-    Transform("latin1-comment", _comment_line(b"caf\xe9 \xff\xfe")),
+    # HCL accepts UTF-8 only: terraform refuses the file (checkov says it could not parse it)
+    Transform("latin1-comment", _comment_line(b"caf\xe9 \xff\xfe"),
+              runs=lambda seed: seed.language != "terraform"),
     Transform("option-named-neighbour", _with_files(lambda case: {
         f"--exclude={case.main}": b"", "--skip=B602": b"", "-x": b""})),
+    # a Dockerfile renamed is no Dockerfile: `docker build` reads it only when told to
     Transform("option-named-file", _rename(lambda p: str(PurePosixPath(p).parent / (
-        "--exclude=" + PurePosixPath(p).name)).removeprefix("./"))),
+        "--exclude=" + PurePosixPath(p).name)).removeprefix("./")),
+        applies=lambda seed: seed.language != "dockerfile"),
     Transform("non-utf8-name", _rename(lambda p: str(PurePosixPath(p).with_name(
         "mod_\udcff" + PurePosixPath(p).suffix)).removeprefix("./"))),
     Transform("space-and-unicode-name", _rename(lambda p: str(PurePosixPath(p).with_name(
-        "my äpp" + PurePosixPath(p).suffix)).removeprefix("./"))),
+        "my äpp" + PurePosixPath(p).suffix)).removeprefix("./")),
+        applies=lambda seed: seed.language != "dockerfile"),
     Transform("upper-case-suffix", _rename(lambda p: str(PurePosixPath(p).with_suffix(
         PurePosixPath(p).suffix.upper())).removeprefix("./")),
         applies=_lang("python", "javascript", "shell")),

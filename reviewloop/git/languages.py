@@ -36,7 +36,9 @@ INTERPRETERS: dict[str, str] = {
     "python": PYTHON, "pypy": PYTHON,
     "node": JAVASCRIPT, "nodejs": JAVASCRIPT, "bun": JAVASCRIPT, "deno": JAVASCRIPT,
     "ts-node": TYPESCRIPT, "tsx": TYPESCRIPT,
-    "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "zsh": SHELL, "ash": SHELL,
+    # the shells shellcheck reads; zsh, fish and the like are languages of their own
+    "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "ash": SHELL, "mksh": SHELL,
+    "busybox": SHELL,
 }
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
