@@ -135,7 +135,7 @@ def _shebang_only(shebang: bytes) -> Apply:
 
 
 def _symlinked(seed: Seed, case: Case) -> Case:
-    real = f"impl/{PurePosixPath(case.main).name}"
+    real = f"impl/{case.main.replace('/', '_')}"
     moved = case.moved(real)
     return replace(moved, links={**moved.links, case.main: f"{'../' * case.main.count('/')}{real}"})
 
@@ -232,9 +232,9 @@ TRANSFORMS: tuple[Transform, ...] = (
         "--exclude=" + PurePosixPath(p).name)).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
     Transform("non-utf8-name", _rename(lambda p: str(PurePosixPath(p).with_name(
-        "mod_\udcff" + PurePosixPath(p).suffix)).removeprefix("./"))),
+        PurePosixPath(p).stem + "_\udcff" + PurePosixPath(p).suffix)).removeprefix("./"))),
     Transform("space-and-unicode-name", _rename(lambda p: str(PurePosixPath(p).with_name(
-        "my äpp" + PurePosixPath(p).suffix)).removeprefix("./")),
+        "my äpp " + PurePosixPath(p).name)).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
     Transform("upper-case-suffix", _rename(lambda p: str(PurePosixPath(p).with_suffix(
         PurePosixPath(p).suffix.upper())).removeprefix("./")),
