@@ -336,14 +336,15 @@ class CodeIndex:
 def location_hash(finding: Finding, code: Sequence[str] | CodeIndex | None) -> str:
     """Where the finding is, without line numbers when the code is known:
 
-    * `file` for a file-level finding, `symbol:<name>` for a symbol-level one;
+    * `file` for a file-level finding (`file:<symbol>` when it names one, e.g. the failing
+      test it is about), `symbol:<name>` for a symbol-level one;
     * `<16 hex of sha256(window)>:<occurrence>` for lines whose code is known (see
       `CodeIndex.window`; the occurrence index tells identical windows apart, counted from
       the top of the file);
     * `L<start>-<end>` when it is not (the file could not be read, or the lines are blank).
     """
-    if finding.level == "file":
-        return "file"
+    if finding.level == "file":  # a symbol tells apart several findings about one file
+        return f"file:{finding.symbol}" if finding.symbol else "file"
     if finding.level == "symbol":
         return f"symbol:{finding.symbol}"
     if code is not None:

@@ -98,7 +98,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     for found, health in _side_by_side(agent.analyzers, table, ctx, sizes):
         report.health.append(health)
         for finding in _located(found, ctx):
-            if ctx.changes.touches(finding.file, finding.start_line, finding.end_line):
+            if _in_change(finding, ctx.changes):
                 report.findings.append(finding)
             elif ctx.changes.contains(finding.file, finding.start_line, finding.end_line):
                 report.outside.append(finding)
@@ -180,6 +180,16 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
                  if f.status is not FileStatus.DELETED
                  and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
                  and files.readable(f.path))
+
+
+def _in_change(finding: Finding, changes: ChangeSet) -> bool:
+    """On what the change did: its lines hold an added line or span a removal; a file-level
+    finding (a failing test, a missing test) when the change wrote to or removed from its
+    file (`findings.triage.outside_reason`'s rule)."""
+    if finding.level == "file":
+        diff = changes.file(finding.file)
+        return diff is not None and bool(diff.added or diff.removals)
+    return changes.touches(finding.file, finding.start_line, finding.end_line)
 
 
 def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:

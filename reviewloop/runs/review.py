@@ -20,6 +20,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import changed_lines, parse_diff, removal_points, save_diff
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
@@ -203,12 +204,14 @@ def _no_analysis() -> Iterator[None]:
 @contextmanager
 def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
     """The files of commit `head` in a temporary folder, removed afterwards (None without a
-    head): the content the diff was computed from, whatever is checked out."""
+    head): the content the diff was computed from, whatever is checked out, with links to
+    the dependencies the checkout has installed (`git.dependencies`: the CDK CLI, the
+    project's ESLint plugins, …)."""
     if head is None:
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
-        repo.export_files(head, ["."], Path(tmp))
+        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp)))
         yield Path(tmp)
 
 

@@ -180,7 +180,8 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
     for pattern in _BLANKED_FILES:
         for blanked in sorted(glob.glob(pattern)):
             args += ["--ro-bind", "/dev/null", blanked]
-    shown = [*sandbox.read, *_interpreters(env), *(d for r in roots for d in _git_dirs(r))]
+    shown = [*sandbox.read, *_interpreters(env), *(d for r in roots for d in _git_dirs(r)),
+             *(p for r in roots for p in _linked_packages(r))]  # an export's dependencies
     if sandbox.network:
         shown += [Path(p) for p in _NETWORK_RUN]
     for path in _unique(p.expanduser().resolve() for p in shown):
@@ -194,6 +195,27 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
             # runs: git/repository.py NO_TREE_CODE): the command may read it, never change it.
             args += ["--ro-bind", str(git), str(git)]
     return args
+
+
+def _linked_packages(root: Path, depth: int = 2) -> list[Path]:
+    """The real places of the `node_modules` links in `root` and its folders down to
+    `depth`: a commit's export links the checkout's installed packages there
+    (`git.dependencies`), which the command may read, never change."""
+    found: list[Path] = []
+    folders = [root]
+    for _ in range(depth + 1):
+        below: list[Path] = []
+        for folder in folders:
+            link = folder / "node_modules"
+            if link.is_symlink():
+                found.append(link.resolve())
+            try:
+                below += [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()
+                          and p.name not in ("node_modules", ".git")]
+            except OSError:
+                continue
+        folders = below
+    return found
 
 
 def _hidden_dirs(env: Mapping[str, str], roots: Sequence[Path]) -> list[Path]:

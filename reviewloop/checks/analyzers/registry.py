@@ -13,6 +13,7 @@ from reviewloop.checks.analyzers.eslint import (
     ESLINT_PERFORMANCE,
     ESLINT_SECURITY,
 )
+from reviewloop.checks.analyzers.failing_tests import FailingTests
 from reviewloop.checks.analyzers.hadolint import Hadolint
 from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
 from reviewloop.checks.analyzers.shellcheck import SHELLCHECK, SHELLCHECK_SECURITY
@@ -66,4 +67,5 @@ ANALYZERS: dict[str, Analyzer] = {
     "cdk-nag": CdkNag(),
     "coverage": NewCodeCoverage(),
     "test-changes": TestChanges(),
+    "failing-tests": FailingTests(),
 }

@@ -30,6 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewloop.checks.coverage.istanbul import read_istanbul_executed, read_istanbul_measured
+from reviewloop.checks.coverage.junit import (
+    PYTEST_REPORT,
+    VITEST_REPORT,
+    FailedTest,
+    failed_tests,
+    pytest_options,
+)
 from reviewloop.checks.coverage.runners import runner_coverage
 from reviewloop.checks.coverage.v8 import read_v8_executed
 from reviewloop.checks.gates.commands import run_shell
@@ -81,6 +88,8 @@ class CoveredRun:
     # the files a runner's own report covers (vitest, jest); None: every file the run
     # loaded was measured (coverage.py, V8)
     measured: frozenset[str] | None = None
+    # the tests the runner's own JUnit report says failed (`junit`); None: it wrote none
+    failed_tests: tuple[FailedTest, ...] | None = None
 
 
 @dataclass
@@ -153,7 +162,8 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
         run = run_shell(_asking(root, command, Path(folder) / "istanbul"), root, timeout,
                         sandbox=sandbox, writable=(Path(folder),),
                         environ={**os.environ, "PYTHONPATH": path,
-                                 "NODE_V8_COVERAGE": str(v8)})
+                                 "NODE_V8_COVERAGE": str(v8), "PYTEST_ADDOPTS": pytest_options(
+                                     Path(folder), os.environ.get("PYTEST_ADDOPTS"))})
         found = read_executed(root, data)
         for read in (read_v8_executed(root, v8),
                      read_istanbul_executed(root, Path(folder) / "istanbul")):
@@ -162,7 +172,9 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
         executed = {p: frozenset(lines) for p, lines in found.items()}
         return CoveredRun(command, run, executed,
                           _problem(command, run, timeout, data, executed),
-                          read_istanbul_measured(root, Path(folder) / "istanbul"))
+                          read_istanbul_measured(root, Path(folder) / "istanbul"),
+                          failed_tests([Path(folder) / PYTEST_REPORT,
+                                        Path(folder) / "istanbul" / VITEST_REPORT], root))
 
 
 def _asking(root: Path, command: str, folder: Path) -> str:

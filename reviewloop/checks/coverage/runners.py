@@ -36,7 +36,9 @@ _ASK: dict[str, tuple[str, ...]] = {
                "--coverage.thresholds.functions=0",
                "--coverage.thresholds.branches=0", "--coverage.thresholds.statements=0",
                "--coverage.thresholds.perFile=false", "--coverage.thresholds.autoUpdate=false",
-               "--coverage.reportsDirectory={}"),
+               "--coverage.reportsDirectory={}",
+               # and its JUnit report, which says which tests failed (`junit.py`)
+               "--reporter=default", "--reporter=junit", "--outputFile.junit={}/junit.xml"),
     "jest": ("--coverage", "--coverageReporters=json", "--coverageThreshold={{}}",
              "--coverageDirectory={}"),
 }

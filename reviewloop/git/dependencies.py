@@ -1,0 +1,34 @@
+"""A commit's export gets the dependencies the checkout has installed.
+
+`review --head` (and `review --github`) reads the head commit's files from an export, which
+has no `node_modules`: the CDK CLI, cdk-nag and the project's own ESLint plugins were then
+"not installed" although the checkout has them, and the analyzers needing them ran nothing.
+For every `package.json` of the export whose folder has an installed `node_modules` in the
+checkout, the export gets a link to that folder. The sandbox shows the link's target
+read-only (`sandbox.bubblewrap`): a command run on the export reads the packages and can change
+none of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGES = "node_modules"
+
+
+def link_installed(checkout: Path, export: Path, files: list[str]) -> list[Path]:
+    """Link the checkout's installed `node_modules` beside each `package.json` of `export`
+    (holding the repository paths `files`); return the linked folders' real places."""
+    linked = []
+    for path in sorted(files):
+        if Path(path).name != "package.json" or PACKAGES in Path(path).parts:
+            continue
+        folder = Path(path).parent
+        installed, target = checkout / folder / PACKAGES, export / folder / PACKAGES
+        if not installed.is_dir() or target.exists() or target.is_symlink():
+            continue
+        real = installed.resolve()
+        target.symlink_to(real, target_is_directory=True)
+        linked.append(real)
+    return linked
+

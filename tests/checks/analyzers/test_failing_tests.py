@@ -1,0 +1,59 @@
+"""`review --tests` counts failing tests: a change that breaks a passing test is a must-fix
+finding naming the test, read from pytest's own JUnit report; a test that already failed on
+the base is a should-fix saying so. Real git, real pytest in the sandbox, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.gitutil import git
+from tests.support.review_cli import review
+
+CORE = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+TESTS = ("from calc.core import add, sub\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\n"
+         "def test_sub():\n    assert sub(3, 1) == 2\n\n\n"
+         "class TestBroken:\n    def test_always(self):\n        assert False, 'broken before'\n")
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "calc").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "calc" / "__init__.py").write_text("")
+    (root / "calc" / "core.py").write_text(CORE)
+    (root / "tests" / "test_core.py").write_text(TESTS)
+    (root / ".reviewloop.toml").write_text('[gates]\ntest = ["python -m pytest -q tests"]\n')
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+def _failing(report: dict) -> dict[str, dict]:
+    return {f["title"]: f for group in ("remaining", "nits") for f in report["findings"][group]
+            if f["source"] == "failing-tests"}
+
+
+def test_a_change_that_breaks_a_passing_test_fails_the_review_naming_the_test(
+        tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "calc" / "core.py").write_text(CORE.replace("return a + b", "return a + b + 1"))
+    done = review(root, "--tests", "--json", "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stderr
+    failing = _failing(json.loads(done.stdout))
+    assert failing["test fails: tests/test_core.py::test_add"]["severity"] == "must_fix"
+    before = failing["test fails: tests/test_core.py::TestBroken::test_always"]
+    assert before["severity"] == "should_fix"  # failed on the base too: said, not blamed
+    assert "fails on the base too" in before["rationale"]
+    assert "test fails: tests/test_core.py::test_sub" not in failing
+    assert failing["test fails: tests/test_core.py::test_add"]["file"] == "calc/core.py"
+
+
+def test_a_change_that_breaks_nothing_has_only_the_old_failure(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "calc" / "core.py").write_text(CORE + "\n\ndef mul(a, b):\n    return a * b\n")
+    done = review(root, "--tests", "--json", "--fail-on", "must_fix")
+    failing = _failing(json.loads(done.stdout))
+    assert [f["severity"] for f in failing.values()] == ["should_fix"]
+    assert done.returncode == 0, done.stdout

@@ -1,0 +1,51 @@
+"""A commit's export for `review --head` gets the packages the checkout has installed, and a
+sandboxed command on the export reads them and changes none of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.checks.gates.commands import run_shell
+from reviewloop.git.repository import open_repository
+from reviewloop.runs.review import head_tree
+from reviewloop.sandbox.bubblewrap import Sandbox
+from tests.support.gitutil import git
+
+
+def _checkout(tmp_path: Path) -> Path:
+    root = tmp_path / "checkout"
+    (root / "infra").mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "app"}\n')
+    (root / "infra" / "package.json").write_text('{"name": "infra"}\n')
+    (root / ".gitignore").write_text("node_modules/\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    for folder in (root, root / "infra"):  # installed, never committed
+        (folder / "node_modules" / ".bin").mkdir(parents=True)
+        (folder / "node_modules" / ".bin" / "cdk").write_text("#!/bin/sh\necho cdk 2.0\n")
+    return root
+
+
+def test_the_export_links_each_installed_node_modules_beside_its_package_json(
+        tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    with head_tree(open_repository(root), "HEAD") as tree:
+        assert tree is not None
+        for folder in (tree, tree / "infra"):
+            assert (folder / "node_modules").is_symlink()
+            assert (folder / "node_modules" / ".bin" / "cdk").read_text().startswith("#!/bin/sh")
+        assert not (tree / "node_modules" / "node_modules").exists()
+
+
+def test_a_sandboxed_command_on_the_export_reads_the_packages_and_cannot_change_them(
+        tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    with head_tree(open_repository(root), "HEAD") as tree:
+        assert tree is not None
+        read = run_shell("sh node_modules/.bin/cdk", tree / "infra", 60, sandbox=Sandbox())
+        assert read.exit_code == 0 and "cdk 2.0" in read.output
+        wrote = run_shell("echo evil > node_modules/.bin/cdk", tree / "infra", 60,
+                          sandbox=Sandbox())
+        assert wrote.exit_code != 0
+    assert (root / "infra" / "node_modules" / ".bin" / "cdk").read_text().endswith("cdk 2.0\n")
