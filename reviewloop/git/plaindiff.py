@@ -7,6 +7,9 @@ files differ", leaving reviewers and analyzers no added line to look at. Git 2.3
 missing file as the index: then only git's own content test decides what is binary (a NUL
 byte in the first 8000 bytes), as for a repository without attributes. The user's own
 `$GIT_DIR/info/attributes` and `core.attributesFile` still apply (they are not the tree's).
+A file of a known language that git's test calls binary is diffed again as text
+(`as_text`): `node` runs a `.js` file with a NUL in a comment, so a review must see its
+lines.
 Which files a model skips is decided apart from the diff, from the trusted side only
 (`reviewloop.review.classify`).
 """
@@ -14,8 +17,9 @@ Which files a model skips is decided apart from the diff, from the trusted side 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,3 +31,28 @@ def without_tree_attributes(git_dir: Path) -> Iterator[tuple[tuple[str, ...], di
     with tempfile.TemporaryDirectory(prefix="reviewloop-plain-") as empty:
         options = ("-C", empty, f"--git-dir={git_dir}", f"--work-tree={empty}")
         yield options, {"GIT_INDEX_FILE": os.path.join(empty, "index")}
+
+
+_NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
+
+
+def as_text(git: Callable[..., str], argv: Sequence[str]) -> str:
+    """The diff `git(*argv)` prints, with each file of a known language (`git.languages`)
+    that git's content test took for binary, under the diff's ceiling, diffed again as
+    text. Larger files stay binary, and the review names them as not analysed."""
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.git.languages import by_name
+    from reviewloop.git.sizes import MAX_DIFFED_BYTES
+
+    text = git(*argv)
+    if "\nBinary files " not in text:
+        return text
+    head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
+    for f in parse_diff(text).files:
+        blob = _NEW_BLOB.search(f.text)
+        if not (f.binary and blob and blob.group(1).strip("0") and by_name(f.path)
+                and "\ufffd" not in f.path):
+            continue
+        if int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES:
+            text = text.replace(f.text, git(*head, "--text", "--", f.path), 1)
+    return text

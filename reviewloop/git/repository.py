@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.export import write_blobs
-from reviewloop.git.plaindiff import without_tree_attributes
-from reviewloop.git.sizes import DIFF_SIZE_LIMIT, MAX_DIFFED_BYTES
+from reviewloop.git.plaindiff import as_text, without_tree_attributes
+from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
@@ -37,9 +36,8 @@ _GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
 # trusted side, the suppression scope, the configuration check); a few MB at most, two kept.
 _COMMIT_DIFFS: TextMemo[str] = TextMemo(keep=2, from_chars=0)
 # Diff output that parses the same whatever the user's diff.* / color.* settings are.
-_NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
-         "--dst-prefix=b/", "--find-renames")
+         "--dst-prefix=b/", "--find-renames", "--full-index")
 
 
 def is_protected(branch: str, protected: Sequence[str]) -> bool:
@@ -167,33 +165,10 @@ class Repository:
 
     def _plain_diff(self, *args: str) -> str:
         """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`), in which
-        a file of a known language git took for binary by a NUL byte is shown as text (see
-        `_as_text`)."""
+        a file of a known language git took for binary by a NUL byte is shown as text."""
         with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
-            text = self.git(*options, *DIFF_SIZE_LIMIT, *_DIFF, *args, env=env,
-                            errors="replace")
-            if "\nBinary files " not in text:
-                return text
-            return self._as_text(text, lambda *more: self.git(
-                *options, *DIFF_SIZE_LIMIT, *_DIFF, "--text", *more, env=env,
-                errors="replace"), args[:args.index("--")] if "--" in args else args)
-
-    def _as_text(self, text: str, diff: Callable[..., str], args: Sequence[str]) -> str:
-        """`text` with each binary-looking file of a known language under the diff's ceiling
-        diffed again as text: `node` runs a `.js` file with a NUL in a comment, so a review
-        must see its lines (`git.languages`). Larger files stay binary and are reported as
-        not analysed."""
-        from reviewloop.git.diff import parse_diff
-        from reviewloop.git.languages import by_name
-
-        for f in parse_diff(text).files:
-            blob = _NEW_BLOB.search(f.text)
-            if not (f.binary and blob and by_name(f.path) and "\ufffd" not in f.path):
-                continue
-            status, size, _ = self.try_git("cat-file", "-s", blob.group(1))
-            if status == 0 and int(size.strip() or 0) <= MAX_DIFFED_BYTES:
-                text = text.replace(f.text, diff(*args, "--", f.path), 1)
-        return text
+            return as_text(lambda *more: self.git(*options, *more, env=env, errors="replace"),
+                           (*DIFF_SIZE_LIMIT, *_DIFF, *args))
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""

@@ -63,7 +63,7 @@ def test_agents_lists_the_five_builtins_with_origin(project, capsys):
                                        "all read-only", "default",
                                        "bandit, secrets, eslint-security, shellcheck-security"]
     assert {row[1] for row in rows.values()} == {"built-in"}
-    assert rows["review-test-quality"][5] == "coverage, test-changes"
+    assert rows["review-test-quality"][5] == "coverage, test-changes, failing-tests"
     assert "skipped" not in out and "note:" not in out
 
 

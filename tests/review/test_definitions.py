@@ -56,7 +56,7 @@ def test_five_builtins_load_in_order_with_their_analyzers():
         "review-maintainability": ("ruff-maintainability", "eslint-maintainability",
                                    "shellcheck"),
         "review-performance": ("ruff-performance", "eslint-performance"),
-        "review-test-quality": ("coverage", "test-changes"),
+        "review-test-quality": ("coverage", "test-changes", "failing-tests"),
     }
     for agent in agents:
         assert agent.origin == "built-in"

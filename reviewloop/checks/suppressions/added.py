@@ -17,6 +17,7 @@ from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.policy.trust import LeverKind, Marker, lever, markers
 
 RULE = "adds-suppression"
+_NO_MARKERS = (".map",)  # files no analyzer reads markers in
 SOURCE = "reviewloop"
 AGENT = "review-security"  # the reviewer whose re-run judges it fixed
 _ASK = ("A suppression counts only when it comes from the base branch (or from a person "
@@ -45,6 +46,8 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         kind = lever(path)
         if kind is not None and kind.kind is LeverKind.SUPPRESSION:
             continue  # the file's own finding says it
+        if path.endswith(_NO_MARKERS):
+            continue  # no tool reads a marker there: a source map quotes the code it maps
         lines = files.lines(path)
         for number in sorted(numbers):
             marks = markers(lines[number - 1]) if number <= len(lines) else []
@@ -55,13 +58,18 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
 
 def _line_finding(path: str, number: int, marks: Sequence[Marker],
                   lines: Sequence[str]) -> Finding:
-    said = ", ".join(f"`{m.text}` ({m.owner})" for m in marks)
+    said = ", ".join(f"`{_short(m.text)}` ({m.owner})" for m in marks)
     finding = Finding(
         severity=Severity.SHOULD_FIX, file=path, start_line=number, end_line=number,
-        title=f"this change suppresses findings: {marks[0].text}"[:120],
+        title=f"this change suppresses findings: {_short(marks[0].text)}"[:120],
         rationale=f"This line, written by the change under review, carries {said}. {_ASK}",
         suggestion=_FIX, confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
     return finding.with_code(CodeIndex([f"{line}\n" for line in lines]))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A marker as quoted: a minified line's marker runs to the end of a very long line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _file_finding(path: str, owner: str, added: Collection[int]) -> Finding:
