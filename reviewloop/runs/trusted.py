@@ -27,7 +27,7 @@ from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
 from reviewloop.policy.levers import lever_finding
-from reviewloop.policy.trust import LeverKind
+from reviewloop.policy.trust import LeverKind, lever
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
 
 # (settings root, explicit config file or None) -> Settings; the CLI binds flags and env.
@@ -98,6 +98,9 @@ def config_findings(repo: Repository, trusted: TrustedConfig) -> list[Finding]:
     changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
     flagged = []
     for path in changes.paths:
+        if (found := lever(path)) is not None and found.kind is LeverKind.EXECUTED:
+            flagged.append(_executed(path, found.owner, trusted.base))
+            continue
         if not _configures(path, trusted.paths):
             continue
         if path == PYPROJECT and not _reviewloop_section_changed(repo, trusted):
@@ -118,6 +121,20 @@ def _flag(path: str, line: int, base: str) -> Finding:
                    "or drop analyzers."),
         suggestion=("Have a maintainer review this configuration change on its own, "
                     "ideally in a pull request without code changes."))
+
+
+def _executed(path: str, owner: str, base: str) -> Finding:
+    """A file another tool runs or obeys (editor tasks, dev containers, CI, coverage
+    settings, …): what a reviewer of the code would not think to read."""
+    return lever_finding(
+        path, 1, LeverKind.EXECUTED, level="file",
+        rationale=(f"{path} is read by {owner}: it runs or steers commands on a developer's "
+                   "machine or in CI (a task run when a folder opens, a dev container's "
+                   "post-create command, an interpreter pin, a CI step, what coverage or the "
+                   f"tests count). The change under review, against {base[:12]}, adds or "
+                   "edits it."),
+        suggestion=("Read it as code that will run: check every command it starts and every "
+                    "setting it loosens before merging."))
 
 
 def _configures(path: str, paths: Sequence[str]) -> bool:

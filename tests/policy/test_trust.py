@@ -34,6 +34,25 @@ from tests.support.analyzers import Repo
     (".eslintrc.json", LeverKind.SUPPRESSION, "eslint"),
     (".eslintignore", LeverKind.SUPPRESSION, "eslint"),
     (".shellcheckrc", LeverKind.SUPPRESSION, "shellcheck"),
+    ("tox.ini", LeverKind.SUPPRESSION, "flake8, pytest, coverage.py, mypy"),  # not ruff's
+    (".vscode/tasks.json", LeverKind.EXECUTED, "editors"),
+    ("app.code-workspace", LeverKind.EXECUTED, "editors"),
+    (".devcontainer/devcontainer.json", LeverKind.EXECUTED, "dev containers"),
+    (".envrc", LeverKind.EXECUTED, "direnv, dotenv"),
+    ("svc/.env.local", LeverKind.EXECUTED, "direnv, dotenv"),
+    (".python-version", LeverKind.EXECUTED, "version managers"),
+    (".nvmrc", LeverKind.EXECUTED, "version managers"),
+    (".tool-versions", LeverKind.EXECUTED, "version managers"),
+    (".npmrc", LeverKind.EXECUTED, "package managers"),
+    (".pnpmfile.cjs", LeverKind.EXECUTED, "package managers"),
+    (".gitmodules", LeverKind.EXECUTED, "package managers"),
+    ("src/sitecustomize.py", LeverKind.EXECUTED, "debuggers, Python's start-up"),
+    (".github/workflows/ci.yml", LeverKind.EXECUTED, "CI"),
+    (".gitlab-ci.yml", LeverKind.EXECUTED, "CI"),
+    (".coveragerc", LeverKind.EXECUTED, "coverage and test settings"),
+    ("web/.nycrc.json", LeverKind.EXECUTED, "coverage and test settings"),
+    (".c8rc", LeverKind.EXECUTED, "coverage and test settings"),
+    ("jest.config.ts", LeverKind.EXECUTED, "coverage and test settings"),
 ])
 def test_a_lever_is_named_with_its_kind_and_owner(path: str, kind: LeverKind, owner: str) -> None:
     found = lever(path)
@@ -74,6 +93,11 @@ def test_a_repository_lever_comes_first() -> None:
     ("// eslint-disable-next-line no-eval", "eslint"),
     ("// @ts-ignore", "typescript"),
     ("def f():  # pragma: no cover", "coverage"),
+    ("/* istanbul ignore next */", "istanbul"),
+    ("// istanbul ignore file", "istanbul"),
+    ("/* c8 ignore next 3 */", "c8"),
+    ("/* c8 ignore start */", "c8"),
+    ("/* v8 ignore next */", "c8"),
     ("run(x)  # reviewloop: ignore[B602] reviewed", "reviewloop"),
     ("<!-- reviewloop: ignore[*] -->", "reviewloop"),
 ])
