@@ -16,7 +16,8 @@ ASKS = ("--coverage.enabled=true --coverage.provider=v8 --coverage.reporter=json
         "--coverage.thresholds.functions=0 "
         "--coverage.thresholds.branches=0 --coverage.thresholds.statements=0 "
         "--coverage.thresholds.perFile=false --coverage.thresholds.autoUpdate=false "
-        "--coverage.reportsDirectory=/tmp/r/istanbul")
+        "--coverage.reportsDirectory=/tmp/r/istanbul "
+        "--reporter=default --reporter=junit --outputFile.junit=/tmp/r/istanbul/junit.xml")
 
 
 def package(root: Path, test: str, *, provider: bool = True) -> Path:
