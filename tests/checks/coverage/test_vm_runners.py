@@ -197,3 +197,17 @@ def test_a_file_jests_collect_coverage_from_leaves_out_is_noted_unchecked(tmp_pa
         "javascript: 1 function(s) in src/tax.js not checked (vat): the test runner's "
         "coverage report leaves the file out (its coverage `include`/`exclude` or "
         "`collectCoverageFrom`, or no test loaded it)",)
+
+
+def test_vitests_own_junit_report_names_the_test_a_change_breaks(tmp_path):
+    """The measured run asks vitest for its JUnit report too: the failed test is named from
+    it (`coverage.junit`), not from the printed summary."""
+    from reviewloop.checks.coverage.measure import covered_run
+    from reviewloop.sandbox.bubblewrap import Sandbox
+
+    root, _ = changed(tmp_path, provider=True)
+    (root / "src/prices.ts").write_text(PRICES.replace("sum + price", "sum - price"))
+    run = covered_run(root, "npm test --silent", 300, sandbox=Sandbox())
+    assert run.run.exit_code != 0
+    assert run.failed_tests is not None
+    assert [t.id for t in run.failed_tests] == ["test/prices.test.ts > total > adds the prices"]
