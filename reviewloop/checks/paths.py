@@ -24,10 +24,13 @@ def repo_path(root: Path, filename: str) -> str:
     """A tool's file name (absolute, or relative to `root`) as a repo-relative posix path."""
     path = Path(filename)
     if path.is_absolute():
-        try:
-            path = path.resolve().relative_to(root.resolve())
+        try:  # as the analyzer named it (under `root`): no file system call
+            path = path.relative_to(root)
         except ValueError:
-            return PurePosixPath(filename).as_posix()
+            try:
+                path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                return PurePosixPath(filename).as_posix()
     return PurePosixPath(path.as_posix().removeprefix("./")).as_posix()
 
 

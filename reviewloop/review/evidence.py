@@ -133,8 +133,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
                       files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread})
 
-    wants = getattr(analyzer, "wants", None)
-    if not own.files or (wants is not None and not wants(own)):
+    if not own.files or not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)
     reason = analyzer.available()
     if reason is not None:
@@ -149,6 +148,15 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
     except Exception as exc:  # noqa: BLE001
         return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")
+
+
+def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:
+    """Whether it has work: files of its to read (asked once, `Analyzer.reads`), else its
+    own `wants` (an analyzer that reads no file as such: a CDK app, the tests)."""
+    if reads:
+        return True
+    wants = getattr(analyzer, "wants", None)
+    return not analyzer.max_bytes and (wants is None or wants(ctx))
 
 
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,

@@ -15,13 +15,14 @@ file outside every reviewer's scope, which the trusted configuration decides.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.findings.ledger import Health, Ledger
-from reviewloop.review.readable import Readability
+from reviewloop.review.readable import MAX_ANALYZED_BYTES, Readability
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
 _TOO_LARGE = "too large to analyze"
@@ -45,16 +46,22 @@ class FileCoverage(BaseModel):
 
 def file_checks(root: Path, paths: Iterable[str]) -> Health:
     """The `changed-files` row: of the changed files `paths` (none deleted), those no
-    analyzer could be given, with why."""
+    analyzer could be given, with why. One `lstat` a file; only a file over the ceiling is
+    looked at further (`Readability`: a binary one is no gap)."""
     readable = Readability(root)
     wanted = tuple(dict.fromkeys(paths))
     gaps: dict[str, str] = {}
     for path in wanted:
-        exists, _ = readable.check(path)
-        reason = readable.analyzable(path)
-        if not exists:
+        try:
+            size = os.lstat(root / path).st_size
+        except ValueError:  # a NUL in the name: no such file
+            size = -1
+        except OSError:
+            size = -1
+        if size < 0:
             gaps[path] = _NOT_FOUND
-        elif reason is not None and reason.startswith(_TOO_LARGE):
+        elif size > MAX_ANALYZED_BYTES and (reason := readable.analyzable(path)) is not None \
+                and reason.startswith(_TOO_LARGE):
             gaps[path] = reason
     return Health(kind="analyzer", name=CHECK, status="ok", files=wanted, unread=gaps)
 
