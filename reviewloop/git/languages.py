@@ -40,6 +40,13 @@ INTERPRETERS: dict[str, str] = {
     "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "ash": SHELL, "mksh": SHELL,
     "busybox": SHELL,
 }
+# tools that run a script given after them (`#!/usr/bin/env -S uv run --script`, PEP 723):
+# the language they run, unless a known interpreter follows (`npx tsx`)
+RUNNERS: dict[str, str] = {
+    "uv": PYTHON, "uvx": PYTHON, "pipx": PYTHON, "poetry": PYTHON, "pdm": PYTHON,
+    "hatch": PYTHON, "rye": PYTHON, "pipenv": PYTHON,
+    "npx": JAVASCRIPT, "bunx": JAVASCRIPT, "pnpx": JAVASCRIPT, "yarn": JAVASCRIPT,
+}
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
 _VERSION = re.compile(r"[\d.]+$")  # python3.12 → python, node20 → node
@@ -63,10 +70,19 @@ def by_shebang(head: bytes) -> str | None:
     words = line.split()
     if not words:
         return None
-    program = PurePosixPath(words[0]).name
-    if program == "env":  # the first word that is not an option or an assignment
-        program = next((w for w in words[1:] if not w.startswith("-") and "=" not in w), "")
-        program = PurePosixPath(program).name
+    if PurePosixPath(words[0]).name == "env":  # the words that are not options or assignments
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    programs = [PurePosixPath(w).name for w in words if not w.startswith("-")]
+    if not programs:
+        return None
+    first = programs[0]
+    if first in RUNNERS:  # `uv run --script`, `npx tsx`: the runner's language, or the tool's
+        named = [_known(p) for p in programs[1:3]]
+        return next((lang for lang in named if lang), RUNNERS[first])
+    return _known(first)
+
+
+def _known(program: str) -> str | None:
     return INTERPRETERS.get(_VERSION.sub("", program)) or INTERPRETERS.get(program)
 
 

@@ -6,8 +6,9 @@ reviewloop's shipped lockfile, installed with `npm ci` on first use into the too
 The rule set is reviewloop's own (`node/eslint/reviewloop.config.mjs`, rules and severities
 from `eslint_rules.py`), and nothing from the reviewed tree configures it: `--config` ours,
 `--no-config-lookup`, `--no-inline-config` (an `eslint-disable` comment counts only where the
-trusted side wrote it: `reviewloop.checks.suppressions`), `--no-ignore` and ESLint's own
-`node_modules/` ignore lifted, on absolute paths. Scripts without a suffix whose shebang
+trusted side wrote it: `reviewloop.checks.suppressions`), with ESLint's own `node_modules/`
+ignore lifted by our config (`--no-ignore` would switch that off as well, and keep the
+built-in one), on absolute paths. Scripts without a suffix whose shebang
 names node are linted too. Every file ESLint's report does not list, or lists with a fatal
 parse error, is named as not read: the review is incomplete, never quietly clean.
 ESLint ignores files outside its base path (the working folder, with `--config`), so it runs
@@ -68,7 +69,7 @@ def scripts(ctx: AnalyzerContext, files: list[str]) -> str:
 def command(node: str, tool_home: Path, files: list[str], root: Path) -> list[str]:
     """ESLint with reviewloop's rule set only, on `files` (repo paths under `root`)."""
     return [node, str(tool_home / "node_modules" / "eslint" / "bin" / "eslint.js"),
-            "--config", str(CONFIG), "--no-config-lookup", "--no-inline-config", "--no-ignore",
+            "--config", str(CONFIG), "--no-config-lookup", "--no-inline-config",
             "--no-warn-ignored", "--format", "json-with-metadata",
             *(str(root / f) for f in files)]
 

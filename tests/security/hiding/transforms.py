@@ -59,6 +59,8 @@ class Case:
 
 
 Apply = Callable[[Seed, Case], Case]
+_RUNNER = {"python": b"#!/usr/bin/env -S uv run --script",
+           "javascript": b"#!/usr/bin/env -S npx node", "typescript": b"#!/usr/bin/env -S npx tsx"}
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,12 @@ TRANSFORMS: tuple[Transform, ...] = (
         + b" --")(seed, case), applies=lambda seed: seed.shebang is not None),
     Transform("versioned-interpreter", _shebang_only(b"#!/usr/bin/python3.12"),
               applies=_lang("python")),
+    # a runner that takes the script after it: PEP 723's `uv run --script`, `npx tsx`
+    Transform("runner-shebang", lambda seed, case: _shebang_only(_RUNNER[seed.language])(
+        seed, case), applies=_lang(*_RUNNER)),
+    Transform("glob-characters-name", _rename(lambda p: str(PurePosixPath(p).with_name(
+        f"[{PurePosixPath(p).stem}]{PurePosixPath(p).suffix}")).removeprefix("./")),
+        applies=lambda seed: seed.language != "dockerfile"),
     Transform("parse-error-below", _parse_error_below, runs=lambda seed: False),
     Transform("node_modules", _in_folder("node_modules/dep")),
     Transform("vendor", _in_folder("vendor")),
