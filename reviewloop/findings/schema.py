@@ -94,12 +94,15 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 @lru_cache(maxsize=8192)  # every finding validates its file: a round names few files
-def normalise_path(path: str) -> str:
-    """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors."""
-    text = path.strip()
-    if not text:
+def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
+    """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors.
+    A model's path is stripped and may not hold a backslash (a Windows path: the model is
+    asked again); a path a tool or git gives is a real file's name, and on POSIX a name may
+    hold a backslash or start with a space."""
+    text = path.strip() if named_by_a_model else path
+    if not text.strip():
         raise ValueError("file must not be empty")
-    if "\\" in text:
+    if named_by_a_model and "\\" in text:
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")
@@ -172,6 +175,12 @@ class ReviewReply(BaseModel):
 
 class Finding(FindingDraft):
     """A finding with who reported it and a fingerprint that survives line moves."""
+
+    @field_validator("file")
+    @classmethod
+    def _repo_relative(cls, value: str) -> str:
+        """A real file's name (a model's draft was held to `FindingDraft`'s rule first)."""
+        return normalise_path(value, named_by_a_model=False)
 
     agent: str = Field(min_length=1, description="The reviewer agent that reported it.")
     source: str = Field(

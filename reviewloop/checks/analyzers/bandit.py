@@ -107,7 +107,7 @@ def _test_assert(issue: dict[str, Any], where: Callable[[str], str]) -> bool:
     if issue.get("test_id") != ASSERT_USED:
         return False
     try:
-        return looks_like_test(normalise_path(where(issue["filename"])))
+        return looks_like_test(normalise_path(where(issue["filename"]), named_by_a_model=False))
     except (KeyError, ValueError):  # not a path a finding can name: _finding says why
         return False
 

@@ -250,6 +250,9 @@ TRANSFORMS: tuple[Transform, ...] = (
     # a runner that takes the script after it: PEP 723's `uv run --script`, `npx tsx`
     Transform("runner-shebang", lambda seed, case: _shebang_only(_RUNNER[seed.language])(
         seed, case), applies=_lang(*_RUNNER)),
+    Transform("quoted-characters-name", _rename(lambda p: str(PurePosixPath(p).with_name(
+        f'a "q" \\ b\tc{PurePosixPath(p).stem}{PurePosixPath(p).suffix}')).removeprefix("./")),
+        applies=lambda seed: seed.language != "dockerfile"),
     Transform("glob-characters-name", _rename(lambda p: str(PurePosixPath(p).with_name(
         f"[{PurePosixPath(p).stem}]{PurePosixPath(p).suffix}")).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
