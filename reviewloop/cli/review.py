@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,12 +46,14 @@ class ReviewOptions:
     tests: bool = False  # --tests: run the project's tests (sandboxed) for coverage
 
 
-def analyzers_for(settings: Settings) -> Callable[..., AnalyzerReport]:
+def analyzers_for(settings: Settings, base: str | None = None) -> Callable[..., AnalyzerReport]:
     """The reviewers' analyzers; the project's tests run (sandboxed) only when asked:
-    `--tests` or `[review] run_tests = true`, never by default."""
+    `--tests` or `[review] run_tests = true`, never by default. `base`: the commit a working
+    change is reviewed against."""
     tests = project_tests(settings) if settings.review.run_tests else None
     if tests is not None:
         require(tests.sandbox)  # refuse before reviewing, not halfway through
+        tests = replace(tests, base=base)
     return partial(analyze, tests=tests)
 
 
@@ -74,7 +76,8 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                                 llm=llm, fix=options.fix,
                                 analyze=analyzers_for(with_quality_gates(
                                     trusted.settings,
-                                    load_policy(trusted.root or root, trusted.settings))),
+                                    load_policy(trusted.root or root, trusted.settings)),
+                                    base=None if source.head else source.base),
                                 progress=STEPS, trusted=trusted)
         if isinstance(summary, NothingToReview):
             out = ui.console(stderr=options.format != "text")

@@ -182,7 +182,8 @@ class Health(BaseModel):
         """This row with a later round's: the later answer for each file it read again;
         the worse status, with the reason that made it so."""
         files = tuple(dict.fromkeys((*self.files, *newer.files)))
-        unread = {p: why for p, why in self.unread.items() if p not in set(newer.files)}
+        again = set(newer.files)
+        unread = {p: why for p, why in self.unread.items() if p not in again}
         unread.update(newer.unread)
         base = newer if _WORSE[newer.status] > _WORSE[self.status] else self
         return base.model_copy(update={"files": files, "unread": unread})

@@ -25,9 +25,14 @@ def link_installed(checkout: Path, export: Path, files: list[str]) -> list[Path]
             continue
         folder = Path(path).parent
         installed, target = checkout / folder / PACKAGES, export / folder / PACKAGES
-        if not installed.is_dir() or target.exists() or target.is_symlink():
+        # a real folder, inside the checkout: a `node_modules` link the change commits
+        # could name any folder of the host
+        if installed.is_symlink() or not installed.is_dir() or target.exists() \
+                or target.is_symlink():
             continue
         real = installed.resolve()
+        if not real.is_relative_to(checkout.resolve()) or ".git" in real.parts:
+            continue
         target.symlink_to(real, target_is_directory=True)
         linked.append(real)
     return linked

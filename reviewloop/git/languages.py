@@ -15,6 +15,7 @@ language is judged binary by git's own test (a NUL in its first 8,000 bytes).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 PYTHON = "python"
@@ -47,10 +48,22 @@ RUNNERS: dict[str, str] = {
     "hatch": PYTHON, "rye": PYTHON, "pipenv": PYTHON,
     "npx": JAVASCRIPT, "bunx": JAVASCRIPT, "pnpx": JAVASCRIPT, "yarn": JAVASCRIPT,
 }
+# programs that run the program after them, with the options of theirs that take an argument
+WRAPPERS: dict[str, frozenset[str]] = {
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-P"}),
+    "nice": frozenset({"-n", "--adjustment"}), "nohup": frozenset(),
+    "timeout": frozenset({"-k", "--kill-after", "-s", "--signal"}),
+    "stdbuf": frozenset({"-i", "-o", "-e"}), "ionice": frozenset({"-c", "-n", "-p"}),
+    "chrt": frozenset(), "taskset": frozenset(), "time": frozenset({"-f", "-o"}),
+    "exec": frozenset({"-a"}), "sudo": frozenset({"-u", "-g"}), "doas": frozenset({"-u"}),
+}
+_DURATION = re.compile(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
 _VERSION = re.compile(r"[\d.]+$")  # python3.12 → python, node20 → node
-_DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:dockerfile|Dockerfile)$")
+# docker build's default names (it falls back to a lower-case `dockerfile`) and the usual
+# variants: `Dockerfile.prod`, `api.Dockerfile`, `Containerfile.dev`
+_DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|Containerfile)(?:\..+)?$|\.[Dd]ockerfile$")
 
 
 def by_name(path: str) -> str | None:
@@ -63,16 +76,12 @@ def by_name(path: str) -> str | None:
 
 def by_shebang(head: bytes) -> str | None:
     """The language of the interpreter a file's first line names (`#!/usr/bin/env
-    python3`, `#!/bin/bash -e`, `#!/usr/bin/env -S node --flag`), or None."""
+    python3`, `#!/bin/bash -e`, `#!/usr/bin/env -S node --flag`, through `env`, `nice`,
+    `timeout 60` and the like, or a runner: `uv run --script`), or None."""
     if not head.startswith(b"#!"):
         return None
-    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-    words = line.split()
-    if not words:
-        return None
-    if PurePosixPath(words[0]).name == "env":  # the words that are not options or assignments
-        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
-    programs = [PurePosixPath(w).name for w in words if not w.startswith("-")]
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    programs = list(_programs(words))
     if not programs:
         return None
     first = programs[0]
@@ -80,6 +89,27 @@ def by_shebang(head: bytes) -> str | None:
         named = [_known(p) for p in programs[1:3]]
         return next((lang for lang in named if lang), RUNNERS[first])
     return _known(first)
+
+
+def _programs(words: list[str]) -> Iterator[str]:
+    """The program names of a shebang's words, past the wrappers that run the next one
+    (`env -S -u HOME nice -n 5 timeout 60 python3` → `python3`, …): options, their
+    arguments, assignments and durations left out."""
+    index = 0
+    while index < len(words) and PurePosixPath(words[index]).name in WRAPPERS:
+        takes = WRAPPERS[PurePosixPath(words[index]).name]
+        index += 1
+        while index < len(words):
+            word = words[index]
+            if word in takes:  # an option with an argument: `-u HOME`, `-n 5`
+                index += 2
+            elif word.startswith("-") or "=" in word or _DURATION.match(word):
+                index += 1
+            else:
+                break
+    for word in words[index:]:
+        if not word.startswith("-"):
+            yield PurePosixPath(word).name
 
 
 def _known(program: str) -> str | None:

@@ -19,7 +19,7 @@ from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
-from reviewloop.git.diff import changed_lines, parse_diff, removal_points
+from reviewloop.git.diff import ChangeSet, changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
 from reviewloop.policy.approval import Complexity, approval_reasons, needs_complexity
 from reviewloop.policy.governance import Policy, sensitive_in
@@ -84,7 +84,8 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     gates = run.gate_report.results if run.gate_report else ()
     levers = run_levers(scope, run.baseline, touched)
     ledger = with_file_checks(with_levers(run.ledger, levers, scope.repo, run.baseline),
-                              scope.workspace.root, [*touched.created, *touched.modified])
+                              scope.workspace.root, parse_diff(scope.repo.diff_since(
+                                  run.baseline, touched.paths)) if touched.paths else ChangeSet())
     # a file no analyzer could read is never approved by --yes: a human looks at it
     unread = [f"needs approval: {text}"] if (text := incomplete_text(ledger)) else []
     return RunSummary(
@@ -115,8 +116,7 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
         files_modified=[*touched.modified, *touched.deleted],
         rounds=run.round,
         reviewers=reviewer_outcomes(run.reviews, run.usage),
-        ledger=with_file_checks(run.ledger, scope.workspace.root,
-                                [*touched.created, *touched.modified]),
+        ledger=run.ledger,  # the change's files are checked by `runs.review` (its diff)
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
         escalations=list(run.escalations),
         skipped=_skipped(scope, run))

@@ -133,7 +133,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
                       files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread})
 
-    if not own.files or not _wants(analyzer, own, [p for p in wanted if p not in big]):
+    if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)
     reason = analyzer.available()
     if reason is not None:
@@ -156,7 +156,8 @@ def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bo
     if reads:
         return True
     wants = getattr(analyzer, "wants", None)
-    return not analyzer.max_bytes and (wants is None or wants(ctx))
+    # one that reads no file as such may have work in a change of deletions only (the tests)
+    return not analyzer.max_bytes and (wants(ctx) if wants is not None else bool(ctx.files))
 
 
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
@@ -206,7 +207,8 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
     in_scope = set(ctx.files)
     sources: dict[str, CodeIndex | None] = {}
     for finding in found:
-        if finding.file not in in_scope:
+        if finding.file not in in_scope and not (  # a file-level finding on a deleted file
+                finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
             lines = _lines(ctx.root / finding.file)

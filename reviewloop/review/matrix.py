@@ -9,25 +9,38 @@ unanalysed file fails the review whatever else it found (`reviewloop.runs.review
 what its author controls — size, bytes, name, a parse error, a tool's own ignore — never
 makes a change look reviewed.
 
-A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), or a
-file outside every reviewer's scope, which the trusted configuration decides.
+It also holds two gaps of placement: a text file of a known language that git diffs as
+binary, and a file renamed into code without a changed line — an analyzer reads both, but
+what it finds lies on no line of the change.
+
+A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
+submodule, or a file outside every reviewer's scope, which the trusted configuration decides.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.findings.ledger import Health, Ledger
-from reviewloop.review.readable import MAX_ANALYZED_BYTES, Readability
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.languages import by_name
+from reviewloop.review.readable import MAX_ANALYZED_BYTES, TOO_LARGE, Readability
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
-_TOO_LARGE = "too large to analyze"
-_NOT_FOUND = ("not in the reviewed tree under the name the diff gives (git names a file that "
-              "is not UTF-8 with replacement characters): rename it to a UTF-8 name")
+_NOT_UTF8 = ("its name is not UTF-8: git gives it with replacement characters, so no file of "
+             "that name exists to analyse; rename it to a UTF-8 name")
+_NOT_FOUND = "not in the reviewed tree under the name the diff gives"
+_NO_LINES = ("git shows none of its lines (it took the file for binary), so nothing found in "
+             "it can be placed on the change")
+_RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: what an analyzer "
+                      "finds in it lies on no line of the change")
+# a symlink (mode 120000) or a submodule (160000): no file content to analyse
+_NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000$",
+                         re.MULTILINE)
 
 
 class FileCoverage(BaseModel):
@@ -44,33 +57,47 @@ class FileCoverage(BaseModel):
         return not self.not_read
 
 
-def file_checks(root: Path, paths: Iterable[str]) -> Health:
-    """The `changed-files` row: of the changed files `paths` (none deleted), those no
-    analyzer could be given, with why. One `lstat` a file; only a file over the ceiling is
-    looked at further (`Readability`: a binary one is no gap)."""
+def file_checks(root: Path, changes: ChangeSet) -> Health:
+    """The `changed-files` row: of the files `changes` adds or modifies, those no analyzer
+    could be given or place a finding on, with why (see the module docstring). One `lstat`
+    a file; only a file over the ceiling or diffed as binary is looked at further."""
     readable = Readability(root)
-    wanted = tuple(dict.fromkeys(paths))
-    gaps: dict[str, str] = {}
-    for path in wanted:
-        try:
-            size = os.lstat(root / path).st_size
-        except ValueError:  # a NUL in the name: no such file
-            size = -1
-        except OSError:
-            size = -1
-        if size < 0:
-            gaps[path] = _NOT_FOUND
-        elif size > MAX_ANALYZED_BYTES and (reason := readable.analyzable(path)) is not None \
-                and reason.startswith(_TOO_LARGE):
-            gaps[path] = reason
-    return Health(kind="analyzer", name=CHECK, status="ok", files=wanted, unread=gaps)
+    files = [f for f in changes.files if f.status is not FileStatus.DELETED
+             and not _NOT_A_FILE.search(_header(f.text))]
+    gaps = {f.path: why for f in files if (why := _gap(readable, root, f)) is not None}
+    return Health(kind="analyzer", name=CHECK, status="ok",
+                  files=tuple(dict.fromkeys(f.path for f in files)), unread=gaps)
 
 
-def with_file_checks(ledger: Ledger, root: Path, paths: Sequence[str]) -> Ledger:
-    """The ledger with the `changed-files` row for `paths` (see `file_checks`)."""
-    if not paths:
+def _gap(readable: Readability, root: Path, diff: FileDiff) -> str | None:
+    path = diff.path
+    try:
+        size = os.lstat(root / path).st_size
+    except (OSError, ValueError):  # not there (ValueError: a NUL in the name)
+        return _NOT_UTF8 if "\ufffd" in path else _NOT_FOUND
+    if size > MAX_ANALYZED_BYTES:
+        reason = readable.analyzable(path)
+        return reason if reason is not None and reason.startswith(TOO_LARGE) else None
+    if diff.binary and readable.analyzable(path) is None:
+        return _NO_LINES
+    language = readable.language(path)
+    if diff.status is FileStatus.RENAMED and not diff.added and not diff.removals \
+            and diff.old_path is not None and language is not None \
+            and by_name(diff.old_path) != language:
+        return _RENAMED_INTO_CODE.format(language=language)
+    return None
+
+
+def _header(text: str) -> str:
+    """A file's diff header: up to its first hunk or `Binary files` line."""
+    return text.split("\n@@", 1)[0].split("\nBinary files", 1)[0]
+
+
+def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet) -> Ledger:
+    """The ledger with the `changed-files` row for `changes` (see `file_checks`)."""
+    if not changes.files:
         return ledger
-    return ledger.with_health([file_checks(root, paths)])
+    return ledger.with_health([file_checks(root, changes)])
 
 
 def matrix(ledger: Ledger) -> list[FileCoverage]:

@@ -35,6 +35,7 @@ SYMLINK_REASON = "a symlink: reviewed as a link, its target is never read"
 
 
 BINARY_REASON = "a binary file"
+TOO_LARGE = "too large to analyze"
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,12 @@ class Readability:
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")
         start = head(full)
+        if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
+            return _Answer(True, BINARY_REASON, info.st_size)
         known = language(path, start)
         if info.st_size > MAX_ANALYZED_BYTES:
-            return _Answer(True, f"too large to analyze ({info.st_size:,} bytes; the limit "
-                                 f"is {MAX_ANALYZED_BYTES:,})", info.st_size, known)
-        if is_binary(path, start):
-            return _Answer(True, BINARY_REASON, info.st_size)
+            return _Answer(True, f"{TOO_LARGE} ({info.st_size:,} bytes; the limit is "
+                                 f"{MAX_ANALYZED_BYTES:,})", info.st_size, known)
         return _Answer(True, None, info.st_size, known)
 
     def _real(self, path: str) -> Path:

@@ -30,6 +30,7 @@ from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet, load_agents
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
+from reviewloop.review.matrix import with_file_checks
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
@@ -133,6 +134,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             summary, suppress = _graph_review(run, _deps(
                 root, settings, run_dir, model_factory, llm, early, config_root, agents,
                 content), fix, progress)
+        summary = summary.model_copy(update={"ledger": with_file_checks(
+            summary.ledger, content, parse_diff(diff_text))})  # the coverage matrix's own row
         summary = with_gates(summary, content, settings, diff_text, suppress)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)

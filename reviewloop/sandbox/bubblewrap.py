@@ -207,8 +207,8 @@ def _linked_packages(root: Path, depth: int = 2) -> list[Path]:
         below: list[Path] = []
         for folder in folders:
             link = folder / "node_modules"
-            if link.is_symlink():
-                found.append(link.resolve())
+            if link.is_symlink() and (real := _installed_packages(link)) is not None:
+                found.append(real)
             try:
                 below += [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()
                           and p.name not in ("node_modules", ".git")]
@@ -216,6 +216,18 @@ def _linked_packages(root: Path, depth: int = 2) -> list[Path]:
                 continue
         folders = below
     return found
+
+
+def _installed_packages(link: Path) -> Path | None:
+    """The real folder `link` names when it is one a package manager installed: named
+    `node_modules`, beside a `package.json`, itself no link and in no `.git`. Anything else
+    (a change may commit `node_modules -> ../.git` or `-> ~/.ssh`) stays hidden."""
+    real = link.resolve()
+    if real.name != "node_modules" or ".git" in real.parts or not real.is_dir() \
+            or not (real.parent / "package.json").is_file() \
+            or not (link.parent / "package.json").is_file():
+        return None
+    return real
 
 
 def _hidden_dirs(env: Mapping[str, str], roots: Sequence[Path]) -> list[Path]:

@@ -33,6 +33,7 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.languages import DOCKERFILE, by_name
 
 NAME = "checkov"
 TOOL = TOOLS[NAME]
@@ -49,9 +50,9 @@ _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
 def is_dockerfile(name: str) -> bool:
-    """`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile` (a file name)."""
-    return name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") \
-        or name.lower().endswith(".dockerfile")
+    """`Dockerfile`, `dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile.dev`
+    (a file name): `git.languages`' rule, so the coverage matrix and the tools agree."""
+    return by_name(name) == DOCKERFILE
 
 
 def framework(path: str, text: str | None = None) -> str | None:
@@ -60,7 +61,9 @@ def framework(path: str, text: str | None = None) -> str | None:
     name = pure.name
     if is_dockerfile(name):
         return "dockerfile"
-    if pure.suffix == ".tf" or name.endswith(".tf.json"):
+    if name.endswith(".tf.json"):
+        return "terraform_json"  # `--framework terraform` reads no .tf.json file
+    if pure.suffix == ".tf":
         return "terraform"
     if _WORKFLOW.search(path):
         return "github_actions"

@@ -6,9 +6,11 @@ coverage analyzer measures (`coverage.measure.covered_run`, shared) — and the 
 JUnit report (`coverage.junit`) names the tests that failed. Each failing test is then run
 again on the base (the commit the change starts from): one that passes there is the
 change's doing, 🔴 must_fix; one that fails there too was broken before, 🟡 should_fix, said
-so. A run that failed without a JUnit report (jest without a JUnit reporter, a plain script)
+so. A run that failed without a JUnit report (jest without a JUnit reporter, a plain script),
+or whose report names no failure although it exited non-zero (`vitest run && node check.js`),
 is one 🔴 finding with the exit code and the output's tail: a red test run never reads as
-"passing".
+"passing". The base is the pull request's base commit, or for a working change the commit
+it is reviewed against (`review --base`, else HEAD).
 
 A failing test sits anywhere, so each finding is file-level: on the failing test's file when
 the change touched it, else on the first file the change touched.
@@ -48,7 +50,8 @@ class FailingTests:
         return []
 
     def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(ctx.files)
+        """Any change can break a test: one that only deletes a module too."""
+        return bool(ctx.changes.files)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
@@ -74,6 +77,10 @@ def _findings(covered: CoveredRun, ctx: AnalyzerContext, command: str) -> list[F
                          f"{covered.run.exit_code}) and wrote no JUnit report naming the "
                          f"failing tests:\n{covered.run.output[-TAIL_CHARS:]}")]
     failing = covered.failed_tests
+    if not failing and covered.run.exit_code not in (0, 5):  # the report is not the run
+        return [_finding(ctx, None, Severity.MUST_FIX, f"`{command}` failed (exit "
+                         f"{covered.run.exit_code}) though its JUnit report names no failed "
+                         f"test:\n{covered.run.output[-TAIL_CHARS:]}")]
     before = _failing_on_base(ctx, command, failing) if failing else set()
     return [_finding(ctx, test, Severity.SHOULD_FIX if test.id in before else Severity.MUST_FIX,
                      _why(test, test.id in before)) for test in failing]
@@ -98,10 +105,12 @@ def _finding(ctx: AnalyzerContext, test: FailedTest | None, severity: Severity,
 
 
 def _anchor(ctx: AnalyzerContext, test_file: str | None) -> str:
-    """The failing test's file when the change touched it, else the first touched file."""
-    touched = [f.path for f in ctx.changes.files if f.status is not FileStatus.DELETED]
-    if test_file in touched:
+    """The failing test's file when the change touched it, else the first file it wrote to
+    (else the first it deleted: a file-level finding on a deleted file is in the change)."""
+    written = [f.path for f in ctx.changes.files if f.status is not FileStatus.DELETED]
+    if test_file in written:
         return test_file
+    touched = written or [f.path for f in ctx.changes.files]
     production = [p for p in touched if not looks_like_test(p)]
     return sorted(production or touched)[0]
 
@@ -126,13 +135,13 @@ def _failing_on_base(ctx: AnalyzerContext, command: str,
 
 def _base_tree(ctx: AnalyzerContext, dest: Path) -> Path | None:
     """The base's files in `dest`: the trusted base commit of a pull request's export, else
-    the commit the checkout at `ctx.root` has checked out (its working change on top)."""
+    the commit a working change at `ctx.root` is reviewed against (`review --base`, HEAD)."""
     from reviewloop.errors import ReviewloopError
     from reviewloop.git.repository import open_repository
 
     trust = ctx.trust
     source, rev = ((Path(trust.checkout), trust.base) if trust and trust.checkout and trust.base
-                   else (ctx.root, "HEAD"))
+                   else (ctx.root, (ctx.tests.base if ctx.tests else None) or "HEAD"))
     try:
         dest.mkdir(parents=True)
         open_repository(source).export_files(rev, ["."], dest)

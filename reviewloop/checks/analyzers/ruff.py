@@ -41,6 +41,7 @@ from reviewloop.git.languages import PYTHON
 INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
 SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)
+UNREADABLE = "E902"  # ruff's io-error: a file it could not read
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
@@ -68,9 +69,10 @@ class RuffAnalyzer:
         files = self.reads(ctx)
         if not files:
             return []
+        # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
         argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
                 "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                ",".join(self.select), "--", *(str(ctx.root / f) for f in files)]
+                ",".join((*self.select, UNREADABLE)), "--", *(str(ctx.root / f) for f in files)]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:
@@ -84,12 +86,15 @@ class RuffAnalyzer:
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
         where = repo_paths(ctx.root)
         for d in diagnostics:
-            if not d.get("code") or d["code"] == SYNTAX_ERROR:
+            if d.get("code") == UNREADABLE:
+                said = short_title(d.get("message") or "")
+                ctx.not_read(where(d["filename"]), f"could not read it ({said})")
+            elif not d.get("code") or d["code"] == SYNTAX_ERROR:
                 row = (d.get("location") or {}).get("row", "?")
                 ctx.not_read(where(d["filename"]), f"could not parse it (line {row}: "
                                                    f"{short_title(d.get('message') or '')})")
         return [self._finding(d, ctx, where) for d in diagnostics
-                if d.get("code") and d["code"] != SYNTAX_ERROR]
+                if d.get("code") and d["code"] not in (SYNTAX_ERROR, UNREADABLE)]
 
     def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
                  where: Callable[[str], str]) -> Finding:

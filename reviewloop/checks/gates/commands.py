@@ -32,6 +32,9 @@ class ProjectTests:
     sandbox: Sandbox = field(default_factory=Sandbox)
     timeout: float = 900
     threshold: float | None = None  # gates.coverage_threshold: of the changed lines
+    # the commit a working change is reviewed against (`review --base`), where a failing
+    # test is run again to tell a broken test from a test the change broke; None: HEAD
+    base: str | None = None
 
 
 def project_tests(settings: Settings) -> ProjectTests | None:

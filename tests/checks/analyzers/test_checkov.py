@@ -31,7 +31,7 @@ K8S = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
     ("build/api.Dockerfile", None, "dockerfile"),
     ("Containerfile", None, "dockerfile"),
     ("infra/main.tf", None, "terraform"),
-    ("infra/vars.tf.json", None, "terraform"),
+    ("infra/vars.tf.json", None, "terraform_json"),
     (".github/workflows/ci.yml", "on: push\n", "github_actions"),
     ("templates/stack.yaml", CFN, "cloudformation"),
     ("templates/stack.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}', "cloudformation"),

@@ -57,3 +57,27 @@ def test_a_change_that_breaks_nothing_has_only_the_old_failure(tmp_path: Path) -
     failing = _failing(json.loads(done.stdout))
     assert [f["severity"] for f in failing.values()] == ["should_fix"]
     assert done.returncode == 0, done.stdout
+
+
+def test_the_base_is_the_commit_the_change_is_reviewed_against(tmp_path: Path) -> None:
+    """`review --base main` on a branch whose commit broke the test: HEAD has the break, so
+    the test must be run again on main, where it passes."""
+    root = _project(tmp_path)
+    git(root, "checkout", "-qb", "feature")
+    (root / "calc" / "core.py").write_text(CORE.replace("return a - b", "return b - a"))
+    git(root, "commit", "-qam", "break sub")
+    done = review(root, "--base", "main", "--tests", "--json", "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stdout
+    assert _failing(json.loads(done.stdout))["test fails: tests/test_core.py::test_sub"][
+        "severity"] == "must_fix"
+
+
+def test_a_change_that_only_deletes_a_module_still_runs_the_tests(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "tests" / "test_core.py").write_text(TESTS.split("class TestBroken")[0])
+    git(root, "commit", "-qam", "no broken test")
+    (root / "calc" / "core.py").unlink()
+    done = review(root, "--tests", "--json", "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stdout
+    failing = _failing(json.loads(done.stdout))
+    assert failing and all(f["severity"] == "must_fix" for f in failing.values())
