@@ -59,6 +59,7 @@ class Case:
 
 
 Apply = Callable[[Seed, Case], Case]
+_INTERPRETER = {"python": b"python3", "javascript": b"node", "shell": b"bash"}
 _RUNNER = {"python": b"#!/usr/bin/env -S uv run --script",
            "javascript": b"#!/usr/bin/env -S npx node", "typescript": b"#!/usr/bin/env -S npx tsx"}
 
@@ -147,6 +148,13 @@ def _renamed_from_base(seed: Seed, case: Case) -> Case:
     old = f"old_{PurePosixPath(case.main).name}"
     clean = seed.comment + b" nothing here yet\n"
     return replace(case, base={**case.base, old: clean})
+
+
+def _renamed_into_code(seed: Seed, case: Case) -> Case:
+    """The base holds the code as a text file; the change only renames it (no line
+    changes): data became code."""
+    old = f"notes/{case.main.replace('/', '_')}.txt"
+    return replace(case, base={**case.base, old: case.content()})
 
 
 def _one_line(seed: Seed, case: Case) -> Case:
@@ -256,6 +264,18 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("glob-characters-name", _rename(lambda p: str(PurePosixPath(p).with_name(
         f"[{PurePosixPath(p).stem}]{PurePosixPath(p).suffix}")).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
+    Transform("shebang-script-with-nul", lambda seed, case: _comment_line(b"\0")(
+        seed, _script(seed, case)), applies=lambda seed: seed.shebang is not None,
+        runs=_lang("javascript", "typescript", "shell")),
+    Transform("wrapper-shebang", lambda seed, case: _shebang_only(
+        b"#!/usr/bin/env -S nice -n 5 timeout 60 " + _INTERPRETER[seed.language])(seed, case),
+        applies=_lang(*_INTERPRETER)),
+    Transform("renamed-into-code", _renamed_into_code,
+              applies=lambda seed: seed.language != "dockerfile"),
+    Transform("latin1-coding-cookie", lambda seed, case: case.with_content(
+        b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + case.content()), applies=_lang("python")),
+    Transform("lower-case-dockerfile", _rename(lambda p: str(PurePosixPath(p).with_name(
+        "dockerfile")).removeprefix("./")), applies=_lang("dockerfile")),
     Transform("parse-error-below", _parse_error_below, runs=lambda seed: False),
     Transform("node_modules", _in_folder("node_modules/dep")),
     Transform("vendor", _in_folder("vendor")),
