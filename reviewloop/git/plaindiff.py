@@ -39,7 +39,8 @@ _NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
 def as_text(git: Callable[..., str], argv: Sequence[str]) -> str:
     """The diff `git(*argv)` prints, with each file of a known language (`git.languages`)
     that git's content test took for binary, under the diff's ceiling, diffed again as
-    text. Larger files stay binary, and the review names them as not analysed."""
+    text (all of them in one more git call; a rename with both its names). Larger files
+    stay binary, and the review names them as not analysed."""
     from reviewloop.git.diff import parse_diff
     from reviewloop.git.languages import by_name
     from reviewloop.git.sizes import MAX_DIFFED_BYTES
@@ -47,12 +48,18 @@ def as_text(git: Callable[..., str], argv: Sequence[str]) -> str:
     text = git(*argv)
     if "\nBinary files " not in text:
         return text
-    head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
-    for f in parse_diff(text).files:
+    files = parse_diff(text).files
+    again = []
+    for f in files:
         blob = _NEW_BLOB.search(f.text)
-        if not (f.binary and blob and blob.group(1).strip("0") and by_name(f.path)
-                and "\ufffd" not in f.path):
-            continue
-        if int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES:
-            text = text.replace(f.text, git(*head, "--text", "--", f.path), 1)
-    return text
+        if f.binary and blob and blob.group(1).strip("0") and by_name(f.path) \
+                and "\ufffd" not in f.path \
+                and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES:
+            again.append(f)
+    if not again or "".join(f.text for f in files) != text:
+        return text  # nothing to show again, or a diff this parser does not cut cleanly
+    head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
+    paths = [p for f in again for p in (f.old_path, f.path) if p]
+    shown = {f.path: f.text for f in parse_diff(git(*head, "--text", "--", *paths)).files}
+    marked = {id(f) for f in again}
+    return "".join(shown.get(f.path, f.text) if id(f) in marked else f.text for f in files)
