@@ -20,6 +20,7 @@ submodule, or a file outside every reviewer's scope, which the trusted configura
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -38,6 +39,9 @@ _NO_LINES = ("git shows none of its lines (it took the file for binary), so noth
              "it can be placed on the change")
 _RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: what an analyzer "
                       "finds in it lies on no line of the change")
+_LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {language} analyzer "
+                   "reads {target} under its own name; give the code a {language} name")
+_LINK = re.compile(r"^(?:new file )?mode 120000$", re.MULTILINE)
 # a symlink (mode 120000) or a submodule (160000): no file content to analyse
 _NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000$",
                          re.MULTILINE)
@@ -62,11 +66,13 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     could be given or place a finding on, with why (see the module docstring). One `lstat`
     a file; only a file over the ceiling or diffed as binary is looked at further."""
     readable = Readability(root)
-    files = [f for f in changes.files if f.status is not FileStatus.DELETED
-             and not _NOT_A_FILE.search(_header(f.text))]
+    written = [f for f in changes.files if f.status is not FileStatus.DELETED]
+    files = [f for f in written if not _NOT_A_FILE.search(_header(f.text))]
     gaps = {f.path: why for f in files if (why := _gap(readable, root, f)) is not None}
+    links = {f.path: why for f in written if (why := _link_into_code(f)) is not None}
     return Health(kind="analyzer", name=CHECK, status="ok",
-                  files=tuple(dict.fromkeys(f.path for f in files)), unread=gaps)
+                  files=tuple(dict.fromkeys((*(f.path for f in files), *links))),
+                  unread={**gaps, **links})
 
 
 def _gap(readable: Readability, root: Path, diff: FileDiff) -> str | None:
@@ -86,6 +92,19 @@ def _gap(readable: Readability, root: Path, diff: FileDiff) -> str | None:
             and by_name(diff.old_path) != language:
         return _RENAMED_INTO_CODE.format(language=language)
     return None
+
+
+def _link_into_code(diff: FileDiff) -> str | None:
+    """A symlink the change writes whose name makes its target code of a language the
+    target's own name does not (`tool.py -> notes.txt`: `import tool` runs the notes, which
+    only the secrets scan read as what they are)."""
+    if not _LINK.search(_header(diff.text)) or not diff.added:
+        return None
+    language = by_name(diff.path)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(diff.path), diff.added[0].text))
+    if language is None or by_name(target) == language:
+        return None
+    return _LINK_INTO_CODE.format(language=language, target=target)
 
 
 def _header(text: str) -> str:

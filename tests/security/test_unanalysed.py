@@ -75,3 +75,29 @@ def test_files_tools_run_or_obey_and_homoglyphs_are_findings_in_a_review(
                  ".nycrc"):
         assert (path, "executed-config-change") in found
     assert {("names.py", "RUF001"), ("names.py", "PLC2401")} <= found
+
+
+def test_a_symlink_that_makes_a_text_file_code_is_named(tmp_path: Path) -> None:
+    """`tool.py -> notes.txt`: `import tool` runs the notes, which no Python analyzer reads
+    under their own name. A link between two Python names is an ordinary link."""
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("project\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    (root / "notes.txt").write_text(RISKY)
+    (root / "tool.py").symlink_to("notes.txt")
+    (root / "lib").mkdir()
+    (root / "impl.py").write_text("VALUE = 1\n")
+    (root / "lib" / "alias.py").symlink_to("../impl.py")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "feature")
+    done = review(root, "--base", "main", "--head", "feature", "--json")
+    assert done.returncode == 1, done.stderr
+    rows = {r["path"]: r["not_read"] for r in json.loads(done.stdout)["health"]["files"]}
+    assert rows["tool.py"] == ["changed-files: a symlink that makes notes.txt a python file: no "
+                               "python analyzer reads notes.txt under its own name; give the "
+                               "code a python name"]
+    assert "lib/alias.py" not in rows
