@@ -9,9 +9,10 @@ unanalysed file fails the review whatever else it found (`reviewloop.runs.review
 what its author controls — size, bytes, name, a parse error, a tool's own ignore — never
 makes a change look reviewed.
 
-It also holds two gaps of placement: a text file of a known language that git diffs as
+It also holds the gaps of placement: a text file of a known language that git diffs as
 binary, and a file renamed into code without a changed line — an analyzer reads both, but
-what it finds lies on no line of the change.
+what it finds lies on no line of the change — and a symlink whose name makes a text file
+code (`tool.py -> notes.txt`), which no analyzer of that language reads under its own name.
 
 A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
 submodule, or a file outside every reviewer's scope, which the trusted configuration decides.
@@ -55,10 +56,6 @@ class FileCoverage(BaseModel):
     path: str
     analysed_by: list[str]  # `bandit (review-security)`
     not_read: list[str]  # `bandit: could not parse it (…)`, every reason
-
-    @property
-    def complete(self) -> bool:
-        return not self.not_read
 
 
 def file_checks(root: Path, changes: ChangeSet) -> Health:

@@ -13,7 +13,10 @@ from tests.support.review_cli import review
 RISKY = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 
 
-def _branch(tmp_path: Path, files: dict[str, bytes]) -> Path:
+def _branch(tmp_path: Path, files: dict[str, bytes],
+            links: dict[str, str] | None = None) -> Path:
+    """`main` with a README, `feature` adding `files` and the symlinks `links` (path →
+    target)."""
     root = tmp_path / "r"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
@@ -24,6 +27,9 @@ def _branch(tmp_path: Path, files: dict[str, bytes]) -> Path:
     for path, data in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
+    for path, target in (links or {}).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).symlink_to(target)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "feature")
     return root
@@ -80,20 +86,8 @@ def test_files_tools_run_or_obey_and_homoglyphs_are_findings_in_a_review(
 def test_a_symlink_that_makes_a_text_file_code_is_named(tmp_path: Path) -> None:
     """`tool.py -> notes.txt`: `import tool` runs the notes, which no Python analyzer reads
     under their own name. A link between two Python names is an ordinary link."""
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    (root / "notes.txt").write_text(RISKY)
-    (root / "tool.py").symlink_to("notes.txt")
-    (root / "lib").mkdir()
-    (root / "impl.py").write_text("VALUE = 1\n")
-    (root / "lib" / "alias.py").symlink_to("../impl.py")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "feature")
+    root = _branch(tmp_path, {"notes.txt": RISKY.encode(), "impl.py": b"VALUE = 1\n"},
+                   links={"tool.py": "notes.txt", "lib/alias.py": "../impl.py"})
     done = review(root, "--base", "main", "--head", "feature", "--json")
     assert done.returncode == 1, done.stderr
     rows = {r["path"]: r["not_read"] for r in json.loads(done.stdout)["health"]["files"]}

@@ -81,7 +81,8 @@ def _findings(covered: CoveredRun, ctx: AnalyzerContext, command: str) -> list[F
         return [_finding(ctx, None, Severity.MUST_FIX, f"`{command}` failed (exit "
                          f"{covered.run.exit_code}) though its JUnit report names no failed "
                          f"test:\n{covered.run.output[-TAIL_CHARS:]}")]
-    before = _failing_on_base(ctx, command, failing) if failing else set()
+    before = _failing_on_base(ctx, ctx.tests, command, failing) if failing and ctx.tests \
+        else set()
     return [_finding(ctx, test, Severity.SHOULD_FIX if test.id in before else Severity.MUST_FIX,
                      _why(test, test.id in before)) for test in failing]
 
@@ -100,8 +101,7 @@ def _finding(ctx: AnalyzerContext, test: FailedTest | None, severity: Severity,
     title = f"test fails: {test.id}" if test else "the test run failed"
     return Finding(severity=severity, file=where, start_line=1, end_line=1, level="file",
                    symbol=test.id if test else None, title=title[:120], rationale=rationale,
-                   confidence=0.95,
-                   agent=ctx.agent, source=NAME, rule=RULE)
+                   confidence=0.95, agent=ctx.agent, source=NAME, rule=RULE)
 
 
 def _anchor(ctx: AnalyzerContext, test_file: str | None) -> str:
@@ -115,7 +115,7 @@ def _anchor(ctx: AnalyzerContext, test_file: str | None) -> str:
     return sorted(production or touched)[0]
 
 
-def _failing_on_base(ctx: AnalyzerContext, command: str,
+def _failing_on_base(ctx: AnalyzerContext, tests: ProjectTests, command: str,
                      failing: Sequence[FailedTest]) -> set[str]:
     """Of `failing`, the pytest tests that fail on the base as well (empty when the base
     cannot be had, or the command is not pytest's)."""
@@ -123,17 +123,17 @@ def _failing_on_base(ctx: AnalyzerContext, command: str,
     if not ids or pytest_command(ctx.root, command) is None:
         return set()
     with tempfile.TemporaryDirectory(prefix="reviewloop-base-") as folder:
-        base = _base_tree(ctx, Path(folder) / "tree")
+        base = _base_tree(ctx, tests, Path(folder) / "tree")
         if base is None:
             return set()
-        rerun = covered_run(base, f"{command} {shlex.join(ids)}", ctx.tests.timeout
-                            if ctx.tests else 900, sandbox=(ctx.tests or ProjectTests()).sandbox)
+        rerun = covered_run(base, f"{command} {shlex.join(ids)}", tests.timeout,
+                            sandbox=tests.sandbox)
         if rerun.failed_tests is None:
             return set()
         return {t.id for t in rerun.failed_tests}
 
 
-def _base_tree(ctx: AnalyzerContext, dest: Path) -> Path | None:
+def _base_tree(ctx: AnalyzerContext, tests: ProjectTests, dest: Path) -> Path | None:
     """The base's files in `dest`: the trusted base commit of a pull request's export, else
     the commit a working change at `ctx.root` is reviewed against (`review --base`, HEAD)."""
     from reviewloop.errors import ReviewloopError
@@ -141,7 +141,7 @@ def _base_tree(ctx: AnalyzerContext, dest: Path) -> Path | None:
 
     trust = ctx.trust
     source, rev = ((Path(trust.checkout), trust.base) if trust and trust.checkout and trust.base
-                   else (ctx.root, (ctx.tests.base if ctx.tests else None) or "HEAD"))
+                   else (ctx.root, tests.base or "HEAD"))
     try:
         dest.mkdir(parents=True)
         open_repository(source).export_files(rev, ["."], dest)
