@@ -1,0 +1,93 @@
+"""File names as git writes them: whatever a name holds (spaces, " b/", quotes, non-ASCII),
+the parsed diff names the files git itself names, with the same status."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git.diff import FileStatus, parse_diff
+from tests.support.gitutil import git
+
+# characters that move git's quoting or the parser's split: a space, a double quote, a
+# backslash, a tab, non-ASCII; and folder names ending " b", so a path holds " b/"
+_PART = st.text(alphabet="ab .-_é\"\\\t", min_size=1, max_size=8) | st.sampled_from(
+    ["x b", " b", "a b"])
+_NAME = st.lists(_PART, min_size=1, max_size=3).map("/".join)
+_OPS = st.sampled_from(["modify", "delete", "rename", "rename-edit", "chmod", "binary"])
+_STATUS = {"M": FileStatus.MODIFIED, "A": FileStatus.ADDED, "D": FileStatus.DELETED,
+           "R": FileStatus.RENAMED}
+
+
+def _valid(path: str) -> bool:
+    parts = path.split("/")
+    return all(p and p not in (".", "..") and p.strip() == p for p in parts) and \
+        not parts[0].startswith(".git")
+
+
+def _apart(paths: list[str]) -> bool:
+    """No path is another's folder, so all can exist at once."""
+    return not any(b.startswith(a + "/") for a in paths for b in paths if a != b)
+
+
+_PLANS = st.lists(st.tuples(_NAME, _OPS, _NAME), min_size=1, max_size=4).filter(
+    lambda plan: all(_valid(p) for old, _, new in plan for p in (old, new))
+    and len({p for old, _, new in plan for p in (old, new)}) == 2 * len(plan)
+    and _apart([p for old, _, new in plan for p in (old, new)]))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
+    out = subprocess.run(["git", "diff", "--name-status", "-z", "-M", "HEAD~1", "HEAD"],
+                         cwd=root, check=True, capture_output=True).stdout.decode()
+    fields, named = out.split("\0")[:-1], set()
+    while fields:
+        status = _STATUS[fields.pop(0)[0]]
+        if status == FileStatus.RENAMED:
+            old, new = fields.pop(0), fields.pop(0)
+            named.add((new, old, status))
+        else:
+            path = fields.pop(0)
+            named.add((path, None if status == FileStatus.ADDED else path, status))
+    return named
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(plan=_PLANS, added=_NAME.filter(_valid))
+def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> None:
+    root = tmp_path_factory.mktemp("names")
+    git(root, "init", "-q")
+    body = "".join(f"line {i}\n" for i in range(12)).encode()
+    for old, _, _ in plan:
+        _write(root / old, body)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    for old, op, new in plan:
+        if op == "modify":
+            _write(root / old, body + b"more\n")
+        elif op == "delete":
+            (root / old).unlink()
+        elif op.startswith("rename"):
+            _write(root / new, body + (b"edit\n" if op == "rename-edit" else b""))
+            (root / old).unlink()
+        elif op == "chmod":
+            (root / old).chmod(0o755)
+        else:
+            _write(root / old, b"\0\1\2binary")
+    if _apart([*(n for _, _, n in plan), *(o for o, _, _ in plan), added]) and \
+            added not in {p for o, _, n in plan for p in (o, n)}:
+        _write(root / added, b"new\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "head")
+    diff = subprocess.run(["git", "diff", "--full-index", "-M", "HEAD~1", "HEAD"], cwd=root,
+                          check=True, capture_output=True).stdout.decode()
+    parsed = {(f.path, f.old_path, f.status) for f in parse_diff(diff).files}
+    assert parsed == _by_git(root)
