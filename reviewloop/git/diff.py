@@ -17,10 +17,10 @@ from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.diff_headers import PREFIX, HeaderNames
 from reviewloop.memo import TextMemo
 
 _DEV_NULL = "/dev/null"
-_PREFIX = re.compile(r"^[abciow12]/")  # a/ b/, mnemonic c/ i/ o/ w/, --no-index 1/ 2/
 _FIX = "pass the output of `git diff` (or a pull request's .diff) unedited and untruncated"
 
 
@@ -252,82 +252,17 @@ class _Lines:
         self.hunk = 0  # number of the last hunk header handed out
 
     def __iter__(self) -> Iterator[str]:
-        names: _HeaderNames | None = None  # set inside a `diff --git` header block
+        names: HeaderNames | None = None  # set inside a `diff --git` header block
         for number, line in enumerate(self.all, 1):
             self.read = number
             if line.startswith("@@"):
                 self.hunk, names = number, None
             elif line.startswith("diff --git "):
-                names = _HeaderNames.of(self.all, number - 1)
+                names = HeaderNames.of(self.all, number - 1)
                 line = names.header(line)
             elif names is not None and line.startswith(("--- ", "+++ ")):
                 line = names.file_line(line)
             yield line
-
-
-class _HeaderNames:
-    """A git header's two names, given to the parser so that a space in them cannot move
-    where it splits `diff --git a/x b/y b/x b/y` (it takes the last " b/"): a name with a
-    space is handed over quoted, its spaces as `\\040`, which `_clean` decodes. Only what
-    the parser reads changes; a file's `text` stays verbatim."""
-
-    def __init__(self, old: str | None, new: str | None):
-        self.old, self.new = old, new
-
-    @classmethod
-    def of(cls, lines: list[str], at: int) -> _HeaderNames:
-        """The names of the header at `lines[at]`: its two equal halves, or else the names
-        its `rename`/`copy` lines give (both sides keep the header's prefixes)."""
-        rest = lines[at][len("diff --git "):].rstrip("\n")
-        half = len(rest) // 2
-        if len(rest) % 2 and rest[half] == " " and _bare(rest[:half]) == _bare(rest[half + 1:]):
-            return cls(rest[:half], rest[half + 1:])
-        moved = {}
-        for line in lines[at + 1:]:
-            if line.startswith(("@@", "diff --git ", "--- ")):
-                break
-            kind, _, named = line.rstrip("\n").partition(" ")
-            side, _, name = named.partition(" ")
-            if kind in ("rename", "copy") and side in ("from", "to"):
-                moved[side] = name
-        old, new = moved.get("from"), moved.get("to")
-        if old is None or new is None:
-            return cls(None, None)
-        # the header's prefixes sit before each name, inside its quotes when it is quoted
-        tail = len(new.removeprefix('"'))
-        return cls(_prefixed(rest.removeprefix('"')[:2], old),
-                   _prefixed(rest[-tail - 2:-tail], new))
-
-    def header(self, line: str) -> str:
-        if self.old is None or self.new is None or " " not in self.old + self.new:
-            return line
-        return f"diff --git {_spaceless(self.old)} {_spaceless(self.new)}\n"
-
-    @staticmethod
-    def file_line(line: str) -> str:
-        name = line[4:].rstrip("\n").split("\t", 1)[0]
-        if " " not in name:
-            return line
-        return f"{line[:4]}{_spaceless(name)}\n"
-
-
-def _bare(name: str) -> str:
-    """A header name without its opening quote and its a/ b/ (or mnemonic) prefix."""
-    return _PREFIX.sub("", name.removeprefix('"'), count=1)
-
-
-def _prefixed(prefix: str, name: str) -> str:
-    """A `rename from`/`to` name (git quotes it as it quotes header names) with a header
-    prefix put inside its quotes."""
-    if name.startswith('"'):
-        return f'"{prefix}{name[1:]}'
-    return prefix + name
-
-
-def _spaceless(name: str) -> str:
-    """A header name, quoted, with its spaces written as octal escapes."""
-    body = name[1:-1] if len(name) >= 2 and name[0] == name[-1] == '"' else name
-    return '"' + body.replace(" ", "\\040") + '"'
 
 
 def _parse_error(source: str, lines: _Lines, reason: str) -> UserInputError:
@@ -399,7 +334,7 @@ def _clean(name: str) -> str:
         except ValueError:  # a stray backslash: keep the name as written
             raw = name[1:-1].encode("utf-8")
         name = raw.decode("utf-8", errors="replace")
-    return _PREFIX.sub("", name, count=1)
+    return PREFIX.sub("", name, count=1)
 
 
 def _strip_eol(value: str) -> str:
