@@ -17,6 +17,7 @@ is reported outside test files only.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import PYTHON
+from reviewloop.policy.markers import MarkerSyntax, Reach
 
 NAME = "bandit"
 INSTALL = "pip install bandit"
@@ -45,6 +47,17 @@ _SEVERITY = {
 }
 
 
+def _nosec_ids(match: re.Match[str]) -> frozenset[str] | None:
+    """bandit reads test ids after `nosec` (the rest is a reason); none: every test."""
+    ids = re.findall(r"\bB\d{3}\b", match.group(0))
+    return frozenset(ids) if ids else None
+
+
+# the markers bandit honours (case-insensitively: it reads NOSEC too), in Python files
+MARKERS = (MarkerSyntax(NAME, r"#\s*nosec\b[^\n]*", Reach.LINES, _nosec_ids, "nosec",
+                        frozenset({PYTHON})),)
+
+
 def severity(issue_severity: str, issue_confidence: str) -> Severity:
     """The table in the module docstring; anything not listed there is a nit."""
     return _SEVERITY.get((issue_severity.upper(), issue_confidence.upper()), Severity.NIT)
@@ -53,6 +66,7 @@ def severity(issue_severity: str, issue_confidence: str) -> Severity:
 class Bandit:
     name = NAME
     max_bytes = MAX_BYTES
+    markers = MARKERS
 
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)

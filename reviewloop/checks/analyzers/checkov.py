@@ -34,6 +34,7 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE, by_name
+from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "checkov"
 TOOL = TOOLS[NAME]
@@ -77,8 +78,21 @@ def framework(path: str, text: str | None = None) -> str | None:
     return None
 
 
+# the skips checkov honours: `#checkov:skip=ID`, Kubernetes annotations and CloudFormation's
+# `Metadata: checkov: skip: - id: …` (in every kind of file it reads)
+MARKERS = (
+    MarkerSyntax(NAME, r"checkov\s*:\s*skip\s*=\s*(?P<rules>[\w-]+)[^\n]*", Reach.LINES, listed,
+                 "checkov"),
+    MarkerSyntax(NAME, r"checkov\.io/skip\d*[\"']?\s*:\s*[\"']?(?P<rules>CKV2?_\w+)[^\n]*",
+                 Reach.LINES, listed, "checkov"),
+    MarkerSyntax(NAME, r"\bid\s*:\s*[\"']?(?P<rules>CKV2?_[A-Z0-9_]+)[^\n]*", Reach.LINES,
+                 listed, "CKV"),
+)
+
+
 class Checkov(ProvisionedAnalyzer):
     name = NAME
+    markers = MARKERS
     tool = TOOL
     env = QUIET_ENV
     isolated = True  # no .checkov.yaml from the reviewed tree

@@ -23,6 +23,7 @@ three reviewers never start three node processes on the same files.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.languages import SUFFIXES as KNOWN_SUFFIXES
+from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 TOOL = TOOLS["eslint"]
 SUFFIXES = tuple(s for s, lang in KNOWN_SUFFIXES.items() if lang in (JAVASCRIPT, TYPESCRIPT))
@@ -98,6 +100,27 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
     return report
 
 
+def _configured(match: re.Match[str]) -> frozenset[str] | None:
+    """`/* eslint no-eval: "off", eqeqeq: 0 */`: the rules it configures (any setting:
+    the lists are wide)."""
+    return frozenset(re.findall(r"([@\w/-]+)\s*:", match.group("rules")))
+
+
+_JS = frozenset({JAVASCRIPT, TYPESCRIPT})
+# the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
+# `policy.markers.reenables`)
+MARKERS = (
+    MarkerSyntax("eslint", r"eslint-disable-next-line\b(?P<rules>[^\n]*)", Reach.ABOVE,
+                 named_rules, "eslint", _JS),
+    MarkerSyntax("eslint", r"eslint-disable-line\b(?P<rules>[^\n]*)", Reach.LINES, named_rules,
+                 "eslint", _JS),
+    MarkerSyntax("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK,
+                 named_rules, "eslint", _JS),
+    MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
+                 Reach.FILE, _configured, "eslint", _JS),
+)
+
+
 class EslintAnalyzer:
     """One reviewer's view of the shared ESLint run: the rules of its category."""
 
@@ -111,6 +134,7 @@ class EslintAnalyzer:
         return unavailable(TOOL)
 
     max_bytes = MAX_BYTES
+    markers = MARKERS
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return js_files(ctx)

@@ -25,6 +25,8 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.languages import DOCKERFILE
+from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "hadolint"
 TOOL = TOOLS[NAME]
@@ -37,8 +39,19 @@ def dockerfiles(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if is_dockerfile(PurePosixPath(p).name)]
 
 
+_RULES = r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*"
+# hadolint's inline ignores in Dockerfiles: the next instruction, or the whole file
+MARKERS = (
+    MarkerSyntax(NAME, rf"hadolint\s+ignore\s*={_RULES}", Reach.ABOVE, listed, "hadolint",
+                 frozenset({DOCKERFILE})),
+    MarkerSyntax(NAME, rf"hadolint\s+global\s+ignore\s*={_RULES}", Reach.FILE, listed,
+                 "hadolint", frozenset({DOCKERFILE})),
+)
+
+
 class Hadolint(ProvisionedAnalyzer):
     name = NAME
+    markers = MARKERS
     tool = TOOL
     no_output = "[]"
     isolated = True  # no .hadolint.yaml from the reviewed tree

@@ -23,6 +23,7 @@ from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
 from reviewloop.findings.schema import Finding
+from reviewloop.policy.markers import MarkerSyntax
 
 
 class Analyzer(Protocol):
@@ -35,13 +36,20 @@ class Analyzer(Protocol):
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
     it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
-    reviewer's analyzers see that file and keep what they find in it."""
+    reviewer's analyzers see that file and keep what they find in it.
+    `markers` are the suppression syntaxes its tool honours (`policy.markers`): a marker of
+    one of them silences this analyzer's findings when the trusted side wrote it, and is
+    reported when the change adds it (`checks.suppressions`); `()` for a tool that reads
+    none."""
 
     @property
     def name(self) -> str: ...
 
     @property
     def max_bytes(self) -> int: ...
+
+    @property
+    def markers(self) -> tuple[MarkerSyntax, ...]: ...
 
     def available(self) -> str | None: ...
 

@@ -37,6 +37,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import PYTHON
+from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
 
 INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
@@ -44,6 +45,18 @@ SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older
 UNREADABLE = "E902"  # ruff's io-error: a file it could not read
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
+
+
+_PY = frozenset({PYTHON})
+# the markers ruff honours in Python files: a noqa comment on a line, and its own and
+# flake8's file-wide forms (written out in the patterns)
+MARKERS = (
+    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY),
+    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE, listed,
+                 "noqa", _PY),
+    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE,
+                 listed, "noqa", _PY),
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class RuffAnalyzer:
     severities: Mapping[str, Severity]  # rule-code prefix → severity; longest prefix wins
     default: Severity = Severity.NIT
     max_bytes: int = MAX_BYTES
+    markers: tuple[MarkerSyntax, ...] = MARKERS
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)

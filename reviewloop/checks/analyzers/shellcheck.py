@@ -39,6 +39,7 @@ from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL
+from reviewloop.policy.markers import MarkerSyntax, Reach
 
 TOOL = TOOLS["shellcheck"]
 SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
@@ -98,6 +99,24 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
             for c in report["comments"]]
 
 
+def _codes(match: re.Match[str]) -> frozenset[str] | None:
+    """`disable=SC2086,2046,SC1000-SC1099`: those codes (as SCnnnn); `all`: every rule."""
+    codes: set[str] = set()
+    for token in re.split(r"\s*,\s*", match.group("rules").strip()):
+        numbers = [int(n) for n in re.findall(r"\d+", token)]
+        if token.lower() == "all" or not numbers:
+            return None
+        low, high = numbers[0], numbers[-1]
+        codes.update(f"SC{n}" for n in range(low, min(high, low + 2000) + 1))
+    return frozenset(codes)
+
+
+# the directive shellcheck honours in shell scripts; it covers the command after it
+MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disable\s*=\s*"
+                        r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _codes,
+                        "shellcheck", frozenset({SHELL})),)
+
+
 class ShellcheckAnalyzer:
     """One reviewer's view of the shared shellcheck run."""
 
@@ -109,6 +128,7 @@ class ShellcheckAnalyzer:
         return unavailable(TOOL)
 
     max_bytes = 2_000_000
+    markers = MARKERS
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return scripts(ctx)

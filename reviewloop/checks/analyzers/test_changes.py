@@ -35,6 +35,7 @@ class TestChanges:
     __test__ = False  # not a pytest test class, despite the name
 
     name = NAME
+    markers = ()  # reads no file's markers: its tool is reviewloop's own
 
     def available(self) -> str | None:
         return None

@@ -32,6 +32,7 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
 
 NAME = "zizmor"
 TOOL = TOOLS[NAME]
@@ -46,8 +47,14 @@ def workflow_files(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if _FILES.search(p)]
 
 
+# zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in the workflow files it reads
+MARKERS = (MarkerSyntax(NAME, r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
+                        Reach.LINES, bracketed, "zizmor"),)
+
+
 class Zizmor(ProvisionedAnalyzer):
     name = NAME
+    markers = MARKERS
     tool = TOOL
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:

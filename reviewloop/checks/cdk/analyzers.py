@@ -34,6 +34,7 @@ from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
 from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs it, sandboxed)")
@@ -51,6 +52,7 @@ class _CdkAnalyzer(ABC):
         return None
 
     max_bytes = 0  # reads no file as a linter does
+    markers: tuple[MarkerSyntax, ...] = ()
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """None: it measures the change as a whole (an app synthesized, the tests run, the
@@ -116,8 +118,16 @@ class CdkCheckov(_CdkAnalyzer):
         return found
 
 
+# cdk-nag's acknowledgements (`Validations.of(x).acknowledge({ id: 'AwsSolutions-S1' })`,
+# v2's `NagSuppressions`, `rules_to_suppress: - id:`): in the construct's file, not on its
+# line, so they reach the whole file
+NAG_MARKERS = (MarkerSyntax("cdk-nag", r"\bid\s*:\s*[\"']?(?P<rules>AwsSolutions-[A-Za-z]+\d+)"
+                            r"[^\n]*", Reach.FILE, listed, "AwsSolutions"),)
+
+
 class CdkNag(_CdkAnalyzer):
     name = "cdk-nag"
+    markers = NAG_MARKERS
 
     def findings(self, synth: Synth, ctx: AnalyzerContext) -> list[Finding]:
         if synth.nag is None:

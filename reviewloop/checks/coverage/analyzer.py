@@ -80,6 +80,7 @@ class NewCodeCoverage:
     """The `coverage` analyzer for the test-quality reviewer."""
 
     name = NAME
+    markers = ()  # reads no file's markers: its tool is reviewloop's own
 
     def available(self) -> str | None:
         return module_missing("coverage", INSTALL)

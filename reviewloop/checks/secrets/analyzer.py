@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
+from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "secrets"
 
 
+# the allow markers of gitleaks and detect-secrets, whose rules the scan carries; in any file
+MARKERS = (
+    MarkerSyntax("gitleaks", r"gitleaks\s*:\s*allow\b[^\n]*", Reach.LINES, listed, "gitleaks"),
+    MarkerSyntax("detect-secrets", r"pragma\s*:\s*allowlist\s+secret\b[^\n]*", Reach.LINES,
+                 listed, "allowlist"),
+    MarkerSyntax("detect-secrets", r"pragma\s*:\s*allowlist\s+nextline\s+secret\b[^\n]*",
+                 Reach.ABOVE, listed, "allowlist"),
+)
+
+
 class SecretsScan:
     name = NAME
+    markers = MARKERS
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:

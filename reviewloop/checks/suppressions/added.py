@@ -13,8 +13,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
+from reviewloop.checks.suppressions.markers import markers
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
-from reviewloop.policy.trust import LeverKind, Marker, lever, markers
+from reviewloop.policy.markers import Marker
+from reviewloop.policy.trust import LeverKind, lever
 
 RULE = "adds-suppression"
 _NO_MARKERS = (".map",)  # files no analyzer reads markers in
@@ -50,7 +52,7 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
             continue  # no tool reads a marker there: a source map quotes the code it maps
         lines = files.lines(path)
         for number in sorted(numbers):
-            marks = markers(lines[number - 1]) if number <= len(lines) else []
+            marks = markers(lines[number - 1], path, lines) if number <= len(lines) else []
             if marks:
                 found.append(_line_finding(path, number, marks, lines))
     return found

@@ -6,7 +6,7 @@ In this order, the first that covers the finding wins:
   (RULE: an analyzer rule `B602`, `bandit/B602`, a reviewer's name for its LLM findings,
   `*`; text after `]` is the reason), or the marker of the tool that reported it (`# nosec`,
   `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
-  …; which lines each covers is `policy.trust.Reach`). A marker counts only when the trusted
+  …; which lines each covers is `policy.markers.Reach`). A marker counts only when the trusted
   side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
   and the finding stays open. The tools themselves run with their markers switched off, so
   nothing they would hide is lost before this decision;
@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
 from reviewloop.checks.suppressions.files import TrustedFiles
+from reviewloop.checks.suppressions.markers import line_markers
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
 from reviewloop.git.provenance import Origin
-from reviewloop.policy.trust import Marker, Reach, line_markers, reenables
+from reviewloop.policy.markers import Marker, Reach, reenables
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
@@ -85,7 +86,7 @@ class Suppressor:
 
     def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
         if path not in self._markers:
-            self._markers[path] = line_markers(self.files.lines(path))
+            self._markers[path] = line_markers(self.files.lines(path), path)
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:

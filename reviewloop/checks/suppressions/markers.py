@@ -1,0 +1,46 @@
+"""The suppression markers a review knows: every registered analyzer's own syntaxes (each
+silencing the findings of the analyzers that declared it), reviewloop's, and those of the
+tools it does not run (`policy.markers.FOREIGN`), read where each tool reads them — in files
+of its languages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.git.languages import language
+from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax, MarkerTable
+
+
+@cache
+def table() -> MarkerTable:
+    """reviewloop's syntax first, then each analyzer's in registry order, then the rest."""
+    declared: dict[MarkerSyntax, set[str]] = {REVIEWLOOP: set()}
+    for name, analyzer in ANALYZERS.items():
+        for syntax in analyzer.markers:
+            declared.setdefault(syntax, set()).add(name)
+    for syntax in FOREIGN:
+        declared.setdefault(syntax, set())
+    return MarkerTable((syntax, frozenset(names)) for syntax, names in declared.items())
+
+
+def file_language(path: str, lines: Sequence[str]) -> str | None:
+    """The language of a file whose text is `lines`: by its name, or its `#!` line."""
+    return language(path, lines[0].encode("utf-8", "replace") if lines else b"")
+
+
+def markers(line: str, path: str | None = None,
+            lines: Sequence[str] = ()) -> list[Marker]:
+    """The markers in `line` of the file `path` (whose text is `lines`, for its shebang);
+    with no path, every syntax's."""
+    if path is None:
+        return table().markers(line)
+    return table().markers(line, file_language(path, lines or [line]))
+
+
+def line_markers(lines: Sequence[str], path: str | None = None) -> list[tuple[int, Marker]]:
+    """(line number, marker) for each marker in the file `path` whose text is `lines`."""
+    if path is None:
+        return table().line_markers(lines)
+    return table().line_markers(lines, file_language(path, lines))

@@ -1,0 +1,196 @@
+"""Suppression markers: what one is (`Marker`), how a syntax of them is declared
+(`MarkerSyntax`), and a table of syntaxes that finds them in lines (`MarkerTable`).
+
+Each analyzer declares the syntaxes its own tool honours (`checks.analyzers`: bandit its
+`# nosec`, ESLint its `eslint-disable…`), so a marker silences the findings of the tools
+that declared it and no others. This module holds the syntaxes of no analyzer: reviewloop's
+own `reviewloop: ignore[…]`, which covers every source, and those of the common tools
+reviewloop does not run (`FOREIGN`: pylint, semgrep, tfsec, `@ts-ignore`, coverage pragmas,
+…), which silence nothing here and are only reported when a change adds them — the lists are
+deliberately wide: a missing syntax is a hole, an extra one a 🟡 a maintainer reads once.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import accumulate
+
+from reviewloop.git.languages import JAVASCRIPT, PYTHON, TYPESCRIPT
+
+OWN = "reviewloop"  # the owner whose markers silence every source
+ANY_FILE = "*"  # a `language` that takes every syntax, whatever files it is read in
+
+
+class Reach(StrEnum):
+    """Which lines of a finding a marker covers, seen from the marker's own line."""
+
+    LINES = "lines"  # on one of the flagged lines: bandit's nosec, ruff's noqa, checkov,
+    # `eslint-disable-line`
+    ABOVE = "above"  # the line just above them: `hadolint ignore=`, `allowlist nextline`,
+    # `eslint-disable-next-line`, `# shellcheck disable=` (it covers the next command)
+    LINES_OR_ABOVE = "lines or above"  # either: `reviewloop: ignore[…]`
+    BLOCK = "block"  # from the marker down to the `eslint-enable` that re-enables the rule
+    # (or the end of the file): `/* eslint-disable */`
+    FILE = "file"  # anywhere in the file: ruff's file-wide noqa, `hadolint global ignore=`,
+    # `/* eslint rule: "off" */`
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A suppression marker found in a line: which tool honours it, and what it names."""
+
+    owner: str
+    text: str  # the marker as written, e.g. "# nosec B602"
+    rules: frozenset[str] | None = None  # the rules it names; None: every rule
+    reach: Reach = Reach.LINES
+    # the finding sources (analyzers) whose findings it can hide: those that declared its
+    # syntax; empty for a tool reviewloop does not run (reported, never honoured)
+    sources: frozenset[str] = frozenset()
+
+    def names(self, rule: str | None) -> bool:
+        """Whether the marker covers findings of `rule`."""
+        return self.rules is None or rule in self.rules
+
+    def silences(self, source: str) -> bool:
+        """Whether the tool that honours it is the one that reported a finding of `source`
+        (reviewloop's own marker covers every source)."""
+        return self.owner == OWN or source in self.sources
+
+
+Rules = Callable[[re.Match[str]], frozenset[str] | None]
+
+
+@dataclass(frozen=True)
+class MarkerSyntax:
+    """One syntax of markers, as a tool reads it: who honours it, the pattern (searched
+    case-insensitively where the tool is, which is all of them here), its reach, how to
+    read the rules it names, a word every match holds (`word`, a regex: lines without it
+    are skipped at once), and the languages of the files the tool reads it in (None: any
+    file)."""
+
+    owner: str
+    pattern: str
+    reach: Reach
+    rules: Rules
+    word: str
+    languages: frozenset[str] | None = None
+    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.pattern, re.IGNORECASE))
+
+    def applies_to(self, language: str | None) -> bool:
+        """Whether its tool reads it in a file of `language` (None: of no known one)."""
+        return language == ANY_FILE or self.languages is None or language in self.languages
+
+
+CODES = r"(?P<rules>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
+
+
+def bracketed(match: re.Match[str]) -> frozenset[str] | None:
+    """`ignore[A, B]`: the names in brackets; none: a marker that names nothing."""
+    return frozenset(r.strip() for r in (match.group("rules") or "").split(",") if r.strip())
+
+
+def listed(match: re.Match[str]) -> frozenset[str] | None:
+    """`# noqa: F401, E501`, `ignore=DL3008,DL3009`: those; a bare marker: every rule."""
+    text = match.groupdict().get("rules")
+    return frozenset(re.split(r"[\s,]+", text.strip())) if text else None
+
+
+def named_rules(match: re.Match[str]) -> frozenset[str] | None:
+    """`eslint-disable-line no-eval, security/x -- why`: those rules; none: every rule."""
+    text = (match.group("rules") or "").split("--")[0].split("*/")[0]
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    return names or None
+
+
+_ENABLE = re.compile(r"eslint-enable(?![-\w])(?P<rules>[^\n]*)", re.IGNORECASE)
+
+
+def reenables(line: str, rule: str | None) -> bool:
+    """Whether `line` ends an `eslint-disable` block for `rule`: a bare `eslint-enable`
+    ends it for every rule, a listed one for the rules it names."""
+    match = _ENABLE.search(line)
+    if match is None:
+        return False
+    named = named_rules(match)
+    return named is None or rule in named
+
+
+_JS = frozenset({JAVASCRIPT, TYPESCRIPT})
+_PY = frozenset({PYTHON})
+
+REVIEWLOOP = MarkerSyntax(OWN, r"reviewloop:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
+                          Reach.LINES_OR_ABOVE, bracketed, "reviewloop")
+FOREIGN = (
+    MarkerSyntax("pylint", r"pylint\s*:\s*disable\b[^\n]*", Reach.LINES, listed, "pylint"),
+    MarkerSyntax("semgrep", r"nosemgrep\b[^\n]*", Reach.LINES, listed, "nosemgrep"),
+    MarkerSyntax("tfsec", r"tfsec\s*:\s*ignore\s*:[^\n]*", Reach.LINES, listed, "tfsec"),
+    MarkerSyntax("trivy", r"trivy\s*:\s*ignore\s*:[^\n]*", Reach.LINES, listed, "trivy"),
+    MarkerSyntax("kics", r"kics-scan\s+ignore\b[^\n]*", Reach.LINES, listed, "kics"),
+    MarkerSyntax("sonar", r"\bNOSONAR\b[^\n]*", Reach.LINES, listed, "nosonar"),
+    MarkerSyntax("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*", Reach.LINES,
+                 listed, "@ts-", _JS),
+    MarkerSyntax("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*", Reach.LINES, listed,
+                 r"no\s*cover", _PY),
+    MarkerSyntax("istanbul", r"istanbul\s+ignore\s+(?:next|if|else)\b[^\n]*", Reach.ABOVE,
+                 listed, "istanbul", _JS),
+    MarkerSyntax("istanbul", r"istanbul\s+ignore\s+file\b[^\n]*", Reach.FILE, listed,
+                 "istanbul", _JS),
+    MarkerSyntax("c8", r"\b[cv]8\s+ignore\s+next\b[^\n]*", Reach.ABOVE, listed,
+                 r"[cv]8\s+ignore", _JS),
+    MarkerSyntax("c8", r"\b[cv]8\s+ignore\s+(?:start|file)\b[^\n]*", Reach.FILE, listed,
+                 r"[cv]8\s+ignore", _JS),
+)
+
+
+class MarkerTable:
+    """The syntaxes a review knows, each with the sources that declared it, in order."""
+
+    def __init__(self, declared: Iterable[tuple[MarkerSyntax, frozenset[str]]]):
+        self.syntaxes = tuple(declared)
+        words = "|".join(dict.fromkeys(s.word for s, _ in self.syntaxes)) or r"(?!)"
+        self._any = re.compile(words, re.IGNORECASE)
+        # The same in lower case without IGNORECASE, for the lower-cased text of an ASCII
+        # file: the same spans, found several times faster (the regex engine skips ahead to a
+        # possible first letter only when the case is fixed). Beyond ASCII `(?i)k` also
+        # matches the Kelvin sign.
+        self._any_lower = re.compile(words.lower())
+
+    def markers(self, line: str, language: str | None = ANY_FILE) -> list[Marker]:
+        """Every marker in `line` of a file of `language` (`git.languages`; None: of no known
+        language), in the table's order; `ANY_FILE`: every syntax, as if the file were of
+        each tool's."""
+        if not self._any.search(line):
+            return []
+        found = []
+        for syntax, sources in self.syntaxes:
+            if not syntax.applies_to(language):
+                continue
+            match = syntax.compiled.search(line)
+            if match:
+                found.append(Marker(syntax.owner, match.group(0).strip(), syntax.rules(match),
+                                    syntax.reach, sources))
+        return found
+
+    def line_markers(self, lines: Sequence[str],
+                     language: str | None = ANY_FILE) -> list[tuple[int, Marker]]:
+        """(1-based line number, marker) for every marker of every line, in order: `markers`
+        of each line, with the lines that carry none skipped in one pass over the text."""
+        # NUL joins the lines: no marker pattern matches it, so no match spans two lines
+        text = "\0".join(lines)
+        words, searched = (self._any_lower, text.lower()) if text.isascii() else (
+            self._any, text)
+        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        found: list[tuple[int, Marker]] = []
+        hit = words.search(searched)
+        while hit:
+            index = bisect_right(starts, hit.start()) - 1
+            found += [(index + 1, m) for m in self.markers(lines[index], language)]
+            hit = words.search(searched, starts[index + 1]) if index + 1 < len(starts) else None
+        return found
