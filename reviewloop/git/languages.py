@@ -8,8 +8,11 @@ shebang naming that language's interpreter. The analyzers select their files her
 a file, so the two never disagree.
 
 A file of a known language is text even with a NUL byte in it: `node` runs a script with a
-NUL in a comment, bash one whose NUL is past its first line. Only a file of no known
-language is judged binary by git's own test (a NUL in its first 8,000 bytes).
+NUL in a comment, bash one whose NUL is past its first line. A file of no known language
+is binary when its first 8,000 bytes hold a NUL (git's own test) *and* look like a binary
+format: a known signature (PNG, ZIP, ELF, …) or a tenth or more of them control bytes. One
+NUL in a config file or a note does not make it binary: analyzers (the secrets scan first)
+read it like any text.
 """
 
 from __future__ import annotations
@@ -132,6 +135,32 @@ def language(path: str, start: bytes) -> str | None:
 
 
 def is_binary(path: str, start: bytes) -> bool:
-    """Binary by content: a NUL in `start` in a file of no known language (a runtime would
-    run a known language's file whatever bytes its comments hold)."""
-    return b"\0" in start[:BINARY_PROBE] and language(path, start) is None
+    """Binary by content: a file of no known language (a runtime would run a known
+    language's file whatever bytes its comments hold) whose `start` is binary."""
+    return looks_binary(start) and language(path, start) is None
+
+
+# the first bytes of common binary formats: images, archives and compressed data, fonts,
+# executables and object code, media, databases, serialized arrays and messages
+_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\0", b"MM\0*", b"BM",
+    b"\0\0\1\0", b"RIFF", b"%PDF-", b"PK\3\4", b"PK\5\6", b"PK\7\x08", b"\x1f\x8b", b"BZh",
+    b"\xfd7zXZ\0", b"7z\xbc\xaf\x27\x1c", b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18",
+    b"wOFF", b"wOF2", b"\0\1\0\0", b"OTTO", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ", b"\0asm", b"OggS", b"ID3", b"fLaC",
+    b"SQLite format 3\0", b"\x93NUMPY", b"PAR1", b"\xde\x12\x04\x95", b"\x95\x04\x12\xde",
+    b"!<arch>\n", b"\xd0\xcf\x11\xe0",
+)
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b") + b"\x7f"
+_BINARY_SHARE = 0.1  # of the probe's bytes, control bytes that make it binary
+
+
+def looks_binary(start: bytes) -> bool:
+    """Whether content starting with `start` is binary: git's NUL test, and a binary
+    format's signature or a tenth or more of its first 8,000 bytes control bytes."""
+    probe = start[:BINARY_PROBE]
+    if b"\0" not in probe:
+        return False
+    if probe.startswith(_SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
+        return True
+    return len(probe) - len(probe.translate(None, _CONTROL)) >= _BINARY_SHARE * len(probe)

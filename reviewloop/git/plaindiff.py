@@ -36,13 +36,15 @@ def without_tree_attributes(git_dir: Path) -> Iterator[tuple[tuple[str, ...], di
 _NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
 
 
-def as_text(git: Callable[..., str], argv: Sequence[str]) -> str:
-    """The diff `git(*argv)` prints, with each file of a known language (`git.languages`)
-    that git's content test took for binary, under the diff's ceiling, diffed again as
-    text (all of them in one more git call; a rename with both its names). Larger files
-    stay binary, and the review names them as not analysed."""
+def as_text(git: Callable[..., str], argv: Sequence[str],
+            content: Callable[[str], bytes] | None = None) -> str:
+    """The diff `git(*argv)` prints, with each file git's content test took for binary that
+    is text by `git.languages` (a known language, or no binary format: `content(blob)`
+    gives its bytes), under the diff's ceiling, diffed again as text (all of them in one
+    more git call; a rename with both its names). Larger files stay binary, and the review
+    names them as not analysed."""
     from reviewloop.git.diff import parse_diff
-    from reviewloop.git.languages import by_name
+    from reviewloop.git.languages import BINARY_PROBE, by_name, looks_binary
     from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
     text = git(*argv)
@@ -52,9 +54,10 @@ def as_text(git: Callable[..., str], argv: Sequence[str]) -> str:
     again = []
     for f in files:
         blob = _NEW_BLOB.search(f.text)
-        if f.binary and blob and blob.group(1).strip("0") and by_name(f.path) \
-                and "\ufffd" not in f.path \
-                and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES:
+        if f.binary and blob and blob.group(1).strip("0") and "\ufffd" not in f.path \
+                and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES \
+                and (by_name(f.path) or (content is not None and not looks_binary(
+                    content(blob.group(1))[:BINARY_PROBE]))):
             again.append(f)
     if not again or "".join(f.text for f in files) != text:
         return text  # nothing to show again, or a diff this parser does not cut cleanly

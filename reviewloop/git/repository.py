@@ -165,10 +165,14 @@ class Repository:
 
     def _plain_diff(self, *args: str) -> str:
         """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`), in which
-        a file of a known language git took for binary by a NUL byte is shown as text."""
+        a text file git took for binary by a NUL byte is shown as text."""
         with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
             return as_text(lambda *more: self.git(*options, *more, env=env, errors="replace"),
-                           (*DIFF_SIZE_LIMIT, *_DIFF, *args))
+                           (*DIFF_SIZE_LIMIT, *_DIFF, *args), self._blob)
+
+    def _blob(self, blob: str) -> bytes:
+        """A blob's bytes, exactly (the output's undecodable bytes kept as surrogates)."""
+        return self.git("cat-file", "-p", blob).encode("utf-8", "surrogateescape")
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""

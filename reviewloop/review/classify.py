@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from reviewloop.checks.analyzers.base import short_title
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
@@ -189,7 +190,7 @@ def _listed(paths: Sequence[str]) -> str:
 def _flag(path: str, line: int, what: str, how: str) -> Finding:
     return Finding(
         severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
-        title=f"this change hides {what} from review", confidence=1.0,
+        title=short_title(f"this change hides {what} from review"), confidence=1.0,
         agent="review-security", source="reviewloop", rule=RULE,
         rationale=(f"The change adds {how}. reviewloop keeps files classified as generated, "
                    "vendored, lock files or binary away from its model reviewers, but only "

@@ -1,9 +1,9 @@
 """Which changed files may be read: the one rule, for the analyzers and for the models.
 
 Analyzers read every changed text file: `analyzable` is the one rule for what they leave
-out (symlinks, anything outside the checkout, files over the diff's ceiling, binaries: a NUL
-byte in a file of no known language, `reviewloop.git.languages`), and each analyzer's own
-size limit is the coverage matrix's (`review.evidence`). A model reads less:
+out (symlinks, anything outside the checkout, files over the diff's ceiling, binaries: a
+file of no known language that looks like a binary format, `reviewloop.git.languages`), and
+each analyzer's own size limit is the coverage matrix's (`review.evidence`). A model reads less:
 `unreadable_reason` adds the prompt's size limit, and `skipped_reason` what no model may read
 (sensitive files: analysed, their content never in a prompt).
 

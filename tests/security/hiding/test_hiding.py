@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.security.hiding.transforms import TRANSFORMS, Case, Seed, Transform, start
@@ -36,6 +36,8 @@ def run(cmd):
 SECRET = (b'"""Deployment settings."""\n\nREGION = "eu-west-1"\n'
           b'AWS_ACCESS_KEY_ID = "AKIAQX7RTB2MZK4PLW9D"\n'
           b'AWS_SECRET_ACCESS_KEY = "r8Vq2LxP0sKd9TzW4mYb7NcE1fHj6UaG3oQiXv5S"\n')
+CONFIG = (b"[deploy]\nregion = eu-west-1\naws_access_key_id = AKIAQX7RTB2MZK4PLW9D\n"
+          b"aws_secret_access_key = r8Vq2LxP0sKd9TzW4mYb7NcE1fHj6UaG3oQiXv5S\n")
 JS = b"""export function handle(input) {
   return eval(input.code);
 }
@@ -62,7 +64,9 @@ RUN apt-get update && apt-get install -y curl
 SEEDS = (
     Seed("python", "app.py", PY, b"#", "must_fix", b"#!/usr/bin/env python3", "python"),
     Seed("secret", "settings.py", SECRET, b"#", "must_fix", b"#!/usr/bin/env python3",
-         "python"),
+         "python", leak=True),
+    # a file of no known language: only the secrets scan reads it
+    Seed("secret-config", "deploy/credentials.ini", CONFIG, b"#", "must_fix", leak=True),
     Seed("javascript", "src/handler.js", JS, b"//", "must_fix", b"#!/usr/bin/env node",
          "javascript", needs="eslint_tools"),
     Seed("typescript", "src/handler.ts", TS, b"//", "must_fix", None, "typescript",
@@ -78,8 +82,8 @@ _MARKS = {"eslint_tools": pytest.mark.npm, "shellcheck_tools": pytest.mark.pypi,
           "iac": pytest.mark.pypi}
 # Seeds reviewed together, one change per group: each seed keeps its own file, and the check
 # is per file, so one seed's finding never stands in for another's.
-GROUPS = {"plain": (SEEDS[0], SEEDS[1]), "node": (SEEDS[2], SEEDS[3]),
-          "shell-and-iac": (SEEDS[4], SEEDS[5], SEEDS[6])}
+GROUPS = {"plain": (SEEDS[0], SEEDS[1], SEEDS[2]), "node": (SEEDS[3], SEEDS[4]),
+          "shell-and-iac": (SEEDS[5], SEEDS[6], SEEDS[7])}
 _NEEDS = {"plain": (), "node": ("eslint_tools",), "shell-and-iac": ("shellcheck_tools", "iac")}
 
 
@@ -185,12 +189,21 @@ def test_the_library_has_thirty_tricks_and_every_seed_fails_alone() -> None:
     assert TRANSFORMS[0].name == "identity"  # each seed's own verdict is the first case
 
 
+def _named(name: str) -> Transform:
+    (found,) = [t for t in TRANSFORMS if t.name == name]
+    return found
+
+
 _PAIRS = st.tuples(st.sampled_from(TRANSFORMS), st.sampled_from(TRANSFORMS))
 
 
 @settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pair=_PAIRS)
+# pairs that once broke it: a long title from a name the first trick made, a non-UTF-8 name
+# in the second trick's .gitattributes line
+@example(pair=(_named("option-named-file"), _named("attributes-binary")))
+@example(pair=(_named("non-utf8-name"), _named("attributes-binary")))
 def test_no_pair_of_tricks_lowers_the_verdict(tmp_path_factory: pytest.TempPathFactory,
                                               pair: tuple[Transform, Transform]) -> None:
     first, second = pair

@@ -30,6 +30,9 @@ class Seed:
     shebang: bytes | None = None  # the interpreter line a script without a suffix needs
     language: str = ""
     needs: str | None = None  # the test fixture that installs its analyzer
+    # a finding on the content itself (a committed secret): it stands whether or not the
+    # file still runs, so only a transform that re-encodes the bytes makes it inert
+    leak: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Case:
 
 
 Apply = Callable[[Seed, Case], Case]
+_FS = ("utf-8", "surrogateescape")  # a name's bytes, whatever they are (a non-UTF-8 name)
 _INTERPRETER = {"python": b"python3", "javascript": b"node", "shell": b"bash"}
 _RUNNER = {"python": b"#!/usr/bin/env -S uv run --script",
            "javascript": b"#!/usr/bin/env -S npx node", "typescript": b"#!/usr/bin/env -S npx tsx"}
@@ -70,11 +74,12 @@ class Transform:
     apply: Apply
     runs: Callable[[Seed], bool] = lambda seed: True  # the code still runs afterwards
     applies: Callable[[Seed], bool] = lambda seed: True  # meaningful for this seed
+    recodes: bool = False  # writes the content in another encoding (no longer its bytes)
 
     def __call__(self, seed: Seed, case: Case) -> Case:
         out = self.apply(seed, case)
-        return replace(out, runs=case.runs and self.runs(seed),
-                       applied=(*case.applied, self.name))
+        stands = (seed.leak and not self.recodes) or self.runs(seed)
+        return replace(out, runs=case.runs and stands, applied=(*case.applied, self.name))
 
 
 def start(seed: Seed) -> Case:
@@ -200,24 +205,24 @@ def _long_line(seed: Seed, case: Case) -> Case:
 
 
 def _many_files(case: Case) -> dict[str, bytes]:
-    return {f"pkg/mod_{i:03d}.txt": f"note {i}\n".encode() for i in range(300)}
+    return {f"pkg/mod_{i:03d}.txt": f"note {i}\n".encode(*_FS) for i in range(300)}
 
 
 def _attributes(line: str) -> Apply:
-    return _with_files(lambda case: {".gitattributes": f"{case.main} {line}\n".encode()
-                                     + f"* {line}\n".encode()})
+    return _with_files(lambda case: {".gitattributes": f"{case.main} {line}\n".encode(*_FS)
+                                     + f"* {line}\n".encode(*_FS)})
 
 
 def _tool_config(case: Case) -> dict[str, bytes]:
     """The change's own configuration for the tools, telling them to skip the file."""
     name = PurePosixPath(case.main).name
-    return {".bandit": f"[bandit]\nexclude = ./{case.main}\nskips = B602,B404\n".encode(),
+    return {".bandit": f"[bandit]\nexclude = ./{case.main}\nskips = B602,B404\n".encode(*_FS),
             "pyproject.toml": f'[tool.bandit]\nexclude_dirs = ["."]\nskips = ["B602"]\n'
-                              f'[tool.ruff]\nexclude = ["{name}"]\n'.encode(),
-            ".eslintignore": f"{case.main}\n".encode(),
+                              f'[tool.ruff]\nexclude = ["{name}"]\n'.encode(*_FS),
+            ".eslintignore": f"{case.main}\n".encode(*_FS),
             "eslint.config.js": b"export default [{ ignores: ['**/*'] }];\n",
-            ".secretsignore": f"{case.main}\n".encode(),
-            ".gitleaksignore": f"{case.main}\n".encode()}
+            ".secretsignore": f"{case.main}\n".encode(*_FS),
+            ".gitleaksignore": f"{case.main}\n".encode(*_FS)}
 
 
 TRANSFORMS: tuple[Transform, ...] = (
@@ -230,7 +235,7 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("nul-after-8000", lambda seed, case: _comment_line(b"\0")(
         seed, _padded(200, "before")(seed, case)), runs=_lang("javascript", "typescript", "shell")),
     Transform("bom", _bom, runs=_lang("python", "javascript", "typescript")),
-    Transform("utf-16", _utf16, runs=lambda seed: False),
+    Transform("utf-16", _utf16, runs=lambda seed: False, recodes=True),
     Transform("crlf", _crlf, runs=lambda seed: seed.language != "shell"),
     # HCL accepts UTF-8 only: terraform refuses the file (checkov says it could not parse it)
     Transform("latin1-comment", _comment_line(b"caf\xe9 \xff\xfe"),
@@ -270,8 +275,9 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("wrapper-shebang", lambda seed, case: _shebang_only(
         b"#!/usr/bin/env -S nice -n 5 timeout 60 " + _INTERPRETER[seed.language])(seed, case),
         applies=_lang(*_INTERPRETER)),
+    # data renamed into code (a file of no language has no code to become)
     Transform("renamed-into-code", _renamed_into_code,
-              applies=lambda seed: seed.language != "dockerfile"),
+              applies=lambda seed: seed.language not in ("dockerfile", "")),
     Transform("latin1-coding-cookie", lambda seed, case: case.with_content(
         b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + case.content()), applies=_lang("python")),
     Transform("lower-case-dockerfile", _rename(lambda p: str(PurePosixPath(p).with_name(
@@ -295,5 +301,6 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("long-line", _long_line),
     Transform("many-files", _with_files(_many_files)),
     Transform("tool-config", _with_files(_tool_config)),
-    Transform("gitignored", _with_files(lambda case: {".gitignore": f"{case.main}\n".encode()})),
+    Transform("gitignored", _with_files(
+        lambda case: {".gitignore": f"{case.main}\n".encode(*_FS)})),
 )
