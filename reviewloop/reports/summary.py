@@ -21,7 +21,12 @@ from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
 from reviewloop.git.diff import ChangeSet, changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
-from reviewloop.policy.approval import Complexity, approval_reasons, needs_complexity
+from reviewloop.policy.approval import (
+    Complexity,
+    approval_reasons,
+    needs_base_lines,
+    needs_complexity,
+)
 from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
@@ -166,7 +171,8 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
     stats = changes.stats()
     reasons = [f"needs approval: {r}" for r in approval_reasons(
         scope.governance, files=files, added=stats.added, removed=stats.removed,
-        changes=changes, complexity=_complexity(scope, run, files))]
+        changes=changes, complexity=_complexity(scope, run, files),
+        base_lines=_base_lines(scope, run, files))]
     reasons += [f"sensitive file {p} changed: it is never committed"
                 for p in sensitive_in(scope.governance, files)]
     reasons += [f"needs approval: {p} had uncommitted edits of yours before the run; they "
@@ -188,6 +194,15 @@ def _complexity(scope: Scope, run: RunView, files: Sequence[str]) -> Complexity 
     texts = contents(scope.repo, run.baseline, files)
     return complexity_increase({p: (before.text, after.text)
                                 for p, (before, after) in texts.items()})
+
+
+def _base_lines(scope: Scope, run: RunView, files: Sequence[str]) -> int | None:
+    """The changed files' line count before the change, only when a line threshold is a
+    percentage of it."""
+    if scope.governance is None or not needs_base_lines(scope.governance):
+        return None
+    texts = contents(scope.repo, run.baseline, files)
+    return sum(len(before.text.splitlines()) for before, _ in texts.values() if before.text)
 
 
 def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRecord]
