@@ -27,6 +27,8 @@ from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
+from reviewloop.spec.steering import load_layered
+from reviewloop.spec.steering_set import check_steering
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     spec = load_spec(root, settings.spec)
     load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
+    check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:
