@@ -22,7 +22,7 @@ from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.report import RunSummary
-from reviewloop.review.definitions import load_agents
+from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
@@ -50,7 +50,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                                     require_llm=options.require_llm,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
-    load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
+    load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created

@@ -241,7 +241,7 @@ def _setup(deps: LoopDeps) -> RoundSetup:
 def summary_scope(deps: LoopDeps) -> Scope:
     return Scope(repo=deps.repo, workspace=deps.workspace, spec_file=deps.spec_file,
                  governance=deps.governance, prices=deps.settings.prices,
-                 llm=deps.models.enabled,
+                 llm=deps.models.enabled, reviewers_left_out=deps.reviewers_left_out,
                  levers=repository_levers(
                      # settings name folders in the checkout the run started from
                      deps.checkout.root if deps.checkout else deps.repo.root,

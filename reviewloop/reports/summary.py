@@ -75,6 +75,7 @@ class Scope:
     prices: Mapping[str, Mapping[str, float]]
     llm: bool
     levers: tuple[Lever, ...] = ()  # levers only this repository has (its reviewer folders)
+    reviewers_left_out: str | None = None  # over `[review] max_reviewers`: not run
 
 
 def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> RunSummary:
@@ -105,9 +106,10 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
-        escalations=[*escalations, *human_gates(scope, run, levers), *unread],
+        escalations=[*escalations, *_left_out(scope), *human_gates(scope, run, levers),
+                     *unread],
         gates=[(g.name, g.passed, g.summary) for g in gates],
-        skipped=_skipped(scope, run),
+        skipped=_skipped(scope, run), reviewers_left_out=scope.reviewers_left_out,
         line_counts=line_counts(scope.repo, run),
     )
 
@@ -123,8 +125,13 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
         reviewers=reviewer_outcomes(run.reviews, run.usage),
         ledger=run.ledger,  # the change's files are checked by `runs.review` (its diff)
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
-        escalations=list(run.escalations),
-        skipped=_skipped(scope, run))
+        escalations=[*run.escalations, *_left_out(scope)],
+        skipped=_skipped(scope, run), reviewers_left_out=scope.reviewers_left_out)
+
+
+def _left_out(scope: Scope) -> list[str]:
+    """A review that left reviewers out did not fully run: said, and never clean."""
+    return [scope.reviewers_left_out] if scope.reviewers_left_out else []
 
 
 def rounds_run(reviews: Sequence[ReviewerRound]) -> int:
