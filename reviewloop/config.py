@@ -105,6 +105,10 @@ class Review(_Frozen):
     # cache and the others wait for its prefill, so they read it (0.1x) instead of each
     # writing it (1.25x); no separate warm-up call (`review/cache_gate.py`).
     cache_warm: bool = True
+    # At most this many reviewers run (built-ins first, then those `reviewers` lists, then
+    # the rest by name); the others are named in a warning and in the report, which is then
+    # not clean: a folder of thousands of agent files must not stall a review.
+    max_reviewers: int = Field(default=20, ge=1)
 
 
 class Governance(_Frozen):
@@ -212,6 +216,7 @@ _ENV_KEYS: dict[str, tuple[str, ...]] = {
     "SANDBOX_NETWORK": ("sandbox_network",),
     "RUN_TESTS": ("review", "run_tests"),
     "MAX_COST_USD": ("review", "max_cost_usd"),
+    "MAX_REVIEWERS": ("review", "max_reviewers"),
     "CHECKPOINT_URL": ("checkpoint_url",),
     "LEASE_SECONDS": ("lease_seconds",),
     "LEASE_BEAT_SECONDS": ("lease_beat_seconds",),

@@ -147,43 +147,32 @@ def _speckit(meta: Meta, drafts: dict[str, str], folder: Path) -> dict[Path, str
 
 
 def _speckit_tasks(meta: Meta, tasks: list[Task], label: dict[str, str]) -> str:
-    """Leaves only (Spec Kit has no sub-tasks), one phase per dependency wave.
-
-    Spec Kit's order is the file's: a task waits for the one before it unless both carry
-    `[P]`, so every task of a wave with more than one is marked — without the marker the
-    reader would chain them. Done tasks go in a first phase of their own.
-    """
-    leaves = [t for t in tasks if t.is_leaf]
-    number = {t.id: f"T{i:03d}" for i, t in enumerate(leaves, 1)}
-    by_id = {t.id: t for t in tasks}
-    done = tuple(t.id for t in leaves if t.is_done)
+    """Every task in the plan's order, a sub-task indented under its parent, each with its
+    whole dependency list as `[deps: …]` (`[deps: none]`): Spec Kit's reader otherwise
+    orders a phase's tasks by the file (each waits for the one before it unless both carry
+    `[P]`), which would add edges the plan does not have. `[P]` still marks the tasks that
+    share their wave with another, for a reader who goes by it."""
+    number = {t.id: f"T{i:03d}" for i, t in enumerate(tasks, 1)}
     waves = select.waves(tasks, include_optional=True).waves
-    phases = [("Done", done)] if done else []
-    phases += [(f"Wave {index}", wave) for index, wave in enumerate(waves, 1)]
-    lines = [f"# Tasks: {meta.name}\n"]
-    for index, (name, wave) in enumerate(phases, 1):
-        lines.append(f"## Phase {index}: {name}\n")
-        parallel = len(wave) > 1
-        for task_id in wave:
-            lines.append(_speckit_line(by_id[task_id], by_id, number, label, parallel))
-        lines.append("")
-    return "\n".join(lines)
+    shared = {task_id for wave in waves if len(wave) > 1 for task_id in wave}
+    lines = [f"# Tasks: {meta.name}\n", "## Phase 1: Implementation\n"]
+    lines += [_speckit_line(t, _depth(t, tasks), number, label, t.id in shared)
+              for t in tasks]
+    return "\n".join(lines) + "\n"
 
 
-def _speckit_line(task: Task, by_id: dict[str, Task], number: dict[str, str],
-                  label: dict[str, str], parallel: bool) -> str:
-    reqs = list(task.requirements)
-    parent = by_id.get(task.parent) if task.parent else None
-    while parent is not None:  # a sub-task carries what its parents implement
-        reqs += [r for r in parent.requirements if r not in reqs]
-        parent = by_id.get(parent.parent) if parent.parent else None
-    labels = "".join(f" [{label.get(r, r)}]" for r in reqs)
-    title = f"{by_id[task.parent].title}: {task.title}" if task.parent else task.title
+def _speckit_line(task: Task, depth: int, number: dict[str, str], label: dict[str, str],
+                  parallel: bool) -> str:
+    indent = "  " * depth
+    own = [number[d] for d in task.depends_on if d not in task.children and d in number]
+    deps = f" [deps: {', '.join(own) or 'none'}]"
+    labels = "".join(f" [{label.get(r, r)}]" for r in task.requirements)
     optional = " (optional)" if task.optional else ""
-    details = "".join(f"\n  - {d}" for d in task.details)
+    details = "".join(f"\n{indent}  - {d}" for d in task.details)
     box = "[x]" if task.is_done else "[ ]"
     marker = " [P]" if parallel else ""
-    return f"- {box} {number[task.id]}{marker}{labels} {title}{optional}{details}"
+    return (f"{indent}- {box} {number[task.id]}{marker}{deps}{labels} {task.title}{optional}"
+            f"{details}")
 
 
 def _speckit_number(root: Path, name: str) -> str:

@@ -15,16 +15,16 @@ from reviewloop.errors import AgentDefinitionError
 from reviewloop.review.definitions import (
     AgentDefinition,
     AgentSet,
-    load_agents,
     shown,
     validate_file,
 )
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS
+from reviewloop.review.reviewer_set import load_reviewers
 
 
 def list_effective(settings: Settings, root: Path, *, as_json: bool = False) -> int:
     """Print the reviewers that would run, where each came from, and what was left out."""
-    agent_set = load_agents(root, settings.agents_dirs, settings.reviewers)
+    agent_set = load_reviewers(root, settings)
     if as_json:
         print(json.dumps(to_json(agent_set, root), indent=2, ensure_ascii=False))
         return 0
@@ -41,7 +41,7 @@ def validate(settings: Settings, root: Path, paths: Sequence[Path]) -> int:
     """Check the given files and folders, or the effective set; the first error raises."""
     out = ui.console()
     if not paths:
-        agent_set = load_agents(root, settings.agents_dirs, settings.reviewers)
+        agent_set = load_reviewers(root, settings)
         for agent in agent_set.agents:
             _report(out, shown(agent.source, root), agent)
         for item in agent_set.skipped:

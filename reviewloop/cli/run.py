@@ -22,11 +22,13 @@ from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.report import RunSummary
-from reviewloop.review.definitions import load_agents
+from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.registry import RunRecord
 from reviewloop.runs.runner import LoopRunner, RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
+from reviewloop.spec.steering import load_layered
+from reviewloop.spec.steering_set import check_steering
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                                     require_llm=options.require_llm,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
-    load_agents(root, settings.agents_dirs, settings.reviewers)  # a bad agent file, before work
+    load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
+    check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
     if implementer.kind == "llm" and not runner.llm:

@@ -52,6 +52,8 @@ class LoopDeps:
     trust: Trust | None = None
     # The reviewers that share a cached prompt prefix meet here (one process, never saved).
     cache_gates: CacheGates = field(default_factory=CacheGates)
+    # Reviewers over `[review] max_reviewers`, said in the report (`review.reviewer_set`).
+    reviewers_left_out: str | None = None
 
     @property
     def root(self) -> Path:

@@ -94,7 +94,9 @@ def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
                  addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
     bedrock = bool(chat and chat.bedrock)
-    gate = deps.cache_gates.gate((task.material_path, task.review_chunk, chat.name)) \
+    # one prefix per chunk, model and files read (a scoped reviewer reads only its own)
+    gate = deps.cache_gates.gate((task.material_path, task.review_chunk, chat.name,
+                                  tuple(review_input.paths or ()))) \
         if chat and bedrock and deps.settings.review.cache_warm else None
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "", bedrock=bedrock,
@@ -241,7 +243,7 @@ def _setup(deps: LoopDeps) -> RoundSetup:
 def summary_scope(deps: LoopDeps) -> Scope:
     return Scope(repo=deps.repo, workspace=deps.workspace, spec_file=deps.spec_file,
                  governance=deps.governance, prices=deps.settings.prices,
-                 llm=deps.models.enabled,
+                 llm=deps.models.enabled, reviewers_left_out=deps.reviewers_left_out,
                  levers=repository_levers(
                      # settings name folders in the checkout the run started from
                      deps.checkout.root if deps.checkout else deps.repo.root,

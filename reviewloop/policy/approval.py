@@ -24,14 +24,18 @@ class Complexity:
 
     increase: int | None = None
     error: str | None = None
+    before: int | None = None  # the changed files' complexity before (for "20%" limits)
 
 
 def approval_reasons(policy: Policy, *, files: Sequence[str], added: int, removed: int,
                      changes: ChangeSet | None = None,
-                     complexity: Complexity | None = None) -> list[str]:
+                     complexity: Complexity | None = None,
+                     base_lines: int | None = None) -> list[str]:
     """Why the change needs an explicit human approval; empty when it does not. `changes`
     (the parsed diff) lets change types be recognised by content; `complexity` is asked for
-    only when a complexity threshold is set (`needs_complexity`)."""
+    only when a complexity threshold is set (`needs_complexity`), `base_lines` (the changed
+    files' line count before the change) when a line threshold is a percentage
+    (`needs_base_lines`)."""
     reasons = _limits(policy, files, added, removed)
     hits = [(path, pattern) for path in files
             if (pattern := protected_by(policy, path)) is not None]
@@ -39,12 +43,19 @@ def approval_reasons(policy: Policy, *, files: Sequence[str], added: int, remove
         what = "a protected path" if len(hits) == 1 else f"{len(hits)} protected paths"
         reasons.append(f"touches {what}: {_listed(hits)}")
     reasons += _governance_file(policy, files, (added, removed), changes, complexity)
+    reasons += _relative_lines(policy, (added, removed), base_lines)
     return reasons
 
 
 def needs_complexity(policy: Policy) -> bool:
     """Whether deciding needs the change's complexity increase measured."""
-    return policy.human.complexity_increase is not None
+    human = policy.human
+    return human.complexity_increase is not None or "complexity_increase" in human.relative
+
+
+def needs_base_lines(policy: Policy) -> bool:
+    """Whether deciding needs the changed files' line count before the change."""
+    return bool({"lines_added", "lines_changed"} & set(policy.human.relative))
 
 
 def _limits(policy: Policy, files: Sequence[str], added: int, removed: int) -> list[str]:
@@ -79,21 +90,55 @@ def _governance_file(policy: Policy, files: Sequence[str], lines: tuple[int, int
         for kind, evidence in change_types.detect(human.change_types, changes):
             reasons.append(f"{change_types.label(kind)} change: {evidence} "
                            f"({human.rule('change_types')})")
-    if human.complexity_increase is not None:
+    if needs_complexity(policy):
         reasons += _complexity(policy, complexity)
     return reasons
 
 
 def _complexity(policy: Policy, measured: Complexity | None) -> list[str]:
     limit, rule = policy.human.complexity_increase, policy.human.rule("complexity_increase")
-    if measured is None or measured.increase is None:
+    share = policy.human.relative.get("complexity_increase")
+    if measured is None or measured.increase is None or (
+            share is not None and measured.before is None):
         # unmeasured is not "under the limit": a human looks
         why = measured.error if measured and measured.error else "not measured"
         return [f"complexity increase could not be measured ({why}; {rule})"]
     if limit is not None and measured.increase > limit:
         return [f"complexity up by {measured.increase} decision points (limit {limit}, "
                 f"{rule})"]
+    if share is not None and measured.before is not None and \
+            measured.increase > share * measured.before:
+        return [f"complexity up by {measured.increase} decision points, "
+                f"{_grown(measured.increase, measured.before, 'decision points')} "
+                f"(limit {_percent(share)}, {rule})"]
     return []
+
+
+def _relative_lines(policy: Policy, lines: tuple[int, int], base: int | None) -> list[str]:
+    """Line thresholds written as a percentage: against what the changed files held."""
+    human, reasons = policy.human, []
+    for name, count, what in (("lines_added", lines[0], "lines added"),
+                              ("lines_changed", sum(lines), "lines changed")):
+        share = human.relative.get(name)
+        if share is None:
+            continue
+        if base is None:
+            reasons.append(f"{what} could not be compared with the files' size before the "
+                           f"change ({human.rule(name)})")
+        elif count > share * base:
+            reasons.append(f"{count} {what}, {_grown(count, base, 'lines')} "
+                           f"(limit {_percent(share)}, {human.rule(name)})")
+    return reasons
+
+
+def _grown(count: int, base: int, unit: str) -> str:
+    if not base:
+        return f"where its files had no {unit} before"
+    return f"{count / base:.0%} of the {base} {unit} its files had"
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
 
 
 def _listed(hits: Sequence[tuple[str, str]]) -> str:

@@ -10,6 +10,8 @@ each is recognised in a diff: by the paths it touches or by what its added lines
     environment_variables  `.env` files (`.env.example` too); added lines that read or set
                            environment variables (os.environ, os.getenv, process.env,
                            System.getenv, std::env::var, Dockerfile ENV, compose environment:)
+    api_contract           OpenAPI/Swagger, AsyncAPI, protobuf, GraphQL, Avro, Thrift and
+                           JSON Schema documents: what other programs are written against
     dependencies           dependency manifests and lockfiles
     infrastructure         Terraform, CloudFormation/CDK/SAM, Kubernetes, Helm, Dockerfiles
 
@@ -66,6 +68,10 @@ TYPES: tuple[ChangeType, ...] = (
                _content(r"\bos\.environ\b", r"\bos\.getenv\(", r"\bprocess\.env\b",
                         r"\bSystem\.getenv\(", r"\benv::var\(", r"^\s*ENV\s+\w+",
                         r"^\s*environment\s*:\s*$", r"\bgetenv\(")),
+    ChangeType("api_contract", (
+        "**/openapi*.y*ml", "**/openapi*.json", "**/swagger*.y*ml", "**/swagger*.json",
+        "**/asyncapi*.y*ml", "**/asyncapi*.json", "**/*.proto", "**/*.graphql",
+        "**/*.graphqls", "**/*.avsc", "**/*.avdl", "**/*.thrift", "**/*.schema.json")),
     ChangeType("dependencies", (
         "**/requirements*.txt", "**/requirements/*.txt", "**/pyproject.toml", "**/setup.py",
         "**/setup.cfg", "**/Pipfile", "**/Pipfile.lock", "**/poetry.lock", "**/uv.lock",
@@ -88,6 +94,9 @@ _ALIASES = {"db_schema": "database_schema", "schema": "database_schema",
             "ci_cd_pipelines": "ci_cd_pipeline", "env": "environment_variables",
             "env_vars": "environment_variables", "environment": "environment_variables",
             "environment_variable": "environment_variables", "dependency": "dependencies",
+            "api": "api_contract", "api_contracts": "api_contract",
+            "api_schema": "api_contract", "api_change": "api_contract",
+            "api_changes": "api_contract", "public_api": "api_contract",
             "infra": "infrastructure", "infrastructure_as_code": "infrastructure",
             "iac": "infrastructure"}
 

@@ -14,6 +14,14 @@ reviewloop reads this mapping (keys in any of camelCase, snake_case, kebab-case)
     quality_gates:
       test_coverage: 0.85                       # of the changed lines: 0.85, 85 or "85%"
 
+Kiro's guides write the sections as lists of one-key items (`- file_patterns: [...]`,
+`- thresholds: {...}`); that form is read as the mapping it spells out, and a key given in
+two items is an error. A threshold written as a percentage (`complexity_increase: 20%`) is
+relative to what the change's files held before it: lines added (or changed) against their
+line count, decision points added against their complexity. A change whose files had no
+base (only new files, or no decision point before) is over any percentage once it adds one.
+`files_changed` has no base to be relative to and takes a whole number only.
+
 Thresholds are exclusive ("over 10 files"), like `.kiro/config.yaml`'s. Complexity is
 measured with ruff's mccabe rule (C901, already a dependency): the sum over the change's
 Python files of each function's cyclomatic complexity above 1, after minus before.
@@ -52,6 +60,9 @@ class HumanApproval:
     lines_changed: int | None = None
     complexity_increase: int | None = None
     test_coverage: float | None = None  # a fraction of the changed lines, 0 < x <= 1
+    # thresholds written as a percentage ("20%"): name -> the fraction (0.2) of the base the
+    # change may add; the whole-number field of that name is then None
+    relative: Mapping[str, float] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)  # name -> key path as written
 
     def rule(self, name: str) -> str:
@@ -118,6 +129,9 @@ def _approval(reader: KiroReader, section: Mapping[str, Any], at: KeyPath,
             _put(values, keys, name, where, patterns, reader)
         elif name == "change_types":
             _put(values, keys, name, where, _types(reader, where, value), reader)
+        elif name is not None and _percent(value) is not None:
+            _put(values, keys, name, where, None, reader)
+            values.setdefault("relative", {})[name] = _relative(reader, name, where, value)
         elif name is not None:
             floor = 0 if name == "complexity_increase" else 1
             _put(values, keys, name, where, reader.whole(where, value, floor=floor), reader)
@@ -130,6 +144,31 @@ def _put(values: dict[str, Any], keys: dict[str, str], name: str, where: KeyPath
                            f"keep one of {keys[name]} and {'.'.join(where)}")
     values[name] = value
     keys[name] = ".".join(where)
+
+
+def _percent(value: Any) -> float | None:
+    """The number of a "20%" string, None for anything else."""
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        return None
+    try:
+        return float(value.strip()[:-1])
+    except ValueError:
+        return None
+
+
+def _relative(reader: KiroReader, name: str, where: KeyPath, value: Any) -> float:
+    """A percentage threshold as the fraction of the base it allows: lines against the
+    lines the changed files held, complexity against their complexity before the change.
+    A file count has no such base."""
+    if name == "files_changed":
+        raise reader.error(where, "a percentage of what? files_changed counts the files the "
+                           "change touches", value,
+                           "set files_changed to a whole number such as 10")
+    percent = _percent(value)
+    if percent is None or not 0 <= percent <= 100_000:
+        raise reader.error(where, "expected a percentage such as 20%", value,
+                           f"set {where[-1]} to a percentage (20%) or a whole number")
+    return percent / 100
 
 
 def _types(reader: KiroReader, where: KeyPath, value: Any) -> tuple[str, ...]:

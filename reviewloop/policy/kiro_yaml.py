@@ -66,9 +66,11 @@ class KiroReader:
         value = parent.get(keypath[-1])
         if value is None:
             return {}
+        if isinstance(value, list):
+            value = self._merged(keypath, value)
         if not isinstance(value, Mapping):
-            raise self.error(keypath, "expected a mapping", value,
-                             f"write {keypath[-1]}: as a mapping of keys, or remove it")
+            raise self.error(keypath, "expected a mapping, or a list of `key: value` items",
+                             value, f"write {keypath[-1]}: as a mapping of keys, or remove it")
         for key in value:
             if canonical(key, known) is not None:
                 continue
@@ -81,6 +83,22 @@ class KiroReader:
             self.notes.append(f"{where} in {self.name} is not a reviewloop setting and was "
                               f"ignored{hint(str(key))}")
         return value
+
+    def _merged(self, keypath: KeyPath, items: list[Any]) -> dict[Any, Any]:
+        """A list of one-key maps (`- file_changes_over: 10`), the form Kiro's guides
+        publish, read as the one mapping it spells out; a key set twice is an error."""
+        merged: dict[Any, Any] = {}
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, Mapping):
+                raise self.error(keypath, f"item {number} of the list is not a `key: value` "
+                                 "entry", item, f"write each item of {keypath[-1]} as "
+                                 "`- key: value`, or write it as a mapping of keys")
+            for key, value in item.items():
+                if key in merged:
+                    raise self.error((*keypath, str(key)), "is set twice in the list", value,
+                                     f"keep one `- {key}: …` item under {keypath[-1]}")
+                merged[key] = value
+        return merged
 
     def find(self, parent: Mapping[str, Any], keypath: KeyPath,
              spellings: tuple[str, ...]) -> KeyPath | None:
@@ -139,10 +157,18 @@ def line_of(text: str, keypath: KeyPath) -> int | None:
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     line = None
     for key in keypath:
-        if not isinstance(node, yaml.MappingNode):
-            return line
-        pair = next(((k, v) for k, v in node.value if k.value == key), None)
+        pair = _pair(node, key)
         if pair is None:
             return line
         line, node = pair[0].start_mark.line + 1, pair[1]
     return line
+
+
+def _pair(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The key and value nodes of `key` in a mapping, or in a list of `key: value` items."""
+    if isinstance(node, yaml.MappingNode):
+        return next(((k, v) for k, v in node.value if k.value == key), None)
+    if isinstance(node, yaml.SequenceNode):
+        return next((pair for item in node.value if isinstance(item, yaml.MappingNode)
+                     if (pair := _pair(item, key)) is not None), None)
+    return None

@@ -68,6 +68,8 @@ class RunSummary(BaseModel):
     escalations: list[str] = Field(default_factory=list)
     gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
     skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
+    # reviewers over `[review] max_reviewers`, not run (also an escalation naming them)
+    reviewers_left_out: str | None = None
     line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)
 
     @property
@@ -105,6 +107,7 @@ class RunSummary(BaseModel):
 
 
 REVIEW_ID = "review"
+LEFT_OUT = "reviewers not run (over [review] max_reviewers)"
 
 
 def _why(health: Health) -> str:
@@ -126,6 +129,8 @@ def verdict(summary: RunSummary) -> str:
         reasons.append(NO_REVIEW)
     if failed := summary.reviewers_with("failed"):
         reasons.append("reviewer failed: " + ", ".join(failed))
+    if summary.reviewers_left_out:
+        reasons.append(LEFT_OUT)
     if broken := summary.incomplete:
         reasons.append("incomplete: " + ", ".join(f"analyzer {h.label} {_why(h)}"
                                                   for h in broken))

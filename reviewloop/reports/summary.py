@@ -21,7 +21,12 @@ from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
 from reviewloop.git.diff import ChangeSet, changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
-from reviewloop.policy.approval import Complexity, approval_reasons, needs_complexity
+from reviewloop.policy.approval import (
+    Complexity,
+    approval_reasons,
+    needs_base_lines,
+    needs_complexity,
+)
 from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
@@ -70,6 +75,7 @@ class Scope:
     prices: Mapping[str, Mapping[str, float]]
     llm: bool
     levers: tuple[Lever, ...] = ()  # levers only this repository has (its reviewer folders)
+    reviewers_left_out: str | None = None  # over `[review] max_reviewers`: not run
 
 
 def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> RunSummary:
@@ -100,9 +106,10 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
             spec.tasks, run.task_id)],
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
-        escalations=[*escalations, *human_gates(scope, run, levers), *unread],
+        escalations=[*escalations, *_left_out(scope), *human_gates(scope, run, levers),
+                     *unread],
         gates=[(g.name, g.passed, g.summary) for g in gates],
-        skipped=_skipped(scope, run),
+        skipped=_skipped(scope, run), reviewers_left_out=scope.reviewers_left_out,
         line_counts=line_counts(scope.repo, run),
     )
 
@@ -118,8 +125,13 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
         reviewers=reviewer_outcomes(run.reviews, run.usage),
         ledger=run.ledger,  # the change's files are checked by `runs.review` (its diff)
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
-        escalations=list(run.escalations),
-        skipped=_skipped(scope, run))
+        escalations=[*run.escalations, *_left_out(scope)],
+        skipped=_skipped(scope, run), reviewers_left_out=scope.reviewers_left_out)
+
+
+def _left_out(scope: Scope) -> list[str]:
+    """A review that left reviewers out did not fully run: said, and never clean."""
+    return [scope.reviewers_left_out] if scope.reviewers_left_out else []
 
 
 def rounds_run(reviews: Sequence[ReviewerRound]) -> int:
@@ -166,7 +178,8 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
     stats = changes.stats()
     reasons = [f"needs approval: {r}" for r in approval_reasons(
         scope.governance, files=files, added=stats.added, removed=stats.removed,
-        changes=changes, complexity=_complexity(scope, run, files))]
+        changes=changes, complexity=_complexity(scope, run, files),
+        base_lines=_base_lines(scope, run, files))]
     reasons += [f"sensitive file {p} changed: it is never committed"
                 for p in sensitive_in(scope.governance, files)]
     reasons += [f"needs approval: {p} had uncommitted edits of yours before the run; they "
@@ -188,6 +201,15 @@ def _complexity(scope: Scope, run: RunView, files: Sequence[str]) -> Complexity 
     texts = contents(scope.repo, run.baseline, files)
     return complexity_increase({p: (before.text, after.text)
                                 for p, (before, after) in texts.items()})
+
+
+def _base_lines(scope: Scope, run: RunView, files: Sequence[str]) -> int | None:
+    """The changed files' line count before the change, only when a line threshold is a
+    percentage of it."""
+    if scope.governance is None or not needs_base_lines(scope.governance):
+        return None
+    texts = contents(scope.repo, run.baseline, files)
+    return sum(len(before.text.splitlines()) for before, _ in texts.values() if before.text)
 
 
 def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRecord]

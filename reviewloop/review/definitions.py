@@ -120,6 +120,7 @@ class AgentSet:
     agents: tuple[AgentDefinition, ...]
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()
+    left_out: str | None = None  # reviewers over `[review] max_reviewers` (`review.reviewers`)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -4,6 +4,10 @@ tool loop, and the reply validated into findings.
 Apart from `review.reviewer` (the outcome, the prompt, what no model reads) because the tools
 load LangChain's tool classes and LangSmith's tracers, about a second of imports that an
 offline review, where no model runs, never needs.
+
+Scope. A reviewer reads the diff of the files in its scope (`review.round`) and its findings
+are kept on those files only (`_in_scope`); its read-only tools may still open any file of
+the checkout for context, as the persona needs to follow a call into code it does not judge.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
 
 def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    own = agent_prompt(agent, review.scope, review.round, review.paths or ())
+    own = agent_prompt(agent, review.round)
     system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
@@ -85,6 +89,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         reply: ReviewReply = result.final
         findings = [redact_finding(_attribute(d, agent.name, workspace))
                     for d in reply.findings]
+        findings, summary = _in_scope(agent, findings, reply.summary)
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         # an exception's text may quote a credential (an HTTP client quotes a bad header)
         if writer and gate is not None:
@@ -94,8 +99,23 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
                                error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
                                analyzers=health, duration_s=time.monotonic() - started)
     return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                           findings=[*analyzed_by, *findings], summary=reply.summary, usage=usage,
+                           findings=[*analyzed_by, *findings], summary=summary, usage=usage,
                            analyzers=health, duration_s=time.monotonic() - started)
+
+
+def _in_scope(agent: AgentDefinition, findings: list[Finding], summary: str | None
+              ) -> tuple[list[Finding], str | None]:
+    """The model's findings on files in the agent's scope; those on files its `include` /
+    `exclude` leave out are dropped (its owner asked for no opinion there; a reviewer whose
+    scope holds the file reviews it) and counted in the outcome's summary. The analyzers'
+    findings are not the model's to drop and never pass through here."""
+    outside = sorted({f.file for f in findings if not agent.applies_to(f.file)})
+    if not outside:
+        return findings, summary
+    kept = [f for f in findings if agent.applies_to(f.file)]
+    note = (f"dropped {len(findings) - len(kept)} finding(s) on files outside this "
+            f"reviewer's scope: {', '.join(outside)}")
+    return kept, f"{summary.rstrip()} ({note})" if summary else note
 
 
 def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:

@@ -79,7 +79,6 @@ class ReviewInput:
     # Every reviewer's analyzer findings on this chunk's added lines (redacted, in reviewer
     # order): part of the shared prefix, so each reviewer reads them from the cache.
     shared_evidence: Sequence[Finding] = field(default_factory=tuple)
-    scope: Sequence[str] = field(default_factory=tuple)  # set when only some files are its
 
 
 def shared_prompt(review: ReviewInput) -> str:
@@ -124,26 +123,14 @@ def _steering(review: ReviewInput) -> list[str]:
             f"rules as well.\n\n{review.steering.strip()}"]
 
 
-def agent_prompt(agent: AgentDefinition, scope: Sequence[str] = (), round_no: int = 1,
-                 paths: Sequence[str] = ()) -> str:
+def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
     """The only per-reviewer part: round 1 gets the agent's persona, a re-review (which
-    only judges a small fix) its focus and the severity scale; `scope` names the files that
-    are its own when the shared diff (`paths`) holds others too."""
+    only judges a small fix) its focus and the severity scale. (A reviewer whose scope
+    holds only some of a chunk's files is sent their diff alone, `review.round`.)"""
     if round_no > 1:
         focus = agent.description or agent.name
-        text = f"agent: {agent.name}\n\nYour area: {focus}\n"
-    else:
-        text = f"agent: {agent.name}\n\n{persona(agent)}\n"
-    return text + _scope_line(scope, paths) if scope else text
-
-
-def _scope_line(scope: Sequence[str], paths: Sequence[str]) -> str:
-    """The shorter way to say it: its own files, or the few of the diff that are not."""
-    others = [p for p in paths if p not in set(scope)]
-    if others and len(others) < len(scope):
-        return "\nLeave these files of the diff to the other reviewers: " + \
-            ", ".join(others) + "\n"
-    return "\nReview only these files of the diff: " + ", ".join(scope) + "\n"
+        return f"agent: {agent.name}\n\nYour area: {focus}\n"
+    return f"agent: {agent.name}\n\n{persona(agent)}\n"
 
 
 def persona(agent: AgentDefinition) -> str:

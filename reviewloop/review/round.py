@@ -5,7 +5,9 @@ budget, runs every reviewer's analyzers once and side by side (while the reviewe
 models are built), estimates the round's cost and writes it all to `round-N.material.json`.
 `reviewer_input` gives one reviewer branch its chunk, with every reviewer's evidence on it:
 the shared prefix is the same for all of them, and no separate warm-up call writes it (the
-first reviewer's own request does, `reviewloop.review.cache_gate`).
+first reviewer's own request does, `reviewloop.review.cache_gate`). A reviewer whose scope
+(`include`/`exclude`) holds only some of the chunk's files is given those files' diff and
+evidence alone: scope decides what it reads, not only whether it is called.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from reviewloop.agent.models import (
     ChatModels,
     UsageRecord,
     context_window,
+    estimate_tokens,
     is_bedrock_model,
 )
 from reviewloop.agent.workspace import Workspace
@@ -156,13 +159,25 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     # offline no prompt is built: nothing is shared
     shared = _chunk_evidence(setup, material, material_path, chunk) \
         if setup.models.enabled else ()
+    paths = chunk.paths if chunk else ()
+    own = tuple(p for p in paths if agent.applies_to(p))
+    if chunk is not None and own and len(own) < len(paths):
+        chunk, shared = _own_part(chunk, own), tuple(f for f in shared if f.file in own)
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
                     shared)
-    paths = chunk.paths if chunk else ()
-    own = [p for p in paths if agent.applies_to(p)]
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
-                          analyzers=mine.health if first else (), paths=paths,
-                          scope=own if len(own) < len(paths) else ())
+                          analyzers=mine.health if first else (),
+                          paths=chunk.paths if chunk else ())
+
+
+def _own_part(chunk: Chunk, own: Sequence[str]) -> Chunk:
+    """The chunk as a reviewer whose scope (`include`/`exclude`) holds only `own` of its
+    files reads it: their diff alone. Its prompt no longer shares the chunk's cached prefix
+    (`graph.nodes.review` gates it apart); what it is not to judge, it is not shown."""
+    files = parse_diff(chunk.diff, source=f"chunk {chunk.index}").files
+    diff = "".join(f.text for f in files if f.path in own)
+    return chunk.model_copy(update={"paths": tuple(own), "diff": diff,
+                                    "tokens": estimate_tokens(diff)})
 
 
 def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,

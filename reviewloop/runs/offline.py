@@ -50,6 +50,7 @@ class OfflineReview:
     config_root: Path | None = None
     trusted: TrustedSide = field(default_factory=TrustedSide)
     trust: Trust | None = None  # a pull request's: nothing in base..head suppresses
+    reviewers_left_out: str | None = None  # over `[review] max_reviewers` (the report says)
 
 
 def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
@@ -129,5 +130,6 @@ def _setup(review: OfflineReview) -> tuple[RoundSetup, Scope]:
                        steering=SteeringSet.load(review.run_dir))
     scope = Scope(repo=review.repo, workspace=workspace, spec_file=None,
                   governance=governance, prices=settings.prices, llm=False,
+                  reviewers_left_out=review.reviewers_left_out,
                   levers=repository_levers(review.repo.root, settings.agents_dirs))
     return setup, scope

@@ -26,8 +26,8 @@ from reviewloop.git.diff import parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree
 from reviewloop.review.classify import TrustedSide
-from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import AnalyzerReport
+from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.registry import run_dir
 from reviewloop.runs.store import registry_for
@@ -160,7 +160,7 @@ def _deps(repo: Repository, trusted: TrustedConfig, request: FixRequest, tree: R
 
     settings = trusted.settings
     config_root = trusted.root
-    agents = load_agents(config_root or repo.root, settings.agents_dirs, settings.reviewers)
+    agents = load_reviewers(config_root or repo.root, settings)
     SteeringSet.collect((config_root or repo.root) / STEERING_DIR).write(folder)
     deps = deps_for(repo.root, settings, run_dir=folder, spec_file=None,
                     implementer=Implementer("manual"), model_factory=models.model_factory,

@@ -27,10 +27,11 @@ from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.policy.trust import Trust
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.review.classify import TrustedSide
-from reviewloop.review.definitions import AgentSet, load_agents
+from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
@@ -114,7 +115,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     diff_path = run_dir / "round-1.diff"
     save_diff(diff_path, diff_text)
     config_root = trusted.root if trusted else None
-    agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+    agents = load_reviewers(config_root or root, settings)
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
@@ -194,7 +195,8 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
         agents=run.agents.agents, analyze=early,
         config_root=run.trusted.root if run.trusted else None,
         trusted=run.side,
-        trust=_pr_trust(run.repo, run.trusted)), run.start(fix=False),
+        trust=_pr_trust(run.repo, run.trusted), reviewers_left_out=run.agents.left_out),
+        run.start(fix=False),
         title=run.source.describe(), progress=progress)
     return summary, found.suppress
 

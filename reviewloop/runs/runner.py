@@ -36,7 +36,8 @@ from reviewloop.landing.land import OpenPullRequest
 from reviewloop.policy.governance import command_policy, load_policy, with_quality_gates
 from reviewloop.policy.levers import refuse
 from reviewloop.reports.summary import run_levers
-from reviewloop.review.definitions import AgentSet, load_agents
+from reviewloop.review.definitions import AgentSet
+from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.review.round import Analyze
 from reviewloop.runs import liveness
 from reviewloop.runs.budget import SpendLog, spec_key
@@ -129,6 +130,8 @@ class LoopRunner:
         if self.notice and deps.governance:
             for note in deps.governance.notes:
                 self.notice(f"Note: {note}.")
+        if self.notice and deps.reviewers_left_out:
+            self.notice(f"Warning: {deps.reviewers_left_out}.")
         first = InputState(
             schema_version=STATE_VERSION, run_id=run_id, task_id=task.id,
             implementer=str(implementer), agents=[a.name for a in deps.agents],
@@ -317,7 +320,7 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
     loaded them already, are those same agents."""
     repo = open_repository(root)
     if agents is None:
-        agents = load_agents(config_root or root, settings.agents_dirs, settings.reviewers)
+        agents = load_reviewers(config_root or root, settings)
     # reviewloop config + .kiro/config.yaml
     governance = load_policy(config_root or repo.root, settings)
     settings = with_quality_gates(settings, governance)  # test_coverage for the gates
@@ -327,7 +330,8 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
                     implementer=implementer,
                     workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
                     policy=command_policy(governance), governance=governance,
-                    analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr)
+                    analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr,
+                    reviewers_left_out=agents.left_out)
 
 
 def _task_of(record: RunRecord, root: Path) -> TaskRef:

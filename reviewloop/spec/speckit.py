@@ -6,6 +6,12 @@ one `spec/order.py` derives: within a phase, tasks run in file order except adja
 tasks of the same sub-heading, which run side by side; phases run in order unless the
 `## Dependencies` section frees a user-story phase. Prose such as "depends on T012" or a
 dependency line such as "T007 blocks T009" adds explicit edges.
+
+Two forms say more than the file order, and are what reviewloop writes
+(`authoring.document`): a `[deps: T001, T004]` label (or `[deps: none]`) is the task's whole
+list, so it waits for exactly those tasks, not for the phase or the run before it; and a
+task checkbox indented under another task is its sub-task (the parent waits for its
+sub-tasks, as in Kiro's files).
 """
 
 from __future__ import annotations
@@ -69,6 +75,8 @@ class _Draft(TaskDraft):
     details: list[str] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
     dep_lines: list[int] = field(default_factory=list)
+    exact: bool = False  # a `[deps: …]` label: these and no implied order
+    parent: str | None = None  # the task it is indented under
 
 
 @dataclass
@@ -88,6 +96,7 @@ class _State:
     phase_story: dict[int, str | None] = field(default_factory=dict)
     phase_number: dict[int, int] = field(default_factory=dict)
     current: _Draft | None = None
+    open: list[_Draft] = field(default_factory=list)  # the tasks a deeper checkbox is under
     section_edges: list[tuple[str, str, int]] = field(default_factory=list)
     dependency_lines: list[str] = field(default_factory=list)
 
@@ -126,10 +135,12 @@ def _read_line(state: _State, line: Line) -> None:
             state.current.details.append(strip_bullet(line.text))
         else:
             state.current = None
+            state.open = [d for d in state.open if d.indent < line.indent]
 
 
 def _enter_heading(state: _State, level: int, title: str) -> None:
     state.current = None
+    state.open = []
     while state.headings and state.headings[-1].level >= level:
         state.headings.pop()
     section = _Section(level, title.strip())
@@ -164,13 +175,16 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
         state.current = None
         return
     draft = _new_draft(state, task_id, box, rest[found.end():], number)
+    state.open = [d for d in state.open if d.indent < box.indent]
+    draft.parent = state.open[-1].id if state.open else None
     state.drafts[task_id] = draft
     state.current = draft
+    state.open.append(draft)
 
 
 def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: int) -> _Draft:
     """Labels after the id: `[P]`, `[US1]`, `[P1]` (priority) and `[deps:T003, T004]`."""
-    parallel, requirements, depends = False, [], []
+    parallel, requirements, depends, exact = False, [], [], False
     while (label := _LABEL.match(rest)) is not None:
         value = label.group("label").strip()
         deps = _DEPS_LABEL.match(value)
@@ -178,6 +192,7 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
             parallel = True
         elif deps is not None:
             depends.extend(_ID.findall(deps.group("ids")))
+            exact = True
         elif _PRIORITY.match(value):
             pass
         elif _STORY.match(value):
@@ -194,7 +209,7 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         phase=state.phase.title if state.phase else None,
         phase_index=state.phase_count if state.phase else None,
         group=state.headings[-1].title if state.headings else None,
-        depends_on=depends, dep_lines=[number] * len(depends),
+        depends_on=depends, dep_lines=[number] * len(depends), exact=exact,
     )
 
 
@@ -228,30 +243,57 @@ def _finish(state: _State) -> TaskList:
             drafts[task].dep_lines.append(number)
         else:
             state.warn(number, f"dependency names {task}, which is not a task in this file")
-    _add_phase_order(state)
+    children: dict[str, list[str]] = {task_id: [] for task_id in drafts}
+    for draft in drafts.values():
+        if draft.parent is not None:
+            children[draft.parent].append(draft.id)
+    _add_phase_order(state, children)
     order = {task_id: i for i, task_id in enumerate(drafts)}
-    tasks = tuple(_build(state, d, order) for d in drafts.values())
+    tasks = tuple(_build(state, d, order, children[d.id]) for d in drafts.values())
     diagnostics = sorted(state.diagnostics, key=lambda d: d.line)
     return TaskList(tasks=tasks, diagnostics=tuple(diagnostics))
 
 
-def _add_phase_order(state: _State) -> None:
-    """Runs within each phase, phases after the phases they wait for (`spec/order.py`)."""
+def _add_phase_order(state: _State, children: dict[str, list[str]]) -> None:
+    """Runs within each phase, phases after the phases they wait for (`spec/order.py`).
+    A parent is no step of its own (it waits for its sub-tasks); a task with a `[deps: …]`
+    label is one that later tasks may wait for, but waits for its label's tasks only."""
     by_phase: dict[int, list[_Draft]] = {}
     for draft in state.drafts.values():
-        if draft.phase_index is not None:
+        if draft.phase_index is not None and not children[draft.id]:
             by_phase.setdefault(draft.phase_index, []).append(draft)
     phases = [order.Phase(i, state.phase_story.get(i) or _story_of_tasks(by_phase[i]),
                           state.phase_number.get(i)) for i in sorted(by_phase)]
     bases = order.phase_bases(phases, order.story_rules(state.dependency_lines))
     last: dict[int, list[str]] = {}
+    implied: dict[str, list[str]] = {}
     for phase in order.phase_order(phases, bases):
         start = [tid for index in bases[phase.index] if index in last for tid in last[index]]
         steps = [order.Step(d.id, d.parallel, d.optional, d.group) for d in by_phase[phase.index]]
         waits, last[phase.index] = order.sequence(steps, start)
+        implied |= waits
         for draft in by_phase[phase.index]:
-            draft.depends_on.extend(waits[draft.id])
-            draft.dep_lines.extend([0] * len(waits[draft.id]))
+            if not draft.exact:
+                found = _through_exact(state, implied, waits[draft.id])
+                draft.depends_on.extend(found)
+                draft.dep_lines.extend([0] * len(found))
+
+
+def _through_exact(state: _State, implied: dict[str, list[str]], waits: list[str]
+                   ) -> list[str]:
+    """`waits`, and for a `[deps: …]` task among them what the order had it wait for: only
+    the last step before a task is recorded, the rest following through it, and a task
+    with its own list no longer passes the order on."""
+    found: list[str] = []
+    pending = list(waits)
+    while pending:
+        task_id = pending.pop(0)
+        if task_id in found:
+            continue
+        found.append(task_id)
+        if state.drafts[task_id].exact:
+            pending += implied.get(task_id, [])
+    return found
 
 
 def _story_of_tasks(drafts: list[_Draft]) -> str | None:
@@ -260,11 +302,12 @@ def _story_of_tasks(drafts: list[_Draft]) -> str | None:
     return labels.pop() if len(labels) == 1 else None
 
 
-def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
+def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[str]) -> Task:
     known: list[str] = []
+    ancestors = _ancestors(state, draft)
     for dep, number in zip(draft.depends_on, draft.dep_lines, strict=False):
-        if dep == draft.id or dep in known:
-            continue
+        if dep == draft.id or dep in known or dep in ancestors or dep in children:
+            continue  # a sub-task naming its parent would be a cycle: the parent waits
         if dep not in order:
             state.warn(number or draft.line,
                        f"{draft.id} depends on {dep}, which is not a task in this file (ignored)")
@@ -274,9 +317,18 @@ def _build(state: _State, draft: _Draft, order: dict[str, int]) -> Task:
     return Task(
         id=draft.id, title=draft.title, details=tuple(draft.details), status=draft.status,
         optional=draft.optional, requirements=tuple(dict.fromkeys(draft.requirements)),
-        depends_on=tuple(known), parallel=draft.parallel, phase=draft.phase,
-        file=state.file, line=draft.line,
+        depends_on=(*known, *children), parallel=draft.parallel, phase=draft.phase,
+        parent=draft.parent, children=tuple(children), file=state.file, line=draft.line,
     )
+
+
+def _ancestors(state: _State, draft: _Draft) -> set[str]:
+    found: set[str] = set()
+    parent = draft.parent
+    while parent is not None and parent not in found:
+        found.add(parent)
+        parent = state.drafts[parent].parent
+    return found
 
 
 def _unboxed_task(state: _State, line: Line) -> bool:

@@ -12,8 +12,11 @@ Front matter decides when a file applies::
 
 `manual` files apply only when named; `auto` files (Kiro's "the agent decides") apply when
 named or when the task text mentions their name or enough words of their `description`.
-Front matter that cannot be read never fails: the file is treated as `always` and carries
-a Diagnostic saying why.
+Reading never fails: front matter that cannot be used (opened with `---` and never closed,
+not YAML, an unknown inclusion, …) gives the file as `always` with a Diagnostic naming the
+line, and `fix` saying what to write. A run or a review refuses such a file (exit 2,
+`spec.steering_set.check_steering`): its author meant it to apply some way, and `always`
+would put it, front matter and all, into every prompt.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class SteeringFile:
     body: str
     description: str = ""
     diagnostic: Diagnostic | None = None  # set when the front matter could not be used
+    fix: str = ""  # with a diagnostic: what to write instead
 
     def matches(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.patterns)
@@ -90,7 +94,9 @@ def read_steering(path: Path) -> SteeringFile:
         return _fallback(path, "", 1, f"cannot read steering file ({exc.strerror})")
     header, body, problem = _split_front_matter(text)
     if problem is not None:
-        return _fallback(path, body, problem[0], problem[1])
+        return _fallback(path, body, problem[0], problem[1],
+                         fix="close the front matter with a line holding only `---` after "
+                             "its last key, or remove the opening `---`")
     if header is None:
         return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body)
     return _from_front_matter(path, header, body)
@@ -179,9 +185,15 @@ def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
                         description=str(description) if description else "")
 
 
-def _fallback(path: Path, body: str, line: int, message: str) -> SteeringFile:
+_FIX = ("correct the front matter: `inclusion: always`, `fileMatch` (with "
+        "`fileMatchPattern: \"src/**/*.ts\"`), `manual` or `auto`, between two `---` lines")
+
+
+def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX
+              ) -> SteeringFile:
     diagnostic = Diagnostic(file=str(path), line=line, message=message)
-    return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body, diagnostic=diagnostic)
+    return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body, diagnostic=diagnostic,
+                        fix=fix)
 
 
 def _key_line(header: str, key: str) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.errors import ConfigError
 from reviewloop.spec.steering import Inclusion, SteeringFile, applicable, load_layered
 
 STEERING_FILE = "steering.json"
@@ -58,8 +59,11 @@ class SteeringSet(BaseModel):
     @classmethod
     def collect(cls, project: Path | None, *, home: Path | None = None, text: str = "",
                 task_paths: Sequence[str] = (), manual: Sequence[str] = ()) -> SteeringSet:
-        """The global and project steering now (`spec.steering.load_layered`)."""
-        return cls(files=tuple(SavedSteering.of(f) for f in load_layered(project, home)),
+        """The global and project steering now (`spec.steering.load_layered`); a
+        `ConfigError` for a file whose front matter cannot be used (`check_steering`)."""
+        files = load_layered(project, home)
+        check_steering(files)
+        return cls(files=tuple(SavedSteering.of(f) for f in files),
                    task_paths=tuple(task_paths), manual=tuple(manual), text=text)
 
     def applicable(self, paths: Iterable[str] = ()) -> list[SteeringFile]:
@@ -84,6 +88,19 @@ class SteeringSet(BaseModel):
         if not path.is_file():
             return cls()
         return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def check_steering(files: Sequence[SteeringFile]) -> None:
+    """Refuse (exit 2) the first file whose front matter could not be used, naming its file,
+    line and fix: applied as `always` it would reach every prompt, which is not what its
+    author wrote; skipped, a rule the project set would silently go missing."""
+    broken = next((f for f in files if f.diagnostic is not None), None)
+    if broken is None or broken.diagnostic is None:
+        return
+    problem = broken.diagnostic.message.removesuffix("; included as `always`")
+    raise ConfigError(f"steering file: {problem}",
+                      where=f"{broken.diagnostic.file}:{broken.diagnostic.line}",
+                      fix=broken.fix or None)
 
 
 def render_steering(files: Sequence[SteeringFile]) -> str:

@@ -95,16 +95,21 @@ def test_parallel_plan_keeps_its_waves_in_every_format(repo, capsys, fmt):
     assert [len(wave) for wave in with_optional] == [3, 1, 1]  # the benchmark joins wave 1
 
 
-def test_speckit_marks_every_task_of_a_shared_wave_parallel(repo):
+def test_speckit_writes_sub_tasks_nested_and_every_dependency_list_whole(repo):
     plan = {**DRAFTS, ph.TASKS: drafts.PARALLEL_TASKS}
     meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
                          created="2026-11-23")
     tasks_file = document.target("speckit", "todo", repo)
     text = document.render("speckit", meta, plan, tasks_file)[tasks_file]
-    assert "## Phase 1: Done\n\n- [x] T001 [NFR-001] Scaffold the package\n" in text
-    assert "- [ ] T002 [P] [FR-001] The store: Todo dataclass" in text
-    assert "- [ ] T004 [P] [FR-002] Delete by id" in text
-    assert "- [ ] T003 [FR-001] The store: Store add" in text  # alone in its wave: no [P]
+    assert text.endswith(
+        "## Phase 1: Implementation\n\n"
+        "- [x] T001 [deps: none] [NFR-001] Scaffold the package\n"
+        "- [ ] T002 [deps: T001] [FR-001] The store\n"
+        "  - [ ] T003 [P] [deps: none] Todo dataclass\n"
+        "  - [ ] T004 [deps: T003] Store add\n"  # alone in its wave: no [P]
+        "- [ ] T005 [P] [deps: T001] [FR-002] Delete by id\n"
+        "- [ ] T006 [P] [deps: T001] [NFR-001] Benchmark the store (optional)\n"
+        "- [ ] T007 [deps: T002, T005] [FR-001] [FR-002] Wire up the API\n")
 
 
 def test_front_matter_says_who_approved_and_which_model(repo):

@@ -108,3 +108,67 @@ def test_governance_test_coverage_fails_the_strict_gate_with_the_figure(project:
     assert "coverage: failed" in err
     assert "changed lines: 3 of 6 covered (50%), below the 95% threshold" in err
     assert "waiting for approval (escalated: needs your explicit approval)" in out
+
+
+# Kiro's guides publish both files as lists of one-key items; copied verbatim (only the
+# limit lowered to 2), each governs the run: a 3-file change stops for approval under --yes.
+KIRO_CONFIG_GUIDE = """\
+governance:
+  require_approval:
+    - file_changes_over: 2
+    - lines_changed_over: 500
+    - files_matching: ["**/migrations/**", "infra/**"]
+"""
+KIRO_GOVERNANCE_GUIDE = """\
+require_human_approval:
+  - file_patterns: ["src/auth/**", "**/*.sql"]
+  - change_types: [database_schema, api_contract, security]
+  - thresholds:
+      files_changed: 2
+      lines_added: 500
+      complexity_increase: 20%
+"""
+
+
+def three_file_change(root: Path) -> None:
+    manual_change(root)  # two files
+    (root / "docs" / "notes.md").write_text("# Notes\n")
+
+
+def test_kiro_config_in_the_guides_list_form_stops_a_3_file_change(project: Path) -> None:
+    commit_file(project, ".kiro/config.yaml", KIRO_CONFIG_GUIDE)
+    three_file_change(project)
+    code, out, err = run_yes(project)
+    assert code == 1, out + err
+    assert ("needs approval: 3 files changed (limit 2, .kiro/config.yaml "
+            "governance.require_approval.file_changes_over)") in out
+    assert "waiting for approval (escalated: needs your explicit approval)" in out
+
+
+def test_kiro_governance_in_the_guides_list_form_stops_a_3_file_change(project: Path) -> None:
+    commit_file(project, ".kiro/governance.yaml", KIRO_GOVERNANCE_GUIDE)
+    three_file_change(project)
+    code, out, err = run_yes(project)
+    assert code == 1, out + err
+    assert ("needs approval: 3 files changed (limit 2, .kiro/governance.yaml "
+            "require_human_approval.thresholds.files_changed)") in out
+    # describe() adds no decision point: under 20% of store.py's, measured, not asked
+    assert "complexity" not in out
+    assert "waiting for approval (escalated: needs your explicit approval)" in out
+
+
+def test_a_relative_complexity_threshold_stops_a_branchy_change(project: Path) -> None:
+    commit_file(project, ".kiro/governance.yaml",
+                "require_human_approval:\n  - thresholds:\n      complexity_increase: 20%\n")
+    manual_change(project)
+    store = project / "todo" / "store.py"
+    store.write_text(store.read_text() + '\n\ndef _size(n: int) -> str:\n    size = "none"\n'
+                     + "".join(f'    if n > {limit}:\n        size = "{name}"\n' for limit, name
+                               in ((0, "small"), (10, "medium"), (100, "large")))
+                     + "    return size\n")
+    code, out, err = run_yes(project)
+    assert code == 1, out + err
+    # store.py had 3 decision points: 3 more is 100%, over 20% (the panel may wrap the rule)
+    assert ("needs approval: complexity up by 3 decision points, 100% of the 3 decision "
+            "points its files had (limit 20%,") in out
+    assert "require_human_approval.thresholds.complexity_increase)" in out

@@ -249,13 +249,3 @@ def test_documentation_is_not_for_the_performance_and_test_quality_reviewers(
     assert outcome.summary == "no changed file is in this reviewer's scope"
 
 
-@pytest.mark.parametrize("scope, line", [
-    (("app.py", "lib.py", "tests/test_app.py"),
-     "Leave these files of the diff to the other reviewers: README.md"),
-    (("app.py",), "Review only these files of the diff: app.py"),
-])
-def test_a_reviewers_scope_is_said_the_shorter_way(tmp_path: Path, scope, line) -> None:
-    paths = ("app.py", "README.md", "lib.py", "tests/test_app.py")
-    review = ReviewInput(round=1, diff_text=DIFF, paths=paths, scope=scope)
-    own = reviewer_messages(security(tmp_path), review, bedrock=True)[0].content[-1]["text"]
-    assert own.endswith(f"\n\n{line}\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.config import Settings
+from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.git.repository import open_repository
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
@@ -84,3 +85,19 @@ def test_a_local_review_uses_the_checkouts_steering(repo: Path) -> None:
 
     sections = steering_sections(model)
     assert sections and all("LOCAL-RULE" in s for s in sections)
+
+
+def test_an_unclosed_front_matter_stops_the_review_before_any_model_call(repo: Path) -> None:
+    (repo / ".kiro/steering/secret-ops.md").write_text(
+        "---\ninclusion: manual\nOnly when asked: the deploy keys live in vault.\n")
+    (repo / "app.py").write_text("VALUE = 2\n")
+    model = reviewers()
+
+    with pytest.raises(ConfigError) as caught:
+        review_change(repo, Settings(model="scripted"), DiffSource(),
+                      model_factory=lambda name: model, llm=True)
+
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert caught.value.where == f"{repo / '.kiro/steering/secret-ops.md'}:1"
+    assert "never closed" in str(caught.value)
+    assert model.history == []  # nothing reached a prompt, as `always` or otherwise

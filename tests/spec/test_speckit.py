@@ -230,3 +230,26 @@ def test_loader_reads_a_speckit_folder(tmp_path):
     assert len(spec.tasks) == 25 and spec.progress() == (25, 25)
     assert spec.requirements_text.startswith("# Spec")
     assert spec.tasks[0].file == "specs/178-helpers/tasks.md"
+
+
+def test_a_deps_label_is_the_whole_list_and_a_nested_task_is_a_sub_task():
+    text = ("## Phase 1: Setup\n"
+            "- [ ] T001 Scaffold\n"
+            "- [ ] T002 [deps: none] Docs, independent of the scaffold\n"
+            "## Phase 2: Build\n"
+            "- [ ] T003 [deps: T001] Store\n"
+            "  - [ ] T004 Dataclass\n"
+            "    - a detail of T004\n"
+            "  - [ ] T005 [P] Add\n"
+            "- [ ] T006 Wire up\n")
+    tasks = speckit.parse(text, "tasks.md")
+    by_id = tasks.by_id()
+    assert tasks.diagnostics == ()
+    assert by_id["T002"].depends_on == ()  # not after T001, though in file order after it
+    assert by_id["T003"].children == ("T004", "T005")
+    assert by_id["T003"].depends_on == ("T001", "T004", "T005")  # its list and its sub-tasks
+    assert (by_id["T004"].parent, by_id["T004"].details) == ("T003", ("a detail of T004",))
+    # unlabelled tasks keep Spec Kit's order: the phase barrier, then the file order
+    assert by_id["T004"].depends_on == ("T001", "T002")
+    assert by_id["T005"].depends_on == ("T004",)
+    assert by_id["T006"].depends_on == ("T005",)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.spec.steering import global_steering_dir, load_layered
 from reviewloop.spec.steering_set import SteeringSet
 
@@ -62,3 +63,29 @@ def test_the_saved_set_applies_file_match_to_the_files_an_agent_sees(
     assert block.startswith("## Steering") and "### tests.md (fileMatch)\n\nTESTS" in block
     assert "DEPLOY" in block and "CHANGED LATER" not in block
     assert SteeringSet.load(tmp_path / "older-run") == SteeringSet()  # no file: no steering
+
+
+@pytest.mark.parametrize("text, line, problem, fix", [
+    ("---\ninclusion: manual\nPrivate notes, for #notes only.\n", 1,
+     "front matter opened with --- is never closed",
+     "close the front matter with a line holding only `---`"),
+    ("---\ninclusion: sometimes\n---\nbody\n", 2, "unknown inclusion 'sometimes'",
+     "correct the front matter: `inclusion: always`"),
+])
+def test_a_front_matter_that_cannot_be_used_is_refused_with_file_line_and_fix(
+        tmp_path: Path, home: Path, text: str, line: int, problem: str, fix: str) -> None:
+    project = write(tmp_path / "p/.kiro/steering", {"notes.md": text, "ok.md": "OK\n"})
+    with pytest.raises(ConfigError) as caught:
+        SteeringSet.collect(project)
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert caught.value.where == f"{project / 'notes.md'}:{line}"
+    assert f"steering file: {problem}" in str(caught.value)
+    assert "included as" not in str(caught.value)
+    assert (caught.value.fix or "").startswith(fix)
+
+
+def test_a_broken_global_steering_file_is_refused_too(tmp_path: Path, home: Path) -> None:
+    write(home / ".kiro/steering", {"mine.md": "---\ninclusion: always\n"})
+    with pytest.raises(ConfigError) as caught:
+        SteeringSet.collect(write(tmp_path / "p/.kiro/steering", {"ok.md": "OK\n"}))
+    assert caught.value.where == f"{home / '.kiro/steering/mine.md'}:1"

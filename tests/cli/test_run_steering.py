@@ -1,0 +1,28 @@
+"""Steering in `reviewloop run`: the real CLI in a subprocess on the example project. A
+steering file whose front matter cannot be used stops the run before any work, naming the
+file, its line and the fix, instead of reaching every prompt as `always`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.gitutil import git
+from tests.support.loop_cli import SPEC, cli, make_example, manual_change
+
+
+def test_an_unclosed_front_matter_is_exit_2_before_any_work(tmp_path: Path) -> None:
+    project = make_example(tmp_path)
+    steering = project / ".kiro" / "steering" / "deploy.md"
+    steering.parent.mkdir(parents=True, exist_ok=True)
+    steering.write_text("---\ninclusion: manual\nUse the staging account for deploys.\n")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "steering")
+    manual_change(project)
+    done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+               "--branch", "task-2", "--yes", env={"HOME": str(tmp_path)})
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = " ".join(done.stderr.split())
+    assert f"{steering}:1" in said
+    assert "steering file: front matter opened with --- is never closed" in said
+    assert "close the front matter with a line holding only `---`" in said
+    assert not (project / ".reviewloop" / "worktrees").exists()
