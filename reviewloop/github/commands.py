@@ -27,7 +27,7 @@ from reviewloop.errors import UserInputError
 
 Verb = Literal["fix", "review", "ignore"]
 EVENTS = ("issue_comment", "pull_request_review_comment")
-_FIX = ("run reviewloop command --github from a workflow triggered `on: issue_comment` or "
+_FIX = ("run `reviewloop review --github` from a workflow triggered `on: issue_comment` or "
         "`on: pull_request_review_comment` (types: created)")
 _LINE = re.compile(r"^/reviewloop(?:\s+(?P<verb>\S+))?(?P<rest>.*)$")
 _ID = re.compile(r"^[0-9a-f]{6,64}$")
