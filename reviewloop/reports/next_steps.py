@@ -3,8 +3,9 @@
 Three steps, in the order people take them: land the work as a pull request (unless the run
 opened one already, `run.land = "pr"`), hand the session off (`reviewloop handoff`), and run
 the next eligible task — or, when that task already has a run waiting for approval or a
-resume, approve or resume that run (`run next` would start a second one). Pure: the CLI gathers the facts, prints the steps, and runs the ones
-`run.then` names after a --yes approval (none by default).
+resume, approve or resume that run (`run next` would start a second one). Pure: the CLI
+gathers the facts, prints the steps, and runs the ones `run.then` names after a --yes
+approval (none by default).
 """
 
 from __future__ import annotations

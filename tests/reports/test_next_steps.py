@@ -52,8 +52,8 @@ def run_yes(root: Path) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(project: Path
-                                                                        ) -> None:
+def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(
+        project: Path) -> None:  # noqa: F811
     code, out = run_yes(project)
     assert code == 0, out
     said = " ".join(out.split())
@@ -65,7 +65,7 @@ def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(project: 
     assert not (project / ".reviewloop" / "handoff.md").exists()
 
 
-def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:
+def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:  # noqa: F811
     config = project / ".reviewloop.toml"
     config.write_text(config.read_text() + '\n[run]\nthen = ["handoff"]\n')
     git(project, "commit", "-qam", "hand off after each run")
@@ -88,8 +88,8 @@ def test_a_next_task_with_an_open_run_is_approved_or_resumed_never_run_again() -
     assert not [s for s in (*waiting, *stopped, *driven) if s.name == "next"]
 
 
-def test_a_committed_run_suggests_approving_the_next_tasks_waiting_run(project: Path
-                                                                       ) -> None:
+def test_a_committed_run_suggests_approving_the_next_tasks_waiting_run(
+        project: Path) -> None:  # noqa: F811
     Registry(project).create("T3.1-waiting", task_id="T3.1", task_title="Step",
                              spec=str(project / SPEC), options={})
     Registry(project).update("T3.1-waiting", status="awaiting_approval")
