@@ -265,6 +265,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     options = review.ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
         fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif, tests=tests)
+    review.prepare_outputs(options)
     load = obj.loader(model=model, region=region,
                       review={"run_tests": True} if tests else None)
     if github is None:

@@ -17,7 +17,7 @@ from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode
+from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.lines import to_github, to_ruff
@@ -44,6 +44,25 @@ class ReviewOptions:
     require_llm: bool = False
     sarif: Path | None = None
     tests: bool = False  # --tests: run the project's tests (sandboxed) for coverage
+
+
+def prepare_outputs(options: ReviewOptions) -> None:
+    """Create the folders --output and --sarif write into (as ruff does), before the review,
+    so a path that cannot be written is refused before any work rather than after it."""
+    for flag, path in (("--output", options.output), ("--sarif", options.sarif)):
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            blocker = next((p for p in path.parents if p.exists()), path.parent)
+            why = f"{blocker} is a file" if not blocker.is_dir() else exc.strerror or str(exc)
+            raise UserInputError(f"cannot create the folder for {flag} {path}: {why}",
+                                 where=str(path.parent),
+                                 fix=f"give {flag} a path in a folder you can write") from None
+        if path.is_dir():
+            raise UserInputError(f"{flag} {path} is a folder", where=str(path),
+                                 fix=f"give {flag} a file name, e.g. {path / 'report'}")
 
 
 def analyzers_for(settings: Settings, base: str | None = None) -> Callable[..., AnalyzerReport]:
