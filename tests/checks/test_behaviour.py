@@ -132,7 +132,8 @@ def add_docstring(text: str, data: st.DataObject) -> str:
 def rename_local(seed: int) -> Edit:
     def edit(text: str, data: st.DataObject) -> str:
         name = data.draw(st.sampled_from(LOCALS[seed]))
-        fresh = "v_" + data.draw(st.text("abcdefgh", min_size=1, max_size=6))
+        # a name no other variable has: two locals merged into one is a real change
+        fresh = f"v_{name}_" + data.draw(st.text("abcdefgh", min_size=1, max_size=6))
         return _replace_tokens(text, lambda t: fresh if t.type == tokenize.NAME
                                and t.string == name else None)
     return edit
