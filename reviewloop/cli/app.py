@@ -67,7 +67,8 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     ui.set_verbosity(verbosity or ui.NORMAL)
     provision.listen(ui.notice)  # an analyzer's first-use install says what it does
     ctx.obj = Context(config)
-    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing and ui.live_terminal():
+    if ctx.invoked_subcommand in _LIVE and not ctx.resilient_parsing and ui.live_terminal() \
+            and not ui.quiet():
         from reviewloop.cli import live  # LangChain's callbacks: loaded only for the view
 
         ctx.with_resource(live.session(ui.progress_text))
@@ -248,29 +249,42 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--github/--no-github", "github", default=None,
               help="Pull-request mode: review the PR of GITHUB_EVENT_PATH and publish the "
               "review (default: on inside a GitHub Actions pull_request run).")
+@click.option("--quiet", "-q", "quiet", is_flag=True, help="No panel, progress or notices: "
+              "the text format prints nothing when the review passes, ruff's lines when it "
+              "blocks (as `reviewloop -q review`).")
 @_model_opt
 @_region_opt
 @_llm_opt
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
 def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, working: bool,
                fmt: str, output: Path | None, fail_on: str, fix: bool, sarif: Path | None,
-               tests: bool, github: bool | None, model: str | None, region: str | None,
-               require_llm: bool) -> int:
-    """Review an existing change with the guard-rails' analyzers and the five reviewers."""
-    from reviewloop.cli import review
+               tests: bool, github: bool | None, quiet: bool, model: str | None,
+               region: str | None, require_llm: bool, paths: tuple[Path, ...]) -> int:
+    """Review an existing change with the guard-rails' analyzers and the five reviewers;
+    with PATHS, only the changed files under them."""
+    from reviewloop.cli import review, ui
     from reviewloop.runs.review import DiffSource
 
     if sum(bool(x) for x in (head, staged, working)) > 1:
         raise click.UsageError("choose one of --head, --staged, --working")
+    if quiet:
+        ui.set_verbosity(ui.QUIET)
+    scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))
     options = review.ReviewOptions(
-        source=DiffSource(base=base, head=head, staged=staged), format=fmt, output=output,
-        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif, tests=tests)
+        source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
+        output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,
+        tests=tests)
+    review.prepare_outputs(options)
     load = obj.loader(model=model, region=region,
                       review={"run_tests": True} if tests else None)
     if github is None:
         github = (os.environ.get("GITHUB_ACTIONS") == "true"
                   and (os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request")
                        or os.environ.get("GITHUB_EVENT_NAME") in COMMENT_EVENTS))
+    if github and paths:
+        raise click.UsageError("PATHS limit a local review; --github reviews the whole pull "
+                               "request (drop the paths)")
     if github and os.environ.get("GITHUB_EVENT_NAME") in COMMENT_EVENTS:
         from reviewloop.cli import pr_command  # a `/reviewloop …` comment on a PR
 

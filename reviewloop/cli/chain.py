@@ -10,7 +10,7 @@ from reviewloop.cli import handoff, ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.git.repository import open_repository
-from reviewloop.reports.next_steps import Landed, Step, next_steps, render
+from reviewloop.reports.next_steps import Landed, OpenRun, Step, next_steps, render
 from reviewloop.runs.runner import RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
@@ -25,7 +25,9 @@ def after_commit(settings: Settings, root: Path, result: RunResult, *, yes: bool
         return ExitCode.OK
     landed = Landed(land=result.land, branch=result.tree.target, run_branch=result.tree.branch,
                     remote=_remote(root, settings.run.remote))
-    steps = next_steps(landed, _next_task(settings, root, result), _spec_arg(settings, root))
+    task, spec_file = _next_task(settings, root, result)
+    steps = next_steps(landed, task, _spec_arg(settings, root),
+                       _open_run(settings, root, task, spec_file))
     ui.console().print(render(steps), markup=False, highlight=False, soft_wrap=True)
     if not yes:
         return ExitCode.OK
@@ -47,18 +49,32 @@ def _run(step: Step, settings: Settings, root: Path, run_next: Callable[[], int]
     return run_next()
 
 
-def _next_task(settings: Settings, root: Path, result: RunResult) -> str | None:
+def _next_task(settings: Settings, root: Path, result: RunResult
+               ) -> tuple[str | None, Path | None]:
     """The next eligible task in your checkout's spec (the one just run is done, even where
-    its tick has not reached your checkout: run.land = "branch-only" or "pr")."""
+    its tick has not reached your checkout: run.land = "branch-only" or "pr"), and the
+    spec's tasks file."""
     done = str(result.summary.get("task_id", ""))
     try:
-        tasks = load_spec(root, settings.spec).tasks
+        spec = load_spec(root, settings.spec)
     except ReviewloopError:
-        return None
+        return None, None
     ticked = [t.model_copy(update={"status": TaskStatus.DONE}) if t.id == done else t
-              for t in tasks]
+              for t in spec.tasks]
     task = select.next_task(ticked)
-    return task.id if task is not None else None
+    return (task.id if task is not None else None), spec.tasks_file
+
+
+def _open_run(settings: Settings, root: Path, task: str | None,
+              spec_file: Path | None) -> OpenRun | None:
+    """The next task's unfinished run, as the run registry has it (runs record their spec's
+    tasks file as the run was given it)."""
+    if task is None or spec_file is None:
+        return None
+    from reviewloop.runs.store import registry_for
+
+    record = registry_for(settings, root).open_for_task(task, str(spec_file))
+    return OpenRun(record.run_id, record.status) if record is not None else None
 
 
 def _spec_arg(settings: Settings, root: Path) -> str | None:

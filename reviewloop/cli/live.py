@@ -72,6 +72,8 @@ class View:
     # the view under its own lock and then takes ours) -----------------------------------
 
     def started(self, key: str, label: str) -> None:
+        if ui.quiet():  # a subcommand's own -q, parsed after the view was opened
+            return
         with self.lock:
             self.rows[key] = Row(label)
             live, start = self.live, self.live is None

@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from reviewloop.agent.spend import usd
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
@@ -35,12 +36,6 @@ def run(settings: Settings, root: Path, *, fmt: str = "text", limit: int | None 
     return ExitCode.BLOCKING if refusal else ExitCode.OK
 
 
-def _usd(amount: float) -> str:
-    """Dollars to the cent, or to a hundredth of a cent below one cent (never "$0.00" for a
-    budget or spend that is not zero)."""
-    return f"${amount:.2f}" if amount >= 0.01 or amount == 0 else f"${amount:.4f}"
-
-
 def _batch_budget_spent(settings: Settings, root: Path, spec: Spec) -> str | None:
     """Why no task may start: the spec's batch has spent `batch_budget_usd`."""
     budget = settings.batch_budget_usd
@@ -49,7 +44,7 @@ def _batch_budget_spent(settings: Settings, root: Path, spec: Spec) -> str | Non
     spent = SpendLog(settings, root).total(spec_key(spec.tasks_file, root))
     if spent < budget:
         return None
-    return (f"batch budget spent: {_usd(spent)} of batch_budget_usd {_usd(budget)} for "
+    return (f"batch budget spent: {usd(spent)} of batch_budget_usd {usd(budget)} for "
             f"{spec_key(spec.tasks_file, root)}; no task started (raise batch_budget_usd "
             "to go on)")
 

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -17,13 +17,14 @@ from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
 from reviewloop.cli.progress import STEPS
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode
+from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, json_bytes
 from reviewloop.review.evidence import AnalyzerReport, analyze
+from reviewloop.runs.path_scope import under
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
 from reviewloop.sandbox.bubblewrap import require
@@ -44,6 +45,25 @@ class ReviewOptions:
     require_llm: bool = False
     sarif: Path | None = None
     tests: bool = False  # --tests: run the project's tests (sandboxed) for coverage
+
+
+def prepare_outputs(options: ReviewOptions) -> None:
+    """Create the folders --output and --sarif write into (as ruff does), before the review,
+    so a path that cannot be written is refused before any work rather than after it."""
+    for flag, path in (("--output", options.output), ("--sarif", options.sarif)):
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            blocker = next((p for p in path.parents if p.exists()), path.parent)
+            why = f"{blocker} is a file" if not blocker.is_dir() else exc.strerror or str(exc)
+            raise UserInputError(f"cannot create the folder for {flag} {path}: {why}",
+                                 where=str(path.parent),
+                                 fix=f"give {flag} a path in a folder you can write") from None
+        if path.is_dir():
+            raise UserInputError(f"{flag} {path} is a folder", where=str(path),
+                                 fix=f"give {flag} a file name, e.g. {path / 'report'}")
 
 
 def analyzers_for(settings: Settings, base: str | None = None) -> Callable[..., AnalyzerReport]:
@@ -81,9 +101,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                                 progress=STEPS, trusted=trusted)
         if isinstance(summary, NothingToReview):
             out = ui.console(stderr=options.format != "text")
-            out.print(summary.message)
-            for line in left_out:
-                out.print(f"not read: {line}", markup=False, highlight=False)
+            for line in [] if ui.quiet() else [summary.message,
+                                                *(f"not read: {o}" for o in left_out)]:
+                out.print(line, markup=False, highlight=False)
             return ExitCode.OK
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
     log.debug("ledger: %s; health: %s", summary.ledger.counts(),
@@ -94,11 +114,42 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
 
 def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:
     """`path: reason` for each untracked path the working-tree change leaves out (a
-    virtualenv, node_modules, build output, a file over the size limit); none for
-    --staged or --head, which read no untracked file."""
+    virtualenv, node_modules, build output, a file over the size limit) under the review's
+    paths; none for --staged or --head, which read no untracked file."""
     if source.staged or source.head:
         return []
-    return [str(skipped) for skipped in repo.untracked_skipped()]
+    return [str(skipped) for skipped in repo.untracked_skipped()
+            if not source.paths or under(skipped.path.rstrip("/"), source.paths)]
+
+
+def scope_paths(root: Path, given: Sequence[Path], refs: Sequence[str | None]) -> tuple[str, ...]:
+    """`review PATH…` as repository paths ("" for the whole repository). A path is taken
+    relative to the current folder, as ruff and pre-commit take it; one outside the
+    repository, or that exists neither on disk nor in `refs` (a file the change deleted),
+    is refused before any work."""
+    top = Path(os.path.realpath(root))
+    repo = open_repository(root) if given else None
+    scoped = []
+    for path in given:
+        full = os.path.abspath(path)  # the folders resolved, a symlink's own name kept
+        here = Path(os.path.realpath(os.path.dirname(full))) / os.path.basename(full)
+        try:
+            relative = here.relative_to(top).as_posix() if here != top else ""
+        except ValueError:
+            raise UserInputError(f"outside the repository {root}", where=str(path),
+                                 fix="name files or folders inside the repository") from None
+        if not (relative == "" or os.path.lexists(here) or _in_refs(repo, relative, refs)):
+            raise UserInputError("no such file or folder", where=str(path),
+                                 fix="name a file or folder of the repository (or of the "
+                                     "change's base)")
+        scoped.append(relative)
+    return tuple(dict.fromkeys(scoped))
+
+
+def _in_refs(repo: Repository | None, path: str, refs: Sequence[str | None]) -> bool:
+    return repo is not None and any(
+        repo.try_git("cat-file", "-e", f"{ref}:{path}")[0] == 0
+        for ref in refs if ref and not ref.startswith("-"))
 
 
 FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")
@@ -107,7 +158,8 @@ FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")
 def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) -> None:
     """Print (or write to --output) the report in --format; the terminal panel goes with the
     text format, or with any format written to a file unless -q. --sarif also writes SARIF.
-    The panel carries the verdict: it is printed once."""
+    The panel carries the verdict: it is printed once. With -q the text format prints
+    nothing when the review passes, and ruff's lines and the verdict when it blocks."""
     json_out = options.format == "json"  # 17 MB for 5,000 findings: written as bytes
     text = None if json_out else render(summary, options.format, root,
                                         fail_on=options.fail_on)
@@ -119,8 +171,11 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
     elif text is not None:
         print(text, end="")
     drawn = not json_out and text is None  # the text format is the panel itself
-    if (options.output is None and drawn) or (options.output is not None
-                                              and not ui.quiet()):
+    if drawn and options.output is None and ui.quiet():
+        if blocking(summary, options.fail_on):  # why the exit code is 1, one line each
+            print(render(summary, "ruff", root, fail_on=options.fail_on), end="")
+    elif (options.output is None and drawn) or (options.output is not None
+                                                and not ui.quiet()):
         ui.console().print(to_rich(summary))
         for line in summary.skipped:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)

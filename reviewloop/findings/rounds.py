@@ -6,7 +6,10 @@
   suppression covers a report, `out_of_scope` (with the reason) when no report lies on a line
   the run wrote in any round nor spans a place where it removed lines, else `open`; a group
   matching an existing entry (any shared fingerprint) updates it, so a finding reported
-  again is one entry, and a fixed one reopens;
+  again is one entry, and a fixed one reopens; so does a group about the same problem as an
+  unresolved entry whose fingerprint changed with its code (`triage.same_problem`: a
+  `# nosec` the fixer appended, a re-wrapped call), which keeps the entry's id — the
+  problem is still there, so it is not fixed;
 * an unresolved entry nobody reported becomes `fixed` only when its reporter re-checked the
   current content this round: the reviewer ran (`ok`) with every analyzer it lists (what a
   model answers never closes an analyzer's finding: the reviewer's outcome carries it for as
@@ -31,9 +34,8 @@ from reviewloop.findings.triage import (
     group,
     normalise_scope,
     outside_reason,
-    overlaps,
     representative,
-    similar_titles,
+    same_problem,
 )
 
 Suppressor = Callable[[Finding], Suppression | None]
@@ -74,14 +76,17 @@ def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
     entries = _Entries(ledger.entries)
     seen: set[str] = set()
-    for reports in group(rnd.reported):
+    groups = group(rnd.reported)
+    taken = {i for reports in groups if (i := entries.exact(reports)) is not None}
+    for reports in groups:
         status, reason, suppression = _classify(reports, (scope, removals), rnd)
-        index = entries.match(reports)
+        index = entries.match(reports, taken)
         if index is None:
             index = entries.add(_new_entry(reports, status, reason, suppression, rnd.round))
         else:
             entries.replace(index, _updated(entries[index], reports, status, reason,
                                             suppression, rnd.round))
+        taken.add(index)  # one report of a round per entry; two new ones are two findings
         seen.add(entries[index].id)
     checked = _rechecked(health, rnd)
     final = [e if e.id in seen or not e.status.unresolved else _unreported(e, checked, rnd)
@@ -91,13 +96,13 @@ def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
 
 
 class _Entries(list[Entry]):
-    """The ledger's entries being recorded, indexed by fingerprint and by (agent, file) of
-    their LLM anchors, so matching a group costs the entries that could match, not all."""
+    """The ledger's entries being recorded, indexed by fingerprint and by file, so matching a
+    group costs the entries that could match, not all."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         super().__init__()
         self._by_print: dict[str, set[int]] = {}
-        self._by_author: dict[tuple[str, str], set[int]] = {}
+        self._by_file: dict[str, set[int]] = {}
         for entry in entries:
             self.add(entry)
 
@@ -110,28 +115,29 @@ class _Entries(list[Entry]):
         self[index] = entry
         self._index(index)  # stale keys stay; `match` re-checks every candidate
 
-    def match(self, reports: Sequence[Finding]) -> int | None:
-        """The entry these reports are about: the first sharing a fingerprint, else (an LLM
-        re-wording its own finding) the first unresolved entry of the same agent on
-        overlapping lines with a similar title."""
+    def exact(self, reports: Sequence[Finding]) -> int | None:
+        """The first entry sharing a fingerprint with the reports."""
         prints = frozenset(p for r in reports for p in r.fingerprints)
         sharing = set().union(*(self._by_print.get(p, ()) for p in prints))
-        exact = min((i for i in sharing if self[i].fingerprints & prints), default=None)
-        first = reports[0]
-        if exact is not None or first.source != "llm":
+        return min((i for i in sharing if self[i].fingerprints & prints), default=None)
+
+    def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
+        """The entry these reports are about: the first sharing a fingerprint, else the
+        first unresolved entry about the same problem (`triage.same_problem`: its code
+        changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
+        other report of the round has (`taken`)."""
+        exact = self.exact(reports)
+        if exact is not None:
             return exact
-        return min((i for i in self._by_author.get((first.agent, first.file), ())
-                    if (e := self[i]).status.unresolved and e.finding.source == "llm"
-                    and e.finding.agent == first.agent and overlaps(e.finding, first)
-                    and similar_titles(e.finding.title, first.title)), default=None)
+        return min((i for i in self._by_file.get(reports[0].file, ())
+                    if i not in taken and self[i].status.unresolved
+                    and any(same_problem(self[i].finding, r) for r in reports)), default=None)
 
     def _index(self, index: int) -> None:
         entry = self[index]
         for p in entry.fingerprints:
             self._by_print.setdefault(p, set()).add(index)
-        if entry.finding.source == "llm":
-            key = (entry.finding.agent, entry.finding.file)
-            self._by_author.setdefault(key, set()).add(index)
+        self._by_file.setdefault(entry.finding.file, set()).add(index)
 
 
 _Lines = Mapping[str, frozenset[int]]

@@ -121,6 +121,29 @@ def overlaps(a: Finding, b: Finding) -> bool:
     return a.file == b.file and a.start_line <= b.end_line and b.start_line <= a.end_line
 
 
+NEAR_LINES = 2  # an analyzer's rule this close to where it fired is the same problem
+
+
+def same_problem(old: Finding, new: Finding) -> bool:
+    """Whether `new` reports what `old` did though their fingerprints differ, because the
+    flagged code changed around the problem (a `# nosec` appended, the call re-wrapped, a
+    title re-worded): an analyzer's finding by the same rule in the same file, on lines at
+    most `NEAR_LINES` from `old`'s; an LLM finding by the same agent on overlapping lines
+    with a similar title. The one rule for "the same problem, still there": a finding is
+    fixed only when nothing like it is reported any more."""
+    if old.file != new.file or (old.source == "llm") != (new.source == "llm"):
+        return False
+    if new.source == "llm":
+        return (old.agent == new.agent and overlaps(old, new)
+                and similar_titles(old.title, new.title))
+    if old.rule_key != new.rule_key or old.level != new.level:
+        return False
+    if old.level != "line":
+        return old.symbol == new.symbol
+    return (new.start_line <= old.end_line + NEAR_LINES
+            and old.start_line <= new.end_line + NEAR_LINES)
+
+
 def similar_titles(a: str, b: str) -> bool:
     """Most words of the shorter title, fillers aside, appear in the other one."""
     words_a, words_b = _words(a), _words(b)

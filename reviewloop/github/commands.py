@@ -6,10 +6,14 @@
     /reviewloop ignore <id> <why>  dismiss a finding, recorded with who and why
 
 A command is the first non-empty line of a comment that a human *created* (an edit or a
-deletion replays nothing). A comment by a bot (`user.type == "Bot"`) or carrying one of
-reviewloop's own markers is never a command, whoever posted it: the bot cannot command
-itself, and quoting its comments commands nothing. Who may command is decided elsewhere
-(`github/access.py`); the body's other lines are never read.
+deletion replays nothing), when Markdown shows that line as plain text: a line that opens an
+indented code block (four columns of indentation, a tab counting to the next multiple of
+four, as CommonMark says), a quote (`>`) or a fenced block (```` ``` ````, `~~~`) shows an
+example, and is never executed; nor is a list item (`- /reviewloop fix`). A comment by a
+bot (`user.type == "Bot"`) or carrying one of reviewloop's own markers is never a command,
+whoever posted it: the bot cannot command itself, and quoting its comments commands nothing.
+Who may command is decided elsewhere (`github/access.py`); the body's other lines are never
+read.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from reviewloop.errors import UserInputError
 
 Verb = Literal["fix", "review", "ignore"]
 EVENTS = ("issue_comment", "pull_request_review_comment")
-_FIX = ("run reviewloop command --github from a workflow triggered `on: issue_comment` or "
+_FIX = ("run `reviewloop review --github` from a workflow triggered `on: issue_comment` or "
         "`on: pull_request_review_comment` (types: created)")
 _LINE = re.compile(r"^/reviewloop(?:\s+(?P<verb>\S+))?(?P<rest>.*)$")
 _ID = re.compile(r"^[0-9a-f]{6,64}$")
+_CODE_INDENT = 4  # columns that make a line an indented code block (CommonMark)
 _OUR_MARKER = "<!-- reviewloop:"
 USAGE = ("`/reviewloop fix [id…]` · `/reviewloop review` · "
          "`/reviewloop ignore <id> <reason>`")
@@ -62,8 +67,10 @@ class CommentEvent:
 def parse_command(body: str) -> Command | str | None:
     """The command on the body's first non-empty line; a message when the line starts with
     `/reviewloop` but is not a command; None when it is not addressed to reviewloop."""
-    line = next((text.strip() for text in body.splitlines() if text.strip()), "")
-    found = _LINE.match(line)
+    first = next((text for text in body.splitlines() if text.strip()), "")
+    if _columns(first) >= _CODE_INDENT:
+        return None  # an indented code block: an example, like a quoted or fenced one
+    found = _LINE.match(first.strip())
     if found is None:
         return None
     verb, words = (found["verb"] or "").lower(), found["rest"].split()
@@ -79,6 +86,19 @@ def parse_command(body: str) -> Command | str | None:
             return f"`/reviewloop ignore` needs a finding id and a reason. Usage: {USAGE}"
         return Command("ignore", (words[0].lower(),), " ".join(words[1:])[:500])
     return f"unknown command. Usage: {USAGE}"
+
+
+def _columns(line: str) -> int:
+    """The line's indentation in columns, as CommonMark counts it (a tab to the next stop)."""
+    column = 0
+    for char in line:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += _CODE_INDENT - column % _CODE_INDENT
+        else:
+            break
+    return column
 
 
 def parse_comment_event(name: str, payload: Any, *, source: str = "event"

@@ -5,7 +5,9 @@ Pure; `github/publish.py` carries the decisions out.
 Each push is judged against the whole PR at the new head. A finding already posted keeps its
 identity (`Finding.fingerprint`: rule, file and a location hash that survives lines moving),
 so a moved finding is the same finding — never "resolved and posted again". A posted finding
-is **fixed** only when a re-analysis of the current content no longer reports it:
+is **fixed** only when a re-analysis of the current content no longer reports it, nor the
+same problem where its code changed (`findings.triage.same_problem`: a `# nosec` the push
+added keeps the finding open under its posted id):
 
 * its reporter (the reviewer, or the analyzer and its reviewer) ran this push — a missing
   or failed one judges nothing;
@@ -29,6 +31,7 @@ from types import SimpleNamespace
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import CodeIndex, Finding, location_hash
+from reviewloop.findings.triage import same_problem
 from reviewloop.git.diff import ChangeSet
 from reviewloop.github.ignores import IgnoreRecord
 from reviewloop.github.posted import PostedFinding, PostedState
@@ -112,7 +115,9 @@ def converge(posted: PostedState, current: Sequence[Finding],
     out = Convergence()
     reported: set[str] = set()
     seen_new: set[str] = set()
-    for finding in sorted(current, key=Finding.sort_key):
+    ordered = sorted(current, key=Finding.sort_key)
+    exact = {fp for f in ordered for fp in f.fingerprints if fp in posted.findings}
+    for finding in ordered:
         ignore = posted.ignore_of(finding.fingerprints)
         if ignore is not None:
             reported |= finding.fingerprints
@@ -120,7 +125,7 @@ def converge(posted: PostedState, current: Sequence[Finding],
                 out.ignored.append((finding, ignore))
             continue
         match = next((fp for fp in sorted(finding.fingerprints) if fp in posted.findings),
-                     None)
+                     None) or _same_problem(posted, finding, exact | reported)
         if match is None:
             if finding.fingerprint not in seen_new:
                 seen_new.add(finding.fingerprint)
@@ -144,6 +149,15 @@ def converge(posted: PostedState, current: Sequence[Finding],
                 out.still_open.append(p)
                 out.waiting[fp] = why_not
     return out
+
+
+def _same_problem(posted: PostedState, finding: Finding, taken: set[str]) -> str | None:
+    """The open posted finding `finding` is about though its fingerprint changed with the
+    code (`triage.same_problem`: a `# nosec` added, a call re-wrapped), that no other report
+    at this head has: still open, under its posted id, not fixed beside a new one."""
+    return next((fp for fp, p in sorted(posted.findings.items())
+                 if fp not in taken and fp not in posted.ignored and p.state == "open"
+                 and same_problem(p.record.finding(), finding)), None)
 
 
 def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.agent.spend import usd
 from reviewloop.findings.ledger import Status
 from reviewloop.findings.schema import Severity
 from reviewloop.git.repository import Repository
@@ -79,7 +80,7 @@ def spend_text(summary: RunSummary, budget_usd: float | None) -> str:
     """"$0.0123 (1,234 tokens in / 56 out) of budget_usd $0.50"."""
     text = (f"{cost_text(summary.cost_usd)} ({summary.input_tokens:,} tokens in / "
             f"{summary.output_tokens:,} out)")
-    return text + (f" of budget_usd ${budget_usd:.2f}" if budget_usd is not None else "")
+    return text + (f" of budget_usd {usd(budget_usd)}" if budget_usd is not None else "")
 
 
 def findings_by_agent(summary: RunSummary) -> list[str]:

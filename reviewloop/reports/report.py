@@ -13,6 +13,7 @@ from typing import Any, Literal
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
+from reviewloop.agent.spend import usd
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.matrix import incomplete_text, matrix
@@ -193,7 +194,7 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def cost_text(cost_usd: float | None) -> str:
-    return "unknown" if cost_usd is None else f"${cost_usd:.4f}"
+    return "unknown" if cost_usd is None else usd(cost_usd)
 
 
 def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import estimate_tokens, price_for
+from reviewloop.agent.spend import usd
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
@@ -58,7 +59,7 @@ class Estimate(BaseModel):
         if self.cache_read_tokens:
             text += f" ({self.cache_read_tokens:,} read from cache)"
         if self.cost_usd is not None:
-            text += f", est. ${self.cost_usd:.4f}"
+            text += f", est. {usd(self.cost_usd)}"
         return text
 
 

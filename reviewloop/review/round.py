@@ -24,6 +24,7 @@ from reviewloop.agent.models import (
     estimate_tokens,
     is_bedrock_model,
 )
+from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.secrets.scanner import redact, redact_around, redact_finding
 from reviewloop.config import Settings, model_for
@@ -231,8 +232,8 @@ def _calls(setup: RoundSetup, names: dict[str, str], plan: ChunkPlan,
 def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
     limit = setup.settings.review.max_cost_usd
     if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
-        return (f"estimated ${planned.cost_usd:.4f} for round {round_no} is over "
-                f"[review] max_cost_usd ${limit:.4f}")
+        return (f"estimated {usd(planned.cost_usd)} for round {round_no} is over "
+                f"[review] max_cost_usd {usd(limit)}")
     return None
 
 

@@ -33,6 +33,7 @@ from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.matrix import with_file_checks
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
+from reviewloop.runs.path_scope import limit
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.runs.trusted import TrustedConfig, config_findings
@@ -63,6 +64,7 @@ class DiffSource:
     head: str | None = None
     staged: bool = False
     merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
+    paths: tuple[str, ...] = ()  # `review PATH…`: only changed files under these (repo paths)
 
     @property
     def working_tree(self) -> bool:
@@ -71,10 +73,13 @@ class DiffSource:
 
     def describe(self) -> str:
         if self.staged:
-            return "staged changes"
-        if self.base and self.head:
-            return f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
-        return f"working tree against {self.base or 'HEAD'}"
+            what = "staged changes"
+        elif self.base and self.head:
+            what = f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
+        else:
+            what = f"working tree against {self.base or 'HEAD'}"
+        return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
+                       else "")
 
     def read(self, repo: Repository, tree: str | None = None) -> str:
         """The change's diff; a working tree's is read from `tree` when given (a snapshot's,
@@ -105,9 +110,12 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     baseline = repo.snapshot() if diff_text is None and source.working_tree else None
     if diff_text is None:
         diff_text = source.read(repo, baseline.tree if baseline else None)
+    diff_text, outside = limit(diff_text, source.paths, source.describe())
     # round-1.diff holds it as it is: the round parses the same text (git.diff's memo)
     if not parse_diff(diff_text, source=source.describe()).paths:
-        return NothingToReview(f"nothing to review: no change in the {source.describe()}")
+        elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
+        return NothingToReview(f"nothing to review: no change in the {source.describe()}"
+                               f"{elsewhere}")
     baseline = baseline or repo.snapshot()  # before any analyzer or test writes a file
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
@@ -140,6 +148,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_gates(summary, content, settings, diff_text, suppress)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
+    summary = summary.model_copy(update={"skipped": [*outside, *summary.skipped]})
     return redacted(summary)  # printed, written, posted: nothing secret in any of it
 
 

@@ -29,6 +29,7 @@ class RunFact(_Fact):
     task_title: str
     status: str
     updated: str
+    spec: str = ""  # the spec's path in the repository ("" when outside it, or unknown)
     commit: str | None = None
     detail: str | None = None
     passed_tests: int | None = None
@@ -49,6 +50,7 @@ class SpecFact(_Fact):
     done: int
     total: int
     next_task: str | None = None  # "id title" of what `run next` picks
+    next_id: str | None = None  # its id
     open: list[OpenTask] = Field(default_factory=list)
     diagnostics: int = 0
 
@@ -120,6 +122,7 @@ def spec_facts(root: Path) -> list[SpecFact]:
         facts.append(SpecFact(
             path=path.relative_to(root).as_posix(), format=spec.format.value, done=done,
             total=total, next_task=f"{upcoming.id} {upcoming.title}" if upcoming else None,
+            next_id=upcoming.id if upcoming else None,
             open=[OpenTask(id=t.id, title=t.title, status=t.status.value,
                            notes=_task_note(t)) for t in spec.tasks
                   if not t.is_done and t.is_leaf and not t.optional],
@@ -135,18 +138,26 @@ def _task_note(task: Task) -> str:
 def run_facts(root: Path) -> list[RunFact]:
     registry = Registry(root)
     summaries = _summaries(Path(registry.path).parent / "checkpoints.sqlite")
-    return [_run_fact(record, summaries(record.run_id)) for record in registry.list()]
+    return [_run_fact(record, summaries(record.run_id), root) for record in registry.list()]
 
 
-def _run_fact(record: RunRecord, summary: dict[str, Any]) -> RunFact:
+def _run_fact(record: RunRecord, summary: dict[str, Any], root: Path) -> RunFact:
     from reviewloop.reports.report import RunSummary
 
     run = RunSummary.model_validate(summary) if summary else None
     return RunFact(run_id=record.run_id, task_id=record.task_id, task_title=record.task_title,
-                   status=record.status, updated=record.updated, commit=record.commit_sha,
+                   status=record.status, updated=record.updated, spec=_in_repo(record.spec, root),
+                   commit=record.commit_sha,
                    detail=record.detail, passed_tests=summary.get("passed_tests"),
                    fixed=len(run.findings_fixed) if run else 0,
                    escalated=len(run.findings_remaining) if run else 0)
+
+
+def _in_repo(spec: str, root: Path) -> str:
+    try:
+        return Path(spec).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
 
 
 def run_summary(root: Path, run_id: str) -> dict[str, Any]:

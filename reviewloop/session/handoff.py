@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reviewloop.session.facts import Facts
+from reviewloop.session.facts import Facts, SpecFact
 
 HANDOFF_MD = ".reviewloop/handoff.md"
 HANDOFF_JSON = ".reviewloop/handoff.json"
@@ -42,10 +42,17 @@ def next_steps(facts: Facts) -> list[str]:
               for name in facts.spec_sessions]
     several = len(facts.specs) > 1
     for spec in facts.specs:
-        if spec.next_task:
+        if spec.next_task and not _has_open_run(facts, spec):  # its approve/resume is above
             where = f" --spec {spec.path}" if several else ""
             steps.append(f"`reviewloop run next{where}` — {spec.next_task}")
     return steps
+
+
+def _has_open_run(facts: Facts, spec: SpecFact) -> bool:
+    """Whether the task `run next` would pick has a run waiting for approval or a resume:
+    `run next` would start a second run of it."""
+    return any(r.task_id == spec.next_id and r.spec in ("", spec.path)
+               for r in (*facts.pending, *facts.failed))
 
 
 def render(facts: Facts, prose: str | None = None) -> str:

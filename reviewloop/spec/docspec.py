@@ -48,7 +48,7 @@ _REF_TOKEN = re.compile(r"\b[A-Za-z]{1,5}-?\d+(?:\.\d+)*\b|\b\d+(?:\.\d+)*\b")
 
 
 class DocSections(BaseModel):
-    """The prose sections of a single-document spec, for prompts and `reviewloop show`."""
+    """The prose sections of a single-document spec, for prompts and spec authoring."""
 
     model_config = ConfigDict(frozen=True)
 

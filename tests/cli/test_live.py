@@ -213,3 +213,24 @@ def test_the_view_is_off_without_a_terminal(monkeypatch) -> None:
         assert view is None and live.active() is None
         with live.paused():
             pass
+
+
+def test_a_subcommand_s_quiet_keeps_an_open_view_from_drawing() -> None:
+    """`reviewloop review -q` on a terminal: the view was opened before the subcommand's
+    own -q was read, so the view itself draws nothing once quiet is set."""
+    from reviewloop.cli import ui
+
+    graph = StateGraph(State)
+    graph.add_node("triage", lambda state: {"reviews": ["x"]})
+    graph.add_edge(START, "triage")
+    graph.add_edge("triage", END)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    ui.set_verbosity(ui.QUIET)
+    try:
+        with live.session(lambda node, update: "done", console=console) as view:
+            graph.compile().invoke({"reviews": []})
+            assert view.live is None and not view.rows
+    finally:
+        ui.set_verbosity(ui.NORMAL)
+    assert out.getvalue() == ""

@@ -178,3 +178,40 @@ def test_the_ledger_survives_a_json_round_trip_and_stays_small():
     text = ledger.model_dump_json()
     assert Ledger.model_validate_json(text) == ledger
     assert len(text) < 8000
+
+
+def test_a_nosec_the_fixer_appended_leaves_the_same_finding_open_under_its_id():
+    """The fixer appends `# nosec`: the untrusted marker is not honoured, so bandit reports
+    B602 again, on code whose location hash (and so fingerprint) changed. That is the same
+    problem, still open under its id — not "fixed 🔴 1" beside a new open one."""
+    code = [*CODE[:4], "    return 1"]
+    one = record(Ledger(), round_(1, [bandit(4, code)]))
+    marked = [*code[:3], "    subprocess.call(cmd, shell=True)  # nosec", *code[4:]]
+    again = bandit(4, marked)
+    assert again.fingerprint != one.entries[0].id
+    two = record(one, round_(2, [again], whole=False, fix_files=["run.py"]))
+    assert [(e.id, e.status) for e in two] == [(one.entries[0].id, Status.OPEN)]
+    assert again.fingerprint in two.entries[0].fingerprints  # either id finds it
+    # with both identical lines flagged, one marked: two open, none fixed
+    both = record(Ledger(), round_(1, [bandit(4), bandit(5)]))
+    marked = [*CODE[:3], "    subprocess.call(cmd, shell=True)  # nosec", *CODE[4:]]
+    after = record(both, round_(2, [bandit(4, marked), bandit(5, marked)], whole=False,
+                                fix_files=["run.py"]))
+    assert [e.status for e in after] == [Status.OPEN, Status.OPEN]
+
+
+def test_a_finding_of_another_rule_or_far_away_is_not_the_same_problem():
+    one = record(Ledger(), round_(1, [bandit(4)]))
+    elsewhere = [*CODE[:3], "    pass", *CODE[4:], "", "", "", "x = subprocess.call(c, shell=1)"]
+    far = bandit(10, elsewhere)
+    other_rule = far.model_copy(update={"rule": "B605", "start_line": 4, "end_line": 4,
+                                        "fingerprint": ""}).with_code(elsewhere)
+    two = record(one, round_(2, [far, other_rule], whole=True))
+    assert {(e.finding.rule, e.finding.start_line, e.status) for e in two} == {
+        ("B602", 4, Status.FIXED), ("B605", 4, Status.OPEN), ("B602", 10, Status.OUT_OF_SCOPE)}
+
+
+def test_two_new_reports_near_each_other_stay_two_findings():
+    one = record(Ledger(), round_(1, []))
+    two = record(one, round_(2, [bandit(4), bandit(5)]))
+    assert len(two.entries) == 2

@@ -139,3 +139,25 @@ def test_the_pr_ledger_counts_what_is_open_across_pushes():
     assert [t.status.value for t in reopened.history] == ["fixed", "open"]
     assert reopened.reason == "reported again at dddddddddddd"
     assert ledger.find([gone.fingerprint]).status.value == "fixed"
+
+
+def test_a_nosec_the_push_added_keeps_the_posted_finding_open_not_fixed():
+    """The push appends `# nosec` to the flagged call: bandit (which ignores change-added
+    markers) reports B602 there again under a new fingerprint. The posted finding stays open
+    under its id; nothing is fixed and nothing is posted as new."""
+    before = ["import subprocess", "", "def run(cmd):", "    subprocess.call(cmd, shell=True)"]
+    after = [*before[:3], "    subprocess.call(cmd, shell=True)  # nosec"]
+    old = finding(4, "subprocess call with shell=True", source="bandit", rule="B602"
+                  ).with_code(before)
+    again = finding(4, "subprocess call with shell=True", source="bandit", rule="B602"
+                    ).with_code(after)
+    assert again.fingerprint != old.fingerprint
+    conv = converge(state(posted(old, line=4)), [again], None)
+    assert conv.new == [] and conv.fixed == []
+    assert [p.fingerprint for p in conv.still_open] == [old.fingerprint]
+    # a B602 far from it, or another rule there, is a new finding; the old one is fixed
+    far = finding(40, "subprocess call with shell=True", source="bandit", rule="B602")
+    other = finding(4, "start_process_with_a_shell", source="bandit", rule="B605")
+    moved_on = converge(state(posted(old, line=4)), [far, other], None)
+    assert {f.fingerprint for f in moved_on.new} == {far.fingerprint, other.fingerprint}
+    assert [p.fingerprint for p in moved_on.fixed] == [old.fingerprint]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewloop.reports.next_steps import Landed, next_steps, render
+from reviewloop.reports.next_steps import Landed, OpenRun, next_steps, render
+from reviewloop.runs.registry import Registry
 from tests.support.bedrock import BedrockFake, text
 from tests.support.gitutil import git
 from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
@@ -51,8 +52,8 @@ def run_yes(root: Path) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(project: Path
-                                                                        ) -> None:
+def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(
+        project: Path) -> None:  # noqa: F811
     code, out = run_yes(project)
     assert code == 0, out
     said = " ".join(out.split())
@@ -64,7 +65,7 @@ def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(project: 
     assert not (project / ".reviewloop" / "handoff.md").exists()
 
 
-def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:
+def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:  # noqa: F811
     config = project / ".reviewloop.toml"
     config.write_text(config.read_text() + '\n[run]\nthen = ["handoff"]\n')
     git(project, "commit", "-qam", "hand off after each run")
@@ -72,3 +73,28 @@ def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:
     assert code == 0, out
     assert "run.then: hand the session off: reviewloop handoff" in out
     assert (project / ".reviewloop" / "handoff.md").is_file()
+
+
+def test_a_next_task_with_an_open_run_is_approved_or_resumed_never_run_again() -> None:
+    landed = Landed("pr", "task-2", "reviewloop/T2", "origin")
+    waiting = next_steps(landed, "T3", None, OpenRun("T3-abc", "awaiting_approval"))
+    stopped = next_steps(landed, "T3", None, OpenRun("T3-abc", "interrupted"))
+    driven = next_steps(landed, "T3", None, OpenRun("T3-abc", "running"))
+    assert [(s.name, s.command) for s in waiting] == [
+        ("handoff", "reviewloop handoff"), ("approve", "reviewloop approve T3-abc")]
+    assert [(s.name, s.command) for s in stopped][1] == ("resume", "reviewloop resume T3-abc")
+    assert [(s.name, s.command) for s in driven][1] == ("watch", "reviewloop runs")
+    # no "next" step: a `run.then = ["next"]` chain never starts a second run of T3
+    assert not [s for s in (*waiting, *stopped, *driven) if s.name == "next"]
+
+
+def test_a_committed_run_suggests_approving_the_next_tasks_waiting_run(
+        project: Path) -> None:  # noqa: F811
+    Registry(project).create("T3.1-waiting", task_id="T3.1", task_title="Step",
+                             spec=str(project / SPEC), options={})
+    Registry(project).update("T3.1-waiting", status="awaiting_approval")
+    code, out = run_yes(project)
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert "approve the next task's waiting run (T3.1) reviewloop approve T3.1-waiting" in said
+    assert "reviewloop run T3.1" not in said

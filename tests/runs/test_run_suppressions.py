@@ -77,3 +77,32 @@ def test_a_suppression_the_run_started_with_still_counts(project: Path) -> None:
     assert shell.status is Status.SUPPRESSED and shell.suppression is not None
     assert shell.suppression.where == "calc.py:9"
     assert not [e for e in ledger.entries if e.finding.rule == "adds-suppression"]
+
+
+def test_a_fixers_nosec_is_no_fix_and_the_finding_keeps_its_id(
+        project: Path) -> None:  # noqa: F811
+    """The fixer appends `# nosec` to the flagged call instead of fixing it: bandit reports
+    B602 there again, under a new fingerprint (the line changed). The loop's ledger keeps
+    one B602 entry, open under its first id, and never counts it fixed."""
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [
+        tool_call("write_file", {"path": "calc.py", "content": CALC.format("")}),
+        "wrote calc.py"])
+    model.script(FIXER, [
+        tool_call("edit_file", {"path": "calc.py", "old": "shell=True)\n",
+                                "new": "shell=True)  # nosec\n"}),
+        "marked the call as reviewed",
+        *["nothing left to change"] * 8])
+
+    result = start(_runner(project, model), project)
+
+    summary = ran(result)
+    assert summary.rounds >= 2  # the fix was re-reviewed, and its marker reported:
+    assert any(e.finding.rule == "adds-suppression" and e.finding.file == "calc.py"
+               for e in summary.ledger.entries)
+    shells = [e for e in summary.ledger.entries if e.finding.rule == "B602"]
+    assert len(shells) == 1, [(e.id[:12], e.status) for e in shells]
+    (shell,) = shells
+    assert shell.status.unresolved and len(shell.finding.fingerprints) >= 2
+    assert all(t.status is not Status.FIXED for t in shell.history), shell.history
+    assert not [f for f in summary.findings_fixed if f.rule == "B602"]

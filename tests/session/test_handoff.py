@@ -60,7 +60,9 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
     assert data["blockers"][0] == f"run {run_id} (T4 Step 4) is waiting for approval"
     assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (app.py)")
     assert data["next_steps"][0].startswith(f"`reviewloop approve {run_id}`")
-    assert data["next_steps"][-1] == "`reviewloop run next` — T4 Step 4"
+    # T4 is what `run next` would pick, but its run waits for approval: approve it, never
+    # start a second run of T4
+    assert not [s for s in data["next_steps"] if "reviewloop run next" in s]
     spec = data["facts"]["specs"][0]
     assert (spec["done"], spec["total"]) == (3, 7)
     assert [t["id"] for t in spec["open"]] == ["T4", "T5", "T6", "T7"]
@@ -75,6 +77,25 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
     assert "| docs/todo-spec.md | T5 | Step 5 | open |  |" in text
     assert f"| docs/todo-spec.md | T4 | Step 4 | awaiting approval (run {run_id}) |  |" in text
     assert not (repo / ".kiro").exists()
+
+
+@pytest.mark.parametrize("status", ["failed", "interrupted"])
+def test_a_next_task_whose_run_stopped_is_resumed_not_run_again(repo, capsys, status):
+    run_id = _pending_run(repo)
+    Registry(repo).update(run_id, status=status)
+    code, out, _ = _cli(capsys, "handoff", "--json")
+    assert code == 0
+    assert json.loads(out)["next_steps"] == [f"`reviewloop resume {run_id}` — T4 {status}"]
+
+
+def test_a_run_of_another_task_leaves_run_next(repo, capsys):
+    registry = Registry(repo)
+    registry.create("T9-run", task_id="T9", task_title="Elsewhere",
+                    spec=str(repo / "docs/other-spec.md"), options={})
+    registry.update("T9-run", status="awaiting_approval")
+    code, out, _ = _cli(capsys, "handoff", "--json")
+    assert code == 0
+    assert json.loads(out)["next_steps"][-1] == "`reviewloop run next` — T4 Step 4"
 
 
 def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):

@@ -12,7 +12,9 @@ finished and the tool's command exists, so a half-finished install is never used
 resumed, not restarted: the virtualenv stays, pip and npm keep what they downloaded in the
 tools folder's own caches (`.pip-cache`, `.npm-cache`), and the next attempt fetches only
 what is missing (`tool_build.py`). A lock file keeps two processes from building the same
-one; the one that waits says whom it waits for. `home(tool)` is a cached tool's folder, for
+one; the one that waits says whom it waits for. Within one process, every thread that needs
+the tool during a review joins one background installer (`install_aside.py`), so each line
+is said once per process. `home(tool)` is a cached tool's folder, for
 modules that resolve packages from it (cdk-nag for a CDK app).
 
 What the user sees: one line when an install starts (what, where, roughly how long), one
@@ -32,15 +34,14 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.checks.analyzers import npm_env, tool_build
+from reviewloop.checks.analyzers.install_aside import install_aside
 from reviewloop.checks.analyzers.tool_table import (  # re-exported: the table's one address
     MARKER,
     TOOLS,
@@ -139,7 +140,7 @@ def ensure(tool: Tool, root: Path | None = None, *,
     say = notify or _listener
     if wait is None:
         return install(tool, base, notify=say)
-    return _install_aside(tool, base, wait, say)
+    return install_aside(tool, base, wait, say, done=lambda: cached(tool, base))
 
 
 def unavailable(tool: Tool) -> str | None:
@@ -177,42 +178,6 @@ def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TI
     if command is None:  # pragma: no cover - build writes the marker last
         raise ProvisionError(f"{tool.name} vanished from {base} right after its install")
     return command
-
-
-def _install_aside(tool: Tool, base: Path, wait: float, say: Callable[[str], None]) -> Path:
-    """Install in a process of its own, which outlives this one if need be, and wait for it
-    at most `wait` seconds, passing on what it says."""
-    base.mkdir(parents=True, exist_ok=True)
-    log_file = base / f"{tool.folder}.log"
-    with log_file.open("a", encoding="utf-8") as out:
-        seen = out.tell() and len(log_file.read_text(encoding="utf-8").splitlines())
-        proc = subprocess.Popen(
-            [sys.executable, "-P", "-m", "reviewloop.checks.analyzers.provision",  # -P: no cwd
-             json.dumps(asdict(tool)), str(base)],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)  # not killed with a review that stops waiting
-    deadline = time.monotonic() + wait
-    while True:
-        with suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
-        lines = log_file.read_text(encoding="utf-8").splitlines()
-        for line in lines[seen:]:
-            say(line)
-        seen = len(lines)
-        if proc.returncode is not None:
-            break
-        if time.monotonic() >= deadline:
-            raise StillInstalling(
-                f"not run: still installing {tool.name} {tool.version} (past the review's "
-                f"{wait:.0f}s wait; it goes on in the background, log: {log_file}); the next "
-                f"review uses it once it is done")
-    found = cached(tool, base)
-    if found is None:
-        said = lines[-1] if lines else f"exit {proc.returncode}"
-        raise ProvisionError(said if said.startswith("cannot install") else
-                             f"cannot install {tool.name}: {said}; fix: run "
-                             f"`{fix_command(tool)}`")
-    return found
 
 
 @contextmanager

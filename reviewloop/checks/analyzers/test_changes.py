@@ -1,19 +1,31 @@
-"""The `test-changes` analyzer: production code changed while no test file changed.
+"""The `test-changes` analyzer: production code changed what it does while no test file
+changed, and no test run shows the new code executed.
 
 One should_fix file-level finding (keyed on the file, not the line it is shown on), on the
-first added line of the first changed production file. A
-file counts as a test by the usual names (`tests/`, `test_*.py`, `*_test.py`, `*_test.go`,
-`*.test.ts`, `spec/`, …, see `looks_like_test`); as production code when it is a source file
-of a common language and not a test. Docs, configuration and data files are neither.
+first added line of the first production file whose behaviour changed. A file counts as a
+test by the usual names (`tests/`, `test_*.py`, `*_test.py`, `*_test.go`, `*.test.ts`,
+`spec/`, …, see `looks_like_test`); as production code when it is a source file of a common
+language and not a test. Docs, configuration and data files are neither.
+
+Behaviour (`checks.behaviour`): an edit of docstrings, comments, whitespace or blank lines,
+or a local variable renamed, changes nothing a test could show, so it needs no test (nor does
+a file moved without a content change: it adds no line). When the project's tests may run
+(`--tests`), a change whose changed Python lines all ran under them (the coverage
+analyzer's own run, made once) is tested already.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.behaviour import changes_behaviour
+from reviewloop.checks.coverage.collectors import COLLECTORS
+from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import FileDiff
 
 NAME = "test-changes"
 RULE = "no-test-change"
@@ -50,9 +62,9 @@ class TestChanges:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if any(looks_like_test(path) for path in ctx.changes.paths):
             return []
-        production = [f for f in ctx.changes.files
-                      if f.path in ctx.files and is_production(f.path) and f.added]
-        if not production:
+        production = [f for f in ctx.changes.files if f.path in ctx.files
+                      and is_production(f.path) and f.added and _changes_behaviour(ctx, f)]
+        if not production or _covered(ctx, production):
             return []
         first = production[0]
         others = len(production) - 1
@@ -65,3 +77,25 @@ class TestChanges:
                        "regressions."),
             suggestion="Add or update tests that exercise the changed code.",
             confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE, level="file")]
+
+
+def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
+    try:
+        text = (ctx.root / diff.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # unreadable here: judged as a change
+    return changes_behaviour(diff, text)
+
+
+def _covered(ctx: AnalyzerContext, changed: Sequence[FileDiff]) -> bool:
+    """Whether the project's tests (when they may run) executed every changed executable
+    line of `changed`, all of them Python files; the run is the coverage analyzer's."""
+    collector = COLLECTORS["python"]
+    if ctx.tests is None or any(PurePosixPath(f.path).suffix != ".py" for f in changed) \
+            or collector.unavailable(ctx.root, ctx.tests.command) is not None:
+        return False
+    run = collector.collect(ctx.root, ctx.tests)
+    if run.tests_failed:
+        return False
+    lines = changed_line_coverage(ctx.root, ctx.changes, run.executed, [f.path for f in changed])
+    return lines.total > 0 and not lines.missed

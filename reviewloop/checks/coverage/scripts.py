@@ -49,7 +49,7 @@ def exported_functions(path: str, source: str,
                        changed_lines: Collection[int] | None = None) -> list[FunctionSpan]:
     """Exported functions and exported classes' public methods whose lines contain a changed
     line (all of them when `changed_lines` is None), in source order."""
-    root = _parser(PurePosixPath(path).suffix in _TYPESCRIPT).parse(source.encode()).root_node
+    root = parser(PurePosixPath(path).suffix in _TYPESCRIPT).parse(source.encode()).root_node
     unique = {(s.start, s.end): s for s in _exported(root, path)}  # `export {f as g}` of f
     spans = sorted(unique.values(), key=lambda s: (s.start, s.qualname))
     if changed_lines is None:
@@ -59,7 +59,9 @@ def exported_functions(path: str, source: str,
 
 
 @functools.cache
-def _parser(typescript: bool) -> Parser:
+def parser(typescript: bool) -> Parser:
+    """The tree-sitter parser for TypeScript (`typescript`) or TSX, which reads JavaScript
+    and JSX too: one per process."""
     grammar = tree_sitter_typescript.language_typescript() if typescript else \
         tree_sitter_typescript.language_tsx()
     return Parser(Language(grammar))

@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.provision import (
     stale,
     tools_dir,
 )
-from tests.support.loop_cli import _wait_for  # noqa: E402 - after the reviewloop imports
+from tests.support.loop_cli import _wait_for
 
 TINY = Tool("tinytool", "1.0", "tinytool==1.0", "tinytool", "a stand-in built by the test")
 
@@ -302,3 +302,48 @@ def test_two_reviews_installing_at_once_build_one_environment(tmp_path, local_in
     assert sorted(p.name for p in root.iterdir()) == [".tinytool-1.0.lock", "tinytool-1.0"]
     assert subprocess.run([str(commands[0])], capture_output=True, text=True,
                           check=True).stdout == "tinytool 1.0\n"
+
+
+def test_one_review_s_threads_join_one_installer_and_each_line_is_said_once(
+        tmp_path, local_index):
+    """Three analyzers of one review need the tool at once while another process holds the
+    install lock: one background installer, "waiting for another reviewloop process" and
+    "installing" said once each (were 6 and 3: one installer per thread, each relaying the
+    shared log)."""
+    root = tmp_path / "tools"
+    root.mkdir()
+    lock = root / ".tinytool-1.0.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys\n"
+         f"h = open({str(lock)!r}, 'a+'); fcntl.flock(h, fcntl.LOCK_EX)\n"
+         "h.seek(0); h.truncate(); h.write(str(os.getpid())); h.flush()\n"
+         "print('held', flush=True); sys.stdin.readline()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    said: list[str] = []
+    waiting = threading.Event()
+    start = threading.Barrier(3)
+
+    def notify(text: str) -> None:
+        said.append(text)
+        if text.startswith("waiting for"):
+            waiting.set()
+
+    def analyzer(_: int) -> Path:
+        start.wait()
+        return ensure(TINY, root, notify=notify, wait=300)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        commands = [pool.submit(analyzer, n) for n in range(3)]
+        assert waiting.wait(timeout=120), said
+        holder.stdin.write("\n")  # the holder gives up the lock without installing
+        holder.stdin.flush()
+        found = {c.result(timeout=300) for c in commands}
+    holder.wait()
+    assert found == {root / "tinytool-1.0" / "bin" / "tinytool"}
+    assert without_heartbeats(said) == [
+        f"waiting for another reviewloop process (pid {holder.pid}) that is installing "
+        "tinytool 1.0",
+        f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use, usually under a "
+        "minute; later reviews reuse it offline)"]

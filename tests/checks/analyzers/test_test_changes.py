@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
 
 from reviewloop.checks.analyzers.test_changes import is_production
+from reviewloop.checks.coverage.measure import forget
+from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
@@ -69,3 +75,54 @@ def test_a_test_file_outside_the_agents_scope_still_counts(repo):
 ])
 def test_is_production(path, expected):
     assert is_production(path) is expected
+
+
+@pytest.mark.parametrize("new", [
+    'def a():\n    """Return one."""\n    return 1\n',  # a docstring
+    "def a():\n    # one, always\n    return 1  # see above\n\n",  # comments, a blank line
+    "def a():\n  return 1\n",  # whitespace
+])
+def test_an_edit_that_changes_no_behaviour_needs_no_test(repo, new):
+    diff = repo.change({"src/app.py": new, "web/ui.ts": "// the constant\nexport const a = 1;\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+def test_a_renamed_local_or_a_moved_file_needs_no_test(tmp_path):
+    repo = Repo(tmp_path, {"src/calc.py": "def f(x):\n    y = x * 2\n    return y\n",
+                           "src/old.py": "VALUE = 1\n"})
+    repo.git("mv", "src/old.py", "src/new.py")
+    diff = repo.change({"src/calc.py": "def f(x):\n    doubled = x * 2\n    return doubled\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+def test_the_first_file_whose_behaviour_changed_is_the_one_named(repo):
+    diff = repo.change({"src/app.py": 'def a():\n    """Doc."""\n    return 1\n',
+                        "web/ui.ts": "export const a = 2;\n"})
+
+    (finding,) = run_for_agent(REVIEWER, repo.root, diff).findings
+    assert (finding.file, finding.rule) == ("web/ui.ts", "no-test-change")
+    assert "(and" not in finding.rationale
+
+
+def test_a_change_the_existing_tests_execute_needs_no_new_test(tmp_path, monkeypatch):
+    """With leave to run the tests (`--tests`), new code the suite runs (and passes) is
+    tested already; without it, the same change still asks for a test."""
+    monkeypatch.setenv("PATH", os.pathsep.join((str(Path(sys.executable).parent),
+                                                os.environ.get("PATH", ""))))
+    forget()
+    repo = Repo(tmp_path, {
+        "calc/__init__.py": "", "calc/core.py": "def double(x):\n    return x * 2\n",
+        "tests/test_core.py": "from calc.core import double\n\n\ndef test_double():\n"
+                              "    assert double(2) == 4\n"})
+    diff = repo.change({"calc/core.py": "def double(x):\n    return x + x\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff, tests=ProjectTests()).findings == []
+    (untested,) = run_for_agent(REVIEWER, repo.root, diff).findings
+    assert untested.file == "calc/core.py"
+    uncovered = repo.change({"calc/core.py": "def double(x):\n    if x > 99:\n"
+                                             "        return 0\n    return x + x\n"})
+    forget()
+    (finding,) = run_for_agent(REVIEWER, repo.root, uncovered, tests=ProjectTests()).findings
+    assert finding.rule == "no-test-change"

@@ -1,0 +1,33 @@
+"""`reviewloop review PATH…`: the change limited to the changed files under the paths given.
+The other changed files are out of scope and named in the report (never dropped silently);
+a file moved across the boundary is in scope when either of its names is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reviewloop.git.diff import FileDiff, parse_diff, render
+
+
+def under(path: str, roots: Sequence[str]) -> bool:
+    """Whether the repository path `path` is one of `roots` or inside one ("" is the whole
+    repository)."""
+    return any(not root or path == root or path.startswith(root.rstrip("/") + "/")
+               for root in roots)
+
+
+def limit(diff_text: str, roots: Sequence[str], source: str = "diff") -> tuple[str, list[str]]:
+    """The diff of the files under `roots`, and `path: reason` for each changed file that is
+    not; the diff as it is when `roots` is empty."""
+    if not roots:
+        return diff_text, []
+    changes = parse_diff(diff_text, source=source)
+    kept = [f for f in changes.files if _in_scope(f, roots)]
+    where = ", ".join(root or "." for root in roots)
+    outside = [f"{f.path}: out of scope (not under {where})" for f in changes.files
+               if f not in kept]
+    return render(changes, [f.path for f in kept]), outside
+
+
+def _in_scope(diff: FileDiff, roots: Sequence[str]) -> bool:
+    return under(diff.path, roots) or (diff.old_path is not None and under(diff.old_path, roots))

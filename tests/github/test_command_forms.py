@@ -1,0 +1,86 @@
+"""A `/reviewloop` line is executed only where Markdown shows it as plain text: an indented
+code block, a quote and a fenced block all show an example, so none is executed; a list item
+is not a command either. Generated bodies are checked against a CommonMark parser
+(markdown-it-py, which rich already brings) as the oracle."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from reviewloop.github.commands import Command, parse_command
+
+COMMANDS = ["/reviewloop fix", "/reviewloop review", "/reviewloop fix abcdef12",
+            "/reviewloop ignore abcdef12 a constant"]
+_MD = MarkdownIt("commonmark")
+
+
+def _shown_as_text(body: str) -> bool:
+    """Whether the body's first block is a paragraph whose first line is a `/reviewloop`
+    line: what a reader sees as the command itself."""
+    tokens = _MD.parse(body)
+    return (len(tokens) > 1 and tokens[0].type == "paragraph_open"
+            and tokens[1].content.split("\n")[0].startswith("/reviewloop"))
+
+
+_spaces = st.integers(0, 3).map(" ".__mul__)
+_indent = st.text(alphabet=" \t", max_size=8)  # any indentation: code from 4 columns
+_quote = st.builds(lambda pad, marks: pad + "".join(marks), _spaces,
+                   st.lists(st.sampled_from([">", "> ", ">\t", " >"]), min_size=1,
+                            max_size=3))
+_fence = st.builds(lambda pad, char, n, info, inner, close:
+                   f"{pad}{char * n}{info}\n{inner}" + "{cmd}" + (f"\n{char * n}" if close
+                                                                  else ""),
+                   _spaces, st.sampled_from("`~"), st.integers(3, 5),
+                   st.sampled_from(["", "text", " console"]), _indent, st.booleans())
+_list = st.builds(lambda pad, mark, gap: pad + mark + gap, _spaces,
+                  st.sampled_from(["-", "*", "+", "1.", "1)", "12."]),
+                  st.sampled_from([" ", "  ", "   ", "\t"]))
+_blank = st.text(alphabet=" \t", max_size=4)
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> str:
+    """A comment: blank lines, the command in one of the forms, then ordinary text."""
+    command = draw(st.sampled_from(COMMANDS))
+    form = draw(st.sampled_from(["plain", "indented", "quote", "fence", "list"]))
+    if form == "fence":
+        line = draw(_fence).replace("{cmd}", command)
+    else:
+        prefix = {"plain": _spaces, "indented": _indent, "quote": _quote,
+                  "list": _list}[form]
+        line = draw(prefix) + command
+    before = draw(st.lists(_blank, max_size=2))
+    after = draw(st.sampled_from(["", "\nthanks", "\n\nplease look"]))
+    return "\n".join([*before, line]) + after
+
+
+@given(bodies())
+def test_a_command_is_executed_exactly_when_markdown_shows_it_as_text(body: str) -> None:
+    executed = isinstance(parse_command(body), Command)
+    assert executed == _shown_as_text(body), repr(body)
+
+
+@pytest.mark.parametrize("body", [
+    "    /reviewloop fix",  # indented code
+    "\t/reviewloop fix",  # a tab is four columns
+    "  \t/reviewloop fix",
+    " \n\n        /reviewloop fix\n",
+    "> /reviewloop fix",  # quoted
+    "> > /reviewloop fix",
+    "   >/reviewloop fix",
+    "```\n/reviewloop fix\n```",  # fenced
+    "~~~ console\n/reviewloop fix",
+    "- /reviewloop fix",  # a list item
+    "1. /reviewloop fix",
+])
+def test_examples_are_not_commands(body: str) -> None:
+    assert parse_command(body) is None
+
+
+@pytest.mark.parametrize("body", ["/reviewloop fix", "   /reviewloop fix",
+                                  "\n \t\n/reviewloop fix\nthanks"])
+def test_a_plain_line_indented_less_than_a_code_block_is_a_command(body: str) -> None:
+    assert parse_command(body) == Command("fix")
