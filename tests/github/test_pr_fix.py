@@ -199,3 +199,50 @@ def test_a_head_that_moves_while_the_fix_runs_stops_it_and_says_so(
     assert branch(world) == moved  # nothing pushed onto the moved head
     answer = replies(world.github)[-1]
     assert "moved from" in answer and "nothing was pushed" in answer
+
+
+def last_output(world: PullRequestWorld, name: str) -> str:
+    """The value GitHub keeps for step output `name`: the last one written."""
+    lines = (world.tmp / "outputs.txt").read_text().splitlines()
+    return [line.partition("=")[2] for line in lines if line.startswith(f"{name}=")][-1]
+
+
+@pytest.mark.parametrize("refused", [403, 404])
+def test_a_status_the_token_may_not_set_is_a_publishing_failure_answered_once(
+        world: PullRequestWorld, refused: int) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    # a workflow without `statuses: write`: GitHub's own answer
+    world.github.outage(refused, match="/statuses/", body={
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest/commits/statuses"})
+    done = world.command("/reviewloop fix", MAINTAINER)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    new = branch(world)
+    assert commits_on_pr(world) == 1
+    answer = replies(world.github)[-1]
+    assert f"Pushed {new[:12]}" in answer and read_marker(answer, KEY, "fix") is not None
+    assert "commit status could not be set" in answer and "statuses: write" in answer
+    assert last_output(world, "published") == "false"
+    assert "statuses: write" in last_output(world, "publish_error")
+    assert "Not published to the pull request" in (world.tmp / "summary.md").read_text()
+    # the same delivery again: answered, nothing made twice, no crash
+    comment = next(c for c in world.github.state.issue_comments
+                   if c["body"] == "/reviewloop fix")
+    again = world.command("", MAINTAINER, comment=comment)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "answered already" in again.stdout and commits_on_pr(world) == 1
+
+
+def test_github_failing_mid_command_exits_4_with_the_outputs_and_a_reply(
+        world: PullRequestWorld) -> None:
+    reviewed(world)
+    world.github.outage(403, match="/pulls/7/reviews", body={
+        "message": "Resource not accessible by integration"})
+    done = world.command("/reviewloop fix", MAINTAINER)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert commits_on_pr(world) == 0
+    assert "GitHub failed while carrying out /reviewloop fix" in replies(world.github)[-1]
+    assert last_output(world, "published") == "false"
