@@ -24,6 +24,7 @@ from reviewloop.errors import BlockingOutcome, ExitCode
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
+from reviewloop.git.identity import commit_identity
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.access import may_command, refusal
 from reviewloop.github.client import GitHubClient, GitHubError
@@ -252,6 +253,8 @@ def fix(job: Job) -> int:
         return ExitCode.OK
     request = FixRequest(event.repo, event.number, event.head_sha, base,
                          job.comment.comment_id)
+    # before any model call: a fix whose commit then fails is spent for nothing
+    identity = {} if job.pull.fork else commit_identity(job.repo, job.env)
     fixed = _fix(job, request, ledger, targets)
     if not fixed.paths:
         job.reply(answer(safe(_nothing_changed(fixed)), job.comment.comment_id,
@@ -259,7 +262,7 @@ def fix(job: Job) -> int:
         return ExitCode.BLOCKING
     if job.pull.fork:
         return _suggest(job, fixed)
-    return _push(job, request, fixed, targets)
+    return _push(job, request, fixed, targets, identity)
 
 
 def _unreviewed_fix(job: Job, state: PostedState) -> str | None:
@@ -309,11 +312,12 @@ def _nothing_changed(fixed: FixedTree) -> str:
             + (f"\n\n{why}" if why else ""))
 
 
-def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding]) -> int:
+def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding],
+          identity: Mapping[str, str]) -> int:
     tree = open_repository(fixed.tree)
     facts = FixFacts(fixed.run_id, request.comment_id, request.number, fixed.ledger, targets,
                      fixed.rounds, fixed.passed_tests)
-    commit = tree.commit_paths(fixed.paths, fix_message(facts))
+    commit = tree.commit_paths(fixed.paths, fix_message(facts), identity=identity)
     try:
         push_fix(job.repo, commit, REMOTE, job.pull.head_ref, request.head_sha, job.env)
     except BlockingOutcome as exc:

@@ -246,3 +246,41 @@ def test_github_failing_mid_command_exits_4_with_the_outputs_and_a_reply(
     assert commits_on_pr(world) == 0
     assert "GitHub failed while carrying out /reviewloop fix" in replies(world.github)[-1]
     assert last_output(world, "published") == "false"
+
+
+IDENTITY = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+
+
+def no_identity(world: PullRequestWorld) -> dict[str, str]:
+    """A runner's git with no identity anywhere (an Actions runner's hostname has no domain,
+    so git cannot make one up: `useConfigOnly` says the same)."""
+    config = world.tmp / "no-identity.gitconfig"
+    config.write_text("[user]\n\tuseConfigOnly = true\n")
+    return {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def test_in_actions_with_no_git_identity_the_fix_is_committed_as_the_actions_bot(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    done = world.command("/reviewloop fix", MAINTAINER, extra=no_identity(world),
+                         without=IDENTITY)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert commits_on_pr(world) == 1
+    who = git(world.origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>", branch(world)).strip()
+    bot = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    assert who == f"{bot}|{bot}"
+
+
+def test_outside_actions_no_git_identity_is_refused_before_any_model_call(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    asked = len(world.bedrock.requests)
+    done = world.command("/reviewloop fix", MAINTAINER, extra=no_identity(world),
+                         without=(*IDENTITY, "GITHUB_ACTIONS"), args=("--github",))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "git has no author identity" in done.stderr
+    assert 'fix: git config --global user.name "Your Name"' in done.stderr
+    assert len(world.bedrock.requests) == asked  # no fixer call was spent
+    assert commits_on_pr(world) == 0
