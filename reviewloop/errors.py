@@ -51,7 +51,8 @@ here, with the module that defines it when that is not this one::
 request (GitHub kept failing, a bad token) and no finding blocks — blocking findings exit 1
 either way; the SARIF, job summary and step outputs (`published=false`, `publish_error`)
 are written in both cases. A comment command (`cli/pr_command.py`) exits 4 the same way when
-GitHub fails mid-command or refuses the commit status on a pushed fix (the reply says so). Ctrl-C exits 130.
+GitHub fails mid-command or refuses the commit status on a pushed fix (the reply says so).
+Ctrl-C exits 130.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,11 +138,9 @@ def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
     `fix` marker: a re-delivered event tries the command again)."""
     problem = " ".join(f"GitHub failed while carrying out /reviewloop {verb}: {exc}".split())
     code = _unpublished(env, problem, ExitCode.OK)
-    try:
+    with suppress(GitHubError):  # else it is said on stderr and in the outputs alone
         github.create_issue_comment(comment.repo, comment.number,
                                     safe(f"@{comment.author} {problem}"))
-    except GitHubError:
-        pass  # said on stderr and in the outputs already
     return code
 
 

@@ -18,14 +18,13 @@ from reviewloop.errors import DiskFull, ExitCode
 from reviewloop.runs.registry import Registry
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    CALLED,
-    IMPLEMENTER,
-    project,
-    review,
-    runner,
-    start,
-)
+from tests.support.runner import CALLED, IMPLEMENTER, make_project, review, runner, start
+
+
+@pytest.fixture
+def calc(tmp_path: Path) -> Path:
+    """The calculator project of tests/support/runner.py."""
+    return make_project(tmp_path)
 
 
 @pytest.fixture
@@ -61,19 +60,20 @@ def exit_of(exc: BaseException, logs: Path) -> tuple[int, list[str]]:
     return guarded(fail, said.append), said
 
 
-def awaiting_approval(project: Path) -> tuple[ScriptedChatModel, str]:
+def awaiting_approval(calc: Path) -> tuple[ScriptedChatModel, str]:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [tool_call("write_file", {
         "path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}), "wrote calc.py"])
     for name in CALLED:
         model.script(f"agent: {name}", [review()])
-    result = start(runner(project, model), project)
+    result = start(runner(calc, model), calc)
     assert result.status == "awaiting_approval"
     return model, result.run_id
 
 
 def test_a_full_disk_at_approval_exits_2_and_the_approval_works_once_there_is_space(
-        project: Path, full: set[str], logs: Path) -> None:
+        calc: Path, full: set[str], logs: Path) -> None:
+    project = calc
     model, run_id = awaiting_approval(project)
     head = git(project, "rev-parse", "HEAD")
     full.add("checkpoints.sqlite")
@@ -90,9 +90,8 @@ def test_a_full_disk_at_approval_exits_2_and_the_approval_works_once_there_is_sp
     assert runner(project, model).resume(run_id, "approve").status == "committed"
 
 
-def test_a_full_registry_is_the_same_clean_error(project: Path, full: set[str],
-                                                  logs: Path) -> None:
-    registry = Registry(project)
+def test_a_full_registry_is_the_same_clean_error(calc: Path, full: set[str]) -> None:
+    registry = Registry(calc)
     registry.create("r-1", task_id="1", task_title="one", spec="tasks.md", options={})
     full.add("runs.sqlite")
     with pytest.raises(DiskFull, match="database or disk is full"):

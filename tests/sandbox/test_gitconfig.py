@@ -23,7 +23,8 @@ def read_back(path: Path, key: str) -> str:
                           capture_output=True, text=True, check=True).stdout.rstrip("\n")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=VALUES, email=VALUES)
 def test_any_identity_reads_back_as_it_was(tmp_path: Path, name: str, email: str):
     path = tmp_path / "config"
