@@ -85,6 +85,7 @@ def check_default_branch(repo: Repository) -> None:
 
 
 def check_implementer_model(settings: Settings) -> None:
+    from reviewloop.agent.model_ids import check_model_id
     from reviewloop.agent.models import check_credentials
 
     model = model_for(settings, "implement")
@@ -94,10 +95,13 @@ def check_implementer_model(settings: Settings) -> None:
                           fix='set --model (or `model` in .reviewloop.toml), or use '
                               '--implementer manual / cmd:"…"')
     check_credentials(model, settings.region)  # CredentialsError with the exact fix
+    check_model_id(model, settings.region)  # ConfigError naming the closest valid ids
 
 
 def check_review_model(settings: Settings) -> None:
-    """--require-llm: the reviewers' model is set and its credentials resolve."""
+    """--require-llm: the reviewers' model is set, its credentials resolve, and the provider
+    knows it."""
+    from reviewloop.agent.model_ids import check_model_id
     from reviewloop.agent.models import check_credentials
 
     model = model_for(settings, "review")
@@ -105,6 +109,7 @@ def check_review_model(settings: Settings) -> None:
         raise ConfigError("--require-llm is set but no model is configured", where="model",
                           fix="pass --model or set `model` in .reviewloop.toml")
     check_credentials(model, settings.region)
+    check_model_id(model, settings.region)
 
 
 def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) -> None:
