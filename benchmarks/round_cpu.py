@@ -52,7 +52,7 @@ def fake_process() -> tuple[subprocess.Popen, dict[str, str]]:
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     url = child.stdout.readline().strip()
-    return child, {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": url,
+    return child, {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": url, "AWS_ENDPOINT_URL_BEDROCK": url,
                    "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
                    "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
 

@@ -16,6 +16,8 @@ here, with the module that defines it when that is not this one::
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── StoreDamaged             a damaged `.reviewloop/` file or registry row; the fix,
     │   │                            `reviewloop runs --repair`, moves it aside, loses nothing
+    │   ├── DiskFull                 the disk under the run store (or a file reviewloop writes)
+    │   │                            is full: what was saved stays; free space and repeat
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── RunInProgress            runs/claims.py: a live run of this task is being driven
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
@@ -48,11 +50,14 @@ here, with the module that defines it when that is not this one::
 `reviewloop review --github` exits 4 when the review could not be published on the pull
 request (GitHub kept failing, a bad token) and no finding blocks — blocking findings exit 1
 either way; the SARIF, job summary and step outputs (`published=false`, `publish_error`)
-are written in both cases. Ctrl-C exits 130.
+are written in both cases. A comment command (`cli/pr_command.py`) exits 4 the same way when
+GitHub fails mid-command or refuses the commit status on a pushed fix (the reply says so).
+Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -119,3 +124,42 @@ class BlockingOutcome(ReviewloopError):
     """The run worked but its outcome blocks: findings remain, commit declined, …"""
 
     exit_code = ExitCode.BLOCKING
+
+
+DISK_FULL_FIX = ("free space on that disk (`df -h` shows it), then run the same command again; "
+                 "`reviewloop resume` continues a stopped run from its last saved step")
+
+
+class DiskFull(UserInputError):
+    """A write found the disk full (SQLite's SQLITE_FULL, the OS's ENOSPC or EDQUOT). What
+    was saved before stays as it was: the message names the file and the fix."""
+
+
+def full_disk_error(exc: BaseException | None) -> BaseException | None:
+    """The error in `exc`'s chain (itself, or what it was raised from) that is a write that
+    found the disk full; None when there is none."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DiskFull) or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" \
+                or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    return full_disk_error(exc) is not None
+
+
+def disk_full(exc: BaseException, path: object | None = None) -> DiskFull:
+    """The user's error for `exc` (see `full_disk_error`), naming `path` (else the file the
+    OS error names) when known."""
+    cause = full_disk_error(exc) or exc
+    if isinstance(cause, DiskFull):
+        return cause
+    where = path if path is not None else getattr(cause, "filename", None)
+    said = (str(cause.strerror if isinstance(cause, OSError) and cause.strerror else cause)
+            .strip().splitlines() or [type(cause).__name__])[0]
+    return DiskFull(f"the disk is full ({said}): nothing was written after this point",
+                    where=str(where) if where else None, fix=DISK_FULL_FIX)

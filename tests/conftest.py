@@ -1,19 +1,24 @@
-"""Suite-wide guards: no real model provider, no real AWS, no user git config."""
+"""Suite-wide guards: no real model provider, no real AWS, no user git config, no user HOME."""
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import pytest
+
+from tests.support.environment import host_home, isolate
+
+# Before any fixture of any scope: HOME, git's config and identity built from nothing the
+# machine holds (tests/support/environment.py).
+isolate()
 
 if sys.dont_write_bytecode and sys.pycache_prefix is None:
     # PYTHONDONTWRITEBYTECODE (common in containers) would make every xdist worker compile the
     # package and rewrite the test modules' asserts afresh on every run: ~16 s of CPU each.
     # The suite's own processes keep their bytecode in a cache outside the tree instead; the
     # processes a test starts keep the environment they are given.
-    sys.pycache_prefix = str(Path.home() / ".cache" / "reviewloop-tests" / "pycache")
+    sys.pycache_prefix = str(host_home() / ".cache" / "reviewloop-tests" / "pycache")
     sys.dont_write_bytecode = False
 
 _OPT_IN = {
@@ -81,11 +86,6 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
     # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "reviewloop tests")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "tests@reviewloop.invalid")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "reviewloop tests")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "tests@reviewloop.invalid")
 from tests.support.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
 from tests.support.workspace import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests
 from tests.support.iac_tools import first_use_tools, iac_tools  # noqa: F401,E402 - the session's checkov/hadolint cache

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.support.paths import ROOT
 
@@ -26,3 +30,19 @@ def test_ci_runs_the_readme_test_command_and_installs_nothing_from_apt():
     _, tests = quick_start()
     assert tests in ci.splitlines()
     assert "apt-get" not in ci
+
+
+def test_the_suite_needs_nothing_from_the_machine_s_home_or_git_config(tmp_path: Path):
+    """A fresh machine: an empty HOME (no git identity), a bare PATH, no other variable.
+    A test whose module-scoped fixture commits runs before any function-scoped fixture, so
+    it passes only when the suite builds its environment first (tests/support/environment.py)."""
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    env = {"HOME": str(home), "PYTHONPATH": str(ROOT),
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"])}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0",
+         "tests/cli/test_json_schemas.py::test_a_schema_that_does_not_match_is_caught"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout

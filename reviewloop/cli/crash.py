@@ -1,4 +1,5 @@
-"""The one top-level error handler: known errors exit 1/2, bugs exit 3 with a log, Ctrl-C 130."""
+"""The one top-level error handler: known errors exit 1/2 (a full disk too), bugs exit 3 with a
+log, Ctrl-C 130."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewloop import __version__
-from reviewloop.errors import ExitCode, ReviewloopError
+from reviewloop.errors import ExitCode, ReviewloopError, disk_full, is_disk_full
 
 
 def log_dir() -> Path:
@@ -61,6 +62,10 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
         echo_err(redacted(f"{label}: {exc}"))
         return int(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the top-level boundary: anything else is a bug
+        if is_disk_full(exc):  # not a bug: the user's error, like a read-only store
+            full = disk_full(exc)
+            echo_err(redacted(f"error: {full}"))
+            return int(full.exit_code)
         path = write_crash_log(exc)
         echo_err(redacted(f"internal error: {type(exc).__name__}: {exc}\n"
                           f"  a log for the bug report was written to {path}"))

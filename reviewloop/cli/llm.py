@@ -34,6 +34,12 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
         models.split_provider(model)  # a misspelt provider is an error, not "offline"
     on = model is not None and (model_factory is not None
                                 or _credentials(model, settings.region))
+    if on and model_factory is None:  # before any call: a misspelt id fails every one
+        from reviewloop.agent.model_ids import check_model_id
+
+        for name in dict.fromkeys(filter(None, (model_for(settings, r)
+                                                for r in ("review", "fix")))):
+            check_model_id(name, settings.region)
     if not on and not quiet:
         reason = "no model configured" if not model else f"no credentials for {model}"
         if require_llm:

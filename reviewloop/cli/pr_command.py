@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +25,10 @@ from reviewloop.errors import BlockingOutcome, ExitCode
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
+from reviewloop.git.identity import commit_identity
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.access import may_command, refusal
-from reviewloop.github.client import GitHubClient
+from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.commands import Command, CommentEvent, load_comment_event
 from reviewloop.github.converge import posted_ledger
 from reviewloop.github.event import PullRequestEvent
@@ -43,9 +45,12 @@ from reviewloop.github.fix_push import (
 )
 from reviewloop.github.ignores import IgnoreRecord, ignore_body, matching
 from reviewloop.github.markers import repository_key, strip_marker
+from reviewloop.github.outputs import write_unpublished
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target
 from reviewloop.github.render import safe
+from reviewloop.github.status import set_status
+from reviewloop.github.verdict import Delivery
 from reviewloop.runs.pr_fix import (
     FixedTree,
     FixModels,
@@ -58,7 +63,6 @@ from reviewloop.runs.trusted import SettingsLoader, base_config
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
 
-STATUS_CONTEXT = "reviewloop"
 REMOTE = "origin"
 
 
@@ -119,9 +123,25 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
             github.create_issue_comment(comment.repo, comment.number,
                                         safe(f"@{comment.author} {comment.problem}"))
             return ExitCode.OK
-        job = Job(comment, comment.command, _pull(github, comment), github,
-                  open_repository(root), root, load, config_file, options, env, model_factory)
-        return _VERBS[comment.command.verb](job)
+        try:
+            job = Job(comment, comment.command, _pull(github, comment), github,
+                      open_repository(root), root, load, config_file, options, env,
+                      model_factory)
+            return _VERBS[comment.command.verb](job)
+        except GitHubError as exc:  # GitHub failing mid-command: a publishing failure
+            return _github_failed(github, comment, comment.command.verb, env, exc)
+
+
+def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
+                   env: Mapping[str, str], exc: GitHubError) -> int:
+    """Exit 4 with the outputs saying why, and a reply when GitHub still takes one (no
+    `fix` marker: a re-delivered event tries the command again)."""
+    problem = " ".join(f"GitHub failed while carrying out /reviewloop {verb}: {exc}".split())
+    code = _unpublished(env, problem, ExitCode.OK)
+    with suppress(GitHubError):  # else it is said on stderr and in the outputs alone
+        github.create_issue_comment(comment.repo, comment.number,
+                                    safe(f"@{comment.author} {problem}"))
+    return code
 
 
 def _pull(github: GitHubClient, comment: CommentEvent) -> Pull:
@@ -138,9 +158,17 @@ def _pull(github: GitHubClient, comment: CommentEvent) -> Pull:
 
 # --- /reviewloop review ------------------------------------------------------------------
 
-def review(job: Job, head: str | None = None, before: str | None = None) -> int:
+def review(job: Job) -> int:
+    """`/reviewloop review`: review the PR's head and publish, as its workflow would."""
+    return _review(job)[0]
+
+
+def _review(job: Job, head: str | None = None, before: str | None = None
+            ) -> tuple[int, str | None]:
     """Review the PR (at `head`: a commit this job pushed) and publish, as its workflow
-    would on a push; the `reviewloop` status on that head says the verdict."""
+    would on a push; the `reviewloop` status on that head says the verdict. The exit code,
+    and why the status could not be set (then the step outputs say so: exit 4 unless
+    findings block)."""
     event = job.pull.event
     if head is not None:
         event = event.model_copy(update={"head_sha": head, "action": "synchronize",
@@ -150,12 +178,19 @@ def review(job: Job, head: str | None = None, before: str | None = None) -> int:
                      job.config_file) as trusted:
         code = review_pull(trusted, job.repo, job.root, event, job.options, job.env,
                            job.model_factory, job.target(event.head_sha))
-    state = "success" if code == ExitCode.OK else "failure"
-    job.github.create_status(event.repo, event.head_sha, state=state, context=STATUS_CONTEXT,
-                             description="reviewloop: no blocking finding is open"
-                             if code == ExitCode.OK else "reviewloop: blocking findings "
-                             "are open (see the summary comment)")
-    return code
+    problem = set_status(job.github, event.repo, event.head_sha, clean=code == ExitCode.OK)
+    if problem is None:
+        return code, None
+    return _unpublished(job.env, problem, code), problem
+
+
+def _unpublished(env: Mapping[str, str], problem: str, code: int) -> int:
+    """`problem` kept the command's outcome from the PR: said on stderr, in the step
+    outputs and the job summary; exit 4, unless findings block (1)."""
+    ui.console(stderr=True).print(f"Not published: {problem}", markup=False, highlight=False)
+    write_unpublished(env, Delivery(published=False, error=problem, note=(
+        f"> [!WARNING]\n> **Not published to the pull request** — {problem}")))
+    return code if code == ExitCode.BLOCKING else ExitCode.UNPUBLISHED
 
 
 def _fetch(job: Job, sha: str) -> None:
@@ -217,6 +252,8 @@ def fix(job: Job) -> int:
         return ExitCode.OK
     request = FixRequest(event.repo, event.number, event.head_sha, base,
                          job.comment.comment_id)
+    # before any model call: a fix whose commit then fails is spent for nothing
+    identity = {} if job.pull.fork else commit_identity(job.repo, job.env)
     fixed = _fix(job, request, ledger, targets)
     if not fixed.paths:
         job.reply(answer(safe(_nothing_changed(fixed)), job.comment.comment_id,
@@ -224,7 +261,7 @@ def fix(job: Job) -> int:
         return ExitCode.BLOCKING
     if job.pull.fork:
         return _suggest(job, fixed)
-    return _push(job, request, fixed, targets)
+    return _push(job, request, fixed, targets, identity)
 
 
 def _unreviewed_fix(job: Job, state: PostedState) -> str | None:
@@ -274,11 +311,12 @@ def _nothing_changed(fixed: FixedTree) -> str:
             + (f"\n\n{why}" if why else ""))
 
 
-def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding]) -> int:
+def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding],
+          identity: Mapping[str, str]) -> int:
     tree = open_repository(fixed.tree)
     facts = FixFacts(fixed.run_id, request.comment_id, request.number, fixed.ledger, targets,
                      fixed.rounds, fixed.passed_tests)
-    commit = tree.commit_paths(fixed.paths, fix_message(facts))
+    commit = tree.commit_paths(fixed.paths, fix_message(facts), identity=identity)
     try:
         push_fix(job.repo, commit, REMOTE, job.pull.head_ref, request.head_sha, job.env)
     except BlockingOutcome as exc:
@@ -292,13 +330,14 @@ def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding
 
 def _after_push(job: Job, commit: str, before: str, fixed: FixedTree | None) -> int:
     """Review the pushed head (fixed threads resolved, the summary and the status), then
-    answer the command once."""
-    code = review(job, head=commit, before=before)
+    answer the command once, saying what did not reach the PR."""
+    code, problem = _review(job, head=commit, before=before)
     left = "" if fixed is None or not fixed.escalations else \
         f"\n\nStill open after {fixed.rounds} round(s): " + "; ".join(
             e.splitlines()[0] for e in fixed.escalations[:5])
+    unset = f"\n\nNote: {problem}." if problem else ""
     job.reply(answer(safe(f"Pushed {commit[:12]} with reviewloop's fix "
-                          f"(/reviewloop fix by @{job.comment.author}).{left}"),
+                          f"(/reviewloop fix by @{job.comment.author}).{left}{unset}"),
                      job.comment.comment_id, commit, job.key))
     return code
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError, StoreDamaged, UserInputError
+from reviewloop.git.identity import IDENTITY_FIX, missing_identity
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.remote import check_ready
 from reviewloop.runs.damage import CHECKPOINTS, health
@@ -59,17 +60,11 @@ def in_repository(root: Path) -> Repository:
 
 
 def check_identity(repo: Repository) -> None:
-    """The identity `git commit` will use; `git var` fails exactly when the commit would."""
-    for variable, what in (("GIT_AUTHOR_IDENT", "author"), ("GIT_COMMITTER_IDENT", "committer")):
-        status, _, err = repo.try_git("var", variable)
-        if status != 0:
-            reason = next((line.strip() for line in err.splitlines()
-                           if line.strip().startswith(("fatal:", "error:"))), err.strip())
-            raise UserInputError(
-                f"git has no {what} identity, so the run's commit would fail ({reason})",
-                where=str(repo.root),
-                fix='git config --global user.name "Your Name" && '
-                    'git config --global user.email you@example.com')
+    """The identity `git commit` will use (`git.identity`)."""
+    reason = missing_identity(repo)
+    if reason is not None:
+        raise UserInputError(f"{reason}, so the run's commit would fail",
+                             where=str(repo.root), fix=IDENTITY_FIX)
 
 
 def check_default_branch(repo: Repository) -> None:
@@ -90,6 +85,7 @@ def check_default_branch(repo: Repository) -> None:
 
 
 def check_implementer_model(settings: Settings) -> None:
+    from reviewloop.agent.model_ids import check_model_id
     from reviewloop.agent.models import check_credentials
 
     model = model_for(settings, "implement")
@@ -99,10 +95,13 @@ def check_implementer_model(settings: Settings) -> None:
                           fix='set --model (or `model` in .reviewloop.toml), or use '
                               '--implementer manual / cmd:"…"')
     check_credentials(model, settings.region)  # CredentialsError with the exact fix
+    check_model_id(model, settings.region)  # ConfigError naming the closest valid ids
 
 
 def check_review_model(settings: Settings) -> None:
-    """--require-llm: the reviewers' model is set and its credentials resolve."""
+    """--require-llm: the reviewers' model is set, its credentials resolve, and the provider
+    knows it."""
+    from reviewloop.agent.model_ids import check_model_id
     from reviewloop.agent.models import check_credentials
 
     model = model_for(settings, "review")
@@ -110,6 +109,7 @@ def check_review_model(settings: Settings) -> None:
         raise ConfigError("--require-llm is set but no model is configured", where="model",
                           fix="pass --model or set `model` in .reviewloop.toml")
     check_credentials(model, settings.region)
+    check_model_id(model, settings.region)
 
 
 def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) -> None:

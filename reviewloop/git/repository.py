@@ -252,16 +252,18 @@ class Repository:
 
     # -- committing -----------------------------------------------------------------------
 
-    def commit_paths(self, paths: Iterable[str], message: str) -> str:
+    def commit_paths(self, paths: Iterable[str], message: str, *,
+                     identity: Mapping[str, str] | None = None) -> str:
         """Commit exactly `paths` as they are in the working tree (deletions included); return
-        the new commit id. Other staged and unstaged changes stay exactly as they were."""
+        the new commit id. Other staged and unstaged changes stay exactly as they were.
+        `identity`: GIT_AUTHOR_*/GIT_COMMITTER_* for this commit (`git.identity`)."""
         rel = sorted(set(self._paths(paths)))
         if not rel:
             raise ValueError("commit_paths needs at least one path")
         head = self.head_sha()
         with self._temp_index(seed=True) as env:
             self.stage_into(env["GIT_INDEX_FILE"], rel)
-            self._commit_index(head, message, env)
+            self._commit_index(head, message, {**env, **(identity or {})})
         sha = self.head_sha() or ""
         status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
         if status != 0:

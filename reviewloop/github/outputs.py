@@ -47,3 +47,15 @@ def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], ma
             out.write(f"published={'true' if delivery.published else 'false'}\n")
             # one line: a value with a newline would need GitHub's heredoc syntax
             out.write(f"publish_error={' '.join(redact(delivery.error).split())}\n")
+
+
+def write_unpublished(env: Mapping[str, str], delivery: Delivery) -> None:
+    """Say in the step outputs and the job summary that something after the review did not
+    reach the pull request (appended: GitHub keeps an output's last value)."""
+    if env.get("GITHUB_STEP_SUMMARY") and delivery.note:
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write("\n" + redact(delivery.note) + "\n")
+    if env.get("GITHUB_OUTPUT"):
+        with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            out.write("published=false\n")
+            out.write(f"publish_error={' '.join(redact(delivery.error).split())}\n")

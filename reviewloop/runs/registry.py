@@ -20,7 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reviewloop.errors import StoreDamaged, UserInputError
+from reviewloop.errors import (
+    DiskFull,
+    StoreDamaged,
+    UserInputError,
+    disk_full,
+    is_disk_full,
+)
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
 
@@ -213,9 +219,12 @@ def scan(store: RunStore) -> tuple[list[RunRecord], list[str], StoreDamaged | No
     return records, unreadable, None
 
 
-def store_damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreDamaged | None:
+def store_damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreDamaged | DiskFull | None:
     """The error to show for `exc` when it means the SQLite file at `path` is damaged (or a
-    table in it has another shape than this reviewloop writes); None for any other error."""
+    table in it has another shape than this reviewloop writes) or its disk is full; None for
+    any other error."""
+    if is_disk_full(exc):
+        return disk_full(exc, path)
     name = getattr(exc, "sqlite_errorname", "")
     shape = isinstance(exc, sqlite3.OperationalError) and any(
         words in str(exc) for words in ("no such column", "has no column named"))

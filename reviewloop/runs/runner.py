@@ -7,7 +7,7 @@ registry beside it says where each run stands. Terminal interaction lives in the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,13 @@ from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.gates.hook_files import load_hooks
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import BlockingOutcome, StoreDamaged, UserInputError
+from reviewloop.errors import (
+    BlockingOutcome,
+    DiskFull,
+    StoreDamaged,
+    UserInputError,
+    is_disk_full,
+)
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.worktrees import RunTree
@@ -228,6 +234,7 @@ class LoopRunner:
 
     def _drive_leased(self, run_id: str, deps: LoopDeps, payload: InputState | Command | None,
                       lease: Lease | None) -> RunResult:
+        before = self.registry.get(run_id).status
         self.registry.update(run_id, status="running")
         owner = deps.run_dir / OWNER
         owner.write_text(liveness.me().dumps(), encoding="utf-8")  # `runs` tells a crash
@@ -247,7 +254,7 @@ class LoopRunner:
         except AgentLoopError as exc:
             raise self._model_failed(run_id, exc) from exc
         except BaseException as exc:
-            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
+            self._stopped(run_id, before, exc)
             raise
         finally:
             owner.unlink(missing_ok=True)
@@ -267,6 +274,17 @@ class LoopRunner:
             result.status = "committed"
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
         return result
+
+    def _stopped(self, run_id: str, before: str, exc: BaseException) -> None:
+        """Record why the run stopped. A full disk is no failure of the run: it keeps the
+        state it had (awaiting approval, say) or is interrupted, so the same command works
+        once there is space; when the registry cannot be written either, it stays as is."""
+        if not is_disk_full(exc):
+            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
+            return
+        status = before if before in ("awaiting_approval", "failed") else "interrupted"
+        with suppress(DiskFull):
+            self.registry.update(run_id, status=status, detail="stopped: the disk was full")
 
     def _model_failed(self, run_id: str, exc: AgentLoopError) -> RunFailed:
         """The model failed the implementer or the fixer (the provider, or its answers): the

@@ -3,7 +3,8 @@
 Inside: the whole filesystem read-only, the writable roots (the worktree, a coverage data
 folder) writable except their `.git`, a private `/tmp`, `$HOME`, `/home`, `/root` and `/run`
 replaced by empty folders, password hashes and host keys blanked, a fresh `/proc` that shows
-only the sandbox's own processes, no capabilities, and no network unless it is allowed.
+only the sandbox's own processes, no capabilities, no network unless it is allowed, and git
+reading an identity-only config instead of the host's (`sandbox/gitconfig.py`).
 `reviewloop.sandbox.process.run` is the only caller: it decides the environment, this module the
 walls.
 """
@@ -74,15 +75,17 @@ class Sandbox:
 
 
 def wrap(sandbox: Sandbox, argv: Sequence[str], *, cwd: Path, writable: Iterable[Path],
-         env: Mapping[str, str]) -> list[str]:
+         env: Mapping[str, str], gitconfig: Path | None = None) -> list[str]:
     """`argv` as it must be started: unchanged when the sandbox is off, else behind bwrap
-    with `cwd` and every path in `writable` writable. Raises SandboxUnavailable."""
+    with `cwd` and every path in `writable` writable, and git reading only `gitconfig`
+    (`sandbox/gitconfig.py`; none at all when it is None). Raises SandboxUnavailable."""
     if sandbox.off:
         return list(argv)
     bwrap = usable_bwrap(sandbox.mode)
     roots = _unique(Path(p).resolve() for p in (cwd, *writable))
     return [bwrap, *_namespace_args(sandbox.network), *_filesystem_args(sandbox, roots, env),
-            "--chdir", str(Path(cwd).resolve()), "--", *argv]
+            *_gitconfig_args(gitconfig, env, roots), "--chdir", str(Path(cwd).resolve()),
+            "--", *argv]
 
 
 def candidates(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -195,6 +198,23 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
             # runs: git/repository.py NO_TREE_CODE): the command may read it, never change it.
             args += ["--ro-bind", str(git), str(git)]
     return args
+
+
+def _gitconfig_args(gitconfig: Path | None, env: Mapping[str, str],
+                    roots: Sequence[Path]) -> list[str]:
+    """Git inside reads no system config and, as its global one, `gitconfig` shown as
+    `~/.gitconfig` (in the private /tmp when $HOME is not replaced by an empty folder: the
+    mount point is then made in that empty folder, never on the host)."""
+    args = ["--setenv", "GIT_CONFIG_NOSYSTEM", "1"]
+    hidden = _hidden_dirs(env, roots)
+    home = env.get("HOME") or os.environ.get("HOME") or ""
+    folder = next((f for f in (Path(home).resolve() if home else None, Path("/tmp").resolve())
+                   if f is not None and f in hidden), None)
+    if gitconfig is None or folder is None:
+        return [*args, "--setenv", "GIT_CONFIG_GLOBAL", "/dev/null"]
+    shown = folder / ".gitconfig"
+    return [*args, "--ro-bind", str(gitconfig), str(shown),
+            "--setenv", "GIT_CONFIG_GLOBAL", str(shown)]
 
 
 def _linked_packages(root: Path, depth: int = 2) -> list[Path]:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from reviewloop.sandbox import bubblewrap as sandboxing
 from reviewloop.sandbox.bubblewrap import Sandbox
+from reviewloop.sandbox.gitconfig import identity_file
 
 _KILL_GRACE_S = 5.0
 _SECRET_MARKERS = ("SECRET", "TOKEN", "KEY", "PASSWORD", "PASSWD", "CREDENTIAL")
@@ -75,10 +76,16 @@ def run(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
     """Run `command` through the shell in `cwd`, inside `sandbox` with `cwd` and `writable`
     writable; never raises for a failing command (SandboxUnavailable when it cannot start)."""
     env = command_env(environ, extra=sandbox.env)
-    if not sandbox.off:
-        env["TMPDIR"] = "/tmp"  # the sandbox's own; the caller's may be hidden
-    argv = sandboxing.wrap(sandbox, ["/bin/sh", "-c", command], cwd=cwd, writable=writable,
-                           env=env)
+    if sandbox.off:
+        return _run(["/bin/sh", "-c", command], cwd, timeout, env)
+    env["TMPDIR"] = "/tmp"  # the sandbox's own; the caller's may be hidden
+    with identity_file(cwd) as gitconfig:  # no credentials from the host's git config
+        argv = sandboxing.wrap(sandbox, ["/bin/sh", "-c", command], cwd=cwd,
+                               writable=writable, env=env, gitconfig=gitconfig)
+        return _run(argv, cwd, timeout, env)
+
+
+def _run(argv: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> CommandRun:
     started = time.monotonic()
     # A new session lets a timeout kill the whole process group, not just the shell:
     # a grandchild holding the pipe open would otherwise hang the wait. bwrap's

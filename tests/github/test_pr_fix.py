@@ -199,3 +199,88 @@ def test_a_head_that_moves_while_the_fix_runs_stops_it_and_says_so(
     assert branch(world) == moved  # nothing pushed onto the moved head
     answer = replies(world.github)[-1]
     assert "moved from" in answer and "nothing was pushed" in answer
+
+
+def last_output(world: PullRequestWorld, name: str) -> str:
+    """The value GitHub keeps for step output `name`: the last one written."""
+    lines = (world.tmp / "outputs.txt").read_text().splitlines()
+    return [line.partition("=")[2] for line in lines if line.startswith(f"{name}=")][-1]
+
+
+@pytest.mark.parametrize("refused", [403, 404])
+def test_a_status_the_token_may_not_set_is_a_publishing_failure_answered_once(
+        world: PullRequestWorld, refused: int) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    # a workflow without `statuses: write`: GitHub's own answer
+    world.github.outage(refused, match="/statuses/", body={
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest/commits/statuses"})
+    done = world.command("/reviewloop fix", MAINTAINER)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    new = branch(world)
+    assert commits_on_pr(world) == 1
+    answer = replies(world.github)[-1]
+    assert f"Pushed {new[:12]}" in answer and read_marker(answer, KEY, "fix") is not None
+    assert "commit status could not be set" in answer and "statuses: write" in answer
+    assert last_output(world, "published") == "false"
+    assert "statuses: write" in last_output(world, "publish_error")
+    assert "Not published to the pull request" in (world.tmp / "summary.md").read_text()
+    # the same delivery again: answered, nothing made twice, no crash
+    comment = next(c for c in world.github.state.issue_comments
+                   if c["body"] == "/reviewloop fix")
+    again = world.command("", MAINTAINER, comment=comment)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "answered already" in again.stdout and commits_on_pr(world) == 1
+
+
+def test_github_failing_mid_command_exits_4_with_the_outputs_and_a_reply(
+        world: PullRequestWorld) -> None:
+    reviewed(world)
+    world.github.outage(403, match="/pulls/7/reviews", body={
+        "message": "Resource not accessible by integration"})
+    done = world.command("/reviewloop fix", MAINTAINER)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert commits_on_pr(world) == 0
+    assert "GitHub failed while carrying out /reviewloop fix" in replies(world.github)[-1]
+    assert last_output(world, "published") == "false"
+
+
+IDENTITY = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+
+
+def no_identity(world: PullRequestWorld) -> dict[str, str]:
+    """A runner's git with no identity anywhere (an Actions runner's hostname has no domain,
+    so git cannot make one up: `useConfigOnly` says the same)."""
+    config = world.tmp / "no-identity.gitconfig"
+    config.write_text("[user]\n\tuseConfigOnly = true\n")
+    return {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def test_in_actions_with_no_git_identity_the_fix_is_committed_as_the_actions_bot(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    done = world.command("/reviewloop fix", MAINTAINER, extra=no_identity(world),
+                         without=IDENTITY)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert commits_on_pr(world) == 1
+    who = git(world.origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>", branch(world)).strip()
+    bot = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    assert who == f"{bot}|{bot}"
+
+
+def test_outside_actions_no_git_identity_is_refused_before_any_model_call(
+        world: PullRequestWorld) -> None:
+    ids = reviewed(world)
+    script_fix(world, ids)
+    asked = len(world.bedrock.requests)
+    done = world.command("/reviewloop fix", MAINTAINER, extra=no_identity(world),
+                         without=(*IDENTITY, "GITHUB_ACTIONS"), args=("--github",))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "git has no author identity" in done.stderr
+    assert 'fix: git config --global user.name "Your Name"' in done.stderr
+    assert len(world.bedrock.requests) == asked  # no fixer call was spent
+    assert commits_on_pr(world) == 0

@@ -42,7 +42,8 @@ def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subproces
            "GITHUB_EVENT_PATH": str(event_path), "GITHUB_API_URL": gh.url,
            "GITHUB_TOKEN": "ghs_test", "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
            "GITHUB_OUTPUT": str(outputs), "REVIEWLOOP_MODEL": MODEL,
-           "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+           "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url,
+           "AWS_ENDPOINT_URL_BEDROCK": bedrock.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
            "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1"}
     done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif")], root, env=env, timeout=120)
     values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())

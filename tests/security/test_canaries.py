@@ -92,7 +92,7 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def bedrock_env(fake: BedrockFake) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url}
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ENDPOINT_URL_BEDROCK": fake.url}
 
 
 def _file(ran: Ran, name: str) -> str:

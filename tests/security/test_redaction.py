@@ -32,7 +32,8 @@ def cli(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProc
 
 
 def fake_env(fake: BedrockFake, **extra: str) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ENDPOINT_URL_BEDROCK": fake.url,
+            "AWS_ACCESS_KEY_ID": "AKIDFAKE",
             "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1", **extra}
 
 

@@ -59,7 +59,7 @@ def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch
     (home / ".ssh").mkdir(parents=True)
     (home / ".ssh" / "id_rsa").write_text(CANARY + "\n")
     monkeypatch.setenv("HOME", str(home))
-    done = run(f"cat {outside}/secret.txt {home}/.ssh/id_rsa; echo home=$(ls -A $HOME | wc -l) "
+    done = run(f"cat {outside}/secret.txt {home}/.ssh/id_rsa; echo home=$(ls -A $HOME) "
                "tmp=$(ls -A /tmp)", root)
     assert CANARY not in done.output and "No such file" in done.output
     # Only the way down to the worktree exists in the private /tmp, and to the Python
@@ -69,20 +69,50 @@ def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch
         for p in (sys.prefix, sys.base_prefix, sandbox._PACKAGE,
                   *os.environ.get("PATH", "").split(os.pathsep))
         if p and Path(p).resolve().is_relative_to("/tmp")}
-    assert f"home=0 tmp={' '.join(sorted(shown))}\n" in done.output
+    # $HOME holds only the identity-only git config (sandbox/gitconfig.py)
+    assert f"home=.gitconfig tmp={' '.join(sorted(shown))}\n" in done.output
 
 
-def test_the_real_home_shows_only_what_commands_need_to_start(root: Path):
-    home = Path(os.environ.get("HOME", "/root"))
-    if not home.is_dir() or home == Path("/"):
-        pytest.skip("no home directory to hide")
-    needed = {Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p}
-    private = next((p for p in sorted(home.iterdir()) if p.is_file()
-                    and not any(n.is_relative_to(p) for n in needed)), None)
-    if private is None:
-        pytest.skip(f"{home} holds no file to look for")
-    done = run(f"test -e {private} && echo visible || echo hidden", root)
-    assert done.output.strip() == "hidden"
+TOKEN = "ghp_" + "C4n4ry" * 6  # a GitHub token's shape, made up
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder as a developer's looks: a tool folder on PATH, private files beside it,
+    and a global git config that holds credentials next to the identity."""
+    folder = tmp_path / "home"
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin" / "tool").write_text("#!/bin/sh\necho tool ran\n")
+    (folder / "bin" / "tool").chmod(0o755)
+    (folder / ".netrc").write_text(f"machine github.com login x password {TOKEN}\n")
+    (folder / ".gitconfig").write_text(
+        "[user]\n\tname = Real Person\n\temail = real@example.com\n"
+        f'[url "https://x-access-token:{TOKEN}@github.com/"]\n'
+        "\tinsteadOf = https://github.com/\n"
+        f"[credential]\n\thelper = store --file {folder}/.git-credentials\n"
+        f"[http]\n\textraHeader = AUTHORIZATION: basic {TOKEN}\n"
+        "[safe]\n\tdirectory = /srv/shared-repo\n")
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    monkeypatch.setenv("PATH", f"{folder / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return folder
+
+
+def test_home_shows_only_what_commands_need_to_start(root: Path, home: Path):
+    done = run(f"tool; test -e {home}/.netrc && echo netrc visible || echo netrc hidden", root)
+    assert done.output.splitlines() == ["tool ran", "netrc hidden"], done.output
+
+
+def test_git_in_the_sandbox_sees_the_identity_and_no_credentials(root: Path, home: Path):
+    done = run("git config --list --global; echo ---; cat ~/.gitconfig; echo ---; "
+               "git config --list --show-origin; echo ---; git var GIT_AUTHOR_IDENT", root)
+    assert TOKEN not in done.output
+    for hidden in ("insteadof", "credential", "extraheader", "/etc/gitconfig"):
+        assert hidden not in done.output.lower(), done.output
+    listed = done.output.split("---\n")[0].splitlines()
+    assert listed == ["user.name=Real Person", "user.email=real@example.com",
+                      "safe.directory=/srv/shared-repo"], done.output
+    assert "Real Person <real@example.com>" in done.output
 
 
 def test_other_processes_and_their_environment_are_invisible(root: Path, monkeypatch):

@@ -26,6 +26,13 @@ Realism, each opt-in through the constructor (the defaults behave as before):
   is answered by the fake itself (one token, `stopReason: max_tokens`) without using the
   script. A scripted reply's own `delay`, when set, replaces `latency` for that call.
 * A reply's `gate` (a `threading.Event`) holds its answer until the test sets it.
+* `models={...}`: the ids the account's region serves. The control plane's
+  `GET /foundation-models` (ListFoundationModels: the bare ids) and `GET /inference-profiles`
+  (ListInferenceProfiles: the `us.`/`global.`… ids) list them, and a call to any other id
+  gets Bedrock's HTTP 400 ValidationException "The provided model identifier is invalid.".
+  Without it both lists are empty and every id is served. `list_status=403` refuses the
+  lists (an IAM policy with bedrock:InvokeModel only); `listings` records the list requests.
+  Point the `bedrock` client at the fake with `AWS_ENDPOINT_URL_BEDROCK` (`aws_env` does).
 
 Every request is recorded (`fake.requests`) with its receive time, the estimated tokens and
 the cache split the response reported; `fake.write_log(path)` writes them as JSONL.
@@ -40,7 +47,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,6 +76,7 @@ _ERROR_CODES = {
 }
 _tool_ids = itertools.count(1)
 _OPERATIONS = ("converse", "converse-stream")
+_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
 _GATE_GUARD_S = 120.0  # only against a hung test: a gate is always opened by its test
 
 
@@ -174,7 +182,8 @@ class BedrockFake:
                  context_window: int | None = None, prompt_cache: bool = False,
                  cache_min_tokens: int = 1024, cache_ttl: float = 300.0,
                  latency: float = 0.0, prefill_share: float = 0.1,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 models: Iterable[str] | None = None, list_status: int = 200):
         if not 0.0 <= prefill_share <= 1.0:
             raise ValueError(f"prefill_share must be within 0..1, not {prefill_share}")
         self.context_window = context_window
@@ -182,6 +191,9 @@ class BedrockFake:
             if prompt_cache else None
         self.latency = latency
         self.prefill_share = prefill_share
+        self.models = frozenset(models) if models is not None else None
+        self.list_status = list_status
+        self.listings: list[str] = []  # control-plane requests (ListFoundationModels, …)
         # When a request arrives, for the prompt cache's timing (a write is readable after
         # its request's prefill). A test about requests that arrive together passes a frozen
         # clock: they then arrive together whatever the machine's load (and nothing sleeps).
@@ -343,6 +355,34 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # keep pytest output clean
         pass
 
+    def do_GET(self) -> None:
+        """The control plane's lists (ListFoundationModels, ListInferenceProfiles)."""
+        owner = self.owner
+        path = self.path.split("?")[0]
+        owner.listings.append(path)
+        if owner.list_status != 200:
+            self._error(owner.list_status, _ERROR_CODES.get(owner.list_status, "Exception"),
+                        "User is not authorized to perform: bedrock:ListFoundationModels")
+            return
+        ids = sorted(owner.models or ())
+        profiles = [i for i in ids if i.split(".", 1)[0] in _PROFILE_PREFIXES]
+        arn = "arn:aws:bedrock:us-east-1::foundation-model/"
+        if path == "/foundation-models":
+            body: dict[str, Any] = {"modelSummaries": [
+                {"modelArn": arn + i, "modelId": i, "modelName": i, "providerName": "fake",
+                 "responseStreamingSupported": True, "inferenceTypesSupported": ["ON_DEMAND"],
+                 "modelLifecycle": {"status": "ACTIVE"}} for i in ids if i not in profiles]}
+        elif path == "/inference-profiles":
+            body = {"inferenceProfileSummaries": [
+                {"inferenceProfileName": i, "inferenceProfileId": i, "status": "ACTIVE",
+                 "type": "SYSTEM_DEFINED", "models": [{"modelArn": arn + i.split(".", 1)[1]}],
+                 "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:"
+                                        f"inference-profile/{i}"} for i in profiles]}
+        else:
+            self._error(404, "UnknownOperationException", f"no such operation: {self.path}")
+            return
+        self._send(200, json.dumps(body).encode())
+
     def do_POST(self) -> None:
         at = self.owner.clock()
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -360,6 +400,10 @@ class _Handler(BaseHTTPRequestHandler):
         request = RecordedRequest(model_id, self.path, body, dict(self.headers), at=at,
                                   warmup=isinstance(limit, int) and limit <= 1)
         self._index = self.owner._record(request)
+        if self.owner.models is not None and model_id not in self.owner.models:
+            self._refuse(request, 400, "ValidationException",
+                         "The provided model identifier is invalid.")
+            return
         if fault := self.owner._take_fault(model_id):
             self._refuse(request, fault.status, fault.code, fault.message)
             return
@@ -515,7 +559,8 @@ _WARMUP = Reply(content=({"text": "OK"},), stop_reason="max_tokens", usage={"out
 def aws_env(fake: BedrockFake) -> dict[str, str]:
     """The variables that send boto3 (in this process or a child) to `fake`, with dummy
     credentials and a region."""
-    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ENDPOINT_URL_BEDROCK": fake.url,
+            "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
             "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
 
 

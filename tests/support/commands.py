@@ -132,24 +132,27 @@ class PullRequestWorld:
         return run_cli(self.clone("pr-job", self.head), self.env("pull_request", event))
 
     def command(self, body: str, user: dict[str, Any], *, extra: dict[str, str] | None = None,
-                review_comment: bool = False, comment: dict[str, Any] | None = None
+                review_comment: bool = False, comment: dict[str, Any] | None = None,
+                without: tuple[str, ...] = (), args: tuple[str, ...] = ()
                 ) -> subprocess.CompletedProcess:
-        """`body` commented by `user` (posted on the fake), and the command job's run."""
+        """`body` commented by `user` (posted on the fake), and the command job's run (its
+        environment plus `extra`, minus the names in `without`; `review` plus `args`)."""
         job = self.start_command(body, user, extra=extra, review_comment=review_comment,
-                                 comment=comment)
+                                 comment=comment, without=without, args=args)
         out, err = job.communicate(timeout=600)
         return subprocess.CompletedProcess(job.args, job.returncode, out, err)
 
     def start_command(self, body: str, user: dict[str, Any], *,
                       extra: dict[str, str] | None = None, review_comment: bool = False,
-                      comment: dict[str, Any] | None = None
-                      ) -> warm_cli.Process | subprocess.Popen:
+                      comment: dict[str, Any] | None = None, without: tuple[str, ...] = (),
+                      args: tuple[str, ...] = ()) -> warm_cli.Process | subprocess.Popen:
         """`command`, started in the background."""
         posted = comment or self.github.add_issue_comment(REPO, NUMBER, body, user=user)
         name = "pull_request_review_comment" if review_comment else "issue_comment"
         event = self._write(name, comment_payload(name, posted))
-        return warm_cli.popen(["review"], self.clone("command-job"),
-                              env=self.env(name, event) | (extra or {}))
+        env = {k: v for k, v in (self.env(name, event) | (extra or {})).items()
+               if k not in without}
+        return warm_cli.popen(["review", *args], self.clone("command-job"), env=env)
 
     def _write(self, name: str, payload: dict[str, Any]) -> Path:
         path = self.tmp / f"event-{len(self.events)}-{name}.json"

@@ -56,7 +56,8 @@ def make_example(tmp_path: Path) -> Path:
 
 
 def fake_env(fake: BedrockFake) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ACCESS_KEY_ID": "AKIDFAKE",
+    return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ENDPOINT_URL_BEDROCK": fake.url,
+            "AWS_ACCESS_KEY_ID": "AKIDFAKE",
             "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"}
 
 

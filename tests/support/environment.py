@@ -1,0 +1,58 @@
+"""The environment the whole suite runs in, built before any test or fixture (module- and
+session-scoped ones included) from nothing the machine holds: a fresh HOME whose only file is
+an identity-only git config, no system git config, a fixed git identity, and no XDG folders
+of the user's. So the README's test command passes on a fresh machine with no git identity
+(and on one whose ~/.gitconfig, ~/.kiro or ~/.config would otherwise leak into results).
+
+Caches that only save time — the tools and npm folders the tests share between sessions,
+this checkout's bytecode, npm's and pre-commit's downloads — stay in the user's real home:
+they never change a result. Child processes (xdist workers, the CLI runs) inherit all of it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import MutableMapping
+from pathlib import Path
+
+IDENTITY = {"GIT_AUTHOR_NAME": "reviewloop tests", "GIT_AUTHOR_EMAIL": "tests@reviewloop.invalid",
+            "GIT_COMMITTER_NAME": "reviewloop tests",
+            "GIT_COMMITTER_EMAIL": "tests@reviewloop.invalid"}
+HOST_HOME = "REVIEWLOOP_TEST_HOST_HOME"  # the user's home, kept for the caches
+# Read by git, reviewloop or its tools from outside the test's own folders.
+_DROPPED = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+            "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+            "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
+def host_home(environ: MutableMapping[str, str] | None = None) -> Path:
+    """The user's real home (the first process of the session saw it), for caches only."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(HOST_HOME) or Path.home())
+
+
+def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
+    """Make `environ` (default: this process's) the suite's; the HOME it now names."""
+    environ = os.environ if environ is None else environ
+    host = host_home(environ)
+    environ.setdefault(HOST_HOME, str(host))
+    caches = host / ".cache" / "reviewloop-tests"
+    for name, folder in (("REVIEWLOOP_TEST_TOOLS_CACHE", caches / "tools"),
+                         ("REVIEWLOOP_TEST_NPM_CACHE", caches / "npm"),
+                         ("npm_config_cache", host / ".npm"),
+                         ("PRE_COMMIT_HOME", host / ".cache" / "pre-commit"),
+                         ("PIP_CACHE_DIR", host / ".cache" / "pip")):
+        environ.setdefault(name, str(folder))
+    for name in [n for n in environ if n in _DROPPED or n.startswith(("GIT_CONFIG_KEY_",
+                                                                     "GIT_CONFIG_VALUE_"))]:
+        del environ[name]
+    home = Path(tempfile.mkdtemp(prefix="reviewloop-tests-home-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    (home / ".gitconfig").write_text(
+        f"[user]\n\tname = {IDENTITY['GIT_AUTHOR_NAME']}\n"
+        f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n", encoding="utf-8")
+    environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", **IDENTITY})
+    return home
