@@ -1,13 +1,15 @@
-"""The tests a run failed, read from the runner's own JUnit XML report, not its printed summary.
+"""The tests a run failed, read from the runner's own report, not its printed summary.
 
-pytest writes the report when asked through `PYTEST_ADDOPTS` (so the project's command runs as
-configured), with `junit_family=xunit1` for each test's file and line; vitest through its
-`junit` reporter. A run with no report (jest without a JUnit reporter, a command that is not
-a test runner) has `None`: the caller falls back on the exit code and says so.
+pytest writes a JUnit XML report when asked through `PYTEST_ADDOPTS` (so the project's
+command runs as configured), with `junit_family=xunit1` for each test's file and line;
+vitest through its `junit` reporter; jest its results as JSON (`--json --outputFile`, which
+it ships: no reporter package needed). A run with no report (a command that is not a test
+runner) has `None`: the caller falls back on the exit code and says so.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import xml.etree.ElementTree as ET  # noqa: S405 - expat (>= 2.4 here) refuses entity bombs
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 PYTEST_REPORT = "pytest-junit.xml"
 VITEST_REPORT = "junit.xml"  # in the folder vitest writes its coverage to (`runners.py`)
+JEST_REPORT = "jest-results.json"  # in the folder jest writes its coverage to (`runners.py`)
 MAX_REPORT_BYTES = 50_000_000
 
 
@@ -22,7 +25,7 @@ MAX_REPORT_BYTES = 50_000_000
 class FailedTest:
     """One failed or erroring test case."""
 
-    id: str  # `tests/test_app.py::test_add` (pytest), `suite > name` (vitest)
+    id: str  # `tests/test_app.py::test_add` (pytest), `file > suite > name` (vitest, jest)
     file: str | None = None  # repository path, when the report gives one
     line: int | None = None
     message: str = ""
@@ -36,21 +39,60 @@ def pytest_options(folder: Path, existing: str | None) -> str:
 
 
 def failed_tests(reports: list[Path], root: Path) -> tuple[FailedTest, ...] | None:
-    """Every failed or erroring test case of the JUnit `reports` that exist; None when none
-    of them was written."""
+    """Every failed or erroring test case of the `reports` that exist (JUnit XML, or jest's
+    JSON for a `.json` one); None when none of them was written."""
     found: list[FailedTest] = []
     read = False
     for report in reports:
         if not report.is_file() or report.stat().st_size > MAX_REPORT_BYTES:
             continue
-        try:
-            tree = ET.parse(report)  # noqa: S314 - the report of a sandboxed run, size-capped
-        except ET.ParseError:
-            continue
-        read = True
-        found += [_failed(case, root) for case in tree.iter("testcase")
-                  if case.find("failure") is not None or case.find("error") is not None]
+        cases = _jest_failed(report, root) if report.suffix == ".json" else \
+            _junit_failed(report, root)
+        if cases is not None:
+            read = True
+            found += cases
     return tuple(found) if read else None
+
+
+def _junit_failed(report: Path, root: Path) -> list[FailedTest] | None:
+    try:
+        tree = ET.parse(report)  # noqa: S314 - the report of a sandboxed run, size-capped
+    except ET.ParseError:
+        return None
+    return [_failed(case, root) for case in tree.iter("testcase")
+            if case.find("failure") is not None or case.find("error") is not None]
+
+
+def _jest_failed(report: Path, root: Path) -> list[FailedTest] | None:
+    """jest's `--json` results: each failed assertion, and each test file that failed to
+    run at all (a syntax error, a failing import), which has no assertion to fail."""
+    try:
+        results = json.loads(report.read_text(encoding="utf-8", errors="replace"))
+    except ValueError:
+        return None
+    if not isinstance(results, dict) or not isinstance(results.get("testResults"), list):
+        return None
+    found = []
+    for suite in results["testResults"]:
+        if not isinstance(suite, dict):
+            continue
+        file = _repo_path(str(suite.get("name") or ""), root)
+        failed = [a for a in suite.get("assertionResults") or []
+                  if isinstance(a, dict) and a.get("status") == "failed"]
+        found += [FailedTest(
+            id=" > ".join([file or "?", *map(str, a.get("ancestorTitles") or []),
+                           str(a.get("title") or "?")]), file=file,
+            line=(a.get("location") or {}).get("line"),
+            message=_message(" ".join(map(str, a.get("failureMessages") or []))))
+            for a in failed]
+        if suite.get("status") == "failed" and not failed:
+            found.append(FailedTest(id=file or "?", file=file,
+                                    message=_message(str(suite.get("message") or ""))))
+    return found
+
+
+def _message(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def _failed(case: ET.Element, root: Path) -> FailedTest:
@@ -68,7 +110,7 @@ def _failed(case: ET.Element, root: Path) -> FailedTest:
     line = case.get("line")
     return FailedTest(id=test_id, file=file,
                       line=int(line) + 1 if line and line.isdigit() else None,  # 0-based
-                      message=" ".join(message.split())[:300])
+                      message=_message(message))
 
 
 def _repo_path(file: str | None, root: Path) -> str | None:

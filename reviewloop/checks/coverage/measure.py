@@ -31,6 +31,7 @@ from pathlib import Path
 
 from reviewloop.checks.coverage.istanbul import read_istanbul_executed, read_istanbul_measured
 from reviewloop.checks.coverage.junit import (
+    JEST_REPORT,
     PYTEST_REPORT,
     VITEST_REPORT,
     FailedTest,
@@ -174,7 +175,8 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
                           _problem(command, run, timeout, data, executed),
                           read_istanbul_measured(root, Path(folder) / "istanbul"),
                           failed_tests([Path(folder) / PYTEST_REPORT,
-                                        Path(folder) / "istanbul" / VITEST_REPORT], root))
+                                        Path(folder) / "istanbul" / VITEST_REPORT,
+                                        Path(folder) / "istanbul" / JEST_REPORT], root))
 
 
 def _asking(root: Path, command: str, folder: Path) -> str:

@@ -40,7 +40,9 @@ _ASK: dict[str, tuple[str, ...]] = {
                # and its JUnit report, which says which tests failed (`junit.py`)
                "--reporter=default", "--reporter=junit", "--outputFile.junit={}/junit.xml"),
     "jest": ("--coverage", "--coverageReporters=json", "--coverageThreshold={{}}",
-             "--coverageDirectory={}"),
+             "--coverageDirectory={}",
+             # and its results as JSON, which say which tests failed (`junit.py`)
+             "--json", "--outputFile={}/jest-results.json"),
 }
 
 

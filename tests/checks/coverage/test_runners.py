@@ -85,7 +85,8 @@ def test_jest_is_asked_for_json_without_the_projects_thresholds(tmp_path):
     assert runner == RunnerCoverage("jest", forward=" --")
     assert runner.command("npm test --silent", Path("/tmp/r/istanbul")) == (
         "npm test --silent -- --coverage --coverageReporters=json '--coverageThreshold={}' "
-        "--coverageDirectory=/tmp/r/istanbul")
+        "--coverageDirectory=/tmp/r/istanbul --json "
+        "--outputFile=/tmp/r/istanbul/jest-results.json")
 
 
 @pytest.mark.parametrize("test", ["node --test test/", "mocha", "tsx --test"])

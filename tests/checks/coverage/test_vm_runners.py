@@ -211,3 +211,19 @@ def test_vitests_own_junit_report_names_the_test_a_change_breaks(tmp_path):
     assert run.run.exit_code != 0
     assert run.failed_tests is not None
     assert [t.id for t in run.failed_tests] == ["test/prices.test.ts > total > adds the prices"]
+
+
+def test_jests_own_json_results_name_the_test_a_change_breaks(tmp_path):
+    """jest, with no JUnit reporter installed, is asked for its results as JSON: the failed
+    test is named from them, not from the printed summary."""
+    from reviewloop.checks.coverage.measure import covered_run
+    from reviewloop.sandbox.bubblewrap import Sandbox
+
+    root, _ = changed(tmp_path, fixture="jest-service", suffix="js")
+    (root / "src/prices.js").write_text(PRICES_JS.replace("sum + price", "sum - price"))
+    run = covered_run(root, "npm test --silent", 300, sandbox=Sandbox())
+    assert run.run.exit_code != 0
+    assert run.failed_tests is not None
+    assert [(t.id, t.file) for t in run.failed_tests] == [
+        ("test/prices.test.js > total > adds the prices", "test/prices.test.js")]
+    assert "Expected" in run.failed_tests[0].message
