@@ -44,6 +44,7 @@ class HeaderNames:
     def header(self, line: str) -> str:
         if self.old is None or self.new is None or " " not in self.old + self.new:
             return line
+        # only a name with a space is quoted: the other stays as its `---`/`+++` line has it
         return f"diff --git {_spaceless(self.old)} {_spaceless(self.new)}\n"
 
     @staticmethod
@@ -68,6 +69,9 @@ def _prefixed(prefix: str, name: str) -> str:
 
 
 def _spaceless(name: str) -> str:
-    """A header name, quoted, with its spaces written as octal escapes."""
+    """A header name holding a space, quoted, its spaces written as octal escapes; any
+    other as it is."""
+    if " " not in name:
+        return name
     body = name[1:-1] if len(name) >= 2 and name[0] == name[-1] == '"' else name
     return '"' + body.replace(" ", "\\040") + '"'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.diff import FileStatus, parse_diff
@@ -62,6 +62,7 @@ def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
 @given(plan=_PLANS, added=_NAME.filter(_valid))
+@example(plan=[("s rc", "rename-edit", "src/src")], added="new")  # a space on one side only
 def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> None:
     root = tmp_path_factory.mktemp("names")
     git(root, "init", "-q")
