@@ -1,6 +1,7 @@
 """How triage scales: grouping a round's reports and recording them in the ledger.
 
     python benchmarks/triage.py [--sizes 1000 2000 5000 10000] [--target 2.0]
+    python benchmarks/triage.py --sizes 10000 50000 100000 --target 60   # the 100k check
 
 A synthetic round shaped like a big review: analyzer reports (bandit- and ruff-like rules on
 every 7th line of 400 files), and LLM reports from the five reviewers — some on an analyzer's
@@ -8,15 +9,19 @@ lines (they join its group), some re-worded duplicates of another reviewer's fin
 join by title), the rest their own. Round 1 records them into an empty ledger; round 2 (a
 whole re-review) reports the same problems again, 10 % of them gone and 10 % new, so every
 group is matched against a ledger of the round-1 size. Prints the seconds of each step per
-size and the growth from the smallest size to the largest divided by the size ratio (1.0 is
-linear). Exit 1 when the largest size takes longer than `--target` seconds.
+size, the growth from the smallest size to the largest divided by the size ratio (1.0 is
+linear), and the exponent k of time ∝ size^k fitted over all sizes (least squares on the
+logarithms; 1.0 is linear). Exit 1 when the largest size takes longer than `--target`
+seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +105,15 @@ def measure(size: int) -> dict[str, float]:
             "entries": float(len(ledger.entries))}
 
 
+def exponent(results: dict[int, dict[str, float]], total: Callable[[int], float]) -> float:
+    """The slope of log(time) over log(size), by least squares."""
+    xs = [math.log(size) for size in results]
+    ys = [math.log(total(size)) for size in results]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
@@ -118,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     growth = (total(large) / total(small)) / (large / small)
     print(f"growth {small} → {large}, ÷ size ratio: {growth:.2f} (1.0 = linear)")
+    print(f"fitted exponent k (time ∝ findings^k): {exponent(results, total):.2f}")
     print(f"triage of {large} findings (round 1 + round 2): {total(large):.2f} s "
           f"(target ≤ {args.target} s)")
     return 0 if total(large) <= args.target else 1

@@ -102,7 +102,9 @@ class _Entries(list[Entry]):
     def __init__(self, entries: Sequence[Entry]) -> None:
         super().__init__()
         self._by_print: dict[str, set[int]] = {}
-        self._by_file: dict[str, set[int]] = {}
+        # (file, kind): the entries `same_problem` can pair a report with — an analyzer's by
+        # its rule, an LLM's by its agent — so an unmatched report costs its own kind's
+        self._by_kind: dict[tuple[str, str], set[int]] = {}
         for entry in entries:
             self.add(entry)
 
@@ -129,7 +131,8 @@ class _Entries(list[Entry]):
         exact = self.exact(reports)
         if exact is not None:
             return exact
-        return min((i for i in self._by_file.get(reports[0].file, ())
+        kinds = {_kind(r) for r in reports}
+        return min((i for kind in kinds for i in self._by_kind.get(kind, ())
                     if i not in taken and self[i].status.unresolved
                     and any(same_problem(self[i].finding, r) for r in reports)), default=None)
 
@@ -137,10 +140,16 @@ class _Entries(list[Entry]):
         entry = self[index]
         for p in entry.fingerprints:
             self._by_print.setdefault(p, set()).add(index)
-        self._by_file.setdefault(entry.finding.file, set()).add(index)
+        self._by_kind.setdefault(_kind(entry.finding), set()).add(index)
 
 
-_Lines = Mapping[str, frozenset[int]]
+def _kind(finding: Finding) -> tuple[str, str]:
+    """What `same_problem` needs equal before it looks closer: the file, and the rule of an
+    analyzer's finding or the agent of an LLM's."""
+    return finding.file, f"llm:{finding.agent}" if finding.source == "llm" else finding.rule_key
+
+
+_Lines = Mapping[str, Sequence[int]]
 
 
 def _classify(reports: Sequence[Finding], scope: tuple[_Lines, _Lines], rnd: RoundInput

@@ -14,6 +14,7 @@ into ledger entries.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import groupby
 
@@ -37,38 +38,38 @@ def apply_floor(finding: Finding, floors: Mapping[str, Severity]) -> Finding:
     return finding.model_copy(update={"severity": floor})
 
 
-def normalise_scope(scope: Scope) -> dict[str, frozenset[int]]:
-    return {normalise_path(path, named_by_a_model=False): frozenset(lines)
-            for path, lines in scope.items()}
+def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
+    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
+    a finding costs a logarithm of its file's lines, not all of them)."""
+    merged: dict[str, set[int]] = {}
+    for path, lines in scope.items():
+        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
+    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
 
 
-def _writes_between(lines: frozenset[int], start: int, end: int) -> bool:
-    """Whether a line in start..end is in `lines`, by whichever of the two is shorter."""
-    if end - start < len(lines):
-        return any(n in lines for n in range(start, end + 1))
-    return any(start <= n <= end for n in lines)
-
-
-def outside_reason(finding: Finding, scope: Mapping[str, frozenset[int]],
-                   removals: Mapping[str, frozenset[int]] | None = None) -> str | None:
+def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
+                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
     """Why `finding` lies outside the change (None when inside): a file-level finding is
     inside when the change wrote or removed lines of its file, any other when its lines
-    contain a written line or span a place where lines were removed (`removals`: path →
-    the new-file line after which lines were removed)."""
+    contain a written line or span a place where lines were removed. `scope` and `removals`
+    (path → the new-file line after which lines were removed) as `normalise_scope` gives
+    them: each file's lines ascending."""
     lines = scope.get(finding.file)
-    cuts = (removals or {}).get(finding.file, frozenset())
+    cuts = (removals or {}).get(finding.file, ())
     if lines is None:
         return "in a file this change does not touch"
     if finding.level == "file" and (lines or cuts):
         return None
-    if _writes_between(lines, finding.start_line, finding.end_line) or removed_within(
-            cuts, finding.start_line, finding.end_line):
+    start, end = finding.start_line, finding.end_line
+    at = bisect_left(lines, start)
+    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
         return None
     if not lines:
         return ("in a file this change only deletes from, and not around a removed line: "
                 "no line of it was written")
-    nearest = min(lines, key=lambda n: min(abs(n - finding.start_line),
-                                           abs(n - finding.end_line)))
+    # the written lines just before and just after the finding's: the nearest is one
+    nearest = min(lines[max(at - 1, 0):at + 1],
+                  key=lambda n: min(abs(n - start), abs(n - end)))
     return (f"on lines this change did not write ({finding.location}; the nearest written "
             f"line is {nearest})")
 
@@ -83,15 +84,18 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
         key = (finding.rule_key, finding.file, finding.location_hash)
         by_identity.setdefault(key, []).append(finding)
     groups = [g for g in by_identity.values() if g[0].source != "llm"]
-    # indexes, so each LLM report is compared only with groups in its own file
+    # indexes, so each LLM report is compared only with the analyzer groups on its lines
+    # and the LLM groups on its code
     by_file: dict[str, list[list[Finding]]] = {}
     for g in groups:
         if g[0].level == "line":
             by_file.setdefault(g[0].file, []).append(g)
+    spans = {file: _Spans(found) for file, found in by_file.items()}
     by_place: dict[tuple[str, str], list[list[Finding]]] = {}
     for candidate in (g for g in by_identity.values() if g[0].source == "llm"):
         place = (candidate[0].file, candidate[0].location_hash)
-        home = _analyzer_home(candidate, by_file.get(place[0], ())) \
+        on_lines = spans[place[0]].over(candidate[0]) if place[0] in spans else ()
+        home = _analyzer_home(candidate, on_lines) \
             or _llm_home(candidate, by_place.get(place, ()))
         if home is None:
             groups.append(candidate)
@@ -151,6 +155,24 @@ def similar_titles(a: str, b: str) -> bool:
         return normalise_title(a) == normalise_title(b)
     shared = len(words_a & words_b)
     return shared / min(len(words_a), len(words_b)) >= _SIMILAR_TITLES
+
+
+class _Spans:
+    """A file's line-level analyzer groups by where their anchors start, to find those
+    overlapping some lines by bisection (a group reaches back at most the longest span)."""
+
+    def __init__(self, groups: Sequence[list[Finding]]):
+        self.groups = list(groups)
+        self.order = sorted(range(len(groups)), key=lambda i: groups[i][0].start_line)
+        self.starts = [groups[i][0].start_line for i in self.order]
+        self.longest = max(g[0].end_line - g[0].start_line for g in groups)
+
+    def over(self, finding: Finding) -> list[list[Finding]]:
+        """The groups whose anchors overlap `finding`'s lines, in their given order."""
+        first = bisect_left(self.starts, finding.start_line - self.longest)
+        last = bisect_right(self.starts, finding.end_line)
+        return [self.groups[i] for i in sorted(self.order[first:last])
+                if overlaps(finding, self.groups[i][0])]
 
 
 def _analyzer_home(candidate: list[Finding], groups: Sequence[list[Finding]]

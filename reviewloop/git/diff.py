@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -176,10 +176,12 @@ def removal_points(diff_text: str) -> dict[str, set[int]]:
     return {f.path: set(f.removals) for f in parse_diff(diff_text).files}
 
 
-def removed_within(points: Collection[int], start: int, end: int) -> bool:
-    """Whether lines start..end span one of the removal `points`: lines were removed
-    between two lines of the range. The one rule for "a deletion inside this range"."""
-    return any(start <= k < end for k in points)
+def removed_within(points: Sequence[int], start: int, end: int) -> bool:
+    """Whether lines start..end span one of the removal `points` (ascending): lines were
+    removed between two lines of the range. The one rule for "a deletion inside this
+    range"."""
+    at = bisect_left(points, start)
+    return at < len(points) and points[at] < end
 
 
 def save_diff(path: Path, text: str) -> None:

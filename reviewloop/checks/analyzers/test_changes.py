@@ -62,7 +62,7 @@ class TestChanges:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if any(looks_like_test(path) for path in ctx.changes.paths):
             return []
-        production = [f for f in ctx.changes.files if f.path in ctx.files
+        production = [f for f in ctx.changes.files if f.path in ctx.file_set
                       and is_production(f.path) and f.added and _changes_behaviour(ctx, f)]
         if not production or _covered(ctx, production):
             return []
