@@ -102,6 +102,7 @@ class _Entries(list[Entry]):
     def __init__(self, entries: Sequence[Entry]) -> None:
         super().__init__()
         self._by_print: dict[str, set[int]] = {}
+        self._prints: list[frozenset[str]] = []  # each entry's fingerprints, computed once
         # (file, kind): the entries `same_problem` can pair a report with — an analyzer's by
         # its rule, an LLM's by its agent — so an unmatched report costs its own kind's
         self._by_kind: dict[tuple[str, str], set[int]] = {}
@@ -121,7 +122,7 @@ class _Entries(list[Entry]):
         """The first entry sharing a fingerprint with the reports."""
         prints = frozenset(p for r in reports for p in r.fingerprints)
         sharing = set().union(*(self._by_print.get(p, ()) for p in prints))
-        return min((i for i in sharing if self[i].fingerprints & prints), default=None)
+        return min((i for i in sharing if self._prints[i] & prints), default=None)
 
     def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
         """The entry these reports are about: the first sharing a fingerprint, else the
@@ -138,7 +139,12 @@ class _Entries(list[Entry]):
 
     def _index(self, index: int) -> None:
         entry = self[index]
-        for p in entry.fingerprints:
+        prints = entry.fingerprints
+        if index == len(self._prints):
+            self._prints.append(prints)
+        else:
+            self._prints[index] = prints
+        for p in prints:
             self._by_print.setdefault(p, set()).add(index)
         self._by_kind.setdefault(_kind(entry.finding), set()).add(index)
 
