@@ -56,3 +56,12 @@ class LoopDeps:
     @property
     def root(self) -> Path:
         return self.repo.root
+
+    def here(self, path: str) -> str:
+        """A file the state names in its run's folder, in this process's run folder: a run
+        resumed in another clone (`runs.resumed`) has its folder's files there, while the
+        state still names the folder of the clone it started in."""
+        where = Path(path)
+        if path and where.parent.name == self.run_dir.name:
+            return str(self.run_dir / where.name)
+        return path

@@ -19,13 +19,21 @@ from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
+from reviewloop.runs.registry import (
+    WORK_SCHEMA,
+    Registry,
+    RunStore,
+    state_dir,
+    store_damaged,
+)
 
 if TYPE_CHECKING:
     import psycopg
     from langgraph.checkpoint.base import BaseCheckpointSaver
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
     from psycopg.rows import DictRow  # imported again at run time in connect()
+
+    from reviewloop.runs.carry import WorkKeeper
 
 CHECKPOINTS = "checkpoints.sqlite"  # LangGraph's SQLite saver, beside the registry
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
@@ -92,8 +100,12 @@ def state_serde() -> JsonPlusSerializer:
 
 
 @contextmanager
-def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver]:
-    """The LangGraph checkpoint saver for this project's settings, open for one use."""
+def checkpointer(settings: Settings, root: Path,
+                 keeper: WorkKeeper | None = None) -> Iterator[BaseCheckpointSaver]:
+    """The LangGraph checkpoint saver for this project's settings, open for one use; with
+    `keeper`, one that saves the run's work before each save of its own (`runs.carry`)."""
+    from reviewloop.runs.carry import carrying
+
     url = postgres_url(settings)
     if url is None:
         from langgraph.checkpoint.sqlite import SqliteSaver
@@ -101,7 +113,7 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver
         path = state_dir(root) / CHECKPOINTS
         lite = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
-            yield SqliteSaver(lite, serde=state_serde())
+            yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
         except sqlite3.DatabaseError as exc:
             damaged = store_damaged(path, exc)
             if damaged is None:
@@ -113,7 +125,7 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver
     from langgraph.checkpoint.postgres import PostgresSaver
 
     with connect(url) as conn:
-        saver = PostgresSaver(conn, serde=state_serde())
+        saver = carrying(PostgresSaver, keeper)(conn, serde=state_serde())
         _setup_once(url, conn, saver.setup)
         yield saver
 
@@ -136,6 +148,7 @@ def _setup_once(url: str, conn: psycopg.Connection[DictRow],
     try:
         setup()
         conn.execute(_SCHEMA)
+        conn.execute(WORK_SCHEMA.format(work=PostgresRegistry.work_table, blob="BYTEA"))
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
     _ready.add(url)
@@ -145,6 +158,7 @@ class PostgresRegistry(RunStore):
     """The run registry (same operations as `runs.Registry`) in the shared database."""
 
     table = "reviewloop_runs"
+    work_table = "reviewloop_run_work"
     order = "seq"
     mark = "%s"
 

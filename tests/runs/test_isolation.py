@@ -174,7 +174,25 @@ def test_a_landing_interrupted_after_the_branch_moved_is_repaired_by_resume(
     assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
 
 
-def test_resume_says_so_when_a_runs_worktree_was_deleted(project: Path):
+def test_a_deleted_worktree_is_rebuilt_from_the_run_store_and_the_run_lands(project: Path):
+    import shutil
+
+    (project / "calc.py").write_text(GREEN)
+    model = ScriptedChatModel()
+    clean_round(model)
+    result = start(runner(project, model), project, "manual")
+    shutil.rmtree(result.tree.path)
+
+    final = runner(project, model).resume(result.run_id, "approve")
+
+    assert final.status == "committed"
+    assert git(project, "show", "HEAD:calc.py") == GREEN
+    assert git(project, "log", "--format=%s").splitlines() == ["1: Add the calculator", "start"]
+
+
+def test_resume_says_so_when_a_runs_worktree_was_deleted_and_the_store_has_no_work(
+        project: Path):
+    """A run of a reviewloop that kept no work in the store (before it did)."""
     import shutil
 
     from reviewloop.errors import UserInputError
@@ -182,7 +200,9 @@ def test_resume_says_so_when_a_runs_worktree_was_deleted(project: Path):
     (project / "calc.py").write_text(GREEN)
     model = ScriptedChatModel()
     clean_round(model)
-    result = start(runner(project, model), project, "manual")
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    run.registry.forget_work(result.run_id)
     shutil.rmtree(result.tree.path)
 
     with pytest.raises(UserInputError, match="the worktree of run .* is gone"):
