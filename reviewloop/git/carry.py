@@ -68,7 +68,8 @@ def unpack(checkout: Repository, packed: Packed) -> None:
 def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) -> RunTree:
     """The run's worktree made again in this clone (`.reviewloop/worktrees/<run>`): at the
     packed HEAD, on the run's branch (or a free name when this clone uses it elsewhere),
-    its files as packed. Writes nothing outside that new folder but the branch."""
+    its files as packed; the branch it lands in made at the run's base when this clone has
+    none of that name. Writes nothing outside that new folder but those branches."""
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
     checkout.try_git("worktree", "prune")  # the run's own folder, if it was deleted here
@@ -80,6 +81,10 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     else:
         name = tree.branch
     restore(open_repository(path), checkout.git("rev-parse", f"{packed.tree}:{WORK}").strip())
+    if tree.target and checkout.try_git("rev-parse", "--verify", "--quiet",
+                                        f"refs/heads/{tree.target}")[1] == "":
+        # the branch it lands in was made where the run started (`run --branch`), at its base
+        checkout.git("branch", tree.target, packed.base)
     return tree.model_copy(update={"path": str(path), "branch": name})
 
 
