@@ -37,15 +37,37 @@ class Packed(BaseModel):
     pack: bytes
 
 
-def compose(repo: Repository, run_dir: Path, keep: Iterable[str],
-            skip: Collection[str] = ()) -> str:
-    """The composed tree of the worktree `repo`, the files of `run_dir` but those named in
-    `skip`, and each tree of `keep`."""
-    lines = [f"040000 tree {repo.worktree_tree()}\t{WORK}",
-             f"040000 tree {_folder_tree(repo, run_dir, skip)}\t{RUN}"]
+def compose(repo: Repository, work: str, run: str, keep: Iterable[str]) -> str:
+    """The composed tree: `work` (the worktree's tree, `Repository.worktree_tree`), `run`
+    (the run folder's, `folder_tree`) and each tree of `keep`."""
+    lines = [f"040000 tree {work}\t{WORK}", f"040000 tree {run}\t{RUN}"]
     lines += [f"040000 tree {t}\tkeep-{n}" for n, t in enumerate(sorted(set(keep)))]
     return _run(repo, "mktree", "-z", data="".join(f"{line}\0" for line in lines)
                 .encode("utf-8", "surrogateescape")).decode().strip()
+
+
+def folder_files(folder: Path, skip: Collection[str] = ()) -> list[Path]:
+    """The regular files under `folder` (none when it is missing) but those named in `skip`."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+                  and p.relative_to(folder).as_posix() not in skip)
+
+
+def folder_tree(repo: Repository, folder: Path, files: Iterable[Path]) -> str:
+    """A tree of `files` (in `folder`), written into `repo`'s objects."""
+    files = list(files)
+    with tempfile.TemporaryDirectory(prefix="reviewloop-carry-") as tmp:
+        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        if files:
+            blobs = _run(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                         data="".join(f"{p}\n" for p in files).encode(
+                             "utf-8", "surrogateescape")).decode().split()
+            info = "".join(f"{_mode(p)} {blob}\t{p.relative_to(folder).as_posix()}\0"
+                           for p, blob in zip(files, blobs, strict=True))
+            _run(repo, "update-index", "-z", "--add", "--index-info",
+                 data=info.encode("utf-8", "surrogateescape"), env=env)
+        return repo.git("write-tree", env=env).strip()
 
 
 def pack(repo: Repository, tree: str, base: str) -> Packed:
@@ -99,22 +121,6 @@ def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list
         nofollow.write_entry(run_dir, name, data, mode)
         names.append(name)
     return names
-
-
-def _folder_tree(repo: Repository, folder: Path, skip: Collection[str]) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
-                   and p.relative_to(folder).as_posix() not in skip) if folder.is_dir() else []
-    with tempfile.TemporaryDirectory(prefix="reviewloop-carry-") as tmp:
-        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
-        if files:
-            blobs = _run(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
-                         data="".join(f"{p}\n" for p in files).encode(
-                             "utf-8", "surrogateescape")).decode().split()
-            info = "".join(f"{_mode(p)} {blob}\t{p.relative_to(folder).as_posix()}\0"
-                           for p, blob in zip(files, blobs, strict=True))
-            _run(repo, "update-index", "-z", "--add", "--index-info",
-                 data=info.encode("utf-8", "surrogateescape"), env=env)
-        return repo.git("write-tree", env=env).strip()
 
 
 def _mode(path: Path) -> str:

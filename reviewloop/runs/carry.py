@@ -42,41 +42,69 @@ class WorkKeeper:
         self.store, self.run_id, self.repo, self.run_dir, self.base = (
             store, run_id, repo, run_dir, base)
         self.trees: set[str] = {t for t in trees if t}
-        self._last: tuple[str, str | None] | None = None
+        self._last: tuple[str, str, frozenset[str], str | None] | None = None
+        self._folder: tuple[tuple[tuple[object, ...], ...], str] | None = None
         self._lock = threading.Lock()  # a superstep's branches save from several threads
 
     def seen(self, values: Iterable[object]) -> None:
         """Remember the trees the state's snapshots name: a resume elsewhere needs them."""
-        self.trees |= {v.tree for v in values if isinstance(v, Snapshot)}
+        trees = {v.tree for v in values if isinstance(v, Snapshot)}
+        with self._lock:
+            self.trees |= trees
 
     def save(self, values: Iterable[object]) -> None:
         """Save the work now, keeping the trees `values` name too."""
+        self.seen(values)
         with self._lock:
-            self.seen(values)
             if not self.repo.root.is_dir():  # landed: the worktree went, the commit is home
                 return
-            tree = carry.compose(self.repo, self.run_dir, self.trees, NOT_CARRIED)
-            key = (tree, self.repo.head_sha())
-            if key != self._last:
-                self.store.save_work(self.run_id, carry.pack(self.repo, tree, self.base))
-                self._last = key
+            key = (self.repo.worktree_tree(), self._run_tree(), frozenset(self.trees),
+                   self.repo.head_sha())
+            if key == self._last:
+                return
+            tree = carry.compose(self.repo, key[0], key[1], key[2])
+            self.store.save_work(self.run_id, carry.pack(self.repo, tree, self.base))
+            self._last = key
+
+    def _run_tree(self) -> str:
+        """The run folder's tree, hashed again only when a file in it changed."""
+        files = carry.folder_files(self.run_dir, NOT_CARRIED)
+        stamp = tuple((str(p), *_stat(p)) for p in files)
+        if self._folder is None or self._folder[0] != stamp:
+            self._folder = (stamp, carry.folder_tree(self.repo, self.run_dir, files))
+        return self._folder[1]
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, info.st_mode
 
 
 class _Carrying(BaseCheckpointSaver):
-    """Mixed into a LangGraph saver: the keeper saves the work first, then the saver."""
+    """Mixed into a LangGraph saver: the keeper saves the work first, then the saver. A
+    step's writes are saved as the step ends; the checkpoint that closes a superstep follows
+    its last step's writes with no step running in between, so the work saved with those
+    writes stands for it too (the first checkpoint, with no step before it, saves)."""
 
     keeper: WorkKeeper | None = None
+    _after_writes = False
 
     def put(self, config: RunnableConfig, checkpoint: Checkpoint,
             metadata: CheckpointMetadata, new_versions: ChannelVersions) -> RunnableConfig:
         if self.keeper is not None:
-            self.keeper.save(checkpoint.get("channel_values", {}).values())
+            values = checkpoint.get("channel_values", {}).values()
+            if self._after_writes:
+                self.keeper.seen(values)
+            else:
+                self.keeper.save(values)
+        self._after_writes = False
         return super().put(config, checkpoint, metadata, new_versions)
 
     def put_writes(self, config: RunnableConfig, writes: Sequence[tuple[str, Any]],
                    task_id: str, task_path: str = "") -> None:
         if self.keeper is not None:
             self.keeper.save(value for _, value in writes)
+        self._after_writes = True
         super().put_writes(config, writes, task_id, task_path)
 
 

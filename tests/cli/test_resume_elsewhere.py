@@ -20,8 +20,16 @@ from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.checkpoints import reviews_saved_in_postgres, reviews_saved_in_sqlite
 from tests.support.gitutil import git
-from tests.support.loop_cli import CALLED, MODEL, REVIEWERS, SPEC, _wait_for, cli, fake_env
-from tests.support.loop_cli import make_example
+from tests.support.loop_cli import (
+    CALLED,
+    MODEL,
+    REVIEWERS,
+    SPEC,
+    _wait_for,
+    cli,
+    fake_env,
+    make_example,
+)
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
 from tests.support.runner import IMPLEMENTER
 
