@@ -9,7 +9,6 @@ worktree rebuilds it from there (`runs.resumed`) and continues from the last sav
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -122,6 +121,10 @@ def carrying(saver: type[S], keeper: WorkKeeper | None) -> Callable[..., S]:
     return build
 
 
-@functools.cache
+_made: dict[type[BaseCheckpointSaver], type[_Carrying]] = {}
+
+
 def _subclass(saver: type[BaseCheckpointSaver]) -> type[_Carrying]:
-    return type(f"Carrying{saver.__name__}", (_Carrying, saver), {})
+    if saver not in _made:
+        _made[saver] = type(f"Carrying{saver.__name__}", (_Carrying, saver), {})
+    return _made[saver]

@@ -15,12 +15,13 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.runs.registry import RunRecord, RunStore, run_dir, run_tree
 
 
-def rebuilt(store: RunStore, record: RunRecord, checkout: Repository) -> RunTree | None:
+def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
+            committed: bool) -> RunTree | None:
     """When the run's worktree is not here and the store keeps its work: that work unpacked
-    into this clone, the run folder's files written into this clone's, the worktree made
-    again in this clone (at the run's commit, once made) and registered as where the run
-    works and lands now. The new tree; None when nothing was rebuilt. Nothing of the clone's
-    own checkout is written but the run's branch."""
+    into this clone and the run folder's files written into this clone's; unless the run's
+    commit is saved (landing needs only that commit, now in this clone's objects too), the
+    worktree made again in this clone and registered as where the run works now. The new
+    tree; None when none was made. Nothing of the clone's own checkout is written."""
     tree = run_tree(record)
     if tree is None or Path(tree.path).is_dir():
         return None
@@ -28,6 +29,8 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository) -> RunTree
     if packed is None:  # a run of a reviewloop that kept no work: `work_root` says so
         return None
     if not carry.has_commit(checkout, packed.base):
+        if committed:  # a pushed commit lands without it, as before
+            return None
         raise UserInputError(
             f"run {record.run_id} started from commit {packed.base[:12]}, which this clone "
             "does not have", where=str(checkout.root),
@@ -37,6 +40,8 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository) -> RunTree
     folder = run_dir(checkout.root, record.run_id)
     folder.mkdir(parents=True, exist_ok=True)
     carry.write_run_files(checkout, packed, folder)
+    if committed:
+        return None
     new = carry.rebuild(checkout, record.run_id, tree, packed)
     spec = spec_in(tree, Path(record.spec), checkout.root)
     store.relocate(record.run_id, spec=str(spec),

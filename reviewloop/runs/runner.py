@@ -159,7 +159,8 @@ class LoopRunner:
 
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
         started = run_tree(record)
-        moved = rebuilt(self.registry, record, open_repository(self.root))
+        committed = self._committed(record.run_id)
+        moved = rebuilt(self.registry, record, open_repository(self.root), committed=committed)
         if moved is not None and started is not None:
             if self.notice:
                 self.notice(f"Rebuilt run {record.run_id}'s worktree from the run store in "
@@ -167,8 +168,7 @@ class LoopRunner:
                             f"started in {started.started_in}).")
             record = self.registry.get(record.run_id)
         return self._deps(record.run_id, Path(record.spec), Implementer.parse(
-            record.options.get("implementer", "llm")), run_tree(record),
-            committed=self._committed(record.run_id))
+            record.options.get("implementer", "llm")), run_tree(record), committed=committed)
 
     def _committed(self, run_id: str) -> bool:
         """Whether the run's commit is made and saved: from there on its work is that commit

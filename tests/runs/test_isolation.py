@@ -205,7 +205,7 @@ def test_resume_says_so_when_a_runs_worktree_was_deleted_and_the_store_has_no_wo
     run.registry.forget_work(result.run_id)
     shutil.rmtree(result.tree.path)
 
-    with pytest.raises(UserInputError, match="the worktree of run .* is gone"):
+    with pytest.raises(UserInputError, match=r"the worktree of run .* is gone"):
         LoopRunner(project, runner(project, model).settings, lambda n: model).resume(
             result.run_id, "approve")
 
