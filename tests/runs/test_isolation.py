@@ -210,6 +210,25 @@ def test_resume_says_so_when_a_runs_worktree_was_deleted_and_the_store_has_no_wo
             result.run_id, "approve")
 
 
+def test_clean_abandons_an_unfinished_run_and_its_saved_work_is_never_rebuilt(project: Path):
+    from reviewloop.cli.runs import clean
+    from reviewloop.errors import UserInputError
+
+    (project / "calc.py").write_text(GREEN)
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    assert run.registry.work(result.run_id) is not None
+
+    clean(run.settings, project, (result.run_id,), False)
+
+    assert run.registry.get(result.run_id).status == "abandoned"
+    assert run.registry.work(result.run_id) is None
+    with pytest.raises(UserInputError, match=r"the worktree of run .* is gone"):
+        runner(project, model).resume(result.run_id, "approve")
+
+
 def test_a_conflicting_edit_in_your_checkout_refuses_the_landing_until_you_resolve_it(
         project: Path):
     from reviewloop.errors import BlockingOutcome
