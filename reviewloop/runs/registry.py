@@ -49,13 +49,13 @@ CREATE TABLE IF NOT EXISTS runs (
 )"""
 # A run's work as the latest save left it (`runs.carry`): what `resume` rebuilds the run's
 # worktree from in a clone that does not have it.
-WORK_SCHEMA = """
-CREATE TABLE IF NOT EXISTS {work} (
+_WORK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS run_work (
     run_id TEXT PRIMARY KEY,
     base TEXT NOT NULL,
     head TEXT NOT NULL,
     tree TEXT NOT NULL,
-    pack {blob} NOT NULL,
+    pack BLOB NOT NULL,
     updated TEXT NOT NULL
 )"""
 
@@ -225,7 +225,7 @@ class Registry(RunStore):
         conn.row_factory = sqlite3.Row
         try:
             conn.execute(_SCHEMA)
-            conn.execute(WORK_SCHEMA.format(work=self.work_table, blob="BLOB"))
+            conn.execute(_WORK_SCHEMA)
             yield conn
             conn.commit()
         except sqlite3.DatabaseError as exc:

@@ -19,13 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.runs.registry import (
-    WORK_SCHEMA,
-    Registry,
-    RunStore,
-    state_dir,
-    store_damaged,
-)
+from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
 
 if TYPE_CHECKING:
     import psycopg
@@ -52,6 +46,16 @@ CREATE TABLE IF NOT EXISTS reviewloop_runs (
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
     seq BIGSERIAL
+)"""
+# A run's work as the latest save left it (`runs.carry`), as in `registry._WORK_SCHEMA`
+_WORK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviewloop_run_work (
+    run_id TEXT PRIMARY KEY,
+    base TEXT NOT NULL,
+    head TEXT NOT NULL,
+    tree TEXT NOT NULL,
+    pack BYTEA NOT NULL,
+    updated TEXT NOT NULL
 )"""
 
 
@@ -148,7 +152,7 @@ def _setup_once(url: str, conn: psycopg.Connection[DictRow],
     try:
         setup()
         conn.execute(_SCHEMA)
-        conn.execute(WORK_SCHEMA.format(work=PostgresRegistry.work_table, blob="BYTEA"))
+        conn.execute(_WORK_SCHEMA)
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
     _ready.add(url)
