@@ -151,8 +151,10 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
             continue
         if record.status in UNFINISHED:
             if crashed(root, record) or record.status != "running":
-                registry_for(settings, root).update(record.run_id, status="abandoned",
-                                detail="worktree removed by reviewloop clean")
+                store = registry_for(settings, root)
+                store.update(record.run_id, status="abandoned",
+                             detail="worktree removed by reviewloop clean")
+                store.forget_work(record.run_id)  # never rebuilt (runs.carry)
             else:
                 ui.console(stderr=True).print(f"Run {record.run_id} is running: left alone.")
                 continue

@@ -77,7 +77,7 @@ def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> Ru
         raise UserInputError("the repository has no commit yet", where=str(checkout.root),
                              fix="commit once (git commit --allow-empty -m start), then run "
                                  "again: each run starts from a commit")
-    name = _free_branch(checkout, branch)
+    name = free_branch(checkout, branch)
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
     checkout.git("worktree", "add", "--quiet", "-b", name, str(path), base)
@@ -89,7 +89,7 @@ def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> Ru
                    carried=tuple(carried), carried_tree=mine if carried else None)
 
 
-def _free_branch(checkout: Repository, wanted: str) -> str:
+def free_branch(checkout: Repository, wanted: str) -> str:
     if checkout.try_git("check-ref-format", "--branch", wanted)[0] != 0:
         raise UserInputError(f"not a valid branch name: {wanted!r}", where="run.branch",
                              fix='use letters, digits, "-", "_", "/" and {task}')

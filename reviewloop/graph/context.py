@@ -58,3 +58,13 @@ class LoopDeps:
     @property
     def root(self) -> Path:
         return self.repo.root
+
+    def here(self, path: str) -> str:
+        """A file the state names in its run's folder, where it is now: a run rebuilt in
+        another clone (`runs.resumed`) has its folder's files in this process's run folder,
+        while the state still names the folder of the clone it started in (gone, or on
+        another machine)."""
+        where = Path(path)
+        if path and where.parent.name == self.run_dir.name and not where.exists():
+            return str(self.run_dir / where.name)
+        return path

@@ -44,8 +44,8 @@ Update = dict[str, object]
 
 def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
-    context_path = state.context_path or write_context(deps.root, deps.spec_file,
-                                                       deps.run_dir, state.task_id)
+    context_path = deps.here(state.context_path) or write_context(
+        deps.root, deps.spec_file, deps.run_dir, state.task_id)
     report = state.gate_report
     feedback = report.feedback() if report is not None and not report.passed else None
     result = run_implementer(deps.implementer, state.task_id,
@@ -63,7 +63,7 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
 def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
     report, made = artifacts_of(deps.repo, state.baseline, lambda: check_change(
-        deps.repo, deps.settings, state.touched, state.diff_path, phase="implement",
+        deps.repo, deps.settings, state.touched, deps.here(state.diff_path), phase="implement",
         on_gate=gate_events()))
     return {"gate_report": report, "passed_tests": report.passed_tests,
             "artifacts": sorted({*state.artifacts, *made}),
@@ -73,9 +73,11 @@ def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
 def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """The round's diff, chunks, analyzer evidence and estimate, made once for all reviewers;
     who reviews which chunk goes into state for the fan-out."""
-    ready = prepare_round(_setup(runtime.context), RoundAsk(
-        round=state.round, diff_path=state.diff_path, context_path=state.context_path or None,
-        addressed=state.addressed, baseline=state.baseline))
+    deps = runtime.context
+    ready = prepare_round(_setup(deps), RoundAsk(
+        round=state.round, diff_path=deps.here(state.diff_path),
+        context_path=deps.here(state.context_path) or None, addressed=state.addressed,
+        baseline=state.baseline))
     update: Update = {"material_path": ready.material_path, "usage": ready.usage,
                       "assignments": list(ready.assignments), "review_stopped": ready.stopped,
                       "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
@@ -88,14 +90,15 @@ def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
 def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
     """One reviewer on one chunk (a `Send` branch): its outcome joins `reviews`."""
     deps = runtime.context
+    material_path = deps.here(task.material_path)
     agent, review_input = reviewer_input(
-        _setup(deps), task.material_path, task.review_agent, task.review_chunk,
-        RoundAsk(round=task.round, diff_path="", context_path=task.context_path or None,
+        _setup(deps), material_path, task.review_agent, task.review_chunk,
+        RoundAsk(round=task.round, diff_path="", context_path=deps.here(task.context_path) or None,
                  addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
     bedrock = bool(chat and chat.bedrock)
     # one prefix per chunk, model and files read (a scoped reviewer reads only its own)
-    gate = deps.cache_gates.gate((task.material_path, task.review_chunk, chat.name,
+    gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
                                   tuple(review_input.paths or ()))) \
         if chat and bedrock and deps.settings.review.cache_warm else None
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
@@ -109,7 +112,8 @@ def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
     outcomes = round_reviews(state, state.round)
     ledger = triage_round(state.ledger, outcomes, TriageAsk(
-        round=state.round, diff_path=state.diff_path, material_path=state.material_path,
+        round=state.round, diff_path=deps.here(state.diff_path),
+        material_path=deps.here(state.material_path),
         baseline=state.baseline, addressed=state.addressed, task_run=deps.spec_file is not None),
         repo=deps.repo, agents=deps.agents, found=round_suppressions(deps, state.baseline))
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"

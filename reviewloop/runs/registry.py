@@ -27,6 +27,7 @@ from reviewloop.errors import (
     disk_full,
     is_disk_full,
 )
+from reviewloop.git.carry import Packed
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
 
@@ -50,6 +51,17 @@ CREATE TABLE IF NOT EXISTS runs (
     commit_sha TEXT,
     detail TEXT,
     created TEXT NOT NULL,
+    updated TEXT NOT NULL
+)"""
+# A run's work as the latest save left it (`runs.carry`): what `resume` rebuilds the run's
+# worktree from in a clone that does not have it.
+_WORK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS run_work (
+    run_id TEXT PRIMARY KEY,
+    base TEXT NOT NULL,
+    head TEXT NOT NULL,
+    tree TEXT NOT NULL,
+    pack BLOB NOT NULL,
     updated TEXT NOT NULL
 )"""
 
@@ -103,6 +115,7 @@ class RunStore(ABC):
 
     path: Path | str
     table = "runs"
+    work_table = "run_work"
     order = "rowid"
     mark = "?"
 
@@ -111,7 +124,8 @@ class RunStore(ABC):
         """A connection whose rows are read by column name, committed on a clean exit."""
 
     def _sql(self, statement: str) -> str:
-        return statement.format(table=self.table, order=self.order).replace("?", self.mark)
+        return statement.format(table=self.table, order=self.order,
+                                work=self.work_table).replace("?", self.mark)
 
     def create(self, run_id: str, *, task_id: str, task_title: str, spec: str,
                options: dict, batch: str | None = None) -> RunRecord:
@@ -162,6 +176,35 @@ class RunStore(ABC):
             db.execute(self._sql(f"INSERT INTO {{table}} ({', '.join(data)}) VALUES "
                                  f"({','.join('?' * len(data))})"), tuple(data.values()))
 
+    def relocate(self, run_id: str, *, spec: str, options: dict) -> None:
+        """Say where a run works now (its worktree rebuilt in another clone)."""
+        with self._db() as db:
+            db.execute(self._sql("UPDATE {table} SET spec=?, options=?, updated=? "
+                                 "WHERE run_id=?"),
+                       (spec, json.dumps(options), _now(), run_id))
+
+    def save_work(self, run_id: str, packed: Packed) -> None:
+        with self._db() as db:
+            db.execute(self._sql(
+                "INSERT INTO {work} (run_id, base, head, tree, pack, updated) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT (run_id) DO UPDATE SET base=excluded.base, "
+                "head=excluded.head, tree=excluded.tree, pack=excluded.pack, "
+                "updated=excluded.updated"),
+                (run_id, packed.base, packed.head, packed.tree, packed.pack, _now()))
+
+    def work(self, run_id: str) -> Packed | None:
+        """The run's work as last saved; None when nothing was (a run of an older version)."""
+        with self._db() as db:
+            row = db.execute(self._sql("SELECT base, head, tree, pack FROM {work} "
+                                       "WHERE run_id=?"), (run_id,)).fetchone()
+        return None if row is None else Packed(base=row["base"], head=row["head"],
+                                               tree=row["tree"], pack=bytes(row["pack"]))
+
+    def forget_work(self, run_id: str) -> None:
+        """A finished run is never rebuilt: its saved work goes."""
+        with self._db() as db:
+            db.execute(self._sql("DELETE FROM {work} WHERE run_id=?"), (run_id,))
+
     def latest_unfinished(self) -> RunRecord:
         for record in self.list():
             if record.status in UNFINISHED:
@@ -188,6 +231,7 @@ class Registry(RunStore):
         conn.row_factory = sqlite3.Row
         try:
             conn.execute(_SCHEMA)
+            conn.execute(_WORK_SCHEMA)
             yield conn
             conn.commit()
         except sqlite3.DatabaseError as exc:

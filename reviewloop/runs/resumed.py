@@ -1,6 +1,7 @@
 """Where a resumed run's steps work: its worktree while its work is uncommitted; once its
 commit is saved in the checkpoint, whichever checkout resumes it (landing needs the commit,
-never the folder it was made in, which may be gone or on another machine)."""
+never the folder it was made in, which may be gone or on another machine). A worktree that
+is not on this machine is rebuilt in this clone from the work the store keeps (`runs.carry`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,44 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewloop.errors import UserInputError
+from reviewloop.git import carry
+from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree
+from reviewloop.runs.registry import RunRecord, RunStore, run_dir, run_tree
+
+
+def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
+            committed: bool) -> RunTree | None:
+    """When the run's worktree is not here and the store keeps its work: that work unpacked
+    into this clone and the run folder's files written into this clone's; unless the run's
+    commit is saved (landing needs only that commit, now in this clone's objects too), the
+    worktree made again in this clone and registered as where the run works now. The new
+    tree; None when none was made. Nothing of the clone's own checkout is written."""
+    tree = run_tree(record)
+    if tree is None or Path(tree.path).is_dir():
+        return None
+    packed = store.work(record.run_id)
+    if packed is None:  # a run of a reviewloop that kept no work: `work_root` says so
+        return None
+    if not carry.has_commit(checkout, packed.base):
+        if committed:  # a pushed commit lands without it, as before
+            return None
+        raise UserInputError(
+            f"run {record.run_id} started from commit {packed.base[:12]}, which this clone "
+            "does not have", where=str(checkout.root),
+            fix=f"fetch it (git fetch --all, or git fetch origin {packed.base}; a shallow CI "
+                f"checkout needs fetch-depth: 0), then `reviewloop resume {record.run_id}`")
+    carry.unpack(checkout, packed)
+    folder = run_dir(checkout.root, record.run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    carry.write_run_files(checkout, packed, folder)
+    if committed:
+        return None
+    new = carry.rebuild(checkout, record.run_id, tree, packed)
+    spec = spec_in(tree, Path(record.spec), checkout.root)
+    store.relocate(record.run_id, spec=str(spec),
+                   options={**record.options, "worktree": new.model_dump(mode="json")})
+    return new
 
 
 def work_root(run_id: str, tree: RunTree, here: Path, *, committed: bool,

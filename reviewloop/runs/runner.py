@@ -47,6 +47,7 @@ from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.review.round import Analyze
 from reviewloop.runs import liveness
 from reviewloop.runs.budget import SpendLog, spec_key
+from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import (
@@ -57,7 +58,7 @@ from reviewloop.runs.registry import (
     run_tree,
     state_dir,
 )
-from reviewloop.runs.resumed import spec_in, work_root
+from reviewloop.runs.resumed import rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying
 from reviewloop.spec.model import Task
@@ -151,18 +152,32 @@ class LoopRunner:
             return tuple(graph.get_state(_config(run_id)).next)
 
     def resume(self, run_id: str, decision: str | None = None) -> RunResult:
-        """Continue a run from its checkpoint; `decision` answers a pending approval."""
+        """Continue a run from its checkpoint; `decision` answers a pending approval. A run
+        whose worktree is not on this machine is rebuilt here first, once this process
+        drives it (`runs.resumed`)."""
         record = self.registry.get(run_id)
         self._check_version(run_id)
-        deps = self._deps(run_id, Path(record.spec), Implementer.parse(
-            record.options.get("implementer", "llm")), run_tree(record),
-            committed=self._committed(run_id))
-        if decision == "approve":
-            self._refuse_weakening(run_id, deps)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
-        with claimed(self.settings, self.root, _task_of(record, self.root), run_id):
-            return self._drive(run_id, deps, payload)
+        with claimed(self.settings, self.root, _task_of(record, self.root), run_id), \
+                self._lease(run_id) as lease:
+            deps = self._resumed_deps(record)
+            if decision == "approve":
+                self._refuse_weakening(run_id, deps)
+            return self._drive_leased(run_id, deps, payload, lease)
+
+    def _resumed_deps(self, record: RunRecord) -> LoopDeps:
+        started = run_tree(record)
+        committed = self._committed(record.run_id)
+        moved = rebuilt(self.registry, record, open_repository(self.root), committed=committed)
+        if moved is not None and started is not None:
+            if self.notice:
+                self.notice(f"Rebuilt run {record.run_id}'s worktree from the run store in "
+                            f"{_shown(self.root, moved.path)} on branch {moved.branch} (it "
+                            f"started in {started.started_in}).")
+            record = self.registry.get(record.run_id)
+        return self._deps(record.run_id, Path(record.spec), Implementer.parse(
+            record.options.get("implementer", "llm")), run_tree(record), committed=committed)
 
     def _committed(self, run_id: str) -> bool:
         """Whether the run's commit is made and saved: from there on its work is that commit
@@ -212,9 +227,25 @@ class LoopRunner:
                         open_pr=self.open_pr)
 
     @contextmanager
-    def _graph(self) -> Iterator[Graph]:
-        with checkpointer(self.settings, self.root) as saver:
+    def _graph(self, keeper: WorkKeeper | None = None) -> Iterator[Graph]:
+        with checkpointer(self.settings, self.root, keeper) as saver:
             yield build_graph(checkpointer=saver)
+
+    def _keeper(self, run_id: str, deps: LoopDeps,
+                payload: InputState | Command | None) -> WorkKeeper | None:
+        """What saves the run's work into the store as it goes (`runs.carry`), for a run in
+        its own worktree; it keeps the trees the state's snapshots name."""
+        tree = deps.run_tree
+        if tree is None:
+            return None
+        keeper = WorkKeeper(self.registry, run_id, deps.repo, deps.run_dir, tree.base,
+                            (tree.carried_tree,))
+        if isinstance(payload, InputState):
+            keeper.seen(vars(payload).values())
+        else:
+            with self._graph() as graph:
+                keeper.seen(graph.get_state(_config(run_id)).values.values())
+        return keeper
 
     def _drive(self, run_id: str, deps: LoopDeps, payload: InputState | Command | None
                ) -> RunResult:
@@ -238,8 +269,9 @@ class LoopRunner:
         self.registry.update(run_id, status="running")
         owner = deps.run_dir / OWNER
         owner.write_text(liveness.me().dumps(), encoding="utf-8")  # `runs` tells a crash
+        keeper = self._keeper(run_id, deps, payload)
         try:
-            with self._graph() as graph, relaying(self.progress) as relay:
+            with self._graph(keeper) as graph, relaying(self.progress) as relay:
                 for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
                                                durability="sync", stream_mode=list(MODES)):
                     if lease is not None and mode == "updates":
@@ -273,6 +305,7 @@ class LoopRunner:
         if values.get("outcome") == "committed":
             result.status = "committed"
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
+        self.registry.forget_work(run_id)  # finished: never rebuilt
         return result
 
     def _stopped(self, run_id: str, before: str, exc: BaseException) -> None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
     from psycopg.rows import DictRow  # imported again at run time in connect()
 
+    from reviewloop.runs.carry import WorkKeeper
+
 CHECKPOINTS = "checkpoints.sqlite"  # LangGraph's SQLite saver, beside the registry
 _SETUP_LOCK = 7_311_402  # pg_advisory_lock key for schema setup
 _ready: set[str] = set()
@@ -44,6 +46,16 @@ CREATE TABLE IF NOT EXISTS reviewloop_runs (
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
     seq BIGSERIAL
+)"""
+# A run's work as the latest save left it (`runs.carry`), as in `registry._WORK_SCHEMA`
+_WORK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviewloop_run_work (
+    run_id TEXT PRIMARY KEY,
+    base TEXT NOT NULL,
+    head TEXT NOT NULL,
+    tree TEXT NOT NULL,
+    pack BYTEA NOT NULL,
+    updated TEXT NOT NULL
 )"""
 
 
@@ -92,8 +104,12 @@ def state_serde() -> JsonPlusSerializer:
 
 
 @contextmanager
-def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver]:
-    """The LangGraph checkpoint saver for this project's settings, open for one use."""
+def checkpointer(settings: Settings, root: Path,
+                 keeper: WorkKeeper | None = None) -> Iterator[BaseCheckpointSaver]:
+    """The LangGraph checkpoint saver for this project's settings, open for one use; with
+    `keeper`, one that saves the run's work before each save of its own (`runs.carry`)."""
+    from reviewloop.runs.carry import carrying
+
     url = postgres_url(settings)
     if url is None:
         from langgraph.checkpoint.sqlite import SqliteSaver
@@ -101,7 +117,7 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver
         path = state_dir(root) / CHECKPOINTS
         lite = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
-            yield SqliteSaver(lite, serde=state_serde())
+            yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
         except sqlite3.DatabaseError as exc:
             damaged = store_damaged(path, exc)
             if damaged is None:
@@ -113,7 +129,7 @@ def checkpointer(settings: Settings, root: Path) -> Iterator[BaseCheckpointSaver
     from langgraph.checkpoint.postgres import PostgresSaver
 
     with connect(url) as conn:
-        saver = PostgresSaver(conn, serde=state_serde())
+        saver = carrying(PostgresSaver, keeper)(conn, serde=state_serde())
         _setup_once(url, conn, saver.setup)
         yield saver
 
@@ -136,6 +152,7 @@ def _setup_once(url: str, conn: psycopg.Connection[DictRow],
     try:
         setup()
         conn.execute(_SCHEMA)
+        conn.execute(_WORK_SCHEMA)
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
     _ready.add(url)
@@ -145,6 +162,7 @@ class PostgresRegistry(RunStore):
     """The run registry (same operations as `runs.Registry`) in the shared database."""
 
     table = "reviewloop_runs"
+    work_table = "reviewloop_run_work"
     order = "seq"
     mark = "%s"
 

@@ -205,7 +205,7 @@ def test_a_pushed_run_is_landed_by_a_second_clone_with_no_shared_worktree(
     assert (away / ".reviewloop/worktrees" / run_id / "feature_1.py").exists()
 
 
-def test_an_unpushed_commit_is_not_lost_when_a_second_clone_cannot_land_it(
+def test_an_unpushed_commit_travels_in_the_run_store_and_a_second_clone_lands_it(
         tmp_path: Path, pg_url: str) -> None:  # noqa: F811
     origin = make_origin(tmp_path, "pr")
     first = clone(origin, "job1", "pr")
@@ -218,6 +218,37 @@ def test_an_unpushed_commit_is_not_lost_when_a_second_clone_cannot_land_it(
         run_killed(first, env, tmp_path)  # committed and saved, not pushed
         run_id = git(first, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
                      "reviewloop/1").strip()
+        made = git(first, "rev-parse", "reviewloop/1").strip()
+        away = first.rename(tmp_path / "elsewhere")  # the first machine is out of reach
+        expire_lease(pg_url, run_id)
+        second = clone(origin, "job2", "pr")
+        resumed = cli(second, "resume", run_id, "--yes", env=env, timeout=300)
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    _one_pull_request(origin, github, start)
+    assert git(origin, "rev-parse", "reviewloop/1").strip() == made  # the commit it made
+    assert not (second / ".reviewloop/worktrees").exists()  # the commit was all it needed
+    assert (away / ".reviewloop/worktrees" / run_id / "feature_1.py").exists()
+
+
+def test_an_unpushed_commit_without_saved_work_is_not_lost_when_a_second_clone_cannot_land_it(
+        tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+    """A run of a reviewloop that kept no work in the store: its commit is in one clone only."""
+    import psycopg
+
+    origin = make_origin(tmp_path, "pr")
+    first = clone(origin, "job1", "pr")
+    start = git(first, "rev-parse", "HEAD").strip()
+    with BedrockFake() as bedrock, GitHubFake() as github:
+        github.remotes[REPO] = origin
+        reviews(bedrock, 1)
+        env = {**fake_env(bedrock), **github_env(github), "REVIEWLOOP_CHECKPOINT_URL": pg_url,
+               **crash_env(tmp_path, "* ls-remote *", "before")}
+        run_killed(first, env, tmp_path)  # committed and saved, not pushed
+        run_id = git(first, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
+                     "reviewloop/1").strip()
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM reviewloop_run_work")
         away = first.rename(tmp_path / "elsewhere")
         expire_lease(pg_url, run_id)
         refused = cli(clone(origin, "job2", "pr"), "resume", run_id, "--yes", env=env,

@@ -174,10 +174,8 @@ def test_a_landing_interrupted_after_the_branch_moved_is_repaired_by_resume(
     assert "- [x] 1. Add the calculator" in spec_file(project).read_text()
 
 
-def test_resume_says_so_when_a_runs_worktree_was_deleted(project: Path):
+def test_a_deleted_worktree_is_rebuilt_from_the_run_store_and_the_run_lands(project: Path):
     import shutil
-
-    from reviewloop.errors import UserInputError
 
     (project / "calc.py").write_text(GREEN)
     model = ScriptedChatModel()
@@ -185,9 +183,50 @@ def test_resume_says_so_when_a_runs_worktree_was_deleted(project: Path):
     result = start(runner(project, model), project, "manual")
     shutil.rmtree(result.tree.path)
 
-    with pytest.raises(UserInputError, match="the worktree of run .* is gone"):
+    final = runner(project, model).resume(result.run_id, "approve")
+
+    assert final.status == "committed"
+    assert git(project, "show", "HEAD:calc.py") == GREEN
+    assert git(project, "log", "--format=%s").splitlines() == ["1: Add the calculator", "start"]
+
+
+def test_resume_says_so_when_a_runs_worktree_was_deleted_and_the_store_has_no_work(
+        project: Path):
+    """A run of a reviewloop that kept no work in the store (before it did)."""
+    import shutil
+
+    from reviewloop.errors import UserInputError
+
+    (project / "calc.py").write_text(GREEN)
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    run.registry.forget_work(result.run_id)
+    shutil.rmtree(result.tree.path)
+
+    with pytest.raises(UserInputError, match=r"the worktree of run .* is gone"):
         LoopRunner(project, runner(project, model).settings, lambda n: model).resume(
             result.run_id, "approve")
+
+
+def test_clean_abandons_an_unfinished_run_and_its_saved_work_is_never_rebuilt(project: Path):
+    from reviewloop.cli.runs import clean
+    from reviewloop.errors import UserInputError
+
+    (project / "calc.py").write_text(GREEN)
+    model = ScriptedChatModel()
+    clean_round(model)
+    run = runner(project, model)
+    result = start(run, project, "manual")
+    assert run.registry.work(result.run_id) is not None
+
+    clean(run.settings, project, (result.run_id,), False)
+
+    assert run.registry.get(result.run_id).status == "abandoned"
+    assert run.registry.work(result.run_id) is None
+    with pytest.raises(UserInputError, match=r"the worktree of run .* is gone"):
+        runner(project, model).resume(result.run_id, "approve")
 
 
 def test_a_conflicting_edit_in_your_checkout_refuses_the_landing_until_you_resolve_it(

@@ -1,0 +1,138 @@
+"""A run's work as git objects that travel to another clone: its worktree, its run folder
+and the trees its checkpoint names, in one tree, packed against the commit the run started
+from. A clone that has that commit unpacks them and rebuilds the run's worktree.
+
+The composed tree holds `work/` (the worktree's non-ignored files, as a snapshot sees them),
+`run/` (the run folder's files: task context, diffs, review material) and `keep-<n>/` (every
+other tree the checkpoint refers to: baselines, the user's carried change). The pack holds
+what of it, and of the worktree's HEAD (the run's commit once made), the base does not.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewloop.errors import ReviewloopError
+from reviewloop.git import nofollow
+from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
+from reviewloop.git.worktrees import WORKTREES, RunTree, free_branch, restore
+
+WORK, RUN = "work", "run"
+
+
+class Packed(BaseModel):
+    """A run's work as stored: the pack, and the ids that name what is in it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base: str  # the commit the run started from: the receiving clone must have it
+    head: str  # the worktree's HEAD when packed: `base`, or the run's commit
+    tree: str  # the composed tree (work/, run/, keep-<n>/)
+    pack: bytes
+
+
+def compose(repo: Repository, work: str, run: str, keep: Iterable[str]) -> str:
+    """The composed tree: `work` (the worktree's tree, `Repository.worktree_tree`), `run`
+    (the run folder's, `folder_tree`) and each tree of `keep`."""
+    lines = [f"040000 tree {work}\t{WORK}", f"040000 tree {run}\t{RUN}"]
+    lines += [f"040000 tree {t}\tkeep-{n}" for n, t in enumerate(sorted(set(keep)))]
+    return _run(repo, "mktree", "-z", data="".join(f"{line}\0" for line in lines)
+                .encode("utf-8", "surrogateescape")).decode().strip()
+
+
+def folder_files(folder: Path, skip: Collection[str] = ()) -> list[Path]:
+    """The regular files under `folder` (none when it is missing) but those named in `skip`."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+                  and p.relative_to(folder).as_posix() not in skip)
+
+
+def folder_tree(repo: Repository, folder: Path, files: Iterable[Path]) -> str:
+    """A tree of `files` (in `folder`), written into `repo`'s objects."""
+    files = list(files)
+    with tempfile.TemporaryDirectory(prefix="reviewloop-carry-") as tmp:
+        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        if files:
+            blobs = _run(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                         data="".join(f"{p}\n" for p in files).encode(
+                             "utf-8", "surrogateescape")).decode().split()
+            info = "".join(f"{_mode(p)} {blob}\t{p.relative_to(folder).as_posix()}\0"
+                           for p, blob in zip(files, blobs, strict=True))
+            _run(repo, "update-index", "-z", "--add", "--index-info",
+                 data=info.encode("utf-8", "surrogateescape"), env=env)
+        return repo.git("write-tree", env=env).strip()
+
+
+def pack(repo: Repository, tree: str, base: str) -> Packed:
+    """The objects of `tree` and of the worktree's HEAD that `base` does not have."""
+    head = repo.head_sha() or base
+    revs = f"{tree}\n{head}\n^{base}\n".encode()
+    data = _run(repo, "pack-objects", "--revs", "--stdout", "-q", data=revs)
+    return Packed(base=base, head=head, tree=tree, pack=data)
+
+
+def has_commit(checkout: Repository, sha: str) -> bool:
+    return checkout.try_git("cat-file", "-e", f"{sha}^{{commit}}")[0] == 0
+
+
+def unpack(checkout: Repository, packed: Packed) -> None:
+    """Put the packed objects into the clone's object store (those it has are skipped)."""
+    _run(checkout, "unpack-objects", "-q", data=packed.pack)
+
+
+def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) -> RunTree:
+    """The run's worktree made again in this clone (`.reviewloop/worktrees/<run>`): at the
+    packed HEAD, on the run's branch (or a free name when this clone uses it elsewhere),
+    its files as packed; the branch it lands in made at the run's base when this clone has
+    none of that name. Writes nothing outside that new folder but those branches."""
+    path = checkout.root / WORKTREES / run_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    checkout.try_git("worktree", "prune")  # the run's own folder, if it was deleted here
+    at = checkout.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{tree.branch}")[1]
+    if at.strip() != packed.head or checkout.try_git(
+            "worktree", "add", "--quiet", str(path), tree.branch)[0] != 0:
+        name = free_branch(checkout, tree.branch)
+        checkout.git("worktree", "add", "--quiet", "-b", name, str(path), packed.head)
+    else:
+        name = tree.branch
+    restore(open_repository(path), checkout.git("rev-parse", f"{packed.tree}:{WORK}").strip())
+    if tree.target and checkout.try_git("rev-parse", "--verify", "--quiet",
+                                        f"refs/heads/{tree.target}")[1] == "":
+        # the branch it lands in was made where the run started (`run --branch`), at its base
+        checkout.git("branch", tree.target, packed.base)
+    return tree.model_copy(update={"path": str(path), "branch": name})
+
+
+def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list[str]:
+    """The run folder's packed files written into `run_dir`; their names."""
+    listing = checkout.git("ls-tree", "-r", "-z", "--full-tree", f"{packed.tree}:{RUN}")
+    names = []
+    for record in filter(None, listing.split("\0")):
+        meta, _, name = record.partition("\t")
+        mode, _, blob = meta.split()
+        data = checkout.git("cat-file", "blob", blob).encode("utf-8", "surrogateescape")
+        nofollow.write_entry(run_dir, name, data, mode)
+        names.append(name)
+    return names
+
+
+def _mode(path: Path) -> str:
+    return "100755" if os.access(path, os.X_OK) else "100644"
+
+
+def _run(repo: Repository, *args: str, data: bytes,
+         env: dict[str, str] | None = None) -> bytes:
+    """git with bytes in and out (packs, NUL-separated listings)."""
+    done = subprocess.run(["git", *NO_TREE_CODE, *args], cwd=repo.root, input=data,
+                          capture_output=True, env={**os.environ, **(env or {})}, check=False)
+    if done.returncode != 0:
+        raise ReviewloopError(f"`git {args[0]}` failed in {repo.root} (exit "
+                              f"{done.returncode}): {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
