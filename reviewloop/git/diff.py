@@ -261,7 +261,7 @@ class _Lines:
                 self.hunk, names = number, None
             elif line.startswith("diff --git "):
                 names = HeaderNames.of(self.all, number - 1)
-                line = names.header(line)
+                line = names.header(line) if names is not None else line
             elif names is not None and line.startswith(("--- ", "+++ ")):
                 line = names.file_line(line)
             yield line

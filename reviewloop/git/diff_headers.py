@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+_DEV_NULL = "/dev/null"
 PREFIX = re.compile(r"^[abciow12]/")  # a/ b/, mnemonic c/ i/ o/ w/, --no-index 1/ 2/
 
 
@@ -14,35 +15,45 @@ class HeaderNames:
     space is handed over quoted, its spaces as `\\040`, which `_clean` decodes. Only what
     the parser reads changes; a file's `text` stays verbatim."""
 
-    def __init__(self, old: str | None, new: str | None):
+    def __init__(self, old: str, new: str):
         self.old, self.new = old, new
 
     @classmethod
-    def of(cls, lines: list[str], at: int) -> HeaderNames:
-        """The names of the header at `lines[at]`: its two equal halves, or else the names
-        its `rename`/`copy` lines give (both sides keep the header's prefixes)."""
+    def of(cls, lines: list[str], at: int) -> HeaderNames | None:
+        """The names of the header at `lines[at]`: those its `rename`/`copy` lines give,
+        else its two equal halves, else its `---`/`+++` lines' (both sides keep the
+        header's prefixes); None when none of them says (the lines are then left as they
+        are)."""
         rest = lines[at][len("diff --git "):].rstrip("\n")
-        half = len(rest) // 2
-        if len(rest) % 2 and rest[half] == " " and _bare(rest[:half]) == _bare(rest[half + 1:]):
-            return cls(rest[:half], rest[half + 1:])
-        moved = {}
+        moved: dict[str, str] = {}
+        shown: dict[str, str] = {}
         for line in lines[at + 1:]:
-            if line.startswith(("@@", "diff --git ", "--- ")):
+            if line.startswith(("@@", "diff --git ")):
                 break
+            if line.startswith(("--- ", "+++ ")):
+                shown[line[:3]] = line[4:].rstrip("\n").split("\t", 1)[0]
+                if line.startswith("+++ "):
+                    break
+                continue
             kind, _, named = line.rstrip("\n").partition(" ")
             side, _, name = named.partition(" ")
             if kind in ("rename", "copy") and side in ("from", "to"):
                 moved[side] = name
         old, new = moved.get("from"), moved.get("to")
-        if old is None or new is None:
-            return cls(None, None)
-        # the header's prefixes sit before each name, inside its quotes when it is quoted
-        tail = len(new.removeprefix('"'))
-        return cls(_prefixed(rest.removeprefix('"')[:2], old),
-                   _prefixed(rest[-tail - 2:-tail], new))
+        if old is not None and new is not None:
+            # the header's prefixes sit before each name, inside its quotes when quoted
+            tail = len(new.removeprefix('"'))
+            return cls(_prefixed(rest.removeprefix('"')[:2], old),
+                       _prefixed(rest[-tail - 2:-tail], new))
+        half = len(rest) // 2
+        if len(rest) % 2 and rest[half] == " " and _bare(rest[:half]) == _bare(rest[half + 1:]):
+            return cls(rest[:half], rest[half + 1:])
+        if _DEV_NULL not in shown.values() and len(shown) == 2:
+            return cls(shown["---"], shown["+++"])
+        return None
 
     def header(self, line: str) -> str:
-        if self.old is None or self.new is None or " " not in self.old + self.new:
+        if " " not in self.old + self.new:
             return line
         # only a name with a space is quoted: the other stays as its `---`/`+++` line has it
         return f"diff --git {_spaceless(self.old)} {_spaceless(self.new)}\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,15 +37,28 @@ def without_tree_attributes(git_dir: Path) -> Iterator[tuple[tuple[str, ...], di
 _NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
 
 
+def blob_start(root: Path, blob: str, flags: Sequence[str] = ()) -> bytes:
+    """A blob's first bytes (`languages.BINARY_PROBE`), read from git's output as it comes:
+    a 16 MB image costs its first 8 kB, not a copy through a pipe."""
+    from reviewloop.git.languages import BINARY_PROBE
+
+    with subprocess.Popen(["git", *flags, "cat-file", "-p", blob], cwd=root,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        assert process.stdout is not None  # noqa: S101 - stdout=PIPE
+        head = process.stdout.read(BINARY_PROBE)
+        process.kill()
+    return head
+
+
 def as_text(git: Callable[..., str], argv: Sequence[str],
-            content: Callable[[str], bytes] | None = None) -> str:
+            start: Callable[[str], bytes] | None = None) -> str:
     """The diff `git(*argv)` prints, with each file git's content test took for binary that
-    is text by `git.languages` (a known language, or no binary format: `content(blob)`
-    gives its bytes), under the diff's ceiling, diffed again as text (all of them in one
-    more git call; a rename with both its names). Larger files stay binary, and the review
-    names them as not analysed."""
+    is text by `git.languages` (a known language by name, or by its first bytes — a shebang,
+    or no binary format: `start(blob)` gives them), under the diff's ceiling, diffed again
+    as text (all of them in one more git call; a rename with both its names). Larger files
+    stay binary, and the review names them as not analysed."""
     from reviewloop.git.diff import parse_diff
-    from reviewloop.git.languages import BINARY_PROBE, by_name, looks_binary
+    from reviewloop.git.languages import by_name, is_binary
     from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
     text = git(*argv)
@@ -56,8 +70,8 @@ def as_text(git: Callable[..., str], argv: Sequence[str],
         blob = _NEW_BLOB.search(f.text)
         if f.binary and blob and blob.group(1).strip("0") and "\ufffd" not in f.path \
                 and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES \
-                and (by_name(f.path) or (content is not None and not looks_binary(
-                    content(blob.group(1))[:BINARY_PROBE]))):
+                and (by_name(f.path) or (start is not None and not is_binary(
+                    f.path, start(blob.group(1))))):
             again.append(f)
     if not again or "".join(f.text for f in files) != text:
         return text  # nothing to show again, or a diff this parser does not cut cleanly

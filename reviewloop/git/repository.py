@@ -14,7 +14,7 @@ import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.export import write_blobs
-from reviewloop.git.plaindiff import as_text, without_tree_attributes
+from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -168,11 +168,8 @@ class Repository:
         a text file git took for binary by a NUL byte is shown as text."""
         with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
             return as_text(lambda *more: self.git(*options, *more, env=env, errors="replace"),
-                           (*DIFF_SIZE_LIMIT, *_DIFF, *args), self._blob)
-
-    def _blob(self, blob: str) -> bytes:
-        """A blob's bytes, exactly (the output's undecodable bytes kept as surrogates)."""
-        return self.git("cat-file", "-p", blob).encode("utf-8", "surrogateescape")
+                           (*DIFF_SIZE_LIMIT, *_DIFF, *args),
+                           lambda blob: blob_start(self.root, blob, _GLOBAL))
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""

@@ -6,8 +6,10 @@ Each analyzer declares the syntaxes its own tool honours (`checks.analyzers`: ba
 that declared it and no others. This module holds the syntaxes of no analyzer: reviewloop's
 own `reviewloop: ignore[…]`, which covers every source, and those of the common tools
 reviewloop does not run (`FOREIGN`: pylint, semgrep, tfsec, `@ts-ignore`, coverage pragmas,
-…), which silence nothing here and are only reported when a change adds them — the lists are
-deliberately wide: a missing syntax is a hole, an extra one a 🟡 a maintainer reads once.
+…), which silence nothing here and are only reported when a change adds them, in any file
+(those tools read more kinds of files than reviewloop knows: `.vue`, `.pyx`, …) — the lists
+are deliberately wide: a missing syntax is a hole, an extra one a 🟡 a maintainer reads
+once.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate
-
-from reviewloop.git.languages import JAVASCRIPT, PYTHON, TYPESCRIPT
 
 OWN = "reviewloop"  # the owner whose markers silence every source
 ANY_FILE = "*"  # a `language` that takes every syntax, whatever files it is read in
@@ -122,9 +122,6 @@ def reenables(line: str, rule: str | None) -> bool:
     return named is None or rule in named
 
 
-_JS = frozenset({JAVASCRIPT, TYPESCRIPT})
-_PY = frozenset({PYTHON})
-
 REVIEWLOOP = MarkerSyntax(OWN, r"reviewloop:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
                           Reach.LINES_OR_ABOVE, bracketed, "reviewloop")
 FOREIGN = (
@@ -135,17 +132,17 @@ FOREIGN = (
     MarkerSyntax("kics", r"kics-scan\s+ignore\b[^\n]*", Reach.LINES, listed, "kics"),
     MarkerSyntax("sonar", r"\bNOSONAR\b[^\n]*", Reach.LINES, listed, "nosonar"),
     MarkerSyntax("typescript", r"@ts-(?:ignore|nocheck|expect-error)\b[^\n]*", Reach.LINES,
-                 listed, "@ts-", _JS),
+                 listed, "@ts-"),
     MarkerSyntax("coverage", r"pragma\s*:\s*no\s*cover\b[^\n]*", Reach.LINES, listed,
-                 r"no\s*cover", _PY),
+                 r"no\s*cover"),
     MarkerSyntax("istanbul", r"istanbul\s+ignore\s+(?:next|if|else)\b[^\n]*", Reach.ABOVE,
-                 listed, "istanbul", _JS),
+                 listed, "istanbul"),
     MarkerSyntax("istanbul", r"istanbul\s+ignore\s+file\b[^\n]*", Reach.FILE, listed,
-                 "istanbul", _JS),
+                 "istanbul"),
     MarkerSyntax("c8", r"\b[cv]8\s+ignore\s+next\b[^\n]*", Reach.ABOVE, listed,
-                 r"[cv]8\s+ignore", _JS),
+                 r"[cv]8\s+ignore"),
     MarkerSyntax("c8", r"\b[cv]8\s+ignore\s+(?:start|file)\b[^\n]*", Reach.FILE, listed,
-                 r"[cv]8\s+ignore", _JS),
+                 r"[cv]8\s+ignore"),
 )
 
 

@@ -63,6 +63,7 @@ def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
 @given(plan=_PLANS, added=_NAME.filter(_valid))
 @example(plan=[("s rc", "rename-edit", "src/src")], added="new")  # a space on one side only
+@example(plan=[("u", "rename", "v b/u b/v")], added="new")  # halves that look equal
 def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> None:
     root = tmp_path_factory.mktemp("names")
     git(root, "init", "-q")
@@ -92,3 +93,14 @@ def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> No
                           check=True, capture_output=True).stdout.decode()
     parsed = {(f.path, f.old_path, f.status) for f in parse_diff(diff).files}
     assert parsed == _by_git(root)
+
+
+def test_a_no_index_diff_of_two_names_with_spaces_parses(tmp_path) -> None:
+    """`git diff --no-index 'f 1' 'f 2'`: two different names and no rename lines; the
+    `---`/`+++` lines name them."""
+    (tmp_path / "f 1").write_text("a\n")
+    (tmp_path / "f 2").write_text("b\n")
+    diff = subprocess.run(["git", "diff", "--no-index", "f 1", "f 2"], cwd=tmp_path,
+                          capture_output=True, text=True).stdout
+    (only,) = parse_diff(diff).files
+    assert (only.old_path, only.path, only.status) == ("f 1", "f 2", FileStatus.RENAMED)

@@ -56,10 +56,20 @@ class TrustedFiles:
         """The reviewed tree's lines of `path` (without line ends), read once."""
         if path not in self._lines:
             text = tree_text(self.root, path, self._real_folder)
-            self._lines[path] = (text or "").splitlines()
+            self._lines[path] = git_lines(text or "")
         return self._lines[path]
 
     def _real_folder(self, folder: Path) -> Path:
         if folder not in self._folders:
             self._folders[folder] = folder.resolve()
         return self._folders[folder]
+
+
+def git_lines(text: str) -> list[str]:
+    """`text`'s lines as git numbers them (and so the diff, and every tool): split at "\n"
+    only, a CRLF's "\r" dropped — not `str.splitlines`, which also splits at a form feed or
+    U+2028 and would put a marker on another line than the tool's finding."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]

@@ -136,6 +136,9 @@ def test_a_tool_marker_silences_only_that_tools_findings() -> None:
     ("bin/deploy", "run(x)  # nosec", "#!/usr/bin/env python3", {"bandit"}),
     ("README.md", "run(x)  # nosec  # noqa", None, set()),
     ("app.js", "run(x)  # nosec", None, set()),
+    # markers of tools reviewloop does not run count anywhere: they read more kinds of file
+    ("src/App.vue", "// @ts-ignore", None, {"typescript"}),
+    ("ext/fast.pyx", "def f():  # pragma: no cover", None, {"coverage"}),
     ("app.ts", "x(); // eslint-disable-line", None, {"eslint"}),
     ("app.py", "x()  # eslint-disable-line", None, set()),
     ("Dockerfile", "# hadolint ignore=DL3008", None, {"hadolint"}),
@@ -176,3 +179,14 @@ def test_every_match_of_a_syntax_holds_its_word() -> None:
         for line, _owner in _EXAMPLES:
             if syntax.compiled.search(line):
                 assert re.search(syntax.word, line, re.IGNORECASE), (syntax.owner, line)
+
+
+def test_a_files_lines_are_numbered_as_git_numbers_them() -> None:
+    """A form feed or U+2028 is no line end for git, the diff or the tools: a marker after
+    one stays on the line the tool's finding names."""
+    from reviewloop.checks.suppressions.files import git_lines
+
+    text = "a = 1\x0c\nb = 2\u2028c\r\nrun(x)  # nosec\n"
+    assert git_lines(text) == ["a = 1\x0c", "b = 2\u2028c", "run(x)  # nosec"]
+    assert [n for n, _ in line_markers(git_lines(text), "app.py")] == [3]
+    assert git_lines("") == [] and git_lines("x") == ["x"]
