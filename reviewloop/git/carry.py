@@ -11,6 +11,7 @@ what of it, and of the worktree's HEAD (the run's commit once made), the base do
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Iterable
@@ -24,6 +25,7 @@ from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree, free_branch, restore
 
 WORK, RUN = "work", "run"
+_FILE_MODES = ("100644", "100755")
 
 
 class Packed(BaseModel):
@@ -83,8 +85,14 @@ def has_commit(checkout: Repository, sha: str) -> bool:
 
 
 def unpack(checkout: Repository, packed: Packed) -> None:
-    """Put the packed objects into the clone's object store (those it has are skipped)."""
-    _run(checkout, "unpack-objects", "-q", data=packed.pack)
+    """Put the packed objects into the clone's object store (those it has are skipped);
+    `--strict` refuses malformed objects."""
+    try:
+        _run(checkout, "unpack-objects", "-q", "--strict", data=packed.pack)
+    except ReviewloopError as exc:
+        raise nofollow.UnsafePath(f"the run's saved work was refused: {exc}",
+                                  fix="the saved work is damaged or was tampered with; start "
+                                      "the run again rather than resume it") from None
 
 
 def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) -> RunTree:
@@ -94,7 +102,7 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     none of that name. Writes nothing outside that new folder but those branches."""
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
-    checkout.try_git("worktree", "prune")  # the run's own folder, if it was deleted here
+    _forget(checkout, path)  # the run's own folder, if it was deleted here
     at = checkout.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{tree.branch}")[1]
     if at.strip() != packed.head or checkout.try_git(
             "worktree", "add", "--quiet", str(path), tree.branch)[0] != 0:
@@ -117,10 +125,28 @@ def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list
     for record in filter(None, listing.split("\0")):
         meta, _, name = record.partition("\t")
         mode, _, blob = meta.split()
+        if mode not in _FILE_MODES:  # the run folder holds files only: no link to follow
+            raise nofollow.UnsafePath(
+                f"refused to write {name!r} into the run folder: mode {mode} is not a file",
+                fix="the saved work is damaged or was tampered with; start the run again")
         data = checkout.git("cat-file", "blob", blob).encode("utf-8", "surrogateescape")
         nofollow.write_entry(run_dir, name, data, mode)
         names.append(name)
     return names
+
+
+def _forget(checkout: Repository, path: Path) -> None:
+    """Drop the clone's record of a worktree at `path` whose folder is gone — that one
+    only (`git worktree prune` would drop every missing one: a worktree on a disk not
+    mounted now would lose its index and HEAD)."""
+    if path.exists():
+        return
+    common = Path(checkout.git("rev-parse", "--git-common-dir").strip())
+    admin = (checkout.root / common if not common.is_absolute() else common) / "worktrees"
+    for record in admin.glob("*/gitdir") if admin.is_dir() else ():
+        named = Path(record.read_text(encoding="utf-8", errors="replace").strip())
+        if os.path.realpath(named.parent) == os.path.realpath(path):
+            shutil.rmtree(record.parent, ignore_errors=True)
 
 
 def _mode(path: Path) -> str:

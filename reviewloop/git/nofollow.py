@@ -26,6 +26,23 @@ LINK = "120000"
 EXECUTABLE = "100755"
 
 
+class UnsafePath(UserInputError):
+    """A path to write that could leave the folder it is written in (`..`, an absolute
+    path, an empty part) or reach into git's own (`.git`): a tree made by hand or a
+    tampered store can name one; nothing is written."""
+
+
+def checked(path: str) -> str:
+    """`path`, when every part of it is a plain name; else UnsafePath."""
+    parts = path.split("/")
+    if not path or any(p in ("", ".", "..") or p.lower() == ".git" for p in parts):
+        raise UnsafePath(f"refused to write {path!r}: a path must stay inside the folder it "
+                         "is written in and out of .git",
+                         fix="the saved work is damaged or was tampered with; start the run "
+                             "again (`reviewloop run`) rather than resume it")
+    return path
+
+
 class SymlinkInPath(UserInputError):
     """A path reviewloop would write or remove has a symlink on the way (or is an untracked
     one): following it could write anywhere, so nothing is written."""
@@ -53,8 +70,9 @@ def refuse_symlinks(root: Path, paths: Iterable[str], *, links: Collection[str] 
 def write_entry(root: Path, path: str, data: bytes | None, mode: str = "100644") -> None:
     """Make `path` (relative to `root`) hold `data` with git `mode` — a regular file, an
     executable or a symlink whose target is `data` — or nothing when `data` is None.
-    Whatever was there (a file, a link, a folder) goes first; missing folders are made."""
-    fd = _open_parent(root, path, create=data is not None)
+    Whatever was there (a file, a link, a folder) goes first; missing folders are made.
+    A path with a `..`, empty or `.git` part is refused (`checked`)."""
+    fd = _open_parent(root, checked(path), create=data is not None)
     if fd is None:
         return  # a parent is missing or a file: there is nothing to remove
     name = PurePosixPath(path).name

@@ -75,16 +75,21 @@ class Sandbox:
 
 
 def wrap(sandbox: Sandbox, argv: Sequence[str], *, cwd: Path, writable: Iterable[Path],
-         env: Mapping[str, str], gitconfig: Path | None = None) -> list[str]:
+         env: Mapping[str, str], gitconfig: Path | None = None,
+         shown_as: Sequence[tuple[Path, Path]] = ()) -> list[str]:
     """`argv` as it must be started: unchanged when the sandbox is off, else behind bwrap
-    with `cwd` and every path in `writable` writable, and git reading only `gitconfig`
-    (`sandbox/gitconfig.py`; none at all when it is None). Raises SandboxUnavailable."""
+    with `cwd` and every path in `writable` writable, git reading only `gitconfig`
+    (`sandbox/gitconfig.py`; none at all when it is None) as its global config, and each
+    (copy, path) of `shown_as` showing the copy, read-only, in the path's place (the
+    repository's config without its credentials). Raises SandboxUnavailable."""
     if sandbox.off:
         return list(argv)
     bwrap = usable_bwrap(sandbox.mode)
     roots = _unique(Path(p).resolve() for p in (cwd, *writable))
     return [bwrap, *_namespace_args(sandbox.network), *_filesystem_args(sandbox, roots, env),
-            *_gitconfig_args(gitconfig, env, roots), "--chdir", str(Path(cwd).resolve()),
+            *_gitconfig_args(gitconfig, env, roots),
+            *(arg for copy, real in shown_as for arg in ("--ro-bind", str(copy), str(real))),
+            "--chdir", str(Path(cwd).resolve()),
             "--", *argv]
 
 

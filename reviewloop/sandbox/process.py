@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from reviewloop.sandbox import bubblewrap as sandboxing
 from reviewloop.sandbox.bubblewrap import Sandbox
-from reviewloop.sandbox.gitconfig import identity_file
+from reviewloop.sandbox.gitconfig import identity_file, repository_copies
 
 _KILL_GRACE_S = 5.0
 _SECRET_MARKERS = ("SECRET", "TOKEN", "KEY", "PASSWORD", "PASSWD", "CREDENTIAL")
@@ -79,9 +79,11 @@ def run(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
     if sandbox.off:
         return _run(["/bin/sh", "-c", command], cwd, timeout, env)
     env["TMPDIR"] = "/tmp"  # the sandbox's own; the caller's may be hidden
-    with identity_file(cwd) as gitconfig:  # no credentials from the host's git config
+    # no credentials from the host's git config, nor from the repository's
+    with identity_file(cwd) as gitconfig, repository_copies(cwd) as configs:
         argv = sandboxing.wrap(sandbox, ["/bin/sh", "-c", command], cwd=cwd,
-                               writable=writable, env=env, gitconfig=gitconfig)
+                               writable=writable, env=env, gitconfig=gitconfig,
+                               shown_as=configs)
         return _run(argv, cwd, timeout, env)
 
 

@@ -6,10 +6,8 @@ the reason (tests/conftest.py); CI installs bubblewrap."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ import pytest
 from reviewloop.sandbox import bubblewrap as sandbox
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
-from tests.support.listener import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.listener import (
     Listener,
 )
 
@@ -113,6 +111,29 @@ def test_git_in_the_sandbox_sees_the_identity_and_no_credentials(root: Path, hom
     assert listed == ["user.name=Real Person", "user.email=real@example.com",
                       "safe.directory=/srv/shared-repo"], done.output
     assert "Real Person <real@example.com>" in done.output
+
+
+def test_the_repositorys_own_config_is_shown_without_its_credentials(root: Path, tmp_path: Path):
+    """`actions/checkout` writes the job's token into .git/config as an extraheader; a
+    remote URL can carry one too. Inside, in the checkout and in a linked worktree of it,
+    git and `cat` see the config without them; the rest of it still works."""
+    for key, value in (("http.https://github.com/.extraheader", f"AUTHORIZATION: basic {TOKEN}"),
+                       ("remote.origin.url", f"https://x-access-token:{TOKEN}@github.com/o/r"),
+                       ("credential.helper", f"store --file /tmp/{TOKEN}"),
+                       (f"url.https://{TOKEN}@github.com/.insteadOf", "https://x/"),
+                       ("include.path", "/etc/elsewhere"), ("core.autocrlf", "false")):
+        subprocess.run(["git", "config", key, value], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q",
+                    "--allow-empty", "-m", "base"], cwd=root, check=True)
+    linked = tmp_path / "linked"
+    subprocess.run(["git", "worktree", "add", "-q", str(linked)], cwd=root, check=True)
+    for folder in (root, linked):
+        done = run("cat $(git rev-parse --git-common-dir)/config; echo ---; "
+                   "git config --list; git remote get-url origin", folder)
+        assert TOKEN not in done.output, done.output
+        assert "https://github.com/o/r" in done.output, done.output
+        assert "core.autocrlf=false" in done.output and "include" not in done.output
+    assert TOKEN in (root / ".git" / "config").read_text()  # the host's file is unchanged
 
 
 def test_other_processes_and_their_environment_are_invisible(root: Path, monkeypatch):
