@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reviewloop.git.diff import FileDiff, parse_diff, render
+from reviewloop.git.diff import FileDiff, parse_diff
 
 
 def under(path: str, roots: Sequence[str]) -> bool:
@@ -22,11 +22,14 @@ def limit(diff_text: str, roots: Sequence[str], source: str = "diff") -> tuple[s
     if not roots:
         return diff_text, []
     changes = parse_diff(diff_text, source=source)
-    kept = [f for f in changes.files if _in_scope(f, roots)]
+    inside = [_in_scope(f, roots) for f in changes.files]
     where = ", ".join(root or "." for root in roots)
-    outside = [f"{f.path}: out of scope (not under {where})" for f in changes.files
-               if f not in kept]
-    return render(changes, [f.path for f in kept]), outside
+    outside = [f"{f.path}: out of scope (not under {where})"
+               for f, kept in zip(changes.files, inside, strict=True) if not kept]
+    # joined file by file: a filter by name would also keep an outside file whose old name
+    # is an inside file's new one (src/x -> lib/x beside lib/x -> lib/y)
+    return "".join(f.text for f, kept in zip(changes.files, inside, strict=True) if kept), \
+        outside
 
 
 def _in_scope(diff: FileDiff, roots: Sequence[str]) -> bool:

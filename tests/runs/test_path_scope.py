@@ -50,3 +50,15 @@ def test_under_is_by_whole_folder_names() -> None:
     assert not under("src2/a.py", ["src"]) and not under("src", ["src/a.py"])
     assert under("anything", [""]) and under("a.py", ["a.py"])
     assert limit("diff", []) == ("diff", [])
+
+
+def test_a_file_outside_is_not_kept_for_sharing_a_name_with_one_inside() -> None:
+    """`src/x -> lib/x` is in scope by its old name; `lib/x -> lib/y` is not, though its old
+    name is the first one's new name: it is named out of scope and not reviewed."""
+    diff = ("diff --git a/src/x b/lib/x\nsimilarity index 100%\nrename from src/x\n"
+            "rename to lib/x\n"
+            "diff --git a/lib/x b/lib/y\nsimilarity index 100%\nrename from lib/x\n"
+            "rename to lib/y\n")
+    kept, outside = limit(diff, ["src"])
+    assert [f.path for f in parse_diff(kept).files] == ["lib/x"]
+    assert outside == ["lib/y: out of scope (not under src)"]
