@@ -24,6 +24,7 @@ from reviewloop.spec.markdown import (
     strip_bullet,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
+from reviewloop.spec.order import ancestors_of
 
 _TASK_ID = re.compile(
     r"^[*_`]*(?:task\s+)?(?P<id>T\d+(?:\.\d+)*|\d+(?:\.\d+)*)\.?[*_`]*[:.)]?[*_`]*(?:\s+|$)",
@@ -311,7 +312,7 @@ def _resolve_deps(state: _State, draft: _Draft, ids: dict[str, str]) -> list[str
     `Depends: 1` and `Depends: T1` both find task `T1` or task `1`. A sub-task naming its
     own parent is dropped: the parent already waits for it, so keeping it would be a cycle.
     """
-    ancestors = _ancestors(state, draft)
+    ancestors = ancestors_of(draft.parent, lambda task: state.drafts[task].parent)
     deps: list[str] = []
     for token, number in draft.depends_on:
         target = ids.get(token.lower()) or ids.get(f"t{token}".lower())
@@ -327,10 +328,3 @@ def _resolve_deps(state: _State, draft: _Draft, ids: dict[str, str]) -> list[str
     return deps
 
 
-def _ancestors(state: _State, draft: _Draft) -> set[str]:
-    found: set[str] = set()
-    parent = draft.parent
-    while parent is not None and parent not in found:
-        found.add(parent)
-        parent = state.drafts[parent].parent
-    return found

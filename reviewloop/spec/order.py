@@ -19,7 +19,7 @@ Two rules live here, both pure:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -198,3 +198,12 @@ def phase_order(phases: Sequence[Phase], bases: dict[int, list[int]]) -> list[Ph
         placed.append(ready)
         done.add(ready.index)
     return placed
+
+
+def ancestors_of(parent: str | None, parent_of: Callable[[str], str | None]) -> set[str]:
+    """`parent` and every task above it (`parent_of` gives a task's parent; a loop stops)."""
+    found: set[str] = set()
+    while parent is not None and parent not in found:
+        found.add(parent)
+        parent = parent_of(parent)
+    return found

@@ -30,6 +30,7 @@ from reviewloop.spec.markdown import (
     strip_bullet,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
+from reviewloop.spec.order import ancestors_of
 
 _T = r"T\d+[a-z]?"  # T012, T012a
 _TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)")
@@ -304,7 +305,7 @@ def _story_of_tasks(drafts: list[_Draft]) -> str | None:
 
 def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[str]) -> Task:
     known: list[str] = []
-    ancestors = _ancestors(state, draft)
+    ancestors = ancestors_of(draft.parent, lambda task: state.drafts[task].parent)
     for dep, number in zip(draft.depends_on, draft.dep_lines, strict=False):
         if dep == draft.id or dep in known or dep in ancestors or dep in children:
             continue  # a sub-task naming its parent would be a cycle: the parent waits
@@ -320,15 +321,6 @@ def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[s
         depends_on=(*known, *children), parallel=draft.parallel, phase=draft.phase,
         parent=draft.parent, children=tuple(children), file=state.file, line=draft.line,
     )
-
-
-def _ancestors(state: _State, draft: _Draft) -> set[str]:
-    found: set[str] = set()
-    parent = draft.parent
-    while parent is not None and parent not in found:
-        found.add(parent)
-        parent = state.drafts[parent].parent
-    return found
 
 
 def _unboxed_task(state: _State, line: Line) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
+from tests.support.kiro_guides import KIRO_CONFIG, KIRO_GOVERNANCE, with_file_limit
 from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
     MODEL,
     SPEC,
@@ -112,22 +113,8 @@ def test_governance_test_coverage_fails_the_strict_gate_with_the_figure(project:
 
 # Kiro's guides publish both files as lists of one-key items; copied verbatim (only the
 # limit lowered to 2), each governs the run: a 3-file change stops for approval under --yes.
-KIRO_CONFIG_GUIDE = """\
-governance:
-  require_approval:
-    - file_changes_over: 2
-    - lines_changed_over: 500
-    - files_matching: ["**/migrations/**", "infra/**"]
-"""
-KIRO_GOVERNANCE_GUIDE = """\
-require_human_approval:
-  - file_patterns: ["src/auth/**", "**/*.sql"]
-  - change_types: [database_schema, api_contract, security]
-  - thresholds:
-      files_changed: 2
-      lines_added: 500
-      complexity_increase: 20%
-"""
+KIRO_CONFIG_GUIDE = with_file_limit(KIRO_CONFIG, 2)
+KIRO_GOVERNANCE_GUIDE = with_file_limit(KIRO_GOVERNANCE, 2)
 
 
 def three_file_change(root: Path) -> None:

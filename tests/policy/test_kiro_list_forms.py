@@ -20,24 +20,7 @@ from reviewloop.policy.approval import (
 )
 from reviewloop.policy.governance import Policy, load_policy
 from reviewloop.policy.governance_file import parse_governance
-
-# Verbatim from Kiro's guides (`.kiro/config.yaml` and `.kiro/governance.yaml`).
-KIRO_CONFIG = """\
-governance:
-  require_approval:
-    - file_changes_over: 10
-    - lines_changed_over: 500
-    - files_matching: ["**/migrations/**", "infra/**"]
-"""
-KIRO_GOVERNANCE = """\
-require_human_approval:
-  - file_patterns: ["src/auth/**", "**/*.sql"]
-  - change_types: [database_schema, api_contract, security]
-  - thresholds:
-      files_changed: 10
-      lines_added: 500
-      complexity_increase: 20%
-"""
+from tests.support.kiro_guides import KIRO_CONFIG, KIRO_GOVERNANCE
 
 
 def kiro_policy(tmp_path: Path, config: str | None = None,
