@@ -23,6 +23,8 @@ here, with the module that defines it when that is not this one::
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
     │   ├── SymlinkInPath            git/nofollow.py: landing would write through a symlink
     │   │                            in your checkout (at any depth); nothing was written
+    │   ├── UnsafePath               git/nofollow.py: a path to write leaves its folder (`..`)
+    │   │                            or reaches .git (a tampered run store); nothing written
     │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
