@@ -24,11 +24,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from unidiff import PatchSet
-from unidiff.errors import UnidiffParseError
-
 from reviewloop.checks.coverage.scripts import SUFFIXES, parser
-from reviewloop.git.diff import FileDiff, FileStatus
+from reviewloop.git.diff import FileDiff, FileStatus, hunks
 
 _TYPESCRIPT = frozenset({".ts", ".mts", ".cts"})  # the rest of SUFFIXES: the TSX grammar
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
@@ -58,14 +55,12 @@ def old_version(diff: FileDiff, new_text: str) -> str | None:
     None when the two do not agree (or the diff cannot be read)."""
     if diff.status is FileStatus.ADDED:
         return ""
-    try:
-        patch = PatchSet(diff.text)
-    except UnidiffParseError:
+    found = hunks(diff)
+    if found is None:
         return None
-    if len(patch) != 1:
-        return None
-    lines = new_text.splitlines(keepends=True)
-    for hunk in reversed(list(patch[0])):
+    lines = new_text.split("\n")  # lines as git counts them: at "\n" only
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    for hunk in reversed(found):
         start = max(hunk.target_start - 1, 0)
         shown = [line.value for line in hunk if line.is_context or line.is_added]
         here = lines[start:start + hunk.target_length]

@@ -225,6 +225,16 @@ def _parse(text: str, source: str) -> ChangeSet:
     return ChangeSet(source=source, files=tuple(map(_file, patch, texts)))
 
 
+def hunks(diff: FileDiff) -> list[Any] | None:
+    """The hunks of one file's part of a diff, read as `parse_diff` reads them (names with
+    spaces included); None when it is not one file's readable diff."""
+    try:
+        patch = PatchSet(_Lines(_normalise_eol(diff.text)))
+    except UnidiffParseError:
+        return None
+    return list(patch[0]) if len(patch) == 1 else None
+
+
 def render(diff: ChangeSet | str, paths: Iterable[str] | None = None) -> str:
     """Re-emit the diff, or only the files in `paths`, as unified diff text."""
     changes = diff if isinstance(diff, ChangeSet) else parse_diff(diff)

@@ -241,3 +241,24 @@ def test_other_languages(path: str, old: str, new: str, changed: bool) -> None:
 def test_neutral_examples(old: str, new: str) -> None:
     diff = diff_of(old, new)
     assert not changes_behaviour(diff, new)
+
+
+def test_a_file_whose_name_holds_spaces_or_a_form_feed_is_judged_too(tmp_path) -> None:
+    """The old version is rebuilt from the diff as the review reads it: a name with spaces
+    (git writes its header ambiguously) and a form feed in the text (no line end for git)
+    still give a docstring edit no behaviour change."""
+    import subprocess
+
+    old = 'def f():\n    """Old."""\n    return 1\n\x0c\nX = 2\n'
+    new = 'def f():\n    """New words."""\n    return 1\n\x0c\nX = 2\n'
+    path = tmp_path / "my pkg" / "mod a.py"
+    path.parent.mkdir()
+    path.write_text(old)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    path.write_text(new)
+    diff = subprocess.run(["git", "diff"], cwd=tmp_path, capture_output=True, text=True,
+                          check=True).stdout
+    (changed,) = parse_diff(diff).files
+    assert old_version(changed, new) == old
+    assert not changes_behaviour(changed, new)
