@@ -3,6 +3,7 @@ ledger (the Markdown view, and the words both use, are `reports/render.py`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,6 +33,9 @@ from reviewloop.reports.report import (
 from reviewloop.review.evidence import NOTHING_TO_ANALYZE
 
 MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON has them all
+# per table of findings to act on: about a screenful, the most severe first; the counts above
+# them and every report format hold them all (drawing 1,512 rows cost half a CPU-second)
+MAX_FINDING_ROWS = 40
 
 
 def to_rich(summary: RunSummary) -> RenderableType:
@@ -69,8 +73,10 @@ def to_rich(summary: RunSummary) -> RenderableType:
                  border_style="green" if clean else "yellow")
 
 
-def findings_table(findings: Iterable[Finding], *, title: str | None = None) -> Table:
-    """Findings grouped by severity, most severe first, with a section line between groups."""
+def findings_table(findings: Iterable[Finding], *, title: str | None = None,
+                   limit: int | None = MAX_FINDING_ROWS) -> Table:
+    """Findings grouped by severity, most severe first, with a section line between groups;
+    past `limit` rows, one line saying how many more there are and where they all are."""
     table = Table(title=title, title_justify="left", expand=False)
     columns: tuple[tuple[str, dict[str, Any]], ...] = (
         ("severity", {"no_wrap": True}), ("where", {"no_wrap": True}), ("title", {"ratio": 1}),
@@ -78,13 +84,22 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None) -> 
     for name, kwargs in columns:
         table.add_column(name, **kwargs)
     previous: Severity | None = None
-    for finding in sorted(findings, key=Finding.sort_key):
+    ordered = sorted(findings, key=Finding.sort_key)
+    for finding in ordered[:limit]:
         if previous is not None and finding.severity is not previous:
             table.add_section()
         previous = finding.severity
         table.add_row(f"{finding.severity.emoji} {finding.severity.label}",
                       Text(finding.location), Text(finding.title),
                       Text(", ".join(finding.agents)), finding.short_id)
+    if limit is not None and len(ordered) > limit:
+        rest = Counter(f.severity for f in ordered[limit:])
+        counted = ", ".join(f"{n} {s.label}" for s, n in sorted(rest.items(),
+                                                                 key=lambda i: i[0].rank))
+        table.add_section()
+        table.add_row("", "", Text(f"… and {len(ordered) - limit} more ({counted}): every "
+                                   "finding is in --format json, sarif or markdown "
+                                   "(--output FILE)"), "", "")
     return table
 
 

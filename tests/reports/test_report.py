@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.agent.models import UsageRecord
-from reviewloop.cli.panel import findings_table, to_rich
+from reviewloop.cli.panel import MAX_FINDING_ROWS, findings_table, to_rich
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
@@ -313,6 +313,20 @@ def test_findings_table_groups_by_severity_most_severe_first():
     assert "app/db.py:20" in text and "security, maintainability" in text
     assert findings[2].short_id in text
     assert text.count("├") == 2  # a section line between each severity group
+
+
+def test_findings_table_shows_a_screenful_most_severe_first_and_counts_the_rest():
+    """The terminal's table is bounded (drawing 1,512 rows cost half a CPU-second); what is
+    left out is counted by severity and every format holds it."""
+    findings = [finding(("must_fix", "should_fix", "nit")[i % 3], title=f"Problem {i}",
+                        line=i + 1) for i in range(MAX_FINDING_ROWS + 5)]
+    table = findings_table(findings)
+    text = rendered(table)
+    assert table.row_count == MAX_FINDING_ROWS + 1
+    last = str(list(table.columns[2].cells)[-1])
+    assert last.startswith("… and 5 more (5 nit): every finding is in --format json")
+    assert text.count("🔴 must fix") == 15 and text.count("🟢 nit") == MAX_FINDING_ROWS - 30
+    assert findings_table(findings, limit=None).row_count == MAX_FINDING_ROWS + 5
 
 
 def test_findings_table_of_nothing_is_an_empty_table():
