@@ -175,12 +175,9 @@ def test_a_long_install_is_never_silent(tmp_path, local_index, monkeypatch):
     assert beats and all(line.endswith("s (usually under a minute)") for line in beats)
 
 
-def test_a_second_installer_says_whom_it_waits_for(tmp_path, local_index):
-    """One process holds the lock (it is installing); another asks for the same tool: it
-    names the holder's pid, then waits, and finds the finished install."""
-    root = tmp_path / "tools"
-    root.mkdir()
-    lock = root / ".tinytool-1.0.lock"
+def _hold(lock: Path) -> subprocess.Popen[str]:
+    """Another process holding the install lock (writing its pid in it, as an installer
+    does) until a line is written to its stdin."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import fcntl, os, sys\n"
@@ -188,7 +185,17 @@ def test_a_second_installer_says_whom_it_waits_for(tmp_path, local_index):
          "h.seek(0); h.truncate(); h.write(str(os.getpid())); h.flush()\n"
          "print('held', flush=True); sys.stdin.readline()\n"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline() == "held\n"
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_second_installer_says_whom_it_waits_for(tmp_path, local_index):
+    """One process holds the lock (it is installing); another asks for the same tool: it
+    names the holder's pid, then waits, and finds the finished install."""
+    root = tmp_path / "tools"
+    root.mkdir()
+    lock = root / ".tinytool-1.0.lock"
+    holder = _hold(lock)
     said: list[str] = []
     waiting = threading.Event()
 
@@ -313,14 +320,7 @@ def test_one_review_s_threads_join_one_installer_and_each_line_is_said_once(
     root = tmp_path / "tools"
     root.mkdir()
     lock = root / ".tinytool-1.0.lock"
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys\n"
-         f"h = open({str(lock)!r}, 'a+'); fcntl.flock(h, fcntl.LOCK_EX)\n"
-         "h.seek(0); h.truncate(); h.write(str(os.getpid())); h.flush()\n"
-         "print('held', flush=True); sys.stdin.readline()\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline() == "held\n"
+    holder = _hold(lock)
     said: list[str] = []
     waiting = threading.Event()
     start = threading.Barrier(3)
