@@ -60,7 +60,8 @@ class Case(BaseModel):
 
 class CaseLine(BaseModel):
     """One line of a `--cases` JSONL file: a change (a repository-relative unified diff on
-    `base`, or two commits) and the lines that hold its bug (docs/schemas/bench-case.schema.json)."""
+    `base`, or two commits) and the lines that hold its bug
+    (docs/schemas/bench-case.schema.json)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reviewloop.bench.cases import Case
 from reviewloop.bench.report import (
@@ -14,6 +15,7 @@ from reviewloop.bench.report import (
     FindingOutcome,
     ModelTally,
     ReviewerTally,
+    Tally,
 )
 from reviewloop.bench.store import CaseResult, Found
 
@@ -54,17 +56,17 @@ class _Sum:
         self.must_fix_on += sum(o.severity == MUST_FIX and o.on_label for o in outcomes)
         self.hits += any(o.on_label for o in outcomes)
 
-    def figures(self) -> dict[str, object]:
+    def figures(self) -> dict[str, Any]:
         n = self.cases
-        return dict(cases=n, hits=self.hits, hit_rate=_ratio(self.hits, n),
-                    findings=self.findings, findings_per_case=_ratio(self.findings, n),
-                    labelled_findings=self.labelled, must_fix=self.must_fix,
-                    must_fix_on_labels=self.must_fix_on,
-                    must_fix_share=_ratio(self.must_fix_on, self.must_fix),
-                    input_tokens=self.input_tokens, output_tokens=self.output_tokens,
-                    tokens_per_case=_ratio(self.input_tokens + self.output_tokens, n),
-                    seconds=round(self.seconds, 3), seconds_per_case=_ratio(self.seconds, n),
-                    failed=self.failed)
+        return Tally(cases=n, hits=self.hits, hit_rate=_ratio(self.hits, n),
+                     findings=self.findings, findings_per_case=_ratio(self.findings, n),
+                     labelled_findings=self.labelled, must_fix=self.must_fix,
+                     must_fix_on_labels=self.must_fix_on,
+                     must_fix_share=_ratio(self.must_fix_on, self.must_fix),
+                     input_tokens=self.input_tokens, output_tokens=self.output_tokens,
+                     tokens_per_case=_ratio(self.input_tokens + self.output_tokens, n),
+                     seconds=round(self.seconds, 3), seconds_per_case=_ratio(self.seconds, n),
+                     failed=self.failed).model_dump()
 
 
 def _ratio(part: float, whole: float) -> float | None:
