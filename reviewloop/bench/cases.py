@@ -115,11 +115,14 @@ def load_cases(path: Path, repo: Repository) -> list[Case]:
 
 def _case(line: CaseLine, raw: str, where: str, repo: Repository) -> Case:
     case_id = line.id or hashlib.sha256(raw.strip().encode()).hexdigest()[:16]
-    base = commit(repo, line.base or "HEAD").sha
-    if line.diff is not None:
-        head = commit_patch(repo, base, line.diff, f"bench case {case_id}")
-    else:
-        head = commit(repo, line.head or "").sha
+    try:
+        base = commit(repo, line.base or "HEAD").sha
+        if line.diff is not None:
+            head = commit_patch(repo, base, line.diff, f"bench case {case_id}")
+        else:
+            head = commit(repo, line.head or "").sha
+    except UserInputError as exc:  # the git error, named with the file and line
+        raise UserInputError(exc.args[0], where=where, fix=exc.fix) from None
     return Case(id=case_id, source="jsonl", base=base, head=head, labels=line.labels,
                 description=line.description)
 

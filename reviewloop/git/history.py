@@ -156,7 +156,7 @@ def commit_patch(repo: Repository, base: str, diff_text: str, message: str) -> s
                                       env=env)
         if status != 0:
             raise UserInputError(f"the case's diff does not apply to {base_id[:12]}: "
-                                 f"{err.strip()}", where=message,
+                                 f"{err.strip()}",
                                  fix="give the commit the diff was made against as `base`")
         tree = repo.git("write-tree", env=env).strip()
         return repo.git("commit-tree", tree, "-p", base_id, "-m", message, env=env).strip()

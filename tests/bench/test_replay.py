@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage
 
+from reviewloop.bench.cases import Case, Label
+from reviewloop.bench.replay import Plan, ReviewCase, replay
+from reviewloop.bench.review import Reviewer
+from reviewloop.bench.store import BenchStore, CaseResult
 from reviewloop.cli import bench
 from reviewloop.config import Settings
+from reviewloop.errors import ReviewloopError
 from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, Bug, planted
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.runner import CALLED, review
@@ -123,3 +128,53 @@ def test_the_limit_reviews_the_newest_cases_only(repo: Path, capsys):
     assert report["cases"] == 1
     assert report["case_results"][0]["description"] == PARSE.subject
     assert len(model.history) == len(CALLED)
+
+
+def plain_cases(n: int) -> list[Case]:
+    return [Case(id=f"c{i}", source="jsonl", base="b", head="h",
+                 labels=[Label(path="a.py", line=1)]) for i in range(n)]
+
+
+def costing(reviewed: list[str], cost: float) -> ReviewCase:
+    def review_case(case: Case, who: Reviewer) -> CaseResult:
+        reviewed.append(case.id)
+        return CaseResult(case_id=case.id, model=who.model, status="reviewed", cost_usd=cost)
+    return review_case
+
+
+def test_the_budget_stops_the_bench_before_the_next_review_and_a_bigger_one_resumes(tmp_path):
+    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", Settings(), _no_model), []
+    stopped = replay(store, Plan(plain_cases(5), [who], budget_usd=1.0),
+                     costing(reviewed, 0.4))
+    assert reviewed == ["c0", "c1", "c2"]  # $0.80 spent < $1.00 when the third started
+    assert stopped == "stopped: the budget is spent ($1.20 of $1.00)"
+    assert replay(store, Plan(plain_cases(5), [who], budget_usd=5.0),
+                  costing(reviewed, 0.4)) is None
+    assert reviewed == ["c0", "c1", "c2", "c3", "c4"]
+
+
+def test_a_budget_with_an_unknown_price_stops_at_once(tmp_path):
+    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", Settings(), _no_model), []
+    store.record(CaseResult(case_id="c0", model="m", status="reviewed", cost_usd=None))
+    stopped = replay(store, Plan(plain_cases(3), [who], budget_usd=10.0),
+                     costing(reviewed, 0.1))
+    assert reviewed == [] and "no known price" in (stopped or "")
+
+
+def test_reviews_failing_in_a_row_stop_the_bench_and_are_retried_later(tmp_path):
+    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", Settings(), _no_model), []
+
+    def failing(case: Case, who: Reviewer) -> CaseResult:
+        reviewed.append(case.id)
+        raise ReviewloopError("throttled\nmore detail")
+
+    stopped = replay(store, Plan(plain_cases(5), [who]), failing)
+    assert reviewed == ["c0", "c1", "c2"]
+    assert stopped == "stopped: 3 reviews in a row failed, the last with throttled"
+    assert replay(store, Plan(plain_cases(5), [who]), costing(reviewed, 0.0)) is None
+    assert reviewed[3:] == ["c0", "c1", "c2", "c3", "c4"]
+    assert set(store.reviews().values()) == {1}
+
+
+def _no_model(name: str) -> ScriptedChatModel:
+    return ScriptedChatModel()
