@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.bench import szz
 from reviewloop.git.history import removed_lines
@@ -111,3 +113,49 @@ def test_bugs_are_planted_on_the_lines_they_name(planted_repo):
 
 def _bare(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_histories_give_back_every_planted_bug(tmp_path_factory, data):
+    """Any history of this shape: bugs written on distinct lines, lines inserted above them
+    afterwards (the fix sees them moved), then the fixes in any order: each bug is a case
+    labelled with its own line, as its commit numbered it."""
+    files = data.draw(st.integers(1, 3), label="files")
+    lines = 12
+    spots = data.draw(st.lists(st.tuples(st.integers(0, files - 1), st.integers(1, lines)),
+                               min_size=1, max_size=5, unique=True), label="bugs")
+    root = tmp_path_factory.mktemp("gen") / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    text = {f"m{i}.py": [f"v{i}_{j} = {j}" for j in range(1, lines + 1)] for i in range(files)}
+    _commit_all(root, text, "start")
+    planted_at = {}
+    for n, (i, j) in enumerate(spots):
+        text[f"m{i}.py"][j - 1] = f"v{i}_{j} = {j} + {n + 1}"
+        planted_at[_commit_all(root, text, f"change v{i}_{j}")] = (f"m{i}.py", j)
+    for name, count in data.draw(st.dictionaries(st.sampled_from(sorted(text)),
+                                                 st.integers(1, 4), min_size=1),
+                                     label="inserted").items():
+        text[name][:0] = [f"top_{k} = {k}" for k in range(count)]
+    _commit_all(root, text, "move things down")
+    for n in data.draw(st.permutations(range(len(spots))), label="fix order"):
+        i, j = spots[n]
+        at = next(k for k, line in enumerate(text[f"m{i}.py"]) if line.startswith(f"v{i}_{j} "))
+        text[f"m{i}.py"][at] = f"v{i}_{j} = {j} * 1"
+        _commit_all(root, text, f"fix: v{i}_{j}")
+
+    mined = szz.mine(open_repository(root), szz.FixRule())
+
+    assert mined.fixes == len(spots) and mined.skipped == []
+    assert {c.head: [(lb.path, lb.line) for lb in c.labels] for c in mined.cases} == {
+        sha: [spot] for sha, spot in planted_at.items()}
+
+
+def _commit_all(root: Path, text: dict[str, list[str]], message: str) -> str:
+    for name, lines in text.items():
+        (root / name).write_text("\n".join(lines) + "\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
