@@ -66,21 +66,23 @@ def model_table(model: ModelTally, near: int) -> Table:
     cost = usd(model.cost_usd) if model.cost_usd is not None else "unknown"
     table = Table(title=f"{model.model}: {model.hits}/{model.cases} case(s) hit "
                   f"(a finding within {near} line(s) of a labelled line), {cost}")
-    for column in ("reviewer", "cases", "hits", "hit rate", "findings/case",
-                   "must_fix on labels", "tokens/case", "s/case", "failed"):
-        table.add_column(column, justify="left" if column == "reviewer" else "right")
-    for row in model.reviewers:
-        table.add_row(row.reviewer, *_cells(row))
-    table.add_row("all reviewers", *_cells(model), style="bold")
+    for column in ("reviewer", "cases", "hits", "hit\nrate", "findings\n/case",
+                   "must_fix\non labels", "tokens\n/case", "$\n/case", "s\n/case", "failed"):
+        table.add_column(column, justify="left" if column == "reviewer" else "right",
+                         no_wrap=column == "reviewer")
+    for row in model.reviewers:  # a reviewer's dollars are not apart: its tokens are
+        table.add_row(row.reviewer, *_cells(row, "-"))
+    per_case = usd(model.cost_per_case) if model.cost_per_case is not None else "unknown"
+    table.add_row("all reviewers", *_cells(model, per_case), style="bold")
     return table
 
 
-def _cells(tally: Tally) -> list[str]:
+def _cells(tally: Tally, dollars: str) -> list[str]:
     share = f"{tally.must_fix_on_labels}/{tally.must_fix}" + (
         f" ({tally.must_fix_share:.0%})" if tally.must_fix_share is not None else "")
     return [str(tally.cases), str(tally.hits), _percent(tally.hit_rate),
             _number(tally.findings_per_case), share, _number(tally.tokens_per_case, 0),
-            _number(tally.seconds_per_case), str(tally.failed)]
+            dollars, _number(tally.seconds_per_case), str(tally.failed)]
 
 
 def _percent(value: float | None) -> str:
