@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 
 def models() -> dict[str, list[type]]:
     """Schema file → the models whose dumps its command prints."""
+    from reviewloop.bench.cases import CaseLine
+    from reviewloop.bench.report import BenchReport
     from reviewloop.findings.ledger import Ledger
     from reviewloop.reports.report import ReviewerOutcome
     from reviewloop.review.matrix import FileCoverage
@@ -28,7 +30,9 @@ def models() -> dict[str, list[type]]:
     return {"handoff.schema.json": [Facts],
             "review.schema.json": [Ledger, ReviewerOutcome, FileCoverage],
             "tasks.schema.json": [Task, Diagnostic],
-            "plan.schema.json": [Diagnostic]}
+            "plan.schema.json": [Diagnostic],
+            "bench.schema.json": [BenchReport],
+            "bench-case.schema.json": [CaseLine]}
 
 
 def generated(kinds: list[type]) -> dict:

@@ -12,6 +12,7 @@ import click
 
 from reviewloop import __version__
 from reviewloop.checks.analyzers import provision
+from reviewloop.cli.bench import bench_cmd
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.mcp_server import mcp_cmd
 from reviewloop.cli.memory import tune_collector
@@ -359,7 +360,7 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
     review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
-    *SESSION_COMMANDS)
+    bench_cmd, *SESSION_COMMANDS)
 for _command in COMMANDS:
     cli.add_command(_command)
 

@@ -1,0 +1,1 @@
+"""`reviewloop bench`: the reviewers replayed on the repository's own history."""

@@ -1,0 +1,156 @@
+"""A bench's durable store: SQLite in its folder (`.reviewloop/bench/<name>/bench.sqlite`).
+
+One row per case and model, written in one transaction when the case's review ends: a bench
+killed at any point restarts with every finished case kept and reviews only the others. A
+case started and never finished has no row and is reviewed again; `reviews` counts the
+finished reviews of a case (a finished case is never reviewed twice, so it stays 1).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from reviewloop.bench.cases import Case
+from reviewloop.errors import StoreDamaged, UserInputError
+from reviewloop.runs.registry import state_dir, store_damaged
+
+STORE = "bench.sqlite"
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS cases (
+        case_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS results (
+        case_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL,
+        reviews INTEGER NOT NULL,
+        finished TEXT NOT NULL,
+        PRIMARY KEY (case_id, model)
+    )""",
+)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class Found(BaseModel):
+    """One finding of a case's review, as the bench scores it."""
+
+    agent: str
+    source: str
+    severity: str
+    path: str
+    start_line: int
+    end_line: int
+    title: str
+    status: str  # the ledger's status: open, out_of_scope, …
+    level: Literal["line", "symbol", "file"] = "line"  # only a line finding can hit a label
+
+
+class ReviewerUse(BaseModel):
+    """One reviewer's part of a case's review."""
+
+    agent: str
+    status: Literal["ok", "failed", "skipped"]
+    findings: int = 0
+    duration_s: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class CaseResult(BaseModel):
+    """A case's review by one model: what was found and what it cost."""
+
+    case_id: str
+    model: str
+    status: Literal["reviewed", "empty", "failed"]
+    findings: list[Found] = Field(default_factory=list)
+    reviewers: list[ReviewerUse] = Field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = 0.0  # None: the model has no known price
+    wall_s: float = 0.0
+    error: str | None = None  # a failed review's reason (retried by the next run)
+
+
+class BenchStore:
+    """The cases and per-case results of one named bench."""
+
+    def __init__(self, root: Path, name: str):
+        if not _NAME.match(name):
+            raise UserInputError(f"bench name {name!r} is not a plain name", where="--name",
+                                 fix="use letters, digits, '.', '_' or '-' (at most 64)")
+        self.folder = state_dir(root) / "bench" / name
+        self.path = self.folder / STORE
+
+    def remember(self, cases: list[Case]) -> None:
+        """Keep the cases (their labels travel with the results)."""
+        with self._db() as db:
+            db.executemany("INSERT INTO cases (case_id, data) VALUES (?, ?) ON CONFLICT "
+                           "(case_id) DO UPDATE SET data = excluded.data",
+                           [(c.id, c.model_dump_json()) for c in cases])
+
+    def record(self, result: CaseResult) -> None:
+        """Write one case's result atomically; a finished review adds one to `reviews`."""
+        done = int(result.status != "failed")
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO results (case_id, model, status, data, reviews, finished) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, model) DO UPDATE SET "
+                "status = excluded.status, data = excluded.data, "
+                "reviews = results.reviews + excluded.reviews, finished = excluded.finished",
+                (result.case_id, result.model, result.status, result.model_dump_json(), done,
+                 datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def results(self) -> dict[tuple[str, str], CaseResult]:
+        """Every stored result by (case id, model)."""
+        with self._db() as db:
+            rows = db.execute("SELECT data FROM results").fetchall()
+        found = (CaseResult.model_validate_json(row[0]) for row in rows)
+        return {(r.case_id, r.model): r for r in found}
+
+    def reviews(self) -> dict[tuple[str, str], int]:
+        """How many finished reviews each (case id, model) has had."""
+        with self._db() as db:
+            rows = db.execute("SELECT case_id, model, reviews FROM results").fetchall()
+        return {(case, model): n for case, model, n in rows}
+
+    def spent(self) -> float | None:
+        """Dollars the bench's reviews cost so far; None when one had no known price."""
+        total = 0.0
+        for result in self.results().values():
+            if result.cost_usd is None:
+                return None
+            total += result.cost_usd
+        return total
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """One connection per operation, committed at its end: a kill between two leaves
+        every finished write in place and none half-written."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                yield db
+        except sqlite3.DatabaseError as exc:
+            damaged = store_damaged(self.path, exc)
+            if isinstance(damaged, StoreDamaged):  # not the run registry's: its own fix
+                damaged = StoreDamaged(f"{STORE} is damaged: {exc}", where=str(self.path),
+                                       fix=f"move {self.folder} aside to start this bench "
+                                           "over (or give another --name)")
+            if damaged is None:
+                raise
+            raise damaged from exc
+        finally:
+            db.close()

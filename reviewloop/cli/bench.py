@@ -1,0 +1,162 @@
+"""`reviewloop bench`: the reviewers replayed on the repository's own history (or a JSONL
+file of labelled cases), per model and per reviewer; the work is in `reviewloop.bench`,
+imported only when the command runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reviewloop.cli.options import region_opt
+
+if TYPE_CHECKING:
+    from reviewloop.agent.models import ModelFactory
+    from reviewloop.bench.cases import Case
+    from reviewloop.bench.review import Reviewer
+    from reviewloop.cli.app import Context
+    from reviewloop.git.repository import Repository
+    from reviewloop.runs.trusted import SettingsLoader
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    models: tuple[str, ...] = ()
+    rev: str = "HEAD"
+    patterns: tuple[str, ...] = ()  # empty: szz.FIX_PATTERNS
+    issues: tuple[int, ...] = ()
+    fixes: tuple[str, ...] = ()
+    cases_file: Path | None = None
+    limit: int | None = None
+    budget_usd: float | None = None
+    near: int = 3
+    name: str = "default"
+    format: str = "table"
+    dry_run: bool = False
+
+
+def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
+        config_file: Path | None = None, model_factory: ModelFactory | None = None) -> int:
+    """Find the cases, review those the store lacks with every model, print the report.
+    Exit 0 when every case has a result (or a budget or the limit stopped it), 1 when
+    reviews kept failing, 2 for bad input."""
+    from reviewloop.bench import replay, score
+    from reviewloop.bench.review import review_case
+    from reviewloop.bench.store import BenchStore
+    from reviewloop.cli import bench_output
+    from reviewloop.errors import ExitCode
+    from reviewloop.git.repository import open_repository
+
+    repo = open_repository(root)
+    cases, fixes, skipped = _cases(repo, options)
+    if options.dry_run:
+        bench_output.print_cases(cases, skipped, limit=options.limit)
+        return ExitCode.OK
+    reviewers = _reviewers(load, root, options, config_file, model_factory)
+    store = BenchStore(repo.root, options.name)
+    plan = replay.Plan(cases, reviewers, options.budget_usd, options.limit)
+    stopped = replay.replay(store, plan, lambda case, who: review_case(repo.root, case, who),
+                            bench_output.progress)
+    report = score.build(name=options.name, cases=plan.selected(),
+                         models=[r.model for r in reviewers], results=store.results(),
+                         near=options.near, stopped=stopped, fixes=fixes, skipped=skipped)
+    bench_output.emit(report, options.format)
+    return ExitCode.BLOCKING if stopped and "failed" in stopped else ExitCode.OK
+
+
+def _cases(repo: Repository, options: BenchOptions) -> tuple[list[Case], int, list[str]]:
+    from reviewloop.bench import szz
+    from reviewloop.bench.cases import load_cases
+
+    if options.cases_file is not None:
+        return load_cases(options.cases_file, repo), 0, []
+    rule = szz.FixRule(patterns=options.patterns or szz.FIX_PATTERNS,
+                       issues=frozenset(options.issues), commits=options.fixes)
+    mined = szz.mine(repo, rule, options.rev)
+    return mined.cases, mined.fixes, mined.skipped
+
+
+def _reviewers(load: SettingsLoader, root: Path, options: BenchOptions,
+               config_file: Path | None, model_factory: ModelFactory | None) -> list[Reviewer]:
+    """One reviewer per model, with the checkout's settings; no model at all is an error
+    (the bench measures the model reviewers), as are missing credentials."""
+    from reviewloop.bench.review import Reviewer
+    from reviewloop.cli.llm import model_switch
+    from reviewloop.config import model_for
+    from reviewloop.errors import ConfigError
+
+    models = options.models or tuple(filter(None, [model_for(load(root, config_file),
+                                                             "review")]))
+    if not models:
+        raise ConfigError("bench measures the model reviewers, and no model is configured",
+                          where="model", fix="pass --model (repeat it to compare models) or "
+                          "set `model` in .reviewloop.toml")
+    reviewers = []
+    for model in dict.fromkeys(models):
+        settings = load(root, config_file).model_copy(update={"model": model})
+        factory, _ = model_switch(settings, model_factory, require_llm=True)
+        reviewers.append(Reviewer(model, settings, factory))
+    return reviewers
+
+
+def _read_fixes(path: Path | None) -> tuple[str, ...]:
+    """`--fixes FILE`: one commit per line; blank lines and `#` comments ignored."""
+    if path is None:
+        return ()
+    from reviewloop.errors import UserInputError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"cannot read the fixes file: {exc}", where=str(path),
+                             fix="give a text file with one commit id per line") from None
+    return tuple(word for line in lines if (word := line.split("#", 1)[0].strip()))
+
+
+@click.command("bench")
+@click.option("--model", "models", multiple=True, metavar="MODEL",
+              help="A LangChain model string (a bare id: Bedrock); repeat it to compare "
+              "models on the same cases (default: the configured model).")
+@region_opt
+@click.option("--rev", default="HEAD", show_default=True,
+              help="The history to look for fixes in: a branch, a commit or a range "
+              "(v1.0..HEAD).")
+@click.option("--pattern", "patterns", multiple=True, metavar="REGEX",
+              help="A commit message matching it is a fix (repeatable; replaces the "
+              "defaults: fix, bug, regression, hotfix, closes #N).")
+@click.option("--issue", "issues", multiple=True, type=click.IntRange(min=1), metavar="N",
+              help="A commit naming #N fixes a bug (repeatable): issues your tracker labels "
+              "as bugs.")
+@click.option("--fix", "fixes", multiple=True, metavar="COMMIT",
+              help="Use this fix commit (repeatable); the message patterns are not used.")
+@click.option("--fixes", "fixes_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of fix commits, one per line.")
+@click.option("--cases", "cases_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Labelled cases as JSONL (docs/schemas/bench-case.schema.json) instead "
+              "of the history.")
+@click.option("--limit", type=click.IntRange(min=1), help="Review at most N cases.")
+@click.option("--budget", "budget_usd", type=click.FloatRange(min=0), metavar="USD",
+              help="Start no review once the bench has spent this much.")
+@click.option("--near", type=click.IntRange(min=0), default=3, show_default=True,
+              help="A finding this many lines from a labelled line still counts as a hit.")
+@click.option("--name", default="default", show_default=True,
+              help="The bench's store (.reviewloop/bench/NAME/): run it again to resume.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: docs/schemas/bench.schema.json.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@click.option("--dry-run", is_flag=True, help="List the cases found; review nothing.")
+@click.pass_obj
+def bench_cmd(obj: Context, models: tuple[str, ...], region: str | None, rev: str,
+              patterns: tuple[str, ...], issues: tuple[int, ...], fixes: tuple[str, ...],
+              fixes_file: Path | None, cases_file: Path | None, limit: int | None,
+              budget_usd: float | None, near: int, name: str, fmt: str, dry_run: bool) -> int:
+    """Replay the reviewers on the bug-introducing commits of this repository's history
+    (traced back from its fix commits) and measure what they find, per model and reviewer.
+    Findings on unlabelled lines are unconfirmed, not false (docs/bench.md)."""
+    options = BenchOptions(models=models, rev=rev, patterns=patterns, issues=issues,
+                           fixes=(*fixes, *_read_fixes(fixes_file)), cases_file=cases_file,
+                           limit=limit, budget_usd=budget_usd, near=near, name=name,
+                           format=fmt, dry_run=dry_run)
+    return run(obj.loader(region=region), obj.root, options, config_file=obj.config)

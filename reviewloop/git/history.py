@@ -1,0 +1,162 @@
+"""The repository's history as data for `reviewloop bench`: commits and their messages, the
+lines a commit removed, who last wrote a line (blame), and a patch turned into a commit."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.errors import UserInputError
+from reviewloop.git.diff import FileStatus, hunks, parse_diff
+from reviewloop.git.repository import Repository
+
+_HEADER = re.compile(r"^([0-9a-f]{40,64}) (\d+) (\d+)(?: \d+)?$")
+# A commit made from a patch is the same object whenever the same patch is applied to the
+# same base: a resumed bench finds its case again by id.
+_FIXED_IDENTITY = {f"GIT_{who}_{key}": value for who in ("AUTHOR", "COMMITTER")
+                   for key, value in (("NAME", "reviewloop bench"),
+                                      ("EMAIL", "bench@reviewloop.invalid"),
+                                      ("DATE", "1970-01-01T00:00:00+0000"))}
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit: its id, its parents (first parent first) and its whole message."""
+
+    sha: str
+    parents: tuple[str, ...]
+    message: str
+
+    @property
+    def subject(self) -> str:
+        return self.message.strip().splitlines()[0] if self.message.strip() else ""
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line a commit removed (or changed): where it was in the commit's parent."""
+
+    path: str  # in the parent
+    line: int  # 1-based, in the parent's file
+    text: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a line came from: the commit that last wrote it, and the line there."""
+
+    commit: str
+    path: str  # in that commit
+    line: int  # 1-based, in that commit's version of the file
+    boundary: bool = False  # the commit is a root (or past a shallow clone's edge)
+
+
+def log(repo: Repository, rev: str = "HEAD") -> list[Commit]:
+    """The commits reachable from `rev` (a ref or a range such as `v1.0..HEAD`), newest
+    first, merges left out."""
+    status, out, err = repo.try_git("log", "--no-merges", "--format=%H%x1f%P%x1f%B%x1e", rev,
+                                    "--")
+    if status != 0:
+        raise UserInputError(f"cannot read the history {rev!r}: {err.strip()}", where="--rev",
+                             fix="name a branch, a commit or a range such as v1.0..HEAD")
+    commits = []
+    for record in out.split("\x1e"):
+        if not record.strip():
+            continue
+        sha, parents, message = record.lstrip("\n").split("\x1f", 2)
+        commits.append(Commit(sha, tuple(parents.split()), message))
+    return commits
+
+
+def commit(repo: Repository, rev: str) -> Commit:
+    """The commit `rev` names (an error naming `rev` when it names none)."""
+    status, out, err = repo.try_git("log", "-1", "--format=%H%x1f%P%x1f%B", f"{rev}^{{commit}}",
+                                    "--")
+    if status != 0:
+        raise UserInputError(f"unknown commit {rev!r}: {err.strip()}", where=rev,
+                             fix="name a commit of this repository (fetch it first)")
+    sha, parents, message = out.split("\x1f", 2)
+    return Commit(sha.strip(), tuple(parents.split()), message)
+
+
+def removed_lines(repo: Repository, parent: str, child: str) -> list[RemovedLine]:
+    """The lines `child` removed or changed from `parent`, in files it modified or renamed
+    (a deleted file is gone, not fixed; an added one replaced nothing)."""
+    changes = parse_diff(repo.diff_refs(parent, child, merge_base=False, context=0),
+                         source=f"{parent[:12]}..{child[:12]}")
+    removed = []
+    for diff in changes.files:
+        if diff.status not in (FileStatus.MODIFIED, FileStatus.RENAMED) or diff.binary:
+            continue
+        for hunk in hunks(diff) or ():
+            removed += [RemovedLine(diff.old_path or diff.path, line.source_line_no,
+                                    line.value.rstrip("\r\n"))
+                        for line in hunk if line.is_removed]
+    return removed
+
+
+def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[Origin]:
+    """Who last wrote each of `lines` of `path` at `rev` (whitespace changes ignored, lines
+    moved within a file followed), in line order."""
+    wanted = sorted(set(lines))
+    if not wanted:
+        return []
+    ranges = [arg for start, end in _runs(wanted) for arg in ("-L", f"{start},{end}")]
+    status, out, err = repo.try_git("blame", "--line-porcelain", "-w", "-M", *ranges, rev,
+                                    "--", path)
+    if status != 0:
+        raise UserInputError(f"git blame of {path} at {rev[:12]} failed: {err.strip()}",
+                             where=path, fix="check that the commit and the file exist")
+    return _porcelain(out)
+
+
+def _runs(lines: Sequence[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for n in lines:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _porcelain(out: str) -> list[Origin]:
+    """`git blame --line-porcelain`: a header per line, its keys, then the line after a tab."""
+    origins = []
+    sha, line, path, boundary = "", 0, "", False
+    for row in out.splitlines():
+        if row.startswith("\t"):
+            origins.append(Origin(sha, path, line, boundary))
+            sha, line, path, boundary = "", 0, "", False
+        elif (match := _HEADER.match(row)) and not sha:
+            sha, line = match.group(1), int(match.group(2))
+        elif row.startswith("filename "):
+            path = row[len("filename "):]
+        elif row == "boundary":
+            boundary = True
+    return origins
+
+
+def commit_patch(repo: Repository, base: str, diff_text: str, message: str) -> str:
+    """A commit whose parent is `base` and whose tree is `base`'s with `diff_text` applied
+    (no ref, index or working tree changes); the same patch on the same base gives the same
+    commit. A patch that does not apply is the user's error, named."""
+    base_id = commit(repo, base).sha
+    with tempfile.TemporaryDirectory(prefix="reviewloop-patch-") as tmp:
+        env = {**_FIXED_IDENTITY, "GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        patch = Path(tmp) / "case.diff"
+        patch.write_text(diff_text if diff_text.endswith("\n") else diff_text + "\n",
+                         encoding="utf-8")
+        repo.git("read-tree", base_id, env=env)
+        status, _, err = repo.try_git("apply", "--cached", "--whitespace=nowarn", str(patch),
+                                      env=env)
+        if status != 0:
+            raise UserInputError(f"the case's diff does not apply to {base_id[:12]}: "
+                                 f"{err.strip()}",
+                                 fix="give the commit the diff was made against as `base`")
+        tree = repo.git("write-tree", env=env).strip()
+        return repo.git("commit-tree", tree, "-p", base_id, "-m", message, env=env).strip()

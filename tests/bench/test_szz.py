@@ -1,0 +1,161 @@
+"""SZZ cases from a history: the planted bugs of a built repository, and real fixes of a
+real project's history (tests/fixtures/history/appdirs.bundle, ActiveState/appdirs, MIT)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.bench import szz
+from reviewloop.git.history import removed_lines
+from reviewloop.git.repository import Repository, open_repository
+from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, planted
+from tests.support.gitutil import git
+from tests.support.paths import FIXTURES
+
+BUNDLE = FIXTURES / "history" / "appdirs.bundle"
+APPNAME_FIX = "c242db5eb01882bea8edb0d1e98b6a39da00e5f1"  # "… Fixes #55."
+BASESTRING_FIX = "f6450f3bda3e42cd4c55bd026824c59764ed7d75"  # "… (Fixes #27)."
+PEP8 = "ebd443e78d3df99d98d001707786e561fa827b68"  # wrote the line #55 was about
+ISINSTANCE = "51757c8a893640e2a9fa3a7b9f8e617b22e6db87"  # wrote the asserts #27 changed
+
+
+@pytest.fixture
+def planted_repo(tmp_path: Path) -> tuple[Repository, dict[str, str]]:
+    ids = planted(tmp_path / "r")
+    return open_repository(tmp_path / "r"), ids
+
+
+@pytest.fixture(scope="module")
+def appdirs(tmp_path_factory: pytest.TempPathFactory) -> Repository:
+    root = tmp_path_factory.mktemp("history") / "appdirs"
+    git(root.parent, "clone", "-q", str(BUNDLE), str(root))
+    return open_repository(root)
+
+
+def test_each_planted_bug_is_a_case_labelled_with_its_line(planted_repo):
+    repo, ids = planted_repo
+    mined = szz.mine(repo, szz.FixRule())
+    assert mined.fixes == 4
+    assert [c.description for c in mined.cases] == [PARSE.subject, CLAMP.subject,
+                                                    AVERAGE.subject]  # newest first
+    for case, bug in zip(mined.cases, (PARSE, CLAMP, AVERAGE), strict=True):
+        assert case.head == ids[bug.subject]
+        assert case.base == git(repo.root, "rev-parse", f"{case.head}^").strip()
+        assert [(label.path, label.line) for label in case.labels] == [(bug.path, bug.line)]
+    assert mined.skipped == [f"fix {ids['fix adds'][:12]} fix: say what parse_number raises: "
+                             "removes or changes no code line (SZZ cannot trace a fix that "
+                             "only adds lines)"]
+
+
+def test_given_fixes_and_linked_issues_select_the_fix_commits(planted_repo):
+    repo, ids = planted_repo
+    given = szz.mine(repo, szz.FixRule(commits=(ids["fix clamp"][:10],)))
+    assert [c.head for c in given.cases] == [ids[CLAMP.subject]]
+    linked = szz.mine(repo, szz.FixRule(patterns=(), issues=frozenset({7})))
+    assert [c.head for c in linked.cases] == [ids[PARSE.subject]]  # "closes #7"
+    none = szz.mine(repo, szz.FixRule(patterns=(r"^revert",)))
+    assert none.cases == [] and none.fixes == 0
+
+
+def test_a_fix_of_comments_and_blank_lines_traces_nothing(tmp_path: Path):
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.py").write_text("x = 1\n# a comment\n\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    (root / "a.py").write_text("x = 1\n# the comment\n")
+    git(root, "commit", "-qam", "fix: comment wording")
+    mined = szz.mine(open_repository(root), szz.FixRule())
+    assert mined.cases == [] and "removes or changes no code line" in mined.skipped[0]
+
+
+def test_the_real_history_gives_its_real_cases(appdirs: Repository):
+    mined = szz.mine(appdirs, szz.FixRule(commits=(APPNAME_FIX, BASESTRING_FIX)))
+    cases = {c.head: c for c in mined.cases}
+    assert set(cases) == {PEP8, ISINSTANCE}
+    assert [(lb.path, lb.line) for lb in cases[PEP8].labels] == [("appdirs.py", 336),
+                                                                ("appdirs.py", 337)]
+    assert cases[PEP8].fixes == [APPNAME_FIX]
+    assert {lb.path for lb in cases[ISINSTANCE].labels} == {"test/test_api.py"}
+    assert cases[ISINSTANCE].fixes == [BASESTRING_FIX]
+
+
+def test_every_real_label_is_a_line_its_fix_removed(appdirs: Repository):
+    """The labels mean what they say: the line at each label, in the introducing commit,
+    is (whitespace aside) a line the fix removed or changed."""
+    mined = szz.mine(appdirs, szz.FixRule())
+    assert mined.fixes >= 30 and len(mined.cases) >= 30
+    for case in mined.cases:
+        removed = {_bare(r.text) for fix in case.fixes
+                   for r in removed_lines(appdirs, f"{fix}^", fix)}
+        for label in case.labels:
+            text = appdirs.git("show", f"{case.head}:{label.path}").splitlines()[label.line - 1]
+            assert _bare(text) in removed, (case.id, label)
+
+
+def test_an_issue_number_finds_its_real_fix(appdirs: Repository):
+    mined = szz.mine(appdirs, szz.FixRule(patterns=(), issues=frozenset({55})))
+    assert mined.fixes == 1 and [c.head for c in mined.cases] == [PEP8]
+
+
+def test_bugs_are_planted_on_the_lines_they_name(planted_repo):
+    repo, ids = planted_repo
+    for bug in BUGS:
+        text = repo.git("show", f"{ids[bug.subject]}:{bug.path}").splitlines()[bug.line - 1]
+        assert text.strip() and not text.lstrip().startswith("#")
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_histories_give_back_every_planted_bug(tmp_path_factory, data):
+    """Any history of this shape: bugs written on distinct lines, lines inserted above them
+    afterwards (the fix sees them moved), then the fixes in any order: each bug is a case
+    labelled with its own line, as its commit numbered it."""
+    files = data.draw(st.integers(1, 3), label="files")
+    lines = 12
+    spots = data.draw(st.lists(st.tuples(st.integers(0, files - 1), st.integers(1, lines)),
+                               min_size=1, max_size=5, unique=True), label="bugs")
+    root = tmp_path_factory.mktemp("gen") / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    text = {f"m{i}.py": [f"v{i}_{j} = {j}" for j in range(1, lines + 1)] for i in range(files)}
+    _commit_all(root, text, "start")
+    planted_at = {}
+    for n, (i, j) in enumerate(spots):
+        text[f"m{i}.py"][j - 1] = f"v{i}_{j} = {j} + {n + 1}"
+        planted_at[_commit_all(root, text, f"change v{i}_{j}")] = (f"m{i}.py", j)
+    for name, count in data.draw(st.dictionaries(st.sampled_from(sorted(text)),
+                                                 st.integers(1, 4), min_size=1),
+                                     label="inserted").items():
+        text[name][:0] = [f"top_{k} = {k}" for k in range(count)]
+    _commit_all(root, text, "move things down")
+    for n in data.draw(st.permutations(range(len(spots))), label="fix order"):
+        i, j = spots[n]
+        at = next(k for k, line in enumerate(text[f"m{i}.py"]) if line.startswith(f"v{i}_{j} "))
+        text[f"m{i}.py"][at] = f"v{i}_{j} = {j} * 1"
+        _commit_all(root, text, f"fix: v{i}_{j}")
+
+    mined = szz.mine(open_repository(root), szz.FixRule())
+
+    assert mined.fixes == len(spots) and mined.skipped == []
+    assert {c.head: [(lb.path, lb.line) for lb in c.labels] for c in mined.cases} == {
+        sha: [spot] for sha, spot in planted_at.items()}
+
+
+def _commit_all(root: Path, text: dict[str, list[str]], message: str) -> str:
+    for name, lines in text.items():
+        (root / name).write_text("\n".join(lines) + "\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
