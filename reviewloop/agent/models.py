@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -116,7 +117,6 @@ def make_chat_model(model: str, *, region: str | None = None,
 
 def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float | None,
                         timeout_s: float | None = None) -> BaseChatModel:
-    import boto3  # type: ignore[import-untyped]
     from botocore.config import Config  # type: ignore[import-untyped]
     from langchain_aws import ChatBedrockConverse
 
@@ -130,18 +130,32 @@ def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float
     config = Config(**settings)
     # The endpoint comes from botocore's own AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
     # AWS_ENDPOINT_URL variables, which is also how the tests reach their loopback fake.
-    client = boto3.Session(region_name=region_name).client("bedrock-runtime", config=config)
+    client = aws_session(region_name).client("bedrock-runtime", config=config)
     return ChatBedrockConverse(model=model_id, region_name=region_name, client=client,
                                config=config, temperature=temperature)
 
 
 def resolve_region(region: str | None) -> str | None:
     """The AWS region: explicit, else AWS_REGION, else AWS_DEFAULT_REGION or the profile's."""
-    import boto3
-
     # botocore itself ignores AWS_REGION, which the AWS CLI v2, the SDKs and GitHub's
     # configure-aws-credentials action all set.
-    return region or os.environ.get("AWS_REGION") or boto3.Session().region_name
+    return region or os.environ.get("AWS_REGION") or aws_session(None).region_name
+
+
+def aws_session(region: str | None) -> Any:
+    """A boto3 session for `region`, shared by the credentials check and the clients built
+    after it: building one reads botocore's handlers and the profile files (~25 ms of CPU).
+    A change to any AWS_* variable (another profile, new keys, another endpoint) builds a
+    new one."""
+    aws = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
+    return _aws_session(region, aws)
+
+
+@functools.lru_cache(maxsize=8)
+def _aws_session(region: str | None, _aws: tuple[tuple[str, str], ...]) -> Any:
+    import boto3  # type: ignore[import-untyped]
+
+    return boto3.Session(region_name=region)
 
 
 def check_credentials(model: str, region: str | None) -> None:
@@ -157,11 +171,10 @@ def check_credentials(model: str, region: str | None) -> None:
 
 
 def _check_aws(region: str | None) -> None:
-    import boto3
     from botocore.exceptions import BotoCoreError  # type: ignore[import-untyped]
 
     try:
-        session = boto3.Session(region_name=resolve_region(region))
+        session = aws_session(resolve_region(region))
         # Bedrock API keys are bearer tokens botocore picks up by itself.
         found = bool(os.environ.get("AWS_BEARER_TOKEN_BEDROCK")) or \
             session.get_credentials() is not None

@@ -28,7 +28,13 @@ class BadGlob(ConfigError):
 
 def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) -> bool:
     """Whether the repo-relative file `path` is covered by `pattern`."""
-    return _matches(pattern, PurePath(path).as_posix(), ignore_case)
+    return _matches(pattern, _posix(path) if isinstance(path, str) else path.as_posix(),
+                    ignore_case)
+
+
+@lru_cache(maxsize=65_536)
+def _posix(path: str) -> str:
+    return PurePath(path).as_posix()
 
 
 # A round asks the same few patterns about the same files again and again (every reviewer's
