@@ -19,7 +19,8 @@ import difflib
 import functools
 import os
 
-from reviewloop.agent.models import BUILTIN_PRICES, resolve_region, split_provider
+from reviewloop.agent.models import resolve_region, split_provider
+from reviewloop.agent.prices import catalogue_ids
 from reviewloop.errors import ConfigError
 
 INVALID = "model identifier is invalid"  # Bedrock's ValidationException for an unknown id
@@ -86,8 +87,9 @@ def _probe_invalid(model_id: str, region: str | None) -> bool:
 
 
 def _known_ids() -> frozenset[str]:
-    """The ids reviewloop knows prices for, bare and as the common inference profiles."""
-    return frozenset({*BUILTIN_PRICES, *(p + m for m in BUILTIN_PRICES for p in _PROFILES)})
+    """The Bedrock ids the price catalogue knows, bare and as the common inference profiles."""
+    known = {m.removeprefix("regional.") for m in catalogue_ids()}
+    return frozenset({*known, *(p + m for m in known for p in _PROFILES)})
 
 
 def _unknown(model: str, model_id: str, region: str | None, valid: frozenset[str], *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.agent.prices import catalogue_price, catalogue_window
 from reviewloop.errors import ConfigError, CredentialsError
 
 if TYPE_CHECKING:  # annotations: LangChain loads only where a model runs
@@ -115,7 +117,6 @@ def make_chat_model(model: str, *, region: str | None = None,
 
 def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float | None,
                         timeout_s: float | None = None) -> BaseChatModel:
-    import boto3  # type: ignore[import-untyped]
     from botocore.config import Config  # type: ignore[import-untyped]
     from langchain_aws import ChatBedrockConverse
 
@@ -129,18 +130,36 @@ def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float
     config = Config(**settings)
     # The endpoint comes from botocore's own AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
     # AWS_ENDPOINT_URL variables, which is also how the tests reach their loopback fake.
-    client = boto3.Session(region_name=region_name).client("bedrock-runtime", config=config)
-    return ChatBedrockConverse(model=model_id, region_name=region_name, client=client,
-                               config=config, temperature=temperature)
+    # Both clients from one shared session: given none, langchain-aws builds each from a new
+    # session, reading botocore's endpoint and service files again (~0.1 s of CPU a model).
+    session = aws_session(region_name)
+    return ChatBedrockConverse(model=model_id, region_name=region_name, config=config,
+                               client=session.client("bedrock-runtime", config=config),
+                               bedrock_client=session.client("bedrock", config=config),
+                               temperature=temperature)
 
 
 def resolve_region(region: str | None) -> str | None:
     """The AWS region: explicit, else AWS_REGION, else AWS_DEFAULT_REGION or the profile's."""
-    import boto3
-
     # botocore itself ignores AWS_REGION, which the AWS CLI v2, the SDKs and GitHub's
     # configure-aws-credentials action all set.
-    return region or os.environ.get("AWS_REGION") or boto3.Session().region_name
+    return region or os.environ.get("AWS_REGION") or aws_session(None).region_name
+
+
+def aws_session(region: str | None) -> Any:
+    """A boto3 session for `region`, shared by the credentials check and the clients built
+    after it: building one reads botocore's handlers and the profile files (~25 ms of CPU).
+    A change to any AWS_* variable (another profile, new keys, another endpoint) builds a
+    new one."""
+    aws = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
+    return _aws_session(region, aws)
+
+
+@functools.lru_cache(maxsize=8)
+def _aws_session(region: str | None, _aws: tuple[tuple[str, str], ...]) -> Any:
+    import boto3  # type: ignore[import-untyped]
+
+    return boto3.Session(region_name=region)
 
 
 def check_credentials(model: str, region: str | None) -> None:
@@ -156,11 +175,10 @@ def check_credentials(model: str, region: str | None) -> None:
 
 
 def _check_aws(region: str | None) -> None:
-    import boto3
     from botocore.exceptions import BotoCoreError  # type: ignore[import-untyped]
 
     try:
-        session = boto3.Session(region_name=resolve_region(region))
+        session = aws_session(resolve_region(region))
         # Bedrock API keys are bearer tokens botocore picks up by itself.
         found = bool(os.environ.get("AWS_BEARER_TOKEN_BEDROCK")) or \
             session.get_credentials() is not None
@@ -236,41 +254,20 @@ def total(records: Iterable[UsageRecord], *, role: str = "total", agent: str = "
         cache_write_tokens=sum(r.cache_write_tokens for r in records))
 
 
-def _claude(input_price: float, output_price: float) -> dict[str, float]:
-    # Anthropic on Bedrock: cache writes cost 1.25x input, cache reads 0.1x input.
-    return {"input": input_price, "output": output_price,
-            "cache_read": round(input_price * 0.1, 4), "cache_write": input_price * 1.25}
-
-
-# USD per million tokens. List prices at the time of writing (on-demand, US regions);
-# confirm on AWS's pricing page and override or extend with `prices` in the config.
-# Keys are base model ids; inference-profile prefixes (us., eu., global., …) are stripped.
-BUILTIN_PRICES: Mapping[str, Mapping[str, float]] = {
-    "anthropic.claude-opus-4-5-20251101-v1:0": _claude(5.0, 25.0),
-    "anthropic.claude-sonnet-4-5-20250929-v1:0": _claude(3.0, 15.0),
-    "anthropic.claude-sonnet-4-20250514-v1:0": _claude(3.0, 15.0),
-    "anthropic.claude-haiku-4-5-20251001-v1:0": _claude(1.0, 5.0),
-    "anthropic.claude-3-7-sonnet-20250219-v1:0": _claude(3.0, 15.0),
-    "anthropic.claude-3-5-sonnet-20240620-v1:0": _claude(3.0, 15.0),
-    "anthropic.claude-3-5-haiku-20241022-v1:0": _claude(0.8, 4.0),
-    "amazon.nova-pro-v1:0": {"input": 0.8, "output": 3.2, "cache_read": 0.2, "cache_write": 0.0},
-    "amazon.nova-lite-v1:0": {"input": 0.06, "output": 0.24, "cache_read": 0.015,
-                              "cache_write": 0.0},
-    "amazon.nova-micro-v1:0": {"input": 0.035, "output": 0.14, "cache_read": 0.00875,
-                               "cache_write": 0.0},
-}
 _PROFILE_PREFIXES = ("us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov.", "global.")
 
 
 def price_for(model: str, prices: Mapping[str, Mapping[str, float]] | None = None
               ) -> Mapping[str, float] | None:
-    """Prices for `model`: the configured table first, then the built-in one."""
+    """USD per million tokens for `model`: the configured `[prices]` first (by the id as
+    written, without its provider, or without its inference-profile prefix), then the
+    maintained catalogue (`agent.prices`)."""
     model_id, base = _base_id(model)
-    for table in (prices or {}, BUILTIN_PRICES):
-        for key in (model, model_id, base):
-            if key in table:
-                return table[key]
-    return None
+    for key in (model, model_id, base):
+        if key in (prices or {}):
+            return (prices or {})[key]
+    provider, _ = split_provider(model)
+    return catalogue_price(provider, model_id)
 
 
 def estimate_cost(records: Iterable[UsageRecord],
@@ -285,25 +282,13 @@ def estimate_cost(records: Iterable[UsageRecord],
                        - record.cache_write_tokens, 0)
         cost += (uncached * price.get("input", 0.0)
                  + record.output_tokens * price.get("output", 0.0)
-                 + record.cache_read_tokens * price.get("cache_read", 0.0)
-                 + record.cache_write_tokens * price.get("cache_write", 0.0)) / 1_000_000
+                 + record.cache_read_tokens * price.get("cache_read", price.get("input", 0.0))
+                 + record.cache_write_tokens * price.get("cache_write", price.get("input", 0.0))
+                 ) / 1_000_000
     return cost
 
 
-# Context windows in tokens by base model id (as published by each provider; override or
-# extend with `[review] context_windows`). A model not listed gets DEFAULT_CONTEXT_WINDOW.
-CONTEXT_WINDOWS: Mapping[str, int] = {
-    "anthropic.claude-opus-4-5-20251101-v1:0": 200_000,
-    "anthropic.claude-sonnet-4-5-20250929-v1:0": 200_000,
-    "anthropic.claude-sonnet-4-20250514-v1:0": 200_000,
-    "anthropic.claude-haiku-4-5-20251001-v1:0": 200_000,
-    "anthropic.claude-3-7-sonnet-20250219-v1:0": 200_000,
-    "anthropic.claude-3-5-sonnet-20240620-v1:0": 200_000,
-    "anthropic.claude-3-5-haiku-20241022-v1:0": 200_000,
-    "amazon.nova-pro-v1:0": 300_000,
-    "amazon.nova-lite-v1:0": 300_000,
-    "amazon.nova-micro-v1:0": 128_000,
-}
+# A model the catalogue and the configuration do not know: a window most current models exceed.
 DEFAULT_CONTEXT_WINDOW = 128_000
 
 
@@ -315,13 +300,14 @@ def _base_id(model: str) -> tuple[str, str]:
 
 
 def context_window(model: str, overrides: Mapping[str, int] | None = None) -> int:
-    """The context window of `model` in tokens: the configured table, then the built-in one."""
+    """The context window of `model` in tokens: `[review] context_windows`, then the
+    maintained catalogue, then DEFAULT_CONTEXT_WINDOW."""
     model_id, base = _base_id(model)
-    for table in (overrides or {}, CONTEXT_WINDOWS):
-        for key in (model, model_id, base):
-            if key in table:
-                return int(table[key])
-    return DEFAULT_CONTEXT_WINDOW
+    for key in (model, model_id, base):
+        if key in (overrides or {}):
+            return int((overrides or {})[key])
+    provider, _ = split_provider(model)
+    return catalogue_window(provider, model_id) or DEFAULT_CONTEXT_WINDOW
 
 
 # Code and diffs run at about 3–4 characters per token with Claude's and Nova's tokenizers;

@@ -36,6 +36,8 @@ MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON
 # per table of findings to act on: about a screenful, the most severe first; the counts above
 # them and every report format hold them all (drawing 1,512 rows cost half a CPU-second)
 MAX_FINDING_ROWS = 40
+# nits are not acted on: a few show what kind they are, the count line says where the rest are
+MAX_NIT_ROWS = 10
 
 
 def to_rich(summary: RunSummary) -> RenderableType:
@@ -46,7 +48,8 @@ def to_rich(summary: RunSummary) -> RenderableType:
     if summary.findings_fixed:
         parts.append(findings_table(summary.findings_fixed, title="Fixed findings"))
     if summary.nits:
-        parts.append(findings_table(summary.nits, title="Nits (not fixed)"))
+        parts.append(findings_table(summary.nits, title="Nits (not fixed)",
+                                    limit=MAX_NIT_ROWS))
     for status, title in ((Status.OUT_OF_SCOPE, "Outside the change (not acted on)"),
                           (Status.SUPPRESSED, "Suppressed")):
         if entries := summary.ledger.with_status(status):

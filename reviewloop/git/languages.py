@@ -17,6 +17,7 @@ read it like any text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -69,6 +70,7 @@ _VERSION = re.compile(r"[\d.]+$")  # python3.12 → python, node20 → node
 _DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|Containerfile)(?:\..+)?$|\.[Dd]ockerfile$")
 
 
+@functools.lru_cache(maxsize=65_536)  # a round asks about every changed file many times
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
     name = PurePosixPath(path).name

@@ -13,6 +13,7 @@ One pattern is one rule here, never a list: a leading `!` or `#` is taken litera
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -28,7 +29,29 @@ class BadGlob(ConfigError):
 
 def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) -> bool:
     """Whether the repo-relative file `path` is covered by `pattern`."""
-    return _matches(pattern, PurePath(path).as_posix(), ignore_case)
+    posix = _posix(path) if isinstance(path, str) else path.as_posix()
+    folded = posix.lower() if ignore_case else posix
+    if not all(piece in folded for piece in _pieces(pattern, ignore_case)):
+        return False  # a literal part of the pattern is not in the path: no match possible
+    return _matches(pattern, posix, ignore_case)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(pattern: str, ignore_case: bool) -> tuple[str, ...]:
+    """The literal parts every path the pattern matches contains verbatim: its text between
+    wildcards and slashes (`**/` can match no folder, so a slash is never required). A
+    pattern with a class or an escape has none: `[ab]` and `\\*` are not literal."""
+    text = pattern.strip().removeprefix("./")
+    if any(c in text for c in "[]\\"):
+        return ()
+    if ignore_case:
+        text = text.lower()
+    return tuple(p for p in re.split(r"[*?/]+", text.lstrip("!#")) if p)
+
+
+@lru_cache(maxsize=65_536)
+def _posix(path: str) -> str:
+    return PurePath(path).as_posix()
 
 
 # A round asks the same few patterns about the same files again and again (every reviewer's

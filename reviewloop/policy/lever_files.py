@@ -8,6 +8,7 @@ an extra one costs a 🟡 finding a maintainer reads once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -124,6 +125,11 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 
     `extra` carries what only the repository knows: its configured hooks folder, the
     reviewer folders its settings name."""
+    return _lever(path, tuple(extra))
+
+
+@functools.lru_cache(maxsize=65_536)  # asked about every changed file by several checks
+def _lever(path: str, extra: tuple[Lever, ...]) -> Lever | None:
     for candidate in (*extra, *LEVERS):
         if globs.matches(candidate.glob, path):
             return candidate

@@ -233,7 +233,8 @@ def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
             if price is None or cost is None:
                 cost = None
                 continue
-            cost += (plain * price.get("input", 0.0) + r * price.get("cache_read", 0.0)
+            cost += (plain * price.get("input", 0.0)
+                     + r * price.get("cache_read", price.get("input", 0.0))
                      + w * price.get("cache_write", price.get("input", 0.0))
                      + PLANNED_OUTPUT_TOKENS * len(agents) * price.get("output", 0.0)
                      ) / 1_000_000

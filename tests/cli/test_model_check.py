@@ -29,7 +29,8 @@ def changed(tmp_path: Path) -> Path:
 def refused(done, fake: BedrockFake) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"the model '{TYPO}'" in done.stderr and "fix: did you mean " in done.stderr
-    assert SONNET_4 in done.stderr  # the closest valid ids are named
+    # the closest valid ids are named: the region's list, or the price catalogue's ids
+    assert "anthropic.claude-sonnet-4" in done.stderr.split("did you mean", 1)[1]
     assert "Traceback" not in done.stderr
     assert [r for r in fake.requests if not r.warmup] == []  # no model call spent
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.agent.models import UsageRecord, estimate_cost
+from reviewloop.agent.spend import usd
 from reviewloop.github.run_pr import ATTENTION_LABEL
 from tests.support import warm_cli
 from tests.support.batch import implementer
@@ -22,6 +24,10 @@ from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import CALLED, MODEL, _wait_for, cli, fake_env
 from tests.support.pg import pg_url, postgres_server  # noqa: F401
+
+# What the fake's replies (80,000 tokens in, 8,000 out per run) cost at the catalogue's price.
+SPENT = usd(estimate_cost([UsageRecord(role="implement", agent="implementer", model=MODEL,
+                                       input_tokens=80_000, output_tokens=8_000)]) or 0.0)
 
 REPO = "octo/tasks"
 SPEC = ".kiro/specs/four/tasks.md"
@@ -195,14 +201,14 @@ def _check_matrix(origin: Path, github: GitHubFake, outs, runs: dict[str, str]) 
         body = pr["body"]
         assert f"Implements task **{n}: {TITLES[n]}** from `{SPEC}`" in body
         assert f"run `{runs[n]}`" in body
-        assert "**Spend:** $0.36 (80,000 tokens in / 8,000 out)" in body
+        assert f"**Spend:** {SPENT} (80,000 tokens in / 8,000 out)" in body
         for agent in CALLED:
             assert f"| {agent} | ok |" in body
     clean = [pull(github, n) for n in "12"]
     assert [(p["draft"], p["labels"]) for p in clean] == [(False, []), (False, [])]
     for (out, _), n in zip(outs[:2], "12", strict=True):
         assert f"Opened pull request #{pull(github, n)['number']}" in out
-        assert "Spend: $0.36 (80,000 tokens in / 8,000 out)" in out
+        assert f"Spend: {SPENT} (80,000 tokens in / 8,000 out)" in out
 
     escalated = pull(github, "3")
     assert escalated["draft"] is True
@@ -242,8 +248,8 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
                    timeout=300)
 
     assert done.returncode == 1, done.stdout + done.stderr  # the draft waits for a human
-    assert "budget exhausted: $0.36 spent of budget_usd $0.01" in done.stdout
-    assert "Spend: $0.36 (80,000 tokens in / 8,000 out) of budget_usd $0.01" in done.stdout
+    assert f"budget exhausted: {SPENT} spent of budget_usd $0.01" in done.stdout
+    assert f"Spend: {SPENT} (80,000 tokens in / 8,000 out) of budget_usd $0.01" in done.stdout
     opened = pull(github, "1")
     assert f"Opened draft pull request #{opened['number']}" in done.stdout
     assert ATTENTION_LABEL in done.stdout
@@ -251,7 +257,7 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
     assert [label["name"] for label in opened["labels"]] == [ATTENTION_LABEL]
     assert "**Escalated: this run needs a human's attention before merging.**" in \
         opened["body"]
-    assert "budget exhausted: $0.36 spent of budget_usd $0.01" in opened["body"]
+    assert f"budget exhausted: {SPENT} spent of budget_usd $0.01" in opened["body"]
     assert "of budget_usd $0.01" in opened["body"]
     assert "- [ ] 1. One" in spec_at(origin, "main")  # approval is the merge: main untouched
     assert "- [x] 1. One" in spec_at(origin, "reviewloop/1")

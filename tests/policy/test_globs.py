@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pathspec
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.policy import globs
 
 PATTERNS = [
     "*.py", "*.PY", "top.py", "/top.py", "x.py", "dir", "dir/", "/dir", "/dir/", "dir/*",
-    "dir/**", "dir/**/", "**/", "*/**/", "src/**/", "**/dir", "**/dir/", "**/x.py", "**/*.py", "**", "sub", "sub/",
+    "dir/**", "dir/**/", "**/", "*/**/", "src/**/", "**/dir", "**/dir/", "**/x.py", "**/*.py",
+    "**", "sub", "sub/",
     "dir/sub", "dir/sub/", "*/sub", "src/**/*.py", "src/**/b.py", "src/*/b.py", "src/*.py",
     "a/**/b.py", "**/a/**", "?op.py", "t?p.py", "[st]op.py", "[!t]op.py", "[a-z]*.py",
     "\\*.py", "star\\*.py", "q\\?.py", "br\\[x].py", "[abc", "dir/[", "sp ace.py",
@@ -85,3 +88,21 @@ def test_case_folding_is_asked_for_not_assumed():
 def test_a_pattern_that_can_never_match_is_refused_with_the_reason(pattern: str):
     with pytest.raises(globs.BadGlob):
         globs.check(pattern)
+
+
+_PARTS = ["a", "b", "ab", ".", "x.py", "*", "?", "**", "/", "-", "sub"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.lists(st.sampled_from(_PARTS), min_size=1, max_size=6).map("".join),
+       path=st.lists(st.sampled_from(["a", "b", "ab", "x.py", "sub", ".ab", "a-b"]),
+                     min_size=1, max_size=4).map("/".join),
+       ignore_case=st.booleans())
+def test_the_literal_prefilter_never_changes_an_answer(pattern, path, ignore_case):
+    """`matches` skips pathspec when a literal part of the pattern is missing from the path:
+    an answer of pathspec's own, for generated patterns and paths, is never changed by it."""
+    text = pattern.strip()
+    assume(text and not text.endswith("**/") and not text.startswith(("!", "#", "./")))
+    spec = pathspec.GitIgnoreSpec.from_lines([text.lower() if ignore_case else text])
+    expected = spec.match_file(path.lower() if ignore_case else path)
+    assert globs.matches(pattern, path, ignore_case=ignore_case) == expected

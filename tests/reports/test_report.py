@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.agent.models import UsageRecord
-from reviewloop.cli.panel import MAX_FINDING_ROWS, findings_table, to_rich
+from reviewloop.cli.panel import MAX_FINDING_ROWS, MAX_NIT_ROWS, findings_table, to_rich
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
@@ -327,6 +327,13 @@ def test_findings_table_shows_a_screenful_most_severe_first_and_counts_the_rest(
     assert last.startswith("… and 5 more (5 nit): every finding is in --format json")
     assert text.count("🔴 must fix") == 15 and text.count("🟢 nit") == MAX_FINDING_ROWS - 30
     assert findings_table(findings, limit=None).row_count == MAX_FINDING_ROWS + 5
+
+
+def test_the_panel_shows_a_few_nits_and_counts_the_rest():
+    nits = [finding("nit", title=f"Nit {i}", line=i + 1) for i in range(MAX_NIT_ROWS + 7)]
+    text = rendered(to_rich(summary(nits=nits)))
+    assert text.count("🟢 nit") == MAX_NIT_ROWS
+    assert "… and 7 more (7 nit)" in text
 
 
 def test_findings_table_of_nothing_is_an_empty_table():
