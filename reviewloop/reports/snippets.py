@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.errors import UserInputError
-from reviewloop.findings.ledger import Entry
+from reviewloop.findings.ledger import Entry, Status
 from reviewloop.git.diff import ChangeSet, hunks, parse_diff
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 
@@ -63,8 +63,9 @@ def snippets(entries: Iterable[Entry], diffs: Mapping[int, str], *,
 
 
 def _rounds(entry: Entry, diffs: Mapping[int, str]) -> list[int]:
-    """The rounds to look in: those its history names, latest first, then the rest."""
-    named = [t.round for t in reversed(entry.history)]
+    """The rounds to look in: those that reported it, latest first (a fixed finding shows
+    the code it was reported on, not its fix), then the rest, latest first."""
+    named = [t.round for t in reversed(entry.history) if t.status is not Status.FIXED]
     return list(dict.fromkeys([*(r for r in named if r in diffs), *sorted(diffs, reverse=True)]))
 
 

@@ -206,10 +206,11 @@ def _usage(records: Iterable[Any]) -> list[UsageRecord]:
 
 
 def _span(bar: _Open, last: float, prices: Mapping[str, Mapping[str, float]] | None) -> Span:
-    end = bar.end if bar.end is not None else last
+    start = round(bar.start, 3)
+    end = round(bar.end if bar.end is not None else last, 3)
     status = bar.status or ("unfinished" if bar.end is None else "")
-    return Span(kind=bar.kind, label=bar.label, round=bar.round, start_s=round(bar.start, 3),
-                duration_s=round(max(end - bar.start, 0.0), 3), status=status,
+    return Span(kind=bar.kind, label=bar.label, round=bar.round, start_s=start,
+                duration_s=round(max(end - start, 0.0), 3), status=status,
                 input_tokens=sum(u.input_tokens for u in bar.usage),
                 output_tokens=sum(u.output_tokens for u in bar.usage),
                 cost_usd=estimate_cost(bar.usage, prices) if bar.usage else 0.0,
