@@ -21,6 +21,7 @@ def models() -> dict[str, list[type]]:
     """Schema file → the models whose dumps its command prints."""
     from reviewloop.findings.ledger import Ledger
     from reviewloop.reports.report import ReviewerOutcome
+    from reviewloop.reports.stats import Stats
     from reviewloop.review.matrix import FileCoverage
     from reviewloop.session.facts import Facts
     from reviewloop.spec.model import Diagnostic, Task
@@ -28,7 +29,8 @@ def models() -> dict[str, list[type]]:
     return {"handoff.schema.json": [Facts],
             "review.schema.json": [Ledger, ReviewerOutcome, FileCoverage],
             "tasks.schema.json": [Task, Diagnostic],
-            "plan.schema.json": [Diagnostic]}
+            "plan.schema.json": [Diagnostic],
+            "stats.schema.json": [Stats]}
 
 
 def generated(kinds: list[type]) -> dict:
