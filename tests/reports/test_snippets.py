@@ -6,20 +6,22 @@ from reviewloop.findings.ledger import Entry, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.snippets import snippets
 
-ROUND_1 = """diff --git a/app.py b/app.py
+ROUND_1 = """\
+diff --git a/app.py b/app.py
 --- a/app.py
 +++ b/app.py
 @@ -1,4 +1,8 @@
  import subprocess
 +import os
- 
- 
+~
+~
  def run(cmd):
 +    token = "ghp_R7x2Kq9LmZ4vB8nW3pT6yH1cJ5dF0sA2eG7u"
 +    return subprocess.call(cmd, shell=True)
 +
-"""
-ROUND_2 = """diff --git a/app.py b/app.py
+""".replace("~", " ")  # ~: a blank context line
+ROUND_2 = """\
+diff --git a/app.py b/app.py
 --- a/app.py
 +++ b/app.py
 @@ -5,4 +5,4 @@
@@ -27,8 +29,8 @@ ROUND_2 = """diff --git a/app.py b/app.py
      token = "ghp_R7x2Kq9LmZ4vB8nW3pT6yH1cJ5dF0sA2eG7u"
 -    return subprocess.call(cmd, shell=True)
 +    return subprocess.call(cmd.split())
- 
-"""
+~
+""".replace("~", " ")
 
 
 def entry(line: int, *, file: str = "app.py", rounds: tuple[int, ...] = (1,)) -> Entry:

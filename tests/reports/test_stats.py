@@ -49,7 +49,7 @@ def test_rows_per_reviewer_rule_and_analyzer_over_every_ledger_noisiest_first():
     assert b602.reviewers == ["review-security"]
     assert rules["ruff:S608"].reviewers == ["review-maintainability", "review-security"]
     assert rules["review-performance:llm:n # query in loop"].escalated == 1
-    assert [r.name for r in stats.rules][0] == "bandit:B602"  # the noisiest first
+    assert stats.rules[0].name == "bandit:B602"  # the noisiest first
     reviewers = {r.name: r for r in stats.reviewers}
     assert (reviewers["review-security"].findings, reviewers["review-security"].open) == (4, 1)
     assert reviewers["review-maintainability"].open == 1
