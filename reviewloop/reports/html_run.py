@@ -145,6 +145,11 @@ def _finding(entry: Entry, snippet: Snippet | None) -> str:
         why = f": {s.reason}" if s.reason else ""
         parts.append(f'<p class="small">Suppressed ({esc(s.kind)}) at {esc(s.where)}'
                      f"{esc(by)}{esc(why)}</p>")
+    others = [r for r in entry.reports[1:] if r.title != f.title or r.agent != f.agent]
+    if others:
+        items = "".join(f"<li>{esc(r.title)} — {esc(r.agent)} ({esc(r.source)}, "
+                        f"<code>{esc(r.location)}</code>)</li>" for r in others)
+        parts.append(f'<p class="small">Also reported as:</p><ul class="small">{items}</ul>')
     parts.append(_code(snippet))
     steps = "".join(f"<li>round {t.round}: {badge(t.status.value)} {esc(t.reason)}</li>"
                     for t in entry.history)

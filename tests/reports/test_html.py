@@ -52,11 +52,14 @@ def parsed(html: str) -> Elements:
 
 def hostile_page(title: str = HOSTILE) -> str:
     bad = finding(title, suggestion=f"suggest {HOSTILE}")
+    joined = finding(f"model says {HOSTILE}").model_copy(update={"source": "llm"})
     other = finding("fine", file=f"dir/{XSS}.py", line=2)
     ignored = Entry.single(finding("ignored one", line=9), Status.SUPPRESSED,
                            f"ignored by @x: {HOSTILE}", suppression=Suppression(
                                kind="command", where="comment 1", by=HOSTILE, reason=HOSTILE))
-    ledger = Ledger(round=1, entries=[Entry.single(bad, Status.OPEN, f"reported {HOSTILE}"),
+    first = Entry.single(bad, Status.OPEN, f"reported {HOSTILE}")
+    first = first.model_copy(update={"reports": [bad, joined]})  # a model joined the report
+    ledger = Ledger(round=1, entries=[first,
                                       Entry.single(other, Status.FIXED, "fixed"), ignored],
                     health=[Health(kind="analyzer", name="bandit", agent="review-security",
                                    status="ok", files=("app.py", f"dir/{XSS}.py"),
@@ -103,6 +106,7 @@ def test_the_page_shows_the_verdict_timeline_findings_history_and_coverage():
         assert heading in text
     assert "Shell call with user input" in text and "round 1: open reported" in text
     assert "Suppressed (command)" in text
+    assert "Also reported as:" in text and f"model says {HOSTILE} — review-security" in text
     assert "not read: bandit: could not parse" in text  # the matrix says why
     assert "$0.01" in text and "10 tok" in text  # the bar's tokens and cost
 
