@@ -126,7 +126,7 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
 
     times: list[tuple[str, str, Path | None]] = [
         (_mtime(f / SUMMARY), f.name, f) for f in reviews]
-    if (_state(root) / "runs.sqlite").is_file() or settings.checkpoint_url:
+    if _has_registry(settings, root):
         times += [(r.updated, r.run_id, None) for r in registry_for(settings, root).list()]
     if not times:
         return None
@@ -135,11 +135,16 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
 
 
 def _task_runs(settings: Settings, root: Path, problems: list[str]) -> Iterator[StoredRun]:
-    if not (_state(root) / "runs.sqlite").is_file() and not settings.checkpoint_url:
+    """Every task run's summary. A pull request's `/reviewloop fix` run is not one: its
+    findings are the pull request's, counted by the PR's record."""
+    if not _has_registry(settings, root):
         return
+    from reviewloop.runs.pr_fix import SPEC as PR_FIX
     from reviewloop.runs.store import registry_for
 
     for record in registry_for(settings, root).list():
+        if record.spec == PR_FIX:
+            continue
         try:
             yield _task_run(settings, root, record.run_id, record)
         except UserInputError as exc:
@@ -153,6 +158,10 @@ def _task_run(settings: Settings, root: Path, run_id: str,
     from reviewloop.graph.build import build_graph
     from reviewloop.runs.store import checkpointer, registry_for
 
+    if record is None and not _has_registry(settings, root):  # asking creates no store
+        raise UserInputError(f"no run {run_id!r}", where=str(root),
+                             fix="see `reviewloop runs`; a review's RUN is in .reviewloop/"
+                                 "reviews/")
     record = record or registry_for(settings, root).get(run_id)
     with checkpointer(settings, root) as saver:
         snapshot = build_graph(checkpointer=saver).get_state(
@@ -198,6 +207,11 @@ def _pull(path: Path, problems: list[str]) -> tuple[StoredRun, set[str]] | None:
         problems.append(f"pull request record {path.name} cannot be read ({_first(exc)})")
         return None
     return StoredRun("pull_request", name, summary, None), pushes
+
+
+def _has_registry(settings: Settings, root: Path) -> bool:
+    """A run registry to read: Postgres, or the SQLite file a first run made."""
+    return bool(settings.checkpoint_url) or (_state(root) / "runs.sqlite").is_file()
 
 
 def _folders(root: Path, kind: str) -> list[Path]:

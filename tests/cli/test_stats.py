@@ -105,3 +105,6 @@ def test_an_empty_store_reports_nothing_yet(tmp_path: Path):
     assert not (root / ".reviewloop").exists()  # asking created nothing
     nothing = cli(root, "report")
     assert nothing.returncode == 2 and "no run or review to report yet" in nothing.stderr
+    named = cli(root, "report", "T1-20260101-000000-abcd")
+    assert named.returncode == 2 and "no run 'T1-20260101-000000-abcd'" in named.stderr
+    assert not (root / ".reviewloop").exists()
