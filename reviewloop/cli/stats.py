@@ -15,6 +15,8 @@ from reviewloop.reports.stats import OUTCOMES, OutcomeRow, Sources, Stats, tally
 from reviewloop.runs.records import stored
 
 MOST_ROWS = 25  # per table on the terminal; --json has them all
+_HEADS = {"findings": "found", "suppressed": "suppr.", "escalated": "escal.",
+          "out_of_scope": "outside"}
 
 
 def gather(settings: Settings, root: Path) -> Stats:
@@ -35,8 +37,9 @@ def run(settings: Settings, root: Path, *, fmt: str) -> int:
     out = ui.console()
     src = stats.sources
     out.print(f"Over {src.runs} run(s), {src.reviews} review(s) and {src.pull_requests} pull "
-              "request(s). noise = ignored + suppressed: what a writer or the trusted side "
-              "dismissed.", soft_wrap=True)
+              "request(s). ignored: by a writer's /reviewloop ignore; suppr.: by an inline "
+              "ignore or baseline of the trusted side; outside: not on the change's lines; "
+              "noise = ignored + suppr.", soft_wrap=True)
     if not (stats.rules or stats.reviewers):
         out.print("No finding recorded yet: `reviewloop review` or a pull request's review "
                   "records some.")
@@ -53,11 +56,11 @@ def run(settings: Settings, root: Path, *, fmt: str) -> int:
 def _table(title: str, rows: list[OutcomeRow], who: bool) -> Table:
     more = f" ({len(rows) - MOST_ROWS} more in --json)" if len(rows) > MOST_ROWS else ""
     table = Table(title=title + more, title_justify="left")
-    table.add_column("name", overflow="fold")
+    table.add_column("name", overflow="fold", ratio=3)
     for column in ("findings", *OUTCOMES, "noise"):
-        table.add_column(column.replace("_", " "), justify="right")
+        table.add_column(_HEADS.get(column, column), justify="right", no_wrap=True)
     if who:
-        table.add_column("reviewers", overflow="fold")
+        table.add_column("reviewers", overflow="fold", ratio=2)
     for row in rows[:MOST_ROWS]:
         cells = [row.name, str(row.findings), *(str(getattr(row, o)) for o in OUTCOMES),
                  str(row.noise)]

@@ -80,6 +80,8 @@ def test_report_shows_the_newest_run_again_in_every_format_and_writes_the_page(d
     assert newest.returncode == 0, newest.stderr
     summary = json.loads(newest.stdout)
     assert summary["task"]["id"] in ("review", "T2")
+    review_schema = json.loads((ROOT / "docs" / "schemas" / "review.schema.json").read_text())
+    jsonschema.validate(summary, review_schema, cls=jsonschema.Draft202012Validator)
     runs = sorted((demo / ".reviewloop" / "runs").iterdir())
     run_id = runs[0].name
     page = cli(demo, "report", run_id, "--html")
