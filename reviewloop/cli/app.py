@@ -18,6 +18,7 @@ from reviewloop.cli.mcp_server import mcp_cmd
 from reviewloop.cli.memory import tune_collector
 from reviewloop.cli.options import model_opt as _model_opt
 from reviewloop.cli.options import region_opt as _region_opt
+from reviewloop.cli.report_commands import COMMANDS as REPORT_COMMANDS
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.cli.spec_commands import spec_group
 from reviewloop.cli.tools import tools_group
@@ -355,12 +356,12 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 
 
 # Every command, registered here and only here: those defined above, the analyzer
-# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py) and the session
-# commands (cli/session_commands.py).
+# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py), the session
+# commands (cli/session_commands.py), `report` and `stats` (cli/report_commands.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
     review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
-    bench_cmd, *SESSION_COMMANDS)
+    bench_cmd, *SESSION_COMMANDS, *REPORT_COMMANDS)
 for _command in COMMANDS:
     cli.add_command(_command)
 

@@ -16,8 +16,9 @@ its budget stays in your working tree, says so, and the groups after it are not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reviewloop.agent.models import ChatHandle, UsageRecord
@@ -36,6 +37,7 @@ from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.worktrees import restore
 from reviewloop.spec.steering_set import SteeringSet
 
+OnGroup = Callable[[GroupResult], None]
 _FAILING_OUTPUT = 3000  # characters of the failing tests' output kept in the escalation
 
 
@@ -59,6 +61,7 @@ class FixJob:
     gate_report: GateReport | None
     max_retries: int
     on_gate: OnGate | None = None
+    on_group: OnGroup | None = None  # told as each group's fix ends (the run's timeline)
     steering: SteeringSet | None = None
 
     @property
@@ -77,9 +80,13 @@ def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
     results: list[GroupResult] = []
     for group in group_findings(findings):
         stop = not job.in_worktree and any(r.status == "escalated" for r in results)
-        results.append(GroupResult(group, "not_started", 0, "an earlier fix failed in your "
-                                   "working tree") if stop else
-                       _fix_group(job, job.chat, group, usage))
+        began, used = time.monotonic(), len(usage)
+        result = GroupResult(group, "not_started", 0, "an earlier fix failed in your "
+                             "working tree") if stop else _fix_group(job, job.chat, group, usage)
+        results.append(replace(result, duration_s=time.monotonic() - began,
+                               usage=tuple(usage[used:])))
+        if job.on_group is not None:
+            job.on_group(results[-1])
     addressed = [f for r in results if r.status == "fixed" for f in r.group.findings]
     left = [f for r in results if r.status in ("unchanged", "not_started")
             for f in r.group.findings]

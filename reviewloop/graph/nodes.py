@@ -15,11 +15,11 @@ from langgraph.types import interrupt
 
 from reviewloop.agent.models import UsageRecord
 from reviewloop.agent.spend import over_budget
-from reviewloop.checks.gates.base import GateResult
+from reviewloop.checks.gates.base import GateResult, gate_event
 from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
-from reviewloop.fixes.loop import FixJob, fix_and_test
-from reviewloop.fixes.outcome import escalated_in
+from reviewloop.fixes.loop import FixJob, OnGroup, fix_and_test
+from reviewloop.fixes.outcome import GroupResult, escalated_in
 from reviewloop.git.changes import (
     artifacts_of,
     changes_since,
@@ -216,12 +216,23 @@ def gate_events() -> OnGate:
         return lambda name, result: None
 
     def told(name: str, result: GateResult | None) -> None:
-        if result is None:
-            write({"kind": "gate", "gate": name, "status": "running"})
-            return
-        status = "skipped" if result.skipped else "passed" if result.passed else "failed"
-        write({"kind": "gate", "gate": name, "status": status,
-               "duration_s": round(result.duration_s, 1), "summary": result.summary})
+        write(gate_event(name, result))
+    return told
+
+
+def fix_group_events() -> OnGroup | None:
+    """Each fix group as it ends (its findings, outcome, time and tokens), told to whoever
+    streams the run: the run's trace draws it on the timeline."""
+    try:
+        write = get_stream_writer()
+    except RuntimeError:
+        return None
+
+    def told(result: GroupResult) -> None:
+        write({"kind": "fix_group", "label": result.group.label, "status": result.status,
+               "attempts": result.attempts, "findings": len(result.group.findings),
+               "duration_s": round(result.duration_s, 3),
+               "usage": [u.model_dump(mode="json") for u in result.usage]})
     return told
 
 
@@ -261,4 +272,4 @@ def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
                   baseline=state.baseline, before=state.fix_baseline or state.baseline,
                   artifacts=tuple(state.artifacts), gate_report=state.gate_report,
                   max_retries=state.limits.max_retries, on_gate=gate_events(),
-                  steering=SteeringSet.load(deps.run_dir))
+                  on_group=fix_group_events(), steering=SteeringSet.load(deps.run_dir))

@@ -42,6 +42,8 @@ class RunView(Protocol):
     @property
     def task_id(self) -> str: ...
     @property
+    def run_id(self) -> str: ...
+    @property
     def baseline(self) -> Snapshot: ...
     @property
     def round(self) -> int: ...
@@ -95,7 +97,7 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     # a file no analyzer could read is never approved by --yes: a human looks at it
     unread = [f"needs approval: {text}"] if (text := incomplete_text(ledger)) else []
     return RunSummary(
-        task_id=run.task_id, task_title=task.title if task else "",
+        task_id=run.task_id, task_title=task.title if task else "", run_id=run.run_id,
         files_created=list(touched.created),
         files_modified=[*touched.modified, *touched.deleted],
         passed_tests=run.passed_tests,
@@ -118,7 +120,7 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
     """The outcome of `reviewloop review`: the same report, without a task or a commit."""
     touched = run.touched
     return RunSummary(
-        task_id="review", task_title=title,
+        task_id="review", task_title=title, run_id=run.run_id,
         files_created=list(touched.created),
         files_modified=[*touched.modified, *touched.deleted],
         rounds=run.round,

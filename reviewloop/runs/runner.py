@@ -60,7 +60,7 @@ from reviewloop.runs.registry import (
 )
 from reviewloop.runs.resumed import rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
-from reviewloop.runs.streaming import MODES, Listener, relaying
+from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
 
 RECURSION_LIMIT = 80
@@ -271,7 +271,8 @@ class LoopRunner:
         owner.write_text(liveness.me().dumps(), encoding="utf-8")  # `runs` tells a crash
         keeper = self._keeper(run_id, deps, payload)
         try:
-            with self._graph(keeper) as graph, relaying(self.progress) as relay:
+            with self._graph(keeper) as graph, \
+                    relaying(traced(self.progress, deps.run_dir)) as relay:
                 for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
                                                durability="sync", stream_mode=list(MODES)):
                     if lease is not None and mode == "updates":
