@@ -64,6 +64,12 @@ def test_the_cli_reference_has_a_section_per_command_and_subcommand():
         <= set(headings)
 
 
+def test_the_commands_page_has_a_line_for_every_command():
+    page = (DOCS / "commands.md").read_text(encoding="utf-8")
+    paths = list(_paths(cli, click.Context(cli, info_name="reviewloop")))[1:]
+    assert [path for path in paths if f"`{path}" not in page] == []
+
+
 def test_the_generator_walks_nested_groups_and_leaves_hidden_commands_out():
     @click.group()
     def top() -> None:
