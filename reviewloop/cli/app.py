@@ -62,7 +62,7 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     """Implement a spec task, gate it, review it with five agents, fix, and commit on approval.
 
     Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
-    130 interrupted.
+    4 review --github could not publish, 130 interrupted.
     """
     from reviewloop.cli import ui
 

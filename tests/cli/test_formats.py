@@ -302,9 +302,9 @@ def test_bash_completes_commands_and_format_choices_from_the_sourced_script():
     assert complete("reviewloop", "review", "--fail-on", "s") == ["should_fix"]
 
 
-def test_the_readme_documents_the_tested_completion_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Shell completion"):]
+def test_the_docs_give_the_tested_completion_commands():
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    section = page[page.index("## Shell completion"):]
     for shell in ("bash", "zsh", "fish"):
         assert f"_REVIEWLOOP_COMPLETE={shell}_source reviewloop" in section
 
