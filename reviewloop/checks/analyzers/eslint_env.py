@@ -22,6 +22,11 @@ The environment follows Node's own rules for telling CommonJS from ES modules
 The `package.json` read is the reviewed tree's own: only its `"type"` field, which decides
 nothing but the globals and the parse goal (what Node itself reads it for).
 
+Globals a file declares itself: the names of its `/* global a, b: writable */` comments
+(ESLint's syntax), read here because reviewloop's run ignores inline configuration — such a
+comment declares a name, it switches no rule off; a test file (`checks.paths.looks_like_test`)
+also has the globals of jest, mocha and vitest.
+
 Type information (typescript-eslint's type-aware rules, through its project service) is asked
 for on a TypeScript file when a `tsconfig.json` lies in its folder or above it, inside the
 repository; a file no tsconfig includes is linted again without types (`eslint.py`).
@@ -31,10 +36,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.paths import looks_like_test
 from reviewloop.git.languages import TYPESCRIPT
 
 COMMONJS, MODULE, UNKNOWN = "commonjs", "module", "unknown"
@@ -43,7 +49,10 @@ _AMBIGUOUS = frozenset({".js", ""})  # what `"type"` decides (a script named by 
 # an import or export statement at the start of a line, or `import.meta` (not `import(`)
 _ESM = re.compile(r"^[ \t]*(?:import(?:[ \t]+[\w$*{\"']|[ \t]*[{*\"'])|export(?:[ \t]+|[ \t]*[{*]))"
                   r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
-_READ = 200_000  # the head of a file looked at for module syntax
+_READ = 200_000  # the head of a file looked at for module syntax and global comments
+# `/* global a, b:writable */` or `/*globals a b*/` (a block comment only, as ESLint reads it)
+_GLOBAL_COMMENT = re.compile(r"/\*\s*globals?\s(?P<names>[^*]*(?:\*(?!/)[^*]*)*)\*/")
+_GLOBAL_NAME = re.compile(r"(?P<name>[\w$]+)\s*(?::\s*(?P<value>[\w]+))?")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class FileFacts:
     env: str  # COMMONJS | MODULE | UNKNOWN
     source_type: str  # "commonjs" | "module": ESLint's parse goal
     typed: bool  # run typescript-eslint's type-aware rules on it
+    tests: bool = False  # a test file: the test frameworks' globals
+    declared: tuple[tuple[str, str], ...] = ()  # (name, "readonly"|"writable"|"off")
 
 
 def environment(suffix: str, package_type: str | None) -> str:
@@ -77,6 +88,19 @@ def source_type(env: str, lang: str, text: str) -> str:
 def has_module_syntax(text: str) -> bool:
     """Whether `text` holds an ES module statement (`import x from`, `export`, `import.meta`)."""
     return _ESM.search(text) is not None
+
+
+def declared_globals(text: str) -> tuple[tuple[str, str], ...]:
+    """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
+    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`."""
+    found = {}
+    for comment in _GLOBAL_COMMENT.finditer(text):
+        for match in _GLOBAL_NAME.finditer(comment.group("names")):
+            value = (match.group("value") or "readonly").lower()
+            found[match.group("name")] = {"true": "writable", "writeable": "writable",
+                                          "writable": "writable", "off": "off"}.get(
+                                              value, "readonly")
+    return tuple(found.items())
 
 
 def package_type(root: Path, path: str) -> str | None:
@@ -110,17 +134,17 @@ def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
         suffix = PurePosixPath(name).suffix
         env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
                           else None)
-        text = _head(ctx.root / name) if env == UNKNOWN and lang == "js" else ""
+        text = _head(ctx.root / name)
         found[str((ctx.root / name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
-            lang == "ts" and has_tsconfig(ctx.root, name))
+            lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
+            declared_globals(text))
     return found
 
 
 def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts]:
     """`found` with type information off for `paths` (absolute)."""
-    return {p: FileFacts(f.lang, f.env, f.source_type, False) if p in paths else f
-            for p, f in found.items()}
+    return {p: replace(f, typed=False) if p in paths else f for p, f in found.items()}
 
 
 def to_json(found: dict[str, FileFacts], root: Path) -> str:

@@ -2,11 +2,11 @@
 
 One ESLint run serves three analyzers (`eslint.py`): `eslint-security`,
 `eslint-maintainability` and `eslint-performance`. The rules named here run on every JS/TS
-file; ESLint's own recommended rules (`@eslint/js`, but no-undef, which needs the project's own
-globals), typescript-eslint's recommended ones (on TypeScript files) and its type-aware
-recommended ones (`recommended-type-checked`, on TypeScript files under a `tsconfig.json`:
-`eslint_env.py`) run as well and go to maintainability, as a problem (`should_fix`) or a
-suggestion (`nit`) by the rule's own `meta.type`.
+file; ESLint's own recommended rules (`@eslint/js`), typescript-eslint's recommended ones
+(on TypeScript files) and its type-aware recommended ones (`recommended-type-checked`, on
+TypeScript files under a `tsconfig.json`: `eslint_env.py`) run as well and go to
+maintainability, as a problem (`should_fix`) or a suggestion (`nit`) by the rule's own
+`meta.type`.
 
 Why these plugins (what the popular JS review tools run — GitHub's CodeQL default suites aside,
 SonarJS, DeepSource's and Codacy's JS analyzers all ship an ESLint core with a security
@@ -37,7 +37,8 @@ Severity:
   recommended problems, typed ones included (no-unsafe-*, no-floating-promises);
 * nit — the two rules with the most false positives in the field (detect-object-injection
   flags every `obj[key]`, detect-non-literal-fs-filename every path in a variable): shown to
-  the reviewer as leads, never acted on alone; and a no-unsafe-* finding on a value whose type
+  the reviewer as leads, never acted on alone; no-undef (a name the project may define
+  where ESLint cannot see it); and a no-unsafe-* finding on a value whose type
   TypeScript could not resolve (an import whose package is not installed): the build gate's
   `tsc` names the cause, the lint finding only repeats it on every use.
 """
@@ -88,9 +89,18 @@ RULES: dict[str, Rule] = {
     **_rules(PERFORMANCE, _SHOULD, "no-await-in-loop n/no-sync"),
     "complexity": Rule(MAINTAINABILITY, _SHOULD, (COMPLEXITY,)),
     "@typescript-eslint/no-implied-eval": Rule(SECURITY, _MUST, typed=True),
+    # node:test's `test()`/`describe()` return promises the runner awaits itself:
+    # typescript-eslint's documented example of `allowForKnownSafeCalls`
+    "@typescript-eslint/no-floating-promises": Rule(MAINTAINABILITY, _SHOULD, (
+        {"allowForKnownSafeCalls": [{"from": "package", "package": "node:test",
+                                     "name": ["test", "it", "describe", "suite"]}]},),
+        typed=True),
     **_rules(MAINTAINABILITY, _SHOULD, "n/handle-callback-err no-unreachable-loop "
              "no-promise-executor-return no-self-compare no-template-curly-in-string"),
-    **_rules(MAINTAINABILITY, _NIT, "no-unused-vars @typescript-eslint/no-unused-vars "
+    # no-undef with the globals of each file's environment (`eslint_env.py`); a nit: a
+    # project may define more (build-time constants, a framework's), which tsc and the tests
+    # know; typescript-eslint turns it off on TypeScript, where tsc checks every name
+    **_rules(MAINTAINABILITY, _NIT, "no-undef no-unused-vars @typescript-eslint/no-unused-vars "
              "@typescript-eslint/no-explicit-any @typescript-eslint/ban-ts-comment "
              "n/no-process-exit"),
 }
@@ -127,7 +137,10 @@ def unresolved(rule: str, message: Mapping[str, object]) -> bool:
 
 
 def config_json() -> str:
-    """The named rules as the flat config's `rules` (REVIEWLOOP_ESLINT_RULES): all "warn",
-    since severity is decided here, not by ESLint."""
-    return json.dumps({name: ["warn", *rule.options] for name, rule in RULES.items()
-                       if not rule.typed})
+    """The named rules as the flat config's `rules` (REVIEWLOOP_ESLINT_RULES): those for
+    every file (`all`) and those for typed files only (`typed`); all "warn", since severity
+    is decided here, not by ESLint."""
+    def rules(typed: bool) -> dict[str, list[object]]:
+        return {name: ["warn", *rule.options] for name, rule in RULES.items()
+                if rule.typed == typed}
+    return json.dumps({"all": rules(False), "typed": rules(True)})

@@ -112,3 +112,22 @@ def test_without_a_tsconfig_typescript_is_linted_untyped(tmp_path: Path,
 
     assert ("no-implied-eval", 2) in rules  # ESLint's own, which needs no types
     assert not any(rule.startswith("@typescript-eslint/no-unsafe-") for rule, _ in rules)
+
+
+@pytest.mark.npm
+def test_an_undefined_name_is_a_lead_and_declared_names_are_not(tmp_path: Path,
+                                                                eslint_tools: Path) -> None:
+    """no-undef with each file's environment: a test file has its framework's globals, a
+    `/* global */` comment declares a name (reviewloop ignores inline configuration, not
+    declarations), a typo is a nit; TypeScript leaves names to tsc."""
+    repo = Repo(tmp_path / "repo", {"tsconfig.json": TSCONFIG})
+    diff = repo.change({
+        "web/app.js": "/* global analytics */\nanalytics.track(documnet.title);\n",
+        "web/app.test.js": "describe('app', () => { it('runs', () => expect(1).toBe(1)); });\n",
+        "src/run.test.ts": 'import { test } from "node:test";\n\n'
+                           'test("runs", async () => {});\nconsole.log(documnet);\n'})
+
+    found = {(rule, file, line, severity) for rule, file, line, severity in _findings(repo, diff)
+             if rule in ("no-undef", "@typescript-eslint/no-floating-promises")}
+
+    assert found == {("no-undef", "web/app.js", 2, "nit")}

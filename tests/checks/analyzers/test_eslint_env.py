@@ -97,5 +97,26 @@ def test_each_file_s_facts_come_from_its_own_folders(tmp_path: Path) -> None:
         str(tmp_path / "web/app.ts")}), tmp_path))
     assert handed["root"] == str(tmp_path)
     assert handed["files"][str(tmp_path / "web/app.ts")] == {
-        "lang": "ts", "env": UNKNOWN, "source_type": MODULE, "typed": False}
+        "lang": "ts", "env": UNKNOWN, "source_type": MODULE, "typed": False, "tests": False,
+        "declared": []}
     assert handed["files"][str(tmp_path / "web/deep/b.tsx")]["typed"] is True
+
+
+def test_a_file_s_global_comments_declare_names_and_test_files_have_the_frameworks(
+        tmp_path: Path) -> None:
+    """reviewloop's run ignores inline configuration, so the names a file declares in its
+    `/* global */` comments (ESLint's syntax) are read here: they switch no rule off."""
+    ctx = _ctx(tmp_path, {
+        "src/page.js": "/*global $ jQuery:writable*/\n/* globals ga: off, dataLayer:true */\n"
+                       "// global notAComment\n/* eslint-disable */ /* global-ish x */\n",
+        "src/page.test.js": "describe('x', () => {});\n",
+        "__tests__/a.js": "it('y', () => {});\n"})
+
+    found = {str(Path(p).relative_to(tmp_path)): f for p, f in
+             eslint_env.facts(ctx, list(ctx.files)).items()}
+
+    assert found["src/page.js"].declared == (("$", "readonly"), ("jQuery", "writable"),
+                                             ("ga", "off"), ("dataLayer", "writable"))
+    assert not found["src/page.js"].tests
+    assert found["src/page.test.js"].tests and found["__tests__/a.js"].tests
+    assert found["src/page.test.js"].declared == ()

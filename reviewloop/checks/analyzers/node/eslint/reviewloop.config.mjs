@@ -27,10 +27,8 @@ const node = {
   rules: { ...n.rules, "no-sync": { ...noSync, create: (context) => noSync.create(untyped(context)) } },
 };
 
-const named = JSON.parse(process.env.REVIEWLOOP_ESLINT_RULES ?? "{}");
-// no-undef needs the project's own globals (jest, build-time constants…), which tsc and the
-// tests know
-const { "no-undef": _globals, ...recommended } = js.configs.recommended.rules;
+const named = JSON.parse(process.env.REVIEWLOOP_ESLINT_RULES ?? '{"all": {}, "typed": {}}');
+const recommended = js.configs.recommended.rules;
 const rulesOf = (configs) => Object.assign({}, ...configs.map((c) => c.rules ?? {}));
 // typescript-eslint's recommended set: its own rules, and the core rules TS makes redundant off
 const forTypeScript = rulesOf(tseslint.configs.recommended);
@@ -69,11 +67,19 @@ export default [
       parserOptions: { ecmaFeatures: { jsx: true } },
     },
     linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-    rules: { ...recommended, ...named },
+    rules: { ...recommended, ...named.all },
   },
   ...Object.entries(ENVIRONMENTS).map(([env, declared]) => ({
     files: [where((f) => f.env === env)],
     languageOptions: { globals: declared },
+  })),
+  { files: [where((f) => f.tests)],
+    languageOptions: { globals: { ...globals.jest, ...globals.mocha, ...globals.vitest } } },
+  // the names a file's own `/* global */` comments declare (eslint_env.py reads them: inline
+  // configuration is off)
+  ...Object.entries(files).filter(([, f]) => f.declared.length).map(([path, f]) => ({
+    files: [(p) => p === path],
+    languageOptions: { globals: Object.fromEntries(f.declared) },
   })),
   { files: [where((f) => f.lang === "js" && f.source_type === "commonjs")],
     languageOptions: { sourceType: "commonjs" } },
@@ -87,6 +93,6 @@ export default [
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: root },
     },
-    rules: typeChecked,
+    rules: { ...typeChecked, ...named.typed },
   },
 ];
