@@ -56,7 +56,7 @@ PLAIN_PACKAGES = ("eslint", "@eslint/js", "typescript-eslint", "typescript",
                   "eslint-plugin-security", "eslint-plugin-no-unsanitized", "globals")
 # typescript-eslint's test fixture (packages/eslint-plugin/tests/fixtures/tsconfig.json), with
 # every case file a module of its own (as each test is linted alone) and all of them included
-TSCONFIG = {"compilerOptions": {
+TSCONFIG: dict[str, Any] = {"compilerOptions": {
     "jsx": "preserve", "target": "es2015", "module": "commonjs", "strict": True,
     "esModuleInterop": True, "types": ["node", "react"], "lib": ["es2015", "es2017", "esnext"],
     "experimentalDecorators": True, "moduleDetection": "force", "skipLibCheck": True,
@@ -111,6 +111,20 @@ def load(half: str, rules: set[str] | None = None) -> list[dict[str, Any]]:
     return [r for r in rows if half in ("both", r["split"]) and (not rules or r["rule"] in rules)]
 
 
+def ci_slice(cases: list[dict[str, Any]], positives: int = 2,
+             negatives: int = 1) -> list[dict[str, Any]]:
+    """The first `positives` invalid and `negatives` valid cases of each rule, in file order
+    (the CI test's slice: tests/checks/analyzers/test_eslint_parity.py)."""
+    taken: dict[tuple[str, bool], int] = {}
+    chosen = []
+    for case in cases:
+        key = (case["rule"], case["label"])
+        if taken.get(key, 0) < (positives if case["label"] else negatives):
+            taken[key] = taken.get(key, 0) + 1
+            chosen.append(case)
+    return chosen
+
+
 def file_name(index: int, case: dict[str, Any]) -> str:
     folder = case["rule"].replace("@", "").replace("/", "-")
     return f"cases/{folder}/c{index:04d}.{case['suffix']}"
@@ -121,14 +135,22 @@ def _git(root: Path, *args: str) -> str:
                           text=True).stdout
 
 
-def make_repo(root: Path, cases: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """A TypeScript-ready repository whose one change adds every case as a file."""
+def make_repo(root: Path, cases: list[dict[str, Any]], *,
+              types: bool = True) -> tuple[str, list[str]]:
+    """A TypeScript-ready repository whose one change adds every case as a file; its diff
+    and the case files, in order. Without `types`, nothing is installed: the DOM's lib
+    stands in for @types/node (the CI slice, offline after reviewloop's own ESLint)."""
     root.mkdir(parents=True)
     _git(root, "init", "-q", "-b", "main")
     (root / "package.json").write_text('{"name": "cases", "private": true}\n')
-    (root / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2) + "\n")
+    options = TSCONFIG["compilerOptions"]
+    if not types:
+        options = {**options, "types": [], "lib": [*options["lib"], "dom"]}
+    (root / "tsconfig.json").write_text(
+        json.dumps({**TSCONFIG, "compilerOptions": options}, indent=2) + "\n")
     (root / ".gitignore").write_text("node_modules/\n")
-    npm(root, "install", "--no-save", "--no-package-lock", *TYPES)
+    if types:
+        npm(root, "install", "--no-save", "--no-package-lock", *TYPES)
     _git(root, "add", "-A")
     _git(root, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "base")
     names = []
