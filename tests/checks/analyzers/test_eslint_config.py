@@ -131,3 +131,18 @@ def test_an_undefined_name_is_a_lead_and_declared_names_are_not(tmp_path: Path,
              if rule in ("no-undef", "@typescript-eslint/no-floating-promises")}
 
     assert found == {("no-undef", "web/app.js", 2, "nit")}
+
+
+@pytest.mark.npm
+def test_a_typed_file_that_cannot_be_parsed_is_named_as_not_read(tmp_path: Path,
+                                                                 eslint_tools: Path) -> None:
+    """Linting it again without types does not hide a syntax error: it is still unread."""
+    repo = Repo(tmp_path / "repo", {"tsconfig.json": TSCONFIG})
+    diff = repo.change({"src/broken.ts": "export const = 1;\n", "src/run.ts": TYPED})
+
+    report = run_for_agent(agent("sec", ("eslint-security",)), repo.root, diff)
+
+    (health,) = report.health
+    assert set(health.unread) == {"src/broken.ts"}
+    assert "could not parse it (line 1" in health.unread["src/broken.ts"]
+    assert any(f.rule == "@typescript-eslint/no-implied-eval" for f in report.findings)
