@@ -15,6 +15,7 @@ is decided where every suppression is (`reviewloop.checks.suppressions`), by who
 
 from __future__ import annotations
 
+import re
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -43,6 +44,7 @@ NAG_SEVERITY = {"error": Severity.MUST_FIX, "warning": Severity.SHOULD_FIX}
 NAG_CONFIDENCE = 0.7
 SYNTH_TAIL_LINES = 12  # of a failed synth's output, in the analyzer's reason
 SYNTH_TAIL_CHARS = 2000
+_STACK_FRAME = re.compile(r"^\s+at\s")  # "    at Node.addChild (…)"
 NAG_MISSING = ("cdk-nag is not a dependency of the CDK app in {where} and none is provisioned, "
                "so AwsSolutionsChecks did not run; fix: `reviewloop tools install cdk-nag`, or "
                "npm install --save-dev cdk-nag@3 there")
@@ -157,7 +159,8 @@ def failed_synth(synth: Synth) -> str:
     ending = f"timed out after {synth.run.duration:.0f}s" if synth.run.timed_out else \
         f"exited with {synth.run.exit_code}" if synth.run.exit_code else \
         "wrote no cloud assembly (no manifest.json)"
-    lines = [line for line in synth.run.output.splitlines() if line.strip()]
+    lines = [line for line in synth.run.output.splitlines()
+             if line.strip() and not _STACK_FRAME.match(line)]  # the messages, not the frames
     said = "\n".join(lines[-SYNTH_TAIL_LINES:])[-SYNTH_TAIL_CHARS:]
     return f"the CDK app in {synth.app.folder or '.'} did not synthesize: `{synth.command}` " \
            f"{ending}" + (f"; its output ends:\n{said}" if said else " with no output")
