@@ -177,8 +177,8 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             only: Collection[str] | None = None,
             trust: Trust | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
-    shows), redacted as they leave the analyzers (a tool's message may quote the secret it
-    found: none reaches the round's material, a prompt or a report). Missing tools and
+    shows), redacted as they leave the analyzers (a tool's message, a failed synth's output,
+    may quote a secret: none reaches the round's material, a prompt or a report). Missing tools and
     failures are logged as warnings as well."""
     report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust)
     from reviewloop.checks.secrets.scanner import redact, redact_finding
@@ -187,7 +187,8 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
         log.warning("%s analyzer %s", agent.name, redact(problem))
     return AnalyzerReport(findings=list(map(redact_finding, report.findings)),
                           outside=list(map(redact_finding, report.outside)),
-                          health=report.health)
+                          health=[h.model_copy(update={"reason": redact(h.reason)})
+                                  if h.reason else h for h in report.health])
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,

@@ -40,15 +40,19 @@ class BaseTree:
         self._root, self._changes = root, changes
         self._lock = threading.Lock()
         self._folders: set[str] = set()
+        self._written: set[str] = set()  # changed files already rebuilt
         self._made: tempfile.TemporaryDirectory[str] | None = None
 
-    def at(self, folders: Sequence[str]) -> Path:
-        """The base tree, holding the changed files and (whole) each of `folders`."""
+    def at(self, files: Sequence[str], folders: Sequence[str]) -> Path:
+        """The base tree, holding the base versions of the changed `files` and of the changed
+        files under `folders`, and (whole) each of `folders`."""
         with self._lock:
             if self._made is None:
                 self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
-                self._changed(Path(self._made.name))
             where = Path(self._made.name)
+            inside = [f.path for f in self._changes.files
+                      if any(_under(f.path, folder) for folder in folders)]
+            self._changed(where, {*files, *inside} - self._written)
             for folder in sorted(set(folders) - self._folders):
                 self._folders.add(folder)
                 self._copy(folder, where)
@@ -60,8 +64,11 @@ class BaseTree:
                 self._made.cleanup()
                 self._made = None
 
-    def _changed(self, where: Path) -> None:
+    def _changed(self, where: Path, paths: set[str]) -> None:
+        self._written |= paths
         for diff in self._changes.files:
+            if diff.path not in paths:
+                continue
             head = _read(self._root / diff.path) \
                 if diff.status is not FileStatus.DELETED else None
             text = base_text(head, diff)
@@ -100,7 +107,7 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     off = [f for f in found if not in_change(f)]
     if not off:
         return found
-    root = base.at(folders)
+    root = base.at(ctx.files, folders)
     files = tuple(p for p in ctx.files if (root / p).is_file())
     try:
         before = {_key(f) for f in base_run(replace(ctx, root=root, files=files, unread={}))}
@@ -108,6 +115,10 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
         before = set()
     return [f.model_copy(update={"introduced": True, "rationale": f.rationale + NOTE})
             if not in_change(f) and _key(f) not in before else f for f in found]
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:
