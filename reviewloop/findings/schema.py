@@ -196,7 +196,13 @@ class Finding(FindingDraft):
         default="line", description="What the finding is about: lines, a symbol (`symbol` "
         "names it) or the whole file; symbol- and file-level findings are keyed on those.")
     symbol: str | None = Field(
-        default=None, description="The function or class a symbol-level finding is about.")
+        default=None, description="The function or class a symbol-level finding is about (an "
+        "analyzer's line-level finding may name the resource or construct it is about).")
+    introduced: bool = Field(
+        default=False, description="The change brought it about though it lies on none of the "
+        "lines the change wrote: the analyzer does not report it on the change's base (a "
+        "protective line deleted elsewhere, a rule added to a resource defined elsewhere). "
+        "Such a finding is inside the change.")
     location_hash: str = Field(
         default="", description="Where it is, independent of line numbers (see "
         "`location_hash`); computed when left empty.")

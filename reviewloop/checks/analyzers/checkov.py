@@ -14,8 +14,9 @@ checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its ski
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
-Severity: checkov's CRITICAL and HIGH → must_fix, MEDIUM → should_fix, LOW and INFO →
-nit. Without a Prisma Cloud API key checkov reports no severity; those are should_fix.
+Severity: without a Prisma Cloud API key checkov reports none, so it is read from a
+published table (`iac_severity`: trivy-checks' rating of the same misconfiguration, else
+Prisma Cloud's): CRITICAL and HIGH → must_fix, the rest should_fix.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
+from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
-from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
@@ -41,8 +43,6 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
-SEVERITY = {"CRITICAL": Severity.MUST_FIX, "HIGH": Severity.MUST_FIX,
-            "MEDIUM": Severity.SHOULD_FIX, "LOW": Severity.NIT, "INFO": Severity.NIT}
 _SNIFF_CHARS = 20_000
 _CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 _K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
@@ -111,6 +111,11 @@ class Checkov(ProvisionedAnalyzer):
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
 
+    def base_folders(self, ctx: AnalyzerContext) -> tuple[str, ...]:
+        """Compared with its run on the base's versions of the changed files (a deleted
+        `block_public_acls = true` or `USER` line counts, `review.introduced`)."""
+        return ()
+
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     return {path: kind for path in ctx.files
@@ -138,15 +143,17 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
 def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
     start, end = (check.get("file_line_range") or [1, 1])[:2]
     start = max(1, start)
+    severity, rated = severity_of(check["check_id"], check.get("severity"))
     rationale = f"checkov {check['check_id']} failed for {check.get('resource') or 'the file'}: " \
-        f"{check['check_name']}."
+        f"{check['check_name']}. {rated}".rstrip()
     if check.get("guideline"):
         rationale += f" See {check['guideline']}"
     return Finding(
-        severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
+        severity=severity,
         file=_file(check, ctx), start_line=start, end_line=max(start, end),
         title=short_title(check["check_name"]), rationale=rationale,
-        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"])
+        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"],
+        symbol=str(check.get("resource") or "") or None)
 
 
 def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:

@@ -36,7 +36,11 @@ class Analyzer(Protocol):
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
     it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
-    reviewer's analyzers see that file and keep what they find in it.
+    reviewer's analyzers see that file and keep what they find in it. And
+    `base_folders(ctx) -> Sequence[str]`: the analyzer is run on the change's base too, with
+    the changed files as they were and these folders whole, so a finding the change
+    introduced off its own lines (a deleted protective line) is inside the change
+    (`review.introduced`; its findings name their subject in `Finding.symbol`).
     `markers` are the suppression syntaxes its tool honours (`policy.markers`): a marker of
     one of them silences this analyzer's findings when the trusted side wrote it, and is
     reported when the change adds it (`checks.suppressions`); `()` for a tool that reads
