@@ -52,6 +52,7 @@ from reviewloop.review.reviewer import (
     ReviewInput,
     agent_prompt,
     round_prompt,
+    shared_parts,
     shared_prompt,
 )
 from reviewloop.spec.steering_set import SteeringSet
@@ -169,6 +170,28 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
                           analyzers=mine.health if first else (),
                           paths=chunk.paths if chunk else ())
+
+
+@dataclass(frozen=True)
+class SharedPrefix:
+    """The cached prefix of a chunk's reviewers, in its parts, and the files of the chunk."""
+
+    parts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+
+def shared_prefix(setup: RoundSetup, material_path: str, ask: RoundAsk,
+                  files: Sequence[str]) -> SharedPrefix:
+    """The prefix the reviewers of the chunk holding the first of `files` sent (those whose
+    scope holds all its files), byte for byte: a later prompt that starts with it (the
+    fixer's) reads their cache. Empty when no chunk holds them or no model reviewed."""
+    material = load_material(material_path)
+    chunk = next((c for f in files for c in material.chunks if f in c.paths), None)
+    if chunk is None or not setup.models.enabled:
+        return SharedPrefix()
+    shared = _chunk_evidence(setup, material, material_path, chunk)
+    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering, shared)
+    return SharedPrefix(parts=shared_parts(review), paths=tuple(chunk.paths))
 
 
 def _own_part(chunk: Chunk, own: Sequence[str]) -> Chunk:
