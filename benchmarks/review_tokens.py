@@ -1,6 +1,6 @@
 """Billed tokens of a review against the peer and the floors, and of the fix step and round 2.
 
-    python benchmarks/review_tokens.py [--sizes 300,1k,3k] [--no-round2] [--no-peer]
+    python benchmarks/review_tokens.py [--sizes 300,1k,3k,1k+docs] [--no-round2] [--no-peer]
 
 On each generated change (`benchmarks/fixtures.py`), `reviewloop review --base --head` and
 PR-Agent's `review` (`benchmarks/peer.py`: PR-Agent 0.49 from PyPI in its own venv under
@@ -9,7 +9,9 @@ caching (a write readable after the writer's prefill; latency 1 s, prefill 10 %)
 Billed-equivalent tokens are input-side, as the issue's outside harness counts them:
 uncached input 1x, cache writes 1.25x, cache reads 0.1x; output tokens are printed apart
 (the fake answers every call with the same short reply, so they say nothing about prompts).
-Printed per size, each figure with the command that reproduces it:
+A size with `+docs` adds a 40-line README.md to the change (code and its documentation,
+which the performance and test-quality reviewers leave out). Printed per size, each figure
+with the command that reproduces it:
 
 * reviewloop ÷ one PR-Agent call (targets: <= 1.2 at 300 lines, <= 1.0 at 1k and 3k);
 * reviewloop ÷ the outside floor: the plain `git diff base...head` as the shared part,
@@ -147,11 +149,25 @@ def _agent(request: RecordedRequest) -> str:
     return next(n for n in REVIEWERS if f"agent: {n}" in system)
 
 
+def with_docs(repo: Path) -> str:
+    """The change with a 40-line README.md added on top (code and its documentation: the
+    performance and test-quality reviewers leave `*.md` out); the new head."""
+    (repo / "README.md").write_text("# Shop\n\n" + "".join(
+        f"Step {i}: how the shop's module {i} is called and what it returns.\n"
+        for i in range(38)))
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-qm", "docs")
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
 def one_size(base: Path, size: str, python: Path | None) -> list[str]:
-    lines, files = SIZES[size]
+    lines, files = SIZES[size.removesuffix("+docs")]
     ours, theirs = base / f"rl-{size}", base / f"pa-{size}"
     rev = make_change(ours, lines, files, seed=1)
     make_change(theirs, lines, files, seed=1)
+    if size.endswith("+docs"):
+        rev = (rev[0], with_docs(ours))
+        with_docs(theirs)
     with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
         script_reviewers(fake, rounds=20)
         run = review(ours, *rev, fake=fake)
@@ -173,7 +189,7 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
         peer_billed = billed(theirs_calls)
         out.append(ratio(f"{size}: billed tokens, reviewloop / one PR-Agent call",
                          mine / peer_billed,
-                         target=1.2 if size == "300" else 1.0,
+                         target=1.2 if size.startswith("300") else 1.0,
                          note=f"PR-Agent {peer_billed:,.0f} in {len(theirs_calls)} call(s); "
                               f"`{command}`"))
     plain = git(ours, "diff", f"{rev[0]}...{rev[1]}")
@@ -272,7 +288,7 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="300,1k,3k")
+    parser.add_argument("--sizes", default="300,1k,3k,1k+docs")
     parser.add_argument("--no-peer", action="store_true", help="leave PR-Agent out")
     parser.add_argument("--no-round2", action="store_true")
     args = parser.parse_args()

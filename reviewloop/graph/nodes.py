@@ -107,9 +107,9 @@ def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
                  addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
     bedrock = bool(chat and chat.bedrock)
-    # one prefix per chunk, model and files read (a scoped reviewer reads only its own)
+    # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own)
     gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
-                                  tuple(review_input.paths or ()))) \
+                                  hash(review_input.diff_text))) \
         if chat and bedrock and deps.settings.review.cache_warm else None
     # a fixer may follow and would read this prefix: declare its tools too (`round_tools`)
     declared = editor_tools(deps.workspace, deps.policy) \

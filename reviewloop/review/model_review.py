@@ -33,6 +33,7 @@ from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
+    after_prompt,
     agent_prompt,
     analyzed,
     health_of,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
 
 def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    own = agent_prompt(agent, review.round)
+    own = agent_prompt(agent, review.round) + after_prompt(review)
     system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
@@ -137,8 +138,10 @@ def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:
 
 
 def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
-    # a reviewer run on its own (no round shared the evidence) is shown its own findings
-    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or evidence)
+    # a reviewer run on its own (no round shared the evidence) is shown its own findings;
+    # those on files sent after the prefix are there already (`after_evidence`)
+    before = [f for f in evidence if f.file not in review.after_paths]
+    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or before)
 
 
 def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding:
