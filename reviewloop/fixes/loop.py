@@ -35,6 +35,7 @@ from reviewloop.fixes.retest import Retest
 from reviewloop.git.changes import changes_since
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.worktrees import restore
+from reviewloop.review.round import SharedPrefix
 from reviewloop.spec.steering_set import SteeringSet
 
 OnGroup = Callable[[GroupResult], None]
@@ -46,7 +47,9 @@ class FixJob:
     """What one fix round works with. `before` is the snapshot saved before the fixer
     started (the last state that passed its gates); `in_worktree` says a failed fix may be
     discarded (a run's own worktree) or must stay (`reviewloop review --fix`, your checkout);
-    `steering` is the run's steering, of which the fixer gets what applies to its files."""
+    `steering` is the run's steering, of which the fixer gets what applies to its files;
+    `prefix` gives, for a group's files, the round's shared prompt prefix the reviewers of
+    those files sent (the fixer's prompt starts with it and reads their cache)."""
 
     repo: Repository
     workspace: Workspace
@@ -63,6 +66,7 @@ class FixJob:
     on_gate: OnGate | None = None
     on_group: OnGroup | None = None  # told as each group's fix ends (the run's timeline)
     steering: SteeringSet | None = None
+    prefix: Callable[[Sequence[str]], SharedPrefix] | None = None
 
     @property
     def retest(self) -> Retest:
@@ -116,11 +120,14 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
     feedback = None
     report = GateReport()
     changed: tuple[str, ...] = ()
+    shared = job.prefix(group.files) if job.prefix else SharedPrefix()
     for attempt in range(1, attempts + 1):
-        steering = job.steering.block((*group.files, *changed)) if job.steering else ""
+        # the prefix holds the steering of the reviewed chunk's files: only the rest is added
+        outside = [p for p in (*group.files, *changed) if p not in shared.paths]
+        steering = job.steering.block(outside) if job.steering and outside else ""
         result = fix_with_llm(chat.model, group.findings, feedback, job.workspace,
                               job.policy, model_name=chat.name, timeout_s=chat.timeout_s,
-                              steering=steering)
+                              steering=steering, prefix=shared.parts, bedrock=chat.bedrock)
         usage.extend(result.usage)
         changed = changes_since(job.repo, start, job.artifacts)[0].paths
         if not changed:

@@ -9,13 +9,14 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.tools import BaseTool
 
 from reviewloop.agent.models import UsageRecord, usage_from
 from reviewloop.agent.tool_loop import run_agent
@@ -77,14 +78,18 @@ def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
                          timeout_s=timeout_s)
 
 
-def edit_with_llm(model: BaseChatModel, rules: str, ask: str, workspace: Workspace,
-                  policy: CommandPolicy, *, role: str, agent: str, model_name: str = "",
-                  max_steps: int = 40, timeout_s: float | None = None) -> ImplementResult:
-    """An editing agent (implementer or fixer): repository tools, then its final words."""
+def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str,
+                  workspace: Workspace, policy: CommandPolicy, *, role: str, agent: str,
+                  model_name: str = "", max_steps: int = 40, timeout_s: float | None = None,
+                  declared: Sequence[BaseTool] = ()) -> ImplementResult:
+    """An editing agent (implementer or fixer): repository tools, then its final words.
+    `declared` are tools offered after the editor's own that it may not use (the fixer's
+    stand-ins for a round's other tools, `agent.round_tools`)."""
     log = ToolLog()
-    result = run_agent(model, [SystemMessage(rules), HumanMessage(ask)],
-                       editor_tools(workspace, policy, log), max_steps=max_steps,
-                       timeout_s=timeout_s)
+    system = rules if isinstance(rules, SystemMessage) else SystemMessage(rules)
+    result = run_agent(model, [system, HumanMessage(ask)],
+                       [*editor_tools(workspace, policy, log), *declared],
+                       max_steps=max_steps, timeout_s=timeout_s)
     usage = [usage_from(r, role=role, agent=agent, model=model_name) for r in result.replies]
     summary = result.replies[-1].text if result.replies else ""
     return ImplementResult(summary=summary, usage=usage, written=tuple(sorted(log.written)))

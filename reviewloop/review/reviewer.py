@@ -79,6 +79,11 @@ class ReviewInput:
     # Every reviewer's analyzer findings on this chunk's added lines (redacted, in reviewer
     # order): part of the shared prefix, so each reviewer reads them from the cache.
     shared_evidence: Sequence[Finding] = field(default_factory=tuple)
+    # The diff of this reviewer's files that are not in the shared prefix (`review.layers`),
+    # their paths and the analyzer findings on them: sent after the prefix, to it alone.
+    after: str = ""
+    after_paths: Sequence[str] = field(default_factory=tuple)
+    after_evidence: Sequence[Finding] = field(default_factory=tuple)
 
 
 def shared_prompt(review: ReviewInput) -> str:
@@ -131,6 +136,16 @@ def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
         focus = agent.description or agent.name
         return f"agent: {agent.name}\n\nYour area: {focus}\n"
     return f"agent: {agent.name}\n\n{persona(agent)}\n"
+
+
+def after_prompt(review: ReviewInput) -> str:
+    """The reviewer's own files outside the shared prefix, "" when it has none."""
+    if not review.after:
+        return ""
+    text = (f"\n# Your files outside the shared diff above (unified diff)\n\n```diff\n"
+            f"{shown(review.after)}```\n")
+    evidence = evidence_section(review.after_evidence)
+    return text + (f"\n{evidence}" if evidence else "")
 
 
 def persona(agent: AgentDefinition) -> str:
