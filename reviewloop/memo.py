@@ -1,10 +1,14 @@
 """Results remembered for the last few large texts: a round's reviewers, analyzers and gates
-parse, scan and redact the same diff, and the work should be done once, not once each."""
+parse, scan and redact the same diff, and the work should be done once, not once each. And
+`no_cycle_collection`, for the steps that build one object per line or finding of a large
+input."""
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -57,3 +61,19 @@ class TextMemo(Generic[T]):
             with self._lock:
                 del self._pending[text]
             pending.set()
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a step builds many objects and frees no cycle:
+    each collection walks every object alive, so over a growing heap its passes make the
+    step grow faster than its input (a 10,000-file diff parsed in 0.77 s instead of 0.52;
+    100k findings recorded a third slower). Reference counting still frees everything; the
+    collector runs again after (unless it was off already)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -41,6 +41,8 @@ def changes_behaviour(diff: FileDiff, new_text: str) -> bool:
     if old_text is None:
         return True
     suffix = PurePosixPath(diff.path).suffix
+    if suffix == ".py" and diff.status is FileStatus.ADDED:
+        return _has_code(new_text)  # the same answer as comparing with an empty module's
     if suffix == ".py":
         old_shape = _python_shape(old_text)
         return old_shape is None or old_shape != _python_shape(new_text)
@@ -86,6 +88,17 @@ def _python_shape(text: str) -> str | None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _rename_locals(node)
     return ast.dump(tree, include_attributes=False)
+
+
+def _has_code(text: str) -> bool:
+    """Whether a new Python file does anything: its shape differs from an empty module's
+    exactly when it has a statement that is not a bare constant (or does not parse). Found
+    without renaming any local, which is most of a shape's cost."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return True
+    return any(not _no_op(statement) for statement in tree.body)
 
 
 def _no_op(statement: ast.AST) -> bool:

@@ -18,7 +18,7 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
 from reviewloop.git.diff_headers import PREFIX, HeaderNames
-from reviewloop.memo import TextMemo
+from reviewloop.memo import TextMemo, no_cycle_collection
 
 _DEV_NULL = "/dev/null"
 _FIX = "pass the output of `git diff` (or a pull request's .diff) unedited and untruncated"
@@ -198,13 +198,18 @@ def read_diff(path: str | Path) -> str:
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
     """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
-    parsed = _PARSED.get(text, lambda: _parse(text, source))
+    parsed = _PARSED.get(text, lambda: _parsed(text, source))
     return parsed if parsed.source == source else parsed.model_copy(update={"source": source})
 
 
 # The same diff is parsed by every reviewer, analyzer and gate of a round; a ChangeSet is
 # frozen, so the last few large ones are kept (bounded: a 20k-line diff is a few MB).
 _PARSED: TextMemo[ChangeSet] = TextMemo(keep=4)
+
+
+def _parsed(text: str, source: str) -> ChangeSet:
+    with no_cycle_collection():  # a few objects per line, no cycle: linear without it
+        return _parse(text, source)
 
 
 def _parse(text: str, source: str) -> ChangeSet:

@@ -27,7 +27,8 @@ class HeaderNames:
         rest = lines[at][len("diff --git "):].rstrip("\n")
         moved: dict[str, str] = {}
         shown: dict[str, str] = {}
-        for line in lines[at + 1:]:
+        for index in range(at + 1, len(lines)):  # no copy, no skipping: one a header is O(n²)
+            line = lines[index]
             if line.startswith(("@@", "diff --git ")):
                 break
             if line.startswith(("--- ", "+++ ")):

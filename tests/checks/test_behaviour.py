@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.behaviour import changes_behaviour, old_version
-from reviewloop.git.diff import parse_diff
+from reviewloop.git.diff import FileStatus, parse_diff
 
 SEEDS = [
     '''"""Prices."""
@@ -262,3 +262,23 @@ def test_a_file_whose_name_holds_spaces_or_a_form_feed_is_judged_too(tmp_path) -
     (changed,) = parse_diff(diff).files
     assert old_version(changed, new) == old
     assert not changes_behaviour(changed, new)
+
+
+_STATEMENTS = ['"""A docstring."""', "'text'", "42", "...", "pass", "x = 1", "# a comment",
+               "", "def f():\n    'doc'", "import os", "if True:\n    'only a constant'",
+               "def (", "print(1)"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_STATEMENTS), max_size=5))
+def test_a_new_file_is_judged_as_an_edit_of_an_empty_one(statements: list[str]) -> None:
+    """An added Python file takes a short path (no local renamed): its answer is always the
+    one the full comparison gives for the same text written over an empty file."""
+    text = "\n".join(statements) + "\n"
+    body = "".join(difflib.unified_diff([], text.splitlines(keepends=True), "/dev/null",
+                                        "b/m.py"))
+    added = parse_diff(f"diff --git a/m.py b/m.py\nnew file mode 100644\n{body}").files[0]
+    edited = diff_of("\n", "\n" + text)  # a one-line file, edited: the full comparison
+    assert added.status is FileStatus.ADDED
+
+    assert changes_behaviour(added, text) == changes_behaviour(edited, "\n" + text)

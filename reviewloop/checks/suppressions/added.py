@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
-from reviewloop.checks.suppressions.markers import markers
+from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.policy.markers import Marker
 from reviewloop.policy.trust import LeverKind, lever
@@ -51,8 +51,9 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         if path.endswith(_NO_MARKERS):
             continue  # no tool reads a marker there: a source map quotes the code it maps
         lines = files.lines(path)
+        language = file_language(path, lines)  # once a file, not once a line
         for number in sorted(numbers):
-            marks = markers(lines[number - 1], path, lines) if number <= len(lines) else []
+            marks = table().markers(lines[number - 1], language) if number <= len(lines) else []
             if marks:
                 found.append(_line_finding(path, number, marks, lines))
     return found

@@ -1,0 +1,110 @@
+"""Wide changes stay linear: an offline review of a change touching thousands of files, and of
+one with about 1,500 findings, against the analyzers it runs, run directly on the same files.
+
+    python benchmarks/wide_changes.py [--files 5000] [--findings 1512] [--repeats 3]
+
+Each review is a `reviewloop review --base main --head feature` subprocess as a user runs it:
+offline (no model), the terminal panel drawn (colour forced, 120 columns). Its CPU is the
+whole process tree's (the review and every analyzer it starts). The direct side is bandit,
+both ruff selections and the secrets scanner, invoked as the analyzers invoke them
+(`benchmarks/big_inputs.py direct_analyzers`), one after the other. Pairs are interleaved so
+machine load hits both sides alike; the median ratio of the pairs is printed, with the best of
+each side.
+
+Targets (issue #41): 5,000 changed files ≤ 1.5 × the analyzers; the 1,512-finding change ≤ 1.6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from benchmarks.big_inputs import direct_analyzers, git, new_repo, review  # noqa: E402
+
+TARGETS = {"files": 1.5, "findings": 1.6}
+
+_PLAIN = '''"""Module {i}."""
+
+
+def total_{i}(values):
+    result = 0
+    for value in values:
+        result += value * {i}
+    return result
+'''
+# Each block gives several findings of bandit and ruff: shell=True (B602), an unused import
+# (F401), a bare except-pass (S110/B110, SIM105), a `%` format (UP031).
+_NOISY = '''import os
+import subprocess
+
+
+def run_{i}(cmd):
+    try:
+        subprocess.call(cmd, shell=True)
+    except Exception:
+        pass
+    return "%s" % cmd
+'''
+
+
+def change(root: Path, count: int, template: str) -> list[str]:
+    """`count` files from `template` added on a `feature` branch; their paths."""
+    git(root, "checkout", "-q", "-b", "feature")
+    paths = []
+    for i in range(count):
+        path = f"pkg/part_{i // 500:02d}/mod_{i:05d}.py"
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(template.format(i=i))
+        paths.append(path)
+    git(root, "add", "pkg")
+    git(root, "commit", "-qm", "feature")
+    return paths
+
+
+def measure(label: str, root: Path, files: list[str], repeats: int, target: float) -> bool:
+    reviews, direct = [], []
+    for _ in range(repeats):
+        direct.append(direct_analyzers(root, files, secrets=True))
+        reviews.append(review(root, "--base", "main", "--head", "feature", panel=True))
+    (wall, cpu), (d_wall, d_cpu) = min(reviews, key=lambda r: r[1]), min(direct,
+                                                                         key=lambda r: r[1])
+    paired = sorted(r[1] / d[1] for r, d in zip(reviews, direct, strict=True))
+    ratio = statistics.median(paired)
+    print(f"{label}: review {wall:.2f} s [{cpu:.2f} s CPU] ÷ its analyzers directly "
+          f"{d_wall:.2f} s [{d_cpu:.2f} s CPU] = {cpu / d_cpu:.2f} by best CPU; median of "
+          f"{len(paired)} pairs {ratio:.2f} (from {paired[0]:.2f} to {paired[-1]:.2f})  "
+          f"target ≤ {target}", flush=True)
+    return ratio <= target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--findings", type=int, default=1512)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    compileall.compile_dir(str(_HERE.parent / "reviewloop"), quiet=1)
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="reviewloop-wide-") as tmp:
+        root = new_repo(Path(tmp) / "files")
+        files = change(root, args.files, _PLAIN)
+        ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
+                      TARGETS["files"])
+        root = new_repo(Path(tmp) / "findings")
+        # about 7 findings a file once triaged: enough files for the asked-for count
+        files = change(root, max(1, args.findings // 7), _NOISY)
+        ok &= measure(f"a change of {len(files)} files with about {args.findings:,} findings",
+                      root, files, args.repeats, TARGETS["findings"])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
