@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.names import shown, under
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 
 
@@ -38,7 +39,7 @@ class Workspace:
         """The real path `path` names inside the repository, or ToolRefused saying why not."""
         if not path or "\x00" in path:
             raise ToolRefused("an empty or malformed path")
-        joined = self.root / path  # an absolute `path` replaces the root
+        joined = under(self.root, path)  # an absolute `path` replaces the root
         lexical = Path(os.path.normpath(joined))
         if not lexical.is_relative_to(self.root):
             raise ToolRefused(f"{path} is outside the repository")
@@ -59,4 +60,4 @@ class Workspace:
         return is_sensitive(rel, self.sensitive)
 
     def relative(self, real: Path) -> str:
-        return real.relative_to(self.root).as_posix()
+        return shown(real.relative_to(self.root).as_posix())

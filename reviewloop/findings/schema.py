@@ -93,6 +93,9 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+_NAME_BYTE = re.compile(r"\\x[89a-f][0-9a-f]")  # a byte of a name that is not UTF-8
+
+
 @lru_cache(maxsize=8192)  # every finding validates its file: a round names few files
 def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
     """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors.
@@ -102,7 +105,7 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
     text = path.strip() if named_by_a_model else path
     if not text.strip():
         raise ValueError("file must not be empty")
-    if named_by_a_model and "\\" in text:
+    if named_by_a_model and "\\" in _NAME_BYTE.sub("", text):  # a byte of a name: `git.names`
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")

@@ -33,6 +33,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import PYTHON
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 NAME = "bandit"
@@ -85,7 +86,7 @@ class Bandit:
         # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
         # -x with a path that cannot exist: none of bandit's default excludes applies
         argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                "-x", "/dev/null/none", "--", *(str(ctx.root / f) for f in files)]
+                "-x", "/dev/null/none", "--", *(str(under(ctx.root, f)) for f in files)]
         report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME)
         found = to_findings(report, ctx)
         record_reads(report, files, ctx)

@@ -34,6 +34,7 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE, by_name
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "checkov"
@@ -105,7 +106,7 @@ class Checkov(ProvisionedAnalyzer):
         argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
                 "-o", "json", "--framework", *sorted(set(targets.values()))]
         for path in targets:
-            argv += ["-f", str(at / path)]
+            argv += ["-f", str(under(at, path))]
         return argv
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
@@ -163,7 +164,7 @@ def _sniffed(root: Path, path: str) -> str | None:
     if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
-        with (root / path).open(encoding="utf-8", errors="replace") as handle:
+        with under(root, path).open(encoding="utf-8", errors="replace") as handle:
             return handle.read(_SNIFF_CHARS)
     except OSError:
         return None

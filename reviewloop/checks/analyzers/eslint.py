@@ -42,6 +42,7 @@ from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.languages import SUFFIXES as KNOWN_SUFFIXES
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 TOOL = TOOLS["eslint"]
@@ -64,7 +65,7 @@ def scripts(ctx: AnalyzerContext, files: list[str]) -> str:
     for f in files:
         if Path(f).suffix not in SUFFIXES:
             kind = "ts" if ctx.language(f) == TYPESCRIPT else "js"
-            found[kind].append(str((ctx.root / f).absolute()).lstrip("/"))
+            found[kind].append(str(under(ctx.root, f).absolute()).lstrip("/"))
     return json.dumps(found)
 
 
@@ -73,7 +74,7 @@ def command(node: str, tool_home: Path, files: list[str], root: Path) -> list[st
     return [node, str(tool_home / "node_modules" / "eslint" / "bin" / "eslint.js"),
             "--config", str(CONFIG), "--no-config-lookup", "--no-inline-config",
             "--no-warn-ignored", "--format", "json-with-metadata",
-            *(str(root / f) for f in files)]
+            *(str(under(root, f)) for f in files)]
 
 
 def report_for(ctx: AnalyzerContext) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "hadolint"
@@ -64,7 +65,7 @@ class Hadolint(ProvisionedAnalyzer):
         # the config's `ignored` are honoured by reviewloop.checks.suppressions, and only
         # where the trusted side wrote them
         return [str(executable), "--no-fail", "--no-color", "--disable-ignore-pragma", "-f",
-                "json", *(str(at / t) for t in targets)]
+                "json", *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)

@@ -37,6 +37,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import PYTHON
+from reviewloop.git.names import under
 from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
 
 INSTALL = "pip install ruff"
@@ -86,7 +87,8 @@ class RuffAnalyzer:
         # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
         argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
                 "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                ",".join((*self.select, UNREADABLE)), "--", *(str(ctx.root / f) for f in files)]
+                ",".join((*self.select, UNREADABLE)), "--",
+                *(str(under(ctx.root, f)) for f in files)]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:

@@ -39,6 +39,7 @@ from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 TOOL = TOOLS["shellcheck"]
@@ -86,7 +87,7 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
         for index, path in enumerate(files):
             copy = Path(folder) / str(index) / PurePosixPath(path).name
             copy.parent.mkdir()
-            text = (ctx.root / path).read_text(encoding="utf-8", errors="replace")
+            text = under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
             copy.write_text(without_directives(text), encoding="utf-8")
             copies[str(copy)] = path
         # exit 1: findings

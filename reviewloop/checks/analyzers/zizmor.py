@@ -32,6 +32,7 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import under
 from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
 
 NAME = "zizmor"
@@ -65,7 +66,7 @@ class Zizmor(ProvisionedAnalyzer):
         # decided by reviewloop.checks.suppressions (the trusted side's only)
         return [str(executable), "--offline", "--no-exit-codes", "--no-progress", "--color",
                 "never", "--no-config", "--no-ignores", "--format", "json",
-                *(str(at / t) for t in targets)]
+                *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
