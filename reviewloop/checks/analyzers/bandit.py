@@ -34,6 +34,7 @@ from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import PYTHON
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 NAME = "bandit"
@@ -64,10 +65,17 @@ def severity(issue_severity: str, issue_confidence: str) -> Severity:
     return _SEVERITY.get((issue_severity.upper(), issue_confidence.upper()), Severity.NIT)
 
 
+# where bandit finds its settings and skips by itself (`-c`/`--ini` name the same files)
+CONFIG_FILES = (*(ConfigFile(name, "bandit") for name in (
+    ".bandit", "bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")),
+    ConfigFile("pyproject.toml", "bandit", ("tool", "bandit")))
+
+
 class Bandit:
     name = NAME
     max_bytes = MAX_BYTES
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)

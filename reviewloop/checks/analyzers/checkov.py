@@ -35,6 +35,7 @@ from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "checkov"
@@ -91,9 +92,15 @@ MARKERS = (
 )
 
 
+# checkov's own config and baseline, which it reads from the folder it runs in
+CONFIG_FILES = tuple(ConfigFile(name, "checkov") for name in (
+    ".checkov.yaml", ".checkov.yml", ".checkov.baseline"))
+
+
 class Checkov(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
     env = QUIET_ENV
     isolated = True  # no .checkov.yaml from the reviewed tree

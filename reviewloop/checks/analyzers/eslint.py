@@ -43,6 +43,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.languages import SUFFIXES as KNOWN_SUFFIXES
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 TOOL = TOOLS["eslint"]
@@ -122,6 +123,14 @@ MARKERS = (
 )
 
 
+# ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;
+# reviewloop's ESLint reads none of them, the project's own config only from the base
+CONFIG_FILES = (*(ConfigFile(name, "eslint") for name in (
+    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+    "eslint.config.mts", "eslint.config.cts", ".eslintrc", ".eslintrc.*", ".eslintignore")),
+    ConfigFile("package.json", "eslint", ("eslintConfig",)))
+
+
 class EslintAnalyzer:
     """One reviewer's view of the shared ESLint run: the rules of its category."""
 
@@ -136,6 +145,7 @@ class EslintAnalyzer:
 
     max_bytes = MAX_BYTES
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return js_files(ctx)

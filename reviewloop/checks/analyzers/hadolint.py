@@ -27,6 +27,7 @@ from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "hadolint"
@@ -50,9 +51,14 @@ MARKERS = (
 )
 
 
+CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in (
+    ".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"))
+
+
 class Hadolint(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
     no_output = "[]"
     isolated = True  # no .hadolint.yaml from the reviewed tree

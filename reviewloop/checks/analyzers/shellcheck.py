@@ -40,6 +40,7 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 TOOL = TOOLS["shellcheck"]
@@ -118,6 +119,9 @@ MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disab
                         "shellcheck", frozenset({SHELL})),)
 
 
+CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))
+
+
 class ShellcheckAnalyzer:
     """One reviewer's view of the shared shellcheck run."""
 
@@ -130,6 +134,7 @@ class ShellcheckAnalyzer:
 
     max_bytes = 2_000_000
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return scripts(ctx)

@@ -49,6 +49,7 @@ class TestChanges:
 
     name = NAME
     markers = ()  # reads no file's markers: its tool is reviewloop's own
+    config_files = ()  # obeys no file of the checkout
 
     def available(self) -> str | None:
         return None

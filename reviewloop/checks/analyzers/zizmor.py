@@ -33,6 +33,7 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
 
 NAME = "zizmor"
@@ -53,9 +54,16 @@ MARKERS = (MarkerSyntax(NAME, r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[
                         Reach.LINES, bracketed, "zizmor"),)
 
 
+# zizmor's config, at the root or under .github/ (the root names are matched at any depth)
+CONFIG_FILES = tuple(ConfigFile(name, "zizmor") for name in (
+    "zizmor.yml", "zizmor.yaml", ".zizmor.yml", ".zizmor.yaml", ".github/zizmor.yml",
+    ".github/zizmor.yaml"))
+
+
 class Zizmor(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:

@@ -82,6 +82,7 @@ class NewCodeCoverage:
 
     name = NAME
     markers = ()  # reads no file's markers: its tool is reviewloop's own
+    config_files = ()  # .coveragerc, .nycrc, …: executed levers (`policy.lever_files`)
 
     def available(self) -> str | None:
         return module_missing("coverage", INSTALL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "secrets"
@@ -20,9 +21,14 @@ MARKERS = (
 )
 
 
+# gitleaks' ignore list (honoured from the trusted side, `secrets.gitleaks`) and its config
+CONFIG_FILES = (ConfigFile(".gitleaksignore", "gitleaks"), ConfigFile(".gitleaks.toml", "gitleaks"))
+
+
 class SecretsScan:
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:
