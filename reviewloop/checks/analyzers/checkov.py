@@ -1,7 +1,8 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
-Covers Terraform (`*.tf`, `*.tf.json`), CloudFormation (YAML/JSON templates with
-`AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
+Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
+an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormation (YAML/JSON
+templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
 `Dockerfile.*`, `*.Dockerfile`, `Containerfile`), Kubernetes manifests (YAML/JSON with
 `apiVersion` and `kind`) and GitHub workflow files.
 
@@ -29,12 +30,13 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
+from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE, by_name
-from reviewloop.git.names import under
+from reviewloop.git.names import on_disk, under
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
@@ -49,6 +51,7 @@ _SNIFF_CHARS = 20_000
 _CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 _K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
+TOFU = ".tofu"
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
@@ -64,9 +67,9 @@ def framework(path: str, text: str | None = None) -> str | None:
     name = pure.name
     if is_dockerfile(name):
         return "dockerfile"
-    if name.endswith(".tf.json"):
+    if name.endswith((".tf.json", ".tofu.json")):
         return "terraform_json"  # `--framework terraform` reads no .tf.json file
-    if pure.suffix == ".tf":
+    if pure.suffix in (".tf", TOFU):
         return "terraform"
     if _WORKFLOW.search(path):
         return "github_actions"
@@ -119,6 +122,27 @@ class Checkov(ProvisionedAnalyzer):
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
 
+    def staged(self, targets: dict[str, str], at: Path, scratch: Path
+               ) -> tuple[dict[str, str], dict[str, str]]:
+        """OpenTofu files as links named `.tf` (checkov 3 skips a `.tofu` name, even given
+        with -f), one folder per folder of the tree, so files that sit together still do."""
+        given: dict[str, str] = {}
+        aliases: dict[str, str] = {}
+        folders: dict[str, Path] = {}
+        for path, kind in targets.items():
+            name = PurePosixPath(on_disk(path))
+            if not name.name.endswith((TOFU, f"{TOFU}.json")):
+                given[path] = kind
+                continue
+            folder = folders.setdefault(str(name.parent), scratch / str(len(folders)))
+            folder.mkdir(parents=True, exist_ok=True)
+            stem, _, rest = name.name.rpartition(TOFU)
+            alias = folder / f"{stem}.tf{rest}"
+            alias.symlink_to(under(at, path))
+            given[str(alias)] = kind  # absolute: `under(at, …)` keeps it
+            aliases[str(alias)] = str(under(at, path))
+        return given, aliases
+
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     return {path: kind for path in ctx.files
@@ -128,7 +152,8 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     """checkov's JSON (one report, a list of them, or a bare summary when nothing was
     scanned) as findings: the failed checks and the ones a skip comment silenced (whether
-    that comment counts is reviewloop's decision, not checkov's)."""
+    that comment counts is reviewloop's decision, not checkov's). A file it was given and
+    did not read is named (`checkov_reads`)."""
     reports = report if isinstance(report, list) else [report]
     findings = []
     for one in reports:
@@ -140,6 +165,7 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
         findings += [_finding(check, ctx) for check in checks]
+    unread(reports, _targets(ctx), lambda check: _file(check, ctx), ctx)
     return findings
 
 

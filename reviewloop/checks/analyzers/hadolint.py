@@ -78,13 +78,23 @@ class Hadolint(ProvisionedAnalyzer):
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    """hadolint's JSON as findings. hadolint lists results, not the files it read: a file
+    it could not parse has its DL1000, and a file it names that it was not given (a name
+    it mangled) means the files with no result of their own cannot be said to be read."""
     if not isinstance(report, list):
         raise AnalyzerError(f"hadolint's JSON report is not a list: {str(report)[:200]}")
+    given = set(dockerfiles(ctx))
+    named = {repo_path(ctx.root, item["file"]) for item in report}
+    for stranger in sorted(named - given)[:1]:
+        for path in sorted(given - named):
+            ctx.not_read(path, f"hadolint's report names {stranger}, a file it was not "
+                               "given, and nothing of this one: its read cannot be told")
     for item in report:
         if item.get("code") == PARSE_ERROR:  # hadolint read nothing else of the file
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
-    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR]
+    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR
+            and repo_path(ctx.root, item["file"]) in given]
 
 
 def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:
