@@ -46,6 +46,12 @@ def _byte(escape: re.Match[str]) -> str:
     return "\\" if code == "\\" else chr(0xDC00 + int(code[1:], 16))
 
 
+def is_utf8(path: str) -> bool:
+    """Whether the text-form name `path` is UTF-8 on disk too (a tool that reads its argv as
+    UTF-8, as node does, can open only such a name)."""
+    return _RAW.search(on_disk(path)) is None
+
+
 def from_bytes(name: bytes) -> str:
     """A name's bytes (git's `-z` output, a directory listing) in text form."""
     return shown(name.decode("utf-8", "surrogateescape"))

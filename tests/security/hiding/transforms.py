@@ -125,14 +125,19 @@ def _in_folder(folder: str) -> Apply:
 
 
 def _with_stem(path: str, extra: str) -> str:
-    """`path` with `extra` after its stem (a Dockerfile, which has no suffix, at its end)."""
+    """`path` with `extra` after its stem; a name without a suffix (a Dockerfile) gets it as
+    one (`Dockerfile.\xff`: still a Dockerfile)."""
     name = PurePosixPath(path)
+    if not name.suffix:
+        return f"{path}.{extra.lstrip('_')}"
     return str(name.with_name(name.stem + extra + name.suffix)).removeprefix("./")
 
 
 # node cannot open a file whose name is not UTF-8 (it reads argv as UTF-8): ESLint names
-# such a JS/TS file as not analysed; every other analyzer is given the name's bytes
+# such a JS/TS file as not analysed, and still reads the look-alike beside it; every other
+# analyzer is given the name's bytes
 _NAMES_READ = _lang("python", "", "shell", "terraform", "dockerfile")
+_LOOKALIKE_READ = _lang("python", "", "shell", "terraform", "javascript", "typescript")
 
 
 def _with_files(extra: Callable[[Case], dict[str, bytes]]) -> Apply:
@@ -270,7 +275,7 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("escape-lookalike-name", lambda seed, case: _rename(
         lambda p: _with_stem(p, "\\xff"))(seed, case.adding(
             {_with_stem(case.main, "\udcff"): seed.comment + b" nothing here\n"})),
-        read=_NAMES_READ, applies=lambda seed: seed.language != "dockerfile"),
+        read=_LOOKALIKE_READ, applies=lambda seed: seed.language != "dockerfile"),
     Transform("space-and-unicode-name", _rename(lambda p: str(PurePosixPath(p).with_name(
         "my äpp " + PurePosixPath(p).name)).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
@@ -303,6 +308,9 @@ TRANSFORMS: tuple[Transform, ...] = (
               applies=lambda seed: seed.language not in ("dockerfile", "")),
     Transform("latin1-coding-cookie", lambda seed, case: case.with_content(
         b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + case.content()), applies=_lang("python")),
+    # OpenTofu runs `.tofu` files; checkov skips that name (read under a `.tf` alias)
+    Transform("opentofu-suffix", _rename(lambda p: str(PurePosixPath(p).with_suffix(".tofu"))),
+              applies=_lang("terraform"), read=lambda seed: True),
     Transform("lower-case-dockerfile", _rename(lambda p: str(PurePosixPath(p).with_name(
         "dockerfile")).removeprefix("./")), applies=_lang("dockerfile")),
     Transform("parse-error-below", _parse_error_below, runs=lambda seed: False),
