@@ -16,6 +16,7 @@ from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.complexity import complexity_increase
 from reviewloop.checks.gates.base import GateReport
+from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
@@ -153,7 +154,7 @@ def line_counts(repo: Repository, run: RunView) -> dict[str, tuple[int, int]]:
 def run_levers(scope: Scope, baseline: Snapshot, touched: TouchedFiles) -> LeverReport:
     """The levers the run's change touches, read from git (before: the baseline)."""
     return lever_report(touched.paths, lambda paths: contents(scope.repo, baseline, paths),
-                        scope.levers)
+                        scope.levers, tools=tool_levers())
 
 
 def with_levers(ledger: Ledger, levers: LeverReport, repo: Repository,

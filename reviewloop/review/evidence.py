@@ -35,6 +35,7 @@ from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
+from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, marked
@@ -226,7 +227,7 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
                 finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
-            lines = _lines(ctx.root / finding.file)
+            lines = _lines(under(ctx.root, finding.file))
             sources[finding.file] = CodeIndex(lines) if lines is not None else None
         attributed = finding.model_copy(update={"agent": ctx.agent})
         kept.append(attributed.with_code(sources[finding.file]))
@@ -241,7 +242,7 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if files.analyzable(finding.file) else _lines(root / finding.file)
+            lines = None if files.analyzable(finding.file) else _lines(under(root, finding.file))
             index[finding.file] = CodeIndex(lines) if lines is not None else None
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.languages import head, is_binary, language
+from reviewloop.git.names import on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -100,7 +101,7 @@ class Readability:
         return self._answers[path]
 
     def _check(self, path: str) -> _Answer:
-        full = self.root / path
+        full = under(self.root, path)
         try:
             info = full.lstat()
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
@@ -111,7 +112,7 @@ class Readability:
             raise
         if stat.S_ISLNK(info.st_mode):
             return _Answer(True, SYMLINK_REASON)
-        if not self._real(path).is_relative_to(self._real_root):  # a folder on the way
+        if not self._real(on_disk(path)).is_relative_to(self._real_root):  # a folder on the way
             return _Answer(True, "leads outside the repository")     # may be a link
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")

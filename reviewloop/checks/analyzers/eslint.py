@@ -45,6 +45,8 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
+from reviewloop.git.names import is_utf8
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 TOOL = TOOLS["eslint"]
@@ -67,9 +69,15 @@ def command(node: str, tool_home: Path, files: list[str]) -> list[str]:
             "--no-warn-ignored", "--format", "json-with-metadata", *files]
 
 
+def linted(ctx: AnalyzerContext) -> list[str]:
+    """The JS/TS files ESLint is given: those whose names node can open (it reads its argv
+    as UTF-8; one name that is not would fail the whole run), `run` names the others."""
+    return [p for p in js_files(ctx) if is_utf8(p)]
+
+
 def report_for(ctx: AnalyzerContext) -> dict[str, Any]:
     """ESLint's JSON report for the changed JS/TS files, run once for all three views."""
-    files = js_files(ctx)
+    files = linted(ctx)
     return _RUNS.get(ctx.root, files, lambda: _run(files, ctx))
 
 
@@ -123,6 +131,8 @@ def _configured(match: re.Match[str]) -> frozenset[str] | None:
 
 
 _JS = frozenset({JAVASCRIPT, TYPESCRIPT})
+_NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot open it "
+             "(nor can node run it under that name); give it a UTF-8 name")
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
 # `policy.markers.reenables`)
 MARKERS = (
@@ -135,6 +145,14 @@ MARKERS = (
     MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
                  Reach.FILE, _configured, "eslint", _JS),
 )
+
+
+# ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;
+# reviewloop's ESLint reads none of them, the project's own config only from the base
+CONFIG_FILES = (*(ConfigFile(name, "eslint") for name in (
+    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+    "eslint.config.mts", "eslint.config.cts", ".eslintrc", ".eslintrc.*", ".eslintignore")),
+    ConfigFile("package.json", "eslint", ("eslintConfig",)))
 
 
 class EslintAnalyzer:
@@ -151,6 +169,7 @@ class EslintAnalyzer:
 
     max_bytes = MAX_BYTES
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return js_files(ctx)
@@ -159,7 +178,10 @@ class EslintAnalyzer:
         return bool(js_files(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = js_files(ctx)
+        for path in js_files(ctx):
+            if not is_utf8(path):
+                ctx.not_read(path, _NOT_UTF8)
+        files = linted(ctx)
         if not files:
             return []
         report = report_for(ctx)
@@ -202,7 +224,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
     reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings."""
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found = []
-    for file, message in eslint_project.project_messages(ctx, js_files(ctx)):
+    for file, message in eslint_project.project_messages(ctx, linted(ctx)):
         rule = message["ruleId"]
         start = max(1, int(message.get("line") or 1))
         if eslint_project.category(rule) != category or (rule, file, start) in seen:

@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.git.languages import TYPESCRIPT
+from reviewloop.git.names import under
 
 COMMONJS, MODULE, UNKNOWN = "commonjs", "module", "unknown"
 _FIXED = {".cjs": COMMONJS, ".cts": COMMONJS, ".mjs": MODULE, ".mts": MODULE}
@@ -134,8 +135,8 @@ def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
         suffix = PurePosixPath(name).suffix
         env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
                           else None)
-        text = _head(ctx.root / name)
-        found[str((ctx.root / name).absolute())] = FileFacts(
+        text = _head(under(ctx.root, name))
+        found[str(under(ctx.root, name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
             lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
             declared_globals(text))

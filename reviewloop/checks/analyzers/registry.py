@@ -23,6 +23,7 @@ from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
 from reviewloop.findings.schema import Finding
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax
 
 
@@ -44,7 +45,9 @@ class Analyzer(Protocol):
     `markers` are the suppression syntaxes its tool honours (`policy.markers`): a marker of
     one of them silences this analyzer's findings when the trusted side wrote it, and is
     reported when the change adds it (`checks.suppressions`); `()` for a tool that reads
-    none."""
+    none. `config_files` are the files its tool finds in the checkout by itself and obeys
+    (`policy.lever_files.ConfigFile`): each is a suppression lever of that tool
+    (`checks.suppressions.config_files`); `()` for a tool that obeys none."""
 
     @property
     def name(self) -> str: ...
@@ -54,6 +57,9 @@ class Analyzer(Protocol):
 
     @property
     def markers(self) -> tuple[MarkerSyntax, ...]: ...
+
+    @property
+    def config_files(self) -> tuple[ConfigFile, ...]: ...
 
     def available(self) -> str | None: ...
 
@@ -81,3 +87,19 @@ ANALYZERS: dict[str, Analyzer] = {
     "test-changes": TestChanges(),
     "failing-tests": FailingTests(),
 }
+
+
+# what `Analyzer` declares of itself: an analyzer without one of these fails the contract test
+DECLARATIONS = ("name", "max_bytes", "markers", "config_files", "reads", "available", "run")
+
+
+def undeclared(analyzer: object) -> list[str]:
+    """The declarations of `Analyzer` that `analyzer` lacks (markers and config files must
+    be tuples, even empty ones: "none" is said, never assumed)."""
+    missing = [name for name in DECLARATIONS if not hasattr(analyzer, name)]
+    for name, kind in (("markers", MarkerSyntax), ("config_files", ConfigFile)):
+        value = getattr(analyzer, name, None)
+        if name not in missing and not (isinstance(value, tuple)
+                                        and all(isinstance(v, kind) for v in value)):
+            missing.append(name)
+    return missing

@@ -30,12 +30,14 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, Checkov
+from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_FILES
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
 from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
@@ -58,6 +60,7 @@ class _CdkAnalyzer(ABC):
 
     max_bytes = 0  # reads no file as a linter does
     markers: tuple[MarkerSyntax, ...] = ()
+    config_files: tuple[ConfigFile, ...] = ()
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """None: it measures the change as a whole (an app synthesized, the tests run, the
@@ -100,6 +103,7 @@ class _CdkAnalyzer(ABC):
 
 class CdkCheckov(_CdkAnalyzer):
     name = "cdk-checkov"
+    config_files = CHECKOV_CONFIG_FILES  # checkov, run on the synthesized templates
 
     def available(self) -> str | None:
         return unavailable(TOOLS["checkov"])

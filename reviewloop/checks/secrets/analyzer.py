@@ -12,6 +12,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
 from reviewloop.policy.machine_values import machine_value
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 if TYPE_CHECKING:
@@ -30,9 +31,14 @@ MARKERS = (
 )
 
 
+# gitleaks' ignore list (honoured from the trusted side, `secrets.gitleaks`) and its config
+CONFIG_FILES = (ConfigFile(".gitleaksignore", "gitleaks"), ConfigFile(".gitleaks.toml", "gitleaks"))
+
+
 class SecretsScan:
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:
