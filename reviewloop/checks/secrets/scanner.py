@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.ds_layer import detect_secrets
+from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
@@ -197,6 +198,7 @@ def _candidates(text: str) -> Iterator[Candidate]:
             yield from _rule_matches(rule, text)
     yield from assignments(text)
     yield from detect_secrets(text)
+    yield from gitleaks_rules(text)
 
 
 @cache
@@ -223,6 +225,10 @@ def _plausible(rule_id: str, value: str) -> bool:
     """Rule-specific checks on a matched value."""
     if rule_id in ("connection-string-password", "basic-auth-url"):
         return not weak_password(unquote(value))
+    if rule_id == "aws-secret-access-key":  # 40 random base64 characters hold a digit or
+        # a `+` or `/` but for one in a thousand; a 40-letter name never does (a cdk.json
+        # flag `"@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal": true`)
+        return "EXAMPLE" not in value and re.search(r"[\d+/]", value) is not None
     if rule_id.startswith("aws-"):
         return "EXAMPLE" not in value  # AWS's documented keys, never issued
     if rule_id == "curl-credentials":
