@@ -6,6 +6,7 @@ PyPI or npm, each run as its users run it, on the same files, per source and per
     python benchmarks/secrets_parity.py --rules          # also each rule where reviewloop
                                                          #   finds less than a scanner
     python benchmarks/secrets_parity.py --misses         # also reviewloop's wrong rows
+    python benchmarks/secrets_parity.py --root DIR       # reviewloop imported from DIR
 
 The cases are `benchmarks/data/secrets_public/*.jsonl` (built by
 `benchmarks/data/make_secrets_split.py`; sources and licences in SOURCES.md there). Each
@@ -39,6 +40,8 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # not stdlib `secrets`
 sys.path.insert(0, str(_HERE.parent))
+if "--root" in sys.argv:  # reviewloop imported from another checkout (the figures before)
+    sys.path.insert(0, sys.argv[sys.argv.index("--root") + 1])
 
 from reviewloop.checks.secrets.scanner import scan_text  # noqa: E402
 

@@ -38,7 +38,9 @@ _NOT_SECRET_ANY = frozenset({
     "foreign", "lookup", "csrf", "xsrf", "max", "min", "hotkey", "placeholder", "num",
     # keyboard keys and key-derivation vocabulary, Azure Key Vault names
     "up", "down", "left", "right", "press", "pressed", "board", "stroke", "mesh", "meshing",
-    "vault", "schema", "sequence", "natural", "bucket"})
+    "vault", "schema", "sequence", "natural", "bucket",
+    # storage keys: an S3 object key or a CDK asset's key is a path (`<sha256>.zip`)
+    "object", "asset", "assets"})
 
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
@@ -169,7 +171,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
         return False
     if plain and _chosen_password(name, value):
         return True
-    if _WORDY.fullmatch(value):
+    if _WORDY.fullmatch(value) or _FILE_NAME.search(value):
         return False  # words: a label, a setting or file name, not a random key
     # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
     # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
@@ -213,6 +215,8 @@ _NOT_A_PASSWORD_SHAPE = re.compile(
     r"^(?:arn|https?|ftp|file):|://|^[#./~][\w-]+[/.]|:$|^[,;]")
 
 
+_FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
+                        r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
 # `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`
 _WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
