@@ -57,6 +57,14 @@ def _names_a_secret(name: str) -> bool:
             and not any(w in _NOT_SECRET_ANY for w in words))
 
 
+def names_no_secret(name: str) -> bool:
+    """Whether a name says its value is no secret (`cache_key`, `publicKey`, `token_url`),
+    whatever secret word it holds; for other layers' keyword rules."""
+    words = _words(name)
+    return bool(words) and (words[-1] in _NOT_SECRET_LAST
+                            or any(w in _NOT_SECRET_ANY - {"vault"} for w in words))
+
+
 def _names_a_password(name: str) -> bool:
     return any(w in _PASSWORD_WORDS for w in _words(name))
 

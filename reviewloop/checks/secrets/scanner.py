@@ -203,6 +203,7 @@ def _candidates(text: str) -> Iterator[Candidate]:
     yield from gitleaks_rules(text)
     yield from assignments(text)
     yield from detect_secrets(text)
+    yield from gitleaks_rules(text, generic=True)
 
 
 @cache

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from reviewloop.checks.secrets.assignments import names_no_secret
 from reviewloop.checks.secrets.keywords import LiteralFilter
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
 
@@ -48,6 +49,9 @@ class GitleaksRule:
     description: str
     pattern: re.Pattern[str]
     group: int  # 0: the first group that matched, or the whole match
+    # `[\w.-]{0,50}?` cut off the pattern's head (a name before the keyword, as most rules
+    # open): the regex engine would try it at every position; the match is widened back
+    name_prefix: int
     min_entropy: float
     keywords: tuple[str, ...]
     allows: tuple[_Allow, ...]
@@ -61,13 +65,18 @@ class _Config:
     prefilter: LiteralFilter
 
 
-def gitleaks_rules(text: str) -> Iterator[Candidate]:
-    """Every match of gitleaks' default rules in `text` that its allowlists keep."""
+def gitleaks_rules(text: str, *, generic: bool = False) -> Iterator[Candidate]:
+    """Every match of gitleaks' default vendor rules in `text` that its allowlists keep;
+    with `generic`, of its generic keyword rule (`generic-api-key`) instead, where the name
+    assigned to must not say the value is no secret (`cache_key`, `publicKey`)."""
     config = _config()
     passing = config.prefilter.passing(text)
     for bit, rule in enumerate(config.rules):
-        if passing >> bit & 1:
-            yield from _matches(rule, config.allows, text)
+        if passing >> bit & 1 and (rule.id in _GENERIC) == generic:
+            for candidate in _matches(rule, config.allows, text):
+                if not generic or not names_no_secret(_NAME.match(
+                        text, _line_start(text, candidate[0])).group()):
+                    yield candidate
 
 
 def skipped() -> tuple[str, ...]:
@@ -77,6 +86,7 @@ def skipped() -> tuple[str, ...]:
 
 def _matches(rule: GitleaksRule, allows: tuple[_Allow, ...], text: str) -> Iterator[Candidate]:
     for match in rule.pattern.finditer(text):
+        start = _widened(text, match.start(), rule.name_prefix)
         group = rule.group or next(
             (i for i in range(1, (match.re.groups or 0) + 1) if match.group(i)), 0)
         secret = match.group(group)
@@ -86,14 +96,22 @@ def _matches(rule: GitleaksRule, allows: tuple[_Allow, ...], text: str) -> Itera
             continue  # gitleaks: a generic secret holds a digit
         if looks_fake(secret) or looks_placeholder(secret):
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", match.end())
-        parts = {"secret": secret, "match": match.group(),
+        parts = {"secret": secret, "match": text[start:match.end()],
                  "line": text[line_start:None if line_end < 0 else line_end]}
         if any(_allowed(a, parts) for a in (*allows, *rule.allows)):
             continue
         confidence = GENERIC_CONFIDENCE if rule.id.startswith("generic") else CONFIDENCE
         yield match.start(group), match.end(group), rule.id, rule.description, confidence
+
+
+def _widened(text: str, start: int, most: int) -> int:
+    """Where a match at `start` begins with up to `most` name characters before it."""
+    at = start
+    while at > start - most and at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.-"):
+        at -= 1
+    return at
 
 
 def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
@@ -114,8 +132,8 @@ def _config() -> _Config:
                         .read_text(encoding="utf-8"))
     rules, skipped = [], []
     for entry in raw["rules"]:
-        if "regex" not in entry or "path" in entry or entry["id"] in _OWN_LAYER:
-            continue  # a rule for one kind of file (`*.tf`), or one the keyword layer has
+        if "regex" not in entry or "path" in entry:
+            continue  # a rule for one kind of file (`*.tf`): see the module docstring
         try:
             rules.append(_rule(entry))
         except re.error:
@@ -127,9 +145,13 @@ def _config() -> _Config:
 
 def _rule(entry: dict) -> GitleaksRule:
     allows = tuple(a for a in map(_allow, entry.get("allowlists", [])) if a is not None)
+    regex, prefix = go_regex(entry["regex"]), 0
+    head = _NAME_HEAD.match(regex)
+    if head:
+        regex, prefix = (head.group(1) or "") + regex[head.end():], int(head.group(2))
     return GitleaksRule(
         id=entry["id"], description=entry.get("description", entry["id"]),
-        pattern=re.compile(go_regex(entry["regex"])), group=int(entry.get("secretGroup", 0)),
+        pattern=re.compile(regex), group=int(entry.get("secretGroup", 0)), name_prefix=prefix,
         min_entropy=float(entry.get("entropy", 0.0)),
         keywords=tuple(k.lower() for k in entry.get("keywords", ())), allows=allows)
 
@@ -149,9 +171,19 @@ def _allow(entry: dict) -> _Allow | None:
                   and not entry.get("paths"))
 
 
-# gitleaks' keyword-and-entropy rule: the keyword layer (`assignments`) does this job, judging
-# the name word by word (`cache_key`, `publicKey` and `keyframe` name no secret)
-_OWN_LAYER = frozenset({"generic-api-key"})
+# gitleaks' keyword-and-entropy rule: run after the keyword layer (`assignments`), which
+# judges a name word by word, and only where the name does not say "no secret"
+_GENERIC = frozenset({"generic-api-key"})
+_NAME = re.compile(r"[^\s'\"=:>,|?`]*")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the generic rule's match of a secret at `at` starts: the name before it."""
+    line = text.rfind("\n", 0, at) + 1
+    names = list(re.finditer(r"[\w.-]+(?=[\s'\"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,))",
+                             text[line:at]))
+    return line + names[-1].start() if names else at
+_NAME_HEAD = re.compile(r"(\(\?i\))?\[\\w\.-\]\{0,(\d+)\}\?")
 _FLAGS = re.compile(r"\(\?([a-z]+)\)")
 _POSIX = {"alnum": "A-Za-z0-9", "alpha": "A-Za-z", "digit": "0-9", "lower": "a-z",
           "upper": "A-Z", "xdigit": "0-9A-Fa-f", "word": "\\w", "space": "\\s"}
