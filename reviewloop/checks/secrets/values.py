@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -47,7 +48,7 @@ def _ascending_run(value: str) -> int:
     case-insensitively; `9` followed by `0` continues a run of digits (`1234567890`)."""
     best = length = 1 if value else 0
     lowered = value.lower()
-    for before, char in zip(lowered, lowered[1:]):
+    for before, char in itertools.pairwise(lowered):
         step = ord(char) - ord(before)
         if char.isalnum() and (step == 1 or (before, char) == ("9", "0")):
             length += 1

@@ -9,9 +9,11 @@ needs a digit in the secret, and its allowlists and the global one (regexes on t
 the match or the line; stop words) drop a match. Paths are not looked at: a rule for one kind
 of file (`hashicorp-tf-password` on `*.tf`, `kubernetes-secret-yaml`, `nuget-config-password`,
 `freemius-secret-key`) is left out, since the text scanned may come from any file, and which
-files are scanned is decided by the file classification, not by gitleaks' path allowlists. Go's regex syntax is translated
-where Python's differs (`\\z`, a flag group in the middle of a pattern); a rule that still
-does not compile is left out and named by `skipped()`.
+files are scanned is decided by the file classification, not by gitleaks' path allowlists.
+Go's regex syntax is translated where Python's differs (`\\z`, a flag group in the middle of
+a pattern, a POSIX class); a rule that still does not compile is left out and named by
+`skipped()`. gitleaks' `generic-api-key` runs after the keyword layer and only where the
+name assigned to does not say "no secret" (`cache_key`, `publicKey`).
 
 To update: copy gitleaks' `config/gitleaks.toml` over `gitleaks.toml` and run
 `tests/checks/secrets/test_gitleaks_rules.py`.
@@ -74,8 +76,8 @@ def gitleaks_rules(text: str, *, generic: bool = False) -> Iterator[Candidate]:
     for bit, rule in enumerate(config.rules):
         if passing >> bit & 1 and (rule.id in _GENERIC) == generic:
             for candidate in _matches(rule, config.allows, text):
-                if not generic or not names_no_secret(_NAME.match(
-                        text, _line_start(text, candidate[0])).group()):
+                name = _NAME.match(text, _line_start(text, candidate[0]))
+                if not generic or name is None or not names_no_secret(name.group()):
                     yield candidate
 
 
