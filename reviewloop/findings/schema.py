@@ -112,8 +112,7 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")
-    parts = PurePosixPath(text).parts
-    if ".." in parts:
+    if ".." in (parts := PurePosixPath(text).parts):
         raise ValueError(f"file must stay inside the repository, got {text!r}")
     normal = PurePosixPath(*parts).as_posix() if parts else ""
     if normal in ("", "."):

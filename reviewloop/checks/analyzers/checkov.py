@@ -31,8 +31,8 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
-from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.checkov_reads import unread
+from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
-from reviewloop.policy.machine_values import machine_value
 from reviewloop.policy.lever_files import ConfigFile
+from reviewloop.policy.machine_values import machine_value
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 if TYPE_CHECKING:

@@ -130,7 +130,7 @@ def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
 
 @cache
 def _config() -> _Config:
-    raw = tomllib.loads(resources.files(__package__).joinpath("gitleaks.toml")
+    raw = tomllib.loads(resources.files(__name__).joinpath("gitleaks.toml")
                         .read_text(encoding="utf-8"))
     rules, skipped = [], []
     for entry in raw["rules"]:
