@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.config import Review, Settings
-from reviewloop.review.definitions import BUILTIN_NAMES
+from reviewloop.review.definitions import builtin_names
 from reviewloop.review.reviewer_set import load_reviewers
 
 
@@ -29,7 +29,7 @@ def test_the_default_cap_keeps_the_built_ins_and_the_first_by_name(
     with caplog.at_level(logging.WARNING):
         found = load_reviewers(tmp_path, Settings())
     assert Settings().review.max_reviewers == 20
-    assert found.names == (*BUILTIN_NAMES, *(f"review-x{i:05d}" for i in range(15)))
+    assert found.names == (*builtin_names(), *(f"review-x{i:05d}" for i in range(15)))
     left = [s for s in found.skipped if "max_reviewers" in s.reason]
     assert [s.name for s in left] == [f"review-x{i:05d}" for i in range(15, 2_000)]
     assert {s.reason for s in left} == {"not run: over [review] max_reviewers = 20"}
@@ -47,7 +47,7 @@ def test_the_cap_is_configurable_and_prefers_the_reviewers_setting(tmp_path: Pat
     settings = Settings(review=Review(max_reviewers=7),
                         reviewers=("team-lead00000", "review-x00029"))
     found = load_reviewers(tmp_path, settings)
-    assert found.names == (*BUILTIN_NAMES, "review-x00029", "team-lead00000")
+    assert found.names == (*builtin_names(), "review-x00029", "team-lead00000")
     assert found.left_out is not None and found.left_out.startswith(
         "29 reviewer(s) not run, over [review] max_reviewers = 7: review-x00000, ")
 
