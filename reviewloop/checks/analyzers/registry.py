@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from reviewloop import plugins
 from reviewloop.checks.analyzers.bandit import Bandit
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov
@@ -77,3 +78,14 @@ ANALYZERS: dict[str, Analyzer] = {
     "test-changes": TestChanges(),
     "failing-tests": FailingTests(),
 }
+
+
+_CONTRACT = ("name", "max_bytes", "markers", "available", "reads", "run")
+
+
+def analyzers() -> dict[str, Analyzer]:
+    """Every analyzer: the built-ins (`ANALYZERS`), then those installed plugins add through
+    the entry-point group `reviewloop.analyzers` (each an object satisfying `Analyzer`)."""
+    return plugins.extend(ANALYZERS, plugins.ANALYZERS,
+                          lambda value: all(hasattr(value, key) for key in _CONTRACT),
+                          "analyzer (an object with " + ", ".join(_CONTRACT) + ")")
