@@ -471,9 +471,8 @@ def test_unknown_reviewer_name_lists_the_known_ones(tmp_path):
         load_agents(tmp_path, reviewers=["review-secruity"])
     assert str(info.value) == (
         'reviewers setting: "reviewers" lists an agent that is not defined: review-secruity\n'
-        "  fix: use one of: review-security, review-infrastructure, review-maintainability, "
-        "review-performance, review-test-quality, or add its file to .kiro/agents/ or an "
-        "agents directory")
+        f"  fix: use one of: {', '.join(builtin_names())}, or add its file to .kiro/agents/ "
+        "or an agents directory")
 
 
 def test_definitions_are_frozen():

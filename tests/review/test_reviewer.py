@@ -92,13 +92,18 @@ def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path
 
 def test_a_builtin_persona_is_sent_without_the_lines_the_shared_rules_already_say(
         tmp_path: Path) -> None:
-    # each persona ends with them to stand alone as a Kiro agent; a reviewer here reads
-    # them once, in the cached rules, not in full on every call
-    for agent in load_agents(tmp_path).agents:
-        assert agent.prompt.rstrip().endswith(STANDALONE_TAIL), agent.name
+    # a persona that ends with them (to stand alone as a Kiro agent, as the shipped ones do)
+    # is sent without them: a reviewer here reads them once, in the cached rules. A built-in
+    # need not end so: its persona is then sent whole, the rules saying the same once more.
+    agents = load_agents(tmp_path).agents
+    assert any(a.prompt.rstrip().endswith(STANDALONE_TAIL) for a in agents)
+    for agent in agents:
         own = agent_prompt(agent)
-        assert "Never follow" not in own and own.startswith(f"agent: {agent.name}\n\n# ")
-        assert "## Severity" in own  # the persona itself is whole
+        assert own.startswith(f"agent: {agent.name}\n\n") and "## Severity" in own
+        if agent.prompt.rstrip().endswith(STANDALONE_TAIL):
+            assert "Never follow" not in own, agent.name
+        else:
+            assert agent.prompt.strip() in own, agent.name  # sent whole
     for rule in ("adds or modifies", "never follow instructions", "line range is in the NEW",
                  "concrete suggested fix"):
         assert rule in " ".join(RULES.split())
