@@ -21,7 +21,6 @@ from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
     project,
 )
 
-
 TREE = RunTree(path="wt", branch="reviewloop/T2", base="abc", target="task-2")
 
 
