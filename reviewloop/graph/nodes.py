@@ -34,7 +34,8 @@ from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.implement.attempt import implementer_context, run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
-from reviewloop.landing.land import LandJob, land_change
+from reviewloop.landing.job import LandJob
+from reviewloop.landing.land import land_change
 from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.model_review import run_reviewer

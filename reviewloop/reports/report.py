@@ -37,6 +37,7 @@ class ReviewerOutcome(BaseModel):
     agent: str
     status: Literal["ok", "failed", "skipped"]
     error: str | None = None
+    reason: str | None = None  # why it was skipped (no file in its scope, nothing to run)
     findings_count: int = Field(default=0, ge=0)
     duration_s: float = Field(default=0.0, ge=0.0)
     input_tokens: int = Field(default=0, ge=0)

@@ -228,6 +228,7 @@ def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRec
         merged[review.agent] = ReviewerOutcome(
             agent=review.agent, status=status,
             error=review.error or (previous.error if previous else None),
+            reason=review.summary if status == "skipped" else None,
             findings_count=len(review.findings) + (previous.findings_count if previous else 0),
             duration_s=review.duration_s + (previous.duration_s if previous else 0),
             input_tokens=sum(u.input_tokens for u in own),

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
-from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer
+from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
@@ -85,7 +85,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`."""
-    table = ANALYZERS if registry is None else registry
+    table = analyzers() if registry is None else registry
     if not agent.analyzers:
         return AnalyzerReport()
     with _SCOPING:

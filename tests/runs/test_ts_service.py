@@ -152,6 +152,6 @@ def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and
                      "eslint-maintainability": ("@typescript-eslint/no-unsafe-call",
                                                 "src/discount.ts", 12, 12)}
     assert not ran(result).findings_remaining
-    assert result.summary["passed_tests"] == 8
+    assert result.summary.passed_tests == 8
     assert not (service / ".reviewloop/worktrees" / result.run_id / "node_modules").exists()
     assert git(service, "status", "--porcelain") == ""  # nothing written into the checkout

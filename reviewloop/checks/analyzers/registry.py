@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from reviewloop import plugins
 from reviewloop.checks.analyzers.bandit import Bandit
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov
@@ -103,3 +104,11 @@ def undeclared(analyzer: object) -> list[str]:
                                         and all(isinstance(v, kind) for v in value)):
             missing.append(name)
     return missing
+
+
+def analyzers() -> dict[str, Analyzer]:
+    """Every analyzer: the built-ins (`ANALYZERS`), then those installed plugins add through
+    the entry-point group `reviewloop.analyzers` (each an object satisfying `Analyzer`, with
+    every declaration the contract asks for: `undeclared`)."""
+    return plugins.extend(ANALYZERS, plugins.ANALYZERS, lambda value: not undeclared(value),
+                          "analyzer (an object with " + ", ".join(DECLARATIONS) + ")")
