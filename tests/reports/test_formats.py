@@ -1,5 +1,5 @@
-"""The format registry is the one list of formats: the plugins page's table and the commands page's list are
-held to it, and every built-in renders a summary."""
+"""The format registry is the one list of formats: the plugins page's table and the commands
+page's list are held to it, and every built-in renders a summary."""
 
 from __future__ import annotations
 
