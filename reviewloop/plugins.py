@@ -58,8 +58,8 @@ def objects(group: str, kind: type[T] | Callable[[object], bool], what: str
         ok = isinstance(plugin.value, kind) if isinstance(kind, type) else kind(plugin.value)
         if not ok:
             raise PluginError(
-                f'the plugin "{plugin.name}" ({group}) of {plugin.distribution} is not {what} '
-                f"(got {type(plugin.value).__name__})",
+                f'the plugin "{plugin.name}" ({group}) of {plugin.distribution} is not a '
+                f"valid {what} (got {type(plugin.value).__name__})",
                 where=f"entry point {plugin.name} in {plugin.distribution}",
                 fix=f"pip uninstall {plugin.distribution}, or upgrade it to a version made "
                     f"for this reviewloop")

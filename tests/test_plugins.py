@@ -60,7 +60,7 @@ def test_a_plugin_of_the_wrong_kind_is_refused(site: Path, group, call, what) ->
     install(site, "rl-odd", {group: {"odd": "rl_odd:ODD"}}, {"rl_odd": "ODD = 42\n"})
     with pytest.raises(PluginError) as caught:
         call()
-    assert f'the plugin "odd" ({group}) of rl-odd is not {what}' in str(caught.value)
+    assert f'the plugin "odd" ({group}) of rl-odd is not a valid {what}' in str(caught.value)
     assert "fix: pip uninstall rl-odd" in str(caught.value)
 
 

@@ -44,7 +44,11 @@ def _commands(command: click.Command, ctx: click.Context) -> Iterator[
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is not None and not sub.hidden:
-                yield from _commands(sub, click.Context(sub, info_name=name, parent=ctx))
+                # as click builds it (`make_context`): the command's own settings, and the
+                # parent's `-h`; click caches a command's help option, so a context built
+                # otherwise would print `-h` or not by which test ran first
+                yield from _commands(sub, click.Context(sub, info_name=name, parent=ctx,
+                                                        **sub.context_settings))
 
 
 def _help(command: click.Command) -> list[str]:
@@ -81,7 +85,7 @@ def render(cli: click.Group | None = None) -> str:
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         from reviewloop.cli.app import cli
-    root = click.Context(cli, info_name="reviewloop")
+    root = click.Context(cli, info_name="reviewloop", **cli.context_settings)
     lines = ["# CLI reference", "",
              f"<!-- Generated from the click commands by `{REGENERATE}`; do not edit. -->", "",
              "Every command with its options, as `reviewloop COMMAND --help` prints them. "

@@ -20,6 +20,7 @@ import pytest
 
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
+from reviewloop.reports.report import RunSummary
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.hooks import HOOK_NAMES, leaked, leaking_hook, planting, with_canaries
@@ -47,8 +48,9 @@ def run_and_land(project: Path, files: dict[str, str]) -> dict:
     return result.summary
 
 
-def gate(summary: dict, name: str) -> tuple[bool, str]:
-    return next((passed, text) for gate_name, passed, text in summary["gates"]
+def gate(summary: RunSummary | None, name: str) -> tuple[bool, str]:
+    assert summary is not None
+    return next((passed, text) for gate_name, passed, text in summary.gates
                 if gate_name == name)
 
 
@@ -70,7 +72,7 @@ def test_hooks_planted_in_an_in_tree_hooks_folder_never_run(project: Path, tmp_p
     assert passed  # the user has no pre-commit hook of their own: the planted one never ran
     assert f"the change writes into your hooks folder {folder}: {folder}/commit-msg" in text
     assert any(f"{folder}/commit-msg" in reason and "needs approval" in reason
-               for reason in summary["escalations"])  # a human must look, never --yes
+               for reason in summary.escalations)  # a human must look, never --yes
 
 
 def test_a_hooks_path_and_fsmonitor_set_by_an_included_file_in_the_tree_never_run(

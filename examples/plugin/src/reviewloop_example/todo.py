@@ -16,6 +16,7 @@ class TodoComments:
     name = "todo-comments"
     max_bytes = 1_000_000
     markers = ()  # its findings are silenced by reviewloop's own markers only
+    config_files = ()  # it obeys no config file (the contract asks it to say so)
 
     def available(self) -> str | None:
         return None  # nothing to install
