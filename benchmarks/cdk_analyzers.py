@@ -52,6 +52,7 @@ from tests.support.cdk_app import CHANGED_STACK, STACK_FILE, cdk_repo  # noqa: E
 
 APPS = _HERE / "data" / "cdk_apps"
 PATH = re.compile(r"construct (\S+?)[ :(]")
+NAG_RULE = re.compile(r"AwsSolutions-[A-Za-z]+\d+(?:\[[^\]]*\])?")
 Finding = tuple[str, str]  # (rule, construct path)
 PLAIN_BIN = """#!/usr/bin/env node
 import * as cdk from 'aws-cdk-lib';
@@ -120,11 +121,11 @@ def _nag_report(report: Path) -> list[Finding]:
     except (OSError, ValueError):
         raise SystemExit(f"plain cdk-nag wrote no report at {report}") from None
     # cdk-nag's rules only (the CDK's own template validation reports too), one finding per
-    # rule and construct (a granular `AwsSolutions-IAM5[Resource::*]` is its rule's)
-    return [(str(v.get("ruleName", "")).split(":")[0].split("[")[0], c.get("constructPath", ""))
+    # rule and construct; a granular `AwsSolutions-IAM5[Resource::*]` is a finding of its own
+    return [(rule[0], c.get("constructPath", ""))
             for plugin in data.get("pluginReports", [])
             for v in plugin.get("violations", [])
-            if str(v.get("ruleName", "")).startswith("AwsSolutions-")
+            if (rule := NAG_RULE.match(str(v.get("ruleName", "")))) is not None
             for c in v.get("violatingConstructs", [])]
 
 

@@ -17,8 +17,9 @@ repository:
 
 Per rule: recall (invalid cases flagged) and precision (flags that are invalid cases) of
 both. The cases are split by a hash of their code into a tuning half (what the rule set was
-checked against while it was built: `no-eval` was dropped there, as a duplicate of
-detect-eval-with-expression) and a report half, the figure that counts; both are printed.
+checked against while it was built) and a report half, the figure that counts; both are
+printed. The fuller JS/TS comparison, with plain ESLint as its users configure it, is
+`js_parity.py`.
 Exit 1 when the wrapped layer is worse than the plain tool on any rule of the report half.
 Needs the tools cached or npm/PyPI reachable (`--cache DIR`: a tools folder to use).
 """

@@ -1,26 +1,36 @@
-"""Prompt tokens of a review round against the peer and against the floor, and round 2.
+"""Billed tokens of a review against the peer and the floors, and of the fix step and round 2.
 
-    python benchmarks/review_tokens.py [--sizes 300,1k,3k] [--no-round2]
+    python benchmarks/review_tokens.py [--sizes 300,1k,3k,1k+docs] [--no-round2] [--no-peer]
 
 On each generated change (`benchmarks/fixtures.py`), `reviewloop review --base --head` and
-PR-Agent's `review` (`benchmarks/peer.py`, its own venv) each talk to a loopback Bedrock
-fake with Bedrock's prompt caching (a write readable after the writer's prefill; latency
-1 s, prefill 10 %). Billed-equivalent prompt tokens count uncached input 1x, cache reads
-0.1x and cache writes 1.25x. Printed per size:
+PR-Agent's `review` (`benchmarks/peer.py`: PR-Agent 0.49 from PyPI in its own venv under
+`$REVIEWLOOP_BENCH_CACHE`) each talk to a loopback Bedrock fake with Bedrock's prompt
+caching (a write readable after the writer's prefill; latency 1 s, prefill 10 %).
+Billed-equivalent tokens are input-side, as the issue's outside harness counts them:
+uncached input 1x, cache writes 1.25x, cache reads 0.1x; output tokens are printed apart
+(the fake answers every call with the same short reply, so they say nothing about prompts).
+A size with `+docs` adds a 40-line README.md to the change (code and its documentation,
+which the performance and test-quality reviewers leave out). Printed per size, each figure
+with the command that reproduces it:
 
-* reviewloop ÷ PR-Agent (one call), target <= 1.6;
-* reviewloop ÷ the floor for five specialists that each need the change: the shared
-  prefix S (tool specs, rules, task, diff, every analyzer's evidence: what one reviewer
-  request holds before its last cache point) written once (1.25 S) and read by the other
-  four (0.4 S), plus each reviewer's own instructions (persona, focus, the ask) in full;
-  target within 10 %. Reviewers whose scope holds none of the changed files are not called
-  (the infrastructure reviewer on a Python-only change), so the measured figure can be
-  under the five-specialist floor; the floor for the reviewers that ran is printed too;
-* before those, a breakdown in characters: each tool spec, the rules and the round's
-  material (its analyzer evidence apart) of the shared prefix; each reviewer's own part
-  (persona and focus, then the ask); PR-Agent's system prompt and message beside them;
-* round 2 ÷ round 1 (left out with `--no-round2`): a task run on the example project with
-  a ~300-line change, one finding, and a fix that rewrites 10 lines; target <= 0.2.
+* reviewloop ÷ one PR-Agent call (targets: <= 1.2 at 300 lines, <= 1.0 at 1k and 3k);
+* reviewloop ÷ the outside floor: the plain `git diff base...head` as the shared part,
+  written once (1.25 G) and read by each other reviewer called (0.1 G each), plus each
+  reviewer's instructions in full (its whole prompt file and the ask) uncached; it is built
+  from nothing of reviewloop's own prompt, so it says what the specialists' prompts cost
+  over the change itself;
+* reviewloop ÷ its own floor (its own shared prefix written once and read by the others,
+  each reviewer's own part): 1.00 whenever the cache works;
+* a breakdown in characters of the shared prefix and each reviewer's own part, PR-Agent's
+  prompt beside them.
+
+Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
+example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
+of two helpers), then again with three findings in three places (three fix groups, one
+fixer conversation of two calls each), and round 2 on the fix: the fix step ÷ round 1
+(target <= 0.25), round 2's reviewers ÷ round 1 (target <= 0.15), and the fix step with
+round 2 ÷ round 1 (the whole second round as a user pays it); how many fixer calls read
+the cache.
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ from benchmarks.harness import (  # noqa: E402
     MODEL,
     REVIEWERS,
     bedrock,
+    git,
     init_repo,
     ratio,
     review,
@@ -55,6 +66,8 @@ from tests.support.bedrock import RecordedRequest, text, tool_use  # noqa: E402
 from tests.support.bedrock_tokens import cache_points, segments, tokens_of  # noqa: E402
 
 WINDOW = 200_000
+COMMAND = "python benchmarks/review_tokens.py"
+FIXER = "You fix review findings"
 
 
 def billed(requests: Sequence[RecordedRequest]) -> float:
@@ -77,6 +90,12 @@ def own_tokens(name: str) -> int:
     return math.ceil((len(agent_prompt(agent)) + len(ask)) / 4)
 
 
+def full_instructions(name: str) -> int:
+    """A reviewer's instructions in full: its whole prompt file and the ask (tokens)."""
+    agent = next(a for a in load_agents(ROOT).agents if a.name == name)
+    return math.ceil((len(agent.prompt) + len(f"Review as {name}.")) / 4)
+
+
 def floors(calls: Sequence[RecordedRequest]) -> tuple[float, float, int]:
     """The floor for the reviewers called and for all five; and the shared prefix S."""
     shares = {_agent(r): split(r) for r in calls}
@@ -85,6 +104,13 @@ def floors(calls: Sequence[RecordedRequest]) -> tuple[float, float, int]:
     ran = 1.25 * prefix + 0.1 * prefix * (len(own) - 1) + sum(own.values())
     five = 1.25 * prefix + 0.4 * prefix + sum(own.get(n) or own_tokens(n) for n in REVIEWERS)
     return ran, five, prefix
+
+
+def outside_floor(diff_text: str, names: Sequence[str]) -> float:
+    """The plain diff G written once and read by the other reviewers, each reviewer's
+    instructions in full: nothing of reviewloop's own prompt goes into it."""
+    diff = math.ceil(len(diff_text) / 4)
+    return 1.25 * diff + 0.1 * diff * (len(names) - 1) + sum(map(full_instructions, names))
 
 
 def breakdown(size: str, calls: Sequence[RecordedRequest],
@@ -123,11 +149,25 @@ def _agent(request: RecordedRequest) -> str:
     return next(n for n in REVIEWERS if f"agent: {n}" in system)
 
 
+def with_docs(repo: Path) -> str:
+    """The change with a 40-line README.md added on top (code and its documentation: the
+    performance and test-quality reviewers leave `*.md` out); the new head."""
+    (repo / "README.md").write_text("# Shop\n\n" + "".join(
+        f"Step {i}: how the shop's module {i} is called and what it returns.\n"
+        for i in range(38)))
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-qm", "docs")
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
 def one_size(base: Path, size: str, python: Path | None) -> list[str]:
-    lines, files = SIZES[size]
+    lines, files = SIZES[size.removesuffix("+docs")]
     ours, theirs = base / f"rl-{size}", base / f"pa-{size}"
     rev = make_change(ours, lines, files, seed=1)
     make_change(theirs, lines, files, seed=1)
+    if size.endswith("+docs"):
+        rev = (rev[0], with_docs(ours))
+        with_docs(theirs)
     with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
         script_reviewers(fake, rounds=20)
         run = review(ours, *rev, fake=fake)
@@ -135,9 +175,11 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
     mine = billed(run.requests)
     ran, five, prefix = floors(calls)
     writes = sum(1 for r in calls if r.cache_write)
+    command = f"{COMMAND} --sizes {size} --no-round2"
     out = [f"{size}: reviewloop billed {mine:,.0f} tokens in {len(run.requests)} call(s) "
            f"({writes} prefix write(s), {len(calls) - writes} read(s); shared prefix "
-           f"{prefix:,} tokens)"]
+           f"{prefix:,} tokens; output {sum(r.output_tokens for r in calls):,} tokens, "
+           "not counted)"]
     theirs_calls: Sequence[RecordedRequest] = ()
     if python is not None:
         with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
@@ -145,18 +187,53 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
     out += breakdown(size, calls, theirs_calls)
     if python is not None:
         peer_billed = billed(theirs_calls)
-        out.append(ratio(f"{size}: billed prompt tokens, reviewloop / PR-Agent", mine / peer_billed,
-                         target=1.6, note=f"PR-Agent {peer_billed:,.0f} in "
-                                          f"{len(theirs_calls)} call(s)"))
-    out.append(ratio(f"{size}: billed / floor for five specialists", mine / five, target=1.1,
-                     note=f"floor {five:,.0f}"))
-    out.append(ratio(f"{size}: billed / floor for the {len(calls)} reviewers called",
+        out.append(ratio(f"{size}: billed tokens, reviewloop / one PR-Agent call",
+                         mine / peer_billed,
+                         target=1.2 if size.startswith("300") else 1.0,
+                         note=f"PR-Agent {peer_billed:,.0f} in {len(theirs_calls)} call(s); "
+                              f"`{command}`"))
+    plain = git(ours, "diff", f"{rev[0]}...{rev[1]}")
+    outside = outside_floor(plain, [_agent(r) for r in calls])
+    out.append(ratio(f"{size}: billed / outside floor (plain git diff, each reviewer's "
+                     "instructions in full)", mine / outside,
+                     note=f"floor {outside:,.0f} for the {len(calls)} reviewers called; "
+                          f"`{command}`"))
+    out.append(ratio(f"{size}: billed / own floor for five specialists", mine / five,
+                     target=1.1, note=f"floor {five:,.0f}"))
+    out.append(ratio(f"{size}: billed / own floor for the {len(calls)} reviewers called",
                      mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
     return out
 
 
-def round2(base: Path) -> list[str]:
-    """Round 2 ÷ round 1 billed, through the real graph: a 10-line fix of a 300-line change."""
+FINDINGS = [  # three findings in three places: three fix groups
+    {"severity": "should_fix", "file": "todo/helpers.py", "start_line": line,
+     "end_line": line, "title": title, "rationale": "unexplained constants", "confidence": 0.8}
+    for line, title in ((10, "magic numbers in helper_1"), (166, "magic numbers in helper_32"),
+                        (291, "magic numbers in helper_57"))]
+
+
+def _helpers() -> list[str]:
+    return [f"def helper_{i}(value: int) -> int:\n    \"\"\"Helper {i}.\"\"\"\n"
+            f"    return value * {i} + {i}\n\n\n" for i in range(60)]
+
+
+def _fixes(helpers: list[str]) -> list[tuple[str, str]]:
+    """(old, new) of each group's fix: two helpers rewritten (10 lines), then one line in each
+    of two more."""
+    first = "".join(helpers[1:3])
+    new = first.replace("value * 1 + 1", "value + 1  # one is the offset").replace(
+        "value * 2 + 2", "(value + 1) * 2  # doubled after the offset").replace(
+        "Helper 1.", "Helper 1: offset by one.").replace("Helper 2.", "Helper 2: doubled.")
+    return [(first, new),
+            ("value * 32 + 32", "(value + 1) * 32  # 32 per step"),
+            ("value * 57 + 57", "(value + 1) * 57  # 57 per step")]
+
+
+def round2(base: Path, groups: int) -> list[str]:
+    """The fix step and round 2 ÷ round 1 billed, through the real graph: `groups` findings
+    in as many places of a 300-line change (1: the 10-line fix of two helpers; 3: that and
+    one line in each of two more), each fixed by its own fixer conversation (an edit, then
+    a reply)."""
     from reviewloop.agent.models import make_chat_model
     from reviewloop.config import Gates, Settings
     from reviewloop.implement.implementer import Implementer
@@ -164,46 +241,54 @@ def round2(base: Path) -> list[str]:
     from reviewloop.spec import select
     from reviewloop.spec.loader import load_spec
 
-    root = base / "round2"
+    root = base / f"round2-{groups}"
     shutil.copytree(ROOT / "examples" / "todo-api", root,
                     ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     init_repo(root, "example")
-    helpers = [f"def helper_{i}(value: int) -> int:\n    \"\"\"Helper {i}.\"\"\"\n"
-               f"    return value * {i} + {i}\n\n\n" for i in range(60)]
+    helpers = _helpers()
     (root / "todo" / "helpers.py").write_text('"""Generated helpers."""\n\n\n' + "".join(helpers))
-    old = "".join(helpers[1:3])  # 10 lines: two helpers, their blank lines included
-    new = old.replace("value * 1 + 1", "value + 1  # one is the offset").replace(
-        "value * 2 + 2", "(value + 1) * 2  # doubled after the offset").replace(
-        "Helper 1.", "Helper 1: offset by one.").replace("Helper 2.", "Helper 2: doubled.")
-    finding = {"severity": "should_fix", "file": "todo/helpers.py", "start_line": 10,
-               "end_line": 10, "title": "magic numbers", "rationale": "unexplained constants",
-               "confidence": 0.8}
     with bedrock(latency=0.5, in_process=True, prompt_cache=True,
                  context_window=WINDOW) as fake:
-        script_reviewers(fake, rounds=2, findings={REVIEWERS[0]: [finding]})
-        fake.script("You fix review findings", [
+        script_reviewers(fake, rounds=2, findings={REVIEWERS[0]: FINDINGS[:groups]})
+        fake.script(FIXER, [reply for old, new in _fixes(helpers)[:groups] for reply in (
             tool_use("edit_file", {"path": "todo/helpers.py", "old": old, "new": new}),
-            text("done")])
+            text("done"))])
         settings = Settings(model=MODEL, gates=Gates(build=(), test=()))
         runner = LoopRunner(root, settings, lambda name: make_chat_model(name), llm=True)
         spec_file = root / "docs" / "todo-api-spec.md"
         task = select.next_task(load_spec(root, spec_file).tasks)
         runner.start(task, spec_file, Implementer.parse("manual"))
         requests = list(fake.requests)
-    reviews = [r for r in requests if "agent: review-" in r.system_text()]
+    return round2_figures(requests, groups)
+
+
+def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str]:
+    command = f"{COMMAND} --sizes none"
+    what = f"{groups} fix group(s) of a 300-line change"
+    fix = [r for r in requests if FIXER in r.system_text()]
+    reviews = [r for r in requests if r not in fix and "agent: review-" in r.system_text()]
     second = [r for r in reviews if "Re-review, round 2" in r.system_text()]
     first = [r for r in reviews if r not in second]
-    if not second:
-        raise SystemExit("round 2 never ran: " + json.dumps([r.path for r in requests]))
-    return [ratio("round 2 / round 1 billed prompt tokens, 10-line fix of a 300-line change",
-                  billed(second) / billed(first), target=0.2,
-                  note=f"{billed(second):,.0f} in {len(second)} call(s) vs "
-                       f"{billed(first):,.0f} in {len(first)}")]
+    if not second or not fix:
+        raise SystemExit("the fix or round 2 never ran: " + json.dumps([r.path for r in requests]))
+    one = billed(first)
+    reads = sum(1 for r in fix if r.cache_read and not r.cache_write)
+    writes = sum(1 for r in fix if r.cache_write)
+    return [
+        f"{what}: round 1 {one:,.0f} billed in {len(first)} reviewer call(s); fix step "
+        f"{billed(fix):,.0f} in {len(fix)} fixer call(s) ({reads} read the cache only, "
+        f"{writes} wrote after reading); round 2 {billed(second):,.0f} in {len(second)} call(s)",
+        ratio(f"{what}: fix step / round 1 billed", billed(fix) / one, target=0.25,
+              note=f"`{command}`"),
+        ratio(f"{what}: round 2 reviewers / round 1 billed", billed(second) / one,
+              target=0.15, note=f"`{command}`"),
+        ratio(f"{what}: fix step + round 2 reviewers / round 1 billed (the second round as "
+              "paid)", (billed(fix) + billed(second)) / one, note=f"`{command}`")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="300,1k,3k")
+    parser.add_argument("--sizes", default="300,1k,3k,1k+docs")
     parser.add_argument("--no-peer", action="store_true", help="leave PR-Agent out")
     parser.add_argument("--no-round2", action="store_true")
     args = parser.parse_args()
@@ -214,12 +299,13 @@ def main() -> None:
         except peer.PeerUnavailable as exc:
             print(f"PR-Agent not measured: {exc}", flush=True)
     with workdir() as base:
-        for size in args.sizes.split(","):
+        for size in [s for s in args.sizes.split(",") if s != "none"]:
             for line in one_size(base, size, python):
                 print(line, flush=True)
         if not args.no_round2:
-            for line in round2(base):
-                print(line, flush=True)
+            for groups in (1, 3):
+                for line in round2(base, groups):
+                    print(line, flush=True)
 
 
 if __name__ == "__main__":

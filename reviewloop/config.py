@@ -125,7 +125,7 @@ class Runs(_Frozen):
     branch: str = "reviewloop/{task}"  # the run's own branch; `{task}` is the task id
     # merge: fast-forward (or replay) onto your branch; branch-only: leave it on the run's
     # branch; pr: push the run's branch to `remote` and open (or update) its pull request
-    land: Literal["merge", "branch-only", "pr"] = "merge"
+    land: str = "merge"  # a mode of the registry `landing.modes` (plugins add more)
     remote: str = Field(default="origin", pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")  # for pr
     jobs: int = Field(default=1, ge=1, le=32)  # `run all`: tasks of one wave at a time
     # after a --yes approval, run these next steps too (reports/next_steps.py); by default

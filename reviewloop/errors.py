@@ -12,6 +12,8 @@ here, with the module that defines it when that is not this one::
     │   │   └── BadGlob              policy/globs.py: a path glob that can never match
     │   ├── SpecError                a spec path that cannot be read or found
     │   ├── AgentDefinitionError     an agent JSON file
+    │   ├── PluginError              an installed plugin (an entry point) that does not load or
+    │   │                            is not what its group takes; names its package and the fix
     │   ├── TaskSelectionError       `run 7` when there is no task 7, …
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── StoreDamaged             a damaged `.reviewloop/` file or registry row; the fix,
@@ -107,6 +109,11 @@ class SpecError(UserInputError):
 
 class AgentDefinitionError(UserInputError):
     """An agent definition file that cannot be loaded."""
+
+
+class PluginError(UserInputError):
+    """An installed plugin that fails to import or gives the wrong kind of object; the message
+    names the distribution and how to remove it."""
 
 
 class TaskSelectionError(UserInputError):

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -50,20 +51,21 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     assert "reviewloop.fixes.autofix -> reviewloop.runs.runner" in result.stdout
 
 
-def _packages() -> set[str]:
-    return {f"reviewloop/{p.parent.relative_to(PACKAGE).as_posix()}/"
-            for p in PACKAGE.rglob("__init__.py")
-            if p.parent != PACKAGE and "builtin_agents" not in p.parts}
+def _packages(package: Path = PACKAGE) -> set[str]:
+    return {f"reviewloop/{p.parent.relative_to(package).as_posix()}/"
+            for p in package.rglob("__init__.py")
+            if p.parent != package and "builtin_agents" not in p.parts}
 
 
-def _core_modules() -> set[str]:
-    return {f"reviewloop/{p.name}" for p in PACKAGE.glob("*.py")
+def _core_modules(package: Path = PACKAGE) -> set[str]:
+    return {f"reviewloop/{p.name}" for p in package.glob("*.py")
             if p.name not in ("__init__.py", "__main__.py")}
 
 
-def _named_in_doc() -> set[str]:
+def _named_in_doc(text: str | None = None) -> set[str]:
     """The first cell of every table row that names a package or a module."""
-    return set(re.findall(r"^\| `(reviewloop/[\w/.]+)` \|", DOC.read_text(), flags=re.M))
+    text = DOC.read_text() if text is None else text
+    return set(re.findall(r"^\| `(reviewloop/[\w/.]+)` \|", text, flags=re.M))
 
 
 def test_every_package_and_core_module_is_in_the_architecture_doc():
@@ -72,6 +74,126 @@ def test_every_package_and_core_module_is_in_the_architecture_doc():
 
 def test_everything_the_architecture_doc_names_exists():
     assert _named_in_doc() - (_packages() | _core_modules()) == set()
+
+
+def test_a_package_added_without_a_line_is_caught(tmp_path: Path):
+    for name in ("spec", "landing/modes"):
+        (tmp_path / name).mkdir(parents=True)
+        (tmp_path / name / "__init__.py").write_text('"""x"""\n')
+    doc = "| `reviewloop/spec/` | specs |\n| `reviewloop/gone/` | was here |\n"
+    assert _packages(tmp_path) - _named_in_doc(doc) == {"reviewloop/landing/modes/"}
+    assert _named_in_doc(doc) - _packages(tmp_path) == {"reviewloop/gone/"}
+
+
+# The paths, names and extension points the doc's prose names ------------------------------
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _stale_paths(text: str, root: Path = ROOT) -> list[str]:
+    """Every module (`x.py`) or folder (`x/`) path the doc names that does not exist. A path
+    with a folder is read from the repository or from `reviewloop/`; a bare module name in a
+    row of a table from the package that row is about, elsewhere from anywhere in the
+    package. Paths of a user's project (`.kiro/agents/`) start with a dot and are left out."""
+    package = root / "reviewloop"
+    stale = []
+    for line in text.splitlines():
+        row = re.match(r"\| `(?:reviewloop/)?([\w/]+/)` \|", line)
+        scope = package / row[1] if row else (
+            package / "graph" if re.match(r"\| `\w+\.py` \|", line) else None)
+        for span in _CODE_SPAN.findall(line):
+            if not re.fullmatch(r"[\w][\w/.-]*(\.py|/)", span):
+                continue
+            if "/" in span:
+                found = (root / span).exists() or (package / span).exists()
+            elif scope is not None:
+                found = any(scope.rglob(span))
+            else:
+                found = any(package.rglob(span))
+            if not found:
+                stale.append(span)
+    return stale
+
+
+def _defines(module: Path, name: str) -> bool:
+    """Whether `module` defines `name` at its top level (a class, a function, an assignment)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name:
+            return True
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
+
+
+def _stale_names(text: str, root: Path = ROOT) -> list[str]:
+    """Every "`NAME` (`path.py`)" and "`path.py` `NAME`" pair of the doc whose module does not
+    define NAME (its first part, for `Runs.land`). The path is from `reviewloop/`; a bare
+    module name that is not a core module is a table row's (see `_stale_paths`)."""
+    pairs = re.findall(r"`([\w.]+)` \(`([\w/]+\.py)`[,)]", text)
+    pairs += [(n, p) for p, n in re.findall(r"`([\w/]+\.py)` `([\w.]+)`", text)]
+    stale = []
+    for name, path in pairs:
+        module = root / "reviewloop" / path
+        if "/" not in path and not module.exists():
+            continue
+        if not module.is_file() or not _defines(module, name.split(".")[0]):
+            stale.append(f"{name} in {path}")
+    return stale
+
+
+def test_every_module_and_folder_the_doc_names_exists():
+    assert _stale_paths(DOC.read_text()) == []
+
+
+def test_every_registry_the_doc_names_is_defined_where_it_says():
+    assert _stale_names(DOC.read_text()) == []
+
+
+def test_a_moved_module_or_registry_is_caught():
+    doc = ("* a tool gets a line in `TOOLS` (`checks/analyzers/provision.py`)\n"
+           "* a gate: `checks/gates/gone.py`, `reports/` and `nowhere.py`\n"
+           "| `reviewloop/fixes/` | the fixer (`groups.py`, `routing.py`) |\n")
+    assert _stale_names(doc) == ["TOOLS in checks/analyzers/provision.py"]
+    assert _stale_paths(doc) == ["checks/gates/gone.py", "nowhere.py", "routing.py"]
+
+
+# the extension points the code has, each in the doc's table; and the entry-point groups
+EXTENSION_POINTS = ("reviewers", "analyzers", "gates", "output formats", "landing modes",
+                    "implementers", "spec formats")
+
+
+def _extension_rows(text: str) -> dict[str, str]:
+    assert "## Extension points" in text, "docs/architecture.md has no Extension points table"
+    table = text.split("## Extension points", 1)[1].split("\n## ", 1)[0]
+    return dict(re.findall(r"^\| ([a-z ]+) \| (`[\w/.]+\.py` `\w+`) \|", table, flags=re.M))
+
+
+def test_every_extension_point_has_a_row_naming_its_registry():
+    rows = _extension_rows(DOC.read_text())
+    assert set(EXTENSION_POINTS) <= set(rows)
+    assert _stale_names("\n".join(rows.values())) == []
+
+
+def test_every_plugin_entry_point_group_is_named_in_the_doc():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    groups = [g for g in project.get("entry-points", {}) if g.startswith("reviewloop.")]
+    text = DOC.read_text()
+    assert [g for g in groups if f"`{g}`" not in text] == []
+
+
+def test_the_doc_draws_the_layers_the_import_contract_holds():
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c["layers"] for c in contract["contracts"] if c["type"] == "layers")
+    expected = [sorted(re.split(r"\s*[|:]\s*", layer.replace("reviewloop.", "")))
+                for layer in layers]
+    section = DOC.read_text().split("## Dependencies go one way", 1)[1]
+    drawing = section.split("```", 2)[1]
+    drawn = [sorted(re.split(r"\s*[|,]\s*", line.replace("└─►", "").strip()))
+             for line in drawing.strip("\n").splitlines()]
+    assert drawn == expected
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.name)

@@ -126,9 +126,9 @@ def test_project_root_finds_enclosing_git_dir(tmp_path):
     assert project_root(nested) == tmp_path
 
 
-def test_the_readme_configuration_example_loads(tmp_path) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+def test_the_documented_configuration_example_loads(tmp_path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / ".reviewloop.toml").write_text(example)
     settings = load_settings(tmp_path, environ={})
     assert settings.max_rounds == 3 and settings.gates.coverage == "report"

@@ -23,6 +23,7 @@ def models() -> dict[str, list[type]]:
     from reviewloop.bench.report import BenchReport
     from reviewloop.findings.ledger import Ledger
     from reviewloop.reports.report import ReviewerOutcome
+    from reviewloop.reports.stats import Stats
     from reviewloop.review.matrix import FileCoverage
     from reviewloop.session.facts import Facts
     from reviewloop.spec.model import Diagnostic, Task
@@ -32,7 +33,8 @@ def models() -> dict[str, list[type]]:
             "tasks.schema.json": [Task, Diagnostic],
             "plan.schema.json": [Diagnostic],
             "bench.schema.json": [BenchReport],
-            "bench-case.schema.json": [CaseLine]}
+            "bench-case.schema.json": [CaseLine],
+            "stats.schema.json": [Stats]}
 
 
 def generated(kinds: list[type]) -> dict:

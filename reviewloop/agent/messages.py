@@ -12,10 +12,12 @@ def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
                    ) -> SystemMessage:
     """System prompt whose `shared` prefix Bedrock caches across reviewers; a sequence of
     parts gets a cache point after each, so a later request can read the longest part it
-    shares (at most three: Bedrock allows four cache points per request).
+    shares (at most four per request, Bedrock's limit).
 
     The cache point must sit in the message content: `cache_control=` is dropped by
-    `with_structured_output(..., include_raw=True)`. Other providers get plain text.
+    `with_structured_output(..., include_raw=True)`. Other providers get plain text. An
+    empty `specific` adds nothing after the last cache point (the fixer caches its own
+    rules too, and its findings follow in the next message).
     """
     parts = [shared] if isinstance(shared, str) else list(shared)
     if not bedrock:
@@ -23,4 +25,4 @@ def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
     blocks: list[str | dict[str, Any]] = []
     for part in parts:
         blocks += [{"type": "text", "text": part}, {"cachePoint": {"type": "default"}}]
-    return SystemMessage([*blocks, {"type": "text", "text": specific}])
+    return SystemMessage([*blocks, *([{"type": "text", "text": specific}] if specific else [])])

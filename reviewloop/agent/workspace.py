@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.names import shown
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 
 
@@ -38,6 +39,8 @@ class Workspace:
         """The real path `path` names inside the repository, or ToolRefused saying why not."""
         if not path or "\x00" in path:
             raise ToolRefused("an empty or malformed path")
+        # a model's path is taken as written: it never names bytes that are not UTF-8, so
+        # nothing it writes gets a name the run's snapshots would hold in another form
         joined = self.root / path  # an absolute `path` replaces the root
         lexical = Path(os.path.normpath(joined))
         if not lexical.is_relative_to(self.root):
@@ -59,4 +62,6 @@ class Workspace:
         return is_sensitive(rel, self.sensitive)
 
     def relative(self, real: Path) -> str:
-        return real.relative_to(self.root).as_posix()
+        """`real` as the model is shown it: in text form (`git.names`), so a listing with a
+        name that is not UTF-8 still goes into a prompt."""
+        return shown(real.relative_to(self.root).as_posix())

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from reviewloop.git.names import shown
+
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
     r"\.(test|spec)\.[cm]?[jt]sx?$")
@@ -21,7 +23,13 @@ def looks_like_test(path: str) -> bool:
 
 
 def repo_path(root: Path, filename: str) -> str:
-    """A tool's file name (absolute, or relative to `root`) as a repo-relative posix path."""
+    """A tool's file name (absolute, or relative to `root`; a name that is not UTF-8 as
+    `surrogateescape` decodes it) as a repo-relative posix path in text form
+    (`reviewloop.git.names`)."""
+    return shown(_relative(root, filename))
+
+
+def _relative(root: Path, filename: str) -> str:
     path = Path(filename)
     if path.is_absolute():
         try:  # as the analyzer named it (under `root`): no file system call

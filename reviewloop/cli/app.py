@@ -16,8 +16,10 @@ from reviewloop.cli.bench import bench_cmd
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.mcp_server import mcp_cmd
 from reviewloop.cli.memory import tune_collector
+from reviewloop.cli.options import format_opt as _format_opt
 from reviewloop.cli.options import model_opt as _model_opt
 from reviewloop.cli.options import region_opt as _region_opt
+from reviewloop.cli.report_commands import COMMANDS as REPORT_COMMANDS
 from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
 from reviewloop.cli.spec_commands import spec_group
 from reviewloop.cli.tools import tools_group
@@ -31,7 +33,6 @@ if TYPE_CHECKING:  # the run command loads LangGraph: only when it runs
 _LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
 COMMENT_EVENTS = ("issue_comment", "pull_request_review_comment")  # = github.commands.EVENTS
-REVIEW_FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")  # = cli.review.FORMATS
 
 
 class Context:
@@ -58,10 +59,10 @@ class Context:
 @click.option("--verbose", "-v", "verbosity", flag_value="verbose", help="Debug logging too.")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
-    """Implement a spec task, gate it, review it with five agents, fix, and commit on approval.
+    """Implement a spec task, gate it, review it with its reviewers, fix, and commit on approval.
 
     Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
-    130 interrupted.
+    4 review --github could not publish, 130 interrupted.
     """
     from reviewloop.cli import ui
 
@@ -230,10 +231,7 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
 @click.option("--staged", is_flag=True, help="Review what is staged.")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
-@click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text",
-              show_default=True, help="ruff: path:line:col: RULE message, [blocking] on the "
-              "lines --fail-on counts; github: workflow command annotations; sarif: SARIF "
-              "2.1.0 on stdout.")
+@_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file.")
@@ -262,7 +260,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
                fmt: str, output: Path | None, fail_on: str, fix: bool, sarif: Path | None,
                tests: bool, github: bool | None, quiet: bool, model: str | None,
                region: str | None, require_llm: bool, paths: tuple[Path, ...]) -> int:
-    """Review an existing change with the guard-rails' analyzers and the five reviewers;
+    """Review an existing change with the guard-rails' analyzers and the reviewers;
     with PATHS, only the changed files under them."""
     from reviewloop.cli import review, ui
     from reviewloop.runs.review import DiffSource
@@ -355,12 +353,12 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 
 
 # Every command, registered here and only here: those defined above, the analyzer
-# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py) and the session
-# commands (cli/session_commands.py).
+# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py), the session
+# commands (cli/session_commands.py), `report` and `stats` (cli/report_commands.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
     review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
-    bench_cmd, *SESSION_COMMANDS)
+    bench_cmd, *SESSION_COMMANDS, *REPORT_COMMANDS)
 for _command in COMMANDS:
     cli.add_command(_command)
 

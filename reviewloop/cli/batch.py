@@ -17,7 +17,8 @@ from reviewloop.cli import ui
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.runs.registry import new_run_id
-from reviewloop.runs.runner import LoopRunner, RunResult
+from reviewloop.runs.result import RunResult
+from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task

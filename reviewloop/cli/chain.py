@@ -11,7 +11,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.git.repository import open_repository
 from reviewloop.reports.next_steps import Landed, OpenRun, Step, next_steps, render
-from reviewloop.runs.runner import RunResult
+from reviewloop.runs.result import RunResult
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import TaskStatus
@@ -23,7 +23,7 @@ def after_commit(settings: Settings, root: Path, result: RunResult, *, yes: bool
     (the first that fails stops the chain and gives its exit code)."""
     if result.status != "committed" or result.tree is None:
         return ExitCode.OK
-    landed = Landed(land=result.land, branch=result.tree.target, run_branch=result.tree.branch,
+    landed = Landed(pushed=result.land.branch_to_push(result.tree),
                     remote=_remote(root, settings.run.remote))
     task, spec_file = _next_task(settings, root, result)
     steps = next_steps(landed, task, _spec_arg(settings, root),
@@ -54,7 +54,7 @@ def _next_task(settings: Settings, root: Path, result: RunResult
     """The next eligible task in your checkout's spec (the one just run is done, even where
     its tick has not reached your checkout: run.land = "branch-only" or "pr"), and the
     spec's tasks file."""
-    done = str(result.summary.get("task_id", ""))
+    done = result.summary.task_id if result.summary is not None else ""
     try:
         spec = load_spec(root, settings.spec)
     except ReviewloopError:

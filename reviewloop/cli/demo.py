@@ -10,7 +10,6 @@ from reviewloop.cli.panel import to_rich
 from reviewloop.config import Gates, load_settings
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
-from reviewloop.reports.report import RunSummary
 from reviewloop.sandbox.bubblewrap import Sandbox, require
 from reviewloop.spec.loader import load_spec
 
@@ -39,10 +38,10 @@ def run(directory: Path | None) -> int:
         task = spec.task(demo_repo.TASK)
         assert task is not None  # the demo project's own spec
         result = runner.start(task, spec.tasks_file, Implementer("manual"))
-        summary = RunSummary.model_validate(result.summary)
-        out.print(to_rich(summary))
+        if result.summary is not None:
+            out.print(to_rich(result.summary))
         if result.status == "awaiting_approval":
-            why = " (escalated — a real run would wait for you)" if summary.escalations else ""
+            why = " (escalated — a real run would wait for you)" if result.escalations else ""
             out.print(f"Ready to commit? [bold]yes[/] — the demo approves for you{why}.")
             result = runner.resume(result.run_id, "approve")
     finally:

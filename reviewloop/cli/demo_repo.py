@@ -1,7 +1,7 @@
 """The demo repository: the bundled example project copied into a temp git repository.
 
 The example project's task T2 ("Delete a todo") is applied as a manual change that has
-real problems for the analyzers to find; the loop then runs for real: guard-rails, five
+real problems for the analyzers to find; the loop then runs for real: guard-rails, the
 reviewers, automatic fixes, re-review, summary, approval and the commit.
 """
 

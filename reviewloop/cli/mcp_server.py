@@ -69,7 +69,7 @@ def server(root: Path) -> Any:
     @reported
     def review(path: str = ".", base: str | None = None, head: str | None = None,
                staged: bool = False) -> dict[str, Any]:
-        """Review a change with the five reviewers and their analyzers: the working tree
+        """Review a change with the reviewers and their analyzers: the working tree
         (default), the staged change, or BASE...HEAD. Returns findings, statuses, verdict."""
         args = ["review", "--format", "json", "--fail-on", "never"]
         args += ["--staged"] if staged else []

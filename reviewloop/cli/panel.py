@@ -156,7 +156,8 @@ def _reviewers_table(reviewers: Sequence[ReviewerOutcome], llm: bool) -> Table:
                       Text(r.status, style=styles[r.status]), str(r.findings_count),
                       f"{r.duration_s:.1f}s" if llm else "—",
                       f"{r.input_tokens:,}/{r.output_tokens:,}",
-                      Text(r.error or "", style="red"))
+                      Text(r.error or "", style="red") if r.error else
+                      Text(r.reason or "", style="yellow"))
     return table
 
 

@@ -16,6 +16,7 @@ from reviewloop.errors import ConfigError, StoreDamaged, UserInputError
 from reviewloop.git.identity import IDENTITY_FIX, missing_identity
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.remote import check_ready
+from reviewloop.landing.modes import land_mode
 from reviewloop.runs.damage import CHECKPOINTS, health
 from reviewloop.runs.registry import REPAIR_FIX, STATE_DIR
 from reviewloop.sandbox.bubblewrap import Sandbox, require
@@ -33,7 +34,7 @@ class Needs:
     check_model: bool = True  # False when the caller brings its own model factory (tests)
     existing_runs: bool = False  # it reads runs (resume, approve): the store must hold some
     sandbox: bool = True  # it runs gates or model commands: the sandbox must work here
-    remote: bool = False  # it may land: with run.land = "pr", the remote and the token
+    remote: bool = False  # it may land: the land mode, and the remote if it needs one
 
 
 def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
@@ -44,7 +45,9 @@ def preflight(settings: Settings, root: Path, needs: Needs) -> Repository:
         check_default_branch(repo)
     if needs.sandbox:  # before any model call or worktree: the test gate would fail later
         require(Sandbox.from_settings(settings))
-    if needs.remote and settings.run.land == "pr":  # before .reviewloop/, a worktree, a model
+    # it may land: an unknown run.land is refused, and a mode that needs the remote (pr)
+    # finds it and the token, before .reviewloop/, a worktree or a model
+    if needs.remote and land_mode(settings.run.land).needs_remote:
         check_ready(repo, settings.run.remote, os.environ)
     if needs.llm_implementer and needs.check_model:
         check_implementer_model(settings)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from reviewloop.cli import ui
 from reviewloop.cli.progress import STEPS
 from reviewloop.cli.review import ReviewOptions, analyzers_for, emit
+from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import Finding, Severity
@@ -40,9 +41,13 @@ from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
 from reviewloop.github.verdict import UNFINISHED, Delivery, pr_summary
+from reviewloop.reports.mermaid import gantt
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary
+from reviewloop.reports.timeline import timeline
+from reviewloop.runs.records import review_folder, save_pull
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
+from reviewloop.runs.trace import read_trace
 from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config
 
 if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
@@ -94,20 +99,34 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
     reviewed = parse_diff(diff_text) if incremental else None
     summary = redacted(summary)  # everything below is posted, printed or logged
+    chart = diagram(root, settings, summary)
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
                       health=summary.ledger.health)
-        return _conclude(target, judge, summary, unread, options, env)
+        return _conclude(target, judge, summary, unread, options, env,
+                         record=lambda pr: save_pull(root, target.repo, target.number, pr,
+                                                     head=target.head_sha),
+                         chart=chart)
+
+
+def diagram(root: Path, settings: Settings, summary: RunSummary) -> str:
+    """This push's review as a Mermaid gantt block for the job summary ("" without a trace)."""
+    line = timeline(read_trace(review_folder(root, summary.run_id)), settings.prices)
+    block = gantt(line, f"review {summary.run_id}")
+    return f"### Timeline\n\n{block}" if block else ""
 
 
 def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubError | None,
-              options: ReviewOptions, env: Mapping[str, str]) -> int:
-    """Judge the PR, publish, and leave the SARIF, the job summary and the step outputs
-    whatever publishing did; the exit code."""
+              options: ReviewOptions, env: Mapping[str, str], *,
+              record: Callable[[RunSummary], object], chart: str = "") -> int:
+    """Judge the PR, record its findings in the store (`reviewloop stats`), publish, and
+    leave the SARIF, the job summary and the step outputs whatever publishing did; the
+    exit code."""
     conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
                     health=judge.health)
     pr = pr_summary(summary, conv.ledger(target.head_sha))
+    record(pr)
     markdown = to_markdown(pr)
     delivery = UNFINISHED
     try:
@@ -115,7 +134,7 @@ def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubE
     finally:  # an internal error too leaves them, saying publishing did not finish
         emit(summary, options)
         counts = pr.ledger.counts()["open"]
-        write_job_outputs(env, counts, _job_summary(counts, delivery, markdown),
+        write_job_outputs(env, counts, _job_summary(counts, delivery, markdown, chart),
                           options.sarif, delivery)
     return _exit_code(pr, delivery, options.fail_on)
 
@@ -204,9 +223,11 @@ def _moved(target: Target) -> str:
             "posts them.")
 
 
-def _job_summary(counts: Mapping[str, int], delivery: Delivery, markdown: str) -> str:
+def _job_summary(counts: Mapping[str, int], delivery: Delivery, markdown: str,
+                 chart: str = "") -> str:
     note = f"\n\n{delivery.note}" if delivery.note else ""
-    return pr_line(counts) + note + "\n\n" + markdown
+    after = f"\n{chart}\n" if chart else ""
+    return pr_line(counts) + note + "\n\n" + markdown.rstrip("\n") + "\n" + after
 
 
 def pr_line(counts: Mapping[str, int]) -> str:

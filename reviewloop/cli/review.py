@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -20,9 +19,10 @@ from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
-from reviewloop.reports.lines import to_github, to_ruff
+from reviewloop.reports import formats
+from reviewloop.reports.formats import RenderContext, sarif_text
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary, json_bytes
+from reviewloop.reports.report import RunSummary
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.runs.path_scope import under
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
@@ -62,8 +62,9 @@ def prepare_outputs(options: ReviewOptions) -> None:
                                  where=str(path.parent),
                                  fix=f"give {flag} a path in a folder you can write") from None
         if path.is_dir():
+            ext = formats.get(options.format).extension if flag == "--output" else ".sarif"
             raise UserInputError(f"{flag} {path} is a folder", where=str(path),
-                                 fix=f"give {flag} a file name, e.g. {path / 'report'}")
+                                 fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
 
 
 def analyzers_for(settings: Settings, base: str | None = None) -> Callable[..., AnalyzerReport]:
@@ -152,35 +153,32 @@ def _in_refs(repo: Repository | None, path: str, refs: Sequence[str | None]) -> 
         for ref in refs if ref and not ref.startswith("-"))
 
 
-FORMATS = ("text", "json", "markdown", "ruff", "github", "sarif")
-
-
 def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) -> None:
     """Print (or write to --output) the report in --format; the terminal panel goes with the
     text format, or with any format written to a file unless -q. --sarif also writes SARIF.
     The panel carries the verdict: it is printed once. With -q the text format prints
     nothing when the review passes, and ruff's lines and the verdict when it blocks."""
-    json_out = options.format == "json"  # 17 MB for 5,000 findings: written as bytes
-    text = None if json_out else render(summary, options.format, root,
-                                        fail_on=options.fail_on)
-    if json_out:
-        _write(json_bytes(summary), options.output)
+    ctx = RenderContext(fail_on=options.fail_on,
+                        shown=_from_cwd(root) if root is not None else str)
+    out = formats.get(options.format).render(summary, ctx)  # json: bytes (17 MB for 5,000)
+    if isinstance(out, bytes):
+        _write(out, options.output)
     elif options.output is not None:
-        options.output.write_text(text if text is not None else to_markdown(summary),
+        options.output.write_text(out if out is not None else to_markdown(summary),
                                   encoding="utf-8")
-    elif text is not None:
-        print(text, end="")
-    drawn = not json_out and text is None  # the text format is the panel itself
+    elif out is not None:
+        print(out, end="")
+    drawn = out is None  # the text format is the panel itself
     if drawn and options.output is None and ui.quiet():
         if blocking(summary, options.fail_on):  # why the exit code is 1, one line each
-            print(render(summary, "ruff", root, fail_on=options.fail_on), end="")
+            print(formats.get("ruff").render(summary, ctx), end="")
     elif (options.output is None and drawn) or (options.output is not None
                                                 and not ui.quiet()):
         ui.console().print(to_rich(summary))
         for line in summary.skipped:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
     if options.sarif is not None:
-        options.sarif.write_text(_sarif(summary), encoding="utf-8")
+        options.sarif.write_text(sarif_text(summary), encoding="utf-8")
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -195,30 +193,6 @@ def _write(data: bytes, output: Path | None) -> None:
         return
     raw.write(data)
     raw.flush()
-
-
-def render(summary: RunSummary, fmt: str, root: Path | None = None, *,
-           fail_on: str = "must_fix") -> str | None:
-    """The report as `fmt`; None for `text`, which is drawn on the terminal."""
-    if fmt == "json":
-        return json_bytes(summary).decode()
-    if fmt == "markdown":
-        return to_markdown(summary)
-    if fmt == "sarif":
-        return _sarif(summary) + "\n"
-    if fmt == "ruff":
-        return to_ruff(summary, _from_cwd(root) if root is not None else str, fail_on)
-    if fmt == "github":
-        return to_github(summary)
-    return None
-
-
-def _sarif(summary: RunSummary) -> str:
-    from reviewloop import __version__
-    from reviewloop.reports.sarif import to_sarif
-
-    return json.dumps(to_sarif(summary.ledger, tool_version=__version__,
-                               reviewers=summary.reviewers, llm=summary.llm), indent=2)
 
 
 def _from_cwd(root: Path) -> Callable[[str], str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.prompt import Confirm
+from rich.text import Text
 
 from reviewloop.agent.models import ModelFactory
 from reviewloop.cli import ui
@@ -20,11 +21,12 @@ from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
+from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import load_policy, with_quality_gates
-from reviewloop.reports.report import RunSummary
 from reviewloop.review.reviewer_set import load_reviewers
-from reviewloop.runs.registry import RunRecord
-from reviewloop.runs.runner import LoopRunner, RunResult
+from reviewloop.runs.registry import RunRecord, state_dir
+from reviewloop.runs.result import RunResult
+from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.steering import load_layered
@@ -46,7 +48,7 @@ class RunOptions:
 def run(settings: Settings, root: Path, target: str, options: RunOptions,
         model_factory: ModelFactory | None = None) -> int:
     implementer = Implementer.parse(options.implementer)
-    preflight(settings, root, Needs(llm_implementer=implementer.kind == "llm",
+    preflight(settings, root, Needs(llm_implementer=implementer.spec.uses_model,
                                     require_llm=options.require_llm,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
@@ -55,8 +57,8 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = _runner(settings, root, model_factory, options.require_llm)
-    if implementer.kind == "llm" and not runner.llm:
-        raise ConfigError("the llm implementer needs a model and credentials",
+    if implementer.spec.uses_model and not runner.llm:
+        raise ConfigError(f"the {implementer.kind} implementer needs a model and credentials",
                           where="--implementer",
                           fix="set --model (or `model` in .reviewloop.toml), or use "
                               "--implementer manual / cmd:\"…\"")
@@ -177,7 +179,7 @@ def _check_branch(root: Path, settings: Settings, branch: str | None) -> None:
             raise UserInputError(f"branch {branch!r} already exists", where=str(root),
                                  fix=f"choose another name, or switch to it: git switch {branch}")
     current = branch or repo.current_branch()
-    if settings.run.land in ("branch-only", "pr"):
+    if not land_mode(settings.run.land).writes_your_branch:
         return  # your branch is never written: any branch (or a detached HEAD) will do
     if current is None or is_protected(current, settings.gates.protected_branches) \
             or current == repo.default_branch():
@@ -214,16 +216,16 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, *,
     from reviewloop.github.run_pr import spend_text
 
     out = ui.console()
-    if result.summary:
-        summary = RunSummary.model_validate(result.summary)
-        out.print(to_rich(summary))
-        out.print(f"Spend: {spend_text(summary, runner.settings.budget_usd)}", markup=False)
+    if result.summary is not None:
+        out.print(to_rich(result.summary))
+        out.print(f"Spend: {spend_text(result.summary, runner.settings.budget_usd)}",
+                  markup=False)
     if result.status == "awaiting_approval":
-        reasons = result.summary.get("escalations") or []
+        reasons = result.escalations
         # land = "pr": the pull request's review is the approval. An escalated run (its
         # budget spent included) opens a draft with the attention label: nothing reaches
         # the base branch without a human, and the work is where the human looks.
-        if result.land == "pr" or (options.yes and not reasons):
+        if result.land.approval_by_review or (options.yes and not reasons):
             result = runner.resume(result.run_id, "approve")
         elif _interactive():
             from reviewloop.cli.live import paused
@@ -238,8 +240,7 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, *,
                       f"  reject:  reviewloop reject {result.run_id}")
             return ExitCode.BLOCKING
     _report_outcome(result, runner.root)
-    if result.status == "committed" and result.land == "pr" and \
-            result.summary.get("escalations"):
+    if result.status == "committed" and result.land.approval_by_review and result.escalations:
         return ExitCode.BLOCKING  # a draft pull request waits for a human
     if result.status != "committed":
         return ExitCode.BLOCKING
@@ -255,16 +256,10 @@ def _report_outcome(result: RunResult, root: Path) -> None:
     out = ui.console()
     tree = result.tree
     if result.status == "committed":
-        sha = (result.commit or "")[:12]
-        if result.land == "pr":
-            _report_pr(result, root)
-        elif tree is not None and result.land == "branch-only":
-            out.print(f"[green]Committed {sha}[/] on branch {tree.branch} (run "
-                      f"{result.run_id}); run.land = \"branch-only\": your branch is "
-                      f"unchanged, merge it with `git merge {tree.branch}`.")
-        else:
-            where = f" on {tree.target}" if tree is not None and tree.target else ""
-            out.print(f"[green]Committed {sha}[/]{where} (run {result.run_id}).")
+        said = result.land.outcome(result.run_id, result.commit or "", tree,
+                                   state_dir(root) / "runs" / result.run_id)
+        if said is not None:  # else landed by another process, which said it
+            out.print(Text.assemble((said[0], "green"), said[1]), highlight=False)
         for notice in result.notices:
             out.print(notice, markup=False, highlight=False)
     elif result.status == "declined":
@@ -274,24 +269,6 @@ def _report_outcome(result: RunResult, root: Path) -> None:
                     f"{tree.branch}); `reviewloop clean` removes it.")
         out.print(f"Declined: nothing committed and your checkout was not touched (run "
                   f"{result.run_id}).{kept}")
-
-
-def _report_pr(result: RunResult, root: Path) -> None:
-    from reviewloop.github.run_pr import ATTENTION_LABEL, PullRequestRef
-    from reviewloop.landing.land import PR_FILE
-    from reviewloop.runs.registry import state_dir
-
-    saved = state_dir(root) / "runs" / result.run_id / PR_FILE
-    if not saved.exists():
-        return  # landed by another process, which reported it
-    pull = PullRequestRef.model_validate_json(saved.read_text(encoding="utf-8"))
-    verb = "Opened" if pull.created else "Updated"
-    kind = " draft" if pull.draft else ""
-    label = f', labelled "{ATTENTION_LABEL}"' if pull.escalated else ""
-    ui.console().print(
-        f"[green]{verb}{kind} pull request #{pull.number}[/] on {pull.repo}{label}: "
-        f"{pull.url}\n  commit {(result.commit or '')[:12]} on branch {pull.branch} (run "
-        f"{result.run_id}); approve it by reviewing and merging.", highlight=False)
 
 
 def _shown(path: str) -> str:

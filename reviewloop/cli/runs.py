@@ -14,6 +14,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository
+from reviewloop.landing.modes import modes
 from reviewloop.runs import damage
 from reviewloop.runs.registry import REPAIR_FIX, UNFINISHED, RunRecord, crashed, run_tree
 from reviewloop.runs.store import postgres_url, registry_for
@@ -126,11 +127,22 @@ def _where(root: Path, record: RunRecord) -> tuple[str, str]:
         return "", ""
     if Path(tree.path).exists():
         return ("kept" if record.status in FINISHED else "in use"), _relative(root, tree.path)
-    if record.status == "committed" and record.options.get("land") == "branch-only":
-        return f"branch {tree.branch}", ""
+    kept = _kept_branch(record)
+    if kept is not None:
+        return f"branch {kept}", ""
     if record.status in UNFINISHED:
         return "missing", ""
     return "", ""
+
+
+def _kept_branch(record: RunRecord) -> str | None:
+    """The branch a committed run left for you, as its land mode says: `runs` shows it and
+    `clean` never deletes it. A mode no installed package knows any more keeps its branch."""
+    tree = run_tree(record)
+    if tree is None or record.status != "committed":
+        return None
+    mode = modes().get(str(record.options.get("land", "merge")))
+    return tree.branch if mode is None else mode.kept_branch(tree)
 
 
 def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: bool) -> int:
@@ -158,9 +170,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
             else:
                 ui.console(stderr=True).print(f"Run {record.run_id} is running: left alone.")
                 continue
-        keep_branch = record.status == "committed" and record.options.get("land") == \
-            "branch-only"
-        worktree.remove(checkout, tree, branch=not keep_branch)
+        worktree.remove(checkout, tree, branch=_kept_branch(record) is None)
         removed.append(_relative(root, tree.path))
     if not run_ids:
         trees = [run_tree(r) for r in records]

@@ -250,7 +250,9 @@ def outcome_health(outcomes: Sequence[Mapping[str, Any]]) -> list[Health]:
     for outcome in outcomes:
         key = (outcome["agent"], outcome.get("round", 1))
         mine = Health(kind="reviewer", name=key[0], status=outcome["status"],
-                      reason=outcome.get("error"), round=key[1])
+                      reason=outcome.get("error") or (outcome.get("summary") if
+                                                      outcome["status"] == "skipped" else None),
+                      round=key[1])
         # A reviewer of several chunks is as healthy as its worst chunk.
         if key not in reviewers or _WORSE[mine.status] > _WORSE[reviewers[key].status]:
             reviewers[key] = mine

@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import PurePosixPath
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -35,6 +35,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from reviewloop.git.names import shown
 
 FINGERPRINT_VERSION = "v3"  # bump when the rule below changes: old fingerprints stop matching
 SHORT_LENGTH = 12
@@ -93,6 +95,10 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+_NAME_BYTE = re.compile(r"\\x[89a-f][0-9a-f]")  # a byte of a name that is not UTF-8
+_RAW = re.compile(r"[\udc80-\udcff]")  # such a byte as `surrogateescape` decodes it
+
+
 @lru_cache(maxsize=8192)  # every finding validates its file: a round names few files
 def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
     """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors.
@@ -102,12 +108,11 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
     text = path.strip() if named_by_a_model else path
     if not text.strip():
         raise ValueError("file must not be empty")
-    if named_by_a_model and "\\" in text:
+    if named_by_a_model and "\\" in _NAME_BYTE.sub("", text):  # a byte of a name: `git.names`
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")
-    parts = PurePosixPath(text).parts
-    if ".." in parts:
+    if ".." in (parts := PurePosixPath(text).parts):
         raise ValueError(f"file must stay inside the repository, got {text!r}")
     normal = PurePosixPath(*parts).as_posix() if parts else ""
     if normal in ("", "."):
@@ -153,6 +158,18 @@ class FindingDraft(BaseModel):
     def _repo_relative(cls, value: str) -> str:
         return normalise_path(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _as_text(cls, data: Any) -> Any:
+        """A tool's words may quote a name that is not UTF-8 as its bytes decoded
+        (`surrogateescape`: a checkov resource, a path in a message): such a string is held
+        in the names' text form (`git.names`), which every sink carries."""
+        if isinstance(data, dict) and any(isinstance(v, str) and _RAW.search(v)
+                                          for v in data.values()):
+            return {k: shown(v) if isinstance(v, str) and _RAW.search(v) else v
+                    for k, v in data.items()}
+        return data
+
     @model_validator(mode="after")
     def _ordered_range(self) -> Self:
         if self.end_line < self.start_line:
@@ -196,7 +213,13 @@ class Finding(FindingDraft):
         default="line", description="What the finding is about: lines, a symbol (`symbol` "
         "names it) or the whole file; symbol- and file-level findings are keyed on those.")
     symbol: str | None = Field(
-        default=None, description="The function or class a symbol-level finding is about.")
+        default=None, description="The function or class a symbol-level finding is about (an "
+        "analyzer's line-level finding may name the resource or construct it is about).")
+    introduced: bool = Field(
+        default=False, description="The change brought it about though it lies on none of the "
+        "lines the change wrote: the analyzer does not report it on the change's base (a "
+        "protective line deleted elsewhere, a rule added to a resource defined elsewhere). "
+        "Such a finding is inside the change.")
     location_hash: str = Field(
         default="", description="Where it is, independent of line numbers (see "
         "`location_hash`); computed when left empty.")

@@ -2,7 +2,9 @@
 
 Inside the change means on a line the run wrote, or spanning a place where it removed lines:
 a deleted `encrypted = true` makes the resource an analyzer reports around it part of the
-change. "Outside the change" is kept for findings the change did not touch either way.
+change; so is an analyzer finding the change introduced elsewhere (`Finding.introduced`: the
+analyzer's run on the base does not have it). "Outside the change" is kept for findings the
+change did not touch in any of these ways.
 
 Pure functions over `Finding` values and plain mappings; nothing here reads files or state.
 Grouping never merges different rules: a group is the reports of one identity (same rule and
@@ -49,11 +51,14 @@ def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
 
 def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
                    removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
-    """Why `finding` lies outside the change (None when inside): a file-level finding is
-    inside when the change wrote or removed lines of its file, any other when its lines
-    contain a written line or span a place where lines were removed. `scope` and `removals`
+    """Why `finding` lies outside the change (None when inside): one the change introduced
+    (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
+    removed lines of its file, any other when its lines contain a written line or span a
+    place where lines were removed. `scope` and `removals`
     (path → the new-file line after which lines were removed) as `normalise_scope` gives
     them: each file's lines ascending."""
+    if finding.introduced:  # the analyzer's run on the base does not have it
+        return None
     lines = scope.get(finding.file)
     cuts = (removals or {}).get(finding.file, ())
     if lines is None:

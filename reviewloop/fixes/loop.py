@@ -16,8 +16,9 @@ its budget stays in your working tree, says so, and the groups after it are not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reviewloop.agent.models import ChatHandle, UsageRecord
@@ -34,8 +35,10 @@ from reviewloop.fixes.retest import Retest
 from reviewloop.git.changes import changes_since
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.worktrees import restore
+from reviewloop.review.round import SharedPrefix
 from reviewloop.spec.steering_set import SteeringSet
 
+OnGroup = Callable[[GroupResult], None]
 _FAILING_OUTPUT = 3000  # characters of the failing tests' output kept in the escalation
 
 
@@ -44,7 +47,9 @@ class FixJob:
     """What one fix round works with. `before` is the snapshot saved before the fixer
     started (the last state that passed its gates); `in_worktree` says a failed fix may be
     discarded (a run's own worktree) or must stay (`reviewloop review --fix`, your checkout);
-    `steering` is the run's steering, of which the fixer gets what applies to its files."""
+    `steering` is the run's steering, of which the fixer gets what applies to its files;
+    `prefix` gives, for a group's files, the round's shared prompt prefix the reviewers of
+    those files sent (the fixer's prompt starts with it and reads their cache)."""
 
     repo: Repository
     workspace: Workspace
@@ -59,7 +64,9 @@ class FixJob:
     gate_report: GateReport | None
     max_retries: int
     on_gate: OnGate | None = None
+    on_group: OnGroup | None = None  # told as each group's fix ends (the run's timeline)
     steering: SteeringSet | None = None
+    prefix: Callable[[Sequence[str]], SharedPrefix] | None = None
 
     @property
     def retest(self) -> Retest:
@@ -77,9 +84,13 @@ def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
     results: list[GroupResult] = []
     for group in group_findings(findings):
         stop = not job.in_worktree and any(r.status == "escalated" for r in results)
-        results.append(GroupResult(group, "not_started", 0, "an earlier fix failed in your "
-                                   "working tree") if stop else
-                       _fix_group(job, job.chat, group, usage))
+        began, used = time.monotonic(), len(usage)
+        result = GroupResult(group, "not_started", 0, "an earlier fix failed in your "
+                             "working tree") if stop else _fix_group(job, job.chat, group, usage)
+        results.append(replace(result, duration_s=time.monotonic() - began,
+                               usage=tuple(usage[used:])))
+        if job.on_group is not None:
+            job.on_group(results[-1])
     addressed = [f for r in results if r.status == "fixed" for f in r.group.findings]
     left = [f for r in results if r.status in ("unchanged", "not_started")
             for f in r.group.findings]
@@ -109,11 +120,14 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
     feedback = None
     report = GateReport()
     changed: tuple[str, ...] = ()
+    shared = job.prefix(group.files) if job.prefix else SharedPrefix()
     for attempt in range(1, attempts + 1):
-        steering = job.steering.block((*group.files, *changed)) if job.steering else ""
+        # the prefix holds the steering of the reviewed chunk's files: only the rest is added
+        outside = [p for p in (*group.files, *changed) if p not in shared.paths]
+        steering = job.steering.block(outside) if job.steering and outside else ""
         result = fix_with_llm(chat.model, group.findings, feedback, job.workspace,
                               job.policy, model_name=chat.name, timeout_s=chat.timeout_s,
-                              steering=steering)
+                              steering=steering, prefix=shared.parts, bedrock=chat.bedrock)
         usage.extend(result.usage)
         changed = changes_since(job.repo, start, job.artifacts)[0].paths
         if not changed:

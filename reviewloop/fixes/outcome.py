@@ -27,6 +27,8 @@ class GroupResult:
     attempts: int
     reason: str
     output: str = ""
+    duration_s: float = 0.0  # its fixer conversations and re-tests, for the run's timeline
+    usage: tuple[UsageRecord, ...] = ()  # what its fixer conversations used
 
     def escalation(self) -> str:
         """The line the summary shows for an escalated group."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reviewloop.git.diff import changed_lines, read_diff, removal_points, save_diff
+from reviewloop.git.names import on_disk
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, touched_since
 
 T = TypeVar("T")
@@ -105,9 +106,9 @@ def contents(repo: Repository, baseline: Snapshot, paths: Sequence[str]
 
 
 def _version(repo: Repository, tree: str, path: str) -> Version:
-    entry = repo.git("ls-tree", "-z", tree, "--", path).split("\0", 1)[0]
+    entry = repo.git("ls-tree", "-z", tree, "--", on_disk(path)).split("\0", 1)[0]
     meta, _, name = entry.partition("\t")
-    if name != path or len(meta.split()) != 3:
+    if name != on_disk(path) or len(meta.split()) != 3:
         return Version()
     mode, kind, sha = meta.split()
     if mode == "120000":

@@ -18,6 +18,7 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
 from reviewloop.git.diff_headers import PREFIX, HeaderNames
+from reviewloop.git.names import from_bytes
 from reviewloop.memo import TextMemo, no_cycle_collection
 
 _DEV_NULL = "/dev/null"
@@ -344,13 +345,14 @@ def _removals(hunk: Any) -> Iterator[int]:
 
 
 def _clean(name: str) -> str:
-    """A header file name → a repository path: unquoted, without its a/ or b/ prefix."""
+    """A header file name → a repository path in text form (`git.names`): unquoted, without
+    its a/ or b/ prefix."""
     if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
         try:
             raw = codecs.escape_decode(name[1:-1].encode("utf-8"))[0]
         except ValueError:  # a stray backslash: keep the name as written
             raw = name[1:-1].encode("utf-8")
-        name = raw.decode("utf-8", errors="replace")
+        name = from_bytes(raw)
     return PREFIX.sub("", name, count=1)
 
 

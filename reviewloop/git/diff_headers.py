@@ -3,6 +3,7 @@ wrongly."""
 
 from __future__ import annotations
 
+import codecs
 import re
 
 _DEV_NULL = "/dev/null"
@@ -87,3 +88,43 @@ def _spaceless(name: str) -> str:
         return name
     body = name[1:-1] if len(name) >= 2 and name[0] == name[-1] == '"' else name
     return '"' + body.replace(" ", "\\040") + '"'
+
+
+# git's quotePath=true form of a byte >= 0x80 (`\\303`): only a name holds one (content lines
+# are never quoted), so a diff without one has no name to rewrite
+_HIGH_OCTAL = re.compile(r"\\[23][0-7]{2}")
+_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+              "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def utf8_names(text: str) -> str:
+    """A diff git wrote with `core.quotePath=true` (every byte >= 0x80 of a name as an octal
+    escape, so the output's names are ASCII whatever their bytes), with each name that is
+    UTF-8 written back as `core.quotePath=false` writes it (`café.py`, bare unless it needs
+    quotes). A name that is not UTF-8 keeps its octal escapes: the diff stays text, and its
+    parser (`diff._clean`) gets the name's real bytes from them. Only header lines — from
+    `diff --git` to the first `@@` — are rewritten; a content line is never touched."""
+    if _HIGH_OCTAL.search(text) is None:
+        return text
+    lines = text.split("\n")
+    header = False
+    for at, line in enumerate(lines):
+        if line.startswith("diff --git "):
+            header = True
+        elif line.startswith("@@"):
+            header = False
+        if header and '"' in line:
+            lines[at] = _QUOTED.sub(_as_utf8, line)
+    return "\n".join(lines)
+
+
+def _as_utf8(match: re.Match[str]) -> str:
+    try:
+        name = codecs.escape_decode(match.group(1).encode("ascii"))[0].decode("utf-8")
+    except (ValueError, UnicodeError):  # not UTF-8 (or not git's quoting): left as git gave it
+        return match.group()
+    if not any(c in _C_ESCAPES or c < " " or c == "\x7f" for c in name):
+        return name
+    return '"' + "".join(_C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f"
+                                              else c) for c in name) + '"'

@@ -34,7 +34,7 @@ SUFFIXES: dict[str, str] = {
     ".js": JAVASCRIPT, ".mjs": JAVASCRIPT, ".cjs": JAVASCRIPT, ".jsx": JAVASCRIPT,
     ".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TYPESCRIPT,
     ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
-    ".tf": TERRAFORM,
+    ".tf": TERRAFORM, ".tofu": TERRAFORM,  # OpenTofu reads both
 }
 # interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
 INTERPRETERS: dict[str, str] = {

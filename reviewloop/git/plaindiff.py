@@ -59,6 +59,7 @@ def as_text(git: Callable[..., str], argv: Sequence[str],
     stay binary, and the review names them as not analysed."""
     from reviewloop.git.diff import parse_diff
     from reviewloop.git.languages import by_name, is_binary
+    from reviewloop.git.names import on_disk
     from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
     text = git(*argv)
@@ -68,7 +69,7 @@ def as_text(git: Callable[..., str], argv: Sequence[str],
     again = []
     for f in files:
         blob = _NEW_BLOB.search(f.text)
-        if f.binary and blob and blob.group(1).strip("0") and "\ufffd" not in f.path \
+        if f.binary and blob and blob.group(1).strip("0") \
                 and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES \
                 and (by_name(f.path) or (start is not None and not is_binary(
                     f.path, start(blob.group(1))))):
@@ -76,7 +77,7 @@ def as_text(git: Callable[..., str], argv: Sequence[str],
     if not again or "".join(f.text for f in files) != text:
         return text  # nothing to show again, or a diff this parser does not cut cleanly
     head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
-    paths = [p for f in again for p in (f.old_path, f.path) if p]
+    paths = [on_disk(p) for f in again for p in (f.old_path, f.path) if p]
     shown = {f.path: f.text for f in parse_diff(git(*head, "--text", "--", *paths)).files}
     marked = {id(f) for f in again}
     return "".join(shown.get(f.path, f.text) if id(f) in marked else f.text for f in files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewloop.git.names import on_disk
 from reviewloop.git.repository import Repository
 
 _NOT_COMMITTED = "0" * 40  # blame's id for a line of the working tree no commit holds yet
@@ -14,12 +15,12 @@ _REGULAR = ("100644", "100755")
 def read_at(repo: Repository, rev: str, path: str) -> str | None:
     """The text of the regular file `path` in the commit or tree `rev`; None when it has no
     such file (a symlink or a submodule is not read either)."""
-    status, out, _ = repo.try_git("ls-tree", "-z", rev, "--", path)
+    status, out, _ = repo.try_git("ls-tree", "-z", rev, "--", on_disk(path))
     if status != 0 or not out:
         return None
     meta, _, name = out.rstrip("\0").partition("\t")
     mode, kind, sha = meta.split()
-    if name != path or kind != "blob" or mode not in _REGULAR:
+    if name != on_disk(path) or kind != "blob" or mode not in _REGULAR:
         return None
     return repo.git("cat-file", "blob", sha, errors="replace")
 

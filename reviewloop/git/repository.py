@@ -13,6 +13,7 @@ from pathlib import Path
 import git
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import write_blobs
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
@@ -35,9 +36,11 @@ _GLOBAL = ("-c", "core.quotePath=false", *NO_TREE_CODE)
 # The diff of two commits: a review asks for the same one up to four times (the change, the
 # trusted side, the suppression scope, the configuration check); a few MB at most, two kept.
 _COMMIT_DIFFS: TextMemo[str] = TextMemo(keep=2, from_chars=0)
-# Diff output that parses the same whatever the user's diff.* / color.* settings are.
-_DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
-         "--dst-prefix=b/", "--find-renames", "--full-index")
+# Diff output that parses the same whatever the user's diff.* / color.* settings are; its
+# names come quoted to ASCII, so a name's bytes survive however the output is decoded
+# (`diff_headers.utf8_names` writes the UTF-8 ones back).
+_DIFF = ("-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv",
+         "--src-prefix=a/", "--dst-prefix=b/", "--find-renames", "--full-index")
 
 
 def is_protected(branch: str, protected: Sequence[str]) -> bool:
@@ -145,8 +148,8 @@ class Repository:
         status, staged, _ = self.try_git("write-tree")  # objects only; the index is kept
         if status == 0:
             return self._diff_trees(head, staged.strip(), None, context)
-        return self.git(*DIFF_SIZE_LIMIT, *_DIFF, f"-U{context}", "--cached", head,
-                        errors="replace")  # unmerged
+        return utf8_names(self.git(*DIFF_SIZE_LIMIT, *_DIFF, f"-U{context}", "--cached", head,
+                                   errors="replace"))  # unmerged
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:
@@ -167,9 +170,10 @@ class Repository:
         """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`), in which
         a text file git took for binary by a NUL byte is shown as text."""
         with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
-            return as_text(lambda *more: self.git(*options, *more, env=env, errors="replace"),
-                           (*DIFF_SIZE_LIMIT, *_DIFF, *args),
-                           lambda blob: blob_start(self.root, blob, _GLOBAL))
+            return utf8_names(as_text(
+                lambda *more: self.git(*options, *more, env=env, errors="replace"),
+                (*DIFF_SIZE_LIMIT, *_DIFF, *args),
+                lambda blob: blob_start(self.root, blob, _GLOBAL)))
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""

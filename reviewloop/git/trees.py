@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 
+from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository
 
 Attributes = dict[str, str]  # attribute → "set", "unset" or its value (unspecified: absent)
@@ -25,16 +26,17 @@ def attributes(repo: Repository, tree: str | None, paths: Iterable[str]
     found: dict[str, Attributes] = {p: {} for p in wanted}
     if not wanted:
         return found
+    disk = [on_disk(p) for p in wanted]
     if tree is None:
-        out = repo.git("check-attr", "-z", "-a", "--", *wanted)
+        out = repo.git("check-attr", "-z", "-a", "--", *disk)
     else:
         with tempfile.TemporaryDirectory(prefix="reviewloop-attr-") as tmp:
             env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
             repo.git("read-tree", tree, env=env)
-            out = repo.git("check-attr", "--cached", "-z", "-a", "--", *wanted, env=env)
+            out = repo.git("check-attr", "--cached", "-z", "-a", "--", *disk, env=env)
     fields = out.split("\0")
-    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
-        if path in found:
+    for named, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        if (path := shown(named)) in found:
             found[path][name] = value
     return found
 
@@ -44,8 +46,8 @@ def present(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *wanted)
-    return {p for p in out.split("\0") if p} & set(wanted)
+    out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *map(on_disk, wanted))
+    return {shown(p) for p in out.split("\0") if p} & set(wanted)
 
 
 def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
@@ -53,14 +55,15 @@ def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-z", tree, "--", *wanted)
-    return {path for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
+    out = repo.git("ls-tree", "-z", tree, "--", *map(on_disk, wanted))
+    return {shown(path) for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
             if meta.split()[1:2] == ["tree"]} & set(wanted)
 
 
 def file_start(repo: Repository, tree: str, path: str, limit: int = 4096) -> str | None:
     """The first `limit` characters of `path` in `tree`, None when the tree has no such file."""
-    status, out, _ = repo.try_git("cat-file", "blob", f"{tree}:{path}", errors="replace")
+    status, out, _ = repo.try_git("cat-file", "blob", f"{tree}:{on_disk(path)}",
+                                  errors="replace")
     return out[:limit] if status == 0 else None
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict
-
 from reviewloop.agent.spend import usd
 from reviewloop.findings.ledger import Status
 from reviewloop.findings.schema import Severity
@@ -20,26 +18,12 @@ from reviewloop.git.repository import Repository
 from reviewloop.github import remote as remotes
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.render import MAX_BODY, safe
+from reviewloop.landing.pull_request import ATTENTION_LABEL, PullRequestRef
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, cost_text, redacted
 
-ATTENTION_LABEL = "reviewloop: needs attention"
 _LABEL_COLOR = "d93f0b"
 _LABEL_TEXT = "A reviewloop run escalated: read the Escalations section before merging"
-
-
-class PullRequestRef(BaseModel):
-    """Where a run's pull request is, and what the land step did to it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    repo: str
-    number: int
-    url: str
-    branch: str
-    created: bool  # False: an open pull request of the branch was updated
-    draft: bool
-    escalated: bool
 
 
 # --- text (pure) ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from reviewloop.config import Settings
 from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import Implementer
-from reviewloop.landing.land import OpenPullRequest
+from reviewloop.landing.job import OpenPullRequest
 from reviewloop.policy.governance import Policy
 from reviewloop.policy.trust import Trust
 from reviewloop.review.cache_gate import CacheGates

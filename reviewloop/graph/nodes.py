@@ -7,19 +7,22 @@ router reads: the gate report, the actionable findings, why a fix stopped, the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from reviewloop.agent.models import UsageRecord
+from reviewloop.agent.models import UsageRecord, is_bedrock_model
 from reviewloop.agent.spend import over_budget
-from reviewloop.checks.gates.base import GateResult
+from reviewloop.agent.tools import editor_tools
+from reviewloop.checks.gates.base import GateResult, gate_event
 from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
-from reviewloop.fixes.loop import FixJob, fix_and_test
-from reviewloop.fixes.outcome import escalated_in
+from reviewloop.config import model_for
+from reviewloop.fixes.loop import FixJob, OnGroup, fix_and_test
+from reviewloop.fixes.outcome import GroupResult, escalated_in
 from reviewloop.git.changes import (
     artifacts_of,
     changes_since,
@@ -31,11 +34,19 @@ from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.implement.attempt import implementer_context, run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
-from reviewloop.landing.land import LandJob, land_change
+from reviewloop.landing.job import LandJob
+from reviewloop.landing.land import land_change
 from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
 from reviewloop.review.model_review import run_reviewer
-from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
+from reviewloop.review.round import (
+    RoundAsk,
+    RoundSetup,
+    SharedPrefix,
+    prepare_round,
+    reviewer_input,
+    shared_prefix,
+)
 from reviewloop.review.triage import TriageAsk, triage_round
 from reviewloop.spec.steering_set import SteeringSet
 
@@ -97,13 +108,17 @@ def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
                  addressed=task.addressed, baseline=task.baseline))
     chat = deps.models.get("review", agent.model)
     bedrock = bool(chat and chat.bedrock)
-    # one prefix per chunk, model and files read (a scoped reviewer reads only its own)
+    # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own)
     gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
-                                  tuple(review_input.paths or ()))) \
+                                  hash(review_input.diff_text))) \
         if chat and bedrock and deps.settings.review.cache_warm else None
+    # a fixer may follow and would read this prefix: declare its tools too (`round_tools`)
+    declared = editor_tools(deps.workspace, deps.policy) \
+        if chat and task.fixing and _fixer_reads(deps, chat.name) else None
     outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
                            model_name=chat.name if chat else "", bedrock=bedrock,
-                           timeout_s=chat.timeout_s if chat else None, gate=gate)
+                           timeout_s=chat.timeout_s if chat else None, gate=gate,
+                           declared=declared)
     return {"reviews": [outcome.model_copy(update={"usage": []})], "usage": outcome.usage}
 
 
@@ -216,12 +231,23 @@ def gate_events() -> OnGate:
         return lambda name, result: None
 
     def told(name: str, result: GateResult | None) -> None:
-        if result is None:
-            write({"kind": "gate", "gate": name, "status": "running"})
-            return
-        status = "skipped" if result.skipped else "passed" if result.passed else "failed"
-        write({"kind": "gate", "gate": name, "status": status,
-               "duration_s": round(result.duration_s, 1), "summary": result.summary})
+        write(gate_event(name, result))
+    return told
+
+
+def fix_group_events() -> OnGroup | None:
+    """Each fix group as it ends (its findings, outcome, time and tokens), told to whoever
+    streams the run: the run's trace draws it on the timeline."""
+    try:
+        write = get_stream_writer()
+    except RuntimeError:
+        return None
+
+    def told(result: GroupResult) -> None:
+        write({"kind": "fix_group", "label": result.group.label, "status": result.status,
+               "attempts": result.attempts, "findings": len(result.group.findings),
+               "duration_s": round(result.duration_s, 3),
+               "usage": [u.model_dump(mode="json") for u in result.usage]})
     return told
 
 
@@ -261,4 +287,25 @@ def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
                   baseline=state.baseline, before=state.fix_baseline or state.baseline,
                   artifacts=tuple(state.artifacts), gate_report=state.gate_report,
                   max_retries=state.limits.max_retries, on_gate=gate_events(),
-                  steering=SteeringSet.load(deps.run_dir))
+                  on_group=fix_group_events(), steering=SteeringSet.load(deps.run_dir),
+                  prefix=_fix_prefix(deps, state))
+
+
+def _fixer_reads(deps: LoopDeps, reviewer_model: str) -> bool:
+    """Whether the fixer reads the prefix cached by reviewers on `reviewer_model`: a cache
+    is per model, and only Bedrock's cache points make the prefix cheaper than a fixer
+    prompt without it (elsewhere it is plain text paid in full by every fixer call)."""
+    return is_bedrock_model(reviewer_model) and reviewer_model == model_for(deps.settings, "fix")
+
+
+def _fix_prefix(deps: LoopDeps, state: LoopState
+                ) -> Callable[[Sequence[str]], SharedPrefix] | None:
+    """The round's shared prefix for a fix group's files (`review.round.shared_prefix`)."""
+    if not (state.material_path and deps.models.enabled
+            and _fixer_reads(deps, model_for(deps.settings, "review") or "")):
+        return None
+    return partial(shared_prefix, _setup(deps), deps.here(state.material_path),
+                   RoundAsk(round=state.round, diff_path="",
+                            context_path=deps.here(state.context_path) or None,
+                            addressed=state.addressed if state.round > 1 else [],
+                            baseline=state.baseline))

@@ -35,7 +35,8 @@ def route_after_prepare(state: LoopState) -> Literal["triage"] | list[Send]:
     return [Send("review", ReviewTask(
         review_agent=agent, review_chunk=chunk, round=state.round,
         material_path=state.material_path, context_path=state.context_path,
-        addressed=addressed, baseline=state.baseline)) for agent, chunk in state.assignments]
+        addressed=addressed, baseline=state.baseline, fixing=state.limits.fix))
+        for agent, chunk in state.assignments]
 
 
 def route_after_triage(state: LoopState) -> Literal["snapshot", "present", "escalate"]:

@@ -111,6 +111,9 @@ class ReviewTask:
     """The findings the latest fix targeted (round 2 on)."""
     baseline: Snapshot
     """The run's baseline."""
+    fixing: bool = False
+    """A fixer may follow: the reviewer declares the round's tools, fixer's included
+    (`agent.round_tools`), so that the fixer reads the prefix the reviewers cached."""
 
 
 @dataclass(kw_only=True)

@@ -11,12 +11,7 @@ from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, Snapshot
-from reviewloop.implement.implementer import (
-    Implementer,
-    ImplementResult,
-    implement_with_command,
-    implement_with_llm,
-)
+from reviewloop.implement.implementer import Implementer, ImplementRequest, ImplementResult
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
@@ -25,7 +20,7 @@ from reviewloop.spec.steering_set import SteeringSet
 
 def baseline(repo: Repository, implementer: Implementer) -> Snapshot:
     """Manual: your whole uncommitted change is the change. Otherwise: what the agent adds."""
-    if implementer.kind == "manual":
+    if implementer.spec.your_change:
         return repo.head_snapshot()
     return repo.snapshot()
 
@@ -58,15 +53,6 @@ def run_implementer(implementer: Implementer, task_id: str, context_text: str,
                     feedback: str | None, *, models: Models, workspace: Workspace,
                     policy: CommandPolicy, settings: Settings) -> ImplementResult:
     """One attempt; `feedback` is what the gates said about the previous one."""
-    if implementer.kind == "manual":
-        return ImplementResult(summary="your change in the working tree")
-    if implementer.kind == "cmd":
-        text = context_text if not feedback else f"{context_text}\n\n# Fix first\n\n{feedback}"
-        return implement_with_command(implementer.command or "", text, workspace.root,
-                                      task_id=task_id,
-                                      timeout=settings.gates.timeout_seconds * 2)
-    chat = models.get("implement")
-    if chat is None:
-        return ImplementResult(summary="no model for the implementer", ok=False)
-    return implement_with_llm(chat.model, context_text, feedback, workspace, policy,
-                              model_name=chat.name, timeout_s=chat.timeout_s)
+    return implementer.attempt(ImplementRequest(
+        task_id=task_id, context_text=context_text, feedback=feedback, argument=None,
+        models=models, workspace=workspace, policy=policy, settings=settings))

@@ -1,4 +1,6 @@
-"""The implementer: an LLM agent with repository tools, your own change, or an external CLI."""
+"""The implementer: an LLM agent with repository tools, your own change, or an external CLI
+— one registry (`kinds`), to which plugins add through the entry-point group
+`reviewloop.implementers`, each an object with the attributes of `ImplementerKind`."""
 
 from __future__ import annotations
 
@@ -9,17 +11,21 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.tools import BaseTool
 
+from reviewloop import plugins
 from reviewloop.agent.models import UsageRecord, usage_from
+from reviewloop.agent.roles import Models
 from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
+from reviewloop.config import Settings
 from reviewloop.errors import ConfigError
 
 IMPLEMENTER_RULES = """You implement one task of a software spec in the repository you
@@ -36,25 +42,38 @@ _OUTPUT_TAIL = 4000
 
 @dataclass(frozen=True)
 class Implementer:
-    """Parsed `--implementer`: llm | manual | cmd:"…"."""
+    """Parsed `--implementer NAME[:ARGUMENT]`: llm | manual | cmd:"…" | a plugin's (`kinds`)."""
 
-    kind: str  # "llm" | "manual" | "cmd"
-    command: str | None = None
+    kind: str  # a name in `kinds()`
+    command: str | None = None  # the argument (cmd: the command line)
 
     @classmethod
     def parse(cls, value: str) -> Implementer:
         text = (value or "llm").strip()
-        if text in ("llm", "manual"):
-            return cls(kind=text)
-        if text.startswith("cmd:") and text[4:].strip():
-            command = text[4:].strip()
-            shlex.split(command)  # fail early on unbalanced quotes
-            return cls(kind="cmd", command=command)
-        raise ConfigError(f"unknown implementer {value!r}", where="--implementer",
-                          fix='use llm, manual, or cmd:"your-agent --flags"')
+        name, colon, argument = text.partition(":")
+        known = kinds()
+        spec = known.get(name)
+        if spec is None or spec.takes_argument != bool(colon and argument.strip()):
+            raise ConfigError(f"unknown implementer {value!r}", where="--implementer",
+                              fix="use one of: " + ", ".join(
+                                  f'{n}:"your-agent --flags"' if k.takes_argument else n
+                                  for n, k in known.items()))
+        if not spec.takes_argument:
+            return cls(kind=name)
+        if name == "cmd":
+            shlex.split(argument)  # fail early on unbalanced quotes
+        return cls(kind=name, command=argument.strip())
+
+    @property
+    def spec(self) -> ImplementerKind:
+        """What this implementer needs and does (from the registry)."""
+        return kinds()[self.kind]
+
+    def attempt(self, request: ImplementRequest) -> ImplementResult:
+        return self.spec.implement(replace(request, argument=self.command))
 
     def __str__(self) -> str:
-        return f"cmd:{self.command}" if self.kind == "cmd" else self.kind
+        return f"{self.kind}:{self.command}" if self.command is not None else self.kind
 
 
 @dataclass
@@ -77,14 +96,18 @@ def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
                          timeout_s=timeout_s)
 
 
-def edit_with_llm(model: BaseChatModel, rules: str, ask: str, workspace: Workspace,
-                  policy: CommandPolicy, *, role: str, agent: str, model_name: str = "",
-                  max_steps: int = 40, timeout_s: float | None = None) -> ImplementResult:
-    """An editing agent (implementer or fixer): repository tools, then its final words."""
+def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str,
+                  workspace: Workspace, policy: CommandPolicy, *, role: str, agent: str,
+                  model_name: str = "", max_steps: int = 40, timeout_s: float | None = None,
+                  declared: Sequence[BaseTool] = ()) -> ImplementResult:
+    """An editing agent (implementer or fixer): repository tools, then its final words.
+    `declared` are tools offered after the editor's own that it may not use (the fixer's
+    stand-ins for a round's other tools, `agent.round_tools`)."""
     log = ToolLog()
-    result = run_agent(model, [SystemMessage(rules), HumanMessage(ask)],
-                       editor_tools(workspace, policy, log), max_steps=max_steps,
-                       timeout_s=timeout_s)
+    system = rules if isinstance(rules, SystemMessage) else SystemMessage(rules)
+    result = run_agent(model, [system, HumanMessage(ask)],
+                       [*editor_tools(workspace, policy, log), *declared],
+                       max_steps=max_steps, timeout_s=timeout_s)
     usage = [usage_from(r, role=role, agent=agent, model=model_name) for r in result.replies]
     summary = result.replies[-1].text if result.replies else ""
     return ImplementResult(summary=summary, usage=usage, written=tuple(sorted(log.written)))
@@ -157,3 +180,95 @@ def _kill(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+# --- the registry -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImplementRequest:
+    """One implement attempt: the task, what the gates said last time, and the tools."""
+
+    task_id: str
+    context_text: str
+    feedback: str | None  # what the gates said about the previous attempt
+    argument: str | None  # what followed `NAME:` on the command line
+    models: Models
+    workspace: Workspace
+    policy: CommandPolicy
+    settings: Settings
+
+
+class ImplementerKind(Protocol):
+    """One implementer. `uses_model`: it calls the implement model; `your_change`: the
+    change is the user's own working tree, not one it makes; `takes_argument`: `NAME:ARG`
+    (required when True, refused when False)."""
+
+    @property
+    def uses_model(self) -> bool: ...
+
+    @property
+    def your_change(self) -> bool: ...
+
+    @property
+    def takes_argument(self) -> bool: ...
+
+    def implement(self, request: ImplementRequest) -> ImplementResult: ...
+
+
+@dataclass(frozen=True)
+class LlmImplementer:
+    """An LLM agent with file tools confined to the run's worktree and a sandboxed shell."""
+
+    uses_model: bool = True
+    your_change: bool = False
+    takes_argument: bool = False
+
+    def implement(self, request: ImplementRequest) -> ImplementResult:
+        chat = request.models.get("implement")
+        if chat is None:
+            return ImplementResult(summary="no model for the implementer", ok=False)
+        return implement_with_llm(chat.model, request.context_text, request.feedback,
+                                  request.workspace, request.policy, model_name=chat.name,
+                                  timeout_s=chat.timeout_s)
+
+
+@dataclass(frozen=True)
+class ManualImplementer:
+    """Your change, already in the working tree: nothing to implement."""
+
+    uses_model: bool = False
+    your_change: bool = True
+    takes_argument: bool = False
+
+    def implement(self, request: ImplementRequest) -> ImplementResult:
+        return ImplementResult(summary="your change in the working tree")
+
+
+@dataclass(frozen=True)
+class CommandImplementer:
+    """An external coding agent (`cmd:"your-agent --flags"`), the task on its stdin."""
+
+    uses_model: bool = False
+    your_change: bool = False
+    takes_argument: bool = True
+
+    def implement(self, request: ImplementRequest) -> ImplementResult:
+        text = request.context_text if not request.feedback else \
+            f"{request.context_text}\n\n# Fix first\n\n{request.feedback}"
+        return implement_with_command(request.argument or "", text, request.workspace.root,
+                                      task_id=request.task_id,
+                                      timeout=request.settings.gates.timeout_seconds * 2)
+
+
+BUILTIN: dict[str, ImplementerKind] = {
+    "llm": LlmImplementer(), "manual": ManualImplementer(), "cmd": CommandImplementer()}
+
+_CONTRACT = ("uses_model", "your_change", "takes_argument", "implement")
+
+
+def kinds() -> dict[str, ImplementerKind]:
+    """Every implementer: the built-ins, then those installed plugins add."""
+    return plugins.extend(BUILTIN, plugins.IMPLEMENTERS,
+                          lambda value: all(hasattr(value, key) for key in _CONTRACT),
+                          "implementer (an object with " + ", ".join(_CONTRACT) + ")")

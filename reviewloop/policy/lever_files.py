@@ -58,26 +58,12 @@ LEVERS: tuple[Lever, ...] = (
     *_levers(LeverKind.CONFIG, "kiro", "/.kiro/agents/**", "/.kiro/steering/**",
              "/.kiro/config.yaml", "/.kiro/governance.yaml", "/.kiro/settings/**"),
     *_levers(LeverKind.SUPPRESSION, "reviewloop", "/.reviewloop-baseline.json"),
-    *_levers(LeverKind.SUPPRESSION, "gitleaks", ".gitleaksignore", ".gitleaks.toml"),
-    *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),
-    *_levers(LeverKind.SUPPRESSION, "bandit", ".bandit", "bandit.yaml", "bandit.yml",
-             ".bandit.yaml", ".bandit.yml"),
-    *_levers(LeverKind.SUPPRESSION, "ruff", "ruff.toml", ".ruff.toml"),
-    *_levers(LeverKind.SUPPRESSION, "flake8, pytest, coverage.py, mypy", "setup.cfg", "tox.ini",
-             ".flake8"),
-    *_levers(LeverKind.SUPPRESSION, "checkov", ".checkov.yaml", ".checkov.yml",
-             ".checkov.baseline"),
-    *_levers(LeverKind.SUPPRESSION, "hadolint", ".hadolint.yaml", ".hadolint.yml",
-             "hadolint.yaml", "hadolint.yml"),
-    *_levers(LeverKind.SUPPRESSION, "zizmor", "zizmor.yml", "zizmor.yaml", ".zizmor.yml",
-             ".zizmor.yaml"),
-    # reviewloop's ESLint never reads these; the project's own config is read from the base
-    *_levers(LeverKind.SUPPRESSION, "eslint", "eslint.config.js", "eslint.config.mjs",
-             "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts",
-             ".eslintrc", ".eslintrc.*", ".eslintignore"),
-    *_levers(LeverKind.SUPPRESSION, "shellcheck", ".shellcheckrc", "shellcheckrc"),
+    # the config files of the tools reviewloop runs are declared by their analyzers
+    # (`ConfigFile`, `checks.suppressions.config_files`); here only those of tools it does not
+    # run, which CI may
     *_levers(LeverKind.SUPPRESSION, "other scanners", ".semgrepignore", ".trivyignore",
              ".trivyignore.yaml", ".tfsec/**", ".snyk", ".prettierignore"),
+    *_levers(LeverKind.SUPPRESSION, "detect-secrets", ".secrets.baseline"),
     *_levers(LeverKind.CLASSIFICATION, "git", ".gitattributes", "/.git-blame-ignore-revs"),
     *_levers(LeverKind.CLASSIFICATION, "reviewloop", ".reviewloopignore"),
     *_levers(LeverKind.HOOK, "git", "/.githooks/**", "/.git-hooks/**", "/.hooks/**",
@@ -117,7 +103,28 @@ LEVERS: tuple[Lever, ...] = (
     *_levers(LeverKind.EXECUTED, "coverage and test settings", ".coveragerc", ".nycrc",
              ".nycrc.json", ".nycrc.yml", ".nycrc.yaml", ".c8rc", ".c8rc.json", ".istanbul.yml",
              "codecov.yml", ".codecov.yml", "pytest.ini", "jest.config.*", "vitest.config.*"),
+    # read by CI's linters and test runners (flake8, pytest, coverage.py, mypy, tox), by
+    # none of the tools reviewloop runs: ruff reads pyproject.toml and ruff.toml only
+    *_levers(LeverKind.EXECUTED, "tox, flake8, pytest, coverage.py, mypy", "setup.cfg",
+             "tox.ini", ".flake8", "mypy.ini", ".mypy.ini"),
 )
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A file a tool finds in the checkout by itself and obeys — its settings, its ignore or
+    skip list — declared by the analyzer that runs the tool (`config_files`), so the change
+    cannot switch that tool's findings off unseen: a suppression lever of `owner`. `key`
+    narrows it to one table of a file others share (`tool.ruff` of pyproject.toml,
+    `eslintConfig` of package.json): only a change of that table counts."""
+
+    glob: str  # gitignore-style, matched against the repository path
+    owner: str  # the tool: "ruff", "bandit", …
+    key: tuple[str, ...] = ()  # the table of a TOML or JSON file; () for the whole file
+
+    @property
+    def lever(self) -> Lever:
+        return Lever(self.glob, LeverKind.SUPPRESSION, self.owner)
 
 
 def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:

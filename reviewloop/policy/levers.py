@@ -1,10 +1,12 @@
 """The levers a run's change touches: what needs a human's approval (never --yes), what is
 refused outright, and the 🟡 finding that reports each one.
 
-Which paths are levers is `trust.lever`'s decision; this module asks it for every path a
-change touches and reads what the change did to each (`weakening`). `pyproject.toml` counts
-when one of its `[tool.*]` tables changed (the tools' settings and suppressions), not for a
-dependency or a version bump, which are routine feature work.
+Which paths are levers is `lever_files.lever`'s decision, with the config files of the
+analyzers' tools, which the caller passes in (`checks.suppressions.config_files.tool_levers`:
+the checks sit above this layer); this module asks it for every path a change touches and
+reads what the change did to each (`weakening`). `pyproject.toml` counts when one of its
+`[tool.*]` tables changed (the tools' settings and suppressions), not for a dependency or a
+version bump, which are routine feature work.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.changes import Version
-from reviewloop.policy.trust import Lever, LeverKind, lever
+from reviewloop.policy.lever_files import Lever, LeverKind, lever
 from reviewloop.policy.weakening import PYPROJECT, Weakening, weakenings
 
 # path -> (the file before the change, after it)
@@ -75,10 +77,12 @@ class LeverReport:
 
 
 def lever_report(paths: Iterable[str], read: Callable[[list[str]], Contents],
-                 extra: Sequence[Lever] = ()) -> LeverReport:
+                 extra: Sequence[Lever] = (), *, tools: Sequence[Lever]) -> LeverReport:
     """The levers among `paths` whose content the change altered; `read` gives the before
-    and after texts of the paths asked for (only lever paths are read)."""
-    found = {p: hit for p in sorted(set(paths)) if (hit := lever(p, extra)) is not None}
+    and after texts of the paths asked for (only lever paths are read). `tools` are the
+    analyzers' tools' config files (required: without them a tool's skip list would pass)."""
+    levers = (*extra, *tools)
+    found = {p: hit for p in sorted(set(paths)) if (hit := lever(p, levers)) is not None}
     texts = read(list(found)) if found else {}
     changes = []
     for path, hit in found.items():

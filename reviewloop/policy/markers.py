@@ -52,8 +52,10 @@ class Marker:
     sources: frozenset[str] = frozenset()
 
     def names(self, rule: str | None) -> bool:
-        """Whether the marker covers findings of `rule`."""
-        return self.rules is None or rule in self.rules
+        """Whether the marker covers findings of `rule`; naming a rule covers its granular
+        findings too (`AwsSolutions-IAM5` covers `AwsSolutions-IAM5[Action::s3:*]`)."""
+        return self.rules is None or rule in self.rules or \
+            (rule is not None and rule.split("[", 1)[0] in self.rules)
 
     def silences(self, source: str) -> bool:
         """Whether the tool that honours it is the one that reported a finding of `source`

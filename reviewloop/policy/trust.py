@@ -6,7 +6,9 @@ a human with write access. Everything else asks this module whether a path or a 
 of those levers, and `Trust` whether a given lever came from the trusted side:
 
 * `lever(path)` — the `Lever` a repository path is (settings, agent definitions, steering,
-  a suppression file of reviewloop's or of a wrapped tool, `.gitattributes`, a hook), or None.
+  a suppression file of reviewloop's, `.gitattributes`, a hook), or None; the config files
+  of the wrapped tools are declared by their analyzers (`policy.lever_files.ConfigFile`), so
+  the question is asked of `checks.suppressions.config_files.lever`, which adds them.
 * the inline suppression markers are declared by the analyzers whose tools honour them
   (`policy.markers`, `checks.suppressions.markers`).
 * `Trust` — which lines and files of a tree are the untrusted change's (`from_changes`: a

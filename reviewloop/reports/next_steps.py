@@ -27,9 +27,9 @@ class Step:
 class Landed:
     """Where the approved commit is, as far as the next steps care."""
 
-    land: str  # run.land: merge | branch-only | pr
-    branch: str | None  # the user's branch it landed on (merge); None on a detached HEAD
-    run_branch: str  # the run's own branch (branch-only leaves the commit there)
+    pushed: str | None  # the branch holding the commit that a pull request would come from,
+    # as the land mode says (`LandMode.branch_to_push`); None: nothing to push (a pull
+    # request is open already, or a detached HEAD)
     remote: str | None  # the configured remote when the repository has it
 
 
@@ -47,8 +47,8 @@ def next_steps(landed: Landed, next_task: str | None, spec: str | None,
     when every task is done), `spec` the --spec argument the run was given, `open_run` that
     task's unfinished run."""
     steps = []
-    pushed = landed.run_branch if landed.land == "branch-only" else landed.branch
-    if landed.land != "pr" and pushed is not None:
+    pushed = landed.pushed
+    if pushed is not None:
         push = f"git push -u {_q(landed.remote or 'origin')} {_q(pushed)}"
         if landed.remote is None:
             push = f"git remote add origin URL && {push}"

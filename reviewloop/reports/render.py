@@ -103,7 +103,7 @@ def _md_reviewer(outcome: ReviewerOutcome, llm: bool) -> str:
     """The reviewer's time only when it called a model (offline it reads its analyzers'
     report, computed in the round's prepare step)."""
     mark = {"ok": "✅", "failed": "❌", "skipped": "⏭️"}[outcome.status]
-    error = f" — {outcome.error}" if outcome.error else ""
+    error = f" — {outcome.error or outcome.reason}" if outcome.error or outcome.reason else ""
     took = f", {outcome.duration_s:.1f}s" if llm else ""
     return (f"- {mark} {outcome.agent}: {outcome.status}, {outcome.findings_count} "
             f"finding(s){took}{error}")

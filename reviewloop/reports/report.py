@@ -37,6 +37,7 @@ class ReviewerOutcome(BaseModel):
     agent: str
     status: Literal["ok", "failed", "skipped"]
     error: str | None = None
+    reason: str | None = None  # why it was skipped (no file in its scope, nothing to run)
     findings_count: int = Field(default=0, ge=0)
     duration_s: float = Field(default=0.0, ge=0.0)
     input_tokens: int = Field(default=0, ge=0)
@@ -50,6 +51,7 @@ class RunSummary(BaseModel):
 
     task_id: str
     task_title: str = ""
+    run_id: str = ""  # its folder under .reviewloop/ (`reviewloop report RUN`); "" if unknown
     files_created: list[str] = Field(default_factory=list)
     files_modified: list[str] = Field(default_factory=list)
     passed_tests: int | None = None  # None: no test command ran or its count was unknown
@@ -120,9 +122,14 @@ def _why(health: Health) -> str:
 
 def verdict(summary: RunSummary) -> str:
     """"clean" only when every reviewer ran fine with the LLM on and nothing actionable is
-    left; otherwise every reason it is not clean, joined by "; ". A reviewer `skipped` had
-    no changed file in its scope (its definition, read from the trusted side): it has
-    nothing to say about this change, which is not a reason against it."""
+    left; otherwise every reason it is not clean (`verdict_reasons`), joined by "; "."""
+    return "; ".join(verdict_reasons(summary)) or CLEAN
+
+
+def verdict_reasons(summary: RunSummary) -> list[str]:
+    """Every reason the run is not clean, none when it is. A reviewer `skipped` had no
+    changed file in its scope (its definition, read from the trusted side): it has nothing
+    to say about this change, which is not a reason against it."""
     reasons = []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
@@ -143,7 +150,7 @@ def verdict(summary: RunSummary) -> str:
         reasons.append(FINDINGS_REMAIN)
     if summary.escalations and not summary.open_actionable:
         reasons.append(f"escalated ({len(summary.escalations)})")
-    return "; ".join(reasons) or CLEAN
+    return reasons
 
 
 def redacted(summary: RunSummary) -> RunSummary:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import on_disk
 from reviewloop.reports.report import LLM_OFF, ReviewerOutcome
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -224,7 +225,9 @@ def _file_notifications(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A repository path (text form, `reviewloop.git.names`) as a relative URI: its real
+    bytes percent-encoded (`mod_\\xff.py` is `mod_%FF.py`)."""
+    return quote(on_disk(path).encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _notification(descriptor: str, level: str, text: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.complexity import complexity_increase
 from reviewloop.checks.gates.base import GateReport
+from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
@@ -41,6 +42,8 @@ class RunView(Protocol):
 
     @property
     def task_id(self) -> str: ...
+    @property
+    def run_id(self) -> str: ...
     @property
     def baseline(self) -> Snapshot: ...
     @property
@@ -95,7 +98,7 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     # a file no analyzer could read is never approved by --yes: a human looks at it
     unread = [f"needs approval: {text}"] if (text := incomplete_text(ledger)) else []
     return RunSummary(
-        task_id=run.task_id, task_title=task.title if task else "",
+        task_id=run.task_id, task_title=task.title if task else "", run_id=run.run_id,
         files_created=list(touched.created),
         files_modified=[*touched.modified, *touched.deleted],
         passed_tests=run.passed_tests,
@@ -118,7 +121,7 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
     """The outcome of `reviewloop review`: the same report, without a task or a commit."""
     touched = run.touched
     return RunSummary(
-        task_id="review", task_title=title,
+        task_id="review", task_title=title, run_id=run.run_id,
         files_created=list(touched.created),
         files_modified=[*touched.modified, *touched.deleted],
         rounds=run.round,
@@ -151,7 +154,7 @@ def line_counts(repo: Repository, run: RunView) -> dict[str, tuple[int, int]]:
 def run_levers(scope: Scope, baseline: Snapshot, touched: TouchedFiles) -> LeverReport:
     """The levers the run's change touches, read from git (before: the baseline)."""
     return lever_report(touched.paths, lambda paths: contents(scope.repo, baseline, paths),
-                        scope.levers)
+                        scope.levers, tools=tool_levers())
 
 
 def with_levers(ledger: Ledger, levers: LeverReport, repo: Repository,
@@ -225,6 +228,7 @@ def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRec
         merged[review.agent] = ReviewerOutcome(
             agent=review.agent, status=status,
             error=review.error or (previous.error if previous else None),
+            reason=review.summary if status == "skipped" else None,
             findings_count=len(review.findings) + (previous.findings_count if previous else 0),
             duration_s=review.duration_s + (previous.duration_s if previous else 0),
             input_tokens=sum(u.input_tokens for u in own),

@@ -8,7 +8,9 @@ read every changed text file regardless. Who may classify:
   `.gitattributes`, markers and paths count as they are;
 * `review --base/--head` and PR mode (`TrustedSide.base(commit, change)`): the base commit's
   `.gitattributes`, a marker the base version of the file already carried, a vendored or
-  generated path the base already had;
+  generated path the base already had, built output its ecosystem marks on the base
+  (`policy.built_output`: the base's package.json and tsconfig.json, a `.d.ts` beside the
+  base's compiled `.js`, the CDK's `cdk.out/`);
 * a task run (`TrustedSide()`): the run's baseline snapshot, the same way.
 
 What the change adds itself — a marker in a file the base had without it (or a new file),
@@ -23,14 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import short_title
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.names import under
 from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
+from reviewloop.policy import built_output
 from reviewloop.policy import classification as rules
 from reviewloop.policy.trust import Trust
 from reviewloop.review.readable import Readability
@@ -97,10 +102,13 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     readable = Readability(root)  # each file asked once
     if tree is None or trust.trusted_all:
         attrs = trees.attributes(repo, None, paths)
+        built = _built(lambda p: (root / p).is_file(), lambda p: _head(readable, p, _WHOLE))
         return Classification(skipped={p: f"{r}; {NOT_SENT}" for p in paths if (
-            r := rules.attribute_reason(attrs[p]) or rules.path_reason(p)
+            r := rules.attribute_reason(attrs[p]) or rules.path_reason(p) or built(p)
             or _marked(_head(readable, p)))})
     attrs = trees.attributes(repo, tree, paths)
+    asked = trees.present(repo, tree, {c for p in paths for c in built_output.candidates(p)})
+    built = _built(asked.__contains__, lambda p: trees.file_start(repo, tree, p, _WHOLE))
     in_base = trees.present(repo, tree, paths)
     placed = in_base | _vendored_in_base(repo, tree, paths)  # where the base puts such files
     skipped: dict[str, str] = {}
@@ -110,7 +118,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
         path = diff.path
         head = rules.marker(_head(readable, path))
         trusted = rules.attribute_reason(attrs[path]) or (
-            rules.path_reason(path) if path in placed else None) or (
+            rules.path_reason(path) if path in placed else None) or built(path) or (
             _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
             if head is not None and path in in_base else None)
         if trusted is not None:
@@ -123,6 +131,13 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     flags += [_path_flag(key, group) for key, group in sorted(new_paths.items())]
     flags += _attribute_flags(repo, changes, readable, tree, trust)
     return Classification(skipped=skipped, flags=tuple(flags))
+
+
+def _built(present: Callable[[str], bool], text: Callable[[str], str | None]
+           ) -> Callable[[str], str | None]:
+    """`built_output.built_reason` on one side's files, each package.json read once."""
+    read = cache(text)
+    return lambda path: built_output.built_reason(path, present, read)
 
 
 def _vendored_in_base(repo: Repository, tree: str, paths: Sequence[str]) -> set[str]:
@@ -139,7 +154,7 @@ def _marked(text: str) -> str | None:
 
 def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS) -> str:
     """The start of the changed file as the change leaves it ("" when it may not be read)."""
-    full = readable.root / path
+    full = under(readable.root, path)
     if readable.unreadable(path) is not None or not full.is_file():
         return ""
     with full.open(encoding="utf-8", errors="replace") as fh:

@@ -2,21 +2,24 @@
 
 Where reviewers come from, later sources overriding earlier ones by name:
 
-1. the five built-ins shipped in the wheel (`reviewloop.builtin_agents`, the repo's `agents/`);
+1. the built-ins shipped in the wheel (`reviewloop.builtin_agents`, the repo's `agents/`):
+   every `*.json` file there is one, so a new built-in reviewer is one file;
 2. `.kiro/agents/*.json`: a file named like a built-in overrides it; any other file becomes a
    reviewer only when its name starts with `review-` or `reviewers` lists it, so a repo's
    general-purpose Kiro agents never review by accident;
 3. every `*.json` file of each configured agents directory.
+
+The reviewers run and are listed in the order their files declare (`reviewloop.order`, lowest
+first), then those without one by name; an override without an order keeps the place of the
+definition it replaces.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
@@ -25,16 +28,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings.schema import Severity
 from reviewloop.policy import globs
+from reviewloop.review.agent_errors import json_type, read_text, schema_error, where
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
 
-BUILTIN_NAMES = (
-    "review-security",
-    "review-infrastructure",
-    "review-maintainability",
-    "review-performance",
-    "review-test-quality",
-)
 REVIEWER_PREFIX = "review-"
 KIRO_AGENTS_DIR = Path(".kiro") / "agents"
 Origin = Literal["built-in", "kiro", "config dir"]
@@ -57,6 +54,7 @@ class ReviewloopKeys(BaseModel):
     exclude: list[str] = []
     severity_floor: Literal["must_fix", "should_fix", "nit"] | None = None
     enabled: bool = True
+    order: int | None = None  # the reviewer's place among the others (lowest first)
 
 
 class AgentFile(BaseModel):
@@ -86,6 +84,7 @@ class AgentDefinition:
     exclude: tuple[str, ...] = ()
     severity_floor: Severity | None = None
     enabled: bool = True
+    order: int | None = None
     source: Path = Path()
     origin: Origin = "config dir"
     notes: tuple[str, ...] = ()  # what the file asked for and does not get
@@ -115,7 +114,8 @@ class Skipped:
 
 @dataclass(frozen=True)
 class AgentSet:
-    """The effective reviewers (built-in order, then others by name) and what was left out."""
+    """The effective reviewers (by their declared order, then by name) and what was left
+    out."""
 
     agents: tuple[AgentDefinition, ...]
     skipped: tuple[Skipped, ...] = ()
@@ -134,7 +134,7 @@ def load_file(path: Path, *, origin: Origin = "config dir",
     A `file://` prompt must resolve, symlinks followed, inside `root` (the repository;
     default: the folder holding `.kiro/agents`, else the file's own folder), the user's
     config folder, or the built-in agents' folder."""
-    text = _read_text(path)
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -143,7 +143,7 @@ def load_file(path: Path, *, origin: Origin = "config dir",
             fix=f"correct the JSON syntax at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(data, dict):
         raise AgentDefinitionError(
-            f"expected a JSON object at the top level, got {_json_type(data)}", where=str(path),
+            f"expected a JSON object at the top level, got {json_type(data)}", where=str(path),
             fix='write the agent as {"name": ..., "description": ..., "prompt": ...}')
     if root is None:
         kiro = path.parent.as_posix().endswith(KIRO_AGENTS_DIR.as_posix())
@@ -166,14 +166,22 @@ def builtin_dir() -> Path:
         folder = files("reviewloop.builtin_agents")
     except ModuleNotFoundError:
         folder = None
-    if isinstance(folder, Path) and (folder / f"{BUILTIN_NAMES[0]}.json").is_file():
+    if isinstance(folder, Path) and _json_files(folder):
         return folder
     return Path(__file__).resolve().parents[1] / "agents"
 
 
 def builtin_agents() -> tuple[AgentDefinition, ...]:
+    """The registry of built-in reviewers: every JSON file of `builtin_dir()`, in order."""
     folder = builtin_dir()
-    return tuple(load_file(folder / f"{name}.json", origin="built-in") for name in BUILTIN_NAMES)
+    found: dict[str, AgentDefinition] = {}
+    _add_layer(found, [load_file(p, origin="built-in") for p in _json_files(folder)], folder, [])
+    return tuple(found[name] for name in _ordered(found))
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The built-in reviewers' names, in their order: count and list them from here."""
+    return tuple(agent.name for agent in builtin_agents())
 
 
 def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
@@ -181,7 +189,7 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
     """The effective reviewer set for a project rooted at `root`."""
     chosen: dict[str, AgentDefinition] = {a.name: a for a in builtin_agents()}
     notes: list[str] = []
-    kiro_agents, skipped = _kiro_reviewers(root, reviewers)
+    kiro_agents, skipped = _kiro_reviewers(root, reviewers, frozenset(chosen))
     _add_layer(chosen, kiro_agents, root, notes)
     for folder in agent_dirs:
         folder = folder if folder.is_absolute() else root / folder
@@ -209,14 +217,14 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
     return AgentSet(tuple(agents), tuple(skipped), tuple(notes))
 
 
-def _kiro_reviewers(root: Path, reviewers: Sequence[str]) -> tuple[list[AgentDefinition],
-                                                                     list[Skipped]]:
+def _kiro_reviewers(root: Path, reviewers: Sequence[str], builtins: frozenset[str]
+                    ) -> tuple[list[AgentDefinition], list[Skipped]]:
     """Load the `.kiro/agents` files that are reviewers; the others are not even validated."""
     used: list[AgentDefinition] = []
     skipped: list[Skipped] = []
     for path in _json_files(root / KIRO_AGENTS_DIR):
         name = _peek_name(path)
-        if name in BUILTIN_NAMES or name.startswith(REVIEWER_PREFIX) or name in reviewers:
+        if name in builtins or name.startswith(REVIEWER_PREFIX) or name in reviewers:
             used.append(load_file(path, origin="kiro", root=root))
         else:
             skipped.append(Skipped(path, name, f'not a reviewer: the name does not start with '
@@ -245,11 +253,17 @@ def _add_layer(chosen: dict[str, AgentDefinition], layer: list[AgentDefinition],
         if old is not None:
             notes.append(f"{agent.name}: {shown(agent.source, root)} overrides the "
                          f"{old.origin} definition ({shown(old.source, root)})")
+            if agent.order is None:  # it takes the place of what it overrides
+                agent = replace(agent, order=old.order)
         chosen[agent.name] = agent
 
 
 def _ordered(chosen: dict[str, AgentDefinition]) -> list[str]:
-    return [n for n in BUILTIN_NAMES if n in chosen] + sorted(set(chosen) - set(BUILTIN_NAMES))
+    """Names by declared order (lowest first), then the unordered by name."""
+    def key(name: str) -> tuple[bool, int, str]:
+        order = chosen[name].order
+        return order is None, order or 0, name
+    return sorted(chosen, key=key)
 
 
 def _json_files(folder: Path) -> list[Path]:
@@ -274,10 +288,11 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
     try:
         spec = AgentFile.model_validate(fields)
     except ValidationError as exc:
-        raise _schema_error(exc, path, text) from None
+        raise schema_error(exc, path, text, list(AgentFile.model_fields),
+                           list(ReviewloopKeys.model_fields)) from None
     if not spec.name.strip():
         raise AgentDefinitionError('key "name": must not be empty',
-                                   where=_where(path, text, ("name",)),
+                                   where=where(path, text, ("name",)),
                                    fix='give the agent a name, e.g. "review-security"')
     own = spec.reviewloop
     for key in ("analyzers", "include", "exclude"):
@@ -285,14 +300,14 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
     grant = map_tools(spec.tools)
     for index, name, hint in grant.unknown:
         raise AgentDefinitionError(f'key "tools[{index}]": unknown tool "{name}"',
-                                   where=_where(path, text, ("tools",)), fix=hint)
+                                   where=where(path, text, ("tools",)), fix=hint)
     return AgentDefinition(
         name=spec.name.strip(), description=spec.description or "",
-        prompt=resolve_prompt(spec.prompt, path, _where(path, text, ("prompt",)), allowed),
+        prompt=resolve_prompt(spec.prompt, path, where(path, text, ("prompt",)), allowed),
         tools=grant.tools, model=spec.model,
         analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
-        enabled=own.enabled, source=path, origin=origin,
+        enabled=own.enabled, order=own.order, source=path, origin=origin,
         notes=(*(f'ignored Kiro key "{key}": reviewloop does not use it' for key in ignored),
                *grant.notes))
 
@@ -301,7 +316,7 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
     for index, value in enumerate(values):
         if not value.strip():
             raise AgentDefinitionError(f'key "{".".join(keypath)}[{index}]": must not be empty',
-                                       where=_where(path, text, keypath),
+                                       where=where(path, text, keypath),
                                        fix="remove the empty entry")
     if keypath[-1] in ("include", "exclude"):
         for value in values:
@@ -310,73 +325,5 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
             except globs.BadGlob as exc:
                 raise AgentDefinitionError(
                     f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
-                    where=_where(path, text, keypath),
+                    where=where(path, text, keypath),
                     fix='use *, ** and ? wildcards, e.g. "src/**/*.py"') from None
-
-
-_TYPE_WORDS = {
-    "string_type": "must be a string",
-    "list_type": "must be a list of strings",
-    "bool_type": "must be true or false",
-    "literal_error": "must be one of must_fix, should_fix, nit",
-    "model_type": "must be a JSON object",
-}
-_EXAMPLES = {
-    "tools": '["fs_read", "code", "grep", "glob"]', "analyzers": '["bandit"]',
-    "include": '["src/**/*.py"]', "exclude": '["tests/**"]', "enabled": "true or false",
-    "severity_floor": '"should_fix"', "reviewloop": '{"analyzers": [...]}',
-}
-
-
-def _schema_error(exc: ValidationError, path: Path, text: str) -> AgentDefinitionError:
-    # An unknown key first: a misspelt key usually also makes a required one "missing".
-    error = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-    loc = tuple(error["loc"])
-    keys = tuple(part for part in loc if isinstance(part, str))
-    dotted = "".join(f".{p}" if isinstance(p, str) else f"[{p}]" for p in loc).lstrip(".")
-    where = _where(path, text, keys)
-    if error["type"] == "extra_forbidden":
-        nested = len(keys) > 1
-        known = list((ReviewloopKeys if nested else AgentFile).model_fields)
-        close = difflib.get_close_matches(keys[-1], known, n=1)
-        prefix = "reviewloop." if nested else ""
-        fix = f'did you mean "{prefix}{close[0]}"?' if close else \
-            f"known keys here: {', '.join(prefix + k for k in known)}" + \
-            ("" if nested else "; reviewloop's own settings go under \"reviewloop\"")
-        return AgentDefinitionError(f'unknown key "{dotted}"', where=where, fix=fix)
-    if error["type"] == "missing":
-        return AgentDefinitionError(f'missing required key "{dotted}"', where=str(path),
-                                    fix=f'add "{dotted}" to the agent file')
-    words = _TYPE_WORDS.get(error["type"], error["msg"])
-    got = json.dumps(error.get("input"), ensure_ascii=False)
-    example = _EXAMPLES.get(str(loc[-1]), "a string in double quotes")  # an int: a list item
-    return AgentDefinitionError(f'key "{dotted}": {words} (got {got})', where=where,
-                                fix=f'write "{dotted}" as {example}')
-
-
-def _where(path: Path, text: str, keys: Sequence[str]) -> str:
-    """`file:line` of the innermost key found by walking the key path through the text."""
-    position, found = 0, False
-    for key in keys:
-        match = re.compile(rf'"{re.escape(json.dumps(key)[1:-1])}"\s*:').search(text, position)
-        if match is None:
-            break
-        position, found = match.start(), True
-    return f"{path}:{text.count(chr(10), 0, position) + 1}" if found else str(path)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise AgentDefinitionError("agent file not found", where=str(path),
-                                   fix="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgentDefinitionError(f"cannot read the agent file ({exc})", where=str(path),
-                                   fix="make it a readable UTF-8 JSON file") from None
-
-
-def _json_type(value: Any) -> str:
-    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number")
-

@@ -3,13 +3,14 @@
 `run_for_agent` runs the analyzers an agent lists (`reviewloop.checks.analyzers.registry`)
 on the changed files in the agent's scope, and keeps the findings the change touches (on an
 added line, or spanning a place where it removed lines: a resource whose protective line was
-deleted), attributed to the agent and located on the flagged code; findings on the other
-unchanged lines a diff hunk shows are kept apart in `outside`, which the ledger shows as
-outside the change, never drops silently. Every analyzer's `Health` is reported: `ok`,
-`missing` (not installed, while it had files to look at) or `failed` (with the reason), never
-skipped silently. Its health is also its row of the coverage matrix: the files it was to
-read (`Analyzer.reads`) and those it did not read after all, with why — over its size limit,
-or named by its own run (a parse error, its tool's ignore list, a file its report leaves
+deleted; or, for an IaC analyzer, one its run on the base does not report,
+`reviewloop.review.introduced`), attributed to the agent and located on the flagged code;
+findings on the other unchanged lines a diff hunk shows are kept apart in `outside`, which
+the ledger shows as outside the change, never drops silently. Every analyzer's `Health` is
+reported: `ok`, `missing` (not installed, while it had files to look at) or `failed` (with the
+reason), never skipped silently. Its health is also its row of the coverage matrix: the files
+it was to read (`Analyzer.reads`) and those it did not read after all, with why — over its
+size limit, or named by its own run (a parse error, its tool's ignore list, a file its report leaves
 out). Each analyzer runs with a context of its own, so what it records is its alone.
 
 Analyzers read every changed text file that `reviewloop.review.readable` lets them read
@@ -29,13 +30,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
-from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer
+from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
+from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.introduced import BaseTree, marked
 from reviewloop.review.readable import Readability
 
 log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`."""
-    table = ANALYZERS if registry is None else registry
+    table = analyzers() if registry is None else registry
     if not agent.analyzers:
         return AnalyzerReport()
     with _SCOPING:
@@ -95,7 +98,12 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages)
     report = AnalyzerReport()
-    for found, health in _side_by_side(agent.analyzers, table, ctx, sizes):
+    base = BaseTree(root, changes)
+    try:
+        results = _side_by_side(agent.analyzers, table, ctx, sizes, base)
+    finally:
+        base.close()
+    for found, health in results:
         report.health.append(health)
         for finding in _located(found, ctx):
             if _in_change(finding, ctx.changes):
@@ -108,17 +116,18 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
 
 
 def _side_by_side(names: Sequence[str], table: Mapping[str, Analyzer], ctx: AnalyzerContext,
-                  sizes: Mapping[str, int]) -> list[tuple[list[Finding], Health]]:
+                  sizes: Mapping[str, int], base: BaseTree
+                  ) -> list[tuple[list[Finding], Health]]:
     """Each analyzer's (findings, health), in `names` order; run at once (most are
     subprocesses: bandit's 1 s need not wait for the secrets scan)."""
     if len(names) < 2:
-        return [_run_one(name, table, ctx, sizes) for name in names]
+        return [_run_one(name, table, ctx, sizes, base) for name in names]
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        return list(pool.map(lambda name: _run_one(name, table, ctx, sizes), names))
+        return list(pool.map(lambda name: _run_one(name, table, ctx, sizes, base), names))
 
 
 def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
-             sizes: Mapping[str, int]) -> tuple[list[Finding], Health]:
+             sizes: Mapping[str, int], base: BaseTree) -> tuple[list[Finding], Health]:
     analyzer = table.get(name)
     if analyzer is None:
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
@@ -140,6 +149,10 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return [], health("missing", reason)
     try:
         found = analyzer.run(own)
+        folders = getattr(analyzer, "base_folders", None)
+        if folders is not None:  # an IaC analyzer: what the change introduced counts too
+            found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer.run,
+                           base, folders(own))
         return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
@@ -165,8 +178,8 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             only: Collection[str] | None = None,
             trust: Trust | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
-    shows), redacted as they leave the analyzers (a tool's message may quote the secret it
-    found: none reaches the round's material, a prompt or a report). Missing tools and
+    shows), redacted as they leave the analyzers (a tool's message, a failed synth's output,
+    may quote a secret: none reaches the round's material, a prompt or a report). Missing tools and
     failures are logged as warnings as well."""
     report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust)
     from reviewloop.checks.secrets.scanner import redact, redact_finding
@@ -175,7 +188,8 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
         log.warning("%s analyzer %s", agent.name, redact(problem))
     return AnalyzerReport(findings=list(map(redact_finding, report.findings)),
                           outside=list(map(redact_finding, report.outside)),
-                          health=report.health)
+                          health=[h.model_copy(update={"reason": redact(h.reason)})
+                                  if h.reason else h for h in report.health])
 
 
 def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
@@ -195,6 +209,8 @@ def _in_change(finding: Finding, changes: ChangeSet) -> bool:
     """On what the change did: its lines hold an added line or span a removal; a file-level
     finding (a failing test, a missing test) when the change wrote to or removed from its
     file (`findings.triage.outside_reason`'s rule)."""
+    if finding.introduced:
+        return True
     if finding.level == "file":
         diff = changes.file(finding.file)
         return diff is not None and bool(diff.added or diff.removals)
@@ -211,7 +227,7 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
                 finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
-            lines = _lines(ctx.root / finding.file)
+            lines = _lines(under(ctx.root, finding.file))
             sources[finding.file] = CodeIndex(lines) if lines is not None else None
         attributed = finding.model_copy(update={"agent": ctx.agent})
         kept.append(attributed.with_code(sources[finding.file]))
@@ -226,7 +242,7 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if files.analyzable(finding.file) else _lines(root / finding.file)
+            lines = None if files.analyzable(finding.file) else _lines(under(root, finding.file))
             index[finding.file] = CodeIndex(lines) if lines is not None else None
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out

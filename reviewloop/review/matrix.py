@@ -3,11 +3,11 @@
 Each analyzer's `Health` is its row (`findings.ledger`): the files it was to read and the ones
 it did not read after all. Two kinds of gap no analyzer can report, since no analyzer was
 given the file, are found here and recorded as one more row, `changed-files`: a file over
-the size every analyzer stops at, and a file the diff names that is not where its name says
-(a name git could not give as UTF-8). A changed file with any gap is **unanalysed**, and an
-unanalysed file fails the review whatever else it found (`reviewloop.runs.review.blocking`):
-what its author controls — size, bytes, name, a parse error, a tool's own ignore — never
-makes a change look reviewed.
+the size every analyzer stops at, and a file the diff names that is not where its name says.
+(A name that is not UTF-8 is no gap: it is read under its own bytes, `reviewloop.git.names`.)
+A changed file with any gap is **unanalysed**, and an unanalysed file fails the review
+whatever else it found (`reviewloop.runs.review.blocking`): what its author controls —
+size, bytes, name, a parse error, a tool's own ignore — never makes a change look reviewed.
 
 It also holds the gaps of placement: a text file of a known language that git diffs as
 binary, and a file renamed into code without a changed line — an analyzer reads both, but
@@ -30,11 +30,10 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
+from reviewloop.git.names import under
 from reviewloop.review.readable import MAX_ANALYZED_BYTES, TOO_LARGE, Readability
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
-_NOT_UTF8 = ("its name is not UTF-8: git gives it with replacement characters, so no file of "
-             "that name exists to analyse; rename it to a UTF-8 name")
 _NOT_FOUND = "not in the reviewed tree under the name the diff gives"
 _NO_LINES = ("git shows none of its lines (it took the file for binary), so nothing found in "
              "it can be placed on the change")
@@ -75,9 +74,9 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
 def _gap(readable: Readability, root: Path, diff: FileDiff) -> str | None:
     path = diff.path
     try:
-        size = os.lstat(root / path).st_size
+        size = os.lstat(under(root, path)).st_size
     except (OSError, ValueError):  # not there (ValueError: a NUL in the name)
-        return _NOT_UTF8 if "\ufffd" in path else _NOT_FOUND
+        return _NOT_FOUND
     if size > MAX_ANALYZED_BYTES:
         reason = readable.analyzable(path)
         return reason if reason is not None and reason.startswith(TOO_LARGE) else None

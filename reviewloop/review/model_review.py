@@ -13,6 +13,7 @@ the checkout for context, as the persona needs to follow a call into code it doe
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from langchain_core.tools import BaseTool
 
 from reviewloop.agent.messages import system_message
 from reviewloop.agent.models import UsageRecord, usage_from
+from reviewloop.agent.round_tools import granted_only
 from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact, redact_finding
@@ -31,6 +33,7 @@ from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
+    after_prompt,
     agent_prompt,
     analyzed,
     health_of,
@@ -46,18 +49,29 @@ if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
 
 def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    own = agent_prompt(agent, review.round)
+    own = agent_prompt(agent, review.round) + after_prompt(review)
     system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
 
 
+def reviewer_tools_for(agent: AgentDefinition, workspace: Workspace,
+                       declared: Sequence[BaseTool] | None) -> list[BaseTool]:
+    """The tools the reviewer's requests carry: its grants (`tools`), or with `declared`
+    (a round a fixer follows) that whole list, where it may use only its grants."""
+    if declared is None:
+        return granted(agent, workspace)
+    return granted_only(declared, set(agent.tools), f"reviewer {agent.name}")
+
+
 def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
                  workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
                  max_steps: int = 12, timeout_s: float | None = None,
-                 gate: PrefixGate | None = None) -> ReviewerOutcome:
+                 gate: PrefixGate | None = None,
+                 declared: Sequence[BaseTool] | None = None) -> ReviewerOutcome:
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception.
-    With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`)."""
+    With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`); with
+    `declared`, its requests carry those tools, of which it may use its grants only."""
     started = time.monotonic()
     if model is None:
         return offline_outcome(agent, review, started)
@@ -82,7 +96,7 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
         messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
         if gate is not None and not writer:
             gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
-        result = run_agent(model, messages, granted(agent, workspace),
+        result = run_agent(model, messages, reviewer_tools_for(agent, workspace, declared),
                            max_steps=max_steps, finish_tool=submit_tool(),
                            finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
                            on_reply=count, on_first_token=gate.open if writer and gate else None)
@@ -124,8 +138,10 @@ def granted(agent: AgentDefinition, workspace: Workspace) -> list[BaseTool]:
 
 
 def _scoped(review: ReviewInput, evidence: list[Finding]) -> ReviewInput:
-    # a reviewer run on its own (no round shared the evidence) is shown its own findings
-    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or evidence)
+    # a reviewer run on its own (no round shared the evidence) is shown its own findings;
+    # those on files sent after the prefix are there already (`after_evidence`)
+    before = [f for f in evidence if f.file not in review.after_paths]
+    return replace(review, evidence=evidence, shared_evidence=review.shared_evidence or before)
 
 
 def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding:

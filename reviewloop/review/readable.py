@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.languages import head, is_binary, language
+from reviewloop.git.names import on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -102,7 +103,7 @@ class Readability:
         return self._answers[path]
 
     def _check(self, path: str) -> _Answer:
-        full = self.root / path
+        full = under(self.root, path)
         try:
             info = full.lstat()
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
@@ -113,7 +114,7 @@ class Readability:
             raise
         if stat.S_ISLNK(info.st_mode):
             return _Answer(True, SYMLINK_REASON)
-        if not self._inside(path):  # a folder on the way may be a link
+        if not self._inside(on_disk(path)):  # a folder on the way may be a link
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from reviewloop.config import Settings
 from reviewloop.review.definitions import (
-    BUILTIN_NAMES,
     AgentDefinition,
     AgentSet,
     Skipped,
+    builtin_names,
     load_agents,
 )
 
@@ -41,7 +41,8 @@ def capped(found: AgentSet, limit: int, listed: Sequence[str] = ()) -> AgentSet:
     """`found` with at most `limit` reviewers, in their order; the rest left out and said."""
     if len(found.agents) <= limit:
         return found
-    ranked = sorted(found.agents, key=lambda agent: _rank(agent, listed))
+    builtins = builtin_names()
+    ranked = sorted(found.agents, key=lambda agent: _rank(agent, listed, builtins))
     kept = {agent.name for agent in ranked[:limit]}
     dropped = [agent for agent in found.agents if agent.name not in kept]
     reason = f"not run: over [review] max_reviewers = {limit}"
@@ -61,9 +62,10 @@ def left_out_text(names: Sequence[str], limit: int) -> str:
             "their definitions)")
 
 
-def _rank(agent: AgentDefinition, listed: Sequence[str]) -> tuple[int, int, str]:
-    if agent.name in BUILTIN_NAMES:
-        return 0, BUILTIN_NAMES.index(agent.name), ""
+def _rank(agent: AgentDefinition, listed: Sequence[str],
+          builtins: tuple[str, ...]) -> tuple[int, int, str]:
+    if agent.name in builtins:
+        return 0, builtins.index(agent.name), ""
     if agent.name in listed:
         return 1, list(listed).index(agent.name), ""
     return 2, 0, agent.name

@@ -5,9 +5,11 @@ budget, runs every reviewer's analyzers once and side by side (while the reviewe
 models are built), estimates the round's cost and writes it all to `round-N.material.json`.
 `reviewer_input` gives one reviewer branch its chunk, with every reviewer's evidence on it:
 the shared prefix is the same for all of them, and no separate warm-up call writes it (the
-first reviewer's own request does, `reviewloop.review.cache_gate`). A reviewer whose scope
-(`include`/`exclude`) holds only some of the chunk's files is given those files' diff and
-evidence alone: scope decides what it reads, not only whether it is called.
+first reviewer's own request does, `reviewloop.review.cache_gate`). When the reviewers'
+scopes (`include`/`exclude`) differ, the prefix holds the files the reviewers that cover
+most of the chunk all cover, and each is sent its other files after it; a reviewer whose
+scope holds little of the chunk is given its own files' diff and evidence alone
+(`review.layers`): scope decides what it reads, not only whether it is called.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from reviewloop.agent.models import (
     ChatModels,
     UsageRecord,
     context_window,
-    estimate_tokens,
     is_bedrock_model,
 )
 from reviewloop.agent.spend import usd
@@ -36,6 +37,7 @@ from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport, located
+from reviewloop.review.layers import Layers, layers, part
 from reviewloop.review.material import (
     AgentEvidence,
     Estimate,
@@ -52,6 +54,7 @@ from reviewloop.review.reviewer import (
     ReviewInput,
     agent_prompt,
     round_prompt,
+    shared_parts,
     shared_prompt,
 )
 from reviewloop.spec.steering_set import SteeringSet
@@ -162,23 +165,58 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
         if setup.models.enabled else ()
     paths = chunk.paths if chunk else ()
     own = tuple(p for p in paths if agent.applies_to(p))
-    if chunk is not None and own and len(own) < len(paths):
-        chunk, shared = _own_part(chunk, own), tuple(f for f in shared if f.file in own)
+    layered = _layers(setup, material, chunk)
+    rest: tuple[str, ...] = ()
+    after, after_evidence = "", tuple[Finding, ...]()
+    if chunk is not None and layered is not None and agent.name in layered.sharing:
+        rest = tuple(p for p in own if p not in layered.common)  # sent after the prefix
+        after = part(chunk, rest).diff if rest else ""
+        after_evidence = tuple(f for f in shared if f.file in rest)
+        chunk, shared = (part(chunk, layered.common),
+                         tuple(f for f in shared if f.file in layered.common))
+    elif chunk is not None and own and len(own) < len(paths):
+        chunk, shared = part(chunk, own), tuple(f for f in shared if f.file in own)
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
                     shared)
     return agent, replace(review, evidence=mine.findings, outside=mine.outside,
                           analyzers=mine.health if first else (),
-                          paths=chunk.paths if chunk else ())
+                          paths=(*chunk.paths, *rest) if chunk else (), after=after,
+                          after_paths=rest, after_evidence=after_evidence)
 
 
-def _own_part(chunk: Chunk, own: Sequence[str]) -> Chunk:
-    """The chunk as a reviewer whose scope (`include`/`exclude`) holds only `own` of its
-    files reads it: their diff alone. Its prompt no longer shares the chunk's cached prefix
-    (`graph.nodes.review` gates it apart); what it is not to judge, it is not shown."""
-    files = parse_diff(chunk.diff, source=f"chunk {chunk.index}").files
-    diff = "".join(f.text for f in files if f.path in own)
-    return chunk.model_copy(update={"paths": tuple(own), "diff": diff,
-                                    "tokens": estimate_tokens(diff)})
+def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
+            ) -> Layers | None:
+    """How the chunk's reviewers share its files (`review.layers`); offline none is."""
+    if chunk is None or not setup.models.enabled:
+        return None
+    return layers(chunk, [setup.agent(name) for name, index in material.assignments
+                          if index == chunk.index])
+
+
+@dataclass(frozen=True)
+class SharedPrefix:
+    """The cached prefix of a chunk's reviewers, in its parts, and the files of the chunk."""
+
+    parts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+
+def shared_prefix(setup: RoundSetup, material_path: str, ask: RoundAsk,
+                  files: Sequence[str]) -> SharedPrefix:
+    """The prefix the reviewers of the chunk holding the first of `files` share (the whole
+    chunk, or its common files, `review.layers`), byte for byte: a later prompt that starts
+    with it (the fixer's) reads their cache. Empty when no chunk holds them or offline."""
+    material = load_material(material_path)
+    chunk = next((c for f in files for c in material.chunks if f in c.paths), None)
+    if chunk is None or not setup.models.enabled:
+        return SharedPrefix()
+    shared = _chunk_evidence(setup, material, material_path, chunk)
+    layered = _layers(setup, material, chunk)
+    if layered is not None:  # the prefix holds the files every sharing reviewer covers
+        chunk = part(chunk, layered.common)
+        shared = tuple(f for f in shared if f.file in layered.common)
+    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering, shared)
+    return SharedPrefix(parts=shared_parts(review), paths=tuple(chunk.paths))
 
 
 def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.checks.suppressions.scope import Suppressions
 from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.rounds import RoundInput, outcome_health, rechecked_files, record
@@ -15,7 +16,6 @@ from reviewloop.findings.triage import apply_floor
 from reviewloop.git.changes import removed_lines, written_lines
 from reviewloop.git.diff import changed_lines, read_diff
 from reviewloop.git.repository import Repository, Snapshot
-from reviewloop.policy.trust import lever
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import ReviewerOutcome

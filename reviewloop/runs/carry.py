@@ -24,7 +24,7 @@ from langgraph.checkpoint.base import (
 
 from reviewloop.git import carry
 from reviewloop.git.repository import Repository, Snapshot
-from reviewloop.landing.land import LAND_PLAN, PR_FILE
+from reviewloop.landing.job import LAND_PLAN, PR_FILE
 from reviewloop.runs.registry import OWNER, RunStore
 
 # Run-folder files that belong to the process or the checkout, not to the run's work: who

@@ -34,14 +34,17 @@ from reviewloop.review.matrix import with_file_checks
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.path_scope import limit
+from reviewloop.runs.records import save_summary
 from reviewloop.runs.registry import new_run_id, state_dir
-from reviewloop.runs.streaming import MODES, Listener, relaying
+from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
+from reviewloop.runs.trace import TraceRecorder
 from reviewloop.runs.trusted import TrustedConfig, config_findings
 from reviewloop.spec.steering import STEERING_DIR
 from reviewloop.spec.steering_set import SteeringSet
 
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
+    from reviewloop.checks.gates.registry import OnGate
     from reviewloop.graph.context import LoopDeps
     from reviewloop.graph.state import LoopState
 
@@ -122,6 +125,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     run_dir.mkdir(parents=True, exist_ok=True)
     diff_path = run_dir / "round-1.diff"
     save_diff(diff_path, diff_text)
+    trace = TraceRecorder(run_dir)  # the review's timeline (`reviewloop report --html`)
+    progress = Tee(progress, trace)
     config_root = trusted.root if trusted else None
     agents = load_reviewers(config_root or root, settings)
     # steering is configuration: with a head commit, the base commit's (like the agents)
@@ -145,11 +150,14 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                 content), fix, progress)
         summary = summary.model_copy(update={"ledger": with_file_checks(
             summary.ledger, content, parse_diff(diff_text))})  # the coverage matrix's own row
-        summary = with_gates(summary, content, settings, diff_text, suppress)
+        summary = with_gates(summary, content, settings, diff_text, suppress,
+                             on_gate=trace.gate)
         summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
                                 diff_text, content, suppress)
-    summary = summary.model_copy(update={"skipped": [*outside, *summary.skipped]})
-    return redacted(summary)  # printed, written, posted: nothing secret in any of it
+    summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
+        "skipped": [*outside, *summary.skipped], "run_id": run_id}))  # secret in any of it
+    save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
+    return summary
 
 
 def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | None
@@ -299,7 +307,7 @@ _REVIEW_GATES = ("secrets", "coverage")
 
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings, diff_text: str,
-               suppress: Suppressor) -> RunSummary:
+               suppress: Suppressor, *, on_gate: OnGate | None = None) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
     their results join the report and their findings the ledger, never dropped."""
     from reviewloop.checks.gates import GateContext
@@ -309,7 +317,7 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings, diff_text: s
     ctx = GateContext(root=root, settings=settings, changed_files=tuple(
         parse_diff(diff_text).paths), diff_text=diff_text, branch=None, default_branch=None,
         phase="review")
-    report = run_gates(ctx, _REVIEW_GATES)
+    report = run_gates(ctx, _REVIEW_GATES, on_gate=on_gate)
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
     return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
@@ -38,9 +37,11 @@ from reviewloop.graph.nodes import summary_scope
 from reviewloop.graph.state import STATE_VERSION, InputState, limits_for
 from reviewloop.implement.attempt import baseline
 from reviewloop.implement.implementer import Implementer
-from reviewloop.landing.land import OpenPullRequest
+from reviewloop.landing.job import OpenPullRequest
+from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import command_policy, load_policy, with_quality_gates
 from reviewloop.policy.levers import refuse
+from reviewloop.reports.report import RunSummary
 from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.reviewer_set import load_reviewers
@@ -58,9 +59,10 @@ from reviewloop.runs.registry import (
     run_tree,
     state_dir,
 )
+from reviewloop.runs.result import RunResult
 from reviewloop.runs.resumed import rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
-from reviewloop.runs.streaming import MODES, Listener, relaying
+from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
 
 RECURSION_LIMIT = 80
@@ -74,17 +76,6 @@ class OlderRun(UserInputError):
 class RunFailed(BlockingOutcome):
     """A run stopped by its model (a provider failure, or no usable answer): recorded as
     failed, resumable from its checkpoint; exit 1, never a crash."""
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    status: str  # awaiting_approval | committed | declined
-    summary: dict[str, Any] = field(default_factory=dict)
-    commit: str | None = None
-    tree: RunTree | None = None  # where the run worked (kept after a decline)
-    land: str = "merge"
-    notices: list[str] = field(default_factory=list)  # what landing has to tell the user
 
 
 @dataclass
@@ -121,7 +112,7 @@ class LoopRunner:
                batch: str | None) -> RunResult:
         checkout = open_repository(self.root)
         tree = worktree.create(checkout, run_id, worktree.branch_name(
-            self.settings.run.branch, task.id), carry=implementer.kind == "manual")
+            self.settings.run.branch, task.id), carry=implementer.spec.your_change)
         options = {"implementer": str(implementer), "llm": self.llm,
                    "model": model_for(self.settings, "review"),
                    "max_rounds": self.settings.max_rounds, "land": self.settings.run.land,
@@ -271,7 +262,8 @@ class LoopRunner:
         owner.write_text(liveness.me().dumps(), encoding="utf-8")  # `runs` tells a crash
         keeper = self._keeper(run_id, deps, payload)
         try:
-            with self._graph(keeper) as graph, relaying(self.progress) as relay:
+            with self._graph(keeper) as graph, \
+                    relaying(traced(self.progress, deps.run_dir)) as relay:
                 for mode, data in graph.stream(payload, config=_config(run_id), context=deps,
                                                durability="sync", stream_mode=list(MODES)):
                     if lease is not None and mode == "updates":
@@ -292,11 +284,10 @@ class LoopRunner:
             owner.unlink(missing_ok=True)
         values = snapshot.values
         self._record_spend(run_id, deps, values.get("usage", []))
-        summary = values.get("summary")
-        result = RunResult(run_id, "declined",
-                           summary=summary.model_dump(mode="json") if summary else {},
+        result = RunResult(run_id, "declined", summary=values.get("summary"),
                            commit=values.get("commit"), tree=deps.run_tree,
-                           land=deps.settings.run.land, notices=values.get("notices", []))
+                           land=land_mode(deps.settings.run.land),
+                           notices=values.get("notices", []))
         if snapshot.next:  # stopped at the approval interrupt
             self.registry.update(run_id, status="awaiting_approval")
             result.status = "awaiting_approval"
@@ -351,11 +342,12 @@ def _config(run_id: str) -> RunnableConfig:
             "max_concurrency": 8}
 
 
-def _interrupt_summary(snapshot: StateSnapshot) -> dict[str, Any]:
+def _interrupt_summary(snapshot: StateSnapshot) -> RunSummary | None:
     for task in snapshot.tasks:
         for intr in task.interrupts:
-            return dict(intr.value.get("summary", {}))
-    return {}
+            found = intr.value.get("summary")
+            return RunSummary.model_validate(found) if found else None
+    return None
 
 
 def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path | None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
@@ -94,3 +95,34 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+class Tee:
+    """One `Listener` telling several: the user's progress and the run's trace."""
+
+    def __init__(self, *listeners: Listener | None) -> None:
+        self.listeners = [one for one in listeners if one is not None]
+
+    def started(self, task_id: str, node: str, inputs: dict[str, Any]) -> None:
+        for one in self.listeners:
+            one.started(task_id, node, inputs)
+
+    def ended(self, task_id: str) -> None:
+        for one in self.listeners:
+            one.ended(task_id)
+
+    def finished(self, node: str, update: dict[str, Any]) -> None:
+        for one in self.listeners:
+            one.finished(node, update)
+
+    def event(self, data: dict[str, Any]) -> None:
+        for one in self.listeners:
+            one.event(data)
+
+
+def traced(listener: Listener | None, folder: Path) -> Tee:
+    """`listener` (if any) and the trace of the run whose files are in `folder`
+    (`runs.trace`): what a run is streamed to."""
+    from reviewloop.runs.trace import TraceRecorder
+
+    return Tee(listener, TraceRecorder(folder))

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
@@ -27,7 +28,7 @@ from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
 from reviewloop.policy.levers import lever_finding
-from reviewloop.policy.trust import LeverKind, lever
+from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
 
 # (settings root, explicit config file or None) -> Settings; the CLI binds flags and env.

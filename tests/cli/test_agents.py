@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from reviewloop.cli.app import main
-from reviewloop.review.definitions import BUILTIN_NAMES
+from reviewloop.review.definitions import builtin_names
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
 from tests.support.paths import ROOT
 
@@ -53,12 +53,12 @@ def table_rows(text: str) -> dict[str, list[str]]:
     return rows
 
 
-def test_agents_lists_the_five_builtins_with_origin(project, capsys):
+def test_agents_lists_the_builtins_with_origin(project, capsys):
     assert run("agents") == 0
     out = capsys.readouterr().out
-    assert out.startswith("5 reviewer(s)")
+    assert out.startswith(f"{len(builtin_names())} reviewer(s)")
     rows = table_rows(out)
-    assert list(rows) == list(BUILTIN_NAMES)
+    assert list(rows) == list(builtin_names())
     assert rows["review-security"] == ["review-security", "built-in", "review-security.json",
                                        "all read-only", "default",
                                        "bandit, secrets, eslint-security, shellcheck-security"]
@@ -90,7 +90,7 @@ def test_reviewers_setting_turns_a_kiro_agent_into_a_reviewer(project, capsys):
                                               encoding="utf-8")
     assert run("agents") == 0
     out = capsys.readouterr().out
-    assert out.startswith("6 reviewer(s)")
+    assert out.startswith(f"{len(builtin_names()) + 1} reviewer(s)")
     row = table_rows(out)["security-reviewer"]
     assert row == ["security-reviewer", "kiro", ".kiro/agents/security-reviewer.json",
                    "fs_read", "claude-opus-4.6", ""]
@@ -101,7 +101,7 @@ def test_configured_agents_dir_files_are_all_reviewers(project, capsys):
     (project / ".reviewloop.toml").write_text('agents_dirs = ["reviewers"]\n', encoding="utf-8")
     assert run("agents") == 0
     rows = table_rows(capsys.readouterr().out)
-    assert list(rows) == [*BUILTIN_NAMES, "licence-check", "review-docs"]
+    assert list(rows) == [*builtin_names(), "licence-check", "review-docs"]
     assert rows["licence-check"][1:3] == ["config dir", "reviewers/licence-check.json"]
     assert rows["review-docs"][1:4] == ["config dir", "reviewers/review-docs.json",
                                         "fs_read, grep"]
@@ -118,10 +118,10 @@ def test_unknown_reviewer_in_config_exits_2(project, capsys):
 def test_validate_without_paths_checks_the_effective_set(project, capsys):
     shutil.copytree(FIXTURES / "kiro" / "autonomous-dev-team", project, dirs_exist_ok=True)
     assert run("agents", "validate") == 0
-    out = lines(capsys.readouterr().out)
-    assert [line.split("/")[-1] for line in out[:5]] == [f"{n}.json" for n in BUILTIN_NAMES]
-    assert all(line.startswith("ok ") for line in out[:5])
-    assert out[5:] == [
+    out, count = lines(capsys.readouterr().out), len(builtin_names())
+    assert [line.split("/")[-1] for line in out[:count]] == [f"{n}.json" for n in builtin_names()]
+    assert all(line.startswith("ok ") for line in out[:count])
+    assert out[count:] == [
         f"skipped .kiro/agents/default.json (autonomous-dev-team): {NOT_A_REVIEWER}"]
 
 
@@ -152,7 +152,7 @@ def test_validate_the_shipped_builtins_folder(project, capsys):
     builtins = ROOT / "agents"
     assert run("agents", "validate", str(builtins)) == 0
     out = lines(capsys.readouterr().out)
-    assert out == [f"ok {builtins / name}.json" for name in sorted(BUILTIN_NAMES)]
+    assert out == [f"ok {builtins / name}.json" for name in sorted(builtin_names())]
 
 
 @pytest.mark.parametrize("name, message", [
@@ -228,7 +228,7 @@ def test_python_dash_m_entry_point(project):
     ok = subprocess.run([sys.executable, "-m", "reviewloop", "agents", "validate"],
                         capture_output=True, text=True, cwd=project, timeout=60)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.count("ok ") == 5
+    assert ok.stdout.count("ok ") == len(builtin_names())
     bad = subprocess.run([sys.executable, "-m", "reviewloop", "agents", "validate", "bad.json"],
                          capture_output=True, text=True, cwd=project, timeout=60)
     assert bad.returncode == 2

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from reviewloop.cli import ui
-from reviewloop.cli.app import REVIEW_FORMATS, cli
-from reviewloop.cli.review import FORMATS
+from reviewloop.cli.app import cli
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.outputs import COUNT_OUTPUTS, annotate, write_job_outputs
+from reviewloop.reports.formats import formats
 from reviewloop.reports.lines import to_github, to_ruff, workflow_command
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from tests.support import warm_cli
@@ -298,13 +298,13 @@ def test_bash_completes_commands_and_format_choices_from_the_sourced_script():
         return done.stdout.split()
 
     assert "review" in complete("reviewloop", "rev")
-    assert complete("reviewloop", "review", "--format", "") == list(REVIEW_FORMATS)
+    assert complete("reviewloop", "review", "--format", "") == list(formats())
     assert complete("reviewloop", "review", "--fail-on", "s") == ["should_fix"]
 
 
-def test_the_readme_documents_the_tested_completion_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Shell completion"):]
+def test_the_docs_give_the_tested_completion_commands():
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    section = page[page.index("## Shell completion"):]
     for shell in ("bash", "zsh", "fish"):
         assert f"_REVIEWLOOP_COMPLETE={shell}_source reviewloop" in section
 
@@ -327,5 +327,8 @@ def test_fail_on_and_the_actions_outputs_spell_severities_the_same_way(tmp_path:
                                "publish_error=\n")
 
 
-def test_the_format_choices_are_the_ones_review_renders():
-    assert REVIEW_FORMATS == FORMATS
+def test_the_format_choices_and_their_help_are_the_registrys():
+    option = next(p for p in cli.commands["review"].params if p.name == "fmt")
+    assert tuple(option.type.choices) == tuple(formats())
+    help_text = cli.commands["review"].get_help(cli.make_context("reviewloop", ["review"]))
+    assert all(f"{name}:" in " ".join(help_text.split()) for name in formats())

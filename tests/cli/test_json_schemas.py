@@ -83,6 +83,7 @@ def output(root: Path, *argv: str) -> object:
     ("review", ["review", "--format", "json", "--staged"]),
     ("tools-list", ["tools", "list", "--json"]),
     ("handoff", ["handoff", "--json"]),
+    ("stats", ["stats", "--json"]),
 ])
 def test_real_output_validates_against_the_commands_schema(project: Path, name, argv):
     data = output(project, *argv)
@@ -119,8 +120,8 @@ def test_a_schema_that_does_not_match_is_caught(project: Path):
 
 def test_every_command_with_json_has_a_schema():
     commands = json_commands()
-    assert {"agents", "handoff", "pickup", "plan", "review", "tasks", "tools-list"} <= \
-        set(commands)
+    assert {"agents", "handoff", "pickup", "plan", "review", "stats", "tasks",
+            "tools-list"} <= set(commands)
     missing = [c for c in commands if not (SCHEMAS / f"{c}.schema.json").is_file()]
     assert missing == [], f"write docs/schemas/<command>.schema.json for {missing}"
 

@@ -9,14 +9,16 @@ import os
 import subprocess
 from pathlib import Path
 
+from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import fake_env
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
+REVIEWERS = builtin_names()  # from the registry, not copied
+# the reviewers whose scope holds the Python modules below (infrastructure's does not)
+IN_SCOPE = [a.name for a in builtin_agents() if a.applies_to("mod_0.py")]
 
 
 def review(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProcess:
@@ -60,8 +62,8 @@ def test_a_change_over_the_budget_is_reviewed_in_chunks_with_nothing_left_out(tm
     diffs = [r.system_text() for r in calls]
     chunks = {text.split("```diff\n", 1)[1].split("```", 1)[0] for text in diffs}
     assert len(chunks) > 1  # more than one chunk, each reviewed by every reviewer in scope
-    # (the infrastructure reviewer's scope holds no Python module: it is not called)
-    assert len(calls) == len(chunks) * (len(REVIEWERS) - 1)
+    # (a reviewer whose scope holds no Python module is not called)
+    assert len(calls) == len(chunks) * len(IN_SCOPE)
     assert all(len(c) // 3 <= 2000 for c in chunks)  # within the budget (3 chars a token)
     for i in range(8):  # every file in exactly one chunk
         assert sum(f"b/mod_{i}.py" in c for c in chunks) == 1
@@ -79,7 +81,7 @@ def test_the_first_reviewer_writes_the_prefix_and_the_others_read_it(tmp_path: P
     assert done.returncode == 0, done.stdout + done.stderr
     calls = reviewer_calls(fake)
     assert [r for r in fake.requests if r.warmup] == []  # no separate warm-up call
-    assert len(calls) == len(REVIEWERS) - 1  # infrastructure: no file in its scope
+    assert len(calls) == len(IN_SCOPE)  # infrastructure: no file in its scope
     writer = calls[0]
     assert writer.path.endswith("/converse-stream")  # streamed: the others wait for it
     assert writer.cache_write > 0 and writer.cache_read == 0

@@ -107,8 +107,8 @@ def test_a_group_that_spends_its_budget_is_escalated_and_the_other_is_not_retrie
     assert entries[DOUBLE["title"]].status is Status.ESCALATED
     assert entries[DOUBLE["title"]].reason.startswith("fix budget spent: the tests still "
                                                       "failed after 3 fix attempt(s)")
-    assert result.summary["rounds"] == 2  # the kept fix was re-reviewed
-    assert result.summary["passed_tests"] == 2  # the full suite, once, after both groups
+    assert result.summary.rounds == 2  # the kept fix was re-reviewed
+    assert result.summary.passed_tests == 2  # the full suite, once, after both groups
 
 
 def test_a_fix_that_fails_twice_and_then_passes_is_kept(project: Path) -> None:

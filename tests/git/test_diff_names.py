@@ -1,5 +1,6 @@
-"""File names as git writes them: whatever a name holds (spaces, " b/", quotes, non-ASCII),
-the parsed diff names the files git itself names, with the same status."""
+"""File names as git writes them: whatever a name holds (spaces, " b/", quotes, non-ASCII,
+bytes that are not UTF-8), the parsed diff names the files git itself names, with the same
+status, in the one text form every report holds (`reviewloop.git.names`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.diff import FileStatus, parse_diff
+from reviewloop.git.names import from_bytes
+from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
 
 # characters that move git's quoting or the parser's split: a space, a double quote, a
-# backslash, a tab, non-ASCII; and folder names ending " b", so a path holds " b/"
-_PART = st.text(alphabet="ab .-_é\"\\\t", min_size=1, max_size=8) | st.sampled_from(
-    ["x b", " b", "a b"])
+# backslash, a tab, non-ASCII, a byte that is not UTF-8 (as `os.fsdecode` gives it) and
+# what its text form looks like; and folder names ending " b", so a path holds " b/"
+_PART = st.text(alphabet="ab .-_é\"\\\t\udcffx", min_size=1, max_size=8) | st.sampled_from(
+    ["x b", " b", "a b", "\\xff", "\\\udcff"])
 _NAME = st.lists(_PART, min_size=1, max_size=3).map("/".join)
 _OPS = st.sampled_from(["modify", "delete", "rename", "rename-edit", "chmod", "binary"])
 _STATUS = {"M": FileStatus.MODIFIED, "A": FileStatus.ADDED, "D": FileStatus.DELETED,
@@ -46,8 +50,8 @@ def _write(path: Path, data: bytes) -> None:
 
 def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
     out = subprocess.run(["git", "diff", "--name-status", "-z", "-M", "HEAD~1", "HEAD"],
-                         cwd=root, check=True, capture_output=True).stdout.decode()
-    fields, named = out.split("\0")[:-1], set()
+                         cwd=root, check=True, capture_output=True).stdout
+    fields, named = [from_bytes(f) for f in out.split(b"\0")[:-1]], set()
     while fields:
         status = _STATUS[fields.pop(0)[0]]
         if status == FileStatus.RENAMED:
@@ -64,6 +68,7 @@ def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
 @given(plan=_PLANS, added=_NAME.filter(_valid))
 @example(plan=[("s rc", "rename-edit", "src/src")], added="new")  # a space on one side only
 @example(plan=[("u", "rename", "v b/u b/v")], added="new")  # halves that look equal
+@example(plan=[("a\\xff", "modify", "b"), ("a\udcff", "rename", "c\udcfe")], added="\\\udcff")
 def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> None:
     root = tmp_path_factory.mktemp("names")
     git(root, "init", "-q")
@@ -89,8 +94,7 @@ def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> No
         _write(root / added, b"new\n")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "head")
-    diff = subprocess.run(["git", "diff", "--full-index", "-M", "HEAD~1", "HEAD"], cwd=root,
-                          check=True, capture_output=True).stdout.decode()
+    diff = open_repository(root).diff_refs("HEAD~1", "HEAD", merge_base=False)
     parsed = {(f.path, f.old_path, f.status) for f in parse_diff(diff).files}
     assert parsed == _by_git(root)
 

@@ -15,7 +15,7 @@ import pytest
 
 from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.spend import usd
-from reviewloop.github.run_pr import ATTENTION_LABEL
+from reviewloop.landing.pull_request import ATTENTION_LABEL
 from tests.support import warm_cli
 from tests.support.batch import implementer
 from tests.support.bedrock import BedrockFake, Reply, tool_use

@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 
 from reviewloop.github.markers import read_marker
+from reviewloop.review.definitions import builtin_names
 from tests.support import github as fakes
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
@@ -30,8 +31,7 @@ from tests.support.pr_mode import (  # noqa: F401 - shared helpers and fixtures
 
 SARIF_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schemas" / "sarif-2.1.0.json"
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
+REVIEWERS = builtin_names()  # from the registry, not copied
 github_fake = fakes.github_fake
 
 

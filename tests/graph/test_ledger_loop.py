@@ -108,4 +108,4 @@ def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
     assert security.status == "failed"
     assert (security.input_tokens, security.output_tokens) == (1400, 60)
     assert summary.input_tokens >= 1400 and summary.output_tokens >= 60
-    assert isinstance(Ledger.model_validate(result.summary["ledger"]), Ledger)
+    assert result.summary is not None and isinstance(result.summary.ledger, Ledger)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.schema import Severity
 from reviewloop.git.changes import Version
 from reviewloop.policy.levers import (
@@ -30,6 +31,7 @@ def _read(texts: dict[str, tuple[str | None, str | None]]):
     return read, asked
 
 
+TOOLS = tool_levers()  # the analyzers' tools' config files, as a run's summary passes them
 PYPROJECT = '[project]\nname = "app"\ndependencies = []\n\n[tool.ruff]\nline-length = 100\n'
 
 
@@ -37,7 +39,7 @@ def test_each_lever_is_named_with_what_it_changes_and_only_levers_are_read():
     texts = {".reviewloop.toml": ("", "max_rounds = 2\n"), ".gitleaksignore": (None, "x:y:1\n"),
              ".githooks/pre-commit": (None, "#!/bin/sh\n"), "app.py": ("", "x = 1\n")}
     read, asked = _read(texts)
-    report = lever_report(texts, read)
+    report = lever_report(texts, read, tools=TOOLS)
     assert asked == [[".githooks/pre-commit", ".gitleaksignore", ".reviewloop.toml"]]
     assert report.approval_reasons() == [
         "needs approval: .githooks/pre-commit (hook): adds code that runs at commit",
@@ -50,18 +52,18 @@ def test_pyproject_is_a_lever_when_a_tool_table_changes_not_for_a_dependency():
     deps = PYPROJECT.replace("dependencies = []", 'dependencies = ["requests"]')
     ruff = PYPROJECT.replace("line-length = 100", 'line-length = 100\nignore = ["S"]')
     poetry = PYPROJECT + '\n[tool.poetry.dependencies]\nrequests = "*"\n'
-    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, deps)})[0]
-                        ).changes == ()
-    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, poetry)})[0]
-                        ).changes == ()
+    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, deps)})[0],
+                        tools=TOOLS).changes == ()
+    assert lever_report(["pyproject.toml"], _read({"pyproject.toml": (PYPROJECT, poetry)})[0],
+                        tools=TOOLS).changes == ()
     [change] = lever_report(["pyproject.toml"],
-                            _read({"pyproject.toml": (PYPROJECT, ruff)})[0]).changes
+                            _read({"pyproject.toml": (PYPROJECT, ruff)})[0], tools=TOOLS).changes
     assert change.describe() == "pyproject.toml (configuration): reconfigures the review"
 
 
 def test_a_lower_review_is_named_in_the_reason():
     read, _ = _read({".reviewloop.toml": ("", "[gates]\ntest = []\n")})
-    assert lever_report([".reviewloop.toml"], read).approval_reasons() == [
+    assert lever_report([".reviewloop.toml"], read, tools=TOOLS).approval_reasons() == [
         "needs approval: .reviewloop.toml (configuration): reconfigures the review: "
         "gates.test set to [] (the gate is off)"]
 
@@ -69,7 +71,7 @@ def test_a_lower_review_is_named_in_the_reason():
 def test_a_weaker_sandbox_is_refused_with_the_file_key_and_fix():
     after = '[tool.reviewloop]\nsandbox = "off"\n'
     read, _ = _read({"pyproject.toml": ("", after)})
-    report = lever_report(["pyproject.toml"], read)
+    report = lever_report(["pyproject.toml"], read, tools=TOOLS)
     assert report.refusal_reasons() == [
         'refused: pyproject.toml: tool.reviewloop.sandbox set to "off" (commands would run '
         "unsandboxed); a run may not weaken the sandbox or the command policy: make that "
@@ -89,7 +91,7 @@ def test_every_lever_is_a_file_level_should_fix_finding_with_its_rule():
                      ".gitattributes": ("", "*.py -diff\n"), ".pre-commit-config.yaml": (None, "")})
     found = run_findings(lever_report(
         [".reviewloop.toml", ".checkov.yaml", ".gitattributes", ".pre-commit-config.yaml"],
-        read))
+        read, tools=TOOLS))
     assert {(f.file, f.rule, f.title) for f in found} == {
         (".reviewloop.toml", "config-change", "changes review configuration"),
         (".checkov.yaml", "suppression-change", "changes what the review suppresses"),
@@ -102,7 +104,8 @@ def test_every_lever_is_a_file_level_should_fix_finding_with_its_rule():
 def test_the_repository_s_reviewer_folders_are_levers(tmp_path: Path):
     extra = repository_levers(tmp_path, [tmp_path / "reviewers", Path("/elsewhere")])
     read, _ = _read({"reviewers/security.json": (None, "{}")})
-    [change] = lever_report(["reviewers/security.json", "app.py"], read, extra).changes
+    [change] = lever_report(["reviewers/security.json", "app.py"], read, extra,
+                            tools=TOOLS).changes
     assert change.path == "reviewers/security.json" and change.lever.kind == "configuration"
 
 
@@ -111,6 +114,7 @@ def test_a_settings_file_made_a_symlink_is_refused():
     def read(paths: list[str]) -> Contents:
         return {p: (Version("max_rounds = 2\n"), Version(link=True)) for p in paths}
 
-    report = lever_report([".reviewloop.toml", "pyproject.toml", ".gitleaksignore"], read)
+    report = lever_report([".reviewloop.toml", "pyproject.toml", ".gitleaksignore"], read,
+                          tools=TOOLS)
     assert [(w.path, w.change) for w in report.refused] == [
         (".reviewloop.toml", "made a symlink"), ("pyproject.toml", "made a symlink")]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reviewloop.git.worktrees import RunTree
+from reviewloop.landing.modes import land_mode
 from reviewloop.reports.next_steps import Landed, OpenRun, next_steps, render
 from reviewloop.runs.registry import Registry
 from tests.support.bedrock import BedrockFake, text
@@ -19,9 +21,16 @@ from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
     project,
 )
 
+TREE = RunTree(path="wt", branch="reviewloop/T2", base="abc", target="task-2")
+
+
+def landed(mode: str, remote: str | None) -> Landed:
+    """Where the commit is after landing as `mode` says (the mode names the branch to push)."""
+    return Landed(land_mode(mode).branch_to_push(TREE), remote)
+
 
 def test_after_a_merge_land_push_and_open_a_pr_hand_off_and_run_the_next_task() -> None:
-    steps = next_steps(Landed("merge", "task-2", "reviewloop/T2", "origin"), "T3",
+    steps = next_steps(landed("merge", "origin"), "T3",
                        "docs/todo-api-spec.md")
     assert render(steps) == (
         "Next steps:\n"
@@ -32,13 +41,13 @@ def test_after_a_merge_land_push_and_open_a_pr_hand_off_and_run_the_next_task() 
 
 
 def test_branch_only_pushes_the_runs_branch_and_no_remote_says_to_add_one() -> None:
-    [pr, *_] = next_steps(Landed("branch-only", "task-2", "reviewloop/T2", None), None, None)
+    [pr, *_] = next_steps(landed("branch-only", None), None, None)
     assert pr.command == ("git remote add origin URL && git push -u origin reviewloop/T2 && "
                           "gh pr create --fill --head reviewloop/T2")
 
 
 def test_a_pull_request_run_and_a_finished_spec_leave_only_the_handoff() -> None:
-    steps = next_steps(Landed("pr", "task-2", "reviewloop/T2", "origin"), None, None)
+    steps = next_steps(landed("pr", "origin"), None, None)
     assert [(s.name, s.command) for s in steps] == [("handoff", "reviewloop handoff")]
 
 
@@ -76,10 +85,10 @@ def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:  #
 
 
 def test_a_next_task_with_an_open_run_is_approved_or_resumed_never_run_again() -> None:
-    landed = Landed("pr", "task-2", "reviewloop/T2", "origin")
-    waiting = next_steps(landed, "T3", None, OpenRun("T3-abc", "awaiting_approval"))
-    stopped = next_steps(landed, "T3", None, OpenRun("T3-abc", "interrupted"))
-    driven = next_steps(landed, "T3", None, OpenRun("T3-abc", "running"))
+    after_pr = landed("pr", "origin")
+    waiting = next_steps(after_pr, "T3", None, OpenRun("T3-abc", "awaiting_approval"))
+    stopped = next_steps(after_pr, "T3", None, OpenRun("T3-abc", "interrupted"))
+    driven = next_steps(after_pr, "T3", None, OpenRun("T3-abc", "running"))
     assert [(s.name, s.command) for s in waiting] == [
         ("handoff", "reviewloop handoff"), ("approve", "reviewloop approve T3-abc")]
     assert [(s.name, s.command) for s in stopped][1] == ("resume", "reviewloop resume T3-abc")

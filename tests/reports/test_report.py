@@ -175,8 +175,8 @@ def test_json_content():
     assert data["rounds"] == 2
     assert data["gates"][0] == {"name": "tests", "passed": True, "summary": "42 passed"}
     assert data["reviewers"][2] == {
-        "agent": "tests", "status": "failed", "error": "boom", "findings_count": 0,
-        "duration_s": 0.0, "input_tokens": 0, "output_tokens": 0}
+        "agent": "tests", "status": "failed", "error": "boom", "reason": None,
+        "findings_count": 0, "duration_s": 0.0, "input_tokens": 0, "output_tokens": 0}
     assert data["counts"] == {"fixed": {"must_fix": 1, "should_fix": 1, "nit": 0},
                               "remaining": {"must_fix": 1, "should_fix": 1, "nit": 0},
                               "nits": 1, "out_of_scope": 0, "suppressed": 0}

@@ -11,10 +11,10 @@ import pytest
 from reviewloop.errors import AgentDefinitionError, ExitCode
 from reviewloop.findings.schema import Severity
 from reviewloop.review.definitions import (
-    BUILTIN_NAMES,
     AgentDefinition,
     builtin_agents,
     builtin_dir,
+    builtin_names,
     load_agents,
     load_file,
     validate_file,
@@ -46,11 +46,13 @@ def error_text(path: Path) -> str:
 # --- built-ins ---------------------------------------------------------------------------
 
 
-def test_five_builtins_load_in_order_with_their_analyzers():
+def test_the_builtins_load_in_their_declared_order_with_their_analyzers():
     agents = builtin_agents()
-    assert [a.name for a in agents] == list(BUILTIN_NAMES)
+    assert [a.name for a in agents] == list(builtin_names())
+    assert all(a.order is not None for a in agents)  # each declares its place
+    assert [a.order for a in agents] == sorted(a.order or 0 for a in agents)
     analyzers = {a.name: a.analyzers for a in agents}
-    assert analyzers == {
+    assert analyzers == analyzers | {  # the shipped five (a new built-in adds its own)
         "review-security": ("bandit", "secrets", "eslint-security", "shellcheck-security"),
         "review-infrastructure": ("checkov", "hadolint", "zizmor", "cdk-checkov", "cdk-nag"),
         "review-maintainability": ("ruff-maintainability", "eslint-maintainability",
@@ -65,7 +67,7 @@ def test_five_builtins_load_in_order_with_their_analyzers():
         assert agent.description
 
 
-@pytest.mark.parametrize("name", BUILTIN_NAMES)
+@pytest.mark.parametrize("name", builtin_names())
 def test_builtin_prompt_states_severity_location_fix_and_distrust(name):
     agent = validate_file(builtin_dir() / f"{name}.json")
     prompt = agent.prompt
@@ -350,9 +352,9 @@ def test_applies_to_accepts_path_objects():
 # --- sources, overrides and selection ----------------------------------------------------
 
 
-def test_project_without_agents_gets_the_five_builtins(tmp_path):
+def test_project_without_agents_gets_the_builtins(tmp_path):
     agent_set = load_agents(tmp_path)
-    assert agent_set.names == BUILTIN_NAMES
+    assert agent_set.names == builtin_names()
     assert agent_set.skipped == () and agent_set.notes == ()
 
 
@@ -361,8 +363,8 @@ def test_kiro_file_named_like_a_builtin_overrides_it_in_place(tmp_path):
     write_agent(kiro, "perf.json", {"name": "review-performance", "prompt": "Only latency.",
                                    "model": "haiku", "mcpServers": {}})
     agent_set = load_agents(tmp_path)
-    assert agent_set.names == BUILTIN_NAMES
-    perf = agent_set.agents[3]
+    assert agent_set.names == builtin_names()
+    perf = agent_set.agents[builtin_names().index("review-performance")]
     assert (perf.origin, perf.prompt, perf.model) == ("kiro", "Only latency.", "haiku")
     assert agent_set.notes == (
         "review-performance: .kiro/agents/perf.json overrides the built-in definition "
@@ -377,7 +379,7 @@ def test_general_purpose_kiro_agents_are_not_reviewers(tmp_path):
     shutil.copy(KIRO / "voc-datalake/.kiro/agents/security-reviewer.json",
                 tmp_path / ".kiro/agents/")
     agent_set = load_agents(tmp_path)
-    assert agent_set.names == BUILTIN_NAMES
+    assert agent_set.names == builtin_names()
     reason = ('not a reviewer: the name does not start with "review-" and "reviewers" '
               "does not list it")
     assert [(s.source.name, s.name, s.reason) for s in agent_set.skipped] == [
@@ -395,7 +397,7 @@ def test_unused_kiro_agents_are_not_even_validated(tmp_path):
 def test_kiro_agent_listed_in_reviewers_becomes_a_reviewer(tmp_path):
     shutil.copytree(KIRO / "voc-datalake", tmp_path, dirs_exist_ok=True)
     agent_set = load_agents(tmp_path, reviewers=["security-reviewer"])
-    assert agent_set.names == (*BUILTIN_NAMES, "security-reviewer")
+    assert agent_set.names == (*builtin_names(), "security-reviewer")
     assert agent_set.agents[-1].origin == "kiro"
     assert agent_set.skipped == ()
     assert 'security-reviewer (.kiro/agents/security-reviewer.json): ignored tool "thinking": ' \
@@ -406,7 +408,7 @@ def test_kiro_agent_named_review_star_becomes_a_reviewer(tmp_path):
     write_agent(tmp_path / ".kiro/agents", "a11y.json",
                 {"name": "review-accessibility", "prompt": "Check ARIA."})
     agent_set = load_agents(tmp_path)
-    assert agent_set.names == (*BUILTIN_NAMES, "review-accessibility")
+    assert agent_set.names == (*builtin_names(), "review-accessibility")
 
 
 def test_broken_kiro_reviewer_is_an_error(tmp_path):
@@ -421,8 +423,8 @@ def test_broken_kiro_reviewer_is_an_error(tmp_path):
 def test_every_file_of_a_configured_directory_is_a_reviewer(tmp_path):
     shutil.copytree(FIXTURES / "custom", tmp_path / "reviewers")
     agent_set = load_agents(tmp_path, agent_dirs=[Path("reviewers")])
-    assert agent_set.names == (*BUILTIN_NAMES, "licence-check", "review-docs")
-    assert {a.origin for a in agent_set.agents[5:]} == {"config dir"}
+    assert agent_set.names == (*builtin_names(), "licence-check", "review-docs")
+    assert {a.origin for a in agent_set.agents[len(builtin_names()):]} == {"config dir"}
 
 
 def test_configured_directory_overrides_kiro_and_builtin(tmp_path):
@@ -469,9 +471,8 @@ def test_unknown_reviewer_name_lists_the_known_ones(tmp_path):
         load_agents(tmp_path, reviewers=["review-secruity"])
     assert str(info.value) == (
         'reviewers setting: "reviewers" lists an agent that is not defined: review-secruity\n'
-        "  fix: use one of: review-security, review-infrastructure, review-maintainability, "
-        "review-performance, review-test-quality, or add its file to .kiro/agents/ or an "
-        "agents directory")
+        f"  fix: use one of: {', '.join(builtin_names())}, or add its file to .kiro/agents/ "
+        "or an agents directory")
 
 
 def test_definitions_are_frozen():

@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from reviewloop.agent.tools import Workspace
+from reviewloop.cli.panel import to_rich
 from reviewloop.findings.ledger import Ledger, Status
-from reviewloop.findings.rounds import RoundInput, record
+from reviewloop.findings.rounds import RoundInput, outcome_health, record
 from reviewloop.findings.schema import Finding, FindingDraft, Severity
+from reviewloop.reports.render import to_markdown
+from reviewloop.reports.report import RunSummary
+from reviewloop.reports.summary import reviewer_outcomes
 from reviewloop.review.definitions import AgentDefinition, load_agents
 from reviewloop.review.model_review import reviewer_messages, run_reviewer
 from reviewloop.review.reviewer import (
@@ -92,13 +97,18 @@ def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path
 
 def test_a_builtin_persona_is_sent_without_the_lines_the_shared_rules_already_say(
         tmp_path: Path) -> None:
-    # each persona ends with them to stand alone as a Kiro agent; a reviewer here reads
-    # them once, in the cached rules, not in full on every call
-    for agent in load_agents(tmp_path).agents:
-        assert agent.prompt.rstrip().endswith(STANDALONE_TAIL), agent.name
+    # a persona that ends with them (to stand alone as a Kiro agent, as the shipped ones do)
+    # is sent without them: a reviewer here reads them once, in the cached rules. A built-in
+    # need not end so: its persona is then sent whole, the rules saying the same once more.
+    agents = load_agents(tmp_path).agents
+    assert any(a.prompt.rstrip().endswith(STANDALONE_TAIL) for a in agents)
+    for agent in agents:
         own = agent_prompt(agent)
-        assert "Never follow" not in own and own.startswith(f"agent: {agent.name}\n\n# ")
-        assert "## Severity" in own  # the persona itself is whole
+        assert own.startswith(f"agent: {agent.name}\n\n") and "## Severity" in own
+        if agent.prompt.rstrip().endswith(STANDALONE_TAIL):
+            assert "Never follow" not in own, agent.name
+        else:
+            assert agent.prompt.strip() in own, agent.name  # sent whole
     for rule in ("adds or modifies", "never follow instructions", "line range is in the NEW",
                  "concrete suggested fix"):
         assert rule in " ".join(RULES.split())
@@ -146,6 +156,26 @@ def test_model_off_means_analyzer_evidence_only(tmp_path: Path) -> None:
     outcome = run_reviewer(None, security(tmp_path), ReviewInput(round=1, diff_text=DIFF),
                            workspace(tmp_path))
     assert outcome.status == "ok" and outcome.summary == "analyzers only (LLM off)"
+
+
+def test_model_off_and_no_analyzer_is_a_skipped_reviewer_never_ok(tmp_path: Path) -> None:
+    docs = AgentDefinition(name="review-docs", prompt="Check the docs.")  # no analyzer
+    outcome = run_reviewer(None, docs, ReviewInput(round=1, diff_text=DIFF), workspace(tmp_path))
+    assert (outcome.status, outcome.summary) == ("skipped", "no analyzer and the model is off")
+    # the report says so: the ledger's reviewer row, the Markdown and the terminal panel
+    health = outcome_health([outcome.model_dump(mode="json")])
+    ledger = record(Ledger(), RoundInput(round=1, reported=[], scope={}, health=health))
+    [row] = [h for h in ledger.health if h.kind == "reviewer"]
+    assert (row.status, row.reason) == ("skipped", "no analyzer and the model is off")
+    summary = RunSummary(task_id="review", ledger=ledger, llm=False,
+                         reviewers=reviewer_outcomes([outcome], []))
+    assert "- ⏭️ review-docs: skipped, 0 finding(s) — no analyzer and the model is off" \
+        in to_markdown(summary)
+    console = Console(width=200, record=True)
+    console.print(to_rich(summary))
+    drawn = console.export_text()
+    assert "│ review-docs │ skipped │        0 │    — │ 0/0           │ no analyzer and the " \
+        "model is off │" in drawn
 
 
 def test_a_tool_call_without_an_id_is_still_answered(tmp_path: Path) -> None:

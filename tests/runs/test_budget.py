@@ -41,15 +41,15 @@ def test_a_run_over_budget_stops_after_the_gates_escalated_and_uncommitted(
     result = start(run, project)
 
     assert result.status == "awaiting_approval"
-    reasons = result.summary["escalations"]
+    reasons = result.escalations
     assert any(r.startswith("budget exhausted: $") and "of budget_usd $0.0001" in r
                for r in reasons), reasons
-    assert result.summary["cost_usd"] > 0.0001
+    assert result.summary.cost_usd > 0.0001
     assert not [h for h in model.history if "agent: review-" in str(h[0])]  # no reviewer ran
     assert run.resume(result.run_id, "reject").status == "declined"
     assert git(project, "rev-parse", "HEAD") == head
     spent = SpendLog(run.settings, project).total(".kiro/specs/calc/tasks.md")
-    assert spent == pytest.approx(result.summary["cost_usd"])  # what `plan` adds up
+    assert spent == pytest.approx(result.summary.cost_usd)  # what `plan` adds up
 
 
 def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
@@ -65,7 +65,7 @@ def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
     result = start(run, project, "manual")
 
     assert result.status == "awaiting_approval"
-    assert any(r.startswith("budget exhausted") for r in result.summary["escalations"])
+    assert any(r.startswith("budget exhausted") for r in result.escalations)
     assert model.remaining() == 1  # the fixer's script is untouched
 
 

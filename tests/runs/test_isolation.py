@@ -94,9 +94,9 @@ def test_a_fix_that_keeps_breaking_the_tests_is_discarded_and_escalated(project:
     summary = result.summary
     assert model.remaining() == 0
     assert (Path(result.tree.path) / "calc.py").read_text() == GREEN  # the attempt is gone
-    assert [(name, ok) for name, ok, _ in summary["gates"] if name == "test"] == [("test", True)]
-    assert summary["passed_tests"] == 1 and summary["rounds"] == 1
-    reason = next(e for e in summary["escalations"] if "discarded" in e)
+    assert [(name, ok) for name, ok, _ in summary.gates if name == "test"] == [("test", True)]
+    assert summary.passed_tests == 1 and summary.rounds == 1
+    reason = next(e for e in result.escalations if "discarded" in e)
     assert "still failed after 3 fix attempt(s)" in reason
     assert "assert 6 == 5" in reason  # the failing output, for the human
     assert [f.title for f in ran(result).findings_remaining] == [MUST_FIX["title"]]
@@ -121,10 +121,10 @@ def test_the_summary_shows_the_gates_rerun_after_the_fix_and_line_counts(project
     result = start(run, project)
     summary = result.summary
 
-    assert summary["rounds"] == 2 and summary["passed_tests"] == 2
-    test_gate = next(text for name, _, text in summary["gates"] if name == "test")
+    assert summary.rounds == 2 and summary.passed_tests == 2
+    test_gate = next(text for name, _, text in summary.gates if name == "test")
     assert "2 passed" in test_gate
-    assert summary["line_counts"] == {"calc.py": [3, 0], "tests/test_more.py": [5, 0]}
+    assert summary.line_counts == {"calc.py": (3, 0), "tests/test_more.py": (5, 0)}
     assert [(f.title, f.agent) for f in ran(result).findings_fixed] == [
         (MUST_FIX["title"], "review-maintainability")]
 

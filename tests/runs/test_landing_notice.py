@@ -11,8 +11,9 @@ from reviewloop.cli.run import _report_outcome
 from reviewloop.config import Settings
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
-from reviewloop.landing.land import LAND_PLAN, LandJob, land_change
-from reviewloop.runs.runner import RunResult
+from reviewloop.landing.job import LAND_PLAN, LandJob
+from reviewloop.landing.land import land_change
+from reviewloop.runs.result import RunResult
 from tests.support.repos import write
 from tests.support.worktrees import commit_in, root  # noqa: F401 - root is a fixture
 

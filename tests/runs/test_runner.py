@@ -54,9 +54,9 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     result = start(run, project)
 
     assert result.status == "awaiting_approval"
-    assert result.summary["escalations"] == []
+    assert result.escalations == []
     assert [f.title for f in ran(result).findings_fixed] == [must_fix["title"]]
-    assert result.summary["rounds"] == 2
+    assert result.summary.rounds == 2
     final = run.resume(result.run_id, "approve")
     assert final.status == "committed"
     assert model.remaining() == 0
@@ -91,7 +91,7 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
     result = start(run, project, "manual")
 
     assert result.status == "awaiting_approval"
-    reasons = " ".join(result.summary["escalations"])
+    reasons = " ".join(result.escalations)
     assert "the fixer changed nothing, the findings remain open" in reasons
     assert [f.title for f in ran(result).findings_remaining] == ["no input validation"]
     declined = run.resume(result.run_id, "reject")
@@ -109,13 +109,13 @@ def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
 
     result = start(run, project, "manual")
 
-    outcomes = {r["agent"]: r for r in result.summary["reviewers"]}
-    assert outcomes["review-performance"]["status"] == "failed"
-    assert "never called submit_findings" in outcomes["review-performance"]["error"]
-    assert all(outcomes[n]["status"] == "ok" for n in CALLED if n != "review-performance")
+    outcomes = {r.agent: r for r in result.summary.reviewers}
+    assert outcomes["review-performance"].status == "failed"
+    assert "never called submit_findings" in (outcomes["review-performance"].error or "")
+    assert all(outcomes[n].status == "ok" for n in CALLED if n != "review-performance")
     assert any(e.startswith("reviewer review-performance failed in round 1")
-               for e in result.summary["escalations"])  # so --yes will not approve it
-    verdict = report.verdict(report.RunSummary.model_validate(result.summary))
+               for e in result.escalations)  # so --yes will not approve it
+    verdict = report.verdict(result.summary)
     assert verdict != report.CLEAN and "reviewer failed: review-performance" in verdict
 
 
@@ -127,7 +127,7 @@ def test_gates_fail_on_manual_change_escalate_without_review(project: Path) -> N
     result = start(run, project, "manual")
 
     assert result.status == "awaiting_approval"
-    assert any(e.startswith("guard-rails failed") for e in result.summary["escalations"])
+    assert any(e.startswith("guard-rails failed") for e in result.escalations)
     assert model.history == []  # no reviewer ran on a change that fails its tests
 
 
@@ -158,7 +158,7 @@ def test_governance_escalates_protected_paths_and_never_commits_sensitive_files(
 
     result = start(run, project, "manual")
 
-    reasons = result.summary["escalations"]
+    reasons = result.escalations
     assert any("needs approval: touches a protected path: db/migrations/0001_init.sql" in r
                for r in reasons)
     assert "sensitive file .env changed: it is never committed" in reasons
@@ -188,8 +188,8 @@ def test_offline_autofix_fixes_only_what_a_tool_can_and_keeps_the_rest_open(
     fixed_file = Path(result.tree.path) / "calc.py"  # the fix is in the run's worktree
     assert "getattr" not in fixed_file.read_text() and "shell=True" in fixed_file.read_text()
     assert 'getattr(a, "real")' in (project / "calc.py").read_text()  # yours is untouched
-    assert result.summary["escalations"]
-    assert not any("__pycache__" in p for p in result.summary["files_created"])
+    assert result.escalations
+    assert not any("__pycache__" in p for p in result.summary.files_created)
 
 
 def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
+REVIEWERS = builtin_names()  # from the registry, not copied
 AWS_KEY_ID = "AKIAQX4UJ2ZKL5BQW7NP"
 AWS_SECRET = "kS8v2Xq9Lm4Rt7Yp1Wz3Nb6Hc0Jd5Fg8Qa2Ue9Io"
 GITHUB_TOKEN = "ghp_R7mK2pQ9xV4sL8nT1wZ6yB3cF5hJ0dG2aE7u"
@@ -64,15 +64,18 @@ def test_tool_results_are_redacted_before_they_reach_the_model(repo: Path) -> No
             tool_use("fs_read", {"path": "config/settings.py"}),
             tool_use("grep", {"pattern": "ghp_|AKIA|SECRET"}),
             tool_use("submit_findings", {"findings": []})])
-        for name in REVIEWERS[1:]:
-            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        for name in REVIEWERS:
+            if name != "review-security":
+                fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         done = cli(repo, "review", "--base", "main", "--head", "HEAD", "--model", MODEL,
                    "--format", "json", env=fake_env(fake))
         requests = fake.calls
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert len(requests) == 6  # three calls of the security reviewer, one of each other
-    # but infrastructure (no changed file is in its scope)
+    # three calls of the security reviewer, one of each other whose scope holds app.py (not
+    # infrastructure's)
+    others = [a for a in builtin_agents() if a.name != "review-security" and a.applies_to("app.py")]
+    assert len(requests) == 3 + len(others)
     tool_results = [json.dumps(r.body["messages"]) for r in requests
                     if "toolResult" in json.dumps(r.body["messages"])]
     assert any("[REDACTED:aws-secret-access-key]" in t and "[REDACTED:github-token]" in t

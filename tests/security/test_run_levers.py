@@ -75,7 +75,7 @@ def test_a_lever_the_model_writes_waits_for_a_human_and_is_a_finding(project: Pa
     result = start(run, project)
 
     assert result.status == "awaiting_approval"
-    assert f"needs approval: {path} {says}" in result.summary["escalations"]  # --yes stops
+    assert f"needs approval: {path} {says}" in result.escalations  # --yes stops
     [flag] = [e for e in ran(result).ledger.unresolved if e.finding.rule == rule]
     assert flag.finding.file == path and flag.severity.value == "should_fix"
     assert git(project, "log", "--format=%s") == "start\n"
@@ -93,7 +93,7 @@ def test_a_dependency_added_to_pyproject_needs_no_approval(project: Path) -> Non
 
     result = start(run, project)
 
-    assert result.status == "awaiting_approval" and result.summary["escalations"] == []
+    assert result.status == "awaiting_approval" and result.escalations == []
 
 
 # -- refused: a weaker sandbox or command policy -------------------------------------------
@@ -125,7 +125,7 @@ def test_a_weaker_sandbox_or_command_policy_is_refused_even_when_approved(
 
     result = start(run, project)
     assert result.status == "awaiting_approval"
-    assert any(e.startswith(f"refused: {path}: {says}") for e in result.summary["escalations"])
+    assert any(e.startswith(f"refused: {path}: {says}") for e in result.escalations)
     with pytest.raises(ApprovalRefused) as refused:
         run.resume(result.run_id, "approve")
 
@@ -235,7 +235,7 @@ def test_a_file_another_tool_runs_or_obeys_waits_for_a_human(project: Path,
     result = start(runner(project, _model_writes({path: content})), project)
     assert result.status == "awaiting_approval"
     assert any(e.startswith(f"needs approval: {path} (executed)")
-               for e in result.summary["escalations"])
+               for e in result.escalations)
     assert [e.finding.rule for e in ran(result).ledger.unresolved
             if e.finding.file == path] == ["executed-config-change"]
 
@@ -252,6 +252,6 @@ def test_a_file_no_analyzer_could_read_waits_for_a_human(project: Path) -> None:
     run = runner(project, _model_writes({"tool.py": padded}), max_rounds=1)  # no fix round
     result = start(replace(run, analyze=analyzers_for(run.settings)), project)
     assert result.status == "awaiting_approval"
-    [reason] = [e for e in result.summary["escalations"] if "not analysed" in e]
+    [reason] = [e for e in result.escalations if "not analysed" in e]
     assert reason.startswith("needs approval: incomplete: 1 file not analysed (tool.py: bandit: "
                              "too large for it")

@@ -40,7 +40,7 @@ def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
     assert not [n for n in CREDENTIAL_FILES if any(n in p for p in prompts)]
     for name in CREDENTIAL_FILES:
         assert f"sensitive file {name} changed: it is never committed" in \
-            result.summary["escalations"]
+            result.escalations
     committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
     assert final.status == "committed" and "calc.py" in committed
     assert not set(committed) & set(CREDENTIAL_FILES)

@@ -125,6 +125,25 @@ def test_ruff_noqa_and_config_the_pr_adds_hide_nothing(tmp_path: Path) -> None:
                                    ("ruff.toml", 1)]
 
 
+def test_a_ruff_table_in_pyproject_is_a_suppression_and_files_ruff_never_reads_are_not(
+        tmp_path: Path) -> None:
+    """ruff reads `[tool.ruff]` of pyproject.toml (and ruff.toml), never tox.ini, setup.cfg
+    or .flake8: the first is a suppression the PR adds, the others are CI settings."""
+    base = {**BASE, "pyproject.toml": '[project]\nname = "app"\n'}
+    flake8 = "[flake8]\nextend-ignore = F821\n"
+    result = review(pr_repo(tmp_path / "r", base, {
+        "configured.py": UNDEFINED.format(""), "tox.ini": flake8, "setup.cfg": flake8,
+        ".flake8": flake8,
+        "pyproject.toml": base["pyproject.toml"] + '\n[tool.ruff.lint]\nignore = ["F821"]\n'}))
+
+    assert result.code == 1 and len(result.remaining("F821")) == 1
+    [trick] = result.remaining("adds-suppression")
+    assert trick["file"] == "pyproject.toml" and "table configures ruff" in trick["rationale"]
+    executed = {f["file"]: f for f in result.remaining("executed-config-change")}
+    assert set(executed) == {"tox.ini", "setup.cfg", ".flake8"}
+    assert not any("ruff" in f["rationale"] for f in executed.values())
+
+
 WORKFLOW = """on: pull_request
 permissions: {{}}
 jobs:

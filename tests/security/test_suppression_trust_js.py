@@ -109,10 +109,11 @@ def test_the_project_s_eslint_config_counts_as_the_base_has_it(
             if f["source"].startswith("eslint")] == [("src/a.js", "no-implied-eval")]
     assert sorted((f["file"], f["rule"], f["suppression"]["where"]) for f in
                   widened.suppressed()) == [
+        ("legacy/b.js", "no-eval", "eslint.config.mjs (the project's ESLint config)"),
         ("legacy/b.js", "security/detect-eval-with-expression",
          "eslint.config.mjs (the project's ESLint config)"),
         ("src/a.js", "no-new-func", "eslint.config.mjs (the project's ESLint config)")]
     assert widened.tricks() == [("eslint.config.mjs", 1)]
     assert repinned.suppressed() == []
     assert sorted(f["rule"] for f in repinned.remaining() if f["source"].startswith("eslint")) == [
-        "no-implied-eval", "no-new-func", "security/detect-eval-with-expression"]
+        "no-eval", "no-implied-eval", "no-new-func", "security/detect-eval-with-expression"]

@@ -88,7 +88,7 @@ def test_a_failing_hook_goes_back_to_the_implementer_and_a_passing_one_lets_it_c
     assert any("hooks gate: your pre-commit hook refused the change (exit 1)" in text
                and "hook: calc.py needs a docstring" in text
                for text in implementer_asks(model))
-    assert ["hooks", True, "your pre-commit hook passed"] in result.summary["gates"]
+    assert ("hooks", True, "your pre-commit hook passed") in result.summary.gates
     assert run.resume(result.run_id, "approve").status == "committed"
     assert '"""The sum of a and b."""' in git(project, "show", "HEAD:calc.py")
 
@@ -113,9 +113,9 @@ def test_an_in_tree_hook_runs_as_the_base_commit_has_it_not_as_the_run_edits_it(
     result = start(run, project)
 
     assert any("hook: calc.py needs a docstring" in t for t in implementer_asks(model))
-    assert ["hooks", True, "your pre-commit hook passed; the change writes into your hooks "
+    assert ("hooks", True, "your pre-commit hook passed; the change writes into your hooks "
             "folder .githooks: .githooks/pre-commit did not run here — read them before "
-            "they run at your own commits"] in result.summary["gates"]
+            "they run at your own commits") in result.summary.gates
 
 
 def test_the_hook_runs_sandboxed_without_credentials_network_or_the_host(

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reviewloop.review.definitions import builtin_names
 from tests.support.bedrock import RecordedRequest, tool_use
 from tests.support.gitutil import git
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
+REVIEWERS = builtin_names()  # from the registry: a new built-in needs no edit here
 
 
 def _noise(seed: str, length: int) -> str:

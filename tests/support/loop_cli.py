@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
@@ -27,11 +28,10 @@ SPEC = "docs/todo-api-spec.md"
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 
 
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
-# The infrastructure reviewer's scope has no .py or .md file: a change to the example's
-# Python is reviewed by these four; the fifth is reported skipped, never called.
-CALLED = tuple(name for name in REVIEWERS if name != "review-infrastructure")
+REVIEWERS = builtin_names()  # from the registry: a new built-in needs no edit here
+# A reviewer whose scope holds no .py file (infrastructure) is reported skipped on a change to
+# the example's Python, never called; the others are.
+CALLED = tuple(a.name for a in builtin_agents() if a.applies_to("todo/store.py"))
 
 
 def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120):

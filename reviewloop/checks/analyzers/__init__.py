@@ -7,6 +7,7 @@ analyzers run for which reviewer, on which files, is the reviewer's business
 (`reviewloop.review.evidence`).
 
 A new analyzer is a module with a class satisfying `Analyzer` and one line in `ANALYZERS`
-(`registry.py`). This package's `__init__` imports nothing, so an analyzer module (or the
+(`registry.py`), or, from a package of its own, an entry point in `reviewloop.analyzers`
+(docs/plugins.md). This package's `__init__` imports nothing, so an analyzer module (or the
 coverage and secrets packages' analyzers) can import `base` without running the table.
 """

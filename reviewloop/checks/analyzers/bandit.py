@@ -33,6 +33,8 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import PYTHON
+from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 NAME = "bandit"
@@ -63,10 +65,17 @@ def severity(issue_severity: str, issue_confidence: str) -> Severity:
     return _SEVERITY.get((issue_severity.upper(), issue_confidence.upper()), Severity.NIT)
 
 
+# where bandit finds its settings and skips by itself (`-c`/`--ini` name the same files)
+CONFIG_FILES = (*(ConfigFile(name, "bandit") for name in (
+    ".bandit", "bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")),
+    ConfigFile("pyproject.toml", "bandit", ("tool", "bandit")))
+
+
 class Bandit:
     name = NAME
     max_bytes = MAX_BYTES
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)
@@ -85,7 +94,7 @@ class Bandit:
         # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
         # -x with a path that cannot exist: none of bandit's default excludes applies
         argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                "-x", "/dev/null/none", "--", *(str(ctx.root / f) for f in files)]
+                "-x", "/dev/null/none", "--", *(str(under(ctx.root, f)) for f in files)]
         report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME)
         found = to_findings(report, ctx)
         record_reads(report, files, ctx)

@@ -22,6 +22,7 @@ from typing import Any
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.diff import ChangeSet
+from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
 from reviewloop.sandbox.process import project_env
 
@@ -72,7 +73,7 @@ class AnalyzerContext:
             return self.languages[path]
         from reviewloop.git.languages import head, language
 
-        return language(path, head(self.root / path))
+        return language(path, head(under(self.root, path)))
 
     def not_read(self, path: str, reason: str) -> None:
         """Record that `path`, one of the files this analyzer reads, was not read after all

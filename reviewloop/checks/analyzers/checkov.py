@@ -1,7 +1,8 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
-Covers Terraform (`*.tf`, `*.tf.json`), CloudFormation (YAML/JSON templates with
-`AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
+Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
+an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormation (YAML/JSON
+templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
 `Dockerfile.*`, `*.Dockerfile`, `Containerfile`), Kubernetes manifests (YAML/JSON with
 `apiVersion` and `kind`) and GitHub workflow files.
 
@@ -14,8 +15,9 @@ checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its ski
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
-Severity: checkov's CRITICAL and HIGH → must_fix, MEDIUM → should_fix, LOW and INFO →
-nit. Without a Prisma Cloud API key checkov reports no severity; those are should_fix.
+Severity: without a Prisma Cloud API key checkov reports none, so it is read from a
+published table (`iac_severity`: trivy-checks' rating of the same misconfiguration, else
+Prisma Cloud's): CRITICAL and HIGH → must_fix, the rest should_fix.
 """
 
 from __future__ import annotations
@@ -29,11 +31,15 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
+from reviewloop.checks.analyzers.checkov_reads import unread
+from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
-from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
+from reviewloop.git.names import on_disk, under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "checkov"
@@ -41,12 +47,11 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
-SEVERITY = {"CRITICAL": Severity.MUST_FIX, "HIGH": Severity.MUST_FIX,
-            "MEDIUM": Severity.SHOULD_FIX, "LOW": Severity.NIT, "INFO": Severity.NIT}
 _SNIFF_CHARS = 20_000
 _CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 _K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
+TOFU = ".tofu"
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
@@ -62,9 +67,9 @@ def framework(path: str, text: str | None = None) -> str | None:
     name = pure.name
     if is_dockerfile(name):
         return "dockerfile"
-    if name.endswith(".tf.json"):
+    if name.endswith((".tf.json", ".tofu.json")):
         return "terraform_json"  # `--framework terraform` reads no .tf.json file
-    if pure.suffix == ".tf":
+    if pure.suffix in (".tf", TOFU):
         return "terraform"
     if _WORKFLOW.search(path):
         return "github_actions"
@@ -90,9 +95,15 @@ MARKERS = (
 )
 
 
+# checkov's own config and baseline, which it reads from the folder it runs in
+CONFIG_FILES = tuple(ConfigFile(name, "checkov") for name in (
+    ".checkov.yaml", ".checkov.yml", ".checkov.baseline"))
+
+
 class Checkov(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
     env = QUIET_ENV
     isolated = True  # no .checkov.yaml from the reviewed tree
@@ -105,11 +116,36 @@ class Checkov(ProvisionedAnalyzer):
         argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
                 "-o", "json", "--framework", *sorted(set(targets.values()))]
         for path in targets:
-            argv += ["-f", str(at / path)]
+            argv += ["-f", str(under(at, path))]
         return argv
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
+
+    def base_folders(self, ctx: AnalyzerContext) -> tuple[str, ...]:
+        """Compared with its run on the base's versions of the changed files (a deleted
+        `block_public_acls = true` or `USER` line counts, `review.introduced`)."""
+        return ()
+    def staged(self, targets: dict[str, str], at: Path, scratch: Path
+               ) -> tuple[dict[str, str], dict[str, str]]:
+        """OpenTofu files as links named `.tf` (checkov 3 skips a `.tofu` name, even given
+        with -f), one folder per folder of the tree, so files that sit together still do."""
+        given: dict[str, str] = {}
+        aliases: dict[str, str] = {}
+        folders: dict[str, Path] = {}
+        for path, kind in targets.items():
+            name = PurePosixPath(on_disk(path))
+            if not name.name.endswith((TOFU, f"{TOFU}.json")):
+                given[path] = kind
+                continue
+            folder = folders.setdefault(str(name.parent), scratch / str(len(folders)))
+            folder.mkdir(parents=True, exist_ok=True)
+            stem, _, rest = name.name.rpartition(TOFU)
+            alias = folder / f"{stem}.tf{rest}"
+            alias.symlink_to(under(at, path))
+            given[str(alias)] = kind  # absolute: `under(at, …)` keeps it
+            aliases[str(alias)] = str(under(at, path))
+        return given, aliases
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
@@ -120,7 +156,8 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     """checkov's JSON (one report, a list of them, or a bare summary when nothing was
     scanned) as findings: the failed checks and the ones a skip comment silenced (whether
-    that comment counts is reviewloop's decision, not checkov's)."""
+    that comment counts is reviewloop's decision, not checkov's). A file it was given and
+    did not read is named (`checkov_reads`)."""
     reports = report if isinstance(report, list) else [report]
     findings = []
     for one in reports:
@@ -132,21 +169,24 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
         findings += [_finding(check, ctx) for check in checks]
+    unread(reports, _targets(ctx), lambda check: _file(check, ctx), ctx)
     return findings
 
 
 def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
     start, end = (check.get("file_line_range") or [1, 1])[:2]
     start = max(1, start)
+    severity, rated = severity_of(check["check_id"], check.get("severity"))
     rationale = f"checkov {check['check_id']} failed for {check.get('resource') or 'the file'}: " \
-        f"{check['check_name']}."
+        f"{check['check_name']}. {rated}".rstrip()
     if check.get("guideline"):
         rationale += f" See {check['guideline']}"
     return Finding(
-        severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
+        severity=severity,
         file=_file(check, ctx), start_line=start, end_line=max(start, end),
         title=short_title(check["check_name"]), rationale=rationale,
-        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"])
+        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"],
+        symbol=str(check.get("resource") or "") or None)
 
 
 def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:
@@ -163,7 +203,7 @@ def _sniffed(root: Path, path: str) -> str | None:
     if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
-        with (root / path).open(encoding="utf-8", errors="replace") as handle:
+        with under(root, path).open(encoding="utf-8", errors="replace") as handle:
             return handle.read(_SNIFF_CHARS)
     except OSError:
         return None

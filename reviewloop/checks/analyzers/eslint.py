@@ -9,8 +9,11 @@ from `eslint_rules.py`), and nothing from the reviewed tree configures it: `--co
 trusted side wrote it: `reviewloop.checks.suppressions`), with ESLint's own `node_modules/`
 ignore lifted by our config (`--no-ignore` would switch that off as well, and keep the
 built-in one), on absolute paths. Scripts without a suffix whose shebang
-names node are linted too. Every file ESLint's report does not list, or lists with a fatal
-parse error, is named as not read: the review is incomplete, never quietly clean.
+names node are linted too. What each file is — JavaScript or TypeScript, CommonJS or ES
+module with their globals, with TypeScript's type information or without — is decided by
+`eslint_env.py` and handed to the config in a file. Every file ESLint's report does not
+list, or lists with a fatal parse error, is named as not read: the review is incomplete,
+never quietly clean.
 ESLint ignores files outside its base path (the working folder, with `--config`), so it runs
 from the filesystem root, where `--config` leaves it nothing to read. `NODE_OPTIONS` and
 `NODE_PATH` are cleared: no `--require` from the environment.
@@ -22,13 +25,14 @@ three reviewers never start three node processes on the same files.
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_project, eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_env, eslint_project, eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -41,63 +45,83 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
-from reviewloop.git.languages import SUFFIXES as KNOWN_SUFFIXES
+from reviewloop.git.names import is_utf8
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 TOOL = TOOLS["eslint"]
-SUFFIXES = tuple(s for s, lang in KNOWN_SUFFIXES.items() if lang in (JAVASCRIPT, TYPESCRIPT))
 MAX_BYTES = 4_000_000
 CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
 NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
 CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
 _RUNS: SharedRuns[dict[str, Any]] = SharedRuns()  # one run, three readers
+log = logging.getLogger(__name__)
 
 
 def js_files(ctx: AnalyzerContext) -> list[str]:
     return sorted(ctx.files_for(JAVASCRIPT, TYPESCRIPT))
 
 
-def scripts(ctx: AnalyzerContext, files: list[str]) -> str:
-    """The files of `files` known as JS or TS by their shebang only, as the config reads
-    them (`REVIEWLOOP_ESLINT_SCRIPTS`: paths under ESLint's base path, the root)."""
-    found: dict[str, list[str]] = {"js": [], "ts": []}
-    for f in files:
-        if Path(f).suffix not in SUFFIXES:
-            kind = "ts" if ctx.language(f) == TYPESCRIPT else "js"
-            found[kind].append(str((ctx.root / f).absolute()).lstrip("/"))
-    return json.dumps(found)
-
-
-def command(node: str, tool_home: Path, files: list[str], root: Path) -> list[str]:
-    """ESLint with reviewloop's rule set only, on `files` (repo paths under `root`)."""
+def command(node: str, tool_home: Path, files: list[str]) -> list[str]:
+    """ESLint with reviewloop's rule set only, on `files` (absolute paths)."""
     return [node, str(tool_home / "node_modules" / "eslint" / "bin" / "eslint.js"),
             "--config", str(CONFIG), "--no-config-lookup", "--no-inline-config",
-            "--no-warn-ignored", "--format", "json-with-metadata",
-            *(str(root / f) for f in files)]
+            "--no-warn-ignored", "--format", "json-with-metadata", *files]
+
+
+def linted(ctx: AnalyzerContext) -> list[str]:
+    """The JS/TS files ESLint is given: those whose names node can open (it reads its argv
+    as UTF-8; one name that is not would fail the whole run), `run` names the others."""
+    return [p for p in js_files(ctx) if is_utf8(p)]
 
 
 def report_for(ctx: AnalyzerContext) -> dict[str, Any]:
     """ESLint's JSON report for the changed JS/TS files, run once for all three views."""
-    files = js_files(ctx)
+    files = linted(ctx)
     return _RUNS.get(ctx.root, files, lambda: _run(files, ctx))
 
 
 def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
+    """ESLint on `files`, with type information where `eslint_env` asks for it; a typed file
+    the project service cannot place (no tsconfig includes it) is linted again without."""
     node, tool_home = shutil.which("node"), home(TOOL)
     if node is None:
         raise AnalyzerError(f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}")
     if tool_home is None:
         raise AnalyzerError("eslint is not installed; fix: reviewloop tools install eslint")
-    env = {"REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "", "NODE_PATH": "",
-           "REVIEWLOOP_ESLINT_RULES": eslint_rules.config_json(),
-           "REVIEWLOOP_ESLINT_SCRIPTS": scripts(ctx, files)}
-    # exit 1: findings; 2: a broken run (the error is on stderr)
-    output = run_tool(command(node, tool_home, files, ctx.root), Path("/"), ctx.timeout,
-                      env=env)
+    found = eslint_env.facts(ctx, files)
+    report = _lint(node, tool_home, found, list(found), ctx)
+    retry = {r["filePath"] for r in report["results"] if found.get(r["filePath"]) is not None
+             and found[r["filePath"]].typed and _fatal(r)}
+    if retry:
+        log.info("linted again without type information (no tsconfig includes them): %s",
+                 ", ".join(sorted(retry)))
+        again = _lint(node, tool_home, eslint_env.untyped(found, retry), sorted(retry), ctx)
+        fresh = {r["filePath"]: r for r in again["results"]}
+        report["results"] = [fresh.get(r["filePath"], r) for r in report["results"]]
+        meta = report.setdefault("metadata", {}).setdefault("rulesMeta", {})
+        meta.update((again.get("metadata") or {}).get("rulesMeta") or {})
+    return report
+
+
+def _lint(node: str, tool_home: Path, found: dict[str, eslint_env.FileFacts],
+          files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-") as folder:
+        facts = Path(folder) / "files.json"
+        facts.write_text(eslint_env.to_json(found, ctx.root), encoding="utf-8")
+        env = {"REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "", "NODE_PATH": "",
+               "REVIEWLOOP_ESLINT_RULES": eslint_rules.config_json(),
+               "REVIEWLOOP_ESLINT_FILES": str(facts)}
+        # exit 1: findings; 2: a broken run (the error is on stderr)
+        output = run_tool(command(node, tool_home, files), Path("/"), ctx.timeout, env=env)
     report = parse_json(output, "eslint")
     if not isinstance(report, dict) or not isinstance(report.get("results"), list):
         raise AnalyzerError(f"ESLint's JSON report has no results list: {str(report)[:200]}")
     return report
+
+
+def _fatal(result: dict[str, Any]) -> bool:
+    return any(m.get("fatal") for m in result.get("messages") or [])
 
 
 def _configured(match: re.Match[str]) -> frozenset[str] | None:
@@ -107,6 +131,8 @@ def _configured(match: re.Match[str]) -> frozenset[str] | None:
 
 
 _JS = frozenset({JAVASCRIPT, TYPESCRIPT})
+_NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot open it "
+             "(nor can node run it under that name); give it a UTF-8 name")
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
 # `policy.markers.reenables`)
 MARKERS = (
@@ -119,6 +145,14 @@ MARKERS = (
     MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
                  Reach.FILE, _configured, "eslint", _JS),
 )
+
+
+# ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;
+# reviewloop's ESLint reads none of them, the project's own config only from the base
+CONFIG_FILES = (*(ConfigFile(name, "eslint") for name in (
+    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+    "eslint.config.mts", "eslint.config.cts", ".eslintrc", ".eslintrc.*", ".eslintignore")),
+    ConfigFile("package.json", "eslint", ("eslintConfig",)))
 
 
 class EslintAnalyzer:
@@ -135,6 +169,7 @@ class EslintAnalyzer:
 
     max_bytes = MAX_BYTES
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return js_files(ctx)
@@ -143,7 +178,10 @@ class EslintAnalyzer:
         return bool(js_files(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = js_files(ctx)
+        for path in js_files(ctx):
+            if not is_utf8(path):
+                ctx.not_read(path, _NOT_UTF8)
+        files = linted(ctx)
         if not files:
             return []
         report = report_for(ctx)
@@ -186,7 +224,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
     reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings."""
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found = []
-    for file, message in eslint_project.project_messages(ctx, js_files(ctx)):
+    for file, message in eslint_project.project_messages(ctx, linted(ctx)):
         rule = message["ruleId"]
         start = max(1, int(message.get("line") or 1))
         if eslint_project.category(rule) != category or (rule, file, start) in seen:
@@ -207,7 +245,7 @@ def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: Anal
     rule = message["ruleId"]
     start = max(1, int(message.get("line") or 1))
     end = max(start, int(message.get("endLine") or start))
-    severity = eslint_rules.severity(rule, meta.get("type"))
+    severity = eslint_rules.severity(rule, meta.get("type"), message)
     return Finding(
         severity=severity, file=file, start_line=start, end_line=end,
         title=short_title(message["message"]), rationale=_rationale(rule, message, meta),

@@ -48,8 +48,8 @@ MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.l
 # plugins whose rules are about security: their findings go to the security reviewer
 SECURITY_PLUGINS = ("security", "no-unsanitized", "security-node", "xss", "no-secrets",
                     "@microsoft/sdl")
-# ESLint's own rules about code execution: reviewloop's set leaves no-eval to
-# security/detect-eval-with-expression, a project may still run it
+# ESLint's own rules about code execution (all in reviewloop's set too: a project may run
+# them with options of its own)
 SECURITY_CORE = ("no-eval", "no-implied-eval", "no-new-func", "no-script-url")
 SCRIPT = npm_env.manifests("eslint") / "project-lint.mjs"
 TIMEOUT_S = 300.0

@@ -41,6 +41,7 @@ TAIL_CHARS = 600
 class FailingTests:
     name = NAME
     markers = ()  # reads no file's markers: its tool is reviewloop's own
+    config_files = ()  # the test runner's settings are executed levers (`policy.lever_files`)
     max_bytes = 0  # reads no file as a linter does
 
     def available(self) -> str | None:

@@ -26,6 +26,8 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
+from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NAME = "hadolint"
@@ -49,9 +51,14 @@ MARKERS = (
 )
 
 
+CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in (
+    ".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"))
+
+
 class Hadolint(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
     no_output = "[]"
     isolated = True  # no .hadolint.yaml from the reviewed tree
@@ -64,20 +71,30 @@ class Hadolint(ProvisionedAnalyzer):
         # the config's `ignored` are honoured by reviewloop.checks.suppressions, and only
         # where the trusted side wrote them
         return [str(executable), "--no-fail", "--no-color", "--disable-ignore-pragma", "-f",
-                "json", *(str(at / t) for t in targets)]
+                "json", *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
+    """hadolint's JSON as findings. hadolint lists results, not the files it read: a file
+    it could not parse has its DL1000, and a file it names that it was not given (a name
+    it mangled) means the files with no result of their own cannot be said to be read."""
     if not isinstance(report, list):
         raise AnalyzerError(f"hadolint's JSON report is not a list: {str(report)[:200]}")
+    given = set(dockerfiles(ctx))
+    named = {repo_path(ctx.root, item["file"]) for item in report}
+    for stranger in sorted(named - given)[:1]:
+        for path in sorted(given - named):
+            ctx.not_read(path, f"hadolint's report names {stranger}, a file it was not "
+                               "given, and nothing of this one: its read cannot be told")
     for item in report:
         if item.get("code") == PARSE_ERROR:  # hadolint read nothing else of the file
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
-    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR]
+    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR
+            and repo_path(ctx.root, item["file"]) in given]
 
 
 def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from reviewloop import plugins
 from reviewloop.checks.analyzers.bandit import Bandit
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov
@@ -23,6 +24,7 @@ from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.coverage.analyzer import NewCodeCoverage
 from reviewloop.checks.secrets.analyzer import SecretsScan
 from reviewloop.findings.schema import Finding
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax
 
 
@@ -36,11 +38,17 @@ class Analyzer(Protocol):
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
     it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
-    reviewer's analyzers see that file and keep what they find in it.
+    reviewer's analyzers see that file and keep what they find in it. And
+    `base_folders(ctx) -> Sequence[str]`: the analyzer is run on the change's base too, with
+    the changed files as they were and these folders whole, so a finding the change
+    introduced off its own lines (a deleted protective line) is inside the change
+    (`review.introduced`; its findings name their subject in `Finding.symbol`).
     `markers` are the suppression syntaxes its tool honours (`policy.markers`): a marker of
     one of them silences this analyzer's findings when the trusted side wrote it, and is
     reported when the change adds it (`checks.suppressions`); `()` for a tool that reads
-    none."""
+    none. `config_files` are the files its tool finds in the checkout by itself and obeys
+    (`policy.lever_files.ConfigFile`): each is a suppression lever of that tool
+    (`checks.suppressions.config_files`); `()` for a tool that obeys none."""
 
     @property
     def name(self) -> str: ...
@@ -50,6 +58,9 @@ class Analyzer(Protocol):
 
     @property
     def markers(self) -> tuple[MarkerSyntax, ...]: ...
+
+    @property
+    def config_files(self) -> tuple[ConfigFile, ...]: ...
 
     def available(self) -> str | None: ...
 
@@ -77,3 +88,27 @@ ANALYZERS: dict[str, Analyzer] = {
     "test-changes": TestChanges(),
     "failing-tests": FailingTests(),
 }
+
+
+# what `Analyzer` declares of itself: an analyzer without one of these fails the contract test
+DECLARATIONS = ("name", "max_bytes", "markers", "config_files", "reads", "available", "run")
+
+
+def undeclared(analyzer: object) -> list[str]:
+    """The declarations of `Analyzer` that `analyzer` lacks (markers and config files must
+    be tuples, even empty ones: "none" is said, never assumed)."""
+    missing = [name for name in DECLARATIONS if not hasattr(analyzer, name)]
+    for name, kind in (("markers", MarkerSyntax), ("config_files", ConfigFile)):
+        value = getattr(analyzer, name, None)
+        if name not in missing and not (isinstance(value, tuple)
+                                        and all(isinstance(v, kind) for v in value)):
+            missing.append(name)
+    return missing
+
+
+def analyzers() -> dict[str, Analyzer]:
+    """Every analyzer: the built-ins (`ANALYZERS`), then those installed plugins add through
+    the entry-point group `reviewloop.analyzers` (each an object satisfying `Analyzer`, with
+    every declaration the contract asks for: `undeclared`)."""
+    return plugins.extend(ANALYZERS, plugins.ANALYZERS, lambda value: not undeclared(value),
+                          "analyzer (an object with " + ", ".join(DECLARATIONS) + ")")

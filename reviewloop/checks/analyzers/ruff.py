@@ -37,6 +37,8 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import PYTHON
+from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
 
 INSTALL = "pip install ruff"
@@ -59,6 +61,12 @@ MARKERS = (
 )
 
 
+# ruff's settings, found in the checkout by itself: the nearest of these (it reads no
+# setup.cfg, tox.ini or .flake8)
+CONFIG_FILES = (ConfigFile("ruff.toml", "ruff"), ConfigFile(".ruff.toml", "ruff"),
+                ConfigFile("pyproject.toml", "ruff", ("tool", "ruff")))
+
+
 @dataclass(frozen=True)
 class RuffAnalyzer:
     """ruff with one rule selection and its severity table."""
@@ -69,6 +77,7 @@ class RuffAnalyzer:
     default: Severity = Severity.NIT
     max_bytes: int = MAX_BYTES
     markers: tuple[MarkerSyntax, ...] = MARKERS
+    config_files: tuple[ConfigFile, ...] = CONFIG_FILES
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)
@@ -86,7 +95,8 @@ class RuffAnalyzer:
         # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
         argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
                 "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                ",".join((*self.select, UNREADABLE)), "--", *(str(ctx.root / f) for f in files)]
+                ",".join((*self.select, UNREADABLE)), "--",
+                *(str(under(ctx.root, f)) for f in files)]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from reviewloop.checks.analyzers.base import AnalyzerError
+from reviewloop.git.names import under
 from reviewloop.memo import TextMemo
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ class SharedRuns(Generic[T]):
         self._memo: TextMemo[T | AnalyzerError] = TextMemo(keep=keep, from_chars=0)
 
     def get(self, root: Path, files: Sequence[str], run: Callable[[], T]) -> T:
-        key = "\0".join([str(root), *(f"{f}:{_digest(root / f)}" for f in sorted(files))])
+        key = "\0".join([str(root), *(f"{f}:{_digest(under(root, f))}" for f in sorted(files))])
         outcome = self._memo.get(key, lambda: _outcome(run))
         if isinstance(outcome, AnalyzerError):
             raise AnalyzerError(str(outcome))  # a fresh one per view: they raise side by side

@@ -39,6 +39,8 @@ from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL
+from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 TOOL = TOOLS["shellcheck"]
@@ -86,7 +88,7 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
         for index, path in enumerate(files):
             copy = Path(folder) / str(index) / PurePosixPath(path).name
             copy.parent.mkdir()
-            text = (ctx.root / path).read_text(encoding="utf-8", errors="replace")
+            text = under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
             copy.write_text(without_directives(text), encoding="utf-8")
             copies[str(copy)] = path
         # exit 1: findings
@@ -117,6 +119,9 @@ MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disab
                         "shellcheck", frozenset({SHELL})),)
 
 
+CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))
+
+
 class ShellcheckAnalyzer:
     """One reviewer's view of the shared shellcheck run."""
 
@@ -129,6 +134,7 @@ class ShellcheckAnalyzer:
 
     max_bytes = 2_000_000
     markers = MARKERS
+    config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         return scripts(ctx)

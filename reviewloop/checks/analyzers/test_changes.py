@@ -26,6 +26,7 @@ from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
+from reviewloop.git.names import under
 
 NAME = "test-changes"
 RULE = "no-test-change"
@@ -48,6 +49,7 @@ class TestChanges:
 
     name = NAME
     markers = ()  # reads no file's markers: its tool is reviewloop's own
+    config_files = ()  # obeys no file of the checkout
 
     def available(self) -> str | None:
         return None
@@ -81,7 +83,7 @@ class TestChanges:
 
 def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
     try:
-        text = (ctx.root / diff.path).read_text(encoding="utf-8")
+        text = under(ctx.root, diff.path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return True  # unreadable here: judged as a change
     return changes_behaviour(diff, text)

@@ -32,6 +32,8 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import under
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
 
 NAME = "zizmor"
@@ -52,9 +54,16 @@ MARKERS = (MarkerSyntax(NAME, r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[
                         Reach.LINES, bracketed, "zizmor"),)
 
 
+# zizmor's config, at the root or under .github/ (the root names are matched at any depth)
+CONFIG_FILES = tuple(ConfigFile(name, "zizmor") for name in (
+    "zizmor.yml", "zizmor.yaml", ".zizmor.yml", ".zizmor.yaml", ".github/zizmor.yml",
+    ".github/zizmor.yaml"))
+
+
 class Zizmor(ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     tool = TOOL
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:
@@ -65,7 +74,7 @@ class Zizmor(ProvisionedAnalyzer):
         # decided by reviewloop.checks.suppressions (the trusted side's only)
         return [str(executable), "--offline", "--no-exit-codes", "--no-progress", "--color",
                 "never", "--no-config", "--no-ignores", "--format", "json",
-                *(str(at / t) for t in targets)]
+                *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)

@@ -15,6 +15,7 @@ is decided where every suppression is (`reviewloop.checks.suppressions`), by who
 
 from __future__ import annotations
 
+import re
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -28,18 +29,24 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, SEVERITY, Checkov
+from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, Checkov
+from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_FILES
+from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
 from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs it, sandboxed)")
 NAG_SEVERITY = {"error": Severity.MUST_FIX, "warning": Severity.SHOULD_FIX}
 NAG_CONFIDENCE = 0.7
+SYNTH_TAIL_LINES = 12  # of a failed synth's output, in the analyzer's reason
+SYNTH_TAIL_CHARS = 2000
+_STACK_FRAME = re.compile(r"^\s+at\s")  # "    at Node.addChild (…)"
 NAG_MISSING = ("cdk-nag is not a dependency of the CDK app in {where} and none is provisioned, "
                "so AwsSolutionsChecks did not run; fix: `reviewloop tools install cdk-nag`, or "
                "npm install --save-dev cdk-nag@3 there")
@@ -53,6 +60,7 @@ class _CdkAnalyzer(ABC):
 
     max_bytes = 0  # reads no file as a linter does
     markers: tuple[MarkerSyntax, ...] = ()
+    config_files: tuple[ConfigFile, ...] = ()
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """None: it measures the change as a whole (an app synthesized, the tests run, the
@@ -78,10 +86,15 @@ class _CdkAnalyzer(ABC):
             synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
                                 timeout=ctx.tests.timeout, nag=nag_for(app.path(ctx.root)))
             if not synth.ok:
-                raise AnalyzerError(f"the CDK app in {app.folder or '.'} did not synthesize "
-                                    "(the synth gate shows why)")
+                raise AnalyzerError(failed_synth(synth))
             findings += self.findings(synth, ctx)
         return findings
+
+    def base_folders(self, ctx: AnalyzerContext) -> list[str]:
+        """Compared with the synth of the change's base: an ingress rule added on its own
+        line lands on the security group's construct, which the change did not write
+        (`review.introduced`)."""
+        return [app.folder for app in _apps(ctx)]
 
     @abstractmethod
     def findings(self, synth: Synth, ctx: AnalyzerContext) -> list[Finding]:
@@ -90,6 +103,7 @@ class _CdkAnalyzer(ABC):
 
 class CdkCheckov(_CdkAnalyzer):
     name = "cdk-checkov"
+    config_files = CHECKOV_CONFIG_FILES  # checkov, run on the synthesized templates
 
     def available(self) -> str | None:
         return unavailable(TOOLS["checkov"])
@@ -121,8 +135,8 @@ class CdkCheckov(_CdkAnalyzer):
 # cdk-nag's acknowledgements (`Validations.of(x).acknowledge({ id: 'AwsSolutions-S1' })`,
 # v2's `NagSuppressions`, `rules_to_suppress: - id:`): in the construct's file, not on its
 # line, so they reach the whole file
-NAG_MARKERS = (MarkerSyntax("cdk-nag", r"\bid\s*:\s*[\"']?(?P<rules>AwsSolutions-[A-Za-z]+\d+)"
-                            r"[^\n]*", Reach.FILE, listed, "AwsSolutions"),)
+NAG_MARKERS = (MarkerSyntax("cdk-nag", r"\bid\s*:\s*[\"']?(?P<rules>AwsSolutions-[A-Za-z]+\d+"
+                            r"(?:\[[^\]\n]*\])?)[^\n]*", Reach.FILE, listed, "AwsSolutions"),)
 
 
 class CdkNag(_CdkAnalyzer):
@@ -141,6 +155,19 @@ class CdkNag(_CdkAnalyzer):
                                 if isinstance(report, dict) else "cdk-nag's report is not JSON")
         found = stacks(synth.out)
         return [_nag_finding(v, found, synth, ctx) for v in report.get("violations") or []]
+
+
+def failed_synth(synth: Synth) -> str:
+    """Why the synth failed, as the user reads it in the review: how it ended and the last
+    lines of its output (the error the app threw)."""
+    ending = f"timed out after {synth.run.duration:.0f}s" if synth.run.timed_out else \
+        f"exited with {synth.run.exit_code}" if synth.run.exit_code else \
+        "wrote no cloud assembly (no manifest.json)"
+    lines = [line for line in synth.run.output.splitlines()
+             if line.strip() and not _STACK_FRAME.match(line)]  # the messages, not the frames
+    said = "\n".join(lines[-SYNTH_TAIL_LINES:])[-SYNTH_TAIL_CHARS:]
+    return f"the CDK app in {synth.app.folder or '.'} did not synthesize: `{synth.command}` " \
+           f"{ending}" + (f"; its output ends:\n{said}" if said else " with no output")
 
 
 def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
@@ -163,16 +190,18 @@ def _checkov_finding(check: dict[str, Any], stack: Stack, synth: Synth,
     logical_id = resource.rpartition(".")[2]
     path = stack.construct_path(logical_id) or f"{stack.name}/{logical_id}"
     found = _where(stack, path, synth, ctx)
+    severity, rated = severity_of(check["check_id"], check.get("severity"))
     rationale = (f"checkov {check['check_id']} failed for construct {path} ({resource} in the "
                  f"synthesized {stack.template_file.name}): {check['check_name']}."
-                 f"{_unmapped(found)}")
+                 f"{_unmapped(found)} {rated}").rstrip()
     if check.get("guideline"):
         rationale += f" See {check['guideline']}"
     return Finding(
-        severity=SEVERITY.get(str(check.get("severity") or "").upper(), Severity.SHOULD_FIX),
+        severity=severity,
         file=found.file, start_line=found.line, end_line=found.last,
         title=short_title(f"{check['check_name']} ({path})"), rationale=rationale,
-        confidence=CONFIDENCE, agent=ctx.agent, source="checkov", rule=check["check_id"])
+        confidence=CONFIDENCE, agent=ctx.agent, source="checkov", rule=check["check_id"],
+        symbol=path)
 
 
 def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
@@ -183,7 +212,8 @@ def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
     if stack is None:
         raise AnalyzerError(f"cdk-nag reported {rule_id} on {path}, but the assembly has no stack")
     where = _where(stack, path, synth, ctx)
-    rule = rule_id.split("[", 1)[0]  # AwsSolutions-IAM5[Action::s3:*]: the rule, then what
+    # a granular rule keeps what it is about (AwsSolutions-IAM5[Action::s3:*] and
+    # [Resource::*] are two findings, as cdk-nag reports them)
     said = " ".join(str(violation.get("description") or "").split())
     acknowledged = " The app acknowledges it (Validations.of(…).acknowledge)." \
         if violation.get("acknowledged") else ""
@@ -193,4 +223,5 @@ def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
         title=short_title(f"{rule_id}: {said.split('. ')[0]} ({path})"),
         rationale=f"cdk-nag {rule_id} on construct {path}: {said}{acknowledged}"
                   f"{_unmapped(where)}",
-        confidence=NAG_CONFIDENCE, agent=ctx.agent, source="cdk-nag", rule=rule)
+        confidence=NAG_CONFIDENCE, agent=ctx.agent, source="cdk-nag", rule=rule_id,
+        symbol=path)

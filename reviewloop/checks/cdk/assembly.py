@@ -32,6 +32,8 @@ CREATION_STACK = "aws:cdk:creationStack"
 TEMPLATE_FILE = "aws:cdk:templateFile"  # on a stack's own construct path
 STACK_TYPE = "aws:cloudformation:stack"
 NESTED_TYPE = "cdk:cloud-assembly"
+NESTED_STACK = "AWS::CloudFormation::Stack"  # a NestedStack's resource in its parent
+ASSET_PATH = "aws:asset:path"
 # "new AppStack (/app/lib/stack.ts:9:5)" or "/app/bin/app.ts:6:1"
 _FRAME = re.compile(r"\(?(?P<file>/[^()]*?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
 _CALL_LINES = 200  # a creation call longer than this is cut: the finding keeps its first line
@@ -96,7 +98,8 @@ class Origin:
 
 
 def stacks(out: Path) -> list[Stack]:
-    """Every stack of the assembly in `out`, nested assemblies (stages) included."""
+    """Every stack of the assembly in `out`, nested assemblies (stages) and nested stacks
+    included."""
     return list(_stacks(out))
 
 
@@ -112,7 +115,22 @@ def _stacks(out: Path) -> Iterator[Stack]:
             extra = artifact.get("additionalMetadataFile")
             if extra:
                 metadata.update(_json(out / extra))
-            yield Stack(name, out / properties["templateFile"], metadata)
+            stack = Stack(name, out / properties["templateFile"], metadata)
+            yield stack
+            yield from _nested(stack, out)
+
+
+def _nested(parent: Stack, out: Path) -> Iterator[Stack]:
+    """The nested stacks of `parent` (`cdk.NestedStack`): templates the assembly holds as
+    assets, named by their `AWS::CloudFormation::Stack` resource's `aws:asset:path`, whose
+    constructs' metadata is in the parent stack's."""
+    for logical_id, resource in (parent.template.get("Resources") or {}).items():
+        asset = (resource.get("Metadata") or {}).get(ASSET_PATH)
+        if resource.get("Type") == NESTED_STACK and isinstance(asset, str) \
+                and (out / asset).is_file():
+            nested = Stack(f"{parent.name}/{logical_id}", out / asset, parent.metadata)
+            yield nested
+            yield from _nested(nested, out)
 
 
 def stack_of(construct_path: str, found: Sequence[Stack]) -> Stack | None:

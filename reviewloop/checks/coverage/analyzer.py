@@ -42,6 +42,7 @@ from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
+from reviewloop.git.names import under
 
 NAME = "coverage"
 RULE = "untested-public-function"
@@ -81,6 +82,7 @@ class NewCodeCoverage:
 
     name = NAME
     markers = ()  # reads no file's markers: its tool is reviewloop's own
+    config_files = ()  # .coveragerc, .nycrc, …: executed levers (`policy.lever_files`)
 
     def available(self) -> str | None:
         return module_missing("coverage", INSTALL)
@@ -168,7 +170,7 @@ def changed_functions(root: Path, changes: ChangeSet,
                 or PurePosixPath(diff.path).name == "conftest.py":
             continue
         try:
-            source = (root / diff.path).read_text(encoding="utf-8")
+            source = under(root, diff.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         spans = finder.new_public_functions(diff.path, source, diff.added_lines)

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.git.diff import ChangeSet, FileStatus
+from reviewloop.git.names import under
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def changed_line_coverage(root: Path, changes: ChangeSet, executed: Mapping[str,
                 or (files is not None and path not in files) or looks_like_test(path) \
                 or PurePosixPath(path).name == "conftest.py" or not diff.added:
             continue
-        statements = _statements(root / path)
+        statements = _statements(under(root, path))
         if statements is None:
             continue
         changed = sorted(statements[n] for n in diff.added_lines if n in statements)

@@ -83,6 +83,16 @@ class Gate(Protocol):
     def run(self, ctx: GateContext) -> GateResult: ...
 
 
+def gate_event(name: str, result: GateResult | None) -> dict[str, object]:
+    """A gate's start (`result` None) or end as plain data, for whoever streams the run: the
+    live view, CI logs, the run's trace (`runs.trace`)."""
+    if result is None:
+        return {"kind": "gate", "gate": name, "status": "running"}
+    status = "skipped" if result.skipped else "passed" if result.passed else "failed"
+    return {"kind": "gate", "gate": name, "status": status,
+            "duration_s": round(result.duration_s, 1), "summary": result.summary}
+
+
 class GateReport(BaseModel):
     """The results of one pass over the gates, in the order they ran. A change with no file
     in it fails without running any gate (`no_change`)."""

@@ -1,11 +1,22 @@
 """The `secrets` analyzer: reviewloop's secrets scanner on the added lines, for the security
-reviewer. Every hit is must_fix (see `reviewloop.checks.secrets.scanner`)."""
+reviewer. Every hit is must_fix (see `reviewloop.checks.secrets.scanner`), but a tool's own
+value that only looks like a secret (a CDK feature flag's name, an asset hash:
+`reviewloop.policy.machine_values`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet
+from reviewloop.policy.lever_files import ConfigFile
+from reviewloop.policy.machine_values import machine_value
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
+
+if TYPE_CHECKING:
+    from reviewloop.checks.secrets.scanner import SecretHit
 
 NAME = "secrets"
 
@@ -20,9 +31,14 @@ MARKERS = (
 )
 
 
+# gitleaks' ignore list (honoured from the trusted side, `secrets.gitleaks`) and its config
+CONFIG_FILES = (ConfigFile(".gitleaksignore", "gitleaks"), ConfigFile(".gitleaks.toml", "gitleaks"))
+
+
 class SecretsScan:
     name = NAME
     markers = MARKERS
+    config_files = CONFIG_FILES
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:
@@ -37,4 +53,17 @@ class SecretsScan:
 
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
         # here (the secrets gate still scans every added line of the change)
-        return to_findings(scan_changes(ctx.changes, ctx.files), agent=ctx.agent)
+        return to_findings(secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes),
+                           agent=ctx.agent)
+
+
+def secrets_only(hits: Iterable[SecretHit], changes: ChangeSet) -> list[SecretHit]:
+    """`hits` but those on a tool's own value (`policy.machine_values`), judged on the added
+    line they were found in."""
+    kept = []
+    for hit in hits:
+        diff = changes.file(hit.path)
+        line = next((a.text for a in diff.added if a.line == hit.line), None) if diff else None
+        if line is None or machine_value(hit.path, line, hit.column, hit.end_column) is None:
+            kept.append(hit)
+    return kept

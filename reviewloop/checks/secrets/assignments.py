@@ -38,7 +38,9 @@ _NOT_SECRET_ANY = frozenset({
     "foreign", "lookup", "csrf", "xsrf", "max", "min", "hotkey", "placeholder", "num",
     # keyboard keys and key-derivation vocabulary, Azure Key Vault names
     "up", "down", "left", "right", "press", "pressed", "board", "stroke", "mesh", "meshing",
-    "vault", "schema", "sequence", "natural", "bucket"})
+    "vault", "schema", "sequence", "natural", "bucket",
+    # storage keys: an S3 object key or a CDK asset's key is a path (`<sha256>.zip`)
+    "object", "asset", "assets"})
 
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
@@ -53,6 +55,14 @@ def _names_a_secret(name: str) -> bool:
     return (bool(words) and any(w in _SECRET_WORDS for w in words)
             and words[-1] not in _NOT_SECRET_LAST
             and not any(w in _NOT_SECRET_ANY for w in words))
+
+
+def names_no_secret(name: str) -> bool:
+    """Whether a name says its value is no secret (`cache_key`, `publicKey`, `token_url`),
+    whatever secret word it holds; for other layers' keyword rules."""
+    words = _words(name)
+    return bool(words) and (words[-1] in _NOT_SECRET_LAST
+                            or any(w in _NOT_SECRET_ANY - {"vault"} for w in words))
 
 
 def _names_a_password(name: str) -> bool:
@@ -102,8 +112,9 @@ def assignments(text: str) -> Iterator[Candidate]:
             group = "quoted" if match.group("quoted") else "bare"
             # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code
             code_argument = group == "bare" and match.group("op") in ("(", ",")
+            plain = group == "quoted" or _env_line(text, line_start, line_end, match)
             if not code_argument and _secret_value(match.group("name"), match.group(group),
-                                                   bare=group == "bare"):
+                                                   bare=group == "bare", plain=plain):
                 yield (match.start(group), match.end(group),
                        _generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
@@ -112,7 +123,8 @@ def assignments(text: str) -> Iterator[Candidate]:
                 pos = match.end("name")
     for regex in (_XML, _FLAG):
         for match in regex.finditer(text):
-            if _secret_value(match.group("name"), match.group("value"), bare=True):
+            if _secret_value(match.group("name"), match.group("value"), bare=True,
+                             plain=regex is _XML):
                 yield (match.start("value"), match.end("value"),
                        _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
@@ -137,8 +149,25 @@ def _generic_rule(name: str) -> str:
     return "generic-password" if _names_a_password(name) else "generic-secret"
 
 
-def _secret_value(name: str, value: str, *, bare: bool) -> bool:
-    """Whether `value`, assigned to `name`, looks like a real credential."""
+def _env_line(text: str, line_start: int, line_end: int, match: re.Match[str]) -> bool:
+    """Whether a bare value is a whole `NAME=value` line of a dotenv, shell or properties
+    file (`REACT_APP_AUTH_PASSWORD=whiteduke`, `# export DB_PASS=…`, `db.password=…`): no
+    blank around the `=`, nothing before the name, at most a comment after the value."""
+    if match.group("op") != "=" or text[match.start("op") - 1] in " \t" \
+            or text[match.end("op"):match.end("op") + 1] in (" ", "\t"):
+        return False
+    return bool(_LINE_HEAD.fullmatch(text, line_start, match.start("name"))
+                and _LINE_TAIL.fullmatch(text, match.end("bare"), line_end))
+
+
+_LINE_HEAD = re.compile(r"[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?")
+_LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
+
+
+def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> bool:
+    """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
+    is delimited as data (a string literal, an XML element, a dotenv line), where a
+    password may be short and lower case."""
     if not _names_a_secret(name):
         return False
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value):
@@ -146,7 +175,11 @@ def _secret_value(name: str, value: str, *, bare: bool) -> bool:
     if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
-    if _WORDY.fullmatch(value):
+    if _names_a_password(name) and _about_passwords(value):
+        return False
+    if plain and _chosen_password(name, value):
+        return True
+    if _WORDY.fullmatch(value) or _FILE_NAME.search(value):
         return False  # words: a label, a setting or file name, not a random key
     # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
     # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
@@ -158,6 +191,41 @@ def _secret_value(name: str, value: str, *, bare: bool) -> bool:
     return len(value) >= 10 and char_classes(value) >= 2 and entropy(value) >= 3.5
 
 
+def _chosen_password(name: str, value: str) -> bool:
+    """A password a person chose, set as data to a name that ends in a password word
+    (`REACT_APP_AUTH_PASSWORD=whiteduke`, `db_pass: "u;UWtZ"`): any case and entropy."""
+    words = _words(name)
+    return bool(words) and words[-1] in _PASSWORD_WORDS and len(value) >= 6
+
+
+def _about_passwords(value: str) -> bool:
+    """A value code sets a password-named variable to that is no password: a word about
+    passwords (`"current-password"`, `"Passwort"`, `"hidden"`), a selector, path, ARN, URL
+    or a piece of code (`,rememberMeLabel:`)."""
+    lowered = value.lower()
+    return (lowered.strip("#.:-_") in _NOT_A_PASSWORD
+            or (re.search(r"pass|pwd", lowered) is not None
+                and _SEPARATED.fullmatch(value) is not None)
+            or _NOT_A_PASSWORD_SHAPE.search(value) is not None)
+
+
+# values a password field is set to in code and locale files, not passwords: input types,
+# validation states, the word in other languages
+_NOT_A_PASSWORD = frozenset({
+    "hidden", "visible", "string", "boolean", "number", "undefined", "required",
+    "optional", "disabled", "enabled", "invalid", "missing", "incorrect", "unknown",
+    "forgot", "forgotten", "reset", "change", "confirm", "current", "encrypted", "hashed",
+    "protected", "private", "secret", "sensitive", "masked", "passwort", "kennwort",
+    "wachtwoord", "contrasena", "contraseña", "senha", "parola", "salasana", "passord",
+    "losenord", "lösenord", "adgangskode", "heslo", "haslo", "hasło", "sifre", "şifre",
+    "geslo", "lozinka", "jelszo", "jelszó", "motdepasse", "mot_de_passe"})
+_SEPARATED = re.compile(r"[#.]?[A-Za-z]+(?:[_.-][A-Za-z]+)*")  # `smtp_password`, `#add-password`
+_NOT_A_PASSWORD_SHAPE = re.compile(
+    r"^(?:arn|https?|ftp|file):|://|^[#./~][\w-]+[/.]|:$|^[,;]")
+
+
+_FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
+                        r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
 # `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`
 _WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"

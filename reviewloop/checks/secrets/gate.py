@@ -14,10 +14,13 @@ class SecretsGate:
         return bool(ctx.diff_text.strip())
 
     def run(self, ctx: GateContext) -> GateResult:
-        from reviewloop.checks.secrets.scanner import scan_added_lines, to_findings
+        from reviewloop.checks.secrets.analyzer import secrets_only
+        from reviewloop.checks.secrets.scanner import scan_changes, to_findings
+        from reviewloop.git.diff import parse_diff
 
         started = time.monotonic()
-        hits = scan_added_lines(ctx.diff_text)
+        changes = parse_diff(ctx.diff_text)
+        hits = secrets_only(scan_changes(changes), changes)
         if not hits:
             return GateResult(name=self.name, passed=True, summary="no secret in added lines",
                               duration_s=time.monotonic() - started)

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 
-_PLACEHOLDER = re.compile(
-    # a template expression (`${VAR}`, `{{ .Values.x }}`, `$(cmd)`), not a brace in a key
+# what stands for a secret anywhere in a value: a template expression (`${VAR}`,
+# `{{ .Values.x }}`, `$(cmd)`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask; a
+# placeholder word
+_STANDS_FOR = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
-    r"^<.*>$|^\[.*\]$|^\*+$|\.\.\.|…|"
+    r"^%[A-Za-z_]+%$|(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
+    r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|\.\.\.|…|#{4}|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|secrets\.|vault:|\bref\+|"
     r"change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder|"
-    r"example|sample|dummy|fake|mock|redacted|xxxx|\*\*\*|todo|fixme|insert|"
-    r"^(?:password|passwd|secret|token|test\w{0,4}|admin\w{0,3}|root|guest|user|default|"
+    r"example|sample|dummy|fake|mock|redacted|xxxx|\*\*\*|todo|fixme|insert")
+# a whole value that is a default word, not a chosen secret
+_DEFAULT_WORD = re.compile(
+    r"(?i)^(?:password|passwd|secret|token|test\w{0,4}|admin\w{0,3}|root|guest|user|default|"
     r"foo|bar|foobar|hunter2|letmein|qwerty|abc123|123456\d*|none|null|empty|pass|"
     r"api[_-]?key|secret[_-]?key|n/?a)$")
 
 
 def looks_placeholder(value: str) -> bool:
     """A value that stands for a secret rather than being one: `${VAR}`, `<your-key>`, …"""
-    return bool(_PLACEHOLDER.search(value))
+    return bool(_STANDS_FOR.search(value) or _DEFAULT_WORD.search(value))
 
 
 def looks_fake(value: str) -> bool:
@@ -31,7 +37,25 @@ def looks_fake(value: str) -> bool:
         return True
     if _FIXTURE_RUN.search(body):
         return True
-    return any(seq in body.lower() for seq in ("abcdefghij", "0123456789", "1234567890"))
+    # an alphabet typed out is a fixture when it is most of the value; a random token may
+    # hold a run of ten (`00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx`: an Okta key in a rule test)
+    run = _ascending_run(body)
+    return run >= 10 and (run >= 20 or run * 2 >= len(body))
+
+
+def _ascending_run(value: str) -> int:
+    """The length of the longest run of consecutive letters or digits (`abcd`, `6789`),
+    case-insensitively; `9` followed by `0` continues a run of digits (`1234567890`)."""
+    best = length = 1 if value else 0
+    lowered = value.lower()
+    for before, char in itertools.pairwise(lowered):
+        step = ord(char) - ord(before)
+        if char.isalnum() and (step == 1 or (before, char) == ("9", "0")):
+            length += 1
+            best = max(best, length)
+        else:
+            length = 1
+    return best
 
 
 def entropy(value: str) -> float:
@@ -54,9 +78,15 @@ def char_classes(value: str) -> int:
 
 
 def weak_password(password: str) -> bool:
-    """A URL password that is a template or a well-known default, not a leak."""
-    return looks_placeholder(password) or password.lower() in {
-        "pass", "password", "secret", "postgres", "root", "admin", "user", "guest", "test",
-        "mysql", "redis", "rabbitmq", "changeme", "pwd", "passwd", "x", "token"}
+    """A URL or connection-string password that stands for one: a template (`${DB_PASS}`,
+    `<password>`, `%s`), a mask or the word itself (`user:password@`, `:pass@`). A short or
+    lower-case password is still a password (`user:secret@…`): it is what a reader of the
+    repository would log in with."""
+    return bool(_STANDS_FOR.search(password)) or password.lower() in _PASSWORD_WORDS
+
+
+_PASSWORD_WORDS = frozenset({
+    "pass", "password", "passwd", "pwd", "passw0rd", "changeme", "changeit", "x", "token",
+    "secret_password", "yourpassword", "your_password", "mypassword"})
 
 

@@ -1,22 +1,22 @@
 """What the untrusted change adds to silence findings, as findings of their own: a 🟡
 `adds-suppression` on each line it wrote with a suppression marker, and on each suppression
-file it adds or edits (and on a `package.json` whose `eslintConfig` key it changes: ESLint's
-config can live there). The finding such a suppression would hide is judged as if it were
-not there (`suppressor`), so the verdict is what it would be without the trick."""
+file it adds or edits (`config_files`: also a shared file whose tool table it changes,
+`[tool.ruff]` of pyproject.toml or `eslintConfig` of package.json). The finding such a
+suppression would hide is judged as if it were not there (`suppressor`), so the verdict is
+what it would be without the trick."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Collection, Sequence
-from pathlib import PurePosixPath
-from typing import Any
 
+from reviewloop.checks.suppressions.config_files import edited_tables, lever
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
+from reviewloop.git.names import under
 from reviewloop.policy.markers import Marker
-from reviewloop.policy.trust import LeverKind, lever
+from reviewloop.policy.trust import LeverKind
 
 RULE = "adds-suppression"
 _NO_MARKERS = (".map",)  # files no analyzer reads markers in
@@ -40,10 +40,14 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         kind = lever(path)
         if kind is None or kind.kind is not LeverKind.SUPPRESSION:
             continue
-        if os.path.lexists(files.root / path):  # deleting one suppresses nothing
+        if os.path.lexists(under(files.root, path)):  # deleting one suppresses nothing
             found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
-    found += [_file_finding(path, "eslint", trust.added.get(path, ()))
-              for path in sorted(trust.touched) if _edits_eslint_config(files, path)]
+    for path in sorted(trust.touched):
+        tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
+        if tables and tree_text(files.root, path) is not None:
+            said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)
+            found.append(_file_finding(path, "", trust.added.get(path, ()),
+                                       said=f"{path} holds a tool's suppressions: {said}"))
     for path, numbers in sorted(trust.added.items()):
         kind = lever(path)
         if kind is not None and kind.kind is LeverKind.SUPPRESSION:
@@ -75,28 +79,13 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _file_finding(path: str, owner: str, added: Collection[int]) -> Finding:
+def _file_finding(path: str, owner: str, added: Collection[int], *,
+                  said: str | None = None) -> Finding:
     line = min(added, default=1)
+    said = said or f"{path} is a suppression file ({owner} reads it)"
     return Finding(
         severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line,
         level="file", title=f"this change suppresses findings: it edits {path}"[:120],
-        rationale=(f"{path} is a suppression file ({owner} reads it). The change under review "
-                   f"adds or edits it; this review read the base version instead. {_ASK}"),
+        rationale=(f"{said}. The change under review adds or edits it; this review read the "
+                   f"base version instead. {_ASK}"),
         suggestion=_FIX, confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
-
-
-def _edits_eslint_config(files: TrustedFiles, path: str) -> bool:
-    """Whether the change gives `package.json` an `eslintConfig` it did not have (or
-    another one)."""
-    if PurePosixPath(path).name != "package.json":
-        return False
-    mine = _eslint_config(tree_text(files.root, path))
-    return mine is not None and mine != _eslint_config(files.trusted_text(path))
-
-
-def _eslint_config(text: str | None) -> Any:
-    try:
-        data = json.loads(text or "null")
-    except ValueError:
-        return None
-    return data.get("eslintConfig") if isinstance(data, dict) else None

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewloop.git.names import under
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
@@ -20,7 +21,7 @@ def tree_text(root: Path, path: str, real_folder: Callable[[Path], Path] | None 
     """The text of the regular file `path` in the tree at `root`; None when it is missing,
     a symlink, outside the tree or too large. `real_folder` says where a folder really is
     (a caller reading many files resolves each folder once)."""
-    full = root / path
+    full = under(root, path)
     try:
         info = full.lstat()  # a symlink is not a regular file here: it is never followed
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:

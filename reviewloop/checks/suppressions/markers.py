@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.git.languages import language
 from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax, MarkerTable
 
@@ -17,7 +17,7 @@ from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax,
 def table() -> MarkerTable:
     """reviewloop's syntax first, then each analyzer's in registry order, then the rest."""
     declared: dict[MarkerSyntax, set[str]] = {REVIEWLOOP: set()}
-    for name, analyzer in ANALYZERS.items():
+    for name, analyzer in analyzers().items():
         for syntax in analyzer.markers:
             declared.setdefault(syntax, set()).add(name)
     for syntax in FOREIGN:

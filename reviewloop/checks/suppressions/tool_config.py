@@ -9,6 +9,8 @@ files skip is honoured here instead, and every finding it covers is listed as su
 * hadolint `.hadolint.yaml` / `.hadolint.yml`: `ignored`;
 * zizmor `zizmor.yml` (also under `.github/`): `rules.<id>.ignore` (`file[:line[:column]]`)
   and `rules.<id>.disable`.
+
+Which files those are each analyzer declares (`config_files`); they are read from the root.
 """
 
 from __future__ import annotations
@@ -21,14 +23,9 @@ from typing import Any
 
 from yaml import YAMLError
 
+from reviewloop.checks.suppressions.config_files import declared
 from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding
-
-CONFIG_FILES: dict[str, tuple[str, ...]] = {
-    "checkov": (".checkov.yaml", ".checkov.yml"),
-    "hadolint": (".hadolint.yaml", ".hadolint.yml"),
-    "zizmor": ("zizmor.yml", "zizmor.yaml", ".github/zizmor.yml", ".github/zizmor.yaml"),
-}
 
 
 @dataclass(frozen=True)
@@ -52,10 +49,18 @@ class ConfigSkip:
         return self.line is None or self.line == finding.start_line
 
 
+def config_paths() -> dict[str, tuple[str, ...]]:
+    """The config files whose skip lists are honoured, by tool: those its analyzer declares
+    (`config_files`) that name one file, from the repository's root."""
+    return {tool: tuple(c.glob.lstrip("/") for c in declared()
+                        if c.owner == tool and not c.key and "*" not in c.glob)
+            for tool in _PARSERS}
+
+
 def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
     """Every skip in the tools' config files `read` returns (None: no such file)."""
     skips: list[ConfigSkip] = []
-    for source, paths in CONFIG_FILES.items():
+    for source, paths in config_paths().items():
         for path in paths:
             text = read(path)
             data = _mapping(text) if text is not None else None

@@ -62,6 +62,20 @@ def test_recorded_hadolint_report_maps_to_findings(tmp_path):
     assert add.rationale.endswith("See https://github.com/hadolint/hadolint/wiki/DL3020")
 
 
+def test_a_hadolint_report_naming_a_file_it_was_not_given_leaves_the_rest_unread(tmp_path):
+    report = json.loads((HERE / "hadolint_sample.json").read_text())
+    ctx = _ctx(tmp_path, "Dockerfile", "web/Dockerfile")
+    report[0]["file"] = "web/Dockerfile"  # one result of the given files' own
+    for item in report[1:]:
+        item["file"] = "api\ufffd.Dockerfile"  # a name hadolint printed otherwise
+
+    found = hadolint.to_findings(report, ctx)
+
+    assert [f.file for f in found] == ["web/Dockerfile"]
+    assert list(ctx.unread) == ["Dockerfile"]
+    assert ctx.unread["Dockerfile"].startswith("hadolint's report names api\ufffd.Dockerfile")
+
+
 def test_recorded_zizmor_report_maps_to_findings(tmp_path):
     report = json.loads((HERE / "zizmor_sample.json").read_text())
 

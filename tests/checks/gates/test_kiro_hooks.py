@@ -61,7 +61,7 @@ def implementer_asks(model: ScriptedChatModel) -> list[str]:
 
 
 def gates_of(result) -> dict[str, tuple[bool, str]]:
-    return {name: (passed, summary) for name, passed, summary in result.summary["gates"]}
+    return {name: (passed, summary) for name, passed, summary in result.summary.gates}
 
 
 def test_a_project_hook_runs_after_generation_and_its_failure_is_fed_back(project: Path):
@@ -163,7 +163,7 @@ def test_a_hook_file_the_model_writes_never_runs_and_needs_approval(project: Pat
     assert passed and "the change writes .kiro/hooks/mine.kiro.hook: hook files the run " \
                       "writes never run here and need your approval" in summary
     assert ("needs approval: .kiro/hooks/mine.kiro.hook (hook): adds code that runs at "
-            "commit") in result.summary["escalations"]  # --yes stops here
+            "commit") in result.escalations  # --yes stops here
     [flag] = [e for e in ran(result).ledger.unresolved if e.finding.rule == "hook-change"]
     assert flag.finding.file == ".kiro/hooks/mine.kiro.hook"
 

@@ -71,4 +71,4 @@ def test_a_package_json_counts_only_when_its_eslint_config_changes(tmp_path: Pat
     found = added_suppressions(TrustedFiles(open_repository(root), root, trust))
 
     assert [(f.file, f.level) for f in found] == [("b/package.json", "file")]
-    assert "eslint reads it" in found[0].rationale
+    assert "its eslintConfig table configures eslint" in found[0].rationale

@@ -190,3 +190,16 @@ def test_a_files_lines_are_numbered_as_git_numbers_them() -> None:
     assert git_lines(text) == ["a = 1\x0c", "b = 2\u2028c", "run(x)  # nosec"]
     assert [n for n, _ in line_markers(git_lines(text), "app.py")] == [3]
     assert git_lines("") == [] and git_lines("x") == ["x"]
+
+
+def test_a_cdk_nag_acknowledgement_of_a_rule_covers_its_granular_findings():
+    # `acknowledge({ id: 'AwsSolutions-IAM4' })` covers every IAM4[…]; a granular one only its own
+    rule = "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]"
+    other = "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/Y]"
+    whole = markers("Validations.of(r).acknowledge({ id: 'AwsSolutions-IAM4', reason: 'ok' })")
+    one = markers(f"Validations.of(r).acknowledge({{ id: '{rule}', reason: 'ok' }})")
+
+    assert [m.rules for m in whole if m.owner == "cdk-nag"] == [frozenset({"AwsSolutions-IAM4"})]
+    assert [m.names(rule) for m in whole if m.owner == "cdk-nag"] == [True]
+    assert [(m.names(rule), m.names(other)) for m in one if m.owner == "cdk-nag"] == \
+        [(True, False)]

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.git.names import shown
 from tests.security.hiding.transforms import TRANSFORMS, Case, Seed, Transform, start
 from tests.support.gitutil import git
 from tests.support.review_cli import review
@@ -156,9 +157,10 @@ def _held(root: Path, cases: list[tuple[Seed, Case]]) -> None:
     for seed, case in cases:
         if not case.runs:
             continue
-        shown = case.main.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        assert shown in flagged | unread, (
-            f"{' + '.join(case.applied)} hid the {seed.name} seed ({shown}): "
+        named = shown(case.main)  # the report's form of the name (`reviewloop.git.names`)
+        caught = flagged if case.read else flagged | unread
+        assert named in caught, (
+            f"{' + '.join(case.applied)} hid the {seed.name} seed ({named}): "
             f"{report['verdict']}")
         assert code == 1
 

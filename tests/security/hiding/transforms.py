@@ -46,6 +46,9 @@ class Case:
     base: dict[str, bytes] = field(default_factory=dict)
     runs: bool = True
     applied: tuple[str, ...] = ()
+    # every trick applied declared the file still analysable: it must have its finding,
+    # being named as not analysed is not enough
+    read: bool = True
 
     def content(self) -> bytes:
         return self.files[self.main]
@@ -75,11 +78,14 @@ class Transform:
     runs: Callable[[Seed], bool] = lambda seed: True  # the code still runs afterwards
     applies: Callable[[Seed], bool] = lambda seed: True  # meaningful for this seed
     recodes: bool = False  # writes the content in another encoding (no longer its bytes)
+    # the file can still be analysed (its finding is owed, not only its name as unread)
+    read: Callable[[Seed], bool] = lambda seed: False
 
     def __call__(self, seed: Seed, case: Case) -> Case:
         out = self.apply(seed, case)
         stands = (seed.leak and not self.recodes) or self.runs(seed)
-        return replace(out, runs=case.runs and stands, applied=(*case.applied, self.name))
+        return replace(out, runs=case.runs and stands, applied=(*case.applied, self.name),
+                       read=case.read and self.read(seed))
 
 
 def start(seed: Seed) -> Case:
@@ -116,6 +122,22 @@ def _rename(new: Callable[[str], str]) -> Apply:
 
 def _in_folder(folder: str) -> Apply:
     return _rename(lambda p: f"{folder}/{p}")
+
+
+def _with_stem(path: str, extra: str) -> str:
+    """`path` with `extra` after its stem; a name without a suffix (a Dockerfile) gets it as
+    one (`Dockerfile.\xff`: still a Dockerfile)."""
+    name = PurePosixPath(path)
+    if not name.suffix:
+        return f"{path}.{extra.lstrip('_')}"
+    return str(name.with_name(name.stem + extra + name.suffix)).removeprefix("./")
+
+
+# node cannot open a file whose name is not UTF-8 (it reads argv as UTF-8): ESLint names
+# such a JS/TS file as not analysed, and still reads the look-alike beside it; every other
+# analyzer is given the name's bytes
+_NAMES_READ = _lang("python", "", "shell", "terraform", "dockerfile")
+_LOOKALIKE_READ = _lang("python", "", "shell", "terraform", "javascript", "typescript")
 
 
 def _with_files(extra: Callable[[Case], dict[str, bytes]]) -> Apply:
@@ -226,7 +248,7 @@ def _tool_config(case: Case) -> dict[str, bytes]:
 
 
 TRANSFORMS: tuple[Transform, ...] = (
-    Transform("identity", lambda seed, case: case),
+    Transform("identity", lambda seed, case: case, read=lambda seed: True),
     Transform("pad-1.1MB", _padded(PAD_LINES)),
     Transform("pad-2.8MB", _padded(BIG_LINES)),
     Transform("pad-before", _padded(PAD_LINES, where="before")),
@@ -246,8 +268,14 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("option-named-file", _rename(lambda p: str(PurePosixPath(p).parent / (
         "--exclude=" + PurePosixPath(p).name)).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
-    Transform("non-utf8-name", _rename(lambda p: str(PurePosixPath(p).with_name(
-        PurePosixPath(p).stem + "_\udcff" + PurePosixPath(p).suffix)).removeprefix("./"))),
+    # a name is bytes: one that is not UTF-8 is read under those bytes, and so is one whose
+    # text form could be mistaken for it (a literal `\xff`) beside it
+    Transform("non-utf8-name", _rename(lambda p: _with_stem(p, "_\udcff")), read=_NAMES_READ),
+    Transform("non-utf8-folder", _in_folder("lib_\udcfe\udc80"), read=_NAMES_READ),
+    Transform("escape-lookalike-name", lambda seed, case: _rename(
+        lambda p: _with_stem(p, "\\xff"))(seed, case.adding(
+            {_with_stem(case.main, "\udcff"): seed.comment + b" nothing here\n"})),
+        read=_LOOKALIKE_READ, applies=lambda seed: seed.language != "dockerfile"),
     Transform("space-and-unicode-name", _rename(lambda p: str(PurePosixPath(p).with_name(
         "my äpp " + PurePosixPath(p).name)).removeprefix("./")),
         applies=lambda seed: seed.language != "dockerfile"),
@@ -280,6 +308,9 @@ TRANSFORMS: tuple[Transform, ...] = (
               applies=lambda seed: seed.language not in ("dockerfile", "")),
     Transform("latin1-coding-cookie", lambda seed, case: case.with_content(
         b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + case.content()), applies=_lang("python")),
+    # OpenTofu runs `.tofu` files; checkov skips that name (read under a `.tf` alias)
+    Transform("opentofu-suffix", _rename(lambda p: str(PurePosixPath(p).with_suffix(".tofu"))),
+              applies=_lang("terraform"), read=lambda seed: True),
     Transform("lower-case-dockerfile", _rename(lambda p: str(PurePosixPath(p).with_name(
         "dockerfile")).removeprefix("./")), applies=_lang("dockerfile")),
     Transform("parse-error-below", _parse_error_below, runs=lambda seed: False),

@@ -2,7 +2,10 @@
 // reviewloop's package, never from the reviewed tree; the plugins are resolved from the
 // provisioned tool folder named by REVIEWLOOP_ESLINT_HOME. Which rule feeds which reviewer,
 // and at what severity, is decided in reviewloop/checks/analyzers/eslint_rules.py, which
-// passes its named rules in REVIEWLOOP_ESLINT_RULES.
+// passes its named rules in REVIEWLOOP_ESLINT_RULES; what each file is (JS or TS, CommonJS or
+// module, typed or not) is decided in eslint_env.py, which writes it to the JSON file named by
+// REVIEWLOOP_ESLINT_FILES (absolute path -> {lang, env, source_type, typed}).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
@@ -11,10 +14,10 @@ const tseslint = require("typescript-eslint");
 const security = require("eslint-plugin-security");
 const noUnsanitized = require("eslint-plugin-no-unsanitized");
 const n = require("eslint-plugin-n");
+const globals = require("globals");
 
 // n/no-sync asks for type information whenever typescript-eslint's parser ran, and throws
-// without it (we lint without the project's tsconfig): give it the JS view, no parser
-// services, where it matches `*Sync` calls by name.
+// without it: give it the JS view, no parser services, where it matches `*Sync` calls by name.
 const untyped = (context) => Object.create(context, {
   sourceCode: { value: Object.create(context.sourceCode, { parserServices: { value: {} } }) },
 });
@@ -24,23 +27,34 @@ const node = {
   rules: { ...n.rules, "no-sync": { ...noSync, create: (context) => noSync.create(untyped(context)) } },
 };
 
-const named = JSON.parse(process.env.REVIEWLOOP_ESLINT_RULES ?? "{}");
-// no-undef needs the project's globals (browser, node, jest…), which tsc and the tests know
-const { "no-undef": _globals, ...recommended } = js.configs.recommended.rules;
+const named = JSON.parse(process.env.REVIEWLOOP_ESLINT_RULES ?? '{"all": {}, "typed": {}}');
+const recommended = js.configs.recommended.rules;
+const rulesOf = (configs) => Object.assign({}, ...configs.map((c) => c.rules ?? {}));
 // typescript-eslint's recommended set: its own rules, and the core rules TS makes redundant off
-const forTypeScript = Object.assign({}, ...tseslint.configs.recommended.map((c) => c.rules ?? {}));
+const forTypeScript = rulesOf(tseslint.configs.recommended);
+// its type-aware rules (and the core rules they replace, such as no-implied-eval, off)
+const typeChecked = rulesOf(tseslint.configs.recommendedTypeCheckedOnly);
 
-// Scripts known by their shebang (`#!/usr/bin/env node`, no suffix), as ESLint's base path
-// (the filesystem root) names them: reviewloop passes them in REVIEWLOOP_ESLINT_SCRIPTS.
-const scripts = JSON.parse(process.env.REVIEWLOOP_ESLINT_SCRIPTS ?? '{"js": [], "ts": []}');
-const lintable = ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", ...scripts.js, ...scripts.ts];
+const { root, files } = process.env.REVIEWLOOP_ESLINT_FILES
+  ? JSON.parse(readFileSync(process.env.REVIEWLOOP_ESLINT_FILES, "utf8"))
+  : { root: "/", files: {} };
+const where = (test) => (path) => { const f = files[path]; return f !== undefined && test(f); };
+const byLang = (lang) => where((f) => f.lang === lang);
+
+// Each environment's globals (`globals` package); see eslint_env.py for the choice. Set in
+// one block per environment only: ESLint merges the globals of every block a file matches.
+const ENVIRONMENTS = {
+  commonjs: globals.node,
+  module: { ...globals.browser, ...globals.nodeBuiltin },
+  unknown: { ...globals.browser, ...globals.node },
+};
 
 export default [
   // ESLint always ignores node_modules/ and .git/, and --no-ignore lifts only configured
   // ignores: a changed file there is still a changed file.
   { ignores: ["!**/node_modules/", "!**/.git/"] },
   {
-    files: lintable,
+    files: ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", where(() => true)],
     plugins: {
       "@typescript-eslint": tseslint.plugin,
       security,
@@ -51,17 +65,34 @@ export default [
       ecmaVersion: "latest",
       sourceType: "module",
       parserOptions: { ecmaFeatures: { jsx: true } },
-      // the globals the rules look for by reference (no-implied-eval: setTimeout("code"))
-      globals: Object.fromEntries(["setTimeout", "setInterval", "setImmediate", "execScript",
-        "window", "self", "global", "globalThis", "document"].map((g) => [g, "readonly"])),
     },
     linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-    rules: { ...recommended, ...named },
+    rules: { ...recommended, ...named.all },
   },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" } },
+  ...Object.entries(ENVIRONMENTS).map(([env, declared]) => ({
+    files: [where((f) => f.env === env)],
+    languageOptions: { globals: declared },
+  })),
+  { files: [where((f) => f.tests)],
+    languageOptions: { globals: { ...globals.jest, ...globals.mocha, ...globals.vitest } } },
+  // the names a file's own `/* global */` comments declare (eslint_env.py reads them: inline
+  // configuration is off)
+  ...Object.entries(files).filter(([, f]) => f.declared.length).map(([path, f]) => ({
+    files: [(p) => p === path],
+    languageOptions: { globals: Object.fromEntries(f.declared) },
+  })),
+  { files: [where((f) => f.lang === "js" && f.source_type === "commonjs")],
+    languageOptions: { sourceType: "commonjs" } },
   {
-    files: ["**/*.{ts,mts,cts,tsx}", ...scripts.ts],
+    files: ["**/*.{ts,mts,cts,tsx}", byLang("ts")],
     languageOptions: { parser: tseslint.parser },
     rules: forTypeScript,
+  },
+  {
+    files: [where((f) => f.typed)],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: root },
+    },
+    rules: { ...typeChecked, ...named.typed },
   },
 ];

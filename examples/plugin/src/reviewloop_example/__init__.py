@@ -1,0 +1,1 @@
+"""An example reviewloop plugin: a CSV output format and a TODO-comment analyzer."""

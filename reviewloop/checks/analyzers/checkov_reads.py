@@ -1,0 +1,86 @@
+"""Which of the files checkov was given its report shows it read.
+
+checkov names a file it could not parse under `parsing_errors`, but it drops some files
+without a word: a Dockerfile it cannot decode as UTF-8 (a Latin-1 comment, which `docker
+build` runs), a `.tofu` name, a Terraform file its parser gives up on quietly. Where its
+report tells, such a file is named as not read (`AnalyzerContext.not_read`):
+
+* Dockerfiles: checkov runs file-level checks (a HEALTHCHECK, a USER) on every Dockerfile it
+  reads, so one with an instruction and no result was not read;
+* Terraform (`.tf`, `.tf.json`, and OpenTofu's through their aliases): the report's
+  `resource_count` counts every resource it parsed, with a check or without (a
+  `random_id`); when it counts fewer than the `resource` blocks of the files it was given,
+  the files that declare resources and have no result were not read.
+
+Other frameworks' reports leave out a file with no check to run (a CloudFormation template
+of check-less resources has no report at all), so absence tells nothing there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.paths import repo_path
+from reviewloop.git.names import under
+
+_RESOURCE = re.compile(r'^[ \t]*resource[ \t]+("?)[\w-]+\1[ \t]+("?)[\w-]+\2[ \t]*\{',
+                       re.MULTILINE)
+_INSTRUCTION = re.compile(r"^[ \t]*[A-Za-z]", re.MULTILINE)
+_DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
+               "Dockerfile it reads: it did not read it (a byte that is not UTF-8?)")
+_TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer resources "
+              "than the files it was given declare: it did not read it")
+
+
+def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
+           file_of: Callable[[dict[str, Any]], str], ctx: AnalyzerContext) -> None:
+    """Name each of `targets` (path → framework) that `reports` show checkov did not read;
+    `file_of` gives the repository path a check names."""
+    seen: set[str] = set()
+    failed: set[str] = set()
+    counted: dict[str, int] = {}
+    for one in reports:
+        results = one.get("results") or {}
+        for kind in ("failed_checks", "passed_checks", "skipped_checks"):
+            seen.update(file_of(check) for check in results.get(kind) or [])
+        failed.update(repo_path(ctx.root, str(p)) for p in results.get("parsing_errors") or [])
+        if one.get("check_type"):
+            counted[str(one["check_type"])] = int(
+                (one.get("summary") or {}).get("resource_count") or 0)
+    quiet = {p: kind for p, kind in targets.items() if p not in seen and p not in failed}
+    for path, kind in quiet.items():
+        if kind == "dockerfile" and _INSTRUCTION.search(_text(ctx, path)):
+            ctx.not_read(path, _DOCKERFILE)
+    for kind in ("terraform", "terraform_json"):
+        declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
+                    if k == kind and p not in failed}
+        if sum(declared.values()) <= counted.get(kind, 0):
+            continue
+        for path, n in declared.items():
+            if path in quiet and n:
+                ctx.not_read(path, _TERRAFORM.format(n=n))
+
+
+def _resources(text: str, kind: str) -> int:
+    """The `resource` blocks of a Terraform file (HCL, or its JSON form)."""
+    if kind == "terraform":
+        return len(_RESOURCE.findall(text))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return 0
+    blocks = data.get("resource") if isinstance(data, dict) else None
+    blocks = blocks if isinstance(blocks, list) else [blocks]
+    return sum(len(named) for block in blocks if isinstance(block, dict)
+               for named in block.values() if isinstance(named, dict))
+
+
+def _text(ctx: AnalyzerContext, path: str) -> str:
+    try:
+        return under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,162 @@
+"""What each linted JS/TS file is, as reviewloop's ESLint config reads it: its language, the
+environment it runs in (which globals exist, script or module), and whether TypeScript's type
+information is asked for. Decided here, once, and handed to the config
+(`node/eslint/reviewloop.config.mjs`) as a JSON file named by `REVIEWLOOP_ESLINT_FILES`.
+
+The environment follows Node's own rules for telling CommonJS from ES modules
+(https://nodejs.org/api/packages.html#determining-module-system):
+
+* `commonjs` — `.cjs`/`.cts`, or a `.js` (or suffix-less script) under a `package.json` whose
+  `"type"` is `"commonjs"`: Node's globals with the module wrapper's (`require`, `module`,
+  `__dirname`…), parsed as CommonJS.
+* `module` — `.mjs`/`.mts`, or a `.js` under `"type": "module"`: Node's built-in globals and
+  the browser's (a `"type": "module"` package is as often a Vite front-end as a Node program),
+  parsed as a module.
+* `unknown` — everything else (`.ts`/`.tsx`/`.jsx`, and a `.js` under a `package.json`
+  without `"type"` or none at all, which is every webpack front-end as well as Node's default):
+  the browser's globals and all of Node's. A JavaScript file there is parsed as a module when
+  it has ES module syntax, else as CommonJS: Node's own syntax detection for such
+  "ambiguous" files (Node 22.7+, https://nodejs.org/api/packages.html#syntax-detection), as
+  Babel's `sourceType: "unambiguous"` does.
+
+The `package.json` read is the reviewed tree's own: only its `"type"` field, which decides
+nothing but the globals and the parse goal (what Node itself reads it for).
+
+Globals a file declares itself: the names of its `/* global a, b: writable */` comments
+(ESLint's syntax), read here because reviewloop's run ignores inline configuration — such a
+comment declares a name, it switches no rule off; a test file (`checks.paths.looks_like_test`)
+also has the globals of jest, mocha and vitest.
+
+Type information (typescript-eslint's type-aware rules, through its project service) is asked
+for on a TypeScript file when a `tsconfig.json` lies in its folder or above it, inside the
+repository; a file no tsconfig includes is linted again without types (`eslint.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.paths import looks_like_test
+from reviewloop.git.languages import TYPESCRIPT
+from reviewloop.git.names import under
+
+COMMONJS, MODULE, UNKNOWN = "commonjs", "module", "unknown"
+_FIXED = {".cjs": COMMONJS, ".cts": COMMONJS, ".mjs": MODULE, ".mts": MODULE}
+_AMBIGUOUS = frozenset({".js", ""})  # what `"type"` decides (a script named by its shebang)
+# an import or export statement at the start of a line, or `import.meta` (not `import(`)
+_ESM = re.compile(r"^[ \t]*(?:import(?:[ \t]+[\w$*{\"']|[ \t]*[{*\"'])|export(?:[ \t]+|[ \t]*[{*]))"
+                  r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
+_READ = 200_000  # the head of a file looked at for module syntax and global comments
+# `/* global a, b:writable */` or `/*globals a b*/` (a block comment only, as ESLint reads it)
+_GLOBAL_COMMENT = re.compile(r"/\*\s*globals?\s(?P<names>[^*]*(?:\*(?!/)[^*]*)*)\*/")
+_GLOBAL_NAME = re.compile(r"(?P<name>[\w$]+)\s*(?::\s*(?P<value>[\w]+))?")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """One linted file as the config reads it."""
+
+    lang: str  # "js" | "ts"
+    env: str  # COMMONJS | MODULE | UNKNOWN
+    source_type: str  # "commonjs" | "module": ESLint's parse goal
+    typed: bool  # run typescript-eslint's type-aware rules on it
+    tests: bool = False  # a test file: the test frameworks' globals
+    declared: tuple[tuple[str, str], ...] = ()  # (name, "readonly"|"writable"|"off")
+
+
+def environment(suffix: str, package_type: str | None) -> str:
+    """The environment of a file by its suffix and the `"type"` of its nearest
+    `package.json` (None: no such field, or no package.json)."""
+    if suffix in _FIXED:
+        return _FIXED[suffix]
+    if suffix in _AMBIGUOUS and package_type in (COMMONJS, MODULE):
+        return package_type
+    return UNKNOWN
+
+
+def source_type(env: str, lang: str, text: str) -> str:
+    if env != UNKNOWN:
+        return env
+    if lang == "ts":
+        return MODULE
+    return MODULE if has_module_syntax(text) else COMMONJS
+
+
+def has_module_syntax(text: str) -> bool:
+    """Whether `text` holds an ES module statement (`import x from`, `export`, `import.meta`)."""
+    return _ESM.search(text) is not None
+
+
+def declared_globals(text: str) -> tuple[tuple[str, str], ...]:
+    """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
+    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`."""
+    found = {}
+    for comment in _GLOBAL_COMMENT.finditer(text):
+        for match in _GLOBAL_NAME.finditer(comment.group("names")):
+            value = (match.group("value") or "readonly").lower()
+            found[match.group("name")] = {"true": "writable", "writeable": "writable",
+                                          "writable": "writable", "off": "off"}.get(
+                                              value, "readonly")
+    return tuple(found.items())
+
+
+def package_type(root: Path, path: str) -> str | None:
+    """The `"type"` of the `package.json` nearest `path` (a repo path) inside `root`."""
+    for folder in _folders(path):
+        manifest = root / folder / "package.json"
+        if manifest.is_file():
+            try:
+                kind = json.loads(manifest.read_text(encoding="utf-8")).get("type")
+            except (OSError, ValueError, AttributeError):
+                return None  # unreadable: as Node, which then fails to load the package
+            return kind if kind in (COMMONJS, MODULE) else None
+    return None
+
+
+def has_tsconfig(root: Path, path: str) -> bool:
+    """Whether a `tsconfig.json` lies in the folder of `path` or above it, inside `root`."""
+    return any((root / folder / "tsconfig.json").is_file() for folder in _folders(path))
+
+
+def _folders(path: str) -> list[PurePosixPath]:
+    return list(PurePosixPath(path).parents)
+
+
+def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
+    """Each of `files` (repo paths), keyed by its absolute path (what the config's matchers
+    are given)."""
+    found = {}
+    for name in files:
+        lang = "ts" if ctx.language(name) == TYPESCRIPT else "js"
+        suffix = PurePosixPath(name).suffix
+        env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
+                          else None)
+        text = _head(under(ctx.root, name))
+        found[str(under(ctx.root, name).absolute())] = FileFacts(
+            lang, env, source_type(env, lang, text),
+            lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
+            declared_globals(text))
+    return found
+
+
+def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts]:
+    """`found` with type information off for `paths` (absolute)."""
+    return {p: replace(f, typed=False) if p in paths else f for p, f in found.items()}
+
+
+def to_json(found: dict[str, FileFacts], root: Path) -> str:
+    """What `REVIEWLOOP_ESLINT_FILES` names: the files and the project service's root."""
+    return json.dumps({"root": str(root.absolute()),
+                       "files": {p: asdict(f) for p, f in found.items()}})
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.read(_READ)
+    except OSError:
+        return ""

@@ -1,0 +1,231 @@
+"""gitleaks' default rule set as a layer of the secrets scanner: its `config/gitleaks.toml`,
+vendored as data (MIT, `LICENSE` beside it), read and judged as gitleaks judges it.
+
+The rule table (`reviewloop.checks.secrets.rules`) and the keyword layer claim their spans
+first; this layer adds the vendors they have no row for (about 220 rules, kept up by the
+gitleaks project). Per rule: its keywords gate the regex (case-insensitively), the secret is
+its `secretGroup` or the first group that matched, its entropy floor applies, a generic rule
+needs a digit in the secret, and its allowlists and the global one (regexes on the secret,
+the match or the line; stop words) drop a match. Paths are not looked at: a rule for one kind
+of file (`hashicorp-tf-password` on `*.tf`, `kubernetes-secret-yaml`, `nuget-config-password`,
+`freemius-secret-key`) is left out, since the text scanned may come from any file, and which
+files are scanned is decided by the file classification, not by gitleaks' path allowlists.
+Go's regex syntax is translated where Python's differs (`\\z`, a flag group in the middle of
+a pattern, a POSIX class); a rule that still does not compile is left out and named by
+`skipped()`. gitleaks' `generic-api-key` runs after the keyword layer and only where the
+name assigned to does not say "no secret" (`cache_key`, `publicKey`).
+
+To update: copy gitleaks' `config/gitleaks.toml` over `gitleaks.toml` and run
+`tests/checks/secrets/test_gitleaks_rules.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from reviewloop.checks.secrets.assignments import names_no_secret
+from reviewloop.checks.secrets.keywords import LiteralFilter
+from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
+
+Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
+CONFIDENCE = 0.8
+GENERIC_CONFIDENCE = 0.6  # gitleaks' generic-api-key: a keyword and an entropy floor only
+
+
+@dataclass(frozen=True)
+class _Allow:
+    target: str  # "secret", "match" or "line"
+    regexes: tuple[re.Pattern[str], ...]
+    stopwords: tuple[str, ...]
+    all_of: bool  # condition = "AND": every criterion given must hold
+
+
+@dataclass(frozen=True)
+class GitleaksRule:
+    id: str
+    description: str
+    pattern: re.Pattern[str]
+    group: int  # 0: the first group that matched, or the whole match
+    # `[\w.-]{0,50}?` cut off the pattern's head (a name before the keyword, as most rules
+    # open): the regex engine would try it at every position; the match is widened back
+    name_prefix: int
+    min_entropy: float
+    keywords: tuple[str, ...]
+    allows: tuple[_Allow, ...]
+
+
+@dataclass(frozen=True)
+class _Config:
+    rules: tuple[GitleaksRule, ...]
+    allows: tuple[_Allow, ...]  # the global allowlist (on the secret)
+    skipped: tuple[str, ...]
+    prefilter: LiteralFilter
+
+
+def gitleaks_rules(text: str, *, generic: bool = False) -> Iterator[Candidate]:
+    """Every match of gitleaks' default vendor rules in `text` that its allowlists keep;
+    with `generic`, of its generic keyword rule (`generic-api-key`) instead, where the name
+    assigned to must not say the value is no secret (`cache_key`, `publicKey`)."""
+    config = _config()
+    passing = config.prefilter.passing(text)
+    for bit, rule in enumerate(config.rules):
+        if passing >> bit & 1 and (rule.id in _GENERIC) == generic:
+            for candidate in _matches(rule, config.allows, text):
+                name = _NAME.match(text, _line_start(text, candidate[0]))
+                if not generic or name is None or not names_no_secret(name.group()):
+                    yield candidate
+
+
+def skipped() -> tuple[str, ...]:
+    """The ids of the rules whose regex does not compile in Python, even translated."""
+    return _config().skipped
+
+
+def _matches(rule: GitleaksRule, allows: tuple[_Allow, ...], text: str) -> Iterator[Candidate]:
+    for match in rule.pattern.finditer(text):
+        start = _widened(text, match.start(), rule.name_prefix)
+        group = rule.group or next(
+            (i for i in range(1, (match.re.groups or 0) + 1) if match.group(i)), 0)
+        secret = match.group(group)
+        if not secret or entropy(secret) < rule.min_entropy:
+            continue
+        if rule.id.startswith("generic") and not any(c.isdigit() for c in secret):
+            continue  # gitleaks: a generic secret holds a digit
+        if looks_fake(secret) or looks_placeholder(secret):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", match.end())
+        parts = {"secret": secret, "match": text[start:match.end()],
+                 "line": text[line_start:None if line_end < 0 else line_end]}
+        if any(_allowed(a, parts) for a in (*allows, *rule.allows)):
+            continue
+        confidence = GENERIC_CONFIDENCE if rule.id.startswith("generic") else CONFIDENCE
+        yield match.start(group), match.end(group), rule.id, rule.description, confidence
+
+
+def _widened(text: str, start: int, most: int) -> int:
+    """Where a match at `start` begins with up to `most` name characters before it."""
+    at = start
+    while at > start - most and at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.-"):
+        at -= 1
+    return at
+
+
+def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
+    checks = []
+    if allow.regexes:
+        checks.append(any(r.search(parts[allow.target]) for r in allow.regexes))
+    if allow.stopwords:
+        secret = parts["secret"].lower()
+        checks.append(any(word in secret for word in allow.stopwords))
+    return bool(checks) and (all(checks) if allow.all_of else any(checks))
+
+
+# --- loading -------------------------------------------------------------------------------
+
+@cache
+def _config() -> _Config:
+    raw = tomllib.loads(resources.files(__name__).joinpath("gitleaks.toml")
+                        .read_text(encoding="utf-8"))
+    rules, skipped = [], []
+    for entry in raw["rules"]:
+        if "regex" not in entry or "path" in entry:
+            continue  # a rule for one kind of file (`*.tf`): see the module docstring
+        try:
+            rules.append(_rule(entry))
+        except re.error:
+            skipped.append(entry["id"])
+    allows = tuple(a for a in (_allow(raw.get("allowlist", {})),) if a is not None)
+    return _Config(tuple(rules), allows, tuple(skipped), LiteralFilter(
+        [(rule.keywords or None, None) for rule in rules]))
+
+
+def _rule(entry: dict) -> GitleaksRule:
+    allows = tuple(a for a in map(_allow, entry.get("allowlists", [])) if a is not None)
+    regex, prefix = go_regex(entry["regex"]), 0
+    head = _NAME_HEAD.match(regex)
+    if head:
+        regex, prefix = (head.group(1) or "") + regex[head.end():], int(head.group(2))
+    return GitleaksRule(
+        id=entry["id"], description=entry.get("description", entry["id"]),
+        pattern=re.compile(regex), group=int(entry.get("secretGroup", 0)), name_prefix=prefix,
+        min_entropy=float(entry.get("entropy", 0.0)),
+        keywords=tuple(k.lower() for k in entry.get("keywords", ())), allows=allows)
+
+
+def _allow(entry: dict) -> _Allow | None:
+    regexes = []
+    for regex in entry.get("regexes", ()):
+        try:
+            regexes.append(re.compile(go_regex(regex)))
+        except re.error:
+            continue  # one allowlist regex Python cannot read: the others still apply
+    stopwords = tuple(w.lower() for w in entry.get("stopwords", ()))
+    if not regexes and not stopwords:
+        return None  # a paths-only allowlist
+    return _Allow(target=entry.get("regexTarget", "secret"), regexes=tuple(regexes),
+                  stopwords=stopwords, all_of=entry.get("condition", "OR").upper() == "AND"
+                  and not entry.get("paths"))
+
+
+# gitleaks' keyword-and-entropy rule: run after the keyword layer (`assignments`), which
+# judges a name word by word, and only where the name does not say "no secret"
+_GENERIC = frozenset({"generic-api-key"})
+_NAME = re.compile(r"[^\s'\"=:>,|?`]*")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the generic rule's match of a secret at `at` starts: the name before it."""
+    line = text.rfind("\n", 0, at) + 1
+    names = list(re.finditer(r"[\w.-]+(?=[\s'\"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,))",
+                             text[line:at]))
+    return line + names[-1].start() if names else at
+_NAME_HEAD = re.compile(r"(\(\?i\))?\[\\w\.-\]\{0,(\d+)\}\?")
+_FLAGS = re.compile(r"\(\?([a-z]+)\)")
+_POSIX = {"alnum": "A-Za-z0-9", "alpha": "A-Za-z", "digit": "0-9", "lower": "a-z",
+          "upper": "A-Z", "xdigit": "0-9A-Fa-f", "word": "\\w", "space": "\\s"}
+
+
+def go_regex(regex: str) -> str:
+    """A Go (RE2) regex in Python's syntax: `\\z` is `\\Z`, a POSIX class `[:alnum:]` is
+    spelled out, and a flag group such as `(?i)` that is not at the start applies, as in
+    Go, to the rest of its enclosing group."""
+    regex = re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", regex)
+    for posix, chars in _POSIX.items():
+        regex = regex.replace(f"[:{posix}:]", chars)
+    while True:
+        flag = next((m for m in _FLAGS.finditer(regex) if m.start() > 0), None)
+        if flag is None:
+            return regex
+        end = _group_end(regex, flag.end())
+        regex = (f"{regex[:flag.start()]}(?{flag.group(1)}:{regex[flag.end():end]})"
+                 f"{regex[end:]}")
+
+
+def _group_end(regex: str, at: int) -> int:
+    """The index of the `)` closing the group that holds position `at` (or the end)."""
+    depth, i, in_class = 0, at, False
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if regex[i + 1:i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return len(regex)

@@ -1,0 +1,59 @@
+"""The config files the analyzers' tools obey, as the levers they are: each registered
+analyzer declares its tool's (`config_files`), and every question "is this path a lever?"
+asked above the policy layer comes here, so a tool's files are never left out.
+
+A whole file (`ruff.toml`, `.checkov.yaml`) is a suppression lever of its tool by its path
+(`lever`); a table of a file others share (`[tool.ruff]` of pyproject.toml, `eslintConfig`
+of package.json) counts only when the change alters that table (`edited_tables`).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.policy import globs
+from reviewloop.policy.lever_files import ConfigFile, Lever
+from reviewloop.policy.lever_files import lever as policy_lever
+
+
+@cache
+def declared() -> tuple[ConfigFile, ...]:
+    """Every registered analyzer's config files, once each, in registry order."""
+    return tuple(dict.fromkeys(c for a in ANALYZERS.values() for c in a.config_files))
+
+
+@cache
+def tool_levers() -> tuple[Lever, ...]:
+    """The whole files among them, as suppression levers of their tools."""
+    return tuple(dict.fromkeys(c.lever for c in declared() if not c.key))
+
+
+def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
+    """The lever `path` is (`policy.lever_files.lever`, with the tools' config files)."""
+    return policy_lever(path, (*extra, *tool_levers()))
+
+
+def edited_tables(path: str, mine: str | None, trusted: str | None) -> list[ConfigFile]:
+    """The declared tables of `path` that differ between the change's text `mine` and the
+    trusted side's `trusted` (None: no such file). A file that cannot be parsed has every
+    table changed: it is worth a look."""
+    return [c for c in declared() if c.key and globs.matches(c.glob, path)
+            and _table(path, mine, c.key) != _table(path, trusted, c.key)]
+
+
+def _table(path: str, text: str | None, key: tuple[str, ...]) -> Any:
+    if text is None:
+        return None
+    load: Callable[[str], Any] = tomllib.loads if path.endswith(".toml") else json.loads
+    try:
+        data = load(text)
+    except ValueError:  # TOMLDecodeError and JSONDecodeError both are
+        return "unreadable"
+    for part in key:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data

@@ -1,0 +1,48 @@
+"""`reviewloop report` and `reviewloop stats` as click commands (registered by `cli.app`);
+their work is in `cli/run_report.py` and `cli/stats.py`, imported only when one runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from reviewloop.cli.app import Context
+
+REPORT_FORMATS = ("text", "json", "markdown", "html")
+
+
+@click.command("report")
+@click.argument("run_id", required=False, metavar="[RUN]")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
+              show_default=True, help="html: one self-contained page (timeline, findings "
+              "with their code and history, coverage matrix, verdict).")
+@click.option("--html", "fmt", flag_value="html", help="Same as --format html.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write it to this file ('-': standard output). Default for html: "
+              "report.html in the run's folder under .reviewloop/.")
+@click.pass_obj
+def report_cmd(obj: Context, run_id: str | None, fmt: str, output: Path | None) -> int:
+    """Show a past run or review again (default: the newest one)."""
+    from reviewloop.cli import run_report
+
+    return run_report.run(obj.settings(), obj.root, run_id, fmt=fmt, output=output)
+
+
+@click.command("stats")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="json: docs/schemas/stats.schema.json.")
+@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@click.pass_obj
+def stats_cmd(obj: Context, fmt: str) -> int:
+    """What became of each reviewer's, rule's and analyzer's findings over every run, review
+    and pull request the store knows: fixed, ignored, suppressed, escalated or open —
+    noisiest first."""
+    from reviewloop.cli import stats
+
+    return stats.run(obj.settings(), obj.root, fmt=fmt)
+
+
+COMMANDS = (report_cmd, stats_cmd)

@@ -1,0 +1,62 @@
+"""A file name's two forms: its text form, which every model, report and store holds, and
+its form on disk, which the file system and the tools are given.
+
+A POSIX name is bytes. A name that is UTF-8 is the same text in both forms. A name that is
+not (`mod_\\xff.py`) is read from git as its bytes, decoded with `surrogateescape` (its form
+on disk: `open`, `lstat` and a tool's argv turn it back into the same bytes), and held
+everywhere else with each byte that is not UTF-8 written `\\xff` — valid text JSON, SQLite,
+SARIF, a terminal and GitHub all carry. The text form is the name as people read it, and
+one-to-one: a backslash that could be read as such an escape is doubled, so no two names
+share a text form (`a\\xff.py`, a UTF-8 name with a backslash, is `a\\\\xff.py`).
+
+`shown` makes the text form and `on_disk` undoes it; both return a UTF-8 name unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# a byte surrogateescape decoding gives for what is not UTF-8: U+DC80..U+DCFF
+_RAW = re.compile(r"[\udc80-\udcff]")
+# what `on_disk` reads as an escape; `shown` doubles a backslash that would start one
+_ESCAPE = re.compile(r"\\(\\|x[89a-f][0-9a-f])")
+_AMBIGUOUS = re.compile(r"\\(?=\\|x[89a-f][0-9a-f]|[\udc80-\udcff])")
+
+
+def shown(name: str) -> str:
+    """A name decoded with `surrogateescape` (git's bytes, `os.fsdecode`) as text: each byte
+    that is not UTF-8 as `\\xNN`."""
+    if "\\" not in name and _RAW.search(name) is None:
+        return name
+    doubled = _AMBIGUOUS.sub(r"\\\\", name)
+    return _RAW.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", doubled)
+
+
+def on_disk(path: str) -> str:
+    """A text-form name (`shown`) as the file system has it: give this to `open`, `Path`
+    and a tool's argv."""
+    if "\\" not in path:
+        return path
+    return _ESCAPE.sub(_byte, path)
+
+
+def _byte(escape: re.Match[str]) -> str:
+    code = escape.group(1)
+    return "\\" if code == "\\" else chr(0xDC00 + int(code[1:], 16))
+
+
+def is_utf8(path: str) -> bool:
+    """Whether the text-form name `path` is UTF-8 on disk too (a tool that reads its argv as
+    UTF-8, as node does, can open only such a name)."""
+    return _RAW.search(on_disk(path)) is None
+
+
+def from_bytes(name: bytes) -> str:
+    """A name's bytes (git's `-z` output, a directory listing) in text form."""
+    return shown(name.decode("utf-8", "surrogateescape"))
+
+
+def under(root: Path, path: str) -> Path:
+    """The file a text-form repository path names in the tree at `root`."""
+    return root / on_disk(path)

@@ -1,0 +1,115 @@
+"""`run.land = "merge"` (the default): the approved commit reaches the branch the run
+started from, fast-forwarded or replayed onto it, with the task ticked in your spec.
+
+Idempotent: the plan is saved in the run folder before your branch moves, so a resume after a
+crash anywhere in between applies the same plan again and repairs what is missing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.errors import BlockingOutcome
+from reviewloop.git import worktrees as worktree
+from reviewloop.git.repository import Repository, is_protected
+from reviewloop.git.worktrees import LandPlan, RunTree
+from reviewloop.landing.job import LAND_PLAN, Landed, LandJob, refuse_elsewhere, spec_rel
+from reviewloop.spec import writeback
+from reviewloop.spec.loader import load_spec
+
+
+@dataclass(frozen=True)
+class MergeMode:
+    """Your branch gets the commit; the run's worktree and branch go."""
+
+    name: str = "merge"
+    writes_your_branch: bool = True
+    approval_by_review: bool = False
+    needs_remote: bool = False
+
+    def land(self, job: LandJob, commit: str, tree: RunTree, checkout: Repository) -> Landed:
+        refuse_elsewhere(job, tree, checkout)
+        target = _target(job, tree, checkout)
+        saved = job.run_dir / LAND_PLAN
+        kept: list[str] = []
+        with worktree.land_lock(checkout):
+            plan = _saved(checkout, saved)
+            if plan is None:
+                plan = _new_plan(job, checkout, commit, target)
+                saved.write_text(plan.model_dump_json(), encoding="utf-8")
+            if _current(checkout, plan.branch) in (plan.old, plan.new):
+                kept = list(worktree.apply(checkout, plan))
+        worktree.remove(checkout, tree, branch=True)
+        return Landed(plan.new, tuple(kept))
+
+    def branch_to_push(self, tree: RunTree) -> str | None:
+        return tree.target  # your branch, now holding the commit (None: a detached HEAD)
+
+    def kept_branch(self, tree: RunTree) -> str | None:
+        return None
+
+    def outcome(self, run_id: str, commit: str, tree: RunTree | None, run_dir: Path
+                ) -> tuple[str, str] | None:
+        where = f" on {tree.target}" if tree is not None and tree.target else ""
+        return f"Committed {commit[:12]}", f"{where} (run {run_id})."
+
+
+def _target(job: LandJob, tree: RunTree, checkout: Repository) -> str:
+    where = f"the commit waits on branch {tree.branch}"
+    if tree.target is None:
+        raise BlockingOutcome(f"the run started on a detached HEAD, so there is no branch to "
+                              f"land in; {where} (git merge {tree.branch})")
+    if is_protected(tree.target, job.settings.gates.protected_branches) or \
+            tree.target == checkout.default_branch():
+        raise BlockingOutcome(f"refusing to land on protected branch {tree.target}; {where}\n"
+                              f"  fix: switch to a working branch and `reviewloop approve "
+                              f"{job.run_id}`, or set run.land = \"branch-only\"")
+    return tree.target
+
+
+def _saved(checkout: Repository, path: Path) -> LandPlan | None:
+    """The plan of an interrupted landing, while it still applies."""
+    if not path.exists():
+        return None
+    plan = LandPlan.model_validate_json(path.read_text(encoding="utf-8"))
+    current = _current(checkout, plan.branch)
+    if current in (plan.old, plan.new) or checkout.is_ancestor(plan.new, current):
+        return plan  # not started, interrupted, or landed and built upon since
+    return None  # the branch moved before the plan moved it: plan again
+
+
+def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> LandPlan:
+    tasks_file = spec_rel(job)
+    rewrite = {tasks_file: _retick(tasks_file, job.task_id)} if tasks_file else None
+    carried = job.run_tree.carried_tree if job.run_tree else None
+    plan = worktree.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
+    worktree.refuse_symlinks(checkout, plan)  # before your edits are even read
+    blocked = worktree.blocking(checkout, plan)
+    if blocked:
+        raise BlockingOutcome(
+            f"cannot land: your checkout has edits to {', '.join(blocked)}, which the run's "
+            f"commit changes; nothing of yours was touched and the commit waits on branch "
+            f"{job.run_tree.branch if job.run_tree else '?'}\n"
+            f"  fix: commit or stash those edits, then `reviewloop approve {job.run_id}`")
+    return plan
+
+
+def _retick(tasks_file: str, task_id: str) -> Callable[[bytes | None], bytes]:
+    """The tasks file as on the user's branch, with this task ticked: a replayed commit never
+    brings back another task's mark (or conflicts with one)."""
+    def compute(text: bytes | None) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="reviewloop-tick-") as tmp:
+            path = Path(tmp) / tasks_file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text or b"")
+            spec = load_spec(Path(tmp), path)
+            writeback.mark_done(spec.tasks_file, spec.tasks, task_id)
+            return spec.tasks_file.read_bytes()
+    return compute
+
+
+def _current(checkout: Repository, branch: str) -> str:
+    return checkout.git("rev-parse", "--verify", f"refs/heads/{branch}").strip()

@@ -1,0 +1,80 @@
+"""The land modes (`run.land`), one registry: each mode is an object that owns how the
+approved commit lands, the branch bookkeeping (`runs` shows, `clean` keeps), the next step's
+branch and the outcome's text — nothing else compares mode names.
+
+A new mode is one module with a class satisfying `LandMode` and one line in `BUILTIN`, or,
+from another package, an entry point in the group `reviewloop.land_modes`
+(`reviewloop.plugins`, docs/plugins.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from reviewloop import plugins
+from reviewloop.errors import ConfigError
+from reviewloop.git.repository import Repository
+from reviewloop.git.worktrees import RunTree
+from reviewloop.landing.branch_only import BranchOnlyMode
+from reviewloop.landing.job import Landed, LandJob
+from reviewloop.landing.merge import MergeMode
+from reviewloop.landing.pull_request import PullRequestMode
+
+
+class LandMode(Protocol):
+    """How an approved commit leaves the run.
+
+    `writes_your_branch`: it lands on the branch the run started from, so the run must start
+    on a working branch (never the default or a protected one). `approval_by_review`: a
+    review elsewhere is the approval (a pull request): the run lands without asking, and an
+    escalated one exits 1. `needs_remote`: the remote and its token are checked before any
+    work. `branch_to_push(tree)`: the branch a pull request would be opened from after the
+    commit (None: there is nothing to push). `kept_branch(tree)`: the branch a committed
+    run leaves for you — `runs` shows it and `clean` never deletes it. `outcome(...)`: the
+    line said after the commit, as (headline, rest); None when another process said it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def writes_your_branch(self) -> bool: ...
+
+    @property
+    def approval_by_review(self) -> bool: ...
+
+    @property
+    def needs_remote(self) -> bool: ...
+
+    def land(self, job: LandJob, commit: str, tree: RunTree, checkout: Repository
+             ) -> Landed: ...
+
+    def branch_to_push(self, tree: RunTree) -> str | None: ...
+
+    def kept_branch(self, tree: RunTree) -> str | None: ...
+
+    def outcome(self, run_id: str, commit: str, tree: RunTree | None, run_dir: Path
+                ) -> tuple[str, str] | None: ...
+
+
+BUILTIN: dict[str, LandMode] = {m.name: m for m in (
+    MergeMode(), BranchOnlyMode(), PullRequestMode())}
+
+_CONTRACT = ("name", "writes_your_branch", "approval_by_review", "needs_remote", "land",
+             "branch_to_push", "kept_branch", "outcome")
+
+
+def modes() -> dict[str, LandMode]:
+    """Every land mode: the built-ins, then those installed plugins add."""
+    return plugins.extend(BUILTIN, plugins.LAND_MODES,
+                          lambda value: all(hasattr(value, key) for key in _CONTRACT),
+                          "land mode (an object with " + ", ".join(_CONTRACT) + ")")
+
+
+def land_mode(name: str) -> LandMode:
+    """The mode `run.land` names; an unknown name is a configuration error."""
+    found = modes().get(name)
+    if found is None:
+        raise ConfigError(f'unknown land mode "{name}"', where="run.land",
+                          fix=f"use one of: {', '.join(modes())}")
+    return found

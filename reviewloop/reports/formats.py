@@ -1,0 +1,88 @@
+"""The output formats of `reviewloop review --format`: one registry, name → renderer.
+
+A format is one `OutputFormat`: its name, what it prints (the `--help` text and the list in
+docs/plugins.md come from here), the file extension a report in it takes, and a pure
+renderer from the run summary. Third-party packages add formats through the entry-point group
+`reviewloop.formats` (`reviewloop.plugins`), read the first time the registry is asked.
+`text` is the terminal panel, drawn by the CLI: its renderer gives None.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reviewloop import plugins
+from reviewloop.reports.lines import to_github, to_ruff
+from reviewloop.reports.render import to_markdown
+from reviewloop.reports.report import RunSummary, json_bytes
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may need beyond the summary: the --fail-on threshold, and how to show
+    a repository path (ruff's lines show them relative to the current folder)."""
+
+    fail_on: str = "must_fix"
+    shown: Callable[[str], str] = field(default=str)
+
+
+Renderer = Callable[[RunSummary, RenderContext], "str | bytes | None"]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One `--format`: a renderer, what it is for, and the file extension of its reports."""
+
+    name: str
+    description: str
+    extension: str
+    render: Renderer
+
+
+def _sarif(summary: RunSummary, _: RenderContext) -> str:
+    return sarif_text(summary) + "\n"
+
+
+def sarif_text(summary: RunSummary) -> str:
+    """SARIF 2.1.0 of the run's ledger (also what `--sarif FILE` writes)."""
+    from reviewloop import __version__
+    from reviewloop.reports.sarif import to_sarif
+
+    return json.dumps(to_sarif(summary.ledger, tool_version=__version__,
+                               reviewers=summary.reviewers, llm=summary.llm), indent=2)
+
+
+BUILTIN: dict[str, OutputFormat] = {f.name: f for f in (
+    OutputFormat("text", "the terminal summary: the counts, then up to 40 findings per table, "
+                 "the most severe first (written to --output as Markdown)", ".md",
+                 lambda summary, ctx: None),
+    OutputFormat("json", "the run summary and its ledger (docs/schemas/review.schema.json)",
+                 ".json", lambda summary, ctx: json_bytes(summary)),
+    OutputFormat("markdown", "a Markdown report: verdict, facts, findings by severity, "
+                 "reviewers, analyzers", ".md", lambda summary, ctx: to_markdown(summary)),
+    OutputFormat("ruff", "one line per open finding, path:line:col: RULE message, "
+                 "[blocking] on the lines --fail-on counts", ".txt",
+                 lambda summary, ctx: to_ruff(summary, ctx.shown, ctx.fail_on)),
+    OutputFormat("github", "GitHub Actions workflow commands (::error, ::warning, ::notice "
+                 "annotations)", ".txt", lambda summary, ctx: to_github(summary)),
+    OutputFormat("sarif", "SARIF 2.1.0 for code scanning", ".sarif", _sarif),
+)}
+
+
+def formats() -> dict[str, OutputFormat]:
+    """Every format: the built-ins, then those installed plugins add."""
+    return plugins.extend(BUILTIN, plugins.FORMATS, OutputFormat, "output format")
+
+
+def get(name: str) -> OutputFormat:
+    """The format called `name` (the CLI's choice has checked it exists)."""
+    return formats()[name]
+
+
+def docs_table(chosen: dict[str, OutputFormat] | None = None) -> str:
+    """The Markdown table of formats that docs/plugins.md holds (a test keeps it equal)."""
+    rows = [f"| `{f.name}` | `{f.extension}` | {f.description} |"
+            for f in (chosen if chosen is not None else BUILTIN).values()]
+    return "\n".join(["| format | extension | what it prints |", "|---|---|---|", *rows]) + "\n"

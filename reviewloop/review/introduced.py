@@ -1,0 +1,133 @@
+"""Findings a change brings about away from its own lines: deleting a protective line or a
+whole resource (`block_public_acls = true`, the bucket's public access block, a Dockerfile's
+last `USER`), or adding an ingress rule to a security group created on another line.
+
+An analyzer that says so (`Analyzer.base_folders`, the IaC ones) runs a second time, on the
+change's base: the changed files as they were before the change, rebuilt from the review's
+own diff (`reviewloop.git.reverse`; no repository or commit needed), plus any folders it
+reads whole (a CDK app). A finding its head run reports and its base run does not — same
+rule, file and subject (the resource or construct, `Finding.symbol`), whatever the lines —
+is `introduced`: inside the change, whatever its check id. The second run happens only when
+the head run has findings off the change's lines; when it fails, those findings count as
+introduced (a review never hides what it could not compare).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet, FileStatus
+from reviewloop.git.reverse import base_text
+
+NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
+        "though it lies on none of the lines the change wrote.")
+_LEFT_OUT = ("node_modules", "cdk.out", ".git")
+
+
+class BaseTree:
+    """The change's base, made once (on first use) in a temporary folder, for every analyzer
+    of one reviewer; `close` removes it."""
+
+    def __init__(self, root: Path, changes: ChangeSet) -> None:
+        self._root, self._changes = root, changes
+        self._lock = threading.Lock()
+        self._folders: set[str] = set()
+        self._written: set[str] = set()  # changed files already rebuilt
+        self._made: tempfile.TemporaryDirectory[str] | None = None
+
+    def at(self, files: Sequence[str], folders: Sequence[str]) -> Path:
+        """The base tree, holding the base versions of the changed `files` and of the changed
+        files under `folders`, and (whole) each of `folders`."""
+        with self._lock:
+            if self._made is None:
+                self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
+            where = Path(self._made.name)
+            inside = [f.path for f in self._changes.files
+                      if any(_under(f.path, folder) for folder in folders)]
+            self._changed(where, {*files, *inside} - self._written)
+            for folder in sorted(set(folders) - self._folders):
+                self._folders.add(folder)
+                self._copy(folder, where)
+            return where
+
+    def close(self) -> None:
+        with self._lock:
+            if self._made is not None:
+                self._made.cleanup()
+                self._made = None
+
+    def _changed(self, where: Path, paths: set[str]) -> None:
+        self._written |= paths
+        for diff in self._changes.files:
+            if diff.path not in paths:
+                continue
+            head = _read(self._root / diff.path) \
+                if diff.status is not FileStatus.DELETED else None
+            text = base_text(head, diff)
+            if text is not None:
+                target = where / diff.path  # a renamed file keeps its new name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+
+    def _copy(self, folder: str, where: Path) -> None:
+        """`folder` of the head tree, unchanged files only (the changed ones are already
+        their base versions, an added one is left out); its installed packages linked."""
+        source = self._root / folder if folder else self._root
+        changed = {p for f in self._changes.files for p in (f.path, f.old_path) if p}
+        for dirpath, dirnames, filenames in os.walk(source):
+            dirnames[:] = [d for d in dirnames if d not in _LEFT_OUT]
+            for name in filenames:
+                path = Path(dirpath) / name
+                rel = path.relative_to(self._root).as_posix()
+                if rel in changed or path.is_symlink():
+                    continue
+                target = where / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+        modules = source / "node_modules"
+        link = where / folder / "node_modules" if folder else where / "node_modules"
+        if modules.is_dir() and not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(modules.resolve(), target_is_directory=True)
+
+
+def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Finding], bool],
+           base_run: Callable[[AnalyzerContext], list[Finding]], base: BaseTree,
+           folders: Sequence[str]) -> list[Finding]:
+    """`found` with the findings off the change's lines that the base run does not report
+    marked `introduced`."""
+    off = [f for f in found if not in_change(f)]
+    if not off:
+        return found
+    root = base.at(ctx.files, folders)
+    files = tuple(p for p in ctx.files if (root / p).is_file())
+    try:
+        before = {_key(f) for f in base_run(replace(ctx, root=root, files=files, unread={}))}
+    except Exception:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
+        before = set()
+    return [f.model_copy(update={"introduced": True, "rationale": f.rationale + NOTE})
+            if not in_change(f) and _key(f) not in before else f for f in found]
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return finding.rule_key, finding.file, finding.symbol or finding.title
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+

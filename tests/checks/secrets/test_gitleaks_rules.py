@@ -1,0 +1,89 @@
+"""gitleaks' default rules as a layer of the secrets scanner (#39): every rule read, judged as
+gitleaks judges it, and reaching the scan for the vendors the rule table has no row for."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import tomllib
+from importlib import resources
+
+import pytest
+
+from reviewloop.checks.secrets import gitleaks_rules as layer
+from reviewloop.checks.secrets.gitleaks import rule_ids
+from reviewloop.checks.secrets.scanner import scan_text
+
+RNG = random.Random(39)
+
+
+def _token(alphabet: str, n: int) -> str:
+    """A random token from `alphabet`, with a digit (gitleaks' generic rules want one)."""
+    token = "".join(RNG.choices(alphabet, k=n - 1))
+    return token + RNG.choice([c for c in alphabet if c.isdigit()])
+
+
+def _vendored() -> dict:
+    text = resources.files(layer.__name__).joinpath("gitleaks.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def test_every_rule_of_the_vendored_config_is_read() -> None:
+    rules = _vendored()["rules"]
+    kept = {r["id"] for r in rules if "regex" in r and "path" not in r}
+    assert len(rules) >= 200 and layer.skipped() == ()
+    assert {r.id for r in layer._config().rules} == kept
+    licence = resources.files(layer.__name__).joinpath("LICENSE").read_text("utf-8")
+    assert licence.startswith("MIT License")
+
+
+@pytest.mark.parametrize(("go", "python"), [
+    (r"a(?i)b", r"a(?i:b)"),
+    (r"(x(?i)y)z", r"(x(?i:y))z"),
+    (r"[(](?i)b[)]c", r"[(](?i:b[)]c)"),
+    (r"end\z", r"end\Z"),
+    (r"pat[[:alnum:]]{14}", r"pat[A-Za-z0-9]{14}"),
+    (r"(?i)kept", r"(?i)kept"),
+])
+def test_go_regex_syntax_is_translated(go: str, python: str) -> None:
+    assert layer.go_regex(go) == python
+    re.compile(layer.go_regex(go))
+
+
+@pytest.mark.parametrize(("rule", "text"), [
+    ("sourcegraph-access-token",
+     "token: sgp_fd1b4edb60bf82b8_" + _token("0123456789abcdef", 40)),
+    ("twitch-api-token", "twitch_token = " + _token(string.ascii_lowercase + string.digits, 30)),
+    ("discord-client-secret", 'discordToken="' + _token(string.digits, 32) + '"'),
+])
+def test_a_vendor_the_rule_table_lacks_is_found_under_gitleaks_id(rule: str, text: str) -> None:
+    """The finding carries gitleaks' own rule id, so a `.gitleaksignore` entry gitleaks
+    wrote for it matches here too."""
+    assert [h.rule for h in scan_text(text)] == [rule]
+    assert rule in rule_ids(rule)
+
+
+def test_allowlists_drop_what_gitleaks_drops() -> None:
+    """gcp-api-key's allowlisted public keys, the global stop words and a rule's own
+    allowlist regexes keep a match out, as in gitleaks."""
+    listed = "key = AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"
+    fresh = "key = AIza" + _token(string.ascii_letters + string.digits, 35)
+    assert [c[2] for c in layer.gitleaks_rules(listed)] == []
+    assert [c[2] for c in layer.gitleaks_rules(fresh)] == ["gcp-api-key"]
+
+
+def test_the_generic_rule_runs_last_and_heeds_the_name() -> None:
+    """gitleaks' generic-api-key finds what the keyword layer lets pass (a token in a URL's
+    query), but not under a name that says "no secret"."""
+    token = _token("0123456789abcdef", 40)
+    found = scan_text(f'curl "https://api.particle.io/v1/devices/events?access_token={token}"')
+    assert [h.rule for h in found] == ["generic-api-key"]
+    for name in ("cache_key", "publicKey", "token_url", "idempotency_key"):
+        assert scan_text(f'{name} = "{token}"') == [], name
+
+
+def test_rules_for_one_kind_of_file_are_left_out() -> None:
+    """`hashicorp-tf-password` holds only in `*.tf`: a scanned text may come from any file."""
+    assert "hashicorp-tf-password" not in {r.id for r in layer._config().rules}
+    assert scan_text('label = "x"\npassword = "Passwort"') == []

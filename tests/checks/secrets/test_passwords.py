@@ -1,0 +1,112 @@
+"""Passwords people choose (short, lower case, low entropy) where they are set as data, and
+the placeholders, code and build data that look like them (#39)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import string
+
+import pytest
+
+from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.checks.secrets.values import looks_fake, weak_password
+
+
+@pytest.mark.parametrize("text", [
+    "REACT_APP_AUTH_PASSWORD=whiteduke",
+    "    REACT_APP_AUTH_PASSWORD=whiteduke    # some comment",
+    "# REACT_APP_PASS=whiteduke",
+    "export DB_PASSWORD=whiteduke",
+    "spring.datasource.password=whiteduke",
+    'db_password = "u;UWtZ"',
+    "DB_PASS: 'whiteduke'",
+    '{"adminPassword": "whiteduke"}',
+    "<password>whiteduke</password>",
+])
+def test_a_chosen_password_set_as_data_is_found(text: str) -> None:
+    hits = scan_text(text)
+    assert [h.rule for h in hits] == ["generic-password"]
+    assert text[hits[0].start:hits[0].end] in ("whiteduke", "u;UWtZ")
+
+
+@pytest.mark.parametrize("text", [
+    "postgresql://user:secret@localhost/db",
+    "postgresql://user:secret@host1:123,user:secret@host2:456/somedb",
+    "mongodb://app:root@db.internal:27017/app",
+    "Server=host;Port=5432;User Id=username;Password=secret;Database=databasename;",
+])
+def test_a_short_or_default_looking_connection_string_password_is_found(text: str) -> None:
+    assert [h.rule for h in scan_text(text)][:1] == ["connection-string-password"]
+
+
+_NAMES = ("password", "DB_PASSWORD", "REACT_APP_AUTH_PASSWORD", "db.password", "pwd",
+          "adminPass")
+_SYNTAXES = ("{n}={v}", '{n} = "{v}"', "{n}: '{v}'", "export {n}={v}", "<{n}>{v}</{n}>",
+             '"{n}": "{v}",', "{n} := `{v}`")
+_STAND_INS = (
+    "changeme", "${PASSWORD}", "<password>", "process.env.DB_PASSWORD", "$DB_PASSWORD",
+    "%DB_PASSWORD%", "********", "xxxxxxxx", "your_password", "password", "Passwort",
+    "{{ .Values.password }}", "hidden", "current-password", "smtp_password", "#add-password",
+    "arn:aws:iam::aws:policy/IAMUserChangePassword", "&lt;YOURPASSWORD&gt;", "secret")
+
+
+@pytest.mark.parametrize(("name", "syntax"), list(itertools.product(_NAMES, _SYNTAXES)))
+def test_what_stands_for_a_password_is_not_flagged(name: str, syntax: str) -> None:
+    """Every stand-in, in every syntax, under every password name: none is a leak."""
+    flagged = [v for v in _STAND_INS if scan_text(syntax.format(n=name, v=v))]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("text", [
+    "password = whiteduke",  # code: a variable
+    "login(user, password=whiteduke)",
+    "const creds = { password: whiteduke,",
+    "passwordReset: 'reset'",
+    'passwordPolicy = "strong"',
+])
+def test_a_password_name_next_to_code_is_not_flagged(text: str) -> None:
+    assert scan_text(text) == []
+
+
+@pytest.mark.parametrize("url", [
+    "postgres://user:${DB_PASS}@host/db", "postgres://user:<password>@host/db",
+    "postgres://user:password@host/db", "postgres://user:%s@host/db",
+    "https://user:pass@example.com", "mysql://root:****@localhost",
+])
+def test_a_connection_string_template_is_not_flagged(url: str) -> None:
+    assert scan_text(url) == []
+    assert weak_password(url.split(":")[2].split("@")[0])
+
+
+def test_a_typed_out_alphabet_inside_a_random_token_is_no_fixture() -> None:
+    """An Okta key from Nosey Parker's rule tests holds `ABCDEFGHIJKL`; only a value that is
+    mostly an alphabet is a fixture."""
+    assert not looks_fake("00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx-vbGua")
+    assert scan_text("okta_secret:  00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx-vbGua")
+    for fixture in ("abcdefghijklmnopqrstuvwxyz1234567", "sk_test_abcdefghij1234",
+                    "1234567890", "ABCDEFGHIJKLMNOPQRSTUV0x"):
+        assert looks_fake(fixture), fixture
+
+
+_CDK_FLAGS = (
+    "@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal",
+    "@aws-cdk/aws-codepipeline:crossAccountKeysDefaultValueToFalse",
+    "@aws-cdk/aws-secretsmanager:useAttachedSecretResourcePolicyForSecretTargetAttachments",
+    "@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId",
+)
+
+
+def test_cdk_feature_flags_and_asset_keys_are_no_secrets() -> None:
+    """A cdk.json flag whose name is 40 letters is not an AWS secret key, nor a 64-hex asset
+    key ending in `.zip` a generic one, whatever name the file is classified under."""
+    rng = random.Random(39)
+    words = ["".join(rng.choices(string.ascii_letters, k=rng.randint(3, 9)))
+             for _ in range(400)]
+    flags = [*_CDK_FLAGS, *(f"@aws-cdk/aws-{w.lower()}:{''.join(words[i:i + 6])[:40]}"
+                            for i, w in enumerate(words[:-6]))]
+    assert [f for f in flags if scan_text(f'    "{f}": true,')] == []
+    digest = "".join(rng.choices("0123456789abcdef", k=64))
+    assets = (f'{{"{digest}": {{"source": {{"path": "asset.{digest}"}}, "destinations": '
+              f'{{"current": {{"objectKey": "{digest}.zip"}}}}}}}}')
+    assert scan_text(assets) == []

@@ -1,0 +1,102 @@
+"""The fix step reads the review round's cached prefix: through a real `reviewloop run`, the
+real ChatBedrockConverse → boto3 stack and the loopback Bedrock fake with Bedrock's prompt
+caching, every fixer request starts with the bytes the round's reviewers cached (the same
+tool specs, the same system blocks up to their last cache point), and each fixer call reads
+that prefix: the first writes only its own rules after it, all the others write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.bedrock import BedrockFake, RecordedRequest, text, tool_use
+from tests.support.bedrock_tokens import cache_points, segments, tokens_of
+from tests.support.loop_cli import (
+    CALLED,
+    MODEL,
+    SPEC,
+    cli,
+    fake_env,
+    make_example,
+    manual_change,
+)
+
+FIXER = "You fix review findings"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_example(tmp_path)
+
+
+def finding(path: str, line: int, title: str) -> dict:
+    return {"severity": "should_fix", "file": path, "start_line": line, "end_line": line,
+            "title": title, "rationale": "the reviewer says so", "confidence": 0.9}
+
+
+def line_of(root: Path, path: str, needle: str) -> int:
+    return next(n for n, line in enumerate((root / path).read_text().splitlines(), 1)
+                if needle in line)
+
+
+def script(fake: BedrockFake, root: Path) -> None:
+    """Round 1: the security reviewer reports one finding in each of two files (two fix
+    groups); the fixer edits each file once and answers; round 2 is clean."""
+    found = [finding("todo/store.py", line_of(root, "todo/store.py", "return str(item)"),
+                     "describe returns the raw repr"),
+             finding("tests/test_store.py",
+                     line_of(root, "tests/test_store.py", "def test_describe_names"),
+                     "the test name hides what it checks")]
+    for name in CALLED:
+        first = found if name == "review-security" else []
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": first}),
+                                       tool_use("submit_findings", {"findings": []})])
+    fake.script(FIXER, [
+        tool_use("edit_file", {"path": "todo/store.py", "old": "    return str(item)\n",
+                               "new": "    return str(item)  # the item's own text\n"}),
+        text("fixed describe"),
+        tool_use("edit_file", {"path": "tests/test_store.py",
+                               "old": "def test_describe_names_the_item():",
+                               "new": "def test_describe_names_the_item() -> None:"}),
+        text("fixed the test")])
+
+
+def cached_prefix(request: RecordedRequest, upto: int) -> tuple[list, list]:
+    """The request's tool specs and its system blocks before cache point number `upto`."""
+    system = request.body["system"]
+    points = [i for i, block in enumerate(system) if "cachePoint" in block]
+    return request.body["toolConfig"]["tools"], \
+        system[:points[upto - 1]] if len(points) >= upto else system
+
+
+def test_every_fixer_call_reads_the_prefix_the_reviewers_cached(project: Path) -> None:
+    manual_change(project)
+    with BedrockFake(prompt_cache=True) as fake:
+        script(fake, project)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+        requests = list(fake.requests)
+    assert done.returncode == 0, done.stdout + done.stderr
+    fixer = [r for r in requests if FIXER in r.system_text()]
+    reviewers = [r for r in requests if r not in fixer and "agent: review-" in r.system_text()
+                 and "Re-review, round 2" not in r.system_text()]
+    assert len(fixer) == 4 and len(reviewers) == len(CALLED)  # two groups, two calls each
+
+    # The reviewers' cached prefix: tool specs and system blocks up to their last cache point.
+    shared = len([b for b in reviewers[0].body["system"] if "cachePoint" in b])
+    theirs = cached_prefix(reviewers[0], shared)
+    assert all(cached_prefix(r, shared) == theirs for r in reviewers)
+    for request in fixer:  # byte for byte, the same prefix
+        assert cached_prefix(request, shared) == theirs
+    assert "submit_findings" in fixer[0].tool_names() and "edit_file" in fixer[0].tool_names()
+
+    # The cache as Bedrock accounts it: the reviewers' write is read by every fixer call.
+    prefix_tokens = tokens_of(segments(reviewers[0].body)[:cache_points(
+        segments(reviewers[0].body))[-1]])
+    assert sum(1 for r in reviewers if r.cache_write) == 1
+    assert all(r.cache_read >= prefix_tokens for r in fixer)
+    own_rules = tokens_of(segments(fixer[0].body)[:cache_points(segments(fixer[0].body))[-1]])
+    assert 0 < fixer[0].cache_write <= own_rules - prefix_tokens  # only the fixer's rules
+    assert [r.cache_write for r in fixer[1:]] == [0, 0, 0]
+    assert all(r.cache_read == own_rules for r in fixer[1:])

@@ -1,0 +1,44 @@
+"""A name's text form (`reviewloop.git.names`): valid text, one-to-one, and undone exactly
+by `on_disk` whatever bytes the name holds."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewloop.git.diff_headers import utf8_names
+from reviewloop.git.names import from_bytes, on_disk, shown
+
+# bytes that make escapes, break UTF-8, or are ordinary
+_BYTES = st.lists(st.sampled_from([b"\\", b"x", b"f", b"8", b"a", b"\xff", b"\x80", b"\xc3",
+                                   b"\xa9", b"/", b".py", b" "]), max_size=10).map(b"".join)
+
+
+@given(name=_BYTES | st.binary(max_size=16))
+def test_the_text_form_is_text_and_on_disk_gives_the_bytes_back(name: bytes) -> None:
+    text = from_bytes(name)
+    text.encode("utf-8")  # no lone surrogate: JSON, SQLite and a terminal carry it
+    assert on_disk(text).encode("utf-8", "surrogateescape") == name
+
+
+@given(one=_BYTES, other=_BYTES)
+def test_two_names_never_share_a_text_form(one: bytes, other: bytes) -> None:
+    assert (from_bytes(one) == from_bytes(other)) == (one == other)
+
+
+def test_a_utf8_name_is_its_own_text_form_and_a_byte_reads_as_people_write_it() -> None:
+    assert shown("src/café.py") == "src/café.py"
+    assert shown("a\\b.py") == "a\\b.py"  # a backslash that starts no escape stays single
+    assert from_bytes(b"mod_\xff.py") == "mod_\\xff.py"
+    assert from_bytes(b"mod_\\xff.py") == "mod_\\\\xff.py"  # the look-alike is told apart
+
+
+def test_diff_names_come_back_as_utf8_unless_they_are_not() -> None:
+    quoted = ('diff --git "a/caf\\303\\251.py" "b/mod_\\377.py"\n'
+              'rename from "caf\\303\\251.py"\nrename to "mod_\\377.py"\n'
+              '@@ -1 +1 @@\n-"caf\\303\\251"\n+x\n')
+    assert utf8_names(quoted) == ('diff --git a/café.py "b/mod_\\377.py"\n'
+                                  'rename from café.py\nrename to "mod_\\377.py"\n'
+                                  '@@ -1 +1 @@\n-"caf\\303\\251"\n+x\n')  # content untouched
+    assert utf8_names('diff --git "a/t\\303\\251\\tb" "a/t\\303\\251\\tb"\n') == \
+        'diff --git "a/té\\tb" "a/té\\tb"\n'  # a tab still needs git's quotes

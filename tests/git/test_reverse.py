@@ -1,0 +1,68 @@
+"""A changed file's base text, rebuilt from its new text and the diff: for any pair of texts
+git diffs, the rebuild is the old text exactly."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.reverse import base_text
+
+_LINES = st.lists(st.sampled_from(["a", "b", "c", "resource {", "}", "  x = 1", ""]),
+                  max_size=14)
+
+
+def _diff(tmp: Path, old: str | None, new: str | None) -> str:
+    """`git diff` of main.tf from `old` to `new` (None: the file is absent) in a fresh repo."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    for args in (["init", "-q", "-b", "main"], ["config", "user.email", "t@x"],
+                 ["config", "user.name", "t"]):
+        subprocess.run(["git", *args], cwd=tmp, check=True)
+    path = tmp / "main.tf"
+    (tmp / "README").write_text("r\n")
+    if old is not None:
+        path.write_text(old)
+    subprocess.run(["git", "add", "-A"], cwd=tmp, check=True)
+    subprocess.run(["git", "commit", "-qm", "base"], cwd=tmp, check=True)
+    if new is None:
+        path.unlink()
+    else:
+        path.write_text(new)
+    subprocess.run(["git", "add", "-A"], cwd=tmp, check=True)
+    return subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=tmp, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _text(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=_LINES, new=_LINES)
+def test_the_base_text_is_rebuilt_exactly(tmp_path_factory, old, new):
+    tmp = tmp_path_factory.mktemp("rev")
+    diff = _diff(tmp, _text(old), _text(new))
+    if not diff:
+        return
+    (changed,) = parse_diff(diff).files
+
+    assert base_text(_text(new), changed) == _text(old)
+
+
+def test_a_deleted_file_comes_back_and_an_added_one_has_no_base(tmp_path):
+    deleted = parse_diff(_diff(tmp_path / "d", "x = 1\ny = 2\n", None)).files[0]
+    added = parse_diff(_diff(tmp_path / "a", None, "x = 1\n")).files[0]
+
+    assert base_text(None, deleted) == "x = 1\ny = 2\n"
+    assert base_text("x = 1\n", added) is None
+
+
+def test_a_diff_that_does_not_fit_the_text_gives_none(tmp_path):
+    (changed,) = parse_diff(_diff(tmp_path, "a\nb\nc\nd\n", "a\nb\nc\nd\ne\nf\n")).files
+
+    assert base_text("a\n", changed) is None

@@ -1,0 +1,103 @@
+"""The base comparison `run_for_agent` makes for an analyzer that asks for it (`base_folders`,
+`review.introduced`), with a small analyzer of its own: a finding the change brings about
+off its lines is in the change, one the base had stays out; and what leaves `analyze` is
+redacted, a failed tool's reason included."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.review.evidence import analyze, run_for_agent
+from tests.support.analyzers import Repo, agent
+
+TOKEN = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
+GUARDED = "resource {\n  name = 1\n}\nguard = true\n"
+
+
+class NeedsGuard:
+    """Flags line 1 of a file with no `guard` line, naming the file as its subject."""
+
+    name = "needs-guard"
+    max_bytes = 16_000_000
+    markers = ()
+
+    def __init__(self, compares: bool = True):
+        self.runs: list[AnalyzerContext] = []
+        self.texts: list[dict[str, str]] = []  # what each run read
+        if compares:
+            self.base_folders = lambda ctx: ()
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        self.runs.append(ctx)
+        self.texts.append({p: (ctx.root / p).read_text() for p in ctx.files})
+        return [Finding(severity=Severity.MUST_FIX, file=p, start_line=1, end_line=1,
+                        title="no guard", rationale="no guard line.", confidence=1.0,
+                        agent="x", source="needs-guard", rule="G1", symbol=p)
+                for p, text in self.texts[-1].items() if "guard" not in text]
+
+
+def _review(tmp_path, base: str, head: str, analyzer: NeedsGuard):
+    repo = Repo(tmp_path, {"infra/main.tf": base})
+    diff = repo.change({"infra/main.tf": head})
+    return run_for_agent(agent("review-infrastructure", ("needs-guard",)), repo.root, diff,
+                         registry={"needs-guard": analyzer})
+
+
+def test_a_deleted_guard_line_brings_its_finding_into_the_change(tmp_path):
+    analyzer = NeedsGuard()
+
+    report = _review(tmp_path, GUARDED, GUARDED.replace("guard = true\n", ""), analyzer)
+
+    (found,) = report.findings
+    assert found.introduced and "change introduced it" in found.rationale
+    assert len(analyzer.runs) == 2  # the head, then the base: its file as it was
+    assert analyzer.texts[1] == {"infra/main.tf": GUARDED}
+    assert not analyzer.runs[1].root.exists()  # the base tree is removed afterwards
+
+
+@pytest.mark.parametrize("compares", [True, False])
+def test_what_the_base_already_had_or_an_analyzer_that_does_not_compare_stays_out(
+        tmp_path, compares):
+    unguarded = GUARDED.replace("guard = true\n", "")
+    analyzer = NeedsGuard(compares)
+
+    report = _review(tmp_path, unguarded, unguarded + "# a comment\n", analyzer)
+
+    assert report.findings == []
+    assert len(analyzer.runs) == (2 if compares else 1)
+
+
+class Leaky:
+    name = "leaky"
+    max_bytes = 16_000_000
+    markers = ()
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        raise AnalyzerError(f"the app did not synthesize; its output ends:\nGITHUB_TOKEN={TOKEN}")
+
+
+def test_a_failed_tools_reason_leaves_analyze_redacted(tmp_path, monkeypatch):
+    monkeypatch.setitem(ANALYZERS, "leaky", Leaky())
+    repo = Repo(tmp_path, {"a.txt": "1\n"})
+    diff = repo.change({"a.txt": "2\n"})
+
+    report = analyze(agent("review-x", ("leaky",)), diff, repo.root)
+
+    (health,) = report.health
+    assert health.status == "failed" and "did not synthesize" in (health.reason or "")
+    assert TOKEN not in (health.reason or "")

@@ -1,0 +1,90 @@
+"""Infrastructure files checkov reads only under another name, or silently not at all:
+an OpenTofu file is read (its findings land on it), and a file checkov or hadolint did not
+read keeps the review from passing. `reviewloop review --base main --head feature` as a
+user runs it, with the suite's checkov and hadolint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.gitutil import git
+from tests.support.review_cli import review
+
+pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
+
+OPEN_SSH = b"""resource "aws_security_group" "ssh" {
+  name = "open-ssh"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
+    return iac_tools
+
+
+def _review(tmp_path: Path, files: dict[str, bytes]) -> tuple[int, dict[str, Any]]:
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("project\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    for path, data in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "feature")
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "should_fix",
+                  "--json")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return done.returncode, json.loads(done.stdout)
+
+
+def _rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["path"]: row for row in report["health"]["files"]}
+
+
+def test_an_opentofu_file_is_read_and_its_findings_land_on_it(tmp_path: Path) -> None:
+    code, report = _review(tmp_path, {"infra/main.tofu": OPEN_SSH})
+    found = {(f["file"], f["rule"]) for f in report["findings"]["remaining"]}
+    assert ("infra/main.tofu", "CKV_AWS_24") in found  # SSH open to the world
+    row = _rows(report)["infra/main.tofu"]
+    assert "checkov (review-infrastructure)" in row["analysed_by"] and row["not_read"] == []
+    assert code == 1
+
+
+def test_files_checkov_or_hadolint_did_not_read_keep_the_review_incomplete(
+        tmp_path: Path) -> None:
+    """Beside a real misconfiguration: a .tf checkov cannot parse, a Dockerfile with a
+    Latin-1 comment (docker builds it; checkov drops it without a word) and one hadolint
+    cannot parse."""
+    code, report = _review(tmp_path, {
+        "infra/main.tf": OPEN_SSH, "infra/broken.tf": b'resource "aws_s3_bucket" "b" {\n',
+        "app/Dockerfile": b"FROM ubuntu:24.04\n# caf\xe9\nUSER root\n",
+        "web/Dockerfile": b"FRM ubuntu:24.04\nRUN echo hi\n"})
+    assert ("infra/main.tf", "CKV_AWS_24") in {
+        (f["file"], f["rule"]) for f in report["findings"]["remaining"]}
+    rows = _rows(report)
+    assert any(why.startswith("checkov: could not parse it") for why in
+               rows["infra/broken.tf"]["not_read"])
+    assert any(why.startswith("checkov: checkov ran none of its Dockerfile checks") for why in
+               rows["app/Dockerfile"]["not_read"])
+    assert "hadolint (review-infrastructure)" in rows["app/Dockerfile"]["analysed_by"]
+    assert any(why.startswith("hadolint: could not parse it") for why in
+               rows["web/Dockerfile"]["not_read"])
+    assert report["health"]["complete"] is False and report["verdict"].startswith(
+        "incomplete: 3 files not analysed")
+    assert code == 1

@@ -1,0 +1,116 @@
+"""Entry points: each registry takes third-party objects from its group, loaded once and only
+when asked; a plugin that does not import, gives the wrong kind of object, or takes a
+built-in's name stops the command with exit 2, naming its package and how to remove it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewloop import plugins
+from reviewloop.checks.analyzers.registry import ANALYZERS, analyzers
+from reviewloop.errors import ExitCode, PluginError
+from reviewloop.git.worktrees import RunTree
+from reviewloop.implement.implementer import Implementer
+from reviewloop.landing.modes import land_mode, modes
+from reviewloop.reports.formats import BUILTIN, RenderContext, formats
+from reviewloop.reports.report import RunSummary
+from tests.support.paths import ROOT
+from tests.support.plugins import install, site  # noqa: F401 - site is a fixture
+from tests.support.repos import init_repo, write
+
+TSV = """
+from reviewloop.reports.formats import OutputFormat
+TSV = OutputFormat("tsv", "tab-separated findings", ".tsv",
+                   lambda summary, ctx: f"{summary.task_id}\\t{ctx.fail_on}\\n")
+"""
+
+
+def test_a_plugins_format_joins_the_built_ins_and_is_loaded_once(site: Path) -> None:  # noqa: F811
+    install(site, "rl-tsv", {plugins.FORMATS: {"tsv": "rl_tsv:TSV"}}, {"rl_tsv": TSV})
+    assert list(formats()) == [*BUILTIN, "tsv"]
+    assert formats()["tsv"].render(RunSummary(task_id="7"), RenderContext()) == "7\tmust_fix\n"
+    assert plugins.load.cache_info().misses == 1  # read from the metadata once, not per call
+
+
+def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None:  # noqa: F811
+    install(site, "rl-broken", {plugins.ANALYZERS: {"nope": "rl_broken:NOPE"}},
+            {"rl_broken": "import not_a_module_anywhere\n"})
+    with pytest.raises(PluginError) as caught:
+        analyzers()
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert str(caught.value) == (
+        "entry point nope = rl_broken:NOPE: the plugin \"nope\" (reviewloop.analyzers) of "
+        "rl-broken failed to import: ModuleNotFoundError: No module named "
+        "'not_a_module_anywhere'\n"
+        "  fix: pip uninstall rl-broken, or upgrade it to a version that imports")
+
+
+@pytest.mark.parametrize("group, call, what", [
+    (plugins.FORMATS, formats, "output format"),
+    (plugins.ANALYZERS, analyzers, "analyzer"),
+    (plugins.LAND_MODES, modes, "land mode"),
+    (plugins.IMPLEMENTERS, lambda: Implementer.parse("odd"), "implementer"),
+])
+def test_a_plugin_of_the_wrong_kind_is_refused(site: Path, group, call, what) -> None:  # noqa: F811
+    install(site, "rl-odd", {group: {"odd": "rl_odd:ODD"}}, {"rl_odd": "ODD = 42\n"})
+    with pytest.raises(PluginError) as caught:
+        call()
+    assert f'the plugin "odd" ({group}) of rl-odd is not {what}' in str(caught.value)
+    assert "fix: pip uninstall rl-odd" in str(caught.value)
+
+
+def test_a_plugin_may_not_take_a_built_ins_name(site: Path) -> None:  # noqa: F811
+    install(site, "rl-bandit", {plugins.ANALYZERS: {"bandit": "rl_bandit:BANDIT"}},
+            {"rl_bandit": "from reviewloop.checks.analyzers.bandit import Bandit\n"
+                          "BANDIT = Bandit()\n"})
+    with pytest.raises(PluginError, match=r'"bandit" .* has the name of a built-in analyzer'):
+        analyzers()
+    assert "bandit" in ANALYZERS  # the built-in stays
+
+
+def test_a_plugins_land_mode_and_implementer_are_found_by_name(site: Path) -> None:  # noqa: F811
+    install(site, "rl-more", {plugins.LAND_MODES: {"keep": "rl_more:KEEP"},
+                              plugins.IMPLEMENTERS: {"echo": "rl_more:ECHO"}}, {"rl_more": """
+from dataclasses import dataclass, replace
+from reviewloop.landing.branch_only import BranchOnlyMode
+from reviewloop.implement.implementer import ImplementResult
+
+KEEP = replace(BranchOnlyMode(), name="keep")
+
+@dataclass(frozen=True)
+class Echo:
+    uses_model: bool = False
+    your_change: bool = False
+    takes_argument: bool = True
+    def implement(self, request):
+        return ImplementResult(summary=f"echo {request.argument}")
+
+ECHO = Echo()
+"""})
+    tree = RunTree(path="wt", branch="reviewloop/1", base="abc", target="work")
+    assert "keep" in modes() and land_mode("keep").kept_branch(tree) == "reviewloop/1"
+    implementer = Implementer.parse("echo:hello")
+    assert (implementer.kind, implementer.command, str(implementer)) == ("echo", "hello",
+                                                                         "echo:hello")
+    assert implementer.spec.takes_argument and not implementer.spec.uses_model
+
+
+def test_the_cli_exits_2_naming_the_broken_plugin(site: Path, tmp_path: Path) -> None:  # noqa: F811
+    install(site, "rl-broken", {plugins.FORMATS: {"nope": "rl_broken:NOPE"}},
+            {"rl_broken": "raise RuntimeError('half installed')\n"})
+    root = init_repo(tmp_path / "repo")
+    write(root, "src/app.py", "def main():\n    return 2\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT)])
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--format", "json"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert 'the plugin "nope" (reviewloop.formats) of rl-broken failed to import: ' \
+           "RuntimeError: half installed" in done.stderr
+    assert "fix: pip uninstall rl-broken" in done.stderr
