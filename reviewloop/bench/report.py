@@ -55,10 +55,9 @@ class ModelTally(Tally):
     reviewers: list[ReviewerTally]
 
 
-class FindingOutcome(BaseModel):
-    """A finding of a case's review, and whether it lands on a label."""
-
-    model_config = ConfigDict(extra="forbid")
+class BenchFinding(BaseModel):
+    """A finding of a case's review, as the bench keeps it (`store.Found`) and reports it
+    (`FindingOutcome`)."""
 
     agent: str
     source: str
@@ -68,7 +67,15 @@ class FindingOutcome(BaseModel):
     end_line: int
     title: str
     level: Literal["line", "symbol", "file"] = Field(
+        default="line",
         description="What it is about; only a line finding can land on a labelled line.")
+
+
+class FindingOutcome(BenchFinding):
+    """A finding of a case's review, and whether it lands on a label."""
+
+    model_config = ConfigDict(extra="forbid")
+
     on_label: bool
 
 

@@ -79,7 +79,7 @@ def outcome(case: Case, model: str, result: CaseResult | None, near: int) -> Cas
         return CaseOutcome(model=model, status="pending", hit=False, hit_by=[], findings=[],
                            input_tokens=0, output_tokens=0, cost_usd=None, wall_s=0.0)
     labels = case.labelled()
-    findings = [FindingOutcome(**f.model_dump(exclude={"status", "level"}), level=f.level,
+    findings = [FindingOutcome(**f.model_dump(exclude={"status"}),
                                on_label=on_label(f, labels, near)) for f in result.findings]
     hit_by = sorted({f.agent for f in findings if f.on_label})
     return CaseOutcome(model=model, status=result.status, hit=bool(hit_by), hit_by=hit_by,

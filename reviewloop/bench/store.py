@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from reviewloop.bench.cases import Case
+from reviewloop.bench.report import BenchFinding
 from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.runs.registry import state_dir, store_damaged
 
@@ -41,18 +42,10 @@ _SCHEMA = (
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class Found(BaseModel):
-    """One finding of a case's review, as the bench scores it."""
+class Found(BenchFinding):
+    """One finding of a case's review, as the bench stores it."""
 
-    agent: str
-    source: str
-    severity: str
-    path: str
-    start_line: int
-    end_line: int
-    title: str
     status: str  # the ledger's status: open, out_of_scope, …
-    level: Literal["line", "symbol", "file"] = "line"  # only a line finding can hit a label
 
 
 class ReviewerUse(BaseModel):

@@ -11,7 +11,8 @@ each analyzer's own size limit is the coverage matrix's (`review.evidence`). A m
 caller asking about many files at once (a reviewer's scope, a round's chunks, the run
 summary): resolving every file's path from `/` cost a dozen `lstat`s per file, each time
 it was asked. It answers for the tree as it was when first asked, so it lives for one
-batch of questions, never across rounds (a fix changes the tree).
+batch of questions, never across rounds (a fix changes the tree). What a file's content says
+is remembered longer, by the file's identity and change times (`_content`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -112,35 +114,61 @@ class Readability:
             raise
         if stat.S_ISLNK(info.st_mode):
             return _Answer(True, SYMLINK_REASON)
-        if not self._real(on_disk(path)).is_relative_to(self._real_root):  # a folder on the way
-            return _Answer(True, "leads outside the repository")     # may be a link
+        if not self._inside(on_disk(path)):  # a folder on the way may be a link
+            return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")
-        start = head(full)
-        if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
-            return _Answer(True, BINARY_REASON, info.st_size)
-        known = language(path, start)
-        if info.st_size > MAX_ANALYZED_BYTES:
-            return _Answer(True, f"{TOO_LARGE} ({info.st_size:,} bytes; the limit is "
-                                 f"{MAX_ANALYZED_BYTES:,})", info.st_size, known)
-        return _Answer(True, None, info.st_size, known)
+        return _content(str(full), path, info)
 
-    def _real(self, path: str) -> Path:
-        """Where `path`, not a link itself, really is: its folder's real place and its
-        name (`Path.resolve`'s answer, each folder resolved once)."""
-        rel = PurePosixPath(path)
-        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-            return (self.root / path).resolve()
-        return self._real_folder(str(rel.parent)) / rel.name
+    def _inside(self, path: str) -> bool:
+        """Whether `path`, not a link itself, really is inside the repository: its folder's
+        real place (`Path.resolve`'s answer, each folder resolved once) is."""
+        parts = path.split("/")
+        if path.startswith("/") or ".." in parts or not path:
+            return (self.root / path).resolve().is_relative_to(self._real_root)
+        return self._real_folder("/".join(parts[:-1]) or ".").is_relative_to(self._real_root)
 
     def _real_folder(self, folder: str) -> Path:
         """Where the repo-relative `folder` really is: its parent's real place and its own
         name, unless it is a link, which is resolved in full."""
         if folder not in self._folders:
-            rel, full = PurePosixPath(folder), self.root / folder
+            parent, _, name = folder.rpartition("/")
+            full = self.root / folder
             self._folders[folder] = full.resolve() if os.path.islink(full) else \
-                self._real_folder(str(rel.parent)) / rel.name
+                self._real_folder(parent or ".") / name
         return self._folders[folder]
+
+
+def _content(full: str, path: str, info: os.stat_result) -> _Answer:
+    """What a regular file's content says (binary, its language, too large), remembered by
+    the file's identity and change times: a round asks about each changed file from half a
+    dozen places, and the next round again unless a fix rewrote it."""
+    key = (full, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    with _LOCK:
+        answer = _CONTENT.get(key)
+    if answer is None:
+        answer = _read_content(Path(full), path, info.st_size)
+        with _LOCK:  # parallel reviewers ask at once
+            _CONTENT[key] = answer
+            if len(_CONTENT) > _REMEMBERED:
+                del _CONTENT[next(iter(_CONTENT))]  # the oldest first: a bounded memory
+    return answer
+
+
+def _read_content(full: Path, path: str, size: int) -> _Answer:
+    start = head(full)
+    if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
+        return _Answer(True, BINARY_REASON, size)
+    known = language(path, start)
+    if size > MAX_ANALYZED_BYTES:
+        return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
+                             f"{MAX_ANALYZED_BYTES:,})", size, known)
+    return _Answer(True, None, size, known)
+
+
+_REMEMBERED = 65_536  # files' answers: a few MB at most
+_CONTENT: dict[tuple[str, int, int, int, int, int], _Answer] = {}
+_LOCK = threading.Lock()
 
 
 def unreadable_reason(root: Path, path: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Sequence
 
-from reviewloop.checks.suppressions.config_files import edited_tables, lever
+from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
@@ -42,7 +42,7 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
             continue
         if os.path.lexists(under(files.root, path)):  # deleting one suppresses nothing
             found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
-    for path in sorted(trust.touched):
+    for path in sorted(p for p in trust.touched if tables_in(p)):  # one git read a file
         tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
         if tables and tree_text(files.root, path) is not None:
             said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)

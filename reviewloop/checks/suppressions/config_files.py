@@ -38,12 +38,18 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
     return policy_lever(path, (*extra, *tool_levers()))
 
 
+def tables_in(path: str) -> list[ConfigFile]:
+    """The declared tables a file at `path` may hold (`[tool.ruff]` in a pyproject.toml);
+    most files hold none, and then neither side of them need be read."""
+    return [c for c in declared() if c.key and globs.matches(c.glob, path)]
+
+
 def edited_tables(path: str, mine: str | None, trusted: str | None) -> list[ConfigFile]:
     """The declared tables of `path` that differ between the change's text `mine` and the
     trusted side's `trusted` (None: no such file). A file that cannot be parsed has every
     table changed: it is worth a look."""
-    return [c for c in declared() if c.key and globs.matches(c.glob, path)
-            and _table(path, mine, c.key) != _table(path, trusted, c.key)]
+    return [c for c in tables_in(path)
+            if _table(path, mine, c.key) != _table(path, trusted, c.key)]
 
 
 def _table(path: str, text: str | None, key: tuple[str, ...]) -> Any:
