@@ -27,13 +27,7 @@ from reviewloop.agent.models import (
     usage_from,
 )
 from reviewloop.errors import ConfigError, CredentialsError
-from tests.support.bedrock import (  # noqa: F401 - bedrock_fake is a fixture
-    bedrock_fake,
-    malformed,
-    text,
-    tool_use,
-    validate_converse_request,
-)
+from tests.support.bedrock import malformed, text, tool_use, validate_converse_request
 
 SONNET = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 CREDENTIALS_FIX = ("export AWS_PROFILE=<profile> (after `aws sso login --profile <profile>` "

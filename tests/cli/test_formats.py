@@ -314,7 +314,7 @@ def test_the_docs_give_the_tested_completion_commands():
 
 def test_fail_on_and_the_actions_outputs_spell_severities_the_same_way(tmp_path: Path):
     severities = tuple(s.value for s in Severity)
-    assert COUNT_OUTPUTS == severities
+    assert severities == COUNT_OUTPUTS
     fail_on = next(p for p in cli.commands["review"].params if p.name == "fail_on").type.choices
     assert tuple(fail_on) == (*severities, "never")
     action = yaml.safe_load((ROOT / "action.yml").read_text())

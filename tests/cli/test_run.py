@@ -13,20 +13,17 @@ from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.checkpoints import reviews_saved_in_sqlite
 from tests.support.gitutil import git
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
-    EXAMPLE,
-    MODEL,
-    REPO,
+from tests.support.loop_cli import (
     CALLED,
+    MODEL,
     REVIEWERS,
     SPEC,
     _wait_for,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
-    make_example,
     manual_change,
-    project,
 )
 
 

@@ -505,7 +505,7 @@ def test_a_window_is_its_lines_widened_line_by_line_to_min_window_characters():
     for _ in range(200):
         lines = [rng.choice(pool) for _ in range(rng.randrange(0, 30))]
         index = CodeIndex(lines)
-        for start in range(0, len(lines) + 3):
+        for start in range(len(lines) + 3):
             for end in range(start, start + 6):
                 assert index.window(start, end) == widened(index.compact, start, end), (
                     lines, start, end)

@@ -11,12 +11,8 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
-from tests.support.repos import init_repo, user_view, write
-from tests.support.worktrees import (  # noqa: F401 - shared helpers and fixtures
-    FILES,
-    commit_in,
-    root,
-)
+from tests.support.repos import user_view, write
+from tests.support.worktrees import commit_in
 
 
 def land(root: Path, commit: str, **kw) -> worktree.LandPlan:

@@ -13,7 +13,6 @@ from reviewloop.cli.panel import MAX_FINDING_ROWS, MAX_NIT_ROWS, findings_table,
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.summary import fallbacks_used
 from reviewloop.reports.report import (
     CLEAN,
     JSON_KEYS,
@@ -25,6 +24,7 @@ from reviewloop.reports.report import (
     to_json,
     verdict,
 )
+from reviewloop.reports.summary import fallbacks_used
 
 
 def finding(severity: str = "should_fix", *, agent: str = "security", file: str = "app/db.py",

@@ -10,16 +10,11 @@ from reviewloop.reports import report
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    CALLED,
-    REVIEWERS,
-    SPEC,
-    TEST_CALC,
     clean_round,
-    make_project,
-    project,
     ran,
     review,
     runner,

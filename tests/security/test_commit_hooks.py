@@ -24,12 +24,7 @@ from reviewloop.reports.report import RunSummary
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.hooks import HOOK_NAMES, leaked, leaking_hook, planting, with_canaries
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    clean_round,
-    project,
-    runner,
-    start,
-)
+from tests.support.runner import clean_round, runner, start
 
 
 def run_and_land(project: Path, files: dict[str, str]) -> dict:

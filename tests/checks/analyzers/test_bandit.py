@@ -115,8 +115,8 @@ def test_a_report_keeps_every_finding_but_the_asserts_in_tests(tmp_path):
     a file name no finding can carry still fails as it did."""
     from pydantic import ValidationError
 
-    from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.checks.analyzers.bandit import to_findings
+    from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.git.diff import parse_diff
 
     def issue(rule: str, filename: str) -> dict:
