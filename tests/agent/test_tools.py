@@ -1,4 +1,5 @@
-"""reviewloop.agent.tools on real temp repositories: agents read, search and write inside the repo."""
+"""reviewloop.agent.tools on real temp repositories: agents read, search and write inside the
+repo."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""reviewloop.agent.workspace on real temp repositories: paths stay inside the repo, or say why not."""
+"""reviewloop.agent.workspace on real temp repositories: paths stay inside the repo, or say why
+not."""
 
 from __future__ import annotations
 

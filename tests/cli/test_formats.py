@@ -177,7 +177,8 @@ def test_format_sarif_prints_a_valid_log_and_matches_the_sarif_file(changed: Pat
     log = json.loads(done.stdout)
     jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
     assert log == json.loads((tmp_path / "x.sarif").read_text())
-    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"bandit/B602", "ruff-maintainability/E722"}
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"bandit/B602",
+        "ruff-maintainability/E722"}
 
 
 def test_json_is_format_json_and_the_last_of_the_two_wins(changed: Path):

@@ -153,7 +153,8 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
         files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
         assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py",
                                          f"test_feature_{task}.py"]
-    assert calls == 3 * len(CALLED)  # the reviewers in scope, per task, never one review for several tasks
+    # the reviewers in scope, per task, never one review for several tasks
+    assert calls == 3 * len(CALLED)
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
 
 

@@ -1,4 +1,5 @@
-"""reviewloop.git.repository against real repositories in temp dirs: the user's work is never disturbed."""
+"""reviewloop.git.repository against real repositories in temp dirs: the user's work is never
+disturbed."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = builtin_names()  # from the registry, not copied
 
 
-def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess, dict]:
+def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess,
+    dict]:
     outputs = tmp / "outputs.txt"
     outputs.write_text("")
     env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",

@@ -27,7 +27,8 @@ from tests.support.runner import (
 def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
-        tool_call("write_file", {"path": "calc.py", "content": "def add(a, b):\n    return a - b\n"}),
+        tool_call("write_file", {"path": "calc.py",
+            "content": "def add(a, b):\n    return a - b\n"}),
         "wrote calc.py",
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign",

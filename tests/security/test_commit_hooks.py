@@ -86,7 +86,8 @@ def test_a_hooks_path_and_fsmonitor_set_by_an_included_file_in_the_tree_never_ru
 
     assert leaked(leak) == ""
     # landed: your git config now names the planted folder and program (command-line -c won)
-    config = git(project, "config", "--show-origin", "--get-regexp", "^core\\.(hookspath|fsmonitor)")
+    config = git(project, "config", "--show-origin", "--get-regexp",
+        "^core\\.(hookspath|fsmonitor)")
     assert "shared.gitconfig\tcore.hookspath evil" in config
     assert "core.fsmonitor evil/fsmonitor" in config
 

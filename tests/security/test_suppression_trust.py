@@ -202,7 +202,8 @@ def test_a_pr_that_stretches_a_base_suppression_over_new_code_hides_nothing(
              "under.py": ABOVE + "\n\ndef again(cmd):\n" + new_call}
     tricked = {"app.py": SHELL.format(""), ".reviewloop-baseline.json": moved,
                "edited.py": SHELL.format("  # nosec B602, B605").replace("(cmd,", "(cmd + ' &',"),
-               "under.py": ABOVE.replace("    return subprocess", new_call + "    return subprocess")}
+               "under.py": ABOVE.replace("    return subprocess",
+               new_call + "    return subprocess")}
 
     without, with_trick = same_verdict(tmp_path, base, [clean], [tricked])
 

@@ -93,7 +93,8 @@ def test_non_python_files_are_not_given_to_bandit(repo):
     ("HIGH", "HIGH", Severity.MUST_FIX), ("HIGH", "MEDIUM", Severity.MUST_FIX),
     ("HIGH", "LOW", Severity.SHOULD_FIX), ("MEDIUM", "HIGH", Severity.SHOULD_FIX),
     ("MEDIUM", "MEDIUM", Severity.SHOULD_FIX), ("MEDIUM", "LOW", Severity.NIT),
-    ("LOW", "HIGH", Severity.NIT), ("LOW", "LOW", Severity.NIT), ("UNDEFINED", "HIGH", Severity.NIT),
+    ("LOW", "HIGH", Severity.NIT), ("LOW", "LOW", Severity.NIT), ("UNDEFINED", "HIGH",
+    Severity.NIT),
 ])
 def test_severity_mapping(sev, conf, expected):
     assert severity(sev, conf) is expected
