@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from reviewloop.agent.messages import system_message
 from reviewloop.agent.models import (
@@ -417,7 +417,7 @@ def test_usage_from_a_reply_without_usage_is_zero():
 
 
 def test_usage_record_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         _record().input_tokens = 5
 
 

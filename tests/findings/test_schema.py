@@ -332,7 +332,7 @@ def test_identical_lines_are_distinct_findings_by_occurrence_index():
 
 def test_identity_survives_lines_inserted_above_identical_lines():
     before = [bandit(n).with_code(THREE) for n in (4, 5, 7)]
-    moved = THREE[:1] + ["import os", "", ""] + THREE[1:]
+    moved = [*THREE[:1], "import os", "", "", *THREE[1:]]
     after = [bandit(n + 3).with_code(moved) for n in (4, 5, 7)]
     assert [f.fingerprint for f in after] == [f.fingerprint for f in before]
 

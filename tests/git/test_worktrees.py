@@ -113,7 +113,7 @@ def test_a_replay_that_conflicts_is_refused_with_the_files(root: Path):
     write(root, "app.py", "x = 4\n")
     git(root, "commit", "-qam", "user")
 
-    with pytest.raises(BlockingOutcome, match="conflict with the run's in app.py"):
+    with pytest.raises(BlockingOutcome, match=r"conflict with the run's in app\.py"):
         worktree.plan(open_repository(root), sha, "work")
 
 
