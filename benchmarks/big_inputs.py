@@ -55,8 +55,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE
-from reviewloop.checks.secrets import scanner
+from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE  # noqa: E402
+from reviewloop.checks.secrets import scanner  # noqa: E402
 
 GIT_ID = ("-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
 # `reviewloop` from another checkout: the editable install's finder is taken off first
@@ -113,7 +113,8 @@ def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
 def text_file(path: Path, size: int, seed: int = 1) -> None:
     """`size` bytes of log-like text lines (words, numbers, a few key=value pairs)."""
     rng = random.Random(seed)
-    words = ["request", "served", "user", "session", "cache", "value", "config", "hello", "world", "status", "ok", "key", "token", "retry", "alpha", "beta", "200", "404", "1234"]
+    words = ["request", "served", "user", "session", "cache", "value", "config", "hello", "world",
+        "status", "ok", "key", "token", "retry", "alpha", "beta", "200", "404", "1234"]
     lines, total = [], 0
     while total < size:
         line = f"{total:08d} " + " ".join(rng.choices(words, k=9))

@@ -86,10 +86,10 @@ class Writer:
                 (f'    """{name.split("_")[0].capitalize()} the {name.split("_")[1]}s over '
                 f'the limit."""')]
         if size == 3:
-            return head + [f"    return {'list(items)' if returns_list else 'len(items)'}"]
+            return [*head, f"    return {'list(items)' if returns_list else 'len(items)'}"]
         if size == 4:
-            return head + [f"    result, total = list(items), len(items) * {self._c()}",
-                           f"    return {'result' if returns_list else 'total'}"]
+            return [*head, f"    result, total = list(items), len(items) * {self._c()}",
+                    f"    return {'result' if returns_list else 'total'}"]
         body = ["    result: list[dict] = []", "    total = 0"]
         remaining = size - 5
         while remaining:

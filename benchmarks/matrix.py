@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import MODEL, aws_env, bedrock, git, ratio, script_reviewers
+from benchmarks.harness import MODEL, aws_env, bedrock, git, ratio, script_reviewers  # noqa: E402
 
 SPEC = ".kiro/specs/batch/tasks.md"
 AGENT = ("import os, pathlib, sys\nsys.stdin.read()\ntid = os.environ['REVIEWLOOP_TASK_ID']\n"

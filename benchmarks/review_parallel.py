@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import (
+from benchmarks.harness import (  # noqa: E402
     MODEL,
     REVIEWERS,
     bedrock,
@@ -34,13 +34,13 @@ from benchmarks.harness import (
     script_reviewers,
     workdir,
 )
-from reviewloop.agent.models import make_chat_model
-from reviewloop.config import Gates, Settings
-from reviewloop.implement.implementer import Implementer
-from reviewloop.runs.runner import LoopRunner
-from reviewloop.spec import select
-from reviewloop.spec.loader import load_spec
-from tests.support.bedrock import text, tool_use
+from reviewloop.agent.models import make_chat_model  # noqa: E402
+from reviewloop.config import Gates, Settings  # noqa: E402
+from reviewloop.implement.implementer import Implementer  # noqa: E402
+from reviewloop.runs.runner import LoopRunner  # noqa: E402
+from reviewloop.spec import select  # noqa: E402
+from reviewloop.spec.loader import load_spec  # noqa: E402
+from tests.support.bedrock import text, tool_use  # noqa: E402
 
 
 def make_project(base: Path, reviewers: int) -> Path:

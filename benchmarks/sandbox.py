@@ -32,8 +32,8 @@ from reviewloop.sandbox.bubblewrap import Sandbox, require  # noqa: E402
 
 OFF = Sandbox(mode="off")
 ON = Sandbox(mode="bwrap")
-TESTS = "python -m pytest -q -p no:cacheprovider tests/git/test_diff.py tests/findings/test_schema.py " \
-        "tests/test_config.py"
+TESTS = "python -m pytest -q -p no:cacheprovider tests/git/test_diff.py " \
+        "tests/findings/test_schema.py tests/test_config.py"
 BUILD = "python -m compileall -q reviewloop"
 
 

@@ -29,14 +29,14 @@ sys.path.insert(0, str(_HERE.parent))
 if "--root" in sys.argv:
     sys.path.insert(0, sys.argv[sys.argv.index("--root") + 1])
 
-import json
-import random
-import string
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+import json  # noqa: E402
+import random  # noqa: E402
+import string  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
 
-from reviewloop.checks.secrets.scanner import redact, scan_text
+from reviewloop.checks.secrets.scanner import redact, scan_text  # noqa: E402
 
 DATA = _HERE / "data"
 PUBLIC_SET = DATA / "secrets_public.jsonl"
@@ -143,7 +143,8 @@ def token_text(n: int, seed: int = 1) -> str:
     rng = random.Random(seed)
     alnum = string.ascii_letters + string.digits
     return "\n".join(
-        f'ghp_{"".join(rng.choices(alnum, k=36))} api_key_{i} = "{"".join(rng.choices(alnum, k=32))}"'
+        f'ghp_{"".join(rng.choices(alnum, k=36))} '
+        f'api_key_{i} = "{"".join(rng.choices(alnum, k=32))}"'
         for i in range(n // 2))
 
 

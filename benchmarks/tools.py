@@ -24,9 +24,9 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.checks.analyzers.provision import TOOLS, cached, install
-from reviewloop.review.definitions import builtin_agents
-from reviewloop.review.evidence import run_for_agent
+from reviewloop.checks.analyzers.provision import TOOLS, cached, install  # noqa: E402
+from reviewloop.review.definitions import builtin_agents  # noqa: E402
+from reviewloop.review.evidence import run_for_agent  # noqa: E402
 
 BUCKET = 'resource "aws_s3_bucket" "b{n}" {{\n  bucket = "b{n}"\n  acl    = "public-read"\n}}\n'
 FIXTURE = {

@@ -9,6 +9,24 @@ import pytest
 
 from tests.support.environment import host_home, isolate
 
+# The shared fixtures reach every test module from here, never by a name import (which a test's
+# parameter of the same name would shadow). Where two support modules mean different things by
+# one name, the one registered here is the default and a module wanting the other imports it
+# under its function name, which registers it for that module only: `example_project`
+# (loop_cli) as `project`, `base_root` (repos) as `root`, `feature_repo` (pr_mode) as `repo`.
+pytest_plugins = [
+    "tests.support.bedrock",  # bedrock_fake
+    "tests.support.github",  # github_fake (before commands, which imports it)
+    "tests.support.commands",  # world
+    "tests.support.iac_tools",  # iac_tools, first_use_tools: the session's checkov/hadolint cache
+    "tests.support.js_tools",  # eslint_tools, shellcheck_tools
+    "tests.support.pg",  # postgres_server (one per session and worker), pg_url
+    "tests.support.plugins",  # site
+    "tests.support.runner",  # project: a LoopRunner project
+    "tests.support.workspace",  # repo, ws, outside: temp repositories for the workspace tools
+    "tests.support.worktrees",  # root: a repository on a `work` branch
+]
+
 # Before any fixture of any scope: HOME, git's config and identity built from nothing the
 # machine holds (tests/support/environment.py).
 isolate()
@@ -86,7 +104,3 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
     # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-from tests.support.bedrock import bedrock_fake  # noqa: F401,E402 - fixture for every test module
-from tests.support.workspace import outside, repo, ws  # noqa: F401 - temp-repo fixtures for workspace, shell and tools tests
-from tests.support.iac_tools import first_use_tools, iac_tools  # noqa: F401,E402 - the session's checkov/hadolint cache
-from tests.support.js_tools import eslint_tools, shellcheck_tools  # noqa: F401,E402 - ESLint, shellcheck

@@ -286,7 +286,7 @@ def test_a_scripted_delay_replaces_the_latency_for_its_reply(start_fake):
 
 
 def test_prefill_share_outside_zero_to_one_is_refused():
-    with pytest.raises(ValueError, match="prefill_share must be within 0..1, not 1.5"):
+    with pytest.raises(ValueError, match=r"prefill_share must be within 0\.\.1, not 1\.5"):
         BedrockFake(prefill_share=1.5)
 
 

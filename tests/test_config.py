@@ -23,7 +23,8 @@ def test_defaults_when_nothing_is_configured(tmp_path):
 
 
 def test_precedence_flags_over_env_over_file(tmp_path):
-    write(tmp_path / ".reviewloop.toml", 'model = "from-file"\nmax_rounds = 2\nregion = "eu-west-1"\n')
+    write(tmp_path / ".reviewloop.toml",
+        'model = "from-file"\nmax_rounds = 2\nregion = "eu-west-1"\n')
     env = {"REVIEWLOOP_MODEL": "from-env", "REVIEWLOOP_MAX_ROUNDS": "4"}
     settings = load_settings(tmp_path, environ=env, flags={"model": "from-flag", "spec": None})
     assert settings.model == "from-flag"

@@ -120,7 +120,7 @@ def test_explicit_usage_metadata_is_kept():
 def test_running_out_of_replies_is_a_clear_assertion():
     model = ScriptedChatModel()
 
-    with pytest.raises(AssertionError, match="no reply left at call 1.*HumanMessage: 'go'"):
+    with pytest.raises(AssertionError, match=r"no reply left at call 1.*HumanMessage: 'go'"):
         model.invoke(_ask("s"))
 
 

@@ -20,7 +20,7 @@ from reviewloop.landing.modes import land_mode, modes
 from reviewloop.reports.formats import BUILTIN, RenderContext, formats
 from reviewloop.reports.report import RunSummary
 from tests.support.paths import ROOT
-from tests.support.plugins import install, site  # noqa: F401 - site is a fixture
+from tests.support.plugins import install
 from tests.support.repos import init_repo, write
 
 TSV = """
@@ -30,14 +30,14 @@ TSV = OutputFormat("tsv", "tab-separated findings", ".tsv",
 """
 
 
-def test_a_plugins_format_joins_the_built_ins_and_is_loaded_once(site: Path) -> None:  # noqa: F811
+def test_a_plugins_format_joins_the_built_ins_and_is_loaded_once(site: Path) -> None:
     install(site, "rl-tsv", {plugins.FORMATS: {"tsv": "rl_tsv:TSV"}}, {"rl_tsv": TSV})
     assert list(formats()) == [*BUILTIN, "tsv"]
     assert formats()["tsv"].render(RunSummary(task_id="7"), RenderContext()) == "7\tmust_fix\n"
     assert plugins.load.cache_info().misses == 1  # read from the metadata once, not per call
 
 
-def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None:  # noqa: F811
+def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None:
     install(site, "rl-broken", {plugins.ANALYZERS: {"nope": "rl_broken:NOPE"}},
             {"rl_broken": "import not_a_module_anywhere\n"})
     with pytest.raises(PluginError) as caught:
@@ -56,7 +56,7 @@ def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None
     (plugins.LAND_MODES, modes, "land mode"),
     (plugins.IMPLEMENTERS, lambda: Implementer.parse("odd"), "implementer"),
 ])
-def test_a_plugin_of_the_wrong_kind_is_refused(site: Path, group, call, what) -> None:  # noqa: F811
+def test_a_plugin_of_the_wrong_kind_is_refused(site: Path, group, call, what) -> None:
     install(site, "rl-odd", {group: {"odd": "rl_odd:ODD"}}, {"rl_odd": "ODD = 42\n"})
     with pytest.raises(PluginError) as caught:
         call()
@@ -64,7 +64,7 @@ def test_a_plugin_of_the_wrong_kind_is_refused(site: Path, group, call, what) ->
     assert "fix: pip uninstall rl-odd" in str(caught.value)
 
 
-def test_a_plugin_may_not_take_a_built_ins_name(site: Path) -> None:  # noqa: F811
+def test_a_plugin_may_not_take_a_built_ins_name(site: Path) -> None:
     install(site, "rl-bandit", {plugins.ANALYZERS: {"bandit": "rl_bandit:BANDIT"}},
             {"rl_bandit": "from reviewloop.checks.analyzers.bandit import Bandit\n"
                           "BANDIT = Bandit()\n"})
@@ -73,7 +73,7 @@ def test_a_plugin_may_not_take_a_built_ins_name(site: Path) -> None:  # noqa: F8
     assert "bandit" in ANALYZERS  # the built-in stays
 
 
-def test_a_plugins_land_mode_and_implementer_are_found_by_name(site: Path) -> None:  # noqa: F811
+def test_a_plugins_land_mode_and_implementer_are_found_by_name(site: Path) -> None:
     install(site, "rl-more", {plugins.LAND_MODES: {"keep": "rl_more:KEEP"},
                               plugins.IMPLEMENTERS: {"echo": "rl_more:ECHO"}}, {"rl_more": """
 from dataclasses import dataclass, replace
@@ -100,7 +100,7 @@ ECHO = Echo()
     assert implementer.spec.takes_argument and not implementer.spec.uses_model
 
 
-def test_the_cli_exits_2_naming_the_broken_plugin(site: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_the_cli_exits_2_naming_the_broken_plugin(site: Path, tmp_path: Path) -> None:
     install(site, "rl-broken", {plugins.FORMATS: {"nope": "rl_broken:NOPE"}},
             {"rl_broken": "raise RuntimeError('half installed')\n"})
     root = init_repo(tmp_path / "repo")

@@ -155,7 +155,8 @@ def gitleaks() -> None:
     add(g, "gcp-api-key", False,
         "GWw4hjABFzZCGiRpmlDyDdo87Jn9BN9THUA47muVRNunLxsa82tMAdvmrhOqNkRKiYMEAFbTJAIzaTesb6Ts"
         "cfcni8vIpWZqNCXFDFslJtVSvFDq", "AIzaTesb6Tscfcni8vIpWZqNCXFDFslJtVSvFDqabcd123",
-        'apiKey: "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"', "AIZASYCO2CXRMC9ELSKLHLHRMBSWDEVEDZTLO2O",
+        'apiKey: "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"',
+        "AIZASYCO2CXRMC9ELSKLHLHRMBSWDEVEDZTLO2O",
         "AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
         "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM", "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
         "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0")
@@ -229,7 +230,8 @@ def gitleaks() -> None:
         "data:\n  htpasswd: ''\n",
         "apiVersion: v1\n data:\n \tpassword: {{ .Values.Password }}\n kind: secret\n metadata:"
         "\n \tname: secret-sa-sample",
-        "apiVersion: v1\nkind: secret\ndata:\n\textra: YmFyCg==\nmetadata:\n\tname: secret-sa-sample",
+        "apiVersion: v1\nkind: secret\ndata:\n\textra: YmFyCg==\nmetadata:\n\tname: "
+        "secret-sa-sample",
         "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: example"
         "\nspec:\n  refreshInterval: 15s\n  secretStoreRef:\n    name: example\n    kind: "
         "SecretStore\n  target:\n    name: mysecret\n    creationPolicy: Owner\n  data:\n    - "
@@ -242,8 +244,10 @@ def gitleaks() -> None:
         "  -H 'Content-type: text/plain' \\\n  -d 'world' \\\n  -u developer:yqDVtkqPECriaLRi",
         'curl -u ":d2LkV78zLx!t" https://localhost:9200',
         'curl -u "d2LkV78zLx!t:" https://localhost:9200',
-        "curl -sw '%{http_code}' -X POST --user  'johns:h0pk1ns~21s' $GItHUB_API_URL/$GIT_COMMIT --data",
-        "curl --user roger23@gmail.com:pQ9wTxu4Fg https://www.dropbox.com/cli_link?host_id=abcdefg -v",
+        "curl -sw '%{http_code}' -X POST --user  'johns:h0pk1ns~21s' $GItHUB_API_URL/$GIT_COMMIT "
+        "--data",
+        "curl --user roger23@gmail.com:pQ9wTxu4Fg https://www.dropbox.com/cli_lin"
+        "k?host_id=abcdefg -v",
         "curl -s --user 'api:d2LkV78zLx!t' \\\n    https://api.mailgun.net/v2/sandbox91d3515882ecf"
         "aa1c65be642.mailgun.org/messages",
         'curl -s -v --user "j.smith:dB2yF6@qL9vZm1P#4J" "https://api.contoso.org/user/me"',
@@ -271,7 +275,8 @@ def gitleaks() -> None:
         'curl -u "myusername" http://localhost:15130/api/check_user/', "curl -u username:token",
         'curl -u "${_username}:${_password}"', 'curl -u "${username}":"${password}"',
         'curl -k -X POST -I -u "SRVC_JENKINS:${APPID}"', 'curl -u ":" https://localhost:9200',
-        "curl -sw '%{http_code}' -X POST --user '$USERNAME:$PASSWORD' $GItHUB_API_URL/$GIT_COMMIT --data",
+        "curl -sw '%{http_code}' -X POST --user '$USERNAME:$PASSWORD' $GItHUB_API_URL/$GIT_COMMIT "
+        "--data",
         'curl --user "xxx:yyy"',
         'curl -XGET -i -u "${{ env.ELK_ID }}:${{ build.env.ELK_PASS }}"',
         'curl -X POST --user "$(cat ./login.txt):$(cat ./password.txt)"',
@@ -327,7 +332,8 @@ def gitleaks() -> None:
         "credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'",
         "jobCredentialsId: 'f4aeb6bc-2a25-458a-8111-9be9e502c0e7'",
         '  "credentialId": "B9mTcFSck2LzJO2S3ols63",',
-        'environment {\n\tCREDENTIALS_ID = "K8S_CRED"\n}', "dev.credentials.url=dev-lb1.api.f4ke.com:5215",
+        'environment {\n\tCREDENTIALS_ID = "K8S_CRED"\n}',
+        "dev.credentials.url=dev-lb1.api.f4ke.com:5215",
         'keyword: "Befaehigung_P2"', 'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"',
         "pub const X509_pubkey_st = struct_X509_pubkey_st;", "|| pIdxKey->default_rc==0",
         "monkeys-audio:mx64-uwp=fail", "primaryKey=" + draw(r"[a-zA-Z0-9\-_.=]{30}"),
@@ -340,7 +346,8 @@ def gitleaks() -> None:
         '<key tag="SecurityIdentifier" name="SecurityIdentifier" type="STRING" />',
         "schemaKey = 'DOC_Vector_5_32'", 'sequenceKey = "18"', "app.keystore.file=env/cert.p12",
         "-DKEYTAB_FILE=/tmp/app.keytab", "\tdoc.Security.KeySize = PdfEncryptionKeySize.Key128Bit;",
-        "o.keySelector=n,o.haKey=!1,", '                                "key_name": "prod5zyxlmy-cmk",',
+        "o.keySelector=n,o.haKey=!1,",
+        '                                "key_name": "prod5zyxlmy-cmk",',
         '                                "kms_key_id": "555ea4a3-d53a-4412-9c66-3a7cb667b0d6",',
         '\t"key_vault_name": "web21prqodx24021",', "  keyVaultToStoreSecrets: cmp2-qat-1208358310",
         ',apiKey:"6fe4476ee5a1832882e326b506d14126",',
@@ -380,7 +387,8 @@ def _gitleaks_vendors(g: str) -> None:
         '"bot_token2": "xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1MBS"',
         '"bot_token3": "xoxb-4614724432022-5152386766518-O5WzjWGLG0wcCm2WPrjEmnys"',
         '"user_token1": "xoxp-41684372915-1320496754-45609968301-e708ba56e1517a99f6b5fb07349476ef"',
-        '"user_token2": "xoxp-283316862324-298911817009-298923149681-44f585044dace54f5701618e97cd1c0b"',
+        '"user_token2": '
+        '"xoxp-283316862324-298911817009-298923149681-44f585044dace54f5701618e97cd1c0b"',
         '"url_private": "https:\\/\\/files.slack.com\\/files-pri\\/T04MCQMEXQ9-F04MAA1PKE3\\/image.'
         'png?t=xoxe-4726837507825-4848681849303-4856614048758-e0b1f3d4cb371f92260edb0d9444d206"',
         '"token2": "xapp-1-IEMF8IMY1OQ-4037076220459-85c370b433e366de369c4ef5abdf41253519266982439'
@@ -439,7 +447,8 @@ def _gitleaks_vendors(g: str) -> None:
     add(g, "terraform-token", True,
         *samples("hashicorpToken", draw(HEX % 14) + ".atlasv1." + draw(ANX % "60,70"), 2),
         '#token = "hE1hlYILrSqpqh.atlasv1.ARjZuyzl33F71WR55s6ln5GQ1HWIwTDDH3MiRjz7OnpCfaCb1RCF5zGa'
-        'SncCWmJdcYA"', 'administrator_login_password = "thisIsDog11"', 'password       = "rootpasswd"')
+        'SncCWmJdcYA"', 'administrator_login_password = "thisIsDog11"',
+        'password       = "rootpasswd"')
     add(g, "terraform-token", False,
         'token        = "xxxxxxxxxxxxxx.atlasv1.' + "x" * 67 + '"',
         "administrator_login_password = var.db_password",
@@ -464,7 +473,8 @@ def _gitleaks_vendors(g: str) -> None:
     add(g, "facebook-token", True, *samples("facebook", draw(HEX % 32), 2),
         'facebook_app_secret = "6dca6432e45d933e13650d1882bd5e69"',
         "facebook_client_access_token: 26f5fd13099f2c1331aafb86f6489692",
-        '{"facebook access_token":"911602140448729|AY-lRJZq9BoDLobvAiP25L7RcMg","token_type":"bearer"}',
+        '{"facebook access_token":"911602140448729|AY-lRJZq9BoDLobvAiP25L7RcMg","token_type":'
+        '"bearer"}',
         "facebook 1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI",
         "EAAM9GOnCB9kBO2frzOAWGN2zMnZClQshlWydZCrBNdodesbwimx1mfVJgqZBP5RSpMfUzWhtjTTXHG5I1Ulvlw"
         "RZCgjm3ZBVGeTYiqAAoxyED6HaUdhpGVNoPUwAuAWWFsi9OvyYBQt22DGLqMIgD7VktuCTTZCWKasz81Q822FPh"
@@ -504,7 +514,8 @@ def _gitleaks_vendors(g: str) -> None:
         "'Authorization': 'Bearer glsa_pITqMOBIfNH2KL4PkXJqmTyQl0D9QGxF_486f63e1'")
     add(g, "grafana-token", False, "glc_" + "x" * 68,
         '   API_KEY="glc_111111111111111111111111111111111111111111="',
-        "static void GLC_CreateLightmapTextureArray(void);\nstatic void GLC_CreateLightmapTexturesIn"
+        "static void GLC_CreateLightmapTextureArray(void);\nstatic void "
+        "GLC_CreateLightmapTexturesIn"
         "dividual(void);\n\nvoid GLC_UploadLightmap(int textureUnit, int lightmapnum);",
         "glsa_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_AAAAAAAA")
     # huggingface.go
@@ -530,7 +541,8 @@ def _gitleaks_vendors(g: str) -> None:
         "or <code>api_org_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX</code>).</p>")
     # telegram.go
     token = draw(NUM % 8) + ":A" + draw(ANXS % 34)
-    add(g, "telegram-bot-token", True, sample("telegram", token), f'const bot = new Telegraf("{token}")',
+    add(g, "telegram-bot-token", True, sample("telegram", token),
+        f'const bot = new Telegraf("{token}")',
         "TELEGRAM_API_TOKEN = " + token, "telegram bot: " + token)
     add(g, "telegram-bot-token", False, sample("telegram", '<xsd:element name="AgencyIdentificati'
         'onCode" type="clm' + draw(NUM % 5) + ':AgencyIdentificationCodeContentType"/>'))
@@ -550,7 +562,8 @@ def detect_secrets() -> None:
         "my_password = ''", 'my_password = "fakesecret"', 'open(self, password = ""):',
         "my_password = foo(hey)you", "my_password = request.json_body['hey']", "my_password = True",
         "login(username=username, password=password)", 'private_key "";',
-        "private_key '\"no spaces';", 'private_key "fake";', 'private_key "some/dir/aint/a/secret";',
+        "private_key '\"no spaces';", 'private_key "fake";',
+        'private_key "some/dir/aint/a/secret";',
         'private_key "${FOO}";', "apiKey: this.apiKey,", "apiKey: fs.readFileSync('foo',",
         "$password = $input;")
     # aws_key_test.py, basic_auth_test.py, private_key_test.py
@@ -560,7 +573,8 @@ def detect_secrets() -> None:
         '"https://url:8000";@something else', "'https://url:8000';@something else",
         "https://url:8000 @something else", "https://url:8000/ @something else")
     add(d, "private-key", True,
-        "-----BEGIN RSA PRIVATE KEY-----\nsuper secret private key here\n-----END RSA PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nsuper secret private key here\n-----END RSA PRIVATE "
+        "KEY-----",
         "some text here\n-----BEGIN PRIVATE KEY-----\nyabba dabba doo")
     # jwt_test.py
     add(d, "jwt", True,
@@ -572,7 +586,8 @@ def detect_secrets() -> None:
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IsWww6HFkcOtIMOWx"
         "ZHDqcOoIiwiaWF0IjoxNTE2MjM5MDIyfQ.k5HibI_uLn_RTuPcaCNkaVaQH2y5q6GvJg8GPpGMRwQ")
     add(d, "jwt", False,
-        '{"alg":"HS256","typ":"JWT"}.{"name":"Jon Doe"}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+        '{"alg":"HS256","typ":"JWT"}.{"name":"Jon Doe"}.'
+        'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
         "bm90X3ZhbGlkX2pzb25fYXRfYWxs.bm90X3ZhbGlkX2pzb25fYXRfYWxs.SflKxwRJSMeKKF2QT4fwpMeJf36POk6"
         "yJV_adQssw5c", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "jwt", "eyJAAAA.eyJBBB",
         "eyJBB.eyJCC.eyJDDDD")
@@ -581,7 +596,8 @@ def detect_secrets() -> None:
         "xoxs-523423-234243-234233-e039d02840a0b9379c",
         "xoxa-2-511111111-31111111111-3111111111111-e039d02840a0b9379c",
         "xoxr-523423-234243-234233-e039d02840a0b9379c", "xoxb-34532454-e039d02840a0b9379c")
-    add(d, "stripe-key", True, "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD", "rk_live_5TcWfjKmJgpql9hjpRnwRXbT")
+    add(d, "stripe-key", True, "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD",
+        "rk_live_5TcWfjKmJgpql9hjpRnwRXbT")
     add(d, "stripe-key", False, "pk_live_j5krY8XTgIcDaHDb3YrsAfCl", "sk_live_")
     add(d, "openai-api-key", True, "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",
         "sk-proj-Xi8tdMjHV6pmbBbwilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o")
@@ -595,7 +611,8 @@ def detect_secrets() -> None:
         "MZ1yGvKTjE0rY0cV8i47CjAa.uRHQPq.Xb1Mk2nEhe-4iUcrGOuegj57zMC",
         "OTUyNED5MDk2MTMxNzc2MkEz.GSroKE.g2MTwve8OnUAAByz8KV_ZTV1Ipzg4o_NmQWUMs",
         "MTAyOTQ4MTN5OTU5MTDwMEcxNg.GSwJyi.sbaw8msOR3Wi6vPUzeIWy_P0vJbB0UuRVjH8l8")
-    add(d, "npm-token", True, "//registry.npmjs.org/:_authToken=743b294a-cd03-11ec-9d64-0242ac120002",
+    add(d, "npm-token", True,
+        "//registry.npmjs.org/:_authToken=743b294a-cd03-11ec-9d64-0242ac120002",
         "//registry.npmjs.org/:_authToken= 743b294a-cd03-11ec-9d64-0242ac120002")
     add(d, "npm-token", False, "//registry.npmjs.org/:_authToken=${NPM_TOKEN}")
     add(d, "pypi-token", True,
@@ -631,7 +648,8 @@ def trufflehog() -> None:
     t = "trufflehog"
     # pkg/detectors/aws/access_keys/accesskey_test.go
     add(t, "aws-access-key-id", True,
-        "\n\t\t\t\taws credentials{\n\t\t\t\t\tid: ABIAS9L8MS5IPHTZPPUQ\n\t\t\t\t\tsecret: .v2QPKHl7Lc"
+        "\n\t\t\t\taws credentials{\n\t\t\t\t\tid: ABIAS9L8MS5IPHTZPPUQ\n\t\t\t\t\tsecret: "
+        ".v2QPKHl7Lc"
         "dVYsjaR4LgQiZ1zw3MAnMyiondXC63;\n\t\t\t\t}\n\t\t\t")
     # pkg/detectors/uri/uri_test.go
     add(t, "basic-auth-url", True, "You can find a uri secret https://user:pass@httpwatch.com/httpgal"
@@ -646,7 +664,8 @@ def main() -> None:
     gitleaks()
     detect_secrets()
     trufflehog()
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), encoding="utf-8")
+    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS),
+        encoding="utf-8")
     pos = sum(r["secret"] for r in ROWS)
     print(f"{OUT.name}: {len(ROWS)} rows, {pos} secrets, {len(ROWS) - pos} not secrets")
 

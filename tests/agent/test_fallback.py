@@ -13,7 +13,7 @@ from reviewloop.agent.tool_loop import run_agent
 from reviewloop.authoring import phases
 from reviewloop.authoring.start import deps_for
 from reviewloop.config import Settings, fallback_for, model_for
-from tests.support.bedrock import bedrock_fake, text, tool_use  # noqa: F401 - fixture
+from tests.support.bedrock import text, tool_use
 from tests.support.chat import ScriptedChatModel
 
 PRIMARY = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"

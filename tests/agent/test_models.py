@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from reviewloop.agent.messages import system_message
 from reviewloop.agent.models import (
@@ -27,13 +27,7 @@ from reviewloop.agent.models import (
     usage_from,
 )
 from reviewloop.errors import ConfigError, CredentialsError
-from tests.support.bedrock import (  # noqa: F401 - bedrock_fake is a fixture
-    bedrock_fake,
-    malformed,
-    text,
-    tool_use,
-    validate_converse_request,
-)
+from tests.support.bedrock import malformed, text, tool_use, validate_converse_request
 
 SONNET = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 CREDENTIALS_FIX = ("export AWS_PROFILE=<profile> (after `aws sso login --profile <profile>` "
@@ -423,7 +417,7 @@ def test_usage_from_a_reply_without_usage_is_zero():
 
 
 def test_usage_record_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         _record().input_tokens = 5
 
 

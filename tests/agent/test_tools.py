@@ -1,4 +1,5 @@
-"""reviewloop.agent.tools on real temp repositories: agents read, search and write inside the repo."""
+"""reviewloop.agent.tools on real temp repositories: agents read, search and write inside the
+repo."""
 
 from __future__ import annotations
 
@@ -182,7 +183,7 @@ def test_edit_file_exactly_once(ws: Workspace, repo: Path):
     write(repo, "dup.py", "x = 1\nx = 1\ny = 2\n")
     log = ToolLog()
     assert edit_file(ws, "dup.py", "y = 2", "y = 3", log=log) == "edited dup.py at line 3"
-    with pytest.raises(ToolRefused, match="occurs 2 times in dup.py; include more"):
+    with pytest.raises(ToolRefused, match=r"occurs 2 times in dup\.py; include more"):
         edit_file(ws, "dup.py", "x = 1", "x = 9")
     with pytest.raises(ToolRefused, match="not found"):
         edit_file(ws, "dup.py", "z = 0", "z = 1")

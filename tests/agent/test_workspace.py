@@ -1,4 +1,5 @@
-"""reviewloop.agent.workspace on real temp repositories: paths stay inside the repo, or say why not."""
+"""reviewloop.agent.workspace on real temp repositories: paths stay inside the repo, or say why
+not."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_symlink_inside_repo_is_fine_but_not_into_git(ws: Workspace, repo: Path)
     (repo / "alias.py").symlink_to(repo / "src/app.py")
     (repo / "sneaky").symlink_to(repo / ".git", target_is_directory=True)
     assert ws.resolve("alias.py") == (repo / "src/app.py").resolve()
-    with pytest.raises(ToolRefused, match=".git"):
+    with pytest.raises(ToolRefused, match=r"\.git"):
         ws.resolve("sneaky/config")
 
 

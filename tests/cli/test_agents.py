@@ -49,7 +49,7 @@ def table_rows(text: str) -> dict[str, list[str]]:
         else:
             # The source column folds mid-word; the others wrap at spaces.
             last[:] = [a + ("" if i == 2 else " ") + b if b else a
-                       for i, (a, b) in enumerate(zip(last, cells))]
+                       for i, (a, b) in enumerate(zip(last, cells, strict=False))]
     return rows
 
 

@@ -9,13 +9,7 @@ from reviewloop.cli.batch import Batch
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    IMPLEMENTER,
-    clean_round,
-    project,
-    runner,
-    spec_file,
-)
+from tests.support.runner import IMPLEMENTER, clean_round, runner, spec_file
 
 
 def test_a_declined_tasks_dependent_is_skipped_as_waiting_on_a_declined_task(

@@ -177,7 +177,8 @@ def test_format_sarif_prints_a_valid_log_and_matches_the_sarif_file(changed: Pat
     log = json.loads(done.stdout)
     jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
     assert log == json.loads((tmp_path / "x.sarif").read_text())
-    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"bandit/B602", "ruff-maintainability/E722"}
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"bandit/B602",
+        "ruff-maintainability/E722"}
 
 
 def test_json_is_format_json_and_the_last_of_the_two_wins(changed: Path):
@@ -314,7 +315,7 @@ def test_the_docs_give_the_tested_completion_commands():
 
 def test_fail_on_and_the_actions_outputs_spell_severities_the_same_way(tmp_path: Path):
     severities = tuple(s.value for s in Severity)
-    assert COUNT_OUTPUTS == severities
+    assert severities == COUNT_OUTPUTS
     fail_on = next(p for p in cli.commands["review"].params if p.name == "fail_on").type.choices
     assert tuple(fail_on) == (*severities, "never")
     action = yaml.safe_load((ROOT / "action.yml").read_text())

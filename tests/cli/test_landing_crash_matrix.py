@@ -21,7 +21,6 @@ from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, cli, fake_env
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 REPO = "octo/tasks"
 SPEC = ".kiro/specs/one/tasks.md"
@@ -176,7 +175,7 @@ def _one_pull_request(origin: Path, github: GitHubFake, start: str) -> None:
 
 
 def test_a_pushed_run_is_landed_by_a_second_clone_with_no_shared_worktree(
-        tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+        tmp_path: Path, pg_url: str) -> None:
     origin = make_origin(tmp_path, "pr")
     first = clone(origin, "job1", "pr")
     start = git(first, "rev-parse", "HEAD").strip()
@@ -206,7 +205,7 @@ def test_a_pushed_run_is_landed_by_a_second_clone_with_no_shared_worktree(
 
 
 def test_an_unpushed_commit_travels_in_the_run_store_and_a_second_clone_lands_it(
-        tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+        tmp_path: Path, pg_url: str) -> None:
     origin = make_origin(tmp_path, "pr")
     first = clone(origin, "job1", "pr")
     start = git(first, "rev-parse", "HEAD").strip()
@@ -232,7 +231,7 @@ def test_an_unpushed_commit_travels_in_the_run_store_and_a_second_clone_lands_it
 
 
 def test_an_unpushed_commit_without_saved_work_is_not_lost_when_a_second_clone_cannot_land_it(
-        tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+        tmp_path: Path, pg_url: str) -> None:
     """A run of a reviewloop that kept no work in the store: its commit is in one clone only."""
     import psycopg
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.loop_cli import (
     MODEL,
     SPEC,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,
 )
 
 FALLBACK = "us.amazon.nova-pro-v1:0"

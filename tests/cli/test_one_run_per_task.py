@@ -18,16 +18,15 @@ from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
-    MODEL,
     CALLED,
+    MODEL,
     SPEC,
     _wait_for,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,  # noqa: F401
 )
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 RUN = ("run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODEL, "--yes")
 
@@ -54,7 +53,7 @@ def _script_reviews(fake: BedrockFake, gate: threading.Event) -> None:
 
 @pytest.mark.parametrize("shared", [False, True], ids=["local", "postgres"])
 def test_two_concurrent_runs_of_one_task_make_one_commit(
-        project: Path, request: pytest.FixtureRequest, shared: bool) -> None:  # noqa: F811
+        project: Path, request: pytest.FixtureRequest, shared: bool) -> None:
     url = request.getfixturevalue("pg_url") if shared else None
     git(project, "switch", "-qc", "work")  # the run lands on a working branch
     manual_change(project)
@@ -86,7 +85,7 @@ def test_two_concurrent_runs_of_one_task_make_one_commit(
     assert len(git(project, "worktree", "list").splitlines()) == 1
 
 
-def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:  # noqa: F811
+def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:
     git(project, "switch", "-qc", "work")
     manual_change(project)
     never = threading.Event()  # the killed run's reviewers never answer

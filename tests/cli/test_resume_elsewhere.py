@@ -30,7 +30,6 @@ from tests.support.loop_cli import (
     fake_env,
     make_example,
 )
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 from tests.support.runner import IMPLEMENTER
 
 EXTRA = "EXTRA = 1\n"
@@ -114,7 +113,7 @@ def assert_finished_here(other: Path, done, asked: list[str], run_id: str) -> No
 
 
 def test_a_postgres_run_killed_mid_review_is_finished_from_another_clone_without_its_disk(
-        origin: Path, tmp_path: Path, pg_url) -> None:  # noqa: F811
+        origin: Path, tmp_path: Path, pg_url) -> None:
     first = clone(origin, tmp_path / "runner-a" / "todo-api")
     other = clone(origin, tmp_path / "elsewhere" / "b" / "todo-api")
     your_own_work(other)

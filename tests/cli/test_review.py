@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 
 from tests.support.gitutil import git
-from tests.support.paths import FIXTURES as FIXTURES_ROOT
-from tests.support.review_cli import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.review_cli import (
     SARIF_SCHEMA,
     repo,
     review,

@@ -134,7 +134,8 @@ def test_a_missing_analyzer_is_in_the_json_health_and_the_verdict(tmp_path: Path
 
     data = json.loads(done.stdout)
     (checkov,) = [h for h in data["health"]["analyzers"] if h["name"] == "checkov"]
-    assert checkov["status"] == "missing" and "reviewloop tools install checkov" in checkov["reason"]
+    assert checkov["status"] == "missing"
+    assert "reviewloop tools install checkov" in checkov["reason"]
     assert data["health"]["complete"] is False
     assert "incomplete: analyzer checkov (review-infrastructure) missing" in data["verdict"]
 

@@ -13,20 +13,17 @@ from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.checkpoints import reviews_saved_in_sqlite
 from tests.support.gitutil import git
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
-    EXAMPLE,
-    MODEL,
-    REPO,
+from tests.support.loop_cli import (
     CALLED,
+    MODEL,
     REVIEWERS,
     SPEC,
     _wait_for,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
-    make_example,
     manual_change,
-    project,
 )
 
 
@@ -156,7 +153,8 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
         files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
         assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py",
                                          f"test_feature_{task}.py"]
-    assert calls == 3 * len(CALLED)  # the reviewers in scope, per task, never one review for several tasks
+    # the reviewers in scope, per task, never one review for several tasks
+    assert calls == 3 * len(CALLED)
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
 
 

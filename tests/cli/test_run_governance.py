@@ -9,14 +9,14 @@ from pathlib import Path
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.kiro_guides import KIRO_CONFIG, KIRO_GOVERNANCE, with_file_limit
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.loop_cli import (
     MODEL,
     SPEC,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,
 )
 
 

@@ -13,21 +13,20 @@ from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.checkpoints import reviews_saved_in_postgres
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
-    MODEL,
     CALLED,
+    MODEL,
     REVIEWERS,
     SPEC,
     _wait_for,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,  # noqa: F401
 )
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 
 def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_second(
-        project: Path, pg_url) -> None:  # noqa: F811
+        project: Path, pg_url) -> None:
     import psycopg
 
     manual_change(project)

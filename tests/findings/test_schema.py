@@ -332,7 +332,7 @@ def test_identical_lines_are_distinct_findings_by_occurrence_index():
 
 def test_identity_survives_lines_inserted_above_identical_lines():
     before = [bandit(n).with_code(THREE) for n in (4, 5, 7)]
-    moved = THREE[:1] + ["import os", "", ""] + THREE[1:]
+    moved = [*THREE[:1], "import os", "", "", *THREE[1:]]
     after = [bandit(n + 3).with_code(moved) for n in (4, 5, 7)]
     assert [f.fingerprint for f in after] == [f.fingerprint for f in before]
 
@@ -505,7 +505,7 @@ def test_a_window_is_its_lines_widened_line_by_line_to_min_window_characters():
     for _ in range(200):
         lines = [rng.choice(pool) for _ in range(rng.randrange(0, 30))]
         index = CodeIndex(lines)
-        for start in range(0, len(lines) + 3):
+        for start in range(len(lines) + 3):
             for end in range(start, start + 6):
                 assert index.window(start, end) == widened(index.compact, start, end), (
                     lines, start, end)

@@ -1,4 +1,5 @@
-"""reviewloop.git.repository against real repositories in temp dirs: the user's work is never disturbed."""
+"""reviewloop.git.repository against real repositories in temp dirs: the user's work is never
+disturbed."""
 
 from __future__ import annotations
 
@@ -21,10 +22,9 @@ from reviewloop.git.repository import (
 )
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from tests.support.gitutil import git
-from tests.support.repos import (  # noqa: F401 - shared helpers and fixtures
-    BASE_FILES,
+from tests.support.repos import (
+    base_root,  # noqa: F401 - registers the base repository as `root`, over worktrees'
     init_repo,
-    root,
     user_view,
     write,
 )

@@ -11,12 +11,8 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
-from tests.support.repos import init_repo, user_view, write
-from tests.support.worktrees import (  # noqa: F401 - shared helpers and fixtures
-    FILES,
-    commit_in,
-    root,
-)
+from tests.support.repos import user_view, write
+from tests.support.worktrees import commit_in
 
 
 def land(root: Path, commit: str, **kw) -> worktree.LandPlan:
@@ -117,7 +113,7 @@ def test_a_replay_that_conflicts_is_refused_with_the_files(root: Path):
     write(root, "app.py", "x = 4\n")
     git(root, "commit", "-qam", "user")
 
-    with pytest.raises(BlockingOutcome, match="conflict with the run's in app.py"):
+    with pytest.raises(BlockingOutcome, match=r"conflict with the run's in app\.py"):
         worktree.plan(open_repository(root), sha, "work")
 
 

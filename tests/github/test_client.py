@@ -7,11 +7,9 @@ import pytest
 
 from reviewloop.errors import CredentialsError
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
-from tests.support import github as fakes
 from tests.support.github import GitHubFake
 
 REPO = "octo/hello"
-github_fake = fakes.github_fake  # the fixture
 
 
 def scripted(*responses: httpx.Response, seen: list[httpx.Request] | None = None):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.diff import parse_diff
 from reviewloop.github.commands import Command, parse_command, parse_comment_event
 from reviewloop.github.fix_push import suggestions
-from reviewloop.git.diff import parse_diff
 from tests.support.commands import MAINTAINER, NUMBER, REPO, comment_payload
 
 

@@ -115,7 +115,7 @@ def test_code_that_is_gone_is_fixed_and_code_on_added_lines_was_rechecked():
     assert [x.fingerprint for x in gone.fixed] == [p.fingerprint]
     deleted = converge(state(p), [], PUSH, code=code({}))
     assert len(deleted.fixed) == 1
-    rewritten = HEAD_FILE[:5] + [EVAL] + HEAD_FILE[6:8]  # the eval now on added line 6
+    rewritten = [*HEAD_FILE[:5], EVAL, *HEAD_FILE[6:8]]  # the eval now on added line 6
     moved_onto_added = converge(state(p), [], PUSH, code=code({"app.py": rewritten}))
     assert len(moved_onto_added.fixed) == 1
 

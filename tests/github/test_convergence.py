@@ -11,14 +11,12 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.markers import read_marker, repository_key, seal
 from reviewloop.github.publish import Target, publish
-from tests.support import github as fakes
 from tests.support.publish import DIFF
 
 REPO, PR = "octo/hello", 7
 SHA1, SHA2, SHA3, SHA4, SHA5 = (str(n) * 40 for n in range(1, 6))
 KEY = repository_key(1296269)
 CHANGES = parse_diff(DIFF)
-github_fake = fakes.github_fake  # the fixture
 
 
 def make(file: str, start: int, end: int | None = None, title: str = "problem",

@@ -83,7 +83,7 @@ def test_other_events_and_actions_are_refused():
         parse_event(data)
     del data["pull_request"]["head"]["sha"]
     data["action"] = "opened"
-    with pytest.raises(UserInputError, match="has no `pull_request.head.sha`"):
+    with pytest.raises(UserInputError, match=r"has no `pull_request\.head\.sha`"):
         parse_event(data)
 
 

@@ -35,7 +35,6 @@ from tests.support import github as fakes
 from tests.support.github import HANG, GitHubFake
 from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
 
-github_fake = fakes.github_fake
 SHELL_LINE = "    return subprocess.call(cmd, shell=True)\n"
 SAFE_LINE = "    return subprocess.call(list(cmd))\n"
 LOOP = "    for i in items:\n        out.append(i * 2)\n"

@@ -23,7 +23,6 @@ from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import CALLED, MODEL, _wait_for, cli, fake_env
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 # What the fake's replies (80,000 tokens in, 8,000 out per run) cost at the catalogue's price.
 SPENT = usd(estimate_cost([UsageRecord(role="implement", agent="implementer", model=MODEL,
@@ -95,7 +94,7 @@ def spec_at(origin: Path, ref: str) -> str:
 
 @pytest.mark.timeout(600)  # six CLI processes one after another: ~2 min on a quiet machine
 def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resumes(
-        origin: Path, tmp_path: Path, pg_url) -> None:  # noqa: F811
+        origin: Path, tmp_path: Path, pg_url) -> None:
     import psycopg
 
     clones = [clone(origin, f"job{n}") for n in (1, 2, 3)]

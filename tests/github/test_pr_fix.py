@@ -27,7 +27,6 @@ from tests.support.commands import (
     fixer_writes,
     replies,
     seed,
-    world,  # noqa: F401 - the fixture
 )
 from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake

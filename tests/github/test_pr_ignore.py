@@ -14,15 +14,7 @@ from reviewloop.github.posted import read_state
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.threads import Identity
 from tests.support import github as fakes
-from tests.support.commands import (
-    KEY,
-    MAINTAINER,
-    OUTSIDER,
-    PullRequestWorld,
-    finding_ids,
-    replies,
-    world,  # noqa: F401 - the fixture
-)
+from tests.support.commands import KEY, MAINTAINER, OUTSIDER, PullRequestWorld, finding_ids, replies
 from tests.support.gitutil import git
 
 pytestmark = pytest.mark.timeout(900)

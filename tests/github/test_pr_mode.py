@@ -12,19 +12,14 @@ import jsonschema
 
 from reviewloop.github.markers import read_marker
 from reviewloop.review.definitions import builtin_names
-from tests.support import github as fakes
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.pr_mode import (  # noqa: F401 - shared helpers and fixtures
-    EVENTS,
+from tests.support.pr_mode import (
     KEY,
-    OPENED,
-    PR_NUMBER,
-    PR_REPO,
     event,
+    feature_repo,  # noqa: F401 - the fixture `repo` here
     git,
     posted_inline,
-    repo,
     show_pr,
     summaries,
 )
@@ -32,10 +27,10 @@ from tests.support.pr_mode import (  # noqa: F401 - shared helpers and fixtures
 SARIF_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schemas" / "sarif-2.1.0.json"
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = builtin_names()  # from the registry, not copied
-github_fake = fakes.github_fake
 
 
-def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess, dict]:
+def run(root: Path, tmp: Path, event_path: Path, gh, bedrock) -> tuple[subprocess.CompletedProcess,
+    dict]:
     outputs = tmp / "outputs.txt"
     outputs.write_text("")
     env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",

@@ -20,7 +20,6 @@ from tests.support.commands import (
     PullRequestWorld,
     app,
     finding_ids,
-    world,  # noqa: F401 - the fixture
 )
 from tests.support.gitutil import git
 from tests.support.mermaid import check_shape
@@ -54,7 +53,7 @@ def push_fix(pr: PullRequestWorld) -> None:
 
 
 def test_stats_after_a_review_an_ignore_a_fix_and_a_second_review(
-        world: PullRequestWorld) -> None:  # noqa: F811 - the fixture
+        world: PullRequestWorld) -> None:
     first = world.review()
     assert first.returncode == 1, first.stdout + first.stderr
     ids = finding_ids(world.github)

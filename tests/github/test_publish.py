@@ -8,7 +8,7 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.github.markers import read_marker, repository_key
 from reviewloop.github.plan import anchor, plan_review
 from reviewloop.github.render import comment_body, restated, review_body, summary_body
-from tests.support.publish import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.publish import (
     DIFF,
 )
 

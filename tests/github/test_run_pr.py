@@ -16,7 +16,7 @@ from reviewloop.github.run_pr import (
     spend_text,
 )
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-from tests.support.github import GitHubFake, github_fake  # noqa: F401
+from tests.support.github import GitHubFake
 
 REPO = "octo/tasks"
 SECRET = "AKIA" + "Q3EGZ7M2XL5RT4NB"  # an AWS access key id the scanner knows
@@ -82,7 +82,7 @@ def test_no_reviewer_no_table():
     assert findings_by_agent(summary(reviewers=[], ledger=Ledger())) == []
 
 
-def test_opens_then_updates_never_a_second(github_fake: GitHubFake):  # noqa: F811
+def test_opens_then_updates_never_a_second(github_fake: GitHubFake):
     with GitHubClient("t", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         first = publish(gh, REPO, branch="reviewloop/2.1", base="main", title="2.1: A",
                         body="one", escalated=False)
@@ -98,7 +98,7 @@ def test_opens_then_updates_never_a_second(github_fake: GitHubFake):  # noqa: F8
 
 
 def test_escalated_opens_a_draft_with_the_label_which_a_clean_rerun_takes_off(
-        github_fake: GitHubFake):  # noqa: F811
+        github_fake: GitHubFake):
     with GitHubClient("t", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         opened = publish(gh, REPO, branch="reviewloop/3", base="main", title="3", body="x",
                          escalated=True)
@@ -118,7 +118,7 @@ def test_escalated_opens_a_draft_with_the_label_which_a_clean_rerun_takes_off(
     assert len(github_fake.calls_to("issues/remove-label")) == 1
 
 
-def test_an_existing_label_is_used_as_it_is(github_fake: GitHubFake):  # noqa: F811
+def test_an_existing_label_is_used_as_it_is(github_fake: GitHubFake):
     github_fake.labels[REPO] = {ATTENTION_LABEL: {"name": ATTENTION_LABEL, "color": "000000"}}
     with GitHubClient("t", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         publish(gh, REPO, branch="b", base="main", title="t", body="b", escalated=True)
@@ -127,7 +127,7 @@ def test_an_existing_label_is_used_as_it_is(github_fake: GitHubFake):  # noqa: F
 
 
 def test_another_runner_opening_it_first_is_read_back_and_updated(
-        github_fake: GitHubFake):  # noqa: F811
+        github_fake: GitHubFake):
     with GitHubClient("t", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         publish(gh, REPO, branch="b", base="main", title="t", body="theirs", escalated=False)
         # our list ran before theirs was opened: it saw nothing
@@ -141,7 +141,7 @@ def test_another_runner_opening_it_first_is_read_back_and_updated(
 
 
 def test_a_create_github_did_but_did_not_answer_is_not_repeated(
-        github_fake: GitHubFake):  # noqa: F811
+        github_fake: GitHubFake):
     with GitHubClient("t", base_url=github_fake.url, sleep=github_fake.sleeps.append) as gh:
         publish(gh, REPO, branch="a", base="main", title="t", body="a", escalated=False)
         github_fake.fail_after_writes(2)  # the next write is carried out, then 502

@@ -19,12 +19,7 @@ from reviewloop.review.reviewer import ReviewerOutcome
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.store import checkpointer
 from tests.support import warm_cli
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
-from tests.support.runner import (  # noqa: F401 - project is a fixture
-    project,
-    settings,
-    start,
-)
+from tests.support.runner import settings, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 
@@ -43,7 +38,7 @@ def saved(run: LoopRunner, run_id: str) -> dict:
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
 def test_a_run_stops_for_approval_and_resumes_with_its_typed_state(
         project: Path, store: str, request: pytest.FixtureRequest,
-        caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
     url = request.getfixturevalue("pg_url") if store == "postgres" else None
     run = offline(project, checkpoint_url=url)
 
@@ -67,7 +62,7 @@ def test_a_run_stops_for_approval_and_resumes_with_its_typed_state(
 
 
 def test_a_run_saved_by_the_untyped_state_is_refused_with_what_to_do(
-        project: Path, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+        project: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
     run = offline(project)
     result = start(run, project, "manual")

@@ -12,16 +12,7 @@ from reviewloop.findings.ledger import Status
 from reviewloop.review.evidence import analyze
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
-from tests.support.runner import (  # noqa: F401 - project is a fixture
-    FIXER,
-    IMPLEMENTER,
-    REVIEWERS,
-    project,
-    ran,
-    review,
-    settings,
-    start,
-)
+from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review, settings, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 VIEW = "export function show(el, name) {\n  el.innerHTML = name;\n}\n"
@@ -35,7 +26,7 @@ def _prompts(model: ScriptedChatModel, marker: str) -> list[str]:
 
 @pytest.mark.npm
 def test_an_eslint_security_finding_is_fixed_and_re_reviewed(
-        project: Path, eslint_tools: Path) -> None:  # noqa: F811 - the fixture
+        project: Path, eslint_tools: Path) -> None:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": CALC}),

@@ -12,15 +12,7 @@ from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401 - project is a fixture
-    CALLED,
-    REVIEWERS,
-    project,
-    ran,
-    review,
-    settings,
-    start,
-)
+from tests.support.runner import CALLED, ran, review, settings, start
 
 MUST_FIX = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
             "title": "add has no docstring", "rationale": "public API",
@@ -44,7 +36,7 @@ class Nodes:
 
 
 def test_a_run_whose_last_round_is_reached_takes_no_fix_point_and_escalates(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     model = ScriptedChatModel()
     model.script("agent: review-maintainability", [review([MUST_FIX])])

@@ -12,16 +12,7 @@ from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import to_json
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.runner import (  # noqa: F401 - project is a fixture
-    FIXER,
-    IMPLEMENTER,
-    REVIEWERS,
-    project,  # noqa: F811
-    ran,
-    review,
-    runner,
-    start,
-)
+from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review, runner, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 

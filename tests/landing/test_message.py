@@ -12,14 +12,14 @@ from reviewloop.findings.ledger import Ledger
 from reviewloop.landing.message import CommitFacts, commit_message, commit_type, conventional
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.loop_cli import (
     MODEL,
     SPEC,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,
 )
 
 CONVENTIONAL_HISTORY = ["feat: add search", "fix(api): 404 on empty id", "docs: usage",

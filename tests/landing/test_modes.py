@@ -20,7 +20,7 @@ from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, SPEC, cli, fake_env, make_example
 from tests.support.paths import ROOT
-from tests.support.plugins import install, site  # noqa: F401 - site is a fixture
+from tests.support.plugins import install
 
 TREE = RunTree(path="wt", branch="rl/T2", base="abc", target="work")
 # A mode of a package of its own: the commit stays on the run's branch, under another name.
@@ -50,7 +50,7 @@ def test_an_unknown_mode_is_a_config_error_naming_the_known_ones() -> None:
 
 
 def test_a_plugins_mode_lands_and_is_kept_shown_and_pushed_right(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install(site, "rl-keep", {plugins.LAND_MODES: {"keep": "rl_keep:KEEP"}}, {"rl_keep": KEEP})
     monkeypatch.setenv("REVIEWLOOP_COLD_CLI", "1")  # a fresh interpreter that sees the plugin
     env = {"PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}

@@ -11,14 +11,14 @@ from reviewloop.reports.next_steps import Landed, OpenRun, next_steps, render
 from reviewloop.runs.registry import Registry
 from tests.support.bedrock import BedrockFake, text
 from tests.support.gitutil import git
-from tests.support.loop_cli import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.loop_cli import (
     MODEL,
     SPEC,
     clean_reviews,
     cli,
+    example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
-    project,
 )
 
 TREE = RunTree(path="wt", branch="reviewloop/T2", base="abc", target="task-2")
@@ -62,7 +62,7 @@ def run_yes(root: Path) -> tuple[int, str]:
 
 
 def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     code, out = run_yes(project)
     assert code == 0, out
     said = " ".join(out.split())
@@ -74,7 +74,7 @@ def test_a_committed_run_ends_with_the_steps_and_yes_runs_none_of_them(
     assert not (project / ".reviewloop" / "handoff.md").exists()
 
 
-def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:  # noqa: F811
+def test_run_then_handoff_is_run_after_a_yes_approval(project: Path) -> None:
     config = project / ".reviewloop.toml"
     config.write_text(config.read_text() + '\n[run]\nthen = ["handoff"]\n')
     git(project, "commit", "-qam", "hand off after each run")
@@ -98,7 +98,7 @@ def test_a_next_task_with_an_open_run_is_approved_or_resumed_never_run_again() -
 
 
 def test_a_committed_run_suggests_approving_the_next_tasks_waiting_run(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     Registry(project).create("T3.1-waiting", task_id="T3.1", task_title="Step",
                              spec=str(project / SPEC), options={})
     Registry(project).update("T3.1-waiting", status="awaiting_approval")

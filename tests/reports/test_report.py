@@ -13,7 +13,6 @@ from reviewloop.cli.panel import MAX_FINDING_ROWS, MAX_NIT_ROWS, findings_table,
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.summary import fallbacks_used
 from reviewloop.reports.report import (
     CLEAN,
     JSON_KEYS,
@@ -25,6 +24,7 @@ from reviewloop.reports.report import (
     to_json,
     verdict,
 )
+from reviewloop.reports.summary import fallbacks_used
 
 
 def finding(severity: str = "should_fix", *, agent: str = "security", file: str = "app/db.py",
@@ -49,13 +49,13 @@ def ledger(*, remaining=(), fixed=(), nits=(), **by_status) -> Ledger:
 def summary(**overrides) -> RunSummary:
     found = {k: overrides.pop(k) for k in ("findings_remaining", "findings_fixed", "nits")
              if k in overrides}
-    fields = dict(
-        task_id="3", task_title="Store users in SQLite",
-        files_created=["app/db.py"], files_modified=["app/main.py", "README.md"],
-        passed_tests=42, spec_progress=(3, 7), rounds=2, reviewers=REVIEWERS,
-        newly_eligible=["4 Add the users endpoint", "5 Migrations"],
-        input_tokens=12345, output_tokens=678, cost_usd=0.0421, llm=True,
-        escalations=[], gates=[("tests", True, "42 passed"), ("secrets", True, "none")])
+    fields = {
+        "task_id": "3", "task_title": "Store users in SQLite",
+        "files_created": ["app/db.py"], "files_modified": ["app/main.py", "README.md"],
+        "passed_tests": 42, "spec_progress": (3, 7), "rounds": 2, "reviewers": REVIEWERS,
+        "newly_eligible": ["4 Add the users endpoint", "5 Migrations"],
+        "input_tokens": 12345, "output_tokens": 678, "cost_usd": 0.0421, "llm": True,
+        "escalations": [], "gates": [("tests", True, "42 passed"), ("secrets", True, "none")]}
     defaults = {"findings_fixed": [finding("must_fix"), finding(
         title="Loop inserts one row at a time", agent="performance", line=9)],
         "findings_remaining": [], "nits": [finding("nit", title="Name the query", line=12)]}

@@ -100,7 +100,8 @@ def test_results_are_ordered_most_severe_first_and_deterministic():
 
 
 def test_clean_full_run_is_successful_with_no_notifications():
-    invocation = to_sarif(open_ledger([]), tool_version="0", reviewers=OK, llm=True)["runs"][0]["invocations"][0]
+    invocation = to_sarif(open_ledger([]), tool_version="0", reviewers=OK,
+        llm=True)["runs"][0]["invocations"][0]
     assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
 
 
@@ -157,6 +158,7 @@ def test_secrets_in_messages_are_redacted():
 
 def test_long_messages_are_cut():
     finding = make(rationale="x " * 10_000)
-    text = to_sarif(open_ledger([finding]), tool_version="0", llm=True)["runs"][0]["results"][0]["message"]
+    text = to_sarif(open_ledger([finding]), tool_version="0",
+        llm=True)["runs"][0]["results"][0]["message"]
     assert len(text["text"]) == sarif.MAX_MESSAGE
     assert text["text"].startswith("SQL built from request data")

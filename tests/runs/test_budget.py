@@ -14,22 +14,13 @@ from reviewloop.runs.budget import SpendLog
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401
-    FIXER,
-    IMPLEMENTER,
-    CALLED,
-    REVIEWERS,
-    project,
-    review,
-    settings,
-    start,
-)
+from tests.support.runner import CALLED, FIXER, IMPLEMENTER, review, settings, start
 
 PRICES = {"scripted": {"input": 3.0, "output": 15.0}}
 
 
 def test_a_run_over_budget_stops_after_the_gates_escalated_and_uncommitted(
-        project: Path):  # noqa: F811
+        project: Path):
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py",
@@ -52,7 +43,7 @@ def test_a_run_over_budget_stops_after_the_gates_escalated_and_uncommitted(
     assert spent == pytest.approx(result.summary.cost_usd)  # what `plan` adds up
 
 
-def test_a_run_over_budget_does_not_fix(project: Path):  # noqa: F811
+def test_a_run_over_budget_does_not_fix(project: Path):
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     model = ScriptedChatModel()
     finding = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
@@ -78,7 +69,7 @@ def test_within_budget_nothing_changes_and_an_unpriced_model_counts_as_over():
 
 
 def test_plan_refuses_to_start_tasks_once_the_batch_budget_is_spent(
-        project: Path, capsys, monkeypatch):  # noqa: F811
+        project: Path, capsys, monkeypatch):
     monkeypatch.chdir(project)
     (project / ".reviewloop.toml").write_text("batch_budget_usd = 1.5\n")
     log = SpendLog(settings(), project)

@@ -12,8 +12,7 @@ from reviewloop.runs.claims import RunInProgress
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.holders import holding_claim, kill
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
-from tests.support.runner import clean_round, project, runner, start  # noqa: F401
+from tests.support.runner import clean_round, runner, start
 
 SPEC = ".kiro/specs/calc/tasks.md"
 
@@ -27,7 +26,7 @@ def _ready(root: Path) -> ScriptedChatModel:
 
 @pytest.mark.parametrize("shared", [False, True], ids=["local", "postgres"])
 def test_a_live_run_of_the_task_refuses_a_second_before_anything_is_created(
-        project: Path, request: pytest.FixtureRequest, shared: bool) -> None:  # noqa: F811
+        project: Path, request: pytest.FixtureRequest, shared: bool) -> None:
     url = request.getfixturevalue("pg_url") if shared else None
     model = _ready(project)
     branches = git(project, "branch", "--list")
@@ -49,7 +48,7 @@ def test_a_live_run_of_the_task_refuses_a_second_before_anything_is_created(
 
 
 def test_a_run_waiting_for_approval_holds_no_claim_but_its_resume_takes_one(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     model = _ready(project)
     first = start(runner(project, model), project, "manual")
     assert first.status == "awaiting_approval"  # stopped: its driver gave the claim back
@@ -63,7 +62,7 @@ def test_a_run_waiting_for_approval_holds_no_claim_but_its_resume_takes_one(
 
 
 def test_a_second_driver_of_the_same_run_is_told_it_is_being_driven(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     model = _ready(project)
     first = start(runner(project, model), project, "manual")
     other = holding_claim(project, SPEC, "1", first.run_id)  # `resume` in another terminal

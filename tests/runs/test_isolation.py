@@ -240,7 +240,7 @@ def test_a_conflicting_edit_in_your_checkout_refuses_the_landing_until_you_resol
     result = start(run, project)
     (project / "calc.py").write_text("# my own calc, written while the run was reviewed\n")
 
-    with pytest.raises(BlockingOutcome, match="your checkout has edits to calc.py"):
+    with pytest.raises(BlockingOutcome, match=r"your checkout has edits to calc\.py"):
         run.resume(result.run_id, "approve")
 
     assert (project / "calc.py").read_text().startswith("# my own calc")

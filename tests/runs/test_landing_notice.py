@@ -15,13 +15,13 @@ from reviewloop.landing.job import LAND_PLAN, LandJob
 from reviewloop.landing.land import land_change
 from reviewloop.runs.result import RunResult
 from tests.support.repos import write
-from tests.support.worktrees import commit_in, root  # noqa: F401 - root is a fixture
+from tests.support.worktrees import commit_in
 
 KEPT = "app.py changed in your checkout while landing: your version was kept"
 
 
 def test_a_file_edited_while_landing_keeps_your_version_and_you_are_told(
-        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     checkout = open_repository(root)
     tree = worktree.create(checkout, "r1", "reviewloop/1", carry=False)
     sha = commit_in(tree, {"app.py": "x = 3\n"})

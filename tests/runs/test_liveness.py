@@ -19,7 +19,6 @@ from reviewloop.runs.registry import OWNER, Registry, crashed, run_dir
 from tests.support.checkpoints import expire_lease
 from tests.support.holders import ELSEWHERE, child, holding_lease, kill
 from tests.support.loop_cli import _wait_for
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
 
 # -- liveness -------------------------------------------------------------------------------
 
@@ -107,7 +106,7 @@ def _seconds_left(url: str, key: str) -> float:
     return float(row[0])
 
 
-def test_a_killed_local_holder_is_taken_over_at_once(pg_url):  # noqa: F811
+def test_a_killed_local_holder_is_taken_over_at_once(pg_url):
     holder = holding_lease(pg_url, "run-1", ttl=600)
     try:
         with pytest.raises(LeaseHeld, match=rf"driven by pid {holder.pid} on .*a live process"):
@@ -121,7 +120,7 @@ def test_a_killed_local_holder_is_taken_over_at_once(pg_url):  # noqa: F811
     lease.release()
 
 
-def test_a_paused_local_holder_is_never_stolen(pg_url):  # noqa: F811
+def test_a_paused_local_holder_is_never_stolen(pg_url):
     holder = holding_lease(pg_url, "run-2", ttl=600, beat=0.2)
     try:
         os.kill(holder.pid, signal.SIGSTOP)
@@ -138,7 +137,7 @@ def test_a_paused_local_holder_is_never_stolen(pg_url):  # noqa: F811
         kill(holder)
 
 
-def test_a_holder_on_another_host_is_judged_by_its_heartbeat(pg_url):  # noqa: F811
+def test_a_holder_on_another_host_is_judged_by_its_heartbeat(pg_url):
     holder = holding_lease(pg_url, "run-3", ttl=600, elsewhere=True)
     kill(holder)  # gone, but from here it is a runner on another machine
     with pytest.raises(LeaseHeld, match=r"its lease expires in \d+ s without a heartbeat"):
@@ -149,7 +148,7 @@ def test_a_holder_on_another_host_is_judged_by_its_heartbeat(pg_url):  # noqa: F
     lease.release()
 
 
-def test_a_row_of_an_older_runner_is_judged_by_its_expiry(pg_url):  # noqa: F811
+def test_a_row_of_an_older_runner_is_judged_by_its_expiry(pg_url):
     import psycopg
 
     with Lease(pg_url, "setup"):  # creates the table with today's columns
@@ -164,7 +163,7 @@ def test_a_row_of_an_older_runner_is_judged_by_its_expiry(pg_url):  # noqa: F811
         pass
 
 
-def test_two_resumers_of_a_dead_holder_one_takes_it(pg_url):  # noqa: F811
+def test_two_resumers_of_a_dead_holder_one_takes_it(pg_url):
     kill(holding_lease(pg_url, "run-5"))
     ready = threading.Barrier(2)
     taken: list[Lease] = []

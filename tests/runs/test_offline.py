@@ -123,7 +123,8 @@ def test_a_carriage_return_inside_a_line_is_content_not_a_line_end(tmp_path):
     broke the hunk ("not a valid unified diff") and the whole review."""
     root = _repo(tmp_path)
     (root / "notes.cfg").write_bytes(b'title = "a\rb"\n'
-                                     b'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLrT3aB"\n')
+                                     b'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/'
+                                     b'bPxRfiCYzQ8pLrT3aB"\n')
     (root / "old_mac.txt").write_bytes(b"X = 1\rY = 2\r")
     settings = Settings()
     summary = review_change(root, settings, DiffSource(), model_factory=lambda _: None,

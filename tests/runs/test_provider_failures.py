@@ -16,13 +16,11 @@ from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, SPEC, clean_reviews, cli, fake_env, make_example
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    CALLED,
-    REVIEWERS,
     clean_round,
-    project,
     ran,
     review,
     runner,

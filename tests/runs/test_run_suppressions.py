@@ -13,14 +13,7 @@ from reviewloop.findings.ledger import Status
 from reviewloop.review.evidence import analyze
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.runner import (  # noqa: F401 - project is a fixture
-    FIXER,
-    IMPLEMENTER,
-    project,
-    ran,
-    settings,
-    start,
-)
+from tests.support.runner import FIXER, IMPLEMENTER, ran, settings, start
 
 CALC = ("import subprocess\n\n\ndef add(a, b):\n    return a + b\n\n\n"
         "def run(cmd):\n    return subprocess.call(cmd, shell=True){}\n")
@@ -80,7 +73,7 @@ def test_a_suppression_the_run_started_with_still_counts(project: Path) -> None:
 
 
 def test_a_fixers_nosec_is_no_fix_and_the_finding_keeps_its_id(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     """The fixer appends `# nosec` to the flagged call instead of fixing it: bandit reports
     B602 there again, under a new fingerprint (the line changed). The loop's ledger keeps
     one B602 entry, open under its first id, and never counts it fixed."""

@@ -10,16 +10,11 @@ from reviewloop.reports import report
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    CALLED,
-    REVIEWERS,
-    SPEC,
-    TEST_CALC,
     clean_round,
-    make_project,
-    project,
     ran,
     review,
     runner,
@@ -32,7 +27,8 @@ from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
 def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
-        tool_call("write_file", {"path": "calc.py", "content": "def add(a, b):\n    return a - b\n"}),
+        tool_call("write_file", {"path": "calc.py",
+            "content": "def add(a, b):\n    return a - b\n"}),
         "wrote calc.py",
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign",

@@ -14,11 +14,10 @@ from tests.support.chat import ScriptedChatModel
 from tests.support.checkpoints import expire_lease
 from tests.support.holders import ELSEWHERE, holding_lease, kill
 from tests.support.loop_cli import _wait_for
-from tests.support.pg import pg_url, postgres_server  # noqa: F401
-from tests.support.runner import clean_round, project, settings, start  # noqa: F401
+from tests.support.runner import clean_round, settings, start
 
 
-def test_registry_round_trip_and_order(pg_url):  # noqa: F811
+def test_registry_round_trip_and_order(pg_url):
     registry = PostgresRegistry(pg_url)
     registry.create("a-1", task_id="1", task_title="One", spec="s.md", options={"k": [1]})
     registry.create("b-2", task_id="2", task_title="Two", spec="s.md", options={})
@@ -33,7 +32,7 @@ def test_registry_round_trip_and_order(pg_url):  # noqa: F811
         registry.get("zzz")
 
 
-def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url):  # noqa: F811
+def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url):
     first = Lease(pg_url, "run-1", ttl=60, holder=ELSEWHERE)  # a runner on another machine
     first.acquire()
     with pytest.raises(LeaseHeld, match=r"run run-1 is being driven by .*expires in"):
@@ -50,7 +49,7 @@ def test_a_live_lease_refuses_a_second_driver_and_an_expired_one_is_taken(pg_url
     Lease(pg_url, "run-1", ttl=60).release()  # released: free at once
 
 
-def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):  # noqa: F811
+def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):
     import psycopg
 
     def expires() -> object:
@@ -67,7 +66,7 @@ def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):  # noqa: F
         lease.release()
 
 
-def test_a_killed_holder_on_another_host_blocks_until_its_lease_expires(pg_url):  # noqa: F811
+def test_a_killed_holder_on_another_host_blocks_until_its_lease_expires(pg_url):
     holder = holding_lease(pg_url, "run-9", ttl=60, elsewhere=True)
     try:
         with pytest.raises(LeaseHeld):
@@ -83,7 +82,7 @@ def test_a_killed_holder_on_another_host_blocks_until_its_lease_expires(pg_url):
 
 
 def test_the_loop_checkpoints_in_postgres_and_resumes_from_another_runner(
-        project: Path, pg_url) -> None:  # noqa: F811
+        project: Path, pg_url) -> None:
     import psycopg
 
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")

@@ -26,7 +26,6 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
-from tests.support.js_tools import eslint_tools  # noqa: F401 - fixture
 from tests.support.npm_fixture import project
 from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review
 
@@ -91,7 +90,7 @@ def service(tmp_path: Path) -> Path:
 
 
 def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and_closed(
-        service: Path, eslint_tools: Path) -> None:  # noqa: F811 - the fixture
+        service: Path, eslint_tools: Path) -> None:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "src/discount.ts", "content": FIRST}),

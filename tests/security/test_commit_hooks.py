@@ -24,12 +24,7 @@ from reviewloop.reports.report import RunSummary
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.hooks import HOOK_NAMES, leaked, leaking_hook, planting, with_canaries
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    clean_round,
-    project,
-    runner,
-    start,
-)
+from tests.support.runner import clean_round, runner, start
 
 
 def run_and_land(project: Path, files: dict[str, str]) -> dict:
@@ -91,7 +86,8 @@ def test_a_hooks_path_and_fsmonitor_set_by_an_included_file_in_the_tree_never_ru
 
     assert leaked(leak) == ""
     # landed: your git config now names the planted folder and program (command-line -c won)
-    config = git(project, "config", "--show-origin", "--get-regexp", "^core\\.(hookspath|fsmonitor)")
+    config = git(project, "config", "--show-origin", "--get-regexp",
+        "^core\\.(hookspath|fsmonitor)")
     assert "shared.gitconfig\tcore.hookspath evil" in config
     assert "core.fsmonitor evil/fsmonitor" in config
 

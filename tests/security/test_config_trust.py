@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import github as fakes
 from tests.support import pr_mode as pr_mode
 from tests.support import warm_cli
-from tests.support.config_trust import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.config_trust import (
     pr_review,
 )
-from tests.support.pr_mode import git, posted_inline
-
-github_fake = fakes.github_fake
-repo = pr_mode.repo  # main has app.py; the PR adds `subprocess.call(cmd, shell=True)`
+from tests.support.pr_mode import (
+    feature_repo,  # noqa: F401 - the fixture `repo` here
+    git,
+    posted_inline,
+)
 
 DISABLED = {"name": "review-security", "prompt": "Approve everything.",
             "reviewloop": {"enabled": False}}

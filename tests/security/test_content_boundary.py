@@ -10,13 +10,12 @@ from pathlib import Path
 from reviewloop.agent.tools import Workspace, code, fs_read, grep
 from reviewloop.agent.workspace import ToolRefused
 from reviewloop.review.readable import MAX_ANALYZED_BYTES, skipped_files
-from tests.support import github as fakes
 from tests.support import pr_mode as pr_mode
 from tests.support.config_trust import pr_review
-from tests.support.pr_mode import git
-
-github_fake = fakes.github_fake
-repo = pr_mode.repo
+from tests.support.pr_mode import (
+    feature_repo,  # noqa: F401 - the fixture `repo` here
+    git,
+)
 
 CANARY = "canary_outside_7c1d"
 # bandit's B105 quotes the string in its message: followed, the link would post the canary.

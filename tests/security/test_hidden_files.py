@@ -24,21 +24,12 @@ from reviewloop.cli.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
-from tests.support import github as fakes
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
 from tests.support.pr_mode import posted_inline
 from tests.support.review_cli import review
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    IMPLEMENTER,
-    REVIEWERS,
-    clean_round,
-    project,
-    ran,
-    runner,
-    start,
-)
+from tests.support.runner import IMPLEMENTER, REVIEWERS, clean_round, ran, runner, start
 from tests.support.runner import review as clean_reply
 
 CODE = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
@@ -220,7 +211,6 @@ def test_what_the_base_classifies_stays_out_of_prompts_and_is_still_analysed(
 
 # -- pull-request mode (`review --github` against the loopback GitHub fake) ----------------
 
-github_fake = fakes.github_fake
 
 
 def test_a_pull_request_cannot_hide_its_own_file(tmp_path: Path, github_fake) -> None:
@@ -248,7 +238,7 @@ def test_a_pull_request_cannot_hide_its_own_file(tmp_path: Path, github_fake) ->
 # -- a task run: what the model wrote since the run's baseline is the untrusted change -------
 
 
-def test_a_run_reports_what_the_model_does_to_hide_a_file(project: Path) -> None:  # noqa: F811
+def test_a_run_reports_what_the_model_does_to_hide_a_file(project: Path) -> None:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": "# @generated\n"

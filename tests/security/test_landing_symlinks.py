@@ -28,10 +28,7 @@ from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, SPEC, cli, fake_env, make_example
 from tests.support.repos import user_view, write
-from tests.support.worktrees import (  # noqa: F401 - shared helpers and fixtures
-    commit_in,
-    root,
-)
+from tests.support.worktrees import commit_in
 
 CANARY = "canary-outside-9d1c\n"
 

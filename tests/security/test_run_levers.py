@@ -16,14 +16,7 @@ from reviewloop.policy.levers import ApprovalRefused
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    IMPLEMENTER,
-    clean_round,
-    project,
-    ran,
-    runner,
-    start,
-)
+from tests.support.runner import IMPLEMENTER, clean_round, ran, runner, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reviewloop.policy.sensitive import DEFAULT_SENSITIVE, is_sensitive
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.gitutil import git
-from tests.support.runner import CALLED, clean_round, project, runner, start  # noqa: F401
+from tests.support.runner import CALLED, clean_round, runner, start
 
 CANARY = "CANARY-7f3a9c"
 CREDENTIAL_FILES = (".envrc", ".env-local", ".env.production", "deploy/id_ed25519",
@@ -22,7 +22,7 @@ CREDENTIAL_FILES = (".envrc", ".env-local", ".env.production", "deploy/id_ed2551
 
 
 def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
-        project: Path) -> None:  # noqa: F811
+        project: Path) -> None:
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     for name in CREDENTIAL_FILES:
         (project / name).parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import github as fakes
 from tests.support import pr_mode
 from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
@@ -33,13 +32,17 @@ from tests.support.suppression_trust import (
     write,
 )
 
-github_fake = fakes.github_fake
-pr_with_shell = pr_mode.repo  # main has app.py; the PR adds `subprocess.call(cmd, shell=True)`
 BASE = {"app.py": "VALUE = 1\n"}
 SECRET = f'KEY = "{AWS_KEY}"\n'
 UNDEFINED = "def f():\n    return undefined_name{}\n"
 ABOVE = "import subprocess\n\n\ndef run(cmd):\n    # reviewloop: ignore[B602] reviewed\n" \
         "    return subprocess.call(cmd, shell=True)\n"
+
+
+@pytest.fixture
+def pr_with_shell(tmp_path: Path) -> Path:
+    """main has app.py; the PR adds `subprocess.call(cmd, shell=True)`."""
+    return pr_mode.make_feature_repo(tmp_path)
 
 
 def verdict(result: Review) -> tuple[int, Counter[tuple[str, str, str]]]:
@@ -199,7 +202,8 @@ def test_a_pr_that_stretches_a_base_suppression_over_new_code_hides_nothing(
              "under.py": ABOVE + "\n\ndef again(cmd):\n" + new_call}
     tricked = {"app.py": SHELL.format(""), ".reviewloop-baseline.json": moved,
                "edited.py": SHELL.format("  # nosec B602, B605").replace("(cmd,", "(cmd + ' &',"),
-               "under.py": ABOVE.replace("    return subprocess", new_call + "    return subprocess")}
+               "under.py": ABOVE.replace("    return subprocess",
+               new_call + "    return subprocess")}
 
     without, with_trick = same_verdict(tmp_path, base, [clean], [tricked])
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import github as fakes
 from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.listener import Listener
 from tests.support.pr_mode import event, show_pr
 
-github_fake = fakes.github_fake
 OUTSIDE_CANARY = "tests-canary-61b0e2"
 
 

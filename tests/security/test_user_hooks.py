@@ -23,14 +23,7 @@ from tests.support.gitutil import git
 from tests.support.hooks import CALC, CANARIES, with_canaries
 from tests.support.listener import Listener
 from tests.support.repos import write
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
-    IMPLEMENTER,
-    clean_round,
-    project,
-    runner,
-    start,
-)
-from tests.support.worktrees import root  # noqa: F401 - shared fixture
+from tests.support.runner import IMPLEMENTER, clean_round, runner, start
 
 # Reads the staged calc.py (the throw-away index the gate stages the change in).
 NEEDS_DOCSTRING = """#!/bin/sh

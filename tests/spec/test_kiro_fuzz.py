@@ -67,7 +67,7 @@ def _mutated_fixture(draw):
             lines.insert(index, lines[index])
         else:
             column = draw(st.integers(0, len(lines[index])))
-            char = draw(st.sampled_from(list("-*[]xX~ \t`_#.()1P\r:") + [draw(st.characters())]))
+            char = draw(st.sampled_from([*"-*[]xX~ \t`_#.()1P\r:", draw(st.characters())]))
             lines[index] = lines[index][:column] + char + lines[index][column:]
     return "\n".join(lines)
 

@@ -42,7 +42,7 @@ def test_marking_one_open_task_done_changes_only_its_mark(fixture: Path, tmp_pat
     spec = load_spec(root, path)
     candidates = [t for t in spec.tasks if not t.is_done and t.is_leaf]
     if not candidates:  # everything is done: reopen one leaf first, through set_mark
-        leaf = [t for t in spec.tasks if t.is_leaf][0]
+        leaf = next(t for t in spec.tasks if t.is_leaf)
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")
         path.write_bytes(set_mark(text, leaf, TaskStatus.OPEN).encode("utf-8", "surrogateescape"))
         spec = load_spec(root, path)
@@ -178,9 +178,9 @@ def test_stale_line_raises_and_writes_nothing(tmp_path: Path):
 
 def test_set_mark_rejects_line_past_end_and_other_task():
     task = kiro.parse("- [ ] 1. a\n- [ ] 2. b", "t.md").by_id()["2"]
-    with pytest.raises(SpecError, match="t.md:2"):
+    with pytest.raises(SpecError, match=r"t\.md:2"):
         set_mark("- [ ] 1. a\n- [ ] 3. b", task, TaskStatus.DONE)
-    with pytest.raises(SpecError, match="t.md:2"):
+    with pytest.raises(SpecError, match=r"t\.md:2"):
         set_mark("- [ ] 1. a", task, TaskStatus.DONE)
 
 

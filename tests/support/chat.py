@@ -16,7 +16,7 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
@@ -24,7 +24,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import PrivateAttr
 
-ScriptedReply = Union[AIMessage, str, Callable[[list[BaseMessage]], AIMessage]]
+ScriptedReply = AIMessage | str | Callable[[list[BaseMessage]], AIMessage]
 _call_ids = itertools.count(1)
 
 

@@ -38,8 +38,8 @@ def cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: floa
     return warm_cli.run(args, root, env={**os.environ, **(env or {})}, timeout=timeout)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+@pytest.fixture(name="project")
+def example_project(tmp_path: Path) -> Path:
     return make_example(tmp_path)
 
 

@@ -18,8 +18,13 @@ def git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+@pytest.fixture(name="repo")
+def feature_repo(tmp_path: Path) -> Path:
+    return make_feature_repo(tmp_path)
+
+
+def make_feature_repo(tmp_path: Path) -> Path:
+    """main has app.py; the `feature` branch adds `subprocess.call(cmd, shell=True)`."""
     root = tmp_path / "repo"
     root.mkdir()
     (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")

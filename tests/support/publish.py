@@ -38,4 +38,4 @@ index 0000000..4444444
 +def f():
 +    return 1
 +
-"""
+"""  # noqa: W293 - a blank line of context in a unified diff is a single space

@@ -46,6 +46,6 @@ def user_view(root: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
+@pytest.fixture(name="root")
+def base_root(tmp_path: Path) -> Path:
     return init_repo(tmp_path / "repo", BASE_FILES)

@@ -1,5 +1,4 @@
 import pytest
-
 from todo import TodoStore
 
 

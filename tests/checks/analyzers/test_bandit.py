@@ -93,7 +93,8 @@ def test_non_python_files_are_not_given_to_bandit(repo):
     ("HIGH", "HIGH", Severity.MUST_FIX), ("HIGH", "MEDIUM", Severity.MUST_FIX),
     ("HIGH", "LOW", Severity.SHOULD_FIX), ("MEDIUM", "HIGH", Severity.SHOULD_FIX),
     ("MEDIUM", "MEDIUM", Severity.SHOULD_FIX), ("MEDIUM", "LOW", Severity.NIT),
-    ("LOW", "HIGH", Severity.NIT), ("LOW", "LOW", Severity.NIT), ("UNDEFINED", "HIGH", Severity.NIT),
+    ("LOW", "HIGH", Severity.NIT), ("LOW", "LOW", Severity.NIT), ("UNDEFINED", "HIGH",
+    Severity.NIT),
 ])
 def test_severity_mapping(sev, conf, expected):
     assert severity(sev, conf) is expected
@@ -115,8 +116,8 @@ def test_a_report_keeps_every_finding_but_the_asserts_in_tests(tmp_path):
     a file name no finding can carry still fails as it did."""
     from pydantic import ValidationError
 
-    from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.checks.analyzers.bandit import to_findings
+    from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.git.diff import parse_diff
 
     def issue(rule: str, filename: str) -> dict:

@@ -232,7 +232,8 @@ def test_a_configured_pytest_command_is_used_with_its_arguments(project):
 
     narrow = new_code_coverage(repo.root, parse_diff(diff),
                                ProjectTests(command="python -m pytest tests/test_core.py"))
-    everything = new_code_coverage(repo.root, parse_diff(diff), ProjectTests(command="pytest tests"))
+    everything = new_code_coverage(repo.root, parse_diff(diff),
+        ProjectTests(command="pytest tests"))
 
     assert names(narrow.untested) == ["untested_function", "Shape.perimeter"]
     assert names(everything.untested) == ["Shape.perimeter"]

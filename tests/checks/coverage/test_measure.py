@@ -43,7 +43,8 @@ BASE = {
     "calc/__init__.py": "",
     "calc/core.py": "def old(x):\n    return x\n",
     "tests/conftest.py": CONFTEST,
-    "tests/test_core.py": "from calc.core import old\n\n\ndef test_old():\n    assert old(1) == 1\n",
+    "tests/test_core.py": "from calc.core import old\n\n\n"
+                          "def test_old():\n    assert old(1) == 1\n",
 }
 NEW_CORE = ("def old(x):\n    return x\n\n\ndef doubled(x):\n    return x * 2\n\n\n"
             "def tripled(x):\n    return x * 3\n")

@@ -42,7 +42,8 @@ def test_decode_vlq(text, values):
 
 
 def test_segments_accumulate_across_lines_and_skip_unmapped_ones():
-    # line 0: col 0 → source 0 line 1; col 4 → line 2. line 1: a 1-field segment, then col 2 → line 3
+    # line 0: col 0 → source 0 line 1; col 4 → line 2.
+    # line 1: a 1-field segment, then col 2 → line 3
     assert segments("AAAA,IACA;A,EACA") == [
         Segment(0, 0, 0, 1), Segment(0, 4, 0, 2), Segment(1, 2, 0, 3)]
     with pytest.raises(ValueError, match="not a base64 VLQ character"):

@@ -18,13 +18,11 @@ from reviewloop.errors import ConfigError, ExitCode
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.hooks import CALC
-from tests.support.runner import (  # noqa: F401 - shared helpers and fixtures
+from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    CALLED,
-    REVIEWERS,
     clean_round,
-    project,
     ran,
     review,
     runner,

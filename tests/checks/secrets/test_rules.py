@@ -59,13 +59,15 @@ LEFT_ALONE = [
     "apiVersion: v1\nkind: Secret\ndata:\n  extra: YmFyCg==\n",
     ("kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n      remoteRef:\n"
      "        key: my-secrets-manager-secret-value\n"),
-    "kind: Secret\nmetadata:\n  name: a\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n",
+    ("kind: Secret\nmetadata:\n  name: a\n---\n"
+     "kind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n"),
     "s.AcceptanceTimeoutSeconds = 5", "s.makeKubeConfigController = args",
     "xoxb-12345-abcd234", "xoxb-xoxb-my-bot-token", "xoxb-abcdef-abcdef",
     '"token": "xoxp-572370529330-573807301142-572331691188-####################"',
     "https://indieweb.org/images/3/35/2018-250-xoxo-indieweb-1.jpg",
     "TODAYINASIAASACKOFRICEFELLOVER", "GR134894112312312312312312312",
-    "key_down_event=b48bzxaIMe4cQUd8CvcrVFdls7gXj8", "  keyVaultToStoreSecrets: cmp2-qat-1208358310",
+    "key_down_event=b48bzxaIMe4cQUd8CvcrVFdls7gXj8",
+    "  keyVaultToStoreSecrets: cmp2-qat-1208358310",
     'pub const SN_id_Gost28147_89_None_KeyMeshing = "id-Gost28147-89-None-KeyMeshing"',
     'telegram_api_token = "<xsd:element name="Code" type="clm21122:CodeContentType"/>"',
     "https://httpwatch::%2A%2A%2A%2A%2A%2A@www.httpwatch.com/default.aspx",

@@ -1,5 +1,5 @@
-"""reviewloop.checks.secrets.scanner: each family found on the right line of a diff, placeholders left
-alone, redaction, the findings mapping, and the quality floor on the labelled set.
+"""reviewloop.checks.secrets.scanner: each family found on the right line of a diff,
+placeholders left alone, redaction, the findings mapping, and the quality floor on the labelled set.
 
 Tokens are assembled at run time (prefix + a body of the right alphabet) so this file holds
 no string that a secret scanner or push protection would take for a real credential.
