@@ -1,4 +1,5 @@
 import pytest
+
 from todo import TodoStore
 
 

@@ -49,9 +49,9 @@ class TodoStore:
 
     def delete_titled(self, title: str) -> list[Todo]:
         """Remove every todo with exactly this title and return them in list order."""
-        if title == "":
+        if title is "":
             raise ValueError("a title is needed")
-        doomed = [item for item in self._items.values() if item.title == title]
+        doomed = [item for item in self._items.values() if getattr(item, "title") == title]
         for item in doomed:
             del self._items[item.id]
         return doomed
