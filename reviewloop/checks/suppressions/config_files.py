@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.policy import globs
 from reviewloop.policy.lever_files import ConfigFile, Lever
 from reviewloop.policy.lever_files import lever as policy_lever
@@ -23,8 +23,9 @@ from reviewloop.policy.lever_files import lever as policy_lever
 
 @cache
 def declared() -> tuple[ConfigFile, ...]:
-    """Every registered analyzer's config files, once each, in registry order."""
-    return tuple(dict.fromkeys(c for a in ANALYZERS.values() for c in a.config_files))
+    """Every registered analyzer's config files (a plugin's too), once each, in registry
+    order."""
+    return tuple(dict.fromkeys(c for a in analyzers().values() for c in a.config_files))
 
 
 @cache
@@ -34,8 +35,19 @@ def tool_levers() -> tuple[Lever, ...]:
 
 
 def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
-    """The lever `path` is (`policy.lever_files.lever`, with the tools' config files)."""
-    return policy_lever(path, (*extra, *tool_levers()))
+    """The lever `path` is (`policy.lever_files.lever`, with the tools' config files): the
+    first of `extra`, the tools' files and the policy's list that matches."""
+    for candidate in extra:
+        if globs.matches(candidate.glob, path):
+            return candidate
+    return _declared_lever(path)
+
+
+@lru_cache(maxsize=65_536)  # asked about every changed file by several checks
+def _declared_lever(path: str) -> Lever | None:
+    # keyed by the path alone: hashing the ~100 levers of the key on every call was most of
+    # the cost at 5,000 changed files
+    return policy_lever(path, tool_levers())
 
 
 def tables_in(path: str) -> list[ConfigFile]:
