@@ -12,18 +12,10 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.trust import Trust
 from reviewloop.review.classify import RULE, Classification, TrustedSide, classify
+from tests.support.classify import classified_pr, commit
 from tests.support.gitutil import git
 
 CODE = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
-
-
-def commit(root: Path, files: dict[str, str]) -> str:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "change")
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture
@@ -35,12 +27,8 @@ def repo(tmp_path: Path) -> Repository:
 
 
 def pr(repo: Repository, base: dict[str, str], head: dict[str, str]) -> Classification:
-    """Classify the change from a commit of `base` to one of `head`, the base trusted."""
-    start = commit(repo.root, {"README.md": "x\n", **base})
-    end = commit(repo.root, head)
-    side = TrustedSide.base(start, parse_diff(repo.diff_refs(start, end)))
-    return classify(repo, parse_diff(repo.diff_refs(start, end)), repo.root, side.tree,
-                    side.trust)
+    """Classify the change from a commit of `base` (and a README) to one of `head`."""
+    return classified_pr(repo, {"README.md": "x\n", **base}, head)
 
 
 def flagged(found: Classification) -> dict[str, tuple[int, str]]:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository, open_repository
-from reviewloop.review.classify import Classification, TrustedSide, classify
+from tests.support.classify import classified_pr
 from tests.support.gitutil import git
 
 PACKAGE = json.dumps({"name": "lib", "main": "./dist/index.cjs", "types": "./dist/index.d.ts",
@@ -26,15 +25,6 @@ BASE = {"README.md": "x\n", "package.json": PACKAGE, "tsconfig.json": "{}\n",
         "infra/test/integ.app.js.snapshot/AppStack.assets.json": "{}\n"}
 
 
-def _commit(root: Path, files: dict[str, str]) -> str:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "change")
-    return git(root, "rev-parse", "HEAD").strip()
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
     root = tmp_path / "r"
@@ -43,20 +33,12 @@ def repo(tmp_path: Path) -> Repository:
     return open_repository(root)
 
 
-def _pr(repo: Repository, base: dict[str, str], head: dict[str, str]) -> Classification:
-    start = _commit(repo.root, base)
-    end = _commit(repo.root, head)
-    side = TrustedSide.base(start, parse_diff(repo.diff_refs(start, end)))
-    return classify(repo, parse_diff(repo.diff_refs(start, end)), repo.root, side.tree,
-                    side.trust)
-
-
 def _touched(files: dict[str, str]) -> dict[str, str]:
     return {name: text + "// changed\n" for name, text in files.items() if name != "README.md"}
 
 
 def test_what_the_base_package_publishes_and_the_cdk_builds_is_generated(repo):
-    found = _pr(repo, BASE, _touched(BASE))
+    found = classified_pr(repo, BASE, _touched(BASE))
 
     assert set(found.skipped) == {
         "dist/index.cjs", "dist/index.mjs", "dist/index.d.ts", "dist/util.js",
@@ -69,7 +51,7 @@ def test_what_the_base_package_publishes_and_the_cdk_builds_is_generated(repo):
 def test_a_javascript_package_publishes_its_sources(repo):
     # no tsconfig.json: `main` is the hand-written source, reviewed like any other
     base = {k: v for k, v in BASE.items() if k != "tsconfig.json"}
-    found = _pr(repo, base, {"dist/index.cjs": "exports.a = 2;\n"})
+    found = classified_pr(repo, base, {"dist/index.cjs": "exports.a = 2;\n"})
 
     assert found.skipped == {}
 
@@ -77,7 +59,7 @@ def test_a_javascript_package_publishes_its_sources(repo):
 def test_a_declaration_is_generated_beside_its_compiled_javascript_only(repo):
     base = {"README.md": "x\n", "lib/a.js": "exports.a = 1;\n", "lib/a.d.ts": "x\n",
             "lib/b.d.ts": "y\n"}
-    found = _pr(repo, base, {"lib/a.d.ts": "x2\n", "lib/b.d.ts": "y2\n"})
+    found = classified_pr(repo, base, {"lib/a.d.ts": "x2\n", "lib/b.d.ts": "y2\n"})
 
     assert set(found.skipped) == {"lib/a.d.ts"}
 
@@ -87,6 +69,6 @@ def test_what_the_change_declares_itself_does_not_count(repo):
     base = {k: v for k, v in BASE.items() if k != "tsconfig.json"}
     head = {"package.json": json.dumps({"name": "lib", "files": ["src", "dist"]}),
             "tsconfig.json": "{}\n", "src/index.js": "exports.b = 1;\n"}
-    found = _pr(repo, base, head)
+    found = classified_pr(repo, base, head)
 
     assert "src/index.js" not in found.skipped
