@@ -146,9 +146,10 @@ def _with_lines(path: str, summary: RunSummary) -> str:
 
 def _reviewers_table(reviewers: Sequence[ReviewerOutcome], llm: bool) -> Table:
     """With the LLM off a reviewer only reads what its analyzers found in the round's
-    prepare step: its own time says nothing, so none is shown."""
+    prepare step: its own time says nothing, so none is shown. `note`: why it failed (red)
+    or was skipped."""
     table = Table(title="Reviewers", title_justify="left", expand=False)
-    for name in ("agent", "status", "findings", "time", "tokens in/out", "error"):
+    for name in ("agent", "status", "findings", "time", "tokens in/out", "note"):
         table.add_column(name, justify="right" if name in ("findings", "time") else "left")
     styles = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
     for r in reviewers:

@@ -28,6 +28,7 @@ TYPESCRIPT = "typescript"
 SHELL = "shell"
 DOCKERFILE = "dockerfile"
 TERRAFORM = "terraform"
+JUPYTER = "jupyter"  # a notebook: JSON whose code cells are Python (`checks/notebooks.py`)
 
 SUFFIXES: dict[str, str] = {
     ".py": PYTHON, ".pyi": PYTHON, ".pyw": PYTHON,
@@ -35,6 +36,7 @@ SUFFIXES: dict[str, str] = {
     ".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TYPESCRIPT,
     ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
     ".tf": TERRAFORM, ".tofu": TERRAFORM,  # OpenTofu reads both
+    ".ipynb": JUPYTER,
 }
 # interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
 INTERPRETERS: dict[str, str] = {

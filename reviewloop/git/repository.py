@@ -15,12 +15,13 @@ import git
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import write_blobs
+from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
-from reviewloop.git.untracked import SkippedPath, prune, untracked_reason
+from reviewloop.git.untracked import SkippedPath, untracked_files
 from reviewloop.memo import TextMemo
 
 # Nothing in a working tree runs on the host when reviewloop runs git (DESIGN.md, "Trust
@@ -122,7 +123,7 @@ class Repository:
         """Paths changed from `base` to `head` (from their merge base unless told otherwise)."""
         refs = self._range(base, head, merge_base)
         out = self.git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
-        return [p for p in out.split("\0") if p]
+        return [shown(p) for p in out.split("\0") if p]
 
     def export_files(self, rev: str, paths: Iterable[str], dest: Path) -> list[str]:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
@@ -130,7 +131,7 @@ class Repository:
         rel = self._paths(paths)
         out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
-        return write_blobs(self._repo.git, out, dest, _GLOBAL)
+        return [shown(p) for p in write_blobs(self._repo.git, out, dest, _GLOBAL)]
 
     # -- diffs ----------------------------------------------------------------------------
 
@@ -192,10 +193,12 @@ class Repository:
         base_sha = self._commit(base) if base else None
         tree = self.worktree_tree()
         files = self.tree_changes(base_sha or self._empty_tree(), tree)
-        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree, files=files)
+        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree,  # stored: names as text
+                        files={shown(path): change for path, change in files.items()})
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:
-        """How each path differs from tree-ish `old` to tree-ish `new` (no rename detection)."""
+        """How each path (as on disk) differs from tree-ish `old` to tree-ish `new` (no
+        rename detection)."""
         return parse_raw_changes(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
                                     old, new))
 
@@ -232,24 +235,9 @@ class Repository:
         return self._untracked_files()[1]
 
     def _untracked_files(self) -> tuple[list[str], list[SkippedPath]]:
-        """(untracked files to snapshot, paths left out). Decided from directory listings
-        and sizes only: a left-out directory is never walked, a left-out file never read."""
-        top = self.git("ls-files", "--others", "--exclude-standard", "--directory", "-z")
-        kept, skipped, walk = [], [], []
-        for entry in (e for e in top.split("\0") if e):
-            reason = untracked_reason(self.root, entry)
-            if reason is not None:
-                skipped.append(SkippedPath(path=entry, reason=reason))
-            elif entry.endswith("/"):
-                walk.append(entry)
-            else:
-                kept.append(entry)
-        if walk:  # new folders: their files, minus nested environments and large files
-            inner = self.git("ls-files", "--others", "--exclude-standard", "-z", "--", *walk)
-            more, left_out = prune(self.root, [p for p in inner.split("\0") if p], walk)
-            kept += more
-            skipped += left_out
-        return sorted(kept), sorted(skipped, key=lambda s: s.path)
+        """(untracked files to snapshot, as on disk; paths left out, named as text)."""
+        return untracked_files(self.root, lambda *args: self.git(
+            "ls-files", "--others", "--exclude-standard", "-z", *args))
 
     # -- committing -----------------------------------------------------------------------
 
@@ -263,7 +251,7 @@ class Repository:
             raise ValueError("commit_paths needs at least one path")
         head = self.head_sha()
         with self._temp_index(seed=True) as env:
-            self.stage_into(env["GIT_INDEX_FILE"], rel)
+            self._stage_into(env["GIT_INDEX_FILE"], rel)
             self._commit_index(head, message, {**env, **(identity or {})})
         sha = self.head_sha() or ""
         status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
@@ -276,12 +264,16 @@ class Repository:
     def stage_into(self, index: str | os.PathLike[str], paths: Iterable[str]) -> None:
         """Write index file `index`: HEAD with exactly `paths` staged as they are in the
         working tree (deletions included) — what committing them would record."""
+        self._stage_into(index, sorted(set(self._paths(paths))))
+
+    def _stage_into(self, index: str | os.PathLike[str], rel: list[str]) -> None:
+        """`stage_into` for paths already as git takes them (`_paths`)."""
         env = {"GIT_INDEX_FILE": os.fspath(index)}
         head = self.head_sha()
         # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
         # path: an edit of the same size within the same timestamp tick is not missed.
         self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
-        self._stage(sorted(set(self._paths(paths))), env)
+        self._stage(rel, env)
 
     def _stage(self, rel: list[str], env: Mapping[str, str]) -> None:
         present = [p for p in rel if os.path.lexists(self.root / p)]
@@ -369,10 +361,12 @@ class Repository:
         return self._git_paths[name]
 
     def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
-        """Repository-relative POSIX paths; relative input is taken relative to the root."""
+        """Repository-relative POSIX paths as git takes them (a text-form name, `names.shown`,
+        back to its bytes); relative input is taken relative to the root."""
         result = []
         for path in paths or ():
-            full = os.path.normpath(os.path.join(self.root, path))
+            disk = on_disk(path) if isinstance(path, str) else os.fspath(path)
+            full = os.path.normpath(os.path.join(self.root, disk))
             rel = Path(os.path.relpath(full, self.root)).as_posix()
             if rel == ".." or rel.startswith("../"):
                 raise ValueError(f"{path} is outside the repository {self.root}")

@@ -5,10 +5,12 @@ output and oversize files. Decided from directory listings and sizes only, so a 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.git.names import shown
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
 # Larger untracked files are not snapshotted: no analyzer would read them.
@@ -56,6 +58,29 @@ def untracked_reason(root: Path, path: str) -> str | None:
     return None
 
 
+def untracked_files(root: Path, ls_others: Callable[..., str]
+                    ) -> tuple[list[str], list[SkippedPath]]:
+    """(untracked files to snapshot, as on disk; paths left out, named in text form).
+    `ls_others(*args)` is `git ls-files --others --exclude-standard -z *args`. Decided from
+    directory listings and sizes only: a left-out directory is never walked, a left-out file
+    never read."""
+    kept, skipped, walk = [], [], []
+    for entry in (e for e in ls_others("--directory").split("\0") if e):
+        reason = untracked_reason(root, entry)
+        if reason is not None:
+            skipped.append(SkippedPath(path=shown(entry), reason=reason))
+        elif entry.endswith("/"):
+            walk.append(entry)
+        else:
+            kept.append(entry)
+    if walk:  # new folders: their files, minus nested environments and large files
+        inner = ls_others("--", *walk)
+        more, left_out = prune(root, [p for p in inner.split("\0") if p], walk)
+        kept += more
+        skipped += left_out
+    return sorted(kept), sorted(skipped, key=lambda s: s.path)
+
+
 def prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], list[SkippedPath]]:
     """Files under the new folders `tops`, minus those inside a folder below a top that
     `untracked_reason` leaves out (each folder judged once) and files over the size limit."""
@@ -71,8 +96,8 @@ def prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], lis
         if reason is None:
             kept.append(path)
         else:
-            skipped.append(SkippedPath(path=path, reason=reason))
-    skipped += [SkippedPath(path=d, reason=r) for d, r in judged.items() if r is not None]
+            skipped.append(SkippedPath(path=shown(path), reason=reason))
+    skipped += [SkippedPath(path=shown(d), reason=r) for d, r in judged.items() if r is not None]
     return kept, skipped
 
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git import nofollow
+from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository, open_repository
 
 WORKTREES = ".reviewloop/worktrees"
@@ -59,8 +60,13 @@ class LandPlan(BaseModel):
     branch: str
     old: str
     new: str
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # in text form (`names.shown`): a plan is stored
     carried: str | None = None
+
+    @property
+    def disk_paths(self) -> tuple[str, ...]:
+        """`paths` as git and the file system take them."""
+        return tuple(map(on_disk, self.paths))
 
 
 def branch_name(template: str, task_id: str) -> str:
@@ -86,7 +92,7 @@ def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> Ru
     if mine:
         carried = restore(open_repository(path), mine)
     return RunTree(path=str(path), branch=name, base=base, target=checkout.current_branch(),
-                   carried=tuple(carried), carried_tree=mine if carried else None)
+                   carried=tuple(map(shown, carried)), carried_tree=mine if carried else None)
 
 
 def free_branch(checkout: Repository, wanted: str) -> str:
@@ -162,7 +168,7 @@ def plan(checkout: Repository, commit: str, branch: str, *, rewrite: Rewrite | N
     else:
         new = _replay(checkout, old, commit, branch, rewrite or {})
     return LandPlan(branch=branch, old=old, new=new, carried=carried,
-                    paths=tuple(sorted(checkout.tree_changes(old, new))))
+                    paths=tuple(sorted(map(shown, checkout.tree_changes(old, new)))))
 
 
 def _replay(checkout: Repository, old: str, commit: str, branch: str, rewrite: Rewrite) -> str:
@@ -208,11 +214,11 @@ def blocking(checkout: Repository, plan: LandPlan) -> list[str]:
     """Paths of the plan the user has edited (staged or not) to something that is neither the
     branch's version, the landed one nor the one a manual run took over: landing would
     overwrite their work."""
-    if checkout.current_branch() != plan.branch or not plan.paths:
+    if checkout.current_branch() != plan.branch or not plan.disk_paths:
         return []
     old, new, mine = _versions(checkout, plan)
-    index, files = _index(checkout, plan.paths), _worktree_blobs(checkout, plan.paths)
-    return [p for p in plan.paths
+    index, files = _index(checkout, plan.disk_paths), _worktree_blobs(checkout, plan.disk_paths)
+    return [shown(p) for p in plan.disk_paths
             if index.get(p) not in (old.get(p), new.get(p), mine.get(p, old.get(p)))
             or files.get(p) not in {_blob(v.get(p, old.get(p))) for v in (old, new, mine)}]
 
@@ -221,13 +227,13 @@ def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:
     """Raise SymlinkInPath, before anything is written, when landing `plan` would write or
     remove a path through a symlink in the user's checkout, or replace an untracked one.
     Tracked symlinks among the plan's paths (mode 120000) are entries, landed as links."""
-    if checkout.current_branch() != plan.branch or not plan.paths:
+    if checkout.current_branch() != plan.branch or not plan.disk_paths:
         return
     old, new, mine = _versions(checkout, plan)
-    links = {p for p in plan.paths
+    links = {p for p in plan.disk_paths
              if any(v is not None and v[0] == nofollow.LINK for v in (old.get(p), mine.get(p)))}
     nofollow.refuse_symlinks(
-        checkout.root, plan.paths, links=links, removed={p for p in links if p not in new},
+        checkout.root, plan.disk_paths, links=links, removed={p for p in links if p not in new},
         fix=f"nothing was landed and your branch did not move: move that symlink out of the "
             f"way (git does not track it), then `reviewloop resume`; or bring the commit in "
             f"yourself: git merge {plan.new[:12]}")
@@ -246,27 +252,27 @@ def apply(checkout: Repository, plan: LandPlan) -> list[str]:
             raise BlockingOutcome(f"cannot land: {plan.branch} moved meanwhile ({err.strip()})")
     elif current != plan.new:
         raise BlockingOutcome(f"cannot land: {plan.branch} moved since the landing was planned")
-    if checkout.current_branch() != plan.branch or not plan.paths:
+    if checkout.current_branch() != plan.branch or not plan.disk_paths:
         return []
     old, new, mine = _versions(checkout, plan)
-    index, files = _index(checkout, plan.paths), _worktree_blobs(checkout, plan.paths)
-    _set_index(checkout, [p for p in plan.paths if index.get(p) != new.get(p) and index.get(p)
+    index, files = _index(checkout, plan.disk_paths), _worktree_blobs(checkout, plan.disk_paths)
+    _set_index(checkout, [p for p in plan.disk_paths if index.get(p) != new.get(p) and index.get(p)
                           in (old.get(p), mine.get(p, old.get(p)))], new)
     left = []
-    for path in plan.paths:
+    for path in plan.disk_paths:
         if files.get(path) == _blob(new.get(path)):
             continue
         if files.get(path) in (_blob(old.get(path)), _blob(mine.get(path, old.get(path)))):
             _write(checkout, path, new.get(path))
         else:
-            left.append(path)
+            left.append(shown(path))
     return left
 
 
 def _versions(checkout: Repository, plan: LandPlan
               ) -> tuple[dict[str, Entry], dict[str, Entry], Mapping[str, Entry | None]]:
     """The plan's paths in the old commit, the new one and the carried tree ({} if none)."""
-    paths = plan.paths
+    paths = plan.disk_paths
     mine: Mapping[str, Entry | None] = {}
     if plan.carried:  # a path absent from the carried tree: the user had deleted it
         carried = _entries(checkout, plan.carried, paths)

@@ -200,12 +200,12 @@ def _coverage(ledger: Ledger) -> str:
 
 def _reviewers(summary: RunSummary) -> str:
     rows = [[esc(r.agent), badge(r.status), str(r.findings_count), f"{r.duration_s:.1f} s",
-             f"{r.input_tokens:,} / {r.output_tokens:,}", esc(r.error or "")]
+             f"{r.input_tokens:,} / {r.output_tokens:,}", esc(r.error or r.reason or "")]
             for r in summary.reviewers]
     gates = [[esc(name), badge("passed" if passed else "failed"), esc(text)]
              for name, passed, text in summary.gates]
     parts = ['<section id="reviewers"><h2>Reviewers and gates</h2>']
-    parts.append(table(["reviewer", "status", "findings", "time", "tokens in / out", "error"],
+    parts.append(table(["reviewer", "status", "findings", "time", "tokens in / out", "note"],
                        rows) if rows else "<p>No reviewer ran.</p>")
     if gates:
         parts.append(table(["gate", "result", "summary"], gates))

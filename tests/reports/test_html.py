@@ -50,6 +50,9 @@ def parsed(html: str) -> Elements:
     return parser
 
 
+SKIPPED = "no changed file is in this reviewer's scope"
+
+
 def hostile_page(title: str = HOSTILE) -> str:
     bad = finding(title, suggestion=f"suggest {HOSTILE}")
     joined = finding(f"model says {HOSTILE}").model_copy(update={"source": "llm"})
@@ -66,7 +69,9 @@ def hostile_page(title: str = HOSTILE) -> str:
                                    unread={f"dir/{XSS}.py": f"could not parse {HOSTILE}"})])
     summary = RunSummary(task_id="review", task_title=f"review of {HOSTILE}", ledger=ledger,
                          reviewers=[ReviewerOutcome(agent=f"rev{XSS}", status="failed",
-                                                    error=HOSTILE)],
+                                                    error=HOSTILE),
+                                    ReviewerOutcome(agent="review-infrastructure",
+                                                    status="skipped", reason=SKIPPED)],
                          gates=[(f"gate{XSS}", False, HOSTILE)], escalations=[HOSTILE],
                          llm=True)
     line = Timeline(total_s=4, spans=[Span(kind="review", label=f"rev{XSS}", round=1,
@@ -109,6 +114,7 @@ def test_the_page_shows_the_verdict_timeline_findings_history_and_coverage():
     assert "Also reported as:" in text and f"model says {HOSTILE} — review-security" in text
     assert "not read: bandit: could not parse" in text  # the matrix says why
     assert "$0.01" in text and "10 tok" in text  # the bar's tokens and cost
+    assert f"review-infrastructureskipped00.0 s0 / 0{SKIPPED}" in text  # why, not blank
 
 
 @given(st.text(max_size=120).filter(lambda t: t.strip()))

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -30,9 +32,10 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.notebooks import read as read_notebook
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
-from reviewloop.git.languages import PYTHON
+from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
@@ -81,7 +84,7 @@ class Bandit:
         return module_missing("bandit", INSTALL)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return ctx.files_for(PYTHON)
+        return ctx.files_for(PYTHON, JUPYTER)
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
@@ -90,15 +93,72 @@ class Bandit:
         files = self.reads(ctx)
         if not files:
             return []
-        # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
-        # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
-        # -x with a path that cannot exist: none of bandit's default excludes applies
-        argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                "-x", "/dev/null/none", "--", *(str(under(ctx.root, f)) for f in files)]
-        report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-bandit-") as tmp:
+            # a notebook's code cells as a script (bandit reads .py files only)
+            scripts = notebook_scripts(ctx, [f for f in files if ctx.language(f) == JUPYTER],
+                                       Path(tmp))
+            targets = [scripts[f][0] if f in scripts else str(under(ctx.root, f))
+                       for f in files if f in scripts or ctx.language(f) != JUPYTER]
+            # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
+            # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
+            # -x with a path that cannot exist: none of bandit's default excludes applies
+            argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
+                    "-x", "/dev/null/none", "--", *targets]
+            report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME) if targets else {
+                "results": [], "errors": [], "metrics": {}}
+        report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)
+                                       for path, (script, lines) in scripts.items()})
         found = to_findings(report, ctx)
-        record_reads(report, files, ctx)
+        record_reads(report, [f for f in files if ctx.language(f) != JUPYTER or f in scripts],
+                     ctx)
         return found
+
+
+def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path
+                     ) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """{notebook: (its code cells written as a script in `folder`, the notebook line of each
+    script line)}; a notebook that is not one is named as not read."""
+    scripts = {}
+    for n, path in enumerate(notebooks):
+        try:
+            notebook = read_notebook(under(ctx.root, path).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            ctx.not_read(path, f"could not read it ({exc})")
+            continue
+        if notebook is None:
+            ctx.not_read(path, "could not parse it (not a notebook's JSON)")
+            continue
+        text, lines = notebook.script()
+        script = folder / f"notebook_{n}.py"
+        script.write_text(text, "utf-8")
+        scripts[path] = (str(script), lines)
+    return scripts
+
+
+def in_notebooks(report: Any, scripts: dict[str, tuple[str, tuple[int, ...]]]) -> Any:
+    """bandit's report with each script's name and lines turned into its notebook's."""
+    if not scripts or not isinstance(report, dict):
+        return report
+
+    def line(name: str, number: int) -> int:
+        lines = scripts[name][1]
+        return lines[min(max(number, 1), len(lines)) - 1] if lines else 1
+
+    for issue in report.get("results") or []:
+        name = issue.get("filename") if isinstance(issue, dict) else None
+        if name in scripts:
+            issue["filename"] = scripts[name][0]
+            if isinstance(issue.get("line_number"), int):
+                issue["line_number"] = line(name, issue["line_number"])
+            issue["line_range"] = [line(name, n) for n in issue.get("line_range") or []
+                                   if isinstance(n, int)]
+    for error in report.get("errors") or []:
+        if isinstance(error, dict) and error.get("filename") in scripts:
+            error["filename"] = scripts[error["filename"]][0]
+    metrics = report.get("metrics")
+    if isinstance(metrics, dict):
+        report["metrics"] = {scripts[k][0] if k in scripts else k: v for k, v in metrics.items()}
+    return report
 
 
 def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext) -> None:

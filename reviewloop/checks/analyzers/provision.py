@@ -94,10 +94,24 @@ def offline(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def cached(tool: Tool, root: Path | None = None) -> Path | None:
-    """The tool's command in its finished cached environment, or None."""
+    """The tool's command in its finished cached environment, or None. An npm tool's folder
+    counts only while it was built from the lockfile reviewloop ships now: an upgrade that
+    changes a plugin's pin (not the tool's version) installs it again."""
     env_dir = (root or tools_dir()) / tool.folder
     command = tool.command_in(env_dir)
-    return command if (env_dir / MARKER).is_file() and command.is_file() else None
+    fresh = (env_dir / MARKER).is_file() and _outdated(tool, env_dir) is None
+    return command if fresh and command.is_file() else None
+
+
+def _outdated(tool: Tool, env_dir: Path) -> str | None:
+    """The pin an npm tool's finished folder was built from, when it is not today's."""
+    if not tool.npm:
+        return None  # the folder's name is its exact version, the whole requirement
+    try:
+        built = json.loads((env_dir / MARKER).read_text(encoding="utf-8")).get("requirement")
+    except (OSError, ValueError, AttributeError):
+        return None  # no marker (not finished) or not ours: judged as before
+    return built if isinstance(built, str) and built != tool.pin() else None
 
 
 def home(tool: Tool, root: Path | None = None) -> Path | None:
@@ -170,9 +184,14 @@ def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TI
             return done
         env_dir = base / tool.folder
         resumed = tool_build.resumable(tool, env_dir)
-        say(f"{'resuming the install of' if resumed else 'installing'} {tool.name} "
-            f"{tool.version} into {env_dir} (first use, usually {tool.typical}; later "
-            f"reviews reuse it offline)")
+        if _outdated(tool, env_dir) is not None:
+            (env_dir / MARKER).unlink()  # unusable until the new pins are installed
+            say(f"updating {tool.name} {tool.version} in {env_dir}: the packages reviewloop "
+                f"pins for it changed (usually {tool.typical}; later reviews reuse it offline)")
+        else:
+            say(f"{'resuming the install of' if resumed else 'installing'} {tool.name} "
+                f"{tool.version} into {env_dir} (first use, usually {tool.typical}; later "
+                f"reviews reuse it offline)")
         tool_build.build(tool, env_dir, timeout, say, resumed=resumed, beat=_BEAT_S)
     command = cached(tool, base)
     if command is None:  # pragma: no cover - build writes the marker last

@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -34,9 +35,11 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.notebooks import Notebook
+from reviewloop.checks.notebooks import read as read_notebook
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.languages import PYTHON
+from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
@@ -83,7 +86,7 @@ class RuffAnalyzer:
         return module_missing("ruff", INSTALL)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return ctx.files_for(PYTHON)
+        return ctx.files_for(PYTHON, JUPYTER)  # ruff reads notebooks itself
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
@@ -109,6 +112,8 @@ class RuffAnalyzer:
         if not isinstance(diagnostics, list):
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
         where = repo_paths(ctx.root)
+        notebooks: dict[str, Notebook | None] = {}
+        diagnostics = [_in_notebook(d, ctx, where, notebooks) for d in diagnostics]
         for d in diagnostics:
             if d.get("code") == UNREADABLE:
                 said = short_title(d.get("message") or "")
@@ -130,6 +135,33 @@ class RuffAnalyzer:
             start_line=start, end_line=end, title=short_title(diagnostic["message"]),
             rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
+
+
+def _in_notebook(diagnostic: dict[str, Any], ctx: AnalyzerContext, where: Callable[[str], str],
+                 notebooks: dict[str, Notebook | None]) -> dict[str, Any]:
+    """A diagnostic ruff gives by notebook cell and row, with the rows of the notebook file
+    (`notebooks`: each notebook read once per report)."""
+    cell = diagnostic.get("cell")
+    if not isinstance(cell, int) or not diagnostic.get("filename"):
+        return diagnostic
+    path = where(diagnostic["filename"])
+    if path not in notebooks:
+        notebooks[path] = _notebook(under(ctx.root, path))
+    notebook = notebooks[path]
+    if notebook is None:
+        return diagnostic
+    moved = dict(diagnostic)
+    for key in ("location", "end_location"):
+        if isinstance(moved.get(key), dict) and isinstance(moved[key].get("row"), int):
+            moved[key] = {**moved[key], "row": notebook.line(cell, moved[key]["row"])}
+    return moved
+
+
+def _notebook(path: Path) -> Notebook | None:
+    try:
+        return read_notebook(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _rationale(diagnostic: dict[str, Any]) -> str:

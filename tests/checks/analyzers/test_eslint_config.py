@@ -146,3 +146,20 @@ def test_a_typed_file_that_cannot_be_parsed_is_named_as_not_read(tmp_path: Path,
     assert set(health.unread) == {"src/broken.ts"}
     assert "could not parse it (line 1" in health.unread["src/broken.ts"]
     assert any(f.rule == "@typescript-eslint/no-implied-eval" for f in report.findings)
+
+
+@pytest.mark.npm
+def test_an_unused_name_is_reported_once_in_javascript_and_in_typescript(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """ESLint's core rule and its typescript-eslint extension check the same thing: on JS
+    the core one reports (typescript-eslint's recommended set turns it off on TS, where its
+    extension reports); never both on one name."""
+    repo = Repo(tmp_path / "repo")
+    unused = "export function f(x) {\n  const unused = 2;\n  return x;\n}\n"
+    diff = repo.change({"web/app.js": unused, "src/app.ts": unused.replace("(x)", "(x: number)")})
+
+    found = sorted((rule, file, line) for rule, file, line, _ in _findings(repo, diff)
+                   if rule.endswith("no-unused-vars"))
+
+    assert found == [("@typescript-eslint/no-unused-vars", "src/app.ts", 2),
+                     ("no-unused-vars", "web/app.js", 2)]

@@ -84,6 +84,25 @@ def test_first_use_runs_npm_ci_into_the_tools_folder_then_reuses_it(
     assert ensure(TINY, root, notify=said.append) == command and len(said) == 1
 
 
+def test_a_changed_shipped_lockfile_installs_the_tool_again(tmp_path: Path,
+                                                            tiny_manifests: Path) -> None:
+    """An upgrade of reviewloop that re-pins a plugin keeps the tool's version, so its folder's
+    name: the folder built from the old lockfile is not used, it is updated in place."""
+    root = tmp_path / "tools"
+    said: list[str] = []
+    command = ensure(TINY, root, notify=said.append)
+    lock = tiny_manifests / "package-lock.json"
+    lock.write_text(json.dumps(json.loads(lock.read_text()), indent=4))  # a new pin set
+
+    assert cached(TINY, root) is None and home(TINY, root) is None
+
+    assert ensure(TINY, root, notify=said.append) == command == cached(TINY, root)
+    assert said[-1] == (f"updating tiny 1.0.0 in {root / 'tiny-1.0.0'}: the packages "
+                        "reviewloop pins for it changed (usually seconds; later reviews reuse "
+                        "it offline)")
+    assert json.loads((root / "tiny-1.0.0" / MARKER).read_text())["requirement"] == TINY.pin()
+
+
 def test_an_interrupted_npm_install_is_never_used_and_resumes(
         tmp_path: Path, tiny_manifests: Path) -> None:
     root = tmp_path / "tools"

@@ -12,6 +12,7 @@ New tricks are added here, as one more `Transform`, never as a one-off test.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -226,6 +227,19 @@ def _long_line(seed: Seed, case: Case) -> Case:
                                           + b"\n"))
 
 
+def _notebook(seed: Seed, case: Case) -> Case:
+    """The code as a Jupyter notebook's code cell, after a markdown cell and a cell with a
+    line magic: `jupyter nbconvert --execute` and papermill run it."""
+    code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "\n", "Run me."]},
+             {**code, "source": ["%matplotlib inline\n", "!pip list\n"]},
+             {**code, "source": case.content().decode(*_FS).splitlines(keepends=True)}]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                      indent=1)
+    return case.with_content(data.encode()).moved(
+        str(PurePosixPath(case.main).with_suffix(".ipynb")))
+
+
 def _many_files(case: Case) -> dict[str, bytes]:
     return {f"pkg/mod_{i:03d}.txt": f"note {i}\n".encode(*_FS) for i in range(300)}
 
@@ -330,6 +344,8 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("tabs", _tabs, applies=_lang("python", "shell")),
     Transform("no-final-newline", _no_final_newline),
     Transform("long-line", _long_line),
+    Transform("jupyter-notebook", _notebook, applies=_lang("python"),
+              read=lambda seed: True),
     Transform("many-files", _with_files(_many_files)),
     Transform("tool-config", _with_files(_tool_config)),
     Transform("gitignored", _with_files(

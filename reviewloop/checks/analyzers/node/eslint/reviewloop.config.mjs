@@ -35,6 +35,16 @@ const forTypeScript = rulesOf(tseslint.configs.recommended);
 // its type-aware rules (and the core rules they replace, such as no-implied-eval, off)
 const typeChecked = rulesOf(tseslint.configs.recommendedTypeCheckedOnly);
 
+// typescript-eslint's extensions of core rules (its no-unused-vars: the same check, knowing
+// TS syntax) named alongside the core rule: on JavaScript the core rule reports, so the
+// extension is off there, or each problem would be reported twice. (On TypeScript its
+// recommended set turns the core rule off.)
+const SCOPE = "@typescript-eslint/";
+const core = { ...recommended, ...named.all };
+const twinsOff = Object.fromEntries(Object.keys(named.all)
+  .filter((rule) => rule.startsWith(SCOPE) && rule.slice(SCOPE.length) in core)
+  .map((rule) => [rule, "off"]));
+
 const { root, files } = process.env.REVIEWLOOP_ESLINT_FILES
   ? JSON.parse(readFileSync(process.env.REVIEWLOOP_ESLINT_FILES, "utf8"))
   : { root: "/", files: {} };
@@ -83,6 +93,7 @@ export default [
   })),
   { files: [where((f) => f.lang === "js" && f.source_type === "commonjs")],
     languageOptions: { sourceType: "commonjs" } },
+  { files: ["**/*.{js,mjs,cjs,jsx}", byLang("js")], rules: twinsOff },
   {
     files: ["**/*.{ts,mts,cts,tsx}", byLang("ts")],
     languageOptions: { parser: tseslint.parser },

@@ -1,0 +1,106 @@
+"""Jupyter notebooks read as the Python of their code cells (`reviewloop.checks.notebooks`):
+every source line found on its own line of the file however the notebook is written, and
+bandit's and ruff's findings in a notebook named on the notebook's lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewloop.checks.notebooks import read
+from tests.support.gitutil import git
+from tests.support.review_cli import review
+
+_LINE = st.lists(st.sampled_from([*'ab "\\\t{}[]:,%!é\u2028', "source", '"source": ']),
+                max_size=8).map("".join)
+_CELL = st.tuples(st.sampled_from(["code", "markdown", "raw"]),
+                  st.lists(_LINE, max_size=5), st.booleans())
+
+
+def _notebook(cells: list[tuple[str, list[str], bool]], indent: int | None) -> str:
+    """nbformat's layout: each source line a string ending in a line break (the last may
+    not), or the whole source as one string."""
+    out = []
+    for kind, lines, as_string in cells:
+        strings = [f"{line}\n" for line in lines]
+        source: list[str] | str = "".join(strings) if as_string else strings
+        out.append({"cell_type": kind, "metadata": {}, "source": source,
+                    **({"outputs": [], "execution_count": None} if kind == "code" else {})})
+    return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                      indent=indent)
+
+
+@given(cells=st.lists(_CELL, max_size=5))
+def test_each_source_line_is_found_on_the_file_line_that_holds_it(
+        cells: list[tuple[str, list[str], bool]]) -> None:
+    raw = _notebook(cells, indent=1)
+    notebook = read(raw)
+    assert notebook is not None
+    file_lines = raw.split("\n")
+    for number, (cell, (_, lines, _)) in enumerate(zip(notebook.cells, cells, strict=True), 1):
+        expected = "".join(f"{line}\n" for line in lines).splitlines()
+        assert list(cell.lines) == expected
+        for row, text in enumerate(expected, 1):
+            at = notebook.line(number, row)
+            assert json.dumps(text)[1:-1] in file_lines[at - 1]
+
+
+@given(cells=st.lists(_CELL, max_size=5), indent=st.sampled_from([None, 1, 2]))
+def test_the_script_holds_every_code_line_once_and_magics_as_comments(
+        cells: list[tuple[str, list[str], bool]], indent: int | None) -> None:
+    notebook = read(_notebook(cells, indent))
+    assert notebook is not None
+    text, where = notebook.script()
+    code = [line for kind, lines, _ in cells if kind == "code"
+            for line in "".join(f"{text}\n" for text in lines).splitlines()]
+    assert len(text.splitlines()) == len(where) == len(code)
+    assert all(line in (original, f"# {original}")
+               for line, original in zip(text.splitlines(), code, strict=True))
+
+
+def test_json_that_is_not_a_notebook_is_none() -> None:
+    assert read("{") is None and read("[]") is None and read('{"cells": 3}') is None
+
+
+NOTEBOOK = {"cells": [
+    {"cell_type": "markdown", "metadata": {}, "source": ["# Deploy helper\n"]},
+    {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+     "source": ["%load_ext autoreload\n", "import subprocess\n"]},
+    {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+     "source": ["def run(cmd):\n", "    print(undefined_name)\n",
+                "    return subprocess.call(cmd, shell=True)\n"]}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_a_notebooks_findings_are_on_its_own_lines(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("project\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    raw = json.dumps(NOTEBOOK, indent=1)
+    (root / "deploy.ipynb").write_text(raw)
+    (root / "broken.ipynb").write_text(raw[:-40])  # cut short: not JSON
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "notebooks")
+    lines = raw.split("\n")
+    shell = next(n for n, line in enumerate(lines, 1) if "shell=True" in line)
+    undefined = next(n for n, line in enumerate(lines, 1) if "undefined_name" in line)
+
+    done = review(root, "--base", "main", "--head", "feature", "--json")
+
+    report = json.loads(done.stdout)
+    found = {(f["file"], f["rule"], f["start_line"]) for f in report["findings"]["remaining"]}
+    assert ("deploy.ipynb", "B602", shell) in found  # bandit, on the script of its cells
+    assert ("deploy.ipynb", "F821", undefined) in found  # ruff, by cell and row
+    rows = {row["path"]: row for row in report["health"]["files"]}
+    assert "bandit (review-security)" in rows["deploy.ipynb"]["analysed_by"]
+    assert rows["deploy.ipynb"]["not_read"] == []
+    assert any(reason.startswith("bandit: could not parse it")
+               for reason in rows["broken.ipynb"]["not_read"])
+    assert done.returncode == 1 and report["health"]["complete"] is False
