@@ -1,11 +1,12 @@
-"""A model's system message: the shared prompt prefix with Bedrock's cache points."""
+"""A model's system message: the shared prompt prefix with Bedrock's cache points; and a
+first user message that later calls of the same conversation read from the cache."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import SystemMessage
+from langchain_core.messages import HumanMessage, SystemMessage
 
 
 def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
@@ -26,3 +27,12 @@ def system_message(shared: str | Sequence[str], specific: str, *, bedrock: bool
     for part in parts:
         blocks += [{"type": "text", "text": part}, {"cachePoint": {"type": "default"}}]
     return SystemMessage([*blocks, *([{"type": "text", "text": specific}] if specific else [])])
+
+
+def cached_ask(text: str, *, bedrock: bool) -> HumanMessage:
+    """The conversation's first user message, with a cache point after it on Bedrock: the
+    calls after the first (the reply to a tool result) read it with the prefix before it
+    instead of paying for it again. Plain text elsewhere."""
+    if not bedrock:
+        return HumanMessage(text)
+    return HumanMessage([{"type": "text", "text": text}, {"cachePoint": {"type": "default"}}])

@@ -48,8 +48,9 @@ class FixJob:
     started (the last state that passed its gates); `in_worktree` says a failed fix may be
     discarded (a run's own worktree) or must stay (`reviewloop review --fix`, your checkout);
     `steering` is the run's steering, of which the fixer gets what applies to its files;
-    `prefix` gives, for a group's files, the round's shared prompt prefix the reviewers of
-    those files sent (the fixer's prompt starts with it and reads their cache)."""
+    `prefix` gives, for a group's files, the parts of the round's prompt prefix the
+    reviewers of those files cached that hold no diff (their rules and steering: the fixer's
+    prompt starts with them and reads their cache) and the task the round reviewed."""
 
     repo: Repository
     workspace: Workspace
@@ -127,7 +128,8 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
         steering = job.steering.block(outside) if job.steering and outside else ""
         result = fix_with_llm(chat.model, group.findings, feedback, job.workspace,
                               job.policy, model_name=chat.name, timeout_s=chat.timeout_s,
-                              steering=steering, prefix=shared.parts, bedrock=chat.bedrock)
+                              steering=steering, prefix=shared.parts, task=shared.task,
+                              bedrock=chat.bedrock)
         usage.extend(result.usage)
         changed = changes_since(job.repo, start, job.artifacts)[0].paths
         if not changed:

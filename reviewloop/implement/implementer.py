@@ -96,7 +96,7 @@ def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
                          timeout_s=timeout_s)
 
 
-def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str,
+def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str | HumanMessage,
                   workspace: Workspace, policy: CommandPolicy, *, role: str, agent: str,
                   model_name: str = "", max_steps: int = 40, timeout_s: float | None = None,
                   declared: Sequence[BaseTool] = ()) -> ImplementResult:
@@ -105,7 +105,8 @@ def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str,
     stand-ins for a round's other tools, `agent.round_tools`)."""
     log = ToolLog()
     system = rules if isinstance(rules, SystemMessage) else SystemMessage(rules)
-    result = run_agent(model, [system, HumanMessage(ask)],
+    ask = ask if isinstance(ask, HumanMessage) else HumanMessage(ask)
+    result = run_agent(model, [system, ask],
                        [*editor_tools(workspace, policy, log), *declared],
                        max_steps=max_steps, timeout_s=timeout_s)
     usage = [usage_from(r, role=role, agent=agent, model=model_name) for r in result.replies]

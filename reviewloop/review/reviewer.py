@@ -99,7 +99,13 @@ def shared_parts(review: ReviewInput) -> tuple[str, ...]:
     steering for these files, when there is any, the same in a re-review unless the fix
     touches other kinds of files; the round's own material. Round 2 reads the first two
     from round 1's cache and writes only its own material."""
-    return (RULES + "\n", *_steering(review), round_prompt(review))
+    return (*cached_rules(review), round_prompt(review))
+
+
+def cached_rules(review: ReviewInput) -> tuple[str, ...]:
+    """The prefix's parts before the round's material: the rules and the steering, the same
+    for every reviewer and every fix group of a chunk (what a fixer reads of the cache)."""
+    return (RULES + "\n", *_steering(review))
 
 
 def round_prompt(review: ReviewInput) -> str:
@@ -112,10 +118,9 @@ def round_prompt(review: ReviewInput) -> str:
         parts.append(f"# The change (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
     else:
         parts.append(
-            f"# Re-review, round {review.round}\n\nThe fixer changed the code to address the "
-            "findings listed below. Review ONLY the diff of that fix: report a problem the "
-            "fix introduced, or a listed finding it did not really resolve (same file and "
-            "lines). Do not repeat findings about code the fix did not touch.")
+            f"# Re-review, round {review.round}\n\nReview ONLY the fix below, made for the "
+            "findings listed: report a problem it introduced, or a listed finding it did not "
+            "resolve (same file and lines); nothing on code it did not touch.")
         parts.append("## Findings the fix addressed\n\n" + _finding_lines(review.addressed))
         parts.append(f"## The fix (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
     if review.shared_evidence:

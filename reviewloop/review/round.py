@@ -53,8 +53,8 @@ from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
     agent_prompt,
+    cached_rules,
     round_prompt,
-    shared_parts,
     shared_prompt,
 )
 from reviewloop.spec.steering_set import SteeringSet
@@ -195,28 +195,37 @@ def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
 
 @dataclass(frozen=True)
 class SharedPrefix:
-    """The cached prefix of a chunk's reviewers, in its parts, and the files of the chunk."""
+    """What a fixer reads of a round's cache: the reviewers' cached parts that are the same
+    for every group of findings (the rules, and the steering of the chunk's files), the
+    files that steering covers, and the task the round reviewed (round 1)."""
 
     parts: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
+    task: str = ""
 
 
 def shared_prefix(setup: RoundSetup, material_path: str, ask: RoundAsk,
                   files: Sequence[str]) -> SharedPrefix:
-    """The prefix the reviewers of the chunk holding the first of `files` share (the whole
-    chunk, or its common files, `review.layers`), byte for byte: a later prompt that starts
-    with it (the fixer's) reads their cache. Empty when no chunk holds them or offline."""
-    material = load_material(material_path)
-    chunk = next((c for f in files for c in material.chunks if f in c.paths), None)
-    if chunk is None or not setup.models.enabled:
+    """The parts of the prefix the reviewers of the chunk holding the first of `files`
+    cached, byte for byte, up to the round's material (the diff and the evidence): a later
+    prompt that starts with them (the fixer's) reads their cache. The fixer is given its
+    findings and reads the lines they name itself: every fixer call read the whole diff
+    again (0.1x of it a call, six calls for three groups), more than the fix step's own
+    words. Offline nothing is cached; with no chunk holding `files`, the rules alone
+    (the same for every chunk)."""
+    if not setup.models.enabled:
         return SharedPrefix()
-    shared = _chunk_evidence(setup, material, material_path, chunk)
+    material = load_material(material_path)
+    task = _task_context(ask)
+    chunk = next((c for f in files for c in material.chunks if f in c.paths), None)
+    if chunk is None:
+        return SharedPrefix(parts=cached_rules(ReviewInput(round=ask.round, diff_text="")),
+                            task=task)
     layered = _layers(setup, material, chunk)
     if layered is not None:  # the prefix holds the files every sharing reviewer covers
         chunk = part(chunk, layered.common)
-        shared = tuple(f for f in shared if f.file in layered.common)
-    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering, shared)
-    return SharedPrefix(parts=shared_parts(review), paths=tuple(chunk.paths))
+    review = _input(ask.round, chunk, task, ask.addressed, setup.steering)
+    return SharedPrefix(parts=cached_rules(review), paths=tuple(chunk.paths), task=task)
 
 
 def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,

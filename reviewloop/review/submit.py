@@ -4,8 +4,9 @@ Its spec goes out with every reviewer call (in the cached prefix), so it holds w
 model needs and nothing the rest of the prompt already says: no description of the list or
 of a finding (the tool's own description and the rules say what they are), no
 `"default": null` and no `null` alternative for an optional field (leaving it out is
-enough; `ReviewReply` still accepts null). The reply is validated with `ReviewReply`
-itself, never with this copy.
+enough; `ReviewReply` still accepts null), and each field's description cut to what the
+rules and the field's own limits do not say (`_SAID`: the published schema keeps the
+long ones). The reply is validated with `ReviewReply` itself, never with this copy.
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from reviewloop.findings.schema import ReviewReply
 
 SUBMIT = "submit_findings"
 DESCRIPTION = "Submit your review: every finding in your area, or an empty list."
+
+# A finding's fields as the tool describes them: the rules say already that lines are in
+# the new file and hold a changed line, the schema says the limits (`minimum`, `maxLength`).
+_SAID = {
+    "file": "Repository-relative path, no a/ or b/ prefix, e.g. 'src/app/db.py'.",
+    "start_line": "First line of the problem in the NEW file.",
+    "end_line": "Last line of the problem in the NEW file, not before start_line.",
+    "title": "What is wrong, e.g. 'SQL built with an f-string from request data'.",
+    "suggestion": "How to fix it, in prose; omit when the replacement says it.",
+    "replacement": "Exact new text for lines start_line..end_line: whole lines with their "
+                   "indentation, no diff markers or fences; '' deletes them. Omit unless "
+                   "sure it is right on its own.",
+    "confidence": "0.0 (a guess) to 1.0 (certain) that it is a real problem.",
+}
 
 
 def submit_tool() -> StructuredTool:
@@ -38,6 +53,9 @@ def reply_schema() -> dict[str, Any]:
     for definition in schema.get("$defs", {}).values():
         if definition.get("type") == "object":
             definition.pop("description", None)
+        for name, field in definition.get("properties", {}).items():
+            if name in _SAID:
+                field["description"] = _SAID[name]
     return schema
 
 

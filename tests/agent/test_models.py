@@ -14,7 +14,7 @@ from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from reviewloop.agent.messages import system_message
+from reviewloop.agent.messages import cached_ask, system_message
 from reviewloop.agent.models import (
     UsageRecord,
     check_credentials,
@@ -388,6 +388,13 @@ def test_llm_available(no_aws, monkeypatch):
 
 
 # -- prompts ------------------------------------------------------------------------------
+
+
+def test_a_conversations_first_ask_is_cached_on_bedrock_only():
+    """A fixer's group of findings: its later calls (the reply after an edit) read it."""
+    assert cached_ask("fix these", bedrock=False).content == "fix these"
+    assert cached_ask("fix these", bedrock=True).content == [
+        {"type": "text", "text": "fix these"}, {"cachePoint": {"type": "default"}}]
 
 
 def test_system_message_for_other_providers_is_plain_text():

@@ -1,8 +1,10 @@
-"""The fix step reads the review round's cached prefix: through a real `reviewloop run`, the
-real ChatBedrockConverse → boto3 stack and the loopback Bedrock fake with Bedrock's prompt
-caching, every fixer request starts with the bytes the round's reviewers cached (the same
-tool specs, the same system blocks up to their last cache point), and each fixer call reads
-that prefix: the first writes only its own rules after it, all the others write nothing."""
+"""The fix step reads the review round's cache: through a real `reviewloop run`, the real
+ChatBedrockConverse → boto3 stack and the loopback Bedrock fake with Bedrock's prompt
+caching, every fixer request starts with the bytes the round's reviewers cached before their
+round material (the same tool specs, their rules and steering), never the diff again; its
+own rules and the task are cached after that, and its group of findings after them: the
+first call writes its rules and findings, a group's later call writes nothing, and a later
+group writes only its own findings."""
 
 from __future__ import annotations
 
@@ -70,7 +72,8 @@ def cached_prefix(request: RecordedRequest, upto: int) -> tuple[list, list]:
         system[:points[upto - 1]] if len(points) >= upto else system
 
 
-def test_every_fixer_call_reads_the_prefix_the_reviewers_cached(project: Path) -> None:
+def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
+        project: Path) -> None:
     manual_change(project)
     with BedrockFake(prompt_cache=True) as fake:
         script(fake, project)
@@ -83,20 +86,30 @@ def test_every_fixer_call_reads_the_prefix_the_reviewers_cached(project: Path) -
                  and "Re-review, round 2" not in r.system_text()]
     assert len(fixer) == 4 and len(reviewers) == len(CALLED)  # two groups, two calls each
 
-    # The reviewers' cached prefix: tool specs and system blocks up to their last cache point.
-    shared = len([b for b in reviewers[0].body["system"] if "cachePoint" in b])
-    theirs = cached_prefix(reviewers[0], shared)
-    assert all(cached_prefix(r, shared) == theirs for r in reviewers)
-    for request in fixer:  # byte for byte, the same prefix
-        assert cached_prefix(request, shared) == theirs
+    # The reviewers' cached parts before the round's material (the diff and the evidence):
+    # tool specs, rules, steering. The fixer's requests start with them, byte for byte.
+    rules = len([b for b in reviewers[0].body["system"] if "cachePoint" in b]) - 1
+    theirs = cached_prefix(reviewers[0], rules)
+    assert "```diff" not in str(theirs) and "```diff" in reviewers[0].system_text()
+    assert all(cached_prefix(r, rules) == theirs for r in reviewers)
+    for request in fixer:
+        assert cached_prefix(request, rules) == theirs
+        assert "```diff" not in request.system_text()  # the diff is not sent again
+        assert "# The task" in request.system_text()  # the task is, with the fixer's rules
     assert "submit_findings" in fixer[0].tool_names() and "edit_file" in fixer[0].tool_names()
 
-    # The cache as Bedrock accounts it: the reviewers' write is read by every fixer call.
-    prefix_tokens = tokens_of(segments(reviewers[0].body)[:cache_points(
-        segments(reviewers[0].body))[-1]])
+    # The cache as Bedrock accounts it: the reviewers' write is read by every fixer call,
+    # the fixer's rules are written once, each group's findings once.
+    def upto(request: RecordedRequest, point: int) -> int:
+        parts = segments(request.body)
+        return tokens_of(parts[:cache_points(parts)[point]])
+
+    reviewed = upto(reviewers[0], rules - 1)
     assert sum(1 for r in reviewers if r.cache_write) == 1
-    assert all(r.cache_read >= prefix_tokens for r in fixer)
-    own_rules = tokens_of(segments(fixer[0].body)[:cache_points(segments(fixer[0].body))[-1]])
-    assert 0 < fixer[0].cache_write <= own_rules - prefix_tokens  # only the fixer's rules
-    assert [r.cache_write for r in fixer[1:]] == [0, 0, 0]
-    assert all(r.cache_read == own_rules for r in fixer[1:])
+    own_rules = upto(fixer[0], rules)
+    assert fixer[0].cache_read == reviewed
+    assert fixer[0].cache_write == upto(fixer[0], rules + 1) - reviewed  # rules, findings
+    assert (fixer[1].cache_write, fixer[1].cache_read) == (0, upto(fixer[1], rules + 1))
+    assert fixer[2].cache_read == own_rules  # the next group: its findings are new
+    assert fixer[2].cache_write == upto(fixer[2], rules + 1) - own_rules
+    assert (fixer[3].cache_write, fixer[3].cache_read) == (0, upto(fixer[3], rules + 1))

@@ -279,3 +279,17 @@ def test_documentation_is_not_for_the_performance_and_test_quality_reviewers(
     assert outcome.summary == "no changed file is in this reviewer's scope"
 
 
+
+
+def test_a_re_review_says_what_to_judge_in_few_words() -> None:
+    """Round 2's material is written once and read by every re-reviewer, and a re-review
+    is mostly the fix's diff: its instructions are the few words it needs, in the round's
+    cached part, before the findings and the fix."""
+    fixed = Finding.from_draft(FindingDraft(
+        severity=Severity.SHOULD_FIX, file="app.py", start_line=2, end_line=2,
+        title="shell from input", rationale="r", confidence=0.9), agent="review-security")
+    text = shared_prompt(ReviewInput(round=2, diff_text=DIFF, addressed=[fixed]))
+    said = text[text.index("# Re-review, round 2"):text.index("## Findings the fix addressed")]
+    assert "Review ONLY the fix" in said and "did not resolve" in said
+    assert len(said) <= 220  # was 330
+    assert "app.py:2-2 shell from input" in text and "+os.system(input())" in text

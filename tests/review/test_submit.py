@@ -27,8 +27,8 @@ def test_the_spec_says_nothing_twice_and_no_null_defaults():
     assert "One problem in the change" not in text and "[] when there are none" not in text
     item = function["parameters"]["properties"]["findings"]["items"]
     assert item["properties"]["suggestion"] == {
-        "description": "How to fix it, in prose. Omit when the fix is obvious from the "
-                       "replacement.", "type": "string"}
+        "description": "How to fix it, in prose; omit when the replacement says it.",
+        "type": "string"}
     # what the model needs stays: every field, the required ones, the severity scale, limits
     assert item["required"] == ["severity", "file", "start_line", "end_line", "title",
                                 "rationale", "confidence"]
@@ -48,3 +48,16 @@ def test_the_reply_is_still_validated_by_the_full_model():
     assert reply.findings[0].suggestion is None
     with pytest.raises(ValidationError):
         ReviewReply.model_validate({"findings": [{**FINDING, "extra": 1}]})
+
+
+def test_the_spec_is_lean_yet_describes_every_field():
+    """It goes out with every reviewer and fixer call: its fields say what the rules and the
+    schema's own limits do not (the published schema keeps the long descriptions)."""
+    function = spec()
+    item = function["parameters"]["properties"]["findings"]["items"]
+    assert len(json.dumps(function, separators=(",", ":"))) <= 1_900  # was 2,176
+    assert all(field.get("description") for field in item["properties"].values())
+    assert "NEW file" in item["properties"]["start_line"]["description"]
+    assert "start_line..end_line" in item["properties"]["replacement"]["description"]
+    published = ReviewReply.model_json_schema()["$defs"]["FindingDraft"]["properties"]
+    assert "1-based" in published["start_line"]["description"]  # the schema is unchanged
