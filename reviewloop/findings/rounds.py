@@ -2,12 +2,12 @@
 
 `record` is the one place that moves ledger entries between states:
 
-* every report of the round is grouped (`triage.group`) and classified: `suppressed` when a
+* every report of the round is grouped (`grouping.group`) and classified: `suppressed` when a
   suppression covers a report, `out_of_scope` (with the reason) when no report lies on a line
   the run wrote in any round nor spans a place where it removed lines, else `open`; a group
   matching an existing entry (any shared fingerprint) updates it, so a finding reported
   again is one entry, and a fixed one reopens; so does a group about the same problem as an
-  unresolved entry whose fingerprint changed with its code (`triage.same_problem`: a
+  unresolved entry whose fingerprint changed with its code (`grouping.same_problem`: a
   `# nosec` the fixer appended, a re-wrapped call), which keeps the entry's id — the
   problem is still there, so it is not fixed;
 * an unresolved entry nobody reported becomes `fixed` only when its reporter re-checked the
@@ -19,30 +19,33 @@
   the fix's files and those of the analyzer findings it targeted — a coverage finding is
   fixed by a test in another file). Otherwise it stays open, with the reason it could not be
   judged.
+
+Inside the change means on a line the run wrote, or spanning a place where it removed lines:
+a deleted `encrypted = true` makes the resource an analyzer reports around it part of the
+change; so is an analyzer finding the change introduced elsewhere (`Finding.introduced`: the
+analyzer's run on the base does not have it). "Outside the change" is kept for findings the
+change did not touch in any of these ways (`outside_reason`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewloop.findings.grouping import group, representative, same_problem
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression, Transition
-from reviewloop.findings.schema import Finding
-from reviewloop.findings.triage import (
-    Scope,
-    group,
-    normalise_scope,
-    outside_reason,
-    representative,
-    same_problem,
-)
+from reviewloop.findings.schema import Finding, normalise_path
+from reviewloop.git.diff import removed_within
 from reviewloop.memo import no_cycle_collection
 
 Suppressor = Callable[[Finding], Suppression | None]
+Scope = Mapping[str, Collection[int]]  # repo-relative path → lines the run wrote (new file)
 
 
-def _never(_: Finding) -> Suppression | None:
+def never(_: Finding) -> Suppression | None:
+    """The suppressor of a round nothing suppresses in."""
     return None
 
 
@@ -60,7 +63,46 @@ class RoundInput:
     addressed: Collection[str] = ()  # fingerprints of the findings the last fix targeted
     fix_files: Collection[str] = ()  # files the last fix changed
     analyzed_files: Collection[str] = ()  # files the analyzers re-ran on (`rechecked_files`)
-    suppress: Suppressor = field(default=_never)
+    suppress: Suppressor = field(default=never)
+
+
+def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
+    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
+    a finding costs a logarithm of its file's lines, not all of them)."""
+    merged: dict[str, set[int]] = {}
+    for path, lines in scope.items():
+        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
+    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
+
+
+def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
+                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
+    """Why `finding` lies outside the change (None when inside): one the change introduced
+    (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
+    removed lines of its file, any other when its lines contain a written line or span a
+    place where lines were removed. `scope` and `removals`
+    (path → the new-file line after which lines were removed) as `normalise_scope` gives
+    them: each file's lines ascending."""
+    if finding.introduced:  # the analyzer's run on the base does not have it
+        return None
+    lines = scope.get(finding.file)
+    cuts = (removals or {}).get(finding.file, ())
+    if lines is None:
+        return "in a file this change does not touch"
+    if finding.level == "file" and (lines or cuts):
+        return None
+    start, end = finding.start_line, finding.end_line
+    at = bisect_left(lines, start)
+    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
+        return None
+    if not lines:
+        return ("in a file this change only deletes from, and not around a removed line: "
+                "no line of it was written")
+    # the written lines just before and just after the finding's: the nearest is one
+    nearest = min(lines[max(at - 1, 0):at + 1],
+                  key=lambda n: min(abs(n - start), abs(n - end)))
+    return (f"on lines this change did not write ({finding.location}; the nearest written "
+            f"line is {nearest})")
 
 
 def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) -> frozenset[str]:
@@ -132,7 +174,7 @@ class _Entries(list[Entry]):
 
     def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
         """The entry these reports are about: the first sharing a fingerprint, else the
-        first unresolved entry about the same problem (`triage.same_problem`: its code
+        first unresolved entry about the same problem (`grouping.same_problem`: its code
         changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
         other report of the round has (`taken`)."""
         exact = self.exact(reports)

@@ -6,7 +6,7 @@ Each push is judged against the whole PR at the new head. A finding already post
 identity (`Finding.fingerprint`: rule, file and a location hash that survives lines moving),
 so a moved finding is the same finding — never "resolved and posted again". A posted finding
 is **fixed** only when a re-analysis of the current content no longer reports it, nor the
-same problem where its code changed (`findings.triage.same_problem`: a `# nosec` the push
+same problem where its code changed (`findings.grouping.same_problem`: a `# nosec` the push
 added keeps the finding open under its posted id):
 
 * its reporter (the reviewer, or the analyzer and its reviewer) ran this push — a missing
@@ -29,9 +29,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from reviewloop.findings.grouping import same_problem
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import CodeIndex, Finding, location_hash
-from reviewloop.findings.triage import same_problem
 from reviewloop.git.diff import ChangeSet
 from reviewloop.github.ignores import IgnoreRecord
 from reviewloop.github.posted import PostedFinding, PostedState
@@ -153,7 +153,7 @@ def converge(posted: PostedState, current: Sequence[Finding],
 
 def _same_problem(posted: PostedState, finding: Finding, taken: set[str]) -> str | None:
     """The open posted finding `finding` is about though its fingerprint changed with the
-    code (`triage.same_problem`: a `# nosec` added, a call re-wrapped), that no other report
+    code (`grouping.same_problem`: a `# nosec` added, a call re-wrapped), that no other report
     at this head has: still open, under its posted id, not fixed beside a new one."""
     return next((fp for fp, p in sorted(posted.findings.items())
                  if fp not in taken and fp not in posted.ignored and p.state == "open"

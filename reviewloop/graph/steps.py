@@ -16,16 +16,21 @@ from typing import Annotated, get_args, get_origin, get_type_hints
 
 from reviewloop.agent.models import is_bedrock_model
 from reviewloop.agent.spend import over_budget
+from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
 from reviewloop.config import model_for
+from reviewloop.findings.rounds import outcome_health
+from reviewloop.findings.triage import TriageAsk, triage_round
+from reviewloop.git.changes import removed_lines, written_lines
+from reviewloop.git.diff import changed_lines, read_diff
 from reviewloop.git.repository import Snapshot
 from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
 from reviewloop.policy.commands import CommandPolicy
 from reviewloop.policy.trust import Trust
 from reviewloop.review.cache_gate import CacheGates
+from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import offline_outcome
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
-from reviewloop.review.triage import TriageAsk, triage_round
 
 Update = dict[str, object]
 
@@ -109,11 +114,21 @@ def triage(state: LoopState, deps: RoundDeps) -> Update:
     """Record the round in the ledger; what is still open and actionable goes to the fixer."""
     setup = deps.setup
     outcomes = round_reviews(state, state.round)
-    ledger = triage_round(state.ledger, outcomes, TriageAsk(
-        round=state.round, diff_path=deps.here(state.diff_path),
-        material_path=deps.here(state.material_path), baseline=state.baseline,
-        addressed=state.addressed, task_run=deps.task_run),
-        repo=setup.repo, agents=setup.agents, found=round_suppressions(deps, state.baseline))
+    diff_path, material_path = deps.here(state.diff_path), deps.here(state.material_path)
+    found = round_suppressions(deps, state.baseline)
+    ledger = triage_round(state.ledger, TriageAsk(
+        round=state.round,
+        reported=[*(f for o in outcomes for f in o.findings),
+                  *(load_material(material_path).recorded if material_path else ())],
+        health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
+        scope=written_lines(setup.repo, diff_path, state.round, state.baseline),
+        removals=removed_lines(setup.repo, diff_path, state.round, state.baseline),
+        floors={a.name: a.severity_floor for a in setup.agents if a.severity_floor},
+        # in a task run a lever file the run changed is a human's question at approval
+        # (policy.levers), never the fixer's; a review has no approval, so it flags both
+        added=[f for f in found.added if not deps.task_run or lever(f.file) is None],
+        fix_files=changed_lines(read_diff(diff_path)).keys(), addressed=state.addressed,
+        suppress=found.suppress))
     failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
               for r in outcomes if r.status == "failed"]
     return {"escalations": [*state.escalations, *failed], "ledger": ledger,
