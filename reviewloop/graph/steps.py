@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import partial
 from typing import Annotated, get_args, get_origin, get_type_hints
 
 from reviewloop.agent.models import is_bedrock_model
@@ -168,13 +169,12 @@ def _just_run(node: str, inputs: dict[str, object], step: Callable[[], Update]) 
 def run_round(state: LoopState, deps: RoundDeps, each: StepRunner = _just_run) -> LoopState:
     """One round run in order in this process, as the graph runs it: prepare, each review
     task (the branches `routing.route_after_prepare` sends), triage."""
-    state = apply(state, each("prepare", {"round": state.round},
-                              lambda: prepare(state, deps)))
+    state = apply(state, each("prepare", {"round": state.round}, partial(prepare, state, deps)))
     for task in review_tasks(state):
         state = apply(state, each(
             "review", {"review_agent": task.review_agent, "review_chunk": task.review_chunk,
-                       "round": task.round}, lambda task=task: review(task, deps)))
-    return apply(state, each("triage", {"round": state.round}, lambda: triage(state, deps)))
+                       "round": task.round}, partial(review, task, deps)))
+    return apply(state, each("triage", {"round": state.round}, partial(triage, state, deps)))
 
 
 def apply(state: LoopState, update: Update) -> LoopState:
