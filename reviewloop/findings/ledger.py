@@ -24,7 +24,7 @@ Everything shown — the terminal summary, `--format json|markdown`, SARIF, PR c
 outputs and the exit code — is computed from a `Ledger` by one function each. The ledger is
 plain pydantic data: it is persisted in the run's checkpoint state (`model_dump(mode="json")`)
 and read back with `Ledger.model_validate`. The rules that move entries between states live in
-`reviewloop.findings.rounds`; grouping lives in `reviewloop.findings.triage`. The JSON shape is
+`reviewloop.findings.rounds`; grouping lives in `reviewloop.findings.grouping`. The JSON shape is
 documented in docs/ledger.md.
 """
 

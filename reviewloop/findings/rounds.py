@@ -1,13 +1,14 @@
 """Recording one review round (or one push of a pull request) in the ledger (pure).
 
-`record` is the one place that moves ledger entries between states:
+`move` is the one place that moves ledger entries between states, for a run's rounds
+(`record`) and a pull request's pushes (`github.converge`) alike:
 
-* every report of the round is grouped (`triage.group`) and classified: `suppressed` when a
+* every report of the round is grouped (`grouping.group`) and classified: `suppressed` when a
   suppression covers a report, `out_of_scope` (with the reason) when no report lies on a line
   the run wrote in any round nor spans a place where it removed lines, else `open`; a group
   matching an existing entry (any shared fingerprint) updates it, so a finding reported
   again is one entry, and a fixed one reopens; so does a group about the same problem as an
-  unresolved entry whose fingerprint changed with its code (`triage.same_problem`: a
+  unresolved entry whose fingerprint changed with its code (`grouping.same_problem`: a
   `# nosec` the fixer appended, a re-wrapped call), which keeps the entry's id — the
   problem is still there, so it is not fixed;
 * an unresolved entry nobody reported becomes `fixed` only when its reporter re-checked the
@@ -19,30 +20,33 @@
   the fix's files and those of the analyzer findings it targeted — a coverage finding is
   fixed by a test in another file). Otherwise it stays open, with the reason it could not be
   judged.
+
+Inside the change means on a line the run wrote, or spanning a place where it removed lines:
+a deleted `encrypted = true` makes the resource an analyzer reports around it part of the
+change; so is an analyzer finding the change introduced elsewhere (`Finding.introduced`: the
+analyzer's run on the base does not have it). "Outside the change" is kept for findings the
+change did not touch in any of these ways (`outside_reason`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewloop.findings.grouping import group, representative, same_problem
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression, Transition
-from reviewloop.findings.schema import Finding
-from reviewloop.findings.triage import (
-    Scope,
-    group,
-    normalise_scope,
-    outside_reason,
-    representative,
-    same_problem,
-)
+from reviewloop.findings.schema import Finding, normalise_path
+from reviewloop.git.diff import removed_within
 from reviewloop.memo import no_cycle_collection
 
 Suppressor = Callable[[Finding], Suppression | None]
+Scope = Mapping[str, Collection[int]]  # repo-relative path → lines the run wrote (new file)
 
 
-def _never(_: Finding) -> Suppression | None:
+def never(_: Finding) -> Suppression | None:
+    """The suppressor of a round nothing suppresses in."""
     return None
 
 
@@ -60,7 +64,46 @@ class RoundInput:
     addressed: Collection[str] = ()  # fingerprints of the findings the last fix targeted
     fix_files: Collection[str] = ()  # files the last fix changed
     analyzed_files: Collection[str] = ()  # files the analyzers re-ran on (`rechecked_files`)
-    suppress: Suppressor = field(default=_never)
+    suppress: Suppressor = field(default=never)
+
+
+def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
+    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
+    a finding costs a logarithm of its file's lines, not all of them)."""
+    merged: dict[str, set[int]] = {}
+    for path, lines in scope.items():
+        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
+    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
+
+
+def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
+                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
+    """Why `finding` lies outside the change (None when inside): one the change introduced
+    (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
+    removed lines of its file, any other when its lines contain a written line or span a
+    place where lines were removed. `scope` and `removals`
+    (path → the new-file line after which lines were removed) as `normalise_scope` gives
+    them: each file's lines ascending."""
+    if finding.introduced:  # the analyzer's run on the base does not have it
+        return None
+    lines = scope.get(finding.file)
+    cuts = (removals or {}).get(finding.file, ())
+    if lines is None:
+        return "in a file this change does not touch"
+    if finding.level == "file" and (lines or cuts):
+        return None
+    start, end = finding.start_line, finding.end_line
+    at = bisect_left(lines, start)
+    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
+        return None
+    if not lines:
+        return ("in a file this change only deletes from, and not around a removed line: "
+                "no line of it was written")
+    # the written lines just before and just after the finding's: the nearest is one
+    nearest = min(lines[max(at - 1, 0):at + 1],
+                  key=lambda n: min(abs(n - start), abs(n - end)))
+    return (f"on lines this change did not write ({finding.location}; the nearest written "
+            f"line is {nearest})")
 
 
 def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) -> frozenset[str]:
@@ -70,35 +113,64 @@ def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) ->
     return frozenset(fix_files) | {f.file for f in addressed if f.source != "llm"}
 
 
+Judge = Callable[[Sequence[Finding]], tuple[Status, str, Suppression | None]]
+Rechecked = Callable[[Entry], str | None]  # why an entry was NOT re-checked (None: it was)
+
+
+@dataclass(frozen=True)
+class Said:
+    """How the moves are worded where they happen: a run's round, a pull request's push."""
+
+    reopened: str  # a fixed entry reported again
+    fixed: Callable[[Entry], str]  # an unresolved entry re-checked and no longer reported
+    kept: bool = False  # an unresolved entry that could not be judged records why
+
+
+def in_round(round_no: int) -> Said:
+    """A run's round's wording."""
+    def fixed(entry: Entry) -> str:
+        by = entry.finding.agent if entry.finding.source == "llm" else entry.finding.source
+        return f"{by} re-checked the current content in round {round_no} and no longer reports it"
+    return Said(reopened=f"reopened: reported again in round {round_no} after it was fixed",
+                fixed=fixed)
+
+
 def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     """The ledger after round `rnd` (see the module docstring)."""
-    with no_cycle_collection():  # 100k findings: a third of the time was the collector
-        return _record(ledger, rnd)
-
-
-def _record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     scope = normalise_scope(rnd.scope)
     removals = normalise_scope(rnd.removals)
     health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
-    entries = _Entries(ledger.entries)
-    seen: set[str] = set()
-    groups = group(rnd.reported)
-    taken = {i for reports in groups if (i := entries.exact(reports)) is not None}
-    for reports in groups:
-        status, reason, suppression = _classify(reports, (scope, removals), rnd)
-        index = entries.match(reports, taken)
-        if index is None:
-            index = entries.add(_new_entry(reports, status, reason, suppression, rnd.round))
-        else:
-            entries.replace(index, _updated(entries[index], reports, status, reason,
-                                            suppression, rnd.round))
-        taken.add(index)  # one report of a round per entry; two new ones are two findings
-        seen.add(entries[index].id)
-    checked = _rechecked(health, rnd)
-    final = [e if e.id in seen or not e.status.unresolved else _unreported(e, checked, rnd)
-             for e in entries]
-    return ledger.model_copy(update={"round": max(ledger.round, rnd.round),
-                                     "entries": final}).with_health(health)
+    return move(ledger, group(rnd.reported), rnd.round,
+                judge=lambda reports: _classify(reports, (scope, removals), rnd),
+                rechecked=_rechecked(health, rnd), said=in_round(rnd.round)).with_health(health)
+
+
+def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, judge: Judge,
+         rechecked: Rechecked, said: Said) -> Ledger:
+    """The one place ledger entries move: each group of reports updates the entry it is
+    about (a shared fingerprint, else the same problem, `Entries.match`) or becomes a new
+    one, with the status `judge` gives it (a fixed entry reopens, an escalated one stays a
+    human's); an unresolved entry nobody reported becomes fixed when `rechecked` says its
+    reporter looked again, else stays. A run's rounds (`record`) and a pull request's pushes
+    (`github.converge`) differ only in `judge`, `rechecked` and the wording."""
+    with no_cycle_collection():  # 100k findings: a third of the time was the collector
+        entries = _Entries(ledger.entries)
+        seen: set[str] = set()
+        taken = {i for reports in groups if (i := entries.exact(reports)) is not None}
+        for reports in groups:
+            status, reason, suppression = judge(reports)
+            index = entries.match(reports, taken)
+            if index is None:
+                index = entries.add(_new_entry(reports, status, reason, suppression, round_no))
+            else:
+                entries.replace(index, _updated(entries[index], reports, status, reason,
+                                                suppression, round_no, said))
+            taken.add(index)  # one report of a round per entry; two new ones are two findings
+            seen.add(entries[index].id)
+        final = [e if e.id in seen or not e.status.unresolved
+                 else _unreported(e, rechecked, round_no, said) for e in entries]
+        return ledger.model_copy(update={"round": max(ledger.round, round_no),
+                                         "entries": final})
 
 
 class _Entries(list[Entry]):
@@ -132,7 +204,7 @@ class _Entries(list[Entry]):
 
     def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
         """The entry these reports are about: the first sharing a fingerprint, else the
-        first unresolved entry about the same problem (`triage.same_problem`: its code
+        first unresolved entry about the same problem (`grouping.same_problem`: its code
         changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
         other report of the round has (`taken`)."""
         exact = self.exact(reports)
@@ -187,7 +259,7 @@ def _new_entry(reports: Sequence[Finding], status: Status, reason: str,
 
 
 def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: str,
-             suppression: Suppression | None, round_no: int) -> Entry:
+             suppression: Suppression | None, round_no: int, said: Said) -> Entry:
     """The entry with this round's reports (current lines), the highest severity ever seen,
     and its identity kept."""
     current = representative(reports)
@@ -196,7 +268,7 @@ def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: s
     finding = current.model_copy(update={"severity": severity, "fingerprint": entry.id,
                                          "merged_fingerprints": merged})
     if entry.status is Status.FIXED and status is Status.OPEN:
-        reason = f"reopened: reported again in round {round_no} after it was fixed"
+        reason = said.reopened
     elif entry.status is Status.ESCALATED and status is Status.OPEN:
         status = Status.ESCALATED  # a human already has it; reporting it again changes nothing
         reason = entry.reason
@@ -207,7 +279,7 @@ def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: s
     return moved.moved_to(status, reason, round_no)
 
 
-def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], str | None]:
+def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Rechecked:
     """A function saying why an entry was NOT re-checked this round (None: it was)."""
     reviewers = {h.name: h for h in health if h.kind == "reviewer"}
     analyzers = [h for h in health if h.kind == "analyzer"]
@@ -234,13 +306,12 @@ def _rechecked(health: Sequence[Health], rnd: RoundInput) -> Callable[[Entry], s
     return why_not
 
 
-def _unreported(entry: Entry, why_not: Callable[[Entry], str | None], rnd: RoundInput) -> Entry:
-    reason = why_not(entry)
-    if reason is not None:
-        return entry  # still open (or escalated): nothing showed it is gone
-    by = entry.finding.agent if entry.finding.source == "llm" else entry.finding.source
-    return entry.moved_to(Status.FIXED, f"{by} re-checked the current content in round "
-                                        f"{rnd.round} and no longer reports it", rnd.round)
+def _unreported(entry: Entry, rechecked: Rechecked, round_no: int, said: Said) -> Entry:
+    why_not = rechecked(entry)
+    if why_not is None:
+        return entry.moved_to(Status.FIXED, said.fixed(entry), round_no)
+    # still open (or escalated): nothing showed it is gone
+    return entry.moved_to(entry.status, why_not, round_no) if said.kept else entry
 
 
 def outcome_health(outcomes: Sequence[Mapping[str, Any]]) -> list[Health]:

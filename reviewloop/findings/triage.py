@@ -1,35 +1,48 @@
-"""Triage: severity floors, grouping cross-agent duplicates, and what lies inside the change.
+"""A review round's triage: every reviewer's findings and the round's own (what no model
+judges) raised to their agents' severity floors, the suppressions the change adds flagged,
+and the round recorded in the ledger by `rounds.record` — the one place a round's reports
+become ledger entries, for the graph's rounds and an offline review alike (`graph.steps`).
 
-Inside the change means on a line the run wrote, or spanning a place where it removed lines:
-a deleted `encrypted = true` makes the resource an analyzer reports around it part of the
-change; so is an analyzer finding the change introduced elsewhere (`Finding.introduced`: the
-analyzer's run on the base does not have it). "Outside the change" is kept for findings the
-change did not touch in any of these ways.
-
-Pure functions over `Finding` values and plain mappings; nothing here reads files or state.
-Grouping never merges different rules: a group is the reports of one identity (same rule and
-location, whichever agent ran the rule), joined by LLM findings on the lines of an analyzer
-finding, or by another agent's LLM finding on the same code with a similar title. A group
-keeps every report (every location and reporter); `reviewloop.findings.rounds` turns groups
-into ledger entries.
+Pure: the caller reads the diff, the material and the suppressions and passes their values.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import groupby
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from reviewloop.findings.schema import Finding, Severity, normalise_path, normalise_title
-from reviewloop.git.diff import removed_within
+from reviewloop.findings.ledger import Health, Ledger
+from reviewloop.findings.rounds import RoundInput, Scope, Suppressor, never, rechecked_files, record
+from reviewloop.findings.schema import Finding, Severity
 
-# Words that say nothing about *which* problem a title names.
-_FILLER = frozenset(
-    "a an the of in on at to for from by with via and or is are be may can could might "
-    "possible possibly potential potentially missing".split())
-_SIMILAR_TITLES = 0.6  # share of the shorter title's words the other title must contain
 
-Scope = Mapping[str, Collection[int]]  # repo-relative path → lines the run wrote (new file)
+@dataclass(frozen=True)
+class TriageAsk:
+    """One review round as triage takes it: what was reported and by whom, what the change
+    wrote and removed, and what the latest fix addressed."""
+
+    round: int
+    reported: Sequence[Finding]  # every reviewer's findings and the round's recorded ones
+    health: Sequence[Health]  # every reviewer and analyzer of the round
+    scope: Scope  # path → lines the run wrote, in any round (`git.changes.written_lines`)
+    removals: Scope = field(default_factory=dict)  # path → where it removed lines
+    floors: Mapping[str, Severity] = field(default_factory=dict)  # agent → severity floor
+    added: Sequence[Finding] = ()  # the suppressions the change adds: flagged as they are
+    fix_files: Collection[str] = ()  # the files this round's diff changed
+    addressed: Sequence[Finding] = ()  # the findings the latest fix targeted
+    suppress: Suppressor = never
+
+
+def triage_round(ledger: Ledger, ask: TriageAsk) -> Ledger:
+    """The ledger with the round recorded: the reports at their agents' floors and the
+    suppressions the change adds; a round after a fix re-checks the fix's files and those
+    of the analyzer findings it targeted (`rounds.rechecked_files`)."""
+    return record(ledger, RoundInput(
+        round=ask.round, reported=[*(apply_floor(f, ask.floors) for f in ask.reported),
+                                   *ask.added],
+        scope=ask.scope, removals=ask.removals, health=ask.health, whole=ask.round == 1,
+        addressed=[f.fingerprint for f in ask.addressed], fix_files=ask.fix_files,
+        analyzed_files=rechecked_files(ask.fix_files, ask.addressed), suppress=ask.suppress))
 
 
 def apply_floor(finding: Finding, floors: Mapping[str, Severity]) -> Finding:
@@ -38,189 +51,3 @@ def apply_floor(finding: Finding, floors: Mapping[str, Severity]) -> Finding:
     if floor is None or finding.severity.at_least(floor):
         return finding
     return finding.model_copy(update={"severity": floor})
-
-
-def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
-    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
-    a finding costs a logarithm of its file's lines, not all of them)."""
-    merged: dict[str, set[int]] = {}
-    for path, lines in scope.items():
-        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
-    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
-
-
-def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
-                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
-    """Why `finding` lies outside the change (None when inside): one the change introduced
-    (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
-    removed lines of its file, any other when its lines contain a written line or span a
-    place where lines were removed. `scope` and `removals`
-    (path → the new-file line after which lines were removed) as `normalise_scope` gives
-    them: each file's lines ascending."""
-    if finding.introduced:  # the analyzer's run on the base does not have it
-        return None
-    lines = scope.get(finding.file)
-    cuts = (removals or {}).get(finding.file, ())
-    if lines is None:
-        return "in a file this change does not touch"
-    if finding.level == "file" and (lines or cuts):
-        return None
-    start, end = finding.start_line, finding.end_line
-    at = bisect_left(lines, start)
-    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
-        return None
-    if not lines:
-        return ("in a file this change only deletes from, and not around a removed line: "
-                "no line of it was written")
-    # the written lines just before and just after the finding's: the nearest is one
-    nearest = min(lines[max(at - 1, 0):at + 1],
-                  key=lambda n: min(abs(n - start), abs(n - end)))
-    return (f"on lines this change did not write ({finding.location}; the nearest written "
-            f"line is {nearest})")
-
-
-def group(findings: Iterable[Finding]) -> list[list[Finding]]:
-    """The reports grouped by problem, each group's anchor first (an analyzer report when
-    there is one, else the most severe and confident), in a deterministic order."""
-    reports = list(findings)
-    order = _positions(reports)  # each report's place once: for the sort, then its group's
-    by_identity: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in sorted(reports, key=lambda f: order[id(f)]):
-        key = (finding.rule_key, finding.file, finding.location_hash)
-        by_identity.setdefault(key, []).append(finding)
-    groups = [g for g in by_identity.values() if g[0].source != "llm"]
-    # indexes, so each LLM report is compared only with the analyzer groups on its lines
-    # and the LLM groups on its code
-    by_file: dict[str, list[list[Finding]]] = {}
-    for g in groups:
-        if g[0].level == "line":
-            by_file.setdefault(g[0].file, []).append(g)
-    spans = {file: _Spans(found) for file, found in by_file.items()}
-    by_place: dict[tuple[str, str], list[list[Finding]]] = {}
-    for candidate in (g for g in by_identity.values() if g[0].source == "llm"):
-        place = (candidate[0].file, candidate[0].location_hash)
-        on_lines = spans[place[0]].over(candidate[0]) if place[0] in spans else ()
-        home = _analyzer_home(candidate, on_lines) \
-            or _llm_home(candidate, by_place.get(place, ()))
-        if home is None:
-            groups.append(candidate)
-            by_place.setdefault(place, []).append(candidate)
-        else:
-            home.extend(candidate)
-    return sorted(groups, key=lambda g: order[id(g[0])])
-
-
-def representative(reports: Sequence[Finding]) -> Finding:
-    """The anchor, raised to the group's highest severity and confidence, with the other
-    reporters in `also_reported_by` and their identities in `merged_fingerprints`."""
-    first, rest = reports[0], reports[1:]
-    if not rest:
-        return first
-    agents = {a for f in reports for a in f.agents} - {first.agent}
-    prints = {p for f in reports for p in f.fingerprints} - {first.fingerprint}
-    return first.model_copy(update={
-        "severity": Severity.highest(f.severity for f in reports),
-        "confidence": max(f.confidence for f in reports),
-        "also_reported_by": sorted(agents),
-        "merged_fingerprints": sorted(prints),
-    })
-
-
-def overlaps(a: Finding, b: Finding) -> bool:
-    return a.file == b.file and a.start_line <= b.end_line and b.start_line <= a.end_line
-
-
-NEAR_LINES = 2  # an analyzer's rule this close to where it fired is the same problem
-
-
-def same_problem(old: Finding, new: Finding) -> bool:
-    """Whether `new` reports what `old` did though their fingerprints differ, because the
-    flagged code changed around the problem (a `# nosec` appended, the call re-wrapped, a
-    title re-worded): an analyzer's finding by the same rule in the same file, on lines at
-    most `NEAR_LINES` from `old`'s; an LLM finding by the same agent on overlapping lines
-    with a similar title. The one rule for "the same problem, still there": a finding is
-    fixed only when nothing like it is reported any more."""
-    if old.file != new.file or (old.source == "llm") != (new.source == "llm"):
-        return False
-    if new.source == "llm":
-        return (old.agent == new.agent and overlaps(old, new)
-                and similar_titles(old.title, new.title))
-    if old.rule_key != new.rule_key or old.level != new.level:
-        return False
-    if old.level != "line":
-        return old.symbol == new.symbol
-    return (new.start_line <= old.end_line + NEAR_LINES
-            and old.start_line <= new.end_line + NEAR_LINES)
-
-
-def similar_titles(a: str, b: str) -> bool:
-    """Most words of the shorter title, fillers aside, appear in the other one."""
-    words_a, words_b = _words(a), _words(b)
-    if not words_a or not words_b:
-        return normalise_title(a) == normalise_title(b)
-    shared = len(words_a & words_b)
-    return shared / min(len(words_a), len(words_b)) >= _SIMILAR_TITLES
-
-
-class _Spans:
-    """A file's line-level analyzer groups by where their anchors start, to find those
-    overlapping some lines by bisection (a group reaches back at most the longest span)."""
-
-    def __init__(self, groups: Sequence[list[Finding]]):
-        self.groups = list(groups)
-        self.order = sorted(range(len(groups)), key=lambda i: groups[i][0].start_line)
-        self.starts = [groups[i][0].start_line for i in self.order]
-        self.longest = max(g[0].end_line - g[0].start_line for g in groups)
-
-    def over(self, finding: Finding) -> list[list[Finding]]:
-        """The groups whose anchors overlap `finding`'s lines, in their given order."""
-        first = bisect_left(self.starts, finding.start_line - self.longest)
-        last = bisect_right(self.starts, finding.end_line)
-        return [self.groups[i] for i in sorted(self.order[first:last])
-                if overlaps(finding, self.groups[i][0])]
-
-
-def _analyzer_home(candidate: list[Finding], groups: Sequence[list[Finding]]
-                   ) -> list[Finding] | None:
-    """The analyzer group (of `groups`: the line-level ones in the candidate's file) whose
-    anchor lies on the candidate's lines (the widest overlap)."""
-    llm = candidate[0]
-    homes = [g for g in groups if overlaps(llm, g[0])]
-    if not homes:
-        return None
-    return max(homes, key=lambda g: (_shared_lines(llm, g[0]), -g[0].severity.rank))
-
-
-def _llm_home(candidate: list[Finding], groups: Sequence[list[Finding]]
-              ) -> list[Finding] | None:
-    """Another agent's LLM group (of `groups`: those on the same code) whose title says the
-    same thing."""
-    llm = candidate[0]
-    return next((g for g in groups if g[0].agent != llm.agent
-                 and similar_titles(g[0].title, llm.title)), None)
-
-
-def _shared_lines(a: Finding, b: Finding) -> int:
-    return min(a.end_line, b.end_line) - max(a.start_line, b.start_line) + 1
-
-
-def _words(title: str) -> frozenset[str]:
-    return frozenset(w for w in normalise_title(title).split() if w not in _FILLER)
-
-
-def _positions(reports: Sequence[Finding]) -> dict[int, int]:
-    """Each report's place (by `id`) in a total order, so the grouping does not depend on
-    the order reviewers finished in: `_merge_order`, then, only among reports it cannot tell
-    apart (rare), the whole report as JSON."""
-    key = {id(f): _merge_order(f) for f in reports}
-    ordered: list[Finding] = []
-    for _, same in groupby(sorted(reports, key=lambda f: key[id(f)]), key=lambda f: key[id(f)]):
-        tied = list(same)
-        ordered += sorted(tied, key=Finding.model_dump_json) if len(tied) > 1 else tied
-    return {id(f): place for place, f in enumerate(ordered)}
-
-
-def _merge_order(finding: Finding) -> tuple[object, ...]:
-    # Analyzer reports anchor their group; then the most severe, confident, and by place.
-    return (finding.source == "llm", finding.severity.rank, -finding.confidence,
-            *finding.sort_key()[1:])

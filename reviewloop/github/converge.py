@@ -4,10 +4,12 @@ Pure; `github/publish.py` carries the decisions out.
 
 Each push is judged against the whole PR at the new head. A finding already posted keeps its
 identity (`Finding.fingerprint`: rule, file and a location hash that survives lines moving),
-so a moved finding is the same finding — never "resolved and posted again". A posted finding
-is **fixed** only when a re-analysis of the current content no longer reports it, nor the
-same problem where its code changed (`findings.triage.same_problem`: a `# nosec` the push
-added keeps the finding open under its posted id):
+so a moved finding is the same finding — never "resolved and posted again". The entries are
+moved by the ledger's one mover, as a run's rounds move theirs (`findings.rounds.move`): a
+posted finding is **fixed** only when a re-analysis of the current content no longer reports
+it, nor the same problem where its code changed (`findings.grouping.same_problem`: a
+`# nosec` the push added keeps the finding open under its posted id), and this module says
+when a push re-checked it:
 
 * its reporter (the reviewer, or the analyzer and its reviewer) ran this push — a missing
   or failed one judges nothing;
@@ -27,13 +29,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from types import SimpleNamespace
 
-from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression
+from reviewloop.findings.rounds import Said, move
 from reviewloop.findings.schema import CodeIndex, Finding, location_hash
-from reviewloop.findings.triage import same_problem
 from reviewloop.git.diff import ChangeSet
-from reviewloop.github.ignores import IgnoreRecord
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import severity_counts
@@ -50,8 +52,7 @@ class Convergence:
     still_open: list[PostedFinding] = field(default_factory=list)  # posted, open, unchanged
     fixed_before: list[PostedFinding] = field(default_factory=list)  # and still fixed
     waiting: dict[str, str] = field(default_factory=dict)  # fingerprint → why not judged
-    # a writer's `/reviewloop ignore` covers them: suppressed, reported again or not
-    ignored: list[tuple[Finding, IgnoreRecord]] = field(default_factory=list)
+    push: Push | None = None  # what was decided from: `ledger` words it at the new head
 
     @property
     def open_records(self) -> list[FindingRecord]:
@@ -73,91 +74,85 @@ class Convergence:
         return [p.fingerprint for p in (*self.fixed_before, *self.fixed) if not p.inline]
 
     def ledger(self, head_sha: str) -> Ledger:
-        """The PR's findings as one `Ledger`: what was posted, with this push's transitions,
-        and what is new. Its open entries are what the summary and the outputs count."""
-        at = head_sha[:12]
-        entries = [_entry(p, Status.OPEN, Status.OPEN, self.waiting.get(
-                       p.fingerprint, f"open at {at}")) for p in self.still_open]
-        entries += [_entry(p, Status.FIXED, Status.OPEN, f"reported again at {at}")
-                    for p in self.reopened]
-        entries += [_entry(p, Status.OPEN, Status.FIXED,
-                           f"re-analysed at {at} and no longer reported") for p in self.fixed]
-        entries += [_entry(p, Status.FIXED, Status.FIXED, "fixed on an earlier push")
-                    for p in self.fixed_before]
-        entries += [Entry.single(f, Status.OPEN, f"reported at {at}", 1) for f in self.new]
-        entries += [Entry.single(f, Status.SUPPRESSED, f"ignored by @{i.by}: {i.reason}", 1,
-                                 suppression=i.suppression()) for f, i in self.ignored]
-        return Ledger(round=1, entries=entries)
+        """The PR's findings as one `Ledger`: what was posted, moved by this push
+        (`findings.rounds.move`), and what is new. Its open entries are what the summary
+        and the outputs count."""
+        return self.push.ledger(head_sha[:12]) if self.push is not None else Ledger(round=1)
+
+
+@dataclass(frozen=True)
+class Push:
+    """One push as the ledger's one mover takes it: the posted findings (`PostedState`) as
+    entries, each report at the new head as its own group (the review grouped them
+    already), and the PR's rule for what this push re-checked (`not_rechecked`)."""
+
+    posted: PostedState
+    current: Sequence[Finding]
+    reviewed: ChangeSet | None = None
+    code: Code | None = None
+    health: Sequence[Health] = ()
+
+    def ledger(self, at: str) -> Ledger:
+        return move(posted_ledger(self.posted), [[f] for f in self.current], 1,
+                    judge=partial(_judge, self.posted, at), rechecked=self._rechecked,
+                    said=Said(reopened=f"reported again at {at}",
+                              fixed=lambda _: f"re-analysed at {at} and no longer reported",
+                              kept=True))
+
+    def _rechecked(self, entry: Entry) -> str | None:
+        return not_rechecked(self.posted.findings[entry.id], self.reviewed, code=self.code,
+                             health=self.health)
+
+
+def _judge(posted: PostedState, at: str, reports: Sequence[Finding]
+           ) -> tuple[Status, str, Suppression | None]:
+    """A report at this head: open, unless a writer's `/reviewloop ignore` covers it."""
+    ignore = posted.ignore_of(frozenset(p for f in reports for p in f.fingerprints))
+    if ignore is None:
+        return Status.OPEN, f"reported at {at}", None
+    return Status.SUPPRESSED, f"ignored by @{ignore.by}: {ignore.reason}", ignore.suppression()
 
 
 def posted_ledger(state: PostedState) -> Ledger:
     """The PR's `Ledger` as its comments stand, rebuilt from the markers alone."""
-    items = list(state.findings.values())
-    live = [p for p in items if p.fingerprint not in state.ignored]
-    return Convergence(still_open=[p for p in live if p.state == "open"],
-                       fixed_before=[p for p in live if p.state == "fixed"],
-                       ignored=[(p.record.finding(), state.ignored[p.fingerprint])
-                                for p in items if p.fingerprint in state.ignored]
-                       ).ledger(state.last_reviewed_head or "unknown")
-
-
-def _entry(posted: PostedFinding, before: Status, after: Status, reason: str) -> Entry:
-    entry = Entry.single(posted.record.finding(), before, "posted on the pull request", 0)
-    return entry.moved_to(after, reason, 1)
+    entries = []
+    for fp, p in state.findings.items():
+        ignore = state.ignored.get(fp)
+        status, reason = ((Status.SUPPRESSED, f"ignored by @{ignore.by}: {ignore.reason}")
+                          if ignore is not None else
+                          (Status.FIXED, "fixed on an earlier push") if p.state == "fixed"
+                          else (Status.OPEN, "posted on the pull request"))
+        entry = Entry.single(p.record.finding(), status, reason, 0,
+                             suppression=ignore.suppression() if ignore else None)
+        entries.append(entry.model_copy(update={"id": fp}))
+    return Ledger(round=1, entries=entries)
 
 
 def converge(posted: PostedState, current: Sequence[Finding],
              reviewed: ChangeSet | None = None, *, code: Code | None = None,
              health: Sequence[Health] = ()) -> Convergence:
-    """Decide each finding's state. `current`: what the analysis at the new head reports;
+    """Decide each finding's state: the posted findings' entries moved by what the analysis
+    at the new head reports (`current`), as `findings.rounds.move` moves a run's entries;
     `reviewed`: the part of the PR it looked at (None: the whole PR); `code`: the files at
     the new head; `health`: which reviewers and analyzers ran."""
-    out = Convergence()
-    reported: set[str] = set()
-    seen_new: set[str] = set()
-    ordered = sorted(current, key=Finding.sort_key)
-    exact = {fp for f in ordered for fp in f.fingerprints if fp in posted.findings}
-    for finding in ordered:
-        ignore = posted.ignore_of(finding.fingerprints)
-        if ignore is not None:
-            reported |= finding.fingerprints
-            if not any(f.fingerprint == finding.fingerprint for f, _ in out.ignored):
-                out.ignored.append((finding, ignore))
+    push = Push(posted, sorted(current, key=Finding.sort_key), reviewed, code, health)
+    out = Convergence(push=push)
+    for entry in push.ledger("this push").entries:
+        was = posted.findings.get(entry.id)
+        if was is None:
+            if entry.status is Status.OPEN:
+                out.new.append(entry.finding)
+        elif entry.status is Status.SUPPRESSED:
             continue
-        match = next((fp for fp in sorted(finding.fingerprints) if fp in posted.findings),
-                     None) or _same_problem(posted, finding, exact | reported)
-        if match is None:
-            if finding.fingerprint not in seen_new:
-                seen_new.add(finding.fingerprint)
-                out.new.append(finding)
-            continue
-        reported.add(match)
-    for fp, p in posted.findings.items():
-        if fp in posted.ignored:
-            if fp not in reported:  # not reported at this head: its record stands for it
-                out.ignored.append((p.record.finding(), posted.ignored[fp]))
-            continue
-        if fp in reported:
-            (out.reopened if p.state == "fixed" else out.still_open).append(p)
-        elif p.state == "fixed":
-            out.fixed_before.append(p)
+        elif was.state == "fixed":
+            (out.reopened if entry.status is Status.OPEN else out.fixed_before).append(was)
+        elif entry.status is Status.FIXED:
+            out.fixed.append(was)
         else:
-            why_not = not_rechecked(p, reviewed, code=code, health=health)
-            if why_not is None:
-                out.fixed.append(p)
-            else:
-                out.still_open.append(p)
-                out.waiting[fp] = why_not
+            out.still_open.append(was)
+            if entry.history[-1].round == 1:  # not reported again, and not re-checked
+                out.waiting[entry.id] = entry.reason
     return out
-
-
-def _same_problem(posted: PostedState, finding: Finding, taken: set[str]) -> str | None:
-    """The open posted finding `finding` is about though its fingerprint changed with the
-    code (`triage.same_problem`: a `# nosec` added, a call re-wrapped), that no other report
-    at this head has: still open, under its posted id, not fixed beside a new one."""
-    return next((fp for fp, p in sorted(posted.findings.items())
-                 if fp not in taken and fp not in posted.ignored and p.state == "open"
-                 and same_problem(p.record.finding(), finding)), None)
 
 
 def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,

@@ -14,12 +14,11 @@ from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from reviewloop.agent.models import UsageRecord, is_bedrock_model
+from reviewloop.agent.models import UsageRecord
 from reviewloop.agent.spend import over_budget
-from reviewloop.agent.tools import editor_tools
 from reviewloop.checks.gates.base import GateResult, gate_event
 from reviewloop.checks.gates.registry import OnGate, check_change
-from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
+from reviewloop.checks.suppressions.scope import Suppressions
 from reviewloop.config import model_for
 from reviewloop.fixes.loop import FixJob, OnGroup, fix_and_test
 from reviewloop.fixes.outcome import GroupResult, escalated_in
@@ -30,24 +29,22 @@ from reviewloop.git.changes import (
     write_diff,
 )
 from reviewloop.git.repository import Snapshot
+from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
-from reviewloop.graph.state import LoopState, ReviewTask, round_reviews
+from reviewloop.graph.state import LoopState, ReviewTask
+from reviewloop.graph.steps import RoundDeps
 from reviewloop.implement.attempt import implementer_context, run_implementer, write_context
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.job import LandJob
 from reviewloop.landing.land import land_change
 from reviewloop.policy.levers import repository_levers
 from reviewloop.reports.summary import Scope, build_summary, rounds_run
-from reviewloop.review.model_review import run_reviewer
 from reviewloop.review.round import (
     RoundAsk,
     RoundSetup,
     SharedPrefix,
-    prepare_round,
-    reviewer_input,
     shared_prefix,
 )
-from reviewloop.review.triage import TriageAsk, triage_round
 from reviewloop.spec.steering_set import SteeringSet
 
 Update = dict[str, object]
@@ -82,60 +79,18 @@ def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
 
 
 def prepare(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
-    """The round's diff, chunks, analyzer evidence and estimate, made once for all reviewers;
-    who reviews which chunk goes into state for the fan-out."""
-    deps = runtime.context
-    ready = prepare_round(_setup(deps), RoundAsk(
-        round=state.round, diff_path=deps.here(state.diff_path),
-        context_path=deps.here(state.context_path) or None, addressed=state.addressed,
-        baseline=state.baseline))
-    update: Update = {"material_path": ready.material_path, "usage": ready.usage,
-                      "assignments": list(ready.assignments), "review_stopped": ready.stopped,
-                      "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
-    if ready.stopped:
-        update["reviews"] = ready.not_started
-        update["escalations"] = [*state.escalations, f"review stopped: {ready.stopped}"]
-    return update
+    """The round made ready for its reviewers (`steps.prepare`)."""
+    return steps.prepare(state, round_deps(runtime.context))
 
 
 def review(task: ReviewTask, runtime: Runtime[LoopDeps]) -> Update:
-    """One reviewer on one chunk (a `Send` branch): its outcome joins `reviews`."""
-    deps = runtime.context
-    material_path = deps.here(task.material_path)
-    agent, review_input = reviewer_input(
-        _setup(deps), material_path, task.review_agent, task.review_chunk,
-        RoundAsk(round=task.round, diff_path="", context_path=deps.here(task.context_path) or None,
-                 addressed=task.addressed, baseline=task.baseline))
-    chat = deps.models.get("review", agent.model)
-    bedrock = bool(chat and chat.bedrock)
-    # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own)
-    gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
-                                  hash(review_input.diff_text))) \
-        if chat and bedrock and deps.settings.review.cache_warm else None
-    # a fixer may follow and would read this prefix: declare its tools too (`round_tools`)
-    declared = editor_tools(deps.workspace, deps.policy) \
-        if chat and task.fixing and _fixer_reads(deps, chat.name) else None
-    outcome = run_reviewer(chat.model if chat else None, agent, review_input, deps.workspace,
-                           model_name=chat.name if chat else "", bedrock=bedrock,
-                           timeout_s=chat.timeout_s if chat else None, gate=gate,
-                           declared=declared)
-    return {"reviews": [outcome.model_copy(update={"usage": []})], "usage": outcome.usage}
+    """One reviewer on one chunk (a `Send` branch, `steps.review`)."""
+    return steps.review(task, round_deps(runtime.context))
 
 
 def triage(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
-    """Record the round in the ledger; what is still open and actionable goes to the fixer."""
-    deps = runtime.context
-    outcomes = round_reviews(state, state.round)
-    ledger = triage_round(state.ledger, outcomes, TriageAsk(
-        round=state.round, diff_path=deps.here(state.diff_path),
-        material_path=deps.here(state.material_path),
-        baseline=state.baseline, addressed=state.addressed, task_run=deps.spec_file is not None),
-        repo=deps.repo, agents=deps.agents, found=round_suppressions(deps, state.baseline))
-    failed = [f"reviewer {r.agent} failed in round {state.round}: {r.error}"
-              for r in outcomes if r.status == "failed"]
-    return {"escalations": [*state.escalations, *failed], "ledger": ledger,
-            "actionable": ledger.actionable,
-            "over_budget": _spent(deps, state, state.usage)}
+    """Record the round in the ledger (`steps.triage`)."""
+    return steps.triage(state, round_deps(runtime.context))
 
 
 def snapshot(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
@@ -256,18 +211,21 @@ def _spent(deps: LoopDeps, state: LoopState, usage: Sequence[UsageRecord]) -> st
 
 
 def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
-    """The suppressions of the reviewed tree: none from the change the caller named (a pull
-    request), or from what the run wrote since it started."""
-    carried = deps.run_tree.carried_tree if deps.run_tree is not None else None
-    trust = deps.trust or run_trust(deps.repo, baseline, carried)
-    return suppressions_for(deps.repo, deps.workspace.root, trust)
+    """The suppressions of the reviewed tree, as the round's triage judges them."""
+    return steps.round_suppressions(round_deps(deps), baseline)
 
 
-def _setup(deps: LoopDeps) -> RoundSetup:
-    return RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
-                      workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
-                      analyze=deps.analyze, trusted=deps.trusted,
-                      steering=SteeringSet.load(deps.run_dir))
+def round_deps(deps: LoopDeps) -> RoundDeps:
+    """What the round's steps need, from the run's context."""
+    return RoundDeps(
+        setup=RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
+                         workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
+                         analyze=deps.analyze, trusted=deps.trusted,
+                         steering=SteeringSet.load(deps.run_dir)),
+        trust=deps.trust,
+        carried_tree=deps.run_tree.carried_tree if deps.run_tree is not None else None,
+        task_run=deps.spec_file is not None, here=deps.here, cache_gates=deps.cache_gates,
+        policy=deps.policy)
 
 
 def summary_scope(deps: LoopDeps) -> Scope:
@@ -291,20 +249,14 @@ def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:
                   prefix=_fix_prefix(deps, state))
 
 
-def _fixer_reads(deps: LoopDeps, reviewer_model: str) -> bool:
-    """Whether the fixer reads the prefix cached by reviewers on `reviewer_model`: a cache
-    is per model, and only Bedrock's cache points make the prefix cheaper than a fixer
-    prompt without it (elsewhere it is plain text paid in full by every fixer call)."""
-    return is_bedrock_model(reviewer_model) and reviewer_model == model_for(deps.settings, "fix")
-
-
 def _fix_prefix(deps: LoopDeps, state: LoopState
                 ) -> Callable[[Sequence[str]], SharedPrefix] | None:
     """The round's shared prefix for a fix group's files (`review.round.shared_prefix`)."""
+    setup = round_deps(deps).setup
     if not (state.material_path and deps.models.enabled
-            and _fixer_reads(deps, model_for(deps.settings, "review") or "")):
+            and steps.fixer_reads(setup, model_for(deps.settings, "review") or "")):
         return None
-    return partial(shared_prefix, _setup(deps), deps.here(state.material_path),
+    return partial(shared_prefix, setup, deps.here(state.material_path),
                    RoundAsk(round=state.round, diff_path="",
                             context_path=deps.here(state.context_path) or None,
                             addressed=state.addressed if state.round > 1 else [],

@@ -11,7 +11,8 @@ from typing import Literal
 
 from langgraph.types import Send
 
-from reviewloop.graph.state import LoopState, ReviewTask
+from reviewloop.graph.state import LoopState
+from reviewloop.graph.steps import review_tasks
 
 
 def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "escalate"]:
@@ -29,14 +30,8 @@ def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "esca
 def route_after_prepare(state: LoopState) -> Literal["triage"] | list[Send]:
     """One `review` branch per (reviewer, chunk) of the round, all in the same step so they
     run concurrently; straight to triage when the round was stopped before its reviewers."""
-    if state.review_stopped or not state.assignments:
-        return "triage"
-    addressed = state.addressed if state.round > 1 else []
-    return [Send("review", ReviewTask(
-        review_agent=agent, review_chunk=chunk, round=state.round,
-        material_path=state.material_path, context_path=state.context_path,
-        addressed=addressed, baseline=state.baseline, fixing=state.limits.fix))
-        for agent, chunk in state.assignments]
+    tasks = review_tasks(state)  # the same tasks an offline round runs in turn
+    return [Send("review", task) for task in tasks] if tasks else "triage"
 
 
 def route_after_triage(state: LoopState) -> Literal["snapshot", "present", "escalate"]:

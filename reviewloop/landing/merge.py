@@ -15,7 +15,9 @@ from pathlib import Path
 from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, is_protected
-from reviewloop.git.worktrees import LandPlan, RunTree
+from reviewloop.git.worktrees import RunTree
+from reviewloop.landing import engine
+from reviewloop.landing.engine import LandPlan
 from reviewloop.landing.job import LAND_PLAN, Landed, LandJob, refuse_elsewhere, spec_rel
 from reviewloop.spec import writeback
 from reviewloop.spec.loader import load_spec
@@ -35,13 +37,13 @@ class MergeMode:
         target = _target(job, tree, checkout)
         saved = job.run_dir / LAND_PLAN
         kept: list[str] = []
-        with worktree.land_lock(checkout):
+        with engine.land_lock(checkout):
             plan = _saved(checkout, saved)
             if plan is None:
                 plan = _new_plan(job, checkout, commit, target)
                 saved.write_text(plan.model_dump_json(), encoding="utf-8")
             if _current(checkout, plan.branch) in (plan.old, plan.new):
-                kept = list(worktree.apply(checkout, plan))
+                kept = list(engine.apply(checkout, plan))
         worktree.remove(checkout, tree, branch=True)
         return Landed(plan.new, tuple(kept))
 
@@ -85,9 +87,9 @@ def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> L
     tasks_file = spec_rel(job)
     rewrite = {tasks_file: _retick(tasks_file, job.task_id)} if tasks_file else None
     carried = job.run_tree.carried_tree if job.run_tree else None
-    plan = worktree.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
-    worktree.refuse_symlinks(checkout, plan)  # before your edits are even read
-    blocked = worktree.blocking(checkout, plan)
+    plan = engine.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
+    engine.refuse_symlinks(checkout, plan)  # before your edits are even read
+    blocked = engine.blocking(checkout, plan)
     if blocked:
         raise BlockingOutcome(
             f"cannot land: your checkout has edits to {', '.join(blocked)}, which the run's "

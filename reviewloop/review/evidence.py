@@ -208,7 +208,7 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
 def _in_change(finding: Finding, changes: ChangeSet) -> bool:
     """On what the change did: its lines hold an added line or span a removal; a file-level
     finding (a failing test, a missing test) when the change wrote to or removed from its
-    file (`findings.triage.outside_reason`'s rule)."""
+    file (`findings.rounds.outside_reason`'s rule)."""
     if finding.introduced:
         return True
     if finding.level == "file":

@@ -1,5 +1,6 @@
 """An offline review (no model, no fixer) without the graph: the review graph's one round —
-prepare, each reviewer on its chunks, triage — run in order with the same domain functions.
+prepare, each reviewer on its chunks, triage — run in order by the graph's own steps
+(`graph.steps.run_round`).
 
 LangGraph and LangChain's model and tool classes take about as long to import as an offline
 review's analyzers take to run, and with no model and no fix round there is nothing for them
@@ -8,20 +9,18 @@ to do: `runs.review` sends such a review here, and nothing here imports them.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from reviewloop.agent.models import NO_MODELS
 from reviewloop.agent.workspace import Workspace
-from reviewloop.checks.suppressions.scope import Suppressions, run_trust, suppressions_for
+from reviewloop.checks.suppressions.scope import Suppressions
 from reviewloop.config import Settings
-from reviewloop.findings.ledger import Ledger
 from reviewloop.git.repository import Repository
 from reviewloop.graph.state import LoopState, ReviewStart
+from reviewloop.graph.steps import RoundDeps, Update, round_suppressions, run_round
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.levers import repository_levers
 from reviewloop.policy.trust import Trust
@@ -29,9 +28,7 @@ from reviewloop.reports.report import RunSummary
 from reviewloop.reports.summary import Scope, review_summary
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
-from reviewloop.review.reviewer import ReviewerOutcome, offline_outcome
-from reviewloop.review.round import Analyze, RoundAsk, RoundSetup, prepare_round, reviewer_input
-from reviewloop.review.triage import TriageAsk, triage_round
+from reviewloop.review.round import Analyze, RoundSetup
 from reviewloop.runs.streaming import Listener, plain
 from reviewloop.spec.steering_set import SteeringSet
 
@@ -56,36 +53,14 @@ class OfflineReview:
 def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
                    progress: Listener | None = None) -> tuple[RunSummary, Suppressions]:
     """The summary of one round with the LLM off, and the suppressions it was judged by (the
-    caller records the gates' findings by the same). `progress` hears of each step as it
-    would from the graph: prepare, each reviewer, triage."""
+    caller records the gates' findings by the same). The round's steps are the graph's
+    (`graph.steps`), run one after another; `progress` hears of each as it would from the
+    graph: prepare, each reviewer, triage."""
     setup, scope = _setup(review)
-    ask = RoundAsk(round=1, diff_path=start.diff_path, context_path=None, addressed=(),
-                   baseline=start.baseline)
-    told = _Told(progress)
-    with told.step("prepare", {"round": 1}) as update:
-        ready = prepare_round(setup, ask)
-        update.update(material_path=ready.material_path, review_stopped=ready.stopped)
-    outcomes = list(ready.not_started)
-    for name, index in () if ready.stopped else ready.assignments:
-        with told.step("review", {"review_agent": name, "review_chunk": index,
-                                  "round": 1}) as update:
-            outcomes.append(_outcome(setup, ready.material_path, name, index, ask))
-            update.update(reviews=[outcomes[-1]])
-    found = suppressions_for(review.repo, setup.workspace.root,
-                             review.trust or run_trust(review.repo, start.baseline, None))
-    with told.step("triage", {"round": 1}) as update:
-        ledger = triage_round(Ledger(), outcomes, TriageAsk(
-            round=1, diff_path=start.diff_path, material_path=ready.material_path,
-            baseline=start.baseline), repo=review.repo, agents=setup.agents, found=found)
-        update.update(actionable=ledger.actionable)
-    stopped = [f"review stopped: {ready.stopped}"] if ready.stopped else []
-    failed = [f"reviewer {r.agent} failed in round 1: {r.error}"
-              for r in outcomes if r.status == "failed"]
+    deps = RoundDeps(setup=setup, trust=review.trust)
     given = {f.name: getattr(start, f.name) for f in fields(start)}
-    final = LoopState(**given, round=1, material_path=ready.material_path, reviews=outcomes,
-                      ledger=ledger, escalations=[*stopped, *failed],
-                      not_reviewed=sorted(ready.skipped))
-    return review_summary(scope, final, title=title), found
+    final = run_round(LoopState(**given), deps, _Told(progress).step)
+    return review_summary(scope, final, title=title), round_suppressions(deps, start.baseline)
 
 
 class _Told:
@@ -96,26 +71,18 @@ class _Told:
         self.listener = listener
         self.count = 0
 
-    @contextmanager
-    def step(self, node: str, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def step(self, node: str, inputs: dict[str, Any], run: Callable[[], Update]) -> Update:
         self.count += 1
         task_id = f"offline-{self.count}"
-        if self.listener is not None:
-            self.listener.started(task_id, node, inputs)
-        update: dict[str, Any] = {}
+        if self.listener is None:
+            return run()
+        self.listener.started(task_id, node, inputs)
         try:
-            yield update
-            if self.listener is not None:
-                self.listener.finished(node, plain(update))
+            update = run()
+            self.listener.finished(node, plain(update))
+            return update
         finally:
-            if self.listener is not None:
-                self.listener.ended(task_id)
-
-
-def _outcome(setup: RoundSetup, material_path: str, name: str, index: int, ask: RoundAsk
-             ) -> ReviewerOutcome:
-    agent, review_input = reviewer_input(setup, material_path, name, index, ask)
-    return offline_outcome(agent, review_input, time.monotonic())
+            self.listener.ended(task_id)
 
 
 def _setup(review: OfflineReview) -> tuple[RoundSetup, Scope]:

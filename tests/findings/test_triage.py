@@ -1,162 +1,19 @@
-"""Triage: floors, grouping without merging rules, and the change filter."""
+"""A review round's triage (findings.triage): floors, the suppressions the change adds, and
+the round recorded in the ledger — the one triage, with no second one in review/."""
 
 from __future__ import annotations
 
-from itertools import permutations
+import importlib.util
 
-import pytest
-
+from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.findings.triage import (
-    apply_floor,
-    group,
-    normalise_scope,
-    outside_reason,
-    representative,
-    similar_titles,
-)
-
-CODE = [
-    "import sqlite3",                                                   # 1
-    "",                                                                 # 2
-    "def load(db, name):",                                              # 3
-    "    return db.execute(f'select * from t where n = {name}')",       # 4
-    "",                                                                 # 5
-    "def save(db, rows):",                                              # 6
-    "    for row in rows:",                                             # 7
-    "        db.execute('insert into t values (?)', (row,))",           # 8
-]
+from reviewloop.findings.triage import TriageAsk, apply_floor, triage_round
 
 
-def make(agent: str = "security", severity: str = "should_fix", *, file: str = "app/db.py",
-         lines: tuple[int, int] = (4, 4), title: str = "SQL built with an f-string",
-         confidence: float = 0.8, code: list[str] | None = CODE, **extra) -> Finding:
-    found = Finding(agent=agent, severity=severity, file=file, start_line=lines[0],
-                    end_line=lines[1], title=title, rationale="because", confidence=confidence,
-                    **extra)
-    return found.with_code(code) if code is not None else found
-
-
-def analyzer(rule: str, lines=(4, 4), agent="security", source="bandit", **kw) -> Finding:
-    return make(agent=agent, lines=lines, source=source, rule=rule, **kw)
-
-
-def test_the_same_rule_from_two_agents_is_one_group_keeping_both_reports():
-    one = analyzer("B608", agent="security", severity="must_fix")
-    two = analyzer("B608", agent="performance")
-    groups = group([two, one])
-    assert groups == [[one, two]]
-    rep = representative(groups[0])
-    assert rep.severity is Severity.MUST_FIX and rep.also_reported_by == ["performance"]
-    assert rep.merged_fingerprints == []  # the same identity: nothing else to answer to
-
-
-def test_different_rules_on_the_same_lines_never_merge():
-    # checkov checks on one resource all read "Ensure … enabled": every one stays.
-    checks = [analyzer(f"CKV_AWS_{n}", lines=(3, 8), source="checkov",
-                       title=f"Ensure the bucket has feature {n} enabled") for n in (18, 19, 21)]
-    assert sorted(len(g) for g in group(checks)) == [1, 1, 1]
-
-
-def test_identical_lines_stay_three_groups():
-    code = ["import subprocess", "def run(cmd):", "    subprocess.call(cmd, shell=True)",
-            "    subprocess.call(cmd, shell=True)", "    subprocess.call(cmd, shell=True)"]
-    found = [analyzer("B602", lines=(n, n), code=code) for n in (3, 4, 5)]
-    assert len(group(found)) == 3
-
-
-def test_an_llm_finding_on_an_analyzer_finding_joins_it_and_the_analyzer_anchors():
-    bandit = analyzer("B608", severity="should_fix")
-    llm = make(agent="security", severity="must_fix", lines=(3, 4), title="Injection")
-    groups = group([llm, bandit])
-    assert groups == [[bandit, llm]]
-    rep = representative(groups[0])
-    assert rep.fingerprint == bandit.fingerprint and rep.severity is Severity.MUST_FIX
-    assert rep.merged_fingerprints == [llm.fingerprint]
-
-
-def test_an_llm_finding_joins_only_one_analyzer_group():
-    a = analyzer("B608", lines=(4, 4))
-    b = analyzer("B101", lines=(7, 8))
-    llm = make(agent="maintainability", lines=(3, 8), title="Database code is tangled")
-    groups = group([a, b, llm])
-    assert sorted(len(g) for g in groups) == [1, 2]
-
-
-def test_llm_findings_of_two_agents_on_the_same_code_with_similar_titles_group():
-    one = make(agent="security", title="SQL built with an f-string")
-    two = make(agent="performance", title="sql query built using f-string")
-    other = make(agent="performance", title="Connection never closed")
-    groups = group([one, two, other])
-    assert sorted(len(g) for g in groups) == [1, 2]
-
-
-def test_one_agent_reporting_the_same_thing_twice_is_one_group():
-    assert len(group([make(), make(confidence=0.3)])) == 1
-
-
-def test_grouping_does_not_depend_on_the_order_reviewers_finished_in():
-    found = [analyzer("B608"), make(agent="performance", title="Injection", lines=(3, 4)),
-             make(agent="security", title="Unclosed cursor", lines=(8, 8))]
-    results = {tuple(tuple(f.fingerprint for f in g) for g in group(p))
-               for p in permutations(found)}
-    assert len(results) == 1
-
-
-def test_grouping_orders_each_report_once_and_takes_any_iterable(monkeypatch):
-    from reviewloop.findings import triage
-
-    calls: list[Finding] = []
-    order = triage._merge_order
-    monkeypatch.setattr(triage, "_merge_order", lambda f: calls.append(f) or order(f))
-    found = [analyzer("B608"), make(agent="performance", title="Injection", lines=(3, 4)),
-             make(agent="security", title="Unclosed cursor", lines=(8, 8)), make()]
-    groups = group(iter(found))
-    assert len(calls) == len(found)
-    assert groups == group(list(reversed(found)))
-
-
-@pytest.mark.parametrize(("a", "b", "similar"), [
-    ("SQL built with an f-string", "sql built with f-strings from input", True),
-    ("SQL built with an f-string", "Connection never closed", False),
-    ("the", "the", True),
-])
-def test_similar_titles(a, b, similar):
-    assert similar_titles(a, b) is similar
-
-
-# --- the change filter -------------------------------------------------------------------
-
-
-def test_outside_reason_names_the_file_or_the_nearest_written_line():
-    scope = normalise_scope({"./app/db.py": {6, 7}})
-    assert outside_reason(make(lines=(7, 8)), scope) is None
-    assert "nearest written line is 6" in outside_reason(make(lines=(4, 4)), scope)
-    assert "does not touch" in outside_reason(make(file="other.py", code=None), scope)
-
-
-def test_a_file_level_finding_is_inside_when_its_file_was_written():
-    scope = normalise_scope({"app/db.py": {8}})
-    assert outside_reason(make(level="file", lines=(1, 1)), scope) is None
-    assert outside_reason(make(level="file"), normalise_scope({"app/db.py": set()}))
-
-
-def test_a_finding_spanning_a_removed_line_is_inside_the_change():
-    # `encrypted = true` deleted between lines 5 and 6: the resource checkov reports (3-8)
-    # is what the change did, as is a file-level finding of that file; a finding next to the
-    # removal, or in a file the change did not touch, is not.
-    written = normalise_scope({"app/db.py": set(), "other.py": {1}})
-    removed = normalise_scope({"app/db.py": {5}})
-    assert outside_reason(make(lines=(3, 8)), written, removed) is None
-    assert outside_reason(make(lines=(5, 6)), written, removed) is None
-    assert outside_reason(make(level="file"), written, removed) is None
-    assert "only deletes from, and not around a removed line" in outside_reason(
-        make(lines=(6, 8)), written, removed)
-    assert "only deletes from" in outside_reason(make(lines=(3, 8)), written)
-    assert "does not touch" in outside_reason(make(file="third.py", code=None), written, removed)
-
-
-# --- floors ------------------------------------------------------------------------------
+def make(agent: str = "security", severity: str = "should_fix", *, line: int = 4,
+         title: str = "SQL built with an f-string", **extra) -> Finding:
+    return Finding(agent=agent, severity=severity, file="app/db.py", start_line=line,
+                   end_line=line, title=title, rationale="because", confidence=0.8, **extra)
 
 
 def test_apply_floor_raises_but_never_lowers():
@@ -164,3 +21,39 @@ def test_apply_floor_raises_but_never_lowers():
     assert apply_floor(make(severity="nit"), floors).severity is Severity.SHOULD_FIX
     assert apply_floor(make(severity="must_fix"), floors).severity is Severity.MUST_FIX
     assert apply_floor(make(agent="other", severity="nit"), floors).severity is Severity.NIT
+
+
+def test_a_round_is_recorded_at_its_floors_with_the_suppressions_the_change_adds():
+    below = make(severity="nit")
+    outside = make(line=40, title="Unclosed cursor")
+    added = make(agent="suppressions", severity="should_fix", line=5, title="adds a nosec",
+                 source="adds-suppression", rule="nosec")
+    ledger = triage_round(Ledger(), TriageAsk(
+        round=1, reported=[below, outside], added=[added],
+        health=[Health(kind="reviewer", name="security", status="ok")],
+        scope={"app/db.py": {4, 5}}, floors={"security": Severity.SHOULD_FIX,
+                                               "suppressions": Severity.MUST_FIX}))
+    by_line = {e.finding.start_line: e for e in ledger.entries}
+    assert by_line[4].status is Status.OPEN
+    assert by_line[4].finding.severity is Severity.SHOULD_FIX  # raised to its floor
+    assert by_line[40].status is Status.OUT_OF_SCOPE
+    assert by_line[5].finding.severity is Severity.SHOULD_FIX  # flagged as it is: no floor
+
+
+def test_a_fix_round_rechecks_the_files_the_fix_changed():
+    found = make()
+    health = [Health(kind="reviewer", name="security", status="ok")]
+    first = triage_round(Ledger(), TriageAsk(round=1, reported=[found], health=health,
+                                             scope={"app/db.py": {4}}))
+    elsewhere = triage_round(first, TriageAsk(round=2, reported=[], health=health,
+                                              scope={"app/db.py": {4}},
+                                              fix_files={"other.py"}, addressed=[found]))
+    assert elsewhere.entries[0].status is Status.OPEN
+    fixed = triage_round(first, TriageAsk(round=2, reported=[], health=health,
+                                          scope={"app/db.py": {4}},
+                                          fix_files={"app/db.py"}, addressed=[found]))
+    assert fixed.entries[0].status is Status.FIXED
+
+
+def test_there_is_one_triage():
+    assert importlib.util.find_spec("reviewloop.review.triage") is None

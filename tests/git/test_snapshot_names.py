@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reviewloop.git.repository import open_repository
 from reviewloop.git.snapshots import Snapshot, touched_since
-from reviewloop.git.worktrees import LandPlan, apply, plan
+from reviewloop.landing.engine import LandPlan, apply, plan
 from tests.support.gitutil import git
 
 # pieces that break UTF-8, look like the text form's escapes, or are ordinary; no "/" or NUL

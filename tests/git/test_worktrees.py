@@ -1,26 +1,14 @@
-"""reviewloop.git.worktrees on real repositories: runs work apart, and landing touches only the
-landed files of the user's checkout — also when repeated after a crash."""
+"""reviewloop.git.worktrees on real repositories: runs work apart, each in its own worktree
+and branch (landing their commits: tests/landing/test_engine.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
 from tests.support.repos import user_view, write
-from tests.support.worktrees import commit_in
-
-
-def land(root: Path, commit: str, **kw) -> worktree.LandPlan:
-    checkout = open_repository(root)
-    plan = worktree.plan(checkout, commit, "work", **kw)
-    assert worktree.blocking(checkout, plan) == []
-    assert worktree.apply(checkout, plan) == []
-    return plan
 
 
 def test_a_run_tree_starts_at_head_on_its_own_branch_without_the_users_edits(root: Path):
@@ -54,85 +42,6 @@ def test_carry_copies_staged_unstaged_and_untracked_edits_and_shows_them(root: P
     assert (path / "new/file.py").read_text() == "y = 1\n"
     assert not (path / "tasks.md").exists()
     assert user_view(root) == before
-
-
-def test_fast_forward_lands_only_the_commit_and_keeps_unrelated_edits_byte_identical(root: Path):
-    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
-    write(root, "notes.txt", "unstaged\n")
-    write(root, "staged.txt", "staged\n")
-    git(root, "add", "staged.txt")
-    before = user_view(root)
-    sha = commit_in(tree, {"app.py": "x = 3\n", "feature.py": "f = 1\n"})
-
-    plan = land(root, sha)
-
-    assert plan.new == sha and plan.paths == ("app.py", "feature.py")
-    assert git(root, "rev-parse", "HEAD").strip() == sha
-    assert (root / "app.py").read_text() == "x = 3\n"
-    assert (root / "feature.py").read_text() == "f = 1\n"
-    assert user_view(root) == before
-
-
-def test_a_moved_branch_gets_the_commit_replayed_and_the_tick_recomputed(root: Path):
-    checkout = open_repository(root)
-    first = worktree.create(checkout, "r1", "reviewloop/1", carry=False)
-    second = worktree.create(checkout, "r2", "reviewloop/2", carry=False)
-    one = commit_in(first, {"one.py": "1\n", "tasks.md": "- [x] 1. a\n- [ ] 2. b\n"}, "1: a")
-    two = commit_in(second, {"two.py": "2\n", "tasks.md": "- [ ] 1. a\n- [x] 2. b\n"}, "2: b")
-    land(root, one)
-
-    def tick(text: bytes | None) -> bytes:
-        return (text or b"").replace(b"- [ ] 2.", b"- [x] 2.")
-
-    plan = land(root, two, rewrite={"tasks.md": tick})
-
-    assert git(root, "log", "--format=%s").splitlines() == ["2: b", "1: a", "base"]
-    assert git(root, "rev-parse", "HEAD^").strip() == one
-    assert (root / "tasks.md").read_text() == "- [x] 1. a\n- [x] 2. b\n"
-    assert plan.paths == ("tasks.md", "two.py")
-    assert git(root, "status", "--porcelain") == ""
-
-
-def test_conflicting_user_edits_refuse_the_landing_and_change_nothing(root: Path):
-    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
-    sha = commit_in(tree, {"app.py": "x = 3\n"})
-    write(root, "app.py", "x = 'mine'\n")
-    checkout = open_repository(root)
-
-    plan = worktree.plan(checkout, sha, "work")
-
-    assert worktree.blocking(checkout, plan) == ["app.py"]
-    git(root, "add", "app.py")
-    write(root, "app.py", "x = 3\n")  # the file matches, but a different version is staged
-    assert worktree.blocking(checkout, plan) == ["app.py"]
-
-
-def test_a_replay_that_conflicts_is_refused_with_the_files(root: Path):
-    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
-    sha = commit_in(tree, {"app.py": "x = 3\n"})
-    write(root, "app.py", "x = 4\n")
-    git(root, "commit", "-qam", "user")
-
-    with pytest.raises(BlockingOutcome, match=r"conflict with the run's in app\.py"):
-        worktree.plan(open_repository(root), sha, "work")
-
-
-def test_applying_a_plan_again_after_an_interrupted_landing_repairs_the_checkout(root: Path):
-    """The ref moved but the index and files did not (a kill in between): applying the same
-    plan again brings the landed files up to date instead of leaving the reverse staged."""
-    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
-    sha = commit_in(tree, {"app.py": "x = 3\n", "tasks.md": "- [x] 1. a\n- [ ] 2. b\n"})
-    write(root, "notes.txt", "mine\n")
-    checkout = open_repository(root)
-    plan = worktree.plan(checkout, sha, "work")
-    git(root, "update-ref", "refs/heads/work", sha)  # only the first step happened
-    assert "M  app.py" in git(root, "status", "--porcelain")  # the reverse, staged
-
-    assert worktree.apply(checkout, plan) == []
-    assert worktree.apply(checkout, plan) == []
-
-    assert git(root, "status", "--porcelain") == " M notes.txt\n"
-    assert (root / "app.py").read_text() == "x = 3\n"
 
 
 def test_remove_deletes_the_worktree_and_optionally_its_branch(root: Path):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from reviewloop.findings.ledger import Health
+from reviewloop.findings import rounds
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import parse_diff
+from reviewloop.github import converge as converge_module
 from reviewloop.github.converge import converge, reexamined
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
@@ -161,3 +164,28 @@ def test_a_nosec_the_push_added_keeps_the_posted_finding_open_not_fixed():
     moved_on = converge(state(posted(old, line=4)), [far, other], None)
     assert {f.fingerprint for f in moved_on.new} == {far.fingerprint, other.fingerprint}
     assert [p.fingerprint for p in moved_on.fixed] == [old.fingerprint]
+
+
+def test_a_push_moves_the_pr_entries_as_a_run_round_moves_its_own():
+    """One mover (findings.rounds.move): on the same findings, a push and a run's round
+    reopen, keep under its id and fix the same entries."""
+    kept, back, reworded, gone = (finding(n, f"the {w} problem") for n, w in
+                                  enumerate(("kept", "back", "reworded", "gone"), 1))
+    again = finding(3, "the reworded problem here")
+    assert again.fingerprint != reworded.fingerprint
+    before = [(kept, "open"), (back, "fixed"), (reworded, "open"), (gone, "open")]
+    pushed = converge(state(*(posted(f, state=s, line=f.start_line) for f, s in before)),
+                      [kept, back, again]).ledger("e" * 40)
+    run = record(Ledger(round=1, entries=[
+        Entry.single(f, Status.FIXED if s == "fixed" else Status.OPEN, "round 1")
+        for f, s in before]), RoundInput(
+        round=2, reported=[kept, back, again], scope={"app.py": range(1, 10)},
+        health=[Health(kind="reviewer", name="review-security", status="ok")]))
+
+    def statuses(ledger):
+        return {e.id: e.status for e in ledger.entries}
+
+    assert converge_module.move is rounds.move  # not a second mover in github/
+    assert statuses(pushed) == statuses(run) == {
+        kept.fingerprint: Status.OPEN, back.fingerprint: Status.OPEN,
+        reworded.fingerprint: Status.OPEN, gone.fingerprint: Status.FIXED}

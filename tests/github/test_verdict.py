@@ -7,8 +7,9 @@ from __future__ import annotations
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.github.client import GitHubError
-from reviewloop.github.converge import Convergence
+from reviewloop.github.converge import converge
 from reviewloop.github.markers import repository_key
+from reviewloop.github.posted import PostedState
 from reviewloop.github.render import summary_body
 from reviewloop.github.verdict import PUBLISHED, Delivery, pr_summary
 from reviewloop.reports.render import to_markdown
@@ -35,9 +36,9 @@ def clean_push() -> RunSummary:
 
 def earlier_findings() -> Ledger:
     """The PR's ledger: three findings an earlier push posted, still open at this head."""
-    return Convergence(new=[finding("must_fix", 3, "shell=True"),
-                            finding("should_fix", 5, "slow loop"),
-                            finding("nit", 7, "a name")]).ledger(HEAD)
+    return converge(PostedState(), [finding("must_fix", 3, "shell=True"),
+                                    finding("should_fix", 5, "slow loop"),
+                                    finding("nit", 7, "a name")]).ledger(HEAD)
 
 
 def test_a_clean_push_on_a_pr_with_open_findings_is_not_clean():

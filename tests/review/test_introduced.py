@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.findings.triage import normalise_scope, outside_reason
+from reviewloop.findings.rounds import normalise_scope, outside_reason
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent

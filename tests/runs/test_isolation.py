@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.git import entries
 from reviewloop.git import worktrees as worktree
+from reviewloop.landing import engine
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
@@ -153,18 +155,18 @@ def test_a_landing_interrupted_after_the_branch_moved_is_repaired_by_resume(
     model = ScriptedChatModel()
     clean_round(model)
     result = start(runner(project, model), project, "manual")
-    real = worktree._set_index
+    real = entries.set_index
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # as if killed right after the branch moved
 
-    monkeypatch.setattr(worktree, "_set_index", killed)
+    monkeypatch.setattr(engine, "set_index", killed)
     with pytest.raises(KeyboardInterrupt):
         runner(project, model).resume(result.run_id, "approve")
     # your manual change (calc.py, notes.txt) is committed, the branch moved, the index not:
     assert git(project, "diff", "--cached", "--name-only").split() == [
         ".kiro/specs/calc/tasks.md", "calc.py", "notes.txt"]  # the reverse, staged
-    monkeypatch.setattr(worktree, "_set_index", real)
+    monkeypatch.setattr(engine, "set_index", real)
 
     final = runner(project, model).resume(result.run_id)
 

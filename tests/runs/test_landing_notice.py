@@ -11,6 +11,7 @@ from reviewloop.cli.run import _report_outcome
 from reviewloop.config import Settings
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
+from reviewloop.landing import engine
 from reviewloop.landing.job import LAND_PLAN, LandJob
 from reviewloop.landing.land import land_change
 from reviewloop.runs.result import RunResult
@@ -28,7 +29,7 @@ def test_a_file_edited_while_landing_keeps_your_version_and_you_are_told(
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     # planned (and saved) before a crash; then the user edited the file the run changes
-    plan = worktree.plan(checkout, sha, "work")
+    plan = engine.plan(checkout, sha, "work")
     (run_dir / LAND_PLAN).write_text(plan.model_dump_json(), encoding="utf-8")
     write(root, "app.py", "x = 'mine'\n")
 

@@ -22,6 +22,7 @@ from reviewloop.git import worktrees as worktree
 from reviewloop.git.nofollow import SymlinkInPath
 from reviewloop.git.repository import open_repository
 from reviewloop.git.snapshots import TouchedFiles
+from reviewloop.landing import engine
 from reviewloop.landing.commit import CommitFacts, commit_change
 from tests.support.batch import reviews
 from tests.support.bedrock import BedrockFake
@@ -59,11 +60,11 @@ def refused(root: Path, commit: str) -> SymlinkInPath:
     checkout = open_repository(root)
     branch = git(root, "rev-parse", "work").strip()
     before = user_view(root)
-    plan = worktree.plan(checkout, commit, "work")
+    plan = engine.plan(checkout, commit, "work")
     with pytest.raises(SymlinkInPath) as planning:
-        worktree.refuse_symlinks(checkout, plan)
+        engine.refuse_symlinks(checkout, plan)
     with pytest.raises(SymlinkInPath) as applying:
-        worktree.apply(checkout, plan)  # a saved plan, resumed: refused the same way
+        engine.apply(checkout, plan)  # a saved plan, resumed: refused the same way
     assert str(applying.value) == str(planning.value)
     assert git(root, "rev-parse", "work").strip() == branch  # the branch did not move
     assert user_view(root) == before
@@ -145,9 +146,9 @@ def test_symlinks_the_change_tracks_land_as_links(root: Path, outside: Path):
     sha = commit_in(tree, {"feature.py": "f = 1\n"})
     checkout = open_repository(root)
 
-    plan = worktree.plan(checkout, sha, "work")
-    assert worktree.blocking(checkout, plan) == []
-    assert worktree.apply(checkout, plan) == []
+    plan = engine.plan(checkout, sha, "work")
+    assert engine.blocking(checkout, plan) == []
+    assert engine.apply(checkout, plan) == []
 
     assert os.readlink(root / "to-app") == "app.py"
     assert os.readlink(root / "to-outside") == str(outside / "secret.txt")  # a link, made
@@ -171,8 +172,8 @@ def test_a_tracked_symlink_is_retargeted_and_a_tracked_link_folder_becomes_a_fol
     sha = commit_in(tree, {"docs/a.md": "a folder now\n"})
     checkout = open_repository(root)
 
-    plan = worktree.plan(checkout, sha, "work")
-    assert worktree.apply(checkout, plan) == []
+    plan = engine.plan(checkout, sha, "work")
+    assert engine.apply(checkout, plan) == []
 
     assert (root / "docs").is_dir() and not (root / "docs").is_symlink()
     assert (root / "docs/a.md").read_text() == "a folder now\n"

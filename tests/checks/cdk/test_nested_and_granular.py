@@ -16,7 +16,7 @@ from reviewloop.checks.cdk import synth as synthesis
 from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.cdk.app import find_apps, nag_for
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.findings.triage import group
+from reviewloop.findings.grouping import group
 from reviewloop.git.diff import parse_diff
 from reviewloop.sandbox.bubblewrap import Sandbox
 from tests.support.cdk_app import BROKEN_STACK, STACK_FILE, cdk_repo, line_of
