@@ -227,8 +227,10 @@ _NOT_A_PASSWORD_SHAPE = re.compile(
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
                         r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
-# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`
-_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
+# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`, and
+# namespaced names: an IAM action (`comprehend:BatchDetectKeyPhrases`), a CDK tag key
+# (`aws-cdk:subnet-name`), an XML or URN name (`xs:string`)
+_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .:-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
                     r"|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[a-z]+")
 
 
