@@ -5,6 +5,8 @@ generated-file rules, and like them only ever keeping a file from a *model*):
   (`policy.machine_values.cdk_output`);
 * a TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`) next to the JavaScript it
   was compiled with (`index.d.ts` beside `index.js`; a hand-written `global.d.ts` has none);
+* JavaScript with its source map beside it (`index.js.map` next to `index.js`): a bundler
+  or compiler wrote both, as in a published tarball that ships no tsconfig.json;
 * in a TypeScript package (a `tsconfig.json` beside its `package.json`), the JavaScript,
   declarations and source maps its `package.json` publishes: `main`, `module`, `types`,
   `typings`, `bin`, `exports` and what lies under its `files` entries.
@@ -25,6 +27,7 @@ from reviewloop.policy.machine_values import cdk_output
 DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 BUILT = (".js", ".cjs", ".mjs", ".map", *DECLARATIONS)
 _COMPILED = {".d.ts": ".js", ".d.mts": ".mjs", ".d.cts": ".cjs"}
+_MAPPED = (".js", ".cjs", ".mjs")  # JavaScript a source map may describe
 _ENTRY_FIELDS = ("main", "module", "types", "typings", "bin", "exports")
 PACKAGE, TSCONFIG = "package.json", "tsconfig.json"
 
@@ -35,6 +38,8 @@ def candidates(path: str) -> list[str]:
     pure = PurePosixPath(path)
     asked = [str(pure.with_name(pure.name[:-len(d)] + _COMPILED[d]))
              for d in DECLARATIONS if pure.name.endswith(d)]
+    if pure.name.endswith(_MAPPED):
+        asked.append(f"{path}.map")
     for folder in _folders(path):
         asked += [_join(folder, PACKAGE), _join(folder, TSCONFIG)]
     return asked
@@ -52,6 +57,8 @@ def built_reason(path: str, present: Callable[[str], bool],
     for declaration, compiled in _COMPILED.items():
         if name.endswith(declaration) and present(path[:-len(declaration)] + compiled):
             return f"a TypeScript declaration compiled with its `{compiled}` file"
+    if name.endswith(_MAPPED) and present(f"{path}.map"):
+        return f"JavaScript a bundler wrote (its source map `{name}.map` beside it)"
     for folder in _folders(path):
         package = _join(folder, PACKAGE)
         if not present(package):

@@ -10,7 +10,7 @@ read every changed text file regardless. Who may classify:
   `.gitattributes`, a marker the base version of the file already carried, a vendored or
   generated path the base already had, built output its ecosystem marks on the base
   (`policy.built_output`: the base's package.json and tsconfig.json, a `.d.ts` beside the
-  base's compiled `.js`, the CDK's `cdk.out/`);
+  base's compiled `.js`, a `.js` beside the base's source map, the CDK's `cdk.out/`);
 * a task run (`TrustedSide()`): the run's baseline snapshot, the same way.
 
 What the change adds itself — a marker in a file the base had without it (or a new file),

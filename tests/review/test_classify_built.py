@@ -72,3 +72,17 @@ def test_what_the_change_declares_itself_does_not_count(repo):
     found = classified_pr(repo, base, head)
 
     assert "src/index.js" not in found.skipped
+
+
+def test_javascript_with_a_source_map_beside_it_in_the_base_is_generated(repo):
+    # a published tarball ships no tsconfig.json (ky's distribution/, axios' dist/): the
+    # base's source map beside a bundle says a bundler wrote it; one the change adds does not
+    base = {"README.md": "x\n", "package.json": json.dumps({"name": "lib", "main": "dist/a.js"}),
+            "dist/a.js": "exports.a = 1;\n", "dist/a.js.map": "{}\n", "dist/b.mjs": "b;\n",
+            "lib/c.js": "exports.c = 1;\n"}
+    head = {"dist/a.js": "exports.a = 2;\n", "dist/b.mjs": "b2;\n", "dist/b.mjs.map": "{}\n",
+            "lib/c.js": "exports.c = 2;\n"}
+    found = classified_pr(repo, base, head)
+
+    assert set(found.skipped) == {"dist/a.js"}
+    assert "source map" in found.skipped["dist/a.js"]

@@ -87,8 +87,10 @@ _FLAG = re.compile(r"(?i)-(?<![\w-]-)-?(?P<name>(?:db-|api-|client-|auth-)?"
 _BLANK = re.compile(r"\s")
 _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
+# a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it) or a
+# constant's name
 _CODE_REF = re.compile(
-    r"^(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
+    r"^(?:!{0,2}[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
     r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
 
 
@@ -110,8 +112,11 @@ def assignments(text: str) -> Iterator[Candidate]:
         stop = len(text) if following < 0 else following
         while (match := _ASSIGN.search(text, pos, stop)) and match.start() < line_end:
             group = "quoted" if match.group("quoted") else "bare"
-            # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code
-            code_argument = group == "bare" and match.group("op") in ("(", ",")
+            # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code;
+            # and `,` pairs a name with a value only as a call's first two arguments
+            # (`setdefault("API_TOKEN", "…")`), not in a list of names (`["password","unescape"]`)
+            code_argument = (group == "bare" and match.group("op") in ("(", ",")) or (
+                match.group("op") == "," and not _opens_call(text, match.start("name")))
             plain = group == "quoted" or _env_line(text, line_start, line_end, match)
             if not code_argument and _secret_value(match.group("name"), match.group(group),
                                                    bare=group == "bare", plain=plain):
@@ -127,6 +132,12 @@ def assignments(text: str) -> Iterator[Candidate]:
                              plain=regex is _XML):
                 yield (match.start("value"), match.end("value"),
                        _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+
+
+def _opens_call(text: str, name_start: int) -> bool:
+    """Whether the name at `name_start` (its quote before it) is a call's first argument."""
+    before = text[max(0, name_start - 40):name_start].rstrip("\"'` \t")
+    return before.endswith("(")
 
 
 def _lines_naming_a_secret(text: str) -> Iterator[tuple[int, int]]:
@@ -227,8 +238,11 @@ _NOT_A_PASSWORD_SHAPE = re.compile(
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
                         r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
-# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`
-_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
-                    r"|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[a-z]+")
+# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`, a
+# bundler's renamed identifier (`defaultToConfig2`, `withXSRFToken`), and
+# namespaced names: an IAM action (`comprehend:BatchDetectKeyPhrases`), a CDK tag key
+# (`aws-cdk:subnet-name`), an XML or URN name (`xs:string`)
+_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .:-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
+                    r"|[A-Z]?[a-z]+(?:[A-Z][a-z]+|[A-Z]{2,4}(?=[A-Z][a-z]))+\d{0,2}|[a-z]+")
 
 

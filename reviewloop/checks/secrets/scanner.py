@@ -38,19 +38,30 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter
 from reviewloop.checks.secrets.rules import RULES, Rule
-from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder, weak_password
+from reviewloop.checks.secrets.values import (
+    documentation_host,
+    entropy,
+    looks_fake,
+    looks_placeholder,
+    weak_password,
+)
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
 from reviewloop.memo import TextMemo
 
 __all__ = [
-    "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "claim_spans", "entropy", "looks_fake",
+    "DOCUMENTATION_CONFIDENCE", "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "blocking",
+    "claim_spans", "entropy", "looks_fake",
     "looks_placeholder", "preview", "redact", "redact_around", "redact_finding",
     "scan_added_lines",
     "scan_changes", "scan_text", "to_findings"]
 
 SOURCE = "secrets"
 EXAMPLE_CONFIDENCE = 0.5
+# a URL's credentials for a reserved example name (`user:pw@api.example.com`, RFC 2606/6761):
+# they log in nowhere, so the hit is a 🟡 for a human to check and the gate lets it pass
+DOCUMENTATION_CONFIDENCE = 0.4
+_URL_RULES = ("connection-string-password", "basic-auth-url")
 # AWS's documented keys end in EXAMPLE; jwt.io's sample token has this payload (John Doe)
 _EXAMPLE_MARKERS = ("EXAMPLE", "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0Ijox")
 
@@ -177,14 +188,25 @@ _SHORT = 4096
 _redact_short = lru_cache(maxsize=4096)(_redact)
 
 
+def blocking(hit: SecretHit) -> bool:
+    """Whether `hit` is a must-fix and fails the secrets gate: all but a URL's credentials
+    for a reserved example name."""
+    return hit.confidence > DOCUMENTATION_CONFIDENCE
+
+
 def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> list[Finding]:
-    """Each hit as a must_fix finding from the `secrets` source."""
+    """Each hit as a must_fix finding from the `secrets` source (should_fix when it is not
+    `blocking`)."""
     return [Finding(
-        severity=Severity.MUST_FIX, file=hit.path, start_line=hit.line, end_line=hit.line,
+        severity=Severity.MUST_FIX if blocking(hit) else Severity.SHOULD_FIX, file=hit.path,
+        start_line=hit.line, end_line=hit.line,
         title=f"Hard-coded secret: {hit.description}",
         rationale=(f"`{hit.preview}` at column {hit.column} matches the {hit.rule} rule. A "
                    "secret committed to the repository is readable by anyone with the "
-                   "code or its history, and stays valid until it is rotated."),
+                   "code or its history, and stays valid until it is rotated." if blocking(hit)
+                   else f"`{hit.preview}` at column {hit.column} matches the {hit.rule} rule "
+                   "with a reserved example host (RFC 2606/6761), where it logs in nowhere: "
+                   "check it is not a real credential with its host replaced."),
         suggestion=("Rotate the credential, then read it from the environment or a secret "
                     "manager instead of the source."),
         confidence=hit.confidence, agent=agent, source=SOURCE, rule=hit.rule,
@@ -223,12 +245,14 @@ def _rule_matches(rule: Rule, text: str) -> Iterator[Candidate]:
         confidence = rule.confidence
         if any(marker in value for marker in _EXAMPLE_MARKERS):
             confidence = EXAMPLE_CONFIDENCE
+        if rule.id in _URL_RULES and documentation_host(match.group(0)):
+            confidence = DOCUMENTATION_CONFIDENCE
         yield match.start(group), match.end(group), rule.id, rule.description, confidence
 
 
 def _plausible(rule_id: str, value: str) -> bool:
     """Rule-specific checks on a matched value."""
-    if rule_id in ("connection-string-password", "basic-auth-url"):
+    if rule_id in _URL_RULES:
         return not weak_password(unquote(value))
     if rule_id == "aws-secret-access-key":  # 40 random base64 characters hold a digit or
         # a `+` or `/` but for one in a thousand; a 40-letter name never does (a cdk.json

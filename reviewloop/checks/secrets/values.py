@@ -85,6 +85,19 @@ def weak_password(password: str) -> bool:
     return bool(_STANDS_FOR.search(password)) or password.lower() in _PASSWORD_WORDS
 
 
+# Names that can never be a real service's (RFC 2606, RFC 6761): a URL's credentials for
+# `example.org` or `db.test` are documentation or a test's, never a login anyone can use.
+# `localhost` is not one of them: a developer's database password for it is real.
+_DOCUMENTATION_HOST = re.compile(
+    r"@\[?(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))"
+    r"\.?(?=[\]:/?#]|$)", re.IGNORECASE)
+
+
+def documentation_host(url: str) -> bool:
+    """Whether the URL (or connection string) `url` logs in to a reserved example name."""
+    return _DOCUMENTATION_HOST.search(url) is not None
+
+
 _PASSWORD_WORDS = frozenset({
     "pass", "password", "passwd", "pwd", "passw0rd", "changeme", "changeit", "x", "token",
     "secret_password", "yourpassword", "your_password", "mypassword"})

@@ -60,3 +60,30 @@ def test_a_real_secret_in_those_files_still_is(tmp_path):
     assert {f.file for f in found} == {"cdk.json",
                                        "test/integ.app.js.snapshot/AppStack.assets.json"}
     assert not gate.passed
+
+
+# From a CDK construct library's release (@aws-solutions-constructs, benchmarks/releases.py):
+# a synthesized tree's tag keys and a test's list of IAM actions, where a name holding "key"
+# (`"key":`, `DetectKeyPhrases',`) is followed by a `namespace:name` value.
+TREE = ('{"tags":[{"key":"aws-cdk:subnet-name","value":"isolated"},'
+        '{"key":"aws-cdk:subnet-type","value":"Isolated"}]}')
+IAM_TEST = ("const cases = [\n"
+            "  { analysisType: ComprehendAnalysisType.KEY_PHRASES, expected: "
+            "['comprehend:DetectKeyPhrases', 'comprehend:BatchDetectKeyPhrases'] },\n"
+            "  { actions: ['kms:GenerateDataKey*', 'secretsmanager:GetSecretValue'] },\n"
+            "];\n")
+
+
+def test_namespaced_names_are_no_secrets(tmp_path):
+    found, gate = _review(tmp_path, {"test/integ.app.js.snapshot/tree.json": TREE,
+                                     "test/comprehend-helper.test.js": IAM_TEST})
+
+    assert found == []
+    assert gate.passed, gate.output_tail
+
+
+def test_a_key_with_a_colon_in_it_still_is_one(tmp_path):
+    # a random value is no `namespace:name` label because it holds a colon
+    found, _ = _review(tmp_path, {"config.js": 'const apiKey = "k9Xq2:Vb7RmT4zLp8WcN3";\n'})
+
+    assert [f.file for f in found] == ["config.js"]

@@ -9,8 +9,9 @@ import string
 
 import pytest
 
-from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.checks.secrets.scanner import DOCUMENTATION_CONFIDENCE, scan_text, to_findings
 from reviewloop.checks.secrets.values import looks_fake, weak_password
+from reviewloop.findings.schema import Severity
 
 
 @pytest.mark.parametrize("text", [
@@ -38,6 +39,51 @@ def test_a_chosen_password_set_as_data_is_found(text: str) -> None:
 ])
 def test_a_short_or_default_looking_connection_string_password_is_found(text: str) -> None:
     assert [h.rule for h in scan_text(text)][:1] == ["connection-string-password"]
+
+
+_EXAMPLE_URLS = [
+    "https://tom%40example.org:abc123%40%20%@example.org",  # httpx 0.28's tests
+    "https://user:Xk29vLq8Wz@api.example.com/v1",
+    "postgresql://app:Xk29vLq8Wz@db.example:5432/app",
+    "redis://default:Xk29vLq8Wz@cache.test",
+    "ftp://me:Xk29vLq8Wz@files.invalid/",
+]
+
+
+@pytest.mark.parametrize("url", _EXAMPLE_URLS)
+def test_credentials_for_a_reserved_example_name_are_a_should_fix(url: str) -> None:
+    # RFC 2606 / 6761 names are no real service's: the hit is kept (the scanners' own rule
+    # tests use them) and reported for a human to check, without blocking
+    hits = scan_text(f'assert str(new) == "{url}"')
+    assert [h.confidence for h in hits] == [DOCUMENTATION_CONFIDENCE]
+    assert [f.severity for f in to_findings(hits)] == [Severity.SHOULD_FIX]
+
+
+@pytest.mark.parametrize("url", [
+    "https://user:Xk29vLq8Wz@api.example-corp.com/v1",
+    "https://user:Xk29vLq8Wz@example.org.evil.io/v1",
+    "postgresql://app:Xk29vLq8Wz@localhost:5432/app",
+])
+def test_the_same_credentials_for_any_other_host_are_a_must_fix(url: str) -> None:
+    hits = scan_text(f'URL = "{url}"')
+    assert [f.severity for f in to_findings(hits)] == [Severity.MUST_FIX]
+
+
+def test_the_gate_passes_an_example_hosts_credentials_only(tmp_path) -> None:
+    from reviewloop.checks.gates.base import GateContext
+    from reviewloop.checks.secrets.gate import SecretsGate
+    from reviewloop.config import Settings
+    from tests.support.analyzers import Repo
+
+    def gate(text: str) -> bool:
+        repo = Repo(tmp_path / str(abs(hash(text))))
+        diff = repo.change({"tests/test_url.py": text})
+        return SecretsGate().run(GateContext(
+            root=repo.root, settings=Settings(), changed_files=("tests/test_url.py",),
+            diff_text=diff, branch="work", default_branch="main", phase="implement")).passed
+
+    assert gate("".join(f'URL = "{url}"\n' for url in _EXAMPLE_URLS))
+    assert not gate('URL = "https://user:Xk29vLq8Wz@api.example-corp.com/v1"\n')
 
 
 _NAMES = ("password", "DB_PASSWORD", "REACT_APP_AUTH_PASSWORD", "db.password", "pwd",
