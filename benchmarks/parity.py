@@ -55,8 +55,8 @@ DATA = _HERE / "data" / "parity"
 def load(tool: str, half: str, rules: set[str] | None = None) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in
             (DATA / f"{tool}.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [r for r in rows if (half == r["split"] or half == "both" and r["split"] != "held-out")
-            and (not rules or r["rule"] in rules)]
+    wanted = ("tune", "report") if half == "both" else (half,)
+    return [r for r in rows if r["split"] in wanted and (not rules or r["rule"] in rules)]
 
 
 def ci_slice(rows: list[dict[str, Any]], rules: int = 4, positives: int = 2,

@@ -18,7 +18,8 @@ read, nothing of theirs is run:
   `verifyTree` (label true) and `verifyNot`, `verifyNotTree` (false) of a check function on
   a one-line string literal. `rule` is the check function, `codes` the SC codes its body
   emits (a case is flagged when any of them is reported). Left out: the optional checks
-  (`optionalTreeChecks`: off unless enabled), checks with no code of their own, strings with a `shellcheck` directive (as above) or an escape other than
+  (`optionalTreeChecks`: off unless enabled), checks with no code of their own, strings
+  with a `shellcheck` directive (as above) or an escape other than
   `\\" \\\\ \\n \\t`. A case without a shebang gets `#!/bin/bash` (shellcheck's default
   dialect, which the tests assume).
 * checkov — `tests/terraform/checks/resource/{aws,gcp,azure}/test_*.py` that run one check
@@ -96,8 +97,8 @@ def bandit_rows(repo: Repo) -> Iterator[dict[str, Any]]:
     tree = ast.parse(repo.show("tests/functional/test_functional.py"))
     for test in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)
                  and n.name.startswith("test_")):
-        if not all(isinstance(s, ast.Expr) or isinstance(s, ast.Assign) and _named(s, "expect")
-                   for s in test.body):
+        if not all(isinstance(s, ast.Expr) or (isinstance(s, ast.Assign)
+                                               and _named(s, "expect")) for s in test.body):
             continue  # a test set or plugin setting of its own (`with_test_set`, `_config`)
         expect: dict[str, Any] | None = None
         for statement in test.body:
