@@ -11,6 +11,11 @@ with langchain-aws, so it runs from its own cached environment, installed on fir
 (`provision.py`); a checkov on PATH is used when none is cached. When neither is there and
 it cannot be installed now, `available()` says why and names the fix command.
 
+A changed Terraform file is read with its module, as `terraform plan` and plain `checkov -d`
+read it: the folder's other `.tf` files and the variable files Terraform loads by itself
+(`terraform.tfvars`, `*.auto.tfvars`), so an SSH port opened through `terraform.tfvars` is
+seen (`staged`); only the changed files' findings are kept, as always.
+
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
@@ -52,6 +57,10 @@ _CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[
 _K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 TOFU = ".tofu"
+TERRAFORM = ("terraform", "terraform_json")
+MODULES = "terraform modules"  # a view of the changed Terraform files' folders, read with -d
+# the variable files Terraform loads by itself from a module's folder
+_AUTO_VARS = re.compile(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
@@ -111,12 +120,26 @@ class Checkov(ProvisionedAnalyzer):
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         return _targets(ctx)
 
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        """Terraform in one run over its modules' folders, the other files in another:
+        checkov ignores every `-f` once it is given a `-d`."""
+        targets = _targets(ctx)
+        reports: list[Any] = []
+        for group in ({p: k for p, k in targets.items() if k in TERRAFORM},
+                      {p: k for p, k in targets.items() if k not in TERRAFORM}):
+            if group:
+                report = self.report(ctx, group)
+                reports += report if isinstance(report, list) else [report]
+        return to_findings(reports, ctx) if reports else []
+
     def command(self, executable: Path, targets: dict[str, str], at: Path) -> list[str]:
+        kinds = {k for kind in targets.values() for k in (TERRAFORM if kind == MODULES
+                                                          else (kind,))}
         # not --quiet: it drops the skipped checks, which reviewloop judges itself
         argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
-                "-o", "json", "--framework", *sorted(set(targets.values()))]
-        for path in targets:
-            argv += ["-f", str(under(at, path))]
+                "-o", "json", "--framework", *sorted(kinds)]
+        for path, kind in targets.items():
+            argv += ["-d", path] if kind == MODULES else ["-f", str(under(at, path))]
         return argv
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
@@ -128,24 +151,53 @@ class Checkov(ProvisionedAnalyzer):
         return ()
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
-        """OpenTofu files as links named `.tf` (checkov 3 skips a `.tofu` name, even given
-        with -f), one folder per folder of the tree, so files that sit together still do."""
-        given: dict[str, str] = {}
+        """Terraform files as the modules they belong to, as plain `checkov -d` and
+        `terraform plan` read them: a view (links in `scratch`, one folder per folder of
+        the tree) of each changed file's folder — its `.tf`/`.tf.json` files, the variable
+        files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`), so a value set
+        there is the one checked — and OpenTofu's files under a `.tf` name (checkov 3 skips a
+        `.tofu` one; a `.tofu` file wins over its `.tf` twin, as in OpenTofu). Findings on a
+        file the change did not touch are dropped later, as always."""
+        if not any(kind in TERRAFORM for kind in targets.values()):
+            return targets, {}
         aliases: dict[str, str] = {}
-        folders: dict[str, Path] = {}
-        for path, kind in targets.items():
-            name = PurePosixPath(on_disk(path))
-            if not name.name.endswith((TOFU, f"{TOFU}.json")):
-                given[path] = kind
-                continue
-            folder = folders.setdefault(str(name.parent), scratch / str(len(folders)))
-            folder.mkdir(parents=True, exist_ok=True)
-            stem, _, rest = name.name.rpartition(TOFU)
-            alias = folder / f"{stem}.tf{rest}"
-            alias.symlink_to(under(at, path))
-            given[str(alias)] = kind  # absolute: `under(at, …)` keeps it
-            aliases[str(alias)] = str(under(at, path))
-        return given, aliases
+        folders = sorted({str(PurePosixPath(on_disk(path)).parent) for path in targets})
+        for index, folder in enumerate(folders):
+            view = scratch / str(index)
+            view.mkdir(parents=True)
+            for name, source in _module_files(under(at, folder)).items():
+                (view / name).symlink_to(source)
+                aliases[str(view / name)] = str(source)
+        return {str(scratch): MODULES}, aliases
+
+
+def _module_context(ctx: AnalyzerContext, targets: dict[str, str]) -> dict[str, str]:
+    """The unchanged Terraform files read with the changed ones (`staged`), by framework."""
+    context = {}
+    for folder in {str(PurePosixPath(p).parent) for p, k in targets.items() if k in TERRAFORM}:
+        for name, source in _module_files(under(ctx.root, folder)).items():
+            path = repo_path(ctx.root, str(source))
+            if path not in targets and not _AUTO_VARS.match(name):
+                context[path] = "terraform_json" if name.endswith(".json") else "terraform"
+    return context
+
+
+def _module_files(folder: Path) -> dict[str, Path]:
+    """A Terraform module's files in `folder` by the name checkov is to read them under:
+    regular files only (a link could lead anywhere)."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name.endswith((TOFU, f"{TOFU}.json"))):
+        name = entry.name
+        if name.endswith((TOFU, f"{TOFU}.json")):
+            stem, _, rest = name.rpartition(TOFU)
+            name = f"{stem}.tf{rest}"
+        elif not (name.endswith((".tf", ".tf.json")) or _AUTO_VARS.match(name)):
+            continue
+        if entry.is_file() and not entry.is_symlink():
+            found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin
+    return found
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
@@ -169,7 +221,8 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
         findings += [_finding(check, ctx) for check in checks]
-    unread(reports, _targets(ctx), lambda check: _file(check, ctx), ctx)
+    targets = _targets(ctx)
+    unread(reports, targets, lambda check: _file(check, ctx), ctx, _module_context(ctx, targets))
     return findings
 
 

@@ -37,9 +37,12 @@ _TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer 
 
 
 def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
-           file_of: Callable[[dict[str, Any]], str], ctx: AnalyzerContext) -> None:
+           file_of: Callable[[dict[str, Any]], str], ctx: AnalyzerContext,
+           context: Mapping[str, str] | None = None) -> None:
     """Name each of `targets` (path → framework) that `reports` show checkov did not read;
-    `file_of` gives the repository path a check names."""
+    `file_of` gives the repository path a check names. `context`: the other files checkov
+    read with them (path → framework: a changed Terraform file's module), whose resources
+    it counts too."""
     seen: set[str] = set()
     failed: set[str] = set()
     counted: dict[str, int] = {}
@@ -58,7 +61,9 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
                     if k == kind and p not in failed}
-        if sum(declared.values()) <= counted.get(kind, 0):
+        around = sum(_resources(_text(ctx, p), k) for p, k in (context or {}).items()
+                     if k == kind and p not in failed)
+        if sum(declared.values()) + around <= counted.get(kind, 0):
             continue
         for path, n in declared.items():
             if path in quiet and n:

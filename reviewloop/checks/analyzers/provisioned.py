@@ -61,6 +61,10 @@ class ProvisionedAnalyzer(ABC):
         targets = self.targets(ctx)
         if not targets:
             return []
+        return self.to_findings(self.report(ctx, targets), ctx)
+
+    def report(self, ctx: AnalyzerContext, targets: Any) -> Any:
+        """The tool's parsed JSON report on `targets` (staged, then its `command`)."""
         executable = locate(self.tool)
         if executable is None:
             raise AnalyzerError(f"{self.name} is not installed; fix: reviewloop tools install "
@@ -73,7 +77,7 @@ class ProvisionedAnalyzer(ABC):
         for alias, real in sorted(aliases.items(), key=lambda a: -len(a[0])):
             # the report names a file the tool read under an alias by its own name
             output = output.replace(json.dumps(alias)[1:-1], json.dumps(real)[1:-1])
-        return self.to_findings(parse_json(output or self.no_output or "", self.name), ctx)
+        return parse_json(output or self.no_output or "", self.name)
 
     def staged(self, targets: Any, at: Path, scratch: Path) -> tuple[Any, dict[str, str]]:
         """The targets as the tool is given them, and {alias: real path} for each it is

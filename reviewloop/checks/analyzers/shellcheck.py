@@ -49,6 +49,9 @@ SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
                              "SC2029", "SC2156"), Severity.SHOULD_FIX)}
 LEVELS = {"error": Severity.SHOULD_FIX, "warning": Severity.SHOULD_FIX}
 CONFIDENCE = 0.7
+# shellcheck's note whenever its parser gave up: then it checked nothing else in the file
+# (src/ShellCheck/Parser.hs, `makeErrorFor`)
+PARSE_FAILED = 1072
 _DIRECTIVE = re.compile(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$", re.IGNORECASE)
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
 
@@ -88,8 +91,11 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
         for index, path in enumerate(files):
             copy = Path(folder) / str(index) / PurePosixPath(path).name
             copy.parent.mkdir()
-            text = under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
-            copy.write_text(without_directives(text), encoding="utf-8")
+            # newline="": a carriage return stays, for shellcheck to report (SC1017)
+            with under(ctx.root, path).open(encoding="utf-8", errors="replace",
+                                            newline="") as script:
+                text = script.read()
+            copy.write_text(without_directives(text), encoding="utf-8", newline="")
             copies[str(copy)] = path
         # exit 1: findings
         output = run_tool([str(executable), "--norc", "--format", "json1", *copies],
@@ -146,17 +152,21 @@ class ShellcheckAnalyzer:
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
+        unparsed = {str(c["file"]) for c in comments if c.get("code") == PARSE_FAILED}
         for c in comments:
-            if _unparsed(c):  # shellcheck said nothing else of the file
+            if str(c["file"]) in unparsed and _syntax_error(c):
                 ctx.not_read(str(c["file"]), f"could not parse it (line "
                                              f"{c.get('line', '?')}: SC{c.get('code')} "
                                              f"{short_title(str(c.get('message', '')))})")
         return [_finding(c, ctx, self.name) for c in comments
-                if (f"SC{c.get('code')}" in SECURITY) is self.security and not _unparsed(c)]
+                if (f"SC{c.get('code')}" in SECURITY) is self.security
+                and not (str(c["file"]) in unparsed and _syntax_error(c))]
 
 
-def _unparsed(comment: dict[str, Any]) -> bool:
-    """A parse error: an SC1xxx error (`SC1073 Couldn't parse this …`)."""
+def _syntax_error(comment: dict[str, Any]) -> bool:
+    """An SC1xxx error (`SC1073 Couldn't parse this …`): in a file shellcheck could not
+    parse, why; in one it did parse (`SC1035` a missing space, `SC1017` a carriage return),
+    a finding like any other."""
     code = comment.get("code")
     return isinstance(code, int) and 1000 <= code < 2000 and comment.get("level") == "error"
 

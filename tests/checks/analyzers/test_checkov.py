@@ -111,3 +111,34 @@ def test_checkov_runs_outside_the_tree_on_absolute_paths_and_keeps_skipped_check
     assert "--quiet" not in argv  # it would drop the skipped checks
     assert argv[argv.index("-f") + 1] == str(tmp_path / "infra/main.tf")
     assert Checkov.isolated  # the tree's .checkov.yaml is never read
+
+
+def test_terraform_is_read_as_the_modules_its_changed_files_belong_to(tmp_path):
+    tree, scratch = tmp_path / "tree", tmp_path / "view"
+    for name in ("infra/main.tf", "infra/vars.tf", "infra/terraform.tfvars",
+                 "infra/prod.auto.tfvars.json", "infra/dev.tfvars", "infra/net.tf",
+                 "infra/net.tofu", "infra/README.md", "infra/sub/other.tf"):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(name)
+    (tree / "infra/linked.tf").symlink_to("/etc/hostname")
+
+    given, aliases = Checkov().staged({"infra/main.tf": "terraform"}, tree, scratch)
+    argv = Checkov().command(Path("/tools/checkov"), given, tree)
+
+    assert argv[argv.index("-d") + 1] == str(scratch) and "-f" not in argv
+    assert argv[argv.index("--framework") + 1:][:2] == ["terraform", "terraform_json"]
+    view = {Path(alias).relative_to(scratch).as_posix(): Path(real).relative_to(tree).as_posix()
+            for alias, real in aliases.items()}
+    # the folder's Terraform files and the variables Terraform loads by itself (not
+    # `-var-file` ones, not subfolders, not links); OpenTofu's twin wins, under a .tf name
+    assert view == {"0/main.tf": "infra/main.tf", "0/vars.tf": "infra/vars.tf",
+                    "0/terraform.tfvars": "infra/terraform.tfvars",
+                    "0/prod.auto.tfvars.json": "infra/prod.auto.tfvars.json",
+                    "0/net.tf": "infra/net.tofu"}
+    assert (scratch / "0/net.tf").read_text() == "infra/net.tofu"
+
+
+def test_other_files_are_given_one_by_one(tmp_path):
+    targets = {"Dockerfile": "dockerfile"}
+
+    assert Checkov().staged(targets, tmp_path, tmp_path / "view") == (targets, {})

@@ -12,6 +12,7 @@ import pytest
 from reviewloop.checks.analyzers.checkov import Checkov
 from reviewloop.checks.analyzers.hadolint import Hadolint
 from reviewloop.checks.analyzers.provision import MARKER, TOOLS
+from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
 from tests.support.checkov import BUCKET, DOCKERFILE
@@ -63,6 +64,37 @@ def test_a_review_uses_the_cached_checkov_offline(cache, tmp_path):
     assert {"CKV_DOCKER_7", "CKV_DOCKER_4"} <= rules
     assert all(f.source == "checkov" and f.agent == "review-infrastructure"
                for f in report.findings)
+
+
+SSH_FROM_A_VARIABLE = """resource "aws_security_group" "ssh" {
+  name = "ssh"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = var.ssh_cidrs
+  }
+}
+"""
+
+
+def test_a_value_terraform_loads_from_tfvars_is_the_one_checked(cache, tmp_path):
+    """The variable's default is private, `terraform.tfvars` opens SSH to the world: what
+    `terraform apply` and plain `checkov -d` see, whichever of the module's files changed."""
+    repo = Repo(tmp_path, {
+        "infra/variables.tf": 'variable "ssh_cidrs" {\n  type    = list(string)\n'
+                              '  default = ["10.0.0.0/8"]\n}\n',
+        "infra/terraform.tfvars": 'ssh_cidrs = ["0.0.0.0/0"]\n',
+        "infra/old.tf": BUCKET.format(name="old")})
+    diff = repo.change({"infra/main.tf": SSH_FROM_A_VARIABLE})
+
+    report = run_for_agent(agent("review-infrastructure", ("checkov",)), repo.root, diff)
+
+    assert report.complete, (report.missing, report.errors)
+    assert [(f.file, f.start_line, f.severity) for f in report.findings
+            if f.rule == "CKV_AWS_24"] == [("infra/main.tf", 1, Severity.MUST_FIX)]
+    # the module's unchanged files are read for their values, not reviewed
+    assert {f.file for f in [*report.findings, *report.outside]} == {"infra/main.tf"}
 
 
 def test_hadolint_ships_its_binary_and_reviews_dockerfiles_offline(cache, tmp_path):

@@ -60,3 +60,17 @@ def test_a_report_of_nothing_scanned_reads_nothing(tmp_path: Path) -> None:
     found = _unread(tmp_path, [{"passed": 0, "failed": 0, "resource_count": 0}])
     assert set(found) == {"ok.tf", "rand.tf", "quiet.tf", "vars.tf.json",
                           "Dockerfile", "latin.Dockerfile"}
+
+
+def test_the_unchanged_files_of_a_module_count_with_it(tmp_path: Path) -> None:
+    """Checkov reads a changed Terraform file with its module's other files: their
+    resources are in the count, so they cannot hide a changed file it did not read."""
+    (tmp_path / "old.tf").write_text(SG + SG)
+    ctx = AnalyzerContext(root=tmp_path, changes=parse_diff(""), diff_text="", agent="a",
+                          files=("quiet.tf",))
+    (tmp_path / "quiet.tf").write_text(SG + SG)
+
+    unread([_report("terraform", ["old.tf"], resources=2)], {"quiet.tf": "terraform"},
+           lambda check: check["file_abs_path"].removeprefix("/r/"), ctx, {"old.tf": "terraform"})
+
+    assert set(ctx.unread) == {"quiet.tf"}

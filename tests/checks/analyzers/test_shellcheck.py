@@ -57,3 +57,24 @@ def test_one_run_split_by_reviewer_with_the_tree_s_directives_and_rc_ignored(
         ("SC2164", 4, "should_fix")]
     assert upkeep.findings[0].file == "deploy.sh"
     assert upkeep.findings[0].rationale.endswith("https://www.shellcheck.net/wiki/SC2164")
+
+
+def test_a_syntax_error_shellcheck_parses_past_is_a_finding_and_the_file_is_read(
+        tmp_path: Path, shellcheck_tools: Path) -> None:
+    """Only a parse that fails (SC1072, with the SC1073 and SC1050 that say where) leaves a
+    script unread; a missing space inside `[ ]` (SC1035) or a carriage return (SC1017) is an
+    error plain shellcheck reports in a script it checks all the same."""
+    repo = Repo(tmp_path / "repo")
+    diff = repo.change({"space.sh": "#!/bin/bash\nif [1 -eq 1 ]; then echo ok; fi\n",
+                        "dos.sh": "#!/bin/bash\necho hi\r\n",
+                        "broken.sh": "#!/bin/bash\nif true then\n  echo ok\n"})
+
+    upkeep = run_for_agent(agent("m", ("shellcheck",)), repo.root, diff)
+
+    assert {(f.file, f.rule, f.severity.value) for f in upkeep.findings
+            if f.rule in ("SC1035", "SC1017")} == {("space.sh", "SC1035", "should_fix"),
+                                                   ("dos.sh", "SC1017", "should_fix")}
+    # the failed parse's errors say why broken.sh was not read (its SC1010 warning stays)
+    assert {f.rule for f in upkeep.findings if f.file == "broken.sh"}.isdisjoint(
+        {"SC1072", "SC1073", "SC1050"})
+    assert {path for h in upkeep.health for path in h.unread} == {"broken.sh"}
