@@ -249,8 +249,7 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
 
 
-def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(
-        repo, monkeypatch):
+def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(repo):
     """Scoping (the diff parse, the file checks) holds a lock: side by side, the reviewers'
     pure-Python scoping made each wait as long as all of them before its tools started. The
     tools themselves overlap: the first reviewer's analyzer is still running while the
@@ -262,13 +261,6 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
 
     diff = repo.change({"src/a.txt": NEW})
     held: list[bool] = []
-    real_scope = evidence._scoped_files
-
-    def scoped(*args):
-        held.append(evidence._SCOPING.locked())
-        return real_scope(*args)
-
-    monkeypatch.setattr(evidence, "_scoped_files", scoped)
     second_started = Event()
 
     class Waits(EveryLine):
@@ -278,6 +270,11 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
             super().__init__()
             self.first = first
 
+        def claims(self, root, path: str) -> bool:
+            """Asked while the reviewer scopes its files (its globs leave this one out)."""
+            held.append(evidence._SCOPING.locked())
+            return True
+
         def run(self, ctx):
             if self.first:
                 assert second_started.wait(30), "the second reviewer's tool never started"
@@ -286,7 +283,7 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
             return super().run(ctx)
 
     def review(name: str, first: bool):
-        return run_for_agent(agent(name, ("every-line",)), repo.root, diff,
+        return run_for_agent(agent(name, ("every-line",), include=("docs/**",)), repo.root, diff,
                              registry={"every-line": Waits(first)})
 
     with ThreadPoolExecutor(2) as pool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import pip_env, provision
+from reviewloop.checks.analyzers import pip_env
 from reviewloop.checks.analyzers.provision import (
     MARKER,
     TOOLS,
@@ -167,10 +167,9 @@ def test_an_interrupted_install_resumes_in_its_virtualenv(tmp_path, local_index)
     assert root / ".pip-cache" not in stale(root)  # ... is no stale tool
 
 
-def test_a_long_install_is_never_silent(tmp_path, local_index, monkeypatch):
-    monkeypatch.setattr(provision, "_BEAT_S", 0.05)  # every 30 s, in a user's terms
+def test_a_long_install_is_never_silent(tmp_path, local_index):
     said: list[str] = []
-    install(TINY, tmp_path / "tools", notify=said.append)
+    install(TINY, tmp_path / "tools", notify=said.append, beat=0.05)  # 30 s, for a user
     beats = [line for line in said if line.startswith("still installing tinytool: ")]
     assert beats and all(line.endswith("s (usually under a minute)") for line in beats)
 
