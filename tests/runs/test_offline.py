@@ -11,6 +11,7 @@ from pathlib import Path
 from reviewloop.cli.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
+from reviewloop.review.definitions import builtin_names
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.review_cli import repo
@@ -62,7 +63,7 @@ def test_the_offline_round_records_what_the_graph_records_when_the_model_adds_no
     settings = Settings(model="scripted")
     model = ScriptedChatModel().enqueue(*(
         tool_call("submit_findings", {"findings": [], "summary": "nothing"})
-        for _ in range(5)))
+        for _ in builtin_names()))
     runs = {llm: review_change(root, settings, DiffSource(), model_factory=lambda _: model,
                                llm=llm, analyze=analyzers_for(settings))
             for llm in (True, False)}
