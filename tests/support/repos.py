@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,30 @@ def init_repo(root: Path, files: dict[str, str] | None = None, branch: str = "ma
     if files:
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "base")
+    return root
+
+
+def feature_branch(root: Path, files: Mapping[str | bytes, bytes],
+                   links: Mapping[str, str] | None = None) -> Path:
+    """A repository at `root`: `main` with a README, and `feature`, checked out, adding
+    `files` (contents by path; a bytes path is a name that need not be UTF-8) and the
+    symlinks `links` (path → target)."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("project\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    for name, data in files.items():
+        path = os.path.join(os.fsencode(root), name) if isinstance(name, bytes) else root / name
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+    for rel, target in (links or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).symlink_to(target)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "feature")
     return root
 
 
