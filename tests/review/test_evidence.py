@@ -13,27 +13,19 @@ from reviewloop.git.repository import open_repository
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.review.readable import SENSITIVE_REASON, skipped_reason, unreadable_reason
-from tests.support.analyzers import Repo, agent
+from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"
 NEW = "line 1\nline 2 changed\nline 3\nline 4\nline 5 added\n"
 
 
-class EveryLine:
+class EveryLine(FakeAnalyzer):
     """Reports every line of every file it is given, and remembers what it saw."""
 
     name = "every-line"
 
     def __init__(self):
         self.seen: list[AnalyzerContext] = []
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         self.seen.append(ctx)
@@ -49,13 +41,8 @@ class EveryLine:
         return findings
 
 
-class Missing:
+class Missing(FakeAnalyzer):
     name = "missing-tool"
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
 
     def available(self) -> str | None:
         return "missing-tool is not installed: pip install missing-tool"
@@ -64,16 +51,8 @@ class Missing:
         raise AssertionError("a missing tool must not run")
 
 
-class Failing:
+class Failing(FakeAnalyzer):
     name = "failing"
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         raise AnalyzerError("failing exited with 2: bad flag")
