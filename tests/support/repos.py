@@ -63,6 +63,15 @@ def feature_branch(root: Path, files: Mapping[str | bytes, bytes],
     return root
 
 
+def repo_here(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git repository at `root`, made the working directory (as a user runs
+    `reviewloop spec` in a new project); its resolved path."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    return root.resolve()
+
+
 def user_view(root: Path) -> dict[str, str]:
     """Everything a user would notice: status, staged diff, unstaged diff."""
     return {
