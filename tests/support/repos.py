@@ -72,6 +72,36 @@ def repo_here(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root.resolve()
 
 
+def tasks_origin(tmp_path: Path, spec: str, tasks: str, land: str) -> Path:
+    """A bare repository, `origin.git` in `tmp_path`, whose main has the task list `tasks`
+    at `spec` and a README; its settings: one round, no build or test gate, no cache
+    warm-up call (the spend figures are the scripted replies' own), `run.land = land`."""
+    seed = tmp_path / "seed"
+    (seed / spec).parent.mkdir(parents=True)
+    (seed / spec).write_text(tasks)
+    (seed / ".reviewloop.toml").write_text(
+        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n[review]\ncache_warm = false\n"
+        f'\n[run]\nland = "{land}"\n')
+    (seed / "README.md").write_text("# tasks\n")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", ".")
+    git(seed, "commit", "-qm", "spec")
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    return bare
+
+
+def user_edits(root: Path) -> dict[str, str]:
+    """An unstaged edit of the README, a staged new file and an untracked file of the
+    user's; then `user_view`."""
+    readme = root / "README.md"
+    readme.write_text(readme.read_text() + "\nmy notes\n")
+    (root / "STAGED.md").write_text("staged\n")
+    git(root, "add", "STAGED.md")
+    (root / "scratch.txt").write_text("untracked\n")
+    return user_view(root)
+
+
 def user_view(root: Path) -> dict[str, str]:
     """Everything a user would notice: status, staged diff, unstaged diff."""
     return {
