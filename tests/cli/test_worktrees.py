@@ -23,10 +23,10 @@ from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
     SPEC,
-    _wait_for,
     cli,
     fake_env,
     make_example,
+    wait_until,
 )
 from tests.support.repos import user_edits, user_view
 
@@ -102,7 +102,7 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
             ["run", task, "--spec", SPEC, "--implementer", agent, "--model", MODEL, "--yes"],
             example, env=env) for task in ("T2", "T4")]
         try:
-            _wait_for(lambda: len(fake.calls) >= 2)  # reviews under way (not cache warm-ups)
+            wait_until(lambda: len(fake.calls) >= 2)  # reviews under way (not cache warm-ups)
             before = user_edits(example)
             store = example / "todo" / "store.py"
             store.write_text(store.read_text() + "\n# my edit during the review\n")
@@ -227,7 +227,7 @@ def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
         try:
             # side by side: every reply is held, so run one after another the first task's
             # review would wait for ever and a second task's would never reach the model
-            _wait_for(lambda: len({t for r in fake.requests for t in "123"
+            wait_until(lambda: len({t for r in fake.requests for t in "123"
                                    if f"feature_{t}.py" in str(r.body)}) >= 2)
         finally:
             held.set()

@@ -22,7 +22,7 @@ from tests.support.bedrock import BedrockFake, Reply, tool_use
 from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import CALLED, MODEL, _wait_for, cli, fake_env
+from tests.support.loop_cli import CALLED, MODEL, cli, fake_env, wait_until
 from tests.support.repos import tasks_origin
 
 # What the fake's replies (80,000 tokens in, 8,000 out per run) cost at the catalogue's price.
@@ -130,7 +130,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
                            "--model", MODEL)
             try:
-                _wait_for(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
+                wait_until(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
                           what="every reviewer of task 4")
             finally:
                 victim.kill()
@@ -145,7 +145,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             asked = _asked(bedrock, "feature_4.py")
             resumer = start(clone(origin, "job4"), env, "resume", run_id)
             try:
-                _wait_for(lambda: _asked(bedrock, "feature_4.py") > asked,
+                wait_until(lambda: _asked(bedrock, "feature_4.py") > asked,
                           what="the resumed review")
                 second = cli(clone(origin, "job5"), "resume", run_id, env=env)
             finally:

@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.provision import (
     stale,
     tools_dir,
 )
-from tests.support.loop_cli import _wait_for
+from tests.support.loop_cli import wait_until
 
 TINY = Tool("tinytool", "1.0", "tinytool==1.0", "tinytool", "a stand-in built by the test")
 
@@ -224,7 +224,7 @@ def test_a_review_waits_at_most_its_limit_then_the_install_goes_on_alone(tmp_pat
         ensure(TINY, root, notify=said.append, wait=0)
     assert str(caught.value).startswith("not run: still installing tinytool 1.0 (past the "
                                         "review's 0s wait; it goes on in the background")
-    _wait_for(lambda: cached(TINY, root) is not None)
+    wait_until(lambda: cached(TINY, root) is not None)
     log_text = (root / "tinytool-1.0.log").read_text()
     assert log_text.startswith(f"installing tinytool 1.0 into {root / 'tinytool-1.0'}")
     assert ensure(TINY, root, notify=said.append, wait=0) == cached(TINY, root)
