@@ -30,13 +30,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewloop.review.definitions import builtin_names
 from tests.support.bedrock import BedrockFake, RecordedRequest, aws_env, tool_use
 
 ROOT = Path(__file__).resolve().parents[1]
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
-             "review-performance", "review-test-quality")
+REVIEWERS = builtin_names()  # each scripted with an answer
 # What a child process must not inherit: a developer's AWS identity and reviewloop settings.
 _PRIVATE_PREFIXES = ("AWS_", "REVIEWLOOP_")
 

@@ -27,6 +27,7 @@ class TextMemo(Generic[T]):
         self._budget = budget  # most characters of text kept, over all entries
         self._chars = 0
         self._done: dict[str, T] = {}
+        self.computed = 0  # how many large texts' results were computed, not remembered
         self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
@@ -49,6 +50,7 @@ class TextMemo(Generic[T]):
         try:
             value = compute()
             with self._lock:
+                self.computed += 1
                 if text not in self._done:
                     self._chars += len(text)
                 self._done[text] = value

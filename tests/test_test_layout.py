@@ -73,3 +73,55 @@ def test_a_module_fixture_is_built_once_across_workers(tmp_path: Path):
         check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(list(marks.iterdir())) == 1
+
+
+_PATCHERS = {"setattr", "delattr", "patch", "object"}
+
+
+def _private_patches(source: str, filename: str = "<test>") -> list[str]:
+    """`line: name` for each patch of a private name: `monkeypatch.setattr(module, "_x", …)`,
+    `monkeypatch.setattr("pkg.module._x", …)`, `mock.patch("pkg._x")`,
+    `mock.patch.object(Class, "_x")`, and the same through `delattr`."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _PATCHERS):
+            continue
+        strings = [a.value for a in node.args[:2]
+                   if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if strings and strings[0].rpartition(".")[2].startswith("_"):
+            found.append(f"{node.lineno}: {strings[0]}")
+    return found
+
+
+def test_no_test_patches_a_private_name():
+    """A test that replaces a module's private function or constant pins the code's inside
+    and breaks on every refactoring: it goes through a parameter, an environment variable,
+    a fake passed in, or a real component (a git repository in tmp, the loopback fakes in
+    tests/support) instead."""
+    offenders = {str(path.relative_to(ROOT)): found
+                 for folder in ("tests", "benchmarks")
+                 for path in sorted((ROOT / folder).rglob("*.py"))
+                 if (found := _private_patches(path.read_text(encoding="utf-8"), str(path)))}
+    assert offenders == {}
+
+
+def test_a_patched_private_name_is_found():
+    source = '''
+from unittest import mock
+
+def test(monkeypatch):
+    monkeypatch.setattr(scanner, "_prefilter", None)
+    monkeypatch.setattr("reviewloop.git.diff._parse", None)
+    monkeypatch.delattr(module, "_CACHE")
+    monkeypatch.setattr(Repository, "__init__", None)
+    mock.patch("reviewloop.memo._lock")
+    mock.patch.object(Repository, "_commit")
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    monkeypatch.setattr("reviewloop.reports.sarif.MAX_RULES", 1)
+    monkeypatch.setenv("_PRIVATE_LOOKING", "1")
+    monkeypatch.setitem(ANALYZERS, "_leaky", None)
+'''
+    assert _private_patches(source) == [
+        "5: _prefilter", "6: reviewloop.git.diff._parse", "7: _CACHE", "8: __init__",
+        "9: reviewloop.memo._lock", "10: _commit"]

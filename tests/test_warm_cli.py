@@ -15,7 +15,7 @@ import pytest
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
-from tests.support.loop_cli import MODEL, REVIEWERS, _wait_for, fake_env
+from tests.support.loop_cli import MODEL, REVIEWERS, fake_env, wait_until
 
 
 def cold(args: list[str], cwd: Path, env: dict[str, str] | None = None):
@@ -62,7 +62,7 @@ def test_a_killed_process_reads_minus_nine_and_a_timeout_kills_it(repo: Path) ->
         env = {**os.environ, **fake_env(fake)}
         try:
             running = warm_cli.popen(["review", "--model", MODEL], repo, env=env)
-            _wait_for(lambda: len(fake.calls) >= 1)
+            wait_until(lambda: len(fake.calls) >= 1)
             assert running.poll() is None
             running.send_signal(signal.SIGKILL)
             assert running.wait(timeout=60) == -signal.SIGKILL

@@ -208,6 +208,12 @@ def parse_diff(text: str, source: str = "diff") -> ChangeSet:
 _PARSED: TextMemo[ChangeSet] = TextMemo(keep=4)
 
 
+def parsed_count() -> int:
+    """How many large diffs (16 KiB and more) this process parsed rather than found among
+    the kept ones: a review parses its diff once, whoever asks for it (a test counts)."""
+    return _PARSED.computed
+
+
 def _parsed(text: str, source: str) -> ChangeSet:
     with no_cycle_collection():  # a few objects per line, no cycle: linear without it
         return _parse(text, source)

@@ -4,7 +4,6 @@ server class) is configured in `.kiro/settings/mcp.json`, and the research step 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
@@ -16,6 +15,7 @@ from reviewloop.authoring.start import NewSpec, deps_for, first_state
 from reviewloop.config import load_settings
 from reviewloop.errors import UserInputError
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.repos import repo_here
 
 pytest.importorskip("mcp", reason="the `mcp` extra is not installed")
 
@@ -44,12 +44,9 @@ RESEARCH = "- `todo/` does not exist yet.\n- Documentation consulted: dataclasse
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
+    root = repo_here(tmp_path / "repo", monkeypatch)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no user-level mcp.json here
-    return root.resolve()
+    return root
 
 
 def _configure(root, servers) -> None:

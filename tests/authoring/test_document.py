@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
@@ -14,6 +13,7 @@ from reviewloop.cli.app import main
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from tests.support import drafts
+from tests.support.repos import repo_here
 
 DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
           ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,
@@ -22,11 +22,7 @@ DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.RE
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
-    return root.resolve()
+    return repo_here(tmp_path / "repo", monkeypatch)
 
 
 def _write(root, fmt, *, approve_all=False):

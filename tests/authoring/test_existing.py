@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -20,6 +19,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.spec.loader import load_spec
 from tests.support import drafts
 from tests.support.chat import ScriptedChatModel, message_text
+from tests.support.repos import repo_here
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -31,11 +31,7 @@ APPROVE = {"action": "approve"}
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
-    return root.resolve()
+    return repo_here(tmp_path / "repo", monkeypatch)
 
 
 def _written(root, fmt):

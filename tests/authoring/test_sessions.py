@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from reviewloop.authoring import phases as ph
@@ -14,17 +12,14 @@ from reviewloop.errors import UserInputError
 from reviewloop.spec.loader import load_spec
 from tests.support import drafts
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.repos import repo_here
 
 APPROVE = {"action": "approve"}
 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
-    return root.resolve()
+    return repo_here(tmp_path / "repo", monkeypatch)
 
 
 def _start(root, model, **request):

@@ -200,7 +200,7 @@ def test_format_written_to_a_file_keeps_the_terminal_summary(changed: Path, tmp_
 
 
 def test_quiet_with_a_file_prints_nothing_on_stdout(changed: Path, tmp_path):
-    for fmt in ("json", "ruff", "markdown", "sarif", "github", "text"):
+    for fmt in formats():
         out = tmp_path / f"review.{fmt}"
         done = review(changed, "-q", "review", "--format", fmt, "--output", str(out))
         assert done.stdout == "", (fmt, done.stdout)

@@ -21,6 +21,7 @@ from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, cli, fake_env
+from tests.support.repos import tasks_origin, user_edits, user_view
 
 REPO = "octo/tasks"
 SPEC = ".kiro/specs/one/tasks.md"
@@ -70,19 +71,7 @@ CASES = [pytest.param(mode, point, id=f"{mode}:{point.name}")
 
 def make_origin(tmp_path: Path, mode: str) -> Path:
     """A bare repository whose main has two tasks, no slow gates and `run.land = mode`."""
-    seed = tmp_path / "seed"
-    (seed / SPEC).parent.mkdir(parents=True)
-    (seed / SPEC).write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n")
-    (seed / ".reviewloop.toml").write_text(
-        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n[review]\ncache_warm = false\n"
-        f'\n[run]\nland = "{mode}"\n')
-    (seed / "README.md").write_text("# tasks\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "spec")
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    return bare
+    return tasks_origin(tmp_path, SPEC, "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n", mode)
 
 
 def clone(origin: Path, name: str, mode: str) -> Path:
@@ -91,21 +80,6 @@ def clone(origin: Path, name: str, mode: str) -> Path:
     if mode != "pr":
         git(root, "switch", "-qc", "work")  # merge refuses the default branch
     return root
-
-
-def user_edits(root: Path) -> dict[str, str]:
-    """An unstaged edit, a staged new file and an untracked file of the user's."""
-    readme = root / "README.md"
-    readme.write_text(readme.read_text() + "\nmy notes\n")
-    (root / "STAGED.md").write_text("staged\n")
-    git(root, "add", "STAGED.md")
-    (root / "scratch.txt").write_text("untracked\n")
-    return view(root)
-
-
-def view(root: Path) -> dict[str, str]:
-    return {"status": git(root, "status", "--porcelain", "--untracked-files=all"),
-            "staged": git(root, "diff", "--cached"), "unstaged": git(root, "diff")}
 
 
 def github_env(github: GitHubFake) -> dict[str, str]:
@@ -142,7 +116,7 @@ def test_kill9_anywhere_in_landing_resumes_to_one_commit_and_at_most_one_pr(
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "committed" in cli(root, "runs").stdout
     assert again.returncode == 2 and "no unfinished run to resume" in again.stderr
-    assert view(root) == before  # your edits as they were, nothing staged in reverse
+    assert user_view(root) == before  # your edits as they were, nothing staged in reverse
     assert not list((root / ".reviewloop/worktrees").iterdir())
     if mode == "pr":
         _one_pull_request(origin, github, start)

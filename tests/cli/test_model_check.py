@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.agent import model_ids
+from reviewloop.errors import ConfigError
 from tests.support.bedrock import BedrockFake
 from tests.support.loop_cli import MODEL, clean_reviews, cli, fake_env, make_example, manual_change
 
@@ -78,7 +79,12 @@ def test_offline_needs_no_list_and_no_model(changed: Path):
 
 
 def test_an_arn_and_other_providers_are_not_asked(monkeypatch):
-    monkeypatch.setattr(model_ids, "_listed", lambda *a: pytest.fail("listed"))
-    monkeypatch.setattr(model_ids, "_probe_invalid", lambda *a: pytest.fail("probed"))
-    model_ids.check_model_id("arn:aws:bedrock:us-east-1:1:inference-profile/x", "us-east-1")
-    model_ids.check_model_id("openai:gpt-4.1", None)
+    with BedrockFake(models=REGION) as fake:
+        for name, value in fake_env(fake).items():
+            monkeypatch.setenv(name, value)
+        model_ids.check_model_id("arn:aws:bedrock:us-east-1:1:inference-profile/x", "us-east-1")
+        model_ids.check_model_id("openai:gpt-4.1", None)
+        assert fake.listings == [] and fake.requests == []
+        with pytest.raises(ConfigError, match="did you mean"):  # while a Bedrock id is
+            model_ids.check_model_id(TYPO, "us-east-1")
+        assert fake.listings

@@ -21,11 +21,11 @@ from tests.support.loop_cli import (
     CALLED,
     MODEL,
     SPEC,
-    _wait_for,
     cli,
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    wait_until,
 )
 
 RUN = ("run", "next", "--spec", SPEC, "--implementer", "manual", "--model", MODEL, "--yes")
@@ -64,7 +64,7 @@ def test_two_concurrent_runs_of_one_task_make_one_commit(
         _script_reviews(fake, go)
         both = [_start(project, env), _start(project, env)]  # at the same moment
         try:
-            _wait_for(lambda: any(p.poll() is not None for p in both))
+            wait_until(lambda: any(p.poll() is not None for p in both))
             loser = next(p for p in both if p.poll() is not None)
             winner = next(p for p in both if p is not loser)
             lost_out, lost_err = loser.communicate()
@@ -94,7 +94,7 @@ def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:
         _script_reviews(fake, never)
         first = _start(project, env)
         try:
-            _wait_for(lambda: len(fake.calls) == len(CALLED))  # held mid-review
+            wait_until(lambda: len(fake.calls) == len(CALLED))  # held mid-review
             [run_id] = _run_ids(project, None)
             listed = cli(project, "runs", "--json", env=env)
             assert '"status": "running"' in listed.stdout  # alive: not crashed

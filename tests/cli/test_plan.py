@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli.app import main
 from reviewloop.spec.batch import eligible_wave
 from reviewloop.spec.kiro import parse
+from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
 
 SPEC_FILE = ".kiro/specs/shop/tasks.md"
@@ -27,13 +27,6 @@ TASKS = """\
 - [ ] 5. Receipts
   - _Depends: 3_
 """
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ from tests.support.loop_cli import (
     MODEL,
     REVIEWERS,
     SPEC,
-    _wait_for,
     cli,
     fake_env,
     make_example,
+    wait_until,
 )
 from tests.support.runner import IMPLEMENTER
 
@@ -71,8 +71,8 @@ def killed_mid_review(root: Path, fake: BedrockFake, env: dict[str, str],
     job = warm_cli.popen(["run", "T2", "--spec", SPEC, "--model", MODEL, "--branch", "t2",
                           "--yes"], root, env={**os.environ, **env})
     try:
-        _wait_for(lambda: saved() == 4, what="three reviewers saved, one skipped")
-        _wait_for(lambda: len(fake.calls) >= 3 + len(CALLED), what="the slow reviewer asked")
+        wait_until(lambda: saved() == 4, what="three reviewers saved, one skipped")
+        wait_until(lambda: len(fake.calls) >= 3 + len(CALLED), what="the slow reviewer asked")
     finally:
         job.kill()  # kill -9 mid-review
         out, err = job.communicate()

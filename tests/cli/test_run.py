@@ -18,12 +18,12 @@ from tests.support.loop_cli import (
     MODEL,
     REVIEWERS,
     SPEC,
-    _wait_for,
     clean_reviews,
     cli,
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    wait_until,
 )
 
 
@@ -104,7 +104,7 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
         try:
             # the fast reviewers are saved (infrastructure as skipped); the last one is
             # still "thinking"
-            _wait_for(lambda: reviews_saved_in_sqlite(project)() == 4)
+            wait_until(lambda: reviews_saved_in_sqlite(project)() == 4)
             assert len(fake.calls) == len(CALLED)
         finally:
             proc.kill()

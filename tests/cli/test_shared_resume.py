@@ -17,11 +17,11 @@ from tests.support.loop_cli import (
     MODEL,
     REVIEWERS,
     SPEC,
-    _wait_for,
     cli,
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    wait_until,
 )
 
 
@@ -45,9 +45,9 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
         try:
             # the fast reviewers are saved (infrastructure as skipped); the last one is
             # still "thinking"
-            _wait_for(lambda: reviews_saved_in_postgres(pg_url)() == 4)
+            wait_until(lambda: reviews_saved_in_postgres(pg_url)() == 4)
             # the slow reviewer's request may reach the fake after the others are saved
-            _wait_for(lambda: len(fake.calls) >= len(CALLED))
+            wait_until(lambda: len(fake.calls) >= len(CALLED))
             assert len(fake.calls) == len(CALLED)
             with psycopg.connect(pg_url) as conn:
                 run_id = conn.execute("SELECT run_id FROM reviewloop_runs").fetchone()[0]

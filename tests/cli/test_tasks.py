@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop import __version__
-from reviewloop.cli.app import main
+from tests.support.cli_main import run_cli
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "specs"
@@ -50,13 +50,6 @@ def write(root: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 def table_rows(out: str) -> dict[str, list[str]]:

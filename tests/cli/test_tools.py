@@ -8,17 +8,10 @@ import jsonschema
 import pytest
 
 from reviewloop.checks.analyzers.provision import MARKER, TOOLS
-from reviewloop.cli.app import main
+from tests.support.cli_main import run_cli
 from tests.support.paths import ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "tools-list.schema.json").read_text())
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.fixture

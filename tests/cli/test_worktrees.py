@@ -23,26 +23,12 @@ from tests.support.gitutil import git
 from tests.support.loop_cli import (
     MODEL,
     SPEC,
-    _wait_for,
     cli,
     fake_env,
     make_example,
+    wait_until,
 )
-
-
-def user_edits(root: Path) -> dict[str, str]:
-    """An unstaged edit, a staged new file and an untracked file of the user's."""
-    readme = root / "README.md"
-    readme.write_text(readme.read_text() + "\nmy notes\n")
-    (root / "STAGED.md").write_text("staged\n")
-    git(root, "add", "STAGED.md")
-    (root / "scratch.txt").write_text("untracked\n")
-    return view(root)
-
-
-def view(root: Path) -> dict[str, str]:
-    return {"status": git(root, "status", "--porcelain", "--untracked-files=all"),
-            "staged": git(root, "diff", "--cached"), "unstaged": git(root, "diff")}
+from tests.support.repos import user_edits, user_view
 
 
 @pytest.fixture
@@ -91,7 +77,7 @@ def test_run_all_continue_keeps_a_declined_task_out_of_every_commit(batch: Path,
         files = git(batch, "show", "--name-only", "--format=", rev).split()
         assert sorted(files) == [".kiro/specs/four/tasks.md", f"feature_{task}.py",
                                  f"tests/test_feature_{task}.py"]
-    assert view(batch) == before
+    assert user_view(batch) == before
     assert (batch / kept / "feature_2.py").exists()
 
     listed = cli(batch, "runs")
@@ -101,7 +87,7 @@ def test_run_all_continue_keeps_a_declined_task_out_of_every_commit(batch: Path,
     assert cleaned.returncode == 0 and kept in cleaned.stdout
     assert not (batch / kept).exists()
     assert git(batch, "worktree", "list").count("\n") == 1
-    assert view(batch) == before
+    assert user_view(batch) == before
 
 
 def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_nothing(
@@ -116,11 +102,11 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
             ["run", task, "--spec", SPEC, "--implementer", agent, "--model", MODEL, "--yes"],
             example, env=env) for task in ("T2", "T4")]
         try:
-            _wait_for(lambda: len(fake.calls) >= 2)  # reviews under way (not cache warm-ups)
+            wait_until(lambda: len(fake.calls) >= 2)  # reviews under way (not cache warm-ups)
             before = user_edits(example)
             store = example / "todo" / "store.py"
             store.write_text(store.read_text() + "\n# my edit during the review\n")
-            before = view(example)
+            before = user_view(example)
         finally:
             held.set()
         outputs = [p.communicate(timeout=300) for p in procs]
@@ -136,7 +122,8 @@ def test_two_runs_at_once_both_commit_and_a_user_edit_during_review_changes_noth
                                  f"tests/test_feature_{task}.py"]
     spec = (example / SPEC).read_text()
     assert "- [x] T2" in spec and "- [x] T4" in spec
-    assert view(example) == before  # README, STAGED.md, scratch.txt and store.py as you left them
+    # README, STAGED.md, scratch.txt and store.py as you left them
+    assert user_view(example) == before
 
 
 @pytest.mark.parametrize("point", [("* commit --quiet -m *", "after"),
@@ -164,7 +151,7 @@ def test_kill9_while_committing_or_landing_then_resume(example: Path, tmp_path: 
     assert sorted(files) == ["docs/todo-api-spec.md", "feature_T2.py",
                              "tests/test_feature_T2.py"]
     assert "- [x] T2" in (example / SPEC).read_text()
-    assert view(example) == before  # nothing staged in reverse, your edits as they were
+    assert user_view(example) == before  # nothing staged in reverse, your edits as they were
     assert not list((example / ".reviewloop/worktrees").iterdir())
 
 
@@ -240,7 +227,7 @@ def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
         try:
             # side by side: every reply is held, so run one after another the first task's
             # review would wait for ever and a second task's would never reach the model
-            _wait_for(lambda: len({t for r in fake.requests for t in "123"
+            wait_until(lambda: len({t for r in fake.requests for t in "123"
                                    if f"feature_{t}.py" in str(r.body)}) >= 2)
         finally:
             held.set()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from itertools import permutations
+from typing import ClassVar
 
 import pytest
 
@@ -98,16 +99,23 @@ def test_grouping_does_not_depend_on_the_order_reviewers_finished_in():
     assert len(results) == 1
 
 
-def test_grouping_orders_each_report_once_and_takes_any_iterable(monkeypatch):
-    from reviewloop.findings import grouping
+class Counted(Finding):
+    """A report that counts how often it is asked for its order."""
 
-    calls: list[Finding] = []
-    order = grouping._merge_order
-    monkeypatch.setattr(grouping, "_merge_order", lambda f: calls.append(f) or order(f))
-    found = [analyzer("B608"), make(agent="performance", title="Injection", lines=(3, 4)),
-             make(agent="security", title="Unclosed cursor", lines=(8, 8)), make()]
+    asked: ClassVar[list[str]] = []
+
+    def sort_key(self) -> tuple[int, str, int, int, str, str, str]:
+        Counted.asked.append(self.fingerprint)
+        return super().sort_key()
+
+
+def test_grouping_orders_each_report_once_and_takes_any_iterable():
+    found = [Counted(**f.model_dump()) for f in (
+        analyzer("B608"), make(agent="performance", title="Injection", lines=(3, 4)),
+        make(agent="security", title="Unclosed cursor", lines=(8, 8)), make())]
+    Counted.asked.clear()
     groups = group(iter(found))
-    assert len(calls) == len(found)
+    assert sorted(Counted.asked) == sorted(f.fingerprint for f in found)
     assert groups == group(list(reversed(found)))
 
 

@@ -10,6 +10,7 @@ import pytest
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.trees import attributes, file_start, folders, present
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +31,7 @@ def commit(root: Path, files: dict[str, str], message: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    return open_repository(root)
+    return open_repository(init_repo(tmp_path / "r"))
 
 
 def test_attributes_come_from_the_tree_asked_not_the_checkout(repo: Repository) -> None:

@@ -25,31 +25,23 @@ from reviewloop.github.posted import read_state
 from reviewloop.github.threads import Identity
 from tests.support import github as fakes
 from tests.support import warm_cli
-from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
-
-SHELL_LINE = "    return subprocess.call(cmd, shell=True)\n"
-SAFE_LINE = "    return subprocess.call(list(cmd))\n"
-
-
-LOOP = "    for i in items:\n        out.append(i * 2)\n"
+from tests.support.pr_mode import (
+    EVENTS,
+    KEY,
+    PR_NUMBER,
+    PR_REPO,
+    SAFE_LINE,
+    SHELL_LINE,
+    git,
+    make_findings_repo,
+    show_pr,
+    summaries,
+)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
-    (root / "lib.py").write_text("def total(items):\n    return sum(items)\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    with (root / "app.py").open("a") as f:
-        f.write("\n\ndef run(cmd):\n" + SHELL_LINE)
-    with (root / "lib.py").open("a") as f:
-        f.write("\n\ndef doubled(items):\n    out = []\n" + LOOP + "    return out\n")
-    git(root, "commit", "-qam", "run and doubled")
-    return root
+    return make_findings_repo(tmp_path / "repo")
 
 
 def review(root: Path, tmp: Path, gh, action: str, **extra) -> tuple[subprocess.

@@ -33,11 +33,19 @@ from reviewloop.github.posted import read_state
 from reviewloop.github.threads import Identity
 from tests.support import github as fakes
 from tests.support.github import HANG, GitHubFake
-from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git, show_pr, summaries
+from tests.support.pr_mode import (
+    EVENTS,
+    KEY,
+    PR_NUMBER,
+    PR_REPO,
+    SAFE_LINE,
+    SHELL_LINE,
+    git,
+    make_findings_repo,
+    show_pr,
+    summaries,
+)
 
-SHELL_LINE = "    return subprocess.call(cmd, shell=True)\n"
-SAFE_LINE = "    return subprocess.call(list(cmd))\n"
-LOOP = "    for i in items:\n        out.append(i * 2)\n"
 PULL = f"/repos/{PR_REPO}/pulls/{PR_NUMBER}"
 ISSUE = f"/repos/{PR_REPO}/issues/{PR_NUMBER}"
 TIMEOUT_S = 1.0  # the client's timeout: a HANG outage is never answered, so it always fires
@@ -88,24 +96,6 @@ def _client(gh: GitHubFake) -> Callable[[Mapping[str, str]], GitHubClient]:
 
 
 # --- the pull request: two pushes ---------------------------------------------------------
-
-
-def make_repo(root: Path) -> Path:
-    """main, then `feature`: a shell=True call (bandit B602, must_fix), a loop ruff's
-    PERF401 flags (should_fix), and no test for either (test-changes, file level)."""
-    root.mkdir()
-    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
-    (root / "lib.py").write_text("def total(items):\n    return sum(items)\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    with (root / "app.py").open("a") as f:
-        f.write("\n\ndef run(cmd):\n" + SHELL_LINE)
-    with (root / "lib.py").open("a") as f:
-        f.write("\n\ndef doubled(items):\n    out = []\n" + LOOP + "    return out\n")
-    git(root, "commit", "-qam", "run and doubled")
-    return root
 
 
 def opened(root: Path, tmp: Path, gh: GitHubFake) -> Callable[[], Run]:
@@ -167,7 +157,7 @@ class Reference:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Reference:
     tmp = tmp_path_factory.mktemp("reference")
-    root = make_repo(tmp / "repo")
+    root = make_findings_repo(tmp / "repo")
     with GitHubFake() as gh:
         first = opened(root, tmp, gh)()
         view1 = pr_view(gh)
@@ -232,7 +222,7 @@ def test_outputs_survive_the_fault_and_a_rerun_converges(name: str, tmp_path: Pa
                                                          github_fake: GitHubFake,
                                                          reference: Reference) -> None:
     fault, gh = FAULTS[name], github_fake
-    root = make_repo(tmp_path / "repo")
+    root = make_findings_repo(tmp_path / "repo")
     rerun = opened(root, tmp_path, gh)
     if fault.push == 1:
         assert rerun().code == 1

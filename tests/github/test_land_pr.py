@@ -22,7 +22,8 @@ from tests.support.bedrock import BedrockFake, Reply, tool_use
 from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import CALLED, MODEL, _wait_for, cli, fake_env
+from tests.support.loop_cli import CALLED, MODEL, cli, fake_env, wait_until
+from tests.support.repos import tasks_origin
 
 # What the fake's replies (80,000 tokens in, 8,000 out per run) cost at the catalogue's price.
 SPENT = usd(estimate_cost([UsageRecord(role="implement", agent="implementer", model=MODEL,
@@ -51,21 +52,8 @@ def clean() -> list[Reply]:
 @pytest.fixture
 def origin(tmp_path: Path) -> Path:
     """A bare repository whose main has four independent tasks and land = "pr"."""
-    seed = tmp_path / "seed"
-    (seed / SPEC).parent.mkdir(parents=True)
-    (seed / SPEC).write_text("# Tasks\n\n" + "".join(f"- [ ] {n}. {t}\n\n"
-                                                   for n, t in TITLES.items()))
-    (seed / ".reviewloop.toml").write_text(
-        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n"
-        # spend figures below are the scripted replies' own: no cache warm-up call
-        '[run]\nland = "pr"\n\n[review]\ncache_warm = false\n')
-    (seed / "README.md").write_text("# tasks\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "spec")
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    return bare
+    tasks = "# Tasks\n\n" + "".join(f"- [ ] {n}. {t}\n\n" for n, t in TITLES.items())
+    return tasks_origin(tmp_path, SPEC, tasks, "pr")
 
 
 def clone(origin: Path, name: str) -> Path:
@@ -142,7 +130,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
                            "--model", MODEL)
             try:
-                _wait_for(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
+                wait_until(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
                           what="every reviewer of task 4")
             finally:
                 victim.kill()
@@ -157,7 +145,7 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             asked = _asked(bedrock, "feature_4.py")
             resumer = start(clone(origin, "job4"), env, "resume", run_id)
             try:
-                _wait_for(lambda: _asked(bedrock, "feature_4.py") > asked,
+                wait_until(lambda: _asked(bedrock, "feature_4.py") > asked,
                           what="the resumed review")
                 second = cli(clone(origin, "job5"), "resume", run_id, env=env)
             finally:

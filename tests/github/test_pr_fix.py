@@ -31,7 +31,7 @@ from tests.support.commands import (
 from tests.support.crash import crash_env, killed_mark
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
-from tests.support.loop_cli import REVIEWERS, _wait_for
+from tests.support.loop_cli import REVIEWERS, wait_until
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -182,7 +182,7 @@ def test_a_head_that_moves_while_the_fix_runs_stops_it_and_says_so(
     world.bedrock.script(f"id {ids[1][:12]}", fixer_writes(app(first=SAFE, second=SAFE)))
     job = world.start_command("/reviewloop fix", MAINTAINER)
     try:
-        _wait_for(lambda: any("You fix review findings" in str(r)
+        wait_until(lambda: any("You fix review findings" in str(r)
                              for r in world.bedrock.requests), what="the fixer at work")
         # the author pushes while the fixer works
         other = world.clone("author", world.head)

@@ -12,7 +12,16 @@ from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import to_json
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review, runner, start
+from tests.support.runner import (
+    CALLED,
+    FIXER,
+    IMPLEMENTER,
+    REVIEWERS,
+    ran,
+    review,
+    runner,
+    start,
+)
 
 CALC = "def add(a, b):\n    return a + b\n"
 
@@ -33,8 +42,8 @@ def test_a_must_fix_on_a_line_written_by_fix_round_1_reported_in_round_3_stays_o
     tainted = finding(3, "Untrusted value traced into the log", "must_fix")
     model.script("agent: review-maintainability", [review([terse]), review([vague]), review()])
     model.script("agent: review-security", [review(), review(), review([tainted])])
-    for name in REVIEWERS:  # infrastructure: calc.py is not in its scope
-        if name not in ("review-maintainability", "review-security", "review-infrastructure"):
+    for name in CALLED:  # the reviewers with calc.py in their scope
+        if name not in ("review-maintainability", "review-security"):
             model.script(f"agent: {name}", [review(), review(), review()])
     model.script(FIXER, [
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.review.definitions import builtin_agents
 from tests.support.paths import ROOT
 from tests.support.repos import init_repo, write
 
@@ -28,7 +29,9 @@ SIXTH = {
 COUNTING = ("tests/review/test_definitions.py", "tests/review/test_reviewer_set.py",
             "tests/review/test_reviewer.py", "tests/cli/test_agents.py",
             "tests/cli/test_review_rounds.py", "tests/security/test_redaction.py",
-            "tests/runs/test_runner.py")
+            "tests/runs/test_runner.py", "tests/review/test_layers.py",
+            "tests/graph/test_ledger_loop.py", "tests/runs/test_steering_prompts.py",
+            "tests/cli/test_model_fallback.py")
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +67,9 @@ def test_it_runs_in_its_declared_place_and_offline_says_it_ran_nothing(
     done = run(project, root, "-m", "reviewloop", "review", "--format", "markdown")
     assert done.returncode == 0, done.stderr
     section = done.stdout.split("### Reviewers\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert [line.split(":")[0].split()[-1] for line in section] == [
-        "review-security", "review-infrastructure", "review-api-docs",
-        "review-maintainability", "review-performance", "review-test-quality"]
+    declared = sorted([(a.order, a.name) for a in builtin_agents()]
+                      + [(SIXTH["reviewloop"]["order"], SIXTH["name"])])
+    assert [line.split(":")[0].split()[-1] for line in section] == [n for _, n in declared]
     assert "- ⏭️ review-api-docs: skipped, 0 finding(s) — no analyzer and the model is off" \
         in section
 

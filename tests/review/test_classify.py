@@ -13,17 +13,14 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.trust import Trust
 from reviewloop.review.classify import RULE, Classification, TrustedSide, classify
 from tests.support.classify import classified_pr, commit
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 CODE = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    return open_repository(root)
+    return open_repository(init_repo(tmp_path / "r"))
 
 
 def pr(repo: Repository, base: dict[str, str], head: dict[str, str]) -> Classification:

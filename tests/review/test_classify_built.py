@@ -12,7 +12,7 @@ import pytest
 
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.classify import classified_pr
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 PACKAGE = json.dumps({"name": "lib", "main": "./dist/index.cjs", "types": "./dist/index.d.ts",
                       "exports": {".": {"import": "./dist/index.mjs"}}, "files": ["dist"]})
@@ -27,10 +27,7 @@ BASE = {"README.md": "x\n", "package.json": PACKAGE, "tsconfig.json": "{}\n",
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    return open_repository(root)
+    return open_repository(init_repo(tmp_path / "r"))
 
 
 def _touched(files: dict[str, str]) -> dict[str, str]:

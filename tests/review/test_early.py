@@ -12,7 +12,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
-from tests.support.analyzers import Repo, agent
+from tests.support.analyzers import FakeAnalyzer, Repo, agent
 from tests.support.paths import ROOT
 
 
@@ -63,19 +63,11 @@ def test_leaving_waits_for_what_was_started(tmp_path):
     assert len(calls.calls) == 1  # finished, not abandoned mid-run
 
 
-class Meeting:
+class Meeting(FakeAnalyzer):
     """An analyzer that finishes only when `parties` analyzers are running at once."""
 
     def __init__(self, name: str, barrier: threading.Barrier):
         self.name, self.barrier = name, barrier
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         self.barrier.wait()  # BrokenBarrierError after the timeout: reported as failed

@@ -13,27 +13,19 @@ from reviewloop.git.repository import open_repository
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.review.readable import SENSITIVE_REASON, skipped_reason, unreadable_reason
-from tests.support.analyzers import Repo, agent
+from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 OLD = "line 1\nline 2\nline 3\nline 4\n"
 NEW = "line 1\nline 2 changed\nline 3\nline 4\nline 5 added\n"
 
 
-class EveryLine:
+class EveryLine(FakeAnalyzer):
     """Reports every line of every file it is given, and remembers what it saw."""
 
     name = "every-line"
 
     def __init__(self):
         self.seen: list[AnalyzerContext] = []
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         self.seen.append(ctx)
@@ -49,13 +41,8 @@ class EveryLine:
         return findings
 
 
-class Missing:
+class Missing(FakeAnalyzer):
     name = "missing-tool"
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
 
     def available(self) -> str | None:
         return "missing-tool is not installed: pip install missing-tool"
@@ -64,16 +51,8 @@ class Missing:
         raise AssertionError("a missing tool must not run")
 
 
-class Failing:
+class Failing(FakeAnalyzer):
     name = "failing"
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         raise AnalyzerError("failing exited with 2: bad flag")
@@ -249,8 +228,7 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
 
 
-def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(
-        repo, monkeypatch):
+def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(repo):
     """Scoping (the diff parse, the file checks) holds a lock: side by side, the reviewers'
     pure-Python scoping made each wait as long as all of them before its tools started. The
     tools themselves overlap: the first reviewer's analyzer is still running while the
@@ -262,13 +240,6 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
 
     diff = repo.change({"src/a.txt": NEW})
     held: list[bool] = []
-    real_scope = evidence._scoped_files
-
-    def scoped(*args):
-        held.append(evidence._SCOPING.locked())
-        return real_scope(*args)
-
-    monkeypatch.setattr(evidence, "_scoped_files", scoped)
     second_started = Event()
 
     class Waits(EveryLine):
@@ -278,6 +249,11 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
             super().__init__()
             self.first = first
 
+        def claims(self, root, path: str) -> bool:
+            """Asked while the reviewer scopes its files (its globs leave this one out)."""
+            held.append(evidence._SCOPING.locked())
+            return True
+
         def run(self, ctx):
             if self.first:
                 assert second_started.wait(30), "the second reviewer's tool never started"
@@ -286,7 +262,7 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
             return super().run(ctx)
 
     def review(name: str, first: bool):
-        return run_for_agent(agent(name, ("every-line",)), repo.root, diff,
+        return run_for_agent(agent(name, ("every-line",), include=("docs/**",)), repo.root, diff,
                              registry={"every-line": Waits(first)})
 
     with ThreadPoolExecutor(2) as pool:

@@ -11,30 +11,22 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.evidence import analyze, run_for_agent
-from tests.support.analyzers import Repo, agent
+from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 TOKEN = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
 GUARDED = "resource {\n  name = 1\n}\nguard = true\n"
 
 
-class NeedsGuard:
+class NeedsGuard(FakeAnalyzer):
     """Flags line 1 of a file with no `guard` line, naming the file as its subject."""
 
     name = "needs-guard"
-    max_bytes = 16_000_000
-    markers = ()
 
     def __init__(self, compares: bool = True):
         self.runs: list[AnalyzerContext] = []
         self.texts: list[dict[str, str]] = []  # what each run read
         if compares:
             self.base_folders = lambda ctx: ()
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         self.runs.append(ctx)
@@ -76,16 +68,8 @@ def test_what_the_base_already_had_or_an_analyzer_that_does_not_compare_stays_ou
     assert len(analyzer.runs) == (2 if compares else 1)
 
 
-class Leaky:
+class Leaky(FakeAnalyzer):
     name = "leaky"
-    max_bytes = 16_000_000
-    markers = ()
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         raise AnalyzerError(f"the app did not synthesize; its output ends:\nGITHUB_TOKEN={TOKEN}")

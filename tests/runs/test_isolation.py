@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.git import entries
+from reviewloop.errors import ReviewloopError
 from reviewloop.git import worktrees as worktree
-from reviewloop.landing import engine
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
@@ -149,24 +148,20 @@ def test_a_declined_run_keeps_its_worktree_and_the_next_run_starts_clean(project
     assert not (Path(again.tree.path) / "calc.py").exists()  # nothing of the declined run
 
 
-def test_a_landing_interrupted_after_the_branch_moved_is_repaired_by_resume(
-        project: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_landing_interrupted_after_the_branch_moved_is_repaired_by_resume(project: Path):
     (project / "calc.py").write_text(GREEN)  # a manual change, carried into the run
     model = ScriptedChatModel()
     clean_round(model)
     result = start(runner(project, model), project, "manual")
-    real = entries.set_index
+    lock = project / ".git" / "index.lock"
+    lock.touch()  # left by a crashed git: the branch moves, the index cannot follow
 
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt  # as if killed right after the branch moved
-
-    monkeypatch.setattr(engine, "set_index", killed)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ReviewloopError, match=r"index\.lock"):
         runner(project, model).resume(result.run_id, "approve")
     # your manual change (calc.py, notes.txt) is committed, the branch moved, the index not:
     assert git(project, "diff", "--cached", "--name-only").split() == [
         ".kiro/specs/calc/tasks.md", "calc.py", "notes.txt"]  # the reverse, staged
-    monkeypatch.setattr(engine, "set_index", real)
+    lock.unlink()  # as git says to
 
     final = runner(project, model).resume(result.run_id)
 

@@ -18,7 +18,7 @@ from reviewloop.runs.liveness import Verdict
 from reviewloop.runs.registry import OWNER, Registry, crashed, run_dir
 from tests.support.checkpoints import expire_lease
 from tests.support.holders import ELSEWHERE, child, holding_lease, kill
-from tests.support.loop_cli import _wait_for
+from tests.support.loop_cli import wait_until
 
 # -- liveness -------------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ def test_a_paused_local_holder_is_never_stolen(pg_url):
         with pytest.raises(LeaseHeld, match=r"a live process on this machine, paused or stuck"):
             Lease(pg_url, "run-2").acquire()
         os.kill(holder.pid, signal.SIGCONT)
-        _wait_for(lambda: _seconds_left(pg_url, "run-2") > 0)  # it beats again: still its
+        wait_until(lambda: _seconds_left(pg_url, "run-2") > 0)  # it beats again: still its
         with pytest.raises(LeaseHeld):
             Lease(pg_url, "run-2").acquire()
     finally:

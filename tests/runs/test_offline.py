@@ -11,6 +11,7 @@ from pathlib import Path
 from reviewloop.cli.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
+from reviewloop.review.definitions import builtin_names
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.review_cli import repo
@@ -62,7 +63,7 @@ def test_the_offline_round_records_what_the_graph_records_when_the_model_adds_no
     settings = Settings(model="scripted")
     model = ScriptedChatModel().enqueue(*(
         tool_call("submit_findings", {"findings": [], "summary": "nothing"})
-        for _ in range(5)))
+        for _ in builtin_names()))
     runs = {llm: review_change(root, settings, DiffSource(), model_factory=lambda _: model,
                                llm=llm, analyze=analyzers_for(settings))
             for llm in (True, False)}
@@ -86,33 +87,27 @@ def test_a_review_parses_its_diff_once_and_records_the_working_tree_once(tmp_pat
     """The diff is read from the baseline snapshot's tree (one record of the working tree,
     not one for the diff and one for the baseline), and round-1.diff holds it byte for byte:
     a CRLF file's diff is parsed once, not once per newline style."""
-    from reviewloop.git import diff as diff_module
+    from reviewloop.git.diff import parsed_count
     from reviewloop.git.repository import Repository
 
     root = _repo(tmp_path)
     # large enough to be kept (git.diff memoizes diffs of 16 KiB and more)
     (root / "win.py").write_bytes(b"".join(b"VALUE_%d = %d\r\n" % (i, i) for i in range(2000)))
-    parsed: list[str] = []
     recorded: list[str] = []
-    real_parse, real_record = diff_module._parse, Repository.worktree_tree
-
-    def parse(text: str, source: str):
-        if text:  # (what was written since the start, for suppressions: nothing)
-            parsed.append(source)
-        return real_parse(text, source)
+    real_record = Repository.worktree_tree
 
     def record(self: Repository) -> str:
         recorded.append("worktree")
         return real_record(self)
 
-    monkeypatch.setattr(diff_module, "_parse", parse)
     monkeypatch.setattr(Repository, "worktree_tree", record)
     settings = Settings()
+    parsed = parsed_count()
     summary = review_change(root, settings, DiffSource(), model_factory=lambda _: None,
                             llm=False, analyze=analyzers_for(settings))
     assert isinstance(summary, RunSummary)
     assert any(e.finding.file == "app.py" for e in summary.ledger.entries)
-    assert len(parsed) == 1, parsed
+    assert parsed_count() - parsed == 1
     # the baseline (the diff read from it), and what was written since, for suppressions
     assert len(recorded) == 2, recorded
 

@@ -15,9 +15,9 @@ from langchain_core.messages import BaseMessage
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.runner import (
+    CALLED,
     FIXER,
     IMPLEMENTER,
-    REVIEWERS,
     make_project,
     review,
     runner,
@@ -65,8 +65,8 @@ def scripted() -> ScriptedChatModel:
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign"])
     model.script("agent: review-maintainability", [review([NO_DOC]), review()])
-    for name in REVIEWERS:  # infrastructure: no file of the change is in its scope
-        if name not in ("review-maintainability", "review-infrastructure"):
+    for name in CALLED:  # the reviewers with calc.py in their scope
+        if name != "review-maintainability":
             model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [tool_call("write_file", {"path": "tests/test_x.py",
                                                   "content": DOCUMENTED_X}), "documented"])
@@ -99,7 +99,7 @@ def test_steering_reaches_the_implementer_reviewers_and_fixer_by_the_files_they_
     round1 = [text(h) for h in opening(model, "agent: review-")
               if "Re-review" not in message_text(h[0])]
     round2 = [text(h) for h in opening(model, "Re-review, round 2")]
-    assert len(round1) == len(round2) == len(REVIEWERS) - 1  # not infrastructure (scope)
+    assert len(round1) == len(round2) == len(CALLED)  # only those with the change in scope
     for prompt in round1 + round2:
         assert "TESTS-RULE" in prompt and "STYLE-RULE" in prompt and "GLOBAL-RULE" in prompt
         assert "TYPESCRIPT-RULE" not in prompt

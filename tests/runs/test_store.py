@@ -13,7 +13,7 @@ from reviewloop.runs.store import PostgresRegistry, postgres_url
 from tests.support.chat import ScriptedChatModel
 from tests.support.checkpoints import expire_lease
 from tests.support.holders import ELSEWHERE, holding_lease, kill
-from tests.support.loop_cli import _wait_for
+from tests.support.loop_cli import wait_until
 from tests.support.runner import clean_round, settings, start
 
 
@@ -61,7 +61,7 @@ def test_the_heartbeat_renews_a_lease_while_its_holder_works(pg_url):
     lease.acquire()
     try:
         taken = expires()
-        _wait_for(lambda: expires() > taken)  # renewed by the heartbeat thread alone
+        wait_until(lambda: expires() > taken)  # renewed by the heartbeat thread alone
     finally:
         lease.release()
 

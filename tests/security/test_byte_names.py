@@ -19,6 +19,7 @@ from tests.support.loop_cli import (
     make_example,
     manual_change,
 )
+from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
 RISKY = b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -27,18 +28,7 @@ SHOWN = "mod_\\xff.py"  # the name's text form: its byte written as people read 
 
 def _branch(tmp_path: Path) -> Path:
     """`main` with a README; `feature` adds `mod_<0xff>.py`, a shell=True call (bandit B602)."""
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    with open(os.path.join(os.fsencode(root), b"mod_\xff.py"), "wb") as fh:
-        fh.write(RISKY)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "feature")
-    return root
+    return feature_branch(tmp_path / "r", {b"mod_\xff.py": RISKY})
 
 
 def test_a_name_that_is_not_utf8_is_analysed_and_named_in_every_view(tmp_path: Path) -> None:

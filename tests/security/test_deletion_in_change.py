@@ -23,6 +23,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
 from reviewloop.runs.review import DiffSource, blocking, review_change
+from tests.support.analyzers import FakeAnalyzer
 from tests.support.gitutil import git
 
 BEFORE = """resource "aws_s3_bucket_public_access_block" "site" {
@@ -65,18 +66,10 @@ REPORT = {"check_type": "terraform", "results": {"failed_checks": [
 ]}}
 
 
-class RecordedCheckov:
+class RecordedCheckov(FakeAnalyzer):
     """checkov, answering with its recorded report through the real adapter's mapping."""
 
     name = "checkov"
-
-    max_bytes = 16_000_000
-
-    def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return list(ctx.files)
-
-    def available(self) -> str | None:
-        return None
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         assert ctx.files == ("infra/main.tf",)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.gitutil import git
+from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
@@ -35,18 +35,7 @@ def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _review(tmp_path: Path, files: dict[str, bytes]) -> tuple[int, dict[str, Any]]:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    for path, data in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "feature")
+    root = feature_branch(tmp_path / "r", files)
     done = review(root, "--base", "main", "--head", "feature", "--fail-on", "should_fix",
                   "--json")
     assert done.returncode in (0, 1), done.stderr[-2000:]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import reviewloop
 from reviewloop.sandbox import bubblewrap as sandbox
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
@@ -64,7 +65,7 @@ def test_files_in_tmp_and_home_are_hidden(root: Path, outside: Path, monkeypatch
     # installations shown read-only so commands start (a checkout cloned under /tmp, say).
     shown = {root.relative_to("/tmp").parts[0]} | {
         Path(p).resolve().relative_to("/tmp").parts[0]
-        for p in (sys.prefix, sys.base_prefix, sandbox._PACKAGE,
+        for p in (sys.prefix, sys.base_prefix, Path(reviewloop.__file__).parent,
                   *os.environ.get("PATH", "").split(os.pathsep))
         if p and Path(p).resolve().is_relative_to("/tmp")}
     # $HOME holds only the identity-only git config (sandbox/gitconfig.py)
@@ -199,20 +200,40 @@ def test_extra_writable_folders_and_readable_paths(root: Path, tmp_path: Path):
     assert not (shown / "no").exists() and done.output.strip().endswith("1")
 
 
+# A sandboxed command run by the reviewloop package found first on PYTHONPATH.
+_FROM_PACKAGE = """
+import sys
+from pathlib import Path
+
+import reviewloop
+from reviewloop.sandbox import process
+from reviewloop.sandbox.bubblewrap import Sandbox
+
+print(reviewloop.__file__)
+print(process.run(sys.argv[1], Path(sys.argv[2]), 30, sandbox=Sandbox(mode="bwrap")).output)
+"""
+
+
 def test_reviewloops_own_package_is_readable_wherever_it_is_installed(
-        root: Path, tmp_path: Path, monkeypatch):
+        root: Path, tmp_path: Path):
     """An editable install lives in its clone, often under $HOME or /tmp: the scripts
     reviewloop runs in the sandbox (ESLint's) are read from its package, and nothing else of
     the clone is shown."""
+    import shutil
+
     clone = tmp_path / "clone"
     package = clone / "reviewloop"
-    package.mkdir(parents=True)
+    shutil.copytree(Path(reviewloop.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (package / "lint.mjs").write_text("shipped\n")
     (clone / "notes.txt").write_text(CANARY + "\n")
-    monkeypatch.setattr(sandbox, "_PACKAGE", package)
-    done = run(f"cat {package}/lint.mjs {clone}/notes.txt; touch {package}/x; echo $?", root)
-    assert "shipped" in done.output and CANARY not in done.output
-    assert not (package / "x").exists() and done.output.strip().endswith("1")
+    command = f"cat {package}/lint.mjs {clone}/notes.txt; touch {package}/x; echo $?"
+    done = subprocess.run([sys.executable, "-c", _FROM_PACKAGE, command, str(root)],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(clone)},
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.startswith(str(package / "__init__.py")), done.stdout
+    assert "shipped" in done.stdout and CANARY not in done.stdout
+    assert not (package / "x").exists() and done.stdout.strip().endswith("1")
 
 
 def test_off_runs_unsandboxed_and_says_nothing(root: Path, outside: Path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.gitutil import git
+from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
 RISKY = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -17,22 +17,7 @@ def _branch(tmp_path: Path, files: dict[str, bytes],
             links: dict[str, str] | None = None) -> Path:
     """`main` with a README, `feature` adding `files` and the symlinks `links` (path →
     target)."""
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    for path, data in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
-    for path, target in (links or {}).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).symlink_to(target)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "feature")
-    return root
+    return feature_branch(tmp_path / "r", files, links)
 
 
 def test_a_parse_error_is_no_clean_file_in_any_view(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
-from reviewloop.cli.app import main
 from reviewloop.runs.registry import Registry
+from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 SPEC = """\
 # Todo
@@ -24,23 +25,9 @@ SPEC = """\
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    (root / "docs").mkdir()
-    (root / "docs/todo-spec.md").write_text(SPEC)
-    (root / "app.py").write_text("print('v1')\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "repo", {"docs/todo-spec.md": SPEC, "app.py": "print('v1')\n"})
     monkeypatch.chdir(root)
     return root.resolve()
-
-
-def _cli(capsys, *argv):
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 def _pending_run(root) -> str:
@@ -54,7 +41,7 @@ def _pending_run(root) -> str:
 def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, capsys):
     run_id = _pending_run(repo)
     (repo / "app.py").write_text("print('v2')\n")
-    code, out, _ = _cli(capsys, "handoff", "--json")
+    code, out, _ = run_cli(capsys, "handoff", "--json")
     data = json.loads(out)
     assert code == 0
     assert data["blockers"][0] == f"run {run_id} (T4 Step 4) is waiting for approval"
@@ -83,7 +70,7 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
 def test_a_next_task_whose_run_stopped_is_resumed_not_run_again(repo, capsys, status):
     run_id = _pending_run(repo)
     Registry(repo).update(run_id, status=status)
-    code, out, _ = _cli(capsys, "handoff", "--json")
+    code, out, _ = run_cli(capsys, "handoff", "--json")
     assert code == 0
     assert json.loads(out)["next_steps"] == [f"`reviewloop resume {run_id}` — T4 {status}"]
 
@@ -93,16 +80,16 @@ def test_a_run_of_another_task_leaves_run_next(repo, capsys):
     registry.create("T9-run", task_id="T9", task_title="Elsewhere",
                     spec=str(repo / "docs/other-spec.md"), options={})
     registry.update("T9-run", status="awaiting_approval")
-    code, out, _ = _cli(capsys, "handoff", "--json")
+    code, out, _ = run_cli(capsys, "handoff", "--json")
     assert code == 0
     assert json.loads(out)["next_steps"][-1] == "`reviewloop run next` — T4 Step 4"
 
 
 def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):
     (repo / ".kiro").mkdir()
-    assert _cli(capsys, "note", "chose a dict: one process, no server")[0] == 0
-    assert _cli(capsys, "note", "--preference", "small commits")[0] == 0
-    code, _, err = _cli(capsys, "handoff")
+    assert run_cli(capsys, "note", "chose a dict: one process, no server")[0] == 0
+    assert run_cli(capsys, "note", "--preference", "small commits")[0] == 0
+    code, _, err = run_cli(capsys, "handoff")
     assert code == 0 and "written: .reviewloop/handoff.md" in err
     copy = (repo / ".kiro/context/session-handoff.md").read_text()
     assert copy == (repo / ".reviewloop/handoff.md").read_text()
@@ -112,11 +99,11 @@ def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):
 
 def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
     _pending_run(repo)
-    _cli(capsys, "handoff")
+    run_cli(capsys, "handoff")
     git(repo, "switch", "-qc", "feature")
     (repo / "app.py").write_text("print('v3')\n")
     git(repo, "commit", "-qam", "more work")
-    code, out, _ = _cli(capsys, "pickup", "--json")
+    code, out, _ = run_cli(capsys, "pickup", "--json")
     report = json.loads(out)
     assert code == 0
     assert report["discrepancies"][:2] == [
@@ -124,7 +111,7 @@ def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
         report["discrepancies"][1]]
     assert report["discrepancies"][1].startswith("1 new commit(s) since the handoff")
     assert report["next"][0].startswith("`reviewloop approve T4-run`")
-    code, out, _ = _cli(capsys, "pickup")
+    code, out, _ = run_cli(capsys, "pickup")
     lines = out.splitlines()
     assert lines[0] == "Changed since the handoff:"
     assert lines[1] == "  ! branch differs: the handoff was on main, you are on feature"
@@ -133,19 +120,19 @@ def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
 
 def test_pickup_sees_a_run_that_moved_on(repo, capsys):
     run_id = _pending_run(repo)
-    _cli(capsys, "handoff")
+    run_cli(capsys, "handoff")
     Registry(repo).update(run_id, status="committed", commit_sha="abc")
-    report = json.loads(_cli(capsys, "pickup", "--json")[1])
+    report = json.loads(run_cli(capsys, "pickup", "--json")[1])
     assert report["discrepancies"] == [f"run {run_id} (T4) was awaiting_approval, now committed"]
 
 
 def test_pickup_without_a_handoff_says_how_to_make_one(repo, capsys):
-    code, _, err = _cli(capsys, "pickup")
+    code, _, err = run_cli(capsys, "pickup")
     assert code == 2 and "fix: end a session with `reviewloop handoff`" in err
 
 
 def test_an_empty_note_is_refused(repo, capsys):
-    code, _, err = _cli(capsys, "note", "   ")
+    code, _, err = run_cli(capsys, "note", "   ")
     assert code == 2 and "an empty note" in err
 
 
@@ -162,7 +149,7 @@ def test_unpushed_commits_failed_runs_and_missing_credentials_are_blockers(repo,
     registry.update("T5-run", status="failed", detail="gates failed: tests")
     monkeypatch.setenv("REVIEWLOOP_MODEL", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    data = json.loads(_cli(capsys, "handoff", "--json")[1])
+    data = json.loads(run_cli(capsys, "handoff", "--json")[1])
     assert data["blockers"][0] == "run T5-run (T5) failed: gates failed: tests"
     assert data["blockers"][1] == "1 unpushed commit(s) on main (upstream origin/main)"
     assert data["blockers"][2].startswith("missing credentials: no AWS credentials found")

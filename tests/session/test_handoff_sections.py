@@ -4,14 +4,14 @@ outputs files, and `handoff --learn` keeping the session's learnings in steering
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from reviewloop.cli.app import main
 from reviewloop.session import memory
 from reviewloop.spec.steering import Inclusion, load_steering
+from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 API_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/"
 TOKEN = "ghp_" + "Z" * 6 + "k3Jq9vX2mN8pL4rT7wY1bC5dF0gH6s"  # a GitHub token's shape
@@ -19,21 +19,9 @@ TOKEN = "ghp_" + "Z" * 6 + "k3Jq9vX2mN8pL4rT7wY1bC5dF0gH6s"  # a GitHub token's 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    (root / "README.md").write_text("# app\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "repo", {"README.md": "# app\n"})
     monkeypatch.chdir(root)
     return root.resolve()
-
-
-def _cli(capsys, *argv):
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 def _section(text: str, title: str) -> list[str]:
@@ -54,7 +42,7 @@ def test_key_files_are_grouped_by_area_root_last(repo, capsys):
                    "tests/test_todos.py": "z = 3\n", "pyproject.toml": "[project]\n"})
     (repo / "docs").mkdir()
     (repo / "docs/api.md").write_text("draft\n")  # uncommitted: touched all the same
-    assert _cli(capsys, "handoff")[0] == 0
+    assert run_cli(capsys, "handoff")[0] == 0
     lines = _section((repo / ".reviewloop/handoff.md").read_text(), "Key files touched")
     assert lines[lines.index("- **docs**") + 1] == "  - `docs/api.md`"
     api = lines.index("- **src/api**")
@@ -85,7 +73,7 @@ def test_deployed_resources_and_live_urls_from_cdk_and_terraform(repo, capsys):
         "db_password": {"sensitive": True, "type": "string", "value": "hunter2-secret"},
         "subnets": {"sensitive": False, "type": ["list", "string"], "value": ["a", "b"]}}))
     _cdk_out(repo)
-    code, out, _ = _cli(capsys, "handoff", "--json")
+    code, out, _ = run_cli(capsys, "handoff", "--json")
     assert code == 0 and "hunter2" not in out and TOKEN not in out
     text = (repo / ".reviewloop/handoff.md").read_text()
     lines = _section(text, "Deployed resources and live URLs")
@@ -109,19 +97,19 @@ def test_the_source_is_configurable_and_a_missing_one_is_named(repo, capsys):
         {"url": {"sensitive": False, "value": "https://staging.example.com"}}))
     (repo / "cdk-outputs.json").write_text(json.dumps({"Other": {"Url": "https://x.example"}}))
     (repo / ".reviewloop.toml").write_text('handoff_outputs = ["infra/tf.json", "gone.json"]\n')
-    assert _cli(capsys, "handoff")[0] == 0
+    assert run_cli(capsys, "handoff")[0] == 0
     lines = _section((repo / ".reviewloop/handoff.md").read_text(),
                      "Deployed resources and live URLs")
     assert lines == ["Live URLs:", "", "- url: <https://staging.example.com> (`infra/tf.json`)",
                      "- could not read gone.json: not found (configured in handoff_outputs)"]
-    assert _cli(capsys, "handoff", "--outputs", "cdk-outputs.json")[0] == 0  # the flag wins
+    assert run_cli(capsys, "handoff", "--outputs", "cdk-outputs.json")[0] == 0  # the flag wins
     text = (repo / ".reviewloop/handoff.md").read_text()
     assert "- Other.Url: <https://x.example> (`cdk-outputs.json`)" in text
     assert "staging" not in text
 
 
 def test_no_outputs_says_where_it_looked(repo, capsys):
-    assert _cli(capsys, "handoff")[0] == 0
+    assert run_cli(capsys, "handoff")[0] == 0
     lines = _section((repo / ".reviewloop/handoff.md").read_text(),
                      "Deployed resources and live URLs")
     assert lines[0].startswith("- none found (outputs files read: `handoff_outputs`")
@@ -129,23 +117,23 @@ def test_no_outputs_says_where_it_looked(repo, capsys):
 
 def test_an_outputs_file_that_is_not_one_is_reported_not_fatal(repo, capsys):
     (repo / "cdk-outputs.json").write_text("[1, 2]")
-    assert _cli(capsys, "handoff")[0] == 0
+    assert run_cli(capsys, "handoff")[0] == 0
     text = (repo / ".reviewloop/handoff.md").read_text()
     assert "- could not read cdk-outputs.json: not an outputs file reviewloop reads" in text
 
 
 def test_learn_appends_decisions_and_preferences_to_steering_memory_once(repo, capsys):
-    _cli(capsys, "note", "chose SQLite over Postgres: one user, no server")
-    _cli(capsys, "note", "--preference", "small commits")
-    code, _, err = _cli(capsys, "handoff")
+    run_cli(capsys, "note", "chose SQLite over Postgres: one user, no server")
+    run_cli(capsys, "note", "--preference", "small commits")
+    code, _, err = run_cli(capsys, "handoff")
     assert code == 0 and not (repo / memory.MEMORY_MD).exists()  # only when asked
-    code, _, err = _cli(capsys, "handoff", "--learn")
+    code, _, err = run_cli(capsys, "handoff", "--learn")
     assert code == 0 and f"learned: 2 new line(s) in {memory.MEMORY_MD}" in err
     text = (repo / memory.MEMORY_MD).read_text()
     assert text.startswith("---\ninclusion: always\n---\n")
     assert text.endswith(": chose SQLite over Postgres: one user, no server\n"
                          "- Preference: small commits\n")
-    code, out, _ = _cli(capsys, "handoff", "--learn", "--json")
+    code, out, _ = run_cli(capsys, "handoff", "--learn", "--json")
     assert json.loads(out)["learned"] == []  # the preference again: already there
     assert (repo / memory.MEMORY_MD).read_text() == text
     steering = {s.name: s for s in load_steering(repo / ".kiro/steering")}
@@ -156,9 +144,9 @@ def test_learn_appends_decisions_and_preferences_to_steering_memory_once(repo, c
 def test_learn_keeps_what_memory_already_says(repo, capsys):
     (repo / ".kiro/steering").mkdir(parents=True)
     (repo / memory.MEMORY_MD).write_text("# Memory\n\n- 2026-01-02: chose a dict")
-    _cli(capsys, "note", "chose a dict")
-    _cli(capsys, "note", "tests first")
-    assert _cli(capsys, "handoff", "--learn")[0] == 0
+    run_cli(capsys, "note", "chose a dict")
+    run_cli(capsys, "note", "tests first")
+    assert run_cli(capsys, "handoff", "--learn")[0] == 0
     lines = (repo / memory.MEMORY_MD).read_text().splitlines()
     assert lines[:3] == ["# Memory", "", "- 2026-01-02: chose a dict"]
     assert len(lines) == 4 and lines[3].endswith(": tests first")
@@ -169,7 +157,7 @@ def test_learn_refuses_a_symlinked_steering_folder(repo, capsys, tmp_path):
     outside.mkdir()
     (repo / ".kiro").mkdir()
     (repo / ".kiro/steering").symlink_to(outside)
-    _cli(capsys, "note", "chose a dict")
-    code, _, err = _cli(capsys, "handoff", "--learn")
+    run_cli(capsys, "note", "chose a dict")
+    code, _, err = run_cli(capsys, "handoff", "--learn")
     assert code == 2 and ".kiro/steering" in err
     assert list(outside.iterdir()) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings.schema import Finding
 from reviewloop.review.definitions import AgentDefinition
 
 
@@ -42,3 +44,21 @@ def agent(name: str = "review-test", analyzers: tuple[str, ...] = (), *,
           include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> AgentDefinition:
     return AgentDefinition(name=name, prompt="review", analyzers=analyzers, include=include,
                            exclude=exclude)
+
+
+class FakeAnalyzer:
+    """A test's analyzer: always available, it reads every file it is given and finds
+    nothing; a subclass names itself and says what `run` does."""
+
+    name = "fake"
+    max_bytes = 16_000_000
+    markers = ()
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        return list(ctx.files)
+
+    def available(self) -> str | None:
+        return None
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        return []

@@ -80,7 +80,7 @@ def manual_change(root: Path) -> None:
 
 
 
-def _wait_for(condition, timeout: float = 300, what: str = "") -> None:
+def wait_until(condition, timeout: float = 300, what: str = "") -> None:
     """Wait until `condition()` holds. The deadline only guards against a hang: no test
     relies on how soon a state comes, so a loaded machine is slower, never failing."""
     deadline = time.monotonic() + timeout

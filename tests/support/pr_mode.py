@@ -23,6 +23,29 @@ def feature_repo(tmp_path: Path) -> Path:
     return make_feature_repo(tmp_path)
 
 
+SHELL_LINE = "    return subprocess.call(cmd, shell=True)\n"
+SAFE_LINE = "    return subprocess.call(list(cmd))\n"
+LOOP = "    for i in items:\n        out.append(i * 2)\n"
+
+
+def make_findings_repo(root: Path) -> Path:
+    """main, then `feature`: a shell=True call (bandit B602, must_fix), a loop ruff's
+    PERF401 flags (should_fix), and no test for either (test-changes, file level)."""
+    root.mkdir()
+    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
+    (root / "lib.py").write_text("def total(items):\n    return sum(items)\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    with (root / "app.py").open("a") as f:
+        f.write("\n\ndef run(cmd):\n" + SHELL_LINE)
+    with (root / "lib.py").open("a") as f:
+        f.write("\n\ndef doubled(items):\n    out = []\n" + LOOP + "    return out\n")
+    git(root, "commit", "-qam", "run and doubled")
+    return root
+
+
 def make_feature_repo(tmp_path: Path) -> Path:
     """main has app.py; the `feature` branch adds `subprocess.call(cmd, shell=True)`."""
     root = tmp_path / "repo"

@@ -168,9 +168,9 @@ def unavailable(tool: Tool) -> str | None:
 
 
 def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TIMEOUT_S,
-            notify: Callable[[str], None] | None = None) -> Path:
+            notify: Callable[[str], None] | None = None, beat: float = _BEAT_S) -> Path:
     """Build the tool's environment (a no-op when it is cached), resuming an unfinished one,
-    and return its command."""
+    and return its command; a line is said every `beat` seconds while it builds."""
     base = root or tools_dir()
     say = notify or _listener
     try:
@@ -192,7 +192,7 @@ def install(tool: Tool, root: Path | None = None, *, timeout: float = INSTALL_TI
             say(f"{'resuming the install of' if resumed else 'installing'} {tool.name} "
                 f"{tool.version} into {env_dir} (first use, usually {tool.typical}; later "
                 f"reviews reuse it offline)")
-        tool_build.build(tool, env_dir, timeout, say, resumed=resumed, beat=_BEAT_S)
+        tool_build.build(tool, env_dir, timeout, say, resumed=resumed, beat=beat)
     command = cached(tool, base)
     if command is None:  # pragma: no cover - build writes the marker last
         raise ProvisionError(f"{tool.name} vanished from {base} right after its install")

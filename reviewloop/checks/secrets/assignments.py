@@ -103,9 +103,12 @@ _SECRET_SUBSTRING = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred|pat")
 _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 
 
-def assignments(text: str) -> Iterator[Candidate]:
+def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+    """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
+    those holding a secret word (the same candidates, slower)."""
     pos = 0
-    for line_start, line_end in _lines_naming_a_secret(text):
+    lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
+    for line_start, line_end in lines:
         pos = max(pos, line_start)
         # a value may start on the next line (a YAML block scalar), never further
         following = text.find("\n", line_end + 1)
@@ -154,6 +157,16 @@ def _lines_naming_a_secret(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
         # on to the next line: a minified line may hold thousands (no word spans a newline)
         hit = words.search(searched, end + 1) if end < len(text) else None
+
+
+def _every_line(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of each line, as `_lines_naming_a_secret` gives them."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield start, end
+        start = end + 1
 
 
 def _generic_rule(name: str) -> str:

@@ -85,10 +85,13 @@ class SecretHit(BaseModel):
     end: int
 
 
-def scan_text(text: str, *, path: str = "<text>") -> list[SecretHit]:
-    """Every secret in `text`, in order of position."""
+def scan_text(text: str, *, path: str = "<text>", prefilter: bool = True) -> list[SecretHit]:
+    """Every secret in `text`, in order of position. With `prefilter=False` every rule's
+    regex runs and the keyword layer reads every line: the filters that skip them only save
+    work, so the hits are the same, found slower (a test holds them to that)."""
     lines = _LineIndex(text)
-    return [_hit(text, lines, path, *span) for span in _spans(text)]
+    spans = _spans(text) if prefilter else claim_spans(_candidates(text, prefilter=False))
+    return [_hit(text, lines, path, *span) for span in spans]
 
 
 def _spans(text: str) -> list[Candidate]:
@@ -215,15 +218,16 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 
 # --- candidates ----------------------------------------------------------------------------
 
-def _candidates(text: str) -> Iterator[Candidate]:
+def _candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     # most rules cannot match: skip their regex (each filter is a necessary condition)
-    passing = _prefilter().passing(text)
+    passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
     for bit, rule in enumerate(RULES):
-        if passing >> bit & 1 and (rule.hint is None or rule.hint.search(text)):
+        if passing >> bit & 1 and (not prefilter or rule.hint is None
+                                   or rule.hint.search(text)):
             yield from _rule_matches(rule, text)
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)
-    yield from assignments(text)
+    yield from assignments(text, prefilter=prefilter)
     yield from detect_secrets(text)
     yield from gitleaks_rules(text, generic=True)
 

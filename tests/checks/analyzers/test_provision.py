@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.analyzers import pip_env, provision
+from reviewloop.checks.analyzers import pip_env
 from reviewloop.checks.analyzers.provision import (
     MARKER,
     TOOLS,
@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.provision import (
     stale,
     tools_dir,
 )
-from tests.support.loop_cli import _wait_for
+from tests.support.loop_cli import wait_until
 
 TINY = Tool("tinytool", "1.0", "tinytool==1.0", "tinytool", "a stand-in built by the test")
 
@@ -167,10 +167,9 @@ def test_an_interrupted_install_resumes_in_its_virtualenv(tmp_path, local_index)
     assert root / ".pip-cache" not in stale(root)  # ... is no stale tool
 
 
-def test_a_long_install_is_never_silent(tmp_path, local_index, monkeypatch):
-    monkeypatch.setattr(provision, "_BEAT_S", 0.05)  # every 30 s, in a user's terms
+def test_a_long_install_is_never_silent(tmp_path, local_index):
     said: list[str] = []
-    install(TINY, tmp_path / "tools", notify=said.append)
+    install(TINY, tmp_path / "tools", notify=said.append, beat=0.05)  # 30 s, for a user
     beats = [line for line in said if line.startswith("still installing tinytool: ")]
     assert beats and all(line.endswith("s (usually under a minute)") for line in beats)
 
@@ -225,7 +224,7 @@ def test_a_review_waits_at_most_its_limit_then_the_install_goes_on_alone(tmp_pat
         ensure(TINY, root, notify=said.append, wait=0)
     assert str(caught.value).startswith("not run: still installing tinytool 1.0 (past the "
                                         "review's 0s wait; it goes on in the background")
-    _wait_for(lambda: cached(TINY, root) is not None)
+    wait_until(lambda: cached(TINY, root) is not None)
     log_text = (root / "tinytool-1.0.log").read_text()
     assert log_text.startswith(f"installing tinytool 1.0 into {root / 'tinytool-1.0'}")
     assert ensure(TINY, root, notify=said.append, wait=0) == cached(TINY, root)

@@ -8,25 +8,13 @@ from pathlib import Path
 from reviewloop.checks.coverage.gate import CoverageGate
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
-from tests.support.gitutil import git
+from tests.support.coverage import calc_project
 
 
 def project(tmp_path: Path) -> tuple[Path, str]:
-    root = tmp_path / "p"
-    (root / "tests").mkdir(parents=True)
-    (root / "calc.py").write_text("def add(a, b):\n    return a + b\n")
-    (root / "tests/test_calc.py").write_text(
-        "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n")
-    (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["."]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    with (root / "calc.py").open("a") as f:
-        f.write("\n\ndef sub(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n")
-    (root / "tests/test_calc.py").write_text(
-        "from calc import add, sub\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\n"
-        "def test_sub():\n    assert sub(3, 2) == 1\n")
-    return root, git(root, "diff")
+    """calc.py gains `sub` (tested) and `mul` (public, never run)."""
+    return calc_project(tmp_path, "\n\ndef sub(a, b):\n    return a - b\n\n\n"
+                                  "def mul(a, b):\n    return a * b\n")
 
 
 def context(root: Path, diff_text: str, mode: str) -> GateContext:

@@ -12,6 +12,7 @@ from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
 from reviewloop.git.diff import parse_diff
+from tests.support.coverage import calc_project
 from tests.support.gitutil import git
 
 ADDED = ("\n\ndef sub(a, b):\n    return a - b\n\n\ndef _double(a):\n    total = (a +\n"
@@ -22,21 +23,7 @@ def project(tmp_path: Path) -> tuple[Path, str]:
     """calc.py gains `sub` (tested) and a private `_double` (never run): of the 6 executable
     changed lines (two defs, `return a - b`, the two-line assignment, `return total`), the
     tests run 3."""
-    root = tmp_path / "p"
-    (root / "tests").mkdir(parents=True)
-    (root / "calc.py").write_text("def add(a, b):\n    return a + b\n")
-    (root / "tests/test_calc.py").write_text(
-        "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n")
-    (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["."]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    with (root / "calc.py").open("a") as f:
-        f.write(ADDED)
-    (root / "tests/test_calc.py").write_text(
-        "from calc import add, sub\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\n"
-        "def test_sub():\n    assert sub(3, 2) == 1\n")
-    return root, git(root, "diff")
+    return calc_project(tmp_path, ADDED)
 
 
 def context(root: Path, diff_text: str, threshold: float | None) -> GateContext:
