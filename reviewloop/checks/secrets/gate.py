@@ -16,10 +16,8 @@ class SecretsGate:
     def run(self, ctx: GateContext) -> GateResult:
         from reviewloop.checks.secrets.analyzer import secrets_only
         from reviewloop.checks.secrets.scanner import scan_changes, to_findings
-        from reviewloop.git.diff import parse_diff
-
         started = time.monotonic()
-        changes = parse_diff(ctx.diff_text)
+        changes = ctx.changes
         hits = secrets_only(scan_changes(changes), changes)
         if not hits:
             return GateResult(name=self.name, passed=True, summary="no secret in added lines",
