@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.languages import head, is_binary, language
-from reviewloop.git.names import on_disk, under
+from reviewloop.git.names import on_disk
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -54,6 +54,7 @@ class Readability:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = str(root)
         self._real_root = root.resolve()
         self._folders: dict[str, Path] = {".": self._real_root}
         self._answers: dict[str, _Answer] = {}
@@ -103,9 +104,11 @@ class Readability:
         return self._answers[path]
 
     def _check(self, path: str) -> _Answer:
-        full = under(self.root, path)
+        # a string, not a Path: built for each of 5,000 files, a Path cost more than the
+        # lstat (`under`'s join, as the file system has the name)
+        full = os.path.join(self._root, on_disk(path))
         try:
-            info = full.lstat()
+            info = os.lstat(full)
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
             return _Answer(False)
         except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
@@ -118,7 +121,7 @@ class Readability:
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")
-        return _content(str(full), path, info)
+        return _content(full, path, info)
 
     def _inside(self, path: str) -> bool:
         """Whether `path`, not a link itself, really is inside the repository: its folder's

@@ -167,7 +167,7 @@ _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 # Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
-_FILES: TextMemo[list[SecretHit]] = TextMemo(4096, from_chars=0, budget=8_000_000)
+_FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
 
 
 def _redact(text: str) -> str:
