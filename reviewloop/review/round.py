@@ -117,7 +117,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     names = _review_models(setup)
     classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
-    readable = Readability(setup.workspace.root)
+    readable = Readability.of(setup.workspace.root)
     # each file's added lines are scanned once: the secrets analyzer and gate ask the same
     plan = plan_chunks(changes, _budget(setup, names),
                        prepare=redact_file_diff if names else _as_is,

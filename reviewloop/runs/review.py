@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -29,6 +29,7 @@ from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.readable import one_batch
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.path_scope import limit
@@ -139,8 +140,12 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    with head_tree(repo, source.head) as tree, early_analysis as early:
+    with head_tree(repo, source.head) as tree, early_analysis as early, ExitStack() as batch:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
+        if not fix:  # nothing writes to the trees while they are reviewed: each changed
+            # file's place and kind are read once (`review.readable`)
+            batch.enter_context(one_batch(content))
+            batch.enter_context(one_batch(repo.root))
         pull_request = pull_request_change(repo, source, trusted, changes)
         side = trusted_side(source, pull_request)
         if early is not None:  # the trust the round's analyzers get (a local or base
