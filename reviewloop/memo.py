@@ -46,6 +46,10 @@ class TextMemo(Generic[T]):
                 return self._compute(text, compute, pending)
             pending.wait()  # then look again: done, or its computation failed (we try)
 
+    def known(self, text: str) -> T | None:
+        """The kept result for `text`, or None; never computes (a dict read: no lock)."""
+        return self._done.get(text)
+
     def _compute(self, text: str, compute: Callable[[], T], pending: threading.Event) -> T:
         try:
             value = compute()

@@ -204,8 +204,9 @@ def parse_diff(text: str, source: str = "diff") -> ChangeSet:
 
 
 # The same diff is parsed by every reviewer, analyzer and gate of a round; a ChangeSet is
-# frozen, so the last few large ones are kept (bounded: a 20k-line diff is a few MB).
-_PARSED: TextMemo[ChangeSet] = TextMemo(keep=4)
+# frozen, so the last few are kept, whatever their size (bounded: a 20k-line diff is a few
+# MB): a review parses its diff once.
+_PARSED: TextMemo[ChangeSet] = TextMemo(keep=4, from_chars=0)
 
 
 def parsed_count() -> int:

@@ -51,7 +51,7 @@ def built_reason(path: str, present: Callable[[str], bool],
     `text(p)` answer for the trusted side."""
     if cdk_output(path):
         return "the CDK's built output (cloud assembly, asset manifest or snapshot)"
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]  # asked of every changed file: no PurePosixPath
     if not name.endswith(BUILT):
         return None
     for declaration, compiled in _COMPILED.items():

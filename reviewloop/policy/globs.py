@@ -14,6 +14,7 @@ One pattern is one rule here, never a list: a leading `!` or `#` is taken litera
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -60,6 +61,43 @@ def _posix(path: str) -> str:
 def _matches(pattern: str, posix: str, ignore_case: bool) -> bool:
     text = posix.removeprefix("./")
     return _spec(pattern, ignore_case).match_file(text.lower() if ignore_case else text)
+
+
+class GlobIndex:
+    """Which of many patterns a path may match, by the path's names (`candidates`): the
+    same answers as trying every pattern, in the patterns' order, without trying them all.
+
+    A pattern whose last name is literal (`tasks.json`, `/.kiro/agents/**`'s `agents`) can
+    match a path only when that name is one of the path's (the file's own, or a folder's
+    the pattern covers); the others (a wildcard in the last name, a class, an escape) are
+    tried for every path."""
+
+    def __init__(self, patterns: Sequence[str]):
+        self._by_name: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for at, pattern in enumerate(patterns):
+            name = _last_name(pattern)
+            if name is None:
+                self._always.append(at)
+            else:
+                self._by_name.setdefault(name, []).append(at)
+
+    def candidates(self, path: str) -> list[int]:
+        """The indexes of the patterns `path` may match, ascending."""
+        found = list(self._always)
+        for name in set(_posix(path).split("/")):
+            found += self._by_name.get(name, ())
+        return sorted(found)
+
+
+def _last_name(pattern: str) -> str | None:
+    """The literal name every path `pattern` matches holds (see `GlobIndex`), or None."""
+    text = pattern.strip().removeprefix("./")
+    if not text or text[0] in "!#" or any(c in text for c in "[]\\"):
+        return None
+    names = [n for n in text.split("/") if n and n != "**"]
+    last = names[-1] if names else ""
+    return last if last and not any(c in last for c in "*?") else None
 
 
 def check(pattern: str) -> None:

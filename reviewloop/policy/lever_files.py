@@ -137,7 +137,24 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 
 @functools.lru_cache(maxsize=65_536)  # asked about every changed file by several checks
 def _lever(path: str, extra: tuple[Lever, ...]) -> Lever | None:
-    for candidate in (*extra, *LEVERS):
-        if globs.matches(candidate.glob, path):
-            return candidate
+    levers, index = _indexed(extra)
+    for at in index.candidates(path):  # the ~150 globs narrowed by the path's names
+        if globs.matches(levers[at].glob, path):
+            return levers[at]
     return None
+
+
+def _indexed(extra: tuple[Lever, ...]) -> tuple[tuple[Lever, ...], globs.GlobIndex]:
+    """`extra` then `LEVERS`, and their index; built once for each `extra` (the same tuple
+    object each time: the tools' levers, `checks.suppressions.config_files`), as hashing
+    ~150 levers to look one up would cost what the index saves."""
+    found = _INDEXES.get(id(extra))
+    if found is None or found[0] is not extra:
+        levers = (*extra, *LEVERS)
+        found = _INDEXES[id(extra)] = (extra, levers, globs.GlobIndex([x.glob for x in levers]))
+        while len(_INDEXES) > 8:
+            del _INDEXES[next(iter(_INDEXES))]
+    return found[1], found[2]
+
+
+_INDEXES: dict[int, tuple[tuple[Lever, ...], tuple[Lever, ...], globs.GlobIndex]] = {}

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import estimate_tokens
-from reviewloop.git.diff import ChangeSet
+from reviewloop.git.diff import ChangeSet, FileDiff
 
 _HUNK = re.compile(r"^@@ ", re.MULTILINE)
 
@@ -53,7 +53,7 @@ class _Piece:
 
 
 def plan_chunks(changes: ChangeSet, budget: int | None, *,
-                prepare: Callable[[str], str] = lambda text: text,
+                prepare: Callable[[FileDiff], str] = lambda diff: diff.text,
                 leave_out: Callable[[str], str | None] = lambda path: None) -> ChunkPlan:
     """Cut `changes` into chunks of at most `budget` estimated tokens (one chunk when
     `budget` is None). `prepare` turns a file's diff into prompt text (redaction) and runs
@@ -65,7 +65,7 @@ def plan_chunks(changes: ChangeSet, budget: int | None, *,
         if reason is not None:
             skipped.append(f"{diff.path}: {reason}")
             continue
-        text = prepare(diff.text)
+        text = prepare(diff)
         groups.setdefault(_subject(diff.path), []).append(
             _Piece(diff.path, text, estimate_tokens(text)))
     # groups in the order of their first file's directory, so neighbours stay together

@@ -99,7 +99,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     (None: the checkout, which is then trusted as a whole)."""
     files = [f for f in changes.files if f.status is not FileStatus.DELETED]
     paths = [f.path for f in files]
-    readable = Readability(root)  # each file asked once
+    readable = Readability.of(root)  # each file asked once
     if tree is None or trust.trusted_all:
         attrs = trees.attributes(repo, None, paths)
         built = _built(lambda p: (root / p).is_file(), lambda p: _head(readable, p, _WHOLE))

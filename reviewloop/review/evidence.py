@@ -90,7 +90,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         return AnalyzerReport()
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
-        readable = Readability(root)
+        readable = Readability.of(root)
         files = tuple(f for f in _scoped_files(agent, root, changes, table, readable)
                       if only is None or f in only)
         languages = {f: readable.language(f) for f in files}
@@ -238,7 +238,7 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     """`findings` located on their code in the tree at `root` (files that may not be read,
     see `reviewloop.review.readable`, keep the line-based location)."""
     index: dict[str, CodeIndex | None] = {}
-    files = Readability(root)
+    files = Readability.of(root)
     out = []
     for finding in findings:
         if finding.file not in index:

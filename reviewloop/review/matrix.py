@@ -61,7 +61,7 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     """The `changed-files` row: of the files `changes` adds or modifies, those no analyzer
     could be given or place a finding on, with why (see the module docstring). One `lstat`
     a file; only a file over the ceiling or diffed as binary is looked at further."""
-    readable = Readability(root)
+    readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     files = [f for f in written if not _NOT_A_FILE.search(_header(f.text))]
     gaps = {f.path: why for f in files if (why := _gap(readable, root, f)) is not None}

@@ -21,12 +21,13 @@ import errno
 import os
 import stat
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.languages import head, is_binary, language
-from reviewloop.git.names import on_disk, under
+from reviewloop.git.names import on_disk
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -52,8 +53,16 @@ class _Answer:
 class Readability:
     """The answers for the changed files under `root`, each computed once."""
 
+    @classmethod
+    def of(cls, root: Path) -> Readability:
+        """The review's shared answers for `root` while `one_batch(root)` holds (a tree no
+        one writes to while it is read), else a new batch."""
+        shared = _BATCHES.get(os.fspath(root))
+        return shared if shared is not None else cls(root)
+
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = str(root)
         self._real_root = root.resolve()
         self._folders: dict[str, Path] = {".": self._real_root}
         self._answers: dict[str, _Answer] = {}
@@ -103,9 +112,11 @@ class Readability:
         return self._answers[path]
 
     def _check(self, path: str) -> _Answer:
-        full = under(self.root, path)
+        # a string, not a Path: built for each of 5,000 files, a Path cost more than the
+        # lstat (`under`'s join, as the file system has the name)
+        full = os.path.join(self._root, on_disk(path))
         try:
-            info = full.lstat()
+            info = os.lstat(full)
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
             return _Answer(False)
         except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised
@@ -118,7 +129,7 @@ class Readability:
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")
-        return _content(str(full), path, info)
+        return _content(full, path, info)
 
     def _inside(self, path: str) -> bool:
         """Whether `path`, not a link itself, really is inside the repository: its folder's
@@ -171,20 +182,39 @@ _CONTENT: dict[tuple[str, int, int, int, int, int], _Answer] = {}
 _LOCK = threading.Lock()
 
 
+@contextmanager
+def one_batch(root: Path) -> Iterator[None]:
+    """`Readability.of(root)` answers from one batch inside: each of a review's steps
+    (every reviewer's analyzers, the chunks, the classification, the coverage matrix, the
+    summary) asked the file system about every changed file again, 45,000 lstats for a
+    5,000-file change. For a tree that does not change meanwhile: a review with no fixer."""
+    key = os.fspath(root)
+    outer = _BATCHES.get(key)
+    _BATCHES[key] = outer or Readability(root)
+    try:
+        yield
+    finally:
+        if outer is None:
+            del _BATCHES[key]
+
+
+_BATCHES: dict[str, Readability] = {}  # root -> the batch `one_batch` holds open
+
+
 def unreadable_reason(root: Path, path: str) -> str | None:
     """Why nothing reads the content of the changed file `path` (see `Readability`)."""
-    return Readability(root).unreadable(path)
+    return Readability.of(root).unreadable(path)
 
 
 def skipped_reason(root: Path, path: str, sensitive: Sequence[str] = ()) -> str | None:
     """Why the content of the changed file `path` may not reach a model reviewer, or None
     when it may. Analyzers ask `unreadable_reason` instead: a sensitive file is analysed,
     only kept out of prompts."""
-    return Readability(root).skipped(path, sensitive)
+    return Readability.of(root).skipped(path, sensitive)
 
 
 def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = ()) -> list[str]:
     """`path: reason` for every changed file whose content was not read."""
-    files = Readability(root)
+    files = Readability.of(root)
     return [f"{p}: {reason}" for p in sorted(set(paths))
             if (reason := files.skipped(p, sensitive)) is not None]

@@ -27,11 +27,12 @@ from reviewloop.agent.models import (
 )
 from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
-from reviewloop.checks.secrets.scanner import redact, redact_around, redact_finding
+from reviewloop.checks.secrets.diff_redaction import redact_file_diff
+from reviewloop.checks.secrets.scanner import redact_around, redact_finding
 from reviewloop.config import Settings, model_for
 from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import ChangeSet, parse_diff, read_diff
+from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff, read_diff
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
@@ -116,8 +117,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     names = _review_models(setup)
     classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
-    readable = Readability(setup.workspace.root)
-    plan = plan_chunks(changes, _budget(setup, names), prepare=redact if names else str,
+    readable = Readability.of(setup.workspace.root)
+    # each file's added lines are scanned once: the secrets analyzer and gate ask the same
+    plan = plan_chunks(changes, _budget(setup, names),
+                       prepare=redact_file_diff if names else _as_is,
                        leave_out=lambda p: _leave_out(setup, readable, p)
                        or classified.skipped.get(p))
     plan = _unscoped(setup, plan)
@@ -291,6 +294,10 @@ def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence
                        task_context=context if round_no == 1 else "", addressed=list(addressed),
                        steering=steering.block(chunk.paths) if chunk else "",
                        shared_evidence=evidence)
+
+
+def _as_is(diff: FileDiff) -> str:
+    return diff.text
 
 
 def _task_context(ask: RoundAsk) -> str:

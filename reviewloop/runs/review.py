@@ -9,31 +9,37 @@ from __future__ import annotations
 import gc
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewloop.checks.suppressions.scope import pr_trust
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.dependencies import link_installed
-from reviewloop.git.diff import changed_lines, parse_diff, removal_points, save_diff
+from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
-from reviewloop.policy.trust import Trust
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.readable import one_batch
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.path_scope import limit
+from reviewloop.runs.pull_request_change import (
+    PullRequestChange,
+    pr_change_trust,
+    pr_changes,
+    pull_request_change,
+    trusted_side,
+)
 from reviewloop.runs.records import save_summary
 from reviewloop.runs.registry import new_run_id, state_dir
 from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
@@ -114,8 +120,10 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     if diff_text is None:
         diff_text = source.read(repo, baseline.tree if baseline else None)
     diff_text, outside = limit(diff_text, source.paths, source.describe())
-    # round-1.diff holds it as it is: the round parses the same text (git.diff's memo)
-    if not parse_diff(diff_text, source=source.describe()).paths:
+    # parsed once, here, and passed on (round-1.diff holds the text as it is: the graph's
+    # round parses the same text, git.diff's memo)
+    changes = parse_diff(diff_text, source=source.describe())
+    if not changes.paths:
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
         return NothingToReview(f"nothing to review: no change in the {source.describe()}"
                                f"{elsewhere}")
@@ -132,16 +140,22 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    with head_tree(repo, source.head) as tree, early_analysis as early:
+    with head_tree(repo, source.head) as tree, early_analysis as early, ExitStack() as batch:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
-        side = trusted_side(repo, source, trusted)
+        if not fix:  # nothing writes to the trees while they are reviewed: each changed
+            # file's place and kind are read once (`review.readable`)
+            batch.enter_context(one_batch(content))
+            batch.enter_context(one_batch(repo.root))
+        pull_request = pull_request_change(repo, source, trusted, changes)
+        side = trusted_side(source, pull_request)
         if early is not None:  # the trust the round's analyzers get (a local or base
             # side: no change is read for it)
-            trust = side.for_analyzers(baseline.tree, lambda: parse_diff(diff_text), repo.root)
+            trust = side.for_analyzers(baseline.tree, lambda: changes, repo.root)
             early.start(agents.agents, diff_text, content, trust=trust)
         run = _Run(repo=repo, source=source, trusted=trusted, side=side, run_id=run_id,
-                   run_dir=run_dir, diff_path=diff_path, diff_text=diff_text,
-                   baseline=baseline, settings=settings, agents=agents, content=content)
+                   run_dir=run_dir, diff_path=diff_path, changes=changes,
+                   pull_request=pull_request, baseline=baseline, settings=settings,
+                   agents=agents, content=content)
         if not llm and not fix:  # nothing for the graph to do: no model, no fix round
             summary, suppress = _offline(run, early, progress)
         else:
@@ -149,32 +163,15 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                 root, settings, run_dir, model_factory, llm, early, config_root, agents,
                 content), fix, progress)
         summary = summary.model_copy(update={"ledger": with_file_checks(
-            summary.ledger, content, parse_diff(diff_text))})  # the coverage matrix's own row
-        summary = with_gates(summary, content, settings, diff_text, suppress,
+            summary.ledger, content, changes)})  # the coverage matrix's own row
+        summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
                              on_gate=trace.gate)
-        summary = with_findings(summary, config_findings(repo, trusted) if trusted else [],
-                                diff_text, content, suppress)
+        summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
+            trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
         "skipped": [*outside, *summary.skipped], "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary
-
-
-def trusted_side(repo: Repository, source: DiffSource, trusted: TrustedConfig | None
-                 ) -> TrustedSide:
-    """Whose file classification counts: with a head commit the base's (PR mode: the PR's
-    base, even when only the commits since the last review are read), else the checkout's."""
-    if source.head is None:
-        return TrustedSide.local()
-    base = (trusted.base if trusted else None) or source.base or repo.default_branch()
-    return TrustedSide.base(base, parse_diff(repo.diff_refs(base, source.head)))
-
-
-def _pr_trust(repo: Repository, trusted: TrustedConfig | None) -> Trust | None:
-    """A pull request's trust: nothing in base..head may suppress a finding."""
-    if trusted is not None and trusted.base and trusted.head:
-        return pr_trust(repo, trusted.base, trusted.head)
-    return None
 
 
 @dataclass(frozen=True)
@@ -188,7 +185,8 @@ class _Run:
     run_id: str
     run_dir: Path
     diff_path: Path
-    diff_text: str
+    changes: ChangeSet  # the reviewed diff, parsed once
+    pull_request: PullRequestChange | None  # with a head commit: all of base...head
     baseline: Snapshot
     settings: Settings
     agents: AgentSet
@@ -201,7 +199,7 @@ class _Run:
                            implementer="manual", agents=[a.name for a in self.agents.agents],
                            baseline=self.baseline, limits=limits_for(
                                self.settings, fix=fix).model_copy(update={"budget_usd": None}),
-                           diff_path=str(self.diff_path), touched=_touched(self.diff_text))
+                           diff_path=str(self.diff_path), touched=_touched(self.changes))
 
 
 def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
@@ -212,7 +210,8 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
         agents=run.agents.agents, analyze=early,
         config_root=run.trusted.root if run.trusted else None,
         trusted=run.side,
-        trust=_pr_trust(run.repo, run.trusted), reviewers_left_out=run.agents.left_out),
+        trust=pr_change_trust(run.repo, run.trusted, run.pull_request),
+        reviewers_left_out=run.agents.left_out),
         run.start(fix=False),
         title=run.source.describe(), progress=progress)
     return summary, found.suppress
@@ -264,7 +263,8 @@ def _graph_review(run: _Run, deps: LoopDeps, fix: bool, progress: Listener | Non
                   ) -> tuple[RunSummary, Suppressor]:
     """The review graph's rounds (a model reviews, or a fixer fixes), and the suppressions
     the graph's triage judged by."""
-    deps = replace(deps, trusted=run.side, trust=_pr_trust(run.repo, run.trusted))
+    deps = replace(deps, trusted=run.side,
+                   trust=pr_change_trust(run.repo, run.trusted, run.pull_request))
     start = run.start(fix=fix)
     summary = _reviewed(deps, start, progress, title=run.source.describe())
     return summary, _suppressions(deps, start.baseline)
@@ -306,25 +306,27 @@ def _run_graph(graph: Any, start: ReviewStart, deps: LoopDeps, progress: Listene
 _REVIEW_GATES = ("secrets", "coverage")
 
 
-def with_gates(summary: RunSummary, root: Path, settings: Settings, diff_text: str,
-               suppress: Suppressor, *, on_gate: OnGate | None = None) -> RunSummary:
+def with_gates(summary: RunSummary, root: Path, settings: Settings,
+               diff: tuple[str, ChangeSet], suppress: Suppressor, *,
+               on_gate: OnGate | None = None) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
     their results join the report and their findings the ledger, never dropped."""
     from reviewloop.checks.gates import GateContext
     from reviewloop.checks.gates.registry import run_gates
 
     # the branch gate is not a review's: no git asked for branches (five processes)
-    ctx = GateContext(root=root, settings=settings, changed_files=tuple(
-        parse_diff(diff_text).paths), diff_text=diff_text, branch=None, default_branch=None,
-        phase="review")
+    diff_text, changes = diff
+    ctx = GateContext(root=root, settings=settings, changed_files=changes.paths,
+                      diff_text=diff_text, branch=None, default_branch=None, phase="review",
+                      parsed=changes)
     report = run_gates(ctx, _REVIEW_GATES, on_gate=on_gate)
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
-    return with_findings(summary, [f for r in report.results for f in r.findings], diff_text,
+    return with_findings(summary, [f for r in report.results for f in r.findings], changes,
                          root, suppress)
 
 
-def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
+def with_findings(summary: RunSummary, found: list[Finding], changes: ChangeSet,
                   root: Path, suppress: Suppressor) -> RunSummary:
     """`found` recorded in the ledger's last round: a finding already there is the same entry,
     one outside the change is shown as such, nothing already open is judged fixed."""
@@ -332,8 +334,10 @@ def with_findings(summary: RunSummary, found: list[Finding], diff_text: str,
         return summary
     ledger = summary.ledger
     ledger = record(ledger, RoundInput(round=max(ledger.round, 1), reported=located(found, root),
-                                       scope=changed_lines(diff_text),
-                                       removals=removal_points(diff_text), health=(),
+                                       scope={p: changes.changed_lines(p)
+                                              for p in changes.paths},
+                                       removals={f.path: set(f.removals)
+                                                 for f in changes.files}, health=(),
                                        suppress=suppress))
     return summary.model_copy(update={"ledger": ledger})
 
@@ -352,8 +356,7 @@ def blocking(summary: RunSummary, fail_on: str) -> bool:
         h.status == "failed" for h in summary.incomplete)
 
 
-def _touched(diff_text: str) -> TouchedFiles:
-    changes = parse_diff(diff_text)
+def _touched(changes: ChangeSet) -> TouchedFiles:
     created = tuple(f.path for f in changes.files if f.status.value == "added")
     deleted = tuple(f.path for f in changes.files if f.status.value == "deleted")
     added_or_deleted = {*created, *deleted}  # once: a 5,000-file change asks it 5,000 times

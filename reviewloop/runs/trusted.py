@@ -23,7 +23,7 @@ from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import parse_diff
+from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
@@ -92,11 +92,14 @@ def base_config(repo: Repository, base: str, head: str, load: SettingsLoader,
                             root=tree, base=base, head=head, paths=tuple(paths))
 
 
-def config_findings(repo: Repository, trusted: TrustedConfig) -> list[Finding]:
-    """A 🟡 finding for every configuration path the change from base to head touches."""
+def config_findings(repo: Repository, trusted: TrustedConfig,
+                    changes: ChangeSet | None = None) -> list[Finding]:
+    """A 🟡 finding for every configuration path the change from base to head touches;
+    `changes` is base...head parsed, when the caller has it."""
     if trusted.base is None or trusted.head is None:
         return []
-    changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
+    if changes is None:
+        changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
     flagged = []
     for path in changes.paths:
         if (found := lever(path)) is not None and found.kind is LeverKind.EXECUTED:

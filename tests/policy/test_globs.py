@@ -106,3 +106,27 @@ def test_the_literal_prefilter_never_changes_an_answer(pattern, path, ignore_cas
     spec = pathspec.GitIgnoreSpec.from_lines([text.lower() if ignore_case else text])
     expected = spec.match_file(path.lower() if ignore_case else path)
     assert globs.matches(pattern, path, ignore_case=ignore_case) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(patterns=st.lists(st.lists(st.sampled_from([*_PARTS, "[ab]", "\\*", "!a", "#b"]),
+                                  min_size=1, max_size=6).map("".join), min_size=1,
+                         max_size=12),
+       path=st.lists(st.sampled_from(["a", "b", "ab", "x.py", "sub", ".ab", "a-b", "**"]),
+                     min_size=1, max_size=4).map("/".join))
+def test_the_index_names_every_pattern_a_path_matches(patterns, path):
+    """`GlobIndex` narrows the patterns a path is tried against by its names: every pattern
+    it leaves out would not have matched."""
+    patterns = [p for p in patterns if p.strip()]
+    matching = [at for at, p in enumerate(patterns) if globs.matches(p, path)]
+    candidates = globs.GlobIndex(patterns).candidates(path)
+    assert candidates == sorted(candidates)
+    assert set(matching) <= set(candidates)
+
+
+def test_the_index_tries_only_the_patterns_naming_one_of_the_paths_names():
+    index = globs.GlobIndex(["/.vscode/tasks.json", "*.code-workspace", "/.kiro/agents/**",
+                             ".envrc", "jest.config.*"])
+    assert index.candidates("src/app.py") == [1, 4]  # the wildcards, for every path
+    assert index.candidates(".kiro/agents/a.json") == [1, 2, 4]
+    assert index.candidates("deploy/.envrc/x") == [1, 3, 4]

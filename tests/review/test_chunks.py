@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from reviewloop.agent.models import estimate_tokens
-from reviewloop.git.diff import parse_diff
+from reviewloop.git.diff import FileDiff, parse_diff
 from reviewloop.review.chunks import plan_chunks
 
 
@@ -120,9 +120,9 @@ def test_prepare_runs_once_per_file(tmp_path: Path):
     diff = change(tmp_path, {f"m{i}.py": module(f"f{i}", 3) for i in range(5)})
     calls = []
 
-    def prepare(text: str) -> str:
-        calls.append(text)
-        return text.replace("return", "yield")
+    def prepare(diff: FileDiff) -> str:
+        calls.append(diff.text)
+        return diff.text.replace("return", "yield")
 
     plan = plan_chunks(parse_diff(diff), 100_000, prepare=prepare)
     assert len(calls) == 5

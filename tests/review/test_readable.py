@@ -107,3 +107,46 @@ def test_a_name_with_a_nul_byte_is_no_file(tmp_path) -> None:
     files = Readability(tmp_path)
     assert files.check("app\x00.py") == (False, None)
     assert not files.readable("app\x00.py") and files.unreadable("app\x00.py") is None
+
+
+def test_a_review_asks_the_file_system_about_each_changed_file_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step of a review with no fixer (each reviewer's analyzers, the chunks, the
+    classification, the coverage matrix, the summary) reads one batch of answers."""
+    from collections import Counter
+
+    from reviewloop.config import Settings
+    from reviewloop.reports.report import RunSummary
+    from reviewloop.review import readable
+    from reviewloop.runs.review import DiffSource, review_change
+    from tests.support.gitutil import git
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "app.py").write_text("VALUE = 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    for i in range(6):
+        (root / f"m{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n")
+    (root / "notes.md").write_text("# Notes\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "change")
+    asked: Counter[tuple[str, str]] = Counter()
+    check = readable.Readability._check
+
+    def counting(self: readable.Readability, path: str) -> object:
+        asked[(str(self.root), path)] += 1
+        return check(self, path)
+
+    monkeypatch.setattr(readable.Readability, "_check", counting)
+
+    summary = review_change(root, Settings(), DiffSource(base="main", head="feature"),
+                            model_factory=lambda name: None, llm=False)
+
+    assert isinstance(summary, RunSummary)
+    assert {path for _, path in asked} >= {*(f"m{i}.py" for i in range(6)), "notes.md"}
+    assert set(asked.values()) == {1}, asked
+    assert readable._BATCHES == {}  # closed with the review

@@ -19,7 +19,6 @@ from reviewloop.checks.coverage.analyzer import (
 from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import project_tests
-from reviewloop.git.diff import parse_diff
 
 
 class CoverageGate:
@@ -34,7 +33,7 @@ class CoverageGate:
         tests = project_tests(ctx.settings)
         if tests is None:
             return GateResult.skip(self.name, "gates.test = [] turns the tests off")
-        return coverage_gate_result(ctx.root, ctx.diff_text, tests, strict=True)
+        return coverage_gate_result(ctx.root, ctx.changes, tests, strict=True)
 
 
 def covered_commands(ctx: GateContext) -> tuple[str, ...]:
@@ -46,7 +45,7 @@ def covered_commands(ctx: GateContext) -> tuple[str, ...]:
     tests = project_tests(ctx.settings)
     if tests is None or not ctx.diff_text.strip():
         return ()
-    changes = parse_diff(ctx.diff_text, source="test gate")
+    changes = ctx.changes
     wanted = set(changed_functions(ctx.root, changes))
     if tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total:
         wanted.add("python")  # a threshold measures every changed line, in a function or not

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
+
+if TYPE_CHECKING:
+    from reviewloop.git.diff import ChangeSet
 
 TAIL_CHARS = 4000
 Phase = Literal["implement", "fix", "review"]
@@ -27,6 +31,15 @@ class GateContext:
     branch: str | None  # None: HEAD is detached
     default_branch: str | None
     phase: Phase
+    parsed: ChangeSet | None = None  # `diff_text` parsed, when the caller has it already
+
+    @cached_property
+    def changes(self) -> ChangeSet:
+        """`diff_text` parsed: the caller's parse, or one shared by every gate of the run."""
+        from reviewloop.git.diff import parse_diff
+
+        return self.parsed if self.parsed is not None else parse_diff(
+            self.diff_text, source="the run's change")
 
 
 def tail(text: str, limit: int = TAIL_CHARS) -> str:

@@ -27,7 +27,6 @@ from reviewloop.checks.gates.hook_files import (
     described,
     load_hooks,
 )
-from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import open_repository
 from reviewloop.sandbox.bubblewrap import Sandbox
 
@@ -64,7 +63,7 @@ def _events(ctx: GateContext) -> FileEvents:
     """The change's file events; without a diff (a direct call), every path counts as saved."""
     if not ctx.diff_text.strip():
         return FileEvents(saved=frozenset(ctx.changed_files))
-    return FileEvents.of(parse_diff(ctx.diff_text, "the run's change"))
+    return FileEvents.of(ctx.changes)
 
 
 def _run(hook: ProjectHook, ctx: GateContext) -> CommandOutcome:

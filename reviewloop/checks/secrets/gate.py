@@ -16,10 +16,8 @@ class SecretsGate:
     def run(self, ctx: GateContext) -> GateResult:
         from reviewloop.checks.secrets.analyzer import secrets_only
         from reviewloop.checks.secrets.scanner import blocking, scan_changes, to_findings
-        from reviewloop.git.diff import parse_diff
-
         started = time.monotonic()
-        changes = parse_diff(ctx.diff_text)
+        changes = ctx.changes
         # an example host's credentials are the analyzer's 🟡, not a gate failure
         hits = [h for h in secrets_only(scan_changes(changes), changes) if blocking(h)]
         if not hits:

@@ -51,10 +51,9 @@ from reviewloop.memo import TextMemo
 
 __all__ = [
     "DOCUMENTATION_CONFIDENCE", "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "blocking",
-    "claim_spans", "entropy", "looks_fake",
-    "looks_placeholder", "preview", "redact", "redact_around", "redact_finding",
-    "scan_added_lines",
-    "scan_changes", "scan_text", "to_findings"]
+    "claim_spans", "entropy", "file_hits", "looks_fake", "looks_placeholder", "preview",
+    "redact", "redact_around", "redact_finding", "scan_added_lines", "scan_changes",
+    "scan_text", "to_findings"]
 
 SOURCE = "secrets"
 EXAMPLE_CONFIDENCE = 0.5
@@ -133,10 +132,16 @@ def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list
     lines of other files are never scanned)."""
     hits: list[SecretHit] = []
     for file in (changes if paths is None else changes.filter(paths)).files:
-        added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
-        # the secrets gate and analyzer scan the same files' added lines in one round
-        hits += _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
+        hits += file_hits(file)
     return hits
+
+
+def file_hits(file: FileDiff) -> list[SecretHit]:
+    """The secrets on one file's added lines. The secrets gate, the analyzer and the
+    prompt's redaction (`checks.secrets.diff_redaction`) of a round ask about the same
+    files: each file's added lines are scanned once."""
+    added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
+    return _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
 
 
 def _file_hits(file: FileDiff) -> list[SecretHit]:
@@ -149,8 +154,9 @@ def _file_hits(file: FileDiff) -> list[SecretHit]:
 
 def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
-    if len(text) <= _SHORT:
-        return _redact_short(text)
+    if len(text) <= _SHORT:  # a round's prompt `redact_around` redacted, or a finding's text
+        known = _REDACTED.known(text)
+        return known if known is not None else _redact_short(text)
     # parallel reviewers redacting the same diff: one scan, not five
     return _REDACTED.get(text, lambda: _redact(text))
 
@@ -168,13 +174,14 @@ def redact_around(text: str, clean: str) -> str:
         (redact(text[:at]), clean, redact(text[at + len(clean):]))))
 
 
-# The last few large texts scanned and redacted: every reviewer's prompt redacts the same
-# diff. Bounded; small texts (a finding's fields) are not kept.
+# The last few large texts scanned, and the last texts redacted: every reviewer's prompt
+# redacts the same diff (a small change's prompt too, `redact_around`). Bounded; the
+# redaction of a short text (a finding's fields) is kept by `_redact_short`.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
-_REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS)
+_REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 # Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
-_FILES: TextMemo[list[SecretHit]] = TextMemo(4096, from_chars=0, budget=8_000_000)
+_FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
 
 
 def _redact(text: str) -> str:

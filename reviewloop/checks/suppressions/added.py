@@ -56,10 +56,12 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
             continue  # no tool reads a marker there: a source map quotes the code it maps
         lines = files.lines(path)
         language = file_language(path, lines)  # once a file, not once a line
-        for number in sorted(numbers):
-            marks = table().markers(lines[number - 1], language) if number <= len(lines) else []
-            if marks:
-                found.append(_line_finding(path, number, marks, lines))
+        written = sorted(n for n in numbers if n <= len(lines))
+        # the added lines searched in one pass (`line_markers`), not one search a line
+        marked: dict[int, list[Marker]] = {}
+        for index, marker in table().line_markers([lines[n - 1] for n in written], language):
+            marked.setdefault(written[index - 1], []).append(marker)
+        found += [_line_finding(path, number, marks, lines) for number, marks in marked.items()]
     return found
 
 

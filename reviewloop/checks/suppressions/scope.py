@@ -26,7 +26,7 @@ from reviewloop.checks.suppressions.suppressor import (
 )
 from reviewloop.checks.suppressions.tool_config import config_skips
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import parse_diff
+from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.provenance import blame
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.policy.trust import Trust
@@ -50,9 +50,13 @@ def suppressions_for(repo: Repository, root: Path, trust: Trust) -> Suppressions
     return Suppressions(suppressor, added_suppressions(files))
 
 
-def pr_trust(repo: Repository, base: str, head: str) -> Trust:
-    """A pull request's change: base...head (from their merge base), as its review sees it."""
-    return Trust.from_changes(parse_diff(repo.diff_refs(base, head)), base=base, head=head)
+def pr_trust(repo: Repository, base: str, head: str, changes: ChangeSet | None = None
+             ) -> Trust:
+    """A pull request's change: base...head (from their merge base), as its review sees it;
+    `changes` is that diff parsed, when the caller has it."""
+    if changes is None:
+        changes = parse_diff(repo.diff_refs(base, head))
+    return Trust.from_changes(changes, base=base, head=head)
 
 
 def run_trust(repo: Repository, baseline: Snapshot, carried_tree: str | None = None) -> Trust:

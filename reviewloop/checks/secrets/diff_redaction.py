@@ -1,0 +1,58 @@
+"""A file's diff redacted for a prompt without scanning its added lines a second time.
+
+The secrets analyzer and gate scan every added line of a round (`scanner.file_hits`,
+remembered per file); the prompt's copy of the same file's diff needs its added lines, its
+context and removed lines and its header lines free of secrets. The added lines' scan is
+reused, and the rest of the diff is scanned with the added lines inside each run blanked:
+
+* the first and last added line of each run stay, so a secret whose match spans an added
+  line and its unchanged neighbour (a key on one line, its value on the next) is still
+  seen where the two meet;
+* git's own `index <blob>..<blob>` lines are blanked too: blob ids are 40 hex digits, which
+  detect-secrets' hex formats would otherwise look at in every file.
+
+When either scan finds anything, the file's whole diff is scanned and redacted as one text
+(`scanner.redact`), exactly as before: a secret block that runs from an unchanged line into
+added ones is redacted whole. Only a file in which neither scan finds anything is passed on
+as it is — nearly every file of a change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewloop.checks.secrets.scanner import file_hits, redact, scan_text
+from reviewloop.git.diff import FileDiff
+
+# `index 1a2b…..3c4d… 100644`, as `git diff --full-index` writes it (and short ids)
+_BLOB_IDS = re.compile(r"index [0-9a-f]{7,64}\.\.[0-9a-f]{7,64}(?: [0-7]{6})?\r?")
+
+
+def redact_file_diff(file: FileDiff) -> str:
+    """`redact(file.text)`, scanning the added lines once per round (see the module)."""
+    if file_hits(file) or scan_text(unscanned_part(file.text)):
+        return redact(file.text)
+    return file.text
+
+
+def unscanned_part(text: str) -> str:
+    """A file's diff with what `file_hits` has scanned blanked: the added lines inside
+    each run of them (their `+` kept, so lines keep their places), and the blob ids."""
+    lines = text.split("\n")
+    added = [_is_added(line) for line in lines]
+    last = len(lines) - 1
+    out = []
+    for at, line in enumerate(lines):
+        if added[at] and 0 < at < last and added[at - 1] and added[at + 1]:
+            out.append("+")
+        elif not added[at] and _BLOB_IDS.fullmatch(line):
+            out.append("index")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _is_added(line: str) -> bool:
+    # a `+++ ` line is a file header (or an added line that starts with `++ `: kept, and
+    # so scanned twice, which is only cautious)
+    return line.startswith("+") and not line.startswith("+++ ")

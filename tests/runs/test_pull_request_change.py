@@ -1,0 +1,70 @@
+"""A review of two commits reads and parses its diff once: the trusted side's file
+classification, the suppressions' trust, the gates and the configuration flags are handed
+the parsed change instead of each asking git and the parser again."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from reviewloop.config import Settings, load_settings
+from reviewloop.git import diff
+from reviewloop.git.repository import open_repository
+from reviewloop.reports.report import RunSummary
+from reviewloop.runs.review import DiffSource, review_change
+from reviewloop.runs.trusted import base_config
+from tests.support.chat import ScriptedChatModel
+from tests.support.gitutil import git
+from tests.support.runner import REVIEWERS, review
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "app.py").write_text("VALUE = 1\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-qc", "feature")
+    # a diff of its own: no parse of an earlier test's is remembered
+    (root / "app.py").write_text(f"VALUE = {uuid.uuid4().int}\n\n\ndef double(x):\n"
+                                 "    return 2 * x\n")
+    (root / ".reviewloop.toml").write_text("[review]\nmax_reviewers = 20\n")  # flagged
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "change")
+    return root
+
+
+@pytest.mark.parametrize("llm", [False, True], ids=["offline", "reviewers"])
+def test_a_pull_request_review_parses_its_diff_once(repo: Path, llm: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: Counter[str] = Counter()
+    parse = diff._parse
+
+    def counting(text: str, source: str) -> diff.ChangeSet:
+        parsed[text] += 1
+        return parse(text, source)
+
+    monkeypatch.setattr(diff, "_parse", counting)
+    model = ScriptedChatModel()
+    for name in REVIEWERS:
+        model.script(f"agent: {name}", [review()])
+    checkout = open_repository(repo)
+    the_diff = checkout.diff_refs("main", "feature")
+
+    with base_config(checkout, "main", "feature", lambda r, c: load_settings(r, environ={}),
+                     None) as trusted:
+        summary = review_change(repo, trusted.settings if not llm else Settings(
+            model="scripted"), DiffSource(base="main", head="feature"),
+            model_factory=lambda name: model, llm=llm, trusted=trusted)
+
+    assert isinstance(summary, RunSummary)
+    # the configuration change was flagged from the same parse
+    assert [e.finding.file for e in summary.ledger.entries
+            if e.finding.rule == "config-change"] == [".reviewloop.toml"]
+    assert parsed[the_diff] == 1, parsed
