@@ -21,7 +21,8 @@ names), and the LLM fixer repairs every 🔴/🟡 finding, not only the ones a t
 
 
 def run(directory: Path | None) -> int:
-    from reviewloop.cli.run import _runner
+    from reviewloop.app.run import loop_runner
+    from reviewloop.cli.terminal import terminal
 
     out = ui.console()
     root = demo_repo.prepare(directory)
@@ -33,7 +34,7 @@ def run(directory: Path | None) -> int:
     previous = Path.cwd()
     os.chdir(root)  # analyzers and gates run in the project, as a real run would
     try:
-        runner = _runner(settings, root, None, False)
+        runner = loop_runner(settings, root, None, False, terminal())
         spec = load_spec(root, None)
         task = spec.task(demo_repo.TASK)
         assert task is not None  # the demo project's own spec

@@ -116,7 +116,7 @@ def server(root: Path) -> Any:
 
 def run_details(root: Path, run_id: str) -> dict[str, Any]:
     """The `runs --json` row of `run_id` and the summary its last checkpoint holds."""
-    from reviewloop.cli.runs import rows
+    from reviewloop.app.runs import rows
     from reviewloop.config import load_settings
     from reviewloop.session.facts import run_summary
 
