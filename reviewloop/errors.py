@@ -27,7 +27,7 @@ here, with the module that defines it when that is not this one::
     │   │                            in your checkout (at any depth); nothing was written
     │   ├── UnsafePath               git/nofollow.py: a path to write leaves its folder (`..`)
     │   │                            or reaches .git (a tampered run store); nothing written
-    │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
+    │   └── ToolFailed               cli/mcp_tools.py: an MCP tool named a run or path not there
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
     │   │                            command policy; no approval lands it
