@@ -41,6 +41,7 @@ class Output(Protocol):
 
     def quiet(self) -> bool:
         """-q: only errors and the command's own output."""
+        ...
 
 
 @dataclass
