@@ -341,7 +341,7 @@ def token_text(n: int, seed: int = 1) -> str:
 
 def overlap_check(n: int = 4000) -> None:
     text = token_text(n)
-    candidates = list(scanner._candidates(text))
+    candidates = list(scanner.candidates(text))
     print(f"(d) overlap check on {n:,} secret-like tokens ({len(candidates):,} candidates)")
     counter = [0]
     started = time.perf_counter()

@@ -27,7 +27,7 @@ here, with the module that defines it when that is not this one::
     │   │                            in your checkout (at any depth); nothing was written
     │   ├── UnsafePath               git/nofollow.py: a path to write leaves its folder (`..`)
     │   │                            or reaches .git (a tampered run store); nothing written
-    │   └── ToolFailed               cli/mcp_server.py: a command an MCP tool ran failed
+    │   └── ToolFailed               cli/mcp_tools.py: an MCP tool named a run or path not there
     ├── BlockingOutcome              exit 1: findings remain, the commit was declined, …
     │   ├── ApprovalRefused          policy/levers.py: a run's change weakens the sandbox or the
     │   │                            command policy; no approval lands it
@@ -54,7 +54,7 @@ here, with the module that defines it when that is not this one::
 `reviewloop review --github` exits 4 when the review could not be published on the pull
 request (GitHub kept failing, a bad token) and no finding blocks — blocking findings exit 1
 either way; the SARIF, job summary and step outputs (`published=false`, `publish_error`)
-are written in both cases. A comment command (`cli/pr_command.py`) exits 4 the same way when
+are written in both cases. A comment command (`app/pr_command.py`) exits 4 the same way when
 GitHub fails mid-command or refuses the commit status on a pushed fix (the reply says so).
 Ctrl-C exits 130.
 """

@@ -28,7 +28,7 @@ from reviewloop.errors import ExitCode
 from reviewloop.findings.schema import Severity
 
 if TYPE_CHECKING:  # the run command loads LangGraph: only when it runs
-    from reviewloop.cli.run import RunOptions
+    from reviewloop.app.run import RunOptions
 
 _LIVE = frozenset({"run", "resume", "approve", "reject", "review"})  # shown live (cli/live.py)
 _SPEC_HELP = "A tasks.md, a docs/<feature>-spec.md, or a spec folder (default: auto-detect)."
@@ -111,7 +111,7 @@ def agents_validate_cmd(obj: Context, paths: tuple[Path, ...]) -> int:
 
 
 def _run_options(**kw: Any) -> RunOptions:
-    from reviewloop.cli.run import RunOptions
+    from reviewloop.app.run import RunOptions
 
     return RunOptions(**kw)
 
@@ -151,13 +151,14 @@ def run_cmd(obj: Context, target: str, spec: Path | None, model: str | None,
 
     Each run works in its own git worktree under .reviewloop/worktrees/ on its own branch;
     your checkout changes only when you approve (see run.land)."""
-    from reviewloop.cli import run
+    from reviewloop.app import run
+    from reviewloop.cli.terminal import terminal
 
     settings = obj.settings(spec=spec, model=model, region=region, max_rounds=max_rounds)
     options = _run_options(implementer=implementer, yes=yes, branch=branch,
                            keep_going=keep_going, require_llm=require_llm, force=force,
                            jobs=jobs, approve_at_end=approve_at_end)
-    return run.run(settings, obj.root, target, options)
+    return run.run(settings, obj.root, target, options, terminal())
 
 
 @click.command("resume")
@@ -170,11 +171,12 @@ def run_cmd(obj: Context, target: str, spec: Path | None, model: str | None,
 def resume_cmd(obj: Context, run_id: str | None, model: str | None, region: str | None,
                yes: bool, require_llm: bool) -> int:
     """Continue a stopped or crashed run (default: the latest unfinished one)."""
-    from reviewloop.cli import run
+    from reviewloop.app import run
+    from reviewloop.cli.terminal import terminal
 
     settings = obj.settings(model=model, region=region)
     return run.resume(settings, obj.root, run_id,
-                      _run_options(yes=yes, require_llm=require_llm))
+                      _run_options(yes=yes, require_llm=require_llm), terminal())
 
 
 @click.command("approve")
@@ -187,9 +189,11 @@ def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
 
     A run of a batch (`run all`, `--approve-at-end`, a wave) is approved alone; continue
     the batch with `reviewloop run all`, or with `reviewloop approve RUN --continue`."""
-    from reviewloop.cli import run
+    from reviewloop.app import run
+    from reviewloop.cli.terminal import terminal
 
-    return run.decide(obj.settings(), obj.root, run_id, "approve", keep_going=keep_going)
+    return run.decide(obj.settings(), obj.root, run_id, "approve", terminal(),
+                      keep_going=keep_going)
 
 
 @click.command("reject")
@@ -197,9 +201,10 @@ def approve_cmd(obj: Context, run_id: str, keep_going: bool) -> int:
 @click.pass_obj
 def reject_cmd(obj: Context, run_id: str) -> int:
     """Decline a run: nothing is committed and the working tree is left as it is."""
-    from reviewloop.cli import run
+    from reviewloop.app import run
+    from reviewloop.cli.terminal import terminal
 
-    return run.decide(obj.settings(), obj.root, run_id, "reject")
+    return run.decide(obj.settings(), obj.root, run_id, "reject", terminal())
 
 
 @click.command("runs")
@@ -262,6 +267,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
                region: str | None, require_llm: bool, paths: tuple[Path, ...]) -> int:
     """Review an existing change with the guard-rails' analyzers and the reviewers;
     with PATHS, only the changed files under them."""
+    from reviewloop.app.review import ReviewOptions
     from reviewloop.cli import review, ui
     from reviewloop.runs.review import DiffSource
 
@@ -270,7 +276,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     if quiet:
         ui.set_verbosity(ui.QUIET)
     scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))
-    options = review.ReviewOptions(
+    options = ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
         output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,
         tests=tests)
@@ -285,13 +291,17 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
         raise click.UsageError("PATHS limit a local review; --github reviews the whole pull "
                                "request (drop the paths)")
     if github and os.environ.get("GITHUB_EVENT_NAME") in COMMENT_EVENTS:
-        from reviewloop.cli import pr_command  # a `/reviewloop …` comment on a PR
+        from reviewloop.app import pr_command  # a `/reviewloop …` comment on a PR
+        from reviewloop.cli.terminal import terminal
 
-        return pr_command.run(load, obj.root, options, config_file=obj.config)
+        return pr_command.run(load, obj.root, options, out=terminal(), show=review.emit,
+                              config_file=obj.config)
     if github:
-        from reviewloop.cli import pull_request
+        from reviewloop.app import pull_request
+        from reviewloop.cli.terminal import terminal
 
-        return pull_request.run(load, obj.root, options, config_file=obj.config)
+        return pull_request.run(load, obj.root, options, out=terminal(), show=review.emit,
+                                config_file=obj.config)
     return review.run(load, obj.root, options, config_file=obj.config)
 
 

@@ -82,8 +82,8 @@ def _reviewers(load: SettingsLoader, root: Path, options: BenchOptions,
                config_file: Path | None, model_factory: ModelFactory | None) -> list[Reviewer]:
     """One reviewer per model, with the checkout's settings; no model at all is an error
     (the bench measures the model reviewers), as are missing credentials."""
+    from reviewloop.app.models import model_switch
     from reviewloop.bench.review import Reviewer
-    from reviewloop.cli.llm import model_switch
     from reviewloop.config import model_for
     from reviewloop.errors import ConfigError
 

@@ -2,35 +2,38 @@
 IDE agent (Kiro, Claude Code, any MCP client) can review a change, list tasks, show runs and
 start one.
 
-Each tool runs reviewloop's own command line on the project, in its own process, and
-returns what that command prints as JSON (`review --format json`, `tasks --json`,
-`runs --json` — the schemas in docs/schemas/): one behaviour, whichever way it is asked for.
-A process per call also keeps stdout, the protocol's channel here, clean, and a crash in one
-call from taking the server down. `show_run` reads the run's saved summary directly.
+Each tool calls the use case the command line calls (`app/`), in process (`mcp_tools.py`),
+and answers in a compact form: the verdict, the counts, the most severe findings with their
+`file:line`, what kept the review from being complete, and the URI of the whole report
+(`reviewloop://review/ID`, `reviewloop://run/ID`: `review --format json`'s JSON), a resource
+the agent reads when it needs more. The tools say what they do to the project (MCP tool
+annotations) and the server its version. The SDK's stdio transport points fd 1 at stderr
+while it serves, and the use cases speak through a recorded `Output`: nothing a tool runs
+can write into the protocol's channel.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from reviewloop import __version__
 from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 
+if TYPE_CHECKING:  # the tools load the use cases: only when the server starts
+    from reviewloop.cli.mcp_tools import Tools
+
 INSTALL = "pip install 'reviewloop[mcp]'"
-_CALL_TIMEOUT_S = 3600.0  # a run on a real model can take long; the client may cancel sooner
-
-
-class ToolFailed(UserInputError):
-    """A command the tool ran failed; the message is what it said on stderr."""
-
+INSTRUCTIONS = (
+    "reviewloop implements and reviews spec tasks. Use `review` for the findings on a change "
+    "(working tree, staged, or base...head): it answers with the verdict, counts and the top "
+    "findings, and the URI of the whole report (read it as a resource for every finding). "
+    "`list_tasks` lists a spec's tasks, `list_runs`/`show_run` runs and their findings, "
+    "`start_run` runs a task up to commit approval.")
 
 @click.command("mcp")
 @click.pass_obj
@@ -44,110 +47,73 @@ def server(root: Path) -> Any:
     """The MCP server for the project at `root` (tools take a `path` below it)."""
     try:
         from mcp.server.mcpserver import MCPServer
-        from mcp.server.mcpserver.exceptions import ToolError
+        from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+        from mcp.types import ToolAnnotations
     except ImportError as exc:
         raise UserInputError("the MCP server needs the `mcp` package", where="reviewloop mcp",
                              fix=INSTALL) from exc
+    from reviewloop.cli.mcp_tools import Tools
 
-    def reported(tool: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        """reviewloop's own errors reach the client as tool errors, with the fix line."""
-        @functools.wraps(tool)
-        def call(*args: Any, **kwargs: Any) -> dict[str, Any]:
-            try:
-                return tool(*args, **kwargs)
-            except ReviewloopError as exc:
-                raise ToolError(str(exc)) from exc
-        return call
+    def reported(error: type[Exception]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """reviewloop's own errors reach the client as tool (or resource) errors, with the
+        fix line."""
+        def wrap(tool: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(tool)
+            def call(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return tool(*args, **kwargs)
+                except ReviewloopError as exc:
+                    raise error(str(exc)) from exc
+            return call
+        return wrap
 
-    app = MCPServer("reviewloop", instructions=(
-        "reviewloop implements and reviews spec tasks. Use `review` for the findings on a "
-        "change (working tree, staged, or base...head), `list_tasks` for a spec's tasks, "
-        "`list_runs`/`show_run` for runs and their findings, `start_run` to run a task up "
-        "to commit approval."))
+    app = MCPServer("reviewloop", version=__version__, instructions=INSTRUCTIONS)
+    tools = Tools(root)
+    # MCP tool annotations: what a tool does to the project. A review only reads it (its
+    # record goes under .reviewloop/), and may send the change to a model provider.
+    reads = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+    for name, fn, hints in (
+            ("review", tools.review, ToolAnnotations(
+                title="Review a change", read_only_hint=True, open_world_hint=True)),
+            ("list_tasks", tools.list_tasks, reads.model_copy(update={"title": "List tasks"})),
+            ("list_runs", tools.list_runs, reads.model_copy(update={"title": "List runs"})),
+            ("show_run", tools.show_run, reads.model_copy(update={"title": "Show a run"})),
+            ("start_run", tools.start_run, ToolAnnotations(
+                title="Run a task up to approval", read_only_hint=False, destructive_hint=False,
+                idempotent_hint=False, open_world_hint=True))):
+        app.tool(name=name, description=DESCRIPTIONS[name], annotations=hints)(
+            reported(ToolError)(fn))
 
-    @app.tool()
-    @reported
-    def review(path: str = ".", base: str | None = None, head: str | None = None,
-               staged: bool = False) -> dict[str, Any]:
-        """Review a change with the reviewers and their analyzers: the working tree
-        (default), the staged change, or BASE...HEAD. Returns findings, statuses, verdict."""
-        args = ["review", "--format", "json", "--fail-on", "never"]
-        args += ["--staged"] if staged else []
-        args += ["--base", base] if base else []
-        args += ["--head", head] if head else []
-        return _json(_cli(root, path, args))
-
-    @app.tool()
-    @reported
-    def list_tasks(path: str = ".", spec: str | None = None) -> dict[str, Any]:
-        """The spec's tasks: id, status, title, wave, dependencies, requirements."""
-        return _json(_cli(root, path, ["tasks", "--json", *(["--spec", spec] if spec else [])]))
-
-    @app.tool()
-    @reported
-    def list_runs(path: str = ".") -> dict[str, Any]:
-        """Every run in the repository and where it stands."""
-        return _json(_cli(root, path, ["runs", "--json"]))
-
-    @app.tool()
-    @reported
-    def show_run(run_id: str, path: str = ".") -> dict[str, Any]:
-        """One run: where it stands and its summary (findings fixed, open, escalated)."""
-        return run_details(_inside(root, path), run_id)
-
-    @app.tool()
-    @reported
-    def start_run(task: str, path: str = ".", implementer: str = "llm",
-                  branch: str | None = None, spec: str | None = None) -> dict[str, Any]:
-        """Run the loop on a task (an id, or `next`) up to commit approval; it never
-        commits by itself: approve with `reviewloop approve RUN` after reading the summary."""
-        args = ["run", task, "--implementer", implementer]
-        args += ["--branch", branch] if branch else []
-        args += ["--spec", spec] if spec else []
-        done = _cli(root, path, args, ok=(ExitCode.OK, ExitCode.BLOCKING))
-        runs = _json(_cli(root, path, ["runs", "--json"]))["runs"]
-        said = re.search(r"(?:\(run |\bRun )([\w.-]+)", done.stdout)  # the run it started
-        mine = [r for r in runs if said and r["run_id"] == said[1]]
-        run = mine[0] if mine else max(runs, key=lambda r: r["created"], default=None)
-        return {"exit_code": done.returncode, "output": done.stdout.strip(), "run": run}
-
+    for kind in ("review", "run"):
+        app.resource(f"reviewloop://{kind}/{{run_id}}{{?path}}", name=f"{kind}-report",
+                     mime_type="application/json",
+                     description=f"The whole report of a {kind}: every finding, the ledger, "
+                                 "the coverage matrix (`review --format json`'s JSON).")(
+            _reader(tools, kind, ResourceError))
     return app
 
 
-def run_details(root: Path, run_id: str) -> dict[str, Any]:
-    """The `runs --json` row of `run_id` and the summary its last checkpoint holds."""
-    from reviewloop.cli.runs import rows
-    from reviewloop.config import load_settings
-    from reviewloop.session.facts import run_summary
-
-    row = next((r for r in rows(load_settings(root), root) if r["run_id"] == run_id), None)
-    if row is None:
-        raise ToolFailed(f"no run {run_id!r} in this repository", where=str(root),
-                         fix="list the runs with the list_runs tool")
-    return {**row, "summary": run_summary(root, run_id)}
+def _reader(tools: Tools, kind: str, error: type[Exception]) -> Callable[..., str]:
+    """The resource of a `kind`'s whole report; a run that is not there is a resource error
+    with the fix line."""
+    def report(run_id: str, path: str = ".") -> str:
+        try:
+            return tools.report(kind, run_id, path)
+        except ReviewloopError as exc:
+            raise error(str(exc)) from exc
+    return report
 
 
-def _inside(root: Path, path: str) -> Path:
-    target = (root / path).resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise ToolFailed(f"{path} is outside the project the server was started in",
-                         where=str(root), fix="pass a path inside it, or start the server there")
-    return target
-
-
-def _cli(root: Path, path: str, args: list[str],
-         ok: tuple[int, ...] = (ExitCode.OK,)) -> subprocess.CompletedProcess[str]:
-    # -P: the project's own top-level packages never shadow reviewloop's imports
-    done = subprocess.run([sys.executable, "-P", "-m", "reviewloop", *args],
-                          cwd=_inside(root, path), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=_CALL_TIMEOUT_S, check=False)
-    if done.returncode not in ok:
-        said = done.stderr.strip() or done.stdout.strip() or f"exit {done.returncode}"
-        raise ToolFailed(f"reviewloop {args[0]} failed (exit {done.returncode}): {said}",
-                         where=" ".join(["reviewloop", *args]))
-    return done
-
-
-def _json(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    data = json.loads(done.stdout)
-    return data if isinstance(data, dict) else {"items": data}
+DESCRIPTIONS = {
+    "review": "Review a change with the reviewers and their analyzers: the working tree "
+              "(default), the staged change, or BASE...HEAD. Returns the verdict, counts, "
+              "the top findings (file:line) and what was not analysed; `report` is the URI "
+              "of the whole report.",
+    "list_tasks": "The spec's tasks: id, status, title, wave, dependencies, requirements.",
+    "list_runs": "Every run in the repository and where it stands.",
+    "show_run": "One run: where it stands and its summary (verdict, counts, top findings); "
+                "`report` is the URI of its whole report.",
+    "start_run": "Run the loop on a task (an id, or `next`) up to commit approval; it never "
+                 "commits by itself: approve with `reviewloop approve RUN` after reading the "
+                 "summary.",
+}

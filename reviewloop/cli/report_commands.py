@@ -1,5 +1,6 @@
 """`reviewloop report` and `reviewloop stats` as click commands (registered by `cli.app`);
-their work is in `cli/run_report.py` and `cli/stats.py`, imported only when one runs."""
+their work is in `cli/run_report.py` and `cli/stats.py` (`app/stats.py`), imported only when
+one runs."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from reviewloop.app.preflight import in_repository
 from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
-from reviewloop.cli.preflight import in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.policy.governance import load_policy

@@ -1,11 +1,15 @@
 """The session commands `handoff`, `pickup` and `note` as click commands (registered by
-`cli.app`); their work is in `cli/handoff.py`, imported only when one runs."""
+`cli.app`), printing as text or JSON; their work is in `app/handoff.py`, imported only when
+one runs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from reviewloop.errors import ExitCode
 
 if TYPE_CHECKING:
     from reviewloop.cli.app import Context
@@ -22,10 +26,15 @@ if TYPE_CHECKING:
 @click.pass_obj
 def handoff_cmd(obj: Context, as_json: bool, learn: bool, outputs: tuple[str, ...]) -> int:
     """Write .reviewloop/handoff.md: blockers, next steps and state for the next session."""
-    from reviewloop.cli import handoff
+    from reviewloop.app import handoff
+    from reviewloop.cli.terminal import terminal
 
-    return handoff.write(obj.settings(), obj.root, as_json=as_json, learn=learn,
-                         outputs=outputs)
+    done = handoff.write(obj.settings(), obj.root, learn=learn, outputs=outputs)
+    if as_json:
+        _print_json(done.as_json(obj.root))
+    else:
+        handoff.tell(done, obj.root, terminal())
+    return ExitCode.OK
 
 
 @click.command("pickup")
@@ -33,9 +42,14 @@ def handoff_cmd(obj: Context, as_json: bool, learn: bool, outputs: tuple[str, ..
 @click.pass_obj
 def pickup_cmd(obj: Context, as_json: bool) -> int:
     """Read the last handoff, check it against git and the runs, and say where to start."""
-    from reviewloop.cli import handoff
+    from reviewloop.app import handoff
 
-    return handoff.pickup(obj.settings(), obj.root, as_json=as_json)
+    report = handoff.pickup(obj.settings(), obj.root)
+    if as_json:
+        _print_json(report)
+    else:
+        _print_pickup(report)
+    return ExitCode.OK
 
 
 @click.command("note")
@@ -44,9 +58,32 @@ def pickup_cmd(obj: Context, as_json: bool) -> int:
 @click.pass_obj
 def note_cmd(obj: Context, text: str, preference: bool) -> int:
     """Record a decision (with its rationale) for the next handoff."""
-    from reviewloop.cli import handoff
+    from reviewloop.app import handoff
+    from reviewloop.cli import ui
 
-    return handoff.note(obj.root, text, "preference" if preference else "decision")
+    recorded = handoff.note(obj.root, text, "preference" if preference else "decision")
+    ui.console().print(f"noted ({recorded.kind}): {recorded.text}", markup=False)
+    return ExitCode.OK
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _print_pickup(report: dict[str, Any]) -> None:
+    from reviewloop.cli import ui
+
+    out = ui.console()
+    if report["discrepancies"]:
+        out.print("[bold yellow]Changed since the handoff:[/]")
+        for item in report["discrepancies"]:
+            out.print(f"  ! {item}", markup=False)
+    for title, key in (("Where we left off", "left_off"), ("Next", "next"),
+                       ("Blockers", "blockers")):
+        out.print(f"[bold]{title}:[/]")
+        items = report[key] or ["none"]
+        for number, item in enumerate(items, 1):
+            out.print(f"  {number}. {item}" if key == "next" else f"  - {item}", markup=False)
 
 
 COMMANDS = (handoff_cmd, pickup_cmd, note_cmd)

@@ -1,5 +1,6 @@
 """The `spec` command group (`spec new`, `spec resume`) as click commands, registered by
-`cli.app`; their work is in `cli/spec_new.py`, imported only when one runs."""
+`cli.app`; their dialog is in `cli/spec_new.py` (the use case in `app/spec_authoring.py`),
+imported only when one runs."""
 
 from __future__ import annotations
 
@@ -40,11 +41,12 @@ def spec_new_cmd(obj: Context, what: str, name: str | None, fmt: str, research: 
                  approve_all: bool, existing: str | None, model: str | None,
                  region: str | None, yes: bool) -> int:
     """Draft requirements, designs and a task plan for WHAT, one reviewed phase at a time."""
+    from reviewloop.authoring.start import NewSpec
     from reviewloop.cli import spec_new
 
-    request = spec_new.NewSpec(what=what, name=name, format=fmt, research=research,
-                               approve_all=approve_all, interactive=sys.stdin.isatty(),
-                               existing=existing)
+    request = NewSpec(what=what, name=name, format=fmt, research=research,
+                      approve_all=approve_all, interactive=sys.stdin.isatty(),
+                      existing=existing)
     return spec_new.new(obj.settings(model=model, region=region), obj.root, request, yes=yes)
 
 

@@ -1,63 +1,60 @@
-"""`reviewloop spec new` and `spec resume`: the spec-writing gates at the terminal."""
+"""`reviewloop spec new` and `spec resume` at the terminal: the gates' dialog (a draft shown,
+approve / feedback / stop asked) and the written spec's summary; the use case, choosing the
+models and driving the session gate by gate, is `app/spec_authoring.py`."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich.markup import escape
 
-from reviewloop.authoring import docs
+from reviewloop.app import spec_authoring
 from reviewloop.authoring import phases as ph
-from reviewloop.authoring.graph import SpecDeps
-from reviewloop.authoring.output import Summary, summarise
-from reviewloop.authoring.sessions import SpecSessions, Step
-from reviewloop.authoring.start import (
-    EXISTING,
-    MakeModel,
-    NewSpec,
-    deps_for,
-    existing_spec,
-    first_state,
-    models_usable,
-    phase_models,
-)
+from reviewloop.authoring.output import Summary
+from reviewloop.authoring.sessions import Step
+from reviewloop.authoring.start import EXISTING, MakeModel, NewSpec
 from reviewloop.cli import ui
+from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-
-if TYPE_CHECKING:  # chat models load LangChain: only when one is used
-    from langchain_core.language_models import BaseChatModel
-
-_OFFLINE = ("NO MODEL WAS USED: {reason}. Every phase is an offline skeleton built from "
-            "your description; edit the spec by hand or configure a model (`model` or "
-            "`[models] spec` in .reviewloop.toml) and start again.")
 
 
 def new(settings: Settings, root: Path, request: NewSpec, *, yes: bool = False,
         make_model: MakeModel | None = None) -> int:
-    out = ui.console()
-    if yes:
-        out.print("--yes does not skip spec gates; --approve-all does (and says so in the "
-                  "spec's front matter).")
-    found = existing_spec(root, request)
-    if found is not None and request.existing is None and request.interactive:
-        choice = _ask_existing(found)
-        if choice is None:
-            out.print("Stopped: the existing spec is unchanged.")
-            return ExitCode.OK
-        request = replace(request, existing=choice)
-    make_model, label = _models(settings, make_model)
-    state = first_state(root, request, label)
-    if request.research and make_model is not None:
-        out.print(docs.describe(root), markup=False)
-    sessions = SpecSessions(root)
-    deps = deps_for(root, settings, make_model)
-    step = sessions.start(state, deps)
-    return _drive(sessions, step, deps, root)
+    return _done(spec_authoring.new(settings, root, request, Dialog(), terminal(), yes=yes,
+                                    make_model=make_model))
+
+
+def resume(settings: Settings, root: Path, name: str | None, *, list_only: bool = False,
+           make_model: MakeModel | None = None) -> int:
+    if list_only:
+        for record in spec_authoring.sessions_of(root):
+            ui.console().print(f"{record.name}  {record.status}  {record.tasks_file}  "
+                               f"({record.updated})", markup=False)
+        return ExitCode.OK
+    return _done(spec_authoring.resume(settings, root, name, Dialog(), terminal(),
+                                       make_model=make_model))
+
+
+def _done(written: tuple[Summary, dict[str, Any]] | None) -> int:
+    if written is None:  # stopped at a gate, or before the first
+        return ExitCode.OK
+    summary, values = written
+    _print_summary(summary, values)
+    return ExitCode.OK if not summary.diagnostics else ExitCode.BLOCKING
+
+
+class Dialog:
+    """The gates answered at the terminal."""
+
+    def existing(self, found: Path) -> str | None:
+        return _ask_existing(found)
+
+    def answer(self, step: Step) -> dict[str, Any] | None:
+        return _ask(step)
 
 
 def _ask_existing(found: Path) -> str | None:
@@ -72,55 +69,6 @@ def _ask_existing(found: Path) -> str | None:
     except (click.exceptions.Abort, EOFError):
         return None
     return None if answer == "stop" else str(answer)
-
-
-def resume(settings: Settings, root: Path, name: str | None, *, list_only: bool = False,
-           make_model: MakeModel | None = None) -> int:
-    sessions = SpecSessions(root)
-    out = ui.console()
-    if list_only:
-        for record in sessions.list():
-            out.print(f"{record.name}  {record.status}  {record.tasks_file}  ({record.updated})",
-                      markup=False)
-        return ExitCode.OK
-    record = sessions.find(name)
-    make_model, _ = _models(settings, make_model)
-    deps = deps_for(root, settings, make_model)
-    step = sessions.waiting(record.name)
-    if step.status == "drafting":  # stopped (or killed) while a phase was being drafted
-        step = sessions.resume(record.name, None, deps)
-    return _drive(sessions, step, deps, root)
-
-
-def _models(settings: Settings,
-            make_model: MakeModel | None) -> tuple[MakeModel | None, str | None]:
-    chosen = sorted({m for m in phase_models(settings).values() if m})
-    if make_model is None and chosen and models_usable(settings):
-        from reviewloop.agent.models import make_chat_model
-
-        def chat_model(name: str) -> BaseChatModel:
-            return make_chat_model(name, region=settings.region)
-        make_model = chat_model
-    if make_model is None or not chosen:
-        reason = "no model is configured" if not chosen else \
-            f"no credentials for {', '.join(chosen)}"
-        ui.console(stderr=True).print(f"[bold red]{escape(_OFFLINE.format(reason=reason))}[/]")
-        return None, None
-    return make_model, ", ".join(chosen)
-
-
-def _drive(sessions: SpecSessions, step: Step, deps: SpecDeps, root: Path) -> int:
-    out = ui.console()
-    while step.status == "waiting":
-        answer = _ask(step)
-        if answer is None:
-            out.print(f"Stopped. Drafts are saved; continue with `reviewloop spec resume "
-                      f"{step.name}`.")
-            return ExitCode.OK
-        step = sessions.resume(step.name, answer, deps)
-    summary = summarise(root, root / step.values["tasks_file"], step.values["approved"])
-    _print_summary(summary, step.values)
-    return ExitCode.OK if not summary.diagnostics else ExitCode.BLOCKING
 
 
 def _ask(step: Step) -> dict[str, Any] | None:

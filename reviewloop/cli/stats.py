@@ -7,29 +7,18 @@ from pathlib import Path
 
 from rich.table import Table
 
+from reviewloop.app.stats import gather
 from reviewloop.cli import ui
-from reviewloop.cli.preflight import in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.reports.stats import OUTCOMES, OutcomeRow, Sources, Stats, tally
-from reviewloop.runs.records import stored
+from reviewloop.reports.stats import OUTCOMES, OutcomeRow
 
 MOST_ROWS = 25  # per table on the terminal; --json has them all
 _HEADS = {"findings": "found", "suppressed": "suppr.", "escalated": "escal.",
           "out_of_scope": "outside"}
 
 
-def gather(settings: Settings, root: Path) -> Stats:
-    found, unreadable = stored(settings, root)
-    sources = Sources(runs=sum(s.kind == "run" for s in found),
-                      reviews=sum(s.kind == "review" for s in found),
-                      pull_requests=sum(s.kind == "pull_request" for s in found),
-                      unreadable=unreadable)
-    return tally((s.summary.ledger for s in found), sources)
-
-
 def run(settings: Settings, root: Path, *, fmt: str) -> int:
-    in_repository(root)  # exit 2 outside a repository, creating nothing
     stats = gather(settings, root)
     if fmt == "json":
         print(stats.model_dump_json(indent=2))

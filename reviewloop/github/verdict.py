@@ -7,7 +7,7 @@ and the exit code all read it, so none can say "clean" while another counts open
 `Delivery` says what publishing achieved. A failure never takes the results with it: the
 SARIF, the job summary and the step outputs are written either way and state it
 (`published=false`, `publish_error`); a failure nobody planned for also sets the exit code
-(`cli/pull_request.py`), while a designed fallback — a read-only token, a head that moved —
+(`app/pull_request.py`), while a designed fallback — a read-only token, a head that moved —
 leaves the exit code to the findings.
 """
 

@@ -108,10 +108,12 @@ class Readability:
 
     def _answer(self, path: str) -> _Answer:
         if path not in self._answers:
-            self._answers[path] = self._check(path)
+            self._answers[path] = self.look(path)
         return self._answers[path]
 
-    def _check(self, path: str) -> _Answer:
+    def look(self, path: str) -> _Answer:
+        """The file system's answer for `path`, asked anew (the other methods ask once per
+        path and remember it)."""
         # a string, not a Path: built for each of 5,000 files, a Path cost more than the
         # lstat (`under`'s join, as the file system has the name)
         full = os.path.join(self._root, on_disk(path))

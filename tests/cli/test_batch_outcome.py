@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewloop.cli.batch import Batch
+from reviewloop.app.batch import Batch
+from reviewloop.app.output import Recorded
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
 from tests.support.chat import ScriptedChatModel, tool_call
@@ -13,7 +14,7 @@ from tests.support.runner import IMPLEMENTER, clean_round, runner, spec_file
 
 
 def test_a_declined_tasks_dependent_is_skipped_as_waiting_on_a_declined_task(
-        project: Path, capsys) -> None:
+        project: Path) -> None:
     spec_file(project).write_text("# Plan\n\n- [ ] 1. Add the calculator\n\n"
                                   "- [ ] 2. Add subtraction\n  - _Depends: 1_\n")
     model = ScriptedChatModel()
@@ -28,8 +29,9 @@ def test_a_declined_tasks_dependent_is_skipped_as_waiting_on_a_declined_task(
         r.resume(result.run_id, "reject")
         return ExitCode.BLOCKING
 
-    batch = Batch(run, spec_file(project), Implementer.parse("llm"), settle=reject,
+    out = Recorded()
+    batch = Batch(run, spec_file(project), Implementer.parse("llm"), settle=reject, out=out,
                   keep_going=True)
     assert batch.run() == ExitCode.BLOCKING
     assert batch.outcome == {"1": "declined", "2": "skipped"}
-    assert "Skipping task 2: it waits on 1 (declined), not done." in capsys.readouterr().err
+    assert "Skipping task 2: it waits on 1 (declined), not done." in out.lines

@@ -230,7 +230,7 @@ def test_quiet_drops_progress_and_verbose_adds_debug_logging(changed: Path):
     assert "•" not in quiet.stderr and "DEBUG" not in quiet.stderr
     assert quiet.stdout == normal.stdout and quiet.returncode == normal.returncode
     verbose = review(changed, "--verbose", "review", "--format", "ruff")
-    assert "DEBUG reviewloop.cli.review: review DiffSource(" in verbose.stderr
+    assert "DEBUG reviewloop.app.review: review DiffSource(" in verbose.stderr
     assert "• review round 1" in verbose.stderr and verbose.stdout == normal.stdout
 
 
@@ -238,7 +238,7 @@ def test_the_last_of_quiet_and_verbose_wins(changed: Path):
     quiet = review(changed, "-v", "-q", "review", "--format", "ruff")
     assert "•" not in quiet.stderr and "DEBUG" not in quiet.stderr
     verbose = review(changed, "-q", "-v", "review", "--format", "ruff")
-    assert "DEBUG reviewloop.cli.review" in verbose.stderr and "•" in verbose.stderr
+    assert "DEBUG reviewloop.app.review" in verbose.stderr and "•" in verbose.stderr
 
 
 def test_the_switch_silences_progress_and_notices_but_not_errors(capsys):

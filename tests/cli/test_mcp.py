@@ -1,6 +1,8 @@
 """`reviewloop mcp` through the MCP Python SDK's own client over stdio, against real git
-repositories: the tools are listed, a review returns the analyzers' findings, tasks come
-from the spec, and a run started through the server is listed and shown with its summary."""
+repositories: the server says its version, each tool what it does to the project (MCP tool
+annotations); a review answers in a bounded compact form whose whole report is a resource
+away; tasks come from the spec; a run started through the server is listed and shown. The
+tools call the use cases in process and never write to stdout, the protocol's channel."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 import anyio
 import pytest
 
+from reviewloop import __version__
 from tests.support.gitutil import git
 from tests.support.loop_cli import SPEC, make_example, manual_change
 
@@ -22,34 +25,89 @@ from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 TOOLS = {"review", "list_tasks", "list_runs", "show_run", "start_run"}
+BOUND = 8_000  # bytes: a review's answer, however large the change
 
 
-def call(root: Path, *steps: tuple[str, dict[str, Any]]) -> tuple[set[str], list[Any]]:
-    """Start the server in `root`, list its tools, make the calls in order."""
-    async def session() -> tuple[set[str], list[Any]]:
+class Session:
+    """What one server session showed: its initialize answer, its tools, the calls' results
+    and the resources read after them."""
+
+    def __init__(self) -> None:
+        self.info: Any = None
+        self.tools: dict[str, Any] = {}
+        self.results: list[Any] = []
+        self.read: list[Any] = []
+
+
+def call(root: Path, *steps: tuple[str, dict[str, Any]], read_reports: bool = False
+         ) -> Session:
+    """Start the server in `root`, list its tools, make the calls in order; with
+    `read_reports`, read the report resource each answer names."""
+    seen = Session()
+
+    async def session() -> None:
         params = StdioServerParameters(command=sys.executable, args=["-m", "reviewloop", "mcp"],
                                        cwd=root, env=dict(os.environ))
         async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
-            await client.initialize()
-            names = {tool.name for tool in (await client.list_tools()).tools}
-            results = [await client.call_tool(name, args) for name, args in steps]
-        return names, results
+            seen.info = await client.initialize()
+            seen.tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            for name, args in steps:
+                result = await client.call_tool(name, args)
+                seen.results.append(result)
+                uri = (result.structured_content or {}).get("report")
+                if read_reports and uri:
+                    seen.read.append(await client.read_resource(uri))
 
-    return anyio.run(session)
+    anyio.run(session)
+    return seen
 
 
-def test_the_server_reviews_a_change_and_lists_the_tasks(tmp_path: Path):
+def size(data: Any) -> int:
+    return len(json.dumps(data, ensure_ascii=False).encode())
+
+
+def test_the_server_says_its_version_and_what_each_tool_does(tmp_path: Path):
+    seen = call(make_example(tmp_path))
+
+    assert seen.info.server_info.name == "reviewloop"
+    assert seen.info.server_info.version == __version__
+    assert set(seen.tools) == TOOLS
+    hints = {name: tool.annotations for name, tool in seen.tools.items()}
+    for name in ("list_tasks", "list_runs", "show_run"):
+        assert hints[name].read_only_hint is True and hints[name].open_world_hint is False
+    assert hints["review"].read_only_hint is True
+    assert hints["review"].open_world_hint is True  # a model provider may read the change
+    start = hints["start_run"]
+    assert (start.read_only_hint, start.destructive_hint, start.idempotent_hint) == (
+        False, False, False)  # it adds a worktree and a branch, and never commits alone
+
+
+def test_a_review_answers_compactly_and_its_whole_report_is_a_resource(tmp_path: Path):
     root = make_example(tmp_path)
     (root / "shell.py").write_text(SHELL)
+    for n in range(120):  # a large change: the full report grows, the answer does not
+        (root / "many" / f"m{n}.py").parent.mkdir(exist_ok=True)
+        (root / "many" / f"m{n}.py").write_text(SHELL)
 
-    names, (review, tasks, bad) = call(root, ("review", {}), ("list_tasks", {}),
-                                       ("show_run", {"run_id": "nope"}))
+    seen = call(root, ("review", {}), ("list_tasks", {}), ("show_run", {"run_id": "nope"}),
+                read_reports=True)
+    review, tasks, bad = seen.results
 
-    assert names == TOOLS
     assert not review.is_error, review.content
-    found = review.structured_content["findings"]["remaining"]
-    assert any(f["rule"] == "B602" and f["file"] == "shell.py" for f in found), found
-    assert review.structured_content["verdict"]
+    answer = review.structured_content
+    assert "B602" in {f["rule"] for f in answer["top_findings"]}
+    assert all(":" in f["where"] for f in answer["top_findings"])
+    assert answer["verdict"] and answer["blocks"] and answer["findings_not_shown"] > 0
+    assert answer["counts"]["open"]["must_fix"] + answer["counts"]["open"].get(
+        "should_fix", 0) >= 121
+    assert "LLM reviewers are OFF" in " ".join(answer["said"])  # said, not printed
+    assert size(answer) < BOUND
+    assert answer["report"] == f"reviewloop://review/{answer['run_id']}"
+    (report,) = seen.read
+    full = json.loads(report.contents[0].text)
+    remaining = full["findings"]["remaining"]
+    assert {"shell.py", "many/m0.py", "many/m119.py"} <= {f["file"] for f in remaining}
+    assert size(full) > 10 * size(answer)
     assert not tasks.is_error
     listed = {t["id"]: t for t in tasks.structured_content["tasks"]}
     assert "T2" in listed and listed["T2"]["status"] == "open"
@@ -61,20 +119,38 @@ def test_a_run_started_through_the_server_waits_for_approval_and_is_shown(tmp_pa
     git(root, "switch", "-qc", "work")
     manual_change(root)
 
-    _, (started, runs) = call(root, ("start_run", {"task": "T2", "implementer": "manual",
-                                                   "spec": SPEC}),
-                              ("list_runs", {}))
+    started, runs = call(root, ("start_run", {"task": "T2", "implementer": "manual",
+                                              "spec": SPEC}),
+                         ("list_runs", {})).results
 
     assert not started.is_error, started.content
     run = started.structured_content["run"]
     assert run["task_id"] == "T2" and run["status"] == "awaiting_approval"
+    assert any("waiting for approval" in line for line in started.structured_content["said"])
     assert [r["run_id"] for r in runs.structured_content["runs"]] == [run["run_id"]]
-    _, (shown,) = call(root, ("show_run", {"run_id": run["run_id"]}))
+    seen = call(root, ("show_run", {"run_id": run["run_id"]}), read_reports=True)
+    (shown,), (report,) = seen.results, seen.read
     assert not shown.is_error, shown.content
-    summary = shown.structured_content["summary"]
     assert shown.structured_content["status"] == "awaiting_approval"
-    assert summary["task_id"] == "T2" and summary["ledger"] and summary["reviewers"]
+    assert shown.structured_content["report"] == f"reviewloop://run/{run['run_id']}"
+    assert shown.structured_content["reviewers"] and shown.structured_content["verdict"]
+    full = json.loads(report.contents[0].text)
+    assert full["task"]["id"] == "T2" and full["reviewers"]
     assert "T2:" not in git(root, "log", "--format=%s")  # nothing committed without approval
+
+
+def test_a_tool_writes_nothing_to_stdout(tmp_path: Path, capfd: pytest.CaptureFixture[str]):
+    """In process, as the server calls it: what the use case says is in the answer."""
+    from reviewloop.cli.mcp_tools import Tools
+
+    root = make_example(tmp_path)
+    (root / "shell.py").write_text(SHELL)
+    capfd.readouterr()
+
+    answer = Tools(root).review()
+
+    assert capfd.readouterr().out == ""
+    assert any("LLM reviewers are OFF" in line for line in answer["said"])
 
 
 def test_the_kiro_recipe_starts_this_server_and_pre_approves_only_the_reads():

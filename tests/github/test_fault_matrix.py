@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli import pull_request
-from reviewloop.cli.review import ReviewOptions
+from reviewloop.app import pull_request
+from reviewloop.app.review import ReviewOptions
+from reviewloop.cli.review import emit
+from reviewloop.cli.terminal import terminal
 from reviewloop.config import load_settings
 from reviewloop.github.client import GitHubClient
 from reviewloop.github.markers import read_marker
@@ -78,7 +80,7 @@ def review(root: Path, tmp: Path, gh: GitHubFake, action: str, **extra) -> Run:
            "GITHUB_TOKEN": "ghs_test", "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
            "GITHUB_OUTPUT": str(tmp / "outputs.txt"), "PATH": os.environ["PATH"]}
     code = pull_request.run(_settings(env), root, ReviewOptions(sarif=tmp / "out.sarif"),
-                            env=env, client=_client(gh))
+                            out=terminal(), show=emit, env=env, client=_client(gh))
     sarif = tmp / "out.sarif"
     return Run(code, dict(line.split("=", 1) for line in
                           (tmp / "outputs.txt").read_text().splitlines()),

@@ -135,13 +135,13 @@ def test_a_review_asks_the_file_system_about_each_changed_file_once(
     git(root, "add", ".")
     git(root, "commit", "-qm", "change")
     asked: Counter[tuple[str, str]] = Counter()
-    check = readable.Readability._check
+    look = readable.Readability.look
 
     def counting(self: readable.Readability, path: str) -> object:
         asked[(str(self.root), path)] += 1
-        return check(self, path)
+        return look(self, path)
 
-    monkeypatch.setattr(readable.Readability, "_check", counting)
+    monkeypatch.setattr(readable.Readability, "look", counting)
 
     summary = review_change(root, Settings(), DiffSource(base="main", head="feature"),
                             model_factory=lambda name: None, llm=False)

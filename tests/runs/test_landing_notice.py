@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli.run import _report_outcome
+from reviewloop.app.run import _report_outcome
+from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
@@ -40,5 +41,5 @@ def test_a_file_edited_while_landing_keeps_your_version_and_you_are_told(
     assert landed.kept == ("app.py",) and landed.notices == [KEPT]
     assert (root / "app.py").read_text() == "x = 'mine'\n"
     _report_outcome(RunResult("r1", "committed", commit=landed.commit, tree=tree,
-                              notices=landed.notices), root)
+                              notices=landed.notices), root, terminal())
     assert KEPT in " ".join(capsys.readouterr().out.split())

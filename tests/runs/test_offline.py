@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reviewloop.cli.review import analyzers_for
+from reviewloop.app.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.definitions import builtin_names

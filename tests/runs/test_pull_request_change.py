@@ -5,7 +5,6 @@ the parsed change instead of each asking git and the parser again."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -41,21 +40,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("llm", [False, True], ids=["offline", "reviewers"])
-def test_a_pull_request_review_parses_its_diff_once(repo: Path, llm: bool,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    parsed: Counter[str] = Counter()
-    parse = diff._parse
-
-    def counting(text: str, source: str) -> diff.ChangeSet:
-        parsed[text] += 1
-        return parse(text, source)
-
-    monkeypatch.setattr(diff, "_parse", counting)
+def test_a_pull_request_review_parses_its_diff_once(repo: Path, llm: bool) -> None:
+    before = diff.parsed_count()
     model = ScriptedChatModel()
     for name in REVIEWERS:
         model.script(f"agent: {name}", [review()])
     checkout = open_repository(repo)
-    the_diff = checkout.diff_refs("main", "feature")
 
     with base_config(checkout, "main", "feature", lambda r, c: load_settings(r, environ={}),
                      None) as trusted:
@@ -67,4 +57,4 @@ def test_a_pull_request_review_parses_its_diff_once(repo: Path, llm: bool,
     # the configuration change was flagged from the same parse
     assert [e.finding.file for e in summary.ledger.entries
             if e.finding.rule == "config-change"] == [".reviewloop.toml"]
-    assert parsed[the_diff] == 1, parsed
+    assert diff.parsed_count() - before == 1  # the pull request's diff, parsed once

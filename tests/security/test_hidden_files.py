@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli.review import analyzers_for
+from reviewloop.app.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.cli.review import analyzers_for
+from reviewloop.app.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.findings.ledger import Status
 from reviewloop.reports.report import RunSummary

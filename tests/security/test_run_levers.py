@@ -238,7 +238,7 @@ def test_a_file_no_analyzer_could_read_waits_for_a_human(project: Path) -> None:
     is named as not analysed and --yes stops (it once landed)."""
     from dataclasses import replace
 
-    from reviewloop.cli.review import analyzers_for
+    from reviewloop.app.review import analyzers_for
 
     padded = ("import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)"
               "\n# " + "x" * 2_100_000 + "\n")

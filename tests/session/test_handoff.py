@@ -158,12 +158,12 @@ def test_unpushed_commits_failed_runs_and_missing_credentials_are_blockers(repo,
 
 
 def test_a_configured_model_writes_only_the_prose_summary(repo, bedrock_fake, monkeypatch):
-    from reviewloop.cli import handoff
+    from reviewloop.app import handoff
     from reviewloop.config import load_settings
 
     bedrock_fake.enqueue("Three of seven todo tasks are done; T4 is next.")
     settings = load_settings(repo, flags={"model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"})
-    assert handoff.write(settings, repo, as_json=False) == 0
+    assert handoff.write(settings, repo).prose is not None
     text = (repo / ".reviewloop/handoff.md").read_text()
     assert "## Summary\n\nThree of seven todo tasks are done; T4 is next." in text
     assert "- spec docs/todo-spec.md: 3/7 tasks done" in text  # facts stay deterministic

@@ -27,7 +27,7 @@ import traceback
 
 # The modules every command would load anyway: imported once here, not per CLI process.
 WARM = ("reviewloop.cli.app", "reviewloop.runs.runner", "reviewloop.runs.review",
-        "reviewloop.graph.build", "reviewloop.cli.run", "reviewloop.cli.review",
+        "reviewloop.graph.build", "reviewloop.app.run", "reviewloop.cli.review",
         "langchain_aws", "boto3")
 
 

@@ -50,10 +50,26 @@ from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
 from reviewloop.memo import TextMemo
 
 __all__ = [
-    "DOCUMENTATION_CONFIDENCE", "EXAMPLE_CONFIDENCE", "SOURCE", "SecretHit", "blocking",
-    "claim_spans", "entropy", "file_hits", "looks_fake", "looks_placeholder", "preview",
-    "redact", "redact_around", "redact_finding", "scan_added_lines", "scan_changes",
-    "scan_text", "to_findings"]
+    "DOCUMENTATION_CONFIDENCE",
+    "EXAMPLE_CONFIDENCE",
+    "SOURCE",
+    "SecretHit",
+    "blocking",
+    "candidates",
+    "claim_spans",
+    "entropy",
+    "file_hits",
+    "looks_fake",
+    "looks_placeholder",
+    "preview",
+    "redact",
+    "redact_around",
+    "redact_finding",
+    "scan_added_lines",
+    "scan_changes",
+    "scan_text",
+    "to_findings",
+]
 
 SOURCE = "secrets"
 EXAMPLE_CONFIDENCE = 0.5
@@ -89,14 +105,14 @@ def scan_text(text: str, *, path: str = "<text>", prefilter: bool = True) -> lis
     regex runs and the keyword layer reads every line: the filters that skip them only save
     work, so the hits are the same, found slower (a test holds them to that)."""
     lines = _LineIndex(text)
-    spans = _spans(text) if prefilter else claim_spans(_candidates(text, prefilter=False))
+    spans = _spans(text) if prefilter else claim_spans(candidates(text, prefilter=False))
     return [_hit(text, lines, path, *span) for span in spans]
 
 
 def _spans(text: str) -> list[Candidate]:
     """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
     secrets gate and redaction scan the same added lines of a round."""
-    return _SPANS.get(text, lambda: claim_spans(_candidates(text)))
+    return _SPANS.get(text, lambda: claim_spans(candidates(text)))
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -225,7 +241,10 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 
 # --- candidates ----------------------------------------------------------------------------
 
-def _candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+def candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+    """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
+    the first of each): the one place text is read for secrets, so counting its calls counts
+    the scanning."""
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
     for bit, rule in enumerate(RULES):

@@ -87,13 +87,13 @@ def test_a_review_scans_each_added_line_once(repo: Path,
                                  + "\n")
     (repo / "new.py").write_text("".join(f"NEW_{tag}_n{i} = {i}\n" for i in range(10)))
     scanned: list[str] = []
-    candidates = scanner._candidates
+    scan = scanner.candidates
 
     def counting(text: str):
         scanned.append(text)
-        return candidates(text)
+        return scan(text)
 
-    monkeypatch.setattr(scanner, "_candidates", counting)
+    monkeypatch.setattr(scanner, "candidates", counting)
     model = ScriptedChatModel()
     for name in REVIEWERS:
         model.script(f"agent: {name}", [review()])

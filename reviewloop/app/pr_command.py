@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewloop.cli import ui
-from reviewloop.cli.pull_request import ClientFactory, github_client, review_pull
-from reviewloop.cli.review import ReviewOptions, analyzers_for
+from reviewloop.app.models import model_switch
+from reviewloop.app.output import Output
+from reviewloop.app.pull_request import ClientFactory, Face, Show, github_client, review_pull
+from reviewloop.app.review import ReviewOptions, analyzers_for
 from reviewloop.errors import BlockingOutcome, ExitCode
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.schema import Finding
@@ -87,9 +88,20 @@ class Job:
     root: Path
     load: SettingsLoader
     config_file: Path | None
-    options: ReviewOptions
-    env: Mapping[str, str]
+    face: Face
     model_factory: ModelFactory | None
+
+    @property
+    def options(self) -> ReviewOptions:
+        return self.face.options
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.face.env
+
+    @property
+    def out(self) -> Output:
+        return self.face.out
 
     @property
     def key(self) -> bytes:
@@ -101,10 +113,10 @@ class Job:
 
     def reply(self, text: str) -> None:
         self.github.create_issue_comment(self.comment.repo, self.comment.number, text)
-        ui.console().print(text, markup=False, highlight=False)
+        self.out.say(text)
 
 
-def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
+def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output, show: Show,
         config_file: Path | None = None, env: Mapping[str, str] | None = None,
         model_factory: ModelFactory | None = None,
         client: ClientFactory = github_client) -> int:
@@ -112,12 +124,12 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     env = os.environ if env is None else env
     comment = load_comment_event(env)
     if comment is None or comment.bot or (comment.command is None and not comment.problem):
-        ui.console().print("not a reviewloop command: nothing to do")
+        out.say("not a reviewloop command: nothing to do")
         return ExitCode.OK
     with client(env) as github:
         if not may_command(github, comment):
             github.create_issue_comment(comment.repo, comment.number, safe(refusal(comment)))
-            ui.console().print(f"{comment.author} may not command reviewloop: nothing run")
+            out.say(f"{comment.author} may not command reviewloop: nothing run")
             return ExitCode.OK
         if comment.command is None:
             github.create_issue_comment(comment.repo, comment.number,
@@ -125,19 +137,19 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
             return ExitCode.OK
         try:
             job = Job(comment, comment.command, _pull(github, comment), github,
-                      open_repository(root), root, load, config_file, options, env,
-                      model_factory)
+                      open_repository(root), root, load, config_file,
+                      Face(out, show, options, env), model_factory)
             return _VERBS[comment.command.verb](job)
         except GitHubError as exc:  # GitHub failing mid-command: a publishing failure
-            return _github_failed(github, comment, comment.command.verb, env, exc)
+            return _github_failed(github, comment, comment.command.verb, env, exc, out)
 
 
 def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
-                   env: Mapping[str, str], exc: GitHubError) -> int:
+                   env: Mapping[str, str], exc: GitHubError, out: Output) -> int:
     """Exit 4 with the outputs saying why, and a reply when GitHub still takes one (no
     `fix` marker: a re-delivered event tries the command again)."""
     problem = " ".join(f"GitHub failed while carrying out /reviewloop {verb}: {exc}".split())
-    code = _unpublished(env, problem, ExitCode.OK)
+    code = _unpublished(env, problem, ExitCode.OK, out)
     with suppress(GitHubError):  # else it is said on stderr and in the outputs alone
         github.create_issue_comment(comment.repo, comment.number,
                                     safe(f"@{comment.author} {problem}"))
@@ -176,18 +188,18 @@ def _review(job: Job, head: str | None = None, before: str | None = None
     _fetch(job, event.head_sha)
     with base_config(job.repo, event.base_sha, event.head_sha, job.load,
                      job.config_file) as trusted:
-        code = review_pull(trusted, job.repo, job.root, event, job.options, job.env,
-                           job.model_factory, job.target(event.head_sha))
+        code = review_pull(trusted, job.repo, job.root, event, job.face, job.model_factory,
+                           job.target(event.head_sha))
     problem = set_status(job.github, event.repo, event.head_sha, clean=code == ExitCode.OK)
     if problem is None:
         return code, None
-    return _unpublished(job.env, problem, code), problem
+    return _unpublished(job.env, problem, code, job.out), problem
 
 
-def _unpublished(env: Mapping[str, str], problem: str, code: int) -> int:
+def _unpublished(env: Mapping[str, str], problem: str, code: int, out: Output) -> int:
     """`problem` kept the command's outcome from the PR: said on stderr, in the step
     outputs and the job summary; exit 4, unless findings block (1)."""
-    ui.console(stderr=True).print(f"Not published: {problem}", markup=False, highlight=False)
+    out.warn(f"Not published: {problem}")
     write_unpublished(env, Delivery(published=False, error=problem, note=(
         f"> [!WARNING]\n> **Not published to the pull request** — {problem}")))
     return code if code == ExitCode.BLOCKING else ExitCode.UNPUBLISHED
@@ -235,7 +247,7 @@ def fix(job: Job) -> int:
     if answered(job.github.list_issue_comments(event.repo, event.number),
                 job.github.list_reviews(event.repo, event.number), job.key,
                 state.identity, job.comment.comment_id):
-        ui.console().print("this command was answered already: nothing to do")
+        job.out.say("this command was answered already: nothing to do")
         return ExitCode.OK
     _fetch(job, event.head_sha)
     base = job.repo.git("merge-base", event.base_sha, event.head_sha).strip()
@@ -295,12 +307,11 @@ def _rationale(body: str) -> str:
 
 
 def _fix(job: Job, request: FixRequest, ledger: Ledger, targets: list[Finding]) -> FixedTree:
-    from reviewloop.cli.llm import model_switch
-
     with base_config(job.repo, request.base_sha, request.head_sha, job.load,
                      job.config_file) as trusted:
         factory, llm = model_switch(trusted.settings, job.model_factory,
-                                    job.options.require_llm)
+                                    job.options.require_llm,
+                                    warn=None if job.out.quiet() else job.out.warn)
         models = FixModels(factory, llm, analyzers_for(trusted.settings))
         return fix_pull_request(job.root, trusted, request, ledger, targets, models)
 
@@ -356,7 +367,7 @@ def _suggest(job: Job, fixed: FixedTree) -> int:
                              body=answer(body, job.comment.comment_id, event.head_sha,
                                          job.key),
                              comments=[s.payload() for s in found])
-    ui.console().print(body, markup=False, highlight=False)
+    job.out.say(body)
     return ExitCode.OK
 
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewloop.cli import ui
+from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.runs.registry import new_run_id
@@ -32,6 +32,7 @@ class Batch:
     spec_file: Path
     implementer: Implementer
     settle: Settle
+    out: Output
     jobs: int = 1
     keep_going: bool = False
     approve_at_end: bool = False
@@ -49,20 +50,20 @@ class Batch:
                     self.outcome[task_id] = "awaiting approval"
                     deferred.append((task_id, result))
                 elif not self._settled(task_id, result) and not self.keep_going:
-                    ui.console(stderr=True).print(
+                    self.out.warn(
                         f"Batch stopped at task {task_id}. Decide on run {result.run_id} "
                         "(approve or reject decides that run only), then `reviewloop run "
                         "all` continues the batch; `reviewloop approve "
                         f"{result.run_id} --continue` does both. (`run all --continue` "
-                        "goes on past a declined task.)", soft_wrap=True)
+                        "goes on past a declined task.)")
                     return ExitCode.BLOCKING
         for task_id, result in deferred:
             self.outcome.pop(task_id, None)
             self._settled(task_id, result)
         if "awaiting approval" in self.outcome.values():
-            ui.console(stderr=True).print(
+            self.out.warn(
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
-                "continues the batch (or `reviewloop approve RUN --continue`).", soft_wrap=True)
+                "continues the batch (or `reviewloop approve RUN --continue`).")
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
 
     def _ready(self, wave: tuple[str, ...]) -> list[Task]:
@@ -77,7 +78,7 @@ class Batch:
             if waiting:
                 reasons = ", ".join(f"{d} ({self.outcome[d]})" if d in self.outcome else d
                                     for d in waiting)
-                ui.console(stderr=True).print(
+                self.out.warn(
                     f"Skipping task {task.id}: it waits on {reasons}, not done.")
                 self.outcome[task.id] = "skipped"
                 continue
@@ -107,7 +108,7 @@ class Batch:
         except ReviewloopError as exc:
             if self.jobs <= 1:
                 raise
-            ui.console(stderr=True).print(f"Task {task.id} failed: {exc}")
+            self.out.warn(f"Task {task.id} failed: {exc}")
             self.outcome[task.id] = "failed"
             return None
 

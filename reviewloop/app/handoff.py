@@ -1,17 +1,19 @@
 """The work behind `reviewloop handoff`, `pickup` and `note`: gathering the facts, the prose,
-writing the handoff and comparing it with where things stand now."""
+writing the handoff and comparing it with where things stand now. The command line prints
+these as text or JSON (`cli/session_commands.py`); a run's `run.then = ["handoff"]` tells
+them through its `Output`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.app.output import Output
 from reviewloop.authoring.sessions import SpecSessions
-from reviewloop.cli import ui
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import CredentialsError, ExitCode, UserInputError
+from reviewloop.errors import CredentialsError, UserInputError
 from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
 from reviewloop.session import memory, notes
@@ -23,55 +25,52 @@ if TYPE_CHECKING:  # chat models load LangChain: only when one is used
 MakeModel = Callable[[str], Any]
 
 
-def write(settings: Settings, root: Path, *, as_json: bool, learn: bool = False,
-          outputs: tuple[str, ...] = (), make_model: MakeModel | None = None) -> int:
+@dataclass(frozen=True)
+class Written:
+    """A handoff written: its facts and prose, the files, what was learned (with --learn)."""
+
+    facts: session_facts.Facts
+    prose: str | None
+    written: list[Path]
+    learned: list[str] | None  # None: not asked to learn
+
+    def as_json(self, root: Path) -> dict[str, Any]:
+        return {**doc.as_json(self.facts, self.prose),
+                "written": [p.relative_to(root).as_posix() for p in self.written],
+                "learned": self.learned or []}
+
+
+def write(settings: Settings, root: Path, *, learn: bool = False, outputs: tuple[str, ...] = (),
+          make_model: MakeModel | None = None) -> Written:
     facts = _gather(settings, root, previous=doc.read(root),
                     outputs=outputs or settings.handoff_outputs)
     prose = _prose(settings, facts, make_model)
     written = doc.write(root, facts, prose)
-    learned = memory.append(root, memory.learnings(notes.read(root))) if learn else []
-    if as_json:
-        print(json.dumps({**doc.as_json(facts, prose),
-                          "written": [p.relative_to(root).as_posix() for p in written],
-                          "learned": learned}, indent=2, ensure_ascii=False))
-        return ExitCode.OK
-    ui.console().print(doc.render(facts, prose), markup=False)
-    err = ui.console(stderr=True)
-    err.print("written: " + ", ".join(p.relative_to(root).as_posix() for p in written))
-    if learn:
-        err.print(f"learned: {len(learned)} new line(s) in {memory.MEMORY_MD}" if learned else
-                  f"learned: nothing new for {memory.MEMORY_MD} (record one with "
-                  "`reviewloop note \"…\"`)", markup=False)
-    return ExitCode.OK
+    learned = memory.append(root, memory.learnings(notes.read(root))) if learn else None
+    return Written(facts, prose, list(written), learned)
 
 
-def pickup(settings: Settings, root: Path, *, as_json: bool) -> int:
+def tell(done: Written, root: Path, out: Output) -> None:
+    """The handoff as text, then the files written and what was learned, beside it."""
+    out.say(doc.render(done.facts, done.prose))
+    out.warn("written: " + ", ".join(p.relative_to(root).as_posix() for p in done.written))
+    if done.learned is not None:
+        out.warn(f"learned: {len(done.learned)} new line(s) in {memory.MEMORY_MD}"
+                 if done.learned else f"learned: nothing new for {memory.MEMORY_MD} (record "
+                 "one with `reviewloop note \"…\"`)")
+
+
+def pickup(settings: Settings, root: Path) -> dict[str, Any]:
+    """Where the saved handoff left off, and what changed since."""
     saved = doc.read(root)
     if saved is None:
         raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
                              fix="end a session with `reviewloop handoff`")
-    report = pickup_summary(root, saved, _gather(settings, root, previous=saved))
-    if as_json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-        return ExitCode.OK
-    out = ui.console()
-    if report["discrepancies"]:
-        out.print("[bold yellow]Changed since the handoff:[/]")
-        for item in report["discrepancies"]:
-            out.print(f"  ! {item}", markup=False)
-    for title, key in (("Where we left off", "left_off"), ("Next", "next"),
-                       ("Blockers", "blockers")):
-        out.print(f"[bold]{title}:[/]")
-        items = report[key] or ["none"]
-        for number, item in enumerate(items, 1):
-            out.print(f"  {number}. {item}" if key == "next" else f"  - {item}", markup=False)
-    return ExitCode.OK
+    return pickup_summary(root, saved, _gather(settings, root, previous=saved))
 
 
-def note(root: Path, text: str, kind: str = "decision") -> int:
-    recorded = notes.add(root, text, kind)
-    ui.console().print(f"noted ({recorded.kind}): {recorded.text}", markup=False)
-    return ExitCode.OK
+def note(root: Path, text: str, kind: str = "decision") -> notes.Note:
+    return notes.add(root, text, kind)
 
 
 def _gather(settings: Settings, root: Path, *, previous: session_facts.Facts | None,

@@ -5,9 +5,9 @@ Free of LangChain at import: an offline review decides this before loading it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from reviewloop.cli import ui
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import ConfigError
 
@@ -18,8 +18,10 @@ if TYPE_CHECKING:  # chat models load LangChain: only when one is configured
 
 
 def model_switch(settings: Settings, model_factory: ModelFactory | None,
-                 require_llm: bool, *, quiet: bool = False) -> tuple[ModelFactory, bool]:
-    """The model factory and whether the LLM is on; says loudly when it is off."""
+                 require_llm: bool, *, quiet: bool = False,
+                 warn: Callable[..., None] | None = None) -> tuple[ModelFactory, bool]:
+    """The model factory and whether the LLM is on; says loudly (to `warn`) when it is off.
+    `quiet`: not even --require-llm is checked (a decision on a run already reviewed)."""
     def chat_model(name: str) -> BaseChatModel:
         from reviewloop.agent import models
 
@@ -49,10 +51,9 @@ def model_switch(settings: Settings, model_factory: ModelFactory | None,
                 models.check_credentials(model, settings.region)  # raises with the exact fix
             raise ConfigError("--require-llm is set but no model is configured",
                               where="model", fix="pass --model or set `model`")
-        if not ui.quiet():  # every report says so as well
-            ui.console(stderr=True).print(
-                f"[bold yellow]LLM reviewers are OFF ({reason}): reviewers run their "
-                "analyzers only and nothing is reported clean.[/]")
+        if warn is not None:  # every report says so as well
+            warn(f"LLM reviewers are OFF ({reason}): reviewers run their analyzers only and "
+                 "nothing is reported clean.", style="bold yellow")
     return factory, on
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewloop.cli import handoff, ui
+from reviewloop.app import handoff
+from reviewloop.app.output import Output
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.git.repository import open_repository
@@ -17,7 +18,7 @@ from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import TaskStatus
 
 
-def after_commit(settings: Settings, root: Path, result: RunResult, *, yes: bool,
+def after_commit(settings: Settings, root: Path, result: RunResult, out: Output, *, yes: bool,
                  run_next: Callable[[], int]) -> int:
     """Show the chain after a committed run; with `yes`, run the configured steps in order
     (the first that fails stops the chain and gives its exit code)."""
@@ -28,24 +29,25 @@ def after_commit(settings: Settings, root: Path, result: RunResult, *, yes: bool
     task, spec_file = _next_task(settings, root, result)
     steps = next_steps(landed, task, _spec_arg(settings, root),
                        _open_run(settings, root, task, spec_file))
-    ui.console().print(render(steps), markup=False, highlight=False, soft_wrap=True)
+    out.say(render(steps))
     if not yes:
         return ExitCode.OK
     for name in settings.run.then:
         step = next((s for s in steps if s.name == name), None)
         if step is None:
             continue  # e.g. "next" with every task done
-        code = _run(step, settings, root, run_next)
+        code = _run(step, settings, root, run_next, out)
         if code != ExitCode.OK:
             return code
     return ExitCode.OK
 
 
-def _run(step: Step, settings: Settings, root: Path, run_next: Callable[[], int]) -> int:
-    ui.console().print(f"run.then: {step.what}: {step.command}", markup=False,
-                       highlight=False)
+def _run(step: Step, settings: Settings, root: Path, run_next: Callable[[], int],
+         out: Output) -> int:
+    out.say(f"run.then: {step.what}: {step.command}")
     if step.name == "handoff":
-        return handoff.write(settings, root, as_json=False)
+        handoff.tell(handoff.write(settings, root), root, out)
+        return ExitCode.OK
     return run_next()
 
 

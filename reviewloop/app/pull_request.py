@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewloop.cli import ui
-from reviewloop.cli.progress import STEPS
-from reviewloop.cli.review import ReviewOptions, analyzers_for, emit
+from reviewloop.app.models import model_switch
+from reviewloop.app.output import Output
+from reviewloop.app.review import ReviewOptions, analyzers_for
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
 from reviewloop.findings.ledger import Health
@@ -55,13 +55,14 @@ if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
 
 
 ClientFactory = Callable[[Mapping[str, str]], GitHubClient]
+Show = Callable[[RunSummary, ReviewOptions], None]  # the report in --format, and --sarif
 
 
 def github_client(env: Mapping[str, str]) -> GitHubClient:
     return GitHubClient(token_from(env), base_url=api_url(env))
 
 
-def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
+def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output, show: Show,
         config_file: Path | None = None, env: Mapping[str, str] | None = None,
         model_factory: ModelFactory | None = None,
         client: ClientFactory = github_client) -> int:
@@ -73,28 +74,39 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
             client(env) as github:
         target = Target(github, event.repo, event.number, event.head_sha,
                         repository_key(event.repo_id))
-        return review_pull(trusted, repo, root, event, options, env, model_factory, target)
+        face = Face(out, show, options, env)
+        return review_pull(trusted, repo, root, event, face, model_factory, target)
+
+
+@dataclass(frozen=True)
+class Face:
+    """Who asked, and how: where words go, how the report is shown, the options, the
+    Actions environment."""
+
+    out: Output
+    show: Show
+    options: ReviewOptions
+    env: Mapping[str, str]
 
 
 def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: PullRequestEvent,
-            options: ReviewOptions, env: Mapping[str, str],
-            model_factory: ModelFactory | None, target: Target) -> int:
-    from reviewloop.cli.llm import model_switch
-
+                face: Face, model_factory: ModelFactory | None, target: Target) -> int:
+    options, out = face.options, face.out
     # PR code runs only when the workflow says so (`--tests`, the Action's `run-tests`).
     settings = trusted.settings.model_copy(update={
         "review": trusted.settings.review.model_copy(update={"run_tests": options.tests})})
-    factory, llm = model_switch(settings, model_factory, options.require_llm)
-    state, unread = _posted(target)
+    factory, llm = model_switch(settings, model_factory, options.require_llm,
+                                warn=None if out.quiet() else out.warn)
+    state, unread = _posted(target, out)
     base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
     incremental = base != event.base_sha
     source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
     diff_text = source.read(repo)
     summary = review_change(root, settings, source, diff_text=diff_text,
                             model_factory=factory, llm=llm, analyze=analyzers_for(settings),
-                            progress=STEPS, trusted=trusted)
+                            progress=out.progress, trusted=trusted)
     if isinstance(summary, NothingToReview):
-        ui.console().print(summary.message)
+        out.say(summary.message)
         return ExitCode.OK
     full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
     reviewed = parse_diff(diff_text) if incremental else None
@@ -104,7 +116,7 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
         judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
                       health=summary.ledger.health)
-        return _conclude(target, judge, summary, unread, options, env,
+        return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
                          chart=chart)
@@ -118,8 +130,7 @@ def diagram(root: Path, settings: Settings, summary: RunSummary) -> str:
 
 
 def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubError | None,
-              options: ReviewOptions, env: Mapping[str, str], *,
-              record: Callable[[RunSummary], object], chart: str = "") -> int:
+              face: Face, *, record: Callable[[RunSummary], object], chart: str = "") -> int:
     """Judge the PR, record its findings in the store (`reviewloop stats`), publish, and
     leave the SARIF, the job summary and the step outputs whatever publishing did; the
     exit code."""
@@ -130,23 +141,22 @@ def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubE
     markdown = to_markdown(pr)
     delivery = UNFINISHED
     try:
-        delivery = _publish(target, judge, conv, markdown, unread)
+        delivery = _publish(target, judge, conv, markdown, unread, face.out)
     finally:  # an internal error too leaves them, saying publishing did not finish
-        emit(summary, options)
+        face.show(summary, face.options)
         counts = pr.ledger.counts()["open"]
-        write_job_outputs(env, counts, _job_summary(counts, delivery, markdown, chart),
-                          options.sarif, delivery)
-    return _exit_code(pr, delivery, options.fail_on)
+        write_job_outputs(face.env, counts, _job_summary(counts, delivery, markdown, chart),
+                          face.options.sarif, delivery)
+    return _exit_code(pr, delivery, face.options.fail_on, face.out)
 
 
-def _posted(target: Target) -> tuple[PostedState, GitHubError | None]:
+def _posted(target: Target, out: Output) -> tuple[PostedState, GitHubError | None]:
     """What reviewloop posted before; when GitHub cannot say, nothing (so the whole PR is
     reviewed) and why, so that nothing is posted blind."""
     try:
         return target.read(), None
     except GitHubError as exc:
-        ui.console(stderr=True).print(f"Cannot read the pull request's comments: {exc}",
-                                      markup=False, highlight=False)
+        out.warn(f"Cannot read the pull request's comments: {exc}")
         return PostedState(), exc
 
 
@@ -178,13 +188,12 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
 
 
 def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
-             unread: GitHubError | None) -> Delivery:
+             unread: GitHubError | None, out: Output) -> Delivery:
     """Publish, and say what reached the PR. A read-only token and a head that moved are
     designed fallbacks to annotations; any other GitHub failure is reported as such."""
-    err = ui.console(stderr=True)
     if unread is not None:
         annotate(judge.findings)
-        return _failed(Delivery.failed(unread, "reading what reviewloop posted before"))
+        return _failed(Delivery.failed(unread, "reading what reviewloop posted before"), out)
     try:
         publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
                 state=judge.state, code=judge.code, health=judge.health, convergence=conv)
@@ -192,22 +201,21 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
     except GitHubError as exc:
         annotate(judge.findings)
         if exc.forbidden:
-            err.print("[yellow]The token cannot write to this pull request (a fork?): "
-                      "findings go to annotations and the job summary instead.[/]")
+            out.warn("The token cannot write to this pull request (a fork?): findings go to "
+                     "annotations and the job summary instead.", style="yellow")
             return Delivery.fell_back(
                 f"the token cannot write to this pull request: {exc}",
                 "> The token cannot write to this pull request (a fork's read-only token?): "
                 "the findings are annotations on the files, below and in the SARIF.")
         if exc.head_moved:
             note = _moved(target)
-            err.print(note.strip().removeprefix("> "))
+            out.warn(note.strip().removeprefix("> "))
             return Delivery.fell_back(f"the pull request's head moved: {exc}", note)
-        return _failed(Delivery.failed(exc, "publishing to the pull request"))
+        return _failed(Delivery.failed(exc, "publishing to the pull request"), out)
 
 
-def _failed(delivery: Delivery) -> Delivery:
-    ui.console(stderr=True).print(f"Not published: {delivery.error}", markup=False,
-                                  highlight=False)
+def _failed(delivery: Delivery, out: Output) -> Delivery:
+    out.warn(f"Not published: {delivery.error}")
     return delivery
 
 
@@ -234,7 +242,7 @@ def pr_line(counts: Mapping[str, int]) -> str:
     return f"**Open on this pull request: {sum(counts.values())}** — {counts_text(counts)}"
 
 
-def _exit_code(pr: RunSummary, delivery: Delivery, fail_on: str) -> int:
+def _exit_code(pr: RunSummary, delivery: Delivery, fail_on: str, out: Output) -> int:
     """1 when the pull request's findings block (`pr`: this push judged on the whole PR, so
     a new commit that does not touch an open must_fix keeps the check red); else 4 when the
     review could not be published for a reason nobody planned (GitHub failing, a bad token);
@@ -243,8 +251,7 @@ def _exit_code(pr: RunSummary, delivery: Delivery, fail_on: str) -> int:
         floor = Severity(fail_on)
         open_blocking = len(pr.ledger.blocking(floor))
         if open_blocking:
-            ui.console(stderr=True).print(
-                f"{open_blocking} finding(s) at or above {fail_on} are open on this pull "
-                "request.")
+            out.warn(f"{open_blocking} finding(s) at or above {fail_on} are open on this pull "
+                     "request.")
         return ExitCode.BLOCKING
     return ExitCode.UNPUBLISHED if delivery.fault else ExitCode.OK

@@ -1,22 +1,17 @@
-"""`reviewloop run | resume | approve | reject | runs`: drive the loop from the terminal."""
+"""`run | resume | approve | reject`: start a task's run (or the batch of them all), settle it
+(approval from --yes, the user, or the pull request), and say how it landed."""
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.prompt import Confirm
-from rich.text import Text
-
 from reviewloop.agent.models import ModelFactory
-from reviewloop.cli import ui
-from reviewloop.cli.chain import after_commit
-from reviewloop.cli.llm import model_switch
-from reviewloop.cli.panel import to_rich
-from reviewloop.cli.preflight import Needs, check_implementer_model, preflight
-from reviewloop.cli.progress import STEPS
+from reviewloop.app.chain import after_commit
+from reviewloop.app.models import model_switch
+from reviewloop.app.output import Output
+from reviewloop.app.preflight import Needs, check_implementer_model, preflight
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
@@ -45,7 +40,7 @@ class RunOptions:
     approve_at_end: bool = False  # `run all`: ask for the approvals after the batch
 
 
-def run(settings: Settings, root: Path, target: str, options: RunOptions,
+def run(settings: Settings, root: Path, target: str, options: RunOptions, out: Output,
         model_factory: ModelFactory | None = None) -> int:
     implementer = Implementer.parse(options.implementer)
     preflight(settings, root, Needs(llm_implementer=implementer.spec.uses_model,
@@ -56,7 +51,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
     _check_branch(root, settings, options.branch)  # refused before anything is created
-    runner = _runner(settings, root, model_factory, options.require_llm)
+    runner = loop_runner(settings, root, model_factory, options.require_llm, out)
     if implementer.spec.uses_model and not runner.llm:
         raise ConfigError(f"the {implementer.kind} implementer needs a model and credentials",
                           where="--implementer",
@@ -64,22 +59,21 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions,
                               "--implementer manual / cmd:\"…\"")
     _prepare_branch(root, settings, options.branch)
     if target == "all":
-        return _batch(runner, spec.tasks_file, implementer, options, batch_id=None)
+        return _batch(runner, spec.tasks_file, implementer, options, out, batch_id=None)
     task = select.next_task(spec.tasks) if target == "next" else select.by_id(spec.tasks, target)
     if task is None:
-        ui.console().print("Every task is done (or waiting on an optional or blocked one).")
+        out.say("Every task is done (or waiting on an optional or blocked one).")
         return ExitCode.OK
     if task.is_done and not options.force:
-        ui.console().print(f"Task {task.id} ({task.title}) is already done in "
-                           f"{spec.tasks_file.name}: nothing to run. Pass --force to run it "
-                           "again.")
+        out.say(f"Task {task.id} ({task.title}) is already done in {spec.tasks_file.name}: "
+                "nothing to run. Pass --force to run it again.")
         return ExitCode.OK
-    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options,
+    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
 
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,
-           model_factory: ModelFactory | None = None) -> int:
+           out: Output, model_factory: ModelFactory | None = None) -> int:
     from reviewloop.runs.store import registry_for
 
     preflight(settings, root, Needs(existing_runs=True, require_llm=options.require_llm,
@@ -89,12 +83,12 @@ def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptio
     settings = _as_started(settings, record)
     if record.options.get("implementer", "llm") == "llm" and model_factory is None:
         check_implementer_model(settings)
-    runner = _runner(settings, root, model_factory, options.require_llm)
-    code = _settle(runner, runner.resume(record.run_id), options)
-    return _continue_batch(runner, record, options) if code == ExitCode.OK else code
+    runner = loop_runner(settings, root, model_factory, options.require_llm, out)
+    code = _settle(runner, runner.resume(record.run_id), options, out)
+    return _continue_batch(runner, record, options, out) if code == ExitCode.OK else code
 
 
-def decide(settings: Settings, root: Path, run_id: str, decision: str,
+def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Output,
            model_factory: ModelFactory | None = None, *, keep_going: bool = False) -> int:
     """Approve or reject one run. A run of a batch is decided alone; with `keep_going`
     (`approve --continue`) the batch then goes on, as `reviewloop run all` would."""
@@ -107,7 +101,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
         raise UserInputError(f"run {run_id} is not part of a batch: there is nothing to "
                              "continue", where=run_id,
                              fix=f"drop --continue: reviewloop {decision} {run_id}")
-    runner = _runner(_as_started(settings, record), root, model_factory, False, quiet=True)
+    runner = loop_runner(_as_started(settings, record), root, model_factory, False, out,
+                     quiet=True)
     waiting = record.status == "awaiting_approval"
     retry_commit = record.status == "failed" and runner.next_nodes(run_id) in (("commit",),
                                                                               ("land",))
@@ -120,15 +115,15 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str,
         raise UserInputError(f"run {run_id} was approved; its commit failed: {record.detail}",
                              where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
     result = runner.resume(run_id, decision if waiting else None)
-    _report_outcome(result, runner.root)
+    _report_outcome(result, runner.root, out)
     if not record.batch:
-        return after_commit(runner.settings, runner.root, result, yes=False,
+        return after_commit(runner.settings, runner.root, result, out, yes=False,
                             run_next=lambda: ExitCode.OK)
     if keep_going and result.status == "committed":
-        return _continue_batch(runner, record, RunOptions())
-    ui.console().print(f"Run {run_id} is part of batch {record.batch}; only this run was "
-                       "decided. Continue the batch with `reviewloop run all` (or "
-                       f"`reviewloop approve {run_id} --continue`).", soft_wrap=True)
+        return _continue_batch(runner, record, RunOptions(), out)
+    out.say(f"Run {run_id} is part of batch {record.batch}; only this run was decided. "
+            "Continue the batch with `reviewloop run all` (or "
+            f"`reviewloop approve {run_id} --continue`).")
     return ExitCode.OK
 
 
@@ -140,18 +135,19 @@ def _as_started(settings: Settings, record: RunRecord) -> Settings:
     return settings
 
 
-def _continue_batch(runner: LoopRunner, record: RunRecord, options: RunOptions) -> int:
+def _continue_batch(runner: LoopRunner, record: RunRecord, options: RunOptions,
+                    out: Output) -> int:
     if not record.batch:
         return ExitCode.OK
     implementer = Implementer.parse(record.options.get("implementer", "llm"))
-    return _batch(runner, Path(record.spec), implementer, options, batch_id=record.batch)
+    return _batch(runner, Path(record.spec), implementer, options, out, batch_id=record.batch)
 
 
 # -- internals ------------------------------------------------------------------------------
 
 
-def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
-            require_llm: bool, *, quiet: bool = False) -> LoopRunner:
+def loop_runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
+            require_llm: bool, out: Output, *, quiet: bool = False) -> LoopRunner:
     from functools import partial
 
     from reviewloop.checks.gates.commands import project_tests
@@ -159,12 +155,13 @@ def _runner(settings: Settings, root: Path, model_factory: ModelFactory | None,
 
     # .kiro/governance.yaml's quality gates (test_coverage) reach the tests the loop runs
     settings = with_quality_gates(settings, load_policy(root, settings))
-    factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet)
+    factory, on = model_switch(settings, model_factory, require_llm, quiet=quiet,
+                               warn=None if out.quiet() else out.warn)
     # A run executes the tests in its gates anyway; the coverage analyzer may too, sandboxed.
     from reviewloop.github.run_pr import land_run
 
-    return LoopRunner(root, settings, factory, llm=on, progress=STEPS,
-                      notice=ui.notice, analyze=partial(analyze, tests=project_tests(settings)),
+    return LoopRunner(root, settings, factory, llm=on, progress=out.progress,
+                      notice=out.notice, analyze=partial(analyze, tests=project_tests(settings)),
                       open_pr=partial(land_run, env=os.environ))
 
 
@@ -196,11 +193,11 @@ def _prepare_branch(root: Path, settings: Settings, branch: str | None) -> None:
 
 
 def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
-           options: RunOptions, batch_id: str | None) -> int:
-    from reviewloop.cli.batch import Batch
+           options: RunOptions, out: Output, batch_id: str | None) -> int:
+    from reviewloop.app.batch import Batch
 
     batch = Batch(runner, spec_file, implementer,
-                  settle=lambda r, result: _settle(r, result, options),
+                  settle=lambda r, result: _settle(r, result, options, out), out=out,
                   jobs=options.jobs or runner.settings.run.jobs, keep_going=options.keep_going,
                   approve_at_end=options.approve_at_end)
     if batch_id:
@@ -208,66 +205,60 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
     return batch.run()
 
 
-def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, *,
+def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, out: Output, *,
             chain: bool = False) -> int:
     """Show the summary; get approval from --yes, the terminal, or later from the user.
     With run.land = "pr" the pull request is the approval: the run goes on to open it.
     With `chain` (one task, not a batch) a commit is followed by the next steps."""
     from reviewloop.github.run_pr import spend_text
 
-    out = ui.console()
     if result.summary is not None:
-        out.print(to_rich(result.summary))
-        out.print(f"Spend: {spend_text(result.summary, runner.settings.budget_usd)}",
-                  markup=False)
+        out.summary(result.summary)
+        out.say(f"Spend: {spend_text(result.summary, runner.settings.budget_usd)}")
     if result.status == "awaiting_approval":
         reasons = result.escalations
         # land = "pr": the pull request's review is the approval. An escalated run (its
         # budget spent included) opens a draft with the attention label: nothing reaches
         # the base branch without a human, and the work is where the human looks.
-        if result.land.approval_by_review or (options.yes and not reasons):
-            result = runner.resume(result.run_id, "approve")
-        elif _interactive():
-            from reviewloop.cli.live import paused
-
-            with paused():  # other runs of a wave may still be drawn live
-                approve = Confirm.ask("Ready to commit?", default=not reasons, console=out)
-            result = runner.resume(result.run_id, "approve" if approve else "reject")
-        else:
+        given = result.land.approval_by_review or (options.yes and not reasons)
+        approve = True if given else out.ask("Ready to commit?", default=not reasons)
+        if approve is None:
             why = " (escalated: needs your explicit approval)" if reasons else ""
-            out.print(f"Run {result.run_id} is waiting for approval{why}.\n"
-                      f"  approve: reviewloop approve {result.run_id}\n"
-                      f"  reject:  reviewloop reject {result.run_id}")
+            out.say(f"Run {result.run_id} is waiting for approval{why}.\n"
+                    f"  approve: reviewloop approve {result.run_id}\n"
+                    f"  reject:  reviewloop reject {result.run_id}")
             return ExitCode.BLOCKING
-    _report_outcome(result, runner.root)
+        result = runner.resume(result.run_id, "approve" if approve else "reject")
+    _report_outcome(result, runner.root, out)
     if result.status == "committed" and result.land.approval_by_review and result.escalations:
         return ExitCode.BLOCKING  # a draft pull request waits for a human
     if result.status != "committed":
         return ExitCode.BLOCKING
     if not chain:
         return ExitCode.OK
-    return after_commit(runner.settings, runner.root, result, yes=options.yes,
+    return after_commit(runner.settings, runner.root, result, out, yes=options.yes,
                         run_next=lambda: run(runner.settings, runner.root, "next",
-                                             replace(options, branch=None),
+                                             replace(options, branch=None), out,
                                              runner.model_factory))
 
 
-def _report_outcome(result: RunResult, root: Path) -> None:
-    out = ui.console()
+def _report_outcome(result: RunResult, root: Path, out: Output) -> None:
+    """How a committed run landed (its land mode's words), or that a declined one left
+    your checkout alone and where its work is kept."""
     tree = result.tree
     if result.status == "committed":
         said = result.land.outcome(result.run_id, result.commit or "", tree,
                                    state_dir(root) / "runs" / result.run_id)
         if said is not None:  # else landed by another process, which said it
-            out.print(Text.assemble((said[0], "green"), said[1]), highlight=False)
+            out.done(*said)
         for notice in result.notices:
-            out.print(notice, markup=False, highlight=False)
+            out.say(notice)
     elif result.status == "declined":
         kept = ""
         if tree is not None and Path(tree.path).exists():
             kept = (f" The run's work is kept for inspection in {_shown(tree.path)} (branch "
                     f"{tree.branch}); `reviewloop clean` removes it.")
-        out.print(f"Declined: nothing committed and your checkout was not touched (run "
+        out.say(f"Declined: nothing committed and your checkout was not touched (run "
                   f"{result.run_id}).{kept}")
 
 
@@ -276,7 +267,3 @@ def _shown(path: str) -> str:
         return str(Path(path).relative_to(Path.cwd()))
     except ValueError:
         return path
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()

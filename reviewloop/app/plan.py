@@ -1,0 +1,65 @@
+"""`plan`: the tasks a batch may start now (their dependencies done, or ticked at a ref where
+the wave's pull requests merged), held back when the spec's batch budget is spent."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from reviewloop.agent.spend import usd
+from reviewloop.config import Settings
+from reviewloop.git.repository import open_repository
+from reviewloop.runs.budget import SpendLog, spec_key
+from reviewloop.spec.batch import Wave, eligible_wave
+from reviewloop.spec.loader import load_spec, parse_tasks, read_text
+from reviewloop.spec.model import Spec
+
+
+def wave(settings: Settings, root: Path, *, limit: int | None = None,
+         ref: str | None = None) -> tuple[Wave, str | None]:
+    """The wave that may start now, and why none may (every task held) when the budget is
+    spent."""
+    spec = load_spec(root, settings.spec)
+    merged = ticked_at(spec, root, ref) if ref else set()
+    found = eligible_wave(spec.tasks, merged=merged, limit=limit)
+    refusal = _batch_budget_spent(settings, root, spec)
+    if refusal:
+        found = Wave(held=tuple(t.id for t in found.tasks) + found.held,
+                     remaining=found.remaining, diagnostics=found.diagnostics)
+    return found, refusal
+
+
+def _batch_budget_spent(settings: Settings, root: Path, spec: Spec) -> str | None:
+    """Why no task may start: the spec's batch has spent `batch_budget_usd`."""
+    budget = settings.batch_budget_usd
+    if budget is None:
+        return None
+    spent = SpendLog(settings, root).total(spec_key(spec.tasks_file, root))
+    if spent < budget:
+        return None
+    return (f"batch budget spent: {usd(spent)} of batch_budget_usd {usd(budget)} for "
+            f"{spec_key(spec.tasks_file, root)}; no task started (raise batch_budget_usd "
+            "to go on)")
+
+
+def ticked_at(spec: Spec, root: Path, ref: str) -> set[str]:
+    """Ids of the tasks ticked in the spec's tasks file as committed at `ref`."""
+    repo = open_repository(root)
+    relative = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
+    with tempfile.TemporaryDirectory(prefix="reviewloop-plan-") as folder:
+        if not repo.export_files(ref, [relative], Path(folder)):
+            return set()  # the spec is not in the target yet: nothing of it is merged
+        text = read_text(Path(folder) / relative)
+    parsed = parse_tasks(repo.root, spec.tasks_file, text)
+    return {t.id for t in parsed.tasks if t.is_done}
+
+
+def to_json(found: Wave, ref: str | None) -> dict:
+    return {
+        "ref": ref,
+        "tasks": [{"task": t.id, "title": t.title, "file": t.file, "line": t.line}
+                  for t in found.tasks],
+        "held": list(found.held),
+        "remaining": found.remaining,
+        "diagnostics": [d.model_dump(mode="json") for d in found.diagnostics],
+    }
