@@ -99,7 +99,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
                                     trusted.settings,
                                     load_policy(trusted.root or root, trusted.settings)),
                                     base=None if source.head else source.base),
-                                progress=STEPS, trusted=trusted)
+                                progress=STEPS, trusted=trusted, repo=repo)
         if isinstance(summary, NothingToReview):
             out = ui.console(stderr=options.format != "text")
             for line in [] if ui.quiet() else [summary.message,
