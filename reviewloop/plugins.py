@@ -9,13 +9,13 @@ package to fix or uninstall: a half-loaded registry would silently review less.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import TypeVar
 
 from reviewloop.errors import PluginError
+from reviewloop.memo import shared_cache
 
 ANALYZERS = "reviewloop.analyzers"
 FORMATS = "reviewloop.formats"
@@ -35,7 +35,7 @@ class Plugin:
     distribution: str
 
 
-@functools.cache
+@shared_cache  # asked by the analyzers of every reviewer at once: loaded once
 def load(group: str) -> tuple[Plugin, ...]:
     """Every entry point of `group`, imported (once per process), by name."""
     found = []

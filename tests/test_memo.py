@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from reviewloop.memo import TextMemo
+from reviewloop.memo import TextMemo, shared_cache
 
 
 def test_callers_asking_together_share_one_computation():
@@ -96,3 +96,47 @@ def test_a_character_budget_drops_the_oldest_texts_first():
     memo.get("2" * 20, count(2))
     memo.get("1" * 20, count(1))  # computed again
     assert calls == [1, 2, 3, 1]
+
+
+def test_a_shared_cache_computes_once_for_callers_asking_together():
+    """The analyzers of five reviewers start side by side and all ask for the secrets rules:
+    `functools.cache` lets each of them compute them, `shared_cache` one."""
+    calls = []
+    started, release = threading.Event(), threading.Event()
+
+    @shared_cache
+    def rules(kind: str) -> str:
+        calls.append(kind)
+        started.set()
+        release.wait(timeout=60)  # held until every other caller is asking
+        return kind.upper()
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(rules("a")))
+    first.start()
+    assert started.wait(timeout=60)
+    others = [threading.Thread(target=lambda: results.append(rules("a"))) for _ in range(4)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in (first, *others):
+        thread.join()
+    assert results == ["A"] * 5 and calls == ["a"] and rules.misses == 1
+    assert rules("b") == "B" and calls == ["a", "b"]
+    rules.cache_clear()
+    assert rules("a") == "A" and rules.misses == 1
+
+
+def test_a_shared_cache_remembers_no_failure():
+    tries = []
+
+    @shared_cache
+    def flaky() -> int:
+        tries.append(1)
+        if len(tries) == 1:
+            raise RuntimeError("boom")
+        return len(tries)
+
+    with pytest.raises(RuntimeError, match="boom"):
+        flaky()
+    assert flaky() == 2 and flaky() == 2

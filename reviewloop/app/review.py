@@ -83,7 +83,7 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
                                     trusted.settings,
                                     load_policy(trusted.root or root, trusted.settings)),
                                     base=None if source.head else source.base),
-                                progress=out.progress, trusted=trusted)
+                                progress=out.progress, trusted=trusted, repo=repo)
         if isinstance(summary, NothingToReview):
             return Nothing(summary.message, left_out)
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})

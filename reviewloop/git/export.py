@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-import git
-
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.command import GitCommand
 from reviewloop.git.sizes import MAX_FILE_BYTES
 
 
-def write_blobs(cmd: git.Git, listing: str, dest: Path, options: Sequence[str]) -> list[str]:
+def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str]) -> list[str]:
     """Write the regular files of `listing` (`ls-tree -r -z -l`) under `dest`; their paths.
     Symlinks and submodules are left out; `options` go before every git command."""
     files: list[tuple[str, str, int]] = []
@@ -33,16 +32,16 @@ def write_blobs(cmd: git.Git, listing: str, dest: Path, options: Sequence[str]) 
     for path, sha, size in files:
         if size > MAX_FILE_BYTES:  # never whole in this process: git writes the file
             with (dest / path).open("wb") as fh:
-                cmd.execute(["git", *options, "cat-file", "blob", sha], output_stream=fh)
+                cmd.run(["git", *options, "cat-file", "blob", sha], output=fh)
     return [path for path, _, _ in files]
 
 
-def _batch(cmd: git.Git, options: Sequence[str], files: Sequence[tuple[str, str]],
+def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, str]],
            dest: Path) -> None:
     """Every blob of `files` from one `git cat-file --batch`: the ids are written from a
     thread while the answers are read, so neither pipe fills up and waits on the other."""
     with subprocess.Popen(["git", *options, "cat-file", "--batch"], cwd=cmd.working_dir,
-                          env={**os.environ, **cmd.environment()}, stdin=subprocess.PIPE,
+                          env=dict(os.environ), stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert proc.stdin is not None and proc.stdout is not None
         writer = threading.Thread(target=_ask, args=(proc.stdin, [sha for _, sha in files]),

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import git
-
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import write_blobs
 from reviewloop.git.names import on_disk, shown
@@ -51,23 +50,15 @@ def is_protected(branch: str, protected: Sequence[str]) -> bool:
 
 def open_repository(path: str | os.PathLike[str]) -> Repository:
     """The repository whose working tree contains `path`."""
-    try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserInputError(
-            f"not a git repository: {path}", fix="run `git init` there (or in a parent "
-            "folder), or run reviewloop inside an existing repository") from None
-    if repo.bare or repo.working_tree_dir is None:
-        raise UserInputError(f"a bare repository has no working tree: {path}",
-                             fix="run reviewloop in a clone with a working tree")
-    return Repository(repo)
+    return Repository(*locate(path, NO_TREE_CODE))
 
 
 class Repository:
     """One git working tree. Every method runs git; nothing runs at construction."""
 
-    def __init__(self, repo: git.Repo):
-        self._repo = repo
+    def __init__(self, command: GitCommand, git_dir: Path):
+        self._cmd = command
+        self._git_dir = git_dir
         # answers that cannot change while this object lives, asked of git once each (a
         # working-tree snapshot asked where the index is and what its base is, every time)
         self._git_paths: dict[str, Path] = {}
@@ -76,7 +67,7 @@ class Repository:
 
     @property
     def root(self) -> Path:
-        return Path(self._repo.working_tree_dir or "")
+        return self._cmd.working_dir
 
     # -- commits and branches -------------------------------------------------------------
 
@@ -131,7 +122,7 @@ class Repository:
         rel = self._paths(paths)
         out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
                         "--", *rel) if rel else ""
-        return [shown(p) for p in write_blobs(self._repo.git, out, dest, _GLOBAL)]
+        return [shown(p) for p in write_blobs(self._cmd, out, dest, _GLOBAL)]
 
     # -- diffs ----------------------------------------------------------------------------
 
@@ -161,7 +152,7 @@ class Repository:
                   *, merge_base: bool = True, context: int = 3) -> str:
         """Unified diff between two commits; `base...head` (the pull-request view) by default."""
         args = (f"-U{context}", *self._range(base, head, merge_base), "--", *self._paths(paths))
-        key = "\0".join((str(self._repo.git_dir), *args))  # commit ids: it never changes
+        key = "\0".join((str(self._git_dir), *args))  # commit ids: it never changes
         return _COMMIT_DIFFS.get(key, lambda: self._plain_diff(*args))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
@@ -170,7 +161,7 @@ class Repository:
     def _plain_diff(self, *args: str) -> str:
         """A tree-to-tree diff no tree's .gitattributes can blind (`git.plaindiff`), in which
         a text file git took for binary by a NUL byte is shown as text."""
-        with without_tree_attributes(Path(self._repo.git_dir)) as (options, env):
+        with without_tree_attributes(self._git_dir) as (options, env):
             return utf8_names(as_text(
                 lambda *more: self.git(*options, *more, env=env, errors="replace"),
                 (*DIFF_SIZE_LIMIT, *_DIFF, *args),
@@ -320,9 +311,7 @@ class Repository:
         """Run git, never anything from the tree (`NO_TREE_CODE`); `literal` makes paths plain
         names, never globs or pathspec magic (off for `check-ignore`, which rejects it)."""
         flags = ("--literal-pathspecs",) if literal else ()
-        status, out, err = self._repo.git.execute(
-            ["git", *flags, *_GLOBAL, *args], env=dict(env or {}), with_extended_output=True,
-            with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False)
+        status, out, err = self._cmd.run(["git", *flags, *_GLOBAL, *args], env=env)
         return status, out.decode("utf-8", errors), err
 
     def git(self, *args: str, env: Mapping[str, str] | None = None,

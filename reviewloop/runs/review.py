@@ -106,11 +106,13 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   diff_text: str | None = None,
                   analyze: Callable[..., AnalyzerReport] | None = None,
                   progress: Listener | None = None,
-                  trusted: TrustedConfig | None = None) -> RunSummary | NothingToReview:
+                  trusted: TrustedConfig | None = None,
+                  repo: Repository | None = None) -> RunSummary | NothingToReview:
     """Review the change `source` names; with `trusted`, agents and governance come from its
     root and a change to the configuration itself is flagged. With a head commit, analyzers,
-    reviewers and gates read that commit's files (a temporary export), never the checkout."""
-    repo = open_repository(root)
+    reviewers and gates read that commit's files (a temporary export), never the checkout.
+    `repo`: the repository at `root` when the caller has it open already."""
+    repo = repo or open_repository(root)
     repo.ensure_ignored(".reviewloop/")
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",

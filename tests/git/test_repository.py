@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.errors import BlockingOutcome, UserInputError
+from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import FileStatus, parse_diff
 from reviewloop.git.repository import (
     Repository,
@@ -530,7 +531,7 @@ def test_export_writes_many_files_from_one_batch_and_names_a_missing_blob(
     listing = f"100644 blob {'0' * 40} 3\tghost.py\0" + "".join(
         f"100644 blob {real} 9\tcopy{n}.py\0" for n in range(5000))
     with pytest.raises(ReviewloopError, match="has no blob"):
-        write_blobs(repo._repo.git, listing, root.parent / "ghost", ())
+        write_blobs(GitCommand(root), listing, root.parent / "ghost", ())
 
 
 def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew(

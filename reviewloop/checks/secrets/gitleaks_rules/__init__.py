@@ -25,12 +25,12 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 
 from reviewloop.checks.secrets.assignments import names_no_secret
 from reviewloop.checks.secrets.keywords import LiteralFilter
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
+from reviewloop.memo import shared_cache
 
 Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
 CONFIDENCE = 0.8
@@ -128,7 +128,7 @@ def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
 
 # --- loading -------------------------------------------------------------------------------
 
-@cache
+@shared_cache  # the five reviewers' secrets scans start side by side: read and compiled once
 def _config() -> _Config:
     raw = tomllib.loads(resources.files(__name__).joinpath("gitleaks.toml")
                         .read_text(encoding="utf-8"))

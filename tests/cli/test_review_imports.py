@@ -1,0 +1,60 @@
+"""An offline `reviewloop review` loads only what it needs (issue #41, item 3): no model
+client, no graph, no HTTP library, no GitPython (its git runs as plain subprocesses), and
+detect-secrets (which imports requests) only when a line could hold one of its secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.paths import ROOT
+from tests.support.review_cli import repo
+
+# The click command as `python -m reviewloop review` runs it, the panel drawn; then every
+# module the process loaded, written to the file named by the first argument.
+PROBE = """
+import json, sys
+out = sys.argv.pop(1)
+from reviewloop.cli.app import main
+try:
+    main()
+finally:
+    with open(out, "w") as fh:
+        json.dump(sorted(sys.modules), fh)
+"""
+
+# top-level packages an offline review must not import, and why each is not needed
+NOT_NEEDED = {
+    "langgraph": "the offline round runs without the graph",
+    "langchain_core": "no chat model",
+    "langchain_aws": "no chat model",
+    "langsmith": "no chat model",
+    "boto3": "no Bedrock client",
+    "botocore": "no Bedrock client",
+    "requests": "no HTTP (detect-secrets imports it: only when it has a line to look at)",
+    "urllib3": "no HTTP",
+    "git": "GitPython: the repository's git runs as plain subprocesses",
+    "gitdb": "GitPython's object database",
+    "detect_secrets": "no line of this change could hold one of its secrets",
+}
+
+
+def test_an_offline_review_loads_no_module_it_does_not_need(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    # bandit's B307 (its message and link hold nothing detect-secrets' plugins look for)
+    (root / "app.py").write_text("def run(expression):\n    return eval(expression)\n")
+    loaded = tmp_path / "modules.json"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
+           "FORCE_COLOR": "1", "COLUMNS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", PROBE, str(loaded), "review", "--fail-on", "never"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Use of possibly insecure function" in done.stdout  # bandit ran; the panel drawn
+    modules = json.loads(loaded.read_text())
+    assert "reviewloop.runs.offline" in modules
+    found = {name.split(".")[0] for name in modules} & NOT_NEEDED.keys()
+    assert not found, {name: NOT_NEEDED[name] for name in sorted(found)}
