@@ -5,6 +5,7 @@ The whole report (`to_json`) stays one read away (the MCP server's resource)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from reviewloop.findings.ledger import Health
@@ -13,16 +14,20 @@ from reviewloop.reports.report import CLEAN, RunSummary, verdict
 
 TOP = 10  # findings shown, most severe first
 LISTED = 10  # files not analysed, files not read, problems: at most this many each
-TEXT = 200  # characters of a title or a reason
+TEXT = 200  # bytes of JSON for a title or a reason
+PLACE = 512  # bytes of JSON for a `file:line` (longer: its end, the file name and line, kept)
+VERDICT = 400  # bytes of JSON for the verdict
+MAX_BYTES = 8_000  # of the whole answer: listed gaps are left out, last first, to fit
 
 
 def compact(summary: RunSummary, *, top: int = TOP) -> dict[str, Any]:
-    """The summary in a bounded size: no ledger, no rationale, no history."""
+    """The summary in at most `MAX_BYTES` of JSON: no ledger, no rationale, no history; every
+    total counted, the listed items cut to fit."""
     said = verdict(summary)
     unresolved = sorted((e.finding for e in summary.ledger.unresolved), key=Finding.sort_key)
-    return {
+    return _fitted({
         "run_id": summary.run_id,
-        "verdict": said,
+        "verdict": _short(said, VERDICT),
         "clean": said == CLEAN,
         "llm": summary.llm,
         "counts": _counts(summary),
@@ -31,7 +36,28 @@ def compact(summary: RunSummary, *, top: int = TOP) -> dict[str, Any]:
         "incomplete": _incomplete(summary),
         "reviewers": {r.agent: r.status for r in summary.reviewers},
         "gates": [{"name": n, "passed": p} for n, p, _ in summary.gates],
-    }
+    })
+
+
+def _fitted(answer: dict[str, Any]) -> dict[str, Any]:
+    """`answer` with listed items left out, the least telling first (files nobody read, then
+    what did not run, files not analysed, and last the least severe findings shown), until
+    its JSON fits `MAX_BYTES`; the totals beside each list still count them all."""
+    gaps = answer["incomplete"]
+    for key in ("not_read", "not_run", "files_not_analysed"):
+        while _size(answer) > MAX_BYTES and gaps[key]:
+            if isinstance(gaps[key], dict):
+                gaps[key].pop(next(reversed(gaps[key])))
+            else:
+                gaps[key].pop()
+    while _size(answer) > MAX_BYTES and answer["top_findings"]:
+        answer["top_findings"].pop()
+        answer["findings_not_shown"] += 1
+    return answer
+
+
+def _size(value: object) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode())
 
 
 def _counts(summary: RunSummary) -> dict[str, dict[str, int]]:
@@ -41,7 +67,8 @@ def _counts(summary: RunSummary) -> dict[str, dict[str, int]]:
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    return {"severity": finding.severity.value, "where": f"{finding.file}:{finding.start_line}",
+    return {"severity": finding.severity.value,
+            "where": _short(f"{finding.file}:{finding.start_line}", PLACE, keep_end=True),
             "rule": finding.rule, "title": _short(finding.title), "agent": finding.agent}
 
 
@@ -52,7 +79,7 @@ def _incomplete(summary: RunSummary) -> dict[str, Any]:
     broken = summary.ledger.incomplete()
     return {
         "complete": not gaps and not broken and not summary.skipped,
-        "files_not_analysed": {path: _short(reasons[0])
+        "files_not_analysed": {_short(path, PLACE, keep_end=True): _short(reasons[0])
                                for path, reasons in list(gaps.items())[:LISTED]},
         "files_not_analysed_total": len(gaps),
         "not_run": [_health(h) for h in broken[:LISTED]],
@@ -67,6 +94,18 @@ def _health(health: Health) -> str:
                   + (f" ({health.reason})" if health.reason else ""))
 
 
-def _short(text: str) -> str:
+def _short(text: str, limit: int = TEXT, *, keep_end: bool = False) -> str:
+    """`text` on one line, cut to `limit` bytes of JSON (a byte of a control character
+    escaped takes six): its start and "…", or with `keep_end` "…" and its end (a path's file
+    name and line)."""
     text = " ".join(text.split())
-    return text if len(text) <= TEXT else text[:TEXT - 1] + "…"
+    if _size(text) <= limit:
+        return text
+    kept: list[str] = []
+    used = _size("…")
+    for char in reversed(text) if keep_end else text:
+        used += _size(char) - 2
+        if used > limit:
+            break
+        kept.append(char)
+    return "…" + "".join(reversed(kept)) if keep_end else "".join(kept) + "…"

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.reports.compact import LISTED, TOP, compact
+from reviewloop.reports.compact import LISTED, MAX_BYTES, TOP, compact
 from reviewloop.reports.report import CLEAN, ReviewerOutcome, RunSummary, to_json, verdict
 
 BOUND = 8_000  # bytes of JSON, whatever the review holds
+assert MAX_BYTES <= BOUND
 
 NAME = st.text(alphabet="abcdefghij_/", min_size=1, max_size=300).map(
     lambda s: "d/" + s.strip("/").replace("//", "/") + ".py")
@@ -55,7 +56,7 @@ def test_the_compact_form_is_bounded_and_counts_everything(found, files, reason)
 
     small = compact(full)
 
-    assert len(json.dumps(small, ensure_ascii=False).encode()) < BOUND
+    assert len(json.dumps(small, ensure_ascii=False).encode()) <= BOUND
     assert sum(sum(by.values()) for by in small["counts"].values()) == len(found)
     ranked = sorted(found, key=Finding.sort_key)[:TOP]
     assert [f["where"] for f in small["top_findings"]] == [
@@ -63,10 +64,14 @@ def test_the_compact_form_is_bounded_and_counts_everything(found, files, reason)
     assert small["findings_not_shown"] == max(0, len(found) - TOP)
     gaps = small["incomplete"]
     assert gaps["files_not_analysed_total"] == len(files)
-    assert len(gaps["files_not_analysed"]) == min(len(files), LISTED)
-    assert gaps["not_run_total"] == 30 and len(gaps["not_run"]) == LISTED
+    # listed as far as they fit: the files not analysed before what did not run
+    assert len(gaps["files_not_analysed"]) <= min(len(files), LISTED)
+    assert gaps["not_run_total"] == 30 and len(gaps["not_run"]) <= LISTED
+    assert not gaps["not_run"] or len(gaps["files_not_analysed"]) == min(len(files), LISTED)
     assert gaps["not_read_total"] == len(files) and not gaps["complete"]
-    assert small["verdict"] == verdict(full)
+    said = small["verdict"]  # whole, or its start
+    assert said == verdict(full) or (said.endswith("…") and " ".join(
+        verdict(full).split()).startswith(said[:-1]))
 
 
 def test_a_clean_review_says_so_and_is_complete():
