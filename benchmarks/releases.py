@@ -82,10 +82,13 @@ def unpack(archive: Path, into: Path) -> None:
         members = []
         for member in tar.getmembers():
             parts = Path(member.name).parts[1:]
-            if parts and (member.isfile() or member.isdir()):
+            if parts and ".." not in parts and (member.isfile() or member.isdir()):
                 member.name = str(Path(*parts))
                 members.append(member)
-        tar.extractall(into, members=members, filter="data")
+        # regular files and folders only, inside `into`; the "data" filter where this Python
+        # has it (3.11.4 and later: Debian's 3.11.2 has none)
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(into, members=members, **safe)  # type: ignore[arg-type]
 
 
 def release_repo(entry: dict[str, Any], cache: Path, root: Path) -> int:

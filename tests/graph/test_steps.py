@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewloop.cli.review import analyzers_for
+from reviewloop.app.review import analyzers_for
 from reviewloop.config import Settings
 from reviewloop.git.diff import save_diff
 from reviewloop.git.repository import TouchedFiles, open_repository

@@ -29,8 +29,8 @@ def bench() -> ModuleType:
 
 def misses(tool: str, tmp_path: Path) -> list[tuple[str, float, float | None]]:
     """The slice's rules where reviewloop's layer falls short of the labels."""
-    tools = sys.modules["benchmarks.parity_tools"]
     rows = bench().ci_slice(bench().load(tool, "report"))
+    tools = sys.modules["benchmarks.parity_tools"]  # imported by the benchmark, just above
     compared = tools.TOOLS_COMPARED[tool]
     diff, _files = bench().make_repo(tmp_path / "repo", rows, compared)
     hits = tools.reviewloop_hits(compared, tmp_path / "repo", diff)
