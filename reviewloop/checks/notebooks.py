@@ -78,7 +78,7 @@ def read(raw: str) -> Notebook | None:
 def _source(cell: object) -> list[str]:
     """A cell's source as lines: nbformat writes a list of strings or one string."""
     source = cell.get("source", "") if isinstance(cell, dict) else ""
-    joined = "".join(source) if isinstance(source, list) else str(source)
+    joined: str = "".join(map(str, source)) if isinstance(source, list) else str(source)
     return joined.splitlines()
 
 
