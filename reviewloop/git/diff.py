@@ -199,6 +199,8 @@ def read_diff(path: str | Path) -> str:
 
 def parse_diff(text: str, source: str = "diff") -> ChangeSet:
     """Parse unified diff text; `source` names it in errors (a file path, "git diff", a PR)."""
+    if not text:  # nothing changed (the working tree since a round began, often)
+        return ChangeSet(source=source)
     parsed = _PARSED.get(text, lambda: _parsed(text, source))
     return parsed if parsed.source == source else parsed.model_copy(update={"source": source})
 
@@ -210,8 +212,9 @@ _PARSED: TextMemo[ChangeSet] = TextMemo(keep=4, from_chars=0)
 
 
 def parsed_count() -> int:
-    """How many large diffs (16 KiB and more) this process parsed rather than found among
-    the kept ones: a review parses its diff once, whoever asks for it (a test counts)."""
+    """How many diffs this process parsed rather than found among the kept ones (an empty
+    one is never parsed): a review parses its diff once, whoever asks for it (a test
+    counts)."""
     return _PARSED.computed
 
 
