@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.checks.notebooks import read
-from tests.support.gitutil import git
+from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
 _LINE = st.lists(st.sampled_from([*'ab "\\\t{}[]:,%!é\u2028', "source", '"source": ']),
@@ -76,18 +76,9 @@ NOTEBOOK = {"cells": [
 
 
 def test_a_notebooks_findings_are_on_its_own_lines(tmp_path: Path) -> None:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
     raw = json.dumps(NOTEBOOK, indent=1)
-    (root / "deploy.ipynb").write_text(raw)
-    (root / "broken.ipynb").write_text(raw[:-40])  # cut short: not JSON
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "notebooks")
+    root = feature_branch(tmp_path / "r", {"deploy.ipynb": raw.encode(),
+                                           "broken.ipynb": raw[:-40].encode()})  # not JSON
     lines = raw.split("\n")
     shell = next(n for n, line in enumerate(lines, 1) if "shell=True" in line)
     undefined = next(n for n, line in enumerate(lines, 1) if "undefined_name" in line)

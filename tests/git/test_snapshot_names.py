@@ -17,6 +17,7 @@ from reviewloop.git.repository import open_repository
 from reviewloop.git.snapshots import Snapshot, touched_since
 from reviewloop.landing.engine import LandPlan, apply, plan
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 # pieces that break UTF-8, look like the text form's escapes, or are ordinary; no "/" or NUL
 _PIECES = st.sampled_from([b"\\", b"x", b"ff", b"8", b"a", b"\xff", b"\x80", b"\xc3", b"\xa9",
@@ -26,11 +27,7 @@ _NAMES = st.lists(_PIECES, min_size=1, max_size=8).map(b"".join).filter(
 
 
 def _repo(root: Path) -> Path:
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("project\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(root, {"README.md": "project\n"})
 
 
 def _write(root: Path, name: bytes, data: bytes) -> None:
