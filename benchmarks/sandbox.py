@@ -24,10 +24,10 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop import process  # noqa: E402
 from reviewloop.checks.gates.base import GateContext  # noqa: E402
 from reviewloop.checks.gates.registry import run_gates  # noqa: E402
 from reviewloop.config import Gates, Settings  # noqa: E402
+from reviewloop.sandbox import process  # noqa: E402
 from reviewloop.sandbox.bubblewrap import Sandbox, require  # noqa: E402
 
 OFF = Sandbox(mode="off")
