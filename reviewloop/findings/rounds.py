@@ -137,12 +137,14 @@ def in_round(round_no: int) -> Said:
 
 def record(ledger: Ledger, rnd: RoundInput) -> Ledger:
     """The ledger after round `rnd` (see the module docstring)."""
-    scope = normalise_scope(rnd.scope)
-    removals = normalise_scope(rnd.removals)
-    health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
-    return move(ledger, group(rnd.reported), rnd.round,
-                judge=lambda reports: _classify(reports, (scope, removals), rnd),
-                rechecked=_rechecked(health, rnd), said=in_round(rnd.round)).with_health(health)
+    with no_cycle_collection():  # scope, groups and entries: see `move`
+        scope = normalise_scope(rnd.scope)
+        removals = normalise_scope(rnd.removals)
+        health = [h.model_copy(update={"round": rnd.round}) for h in rnd.health]
+        return move(ledger, group(rnd.reported), rnd.round,
+                    judge=lambda reports: _classify(reports, (scope, removals), rnd),
+                    rechecked=_rechecked(health, rnd),
+                    said=in_round(rnd.round)).with_health(health)
 
 
 def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, judge: Judge,
