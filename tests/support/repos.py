@@ -20,22 +20,51 @@ BASE_FILES = {
 }
 
 
-def write(root: Path, rel: str, text: str) -> None:
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    """`text` (UTF-8 where a str) at `rel` below `root`, its folders made."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode())
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
 
 
-def init_repo(root: Path, files: dict[str, str] | None = None, branch: str = "main") -> Path:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    for rel, text in files.items():
+        write(root, rel, text)
+
+
+def commit(root: Path, files: Mapping[str, str | bytes] | None = None,
+           message: str = "change") -> str:
+    """Write `files` into the repository at `root`, stage the whole tree (`git add -A`) and
+    commit it as `message`; the new commit's id."""
+    write_files(root, files or {})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def init_repo(root: Path, files: Mapping[str, str | bytes] | None = None, branch: str = "main",
+              message: str = "base") -> Path:
+    """A repository at `root` (made if missing) on `branch`; `files` written and, with what
+    `root` already held, committed as `message` (no files: no commit)."""
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", branch)
     git(root, "config", "user.name", "Test User")
     git(root, "config", "user.email", "test@example.invalid")
-    for rel, text in (files or {}).items():
-        write(root, rel, text)
     if files:
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "base")
+        commit(root, files, message)
+    return root
+
+
+def branch_repo(root: Path, base: Mapping[str, str | bytes],
+                head: Mapping[str, str | bytes] | None = None, *, branch: str = "feature",
+                base_message: str = "base", message: str = "change") -> Path:
+    """`main` holding `base` (with what `root` already held), committed as `base_message`,
+    and `branch` checked out from it; `head` written and committed on `branch` as `message`
+    (no `head`: the branch is where main is)."""
+    init_repo(root, base, message=base_message)
+    git(root, "switch", "-qc", branch)
+    if head:
+        commit(root, head, message)
     return root
 
 
