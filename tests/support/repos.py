@@ -92,6 +92,20 @@ def feature_branch(root: Path, files: Mapping[str | bytes, bytes],
     return root
 
 
+def run_worktree(checkout: Path, branch: str = "run-1", track: tuple[str, ...] = ()) -> Path:
+    """`checkout` (made if missing) a repository on `main` whose one commit holds only
+    `track` (the rest of what it holds stays untracked), and git's own linked worktree of a
+    new branch `branch` at `.reviewloop/worktrees/<branch>` in it, as a run makes; the
+    worktree's path."""
+    init_repo(checkout)
+    if track:
+        git(checkout, "add", *track)
+    git(checkout, "commit", "-q", "--allow-empty", "-m", "start")
+    worktree = checkout / ".reviewloop" / "worktrees" / branch
+    git(checkout, "worktree", "add", "-q", "-b", branch, str(worktree))
+    return worktree
+
+
 def repo_here(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty git repository at `root`, made the working directory (as a user runs
     `reviewloop spec` in a new project); its resolved path."""
