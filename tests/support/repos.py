@@ -45,11 +45,11 @@ def commit(root: Path, files: Mapping[str, str | bytes] | None = None,
 def init_repo(root: Path, files: Mapping[str, str | bytes] | None = None, branch: str = "main",
               message: str = "base") -> Path:
     """A repository at `root` (made if missing) on `branch`; `files` written and, with what
-    `root` already held, committed as `message` (no files: no commit)."""
+    `root` already held, committed as `message` (no files: no commit). No identity of its
+    own: commits are the suite's (tests/support/environment.py), and a test that takes git's
+    identity away sees none here either."""
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", branch)
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.invalid")
     if files:
         commit(root, files, message)
     return root
