@@ -92,6 +92,17 @@ def feature_branch(root: Path, files: Mapping[str | bytes, bytes],
     return root
 
 
+NO_GATES = "[gates]\nbuild = []\ntest = []\n"
+
+
+def wave_repo(tmp_path: Path, tasks: str) -> Path:
+    """`tmp_path/wave`: `main` holding the task list `tasks` at .kiro/specs/wave/tasks.md and
+    settings with no build or test gate, committed as "spec"; checked out on `work`."""
+    return branch_repo(tmp_path / "wave", {".kiro/specs/wave/tasks.md": tasks,
+                                           ".reviewloop.toml": NO_GATES},
+                       branch="work", base_message="spec")
+
+
 def run_worktree(checkout: Path, branch: str = "run-1", track: tuple[str, ...] = ()) -> Path:
     """`checkout` (made if missing) a repository on `main` whose one commit holds only
     `track` (the rest of what it holds stays untracked), and git's own linked worktree of a
@@ -119,16 +130,16 @@ def tasks_origin(tmp_path: Path, spec: str, tasks: str, land: str) -> Path:
     """A bare repository, `origin.git` in `tmp_path`, whose main has the task list `tasks`
     at `spec` and a README; its settings: one round, no build or test gate, no cache
     warm-up call (the spend figures are the scripted replies' own), `run.land = land`."""
-    seed = tmp_path / "seed"
-    (seed / spec).parent.mkdir(parents=True)
-    (seed / spec).write_text(tasks)
-    (seed / ".reviewloop.toml").write_text(
-        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n[review]\ncache_warm = false\n"
-        f'\n[run]\nland = "{land}"\n')
-    (seed / "README.md").write_text("# tasks\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "spec")
+    return bare_origin(tmp_path, {
+        spec: tasks, "README.md": "# tasks\n",
+        ".reviewloop.toml": f"max_rounds = 1\n\n{NO_GATES}\n[review]\ncache_warm = false\n"
+                            f'\n[run]\nland = "{land}"\n'}, "spec")
+
+
+def bare_origin(tmp_path: Path, files: Mapping[str, str | bytes], message: str = "base") -> Path:
+    """`origin.git` in `tmp_path`, a bare clone of `seed` beside it: `main` holding `files`,
+    committed as `message`."""
+    seed = init_repo(tmp_path / "seed", files, message=message)
     bare = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     return bare
