@@ -3,7 +3,6 @@ content test (a NUL byte in the first 8000 bytes) makes a file binary."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,7 @@ HIDING = {".gitattributes": "* -diff\n", "pkg/.gitattributes": "*.py binary\n",
           "gen/.gitattributes": "*.py linguist-generated=true diff=nodiff\n"}
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_global_git_config")
 
 
 @pytest.fixture
