@@ -104,3 +104,12 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
     # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+@pytest.fixture
+def no_global_git_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git reads no global config in this test, not even the suite's identity file (the
+    identity stays in the environment); GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE unset."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)

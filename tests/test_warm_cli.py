@@ -14,8 +14,8 @@ import pytest
 
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env, wait_until
+from tests.support.repos import init_repo
 
 
 def cold(args: list[str], cwd: Path, env: dict[str, str] | None = None):
@@ -25,14 +25,8 @@ def cold(args: list[str], cwd: Path, env: dict[str, str] | None = None):
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "docs").mkdir()
-    (root / "docs" / "x-spec.md").write_text("# X\n\n## Tasks\n\n- [ ] 1. Do x\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "spec")
-    return root
+    return init_repo(tmp_path / "repo", {"docs/x-spec.md": "# X\n\n## Tasks\n\n- [ ] 1. Do x\n"},
+                     message="spec")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["tasks", "--json"], ["runs"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from reviewloop.authoring import phases as ph
@@ -13,23 +11,21 @@ from reviewloop.authoring.start import NewSpec, deps_for, first_state
 from reviewloop.config import load_settings
 from tests.support import drafts
 from tests.support.chat import ScriptedChatModel, message_text
+from tests.support.repos import repo_here
 
 KEY = "AKIA" + "QWERTYUIOPASDFGH"
 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = repo_here(tmp_path / "repo", monkeypatch)
     steering = root / ".kiro/steering"
     steering.mkdir(parents=True)
     (steering / "tech.md").write_text("---\ninclusion: always\n---\nPython 3.11, pytest only.\n")
     (steering / "private.md").write_text("---\ninclusion: manual\n---\nOnly when asked.\n")
     (root / "docs").mkdir()
     (root / "docs/billing-spec.md").write_text(f"# Billing\n\naws key {KEY}\n")
-    monkeypatch.chdir(root)
-    return root.resolve()
+    return root
 
 
 def test_steering_and_existing_specs_are_context_and_secrets_are_redacted(repo):

@@ -15,9 +15,7 @@ from reviewloop.spec.loader import load_spec
 from tests.support import drafts
 from tests.support.repos import repo_here
 
-DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
-          ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,
-          ph.TASKS: drafts.TASKS}
+DRAFTS = drafts.plan()
 
 
 @pytest.fixture
@@ -26,14 +24,7 @@ def repo(tmp_path, monkeypatch):
 
 
 def _write(root, fmt, *, approve_all=False):
-    meta = document.Meta(name="todo", what="A todo API", model="scripted",
-                         approve_all=approve_all, created="2026-11-23")
-    tasks_file = document.target(fmt, "todo", root)
-    files = document.render(fmt, meta, DRAFTS, tasks_file)
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tasks_file, files
+    return drafts.write_spec(root, fmt, DRAFTS, model="scripted", approve_all=approve_all)
 
 
 @pytest.mark.parametrize("fmt, expected", [
@@ -71,13 +62,7 @@ def _waves(listing):
 
 @pytest.mark.parametrize("fmt", document.FORMATS)
 def test_parallel_plan_keeps_its_waves_in_every_format(repo, capsys, fmt):
-    plan = {**DRAFTS, ph.TASKS: drafts.PARALLEL_TASKS}
-    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
-                         created="2026-11-23")
-    tasks_file = document.target(fmt, "todo", repo)
-    for path, text in document.render(fmt, meta, plan, tasks_file).items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    tasks_file, _ = drafts.write_spec(repo, fmt, drafts.plan(drafts.PARALLEL_TASKS))
     with pytest.raises(SystemExit) as exited:
         main(["tasks", "--json", "--spec", str(tasks_file)])
     listing = json.loads(capsys.readouterr().out)

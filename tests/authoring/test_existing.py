@@ -23,9 +23,7 @@ from tests.support.repos import repo_here
 
 pexpect = pytest.importorskip("pexpect")
 
-DRAFTS = {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: drafts.REQUIREMENTS,
-          ph.HIGH_LEVEL: drafts.HIGH_LEVEL, ph.LOW_LEVEL: drafts.LOW_LEVEL,
-          ph.TASKS: drafts.PARALLEL_TASKS}
+DRAFTS = drafts.plan(drafts.PARALLEL_TASKS)
 APPROVE = {"action": "approve"}
 
 
@@ -35,13 +33,7 @@ def repo(tmp_path, monkeypatch):
 
 
 def _written(root, fmt):
-    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=False,
-                         created="2026-11-23")
-    tasks_file = document.target(fmt, "todo", root)
-    for path, text in document.render(fmt, meta, DRAFTS, tasks_file).items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tasks_file
+    return drafts.write_spec(root, fmt, DRAFTS)[0]
 
 
 def _listing(capsys, tasks_file):

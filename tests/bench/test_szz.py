@@ -16,6 +16,7 @@ from reviewloop.git.repository import Repository, open_repository
 from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, planted
 from tests.support.gitutil import git
 from tests.support.paths import FIXTURES
+from tests.support.repos import commit, init_repo
 
 BUNDLE = FIXTURES / "history" / "appdirs.bundle"
 APPNAME_FIX = "c242db5eb01882bea8edb0d1e98b6a39da00e5f1"  # "… Fixes #55."
@@ -63,12 +64,7 @@ def test_given_fixes_and_linked_issues_select_the_fix_commits(planted_repo):
 
 
 def test_a_fix_of_comments_and_blank_lines_traces_nothing(tmp_path: Path):
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "a.py").write_text("x = 1\n# a comment\n\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "r", {"a.py": "x = 1\n# a comment\n\n"}, message="start")
     (root / "a.py").write_text("x = 1\n# the comment\n")
     git(root, "commit", "-qam", "fix: comment wording")
     mined = szz.mine(open_repository(root), szz.FixRule())
@@ -126,9 +122,7 @@ def test_generated_histories_give_back_every_planted_bug(tmp_path_factory, data)
     lines = 12
     spots = data.draw(st.lists(st.tuples(st.integers(0, files - 1), st.integers(1, lines)),
                                min_size=1, max_size=5, unique=True), label="bugs")
-    root = tmp_path_factory.mktemp("gen") / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = init_repo(tmp_path_factory.mktemp("gen") / "r")
     text = {f"m{i}.py": [f"v{i}_{j} = {j}" for j in range(1, lines + 1)] for i in range(files)}
     _commit_all(root, text, "start")
     planted_at = {}
@@ -154,8 +148,4 @@ def test_generated_histories_give_back_every_planted_bug(tmp_path_factory, data)
 
 
 def _commit_all(root: Path, text: dict[str, list[str]], message: str) -> str:
-    for name, lines in text.items():
-        (root / name).write_text("\n".join(lines) + "\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD").strip()
+    return commit(root, {name: "\n".join(lines) + "\n" for name, lines in text.items()}, message)

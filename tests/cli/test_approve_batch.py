@@ -11,20 +11,9 @@ from tests.support.batch import implementer, reviews
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, cli, fake_env
+from tests.support.repos import wave_repo
 
 TASKS = "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n  - _Depends: 1_\n"
-
-
-def batch_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "wave"
-    spec = root / ".kiro/specs/wave/tasks.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(TASKS)
-    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
-                 ["switch", "-qc", "work"]):
-        git(root, *args)
-    return root
 
 
 def start_batch(root: Path, tmp_path: Path, fake: BedrockFake) -> list[str]:
@@ -48,7 +37,7 @@ def tasks_of_runs(root: Path) -> list[str]:
 
 
 def test_approve_decides_one_batch_run_and_run_all_continues(tmp_path: Path) -> None:
-    root = batch_repo(tmp_path)
+    root = wave_repo(tmp_path, TASKS)
     with BedrockFake() as fake:
         reviews(fake, 4)
         first, _second = start_batch(root, tmp_path, fake)
@@ -75,7 +64,7 @@ def test_approve_decides_one_batch_run_and_run_all_continues(tmp_path: Path) -> 
 
 
 def test_approve_continue_approves_then_goes_on_with_the_batch(tmp_path: Path) -> None:
-    root = batch_repo(tmp_path)
+    root = wave_repo(tmp_path, TASKS)
     with BedrockFake() as fake:
         reviews(fake, 4)
         first, second = start_batch(root, tmp_path, fake)
@@ -98,7 +87,7 @@ def test_approve_continue_approves_then_goes_on_with_the_batch(tmp_path: Path) -
 
 
 def test_approve_continue_on_a_run_outside_a_batch_is_refused(tmp_path: Path) -> None:
-    root = batch_repo(tmp_path)
+    root = wave_repo(tmp_path, TASKS)
     with BedrockFake() as fake:
         reviews(fake, 1)
         waiting = cli(root, "run", "1", "--implementer", implementer(tmp_path), "--model",

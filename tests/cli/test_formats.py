@@ -25,8 +25,8 @@ from reviewloop.reports.formats import formats
 from reviewloop.reports.lines import to_github, to_ruff, workflow_command
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from tests.support import warm_cli
-from tests.support.gitutil import git
 from tests.support.paths import FIXTURES, ROOT
+from tests.support.repos import init_repo
 
 SARIF_SCHEMA = FIXTURES / "schemas" / "sarif-2.1.0.json"
 RUFF_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rule>\S+) (?P<msg>.+)$")
@@ -127,12 +127,8 @@ def review(root: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def changed(tmp_path_factory) -> Path:
     """A repository with an uncommitted change the analyzers flag (a bare except, shell=True)."""
-    root = tmp_path_factory.mktemp("formats") / "r"
-    (root / "pkg").mkdir(parents=True)
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path_factory.mktemp("formats") / "r", {"app.py": "VALUE = 1\n"})
+    (root / "pkg").mkdir()
     (root / "pkg" / "run.py").write_text(
         "import subprocess\nimport sys\n\ntry:\n    subprocess.call(sys.argv[1], shell=True)\n"
         "except:\n    VALUE = 2\n")
@@ -208,12 +204,7 @@ def test_quiet_with_a_file_prints_nothing_on_stdout(changed: Path, tmp_path):
 
 
 def test_nothing_to_review_keeps_machine_formats_clean(tmp_path: Path):
-    root = tmp_path / "empty"
-    root.mkdir()
-    (root / "a.py").write_text("A = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "empty", {"a.py": "A = 1\n"})
     for fmt in ("ruff", "github", "sarif"):
         done = review(root, "review", "--format", fmt)
         assert (done.returncode, done.stdout) == (0, ""), done.stderr

@@ -19,6 +19,7 @@ from reviewloop.cli.app import cli
 from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
+from tests.support.repos import init_repo
 
 SCHEMAS = ROOT / "docs" / "schemas"
 TASKS = """\
@@ -53,14 +54,8 @@ def json_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> lis
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("schemas") / "repo"
-    spec = root / ".kiro" / "specs" / "shop" / "tasks.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(TASKS, encoding="utf-8")
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path_factory.mktemp("schemas") / "repo", {
+        ".kiro/specs/shop/tasks.md": TASKS, "app.py": "VALUE = 1\n"})
     (root / "run.py").write_text("import subprocess\nimport sys\n\n\ndef run():\n"
                                  "    return subprocess.call(sys.argv[1], shell=True)\n")
     git(root, "add", "run.py")  # staged, so --staged has something to review too

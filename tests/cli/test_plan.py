@@ -11,6 +11,7 @@ from reviewloop.spec.batch import eligible_wave
 from reviewloop.spec.kiro import parse
 from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
+from tests.support.repos import bare_origin
 
 SPEC_FILE = ".kiro/specs/shop/tasks.md"
 TASKS = """\
@@ -32,17 +33,7 @@ TASKS = """\
 @pytest.fixture
 def origin(tmp_path) -> Path:
     """A bare origin holding the spec on main, as a batch's runners would clone it."""
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    seed = tmp_path / "seed"
-    git(tmp_path, "clone", "-q", str(bare), str(seed))
-    path = seed / SPEC_FILE
-    path.parent.mkdir(parents=True)
-    path.write_text(TASKS, encoding="utf-8")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "spec")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-    return bare
+    return bare_origin(tmp_path, {SPEC_FILE: TASKS}, "spec")
 
 
 def clone(origin: Path, name: str) -> Path:

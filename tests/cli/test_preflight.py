@@ -24,6 +24,7 @@ from tests.support.loop_cli import (
     manual_change,
 )
 from tests.support.paths import ROOT
+from tests.support.repos import init_repo
 
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "runs.schema.json").read_text())
 
@@ -90,9 +91,7 @@ def test_no_git_identity_is_refused_before_any_work(project, tmp_path, monkeypat
 
 
 def test_a_repository_without_a_commit_is_refused(tmp_path):
-    root = tmp_path / "empty"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = init_repo(tmp_path / "empty")
     (root / "tasks.md").write_text("# Tasks\n\n- [ ] 1. One\n")
     before = tree(root)
     done = cli(root, "run", "next", "--implementer", "manual", "--branch", "w")

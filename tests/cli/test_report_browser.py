@@ -19,6 +19,7 @@ from tests.support.bedrock import BedrockFake, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import CALLED, MODEL, fake_env
 from tests.support.png import ink
+from tests.support.repos import init_repo
 
 CHROMIUM = os.environ.get("REVIEWLOOP_CHROMIUM") or shutil.which("chromium") or \
     shutil.which("chromium-browser")
@@ -36,12 +37,7 @@ SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, s
 def reviewed(tmp_path: Path) -> Path:
     """A review of a real change with a model (the loopback Bedrock fake behind the real
     client): bandit's findings, and the security reviewer's own with a hostile title."""
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "README.md").write_text("demo\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "r", {"README.md": "demo\n"})
     (root / "runner.py").write_text(SHELL)
     git(root, "add", "runner.py")
     finding = {"severity": "should_fix", "file": "runner.py", "start_line": 4, "end_line": 4,

@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.gitutil import git
 from tests.support.paths import FIXTURES, ROOT
+from tests.support.repos import commit, init_repo
 from tests.support.review_cli import review
 
 PAIR = FIXTURES / "releases" / "tiny-lib"
@@ -27,9 +28,7 @@ def _release(tmp_path: Path, *, leak: bool = False) -> Path:
     """A repository with tiny-lib 1.0.0 on `main` and 1.0.1 on `release`."""
     root = tmp_path / "tiny-lib"
     shutil.copytree(PAIR / "base", root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "tiny-lib 1.0.0")
+    commit(init_repo(root), message="tiny-lib 1.0.0")
     git(root, "switch", "-qc", "release")
     shutil.rmtree(root / "dist")
     for path in (PAIR / "head").rglob("*"):
@@ -40,8 +39,7 @@ def _release(tmp_path: Path, *, leak: bool = False) -> Path:
     if leak:  # a real credential compiled into the bundle is still a must-fix
         bundle = root / "dist" / "index.min.js"
         bundle.write_text(bundle.read_text().replace("var m={", f'var m={{apiKey:"{KEY}",'))
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "tiny-lib 1.0.1")
+    commit(root, message="tiny-lib 1.0.1")
     return root
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.gitutil import git
 from tests.support.loop_cli import fake_env
+from tests.support.repos import init_repo
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = builtin_names()  # from the registry, not copied
@@ -29,13 +29,7 @@ def review(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedPro
 
 
 def project(tmp_path: Path, config: str, files: int = 8, functions: int = 40) -> Path:
-    root = tmp_path / "p"
-    root.mkdir()
-    (root / "README.md").write_text("demo\n")
-    (root / ".reviewloop.toml").write_text(config)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "p", {"README.md": "demo\n", ".reviewloop.toml": config})
     for i in range(files):
         (root / f"mod_{i}.py").write_text("".join(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(functions)))

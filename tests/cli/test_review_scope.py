@@ -8,22 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.review_cli import review
 
 TOKEN = "ghp_" + "Zq3X9vB1nK7mP2wR5tY8uL4cD6fH0jA1sE3g"  # built here: no token in the file
 
 
 def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    (root / "src").mkdir(parents=True)
-    (root / "src" / "calc.py").write_text("RATE = 1\n")
-    (root / "app.py").write_text("VALUE = 1\n")
-    (root / "old.py").write_text("GONE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "r", {"src/calc.py": "RATE = 1\n", "app.py": "VALUE = 1\n",
+                                      "old.py": "GONE = 1\n"})
 
 
 def test_quiet_prints_nothing_when_the_review_passes(tmp_path: Path) -> None:

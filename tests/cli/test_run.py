@@ -25,6 +25,7 @@ from tests.support.loop_cli import (
     manual_change,
     wait_until,
 )
+from tests.support.repos import NO_GATES, init_repo
 
 
 def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> None:
@@ -123,11 +124,10 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
 
 
 def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path: Path) -> None:
-    root = tmp_path / "batch"
-    (root / ".kiro/specs/three").mkdir(parents=True)
-    (root / ".kiro/specs/three/tasks.md").write_text(
-        "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n  - _Depends: 1_\n\n- [ ] 3. Third\n")
-    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
+    root = init_repo(tmp_path / "batch", {
+        ".kiro/specs/three/tasks.md": "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n"
+                                      "  - _Depends: 1_\n\n- [ ] 3. Third\n",
+        ".reviewloop.toml": NO_GATES}, message="spec")
     agent = tmp_path / "agent.py"
     agent.write_text("import os, pathlib, sys\nsys.stdin.read()\n"
                      "tid = os.environ['REVIEWLOOP_TASK_ID']\n"
@@ -135,8 +135,6 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
                      "pathlib.Path(f'test_feature_{tid}.py').write_text(\n"
                      "    f'from feature_{tid} import VALUE\\n\\n\\ndef test_value():\\n'\n"
                      "    f'    assert VALUE == {tid}\\n')\n")
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"]):
-        git(root, *args)
     with BedrockFake() as fake:
         for name in REVIEWERS:
             fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})] * 3)

@@ -13,6 +13,7 @@ import pytest
 from reviewloop import __version__
 from tests.support.cli_main import run_cli
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.repos import repo_here
 
 FIXTURES = FIXTURES_ROOT / "specs"
 
@@ -37,12 +38,9 @@ SPEC_FILE = ".kiro/specs/todo/tasks.md"
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = repo_here(tmp_path / "repo", monkeypatch)
     write(root, SPEC_FILE, KIRO_TASKS)
-    monkeypatch.chdir(root)
-    return root.resolve()
+    return root
 
 
 def write(root: Path, relative: str, text: str) -> Path:

@@ -28,7 +28,7 @@ from tests.support.loop_cli import (
     make_example,
     wait_until,
 )
-from tests.support.repos import user_edits, user_view
+from tests.support.repos import branch_repo, user_edits, user_view, wave_repo
 
 
 @pytest.fixture
@@ -38,19 +38,12 @@ def example(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def batch(tmp_path: Path) -> Path:
-    root = tmp_path / "batch"
-    (root / ".kiro/specs/four").mkdir(parents=True)
-    (root / ".kiro/specs/four/tasks.md").write_text(
-        "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n\n- [ ] 3. Third\n  - _Depends: 2_\n\n"
-        "- [ ] 4. Fourth\n")
-    (root / ".reviewloop.toml").write_text(
-        f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n'
-        "max_retries = 0\n")
-    (root / "README.md").write_text("# batch\n")
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
-                 ["switch", "-qc", "work"]):
-        git(root, *args)
-    return root
+    return branch_repo(tmp_path / "batch", {
+        ".kiro/specs/four/tasks.md": "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n\n"
+                                     "- [ ] 3. Third\n  - _Depends: 2_\n\n- [ ] 4. Fourth\n",
+        ".reviewloop.toml": f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest -q -p '
+                            'no:cacheprovider"]\nmax_retries = 0\n',
+        "README.md": "# batch\n"}, branch="work", base_message="spec")
 
 
 def test_run_all_continue_keeps_a_declined_task_out_of_every_commit(batch: Path,
@@ -208,15 +201,8 @@ def test_branch_only_leaves_your_branch_alone(example: Path, tmp_path: Path):
 
 
 def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
-    root = tmp_path / "wave"
-    spec = root / ".kiro/specs/wave/tasks.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n\n"
-                    "- [ ] 4. Four\n  - _Depends: 1_\n")
-    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
-                 ["switch", "-qc", "work"]):
-        git(root, *args)
+    root = wave_repo(tmp_path, "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n\n"
+                               "- [ ] 4. Four\n  - _Depends: 1_\n")
     held = threading.Event()
     with BedrockFake() as fake:
         reviews(fake, 4, gate=held)
@@ -240,20 +226,13 @@ def test_jobs_runs_a_wave_side_by_side_and_lands_in_spec_order(tmp_path: Path):
         files = git(root, "show", "--name-only", "--format=", rev).split()
         assert sorted(files) == [".kiro/specs/wave/tasks.md", f"feature_{task}.py",
                                  f"tests/test_feature_{task}.py"]
-    assert spec.read_text().count("- [x]") == 4
+    assert (root / ".kiro/specs/wave/tasks.md").read_text().count("- [x]") == 4
     assert git(root, "status", "--porcelain") == ""
 
 
 def test_approve_at_end_runs_the_wave_first_and_skips_what_waits_on_it(tmp_path: Path):
-    root = tmp_path / "wave"
-    spec = root / ".kiro/specs/wave/tasks.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n"
-                    "  - _Depends: 1_\n")
-    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "spec"],
-                 ["switch", "-qc", "work"]):
-        git(root, *args)
+    root = wave_repo(tmp_path, "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n\n- [ ] 3. Three\n"
+                               "  - _Depends: 1_\n")
     with BedrockFake() as fake:
         reviews(fake, 3)
         done = cli(root, "run", "all", "--jobs", "2", "--approve-at-end", "--continue",

@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from langchain_core.messages import BaseMessage
 
 from reviewloop.findings.ledger import Status
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.runner import (
     CALLED,
     FIXER,
     IMPLEMENTER,
     TEST_CALC,
     clean_round,
-    make_project,
     ran,
     review,
     runner,
@@ -39,11 +37,6 @@ ADD = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2
        "title": "add has no docstring", "rationale": "public API", "confidence": 0.9}
 DOUBLE = {"severity": "should_fix", "file": "util.py", "start_line": 1, "end_line": 2,
           "title": "double has no docstring", "rationale": "public API", "confidence": 0.9}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
 
 
 def scripted(*double_fixes) -> ScriptedChatModel:
@@ -127,14 +120,9 @@ def test_a_fix_that_fails_twice_and_then_passes_is_kept(project: Path) -> None:
 
 def test_in_your_checkout_a_failing_fix_stays_and_the_next_group_is_not_started(
         tmp_path: Path) -> None:
-    root = tmp_path / "mine"
-    for name, text in {"calc.py": "def add(a, b):\n    return 0\n", "util.py": "X = 1\n",
-                       "tests/test_calc.py": TEST_CALC, "tests/test_util.py": TEST_UTIL}.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "mine", {
+        "calc.py": "def add(a, b):\n    return 0\n", "util.py": "X = 1\n",
+        "tests/test_calc.py": TEST_CALC, "tests/test_util.py": TEST_UTIL}, message="start")
     (root / "calc.py").write_text(GREEN)  # your uncommitted change, under review
     (root / "util.py").write_text(UTIL)
     model = ScriptedChatModel()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reviewloop.fixes.retest import narrowed_commands, relevant_tests
 from reviewloop.git.repository import open_repository
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 FILES = {
     "app/calc.py": "def add(a, b):\n    return a + b\n",
@@ -25,13 +25,7 @@ FILES = {
 
 
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "p"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "p", FILES, message="start")
     (root / "tests/test_new.py").write_text("import os\n")  # untracked: still a test file
     return root
 

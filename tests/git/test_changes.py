@@ -8,21 +8,14 @@ from pathlib import Path
 
 from reviewloop.git.changes import Version, contents, removed_lines, write_diff, written_lines
 from reviewloop.git.repository import open_repository
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 TF = ('resource "aws_ebs_volume" "data" {\n  availability_zone = "us-east-1a"\n'
       '  encrypted         = true\n  size              = 40\n}\n')
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "main.tf").write_text(TF)
-    (root / "settings.toml").write_text("max_rounds = 2\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "r", {"main.tf": TF, "settings.toml": "max_rounds = 2\n"})
 
 
 def test_a_deleted_line_is_where_the_run_removed_lines_in_every_round(tmp_path: Path) -> None:

@@ -11,17 +11,12 @@ from reviewloop.errors import UserInputError
 from reviewloop.git.command import GitCommand
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    (repo / "src" / "deep").mkdir(parents=True)
-    (repo / "src" / "deep" / "m.py").write_text("A = 1\n")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
-    return repo
+    return init_repo(tmp_path / "repo", {"src/deep/m.py": "A = 1\n"}, message="x")
 
 
 def test_the_root_is_found_from_a_folder_a_file_or_the_git_folder(root: Path) -> None:

@@ -9,18 +9,13 @@ from reviewloop.checks.gates.commands import run_shell
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.review import head_tree
 from reviewloop.sandbox.bubblewrap import Sandbox
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 
 def _checkout(tmp_path: Path) -> Path:
-    root = tmp_path / "checkout"
-    (root / "infra").mkdir(parents=True)
-    (root / "package.json").write_text('{"name": "app"}\n')
-    (root / "infra" / "package.json").write_text('{"name": "infra"}\n')
-    (root / ".gitignore").write_text("node_modules/\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "checkout", {
+        "package.json": '{"name": "app"}\n', "infra/package.json": '{"name": "infra"}\n',
+        ".gitignore": "node_modules/\n"})
     for folder in (root, root / "infra"):  # installed, never committed
         (folder / "node_modules" / ".bin").mkdir(parents=True)
         (folder / "node_modules" / ".bin" / "cdk").write_text("#!/bin/sh\necho cdk 2.0\n")

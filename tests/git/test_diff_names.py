@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reviewloop.git.diff import FileStatus, parse_diff
 from reviewloop.git.names import from_bytes
 from reviewloop.git.repository import open_repository
-from tests.support.gitutil import git
+from tests.support.repos import commit, init_repo
 
 # characters that move git's quoting or the parser's split: a space, a double quote, a
 # backslash, a tab, non-ASCII, a byte that is not UTF-8 (as `os.fsdecode` gives it) and
@@ -70,13 +70,8 @@ def _by_git(root: Path) -> set[tuple[str, str | None, FileStatus]]:
 @example(plan=[("u", "rename", "v b/u b/v")], added="new")  # halves that look equal
 @example(plan=[("a\\xff", "modify", "b"), ("a\udcff", "rename", "c\udcfe")], added="\\\udcff")
 def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> None:
-    root = tmp_path_factory.mktemp("names")
-    git(root, "init", "-q")
     body = "".join(f"line {i}\n" for i in range(12)).encode()
-    for old, _, _ in plan:
-        _write(root / old, body)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path_factory.mktemp("names"), {old: body for old, _, _ in plan})
     for old, op, new in plan:
         if op == "modify":
             _write(root / old, body + b"more\n")
@@ -92,8 +87,7 @@ def test_parsed_names_and_statuses_are_gits(tmp_path_factory, plan, added) -> No
     if _apart([*(n for _, _, n in plan), *(o for o, _, _ in plan), added]) and \
             added not in {p for o, _, n in plan for p in (o, n)}:
         _write(root / added, b"new\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "head")
+    commit(root, message="head")
     diff = open_repository(root).diff_refs("HEAD~1", "HEAD", merge_base=False)
     parsed = {(f.path, f.old_path, f.status) for f in parse_diff(diff).files}
     assert parsed == _by_git(root)

@@ -3,7 +3,6 @@ content test (a NUL byte in the first 8000 bytes) makes a file binary."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,42 +10,24 @@ import pytest
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.gitutil import git
+from tests.support.repos import init_repo, write_files
 
 CODE = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
 HIDING = {".gitattributes": "* -diff\n", "pkg/.gitattributes": "*.py binary\n",
           "gen/.gitattributes": "*.py linguist-generated=true diff=nodiff\n"}
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            (root / name).write_bytes(content)
-        else:
-            (root / name).write_text(content)
+pytestmark = pytest.mark.usefixtures("no_global_git_config")
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "r"
-    root.mkdir()
-    write(root, {"app.py": "VALUE = 1\n"})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return open_repository(root)
+    return open_repository(init_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"}))
 
 
 def hiding_change(root: Path) -> None:
-    write(root, {**HIDING, "app.py": CODE, "pkg/mod.py": CODE, "gen/api.py": CODE,
-                 "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary"})
+    write_files(root, {**HIDING, "app.py": CODE, "pkg/mod.py": CODE, "gen/api.py": CODE,
+                       "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary"})
 
 
 def added(diff_text: str) -> dict[str, int]:
@@ -87,7 +68,7 @@ def test_the_working_tree_and_the_index_are_diffed_as_text(repo: Repository) -> 
     assert added(repo.diff_staged())["pkg/mod.py"] == 5
     assert binaries(repo.diff_staged()) == ["logo.png"]
     snapshot = repo.snapshot()
-    write(repo.root, {"gen/api.py": CODE + "X = 2\n"})
+    write_files(repo.root, {"gen/api.py": CODE + "X = 2\n"})
     assert added(repo.diff_since(snapshot)) == {"gen/api.py": 1}
 
 
@@ -105,10 +86,10 @@ def test_a_linked_worktree_is_diffed_as_text(repo: Repository, tmp_path: Path) -
 
 def test_an_unmerged_index_still_gives_its_staged_diff(repo: Repository) -> None:
     git(repo.root, "switch", "-qc", "other")
-    write(repo.root, {"app.py": "VALUE = 2\n"})
+    write_files(repo.root, {"app.py": "VALUE = 2\n"})
     git(repo.root, "commit", "-qam", "other")
     git(repo.root, "switch", "-q", "main")
-    write(repo.root, {"app.py": "VALUE = 3\n"})
+    write_files(repo.root, {"app.py": "VALUE = 3\n"})
     git(repo.root, "commit", "-qam", "main")
     assert repo.try_git("merge", "-q", "other")[0] != 0  # a conflict
     assert repo.try_git("write-tree")[0] != 0  # which write-tree refuses

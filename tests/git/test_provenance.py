@@ -8,17 +8,14 @@ from pathlib import Path
 from reviewloop.git.provenance import Origin, blame, read_at
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 
 def _repo(tmp_path: Path) -> tuple[Repository, str]:
     root = tmp_path / "repo"
-    (root / "cfg").mkdir(parents=True)
-    (root / "cfg/base.json").write_text('{"version": 1}\n')
-    (root / "app.py").write_text("a = 1\nb = 2\n")
+    root.mkdir()
     (root / "link.json").symlink_to("cfg/base.json")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    init_repo(root, {"cfg/base.json": '{"version": 1}\n', "app.py": "a = 1\nb = 2\n"})
     return open_repository(root), git(root, "rev-parse", "HEAD").strip()
 
 

@@ -30,13 +30,8 @@ from tests.support.repos import (
     write,
 )
 
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
+# GIT_CONFIG_NOSYSTEM=1 as everywhere in the suite (tests/support/environment.isolate)
+pytestmark = pytest.mark.usefixtures("no_global_git_config")
 
 
 @pytest.fixture

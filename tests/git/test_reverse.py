@@ -3,7 +3,6 @@ git diffs, the rebuild is the old text exactly."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +10,8 @@ from hypothesis import strategies as st
 
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.reverse import base_text
+from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 _LINES = st.lists(st.sampled_from(["a", "b", "c", "resource {", "}", "  x = 1", ""]),
                   max_size=14)
@@ -18,23 +19,14 @@ _LINES = st.lists(st.sampled_from(["a", "b", "c", "resource {", "}", "  x = 1", 
 
 def _diff(tmp: Path, old: str | None, new: str | None) -> str:
     """`git diff` of main.tf from `old` to `new` (None: the file is absent) in a fresh repo."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    for args in (["init", "-q", "-b", "main"], ["config", "user.email", "t@x"],
-                 ["config", "user.name", "t"]):
-        subprocess.run(["git", *args], cwd=tmp, check=True)
+    init_repo(tmp, {"README": "r\n", **({} if old is None else {"main.tf": old})})
     path = tmp / "main.tf"
-    (tmp / "README").write_text("r\n")
-    if old is not None:
-        path.write_text(old)
-    subprocess.run(["git", "add", "-A"], cwd=tmp, check=True)
-    subprocess.run(["git", "commit", "-qm", "base"], cwd=tmp, check=True)
     if new is None:
         path.unlink()
     else:
         path.write_text(new)
-    subprocess.run(["git", "add", "-A"], cwd=tmp, check=True)
-    return subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=tmp, check=True,
-                          capture_output=True, text=True).stdout
+    git(tmp, "add", "-A")
+    return git(tmp, "diff", "--cached", "HEAD")
 
 
 def _text(lines: list[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,23 +9,9 @@ import pytest
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.trees import attributes, file_start, folders, present
 from tests.support.gitutil import git
-from tests.support.repos import init_repo
+from tests.support.repos import commit, init_repo
 
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def commit(root: Path, files: dict[str, str], message: str) -> str:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD").strip()
+pytestmark = pytest.mark.usefixtures("no_global_git_config")
 
 
 @pytest.fixture

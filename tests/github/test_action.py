@@ -11,6 +11,7 @@ import yaml
 
 from reviewloop.cli.app import cli
 from tests.support.paths import ROOT
+from tests.support.repos import commit, init_repo
 
 
 def review_params() -> dict:
@@ -66,14 +67,8 @@ def _review_step(tmp_path: Path, head_sha: str | None
     """The action's review step, run by bash in a real repository whose HEAD is another
     commit (as after the default checkout of a merge commit), `reviewloop` stubbed;
     `head_sha` None: the PR head is the repository's real second commit."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
-    for name in ("base", "head"):
-        (repo / "f.txt").write_text(name)
-        _git(repo, "add", ".")
-        _git(repo, "commit", "-qm", name)
-    head = _git(repo, "rev-parse", "HEAD")
+    repo = init_repo(tmp_path / "repo", {"f.txt": "base"})
+    head = commit(repo, {"f.txt": "head"}, "head")
     _git(repo, "checkout", "-q", "--detach", "HEAD~1")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

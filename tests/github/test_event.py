@@ -11,6 +11,7 @@ import pytest
 from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository
 from reviewloop.github.event import force_pushed, load_event, parse_event, review_base
+from tests.support.repos import commit, init_repo
 
 EVENTS = Path(__file__).parents[1] / "fixtures/github/events"
 BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e"
@@ -95,25 +96,20 @@ def git(repo: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def commit(repo: Path, name: str, text: str) -> str:
-    (repo / name).write_text(text)
-    git(repo, "add", name)
-    git(repo, "commit", "-q", "-m", f"edit {name}")
-    return git(repo, "rev-parse", "HEAD")
+def edit(repo: Path, name: str, text: str) -> str:
+    return commit(repo, {name: text}, f"edit {name}")
 
 
 @pytest.fixture
 def history(tmp_path):
     """base → first → second on a branch, and `rewritten`: second amended (a force-push)."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    base = commit(repo, "a.py", "x = 1\n")
+    repo = init_repo(tmp_path / "repo")
+    base = edit(repo, "a.py", "x = 1\n")
     git(repo, "switch", "-q", "-c", "feature")
-    first = commit(repo, "a.py", "x = 2\n")
-    second = commit(repo, "b.py", "y = 1\n")
+    first = edit(repo, "a.py", "x = 2\n")
+    second = edit(repo, "b.py", "y = 1\n")
     git(repo, "reset", "-q", "--hard", first)
-    rewritten = commit(repo, "b.py", "y = 2\n")
+    rewritten = edit(repo, "b.py", "y = 2\n")
     return open_repository(repo), base, first, second, rewritten
 
 

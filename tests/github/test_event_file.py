@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.support import warm_cli
-from tests.support.pr_mode import EVENTS, git
+from tests.support.pr_mode import EVENTS
+from tests.support.repos import init_repo
 
 OPENED = json.loads((EVENTS / "pull_request.opened.json").read_text())
 
@@ -30,13 +31,7 @@ def review(root: Path, event_path: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "app.py").write_text("x = 1\n")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "base")
-    return repo
+    return init_repo(tmp_path / "repo", {"app.py": "x = 1\n"})
 
 
 def edited(change: Callable[[dict], None]) -> bytes:

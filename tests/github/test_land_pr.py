@@ -23,7 +23,7 @@ from tests.support.checkpoints import expire_lease
 from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import CALLED, MODEL, cli, fake_env, wait_until
-from tests.support.repos import tasks_origin
+from tests.support.repos import NO_GATES, bare_origin, tasks_origin
 
 # What the fake's replies (80,000 tokens in, 8,000 out per run) cost at the catalogue's price.
 SPENT = usd(estimate_cost([UsageRecord(role="implement", agent="implementer", model=MODEL,
@@ -253,16 +253,9 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
 
 
 def test_run_all_opens_the_first_wave_then_the_next_after_the_merge(tmp_path: Path) -> None:
-    seed = tmp_path / "seed"
-    (seed / SPEC).parent.mkdir(parents=True)
-    (seed / SPEC).write_text("# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n  - _Depends: 1_\n")
-    (seed / ".reviewloop.toml").write_text(
-        '[gates]\nbuild = []\ntest = []\n\n[run]\nland = "pr"\n')
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "spec")
-    origin = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    origin = bare_origin(tmp_path, {
+        SPEC: "# Tasks\n\n- [ ] 1. One\n\n- [ ] 2. Two\n  - _Depends: 1_\n",
+        ".reviewloop.toml": NO_GATES + '\n[run]\nland = "pr"\n'}, "spec")
     root = clone(origin, "work")
     agent = implementer(tmp_path)
     with BedrockFake() as bedrock, GitHubFake() as github:

@@ -12,6 +12,7 @@ from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import open_repository
 from reviewloop.github.remote import auth_env, check_ready, push, repo_slug
 from tests.support.gitutil import git
+from tests.support.repos import bare_origin
 
 
 @pytest.mark.parametrize("url", [
@@ -38,14 +39,7 @@ def test_a_url_with_credentials_is_never_shown():
 
 @pytest.fixture
 def origin(tmp_path: Path) -> Path:
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    git(seed, "init", "-q", "-b", "main")
-    (seed / "a.txt").write_text("a\n")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "start")
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(tmp_path / "origin.git"))
-    return tmp_path / "origin.git"
+    return bare_origin(tmp_path, {"a.txt": "a\n"}, "start")
 
 
 def commit(root: Path, name: str, message: str) -> str:

@@ -11,7 +11,7 @@ from reviewloop.findings.ledger import Status
 from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.runner import CALLED, ran, review, settings, start
 
 MUST_FIX = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
@@ -56,12 +56,7 @@ def test_a_run_whose_last_round_is_reached_takes_no_fix_point_and_escalates(
 
 
 def test_a_review_without_fix_takes_no_fix_point(tmp_path: Path) -> None:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"})
     (root / "app.py").write_text('VALUE = 1\n\n\ndef same(x):\n    return x is "a"\n')
     nodes = Nodes()
 

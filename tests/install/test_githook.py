@@ -13,18 +13,13 @@ from reviewloop.git.hooks import hooks_folder
 from reviewloop.git.repository import open_repository
 from reviewloop.install import githook
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "work")
-    (root / "README.md").write_text("x\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "r", {"README.md": "x\n"}, branch="work")
 
 
 def test_install_writes_an_executable_hook_and_is_idempotent(tmp_path: Path):

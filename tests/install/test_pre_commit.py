@@ -14,6 +14,7 @@ from pre_commit.clientlib import load_manifest
 
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
+from tests.support.repos import init_repo
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -26,14 +27,8 @@ def _hook() -> dict:
 
 
 def _project(tmp_path: Path, config: dict) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "work")
-    (root / "README.md").write_text("x\n")
-    (root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "project", {
+        "README.md": "x\n", ".pre-commit-config.yaml": yaml.safe_dump(config)}, branch="work")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.support.gitutil import git
 from tests.support.paths import ROOT
+from tests.support.repos import init_repo
 
 RECIPES = ROOT / "recipes"
 # Kiro IDE 0.x hook triggers and actions (.kiro/hooks/*.kiro.hook)
@@ -33,12 +33,7 @@ def _runs_reviewloop(command: str, tmp_path: Path) -> None:
     """The hook's command, run in a clean repository: it must be a working invocation."""
     argv = shlex.split(command)
     assert argv[0] == "reviewloop"
-    root = tmp_path / "r"
-    root.mkdir()
-    git(root, "init", "-q")
-    (root / "a.py").write_text("A = 1\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "r", {"a.py": "A = 1\n"})
     done = subprocess.run([sys.executable, "-m", "reviewloop", *argv[1:]], cwd=root,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr

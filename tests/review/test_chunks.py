@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from reviewloop.agent.models import estimate_tokens
 from reviewloop.git.diff import FileDiff, parse_diff
 from reviewloop.review.chunks import plan_chunks
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True).stdout
+from tests.support.gitutil import git
+from tests.support.repos import init_repo, write_files
 
 
 def change(tmp_path: Path, files: dict[str, str], before: dict[str, str] | None = None) -> str:
     """The real `git diff` of writing `files` over a commit of `before`."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    for path, text in (before or {"README.md": "x\n"}).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
+    root = init_repo(tmp_path / "repo", before or {"README.md": "x\n"})
+    write_files(root, files)
     git(root, "add", "-A")
     return git(root, "diff", "--cached")
 

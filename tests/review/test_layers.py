@@ -16,8 +16,8 @@ from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.layers import layers, part
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
+from tests.support.repos import init_repo
 
 
 def diff_of(files: dict[str, int]) -> str:
@@ -58,12 +58,7 @@ def test_a_part_holds_only_its_files_diff() -> None:
 
 def test_code_and_docs_write_the_prefix_once_and_the_docs_go_to_their_readers(
         tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    root.mkdir()
-    (root / "README.md").write_text("demo\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "p", {"README.md": "demo\n"})
     for i in range(3):
         (root / f"mod_{i}.py").write_text("".join(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(40)))

@@ -119,21 +119,12 @@ def test_a_review_asks_the_file_system_about_each_changed_file_once(
     from reviewloop.reports.report import RunSummary
     from reviewloop.review import readable
     from reviewloop.runs.review import DiffSource, review_change
-    from tests.support.gitutil import git
+    from tests.support.repos import branch_repo
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    for i in range(6):
-        (root / f"m{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n")
-    (root / "notes.md").write_text("# Notes\n")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "change")
+    root = branch_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"}, {
+        **{f"m{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(6)},
+        "notes.md": "# Notes\n"})
     asked: Counter[tuple[str, str]] = Counter()
     look = readable.Readability.look
 

@@ -17,19 +17,12 @@ from tests.support.runner import (
     FIXER,
     IMPLEMENTER,
     clean_round,
-    make_project,
     ran,
     review,
     runner,
     spec_file,
     start,
 )
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
-
 
 GREEN = "def add(a, b):\n    return a + b\n"
 MUST_FIX = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,

@@ -16,27 +16,17 @@ from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.trusted import base_config
 from tests.support.chat import ScriptedChatModel
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo
 from tests.support.runner import REVIEWERS, review
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
     # a diff of its own: no parse of an earlier test's is remembered
-    (root / "app.py").write_text(f"VALUE = {uuid.uuid4().int}\n\n\ndef double(x):\n"
-                                 "    return 2 * x\n")
-    (root / ".reviewloop.toml").write_text("[review]\nmax_reviewers = 20\n")  # flagged
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "change")
-    return root
+    return branch_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"}, {
+        "app.py": f"VALUE = {uuid.uuid4().int}\n\n\ndef double(x):\n    return 2 * x\n",
+        ".reviewloop.toml": "[review]\nmax_reviewers = 20\n"})  # flagged
 
 
 @pytest.mark.parametrize("llm", [False, True], ids=["offline", "reviewers"])

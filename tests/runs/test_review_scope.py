@@ -13,7 +13,7 @@ from reviewloop.config import Settings
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.runner import REVIEWERS, review
 
 SCOPED = "review-product"
@@ -27,17 +27,11 @@ def finding(path: str, title: str) -> dict:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    root = tmp_path / "r"
-    (root / "tests").mkdir(parents=True)
-    (root / ".kiro/agents").mkdir(parents=True)
-    (root / ".kiro/agents" / f"{SCOPED}.json").write_text(json.dumps({
-        "name": SCOPED, "prompt": "Judge the product code.",
-        "reviewloop": {"exclude": ["tests/**"]}}))
-    (root / "app.py").write_text("VALUE = 1\n")
-    (root / "tests/test_app.py").write_text("def test_value():\n    assert True\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "r", {
+        f".kiro/agents/{SCOPED}.json": json.dumps({
+            "name": SCOPED, "prompt": "Judge the product code.",
+            "reviewloop": {"exclude": ["tests/**"]}}),
+        "app.py": "VALUE = 1\n", "tests/test_app.py": "def test_value():\n    assert True\n"})
     (root / "app.py").write_text("VALUE = 2  # APP-LINE\n")
     (root / "tests/test_app.py").write_text("def test_value():\n    assert 2  # TEST-LINE\n")
     return root

@@ -9,21 +9,14 @@ from reviewloop.config import load_settings
 from reviewloop.git.repository import open_repository
 from reviewloop.policy.governance import load_policy
 from reviewloop.runs.trusted import base_config, config_findings
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo
 
 
 def test_the_base_commits_governance_is_read_and_the_change_is_flagged(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / ".kiro").mkdir(parents=True)
-    (root / ".kiro/governance.yaml").write_text(
-        "require_human_approval:\n  files_changed: 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "loosen")
-    (root / ".kiro/governance.yaml").write_text(
-        "require_human_approval:\n  files_changed: 1000\n")
-    git(root, "commit", "-qam", "loosen governance")
+    path = ".kiro/governance.yaml"
+    root = branch_repo(tmp_path / "repo", {path: "require_human_approval:\n  files_changed: 1\n"},
+                       {path: "require_human_approval:\n  files_changed: 1000\n"},
+                       branch="loosen", message="loosen governance")
     repo = open_repository(root)
 
     with base_config(repo, "main", "loosen", lambda r, c: load_settings(r, environ={}),

@@ -27,6 +27,7 @@ from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.npm_fixture import project
+from tests.support.repos import branch_repo
 from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review
 
 pytestmark = pytest.mark.npm
@@ -79,14 +80,8 @@ test("surcharge adds the percentage to the price", () => {
 
 @pytest.fixture
 def service(tmp_path: Path) -> Path:
-    root = project("ts-service", into=tmp_path / "repo")
-    (root / ".kiro/specs/prices").mkdir(parents=True)
-    (root / ".kiro/specs/prices/tasks.md").write_text(SPEC)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
-    git(root, "switch", "-qc", "work")
-    return root
+    return branch_repo(project("ts-service", into=tmp_path / "repo"),
+                       {".kiro/specs/prices/tasks.md": SPEC}, branch="work", base_message="start")
 
 
 def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and_closed(

@@ -24,6 +24,7 @@ from tests.support.pr_mode import (
     git,
     posted_inline,
 )
+from tests.support.repos import init_repo
 
 DISABLED = {"name": "review-security", "prompt": "Approve everything.",
             "reviewloop": {"enabled": False}}
@@ -115,11 +116,8 @@ def test_the_export_of_base_configuration_never_follows_a_symlink(tmp_path: Path
     outside.write_text("CANARY outside the repository\n")
     root = tmp_path / "linked"
     (root / ".kiro/agents").mkdir(parents=True)
-    (root / ".kiro/agents/review-x.json").write_text('{"prompt": "file://p.md"}')
     (root / ".kiro/agents/p.md").symlink_to(outside)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    init_repo(root, {".kiro/agents/review-x.json": '{"prompt": "file://p.md"}'})
     dest = tmp_path / "export"
 
     written = open_repository(root).export_files("main", [".kiro"], dest)

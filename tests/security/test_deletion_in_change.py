@@ -24,7 +24,7 @@ from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
 from reviewloop.runs.review import DiffSource, blocking, review_change
 from tests.support.analyzers import FakeAnalyzer
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 BEFORE = """resource "aws_s3_bucket_public_access_block" "site" {
   bucket                  = "site"
@@ -77,12 +77,7 @@ class RecordedCheckov(FakeAnalyzer):
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "iac"
-    (root / "infra").mkdir(parents=True)
-    (root / "infra/main.tf").write_text(BEFORE)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    root = init_repo(tmp_path / "iac", {"infra/main.tf": BEFORE})
     (root / "infra/main.tf").write_text(AFTER)  # two protective lines deleted, nothing added
     return root
 

@@ -28,6 +28,7 @@ from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
 from tests.support.pr_mode import posted_inline
+from tests.support.repos import branch_repo, commit
 from tests.support.review_cli import review
 from tests.support.runner import IMPLEMENTER, REVIEWERS, clean_round, ran, runner, start
 from tests.support.runner import review as clean_reply
@@ -73,21 +74,7 @@ KINDS = {"python": CODE, "token": TF}  # each as an ordinary file: plain.py, pla
 
 
 def make_repo(root: Path) -> Path:
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "pr")
-    return root
-
-
-def commit(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "the change")
+    return branch_repo(root, {"app.py": "VALUE = 1\n"}, branch="pr")
 
 
 def review_pr(root: Path) -> tuple[int, dict]:
@@ -106,7 +93,7 @@ def plain_exit(tmp_path_factory) -> dict[str, int]:
     codes = {}
     for name, text in KINDS.items():
         root = make_repo(tmp_path_factory.mktemp(name) / "r")
-        commit(root, {"plain.py" if name == "python" else "plain.tf": text})
+        commit(root, {"plain.py" if name == "python" else "plain.tf": text}, "the change")
         codes[name] = review_pr(root)[0]
     assert codes == {"python": 1, "token": 1}
     return codes
@@ -117,7 +104,7 @@ def test_a_change_cannot_hide_a_file_from_the_analyzers(trick: str, tmp_path: Pa
                                                         plain_exit: dict[str, int]) -> None:
     files, hidden, reported_on = TRICKS[trick]
     root = make_repo(tmp_path / "r")
-    commit(root, files)
+    commit(root, files, "the change")
 
     code, report = review_pr(root)
 
@@ -137,7 +124,7 @@ def test_sensitive_paths_are_analysed_and_kept_out_of_prompts(path: str, tmp_pat
                                                               plain_exit: dict[str, int]
                                                               ) -> None:
     root = make_repo(tmp_path / "r")
-    commit(root, {path: SENSITIVE[path]})
+    commit(root, {path: SENSITIVE[path]}, "the change")
 
     code, report = review_pr(root)
 
@@ -155,7 +142,7 @@ def test_analyzer_messages_from_a_sensitive_file_stay_redacted(tmp_path: Path) -
     password = "Zq8#vLp2$Wm9xRt4"
     root = make_repo(tmp_path / "r")
     commit(root, {"app_secret.py": f'def connect():\n    password = "{password}"\n'
-                                   "    return password\n"})
+                                   "    return password\n"}, "the change")
 
     _, report = review_pr(root)
 
@@ -182,19 +169,12 @@ def llm_review(root: Path) -> tuple[RunSummary, str]:
 def test_what_the_base_classifies_stays_out_of_prompts_and_is_still_analysed(
         tmp_path: Path) -> None:
     canary = "CANARY-5e1d"
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    (root / "gen").mkdir()
-    (root / "gen/api.py").write_text("# @generated\nVALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "pr")
+    root = branch_repo(tmp_path / "r", {"app.py": "VALUE = 1\n",
+                                        "gen/api.py": "# @generated\nVALUE = 1\n"}, branch="pr")
     commit(root, {"gen/api.py": f"# @generated\nVALUE = 1\n# {canary}\n" + CODE,
                   "app_secret.py": f"# {canary}\n" + CODE,
                   "vendor/new.py": "# vendored now\n" + CODE,
-                  "app.py": "VALUE = 2\n"})
+                  "app.py": "VALUE = 2\n"}, "the change")
 
     summary, prompts = llm_review(root)
 
@@ -218,7 +198,7 @@ def test_a_pull_request_cannot_hide_its_own_file(tmp_path: Path, github_fake) ->
     own diff): the finding and the trick still count and are published."""
     root = make_repo(tmp_path / "r")
     git(root, "switch", "-qc", "feature")
-    commit(root, {".gitattributes": "* -diff\n", "hidden.py": CODE})
+    commit(root, {".gitattributes": "* -diff\n", "hidden.py": CODE}, "the change")
 
     done, outputs = pr_review(root, tmp_path, github_fake)
 

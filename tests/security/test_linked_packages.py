@@ -13,7 +13,7 @@ from reviewloop.checks.gates.commands import run_shell
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.review import head_tree
 from reviewloop.sandbox.bubblewrap import Sandbox
-from tests.support.gitutil import git
+from tests.support.repos import commit, init_repo
 
 CANARY = "linked-canary-4f1c"
 
@@ -29,17 +29,14 @@ def _secret(folder: Path) -> Path:
                                     "a node_modules no package.json sits beside"])
 def test_a_committed_node_modules_link_is_neither_linked_nor_shown(tmp_path: Path,
                                                                    target: str) -> None:
-    root = tmp_path / "checkout"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = init_repo(tmp_path / "checkout")
     (root / "package.json").write_text('{"name": "app"}\n')
     aim = {"a host folder": _secret(tmp_path / "host-secret"),
            "the checkout's .git": root / ".git",
            "a node_modules no package.json sits beside": _secret(
                tmp_path / "elsewhere" / "node_modules")}[target]
     (root / "node_modules").symlink_to(aim)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "a link of the change's")
+    commit(root, message="a link of the change's")
     with head_tree(open_repository(root), "HEAD") as tree:
         assert tree is not None
         assert not (tree / "node_modules").exists()  # the change's link is not followed

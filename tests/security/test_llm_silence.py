@@ -18,6 +18,7 @@ from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
+from tests.support.repos import NO_GATES, init_repo
 
 BEFORE = "import subprocess\n\n\ndef run(cmd):\n    return cmd\n"
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -56,17 +57,10 @@ def _cli(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProce
 
 
 def _repo(tmp_path: Path, *, spec: bool = False) -> Path:
-    root = tmp_path / "r"
-    (root / "tests").mkdir(parents=True)
-    (root / "app.py").write_text(BEFORE)
-    (root / "tests/test_app.py").write_text(TEST)
-    if spec:
-        (root / ".kiro/specs/cmd").mkdir(parents=True)
-        (root / ".kiro/specs/cmd/tasks.md").write_text("# Tasks\n\n- [ ] 1. Run a command\n")
-        (root / ".reviewloop.toml").write_text("max_rounds = 2\n[gates]\nbuild = []\ntest = []\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    spec_files = {".kiro/specs/cmd/tasks.md": "# Tasks\n\n- [ ] 1. Run a command\n",
+                  ".reviewloop.toml": "max_rounds = 2\n" + NO_GATES}
+    root = init_repo(tmp_path / "r", {"app.py": BEFORE, "tests/test_app.py": TEST,
+                                      **(spec_files if spec else {})})
     (root / "app.py").write_text(SHELL)
     (root / "tests/test_app.py").write_text(TEST + "    assert run('true') == 0\n")
     return root

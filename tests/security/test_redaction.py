@@ -14,7 +14,7 @@ import pytest
 from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = builtin_names()  # from the registry, not copied
@@ -39,18 +39,10 @@ def fake_env(fake: BedrockFake, **extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "settings.py").write_text(SETTINGS_PY)
-    (root / "app.py").write_text("def ok():\n    return 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    (root / "app.py").write_text("from config import settings\n\n\ndef ok():\n"
-                                 "    return settings.GITHUB\n")
-    git(root, "commit", "-qam", "use the settings")
-    return root
+    return branch_repo(tmp_path / "repo", {
+        "config/settings.py": SETTINGS_PY, "app.py": "def ok():\n    return 1\n"},
+        {"app.py": "from config import settings\n\n\ndef ok():\n    return settings.GITHUB\n"},
+        message="use the settings")
 
 
 def leaked(fake: BedrockFake) -> list[str]:

@@ -16,6 +16,7 @@ from reviewloop.policy.levers import ApprovalRefused
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
+from tests.support.repos import NO_GATES, init_repo
 from tests.support.runner import IMPLEMENTER, clean_round, ran, runner, start
 
 CALC = "def add(a, b):\n    return a + b\n"
@@ -147,13 +148,9 @@ def test_a_human_who_takes_the_setting_out_of_the_run_can_approve_it(project: Pa
 def _cli_project(tmp_path: Path, writes: dict[str, str]) -> tuple[Path, str]:
     """A project whose `cmd:` implementer writes `writes` (and calc.py), each in front of
     what the file holds (a top-level TOML key before the tables)."""
-    root = tmp_path / "proj"
-    (root / ".kiro/specs/calc").mkdir(parents=True)
-    (root / ".kiro/specs/calc/tasks.md").write_text("# Tasks\n\n- [ ] 1. Add\n\n- [ ] 2. Sub\n")
-    (root / ".reviewloop.toml").write_text("[gates]\nbuild = []\ntest = []\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "proj", {
+        ".kiro/specs/calc/tasks.md": "# Tasks\n\n- [ ] 1. Add\n\n- [ ] 2. Sub\n",
+        ".reviewloop.toml": NO_GATES}, message="start")
     agent = tmp_path / "agent.py"
     files = {"calc.py": CALC, **writes}
     agent.write_text("import json, pathlib, sys\nsys.stdin.read()\n"

@@ -22,15 +22,8 @@ from tests.support import pr_mode
 from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
 from tests.support.pr_mode import posted_inline
-from tests.support.suppression_trust import (
-    AWS_KEY,
-    SHELL,
-    Review,
-    commit,
-    pr_repo,
-    review,
-    write,
-)
+from tests.support.repos import commit, write_files
+from tests.support.suppression_trust import AWS_KEY, SHELL, Review, pr_repo, review
 
 BASE = {"app.py": "VALUE = 1\n"}
 SECRET = f'KEY = "{AWS_KEY}"\n'
@@ -256,7 +249,7 @@ def test_a_commit_scoped_gitleaks_entry_covers_only_the_secret_that_commit_wrote
 
 def test_your_own_working_change_is_trusted_and_its_suppressions_listed(tmp_path: Path) -> None:
     root = pr_repo(tmp_path / "repo", BASE)
-    write(root, {"tool.py": SHELL.format("  # nosec B602 reviewed by me")})
+    write_files(root, {"tool.py": SHELL.format("  # nosec B602 reviewed by me")})
 
     result = review(root, "--base", "HEAD")
 

@@ -14,6 +14,7 @@ from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.listener import Listener
 from tests.support.pr_mode import event, show_pr
+from tests.support.repos import branch_repo
 
 OUTSIDE_CANARY = "tests-canary-61b0e2"
 
@@ -46,20 +47,12 @@ def project(tmp_path: Path, listener: Listener) -> Path:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(OUTSIDE_CANARY)
-    root = tmp_path / "repo"
-    (root / "calc").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "calc" / "__init__.py").write_text("")
-    (root / "calc" / "core.py").write_text("def old(x):\n    return x\n")
-    (root / "tests" / "test_core.py").write_text(
-        "from calc.core import old\n\n\ndef test_old():\n    assert old(1) == 1\n")
-    (root / "tests" / "test_other.py").write_text("def test_other():\n    assert True\n")
-    (root / ".reviewloop.toml").write_text(
-        '[gates]\ntest = ["python -m pytest -q tests/test_core.py"]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
+    root = branch_repo(tmp_path / "repo", {
+        "calc/__init__.py": "", "calc/core.py": "def old(x):\n    return x\n",
+        "tests/test_core.py": "from calc.core import old\n\n\ndef test_old():\n"
+                              "    assert old(1) == 1\n",
+        "tests/test_other.py": "def test_other():\n    assert True\n",
+        ".reviewloop.toml": '[gates]\ntest = ["python -m pytest -q tests/test_core.py"]\n'})
     (root / "conftest.py").write_text(conftest(outside, listener.port))
     (root / "calc" / "core.py").write_text(
         "def old(x):\n    return x\n\n\ndef new(x):\n    return x * 2\n")

@@ -10,8 +10,7 @@ import pytest
 from reviewloop.session import memory
 from reviewloop.spec.steering import Inclusion, load_steering
 from tests.support.cli_main import run_cli
-from tests.support.gitutil import git
-from tests.support.repos import init_repo
+from tests.support.repos import commit, init_repo
 
 API_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/"
 TOKEN = "ghp_" + "Z" * 6 + "k3Jq9vX2mN8pL4rT7wY1bC5dF0gH6s"  # a GitHub token's shape
@@ -29,17 +28,9 @@ def _section(text: str, title: str) -> list[str]:
     return body.rstrip("\n").splitlines()
 
 
-def _commit(root, files: dict[str, str]) -> None:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "work")
-
-
 def test_key_files_are_grouped_by_area_root_last(repo, capsys):
-    _commit(repo, {"src/api/routes/todos.py": "x = 1\n", "src/api/app.py": "y = 2\n",
-                   "tests/test_todos.py": "z = 3\n", "pyproject.toml": "[project]\n"})
+    commit(repo, {"src/api/routes/todos.py": "x = 1\n", "src/api/app.py": "y = 2\n",
+                  "tests/test_todos.py": "z = 3\n", "pyproject.toml": "[project]\n"}, "work")
     (repo / "docs").mkdir()
     (repo / "docs/api.md").write_text("draft\n")  # uncommitted: touched all the same
     assert run_cli(capsys, "handoff")[0] == 0

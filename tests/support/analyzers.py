@@ -8,28 +8,21 @@ from pathlib import Path
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.review.definitions import AgentDefinition
+from tests.support.repos import init_repo, write_files
 
 
 class Repo:
     """A git repository in a temp dir: write a base, commit it, change it, take `git diff`."""
 
     def __init__(self, root: Path, base: dict[str, str] | None = None):
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-        self.write({"README.md": "fixture\n", **(base or {})})
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", "base")
+        self.root = init_repo(root, {"README.md": "fixture\n", **(base or {})})
 
     def git(self, *args: str) -> str:
         return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
                               text=True).stdout
 
     def write(self, files: dict[str, str]) -> None:
-        for name, text in files.items():
-            path = self.root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        write_files(self.root, files)
 
     def change(self, files: dict[str, str], *, delete: tuple[str, ...] = ()) -> str:
         """Apply the change and return its diff against the base commit (new files included)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.gitutil import git
+from tests.support.repos import commit, init_repo
 
 
 @dataclass(frozen=True)
@@ -49,33 +49,27 @@ _PARSE_START = '''def parse_number(text):
 '''
 
 
-def commit(root: Path, message: str, files: dict[str, str]) -> str:
-    for name, text in files.items():
-        (root / name).write_text(text)
-    git(root, "add", *files)
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD").strip()
-
-
 def planted(root: Path) -> dict[str, str]:
     """Build the history in `root` (a new folder); the commit id of each subject."""
-    root.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    ids = {"start": commit(root, "start", {"parse.py": _PARSE_START, "README.md": "calc\n"})}
-    ids[AVERAGE.subject] = commit(root, AVERAGE.subject, {"stats.py": _STATS})
-    ids[CLAMP.subject] = commit(root, CLAMP.subject, {"bounds.py": _BOUNDS})
-    ids["docs"] = commit(root, "docs: describe the helpers",
-                         {"README.md": "calc: average, clamp, parse\n"})
-    ids[PARSE.subject] = commit(root, PARSE.subject, {"parse.py": _PARSE_START.replace(
-        "int(text)", "int(text.strip(), 8)")})
-    ids["fix average"] = commit(root, "fix: average divides by the count", {
-        "stats.py": _STATS.replace("(len(values) + 1)", "len(values)")})
-    ids["fix clamp"] = commit(root, "fix: clamp returns high above the range", {
+    init_repo(root)
+    ids = {"start": commit(root, {"parse.py": _PARSE_START, "README.md": "calc\n"}, "start")}
+    ids[AVERAGE.subject] = commit(root, {"stats.py": _STATS}, AVERAGE.subject)
+    ids[CLAMP.subject] = commit(root, {"bounds.py": _BOUNDS}, CLAMP.subject)
+    ids["docs"] = commit(root, {"README.md": "calc: average, clamp, parse\n"},
+                         "docs: describe the helpers")
+    ids[PARSE.subject] = commit(root, {"parse.py": _PARSE_START.replace(
+        "int(text)", "int(text.strip(), 8)")}, PARSE.subject)
+    ids["fix average"] = commit(root, {
+        "stats.py": _STATS.replace("(len(values) + 1)", "len(values)")},
+        "fix: average divides by the count")
+    ids["fix clamp"] = commit(root, {
         "bounds.py": _BOUNDS.replace("        return low\n    return value",
-                                     "        return high\n    return value")})
-    ids["fix parse"] = commit(root, "fix(parse): read decimal, closes #7", {
-        "parse.py": _PARSE_START.replace("int(text)", "int(text.strip())")})
-    ids["fix adds"] = commit(root, "fix: say what parse_number raises", {
+                                     "        return high\n    return value")},
+        "fix: clamp returns high above the range")
+    ids["fix parse"] = commit(root, {
+        "parse.py": _PARSE_START.replace("int(text)", "int(text.strip())")},
+        "fix(parse): read decimal, closes #7")
+    ids["fix adds"] = commit(root, {
         "parse.py": _PARSE_START.replace("int(text)", "int(text.strip())")
-        + "\n\n# ValueError for anything but digits\n"})
+        + "\n\n# ValueError for anything but digits\n"}, "fix: say what parse_number raises")
     return ids

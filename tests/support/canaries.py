@@ -20,7 +20,7 @@ from typing import Any
 
 from reviewloop.review.definitions import builtin_names
 from tests.support.bedrock import RecordedRequest, tool_use
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 REVIEWERS = builtin_names()  # from the registry: a new built-in needs no edit here
@@ -133,25 +133,9 @@ def hostile_repo(root: Path) -> Path:
              ".kiro/specs/app/tasks.md": SPEC,
              ".reviewloop.toml": f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest '
                                  '-q -p no:cacheprovider"]\n'}
-    _write(root, files)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, *_AUTHOR, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    _write(root, {"src/settings.py": SETTINGS, "src/signing.py": SIGNING, "src/auth.py": AUTH,
-                  "tests/test_leak.py": LEAK_TEST, **SENSITIVE})
-    git(root, "add", ".")
-    git(root, *_AUTHOR, "commit", "-qm", "settings, signing and auth")
-    return root
-
-
-_AUTHOR = ("-c", "user.name=canary tests", "-c", "user.email=canary@reviewloop.invalid")
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
+    return branch_repo(root, files, {
+        "src/settings.py": SETTINGS, "src/signing.py": SIGNING, "src/auth.py": AUTH,
+        "tests/test_leak.py": LEAK_TEST, **SENSITIVE}, message="settings, signing and auth")
 
 
 def environment(home: Path, tools: Path, **extra: str) -> dict[str, str]:

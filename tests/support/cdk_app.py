@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tests.support.gitutil import git
 from tests.support.npm_fixture import project
+from tests.support.repos import commit, init_repo
 
 STACK_FILE = "lib/app-stack.ts"
 
@@ -64,9 +65,7 @@ BROKEN_STACK = CHANGED_STACK.replace("new s3.Bucket(this, 'Uploads'",
 def cdk_repo(into: Path) -> Path:
     """The fixture app committed on `main`, installed (node_modules ignored), on branch `work`."""
     root = project("cdk-app", into=into)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "the CDK app")
+    commit(init_repo(root), message="the CDK app")
     git(root, "switch", "-qc", "work")
     return root
 

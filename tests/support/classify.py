@@ -3,21 +3,10 @@ repository, the base trusted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository
 from reviewloop.review.classify import Classification, TrustedSide, classify
-from tests.support.gitutil import git
-
-
-def commit(root: Path, files: dict[str, str]) -> str:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "change")
-    return git(root, "rev-parse", "HEAD").strip()
+from tests.support.repos import commit
 
 
 def classified_pr(repo: Repository, base: dict[str, str],

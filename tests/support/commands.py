@@ -29,6 +29,7 @@ from tests.support.github import GitHubFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
 from tests.support.pr_mode import EVENTS
+from tests.support.repos import branch_repo
 
 REPO, NUMBER, REPO_ID = "octo/fixme", 7, 4242
 KEY = repository_key(REPO_ID)
@@ -51,23 +52,12 @@ PR_TEST = TEST + "\n\ndef test_ok_again():\n    assert ok() == 1\n"
 
 def seed(tmp: Path) -> tuple[Path, str, str]:
     """The bare origin: (path, main's sha, the PR head's sha)."""
-    work = tmp / "seed"
-    (work / "tests").mkdir(parents=True)
-    (work / "app.py").write_text(BASE_APP)
-    (work / "tests" / "test_app.py").write_text(TEST)
-    (work / "conftest.py").write_text("")
-    (work / ".reviewloop.toml").write_text(
-        f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n\n'
-        "[review]\ncache_warm = false\n")
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", ".")
-    git(work, "commit", "-qm", "base")
-    base = git(work, "rev-parse", "HEAD").strip()
-    git(work, "switch", "-qc", "feature")
-    (work / "app.py").write_text(app())
-    (work / "tests" / "test_app.py").write_text(PR_TEST)
-    git(work, "commit", "-qam", "add run and run_again")
-    head = git(work, "rev-parse", "HEAD").strip()
+    work = branch_repo(tmp / "seed", {
+        "app.py": BASE_APP, "tests/test_app.py": TEST, "conftest.py": "",
+        ".reviewloop.toml": f'[gates]\nbuild = []\ntest = ["{sys.executable} -m pytest -q -p '
+                            'no:cacheprovider"]\n\n[review]\ncache_warm = false\n'},
+        {"app.py": app(), "tests/test_app.py": PR_TEST}, message="add run and run_again")
+    base, head = (git(work, "rev-parse", ref).strip() for ref in ("main", "HEAD"))
     bare = tmp / "origin.git"
     git(tmp, "clone", "-q", "--bare", str(work), str(bare))
     git(bare, "update-ref", f"refs/pull/{NUMBER}/head", head)

@@ -1,5 +1,12 @@
 """Phase drafts a model might write for a small todo API: shared by the authoring tests."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewloop.authoring import document
+from reviewloop.authoring import phases as ph
+
 REQUIREMENTS = """\
 ### Functional requirements
 
@@ -99,3 +106,23 @@ PARALLEL_TASKS = """\
   - Depends: T2, T3
   - Requirements: FR-1, FR-2
 """
+
+
+def plan(tasks: str = TASKS) -> dict[str, str]:
+    """Every phase's draft, `tasks` as the task list."""
+    return {ph.RESEARCH: "`todo/` does not exist yet.", ph.REQUIREMENTS: REQUIREMENTS,
+            ph.HIGH_LEVEL: HIGH_LEVEL, ph.LOW_LEVEL: LOW_LEVEL, ph.TASKS: tasks}
+
+
+def write_spec(root: Path, fmt: str, texts: dict[str, str], *, model: str | None = None,
+               approve_all: bool = False) -> tuple[Path, dict[Path, str]]:
+    """The `todo` spec of `texts` (phase → draft) rendered in `fmt` and written below `root`
+    as `reviewloop spec` writes it: (its tasks file, the files written and their text)."""
+    meta = document.Meta(name="todo", what="A todo API", model=model, approve_all=approve_all,
+                         created="2026-11-23")
+    tasks_file = document.target(fmt, "todo", root)
+    files = document.render(fmt, meta, texts, tasks_file)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tasks_file, files

@@ -13,8 +13,8 @@ import pytest
 from reviewloop.review.definitions import builtin_agents, builtin_names
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
-from tests.support.gitutil import git
 from tests.support.paths import ROOT
+from tests.support.repos import commit, init_repo
 
 REPO = ROOT
 
@@ -49,9 +49,7 @@ def make_example(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     (root / ".reviewloop.toml").write_text(
         f'[gates]\ntest = ["{sys.executable} -m pytest -q -p no:cacheprovider"]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "example")
+    commit(init_repo(root), message="example")
     return root
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.github.markers import read_marker, repository_key
+from tests.support.repos import branch_repo
 
 EVENTS = Path(__file__).parents[1] / "fixtures" / "github" / "events"
 
@@ -28,37 +29,23 @@ SAFE_LINE = "    return subprocess.call(list(cmd))\n"
 LOOP = "    for i in items:\n        out.append(i * 2)\n"
 
 
+APP = "import subprocess\n\n\ndef ok():\n    return 1\n"
+LIB = "def total(items):\n    return sum(items)\n"
+
+
 def make_findings_repo(root: Path) -> Path:
     """main, then `feature`: a shell=True call (bandit B602, must_fix), a loop ruff's
     PERF401 flags (should_fix), and no test for either (test-changes, file level)."""
-    root.mkdir()
-    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
-    (root / "lib.py").write_text("def total(items):\n    return sum(items)\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    with (root / "app.py").open("a") as f:
-        f.write("\n\ndef run(cmd):\n" + SHELL_LINE)
-    with (root / "lib.py").open("a") as f:
-        f.write("\n\ndef doubled(items):\n    out = []\n" + LOOP + "    return out\n")
-    git(root, "commit", "-qam", "run and doubled")
-    return root
+    return branch_repo(root, {"app.py": APP, "lib.py": LIB}, {
+        "app.py": APP + "\n\ndef run(cmd):\n" + SHELL_LINE,
+        "lib.py": LIB + "\n\ndef doubled(items):\n    out = []\n" + LOOP + "    return out\n"},
+        message="run and doubled")
 
 
 def make_feature_repo(tmp_path: Path) -> Path:
     """main has app.py; the `feature` branch adds `subprocess.call(cmd, shell=True)`."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "app.py").write_text("import subprocess\n\n\ndef ok():\n    return 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "switch", "-qc", "feature")
-    with (root / "app.py").open("a") as f:
-        f.write("\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
-    git(root, "commit", "-qam", "add run")
-    return root
+    return branch_repo(tmp_path / "repo", {"app.py": APP},
+                       {"app.py": APP + "\n\ndef run(cmd):\n" + SHELL_LINE}, message="add run")
 
 
 def event(root: Path, tmp: Path, name: str, **extra) -> Path:

@@ -20,22 +20,51 @@ BASE_FILES = {
 }
 
 
-def write(root: Path, rel: str, text: str) -> None:
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    """`text` (UTF-8 where a str) at `rel` below `root`, its folders made."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode())
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
 
 
-def init_repo(root: Path, files: dict[str, str] | None = None, branch: str = "main") -> Path:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    for rel, text in files.items():
+        write(root, rel, text)
+
+
+def commit(root: Path, files: Mapping[str, str | bytes] | None = None,
+           message: str = "change") -> str:
+    """Write `files` into the repository at `root`, stage the whole tree (`git add -A`) and
+    commit it as `message`; the new commit's id."""
+    write_files(root, files or {})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def init_repo(root: Path, files: Mapping[str, str | bytes] | None = None, branch: str = "main",
+              message: str = "base") -> Path:
+    """A repository at `root` (made if missing) on `branch`; `files` written and, with what
+    `root` already held, committed as `message` (no files: no commit). No identity of its
+    own: commits are the suite's (tests/support/environment.py), and a test that takes git's
+    identity away sees none here either."""
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", branch)
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.invalid")
-    for rel, text in (files or {}).items():
-        write(root, rel, text)
     if files:
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "base")
+        commit(root, files, message)
+    return root
+
+
+def branch_repo(root: Path, base: Mapping[str, str | bytes],
+                head: Mapping[str, str | bytes] | None = None, *, branch: str = "feature",
+                base_message: str = "base", message: str = "change") -> Path:
+    """`main` holding `base` (with what `root` already held), committed as `base_message`,
+    and `branch` checked out from it; `head` written and committed on `branch` as `message`
+    (no `head`: the branch is where main is)."""
+    init_repo(root, base, message=base_message)
+    git(root, "switch", "-qc", branch)
+    if head:
+        commit(root, head, message)
     return root
 
 
@@ -63,6 +92,31 @@ def feature_branch(root: Path, files: Mapping[str | bytes, bytes],
     return root
 
 
+NO_GATES = "[gates]\nbuild = []\ntest = []\n"
+
+
+def wave_repo(tmp_path: Path, tasks: str) -> Path:
+    """`tmp_path/wave`: `main` holding the task list `tasks` at .kiro/specs/wave/tasks.md and
+    settings with no build or test gate, committed as "spec"; checked out on `work`."""
+    return branch_repo(tmp_path / "wave", {".kiro/specs/wave/tasks.md": tasks,
+                                           ".reviewloop.toml": NO_GATES},
+                       branch="work", base_message="spec")
+
+
+def run_worktree(checkout: Path, branch: str = "run-1", track: tuple[str, ...] = ()) -> Path:
+    """`checkout` (made if missing) a repository on `main` whose one commit holds only
+    `track` (the rest of what it holds stays untracked), and git's own linked worktree of a
+    new branch `branch` at `.reviewloop/worktrees/<branch>` in it, as a run makes; the
+    worktree's path."""
+    init_repo(checkout)
+    if track:
+        git(checkout, "add", *track)
+    git(checkout, "commit", "-q", "--allow-empty", "-m", "start")
+    worktree = checkout / ".reviewloop" / "worktrees" / branch
+    git(checkout, "worktree", "add", "-q", "-b", branch, str(worktree))
+    return worktree
+
+
 def repo_here(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty git repository at `root`, made the working directory (as a user runs
     `reviewloop spec` in a new project); its resolved path."""
@@ -76,16 +130,16 @@ def tasks_origin(tmp_path: Path, spec: str, tasks: str, land: str) -> Path:
     """A bare repository, `origin.git` in `tmp_path`, whose main has the task list `tasks`
     at `spec` and a README; its settings: one round, no build or test gate, no cache
     warm-up call (the spend figures are the scripted replies' own), `run.land = land`."""
-    seed = tmp_path / "seed"
-    (seed / spec).parent.mkdir(parents=True)
-    (seed / spec).write_text(tasks)
-    (seed / ".reviewloop.toml").write_text(
-        "max_rounds = 1\n\n[gates]\nbuild = []\ntest = []\n\n[review]\ncache_warm = false\n"
-        f'\n[run]\nland = "{land}"\n')
-    (seed / "README.md").write_text("# tasks\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-qm", "spec")
+    return bare_origin(tmp_path, {
+        spec: tasks, "README.md": "# tasks\n",
+        ".reviewloop.toml": f"max_rounds = 1\n\n{NO_GATES}\n[review]\ncache_warm = false\n"
+                            f'\n[run]\nland = "{land}"\n'}, "spec")
+
+
+def bare_origin(tmp_path: Path, files: Mapping[str, str | bytes], message: str = "base") -> Path:
+    """`origin.git` in `tmp_path`, a bare clone of `seed` beside it: `main` holding `files`,
+    committed as `message`."""
+    seed = init_repo(tmp_path / "seed", files, message=message)
     bare = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     return bare

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from tests.support import warm_cli
-from tests.support.gitutil import git
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
+from tests.support.repos import init_repo
 
 SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
 
@@ -19,10 +19,4 @@ def review(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("VALUE = 1\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"})

@@ -14,7 +14,7 @@ from reviewloop.review.definitions import builtin_agents, builtin_names
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo
 
 SPEC = """# Implementation Plan
 
@@ -54,16 +54,9 @@ def project(tmp_path: Path) -> Path:
 
 def make_project(tmp_path: Path) -> Path:
     """A calculator spec on branch `work`, with an unstaged edit of the user's (notes.txt)."""
-    root = tmp_path / "proj"
-    (root / ".kiro/specs/calc").mkdir(parents=True)
-    (root / ".kiro/specs/calc/tasks.md").write_text(SPEC)
-    (root / "tests").mkdir()
-    (root / "tests/test_calc.py").write_text(TEST_CALC)
-    (root / "notes.txt").write_text("mine\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
-    git(root, "switch", "-qc", "work")
+    root = branch_repo(tmp_path / "proj", {
+        ".kiro/specs/calc/tasks.md": SPEC, "tests/test_calc.py": TEST_CALC, "notes.txt": "mine\n"},
+        branch="work", base_message="start")
     (root / "notes.txt").write_text("mine, uncommitted\n")  # the user's unrelated change
     return root
 

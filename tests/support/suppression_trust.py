@@ -10,33 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.support import warm_cli
-from tests.support.gitutil import git
+from tests.support.repos import branch_repo, commit
 
 AWS_KEY = "AKIAQX4UJ2ZKL5BQW7NP"  # the shape of an AWS key id, no real key
 SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True){}\n"
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def commit(root: Path, files: dict[str, str], message: str = "change") -> str:
-    """Write `files`, commit everything, return the new commit id."""
-    write(root, files)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD").strip()
-
-
 def pr_repo(root: Path, base: dict[str, str], *prs: dict[str, str]) -> Path:
     """`main` holding `base`, then `feature` with one commit per mapping in `prs`."""
-    root.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    commit(root, {"README.md": "fixture\n", **base}, "base")
-    git(root, "switch", "-qc", "feature")
+    branch_repo(root, {"README.md": "fixture\n", **base})
     for files in prs:
         commit(root, files, "pr")
     return root

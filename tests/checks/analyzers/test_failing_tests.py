@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.review_cli import review
 
 CORE = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
@@ -17,17 +18,9 @@ TESTS = ("from calc.core import add, sub\n\n\ndef test_add():\n    assert add(1,
 
 
 def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    (root / "calc").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "calc" / "__init__.py").write_text("")
-    (root / "calc" / "core.py").write_text(CORE)
-    (root / "tests" / "test_core.py").write_text(TESTS)
-    (root / ".reviewloop.toml").write_text('[gates]\ntest = ["python -m pytest -q tests"]\n')
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "repo", {
+        "calc/__init__.py": "", "calc/core.py": CORE, "tests/test_core.py": TESTS,
+        ".reviewloop.toml": '[gates]\ntest = ["python -m pytest -q tests"]\n'})
 
 
 def _failing(report: dict) -> dict[str, dict]:

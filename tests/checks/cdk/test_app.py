@@ -26,20 +26,20 @@ from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import load_agents
 from reviewloop.review.evidence import run_for_agent
-from tests.support.gitutil import git
-from tests.support.suppression_trust import pr_repo, write
+from tests.support.repos import run_worktree, write_files
+from tests.support.suppression_trust import pr_repo
 
 APP_JSON = '{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}\n'
 
 
 def _cli(root: Path) -> None:
-    write(root, {"node_modules/.bin/cdk": "#!/bin/sh\n"})
+    write_files(root, {"node_modules/.bin/cdk": "#!/bin/sh\n"})
 
 
 def test_an_app_is_a_cdk_json_with_an_app_at_the_root_or_above_a_changed_file(
         tmp_path: Path) -> None:
-    write(tmp_path, {"cdk.json": APP_JSON, "infra/cdk.json": APP_JSON,
-                     "node_modules/x/cdk.json": APP_JSON})
+    write_files(tmp_path, {"cdk.json": APP_JSON, "infra/cdk.json": APP_JSON,
+                           "node_modules/x/cdk.json": APP_JSON})
     _cli(tmp_path)
 
     assert find_apps(tmp_path) == [CdkApp("")]
@@ -49,8 +49,8 @@ def test_an_app_is_a_cdk_json_with_an_app_at_the_root_or_above_a_changed_file(
 
 
 def test_what_is_wrong_with_an_app_is_said_with_the_fix(tmp_path: Path) -> None:
-    write(tmp_path, {"a/cdk.json": "{not json", "b/cdk.json": '{"context": {}}\n',
-                     "c/cdk.json": APP_JSON})
+    write_files(tmp_path, {"a/cdk.json": "{not json", "b/cdk.json": '{"context": {}}\n',
+                           "c/cdk.json": APP_JSON})
 
     broken, no_app, no_cli = find_apps(tmp_path, ["a/x.ts", "b/x.ts", "c/x.ts"])
 
@@ -75,7 +75,7 @@ def _gate(root: Path, changed: tuple[str, ...]) -> GateContext:
 
 def test_the_gate_fails_with_the_fix_when_the_app_has_no_cli_and_skips_other_changes(
         tmp_path: Path) -> None:
-    write(tmp_path, {"cdk.json": APP_JSON, "lib/stack.ts": "", "README.md": ""})
+    write_files(tmp_path, {"cdk.json": APP_JSON, "lib/stack.ts": "", "README.md": ""})
 
     failed = SynthGate().run(_gate(tmp_path, ("lib/stack.ts",)))
     skipped = SynthGate().run(_gate(tmp_path, ("README.md",)))
@@ -88,7 +88,7 @@ def test_the_gate_fails_with_the_fix_when_the_app_has_no_cli_and_skips_other_cha
 def test_the_first_frame_in_the_projects_own_source_is_the_constructs_line(
         tmp_path: Path) -> None:
     app = tmp_path / "infra"
-    write(app, {"lib/stack.ts": "x\n", "node_modules/aws-cdk-lib/a.js": "y\n"})
+    write_files(app, {"lib/stack.ts": "x\n", "node_modules/aws-cdk-lib/a.js": "y\n"})
     trace = ["...new Bucket2 in aws-cdk-lib...",
              f"new Wrapped ({app}/node_modules/aws-cdk-lib/a.js:3:1)",
              f"Function.Module._load ({tmp_path}/preload.js:23:23)",
@@ -102,11 +102,11 @@ def test_the_first_frame_in_the_projects_own_source_is_the_constructs_line(
 
 def test_a_construct_spans_its_creation_call_to_the_closing_parenthesis(
         tmp_path: Path) -> None:
-    write(tmp_path, {"stack.ts": "    const b = new s3.Bucket(this, 'B', {\n"      # 1
-                                 "      lifecycleRules: [rule(30)],\n"              # 2
-                                 "    });\n"                                         # 3
-                                 "    new sqs.Queue(this, 'Q');\n"                   # 4
-                                 "    new Broken(this, 'X', {\n"})                  # 5
+    write_files(tmp_path, {"stack.ts": "    const b = new s3.Bucket(this, 'B', {\n"      # 1
+                                       "      lifecycleRules: [rule(30)],\n"              # 2
+                                       "    });\n"                                         # 3
+                                       "    new sqs.Queue(this, 'Q');\n"                   # 4
+                                       "    new Broken(this, 'X', {\n"})                  # 5
 
     assert call_end(tmp_path / "stack.ts", 1, 15) == 3
     assert call_end(tmp_path / "stack.ts", 4, 5) == 4
@@ -132,12 +132,12 @@ def test_the_apps_own_cdk_nag_comes_before_a_provisioned_one(tmp_path: Path) -> 
 
     assert nag_folder(tmp_path, provisioned) == provisioned
     assert nag_folder(tmp_path, None) is None
-    write(tmp_path, {"node_modules/cdk-nag/package.json": "{}"})
+    write_files(tmp_path, {"node_modules/cdk-nag/package.json": "{}"})
     assert nag_folder(tmp_path, provisioned) == tmp_path / "node_modules/cdk-nag"
 
 
 def test_no_synth_where_the_projects_code_may_not_run(tmp_path: Path) -> None:
-    write(tmp_path, {"cdk.json": APP_JSON, "lib/app-stack.ts": ""})
+    write_files(tmp_path, {"cdk.json": APP_JSON, "lib/app-stack.ts": ""})
     ctx = AnalyzerContext(root=tmp_path, changes=parse_diff(""), diff_text="",
                           agent="review-infrastructure", files=("lib/app-stack.ts",))
 
@@ -185,9 +185,9 @@ exit 1
 def test_the_synth_runs_sandboxed_without_credentials_and_its_failure_is_the_gates_output(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, home = tmp_path / "app", tmp_path / "home"
-    write(root, {"cdk.json": APP_JSON, "lib/stack.ts": "", "node_modules/.bin/cdk": FAKE_CLI})
+    write_files(root, {"cdk.json": APP_JSON, "lib/stack.ts": "", "node_modules/.bin/cdk": FAKE_CLI})
     (root / "node_modules/.bin/cdk").chmod(0o755)
-    write(home, {".aws/credentials": "[default]\n", ".aws/config": "[default]\n"})
+    write_files(home, {".aws/credentials": "[default]\n", ".aws/config": "[default]\n"})
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("AWS_PROFILE", "prod-admin")
     monkeypatch.setenv("STAGE", "beta")
@@ -207,10 +207,10 @@ def test_the_synth_runs_sandboxed_without_credentials_and_its_failure_is_the_gat
 def test_a_stage_s_nested_assembly_is_read_and_its_constructs_traced(tmp_path: Path) -> None:
     """A hand-written assembly in the shape aws-cdk-lib writes for `new Stage(app, 'Prod')`."""
     app = tmp_path / "app"
-    write(app, {"lib/stack.ts": "x\n" * 12, "cdk.json": APP_JSON})
+    write_files(app, {"lib/stack.ts": "x\n" * 12, "cdk.json": APP_JSON})
     out = tmp_path / "out"
     bucket = "/Prod/AppStack/Bucket/Resource"
-    write(out, {
+    write_files(out, {
         "manifest.json": json.dumps({"artifacts": {"assembly-Prod": {
             "type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}}}),
         "assembly-Prod/manifest.json": json.dumps({"artifacts": {"ProdAppStack": {
@@ -241,14 +241,10 @@ def test_a_stage_s_nested_assembly_is_read_and_its_constructs_traced(tmp_path: P
 def test_a_worktree_without_node_modules_finds_the_checkouts_cli_and_cdk_nag(
         tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
-    write(checkout, {"node_modules/.bin/cdk": "#!/bin/sh\n",
-                     "node_modules/cdk-nag/package.json": '{"version": "3.0.2"}\n'})
-    git(checkout, "init", "-q", "-b", "main")
-    git(checkout, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q",
-        "--allow-empty", "-m", "start")
-    tree = checkout / ".reviewloop/worktrees/run-1"
-    git(checkout, "worktree", "add", "-q", "-b", "run-1", str(tree))  # borrows up to here
-    write(tree, {"cdk.json": APP_JSON, "package.json": "{}\n"})
+    write_files(checkout, {"node_modules/.bin/cdk": "#!/bin/sh\n",
+                           "node_modules/cdk-nag/package.json": '{"version": "3.0.2"}\n'})
+    tree = run_worktree(checkout)  # borrows up to here
+    write_files(tree, {"cdk.json": APP_JSON, "package.json": "{}\n"})
 
     assert find_apps(tree) == [CdkApp("")]  # no "the project has no CDK CLI"
     assert cli_path(tree) == checkout / "node_modules/.bin/cdk"
@@ -259,8 +255,8 @@ def test_every_source_of_an_app_reaches_the_infrastructure_reviewers_cdk_analyze
         tmp_path: Path) -> None:
     """`lib/uploads.ts` matches none of the reviewer's scope globs (`*stack*.ts`, `cdk/`, …):
     the CDK analyzers claim it, so it is among the files they are given."""
-    write(tmp_path, {"app/cdk.json": APP_JSON, "app/lib/uploads.ts": "export {}\n",
-                     "web/lib/uploads.ts": "export {}\n"})
+    write_files(tmp_path, {"app/cdk.json": APP_JSON, "app/lib/uploads.ts": "export {}\n",
+                           "web/lib/uploads.ts": "export {}\n"})
     _cli(tmp_path / "app")
     infra = next(a for a in load_agents(tmp_path).agents if a.name == "review-infrastructure")
     diff = "".join(f"diff --git a/{p} b/{p}\nnew file mode 100644\n--- /dev/null\n+++ b/{p}\n"

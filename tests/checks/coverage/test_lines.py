@@ -14,6 +14,7 @@ from reviewloop.config import Gates, Settings
 from reviewloop.git.diff import parse_diff
 from tests.support.coverage import calc_project
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 ADDED = ("\n\ndef sub(a, b):\n    return a - b\n\n\ndef _double(a):\n    total = (a +\n"
          "             a)\n    return total\n")
@@ -65,13 +66,8 @@ def test_at_or_over_the_threshold_the_gate_passes(tmp_path: Path) -> None:
 
 def test_a_threshold_runs_the_test_gate_under_coverage_for_private_code(tmp_path: Path
                                                                        ) -> None:
-    root = tmp_path / "q"
-    (root / "tests").mkdir(parents=True)
-    (root / "calc.py").write_text("def _helper():\n    return 1\n")
-    (root / "tests/test_calc.py").write_text("def test_nothing():\n    pass\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
+    root = init_repo(tmp_path / "q", {"calc.py": "def _helper():\n    return 1\n",
+                                      "tests/test_calc.py": "def test_nothing():\n    pass\n"})
     (root / "calc.py").write_text("def _helper():\n    return 2\n")
     diff_text = git(root, "diff")
     assert covered_commands(context(root, diff_text, None)) == ()  # no public function

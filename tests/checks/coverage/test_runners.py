@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.coverage.runners import PROVIDER, RunnerCoverage, runner_coverage
-from tests.support.gitutil import git
+from tests.support.repos import run_worktree
 
 ASKS = ("--coverage.enabled=true --coverage.provider=v8 --coverage.reporter=json "
         "--coverage.thresholds.100=false --coverage.thresholds.lines=0 "
@@ -53,11 +53,7 @@ def test_the_runner_the_script_ends_with_is_asked(tmp_path):
 
 def test_a_provider_in_the_checkout_above_a_worktree_counts(tmp_path):
     checkout = package(tmp_path / "repo", "vitest run")
-    git(checkout, "init", "-q", "-b", "main")
-    git(checkout, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q",
-        "--allow-empty", "-m", "start")
-    git(checkout, "worktree", "add", "-q", "-b", "r1", ".reviewloop/worktrees/r1")
-    worktree = package(checkout / ".reviewloop/worktrees/r1", "vitest run", provider=False)
+    worktree = package(run_worktree(checkout, "r1"), "vitest run", provider=False)
 
     assert runner_coverage(worktree, "npm test") == RunnerCoverage("vitest", forward=" --")
 

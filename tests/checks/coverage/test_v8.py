@@ -17,6 +17,7 @@ from reviewloop.checks.coverage.v8 import read_v8_executed
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.git.diff import parse_diff
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 MATH = """export function add(a, b) {
   return a + b;
@@ -92,16 +93,11 @@ def test_a_mapped_file_counts_only_code_inside_functions_that_ran(tmp_path):
 
 def test_npm_test_of_a_plain_js_package_flags_the_export_no_test_calls(tmp_path):
     forget()
-    root = tmp_path / "pkg"
-    (root / "lib").mkdir(parents=True)
-    (root / "test").mkdir()
-    (root / "package.json").write_text(json.dumps(
-        {"name": "pkg", "type": "module", "scripts": {"test": "node --test test/"}}))
-    (root / "test/math.test.mjs").write_text(MATH_TEST)
-    (root / "lib/math.mjs").write_text("export function add(a, b) {\n  return a + b;\n}\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "test/math.test.mjs": MATH_TEST,
+        "lib/math.mjs": "export function add(a, b) {\n  return a + b;\n}\n"}, message="start")
     (root / "lib/math.mjs").write_text(MATH)
     diff = git(root, "diff")
 

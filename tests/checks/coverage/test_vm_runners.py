@@ -20,6 +20,7 @@ from reviewloop.config import Settings
 from reviewloop.git.diff import parse_diff
 from tests.support.gitutil import git
 from tests.support.npm_fixture import FIXTURES, project
+from tests.support.repos import commit, init_repo
 
 pytestmark = pytest.mark.npm
 
@@ -73,13 +74,9 @@ def changed(tmp_path: Path, *, provider: bool = True, fixture: str = "vitest-ser
     """The fixture committed (with the `base` files over it), then new exports and a test of
     one of them."""
     root = project(fixture, into=tmp_path / "repo")
-    for name, text in (base or {}).items():
-        (root / name).write_text(text)
     if not provider:
         shutil.rmtree(root / "node_modules/@vitest/coverage-v8")  # the copy's links only
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "start")
+    commit(init_repo(root), base, "start")
     git(root, "switch", "-qc", "work")
     if suffix == "js":  # jest's globals need no import
         (root / "src/prices.js").write_text(PRICES_JS)

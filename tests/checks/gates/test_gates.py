@@ -23,6 +23,7 @@ from reviewloop.git.repository import open_repository
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import project_env
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
 PYTHON = shlex.quote(sys.executable)
@@ -34,18 +35,6 @@ PASSING = {
                           "\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n",
 }
 FAILING = {**PASSING, "calc.py": "def add(a, b):\n    return a - b\n"}
-
-
-def init_repo(root: Path, files: dict[str, str], branch: str = "main") -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", branch)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
 
 
 def settings(**gates) -> Settings:

@@ -16,7 +16,7 @@ from reviewloop.checks.gates.hook_files import (
 from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import open_repository
-from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 IDE_HOOK = {"enabled": True, "name": "lint", "description": "ruff on save", "version": "1",
             "when": {"type": "fileEdited", "patterns": ["*.py"]},
@@ -127,13 +127,8 @@ def test_a_malformed_hook_file_is_an_error_naming_it(path: str, data: bytes, mes
 
 
 def test_hooks_are_read_from_the_commit_not_the_working_tree(tmp_path):
-    root = tmp_path / "r"
-    (root / ".kiro/hooks").mkdir(parents=True)
-    (root / ".kiro/hooks/lint.kiro.hook").write_text(json.dumps(IDE_HOOK))
-    (root / ".kiro/hooks/README.md").write_text("not a hook\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "hooks")
+    root = init_repo(tmp_path / "r", {".kiro/hooks/lint.kiro.hook": json.dumps(IDE_HOOK),
+                                      ".kiro/hooks/README.md": "not a hook\n"}, message="hooks")
     (root / ".kiro/hooks/planted.kiro.hook").write_text(json.dumps({**IDE_HOOK, "name": "x"}))
     (root / ".kiro/hooks/lint.kiro.hook").write_text("{broken")
 

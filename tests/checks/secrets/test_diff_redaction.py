@@ -19,8 +19,8 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text
-from tests.support.gitutil import git
 from tests.support.paths import ROOT
+from tests.support.repos import init_repo
 from tests.support.runner import REVIEWERS, review
 
 _SECRETS = [json.loads(line)["text"] for line in
@@ -66,13 +66,7 @@ def test_only_the_added_lines_inside_a_run_and_the_blob_ids_are_left_unscanned()
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    root = tmp_path / "r"
-    root.mkdir()
-    (root / "app.py").write_text("".join(f"A_{i} = {i}\n" for i in range(12)))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    return root
+    return init_repo(tmp_path / "r", {"app.py": "".join(f"A_{i} = {i}\n" for i in range(12))})
 
 
 def test_a_review_scans_each_added_line_once(repo: Path,

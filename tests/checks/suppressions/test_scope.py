@@ -8,7 +8,8 @@ from pathlib import Path
 from reviewloop.checks.suppressions.scope import pr_trust, run_trust, suppressions_for
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
-from tests.support.suppression_trust import SHELL, pr_repo, write
+from tests.support.repos import write_files
+from tests.support.suppression_trust import SHELL, pr_repo
 
 
 def test_a_pull_request_distrusts_its_own_lines_and_reads_the_base(tmp_path: Path) -> None:
@@ -24,9 +25,9 @@ def test_a_pull_request_distrusts_its_own_lines_and_reads_the_base(tmp_path: Pat
 def test_a_run_distrusts_only_what_was_written_after_it_started(tmp_path: Path) -> None:
     root = pr_repo(tmp_path / "repo", {"app.py": "a = 1\n"})
     repo = open_repository(root)
-    write(root, {"mine.py": "x = 1  # nosec\n"})  # the user's, before the run
+    write_files(root, {"mine.py": "x = 1  # nosec\n"})  # the user's, before the run
     started = repo.snapshot()
-    write(root, {"app.py": "a = 1\nb = 2  # nosec\n"})  # the run's model
+    write_files(root, {"app.py": "a = 1\nb = 2  # nosec\n"})  # the run's model
 
     trust = run_trust(repo, started)
 
@@ -42,9 +43,9 @@ def test_a_manual_run_trusts_the_tree_it_carried_in(tmp_path: Path) -> None:
     root = pr_repo(tmp_path / "repo", {"app.py": "a = 1\n"})
     repo = open_repository(root)
     head = repo.head_snapshot()
-    write(root, {"tool.py": SHELL.format("  # nosec B602")})
+    write_files(root, {"tool.py": SHELL.format("  # nosec B602")})
     carried = repo.worktree_tree()
-    write(root, {"fix.py": "y = 2  # noqa\n"})  # the fixer's, after the run started
+    write_files(root, {"fix.py": "y = 2  # noqa\n"})  # the fixer's, after the run started
 
     trust = run_trust(repo, head, carried)
 

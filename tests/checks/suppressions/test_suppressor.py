@@ -18,7 +18,8 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.trust import Trust
 from tests.support.gitutil import git
-from tests.support.suppression_trust import AWS_KEY, commit, pr_repo
+from tests.support.repos import commit
+from tests.support.suppression_trust import AWS_KEY, pr_repo
 
 APP = ("import subprocess\n"                                   # 1
        "# reviewloop: ignore[B602] audited by alice\n"          # 2

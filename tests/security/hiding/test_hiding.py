@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from reviewloop.git.names import shown
 from tests.security.hiding.transforms import TRANSFORMS, Case, Seed, Transform, start
 from tests.support.gitutil import git
+from tests.support.repos import init_repo
 from tests.support.review_cli import review
 
 PY = b"""import subprocess
@@ -112,11 +113,7 @@ def combined(cases: list[tuple[Seed, Case]]) -> Case:
 def _commit(root: Path, case: Case) -> None:
     """`main` with the base files, `feature` with the case's files (and none of the base's
     it dropped)."""
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    _write(root, {"README.md": b"project\n", **case.base})
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    init_repo(root, {"README.md": b"project\n", **case.base})
     git(root, "checkout", "-qb", "feature")
     for path in case.base:
         if path not in case.files:
