@@ -57,8 +57,8 @@ def test_a_review_builds_one_session_and_one_client_per_service(
     monkeypatch.chdir(root)
     built = Built(monkeypatch)
 
-    code, out, err = run_cli(capsys, "review", "--base", "main", "--head", "feature",
-                             "--model", MODEL, "--format", "json")
+    code, _, err = run_cli(capsys, "review", "--base", "main", "--head", "feature",
+                           "--model", MODEL, "--format", "json")
 
     assert code in (0, 1), err
     assert fake.listings and fake.calls  # the id was checked, the reviewers were called
