@@ -60,7 +60,8 @@ def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
     deps = RoundDeps(setup=setup, trust=review.trust)
     given = {f.name: getattr(start, f.name) for f in fields(start)}
     final = run_round(LoopState(**given), deps, _Told(progress).step)
-    return review_summary(scope, final, title=title), round_suppressions(deps, start.baseline)
+    return review_summary(scope, final, title=title), round_suppressions(deps, start.baseline,
+                                                                         final.round)
 
 
 class _Told:
