@@ -132,7 +132,7 @@ def notice(text: str) -> None:
     spoke()
 
 
-def progress(node: str, update: dict) -> None:
+def progress(node: str, update: Mapping[str, Any]) -> None:
     """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
     if _verbosity == QUIET or live_view() is not None:
@@ -154,12 +154,12 @@ def live_view() -> View | None:
     return live.active() if live is not None else None
 
 
-def progress_text(node: str, update: dict) -> str | None:
+def progress_text(node: str, update: Mapping[str, Any]) -> str | None:
     """What a finished step says: the plain line, and a live view row's outcome."""
     return _progress_text(node, update)
 
 
-def _progress_text(node: str, update: dict) -> str | None:
+def _progress_text(node: str, update: Mapping[str, Any]) -> str | None:
     if node == "implement":
         return f"implement: attempt {update.get('attempts', '?')} done"
     if node == "gates":

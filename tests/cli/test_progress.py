@@ -4,6 +4,7 @@ without a word a "still running" line comes after 2 s, then after twice as long 
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from reviewloop.checks.gates import GateContext, GateResult
 from reviewloop.checks.gates.registry import run_gates
@@ -145,6 +146,34 @@ def test_the_stream_is_relayed_by_mode():
     assert seen == [("started", "a", "gates", {"round": 1}),
                     ("event", {"kind": "gate", "gate": "test", "status": "running"}),
                     ("finished", "gates", {"passed": True}), ("ended", "a")]
+
+
+def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it():
+    """The triage's update holds the whole ledger; the progress line reads how many findings
+    are actionable: the ledger is never dumped (a 20k-line review's took ~40 ms)."""
+    dumped = []
+
+    class Ledger(BaseModel):
+        entries: list[int]
+
+        def model_dump(self, **kwargs):
+            dumped.append(kwargs)
+            return super().model_dump(**kwargs)
+
+    class Reader:
+        def finished(self, node, update):
+            self.said = ui.progress_text(node, update)
+            self.update = update
+
+    reader = Reader()
+    relay("updates", {"triage": {"ledger": Ledger(entries=[1, 2]),
+                                 "actionable": [Ledger(entries=[3])]}}, reader)
+
+    assert reader.said == "triage: 1 actionable finding(s)"
+    assert dumped == [{"mode": "json"}]  # the actionable finding, read: not the ledger
+    # what is read is plain, as before; the rest too, when read
+    assert reader.update["actionable"] == [{"entries": [3]}]
+    assert dict(reader.update) == {"ledger": {"entries": [1, 2]}, "actionable": [{"entries": [3]}]}
 
 
 class Named:
