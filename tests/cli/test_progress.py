@@ -3,6 +3,10 @@ without a word a "still running" line comes after 2 s, then after twice as long 
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+
 import pytest
 from pydantic import BaseModel
 
@@ -174,6 +178,19 @@ def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it
     # what is read is plain, as before; the rest too, when read
     assert reader.update["actionable"] == [{"entries": [3]}]
     assert dict(reader.update) == {"ledger": {"entries": [1, 2]}, "actionable": [{"entries": [3]}]}
+
+
+def test_a_console_is_made_once_per_stream_and_terminal_settings(monkeypatch):
+    """A review prints a line per step: each used to make a console, reading the terminal
+    and the environment again. A new stream, or another colour or size setting, gets a
+    console of its own; what is printed goes where the stream is now."""
+    first = ui.console(stderr=True)
+    assert ui.console(stderr=True) is first and ui.console() is not first
+    monkeypatch.setenv("NO_COLOR", "yes" if os.environ.get("NO_COLOR") != "yes" else "no")
+    assert ui.console(stderr=True) is not first
+    with contextlib.redirect_stdout(io.StringIO()) as sink:
+        ui.console().print("to the new stream", markup=False)
+    assert sink.getvalue() == "to the new stream\n"
 
 
 class Named:
