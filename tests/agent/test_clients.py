@@ -11,6 +11,7 @@ from pathlib import Path
 
 import botocore.session
 import pytest
+from langchain_aws import ChatBedrockConverse
 
 from reviewloop.agent.models import make_chat_model
 from tests.support.bedrock import BedrockFake, aws_env, tool_use
@@ -18,8 +19,9 @@ from tests.support.cli_main import run_cli
 from tests.support.loop_cli import MODEL, REVIEWERS
 from tests.support.repos import feature_branch
 
-CHANGE = {"app/store.py": b"def total(items):\n    return sum(i.price for i in items)\n",
-          "tests/test_store.py": b"def test_total():\n    assert True\n"}
+CHANGE: dict[str | bytes, bytes] = {
+    "app/store.py": b"def total(items):\n    return sum(i.price for i in items)\n",
+    "tests/test_store.py": b"def test_total():\n    assert True\n"}
 
 
 class Built:
@@ -73,6 +75,7 @@ def test_the_control_plane_client_is_built_only_when_the_model_asks_for_it(
 
     model = make_chat_model(MODEL)
 
+    assert isinstance(model, ChatBedrockConverse)
     assert built.services == Counter({"bedrock-runtime": 1})
     assert model.bedrock_client.meta.service_model.service_name == "bedrock"  # on first use
     assert built.services == Counter({"bedrock-runtime": 1, "bedrock": 1})

@@ -165,9 +165,15 @@ def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it
             return super().model_dump(**kwargs)
 
     class Reader:
+        def started(self, task_id, node, inputs): ...
+
+        def ended(self, task_id): ...
+
         def finished(self, node, update):
             self.said = ui.progress_text(node, update)
             self.update = update
+
+        def event(self, data): ...
 
     reader = Reader()
     relay("updates", {"triage": {"ledger": Ledger(entries=[1, 2]),

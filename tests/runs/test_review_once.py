@@ -15,9 +15,10 @@ from tests.support.cli_main import run_cli
 from tests.support.loop_cli import MODEL, clean_reviews
 from tests.support.repos import feature_branch
 
-CHANGE = {"app/store.py": b"import subprocess\n\n\ndef run(cmd):\n"
-                          b"    return subprocess.run(cmd, shell=True)  # noqa: S602\n",
-          "tests/test_store.py": b"def test_run():\n    assert True\n"}
+CHANGE: dict[str | bytes, bytes] = {
+    "app/store.py": b"import subprocess\n\n\ndef run(cmd):\n"
+                    b"    return subprocess.run(cmd, shell=True)  # noqa: S602\n",
+    "tests/test_store.py": b"def test_run():\n    assert True\n"}
 
 
 def test_a_review_judges_its_suppressions_once(
