@@ -19,7 +19,7 @@ import difflib
 import functools
 import os
 
-from reviewloop.agent.models import resolve_region, split_provider
+from reviewloop.agent.models import aws_session, resolve_region, split_provider
 from reviewloop.agent.prices import catalogue_ids
 from reviewloop.errors import ConfigError
 
@@ -51,13 +51,11 @@ def _endpoint() -> str:
 def _listed(region: str | None, endpoint: str) -> frozenset[str] | None:
     """Every model and inference-profile id the region lists; None when it cannot say.
     (`endpoint` keys the cache only: botocore reads it from the environment itself.)"""
-    import boto3  # type: ignore[import-untyped]
     from botocore.config import Config  # type: ignore[import-untyped]
     from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
-    try:
-        client = boto3.Session(region_name=region).client("bedrock",
-                                                          config=Config(**_LIST_SETTINGS))
+    try:  # the session the credentials check and the chat models use (`aws_session`)
+        client = aws_session(region).client("bedrock", config=Config(**_LIST_SETTINGS))
         ids = {m["modelId"] for m in client.list_foundation_models().get("modelSummaries", [])}
         for page in client.get_paginator("list_inference_profiles").paginate():
             ids |= {p["inferenceProfileId"] for p in page.get("inferenceProfileSummaries", [])}
@@ -68,13 +66,11 @@ def _listed(region: str | None, endpoint: str) -> frozenset[str] | None:
 
 def _probe_invalid(model_id: str, region: str | None) -> bool:
     """One token from `model_id`: True only when Bedrock answers that the id is invalid."""
-    import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        client = boto3.Session(region_name=region).client("bedrock-runtime",
-                                                          config=Config(**_LIST_SETTINGS))
+        client = aws_session(region).client("bedrock-runtime", config=Config(**_LIST_SETTINGS))
         client.converse(modelId=model_id, inferenceConfig={"maxTokens": 1},
                         messages=[{"role": "user", "content": [{"text": "ping"}]}])
     except ClientError as exc:

@@ -6,6 +6,7 @@ import difflib
 import functools
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -135,8 +136,29 @@ def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float
     session = aws_session(region_name)
     return ChatBedrockConverse(model=model_id, region_name=region_name, config=config,
                                client=session.client("bedrock-runtime", config=config),
-                               bedrock_client=session.client("bedrock", config=config),
+                               bedrock_client=OnFirstUse(
+                                   lambda: session.client("bedrock", config=config)),
                                temperature=temperature)
+
+
+class OnFirstUse:
+    """A client built when something first reads it. langchain-aws wants a control-plane
+    `bedrock` client beside the runtime one, and asks it only to resolve an application
+    inference profile: built up front, it was a second client (and `bedrock`'s service
+    model read) in every review for the few that use such a profile."""
+
+    def __init__(self, build: Callable[[], Any]):
+        self._build = build
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy and pickle probe the instance before it has a state
+            raise AttributeError(name)
+        with self._lock:
+            if self._client is None:
+                self._client = self._build()
+        return getattr(self._client, name)
 
 
 def resolve_region(region: str | None) -> str | None:

@@ -239,7 +239,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file.")
+              help="Write the report to this file; the terminal then shows its summary "
+                   "(the counts, the 10 most severe findings, the file's name).")
 @click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
               default="must_fix", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")

@@ -38,22 +38,28 @@ MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON
 MAX_FINDING_ROWS = 40
 # nits are not acted on: a few show what kind they are, the count line says where the rest are
 MAX_NIT_ROWS = 10
+# With the report in a file the panel is its summary (the verdict, the counts, the most severe
+# findings): the file holds every finding, and drawing the screenful tables cost a review
+# of 1,000 lines a sixth of its CPU.
+SUMMARY_FINDING_ROWS = 10
+SUMMARY_FILE_NAMES = 10  # per row of created or modified files
 
 
-def to_rich(summary: RunSummary) -> RenderableType:
-    """A panel with the run's facts, then findings, reviewers and next tasks."""
-    parts: list[RenderableType] = [_facts(summary)]
+def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType:
+    """A panel with the run's facts, then findings, reviewers and next tasks. With `report`
+    (the file the whole report was written to) it is that report's summary: the facts, the
+    `SUMMARY_FINDING_ROWS` most severe findings, and counts of the rest, nits, findings
+    outside the change and suppressed ones, each pointing at the file."""
+    parts: list[RenderableType] = [_facts(summary, report=report)]
+    rows = SUMMARY_FINDING_ROWS if report else MAX_FINDING_ROWS
+    where = "the report" if report else "--format json, sarif or markdown (--output FILE)"
     if summary.findings_remaining:
-        parts.append(findings_table(summary.findings_remaining, title="Remaining findings"))
+        parts.append(findings_table(summary.findings_remaining, title="Remaining findings",
+                                    limit=rows, where=where))
     if summary.findings_fixed:
-        parts.append(findings_table(summary.findings_fixed, title="Fixed findings"))
-    if summary.nits:
-        parts.append(findings_table(summary.nits, title="Nits (not fixed)",
-                                    limit=MAX_NIT_ROWS))
-    for status, title in ((Status.OUT_OF_SCOPE, "Outside the change (not acted on)"),
-                          (Status.SUPPRESSED, "Suppressed")):
-        if entries := summary.ledger.with_status(status):
-            parts.append(_entries_table(entries, title))
+        parts.append(findings_table(summary.findings_fixed, title="Fixed findings",
+                                    limit=rows, where=where))
+    parts += _kept_apart(summary, report) if report else _kept_apart_tables(summary)
     if summary.reviewers:
         parts.append(_reviewers_table(summary.reviewers, summary.llm))
     if broken := [h for h in analyzers(summary) if not h.complete]:
@@ -76,10 +82,35 @@ def to_rich(summary: RunSummary) -> RenderableType:
                  border_style="green" if clean else "yellow")
 
 
+def _kept_apart_tables(summary: RunSummary) -> list[RenderableType]:
+    """Nits, findings outside the change and suppressed ones, a few rows of each."""
+    parts: list[RenderableType] = []
+    if summary.nits:
+        parts.append(findings_table(summary.nits, title="Nits (not fixed)",
+                                    limit=MAX_NIT_ROWS))
+    for status, title in _APART:
+        if entries := summary.ledger.with_status(status):
+            parts.append(_entries_table(entries, title))
+    return parts
+
+
+def _kept_apart(summary: RunSummary, report: str) -> list[RenderableType]:
+    """The same as counts on one line: the report lists them."""
+    counted = [(len(summary.nits), "Nits (not fixed)"),
+               *((len(summary.ledger.with_status(s)), t) for s, t in _APART)]
+    shown = [f"{title}: {n}" for n, title in counted if n]
+    return [Text(f"{'; '.join(shown)} (every one is in the report)")] if shown else []
+
+
+_APART = ((Status.OUT_OF_SCOPE, "Outside the change (not acted on)"),
+          (Status.SUPPRESSED, "Suppressed"))
+
+
 def findings_table(findings: Iterable[Finding], *, title: str | None = None,
-                   limit: int | None = MAX_FINDING_ROWS) -> Table:
+                   limit: int | None = MAX_FINDING_ROWS,
+                   where: str = "--format json, sarif or markdown (--output FILE)") -> Table:
     """Findings grouped by severity, most severe first, with a section line between groups;
-    past `limit` rows, one line saying how many more there are and where they all are."""
+    past `limit` rows, one line saying how many more there are and `where` they all are."""
     table = Table(title=title, title_justify="left", expand=False)
     columns: tuple[tuple[str, dict[str, Any]], ...] = (
         ("severity", {"no_wrap": True}), ("where", {"no_wrap": True}), ("title", {"ratio": 1}),
@@ -101,12 +132,13 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
                                                                  key=lambda i: i[0].rank))
         table.add_section()
         table.add_row("", "", Text(f"… and {len(ordered) - limit} more ({counted}): every "
-                                   "finding is in --format json, sarif or markdown "
-                                   "(--output FILE)"), "", "")
+                                   f"finding is in {where}"), "", "")
     return table
 
 
-def _facts(summary: RunSummary) -> Table:
+def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
+    """The run's facts; with the `report` file named, a few of the changed files."""
+    names = SUMMARY_FILE_NAMES if report else None
     done, total = summary.spec_progress
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
@@ -115,12 +147,16 @@ def _facts(summary: RunSummary) -> Table:
     facts.add_row("verdict", Text(result, style="bold green" if result == CLEAN else "bold red"))
     if not summary.llm:
         facts.add_row("", Text(f"⚠ {LLM_OFF}", style="bold yellow"))
+    if report:
+        facts.add_row("report", Text(report))
     facts.add_row("files", f"{len(summary.files_created)} created, "
                            f"{len(summary.files_modified)} modified")
-    for label, names in (("  created", summary.files_created),
+    for label, files in (("  created", summary.files_created),
                          ("  modified", summary.files_modified)):
-        if names:
-            facts.add_row(label, Text(", ".join(_with_lines(n, summary) for n in names)))
+        if files:
+            shown = ", ".join(_with_lines(n, summary) for n in files[:names])
+            more = len(files) - names if names is not None and len(files) > names else 0
+            facts.add_row(label, Text(shown + (f", … and {more} more" if more else "")))
     facts.add_row("tests", f"{tests_text(summary.passed_tests)} passing")
     for index, (name, passed, text) in enumerate(summary.gates):
         facts.add_row("gates" if index == 0 else "",

@@ -14,7 +14,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.markup import escape
@@ -83,7 +83,7 @@ class Steps:
         with self.lock:
             self.running.pop(task_id, None)
 
-    def finished(self, node: str, update: dict[str, Any]) -> None:
+    def finished(self, node: str, update: Mapping[str, Any]) -> None:
         ui.progress(node, update)
 
     def event(self, data: dict[str, Any]) -> None:

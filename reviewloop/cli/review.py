@@ -111,7 +111,9 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
             print(formats.get("ruff").render(summary, ctx), end="")
     elif (options.output is None and drawn) or (options.output is not None
                                                 and not ui.quiet()):
-        ui.console().print(to_rich(summary))
+        # with the report in a file, the panel is its summary and names the file
+        report = str(options.output) if options.output is not None else None
+        ui.console().print(to_rich(summary, report=report))
         for line in summary.skipped:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
     if options.sarif is not None:

@@ -4,6 +4,7 @@ in `live.py`."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,9 +29,23 @@ _STATUS_STYLE = {
 
 
 def console(stderr: bool = False) -> Console:
-    """A console that stays readable when piped (no colour, wide enough)."""
-    width = None if os.isatty(2 if stderr else 1) else 120
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    """A console that stays readable when piped (no colour, wide enough). One per stream,
+    terminal and the variables rich reads when it starts (colour, size): making one reads
+    them all and the terminal again (~0.4 ms), and a review prints a line per step."""
+    tty = os.isatty(2 if stderr else 1)
+    return _console(stderr, tty, sys.stderr if stderr else sys.stdout,
+                    tuple(os.environ.get(name) for name in _CONSOLE_ENV))
+
+
+# what rich's Console reads from the environment when it is made
+_CONSOLE_ENV = ("FORCE_COLOR", "NO_COLOR", "TERM", "COLORTERM", "COLUMNS", "LINES",
+                "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES")
+
+
+@functools.lru_cache(maxsize=8)
+def _console(stderr: bool, tty: bool, stream: object, env: tuple[str | None, ...]) -> Console:
+    return Console(stderr=stderr, width=None if tty else 120, highlight=False,
+                   soft_wrap=False)
 
 
 def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
@@ -132,7 +147,7 @@ def notice(text: str) -> None:
     spoke()
 
 
-def progress(node: str, update: dict) -> None:
+def progress(node: str, update: Mapping[str, Any]) -> None:
     """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
     if _verbosity == QUIET or live_view() is not None:
@@ -154,12 +169,12 @@ def live_view() -> View | None:
     return live.active() if live is not None else None
 
 
-def progress_text(node: str, update: dict) -> str | None:
+def progress_text(node: str, update: Mapping[str, Any]) -> str | None:
     """What a finished step says: the plain line, and a live view row's outcome."""
     return _progress_text(node, update)
 
 
-def _progress_text(node: str, update: dict) -> str | None:
+def _progress_text(node: str, update: Mapping[str, Any]) -> str | None:
     if node == "implement":
         return f"implement: attempt {update.get('attempts', '?')} done"
     if node == "gates":

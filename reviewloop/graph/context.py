@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy
@@ -54,6 +55,9 @@ class LoopDeps:
     cache_gates: CacheGates = field(default_factory=CacheGates)
     # Reviewers over `[review] max_reviewers`, said in the report (`review.reviewer_set`).
     reviewers_left_out: str | None = None
+    # Each round's suppressions, judged once (`graph.steps.round_suppressions`) for its
+    # triage and whoever records findings after the graph (the gates): one process, not saved.
+    judged: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:

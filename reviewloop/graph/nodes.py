@@ -210,9 +210,11 @@ def _spent(deps: LoopDeps, state: LoopState, usage: Sequence[UsageRecord]) -> st
     return over_budget(usage, state.limits.budget_usd, deps.settings.prices)
 
 
-def round_suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressions:
-    """The suppressions of the reviewed tree, as the round's triage judges them."""
-    return steps.round_suppressions(round_deps(deps), baseline)
+def round_suppressions(deps: LoopDeps, baseline: Snapshot,
+                       round_no: int | None = None) -> Suppressions:
+    """The suppressions of the reviewed tree, as the triage of round `round_no` judged them
+    (`steps.round_suppressions`)."""
+    return steps.round_suppressions(round_deps(deps), baseline, round_no)
 
 
 def round_deps(deps: LoopDeps) -> RoundDeps:
@@ -225,7 +227,7 @@ def round_deps(deps: LoopDeps) -> RoundDeps:
         trust=deps.trust,
         carried_tree=deps.run_tree.carried_tree if deps.run_tree is not None else None,
         task_run=deps.spec_file is not None, here=deps.here, cache_gates=deps.cache_gates,
-        policy=deps.policy)
+        policy=deps.policy, judged=deps.judged)
 
 
 def summary_scope(deps: LoopDeps) -> Scope:

@@ -53,7 +53,10 @@ class RoundDeps:
     here: Callable[[str], str] = _as_is  # a run-folder file where it is now (`LoopDeps.here`)
     cache_gates: CacheGates = field(default_factory=CacheGates)
     policy: CommandPolicy | None = None  # the fixer's, for the tools a reviewer declares
-    judged: dict[str, Suppressions] = field(default_factory=dict, compare=False, repr=False)
+    # the round's suppressions by baseline, with the trust they were judged by: shared by
+    # the round's steps and the run's later records (`LoopDeps.judged`)
+    judged: dict[str, tuple[Trust | None, Suppressions]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 def prepare(state: LoopState, deps: RoundDeps) -> Update:
@@ -116,7 +119,7 @@ def triage(state: LoopState, deps: RoundDeps) -> Update:
     setup = deps.setup
     outcomes = round_reviews(state, state.round)
     diff_path, material_path = deps.here(state.diff_path), deps.here(state.material_path)
-    found = round_suppressions(deps, state.baseline)
+    found = round_suppressions(deps, state.baseline, state.round)
     ledger = triage_round(state.ledger, TriageAsk(
         round=state.round,
         reported=[*(f for o in outcomes for f in o.findings),
@@ -138,15 +141,26 @@ def triage(state: LoopState, deps: RoundDeps) -> Update:
                                        setup.settings.prices)}
 
 
-def round_suppressions(deps: RoundDeps, baseline: Snapshot) -> Suppressions:
+def round_suppressions(deps: RoundDeps, baseline: Snapshot,
+                       round_no: int | None = None) -> Suppressions:
     """The suppressions of the reviewed tree: none from the change the caller named (a pull
-    request), or from what the run wrote since it started. Judged once for the round: its
-    triage and whoever records more findings after it (the gates) read the same."""
-    key = baseline.model_dump_json()
-    if key not in deps.judged:
-        trust = deps.trust or run_trust(deps.setup.repo, baseline, deps.carried_tree)
-        deps.judged[key] = suppressions_for(deps.setup.repo, deps.setup.workspace.root, trust)
-    return deps.judged[key]
+    request), or from what the run wrote since it started. Judged once for round `round_no`:
+    its triage and whoever records more findings after it (the gates) read the same; with
+    no round named (the tree may have changed since: a fix after the last triage), judged
+    anew."""
+    if round_no is None:
+        return _judged(deps, baseline)
+    key = f"{round_no}\0{baseline.model_dump_json()}\0{deps.carried_tree}\0" \
+          f"{deps.setup.workspace.root}"
+    judged = deps.judged.get(key)
+    if judged is None or judged[0] is not deps.trust:  # a copy of the deps with another trust
+        judged = deps.judged[key] = (deps.trust, _judged(deps, baseline))
+    return judged[1]
+
+
+def _judged(deps: RoundDeps, baseline: Snapshot) -> Suppressions:
+    trust = deps.trust or run_trust(deps.setup.repo, baseline, deps.carried_tree)
+    return suppressions_for(deps.setup.repo, deps.setup.workspace.root, trust)
 
 
 def fixer_reads(setup: RoundSetup, reviewer_model: str) -> bool:

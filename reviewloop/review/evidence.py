@@ -36,6 +36,7 @@ from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
+from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, marked
@@ -227,8 +228,7 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
                 finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
-            lines = _lines(under(ctx.root, finding.file))
-            sources[finding.file] = CodeIndex(lines) if lines is not None else None
+            sources[finding.file] = code_index(under(ctx.root, finding.file))
         attributed = finding.model_copy(update={"agent": ctx.agent})
         kept.append(attributed.with_code(sources[finding.file]))
     return kept
@@ -242,15 +242,23 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     out = []
     for finding in findings:
         if finding.file not in index:
-            lines = None if files.analyzable(finding.file) else _lines(under(root, finding.file))
-            index[finding.file] = CodeIndex(lines) if lines is not None else None
+            index[finding.file] = None if files.analyzable(finding.file) else code_index(
+                under(root, finding.file))
         out.append(finding.with_code(index[finding.file]) if index[finding.file] else finding)
     return out
 
 
-def _lines(path: Path) -> list[str] | None:
+def code_index(path: Path) -> CodeIndex | None:
+    """The file at `path` indexed for locating findings (None when it cannot be read). Each
+    reviewer's analyzers locate their findings in the same files: a file's index is made
+    once for its text, not once per analyzer and reviewer."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    return _INDEXED.get(text, lambda: CodeIndex(text.splitlines(keepends=True)))
+
+
+# A round's files' indexes, by text (bounded: a round's changed files, a few MB at most).
+_INDEXED: TextMemo[CodeIndex] = TextMemo(100_000, from_chars=0, budget=8_000_000)
 

@@ -29,7 +29,7 @@ from reviewloop.reports.summary import Scope, review_summary
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze, RoundSetup
-from reviewloop.runs.streaming import Listener, plain
+from reviewloop.runs.streaming import Listener, PlainUpdate
 from reviewloop.spec.steering_set import SteeringSet
 
 
@@ -60,7 +60,8 @@ def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
     deps = RoundDeps(setup=setup, trust=review.trust)
     given = {f.name: getattr(start, f.name) for f in fields(start)}
     final = run_round(LoopState(**given), deps, _Told(progress).step)
-    return review_summary(scope, final, title=title), round_suppressions(deps, start.baseline)
+    return review_summary(scope, final, title=title), round_suppressions(deps, start.baseline,
+                                                                         final.round)
 
 
 class _Told:
@@ -79,7 +80,7 @@ class _Told:
         self.listener.started(task_id, node, inputs)
         try:
             update = run()
-            self.listener.finished(node, plain(update))
+            self.listener.finished(node, PlainUpdate(update))
             return update
         finally:
             self.listener.ended(task_id)

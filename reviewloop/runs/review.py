@@ -269,15 +269,17 @@ def _graph_review(run: _Run, deps: LoopDeps, fix: bool, progress: Listener | Non
                    trust=pr_change_trust(run.repo, run.trusted, run.pull_request))
     start = run.start(fix=fix)
     summary = _reviewed(deps, start, progress, title=run.source.describe())
-    return summary, _suppressions(deps, start.baseline)
+    # without --fix the graph ran one round and nothing wrote to the tree since its triage
+    return summary, _suppressions(deps, start.baseline, None if fix else summary.rounds)
 
 
-def _suppressions(deps: LoopDeps, baseline: Snapshot) -> Suppressor:
+def _suppressions(deps: LoopDeps, baseline: Snapshot, round_no: int | None) -> Suppressor:
     """The suppressions for what is recorded after the graph (the gates, the configuration
-    flags), judged as the graph's triage judges them."""
+    flags), judged as the graph's triage judges them: the triage's own of round `round_no`,
+    or judged again (None: a fix may have changed the tree after the last triage)."""
     from reviewloop.graph.nodes import round_suppressions
 
-    return round_suppressions(deps, baseline).suppress
+    return round_suppressions(deps, baseline, round_no).suppress
 
 
 def _reviewed(deps: LoopDeps, start: ReviewStart, progress: Listener | None, *,

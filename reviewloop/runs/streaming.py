@@ -4,13 +4,15 @@ One place for it, used by the loop's runner and by `review`: `tasks` says when a
 node, or a reviewer's `Send` branch) starts and ends, `updates` what each finished step
 changed, and `custom` what a step reports itself while it works (each gate as it starts and
 ends, `graph.nodes.gate_events`). Listeners get plain JSON-like values, never the state's
-own classes.
+own classes: a step's update converted value by value as a listener reads it (the triage's
+update holds the whole ledger, which no listener reads; dumping it cost a 20k-line review
+~40 ms).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,8 +33,8 @@ class Listener(Protocol):
     def ended(self, task_id: str) -> None:
         """The step `task_id` ended (finished, failed, or stopped at a question)."""
 
-    def finished(self, node: str, update: dict[str, Any]) -> None:
-        """A step finished with this update."""
+    def finished(self, node: str, update: Mapping[str, Any]) -> None:
+        """A step finished with this update (its values converted as they are read)."""
 
     def event(self, data: dict[str, Any]) -> None:
         """Something a step reported while it works (`{"kind": "gate", ...}`)."""
@@ -46,7 +48,8 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
     if mode == "updates":
         for node, update in data.items():
             if not node.startswith("__"):  # __interrupt__, __metadata__ (a replayed step)
-                listener.finished(node, plain(update) if isinstance(update, dict) else {})
+                listener.finished(node, PlainUpdate(update) if isinstance(update, dict)
+                                  else {})
     elif mode == "tasks":
         if "input" in data:
             listener.started(data["id"], data["name"], step_inputs(data["input"]))
@@ -84,6 +87,25 @@ def step_inputs(inputs: object) -> dict[str, Any]:
     return dict(inputs) if isinstance(inputs, dict) else {}
 
 
+class PlainUpdate(Mapping[str, Any]):
+    """A step's update as listeners read it: each value `plain` when first read, once."""
+
+    def __init__(self, update: Mapping[str, Any]) -> None:
+        self._update = update
+        self._read: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._read:
+            self._read[key] = plain(self._update[key])
+        return self._read[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._update)
+
+    def __len__(self) -> int:
+        return len(self._update)
+
+
 def plain(value: Any) -> Any:
     """`value` with every model and dataclass in it turned into JSON-like dicts and lists."""
     if isinstance(value, BaseModel):
@@ -111,7 +133,7 @@ class Tee:
         for one in self.listeners:
             one.ended(task_id)
 
-    def finished(self, node: str, update: dict[str, Any]) -> None:
+    def finished(self, node: str, update: Mapping[str, Any]) -> None:
         for one in self.listeners:
             one.finished(node, update)
 

@@ -47,7 +47,7 @@ class TraceRecorder:
     def ended(self, task_id: str) -> None:
         self._write({"ev": "end", "id": task_id})
 
-    def finished(self, node: str, update: dict[str, Any]) -> None:
+    def finished(self, node: str, update: Mapping[str, Any]) -> None:
         done: dict[str, Any] = {"ev": "done", "node": node}
         usage = [u for u in update.get("usage") or [] if isinstance(u, Mapping)]
         if usage:

@@ -3,7 +3,12 @@ without a word a "still running" line comes after 2 s, then after twice as long 
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+
 import pytest
+from pydantic import BaseModel
 
 from reviewloop.checks.gates import GateContext, GateResult
 from reviewloop.checks.gates.registry import run_gates
@@ -145,6 +150,53 @@ def test_the_stream_is_relayed_by_mode():
     assert seen == [("started", "a", "gates", {"round": 1}),
                     ("event", {"kind": "gate", "gate": "test", "status": "running"}),
                     ("finished", "gates", {"passed": True}), ("ended", "a")]
+
+
+def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it():
+    """The triage's update holds the whole ledger; the progress line reads how many findings
+    are actionable: the ledger is never dumped (a 20k-line review's took ~40 ms)."""
+    dumped = []
+
+    class Ledger(BaseModel):
+        entries: list[int]
+
+        def model_dump(self, **kwargs):
+            dumped.append(kwargs)
+            return super().model_dump(**kwargs)
+
+    class Reader:
+        def started(self, task_id, node, inputs): ...
+
+        def ended(self, task_id): ...
+
+        def finished(self, node, update):
+            self.said = ui.progress_text(node, update)
+            self.update = update
+
+        def event(self, data): ...
+
+    reader = Reader()
+    relay("updates", {"triage": {"ledger": Ledger(entries=[1, 2]),
+                                 "actionable": [Ledger(entries=[3])]}}, reader)
+
+    assert reader.said == "triage: 1 actionable finding(s)"
+    assert dumped == [{"mode": "json"}]  # the actionable finding, read: not the ledger
+    # what is read is plain, as before; the rest too, when read
+    assert reader.update["actionable"] == [{"entries": [3]}]
+    assert dict(reader.update) == {"ledger": {"entries": [1, 2]}, "actionable": [{"entries": [3]}]}
+
+
+def test_a_console_is_made_once_per_stream_and_terminal_settings(monkeypatch):
+    """A review prints a line per step: each used to make a console, reading the terminal
+    and the environment again. A new stream, or another colour or size setting, gets a
+    console of its own; what is printed goes where the stream is now."""
+    first = ui.console(stderr=True)
+    assert ui.console(stderr=True) is first and ui.console() is not first
+    monkeypatch.setenv("NO_COLOR", "yes" if os.environ.get("NO_COLOR") != "yes" else "no")
+    assert ui.console(stderr=True) is not first
+    with contextlib.redirect_stdout(io.StringIO()) as sink:
+        ui.console().print("to the new stream", markup=False)
+    assert sink.getvalue() == "to the new stream\n"
 
 
 class Named:

@@ -1,11 +1,13 @@
 """`review --output` and `--sarif` into a folder that does not exist yet: the folder is
-made (as ruff does); a path that cannot be written is refused before the review."""
+made (as ruff does); a path that cannot be written is refused before the review; beside a
+report in a file the terminal shows its summary."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from reviewloop.cli.panel import SUMMARY_FINDING_ROWS
 from tests.support.review_cli import repo, review
 
 
@@ -29,3 +31,21 @@ def test_an_output_under_a_file_is_refused_before_the_review(tmp_path: Path) -> 
     assert (f"cannot create the folder for --output {tmp_path / 'taken' / 'r.json'}: "
             f"{tmp_path / 'taken'} is a file") in said
     assert done.stdout == ""  # refused before the review: no panel, no report
+
+
+def test_with_the_report_in_a_file_the_terminal_shows_its_summary(tmp_path: Path) -> None:
+    """The panel drawn beside `--output FILE` is the report's summary: the most severe
+    findings and the counts, and the file that lists them all."""
+    root = repo(tmp_path)
+    (root / "app.py").write_text("import subprocess\n\n" + "".join(
+        f"V{i} = eval(input())\n" for i in range(SUMMARY_FINDING_ROWS + 5)))
+    done = review(root, "--format", "json", "--output", "out/r.json")
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    report = json.loads((root / "out/r.json").read_text())
+    listed = [e for e in report["ledger"]["entries"] if e["status"] == "open"]
+    assert len(listed) > SUMMARY_FINDING_ROWS + 5  # every eval and the import, in the file
+    shown = " ".join(done.stdout.replace("│", " ").split())
+    assert "report out/r.json" in shown
+    assert shown.count("🟡 should fix") == SUMMARY_FINDING_ROWS  # a row each, most severe
+    assert "more (" in shown and "every finding is in the report" in shown
+    assert "Nits (not fixed): " in shown and "(every one is in the report)" in shown

@@ -9,7 +9,14 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.agent.models import UsageRecord
-from reviewloop.cli.panel import MAX_FINDING_ROWS, MAX_NIT_ROWS, findings_table, to_rich
+from reviewloop.cli.panel import (
+    MAX_FINDING_ROWS,
+    MAX_NIT_ROWS,
+    SUMMARY_FILE_NAMES,
+    SUMMARY_FINDING_ROWS,
+    findings_table,
+    to_rich,
+)
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
@@ -334,6 +341,35 @@ def test_the_panel_shows_a_few_nits_and_counts_the_rest():
     text = rendered(to_rich(summary(nits=nits)))
     assert text.count("🟢 nit") == MAX_NIT_ROWS
     assert "… and 7 more (7 nit)" in text
+
+
+def test_with_the_report_in_a_file_the_panel_is_its_summary():
+    """`--output FILE`: the file holds every finding; the terminal gets the verdict, the
+    counts and the most severe findings, and names the file (a screenful of tables of a
+    1,000-line review cost a sixth of its CPU)."""
+    remaining = [finding(("must_fix", "should_fix")[i % 2], title=f"Problem {i}", line=i + 1)
+                 for i in range(SUMMARY_FINDING_ROWS + 6)]
+    nits = [finding("nit", title=f"Nit {i}", line=i + 1) for i in range(4)]
+    outside = [finding(title=f"Elsewhere {i}", line=i + 1) for i in range(3)]
+    created = [f"app/m{i}.py" for i in range(SUMMARY_FILE_NAMES + 5)]
+    shown = summary(findings_remaining=remaining, nits=nits, files_created=created,
+                    ledger=ledger(remaining=remaining, nits=nits, out_of_scope=outside))
+
+    text = rendered(to_rich(shown, report="out/review.json"))
+
+    assert "report         out/review.json" in text
+    assert text.count("Problem ") == SUMMARY_FINDING_ROWS  # the most severe first
+    assert text.count("🔴 must fix") == 8 and "Problem 0" in text and "Problem 15" not in text
+    assert "… and 6 more (6 should fix): every finding is in the report" in " ".join(
+        text.replace("│", " ").split())
+    assert "Nits (not fixed): 4; Outside the change (not acted on): 3 (every one is in the " \
+           "report)" in " ".join(text.replace("│", " ").split())
+    assert "Nit 0" not in text and "Elsewhere 0" not in text and "… and 5 more" in text
+    assert f"{len(created)} created" in text and "app/m14.py" not in text
+    # without a report file the panel is the report: the screenful of every table
+    full = rendered(to_rich(shown))
+    assert full.count("Problem ") == len(remaining) and "Nit 0" in full
+    assert "Elsewhere 0" in full and "app/m14.py" in full
 
 
 def test_findings_table_of_nothing_is_an_empty_table():

@@ -10,6 +10,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
+from reviewloop.review import evidence
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.review.readable import SENSITIVE_REASON, skipped_reason, unreadable_reason
@@ -269,3 +270,31 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
         reports = [pool.submit(review, "review-a", True), pool.submit(review, "review-b", False)]
         assert all(r.result(timeout=60).complete for r in reports)
     assert held == [True, True]
+
+
+def test_a_files_code_is_indexed_once_for_every_reviewer_that_locates_findings_in_it(
+        repo, every_line, monkeypatch):
+    """Five reviewers' analyzers locate their findings in the same changed files: each file's
+    index is made once for its text (it was made once per analyzer and reviewer), and made
+    again when the text changes (a fix), so no finding is located on stale code."""
+    made = []
+
+    class Counted(evidence.CodeIndex):
+        def __init__(self, lines):
+            made.append("".join(lines))
+            super().__init__(lines)
+
+    monkeypatch.setattr(evidence, "CodeIndex", Counted)
+    text = NEW + "indexed once: " + str(id(made)) + "\n"  # a text no earlier test indexed
+    diff = repo.change({"src/a.txt": text})
+
+    found = [run(repo, diff, ("every-line",), every_line).findings for _ in range(3)]
+
+    assert made == [text]
+    assert found[0] == found[1] == found[2]
+    assert found[0][0].fingerprint == found[0][0].model_copy(
+        update={"fingerprint": "", "location_hash": ""}).with_code(
+        text.splitlines(keepends=True)).fingerprint
+    fixed = text.replace("line 5 added", "line 5 fixed")
+    run(repo, repo.change({"src/a.txt": fixed}), ("every-line",), every_line)
+    assert made == [text, fixed]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import re._parser as sre  # type: ignore[import-not-found]  # the stdlib parser re.compile uses; no stub
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ahocorasick_rs import BytesAhoCorasick
@@ -78,6 +78,15 @@ def _alternatives(items: Iterable[tuple[Any, Any]], *, exact: bool = False
 Literals = tuple[str, ...] | None
 
 
+def set_bits(mask: int) -> Iterator[int]:
+    """The indexes of the bits set in `mask`, lowest first: the filters a text passed,
+    without a look at each of the hundreds it did not (most texts pass a few)."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
 class LiteralFilter:
     """Which of many filters a text passes, in one pass over it per case. Filter `i` is
     (`literals`, `exact`) as `required_literals` and `exact_literals` give them: it passes
@@ -120,4 +129,4 @@ class _Automaton:
         return found
 
 
-__all__ = ["LiteralFilter", "exact_literals", "required_literals"]
+__all__ = ["LiteralFilter", "exact_literals", "required_literals", "set_bits"]

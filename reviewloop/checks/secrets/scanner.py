@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
-from reviewloop.checks.secrets.keywords import LiteralFilter
+from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import (
     documentation_host,
@@ -247,9 +247,9 @@ def candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     the scanning."""
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
-    for bit, rule in enumerate(RULES):
-        if passing >> bit & 1 and (not prefilter or rule.hint is None
-                                   or rule.hint.search(text)):
+    for bit in set_bits(passing):
+        rule = RULES[bit]
+        if not prefilter or rule.hint is None or rule.hint.search(text):
             yield from _rule_matches(rule, text)
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)

@@ -7,6 +7,8 @@ import random
 import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.scanner import looks_fake, scan_text
 
@@ -149,6 +151,15 @@ def test_the_literal_filter_passes_a_rule_when_its_literals_are_in_the_text() ->
         expected = [holds(r.exact, text) and holds(r.literals, text.lower()) for r in RULES]
         passing = literal_filter.passing(text)
         assert [bool(passing >> bit & 1) for bit in range(len(RULES))] == expected, text
+
+
+@given(st.integers(min_value=0, max_value=(1 << 600) - 1))
+def test_the_rules_a_text_passed_are_its_filters_set_bits_in_order(mask: int) -> None:
+    """The scanner runs only the rules whose bit `passing` set, in the rules' order (the
+    first layer to claim a span keeps it): the same rules a look at every bit runs."""
+    from reviewloop.checks.secrets.keywords import set_bits
+
+    assert list(set_bits(mask)) == [bit for bit in range(mask.bit_length()) if mask >> bit & 1]
 
 
 def test_a_secret_word_is_found_in_any_case_and_beyond_ascii() -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from reviewloop.checks.secrets.assignments import names_no_secret
-from reviewloop.checks.secrets.keywords import LiteralFilter
+from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
 from reviewloop.memo import shared_cache
 
@@ -65,6 +65,7 @@ class _Config:
     allows: tuple[_Allow, ...]  # the global allowlist (on the secret)
     skipped: tuple[str, ...]
     prefilter: LiteralFilter
+    generic: int  # the bits of the generic rules
 
 
 def gitleaks_rules(text: str, *, generic: bool = False) -> Iterator[Candidate]:
@@ -72,13 +73,12 @@ def gitleaks_rules(text: str, *, generic: bool = False) -> Iterator[Candidate]:
     with `generic`, of its generic keyword rule (`generic-api-key`) instead, where the name
     assigned to must not say the value is no secret (`cache_key`, `publicKey`)."""
     config = _config()
-    passing = config.prefilter.passing(text)
-    for bit, rule in enumerate(config.rules):
-        if passing >> bit & 1 and (rule.id in _GENERIC) == generic:
-            for candidate in _matches(rule, config.allows, text):
-                name = _NAME.match(text, _line_start(text, candidate[0]))
-                if not generic or name is None or not names_no_secret(name.group()):
-                    yield candidate
+    passing = config.prefilter.passing(text) & (config.generic if generic else ~config.generic)
+    for bit in set_bits(passing):  # in the rules' order, as gitleaks runs them
+        for candidate in _matches(config.rules[bit], config.allows, text):
+            name = _NAME.match(text, _line_start(text, candidate[0]))
+            if not generic or name is None or not names_no_secret(name.group()):
+                yield candidate
 
 
 def skipped() -> tuple[str, ...]:
@@ -142,7 +142,8 @@ def _config() -> _Config:
             skipped.append(entry["id"])
     allows = tuple(a for a in (_allow(raw.get("allowlist", {})),) if a is not None)
     return _Config(tuple(rules), allows, tuple(skipped), LiteralFilter(
-        [(rule.keywords or None, None) for rule in rules]))
+        [(rule.keywords or None, None) for rule in rules]),
+        sum(1 << bit for bit, rule in enumerate(rules) if rule.id in _GENERIC))
 
 
 def _rule(entry: dict) -> GitleaksRule:
