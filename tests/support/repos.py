@@ -1,4 +1,9 @@
-"""Helpers shared by several test modules (from test_repository.py)."""
+"""Small real git repositories for the tests, built one way: `init_repo` (a repository,
+its first commit), `commit` (write, stage all, commit), `branch_repo` (main with a base and
+a branch with a head commit), `feature_branch` (byte names, symlinks), `wave_repo`,
+`bare_origin`, `tasks_origin`, `run_worktree`, `repo_here`; and what a user would notice
+of a checkout (`user_edits`, `user_view`). A test that builds a repository by hand with
+`git init` ... `git commit` should use (or add) one of these instead."""
 
 from __future__ import annotations
 

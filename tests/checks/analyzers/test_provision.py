@@ -188,30 +188,38 @@ def _hold(lock: Path) -> subprocess.Popen[str]:
     return holder
 
 
+
+class _Said:
+    """What an installer said (`lines`, heard through `hear`); `waiting` is set once it says
+    it waits for another process."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.waiting = threading.Event()
+
+    def hear(self, text: str) -> None:
+        self.lines.append(text)
+        if text.startswith("waiting for"):
+            self.waiting.set()
+
+
 def test_a_second_installer_says_whom_it_waits_for(tmp_path, local_index):
     """One process holds the lock (it is installing); another asks for the same tool: it
     names the holder's pid, then waits, and finds the finished install."""
     root = tmp_path / "tools"
     root.mkdir()
-    lock = root / ".tinytool-1.0.lock"
-    holder = _hold(lock)
-    said: list[str] = []
-    waiting = threading.Event()
-
-    def notify(text: str) -> None:
-        said.append(text)
-        if text.startswith("waiting for"):
-            waiting.set()
+    holder = _hold(root / ".tinytool-1.0.lock")
+    said = _Said()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        second = pool.submit(install, TINY, root, notify=notify)
-        assert waiting.wait(timeout=120), said
+        second = pool.submit(install, TINY, root, notify=said.hear)
+        assert said.waiting.wait(timeout=120), said.lines
         holder.stdin.write("\n")  # the holder finishes without installing: the waiter does
         holder.stdin.flush()
         command = second.result(timeout=300)
     holder.wait()
-    assert said[0] == (f"waiting for another reviewloop process (pid {holder.pid}) that is "
-                       "installing tinytool 1.0")
+    assert said.lines[0] == (f"waiting for another reviewloop process (pid {holder.pid}) that "
+                             "is installing tinytool 1.0")
     assert command == root / "tinytool-1.0" / "bin" / "tinytool"
 
 
@@ -318,30 +326,23 @@ def test_one_review_s_threads_join_one_installer_and_each_line_is_said_once(
     shared log)."""
     root = tmp_path / "tools"
     root.mkdir()
-    lock = root / ".tinytool-1.0.lock"
-    holder = _hold(lock)
-    said: list[str] = []
-    waiting = threading.Event()
+    holder = _hold(root / ".tinytool-1.0.lock")
+    said = _Said()
     start = threading.Barrier(3)
-
-    def notify(text: str) -> None:
-        said.append(text)
-        if text.startswith("waiting for"):
-            waiting.set()
 
     def analyzer(_: int) -> Path:
         start.wait()
-        return ensure(TINY, root, notify=notify, wait=300)
+        return ensure(TINY, root, notify=said.hear, wait=300)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         commands = [pool.submit(analyzer, n) for n in range(3)]
-        assert waiting.wait(timeout=120), said
+        assert said.waiting.wait(timeout=120), said.lines
         holder.stdin.write("\n")  # the holder gives up the lock without installing
         holder.stdin.flush()
         found = {c.result(timeout=300) for c in commands}
     holder.wait()
     assert found == {root / "tinytool-1.0" / "bin" / "tinytool"}
-    assert without_heartbeats(said) == [
+    assert without_heartbeats(said.lines) == [
         f"waiting for another reviewloop process (pid {holder.pid}) that is installing "
         "tinytool 1.0",
         f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use, usually under a "
