@@ -21,6 +21,7 @@ never too lenient.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -93,12 +94,37 @@ def _python_shape(text: str) -> str | None:
 def _has_code(text: str) -> bool:
     """Whether a new Python file does anything: its shape differs from an empty module's
     exactly when it has a statement that is not a bare constant (or does not parse). Found
-    without renaming any local, which is most of a shape's cost."""
+    without renaming any local, which is most of a shape's cost, and most often without
+    parsing at all (`_starts_with_code`)."""
+    if _starts_with_code(text):
+        return True
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return True
     return any(not _no_op(statement) for statement in tree.body)
+
+
+def _starts_with_code(text: str) -> bool:
+    """Whether the first line that is not blank or a comment starts, unindented, with a name
+    that is not a constant's (`import`, `def`, `x = …`): then the first statement is not a
+    bare constant, or the file does not parse, and `_has_code` is True either way. Parsing
+    every file of a 5,000-file change cost 0.2 s; this reads one line of each. Anything
+    else (a string first, an indent, a carriage return a line may end with) is parsed."""
+    if "\r" in text:
+        return False
+    first = _SIGNIFICANT.search(text)
+    if first is None or first.end() - first.start() != 1:  # none, or indented
+        return False
+    name = _NAME.match(text, first.start())
+    return name is not None and name.group() not in _CONSTANT_NAMES
+
+
+# the first character of the first line that is neither blank nor a comment
+_SIGNIFICANT = re.compile(r"^[ \t\f]*[^ \t\f#\n]", re.MULTILINE)
+# an ASCII name, not a string's prefix (`b"…"`, `rf'…'`)
+_NAME = re.compile(r"[A-Za-z_]\w*(?![\w'\"])")
+_CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 
 def _no_op(statement: ast.AST) -> bool:

@@ -38,6 +38,7 @@ MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON
 MAX_FINDING_ROWS = 40
 # nits are not acted on: a few show what kind they are, the count line says where the rest are
 MAX_NIT_ROWS = 10
+MAX_LISTED_FILES = 30  # per list of created or modified files
 
 
 def to_rich(summary: RunSummary) -> RenderableType:
@@ -120,7 +121,7 @@ def _facts(summary: RunSummary) -> Table:
     for label, names in (("  created", summary.files_created),
                          ("  modified", summary.files_modified)):
         if names:
-            facts.add_row(label, Text(", ".join(_with_lines(n, summary) for n in names)))
+            facts.add_row(label, Text(_listed(names, summary)))
     facts.add_row("tests", f"{tests_text(summary.passed_tests)} passing")
     for index, (name, passed, text) in enumerate(summary.gates):
         facts.add_row("gates" if index == 0 else "",
@@ -136,6 +137,15 @@ def _facts(summary: RunSummary) -> Table:
     for index, line in enumerate(summary.fallbacks):
         facts.add_row("fallback model" if index == 0 else "", Text(line, style="yellow"))
     return facts
+
+
+def _listed(names: Sequence[str], summary: RunSummary) -> str:
+    """The first `MAX_LISTED_FILES` names and how many more: a 5,000-file change listed
+    them all, 1,700 lines of panel; the JSON report has every one."""
+    shown = ", ".join(_with_lines(n, summary) for n in names[:MAX_LISTED_FILES])
+    more = len(names) - MAX_LISTED_FILES
+    return shown + (f", … and {more} more (--format json lists every file)"
+                    if more > 0 else "")
 
 
 def _with_lines(path: str, summary: RunSummary) -> str:

@@ -32,7 +32,6 @@ from reviewloop.checks.analyzers.base import short_title
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
-from reviewloop.git.names import under
 from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import built_output
@@ -154,11 +153,7 @@ def _marked(text: str) -> str | None:
 
 def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS) -> str:
     """The start of the changed file as the change leaves it ("" when it may not be read)."""
-    full = under(readable.root, path)
-    if readable.unreadable(path) is not None or not full.is_file():
-        return ""
-    with full.open(encoding="utf-8", errors="replace") as fh:
-        return fh.read(limit)
+    return readable.text_start(path, limit)
 
 
 def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:

@@ -98,6 +98,20 @@ class Readability:
             return SENSITIVE_REASON
         return self.unreadable(path)
 
+    def text_start(self, path: str, limit: int) -> str:
+        """The first `limit` characters of the changed file `path` as it is in the tree (""
+        when it is not there or may not be read): the answer already says whether it is a
+        regular file, so only the file is opened (no `Path` made, no `stat` again)."""
+        exists, reason = self.check(path)
+        if reason is not None or not exists:
+            return ""
+        try:
+            with open(os.path.join(self._root, on_disk(path)), encoding="utf-8",
+                      errors="replace") as handle:
+                return handle.read(limit)
+        except (FileNotFoundError, NotADirectoryError):  # gone since it was asked
+            return ""
+
     def check(self, path: str) -> tuple[bool, str | None]:
         """(whether `path` is there, why a model may not read it)."""
         answer = self._answer(path)

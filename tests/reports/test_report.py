@@ -9,7 +9,13 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.agent.models import UsageRecord
-from reviewloop.cli.panel import MAX_FINDING_ROWS, MAX_NIT_ROWS, findings_table, to_rich
+from reviewloop.cli.panel import (
+    MAX_FINDING_ROWS,
+    MAX_LISTED_FILES,
+    MAX_NIT_ROWS,
+    findings_table,
+    to_rich,
+)
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.reports.render import to_markdown
@@ -334,6 +340,17 @@ def test_the_panel_shows_a_few_nits_and_counts_the_rest():
     text = rendered(to_rich(summary(nits=nits)))
     assert text.count("🟢 nit") == MAX_NIT_ROWS
     assert "… and 7 more (7 nit)" in text
+
+
+def test_the_panel_names_a_screenful_of_files_and_counts_the_rest():
+    """A 5,000-file change drew 1,700 lines of file names; the JSON report names them all."""
+    created = [f"pkg/mod_{i:04d}.py" for i in range(MAX_LISTED_FILES + 70)]
+    text = " ".join(rendered(to_rich(summary(files_created=created,
+                                             files_modified=["a.py"]))).split())
+    assert f"pkg/mod_{MAX_LISTED_FILES - 1:04d}.py" in text
+    assert f"pkg/mod_{MAX_LISTED_FILES:04d}.py" not in text
+    assert "… and 70 more (--format json lists every file)" in text
+    assert "a.py" in text and text.count("more (--format json") == 1
 
 
 def test_findings_table_of_nothing_is_an_empty_table():
