@@ -78,3 +78,17 @@ def posix_name(path: str) -> str:
     """`PurePosixPath(path).name`, without building one (see `posix_parts`)."""
     parts = posix_parts(path)
     return parts[-1] if parts and not (len(parts) == 1 and path.startswith("/")) else ""
+
+
+def posix_suffix(path: str) -> str:
+    """`PurePosixPath(path).suffix`, without building one (see `posix_parts`)."""
+    name = posix_name(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def posix_text(path: str) -> str:
+    """`PurePosixPath(path).as_posix()`, without building one (see `posix_parts`)."""
+    if path.startswith("/"):
+        return PurePosixPath(path).as_posix()
+    return "/".join(posix_parts(path)) or "."

@@ -65,6 +65,7 @@ class Readability:
         self._root = str(root)
         self._real_root = root.resolve()
         self._folders: dict[str, Path] = {".": self._real_root}
+        self._inside_folders: dict[str, bool] = {}
         self._answers: dict[str, _Answer] = {}
 
     def unreadable(self, path: str) -> str | None:
@@ -153,7 +154,11 @@ class Readability:
         parts = path.split("/")
         if path.startswith("/") or ".." in parts or not path:
             return (self.root / path).resolve().is_relative_to(self._real_root)
-        return self._real_folder("/".join(parts[:-1]) or ".").is_relative_to(self._real_root)
+        folder = "/".join(parts[:-1]) or "."
+        if folder not in self._inside_folders:  # one answer a folder, not one a file
+            self._inside_folders[folder] = self._real_folder(folder).is_relative_to(
+                self._real_root)
+        return self._inside_folders[folder]
 
     def _real_folder(self, folder: str) -> Path:
         """Where the repo-relative `folder` really is: its parent's real place and its own
@@ -174,7 +179,7 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     with _LOCK:
         answer = _CONTENT.get(key)
     if answer is None:
-        answer = _read_content(Path(full), path, info.st_size)
+        answer = _read_content(full, path, info.st_size)
         with _LOCK:  # parallel reviewers ask at once
             _CONTENT[key] = answer
             if len(_CONTENT) > _REMEMBERED:
@@ -182,7 +187,7 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     return answer
 
 
-def _read_content(full: Path, path: str, size: int) -> _Answer:
+def _read_content(full: str, path: str, size: int) -> _Answer:
     start = head(full)
     if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
         return _Answer(True, BINARY_REASON, size)

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.git.diff_headers import utf8_names
-from reviewloop.git.names import from_bytes, on_disk, posix_name, posix_parts, shown
+from reviewloop.git.names import (
+    from_bytes,
+    on_disk,
+    posix_name,
+    posix_parts,
+    posix_suffix,
+    posix_text,
+    shown,
+)
 
 # bytes that make escapes, break UTF-8, or are ordinary
 _BYTES = st.lists(st.sampled_from([b"\\", b"x", b"f", b"8", b"a", b"\xff", b"\x80", b"\xc3",
@@ -46,7 +54,8 @@ def test_diff_names_come_back_as_utf8_unless_they_are_not() -> None:
         'diff --git "a/té\\tb" "a/té\\tb"\n'  # a tab still needs git's quotes
 
 
-_PATHS = st.lists(st.sampled_from(["a", "b.py", ".", "..", "", "/", "//", "vendor", " "]),
+_PATHS = st.lists(st.sampled_from(["a", "b.py", ".", "..", "", "/", "//", "vendor", " ", ".a",
+                                   "a.", "a.b.c"]),
                   max_size=6).map("/".join) | st.text(alphabet="ab./", max_size=8)
 
 
@@ -56,3 +65,5 @@ def test_a_path_s_names_are_pure_posix_path_s(path: str) -> None:
     thousands of files; the answer is PurePosixPath's, whatever slashes and dots it holds."""
     assert posix_parts(path) == PurePosixPath(path).parts
     assert posix_name(path) == PurePosixPath(path).name
+    assert posix_suffix(path) == PurePosixPath(path).suffix
+    assert posix_text(path) == PurePosixPath(path).as_posix()
