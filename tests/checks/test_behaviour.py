@@ -289,7 +289,10 @@ _FIRST_LINES = ["None", "True", "False", "None.x", "b'x'", "rb'x'", "f'x'", "pri
                 "  x = 1", "\tpass", "\fx = 1", "x\\\n= 1", '"""\ndef f(): pass\n"""',
                 "'''", "# a comment", "#", "", "   ", "\ufeffx = 1", "é = 1", "_ = 1",
                 "import os", "def f(): ...", "class A: 'doc'", "lambda: 0", "x\x00", "...",
-                "(1)", "-1", "'a' 'b'", "match x:\n    case 1: pass", "del x", "None # c"]
+                "(1)", "-1", "'a' 'b'", "match x:\n    case 1: pass", "del x", "None # c",
+                '"""doc"""', "'''doc'''", '"""a\\"""b"""', '"""x""" + y', '"""x"""; y = 1',
+                '"""a\n  b"""  # c', 'r"""doc"""', '"""doc""" \\', '""""', '"""a"""\'\'',
+                "'''a\\\\'''", '"""\\\n"""', '"""a""" \'\'\'', "'''a''' \"\"\"  # c"]
 
 
 def _added(text: str) -> bool:
@@ -303,7 +306,7 @@ def _added(text: str) -> bool:
                     and s.value.value is not Ellipsis) for s in tree.body)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_FIRST_LINES), min_size=1, max_size=4),
        st.sampled_from(["\n", "\r\n", "\r"]))
 def test_a_new_file_s_first_line_decides_only_when_the_ast_would_agree(
