@@ -23,10 +23,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from reviewloop.checks.coverage.scripts import SUFFIXES, parser
 from reviewloop.git.diff import FileDiff, FileStatus, hunks
+from reviewloop.git.names import posix_suffix
 
 _TYPESCRIPT = frozenset({".ts", ".mts", ".cts"})  # the rest of SUFFIXES: the TSX grammar
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
@@ -41,7 +41,7 @@ def changes_behaviour(diff: FileDiff, new_text: str) -> bool:
     old_text = old_version(diff, new_text)
     if old_text is None:
         return True
-    suffix = PurePosixPath(diff.path).suffix
+    suffix = posix_suffix(diff.path)
     if suffix == ".py" and diff.status is FileStatus.ADDED:
         return _has_code(new_text)  # the same answer as comparing with an empty module's
     if suffix == ".py":
