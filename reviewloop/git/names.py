@@ -87,6 +87,13 @@ def posix_suffix(path: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
+def posix_parent(path: str) -> str:
+    """`str(PurePosixPath(path).parent)`, without building one (see `posix_parts`)."""
+    if path.startswith("/"):
+        return str(PurePosixPath(path).parent)
+    return "/".join(posix_parts(path)[:-1]) or "."
+
+
 def posix_text(path: str) -> str:
     """`PurePosixPath(path).as_posix()`, without building one (see `posix_parts`)."""
     if path.startswith("/"):

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.git.languages import head, is_binary, language
 from reviewloop.git.names import on_disk
@@ -94,7 +94,7 @@ class Readability:
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
         (a deleted file has no content and no reason)."""
-        if sensitive and is_sensitive(PurePosixPath(path), sensitive) \
+        if sensitive and is_sensitive(path, sensitive) \
                 and not os.path.islink(self.root / path):  # a link is named as one
             return SENSITIVE_REASON
         return self.unreadable(path)

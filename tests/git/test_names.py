@@ -13,6 +13,7 @@ from reviewloop.git.names import (
     from_bytes,
     on_disk,
     posix_name,
+    posix_parent,
     posix_parts,
     posix_suffix,
     posix_text,
@@ -67,3 +68,4 @@ def test_a_path_s_names_are_pure_posix_path_s(path: str) -> None:
     assert posix_name(path) == PurePosixPath(path).name
     assert posix_suffix(path) == PurePosixPath(path).suffix
     assert posix_text(path) == PurePosixPath(path).as_posix()
+    assert posix_parent(path) == str(PurePosixPath(path).parent)
