@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
+from reviewloop.findings.grouping import group  # noqa: E402
 from reviewloop.findings.ledger import Health, Ledger  # noqa: E402
 from reviewloop.findings.rounds import RoundInput, record  # noqa: E402
 from reviewloop.findings.schema import Finding, Severity  # noqa: E402
-from reviewloop.findings.grouping import group  # noqa: E402
 
 REVIEWERS = ("review-security", "review-infrastructure", "review-maintainability",
              "review-performance", "review-test-quality")
