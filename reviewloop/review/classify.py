@@ -26,12 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.checks.analyzers.base import short_title
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.names import posix_name
 from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import built_output
@@ -171,7 +172,7 @@ def _attribute_flags(repo: Repository, changes: ChangeSet, readable: Readability
     """One finding per changed `.gitattributes` with lines the untrusted change wrote (in any
     round: the whole file is read, not only this round's diff) that mark files binary,
     generated, vendored or with an unknown diff driver (macros of either side expanded)."""
-    touched = [d.path for d in changes.files if PurePosixPath(d.path).name == _GITATTRIBUTES]
+    touched = [d.path for d in changes.files if posix_name(d.path) == _GITATTRIBUTES]
     if not touched:
         return []
     defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
