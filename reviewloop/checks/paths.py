@@ -5,6 +5,7 @@ The gates, the analyzers and the coverage check all ask here, so they agree.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -15,6 +16,10 @@ from reviewloop.git.names import shown
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
     r"\.(test|spec)\.[cm]?[jt]sx?$")
+
+
+# a relative name with nothing for Path to normalise: no empty, "." or ".." name, no end "/"
+_PLAIN = re.compile(r"(?!\.{1,2}(?:/|$))[^/]+(?:/(?!\.{1,2}(?:/|$))[^/]+)*")
 
 
 def looks_like_test(path: str) -> bool:
@@ -30,6 +35,10 @@ def repo_path(root: Path, filename: str) -> str:
 
 
 def _relative(root: Path, filename: str) -> str:
+    prefix = f"{os.fspath(root).rstrip('/')}/"
+    if filename.startswith("/") and filename.startswith(prefix) \
+            and _PLAIN.fullmatch(filename, len(prefix)):
+        return filename[len(prefix):]  # as the analyzer was given it: the answer below, fast
     path = Path(filename)
     if path.is_absolute():
         try:  # as the analyzer named it (under `root`): no file system call

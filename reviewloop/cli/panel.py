@@ -38,6 +38,7 @@ MAX_TERMINAL_ROWS = 25  # per table of out-of-scope or suppressed findings; JSON
 MAX_FINDING_ROWS = 40
 # nits are not acted on: a few show what kind they are, the count line says where the rest are
 MAX_NIT_ROWS = 10
+MAX_LISTED_FILES = 30  # per list of created or modified files
 # With the report in a file the panel is its summary (the verdict, the counts, the most severe
 # findings): the file holds every finding, and drawing the screenful tables cost a review
 # of 1,000 lines a sixth of its CPU.
@@ -138,7 +139,7 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
 
 def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
     """The run's facts; with the `report` file named, a few of the changed files."""
-    names = SUMMARY_FILE_NAMES if report else None
+    names = SUMMARY_FILE_NAMES if report else MAX_LISTED_FILES
     done, total = summary.spec_progress
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
@@ -154,9 +155,7 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
     for label, files in (("  created", summary.files_created),
                          ("  modified", summary.files_modified)):
         if files:
-            shown = ", ".join(_with_lines(n, summary) for n in files[:names])
-            more = len(files) - names if names is not None and len(files) > names else 0
-            facts.add_row(label, Text(shown + (f", … and {more} more" if more else "")))
+            facts.add_row(label, Text(_listed(files, summary, names)))
     facts.add_row("tests", f"{tests_text(summary.passed_tests)} passing")
     for index, (name, passed, text) in enumerate(summary.gates):
         facts.add_row("gates" if index == 0 else "",
@@ -172,6 +171,15 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
     for index, line in enumerate(summary.fallbacks):
         facts.add_row("fallback model" if index == 0 else "", Text(line, style="yellow"))
     return facts
+
+
+def _listed(names: Sequence[str], summary: RunSummary, limit: int) -> str:
+    """The first `limit` names and how many more: a 5,000-file change listed them all,
+    1,700 lines of panel; the JSON report has every one."""
+    shown = ", ".join(_with_lines(n, summary) for n in names[:limit])
+    more = len(names) - limit
+    return shown + (f", … and {more} more (--format json lists every file)"
+                    if more > 0 else "")
 
 
 def _with_lines(path: str, summary: RunSummary) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.cli import ui
-from reviewloop.cli.panel import to_rich
+from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
 from reviewloop.cli.terminal import terminal
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.git.repository import Repository, open_repository
@@ -114,8 +114,12 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
         # with the report in a file, the panel is its summary and names the file
         report = str(options.output) if options.output is not None else None
         ui.console().print(to_rich(summary, report=report))
-        for line in summary.skipped:  # the panel has no row for them
+        for line in summary.skipped[:MAX_TERMINAL_ROWS]:  # the panel has no row for them
             ui.console().print(f"not read: {line}", markup=False, highlight=False)
+        if len(summary.skipped) > MAX_TERMINAL_ROWS:
+            ui.console().print(f"not read: … and {len(summary.skipped) - MAX_TERMINAL_ROWS} "
+                               "more (--format json lists every one)", markup=False,
+                               highlight=False)
     if options.sarif is not None:
         options.sarif.write_text(sarif_text(summary), encoding="utf-8")
 

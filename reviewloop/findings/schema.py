@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -36,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from reviewloop.git.names import shown
+from reviewloop.git.names import posix_parts, shown
 
 FINGERPRINT_VERSION = "v3"  # bump when the rule below changes: old fingerprints stop matching
 SHORT_LENGTH = 12
@@ -112,9 +111,9 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")
-    if ".." in (parts := PurePosixPath(text).parts):
+    if ".." in (parts := posix_parts(text)):  # PurePosixPath's parts, without building one
         raise ValueError(f"file must stay inside the repository, got {text!r}")
-    normal = PurePosixPath(*parts).as_posix() if parts else ""
+    normal = "/".join(parts)
     if normal in ("", "."):
         raise ValueError(f"file must name a file, got {text!r}")
     return normal

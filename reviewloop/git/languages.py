@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from reviewloop.git.names import posix_name, posix_suffix
+
 PYTHON = "python"
 JAVASCRIPT = "javascript"
 TYPESCRIPT = "typescript"
@@ -75,10 +77,10 @@ _DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|Containerfile)(?:\..+)?$|\.[Dd]ocke
 @functools.lru_cache(maxsize=65_536)  # a round asks about every changed file many times
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
-    name = PurePosixPath(path).name
+    name = posix_name(path)  # asked of every changed file: no PurePosixPath
     if _DOCKERFILE.search(name):
         return DOCKERFILE
-    return SUFFIXES.get(PurePosixPath(name).suffix.lower())
+    return SUFFIXES.get(posix_suffix(name).lower())
 
 
 def by_shebang(head: bytes) -> str | None:
@@ -123,10 +125,10 @@ def _known(program: str) -> str | None:
     return INTERPRETERS.get(_VERSION.sub("", program)) or INTERPRETERS.get(program)
 
 
-def head(path: Path) -> bytes:
+def head(path: str | Path) -> bytes:
     """The first bytes of `path` (empty when it cannot be read)."""
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             return handle.read(BINARY_PROBE)
     except OSError:
         return b""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.git.names import posix_name, posix_parts
 from reviewloop.policy.machine_values import cdk_output
 
 DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
@@ -35,10 +36,10 @@ PACKAGE, TSCONFIG = "package.json", "tsconfig.json"
 def candidates(path: str) -> list[str]:
     """The trusted-side files `built_reason` may ask about for `path`: its compiled
     neighbour, and each ancestor folder's package.json and tsconfig.json."""
-    pure = PurePosixPath(path)
-    asked = [str(pure.with_name(pure.name[:-len(d)] + _COMPILED[d]))
-             for d in DECLARATIONS if pure.name.endswith(d)]
-    if pure.name.endswith(_MAPPED):
+    name = posix_name(path)  # asked of every changed file: no PurePosixPath
+    asked = [_sibling(path, name[:-len(d)] + _COMPILED[d])
+             for d in DECLARATIONS if name.endswith(d)]
+    if name.endswith(_MAPPED):
         asked.append(f"{path}.map")
     for folder in _folders(path):
         asked += [_join(folder, PACKAGE), _join(folder, TSCONFIG)]
@@ -104,8 +105,17 @@ def _clean(value: str) -> str:
 
 def _folders(path: str) -> list[str]:
     """The folders above `path`, nearest first ("" for the root)."""
-    parents = [p.as_posix() for p in PurePosixPath(path).parents]
-    return ["" if p == "." else p for p in parents]
+    parts = posix_parts(path)
+    if path.startswith("/"):  # not a repository path: as PurePosixPath reads it
+        return [p.as_posix() for p in PurePosixPath(path).parents]
+    return ["/".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)] + [""] * bool(parts)
+
+
+def _sibling(path: str, name: str) -> str:
+    """`path` with its last name replaced by `name` (`PurePosixPath.with_name`)."""
+    if path.startswith("/"):
+        return str(PurePosixPath(path).with_name(name))
+    return "/".join((*posix_parts(path)[:-1], name))
 
 
 def _join(folder: str, name: str) -> str:

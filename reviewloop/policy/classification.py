@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import PurePosixPath
+
+from reviewloop.git.names import posix_name, posix_parts
 
 LOCK_FILES = frozenset({
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
@@ -40,7 +41,7 @@ _TRUE = ("set", "true")
 
 def path_reason(path: str) -> str | None:
     """Why `path` by its name alone is not for line-by-line review, or None."""
-    name = PurePosixPath(path).name
+    name = posix_name(path)
     if name in LOCK_FILES:
         return "a dependency lock file"
     if vendored_root(path) is not None:
@@ -52,7 +53,7 @@ def path_reason(path: str) -> str | None:
 
 def vendored_root(path: str) -> str | None:
     """The vendored folder `path` lies in (`vendor/`, `web/node_modules/`), or None."""
-    parts = PurePosixPath(path).parts[:-1]
+    parts = posix_parts(path)[:-1]
     for at, part in enumerate(parts):
         if part in VENDORED_DIRS:
             return "/".join(parts[:at + 1]) + "/"

@@ -14,13 +14,16 @@ One pattern is one rule here, never a list: a leading `!` or `#` is taken litera
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePath
 
 import pathspec
+from pathspec.util import NORMALIZE_PATH_SEPS, normalize_file
 
 from reviewloop.errors import ConfigError
+from reviewloop.git.names import posix_text
 
 
 class BadGlob(ConfigError):
@@ -35,6 +38,52 @@ def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) ->
     if not all(piece in folded for piece in _pieces(pattern, ignore_case)):
         return False  # a literal part of the pattern is not in the path: no match possible
     return _matches(pattern, posix, ignore_case)
+
+
+def matches_any(patterns: tuple[str, ...], path: str | PurePath, *,
+                ignore_case: bool = False) -> bool:
+    """Whether any of `patterns` covers `path`: `matches` of each, asked of one regular
+    expression (a reviewer's 31 scope globs cost 31 calls a file: 0.2 s for 5,000 files)."""
+    combined = _combined(patterns, ignore_case)
+    if combined is None:
+        return any(matches(p, path, ignore_case=ignore_case) for p in patterns)
+    posix = _posix(path) if isinstance(path, str) else path.as_posix()
+    text = posix.removeprefix("./")
+    return combined.search(_normalised(text.lower() if ignore_case else text)) is not None
+
+
+def _normalised(text: str) -> str:
+    """`pathspec.util.normalize_file`'s answer, which pathspec's `match_file` asks, without
+    its loop over the separators to rewrite when there is none (POSIX)."""
+    if NORMALIZE_PATH_SEPS:
+        return normalize_file(text)
+    return text[1:] if text.startswith("/") else text[2:] if text.startswith("./") else text
+
+
+@lru_cache(maxsize=1024)
+def _combined(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    """pathspec's expressions for `patterns` as one alternation (a path matches it exactly
+    when one of them matches: pathspec searches each, here all at once), or None when one
+    cannot be joined (flags, or a group name of its own)."""
+    parts = []
+    for pattern in patterns:
+        compiled = _spec(pattern, ignore_case).patterns
+        if not compiled or not compiled[0].include:
+            continue  # a pattern that can never match (`check`'s refusal) adds nothing
+        regex = getattr(compiled[0], "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str) \
+                or regex.flags & ~re.UNICODE:
+            return None
+        source = regex.pattern.replace(f"(?P<{_DIR_MARK}>", "(?:")
+        if "(?P" in source:
+            return None
+        parts.append(f"(?:{source})")
+    with warnings.catch_warnings():  # pathspec's own `[[` classes: it compiled them alike
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile("|".join(parts) if parts else "(?!)")
+
+
+_DIR_MARK = "ps_d"  # the group pathspec marks a folder's match with (one name in each)
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +101,7 @@ def _pieces(pattern: str, ignore_case: bool) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65_536)
 def _posix(path: str) -> str:
-    return PurePath(path).as_posix()
+    return posix_text(path)  # PurePath's answer on POSIX, without building one
 
 
 # A round asks the same few patterns about the same files again and again (every reviewer's

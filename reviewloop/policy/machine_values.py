@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from reviewloop.git.names import posix_name, posix_parts
+
 CDK_CONFIG = frozenset({"cdk.json", "cdk.context.json"})
 # `"@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal":` (and @aws-cdk-containers/…)
 _FLAG_KEY = re.compile(r'"(@aws-cdk[\w-]*/[\w.-]+:[\w.-]+)"\s*:')
@@ -24,9 +26,9 @@ _ASSET_HASH = re.compile(r"[0-9a-f]{64}(?:\.[A-Za-z0-9]+)?")  # `<sha256>` or `<
 def cdk_output(path: str) -> bool:
     """Whether `path` is the CDK's built output: a cloud assembly (`cdk.out/`), an asset
     manifest (`*.assets.json`) or an integ-test snapshot (`integ.x.js.snapshot/`)."""
-    pure = PurePosixPath(path)
-    return pure.name.endswith(".assets.json") or "cdk.out" in pure.parts[:-1] or \
-        any(p.endswith((".js.snapshot", ".ts.snapshot")) for p in pure.parts[:-1])
+    folders = posix_parts(path)[:-1]  # asked of every changed file: no PurePosixPath
+    return posix_name(path).endswith(".assets.json") or "cdk.out" in folders or \
+        any(p.endswith((".js.snapshot", ".ts.snapshot")) for p in folders)
 
 
 def machine_value(path: str, line: str, column: int, end_column: int) -> str | None:

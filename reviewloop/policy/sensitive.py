@@ -8,6 +8,8 @@ from fnmatch import translate
 from functools import lru_cache
 from pathlib import PurePath
 
+from reviewloop.git.names import posix_parts, posix_text
+
 # What the README promises (`.env*`, key files, `*secret*`, `*credentials*`) plus the usual
 # credential files of package managers, git, Terraform and Kubernetes. SSH keys are named
 # exactly: a glob such as `id_*` would also hide `id_generator.py`, and `.pub` halves are public.
@@ -22,12 +24,15 @@ DEFAULT_SENSITIVE = (
 )
 
 
-def is_sensitive(rel: PurePath, patterns: Iterable[str] = DEFAULT_SENSITIVE) -> bool:
-    """gitignore-style: a pattern with a slash matches the path, one without any part."""
+def is_sensitive(rel: PurePath | str, patterns: Iterable[str] = DEFAULT_SENSITIVE) -> bool:
+    """gitignore-style: a pattern with a slash matches the path, one without any part. A
+    repository path may be given as text (`PurePosixPath`'s reading of it, without building
+    one: asked of every changed file)."""
     whole, part = _matchers(tuple(patterns))
-    text = rel.as_posix().lower()
+    text = (posix_text(rel) if isinstance(rel, str) else rel.as_posix()).lower()
+    parts = posix_parts(rel) if isinstance(rel, str) else rel.parts
     return bool(whole and whole.match(text)) or bool(
-        part and any(part.match(p.lower()) for p in rel.parts))
+        part and any(part.match(p.lower()) for p in parts))
 
 
 @lru_cache(maxsize=32)

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.agent.models import estimate_tokens
 from reviewloop.git.diff import ChangeSet, FileDiff
+from reviewloop.git.names import posix_name, posix_parent
 
 _HUNK = re.compile(r"^@@ ", re.MULTILINE)
 
@@ -69,8 +69,7 @@ def plan_chunks(changes: ChangeSet, budget: int | None, *,
         groups.setdefault(_subject(diff.path), []).append(
             _Piece(diff.path, text, estimate_tokens(text)))
     # groups in the order of their first file's directory, so neighbours stay together
-    ordered = sorted(groups.values(), key=lambda g: (str(PurePosixPath(g[0].path).parent),
-                                                     g[0].path))
+    ordered = sorted(groups.values(), key=lambda g: (posix_parent(g[0].path), g[0].path))
     if budget is None:
         pieces = [p for group in ordered for p in group]
         chunks = (_chunk(0, pieces),) if pieces else ()
@@ -145,6 +144,6 @@ _TEST_AFFIXES = re.compile(r"^(test_|tests_)|(_test|_tests|\.test|\.spec|_spec|T
 def _subject(path: str) -> str:
     """What a file is about: its stem, with test affixes removed, so `tests/test_app.py`,
     `app.test.ts` and `app_test.go` join `app`."""
-    name = PurePosixPath(path).name
+    name = posix_name(path)  # asked of every changed file: no PurePosixPath
     stem = name.split(".", 1)[0] if not name.startswith(".") else name
     return _TEST_AFFIXES.sub("", stem) or stem

@@ -26,13 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.checks.analyzers.base import short_title
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
-from reviewloop.git.names import under
+from reviewloop.git.names import posix_name
 from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import built_output
@@ -154,11 +154,7 @@ def _marked(text: str) -> str | None:
 
 def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS) -> str:
     """The start of the changed file as the change leaves it ("" when it may not be read)."""
-    full = under(readable.root, path)
-    if readable.unreadable(path) is not None or not full.is_file():
-        return ""
-    with full.open(encoding="utf-8", errors="replace") as fh:
-        return fh.read(limit)
+    return readable.text_start(path, limit)
 
 
 def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:
@@ -176,7 +172,7 @@ def _attribute_flags(repo: Repository, changes: ChangeSet, readable: Readability
     """One finding per changed `.gitattributes` with lines the untrusted change wrote (in any
     round: the whole file is read, not only this round's diff) that mark files binary,
     generated, vendored or with an unknown diff driver (macros of either side expanded)."""
-    touched = [d.path for d in changes.files if PurePosixPath(d.path).name == _GITATTRIBUTES]
+    touched = [d.path for d in changes.files if posix_name(d.path) == _GITATTRIBUTES]
     if not touched:
         return []
     defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)

@@ -98,9 +98,9 @@ class AgentDefinition:
 # analyzers, evidence, each reviewer's input): ~10 globs each time, answered once here.
 @functools.lru_cache(maxsize=65_536)
 def _in_scope(include: tuple[str, ...], exclude: tuple[str, ...], path: str | PurePath) -> bool:
-    if include and not any(globs.matches(p, path) for p in include):
+    if include and not globs.matches_any(include, path):
         return False
-    return not any(globs.matches(p, path) for p in exclude)
+    return not globs.matches_any(exclude, path)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.git.languages import head, is_binary, language
 from reviewloop.git.names import on_disk
@@ -65,6 +65,7 @@ class Readability:
         self._root = str(root)
         self._real_root = root.resolve()
         self._folders: dict[str, Path] = {".": self._real_root}
+        self._inside_folders: dict[str, bool] = {}
         self._answers: dict[str, _Answer] = {}
 
     def unreadable(self, path: str) -> str | None:
@@ -93,10 +94,24 @@ class Readability:
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
         (a deleted file has no content and no reason)."""
-        if sensitive and is_sensitive(PurePosixPath(path), sensitive) \
+        if sensitive and is_sensitive(path, sensitive) \
                 and not os.path.islink(self.root / path):  # a link is named as one
             return SENSITIVE_REASON
         return self.unreadable(path)
+
+    def text_start(self, path: str, limit: int) -> str:
+        """The first `limit` characters of the changed file `path` as it is in the tree (""
+        when it is not there or may not be read): the answer already says whether it is a
+        regular file, so only the file is opened (no `Path` made, no `stat` again)."""
+        exists, reason = self.check(path)
+        if reason is not None or not exists:
+            return ""
+        try:
+            with open(os.path.join(self._root, on_disk(path)), encoding="utf-8",
+                      errors="replace") as handle:
+                return handle.read(limit)
+        except (FileNotFoundError, NotADirectoryError):  # gone since it was asked
+            return ""
 
     def check(self, path: str) -> tuple[bool, str | None]:
         """(whether `path` is there, why a model may not read it)."""
@@ -139,7 +154,11 @@ class Readability:
         parts = path.split("/")
         if path.startswith("/") or ".." in parts or not path:
             return (self.root / path).resolve().is_relative_to(self._real_root)
-        return self._real_folder("/".join(parts[:-1]) or ".").is_relative_to(self._real_root)
+        folder = "/".join(parts[:-1]) or "."
+        if folder not in self._inside_folders:  # one answer a folder, not one a file
+            self._inside_folders[folder] = self._real_folder(folder).is_relative_to(
+                self._real_root)
+        return self._inside_folders[folder]
 
     def _real_folder(self, folder: str) -> Path:
         """Where the repo-relative `folder` really is: its parent's real place and its own
@@ -160,7 +179,7 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     with _LOCK:
         answer = _CONTENT.get(key)
     if answer is None:
-        answer = _read_content(Path(full), path, info.st_size)
+        answer = _read_content(full, path, info.st_size)
         with _LOCK:  # parallel reviewers ask at once
             _CONTENT[key] = answer
             if len(_CONTENT) > _REMEMBERED:
@@ -168,7 +187,7 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     return answer
 
 
-def _read_content(full: Path, path: str, size: int) -> _Answer:
+def _read_content(full: str, path: str, size: int) -> _Answer:
     start = head(full)
     if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
         return _Answer(True, BINARY_REASON, size)

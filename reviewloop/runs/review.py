@@ -22,6 +22,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
+from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.review.classify import TrustedSide
@@ -229,11 +230,12 @@ def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
     """The files of commit `head` in a temporary folder, removed afterwards (None without a
     head): the content the diff was computed from, whatever is checked out, with links to
     the dependencies the checkout has installed (`git.dependencies`: the CDK CLI, the
-    project's ESLint plugins, …)."""
+    project's ESLint plugins, …). In memory when there is room (`git.scratch`)."""
     if head is None:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
+                                     dir=place_for(tree_bytes(repo, head))) as tmp:
         link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp)))
         yield Path(tmp)
 

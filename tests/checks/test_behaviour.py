@@ -6,6 +6,7 @@ edits surround it."""
 
 from __future__ import annotations
 
+import ast
 import difflib
 import io
 import tokenize
@@ -282,3 +283,39 @@ def test_a_new_file_is_judged_as_an_edit_of_an_empty_one(statements: list[str]) 
     assert added.status is FileStatus.ADDED
 
     assert changes_behaviour(added, text) == changes_behaviour(edited, "\n" + text)
+
+
+_FIRST_LINES = ["None", "True", "False", "None.x", "b'x'", "rb'x'", "f'x'", "print'x'",
+                "  x = 1", "\tpass", "\fx = 1", "x\\\n= 1", '"""\ndef f(): pass\n"""',
+                "'''", "# a comment", "#", "", "   ", "\ufeffx = 1", "é = 1", "_ = 1",
+                "import os", "def f(): ...", "class A: 'doc'", "lambda: 0", "x\x00", "...",
+                "(1)", "-1", "'a' 'b'", "match x:\n    case 1: pass", "del x", "None # c",
+                '"""doc"""', "'''doc'''", '"""a\\"""b"""', '"""x""" + y', '"""x"""; y = 1',
+                '"""a\n  b"""  # c', 'r"""doc"""', '"""doc""" \\', '""""', '"""a"""\'\'',
+                "'''a\\\\'''", '"""\\\n"""', '"""a""" \'\'\'', "'''a''' \"\"\"  # c"]
+
+
+def _added(text: str) -> bool:
+    """The answer by the AST alone: a new file does something when it does not parse or
+    has a statement that is not a bare constant (an Ellipsis counts as code)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return True
+    return any(not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                    and s.value.value is not Ellipsis) for s in tree.body)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_FIRST_LINES), min_size=1, max_size=4),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_a_new_file_s_first_line_decides_only_when_the_ast_would_agree(
+        lines: list[str], newline: str) -> None:
+    """Most new files are judged by their first line, without parsing (a 5,000-file change
+    parsed every one): whatever leads the file (a constant's name, a string's prefix, an
+    indent, a BOM, a carriage return), the answer is the AST's."""
+    text = newline.join(lines) + newline
+    added = parse_diff("diff --git a/m.py b/m.py\nnew file mode 100644\n--- /dev/null\n"
+                       "+++ b/m.py\n@@ -0,0 +1 @@\n+x\n").files[0]
+
+    assert changes_behaviour(added, text) == _added(text)

@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from reviewloop.cli.panel import MAX_TERMINAL_ROWS
 from reviewloop.git.repository import open_repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
@@ -178,3 +179,18 @@ def test_a_tracked_file_that_grows_past_a_models_limit_is_analysed_in_a_working_
     assert any(s.startswith("app.py: too large for a model (") for s in report["skipped"])
     [row] = [r for r in report["health"]["files"] if r["path"] == "app.py"]
     assert "bandit (review-security)" in row["analysed_by"] and row["not_read"] == []
+
+
+def test_the_text_report_names_a_screenful_of_files_not_read_and_counts_the_rest(
+        tmp_path: Path) -> None:
+    """Thousands of files left out drew a line each; the JSON report names every one."""
+    root = repo(tmp_path)
+    for i in range(MAX_TERMINAL_ROWS + 5):
+        (root / f"blob_{i:02d}.bin").write_bytes(b"\x00\x01binary\x00" * 4)
+    git(root, "add", ".")
+    done = review(root, "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("not read: blob_") == MAX_TERMINAL_ROWS
+    assert "not read: … and 5 more (--format json lists every one)" in done.stdout
+    listed = json.loads(review(root, "--fail-on", "never", "--format", "json").stdout)
+    assert sum(line.startswith("blob_") for line in listed["skipped"]) == MAX_TERMINAL_ROWS + 5

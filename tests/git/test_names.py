@@ -3,11 +3,22 @@ by `on_disk` whatever bytes the name holds."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.git.diff_headers import utf8_names
-from reviewloop.git.names import from_bytes, on_disk, shown
+from reviewloop.git.names import (
+    from_bytes,
+    on_disk,
+    posix_name,
+    posix_parent,
+    posix_parts,
+    posix_suffix,
+    posix_text,
+    shown,
+)
 
 # bytes that make escapes, break UTF-8, or are ordinary
 _BYTES = st.lists(st.sampled_from([b"\\", b"x", b"f", b"8", b"a", b"\xff", b"\x80", b"\xc3",
@@ -42,3 +53,19 @@ def test_diff_names_come_back_as_utf8_unless_they_are_not() -> None:
                                   '@@ -1 +1 @@\n-"caf\\303\\251"\n+x\n')  # content untouched
     assert utf8_names('diff --git "a/t\\303\\251\\tb" "a/t\\303\\251\\tb"\n') == \
         'diff --git "a/té\\tb" "a/té\\tb"\n'  # a tab still needs git's quotes
+
+
+_PATHS = st.lists(st.sampled_from(["a", "b.py", ".", "..", "", "/", "//", "vendor", " ", ".a",
+                                   "a.", "a.b.c"]),
+                  max_size=6).map("/".join) | st.text(alphabet="ab./", max_size=8)
+
+
+@given(path=_PATHS)
+def test_a_path_s_names_are_pure_posix_path_s(path: str) -> None:
+    """The rules by name read a path's parts without building a PurePosixPath for each of
+    thousands of files; the answer is PurePosixPath's, whatever slashes and dots it holds."""
+    assert posix_parts(path) == PurePosixPath(path).parts
+    assert posix_name(path) == PurePosixPath(path).name
+    assert posix_suffix(path) == PurePosixPath(path).suffix
+    assert posix_text(path) == PurePosixPath(path).as_posix()
+    assert posix_parent(path) == str(PurePosixPath(path).parent)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import PurePosixPath
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewloop.policy.built_output import candidates
 from reviewloop.policy.classification import (
+    VENDORED_DIRS,
     attribute_line,
     attribute_reason,
     macros,
@@ -13,6 +19,7 @@ from reviewloop.policy.classification import (
     tokens_reason,
     vendored_root,
 )
+from reviewloop.policy.machine_values import cdk_output
 
 
 @pytest.mark.parametrize(("path", "reason"), [
@@ -86,3 +93,31 @@ def test_a_line_s_tokens_expand_macros_of_git_and_of_the_repository() -> None:
     assert tokens_reason(("linguist-generated=true",)) is not None
     assert tokens_reason(("-diff", "!diff")) is None  # unspecified again
     assert tokens_reason(("loop",), {"loop": ("loop",)}) is None  # a self-naming macro ends
+
+
+_NAMES = st.sampled_from(["a", "vendor", "node_modules", "cdk.out", "x.js.snapshot",
+                          "index.d.ts", "index.js", "m.assets.json", "package.json", ".", "",
+                          "uv.lock", "m_pb2.py"])
+
+
+@given(st.lists(_NAMES, min_size=1, max_size=5).map("/".join))
+def test_the_rules_by_name_read_a_path_as_pure_posix_path_does(path: str) -> None:
+    """The rules by name split a path as PurePosixPath does without building one (they are
+    asked of every changed file): a vendored root, a built-output candidate, the CDK's own
+    output, the same as by PurePosixPath's parts."""
+    parts = PurePosixPath(path).parts
+    vendored = next(("/".join(parts[:at + 1]) + "/" for at, part in enumerate(parts[:-1])
+                     if part in VENDORED_DIRS), None)
+    assert vendored_root(path) == vendored
+    pure = PurePosixPath(path)
+    assert cdk_output(path) == (pure.name.endswith(".assets.json") or "cdk.out" in parts[:-1]
+                                or any(p.endswith((".js.snapshot", ".ts.snapshot"))
+                                       for p in parts[:-1]))
+    folders = ["" if p.as_posix() == "." else p.as_posix() for p in pure.parents]
+    expected = [str(pure.with_name(pure.name[:-len(d)] + c))
+                for d, c in ((".d.ts", ".js"), (".d.mts", ".mjs"), (".d.cts", ".cjs"))
+                if pure.name.endswith(d)]
+    expected += [f"{path}.map"] * pure.name.endswith((".js", ".cjs", ".mjs"))
+    expected += [f"{f}/{n}" if f else n for f in folders for n in ("package.json",
+                                                                   "tsconfig.json")]
+    assert candidates(path) == expected

@@ -130,3 +130,20 @@ def test_the_index_tries_only_the_patterns_naming_one_of_the_paths_names():
     assert index.candidates("src/app.py") == [1, 4]  # the wildcards, for every path
     assert index.candidates(".kiro/agents/a.json") == [1, 2, 4]
     assert index.candidates("deploy/.envrc/x") == [1, 3, 4]
+
+
+@settings(max_examples=400, deadline=None)
+@given(patterns=st.lists(st.lists(st.sampled_from([*_PARTS, "[ab]", "\\*", "!a", "#b", "[",
+                                                   " ", "A"]),
+                                  min_size=1, max_size=6).map("".join), max_size=8),
+       path=st.lists(st.sampled_from(["a", "b", "ab", "x.py", "sub", ".ab", "a-b", "**", "A",
+                                      ".", "[ab]"]),
+                     min_size=1, max_size=4).map("/".join),
+       prefix=st.sampled_from(["", "./", "/"]), ignore_case=st.booleans())
+def test_any_of_many_patterns_is_each_pattern_asked_in_turn(patterns, path, prefix,
+                                                            ignore_case):
+    """A reviewer's scope asks all its globs at once (`matches_any`): the answer is always
+    whether one of them, asked alone, matches."""
+    patterns = tuple(p for p in patterns if p.strip())
+    expected = any(globs.matches(p, prefix + path, ignore_case=ignore_case) for p in patterns)
+    assert globs.matches_any(patterns, prefix + path, ignore_case=ignore_case) == expected

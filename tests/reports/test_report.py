@@ -11,6 +11,7 @@ from rich.console import Console
 from reviewloop.agent.models import UsageRecord
 from reviewloop.cli.panel import (
     MAX_FINDING_ROWS,
+    MAX_LISTED_FILES,
     MAX_NIT_ROWS,
     SUMMARY_FILE_NAMES,
     SUMMARY_FINDING_ROWS,
@@ -370,6 +371,17 @@ def test_with_the_report_in_a_file_the_panel_is_its_summary():
     full = rendered(to_rich(shown))
     assert full.count("Problem ") == len(remaining) and "Nit 0" in full
     assert "Elsewhere 0" in full and "app/m14.py" in full
+
+
+def test_the_panel_names_a_screenful_of_files_and_counts_the_rest():
+    """A 5,000-file change drew 1,700 lines of file names; the JSON report names them all."""
+    created = [f"pkg/mod_{i:04d}.py" for i in range(MAX_LISTED_FILES + 70)]
+    text = " ".join(rendered(to_rich(summary(files_created=created,
+                                             files_modified=["a.py"]))).split())
+    assert f"pkg/mod_{MAX_LISTED_FILES - 1:04d}.py" in text
+    assert f"pkg/mod_{MAX_LISTED_FILES:04d}.py" not in text
+    assert "… and 70 more (--format json lists every file)" in text
+    assert "a.py" in text and text.count("more (--format json") == 1
 
 
 def test_findings_table_of_nothing_is_an_empty_table():

@@ -71,3 +71,13 @@ def test_the_sensitive_rule_is_fnmatch_pattern_by_pattern(parts, absolute, patte
                    else any(fnmatchcase(name, p.lower()) for name in names)
                    for p in patterns)
     assert is_sensitive(rel, patterns) is expected
+
+
+@given(st.lists(st.sampled_from([".env", "a", "ID_RSA", "x.pem", "", ".", "/", "secret_b.py",
+                                 ".kube", "config", "app.py"]), min_size=1, max_size=4)
+       .map("/".join))
+def test_a_path_given_as_text_is_judged_as_its_pure_posix_path(path: str) -> None:
+    """The changed files are asked as text (no PurePosixPath built for each of thousands):
+    the answer is the one for the PurePosixPath of the same text."""
+    for patterns in (DEFAULT_SENSITIVE, ("*.kube/config", "/a/*", "x*")):
+        assert is_sensitive(path, patterns) == is_sensitive(PurePosixPath(path), patterns)

@@ -16,6 +16,7 @@ analyzer's own run, made once) is tested already.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
@@ -26,7 +27,7 @@ from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
-from reviewloop.git.names import under
+from reviewloop.git.names import on_disk, posix_name, posix_parts, posix_suffix
 
 NAME = "test-changes"
 RULE = "no-test-change"
@@ -39,8 +40,8 @@ _NOT_PRODUCTION = ("conftest.py", "setup.py", "noxfile.py")
 
 
 def is_production(path: str) -> bool:
-    pure = PurePosixPath(path)
-    return pure.suffix in SOURCE_SUFFIXES and pure.name not in _NOT_PRODUCTION \
+    # asked of every changed file: no PurePosixPath
+    return posix_suffix(path) in SOURCE_SUFFIXES and posix_name(path) not in _NOT_PRODUCTION \
         and not looks_like_test(path)
 
 
@@ -83,7 +84,9 @@ class TestChanges:
 
 def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
     try:
-        text = under(ctx.root, diff.path).read_text(encoding="utf-8")
+        full = os.path.join(ctx.root, *posix_parts(on_disk(diff.path)))  # `under`'s file
+        with open(full, encoding="utf-8") as handle:  # without a Path a file
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         return True  # unreadable here: judged as a change
     return changes_behaviour(diff, text)

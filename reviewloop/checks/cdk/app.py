@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.gates.node import node_dependencies
+from reviewloop.git.names import posix_suffix
 
 CDK_JSON = "cdk.json"
 CLI = PurePosixPath("node_modules/.bin/cdk")
@@ -52,7 +53,7 @@ class CdkApp:
 
 def is_source(path: str) -> bool:
     """Whether the repo path `path` is of a kind a CDK app is written in (or configured by)."""
-    return PurePosixPath(path).suffix in SOURCE_SUFFIXES
+    return posix_suffix(path) in SOURCE_SUFFIXES  # asked of every changed file: no Path
 
 
 def find_apps(root: Path, changed: Iterable[str] = ()) -> list[CdkApp]:

@@ -3,12 +3,14 @@ untrusted change did not touch it, else the base's (from git, never the tree).""
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from reviewloop.git.names import under
+from reviewloop.git.names import on_disk, posix_parts
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
@@ -16,22 +18,27 @@ from reviewloop.policy.trust import Trust
 MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
 
 
-def tree_text(root: Path, path: str, real_folder: Callable[[Path], Path] | None = None
+def tree_text(root: Path, path: str, inside: Callable[[str], bool] | None = None
               ) -> str | None:
     """The text of the regular file `path` in the tree at `root`; None when it is missing,
-    a symlink, outside the tree or too large. `real_folder` says where a folder really is
-    (a caller reading many files resolves each folder once)."""
-    full = under(root, path)
+    a symlink, outside the tree or too large. `inside(folder)` says whether a folder really
+    is in the tree (a caller reading many files resolves each folder once). Names as
+    strings: a 5,000-file change made five Paths a file here."""
+    full = os.path.join(root, *posix_parts(on_disk(path)))  # `under`'s file, as a string
     try:
-        info = full.lstat()  # a symlink is not a regular file here: it is never followed
+        info = os.lstat(full)  # a symlink is not a regular file here: it is never followed
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        real = (real_folder or Path.resolve)(full.parent) / full.name
-        if not real.is_relative_to((real_folder or Path.resolve)(root)):
+        if not (inside or partial(_inside, root))(os.path.dirname(full)):
             return None  # a folder on the way leads out
-        return full.read_text(encoding="utf-8", errors="replace")
+        with open(full, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
     except (OSError, ValueError):  # ValueError: a NUL in the path (a model may name one)
         return None
+
+
+def _inside(root: Path, folder: str) -> bool:
+    return Path(folder).resolve().is_relative_to(root.resolve())
 
 
 @dataclass
@@ -43,12 +50,13 @@ class TrustedFiles:
     root: Path
     trust: Trust
     _lines: dict[str, list[str]] = field(default_factory=dict)
-    _folders: dict[Path, Path] = field(default_factory=dict)
+    _folders: dict[str, bool] = field(default_factory=dict)  # folder: inside the tree
+    _real_root: Path | None = None
 
     def trusted_text(self, path: str) -> str | None:
         """`path` as the trusted side has it (None: it has no such file)."""
         if self.trust.file(path):
-            return tree_text(self.root, path, self._real_folder)
+            return tree_text(self.root, path, self._inside)
         if self.trust.base is None:
             return None
         return read_at(self.repo, self.trust.base, path)
@@ -56,13 +64,15 @@ class TrustedFiles:
     def lines(self, path: str) -> list[str]:
         """The reviewed tree's lines of `path` (without line ends), read once."""
         if path not in self._lines:
-            text = tree_text(self.root, path, self._real_folder)
+            text = tree_text(self.root, path, self._inside)
             self._lines[path] = git_lines(text or "")
         return self._lines[path]
 
-    def _real_folder(self, folder: Path) -> Path:
+    def _inside(self, folder: str) -> bool:
         if folder not in self._folders:
-            self._folders[folder] = folder.resolve()
+            if self._real_root is None:
+                self._real_root = self.root.resolve()
+            self._folders[folder] = Path(folder).resolve().is_relative_to(self._real_root)
         return self._folders[folder]
 
 

@@ -1,0 +1,45 @@
+"""Where a commit's files are written for a review to read: a folder in memory when the
+machine has one with room to spare, else the temporary folder.
+
+An export is written, read once by the analyzers and removed. Written into an ext4 /tmp,
+5,000 small files cost 0.65 s of CPU in the kernel (journal, block allocation, inodes),
+more than everything reviewloop did with them; into a tmpfs, 0.04 s. The user's `TMPDIR`
+is their choice and is kept; a machine without a memory folder (or without room in it for
+twice the files) uses the temporary folder as before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from reviewloop.git.repository import Repository
+
+MEMORY = Path("/dev/shm")  # Linux's tmpfs open to every user (POSIX shared memory)
+SPARE = 256 << 20  # bytes left free in it beyond twice the export
+
+
+def tree_bytes(repo: Repository, rev: str) -> int:
+    """The bytes of the regular files of commit `rev` (what `export_files` writes)."""
+    listing = repo.git("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", rev)
+    total = 0
+    for record in listing.split("\0"):
+        meta = record.partition("\t")[0].split()
+        if len(meta) == 4 and meta[1] == "blob" and meta[0] in ("100644", "100755"):
+            total += int(meta[3])
+    return total
+
+
+def place_for(size: int, memory: Path = MEMORY,
+              environ: Mapping[str, str] = os.environ) -> str | None:
+    """The folder to make a temporary folder for `size` bytes of files in: `memory` when it
+    is a writable folder with twice `size` and `SPARE` free and `TMPDIR` names no folder of
+    the user's; None: the temporary folder (`tempfile`'s choice)."""
+    if environ.get("TMPDIR") or not memory.is_dir() or not os.access(memory, os.W_OK | os.X_OK):
+        return None
+    try:
+        stats = os.statvfs(memory)
+    except OSError:
+        return None
+    return str(memory) if stats.f_bavail * stats.f_frsize >= 2 * size + SPARE else None
