@@ -79,7 +79,7 @@ def ruff_command() -> tuple[str, ...]:
     ruff's own run on a small change), else `python -m ruff` where the package has no binary
     to give."""
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
         return (os.fsdecode(find_ruff_bin()),)
     except (ImportError, OSError):  # not installed (`available` says so), or no binary
         return (sys.executable, "-m", "ruff")
