@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
+from itertools import chain
 from typing import TypeVar
 
 from reviewloop.errors import PluginError
@@ -38,7 +39,9 @@ class Plugin:
 @shared_cache  # one read of every installed package's metadata serves every group
 def declared() -> EntryPoints:
     """The entry points every installed package declares, of any group."""
-    return entry_points()
+    found = entry_points()  # Python 3.11: by group (`SelectableGroups`); later: one list
+    return found if isinstance(found, EntryPoints) else \
+        EntryPoints(chain.from_iterable(found.values()))
 
 
 @shared_cache  # asked by the analyzers of every reviewer at once: loaded once
