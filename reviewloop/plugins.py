@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
-from itertools import chain
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from reviewloop.errors import PluginError
 from reviewloop.memo import shared_cache
@@ -27,6 +26,12 @@ GROUPS = (ANALYZERS, FORMATS, LAND_MODES, IMPLEMENTERS)
 T = TypeVar("T")
 
 
+class Declared(Protocol):
+    """Entry points of every group (Python 3.11 holds them by group, later ones in a list)."""
+
+    def select(self, *, group: str) -> EntryPoints: ...
+
+
 @dataclass(frozen=True)
 class Plugin:
     """One loaded entry point: its name, the object it names, and the package it came from."""
@@ -37,11 +42,9 @@ class Plugin:
 
 
 @shared_cache  # one read of every installed package's metadata serves every group
-def declared() -> EntryPoints:
+def declared() -> Declared:
     """The entry points every installed package declares, of any group."""
-    found = entry_points()  # Python 3.11: by group (`SelectableGroups`); later: one list
-    return found if isinstance(found, EntryPoints) else \
-        EntryPoints(chain.from_iterable(found.values()))
+    return entry_points()
 
 
 @shared_cache  # asked by the analyzers of every reviewer at once: loaded once
