@@ -184,7 +184,8 @@ class Repository:
         base_sha = self._commit(base) if base else None
         tree = self.worktree_tree()
         files = self.tree_changes(base_sha or self._empty_tree(), tree)
-        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree,  # stored: names as text
+        head = base_sha if base == "HEAD" else self.head_sha()  # asked of git once
+        return Snapshot(head=head, base=base_sha, tree=tree,  # stored: names as text
                         files={shown(path): change for path, change in files.items()})
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:
