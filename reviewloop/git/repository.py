@@ -156,6 +156,8 @@ class Repository:
         return _COMMIT_DIFFS.get(key, lambda: self._plain_diff(*args))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
+        if old == new:  # one tree (a working tree unchanged since its snapshot): no change
+            return ""
         return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
 
     def _plain_diff(self, *args: str) -> str:

@@ -138,6 +138,19 @@ def test_a_snapshot_asks_git_what_head_is_once(root: Path, repo: Repository) -> 
     assert sum("rev-parse" in argv and "--verify" in argv for argv in runs) == 1
 
 
+def test_nothing_written_since_a_snapshot_is_known_without_a_diff(
+        root: Path, repo: Repository) -> None:
+    """Its tree recorded again is the same tree: the change since is empty, and no `git diff`
+    runs to say so (an offline review asks once, at triage; #41)."""
+    write(root, "a.txt", "changed\n")
+    before = repo.snapshot()
+    with started() as runs:
+        assert repo.diff_since(before) == ""
+    assert not [argv for argv in runs if "diff" in argv]
+    write(root, "a.txt", "changed again\n")
+    assert "+changed again" in repo.diff_since(before)
+
+
 def test_snapshots_stay_comparable_when_head_moves(root: Path, repo: Repository) -> None:
     write(root, "a.txt", "user work\n")
     before = repo.snapshot()
