@@ -54,6 +54,14 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.gates.hooks": "a review runs no pre-commit hook",
     "reviewloop.git.hooks": "a review finds no hooks folder",
     "reviewloop.checks.cdk.gate": "a review synthesizes no CDK app",
+    "reviewloop.checks.cdk.synth": "no CDK app is synthesized (the tests were not run)",
+    "reviewloop.checks.coverage.check": "no coverage is measured: the tests were not run",
+    "reviewloop.checks.coverage.collectors": "no test run is collected",
+    "reviewloop.checks.coverage.measure": "no test runs under coverage",
+    "reviewloop.checks.coverage.junit": "no test report is read",
+    "reviewloop.checks.coverage.lines": "no changed line's coverage is counted",
+    "reviewloop.checks.coverage.newcode": "no new function is looked for",
+    "xml": "no JUnit report is parsed",
 }
 
 
