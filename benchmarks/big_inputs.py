@@ -55,7 +55,11 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, RUFF_PERFORMANCE  # noqa: E402
+from reviewloop.checks.analyzers.ruff import (  # noqa: E402
+    RUFF_MAINTAINABILITY,
+    RUFF_PERFORMANCE,
+    ruff_command,
+)
 from reviewloop.checks.secrets import scanner  # noqa: E402
 
 GIT_ID = ("-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
@@ -193,12 +197,13 @@ _SECRETS_DIRECT = ("import sys; from reviewloop.checks.secrets.scanner import sc
 def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False
                      ) -> tuple[float, float]:
     """(wall, CPU seconds) of bandit and ruff (and with `secrets`, the secrets scanner) run
-    the way the analyzers run them, one after the other."""
+    the way the analyzers run them, one after the other: ruff as the analyzer starts it
+    (`ruff_command`, the package's binary)."""
     paths = [str(root / f) for f in files]  # as the analyzers pass them: absolute, after --
     argvs = [[sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec", "-x",
               "/dev/null/none", "--", *paths]]
     for ruff in (RUFF_MAINTAINABILITY, RUFF_PERFORMANCE):
-        argvs.append([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
+        argvs.append([*ruff_command(), "check", "--isolated", "--no-cache",
                       "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
                       ",".join(ruff.select), "--", *paths])
     if secrets:

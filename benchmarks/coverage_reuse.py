@@ -34,7 +34,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 # First: the analyzer table imports the coverage analyzer (circular when that comes first).
-from reviewloop.checks.coverage.analyzer import coverage_gate_result  # noqa: E402
+from reviewloop.checks.coverage.check import coverage_gate_result  # noqa: E402
 from reviewloop.checks.coverage.measure import forget  # noqa: E402
 from reviewloop.checks.gates.base import GateContext  # noqa: E402
 from reviewloop.checks.gates.commands import project_tests, run_commands  # noqa: E402

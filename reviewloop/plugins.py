@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
-from typing import TypeVar
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
+from typing import Protocol, TypeVar
 
 from reviewloop.errors import PluginError
 from reviewloop.memo import shared_cache
@@ -26,6 +26,12 @@ GROUPS = (ANALYZERS, FORMATS, LAND_MODES, IMPLEMENTERS)
 T = TypeVar("T")
 
 
+class Declared(Protocol):
+    """Entry points of every group (Python 3.11 holds them by group, later ones in a list)."""
+
+    def select(self, *, group: str) -> EntryPoints: ...
+
+
 @dataclass(frozen=True)
 class Plugin:
     """One loaded entry point: its name, the object it names, and the package it came from."""
@@ -35,11 +41,17 @@ class Plugin:
     distribution: str
 
 
+@shared_cache  # one read of every installed package's metadata serves every group
+def declared() -> Declared:
+    """The entry points every installed package declares, of any group."""
+    return entry_points()
+
+
 @shared_cache  # asked by the analyzers of every reviewer at once: loaded once
 def load(group: str) -> tuple[Plugin, ...]:
     """Every entry point of `group`, imported (once per process), by name."""
     found = []
-    for point in sorted(entry_points(group=group), key=lambda p: p.name):
+    for point in sorted(declared().select(group=group), key=lambda p: p.name):
         try:
             value = point.load()
         except Exception as exc:  # a plugin's import may raise anything: it is theirs
@@ -47,6 +59,12 @@ def load(group: str) -> tuple[Plugin, ...]:
                 from exc
         found.append(Plugin(point.name, value, distribution(point)))
     return tuple(found)
+
+
+def forget() -> None:
+    """Read the installed packages afresh at the next `load` (a test installs a plugin)."""
+    declared.cache_clear()
+    load.cache_clear()
 
 
 def objects(group: str, kind: type[T] | Callable[[object], bool], what: str

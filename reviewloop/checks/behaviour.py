@@ -94,14 +94,24 @@ def _python_shape(text: str) -> str | None:
 def _has_code(text: str) -> bool:
     """Whether a new Python file does anything: its shape differs from an empty module's
     exactly when it has a statement that is not a bare constant (or does not parse). Found
-    without renaming any local, which is most of a shape's cost, and most often without
-    parsing at all (`_starts_with_code`)."""
+    without renaming any local, which is most of a shape's cost: most often without parsing at
+    all (`_starts_with_code`), else from the file's first lines (`_head`) when they settle
+    it, else from the whole file."""
     if _starts_with_code(text):
         return True
+    head = _head(text)
+    if head is not None and _statements(head) is True:
+        return True
+    return _statements(text) is not False
+
+
+def _statements(text: str) -> bool | None:
+    """Whether `text` parses with a statement that is not a bare constant; None: it does
+    not parse."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
-        return True
+        return None
     return any(not _no_op(statement) for statement in tree.body)
 
 
@@ -136,6 +146,24 @@ _CONSTANT_NAMES = frozenset({"None", "True", "False"})
 # a triple-quoted string without a prefix, to the first closing quotes no backslash escapes
 _TRIPLE_QUOTED = re.compile(r"(\"\"\"|''')(?:[^\\]|\\.)*?\1", re.DOTALL)
 _LINE_END = re.compile(r"[ \t\f]*(?:#[^\n]*)?\n")  # nothing more on the line but a comment
+
+# a line that starts a statement at the top level, and one that looks like code there (a
+# name or a decorator, not a string's prefix)
+_TOP_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+_CODE_LINE = re.compile(r"^(?![rRbBuUfF]{0,2}['\"])[A-Za-z_@]", re.MULTILINE)
+
+
+def _head(text: str) -> str | None:
+    """The file up to the top-level line after its first line of code, or None. When the
+    head parses with a statement that is not a constant, the whole file has that statement
+    too, or does not parse: the tokens of a head that parses end outside any bracket,
+    string or continued line, so the rest of the file can only add statements after them
+    (or clauses to its last compound statement), never turn one of its statements into
+    another."""
+    code = _CODE_LINE.search(text)
+    end = text.find("\n", code.start()) if code else -1
+    after = _TOP_LINE.search(text, end + 1) if end >= 0 else None
+    return text[:after.start()] if after else None
 
 
 def _no_op(statement: ast.AST) -> bool:

@@ -12,12 +12,12 @@ too, for a threshold written as a percentage of it.
 from __future__ import annotations
 
 import re
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerError, parse_json, run_tool
+from reviewloop.checks.analyzers.ruff import ruff_command
 from reviewloop.policy.approval import Complexity
 
 # path -> (text before the change, text after it); None: the file did not exist
@@ -50,7 +50,7 @@ def complexity_increase(texts: Texts) -> Complexity:
 
 def _measure(folder: Path) -> dict[str, int]:
     """Decision points per side ("before", "after") over the files under `folder`."""
-    argv = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--ignore-noqa",
+    argv = [*ruff_command(), "check", "--isolated", "--no-cache", "--ignore-noqa",
             "--exit-zero", "--output-format", "json", "--select", "C901", "--config",
             "lint.mccabe.max-complexity = 0", "."]
     found = parse_json(run_tool(argv, folder, TIMEOUT_S), "ruff")

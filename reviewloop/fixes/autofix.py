@@ -8,11 +8,11 @@ the human and said so.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewloop.checks.analyzers.ruff import ruff_command
 from reviewloop.findings.schema import Finding
 
 
@@ -31,7 +31,7 @@ def safe_fixes(root: Path, findings: Sequence[Finding], *, timeout: float = 120)
         return AutofixResult((), (), left)
     rules = tuple(sorted({f.rule for f in ruff if f.rule}))
     files = tuple(sorted({f.file for f in ruff}))
-    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--fix", "--quiet",
+    command = [*ruff_command(), "check", "--isolated", "--fix", "--quiet",
                "--exit-zero", "--select", ",".join(rules), *files]
     try:
         proc = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.coverage.analyzer import runs_pytest
+from reviewloop.checks.coverage.collectors import runs_pytest
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.registry import OnGate, check_change

@@ -156,6 +156,8 @@ class Repository:
         return _COMMIT_DIFFS.get(key, lambda: self._plain_diff(*args))
 
     def _diff_trees(self, old: str, new: str, paths: Iterable[str] | None, context: int) -> str:
+        if old == new:  # one tree (a working tree unchanged since its snapshot): no change
+            return ""
         return self._plain_diff(f"-U{context}", old, new, "--", *self._paths(paths))
 
     def _plain_diff(self, *args: str) -> str:
@@ -184,7 +186,8 @@ class Repository:
         base_sha = self._commit(base) if base else None
         tree = self.worktree_tree()
         files = self.tree_changes(base_sha or self._empty_tree(), tree)
-        return Snapshot(head=self.head_sha(), base=base_sha, tree=tree,  # stored: names as text
+        head = base_sha if base == "HEAD" else self.head_sha()  # asked of git once
+        return Snapshot(head=head, base=base_sha, tree=tree,  # stored: names as text
                         files={shown(path): change for path, change in files.items()})
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:

@@ -11,13 +11,14 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import load_yaml
 from reviewloop.errors import ConfigError
 from reviewloop.policy import globs
+
+if TYPE_CHECKING:
+    import yaml
 
 KeyPath = tuple[str, ...]
 Known = Mapping[str, tuple[str, ...]]  # canonical name -> accepted spellings (snake_case)
@@ -36,6 +37,8 @@ def read_text(path: Path, name: str) -> str | None:
 
 def parse(text: str, name: str) -> Any:
     """The YAML document; a `ConfigError` naming the file and line when it is not YAML."""
+    import yaml  # loaded by `load_yaml`: here only for its errors
+
     try:
         return load_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -154,6 +157,8 @@ def canonical(key: Any, known: Known) -> str | None:
 
 def line_of(text: str, keypath: KeyPath) -> int | None:
     """The 1-based line the key path is written on, when the file says so plainly."""
+    import yaml
+
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     line = None
     for key in keypath:
@@ -166,6 +171,8 @@ def line_of(text: str, keypath: KeyPath) -> int | None:
 
 def _pair(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
     """The key and value nodes of `key` in a mapping, or in a list of `key: value` items."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return next(((k, v) for k, v in node.value if k.value == key), None)
     if isinstance(node, yaml.SequenceNode):

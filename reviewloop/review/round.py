@@ -177,6 +177,10 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
         after_evidence = tuple(f for f in shared if f.file in rest)
         chunk, shared = (part(chunk, layered.common),
                          tuple(f for f in shared if f.file in layered.common))
+    elif chunk is not None and own and len(own) < len(paths) and not setup.models.enabled:
+        # offline the outcome reads the files, not their diff (`offline_outcome`): cutting
+        # the chunk's diff would parse it again (a second parse of the whole change)
+        chunk = chunk.model_copy(update={"paths": own})
     elif chunk is not None and own and len(own) < len(paths):
         chunk, shared = part(chunk, own), tuple(f for f in shared if f.file in own)
     review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,

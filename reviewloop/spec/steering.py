@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from reviewloop.config import load_yaml
 from reviewloop.spec.model import Diagnostic
 
@@ -157,6 +155,8 @@ def _split_front_matter(text: str) -> tuple[str | None, str, tuple[int, str] | N
 
 
 def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
+    import yaml  # loaded by `load_yaml`: here only for its error
+
     try:
         data = load_yaml(header)
     except yaml.YAMLError as exc:

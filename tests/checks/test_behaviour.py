@@ -267,11 +267,17 @@ def test_a_file_whose_name_holds_spaces_or_a_form_feed_is_judged_too(tmp_path) -
 
 _STATEMENTS = ['"""A docstring."""', "'text'", "42", "...", "pass", "x = 1", "# a comment",
                "", "def f():\n    'doc'", "import os", "if True:\n    'only a constant'",
-               "def (", "print(1)"]
+               "def (", "print(1)",
+               # what a file's first lines can hide from a look at its head: code inside a
+               # string, a statement or bracket continued on the next top-level line, a
+               # clause or decorator that needs the next line, an indent, a late error
+               '"""\nimport os\n"""', "r'''\nx = 1\n'''", "x = (\n1)", "x = 1 + \\\n2",
+               "else:\n    pass", "@decorator", "    y = 2", "from __future__ import annotations",
+               "'a' \\\n'b'", "f(\n", "\x00"]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_STATEMENTS), max_size=5))
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_STATEMENTS), max_size=6))
 def test_a_new_file_is_judged_as_an_edit_of_an_empty_one(statements: list[str]) -> None:
     """An added Python file takes a short path (no local renamed): its answer is always the
     one the full comparison gives for the same text written over an empty file."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ruff.__main__ import find_ruff_bin
+
 from reviewloop.checks.complexity import complexity_increase
+from tests.support.processes import started
 
 SIMPLE = "def f(x):\n    return x\n"
 BRANCHY = ("def f(x):\n    if x > 1:\n        return 1\n    for i in range(x):\n"
@@ -24,3 +29,9 @@ def test_simple_functions_and_other_files_add_nothing() -> None:
                                     "README.md": (None, "if x: y\n")})
     assert measured.increase == 0
     assert complexity_increase({}).increase == 0
+
+
+def test_ruff_is_started_as_its_binary_not_through_python() -> None:
+    with started() as runs:
+        assert complexity_increase({"m.py": (SIMPLE, BRANCHY)}).increase == 3
+    assert [argv[0] for argv in runs] == [str(Path(find_ruff_bin()))]

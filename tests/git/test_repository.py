@@ -23,6 +23,7 @@ from reviewloop.git.repository import (
 )
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from tests.support.gitutil import git
+from tests.support.processes import started
 from tests.support.repos import (
     base_root,  # noqa: F401 - registers the base repository as `root`, over worktrees'
     init_repo,
@@ -121,6 +122,28 @@ def test_snapshot_records_dirty_files_only_and_skips_ignored_ones(
     assert snap.files["a.txt"].blob == git(root, "hash-object", "a.txt").strip()
     assert snap.files["b.txt"].blob is None
     assert Snapshot.model_validate_json(snap.model_dump_json()) == snap
+
+
+def test_a_snapshot_asks_git_what_head_is_once(root: Path, repo: Repository) -> None:
+    """Its base and its head are both HEAD: one `rev-parse`, not one for each (#41)."""
+    write(root, "a.txt", "changed\n")
+    with started() as runs:
+        snap = repo.snapshot()
+    assert snap.head == snap.base == git(root, "rev-parse", "HEAD").strip()
+    assert sum("rev-parse" in argv and "--verify" in argv for argv in runs) == 1
+
+
+def test_nothing_written_since_a_snapshot_is_known_without_a_diff(
+        root: Path, repo: Repository) -> None:
+    """Its tree recorded again is the same tree: the change since is empty, and no `git diff`
+    runs to say so (an offline review asks once, at triage; #41)."""
+    write(root, "a.txt", "changed\n")
+    before = repo.snapshot()
+    with started() as runs:
+        assert repo.diff_since(before) == ""
+    assert not [argv for argv in runs if "diff" in argv]
+    write(root, "a.txt", "changed again\n")
+    assert "+changed again" in repo.diff_since(before)
 
 
 def test_snapshots_stay_comparable_when_head_moves(root: Path, repo: Repository) -> None:

@@ -112,6 +112,30 @@ def test_a_review_parses_its_diff_once_and_records_the_working_tree_once(tmp_pat
     assert len(recorded) == 2, recorded
 
 
+def test_the_diff_is_parsed_once_when_the_chunk_orders_its_files_otherwise(tmp_path):
+    """The round's chunk keeps a folder's files together (the root's before pkg/), so its
+    text is not the diff's; a reviewer whose scope holds fewer files than the chunk (no
+    README.md for maintainability) cut the chunk's diff, parsing it again (#41). Offline
+    its outcome reads the files only: the same findings, one parse."""
+    from reviewloop.git.diff import parsed_count
+
+    root = repo(tmp_path)
+    (root / "pkg").mkdir()
+    (root / "pkg" / "b.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
+                                       "    return subprocess.call(cmd, shell=True)\n")
+    (root / "z.py").write_text("X = 1\n")
+    (root / "README.md").write_text("notes\n")
+    settings = Settings()
+    parsed = parsed_count()
+    summary = review_change(root, settings, DiffSource(), model_factory=lambda _: None,
+                            llm=False, analyze=analyzers_for(settings))
+    assert isinstance(summary, RunSummary)
+    assert ("bandit", "pkg/b.py", 5) in {(e.finding.source, e.finding.file,
+                                          e.finding.start_line) for e in summary.ledger.entries}
+    assert {r.agent: r.status for r in summary.reviewers}["review-maintainability"] == "ok"
+    assert parsed_count() - parsed == 1
+
+
 def test_a_carriage_return_inside_a_line_is_content_not_a_line_end(tmp_path):
     """round-1.diff is written and read without newline translation: a bare CR in an added
     line (a string literal, an old Mac file) stays in its line; read back as a line end it

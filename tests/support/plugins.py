@@ -34,9 +34,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
     before = set(sys.modules)
-    plugins.load.cache_clear()
+    plugins.forget()
     yield folder
-    plugins.load.cache_clear()
+    plugins.forget()
     for name in set(sys.modules) - before:
         if getattr(sys.modules[name], "__file__", "") and \
                 str(folder) in str(sys.modules[name].__file__):

@@ -22,16 +22,18 @@ import shlex
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.coverage.analyzer import NOT_RUN
-from reviewloop.checks.coverage.collectors import COLLECTORS, pytest_command
-from reviewloop.checks.coverage.junit import FailedTest
-from reviewloop.checks.coverage.measure import CoveredRun, covered_run
-from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileStatus
+
+if TYPE_CHECKING:  # the runs' modules load when the tests run (not in a review without them)
+    from reviewloop.checks.coverage.junit import FailedTest
+    from reviewloop.checks.coverage.measure import CoveredRun
+    from reviewloop.checks.gates.commands import ProjectTests
 
 NAME = "failing-tests"
 RULE = "test-fails"
@@ -58,6 +60,9 @@ class FailingTests:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)
+        from reviewloop.checks.coverage.collectors import COLLECTORS
+        from reviewloop.checks.coverage.measure import covered_run
+
         found: list[Finding] = []
         for collector in COLLECTORS.values():
             command = collector.command(ctx.root, ctx.tests.command)
@@ -121,6 +126,9 @@ def _failing_on_base(ctx: AnalyzerContext, tests: ProjectTests, command: str,
                      failing: Sequence[FailedTest]) -> set[str]:
     """Of `failing`, the pytest tests that fail on the base as well (empty when the base
     cannot be had, or the command is not pytest's)."""
+    from reviewloop.checks.coverage.collectors import pytest_command
+    from reviewloop.checks.coverage.measure import covered_run
+
     ids = [t.id for t in failing if t.file]
     if not ids or pytest_command(ctx.root, command) is None:
         return set()

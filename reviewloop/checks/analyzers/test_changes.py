@@ -22,8 +22,6 @@ from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.behaviour import changes_behaviour
-from reviewloop.checks.coverage.collectors import COLLECTORS
-from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
@@ -95,9 +93,13 @@ def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
 def _covered(ctx: AnalyzerContext, changed: Sequence[FileDiff]) -> bool:
     """Whether the project's tests (when they may run) executed every changed executable
     line of `changed`, all of them Python files; the run is the coverage analyzer's."""
+    if ctx.tests is None or any(PurePosixPath(f.path).suffix != ".py" for f in changed):
+        return False  # the tests do not run: the coverage modules are not loaded
+    from reviewloop.checks.coverage.collectors import COLLECTORS
+    from reviewloop.checks.coverage.lines import changed_line_coverage
+
     collector = COLLECTORS["python"]
-    if ctx.tests is None or any(PurePosixPath(f.path).suffix != ".py" for f in changed) \
-            or collector.unavailable(ctx.root, ctx.tests.command) is not None:
+    if collector.unavailable(ctx.root, ctx.tests.command) is not None:
         return False
     run = collector.collect(ctx.root, ctx.tests)
     if run.tests_failed:

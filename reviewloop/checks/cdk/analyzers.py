@@ -19,7 +19,7 @@ import re
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -35,10 +35,12 @@ from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
 from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
-from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
+
+if TYPE_CHECKING:  # the synth (and the test runs' tree key) loads when an app is synthesized
+    from reviewloop.checks.cdk.synth import Synth
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs it, sandboxed)")
@@ -79,6 +81,8 @@ class _CdkAnalyzer(ABC):
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)
+        from reviewloop.checks.cdk.synth import synthesized
+
         findings: list[Finding] = []
         for app in _apps(ctx):
             if app.problem:

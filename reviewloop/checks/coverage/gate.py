@@ -11,12 +11,6 @@ test gate measures), so the suite runs once per tree state.
 from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import module_missing
-from reviewloop.checks.coverage.analyzer import (
-    COLLECTORS,
-    changed_functions,
-    coverage_gate_result,
-)
-from reviewloop.checks.coverage.lines import changed_line_coverage
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import project_tests
 
@@ -33,6 +27,8 @@ class CoverageGate:
         tests = project_tests(ctx.settings)
         if tests is None:
             return GateResult.skip(self.name, "gates.test = [] turns the tests off")
+        from reviewloop.checks.coverage.check import coverage_gate_result
+
         return coverage_gate_result(ctx.root, ctx.changes, tests, strict=True)
 
 
@@ -45,6 +41,10 @@ def covered_commands(ctx: GateContext) -> tuple[str, ...]:
     tests = project_tests(ctx.settings)
     if tests is None or not ctx.diff_text.strip():
         return ()
+    from reviewloop.checks.coverage.check import changed_functions
+    from reviewloop.checks.coverage.collectors import COLLECTORS
+    from reviewloop.checks.coverage.lines import changed_line_coverage
+
     changes = ctx.changes
     wanted = set(changed_functions(ctx.root, changes))
     if tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total:

@@ -2,8 +2,8 @@
 hooks, your pre-commit hook) after each change.
 
 A gate is a small object satisfying `Gate`, registered in `registry.REGISTRY` (import
-`run_gates` from there: the registry imports the secrets and coverage gates, which import
-this package). A failing
+`run_gates` from there: the registry imports each gate's module, which imports this package,
+when the gate is first looked up). A failing
 blocking gate stops the loop and its output goes back to the implementer
 (`GateReport.feedback()`).
 """

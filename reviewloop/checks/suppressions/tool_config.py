@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from yaml import YAMLError
-
 from reviewloop.checks.suppressions.config_files import declared
 from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding
@@ -71,6 +69,8 @@ def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
 
 def _mapping(text: str) -> dict[str, Any] | None:
     """The file's top-level mapping; a file that is not one skips nothing."""
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
     try:
         data = load_yaml(text)
     except YAMLError:

@@ -6,11 +6,8 @@ import textwrap
 
 import pytest
 
-from reviewloop.checks.coverage.analyzer import (
-    PythonCoverage,
-    coverage_gate_result,
-    new_code_coverage,
-)
+from reviewloop.checks.coverage.check import coverage_gate_result, new_code_coverage
+from reviewloop.checks.coverage.collectors import PythonCoverage
 from reviewloop.checks.coverage.newcode import FunctionSpan, new_public_functions, untested
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.schema import Severity

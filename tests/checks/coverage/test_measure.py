@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from reviewloop.app.review import analyzers_for
-from reviewloop.checks.coverage.analyzer import new_code_coverage
+from reviewloop.checks.coverage.check import new_code_coverage
 from reviewloop.checks.coverage.measure import covered_run, suites_started, tree_key
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.checks.gates.commands import ProjectTests, project_tests

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.coverage.analyzer import new_code_coverage
+from reviewloop.checks.coverage.check import new_code_coverage
 from reviewloop.checks.coverage.measure import forget
 from reviewloop.checks.coverage.sourcemap import Segment, decode_vlq, segments
 from reviewloop.checks.coverage.v8 import read_v8_executed

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.coverage.analyzer import coverage_findings, new_code_coverage
+from reviewloop.checks.coverage.check import coverage_findings, new_code_coverage
 from reviewloop.checks.coverage.measure import suites_started
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.checks.gates.commands import project_tests
