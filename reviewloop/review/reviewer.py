@@ -123,7 +123,7 @@ def round_prompt(review: ReviewInput) -> str:
             "listed: report a problem it introduced or a listed finding it did not resolve "
             "(same file and lines), nothing on code it did not touch.")
         parts.append("## Findings the fix addressed\n\n" + _finding_lines(review.addressed))
-        parts.append(f"## The fix (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
+        parts.append(f"## The fix\n\n```diff\n{shown(review.diff_text)}```")
     if review.shared_evidence:
         parts.append(evidence_section(review.shared_evidence))
     return "\n\n".join(parts) + "\n"
@@ -138,12 +138,13 @@ def _steering(review: ReviewInput) -> list[str]:
 
 
 def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
-    """The only per-reviewer part: round 1 gets the agent's persona, a re-review (which
-    only judges a small fix) its focus and the severity scale. (A reviewer whose scope
-    holds only some of a chunk's files is sent their diff alone, `review.round`.)"""
+    """The only per-reviewer part: round 1 gets the agent's persona; a re-review, which
+    only judges a small fix, its name alone (the name says the area, the cached rules say
+    to stay in it): four re-reviewers' areas in full cost round 2 about an eighth of its
+    tokens. (A reviewer whose scope holds only some of a chunk's files is sent their diff
+    alone, `review.round`.)"""
     if round_no > 1:
-        focus = agent.description or agent.name
-        return f"agent: {agent.name}\n\nYour area: {focus}\n"
+        return f"agent: {agent.name}\n"
     return f"agent: {agent.name}\n\n{persona(agent)}\n"
 
 

@@ -294,3 +294,11 @@ def test_a_re_review_says_what_to_judge_in_few_words() -> None:
     assert len(said) <= 220  # was 330
     assert "- should_fix app.py:2 shell from input\n" in text and "+os.system(input())" in text
     assert "(id " not in text  # the finding's id is the fixer's, not the re-reviewer's
+
+
+def test_a_re_reviewer_is_sent_its_name_alone(tmp_path: Path) -> None:
+    """Round 2's own part is paid in full by each of its reviewers: the name says the area
+    (the cached rules say to stay in it), the persona and description stay out."""
+    for agent in load_agents(tmp_path).agents:
+        assert agent_prompt(agent, round_no=2) == f"agent: {agent.name}\n"
+        assert agent.description not in agent_prompt(agent, round_no=2)
