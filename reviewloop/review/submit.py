@@ -22,8 +22,11 @@ SUBMIT = "submit_findings"
 DESCRIPTION = "Submit your review: every finding in your area, or an empty list."
 
 # A finding's fields as the tool describes them: the rules say already that lines are in
-# the new file and hold a changed line, the schema says the limits (`minimum`, `maxLength`).
+# the new file and hold a changed line, the schema says the limits (`minimum`, `maxLength`),
+# each persona its area's severity scale (here only what each level does to the change).
 _SAID = {
+    "severity": "must_fix: broken build or behaviour, security hole, data loss; must not "
+                "ship. should_fix: worth fixing now. nit: taste; reported, never fixed.",
     "file": "Repository path, no a/ or b/ prefix, e.g. 'src/app/db.py'.",
     "start_line": "First line of the problem in the NEW file.",
     "end_line": "Last line of the problem, not before start_line.",
