@@ -164,8 +164,7 @@ class _GrepArgs(_Args):
     pattern: str = Field(description="Python regex, matched line by line.")
     path: str = Field(".", description="File or directory, from the root.")
     glob: str | None = Field(
-        None, description="Only files matching this glob, e.g. `*.py` (no `/`: names at any "
-        "depth)."
+        None, description="Only files matching this glob, e.g. `*.py` (any depth)."
     )
 
 
@@ -236,8 +235,7 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
     return {
         "fs_read": _as_tool(
             "fs_read",
-            "Read a file with line numbers, whole or start_line..end_line. Secrets, .git and "
-            "paths outside the repository are refused.",
+            "Read a repository file with line numbers, whole or start_line..end_line.",
             _ReadArgs, lambda **kw: fs_read(ws, **kw), log,
         ),
         "list_dir": _as_tool(
@@ -246,8 +244,7 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
         ),
         "glob": _as_tool(
             "glob",
-            "Find files by path pattern: sorted repository paths, without dependency, cache "
-            "and build directories (node_modules, .venv, …).",
+            "Find files by path pattern (dependency, cache and build directories left out).",
             _GlobArgs, lambda **kw: glob(ws, **kw), log,
         ),
         "grep": _as_tool(
