@@ -302,3 +302,12 @@ def test_a_re_reviewer_is_sent_its_name_alone(tmp_path: Path) -> None:
     for agent in load_agents(tmp_path).agents:
         assert agent_prompt(agent, round_no=2) == f"agent: {agent.name}\n"
         assert agent.description not in agent_prompt(agent, round_no=2)
+
+
+def test_the_builtin_personas_stay_short(tmp_path: Path) -> None:
+    """Each is paid in full, uncached, by its reviewer on every call: the four code reviewers'
+    at most 1,500 characters as sent (2,244-2,715 before #41), the infrastructure reviewer's,
+    which also says how to read the synthesized CDK app's findings, at most 3,000."""
+    for agent in load_agents(tmp_path).agents:
+        bound = 3_000 if agent.name == "review-infrastructure" else 1_500
+        assert len(agent_prompt(agent)) <= bound, agent.name
