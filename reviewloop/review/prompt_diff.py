@@ -41,7 +41,7 @@ def _shown(diff_text: str) -> str:
     header: list[str] | None = None  # the current file's header, until `+++` or a hunk
     hunk: list[str] = []  # the current hunk, its `@@` line first
     left = (0, 0)  # the current hunk's old and new lines still to come
-    for line in diff_text.splitlines(keepends=True):
+    for line in _lines(diff_text):
         if hunk and (max(left) > 0 or line.startswith("\\")) and not line.startswith(
                 "diff --git "):  # a hunk shorter than its header says ends at the next file
             hunk.append(line)
@@ -75,6 +75,13 @@ def _shown(diff_text: str) -> str:
     if hunk:
         out += _trimmed(hunk)
     return "".join(out + (header or []))
+
+
+def _lines(text: str) -> list[str]:
+    """The diff's lines, cut at `\n` only: a form feed or U+2028 inside a line of code is
+    part of it (`str.splitlines` would cut there and throw the hunk's counts off)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _count(text: str | None) -> int:

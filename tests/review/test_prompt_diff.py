@@ -89,9 +89,18 @@ def test_no_newline_marker_stays_with_its_line():
                            "+e\n\\ No newline at end of file\n")
 
 
+def test_a_form_feed_or_line_separator_inside_a_line_does_not_cut_it():
+    old = [f"line {i}\n" for i in range(1, 12)]
+    new = [*old[:1], "a\x0cb\u2028c\r\n", *old[2:10], "changed 10\n", *old[10:]]
+    wide = "".join(difflib.unified_diff(old, new, "a/f", "b/f", n=3))
+    narrow = "".join(difflib.unified_diff(old, new, "a/f", "b/f", n=CONTEXT))
+    assert shown(wide) == narrow.replace("--- a/f\n", "", 1)
+    assert "+a\x0cb\u2028c\r\n line 3\n@@ -10,2 +10,3 @@\n" in shown(wide)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from("abcdef"), max_size=40),
-       st.lists(st.sampled_from("abcdef"), max_size=40))
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f\x0cg"]), max_size=40),
+       st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f\x0cg"]), max_size=40))
 def test_the_hunks_are_a_diff_with_fewer_context_lines(old: list[str], new: list[str]):
     """Whatever the change: the same hunks, line numbers and changed lines as the diff made
     with `CONTEXT` lines in the first place (only the repeated `---` line is left out)."""
