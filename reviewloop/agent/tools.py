@@ -144,51 +144,50 @@ class _Args(BaseModel):
 
 
 class _ReadArgs(_Args):
-    path: str = Field(description="File path relative to the repository root.")
-    start_line: int | None = Field(None, ge=1, description="First line to show (1-based).")
-    end_line: int | None = Field(None, ge=1, description="Last line to show, inclusive.")
+    path: str = Field(description="Path from the repository root.")
+    start_line: int | None = Field(None, ge=1, description="First line (1-based).")
+    end_line: int | None = Field(None, ge=1, description="Last line, inclusive.")
 
 
 class _DirArgs(_Args):
-    path: str = Field(".", description="Directory relative to the repository root.")
+    path: str = Field(".", description="Directory, from the repository root.")
 
 
 class _GlobArgs(_Args):
     pattern: str = Field(
-        description="Glob from the root (`*` stays in one directory, `**/` spans any "
-        "depth), e.g. `**/*.py`, `src/**/test_*.ts`, `Makefile`."
+        description="Glob from the root (`*` within one directory, `**/` any depth), e.g. "
+        "`**/*.py`, `src/**/test_*.ts`."
     )
 
 
 class _GrepArgs(_Args):
-    pattern: str = Field(description="Python regular expression searched line by line.")
-    path: str = Field(".", description="File or directory to search, relative to the root.")
+    pattern: str = Field(description="Python regex, matched line by line.")
+    path: str = Field(".", description="File or directory, from the root.")
     glob: str | None = Field(
-        None, description="Only files matching this glob, e.g. `*.py` (without `/`: file "
-        "names at any depth)."
+        None, description="Only files matching this glob, e.g. `*.py` (any depth)."
     )
 
 
 class _CodeArgs(_Args):
-    path: str = Field(description="Source file relative to the repository root.")
+    path: str = Field(description="Path from the repository root.")
 
 
 class _WriteArgs(_Args):
-    path: str = Field(description="File path relative to the repository root.")
-    content: str = Field(description="The complete new content of the file.")
+    path: str = Field(description="Path from the repository root.")
+    content: str = Field(description="The file's whole new content.")
 
 
 class _EditArgs(_Args):
-    path: str = Field(description="File path relative to the repository root.")
+    path: str = Field(description="Path from the repository root.")
     old: str = Field(
-        description="Exact text to replace, copied from the file with its whitespace; "
-        "it must occur exactly once, so include enough surrounding lines."
+        description="Exact text to replace, with its whitespace; it must occur once: "
+        "include enough lines around it."
     )
     new: str = Field(description="Text that replaces `old`.")
 
 
 class _CommandArgs(_Args):
-    command: str = Field(description="One shell command line, run from the repository root.")
+    command: str = Field(description="One shell command line.")
 
 
 def _short_args(kwargs: dict[str, object]) -> str:
@@ -236,8 +235,7 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
     return {
         "fs_read": _as_tool(
             "fs_read",
-            "Read a repository file with line numbers (start_line/end_line for a part of a "
-            "long one). Secrets, .git and paths outside the repository are refused.",
+            "Read a repository file with line numbers, whole or start_line..end_line.",
             _ReadArgs, lambda **kw: fs_read(ws, **kw), log,
         ),
         "list_dir": _as_tool(
@@ -246,21 +244,19 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
         ),
         "glob": _as_tool(
             "glob",
-            "Find files by path pattern; returns repository-relative paths, sorted. "
-            "Dependency, cache and build directories (node_modules, .venv, …) are skipped.",
+            "Find files by path pattern (dependency, cache and build directories left out).",
             _GlobArgs, lambda **kw: glob(ws, **kw), log,
         ),
         "grep": _as_tool(
             "grep",
-            "Search file contents with a Python regular expression; returns "
-            "`path:line: text` for each matching line, capped at "
-            f"{MAX_GREP_MATCHES} matches.",
+            "Search files with a Python regex: `path:line: text` per matching line, at most "
+            f"{MAX_GREP_MATCHES}.",
             _GrepArgs, lambda **kw: grep(ws, **kw), log,
         ),
         "code": _as_tool(
             "code",
-            "Outline a source file: its classes and functions with line numbers and "
-            "signatures; cheaper than reading it whole.",
+            "Outline a source file: classes and functions with line numbers and signatures "
+            "(cheaper than reading it).",
             _CodeArgs, lambda **kw: code(ws, **kw), log,
         ),
     }
@@ -292,21 +288,21 @@ def editor_tools(
     extra = [
         _as_tool(
             "write_file",
-            "Create or overwrite a file with the full content given; parent directories are "
-            "created. Prefer edit_file for changing part of an existing file.",
+            "Create or overwrite a file with the whole content (directories made); to change "
+            "part of a file use edit_file.",
             _WriteArgs, lambda **kw: write_file(ws, **kw, log=log), log,
         ),
         _as_tool(
             "edit_file",
-            "Replace one exact occurrence of `old` with `new` in an existing file. Refused "
-            "when `old` is missing or occurs more than once.",
+            "Replace the one exact occurrence of `old` with `new` in a file; refused when "
+            "`old` is missing or occurs more than once.",
             _EditArgs, lambda **kw: edit_file(ws, **kw, log=log), log,
         ),
         _as_tool(
             "run_command",
-            "Run a shell command (tests, linters, builds) in the repository root and return "
-            f"its exit code and the tail of its output. Allowed: {allowed}. Output "
-            "redirection to files, shell substitution and destructive commands are refused.",
+            "Run a shell command (tests, linters, builds) in the repository root: its exit "
+            f"code and output's tail. Allowed: {allowed}. Redirection to files, shell "
+            "substitution and destructive commands are refused.",
             _CommandArgs, run, log,
         ),
     ]

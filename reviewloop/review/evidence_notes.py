@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from reviewloop.findings.schema import Finding
 
-HEADER = ("# Analyzer evidence\n\nFlagged by deterministic analyzers, per reviewer. They stay "
-          "open until the analyzer stops reporting them or a human suppresses them; leaving "
-          "one out does not remove it, and a suppression the change adds is reported on its "
-          "own and hides nothing. Report one of yours again only to add something (a "
-          "sharper rationale, a fix, a higher severity), and report what they missed.\n")
+HEADER = ("# Analyzer evidence\n\nFound by analyzers, per reviewer. Each stays open until its "
+          "analyzer stops reporting it or a human suppresses it: leaving one out does not "
+          "remove it, and a suppression the change adds is reported itself. Repeat one of "
+          "yours only to add to it (a sharper rationale, a fix, a higher severity); report "
+          "what they missed.\n")
 
 # Keyed by `Finding.source`. Only analyzers whose findings need reading a certain way; a
 # message that explains itself (bandit, ruff, checkov) needs no note.

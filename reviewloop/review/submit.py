@@ -22,16 +22,19 @@ SUBMIT = "submit_findings"
 DESCRIPTION = "Submit your review: every finding in your area, or an empty list."
 
 # A finding's fields as the tool describes them: the rules say already that lines are in
-# the new file and hold a changed line, the schema says the limits (`minimum`, `maxLength`).
+# the new file and hold a changed line, the schema says the limits (`minimum`, `maxLength`),
+# each persona its area's severity scale (here only what each level does to the change).
 _SAID = {
-    "file": "Repository-relative path, no a/ or b/ prefix, e.g. 'src/app/db.py'.",
+    "severity": "must_fix: broken build or behaviour, security hole, data loss; must not "
+                "ship. should_fix: worth fixing now. nit: taste; reported, never fixed.",
+    "file": "Repository path, no a/ or b/ prefix, e.g. 'src/app/db.py'.",
     "start_line": "First line of the problem in the NEW file.",
-    "end_line": "Last line of the problem in the NEW file, not before start_line.",
+    "end_line": "Last line of the problem, not before start_line.",
     "title": "What is wrong, e.g. 'SQL built with an f-string from request data'.",
+    "rationale": "Why it matters here: the failure, attack or cost, with the evidence seen.",
     "suggestion": "How to fix it, in prose; omit when the replacement says it.",
-    "replacement": "Exact new text for lines start_line..end_line: whole lines with their "
-                   "indentation, no diff markers or fences; '' deletes them. Omit unless "
-                   "sure it is right on its own.",
+    "replacement": "Exact new text for lines start_line..end_line, whole lines with their "
+                   "indentation, no diff markers; '' deletes them. Omit unless sure.",
     "confidence": "0.0 (a guess) to 1.0 (certain) that it is a real problem.",
 }
 
