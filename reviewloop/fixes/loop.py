@@ -128,7 +128,7 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
         steering = job.steering.block(outside) if job.steering and outside else ""
         result = fix_with_llm(chat.model, group.findings, feedback, job.workspace,
                               job.policy, model_name=chat.name, timeout_s=chat.timeout_s,
-                              steering=steering, prefix=shared.parts, task=shared.task,
+                              steering=steering, prefix=shared.parts,
                               bedrock=chat.bedrock)
         usage.extend(result.usage)
         changed = changes_since(job.repo, start, job.artifacts)[0].paths

@@ -1,13 +1,14 @@
 """One reviewer agent on one change: its prompt and outcome, and the outcome when no model
 reads the change (the model's tool loop and reply are `review.model_review`).
 
-The prompt is built so that all reviewers of a round share a byte-identical prefix, in two
-cached parts: the rules (with the tool specs before them, the same in every round), then the
-round's material (task context, steering, the diff, every reviewer's analyzer evidence).
-After it comes only the agent's persona and focus. On Bedrock the first reviewer's request
-writes the prefix and the others read it (`reviewloop.review.cache_gate`); from round 2 on
-the rules part is read from round 1's cache and the round's part holds only the diff the
-fix produced and the findings it addressed, never the whole change again.
+The prompt is built so that all reviewers of a round share a byte-identical prefix, in
+cached parts: the rules (with the tool specs before them, the same in every round), the
+task with the steering of the chunk's files (the same in every round and for the fixer),
+then the round's material (the diff, every reviewer's analyzer evidence). After it comes
+only the agent's persona and focus. On Bedrock the first reviewer's request writes the
+prefix and the others read it (`reviewloop.review.cache_gate`); from round 2 on the rules,
+steering and task are read from round 1's cache and the round's part holds only the diff
+the fix produced and the findings it addressed, never the whole change again.
 
 The analyzers' findings are part of every outcome, whatever the model answers: a model can
 add findings and comment on an analyzer's (a finding of its own on the same lines joins it,
@@ -70,7 +71,7 @@ class ReviewInput:
 
     round: int
     diff_text: str
-    task_context: str = ""  # round 1 only
+    task_context: str = ""  # every round: cached with the steering (`cached_rules`)
     steering: str = ""  # the steering that applies to the files of this diff, every round
     addressed: Sequence[Finding] = field(default_factory=tuple)  # round ≥ 2: what the fix targeted
     evidence: Sequence[Finding] = field(default_factory=tuple)  # analyzer findings, per agent
@@ -96,25 +97,26 @@ def shared_prompt(review: ReviewInput) -> str:
 
 def shared_parts(review: ReviewInput) -> tuple[str, ...]:
     """The prefix in its cached parts: the rules, the same in every round; the project's
-    steering for these files, when there is any, the same in a re-review unless the fix
-    touches other kinds of files; the round's own material. Round 2 reads the first two
-    from round 1's cache and writes only its own material."""
+    steering for these files and the task, when there are any, the same in a re-review
+    unless the fix touches other kinds of files; the round's own material. Round 2 reads
+    the first two from round 1's cache and writes only its own material."""
     return (*cached_rules(review), round_prompt(review))
 
 
 def cached_rules(review: ReviewInput) -> tuple[str, ...]:
-    """The prefix's parts before the round's material: the rules and the steering, the same
-    for every reviewer and every fix group of a chunk (what a fixer reads of the cache)."""
-    return (RULES + "\n", *_steering(review))
+    """The prefix's parts before the round's material: the rules, then the steering and the
+    task, the same for every reviewer, every round and every fix group of a chunk (what a
+    fixer reads of the cache). The steering and the task are one part: a fixer request
+    needs a cache point after each part it reads and two of its own (its rules, its
+    findings), and Bedrock allows four."""
+    return (RULES + "\n", *_context(review))
 
 
 def round_prompt(review: ReviewInput) -> str:
     """The round's shared material: what every reviewer of this chunk needs to see (the
-    steering apart, `shared_parts`)."""
+    steering and the task apart, `cached_rules`)."""
     parts: list[str] = []
     if review.round == 1:
-        if review.task_context:
-            parts.append(f"# The task\n\n{review.task_context.strip()}")
         parts.append(f"# The change (unified diff)\n\n```diff\n{shown(review.diff_text)}```")
     else:
         parts.append(
@@ -128,12 +130,16 @@ def round_prompt(review: ReviewInput) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _steering(review: ReviewInput) -> list[str]:
-    """The project's rules for these files (trusted, like settings), as a review criterion."""
-    if not review.steering.strip():
-        return []
-    return [f"# The project's steering for these files\n\nJudge the change against these "
-            f"rules as well.\n\n{review.steering.strip()}"]
+def _context(review: ReviewInput) -> list[str]:
+    """The project's rules for these files (trusted, like settings), as a review criterion,
+    and the task the change was made for."""
+    parts = []
+    if review.steering.strip():
+        parts.append(f"# The project's steering for these files\n\nJudge the change against "
+                     f"these rules as well.\n\n{review.steering.strip()}")
+    if review.task_context.strip():
+        parts.append(f"# The task\n\n{review.task_context.strip()}")
+    return ["\n\n".join(parts)] if parts else []
 
 
 def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:

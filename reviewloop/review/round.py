@@ -84,8 +84,8 @@ class RoundSetup:
 
 @dataclass(frozen=True)
 class RoundAsk:
-    """The change a round reviews: its diff, the task (round 1), the findings a fix
-    addressed (later rounds), and the run's baseline the whole change is measured from."""
+    """The change a round reviews: its diff, the task, the findings a fix addressed (later
+    rounds), and the run's baseline the whole change is measured from."""
 
     round: int
     diff_path: str
@@ -203,12 +203,11 @@ def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
 @dataclass(frozen=True)
 class SharedPrefix:
     """What a fixer reads of a round's cache: the reviewers' cached parts that are the same
-    for every group of findings (the rules, and the steering of the chunk's files), the
-    files that steering covers, and the task the round reviewed (round 1)."""
+    for every group of findings (the rules, then the steering of the chunk's files with the
+    task the round reviewed), and the files that steering covers."""
 
     parts: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
-    task: str = ""
 
 
 def shared_prefix(setup: RoundSetup, material_path: str, ask: RoundAsk,
@@ -218,21 +217,21 @@ def shared_prefix(setup: RoundSetup, material_path: str, ask: RoundAsk,
     prompt that starts with them (the fixer's) reads their cache. The fixer is given its
     findings and reads the lines they name itself: every fixer call read the whole diff
     again (0.1x of it a call, six calls for three groups), more than the fix step's own
-    words. Offline nothing is cached; with no chunk holding `files`, the rules alone
-    (the same for every chunk)."""
+    words. Offline nothing is cached; with no chunk holding `files`, the rules (the same
+    for every chunk) and the task."""
     if not setup.models.enabled:
         return SharedPrefix()
     material = load_material(material_path)
     task = _task_context(ask)
     chunk = next((c for f in files for c in material.chunks if f in c.paths), None)
     if chunk is None:
-        return SharedPrefix(parts=cached_rules(ReviewInput(round=ask.round, diff_text="")),
-                            task=task)
+        return SharedPrefix(parts=cached_rules(ReviewInput(round=ask.round, diff_text="",
+                                                           task_context=task)))
     layered = _layers(setup, material, chunk)
     if layered is not None:  # the prefix holds the files every sharing reviewer covers
         chunk = part(chunk, layered.common)
     review = _input(ask.round, chunk, task, ask.addressed, setup.steering)
-    return SharedPrefix(parts=cached_rules(review), paths=tuple(chunk.paths), task=task)
+    return SharedPrefix(parts=cached_rules(review), paths=tuple(chunk.paths))
 
 
 def _chunk_evidence(setup: RoundSetup, material: RoundMaterial, path: str,
@@ -295,7 +294,7 @@ def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence
            steering: SteeringSet, evidence: Sequence[Finding] = ()) -> ReviewInput:
     """A chunk's shared input, with the steering that applies to the chunk's files."""
     return ReviewInput(round=round_no, diff_text=chunk.diff if chunk else "",
-                       task_context=context if round_no == 1 else "", addressed=list(addressed),
+                       task_context=context, addressed=list(addressed),
                        steering=steering.block(chunk.paths) if chunk else "",
                        shared_evidence=evidence)
 
@@ -306,7 +305,7 @@ def _as_is(diff: FileDiff) -> str:
 
 def _task_context(ask: RoundAsk) -> str:
     path = ask.context_path
-    return Path(path).read_text(encoding="utf-8") if path and ask.round == 1 else ""
+    return Path(path).read_text(encoding="utf-8") if path else ""
 
 
 def _review_models(setup: RoundSetup) -> dict[str, str]:

@@ -1,8 +1,8 @@
 """The fix step reads the review round's cache: through a real `reviewloop run`, the real
 ChatBedrockConverse → boto3 stack and the loopback Bedrock fake with Bedrock's prompt
 caching, every fixer request starts with the bytes the round's reviewers cached before their
-round material (the same tool specs, their rules and steering), never the diff again; its
-own rules and the task are cached after that, and its group of findings after them: the
+round material (the same tool specs, their rules, the steering and the task), never the
+diff again; its own rules are cached after that, and its group of findings after them: the
 first call writes its rules and findings, a group's later call writes nothing, and a later
 group writes only its own findings."""
 
@@ -87,7 +87,8 @@ def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
     assert len(fixer) == 4 and len(reviewers) == len(CALLED)  # two groups, two calls each
 
     # The reviewers' cached parts before the round's material (the diff and the evidence):
-    # tool specs, rules, steering. The fixer's requests start with them, byte for byte.
+    # tool specs, rules, steering and task. The fixer's requests start with them, byte for
+    # byte.
     rules = len([b for b in reviewers[0].body["system"] if "cachePoint" in b]) - 1
     theirs = cached_prefix(reviewers[0], rules)
     assert "```diff" not in str(theirs) and "```diff" in reviewers[0].system_text()
@@ -95,7 +96,7 @@ def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
     for request in fixer:
         assert cached_prefix(request, rules) == theirs
         assert "```diff" not in request.system_text()  # the diff is not sent again
-        assert "# The task" in request.system_text()  # the task is, with the fixer's rules
+        assert "# The task" in request.system_text()  # the task is, read from the cache
     assert "submit_findings" in fixer[0].tool_names() and "edit_file" in fixer[0].tool_names()
 
     # The cache as Bedrock accounts it: the reviewers' write is read by every fixer call,
@@ -113,3 +114,34 @@ def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
     assert fixer[2].cache_read == own_rules  # the next group: its findings are new
     assert fixer[2].cache_write == upto(fixer[2], rules + 1) - own_rules
     assert (fixer[3].cache_write, fixer[3].cache_read) == (0, upto(fixer[3], rules + 1))
+
+
+def read_from_cache(request: RecordedRequest) -> str:
+    """The text of the request's prefix the fake billed as a cache read."""
+    parts = segments(request.body)
+    ends = [p for p in cache_points(parts) if tokens_of(parts[:p]) == request.cache_read]
+    assert ends, (request.cache_read, [tokens_of(parts[:p]) for p in cache_points(parts)])
+    return "".join(p for p in parts[:ends[0]] if p is not None)
+
+
+def test_the_fixer_reads_the_task_from_the_reviewers_cache(project: Path) -> None:
+    # The reviewers' prefix holds the task before the diff; the fixer's first call reads it
+    # from their cache (0.1x) instead of writing it again with its own rules (1.25x), and
+    # its own write holds its rules and its findings only. Each request keeps within
+    # Bedrock's four cache points (the fake refuses more).
+    manual_change(project)
+    with BedrockFake(prompt_cache=True) as fake:
+        script(fake, project)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+        requests = list(fake.requests)
+    assert done.returncode == 0, done.stdout + done.stderr
+    fixer = [r for r in requests if FIXER in r.system_text()]
+    first = fixer[0]
+    task = first.system_text()[first.system_text().index("# The task"):].split("\n\n")[1]
+    assert task.strip() and "# The project's steering" in first.system_text()
+    read = read_from_cache(first)
+    assert "# The task" in read and task in read and FIXER not in read
+    prompt = "".join(p for p in segments(first.body) if p is not None)
+    assert prompt.startswith(read) and "# The task" not in prompt[len(read):]  # not again
+    assert all(len(cache_points(segments(r.body))) <= 4 for r in requests)

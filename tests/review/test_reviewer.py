@@ -22,6 +22,8 @@ from reviewloop.review.reviewer import (
     STANDALONE_TAIL,
     ReviewInput,
     agent_prompt,
+    cached_rules,
+    round_prompt,
     shared_prompt,
 )
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
@@ -87,12 +89,14 @@ def test_reviewers_share_a_byte_identical_prefix_before_the_cache_point(tmp_path
     agents = load_agents(tmp_path).agents
     review = ReviewInput(round=1, diff_text=DIFF, task_context="Task 1: run a command")
     systems = [reviewer_messages(a, review, bedrock=True)[0].content for a in agents]
-    # the rules (the same in every round), then the round's material, each cached
-    assert len({repr(s[:4]) for s in systems}) == 1
-    assert all(s[1] == s[3] == {"cachePoint": {"type": "default"}} for s in systems)
-    assert "submit_findings" in systems[0][0]["text"] and "```diff" in systems[0][2]["text"]
+    # the rules (the same in every round), the task (every round's, and the fixer's), then
+    # the round's material, each cached
+    assert len({repr(s[:6]) for s in systems}) == 1
+    assert all(s[1] == s[3] == s[5] == {"cachePoint": {"type": "default"}} for s in systems)
+    assert "submit_findings" in systems[0][0]["text"] and "```diff" in systems[0][4]["text"]
+    assert systems[0][2]["text"] == "# The task\n\nTask 1: run a command"
     # after the prefix only the agent's own instructions, different for each
-    assert len({s[4]["text"] for s in systems}) == len(agents) and all(len(s) == 5 for s in systems)
+    assert len({s[6]["text"] for s in systems}) == len(agents) and all(len(s) == 7 for s in systems)
 
 
 def test_a_builtin_persona_is_sent_without_the_lines_the_shared_rules_already_say(
@@ -130,9 +134,17 @@ def test_every_reviewers_evidence_is_in_the_shared_prefix_not_the_suffix(tmp_pat
     assert not any("os.system on input" in s[4]["text"] for s in systems)
 
 
-def test_round_two_prompt_holds_the_fix_not_the_task(tmp_path: Path) -> None:
-    text = shared_prompt(ReviewInput(round=2, diff_text=DIFF, task_context="SECRET CONTEXT"))
+def test_round_two_writes_the_fix_and_reads_the_task_from_round_ones_cache(
+        tmp_path: Path) -> None:
+    # the task is in the cached part before the round's material, byte for byte as round 1
+    # (and the fixer) sent it; the round's own part holds the fix alone
+    first, second = (ReviewInput(round=n, diff_text=DIFF, task_context="SECRET CONTEXT")
+                     for n in (1, 2))
+    assert cached_rules(second) == cached_rules(first) and "SECRET CONTEXT" in cached_rules(
+        second)[-1]
+    text = round_prompt(second)
     assert "SECRET CONTEXT" not in text and "Re-review, round 2" in text
+    assert "SECRET CONTEXT" in shared_prompt(second)
 
 
 def test_round_two_reads_the_rules_and_the_steering_from_round_ones_cache(

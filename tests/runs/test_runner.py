@@ -65,11 +65,13 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     assert (project / "notes.txt").read_text() == "mine, uncommitted\n"
     assert git(project, "status", "--porcelain") == " M notes.txt\n"
 
-    # Round 2 saw only the fix: no task context, the fix's diff, not the first version.
+    # Round 2 saw only the fix: the fix's diff, not the first version; the task before it
+    # is round 1's, read from its cache.
     round2 = [h for h in model.history if "Re-review, round 2" in message_text(h[0])]
     assert len(round2) == len(CALLED)
     text = message_text(round2[0][0])
-    assert "# The task" not in text and '"""Sum."""' in text and "a - b" not in text
+    assert '"""Sum."""' in text and "a - b" not in text
+    assert text.index("# The task") < text.index("Re-review, round 2")
 
 
 def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
