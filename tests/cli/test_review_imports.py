@@ -41,6 +41,8 @@ NOT_NEEDED = {
     "detect_secrets": "no line of this change could hold one of its secrets",
     "yaml": "no YAML file is read: no steering front matter, Kiro hook or config, or "
             "checkov/hadolint settings (PyYAML loads with the first, ~13 ms)",
+    "tree_sitter": "no JavaScript or TypeScript file is parsed",
+    "tree_sitter_typescript": "no JavaScript or TypeScript file is parsed",
 }
 
 # reviewloop's own modules an offline review must not import, and why each is not needed
