@@ -64,6 +64,8 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.coverage.lines": "no changed line's coverage is counted",
     "reviewloop.checks.coverage.newcode": "no new function is looked for",
     "xml": "no JUnit report is parsed",
+    "reviewloop.checks.gates.detect": "no test or build command is looked for",
+    "reviewloop.checks.gates.counts": "no test runner's output is counted",
 }
 
 
