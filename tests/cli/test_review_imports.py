@@ -66,6 +66,7 @@ NOT_NEEDED_HERE = {
     "xml": "no JUnit report is parsed",
     "reviewloop.checks.gates.detect": "no test or build command is looked for",
     "reviewloop.checks.gates.counts": "no test runner's output is counted",
+    "reviewloop.spec.model": "no spec is read and no steering front matter failed",
 }
 
 
