@@ -14,16 +14,28 @@ from tests.support.paths import ROOT
 from tests.support.review_cli import repo
 
 # The click command as `python -m reviewloop review` runs it, the panel drawn; then every
-# module the process loaded, written to the file named by the first argument.
+# module the process loaded, and every pydantic model whose validator was built, written to
+# the file named by the first argument.
 PROBE = """
 import json, sys
 out = sys.argv.pop(1)
 from reviewloop.cli.app import main
+
+def built():
+    from pydantic import BaseModel
+    seen, todo = set(), [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub.__pydantic_complete__:
+                seen.add(f"{sub.__module__}.{sub.__qualname__}")
+            todo.append(sub)
+    return sorted(seen)
+
 try:
     main()
 finally:
     with open(out, "w") as fh:
-        json.dump(sorted(sys.modules), fh)
+        json.dump({"modules": sorted(sys.modules), "built": built()}, fh)
 """
 
 # top-level packages an offline review must not import, and why each is not needed
@@ -69,6 +81,18 @@ NOT_NEEDED_HERE = {
     "reviewloop.spec.model": "no spec is read and no steering front matter failed",
 }
 
+# pydantic models an offline review imports but never validates: built at first use
+# (`defer_build`), not at import
+NOT_BUILT = {
+    "reviewloop.git.carry.Packed": "no run's work is packed",
+    "reviewloop.git.worktrees.RunTree": "no run worktree",
+    "reviewloop.runs.registry.RunRecord": "no run record is read back",
+    "reviewloop.findings.schema.FindingDraft": "no model replies",
+    "reviewloop.findings.schema.ReviewReply": "no model replies",
+    "reviewloop.agent.models.UsageRecord": "no model call is counted",
+    "reviewloop.spec.steering_set.SavedSteering": "the review's steering is not saved",
+}
+
 
 def test_an_offline_review_loads_no_module_it_does_not_need(tmp_path: Path) -> None:
     root = repo(tmp_path)
@@ -82,9 +106,12 @@ def test_an_offline_review_loads_no_module_it_does_not_need(tmp_path: Path) -> N
         cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "Use of possibly insecure function" in done.stdout  # bandit ran; the panel drawn
-    modules = json.loads(loaded.read_text())
+    probed = json.loads(loaded.read_text())
+    modules = probed["modules"]
     assert "reviewloop.runs.offline" in modules
     found = {name.split(".")[0] for name in modules} & NOT_NEEDED.keys()
     assert not found, {name: NOT_NEEDED[name] for name in sorted(found)}
     ours = NOT_NEEDED_HERE.keys() & set(modules)
     assert not ours, {name: NOT_NEEDED_HERE[name] for name in sorted(ours)}
+    built = NOT_BUILT.keys() & set(probed["built"])
+    assert not built, {name: NOT_BUILT[name] for name in sorted(built)}
