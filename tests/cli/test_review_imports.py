@@ -79,6 +79,8 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.gates.detect": "no test or build command is looked for",
     "reviewloop.checks.gates.counts": "no test runner's output is counted",
     "reviewloop.spec.model": "no spec is read and no steering front matter failed",
+    "reviewloop.checks.notebooks": "no notebook is changed",
+    "reviewloop.checks.cdk.assembly": "no CDK cloud assembly is read",
 }
 
 # pydantic models an offline review imports but never validates: built at first use
