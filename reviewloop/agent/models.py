@@ -234,7 +234,7 @@ def llm_available(model: str | None, region: str | None) -> bool:
 class UsageRecord(BaseModel):
     """Tokens one model reply used; `input_tokens` includes cache reads and writes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # at a reply (#41)
 
     role: str
     agent: str

@@ -15,17 +15,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus
-
 if TYPE_CHECKING:  # the live view loads LangChain's callbacks: only on a terminal
     from reviewloop.cli.live import View
-
-_STATUS_STYLE = {
-    TaskStatus.DONE: ("done", "green"),
-    TaskStatus.IN_PROGRESS: ("in progress", "yellow"),
-    TaskStatus.QUEUED: ("queued", "cyan"),
-    TaskStatus.OPEN: ("open", "default"),
-}
+    from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus  # a spec's commands'
 
 
 def console(stderr: bool = False) -> Console:
@@ -61,7 +53,7 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     for name, kwargs in columns:
         table.add_column(name, **kwargs)
     for task in spec.tasks:
-        label, style = _STATUS_STYLE[task.status]
+        label, style = _status_style(task.status)
         indent = "  " * _depth(task.id, task.parent, spec)
         wave = wave_of.get(task.id)
         table.add_row(
@@ -70,6 +62,17 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
             _short(task.requirements), "yes" if task.optional else "",
         )
     return table
+
+
+def _status_style(status: TaskStatus) -> tuple[str, str]:
+    from reviewloop.spec.model import TaskStatus  # loaded with a spec: never by a review
+
+    return {
+        TaskStatus.DONE: ("done", "green"),
+        TaskStatus.IN_PROGRESS: ("in progress", "yellow"),
+        TaskStatus.QUEUED: ("queued", "cyan"),
+        TaskStatus.OPEN: ("open", "default"),
+    }[status]
 
 
 def diagnostics(items: Iterable[Diagnostic]) -> Text:

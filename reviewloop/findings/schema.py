@@ -122,7 +122,7 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
 class FindingDraft(BaseModel):
     """One problem in the change, as a reviewer reports it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # at a reply (#41)
 
     severity: Severity = Field(description=SEVERITY_GUIDE)
     file: str = Field(
@@ -181,7 +181,7 @@ class ReviewReply(BaseModel):
     """Your review of the change. Report each distinct problem once, on the lines of the
     new file where it is; return an empty findings list when you found nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # at a reply (#41)
 
     findings: list[FindingDraft] = Field(
         description="The problems found in the change; [] when there are none.")

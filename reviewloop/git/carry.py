@@ -31,7 +31,7 @@ _FILE_MODES = ("100644", "100755")
 class Packed(BaseModel):
     """A run's work as stored: the pack, and the ids that name what is in it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built at first use (#41)
 
     base: str  # the commit the run started from: the receiving clone must have it
     head: str  # the worktree's HEAD when packed: `base`, or the run's commit

@@ -24,7 +24,7 @@ WORKTREES = ".reviewloop/worktrees"
 class RunTree(BaseModel):
     """Where one run works: its worktree folder, its branch and what it started from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built at first use (#41)
 
     path: str
     branch: str

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reviewloop.errors import (
     DiskFull,
@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS run_work (
 
 
 class RunRecord(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built at first use (#41)
+
     run_id: str
     task_id: str
     task_title: str

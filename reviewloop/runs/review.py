@@ -91,15 +91,18 @@ class DiffSource:
         return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
                        else "")
 
-    def read(self, repo: Repository, tree: str | None = None) -> str:
-        """The change's diff; a working tree's is read from `tree` when given (a snapshot's,
-        recorded a moment ago), else from a new record of it."""
+    def read(self, repo: Repository, baseline: Snapshot | None = None) -> str:
+        """The change's diff; a working tree's is read from `baseline`'s record of it when
+        given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
+        again), else from a new record of it."""
         if self.staged:
             return repo.diff_staged()
         if self.head:
             return repo.diff_refs(self.base or repo.default_branch(), self.head,
                                   merge_base=self.merge_base)
-        return repo.diff(base=self.base or "HEAD", tree=tree)
+        if baseline is None:
+            return repo.diff(base=self.base or "HEAD")
+        return repo.diff(base=self.base or baseline.base or "HEAD", tree=baseline.tree)
 
 
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
@@ -121,7 +124,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # a working tree's diff is read from the baseline's record of it (one record, not two)
     baseline = repo.snapshot() if diff_text is None and source.working_tree else None
     if diff_text is None:
-        diff_text = source.read(repo, baseline.tree if baseline else None)
+        diff_text = source.read(repo, baseline)
     diff_text, outside = limit(diff_text, source.paths, source.describe())
     # parsed once, here, and passed on (round-1.diff holds the text as it is: the graph's
     # round parses the same text, git.diff's memo)

@@ -26,9 +26,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from reviewloop.config import load_yaml
-from reviewloop.spec.model import Diagnostic
+
+if TYPE_CHECKING:  # the spec's models load when a front matter fails (a review reads none)
+    from reviewloop.spec.model import Diagnostic
 
 STEERING_DIR = Path(".kiro") / "steering"  # in a project, and in your home folder
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
@@ -191,6 +194,8 @@ _FIX = ("correct the front matter: `inclusion: always`, `fileMatch` (with "
 
 def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX
               ) -> SteeringFile:
+    from reviewloop.spec.model import Diagnostic
+
     diagnostic = Diagnostic(file=str(path), line=line, message=message)
     return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body, diagnostic=diagnostic,
                         fix=fix)

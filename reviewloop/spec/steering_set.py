@@ -27,7 +27,8 @@ MAX_STEERING_CHARS = 8000  # of one file's body in a prompt
 class SavedSteering(BaseModel):
     """One steering file as it was when the run started."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built at first use (#41): a review does not save its steering
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     file_name: str
     name: str

@@ -14,16 +14,28 @@ from tests.support.paths import ROOT
 from tests.support.review_cli import repo
 
 # The click command as `python -m reviewloop review` runs it, the panel drawn; then every
-# module the process loaded, written to the file named by the first argument.
+# module the process loaded, and every pydantic model whose validator was built, written to
+# the file named by the first argument.
 PROBE = """
 import json, sys
 out = sys.argv.pop(1)
 from reviewloop.cli.app import main
+
+def built():
+    from pydantic import BaseModel
+    seen, todo = set(), [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub.__pydantic_complete__:
+                seen.add(f"{sub.__module__}.{sub.__qualname__}")
+            todo.append(sub)
+    return sorted(seen)
+
 try:
     main()
 finally:
     with open(out, "w") as fh:
-        json.dump(sorted(sys.modules), fh)
+        json.dump({"modules": sorted(sys.modules), "built": built()}, fh)
 """
 
 # top-level packages an offline review must not import, and why each is not needed
@@ -41,6 +53,8 @@ NOT_NEEDED = {
     "detect_secrets": "no line of this change could hold one of its secrets",
     "yaml": "no YAML file is read: no steering front matter, Kiro hook or config, or "
             "checkov/hadolint settings (PyYAML loads with the first, ~13 ms)",
+    "tree_sitter": "no JavaScript or TypeScript file is parsed",
+    "tree_sitter_typescript": "no JavaScript or TypeScript file is parsed",
 }
 
 # reviewloop's own modules an offline review must not import, and why each is not needed
@@ -62,6 +76,23 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.coverage.lines": "no changed line's coverage is counted",
     "reviewloop.checks.coverage.newcode": "no new function is looked for",
     "xml": "no JUnit report is parsed",
+    "reviewloop.checks.gates.detect": "no test or build command is looked for",
+    "reviewloop.checks.gates.counts": "no test runner's output is counted",
+    "reviewloop.spec.model": "no spec is read and no steering front matter failed",
+    "reviewloop.checks.notebooks": "no notebook is changed",
+    "reviewloop.checks.cdk.assembly": "no CDK cloud assembly is read",
+}
+
+# pydantic models an offline review imports but never validates: built at first use
+# (`defer_build`), not at import
+NOT_BUILT = {
+    "reviewloop.git.carry.Packed": "no run's work is packed",
+    "reviewloop.git.worktrees.RunTree": "no run worktree",
+    "reviewloop.runs.registry.RunRecord": "no run record is read back",
+    "reviewloop.findings.schema.FindingDraft": "no model replies",
+    "reviewloop.findings.schema.ReviewReply": "no model replies",
+    "reviewloop.agent.models.UsageRecord": "no model call is counted",
+    "reviewloop.spec.steering_set.SavedSteering": "the review's steering is not saved",
 }
 
 
@@ -77,9 +108,12 @@ def test_an_offline_review_loads_no_module_it_does_not_need(tmp_path: Path) -> N
         cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "Use of possibly insecure function" in done.stdout  # bandit ran; the panel drawn
-    modules = json.loads(loaded.read_text())
+    probed = json.loads(loaded.read_text())
+    modules = probed["modules"]
     assert "reviewloop.runs.offline" in modules
     found = {name.split(".")[0] for name in modules} & NOT_NEEDED.keys()
     assert not found, {name: NOT_NEEDED[name] for name in sorted(found)}
     ours = NOT_NEEDED_HERE.keys() & set(modules)
     assert not ours, {name: NOT_NEEDED_HERE[name] for name in sorted(ours)}
+    built = NOT_BUILT.keys() & set(probed["built"])
+    assert not built, {name: NOT_BUILT[name] for name in sorted(built)}

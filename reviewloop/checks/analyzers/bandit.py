@@ -33,7 +33,6 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.notebooks import read as read_notebook
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -119,6 +118,10 @@ def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path
                      ) -> dict[str, tuple[str, tuple[int, ...]]]:
     """{notebook: (its code cells written as a script in `folder`, the notebook line of each
     script line)}; a notebook that is not one is named as not read."""
+    if not notebooks:
+        return {}
+    from reviewloop.checks.notebooks import read as read_notebook  # with a notebook only
+
     scripts = {}
     for n, path in enumerate(notebooks):
         try:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -37,14 +37,15 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.notebooks import Notebook
-from reviewloop.checks.notebooks import read as read_notebook
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
+
+if TYPE_CHECKING:  # a notebook's reader loads with the first notebook
+    from reviewloop.checks.notebooks import Notebook
 
 INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
@@ -173,6 +174,8 @@ def _in_notebook(diagnostic: dict[str, Any], ctx: AnalyzerContext, where: Callab
 
 
 def _notebook(path: Path) -> Notebook | None:
+    from reviewloop.checks.notebooks import read as read_notebook  # with a notebook only
+
     try:
         return read_notebook(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError):

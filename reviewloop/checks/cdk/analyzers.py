@@ -34,12 +34,13 @@ from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_F
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
-from reviewloop.checks.cdk.assembly import Origin, Stack, origin, stack_of, stacks
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
-if TYPE_CHECKING:  # the synth (and the test runs' tree key) loads when an app is synthesized
+if TYPE_CHECKING:  # the synth (and the test runs' tree key) loads when an app is synthesized,
+    # the cloud assembly's reader when its output is read
+    from reviewloop.checks.cdk.assembly import Origin, Stack
     from reviewloop.checks.cdk.synth import Synth
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
@@ -116,6 +117,8 @@ class CdkCheckov(_CdkAnalyzer):
         executable = locate(TOOLS["checkov"])
         if executable is None:
             raise AnalyzerError("checkov is not installed; fix: reviewloop tools install checkov")
+        from reviewloop.checks.cdk.assembly import stacks
+
         by_file = {s.template_file.name: s for s in stacks(synth.out)}
         if not by_file:
             return []
@@ -157,6 +160,8 @@ class CdkNag(_CdkAnalyzer):
         if not isinstance(report, dict) or report.get("error"):
             raise AnalyzerError(f"cdk-nag failed: {str(report.get('error'))[:500]}"
                                 if isinstance(report, dict) else "cdk-nag's report is not JSON")
+        from reviewloop.checks.cdk.assembly import stacks
+
         found = stacks(synth.out)
         return [_nag_finding(v, found, synth, ctx) for v in report.get("violations") or []]
 
@@ -180,6 +185,8 @@ def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
 
 
 def _where(stack: Stack, path: str, synth: Synth, ctx: AnalyzerContext) -> Origin:
+    from reviewloop.checks.cdk.assembly import origin
+
     return origin(stack, path, ctx.root, synth.app.path(ctx.root))
 
 
@@ -210,6 +217,8 @@ def _checkov_finding(check: dict[str, Any], stack: Stack, synth: Synth,
 
 def _nag_finding(violation: dict[str, Any], found: list[Stack], synth: Synth,
                  ctx: AnalyzerContext) -> Finding:
+    from reviewloop.checks.cdk.assembly import stack_of
+
     path = str(violation.get("path") or "")
     rule_id = str(violation.get("rule") or "cdk-nag")
     stack = stack_of(path, found)

@@ -19,12 +19,9 @@ findings, the gate's result) is `reviewloop.checks.coverage.check`, loaded when 
 from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped, module_missing
+from reviewloop.checks.coverage.rules import NAME
 from reviewloop.findings.schema import Finding
 
-NAME = "coverage"
-RULE = "untested-public-function"
-THRESHOLD_RULE = "changed-lines-below-threshold"
-AGENT = "review-test-quality"
 INSTALL = "pip install coverage"
 NOT_RUN = ("the project's tests were not run, so new-code coverage was not checked "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs them, sandboxed)")

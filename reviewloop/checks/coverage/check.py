@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerError, short_title
-from reviewloop.checks.coverage.analyzer import AGENT, NAME, RULE, THRESHOLD_RULE
 from reviewloop.checks.coverage.collectors import COLLECTORS, Collector, TestRun
 from reviewloop.checks.coverage.lines import LineCoverage, changed_line_coverage
 from reviewloop.checks.coverage.newcode import FunctionSpan, finder_for, untested
+from reviewloop.checks.coverage.rules import AGENT, NAME, RULE, THRESHOLD_RULE
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.paths import looks_like_test

@@ -19,11 +19,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterator
 from pathlib import PurePosixPath
-
-import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser
+from typing import TYPE_CHECKING
 
 from reviewloop.checks.coverage.spans import FunctionSpan
+
+if TYPE_CHECKING:  # tree-sitter loads with the first script parsed (a Python change parses none)
+    from tree_sitter import Node, Parser
 
 SUFFIXES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
 _TYPESCRIPT = frozenset({".ts", ".mts", ".cts"})
@@ -62,6 +63,9 @@ def exported_functions(path: str, source: str,
 def parser(typescript: bool) -> Parser:
     """The tree-sitter parser for TypeScript (`typescript`) or TSX, which reads JavaScript
     and JSX too: one per process."""
+    import tree_sitter_typescript
+    from tree_sitter import Language, Parser
+
     grammar = tree_sitter_typescript.language_typescript() if typescript else \
         tree_sitter_typescript.language_tsx()
     return Parser(Language(grammar))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reviewloop.checks.coverage.analyzer import THRESHOLD_RULE
 from reviewloop.checks.coverage.gate import CoverageGate, covered_commands
 from reviewloop.checks.coverage.lines import changed_line_coverage
+from reviewloop.checks.coverage.rules import THRESHOLD_RULE
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
 from reviewloop.git.diff import parse_diff

@@ -1,0 +1,59 @@
+"""A working tree's change read from the review's baseline snapshot (`DiffSource.read`): the
+same diff as a fresh record gives, and git is not asked again what HEAD is (#41)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewloop.git.repository import open_repository
+from reviewloop.runs.review import DiffSource
+from tests.support.gitutil import git
+from tests.support.processes import started
+from tests.support.repos import init_repo, write
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return init_repo(tmp_path / "r", {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+
+
+def asked_for_commits(runs: list[list[str]]) -> int:
+    return sum("rev-parse" in argv and "--verify" in argv for argv in runs)
+
+
+def test_the_baselines_head_is_the_diffs_base(root: Path) -> None:
+    write(root, "a.py", "x = 10\n")
+    write(root, "new.py", "z = 3\n")
+    repo = open_repository(root)
+    baseline = repo.snapshot()
+    with started() as runs:
+        text = DiffSource().read(repo, baseline)
+    assert asked_for_commits(runs) == 0
+    assert text == DiffSource().read(open_repository(root))
+    assert "+x = 10" in text and "+z = 3" in text
+
+
+def test_a_named_base_is_still_the_named_one(root: Path) -> None:
+    first = git(root, "rev-parse", "HEAD").strip()
+    write(root, "b.py", "y = 20\n")
+    git(root, "commit", "-qam", "second")
+    write(root, "a.py", "x = 10\n")
+    repo = open_repository(root)
+    text = DiffSource(base=first).read(repo, repo.snapshot())
+    assert "+y = 20" in text and "+x = 10" in text
+    assert text == DiffSource(base=first).read(open_repository(root))
+
+
+def test_an_unborn_head_diffs_against_nothing(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root, "a.py", "x = 1\n")
+    repo = open_repository(root)
+    text = DiffSource().read(repo, repo.snapshot())
+    assert "+x = 1" in text
