@@ -64,6 +64,18 @@ def script(fake: BedrockFake, root: Path) -> None:
         text("fixed the test")])
 
 
+def run_with_fixes(project: Path) -> list[RecordedRequest]:
+    """`reviewloop run` on a manual change, scripted by `script`: every request it sent."""
+    manual_change(project)
+    with BedrockFake(prompt_cache=True) as fake:
+        script(fake, project)
+        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
+                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
+        requests = list(fake.requests)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return requests
+
+
 def cached_prefix(request: RecordedRequest, upto: int) -> tuple[list, list]:
     """The request's tool specs and its system blocks before cache point number `upto`."""
     system = request.body["system"]
@@ -74,13 +86,7 @@ def cached_prefix(request: RecordedRequest, upto: int) -> tuple[list, list]:
 
 def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
         project: Path) -> None:
-    manual_change(project)
-    with BedrockFake(prompt_cache=True) as fake:
-        script(fake, project)
-        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
-                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
-        requests = list(fake.requests)
-    assert done.returncode == 0, done.stdout + done.stderr
+    requests = run_with_fixes(project)
     fixer = [r for r in requests if FIXER in r.system_text()]
     reviewers = [r for r in requests if r not in fixer and "agent: review-" in r.system_text()
                  and "Re-review, round 2" not in r.system_text()]
@@ -129,13 +135,7 @@ def test_the_fixer_reads_the_task_from_the_reviewers_cache(project: Path) -> Non
     # from their cache (0.1x) instead of writing it again with its own rules (1.25x), and
     # its own write holds its rules and its findings only. Each request keeps within
     # Bedrock's four cache points (the fake refuses more).
-    manual_change(project)
-    with BedrockFake(prompt_cache=True) as fake:
-        script(fake, project)
-        done = cli(project, "run", "next", "--spec", SPEC, "--implementer", "manual",
-                   "--model", MODEL, "--branch", "task-2", "--yes", env=fake_env(fake))
-        requests = list(fake.requests)
-    assert done.returncode == 0, done.stdout + done.stderr
+    requests = run_with_fixes(project)
     fixer = [r for r in requests if FIXER in r.system_text()]
     first = fixer[0]
     task = first.system_text()[first.system_text().index("# The task"):].split("\n\n")[1]
