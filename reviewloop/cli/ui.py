@@ -17,7 +17,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:  # the live view loads LangChain's callbacks: only on a terminal
     from reviewloop.cli.live import View
-    from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus  # a spec's commands'
+    from reviewloop.spec.model import Diagnostic, Spec, Task, TaskStatus  # a spec's commands
 
 
 def console(stderr: bool = False) -> Console:

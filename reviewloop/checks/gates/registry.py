@@ -19,7 +19,6 @@ from reviewloop.git.repository import Repository, TouchedFiles
 OnGate = Callable[[str, "GateResult | None"], None]  # (gate, None when it starts | its result)
 
 
-
 def _branch() -> Gate:
     from reviewloop.checks.gates.branch import BranchGate
     return BranchGate()
