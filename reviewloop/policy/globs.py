@@ -154,12 +154,29 @@ def check(pattern: str) -> None:
     text = pattern.strip()
     if not text:
         raise BadGlob("an empty pattern matches nothing")
-    if not _spec(pattern, False).patterns[0].include:
+    try:
+        spec, _ = _build(pattern, False), _build(pattern, True)  # `[Z-a]` folds to `[z-a]`
+    except re.error as exc:
+        raise BadGlob(f"a [ ] class that cannot be read ({exc.msg}): write a range low to "
+                      "high, as in [a-z]") from None
+    except ValueError as exc:  # pathspec's GitIgnorePatternError
+        raise BadGlob(f"git cannot read it ({exc.__cause__ or exc}); a \\ escapes the "
+                      "character after it: write \\\\ for a backslash") from None
+    if not spec.patterns[0].include:
         raise BadGlob("an unclosed [ class matches nothing")
 
 
 @lru_cache(maxsize=1024)
 def _spec(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
+    """The pattern as pathspec reads it; one `check` refuses (a class with a reversed range,
+    `[z-a]`, or a trailing `\\`) matches nothing, as no path could make it valid."""
+    try:
+        return _build(pattern, ignore_case)
+    except (re.error, ValueError):
+        return pathspec.GitIgnoreSpec([])
+
+
+def _build(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
     text = pattern.strip()
     text = text.removeprefix("./")
     if text.startswith(("!", "#")):

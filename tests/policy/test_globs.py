@@ -147,3 +147,33 @@ def test_any_of_many_patterns_is_each_pattern_asked_in_turn(patterns, path, pref
     patterns = tuple(p for p in patterns if p.strip())
     expected = any(globs.matches(p, prefix + path, ignore_case=ignore_case) for p in patterns)
     assert globs.matches_any(patterns, prefix + path, ignore_case=ignore_case) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.lists(st.sampled_from([*_PARTS, "[", "]", "[!", "\\", "Z", "A", "z"]),
+                        min_size=1, max_size=8).map("".join),
+       path=st.sampled_from(["a", "z", "Z", "a-b", "sub/x.py", "[", "-"]),
+       ignore_case=st.booleans())
+def test_any_pattern_is_refused_with_a_reason_or_answers(pattern, path, ignore_case):
+    """No pattern makes the matcher raise: `check` refuses it (a reversed range `[z-a]`,
+    which no regular expression can hold, `[Z-a]`, which folds to one, a trailing `\\`),
+    and then it matches nothing, alone or among others."""
+    try:
+        globs.check(pattern)
+    except globs.BadGlob as refused:
+        assert str(refused)
+        assert not globs.matches(pattern, path, ignore_case=ignore_case)
+    assert globs.matches_any((pattern, "nothing-here"), path, ignore_case=ignore_case) \
+        == globs.matches(pattern, path, ignore_case=ignore_case)
+
+
+@pytest.mark.parametrize("pattern", ["src/[z-a].py", "[a-[ab]", "[Z-a]*.py"])
+def test_a_reversed_range_is_refused_naming_the_fix(pattern: str):
+    with pytest.raises(globs.BadGlob, match=r"write a range low to high, as in \[a-z\]"):
+        globs.check(pattern)
+
+
+@pytest.mark.parametrize("pattern", ["\\", "src/x\\"])
+def test_a_trailing_backslash_is_refused_naming_the_fix(pattern: str):
+    with pytest.raises(globs.BadGlob, match=r"write \\\\ for a backslash"):
+        globs.check(pattern)

@@ -195,6 +195,12 @@ def test_a_protected_path_that_can_never_match_names_the_key_and_the_fix(tmp_pat
     assert 'fix: use *, ** and ? wildcards, e.g. "db/migrations/**"' in str(error)
 
 
+def test_a_reversed_range_is_a_config_error_naming_the_key(tmp_path):
+    error = load_error(tmp_path, "governance:\n  approval:\n    paths: ['db/[z-a]*']\n")
+    assert str(error).startswith('.kiro/config.yaml:3: key "governance.approval.paths": '
+                                 "invalid glob 'db/[z-a]*': a [ ] class that cannot be read")
+
+
 def test_wrong_number_type_names_the_key_path(tmp_path):
     error = load_error(tmp_path, "governance:\n  approval:\n    max_lines_changed: true\n")
     assert str(error) == (
