@@ -55,6 +55,7 @@ NOT_NEEDED = {
             "checkov/hadolint settings (PyYAML loads with the first, ~13 ms)",
     "tree_sitter": "no JavaScript or TypeScript file is parsed",
     "tree_sitter_typescript": "no JavaScript or TypeScript file is parsed",
+    "sqlite3": "no run is registered: a review's record is its summary's JSON file",
 }
 
 # reviewloop's own modules an offline review must not import, and why each is not needed
@@ -93,6 +94,9 @@ NOT_BUILT = {
     "reviewloop.findings.schema.ReviewReply": "no model replies",
     "reviewloop.agent.models.UsageRecord": "no model call is counted",
     "reviewloop.spec.steering_set.SavedSteering": "the review's steering is not saved",
+    "reviewloop.findings.ledger.Suppression": "no finding is suppressed",
+    "reviewloop.git.untracked.SkippedPath": "no untracked path is left out",
+    "reviewloop.review.matrix.FileCoverage": "the panel lists no file's coverage row",
 }
 
 
