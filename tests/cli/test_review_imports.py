@@ -82,6 +82,7 @@ NOT_NEEDED_HERE = {
     "reviewloop.spec.model": "no spec is read and no steering front matter failed",
     "reviewloop.checks.notebooks": "no notebook is changed",
     "reviewloop.checks.cdk.assembly": "no CDK cloud assembly is read",
+    "rich.prompt": "a review asks no question",
 }
 
 # pydantic models an offline review imports but never validates: built at first use
