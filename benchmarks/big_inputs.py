@@ -5,6 +5,8 @@ check on 4,000 secret-like tokens.
     python benchmarks/big_inputs.py [--repeats 3] [--source PACKAGE]
     python benchmarks/big_inputs.py --root DIR   # reviews run reviewloop from DIR (an older
                                                  # checkout, e.g. `git archive f4fc828`)
+    python benchmarks/big_inputs.py --only c --compare DIR  # (c) for this checkout and DIR,
+                                                 # their reviews interleaved in one run
 
 Prints, in one process (each review is a `reviewloop review` subprocess, offline: no model):
 
@@ -86,10 +88,11 @@ def new_repo(root: Path) -> Path:
     return root
 
 
-def review(root: Path, *args: str, panel: bool = False) -> tuple[float, float]:
+def review(root: Path, *args: str, panel: bool = False,
+           command: list[str] | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the review process) of one offline review: its report
     as JSON on standard output, or with `panel` the terminal panel drawn as a user sees it
-    (colour forced, 120 columns)."""
+    (colour forced, 120 columns). `command`: how reviewloop starts (default `REVIEWLOOP`)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))}
     shown = ()
@@ -99,7 +102,7 @@ def review(root: Path, *args: str, panel: bool = False) -> tuple[float, float]:
         shown = ("--format", "json")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([*REVIEWLOOP, "review", "--fail-on", "never", *shown, *args],
+    done = subprocess.run([*(command or REVIEWLOOP), "review", "--fail-on", "never", *shown, *args],
                           cwd=root, env=env, capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - started
@@ -217,7 +220,8 @@ def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False
             (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
 
 
-def against_analyzers(tmp: Path, repeats: int, package: str) -> None:
+def against_analyzers(tmp: Path, repeats: int, package: str, compare: Path | None = None
+                      ) -> None:
     source = Path(importlib.import_module(package).__file__).parent
     root = new_repo(tmp / "package")
     shutil.copytree(source, root / package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -226,18 +230,38 @@ def against_analyzers(tmp: Path, repeats: int, package: str) -> None:
     print(f"(c) offline review ÷ its analyzers run directly: {package} sources added, "
           f"{len(files)} files, {lines:,} lines")
     git(root, "add", package)
-    direct, every, runs = [], [], []
-    for _ in range(repeats):  # interleaved: machine load hits all alike
+    direct, every, runs, other = [], [], [], []
+    other_command = ([sys.executable, "-P", "-c", _FROM_ROOT, str(compare.resolve())]
+                     if compare else None)
+    for turn in range(repeats):  # interleaved: machine load hits all alike
         direct.append(direct_analyzers(root, files))
         every.append(direct_analyzers(root, files, secrets=True))
-        runs.append(review(root, "--working", panel=True))
+        if other_command is None:
+            runs.append(review(root, "--working", panel=True))
+            continue
+        for mine in (turn % 2 == 0, turn % 2 == 1):  # which checkout goes first alternates
+            (runs if mine else other).append(review(root, "--working", panel=True,
+                                                    command=None if mine else other_command))
+    if other:
+        _ratios(f"the review of {compare}", other, every)
+        print("    and this checkout's:")
+    _ratios("review", runs, direct, every)
+
+
+def _ratios(label: str, runs: list[tuple[float, float]], *sides: list[tuple[float, float]]
+            ) -> None:
+    """The review's best time, its ratios to each direct side (the last: every analyzer),
+    and the median of each review ÷ the direct run of every analyzer beside it."""
+    direct, every = (sides[0], sides[-1]) if len(sides) > 1 else (None, sides[-1])
     (wall, cpu) = best(runs)
-    print(f"    review, the terminal panel drawn: {wall:.2f} s [{cpu:.2f} s CPU]")
-    for label, times in (("bandit + ruff", direct),
-                         ("bandit + ruff + the secrets scanner (all it runs)", every)):
+    print(f"    {label}, the terminal panel drawn: {wall:.2f} s [{cpu:.2f} s CPU]")
+    for side, times in (("bandit + ruff", direct),
+                        ("bandit + ruff + the secrets scanner (all it runs)", every)):
+        if times is None:
+            continue
         direct_wall, direct_cpu = best(times)
         target = "target ≤ 1.3 CPU" if times is every else "(for reference)"
-        print(f"    {label} directly {direct_wall:.2f} s [{direct_cpu:.2f} s CPU]: ratio "
+        print(f"    {side} directly {direct_wall:.2f} s [{direct_cpu:.2f} s CPU]: ratio "
               f"{wall / direct_wall:.2f} wall, {cpu / direct_cpu:.2f} CPU  {target}")
     # each review against the direct run just before it: a slow spell of the machine hits
     # both sides of a pair, where the best of each side may come from different spells
@@ -372,19 +396,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--source", default="click", help="installed package for (c)")
     parser.add_argument("--root", type=Path, help="run the reviews with reviewloop from here")
     parser.add_argument("--only", default="abcde", help="which parts to run, e.g. ab")
+    parser.add_argument("--compare", type=Path,
+                        help="(c): also review with reviewloop from this checkout, interleaved")
     args = parser.parse_args(argv)
     if args.root is not None:
         REVIEWLOOP[:] = [sys.executable, "-P", "-c", _FROM_ROOT, str(args.root.resolve())]
     # an installed wheel has its bytecode; an editable checkout under
     # PYTHONDONTWRITEBYTECODE would compile every module in every review
-    compileall.compile_dir(str(args.root or _HERE.parent / "reviewloop"), quiet=1)
+    for tree in (args.root or _HERE.parent, *([args.compare] if args.compare else [])):
+        compileall.compile_dir(str(tree / "reviewloop"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="reviewloop-big-") as tmp:
         if "a" in args.only:
             large_file(Path(tmp), args.repeats)
         if "b" in args.only:
             untracked_venv(Path(tmp), args.repeats)
         if "c" in args.only:
-            against_analyzers(Path(tmp), args.repeats, args.source)
+            against_analyzers(Path(tmp), args.repeats, args.source, args.compare)
         if "e" in args.only:
             huge_file(Path(tmp))
     if "d" in args.only:

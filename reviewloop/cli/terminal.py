@@ -8,7 +8,6 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
-from rich.prompt import Confirm
 from rich.text import Text
 
 from reviewloop.cli import ui
@@ -46,6 +45,8 @@ class Terminal:
     def ask(self, question: str, *, default: bool) -> bool | None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             return None
+        from rich.prompt import Confirm  # only a terminal's question loads it
+
         from reviewloop.cli.live import paused
 
         with paused():  # other runs of a wave may still be drawn live

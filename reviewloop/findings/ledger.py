@@ -68,7 +68,8 @@ class Suppression(BaseModel):
     """What silenced a finding: an inline comment, a baseline file, or a writer's
     `/reviewloop ignore` on the pull request; and who said so."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built when a finding is first suppressed, not at import (#41)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: Literal["inline", "baseline", "command"]
     # "app.py:12" for a comment, ".reviewloop-baseline.json" for a baseline file, the

@@ -27,7 +27,7 @@ _UNTRACKED = "untracked, left out of the review"
 class SkippedPath(BaseModel):
     """An untracked path left out of a working-tree snapshot (a folder ends with `/`)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built at the first left out
 
     path: str
     reason: str

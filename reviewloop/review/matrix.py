@@ -50,7 +50,8 @@ _NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000
 class FileCoverage(BaseModel):
     """One changed file's line of the matrix: each analyzer that applies, and its answer."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built when a report lists the matrix, not at import (#41)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     path: str
     analysed_by: list[str]  # `bandit (review-security)`

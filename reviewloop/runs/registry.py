@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -30,6 +29,9 @@ from reviewloop.errors import (
 from reviewloop.git.carry import Packed
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
+
+if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41)
+    import sqlite3
 
 STATE_DIR = ".reviewloop"
 OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
@@ -229,6 +231,8 @@ class Registry(RunStore):
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
+        import sqlite3
+
         conn = sqlite3.connect(self.path, timeout=30)
         conn.row_factory = sqlite3.Row
         try:
@@ -269,6 +273,8 @@ def store_damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreDamaged | Disk
     """The error to show for `exc` when it means the SQLite file at `path` is damaged (or a
     table in it has another shape than this reviewloop writes) or its disk is full; None for
     any other error."""
+    import sqlite3
+
     if is_disk_full(exc):
         return disk_full(exc, path)
     name = getattr(exc, "sqlite_errorname", "")

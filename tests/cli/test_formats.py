@@ -257,7 +257,7 @@ def test_bad_input_still_prints_its_error_when_quiet(tmp_path: Path):
 
 def console_script() -> str:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"reviewloop": "reviewloop.cli.app:main"}
+    assert scripts == {"reviewloop": "reviewloop.__main__:main"}
     found = shutil.which("reviewloop", path=str(Path(sys.executable).parent))
     assert found, "the reviewloop console script is not installed next to this Python"
     return found

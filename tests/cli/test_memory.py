@@ -59,3 +59,37 @@ def test_a_tuned_process_skips_the_collection_at_exit(setup: str, collected: boo
     done = subprocess.run([sys.executable, "-c", _CYCLE_AT_EXIT.format(setup=setup)],
                           capture_output=True, text=True, check=True)
     assert ("collected at exit" in done.stdout) is collected, done.stdout + done.stderr
+
+
+# Records the collector's thresholds when the command line's module is first looked for, then
+# loads the entry point (`python -m reviewloop` and the `reviewloop` script both start there).
+_THRESHOLDS_AT_CLI_IMPORT = """
+import gc, importlib.abc, json, sys
+
+seen = []
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "reviewloop.cli.app":
+            seen.append(gc.get_threshold())
+        return None
+
+sys.meta_path.insert(0, Watch())
+import reviewloop.__main__
+print(json.dumps(seen))
+"""
+
+
+def test_the_collector_is_tuned_before_the_command_line_loads() -> None:
+    import json
+    import subprocess
+    import sys
+    import tomllib
+
+    from tests.support.paths import ROOT
+
+    done = subprocess.run([sys.executable, "-c", _THRESHOLDS_AT_CLI_IMPORT], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert [tuple(t) for t in json.loads(done.stdout)] == [THRESHOLDS], done.stderr
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"reviewloop": "reviewloop.__main__:main"}  # the script starts there too
