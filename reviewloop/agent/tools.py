@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -262,6 +262,27 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
     }
 
 
+def allowed_text(allow: Sequence[str]) -> str:
+    """The allow list as `run_command`'s description says it, every entry's meaning kept:
+    entries sharing a first word as one (`npm test|run`), an entry its bare first word
+    already allows (`make *` after `make`: an entry allows every command it begins) left
+    out."""
+    groups: dict[str, list[str]] = {}
+    for entry in allow:
+        word, _, rest = entry.strip().partition(" ")
+        groups.setdefault(word, []).append(rest.strip())
+    shown = []
+    for word, rests in groups.items():
+        if "" in rests:
+            shown.append(word)
+            continue
+        plain = [r for r in rests if not any(ch in f"{word} {r}" for ch in "*?[|")]
+        shown += [f"{word} {r}" for r in rests if r not in plain]
+        if plain:
+            shown.append(f"{word} {'|'.join(dict.fromkeys(plain))}")
+    return ", ".join(shown)
+
+
 def reviewer_tools(ws: Workspace, log: ToolLog | None = None) -> list[BaseTool]:
     """Read-only tools for reviewers: fs_read, code, grep, glob."""
     tools = _read_tools(ws, log if log is not None else ToolLog())
@@ -284,7 +305,7 @@ def editor_tools(
         )
         return f"{head}\n{result.output_tail}"
 
-    allowed = ", ".join(policy.allow) if policy.allow else "any command not denied"
+    allowed = allowed_text(policy.allow) if policy.allow else "any command not denied"
     extra = [
         _as_tool(
             "write_file",
