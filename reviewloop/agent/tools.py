@@ -156,7 +156,7 @@ class _DirArgs(_Args):
 class _GlobArgs(_Args):
     pattern: str = Field(
         description="Glob from the root (`*` within one directory, `**/` any depth), e.g. "
-        "`**/*.py`, `src/**/test_*.ts`."
+        "`src/**/test_*.ts`."
     )
 
 
@@ -180,8 +180,8 @@ class _WriteArgs(_Args):
 class _EditArgs(_Args):
     path: str = Field(description="Path from the repository root.")
     old: str = Field(
-        description="Exact text to replace, with its whitespace; it must occur once: "
-        "include enough lines around it."
+        description="Exact text to replace, with its whitespace: include enough lines "
+        "around it to occur once."
     )
     new: str = Field(description="Text that replaces `old`.")
 
@@ -309,8 +309,8 @@ def editor_tools(
     extra = [
         _as_tool(
             "write_file",
-            "Create or overwrite a file with the whole content (directories made); to change "
-            "part of a file use edit_file.",
+            "Create or overwrite a file with its whole content (directories made); edit_file "
+            "changes part of one.",
             _WriteArgs, lambda **kw: write_file(ws, **kw, log=log), log,
         ),
         _as_tool(
@@ -321,8 +321,8 @@ def editor_tools(
         ),
         _as_tool(
             "run_command",
-            "Run a shell command (tests, linters, builds) in the repository root: its exit "
-            f"code and output's tail. Allowed: {allowed}. Redirection to files, shell "
+            "Run a shell command in the repository root: its exit code and output's tail. "
+            f"Allowed: {allowed}. Redirection to files, shell "
             "substitution and destructive commands are refused.",
             _CommandArgs, run, log,
         ),
