@@ -26,10 +26,10 @@ from reviewloop.implement.implementer import ImplementResult, edit_with_llm
 from reviewloop.review.submit import submit_tool
 
 # What the fixer does with each finding it is sent, in both forms of its rules.
-_FIX = ("read the code at its lines, then change it so the problem is gone, keeping the "
+_FIX = ("read the code at its lines and change it so the problem is gone, keeping the "
         "behaviour the task needs and the tests passing; change nothing else. Leave one you "
-        "are sure is wrong and say why in your final reply. When done, reply with a short "
-        "summary per finding id and no tool call.")
+        "are sure is wrong. When done, reply without a tool call: a short summary per "
+        "finding id, and why for any left.")
 
 # The fixer on its own (no reviewers' prefix before it).
 FIXER_RULES = ("You fix review findings in the repository you have tools for. For each: "
