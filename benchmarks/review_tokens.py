@@ -279,9 +279,9 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
         f"{billed(fix):,.0f} in {len(fix)} fixer call(s) ({reads} read the cache only, "
         f"{writes} wrote after reading); round 2 {billed(second):,.0f} in {len(second)} call(s)",
         ratio(f"{what}: fix step / round 1 billed", billed(fix) / one, target=0.25,
-              note=f"`{command}`"),
+              note=f"{billed(fix) / one:.3f}; `{command}`"),
         ratio(f"{what}: round 2 reviewers / round 1 billed", billed(second) / one,
-              target=0.15, note=f"`{command}`"),
+              target=0.15, note=f"{billed(second) / one:.3f}; `{command}`"),
         ratio(f"{what}: fix step + round 2 reviewers / round 1 billed (the second round as "
               "paid)", (billed(fix) + billed(second)) / one, note=f"`{command}`")]
 

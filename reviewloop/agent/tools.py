@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -156,7 +156,7 @@ class _DirArgs(_Args):
 class _GlobArgs(_Args):
     pattern: str = Field(
         description="Glob from the root (`*` within one directory, `**/` any depth), e.g. "
-        "`**/*.py`, `src/**/test_*.ts`."
+        "`src/**/test_*.ts`."
     )
 
 
@@ -180,8 +180,8 @@ class _WriteArgs(_Args):
 class _EditArgs(_Args):
     path: str = Field(description="Path from the repository root.")
     old: str = Field(
-        description="Exact text to replace, with its whitespace; it must occur once: "
-        "include enough lines around it."
+        description="Exact text to replace, with its whitespace: include enough lines "
+        "around it to occur once."
     )
     new: str = Field(description="Text that replaces `old`.")
 
@@ -262,6 +262,27 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
     }
 
 
+def allowed_text(allow: Sequence[str]) -> str:
+    """The allow list as `run_command`'s description says it, every entry's meaning kept:
+    entries sharing a first word as one (`npm test|run`), an entry its bare first word
+    already allows (`make *` after `make`: an entry allows every command it begins) left
+    out."""
+    groups: dict[str, list[str]] = {}
+    for entry in allow:
+        word, _, rest = entry.strip().partition(" ")
+        groups.setdefault(word, []).append(rest.strip())
+    shown = []
+    for word, rests in groups.items():
+        if "" in rests:
+            shown.append(word)
+            continue
+        plain = [r for r in rests if not any(ch in f"{word} {r}" for ch in "*?[|")]
+        shown += [f"{word} {r}" for r in rests if r not in plain]
+        if plain:
+            shown.append(f"{word} {'|'.join(dict.fromkeys(plain))}")
+    return ", ".join(shown)
+
+
 def reviewer_tools(ws: Workspace, log: ToolLog | None = None) -> list[BaseTool]:
     """Read-only tools for reviewers: fs_read, code, grep, glob."""
     tools = _read_tools(ws, log if log is not None else ToolLog())
@@ -284,12 +305,12 @@ def editor_tools(
         )
         return f"{head}\n{result.output_tail}"
 
-    allowed = ", ".join(policy.allow) if policy.allow else "any command not denied"
+    allowed = allowed_text(policy.allow) if policy.allow else "any command not denied"
     extra = [
         _as_tool(
             "write_file",
-            "Create or overwrite a file with the whole content (directories made); to change "
-            "part of a file use edit_file.",
+            "Create or overwrite a file with its whole content (directories made); edit_file "
+            "changes part of one.",
             _WriteArgs, lambda **kw: write_file(ws, **kw, log=log), log,
         ),
         _as_tool(
@@ -300,8 +321,8 @@ def editor_tools(
         ),
         _as_tool(
             "run_command",
-            "Run a shell command (tests, linters, builds) in the repository root: its exit "
-            f"code and output's tail. Allowed: {allowed}. Redirection to files, shell "
+            "Run a shell command in the repository root: its exit code and output's tail. "
+            f"Allowed: {allowed}. Redirection to files, shell "
             "substitution and destructive commands are refused.",
             _CommandArgs, run, log,
         ),

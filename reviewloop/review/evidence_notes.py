@@ -50,22 +50,27 @@ NOTES: dict[str, str] = {
 
 def evidence_section(findings: Sequence[Finding]) -> str:
     """The section, or "" without findings: per reviewer (in the order given) one short line
-    per problem, its places joined when an analyzer reported the same thing in several,
-    then a note for each of the reviewer's analyzers that has one."""
+    per problem, its places joined when an analyzer reported the same thing in several
+    (`a.py:3,9, b.py:4`: a path once per line), then a note for each of the reviewer's
+    analyzers that has one."""
     if not findings:
         return ""
-    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    groups: dict[str, dict[tuple[str, str], dict[str, list[str]]]] = {}
     for f in findings:
         lines = str(f.start_line) if f.end_line == f.start_line \
             else f"{f.start_line}-{f.end_line}"
-        places = groups.setdefault(f.agent, {}).setdefault((f.severity.value, f.title), [])
-        places.append(f"{f.file}:{lines}")
+        places = groups.setdefault(f.agent, {}).setdefault((f.severity.value, f.title), {})
+        places.setdefault(f.file, []).append(lines)
     out = HEADER
     for agent, problems in groups.items():
         out += f"\n## {agent}\n" + "".join(
-            f"- {severity} {', '.join(places)} {title}\n"
+            f"- {severity} {_places(places)} {title}\n"
             for (severity, title), places in problems.items()) + _notes(agent, findings)
     return out
+
+
+def _places(places: dict[str, list[str]]) -> str:
+    return ", ".join(f"{path}:{','.join(lines)}" for path, lines in places.items())
 
 
 def _notes(agent: str, findings: Sequence[Finding]) -> str:

@@ -14,6 +14,12 @@ a hunk whose changes are further apart is cut in two, each part with its own `@@
 (the line numbers recomputed, so the new file's line numbers stay exact; git's function
 name kept on the first part). A reviewer reads more around a change with its read-only
 tools when it needs to.
+
+A file the change writes whole (a new file: its one hunk starts at `-0,0`) is shown once
+under its `+++` line, marked `(all added, lines 1-N)`, without a `+` on each line and
+without its `@@ -0,0 +1,N @@` line: each of its lines is line i of the new file, in order
+(`ALL_ADDED`; the reviewers' rules say so). Its text is no longer marked line by line, so
+the diff goes between fences longer than any run of backticks in it (`fenced`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import re
 from reviewloop.memo import TextMemo
 
 CONTEXT = 1  # unchanged lines kept on each side of a change
+ALL_ADDED = " (all added, lines 1-{count})"  # after a whole new file's `+++` line
 
 _IMPLIED = ("new file mode 100644\n", "deleted file mode 100644\n")
 _HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)", re.DOTALL)
@@ -34,6 +41,15 @@ def shown(diff_text: str) -> str:
 
 
 _SHOWN: TextMemo[str] = TextMemo(keep=16)  # a round's chunks
+_TICKS = re.compile(r"`{3,}")
+
+
+def fenced(text: str, info: str = "diff") -> str:
+    """`text` between code fences no line of it can close: a new file's lines are shown
+    without a `+` before them, and one of them may be a fence of its own."""
+    longest = max((len(run) for run in _TICKS.findall(text)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence}{info}\n{text}{fence}"
 
 
 def _shown(diff_text: str) -> str:
@@ -41,6 +57,8 @@ def _shown(diff_text: str) -> str:
     header: list[str] | None = None  # the current file's header, until `+++` or a hunk
     hunk: list[str] = []  # the current hunk, its `@@` line first
     left = (0, 0)  # the current hunk's old and new lines still to come
+    plus = -1  # where in `out` the last `+++` header line is
+    first = False  # the current hunk follows its file's `+++` line
     for line in _lines(diff_text):
         if hunk and (max(left) > 0 or line.startswith("\\")) and not line.startswith(
                 "diff --git "):  # a hunk shorter than its header says ends at the next file
@@ -48,12 +66,13 @@ def _shown(diff_text: str) -> str:
             left = _after(left, line)
             continue
         if hunk:
-            out += _trimmed(hunk)
+            out += (_whole(out, hunk) if first else []) or _trimmed(hunk)
             hunk = []
         if line.startswith("@@") and (head := _HUNK.match(line)):
             out += header or []  # a header with no `+++` line: kept whole
             header = None
             hunk = [line]
+            first = plus == len(out) - 1
             left = (_count(head[2]), _count(head[4]))
         elif line.startswith("diff --git "):
             out += header or []
@@ -69,12 +88,29 @@ def _shown(diff_text: str) -> str:
             out += [h for h in header if not h.startswith("diff --git ")
                     and h not in _IMPLIED and not _repeats(h, line)]
             out.append(line)
+            plus = len(out) - 1
             header = None
         elif not (line.startswith("index ") and ".." in line[:60]):
             header.append(line)
     if hunk:
-        out += _trimmed(hunk)
+        out += (_whole(out, hunk) if first else []) or _trimmed(hunk)
     return "".join(out + (header or []))
+
+
+def _whole(out: list[str], hunk: list[str]) -> list[str]:
+    """A file written whole, its hunk right after its `+++` line (the last of `out`): that
+    line marked `ALL_ADDED` and its lines without their `+`; [] for any other hunk."""
+    head = _HUNK.match(hunk[0])
+    if head is None or head[1] != "0" or head[2] != "0" or not out[-1].endswith("\n"):
+        return []
+    body = hunk[1:]
+    if not all(line[:1] in ("+", "\\") for line in body):
+        return []
+    count = sum(1 for line in body if line[:1] == "+")
+    if count != _count(head[4]):
+        return []
+    out[-1] = out[-1][:-1] + ALL_ADDED.format(count=count) + "\n"
+    return [line[1:] if line[:1] == "+" else line for line in body]
 
 
 def _lines(text: str) -> list[str]:

@@ -49,6 +49,7 @@ from reviewloop.review.material import (
     load_material,
     unread_evidence,
 )
+from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
@@ -141,7 +142,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
         redact_around(round_prompt(_input(ask.round, chunk, context, ask.addressed,
                                           setup.steering,
                                           _shared_evidence(setup, evidence, chunk))),
-                      _shown_diff(ask.round, chunk))
+                      _shown_diff(chunk))
     recorded = (*unread_evidence(evidence, plan.chunks),
                 *located(classified.flags, setup.workspace.root))
     material = RoundMaterial(round=ask.round, chunks=plan.chunks, skipped=plan.skipped,
@@ -257,12 +258,10 @@ def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
                  if f.file in paths)
 
 
-def _shown_diff(round_no: int, chunk: Chunk) -> str:
-    """The chunk's diff as the round's prompt shows it, between its fences: redacted file by
+def _shown_diff(chunk: Chunk) -> str:
+    """The chunk's diff as the round's prompt shows it, with its fences: redacted file by
     file when the chunks were planned, so the prompt's redaction need not scan it again."""
-    alone = round_prompt(ReviewInput(round=round_no, diff_text=chunk.diff))
-    start, end = alone.find("```diff\n"), alone.rfind("```")
-    return alone[start:end + 3] if 0 <= start < end else ""
+    return fenced(shown(chunk.diff))
 
 
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,

@@ -29,7 +29,7 @@ _SAID = {
                 "ship. should_fix: worth fixing now. nit: taste; reported, never fixed.",
     "file": "Repository path, no a/ or b/ prefix, e.g. 'src/app/db.py'.",
     "start_line": "First line of the problem in the NEW file.",
-    "end_line": "Last line of the problem, not before start_line.",
+    "end_line": "Last line of the problem, >= start_line.",
     "title": "What is wrong, e.g. 'SQL built with an f-string from request data'.",
     "rationale": "Why it matters here: the failure, attack or cost, with the evidence seen.",
     "suggestion": "How to fix it, in prose; omit when the replacement says it.",

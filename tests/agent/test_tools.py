@@ -9,6 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.agent.tools import (
     MAX_GREP_MATCHES,
@@ -17,6 +19,7 @@ from reviewloop.agent.tools import (
     ToolLog,
     ToolRefused,
     Workspace,
+    allowed_text,
     code,
     edit_file,
     editor_tools,
@@ -221,6 +224,31 @@ def test_tool_names_and_schemas(ws: Workspace):
         assert len(tool.description) > 30
         assert all(spec.get("description") for spec in tool.args.values()), tool.name
     assert "pytest" in tools_by_name(editors)["run_command"].description
+
+
+def test_the_allow_list_is_said_in_fewer_words():
+    """`run_command`'s description is in every call of a run (the reviewers declare the
+    fixer's tools to share its cache): entries sharing a first word are said once."""
+    from reviewloop.policy.commands import DEFAULT_ALLOW
+
+    text = allowed_text(DEFAULT_ALLOW)
+    assert "npm test|run" in text and "git status|diff|log|show" in text
+    assert "make *" not in text and ", make," in text  # `make` allows every make command
+    assert len(text) <= 0.75 * len(", ".join(DEFAULT_ALLOW))  # 297 of 412 characters
+
+
+@given(st.lists(st.sampled_from(["pytest", "npm test", "npm run", "make", "make *", "go vet",
+                                 "go test", "cargo fmt --check", "cargo test", "tox -e py*"]),
+                min_size=1, unique=True))
+def test_the_allow_list_said_shorter_allows_what_it_did(allow: list[str]):
+    """Read back (`a b|c` is `a b`, `a c`), the text allows exactly the commands the list
+    allows: every entry is there or begins with an entry that is."""
+    said = set()
+    for item in allowed_text(allow).split(", "):
+        word, _, rest = item.partition(" ")
+        said |= {f"{word} {r}".strip() for r in rest.split("|")} if "*" not in rest else {item}
+    assert said <= set(allow)
+    assert all(entry in said or entry.split()[0] in said for entry in allow)
 
 
 def test_tools_invoked_like_an_agent(ws: Workspace, repo: Path, outside: Path):

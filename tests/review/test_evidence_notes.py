@@ -50,3 +50,15 @@ def test_the_personas_no_longer_carry_what_the_notes_say(tmp_path: Path):
                    "typescript-eslint"):
         assert phrase not in prompts
         assert any(phrase in note for note in NOTES.values())
+
+
+def test_a_problem_in_several_places_names_each_file_once():
+    """One line per problem, a path once on it (#41: at 1k lines the same file was named
+    again for each line of it)."""
+    text = evidence_section((
+        flagged("review-performance", "ruff-performance", 5, "PERF401"),
+        flagged("review-performance", "ruff-performance", 9, "PERF401"),
+        flagged("review-performance", "ruff-performance", 2, "PERF401").model_copy(
+            update={"file": "lib.js"}),
+        flagged("review-performance", "ruff-performance", 12, "PERF401")))
+    assert text.endswith("## review-performance\n- nit app.js:5,9,12, lib.js:2 PERF401\n")

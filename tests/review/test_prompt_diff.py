@@ -1,14 +1,17 @@
 """The diff as reviewers read it: the header lines that repeat `+++` left out, every changed
-line kept with one unchanged line on each side, hunks cut where changes are further apart."""
+line kept with one unchanged line on each side, hunks cut where changes are further apart, a
+file written whole shown once without a `+` on each line."""
 
 from __future__ import annotations
 
 import difflib
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewloop.review.prompt_diff import CONTEXT, shown
+from reviewloop.git.diff import parse_diff
+from reviewloop.review.prompt_diff import CONTEXT, fenced, shown
 
 NEW = """diff --git a/app.py b/app.py
 new file mode 100644
@@ -40,9 +43,25 @@ Binary files /dev/null and b/logo.png differ
 """
 
 
-def test_a_new_file_keeps_every_added_line_and_its_hunk_from_nothing():
+def test_a_new_file_is_shown_whole_under_its_name_without_a_plus_on_each_line():
     # `+++ x` is an added line `++ x`, not a header: only headers lose lines
-    assert shown(NEW) == "+++ b/app.py\n@@ -0,0 +1,2 @@\n+import os\n+++ x\n"
+    assert shown(NEW) == "+++ b/app.py (all added, lines 1-2)\nimport os\n++ x\n"
+    one = NEW.replace("@@ -0,0 +1,2 @@\n+import os\n", "@@ -0,0 +1 @@\n").replace(
+        "+++ x\n", "+x\n\\ No newline at end of file\n")
+    assert shown(one) == "+++ b/app.py (all added, lines 1-1)\nx\n\\ No newline at end of file\n"
+
+
+def test_a_file_that_was_empty_is_shown_whole_too_a_mixed_hunk_from_nothing_is_not():
+    emptied = "--- a/e\n+++ b/e\n@@ -0,0 +1,2 @@\n+a\n+b\n"
+    assert shown(emptied) == "+++ b/e (all added, lines 1-2)\na\nb\n"
+    odd = "--- a/e\n+++ b/e\n@@ -0,0 +1,2 @@\n+a\n b\n"  # not git's: kept as a hunk
+    assert shown(odd) == odd.removeprefix("--- a/e\n")
+
+
+def test_the_fence_outlasts_any_run_of_backticks_in_the_diff():
+    assert fenced("+x\n") == "```diff\n+x\n```"
+    assert fenced("+++ b/r.md (all added, lines 1-1)\n````\n") == (
+        "`````diff\n+++ b/r.md (all added, lines 1-1)\n````\n`````")
 
 
 def test_a_modified_file_loses_its_git_index_and_repeated_minus_lines_only():
@@ -107,4 +126,83 @@ def test_the_hunks_are_a_diff_with_fewer_context_lines(old: list[str], new: list
     a, b = [f"{c}\n" for c in old], [f"{c}\n" for c in new]
     wide = "".join(difflib.unified_diff(a, b, "a/f", "b/f", n=3))
     narrow = "".join(difflib.unified_diff(a, b, "a/f", "b/f", n=CONTEXT))
-    assert shown(wide) == narrow.replace("--- a/f\n", "", 1)
+    if a or not b:
+        assert shown(wide) == narrow.replace("--- a/f\n", "", 1)
+    else:  # a file written whole
+        assert shown(wide) == f"+++ b/f (all added, lines 1-{len(b)})\n" + "".join(b)
+
+
+# Lines a reviewer may meet in a file, header look-alikes and fences among them.
+_LINE = st.sampled_from(["a", "b", "", " c", "+d", "-e", "+++ b/f (all added, lines 1-1)",
+                         "@@ -1 +1 @@", "--- a/x", "diff --git a/x b/x", "\\ no", "```",
+                         "f\x0cg", "h\r"])
+_FILE = st.tuples(st.sampled_from(["f.py", "docs/r.md", "x y.txt"]),
+                  st.lists(_LINE, max_size=12), st.lists(_LINE, max_size=12), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FILE, min_size=1, max_size=4, unique_by=lambda f: f[0]))
+def test_the_shown_diff_round_trips_to_the_same_added_and_removed_lines(files):
+    """Read back as a reviewer reads it (the `+++` line, `@@` counts, or `lines 1-N`), the
+    shown diff holds every added line with its new-file number and every removed line with
+    its old-file number, exactly as git's diff does (`parse_diff`, which the findings' line
+    checks use): nothing a reviewer cites is lost or renumbered."""
+    diff = "".join(_git_diff(*file) for file in files)
+    assert _read(shown(diff)) == _truth(diff)
+
+
+def _git_diff(path: str, old: list[str], new: list[str], created: bool) -> str:
+    a = [] if created else [f"{line}\n" for line in old]
+    b = [f"{line}\n" for line in new]
+    body = "".join(difflib.unified_diff(a, b, n=3))
+    if not body:
+        return ""
+    body = body[body.index("@@"):]
+    head = (f"diff --git a/{path} b/{path}\n" + ("new file mode 100644\n--- /dev/null\n"
+            if created else f"--- a/{path}\n") + f"+++ b/{path}\n")
+    return head + body
+
+
+def _truth(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]]:
+    out = {}
+    for f in parse_diff(diff).files:
+        added = [(a.line, a.text) for a in f.added]
+        out[f.path] = (added, _read(diff)[f.path][1])
+    return out
+
+
+def _read(text: str) -> dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]]:
+    """(added (new line, text), removed (old line, text)) per file of a diff as shown."""
+    out: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
+    lines = [line.removesuffix("\r") for line in text.split("\n")[:-1]]  # as parse_diff
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.startswith("+++ "):
+            continue
+        whole = re.fullmatch(r"\+\+\+ b/(.*) \(all added, lines 1-(\d+)\)", line)
+        path = whole[1] if whole else line[6:]
+        added, removed = out.setdefault(path, ([], []))
+        if whole:
+            added += [(n + 1, lines[i + n]) for n in range(int(whole[2]))]
+            i += int(whole[2])
+        while i < len(lines) and (hunk := re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@",
+                                                   lines[i])):
+            old_no, new_no = int(hunk[1]) - (hunk[2] != "0"), int(hunk[3]) - (hunk[4] != "0")
+            left = [int(hunk[2] or 1), int(hunk[4] or 1)]
+            i += 1
+            while i < len(lines) and (max(left) > 0 or lines[i].startswith("\\")):
+                kind, body = lines[i][:1], lines[i][1:]
+                i += 1
+                if kind == "\\":
+                    continue
+                if kind != "+":
+                    old_no, left[0] = old_no + 1, left[0] - 1
+                if kind != "-":
+                    new_no, left[1] = new_no + 1, left[1] - 1
+                if kind == "+":
+                    added.append((new_no, body))
+                elif kind == "-":
+                    removed.append((old_no, body))
+    return out

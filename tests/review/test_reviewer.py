@@ -296,15 +296,18 @@ def test_documentation_is_not_for_the_performance_and_test_quality_reviewers(
 def test_a_re_review_says_what_to_judge_in_few_words() -> None:
     """Round 2's material is written once and read by every re-reviewer, and a re-review
     is mostly the fix's diff: its instructions are the few words it needs, in the round's
-    cached part, before the findings and the fix."""
+    cached part, then the findings and the fix with no heading of their own (#41: 76
+    characters less)."""
     fixed = Finding.from_draft(FindingDraft(
         severity=Severity.SHOULD_FIX, file="app.py", start_line=2, end_line=2,
         title="shell from input", rationale="r", confidence=0.9), agent="review-security")
     text = shared_prompt(ReviewInput(round=2, diff_text=DIFF, addressed=[fixed]))
-    said = text[text.index("# Re-review, round 2"):text.index("## Findings the fix addressed")]
+    said = text[text.index("# Re-review, round 2"):text.index("- should_fix")]
     assert "Review ONLY the fix" in said and "did not resolve" in said
-    assert len(said) <= 220  # was 330
-    assert "- should_fix app.py:2 shell from input\n" in text and "+os.system(input())" in text
+    assert len(said) <= 200  # was 330, then 220 with headings before the findings and fix
+    assert "## " not in text[text.index("# Re-review"):]
+    assert text.index("- should_fix app.py:2 shell from input\n") < text.index("```diff\n")
+    assert "\nos.system(input())\n" in text  # a new file: its lines shown without `+`
     assert "(id " not in text  # the finding's id is the fixer's, not the re-reviewer's
 
 
