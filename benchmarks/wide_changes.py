@@ -2,6 +2,8 @@
 one with about 1,500 findings, against the analyzers it runs, run directly on the same files.
 
     python benchmarks/wide_changes.py [--files 5000] [--findings 1512] [--repeats 3]
+    python benchmarks/wide_changes.py --findings 0   # the wide change alone (--files 0: the
+                                                     # findings alone)
 
 Each review is a `reviewloop review --base main --head feature` subprocess as a user runs it:
 offline (no model), the terminal panel drawn (colour forced, 120 columns). Its CPU is the
@@ -94,15 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(str(_HERE.parent / "reviewloop"), quiet=1)
     ok = True
     with tempfile.TemporaryDirectory(prefix="reviewloop-wide-") as tmp:
-        root = new_repo(Path(tmp) / "files")
-        files = change(root, args.files, _PLAIN)
-        ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
-                      TARGETS["files"])
-        root = new_repo(Path(tmp) / "findings")
-        # about 7 findings a file once triaged: enough files for the asked-for count
-        files = change(root, max(1, args.findings // 7), _NOISY)
-        ok &= measure(f"a change of {len(files)} files with about {args.findings:,} findings",
-                      root, files, args.repeats, TARGETS["findings"])
+        if args.files:
+            root = new_repo(Path(tmp) / "files")
+            files = change(root, args.files, _PLAIN)
+            ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
+                          TARGETS["files"])
+        if args.findings:
+            root = new_repo(Path(tmp) / "findings")
+            # about 7 findings a file once triaged: enough files for the asked-for count
+            files = change(root, max(1, args.findings // 7), _NOISY)
+            ok &= measure(f"a change of {len(files)} files with about {args.findings:,} "
+                          "findings", root, files, args.repeats, TARGETS["findings"])
     return 0 if ok else 1
 
 

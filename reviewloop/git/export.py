@@ -24,8 +24,9 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
         mode, kind, sha, length = meta.split()
         if kind == "blob" and mode in ("100644", "100755"):
             files.append((path, sha, int(length)))
-    for folder in sorted({(dest / path).parent for path, _, _ in files}):
-        folder.mkdir(parents=True, exist_ok=True)
+    base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
+    for folder in sorted({os.path.dirname(os.path.join(base, path)) for path, _, _ in files}):
+        os.makedirs(folder, exist_ok=True)
     small = [(path, sha) for path, sha, size in files if size <= MAX_FILE_BYTES]
     if small:
         _batch(cmd, options, small, dest)
@@ -48,8 +49,10 @@ def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, s
                                   daemon=True)
         writer.start()
         try:
+            base = os.fspath(dest)
             for path, sha in files:
-                (dest / path).write_bytes(_answer(proc.stdout, sha))
+                with open(os.path.join(base, path), "wb") as out:
+                    out.write(_answer(proc.stdout, sha))
         except BaseException:
             proc.kill()  # git may be blocked on a full pipe, and the writer behind it
             raise

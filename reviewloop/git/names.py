@@ -15,6 +15,7 @@ share a text form (`a\\xff.py`, a UTF-8 name with a backslash, is `a\\\\xff.py`)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 # a byte surrogateescape decoding gives for what is not UTF-8: U+DC80..U+DCFF
@@ -62,6 +63,7 @@ def under(root: Path, path: str) -> Path:
     return root / on_disk(path)
 
 
+@lru_cache(maxsize=65_536)  # the rules by name ask it of every changed file, ~8 times each
 def posix_parts(path: str) -> tuple[str, ...]:
     """`PurePosixPath(path).parts`, without building one: the rules by name (vendored,
     generated, built output) ask it of every changed file, and a 5,000-file change made

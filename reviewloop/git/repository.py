@@ -64,6 +64,7 @@ class Repository:
         self._git_paths: dict[str, Path] = {}
         self._commits: set[str] = set()
         self._empty: str | None = None
+        self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
     @property
     def root(self) -> Path:
@@ -120,9 +121,19 @@ class Repository:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
         and submodules are left out); return their repo-relative paths."""
         rel = self._paths(paths)
-        out = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "",
-                        "--", *rel) if rel else ""
+        out = self.tree_listing(rev) if rel == ["."] else self.git(
+            "ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "", "--",
+            *rel) if rel else ""
         return [shown(p) for p in write_blobs(self._cmd, out, dest, _GLOBAL)]
+
+    def tree_listing(self, rev: str) -> str:
+        """`git ls-tree -r -z -l` of all of commit `rev`; the last commit's kept (a review
+        sizes its head's files, then exports them: one listing, 0.05 s at 5,000 files)."""
+        commit = self._commit(rev) or ""
+        if self._listing[0] != commit or not commit:
+            self._listing = (commit, self.git("ls-tree", "-r", "-z", "-l", "--full-tree",
+                                              commit, "--", "."))
+        return self._listing[1]
 
     # -- diffs ----------------------------------------------------------------------------
 

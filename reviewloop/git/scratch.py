@@ -22,7 +22,7 @@ SPARE = 256 << 20  # bytes left free in it beyond twice the export
 
 def tree_bytes(repo: Repository, rev: str) -> int:
     """The bytes of the regular files of commit `rev` (what `export_files` writes)."""
-    listing = repo.git("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", rev)
+    listing = repo.tree_listing(rev)  # the export that follows lists it again from memory
     total = 0
     for record in listing.split("\0"):
         meta = record.partition("\t")[0].split()

@@ -130,10 +130,12 @@ class GlobIndex:
                 self._always.append(at)
             else:
                 self._by_name.setdefault(name, []).append(at)
+        self._wild = tuple(patterns[at] for at in self._always)
 
     def candidates(self, path: str) -> list[int]:
-        """The indexes of the patterns `path` may match, ascending."""
-        found = list(self._always)
+        """The indexes of the patterns `path` may match, ascending (the ones tried for every
+        path only when one of them matches it: asked of them at once, `matches_any`)."""
+        found = list(self._always) if self._wild and matches_any(self._wild, path) else []
         for name in set(_posix(path).split("/")):
             found += self._by_name.get(name, ())
         return sorted(found)

@@ -132,29 +132,48 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 
     `extra` carries what only the repository knows: its configured hooks folder, the
     reviewer folders its settings name."""
-    return _lever(path, tuple(extra))
+    return _lever(path, _Levers.of(tuple(extra)))
 
 
 @functools.lru_cache(maxsize=65_536)  # asked about every changed file by several checks
-def _lever(path: str, extra: tuple[Lever, ...]) -> Lever | None:
-    levers, index = _indexed(extra)
+def _lever(path: str, extra: _Levers) -> Lever | None:
+    levers, index = extra.indexed
     for at in index.candidates(path):  # the ~150 globs narrowed by the path's names
         if globs.matches(levers[at].glob, path):
             return levers[at]
     return None
 
 
-def _indexed(extra: tuple[Lever, ...]) -> tuple[tuple[Lever, ...], globs.GlobIndex]:
-    """`extra` then `LEVERS`, and their index; built once for each `extra` (the same tuple
-    object each time: the tools' levers, `checks.suppressions.config_files`), as hashing
-    ~150 levers to look one up would cost what the index saves."""
-    found = _INDEXES.get(id(extra))
-    if found is None or found[0] is not extra:
+class _Levers:
+    """`extra` as the cache's key: equal for equal levers, its hash computed once (hashing
+    ~30 levers for each path asked was a third of the question's cost), with `extra` then
+    `LEVERS` and their index, built once."""
+
+    __slots__ = ("_hash", "extra", "indexed")
+
+    def __init__(self, extra: tuple[Lever, ...]):
+        self.extra = extra
+        self._hash = hash(extra)
         levers = (*extra, *LEVERS)
-        found = _INDEXES[id(extra)] = (extra, levers, globs.GlobIndex([x.glob for x in levers]))
-        while len(_INDEXES) > 8:
-            del _INDEXES[next(iter(_INDEXES))]
-    return found[1], found[2]
+        self.indexed = (levers, globs.GlobIndex([x.glob for x in levers]))
+
+    @classmethod
+    def of(cls, extra: tuple[Lever, ...]) -> _Levers:
+        """The key for `extra`, made once for each tuple object (the same one each time: the
+        tools' levers, `checks.suppressions.config_files`)."""
+        found = _KEYS.get(id(extra))
+        if found is None or found.extra is not extra:
+            found = _KEYS[id(extra)] = cls(extra)
+            while len(_KEYS) > 8:
+                del _KEYS[next(iter(_KEYS))]
+        return found
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Levers) and (other.extra is self.extra
+                                               or other.extra == self.extra)
 
 
-_INDEXES: dict[int, tuple[tuple[Lever, ...], tuple[Lever, ...], globs.GlobIndex]] = {}
+_KEYS: dict[int, _Levers] = {}

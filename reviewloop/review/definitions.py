@@ -91,7 +91,23 @@ class AgentDefinition:
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
-        return _in_scope(self.include, self.exclude, path)
+        answers = self._scope_answers
+        found = answers.get(path)
+        if found is None:
+            if len(answers) >= _REMEMBERED:
+                answers.clear()
+            found = answers[path] = _in_scope(self.include, self.exclude, path)
+        return found
+
+    @functools.cached_property
+    def _scope_answers(self) -> dict[str | PurePath, bool]:
+        """This reviewer's answers by path: a round asks each changed file's again and
+        again (every analyzer's scope, every chunk, every input), and the shared cache's key
+        hashes the reviewer's ~30 globs each time (65,000 asks at 5,000 files)."""
+        return {}
+
+
+_REMEMBERED = 65_536  # answers a reviewer keeps
 
 
 # A round asks every reviewer's scope about every changed file many times over (chunks,

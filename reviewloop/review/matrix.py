@@ -20,7 +20,6 @@ submodule, or a file outside every reviewer's scope, which the trusted configura
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -30,7 +29,6 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
-from reviewloop.git.names import under
 from reviewloop.review.readable import MAX_ANALYZED_BYTES, TOO_LARGE, Readability
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
@@ -65,18 +63,20 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     files = [f for f in written if not _NOT_A_FILE.search(_header(f.text))]
-    gaps = {f.path: why for f in files if (why := _gap(readable, root, f)) is not None}
+    gaps = {f.path: why for f in files if (why := _gap(readable, f)) is not None}
     links = {f.path: why for f in written if (why := _link_into_code(f)) is not None}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links))),
                   unread={**gaps, **links})
 
 
-def _gap(readable: Readability, root: Path, diff: FileDiff) -> str | None:
+def _gap(readable: Readability, diff: FileDiff) -> str | None:
     path = diff.path
-    try:
-        size = os.lstat(under(root, path)).st_size
-    except (OSError, ValueError):  # not there (ValueError: a NUL in the name)
+    try:  # the answer the review's other steps had (one `lstat` a file, not two)
+        there, size = readable.check(path)[0], readable.size(path)
+    except OSError:  # anything but "not there" (which is an answer): as it was, not found
+        return _NOT_FOUND
+    if not there:
         return _NOT_FOUND
     if size > MAX_ANALYZED_BYTES:
         reason = readable.analyzable(path)

@@ -26,8 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.git.languages import head, is_binary, language
+from reviewloop.git.languages import BINARY_PROBE, head, is_binary, language
 from reviewloop.git.names import on_disk
+from reviewloop.git.reads import batched, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -106,10 +107,9 @@ class Readability:
         exists, reason = self.check(path)
         if reason is not None or not exists:
             return ""
-        try:
-            with open(os.path.join(self._root, on_disk(path)), encoding="utf-8",
-                      errors="replace") as handle:
-                return handle.read(limit)
+        try:  # in a batch, the one read of the file the other steps share (`git.reads`)
+            return read_text(self._root, os.path.join(self._root, on_disk(path)), "replace",
+                             limit)
         except (FileNotFoundError, NotADirectoryError):  # gone since it was asked
             return ""
 
@@ -146,7 +146,7 @@ class Readability:
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, "not a regular file")
-        return _content(full, path, info)
+        return _content(full, path, info, self._root)
 
     def _inside(self, path: str) -> bool:
         """Whether `path`, not a link itself, really is inside the repository: its folder's
@@ -171,7 +171,7 @@ class Readability:
         return self._folders[folder]
 
 
-def _content(full: str, path: str, info: os.stat_result) -> _Answer:
+def _content(full: str, path: str, info: os.stat_result, root: str) -> _Answer:
     """What a regular file's content says (binary, its language, too large), remembered by
     the file's identity and change times: a round asks about each changed file from half a
     dozen places, and the next round again unless a fix rewrote it."""
@@ -179,7 +179,7 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     with _LOCK:
         answer = _CONTENT.get(key)
     if answer is None:
-        answer = _read_content(full, path, info.st_size)
+        answer = _read_content(full, path, info.st_size, root)
         with _LOCK:  # parallel reviewers ask at once
             _CONTENT[key] = answer
             if len(_CONTENT) > _REMEMBERED:
@@ -187,8 +187,8 @@ def _content(full: str, path: str, info: os.stat_result) -> _Answer:
     return answer
 
 
-def _read_content(full: str, path: str, size: int) -> _Answer:
-    start = head(full)
+def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
+    start = _start(full, size, root)
     if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
         return _Answer(True, BINARY_REASON, size)
     known = language(path, start)
@@ -196,6 +196,17 @@ def _read_content(full: str, path: str, size: int) -> _Answer:
         return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
                              f"{MAX_ANALYZED_BYTES:,})", size, known)
     return _Answer(True, None, size, known)
+
+
+def _start(full: str, size: int, root: str) -> bytes:
+    """The file's first bytes (`git.languages.head`); in a batch, from the one read of the
+    whole file that the steps reading it share (`git.reads`), when a model could read it."""
+    if size > MAX_PROMPT_BYTES or not batched(root):
+        return head(full)
+    try:
+        return read_bytes(root, full)[:BINARY_PROBE]
+    except OSError:
+        return b""
 
 
 _REMEMBERED = 65_536  # files' answers: a few MB at most
@@ -213,7 +224,8 @@ def one_batch(root: Path) -> Iterator[None]:
     outer = _BATCHES.get(key)
     _BATCHES[key] = outer or Readability(root)
     try:
-        yield
+        with one_read(root):  # and each changed file's content read once (`git.reads`)
+            yield
     finally:
         if outer is None:
             del _BATCHES[key]

@@ -10,6 +10,7 @@ import pytest
 from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.schema import Severity
 from reviewloop.git.changes import Version
+from reviewloop.policy.lever_files import Lever, LeverKind, lever
 from reviewloop.policy.levers import (
     ApprovalRefused,
     Contents,
@@ -118,3 +119,20 @@ def test_a_settings_file_made_a_symlink_is_refused():
                           tools=TOOLS)
     assert [(w.path, w.change) for w in report.refused] == [
         (".reviewloop.toml", "made a symlink"), ("pyproject.toml", "made a symlink")]
+
+
+def test_a_lever_is_the_first_match_of_extra_then_the_list_whatever_holds_the_levers() -> None:
+    """`lever_files.lever` remembers its answers by the levers' content (their hash taken
+    once, `_Levers`): a list, an equal tuple and the same tuple answer alike, and levers of
+    another content are not answered from them."""
+    mine = (Lever("*.tool", LeverKind.SUPPRESSION, "tool"),
+            Lever("/.vscode/tasks.json", LeverKind.HOOK, "mine"))
+    for extra in (mine, tuple(mine), list(mine), mine):
+        assert lever("a/b.tool", extra) == mine[0]
+        assert lever(".vscode/tasks.json", extra) == mine[1]  # before the list's own
+        assert lever("src/app.py", extra) is None
+    assert lever(".vscode/tasks.json").owner == "editors"
+    assert lever("a/b.tool") is None
+    other = (Lever("*.tool", LeverKind.CONFIG, "other"),)
+    assert lever("a/b.tool", other) == other[0]
+    assert lever("x.code-workspace", other).owner == "editors"  # a wildcard of the list

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -487,3 +488,18 @@ def test_byte_order_mark_and_null_description_are_tolerated(tmp_path):
                     encoding="utf-8")
     agent = load_file(path)
     assert (agent.name, agent.description) == ("review-bom", "")
+
+
+def test_a_reviewer_s_scope_answers_are_its_globs_answers_asked_once() -> None:
+    """A reviewer keeps its scope's answers by path (a round asks each changed file's many
+    times): the same answers as its globs give, and a copy with other globs has its own."""
+    agent = AgentDefinition(name="docs", prompt="p", include=("*.md", "docs/**"),
+                            exclude=("docs/private/**",))
+    paths = ["README.md", "src/a.py", "docs/x.txt", "docs/private/y.md", "a/b/c.md"]
+    expected = [True, False, True, False, True]
+    assert [agent.applies_to(p) for p in paths] == expected
+    assert [agent.applies_to(p) for p in reversed(paths)] == expected[::-1]
+    narrower = replace(agent, include=("docs/**",))
+    assert [narrower.applies_to(p) for p in paths] == [False, False, True, False, False]
+    assert [agent.applies_to(p) for p in paths] == expected
+    assert narrower == replace(agent, include=("docs/**",))  # its answers are no field

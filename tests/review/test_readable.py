@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.suppressions.files import tree_text
+from reviewloop.git.reads import read_text
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
     SENSITIVE_REASON,
     SYMLINK_REASON,
     Readability,
+    one_batch,
     skipped_files,
     skipped_reason,
     unreadable_reason,
@@ -141,3 +144,22 @@ def test_a_review_asks_the_file_system_about_each_changed_file_once(
     assert {path for _, path in asked} >= {*(f"m{i}.py" for i in range(6)), "notes.md"}
     assert set(asked.values()) == {1}, asked
     assert readable._BATCHES == {}  # closed with the review
+
+
+def test_a_batch_reads_each_changed_file_once_for_every_step_that_reads_it(
+        tmp_path: Path) -> None:
+    """Inside `one_batch` the readability probe, the classification's start of a file, the
+    suppressions' lines and the test-change check read one copy of the file (`git.reads`):
+    at 5,000 files that was four opens a file. Outside it each reads the file system."""
+    (tmp_path / "pkg").mkdir()
+    path = tmp_path / "pkg" / "mod.py"
+    path.write_bytes(b'"""Doc."""\r\nx = 1  # noqa\r\n')
+    with one_batch(tmp_path):
+        files = Readability.of(tmp_path)
+        assert files.readable("pkg/mod.py") and files.language("pkg/mod.py") == "python"
+        path.write_bytes(b"changed\n")  # a batch's tree does not change: this one did
+        assert files.text_start("pkg/mod.py", 10) == '"""Doc."""'
+        assert tree_text(tmp_path, "pkg/mod.py") == '"""Doc."""\nx = 1  # noqa\n'
+        assert read_text(tmp_path, str(path)) == '"""Doc."""\nx = 1  # noqa\n'
+    assert tree_text(tmp_path, "pkg/mod.py") == "changed\n"
+    assert Readability.of(tmp_path).text_start("pkg/mod.py", 4) == "chan"

@@ -26,6 +26,7 @@ from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
 from reviewloop.git.names import on_disk, posix_name, posix_parts, posix_suffix
+from reviewloop.git.reads import read_text
 
 NAME = "test-changes"
 RULE = "no-test-change"
@@ -83,8 +84,7 @@ class TestChanges:
 def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
     try:
         full = os.path.join(ctx.root, *posix_parts(on_disk(diff.path)))  # `under`'s file
-        with open(full, encoding="utf-8") as handle:  # without a Path a file
-            text = handle.read()
+        text = read_text(ctx.root, full)  # in a review, the one read others share
     except (OSError, UnicodeDecodeError):
         return True  # unreadable here: judged as a change
     return changes_behaviour(diff, text)

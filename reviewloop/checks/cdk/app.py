@@ -48,7 +48,7 @@ class CdkApp:
 
     def relevant(self, changed: Iterable[str]) -> bool:
         """Whether any of the changed files can change what this app synthesizes."""
-        return any(self.owns(p) and is_source(p) for p in changed)
+        return any(is_source(p) and self.owns(p) for p in changed)
 
 
 def is_source(path: str) -> bool:
@@ -58,18 +58,33 @@ def is_source(path: str) -> bool:
 
 def find_apps(root: Path, changed: Iterable[str] = ()) -> list[CdkApp]:
     """The CDK apps of the tree: the root's, and any whose folder holds a changed file."""
-    folders = {""}
-    for path in changed:
-        parents = PurePosixPath(path).parents
-        folders.update(p.as_posix() for p in parents if p.as_posix() != ".")
     found = []
-    for folder in sorted(folders):
+    for folder in sorted(folders_of(changed)):
         if "node_modules" in PurePosixPath(folder).parts:
             continue
         config = (root / folder / CDK_JSON) if folder else root / CDK_JSON
         if config.is_file():
             found.append(CdkApp(folder, _problem(root, folder, config)))
     return found
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """"" and every folder above each of `paths` (`PurePosixPath.parents`, "." left out),
+    one `Path` a folder, not a file: asked of every changed file by two analyzers."""
+    folders = {""}
+    seen: set[str] = set()  # folders whose parents are in `folders` already
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if folder[:1] not in ("", "/") and folder[-1] != "/" and name not in ("", "."):
+            if folder in seen:  # a name in a relative folder: the folder's parents, and it
+                continue
+            seen.add(folder)
+            parents: Iterable[PurePosixPath] = (PurePosixPath(folder),
+                                                *PurePosixPath(folder).parents)
+        else:  # "/x", "a/", "a/.", "//a": as `PurePosixPath` reads them
+            parents = PurePosixPath(path).parents
+        folders.update(p.as_posix() for p in parents if p.as_posix() != ".")
+    return folders
 
 
 def _problem(root: Path, folder: str, config: Path) -> str | None:

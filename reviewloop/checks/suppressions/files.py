@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reviewloop.git.names import on_disk, posix_parts
 from reviewloop.git.provenance import read_at
+from reviewloop.git.reads import read_text
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
 
@@ -31,8 +32,7 @@ def tree_text(root: Path, path: str, inside: Callable[[str], bool] | None = None
             return None
         if not (inside or partial(_inside, root))(os.path.dirname(full)):
             return None  # a folder on the way leads out
-        with open(full, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+        return read_text(root, full, "replace")  # in a review, shared (`git.reads`)
     except (OSError, ValueError):  # ValueError: a NUL in the path (a model may name one)
         return None
 

@@ -72,3 +72,26 @@ def test_a_package_json_counts_only_when_its_eslint_config_changes(tmp_path: Pat
 
     assert [(f.file, f.level) for f in found] == [("b/package.json", "file")]
     assert "its eslintConfig table configures eslint" in found[0].rationale
+
+
+def test_the_markers_of_many_files_are_each_file_s_own(tmp_path: Path) -> None:
+    """The added lines of all files are searched together, by language (`_marked`): each
+    file still gets the markers its own lines hold in its own language, in line order, and
+    a marker of one language is not read in a file of another."""
+    files = {
+        **{f"pkg/mod_{i}.py": f"x = {i}\nrun(x)  # nosec B60{i}\n" for i in range(3)},
+        "web/a.ts": "// @ts-ignore\nx()  # nosec\n",  # `# nosec` is no TypeScript marker
+        "tools/run": "#!/usr/bin/env python3\nrun()  # NOQA: E501\n",  # by its shebang
+        "pkg/ünï.py": "név = 1  # noqa: F841\nplain = 2\n",  # a line beyond ASCII
+        "notes.md": "# noqa\n",
+    }
+    root = pr_repo(tmp_path / "repo", files)
+    trust = Trust(added={path: frozenset({1, 2}) for path in files}, touched=frozenset(files))
+
+    found = added_suppressions(TrustedFiles(open_repository(root), root, trust))
+
+    assert [(f.file, f.start_line, f.title.removeprefix("this change suppresses findings: "))
+            for f in found] == [
+        ("pkg/mod_0.py", 2, "# nosec B600"), ("pkg/mod_1.py", 2, "# nosec B601"),
+        ("pkg/mod_2.py", 2, "# nosec B602"), ("pkg/ünï.py", 1, "# noqa: F841"),
+        ("tools/run", 2, "# NOQA: E501"), ("web/a.ts", 1, "@ts-ignore")]

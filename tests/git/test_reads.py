@@ -1,0 +1,82 @@
+"""`git.reads`: inside a batch a changed file is read from the file system once for every
+step that asks; whatever is read reads as `open()` gives it, in bytes or as text (universal
+newlines, a bad byte replaced or raised), whole or its start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git import reads
+from reviewloop.git.reads import one_read, read_bytes, read_text
+
+# bytes a text file may hold and that decoding and newline translation treat apart
+_BYTES = st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\r\n", b"\xff", b"\xc3", b"\xc3\xa9",
+                                   b"\xe2\x82", b"\xef\xbb\xbf", b"\x00", b"\xf0\x9f\x98\x80"]),
+                  max_size=40).map(b"".join)
+
+
+def _opened(path: Path, errors: str, limit: int | None) -> str | type[Exception]:
+    try:
+        with open(path, encoding="utf-8", errors=errors) as handle:
+            return handle.read(limit)
+    except UnicodeDecodeError:
+        return UnicodeDecodeError
+
+
+def _read(root: Path, path: Path, errors: str, limit: int | None) -> str | type[Exception]:
+    try:
+        return read_text(root, str(path), errors, limit)
+    except UnicodeDecodeError:
+        return UnicodeDecodeError
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_BYTES, errors=st.sampled_from(["strict", "replace"]),
+       limit=st.one_of(st.none(), st.integers(0, 50)), batched=st.booleans())
+def test_the_text_is_open_s(tmp_path: Path, data: bytes, errors: str, limit: int | None,
+                            batched: bool) -> None:
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    if batched:
+        with one_read(tmp_path):
+            assert _read(tmp_path, path, errors, limit) == _opened(path, errors, limit)
+            assert _read(tmp_path, path, errors, limit) == _opened(path, errors, limit)
+    else:
+        assert _read(tmp_path, path, errors, limit) == _opened(path, errors, limit)
+
+
+def test_a_batch_reads_a_file_once_and_forgets_it_when_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_bytes(b"first\r\n")
+    with one_read(tmp_path):
+        assert read_text(tmp_path, str(path)) == "first\n"
+        path.write_bytes(b"second\n")  # a tree in a batch does not change: this one did
+        assert read_bytes(tmp_path, str(path)) == b"first\r\n"  # the one read, shared
+        with one_read(tmp_path):  # nested: the outer batch holds
+            assert read_text(tmp_path, str(path), "replace", limit=3) == "fir"
+        assert read_bytes(tmp_path, str(path)) == b"first\r\n"
+    assert read_text(tmp_path, str(path)) == "second\n"  # outside: the file system's
+    with one_read(tmp_path / "other"):  # another tree's batch keeps nothing of this one
+        assert read_text(tmp_path, str(path)) == "second\n"
+
+
+def test_a_missing_file_raises_as_open_does_and_the_budget_bounds_what_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reads, "BUDGET", 10)
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.write_bytes(b"12345")
+    large.write_bytes(b"0123456789")
+    with one_read(tmp_path):
+        with pytest.raises(FileNotFoundError):
+            read_bytes(tmp_path, str(tmp_path / "none"))
+        assert read_bytes(tmp_path, str(small)) == b"12345"
+        assert read_bytes(tmp_path, str(large)) == b"0123456789"  # over the budget: not kept
+        small.write_bytes(b"changed")
+        large.write_bytes(b"changed")
+        assert read_bytes(tmp_path, str(small)) == b"12345"
+        assert read_bytes(tmp_path, str(large)) == b"changed"  # read again
