@@ -158,16 +158,17 @@ def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, 
     with no_cycle_collection():  # 100k findings: a third of the time was the collector
         entries = _Entries(ledger.entries)
         seen: set[str] = set()
-        taken = {i for reports in groups if (i := entries.exact(reports)) is not None}
+        for reports in groups if entries else ():  # a first round matches nothing before
+            entries.take(entries.exact(reports))
         for reports in groups:
             status, reason, suppression = judge(reports)
-            index = entries.match(reports, taken)
+            index = entries.match(reports)
             if index is None:
                 index = entries.add(_new_entry(reports, status, reason, suppression, round_no))
             else:
                 entries.replace(index, _updated(entries[index], reports, status, reason,
                                                 suppression, round_no, said))
-            taken.add(index)  # one report of a round per entry; two new ones are two findings
+            entries.take(index)  # one report of a round per entry; two new ones are two findings
             seen.add(entries[index].id)
         final = [e if e.id in seen or not e.status.unresolved
                  else _unreported(e, rechecked, round_no, said) for e in entries]
@@ -176,18 +177,25 @@ def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, 
 
 
 class _Entries(list[Entry]):
-    """The ledger's entries being recorded, indexed by fingerprint and by file, so matching a
-    group costs the entries that could match, not all."""
+    """The ledger's entries being recorded, indexed by fingerprint, and the unresolved ones
+    no report of the round has taken yet by kind, so matching a group costs the entries
+    that could match, not all."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         super().__init__()
         self._by_print: dict[str, set[int]] = {}
         self._prints: list[frozenset[str]] = []  # each entry's fingerprints, computed once
         # (file, kind): the entries `same_problem` can pair a report with — an analyzer's by
-        # its rule, an LLM's by its agent — so an unmatched report costs its own kind's
-        self._by_kind: dict[tuple[str, str], set[int]] = {}
+        # its rule, an LLM's by its agent — among those `match` may still give: the ledger's
+        # unresolved entries no report of the round took (an entry added or updated in the
+        # round is taken at once), so an unmatched report costs its own kind's open entries
+        self._open: dict[tuple[str, str], set[int]] = {}
+        self._open_kind: dict[int, tuple[str, str]] = {}  # where `take` finds an entry
         for entry in entries:
-            self.add(entry)
+            index = self.add(entry)
+            if entry.status.unresolved:
+                kind = self._open_kind[index] = _kind(entry.finding)
+                self._open.setdefault(kind, set()).add(index)
 
     def add(self, entry: Entry) -> int:
         self.append(entry)
@@ -196,37 +204,44 @@ class _Entries(list[Entry]):
 
     def replace(self, index: int, entry: Entry) -> None:
         self[index] = entry
-        self._index(index)  # stale keys stay; `match` re-checks every candidate
+        self._index(index)  # stale keys stay; `exact` re-checks every candidate
+
+    def take(self, index: int | None) -> None:
+        """Mark the entry a report of the round is about: `match` no longer gives it for
+        the same problem."""
+        kind = self._open_kind.pop(index, None) if index is not None else None
+        if kind is not None:
+            self._open[kind].discard(index)
 
     def exact(self, reports: Sequence[Finding]) -> int | None:
         """The first entry sharing a fingerprint with the reports."""
-        prints = frozenset(p for r in reports for p in r.fingerprints)
-        sharing = set().union(*(self._by_print.get(p, ()) for p in prints))
-        return min((i for i in sharing if self._prints[i] & prints), default=None)
+        prints = {r.fingerprint for r in reports}
+        for r in reports:
+            prints.update(r.merged_fingerprints)
+        sharing = [i for p in prints for i in self._by_print.get(p, ())]
+        return min((i for i in sharing if not self._prints[i].isdisjoint(prints)),
+                   default=None)
 
-    def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
+    def match(self, reports: Sequence[Finding]) -> int | None:
         """The entry these reports are about: the first sharing a fingerprint, else the
         first unresolved entry about the same problem (`grouping.same_problem`: its code
         changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
-        other report of the round has (`taken`)."""
+        other report of the round has taken."""
         exact = self.exact(reports)
         if exact is not None:
             return exact
         kinds = {_kind(r) for r in reports}
-        return min((i for kind in kinds for i in self._by_kind.get(kind, ())
-                    if i not in taken and self[i].status.unresolved
-                    and any(same_problem(self[i].finding, r) for r in reports)), default=None)
+        return min((i for kind in kinds for i in self._open.get(kind, ())
+                    if any(same_problem(self[i].finding, r) for r in reports)), default=None)
 
     def _index(self, index: int) -> None:
-        entry = self[index]
-        prints = entry.fingerprints
+        prints = self[index].fingerprints
         if index == len(self._prints):
             self._prints.append(prints)
         else:
             self._prints[index] = prints
         for p in prints:
             self._by_print.setdefault(p, set()).add(index)
-        self._by_kind.setdefault(_kind(entry.finding), set()).add(index)
 
 
 def _kind(finding: Finding) -> tuple[str, str]:
@@ -267,8 +282,10 @@ def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: s
     current = representative(reports)
     merged = sorted({*entry.finding.merged_fingerprints, *current.fingerprints} - {entry.id})
     severity = min((entry.finding.severity, current.severity), key=lambda s: s.rank)
-    finding = current.model_copy(update={"severity": severity, "fingerprint": entry.id,
-                                         "merged_fingerprints": merged})
+    update = {"severity": severity, "fingerprint": entry.id, "merged_fingerprints": merged}
+    # most often the report itself, as a new entry's finding is (a copy each: 100k of them)
+    finding = current if all(getattr(current, k) == v for k, v in update.items()) \
+        else current.model_copy(update=update)
     if entry.status is Status.FIXED and status is Status.OPEN:
         reason = said.reopened
     elif entry.status is Status.ESCALATED and status is Status.OPEN:
