@@ -30,9 +30,10 @@ change did not touch in any of these ways (`outside_reason`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Collection, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from reviewloop.findings.grouping import group, representative, same_problem
@@ -67,43 +68,74 @@ class RoundInput:
     suppress: Suppressor = field(default=never)
 
 
-def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
-    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
-    a finding costs a logarithm of its file's lines, not all of them)."""
-    merged: dict[str, set[int]] = {}
+class Written:
+    """One file's lines a change wrote (or removed after), ascending, and their runs of
+    consecutive lines: whether a finding's lines hold one costs a logarithm of the file's
+    runs (its hunks), not of its lines."""
+
+    __slots__ = ("_ends", "_starts", "lines")
+
+    def __init__(self, lines: Iterable[int]) -> None:
+        self.lines = tuple(sorted(set(lines)))
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for n in self.lines:
+            if self._ends and n == self._ends[-1] + 1:
+                self._ends[-1] = n
+            else:
+                self._starts.append(n)
+                self._ends.append(n)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def within(self, start: int, end: int) -> bool:
+        """Whether one of the lines lies in start..end."""
+        at = bisect_right(self._starts, end) - 1  # the last run starting by `end`
+        return at >= 0 and self._ends[at] >= start
+
+    def nearest(self, start: int, end: int) -> int:
+        """Of the lines just before start..end and just after it (none within it), the
+        nearest; the one before on a tie."""
+        at = bisect_right(self._starts, end)  # the runs before it, then those after
+        near = [*(self._ends[at - 1:at] if at else ()), *self._starts[at:at + 1]]
+        return min(near, key=lambda n: min(abs(n - start), abs(n - end)))
+
+
+def normalise_scope(scope: Scope) -> dict[str, Written]:
+    """Each file's lines under its normalised path (what `outside_reason` reads: a finding
+    costs a logarithm of its file's runs of lines, not all of them)."""
+    merged: dict[str, list[Collection[int]]] = {}
     for path, lines in scope.items():
-        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
-    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
+        merged.setdefault(normalise_path(path, named_by_a_model=False), []).append(lines)
+    return {path: Written(chain.from_iterable(parts)) for path, parts in merged.items()}
 
 
-def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
-                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
+def outside_reason(finding: Finding, scope: Mapping[str, Written],
+                   removals: Mapping[str, Written | Sequence[int]] | None = None) -> str | None:
     """Why `finding` lies outside the change (None when inside): one the change introduced
     (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
     removed lines of its file, any other when its lines contain a written line or span a
-    place where lines were removed. `scope` and `removals`
-    (path → the new-file line after which lines were removed) as `normalise_scope` gives
-    them: each file's lines ascending."""
+    place where lines were removed. `scope` as `normalise_scope` gives it; `removals`
+    (path → the new-file line after which lines were removed) the same, or each file's
+    lines ascending."""
     if finding.introduced:  # the analyzer's run on the base does not have it
         return None
-    lines = scope.get(finding.file)
+    written = scope.get(finding.file)
     cuts = (removals or {}).get(finding.file, ())
-    if lines is None:
+    cuts = cuts.lines if isinstance(cuts, Written) else cuts
+    if written is None:
         return "in a file this change does not touch"
-    if finding.level == "file" and (lines or cuts):
+    if finding.level == "file" and (written or cuts):
         return None
     start, end = finding.start_line, finding.end_line
-    at = bisect_left(lines, start)
-    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
+    if written.within(start, end) or removed_within(cuts, start, end):
         return None
-    if not lines:
+    if not written:
         return ("in a file this change only deletes from, and not around a removed line: "
                 "no line of it was written")
-    # the written lines just before and just after the finding's: the nearest is one
-    nearest = min(lines[max(at - 1, 0):at + 1],
-                  key=lambda n: min(abs(n - start), abs(n - end)))
     return (f"on lines this change did not write ({finding.location}; the nearest written "
-            f"line is {nearest})")
+            f"line is {written.nearest(start, end)})")
 
 
 def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) -> frozenset[str]:
@@ -250,7 +282,7 @@ def _kind(finding: Finding) -> tuple[str, str]:
     return finding.file, f"llm:{finding.agent}" if finding.source == "llm" else finding.rule_key
 
 
-_Lines = Mapping[str, Sequence[int]]
+_Lines = Mapping[str, Written]
 
 
 def _classify(reports: Sequence[Finding], scope: tuple[_Lines, _Lines], rnd: RoundInput

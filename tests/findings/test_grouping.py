@@ -197,3 +197,19 @@ def test_grouping_keeps_every_report_once_whatever_the_order(found, rng):
     assert sorted(id(f) for g in groups for f in g) == sorted(id(f) for f in found)
     for g in groups:  # an analyzer report anchors any group that has one
         assert g[0].source != "llm" or all(f.source == "llm" for f in g)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.integers(1, 60), max_size=25), st.integers(1, 70), st.integers(0, 6))
+def test_written_lines_answer_as_the_lines_themselves(lines, start, height):
+    """`Written` asks its runs of lines what the lines would answer: one within the range,
+    else the nearest one before it or after it (before on a tie)."""
+    end = start + height
+    written = normalise_scope({"a.py": lines})["a.py"]
+    assert written.lines == tuple(sorted(lines))
+    assert written.within(start, end) == any(start <= n <= end for n in lines)
+    if lines and not written.within(start, end):
+        before = [n for n in sorted(lines) if n < start][-1:]
+        after = [n for n in sorted(lines) if n > end][:1]
+        assert written.nearest(start, end) == min(
+            [*before, *after], key=lambda n: min(abs(n - start), abs(n - end)))
