@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from operator import itemgetter
 
 from reviewloop.findings.schema import Finding, Severity, normalise_title
 
@@ -28,31 +29,45 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
     """The reports grouped by problem, each group's anchor first (an analyzer report when
     there is one, else the most severe and confident), in a deterministic order."""
     reports = list(findings)
-    order = _positions(reports)  # each report's place once: for the sort, then its group's
-    by_identity: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in sorted(reports, key=lambda f: order[id(f)]):
-        key = (finding.rule_key, finding.file, finding.location_hash)
-        by_identity.setdefault(key, []).append(finding)
-    groups = [g for g in by_identity.values() if g[0].source != "llm"]
+    # each report read once, in the order given, for its key and its identity; one sort of
+    # the keys gives every report its place, and an identity's place is its first report's
+    keys: list[tuple[object, ...]] = []
+    by_identity: dict[tuple[str, str, str], list[int]] = {}
+    for at, finding in enumerate(reports):
+        keys.append(_merge_order(finding))
+        by_identity.setdefault((finding.rule_key, finding.file, finding.location_hash),
+                               []).append(at)
+    place = _places(reports, keys)
+    identities = sorted((sorted(members, key=place.__getitem__) if len(members) > 1
+                         else members for members in by_identity.values()),
+                        key=lambda members: place[members[0]])
+    groups: list[tuple[int, list[Finding]]] = []  # (the anchor's place, the group)
+    candidates: list[tuple[int, list[Finding]]] = []
+    for members in identities:
+        placed = (place[members[0]], [reports[i] for i in members])
+        (candidates if keys[members[0]][0] else groups).append(placed)
     # indexes, so each LLM report is compared only with the analyzer groups on its lines
     # and the LLM groups on its code
     by_file: dict[str, list[list[Finding]]] = {}
-    for g in groups:
+    for _, g in groups:
         if g[0].level == "line":
             by_file.setdefault(g[0].file, []).append(g)
     spans = {file: _Spans(found) for file, found in by_file.items()}
     by_place: dict[tuple[str, str], list[list[Finding]]] = {}
-    for candidate in (g for g in by_identity.values() if g[0].source == "llm"):
-        place = (candidate[0].file, candidate[0].location_hash)
-        on_lines = spans[place[0]].over(candidate[0]) if place[0] in spans else ()
+    alone: list[tuple[int, list[Finding]]] = []
+    for placed in candidates:
+        candidate = placed[1]
+        where = (candidate[0].file, candidate[0].location_hash)
+        on_lines = spans[where[0]].over(candidate[0]) if where[0] in spans else ()
         home = _analyzer_home(candidate, on_lines) \
-            or _llm_home(candidate, by_place.get(place, ()))
+            or _llm_home(candidate, by_place.get(where, ()))
         if home is None:
-            groups.append(candidate)
-            by_place.setdefault(place, []).append(candidate)
+            alone.append(placed)
+            by_place.setdefault(where, []).append(candidate)
         else:
             home.extend(candidate)
-    return sorted(groups, key=lambda g: order[id(g[0])])
+    # two runs in order of place (analyzer groups, LLM groups of their own): one merge
+    return [g for _, g in sorted(groups + alone, key=itemgetter(0))]
 
 
 def representative(reports: Sequence[Finding]) -> Finding:
@@ -153,16 +168,20 @@ def _words(title: str) -> frozenset[str]:
     return frozenset(w for w in normalise_title(title).split() if w not in _FILLER)
 
 
-def _positions(reports: Sequence[Finding]) -> dict[int, int]:
-    """Each report's place (by `id`) in a total order, so the grouping does not depend on
-    the order reviewers finished in: `_merge_order`, then, only among reports it cannot tell
-    apart (rare), the whole report as JSON."""
-    key = {id(f): _merge_order(f) for f in reports}
-    ordered: list[Finding] = []
-    for _, same in groupby(sorted(reports, key=lambda f: key[id(f)]), key=lambda f: key[id(f)]):
+def _places(reports: Sequence[Finding], keys: Sequence[tuple[object, ...]]) -> list[int]:
+    """Each report's place in a total order, so the grouping does not depend on the order
+    reviewers finished in: its key (`_merge_order`), then, only among reports the keys
+    cannot tell apart (rare), the whole report as JSON."""
+    ordered: list[int] = []
+    for _, same in groupby(sorted(range(len(reports)), key=keys.__getitem__),
+                           key=keys.__getitem__):
         tied = list(same)
-        ordered += sorted(tied, key=Finding.model_dump_json) if len(tied) > 1 else tied
-    return {id(f): place for place, f in enumerate(ordered)}
+        ordered += sorted(tied, key=lambda i: reports[i].model_dump_json()) \
+            if len(tied) > 1 else tied
+    place = [0] * len(reports)
+    for at, i in enumerate(ordered):
+        place[i] = at
+    return place
 
 
 def _merge_order(finding: Finding) -> tuple[object, ...]:

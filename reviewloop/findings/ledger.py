@@ -108,8 +108,9 @@ class Entry(BaseModel):
     def fingerprints(self) -> frozenset[str]:
         """Every identity this entry answers to (the anchor's, its reports', merged ones)."""
         found = {self.id}
-        for report in (self.finding, *self.reports):
-            found |= report.fingerprints
+        for report in (self.finding, *self.reports):  # `Finding.fingerprints`, unbuilt
+            found.add(report.fingerprint)
+            found.update(report.merged_fingerprints)
         return frozenset(found)
 
     @property

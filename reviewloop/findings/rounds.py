@@ -30,9 +30,10 @@ change did not touch in any of these ways (`outside_reason`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Collection, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from reviewloop.findings.grouping import group, representative, same_problem
@@ -67,43 +68,74 @@ class RoundInput:
     suppress: Suppressor = field(default=never)
 
 
-def normalise_scope(scope: Scope) -> dict[str, tuple[int, ...]]:
-    """Each file's lines under its normalised path, ascending (what `outside_reason` bisects:
-    a finding costs a logarithm of its file's lines, not all of them)."""
-    merged: dict[str, set[int]] = {}
+class Written:
+    """One file's lines a change wrote (or removed after), ascending, and their runs of
+    consecutive lines: whether a finding's lines hold one costs a logarithm of the file's
+    runs (its hunks), not of its lines."""
+
+    __slots__ = ("_ends", "_starts", "lines")
+
+    def __init__(self, lines: Iterable[int]) -> None:
+        self.lines = tuple(sorted(set(lines)))
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for n in self.lines:
+            if self._ends and n == self._ends[-1] + 1:
+                self._ends[-1] = n
+            else:
+                self._starts.append(n)
+                self._ends.append(n)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def within(self, start: int, end: int) -> bool:
+        """Whether one of the lines lies in start..end."""
+        at = bisect_right(self._starts, end) - 1  # the last run starting by `end`
+        return at >= 0 and self._ends[at] >= start
+
+    def nearest(self, start: int, end: int) -> int:
+        """Of the lines just before start..end and just after it (none within it), the
+        nearest; the one before on a tie."""
+        at = bisect_right(self._starts, end)  # the runs before it, then those after
+        near = [*(self._ends[at - 1:at] if at else ()), *self._starts[at:at + 1]]
+        return min(near, key=lambda n: min(abs(n - start), abs(n - end)))
+
+
+def normalise_scope(scope: Scope) -> dict[str, Written]:
+    """Each file's lines under its normalised path (what `outside_reason` reads: a finding
+    costs a logarithm of its file's runs of lines, not all of them)."""
+    merged: dict[str, list[Collection[int]]] = {}
     for path, lines in scope.items():
-        merged.setdefault(normalise_path(path, named_by_a_model=False), set()).update(lines)
-    return {path: tuple(sorted(lines)) for path, lines in merged.items()}
+        merged.setdefault(normalise_path(path, named_by_a_model=False), []).append(lines)
+    return {path: Written(chain.from_iterable(parts)) for path, parts in merged.items()}
 
 
-def outside_reason(finding: Finding, scope: Mapping[str, Sequence[int]],
-                   removals: Mapping[str, Sequence[int]] | None = None) -> str | None:
+def outside_reason(finding: Finding, scope: Mapping[str, Written],
+                   removals: Mapping[str, Written | Sequence[int]] | None = None) -> str | None:
     """Why `finding` lies outside the change (None when inside): one the change introduced
     (`Finding.introduced`) is inside, a file-level finding is inside when the change wrote or
     removed lines of its file, any other when its lines contain a written line or span a
-    place where lines were removed. `scope` and `removals`
-    (path → the new-file line after which lines were removed) as `normalise_scope` gives
-    them: each file's lines ascending."""
+    place where lines were removed. `scope` as `normalise_scope` gives it; `removals`
+    (path → the new-file line after which lines were removed) the same, or each file's
+    lines ascending."""
     if finding.introduced:  # the analyzer's run on the base does not have it
         return None
-    lines = scope.get(finding.file)
+    written = scope.get(finding.file)
     cuts = (removals or {}).get(finding.file, ())
-    if lines is None:
+    cuts = cuts.lines if isinstance(cuts, Written) else cuts
+    if written is None:
         return "in a file this change does not touch"
-    if finding.level == "file" and (lines or cuts):
+    if finding.level == "file" and (written or cuts):
         return None
     start, end = finding.start_line, finding.end_line
-    at = bisect_left(lines, start)
-    if (at < len(lines) and lines[at] <= end) or removed_within(cuts, start, end):
+    if written.within(start, end) or removed_within(cuts, start, end):
         return None
-    if not lines:
+    if not written:
         return ("in a file this change only deletes from, and not around a removed line: "
                 "no line of it was written")
-    # the written lines just before and just after the finding's: the nearest is one
-    nearest = min(lines[max(at - 1, 0):at + 1],
-                  key=lambda n: min(abs(n - start), abs(n - end)))
     return (f"on lines this change did not write ({finding.location}; the nearest written "
-            f"line is {nearest})")
+            f"line is {written.nearest(start, end)})")
 
 
 def rechecked_files(fix_files: Collection[str], addressed: Sequence[Finding]) -> frozenset[str]:
@@ -158,16 +190,17 @@ def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, 
     with no_cycle_collection():  # 100k findings: a third of the time was the collector
         entries = _Entries(ledger.entries)
         seen: set[str] = set()
-        taken = {i for reports in groups if (i := entries.exact(reports)) is not None}
+        for reports in groups if entries else ():  # a first round matches nothing before
+            entries.take(entries.exact(reports))
         for reports in groups:
             status, reason, suppression = judge(reports)
-            index = entries.match(reports, taken)
+            index = entries.match(reports)
             if index is None:
                 index = entries.add(_new_entry(reports, status, reason, suppression, round_no))
             else:
                 entries.replace(index, _updated(entries[index], reports, status, reason,
                                                 suppression, round_no, said))
-            taken.add(index)  # one report of a round per entry; two new ones are two findings
+            entries.take(index)  # one report of a round per entry; two new ones are two findings
             seen.add(entries[index].id)
         final = [e if e.id in seen or not e.status.unresolved
                  else _unreported(e, rechecked, round_no, said) for e in entries]
@@ -176,18 +209,25 @@ def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, 
 
 
 class _Entries(list[Entry]):
-    """The ledger's entries being recorded, indexed by fingerprint and by file, so matching a
-    group costs the entries that could match, not all."""
+    """The ledger's entries being recorded, indexed by fingerprint, and the unresolved ones
+    no report of the round has taken yet by kind, so matching a group costs the entries
+    that could match, not all."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         super().__init__()
         self._by_print: dict[str, set[int]] = {}
         self._prints: list[frozenset[str]] = []  # each entry's fingerprints, computed once
         # (file, kind): the entries `same_problem` can pair a report with — an analyzer's by
-        # its rule, an LLM's by its agent — so an unmatched report costs its own kind's
-        self._by_kind: dict[tuple[str, str], set[int]] = {}
+        # its rule, an LLM's by its agent — among those `match` may still give: the ledger's
+        # unresolved entries no report of the round took (an entry added or updated in the
+        # round is taken at once), so an unmatched report costs its own kind's open entries
+        self._open: dict[tuple[str, str], set[int]] = {}
+        self._open_kind: dict[int, tuple[str, str]] = {}  # where `take` finds an entry
         for entry in entries:
-            self.add(entry)
+            index = self.add(entry)
+            if entry.status.unresolved:
+                kind = self._open_kind[index] = _kind(entry.finding)
+                self._open.setdefault(kind, set()).add(index)
 
     def add(self, entry: Entry) -> int:
         self.append(entry)
@@ -196,37 +236,44 @@ class _Entries(list[Entry]):
 
     def replace(self, index: int, entry: Entry) -> None:
         self[index] = entry
-        self._index(index)  # stale keys stay; `match` re-checks every candidate
+        self._index(index)  # stale keys stay; `exact` re-checks every candidate
+
+    def take(self, index: int | None) -> None:
+        """Mark the entry a report of the round is about: `match` no longer gives it for
+        the same problem."""
+        kind = self._open_kind.pop(index, None) if index is not None else None
+        if kind is not None:
+            self._open[kind].discard(index)
 
     def exact(self, reports: Sequence[Finding]) -> int | None:
         """The first entry sharing a fingerprint with the reports."""
-        prints = frozenset(p for r in reports for p in r.fingerprints)
-        sharing = set().union(*(self._by_print.get(p, ()) for p in prints))
-        return min((i for i in sharing if self._prints[i] & prints), default=None)
+        prints = {r.fingerprint for r in reports}
+        for r in reports:
+            prints.update(r.merged_fingerprints)
+        sharing = [i for p in prints for i in self._by_print.get(p, ())]
+        return min((i for i in sharing if not self._prints[i].isdisjoint(prints)),
+                   default=None)
 
-    def match(self, reports: Sequence[Finding], taken: Collection[int] = ()) -> int | None:
+    def match(self, reports: Sequence[Finding]) -> int | None:
         """The entry these reports are about: the first sharing a fingerprint, else the
         first unresolved entry about the same problem (`grouping.same_problem`: its code
         changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
-        other report of the round has (`taken`)."""
+        other report of the round has taken."""
         exact = self.exact(reports)
         if exact is not None:
             return exact
         kinds = {_kind(r) for r in reports}
-        return min((i for kind in kinds for i in self._by_kind.get(kind, ())
-                    if i not in taken and self[i].status.unresolved
-                    and any(same_problem(self[i].finding, r) for r in reports)), default=None)
+        return min((i for kind in kinds for i in self._open.get(kind, ())
+                    if any(same_problem(self[i].finding, r) for r in reports)), default=None)
 
     def _index(self, index: int) -> None:
-        entry = self[index]
-        prints = entry.fingerprints
+        prints = self[index].fingerprints
         if index == len(self._prints):
             self._prints.append(prints)
         else:
             self._prints[index] = prints
         for p in prints:
             self._by_print.setdefault(p, set()).add(index)
-        self._by_kind.setdefault(_kind(entry.finding), set()).add(index)
 
 
 def _kind(finding: Finding) -> tuple[str, str]:
@@ -235,7 +282,7 @@ def _kind(finding: Finding) -> tuple[str, str]:
     return finding.file, f"llm:{finding.agent}" if finding.source == "llm" else finding.rule_key
 
 
-_Lines = Mapping[str, Sequence[int]]
+_Lines = Mapping[str, Written]
 
 
 def _classify(reports: Sequence[Finding], scope: tuple[_Lines, _Lines], rnd: RoundInput
@@ -267,8 +314,10 @@ def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: s
     current = representative(reports)
     merged = sorted({*entry.finding.merged_fingerprints, *current.fingerprints} - {entry.id})
     severity = min((entry.finding.severity, current.severity), key=lambda s: s.rank)
-    finding = current.model_copy(update={"severity": severity, "fingerprint": entry.id,
-                                         "merged_fingerprints": merged})
+    update = {"severity": severity, "fingerprint": entry.id, "merged_fingerprints": merged}
+    # most often the report itself, as a new entry's finding is (a copy each: 100k of them)
+    finding = current if all(getattr(current, k) == v for k, v in update.items()) \
+        else current.model_copy(update=update)
     if entry.status is Status.FIXED and status is Status.OPEN:
         reason = said.reopened
     elif entry.status is Status.ESCALATED and status is Status.OPEN:

@@ -124,7 +124,8 @@ def triage(state: LoopState, deps: RoundDeps) -> Update:
         round=state.round,
         reported=[*(f for o in outcomes for f in o.findings),
                   *(load_material(material_path).recorded if material_path else ())],
-        health=outcome_health([o.model_dump(mode="json") for o in outcomes]),
+        health=outcome_health([o.model_dump(mode="json", exclude={"findings"})  # health only
+                               for o in outcomes]),
         scope=written_lines(setup.repo, diff_path, state.round, state.baseline),
         removals=removed_lines(setup.repo, diff_path, state.round, state.baseline),
         floors={a.name: a.severity_floor for a in setup.agents if a.severity_floor},

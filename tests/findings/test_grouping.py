@@ -7,6 +7,8 @@ from itertools import permutations
 from typing import ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.findings.grouping import group, representative, similar_titles
 from reviewloop.findings.rounds import normalise_scope, outside_reason
@@ -157,3 +159,57 @@ def test_a_finding_spanning_a_removed_line_is_inside_the_change():
         make(lines=(6, 8)), written, removed)
     assert "only deletes from" in outside_reason(make(lines=(3, 8)), written)
     assert "does not touch" in outside_reason(make(file="third.py", code=None), written, removed)
+
+
+_AGENTS = ("security", "performance", "maintainability")
+_TITLES = ("SQL built with an f-string", "sql built from a string", "Unclosed cursor",
+           "cursor never closed", "Injection")
+
+
+@st.composite
+def _reports(draw: st.DrawFn) -> list[Finding]:
+    """Reports of a round on `CODE`: analyzer rules and LLM findings of several agents on
+    overlapping or identical lines, some of them the same report twice."""
+    found = []
+    for _ in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(1, len(CODE)))
+        lines = (start, draw(st.integers(start, len(CODE))))
+        agent = draw(st.sampled_from(_AGENTS))
+        severity = draw(st.sampled_from(list(Severity)))
+        if draw(st.booleans()):
+            found.append(analyzer(draw(st.sampled_from(("B608", "S608", "B101"))), lines=lines,
+                                  agent=agent, severity=severity))
+        else:
+            found.append(make(agent=agent, severity=severity, lines=lines,
+                              title=draw(st.sampled_from(_TITLES)),
+                              confidence=draw(st.sampled_from((0.5, 0.8)))))
+    return found + draw(st.lists(st.sampled_from(found), max_size=2)) if found else found
+
+
+@settings(max_examples=150, deadline=None)
+@given(_reports(), st.randoms(use_true_random=False))
+def test_grouping_keeps_every_report_once_whatever_the_order(found, rng):
+    groups = group(found)
+    shuffled = list(found)
+    rng.shuffle(shuffled)
+    assert [[f.fingerprint for f in g] for g in group(shuffled)] == \
+        [[f.fingerprint for f in g] for g in groups]
+    assert sorted(id(f) for g in groups for f in g) == sorted(id(f) for f in found)
+    for g in groups:  # an analyzer report anchors any group that has one
+        assert g[0].source != "llm" or all(f.source == "llm" for f in g)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.integers(1, 60), max_size=25), st.integers(1, 70), st.integers(0, 6))
+def test_written_lines_answer_as_the_lines_themselves(lines, start, height):
+    """`Written` asks its runs of lines what the lines would answer: one within the range,
+    else the nearest one before it or after it (before on a tie)."""
+    end = start + height
+    written = normalise_scope({"a.py": lines})["a.py"]
+    assert written.lines == tuple(sorted(lines))
+    assert written.within(start, end) == any(start <= n <= end for n in lines)
+    if lines and not written.within(start, end):
+        before = [n for n in sorted(lines) if n < start][-1:]
+        after = [n for n in sorted(lines) if n > end][:1]
+        assert written.nearest(start, end) == min(
+            [*before, *after], key=lambda n: min(abs(n - start), abs(n - end)))

@@ -3,6 +3,9 @@ out of scope with a reason, suppressed, escalated; health makes a review incompl
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewloop.findings.ledger import Health, Ledger, Status, Suppression
 from reviewloop.findings.rounds import RoundInput, rechecked_files, record
 from reviewloop.findings.schema import Finding, Severity
@@ -215,3 +218,45 @@ def test_two_new_reports_near_each_other_stay_two_findings():
     one = record(Ledger(), round_(1, []))
     two = record(one, round_(2, [bandit(4), bandit(5)]))
     assert len(two.entries) == 2
+
+
+def test_an_entry_its_own_report_matched_is_no_other_reports_same_problem():
+    """Round 2 reports the entry's finding again and, a line below, the same rule: the entry
+    is the first one's, the second is a new finding, whichever was reported first; an entry
+    already fixed is nobody's same problem (only its own report reopens it)."""
+    one = record(Ledger(), round_(1, [bandit(4)]))
+    for reported in ([bandit(4), bandit(5)], [bandit(5), bandit(4)]):
+        two = record(one, round_(2, reported))
+        assert [(e.id == one.entries[0].id, e.finding.start_line, e.status) for e in two] == [
+            (True, 4, Status.OPEN), (False, 5, Status.OPEN)]
+    fixed = record(one, round_(2, []))
+    assert [e.status for e in fixed] == [Status.FIXED]
+    three = record(fixed, round_(3, [bandit(5)]))
+    assert {(e.id == one.entries[0].id, e.status) for e in three} == {
+        (True, Status.FIXED), (False, Status.OPEN)}
+
+
+_TITLES = ("Unchecked return code", "return code unchecked", "Shell injection")
+
+
+@st.composite
+def _round(draw: st.DrawFn) -> list[Finding]:
+    """A round's reports on `CODE`: bandit's rule and two agents' LLM findings on any line,
+    some worded alike."""
+    return [bandit(line) if kind == "bandit" else llm(line, title=title, agent=kind)
+            for kind, line, title in draw(st.lists(st.tuples(
+                st.sampled_from(("bandit", "review-security", "review-performance")),
+                st.integers(1, len(CODE)), st.sampled_from(_TITLES)), max_size=8))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(_round(), _round(), st.randoms(use_true_random=False))
+def test_a_round_recorded_does_not_depend_on_the_order_of_its_reports(first, second, rng):
+    health = ok("review-security", "review-performance")
+    one = record(Ledger(), round_(1, first, health=health))
+    two = record(one, round_(2, second, health=health))
+    shuffled = list(second)
+    rng.shuffle(shuffled)
+    assert record(one, round_(2, shuffled, health=health)) == two
+    # every report of the round is in one entry
+    assert sum(r is s for e in two.entries for r in e.reports for s in second) == len(second)
