@@ -269,8 +269,13 @@ def _skipped(scope: Scope, run: RunView) -> list[str]:
     """Changed files whose content was not read, and files no reviewer saw: one line per
     file, with the first reason found."""
     paths = [*run.touched.created, *run.touched.modified]
-    lines = [*skipped_files(scope.repo.root, paths, scope.workspace.sensitive),  # symlinks
-             *run.not_reviewed]
+    return one_reason_each([
+        *skipped_files(scope.workspace.root, paths, scope.workspace.sensitive),  # the tree
+        *run.not_reviewed])  # reviewed (a head commit's export, not the checkout)
+
+
+def one_reason_each(lines: Sequence[str]) -> list[str]:
+    """`path: reason` lines, the first for each path, sorted."""
     seen: dict[str, str] = {}
     for line in lines:
         seen.setdefault(line.split(": ", 1)[0], line)

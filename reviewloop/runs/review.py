@@ -25,11 +25,12 @@ from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_r
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.reports.report import RunSummary, redacted
+from reviewloop.reports.summary import one_reason_each
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
-from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.matrix import links_of, with_file_checks
 from reviewloop.review.readable import one_batch
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
@@ -175,7 +176,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
             trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
-        "skipped": [*outside, *summary.skipped], "run_id": run_id}))  # secret in any of it
+        "skipped": [*outside, *one_reason_each([*summary.skipped, *links_of(changes)])],
+        "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary
 
