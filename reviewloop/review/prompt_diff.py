@@ -19,7 +19,9 @@ A file the change writes whole (a new file: its one hunk starts at `-0,0`) is sh
 under its `+++` line, marked `(all added, lines 1-N)`, without a `+` on each line and
 without its `@@ -0,0 +1,N @@` line: each of its lines is line i of the new file, in order
 (`ALL_ADDED`; the reviewers' rules say so). Its text is no longer marked line by line, so
-the diff goes between fences longer than any run of backticks in it (`fenced`).
+the diff goes between fences longer than any run of backticks in it (`fenced`). A file with
+a line a reader could take for the diff's own (starting `+`, `-`, `\\`, `@@`, `diff `,
+`index `, a header word: a patch, a YAML or Markdown list) keeps its `+`s.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ CONTEXT = 1  # unchanged lines kept on each side of a change
 ALL_ADDED = " (all added, lines 1-{count})"  # after a whole new file's `+++` line
 
 _IMPLIED = ("new file mode 100644\n", "deleted file mode 100644\n")
+# a line of a file shown whole that a reader could take for the diff's own (a removed or added
+# line, a hunk, a file's header, git's `\ No newline` marker): the file keeps its `+`s
+_LOOKS_LIKE_DIFF = re.compile(r"[-+\\]|@@|diff |index |Binary files |(?:new|deleted) file mode"
+                              r"|(?:old|new) mode|(?:rename|copy) (?:from|to) |(?:dis)?similarity")
 _HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)", re.DOTALL)
 
 
@@ -104,7 +110,8 @@ def _whole(out: list[str], hunk: list[str]) -> list[str]:
     if head is None or head[1] != "0" or head[2] != "0" or not out[-1].endswith("\n"):
         return []
     body = hunk[1:]
-    if not all(line[:1] in ("+", "\\") for line in body):
+    if not all(line[:1] in ("+", "\\") for line in body) \
+            or any(line[:1] == "+" and _LOOKS_LIKE_DIFF.match(line, 1) for line in body):
         return []
     count = sum(1 for line in body if line[:1] == "+")
     if count != _count(head[4]):

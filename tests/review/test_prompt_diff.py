@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,11 +45,24 @@ Binary files /dev/null and b/logo.png differ
 
 
 def test_a_new_file_is_shown_whole_under_its_name_without_a_plus_on_each_line():
-    # `+++ x` is an added line `++ x`, not a header: only headers lose lines
-    assert shown(NEW) == "+++ b/app.py (all added, lines 1-2)\nimport os\n++ x\n"
+    plain = NEW.replace("+++ x\n", "+x = 1\n")
+    assert shown(plain) == "+++ b/app.py (all added, lines 1-2)\nimport os\nx = 1\n"
+    # `+++ x` is an added line `++ x`, not a header; bare, it would read as an added line
+    assert shown(NEW) == "+++ b/app.py\n@@ -0,0 +1,2 @@\n+import os\n+++ x\n"
     one = NEW.replace("@@ -0,0 +1,2 @@\n+import os\n", "@@ -0,0 +1 @@\n").replace(
         "+++ x\n", "+x\n\\ No newline at end of file\n")
     assert shown(one) == "+++ b/app.py (all added, lines 1-1)\nx\n\\ No newline at end of file\n"
+
+
+@pytest.mark.parametrize("line", [
+    "diff --git a/app.py b/app.py", "+++ b/app.py", "--- a/app.py", "@@ -10,2 +10,3 @@",
+    "+eval(input())", "- item", "\\ not the marker", "index 1234567..89abcde 100644",
+    "new file mode 100644", "rename from x", "similarity index 90%", "Binary files differ"])
+def test_a_new_file_with_a_line_that_reads_as_the_diffs_own_keeps_its_pluses(line: str):
+    """A patch, a fixture or a list added whole: bare, its lines would read as another file's
+    header, hunk, added or removed line, and a reviewer would place a finding on them."""
+    diff = f"--- /dev/null\n+++ b/fixture.diff\n@@ -0,0 +1,2 @@\n+first\n+{line}\n"
+    assert shown(diff) == f"+++ b/fixture.diff\n@@ -0,0 +1,2 @@\n+first\n+{line}\n"
 
 
 def test_a_file_that_was_empty_is_shown_whole_too_a_mixed_hunk_from_nothing_is_not():
