@@ -13,7 +13,19 @@ from typing import IO
 
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
+from reviewloop.git.names import shown
 from reviewloop.git.sizes import MAX_FILE_BYTES
+
+
+def left_out(listing: str) -> dict[str, str]:
+    """The entries of `listing` (`ls-tree -r -z -l`) `write_blobs` does not write, by name
+    (`names.shown`): their mode, `120000` a symlink, `160000` a submodule."""
+    out: dict[str, str] = {}
+    for meta, _, path in (record.partition("\t") for record in listing.split("\0") if record):
+        mode = meta.split(" ", 1)[0]
+        if mode in ("120000", "160000"):
+            out[shown(path)] = mode
+    return out
 
 
 def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str]) -> list[str]:

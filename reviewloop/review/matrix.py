@@ -29,12 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
-from reviewloop.review.readable import (
-    MAX_ANALYZED_BYTES,
-    SYMLINK_REASON,
-    TOO_LARGE,
-    Readability,
-)
+from reviewloop.review.readable import MAX_ANALYZED_BYTES, TOO_LARGE, Readability
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
 _NOT_FOUND = "not in the reviewed tree under the name the diff gives"
@@ -45,7 +40,6 @@ _RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: wh
 _LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {language} analyzer "
                    "reads {target} under its own name; give the code a {language} name")
 _LINK = re.compile(r"^(?:new file )?mode 120000$", re.MULTILINE)
-_A_LINK = re.compile(r"^(?:new file mode|index [0-9a-f]+\.\.[0-9a-f]+) 120000$", re.MULTILINE)
 # a symlink (mode 120000) or a submodule (160000): no file content to analyse
 _NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000$",
                          re.MULTILINE)
@@ -108,13 +102,6 @@ def _link_into_code(diff: FileDiff) -> str | None:
     if language is None or by_name(target) == language:
         return None
     return _LINK_INTO_CODE.format(language=language, target=target)
-
-
-def links_of(changes: ChangeSet) -> list[str]:
-    """`path: a symlink: …` for each link the change adds or changes, read from the diff's
-    mode: a head commit's export holds no links, so its tree cannot name them."""
-    return [f"{f.path}: {SYMLINK_REASON}" for f in changes.files
-            if f.status is not FileStatus.DELETED and _A_LINK.search(_header(f.text))]
 
 
 def _header(text: str) -> str:

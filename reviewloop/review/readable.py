@@ -21,7 +21,7 @@ import errno
 import os
 import stat
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ MAX_PROMPT_BYTES = MAX_FILE_BYTES
 _NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 SYMLINK_REASON = "a symlink: reviewed as a link, its target is never read"
+NOT_A_FILE = "not a regular file"  # a submodule, a folder, a device
 
 
 BINARY_REASON = "a binary file"
@@ -145,7 +146,7 @@ class Readability:
         if not self._inside(on_disk(path)):  # a folder on the way may be a link
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
-            return _Answer(True, "not a regular file")
+            return _Answer(True, NOT_A_FILE)
         return _content(full, path, info, self._root)
 
     def _inside(self, path: str) -> bool:
@@ -251,3 +252,10 @@ def skipped_files(root: Path, paths: Iterable[str], sensitive: Sequence[str] = (
     files = Readability.of(root)
     return [f"{p}: {reason}" for p in sorted(set(paths))
             if (reason := files.skipped(p, sensitive)) is not None]
+
+
+def left_out_reasons(modes: Mapping[str, str], paths: Iterable[str]) -> list[str]:
+    """`path: reason` for the changed `paths` among a commit's links and submodules (`modes`,
+    `git.export.left_out`): a head commit's export holds neither, so its tree cannot say."""
+    return [f"{p}: {SYMLINK_REASON if modes[p] == '120000' else NOT_A_FILE}"
+            for p in sorted(set(paths)) if p in modes]

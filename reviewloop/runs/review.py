@@ -21,6 +21,7 @@ from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
+from reviewloop.git.export import left_out
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
@@ -30,8 +31,8 @@ from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
 from reviewloop.review.evidence import AnalyzerReport, located
-from reviewloop.review.matrix import links_of, with_file_checks
-from reviewloop.review.readable import one_batch
+from reviewloop.review.matrix import with_file_checks
+from reviewloop.review.readable import left_out_reasons, one_batch
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.path_scope import limit
@@ -176,7 +177,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
             trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
-        "skipped": [*outside, *one_reason_each([*summary.skipped, *links_of(changes)])],
+        "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(
+            left_out(repo.tree_listing(source.head)) if source.head else {}, changes.paths)])],
         "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary

@@ -48,3 +48,25 @@ def test_a_link_whose_target_changes_is_named_too(tmp_path: Path,
     assert isinstance(summary, RunSummary)
     assert [line for line in summary.skipped if line.startswith("cfg: ")] == [
         "cfg: a symlink: reviewed as a link, its target is never read"]
+
+
+def test_a_submodule_and_a_renamed_link_of_the_head_are_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither is in the head's export, and neither shows a mode line in the diff (a link
+    renamed whole has none): the commit's own listing names them."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = feature_branch(tmp_path / "r", {"a.py": b"x = 1\n"}, links={"cfg": "a.py"})
+    git(root, "switch", "-qc", "more")
+    sha = git(root, "rev-parse", "HEAD").strip()
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},vendor/lib")
+    git(root, "mv", "cfg", "settings")
+    git(root, "commit", "-qm", "a submodule, a renamed link")
+    git(root, "switch", "-q", "feature")
+
+    summary = review_change(root, Settings(), DiffSource(base="feature", head="more"),
+                            model_factory=lambda name: None, llm=False)
+
+    assert isinstance(summary, RunSummary)
+    assert {line for line in summary.skipped if not line.startswith("a.py")} == {
+        "settings: a symlink: reviewed as a link, its target is never read",
+        "vendor/lib: not a regular file"}
