@@ -264,23 +264,27 @@ def _read_tools(ws: Workspace, log: ToolLog) -> dict[str, BaseTool]:
 
 def allowed_text(allow: Sequence[str]) -> str:
     """The allow list as `run_command`'s description says it, every entry's meaning kept:
-    entries sharing a first word as one (`npm test|run`), an entry its bare first word
-    already allows (`make *` after `make`: an entry allows every command it begins) left
-    out."""
+    one-word entries sharing a first word as one (`npm test|run`), an entry its bare first
+    word already allows (`make *` after `make`: an entry without a wildcard allows every
+    command it begins) left out; an entry with a wildcard or of more words is said whole."""
     groups: dict[str, list[str]] = {}
     for entry in allow:
-        word, _, rest = entry.strip().partition(" ")
-        groups.setdefault(word, []).append(rest.strip())
+        word, _, rest = " ".join(entry.split()).partition(" ")
+        groups.setdefault(word, []).append(rest)
     shown = []
     for word, rests in groups.items():
-        if "" in rests:
+        if "" in rests and not _wild(word):
             shown.append(word)
             continue
-        plain = [r for r in rests if not any(ch in f"{word} {r}" for ch in "*?[|")]
-        shown += [f"{word} {r}" for r in rests if r not in plain]
+        plain = [r for r in rests if r and " " not in r and not _wild(f"{word} {r}")]
+        shown += [f"{word} {r}".rstrip() for r in rests if r not in plain]
         if plain:
             shown.append(f"{word} {'|'.join(dict.fromkeys(plain))}")
     return ", ".join(shown)
+
+
+def _wild(text: str) -> bool:
+    return any(ch in text for ch in "*?[|")
 
 
 def reviewer_tools(ws: Workspace, log: ToolLog | None = None) -> list[BaseTool]:
