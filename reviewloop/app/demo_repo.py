@@ -27,6 +27,10 @@ def examples_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "examples"
 
 
+# what running the examples' tests in a source checkout leaves: never part of the demo
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".reviewloop")
+
+
 def prepare(target: Path | None) -> Path:
     """Copy the example into a fresh git repository on a working branch; apply the change."""
     base = Path(tempfile.mkdtemp(prefix="reviewloop-demo-")) if target is None else target
@@ -34,8 +38,7 @@ def prepare(target: Path | None) -> Path:
     if root.exists():
         raise FileExistsError(root)
     source = examples_dir()
-    shutil.copytree(source / EXAMPLE, root,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", ".reviewloop"))
+    shutil.copytree(source / EXAMPLE, root, ignore=_NOT_COPIED)
     _git(root, "init", "-q", "-b", "main")
     if subprocess.run(["git", "config", "user.email"], cwd=root, capture_output=True).returncode:
         _git(root, "config", "user.name", "reviewloop demo")  # a fresh machine has no identity
@@ -43,7 +46,7 @@ def prepare(target: Path | None) -> Path:
     _git(root, "add", ".")
     _git(root, "commit", "-qm", "The todo-api example")
     _git(root, "switch", "-qc", BRANCH)
-    shutil.copytree(source / CHANGE, root, dirs_exist_ok=True)
+    shutil.copytree(source / CHANGE, root, dirs_exist_ok=True, ignore=_NOT_COPIED)
     return root
 
 

@@ -28,3 +28,25 @@ def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: P
     assert 'if title == "":' in store and 'getattr(item, "title")' not in store
     assert "- [x] T2 Delete a todo" in (root / "docs" / "todo-api-spec.md").read_text()
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_the_demo_copies_no_cache_a_run_of_the_examples_tests_left(
+        tmp_path: Path, monkeypatch) -> None:
+    """In a source checkout the examples' own tests may have run: their `__pycache__` and
+    `.pytest_cache` stay out of the demo repository, the change's as well as the base's."""
+    import shutil
+
+    from reviewloop.app import demo_repo
+
+    examples = tmp_path / "examples"
+    shutil.copytree(demo_repo.examples_dir(), examples)
+    for folder in (demo_repo.EXAMPLE, demo_repo.CHANGE):
+        for cache in ("tests/__pycache__", ".pytest_cache"):
+            (examples / folder / cache).mkdir(parents=True, exist_ok=True)
+            (examples / folder / cache / "left.pyc").write_bytes(b"\0")
+    monkeypatch.setattr(demo_repo, "examples_dir", lambda: examples)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    root = demo_repo.prepare(tmp_path / "demo")
+
+    assert not [p for p in root.rglob("*") if p.name in ("__pycache__", ".pytest_cache")]
