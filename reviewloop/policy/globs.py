@@ -156,26 +156,36 @@ def check(pattern: str) -> None:
     text = pattern.strip()
     if not text:
         raise BadGlob("an empty pattern matches nothing")
-    try:
-        spec, _ = _build(pattern, False), _build(pattern, True)  # `[Z-a]` folds to `[z-a]`
-    except re.error as exc:
-        raise BadGlob(f"a [ ] class that cannot be read ({exc.msg}): write a range low to "
-                      "high, as in [a-z]") from None
-    except ValueError as exc:  # pathspec's GitIgnorePatternError
-        raise BadGlob(f"git cannot read it ({exc.__cause__ or exc}); a \\ escapes the "
-                      "character after it: write \\\\ for a backslash") from None
-    if not spec.patterns[0].include:
+    folds = "[" in text and text != text.lower()  # `[Z-a]` folds to `[z-a]`
+    for built in (_compiled(pattern, False), *([_compiled(pattern, True)] if folds else [])):
+        if isinstance(built, re.error):
+            raise BadGlob(f"a [ ] class that cannot be read ({built.msg}): write a range low "
+                          "to high, as in [a-z]")
+        if isinstance(built, ValueError):  # pathspec's GitIgnorePatternError
+            raise BadGlob(f"git cannot read it ({built.__cause__ or built}); a \\ escapes "
+                          "the character after it: write \\\\ for a backslash")
+    if not _spec(pattern, False).patterns[0].include:
         raise BadGlob("an unclosed [ class matches nothing")
 
 
-@lru_cache(maxsize=1024)
+_NOTHING = pathspec.GitIgnoreSpec([])
+
+
 def _spec(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
     """The pattern as pathspec reads it; one `check` refuses (a class with a reversed range,
     `[z-a]`, or a trailing `\\`) matches nothing, as no path could make it valid."""
+    built = _compiled(pattern, ignore_case)
+    return _NOTHING if isinstance(built, Exception) else built
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec | Exception:
+    """pathspec's reading of the pattern, or why it has none (asked by `check` when an agent
+    file loads, then by every match: built once)."""
     try:
         return _build(pattern, ignore_case)
-    except (re.error, ValueError):
-        return pathspec.GitIgnoreSpec([])
+    except (re.error, ValueError) as exc:
+        return exc
 
 
 def _build(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
