@@ -185,7 +185,7 @@ def _compiled(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec | Excep
     try:
         return _build(pattern, ignore_case)
     except (re.error, ValueError) as exc:
-        return exc
+        return exc.with_traceback(None)  # kept in the cache: not the frames it was raised in
 
 
 def _build(pattern: str, ignore_case: bool) -> pathspec.GitIgnoreSpec:
