@@ -9,6 +9,7 @@ The agents' command tool and the gates and analyzers that run project code all c
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import signal
 import subprocess
@@ -59,11 +60,16 @@ def command_env(environ: Mapping[str, str] | None = None, *,
     (the user listed them on purpose), and CI set so runners never wait on a TTY."""
     source = os.environ if environ is None else environ
     extra = tuple(extra)
-    env = {name: value for name, value in source.items()
-           if (any(fnmatch.fnmatchcase(name, p) for p in ENV_ALLOW) and not looks_secret(name))
-           or name in extra}
+    env = {name: value for name, value in source.items() if _passed(name) or name in extra}
     env.setdefault("CI", "true")
     return env
+
+
+@functools.lru_cache(maxsize=4096)
+def _passed(name: str) -> bool:
+    """Whether `name` is allow-listed and does not look like a credential; asked once per
+    name (every command a review starts asks it of the whole environment)."""
+    return any(fnmatch.fnmatchcase(name, p) for p in ENV_ALLOW) and not looks_secret(name)
 
 
 def project_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
