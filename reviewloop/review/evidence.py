@@ -23,6 +23,7 @@ analyzers' business.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,9 +34,10 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, Ana
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
-from reviewloop.findings.schema import CodeIndex, Finding
+from reviewloop.findings.schema import CodeIndex, Finding, fingerprint, location_hash
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
+from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition
@@ -228,10 +230,19 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
                 finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
-            sources[finding.file] = code_index(under(ctx.root, finding.file))
-        attributed = finding.model_copy(update={"agent": ctx.agent})
-        kept.append(attributed.with_code(sources[finding.file]))
+            sources[finding.file] = code_index(under(ctx.root, finding.file), ctx.root)
+        kept.append(_attributed(finding, ctx.agent, sources[finding.file]))
     return kept
+
+
+def _attributed(finding: Finding, agent: str, code: CodeIndex | None) -> Finding:
+    """`finding.model_copy(update={"agent": agent}).with_code(code)` in one copy, not three
+    (1,300 findings a review): where it is does not depend on who reported it, and the
+    fingerprint is set on the copy this function owns (no validator runs on assignment)."""
+    located = finding.model_copy(update={"agent": agent,
+                                         "location_hash": location_hash(finding, code)})
+    located.fingerprint = fingerprint(located)
+    return located
 
 
 def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
@@ -248,12 +259,14 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     return out
 
 
-def code_index(path: Path) -> CodeIndex | None:
+def code_index(path: Path, root: Path | None = None) -> CodeIndex | None:
     """The file at `path` indexed for locating findings (None when it cannot be read). Each
     reviewer's analyzers locate their findings in the same files: a file's index is made
-    once for its text, not once per analyzer and reviewer."""
+    once for its text, not once per analyzer and reviewer. With `root` (the tree `path` is
+    in), a review's one read of the file is shared (`git.reads`)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace") if root is None \
+            else read_text(root, os.fspath(path), "replace")
     except OSError:
         return None
     return _INDEXED.get(text, lambda: CodeIndex(text.splitlines(keepends=True)))

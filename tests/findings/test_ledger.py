@@ -180,3 +180,38 @@ def test_the_ledger_in_the_json_view_reads_back_as_the_same_ledger():
     data = json.loads(json.dumps(to_json(summary_of(ledger))))
     assert Ledger.model_validate(data["ledger"]) == ledger
     assert [e.status for e in ledger] == [Status.OPEN, Status.OPEN]
+
+
+def test_every_query_gives_the_entries_of_its_statuses_in_order_whichever_ledger_asked_last(
+        ) -> None:
+    """The views ask one ledger for its entries in order many times: the order is kept for
+    its list of entries, never given for another ledger's (a copy with new entries, one read
+    back from JSON, two ledgers asked in turn)."""
+    import random
+    from itertools import combinations
+
+    from reviewloop.findings.ledger import Entry, _entry_order
+    from reviewloop.findings.schema import Severity
+
+    pick = random.Random(41)
+
+    def ledger(n: int) -> Ledger:
+        entries = []
+        for i in range(n):
+            finding = bandit(pick.randint(5, 7)).model_copy(update={
+                "severity": pick.choice(list(Severity)), "file": pick.choice(["a.py", "b.py"]),
+                "title": f"t{pick.randint(0, 3)}"})
+            finding = finding.model_copy(update={"fingerprint": f"{i:064x}"})
+            entries.append(Entry.single(finding, pick.choice(list(Status)), "generated"))
+        return Ledger(entries=entries)
+
+    first, second = ledger(60), ledger(40)
+    copies = [first, second, first.model_copy(update={"entries": first.entries[::-1]}),
+              first.model_copy(update={"entries": first.entries[:30]}),
+              Ledger.model_validate_json(second.model_dump_json()), first, second]
+    for one in copies * 2:
+        assert list(one) == sorted(one.entries, key=_entry_order)
+        for size in (1, 2):
+            for statuses in combinations(Status, size):
+                assert one.with_status(*statuses) == sorted(
+                    (e for e in one.entries if e.status in statuses), key=_entry_order)

@@ -298,3 +298,72 @@ def test_a_files_code_is_indexed_once_for_every_reviewer_that_locates_findings_i
     fixed = text.replace("line 5 added", "line 5 fixed")
     run(repo, repo.change({"src/a.txt": fixed}), ("every-line",), every_line)
     assert made == [text, fixed]
+
+
+class Given(FakeAnalyzer):
+    """Reports the findings it was given."""
+
+    name = "given"
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        return list(self.findings)
+
+
+def _generated(path: str, lines: int, seed: int) -> list[Finding]:
+    """Findings of every level, with a rule (an analyzer's) or none (keyed on its agent), on
+    code that repeats, on blank lines and at the end of the file."""
+    import random
+
+    pick = random.Random(seed)
+    found = []
+    for n in range(120):
+        start = pick.randint(1, lines)
+        level = pick.choice(["line", "line", "symbol", "file"])
+        found.append(Finding(
+            severity=pick.choice(list(Severity)), file=path, start_line=start,
+            end_line=min(lines, start + pick.choice([0, 0, 1, 3])), title=f"problem {n % 7}",
+            rationale="generated", confidence=0.5, agent="whoever", source="given",
+            rule=pick.choice(["G1", None]), level=level,
+            symbol=pick.choice(["f", "g"]) if level == "symbol" else pick.choice([None, "t"])))
+    return found
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_located_findings_are_the_reported_ones_attributed_then_located_on_their_code(
+        tmp_path, batch):
+    """Each finding comes out as `finding.model_copy(update={"agent": …}).with_code(code)`
+    makes it, field for field and with the same fields set, `code` being the file as
+    `Path.read_text` reads it (CRLF and a lone CR as LF, a byte that is not UTF-8 replaced),
+    whether the review's one read of the file is shared or not."""
+    import subprocess
+    from contextlib import nullcontext
+
+    from reviewloop.findings.schema import CodeIndex
+    from reviewloop.review.readable import one_batch
+
+    text = ("a = 1\r\n\r\nb = 2\r\na = 1\r\nname = '\xe9t\xe9'\rc = 3\n\n    a = 1\n" * 6
+            + "end\n")
+    repo = Repo(tmp_path)
+    (repo.root / "src").mkdir()
+    data = text.encode("utf-8") + b"# \xff\n"
+    (repo.root / "src" / "code.py").write_bytes(data)
+    repo.git("add", "-A")
+    diff = subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=repo.root, check=True,
+                          capture_output=True).stdout.decode("utf-8", "surrogateescape")
+    shown = (repo.root / "src" / "code.py").read_text(encoding="utf-8", errors="replace")
+    code = CodeIndex(shown.splitlines(keepends=True))
+    raw = _generated("src/code.py", data.count(b"\n"), seed=41)  # lines as git counts them
+
+    with one_batch(repo.root) if batch else nullcontext():
+        report = run_for_agent(agent("review-x", ("given",)), repo.root, diff,
+                               registry={"given": Given(raw)})
+
+    expected = sorted((f.model_copy(update={"agent": "review-x"}).with_code(code) for f in raw),
+                      key=Finding.sort_key)
+    assert len(report.findings) == len(raw)
+    assert report.findings == expected
+    assert [f.model_fields_set for f in report.findings] == [
+        f.model_fields_set for f in expected]

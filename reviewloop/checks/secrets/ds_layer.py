@@ -34,23 +34,35 @@ _DS_CONTEXT = {
 _TOKEN_TAIL = re.compile(r"[A-Za-z0-9_+/=.-]*")
 
 
-# What each of those plugins' patterns needs on the line, so the others are never handed to
-# detect-secrets (most code lines: a 16-character run of identifier characters is common,
-# these are not): Artifactory's AKC…/AP… tokens, Cloudant's 24-letter API key or its
-# cloudant.com URL, 32 or more hex digits (Cloudant passwords, IBM COS HMAC keys), and the
-# 44-character IBM Cloud IAM key (which also covers SoftLayer's 64-character one).
-_DS_WORTH_A_LOOK = re.compile(
-    r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}|[a-zA-Z]{24}|(?i:cloudant\.com)|[0-9a-fA-F]{32}"
-    r"|[A-Za-z0-9_-]{44}")
+# What each of those plugins' patterns need on the line, so the others are never handed to
+# detect-secrets (loading it costs ~0.1 s: most code lines, and most findings' texts, hold a
+# 16-character run of identifier characters; these are not). Artifactory's AKC…/AP… tokens
+# and the Cloudant and SoftLayer URLs need nothing else. Every other pattern is an assignment
+# (`build_assignment_regex`, case-insensitive) to a name ending in key, pwd/pw, pass(word) or
+# token, of Cloudant's 24-letter API key or a value of 44 or more identifier characters (the
+# IBM Cloud IAM key; Cloudant's and SoftLayer's 64, IBM COS HMAC's 48 hex digits): a bandit
+# message's `b602_subprocess_popen_with_shell_equals_true` is not one. The classes are the
+# plugins' own under the same case folding, so no line a plugin could match is left out
+# (tests/checks/secrets/test_ds_layer.py generates lines to hold it to that).
+_DS_ALONE = re.compile(r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}|(?i:cloudant\.com|softlayer)")
+_DS_NAME = re.compile(r"(?i:key|pw|pass|token)")
+_DS_VALUE = re.compile(r"(?i:[a-z]{24}|[a-z0-9_-]{44})")
 
 
-def detect_secrets(text: str) -> Iterator[Candidate]:
+def worth_a_look(line: str) -> bool:
+    """Whether one of the plugins' patterns could match `line` (a necessary condition)."""
+    return (_DS_ALONE.search(line) is not None
+            or (_DS_NAME.search(line) is not None and _DS_VALUE.search(line) is not None))
+
+
+def detect_secrets(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     """detect-secrets' format plugins, line by line; a missing install skips this layer
-    (the rule table covers every format these plugins know)."""
+    (the rule table covers every format these plugins know). `prefilter=False` hands it
+    every line, not only those `worth_a_look` (the same candidates, slower)."""
     starts, lines, offset = [], [], 0
     for line in text.split("\n"):
         # minified blobs (> 2000 characters) are left to the rule table
-        if len(line) <= 2000 and _DS_WORTH_A_LOOK.search(line):
+        if len(line) <= 2000 and (not prefilter or worth_a_look(line)):
             starts.append(offset)
             lines.append(line)
         offset += len(line) + 1

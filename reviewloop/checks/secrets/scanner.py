@@ -254,7 +254,7 @@ def candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)
     yield from assignments(text, prefilter=prefilter)
-    yield from detect_secrets(text)
+    yield from detect_secrets(text, prefilter=prefilter)
     yield from gitleaks_rules(text, generic=True)
 
 
