@@ -6,8 +6,6 @@ rejected at the same line with the same words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from unidiff.errors import UnidiffParseError
@@ -21,7 +19,7 @@ _KINDS = ["+", "-", " ", "\\", "blank", "cr", "+-- x y", "-++ a b", "-@@ -1 +1 @
 
 
 @st.composite
-def _diffs(draw: Callable[..., object]) -> str:
+def _diffs(draw: st.DrawFn) -> str:
     """A diff of one to three files, each with one to three hunks whose counts are right,
     or now and then one off (a bad diff), with junk or blank lines between parts."""
     out = []
