@@ -6,18 +6,19 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
-from reviewloop.git.diff_headers import PREFIX, HeaderNames
+from reviewloop.git.diff_headers import PREFIX
+from reviewloop.git.hunk_lines import AddedLine, FileLines, Lines, file_lines
 from reviewloop.git.names import from_bytes
 from reviewloop.memo import TextMemo, no_cycle_collection
 
@@ -30,14 +31,6 @@ class FileStatus(StrEnum):
     MODIFIED = "modified"
     DELETED = "deleted"
     RENAMED = "renamed"
-
-
-class AddedLine(NamedTuple):
-    """One added line; a tuple, not a model: a 20k-line diff has 20k of them, and building
-    each as a pydantic model was a tenth of a review round's CPU."""
-
-    line: int  # 1-based, in the new file
-    text: str  # without the line ending
 
 
 class _Derived(BaseModel):
@@ -224,11 +217,12 @@ def _parsed(text: str, source: str) -> ChangeSet:
 
 
 def _parse(text: str, source: str) -> ChangeSet:
-    lines = _Lines(_normalise_eol(text))
-    try:
-        patch = PatchSet(lines)
-    except UnidiffParseError as exc:
-        raise _parse_error(source, lines, str(exc)) from None
+    lines = Lines(_normalise_eol(text))
+    parsed = lines.parsed()
+    try:  # the headers and each hunk's counts; the lines are read by `file_lines`
+        patch = PatchSet(parsed, metadata_only=True)
+    except UnidiffParseError:
+        patch = _patch(lines, source, metadata_only=True)  # again, counting, to say where
     if not patch and text.strip():
         first = next(i for i, line in enumerate(lines.all, 1) if line.strip())
         raise UserInputError("not a unified diff: no `diff --git` or `---`/`+++` file header",
@@ -237,15 +231,27 @@ def _parse(text: str, source: str) -> ChangeSet:
     for pf in patch:
         starts.append(_start(pf, lines.all, floor=starts[-1] + 1 if starts else 1))
     ends = [start - 1 for start in starts[1:]] + [len(lines.all)]
+    found = [file_lines(pf, lines.all, a - 1, b) for pf, a, b in zip(patch, starts, ends,
+                                                                     strict=False)]
+    read = [f for f in found if f is not None]
+    if len(read) < len(found):  # not as the parser counted: its own lines (never seen)
+        read = list(map(_lines, _patch(lines, source, metadata_only=False)))
     texts = ["".join(lines.all[a - 1:b]) for a, b in zip(starts, ends, strict=False)]
-    return ChangeSet(source=source, files=tuple(map(_file, patch, texts)))
+    return ChangeSet(source=source, files=tuple(map(_file, patch, texts, read)))
+
+
+def _patch(lines: Lines, source: str, *, metadata_only: bool) -> PatchSet:
+    try:
+        return PatchSet(lines, metadata_only=metadata_only)
+    except UnidiffParseError as exc:
+        raise _parse_error(source, lines, str(exc)) from None
 
 
 def hunks(diff: FileDiff) -> list[Any] | None:
     """The hunks of one file's part of a diff, read as `parse_diff` reads them (names with
     spaces included); None when it is not one file's readable diff."""
     try:
-        patch = PatchSet(_Lines(_normalise_eol(diff.text)))
+        patch = PatchSet(Lines(_normalise_eol(diff.text)))
     except UnidiffParseError:
         return None
     return list(patch[0]) if len(patch) == 1 else None
@@ -270,30 +276,7 @@ def _normalise_eol(text: str) -> str:
     return text
 
 
-class _Lines:
-    """The diff's lines (split on "\\n" only), remembering how far the parser has read."""
-
-    def __init__(self, text: str):
-        parts = text.split("\n")
-        self.all = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-        self.read = 0  # 1-based number of the last line handed out
-        self.hunk = 0  # number of the last hunk header handed out
-
-    def __iter__(self) -> Iterator[str]:
-        names: HeaderNames | None = None  # set inside a `diff --git` header block
-        for number, line in enumerate(self.all, 1):
-            self.read = number
-            if line.startswith("@@"):
-                self.hunk, names = number, None
-            elif line.startswith("diff --git "):
-                names = HeaderNames.of(self.all, number - 1)
-                line = names.header(line) if names is not None else line
-            elif names is not None and line.startswith(("--- ", "+++ ")):
-                line = names.file_line(line)
-            yield line
-
-
-def _parse_error(source: str, lines: _Lines, reason: str) -> UserInputError:
+def _parse_error(source: str, lines: Lines, reason: str) -> UserInputError:
     if reason.startswith("Hunk is shorter"):
         return UserInputError(
             f"the diff ends (line {lines.read}) before the hunk at line {lines.hunk} has all "
@@ -316,7 +299,7 @@ def _start(pf: PatchedFile, lines: list[str], floor: int) -> int:
     return line
 
 
-def _file(pf: PatchedFile, text: str) -> FileDiff:
+def _file(pf: PatchedFile, text: str, read: FileLines) -> FileDiff:
     source, target = pf.source_file, pf.target_file
     if source == _DEV_NULL:
         status = FileStatus.ADDED
@@ -324,7 +307,7 @@ def _file(pf: PatchedFile, text: str) -> FileDiff:
         status = FileStatus.DELETED
     else:
         status = FileStatus.RENAMED if pf.is_rename else FileStatus.MODIFIED
-    added, removals, removed = _lines(pf)
+    added, removals, removed = read
     hunks = tuple((h.target_start, h.target_start + h.target_length - 1)
                   for h in pf if h.target_length > 0)
     old = None if status == FileStatus.ADDED else _clean(source)
@@ -336,9 +319,9 @@ def _file(pf: PatchedFile, text: str) -> FileDiff:
         removed=removed, hunks=hunks, removals=removals, text=text)
 
 
-def _lines(pf: PatchedFile) -> tuple[tuple[AddedLine, ...], tuple[int, ...], int]:
-    """(the added lines, the removal points, how many lines were removed) of a file, in one
-    pass over its lines. A removal point is the new-file line after which a run of removed
+def _lines(pf: PatchedFile) -> FileLines:
+    """`hunk_lines.file_lines` from the parser's own lines (`PatchSet` in full mode), in one
+    pass over them. A removal point is the new-file line after which a run of removed
     lines sat (`FileDiff.removals`)."""
     added: list[AddedLine] = []
     removals: list[int] = []
@@ -358,7 +341,7 @@ def _lines(pf: PatchedFile) -> tuple[tuple[AddedLine, ...], tuple[int, ...], int
                 last, removing = line.target_line_no, False
                 if line.line_type == "+":
                     added.append(AddedLine(last, _strip_eol(line.value)))
-    return tuple(added), tuple(removals), removed
+    return FileLines(tuple(added), tuple(removals), removed)
 
 
 def _clean(name: str) -> str:

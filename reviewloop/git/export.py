@@ -1,20 +1,30 @@
 """Writing a commit's files into a folder from `git ls-tree -r -l` output, content as git
 stores it: no filter, textconv or attribute of the tree applies (`git archive` would honour
-the tree's own `export-ignore`, which a change could use to hide a file from its review)."""
+the tree's own `export-ignore`, which a change could use to hide a file from its review).
+
+A file the reviewed diff adds whole is in the diff already: its content is taken from there
+when it hashes to the very blob the listing names (the same object id, so the same bytes),
+and read from git otherwise (`from_diff`)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
+from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.names import shown
 from reviewloop.git.sizes import MAX_FILE_BYTES
+
+# A file's content as another source has it, by name (`names.shown`); None: it has none.
+Claimed = Callable[[str], bytes | None]
 
 
 def left_out(listing: str) -> dict[str, str]:
@@ -28,9 +38,11 @@ def left_out(listing: str) -> dict[str, str]:
     return out
 
 
-def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str]) -> list[str]:
+def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str],
+                claimed: Claimed | None = None) -> list[str]:
     """Write the regular files of `listing` (`ls-tree -r -z -l`) under `dest`; their paths.
-    Symlinks and submodules are left out; `options` go before every git command."""
+    Symlinks and submodules are left out; `options` go before every git command. A file
+    whose `claimed` content is its blob is written from it, the others as git has them."""
     files: list[tuple[str, str, int]] = []
     for meta, _, path in (record.partition("\t") for record in listing.split("\0") if record):
         mode, kind, sha, length = meta.split()
@@ -40,6 +52,8 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
     for folder in sorted({os.path.dirname(os.path.join(base, path)) for path, _, _ in files}):
         os.makedirs(folder, exist_ok=True)
     small = [(path, sha) for path, sha, size in files if size <= MAX_FILE_BYTES]
+    if claimed is not None:
+        small = _write_claimed(small, claimed, base)
     if small:
         _batch(cmd, options, small, dest)
     for path, sha, size in files:
@@ -47,6 +61,56 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
             with (dest / path).open("wb") as fh:
                 cmd.run(["git", *options, "cat-file", "blob", sha], output=fh)
     return [path for path, _, _ in files]
+
+
+def from_diff(changes: ChangeSet) -> Claimed:
+    """The content of each file `changes` adds whole, as its one hunk shows it (its lines
+    without their `+`; the last without its line end after git's no-newline marker), for
+    `write_blobs` to check against the blob: reading every new file from git again was
+    most of a head commit's export (5,000 added files). Decoded text that lost a byte, a
+    file shown as binary or in parts: no content, or not the blob's, and git is asked."""
+    def content(path: str) -> bytes | None:
+        diff = changes.file(path)
+        if diff is None or diff.status is not FileStatus.ADDED or diff.binary:
+            return None
+        hunk = _WHOLE_FILE.search(diff.text)
+        if hunk is None:
+            return None
+        body = diff.text[hunk.end():]
+        if body.endswith(_NO_NEWLINE):
+            body = body[:-len(_NO_NEWLINE)]
+        return _ADDED.sub("", body).encode("utf-8", "surrogateescape")
+
+    return content
+
+
+_WHOLE_FILE = re.compile(r"^@@ -0,0 \+1(?:,\d+)? @@[^\n]*\n", re.MULTILINE)
+_NO_NEWLINE = "\n\\ No newline at end of file\n"
+_ADDED = re.compile(r"^\+", re.MULTILINE)
+
+
+def _write_claimed(files: Sequence[tuple[str, str]], claimed: Claimed, base: str
+                   ) -> list[tuple[str, str]]:
+    """Write each of `files` whose claimed content has its blob's object id; the others,
+    for git to write."""
+    rest = []
+    for path, sha in files:
+        data = claimed(shown(path))
+        if data is not None and _object_id(data, len(sha)) == sha:
+            with open(os.path.join(base, path), "wb") as out:
+                out.write(data)
+        else:
+            rest.append((path, sha))
+    return rest
+
+
+def _object_id(data: bytes, width: int) -> str:
+    """git's id of a blob holding `data`: SHA-1, or SHA-256 in a repository of 64-digit
+    ids."""
+    digest = hashlib.sha256() if width == 64 else hashlib.sha1()  # noqa: S324 - git's id
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, str]],

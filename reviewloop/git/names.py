@@ -14,6 +14,7 @@ share a text form (`a\\xff.py`, a UTF-8 name with a backslash, is `a\\\\xff.py`)
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -61,6 +62,12 @@ def from_bytes(name: bytes) -> str:
 def under(root: Path, path: str) -> Path:
     """The file a text-form repository path names in the tree at `root`."""
     return root / on_disk(path)
+
+
+def under_text(root: str | os.PathLike[str], path: str) -> str:
+    """`str(under(root, path))` without building a `Path` (an analyzer's argv names every
+    changed file: 15,000 `Path`s at 5,000 files)."""
+    return os.path.join(root, *posix_parts(on_disk(path)))
 
 
 @lru_cache(maxsize=65_536)  # the rules by name ask it of every changed file, ~8 times each

@@ -13,7 +13,7 @@ from pathlib import Path
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
-from reviewloop.git.export import write_blobs
+from reviewloop.git.export import Claimed, write_blobs
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
@@ -117,14 +117,16 @@ class Repository:
         out = self.git("diff", "--name-only", "-z", "--no-renames", *refs, "--")
         return [shown(p) for p in out.split("\0") if p]
 
-    def export_files(self, rev: str, paths: Iterable[str], dest: Path) -> list[str]:
+    def export_files(self, rev: str, paths: Iterable[str], dest: Path,
+                     claimed: Claimed | None = None) -> list[str]:
         """Write the regular files at or under `paths` in commit `rev` into `dest` (symlinks
-        and submodules are left out); return their repo-relative paths."""
+        and submodules are left out); return their repo-relative paths. `claimed`: what a
+        file's content may be (`export.from_diff`), used when it is the very blob."""
         rel = self._paths(paths)
         out = self.tree_listing(rev) if rel == ["."] else self.git(
             "ls-tree", "-r", "-z", "-l", "--full-tree", self._commit(rev) or "", "--",
             *rel) if rel else ""
-        return [shown(p) for p in write_blobs(self._cmd, out, dest, _GLOBAL)]
+        return [shown(p) for p in write_blobs(self._cmd, out, dest, _GLOBAL, claimed)]
 
     def tree_listing(self, rev: str) -> str:
         """`git ls-tree -r -z -l` of all of commit `rev`; the last commit's kept (a review

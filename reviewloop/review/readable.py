@@ -69,6 +69,7 @@ class Readability:
         self._folders: dict[str, Path] = {".": self._real_root}
         self._inside_folders: dict[str, bool] = {}
         self._answers: dict[str, _Answer] = {}
+        self._skipped: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
     def unreadable(self, path: str) -> str | None:
         """Why no model reads the content of the changed file `path` (no analyzer either,
@@ -96,10 +97,13 @@ class Readability:
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
         (a deleted file has no content and no reason)."""
-        if sensitive and is_sensitive(path, sensitive) \
-                and not os.path.islink(self.root / path):  # a link is named as one
-            return SENSITIVE_REASON
-        return self.unreadable(path)
+        if not sensitive:
+            return self.unreadable(path)
+        key = (path, tuple(sensitive))  # asked by the chunks and the summary: judged once
+        if key not in self._skipped:  # a link is named as one, not as sensitive
+            secret = is_sensitive(path, sensitive) and not os.path.islink(self.root / path)
+            self._skipped[key] = SENSITIVE_REASON if secret else self.unreadable(path)
+        return self._skipped[key]
 
     def text_start(self, path: str, limit: int) -> str:
         """The first `limit` characters of the changed file `path` as it is in the tree (""

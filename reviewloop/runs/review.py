@@ -21,7 +21,7 @@ from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
-from reviewloop.git.export import left_out
+from reviewloop.git.export import from_diff, left_out
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
@@ -148,7 +148,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    with head_tree(repo, source.head) as tree, early_analysis as early, ExitStack() as batch:
+    with head_tree(repo, source.head, changes) as tree, early_analysis as early, \
+            ExitStack() as batch:
         content = tree if tree is not None else repo.root  # B's files, with a head commit
         if not fix:  # nothing writes to the trees while they are reviewed: each changed
             # file's place and kind are read once (`review.readable`)
@@ -233,17 +234,22 @@ def _no_analysis() -> Iterator[None]:
 
 
 @contextmanager
-def head_tree(repo: Repository, head: str | None) -> Iterator[Path | None]:
+def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = None
+              ) -> Iterator[Path | None]:
     """The files of commit `head` in a temporary folder, removed afterwards (None without a
     head): the content the diff was computed from, whatever is checked out, with links to
     the dependencies the checkout has installed (`git.dependencies`: the CDK CLI, the
-    project's ESLint plugins, …). In memory when there is room (`git.scratch`)."""
+    project's ESLint plugins, …). In memory when there is room (`git.scratch`). A file
+    `changes` (the diff to `head`) adds whole is written from it when it is the very blob
+    (`git.export.from_diff`)."""
     if head is None:
         yield None
         return
+    claimed = from_diff(changes) if changes is not None else None
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
                                      dir=place_for(tree_bytes(repo, head))) as tmp:
-        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp)))
+        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
+                                                               claimed))
         yield Path(tmp)
 
 

@@ -112,12 +112,16 @@ def applicable(files: Sequence[SteeringFile], paths: Iterable[str],
     used by `auto` files only.
     """
     wanted = {_plain_name(n) for n in manual_names}
-    candidates = [_normalise(p) for p in paths if p.strip()]
+    # the paths as a file's globs read them, made once and only when a file has globs: a
+    # round asks for every reviewer's input, 5,000 paths each at 5,000 changed files
+    candidates: list[str] | None = None
     chosen = []
     for item in files:
         if item.inclusion is Inclusion.ALWAYS:
             keep = True
         elif item.inclusion is Inclusion.FILE_MATCH:
+            if candidates is None:
+                candidates = [_normalise(p) for p in paths if p.strip()]
             keep = any(item.matches(p) for p in candidates)
         elif item.inclusion is Inclusion.MANUAL:
             keep = item.name.casefold() in wanted

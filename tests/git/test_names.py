@@ -3,7 +3,7 @@ by `on_disk` whatever bytes the name holds."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +18,8 @@ from reviewloop.git.names import (
     posix_suffix,
     posix_text,
     shown,
+    under,
+    under_text,
 )
 
 # bytes that make escapes, break UTF-8, or are ordinary
@@ -69,3 +71,10 @@ def test_a_path_s_names_are_pure_posix_path_s(path: str) -> None:
     assert posix_suffix(path) == PurePosixPath(path).suffix
     assert posix_text(path) == PurePosixPath(path).as_posix()
     assert posix_parent(path) == str(PurePosixPath(path).parent)
+
+
+@given(path=_PATHS | _BYTES.map(from_bytes), root=st.sampled_from(["/r", "/r/s", "rel", "/"]))
+def test_a_file_under_a_root_as_text_is_the_path_s(path: str, root: str) -> None:
+    """An analyzer's argv names each file as a string, not a `Path` built for it: the
+    same name, whatever slashes, dots or bytes the path holds."""
+    assert under_text(Path(root), path) == str(under(Path(root), path))

@@ -36,7 +36,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
-from reviewloop.git.names import under
+from reviewloop.git.names import under, under_text
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
@@ -97,7 +97,7 @@ class Bandit:
             # a notebook's code cells as a script (bandit reads .py files only)
             scripts = notebook_scripts(ctx, [f for f in files if ctx.language(f) == JUPYTER],
                                        Path(tmp))
-            targets = [scripts[f][0] if f in scripts else str(under(ctx.root, f))
+            targets = [scripts[f][0] if f in scripts else under_text(ctx.root, f)
                        for f in files if f in scripts or ctx.language(f) != JUPYTER]
             # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
             # reviewloop.checks.suppressions decides (and lists the finding as suppressed);

@@ -40,7 +40,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
-from reviewloop.git.names import under
+from reviewloop.git.names import under, under_text
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
 
@@ -115,7 +115,7 @@ class RuffAnalyzer:
         argv = [*ruff_command(), "check", "--isolated", "--no-cache",
                 "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
                 ",".join((*self.select, UNREADABLE)), "--",
-                *(str(under(ctx.root, f)) for f in files)]
+                *(under_text(ctx.root, f) for f in files)]
         return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
 
     def severity(self, code: str) -> Severity:

@@ -1,0 +1,138 @@
+"""A diff's lines as its parser is given them, and each file's added and removed lines read
+from them.
+
+unidiff reads the file and hunk headers and checks every hunk line's kind and count
+(`metadata_only`); the lines themselves are taken here from the diff's own lines, in one
+pass a file: the parser's full mode made an object, a regex match and a copy for every line
+(a 5,000-file change: 70,000 of them), and a second walk read them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from unidiff.constants import RE_HUNK_HEADER
+from unidiff.patch import PatchedFile
+
+from reviewloop.git.diff_headers import HeaderNames
+
+
+class AddedLine(NamedTuple):
+    """One added line; a tuple, not a model: a 20k-line diff has 20k of them, and building
+    each as a pydantic model was a tenth of a review round's CPU."""
+
+    line: int  # 1-based, in the new file
+    text: str  # without the line ending
+
+
+class Lines:
+    """The diff's lines (split on "\\n" only); `parsed` is what the parser reads (header
+    names with a space quoted, `HeaderNames`), and iterating says how far it has read."""
+
+    def __init__(self, text: str):
+        parts = text.split("\n")
+        self.all = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        self.read = 0  # 1-based number of the last line handed out
+        self.hunk = 0  # number of the last hunk header handed out
+
+    def parsed(self) -> list[str]:
+        """The lines as `__iter__` hands them out, all at once: only header lines can
+        differ, so only they are looked at (the list itself when none does)."""
+        out = self.all
+        names: HeaderNames | None = None
+        for at in [i for i, line in enumerate(self.all)
+                   if line.startswith(("@@", "diff --git ", "--- ", "+++ "))]:
+            line = self.all[at]
+            if line.startswith("@@"):
+                names = None
+                continue
+            if line.startswith("diff --git "):
+                names = HeaderNames.of(self.all, at)
+                shown = names.header(line) if names is not None else line
+            elif names is not None:
+                shown = names.file_line(line)
+            else:
+                continue
+            if shown is not line:
+                out = out if out is not self.all else list(self.all)
+                out[at] = shown
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        names: HeaderNames | None = None  # set inside a `diff --git` header block
+        for number, line in enumerate(self.all, 1):
+            self.read = number
+            if line.startswith("@@"):
+                self.hunk, names = number, None
+            elif line.startswith("diff --git "):
+                names = HeaderNames.of(self.all, number - 1)
+                line = names.header(line) if names is not None else line
+            elif names is not None and line.startswith(("--- ", "+++ ")):
+                line = names.file_line(line)
+            yield line
+
+
+class FileLines(NamedTuple):
+    added: tuple[AddedLine, ...]
+    removals: tuple[int, ...]  # `FileDiff.removals`
+    removed: int
+
+
+def file_lines(pf: PatchedFile, lines: Sequence[str], start: int, end: int
+               ) -> FileLines | None:
+    """(the added lines, the removal points, how many lines were removed) of the file `pf`
+    whose part of the diff is `lines[start:end]`, each hunk's lines counted as the parser
+    counted them: None when they do not add up to the parser's hunks (the caller then asks
+    the parser for every line)."""
+    added: list[AddedLine] = []
+    removals: list[int] = []
+    removed = 0
+    at = start
+    for hunk in pf:
+        while at < end and not (lines[at].startswith("@@") and RE_HUNK_HEADER.match(lines[at])):
+            at += 1
+        if at >= end:
+            return None
+        source, target = hunk.source_length, hunk.target_length
+        number = hunk.target_start
+        body = lines[at + 1:at + 1 + target] if not source else ()
+        if target and len(body) == target and all(line[:1] == "+" for line in body):
+            # a hunk that only adds lines (a new file): read as the loop below reads it
+            added += map(AddedLine, range(number, number + target),
+                         [line[1:].removesuffix("\n").removesuffix("\r") for line in body])
+            at += target + 1
+            continue
+        # A hunk with no new lines (`+9,0`) names the line before the removal; otherwise its
+        # first line is `target_start`, so what precedes it is one less.
+        last = number - 1 if target else number
+        removing = False
+        old = new = 0
+        while True:  # as the parser reads a hunk: at least one line, until both counts
+            at += 1
+            if at >= end:
+                return None
+            line = lines[at]
+            kind = line[0] if line and line[0] not in "\r\n" else " "
+            if kind == "+":
+                new += 1
+                last, removing = number, False
+                added.append(AddedLine(number, line[1:].removesuffix("\n").removesuffix("\r")))
+                number += 1
+            elif kind == "-":
+                old += 1
+                removed += 1
+                if not removing:
+                    removals.append(last)
+                removing = True
+            elif kind == " ":
+                old += 1
+                new += 1
+                last, removing = number, False
+                number += 1
+            elif kind != "\\":
+                return None
+            if old == source and new == target:
+                break
+        at += 1
+    return FileLines(tuple(added), tuple(removals), removed)

@@ -1,0 +1,76 @@
+"""reviewloop.git.export: a head commit's export takes a file the diff adds whole from the
+diff only when it is the very blob — on generated contents (line ends of every kind, no
+final newline, lines that read as diff syntax, bytes that are not UTF-8, NULs) the export
+is byte for byte what git stores, and a forged claim is never written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.export import from_diff
+from reviewloop.git.repository import open_repository
+from tests.support.gitutil import git
+
+_PIECES = st.sampled_from([
+    b"line\n", b"crlf\r\n", b"lone cr\r", b"+plus\n", b"-minus\n", b" space\n", b"\n",
+    b"\\ No newline at end of file\n", b"@@ -0,0 +1 @@\n", b"diff --git a/x b/x\n",
+    b"caf\xc3\xa9\n", b"bad \xff byte\n", b"nul \x00 byte\n", b"no end", b"\t\n",
+])
+_CONTENTS = st.lists(_PIECES, max_size=12).map(b"".join)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {os.path.relpath(os.path.join(top, name), root): Path(top, name).read_bytes()
+            for top, _, names in os.walk(root) for name in names}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_CONTENTS, min_size=1, max_size=6))
+def test_a_head_export_from_the_diff_is_what_git_stores(tmp_path_factory, contents):
+    root = tmp_path_factory.mktemp("repo")
+    git(root, "init", "-q", "-b", "main")
+    (root / "kept.txt").write_bytes(b"base\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-q", "-b", "feature")
+    files = {f"d/f{n}.txt": data for n, data in enumerate(contents)}
+    for path, data in files.items():
+        (root / path).parent.mkdir(exist_ok=True)
+        (root / path).write_bytes(data)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "feature")
+    repo = open_repository(root)
+    changes = parse_diff(repo.diff_refs("main", "feature"))
+    claimed = from_diff(changes)
+    for path, data in files.items():  # text as the diff shows it is the file itself
+        plain = b"\0" not in data and data.decode("utf-8", "replace").encode() == data
+        if plain and data:
+            assert claimed(path) == data, path
+
+    out = tmp_path_factory.mktemp("export")
+    written = repo.export_files("feature", ["."], out / "from-diff", claimed)
+    repo.export_files("feature", ["."], out / "from-git")
+
+    assert set(written) == {*files, "kept.txt"}
+    assert _tree(out / "from-diff") == _tree(out / "from-git") == {**files,
+                                                                   "kept.txt": b"base\n"}
+
+
+def test_a_claim_that_is_not_the_blob_is_not_written(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.py").write_text("print('real')\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+    repo = open_repository(root)
+
+    repo.export_files("HEAD", ["."], tmp_path / "out", lambda path: b"print('forged')\n")
+
+    assert (tmp_path / "out" / "a.py").read_bytes() == b"print('real')\n"
