@@ -27,8 +27,9 @@ from reviewloop.git.names import posix_text
 
 
 class BadGlob(ConfigError):
-    """A pattern that can never match a path (empty, or an unclosed `[` class); the caller
-    re-raises it naming the file and key the pattern came from."""
+    """A pattern that can never match a path (empty, `./` or `/` alone, an unclosed `[` class,
+    a reversed range or a trailing `\\`); the caller re-raises it naming the file and key
+    the pattern came from."""
 
 
 def matches(pattern: str, path: str | PurePath, *, ignore_case: bool = False) -> bool:
@@ -164,8 +165,11 @@ def check(pattern: str) -> None:
         if isinstance(built, ValueError):  # pathspec's GitIgnorePatternError
             raise BadGlob(f"git cannot read it ({built.__cause__ or built}); a \\ escapes "
                           "the character after it: write \\\\ for a backslash")
-    if not _spec(pattern, False).patterns[0].include:
-        raise BadGlob("an unclosed [ class matches nothing")
+    read = _spec(pattern, False).patterns  # none for `./`; no rule for `/` or `a/[b`
+    if not read or not read[0].include:
+        raise BadGlob("an unclosed [ class matches nothing" if "[" in text else
+                      "only `/` and `./` name no file or folder: write a path after them, "
+                      "as in ./src/ or /setup.py")
 
 
 _NOTHING = pathspec.GitIgnoreSpec([])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pathspec
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.policy import globs
@@ -156,6 +156,8 @@ def test_any_of_many_patterns_is_each_pattern_asked_in_turn(patterns, path, pref
                         min_size=1, max_size=8).map("".join),
        path=st.sampled_from(["a", "z", "Z", "a-b", "sub/x.py", "[", "-"]),
        ignore_case=st.booleans())
+@example(pattern="./", path="a", ignore_case=False)  # nothing left after `./`: no rule
+@example(pattern="/", path="a", ignore_case=False)
 def test_any_pattern_is_refused_with_a_reason_or_answers(pattern, path, ignore_case):
     """No pattern makes the matcher raise: `check` refuses it (a reversed range `[z-a]`,
     which no regular expression can hold, `[Z-a]`, which folds to one, a trailing `\\`),
@@ -173,6 +175,14 @@ def test_any_pattern_is_refused_with_a_reason_or_answers(pattern, path, ignore_c
 def test_a_reversed_range_is_refused_naming_the_fix(pattern: str):
     with pytest.raises(globs.BadGlob, match=r"write a range low to high, as in \[a-z\]"):
         globs.check(pattern)
+
+
+@pytest.mark.parametrize("pattern", ["./", "/", " ./ ", ".//"])
+def test_a_pattern_of_only_a_slash_or_dot_slash_is_refused_naming_the_fix(pattern: str):
+    with pytest.raises(globs.BadGlob, match=r"write a path after them, as in \./src/"):
+        globs.check(pattern)
+    assert not globs.matches(pattern, "src/app.py")
+    assert not globs.matches_any((pattern, "nothing-here"), "src/app.py")
 
 
 @pytest.mark.parametrize("pattern", ["\\", "src/x\\"])
