@@ -68,8 +68,9 @@ def without_directives(text: str) -> str:
     """`text` with every `# shellcheck disable=` blanked, its other settings (`shell=`)
     kept; a directive left with nothing becomes a bare `#`."""
     lines = []
+    directive = _directive()
     for line in text.split("\n"):
-        match = _directive().match(line)
+        match = directive.match(line)
         if match:
             rest = f"{match.group(1)}{match.group(2)}".rstrip()
             line = rest if "=" in rest else "#"

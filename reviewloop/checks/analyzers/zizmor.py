@@ -46,7 +46,8 @@ _files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)acti
 
 
 def workflow_files(ctx: AnalyzerContext) -> list[str]:
-    return [p for p in ctx.files if _files().search(p)]
+    files = _files()
+    return [p for p in ctx.files if files.search(p)]
 
 
 # zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in the workflow files it reads

@@ -41,10 +41,11 @@ def unscanned_part(text: str) -> str:
     added = [_is_added(line) for line in lines]
     last = len(lines) - 1
     out = []
+    blob_ids = _blob_ids()
     for at, line in enumerate(lines):
         if added[at] and 0 < at < last and added[at - 1] and added[at + 1]:
             out.append("+")
-        elif not added[at] and _blob_ids().fullmatch(line):
+        elif not added[at] and blob_ids.fullmatch(line):
             out.append("index")
         else:
             out.append(line)
