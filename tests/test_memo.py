@@ -1,12 +1,14 @@
-"""TextMemo: one computation per large text, bounded, small texts never kept."""
+"""TextMemo: one computation per large text, bounded, small texts never kept; an expression
+compiled at its first use."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
 
-from reviewloop.memo import TextMemo, shared_cache
+from reviewloop.memo import TextMemo, compiled_on_first_use, shared_cache
 
 
 def test_callers_asking_together_share_one_computation():
@@ -140,3 +142,12 @@ def test_a_shared_cache_remembers_no_failure():
     with pytest.raises(RuntimeError, match="boom"):
         flaky()
     assert flaky() == 2 and flaky() == 2
+
+
+def test_an_expression_is_compiled_at_its_first_use_then_kept():
+    broken = compiled_on_first_use("[")  # nothing compiled yet: nothing to refuse
+    with pytest.raises(re.error):
+        broken()
+    words = compiled_on_first_use(r"w\w+", re.IGNORECASE)
+    assert words() is words()
+    assert words().findall("Why was WHAT") == ["Why", "was", "WHAT"]

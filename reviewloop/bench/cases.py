@@ -47,7 +47,7 @@ class Case(BaseModel):
     base: str = Field(description="The commit the change is reviewed against (a full id).")
     head: str = Field(description="The commit holding the change (a full id).")
     labels: list[Label] = Field(min_length=1)
-    fixes: list[str] = Field(default_factory=list,
+    fixes: list[str] = Field(default_factory=list[str],
                              description="The fix commits the labels were traced from.")
     description: str | None = None
 

@@ -65,8 +65,8 @@ class CaseResult(BaseModel):
     case_id: str
     model: str
     status: Literal["reviewed", "empty", "failed"]
-    findings: list[Found] = Field(default_factory=list)
-    reviewers: list[ReviewerUse] = Field(default_factory=list)
+    findings: list[Found] = Field(default_factory=list[Found])
+    reviewers: list[ReviewerUse] = Field(default_factory=list[ReviewerUse])
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float | None = 0.0  # None: the model has no known price

@@ -201,8 +201,8 @@ class Ledger(BaseModel):
 
     version: int = LEDGER_VERSION
     round: int = Field(default=0, ge=0)  # the last round (or push) recorded
-    entries: list[Entry] = Field(default_factory=list)
-    health: list[Health] = Field(default_factory=list)
+    entries: list[Entry] = Field(default_factory=list[Entry])
+    health: list[Health] = Field(default_factory=list[Health])
 
     # -- queries --------------------------------------------------------------------------
 

@@ -191,6 +191,7 @@ class ReviewReply(BaseModel):
 
 class Finding(FindingDraft):
     """A finding with who reported it and a fingerprint that survives line moves."""
+    model_config = ConfigDict(defer_build=False)  # built once here, not in each model holding it
 
     @field_validator("file")
     @classmethod
@@ -205,9 +206,9 @@ class Finding(FindingDraft):
     rule: str | None = Field(
         default=None, description="The analyzer's rule id, e.g. 'B602', 'PERF401'.")
     also_reported_by: list[str] = Field(
-        default_factory=list, description="Other agents that reported the same problem.")
+        default_factory=list[str], description="Other agents that reported the same problem.")
     merged_fingerprints: list[str] = Field(
-        default_factory=list, description="Fingerprints of the duplicates merged into it.")
+        default_factory=list[str], description="Fingerprints of the duplicates merged into it.")
     level: Level = Field(
         default="line", description="What the finding is about: lines, a symbol (`symbol` "
         "names it) or the whole file; symbol- and file-level findings are keyed on those.")

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.names import posix_name, posix_suffix
+from reviewloop.memo import compiled_on_first_use
 
 PYTHON = "python"
 JAVASCRIPT = "javascript"
@@ -65,10 +66,10 @@ WRAPPERS: dict[str, frozenset[str]] = {
     "chrt": frozenset(), "taskset": frozenset(), "time": frozenset({"-f", "-o"}),
     "exec": frozenset({"-a"}), "sudo": frozenset({"-u", "-g"}), "doas": frozenset({"-u"}),
 }
-_DURATION = re.compile(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
+_duration = compiled_on_first_use(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
-_VERSION = re.compile(r"[\d.]+$")  # python3.12 → python, node20 → node
+_version = compiled_on_first_use(r"[\d.]+$")  # python3.12 → python, node20 → node
 # docker build's default names (it falls back to a lower-case `dockerfile`) and the usual
 # variants: `Dockerfile.prod`, `api.Dockerfile`, `Containerfile.dev`
 _DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|Containerfile)(?:\..+)?$|\.[Dd]ockerfile$")
@@ -112,7 +113,7 @@ def _programs(words: list[str]) -> Iterator[str]:
             word = words[index]
             if word in takes:  # an option with an argument: `-u HOME`, `-n 5`
                 index += 2
-            elif word.startswith("-") or "=" in word or _DURATION.match(word):
+            elif word.startswith("-") or "=" in word or _duration().match(word):
                 index += 1
             else:
                 break
@@ -122,7 +123,7 @@ def _programs(words: list[str]) -> Iterator[str]:
 
 
 def _known(program: str) -> str | None:
-    return INTERPRETERS.get(_VERSION.sub("", program)) or INTERPRETERS.get(program)
+    return INTERPRETERS.get(_version().sub("", program)) or INTERPRETERS.get(program)
 
 
 def head(path: str | Path) -> bytes:

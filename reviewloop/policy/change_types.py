@@ -23,24 +23,26 @@ an extra approval question costs a human a look, a missed one lets a change thro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reviewloop.git.diff import ChangeSet
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy import globs
 
 
 @dataclass(frozen=True)
 class ChangeType:
-    """One kind of change: its name, the paths that are it, the added lines that are it."""
+    """One kind of change: its name, the paths that are it, the added lines that are it (an
+    expression compiled when a policy first asks: most runs never do)."""
 
     name: str
     paths: tuple[str, ...]
-    content: re.Pattern[str] | None = None
+    content: Callable[[], re.Pattern[str]] | None = None
 
 
-def _content(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def _content(*patterns: str) -> Callable[[], re.Pattern[str]]:
+    return compiled_on_first_use("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 TYPES: tuple[ChangeType, ...] = (
@@ -138,8 +140,9 @@ def _by_path(kind: ChangeType, changes: ChangeSet) -> str | None:
 def _by_content(kind: ChangeType, changes: ChangeSet) -> str | None:
     if kind.content is None:
         return None
+    content = kind.content()
     for diff in changes.files:
         for added in diff.added:
-            if kind.content.search(added.text):
+            if content.search(added.text):
                 return f"{diff.path}:{added.line} adds {added.text.strip()[:60]!r}"
     return None

@@ -14,15 +14,16 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.sensitive import is_sensitive
 
 # Variables that make git, make, a shell or an interpreter run a program of the command's
 # choosing (GIT_EXTERNAL_DIFF=./x git diff) or load code first.
-_RUNS_CODE_ENV = re.compile(
+_runs_code_env = compiled_on_first_use(
     r"^(GIT_[A-Z_]*|PAGER|MANPAGER|EDITOR|VISUAL|BROWSER|LD_[A-Z_]+|BASH_ENV|ENV|SHELL|"
     r"PYTHONSTARTUP|PYTHONINSPECT|PYTHONBREAKPOINT|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|"
     r"MAKEFLAGS|MFLAGS|GNUMAKEFLAGS|MAKEFILES)$")
-_PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
+_python = compiled_on_first_use(r"^python(3(\.\d+)?)?$")
 # Per program: options that run code, write a file of their choosing, or read outside.
 _GIT_GLOBAL = ("-c", "--config-env", "--exec-path", "--git-dir", "--work-tree", "-C")
 _GIT_OPTIONS = ("--output", "--no-index", "--ext-diff", "--textconv", "--upload-pack",
@@ -36,7 +37,7 @@ def escape(argv: Sequence[str], root: Path | None, sensitive: Sequence[str]) -> 
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
         name = argv[i].split("=", 1)[0]
-        if _RUNS_CODE_ENV.match(name):
+        if _runs_code_env().match(name):
             return f"setting {name} can make the command run another program"
         i += 1
     command = list(argv[i:])
@@ -44,7 +45,7 @@ def escape(argv: Sequence[str], root: Path | None, sensitive: Sequence[str]) -> 
         return None
     program = PurePosixPath(command[0]).name
     reason = _option_escape(program, command[1:])
-    if reason is None and root is not None and _PYTHON.match(program):
+    if reason is None and root is not None and _python().match(program):
         reason = _local_module(command[1:], root)
     if reason is None:
         reason = next(filter(None, (_path_escape(a, root, sensitive) for a in command[1:])),

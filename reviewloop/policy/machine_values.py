@@ -12,15 +12,16 @@ rule is the file format's, not a marker.
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from reviewloop.git.names import posix_name, posix_parts
+from reviewloop.memo import compiled_on_first_use
 
 CDK_CONFIG = frozenset({"cdk.json", "cdk.context.json"})
 # `"@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal":` (and @aws-cdk-containers/…)
-_FLAG_KEY = re.compile(r'"(@aws-cdk[\w-]*/[\w.-]+:[\w.-]+)"\s*:')
-_ASSET_HASH = re.compile(r"[0-9a-f]{64}(?:\.[A-Za-z0-9]+)?")  # `<sha256>` or `<sha256>.zip`
+_flag_key = compiled_on_first_use(r'"(@aws-cdk[\w-]*/[\w.-]+:[\w.-]+)"\s*:')
+# `<sha256>` or `<sha256>.zip`
+_asset_hash = compiled_on_first_use(r"[0-9a-f]{64}(?:\.[A-Za-z0-9]+)?")
 
 
 def cdk_output(path: str) -> bool:
@@ -37,12 +38,12 @@ def machine_value(path: str, line: str, column: int, end_column: int) -> str | N
     name = PurePosixPath(path).name
     start, end = column - 1, end_column - 1
     if name in CDK_CONFIG:
-        for key in _FLAG_KEY.finditer(line):
+        for key in _flag_key().finditer(line):
             if key.start(1) <= start and end <= key.end(1):
                 return f"the name of a CDK feature flag ({name})"
     if cdk_output(path):
         value = line[start:end].strip("\"' ")
-        if _ASSET_HASH.fullmatch(value) or _ASSET_HASH.fullmatch(_hash_part(line, start, end)):
+        if _asset_hash().fullmatch(value) or _asset_hash().fullmatch(_hash_part(line, start, end)):
             return "a CDK asset's content hash (the CDK's built output)"
     return None
 

@@ -52,14 +52,16 @@ class RunSummary(BaseModel):
     task_id: str
     task_title: str = ""
     run_id: str = ""  # its folder under .reviewloop/ (`reviewloop report RUN`); "" if unknown
-    files_created: list[str] = Field(default_factory=list)
-    files_modified: list[str] = Field(default_factory=list)
+    # `list[str]`, not `list`, as every list's factory: pydantic reads a factory's signature,
+    # and a builtin's from its text with `tokenize` (~2 ms the first time, at import)
+    files_created: list[str] = Field(default_factory=list[str])
+    files_modified: list[str] = Field(default_factory=list[str])
     passed_tests: int | None = None  # None: no test command ran or its count was unknown
     spec_progress: tuple[int, int] = (0, 0)  # (done, total)
     rounds: int = 0
-    reviewers: list[ReviewerOutcome] = Field(default_factory=list)
+    reviewers: list[ReviewerOutcome] = Field(default_factory=list[ReviewerOutcome])
     ledger: Ledger = Field(default_factory=Ledger)  # every finding and health: the truth
-    newly_eligible: list[str] = Field(default_factory=list)  # "id title" of unblocked tasks
+    newly_eligible: list[str] = Field(default_factory=list[str])  # "id title" of unblocked tasks
     input_tokens: int = 0  # cache reads and writes included
     output_tokens: int = 0
     cache_read_tokens: int = 0  # of the input, read from the provider's prompt cache
@@ -67,10 +69,11 @@ class RunSummary(BaseModel):
     cost_usd: float | None = None  # None: some model had no known price
     llm: bool = False  # LLM reviewers on; off means analyzers only
     # "role: fallback answered N call(s) instead of primary …", one per role that fell back
-    fallbacks: list[str] = Field(default_factory=list)
-    escalations: list[str] = Field(default_factory=list)
-    gates: list[tuple[str, bool, str]] = Field(default_factory=list)  # (name, passed, summary)
-    skipped: list[str] = Field(default_factory=list)  # "path: reason" of changed files not read
+    fallbacks: list[str] = Field(default_factory=list[str])
+    escalations: list[str] = Field(default_factory=list[str])
+    # (name, passed, summary) of each gate
+    gates: list[tuple[str, bool, str]] = Field(default_factory=list[tuple[str, bool, str]])
+    skipped: list[str] = Field(default_factory=list[str])  # "path: reason" of files not read
     # reviewers over `[review] max_reviewers`, not run (also an escalation naming them)
     reviewers_left_out: str | None = None
     line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)

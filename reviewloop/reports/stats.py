@@ -55,7 +55,7 @@ class OutcomeRow(BaseModel):
     open: int = 0
     out_of_scope: int = 0
     noise: int = Field(default=0, ge=0, description="ignored + suppressed")
-    reviewers: list[str] = Field(default_factory=list,
+    reviewers: list[str] = Field(default_factory=list[str],
                                  description="The reviewers that reported it (a rule's agent "
                                              "files); empty on a reviewer's own row.")
 
@@ -75,7 +75,7 @@ class Sources(BaseModel):
     runs: int = 0  # task runs
     reviews: int = 0  # `reviewloop review` outside a pull request
     pull_requests: int = 0  # each counted once, as its latest review judged it
-    unreadable: list[str] = Field(default_factory=list,
+    unreadable: list[str] = Field(default_factory=list[str],
                                   description="What of the store could not be read.")
 
 
@@ -87,9 +87,9 @@ class Stats(BaseModel):
     version: int = STATS_VERSION
     outcomes: list[Outcome] = Field(default_factory=lambda: list(OUTCOMES))
     sources: Sources = Field(default_factory=Sources)
-    reviewers: list[OutcomeRow] = Field(default_factory=list)
-    rules: list[OutcomeRow] = Field(default_factory=list)
-    analyzers: list[OutcomeRow] = Field(default_factory=list)
+    reviewers: list[OutcomeRow] = Field(default_factory=list[OutcomeRow])
+    rules: list[OutcomeRow] = Field(default_factory=list[OutcomeRow])
+    analyzers: list[OutcomeRow] = Field(default_factory=list[OutcomeRow])
 
 
 def tally(ledgers: Iterable[Ledger], sources: Sources | None = None) -> Stats:

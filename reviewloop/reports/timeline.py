@@ -53,7 +53,7 @@ class Timeline(BaseModel):
 
     started: float | None = None  # the first event, seconds since the epoch
     total_s: float = 0.0
-    spans: list[Span] = Field(default_factory=list)
+    spans: list[Span] = Field(default_factory=list[Span])
     partial: bool = False  # a step never ended, or a line of the trace did not read
 
     @property

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from reviewloop.memo import TextMemo
+from reviewloop.memo import TextMemo, compiled_on_first_use
 
 CONTEXT = 1  # unchanged lines kept on each side of a change
 ALL_ADDED = " (all added, lines 1-{count})"  # after a whole new file's `+++` line
@@ -36,9 +36,10 @@ ALL_ADDED = " (all added, lines 1-{count})"  # after a whole new file's `+++` li
 _IMPLIED = ("new file mode 100644\n", "deleted file mode 100644\n")
 # a line of a file shown whole that a reader could take for the diff's own (a removed or added
 # line, a hunk, a file's header, git's `\ No newline` marker): the file keeps its `+`s
-_LOOKS_LIKE_DIFF = re.compile(r"[-+\\]|@@|diff |index |Binary files |(?:new|deleted) file mode"
-                              r"|(?:old|new) mode|(?:rename|copy) (?:from|to) |(?:dis)?similarity")
-_HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)", re.DOTALL)
+_looks_like_diff = compiled_on_first_use(
+    r"[-+\\]|@@|diff |index |Binary files |(?:new|deleted) file mode"
+    r"|(?:old|new) mode|(?:rename|copy) (?:from|to) |(?:dis)?similarity")
+_hunk = compiled_on_first_use(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)", re.DOTALL)
 
 
 def shown(diff_text: str) -> str:
@@ -47,13 +48,13 @@ def shown(diff_text: str) -> str:
 
 
 _SHOWN: TextMemo[str] = TextMemo(keep=16)  # a round's chunks
-_TICKS = re.compile(r"`{3,}")
+_ticks = compiled_on_first_use(r"`{3,}")
 
 
 def fenced(text: str, info: str = "diff") -> str:
     """`text` between code fences no line of it can close: a new file's lines are shown
     without a `+` before them, and one of them may be a fence of its own."""
-    longest = max((len(run) for run in _TICKS.findall(text)), default=2)
+    longest = max((len(run) for run in _ticks().findall(text)), default=2)
     fence = "`" * (longest + 1)
     return f"{fence}{info}\n{text}{fence}"
 
@@ -74,7 +75,7 @@ def _shown(diff_text: str) -> str:
         if hunk:
             out += (_whole(out, hunk) if first else []) or _trimmed(hunk)
             hunk = []
-        if line.startswith("@@") and (head := _HUNK.match(line)):
+        if line.startswith("@@") and (head := _hunk().match(line)):
             out += header or []  # a header with no `+++` line: kept whole
             header = None
             hunk = [line]
@@ -106,12 +107,12 @@ def _shown(diff_text: str) -> str:
 def _whole(out: list[str], hunk: list[str]) -> list[str]:
     """A file written whole, its hunk right after its `+++` line (the last of `out`): that
     line marked `ALL_ADDED` and its lines without their `+`; [] for any other hunk."""
-    head = _HUNK.match(hunk[0])
+    head = _hunk().match(hunk[0])
     if head is None or head[1] != "0" or head[2] != "0" or not out[-1].endswith("\n"):
         return []
     body = hunk[1:]
     if not all(line[:1] in ("+", "\\") for line in body) \
-            or any(line[:1] == "+" and _LOOKS_LIKE_DIFF.match(line, 1) for line in body):
+            or any(line[:1] == "+" and _looks_like_diff().match(line, 1) for line in body):
         return []
     count = sum(1 for line in body if line[:1] == "+")
     if count != _count(head[4]):
@@ -157,7 +158,7 @@ def _repeats(line: str, plus: str) -> bool:
 def _trimmed(hunk: list[str]) -> list[str]:
     """The hunk with at most `CONTEXT` unchanged lines on each side of a change, cut in
     parts where changes are further apart; as it is when its header does not parse."""
-    head = _HUNK.match(hunk[0])
+    head = _hunk().match(hunk[0])
     body = hunk[1:]
     changed = [i for i, line in enumerate(body) if line[:1] in ("+", "-")]
     if head is None or not changed:

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from reviewloop.memo import compiled_on_first_use
+
 KEPT = ("user.name", "user.email", "safe.directory")  # what a command may need of git's config
 _PATTERN = r"^(user\.(name|email)|safe\.directory)$"
 
@@ -71,9 +73,9 @@ def identity_file(cwd: Path) -> Iterator[Path]:
 
 
 # keys of a repository config that can carry or fetch a credential, or pull in other files
-_DROPPED = re.compile(r"^(credential\.|url\.|include\.|includeif\.)|"
-                      r"^http\..*(extraheader|cookiefile)$", re.IGNORECASE)
-_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)
+_dropped = compiled_on_first_use(r"^(credential\.|url\.|include\.|includeif\.)|"
+                                 r"^http\..*(extraheader|cookiefile)$", re.IGNORECASE)
+_userinfo = compiled_on_first_use(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)
 
 
 def repository_configs(cwd: Path) -> list[Path]:
@@ -93,7 +95,7 @@ def repository_configs(cwd: Path) -> list[Path]:
 
 
 def cleaned(config: Path) -> str:
-    """`config` without the keys that carry credentials (`_DROPPED`) and with the user
+    """`config` without the keys that carry credentials (`_dropped`) and with the user
     information cut from every URL; no include is followed."""
     done = subprocess.run(["git", "config", "--file", str(config), "--no-includes", "--list",
                            "--null"], capture_output=True, check=False, timeout=30,
@@ -101,8 +103,8 @@ def cleaned(config: Path) -> str:
     entries = []
     for record in done.stdout.decode("utf-8", errors="replace").split("\0"):
         key, _, value = record.partition("\n")
-        if key and not _DROPPED.search(key):
-            entries.append((key, _USERINFO.sub(r"\1", value)))
+        if key and not _dropped().search(key):
+            entries.append((key, _userinfo().sub(r"\1", value)))
     return render(entries)
 
 

@@ -51,7 +51,7 @@ class SpecFact(_Fact):
     total: int
     next_task: str | None = None  # "id title" of what `run next` picks
     next_id: str | None = None  # its id
-    open: list[OpenTask] = Field(default_factory=list)
+    open: list[OpenTask] = Field(default_factory=list[OpenTask])
     diagnostics: int = 0
 
 
@@ -62,19 +62,20 @@ class Facts(_Fact):
     branch: str | None
     head: str | None
     head_subject: str = ""
-    dirty: list[str] = Field(default_factory=list)
+    dirty: list[str] = Field(default_factory=list[str])
     upstream: str | None = None
-    unpushed: list[str] = Field(default_factory=list)
-    specs: list[SpecFact] = Field(default_factory=list)
-    runs: list[RunFact] = Field(default_factory=list)  # every run, newest first
-    commits_since: list[str] = Field(default_factory=list)
-    files_touched: list[str] = Field(default_factory=list)
-    notes: list[Note] = Field(default_factory=list)
-    spec_sessions: list[str] = Field(default_factory=list)  # unfinished `spec new` sessions
+    unpushed: list[str] = Field(default_factory=list[str])
+    specs: list[SpecFact] = Field(default_factory=list[SpecFact])
+    runs: list[RunFact] = Field(default_factory=list[RunFact])  # every run, newest first
+    commits_since: list[str] = Field(default_factory=list[str])
+    files_touched: list[str] = Field(default_factory=list[str])
+    notes: list[Note] = Field(default_factory=list[Note])
+    spec_sessions: list[str] = Field(default_factory=list[str])  # unfinished `spec new` sessions
     missing_credentials: str | None = None
     previous: str | None = None  # when the last handoff was written
-    deployed: list[Deployed] = Field(default_factory=list)  # from the outputs files
-    deployed_problems: list[str] = Field(default_factory=list)  # sources that could not be read
+    deployed: list[Deployed] = Field(default_factory=list[Deployed])  # from the outputs files
+    # sources that could not be read
+    deployed_problems: list[str] = Field(default_factory=list[str])
 
     @property
     def pending(self) -> list[RunFact]:

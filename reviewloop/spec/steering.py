@@ -29,12 +29,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reviewloop.config import load_yaml
+from reviewloop.memo import compiled_on_first_use
 
 if TYPE_CHECKING:  # the spec's models load when a front matter fails (a review reads none)
     from reviewloop.spec.model import Diagnostic
 
 STEERING_DIR = Path(".kiro") / "steering"  # in a project, and in your home folder
-_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
+_word = compiled_on_first_use(r"[a-z][a-z0-9]{3,}")
 _DESCRIPTION_HITS = 2  # distinct description words the task text must share for `auto`
 _COMMON = frozenset(
     "with that this from into when then than have must should about their there these "
@@ -287,6 +288,6 @@ def _mentioned(item: SteeringFile, text: str) -> bool:
         return False
     if item.name.casefold() in lowered or item.name.casefold().replace("-", " ") in lowered:
         return True
-    words = set(_WORD.findall(item.description.casefold())) - _COMMON
-    present = set(_WORD.findall(lowered))
+    words = set(_word().findall(item.description.casefold())) - _COMMON
+    present = set(_word().findall(lowered))
     return len(words & present) >= _DESCRIPTION_HITS

@@ -44,6 +44,7 @@ from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import on_disk, under
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
@@ -53,15 +54,16 @@ CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 _SNIFF_CHARS = 20_000
-_CLOUDFORMATION = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
-_K8S_API = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
-_K8S_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
+_cloudformation = compiled_on_first_use(
+    r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
+_k8s_api = compiled_on_first_use(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
+_k8s_kind = compiled_on_first_use(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed Terraform files' folders, read with -d
 # the variable files Terraform loads by itself from a module's folder
-_AUTO_VARS = re.compile(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
-_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+_auto_vars = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
+_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
 def is_dockerfile(name: str) -> bool:
@@ -80,14 +82,14 @@ def framework(path: str, text: str | None = None) -> str | None:
         return "terraform_json"  # `--framework terraform` reads no .tf.json file
     if pure.suffix in (".tf", TOFU):
         return "terraform"
-    if _WORKFLOW.search(path):
+    if _workflow().search(path):
         return "github_actions"
     if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
         return None
     head = text[:_SNIFF_CHARS]
-    if _CLOUDFORMATION.search(head):
+    if _cloudformation().search(head):
         return "cloudformation"
-    if _K8S_API.search(head) and _K8S_KIND.search(head):
+    if _k8s_api().search(head) and _k8s_kind().search(head):
         return "kubernetes"
     return None
 
@@ -177,7 +179,7 @@ def _module_context(ctx: AnalyzerContext, targets: dict[str, str]) -> dict[str, 
     for folder in {str(PurePosixPath(p).parent) for p, k in targets.items() if k in TERRAFORM}:
         for name, source in _module_files(under(ctx.root, folder)).items():
             path = repo_path(ctx.root, str(source))
-            if path not in targets and not _AUTO_VARS.match(name):
+            if path not in targets and not _auto_vars().match(name):
                 context[path] = "terraform_json" if name.endswith(".json") else "terraform"
     return context
 
@@ -193,7 +195,7 @@ def _module_files(folder: Path) -> dict[str, Path]:
         if name.endswith((TOFU, f"{TOFU}.json")):
             stem, _, rest = name.rpartition(TOFU)
             name = f"{stem}.tf{rest}"
-        elif not (name.endswith((".tf", ".tf.json")) or _AUTO_VARS.match(name)):
+        elif not (name.endswith((".tf", ".tf.json")) or _auto_vars().match(name)):
             continue
         if entry.is_file() and not entry.is_symlink():
             found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin

@@ -26,10 +26,11 @@ from typing import Any
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 
-_RESOURCE = re.compile(r'^[ \t]*resource[ \t]+("?)[\w-]+\1[ \t]+("?)[\w-]+\2[ \t]*\{',
-                       re.MULTILINE)
-_INSTRUCTION = re.compile(r"^[ \t]*[A-Za-z]", re.MULTILINE)
+_resource = compiled_on_first_use(
+    r'^[ \t]*resource[ \t]+("?)[\w-]+\1[ \t]+("?)[\w-]+\2[ \t]*\{', re.MULTILINE)
+_instruction = compiled_on_first_use(r"^[ \t]*[A-Za-z]", re.MULTILINE)
 _DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
                "Dockerfile it reads: it did not read it (a byte that is not UTF-8?)")
 _TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer resources "
@@ -56,7 +57,7 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
                 (one.get("summary") or {}).get("resource_count") or 0)
     quiet = {p: kind for p, kind in targets.items() if p not in seen and p not in failed}
     for path, kind in quiet.items():
-        if kind == "dockerfile" and _INSTRUCTION.search(_text(ctx, path)):
+        if kind == "dockerfile" and _instruction().search(_text(ctx, path)):
             ctx.not_read(path, _DOCKERFILE)
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
@@ -73,7 +74,7 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
 def _resources(text: str, kind: str) -> int:
     """The `resource` blocks of a Terraform file (HCL, or its JSON form)."""
     if kind == "terraform":
-        return len(_RESOURCE.findall(text))
+        return len(_resource().findall(text))
     try:
         data = json.loads(text)
     except ValueError:

@@ -43,17 +43,19 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.git.languages import TYPESCRIPT
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 
 COMMONJS, MODULE, UNKNOWN = "commonjs", "module", "unknown"
 _FIXED = {".cjs": COMMONJS, ".cts": COMMONJS, ".mjs": MODULE, ".mts": MODULE}
 _AMBIGUOUS = frozenset({".js", ""})  # what `"type"` decides (a script named by its shebang)
 # an import or export statement at the start of a line, or `import.meta` (not `import(`)
-_ESM = re.compile(r"^[ \t]*(?:import(?:[ \t]+[\w$*{\"']|[ \t]*[{*\"'])|export(?:[ \t]+|[ \t]*[{*]))"
-                  r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
+_esm = compiled_on_first_use(
+    r"^[ \t]*(?:import(?:[ \t]+[\w$*{\"']|[ \t]*[{*\"'])|export(?:[ \t]+|[ \t]*[{*]))"
+    r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
 _READ = 200_000  # the head of a file looked at for module syntax and global comments
 # `/* global a, b:writable */` or `/*globals a b*/` (a block comment only, as ESLint reads it)
-_GLOBAL_COMMENT = re.compile(r"/\*\s*globals?\s(?P<names>[^*]*(?:\*(?!/)[^*]*)*)\*/")
-_GLOBAL_NAME = re.compile(r"(?P<name>[\w$]+)\s*(?::\s*(?P<value>[\w]+))?")
+_global_comment = compiled_on_first_use(r"/\*\s*globals?\s(?P<names>[^*]*(?:\*(?!/)[^*]*)*)\*/")
+_global_name = compiled_on_first_use(r"(?P<name>[\w$]+)\s*(?::\s*(?P<value>[\w]+))?")
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,15 @@ def source_type(env: str, lang: str, text: str) -> str:
 
 def has_module_syntax(text: str) -> bool:
     """Whether `text` holds an ES module statement (`import x from`, `export`, `import.meta`)."""
-    return _ESM.search(text) is not None
+    return _esm().search(text) is not None
 
 
 def declared_globals(text: str) -> tuple[tuple[str, str], ...]:
     """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
     `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`."""
     found = {}
-    for comment in _GLOBAL_COMMENT.finditer(text):
-        for match in _GLOBAL_NAME.finditer(comment.group("names")):
+    for comment in _global_comment().finditer(text):
+        for match in _global_name().finditer(comment.group("names")):
             value = (match.group("value") or "readonly").lower()
             found[match.group("name")] = {"true": "writable", "writeable": "writable",
                                           "writable": "writable", "off": "off"}.get(

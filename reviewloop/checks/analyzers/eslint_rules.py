@@ -46,11 +46,11 @@ Severity:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reviewloop.findings.schema import Severity
+from reviewloop.memo import compiled_on_first_use
 
 SECURITY, MAINTAINABILITY, PERFORMANCE = "security", "maintainability", "performance"
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
@@ -126,14 +126,14 @@ def severity(rule: str, rule_type: str | None, message: Mapping[str, object] | N
 # how typescript-eslint's no-unsafe-* rules name a type that could not be resolved: message
 # ids `error*` (no-unsafe-call, -member-access), "an error typed value" (-assignment,
 # -argument), "of type error." (-return)
-_UNRESOLVED = re.compile(r"\berror typed\b|\btype `?error`?(?:[.\s]|$)")
+_unresolved = compiled_on_first_use(r"\berror typed\b|\btype `?error`?(?:[.\s]|$)")
 
 
 def unresolved(rule: str, message: Mapping[str, object]) -> bool:
     if not rule.startswith("@typescript-eslint/no-unsafe-"):
         return False
     return (str(message.get("messageId") or "").startswith("error")
-            or _UNRESOLVED.search(str(message.get("message") or "")) is not None)
+            or _unresolved().search(str(message.get("message") or "")) is not None)
 
 
 def config_json() -> str:

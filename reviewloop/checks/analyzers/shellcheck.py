@@ -40,6 +40,7 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
@@ -52,7 +53,8 @@ CONFIDENCE = 0.7
 # shellcheck's note whenever its parser gave up: then it checked nothing else in the file
 # (src/ShellCheck/Parser.hs, `makeErrorFor`)
 PARSE_FAILED = 1072
-_DIRECTIVE = re.compile(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$", re.IGNORECASE)
+_directive = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$",
+                                   re.IGNORECASE)
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
 
 
@@ -66,8 +68,9 @@ def without_directives(text: str) -> str:
     """`text` with every `# shellcheck disable=` blanked, its other settings (`shell=`)
     kept; a directive left with nothing becomes a bare `#`."""
     lines = []
+    directive = _directive()
     for line in text.split("\n"):
-        match = _DIRECTIVE.match(line)
+        match = directive.match(line)
         if match:
             rest = f"{match.group(1)}{match.group(2)}".rstrip()
             line = rest if "=" in rest else "#"

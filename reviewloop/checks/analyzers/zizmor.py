@@ -19,7 +19,6 @@ review asks to pin it, it does not block the bump.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +32,22 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
 
 NAME = "zizmor"
 TOOL = TOOLS[NAME]
 SEVERITY = {"High": Severity.MUST_FIX, "Medium": Severity.SHOULD_FIX}
-_USES = re.compile(r"^\s*-?\s*uses:\s*['\"]?([^@\s'\"]+)@([^\s'\"#]+)")
-_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
+_uses = compiled_on_first_use(r"^\s*-?\s*uses:\s*['\"]?([^@\s'\"]+)@([^\s'\"#]+)")
+_full_sha = compiled_on_first_use(r"^[0-9a-f]{40}$")
 CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
-_FILES = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
+_files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
 
 
 def workflow_files(ctx: AnalyzerContext) -> list[str]:
-    return [p for p in ctx.files if _FILES.search(p)]
+    files = _files()
+    return [p for p in ctx.files if files.search(p)]
 
 
 # zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in the workflow files it reads
@@ -121,10 +122,10 @@ def _carried(ctx: AnalyzerContext, file: str, line: int) -> bool:
     reference that was not a commit SHA either: the unpinned use was already there."""
     diff = ctx.changes.file(file)
     added = next((a.text for a in diff.added if a.line == line), None) if diff else None
-    now = _USES.match(added or "")
+    now = _uses().match(added or "")
     if diff is None or now is None:
         return False
     removed = [line[1:] for line in diff.text.splitlines()
                if line.startswith("-") and not line.startswith("---")]
-    return any((old := _USES.match(text)) is not None and old[1] == now[1]
-               and not _FULL_SHA.match(old[2]) for text in removed)
+    return any((old := _uses().match(text)) is not None and old[1] == now[1]
+               and not _full_sha().match(old[2]) for text in removed)

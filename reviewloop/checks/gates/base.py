@@ -67,7 +67,7 @@ class GateResult(BaseModel):
     passed_tests: int | None = None
     failed_tests: int | None = None
     duration_s: float = 0.0
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list[Finding])
     blocking: bool = True
 
     @field_validator("summary")

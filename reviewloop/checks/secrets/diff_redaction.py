@@ -19,13 +19,12 @@ as it is — nearly every file of a change.
 
 from __future__ import annotations
 
-import re
-
 from reviewloop.checks.secrets.scanner import file_hits, redact, scan_text
 from reviewloop.git.diff import FileDiff
+from reviewloop.memo import compiled_on_first_use
 
 # `index 1a2b…..3c4d… 100644`, as `git diff --full-index` writes it (and short ids)
-_BLOB_IDS = re.compile(r"index [0-9a-f]{7,64}\.\.[0-9a-f]{7,64}(?: [0-7]{6})?\r?")
+_blob_ids = compiled_on_first_use(r"index [0-9a-f]{7,64}\.\.[0-9a-f]{7,64}(?: [0-7]{6})?\r?")
 
 
 def redact_file_diff(file: FileDiff) -> str:
@@ -42,10 +41,11 @@ def unscanned_part(text: str) -> str:
     added = [_is_added(line) for line in lines]
     last = len(lines) - 1
     out = []
+    blob_ids = _blob_ids()
     for at, line in enumerate(lines):
         if added[at] and 0 < at < last and added[at - 1] and added[at + 1]:
             out.append("+")
-        elif not added[at] and _BLOB_IDS.fullmatch(line):
+        elif not added[at] and blob_ids.fullmatch(line):
             out.append("index")
         else:
             out.append(line)
