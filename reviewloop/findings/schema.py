@@ -244,10 +244,11 @@ class Finding(FindingDraft):
         finding = cls(**draft.model_dump(), agent=agent)
         return finding.with_code(code_lines) if code_lines is not None else finding
 
-    def with_code(self, code_lines: Sequence[str] | CodeIndex | None) -> Finding:
-        """A copy located on the flagged lines of `code_lines` (the whole new file)."""
-        located = self.model_copy(update={"location_hash": location_hash(self, code_lines)})
-        return located.model_copy(update={"fingerprint": fingerprint(located)})
+    def with_code(self, code: Sequence[str] | CodeIndex | None, **update: object) -> Finding:
+        """A copy with `update` (not its place: e.g. its agent) located on `code` (new file)."""
+        located = self.model_copy(update={**update, "location_hash": location_hash(self, code)})
+        located.fingerprint = fingerprint(located)
+        return located
 
     def moved(self, **update: object) -> Finding:
         """A copy with other fields (agent, severity, lines…) and its identity recomputed
@@ -352,8 +353,7 @@ class CodeIndex:
         if not window or start > len(self.compact):
             return sum(self._widened(n, n + height) == window
                        for n in range(1, min(start, len(self.compact) + 1)))
-        # a window is the text from its first line's offset on: an equal one above starts
-        # where this one's code occurs in the text, at the start of a line above `start`
+        # an equal window above starts where this one's code occurs, at a line start above it
         first, count = self._offsets[start - 1], 0
         at = self._text.find(window, 0, first + len(window))
         while at >= 0:
