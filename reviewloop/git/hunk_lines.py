@@ -60,16 +60,10 @@ class Lines:
         return out
 
     def __iter__(self) -> Iterator[str]:
-        names: HeaderNames | None = None  # set inside a `diff --git` header block
-        for number, line in enumerate(self.all, 1):
+        for number, line in enumerate(self.parsed(), 1):
             self.read = number
             if line.startswith("@@"):
-                self.hunk, names = number, None
-            elif line.startswith("diff --git "):
-                names = HeaderNames.of(self.all, number - 1)
-                line = names.header(line) if names is not None else line
-            elif names is not None and line.startswith(("--- ", "+++ ")):
-                line = names.file_line(line)
+                self.hunk = number
             yield line
 
 
