@@ -193,8 +193,10 @@ def move(ledger: Ledger, groups: Sequence[Sequence[Finding]], round_no: int, *, 
         for reports in groups if entries else ():  # a first round matches nothing before
             entries.take(entries.exact(reports))
         for reports in groups:
-            status, reason, suppression = judge(reports)
             index = entries.match(reports)
+            if index is not None and entries[index].id in seen:  # another group of the round
+                reports = [*entries[index].reports, *reports]  # shares its fingerprints: both
+            status, reason, suppression = judge(reports)
             if index is None:
                 index = entries.add(_new_entry(reports, status, reason, suppression, round_no))
             else:

@@ -236,6 +236,20 @@ def test_an_entry_its_own_report_matched_is_no_other_reports_same_problem():
         (True, Status.FIXED), (False, Status.OPEN)}
 
 
+
+def test_two_groups_of_a_round_on_one_entry_keep_both_reports():
+    """Round 1 grouped bandit's finding and two wordings of an LLM's on one line into one
+    entry; in round 2 the two wordings come alone, as two groups, both sharing the entry's
+    fingerprints: the entry holds both reports (the second used to replace the first)."""
+    health = ok("review-security", "review-performance")
+    one = record(Ledger(), round_(1, [bandit(4), llm(4), llm(4, title="return code unchecked")],
+                                  health=health))
+    second = [llm(4), llm(4, title="return code unchecked")]
+    for reported in (second, second[::-1]):
+        two = record(one, round_(2, reported, health=health))
+        assert [sorted(r.title for r in e.reports) for e in two.entries] == [
+            ["Unchecked return code", "return code unchecked"]]
+
 _TITLES = ("Unchecked return code", "return code unchecked", "Shell injection")
 
 
