@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.config import Settings
+from reviewloop.runs.pg_tables import create_once
 from reviewloop.runs.registry import state_dir
 from reviewloop.runs.store import connect, postgres_url
 
@@ -55,7 +56,7 @@ class SpendLog:
         """(connection, parameter marker) for the configured store."""
         if self.url:
             with connect(self.url) as conn:
-                conn.execute(_TABLE)
+                create_once(self.url, conn, (_TABLE,))
                 yield conn, "%s"
             return
         lite = sqlite3.connect(state_dir(self.root) / "runs.sqlite", timeout=30)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Self
 from reviewloop.errors import ReviewloopError, UserInputError
 from reviewloop.runs import liveness
 from reviewloop.runs.liveness import Holder, Verdict
+from reviewloop.runs.pg_tables import create_once
 
 if TYPE_CHECKING:
     import psycopg
@@ -48,9 +49,6 @@ WHERE run_id = %(run)s AND owner = %(seen)s RETURNING owner"""
 _RENEW = """
 UPDATE reviewloop_leases SET expires = now() + make_interval(secs => %(ttl)s)
 WHERE run_id = %(run)s AND owner = %(owner)s RETURNING owner"""
-_SETUP_LOCK = 7_311_403  # pg_advisory_xact_lock key for the table (store.py's is …402)
-_ready: set[str] = set()
-
 
 class LeaseHeld(UserInputError):
     """Another live runner drives this run."""
@@ -95,7 +93,7 @@ class Lease:
 
     def acquire(self) -> None:
         with _connect(self.url) as conn:
-            _setup(self.url, conn)
+            create_once(self.url, conn, _SCHEMA)
             self._take(conn)
         self._stop.clear()
         self._beat = threading.Thread(target=self._heartbeat, daemon=True,
@@ -168,17 +166,6 @@ class Lease:
     def _args(self) -> dict:
         return {"run": self.run_id, "owner": self.owner, "ttl": float(self.ttl),
                 "holder": self.holder.dumps(), "driving": self.driving or self.run_id}
-
-
-def _setup(url: str, conn: psycopg.Connection[DictRow]) -> None:
-    if url in _ready:
-        return
-    # One runner at a time: two concurrent CREATE TABLE IF NOT EXISTS can both try to create.
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
-        for statement in _SCHEMA:
-            conn.execute(statement)
-    _ready.add(url)
 
 
 def _connect(url: str) -> psycopg.Connection[DictRow]:

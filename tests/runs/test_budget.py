@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,27 @@ def test_plan_refuses_to_start_tasks_once_the_batch_budget_is_spent(
     assert exited.value.code == 1
     assert json.loads(out) == {"include": []}
     assert "batch budget spent: $1.60 of batch_budget_usd $1.50" in err
+
+
+def test_runners_recording_spend_at_once_on_a_fresh_shared_database_all_succeed(
+        project: Path, pg_url):
+    """Three CI jobs finished together and each created the spend table: one crashed on
+    `pg_type`'s unique index. Creation now runs one runner at a time."""
+    start_together = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def finish(n: int) -> None:
+        log = SpendLog(settings(checkpoint_url=pg_url), project)
+        start_together.wait()
+        try:
+            log.record(f"r{n}", "spec.md", 0.25)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=finish, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SpendLog(settings(checkpoint_url=pg_url), project).total("spec.md") == 2.0
