@@ -5,6 +5,7 @@ plugins' own names, separators, values and URLs)."""
 from __future__ import annotations
 
 import random
+import re
 import string
 
 import pytest
@@ -107,3 +108,22 @@ def test_redacting_an_analyzers_finding_does_not_load_detect_secrets() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+# The filter's patterns as written before its literal pre-check: the pre-check may only skip
+# lines none of them matches.
+_ALONE = re.compile(r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}|(?i:cloudant\.com|softlayer)")
+_NAME = re.compile(r"(?i:key|pw|pass|token)")
+_VALUE = re.compile(r"(?i:[a-z]{24}|[a-z0-9_-]{44})")
+# every character the engine's ignore-case equates with a letter of the patterns' words, and
+# characters whose case folding grows (ß, ŉ, İ) or shrinks nothing
+_FOLDS = "keyKEY\u212apwPWasAS\u017ftTokOnN.cloudantCLOUDANTsoftlayerSOFTLAYER\u00df\u0149\u0130"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(_LINE, st.text(alphabet=st.sampled_from(_FOLDS + "_-=: 0123456789AKCP"),
+                                 max_size=80), st.text(max_size=60)))
+def test_the_literal_pre_check_skips_only_lines_the_patterns_do_not_match(line: str) -> None:
+    expected = (_ALONE.search(line) is not None
+                or (_NAME.search(line) is not None and _VALUE.search(line) is not None))
+    assert worth_a_look(line) == expected
