@@ -132,10 +132,11 @@ class Repository:
         """`git ls-tree -r -z -l` of all of commit `rev`; the last commit's kept (a review
         sizes its head's files, then exports them: one listing, 0.05 s at 5,000 files)."""
         commit = self._commit(rev) or ""
-        if self._listing[0] != commit or not commit:
-            self._listing = (commit, self.git("ls-tree", "-r", "-z", "-l", "--full-tree",
-                                              commit, "--", "."))
-        return self._listing[1]
+        kept, listing = self._listing  # one read: another thread may replace it meanwhile
+        if kept != commit or not commit:
+            listing = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
+            self._listing = (commit, listing)
+        return listing
 
     # -- diffs ----------------------------------------------------------------------------
 
