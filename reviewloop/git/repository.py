@@ -63,6 +63,7 @@ class Repository:
         # working-tree snapshot asked where the index is and what its base is, every time)
         self._git_paths: dict[str, Path] = {}
         self._commits: set[str] = set()
+        self._held: dict[str, str | None] = {}  # name -> its commit once asked (`hold_refs`)
         self._empty: str | None = None
         self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
@@ -75,6 +76,14 @@ class Repository:
     def head_sha(self) -> str | None:
         """The commit HEAD points at, or None on an unborn branch."""
         return self._commit("HEAD")
+
+    def hold_refs(self, *revs: str) -> None:
+        """From now on each of `revs` names the commit git first gives for it, for this
+        object's life: a review of two commits, whose refs nothing moves while it runs,
+        asked git for the same two up to six times (the configuration, the diff, the head's
+        export and listing). An unknown name is asked again (and fails again)."""
+        for rev in revs:
+            self._held.setdefault(rev, None)
 
     def current_branch(self) -> str | None:
         """The checked-out branch (also on an unborn branch); None when HEAD is detached."""
@@ -342,10 +351,14 @@ class Repository:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
         if rev in self._commits:  # a full id already seen to name a commit: objects persist
             return rev
+        if held := self._held.get(rev):
+            return held
         status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if status == 0:
             commit = out.strip()
             self._commits.add(commit)
+            if rev in self._held:
+                self._held[rev] = commit
             return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None

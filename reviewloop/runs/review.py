@@ -93,6 +93,11 @@ class DiffSource:
         return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
                        else "")
 
+    def hold(self, repo: Repository) -> None:
+        """Two commits' refs are asked of git once for the review (`Repository.hold_refs`)."""
+        if self.head:
+            repo.hold_refs(*(rev for rev in (self.base, self.head) if rev))
+
     def read(self, repo: Repository, baseline: Snapshot | None = None) -> str:
         """The change's diff; a working tree's is read from `baseline`'s record of it when
         given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
@@ -119,6 +124,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     reviewers and gates read that commit's files (a temporary export), never the checkout.
     `repo`: the repository at `root` when the caller has it open already."""
     repo = repo or open_repository(root)
+    source.hold(repo)
     repo.ensure_ignored(".reviewloop/")
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
