@@ -141,7 +141,9 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
         return NothingToReview(f"nothing to review: no change in the {source.describe()}"
                                f"{elsewhere}")
-    baseline = baseline or repo.snapshot()  # before any analyzer or test writes a file
+    # before any analyzer or test writes a file; two commits' review reads nothing of the
+    # working tree (its files are the head's export): HEAD's own record stands for it
+    baseline = baseline or (repo.head_snapshot() if source.head else repo.snapshot())
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -87,3 +87,23 @@ def test_an_unknown_ref_of_a_two_commit_review_is_named_as_written(
     code, _, err = run_cli(capsys, "review", "--base", "main", "--head", "nosuch")
     assert code == 2
     assert "unknown revision: nosuch" in err
+
+
+def test_a_review_of_two_commits_records_nothing_of_the_working_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Its files are the head's export: the working tree (edited, with untracked files) is
+    not recorded as a tree (#41: six git processes), and what it holds changes nothing."""
+    root = feature_branch(tmp_path / "repo", {"app.py": b"import os\n\n\nx = os.sep\n"})
+    monkeypatch.chdir(root)
+    review = ("review", "--base", "main", "--head", "feature", "--fail-on", "never",
+              "--format", "ruff")
+    code, clean, err = run_cli(capsys, *review)
+    assert code == 0, err
+    write(root, "app.py", "x = 1\n")
+    write(root, "untracked.py", "import sys\n")
+    with started() as runs:
+        code, dirty, err = run_cli(capsys, *review)
+    assert code == 0, err
+    assert dirty == clean and "app.py:1" in clean
+    assert not [argv for argv in runs if "write-tree" in argv or "ls-files" in argv]
