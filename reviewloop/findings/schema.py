@@ -160,16 +160,11 @@ class FindingDraft(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _as_text(cls, data: Any) -> Any:
-        """A tool's words may quote a name that is not UTF-8 as its bytes decoded
-        (`surrogateescape`: a checkov resource, a path in a message): such a string is held
-        in the names' text form (`git.names`), which every sink carries."""
-        if not isinstance(data, dict):
-            return data
-        # the texts end to end: ASCII holds no such byte (most findings: a tool reports 1,300
-        # in a review, ~2 µs each searched value by value), else one search (a match is one
-        # character: joining the texts never makes or splits one)
-        texts = "".join([v for v in data.values() if isinstance(v, str)])
-        if not texts.isascii() and _RAW.search(texts):
+        """A tool's words may quote a name that is not UTF-8 as its bytes decoded (a checkov
+        resource, a path): held in the names' text form (`git.names`), which every sink carries.
+        The texts are searched end to end (a match is one character); ASCII ones at a glance."""
+        texts = [v for v in data.values() if isinstance(v, str)] if isinstance(data, dict) else []
+        if not (joined := "".join(texts)).isascii() and _RAW.search(joined):
             return {k: shown(v) if isinstance(v, str) and _RAW.search(v) else v
                     for k, v in data.items()}
         return data

@@ -16,6 +16,7 @@ from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, write_blobs
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
+from reviewloop.git.refs import CommitNames
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -62,8 +63,7 @@ class Repository:
         # answers that cannot change while this object lives, asked of git once each (a
         # working-tree snapshot asked where the index is and what its base is, every time)
         self._git_paths: dict[str, Path] = {}
-        self._commits: set[str] = set()
-        self._held: dict[str, str | None] = {}  # name -> its commit once asked (`hold_refs`)
+        self.refs = CommitNames()  # the commit a name gives, while it stays (`git.refs`)
         self._empty: str | None = None
         self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
@@ -76,14 +76,6 @@ class Repository:
     def head_sha(self) -> str | None:
         """The commit HEAD points at, or None on an unborn branch."""
         return self._commit("HEAD")
-
-    def hold_refs(self, *revs: str) -> None:
-        """From now on each of `revs` names the commit git first gives for it, for this
-        object's life: a review of two commits, whose refs nothing moves while it runs,
-        asked git for the same two up to six times (the configuration, the diff, the head's
-        export and listing). An unknown name is asked again (and fails again)."""
-        for rev in revs:
-            self._held.setdefault(rev, None)
 
     def current_branch(self) -> str | None:
         """The checked-out branch (also on an unborn branch); None when HEAD is detached."""
@@ -213,8 +205,7 @@ class Repository:
                         files={shown(path): change for path, change in files.items()})
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:
-        """How each path (as on disk) differs from tree-ish `old` to tree-ish `new` (no
-        rename detection)."""
+        """How each path (as on disk) differs from tree-ish `old` to tree-ish `new` (no renames)."""
         return parse_raw_changes(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
                                     old, new))
 
@@ -349,16 +340,12 @@ class Repository:
 
     def _commit(self, rev: str) -> str | None:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
-        if rev in self._commits:  # a full id already seen to name a commit: objects persist
-            return rev
-        if held := self._held.get(rev):
-            return held
+        if (known := self.refs.get(rev)) is not None:  # a full id seen, a held ref
+            return known
         status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if status == 0:
             commit = out.strip()
-            self._commits.add(commit)
-            if rev in self._held:
-                self._held[rev] = commit
+            self.refs.learn(rev, commit)
             return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None

@@ -94,9 +94,9 @@ class DiffSource:
                        else "")
 
     def hold(self, repo: Repository) -> None:
-        """Two commits' refs are asked of git once for the review (`Repository.hold_refs`)."""
+        """Two commits' refs are asked of git once for the review (`git.refs`)."""
         if self.head:
-            repo.hold_refs(*(rev for rev in (self.base, self.head) if rev))
+            repo.refs.hold(*(rev for rev in (self.base, self.head) if rev))
 
     def read(self, repo: Repository, baseline: Snapshot | None = None) -> str:
         """The change's diff; a working tree's is read from `baseline`'s record of it when

@@ -571,22 +571,3 @@ def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew
     git(root, "commit", "-qam", "three")  # `feature` moved: another pair of commits
     assert "+alpha 3" in repo.diff_refs(base, "feature")
 
-
-def test_a_held_ref_names_the_commit_git_first_gave(root: Path, repo: Repository) -> None:
-    """`hold_refs`: asked once, kept while the object lives (a review of two commits);
-    a ref not held follows its branch, an unknown one fails each time it is asked."""
-    git(root, "branch", "topic")
-    first = git(root, "rev-parse", "topic").strip()
-    repo.hold_refs("topic", "nosuch")
-    with started() as runs:
-        assert repo.export_files("topic", ["."], root.parent / "out1")
-        write(root, "moved.txt", "x\n")
-        git(root, "add", "moved.txt")
-        git(root, "commit", "-qm", "moved")
-        git(root, "branch", "-f", "topic", "HEAD")
-        assert repo.tree_listing("topic") == repo.tree_listing(first)
-    assert sum(argv[-1] == "topic^{commit}" for argv in runs) == 1
-    assert repo.head_sha() == git(root, "rev-parse", "HEAD").strip() != first
-    for _ in range(2):
-        with pytest.raises(UserInputError, match="unknown revision: nosuch"):
-            repo.tree_listing("nosuch")

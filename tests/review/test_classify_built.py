@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository, open_repository
-from reviewloop.review.classify import TrustedSide, classify
 from tests.support.classify import classified_pr
-from tests.support.processes import started
-from tests.support.repos import commit, init_repo
+from tests.support.repos import init_repo
 
 PACKAGE = json.dumps({"name": "lib", "main": "./dist/index.cjs", "types": "./dist/index.d.ts",
                       "exports": {".": {"import": "./dist/index.mjs"}}, "files": ["dist"]})
@@ -86,16 +83,3 @@ def test_javascript_with_a_source_map_beside_it_in_the_base_is_generated(repo):
 
     assert set(found.skipped) == {"dist/a.js"}
     assert "source map" in found.skipped["dist/a.js"]
-
-
-def test_the_base_is_listed_once_for_the_changed_files_and_their_package_files(repo):
-    """Which changed files the base has and which of their package.json/tsconfig.json it
-    has: one `ls-tree` of the base (#41: two), the same answers."""
-    start = commit(repo.root, BASE)
-    end = commit(repo.root, _touched(BASE))
-    side = TrustedSide.base(start, parse_diff(repo.diff_refs(start, end)))
-    with started() as runs:
-        found = classify(repo, parse_diff(repo.diff_refs(start, end)), repo.root, side.tree,
-                         side.trust)
-    assert sum("ls-tree" in argv and "--name-only" in argv for argv in runs) == 1
-    assert found == classified_pr(repo, BASE, _touched(BASE))
