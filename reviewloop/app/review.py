@@ -70,6 +70,7 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
     log.debug("review %s in %s, format %s, fail on %s", source, root, options.format,
               options.fail_on)
     repo = open_repository(root)
+    source.hold(repo)
     left_out = working_tree_left_out(repo, source)
     with review_config(repo, source.base, source.head, load, config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm,

@@ -160,11 +160,11 @@ class FindingDraft(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _as_text(cls, data: Any) -> Any:
-        """A tool's words may quote a name that is not UTF-8 as its bytes decoded
-        (`surrogateescape`: a checkov resource, a path in a message): such a string is held
-        in the names' text form (`git.names`), which every sink carries."""
-        if isinstance(data, dict) and any(isinstance(v, str) and _RAW.search(v)
-                                          for v in data.values()):
+        """A tool's words may quote a name that is not UTF-8 as its bytes decoded (a checkov
+        resource, a path): held in the names' text form (`git.names`), which every sink carries.
+        The texts are searched end to end (a match is one character); ASCII ones at a glance."""
+        texts = [v for v in data.values() if isinstance(v, str)] if isinstance(data, dict) else []
+        if not (joined := "".join(texts)).isascii() and _RAW.search(joined):
             return {k: shown(v) if isinstance(v, str) and _RAW.search(v) else v
                     for k, v in data.items()}
         return data

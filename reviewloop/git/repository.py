@@ -16,6 +16,7 @@ from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, write_blobs
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
+from reviewloop.git.refs import CommitNames
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -62,7 +63,7 @@ class Repository:
         # answers that cannot change while this object lives, asked of git once each (a
         # working-tree snapshot asked where the index is and what its base is, every time)
         self._git_paths: dict[str, Path] = {}
-        self._commits: set[str] = set()
+        self.refs = CommitNames()  # the commit a name gives, while it stays (`git.refs`)
         self._empty: str | None = None
         self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
@@ -205,8 +206,7 @@ class Repository:
                         files={shown(path): change for path, change in files.items()})
 
     def tree_changes(self, old: str, new: str) -> dict[str, Change]:
-        """How each path (as on disk) differs from tree-ish `old` to tree-ish `new` (no
-        rename detection)."""
+        """How each path (as on disk) differs from tree-ish `old` to tree-ish `new` (no renames)."""
         return parse_raw_changes(self.git("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev",
                                     old, new))
 
@@ -341,12 +341,12 @@ class Repository:
 
     def _commit(self, rev: str) -> str | None:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
-        if rev in self._commits:  # a full id already seen to name a commit: objects persist
-            return rev
+        if (known := self.refs.get(rev)) is not None:  # a full id seen, a held ref
+            return known
         status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if status == 0:
             commit = out.strip()
-            self._commits.add(commit)
+            self.refs.learn(rev, commit)
             return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None

@@ -93,6 +93,11 @@ class DiffSource:
         return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
                        else "")
 
+    def hold(self, repo: Repository) -> None:
+        """Two commits' refs are asked of git once for the review (`git.refs`)."""
+        if self.head:
+            repo.refs.hold(*(rev for rev in (self.base, self.head) if rev))
+
     def read(self, repo: Repository, baseline: Snapshot | None = None) -> str:
         """The change's diff; a working tree's is read from `baseline`'s record of it when
         given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
@@ -119,6 +124,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     reviewers and gates read that commit's files (a temporary export), never the checkout.
     `repo`: the repository at `root` when the caller has it open already."""
     repo = repo or open_repository(root)
+    source.hold(repo)
     repo.ensure_ignored(".reviewloop/")
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
@@ -135,7 +141,9 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
         return NothingToReview(f"nothing to review: no change in the {source.describe()}"
                                f"{elsewhere}")
-    baseline = baseline or repo.snapshot()  # before any analyzer or test writes a file
+    # before any analyzer or test writes a file; two commits' review reads nothing of the
+    # working tree (its files are the head's export): HEAD's own record stands for it
+    baseline = baseline or (repo.head_snapshot() if source.head else repo.snapshot())
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

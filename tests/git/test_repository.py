@@ -570,3 +570,4 @@ def test_the_diff_of_two_commits_is_computed_once_and_a_moved_ref_is_diffed_anew
     write(root, "a.txt", "alpha 3\n")
     git(root, "commit", "-qam", "three")  # `feature` moved: another pair of commits
     assert "+alpha 3" in repo.diff_refs(base, "feature")
+

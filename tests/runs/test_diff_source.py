@@ -1,5 +1,6 @@
 """A working tree's change read from the review's baseline snapshot (`DiffSource.read`): the
-same diff as a fresh record gives, and git is not asked again what HEAD is (#41)."""
+same diff as a fresh record gives, and git is not asked again what HEAD is (#41); a review of
+two commits asks git for each of its refs once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.review import DiffSource
+from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
 from tests.support.processes import started
-from tests.support.repos import init_repo, write
+from tests.support.repos import feature_branch, init_repo, write
 
 
 @pytest.fixture
@@ -57,3 +59,51 @@ def test_an_unborn_head_diffs_against_nothing(tmp_path: Path,
     repo = open_repository(root)
     text = DiffSource().read(repo, repo.snapshot())
     assert "+x = 1" in text
+
+
+def test_a_review_of_two_commits_asks_git_for_each_ref_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The configuration's export, the diff, the head's size, export and listing all read
+    `main` and `feature`: each resolved once (#41: six `rev-parse`s of the same two refs),
+    and the messages still name the refs as the user wrote them."""
+    root = feature_branch(tmp_path / "repo", {"app.py": b"import os\n\n\nx = os.sep\n"})
+    monkeypatch.chdir(root)
+    with started() as runs:
+        code, out, err = run_cli(capsys, "review", "--base", "main", "--head", "feature",
+                                 "--fail-on", "never", "--format", "markdown")
+    assert code == 0, err
+    asked = [argv[-1] for argv in runs if "rev-parse" in argv and "--verify" in argv]
+    assert asked.count("main^{commit}") == 1
+    assert asked.count("feature^{commit}") == 1
+    assert "main...feature" in out
+
+
+def test_an_unknown_ref_of_a_two_commit_review_is_named_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = feature_branch(tmp_path / "repo", {"app.py": b"x = 1\n"})
+    monkeypatch.chdir(root)
+    code, _, err = run_cli(capsys, "review", "--base", "main", "--head", "nosuch")
+    assert code == 2
+    assert "unknown revision: nosuch" in err
+
+
+def test_a_review_of_two_commits_records_nothing_of_the_working_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Its files are the head's export: the working tree (edited, with untracked files) is
+    not recorded as a tree (#41: six git processes), and what it holds changes nothing."""
+    root = feature_branch(tmp_path / "repo", {"app.py": b"import os\n\n\nx = os.sep\n"})
+    monkeypatch.chdir(root)
+    review = ("review", "--base", "main", "--head", "feature", "--fail-on", "never",
+              "--format", "ruff")
+    code, clean, err = run_cli(capsys, *review)
+    assert code == 0, err
+    write(root, "app.py", "x = 1\n")
+    write(root, "untracked.py", "import sys\n")
+    with started() as runs:
+        code, dirty, err = run_cli(capsys, *review)
+    assert code == 0, err
+    assert dirty == clean and "app.py:1" in clean
+    assert not [argv for argv in runs if "write-tree" in argv or "ls-files" in argv]

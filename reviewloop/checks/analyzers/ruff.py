@@ -138,16 +138,17 @@ class RuffAnalyzer:
                 row = (d.get("location") or {}).get("row", "?")
                 ctx.not_read(where(d["filename"]), f"could not parse it (line {row}: "
                                                    f"{short_title(d.get('message') or '')})")
-        return [self._finding(d, ctx, where) for d in diagnostics
+        severity = cache(self.severity)  # a report names few codes, each many times
+        return [self._finding(d, ctx, where, severity) for d in diagnostics
                 if d.get("code") and d["code"] not in (SYNTAX_ERROR, UNREADABLE)]
 
     def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
-                 where: Callable[[str], str]) -> Finding:
+                 where: Callable[[str], str], severity: Callable[[str], Severity]) -> Finding:
         code = diagnostic["code"]
         start = diagnostic["location"]["row"]
         end = max(start, (diagnostic.get("end_location") or {}).get("row", start))
         return Finding(
-            severity=self.severity(code), file=where(diagnostic["filename"]),
+            severity=severity(code), file=where(diagnostic["filename"]),
             start_line=start, end_line=end, title=short_title(diagnostic["message"]),
             rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
