@@ -124,9 +124,9 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
         if previous is not None and finding.severity is not previous:
             table.add_section()
         previous = finding.severity
-        table.add_row(f"{finding.severity.emoji} {finding.severity.label}",
+        table.add_row(Text(f"{finding.severity.emoji} {finding.severity.label}"),
                       Text(finding.location), Text(finding.title),
-                      Text(", ".join(finding.agents)), finding.short_id)
+                      Text(", ".join(finding.agents)), Text(finding.short_id))
     if limit is not None and len(ordered) > limit:
         rest = Counter(f.severity for f in ordered[limit:])
         counted = ", ".join(f"{n} {s.label}" for s, n in sorted(rest.items(),
@@ -211,7 +211,7 @@ def _entries_table(entries: Sequence[Entry], title: str) -> Table:
     for name in ("severity", "where", "title", "why"):
         table.add_column(name, no_wrap=name in ("severity", "where"))
     for e in entries[:MAX_TERMINAL_ROWS]:
-        table.add_row(f"{e.severity.emoji} {e.severity.label}", Text(e.finding.location),
+        table.add_row(Text(f"{e.severity.emoji} {e.severity.label}"), Text(e.finding.location),
                       Text(e.finding.title), Text(why(e)))
     if len(entries) > MAX_TERMINAL_ROWS:
         table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "

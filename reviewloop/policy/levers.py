@@ -15,12 +15,15 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.changes import Version
 from reviewloop.policy.lever_files import Lever, LeverKind, lever
-from reviewloop.policy.weakening import PYPROJECT, Weakening, weakenings
+
+if TYPE_CHECKING:  # what a change did to a lever is read only when it touches one
+    from reviewloop.policy.weakening import Weakening
 
 # path -> (the file before the change, after it)
 Contents = Mapping[str, tuple[Version, Version]]
@@ -83,7 +86,11 @@ def lever_report(paths: Iterable[str], read: Callable[[list[str]], Contents],
     analyzers' tools' config files (required: without them a tool's skip list would pass)."""
     levers = (*extra, *tools)
     found = {p: hit for p in sorted(set(paths)) if (hit := lever(p, levers)) is not None}
-    texts = read(list(found)) if found else {}
+    if not found:
+        return LeverReport()
+    from reviewloop.policy.weakening import PYPROJECT, weakenings  # its rules: ~1 ms to load
+
+    texts = read(list(found))
     changes = []
     for path, hit in found.items():
         before, after = texts.get(path, (Version(), Version()))

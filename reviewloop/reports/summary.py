@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, TypedDict
+from typing import TYPE_CHECKING, Literal, Protocol, TypedDict
 
 from reviewloop.agent.models import UsageRecord, estimate_cost
 from reviewloop.agent.workspace import Workspace
-from reviewloop.checks.complexity import complexity_increase
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.ledger import Ledger
@@ -22,12 +21,6 @@ from reviewloop.findings.rounds import RoundInput, record
 from reviewloop.git.changes import contents
 from reviewloop.git.diff import ChangeSet, changed_lines, parse_diff, removal_points
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles
-from reviewloop.policy.approval import (
-    Complexity,
-    approval_reasons,
-    needs_base_lines,
-    needs_complexity,
-)
 from reviewloop.policy.governance import Policy, sensitive_in
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 from reviewloop.policy.trust import Lever
@@ -35,6 +28,9 @@ from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from reviewloop.review.matrix import incomplete_text, with_file_checks
 from reviewloop.review.readable import skipped_files
 from reviewloop.review.reviewer import ReviewerOutcome as ReviewerRound
+
+if TYPE_CHECKING:  # governance's approval rules load when a run has a governance file
+    from reviewloop.policy.approval import Complexity
 
 
 class RunView(Protocol):
@@ -175,6 +171,8 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
     lever_reasons = [*levers.approval_reasons(), *levers.refusal_reasons()]
     if scope.governance is None:
         return lever_reasons
+    from reviewloop.policy.approval import approval_reasons
+
     touched = run.touched
     files = list(touched.paths)
     changes = parse_diff(scope.repo.diff_since(run.baseline))
@@ -199,6 +197,9 @@ def human_gates(scope: Scope, run: RunView, levers: LeverReport) -> list[str]:
 
 def _complexity(scope: Scope, run: RunView, files: Sequence[str]) -> Complexity | None:
     """The change's complexity increase, measured only when governance sets a limit."""
+    from reviewloop.checks.complexity import complexity_increase
+    from reviewloop.policy.approval import needs_complexity
+
     if scope.governance is None or not needs_complexity(scope.governance):
         return None
     texts = contents(scope.repo, run.baseline, files)
@@ -209,6 +210,8 @@ def _complexity(scope: Scope, run: RunView, files: Sequence[str]) -> Complexity 
 def _base_lines(scope: Scope, run: RunView, files: Sequence[str]) -> int | None:
     """The changed files' line count before the change, only when a line threshold is a
     percentage of it."""
+    from reviewloop.policy.approval import needs_base_lines
+
     if scope.governance is None or not needs_base_lines(scope.governance):
         return None
     texts = contents(scope.repo, run.baseline, files)

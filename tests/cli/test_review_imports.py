@@ -91,6 +91,12 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.notebooks": "no notebook is changed",
     "reviewloop.checks.cdk.assembly": "no CDK cloud assembly is read",
     "rich.prompt": "a review asks no question",
+    "reviewloop.policy.weakening": "no lever file is changed: nothing to read for what it loosens",
+    "reviewloop.policy.approval": "no governance file: no approval rule applies",
+    "reviewloop.checks.complexity": "no governance file sets a complexity limit",
+    "reviewloop.checks.analyzers.eslint_env": "ESLint does not run: no JavaScript or TypeScript",
+    "reviewloop.checks.analyzers.eslint_project": "ESLint does not run, so neither do the "
+                                                  "project's own rules",
 }
 
 # pydantic models an offline review imports but never validates: built at first use

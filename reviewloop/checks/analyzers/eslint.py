@@ -30,9 +30,9 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewloop.checks.analyzers import eslint_env, eslint_project, eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -48,6 +48,9 @@ from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.names import is_utf8
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
+
+if TYPE_CHECKING:  # what a run reads of the files and the project: loaded when ESLint runs
+    from reviewloop.checks.analyzers import eslint_env
 
 TOOL = TOOLS["eslint"]
 MAX_BYTES = 4_000_000
@@ -84,6 +87,8 @@ def report_for(ctx: AnalyzerContext) -> dict[str, Any]:
 def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
     """ESLint on `files`, with type information where `eslint_env` asks for it; a typed file
     the project service cannot place (no tsconfig includes it) is linted again without."""
+    from reviewloop.checks.analyzers import eslint_env
+
     node, tool_home = shutil.which("node"), home(TOOL)
     if node is None:
         raise AnalyzerError(f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}")
@@ -106,6 +111,8 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
 
 def _lint(node: str, tool_home: Path, found: dict[str, eslint_env.FileFacts],
           files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
+    from reviewloop.checks.analyzers import eslint_env
+
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-") as folder:
         facts = Path(folder) / "files.json"
         facts.write_text(eslint_env.to_json(found, ctx.root), encoding="utf-8")
@@ -222,6 +229,8 @@ def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
     """The project's own rules' findings in `category` (`eslint_project.py`), but those
     reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings."""
+    from reviewloop.checks.analyzers import eslint_project
+
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found = []
     for file, message in eslint_project.project_messages(ctx, linted(ctx)):
