@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.export import from_diff
+from reviewloop.git.reads import one_read, read_bytes
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
 
@@ -74,3 +75,31 @@ def test_a_claim_that_is_not_the_blob_is_not_written(tmp_path: Path) -> None:
     repo.export_files("HEAD", ["."], tmp_path / "out", lambda path: b"print('forged')\n")
 
     assert (tmp_path / "out" / "a.py").read_bytes() == b"print('real')\n"
+
+
+def test_an_export_in_a_batch_is_read_from_what_it_wrote_with_open_s_file_modes(
+        tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.py").write_text("print('a')\n")
+    (root / "d").mkdir()
+    (root / "d" / "b.sh").write_text("echo b\n")
+    (root / "d" / "b.sh").chmod(0o755)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+    repo = open_repository(root)
+    out = tmp_path / "out"
+    with one_read(out):
+        repo.export_files("HEAD", ["a.py"], out, lambda path: b"print('a')\n")  # claimed
+        repo.export_files("HEAD", ["d"], out)  # from git
+        for path in ("a.py", "d/b.sh"):
+            (out / path).write_bytes(b"changed on disk\n")  # a batch's tree does not change
+        # the bytes the export wrote are each file's one read: never read back
+        assert read_bytes(out, os.path.join(out, "a.py")) == b"print('a')\n"
+        assert read_bytes(out, os.path.join(out, "d/b.sh")) == b"echo b\n"
+    assert read_bytes(out, os.path.join(out, "a.py")) == b"changed on disk\n"  # no batch
+    with open(tmp_path / "opened", "wb"):  # a file as `open` makes it, under this umask
+        pass
+    mode = (tmp_path / "opened").stat().st_mode & 0o777
+    assert {(out / p).stat().st_mode & 0o777 for p in ("a.py", "d/b.sh")} == {mode}
