@@ -248,7 +248,7 @@ def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = No
         return
     claimed = from_diff(changes) if changes is not None else None
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
-                                     dir=place_for(tree_bytes(repo, head))) as tmp, \
+                                     dir=place_for(tree_bytes(repo, head, claimed))) as tmp, \
             one_read(tmp):  # no one writes to the export: what it wrote is each file's read
         link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
                                                                claimed))

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import parse_diff
-from reviewloop.git.export import from_diff
+from reviewloop.git.export import from_diff, listing
 from reviewloop.git.reads import one_read, read_bytes
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
@@ -103,3 +104,52 @@ def test_an_export_in_a_batch_is_read_from_what_it_wrote_with_open_s_file_modes(
         pass
     mode = (tmp_path / "opened").stat().st_mode & 0o777
     assert {(out / p).stat().st_mode & 0o777 for p in ("a.py", "d/b.sh")} == {mode}
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_CONTENTS, st.sampled_from(["file", "exec", "link", "module"]),
+                          st.booleans()), min_size=1, max_size=8),
+       st.integers(0, 3))
+@example([(b"a\n", "file", False), (b"b\n", "exec", False), (b"c", "file", True),
+          (b"", "link", False), (b"", "module", False)], 1)  # sized by the claims
+@example([(b"a\n", "file", False)], 3)  # most blobs unclaimed: git sizes them all
+def test_a_listing_sized_from_the_claims_is_git_s_own(tmp_path_factory, entries, base_files):
+    """`export.listing` with claims prints what `ls-tree -l` prints, whichever side most
+    blobs are on: sizes from claimed contents that are the blob, git's for the rest (a
+    forged claim, a link, a file the base had), `-` for a submodule."""
+    root = tmp_path_factory.mktemp("repo")
+    git(root, "init", "-q", "-b", "main")
+    for n in range(base_files):
+        (root / f"base{n}.txt").write_text(f"base {n}\n" * n)
+    git(root, "commit", "-q", "--allow-empty", "-m", "base")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "--allow-empty", "-m", "base files")
+    git(root, "checkout", "-q", "-b", "feature")
+    forged = set()
+    for n, (data, kind, forge) in enumerate(entries):
+        path = f"d{n % 2}/e{n}"
+        if kind == "module":
+            sha = git(root, "rev-parse", "HEAD").strip()
+            git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
+            continue
+        (root / path).parent.mkdir(exist_ok=True)
+        if kind == "link":
+            os.symlink(f"target{n}", root / path)
+        else:
+            (root / path).write_bytes(data)
+            (root / path).chmod(0o755 if kind == "exec" else 0o644)
+        if forge:
+            forged.add(path)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "--allow-empty", "-m", "feature")
+    repo = open_repository(root)
+    real = from_diff(parse_diff(repo.diff_refs("main", "feature")))
+
+    def claimed(path: str) -> bytes | None:
+        return b"forged\n" if path in forged else real(path)
+
+    commit = git(root, "rev-parse", "feature").strip()
+    expected = git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
+    assert listing(repo.git, GitCommand(root), (), commit, claimed) == expected
+    assert listing(repo.git, GitCommand(root), (), commit) == expected
