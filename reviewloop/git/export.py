@@ -132,7 +132,7 @@ def listing(git: Callable[..., str], cmd: GitCommand, options: Sequence[str], co
 
 
 def _sizes(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]) -> dict[str, str]:
-    """Each blob's size as `ls-tree -l` prints it (`BAD`: git has no such object)."""
+    """Each object's size as `ls-tree -l` prints a blob's (`BAD`: git has no such object)."""
     if not shas:
         return {}
     done = subprocess.run(["git", *options, "cat-file", "--batch-check"], cwd=cmd.working_dir,
@@ -142,7 +142,7 @@ def _sizes(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]) -> dict
         raise ReviewloopError(f"git cat-file --batch-check failed in {cmd.working_dir} "
                               f"(exit {done.returncode}): {done.stderr.strip()}")
     answers = [line.split() for line in done.stdout.splitlines()]
-    return {sha: answer[2] if len(answer) == 3 and answer[1] == "blob" else "BAD"
+    return {sha: answer[2] if len(answer) == 3 else "BAD"  # `<id> missing`: none
             for sha, answer in zip(shas, answers, strict=True)}
 
 
