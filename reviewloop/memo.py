@@ -1,8 +1,9 @@
 """Results remembered for the last few large texts: a round's reviewers, analyzers and gates
 parse, scan and redact the same diff, and the work should be done once, not once each;
-`shared_cache`, for what the analyzers of five reviewers load side by side at the start;
-`no_cycle_collection`, for the steps that build one object per line or finding of a large
-input. And `compiled_on_first_use`, for a regular expression most runs never ask."""
+`ByObject`, for a frozen input asked about again; `shared_cache`, for what the analyzers of
+five reviewers load side by side at the start; `no_cycle_collection`, for the steps that
+build one object per line or finding of a large input. And `compiled_on_first_use`, for a
+regular expression most runs never ask."""
 
 from __future__ import annotations
 
@@ -70,6 +71,30 @@ class TextMemo(Generic[T]):
             with self._lock:
                 del self._pending[text]
             pending.set()
+
+
+class ByObject(Generic[T]):
+    """`compute()`'s result for an object asked about again, by identity (the same object,
+    not an equal one), for the last `keep` objects: for a frozen input whose content key
+    costs more to build than a second ask should (a file's added lines joined, for the
+    secrets scan's `TextMemo`, asked by the analyzer, the gate and the prompt's redaction).
+    An entry holds its object, so its `id` is never another's meanwhile."""
+
+    def __init__(self, keep: int):
+        self._keep = keep
+        self._done: dict[int, tuple[object, T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: object, compute: Callable[[], T]) -> T:
+        found = self._done.get(id(key))
+        if found is not None and found[0] is key:
+            return found[1]
+        value = compute()
+        with self._lock:
+            self._done[id(key)] = (key, value)
+            while len(self._done) > self._keep:
+                del self._done[next(iter(self._done))]
+        return value
 
 
 class SharedCache(Generic[T]):

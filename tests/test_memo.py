@@ -1,5 +1,5 @@
-"""TextMemo: one computation per large text, bounded, small texts never kept; an expression
-compiled at its first use."""
+"""TextMemo: one computation per large text, bounded, small texts never kept; ByObject: one
+per object asked again; an expression compiled at its first use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from reviewloop.memo import TextMemo, compiled_on_first_use, shared_cache
+from reviewloop.memo import ByObject, TextMemo, compiled_on_first_use, shared_cache
 
 
 def test_callers_asking_together_share_one_computation():
@@ -151,3 +151,20 @@ def test_an_expression_is_compiled_at_its_first_use_then_kept():
     words = compiled_on_first_use(r"w\w+", re.IGNORECASE)
     assert words() is words()
     assert words().findall("Why was WHAT") == ["Why", "was", "WHAT"]
+
+
+def test_by_object_answers_the_same_object_again_never_an_equal_one() -> None:
+    memo: ByObject[int] = ByObject(keep=2)
+    first, equal, other = [1, 2], [1, 2], [3]
+    computed: list[object] = []
+
+    def count(key: list[int]) -> int:
+        computed.append(key)
+        return len(computed)
+
+    assert memo.get(first, lambda: count(first)) == 1
+    assert memo.get(first, lambda: count(first)) == 1  # asked again: remembered
+    assert memo.get(equal, lambda: count(equal)) == 2  # equal, not the same: computed
+    assert memo.get(other, lambda: count(other)) == 3  # the oldest (`first`) is let go
+    assert memo.get(first, lambda: count(first)) == 4
+    assert computed == [first, equal, other, first]

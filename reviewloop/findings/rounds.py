@@ -30,15 +30,15 @@ change did not touch in any of these ways (`outside_reason`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 from reviewloop.findings.grouping import group, representative, same_problem
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression, Transition
-from reviewloop.findings.schema import Finding, normalise_path
+from reviewloop.findings.schema import Finding
+from reviewloop.findings.written import Written
+from reviewloop.findings.written import normalise_scope as normalise_scope
 from reviewloop.git.diff import removed_within
 from reviewloop.memo import no_cycle_collection
 
@@ -66,49 +66,6 @@ class RoundInput:
     fix_files: Collection[str] = ()  # files the last fix changed
     analyzed_files: Collection[str] = ()  # files the analyzers re-ran on (`rechecked_files`)
     suppress: Suppressor = field(default=never)
-
-
-class Written:
-    """One file's lines a change wrote (or removed after), ascending, and their runs of
-    consecutive lines: whether a finding's lines hold one costs a logarithm of the file's
-    runs (its hunks), not of its lines."""
-
-    __slots__ = ("_ends", "_starts", "lines")
-
-    def __init__(self, lines: Iterable[int]) -> None:
-        self.lines = tuple(sorted(set(lines)))
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        for n in self.lines:
-            if self._ends and n == self._ends[-1] + 1:
-                self._ends[-1] = n
-            else:
-                self._starts.append(n)
-                self._ends.append(n)
-
-    def __bool__(self) -> bool:
-        return bool(self.lines)
-
-    def within(self, start: int, end: int) -> bool:
-        """Whether one of the lines lies in start..end."""
-        at = bisect_right(self._starts, end) - 1  # the last run starting by `end`
-        return at >= 0 and self._ends[at] >= start
-
-    def nearest(self, start: int, end: int) -> int:
-        """Of the lines just before start..end and just after it (none within it), the
-        nearest; the one before on a tie."""
-        at = bisect_right(self._starts, end)  # the runs before it, then those after
-        near = [*(self._ends[at - 1:at] if at else ()), *self._starts[at:at + 1]]
-        return min(near, key=lambda n: min(abs(n - start), abs(n - end)))
-
-
-def normalise_scope(scope: Scope) -> dict[str, Written]:
-    """Each file's lines under its normalised path (what `outside_reason` reads: a finding
-    costs a logarithm of its file's runs of lines, not all of them)."""
-    merged: dict[str, list[Collection[int]]] = {}
-    for path, lines in scope.items():
-        merged.setdefault(normalise_path(path, named_by_a_model=False), []).append(lines)
-    return {path: Written(chain.from_iterable(parts)) for path, parts in merged.items()}
 
 
 def outside_reason(finding: Finding, scope: Mapping[str, Written],

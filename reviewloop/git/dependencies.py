@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reviewloop.git.names import posix_name
+
 PACKAGES = "node_modules"
 
 
@@ -21,7 +23,8 @@ def link_installed(checkout: Path, export: Path, files: list[str]) -> list[Path]
     (holding the repository paths `files`); return the linked folders' real places."""
     linked = []
     for path in sorted(files):
-        if Path(path).name != "package.json" or PACKAGES in Path(path).parts:
+        # its name as text: a `Path` only for a package.json, not for each changed file
+        if posix_name(path) != "package.json" or PACKAGES in Path(path).parts:
             continue
         folder = Path(path).parent
         installed, target = checkout / folder / PACKAGES, export / folder / PACKAGES

@@ -60,6 +60,15 @@ def read_bytes(root: str | os.PathLike[str], full: str) -> bytes:
     return data
 
 
+def wrote(root: str | os.PathLike[str], full: str, data: bytes) -> None:
+    """`data` was just written to the file at `full` under `root` by the one making the tree
+    (a head commit's export): an open batch for `root` keeps it as that file's read, so no
+    step reads back what is in memory already. Nothing happens outside a batch."""
+    key = os.fspath(root)
+    if key in _TREES:
+        _keep(key, full, data)
+
+
 def _keep(key: str, full: str, data: bytes) -> None:
     global _kept
     with _LOCK:

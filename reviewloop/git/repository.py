@@ -13,7 +13,7 @@ from pathlib import Path
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
-from reviewloop.git.export import Claimed, write_blobs
+from reviewloop.git.export import Claimed, listing, write_blobs
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
 from reviewloop.git.refs import CommitNames
@@ -129,15 +129,16 @@ class Repository:
             *rel) if rel else ""
         return [shown(p) for p in write_blobs(self._cmd, out, dest, _GLOBAL, claimed)]
 
-    def tree_listing(self, rev: str) -> str:
+    def tree_listing(self, rev: str, claimed: Claimed | None = None) -> str:
         """`git ls-tree -r -z -l` of all of commit `rev`; the last commit's kept (a review
-        sizes its head's files, then exports them: one listing, 0.05 s at 5,000 files)."""
+        sizes its head's files, then exports them: one listing, 0.05 s at 5,000 files). A
+        blob `claimed` has whole is sized by its content (`export.listing`)."""
         commit = self._commit(rev) or ""
-        kept, listing = self._listing  # one read: another thread may replace it meanwhile
+        kept, text = self._listing  # one read: another thread may replace it meanwhile
         if kept != commit or not commit:
-            listing = self.git("ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
-            self._listing = (commit, listing)
-        return listing
+            text = listing(self.git, self._cmd, _GLOBAL, commit, claimed)
+            self._listing = (commit, text)
+        return text
 
     # -- diffs ----------------------------------------------------------------------------
 

@@ -14,15 +14,17 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from reviewloop.git.export import Claimed
 from reviewloop.git.repository import Repository
 
 MEMORY = Path("/dev/shm")  # Linux's tmpfs open to every user (POSIX shared memory)
 SPARE = 256 << 20  # bytes left free in it beyond twice the export
 
 
-def tree_bytes(repo: Repository, rev: str) -> int:
-    """The bytes of the regular files of commit `rev` (what `export_files` writes)."""
-    listing = repo.tree_listing(rev)  # the export that follows lists it again from memory
+def tree_bytes(repo: Repository, rev: str, claimed: Claimed | None = None) -> int:
+    """The bytes of the regular files of commit `rev` (what `export_files` writes; the files
+    `claimed` has whole are sized by their content, `Repository.tree_listing`)."""
+    listing = repo.tree_listing(rev, claimed)  # the export that follows reads it from memory
     total = 0
     for record in listing.split("\0"):
         meta = record.partition("\t")[0].split()

@@ -46,15 +46,21 @@ def candidates(path: str) -> list[str]:
     return asked
 
 
+def asks(path: str) -> bool:
+    """Whether `built_reason` asks the trusted side about any file for `path` (its name ends
+    as built output's does): of the others' `candidates`, none need be looked up."""
+    return path.rpartition("/")[2].endswith(BUILT)  # of every changed file: no PurePosixPath
+
+
 def built_reason(path: str, present: Callable[[str], bool],
                  text: Callable[[str], str | None]) -> str | None:
     """Why `path` is built output by its ecosystem's marks, or None; `present(p)` and
     `text(p)` answer for the trusted side."""
     if cdk_output(path):
         return "the CDK's built output (cloud assembly, asset manifest or snapshot)"
-    name = path.rpartition("/")[2]  # asked of every changed file: no PurePosixPath
-    if not name.endswith(BUILT):
+    if not asks(path):
         return None
+    name = path.rpartition("/")[2]
     for declaration, compiled in _COMPILED.items():
         if name.endswith(declaration) and present(path[:-len(declaration)] + compiled):
             return f"a TypeScript declaration compiled with its `{compiled}` file"

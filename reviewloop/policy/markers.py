@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 
 OWN = "reviewloop"  # the owner whose markers silence every source
 ANY_FILE = "*"  # a `language` that takes every syntax, whatever files it is read in
@@ -195,7 +196,8 @@ class MarkerTable:
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (
             self._each, text)
-        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        # each line's start: the lengths before it, one more each for its NUL (in C)
+        starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
         found: list[tuple[int, Marker]] = []
         # the next hit of each word, nearest first; a line is read once, however many
         # words it holds

@@ -107,7 +107,8 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
             r := rules.attribute_reason(attrs[p]) or rules.path_reason(p) or built(p)
             or _marked(_head(readable, p)))})
     attrs = trees.attributes(repo, tree, paths)
-    asked = trees.present(repo, tree, {c for p in paths for c in built_output.candidates(p)})
+    asked = trees.present(repo, tree, {c for p in paths if built_output.asks(p)
+                                       for c in built_output.candidates(p)})
     built = _built(asked.__contains__, lambda p: trees.file_start(repo, tree, p, _WHOLE))
     in_base = trees.present(repo, tree, paths)
     placed = in_base | _vendored_in_base(repo, tree, paths)  # where the base puts such files

@@ -136,14 +136,18 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
                           reason=f"unknown analyzer in {ctx.agent}; known: {', '.join(table)}")
     wanted = tuple(analyzer.reads(ctx)) if ctx.files else ()
-    # what it would read but for its size limit: not given to it, and named as not read
+    # what it would read but for its size limit: not given to it, and named as not read (no
+    # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
-           for p in wanted if sizes.get(p, 0) > analyzer.max_bytes}
-    own = replace(ctx, files=tuple(p for p in ctx.files if p not in big), unread=dict(big))
+           for p in wanted if sizes.get(p, 0) > analyzer.max_bytes} \
+        if wanted and max(sizes.values(), default=0) > analyzer.max_bytes else {}
+    own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
+                  unread=dict(big))
 
     def health(status: HealthStatus, reason: str | None = None) -> Health:
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
-                      files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread})
+                      files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread}
+                      if own.unread else {})
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)

@@ -22,6 +22,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
 from reviewloop.git.export import from_diff, left_out
+from reviewloop.git.reads import one_read
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
@@ -255,7 +256,8 @@ def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = No
         return
     claimed = from_diff(changes) if changes is not None else None
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
-                                     dir=place_for(tree_bytes(repo, head))) as tmp:
+                                     dir=place_for(tree_bytes(repo, head, claimed))) as tmp, \
+            one_read(tmp):  # no one writes to the export: what it wrote is each file's read
         link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
                                                                claimed))
         yield Path(tmp)

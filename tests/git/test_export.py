@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import parse_diff
-from reviewloop.git.export import from_diff
+from reviewloop.git.export import from_diff, listing
+from reviewloop.git.reads import one_read, read_bytes
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
 
@@ -74,3 +76,80 @@ def test_a_claim_that_is_not_the_blob_is_not_written(tmp_path: Path) -> None:
     repo.export_files("HEAD", ["."], tmp_path / "out", lambda path: b"print('forged')\n")
 
     assert (tmp_path / "out" / "a.py").read_bytes() == b"print('real')\n"
+
+
+def test_an_export_in_a_batch_is_read_from_what_it_wrote_with_open_s_file_modes(
+        tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.py").write_text("print('a')\n")
+    (root / "d").mkdir()
+    (root / "d" / "b.sh").write_text("echo b\n")
+    (root / "d" / "b.sh").chmod(0o755)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+    repo = open_repository(root)
+    out = tmp_path / "out"
+    with one_read(out):
+        repo.export_files("HEAD", ["a.py"], out, lambda path: b"print('a')\n")  # claimed
+        repo.export_files("HEAD", ["d"], out)  # from git
+        for path in ("a.py", "d/b.sh"):
+            (out / path).write_bytes(b"changed on disk\n")  # a batch's tree does not change
+        # the bytes the export wrote are each file's one read: never read back
+        assert read_bytes(out, os.path.join(out, "a.py")) == b"print('a')\n"
+        assert read_bytes(out, os.path.join(out, "d/b.sh")) == b"echo b\n"
+    assert read_bytes(out, os.path.join(out, "a.py")) == b"changed on disk\n"  # no batch
+    with open(tmp_path / "opened", "wb"):  # a file as `open` makes it, under this umask
+        pass
+    mode = (tmp_path / "opened").stat().st_mode & 0o777
+    assert {(out / p).stat().st_mode & 0o777 for p in ("a.py", "d/b.sh")} == {mode}
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_CONTENTS, st.sampled_from(["file", "exec", "link", "module"]),
+                          st.booleans()), min_size=1, max_size=8),
+       st.integers(0, 3))
+@example([(b"a\n", "file", False), (b"b\n", "exec", False), (b"c", "file", True),
+          (b"", "link", False), (b"", "module", False)], 1)  # sized by the claims
+@example([(b"a\n", "file", False)], 3)  # most blobs unclaimed: git sizes them all
+def test_a_listing_sized_from_the_claims_is_git_s_own(tmp_path_factory, entries, base_files):
+    """`export.listing` with claims prints what `ls-tree -l` prints, whichever side most
+    blobs are on: sizes from claimed contents that are the blob, git's for the rest (a
+    forged claim, a link, a file the base had), `-` for a submodule."""
+    root = tmp_path_factory.mktemp("repo")
+    git(root, "init", "-q", "-b", "main")
+    for n in range(base_files):
+        (root / f"base{n}.txt").write_text(f"base {n}\n" * n)
+    git(root, "commit", "-q", "--allow-empty", "-m", "base")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "--allow-empty", "-m", "base files")
+    git(root, "checkout", "-q", "-b", "feature")
+    forged = set()
+    for n, (data, kind, forge) in enumerate(entries):
+        path = f"d{n % 2}/e{n}"
+        if kind == "module":
+            sha = git(root, "rev-parse", "HEAD").strip()
+            git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
+            continue
+        (root / path).parent.mkdir(exist_ok=True)
+        if kind == "link":
+            os.symlink(f"target{n}", root / path)
+        else:
+            (root / path).write_bytes(data)
+            (root / path).chmod(0o755 if kind == "exec" else 0o644)
+        if forge:
+            forged.add(path)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "--allow-empty", "-m", "feature")
+    repo = open_repository(root)
+    real = from_diff(parse_diff(repo.diff_refs("main", "feature")))
+
+    def claimed(path: str) -> bytes | None:
+        return b"forged\n" if path in forged else real(path)
+
+    commit = git(root, "rev-parse", "feature").strip()
+    expected = git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
+    assert listing(repo.git, GitCommand(root), (), commit, claimed) == expected
+    assert listing(repo.git, GitCommand(root), (), commit) == expected

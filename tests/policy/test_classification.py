@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewloop.policy.built_output import candidates
+from reviewloop.policy.built_output import asks, built_reason, candidates
 from reviewloop.policy.classification import (
     VENDORED_DIRS,
     attribute_line,
@@ -121,3 +121,17 @@ def test_the_rules_by_name_read_a_path_as_pure_posix_path_does(path: str) -> Non
     expected += [f"{f}/{n}" if f else n for f in folders for n in ("package.json",
                                                                    "tsconfig.json")]
     assert candidates(path) == expected
+
+
+@given(st.lists(_NAMES, min_size=1, max_size=5).map("/".join), st.booleans())
+def test_built_output_asks_only_about_its_candidates(path: str, everything: bool) -> None:
+    """`built_reason` looks up nothing for a path `asks` says it does not, and only its
+    `candidates` for one it does: the classification looks up no other path's."""
+    asked: list[str] = []
+
+    def present(name: str) -> bool:
+        asked.append(name)
+        return everything
+
+    built_reason(path, present, lambda name: '{"main": "index.js", "files": ["a"]}')
+    assert set(asked) <= (set(candidates(path)) if asks(path) else set())

@@ -47,7 +47,7 @@ from reviewloop.checks.secrets.values import (
 )
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
-from reviewloop.memo import TextMemo
+from reviewloop.memo import ByObject, TextMemo
 
 __all__ = [
     "DOCUMENTATION_CONFIDENCE",
@@ -156,8 +156,11 @@ def file_hits(file: FileDiff) -> list[SecretHit]:
     """The secrets on one file's added lines. The secrets gate, the analyzer and the
     prompt's redaction (`checks.secrets.diff_redaction`) of a round ask about the same
     files: each file's added lines are scanned once."""
-    added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
-    return _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
+    def scanned() -> list[SecretHit]:
+        added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
+        return _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
+
+    return _ASKED.get(file, scanned)  # the same file again: not keyed by its lines again
 
 
 def _file_hits(file: FileDiff) -> list[SecretHit]:
@@ -198,6 +201,7 @@ _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 # Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
 _FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
+_ASKED: ByObject[list[SecretHit]] = ByObject(20_000)  # the same file object asked again
 
 
 def _redact(text: str) -> str:

@@ -8,7 +8,9 @@ what it would be without the trick."""
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
+from itertools import repeat
 
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
@@ -56,7 +58,8 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         if path.endswith(_NO_MARKERS):
             continue  # no tool reads a marker there: a source map quotes the code it maps
         lines = files.lines(path)
-        written.append((path, lines, sorted(n for n in numbers if n <= len(lines))))
+        ordered = sorted(numbers)  # those past the file's end dropped: a cut, not a filter
+        written.append((path, lines, ordered[:bisect_right(ordered, len(lines))]))
     marked = _marked(written)
     return found + [_line_finding(path, number, marks, lines)
                     for at, (path, lines, _) in enumerate(written)
@@ -75,7 +78,7 @@ def _marked(written: Sequence[tuple[str, list[str], list[int]]]
         # one language a file (its name or `#!` line), and each file's lines searched the
         # way its own pass would (ASCII text lower-cased)
         key = (file_language(path, lines), all(map(str.isascii, shown)))
-        groups.setdefault(key, []).extend((at, n) for n in numbers)
+        groups.setdefault(key, []).extend(zip(repeat(at), numbers))
         texts.setdefault(key, []).extend(shown)
     marked: dict[int, dict[int, list[Marker]]] = {}
     for key, places in groups.items():

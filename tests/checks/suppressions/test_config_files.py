@@ -7,12 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.registry import ANALYZERS, undeclared
 from reviewloop.checks.suppressions.added import added_suppressions
-from reviewloop.checks.suppressions.config_files import declared, lever
+from reviewloop.checks.suppressions.config_files import declared, lever, tables_in
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.git.repository import open_repository
+from reviewloop.policy import globs
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.trust import LeverKind, Trust
 from tests.support.suppression_trust import pr_repo
@@ -90,3 +93,14 @@ def test_a_pyproject_counts_when_an_analyzers_table_changes(
     assert [f.file for f in found] == ["pyproject.toml"] * len(owners)
     for finding, owner in zip(found, owners, strict=True):
         assert f"table configures {owner}" in finding.rationale
+
+
+_NAMES = st.sampled_from(["pyproject.toml", "package.json", "ruff.toml", "a.py", "src",
+                          "pyproject.toml.bak", "x-package.json", "Pyproject.toml", ".eslintrc",
+                          "node_modules", "tool", "[x]", "a b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAMES, min_size=1, max_size=4).map("/".join))
+def test_the_tables_a_path_may_hold_are_those_whose_glob_matches_it(path: str) -> None:
+    assert tables_in(path) == [c for c in declared() if c.key and globs.matches(c.glob, path)]

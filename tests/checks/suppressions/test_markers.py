@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.checks.suppressions.markers import line_markers, markers, table
@@ -203,3 +205,27 @@ def test_a_cdk_nag_acknowledgement_of_a_rule_covers_its_granular_findings():
     assert [m.names(rule) for m in whole if m.owner == "cdk-nag"] == [True]
     assert [(m.names(rule), m.names(other)) for m in one if m.owner == "cdk-nag"] == \
         [(True, False)]
+
+
+_LINE_PARTS = st.sampled_from(["x = 1", "  # nosec", "# noqa: E501", " NOSEC B307", "\u212a",
+                               "# pragma: no cover", "é", "", " ", "\r", "\x0c", "\0",
+                               "# eslint-disable-line", "run(x)", "\u2028"])
+_FILE_LINES = st.lists(st.lists(_LINE_PARTS, max_size=4).map("".join), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FILE_LINES)
+def test_generated_files_markers_are_each_lines_markers(lines: list[str]) -> None:
+    assert line_markers(lines) == [
+        (n, m) for n, line in enumerate(lines, start=1) for m in markers(line)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FILE_LINES.map("\n".join))
+def test_generated_texts_lines_are_split_at_line_feeds_with_a_crs_dropped(text: str) -> None:
+    from reviewloop.checks.suppressions.files import git_lines
+
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    assert git_lines(text) == [line.removesuffix("\r") for line in lines]
