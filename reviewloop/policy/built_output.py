@@ -62,7 +62,8 @@ def built_reason(path: str, present: Callable[[str], bool],
         return None
     name = path.rpartition("/")[2]
     for declaration, compiled in _COMPILED.items():
-        if name.endswith(declaration) and present(path[:-len(declaration)] + compiled):
+        if name.endswith(declaration) and present(
+                _sibling(path, name[:-len(declaration)] + compiled)):
             return f"a TypeScript declaration compiled with its `{compiled}` file"
     if name.endswith(_MAPPED) and present(f"{path}.map"):
         return f"JavaScript a bundler wrote (its source map `{name}.map` beside it)"

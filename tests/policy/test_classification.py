@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.policy.built_output import asks, built_reason, candidates
@@ -123,6 +123,8 @@ def test_the_rules_by_name_read_a_path_as_pure_posix_path_does(path: str) -> Non
     assert candidates(path) == expected
 
 
+@settings(max_examples=1000, deadline=None)
+@example(path="./index.d.ts", everything=False)  # asked `./index.js`: candidates name `index.js`
 @given(st.lists(_NAMES, min_size=1, max_size=5).map("/".join), st.booleans())
 def test_built_output_asks_only_about_its_candidates(path: str, everything: bool) -> None:
     """`built_reason` looks up nothing for a path `asks` says it does not, and only its
