@@ -18,6 +18,7 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
 from reviewloop.git.diff_headers import PREFIX
+from reviewloop.git.diff_plain import plain_files
 from reviewloop.git.hunk_lines import AddedLine, FileLines, Lines, file_lines
 from reviewloop.git.names import from_bytes
 from reviewloop.memo import TextMemo, no_cycle_collection
@@ -218,6 +219,22 @@ def _parsed(text: str, source: str) -> ChangeSet:
 
 def _parse(text: str, source: str) -> ChangeSet:
     lines = Lines(_normalise_eol(text))
+    plain = plain_files(lines.all)
+    if plain is None:
+        return _read(lines, text, source)
+    return ChangeSet(source=source, files=tuple(FileDiff.model_construct(
+        path=f.path, old_path=f.old_path, status=FileStatus(f.status), binary=f.binary,
+        added=f.added, removed=f.removed, hunks=f.hunks, removals=f.removals, text=f.text)
+        for f in plain))
+
+
+def read_in_general(text: str, source: str = "diff") -> ChangeSet:
+    """`parse_diff` without its shortcut for git's plain output (`diff_plain`): any diff
+    unidiff reads, read by it (uncached)."""
+    return _read(Lines(_normalise_eol(text)), text, source)
+
+
+def _read(lines: Lines, text: str, source: str) -> ChangeSet:
     parsed = lines.parsed()
     try:  # the headers and each hunk's counts; the lines are read by `file_lines`
         patch = PatchSet(parsed, metadata_only=True)
