@@ -23,7 +23,7 @@ from unidiff.constants import (
     RE_NO_NEWLINE_MARKER,
 )
 
-from reviewloop.git.hunk_lines import AddedLine
+from reviewloop.git.hunk_lines import AddedLine, FileLines, HunkReader
 
 _HEADER = "diff --git "
 _DEV_NULL = "/dev/null"
@@ -87,7 +87,7 @@ def _file(lines: list[str], start: int) -> tuple[PlainFile, int] | None:
     read = _hunks(lines, at + 2)
     if read is None:
         return None
-    (added, removals, removed, hunks), at = read
+    (added, removals, removed), hunks, at = read
     return PlainFile(name, old_path, status, False, added, removals, removed, hunks,
                      "".join(lines[start:at])), at
 
@@ -117,65 +117,28 @@ def _side(mark: str, name: str, dev_null: bool) -> str:
     return f"{mark} {_DEV_NULL}\n" if dev_null else f"{mark} {prefix}{name}\n"
 
 
-_Read = tuple[tuple[AddedLine, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]
-
-
-def _hunks(lines: list[str], at: int) -> tuple[_Read, int] | None:
+def _hunks(lines: list[str], at: int
+           ) -> tuple[FileLines, tuple[tuple[int, int], ...], int] | None:
     """A file's hunks from `lines[at]` on, read as unidiff counts them: (its added lines,
-    removal points, removed count and hunk ranges), and where the file's part ends."""
-    added: list[AddedLine] = []
-    removals: list[int] = []
+    removal points and removed count; each hunk's new-file range), and where the file's
+    part ends."""
+    reader = HunkReader()
     hunks: list[tuple[int, int]] = []
-    removed = hunks_read = 0
+    read = 0
     end = len(lines)
     while at < end and not lines[at].startswith(_HEADER):
-        line = lines[at]
-        if hunks_read and RE_NO_NEWLINE_MARKER.match(line):  # after a hunk: no count
+        if read and RE_NO_NEWLINE_MARKER.match(lines[at]):  # after a hunk: no count
             at += 1
             continue
-        header = RE_HUNK_HEADER.match(line)
+        header = RE_HUNK_HEADER.match(lines[at])
         if header is None:
             return None
-        _, old_length, number, length = (
-            int(g) if g is not None else 1 for g in header.groups()[:4])
-        source, target = old_length, length
-        hunks_read += 1
+        _, source, number, target = (int(g) if g is not None else 1
+                                     for g in header.groups()[:4])
         if target:
             hunks.append((number, number + target - 1))
-        body = lines[at + 1:at + 1 + target] if not source else []
-        if body and len(body) == target and all(line[:1] == "+" for line in body):
-            added += map(AddedLine, range(number, number + target),
-                         [line[1:].removesuffix("\n").removesuffix("\r") for line in body])
-            at += target + 1
-            continue
-        last = number - 1 if target else number
-        removing = False
-        old = new = 0
-        while True:
-            at += 1
-            if at >= end:
-                return None
-            line = lines[at]
-            kind = line[0] if line[0] not in "\r\n" else " "
-            if kind == "+":
-                new += 1
-                last, removing = number, False
-                added.append(AddedLine(number, line[1:].removesuffix("\n").removesuffix("\r")))
-                number += 1
-            elif kind == "-":
-                old += 1
-                removed += 1
-                if not removing:
-                    removals.append(last)
-                removing = True
-            elif kind == " ":
-                old += 1
-                new += 1
-                last, removing = number, False
-                number += 1
-            elif kind != "\\":
-                return None
-            if old == source and new == target:  # (once past either, it never will be)
-                break
-        at += 1
-    return (tuple(added), tuple(removals), removed, tuple(hunks)), at
+        after = reader.read(lines, at, end, number, source, target)
+        if after is None:
+            return None
+        at, read = after, read + 1
+    return reader.lines(), tuple(hunks), at

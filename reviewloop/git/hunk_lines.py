@@ -79,30 +79,46 @@ def file_lines(pf: PatchedFile, lines: Sequence[str], start: int, end: int
     whose part of the diff is `lines[start:end]`, each hunk's lines counted as the parser
     counted them: None when they do not add up to the parser's hunks (the caller then asks
     the parser for every line)."""
-    added: list[AddedLine] = []
-    removals: list[int] = []
-    removed = 0
+    reader = HunkReader()
     at = start
     for hunk in pf:
         while at < end and not (lines[at].startswith("@@") and RE_HUNK_HEADER.match(lines[at])):
             at += 1
-        if at >= end:
+        after = reader.read(lines, at, end, hunk.target_start, hunk.source_length,
+                            hunk.target_length) if at < end else None
+        if after is None:
             return None
-        source, target = hunk.source_length, hunk.target_length
-        number = hunk.target_start
-        body = lines[at + 1:at + 1 + target] if not source else ()
-        if target and len(body) == target and all(line[:1] == "+" for line in body):
+        at = after
+    return reader.lines()
+
+
+class HunkReader:
+    """A file's added lines, removal points and removed count, read hunk by hunk from a
+    diff's lines as unidiff counts a hunk: at least one line, until both its counts are
+    reached."""
+
+    def __init__(self) -> None:
+        self.added: list[AddedLine] = []
+        self.removals: list[int] = []
+        self.removed = 0
+
+    def read(self, lines: Sequence[str], at: int, end: int, number: int, source: int,
+             target: int) -> int | None:
+        """Read the hunk whose header is `lines[at]` (`-…,source +number,target`); where
+        the next part starts, or None when its lines do not add up before `end` or one is
+        not a hunk line."""
+        body = lines[at + 1:at + 1 + target] if target and not source else ()
+        if body and len(body) == target and all(line[:1] == "+" for line in body):
             # a hunk that only adds lines (a new file): read as the loop below reads it
-            added += map(AddedLine, range(number, number + target),
-                         [line[1:].removesuffix("\n").removesuffix("\r") for line in body])
-            at += target + 1
-            continue
+            self.added += map(AddedLine, range(number, number + target),
+                              [line[1:].removesuffix("\n").removesuffix("\r") for line in body])
+            return at + target + 1
         # A hunk with no new lines (`+9,0`) names the line before the removal; otherwise its
         # first line is `target_start`, so what precedes it is one less.
         last = number - 1 if target else number
         removing = False
         old = new = 0
-        while True:  # as the parser reads a hunk: at least one line, until both counts
+        while True:  # (once past either count, both are never reached)
             at += 1
             if at >= end:
                 return None
@@ -111,13 +127,14 @@ def file_lines(pf: PatchedFile, lines: Sequence[str], start: int, end: int
             if kind == "+":
                 new += 1
                 last, removing = number, False
-                added.append(AddedLine(number, line[1:].removesuffix("\n").removesuffix("\r")))
+                self.added.append(AddedLine(number,
+                                            line[1:].removesuffix("\n").removesuffix("\r")))
                 number += 1
             elif kind == "-":
                 old += 1
-                removed += 1
+                self.removed += 1
                 if not removing:
-                    removals.append(last)
+                    self.removals.append(last)
                 removing = True
             elif kind == " ":
                 old += 1
@@ -127,6 +144,7 @@ def file_lines(pf: PatchedFile, lines: Sequence[str], start: int, end: int
             elif kind != "\\":
                 return None
             if old == source and new == target:
-                break
-        at += 1
-    return FileLines(tuple(added), tuple(removals), removed)
+                return at + 1
+
+    def lines(self) -> FileLines:
+        return FileLines(tuple(self.added), tuple(self.removals), self.removed)
