@@ -26,6 +26,7 @@ from reviewloop.git.reads import one_read
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
+from reviewloop.memo import alive_throughout
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.reports.summary import one_reason_each
 from reviewloop.review.classify import TrustedSide
@@ -159,6 +160,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
     with head_tree(repo, source.head, changes) as tree, early_analysis as early, \
             ExitStack() as batch:
+        batch.enter_context(alive_throughout())  # the change and start-up live until the end
         content = tree if tree is not None else repo.root  # B's files, with a head commit
         if not fix:  # nothing writes to the trees while they are reviewed: each changed
             # file's place and kind are read once (`review.readable`)
