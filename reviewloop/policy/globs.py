@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -51,6 +51,24 @@ def matches_any(patterns: tuple[str, ...], path: str | PurePath, *,
     posix = _posix(path) if isinstance(path, str) else path.as_posix()
     text = posix.removeprefix("./")
     return combined.search(_normalised(text.lower() if ignore_case else text)) is not None
+
+
+def matcher(patterns: tuple[str, ...], *, ignore_case: bool = False
+            ) -> Callable[[str | PurePath], bool]:
+    """`matches_any(patterns, path)` as a function of `path`, the patterns' one expression
+    looked up once (a reviewer's scope is asked of every changed file: hashing its ~30
+    globs to find their expression again cost more than the search)."""
+    combined = _combined(patterns, ignore_case)
+    if combined is None:
+        return lambda path: matches_any(patterns, path, ignore_case=ignore_case)
+    search = combined.search
+
+    def match(path: str | PurePath) -> bool:
+        posix = _posix(path) if isinstance(path, str) else path.as_posix()
+        text = posix.removeprefix("./")
+        return search(_normalised(text.lower() if ignore_case else text)) is not None
+
+    return match
 
 
 def _normalised(text: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -96,27 +96,32 @@ class AgentDefinition:
         if found is None:
             if len(answers) >= _REMEMBERED:
                 answers.clear()
-            found = answers[path] = _in_scope(self.include, self.exclude, path)
+            found = answers[path] = self._scope(path)
         return found
 
     @functools.cached_property
     def _scope_answers(self) -> dict[str | PurePath, bool]:
         """This reviewer's answers by path: a round asks each changed file's again and
-        again (every analyzer's scope, every chunk, every input), and the shared cache's key
-        hashes the reviewer's ~30 globs each time (65,000 asks at 5,000 files)."""
+        again (every analyzer's scope, every chunk, every input)."""
         return {}
+
+    @functools.cached_property
+    def _scope(self) -> Callable[[str | PurePath], bool]:
+        """The scope as a function of the path, its globs' expressions looked up once (a
+        shared cache keyed by the reviewer's ~30 globs hashed them at each of 5,000 files)."""
+        return scope_of(self.include, self.exclude)
 
 
 _REMEMBERED = 65_536  # answers a reviewer keeps
 
 
-# A round asks every reviewer's scope about every changed file many times over (chunks,
-# analyzers, evidence, each reviewer's input): ~10 globs each time, answered once here.
-@functools.lru_cache(maxsize=65_536)
-def _in_scope(include: tuple[str, ...], exclude: tuple[str, ...], path: str | PurePath) -> bool:
-    if include and not globs.matches_any(include, path):
-        return False
-    return not globs.matches_any(exclude, path)
+def scope_of(include: Sequence[str], exclude: Sequence[str]) -> Callable[[str | PurePath], bool]:
+    """Whether a path is in the scope `include` (empty: every file) less `exclude`."""
+    excluded = globs.matcher(tuple(exclude))
+    if not include:
+        return lambda path: not excluded(path)
+    included = globs.matcher(tuple(include))
+    return lambda path: included(path) and not excluded(path)
 
 
 @dataclass(frozen=True)
