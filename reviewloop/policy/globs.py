@@ -150,11 +150,12 @@ class GlobIndex:
             else:
                 self._by_name.setdefault(name, []).append(at)
         self._wild = tuple(patterns[at] for at in self._always)
+        self._wild_match = matcher(self._wild)  # looked up once, not at every path
 
     def candidates(self, path: str) -> list[int]:
         """The indexes of the patterns `path` may match, ascending (the ones tried for every
         path only when one of them matches it: asked of them at once, `matches_any`)."""
-        found = list(self._always) if self._wild and matches_any(self._wild, path) else []
+        found = list(self._always) if self._wild and self._wild_match(path) else []
         for name in set(_posix(path).split("/")):
             found += self._by_name.get(name, ())
         return sorted(found)

@@ -91,28 +91,36 @@ class AgentDefinition:
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
+        if not self.include and not self.exclude:
+            return True  # every file (most reviewers)
         answers = self._scope_answers
         found = answers.get(path)
         if found is None:
             if len(answers) >= _REMEMBERED:
                 answers.clear()
-            found = answers[path] = self._scope(path)
+            found = answers[path] = self._scope[0](path)
         return found
 
     @functools.cached_property
     def _scope_answers(self) -> dict[str | PurePath, bool]:
-        """This reviewer's answers by path: a round asks each changed file's again and
-        again (every analyzer's scope, every chunk, every input)."""
-        return {}
+        """The answers by path of every reviewer with this scope: a round asks each
+        changed file's again and again (every analyzer's scope, every chunk, every input)."""
+        return self._scope[1]
 
     @functools.cached_property
-    def _scope(self) -> Callable[[str | PurePath], bool]:
-        """The scope as a function of the path, its globs' expressions looked up once (a
-        shared cache keyed by the reviewer's ~30 globs hashed them at each of 5,000 files)."""
-        return scope_of(self.include, self.exclude)
+    def _scope(self) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
+        """The scope as a function of the path, and its answers so far: looked up once for
+        the reviewer (a cache keyed by its ~30 globs hashed them at each of 5,000 files)."""
+        return _scope(self.include, self.exclude)
 
 
-_REMEMBERED = 65_536  # answers a reviewer keeps
+_REMEMBERED = 65_536  # answers a scope keeps
+
+
+@functools.lru_cache(maxsize=256)
+def _scope(include: tuple[str, ...], exclude: tuple[str, ...]
+           ) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
+    return scope_of(include, exclude), {}
 
 
 def scope_of(include: Sequence[str], exclude: Sequence[str]) -> Callable[[str | PurePath], bool]:
