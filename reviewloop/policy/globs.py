@@ -151,14 +151,15 @@ class GlobIndex:
                 self._by_name.setdefault(name, []).append(at)
         self._wild = tuple(patterns[at] for at in self._always)
         self._wild_match = matcher(self._wild)  # looked up once, not at every path
+        self._names = frozenset(self._by_name)
 
     def candidates(self, path: str) -> list[int]:
         """The indexes of the patterns `path` may match, ascending (the ones tried for every
         path only when one of them matches it: asked of them at once, `matches_any`)."""
         found = list(self._always) if self._wild and self._wild_match(path) else []
-        for name in set(_posix(path).split("/")):
-            found += self._by_name.get(name, ())
-        return sorted(found)
+        for name in self._names.intersection(_posix(path).split("/")):  # most: none
+            found += self._by_name[name]
+        return sorted(found) if found else found
 
 
 def _last_name(pattern: str) -> str | None:

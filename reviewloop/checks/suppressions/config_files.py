@@ -17,8 +17,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.policy import globs
-from reviewloop.policy.lever_files import ConfigFile, Lever
-from reviewloop.policy.lever_files import lever as policy_lever
+from reviewloop.policy.lever_files import ConfigFile, Lever, first_lever
 
 
 @cache
@@ -47,7 +46,7 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 def _declared_lever(path: str) -> Lever | None:
     # keyed by the path alone: hashing the ~100 levers of the key on every call was most of
     # the cost at 5,000 changed files
-    return policy_lever(path, tool_levers())
+    return first_lever(path, tool_levers())
 
 
 def tables_in(path: str) -> list[ConfigFile]:
