@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from reviewloop.git.names import posix_name, posix_suffix
+from reviewloop.git.names import name_suffix, posix_name
 from reviewloop.memo import compiled_on_first_use
 
 PYTHON = "python"
@@ -81,7 +81,7 @@ def by_name(path: str) -> str | None:
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
     if _DOCKERFILE.search(name):
         return DOCKERFILE
-    return SUFFIXES.get(posix_suffix(name).lower())
+    return SUFFIXES.get(name_suffix(name).lower())
 
 
 def by_shebang(head: bytes) -> str | None:

@@ -91,7 +91,11 @@ def posix_name(path: str) -> str:
 
 def posix_suffix(path: str) -> str:
     """`PurePosixPath(path).suffix`, without building one (see `posix_parts`)."""
-    name = posix_name(path)
+    return name_suffix(posix_name(path))
+
+
+def name_suffix(name: str) -> str:
+    """`posix_suffix` of a file's name (`posix_name`'s answer), not asked to find it again."""
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 

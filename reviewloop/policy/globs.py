@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -51,6 +51,24 @@ def matches_any(patterns: tuple[str, ...], path: str | PurePath, *,
     posix = _posix(path) if isinstance(path, str) else path.as_posix()
     text = posix.removeprefix("./")
     return combined.search(_normalised(text.lower() if ignore_case else text)) is not None
+
+
+def matcher(patterns: tuple[str, ...], *, ignore_case: bool = False
+            ) -> Callable[[str | PurePath], bool]:
+    """`matches_any(patterns, path)` as a function of `path`, the patterns' one expression
+    looked up once (a reviewer's scope is asked of every changed file: hashing its ~30
+    globs to find their expression again cost more than the search)."""
+    combined = _combined(patterns, ignore_case)
+    if combined is None:
+        return lambda path: matches_any(patterns, path, ignore_case=ignore_case)
+    search = combined.search
+
+    def match(path: str | PurePath) -> bool:
+        posix = _posix(path) if isinstance(path, str) else path.as_posix()
+        text = posix.removeprefix("./")
+        return search(_normalised(text.lower() if ignore_case else text)) is not None
+
+    return match
 
 
 def _normalised(text: str) -> str:
@@ -132,14 +150,16 @@ class GlobIndex:
             else:
                 self._by_name.setdefault(name, []).append(at)
         self._wild = tuple(patterns[at] for at in self._always)
+        self._wild_match = matcher(self._wild)  # looked up once, not at every path
+        self._names = frozenset(self._by_name)
 
     def candidates(self, path: str) -> list[int]:
         """The indexes of the patterns `path` may match, ascending (the ones tried for every
         path only when one of them matches it: asked of them at once, `matches_any`)."""
-        found = list(self._always) if self._wild and matches_any(self._wild, path) else []
-        for name in set(_posix(path).split("/")):
-            found += self._by_name.get(name, ())
-        return sorted(found)
+        found = list(self._always) if self._wild and self._wild_match(path) else []
+        for name in self._names.intersection(_posix(path).split("/")):  # most: none
+            found += self._by_name[name]
+        return sorted(found) if found else found
 
 
 def _last_name(pattern: str) -> str | None:

@@ -135,8 +135,18 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
     return _lever(path, _Levers.of(tuple(extra)))
 
 
+def first_lever(path: str, extra: tuple[Lever, ...]) -> Lever | None:
+    """`lever`'s answer asked anew, for a caller that keeps the answers itself (a second
+    cache, missed by every new path, cost more than the question)."""
+    return _first(path, _Levers.of(extra))
+
+
 @functools.lru_cache(maxsize=65_536)  # asked about every changed file by several checks
 def _lever(path: str, extra: _Levers) -> Lever | None:
+    return _first(path, extra)
+
+
+def _first(path: str, extra: _Levers) -> Lever | None:
     levers, index = extra.indexed
     for at in index.candidates(path):  # the ~150 globs narrowed by the path's names
         if globs.matches(levers[at].glob, path):

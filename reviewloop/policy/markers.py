@@ -196,13 +196,15 @@ class MarkerTable:
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (
             self._each, text)
-        # each line's start: the lengths before it, one more each for its NUL (in C)
-        starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
-        found: list[tuple[int, Marker]] = []
         # the next hit of each word, nearest first; a line is read once, however many
         # words it holds
         ahead = [(hit.start(), at) for at, word in enumerate(words)
                  if (hit := word.search(searched))]
+        if not ahead:  # the common case: no line's start need be known
+            return []
+        # each line's start: the lengths before it, one more each for its NUL (in C)
+        starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
+        found: list[tuple[int, Marker]] = []
         heapq.heapify(ahead)
         while ahead:
             index = bisect_right(starts, ahead[0][0]) - 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -91,32 +91,45 @@ class AgentDefinition:
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
+        if not self.include and not self.exclude:
+            return True  # every file (most reviewers)
         answers = self._scope_answers
         found = answers.get(path)
         if found is None:
             if len(answers) >= _REMEMBERED:
                 answers.clear()
-            found = answers[path] = _in_scope(self.include, self.exclude, path)
+            found = answers[path] = self._scope[0](path)
         return found
 
     @functools.cached_property
     def _scope_answers(self) -> dict[str | PurePath, bool]:
-        """This reviewer's answers by path: a round asks each changed file's again and
-        again (every analyzer's scope, every chunk, every input), and the shared cache's key
-        hashes the reviewer's ~30 globs each time (65,000 asks at 5,000 files)."""
-        return {}
+        """The answers by path of every reviewer with this scope: a round asks each
+        changed file's again and again (every analyzer's scope, every chunk, every input)."""
+        return self._scope[1]
+
+    @functools.cached_property
+    def _scope(self) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
+        """The scope as a function of the path, and its answers so far: looked up once for
+        the reviewer (a cache keyed by its ~30 globs hashed them at each of 5,000 files)."""
+        return _scope(self.include, self.exclude)
 
 
-_REMEMBERED = 65_536  # answers a reviewer keeps
+_REMEMBERED = 65_536  # answers a scope keeps
 
 
-# A round asks every reviewer's scope about every changed file many times over (chunks,
-# analyzers, evidence, each reviewer's input): ~10 globs each time, answered once here.
-@functools.lru_cache(maxsize=65_536)
-def _in_scope(include: tuple[str, ...], exclude: tuple[str, ...], path: str | PurePath) -> bool:
-    if include and not globs.matches_any(include, path):
-        return False
-    return not globs.matches_any(exclude, path)
+@functools.lru_cache(maxsize=256)
+def _scope(include: tuple[str, ...], exclude: tuple[str, ...]
+           ) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
+    return scope_of(include, exclude), {}
+
+
+def scope_of(include: Sequence[str], exclude: Sequence[str]) -> Callable[[str | PurePath], bool]:
+    """Whether a path is in the scope `include` (empty: every file) less `exclude`."""
+    excluded = globs.matcher(tuple(exclude))
+    if not include:
+        return lambda path: not excluded(path)
+    included = globs.matcher(tuple(include))
+    return lambda path: included(path) and not excluded(path)
 
 
 @dataclass(frozen=True)

@@ -206,10 +206,11 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
     or a path says they are."""
     claimers = [claims for name in agent.analyzers
                 if (claims := getattr(table.get(name), "claims", None)) is not None]
-    return tuple(f.path for f in changes.files
-                 if f.status is not FileStatus.DELETED
-                 and (agent.applies_to(f.path) or any(c(root, f.path) for c in claimers))
-                 and files.readable(f.path))
+    applies, readable, deleted = agent.applies_to, files.readable, FileStatus.DELETED
+    return tuple(path for f in changes.files
+                 if f.status is not deleted
+                 and (applies(path := f.path) or any(c(root, path) for c in claimers))
+                 and readable(path))
 
 
 def _in_change(finding: Finding, changes: ChangeSet) -> bool:

@@ -23,8 +23,8 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reviewloop.git.languages import BINARY_PROBE, head, is_binary, language
 from reviewloop.git.names import on_disk
@@ -44,8 +44,7 @@ BINARY_REASON = "a binary file"
 TOO_LARGE = "too large to analyze"
 
 
-@dataclass(frozen=True)
-class _Answer:
+class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen dataclass
     exists: bool
     reason: str | None = None  # why no analyzer reads it
     size: int = 0
@@ -136,7 +135,8 @@ class Readability:
         path and remember it)."""
         # a string, not a Path: built for each of 5,000 files, a Path cost more than the
         # lstat (`under`'s join, as the file system has the name)
-        full = os.path.join(self._root, on_disk(path))
+        disk = on_disk(path)
+        full = os.path.join(self._root, disk)
         try:
             info = os.lstat(full)
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
@@ -147,7 +147,7 @@ class Readability:
             raise
         if stat.S_ISLNK(info.st_mode):
             return _Answer(True, SYMLINK_REASON)
-        if not self._inside(on_disk(path)):  # a folder on the way may be a link
+        if not self._inside(disk):  # a folder on the way may be a link
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, NOT_A_FILE)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.names import (
     from_bytes,
+    name_suffix,
     on_disk,
     posix_name,
     posix_parent,
@@ -71,6 +72,8 @@ def test_a_path_s_names_are_pure_posix_path_s(path: str) -> None:
     assert posix_suffix(path) == PurePosixPath(path).suffix
     assert posix_text(path) == PurePosixPath(path).as_posix()
     assert posix_parent(path) == str(PurePosixPath(path).parent)
+    # a name's suffix read from the name alone (`git.languages.by_name`, of every file)
+    assert name_suffix(posix_name(path)) == PurePosixPath(path).suffix
 
 
 @given(path=_PATHS | _BYTES.map(from_bytes), root=st.sampled_from(["/r", "/r/s", "rel", "/"]))

@@ -5,7 +5,7 @@ the cases a hand-written matcher got wrong — escapes, a trailing `/`, `**/`, a
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pathspec
 import pytest
@@ -149,6 +149,25 @@ def test_any_of_many_patterns_is_each_pattern_asked_in_turn(patterns, path, pref
     patterns = tuple(p for p in patterns if p.strip())
     expected = any(globs.matches(p, prefix + path, ignore_case=ignore_case) for p in patterns)
     assert globs.matches_any(patterns, prefix + path, ignore_case=ignore_case) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(patterns=st.lists(st.lists(st.sampled_from([*_PARTS, "[ab]", "\\*", "!a", "#b", "[",
+                                                   " ", "A"]),
+                                  min_size=1, max_size=6).map("".join), max_size=8),
+       path=st.lists(st.sampled_from(["a", "b", "ab", "x.py", "sub", ".ab", "a-b", "**", "A",
+                                      ".", "[ab]", ""]),
+                     min_size=1, max_size=4).map("/".join),
+       prefix=st.sampled_from(["", "./", "/"]), ignore_case=st.booleans(),
+       as_path=st.booleans())
+def test_a_matcher_answers_as_its_patterns_asked_at_once(patterns, path, prefix, ignore_case,
+                                                         as_path):
+    """`matcher` (a reviewer's scope, looked up once) gives `matches_any`'s answer for every
+    path, as text or as a `PurePath`."""
+    patterns = tuple(p for p in patterns if p.strip())
+    asked = PurePosixPath(prefix + path) if as_path else prefix + path
+    expected = globs.matches_any(patterns, asked, ignore_case=ignore_case)
+    assert globs.matcher(patterns, ignore_case=ignore_case)(asked) == expected
 
 
 @settings(max_examples=300, deadline=None)

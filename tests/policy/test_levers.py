@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reviewloop.checks.suppressions.config_files import lever as config_lever
 from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.findings.schema import Severity
 from reviewloop.git.changes import Version
-from reviewloop.policy.lever_files import Lever, LeverKind, lever
+from reviewloop.policy import globs
+from reviewloop.policy.lever_files import LEVERS, Lever, LeverKind, first_lever, lever
 from reviewloop.policy.levers import (
     ApprovalRefused,
     Contents,
@@ -136,3 +140,25 @@ def test_a_lever_is_the_first_match_of_extra_then_the_list_whatever_holds_the_le
     other = (Lever("*.tool", LeverKind.CONFIG, "other"),)
     assert lever("a/b.tool", other) == other[0]
     assert lever("x.code-workspace", other).owner == "editors"  # a wildcard of the list
+
+
+_LEVER_NAMES = [".vscode", "tasks.json", ".kiro", "agents", "a.json", "pyproject.toml", "src",
+                "ruff.toml", ".eslintrc.js", "x.code-workspace", ".envrc", "jest.config.ts",
+                "app.py", ".github", "workflows", "ci.yml", ".husky", "pre-commit", "a.tool", ""]
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.lists(st.sampled_from(_LEVER_NAMES), min_size=1, max_size=4).map("/".join),
+       mine=st.booleans())
+def test_a_lever_is_the_first_lever_whose_glob_matches_asked_or_remembered(path: str,
+                                                                           mine: bool) -> None:
+    """Whether asked anew (`first_lever`, for a caller keeping its own answers) or through
+    the remembered answers (`lever`), a path's lever is the first of `extra` then the list
+    whose glob matches it, as a scan of every glob finds it."""
+    extra = (Lever("*.tool", LeverKind.SUPPRESSION, "tool"),
+             Lever("/.vscode/tasks.json", LeverKind.HOOK, "mine")) if mine else ()
+    expected = next((x for x in (*extra, *LEVERS) if globs.matches(x.glob, path)), None)
+    assert first_lever(path, extra) == expected
+    assert lever(path, extra) == expected
+    assert config_lever(path) == next(
+        (x for x in (*tool_levers(), *LEVERS) if globs.matches(x.glob, path)), None)

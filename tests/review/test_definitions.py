@@ -8,9 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.errors import AgentDefinitionError, ExitCode
 from reviewloop.findings.schema import Severity
+from reviewloop.policy import globs
 from reviewloop.review.definitions import (
     AgentDefinition,
     builtin_agents,
@@ -503,3 +506,25 @@ def test_a_reviewer_s_scope_answers_are_its_globs_answers_asked_once() -> None:
     assert [narrower.applies_to(p) for p in paths] == [False, False, True, False, False]
     assert [agent.applies_to(p) for p in paths] == expected
     assert narrower == replace(agent, include=("docs/**",))  # its answers are no field
+
+
+_SCOPE_GLOBS = ["*.md", "docs/**", "*.py", "src/", "/a", "b/*", "**/x.py", "[ab].md", "!c",
+                "a*b", "d/**/e"]
+_SCOPE_NAMES = ["a", "b", "ab", "x.py", "docs", "src", "c.md", "a.md", "!c", "d", "e", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(include=st.lists(st.sampled_from(_SCOPE_GLOBS), max_size=5),
+       exclude=st.lists(st.sampled_from(_SCOPE_GLOBS), max_size=3),
+       paths=st.lists(st.lists(st.sampled_from(_SCOPE_NAMES), min_size=1, max_size=4)
+                      .map("/".join), min_size=1, max_size=6))
+def test_a_reviewer_s_scope_is_its_include_less_its_exclude(include, exclude, paths) -> None:
+    """A reviewer's scope, asked once per path: in one of `include` (or `include` empty) and
+    in none of `exclude`, as each glob asked in turn says."""
+    agent = AgentDefinition(name="r", prompt="p", include=tuple(include),
+                            exclude=tuple(exclude))
+    for path in paths:
+        expected = (not include or any(globs.matches(g, path) for g in include)) \
+            and not any(globs.matches(g, path) for g in exclude)
+        assert agent.applies_to(path) is expected
+        assert agent.applies_to(path) is expected  # the answer kept

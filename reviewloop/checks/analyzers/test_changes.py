@@ -25,7 +25,7 @@ from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
-from reviewloop.git.names import on_disk, posix_name, posix_parts, posix_suffix
+from reviewloop.git.names import name_suffix, on_disk, posix_name, posix_parts
 from reviewloop.git.reads import read_text
 
 NAME = "test-changes"
@@ -39,9 +39,13 @@ _NOT_PRODUCTION = ("conftest.py", "setup.py", "noxfile.py")
 
 
 def is_production(path: str) -> bool:
+    return _is_source(path) and not looks_like_test(path)
+
+
+def _is_source(path: str) -> bool:
     # asked of every changed file: no PurePosixPath
-    return posix_suffix(path) in SOURCE_SUFFIXES and posix_name(path) not in _NOT_PRODUCTION \
-        and not looks_like_test(path)
+    name = posix_name(path)
+    return name_suffix(name) in SOURCE_SUFFIXES and name not in _NOT_PRODUCTION
 
 
 class TestChanges:
@@ -64,8 +68,10 @@ class TestChanges:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if any(looks_like_test(path) for path in ctx.changes.paths):
             return []
-        production = [f for f in ctx.changes.files if f.path in ctx.file_set
-                      and is_production(f.path) and f.added and _changes_behaviour(ctx, f)]
+        # no changed file looks like a test (above): `is_production` is `_is_source` here
+        root, files = os.fspath(ctx.root), ctx.file_set
+        production = [f for f in ctx.changes.files if f.path in files
+                      and _is_source(f.path) and f.added and _changes_behaviour(root, f)]
         if not production or _covered(ctx, production):
             return []
         first = production[0]
@@ -81,10 +87,10 @@ class TestChanges:
             confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE, level="file")]
 
 
-def _changes_behaviour(ctx: AnalyzerContext, diff: FileDiff) -> bool:
+def _changes_behaviour(root: str, diff: FileDiff) -> bool:
     try:
-        full = os.path.join(ctx.root, *posix_parts(on_disk(diff.path)))  # `under`'s file
-        text = read_text(ctx.root, full)  # in a review, the one read others share
+        full = os.path.join(root, *posix_parts(on_disk(diff.path)))  # `under`'s file
+        text = read_text(root, full)  # in a review, the one read others share
     except (OSError, UnicodeDecodeError):
         return True  # unreadable here: judged as a change
     return changes_behaviour(diff, text)

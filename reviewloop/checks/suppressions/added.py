@@ -38,8 +38,9 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
     if trust.trusted_all:
         return []
     found = []
+    levers = {path: lever(path) for path in trust.touched}  # each path asked once
     for path in sorted(trust.touched):
-        kind = lever(path)
+        kind = levers[path]
         if kind is None or kind.kind is not LeverKind.SUPPRESSION:
             continue
         if os.path.lexists(under(files.root, path)):  # deleting one suppresses nothing
@@ -52,7 +53,7 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
                                        said=f"{path} holds a tool's suppressions: {said}"))
     written: list[tuple[str, list[str], list[int]]] = []  # (path, its lines, added lines)
     for path, numbers in sorted(trust.added.items()):
-        kind = lever(path)
+        kind = levers[path] if path in levers else lever(path)
         if kind is not None and kind.kind is LeverKind.SUPPRESSION:
             continue  # the file's own finding says it
         if path.endswith(_NO_MARKERS):

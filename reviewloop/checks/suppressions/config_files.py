@@ -17,8 +17,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.policy import globs
-from reviewloop.policy.lever_files import ConfigFile, Lever
-from reviewloop.policy.lever_files import lever as policy_lever
+from reviewloop.policy.lever_files import ConfigFile, Lever, first_lever
 
 
 @cache
@@ -47,33 +46,36 @@ def lever(path: str, extra: Iterable[Lever] = ()) -> Lever | None:
 def _declared_lever(path: str) -> Lever | None:
     # keyed by the path alone: hashing the ~100 levers of the key on every call was most of
     # the cost at 5,000 changed files
-    return policy_lever(path, tool_levers())
+    return first_lever(path, tool_levers())
 
 
 def tables_in(path: str) -> list[ConfigFile]:
     """The declared tables a file at `path` may hold (`[tool.ruff]` in a pyproject.toml);
     most files hold none, and then neither side of them need be read."""
-    tables, patterns = _tables()
-    if not globs.matches_any(patterns, path):  # most files: one search, not one a table
+    tables, any_of = _tables()
+    if not any_of(path):  # most files: one search, not one a table
         return []
     return [c for c in tables if globs.matches(c.glob, path)]
 
 
-def _tables() -> tuple[tuple[ConfigFile, ...], tuple[str, ...]]:
-    """The declared tables (of ~40 config files, the few with a `key`) and their globs,
-    worked out once for each `declared()` answer."""
+_Tables = tuple[tuple[ConfigFile, ...], Callable[[str], bool]]
+
+
+def _tables() -> _Tables:
+    """The declared tables (of ~40 config files, the few with a `key`) and whether a path
+    matches any of their globs (`globs.matcher`), worked out once for each `declared()`
+    answer."""
     files = declared()
     seen, answer = _TABLES[0]
     if seen is not files:
         tables = tuple(c for c in files if c.key)
-        answer = (tables, tuple(c.glob for c in tables))
+        answer = (tables, globs.matcher(tuple(c.glob for c in tables)))
         _TABLES[0] = (files, answer)
     return answer
 
 
 # `declared()`'s last answer and its tables (one item, replaced whole: threads ask at once)
-_TABLES: list[tuple[object, tuple[tuple[ConfigFile, ...], tuple[str, ...]]]] = [
-    (None, ((), ()))]
+_TABLES: list[tuple[object, _Tables]] = [(None, ((), lambda path: False))]
 
 
 def edited_tables(path: str, mine: str | None, trusted: str | None) -> list[ConfigFile]:

@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from reviewloop.git.names import on_disk, posix_parts
@@ -19,7 +19,7 @@ from reviewloop.policy.trust import Trust
 MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
 
 
-def tree_text(root: Path, path: str, inside: Callable[[str], bool] | None = None
+def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None = None
               ) -> str | None:
     """The text of the regular file `path` in the tree at `root`; None when it is missing,
     a symlink, outside the tree or too large. `inside(folder)` says whether a folder really
@@ -37,8 +37,8 @@ def tree_text(root: Path, path: str, inside: Callable[[str], bool] | None = None
         return None
 
 
-def _inside(root: Path, folder: str) -> bool:
-    return Path(folder).resolve().is_relative_to(root.resolve())
+def _inside(root: str | Path, folder: str) -> bool:
+    return Path(folder).resolve().is_relative_to(Path(root).resolve())
 
 
 @dataclass
@@ -53,10 +53,16 @@ class TrustedFiles:
     _folders: dict[str, bool] = field(default_factory=dict)  # folder: inside the tree
     _real_root: Path | None = None
 
+    @cached_property
+    def _text_root(self) -> str:
+        """`root` as text, for the file names made and read of every changed file (a `Path`
+        is turned into one again at each `os.fspath`)."""
+        return os.fspath(self.root)
+
     def trusted_text(self, path: str) -> str | None:
         """`path` as the trusted side has it (None: it has no such file)."""
         if self.trust.file(path):
-            return tree_text(self.root, path, self._inside)
+            return tree_text(self._text_root, path, self._inside)
         if self.trust.base is None:
             return None
         return read_at(self.repo, self.trust.base, path)
@@ -64,7 +70,7 @@ class TrustedFiles:
     def lines(self, path: str) -> list[str]:
         """The reviewed tree's lines of `path` (without line ends), read once."""
         if path not in self._lines:
-            text = tree_text(self.root, path, self._inside)
+            text = tree_text(self._text_root, path, self._inside)
             self._lines[path] = git_lines(text or "")
         return self._lines[path]
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.test_changes import is_production
+from reviewloop.checks.analyzers.test_changes import SOURCE_SUFFIXES, is_production
 from reviewloop.checks.coverage.measure import forget
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Severity
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
@@ -126,3 +129,17 @@ def test_a_change_the_existing_tests_execute_needs_no_new_test(tmp_path, monkeyp
     forget()
     (finding,) = run_for_agent(REVIEWER, repo.root, uncovered, tests=ProjectTests()).findings
     assert finding.rule == "no-test-change"
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.lists(st.sampled_from(["src", "tests", "test_a.py", "a.py", "a_test.go", "x.ts",
+                                      "conftest.py", "setup.py", ".py", "a.", "b.md", "", ".",
+                                      "spec", "a.spec.js", "Main.java", "x.PY"]),
+                     min_size=1, max_size=4).map("/".join))
+def test_production_code_is_a_source_file_by_its_suffix_that_is_no_test(path: str) -> None:
+    """`is_production`, which the analyzer asks of every changed file by name alone, is
+    PurePosixPath's reading of the path's suffix and name."""
+    pure = PurePosixPath(path)
+    expected = pure.suffix in SOURCE_SUFFIXES and pure.name not in (
+        "conftest.py", "setup.py", "noxfile.py") and not looks_like_test(path)
+    assert is_production(path) == expected

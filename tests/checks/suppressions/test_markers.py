@@ -65,6 +65,18 @@ def test_a_files_markers_are_each_lines_markers() -> None:
     assert line_markers([]) == [] and line_markers(["plain"]) == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["x = 1", "# ", "nosec", "NOQA", ": E501", "no",
+                                          " cover", "pragma", "é", "\u212a", "c8 ignore next",
+                                          "eslint-disable", "\0", "plain"]),
+                         max_size=4).map("".join), max_size=12))
+def test_a_files_markers_are_each_lines_markers_whatever_its_lines(lines: list[str]) -> None:
+    """`line_markers` over generated lines, most of them holding no marker's word (the quick
+    answer), some a marker or its parts: always what `markers` finds line by line."""
+    expected = [(n, m) for n, line in enumerate(lines, start=1) for m in markers(line)]
+    assert line_markers(lines) == expected
+
+
 @pytest.mark.parametrize("line", ["x = 1", "# nosecurity here", "label = 'noqa'",
                                   "# see docs about suppressions"])
 def test_plain_lines_carry_no_marker(line: str) -> None:
