@@ -17,6 +17,7 @@ from reviewloop.git.diff import ChangeSet, parse_diff, read_in_general
 from reviewloop.git.diff_plain import plain_files
 from reviewloop.git.hunk_lines import Lines
 from tests.support.gitutil import git
+from tests.support.hunk_bodies import hunk_body
 from tests.support.repos import init_repo, write_files
 
 _NAMES = ["x.py", "d/y.py", "é.py", "b/a.py", "-n", "a/b"] * 3 + ["a b.py", '"q\\"x"', "x\ty"]
@@ -28,20 +29,7 @@ _BETWEEN = [""] * 8 + ["\n", "junk\n", "\\ No newline at end of file\n",
 @st.composite
 def _hunk(draw: st.DrawFn, start: int, kind: str) -> tuple[list[str], int]:
     kinds = ["+"] if kind == "added" else ["-"] if kind == "deleted" else _BODY
-    body, old, new = [], 0, 0
-    for line in draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=6)):
-        if line == "\\":
-            body.append("\\ No newline at end of file\n")
-        elif line == "blank":
-            body.append("\n")
-            old, new = old + 1, new + 1
-        elif line == "cr":
-            body.append(f"+cr {len(body)}\r\n")
-            new += 1
-        else:
-            body.append(f"{line}{len(body)}\n" if len(line) == 1 else f"{line}\n")
-            old += line[0] != "+"
-            new += line[0] != "-"
+    body, old, new = hunk_body(draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=6)))
     off_old, off_new = draw(st.sampled_from([(0, 0)] * 20 + [(1, 0), (0, -1), (0, 1)]))
     old_start = 0 if kind == "added" else start
     header = f"@@ -{old_start},{old + off_old} +{0 if kind == 'deleted' else start}," \

@@ -14,6 +14,7 @@ from unidiff.patch import PatchSet
 from reviewloop.errors import UserInputError
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.hunk_lines import Lines
+from tests.support.hunk_bodies import hunk_body
 
 _KINDS = ["+", "-", " ", "\\", "blank", "cr", "+-- x y", "-++ a b", "-@@ -1 +1 @@"]
 
@@ -33,20 +34,7 @@ def _diffs(draw: st.DrawFn) -> str:
         for _ in range(draw(st.integers(1, 3))):
             kinds = draw(st.lists(st.sampled_from(["+"] if new else _KINDS), min_size=1,
                                   max_size=8))
-            body, old, added = [], 0, 0
-            for kind in kinds:
-                if kind == "\\":
-                    body.append("\\ No newline at end of file\n")
-                elif kind == "blank":
-                    body.append("\n")
-                    old, added = old + 1, added + 1
-                elif kind == "cr":
-                    body.append(f"+line {len(body)}\r\n")
-                    added += 1
-                else:
-                    body.append(f"{kind}{len(body)}\n" if len(kind) == 1 else f"{kind}\n")
-                    old += kind[0] != "+"
-                    added += kind[0] != "-"
+            body, old, added = hunk_body(kinds)
             off = draw(st.sampled_from([0] * 12 + [-1, 1]))
             old_start = 0 if new else start
             out.append(f"@@ -{old_start},{old} +{start},{added + off} @@\n")
