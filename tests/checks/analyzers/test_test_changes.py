@@ -115,7 +115,8 @@ def test_a_change_the_existing_tests_execute_needs_no_new_test(tmp_path, monkeyp
     monkeypatch.setenv("PATH", os.pathsep.join((str(Path(sys.executable).parent),
                                                 os.environ.get("PATH", ""))))
     forget()
-    repo = Repo(tmp_path, {
+    repo = Repo(tmp_path, {  # ignored as a project ignores them: the test runs write bytecode
+        ".gitignore": "__pycache__/\n",
         "calc/__init__.py": "", "calc/core.py": "def double(x):\n    return x * 2\n",
         "tests/test_core.py": "from calc.core import double\n\n\ndef test_double():\n"
                               "    assert double(2) == 4\n"})
