@@ -12,17 +12,12 @@ import click
 
 from reviewloop import __version__
 from reviewloop.checks.analyzers import provision
-from reviewloop.cli.bench import bench_cmd
 from reviewloop.cli.crash import guarded
-from reviewloop.cli.mcp_server import mcp_cmd
+from reviewloop.cli.lazy import LazyGroup
 from reviewloop.cli.memory import tune_collector
 from reviewloop.cli.options import format_opt as _format_opt
 from reviewloop.cli.options import model_opt as _model_opt
 from reviewloop.cli.options import region_opt as _region_opt
-from reviewloop.cli.report_commands import COMMANDS as REPORT_COMMANDS
-from reviewloop.cli.session_commands import COMMANDS as SESSION_COMMANDS
-from reviewloop.cli.spec_commands import spec_group
-from reviewloop.cli.tools import tools_group
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings.schema import Severity
@@ -51,7 +46,17 @@ class Context:
                                                        config_file=config_file)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# commands of their own modules, imported when named (the help imports them all)
+_LAZY = {"bench": "reviewloop.cli.bench:bench_cmd", "mcp": "reviewloop.cli.mcp_server:mcp_cmd",
+         "spec": "reviewloop.cli.spec_commands:spec_group",
+         "tools": "reviewloop.cli.tools:tools_group",
+         **{name: f"reviewloop.cli.session_commands:{name}_cmd"
+            for name in ("handoff", "pickup", "note")},
+         **{name: f"reviewloop.cli.report_commands:{name}_cmd" for name in ("report", "stats")}}
+
+
+@click.group(cls=LazyGroup, lazy=_LAZY,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reviewloop")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this TOML file instead of .reviewloop.toml.")
@@ -363,13 +368,12 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
     return plan.run(obj.settings(spec=spec), obj.root, fmt=fmt, limit=limit, ref=ref)
 
 
-# Every command, registered here and only here: those defined above, the analyzer
-# environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py), the session
+# Every command, registered here and only here: those defined above, and `_LAZY`'s: the
+# analyzer environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py), the session
 # commands (cli/session_commands.py), `report` and `stats` (cli/report_commands.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
-    review_cmd, spec_group, demo_cmd, mcp_cmd, init_cmd, install_hook_cmd, plan_cmd, tools_group,
-    bench_cmd, *SESSION_COMMANDS, *REPORT_COMMANDS)
+    review_cmd, demo_cmd, init_cmd, install_hook_cmd, plan_cmd)
 for _command in COMMANDS:
     cli.add_command(_command)
 
