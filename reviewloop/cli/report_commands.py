@@ -44,6 +44,3 @@ def stats_cmd(obj: Context, fmt: str) -> int:
     from reviewloop.cli import stats
 
     return stats.run(obj.settings(), obj.root, fmt=fmt)
-
-
-COMMANDS = (report_cmd, stats_cmd)

@@ -84,6 +84,3 @@ def _print_pickup(report: dict[str, Any]) -> None:
         items = report[key] or ["none"]
         for number, item in enumerate(items, 1):
             out.print(f"  {number}. {item}" if key == "next" else f"  - {item}", markup=False)
-
-
-COMMANDS = (handoff_cmd, pickup_cmd, note_cmd)
