@@ -62,13 +62,35 @@ def matcher(patterns: tuple[str, ...], *, ignore_case: bool = False
     if combined is None:
         return lambda path: matches_any(patterns, path, ignore_case=ignore_case)
     search = combined.search
+    needed = _needed(patterns, ignore_case)
+    present = needed.search if needed is not None else None
 
     def match(path: str | PurePath) -> bool:
         posix = _posix(path) if isinstance(path, str) else path.as_posix()
         text = posix.removeprefix("./")
-        return search(_normalised(text.lower() if ignore_case else text)) is not None
+        normal = _normalised(text.lower() if ignore_case else text)
+        if present is not None and present(normal) is None:
+            return False  # no pattern's literal part is in the path: none can match
+        return search(normal) is not None
 
     return match
+
+
+@lru_cache(maxsize=1024)
+def _needed(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    """A search for the literal parts of which a path matching any of `patterns` holds one
+    (each pattern's longest `_pieces`), or None when a pattern has none. Most changed files
+    hold none of a scope's (`.tf`, `Dockerfile`, `deploy`): one search of a few literals
+    answers them, where the patterns' expression took ~3 µs a path."""
+    longest = []
+    for pattern in patterns:
+        pieces = _pieces(pattern, ignore_case)
+        if not pieces:
+            return None
+        longest.append(max(pieces, key=len))
+    # a piece holding another is found only where that one is: the shorter one suffices
+    kept = sorted({p for p in longest if not any(q != p and q in p for q in longest)})
+    return re.compile("|".join(map(re.escape, kept)) if kept else "(?!)")
 
 
 def _normalised(text: str) -> str:

@@ -28,19 +28,45 @@ def is_sensitive(rel: PurePath | str, patterns: Iterable[str] = DEFAULT_SENSITIV
     """gitignore-style: a pattern with a slash matches the path, one without any part. A
     repository path may be given as text (`PurePosixPath`'s reading of it, without building
     one: asked of every changed file)."""
-    whole, part = _matchers(tuple(patterns))
-    text = (posix_text(rel) if isinstance(rel, str) else rel.as_posix()).lower()
-    parts = posix_parts(rel) if isinstance(rel, str) else rel.parts
-    return bool(whole and whole.match(text)) or bool(
-        part and any(part.match(p.lower()) for p in parts))
+    whole, part, needed = _matchers(tuple(patterns))
+    if isinstance(rel, str):  # lower-cased once: no case maps to or from "/" or "."
+        parts = posix_parts(rel.lower())
+        text = posix_text(rel.lower()) if rel.startswith("/") else "/".join(parts) or "."
+    else:
+        parts = tuple(p.lower() for p in rel.parts)
+        text = rel.as_posix().lower()
+    if needed is not None and needed.search(text) is None:
+        return False  # no pattern's literal part is in the path (most files): none matches
+    return bool(whole and whole.match(text)) or bool(part and any(map(part.match, parts)))
+
+
+_Matchers = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
 
 
 @lru_cache(maxsize=32)
-def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """(one regex for the patterns with a slash, one for those without): each path is asked
-    once per part, not once per pattern and part (`fnmatchcase`'s own translation)."""
+def _matchers(patterns: tuple[str, ...]) -> _Matchers:
+    """(one regex for the patterns with a slash, one for those without, `_needed`): each
+    path is asked once per part, not once per pattern and part (`fnmatchcase`'s own
+    translation)."""
     lowered = [p.lower() for p in patterns]
     with_slash = [translate(p.lstrip("/")) for p in lowered if "/" in p]
     plain = [translate(p) for p in lowered if "/" not in p]
     return (re.compile("|".join(with_slash)) if with_slash else None,
-            re.compile("|".join(plain)) if plain else None)
+            re.compile("|".join(plain)) if plain else None, _needed(lowered))
+
+
+def _needed(lowered: list[str]) -> re.Pattern[str] | None:
+    """A search for the literal parts of which a path matching any of the `lowered` patterns
+    holds one (each pattern's longest run of text between wildcards), or None when a
+    pattern has none or a class (`[ab]`). The patterns' own expressions cost ~2 µs a path,
+    a part at a time; this one search ~0.4 µs."""
+    longest = []
+    for pattern in lowered:
+        if "[" in pattern or "]" in pattern:
+            return None
+        pieces = [p for p in re.split(r"[*?]+", pattern.lstrip("/")) if p]
+        if not pieces:
+            return None
+        longest.append(max(pieces, key=len))
+    kept = sorted({p for p in longest if not any(q != p and q in p for q in longest)})
+    return re.compile("|".join(map(re.escape, kept)) if kept else "(?!)")

@@ -208,3 +208,30 @@ def test_a_pattern_of_only_a_slash_or_dot_slash_is_refused_naming_the_fix(patter
 def test_a_trailing_backslash_is_refused_naming_the_fix(pattern: str):
     with pytest.raises(globs.BadGlob, match=r"write \\\\ for a backslash"):
         globs.check(pattern)
+
+
+# A reviewer's scope as shipped: literals that hold one another (`deploy/`, `deployment/`;
+# `Dockerfile*`, `*.Dockerfile`), a wildcard on both sides (`*stack*.py`), folders.
+_SCOPE = ["*.tf", "*.yaml", "Dockerfile*", "dockerfile.*", "*.Dockerfile", "*stack*.py",
+          "cdk/", "deploy/", "deployment/", "infra/", "infrastructure/", ".github/"]
+_NAMES = ["deploy", "deployment", "Dockerfile", "dockerfile.x", "a.Dockerfile", "mystack.py",
+          "stack", "cdk", "x.tf", "x.tfvars", "infra", ".github", "a.yaml", "x.py", "DEPLOY"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(patterns=st.lists(st.sampled_from([*PATTERNS, *_SCOPE, *LITERAL_FIRST]), max_size=10),
+       path=st.lists(st.sampled_from([*_NAMES, *FILES]), min_size=1, max_size=4)
+       .map("/".join),
+       prefix=st.sampled_from(["", "./", "/"]), ignore_case=st.booleans())
+@example(patterns=_SCOPE, path="pkg/part_00/mod_00000.py", prefix="", ignore_case=False)
+@example(patterns=_SCOPE, path="web/deployment/x.py", prefix="", ignore_case=False)
+@example(patterns=_SCOPE, path="DEPLOY/x.py", prefix="", ignore_case=True)
+@example(patterns=_SCOPE, path="src/DOCKERFILE", prefix="", ignore_case=True)
+def test_a_matcher_skips_a_path_holding_no_patterns_literal_only_where_none_matches(
+        patterns, path, prefix, ignore_case):
+    """`matcher` answers a path holding no literal part of any pattern (most changed files,
+    for a scope of suffixes and folder names) without the patterns' expression: the answer
+    is still `matches_any`'s (its one expression, asked in full)."""
+    patterns = tuple(patterns)
+    expected = globs.matches_any(patterns, prefix + path, ignore_case=ignore_case)
+    assert globs.matcher(patterns, ignore_case=ignore_case)(prefix + path) == expected

@@ -81,3 +81,41 @@ def test_a_path_given_as_text_is_judged_as_its_pure_posix_path(path: str) -> Non
     the answer is the one for the PurePosixPath of the same text."""
     for patterns in (DEFAULT_SENSITIVE, ("*.kube/config", "/a/*", "x*")):
         assert is_sensitive(path, patterns) == is_sensitive(PurePosixPath(path), patterns)
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.text(st.sampled_from(["/", ".", "e", "N", "V", "İ", "K", "Σ", "ß", "*", "k"]),
+                    min_size=1, max_size=12),
+       patterns=st.one_of(st.just(DEFAULT_SENSITIVE),
+                          st.lists(st.sampled_from(["*.env", ".ENV*", "i̇*", "*k*", "σ", "/.e*/*",
+                                                    "*/n*", "ss"]), max_size=3)))
+def test_a_path_given_as_text_is_lower_cased_as_its_parts_are(path: str, patterns) -> None:
+    """A path given as text is lower-cased once, before it is split (no case maps to or
+    from "/" or ".", even where lower-casing changes a name's length): the same answer as
+    fnmatch on each lower-cased part of its PurePosixPath."""
+    rel = PurePosixPath(path)
+    text, names = rel.as_posix().lower(), [p.lower() for p in rel.parts]
+    expected = any(fnmatchcase(text, p.lower().lstrip("/")) if "/" in p
+                   else any(fnmatchcase(name, p.lower()) for name in names)
+                   for p in patterns)
+    assert is_sensitive(path, patterns) is expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.lists(st.sampled_from(["src", "secre", "SECRETS", "x.PEM", "pem", ".kube", "kube",
+                                      "config", "id_", "id_rsa", "deploy", "deployment", "a.c",
+                                      "abc", "", "."]), min_size=1, max_size=4).map("/".join),
+       patterns=st.lists(st.sampled_from(["*.pem", "id_*", "*SECRET*", "*.kube/config", "a?c",
+                                          "*deploy*", "deployment", "/src/*", "*", "?"]),
+                         max_size=5))
+def test_a_path_holding_no_patterns_literal_part_is_not_sensitive(path: str, patterns) -> None:
+    """Most changed files hold no literal part of any pattern (`.pem`, `secret`, `id_`) and
+    are answered by one search for those: the answer is still fnmatch's, pattern by
+    pattern, also where one literal holds another (`deploy`, `deployment`) or a pattern
+    has none (`*`)."""
+    rel = PurePosixPath(path)
+    text, names = rel.as_posix().lower(), [p.lower() for p in rel.parts]
+    expected = any(fnmatchcase(text, p.lower().lstrip("/")) if "/" in p
+                   else any(fnmatchcase(name, p.lower()) for name in names)
+                   for p in patterns)
+    assert is_sensitive(path, tuple(patterns)) is expected
