@@ -3,6 +3,7 @@ by `on_disk` whatever bytes the name holds."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 from hypothesis import given
@@ -81,3 +82,11 @@ def test_a_file_under_a_root_as_text_is_the_path_s(path: str, root: str) -> None
     """An analyzer's argv names each file as a string, not a `Path` built for it: the
     same name, whatever slashes, dots or bytes the path holds."""
     assert under_text(Path(root), path) == str(under(Path(root), path))
+
+
+@given(path=_PATHS | _BYTES.map(from_bytes),
+       root=st.sampled_from(["/r", "/r/s/", "rel", "rel/", "/", "//", "", ".", "./"]))
+def test_a_plain_name_put_after_the_root_is_os_path_join_s_answer(path: str, root: str) -> None:
+    """A root as text, with or without its trailing slash, empty or the root itself: the
+    name put after it is what joining its parts gives."""
+    assert under_text(root, path) == os.path.join(root, *posix_parts(on_disk(path)))
