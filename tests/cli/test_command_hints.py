@@ -25,9 +25,10 @@ def _exists(words: list[str]) -> bool:
     for word in words:
         if not isinstance(group, click.Group):
             return True  # an argument of a leaf command (`reviewloop approve RUN`)
-        if word not in group.commands:
+        found = group.get_command(click.Context(group), word)  # a lazy one loads here
+        if found is None:
             return False
-        group = group.commands[word]
+        group = found
     return True
 
 

@@ -43,7 +43,10 @@ def schema(name: str) -> dict:
 def json_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[str]:
     """`tasks`, `tools-list`, …: every command with a --json option, named as its schema."""
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # the group's commands as click lists them, lazy ones too
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         if any("--json" in getattr(p, "opts", ()) for p in command.params):
             found.append("-".join(path))
