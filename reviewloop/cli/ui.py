@@ -36,8 +36,10 @@ _CONSOLE_ENV = ("FORCE_COLOR", "NO_COLOR", "TERM", "COLORTERM", "COLUMNS", "LINE
 
 @functools.lru_cache(maxsize=8)
 def _console(stderr: bool, tty: bool, stream: object, env: tuple[str | None, ...]) -> Console:
+    # no emoji codes: what it prints names files and quotes findings (`a:smile:b.py` is a
+    # file's name, not `a😄b.py`); the severities' emoji are characters already
     return Console(stderr=stderr, width=None if tty else 120, highlight=False,
-                   soft_wrap=False)
+                   soft_wrap=False, emoji=False)
 
 
 def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:

@@ -103,13 +103,13 @@ def normalise_path(path: str, *, named_by_a_model: bool = True) -> str:
     """A repo-relative posix path: `./a//b.py` → `a/b.py`; absolute or `..` paths are errors.
     A model's path is stripped and may not hold a backslash (a Windows path: the model is
     asked again); a path a tool or git gives is a real file's name, and on POSIX a name may
-    hold a backslash or start with a space."""
+    hold a backslash, start with a space or be `c:notes.txt` (no drive letter on POSIX)."""
     text = path.strip() if named_by_a_model else path
     if not text.strip():
         raise ValueError("file must not be empty")
     if named_by_a_model and "\\" in _NAME_BYTE.sub("", text):  # a byte of a name: `git.names`
         raise ValueError(f"file must be a posix path with forward slashes, got {text!r}")
-    if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+    if text.startswith("/") or (named_by_a_model and re.match(r"^[A-Za-z]:", text)):
         raise ValueError(f"file must be relative to the repository root, got {text!r}")
     if ".." in (parts := posix_parts(text)):  # PurePosixPath's parts, without building one
         raise ValueError(f"file must stay inside the repository, got {text!r}")

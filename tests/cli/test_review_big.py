@@ -194,3 +194,16 @@ def test_the_text_report_names_a_screenful_of_files_not_read_and_counts_the_rest
     assert "not read: … and 5 more (--format json lists every one)" in done.stdout
     listed = json.loads(review(root, "--fail-on", "never", "--format", "json").stdout)
     assert sum(line.startswith("blob_") for line in listed["skipped"]) == MAX_TERMINAL_ROWS + 5
+
+
+def test_a_file_name_holding_emoji_codes_is_printed_as_it_is(tmp_path: Path) -> None:
+    """The terminal names the file the repository has: rich's emoji codes (`:smile:`) in a
+    path are text, not a picture of another name."""
+    root = repo(tmp_path)
+    (root / "a:smile:b.bin").write_bytes(b"\x00\x01binary\x00")
+    (root / "notes:+1:.bin").write_bytes(b"\x00\x02binary\x00")
+    git(root, "add", ".")
+    done = review(root, "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert "not read: a:smile:b.bin" in done.stdout
+    assert "not read: notes:+1:.bin" in done.stdout

@@ -115,6 +115,17 @@ def test_bad_paths_are_refused_with_a_reason(given, message):
         FindingDraft(**draft(file=given))
 
 
+@given(st.from_regex(r"[A-Za-z]:[A-Za-z0-9:+._ -]{0,12}(/[A-Za-z0-9:+._-]{1,8}){0,2}",
+                     fullmatch=True).filter(lambda name: ".." not in name.split("/")
+                                             and name.rstrip("/. ") not in ("", ".")))
+def test_a_real_file_named_with_a_letter_and_a_colon_is_its_own_name(name: str) -> None:
+    """On POSIX `c:notes.txt` is a file's name, not a Windows drive: a path git or a tool
+    gives keeps it (a change holding one crashed the review), while a model naming one is
+    still asked again (the bad paths above)."""
+    assert normalise_path(name, named_by_a_model=False) == "/".join(
+        p for p in name.split("/") if p not in ("", "."))
+
+
 # --- ranges, text, confidence, extra keys ------------------------------------------------
 
 
