@@ -24,6 +24,7 @@ from pathspec.util import NORMALIZE_PATH_SEPS, normalize_file
 
 from reviewloop.errors import ConfigError
 from reviewloop.git.names import posix_text
+from reviewloop.policy.literals import literal_search
 
 
 class BadGlob(ConfigError):
@@ -88,9 +89,7 @@ def _needed(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | N
         if not pieces:
             return None
         longest.append(max(pieces, key=len))
-    # a piece holding another is found only where that one is: the shorter one suffices
-    kept = sorted({p for p in longest if not any(q != p and q in p for q in longest)})
-    return re.compile("|".join(map(re.escape, kept)) if kept else "(?!)")
+    return literal_search(longest)
 
 
 def _normalised(text: str) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from reviewloop.git.names import posix_parts, posix_text
+from reviewloop.policy.literals import literal_search
 
 # What the README promises (`.env*`, key files, `*secret*`, `*credentials*`) plus the usual
 # credential files of package managers, git, Terraform and Kubernetes. SSH keys are named
@@ -68,5 +69,4 @@ def _needed(lowered: list[str]) -> re.Pattern[str] | None:
         if not pieces:
             return None
         longest.append(max(pieces, key=len))
-    kept = sorted({p for p in longest if not any(q != p and q in p for q in longest)})
-    return re.compile("|".join(map(re.escape, kept)) if kept else "(?!)")
+    return literal_search(longest)
