@@ -62,6 +62,10 @@ def command_env(environ: Mapping[str, str] | None = None, *,
     extra = tuple(extra)
     env = {name: value for name, value in source.items() if _passed(name) or name in extra}
     env.setdefault("CI", "true")
+    # Python's cached bytecode is keyed by its source's size and mtime in whole seconds: an
+    # edit that keeps the size within the second (`a - b` -> `a + b`, an agent's fix) would
+    # be tested as the old code. Nothing a run starts writes it; a user's own setting stands.
+    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     return env
 
 

@@ -160,5 +160,5 @@ def test_command_env_is_an_allow_list_minus_credentials():
     env = {"PATH": "/bin", "GH_TOKEN": "x", "aws_profile": "p", "LANG": "C", "LC_TIME": "C",
            "OTHER": "o", "NPM_TOKEN": "n", "HOME": "/h"}
     assert command_env(env) == {"PATH": "/bin", "LANG": "C", "LC_TIME": "C", "HOME": "/h",
-                                "CI": "true"}
+                                "CI": "true", "PYTHONDONTWRITEBYTECODE": "1"}
     assert command_env(env, extra=("OTHER", "NPM_TOKEN"))["NPM_TOKEN"] == "n"

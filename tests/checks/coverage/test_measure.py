@@ -139,8 +139,9 @@ def test_without_a_gate_run_the_analyzer_measures_the_new_tree_itself(tmp_path):
 
 
 def test_caches_the_run_leaves_behind_do_not_count_as_a_new_tree(tmp_path, monkeypatch):
-    # Nothing ignored: the run writes __pycache__ folders into the project.
-    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    # Nothing ignored: the run writes __pycache__ folders into the project (the user's own
+    # empty setting asks Python to write bytecode; a run's commands otherwise write none).
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "")
     base = {**BASE, ".gitignore": "runs.log\n"}
     repo, diff = changed_project(tmp_path, base)
     command = f"{sys.executable} -m pytest tests"

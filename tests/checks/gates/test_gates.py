@@ -206,7 +206,7 @@ def test_only_allow_listed_variables_reach_project_code(tmp_path, monkeypatch):
 
 def test_project_env_sets_ci():
     env = project_env({"PATH": "/bin", "GITHUB_TOKEN": "x", "SSH_KEY_PATH": "y"})
-    assert env == {"PATH": "/bin", "CI": "true"}
+    assert env == {"PATH": "/bin", "CI": "true", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def test_stdin_is_closed_and_stderr_merged(tmp_path):
