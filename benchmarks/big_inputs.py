@@ -88,13 +88,23 @@ def new_repo(root: Path) -> Path:
     return root
 
 
+def users_env() -> dict[str, str]:
+    """This environment as a user's shell would give it: no GitHub, AWS or reviewloop
+    settings, and Python writing bytecode as it does by default (a workplace's
+    PYTHONDONTWRITEBYTECODE would keep reviewloop from keeping what it compiled once — its
+    modules are compiled before the runs, `main`; its dataclasses' methods at the first run,
+    `reviewloop.cli.dataclass_cache` — so every run would compile again)."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))
+            and k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def review(root: Path, *args: str, panel: bool = False,
            command: list[str] | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the review process) of one offline review: its report
     as JSON on standard output, or with `panel` the terminal panel drawn as a user sees it
     (colour forced, 120 columns). `command`: how reviewloop starts (default `REVIEWLOOP`)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))}
+    env = users_env()
     shown = ()
     if panel:
         env.update({"FORCE_COLOR": "1", "COLUMNS": "120"})
@@ -214,7 +224,7 @@ def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     for argv in argvs:
-        subprocess.run(argv, cwd=root, capture_output=True, check=False)
+        subprocess.run(argv, cwd=root, capture_output=True, check=False, env=users_env())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (time.perf_counter() - started,
             (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
@@ -276,8 +286,7 @@ def _ratios(label: str, runs: list[tuple[float, float]], *sides: list[tuple[floa
 def review_rss(root: Path, *args: str) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MB) of one offline review; the rusage is this
     very child's (wait4), so an earlier, bigger child does not mask its peak."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))}
+    env = users_env()
     started = time.perf_counter()
     proc = subprocess.Popen([*REVIEWLOOP, "review", "--fail-on", "never", "--format", "json",
                              *args], cwd=root, env=env, stdin=subprocess.DEVNULL,

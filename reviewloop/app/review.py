@@ -88,8 +88,9 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
         if isinstance(summary, NothingToReview):
             return Nothing(summary.message, left_out)
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
-    log.debug("ledger: %s; health: %s", summary.ledger.counts(),
-              "; ".join(h.describe() for h in summary.ledger.health) or "none")
+    if log.isEnabledFor(logging.DEBUG):  # not counted for nothing: 1,500 entries
+        log.debug("ledger: %s; health: %s", summary.ledger.counts(),
+                  "; ".join(h.describe() for h in summary.ledger.health) or "none")
     return summary
 
 

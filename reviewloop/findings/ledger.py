@@ -30,6 +30,7 @@ documented in docs/ledger.md.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Literal
@@ -235,9 +236,9 @@ class Ledger(BaseModel):
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Entries per status and severity, every level present."""
-        return {status.value: {s.value: sum(1 for e in self.entries
-                                           if e.status is status and e.severity is s)
-                               for s in Severity} for status in Status}
+        counted = Counter((e.status, e.finding.severity) for e in self.entries)
+        return {status.value: {s.value: counted[status, s] for s in Severity}
+                for status in Status}
 
     def incomplete(self) -> list[Health]:
         """Reviewers and analyzers that did not run (missing or failed), worst first."""

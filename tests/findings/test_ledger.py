@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import jsonschema
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
@@ -215,3 +217,21 @@ def test_every_query_gives_the_entries_of_its_statuses_in_order_whichever_ledger
             for statuses in combinations(Status, size):
                 assert one.with_status(*statuses) == sorted(
                     (e for e in one.entries if e.status in statuses), key=_entry_order)
+
+
+@given(picks=st.lists(st.tuples(st.sampled_from(list(Status)),
+                                st.sampled_from(["must_fix", "should_fix", "nit"])),
+                      max_size=30))
+def test_counts_are_the_entries_of_each_status_and_severity_every_level_present(
+        picks: list[tuple[Status, str]]) -> None:
+    from reviewloop.findings.ledger import Entry
+    from reviewloop.findings.schema import Severity
+
+    entries = [Entry.single(bandit(5).model_copy(update={"severity": Severity(severity),
+                                                         "fingerprint": f"{i:064x}"}),
+                            status, "generated") for i, (status, severity) in enumerate(picks)]
+    counts = Ledger(entries=entries).counts()
+    assert counts == {status.value: {s.value: sum(1 for e in entries if e.status is status
+                                                  and e.finding.severity is s)
+                                     for s in Severity} for status in Status}
+    assert sum(n for by in counts.values() for n in by.values()) == len(entries)
