@@ -68,7 +68,7 @@ GIT_ID = ("-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
 # `reviewloop` from another checkout: the editable install's finder is taken off first
 _FROM_ROOT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in "
               "repr(f).lower()]; sys.path.insert(0, sys.argv.pop(1)); "
-              "from reviewloop.cli.app import main; main()")
+              "from reviewloop.__main__ import main; main()")  # as `reviewloop` starts
 # -P: the reviewed repository's own top-level packages (click's sources, in (c)) must not
 # shadow the ones reviewloop imports, as `python -m` in its root would otherwise do
 REVIEWLOOP = [sys.executable, "-P", "-m", "reviewloop"]
