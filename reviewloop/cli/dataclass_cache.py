@@ -133,7 +133,10 @@ def remember(package: Path) -> Methods | None:
 
 def forget() -> None:
     """`dataclasses` back to the built-in `exec` (what `remember` changed), without saving."""
-    current = vars(dataclasses).pop("exec", None)
+    current = vars(dataclasses).get("exec")
+    if current is None:
+        return
+    delattr(dataclasses, "exec")
     methods = getattr(current, "__self__", None)
     if isinstance(methods, Methods):
         atexit.unregister(methods.save)
