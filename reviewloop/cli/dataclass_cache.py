@@ -8,10 +8,12 @@ text depends only on the class's fields and options, so the code it compiles to 
 the way Python keeps a module's: `remember` gives `dataclasses` an `exec` that looks the text
 up in a file beside the package's bytecode (`importlib.util.cache_from_source`: the
 `__pycache__` folder or `sys.pycache_prefix`, named with the interpreter's cache tag, checked
-against its magic number) and compiles only what it does not hold, exactly as `exec` would
-(no `__future__` flag inherited). What was compiled is added to the file at exit, unless
-Python writes no bytecode (`PYTHONDONTWRITEBYTECODE`, `-B`). The file is trusted as the
-bytecode beside it is: whoever can write one can write the other.
+against its magic number and a checksum of its entries) and compiles only what it does not
+hold, exactly as `exec` would (no `__future__` flag inherited). What was compiled is added to
+the file at exit, unless Python writes no bytecode (`PYTHONDONTWRITEBYTECODE`, `-B`); a file
+that is missing, damaged or another interpreter's is compiled around, never a failure. The
+file is written as importlib writes bytecode (the source's mode, the umask applied) and
+trusted as the bytecode beside it is: whoever can write one can write the other.
 
 Set once, at the CLI's edge (`reviewloop.__main__`), like the collector (`cli.memory`).
 """
@@ -25,13 +27,15 @@ import importlib.util
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 MAGIC = importlib.util.MAGIC_NUMBER
 # Entries kept when the file is rewritten: this process's, plus the others while they fit
-# (other commands' classes, older versions' after an upgrade).
+# (other commands' classes, older versions' after an upgrade); a process that makes more
+# classes than that on its own (made in a loop, not written) keeps none.
 MAX_ENTRIES = 4_000
 
 
@@ -62,16 +66,19 @@ class Methods:
         at the same time loses at most its own additions)."""
         if not self.new or sys.dont_write_bytecode:
             return
-        entries = self.known if len(self.known) + len(self.new) <= MAX_ENTRIES \
-            else {text: self.known[text] for text in self.used}
-        data = MAGIC + marshal.dumps({**entries, **self.new})
-        import tempfile  # at exit, once: not at every start-up
-
+        kept = {**self.known, **self.new}
+        if len(kept) > MAX_ENTRIES:
+            kept = {**{text: self.known[text] for text in self.used}, **self.new}
+        if len(kept) > MAX_ENTRIES:
+            return
+        payload = marshal.dumps(kept)
+        data = MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload
+        temp = f"{self.path}.{os.getpid()}"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name)
+            # as importlib writes bytecode: created afresh, its mode under the umask
+            fd = os.open(temp, os.O_EXCL | os.O_CREAT | os.O_WRONLY, self.mode & 0o666)
             try:
-                os.fchmod(fd, self.mode)
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)
                 os.replace(temp, self.path)
@@ -80,7 +87,7 @@ class Methods:
                 raise
         except OSError:  # a read-only install: no file, as no bytecode is written there
             return
-        self.known, self.new = {**entries, **self.new}, {}
+        self.known, self.new = kept, {}
 
 
 def _load(path: Path) -> dict[str, CodeType]:
@@ -89,11 +96,13 @@ def _load(path: Path) -> dict[str, CodeType]:
         data = path.read_bytes()
     except OSError:
         return {}
-    if not data.startswith(MAGIC):
+    start = len(MAGIC) + 4
+    if not data.startswith(MAGIC) or \
+            zlib.crc32(data[start:]).to_bytes(4, "little") != data[len(MAGIC):start]:
         return {}
     try:
-        entries = marshal.loads(data[len(MAGIC):])
-    except (EOFError, ValueError, TypeError):
+        entries = marshal.loads(data[start:])
+    except Exception:  # noqa: BLE001  (damaged data raises SystemError too: compile afresh)
         return {}
     if not isinstance(entries, dict) or not all(
             type(k) is str and type(v) is CodeType for k, v in entries.items()):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import inspect
+import marshal
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.cli import dataclass_cache
 from reviewloop.cli.dataclass_cache import MAGIC, Methods, cache_file, forget, remember
 
 _METHODS = ("__init__", "__repr__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__",
@@ -73,6 +76,7 @@ def _shape(made: type | str) -> object:
     for name in _METHODS:
         method = vars(made).get(name)
         if inspect.isfunction(method):
+            method = getattr(method, "__wrapped__", method)  # __repr__'s recursion guard
             shape[name] = (method.__code__, method.__qualname__, method.__defaults__,
                            method.__kwdefaults__, method.__annotations__)
         else:
@@ -104,8 +108,9 @@ def test_a_class_made_cold_or_warm_is_the_class_dataclasses_makes(package: Path,
 
 def test_the_generated_code_is_compiled_without_the_callers_future_flags(package: Path
                                                                           ) -> None:
-    # this module has `from __future__ import annotations`: the cache's compile must not
-    # inherit it, or every __init__'s annotations would turn into strings
+    # `reviewloop.cli.dataclass_cache` (like this module) has `from __future__ import
+    # annotations`: its compile must not inherit it, or every generated method's
+    # annotations would be compiled as strings
     @dataclasses.dataclass
     class Plain:
         a: int = 1
@@ -146,14 +151,52 @@ def test_the_file_is_written_once_and_read_back(package: Path) -> None:
     _cached_class()
     again.save()  # nothing new: not rewritten
     assert path.stat().st_mtime_ns == written.st_mtime_ns
-    assert path.stat().st_mode & 0o777 == (package / "__init__.py").stat().st_mode & 0o666 | 0o200
+    # as importlib writes the package's bytecode: the source's mode, writable by its owner,
+    # under the umask
+    umask = os.umask(0)
+    os.umask(umask)
+    source = (package / "__init__.py").stat().st_mode
+    assert path.stat().st_mode & 0o777 == (source | 0o200) & 0o666 & ~umask
+
+
+def test_the_file_is_written_under_the_umask_whatever_the_source_allows(package: Path
+                                                                         ) -> None:
+    (package / "__init__.py").chmod(0o666)
+    old = os.umask(0o022)
+    try:
+        methods = remember(package)
+        assert methods is not None
+        _cached_class()
+        methods.save()
+    finally:
+        os.umask(old)
+    path = cache_file(package)
+    assert path is not None and path.stat().st_mode & 0o777 == 0o644
+
+
+def _broken_code() -> bytes:
+    data = marshal.dumps(compile("def f(a, b=1):\n return a\n", "<string>", "exec"))
+    broken = data[:4] + b"\xe9" + data[5:]
+    with pytest.raises(SystemError):
+        marshal.loads(broken)
+    return broken
+
+
+def _sealed(payload: bytes) -> bytes:
+    """`payload` with the file's header: magic number and checksum."""
+    return MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload
 
 
 @pytest.mark.parametrize("damage", [
     lambda data: data[:len(MAGIC) + 7],  # cut short
+    lambda data: data[:-40],  # cut short, past the header
     lambda data: b"\0\0\0\0" + data[len(MAGIC):],  # another interpreter's
-    lambda data: MAGIC + b"not marshal data at all",
-    lambda data: MAGIC + __import__("marshal").dumps({"text": "not code"}),
+    lambda data: data[:-100] + bytes([data[-100] ^ 0x20]) + data[-99:],  # a byte changed
+    lambda data: _sealed(b"not marshal data at all"),
+    lambda data: _sealed(marshal.dumps({"text": "not code"})),
+    lambda data: _sealed(marshal.dumps(["a list"])),
+    # a code object's argument count turned into a list: SystemError, not ValueError
+    lambda data: _sealed(_broken_code()),
 ])
 def test_a_damaged_or_foreign_file_is_compiled_around(package: Path, damage) -> None:
     methods = remember(package)
@@ -185,19 +228,28 @@ def test_no_file_when_python_writes_no_bytecode(package: Path,
     assert path is not None and not path.exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
-def test_a_read_only_install_is_left_alone(package: Path) -> None:
-    cache = package / "__pycache__"
-    cache.mkdir()
-    cache.chmod(0o555)
-    try:
-        methods = remember(package)
-        assert methods is not None
-        _cached_class()
-        methods.save()  # no error, no file
-        assert list(cache.iterdir()) == []
-    finally:
-        cache.chmod(0o755)
+def test_a_folder_it_cannot_write_is_left_alone(package: Path) -> None:
+    # `__pycache__` a file: no folder can be made there, whoever runs the test (as a
+    # read-only install refuses it to a user)
+    (package / "__pycache__").write_text("in the way")
+    methods = remember(package)
+    assert methods is not None
+    _cached_class()
+    methods.save()  # no error, no file
+    assert (package / "__pycache__").read_text() == "in the way"
+    assert sorted(p.name for p in package.iterdir()) == ["__init__.py", "__pycache__"]
+
+
+def test_a_process_making_classes_by_the_thousand_keeps_none(
+        package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dataclass_cache, "MAX_ENTRIES", 10)
+    methods = remember(package)
+    assert methods is not None
+    for n in range(5):  # each class five or six methods: more than ten texts
+        dataclasses.make_dataclass(f"Many{n}", [(f"f{n}", int)], frozen=True)
+    methods.save()
+    path = cache_file(package)
+    assert path is not None and not path.exists()
 
 
 def test_the_command_keeps_its_classes_methods(tmp_path: Path) -> None:
