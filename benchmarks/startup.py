@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from benchmarks.big_inputs import users_env  # noqa: E402
+
+ROOT = _HERE.parent
 
 _SAMPLE = r"""
 import json, sys, time
@@ -49,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="reviewloop-startup-") as prefix:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env.update(PYTHONPYCACHEPREFIX=prefix, PYTHONPATH=str(ROOT))
+        env = users_env() | {"PYTHONPYCACHEPREFIX": prefix, "PYTHONPATH": str(ROOT)}
         sample("cached", env)  # bytecode for both kinds, and the cache filled
         runs: dict[str, list[dict[str, float]]] = {"compiled": [], "cached": []}
         for _ in range(args.repeats):
