@@ -77,8 +77,11 @@ def _passed(name: str) -> bool:
 
 
 def project_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for reviewloop's own tools run on the project (ruff, bandit)."""
-    return command_env(environ)
+    """The environment for reviewloop's own tools run on the project (ruff, bandit). A
+    Python tool started as `python -m tool` in the reviewed tree would put that tree first on
+    its module path: a change's own `textwrap.py` or `yaml/` would be imported in place of
+    the standard library's or the tool's dependency, and run. PYTHONSAFEPATH adds nothing."""
+    return {**command_env(environ), "PYTHONSAFEPATH": "1"}
 
 
 def run(command: str, cwd: Path, timeout: float, *, sandbox: Sandbox,
