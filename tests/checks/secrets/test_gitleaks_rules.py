@@ -10,6 +10,8 @@ import tomllib
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.checks.secrets import gitleaks_rules as layer
 from reviewloop.checks.secrets.gitleaks import rule_ids
@@ -87,3 +89,30 @@ def test_rules_for_one_kind_of_file_are_left_out() -> None:
     """`hashicorp-tf-password` holds only in `*.tf`: a scanned text may come from any file."""
     assert "hashicorp-tf-password" not in {r.id for r in layer._config().rules}
     assert scan_text('label = "x"\npassword = "Passwort"') == []
+
+
+# the name finder before this step: a try inside a run of name characters scanned to the
+# run's end, so a long run cost its length squared
+_NAME_BEFORE = re.compile(r"[\w.-]+(?=[\s'\"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,))")
+
+
+def _line_start_before(text: str, at: int) -> int:
+    line = text.rfind("\n", 0, at) + 1
+    names = list(_NAME_BEFORE.finditer(text[line:at]))
+    return line + names[-1].start() if names else at
+
+
+@given(st.text(alphabet="ab_.-=:>|?,'\" \n\t1é", max_size=60), st.data())
+def test_the_name_before_a_secret_is_found_where_it_was_found_before(text: str,
+                                                                       data: st.DataObject
+                                                                       ) -> None:
+    at = data.draw(st.integers(0, len(text)))
+    assert layer._line_start(text, at) == _line_start_before(text, at)
+
+
+def test_a_secret_at_the_end_of_a_long_minified_line_is_found() -> None:
+    # 400,000 name characters on one line before the assignment: the old name finder took
+    # hours on it (the suite's hang guard stops it), this one a moment
+    line = "x = \"" + "a" * 400_000 + "\"; AWS_SECRET_ACCESS_KEY = " \
+        "\"r8Vq2LxP0sKd9TzW4mYb7NcE1fHj6UaG3oQiXv5S\"; b = 1\n"
+    assert any("r8Vq2Lx" not in h.preview and h.line == 1 for h in scan_text(line, path="a.js"))
