@@ -1,0 +1,84 @@
+"""A line break git does not count never moves a finding out of the change. git ends a line at
+LF only; Python (bandit, ruff) also ends one at a carriage return alone, so a call written
+after a lone CR is on a later line for bandit than for git, and was judged "on lines this
+change did not write" (exit 0, the review complete). Wherever the CRs go — in a comment
+before the call, in place of line feeds, the whole file CR-ended — the review either reports
+the call on the change or names the file as not analysed, and never passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.review.evidence import other_line_breaks
+from tests.support.gitutil import git
+from tests.support.repos import init_repo
+from tests.support.review_cli import review
+
+BEFORE = "import subprocess\n\n\ndef run(cmd):\n    return cmd\n"
+LINES = ["import subprocess", "", "", "def run(cmd):", "    # harmless",
+         "    subprocess.call(cmd, shell=True)", "    return cmd"]
+
+
+@st.composite
+def hidden(draw: st.DrawFn) -> str:
+    """The file with some of its line feeds made lone CRs, and CRs put inside its lines."""
+    out = []
+    for n, line in enumerate(LINES):
+        if draw(st.booleans()):
+            at = draw(st.integers(0, len(line)))
+            line = line[:at] + "\r" + line[at:]
+        out.append(line + ("\n" if n == len(LINES) - 1 or draw(st.booleans()) else "\r"))
+    return "".join(out)
+
+
+def _caught(root: Path, *args: str) -> None:
+    done = review(root, *args, "--json")
+    assert done.returncode == 1, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    flagged = {f["file"] for f in report["findings"]["remaining"]
+               if f["severity"] == "must_fix" and f["rule"] == "B602"}
+    unread = {row["path"] for row in report["health"]["files"] if row["not_read"]}
+    assert "app.py" in flagged | unread, report["verdict"]
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hidden(), committed=st.booleans())
+def test_no_lone_carriage_return_moves_a_finding_out_of_the_change(
+        tmp_path_factory: pytest.TempPathFactory, text: str, committed: bool) -> None:
+    root = init_repo(tmp_path_factory.mktemp("cr") / "r", {"app.py": BEFORE})
+    (root / "app.py").write_bytes(text.encode())
+    if committed:
+        git(root, "checkout", "-qb", "feature")
+        git(root, "commit", "-qam", "feature")
+        _caught(root, "--base", "main", "--head", "feature")
+    else:
+        _caught(root)
+
+
+def test_a_crlf_file_is_not_a_file_of_other_line_breaks(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "r", {"app.py": BEFORE.replace("\n", "\r\n")})
+    (root / "app.py").write_bytes("\r\n".join(LINES).encode() + b"\r\n")
+    done = review(root, "--json")
+    report = json.loads(done.stdout)
+    assert [r["path"] for r in report["health"]["files"] if r["not_read"]] == []
+    assert any(f["rule"] == "B602" and f["start_line"] == 6
+               for f in report["findings"]["remaining"])
+
+
+def test_a_separator_ends_a_line_in_javascript_only() -> None:
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.git.diff import parse_diff
+
+    diff = "".join(f"diff --git a/{p} b/{p}\nnew file mode 100644\nindex 0000000..1111111\n"
+                   f"--- /dev/null\n+++ b/{p}\n@@ -0,0 +1 @@\n+x = 1 \u2028 y\n"
+                   for p in ("a.py", "a.js"))
+    ctx = AnalyzerContext(root=Path("/nonexistent"), changes=parse_diff(diff), diff_text=diff,
+                          agent="a", files=("a.py", "a.js"),
+                          languages={"a.py": "python", "a.js": "javascript"})
+    assert other_line_breaks(ctx, ["a.py", "a.js"]) == ["a.js"]
