@@ -204,9 +204,11 @@ def test_only_allow_listed_variables_reach_project_code(tmp_path, monkeypatch):
     assert "PATH=" in output
 
 
-def test_project_env_sets_ci():
-    env = project_env({"PATH": "/bin", "GITHUB_TOKEN": "x", "SSH_KEY_PATH": "y"})
-    assert env == {"PATH": "/bin", "CI": "true", "PYTHONDONTWRITEBYTECODE": "1"}
+def test_project_env_sets_ci_and_keeps_the_reviewed_tree_off_pythons_path():
+    env = project_env({"PATH": "/bin", "GITHUB_TOKEN": "x", "SSH_KEY_PATH": "y",
+                       "PYTHONSAFEPATH": ""})
+    assert env == {"PATH": "/bin", "CI": "true", "PYTHONDONTWRITEBYTECODE": "1",
+                   "PYTHONSAFEPATH": "1"}
 
 
 def test_stdin_is_closed_and_stderr_merged(tmp_path):
