@@ -12,7 +12,7 @@ from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.cli import ui
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
 from reviewloop.cli.terminal import terminal
-from reviewloop.errors import ExitCode, UserInputError
+from reviewloop.errors import ExitCode, UserInputError, is_disk_full
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports import formats
 from reviewloop.reports.formats import RenderContext, sarif_text
@@ -39,7 +39,12 @@ def prepare_outputs(options: ReviewOptions) -> None:
             raise UserInputError(f"cannot create the folder for {flag} {path}: {why}",
                                  where=str(path.parent),
                                  fix=f"give {flag} a path in a folder you can write") from None
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError as exc:  # a name too long for the file system, a loop of links
+            raise UserInputError(f"cannot use {flag} {path}: {exc.strerror or exc}",
+                                 where=str(path), fix=f"give {flag} a shorter path") from None
+        if folder:
             ext = formats.get(options.format).extension if flag == "--output" else ".sarif"
             raise UserInputError(f"{flag} {path} is a folder", where=str(path),
                                  fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
@@ -99,10 +104,10 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
                         shown=_from_cwd(root) if root is not None else str)
     out = formats.get(options.format).render(summary, ctx)  # json: bytes (17 MB for 5,000)
     if isinstance(out, bytes):
-        _write(out, options.output)
-    elif options.output is not None:
-        options.output.write_text(out if out is not None else to_markdown(summary),
-                                  encoding="utf-8")
+        _writing("--output", options.output, lambda: _write(out, options.output))
+    elif (output := options.output) is not None:
+        text = out if out is not None else to_markdown(summary)
+        _writing("--output", output, lambda: output.write_text(text, encoding="utf-8"))
     elif out is not None:
         print(out, end="")
     drawn = out is None  # the text format is the panel itself
@@ -121,7 +126,21 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
                                "more (--format json lists every one)", markup=False,
                                highlight=False)
     if options.sarif is not None:
-        options.sarif.write_text(sarif_text(summary), encoding="utf-8")
+        sarif = options.sarif
+        _writing("--sarif", sarif, lambda: sarif.write_text(sarif_text(summary), encoding="utf-8"))
+
+
+def _writing(flag: str, path: Path | None, write: Callable[[], object]) -> None:
+    """`write()`; a file the OS refuses (EIO, a folder's permissions, a special file) is the
+    user's error, exit 2, not a bug (a full disk is `errors.disk_full`'s, exit 2 as well)."""
+    try:
+        write()
+    except OSError as exc:
+        if path is None or is_disk_full(exc):
+            raise
+        raise UserInputError(f"cannot write {flag} {path}: {exc.strerror or exc}",
+                             where=str(path), fix=f"give {flag} a file you can write; the "
+                             "review is saved: `reviewloop report` shows it again") from None
 
 
 def _write(data: bytes, output: Path | None) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reviewloop.cli.panel import SUMMARY_FINDING_ROWS
 from tests.support.review_cli import repo, review
 
@@ -49,3 +51,28 @@ def test_with_the_report_in_a_file_the_terminal_shows_its_summary(tmp_path: Path
     assert shown.count("🟡 should fix") == SUMMARY_FINDING_ROWS  # a row each, most severe
     assert "more (" in shown and "every finding is in the report" in shown
     assert "Nits (not fixed): " in shown and "(every one is in the report)" in shown
+
+
+
+@pytest.mark.parametrize("flag", ["--output", "--sarif"])
+def test_a_report_file_the_os_refuses_is_the_users_error_not_a_bug(tmp_path: Path,
+                                                                   flag: str) -> None:
+    """The write fails after the review (a link to a folder that does not exist: the OS's
+    error, as an I/O error or a special file would give): exit 2 with the file and the fix,
+    not exit 3 with a bug report. A name too long for the file system is refused before."""
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    target = tmp_path / "r.json"
+    target.symlink_to(tmp_path / "gone" / "r.json")
+    done = review(root, "--format", "json", flag, str(target))
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = " ".join(done.stderr.split())
+    assert f"cannot write {flag} {target}: No such file or directory" in said
+    assert "`reviewloop report` shows it again" in said
+    assert "bug" not in said.lower()
+
+    long = tmp_path / ("r" * 300 + ".json")
+    done = review(root, "--format", "json", flag, str(long))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"cannot use {flag} {long}: File name too long" in " ".join(done.stderr.split())
+    assert done.stdout == ""
