@@ -21,6 +21,7 @@ from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
+from reviewloop.git.staged import index_commit
 from reviewloop.git.untracked import SkippedPath, untracked_files
 from reviewloop.memo import TextMemo
 
@@ -150,14 +151,11 @@ class Repository:
         start = self._commit(base) or self._empty_tree()
         return self._diff_trees(start, tree or self.worktree_tree(), paths, context)
 
-    def diff_staged(self, *, context: int = 3) -> str:
-        """What `git commit` would record now: the index against HEAD."""
+    def diff_staged(self, staged: str | None = None, *, context: int = 3) -> str:
+        """What `git commit` would record now, against HEAD: the index's commit `staged`
+        (`staged.index_commit`), or the index as it is now."""
         head = self._commit("HEAD") or self._empty_tree()
-        status, staged, _ = self.try_git("write-tree")  # objects only; the index is kept
-        if status == 0:
-            return self._diff_trees(head, staged.strip(), None, context)
-        return utf8_names(self.git(*DIFF_SIZE_LIMIT, *_DIFF, f"-U{context}", "--cached", head,
-                                   errors="replace"))  # unmerged
+        return self._diff_trees(head, staged or index_commit(self), None, context)
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:

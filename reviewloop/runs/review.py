@@ -7,7 +7,6 @@ the result is a `RunSummary` for the terminal, JSON, Markdown, SARIF or a pull r
 from __future__ import annotations
 
 import gc
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -19,12 +18,10 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
-from reviewloop.git.export import from_diff, left_out
-from reviewloop.git.reads import one_read
+from reviewloop.git.export import left_out
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
-from reviewloop.git.scratch import place_for, tree_bytes
+from reviewloop.git.staged import index_commit
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.memo import alive_throughout
 from reviewloop.reports.report import RunSummary, redacted
@@ -47,6 +44,8 @@ from reviewloop.runs.pull_request_change import (
 )
 from reviewloop.runs.records import save_summary
 from reviewloop.runs.registry import new_run_id, state_dir
+from reviewloop.runs.source import DiffSource as DiffSource
+from reviewloop.runs.source import files_commit, head_tree
 from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
 from reviewloop.runs.trace import TraceRecorder
 from reviewloop.runs.trusted import TrustedConfig, config_findings
@@ -70,50 +69,6 @@ class NothingToReview:
     message: str
 
 
-@dataclass(frozen=True)
-class DiffSource:
-    """Which change to review: `working` (default), `staged`, or `base`[..`head`]."""
-
-    base: str | None = None
-    head: str | None = None
-    staged: bool = False
-    merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
-    paths: tuple[str, ...] = ()  # `review PATH…`: only changed files under these (repo paths)
-
-    @property
-    def working_tree(self) -> bool:
-        """The change is the working tree's (against `base`), not a commit's or the index's."""
-        return not self.staged and not self.head
-
-    def describe(self) -> str:
-        if self.staged:
-            what = "staged changes"
-        elif self.base and self.head:
-            what = f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
-        else:
-            what = f"working tree against {self.base or 'HEAD'}"
-        return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
-                       else "")
-
-    def hold(self, repo: Repository) -> None:
-        """Two commits' refs are asked of git once for the review (`git.refs`)."""
-        if self.head:
-            repo.refs.hold(*(rev for rev in (self.base, self.head) if rev))
-
-    def read(self, repo: Repository, baseline: Snapshot | None = None) -> str:
-        """The change's diff; a working tree's is read from `baseline`'s record of it when
-        given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
-        again), else from a new record of it."""
-        if self.staged:
-            return repo.diff_staged()
-        if self.head:
-            return repo.diff_refs(self.base or repo.default_branch(), self.head,
-                                  merge_base=self.merge_base)
-        if baseline is None:
-            return repo.diff(base=self.base or "HEAD")
-        return repo.diff(base=self.base or baseline.base or "HEAD", tree=baseline.tree)
-
-
 def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   model_factory: ModelFactory, llm: bool, fix: bool = False,
                   diff_text: str | None = None,
@@ -131,10 +86,12 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
                              where=source.describe(), fix="drop --head, or drop --fix")
-    # a working tree's diff is read from the baseline's record of it (one record, not two)
+    # a working tree's diff is read from the baseline's record of it (one record, not two);
+    # the index's diff and files from one record of it
     baseline = repo.snapshot() if diff_text is None and source.working_tree else None
+    staged = index_commit(repo) if source.staged else None
     if diff_text is None:
-        diff_text = source.read(repo, baseline)
+        diff_text = source.read(repo, baseline, staged)
     diff_text, outside = limit(diff_text, source.paths, source.describe())
     # parsed once, here, and passed on (round-1.diff holds the text as it is: the graph's
     # round parses the same text, git.diff's memo)
@@ -143,9 +100,10 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
         return NothingToReview(f"nothing to review: no change in the {source.describe()}"
                                f"{elsewhere}")
-    # before any analyzer or test writes a file; two commits' review reads nothing of the
-    # working tree (its files are the head's export): HEAD's own record stands for it
-    baseline = baseline or (repo.head_snapshot() if source.head else repo.snapshot())
+    exported = files_commit(repo, source, staged, changes, fix=fix)
+    # before any analyzer or test writes a file; a review of a commit's files reads nothing
+    # of the working tree (they are its export): HEAD's own record stands for it
+    baseline = baseline or (repo.head_snapshot() if exported else repo.snapshot())
     run_id = new_run_id("review")
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -158,10 +116,10 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # steering is configuration: with a head commit, the base commit's (like the agents)
     SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    with head_tree(repo, source.head, changes) as tree, early_analysis as early, \
+    with head_tree(repo, exported, changes) as tree, early_analysis as early, \
             ExitStack() as batch:
         batch.enter_context(alive_throughout())  # the change and start-up live until the end
-        content = tree if tree is not None else repo.root  # B's files, with a head commit
+        content = tree if tree is not None else repo.root  # the exported commit's files
         if not fix:  # nothing writes to the trees while they are reviewed: each changed
             # file's place and kind are read once (`review.readable`)
             batch.enter_context(one_batch(content))
@@ -190,7 +148,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
         "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(
-            left_out(repo.tree_listing(source.head)) if source.head else {}, changes.paths)])],
+            left_out(repo.tree_listing(exported)) if exported else {}, changes.paths)])],
         "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary
@@ -242,27 +200,6 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
 @contextmanager
 def _no_analysis() -> Iterator[None]:
     yield None
-
-
-@contextmanager
-def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = None
-              ) -> Iterator[Path | None]:
-    """The files of commit `head` in a temporary folder, removed afterwards (None without a
-    head): the content the diff was computed from, whatever is checked out, with links to
-    the dependencies the checkout has installed (`git.dependencies`: the CDK CLI, the
-    project's ESLint plugins, …). In memory when there is room (`git.scratch`). A file
-    `changes` (the diff to `head`) adds whole is written from it when it is the very blob
-    (`git.export.from_diff`)."""
-    if head is None:
-        yield None
-        return
-    claimed = from_diff(changes) if changes is not None else None
-    with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
-                                     dir=place_for(tree_bytes(repo, head, claimed))) as tmp, \
-            one_read(tmp):  # no one writes to the export: what it wrote is each file's read
-        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
-                                                               claimed))
-        yield Path(tmp)
 
 
 # LangGraph and LangChain load in the functions below, when the graph is about to run.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.errors import UserInputError
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.gitutil import git
@@ -84,7 +85,9 @@ def test_a_linked_worktree_is_diffed_as_text(repo: Repository, tmp_path: Path) -
     assert git(repo.root, "status", "--short") == ""  # the main checkout is untouched
 
 
-def test_an_unmerged_index_still_gives_its_staged_diff(repo: Repository) -> None:
+def test_an_unmerged_index_is_refused_by_name(repo: Repository) -> None:
+    """An index holding conflicts has no staged change to review (`git commit` refuses it
+    too): a user error naming the paths, not a conflict listing read as a diff."""
     git(repo.root, "switch", "-qc", "other")
     write_files(repo.root, {"app.py": "VALUE = 2\n"})
     git(repo.root, "commit", "-qam", "other")
@@ -94,4 +97,5 @@ def test_an_unmerged_index_still_gives_its_staged_diff(repo: Repository) -> None
     assert repo.try_git("merge", "-q", "other")[0] != 0  # a conflict
     assert repo.try_git("write-tree")[0] != 0  # which write-tree refuses
 
-    assert "app.py" in repo.diff_staged()  # `diff --cached`, as before
+    with pytest.raises(UserInputError, match=r"1 path\(s\) with unresolved conflicts: app.py"):
+        repo.diff_staged()

@@ -1,0 +1,107 @@
+"""Which change a review reads, and where its files are: the working tree, the index or
+a head commit, its diff, and the commit whose files the analyzers, gates and reviewers read
+(a head's or the index's, exported; the working tree is read in place)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewloop.errors import UserInputError
+from reviewloop.git.dependencies import link_installed
+from reviewloop.git.diff import ChangeSet
+from reviewloop.git.export import from_diff
+from reviewloop.git.reads import one_read
+from reviewloop.git.repository import Repository, Snapshot
+from reviewloop.git.scratch import place_for, tree_bytes
+from reviewloop.git.staged import unstaged
+
+
+@dataclass(frozen=True)
+class DiffSource:
+    """Which change to review: `working` (default), `staged`, or `base`[..`head`]."""
+
+    base: str | None = None
+    head: str | None = None
+    staged: bool = False
+    merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
+    paths: tuple[str, ...] = ()  # `review PATH…`: only changed files under these (repo paths)
+
+    @property
+    def working_tree(self) -> bool:
+        """The change is the working tree's (against `base`), not a commit's or the index's."""
+        return not self.staged and not self.head
+
+    def describe(self) -> str:
+        if self.staged:
+            what = "staged changes"
+        elif self.base and self.head:
+            what = f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
+        else:
+            what = f"working tree against {self.base or 'HEAD'}"
+        return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
+                       else "")
+
+    def hold(self, repo: Repository) -> None:
+        """Two commits' refs are asked of git once for the review (`git.refs`)."""
+        if self.head:
+            repo.refs.hold(*(rev for rev in (self.base, self.head) if rev))
+
+    def read(self, repo: Repository, baseline: Snapshot | None = None,
+             staged: str | None = None) -> str:
+        """The change's diff; a working tree's is read from `baseline`'s record of it when
+        given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
+        again), else from a new record of it; the index's from `staged`, its commit, when
+        given (`git.staged.index_commit`)."""
+        if self.staged:
+            return repo.diff_staged(staged)
+        if self.head:
+            return repo.diff_refs(self.base or repo.default_branch(), self.head,
+                                  merge_base=self.merge_base)
+        if baseline is None:
+            return repo.diff(base=self.base or "HEAD")
+        return repo.diff(base=self.base or baseline.base or "HEAD", tree=baseline.tree)
+
+
+@contextmanager
+def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = None
+              ) -> Iterator[Path | None]:
+    """The files of commit `head` in a temporary folder, removed afterwards (None without a
+    head): the content the diff was computed from, whatever is checked out, with links to
+    the dependencies the checkout has installed (`git.dependencies`: the CDK CLI, the
+    project's ESLint plugins, …). In memory when there is room (`git.scratch`). A file
+    `changes` (the diff to `head`) adds whole is written from it when it is the very blob
+    (`git.export.from_diff`)."""
+    if head is None:
+        yield None
+        return
+    claimed = from_diff(changes) if changes is not None else None
+    with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
+                                     dir=place_for(tree_bytes(repo, head, claimed))) as tmp, \
+            one_read(tmp):  # no one writes to the export: what it wrote is each file's read
+        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
+                                                               claimed))
+        yield Path(tmp)
+
+
+def files_commit(repo: Repository, source: DiffSource, staged: str | None,
+                 changes: ChangeSet, *, fix: bool) -> str | None:
+    """The commit whose files the review reads (None: the working tree, in place): the head
+    commit; with --staged the index's, `staged`, so that what is reviewed is what `git
+    commit` records. --fix edits the working tree, which is then read: its changed files
+    must be the staged ones, or the fix would start from other code than was reviewed."""
+    if source.head or staged is None:
+        return source.head
+    if not fix:
+        return staged
+    if differ := unstaged(repo, set(changes.paths)):
+        shown = ", ".join(differ[:5]) + (" …" if len(differ) > 5 else "")
+        raise UserInputError(
+            f"--staged --fix: {len(differ)} changed file(s) differ in the working tree from "
+            f"the index: {shown}", where=str(repo.root),
+            fix="stage them (`git add`) or set the unstaged part aside (`git stash "
+                "--keep-index`), then review again; --fix edits the working tree")
+    return None
