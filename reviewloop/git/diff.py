@@ -119,8 +119,11 @@ class ChangeSet(_Derived):
     @cached_property
     def _by_path(self) -> dict[str, FileDiff]:
         found: dict[str, FileDiff] = {}
-        for diff in self.files:
-            found.setdefault(diff.path, diff)  # the first, as a linear search would find
+        for diff in self.files:  # the first, as a linear search would find; but a path
+            # deleted and added again (git's type change: a link made a file, or the
+            # reverse) is the file it now is, never "only deleted"
+            if diff.path not in found or found[diff.path].status is FileStatus.DELETED:
+                found[diff.path] = diff
         return found
 
     def changed_lines(self, path: str) -> set[int]:

@@ -224,27 +224,24 @@ class Repository:
         return out == ""
 
     def worktree_tree(self) -> str:
-        """Write every non-ignored working-tree file into a tree object; return its id.
-        Untracked environments, caches, build output and oversize files are left out
-        (`untracked_skipped`): they are never read or hashed."""
-        kept = self._untracked_files()[0]
-        with self._temp_index(seed=True) as env:
-            self.git("add", "--update", env=env)  # tracked files, deletions included
-            if kept:
+        """Every non-ignored working-tree file written into a tree object: its id. Untracked
+        environments, caches, build output, oversize files are left out, never read."""
+        with self._temp_index(seed=True, update=True) as env:
+            if kept := self._untracked_files(env)[0]:
                 listing = Path(env["GIT_INDEX_FILE"]).with_name("untracked")
                 listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
                 self.git("add", f"--pathspec-from-file={listing}", "--pathspec-file-nul",
                          env=env)
             return self.git("write-tree", env=env).strip()
 
-    def untracked_skipped(self) -> list[SkippedPath]:
-        """Untracked, non-ignored paths a working-tree snapshot leaves out, with the reason."""
-        return self._untracked_files()[1]
+    def untracked_skipped(self) -> list[SkippedPath]:  # left out of a snapshot, and why
+        with self._temp_index(seed=True, update=True) as env:
+            return self._untracked_files(env)[1]
 
-    def _untracked_files(self) -> tuple[list[str], list[SkippedPath]]:
+    def _untracked_files(self, env: Mapping[str, str]) -> tuple[list[str], list[SkippedPath]]:
         """(untracked files to snapshot, as on disk; paths left out, named as text)."""
         return untracked_files(self.root, lambda *args: self.git(
-            "ls-files", "--others", "--exclude-standard", "-z", *args))
+            "ls-files", "--others", "--exclude-standard", "-z", *args, env=env))
 
     # -- committing -----------------------------------------------------------------------
 
@@ -379,8 +376,11 @@ class Repository:
         return result
 
     @contextmanager
-    def _temp_index(self, *, seed: bool) -> Iterator[dict[str, str]]:
-        """A throw-away index (a copy of the real one when `seed`, for its stat cache)."""
+    def _temp_index(self, *, seed: bool, update: bool = False) -> Iterator[dict[str, str]]:
+        """A throw-away index (a copy of the real one when `seed`, for its stat cache), with
+        `update` of the tracked files as the working tree has them: untracked files are
+        listed against that (against the real index, git lists no file in a folder that
+        took a tracked file's place)."""
         with tempfile.TemporaryDirectory(prefix="reviewloop-index-") as tmp:
             index = os.path.join(tmp, "index")
             real = self.git_path("index")
@@ -389,6 +389,8 @@ class Repository:
                 # is older than the index, and a copy stamped "now" would make a file edited
                 # within the same clock tick as the last commit look unchanged (racy git).
                 shutil.copy2(real, index)
+            if update:
+                self.git("add", "--update", env={"GIT_INDEX_FILE": index})  # deletions too
             yield {"GIT_INDEX_FILE": index}
 
 

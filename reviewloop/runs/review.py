@@ -325,8 +325,13 @@ def blocking(summary: RunSummary, fail_on: str) -> bool:
 
 
 def _touched(changes: ChangeSet) -> TouchedFiles:
-    created = tuple(f.path for f in changes.files if f.status.value == "added")
-    deleted = tuple(f.path for f in changes.files if f.status.value == "deleted")
-    added_or_deleted = {*created, *deleted}  # once: a 5,000-file change asks it 5,000 times
-    modified = tuple(p for p in changes.paths if p not in added_or_deleted)
+    """Created, modified, deleted; a path deleted and added again (git's type change: a link
+    made a file, or the reverse) was modified, as `git diff --raw` calls it."""
+    added = {f.path for f in changes.files if f.status.value == "added"}
+    gone = {f.path for f in changes.files if f.status.value == "deleted"}
+    retyped = added & gone
+    created = tuple(p for p in dict.fromkeys(changes.paths) if p in added and p not in retyped)
+    deleted = tuple(p for p in dict.fromkeys(changes.paths) if p in gone and p not in retyped)
+    either = {*created, *deleted}  # once: a 5,000-file change asks it 5,000 times
+    modified = tuple(p for p in dict.fromkeys(changes.paths) if p not in either)
     return TouchedFiles(created=created, modified=modified, deleted=deleted)
