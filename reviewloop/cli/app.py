@@ -239,7 +239,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
 @click.option("--base", help="Compare against this ref (default: HEAD; with --head: the "
               "default branch).")
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
-@click.option("--staged", is_flag=True, help="Review what is staged.")
+@click.option("--staged", is_flag=True,
+              help="Review what is staged: the index's files, as `git commit` would record them.")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
 @_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
