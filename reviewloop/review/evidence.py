@@ -24,20 +24,20 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
+from reviewloop.checks.analyzers.line_breaks import declared, other_line_breaks
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
@@ -162,10 +162,9 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         if folders is not None:  # an IaC analyzer: what the change introduced counts too
             found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer.run,
                            base, folders(own))
-        if name != SECRETS:  # the secrets scan numbers lines as git does
-            for path in other_line_breaks(own, wanted):
-                own.not_read(path, f"it ends lines where git does not ({OTHER_BREAKS}): its "
-                                   "findings here cannot be placed on git's lines")
+        if (breaks := declared(analyzer)) is not None:
+            for path in other_line_breaks(own, wanted, breaks):
+                own.not_read(path, line_breaks.REASON)
         return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
@@ -174,30 +173,6 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
     except Exception as exc:  # noqa: BLE001
         return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")
-
-
-SECRETS = "secrets"
-OTHER_BREAKS = "at a carriage return alone; in JavaScript also at U+2028 or U+2029"
-# Where an analyzer and git count lines differently: git ends a line at LF only; Python's
-# tokenizer, ruff and ESLint also at a lone CR, ESLint at U+2028 and U+2029 too. A finding
-# after such a break would be numbered past git's line and judged outside the change.
-_LONE_CR = re.compile(r"\r(?!\n)")
-_JS_BREAKS = re.compile(r"\r(?!\n)|[\u2028\u2029]")
-
-
-def other_line_breaks(ctx: AnalyzerContext, paths: Sequence[str]) -> list[str]:
-    """Those of `paths` whose diff shows a line break an analyzer counts and git does not
-    (one look at the whole diff when it holds none)."""
-    if "\r" not in ctx.diff_text and "\u2028" not in ctx.diff_text \
-            and "\u2029" not in ctx.diff_text:
-        return []
-    found = []
-    for path in paths:
-        diff = ctx.changes.file(path)
-        breaks = _JS_BREAKS if ctx.language(path) in (JAVASCRIPT, TYPESCRIPT) else _LONE_CR
-        if diff is not None and breaks.search(diff.text):
-            found.append(path)
-    return found
 
 
 def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:

@@ -7,6 +7,7 @@ the call on the change or names the file as not analysed, and never passes."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.review.evidence import other_line_breaks
+from reviewloop.checks.analyzers.line_breaks import EVERY, declared, other_line_breaks
+from reviewloop.checks.analyzers.registry import ANALYZERS
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
@@ -81,4 +83,39 @@ def test_a_separator_ends_a_line_in_javascript_only() -> None:
     ctx = AnalyzerContext(root=Path("/nonexistent"), changes=parse_diff(diff), diff_text=diff,
                           agent="a", files=("a.py", "a.js"),
                           languages={"a.py": "python", "a.js": "javascript"})
-    assert other_line_breaks(ctx, ["a.py", "a.js"]) == ["a.js"]
+    assert other_line_breaks(ctx, ["a.py", "a.js"], declared(ANALYZERS["bandit"])) == []
+    assert other_line_breaks(ctx, ["a.py", "a.js"], declared(ANALYZERS["eslint-security"])
+                             ) == ["a.py", "a.js"]
+
+
+BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+          "\u2029"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab #", max_size=3), st.sampled_from(BREAKS)),
+                max_size=12))
+def test_python_tools_end_lines_exactly_where_their_declaration_says(
+        parts: list[tuple[str, str]]) -> None:
+    """bandit and ruff number lines as Python's tokenizer does: the line `ast` gives a
+    statement after comment lines ended by any mix of breaks is one past git's LFs plus the
+    breaks bandit's and ruff's `line_breaks` name, no more, no fewer."""
+    prefix = "".join(f"#{text}{brk}" for text, brk in parts)
+    source = prefix + "#\nx = 1\n"  # "#": a CR ending the prefix stays alone
+    breaks = declared(ANALYZERS["bandit"])
+    assert breaks is not None and declared(ANALYZERS["ruff-maintainability"]) is breaks
+    expected = 2 + prefix.count("\n") + len(breaks.findall(prefix))
+    assert ast.parse(source).body[-1].lineno == expected
+
+
+def test_an_analyzer_that_declares_nothing_is_held_to_every_break() -> None:
+    """A plugin analyzer that says nothing of its lines is held to every break
+    `str.splitlines` knows; the built-ins each declare theirs (the secrets scan numbers the
+    diff's lines, as git does)."""
+    text = "a" + "a".join(BREAKS) + "a"
+    assert declared(object()) is EVERY
+    assert len(EVERY.findall(text)) + text.count("\n") == len(
+        text.splitlines()) - 1
+    assert declared(ANALYZERS["secrets"]) is None
+    assert {name for name, a in ANALYZERS.items() if declared(a) is not EVERY} >= {
+        "bandit", "ruff-maintainability", "ruff-performance", "eslint-security", "secrets"}

@@ -33,6 +33,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.paths import looks_like_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -79,6 +80,7 @@ class Bandit:
     max_bytes = MAX_BYTES
     markers = MARKERS
     config_files = CONFIG_FILES
+    line_breaks = PYTHON_BREAKS  # through Python's tokenizer
 
     def available(self) -> str | None:
         return module_missing("bandit", INSTALL)

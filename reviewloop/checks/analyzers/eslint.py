@@ -40,6 +40,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.paths import repo_paths
@@ -164,6 +165,8 @@ CONFIG_FILES = (*(ConfigFile(name, "eslint") for name in (
 
 class EslintAnalyzer:
     """One reviewer's view of the shared ESLint run: the rules of its category."""
+
+    line_breaks = JS_BREAKS  # ECMAScript's line terminators
 
     def __init__(self, category: str):
         self.category = category

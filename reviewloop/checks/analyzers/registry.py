@@ -48,7 +48,9 @@ class Analyzer(Protocol):
     reported when the change adds it (`checks.suppressions`); `()` for a tool that reads
     none. `config_files` are the files its tool finds in the checkout by itself and obeys
     (`policy.lever_files.ConfigFile`): each is a suppression lever of that tool
-    (`checks.suppressions.config_files`); `()` for a tool that obeys none."""
+    (`checks.suppressions.config_files`); `()` for a tool that obeys none. `line_breaks`:
+    the line breaks its tool counts and git does not (`analyzers.line_breaks`; None: it
+    numbers lines as git does); one that declares none is held to every break there is."""
 
     @property
     def name(self) -> str: ...

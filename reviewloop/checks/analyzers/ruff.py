@@ -22,12 +22,13 @@ Severity, decided by the longest matching rule-code prefix of the analyzer's tab
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -37,6 +38,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -97,6 +99,7 @@ class RuffAnalyzer:
     max_bytes: int = MAX_BYTES
     markers: tuple[MarkerSyntax, ...] = MARKERS
     config_files: tuple[ConfigFile, ...] = CONFIG_FILES
+    line_breaks: ClassVar[re.Pattern[str]] = PYTHON_BREAKS  # as Python's tokenizer
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)

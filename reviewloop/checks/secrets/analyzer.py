@@ -39,6 +39,7 @@ class SecretsScan:
     name = NAME
     markers = MARKERS
     config_files = CONFIG_FILES
+    line_breaks = None  # it numbers the diff's lines, as git does
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:
