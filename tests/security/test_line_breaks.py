@@ -119,3 +119,17 @@ def test_an_analyzer_that_declares_nothing_is_held_to_every_break() -> None:
     assert declared(ANALYZERS["secrets"]) is None
     assert {name for name, a in ANALYZERS.items() if declared(a) is not EVERY} >= {
         "bandit", "ruff-maintainability", "ruff-performance", "eslint-security", "secrets"}
+
+
+@given(st.sampled_from([b for b in BREAKS if b not in ("\n", "\r\n")]))
+def test_every_break_an_analyzer_may_count_is_looked_for(brk: str) -> None:
+    """The look over the whole diff that skips the files one by one misses no break that a
+    declaration holds."""
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.git.diff import parse_diff
+
+    diff = ("diff --git a/a.txt b/a.txt\nnew file mode 100644\nindex 0000000..1111111\n"
+            f"--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+x{brk}y\n")
+    ctx = AnalyzerContext(root=Path("/nonexistent"), changes=parse_diff(diff), diff_text=diff,
+                          agent="a", files=("a.txt",), languages={})
+    assert other_line_breaks(ctx, ["a.txt"], EVERY) == ["a.txt"]

@@ -18,7 +18,9 @@ PYTHON = re.compile(r"\r(?!\n)")
 JAVASCRIPT = re.compile(r"\r(?!\n)|[\u2028\u2029]")
 # str.splitlines: also VT, FF, the file/group/record separators and NEL.
 EVERY = re.compile(r"\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_ODD = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # any character of the above
+# every character of the above: asked one by one (`in`, a memchr each) before any pattern,
+# 0.3 ms on a 1 MB diff where a search of the class took 9 ms, for each analyzer
+_ODD = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 REASON = ("it ends lines where git does not (a carriage return alone, or a separator such "
           "as U+2028): its findings here cannot be placed on git's lines")
@@ -33,7 +35,7 @@ def other_line_breaks(ctx: AnalyzerContext, paths: Sequence[str],
                       breaks: re.Pattern[str]) -> list[str]:
     """Those of `paths` whose diff shows one of `breaks` (one look at the whole diff when
     it holds no character any of them is made of)."""
-    if "\r" not in ctx.diff_text and not _ODD.search(ctx.diff_text):
+    if not any(odd in ctx.diff_text for odd in _ODD):
         return []
     found = []
     for path in paths:
