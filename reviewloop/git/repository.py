@@ -15,7 +15,7 @@ from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
 from reviewloop.git.names import on_disk, shown
-from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
+from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.refs import CommitNames
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
@@ -183,7 +183,7 @@ class Repository:
             return utf8_names(as_text(
                 lambda *more: self.git(*options, *more, env=env, errors="replace"),
                 (*DIFF_SIZE_LIMIT, *_DIFF, *args),
-                lambda blob: blob_start(self.root, blob, _GLOBAL)))
+                lambda blob, limit: read_blob(self.root, blob, _GLOBAL, limit)))
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""

@@ -100,8 +100,10 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                       if only is None or f in only)
         languages = {f: readable.language(f) for f in files}
         sizes = {f: readable.size(f) for f in files}
+        encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
-                          files=files, tests=tests, trust=trust, languages=languages)
+                          files=files, tests=tests, trust=trust, languages=languages,
+                          encodings=encodings)
     report = AnalyzerReport()
     base = BaseTree(root, changes)
     try:
@@ -162,10 +164,13 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         if folders is not None:  # an IaC analyzer: what the change introduced counts too
             found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer.run,
                            base, folders(own))
-        if name != SECRETS:  # the secrets scan numbers lines as git does
-            for path in other_line_breaks(own, wanted):
+        if name != SECRETS:  # the secrets scan reads the diff: lines as git numbers them,
+            for path in other_line_breaks(own, wanted):  # text as decoded (`git.plaindiff`)
                 own.not_read(path, f"it ends lines where git does not ({OTHER_BREAKS}): its "
                                    "findings here cannot be placed on git's lines")
+            for path in (p for p in wanted if p in own.encodings):
+                own.not_read(path, f"it is {own.encodings[path].upper()} text, and it reads "
+                                   "UTF-8 only")
         return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
