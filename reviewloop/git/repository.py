@@ -16,6 +16,7 @@ from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
+from reviewloop.git.recording import stage_all
 from reviewloop.git.refs import CommitNames
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
@@ -230,13 +231,8 @@ class Repository:
         Untracked environments, caches, build output and oversize files are left out
         (`untracked_skipped`): they are never read or hashed."""
         kept = self._untracked_files()[0]
-        with self._temp_index(seed=True) as env:
-            self.git("add", "--update", env=env)  # tracked files, deletions included
-            if kept:
-                listing = Path(env["GIT_INDEX_FILE"]).with_name("untracked")
-                listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
-                self.git("add", f"--pathspec-from-file={listing}", "--pathspec-file-nul",
-                         env=env)
+        with self._temp_index(seed=True) as env:  # a tree's own attributes never fail it
+            stage_all(self.try_git, self.root, kept, env)  # (`git.recording`)
             return self.git("write-tree", env=env).strip()
 
     def untracked_skipped(self) -> list[SkippedPath]:
