@@ -12,7 +12,8 @@ NUL in a comment, bash one whose NUL is past its first line. A file of no known 
 is binary when its first 8,000 bytes hold a NUL (git's own test) *and* look like a binary
 format: a known signature (PNG, ZIP, ELF, …) or a tenth or more of them control bytes. One
 NUL in a config file or a note does not make it binary: analyzers (the secrets scan first)
-read it like any text.
+read it like any text. Nor is text in UTF-16 or UTF-32 binary, all its NULs notwithstanding
+(`reviewloop.git.encodings`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from reviewloop.git.encodings import wide_encoding
 from reviewloop.git.names import name_suffix, posix_name
 from reviewloop.memo import compiled_on_first_use
 
@@ -164,10 +166,13 @@ _BINARY_SHARE = 0.1  # of the probe's bytes, control bytes that make it binary
 
 def looks_binary(start: bytes) -> bool:
     """Whether content starting with `start` is binary: git's NUL test, and a binary
-    format's signature or a tenth or more of its first 8,000 bytes control bytes."""
+    format's signature, or a tenth or more of its first 8,000 bytes control bytes where
+    they are no UTF-16 or UTF-32 text."""
     probe = start[:BINARY_PROBE]
     if b"\0" not in probe:
         return False
     if probe.startswith(_SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
         return True
+    if wide_encoding(probe) is not None:  # UTF-16 or UTF-32 text
+        return False
     return len(probe) - len(probe.translate(None, _CONTROL)) >= _BINARY_SHARE * len(probe)

@@ -23,6 +23,10 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reviewloop.git.diff import FileDiff
 
 
 @contextmanager
@@ -34,50 +38,127 @@ def without_tree_attributes(git_dir: Path) -> Iterator[tuple[tuple[str, ...], di
         yield options, {"GIT_INDEX_FILE": os.path.join(empty, "index")}
 
 
-_NEW_BLOB = re.compile(r"^index [0-9a-f]+\.\.([0-9a-f]+)", re.MULTILINE)
+_BLOBS = re.compile(r"^index ([0-9a-f]+)\.\.([0-9a-f]+)", re.MULTILINE)
+_CONTEXT = re.compile(r"-U\d+$")
+# Blob ids to a blob's bytes: (its id, how many of its first bytes; None: all of them)
+ReadBlob = Callable[[str, "int | None"], bytes]
 
 
-def blob_start(root: Path, blob: str, flags: Sequence[str] = ()) -> bytes:
-    """A blob's first bytes (`languages.BINARY_PROBE`), read from git's output as it comes:
-    a 16 MB image costs its first 8 kB, not a copy through a pipe."""
-    from reviewloop.git.languages import BINARY_PROBE
-
+def read_blob(root: Path, blob: str, flags: Sequence[str] = (),
+              limit: int | None = None) -> bytes:
+    """A blob's bytes, or its first `limit` (`languages.BINARY_PROBE`), read from git's
+    output as it comes: a 16 MB image costs its first 8 kB, not a copy through a pipe."""
     with subprocess.Popen(["git", *flags, "cat-file", "-p", blob], cwd=root,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
         assert process.stdout is not None  # noqa: S101 - stdout=PIPE
-        head = process.stdout.read(BINARY_PROBE)
+        head = process.stdout.read(-1 if limit is None else limit)
         process.kill()
     return head
 
 
-def as_text(git: Callable[..., str], argv: Sequence[str],
-            start: Callable[[str], bytes] | None = None) -> str:
+def as_text(git: Callable[..., str], argv: Sequence[str], read: ReadBlob) -> str:
     """The diff `git(*argv)` prints, with each file git's content test took for binary that
     is text by `git.languages` (a known language by name, or by its first bytes — a shebang,
-    or no binary format: `start(blob)` gives them), under the diff's ceiling, diffed again
-    as text (all of them in one more git call; a rename with both its names). Larger files
-    stay binary, and the review names them as not analysed."""
+    or no binary format: `read` gives them), under the diff's ceiling, diffed again as text
+    (all of them in one more git call; a rename with both its names); and each file in
+    UTF-16 or UTF-32 (`git.encodings`) diffed as its decoded text, so that its lines are
+    its characters' (`decoded_hunks`). Larger files stay binary, and the review names them
+    as not analysed."""
+    text = git(*argv)
+    if "\nBinary files " not in text and "\0" not in text:  # NULs: UTF-16 git calls text
+        return text
     from reviewloop.git.diff import parse_diff
-    from reviewloop.git.languages import by_name, is_binary
-    from reviewloop.git.names import on_disk
+
+    files = parse_diff(text).files
+    if "".join(f.text for f in files) != text:
+        return text  # a diff this parser does not cut cleanly
+    again, wide = _to_show_again(git, files, read)
+    if not again and not wide:
+        return text
+    shown: dict[str, str] = {}
+    if again:
+        from reviewloop.git.names import on_disk
+
+        head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
+        paths = [on_disk(p) for f in again for p in (f.old_path, f.path) if p]
+        shown = {f.path: f.text for f in parse_diff(git(*head, "--text", "--", *paths)).files}
+    context = next((a for a in argv if _CONTEXT.match(a)), "-U3")
+    marked = {id(f) for f in again}
+    out = []
+    for f in files:
+        part = shown.get(f.path, f.text) if id(f) in marked else f.text
+        hunks = decoded_hunks(*wide[id(f)], read, context) if id(f) in wide else None
+        if hunks is not None:
+            part = _with_hunks(part, hunks)
+        out.append(part)
+    return "".join(out)
+
+
+def _to_show_again(git: Callable[..., str], files: Sequence[FileDiff], read: ReadBlob
+                   ) -> tuple[list[FileDiff], dict[int, tuple[str, str, str]]]:
+    """(the files git showed as binary to diff again as text; by `id`, those in UTF-16 or
+    UTF-32 as (old blob, new blob, encoding)), of the files under the diff's ceiling."""
+    from reviewloop.git.encodings import wide_encoding
+    from reviewloop.git.languages import BINARY_PROBE, by_name, is_binary
     from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
-    text = git(*argv)
-    if "\nBinary files " not in text:
-        return text
-    files = parse_diff(text).files
-    again = []
+    again, wide = [], {}
     for f in files:
-        blob = _NEW_BLOB.search(f.text)
-        if f.binary and blob and blob.group(1).strip("0") \
-                and int(git("cat-file", "-s", blob.group(1)).strip() or 0) <= MAX_DIFFED_BYTES \
-                and (by_name(f.path) or (start is not None and not is_binary(
-                    f.path, start(blob.group(1))))):
+        blobs = _BLOBS.search(f.text)
+        if not (f.binary or "\0" in f.text) or not blobs or not blobs.group(2).strip("0") \
+                or int(git("cat-file", "-s", blobs.group(2)).strip() or 0) > MAX_DIFFED_BYTES:
+            continue
+        start = read(blobs.group(2), BINARY_PROBE)
+        if f.binary and (by_name(f.path) or not is_binary(f.path, start)):
             again.append(f)
-    if not again or "".join(f.text for f in files) != text:
-        return text  # nothing to show again, or a diff this parser does not cut cleanly
-    head = list(argv[:list(argv).index("--")] if "--" in argv else argv)
-    paths = [on_disk(p) for f in again for p in (f.old_path, f.path) if p]
-    shown = {f.path: f.text for f in parse_diff(git(*head, "--text", "--", *paths)).files}
-    marked = {id(f) for f in again}
-    return "".join(shown.get(f.path, f.text) if id(f) in marked else f.text for f in files)
+        if encoding := wide_encoding(start):
+            wide[id(f)] = (blobs.group(1), blobs.group(2), encoding)
+    return again, wide
+
+
+def decoded_hunks(old: str, new: str, encoding: str, read: ReadBlob, context: str
+                  ) -> str | None:
+    """The hunks of a diff from blob `old` (its own text, `encodings.text_of`; none when
+    its id is all zeros) to blob `new` decoded from `encoding`, as git prints them; None
+    when `new` is not in `encoding` after all (`encodings.decoded`)."""
+    from reviewloop.errors import ReviewloopError
+    from reviewloop.git.encodings import decoded, text_of
+    from reviewloop.git.sizes import MAX_DIFFED_BYTES
+
+    before = text_of(read(old, None)) if old.strip("0") else ""
+    after = decoded(read(new, None), encoding)
+    if after is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="reviewloop-decoded-") as folder:
+        for name, content in (("old", before), ("new", after)):
+            Path(folder, name).write_bytes(content.encode("utf-8", "surrogateescape"))
+        # decoded, UTF-16 text takes up to half as much again: still under the threshold
+        done = subprocess.run(
+            ["git", "-c", f"core.bigFileThreshold={2 * MAX_DIFFED_BYTES}", "diff",
+             "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
+             context, "--", "old", "new"], cwd=folder, capture_output=True, check=False)
+    out = done.stdout.decode("utf-8", "replace")
+    at = out.find("\n@@ ") + 1
+    if done.returncode not in (0, 1) or (done.returncode == 1 and not at):
+        raise ReviewloopError(f"could not diff a file decoded from {encoding}: git diff "
+                              f"--no-index exited {done.returncode}: {done.stderr[-500:]!r}")
+    return out[at:] if done.returncode else ""
+
+
+def _with_hunks(part: str, hunks: str) -> str:
+    """A file's part of a diff with `hunks` in place of its own (no `---`/`+++` lines with
+    none: what git prints for a change of no line)."""
+    header = part[:part.find("\n@@ ") + 1 or len(part)].splitlines(keepends=True)
+    if not hunks:
+        return "".join(h for h in header if not h.startswith(("Binary files ", "--- ", "+++ ")))
+    if any(h.startswith("--- ") for h in header):
+        return "".join(header) + hunks
+    # shown as binary still: its two names are those of git's "Binary files … differ"
+    sides = [h[len("Binary files "):-len(" differ\n")].split(" and ")
+             for h in header if h.startswith("Binary files ") and h.endswith(" differ\n")]
+    if len(sides) != 1 or len(sides[0]) != 2:
+        from reviewloop.errors import ReviewloopError
+
+        raise ReviewloopError(f"could not show a decoded file's lines in the diff: {part[:300]!r}")
+    kept = "".join(h for h in header if not h.startswith("Binary files "))
+    return f"{kept}--- {sides[0][0]}\n+++ {sides[0][1]}\n{hunks}"

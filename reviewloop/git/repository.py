@@ -15,7 +15,8 @@ from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
 from reviewloop.git.names import on_disk, shown
-from reviewloop.git.plaindiff import as_text, blob_start, without_tree_attributes
+from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
+from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
@@ -181,7 +182,7 @@ class Repository:
             return utf8_names(as_text(
                 lambda *more: self.git(*options, *more, env=env, errors="replace"),
                 (*DIFF_SIZE_LIMIT, *_DIFF, *args),
-                lambda blob: blob_start(self.root, blob, _GLOBAL)))
+                lambda blob, limit: read_blob(self.root, blob, _GLOBAL, limit)))
 
     def _range(self, base: str, head: str, merge_base: bool) -> list[str]:
         """`base...head` (or both) as commit ids."""
@@ -226,16 +227,13 @@ class Repository:
     def worktree_tree(self) -> str:
         """Every non-ignored working-tree file written into a tree object: its id. Untracked
         environments, caches, build output, oversize files are left out, never read."""
-        with self._temp_index(seed=True, update=True) as env:
-            if kept := self._untracked_files(env)[0]:
-                listing = Path(env["GIT_INDEX_FILE"]).with_name("untracked")
-                listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
-                self.git("add", f"--pathspec-from-file={listing}", "--pathspec-file-nul",
-                         env=env)
+        with self._temp_index(seed=True) as env:  # a tree's own attributes never fail it
+            stage_all(self.try_git, self.root, lambda: self._untracked_files(env)[0], env)
             return self.git("write-tree", env=env).strip()
 
     def untracked_skipped(self) -> list[SkippedPath]:  # left out of a snapshot, and why
-        with self._temp_index(seed=True, update=True) as env:
+        with self._temp_index(seed=True) as env:
+            stage_tracked(self.try_git, self.root, env)  # (`git.recording`)
             return self._untracked_files(env)[1]
 
     def _untracked_files(self, env: Mapping[str, str]) -> tuple[list[str], list[SkippedPath]]:
@@ -376,11 +374,8 @@ class Repository:
         return result
 
     @contextmanager
-    def _temp_index(self, *, seed: bool, update: bool = False) -> Iterator[dict[str, str]]:
-        """A throw-away index (a copy of the real one when `seed`, for its stat cache), with
-        `update` of the tracked files as the working tree has them: untracked files are
-        listed against that (against the real index, git lists no file in a folder that
-        took a tracked file's place)."""
+    def _temp_index(self, *, seed: bool) -> Iterator[dict[str, str]]:
+        """A throw-away index (a copy of the real one when `seed`, for its stat cache)."""
         with tempfile.TemporaryDirectory(prefix="reviewloop-index-") as tmp:
             index = os.path.join(tmp, "index")
             real = self.git_path("index")
@@ -389,8 +384,6 @@ class Repository:
                 # is older than the index, and a copy stamped "now" would make a file edited
                 # within the same clock tick as the last commit look unchanged (racy git).
                 shutil.copy2(real, index)
-            if update:
-                self.git("add", "--update", env={"GIT_INDEX_FILE": index})  # deletions too
             yield {"GIT_INDEX_FILE": index}
 
 

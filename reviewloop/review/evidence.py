@@ -100,8 +100,10 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                       if only is None or f in only)
         languages = {f: readable.language(f) for f in files}
         sizes = {f: readable.size(f) for f in files}
+        encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
-                          files=files, tests=tests, trust=trust, languages=languages)
+                          files=files, tests=tests, trust=trust, languages=languages,
+                          encodings=encodings)
     report = AnalyzerReport()
     base = BaseTree(root, changes)
     try:
@@ -165,6 +167,10 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         if (breaks := declared(analyzer)) is not None:
             for path in other_line_breaks(own, wanted, breaks):
                 own.not_read(path, line_breaks.REASON)
+        if own.encodings and not getattr(analyzer, "wide_text", False):
+            for path in (p for p in wanted if p in own.encodings):
+                own.not_read(path, f"it is {own.encodings[path].upper()} text, and it reads "
+                                   "UTF-8 only")
         return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from reviewloop.git.encodings import wide_encoding
 from reviewloop.git.languages import BINARY_PROBE, head, is_binary, language
 from reviewloop.git.names import on_disk
 from reviewloop.git.reads import batched, one_read, read_bytes, read_text
@@ -49,6 +50,7 @@ class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen
     reason: str | None = None  # why no analyzer reads it
     size: int = 0
     language: str | None = None
+    encoding: str | None = None  # UTF-16 or UTF-32's codec; None: UTF-8 (`git.encodings`)
 
 
 class Readability:
@@ -92,6 +94,10 @@ class Readability:
     def language(self, path: str) -> str | None:
         """The language of `path` by name or shebang (`reviewloop.git.languages`)."""
         return self._answer(path).language
+
+    def encoding(self, path: str) -> str | None:
+        """The UTF-16 or UTF-32 codec `path` is in, or None: UTF-8 (`git.encodings`)."""
+        return self._answer(path).encoding
 
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
@@ -200,7 +206,7 @@ def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
     if size > MAX_ANALYZED_BYTES:
         return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
                              f"{MAX_ANALYZED_BYTES:,})", size, known)
-    return _Answer(True, None, size, known)
+    return _Answer(True, None, size, known, wide_encoding(start))
 
 
 def _start(full: str, size: int, root: str) -> bytes:

@@ -54,6 +54,8 @@ class AnalyzerContext:
     trust: Trust | None = None
     # path → language (`reviewloop.git.languages`) of each of `files`, by name or shebang
     languages: Mapping[str, str | None] = field(default_factory=dict)
+    # path → the UTF-16 or UTF-32 codec of each of `files` in one (`reviewloop.git.encodings`)
+    encodings: Mapping[str, str] = field(default_factory=dict)
     # what this analyzer's run did not read of the files it was to read, with why (each
     # analyzer's run gets its own, `review.evidence`)
     unread: dict[str, str] = field(default_factory=dict)

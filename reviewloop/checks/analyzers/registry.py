@@ -50,7 +50,9 @@ class Analyzer(Protocol):
     (`policy.lever_files.ConfigFile`): each is a suppression lever of that tool
     (`checks.suppressions.config_files`); `()` for a tool that obeys none. `line_breaks`:
     the line breaks its tool counts and git does not (`analyzers.line_breaks`; None: it
-    numbers lines as git does); one that declares none is held to every break there is."""
+    numbers lines as git does); one that declares none is held to every break there is.
+    `wide_text`: True when it reads a file in UTF-16 or UTF-32 as text (`git.encodings`);
+    one that does not say so names each such file as not analysed."""
 
     @property
     def name(self) -> str: ...

@@ -40,6 +40,7 @@ class SecretsScan:
     markers = MARKERS
     config_files = CONFIG_FILES
     line_breaks = None  # it numbers the diff's lines, as git does
+    wide_text = True  # the diff shows UTF-16 and UTF-32 text decoded (`git.plaindiff`)
     max_bytes = 16_000_000  # ~5 MB/s on this project's machines: the diff's ceiling
 
     def available(self) -> str | None:

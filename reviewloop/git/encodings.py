@@ -1,0 +1,82 @@
+"""Text in UTF-16 or UTF-32: which of them a file's first bytes say it is in, and its text.
+
+PowerShell's `>` writes UTF-16 with a byte-order mark, some Windows tools write it without
+one. Every other byte of its ASCII text is a NUL, so git's content test takes it for
+binary, and a tool reading UTF-8 reads garbage: a key in it was never scanned. A file is in
+one of these encodings when its first bytes are the encoding's byte-order mark, or, with
+none, when they decode in it to text that is mostly ASCII (a UTF-8 file or a binary format
+never does: their byte pairs are no ASCII characters, and a UTF-8 file read so would hide
+its lines) and hold no run of `_UTF8_RUN` bytes without a NUL (a stretch of UTF-8, a key
+in it, hidden among wide characters; such text is Latin-1 but for short stretches) — and
+in either case the characters decoded are printable text. The whole file is then decoded
+with a bad unit replaced (U+FFFD), never refused: a stray byte must not turn text back
+into a binary nobody reads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# byte-order marks, UTF-32's first: its little-endian mark starts with UTF-16's
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_STARTS = tuple(mark for mark, _ in _MARKS)
+_UNMARKED = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+_PRINTABLE_SHARE = 0.9  # of the characters decoded: printable or white space
+_ASCII_SHARE = 0.25  # of them, without a mark: ASCII
+_UTF8_RUN = re.compile(rb"[^\0]{16}")  # without a mark: never so many bytes without a NUL
+_PROBE = 8000  # bytes of a file's start looked at (`languages.BINARY_PROBE`, git's own)
+_ASCII = frozenset(map(chr, range(32, 127))) | frozenset("\t\n\r\f")
+
+
+def wide_encoding(start: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec (with its byte order) of the content starting with `start`
+    (its first few kB), or None: UTF-8, or not text. Cheap for a UTF-8 file: it starts
+    with no byte-order mark of theirs and holds no NUL."""
+    if not start.startswith(_STARTS) and b"\0" not in start:
+        return None
+    for mark, encoding in _MARKS:
+        if start.startswith(mark):
+            return encoding if _is_text(start[len(mark):], encoding) else None
+    if _UTF8_RUN.search(start):
+        return None
+    return next((e for e in _UNMARKED if _is_text(start, e, ascii_share=_ASCII_SHARE)), None)
+
+
+def _is_text(data: bytes, encoding: str, ascii_share: float = 0.0) -> bool:
+    """Whether `data` (maybe cut within a character) decodes in `encoding` to printable
+    text with no NUL, and at least `ascii_share` of it ASCII."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace" if not ascii_share else "strict")
+    try:
+        text = decoder.decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    if not text:
+        return not data or not ascii_share
+    if "\0" in text:
+        return False
+    # printable or white space (a space is both); a replacement character is no text's
+    shown = sum(map(str.isprintable, text)) + sum(map(str.isspace, text)) \
+        - text.count(" ") - text.count("\ufffd")
+    if shown < _PRINTABLE_SHARE * len(text):
+        return False
+    return not ascii_share or sum(map(_ASCII.__contains__, text)) >= ascii_share * len(text)
+
+
+def decoded(data: bytes, encoding: str) -> str | None:
+    """`data`'s text in `encoding` (`wide_encoding`'s answer for its start), its byte-order
+    mark left out, a unit that does not decode replaced (U+FFFD); None when, with no mark,
+    the rest of it is not in that encoding after all (a run of bytes without a NUL)."""
+    mark = next((m for m, e in _MARKS if e == encoding), b"")
+    if not data.startswith(mark) and _UTF8_RUN.search(data):
+        return None
+    return data.removeprefix(mark).decode(encoding, "replace")
+
+
+def text_of(data: bytes) -> str:
+    """`data`'s text: decoded from UTF-16 or UTF-32 when it is in one of them, else from
+    UTF-8 (a byte that does not decode replaced)."""
+    encoding = wide_encoding(data[:_PROBE])
+    text = decoded(data, encoding) if encoding else None
+    return data.decode("utf-8", "replace") if text is None else text

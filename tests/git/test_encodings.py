@@ -1,0 +1,91 @@
+"""Which files are UTF-16 or UTF-32 text (`reviewloop.git.encodings`): every such file with
+its byte-order mark, ASCII-heavy ones without; never a UTF-8 file, whose lines decoding
+would hide."""
+
+from __future__ import annotations
+
+import codecs
+import os
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewloop.git.encodings import decoded, text_of, wide_encoding
+from reviewloop.git.languages import BINARY_PROBE, is_binary, looks_binary
+
+_MARKED = {"utf-16": "utf-16-le", "utf-32": "utf-32-le",  # Python writes the native order
+           "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be",
+           "utf-32-le": "utf-32-le", "utf-32-be": "utf-32-be"}
+_MARKS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+          "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+# text as people write it: printable characters, white space, some beyond ASCII
+_CHARS = st.characters(min_codepoint=32, max_codepoint=0x2FFFF,
+                       categories=("L", "M", "N", "P", "S", "Zs")) | st.sampled_from("\n\t\r")
+_TEXT = st.text(_CHARS, min_size=1, max_size=600)
+_ASCII_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126)
+                      | st.sampled_from("\n\t"), min_size=8, max_size=600)
+
+
+def _marked(text: str, encoding: str) -> bytes:
+    return text.encode(encoding) if encoding in ("utf-16", "utf-32") else \
+        _MARKS[encoding] + text.encode(encoding)
+
+
+@given(text=_TEXT, encoding=st.sampled_from(sorted(_MARKED)))
+def test_a_byte_order_mark_says_the_encoding(text: str, encoding: str) -> None:
+    data = _marked(text, encoding)
+    assert wide_encoding(data[:BINARY_PROBE]) == _MARKED[encoding]
+    assert decoded(data, _MARKED[encoding]) == text == text_of(data)
+    assert not is_binary("notes.dat", data[:BINARY_PROBE])
+
+
+@given(text=_ASCII_TEXT, extra=st.text(_CHARS, max_size=20),
+       encoding=st.sampled_from(sorted(_MARKS)))
+def test_ascii_heavy_text_is_known_without_a_mark(text: str, extra: str, encoding: str
+                                                  ) -> None:
+    data = (text + extra).encode(encoding)
+    assert wide_encoding(data[:BINARY_PROBE]) == encoding
+    assert text_of(data) == text + extra
+    assert not looks_binary(data)
+
+
+@given(text=_TEXT, nuls=st.lists(st.integers(min_value=0), max_size=40),
+       key=st.booleans())
+def test_utf8_text_is_never_taken_for_another_encoding(text: str, nuls: list[int],
+                                                        key: bool) -> None:
+    """The safety of it: a UTF-8 file decoded as UTF-16 would show none of its lines (a key
+    in it never scanned). With a few NULs put into it, or a line (a key) that holds none,
+    however many NULs there are around it, it is read as UTF-8."""
+    data = bytearray(text.encode())
+    for at in nuls:
+        data.insert(at % (len(data) + 1), 0)
+    if key:
+        data[len(data) // 2:len(data) // 2] = b'KEY = "r8Vq2LxP0sKd9TzW"\n'
+    if key or 8 * len(nuls) < len(data):  # an eighth of its bytes NULs: a quarter of UTF-16's
+        assert wide_encoding(bytes(data[:BINARY_PROBE])) is None  # units ASCII
+    assert text_of(bytes(data)) == bytes(data).decode("utf-8", "replace") or not key
+
+
+@given(text=_ASCII_TEXT, encoding=st.sampled_from(sorted(_MARKS)))
+def test_a_stretch_of_utf8_after_the_start_is_read_as_utf8(text: str, encoding: str) -> None:
+    """No mark, and a UTF-8 line (a key) past the first kB: the start said wide text, the
+    rest says otherwise, and the file is not decoded as wide text."""
+    wide = text.encode(encoding)
+    data = wide * (BINARY_PROBE // len(wide) + 1) + b'KEY = "r8Vq2LxP0sKd9TzW"\n'
+    assert wide_encoding(data[:BINARY_PROBE]) == encoding
+    assert decoded(data, encoding) is None
+
+
+def test_a_stray_unit_is_replaced_not_refused() -> None:
+    data = "key = 1\n".encode("utf-16") + b"\x00\xd8" + "secret = 2\n".encode("utf-16-le")
+    assert wide_encoding(data) == "utf-16-le"
+    assert decoded(data, "utf-16-le") == "key = 1\n\ufffdsecret = 2\n"
+
+
+def test_binary_data_is_no_text() -> None:
+    noise = os.urandom(BINARY_PROBE)
+    for data in (noise, codecs.BOM_UTF16_LE + noise, codecs.BOM_UTF32_BE + noise,
+                 bytes(range(256)) * 8, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(64),
+                 b"\0\0\1\0" + "icon".encode("utf-32-be") * 40):
+        assert wide_encoding(data) is None or looks_binary(data), data[:16]
+    assert looks_binary(codecs.BOM_UTF16_LE + bytes(200))  # NULs: no text in any encoding
