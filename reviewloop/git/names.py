@@ -13,7 +13,9 @@ backslashes, stays two: a text form the name does not have is a file SARIF, GitH
 reader look for in vain).
 
 `shown` makes the text form and `on_disk` undoes it; both return unchanged a UTF-8 name
-with no backslash before `x` and two hex digits of a byte >= 0x80.
+with no backslash before `x` and two hex digits of a byte >= 0x80. `printable` is the text
+form as a terminal or a Markdown report shows it: what the text form keeps as it is (ESC,
+a line break, a right-to-left override) could rewrite the screen or fake a report line.
 """
 
 from __future__ import annotations
@@ -60,6 +62,22 @@ def _byte(escape: re.Match[str]) -> str:
     run, code = escape.groups()
     kept = "\\" * (len(run) // 2)
     return kept + (chr(0xDC00 + int(code[1:], 16)) if len(run) % 2 else code)
+
+
+def printable(name: str) -> str:
+    """A text-form name safe to show people: each character that is not printable — C0 and
+    C1 controls, DEL, a line or paragraph separator, a format character such as U+202E
+    (right-to-left override) or U+200B, a space other than U+0020 — written visibly, as
+    `\\x1b`, `\\u202e`. Only for people: JSON, SARIF and the tools keep the name itself."""
+    if name.isprintable():  # nearly every name, in one pass in C: nothing to look at
+        return name
+    return "".join(c if c.isprintable() else _visible(c) for c in name)
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
 
 
 def is_utf8(path: str) -> bool:
