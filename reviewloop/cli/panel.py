@@ -14,6 +14,7 @@ from rich.text import Text
 
 from reviewloop.findings.ledger import Entry, Status
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
 from reviewloop.reports.render import (
     analyzers,
     counts_text,
@@ -67,7 +68,7 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
         parts.append(Text("\n".join(f"✗ analyzer {h.label} {h.status}: {h.reason}"
                                      for h in broken), style="bold red"))
     if unread := summary.ledger.unanalysed():
-        parts.append(Text("\n".join(f"✗ not analysed: {path}: {'; '.join(why)}"
+        parts.append(Text("\n".join(printable(f"✗ not analysed: {path}: {'; '.join(why)}")
                                      for path, why in unread.items()), style="bold red"))
     if off := [h for h in analyzers(summary)
                if h.status == "skipped" and h.reason != NOTHING_TO_ANALYZE]:
@@ -78,7 +79,7 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
     if summary.newly_eligible:
         parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
     clean = verdict(summary) == CLEAN
-    shown = Text(heading(summary), style="bold")
+    shown = Text(printable(heading(summary)), style="bold")
     return Panel(Group(*parts), title=shown, title_align="left",
                  border_style="green" if clean else "yellow")
 
@@ -125,7 +126,7 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
             table.add_section()
         previous = finding.severity
         table.add_row(Text(f"{finding.severity.emoji} {finding.severity.label}"),
-                      Text(finding.location), Text(finding.title),
+                      Text(printable(finding.location)), Text(printable(finding.title)),
                       Text(", ".join(finding.agents)), Text(finding.short_id))
     if limit is not None and len(ordered) > limit:
         rest = Counter(f.severity for f in ordered[limit:])
@@ -145,7 +146,8 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
     result = verdict(summary)
-    facts.add_row("verdict", Text(result, style="bold green" if result == CLEAN else "bold red"))
+    facts.add_row("verdict", Text(printable(result),
+                                  style="bold green" if result == CLEAN else "bold red"))
     if not summary.llm:
         facts.add_row("", Text(f"⚠ {LLM_OFF}", style="bold yellow"))
     if report:
@@ -176,7 +178,7 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
 def _listed(names: Sequence[str], summary: RunSummary, limit: int) -> str:
     """The first `limit` names and how many more: a 5,000-file change listed them all,
     1,700 lines of panel; the JSON report has every one."""
-    shown = ", ".join(_with_lines(n, summary) for n in names[:limit])
+    shown = ", ".join(printable(_with_lines(n, summary)) for n in names[:limit])
     more = len(names) - limit
     return shown + (f", … and {more} more (--format json lists every file)"
                     if more > 0 else "")
@@ -211,8 +213,9 @@ def _entries_table(entries: Sequence[Entry], title: str) -> Table:
     for name in ("severity", "where", "title", "why"):
         table.add_column(name, no_wrap=name in ("severity", "where"))
     for e in entries[:MAX_TERMINAL_ROWS]:
-        table.add_row(Text(f"{e.severity.emoji} {e.severity.label}"), Text(e.finding.location),
-                      Text(e.finding.title), Text(why(e)))
+        table.add_row(Text(f"{e.severity.emoji} {e.severity.label}"),
+                      Text(printable(e.finding.location)), Text(printable(e.finding.title)),
+                      Text(printable(why(e))))
     if len(entries) > MAX_TERMINAL_ROWS:
         table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "
                                    "(see --format json)"), "")

@@ -13,6 +13,7 @@ from reviewloop.cli import ui
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
 from reviewloop.cli.terminal import terminal
 from reviewloop.errors import ExitCode, UserInputError, is_disk_full
+from reviewloop.git.names import printable
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports import formats
 from reviewloop.reports.formats import RenderContext, sarif_text
@@ -120,7 +121,8 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
         report = str(options.output) if options.output is not None else None
         ui.console().print(to_rich(summary, report=report))
         for line in summary.skipped[:MAX_TERMINAL_ROWS]:  # the panel has no row for them
-            ui.console().print(f"not read: {line}", markup=False, highlight=False)
+            ui.console().print(f"not read: {printable(line)}", markup=False,
+                               highlight=False)
         if len(summary.skipped) > MAX_TERMINAL_ROWS:
             ui.console().print(f"not read: … and {len(summary.skipped) - MAX_TERMINAL_ROWS} "
                                "more (--format json lists every one)", markup=False,

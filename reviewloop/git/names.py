@@ -6,10 +6,16 @@ not (`mod_\\xff.py`) is read from git as its bytes, decoded with `surrogateescap
 on disk: `open`, `lstat` and a tool's argv turn it back into the same bytes), and held
 everywhere else with each byte that is not UTF-8 written `\\xff` — valid text JSON, SQLite,
 SARIF, a terminal and GitHub all carry. The text form is the name as people read it, and
-one-to-one: a backslash that could be read as such an escape is doubled, so no two names
-share a text form (`a\\xff.py`, a UTF-8 name with a backslash, is `a\\\\xff.py`).
+one-to-one: only a run of backslashes just before such an escape, or before what looks like
+one, is doubled, so no two names share a text form (`a\\xff.py`, a UTF-8 name with a
+backslash, is `a\\\\xff.py`) and every other name is its own text form (`a\\\\b.py`, two
+backslashes, stays two: a text form the name does not have is a file SARIF, GitHub and the
+reader look for in vain).
 
-`shown` makes the text form and `on_disk` undoes it; both return a UTF-8 name unchanged.
+`shown` makes the text form and `on_disk` undoes it; both return unchanged a UTF-8 name
+with no backslash before `x` and two hex digits of a byte >= 0x80. `printable` is the text
+form as a terminal or a Markdown report shows it: what the text form keeps as it is (ESC,
+a line break, a right-to-left override) could rewrite the screen or fake a report line.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from pathlib import Path, PurePosixPath
 
 # a byte surrogateescape decoding gives for what is not UTF-8: U+DC80..U+DCFF
 _RAW = re.compile(r"[\udc80-\udcff]")
-# what `on_disk` reads as an escape; `shown` doubles a backslash that would start one
-_ESCAPE = re.compile(r"\\(\\|x[89a-f][0-9a-f])")
-_AMBIGUOUS = re.compile(r"\\(?=\\|x[89a-f][0-9a-f]|[\udc80-\udcff])")
+# A run of backslashes before a byte (its escape: one more backslash) or before what reads
+# as one (`x` and two hex digits >= 0x80): `shown` doubles the run, `on_disk` halves it. A
+# run before anything else is the name's own, and stays as it is. (The lookbehinds start a
+# match only at a run's first backslash: a long run is read once, not once a backslash.)
+_BEFORE_BYTE = re.compile(r"(?<!\\)(\\*)([\udc80-\udcff]|x[89a-f][0-9a-f])")
+_ESCAPE = re.compile(r"(?<!\\)(\\+)(x[89a-f][0-9a-f])")
 
 
 def shown(name: str) -> str:
@@ -31,8 +40,14 @@ def shown(name: str) -> str:
     that is not UTF-8 as `\\xNN`."""
     if "\\" not in name and _RAW.search(name) is None:
         return name
-    doubled = _AMBIGUOUS.sub(r"\\\\", name)
-    return _RAW.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", doubled)
+    return _BEFORE_BYTE.sub(_escaped, name)
+
+
+def _escaped(before: re.Match[str]) -> str:
+    run, what = before.groups()
+    if _RAW.match(what):
+        return f"{run * 2}\\x{ord(what) - 0xDC00:02x}"
+    return f"{run * 2}{what}"
 
 
 def on_disk(path: str) -> str:
@@ -44,8 +59,25 @@ def on_disk(path: str) -> str:
 
 
 def _byte(escape: re.Match[str]) -> str:
-    code = escape.group(1)
-    return "\\" if code == "\\" else chr(0xDC00 + int(code[1:], 16))
+    run, code = escape.groups()
+    kept = "\\" * (len(run) // 2)
+    return kept + (chr(0xDC00 + int(code[1:], 16)) if len(run) % 2 else code)
+
+
+def printable(name: str) -> str:
+    """A text-form name safe to show people: each character that is not printable — C0 and
+    C1 controls, DEL, a line or paragraph separator, a format character such as U+202E
+    (right-to-left override) or U+200B, a space other than U+0020 — written visibly, as
+    `\\x1b`, `\\u202e`. Only for people: JSON, SARIF and the tools keep the name itself."""
+    if name.isprintable():  # nearly every name, in one pass in C: nothing to look at
+        return name
+    return "".join(c if c.isprintable() else _visible(c) for c in name)
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
 
 
 def is_utf8(path: str) -> bool:

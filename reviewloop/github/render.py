@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
 from reviewloop.github.markers import neutralise, read_marker, strip_marker, with_marker
 from reviewloop.github.records import FindingRecord
+from reviewloop.reports.render import code_span
 
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
 _RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
@@ -122,7 +124,8 @@ def _marker_cost(finding: Finding) -> int:
 
 def _body_item(finding: Finding, *, detail: bool) -> str:
     sev = finding.severity
-    text = (f"- {sev.emoji} **{sev.label}** `{finding.location}` {finding.title} "
+    text = (f"- {sev.emoji} **{sev.label}** {code_span(finding.location)} "
+            f"{printable(finding.title)} "
             f"({', '.join(finding.agents)})")
     if detail:
         rationale = " ".join(finding.rationale.split())

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from reviewloop.findings.ledger import Entry
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
 from reviewloop.reports.report import CLEAN, FINDINGS_REMAIN, RunSummary, verdict
 
 # GitHub's annotation levels for our severities (workflow commands `error`/`warning`/`notice`).
@@ -45,8 +46,9 @@ def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str,
     entries = sorted(summary.ledger.unresolved, key=_ruff_order)
     blocks = [fail_on != "never" and e.finding.severity.at_least(Severity(fail_on))
               for e in entries]
-    lines = [f"{display_path(e.finding.file)}:{e.finding.start_line}:1: "
-             f"{rule_of(e.finding)} {'[blocking] ' if block else ''}{one_line(e.finding.title)}"
+    lines = [f"{printable(display_path(e.finding.file))}:{e.finding.start_line}:1: "
+             f"{rule_of(e.finding)} {'[blocking] ' if block else ''}"
+             f"{printable(one_line(e.finding.title))}"
              for e, block in zip(entries, blocks, strict=True)]
     outcome = verdict(summary)
     if not entries and outcome == CLEAN:
@@ -56,7 +58,7 @@ def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str,
         why = f" ({blocking} blocking: {fail_on} or worse)" if blocking else ""
         lines.append(f"Found {count} finding{'' if count == 1 else 's'}{why}." if count
                      else "No open findings.")
-        lines.append(f"verdict: {outcome}")
+        lines.append(f"verdict: {printable(outcome)}")
     return "\n".join(lines) + "\n"
 
 

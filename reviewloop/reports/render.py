@@ -3,10 +3,12 @@ is `cli/panel.py`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from reviewloop.findings.ledger import Entry, Health, Status
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
 from reviewloop.reports.report import (
     LLM_OFF,
     ReviewerOutcome,
@@ -21,8 +23,8 @@ from reviewloop.review.matrix import CHECK
 def to_markdown(summary: RunSummary) -> str:
     """A Markdown report: headline, facts, findings by severity, reviewers, usage."""
     done, total = summary.spec_progress
-    lines = [f"## {heading(summary)}", "",
-             f"**Verdict:** {verdict(summary)}", ""]
+    lines = [f"## {printable(heading(summary))}", "",
+             f"**Verdict:** {printable(verdict(summary))}", ""]
     if not summary.llm:
         lines += [f"> ⚠️ {LLM_OFF}: nothing in this report was reviewed by a model.", ""]
     lines += [
@@ -37,7 +39,7 @@ def to_markdown(summary: RunSummary) -> str:
         *(f"- Fallback model: {line}" for line in summary.fallbacks),
         "",
     ]
-    lines += _md_section("Files", [f"- `{p}` +{a} −{r}"
+    lines += _md_section("Files", [f"- {code_span(p)} +{a} −{r}"
                                    for p, (a, r) in summary.line_counts.items()])
     lines += _md_section("Gates", [
         f"- {'✅' if passed else '❌'} {name}: {text}" for name, passed, text in summary.gates])
@@ -48,10 +50,10 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Suppressed", _md_entries(summary, Status.SUPPRESSED))
     lines += _md_section("Reviewers", [_md_reviewer(r, summary.llm) for r in summary.reviewers])
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
-    lines += _md_section("Not analysed", [f"- ❌ `{path}`: {'; '.join(why)}"
+    lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {printable('; '.join(why))}"
                                           for path, why in summary.ledger.unanalysed().items()])
     lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
-    lines += _md_section("Not read by a model", [f"- {s}" for s in summary.skipped])
+    lines += _md_section("Not read by a model", [f"- {printable(s)}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 
@@ -69,14 +71,33 @@ def _md_section(title: str, body: list[str]) -> list[str]:
 
 
 def _md_findings(findings: Sequence[Finding]) -> list[str]:
-    return [f"- {f.severity.emoji} **{f.severity.label}** `{f.location}` {f.title} "
-            f"({', '.join(f.agents)})" for f in sorted(findings, key=Finding.sort_key)]
+    return [f"- {f.severity.emoji} **{f.severity.label}** {code_span(f.location)} "
+            f"{printable(f.title)} ({', '.join(f.agents)})"
+            for f in sorted(findings, key=Finding.sort_key)]
 
 
 def _md_entries(summary: RunSummary, status: Status) -> list[str]:
-    return [f"- {e.severity.emoji} `{e.finding.location}` {e.finding.title} "
-            f"({', '.join(e.reporters)}) — {why(e)}"
+    return [f"- {e.severity.emoji} {code_span(e.finding.location)} "
+            f"{printable(e.finding.title)} ({', '.join(e.reporters)}) — {printable(why(e))}"
             for e in summary.ledger.with_status(status)]
+
+
+def code_span(text: str) -> str:
+    """`text` (a file name, a finding's place) as a Markdown code span that shows it all:
+    `git.names.printable`, so no control or bidi character reaches the reader, fenced by
+    more backticks than its longest run of them (CommonMark: ``a`b``), and with a space
+    inside each end when an end is a backtick or a space (CommonMark takes one space off
+    each end of a span that has one at both, unless it is all spaces)."""
+    text = printable(text)
+    edges = text[:1] + text[-1:]
+    if "`" not in text and " " not in edges:  # nearly every name
+        return f"`{text}`"
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.strip(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_BACKTICKS = re.compile(r"`+")
 
 
 def why(entry: Entry) -> str:

@@ -4,14 +4,16 @@ status, in the one text form every report holds (`reviewloop.git.names`)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.diff import FileStatus, parse_diff
-from reviewloop.git.names import from_bytes
+from reviewloop.git.names import from_bytes, is_utf8, on_disk
 from reviewloop.git.repository import open_repository
 from tests.support.repos import commit, init_repo
 
@@ -102,3 +104,42 @@ def test_a_no_index_diff_of_two_names_with_spaces_parses(tmp_path) -> None:
                           capture_output=True, text=True).stdout
     (only,) = parse_diff(diff).files
     assert (only.old_path, only.path, only.status) == ("f 1", "f 2", FileStatus.RENAMED)
+
+
+# pieces of names git C-quotes (backslashes, quotes, tabs, line breaks, non-ASCII), that look
+# like its escapes (`\303`, `\"`) or a byte's text form (`\xff`), lead with a dash, or break
+# UTF-8
+_QUOTED_PIECES = st.sampled_from(["\\", "\\\\", '"', "\t", "\n", "\r", " ", "é", "\u202e",
+                                  "\\303", "\\251", '\\"', "\\t", "\\xff", "-", "--x", "a",
+                                  ".py", "\udcff"])
+_QUOTED_NAMES = st.lists(_QUOTED_PIECES, min_size=1, max_size=6).map("".join).filter(
+    lambda n: n.strip() == n and n not in (".", "..") and not n.startswith(".git"))
+
+
+_BYTE_LOOKALIKE = re.compile(r"\\x[89a-f][0-9a-f]")  # what a byte's text form looks like
+
+
+def _real_names(root: Path) -> set[bytes]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=root, check=True,
+                         capture_output=True).stdout
+    return {n for n in out.split(b"\0") if n}
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=st.sets(_QUOTED_NAMES, min_size=1, max_size=8))
+@example(names={"a\\\\b.py", "c\\d.py", "e\\303\\251.py", '-q"\t\\.py'})
+def test_a_quoted_name_is_unquoted_to_the_name_git_has(names: set[str]) -> None:
+    """git writes each of these names quoted (`"a\\\\\\\\b.py"`); the parsed diff names the
+    file by its real name (`git ls-files -z`): a UTF-8 name as it is, any name read back
+    exactly by `on_disk`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = init_repo(Path(tmp), {"README.md": "project\n"})
+        commit(root, dict.fromkeys(names, "x = 1\n"))
+        parsed = [f.path for f in parse_diff(
+            open_repository(root).diff_refs("HEAD~1", "HEAD", merge_base=False)).files]
+        real = _real_names(root) - {b"README.md"}
+        assert {on_disk(p).encode("utf-8", "surrogateescape") for p in parsed} == real
+        assert len(parsed) == len(real)
+        for path in parsed:
+            if is_utf8(path) and _BYTE_LOOKALIKE.search(path) is None:
+                assert path.encode() in real, path

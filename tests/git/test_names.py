@@ -4,6 +4,7 @@ by `on_disk` whatever bytes the name holds."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePosixPath
 
 from hypothesis import given
@@ -44,8 +45,25 @@ def test_two_names_never_share_a_text_form(one: bytes, other: bytes) -> None:
 def test_a_utf8_name_is_its_own_text_form_and_a_byte_reads_as_people_write_it() -> None:
     assert shown("src/café.py") == "src/café.py"
     assert shown("a\\b.py") == "a\\b.py"  # a backslash that starts no escape stays single
+    assert shown("a\\\\b.py") == "a\\\\b.py"  # and so do two: the name's own
+    assert shown("a\\\\\\303.py") == "a\\\\\\303.py"  # git's octal escapes mean nothing here
     assert from_bytes(b"mod_\xff.py") == "mod_\\xff.py"
     assert from_bytes(b"mod_\\xff.py") == "mod_\\\\xff.py"  # the look-alike is told apart
+
+
+# text that is a UTF-8 name: backslashes in runs, before letters, digits and quotes, but never
+# before `x` and two hex digits of a byte >= 0x80 (what a byte's escape looks like)
+_LOOKALIKE = re.compile(r"\\x[89a-f][0-9a-f]")
+_OWN = st.text(alphabet="\\x9f3a\"é\t-", max_size=12).filter(
+    lambda n: _LOOKALIKE.search(n) is None)
+
+
+@given(name=_OWN)
+def test_a_utf8_name_with_no_byte_look_alike_is_its_own_text_form(name: str) -> None:
+    """Its text form is what SARIF, GitHub and the reader are given: any other names a file
+    that does not exist (`a\\\\b.py`, two backslashes, was shown with three)."""
+    assert shown(name) == name
+    assert on_disk(name) == name
 
 
 def test_diff_names_come_back_as_utf8_unless_they_are_not() -> None:
