@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -113,14 +113,16 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
                    where: str = "--format json, sarif or markdown (--output FILE)") -> Table:
     """Findings grouped by severity, most severe first, with a section line between groups;
     past `limit` rows, one line saying how many more there are and `where` they all are."""
-    table = Table(title=title, title_justify="left", expand=False)
+    ordered = sorted(findings, key=Finding.sort_key)
+    table = _LocatedTable(f.location for f in ordered[:limit])
+    table.title = title
     columns: tuple[tuple[str, dict[str, Any]], ...] = (
-        ("severity", {"no_wrap": True}), ("where", {"no_wrap": True}), ("title", {"ratio": 1}),
-        ("reported by", {}), ("id", {"no_wrap": True}))
+        ("severity", {"no_wrap": True}), ("where", {}),
+        ("title", {"ratio": 1, "overflow": "fold"}), ("reported by", {}),
+        ("id", {"no_wrap": True}))
     for name, kwargs in columns:
         table.add_column(name, **kwargs)
     previous: Severity | None = None
-    ordered = sorted(findings, key=Finding.sort_key)
     for finding in ordered[:limit]:
         if previous is not None and finding.severity is not previous:
             table.add_section()
@@ -209,9 +211,10 @@ def _reviewers_table(reviewers: Sequence[ReviewerOutcome], llm: bool) -> Table:
 
 
 def _entries_table(entries: Sequence[Entry], title: str) -> Table:
-    table = Table(title=title, title_justify="left", expand=False)
+    table = _LocatedTable(e.finding.location for e in entries[:MAX_TERMINAL_ROWS])
+    table.title = title
     for name in ("severity", "where", "title", "why"):
-        table.add_column(name, no_wrap=name in ("severity", "where"))
+        table.add_column(name, no_wrap=name == "severity")
     for e in entries[:MAX_TERMINAL_ROWS]:
         table.add_row(Text(f"{e.severity.emoji} {e.severity.label}"),
                       Text(printable(e.finding.location)), Text(printable(e.finding.title)),
@@ -220,3 +223,26 @@ def _entries_table(entries: Sequence[Entry], title: str) -> Table:
         table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "
                                    "(see --format json)"), "")
     return table
+
+
+# what the other columns of a findings table need beside a location on one line: severity
+# and id (~27 with their padding), the borders (6), a readable title and reporter (~27)
+_OTHERS = 60
+
+
+class _LocatedTable(Table):
+    """A table of findings whose second column is `where`: its locations stay whole on one
+    line when the others keep `_OTHERS` characters of the width drawn in; otherwise they
+    fold onto more lines (every character kept) as the width needs. Kept on one line
+    regardless, a deep path took the whole width and the title, reporter and id columns
+    were drawn zero characters wide."""
+
+    def __init__(self, locations: Iterable[str]) -> None:
+        super().__init__(title_justify="left", expand=False)
+        self._longest = max(map(len, locations), default=0)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        where = self.columns[1]
+        where.no_wrap = self._longest + _OTHERS <= options.max_width
+        where.overflow = "ellipsis" if where.no_wrap else "fold"
+        yield from super().__rich_console__(console, options)
