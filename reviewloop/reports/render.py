@@ -23,8 +23,8 @@ from reviewloop.review.matrix import CHECK
 def to_markdown(summary: RunSummary) -> str:
     """A Markdown report: headline, facts, findings by severity, reviewers, usage."""
     done, total = summary.spec_progress
-    lines = [f"## {printable(heading(summary))}", "",
-             f"**Verdict:** {printable(verdict(summary))}", ""]
+    lines = [f"## {plain_text(heading(summary))}", "",
+             f"**Verdict:** {plain_text(verdict(summary))}", ""]
     if not summary.llm:
         lines += [f"> ⚠️ {LLM_OFF}: nothing in this report was reviewed by a model.", ""]
     lines += [
@@ -42,7 +42,8 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Files", [f"- {code_span(p)} +{a} −{r}"
                                    for p, (a, r) in summary.line_counts.items()])
     lines += _md_section("Gates", [
-        f"- {'✅' if passed else '❌'} {name}: {text}" for name, passed, text in summary.gates])
+        f"- {'✅' if passed else '❌'} {name}: {plain_text(text)}"
+        for name, passed, text in summary.gates])
     lines += _md_section("Remaining findings", _md_findings(summary.findings_remaining))
     lines += _md_section("Fixed", _md_findings(summary.findings_fixed))
     lines += _md_section("Nits", _md_findings(summary.nits))
@@ -50,10 +51,10 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Suppressed", _md_entries(summary, Status.SUPPRESSED))
     lines += _md_section("Reviewers", [_md_reviewer(r, summary.llm) for r in summary.reviewers])
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
-    lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {printable('; '.join(why))}"
+    lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {plain_text('; '.join(why))}"
                                           for path, why in summary.ledger.unanalysed().items()])
-    lines += _md_section("Escalations", [f"- {e}" for e in summary.escalations])
-    lines += _md_section("Not read by a model", [f"- {printable(s)}" for s in summary.skipped])
+    lines += _md_section("Escalations", [f"- {plain_text(e)}" for e in summary.escalations])
+    lines += _md_section("Not read by a model", [f"- {plain_text(s)}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 
@@ -78,7 +79,7 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
 
 def _md_entries(summary: RunSummary, status: Status) -> list[str]:
     return [f"- {e.severity.emoji} {code_span(e.finding.location)} "
-            f"{printable(e.finding.title)} ({', '.join(e.reporters)}) — {printable(why(e))}"
+            f"{printable(e.finding.title)} ({', '.join(e.reporters)}) — {plain_text(why(e))}"
             for e in summary.ledger.with_status(status)]
 
 
@@ -98,6 +99,25 @@ def code_span(text: str) -> str:
 
 
 _BACKTICKS = re.compile(r"`+")
+
+
+def plain_text(text: str) -> str:
+    """`text` that quotes names (files, branches, suppressions' places) as plain Markdown
+    text: `git.names.printable`, and no link, image, HTML, emphasis or autolink it could
+    make. A backslash before ASCII punctuation shows it as itself (CommonMark); GitHub
+    links `www.` and `http://` of its own accord, so that `.` or `:` is escaped too. An
+    e-mail address still becomes a `mailto:` (or `xmpp:`) link and an `@name` a mention
+    where GitHub makes them (no backslash stops either): a name shown whole goes in a
+    `code_span`."""
+    text = printable(text)
+    if not _ACTIVE.search(text):  # nearly every reason
+        return text
+    return _ACTIVE.sub(r"\\\g<0>", text)
+
+
+# what can start inline markup (CommonMark, GitHub's tables and strikethrough), and what
+# GitHub makes a web link of by itself: `www.`, `scheme://`
+_ACTIVE = re.compile(r"[\\`*_\[\]<>!&|~]|(?i:(?<=www)\.)|:(?=//)")
 
 
 def why(entry: Entry) -> str:
