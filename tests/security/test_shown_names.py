@@ -20,7 +20,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.names import printable
 from reviewloop.github.render import review_body
 from reviewloop.reports.lines import to_ruff
-from reviewloop.reports.render import code_span, to_markdown
+from reviewloop.reports.render import code_span, plain_text, to_markdown
 from reviewloop.reports.report import REVIEW_ID, RunSummary
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
@@ -96,7 +96,7 @@ def test_the_panel_and_markdown_show_a_name_escaped(name: str) -> None:
     assert printable(found.location) in _spans(markdown)
     assert printable(found.file) in _spans(markdown)  # the Files and Not analysed sections
     assert f"not analysed: {printable(found.file)}: bandit: syntax error" in terminal
-    assert f"- {printable(found.file)}: a binary file" in markdown.splitlines()
+    assert f"- {plain_text(found.file)}: a binary file" in markdown.splitlines()
 
     body = review_body("0" * 40, b"k" * 32, inline=[], listed=[found], overflow=[])
     assert not _unsafe(body)
@@ -124,7 +124,7 @@ def test_a_review_of_a_hostile_name_shows_it_escaped_and_reports_it_as_it_is(tmp
     markdown = review(root, *args, "--format", "markdown").stdout
     assert not _unsafe(markdown)
     assert {f"{printable(name)}:5" for name in names} <= set(_spans(markdown))
-    assert f"- {printable(binary)}: " in markdown
+    assert f"- {plain_text(binary)}: " in markdown
 
     report = json.loads(review(root, *args, "--json").stdout)
     assert sorted(report["files"]["created"]) == sorted([*names, binary])  # the names as data
