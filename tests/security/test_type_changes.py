@@ -33,6 +33,21 @@ def _make(root: Path, kind: str, target: str) -> None:
         path.write_text(PAYLOAD)
 
 
+def _reviewed(root: Path, mode: str) -> dict:
+    """The JSON report of the change on branch `feature`, reviewed in `mode`: the working
+    tree as it is, the index (all of it staged), or the commit of it against `main`."""
+    args: tuple[str, ...] = ()
+    if mode != "working":
+        git(root, "add", "-A")
+        args = ("--staged",)
+    if mode == "head":
+        git(root, "commit", "-qm", "after")
+        args = ("--base", "main", "--head", "feature")
+    done = review(root, *args, "--json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("before", "after"), KINDS)
 def test_a_type_change_is_reviewed_as_what_the_path_now_is(
@@ -43,18 +58,7 @@ def test_a_type_change_is_reviewed_as_what_the_path_now_is(
     git(root, "commit", "-qm", "before")
     git(root, "checkout", "-qb", "feature")
     _make(root, after, "other.txt")
-    args: tuple[str, ...] = ()
-    if mode != "working":
-        git(root, "add", "-A")
-        args = ("--staged",)
-    if mode == "head":
-        git(root, "commit", "-qm", "after")
-        args = ("--base", "main", "--head", "feature")
-
-    done = review(root, *args, "--json", "--fail-on", "never")
-
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = _reviewed(root, mode)
     assert report["files"]["modified"] == ["app.py"], report["files"]
     flagged = {f["file"] for f in report["findings"]["remaining"] if f["rule"] == "B602"}
     if after == "file":
@@ -90,18 +94,7 @@ def test_files_in_a_folder_that_took_a_files_place_are_reviewed(
     inner = root.joinpath("app.py", *(f"d{n}" for n in range(depth - 1)), "mod.py")
     inner.parent.mkdir(parents=True)
     inner.write_text(PAYLOAD)
-    args: tuple[str, ...] = ()
-    if mode != "working":
-        git(root, "add", "-A")
-        args = ("--staged",)
-    if mode == "head":
-        git(root, "commit", "-qm", "after")
-        args = ("--base", "main", "--head", "feature")
-
-    done = review(root, *args, "--json", "--fail-on", "never")
-
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = _reviewed(root, mode)
     name = inner.relative_to(root).as_posix()
     assert report["files"]["created"] == [name], report["files"]
     assert {f["file"] for f in report["findings"]["remaining"] if f["rule"] == "B602"} == {
