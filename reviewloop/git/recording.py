@@ -37,7 +37,8 @@ def stage_all(try_git: TryGit, root: Path, untracked: Callable[[], Sequence[str]
     def add(skip: set[str]) -> tuple[int, str]:
         kept = [p for p in files if p not in skip]
         listing.write_bytes("\0".join(kept).encode("utf-8", "surrogateescape"))
-        status, _, err = try_git("add", f"--pathspec-from-file={listing}",
+        # --sparse: a new file outside a sparse checkout's cone is the change's all the same
+        status, _, err = try_git("add", "--sparse", f"--pathspec-from-file={listing}",
                                  "--pathspec-file-nul", env=env) if kept else (0, "", "")
         return status, err
 

@@ -18,6 +18,7 @@ from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
+from reviewloop.git.revisions import bad_revision, no_common_history, unknown_revision
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -67,6 +68,7 @@ class Repository:
         self._git_paths: dict[str, Path] = {}
         self.refs = CommitNames()  # the commit a name gives, while it stays (`git.refs`)
         self._empty: str | None = None
+        self._bases: dict[tuple[str, str], bool] = {}  # commit pairs: a merge base or not
         self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
     @property
@@ -111,7 +113,7 @@ class Repository:
         """True when `ancestor` is reachable from `descendant` (False after a force-push)."""
         status, _, err = self.try_git("merge-base", "--is-ancestor", ancestor, descendant)
         if status > 1:
-            raise _unknown_revision(f"{ancestor} or {descendant}", err)
+            raise unknown_revision(f"{ancestor} or {descendant}", err)
         return status == 0
 
     def changed_files(self, base: str, head: str, *, merge_base: bool = True) -> list[str]:
@@ -189,9 +191,17 @@ class Repository:
         ids = []
         for rev in (base, head):
             if (commit := self._commit(rev)) is None:
-                raise _unknown_revision(rev, "")
+                raise unknown_revision(rev, "")
             ids.append(commit)
+        if merge_base and not self._related(*ids):
+            raise no_common_history(base, head)
         return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
+
+    def _related(self, a: str, b: str) -> bool:
+        """Whether commits `a` and `b` have a merge base here (asked once a pair)."""
+        if (a, b) not in self._bases:
+            self._bases[(a, b)] = self.try_git("merge-base", a, b)[0] == 0
+        return self._bases[(a, b)]
 
     # -- snapshots ------------------------------------------------------------------------
 
@@ -344,7 +354,7 @@ class Repository:
             return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None
-        raise _unknown_revision(rev, err)
+        raise bad_revision(self.try_git, rev, err)
 
     def _exists(self, ref: str) -> bool:
         return self.try_git("show-ref", "--verify", "--quiet", ref)[0] == 0
@@ -385,9 +395,3 @@ class Repository:
                 # within the same clock tick as the last commit look unchanged (racy git).
                 shutil.copy2(real, index)
             yield {"GIT_INDEX_FILE": index}
-
-
-def _unknown_revision(rev: str, detail: str) -> UserInputError:
-    return UserInputError(f"unknown revision: {rev}" + (f" ({detail.strip()})" if detail else ""),
-                          fix=f"fetch it first (git fetch origin {rev}); in GitHub Actions use "
-                          "actions/checkout with fetch-depth: 0")

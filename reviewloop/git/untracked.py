@@ -46,6 +46,8 @@ def untracked_reason(root: Path, path: str) -> str | None:
             return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
         if (full / "conda-meta").is_dir():
             return f"a conda environment, {_UNTRACKED}"
+        if os.path.lexists(full / ".git"):  # git adds none of its files, at most a link
+            return f"a git repository of its own, {_UNTRACKED}"
         if name in _GENERATED_DIRS or name.endswith(".egg-info"):
             return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
         return None

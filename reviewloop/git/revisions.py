@@ -1,0 +1,40 @@
+"""What is wrong with a revision a user gave: unknown here, something that is not a commit
+(a tree, a file, a range), or two commits with no common history. Each is the user's to fix,
+and each fix is different: fetching an unknown commit, naming a commit, fetching history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reviewloop.errors import UserInputError
+
+TryGit = Callable[..., tuple[int, str, str]]  # `Repository.try_git`
+_HISTORY = ("fetch their history (git fetch --deepen=N, or --unshallow); in GitHub Actions use "
+            "actions/checkout with fetch-depth: 0")
+
+
+def bad_revision(try_git: TryGit, rev: str, detail: str) -> UserInputError:
+    """`rev` names no commit here: it is unknown (fetch it), or it names an object that is not
+    a commit (a fetch would not help: `git fetch origin main:README.md` makes a branch)."""
+    status, out, _ = try_git("rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+    if status == 0 and (kind := try_git("cat-file", "-t", out.strip())[1].strip()):
+        return UserInputError(f"{rev} names a {kind}, not a commit",
+                              fix="give a branch, a tag or a commit id")
+    if ".." in rev:
+        return UserInputError(f"{rev} is a range, not a commit",
+                              fix="give its two ends as --base and --head")
+    return unknown_revision(rev, detail)
+
+
+def unknown_revision(rev: str, detail: str) -> UserInputError:
+    return UserInputError(f"unknown revision: {rev}" + (f" ({detail.strip()})" if detail else ""),
+                          fix=f"fetch it first (git fetch origin {rev}); in GitHub Actions use "
+                          "actions/checkout with fetch-depth: 0")
+
+
+def no_common_history(base: str, head: str) -> UserInputError:
+    """`base...head` has no merge base: unrelated histories, or a shallow clone that holds
+    too little of them."""
+    return UserInputError(
+        f"{base} and {head} have no commit in common here, so the change base...head has no "
+        "start (a shallow clone, or unrelated histories)", fix=_HISTORY)
