@@ -48,8 +48,10 @@ def stage_all(try_git: TryGit, root: Path, untracked: Callable[[], Sequence[str]
 def stage_tracked(try_git: TryGit, root: Path, env: Mapping[str, str]) -> None:
     """Stage every tracked file as the working tree has it (deletions included)."""
     def add(skip: set[str]) -> tuple[int, str]:
-        excluded = [f":(exclude,literal){p}" for p in sorted(skip)]
-        status, _, err = try_git("add", "--update", "--", ".", *excluded, env=env,
+        # no pathspec unless some file is left out: with one, git refuses the whole update
+        # when the index holds a skip-worktree entry (a sparse checkout's, or a file marked so)
+        excluded = [".", *(f":(exclude,literal){p}" for p in sorted(skip))] if skip else []
+        status, _, err = try_git("add", "--update", "--", *excluded, env=env,
                                  literal=not skip)
         return status, err
 

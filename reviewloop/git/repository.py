@@ -24,7 +24,7 @@ from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
 from reviewloop.git.snapshots import touched_since as touched_since
 from reviewloop.git.staged import index_commit
-from reviewloop.git.untracked import SkippedPath, untracked_files
+from reviewloop.git.untracked import SkippedPath, hidden_edits, untracked_files
 from reviewloop.memo import TextMemo
 
 # Nothing in a working tree runs on the host when reviewloop runs git (DESIGN.md, "Trust
@@ -244,7 +244,7 @@ class Repository:
     def untracked_skipped(self) -> list[SkippedPath]:  # left out of a snapshot, and why
         with self._temp_index(seed=True) as env:
             stage_tracked(self.try_git, self.root, env)  # (`git.recording`)
-            return self._untracked_files(env)[1]
+            return [*self._untracked_files(env)[1], *hidden_edits(self.try_git, self.root)]
 
     def _untracked_files(self, env: Mapping[str, str]) -> tuple[list[str], list[SkippedPath]]:
         """(untracked files to snapshot, as on disk; paths left out, named as text)."""

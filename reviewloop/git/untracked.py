@@ -108,3 +108,25 @@ def _judged(root: Path, folder: str, judged: dict[str, str | None]) -> bool:
     if folder not in judged:
         judged[folder] = untracked_reason(root, folder)
     return judged[folder] is not None
+
+
+def hidden_edits(try_git: Callable[..., tuple[int, str, str]], root: Path) -> list[SkippedPath]:
+    """Tracked files whose edits git is told not to see (`update-index --assume-unchanged`
+    or `--skip-worktree`: a local config kept out of commits) and that differ from the
+    index: not reviewed, as git commits none of it, and named, so that nothing goes
+    unreviewed unsaid. A sparse checkout's files, absent, are none of these."""
+    entries = try_git("ls-files", "-v", "-s", "-z")[1].split("\0")
+    flagged = {}  # path → (blob in the index, the flag's name)
+    for entry in filter(None, entries):
+        meta, _, path = entry.partition("\t")
+        tag, _, blob, _ = meta.split(" ", 3)
+        if (tag == "S" or tag.islower()) and os.path.isfile(root / path):
+            flagged[path] = (blob, "skip-worktree" if tag == "S" else "assume-unchanged")
+    if not flagged:
+        return []
+    paths = sorted(flagged)
+    blobs = try_git("hash-object", "--", *paths)[1].split()
+    return [SkippedPath(path=shown(p), reason=f"edited, but marked {flagged[p][1]} in the "
+                        f"index: git sees none of its edits and neither does the review "
+                        f"(git update-index --no-{flagged[p][1]} {p} shows them)")
+            for p, blob in zip(paths, blobs, strict=True) if blob != flagged[p][0]]

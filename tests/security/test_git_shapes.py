@@ -91,3 +91,28 @@ def test_a_repository_made_inside_the_checkout_is_named_not_read(tmp_path: Path,
     report = json.loads(done.stdout)
     assert "inner/: a git repository of its own, untracked, left out of the review" in \
         report["skipped"]
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_edits_git_is_told_not_to_see_are_named_not_read(tmp_path: Path, flag: str) -> None:
+    """A tracked file marked so that git shows none of its edits (a local config kept out of
+    commits) is not reviewed, as no commit holds its edits; but it is named, with the way
+    to show them, rather than passed over unsaid. Unedited, it is not named."""
+    root = init_repo(tmp_path / "r", {"a.py": "x = 1\n", "kept.py": "y = 1\n"})
+    git(root, "update-index", flag, "a.py")
+    git(root, "update-index", flag, "kept.py")
+    write_files(root, {"a.py": PAYLOAD, "other.py": "z = 2\n"})
+
+    done = review(root, "--json", "--fail-on", "never")
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    skipped = json.loads(done.stdout)["skipped"]
+    named = [s for s in skipped if s.startswith(("a.py:", "kept.py:"))]
+    assert named == [f"a.py: edited, but marked {flag[2:]} in the index: git sees none of "
+                     f"its edits and neither does the review (git update-index --no-"
+                     f"{flag[2:]} a.py shows them)"], skipped
+    write_files(root, {"other.py": "x = 1\n"})
+    git(root, "add", "other.py")
+    git(root, "commit", "-qm", "other")
+    nothing = review(root, "--json")
+    assert nothing.returncode == 0 and "not read: a.py: edited" in nothing.stderr, nothing
