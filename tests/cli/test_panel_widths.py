@@ -25,7 +25,7 @@ def findings(draw: st.DrawFn) -> list[Finding]:
         out.append(Finding(
             severity=draw(st.sampled_from(["must_fix", "should_fix", "nit"])), file=path,
             start_line=n + 1, end_line=n + 1, rationale="r", confidence=0.9,
-            title=" ".join(draw(st.lists(WORD, min_size=1, max_size=12))),
+            title=" ".join(draw(st.lists(WORD, min_size=1, max_size=8))),  # < 120 chars
             agent=draw(st.sampled_from(["review-security", "review-test-quality"]))))
     return out
 
