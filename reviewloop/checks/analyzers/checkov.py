@@ -27,7 +27,6 @@ Prisma Cloud's): CRITICAL and HIGH → must_fix, the rest should_fix.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -44,6 +43,7 @@ from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import on_disk, under
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
@@ -53,11 +53,14 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
-_SNIFF_CHARS = 20_000
+# What checkov reads as a template, looked for anywhere in the whole file (block or flow
+# YAML, pretty or one-line JSON, any document of several): a key, not a line's start. Each
+# pattern opens with its literal, so a search of a 16 MB file is a fast scan, not a regex
+# tried at every position.
 _cloudformation = compiled_on_first_use(
-    r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
-_k8s_api = compiled_on_first_use(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
-_k8s_kind = compiled_on_first_use(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
+    r"AWSTemplateFormatVersion|Type[\"']?\s*:\s*[\"']?AWS::")
+_k8s_api = compiled_on_first_use(r"apiVersion[\"']?\s*:")
+_k8s_kind = compiled_on_first_use(r"kind[\"']?\s*:")
 TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed Terraform files' folders, read with -d
@@ -73,7 +76,8 @@ def is_dockerfile(name: str) -> bool:
 
 
 def framework(path: str, text: str | None = None) -> str | None:
-    """The checkov framework for a file by its name, or for YAML/JSON by a look at its text."""
+    """The checkov framework for a file by its name, or for YAML/JSON by its whole text
+    (`_sniffed`): a template is IaC wherever in the file it says so, as checkov reads it."""
     pure = PurePosixPath(path)
     name = pure.name
     if is_dockerfile(name):
@@ -86,10 +90,12 @@ def framework(path: str, text: str | None = None) -> str | None:
         return "github_actions"
     if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
         return None
-    head = text[:_SNIFF_CHARS]
-    if _cloudformation().search(head):
+    # a cheap test of the words first (checkov's Kubernetes parser opens only a text with
+    # "apiVersion" and "kind"), then a key's shape
+    if "AWS" in text and _cloudformation().search(text):
         return "cloudformation"
-    if _k8s_api().search(head) and _k8s_kind().search(head):
+    if "apiVersion" in text and "kind" in text \
+            and _k8s_api().search(text) and _k8s_kind().search(text):
         return "kubernetes"
     return None
 
@@ -254,11 +260,14 @@ def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:
 
 
 def _sniffed(root: Path, path: str) -> str | None:
-    """The start of a YAML or JSON file, whose kind only its text tells; None for others."""
+    """The text of a YAML or JSON file, whose kind only its text tells; None for others.
+    All of it, not a window at its start (a licence header or a long Description must not
+    hide a template), up to the analyzers' ceiling: a larger file is named as not read by
+    every analyzer (`git.sizes`)."""
     if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
-        with under(root, path).open(encoding="utf-8", errors="replace") as handle:
-            return handle.read(_SNIFF_CHARS)
+        with under(root, path).open("rb") as handle:
+            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None

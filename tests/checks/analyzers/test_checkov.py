@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import Checkov, framework, to_findings
@@ -18,6 +21,7 @@ from tests.support.checkov import (  # noqa: F401 - shared helpers and fixtures
     BUCKET,
     DOCKERFILE,
 )
+from tests.support.iac_shapes import SHAPES, IacFile, iac_files, pod, render
 
 SAMPLE = Path(__file__).with_name("checkov_sample.json")
 CFN = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
@@ -43,6 +47,39 @@ K8S = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
 ])
 def test_framework_by_name_and_content(path, text, expected):
     assert framework(path, text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(iac_files())
+def test_a_template_is_iac_in_every_shape_and_wherever_it_says_so(file: IacFile):
+    """Block or flow YAML, pretty or one-line JSON, keys in any order, after a long comment
+    or value, after other documents: as checkov reads it (CKV_K8S_16 on a one-line JSON Pod,
+    a bucket after a 21,000-character Description)."""
+    assert framework(f"infra/thing{file.suffix}", file.text) == file.framework
+
+
+@settings(max_examples=60, deadline=None)
+@given(iac_files())
+def test_a_changed_template_is_given_to_checkov_from_its_whole_text(file: IacFile):
+    """The text read from the tree is all of it: no window at its start."""
+    with tempfile.TemporaryDirectory() as scratch:
+        name = f"infra/thing{file.suffix}"
+        (Path(scratch) / "infra").mkdir()
+        (Path(scratch) / name).write_text(file.text)
+        ctx = AnalyzerContext(root=Path(scratch), changes=ChangeSet(), diff_text="",
+                              agent="review-infra", files=(name,))
+
+        assert Checkov().targets(ctx) == {name: file.framework}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(SHAPES), st.sampled_from(("apiVersion", "kind")))
+def test_yaml_or_json_without_a_manifests_keys_is_not_iac(shape, dropped):
+    data = {key: value for key, value in pod("apiVersion and kind, in a value").items()
+            if key != dropped}
+    suffix = ".json" if shape.startswith("json") else ".yaml"
+
+    assert framework(f"config/settings{suffix}", render(data, shape)) is None
 
 
 def _ctx(root: Path) -> AnalyzerContext:
