@@ -83,7 +83,7 @@ def test_files_checkov_or_hadolint_did_not_read_keep_the_review_incomplete(
     assert code == 1
 
 
-@settings(max_examples=3, deadline=None,
+@settings(max_examples=3, deadline=None, derandomize=True,  # the same three each run
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # `iac`: the same each time
 # left out for now: checkov 3.3.30 reads no CloudFormation template in flow YAML, and says
 # nothing (no result, no parsing error): open, not yet named as not analysed
