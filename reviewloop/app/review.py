@@ -71,7 +71,6 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
               options.fail_on)
     repo = open_repository(root)
     source.hold(repo)
-    left_out = working_tree_left_out(repo, source)
     with review_config(repo, source.base, source.head, load, config_file) as trusted:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm,
                                     warn=None if out.quiet() else out.warn)
@@ -85,6 +84,7 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
                                     load_policy(trusted.root or root, trusted.settings)),
                                     base=None if source.head else source.base),
                                 progress=out.progress, trusted=trusted, repo=repo)
+        left_out = working_tree_left_out(repo, source)  # as the review's snapshot listed it
         if isinstance(summary, NothingToReview):
             return Nothing(summary.message, left_out)
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})

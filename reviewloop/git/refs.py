@@ -1,8 +1,12 @@
 """Which commit a name gives, as one `Repository` learns it from git: a full id git said
 names a commit names it for good (objects persist); a ref held for a review (`hold`) keeps
-the commit git first gave for it while the object lives. Anything else is asked again."""
+the commit git first gave for it while the object lives. Anything else is asked again.
+And which branch names are protected (`is_protected`)."""
 
 from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
 
 
 class CommitNames:
@@ -28,3 +32,8 @@ class CommitNames:
         self._known[commit] = commit
         if rev in self._held:
             self._known[rev] = commit
+
+
+def is_protected(branch: str, protected: Sequence[str]) -> bool:
+    """True when `branch` matches one of the glob patterns (`main`, `release/*`)."""
+    return any(fnmatch.fnmatchcase(branch, pattern) for pattern in protected)

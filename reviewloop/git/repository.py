@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from reviewloop.git.names import on_disk, shown
 from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
+from reviewloop.git.refs import is_protected as is_protected
 from reviewloop.git.revisions import bad_revision, no_common_history, unknown_revision
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
@@ -47,11 +47,6 @@ _DIFF = ("-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--
          "--src-prefix=a/", "--dst-prefix=b/", "--find-renames", "--full-index")
 
 
-def is_protected(branch: str, protected: Sequence[str]) -> bool:
-    """True when `branch` matches one of the glob patterns (`main`, `release/*`)."""
-    return any(fnmatch.fnmatchcase(branch, pattern) for pattern in protected)
-
-
 def open_repository(path: str | os.PathLike[str]) -> Repository:
     """The repository whose working tree contains `path`."""
     return Repository(*locate(path, NO_TREE_CODE))
@@ -69,6 +64,7 @@ class Repository:
         self.refs = CommitNames()  # the commit a name gives, while it stays (`git.refs`)
         self._empty: str | None = None
         self._bases: dict[tuple[str, str], bool] = {}  # commit pairs: a merge base or not
+        self._left_out: list[SkippedPath] | None = None  # by the last snapshot
         self._listing: tuple[str, str] = ("", "")  # the last commit listed, its listing
 
     @property
@@ -197,8 +193,7 @@ class Repository:
             raise no_common_history(base, head)
         return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
 
-    def _related(self, a: str, b: str) -> bool:
-        """Whether commits `a` and `b` have a merge base here (asked once a pair)."""
+    def _related(self, a: str, b: str) -> bool:  # a merge base here? (asked once a pair)
         if (a, b) not in self._bases:
             self._bases[(a, b)] = self.try_git("merge-base", a, b)[0] == 0
         return self._bases[(a, b)]
@@ -237,14 +232,21 @@ class Repository:
     def worktree_tree(self) -> str:
         """Every non-ignored working-tree file written into a tree object: its id. Untracked
         environments, caches, build output, oversize files are left out, never read."""
+        def untracked() -> list[str]:  # listed against the index once tracked files are in
+            kept, self._left_out = self._untracked_files(env)
+            return kept
         with self._temp_index(seed=True) as env:  # a tree's own attributes never fail it
-            stage_all(self.try_git, self.root, lambda: self._untracked_files(env)[0], env)
+            stage_all(self.try_git, self.root, untracked, env)
             return self.git("write-tree", env=env).strip()
 
-    def untracked_skipped(self) -> list[SkippedPath]:  # left out of a snapshot, and why
-        with self._temp_index(seed=True) as env:
-            stage_tracked(self.try_git, self.root, env)  # (`git.recording`)
-            return [*self._untracked_files(env)[1], *hidden_edits(self.try_git, self.root)]
+    def untracked_skipped(self) -> list[SkippedPath]:
+        """What a snapshot leaves out, and why: the last snapshot's list, else listed now."""
+        left_out = self._left_out
+        if left_out is None:
+            with self._temp_index(seed=True) as env:
+                stage_tracked(self.try_git, self.root, env)  # (`git.recording`)
+                left_out = self._untracked_files(env)[1]
+        return [*left_out, *hidden_edits(self.try_git, self.root)]
 
     def _untracked_files(self, env: Mapping[str, str]) -> tuple[list[str], list[SkippedPath]]:
         """(untracked files to snapshot, as on disk; paths left out, named as text)."""

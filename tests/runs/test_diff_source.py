@@ -107,3 +107,19 @@ def test_a_review_of_two_commits_records_nothing_of_the_working_tree(
     assert code == 0, err
     assert dirty == clean and "app.py:1" in clean
     assert not [argv for argv in runs if "write-tree" in argv or "ls-files" in argv]
+
+
+def test_the_not_read_list_is_the_snapshots_own(
+        root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 'not read' list is the review's last snapshot's own (it staged the tracked files
+    and listed the rest already): no `git add --update` (~30 ms of git at 5,000 files) but
+    a snapshot's, each followed by its `write-tree`."""
+    write(root, "a.py", "x = 10\n")
+    write(root, "build/out.py", "y = 1\n")
+    monkeypatch.chdir(root)
+    with started() as runs:
+        code, out, err = run_cli(capsys, "review", "--fail-on", "never", "--format", "markdown")
+    assert code == 0, err
+    staged = sum("add" in argv and "--update" in argv for argv in runs)
+    assert staged == sum("write-tree" in argv for argv in runs) >= 1
+    assert "build/: build output, untracked, left out of the review" in out
