@@ -18,7 +18,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports import formats
 from reviewloop.reports.formats import RenderContext, sarif_text
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary
+from reviewloop.reports.report import RunSummary, nothing_to_review
 from reviewloop.runs.review import blocking
 from reviewloop.runs.trusted import SettingsLoader
 
@@ -61,6 +61,9 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
         for line in [] if ui.quiet() else [result.message,
                                             *(f"not read: {o}" for o in result.left_out)]:
             out.print(line, markup=False, highlight=False)
+        # the files asked for exist, and --json prints a document: a CI step reading or
+        # uploading them finds "nothing to review", not a missing file
+        write_reports(nothing_to_review(result.message, result.left_out), options, root)
         return ExitCode.OK
     emit(result, options, root)
     return ExitCode.BLOCKING if blocking(result, options.fail_on) else ExitCode.OK
@@ -101,20 +104,10 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
     text format, or with any format written to a file unless -q. --sarif also writes SARIF.
     The panel carries the verdict: it is printed once. With -q the text format prints
     nothing when the review passes, and ruff's lines and the verdict when it blocks."""
-    ctx = RenderContext(fail_on=options.fail_on,
-                        shown=_from_cwd(root) if root is not None else str)
-    out = formats.get(options.format).render(summary, ctx)  # json: bytes (17 MB for 5,000)
-    if isinstance(out, bytes):
-        _writing("--output", options.output, lambda: _write(out, options.output))
-    elif (output := options.output) is not None:
-        text = out if out is not None else to_markdown(summary)
-        _writing("--output", output, lambda: output.write_text(text, encoding="utf-8"))
-    elif out is not None:
-        print(out, end="")
-    drawn = out is None  # the text format is the panel itself
+    drawn = write_reports(summary, options, root)  # the text format is the panel itself
     if drawn and options.output is None and ui.quiet():
         if blocking(summary, options.fail_on):  # why the exit code is 1, one line each
-            print(formats.get("ruff").render(summary, ctx), end="")
+            print(formats.get("ruff").render(summary, _context(options, root)), end="")
     elif (options.output is None and drawn) or (options.output is not None
                                                 and not ui.quiet()):
         # with the report in a file, the panel is its summary and names the file
@@ -127,9 +120,28 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
             ui.console().print(f"not read: … and {len(summary.skipped) - MAX_TERMINAL_ROWS} "
                                "more (--format json lists every one)", markup=False,
                                highlight=False)
+
+
+def write_reports(summary: RunSummary, options: ReviewOptions, root: Path | None) -> bool:
+    """The report in --format onto standard output or into --output, and --sarif's file;
+    whether the format is the terminal panel (text), which is then left to the caller."""
+    out = formats.get(options.format).render(summary, _context(options, root))
+    if isinstance(out, bytes):  # json: 17 MB for 5,000 findings
+        _writing("--output", options.output, lambda: _write(out, options.output))
+    elif (output := options.output) is not None:
+        text = out if out is not None else to_markdown(summary)
+        _writing("--output", output, lambda: output.write_text(text, encoding="utf-8"))
+    elif out is not None:
+        print(out, end="")
     if options.sarif is not None:
         sarif = options.sarif
         _writing("--sarif", sarif, lambda: sarif.write_text(sarif_text(summary), encoding="utf-8"))
+    return out is None
+
+
+def _context(options: ReviewOptions, root: Path | None) -> RenderContext:
+    return RenderContext(fail_on=options.fail_on,
+                         shown=_from_cwd(root) if root is not None else str)
 
 
 def _writing(flag: str, path: Path | None, write: Callable[[], object]) -> None:

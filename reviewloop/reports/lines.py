@@ -13,7 +13,7 @@ from collections.abc import Callable
 from reviewloop.findings.ledger import Entry
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import printable
-from reviewloop.reports.report import CLEAN, FINDINGS_REMAIN, RunSummary, verdict
+from reviewloop.reports.report import CLEAN, FINDINGS_REMAIN, NOTHING, RunSummary, verdict
 
 # GitHub's annotation levels for our severities (workflow commands `error`/`warning`/`notice`).
 GITHUB_LEVELS = {Severity.MUST_FIX: "error", Severity.SHOULD_FIX: "warning",
@@ -68,7 +68,9 @@ def to_github(summary: RunSummary) -> str:
     entries = sorted(summary.ledger.unresolved, key=_ruff_order)
     lines = [annotation(e.finding) for e in entries]
     outcome = verdict(summary)
-    for reason in outcome.split("; ") if outcome != CLEAN else ():
+    if outcome == NOTHING:  # an empty change is not a partial review
+        lines.append(workflow_command("notice", f"reviewloop: {NOTHING}"))
+    for reason in outcome.split("; ") if outcome not in (CLEAN, NOTHING) else ():
         if reason != FINDINGS_REMAIN:
             lines.append(workflow_command("warning", f"reviewloop: {reason}",
                                           title="reviewloop: not a full review"))

@@ -14,6 +14,7 @@ from reviewloop.reports.report import (
     ReviewerOutcome,
     RunSummary,
     cost_text,
+    nothing_reviewed,
     severity_counts,
     verdict,
 )
@@ -25,7 +26,7 @@ def to_markdown(summary: RunSummary) -> str:
     done, total = summary.spec_progress
     lines = [f"## {plain_text(heading(summary))}", "",
              f"**Verdict:** {plain_text(verdict(summary))}", ""]
-    if not summary.llm:
+    if not summary.llm and not nothing_reviewed(summary):
         lines += [f"> ⚠️ {LLM_OFF}: nothing in this report was reviewed by a model.", ""]
     lines += [
         f"- Files: {len(summary.files_created)} created, {len(summary.files_modified)} modified",

@@ -22,6 +22,7 @@ CLEAN = "clean"
 LLM_OFF = "LLM reviewers off (analyzers only)"
 FINDINGS_REMAIN = "findings remain"
 NO_REVIEW = "no review ran"
+NOTHING = "nothing to review"
 
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
@@ -133,6 +134,8 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
     """Every reason the run is not clean, none when it is. A reviewer `skipped` had no
     changed file in its scope (its definition, read from the trusted side): it has nothing
     to say about this change, which is not a reason against it."""
+    if nothing_reviewed(summary):
+        return [NOTHING]
     reasons = []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
@@ -154,6 +157,20 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
     if summary.escalations and not summary.open_actionable:
         reasons.append(f"escalated ({len(summary.escalations)})")
     return reasons
+
+
+def nothing_to_review(message: str, skipped: Sequence[str]) -> RunSummary:
+    """The report of an empty change (exit 0), so that --output and --sarif files exist and
+    a JSON consumer reads a document: no file, no reviewer, no health row; the paths the
+    working tree left out are still `skipped`."""
+    return RunSummary(task_id=REVIEW_ID, task_title=message, skipped=list(skipped))
+
+
+def nothing_reviewed(summary: RunSummary) -> bool:
+    """A review whose change held nothing: every changed file has a row in the coverage
+    matrix (`review/matrix`), so a review of one has health."""
+    return (summary.is_review and not summary.reviewers and not summary.ledger.health
+            and not summary.ledger.entries)
 
 
 def redacted(summary: RunSummary) -> RunSummary:

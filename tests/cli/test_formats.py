@@ -204,11 +204,14 @@ def test_quiet_with_a_file_prints_nothing_on_stdout(changed: Path, tmp_path):
 
 
 def test_nothing_to_review_keeps_machine_formats_clean(tmp_path: Path):
+    """Standard output holds the format's own document (tests/cli/test_nothing_reports.py
+    checks each); the message goes to standard error."""
     root = init_repo(tmp_path / "empty", {"a.py": "A = 1\n"})
     for fmt in ("ruff", "github", "sarif"):
         done = review(root, "review", "--format", fmt)
-        assert (done.returncode, done.stdout) == (0, ""), done.stderr
+        assert done.returncode == 0, done.stderr
         assert "nothing to review" in done.stderr
+        assert "no change in the working tree" not in done.stdout, fmt
 
 
 # --- -q / -v -------------------------------------------------------------------------------
