@@ -72,18 +72,29 @@ _duration = compiled_on_first_use(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
 _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 → python, node20 → node
-# docker build's default names (it falls back to a lower-case `dockerfile`) and the usual
-# variants: `Dockerfile.prod`, `api.Dockerfile`, `Containerfile.dev`
-_DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|Containerfile)(?:\..+)?$|\.[Dd]ockerfile$")
+# docker build's and podman build's default names (each falls back to a lower-case one) and
+# the usual variants: `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_dev`, `api.Dockerfile`,
+# `Containerfile.dev`, `web.containerfile`. A `-`/`_` variant holds no dot: `dockerfile_gen.go`
+# is Go. A `.` variant is one when its suffix names no other kind of file (`OTHER_KINDS`).
+_DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+|[-_][^.]+)?$"
+                         r"|\.(?:[Dd]ockerfile|[Cc]ontainerfile)$")
+# suffixes of files that are no Dockerfile whatever their stem (`dockerfile.py` is Python,
+# `Dockerfile.md` its documentation): the languages above, and the common others
+OTHER_KINDS = frozenset({
+    ".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".json", ".yaml", ".yml", ".toml",
+    ".xml", ".ini", ".cfg", ".lock", ".dockerignore", ".go", ".rb", ".java", ".kt", ".rs",
+    ".c", ".h", ".cc", ".cpp", ".cs", ".php", ".swift", ".scala", ".pl", ".lua", ".ps1",
+    ".bat", ".cmd", ".zsh", ".fish", ".r", ".sql", ".diff", ".patch", ".png", ".svg"})
 
 
 @functools.lru_cache(maxsize=65_536)  # a round asks about every changed file many times
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
-    if _DOCKERFILE.search(name):
-        return DOCKERFILE
-    return SUFFIXES.get(name_suffix(name).lower())
+    suffix = name_suffix(name).lower()
+    if (language := SUFFIXES.get(suffix)) is not None or suffix in OTHER_KINDS:
+        return language
+    return DOCKERFILE if _DOCKERFILE.search(name) else None
 
 
 def by_shebang(head: bytes) -> str | None:

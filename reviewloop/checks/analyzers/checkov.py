@@ -2,8 +2,9 @@
 
 Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
 an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormation (YAML/JSON
-templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (`Dockerfile`,
-`Dockerfile.*`, `*.Dockerfile`, `Containerfile`), Kubernetes manifests (YAML/JSON with
+templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (every name
+`languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
+`Dockerfile`), Kubernetes manifests (YAML/JSON with
 `apiVersion` and `kind`) and GitHub workflow files.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
@@ -70,8 +71,9 @@ _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
 def is_dockerfile(name: str) -> bool:
-    """`Dockerfile`, `dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile.dev`
-    (a file name): `git.languages`' rule, so the coverage matrix and the tools agree."""
+    """`Dockerfile`, `dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `api.Dockerfile`,
+    `Containerfile.dev` (a file name): `git.languages`' rule, so the coverage matrix and the
+    tools agree."""
     return by_name(name) == DOCKERFILE
 
 
@@ -157,6 +159,7 @@ class Checkov(ProvisionedAnalyzer):
         """Compared with its run on the base's versions of the changed files (a deleted
         `block_public_acls = true` or `USER` line counts, `review.introduced`)."""
         return ()
+
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
         """Terraform files as the modules they belong to, as plain `checkov -d` and
@@ -165,9 +168,10 @@ class Checkov(ProvisionedAnalyzer):
         files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`), so a value set
         there is the one checked — and OpenTofu's files under a `.tf` name (checkov 3 skips a
         `.tofu` one; a `.tofu` file wins over its `.tf` twin, as in OpenTofu). Findings on a
-        file the change did not touch are dropped later, as always."""
+        file the change did not touch are dropped later, as always. Dockerfiles are shown
+        to checkov as `Dockerfile` (`_as_dockerfiles`)."""
         if not any(kind in TERRAFORM for kind in targets.values()):
-            return targets, {}
+            return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
         folders = sorted({str(PurePosixPath(on_disk(path)).parent) for path in targets})
         for index, folder in enumerate(folders):
@@ -177,6 +181,28 @@ class Checkov(ProvisionedAnalyzer):
                 (view / name).symlink_to(source)
                 aliases[str(view / name)] = str(source)
         return {str(scratch): MODULES}, aliases
+
+
+def _as_dockerfiles(targets: dict[str, str], at: Path, scratch: Path
+                    ) -> tuple[dict[str, str], dict[str, str]]:
+    """Each Dockerfile under the name checkov reads whatever it is called: checkov takes a
+    file for one only by its name (`Dockerfile`, `x.Dockerfile`, `Dockerfile.x`), and given
+    `Containerfile` or `Dockerfile-prod`, which docker and podman build, it reads nothing
+    and says nothing. A link `scratch/N/Dockerfile` to each (N its place, so two never
+    share a folder); the report names the file by its own name again."""
+    given: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for index, (path, kind) in enumerate(targets.items()):
+        if kind != "dockerfile":
+            given[path] = kind
+            continue
+        folder = scratch / str(index)
+        folder.mkdir(parents=True)
+        link = folder / "Dockerfile"
+        link.symlink_to(under(at, path))
+        given[str(link)] = kind
+        aliases[str(link)] = str(under(at, path))
+    return given, aliases
 
 
 def _module_context(ctx: AnalyzerContext, targets: dict[str, str]) -> dict[str, str]:

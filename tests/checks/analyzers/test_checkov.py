@@ -176,6 +176,22 @@ def test_terraform_is_read_as_the_modules_its_changed_files_belong_to(tmp_path):
 
 
 def test_other_files_are_given_one_by_one(tmp_path):
-    targets = {"Dockerfile": "dockerfile"}
+    targets = {"k8s/pod.yaml": "kubernetes", ".github/workflows/ci.yml": "github_actions"}
 
     assert Checkov().staged(targets, tmp_path, tmp_path / "view") == (targets, {})
+
+
+def test_a_dockerfile_is_given_under_the_name_checkov_reads(tmp_path):
+    """checkov skips `Containerfile` and `Dockerfile-prod` by their names: each goes to it
+    as a link named `Dockerfile`, one folder each, and comes back under its own name."""
+    tree, scratch = tmp_path / "tree", tmp_path / "view"
+    for name in ("Containerfile", "svc/Dockerfile-prod", "pod.yaml"):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(name)
+    given, aliases = Checkov().staged({"Containerfile": "dockerfile", "pod.yaml": "kubernetes",
+                                       "svc/Dockerfile-prod": "dockerfile"}, tree, scratch)
+    assert given == {str(scratch / "0/Dockerfile"): "dockerfile", "pod.yaml": "kubernetes",
+                     str(scratch / "2/Dockerfile"): "dockerfile"}
+    assert aliases == {str(scratch / "0/Dockerfile"): str(tree / "Containerfile"),
+                       str(scratch / "2/Dockerfile"): str(tree / "svc/Dockerfile-prod")}
+    assert (scratch / "2/Dockerfile").read_text() == "svc/Dockerfile-prod"

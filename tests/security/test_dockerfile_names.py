@@ -1,0 +1,116 @@
+"""A Dockerfile is read by hadolint and checkov under every name docker and podman build it
+from, and a file of another kind is not taken for one because of its stem.
+
+Before: `Dockerfile-prod`, `Dockerfile_dev` and `containerfile` reached no analyzer and the
+review said complete; `Containerfile` reached hadolint but not checkov, which reads a
+Dockerfile only by its name, and the review blamed a byte "not UTF-8"; `dockerfile.py` was
+handed to hadolint as a Dockerfile and bandit never read it. Generated: names in every
+spelling (`languages.by_name`, the infrastructure reviewer's scope), then real reviews of
+generated names, each of which must get the findings a plain `Dockerfile` gets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git.languages import DOCKERFILE, OTHER_KINDS, PYTHON, SHELL, SUFFIXES, by_name
+from reviewloop.review.definitions import scope_of
+from tests.support.paths import ROOT
+from tests.support.repos import feature_branch
+from tests.support.review_cli import review
+
+STEMS = ("Dockerfile", "dockerfile", "Containerfile", "containerfile")
+WORD = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
+IMAGE = b"FROM ubuntu:latest\nRUN apt-get update\n"  # hadolint DL3007, checkov CKV_DOCKER_7
+PAYLOAD = b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+
+
+@st.composite
+def dockerfile_names(draw: st.DrawFn) -> str:
+    """`Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_prod`, `api.Dockerfile`
+    and the lower-case and podman spellings of each."""
+    stem = draw(st.sampled_from(STEMS))
+    form = draw(st.sampled_from(("bare", ".", "-", "_", "suffix")))
+    # `Dockerfile.md` is its documentation, `Dockerfile.sh` a script (the other test)
+    word = draw(WORD.filter(lambda w: form != "." or not _other_kind(f".{w}")))
+    if form == "bare":
+        return stem
+    if form == "suffix":
+        return f"{word}.{stem}"
+    return f"{stem}{form}{word}"
+
+
+def _other_kind(suffix: str) -> bool:
+    return suffix in SUFFIXES or suffix in OTHER_KINDS
+
+
+@st.composite
+def other_kinds(draw: st.DrawFn) -> tuple[str, str | None]:
+    """A Docker-like stem with a suffix that names another kind of file, and that kind."""
+    stem = draw(st.sampled_from(STEMS))
+    joint = draw(st.sampled_from(("", "_", "-", ".")))
+    middle = f"{joint}{draw(WORD)}" if joint else ""
+    suffix, kind = draw(st.sampled_from(((".py", PYTHON), (".sh", SHELL), (".md", None),
+                                         (".go", None), (".json", None),
+                                         (".dockerignore", None))))
+    return f"{stem}{middle}{suffix}", kind
+
+
+def _infrastructure_scope():
+    agent = json.loads((ROOT / "agents" / "review-infrastructure.json").read_text())
+    return scope_of(agent["reviewloop"]["include"], agent["reviewloop"].get("exclude", []))
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=dockerfile_names(), folder=st.sampled_from(("", "svc/", "deploy/api/")))
+def test_every_dockerfile_name_is_a_dockerfile_in_the_infrastructure_scope(
+        name: str, folder: str) -> None:
+    assert by_name(f"{folder}{name}") == DOCKERFILE, name
+    assert _infrastructure_scope()(f"{folder}{name}"), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(named=other_kinds())
+def test_a_suffix_of_another_kind_wins_over_a_dockerfile_stem(
+        named: tuple[str, str | None]) -> None:
+    name, kind = named
+    assert by_name(name) == kind, name
+
+
+def _rules(report: dict, path: str) -> set[str]:
+    return {e["finding"]["rule"] for e in report["ledger"]["entries"]
+            if e["finding"]["file"] == path}
+
+
+@pytest.fixture(autouse=True)
+def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
+    return iac_tools
+
+
+@pytest.mark.pypi
+@pytest.mark.timeout(900)
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(dockerfile_names(), min_size=3, max_size=3,
+                      unique_by=lambda n: n.lower()),
+       code=other_kinds().filter(lambda named: named[1] == PYTHON))
+def test_each_name_gets_what_a_plain_dockerfile_gets(tmp_path_factory: pytest.TempPathFactory,
+                                                      names: list[str],
+                                                      code: tuple[str, str | None]) -> None:
+    files = {"ref/Dockerfile": IMAGE, f"src/{code[0]}": PAYLOAD,
+             **{f"svc{i}/{name}": IMAGE for i, name in enumerate(names)}}
+    root = feature_branch(tmp_path_factory.mktemp("r") / "r", files)
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    expected = _rules(report, "ref/Dockerfile")
+    assert {"DL3007", "CKV_DOCKER_7"} <= expected, expected  # both tools read the reference
+    for i, name in enumerate(names):
+        assert _rules(report, f"svc{i}/{name}") == expected, name
+    assert "B602" in _rules(report, f"src/{code[0]}"), code  # bandit's, not hadolint's
+    assert report["health"]["complete"] is True, report["verdict"]
