@@ -16,7 +16,9 @@ into a binary nobody reads.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+import tokenize
 
 # byte-order marks, UTF-32's first: its little-endian mark starts with UTF-16's
 _MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -80,3 +82,36 @@ def text_of(data: bytes) -> str:
     encoding = wide_encoding(data[:_PROBE])
     text = decoded(data, encoding) if encoding else None
     return data.decode("utf-8", "replace") if text is None else text
+
+
+def opaque_source_encoding(start: bytes) -> str | None:
+    """The source encoding a Python file's PEP 263 cookie declares (`# coding: utf-7`), when
+    that codec does not read ASCII as ASCII: Python then runs other code than its bytes show
+    (`+AAo-` and `\\u000a` are line breaks in UTF-7 and `unicode_escape`), which no analyzer
+    reading the bytes sees. None for UTF-8, Latin-1 and every other ASCII-preserving codec,
+    and for no cookie or one Python refuses (the file does not run: the analyzers say so)."""
+    if b"coding" not in start[:start.find(b"\n", start.find(b"\n") + 1) % (len(start) + 1)]:
+        return None  # the cookie's two lines hold no "coding": the usual case, cheaply
+    lines = iter(start.splitlines(keepends=True)[:2])
+    try:
+        codec, _ = tokenize.detect_encoding(lambda: next(lines, b""))
+    except SyntaxError:
+        return None
+    return None if _keeps_ascii(codec) else codec
+
+
+# ASCII that a codec may read as something else: escapes (`unicode_escape`'s, `raw_`'s),
+# UTF-7's base64, ISO-2022's and HZ's shifts
+_SHIFTS = (b"\\u000a", b"\\U0000000a", b"\\x0a", b"\\n", b"\\012", b"+AAo-", b"\x1b$B!!\x1b(B",
+           b"~{!!~}", b"~\n")
+
+
+@functools.lru_cache(maxsize=64)
+def _keeps_ascii(codec: str) -> bool:
+    """Whether ASCII decodes in `codec` to itself: each byte alone, and each sequence some
+    codec reads as another character (`_SHIFTS`)."""
+    try:
+        return (all(codecs.decode(bytes([b]), codec) == chr(b) for b in range(128))
+                and all(codecs.decode(seq, codec) == seq.decode("ascii") for seq in _SHIFTS))
+    except (UnicodeError, LookupError, TypeError, ValueError):
+        return False

@@ -29,7 +29,12 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
-from reviewloop.review.readable import MAX_ANALYZED_BYTES, TOO_LARGE, Readability
+from reviewloop.review.readable import (
+    MAX_ANALYZED_BYTES,
+    OPAQUE_SOURCE,
+    TOO_LARGE,
+    Readability,
+)
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
 _NOT_FOUND = "not in the reviewed tree under the name the diff gives"
@@ -84,6 +89,8 @@ def _gap(readable: Readability, diff: FileDiff) -> str | None:
         return reason if reason is not None and reason.startswith(TOO_LARGE) else None
     if diff.binary and readable.analyzable(path) is None:
         return _NO_LINES
+    if (reason := readable.analyzable(path)) is not None and reason.startswith(OPAQUE_SOURCE):
+        return reason  # its language's analyzers would read other code than Python runs
     language = readable.language(path)
     if diff.status is FileStatus.RENAMED and not diff.added and not diff.removals \
             and diff.old_path is not None and language is not None \

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from reviewloop.git.encodings import wide_encoding
-from reviewloop.git.languages import BINARY_PROBE, head, is_binary, language
+from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
+from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
 from reviewloop.git.names import on_disk
 from reviewloop.git.reads import batched, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
@@ -43,6 +43,7 @@ NOT_A_FILE = "not a regular file"  # a submodule, a folder, a device
 
 BINARY_REASON = "a binary file"
 TOO_LARGE = "too large to analyze"
+OPAQUE_SOURCE = "declares the source encoding"
 
 
 class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen dataclass
@@ -203,6 +204,9 @@ def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
     if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
         return _Answer(True, BINARY_REASON, size)
     known = language(path, start)
+    if known == PYTHON and (codec := opaque_source_encoding(start)) is not None:
+        return _Answer(True, f"{OPAQUE_SOURCE} {codec} (PEP 263): Python runs other code "
+                             "than its bytes show to the analyzers", size, known)
     if size > MAX_ANALYZED_BYTES:
         return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
                              f"{MAX_ANALYZED_BYTES:,})", size, known)
