@@ -119,7 +119,8 @@ class Bandit:
 def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path
                      ) -> dict[str, tuple[str, tuple[int, ...]]]:
     """{notebook: (its code cells written as a script in `folder`, the notebook line of each
-    script line)}; a notebook that is not one is named as not read."""
+    script line)}; a notebook that is not one, or with cells no analyzer reads, is named as
+    not read."""
     if not notebooks:
         return {}
     from reviewloop.checks.notebooks import read as read_notebook  # with a notebook only
@@ -134,6 +135,8 @@ def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path
         if notebook is None:
             ctx.not_read(path, "could not parse it (not a notebook's JSON)")
             continue
+        if (unread := notebook.unread()) is not None:  # a cell no analyzer reads
+            ctx.not_read(path, unread)
         text, lines = notebook.script()
         script = folder / f"notebook_{n}.py"
         script.write_text(text, "utf-8")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -114,12 +115,21 @@ class RuffAnalyzer:
         files = self.reads(ctx)
         if not files:
             return []
-        # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
-        argv = [*ruff_command(), "check", "--isolated", "--no-cache",
-                "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                ",".join((*self.select, UNREADABLE)), "--",
-                *(under_text(ctx.root, f) for f in files)]
-        return self.to_findings(parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff"), ctx)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-") as tmp:
+            # a notebook as the Python its cells run (`notebooks.for_ruff`), named back after
+            copies = _notebook_copies(ctx, [f for f in files if ctx.language(f) == JUPYTER],
+                                      Path(tmp))
+            # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
+            argv = [*ruff_command(), "check", "--isolated", "--no-cache",
+                    "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
+                    ",".join((*self.select, UNREADABLE)), "--",
+                    *(copies.get(f) or under_text(ctx.root, f) for f in files)]
+            diagnostics = parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff")
+        names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
+        if names and isinstance(diagnostics, list):
+            diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
+                           if isinstance(d, dict) else d for d in diagnostics]
+        return self.to_findings(diagnostics, ctx)
 
     def severity(self, code: str) -> Severity:
         matches = [p for p in self.severities if code.startswith(p)]
@@ -155,6 +165,29 @@ class RuffAnalyzer:
             start_line=start, end_line=end, title=short_title(diagnostic["message"]),
             rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
+
+
+def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str], folder: Path) -> dict[str, str]:
+    """{notebook: its copy for ruff in `folder`}; a cell no analyzer reads is named as not
+    read. A file that is no notebook is left to ruff, which names it."""
+    if not notebooks:
+        return {}
+    from reviewloop.checks.notebooks import for_ruff  # with a notebook only
+
+    copies = {}
+    for n, path in enumerate(notebooks):
+        try:
+            rewritten = for_ruff(under(ctx.root, path).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if rewritten is None:
+            continue
+        if (unread := rewritten[1].unread()) is not None:
+            ctx.not_read(path, unread)
+        copy = folder / f"notebook_{n}.ipynb"
+        copy.write_text(rewritten[0], "utf-8")
+        copies[path] = str(copy)
+    return copies
 
 
 def _in_notebook(diagnostic: dict[str, Any], ctx: AnalyzerContext, where: Callable[[str], str],

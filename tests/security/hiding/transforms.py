@@ -227,17 +227,24 @@ def _long_line(seed: Seed, case: Case) -> Case:
                                           + b"\n"))
 
 
-def _notebook(seed: Seed, case: Case) -> Case:
-    """The code as a Jupyter notebook's code cell, after a markdown cell and a cell with a
-    line magic: `jupyter nbconvert --execute` and papermill run it."""
-    code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "\n", "Run me."]},
-             {**code, "source": ["%matplotlib inline\n", "!pip list\n"]},
-             {**code, "source": case.content().decode(*_FS).splitlines(keepends=True)}]
-    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
-                      indent=1)
-    return case.with_content(data.encode()).moved(
-        str(PurePosixPath(case.main).with_suffix(".ipynb")))
+def _notebook_with(magic: str, metadata: dict[str, str]) -> Apply:
+    """The code as a Jupyter notebook's code cell under the cell magic `magic` (one that runs
+    it as Python, or none), after a markdown cell and a cell with a line magic, in a notebook
+    whose metadata is `metadata`: `jupyter nbconvert --execute` and papermill run it."""
+
+    def apply(seed: Seed, case: Case) -> Case:
+        code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+        lines = case.content().decode(*_FS).splitlines(keepends=True)
+        cells = [{"cell_type": "markdown", "metadata": {},
+                  "source": ["# Notes\n", "\n", "Run me."]},
+                 {**code, "source": ["%matplotlib inline\n", "!pip list\n"]},
+                 {**code, "source": [magic, *lines] if magic else lines}]
+        data = json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4,
+                           "nbformat_minor": 5}, indent=1)
+        return case.with_content(data.encode()).moved(
+            str(PurePosixPath(case.main).with_suffix(".ipynb")))
+
+    return apply
 
 
 def _many_files(case: Case) -> dict[str, bytes]:
@@ -344,8 +351,13 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("tabs", _tabs, applies=_lang("python", "shell")),
     Transform("no-final-newline", _no_final_newline),
     Transform("long-line", _long_line),
-    Transform("jupyter-notebook", _notebook, applies=_lang("python"),
+    Transform("jupyter-notebook", _notebook_with("", {}), applies=_lang("python"),
               read=lambda seed: True),
+    # a cell magic that runs the cell as Python; a "source" key that is no cell's, first
+    Transform("jupyter-cell-magic", _notebook_with("%%capture out\n", {}),
+              applies=_lang("python"), read=lambda seed: True),
+    Transform("jupyter-metadata-source", _notebook_with("", {"source": "https://x/nb"}),
+              applies=_lang("python"), read=lambda seed: True),
     Transform("many-files", _with_files(_many_files)),
     Transform("tool-config", _with_files(_tool_config)),
     Transform("gitignored", _with_files(
