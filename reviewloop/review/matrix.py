@@ -31,7 +31,7 @@ from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
-    OPAQUE_SOURCE,
+    NOT_ANALYSED,
     TOO_LARGE,
     Readability,
 )
@@ -89,8 +89,8 @@ def _gap(readable: Readability, diff: FileDiff) -> str | None:
         return reason if reason is not None and reason.startswith(TOO_LARGE) else None
     if diff.binary and readable.analyzable(path) is None:
         return _NO_LINES
-    if (reason := readable.analyzable(path)) is not None and reason.startswith(OPAQUE_SOURCE):
-        return reason  # its language's analyzers would read other code than Python runs
+    if (reason := readable.analyzable(path)) is not None and reason.startswith(NOT_ANALYSED):
+        return reason  # text that hides what runs: an LFS pointer, an opaque source codec
     language = readable.language(path)
     if diff.status is FileStatus.RENAMED and not diff.added and not diff.removals \
             and diff.old_path is not None and language is not None \

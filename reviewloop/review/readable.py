@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
 from reviewloop.git.names import on_disk
@@ -44,6 +45,8 @@ NOT_A_FILE = "not a regular file"  # a submodule, a folder, a device
 BINARY_REASON = "a binary file"
 TOO_LARGE = "too large to analyze"
 OPAQUE_SOURCE = "declares the source encoding"
+# what no analyzer reads though it is text a change wrote: the coverage matrix names it
+NOT_ANALYSED = (OPAQUE_SOURCE, lfs.REASON)
 
 
 class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen dataclass
@@ -204,6 +207,8 @@ def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
     if is_binary(path, start):  # whatever its size: a binary file is nobody's to read
         return _Answer(True, BINARY_REASON, size)
     known = language(path, start)
+    if lfs.is_pointer(start, size):
+        return _Answer(True, lfs.REASON, size, known)
     if known == PYTHON and (codec := opaque_source_encoding(start)) is not None:
         return _Answer(True, f"{OPAQUE_SOURCE} {codec} (PEP 263): Python runs other code "
                              "than its bytes show to the analyzers", size, known)
