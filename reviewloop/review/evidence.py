@@ -91,8 +91,10 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`."""
     table = analyzers() if registry is None else registry
+    off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
+           for name, why in agent.turned_off]
     if not agent.analyzers:
-        return AnalyzerReport()
+        return AnalyzerReport(health=off)
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
         readable = Readability.of(root)
@@ -104,7 +106,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
                           encodings=encodings)
-    report = AnalyzerReport()
+    report = AnalyzerReport(health=off)
     base = BaseTree(root, changes)
     try:
         results = _side_by_side(agent.analyzers, table, ctx, sizes, base)
