@@ -31,7 +31,7 @@ from reviewloop.findings.schema import Severity
 from reviewloop.policy import globs
 from reviewloop.review.agent_errors import json_type, read_text, schema_error, where
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
-from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
+from reviewloop.review.prompt_files import confine_agents_dir, resolve_prompt, user_config_dir
 
 REVIEWER_PREFIX = "review-"
 KIRO_AGENTS_DIR = Path(".kiro") / "agents"
@@ -236,7 +236,8 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
             raise AgentDefinitionError(
                 "agents directory not found", where=str(folder),
                 fix='create it or remove it from "agents_dirs"')
-        _add_layer(chosen, [load_file(p, origin="config dir", root=root)
+        confine_agents_dir(folder, root)
+        _add_layer(chosen, [load_file(confine_agents_dir(p, root), origin="config dir", root=root)
                             for p in _json_files(folder)], root, notes)
     unknown = [name for name in reviewers if name not in chosen]
     if unknown:
