@@ -93,6 +93,9 @@ class AgentDefinition:
     # analyzers of the definition it overrides that it does not run, with why (said in
     # `reviewloop agents` and as a skipped row of every review's analyzers)
     turned_off: tuple[tuple[str, str], ...] = ()
+    # the scope (include, exclude) of the definition it overrides when it narrows it: what
+    # its analyzers read there and no longer here is not analysed (`review.evidence`)
+    narrowed_from: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def has_analyzer_rows(self) -> bool:
@@ -304,6 +307,8 @@ def _inherit(agent: AgentDefinition, old: AgentDefinition, root: Path) -> AgentD
     analyzers an override does turn off are said (`turned_off`, a note)."""
     kept = {key: getattr(old, key) for key in _INHERITED if key not in agent.set_keys}
     agent = replace(agent, **kept)
+    if (agent.include, agent.exclude) != (old.include, old.exclude):
+        agent = replace(agent, narrowed_from=(old.include, old.exclude))
     off = [name for name in old.analyzers if name not in agent.analyzers]
     if not off:
         return agent

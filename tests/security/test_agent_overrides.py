@@ -16,7 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.review.definitions import builtin_agents, load_agents
+from reviewloop.review.definitions import builtin_agents, load_agents, scope_of
+from reviewloop.review.evidence import run_for_agent
+from tests.support.analyzers import FakeAnalyzer, Repo
 from tests.support.repos import branch_repo
 from tests.support.review_cli import review
 
@@ -94,3 +96,29 @@ def test_an_override_of_the_prompt_alone_runs_the_builtin_analyzers(tmp_path: Pa
     done = review(root, "--base", "main", "--head", "feature", "--json")
     rules = {f["rule"] for f in json.loads(done.stdout)["findings"]["remaining"]}
     assert "B602" in rules
+
+
+PATHS = st.lists(st.sampled_from(("a.py", "src/a.py", "src/lib/b.py", "tests/t.py",
+                                  "docs/x.md", "deploy.sh")), unique=True, min_size=1)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paths=PATHS, exclude=st.lists(GLOB, unique=True, max_size=2),
+       include=st.lists(GLOB, unique=True, max_size=1))
+def test_files_an_override_scopes_out_are_not_analysed(tmp_path_factory, paths, exclude,
+                                                       include):
+    """What the replaced definition's analyzers read and the override's scope leaves out is
+    named as not read by each analyzer, with why: the coverage matrix lists it as not
+    analysed (the review is incomplete), never as absent."""
+    own = {"analyzers": ["fake"], "exclude": exclude, "include": include}
+    repo = Repo(tmp_path_factory.mktemp("repo"), {".kiro/agents/review-security.json":
+                json.dumps({"name": "review-security", "prompt": "x", "reviewloop": own})})
+    diff = repo.change(dict.fromkeys(paths, "VALUE = 1\n"))
+    agent = next(a for a in load_agents(repo.root).agents if a.name == "review-security")
+    row = run_for_agent(agent, repo.root, diff, registry={"fake": FakeAnalyzer()}).health
+    fake = next(h for h in row if h.name == "fake")
+    out = {p for p in paths if not scope_of(include, exclude)(p)}
+    assert set(fake.gaps()) == out
+    assert all("review-security.json" in why for why in fake.unread.values())
+    assert set(fake.files) == set(paths)
