@@ -308,7 +308,9 @@ def _inherit(agent: AgentDefinition, old: AgentDefinition, root: Path) -> AgentD
     kept = {key: getattr(old, key) for key in _INHERITED if key not in agent.set_keys}
     agent = replace(agent, **kept)
     if (agent.include, agent.exclude) != (old.include, old.exclude):
-        agent = replace(agent, narrowed_from=(old.include, old.exclude))
+        agent = replace(agent, narrowed_from=(old.include, old.exclude), notes=(
+            *agent.notes, f"sets its own include/exclude: a changed file the {old.origin} "
+            "scope's analyzers read and this one leaves out is reported not analysed"))
     off = [name for name in old.analyzers if name not in agent.analyzers]
     if not off:
         return agent
