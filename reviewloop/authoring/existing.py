@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reviewloop.authoring import phases as ph
 from reviewloop.spec import docspec
-from reviewloop.spec.loader import load_spec, read_text
+from reviewloop.spec.loader import confined, load_spec, read_text
 from reviewloop.spec.model import Task
 
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -28,14 +28,14 @@ def primary(fmt: str, tasks_file: Path) -> Path:
 def load_drafts(root: Path, fmt: str, tasks_file: Path) -> dict[str, str]:
     """Phase -> draft text of the spec at `tasks_file`, as far as its files say."""
     if fmt == "doc":
-        drafts = _by_heading(_body(tasks_file))
+        drafts = _by_heading(_body(tasks_file, root))
         refs: dict[str, str] = {}
     else:
         folder = tasks_file.parent
         req_file, design_file = (("requirements.md", "design.md") if fmt == "kiro"
                                  else ("spec.md", "plan.md"))
-        requirements = _body(folder / req_file)
-        drafts = _by_heading(_body(folder / design_file), default=ph.HIGH_LEVEL)
+        requirements = _body(folder / req_file, root)
+        drafts = _by_heading(_body(folder / design_file, root), default=ph.HIGH_LEVEL)
         drafts.update({k: v for k, v in _by_heading(requirements).items() if k == ph.RESEARCH})
         reqs, refs = (_kiro_requirements(requirements) if fmt == "kiro"
                       else _speckit_requirements(requirements))
@@ -48,12 +48,12 @@ def load_drafts(root: Path, fmt: str, tasks_file: Path) -> dict[str, str]:
     return {phase: text.strip() for phase, text in drafts.items() if text.strip()}
 
 
-def intro(fmt: str, tasks_file: Path) -> str:
+def intro(fmt: str, tasks_file: Path, root: Path) -> str:
     """The description the spec opens with (its first block quote), or "" when it has none."""
     first = {"doc": tasks_file, "kiro": tasks_file.parent / "requirements.md",
              "speckit": tasks_file.parent / "spec.md"}[fmt]
     quoted: list[str] = []
-    for line in _body(first).splitlines():
+    for line in _body(first, root).splitlines():
         if line.startswith(">"):
             quoted.append(line[1:].strip())
         elif quoted:
@@ -80,8 +80,12 @@ def render_tasks(tasks: tuple[Task, ...], refs: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _body(path: Path) -> str:
-    return _FRONT.sub("", read_text(path), count=1) if path.is_file() else ""
+def _body(path: Path, root: Path) -> str:
+    """A spec file's text without its front matter; one that resolves outside the repository
+    is refused (`loader.confined`): it would go into the drafting model's prompt."""
+    if not path.is_file():
+        return ""
+    return _FRONT.sub("", read_text(confined(path, root)), count=1)
 
 
 def _phase_of(title: str, default: str | None) -> str | None:

@@ -91,7 +91,7 @@ def _revision(root: Path, request: NewSpec, tasks_file: Path) -> dict[str, Any]:
     kept = {ph.RESEARCH: loaded[ph.RESEARCH]} if (
         not request.research and ph.RESEARCH in loaded) else {}
     what = " ".join(request.what.split())
-    before = existing.intro(request.format, tasks_file)  # the spec keeps its description
+    before = existing.intro(request.format, tasks_file, root)  # the spec keeps its description
     return {"loaded": loaded, "approved": kept,
             "intro": f"{before}\n\nRevised: {what}" if before else what}
 

@@ -10,8 +10,9 @@ Where reviewers come from, later sources overriding earlier ones by name:
 3. every `*.json` file of each configured agents directory.
 
 The reviewers run and are listed in the order their files declare (`reviewloop.order`, lowest
-first), then those without one by name; an override without an order keeps the place of the
-definition it replaces.
+first), then those without one by name. An override keeps every `reviewloop` setting it does
+not set (the place among them too) from the definition it replaces; the analyzers it turns
+off are said (`turned_off`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from reviewloop.findings.schema import Severity
 from reviewloop.policy import globs
 from reviewloop.review.agent_errors import json_type, read_text, schema_error, where
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
-from reviewloop.review.prompt_files import resolve_prompt, user_config_dir
+from reviewloop.review.prompt_files import confine_agents_dir, resolve_prompt, user_config_dir
 
 REVIEWER_PREFIX = "review-"
 KIRO_AGENTS_DIR = Path(".kiro") / "agents"
@@ -88,6 +89,18 @@ class AgentDefinition:
     source: Path = Path()
     origin: Origin = "config dir"
     notes: tuple[str, ...] = ()  # what the file asked for and does not get
+    set_keys: frozenset[str] = frozenset()  # the `reviewloop` keys its file sets
+    # analyzers of the definition it overrides that it does not run, with why (said in
+    # `reviewloop agents` and as a skipped row of every review's analyzers)
+    turned_off: tuple[tuple[str, str], ...] = ()
+    # the scope (include, exclude) of the definition it overrides when it narrows it: what
+    # its analyzers read there and no longer here is not analysed (`review.evidence`)
+    narrowed_from: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    @property
+    def has_analyzer_rows(self) -> bool:
+        """Whether a review has analyzer rows for it: those it runs or those it turned off."""
+        return bool(self.analyzers or self.turned_off)
 
     def applies_to(self, path: str | PurePath) -> bool:
         """True when a repo-relative path is in this reviewer's scope."""
@@ -226,7 +239,8 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
             raise AgentDefinitionError(
                 "agents directory not found", where=str(folder),
                 fix='create it or remove it from "agents_dirs"')
-        _add_layer(chosen, [load_file(p, origin="config dir", root=root)
+        confine_agents_dir(folder, root)
+        _add_layer(chosen, [load_file(confine_agents_dir(p, root), origin="config dir", root=root)
                             for p in _json_files(folder)], root, notes)
     unknown = [name for name in reviewers if name not in chosen]
     if unknown:
@@ -282,9 +296,34 @@ def _add_layer(chosen: dict[str, AgentDefinition], layer: list[AgentDefinition],
         if old is not None:
             notes.append(f"{agent.name}: {shown(agent.source, root)} overrides the "
                          f"{old.origin} definition ({shown(old.source, root)})")
-            if agent.order is None:  # it takes the place of what it overrides
-                agent = replace(agent, order=old.order)
+            agent = _inherit(agent, old, root)
         chosen[agent.name] = agent
+
+
+def _inherit(agent: AgentDefinition, old: AgentDefinition, root: Path) -> AgentDefinition:
+    """An override keeps each `reviewloop` setting of the definition it replaces that its
+    file does not set: a Kiro agent file has no `reviewloop` block, and one that only
+    rewords a built-in's prompt must not silently lose its analyzers or its place. The
+    analyzers an override does turn off are said (`turned_off`, a note)."""
+    kept = {key: getattr(old, key) for key in _INHERITED if key not in agent.set_keys}
+    agent = replace(agent, **kept)
+    if (agent.include, agent.exclude) != (old.include, old.exclude):
+        agent = replace(agent, narrowed_from=(old.include, old.exclude), notes=(
+            *agent.notes, f"sets its own include/exclude: a changed file the {old.origin} "
+            "scope's analyzers read and this one leaves out is reported not analysed"))
+    off = [name for name in old.analyzers if name not in agent.analyzers]
+    if not off:
+        return agent
+    why = (f"turned off by {shown(agent.source, root)}, which overrides the {old.origin} "
+           f"{agent.name} without it")
+    note = (f'turns off the {old.origin} analyzer(s) {", ".join(off)}: add them to '
+            '"reviewloop.analyzers" to keep them')
+    return replace(agent, turned_off=tuple((name, why) for name in off),
+                   notes=(*agent.notes, note))
+
+
+# the `reviewloop` keys an override takes from the definition it replaces when unset
+_INHERITED = ("analyzers", "include", "exclude", "severity_floor", "enabled", "order")
 
 
 def _ordered(chosen: dict[str, AgentDefinition]) -> list[str]:
@@ -337,6 +376,7 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
         analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
         enabled=own.enabled, order=own.order, source=path, origin=origin,
+        set_keys=frozenset(own.model_fields_set),
         notes=(*(f'ignored Kiro key "{key}": reviewloop does not use it' for key in ignored),
                *grant.notes))
 

@@ -37,7 +37,7 @@ class EarlyAnalysis:
     def start(self, agents: Sequence[AgentDefinition], diff_text: str, root: Path,
               **options: Any) -> None:
         """Run each agent's analyzers on `diff_text` in the tree at `root`, side by side."""
-        wanted = [agent for agent in agents if agent.analyzers]
+        wanted = [agent for agent in agents if agent.has_analyzer_rows]
         if not wanted:
             return
         self._pool = ThreadPoolExecutor(max_workers=len(wanted),

@@ -42,7 +42,7 @@ from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
-from reviewloop.review.definitions import AgentDefinition
+from reviewloop.review.definitions import AgentDefinition, scope_of
 from reviewloop.review.introduced import BaseTree, marked
 from reviewloop.review.readable import Readability
 
@@ -91,8 +91,10 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`."""
     table = analyzers() if registry is None else registry
+    off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
+           for name, why in agent.turned_off]
     if not agent.analyzers:
-        return AnalyzerReport()
+        return AnalyzerReport(health=off)
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
         readable = Readability.of(root)
@@ -104,14 +106,15 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
                           encodings=encodings)
-    report = AnalyzerReport()
+    report = AnalyzerReport(health=off)
     base = BaseTree(root, changes)
     try:
         results = _side_by_side(agent.analyzers, table, ctx, sizes, base)
     finally:
         base.close()
+    left = _left_out(agent, ctx, readable, only)
     for found, health in results:
-        report.health.append(health)
+        report.health.append(_with_left_out(health, table, left, agent))
         for finding in _located(found, ctx):
             if _in_change(finding, ctx.changes):
                 report.findings.append(finding)
@@ -222,6 +225,36 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
                  if f.status is not deleted
                  and (applies(path := f.path) or any(c(root, path) for c in claimers))
                  and readable(path))
+
+
+def _left_out(agent: AgentDefinition, ctx: AnalyzerContext, files: Readability,
+              only: Collection[str] | None) -> AnalyzerContext | None:
+    """The changed files the scope of the definition `agent` overrides covered and its own
+    leaves out (None: it narrows nothing here), as its analyzers' context."""
+    if agent.narrowed_from is None:
+        return None
+    before = scope_of(*agent.narrowed_from)
+    left = tuple(path for f in ctx.changes.files
+                 if f.status is not FileStatus.DELETED and (path := f.path) not in ctx.files
+                 and before(path) and (only is None or path in only) and files.readable(path))
+    return replace(ctx, files=left, languages={p: files.language(p) for p in left}) \
+        if left else None
+
+
+def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: AnalyzerContext | None,
+                   agent: AgentDefinition) -> Health:
+    """An analyzer's row with the files it read under the definition `agent` overrides and
+    not under its narrower scope, as not read: the override is honoured, the gap is said."""
+    analyzer = table.get(health.name)
+    if left is None or analyzer is None:
+        return health
+    lost = [p for p in analyzer.reads(left) if p not in health.files]
+    if not lost:
+        return health
+    why = (f"out of {agent.name}'s scope: {agent.source.name} overrides its include/exclude "
+           "and leaves it out (widen the scope to analyse it)")
+    return health.model_copy(update={"files": (*health.files, *lost),
+                                     "unread": {**health.unread, **dict.fromkeys(lost, why)}})
 
 
 def _in_change(finding: Finding, changes: ChangeSet) -> bool:

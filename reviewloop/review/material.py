@@ -160,7 +160,7 @@ def gather_evidence(agents: Sequence[AgentDefinition],
     with ThreadPoolExecutor(max_workers=max(len(agents) + len(side), 1)) as pool:
         extra = [pool.submit(task) for task in side]
         reports = {a.name: pool.submit(analyze, a) for a in agents
-                   if analyze is not None and a.analyzers}
+                   if analyze is not None and a.has_analyzer_rows}
         out = {name: _evidence(future.result(), changes) for name, future in reports.items()}
         for future in extra:
             future.result()

@@ -15,7 +15,9 @@ what it finds lies on no line of the change — and a symlink whose name makes a
 code (`tool.py -> notes.txt`), which no analyzer of that language reads under its own name.
 
 A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
-submodule, or a file outside every reviewer's scope, which the trusted configuration decides.
+submodule, or a file outside every reviewer's scope, which the trusted configuration decides
+— except a file an override's narrower scope took from the analyzers of the definition it
+replaces, which those analyzers' rows name as not read (`review.evidence`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Agent prompt files: a `file://` prompt is read into a model's prompt, so it must resolve,
 symlinks followed, inside the repository, the user's config folder or the built-in agents'
-folder, and must not be a file that may hold secrets."""
+folder, and must not be a file that may hold secrets; an `agents_dirs` folder, whose every
+file is read as a reviewer, must resolve inside the repository or the user's config folder."""
 
 from __future__ import annotations
 
@@ -64,3 +65,20 @@ def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
             f'key "prompt": the prompt file {target} is a sensitive file (it may hold '
             "secrets) and is never put into a prompt", where=where,
             fix="point \"prompt\" at a Markdown file with the reviewer's instructions")
+
+
+def confine_agents_dir(path: Path, root: Path) -> Path:
+    """`path` (an `agents_dirs` folder or a file in one) if it resolves, symlinks followed,
+    inside the repository or the user's config folder, as a `file://` prompt must: every
+    file there is read as a reviewer whose prompt goes to a model, and a file that is not
+    one is quoted in the error."""
+    real = path.resolve()
+    allowed = (root.resolve(), user_config_dir().resolve())
+    if any(real.is_relative_to(folder) for folder in allowed):
+        return path
+    via = " (through a symlink)" if real != Path(os.path.abspath(path)) else ""
+    raise AgentDefinitionError(
+        f"{path} resolves outside the repository and the user's config "
+        f"folder{via}: {real}", where='"agents_dirs" setting',
+        fix=f"keep the reviewers in a folder inside the repository (e.g. .reviewloop/agents) "
+            f'or in {user_config_dir()}, and name that folder in "agents_dirs"')

@@ -189,7 +189,7 @@ def offline_outcome(agent: AgentDefinition, review: ReviewInput, started: float
     skipped = skipped_outcome(agent, review)
     if skipped is None and not agent.analyzers:
         skipped = ReviewerOutcome(agent=agent.name, round=review.round, status="skipped",
-                                  summary=NOTHING_RAN)
+                                  analyzers=health_of(agent, review), summary=NOTHING_RAN)
     return skipped or ReviewerOutcome(
         agent=agent.name, round=review.round, status="ok", findings=analyzed(agent, review),
         analyzers=health_of(agent, review), summary="analyzers only (LLM off)",

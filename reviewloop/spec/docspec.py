@@ -322,7 +322,8 @@ def _resolve_deps(state: _State, draft: _Draft, ids: dict[str, str]) -> list[str
             state.warn(number, f"{draft.id} depends on {token}, which is not a task "
                                "in this spec (ignored)")
             continue
-        if target != draft.id and target not in ancestors and target not in deps:
+        # a task naming itself is kept: `select` reports it as a cycle
+        if target not in ancestors and target not in deps:
             deps.append(target)
     deps.extend(c for c in draft.children if c not in deps)
     return deps

@@ -261,7 +261,7 @@ def _dependencies(reader: _Reader, draft: _Draft, children: list[str]) -> list[s
     found: list[str] = []
 
     def add(dep: str) -> None:
-        if dep != draft.id and dep not in found:
+        if dep not in found:  # itself too: `select` reports it as a cycle
             found.append(dep)
 
     for dep, number in draft.depends:

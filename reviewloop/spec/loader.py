@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -20,7 +21,7 @@ _SEARCH = (
 
 def load_spec(root: Path, spec: Path | None = None) -> Spec:
     """Locate and read one spec. `spec` may be a tasks file, a spec folder, or None."""
-    tasks_file = _locate(root, spec)
+    tasks_file = confined(_locate(root, spec), root)
     text = read_text(tasks_file)
     fmt = detect_format(tasks_file, text)
     shown = _display(tasks_file, root)
@@ -42,6 +43,20 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise SpecError(f"cannot read spec file ({exc.strerror})", where=str(path)) from None
     return data.decode("utf-8-sig", errors="replace")
+
+
+def confined(path: Path, root: Path) -> Path:
+    """`path` if it resolves, symlinks followed, inside the repository at `root`: a spec's
+    text goes into the implementing model's prompt (and its tasks file is written back),
+    so a link out of the repository must not bring another file's text into it."""
+    real = path.resolve()
+    if real.is_relative_to(root.resolve()):
+        return path
+    via = " (through a symlink)" if real != Path(os.path.abspath(path)) else ""
+    raise SpecError(
+        f"this spec file resolves outside the repository{via}: {real}", where=str(path),
+        fix="make it a real file inside the repository (not a symlink out of it), or pass "
+            "--spec a spec inside the repository")
 
 
 def detect_format(path: Path, text: str) -> SpecFormat:
@@ -125,8 +140,8 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         req_file = _first_file(tasks_file.parent, names)
         design_names = ("design.md",) if fmt is SpecFormat.KIRO else ("plan.md", "data-model.md")
         design_file = _first_file(tasks_file.parent, design_names)
-        req_text = read_text(req_file) if req_file else None
-        design_text = read_text(design_file) if design_file else None
+        req_text = read_text(confined(req_file, root)) if req_file else None
+        design_text = read_text(confined(design_file, root)) if design_file else None
     return Spec(
         format=fmt, root=root, tasks_file=tasks_file, tasks=parsed.tasks,
         diagnostics=parsed.diagnostics, requirements_file=req_file, design_file=design_file,

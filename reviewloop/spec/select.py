@@ -171,6 +171,9 @@ class _Graph:
         lineage = [unit, *self.ancestors(unit)]
         for holder in lineage:
             for dep in self.by_id[holder].depends_on:
+                if dep == holder:  # a task waiting on itself: a cycle of one
+                    yield dep, self.by_id[holder]
+                    continue
                 if dep in lineage or (dep in self.by_id and holder in self.ancestors(dep)):
                     continue  # a parent waits on its own children, not the other way round
                 yield dep, self.by_id[holder]
@@ -182,11 +185,11 @@ class _Graph:
         """The units `unit` waits on; with `done`, only those not done yet."""
         done = done or (lambda tid: False)
         found: list[str] = []
-        for dep, _ in self.raw_dependencies(unit):
+        for dep, holder in self.raw_dependencies(unit):
             if dep not in self.by_id or done(dep):
                 continue
             for leaf in self.units_under(dep):
-                if leaf != unit and leaf not in found and not done(leaf):
+                if (leaf != unit or dep == holder.id) and leaf not in found and not done(leaf):
                     found.append(leaf)
         return found
 

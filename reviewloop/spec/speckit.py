@@ -307,7 +307,7 @@ def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[s
     known: list[str] = []
     ancestors = ancestors_of(draft.parent, lambda task: state.drafts[task].parent)
     for dep, number in zip(draft.depends_on, draft.dep_lines, strict=False):
-        if dep == draft.id or dep in known or dep in ancestors or dep in children:
+        if dep in known or dep in ancestors or dep in children:  # itself: a cycle (`select`)
             continue  # a sub-task naming its parent would be a cycle: the parent waits
         if dep not in order:
             state.warn(number or draft.line,

@@ -76,8 +76,9 @@ def test_agents_shows_overrides_skipped_kiro_agents_and_notes(project, capsys):
     text = capsys.readouterr().out
     out = lines(text)
     security = table_rows(text)["review-security"]
+    # no `reviewloop` block: the built-in's analyzers are kept
     assert security == ["review-security", "kiro", ".kiro/agents/sec.json", "fs_read",
-                        "default", ""]
+                        "default", "bandit, secrets, eslint-security, shellcheck-security"]
     assert (f"skipped .kiro/agents/default.json (autonomous-dev-team): {NOT_A_REVIEWER}"
             in out)
     assert out[-1] == ('note: review-security (.kiro/agents/sec.json): ignored tool "shell": '

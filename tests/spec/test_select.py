@@ -187,10 +187,13 @@ def test_waves_report_a_cycle_and_leave_it_and_what_waits_on_it_out():
     ]
 
 
-def test_a_task_depending_on_itself_is_not_held_back():
+def test_a_task_depending_on_itself_is_a_cycle_of_one():
     tasks = [Task(id="1", title="x", depends_on=("1",), file="t.md", line=3)]
-    assert select.waves(tasks).order == ("1",)
-    assert select.next_task(tasks).id == "1"
+    plan = select.waves(tasks)
+    assert plan.order == ()
+    assert [d.message for d in plan.diagnostics] == [
+        "dependency cycle 1 → 1 (each waits on the next); left out of the plan"]
+    assert select.next_task(tasks) is None
 
 
 def test_a_parents_dependency_on_its_own_children_is_not_a_cycle():

@@ -36,7 +36,8 @@ def _check(text: str) -> None:
         for task in parsed.tasks:
             assert 1 <= task.line <= len(lines)
             assert parse_checkbox(lines[task.line - 1].rstrip("\r")) is not None
-            assert set(task.depends_on) <= set(ids) and task.id not in task.depends_on
+            # a task naming itself keeps it: `select` reports it as a cycle
+            assert set(task.depends_on) <= set(ids)
         for diagnostic in parsed.diagnostics:
             assert 1 <= diagnostic.line <= max(len(lines), 1)
     docspec.sections(text)
