@@ -43,6 +43,10 @@ SUFFIXES: dict[str, str] = {
     ".tf": TERRAFORM, ".tofu": TERRAFORM,  # OpenTofu reads both
     ".ipynb": JUPYTER,
 }
+# files a shell runs by their name, with no shebang: bash's start-up files, the POSIX
+# shell's, and direnv's `.envrc` (bash, run on `cd` into the folder)
+SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
+                         ".bash_aliases", ".profile", ".envrc"})
 # interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
 INTERPRETERS: dict[str, str] = {
     "python": PYTHON, "pypy": PYTHON,
@@ -91,6 +95,8 @@ OTHER_KINDS = frozenset({
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
+    if name in SHELL_FILES:
+        return SHELL
     suffix = name_suffix(name).lower()
     if (language := SUFFIXES.get(suffix)) is not None or suffix in OTHER_KINDS:
         return language
@@ -149,9 +155,15 @@ def head(path: str | Path) -> bytes:
 
 
 def language(path: str, start: bytes) -> str | None:
-    """The language of the file `path` whose content starts with `start`: its name's,
-    else its shebang's."""
-    return by_name(path) or by_shebang(start[:SHEBANG_BYTES])
+    """The language of the file `path` whose content starts with `start`: its name's, else
+    its shebang's. A shell script's name yields to its shebang: `deploy.sh` starting
+    `#!/usr/bin/env python3` is Python to the system that runs it and to every reader
+    (shellcheck refuses it). Other names stand: `#!` opens a comment in Python, HCL and
+    JavaScript, so `python tool.py` runs Python whatever the first line says."""
+    named = by_name(path)
+    if named is not None and (named != SHELL or not start.startswith(b"#!")):
+        return named  # the usual file: decided by its name
+    return by_shebang(start[:SHEBANG_BYTES]) or named
 
 
 def is_binary(path: str, start: bytes) -> bool:
