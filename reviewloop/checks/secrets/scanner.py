@@ -46,7 +46,7 @@ from reviewloop.checks.secrets.values import (
     weak_password,
 )
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus, parse_diff
 from reviewloop.memo import ByObject, TextMemo
 
 __all__ = [
@@ -158,17 +158,28 @@ def file_hits(file: FileDiff) -> list[SecretHit]:
     files: each file's added lines are scanned once."""
     def scanned() -> list[SecretHit]:
         added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
-        return _FILES.get(f"{file.path}\0{added}", partial(_file_hits, file))
+        return _FILES.get(f"{file.status}\0{file.path}\0{added}", partial(_file_hits, file))
 
     return _ASKED.get(file, scanned)  # the same file again: not keyed by its lines again
 
 
 def _file_hits(file: FileDiff) -> list[SecretHit]:
-    hits: list[SecretHit] = []
+    hits = _name_hits(file)
     for first, lines in _runs((a.line, a.text) for a in file.added):
         for hit in scan_text("\n".join(lines), path=file.path):
             hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
     return hits
+
+
+def _name_hits(file: FileDiff) -> list[SecretHit]:
+    """The secrets in a name the change gives a file (added or renamed): a key can be
+    committed as a file's name as well as in its lines. Each is placed on the file's first
+    line, where the review shows the file."""
+    if file.status not in (FileStatus.ADDED, FileStatus.RENAMED):
+        return []
+    return [hit.model_copy(update={"line": 1, "column": 1, "end_column": 1,
+                                   "description": f"{hit.description} in the file's name"})
+            for hit in scan_text(file.path, path=file.path)]
 
 
 def redact(text: str) -> str:
