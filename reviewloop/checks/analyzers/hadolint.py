@@ -6,6 +6,10 @@ checkov, in its own cached environment on first use (`provision.py`). Files are 
 Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`). It runs
 outside the reviewed tree (no `.hadolint.yaml` from it) with its ignore pragmas switched off.
 
+hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL` naming
+zsh, a script for another interpreter) had none of those checks, so the file is named as
+not read with the RUN lines (hadolint's own rules did run on it).
+
 Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
 `warning`, `info` and `style` → nit.
 """
@@ -23,6 +27,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.checkov import is_dockerfile
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.shellcheck import REFUSED
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
@@ -35,6 +40,7 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
+UNCHECKED = f"SC{REFUSED}"  # shellcheck checked nothing of that RUN
 
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
@@ -93,8 +99,24 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
         if item.get("code") == PARSE_ERROR:  # hadolint read nothing else of the file
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
-    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR
-            and repo_path(ctx.root, item["file"]) in given]
+    _unchecked_runs(report, ctx)
+    return [_finding(item, ctx) for item in report if item.get("code") not in
+            (PARSE_ERROR, UNCHECKED) and repo_path(ctx.root, item["file"]) in given]
+
+
+def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:
+    """Name each file with a RUN shellcheck would not check (SC1071): half of what hadolint
+    checks in a RUN, its shell, was not checked there."""
+    lines: dict[str, list[str]] = {}
+    for item in report:
+        if item.get("code") == UNCHECKED:
+            lines.setdefault(repo_path(ctx.root, item["file"]), []).append(
+                str(item.get("line", "?")))
+    for path, where in lines.items():
+        ctx.not_read(path, f"shellcheck, which hadolint runs on each RUN, checked nothing of "
+                           f"the RUN at line {', '.join(where)} ({UNCHECKED}: ShellCheck only "
+                           "supports sh/bash/dash/ksh/'busybox sh' scripts); hadolint's own "
+                           "rules ran")
 
 
 def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:
