@@ -10,12 +10,17 @@ hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL
 zsh, a script for another interpreter) had none of those checks, so the file is named as
 not read with the RUN lines (hadolint's own rules did run on it).
 
+hadolint names an instruction by its first line; a finding spans the whole instruction
+(`_ends`: its continuation lines, a heredoc's body), so `sudo` added on the third line of a
+RUN is a finding on the change, not one beside it.
+
 Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
 `warning`, `info` and `style` → nit.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -32,6 +37,7 @@ from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
@@ -41,6 +47,8 @@ CONFIDENCE = 0.7
 PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
 UNCHECKED = f"SC{REFUSED}"  # shellcheck checked nothing of that RUN
+_escape = compiled_on_first_use(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+_heredoc = compiled_on_first_use(r"<<(-?)([\"']?)([A-Za-z_][\w-]*)\2")
 
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
@@ -100,8 +108,60 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
     _unchecked_runs(report, ctx)
-    return [_finding(item, ctx) for item in report if item.get("code") not in
-            (PARSE_ERROR, UNCHECKED) and repo_path(ctx.root, item["file"]) in given]
+    ends: dict[str, dict[int, int]] = {}
+    for path in {repo_path(ctx.root, item["file"]) for item in report} & given:
+        ends[path] = _ends(_lines(ctx, path))
+    return [_finding(item, ctx, ends[path]) for item in report if item.get("code") not in
+            (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given]
+
+
+def _lines(ctx: AnalyzerContext, path: str) -> list[str]:
+    try:
+        return under(ctx.root, path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _ends(lines: list[str]) -> dict[int, int]:
+    """The last line (from 1) of each instruction, by its first: a line ending in the escape
+    character (`\\`, or the `# escape=` directive's) goes on, over the comment and empty
+    lines Docker skips inside one, and a heredoc (`<<EOF`) runs to its terminator."""
+    escape = "\\"
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        if found := _escape().match(line):
+            escape = found[1]
+    ends: dict[int, int] = {}
+    index = 0
+    while index < len(lines):
+        start = index
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            index = _end(lines, index, escape)
+        ends[start + 1] = index + 1
+        index += 1
+    return ends
+
+
+def _end(lines: list[str], index: int, escape: str) -> int:
+    """The index of the last line of the instruction that starts at `index`."""
+    heredocs = []
+    while True:
+        heredocs += _heredoc().findall(lines[index])
+        if not lines[index].rstrip().endswith(escape):
+            break
+        index += 1
+        while index < len(lines) and (not lines[index].strip()
+                                      or lines[index].lstrip().startswith("#")):
+            index += 1
+        if index >= len(lines):
+            return len(lines) - 1
+    for dash, _, word in heredocs:
+        index += 1
+        while index < len(lines) and (lines[index].lstrip("\t") if dash else lines[index]) \
+                != word:
+            index += 1
+    return min(index, len(lines) - 1)
 
 
 def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:
@@ -119,14 +179,15 @@ def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:
                            "rules ran")
 
 
-def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+def _finding(item: dict[str, Any], ctx: AnalyzerContext, ends: dict[int, int]) -> Finding:
     line = max(1, int(item.get("line") or 1))
     code = str(item["code"])
     wiki = f" See https://github.com/hadolint/hadolint/wiki/{code}" if code.startswith("DL") \
         else ""
     return Finding(
         severity=SEVERITY.get(str(item.get("level")), Severity.NIT),
-        file=repo_path(ctx.root, item["file"]), start_line=line, end_line=line,
+        file=repo_path(ctx.root, item["file"]), start_line=line,
+        end_line=max(line, ends.get(line, line)),
         title=short_title(item["message"]),
         rationale=f"hadolint {code}: {item['message']}{wiki}",
         confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=code)
