@@ -94,7 +94,7 @@ class Zizmor(ProvisionedAnalyzer):
     def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
         """Each file given that zizmor's log does not say it completed was skipped: its
         warning (`failed to parse input: …`) does not say which file it is about."""
-        audited = {line.rstrip() for line in _completed().findall(log)}
+        audited = {line.rstrip("\r") for line in _completed().findall(log)}
         warned = "; ".join(dict.fromkeys(_warned().findall(log)))
         for path in given:
             if str(under(at, path)) not in audited:
