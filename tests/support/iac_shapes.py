@@ -119,3 +119,40 @@ def iac_files(draw: st.DrawFn) -> IacFile:
 
 def _wrapped(text: str) -> list[str]:
     return [text[i:i + 78] for i in range(0, len(text), 78)]
+
+
+# the workload kinds checkov runs checks on whenever it reads one, and kinds it may say
+# nothing of
+WORKLOADS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+             "ReplicationController", "Job", "CronJob")
+QUIET_KINDS = ("ConfigMap", "Service")
+# ways a manifest checkov reads nothing of, and says nothing of, is written
+UNREADABLE = ("helm-value", "helm-release", "bad-document", "tab", "brace-name")
+
+
+def workload(kind: str, container: str = "c") -> dict[str, Any]:
+    """A `kind` running a privileged container named `container`, image `nginx`."""
+    spec: dict[str, Any] = {"containers": [
+        {"name": container, "image": "nginx", "securityContext": {"privileged": True}}]}
+    if kind in QUIET_KINDS:
+        spec = {"data": "x"}
+    elif kind != "Pod":
+        spec = {"template": {"metadata": {"name": "pod"}, "spec": spec}}
+        spec = {"jobTemplate": {"spec": spec}} if kind == "CronJob" else spec
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "wname"}, "spec": spec}
+
+
+def unreadable(kind: str, how: str, shape: str = "block") -> str:
+    """A manifest of `kind` that checkov reads nothing of, written `how` (one of UNREADABLE):
+    a Helm placeholder in a value or a name, a broken second document, a tab-indented line, a
+    container name with a brace."""
+    text = render(workload(kind, "c{x}" if how == "brace-name" else "c"), shape)
+    if how == "helm-value":
+        return text.replace("nginx", '"{{ .Values.image }}"', 1)
+    if how == "helm-release":
+        return text.replace("wname", "{{ .Release.Name }}-w", 1)
+    if how == "bad-document":
+        return text + "---\nfoo: [\n"
+    if how == "tab":
+        return text.replace("\n  ", "\n\t", 1)
+    return text

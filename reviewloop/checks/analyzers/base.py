@@ -94,6 +94,14 @@ def run_tool(argv: Sequence[str], cwd: Path, timeout: float, *,
              ok_codes: Sequence[int] = (0, 1), env: Mapping[str, str] | None = None) -> str:
     """Run an analyzer's command and return its stdout; an exit code outside `ok_codes`
     (most linters exit 1 when they found something) is an AnalyzerError."""
+    return run_tool_logged(argv, cwd, timeout, ok_codes=ok_codes, env=env)[0]
+
+
+def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
+                    ok_codes: Sequence[int] = (0, 1), env: Mapping[str, str] | None = None
+                    ) -> tuple[str, str]:
+    """`run_tool`, and its stderr too: some tools say only in their log which of the files
+    they were given they skipped (zizmor)."""
     name = PurePosixPath(argv[0]).name if argv[1:2] != ["-m"] else argv[2]
     try:
         proc = subprocess.run(list(argv), check=False, cwd=cwd, capture_output=True, text=True,
@@ -106,7 +114,7 @@ def run_tool(argv: Sequence[str], cwd: Path, timeout: float, *,
     if proc.returncode not in ok_codes:
         said = (proc.stderr.strip() or proc.stdout.strip())[-OUTPUT_CHARS:]
         raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}")
-    return proc.stdout
+    return proc.stdout, proc.stderr
 
 
 def parse_json(text: str, tool: str) -> Any:

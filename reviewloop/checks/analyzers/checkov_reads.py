@@ -10,7 +10,12 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
 * Terraform (`.tf`, `.tf.json`, and OpenTofu's through their aliases): the report's
   `resource_count` counts every resource it parsed, with a check or without (a
   `random_id`); when it counts fewer than the `resource` blocks of the files it was given,
-  the files that declare resources and have no result were not read.
+  the files that declare resources and have no result were not read;
+* Kubernetes: checkov runs checks (a default namespace, a pod's security context) on every
+  workload it reads (a Pod, a Deployment, a Job…: `WORKLOADS`), so a manifest declaring one
+  with no result was not read. It skips a file quietly when it holds a Helm placeholder
+  (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
+  document), or when a name holds `{`; the reason says which (`_kubernetes`).
 
 Other frameworks' reports leave out a file with no check to run (a CloudFormation template
 of check-less resources has no report at all), so absence tells nothing there.
@@ -23,6 +28,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import yaml
+
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
@@ -31,6 +38,17 @@ from reviewloop.memo import compiled_on_first_use
 _resource = compiled_on_first_use(
     r'^[ \t]*resource[ \t]+("?)[\w-]+\1[ \t]+("?)[\w-]+\2[ \t]*\{', re.MULTILINE)
 _instruction = compiled_on_first_use(r"^[ \t]*[A-Za-z]", re.MULTILINE)
+# the kinds checkov has checks for that it runs on every one it reads (checked with checkov
+# 3: a minimal manifest of each gets results; a ConfigMap's or Service's only check can be
+# left out, and PodTemplate and DeploymentConfig ones got none)
+WORKLOADS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                       "ReplicationController", "Job", "CronJob"})
+# a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
+# an indented block of text), for a file YAML cannot parse
+_top_kind = compiled_on_first_use(
+    r"^[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?(\w+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+# what checkov takes for a Helm template, and skips (its kubernetes/parser/k8_yaml.py)
+_helm = compiled_on_first_use(r"\{\{-?\s*\.(?:Release|Values)\.")
 _DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
                "Dockerfile it reads: it did not read it (a byte that is not UTF-8?)")
 _TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer resources "
@@ -59,6 +77,8 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
     for path, kind in quiet.items():
         if kind == "dockerfile" and _instruction().search(_text(ctx, path)):
             ctx.not_read(path, _DOCKERFILE)
+        elif kind == "kubernetes" and (why := _kubernetes(path, _text(ctx, path))):
+            ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
                     if k == kind and p not in failed}
@@ -69,6 +89,48 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         for path, n in declared.items():
             if path in quiet and n:
                 ctx.not_read(path, _TERRAFORM.format(n=n))
+
+
+def _kubernetes(path: str, text: str) -> str | None:
+    """Why checkov, which reported nothing on the manifest `text`, did not read it; None
+    when the manifest declares no workload, of which its silence would say nothing."""
+    try:
+        documents = list(yaml.load_all(text, Loader=_LOADER))
+        broken = None
+    except yaml.YAMLError as exc:
+        documents = []
+        mark = getattr(exc, "problem_mark", None)
+        broken = f"{getattr(exc, 'problem', None) or 'a YAML error'}" + (
+            f", line {mark.line + 1}" if mark is not None else "")
+    kinds = _kinds(documents) if broken is None else set(_top_kind().findall(text))
+    workload = next((kind for kind in sorted(kinds) if kind in WORKLOADS), None)
+    if workload is None:
+        return None
+    said = f"checkov ran none of its checks on the {workload} it declares, which it runs " \
+           f"on every {workload} it reads: it did not read it"
+    if path.endswith((".yaml", ".yml")) and _helm().search(text):
+        return f"{said} (checkov skips a file holding a Helm placeholder, {{{{ .Values. or " \
+               f"{{{{ .Release.)"
+    if broken is not None:
+        return f"{said} (a YAML document in it does not parse: {broken}; checkov then " \
+               f"reads none of the file)"
+    return said
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _kinds(documents: list[Any]) -> set[str]:
+    """The kinds `documents` declare: each one's own, and those of a `List`'s items."""
+    kinds: set[str] = set()
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        kinds.add(str(document.get("kind")))
+        items = document.get("items")
+        if isinstance(items, list):
+            kinds.update(str(item.get("kind")) for item in items if isinstance(item, dict))
+    return kinds
 
 
 def _resources(text: str, kind: str) -> int:

@@ -6,12 +6,21 @@ checkov, in its own cached environment on first use (`provision.py`). Files are 
 Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`). It runs
 outside the reviewed tree (no `.hadolint.yaml` from it) with its ignore pragmas switched off.
 
+hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL` naming
+zsh, a script for another interpreter) had none of those checks, so the file is named as
+not read with the RUN lines (hadolint's own rules did run on it).
+
+hadolint names an instruction by its first line; a finding spans the whole instruction
+(`_ends`: its continuation lines, a heredoc's body), so `sudo` added on the third line of a
+RUN is a finding on the change, not one beside it.
+
 Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
 `warning`, `info` and `style` → nit.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,10 +32,12 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.checkov import is_dockerfile
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.shellcheck import REFUSED
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
@@ -35,6 +46,9 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
+UNCHECKED = f"SC{REFUSED}"  # shellcheck checked nothing of that RUN
+_escape = compiled_on_first_use(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+_heredoc = compiled_on_first_use(r"<<(-?)([\"']?)([A-Za-z_][\w-]*)\2")
 
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
@@ -93,18 +107,87 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
         if item.get("code") == PARSE_ERROR:  # hadolint read nothing else of the file
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
-    return [_finding(item, ctx) for item in report if item.get("code") != PARSE_ERROR
-            and repo_path(ctx.root, item["file"]) in given]
+    _unchecked_runs(report, ctx)
+    ends: dict[str, dict[int, int]] = {}
+    for path in {repo_path(ctx.root, item["file"]) for item in report} & given:
+        ends[path] = _ends(_lines(ctx, path))
+    return [_finding(item, ctx, ends[path]) for item in report if item.get("code") not in
+            (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given]
 
 
-def _finding(item: dict[str, Any], ctx: AnalyzerContext) -> Finding:
+def _lines(ctx: AnalyzerContext, path: str) -> list[str]:
+    try:
+        return under(ctx.root, path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _ends(lines: list[str]) -> dict[int, int]:
+    """The last line (from 1) of each instruction, by its first: a line ending in the escape
+    character (`\\`, or the `# escape=` directive's) goes on, over the comment and empty
+    lines Docker skips inside one, and a heredoc (`<<EOF`) runs to its terminator."""
+    escape = "\\"
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        if found := _escape().match(line):
+            escape = found[1]
+    ends: dict[int, int] = {}
+    index = 0
+    while index < len(lines):
+        start = index
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            index = _end(lines, index, escape)
+        ends[start + 1] = index + 1
+        index += 1
+    return ends
+
+
+def _end(lines: list[str], index: int, escape: str) -> int:
+    """The index of the last line of the instruction that starts at `index`."""
+    heredocs = []
+    while True:
+        heredocs += _heredoc().findall(lines[index])
+        if not lines[index].rstrip().endswith(escape):
+            break
+        index += 1
+        while index < len(lines) and (not lines[index].strip()
+                                      or lines[index].lstrip().startswith("#")):
+            index += 1
+        if index >= len(lines):
+            return len(lines) - 1
+    for dash, _, word in heredocs:
+        index += 1
+        while index < len(lines) and (lines[index].lstrip("\t") if dash else lines[index]) \
+                != word:
+            index += 1
+    return min(index, len(lines) - 1)
+
+
+def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:
+    """Name each file with a RUN shellcheck would not check (SC1071): half of what hadolint
+    checks in a RUN, its shell, was not checked there."""
+    lines: dict[str, list[str]] = {}
+    for item in report:
+        if item.get("code") == UNCHECKED:
+            lines.setdefault(repo_path(ctx.root, item["file"]), []).append(
+                str(item.get("line", "?")))
+    for path, where in lines.items():
+        ctx.not_read(path, f"shellcheck, which hadolint runs on each RUN, checked nothing of "
+                           f"the RUN at line {', '.join(where)} ({UNCHECKED}: ShellCheck only "
+                           "supports sh/bash/dash/ksh/'busybox sh' scripts); hadolint's own "
+                           "rules ran")
+
+
+def _finding(item: dict[str, Any], ctx: AnalyzerContext, ends: dict[int, int]) -> Finding:
     line = max(1, int(item.get("line") or 1))
     code = str(item["code"])
     wiki = f" See https://github.com/hadolint/hadolint/wiki/{code}" if code.startswith("DL") \
         else ""
     return Finding(
         severity=SEVERITY.get(str(item.get("level")), Severity.NIT),
-        file=repo_path(ctx.root, item["file"]), start_line=line, end_line=line,
+        file=repo_path(ctx.root, item["file"]), start_line=line,
+        end_line=max(line, ends.get(line, line)),
         title=short_title(item["message"]),
         rationale=f"hadolint {code}: {item['message']}{wiki}",
         confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=code)

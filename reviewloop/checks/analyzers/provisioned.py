@@ -19,7 +19,12 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, parse_json, run_tool
+from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
+    AnalyzerError,
+    parse_json,
+    run_tool_logged,
+)
 from reviewloop.checks.analyzers.provision import Tool, locate, unavailable
 from reviewloop.findings.schema import Finding
 
@@ -72,12 +77,19 @@ class ProvisionedAnalyzer(ABC):
         with tempfile.TemporaryDirectory(prefix=f"reviewloop-{self.name}-") as empty:
             cwd, at = (Path(empty), ctx.root) if self.isolated else (ctx.root, Path())
             given, aliases = self.staged(targets, at, Path(empty) / "view")
-            output = run_tool(self.command(executable, given, at), cwd, ctx.timeout,
-                              ok_codes=(0,), env=self.env)
+            output, log = run_tool_logged(self.command(executable, given, at), cwd,
+                                          ctx.timeout, ok_codes=(0,), env=self.env)
+            self.heard(log, given, at, ctx)
         for alias, real in sorted(aliases.items(), key=lambda a: -len(a[0])):
             # the report names a file the tool read under an alias by its own name
             output = output.replace(json.dumps(alias)[1:-1], json.dumps(real)[1:-1])
         return parse_json(output or self.no_output or "", self.name)
+
+    def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
+        """Name (`ctx.not_read`) each of the files `given` (under `at`) that the tool's
+        `log` (its stderr) shows it skipped, for a tool that says so only there. By default
+        its report tells."""
+        return None
 
     def staged(self, targets: Any, at: Path, scratch: Path) -> tuple[Any, dict[str, str]]:
         """The targets as the tool is given them, and {alias: real path} for each it is

@@ -53,6 +53,9 @@ CONFIDENCE = 0.7
 # shellcheck's note whenever its parser gave up: then it checked nothing else in the file
 # (src/ShellCheck/Parser.hs, `makeErrorFor`)
 PARSE_FAILED = 1072
+# its answer to a script for another shell or language (a zsh, fish, csh or python shebang):
+# "ShellCheck only supports sh/bash/dash/ksh/'busybox sh' scripts", and nothing else checked
+REFUSED = 1071
 _directive = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$",
                                    re.IGNORECASE)
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
@@ -155,21 +158,23 @@ class ShellcheckAnalyzer:
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
-        unparsed = {str(c["file"]) for c in comments if c.get("code") == PARSE_FAILED}
+        unparsed = {str(c["file"]) for c in comments
+                    if c.get("code") in (PARSE_FAILED, REFUSED)}
         for c in comments:
             if str(c["file"]) in unparsed and _syntax_error(c):
-                ctx.not_read(str(c["file"]), f"could not parse it (line "
-                                             f"{c.get('line', '?')}: SC{c.get('code')} "
-                                             f"{short_title(str(c.get('message', '')))})")
+                said = f"line {c.get('line', '?')}: SC{c.get('code')} " \
+                       f"{short_title(str(c.get('message', '')))}"
+                ctx.not_read(str(c["file"]), f"did not check it ({said})"
+                             if c.get("code") == REFUSED else f"could not parse it ({said})")
         return [_finding(c, ctx, self.name) for c in comments
                 if (f"SC{c.get('code')}" in SECURITY) is self.security
                 and not (str(c["file"]) in unparsed and _syntax_error(c))]
 
 
 def _syntax_error(comment: dict[str, Any]) -> bool:
-    """An SC1xxx error (`SC1073 Couldn't parse this …`): in a file shellcheck could not
-    parse, why; in one it did parse (`SC1035` a missing space, `SC1017` a carriage return),
-    a finding like any other."""
+    """An SC1xxx error (`SC1073 Couldn't parse this …`, `SC1071` another shell's script): in
+    a file shellcheck could not parse or would not check, why; in one it did parse (`SC1035`
+    a missing space, `SC1017` a carriage return), a finding like any other."""
     code = comment.get("code")
     return isinstance(code, int) and 1000 <= code < 2000 and comment.get("level") == "error"
 

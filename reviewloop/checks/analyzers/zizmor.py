@@ -15,10 +15,17 @@ marks High as an error). One exception, for what the change did not introduce: a
 `unpinned-uses` on a `uses:` line whose action the change also removed unpinned (a routine
 version bump, `@v4` → `@v5`) was there before the change, and is at most should_fix: the
 review asks to pin it, it does not block the bump.
+
+A file zizmor cannot parse (a UTF-8 BOM, which it takes for a second YAML document; broken
+YAML) is skipped with a warning that does not name it, and when another file was given the
+run goes on and exits 0; its log names each file it audited (`completed PATH`, at its
+default level, which `RUST_LOG` would change: it is set), so a file given and not named
+there is not read (`Zizmor.heard`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +49,9 @@ SEVERITY = {"High": Severity.MUST_FIX, "Medium": Severity.SHOULD_FIX}
 _uses = compiled_on_first_use(r"^\s*-?\s*uses:\s*['\"]?([^@\s'\"]+)@([^\s'\"#]+)")
 _full_sha = compiled_on_first_use(r"^[0-9a-f]{40}$")
 CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
+LOG_ENV = {"RUST_LOG": "info"}  # its log at the level that names each file it audited
+_completed = compiled_on_first_use(r"\bcompleted (.+)$", re.MULTILINE)
+_warned = compiled_on_first_use(r"\bWARN\b.*?: (failed to [^\n]+)$", re.MULTILINE)
 _files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
 
 
@@ -66,6 +76,7 @@ class Zizmor(ProvisionedAnalyzer):
     markers = MARKERS
     config_files = CONFIG_FILES
     tool = TOOL
+    env = LOG_ENV
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return workflow_files(ctx)
@@ -79,6 +90,16 @@ class Zizmor(ProvisionedAnalyzer):
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
+
+    def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
+        """Each file given that zizmor's log does not say it completed was skipped: its
+        warning (`failed to parse input: …`) does not say which file it is about."""
+        audited = {line.rstrip("\r") for line in _completed().findall(log)}
+        warned = "; ".join(dict.fromkeys(_warned().findall(log)))
+        for path in given:
+            if str(under(at, path)) not in audited:
+                ctx.not_read(path, "zizmor's log does not name it as audited: it skipped it"
+                             + (f" (it warned: {warned})" if warned else ""))
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
