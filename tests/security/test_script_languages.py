@@ -85,6 +85,7 @@ def test_a_review_reads_each_with_its_languages_analyzers(
     found = {(e["finding"]["file"], e["finding"]["rule"]) for e in report["ledger"]["entries"]}
     assert (f"bin/deploy{suffix}", "B602") in found, found
     assert (f"home/{start_up}", "SC2115") in found, found
+    assert (f"home/{start_up}", "SC2148") not in found  # it never has a shebang
     rows = {row["path"]: row for row in report["health"]["files"]}
     assert any(a.startswith("shellcheck") for a in rows[f"home/{start_up}"]["analysed_by"])
     assert report["health"]["complete"] is True, report["verdict"]

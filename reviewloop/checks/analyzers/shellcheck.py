@@ -38,7 +38,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.languages import SHELL
+from reviewloop.git.languages import SHELL, SHELL_FILES
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
@@ -53,6 +53,7 @@ CONFIDENCE = 0.7
 # shellcheck's note whenever its parser gave up: then it checked nothing else in the file
 # (src/ShellCheck/Parser.hs, `makeErrorFor`)
 PARSE_FAILED = 1072
+NO_SHEBANG = 2148  # "Tips depend on target shell and yours is unknown"
 # its answer to a script for another shell or language (a zsh, fish, csh or python shebang):
 # "ShellCheck only supports sh/bash/dash/ksh/'busybox sh' scripts", and nothing else checked
 REFUSED = 1071
@@ -168,7 +169,15 @@ class ShellcheckAnalyzer:
                              if c.get("code") == REFUSED else f"could not parse it ({said})")
         return [_finding(c, ctx, self.name) for c in comments
                 if (f"SC{c.get('code')}" in SECURITY) is self.security
-                and not (str(c["file"]) in unparsed and _syntax_error(c))]
+                and not (str(c["file"]) in unparsed and _syntax_error(c))
+                and not _start_up_file_without_shebang(c)]
+
+
+def _start_up_file_without_shebang(comment: dict[str, Any]) -> bool:
+    """SC2148 ("add a shebang") on a file a shell runs by its name (`.bashrc`, `.envrc`),
+    which never has one: shellcheck then reads it as bash, as those shells do."""
+    return comment.get("code") == NO_SHEBANG \
+        and PurePosixPath(str(comment["file"])).name in SHELL_FILES
 
 
 def _syntax_error(comment: dict[str, Any]) -> bool:
