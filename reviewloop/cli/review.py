@@ -12,7 +12,7 @@ from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.cli import ui
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
 from reviewloop.cli.terminal import terminal
-from reviewloop.errors import ExitCode, UserInputError, is_disk_full
+from reviewloop.errors import DiskFull, ExitCode, UserInputError, is_disk_full
 from reviewloop.git.names import printable
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports import formats
@@ -28,7 +28,13 @@ if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
 
 def prepare_outputs(options: ReviewOptions) -> None:
     """Create the folders --output and --sarif write into (as ruff does), before the review,
-    so a path that cannot be written is refused before any work rather than after it."""
+    so a path that cannot be written is refused before any work rather than after it, as
+    are both naming one file (the SARIF would overwrite the report)."""
+    if options.output is not None and options.sarif is not None \
+            and os.path.realpath(options.output) == os.path.realpath(options.sarif):
+        raise UserInputError(f"--output and --sarif both name {options.output}",
+                             where=str(options.output),
+                             fix="give --sarif a file of its own, e.g. reviewloop.sarif")
     for flag, path in (("--output", options.output), ("--sarif", options.sarif)):
         if path is None:
             continue
@@ -150,11 +156,15 @@ def _writing(flag: str, path: Path | None, write: Callable[[], object]) -> None:
     try:
         write()
     except OSError as exc:
-        if path is None or is_disk_full(exc):
+        if path is None:
             raise
+        saved = "the review is saved: `reviewloop report` shows it again"
+        if is_disk_full(exc):  # not `resume`'s advice: a review has no run to continue
+            raise DiskFull(f"the disk is full writing {flag} {path}", where=str(path),
+                           fix=f"free space on that disk (`df -h` shows it); {saved}") from None
         raise UserInputError(f"cannot write {flag} {path}: {exc.strerror or exc}",
-                             where=str(path), fix=f"give {flag} a file you can write; the "
-                             "review is saved: `reviewloop report` shows it again") from None
+                             where=str(path), fix=f"give {flag} a file you can write; {saved}") \
+            from None
 
 
 def _write(data: bytes, output: Path | None) -> None:

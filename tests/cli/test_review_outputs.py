@@ -76,3 +76,26 @@ def test_a_report_file_the_os_refuses_is_the_users_error_not_a_bug(tmp_path: Pat
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"cannot use {flag} {long}: File name too long" in " ".join(done.stderr.split())
     assert done.stdout == ""
+
+
+def test_output_and_sarif_naming_one_file_are_refused_before_the_review(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    (tmp_path / "keep").mkdir()
+    for output, sarif in (("r.out", "r.out"), ("r.out", "./sub/../r.out"),
+                          (str(tmp_path / "keep/r"), "../keep/r")):
+        done = review(root, "--output", output, "--sarif", sarif)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "--output and --sarif both name" in " ".join(done.stderr.split())
+        assert done.stdout == ""  # refused before the review
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_under_the_report_advises_report_not_resume(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    done = review(root, "--format", "json", "--output", "/dev/full")
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = " ".join(done.stderr.split())
+    assert "the disk is full writing --output /dev/full" in said
+    assert "`reviewloop report` shows it again" in said and "resume" not in said
