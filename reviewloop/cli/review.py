@@ -96,7 +96,18 @@ def scope_paths(root: Path, given: Sequence[Path], refs: Sequence[str | None]) -
                                  fix="name a file or folder of the repository (or of the "
                                      "change's base)")
         scoped.append(relative)
+        if os.path.islink(full) and os.path.isdir(full):  # a link to a folder: the link
+            # itself (a change to it), and the folder it leads to, as `ls linkdir/` lists it
+            scoped += _inside(Path(os.path.realpath(full)), top)
     return tuple(dict.fromkeys(scoped))
+
+
+def _inside(path: Path, top: Path) -> list[str]:
+    """`path` relative to the repository `top`, or none when it lies outside."""
+    try:
+        return [path.relative_to(top).as_posix() if path != top else ""]
+    except ValueError:
+        return []
 
 
 def _in_refs(repo: Repository | None, path: str, refs: Sequence[str | None]) -> bool:

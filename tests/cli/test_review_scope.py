@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
 
@@ -86,3 +87,22 @@ def test_a_missing_path_or_one_outside_the_repository_is_refused_first(
     outside = review(root, str(tmp_path))
     assert outside.returncode == 2
     assert f"{tmp_path}: outside the repository" in " ".join(outside.stderr.split())
+
+
+def test_a_link_to_a_folder_scopes_the_folder_it_leads_to(tmp_path: Path) -> None:
+    """`review linkdir` with `linkdir -> src`: the changes under src, as `ls linkdir/`
+    shows them (and a change to the link itself); not "nothing to review"."""
+    root = _project(tmp_path)
+    (root / "linkdir").symlink_to("src")
+    (root / "deep").mkdir()
+    (root / "deep" / "up").symlink_to("../src")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "links")
+    (root / "src" / "calc.py").write_text(f'TOKEN = "{TOKEN}"\n')
+    (root / "app.py").write_text("VALUE = 2\n")
+    for path in ("linkdir", "linkdir/", "deep/up"):
+        done = review(root, "--format", "json", path)
+        assert done.returncode == 1, done.stdout[-500:] + done.stderr[-2000:]
+        report = json.loads(done.stdout)
+        assert {f["file"] for f in report["findings"]["remaining"]} >= {"src/calc.py"}
+        assert any(s.startswith("app.py: out of scope") for s in report["skipped"])
