@@ -45,6 +45,7 @@ from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition, scope_of
 from reviewloop.review.introduced import BaseTree, marked
 from reviewloop.review.readable import Readability
+from reviewloop.review.retyped import retyped
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         if folders is not None:  # an IaC analyzer: what the change introduced counts too
             found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer.run,
                            base, folders(own))
+        found = retyped(found, own)  # a file the change made Python: all of it is new
         if (breaks := declared(analyzer)) is not None:
             for path in other_line_breaks(own, wanted, breaks):
                 own.not_read(path, line_breaks.REASON)

@@ -1,0 +1,64 @@
+"""Findings on a file the change made code of another language.
+
+A change that renames `tool.txt` to `tool.py`, or adds `#!/usr/bin/env python3` atop an
+extensionless file, writes one line and makes every other line code of a language, read
+by that language's analyzers for the first time. Their findings on the lines it did not
+write are the change's all the same: before it, nothing ran them as that language. Such a
+finding is `introduced` (inside the change, `findings.rounds.outside_reason`), with a note
+saying why. A file's language before the change is its old name's, or its old first
+line's shebang (`git.languages.language`), read back from the diff (`git.reverse`).
+"""
+
+from __future__ import annotations
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import FileDiff, FileStatus
+from reviewloop.git.languages import language
+from reviewloop.git.names import under
+from reviewloop.git.reverse import base_text
+
+NOTE = (" The change made its file {now} (it was {before}): every line of it is new to "
+        "{now}'s analyzers, though this one lies on none of the lines the change wrote.")
+
+
+def retyped(found: list[Finding], ctx: AnalyzerContext) -> list[Finding]:
+    """`found`, each finding on a file whose language the change changed marked
+    `introduced` (see the module)."""
+    notes: dict[str, str | None] = {}
+    for finding in found:
+        if not finding.introduced and finding.file not in notes:
+            notes[finding.file] = _note(ctx, finding.file)
+    if not any(notes.values()):
+        return found
+    return [f.model_copy(update={"introduced": True, "rationale": f.rationale + note})
+            if not f.introduced and (note := notes.get(f.file)) else f for f in found]
+
+
+def _note(ctx: AnalyzerContext, path: str) -> str | None:
+    diff = ctx.changes.file(path)
+    if diff is None or diff.status in (FileStatus.ADDED, FileStatus.DELETED) or diff.binary:
+        return None  # an added file is the change's whole: no line of it is outside
+    now = ctx.language(path)
+    before = _base_language(ctx, diff)
+    if now == before or now is None:
+        return None
+    return NOTE.format(now=now, before=before or "no language an analyzer reads")
+
+
+def _base_language(ctx: AnalyzerContext, diff: FileDiff) -> str | None:
+    old = diff.old_path or diff.path
+    if 1 not in diff.added_lines and 0 not in diff.removals:  # its first line as it was
+        return language(old, _first_line(_read(ctx, diff.path)))
+    return language(old, _first_line(base_text(_read(ctx, diff.path), diff)))
+
+
+def _read(ctx: AnalyzerContext, path: str) -> str | None:
+    try:
+        return under(ctx.root, path).read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+
+
+def _first_line(text: str | None) -> bytes:
+    return (text or "").split("\n", 1)[0].encode("utf-8", "surrogateescape") + b"\n"
