@@ -131,7 +131,15 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
     if not times:
         return None
     _, name, folder = max(times, key=lambda t: t[0])
-    return _review(folder, []) if folder is not None else _task_run(settings, root, name)
+    if folder is None:
+        return _task_run(settings, root, name)
+    problems: list[str] = []  # the newest is damaged: said, not taken for "none yet"
+    review = _review(folder, problems)
+    if review is None:
+        raise UserInputError(problems[0], where=str(folder / SUMMARY),
+                             fix=f"`reviewloop report RUN` shows another (`reviewloop runs` "
+                                 f"lists them); remove {folder} to drop this one")
+    return review
 
 
 def _task_runs(settings: Settings, root: Path, problems: list[str]) -> Iterator[StoredRun]:
