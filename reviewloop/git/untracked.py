@@ -22,6 +22,9 @@ _GENERATED_DIRS = {
     ".nox": "nox environments", ".mypy_cache": "a tool's cache",
     ".pytest_cache": "a tool's cache", ".ruff_cache": "a tool's cache"}
 _UNTRACKED = "untracked, left out of the review"
+# build output's usual folder names that a package of source may have as well: it is one
+# when it holds an `__init__.py` (setuptools' and hatch's build/ and dist/ never do)
+_SOURCE_NAMES = frozenset({"build", "dist"})
 
 
 class SkippedPath(BaseModel):
@@ -48,6 +51,8 @@ def untracked_reason(root: Path, path: str) -> str | None:
             return f"a conda environment, {_UNTRACKED}"
         if os.path.lexists(full / ".git"):  # git adds none of its files, at most a link
             return f"a git repository of its own, {_UNTRACKED}"
+        if name in _SOURCE_NAMES and (full / "__init__.py").is_file():
+            return None  # a Python package called `build`: source, whatever its name
         if name in _GENERATED_DIRS or name.endswith(".egg-info"):
             return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
         return None
