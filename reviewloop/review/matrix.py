@@ -42,10 +42,15 @@ CHECK = "changed-files"  # the row of the files no analyzer could be given
 _NOT_FOUND = "not in the reviewed tree under the name the diff gives"
 _NO_LINES = ("git shows none of its lines (it took the file for binary), so nothing found in "
              "it can be placed on the change")
-_RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: what an analyzer "
-                      "finds in it lies on no line of the change")
+_RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: the diff shows "
+                      "none of its code, so no model reviewer read it (its analyzers' findings "
+                      "count: the file is new {language})")
 _LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {language} analyzer "
                    "reads {target} under its own name; give the code a {language} name")
+_SUBPROJECT = "Subproject commit "
+_SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
+              "not in this change's diff and were not reviewed (review them in the "
+              "submodule's own repository)")
 _LINK = re.compile(r"^(?:new file )?mode 120000$", re.MULTILINE)
 # a symlink (mode 120000) or a submodule (160000): no file content to analyse
 _NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000$",
@@ -70,12 +75,22 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     a file; only a file over the ceiling or diffed as binary is looked at further."""
     readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
-    files = [f for f in written if not _not_a_file(_header(f.text))]
+    modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
+    files = [f for f in written if f.path not in modules and not _not_a_file(_header(f.text))]
     gaps = {f.path: why for f in files if (why := _gap(readable, f)) is not None}
     links = {f.path: why for f in written if (why := _link_into_code(f)) is not None}
     return Health(kind="analyzer", name=CHECK, status="ok",
-                  files=tuple(dict.fromkeys((*(f.path for f in files), *links))),
-                  unread={**gaps, **links})
+                  files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
+                  unread={**gaps, **links, **modules})
+
+
+def _submodule(diff: FileDiff) -> str | None:
+    """A submodule the change points at another commit (or adds): what that commit brings
+    is code the project runs, and none of it is in this diff."""
+    added = diff.added[0].text if len(diff.added) == 1 else ""
+    if not added.startswith(_SUBPROJECT) or "160000" not in _header(diff.text):
+        return None
+    return _SUBMODULE.format(commit=added.removeprefix(_SUBPROJECT).strip()[:12])
 
 
 def _gap(readable: Readability, diff: FileDiff) -> str | None:
