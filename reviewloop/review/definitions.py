@@ -266,7 +266,7 @@ def _kiro_reviewers(root: Path, reviewers: Sequence[str], builtins: frozenset[st
     used: list[AgentDefinition] = []
     skipped: list[Skipped] = []
     for path in _json_files(root / KIRO_AGENTS_DIR):
-        name = _peek_name(path)
+        name = _peek_name(confine_agents_dir(path, root, where=str(KIRO_AGENTS_DIR)))
         if name in builtins or name.startswith(REVIEWER_PREFIX) or name in reviewers:
             used.append(load_file(path, origin="kiro", root=root))
         else:

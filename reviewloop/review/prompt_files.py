@@ -67,8 +67,12 @@ def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
             fix="point \"prompt\" at a Markdown file with the reviewer's instructions")
 
 
-def confine_agents_dir(path: Path, root: Path) -> Path:
-    """`path` (an `agents_dirs` folder or a file in one) if it resolves, symlinks followed,
+_AGENTS_DIRS = '"agents_dirs" setting'
+
+
+def confine_agents_dir(path: Path, root: Path, where: str = _AGENTS_DIRS) -> Path:
+    """`path` (an `agents_dirs` folder, a file in one, or one of `.kiro/agents`: `where`) if
+    it resolves, symlinks followed,
     inside the repository or the user's config folder, as a `file://` prompt must: every
     file there is read as a reviewer whose prompt goes to a model, and a file that is not
     one is quoted in the error."""
@@ -79,6 +83,8 @@ def confine_agents_dir(path: Path, root: Path) -> Path:
     via = " (through a symlink)" if real != Path(os.path.abspath(path)) else ""
     raise AgentDefinitionError(
         f"{path} resolves outside the repository and the user's config "
-        f"folder{via}: {real}", where='"agents_dirs" setting',
+        f"folder{via}: {real}", where=where,
         fix=f"keep the reviewers in a folder inside the repository (e.g. .reviewloop/agents) "
-            f'or in {user_config_dir()}, and name that folder in "agents_dirs"')
+            f'or in {user_config_dir()}, and name that folder in "agents_dirs"'
+        if where == _AGENTS_DIRS else "keep the reviewer's file itself in the repository "
+                                      "(a copy, not a link out of it)")

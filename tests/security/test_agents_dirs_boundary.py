@@ -98,3 +98,23 @@ def test_review_refuses_an_outside_folder_with_exit_2(tmp_path, capsys, monkeypa
     code, _, err = run_cli(capsys, "agents")
     assert code == 2 and "agents_dirs" in err and "fix:" in err
     assert "review-outside" not in err and SECRET_KEY not in err
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.sampled_from(("agent.json", "settings.json")), relative=st.booleans())
+def test_a_kiro_agent_file_linked_out_is_refused(tmp_path_factory, monkeypatch, target,
+                                                 relative):
+    """`.kiro/agents/x.json` linking out of the repository: refused, its content unread."""
+    base = tmp_path_factory.mktemp("kiro")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg"))
+    _outside(base)
+    root = base / "repo"
+    (root / ".kiro" / "agents").mkdir(parents=True)
+    (root / ".kiro" / "agents" / "review-x.json").symlink_to(
+        Path("../../..") / target if relative else base / target)
+    with pytest.raises(AgentDefinitionError) as raised:
+        load_agents(root)
+    text = f"{raised.value} {raised.value.where} {raised.value.fix}"
+    assert ".kiro/agents" in text and "outside the repository" in text
+    assert SECRET_KEY not in text and "OUTSIDE-PROMPT-CANARY" not in text
