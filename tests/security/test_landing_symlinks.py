@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.agent.workspace import Workspace
-from reviewloop.errors import ExitCode
+from reviewloop.errors import ExitCode, SpecError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.git import nofollow
 from reviewloop.git import worktrees as worktree
@@ -258,7 +258,8 @@ def test_the_spec_tick_is_never_written_through_a_symlinked_spec(tmp_path: Path,
     os.symlink(outside, root / "docs")  # the model's work: docs/ now leads outside
     write(root, "app.py", "VALUE = 1\n")
     repo = open_repository(root)
-    with pytest.raises(SymlinkInPath) as refused:
+    # refused reading the spec (`spec.loader.confined`), else writing the tick (landing)
+    with pytest.raises((SpecError, SymlinkInPath)) as refused:
         commit_change(repo, Workspace(root=root), root / "docs" / "todo-spec.md", (),
                       TouchedFiles(created=("app.py",)),
                       CommitFacts(run_id="r1", task_id="1", ledger=Ledger(), rounds=1,

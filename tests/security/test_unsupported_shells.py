@@ -19,8 +19,9 @@ from tests.support.analyzers import Repo, agent
 pytestmark = pytest.mark.pypi
 
 # the interpreters shellcheck answers SC1071 for (an unknown one, `node`, is SC1008 and
-# checked as sh)
-REFUSED = ("zsh", "fish", "csh", "tcsh", "python", "python3", "perl", "ruby", "awk")
+# checked as sh), of languages reviewloop has no analyzer of: a `.sh` file whose shebang
+# names Python is Python (`git.languages.language`) and never reaches shellcheck
+REFUSED = ("zsh", "fish", "csh", "tcsh", "perl", "ruby", "awk")
 CHECKED = ("sh", "bash", "dash", "ksh")
 BODY = "rm -rf /$X\neval $1\n"
 

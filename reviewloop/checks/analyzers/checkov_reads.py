@@ -28,8 +28,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
@@ -94,8 +92,11 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
 def _kubernetes(path: str, text: str) -> str | None:
     """Why checkov, which reported nothing on the manifest `text`, did not read it; None
     when the manifest declares no workload, of which its silence would say nothing."""
+    import yaml  # ~13 ms, and only for a manifest checkov was silent on
+
     try:
-        documents = list(yaml.load_all(text, Loader=_LOADER))
+        documents = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader",
+                                                            yaml.SafeLoader)))
         broken = None
     except yaml.YAMLError as exc:
         documents = []
@@ -115,9 +116,6 @@ def _kubernetes(path: str, text: str) -> str | None:
         return f"{said} (a YAML document in it does not parse: {broken}; checkov then " \
                f"reads none of the file)"
     return said
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _kinds(documents: list[Any]) -> set[str]:
