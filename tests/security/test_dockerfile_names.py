@@ -11,7 +11,6 @@ generated names, each of which must get the findings a plain `Dockerfile` gets."
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +26,8 @@ STEMS = ("Dockerfile", "dockerfile", "Containerfile", "containerfile")
 WORD = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
 IMAGE = b"FROM ubuntu:latest\nRUN apt-get update\n"  # hadolint DL3007, checkov CKV_DOCKER_7
 PAYLOAD = b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+
+pytestmark = pytest.mark.usefixtures("iac_env")
 
 
 @st.composite
@@ -85,11 +86,6 @@ def _rules(report: dict, path: str) -> set[str]:
     return {e["finding"]["rule"] for e in report["ledger"]["entries"]
             if e["finding"]["file"] == path}
 
-
-@pytest.fixture(autouse=True)
-def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
-    return iac_tools
 
 
 @pytest.mark.pypi

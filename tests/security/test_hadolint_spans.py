@@ -58,18 +58,13 @@ def test_a_finding_spans_its_whole_instruction(made: tuple[list[str], int, int])
         (first - 1, first - 1), (first, last), (last + 1, last + 1)], lines
 
 
-@pytest.fixture
-def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
-    return iac_tools
-
 
 @pytest.mark.pypi
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(1, 4), st.integers(1, 4))
 def test_sudo_added_on_a_continuation_line_is_on_the_change(
-        iac: Path, steps: int, at: int) -> None:
+        iac_env: Path, steps: int, at: int) -> None:
     at = min(at, steps)
     before = ["FROM debian:12", "USER app", "RUN apt-get update \\"]
     before += [f"    && echo step{i} \\" for i in range(1, steps + 1)]

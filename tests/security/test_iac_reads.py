@@ -18,7 +18,7 @@ from tests.support.iac_shapes import IacFile, iac_files
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
-pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.usefixtures("iac_env"), pytest.mark.pypi, pytest.mark.timeout(900)]
 
 OPEN_SSH = b"""resource "aws_security_group" "ssh" {
   name = "open-ssh"
@@ -31,11 +31,6 @@ OPEN_SSH = b"""resource "aws_security_group" "ssh" {
 }
 """
 
-
-@pytest.fixture(autouse=True)
-def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
-    return iac_tools
 
 
 def _review(tmp_path: Path, files: dict[str, bytes]) -> tuple[int, dict[str, Any]]:

@@ -5,14 +5,13 @@ incomplete; in every mode. Generated: added or moved x head / staged / working t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
-from tests.support.review_cli import review
+from tests.support.review_cli import MODES, reviewed_in
 
 PAYLOAD = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 FILE_URLS = ("-c", "protocol.file.allow=always")  # a submodule from a local path
@@ -26,7 +25,7 @@ def _library(tmp_path: Path) -> Path:
     return lib
 
 
-@pytest.mark.parametrize("mode", ["head", "staged", "working"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("how", ["added", "moved"])
 def test_a_submodule_the_change_moves_is_named_not_reviewed(tmp_path: Path, how: str,
                                                             mode: str) -> None:
@@ -42,16 +41,7 @@ def test_a_submodule_the_change_moves_is_named_not_reviewed(tmp_path: Path, how:
     if how == "added":
         git(root, *FILE_URLS, "submodule", "add", "-q", str(lib), "vendor/lib")
     git(root / "vendor" / "lib", "checkout", "-q", last)
-    args: tuple[str, ...] = ()
-    if mode != "working":
-        git(root, "add", "-A")
-        args = ("--staged",)
-    if mode == "head":
-        git(root, "commit", "-qm", "bump")
-        args = ("--base", "main", "--head", "feature")
-    done = review(root, *args, "--fail-on", "never", "--json")
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = reviewed_in(root, mode)
     rows = {row["path"]: row for row in report["health"]["files"]}
     assert any(f"a submodule, now at commit {last[:12]}" in why
                for why in rows["vendor/lib"]["not_read"]), rows

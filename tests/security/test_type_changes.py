@@ -7,7 +7,6 @@ is named as a link whose target is not read."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -16,11 +15,10 @@ import pytest
 from reviewloop.git.diff import FileStatus, parse_diff
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
-from tests.support.review_cli import review
+from tests.support.review_cli import MODES, reviewed_in
 
 PAYLOAD = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
 KINDS = [("link", "file"), ("file", "link"), ("link", "link")]
-MODES = ["head", "staged", "working"]
 
 
 def _make(root: Path, kind: str, target: str) -> None:
@@ -33,21 +31,6 @@ def _make(root: Path, kind: str, target: str) -> None:
         path.write_text(PAYLOAD)
 
 
-def _reviewed(root: Path, mode: str) -> dict:
-    """The JSON report of the change on branch `feature`, reviewed in `mode`: the working
-    tree as it is, the index (all of it staged), or the commit of it against `main`."""
-    args: tuple[str, ...] = ()
-    if mode != "working":
-        git(root, "add", "-A")
-        args = ("--staged",)
-    if mode == "head":
-        git(root, "commit", "-qm", "after")
-        args = ("--base", "main", "--head", "feature")
-    done = review(root, *args, "--json", "--fail-on", "never")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)
-
-
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("before", "after"), KINDS)
 def test_a_type_change_is_reviewed_as_what_the_path_now_is(
@@ -58,7 +41,7 @@ def test_a_type_change_is_reviewed_as_what_the_path_now_is(
     git(root, "commit", "-qm", "before")
     git(root, "checkout", "-qb", "feature")
     _make(root, after, "other.txt")
-    report = _reviewed(root, mode)
+    report = reviewed_in(root, mode)
     assert report["files"]["modified"] == ["app.py"], report["files"]
     flagged = {f["file"] for f in report["findings"]["remaining"] if f["rule"] == "B602"}
     if after == "file":
@@ -94,7 +77,7 @@ def test_files_in_a_folder_that_took_a_files_place_are_reviewed(
     inner = root.joinpath("app.py", *(f"d{n}" for n in range(depth - 1)), "mod.py")
     inner.parent.mkdir(parents=True)
     inner.write_text(PAYLOAD)
-    report = _reviewed(root, mode)
+    report = reviewed_in(root, mode)
     name = inner.relative_to(root).as_posix()
     assert report["files"]["created"] == [name], report["files"]
     assert {f["file"] for f in report["findings"]["remaining"] if f["rule"] == "B602"} == {

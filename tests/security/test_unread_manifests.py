@@ -73,11 +73,6 @@ def test_a_workload_only_named_inside_another_kind_is_not_taken_for_one(
         assert _silent(Path(scratch), {"m.yaml": render(data, shape)}) == {}
 
 
-@pytest.fixture
-def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
-    return iac_tools
-
 
 @pytest.mark.pypi
 @pytest.mark.timeout(900)
@@ -87,7 +82,7 @@ def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 min_size=3, max_size=3),
        st.sampled_from(WORKLOADS), st.sampled_from(QUIET_KINDS))
 def test_a_manifest_checkov_did_not_read_keeps_the_review_incomplete(
-        iac: Path, broken: list[tuple[str, str]], readable: str, quiet: str) -> None:
+        iac_env: Path, broken: list[tuple[str, str]], readable: str, quiet: str) -> None:
     files = {f"k8s/b{i}.yaml": unreadable(kind, how) for i, (kind, how) in enumerate(broken)}
     files |= {"k8s/ok.yaml": render(workload(readable), "block"),
               "k8s/quiet.yaml": unreadable(quiet, "bad-document")}

@@ -49,18 +49,13 @@ def test_a_script_shellcheck_refuses_is_named_as_not_read(
                 assert "ok.sh" in {f.file for f in report.findings}
 
 
-@pytest.fixture
-def iac(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
-    return iac_tools
-
 
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(("zsh", "fish", "csh", "tcsh")), st.sampled_from(CHECKED),
        st.integers(1, 3))
 def test_runs_hadolint_s_shellcheck_refuses_are_named_by_line(
-        iac: Path, refused: str, checked: str, runs: int) -> None:
+        iac_env: Path, refused: str, checked: str, runs: int) -> None:
     """hadolint's own rules still ran (DL3004 on `sudo`): the file is named for the RUNs its
     shellcheck did not check, whose lines the reason lists."""
     head = "FROM debian:12\nUSER app\n"

@@ -33,6 +33,14 @@ def iac_tools() -> Path:
 
 
 @pytest.fixture
+def iac_env(iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`iac_tools` as this test's REVIEWLOOP_TOOLS_DIR: its reviews run that checkov and
+    hadolint."""
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(iac_tools))
+    return iac_tools
+
+
+@pytest.fixture
 def first_use_tools(monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared cache, installed by a review's own first use when nothing has installed it
     yet (online, no analyzer on PATH, a wait long enough for a loaded machine)."""

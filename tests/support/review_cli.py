@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 from tests.support import warm_cli
+from tests.support.gitutil import git
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
 from tests.support.repos import init_repo
 
@@ -20,3 +22,22 @@ def review(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def repo(tmp_path: Path) -> Path:
     return init_repo(tmp_path / "r", {"app.py": "VALUE = 1\n"})
+
+
+MODES = ("head", "staged", "working")
+
+
+def reviewed_in(root: Path, mode: str) -> dict:
+    """The JSON report of the change on branch `feature`, reviewed in `mode` (one of
+    `MODES`): the working tree as it is, the index (all of it staged), or the commit of it
+    against `main`. Exit 0 expected (`--fail-on never`)."""
+    args: tuple[str, ...] = ()
+    if mode != "working":
+        git(root, "add", "-A")
+        args = ("--staged",)
+    if mode == "head":
+        git(root, "commit", "-qm", "after")
+        args = ("--base", "main", "--head", "feature")
+    done = review(root, *args, "--json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
