@@ -81,3 +81,18 @@ def test_a_review_fails_the_gate_on_a_name(tmp_path_factory, token: str, place: 
     assert [g["passed"] for g in report["gates"] if g["name"] == "secrets"] == [False]
     assert any(f["file"] == path and f["title"].endswith("in the file's name")
                for f in report["findings"]["remaining"]), report["findings"]["remaining"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(names=st.lists(st.one_of(TOKENS, st.text(ALNUM + "_-", min_size=1, max_size=30)),
+                      min_size=1, max_size=8, unique=True),
+       folders=st.lists(st.sampled_from(("", "a/", "deep/er/")), min_size=8, max_size=8))
+def test_many_names_scanned_at_once_are_each_as_alone(names: list[str],
+                                                      folders: list[str]) -> None:
+    """A change's new names are scanned together (one scan, not one a file): each name's
+    hits are those a scan of it alone gives, on it and on no neighbour."""
+    paths = [f"{folder}{name}.txt" for folder, name in zip(folders, names, strict=False)]
+    hits = scan_changes(parse_diff("".join(_diff(path, "added") for path in paths)))
+    for path in paths:
+        named = sorted(h.rule for h in hits if h.path == path)
+        assert named == sorted(h.rule for h in scan_text(path)), path
