@@ -41,6 +41,16 @@ _instruction = compiled_on_first_use(r"^[ \t]*[A-Za-z]", re.MULTILINE)
 # left out, and PodTemplate and DeploymentConfig ones got none)
 WORKLOADS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                        "ReplicationController", "Job", "CronJob"})
+# CloudFormation resource types checkov runs checks on whenever it reads one (checked with
+# checkov 3: a resource of each with no properties gets results)
+CHECKED_TYPES = frozenset(f"AWS::{t}" for t in (
+    "S3::Bucket", "EC2::SecurityGroup", "EC2::Instance", "EC2::Volume", "IAM::Role",
+    "IAM::Policy", "Lambda::Function", "RDS::DBInstance", "DynamoDB::Table", "SQS::Queue",
+    "SNS::Topic", "ECR::Repository", "KMS::Key", "ElasticLoadBalancingV2::LoadBalancer",
+    "Logs::LogGroup"))
+_cfn_type = compiled_on_first_use(r"Type[\"']?\s*:\s*[\"']?(AWS::\w+::\w+)")
+_CLOUDFORMATION = ("checkov ran none of its checks on the {type} it declares, which it runs on "
+                   "every {type} it reads: it did not read the template")
 # a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
 # an indented block of text), for a file YAML cannot parse
 _top_kind = compiled_on_first_use(
@@ -77,6 +87,9 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
             ctx.not_read(path, _DOCKERFILE)
         elif kind == "kubernetes" and (why := _kubernetes(path, _text(ctx, path))):
             ctx.not_read(path, why)
+        elif kind == "cloudformation" and (checked := next(
+                (t for t in _cfn_type().findall(_text(ctx, path)) if t in CHECKED_TYPES), None)):
+            ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
                     if k == kind and p not in failed}
