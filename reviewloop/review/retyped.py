@@ -14,7 +14,7 @@ from __future__ import annotations
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff, FileStatus
-from reviewloop.git.languages import language
+from reviewloop.git.languages import head, language
 from reviewloop.git.names import under
 from reviewloop.git.reverse import base_text
 
@@ -39,17 +39,20 @@ def _note(ctx: AnalyzerContext, path: str) -> str | None:
     diff = ctx.changes.file(path)
     if diff is None or diff.status in (FileStatus.ADDED, FileStatus.DELETED) or diff.binary:
         return None  # an added file is the change's whole: no line of it is outside
+    first_written = 1 in diff.added_lines or 0 in diff.removals
+    if diff.old_path in (None, diff.path) and not first_written:
+        return None  # the same name and the same first line: the same language, unread
     now = ctx.language(path)
-    before = _base_language(ctx, diff)
+    before = _base_language(ctx, diff, first_written)
     if now == before or now is None:
         return None
     return NOTE.format(now=now, before=before or "no language an analyzer reads")
 
 
-def _base_language(ctx: AnalyzerContext, diff: FileDiff) -> str | None:
+def _base_language(ctx: AnalyzerContext, diff: FileDiff, first_written: bool) -> str | None:
     old = diff.old_path or diff.path
-    if 1 not in diff.added_lines and 0 not in diff.removals:  # its first line as it was
-        return language(old, _first_line(_read(ctx, diff.path)))
+    if not first_written:  # its first line as it was: the file's start says it
+        return language(old, head(under(ctx.root, diff.path)))
     return language(old, _first_line(base_text(_read(ctx, diff.path), diff)))
 
 
