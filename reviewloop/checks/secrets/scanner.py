@@ -33,6 +33,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.checks.secrets import names
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
@@ -46,7 +47,7 @@ from reviewloop.checks.secrets.values import (
     weak_password,
 )
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus, parse_diff
+from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
 from reviewloop.memo import ByObject, TextMemo
 
 __all__ = [
@@ -148,7 +149,7 @@ def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list
     lines of other files are never scanned)."""
     hits: list[SecretHit] = []
     chosen = changes if paths is None else changes.filter(paths)
-    _scan_names([f.path for f in chosen.files if _new_name(f)])  # one scan, not one a file
+    names.scan([f.path for f in chosen.files if names.new(f)], scan_text)  # one scan
     for file in chosen.files:
         hits += file_hits(file)
     return hits
@@ -166,44 +167,11 @@ def file_hits(file: FileDiff) -> list[SecretHit]:
 
 
 def _file_hits(file: FileDiff) -> list[SecretHit]:
-    hits = _name_hits(file)
+    hits: list[SecretHit] = names.hits(file, scan_text)
     for first, lines in _runs((a.line, a.text) for a in file.added):
         for hit in scan_text("\n".join(lines), path=file.path):
             hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
     return hits
-
-
-def _name_hits(file: FileDiff) -> list[SecretHit]:
-    """The secrets in a name the change gives a file (added or renamed): a key can be
-    committed as a file's name as well as in its lines. Each is placed on the file's first
-    line, where the review shows the file."""
-    if not _new_name(file):
-        return []
-    found = _NAMED.get(file.path)
-    if found is None:
-        found = _scan_names([file.path]).get(file.path, ())
-    return [hit.model_copy(update={"path": file.path, "line": 1, "column": 1, "end_column": 1,
-                                   "description": f"{hit.description} in the file's name"})
-            for hit in found]
-
-
-def _new_name(file: FileDiff) -> bool:
-    return file.status in (FileStatus.ADDED, FileStatus.RENAMED)
-
-
-def _scan_names(names: list[str]) -> dict[str, tuple[SecretHit, ...]]:
-    """The secrets in each of `names` not scanned before, found by one scan of them all, a
-    name a line (5,000 scans of a short text cost ~0.2 s of CPU, one of them all ~5 ms);
-    remembered by name."""
-    todo = [name for name in dict.fromkeys(names) if name not in _NAMED]
-    found: dict[str, list[SecretHit]] = {name: [] for name in todo}
-    if todo:
-        for hit in scan_text("\n".join(todo)):  # line k holds the k-th name
-            found[todo[hit.line - 1]].append(hit)
-        if len(_NAMED) + len(todo) > _NAMES_REMEMBERED:
-            _NAMED.clear()  # a bounded memory; parallel askers scan again, at worst
-        _NAMED.update((name, tuple(hits)) for name, hits in found.items())
-    return {name: tuple(hits) for name, hits in found.items()}
 
 
 def redact(text: str) -> str:
@@ -235,8 +203,6 @@ _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 # Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
-_NAMED: dict[str, tuple[SecretHit, ...]] = {}  # a new name's secrets (`_scan_names`)
-_NAMES_REMEMBERED = 65_536
 _FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
 _ASKED: ByObject[list[SecretHit]] = ByObject(20_000)  # the same file object asked again
 
