@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import warm_checkov
 from tests.support.tools_cache import cache_root
 
 SHARED_WAIT_S = "1800"  # a review under test waits for the shared install, however slow
@@ -23,13 +24,14 @@ SHARED_WAIT_S = "1800"  # a review under test waits for the shared install, howe
 @pytest.fixture(scope="session")
 def iac_tools() -> Path:
     """The shared cache, with checkov and hadolint installed as `reviewloop tools install`
-    does it."""
+    does it; as this worker's reviews see it, its checkov forked from a warm interpreter
+    (`warm_checkov.py`: the same checkov, without its 3 s import in every run)."""
     from reviewloop.checks.analyzers.provision import TOOLS, install
 
     root = cache_root()
     for name in ("checkov", "hadolint"):
         install(TOOLS[name], root)
-    return root
+    return root if warm_checkov.cold() else warm_checkov.overlay(root)
 
 
 @pytest.fixture

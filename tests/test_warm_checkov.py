@@ -1,0 +1,112 @@
+"""The suite's warm checkov (tests/support/warm_checkov.py) behaves as checkov's own command:
+the same report on stdout, the same log, the same exit status, in the caller's folder and
+environment; and a caller killed on a timeout takes its run down with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.analyzers.checkov import QUIET_ENV
+from reviewloop.checks.analyzers.provision import TOOLS
+from reviewloop.sandbox.process import project_env
+from tests.support import warm_checkov
+
+pytestmark = pytest.mark.pypi  # the suite's shared tools cache (tests/support/iac_tools.py)
+
+TOOL = TOOLS["checkov"]
+FILES = {
+    "infra/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n'
+                     'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port = 22\n'
+                     '    to_port = 22\n    protocol = "tcp"\n'
+                     '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+    "Dockerfile": "FROM ubuntu:latest\nRUN apt-get update\n",
+    "stack.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n"
+                  "    Type: AWS::S3::Bucket\n",
+    "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+                "  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n",
+    "broken.tf": 'resource "x" {\n',
+}
+ARGS = [
+    ["--compact", "--soft-fail", "--skip-download", "-o", "json", "--framework", "terraform",
+     "-d", "infra"],
+    ["--compact", "--soft-fail", "--skip-download", "-o", "json", "--framework", "dockerfile",
+     "cloudformation", "kubernetes", "-f", "Dockerfile", "-f", "stack.yaml", "-f", "pod.yaml"],
+    ["--compact", "-o", "json", "--framework", "terraform", "-f", "broken.tf"],  # parse error
+    ["--compact", "--framework", "kubernetes", "-f", "pod.yaml"],  # failing checks: exit 1
+    ["--no-such-option"],  # argparse: exit 2, usage on stderr
+    ["--version"],
+]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for name, text in FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def _run(command: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # the fresh checkov hashes strings as the warm one does (`warm_checkov.HASH_SEED`), so
+    # the two list what checkov keeps in sets in the same order
+    env = {**project_env(), **QUIET_ENV, "PYTHONHASHSEED": warm_checkov.HASH_SEED}
+    return subprocess.run([str(command), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+
+
+@pytest.mark.parametrize("args", ARGS, ids=lambda a: " ".join(a[-2:]))
+def test_output_and_exit_status_are_those_of_checkov_itself(iac_tools: Path, tree: Path,
+                                                            args: list[str]) -> None:
+    from tests.support.tools_cache import cache_root
+
+    warm = _run(TOOL.command_in(iac_tools / TOOL.folder), args, tree)
+    fresh = _run(TOOL.command_in(cache_root() / TOOL.folder), args, tree)
+    assert (warm.returncode, _report(warm.stdout), warm.stderr) == \
+        (fresh.returncode, _report(fresh.stdout), fresh.stderr)
+
+
+def _report(text: str) -> object:
+    """A JSON report with every list in one order: checkov runs its checks in parallel, so
+    two fresh runs list them in different orders."""
+    try:
+        return _ordered(json.loads(text))
+    except ValueError:
+        return text
+
+
+def _ordered(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _ordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_ordered(item) for item in value), key=json.dumps)
+    return value
+
+
+def test_the_suite_s_checkov_is_the_warm_one(iac_tools: Path) -> None:
+    """Else the comparison above compares checkov with itself (REVIEWLOOP_COLD_CHECKOV)."""
+    from tests.support.tools_cache import cache_root
+
+    assert iac_tools != cache_root()
+    assert "warm checkov" in TOOL.command_in(iac_tools / TOOL.folder).read_text()
+
+
+def test_a_killed_caller_takes_its_run_down(iac_tools: Path, tree: Path) -> None:
+    """A run that cannot end by itself (it opens a FIFO nobody writes), its caller killed as
+    a review's timeout kills it: the pipes close, so the reader is not left waiting."""
+    (tree / "stuck").mkdir()
+    os.mkfifo(tree / "stuck" / "Dockerfile")
+    caller = subprocess.Popen(
+        [str(TOOL.command_in(iac_tools / TOOL.folder)), "--framework", "dockerfile", "-f",
+         "stuck/Dockerfile"], cwd=tree, env={**project_env(), **QUIET_ENV},
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with pytest.raises(subprocess.TimeoutExpired):  # still running: it holds its pipes
+        caller.communicate(timeout=5)
+    caller.send_signal(signal.SIGKILL)
+    caller.communicate(timeout=120)  # every writer of the pipes is gone
+    assert caller.returncode == -signal.SIGKILL
