@@ -11,6 +11,7 @@ generated names, each of which must get the findings a plain `Dockerfile` gets."
 from __future__ import annotations
 
 import json
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,9 +19,10 @@ from hypothesis import strategies as st
 
 from reviewloop.git.languages import DOCKERFILE, OTHER_KINDS, PYTHON, SHELL, SUFFIXES, by_name
 from reviewloop.review.definitions import scope_of
+from tests.support.gitutil import git
 from tests.support.paths import ROOT
-from tests.support.repos import feature_branch
-from tests.support.review_cli import review
+from tests.support.repos import feature_branch, init_repo, write
+from tests.support.review_cli import MODES, review, reviewed_in
 
 STEMS = ("Dockerfile", "dockerfile", "Containerfile", "containerfile")
 WORD = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
@@ -110,3 +112,26 @@ def test_each_name_gets_what_a_plain_dockerfile_gets(tmp_path_factory: pytest.Te
         assert _rules(report, f"svc{i}/{name}") == expected, name
     assert "B602" in _rules(report, f"src/{code[0]}"), code  # bandit's, not hadolint's
     assert report["health"]["complete"] is True, report["verdict"]
+
+
+@pytest.mark.pypi
+@pytest.mark.parametrize("mode", MODES)
+@settings(max_examples=2, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=dockerfile_names(), folder=st.sampled_from(("", "svc/", "deploy/api/")))
+def test_a_finding_names_the_file_by_its_path_in_the_repository(
+        tmp_path_factory: pytest.TempPathFactory, mode: str, name: str, folder: str) -> None:
+    """checkov names a Dockerfile's instruction after the file's absolute path: that of a
+    temporary checkout, or of the reviewer's machine. The report (a PR comment in Actions)
+    names it by its path in the repository, in every mode."""
+    root = init_repo(tmp_path_factory.mktemp("r") / "r", {"README.md": "project\n"})
+    git(root, "checkout", "-qb", "feature")
+    write(root, f"{folder}{name}", IMAGE)
+    report = reviewed_in(root, mode)
+    checkov = [f for f in report["findings"]["remaining"] if f["source"] == "checkov"]
+    assert {f["rule"] for f in checkov} >= {"CKV_DOCKER_7"}, report["verdict"]
+    for finding in checkov:
+        assert finding["symbol"].startswith(f"{folder}{name}"), finding["symbol"]
+    text = json.dumps(report)
+    for outside in (str(root), tempfile.gettempdir() + "/", "/dev/shm/", "reviewloop-head-"):
+        assert outside not in text, outside

@@ -264,16 +264,30 @@ def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
     start, end = (check.get("file_line_range") or [1, 1])[:2]
     start = max(1, start)
     severity, rated = severity_of(check["check_id"], check.get("severity"))
-    rationale = f"checkov {check['check_id']} failed for {check.get('resource') or 'the file'}: " \
+    file = _file(check, ctx)
+    resource = _resource(check, file)
+    rationale = f"checkov {check['check_id']} failed for {resource or 'the file'}: " \
         f"{check['check_name']}. {rated}".rstrip()
     if check.get("guideline"):
         rationale += f" See {check['guideline']}"
     return Finding(
         severity=severity,
-        file=_file(check, ctx), start_line=start, end_line=max(start, end),
+        file=file, start_line=start, end_line=max(start, end),
         title=short_title(check["check_name"]), rationale=rationale,
         confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"],
-        symbol=str(check.get("resource") or "") or None)
+        symbol=resource or None)
+
+
+def _resource(check: dict[str, Any], file: str) -> str:
+    """What the check is about, by the file's name in the repository: checkov names a
+    Dockerfile's instruction after the file's absolute path (`/tmp/x/Dockerfile.FROM`, and
+    `/tmp/x/Dockerfile.` for the whole file), which is a temporary checkout's or the
+    reviewer's machine's, never the reader's."""
+    resource = str(check.get("resource") or "")
+    where = str(check.get("file_abs_path") or "")
+    if where and resource.startswith(where):
+        resource = (file + resource[len(where):]).rstrip(".")
+    return resource
 
 
 def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:
