@@ -83,15 +83,16 @@ SEEDS = (
 _MARKS = {"eslint_tools": pytest.mark.npm, "shellcheck_tools": pytest.mark.pypi,
           "iac": pytest.mark.pypi}
 # Seeds reviewed together, one change per group: each seed keeps its own file, and the check
-# is per file, so one seed's finding never stands in for another's.
-GROUPS = {"plain": (SEEDS[0], SEEDS[1], SEEDS[2]), "node": (SEEDS[3], SEEDS[4]),
-          "shell-and-iac": (SEEDS[5], SEEDS[6], SEEDS[7])}
-_NEEDS = {"plain": (), "node": ("eslint_tools",), "shell-and-iac": ("shellcheck_tools", "iac")}
+# is per file and at its own seed's severity, so one seed's finding never stands in for
+# another's. The seeds that need no installed tool form their own group, so they run even
+# where the tools cannot be installed.
+GROUPS = {"plain": SEEDS[:3], "tools": SEEDS[3:]}
+_NEEDS = {"plain": (), "tools": ("eslint_tools", "shellcheck_tools", "iac")}
 
 
 def _params() -> list[object]:
     return [pytest.param(group, t, id=f"{group}-{t.name}",
-                         marks=[_MARKS[n] for n in _NEEDS[group]][:1])
+                         marks=[_MARKS[n] for n in _NEEDS[group]])
             for group in GROUPS for t in TRANSFORMS
             if any(t.applies(seed) for seed in GROUPS[group])]
 
@@ -148,13 +149,14 @@ def _held(root: Path, cases: list[tuple[Seed, Case]]) -> None:
     fail_on = "should_fix" if any(seed.fail_on == "should_fix" for seed, _ in cases) \
         else "must_fix"
     code, report = _review(root, fail_on)
-    floor = ("must_fix",) if fail_on == "must_fix" else ("must_fix", "should_fix")
-    flagged = {f["file"] for f in report["findings"]["remaining"] if f["severity"] in floor}
+    floors = {"must_fix": ("must_fix",), "should_fix": ("must_fix", "should_fix")}
     unread = {row["path"] for row in report["health"]["files"] if row["not_read"]}
     for seed, case in cases:
         if not case.runs:
             continue
         named = shown(case.main)  # the report's form of the name (`reviewloop.git.names`)
+        flagged = {f["file"] for f in report["findings"]["remaining"]
+                   if f["severity"] in floors[seed.fail_on]}
         caught = flagged if case.read else flagged | unread
         assert named in caught, (
             f"{' + '.join(case.applied)} hid the {seed.name} seed ({named}): "
