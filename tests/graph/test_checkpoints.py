@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from langgraph.checkpoint.memory import InMemorySaver
 
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.ledger import Ledger
@@ -78,3 +79,21 @@ def test_a_run_saved_by_the_untyped_state_is_refused_with_what_to_do(
         assert "saved by another version of reviewloop" in said
         assert f"reviewloop clean {result.run_id}" in said
     assert (project / "calc.py").read_text() == CALC  # nothing was touched
+
+
+def test_each_checkpointer_gets_its_own_copy_of_one_compiled_graph(project: Path) -> None:
+    """The loop is compiled once per process (a compile resolves every node's type hints
+    again); each checkpointer gets its own copy, which reads and writes only its store."""
+    run = offline(project)
+    result = start(run, project, "manual")
+    config = {"configurable": {"thread_id": result.run_id}}
+    elsewhere = InMemorySaver()
+    with checkpointer(run.settings, run.root) as saver:
+        mine, other = build_graph(checkpointer=saver), build_graph(checkpointer=elsewhere)
+        assert (mine.checkpointer, other.checkpointer) == (saver, elsewhere)
+        assert "calc.py" in mine.get_state(config).values["touched"].paths
+        assert other.get_state(config).values == {}
+        other.update_state(config, {"schema_version": 1})  # written to `elsewhere` only
+        assert mine.get_state(config).values["schema_version"] == 2
+    assert all(mine.nodes[name] is other.nodes[name] for name in mine.nodes)  # one compile
+    assert run.resume(result.run_id, "approve").status == "committed"
