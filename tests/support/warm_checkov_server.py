@@ -15,9 +15,8 @@ signal N).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
+import importlib.util
 import json
 import os
 import select
@@ -25,10 +24,23 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 import traceback
 import warnings
+from pathlib import Path
 from typing import Any
+
+
+def _sibling(name: str) -> Any:
+    """`name`.py of this folder, loaded by its path: the folder is not on checkov's module
+    path (its `github.py` would stand in for PyGithub's `github`)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+warm = _sibling("warm_server")  # the fork loop and the interpreter's exit, shared
 
 
 def _run(request: dict[str, Any], fds: list[int]) -> int:
@@ -56,33 +68,19 @@ def _run(request: dict[str, Any], fds: list[int]) -> int:
     except BaseException:  # noqa: BLE001 - as the interpreter: print it, exit 1
         traceback.print_exc()
         code = 1
-    threading._shutdown()  # type: ignore[attr-defined]
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
+    return warm.finish(code)
 
 
-def _status(raw: int) -> int:
-    return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
-
-
-def _manage(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+def _manage(conn: socket.socket, given: tuple[dict[str, Any], list[int]]) -> None:
     """In the manager: fork the run, then wait for whichever comes first, its end or the
     caller's (the socket closing), which ends the run."""
+    request, fds = given
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     pid = os.fork()
     if pid == 0:
         conn.close()
         os._exit(_run(request, fds))
-    for fd in fds:
-        os.close(fd)
+    _close(given)
     ended = os.pidfd_open(pid)
     ready, _, _ = select.select([ended, conn], [], [])
     if ended not in ready:  # the caller is gone: so is its run
@@ -90,42 +88,24 @@ def _manage(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> Non
             os.killpg(pid, signal.SIGKILL)
     _, raw = os.waitpid(pid, 0)
     with contextlib.suppress(OSError):
-        conn.sendall(json.dumps({"returncode": _status(raw)}).encode() + b"\n")
+        conn.sendall(json.dumps({"returncode": warm.status(raw)}).encode() + b"\n")
 
 
 def _request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     _, fds, _, _ = socket.recv_fds(conn, 1, 3)
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return json.loads(data), list(fds)
+    return json.loads(warm.read_line(conn)), list(fds)
+
+
+def _close(given: tuple[dict[str, Any], list[int]]) -> None:
+    for fd in given[1]:
+        os.close(fd)
 
 
 def serve(path: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=SyntaxWarning)
         import checkov.main  # noqa: F401 - the import every run would make
-    gc.freeze()  # what the import made is never collected: runs share its pages untouched
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # managers are reaped by the kernel
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(64)
-    print("ready", flush=True)
-    while True:
-        conn, _ = listener.accept()
-        request, fds = _request(conn)
-        if os.fork() == 0:
-            listener.close()
-            try:
-                _manage(conn, request, fds)
-            finally:
-                os._exit(0)
-        conn.close()
-        for fd in fds:
-            os.close(fd)
+    warm.serve_forks(path, _request, _manage, release=_close)
 
 
 if __name__ == "__main__":

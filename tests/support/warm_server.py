@@ -24,6 +24,8 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 # The modules every command would load anyway: imported once here, not per CLI process.
 WARM = ("reviewloop.cli.app", "reviewloop.runs.runner", "reviewloop.runs.review",
@@ -53,10 +55,10 @@ def _run_cli(request: dict) -> int:
     except BaseException:  # noqa: BLE001 - the interpreter prints any uncaught exception
         traceback.print_exc()
         code = 1
-    return _finish(code)
+    return finish(code)
 
 
-def _finish(code: object) -> int:
+def finish(code: object) -> int:
     """What interpreter shutdown does before the process ends: threads joined, atexit run,
     streams flushed; SystemExit's code mapped as Python maps it."""
     threading._shutdown()  # type: ignore[attr-defined]
@@ -74,7 +76,7 @@ def _finish(code: object) -> int:
     return status & 0xFF
 
 
-def _status(raw: int) -> int:
+def status(raw: int) -> int:
     return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
 
 
@@ -87,10 +89,10 @@ def _manage(conn: socket.socket, request: dict) -> None:
         os._exit(_run_cli(request))
     conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
     _, raw = os.waitpid(pid, 0)
-    conn.sendall(json.dumps({"returncode": _status(raw)}).encode() + b"\n")
+    conn.sendall(json.dumps({"returncode": status(raw)}).encode() + b"\n")
 
 
-def _read_line(conn: socket.socket) -> bytes:
+def read_line(conn: socket.socket) -> bytes:
     data = b""
     while not data.endswith(b"\n"):
         chunk = conn.recv(65536)
@@ -103,6 +105,15 @@ def _read_line(conn: socket.socket) -> bytes:
 def serve(path: str) -> None:
     for name in WARM:
         __import__(name)
+    serve_forks(path, lambda conn: json.loads(read_line(conn)), _manage)
+
+
+def serve_forks(path: str, read: Callable[[socket.socket], Any],
+                manage: Callable[[socket.socket, Any], None],
+                release: Callable[[Any], None] = lambda request: None) -> None:
+    """Say "ready", then for each connection on the socket at `path`: `read` its request,
+    fork a manager that `manage`s it, and `release` what the request holds here. Also the
+    warm checkov's loop (`warm_checkov_server.py`)."""
     gc.freeze()  # what the imports made is never collected: children share its pages untouched
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # managers are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -111,14 +122,15 @@ def serve(path: str) -> None:
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
-        request = json.loads(_read_line(conn))
+        request = read(conn)
         if os.fork() == 0:
             listener.close()
             try:
-                _manage(conn, request)
+                manage(conn, request)
             finally:
                 os._exit(0)
         conn.close()
+        release(request)
 
 
 if __name__ == "__main__":
