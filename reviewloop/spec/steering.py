@@ -64,11 +64,33 @@ class SteeringFile:
         return any(glob_matches(pattern, path) for pattern in self.patterns)
 
 
-def load_steering(directory: Path | None) -> list[SteeringFile]:
-    """Every `*.md` directly in `directory`, by name; [] when there is no such folder."""
+def load_steering(directory: Path | None, *, project: bool = True) -> list[SteeringFile]:
+    """Every `*.md` directly in `directory`, by name; [] when there is no such folder. In a
+    project's folder (not your home folder's), a file that resolves outside the repository
+    is not read (`_outside`)."""
     if directory is None or not directory.is_dir():
         return []
-    return [read_steering(path) for path in sorted(directory.glob("*.md")) if path.is_file()]
+    root = _repository(directory) if project else None
+    return [_outside(path, root) or read_steering(path)
+            for path in sorted(directory.glob("*.md")) if path.is_file()]
+
+
+def _repository(directory: Path) -> Path:
+    """The repository a project's `.kiro/steering` folder is in (a monorepo's package may
+    have its own, steering by a file elsewhere in the repository)."""
+    return next((base for base in directory.parents if (base / ".git").exists()),
+                directory.parent.parent)
+
+
+def _outside(path: Path, root: Path | None) -> SteeringFile | None:
+    """A steering file's text goes into every prompt: one that resolves outside the
+    repository (`.kiro/steering/team.md` linked to `~/.aws/credentials`) is not read, and
+    carries a diagnostic `check_steering` refuses."""
+    real = path.resolve()
+    if root is None or real.is_relative_to(root.resolve()):
+        return None
+    return _fallback(path, "", 1, f"this steering file resolves outside the repository: {real}",
+                     fix="make it a real file inside the repository, not a symlink out of it")
 
 
 def global_steering_dir(home: Path | None = None) -> Path | None:
@@ -84,7 +106,8 @@ def load_layered(project: Path | None, home: Path | None = None) -> list[Steerin
     """The user's global steering (`~/.kiro/steering/*.md`) beneath the project's
     (`.kiro/steering/*.md`): a project file with the same file name replaces the global
     one. Sorted by file name, as a folder lists them."""
-    chosen = {f.path.name: f for f in load_steering(global_steering_dir(home))}
+    chosen = {f.path.name: f
+              for f in load_steering(global_steering_dir(home), project=False)}
     chosen.update({f.path.name: f for f in load_steering(project)})
     return [chosen[name] for name in sorted(chosen)]
 
