@@ -4,10 +4,13 @@ environment; and a caller killed on a timeout takes its run down with it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from reviewloop.checks.analyzers.checkov import QUIET_ENV
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.sandbox.process import project_env
 from tests.support import warm_checkov
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.pypi  # the suite's shared tools cache (tests/support/iac_tools.py)
 
@@ -110,3 +114,39 @@ def test_a_killed_caller_takes_its_run_down(iac_tools: Path, tree: Path) -> None
     caller.send_signal(signal.SIGKILL)
     caller.communicate(timeout=120)  # every writer of the pipes is gone
     assert caller.returncode == -signal.SIGKILL
+
+
+def test_the_server_ends_with_the_worker_that_started_it(iac_tools: Path) -> None:
+    """A test worker killed outright runs no atexit: its server must not live on."""
+    from tests.support.tools_cache import cache_root
+
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from tests.support.warm_checkov import overlay\n"
+         "overlay(Path(sys.argv[1]))\nprint('up', flush=True)\ntime.sleep(600)\n",
+         str(cache_root())], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert worker.stdout is not None and worker.stdout.readline().strip() == "up"
+    (server,) = _children(worker.pid)
+    worker.kill()
+    worker.wait()
+    _gone(server)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pid: int) -> None:
+    """Wait (a hang guard of 2 minutes, not a timing) until `pid` has ended."""
+    try:
+        ended = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    ready, _, _ = select.select([ended], [], [], 120)
+    assert ready, f"the warm checkov server {pid} outlived its worker"

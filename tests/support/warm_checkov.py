@@ -17,9 +17,11 @@ the two on every fixture).
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
 import random
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -30,6 +32,7 @@ from reviewloop.sandbox.process import project_env
 
 SERVER = Path(__file__).with_name("warm_checkov_server.py")
 TOOL = TOOLS["checkov"]
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 # A run forked from the server has the server's string hashing, so the order of what
 # checkov keeps in sets (the order of checks in its report, of choices in its usage) is the
 # same in every run of a session, where fresh processes each draw their own. Drawn here, at
@@ -79,8 +82,8 @@ def overlay(shared: Path) -> Path:
     log = (folder / "server.log").open("w")
     server = subprocess.Popen([str(python), str(SERVER), str(socket_path)], cwd=folder,
                               env={**project_env(), **QUIET_ENV, "PYTHONHASHSEED": HASH_SEED},
-                              stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=log, text=True)
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=log, text=True, preexec_fn=_die_with_parent)
     atexit.register(_stop, server, folder)
     assert server.stdout is not None
     if server.stdout.readline().strip() != "ready":
@@ -92,6 +95,13 @@ def overlay(shared: Path) -> Path:
                                      executable=str(TOOL.command_in(real))))
     command.chmod(0o755)
     return tools
+
+
+def _die_with_parent() -> None:
+    """In the server, before it starts: killed when the test worker that started it ends,
+    however it ends (a killed worker runs no atexit). prctl(2)'s parent is the thread that
+    started it: the session's fixture, on the worker's main thread."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _stop(server: subprocess.Popen[str], folder: Path) -> None:
