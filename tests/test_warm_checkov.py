@@ -9,6 +9,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -100,15 +101,76 @@ def test_the_suite_s_checkov_is_the_warm_one(iac_tools: Path) -> None:
     assert "warm checkov" in TOOL.command_in(iac_tools / TOOL.folder).read_text()
 
 
-def test_a_killed_caller_takes_its_run_down(iac_tools: Path, tree: Path) -> None:
-    """A run that cannot end by itself (it opens a FIFO nobody writes), its caller killed as
-    a review's timeout kills it: the pipes close, so the reader is not left waiting."""
+def _stuck(iac_tools: Path, tree: Path) -> subprocess.Popen[bytes]:
+    """A run that cannot end by itself: it opens a FIFO nobody writes."""
     (tree / "stuck").mkdir()
     os.mkfifo(tree / "stuck" / "Dockerfile")
-    caller = subprocess.Popen(
+    return subprocess.Popen(
         [str(TOOL.command_in(iac_tools / TOOL.folder)), "--framework", "dockerfile", "-f",
          "stuck/Dockerfile"], cwd=tree, env={**project_env(), **QUIET_ENV},
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_a_run_killed_by_a_signal_reads_as_that_signal(iac_tools: Path, tree: Path) -> None:
+    """As from checkov's own process: the OOM killer's SIGKILL is -9 to the review."""
+    caller = _stuck(iac_tools, tree)
+    with pytest.raises(subprocess.TimeoutExpired):
+        caller.communicate(timeout=5)
+    (run,) = [pid for pid in _in(tree) if pid != caller.pid]
+    os.kill(run, signal.SIGKILL)
+    caller.communicate(timeout=120)
+    assert caller.returncode == -signal.SIGKILL
+
+
+def test_a_caller_gone_before_its_request_leaves_the_server_serving(iac_tools: Path,
+                                                                    tree: Path) -> None:
+    for half in (b"", b"{"):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(str(iac_tools.parent / "sock"))
+        if half:
+            socket.send_fds(conn, [b"."], [0, 1, 2])
+            conn.sendall(half)
+        conn.close()
+    done = _run(TOOL.command_in(iac_tools / TOOL.folder), ["--version"], tree)
+    assert (done.returncode, done.stdout.strip()) == (0, TOOL.version)
+
+
+def test_callers_killed_at_any_moment_leave_no_run_behind(iac_tools: Path, tree: Path) -> None:
+    """Killed at once, some callers go before their run has made its process group: those
+    runs must end too (they would wait on their FIFO for ever)."""
+    (tree / "stuck").mkdir()
+    os.mkfifo(tree / "stuck" / "Dockerfile")
+    request = json.dumps({"argv": ["--framework", "dockerfile", "-f", "stuck/Dockerfile"],
+                          "cwd": str(tree), "env": {**project_env(), **QUIET_ENV},
+                          "executable": "checkov"}).encode() + b"\n"
+    with open(os.devnull, "r+b") as null:
+        for _ in range(20):  # the request whole, then the caller gone at once
+            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            conn.connect(str(iac_tools.parent / "sock"))
+            socket.send_fds(conn, [b"."], [null.fileno()] * 3)
+            conn.sendall(request)
+            conn.close()
+    # the server takes requests in order: once this one is answered, all twenty were taken
+    assert _run(TOOL.command_in(iac_tools / TOOL.folder), ["--version"], tree).returncode == 0
+    while left := _in(tree):
+        for pid in left:
+            _gone(pid)
+
+
+def _in(folder: Path) -> list[int]:
+    """The processes whose working folder is `folder`."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(cwd) == str(folder.resolve()):
+                found.append(int(cwd.parent.name))
+    return found
+
+
+def test_a_killed_caller_takes_its_run_down(iac_tools: Path, tree: Path) -> None:
+    """A run that cannot end by itself, its caller killed as a review's timeout kills it:
+    the pipes close, so the reader is not left waiting."""
+    caller = _stuck(iac_tools, tree)
     with pytest.raises(subprocess.TimeoutExpired):  # still running: it holds its pipes
         caller.communicate(timeout=5)
     caller.send_signal(signal.SIGKILL)
@@ -116,15 +178,17 @@ def test_a_killed_caller_takes_its_run_down(iac_tools: Path, tree: Path) -> None
     assert caller.returncode == -signal.SIGKILL
 
 
-def test_the_server_ends_with_the_worker_that_started_it(iac_tools: Path) -> None:
+def test_the_server_ends_with_the_worker_that_started_it(iac_tools: Path, tmp_path: Path
+                                                         ) -> None:
     """A test worker killed outright runs no atexit: its server must not live on."""
     from tests.support.tools_cache import cache_root
 
     worker = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
          "from tests.support.warm_checkov import overlay\n"
-         "overlay(Path(sys.argv[1]))\nprint('up', flush=True)\ntime.sleep(600)\n",
-         str(cache_root())], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+         "overlay(Path(sys.argv[1]), Path(sys.argv[2]))\nprint('up', flush=True)\n"
+         "time.sleep(600)\n", str(cache_root()), str(tmp_path)], cwd=ROOT,
+        stdout=subprocess.PIPE, text=True)
     assert worker.stdout is not None and worker.stdout.readline().strip() == "up"
     (server,) = _children(worker.pid)
     worker.kill()

@@ -90,7 +90,8 @@ def _outside(path: Path, root: Path | None) -> SteeringFile | None:
     if root is None or real.is_relative_to(root.resolve()):
         return None
     return _fallback(path, "", 1, f"this steering file resolves outside the repository: {real}",
-                     fix="make it a real file inside the repository, not a symlink out of it")
+                     fix="make it a real file inside the repository, not a symlink out of "
+                         "it; steering shared between repositories belongs in ~/.kiro/steering")
 
 
 def global_steering_dir(home: Path | None = None) -> Path | None:

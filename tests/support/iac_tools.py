@@ -22,7 +22,7 @@ SHARED_WAIT_S = "1800"  # a review under test waits for the shared install, howe
 
 
 @pytest.fixture(scope="session")
-def iac_tools() -> Path:
+def iac_tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shared cache, with checkov and hadolint installed as `reviewloop tools install`
     does it; as this worker's reviews see it, its checkov forked from a warm interpreter
     (`warm_checkov.py`: the same checkov, without its 3 s import in every run)."""
@@ -31,7 +31,8 @@ def iac_tools() -> Path:
     root = cache_root()
     for name in ("checkov", "hadolint"):
         install(TOOLS[name], root)
-    return root if warm_checkov.cold() else warm_checkov.overlay(root)
+    return root if warm_checkov.cold() else \
+        warm_checkov.overlay(root, tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

@@ -55,8 +55,9 @@ while not answer.endswith(b"\\n"):
         sys.exit("the warm checkov server went away")
     answer += chunk
 code = json.loads(answer)["returncode"]
-if code < 0:
-    signal.signal(-code, signal.SIG_DFL)
+if code < 0:  # killed: so is this process, by the same signal
+    if -code not in (signal.SIGKILL, signal.SIGSTOP):
+        signal.signal(-code, signal.SIG_DFL)
     os.kill(os.getpid(), -code)
 sys.exit(code)
 """
@@ -66,11 +67,12 @@ def cold() -> bool:
     return os.environ.get("REVIEWLOOP_COLD_CHECKOV") == "1"
 
 
-def overlay(shared: Path) -> Path:
-    """A tools folder like `shared` (where checkov is installed), whose checkov runs are
-    forked from a server started now; the server and the folder go at exit."""
+def overlay(shared: Path, under: Path | None = None) -> Path:
+    """A tools folder like `shared` (where checkov is installed), in a new folder `under`
+    (pytest's, which it clears, when a worker dies before its atexit), whose checkov runs
+    are forked from a server started now; the server and the folder go at exit."""
     real = shared / TOOL.folder
-    folder = Path(tempfile.mkdtemp(prefix="rl-warm-checkov-"))
+    folder = Path(tempfile.mkdtemp(prefix="rl-warm-checkov-", dir=under))
     tools = folder / "tools"
     tools.mkdir()
     # every other tool's folder, installed or not yet (a later fixture may install it)

@@ -81,11 +81,16 @@ def _manage(conn: socket.socket, given: tuple[dict[str, Any], list[int]]) -> Non
         conn.close()
         os._exit(_run(request, fds))
     _close(given)
+    with contextlib.suppress(OSError):  # here too: the caller may go before the run sets it
+        os.setpgid(pid, pid)
     ended = os.pidfd_open(pid)
     ready, _, _ = select.select([ended, conn], [], [])
     if ended not in ready:  # the caller is gone: so is its run
-        with contextlib.suppress(ProcessLookupError):
+        try:
             os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
     _, raw = os.waitpid(pid, 0)
     with contextlib.suppress(OSError):
         conn.sendall(json.dumps({"returncode": warm.status(raw)}).encode() + b"\n")
@@ -93,7 +98,14 @@ def _manage(conn: socket.socket, given: tuple[dict[str, Any], list[int]]) -> Non
 
 def _request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     _, fds, _, _ = socket.recv_fds(conn, 1, 3)
-    return json.loads(warm.read_line(conn)), list(fds)
+    try:
+        if len(fds) != 3:
+            raise ValueError(f"{len(fds)} streams passed, not 3")
+        return json.loads(warm.read_line(conn)), list(fds)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
 
 
 def _close(given: tuple[dict[str, Any], list[int]]) -> None:
@@ -109,5 +121,5 @@ def serve(path: str) -> None:
 
 
 if __name__ == "__main__":
-    del sys.path[0]  # this script's folder is not on checkov's path
+    warm.off_path(__file__)  # this script's folder is not on checkov's path
     serve(sys.argv[1])

@@ -122,7 +122,11 @@ def serve_forks(path: str, read: Callable[[socket.socket], Any],
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
-        request = read(conn)
+        try:
+            request = read(conn)
+        except (OSError, ValueError):  # a caller gone before its request was whole
+            conn.close()
+            continue
         if os.fork() == 0:
             listener.close()
             try:
@@ -133,6 +137,13 @@ def serve_forks(path: str, read: Callable[[socket.socket], Any],
         release(request)
 
 
+def off_path(script: str) -> None:
+    """Take `script`'s folder off the module path, where Python put it first (unless
+    PYTHONSAFEPATH told it not to)."""
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(script)):
+        del sys.path[0]
+
+
 if __name__ == "__main__":
-    del sys.path[0]  # this script's folder is not on a real CLI's path
+    off_path(__file__)  # this script's folder is not on a real CLI's path
     serve(sys.argv[1])

@@ -286,7 +286,8 @@ def _resource(check: dict[str, Any], file: str) -> str:
     resource = str(check.get("resource") or "")
     where = str(check.get("file_abs_path") or "")
     if where and resource.startswith(where):
-        resource = (file + resource[len(where):]).rstrip(".")
+        rest = resource[len(where):]
+        resource = file + ("" if rest == "." else rest)
     return resource
 
 
