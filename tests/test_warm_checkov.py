@@ -184,11 +184,11 @@ def test_the_server_ends_with_the_worker_that_started_it(iac_tools: Path, tmp_pa
     from tests.support.tools_cache import cache_root
 
     worker = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+        [sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
          "from tests.support.warm_checkov import overlay\n"
          "overlay(Path(sys.argv[1]), Path(sys.argv[2]))\nprint('up', flush=True)\n"
-         "time.sleep(600)\n", str(cache_root()), str(tmp_path)], cwd=ROOT,
-        stdout=subprocess.PIPE, text=True)
+         "sys.stdin.read()\n", str(cache_root()), str(tmp_path)], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # lives until killed
     assert worker.stdout is not None and worker.stdout.readline().strip() == "up"
     (server,) = _children(worker.pid)
     worker.kill()
