@@ -64,7 +64,7 @@ _k8s_api = compiled_on_first_use(r"apiVersion[\"']?\s*:")
 _k8s_kind = compiled_on_first_use(r"kind[\"']?\s*:")
 TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
-MODULES = "terraform modules"  # a view of the changed Terraform files' folders, read with -d
+MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 # the variable files Terraform loads by itself from a module's folder
 _auto_vars = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
 _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
@@ -130,26 +130,18 @@ class Checkov(ProvisionedAnalyzer):
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         return _targets(ctx)
 
-    def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        """Terraform in one run over its modules' folders, the other files in another:
-        checkov ignores every `-f` once it is given a `-d`."""
-        targets = _targets(ctx)
-        reports: list[Any] = []
-        for group in ({p: k for p, k in targets.items() if k in TERRAFORM},
-                      {p: k for p, k in targets.items() if k not in TERRAFORM}):
-            if group:
-                report = self.report(ctx, group)
-                reports += report if isinstance(report, list) else [report]
-        return to_findings(reports, ctx) if reports else []
-
     def command(self, executable: Path, targets: dict[str, str], at: Path) -> list[str]:
         kinds = {k for kind in targets.values() for k in (TERRAFORM if kind == MODULES
                                                           else (kind,))}
         # not --quiet: it drops the skipped checks, which reviewloop judges itself
         argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
                 "-o", "json", "--framework", *sorted(kinds)]
+        viewed = MODULES in targets.values()  # every file is in the view (`staged`)
         for path, kind in targets.items():
-            argv += ["-d", path] if kind == MODULES else ["-f", str(under(at, path))]
+            if kind == MODULES:
+                argv += ["-d", path]
+            elif not viewed:
+                argv += ["-f", str(under(at, path))]
         return argv
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
@@ -162,47 +154,57 @@ class Checkov(ProvisionedAnalyzer):
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
-        """Terraform files as the modules they belong to, as plain `checkov -d` and
-        `terraform plan` read them: a view (links in `scratch`, one folder per folder of
-        the tree) of each changed file's folder — its `.tf`/`.tf.json` files, the variable
-        files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`), so a value set
-        there is the one checked — and OpenTofu's files under a `.tf` name (checkov 3 skips a
-        `.tofu` one; a `.tofu` file wins over its `.tf` twin, as in OpenTofu). Findings on a
-        file the change did not touch are dropped later, as always. Dockerfiles are shown
-        to checkov as `Dockerfile` (`_as_dockerfiles`)."""
+        """Dockerfiles shown to checkov as `Dockerfile` (`_as_dockerfiles`). With Terraform
+        among them, every file in one view read with `-d` (checkov ignores each `-f` once
+        given a `-d`, so one run reads them all; two cost a second start-up, ~3 s of CPU):
+        each changed Terraform file as the module it belongs to, as plain `checkov -d` and
+        `terraform plan` read it — links in `scratch`, one folder per folder of the tree,
+        to its `.tf`/`.tf.json` files, the variable files Terraform loads by itself
+        (`terraform.tfvars`, `*.auto.tfvars`), so a value set there is the one checked, and
+        OpenTofu's files under a `.tf` name (checkov 3 skips a `.tofu` one; a `.tofu` file
+        wins over its `.tf` twin, as in OpenTofu) — and each other file alone in a folder of
+        its own, a workflow under `.github/workflows/` (the only place checkov looks for
+        one). Findings on a file the change did not touch are dropped later, as always."""
         if not any(kind in TERRAFORM for kind in targets.values()):
             return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
-        folders = sorted({str(PurePosixPath(on_disk(path)).parent) for path in targets})
+        folders = sorted({str(PurePosixPath(on_disk(path)).parent)
+                          for path, kind in targets.items() if kind in TERRAFORM})
         for index, folder in enumerate(folders):
-            view = scratch / str(index)
-            view.mkdir(parents=True)
             for name, source in _module_files(under(at, folder)).items():
-                (view / name).symlink_to(source)
-                aliases[str(view / name)] = str(source)
-        return {str(scratch): MODULES}, aliases
+                aliases[str(_link(scratch / str(index) / name, source))] = str(source)
+        given, dockerfiles = _as_dockerfiles(targets, at, scratch, first=len(folders))
+        for index, (path, kind) in enumerate(given.items(), start=len(folders)):
+            if kind not in TERRAFORM and kind != "dockerfile":
+                within = ".github/workflows" if kind == "github_actions" else ""
+                link = scratch / str(index) / within / PurePosixPath(path).name
+                aliases[str(_link(link, under(at, path)))] = str(under(at, path))
+        return {str(scratch): MODULES, **given}, aliases | dockerfiles
 
 
-def _as_dockerfiles(targets: dict[str, str], at: Path, scratch: Path
+def _as_dockerfiles(targets: dict[str, str], at: Path, scratch: Path, first: int = 0
                     ) -> tuple[dict[str, str], dict[str, str]]:
     """Each Dockerfile under the name checkov reads whatever it is called: checkov takes a
     file for one only by its name (`Dockerfile`, `x.Dockerfile`, `Dockerfile.x`), and given
     `Containerfile` or `Dockerfile-prod`, which docker and podman build, it reads nothing
-    and says nothing. A link `scratch/N/Dockerfile` to each (N its place, so two never
-    share a folder); the report names the file by its own name again."""
+    and says nothing. A link `scratch/N/Dockerfile` to each (N its place after `first`, so
+    two never share a folder); the report names the file by its own name again."""
     given: dict[str, str] = {}
     aliases: dict[str, str] = {}
-    for index, (path, kind) in enumerate(targets.items()):
+    for index, (path, kind) in enumerate(targets.items(), start=first):
         if kind != "dockerfile":
             given[path] = kind
             continue
-        folder = scratch / str(index)
-        folder.mkdir(parents=True)
-        link = folder / "Dockerfile"
-        link.symlink_to(under(at, path))
+        link = _link(scratch / str(index) / "Dockerfile", under(at, path))
         given[str(link)] = kind
         aliases[str(link)] = str(under(at, path))
     return given, aliases
+
+
+def _link(link: Path, source: Path) -> Path:
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(source)
+    return link
 
 
 def _module_context(ctx: AnalyzerContext, targets: dict[str, str]) -> dict[str, str]:
@@ -280,14 +282,15 @@ def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
 
 def _resource(check: dict[str, Any], file: str) -> str:
     """What the check is about, by the file's name in the repository: checkov names a
-    Dockerfile's instruction after the file's absolute path (`/tmp/x/Dockerfile.FROM`, and
-    `/tmp/x/Dockerfile.` for the whole file), which is a temporary checkout's or the
-    reviewer's machine's, never the reader's."""
+    Dockerfile's instruction after the path it was given (`/tmp/x/Dockerfile.FROM`, and
+    `/tmp/x/Dockerfile.` for the whole file; `/3/Dockerfile.FROM` in a folder it was given
+    with `-d`), which is a temporary checkout's, the reviewer's machine's or a view's,
+    never the reader's."""
     resource = str(check.get("resource") or "")
-    where = str(check.get("file_abs_path") or "")
-    if where and resource.startswith(where):
-        rest = resource[len(where):]
-        resource = file + ("" if rest == "." else rest)
+    for where in (str(check.get("file_abs_path") or ""), str(check.get("file_path") or "")):
+        if where and resource.startswith(where):
+            rest = resource[len(where):]
+            return file + ("" if rest == "." else rest)
     return resource
 
 
