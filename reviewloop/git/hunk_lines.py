@@ -148,3 +148,31 @@ class HunkReader:
 
     def lines(self) -> FileLines:
         return FileLines(tuple(self.added), tuple(self.removals), self.removed)
+
+
+def context_lines(text: str) -> dict[int, str]:
+    """New-file number → text of the unchanged lines a file's diff part `text` shows
+    around its changes (git's `-U3`): what a secret split between an unchanged line and
+    an added one needs to be seen whole. Empty for a file the diff adds whole."""
+    shown: dict[int, str] = {}
+    lines = text.split("\n")
+    at = 0
+    while at < len(lines):
+        header = RE_HUNK_HEADER.match(lines[at]) if lines[at].startswith("@@") else None
+        at += 1
+        if header is None:
+            continue
+        source = int(header.group(2) or 1)
+        number, target = int(header.group(3)), int(header.group(4) or 1)
+        old = new = 0
+        while at < len(lines) and (old < source or new < target):
+            line = lines[at]
+            kind = line[:1] if line[:1] not in ("", "\r") else " "
+            if kind in " +":
+                if kind == " ":
+                    shown[number] = line[1:].removesuffix("\r")
+                number += 1
+                new += 1
+            old += kind in " -"
+            at += 1
+    return shown

@@ -12,7 +12,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.secrets.scanner import scan_changes, scan_text
+from reviewloop.checks.secrets.diff_scan import scan_changes
+from reviewloop.checks.secrets.scanner import scan_text
 from reviewloop.git.diff import parse_diff
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review

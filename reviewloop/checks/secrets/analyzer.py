@@ -51,7 +51,8 @@ class SecretsScan:
         return list(ctx.files)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        from reviewloop.checks.secrets.scanner import scan_changes, to_findings
+        from reviewloop.checks.secrets.diff_scan import scan_changes
+        from reviewloop.checks.secrets.scanner import to_findings
 
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
         # here (the secrets gate still scans every added line of the change)

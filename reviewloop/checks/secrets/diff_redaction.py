@@ -1,6 +1,6 @@
 """A file's diff redacted for a prompt without scanning its added lines a second time.
 
-The secrets analyzer and gate scan every added line of a round (`scanner.file_hits`,
+The secrets analyzer and gate scan every added line of a round (`diff_scan.file_hits`,
 remembered per file); the prompt's copy of the same file's diff needs its added lines, its
 context and removed lines and its header lines free of secrets. The added lines' scan is
 reused, and the rest of the diff is scanned with the added lines inside each run blanked:
@@ -19,7 +19,8 @@ as it is — nearly every file of a change.
 
 from __future__ import annotations
 
-from reviewloop.checks.secrets.scanner import file_hits, redact, scan_text
+from reviewloop.checks.secrets.diff_scan import file_hits
+from reviewloop.checks.secrets.scanner import redact, scan_text
 from reviewloop.git.diff import FileDiff
 from reviewloop.memo import compiled_on_first_use
 

@@ -15,7 +15,8 @@ class SecretsGate:
 
     def run(self, ctx: GateContext) -> GateResult:
         from reviewloop.checks.secrets.analyzer import secrets_only
-        from reviewloop.checks.secrets.scanner import blocking, scan_changes, to_findings
+        from reviewloop.checks.secrets.diff_scan import scan_changes
+        from reviewloop.checks.secrets.scanner import blocking, to_findings
         started = time.monotonic()
         changes = ctx.changes
         # an example host's credentials are the analyzer's 🟡, not a gate failure

@@ -1,7 +1,7 @@
 """Secrets in the names a change gives files: a key can be committed as a file's name as
 well as in its lines. The names of a change's added and renamed files are scanned in one
 scan, a name a line (5,000 scans of a short text cost ~0.2 s of CPU, one of them all
-~5 ms), and remembered by name; `scanner.file_hits` places each hit on its file's first
+~5 ms), and remembered by name; `diff_scan.file_hits` places each hit on its file's first
 line, where the review shows the file."""
 
 from __future__ import annotations

@@ -28,12 +28,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.checks.secrets import names
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
@@ -47,8 +46,7 @@ from reviewloop.checks.secrets.values import (
     weak_password,
 )
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff
-from reviewloop.memo import ByObject, TextMemo
+from reviewloop.memo import TextMemo
 
 __all__ = [
     "DOCUMENTATION_CONFIDENCE",
@@ -59,15 +57,12 @@ __all__ = [
     "candidates",
     "claim_spans",
     "entropy",
-    "file_hits",
     "looks_fake",
     "looks_placeholder",
     "preview",
     "redact",
     "redact_around",
     "redact_finding",
-    "scan_added_lines",
-    "scan_changes",
     "scan_text",
     "to_findings",
 ]
@@ -136,44 +131,6 @@ def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
     return kept
 
 
-def scan_added_lines(diff_text: str) -> list[SecretHit]:
-    """Secrets on the `+` lines of a unified diff, located by file and new-file line.
-
-    Consecutive added lines are scanned together so a key block added whole is one hit.
-    """
-    return scan_changes(parse_diff(diff_text))
-
-
-def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list[SecretHit]:
-    """`scan_added_lines` on a parsed diff, only on the files in `paths` when given (the
-    lines of other files are never scanned)."""
-    hits: list[SecretHit] = []
-    chosen = changes if paths is None else changes.filter(paths)
-    names.scan([f.path for f in chosen.files if names.new(f)], scan_text)  # one scan
-    for file in chosen.files:
-        hits += file_hits(file)
-    return hits
-
-
-def file_hits(file: FileDiff) -> list[SecretHit]:
-    """The secrets on one file's added lines. The secrets gate, the analyzer and the
-    prompt's redaction (`checks.secrets.diff_redaction`) of a round ask about the same
-    files: each file's added lines are scanned once."""
-    def scanned() -> list[SecretHit]:
-        added = "\n".join(f"{a.line}\t{a.text}" for a in file.added)
-        return _FILES.get(f"{file.status}\0{file.path}\0{added}", partial(_file_hits, file))
-
-    return _ASKED.get(file, scanned)  # the same file again: not keyed by its lines again
-
-
-def _file_hits(file: FileDiff) -> list[SecretHit]:
-    hits: list[SecretHit] = names.hits(file, scan_text)
-    for first, lines in _runs((a.line, a.text) for a in file.added):
-        for hit in scan_text("\n".join(lines), path=file.path):
-            hits.append(hit.model_copy(update={"line": hit.line + first - 1}))
-    return hits
-
-
 def redact(text: str) -> str:
     """`text` with every secret replaced by `[REDACTED:<rule>]`."""
     if len(text) <= _SHORT:  # a round's prompt `redact_around` redacted, or a finding's text
@@ -202,9 +159,6 @@ def redact_around(text: str, clean: str) -> str:
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
-# Each file's hits, by its path and added lines: a round's files, a few MB of text at most.
-_FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
-_ASKED: ByObject[list[SecretHit]] = ByObject(20_000)  # the same file object asked again
 
 
 def _redact(text: str) -> str:
@@ -352,22 +306,6 @@ def _hit(text: str, lines: _LineIndex, path: str, start: int, end: int, rule: st
 def preview(value: str) -> str:
     """At most 4 leading characters (fewer for a short value), then `…[redacted]`."""
     return value[:min(4, len(value) // 5)] + "…[redacted]"
-
-
-def _runs(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
-    """Consecutive (number, text) lines grouped as (first number, texts)."""
-    first, last = 0, -1
-    texts: list[str] = []
-    for number, text in lines:
-        if texts and number != last + 1:
-            yield first, texts
-            texts = []
-        if not texts:
-            first = number
-        texts.append(text)
-        last = number
-    if texts:
-        yield first, texts
 
 
 _FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.checks.secrets import scanner
+from reviewloop.checks.secrets import diff_scan, scanner
 from reviewloop.git.diff import parse_diff
 from tests.support.paths import ROOT
 
@@ -84,6 +84,6 @@ def test_scan_changes_scans_only_the_files_asked_for() -> None:
         f"diff --git a/{p} b/{p}\nnew file mode 100644\n--- /dev/null\n+++ b/{p}\n"
         f"@@ -0,0 +1,2 @@\n+x = 1\n+KEY = \"{TOKEN}\"\n" for p in ("a.py", "b.py", "c.py"))
     changes = parse_diff(diff)
-    assert [(h.path, h.line) for h in scanner.scan_changes(changes, ["b.py"])] == [("b.py", 2)]
-    assert [h.path for h in scanner.scan_changes(changes)] == ["a.py", "b.py", "c.py"]
-    assert scanner.scan_changes(changes) == scanner.scan_added_lines(diff)
+    assert [(h.path, h.line) for h in diff_scan.scan_changes(changes, ["b.py"])] == [("b.py", 2)]
+    assert [h.path for h in diff_scan.scan_changes(changes)] == ["a.py", "b.py", "c.py"]
+    assert diff_scan.scan_changes(changes) == diff_scan.scan_added_lines(diff)

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 import pytest
 
+from reviewloop.checks.secrets.diff_scan import scan_added_lines
 from reviewloop.checks.secrets.scanner import (
     EXAMPLE_CONFIDENCE,
     SecretHit,
@@ -20,7 +21,6 @@ from reviewloop.checks.secrets.scanner import (
     redact,
     redact_around,
     redact_finding,
-    scan_added_lines,
     scan_text,
     to_findings,
 )

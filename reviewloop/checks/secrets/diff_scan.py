@@ -1,0 +1,97 @@
+"""The secrets scanner on a diff: each file's added lines, with the unchanged lines the
+diff shows around them (`scanner.scan_text` on each run of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import TypeVar
+
+from reviewloop.checks.secrets import names
+from reviewloop.checks.secrets.scanner import SecretHit, scan_text
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus, parse_diff
+from reviewloop.git.hunk_lines import context_lines
+from reviewloop.memo import ByObject, TextMemo
+
+T = TypeVar("T")
+# Each file's hits, by its path and shown lines: a round's files, a few MB of text at most.
+_FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
+_ASKED: ByObject[list[SecretHit]] = ByObject(20_000)  # the same file object asked again
+
+
+def scan_added_lines(diff_text: str) -> list[SecretHit]:
+    """Secrets on the `+` lines of a unified diff, located by file and new-file line.
+
+    Consecutive added lines are scanned together so a key block added whole is one hit.
+    """
+    return scan_changes(parse_diff(diff_text))
+
+
+def scan_changes(changes: ChangeSet, paths: Iterable[str] | None = None) -> list[SecretHit]:
+    """`scan_added_lines` on a parsed diff, only on the files in `paths` when given (the
+    lines of other files are never scanned)."""
+    hits: list[SecretHit] = []
+    chosen = changes if paths is None else changes.filter(paths)
+    names.scan([f.path for f in chosen.files if names.new(f)], scan_text)  # one scan
+    for file in chosen.files:
+        hits += file_hits(file)
+    return hits
+
+
+def file_hits(file: FileDiff) -> list[SecretHit]:
+    """The secrets on one file's added lines. The secrets gate, the analyzer and the
+    prompt's redaction (`checks.secrets.diff_redaction`) of a round ask about the same
+    files: each file's added lines are scanned once."""
+    def scanned() -> list[SecretHit]:
+        shown = _shown(file)
+        key = "\n".join(f"{n}\t{'+' if added else ' '}{text}" for n, text, added in shown)
+        return _FILES.get(f"{file.status}\0{file.path}\0{key}", partial(_file_hits, file, shown))
+
+    return _ASKED.get(file, scanned)  # the same file again: not keyed by its lines again
+
+
+def _shown(file: FileDiff) -> list[tuple[int, str, bool]]:
+    """(new-file number, text, added) of the lines the diff shows on its new side: the
+    added lines and the unchanged ones around them, in order."""
+    if file.status is FileStatus.ADDED:
+        return [(a.line, a.text, True) for a in file.added]
+    context = context_lines(file.text)
+    return sorted([*((a.line, a.text, True) for a in file.added),
+                   *((n, text, False) for n, text in context.items())])
+
+
+def _file_hits(file: FileDiff, shown: list[tuple[int, str, bool]]) -> list[SecretHit]:
+    """Each run of added lines is scanned with the unchanged lines the diff shows around
+    it, so a secret split between them is seen whole (a key block written between a
+    `BEGIN` and an `END` line the file already had, a value under a key already there); a
+    hit is kept when it covers an added line, and placed on the first it covers."""
+    hits: list[SecretHit] = names.hits(file, scan_text)
+    for first, lines in _runs((n, (text, added)) for n, text, added in shown):
+        if not any(added for _, added in lines):
+            continue
+        text = "\n".join(line for line, _ in lines)
+        for hit in scan_text(text, path=file.path):
+            span = range(hit.line - 1, hit.line + text.count("\n", hit.start, hit.end))
+            written = next((at for at in span if lines[at][1]), None)
+            if written is None:
+                continue  # an unchanged line's: not this change's to report
+            moved = {} if written == hit.line - 1 else \
+                {"column": 1, "end_column": len(lines[written][0]) + 1}
+            hits.append(hit.model_copy(update={"line": first + written, **moved}))
+    return hits
+
+
+def _runs(lines: Iterable[tuple[int, T]]) -> Iterator[tuple[int, list[T]]]:
+    """Consecutive (number, item) lines grouped as (first number, items)."""
+    first, last = 0, -1
+    texts: list[T] = []
+    for number, text in lines:
+        if texts and number != last + 1:
+            yield first, texts
+            texts = []
+        if not texts:
+            first = number
+        texts.append(text)
+        last = number
+    if texts:
+        yield first, texts
