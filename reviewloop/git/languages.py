@@ -174,7 +174,7 @@ def is_binary(path: str, start: bytes) -> bool:
 
 # the first bytes of common binary formats: images, archives and compressed data, fonts,
 # executables and object code, media, databases, serialized arrays and messages
-_SIGNATURES = (
+SIGNATURES = (
     b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\0", b"MM\0*", b"BM",
     b"\0\0\1\0", b"RIFF", b"%PDF-", b"PK\3\4", b"PK\5\6", b"PK\7\x08", b"\x1f\x8b", b"BZh",
     b"\xfd7zXZ\0", b"7z\xbc\xaf\x27\x1c", b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18",
@@ -188,14 +188,22 @@ _BINARY_SHARE = 0.1  # of the probe's bytes, control bytes that make it binary
 
 
 def looks_binary(start: bytes) -> bool:
-    """Whether content starting with `start` is binary: git's NUL test, and a binary
-    format's signature, or a tenth or more of its first 8,000 bytes control bytes where
-    they are no UTF-16 or UTF-32 text."""
+    """Whether content starting with `start` is binary: git's NUL test, and a tenth or more
+    of its first 8,000 bytes control bytes where they are no UTF-16 or UTF-32 text, or a
+    binary format's signature with a tenth of them bytes no text holds (control bytes, and
+    bytes that are not UTF-8). A signature alone does not make a file binary: `BM` (a
+    bitmap's) or `MZ` (an executable's) opens many a line of text, and a config file that
+    starts with one and holds one NUL is still a config file whose secrets must be read."""
     probe = start[:BINARY_PROBE]
     if b"\0" not in probe:
         return False
-    if probe.startswith(_SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
-        return True
+    control = len(probe) - len(probe.translate(None, _CONTROL))
+    if probe.startswith(SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
+        decoded = probe.decode("utf-8", "replace")
+        invalid = decoded.count("\ufffd") - probe.count("\ufffd".encode())
+        if probe[-1] >= 0x80:  # a character cut at the probe's end is not a wrong byte
+            invalid -= decoded[-4:].count("\ufffd")
+        return control + invalid >= _BINARY_SHARE * len(probe)
     if wide_encoding(probe) is not None:  # UTF-16 or UTF-32 text
         return False
-    return len(probe) - len(probe.translate(None, _CONTROL)) >= _BINARY_SHARE * len(probe)
+    return control >= _BINARY_SHARE * len(probe)

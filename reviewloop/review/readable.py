@@ -38,6 +38,7 @@ MAX_ANALYZED_BYTES = MAX_DIFFED_BYTES  # over it the diff shows no lines (git.si
 MAX_PROMPT_BYTES = MAX_FILE_BYTES
 _NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
+SENSITIVE_UNREAD = "may hold secrets: never sent to a model or committed, and not analysed"
 SYMLINK_REASON = "a symlink: reviewed as a link, its target is never read"
 NOT_A_FILE = "not a regular file"  # a submodule, a folder, a device
 
@@ -111,7 +112,11 @@ class Readability:
         key = (path, tuple(sensitive))  # asked by the chunks and the summary: judged once
         if key not in self._skipped:  # a link is named as one, not as sensitive
             secret = is_sensitive(path, sensitive) and not os.path.islink(self.root / path)
-            self._skipped[key] = SENSITIVE_REASON if secret else self.unreadable(path)
+            reason = self.unreadable(path)
+            if secret:  # analysed only when an analyzer may read it (not a binary, say)
+                unread = self.analyzable(path)
+                reason = SENSITIVE_REASON if unread is None else f"{SENSITIVE_UNREAD} ({unread})"
+            self._skipped[key] = reason
         return self._skipped[key]
 
     def text_start(self, path: str, limit: int) -> str:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import bz2
 import zlib
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewloop.git.languages import BINARY_PROBE, is_binary, language, looks_binary
+from reviewloop.git.languages import (
+    BINARY_PROBE,
+    SIGNATURES,
+    is_binary,
+    language,
+    looks_binary,
+)
 
-_TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF,
-                                      exclude_characters="\x7f") | st.sampled_from(
-    "\n\t"), min_size=20, max_size=3000).map(lambda t: t.encode())
+
+def _texts(min_size: int) -> st.SearchStrategy[bytes]:
+    return st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF,
+                                          exclude_characters="\x7f") | st.sampled_from("\n\t"),
+                   min_size=min_size, max_size=3000).map(lambda t: t.encode())
+
+
+_TEXT, _LONG_TEXT = _texts(20), _texts(200)
 
 
 @given(text=_TEXT, nuls=st.lists(st.integers(min_value=0), min_size=1, max_size=3))
@@ -40,3 +52,27 @@ def test_text_of_a_known_language_is_never_binary() -> None:
     assert looks_binary(data)
     assert language("bin/tool", data) == "javascript" and not is_binary("bin/tool", data)
     assert not is_binary("app.py", b"\x89PNG\r\n\x1a\n\0")
+
+
+@given(signature=st.sampled_from(SIGNATURES), text=_LONG_TEXT,
+       nuls=st.lists(st.integers(min_value=0), min_size=1, max_size=3))
+def test_a_signature_at_the_start_of_text_does_not_make_it_binary(
+        signature: bytes, text: bytes, nuls: list[int]) -> None:
+    """`BM = 1` or `MZ=1` opens a config file as a bitmap's or an executable's signature
+    opens the format; with one NUL further on, the file was called binary and its secrets
+    went unread. Any signature before text, and a few NULs: still text."""
+    data = bytearray(signature + b"\n" + text)
+    for at in nuls:
+        data.insert(len(signature) + at % (len(data) - len(signature) + 1), 0)
+    assert not looks_binary(bytes(data))
+    assert not is_binary("deploy/creds.ini", bytes(data))
+
+
+@given(signature=st.sampled_from(SIGNATURES), payload=st.binary(min_size=256, max_size=4000))
+def test_a_signature_before_bytes_no_text_holds_is_binary(signature: bytes, payload: bytes
+                                                          ) -> None:
+    """A format's signature, then data that is no text (random bytes, compressed data)."""
+    for data in (signature + bytes(4) + zlib.compress(payload, 9) + b"\0",
+                 signature + bytes(4) + bz2.compress(payload) + b"\0"):
+        if len(data) >= 300:  # compressed data is random bytes once past its header
+            assert looks_binary(data)

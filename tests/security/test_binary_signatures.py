@@ -1,0 +1,55 @@
+"""A config file is not a bitmap because its first line is `BM = 1`. A file of no known
+language that held one NUL and started with a binary format's signature — many of which
+are two or three letters (`BM`, `MZ`, `ID3`, `BZh`, `PAR1`) — was called binary: no
+analyzer read it, its secrets passed the gate, and a sensitive one was listed as "may hold
+secrets: analysed". Generated: every signature as the start of a config line, a NUL
+anywhere after it, several file names and secrets, `reviewloop review` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.git.languages import SIGNATURES
+from reviewloop.review.readable import SENSITIVE_UNREAD, Readability
+from tests.support.repos import feature_branch
+from tests.support.review_cli import review
+
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+SECRETS = st.integers(0, 2**32).map(lambda seed: random.Random(seed)).map(
+    lambda rng: f"AKIA{''.join(rng.choices(ALNUM, k=16))}")
+PRINTABLE = [s for s in SIGNATURES if all(32 <= b < 127 or b in b"\n" for b in s)]
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(signature=st.sampled_from(PRINTABLE),
+       name=st.sampled_from(("creds.ini", "prod.env", "deploy/settings", "app.conf")),
+       secret=SECRETS, nul_line=st.integers(1, 3))
+def test_a_config_file_opening_with_a_signature_is_read_for_secrets(
+        signature: bytes, name: str, secret: str, nul_line: int) -> None:
+    lines = [signature.rstrip(b"\n") + b" = 1", b"region = eu-west-1", b"debug = false",
+             f"aws_access_key_id = {secret}".encode()]
+    lines.insert(nul_line, b"# \0")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = feature_branch(Path(scratch) / "r", {name: b"\n".join(lines) + b"\n"})
+
+        done = review(root, "--base", "main", "--head", "feature", "--json")
+
+        report = json.loads(done.stdout)
+        found = {(f["file"], f["source"]) for f in report["findings"]["remaining"]}
+        assert (name, "secrets") in found, report["skipped"]
+        assert done.returncode == 1
+
+
+def test_a_sensitive_binary_file_is_not_said_to_be_analysed(tmp_path: Path) -> None:
+    (tmp_path / "keystore.p12").write_bytes(b"\x30\x82\x0a\x00" + bytes(range(256)) * 4)
+
+    reason = Readability.of(tmp_path).skipped("keystore.p12", ("*.p12",))
+
+    assert reason == f"{SENSITIVE_UNREAD} (a binary file)"
