@@ -40,6 +40,7 @@ SUFFIXES: dict[str, str] = {
     ".js": JAVASCRIPT, ".mjs": JAVASCRIPT, ".cjs": JAVASCRIPT, ".jsx": JAVASCRIPT,
     ".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TYPESCRIPT,
     ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
+    ".bats": SHELL,  # Bats tests: bash with `@test` blocks, which shellcheck reads as bash
     ".tf": TERRAFORM, ".tofu": TERRAFORM,  # OpenTofu reads both
     ".ipynb": JUPYTER,
 }
@@ -54,7 +55,7 @@ INTERPRETERS: dict[str, str] = {
     "ts-node": TYPESCRIPT, "tsx": TYPESCRIPT,
     # the shells shellcheck reads; zsh, fish and the like are languages of their own
     "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "ash": SHELL, "mksh": SHELL,
-    "busybox": SHELL,
+    "busybox": SHELL, "bats": SHELL,
 }
 # tools that run a script given after them (`#!/usr/bin/env -S uv run --script`, PEP 723):
 # the language they run, unless a known interpreter follows (`npx tsx`)

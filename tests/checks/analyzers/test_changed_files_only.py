@@ -11,7 +11,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import _targets
 from reviewloop.checks.analyzers.hadolint import dockerfiles
 from reviewloop.checks.analyzers.registry import ANALYZERS
-from reviewloop.checks.analyzers.zizmor import workflow_files
+from reviewloop.checks.analyzers.zizmor import audited_files
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import NOTHING_TO_ANALYZE, run_for_agent
 from reviewloop.review.readable import MAX_ANALYZED_BYTES
@@ -43,7 +43,7 @@ def test_file_selection_of_every_adapter_is_a_subset_of_the_changed_files(repo: 
     ctx = _context(repo, diff, files)
     assert ctx.files_for("python") == ["new/app.py"]  # bandit, ruff
     assert dockerfiles(ctx) == ["new/Dockerfile"]
-    assert workflow_files(ctx) == [".github/workflows/new.yml"]
+    assert audited_files(ctx) == [".github/workflows/new.yml"]
     assert set(_targets(ctx)) <= set(files)
 
 

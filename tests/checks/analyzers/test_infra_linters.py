@@ -38,11 +38,12 @@ def _ctx(root: Path, *files: str) -> AnalyzerContext:
 def test_each_takes_only_its_files(tmp_path):
     ctx = _ctx(tmp_path, "Dockerfile", "deploy/api.Dockerfile", "Dockerfile.dev", "app.py",
                ".github/workflows/ci.yml", ".github/workflows/x.yaml", "tools/lint/action.yml",
-               ".github/dependabot.yml", "docs/action.md")
+               ".github/dependabot.yml", "docs/action.md", "docs/dependabot.yml",
+               ".github/dependabot.json")
 
     assert hadolint.dockerfiles(ctx) == ["Dockerfile", "deploy/api.Dockerfile", "Dockerfile.dev"]
-    assert zizmor.workflow_files(ctx) == [".github/workflows/ci.yml", ".github/workflows/x.yaml",
-                                          "tools/lint/action.yml"]
+    assert zizmor.audited_files(ctx) == [".github/workflows/ci.yml", ".github/workflows/x.yaml",
+                                         "tools/lint/action.yml", ".github/dependabot.yml"]
     assert not ANALYZERS["zizmor"].wants(_ctx(tmp_path, "app.py", "Dockerfile"))
     assert not ANALYZERS["hadolint"].wants(_ctx(tmp_path, ".github/workflows/ci.yml"))
 
