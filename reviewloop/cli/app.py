@@ -280,6 +280,8 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
 
     if sum(bool(x) for x in (head, staged, working)) > 1:
         raise click.UsageError("choose one of --head, --staged, --working")
+    if "" in (base, head):  # an unset variable in CI, not "no revision": another change
+        raise click.UsageError("--base and --head need a revision (one was empty)")
     if quiet:
         ui.set_verbosity(ui.QUIET)
     scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))

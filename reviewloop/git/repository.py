@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
+from reviewloop.git import revisions
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
@@ -18,7 +19,6 @@ from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
 from reviewloop.git.refs import is_protected as is_protected
-from reviewloop.git.revisions import bad_revision, no_common_history, unknown_revision
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -109,7 +109,7 @@ class Repository:
         """True when `ancestor` is reachable from `descendant` (False after a force-push)."""
         status, _, err = self.try_git("merge-base", "--is-ancestor", ancestor, descendant)
         if status > 1:
-            raise unknown_revision(f"{ancestor} or {descendant}", err)
+            raise revisions.unknown_revision(f"{ancestor} or {descendant}", err)
         return status == 0
 
     def changed_files(self, base: str, head: str, *, merge_base: bool = True) -> list[str]:
@@ -187,10 +187,10 @@ class Repository:
         ids = []
         for rev in (base, head):
             if (commit := self._commit(rev)) is None:
-                raise unknown_revision(rev, "")
+                raise revisions.unknown_revision(rev, "")
             ids.append(commit)
         if merge_base and not self._related(*ids):
-            raise no_common_history(base, head)
+            raise revisions.no_common_history(base, head)
         return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
 
     def _related(self, a: str, b: str) -> bool:  # a merge base here? (asked once a pair)
@@ -349,14 +349,14 @@ class Repository:
         """The commit id `rev` names; None for an unborn HEAD; an error for anything else."""
         if (known := self.refs.get(rev)) is not None:  # a full id seen, a held ref
             return known
-        status, out, err = self.try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        status, out, err = revisions.commit_of(self.try_git, rev)
         if status == 0:
             commit = out.strip()
             self.refs.learn(rev, commit)
             return commit
         if rev == "HEAD" and self.current_branch() is not None:
             return None
-        raise bad_revision(self.try_git, rev, err)
+        raise revisions.bad_revision(self.try_git, rev, err)
 
     def _exists(self, ref: str) -> bool:
         return self.try_git("show-ref", "--verify", "--quiet", ref)[0] == 0

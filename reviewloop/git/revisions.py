@@ -26,6 +26,17 @@ def bad_revision(try_git: TryGit, rev: str, detail: str) -> UserInputError:
     return unknown_revision(rev, detail)
 
 
+def commit_of(try_git: TryGit, rev: str) -> tuple[int, str, str]:
+    """`git rev-parse --verify --quiet REV^{commit}`'s (status, stdout, stderr); for `:/text`
+    (the youngest commit whose message matches `text`), which cannot be peeled so —
+    `:/text^{commit}` looks for the text `text^{commit}` — the commit it names, if one."""
+    status, out, err = try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if status != 0 and rev.startswith(":/"):
+        status, out, err = try_git("rev-parse", "--verify", "--quiet", rev)
+        status = status or try_git("cat-file", "-e", f"{out.strip()}^{{commit}}")[0]
+    return status, out, err
+
+
 def unknown_revision(rev: str, detail: str) -> UserInputError:
     return UserInputError(f"unknown revision: {rev}" + (f" ({detail.strip()})" if detail else ""),
                           fix=f"fetch it first (git fetch origin {rev}); in GitHub Actions use "

@@ -39,7 +39,7 @@ class DiffSource:
         if self.staged:
             what = "staged changes"
         elif self.base and self.head:
-            what = f"{self.base[:12]}{'...' if self.merge_base else '..'}{self.head[:12]}"
+            what = f"{_shown(self.base)}{'...' if self.merge_base else '..'}{_shown(self.head)}"
         else:
             what = f"working tree against {self.base or 'HEAD'}"
         return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
@@ -105,3 +105,10 @@ def files_commit(repo: Repository, source: DiffSource, staged: str | None,
             fix="stage them (`git add`) or set the unstaged part aside (`git stash "
                 "--keep-index`), then review again; --fix edits the working tree")
     return None
+
+
+def _shown(rev: str) -> str:
+    """A revision as a title names it: a full commit id by its first 12 digits, any other
+    as written (a branch `release/2026-11-hotfix` is not `release/2026`)."""
+    return rev[:12] if len(rev) in (40, 64) and all(c in "0123456789abcdef" for c in rev) \
+        else rev
