@@ -90,8 +90,8 @@ class SecretHit(BaseModel):
     end_column: int  # 1-based, exclusive; on the first line for a multi-line secret
     preview: str
     confidence: float
-    # character offsets in the scanned text, for redaction; from scan_added_lines, offsets
-    # in the run of consecutive added lines the hit was found in
+    # character offsets in the scanned text, for redaction; from a diff (`diff_scan`),
+    # offsets in the run of lines, added and unchanged around them, it was found in
     start: int
     end: int
 
