@@ -43,7 +43,7 @@ from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition, scope_of
-from reviewloop.review.introduced import BaseTree, marked
+from reviewloop.review.introduced import BaseTree, Compared, marked
 from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped
 
@@ -164,10 +164,8 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return [], health("missing", reason)
     try:
         found = analyzer.run(own)
-        folders = getattr(analyzer, "base_folders", None)
-        if folders is not None:  # an IaC analyzer: what the change introduced counts too
-            found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer.run,
-                           base, folders(own))
+        if isinstance(analyzer, Compared):  # an IaC analyzer: what the change introduced
+            found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer, base)
         found = retyped(found, own)  # a file the change made Python: all of it is new
         if (breaks := declared(analyzer)) is not None:
             for path in other_line_breaks(own, wanted, breaks):

@@ -10,6 +10,14 @@ rule, file and subject (the resource or construct, `Finding.symbol`), whatever t
 is `introduced`: inside the change, whatever its check id. The second run happens only when
 the head run has findings off the change's lines; when it fails, those findings count as
 introduced (a review never hides what it could not compare).
+
+An analyzer that reads unchanged files with the changed ones (checkov: a changed Terraform
+file's module, `Analyzer.base_context`) reads them at the base too, as they are: without
+them the base run would see another module (no `terraform.tfvars`, no `main.tf`) and take
+what the head already had for new. A finding the change introduced on such a file (the
+security group in `main.tf` that a changed `terraform.tfvars` opens) is shown where the
+analyzer says the change brought it about (`Analyzer.attributed`: the changed variable
+line); the review shows no file the change did not touch.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
@@ -32,6 +41,17 @@ NOTE = (" The change introduced it: the same analyzer does not report it on the 
 _LEFT_OUT = ("node_modules", "cdk.out", ".git")
 
 
+@runtime_checkable
+class Compared(Protocol):
+    """An analyzer that is run on the change's base too (`Analyzer.base_folders`); it may
+    also define `base_context(ctx) -> Sequence[str]` and `attributed(finding, ctx) ->
+    Finding | None` (`marked`)."""
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]: ...
+
+    def base_folders(self, ctx: AnalyzerContext) -> Sequence[str]: ...
+
+
 class BaseTree:
     """The change's base, made once (on first use) in a temporary folder, for every analyzer
     of one reviewer; `close` removes it."""
@@ -41,11 +61,14 @@ class BaseTree:
         self._lock = threading.Lock()
         self._folders: set[str] = set()
         self._written: set[str] = set()  # changed files already rebuilt
+        self._unchanged: set[str] = set()  # context files already copied
         self._made: tempfile.TemporaryDirectory[str] | None = None
 
-    def at(self, files: Sequence[str], folders: Sequence[str]) -> Path:
+    def at(self, files: Sequence[str], folders: Sequence[str],
+           context: Sequence[str] = ()) -> Path:
         """The base tree, holding the base versions of the changed `files` and of the changed
-        files under `folders`, and (whole) each of `folders`."""
+        files under `folders`, (whole) each of `folders`, and the unchanged files `context`
+        as they are."""
         with self._lock:
             if self._made is None:
                 self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
@@ -56,6 +79,9 @@ class BaseTree:
             for folder in sorted(set(folders) - self._folders):
                 self._folders.add(folder)
                 self._copy(folder, where)
+            for path in sorted(set(context) - self._written - self._unchanged):
+                self._unchanged.add(path)
+                self._copy_file(path, where)
             return where
 
     def close(self) -> None:
@@ -76,6 +102,17 @@ class BaseTree:
                 target = where / diff.path  # a renamed file keeps its new name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
+
+    def _copy_file(self, path: str, where: Path) -> None:
+        """One file of the head tree the change did not touch (a link is left out, as in
+        `_copy`)."""
+        source = self._root / path
+        if path in {p for f in self._changes.files for p in (f.path, f.old_path) if p} \
+                or source.is_symlink() or not source.is_file():
+            return
+        target = where / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
 
     def _copy(self, folder: str, where: Path) -> None:
         """`folder` of the head tree, unchanged files only (the changed ones are already
@@ -100,21 +137,37 @@ class BaseTree:
 
 
 def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Finding], bool],
-           base_run: Callable[[AnalyzerContext], list[Finding]], base: BaseTree,
-           folders: Sequence[str]) -> list[Finding]:
+           analyzer: Compared, base: BaseTree) -> list[Finding]:
     """`found` with the findings off the change's lines that the base run does not report
-    marked `introduced`."""
+    marked `introduced`; one on a file the change did not touch is shown where the
+    analyzer's `attributed` puts it (without one, or when it says None, it stays there and
+    the review drops it, as any finding on such a file)."""
     off = [f for f in found if not in_change(f)]
     if not off:
         return found
-    root = base.at(ctx.files, folders)
-    files = tuple(p for p in ctx.files if (root / p).is_file())
+    context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
+    root = base.at(ctx.files, analyzer.base_folders(ctx), context)
+    files = tuple(p for p in dict.fromkeys((*ctx.files, *context)) if (root / p).is_file())
     try:
-        before = {_key(f) for f in base_run(replace(ctx, root=root, files=files, unread={}))}
+        before = {_key(f) for f in analyzer.run(replace(ctx, root=root, files=files, unread={}))}
     except Exception:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = set()
-    return [f.model_copy(update={"introduced": True, "rationale": f.rationale + NOTE})
-            if not in_change(f) and _key(f) not in before else f for f in found]
+    attributed = getattr(analyzer, "attributed", None)
+    kept = []
+    for finding in found:
+        if in_change(finding) or _key(finding) in before:
+            kept.append(finding)
+        elif finding.file not in ctx.files and attributed is not None \
+                and (shown := attributed(finding, ctx)) is not None:
+            kept.append(shown.moved(introduced=True))
+        else:
+            kept.append(finding.model_copy(update={"introduced": True,
+                                                   "rationale": finding.rationale + NOTE}))
+    return kept
+
+
+def _nothing(ctx: AnalyzerContext) -> Sequence[str]:
+    return ()
 
 
 def _under(path: str, folder: str) -> bool:

@@ -14,8 +14,13 @@ it cannot be installed now, `available()` says why and names the fix command.
 
 A changed Terraform file is read with its module, as `terraform plan` and plain `checkov -d`
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
-(`terraform.tfvars`, `*.auto.tfvars`), so an SSH port opened through `terraform.tfvars` is
-seen (`staged`); only the changed files' findings are kept, as always.
+(`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), so an SSH port opened through
+`terraform.tfvars` is seen (`staged`). A changed variable file Terraform loads by itself is
+one of checkov's files too: its module is read for it. Findings on the module's unchanged
+files are compared with a run on the change's base, which reads the same module
+(`base_context`, `review.introduced`): one the change brought about (a security group in
+`main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
+changed lines that set the variable it reads (`checkov_vars`); the others are dropped.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
@@ -37,6 +42,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.checkov_reads import unread
+from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
@@ -84,6 +90,8 @@ def framework(path: str, text: str | None = None) -> str | None:
     name = pure.name
     if is_dockerfile(name):
         return "dockerfile"
+    if _auto_vars().match(name):  # read with its module (`staged`), whose values it sets
+        return "terraform_json" if name.endswith(".json") else "terraform"
     if name.endswith((".tf.json", ".tofu.json")):
         return "terraform_json"  # `--framework terraform` reads no .tf.json file
     if pure.suffix in (".tf", TOFU):
@@ -152,6 +160,20 @@ class Checkov(ProvisionedAnalyzer):
         `block_public_acls = true` or `USER` line counts, `review.introduced`)."""
         return ()
 
+    def base_context(self, ctx: AnalyzerContext) -> tuple[str, ...]:
+        """The unchanged files of the changed Terraform files' modules: the base run reads
+        the module as the head run does (`staged`), so a finding `main.tf` had before a
+        `terraform.tfvars` changed is not the change's, and one it did not have is."""
+        changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
+        return tuple(sorted(path for path in _module_context(ctx, _targets(ctx), every=True)
+                            if path not in changed))
+
+    def attributed(self, finding: Finding, ctx: AnalyzerContext) -> Finding | None:
+        """A finding the change introduced on an unchanged file of a changed module, shown
+        on the changed lines that set a variable its resource reads (`checkov_vars`)."""
+        changed = [p for p, kind in _targets(ctx).items() if kind in TERRAFORM]
+        return on_changed_variables(finding, ctx, changed)
+
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
         """Dockerfiles shown to checkov as `Dockerfile` (`_as_dockerfiles`). With Terraform
@@ -207,13 +229,15 @@ def _link(link: Path, source: Path) -> Path:
     return link
 
 
-def _module_context(ctx: AnalyzerContext, targets: dict[str, str]) -> dict[str, str]:
-    """The unchanged Terraform files read with the changed ones (`staged`), by framework."""
+def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool = False
+                    ) -> dict[str, str]:
+    """The unchanged Terraform files read with the changed ones (`staged`), by framework:
+    those that declare resources, or `every` one (variable files too)."""
     context = {}
     for folder in {str(PurePosixPath(p).parent) for p, k in targets.items() if k in TERRAFORM}:
         for name, source in _module_files(under(ctx.root, folder)).items():
             path = repo_path(ctx.root, str(source))
-            if path not in targets and not _auto_vars().match(name):
+            if path not in targets and (every or not _auto_vars().match(name)):
                 context[path] = "terraform_json" if name.endswith(".json") else "terraform"
     return context
 

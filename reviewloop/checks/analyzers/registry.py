@@ -42,7 +42,11 @@ class Analyzer(Protocol):
     `base_folders(ctx) -> Sequence[str]`: the analyzer is run on the change's base too, with
     the changed files as they were and these folders whole, so a finding the change
     introduced off its own lines (a deleted protective line) is inside the change
-    (`review.introduced`; its findings name their subject in `Finding.symbol`).
+    (`review.introduced`; its findings name their subject in `Finding.symbol`). With it,
+    `base_context(ctx) -> Sequence[str]`: unchanged files its run reads with the changed
+    ones (a Terraform module's), read at the base too; and `attributed(finding, ctx) ->
+    Finding | None`: where a finding the change introduced on a file it did not touch is
+    shown (on the changed variable line that opened it; None: not shown).
     `markers` are the suppression syntaxes its tool honours (`policy.markers`): a marker of
     one of them silences this analyzer's findings when the trusted side wrote it, and is
     reported when the change adds it (`checks.suppressions`); `()` for a tool that reads

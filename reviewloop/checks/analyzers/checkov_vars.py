@@ -1,0 +1,101 @@
+"""Where checkov's finding on a resource the change did not write, opened by a value it did
+write, is shown: on that value.
+
+A change to a variable file Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`,
+their `.json` forms) or to a variable's `default` can open a resource of the module in a file
+it leaves alone: checkov reports the security group in `main.tf`, which the review does not
+show (a comment can anchor only on the diff), and the fix is the changed value anyway. So a
+finding the change introduced there (`review.introduced`: its base run does not have it) is
+moved onto the module's changed lines that set or declare a variable the resource reads
+(`var.cidr`), its rationale naming the resource and where it is. When no changed line sets one
+of them (the value reaches the resource through a `local`, or the change only removed a
+line), it goes on the module's first changed line, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import FileDiff
+from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
+
+_used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
+# what a line of a variable file names: a `variable "x"` block, an `x =` assignment (a
+# tfvars value, a block's `default =`), a JSON key (`"x":`)
+_named = compiled_on_first_use(
+    r'\bvariable[ \t]+"?([\w-]+)|^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"[ \t]*:')
+
+
+def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
+                         ) -> Finding | None:
+    """`finding` (on an unchanged file of a module) on the lines of the module's `changed`
+    Terraform files (variable files among them) that brought it about; None when the
+    change wrote none of its module's files."""
+    folder = PurePosixPath(finding.file).parent
+    diffs = [diff for path in sorted(changed) if PurePosixPath(path).parent == folder
+             and (diff := ctx.changes.file(path)) is not None and (diff.added or diff.removals)]
+    if not diffs:
+        return None
+    where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
+            f"{finding.end_line}), which the change did not write"
+    read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
+    for diff in diffs:
+        setting = _setting(diff, _lines(ctx, diff.path).splitlines(), read)
+        if setting:
+            names = ", ".join(f"var.{name}" for name in sorted(set().union(*setting.values())))
+            return _shown(finding, diff.path, min(setting), max(setting),
+                          f" It is on {where}: it reads {names}, which the change sets here; "
+                          "checkov does not report it on the change's base.")
+    first = diffs[0]
+    start, end = first.changed_ranges[0] if first.added else (max(1, first.removals[0]),) * 2
+    return _shown(finding, first.path, start, end,
+                  f" It is on {where}: the change to this module's Terraform files brings it "
+                  "about (checkov does not report it on the change's base), though no changed "
+                  "line sets a variable it reads by name.")
+
+
+def _setting(diff: FileDiff, lines: list[str], read: set[str]) -> dict[int, set[str]]:
+    """The added lines of `diff` (the file's `lines`) that set or declare variables of
+    those `read`, each with them: what the line names (every key of a one-line JSON), and
+    what the lines it is nested in name (the `variable "cidr" {` around a `default =`, the
+    `cidrs = [` a list's item is in), by indentation."""
+    found = {}
+    for number in diff.added_lines:
+        if names := read.intersection(_names(lines, number - 1)):
+            found[number] = names
+    return found
+
+
+def _names(lines: list[str], at: int) -> list[str]:
+    """What line `at` (0-based) names, then what each line it is nested in names."""
+    names: list[str] = []
+    depth = None
+    for index in range(min(at, len(lines) - 1), -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        if depth is None or indent < depth:
+            depth = indent
+            names += [next(n for n in match if n) for match in _named().findall(line)]
+        if depth == 0:
+            break
+    return names
+
+
+def _shown(finding: Finding, path: str, start: int, end: int, why: str) -> Finding:
+    return finding.moved(file=path, start_line=start, end_line=end,
+                         rationale=finding.rationale + why)
+
+
+def _lines(ctx: AnalyzerContext, path: str, start: int = 1, end: int | None = None) -> str:
+    """Lines start..end of `path` in the reviewed tree (all of it without `end`)."""
+    try:
+        text = under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return text if end is None else "".join(text.splitlines(keepends=True)[start - 1:end])
