@@ -65,8 +65,8 @@ LEVELS = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
 # examples open SSH only, and its title is "Security groups should not allow unrestricted
 # ingress to SSH or RDP from any IP address".
 BY_TITLE = {"CKV_AWS_25": "AWS-0107"}
-# checkov ids of frameworks reviewloop's checkov does not run (secrets, SAST, OpenAPI, Ansible)
-_ELSEWHERE = re.compile(r"^CKV\d?_(SECRET|SAST|OPENAPI|ANSIBLE)_")
+# checkov ids of frameworks reviewloop's checkov does not run (secrets, SAST, OpenAPI)
+_ELSEWHERE = re.compile(r"^CKV\d?_(SECRET|SAST|OPENAPI)_")
 
 
 def git(repo: Path, *args: str) -> str:

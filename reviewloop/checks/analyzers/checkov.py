@@ -5,7 +5,9 @@ an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormatio
 templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (every name
 `languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
 `Dockerfile`), Kubernetes manifests (YAML/JSON with
-`apiVersion` and `kind`) and GitHub workflow files.
+`apiVersion` and `kind`), GitHub workflow files, and what `checkov_frameworks` tells by
+checkov's own rules: ARM templates, Bicep, Ansible playbooks and roles' task lists,
+Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
 with langchain-aws, so it runs from its own cached environment, installed on first use
@@ -36,6 +38,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -98,8 +101,14 @@ def framework(path: str, text: str | None = None) -> str | None:
         return "terraform"
     if _workflow().search(path):
         return "github_actions"
+    if named := frameworks.by_name(path):
+        return named
     if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
         return None
+    # ARM and Ansible first: an ARM resource has an `apiVersion` and often a `kind`, and a
+    # play may hold a manifest or a template in a task's arguments
+    if sniffed := frameworks.by_text(path, text):
+        return sniffed
     # a cheap test of the words first (checkov's Kubernetes parser opens only a text with
     # "apiVersion" and "kind"), then a key's shape
     if "AWS" in text and _cloudformation().search(text):
@@ -185,8 +194,10 @@ class Checkov(ProvisionedAnalyzer):
         (`terraform.tfvars`, `*.auto.tfvars`), so a value set there is the one checked, and
         OpenTofu's files under a `.tf` name (checkov 3 skips a `.tofu` one; a `.tofu` file
         wins over its `.tf` twin, as in OpenTofu) — and each other file alone in a folder of
-        its own, a workflow under `.github/workflows/` (the only place checkov looks for
-        one). Findings on a file the change did not touch are dropped later, as always."""
+        its own, where a walk of the folder finds it (`checkov_frameworks.view_path`: a
+        workflow under `.github/workflows/`, a CircleCI config under `.circleci/`, a hidden
+        name behind a `_`). Findings on a file the change did not touch are dropped later,
+        as always."""
         if not any(kind in TERRAFORM for kind in targets.values()):
             return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
@@ -198,8 +209,7 @@ class Checkov(ProvisionedAnalyzer):
         given, dockerfiles = _as_dockerfiles(targets, at, scratch, first=len(folders))
         for index, (path, kind) in enumerate(given.items(), start=len(folders)):
             if kind not in TERRAFORM and kind != "dockerfile":
-                within = ".github/workflows" if kind == "github_actions" else ""
-                link = scratch / str(index) / within / PurePosixPath(path).name
+                link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
                 aliases[str(_link(link, under(at, path)))] = str(under(at, path))
         return {str(scratch): MODULES, **given}, aliases | dockerfiles
 

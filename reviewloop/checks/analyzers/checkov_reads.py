@@ -17,6 +17,11 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
   document), or when a name holds `{`; the reason says which (`_kubernetes`).
 
+* ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI): checkov's own gates
+  before it parses (`checkov_frameworks.skipped`): an ARM template with no `contentVersion`,
+  an Ansible file with no `- name:` line, YAML its strict loader cannot load (a `!vault` or
+  `!reference` tag) are each read as nothing, without a word.
+
 Other frameworks' reports leave out a file with no check to run (a CloudFormation template
 of check-less resources has no report at all), so absence tells nothing there.
 """
@@ -29,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov_frameworks import skipped
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
@@ -90,6 +96,8 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         elif kind == "cloudformation" and (checked := next(
                 (t for t in _cfn_type().findall(_text(ctx, path)) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
+        elif why := skipped(kind, _text(ctx, path)):
+            ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
                     if k == kind and p not in failed}
