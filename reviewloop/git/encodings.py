@@ -41,8 +41,8 @@ def wide_encoding(start: bytes) -> str | None:
     for mark, encoding in _MARKS:
         if start.startswith(mark):
             return encoding if _is_text(start[len(mark):], encoding) else None
-    if _UTF8_RUN.search(start):
-        return None
+    if _UTF8_RUN.search(start) or 8 * start.count(b"\0") < len(start):
+        return None  # mostly ASCII in UTF-16 is an eighth NULs at least, in UTF-32 a half
     return next((e for e in _UNMARKED if _is_text(start, e, ascii_share=_ASCII_SHARE)), None)
 
 

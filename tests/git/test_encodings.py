@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reviewloop.git.encodings import decoded, text_of, wide_encoding
@@ -61,6 +61,8 @@ def test_a_long_run_without_a_nul_is_no_unmarked_wide_text() -> None:
 
 @given(text=_TEXT, nuls=st.lists(st.integers(min_value=0), max_size=40),
        key=st.booleans())
+@example(text="\xa0\U00010000" + "00", nuls=[43], key=False)  # a suite run's: nine bytes,
+# one NUL, decoded as four printable UTF-16 units, one of them ASCII
 def test_utf8_text_is_never_taken_for_another_encoding(text: str, nuls: list[int],
                                                         key: bool) -> None:
     """The safety of it: a UTF-8 file decoded as UTF-16 would show none of its lines (a key
