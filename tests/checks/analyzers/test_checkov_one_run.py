@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.checkov import MODULES, TERRAFORM, Checkov
 from reviewloop.review.evidence import AnalyzerReport, run_for_agent
 from tests.support.analyzers import Repo, agent
-from tests.support.checkov import BUCKET, DOCKERFILE
+from tests.support.checkov import BUCKET, DOCKERFILE, WORKFLOW
 from tests.support.iac_shapes import UNREADABLE, WORKLOADS, iac_files, render, unreadable, workload
 
 pytestmark = [pytest.mark.usefixtures("iac_env"), pytest.mark.pypi, pytest.mark.timeout(900)]
@@ -32,16 +32,6 @@ OPEN_PORT = """resource "aws_security_group" "{name}" {{
 }}
 """
 BROKEN_TF = 'resource "aws_s3_bucket" "c" {\n  bucket = \n'
-WORKFLOW = """on: pull_request_target
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: ${{ github.event.pull_request.head.sha }}
-      - run: echo "${{ github.event.pull_request.title }}"
-"""
 
 terraform_texts = st.one_of(
     st.builds(OPEN_PORT.format, name=st.sampled_from(("ssh", "rdp")),

@@ -16,18 +16,9 @@ from reviewloop.findings.schema import Severity
 from reviewloop.git.diff import ChangeSet
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
+from tests.support.checkov import WORKFLOW
 
 HERE = Path(__file__).parent
-WORKFLOW = """on: pull_request_target
-jobs:
-  a:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: ${{ github.event.pull_request.head.sha }}
-      - run: echo "${{ github.event.pull_request.title }}"
-"""
 
 
 def _ctx(root: Path, *files: str) -> AnalyzerContext:
