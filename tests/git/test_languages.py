@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from reviewloop.git.languages import (
     BINARY_PROBE,
     SIGNATURES,
+    TEXTLIKE,
     is_binary,
     language,
     looks_binary,
@@ -54,18 +55,29 @@ def test_text_of_a_known_language_is_never_binary() -> None:
     assert not is_binary("app.py", b"\x89PNG\r\n\x1a\n\0")
 
 
-@given(signature=st.sampled_from(SIGNATURES), text=_LONG_TEXT,
+@given(signature=st.sampled_from(TEXTLIKE), text=_LONG_TEXT,
        nuls=st.lists(st.integers(min_value=0), min_size=1, max_size=3))
-def test_a_signature_at_the_start_of_text_does_not_make_it_binary(
+def test_a_signature_a_line_can_start_with_does_not_make_text_binary(
         signature: bytes, text: bytes, nuls: list[int]) -> None:
     """`BM = 1` or `MZ=1` opens a config file as a bitmap's or an executable's signature
     opens the format; with one NUL further on, the file was called binary and its secrets
-    went unread. Any signature before text, and a few NULs: still text."""
-    data = bytearray(signature + b"\n" + text)
+    went unread. Any such signature before text, and a few NULs: still text."""
+    data = bytearray(signature + b" = 1\n" + text)
     for at in nuls:
         data.insert(len(signature) + at % (len(data) - len(signature) + 1), 0)
     assert not looks_binary(bytes(data))
     assert not is_binary("deploy/creds.ini", bytes(data))
+
+
+@given(signature=st.sampled_from([s for s in SIGNATURES if s not in TEXTLIKE]),
+       text=_LONG_TEXT, nul=st.integers(min_value=0))
+def test_a_signature_no_text_starts_with_makes_a_file_binary(signature: bytes, text: bytes,
+                                                              nul: int) -> None:
+    """An ELF, an `ar` archive, a gettext catalog, a ZIP stored uncompressed: headers of
+    printable strings, and binary all the same (a NUL is all it takes, as before)."""
+    data = bytearray(signature + text)
+    data.insert(len(signature) + nul % (len(text) + 1), 0)
+    assert looks_binary(bytes(data)) and is_binary("lib/libx.so", bytes(data))
 
 
 @given(signature=st.sampled_from(SIGNATURES), payload=st.binary(min_size=256, max_size=4000))
