@@ -92,3 +92,46 @@ def test_a_secret_the_change_does_not_touch_is_not_the_changes(
     head = [*base[:at], "note: new", *base[at + 1:]]
 
     assert scan_changes(parse_diff(_diff(base, head, "\n"))) == []
+
+
+MARKERS = st.sampled_from((("-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----"),
+                           ('BEGIN = "-----BEGIN RSA PRIVATE KEY-----"',
+                            'END = "-----END RSA PRIVATE KEY-----"'),
+                           ("-----BEGIN OPENSSH PRIVATE KEY-----",
+                            "-----END OPENSSH PRIVATE KEY-----")))
+CODE = st.lists(st.sampled_from(("    return text.split(BEGIN)[1].strip()", "pass", "x = 1",
+                                 "# read the key between the markers", "")), min_size=1,
+                max_size=4)
+TOKENS = st.integers(0, 2**32).map(random.Random).map(lambda rng: rng.choice((
+    "AKIA" + "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", k=16)),
+    "ghp_" + "".join(rng.choices(ALNUM, k=36)))))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(MARKERS, CODE)
+def test_lines_written_between_unchanged_key_markers_are_no_key(
+        markers: tuple[str, str], code: list[str]) -> None:
+    """`BEGIN`/`END` constants (or a fixture's marker lines) the file already had, and code
+    the change writes between them: no key body, no secret."""
+    base = [markers[0], "def body(text):", markers[1]]
+    head = [markers[0], *code, markers[1]]
+
+    assert scan_changes(parse_diff(_diff(base, head, "\n"))) == []
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(MARKERS, st.lists(st.tuples(TOKENS, CODE), min_size=1, max_size=3))
+def test_each_secret_written_between_unchanged_key_markers_is_found_on_its_line(
+        markers: tuple[str, str], written: list[tuple[str, list[str]]]) -> None:
+    """Tokens written between marker lines the file had are each the change's secret, on
+    its own line (the markers' block, which no key body fills, claims none of them)."""
+    head = [markers[0]]
+    expected = []
+    for token, code in written:
+        head += [f"TOKEN = {token}", *code]
+        expected.append(len(head) - len(code))
+    head.append(markers[1])
+
+    hits = scan_changes(parse_diff(_diff([markers[0], markers[1]], head, "\n")))
+
+    assert sorted(h.line for h in hits) == expected

@@ -3,6 +3,7 @@ diff shows around them (`scanner.scan_text` on each run of them)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TypeVar
@@ -14,6 +15,11 @@ from reviewloop.git.hunk_lines import context_lines
 from reviewloop.memo import ByObject, TextMemo
 
 T = TypeVar("T")
+# a line of a key's body (base64, PEM's armour headers' characters) or its BEGIN or END
+# line: what a key block reaching into unchanged lines must have on every added line it
+# covers, one of them 16 characters of body at least, to be the change's
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=:-]+|-----(?:BEGIN|END)[ A-Z0-9]*-----")
+_KEY_LINE = re.compile(r"[A-Za-z0-9+/=:-]{16,}")
 # Each file's hits, by its path and shown lines: a round's files, a few MB of text at most.
 _FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)
 _ASKED: ByObject[list[SecretHit]] = ByObject(20_000)  # the same file object asked again
@@ -62,23 +68,49 @@ def _shown(file: FileDiff) -> list[tuple[int, str, bool]]:
 
 def _file_hits(file: FileDiff, shown: list[tuple[int, str, bool]]) -> list[SecretHit]:
     """Each run of added lines is scanned with the unchanged lines the diff shows around
-    it, so a secret split between them is seen whole (a key block written between a
-    `BEGIN` and an `END` line the file already had, a value under a key already there); a
-    hit is kept when it covers an added line, and placed on the first it covers."""
+    it, so a secret split between them is seen whole (a key body written between a `BEGIN`
+    and an `END` line the file already had, a value under a key already there); a hit is
+    kept when it covers an added line, and placed on the first it covers."""
     hits: list[SecretHit] = names.hits(file, scan_text)
     for first, lines in _runs((n, (text, added)) for n, text, added in shown):
-        if not any(added for _, added in lines):
-            continue
-        text = "\n".join(line for line, _ in lines)
-        for hit in scan_text(text, path=file.path):
-            span = range(hit.line - 1, hit.line + text.count("\n", hit.start, hit.end))
-            written = next((at for at in span if lines[at][1]), None)
-            if written is None:
-                continue  # an unchanged line's: not this change's to report
-            moved = {} if written == hit.line - 1 else \
-                {"column": 1, "end_column": len(lines[written][0]) + 1}
-            hits.append(hit.model_copy(update={"line": first + written, **moved}))
+        if any(added for _, added in lines):
+            hits += _group_hits(file.path, first, lines)
     return hits
+
+
+def _group_hits(path: str, first: int, lines: list[tuple[str, bool]]) -> list[SecretHit]:
+    """The hits of one run of shown lines (`_file_hits`). A hit that reaches from unchanged
+    lines into added ones is the change's only when what it covers of them is key material
+    by itself (`_KEY_BODY`): unchanged `BEGIN` and `END` constants around an edited
+    function are no key; the added lines are then scanned alone as well, for what such a
+    block's match had claimed."""
+    text = "\n".join(line for line, _ in lines)
+    kept: list[SecretHit] = []
+    dropped = False
+    for hit in scan_text(text, path=path):
+        span = range(hit.line - 1, hit.line + text.count("\n", hit.start, hit.end))
+        written = [at for at in span if lines[at][1]]
+        if not written:
+            continue  # an unchanged line's: not this change's to report
+        if len(written) < len(span) and not _key_material([lines[at][0] for at in written]):
+            dropped = True
+            continue
+        moved = {} if written[0] == hit.line - 1 else \
+            {"column": 1, "end_column": len(lines[written[0]][0]) + 1}
+        kept.append(hit.model_copy(update={"line": first + written[0], **moved}))
+    if dropped:
+        taken = {hit.line for hit in kept}
+        for start, run in _runs((first + at, line) for at, (line, added) in enumerate(lines)
+                                if added):
+            kept += [alone.model_copy(update={"line": alone.line + start - 1})
+                     for alone in scan_text("\n".join(run), path=path)
+                     if alone.line + start - 1 not in taken]
+    return kept
+
+
+def _key_material(written: list[str]) -> bool:
+    return all(_KEY_BODY.fullmatch(line.strip()) for line in written) \
+        and any(_KEY_LINE.fullmatch(line.strip()) for line in written)
 
 
 def _runs(lines: Iterable[tuple[int, T]]) -> Iterator[tuple[int, list[T]]]:
