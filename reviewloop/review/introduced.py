@@ -33,7 +33,7 @@ from typing import Protocol, runtime_checkable
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import ChangeSet, FileStatus
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.reverse import base_text
 
 NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
@@ -67,8 +67,9 @@ class BaseTree:
     def at(self, files: Sequence[str], folders: Sequence[str],
            context: Sequence[str] = ()) -> Path:
         """The base tree, holding the base versions of the changed `files` and of the changed
-        files under `folders`, (whole) each of `folders`, and the unchanged files `context`
-        as they are."""
+        files under `folders`, (whole) each of `folders`, and the files `context` as they
+        were: an unchanged one as it is, one the change deleted or renamed away rebuilt at
+        its base path."""
         with self._lock:
             if self._made is None:
                 self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
@@ -79,7 +80,10 @@ class BaseTree:
             for folder in sorted(set(folders) - self._folders):
                 self._folders.add(folder)
                 self._copy(folder, where)
-            for path in sorted(set(context) - self._written - self._unchanged):
+            gone = {f.old_path for f in self._changes.files if f.old_path
+                    and (f.status is FileStatus.DELETED or f.old_path != f.path)}
+            self._rebuilt(where, (set(context) & gone) - self._unchanged)
+            for path in sorted(set(context) - gone - self._written - self._unchanged):
                 self._unchanged.add(path)
                 self._copy_file(path, where)
             return where
@@ -93,15 +97,23 @@ class BaseTree:
     def _changed(self, where: Path, paths: set[str]) -> None:
         self._written |= paths
         for diff in self._changes.files:
-            if diff.path not in paths:
-                continue
-            head = _read(self._root / diff.path) \
-                if diff.status is not FileStatus.DELETED else None
-            text = base_text(head, diff)
-            if text is not None:
-                target = where / diff.path  # a renamed file keeps its new name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+            if diff.path in paths:
+                self._write_base(diff, where / diff.path)  # a renamed file keeps its new name
+
+    def _write_base(self, diff: FileDiff, target: Path) -> None:
+        head = _read(self._root / diff.path) if diff.status is not FileStatus.DELETED else None
+        text = base_text(head, diff)
+        if text is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+    def _rebuilt(self, where: Path, old_paths: set[str]) -> None:
+        """The base versions of the files the change deleted or renamed away from
+        `old_paths`, each at its base path."""
+        self._unchanged |= old_paths
+        for diff in self._changes.files:
+            if diff.old_path in old_paths:
+                self._write_base(diff, where / diff.old_path)
 
     def _copy_file(self, path: str, where: Path) -> None:
         """One file of the head tree the change did not touch (a link is left out, as in

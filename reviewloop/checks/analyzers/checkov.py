@@ -18,7 +18,9 @@ A changed Terraform file is read with its module, as `terraform plan` and plain 
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
 (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), so an SSH port opened through
 `terraform.tfvars` is seen (`staged`). A changed variable file Terraform loads by itself is
-one of checkov's files too: its module is read for it. Findings on the module's unchanged
+one of checkov's files too: its module is read for it
+(not yet a deleted one alone: a deleted file is no file to read, so a module whose only
+change deletes one is not read). Findings on the module's unchanged
 files are compared with a run on the change's base, which reads the same module
 (`base_context`, `review.introduced`): one the change brought about (a security group in
 `main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
@@ -51,6 +53,7 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import FileStatus
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
@@ -172,16 +175,18 @@ class Checkov(ProvisionedAnalyzer):
     def base_context(self, ctx: AnalyzerContext) -> tuple[str, ...]:
         """The unchanged files of the changed Terraform files' modules: the base run reads
         the module as the head run does (`staged`), so a finding `main.tf` had before a
-        `terraform.tfvars` changed is not the change's, and one it did not have is."""
+        `terraform.tfvars` changed is not the change's, and one it did not have is.
+        And the module files the change deleted or renamed away (`restrict.auto.tfvars`),
+        rebuilt at the base: without them the base module is not the base's, and a value
+        the deleted file restricted is open there already."""
         changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
-        return tuple(sorted(path for path in _module_context(ctx, _targets(ctx), every=True)
-                            if path not in changed))
+        unchanged = _module_context(ctx, _terraform(ctx), every=True)
+        return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx)}))
 
     def attributed(self, finding: Finding, ctx: AnalyzerContext) -> Finding | None:
         """A finding the change introduced on an unchanged file of a changed module, shown
         on the changed lines that set a variable its resource reads (`checkov_vars`)."""
-        changed = [p for p, kind in _targets(ctx).items() if kind in TERRAFORM]
-        return on_changed_variables(finding, ctx, changed)
+        return on_changed_variables(finding, ctx, list(_terraform(ctx)))
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
@@ -268,6 +273,22 @@ def _module_files(folder: Path) -> dict[str, Path]:
         if entry.is_file() and not entry.is_symlink():
             found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin
     return found
+
+
+def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
+    """The changed Terraform files (variable files among them), by name alone: no text read."""
+    return {path: kind for path in ctx.files if (kind := framework(path)) in TERRAFORM}
+
+
+def _gone(ctx: AnalyzerContext) -> list[str]:
+    """The module files the change deleted, or renamed away from their module (to another
+    folder, or to a name Terraform does not load): their base paths."""
+    return [diff.old_path for diff in ctx.changes.files
+            if diff.old_path and framework(diff.old_path) in TERRAFORM
+            and (diff.status is FileStatus.DELETED
+                 or (diff.old_path != diff.path
+                     and (PurePosixPath(diff.old_path).parent != PurePosixPath(diff.path).parent
+                          or framework(diff.path) not in TERRAFORM)))]
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:

@@ -14,8 +14,9 @@ line), it goes on the module's first changed line, and says so.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding
@@ -24,10 +25,12 @@ from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
 
 _used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
-# what a line of a variable file names: a `variable "x"` block, an `x =` assignment (a
-# tfvars value, a block's `default =`), a JSON key (`"x":`)
-_named = compiled_on_first_use(
-    r'\bvariable[ \t]+"?([\w-]+)|^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"[ \t]*:')
+# what a line names: an `x =` assignment (a tfvars value), a JSON key (`"x":`)
+_named = compiled_on_first_use(r'^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"[ \t]*:')
+# the opening line of a `variable "x" {` block of a .tf file
+_declared = compiled_on_first_use(r'^variable[ \t]+"?([\w-]+)')
+# the variable files Terraform loads by itself
+_auto_vars = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
 
 
 def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
@@ -36,7 +39,9 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
     Terraform files (variable files among them) that brought it about; None when the
     change wrote none of its module's files."""
     folder = PurePosixPath(finding.file).parent
-    diffs = [diff for path in sorted(changed) if PurePosixPath(path).parent == folder
+    # the variable files first: a value set there is the one the module reads
+    diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
+             if PurePosixPath(path).parent == folder
              and (diff := ctx.changes.file(path)) is not None and (diff.added or diff.removals)]
     if not diffs:
         return None
@@ -44,7 +49,7 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
             f"{finding.end_line}), which the change did not write"
     read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
     for diff in diffs:
-        setting = _setting(diff, _lines(ctx, diff.path).splitlines(), read)
+        setting = _setting(diff, _file_lines(ctx, diff.path), read)
         if setting:
             names = ", ".join(f"var.{name}" for name in sorted(set().union(*setting.values())))
             return _shown(finding, diff.path, min(setting), max(setting),
@@ -58,21 +63,40 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
                   "line sets a variable it reads by name.")
 
 
-def _setting(diff: FileDiff, lines: list[str], read: set[str]) -> dict[int, set[str]]:
+def _setting(diff: FileDiff, lines: Sequence[str], read: set[str]) -> dict[int, set[str]]:
     """The added lines of `diff` (the file's `lines`) that set or declare variables of
-    those `read`, each with them: what the line names (every key of a one-line JSON), and
-    what the lines it is nested in name (the `variable "cidr" {` around a `default =`, the
-    `cidrs = [` a list's item is in), by indentation."""
+    those `read`, each with them (`_names`)."""
     found = {}
     for number in diff.added_lines:
-        if names := read.intersection(_names(lines, number - 1)):
+        if names := read.intersection(_names(diff.path, lines, number - 1)):
             found[number] = names
     return found
 
 
-def _names(lines: list[str], at: int) -> list[str]:
-    """What line `at` (0-based) names, then what each line it is nested in names."""
-    names: list[str] = []
+def _names(path: str, lines: Sequence[str], at: int) -> list[str]:
+    """The variables line `at` (0-based) of `path` sets, by the lines it is nested in (by
+    indentation): in a variable file Terraform loads by itself, the top-level key it is
+    under (the `cidrs = [` a list's item is in; every key of a one-line JSON); in a `.tf`
+    file, the `variable "cidr" {` block it is in (its `default =`), and no other
+    attribute (a resource's `name =` sets no `var.name`); in a `.tf.json` file, the key
+    inside its `"variable"` object."""
+    enclosing = _enclosing(lines, at)
+    if not enclosing:
+        return []
+    if _is_auto_vars(path):
+        named = [names for line in enclosing if (names := _line_names(line))]
+        return named[-1] if named else []
+    if path.endswith(".json"):
+        keys = [name for line in enclosing for name in _line_names(line)]
+        where = keys.index("variable") if "variable" in keys else 0
+        return keys[where - 1:where] if where else []
+    return _declared().findall(enclosing[-1])
+
+
+def _enclosing(lines: Sequence[str], at: int) -> list[str]:
+    """Line `at` (0-based), then each line it is nested in, by indentation, out to the
+    first one that is not indented."""
+    found: list[str] = []
     depth = None
     for index in range(min(at, len(lines) - 1), -1, -1):
         line = lines[index]
@@ -81,10 +105,18 @@ def _names(lines: list[str], at: int) -> list[str]:
         indent = len(line) - len(line.lstrip())
         if depth is None or indent < depth:
             depth = indent
-            names += [next(n for n in match if n) for match in _named().findall(line)]
+            found.append(line)
         if depth == 0:
             break
-    return names
+    return found
+
+
+def _line_names(line: str) -> list[str]:
+    return [next(n for n in match if n) for match in _named().findall(line)]
+
+
+def _is_auto_vars(path: str) -> bool:
+    return _auto_vars().match(PurePosixPath(path).name) is not None
 
 
 def _shown(finding: Finding, path: str, start: int, end: int, why: str) -> Finding:
@@ -94,8 +126,25 @@ def _shown(finding: Finding, path: str, start: int, end: int, why: str) -> Findi
 
 def _lines(ctx: AnalyzerContext, path: str, start: int = 1, end: int | None = None) -> str:
     """Lines start..end of `path` in the reviewed tree (all of it without `end`)."""
+    lines = _file_lines(ctx, path)
+    return "".join(lines if end is None else lines[start - 1:end])
+
+
+def _file_lines(ctx: AnalyzerContext, path: str) -> tuple[str, ...]:
+    file = under(ctx.root, path)
     try:
-        text = under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
+        stat = file.stat()
     except OSError:
-        return ""
-    return text if end is None else "".join(text.splitlines(keepends=True)[start - 1:end])
+        return ()
+    return _read(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The lines of `file` as it is at `mtime_ns` and `size`: read once for the findings of
+    a run, not once each (one changed default read by a hundred resources)."""
+    try:
+        text = Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(text.splitlines(keepends=True))

@@ -113,3 +113,65 @@ def test_a_value_that_opens_an_unchanged_resource_is_reported_on_the_value(
     resource = "infra/main.tf" if module.apart else "infra/variables.tf"
     assert f"aws_security_group.sg in {resource}" in new.rationale and \
         "var.cidr" in new.rationale, new.rationale
+
+
+@pytest.mark.parametrize("renamed", [False, True], ids=["deleted", "renamed away"])
+@settings(max_examples=1, deadline=None, derandomize=True,  # each example runs checkov twice
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(port=st.sampled_from(sorted(RULES)), json_form=st.booleans(),
+       closed=st.sampled_from(("10.0.0.0/8", "192.168.10.0/24")))
+def test_a_deleted_restricting_variable_file_beside_a_module_edit_is_reported(
+        port: int, json_form: bool, renamed: bool, closed: str) -> None:
+    """The base's `restrict.auto.tfvars` closed a default open to the world; the change
+    deletes it (or renames it to a name Terraform does not load) and edits a comment of
+    `main.tf`: the base run must read the module with the file it had."""
+    restrict = "infra/restrict.auto.tfvars" + (".json" if json_form else "")
+    values = {"cidr": closed, "env": "dev"}
+    base = {"infra/variables.tf": 'variable "cidr" {\n  default = "0.0.0.0/0"\n}\n'
+                                  f'variable "port" {{\n  default = {port}\n}}\n'
+                                  'variable "env" {\n  default = "dev"\n}\n',
+            restrict: json.dumps(values) + "\n" if json_form else
+            "".join(f"{name} = {json.dumps(value)}\n" for name, value in values.items()),
+            "infra/main.tf": "# network rules\n" + SECURITY_GROUP}
+    with tempfile.TemporaryDirectory() as scratch:
+        repo = Repo(Path(scratch), base)
+        head = {"infra/main.tf": "# network rules, reviewed\n" + SECURITY_GROUP}
+        if renamed:
+            head["infra/restrict.tfvars.off"] = base[restrict]
+        diff = repo.change(head, delete=(restrict,))
+        report = run_for_agent(agent("review-infrastructure", ("checkov",)), repo.root, diff)
+
+    assert report.complete, (report.missing, report.errors)
+    found = [f for f in [*report.findings, *report.outside]
+             if f.source == "checkov" and f.rule == RULES[port]]
+    assert [(f.file, f.introduced) for f in found] == [("infra/main.tf", True)], found
+
+
+@pytest.mark.parametrize("attribute", ["env", "cidr"])  # both read by the group
+@settings(max_examples=1, deadline=None, derandomize=True,  # each example runs checkov twice
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(port=st.sampled_from(sorted(RULES)))
+def test_an_attribute_of_another_changed_tf_file_does_not_take_the_finding(
+        attribute: str, port: int) -> None:
+    """The change opens `variable "cidr"`'s default and adds a log group whose attribute
+    (`env =`, `cidr =`: names the group reads) sets no variable: the finding is on the
+    default."""
+    def variables(cidr: str) -> str:
+        return f'variable "cidr" {{\n  default = "{cidr}"\n}}\n' \
+               f'variable "port" {{\n  default = {port}\n}}\n' \
+               'variable "env" {\n  default = "dev"\n}\n'
+
+    logs = f'resource "aws_cloudwatch_log_group" "app" {{\n  {attribute} = "app"\n' \
+           '  retention_in_days = 365\n}\n'
+    base = {"infra/variables.tf": variables("10.0.0.0/8"),
+            "infra/main.tf": SECURITY_GROUP}
+    with tempfile.TemporaryDirectory() as scratch:
+        repo = Repo(Path(scratch), base)
+        diff = repo.change({"infra/variables.tf": variables(OPEN), "infra/logs.tf": logs})
+        report = run_for_agent(agent("review-infrastructure", ("checkov",)), repo.root, diff)
+
+    assert report.complete, (report.missing, report.errors)
+    (new,) = [f for f in report.findings if f.source == "checkov" and f.rule == RULES[port]]
+    assert (new.file, new.start_line, new.introduced) == ("infra/variables.tf", 2, True), \
+        (new.file, new.start_line, new.rationale)
+    assert "var.cidr" in new.rationale, new.rationale
