@@ -47,6 +47,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.checkov_reads import unread
+from reviewloop.checks.analyzers.checkov_vars import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
@@ -77,8 +78,6 @@ _k8s_kind = compiled_on_first_use(r"kind[\"']?\s*:")
 TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
-# the variable files Terraform loads by itself from a module's folder
-_auto_vars = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
 _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 

@@ -29,8 +29,8 @@ _used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
 _named = compiled_on_first_use(r'^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"[ \t]*:')
 # the opening line of a `variable "x" {` block of a .tf file
 _declared = compiled_on_first_use(r'^variable[ \t]+"?([\w-]+)')
-# the variable files Terraform loads by itself
-_auto_vars = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
+# the variable files Terraform loads by itself from a module's folder, by name
+AUTO_VARS = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
 
 
 def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
@@ -116,7 +116,7 @@ def _line_names(line: str) -> list[str]:
 
 
 def _is_auto_vars(path: str) -> bool:
-    return _auto_vars().match(PurePosixPath(path).name) is not None
+    return AUTO_VARS().match(PurePosixPath(path).name) is not None
 
 
 def _shown(finding: Finding, path: str, start: int, end: int, why: str) -> Finding:
