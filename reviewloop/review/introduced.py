@@ -62,6 +62,7 @@ class BaseTree:
         self._folders: set[str] = set()
         self._written: set[str] = set()  # changed files already rebuilt
         self._unchanged: set[str] = set()  # context files already copied
+        self._touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
         self._made: tempfile.TemporaryDirectory[str] | None = None
 
     def at(self, files: Sequence[str], folders: Sequence[str],
@@ -119,8 +120,7 @@ class BaseTree:
         """One file of the head tree the change did not touch (a link is left out, as in
         `_copy`)."""
         source = self._root / path
-        if path in {p for f in self._changes.files for p in (f.path, f.old_path) if p} \
-                or source.is_symlink() or not source.is_file():
+        if path in self._touched or source.is_symlink() or not source.is_file():
             return
         target = where / path
         target.parent.mkdir(parents=True, exist_ok=True)
