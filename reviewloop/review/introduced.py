@@ -18,6 +18,15 @@ what the head already had for new. A finding the change introduced on such a fil
 security group in `main.tf` that a changed `terraform.tfvars` opens) is shown where the
 analyzer says the change brought it about (`Analyzer.attributed`: the changed variable
 line); the review shows no file the change did not touch.
+
+An analyzer whose findings on a file depend on that file alone (`Analyzer.per_file`: bandit,
+ruff, shellcheck) is run on the base versions of only the files holding findings off the
+change's lines, and a finding's subject there is the code on its lines: `import x as
+subprocess` made `import subprocess` turns an untouched `subprocess.call(cmd, shell=True)`
+fifty lines down into bandit's B602, and a deleted `import os` an untouched `os.path` into
+ruff's F821; both are the change's. A finding whose rule reports the same code at the base
+is not (each base finding answers for one head finding: the change may have made a second
+copy of a flagged line vulnerable).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -157,17 +167,26 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     off = [f for f in found if not in_change(f)]
     if not off:
         return found
+    per_file = getattr(analyzer, "per_file", False)
+    asked = tuple(dict.fromkeys(f.file for f in off if f.file in set(ctx.files))) \
+        if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
-    root = base.at(ctx.files, analyzer.base_folders(ctx), context)
-    files = tuple(p for p in dict.fromkeys((*ctx.files, *context)) if (root / p).is_file())
+    root = base.at(asked, analyzer.base_folders(ctx), context)
+    files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
+    head, then = _Code(ctx.root, per_file), _Code(root, per_file)
     try:
-        before = {_key(f) for f in analyzer.run(replace(ctx, root=root, files=files, unread={}))}
+        before = Counter(_key(f, then) for f in
+                         analyzer.run(replace(ctx, root=root, files=files, unread={}))) \
+            if files else Counter()
     except Exception:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
-        before = set()
+        before = Counter()
     attributed = getattr(analyzer, "attributed", None)
     kept = []
     for finding in found:
-        if in_change(finding) or _key(finding) in before:
+        if in_change(finding):
+            kept.append(finding)
+        elif before[key := _key(finding, head)] > 0:
+            before[key] -= 1
             kept.append(finding)
         elif finding.file not in ctx.files and attributed is not None \
                 and (shown := attributed(finding, ctx)) is not None:
@@ -178,6 +197,25 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     return kept
 
 
+class _Code:
+    """The code on a finding's lines in one tree, each line stripped (a per-file analyzer's
+    subject); nothing for any other analyzer, whose findings name their subject."""
+
+    def __init__(self, root: Path, wanted: bool) -> None:
+        self._root, self._wanted = root, wanted
+        self._lines: dict[str, list[str]] = {}
+
+    def of(self, finding: Finding) -> str:
+        if not self._wanted:
+            return ""
+        lines = self._lines.get(finding.file)
+        if lines is None:
+            text = _read(self._root / finding.file, errors="replace") or ""
+            lines = self._lines[finding.file] = \
+                text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join(line.strip() for line in lines[finding.start_line - 1:finding.end_line])
+
+
 def _nothing(ctx: AnalyzerContext) -> Sequence[str]:
     return ()
 
@@ -186,13 +224,13 @@ def _under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _key(finding: Finding) -> tuple[str, str, str]:
-    return finding.rule_key, finding.file, finding.symbol or finding.title
+def _key(finding: Finding, code: _Code) -> tuple[str, str, str, str]:
+    return finding.rule_key, finding.file, finding.symbol or finding.title, code.of(finding)
 
 
-def _read(path: Path) -> str | None:
+def _read(path: Path, errors: str = "strict") -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8", errors=errors)
     except (OSError, UnicodeDecodeError):
         return None
 

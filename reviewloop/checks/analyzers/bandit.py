@@ -28,6 +28,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    FileByFile,
     module_missing,
     parse_json,
     run_tool,
@@ -75,7 +76,7 @@ CONFIG_FILES = (*(ConfigFile(name, "bandit") for name in (
     ConfigFile("pyproject.toml", "bandit", ("tool", "bandit")))
 
 
-class Bandit:
+class Bandit(FileByFile):
     name = NAME
     max_bytes = MAX_BYTES
     markers = MARKERS

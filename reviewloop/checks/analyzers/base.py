@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
@@ -36,6 +36,18 @@ class AnalyzerError(ReviewloopError):
 class AnalyzerSkipped(ReviewloopError):
     """The analyzer did not run by the user's choice (e.g. tests not opted in): not a failure.
     The message says what was not checked and how to turn it on."""
+
+
+class FileByFile:
+    """An analyzer whose findings on a file depend on that file alone (bandit, ruff,
+    shellcheck): run on the base too, on the base versions of the files where it has findings
+    off the change's lines, so a finding the change caused there (a distant call a changed
+    import made unsafe, a name a deleted import left undefined) counts (`review.introduced`)."""
+
+    per_file: ClassVar[bool] = True
+
+    def base_folders(self, ctx: AnalyzerContext) -> tuple[str, ...]:
+        return ()
 
 
 @dataclass(frozen=True)

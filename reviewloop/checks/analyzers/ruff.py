@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    FileByFile,
     module_missing,
     parse_json,
     run_tool,
@@ -90,7 +91,7 @@ def ruff_command() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class RuffAnalyzer:
+class RuffAnalyzer(FileByFile):
     """ruff with one rule selection and its severity table."""
 
     name: str

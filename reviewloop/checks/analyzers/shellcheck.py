@@ -33,6 +33,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    FileByFile,
     parse_json,
     run_tool,
     short_title,
@@ -137,7 +138,7 @@ MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disab
 CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))
 
 
-class ShellcheckAnalyzer:
+class ShellcheckAnalyzer(FileByFile):
     """One reviewer's view of the shared shellcheck run."""
 
     def __init__(self, name: str, security: bool):
