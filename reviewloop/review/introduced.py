@@ -42,6 +42,9 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov import framework
+from reviewloop.checks.analyzers.checkov_vars import moved_in
+from reviewloop.checks.analyzers.roles import TERRAFORM
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.reverse import base_text
@@ -109,7 +112,12 @@ class BaseTree:
         self._written |= paths
         for diff in self._changes.files:
             if diff.path in paths:
-                self._write_base(diff, where / diff.path)  # a renamed file keeps its new name
+                # a renamed file keeps its new name, so its findings meet their base twins;
+                # but one renamed into a Terraform module, or into a name Terraform loads,
+                # was no part of the module at the base: it is where it was
+                self._write_base(diff, where / (diff.old_path if diff.old_path is not None
+                                                and framework(diff.path) in TERRAFORM
+                                                and moved_in(diff) else diff.path))
 
     def _write_base(self, diff: FileDiff, target: Path) -> None:
         head = _read(self._root / diff.path) if diff.status is not FileStatus.DELETED else None

@@ -45,6 +45,9 @@ _NO_LINES = ("git shows none of its lines (it took the file for binary), so noth
 _RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: the diff shows "
                       "none of its code, so no model reviewer read it (its analyzers' findings "
                       "count: the file is new {language})")
+_RENAMED_INTO_ROLE = ("renamed into {role} without a changed line: the diff shows none of it, "
+                      "so no model reviewer read it (its analyzers' findings count: all of it "
+                      "is new there)")
 _LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {language} analyzer "
                    "reads {target} under its own name; give the code a {language} name")
 _SUBPROJECT = "Subproject commit "
@@ -108,12 +111,16 @@ def _gap(readable: Readability, diff: FileDiff) -> str | None:
         return _NO_LINES
     if (reason := readable.analyzable(path)) is not None and reason.startswith(NOT_ANALYSED):
         return reason  # text that hides what runs: an LFS pointer, an opaque source codec
+    if diff.status is not FileStatus.RENAMED or diff.added or diff.removals \
+            or diff.old_path is None:
+        return None
     language = readable.language(path)
-    if diff.status is FileStatus.RENAMED and not diff.added and not diff.removals \
-            and diff.old_path is not None and language is not None \
-            and by_name(diff.old_path) != language:
+    if language is not None and by_name(diff.old_path) != language:
         return _RENAMED_INTO_CODE.format(language=language)
-    return None
+    from reviewloop.checks.analyzers.roles import moved_into  # a rename's only
+
+    role = moved_into(diff)
+    return _RENAMED_INTO_ROLE.format(role=role) if role is not None else None
 
 
 def _link_into_code(diff: FileDiff) -> str | None:

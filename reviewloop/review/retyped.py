@@ -7,11 +7,16 @@ write are the change's all the same: before it, nothing ran them as that languag
 finding is `introduced` (inside the change, `findings.rounds.outside_reason`), with a note
 saying why. A file's language before the change is its old name's, or its old first
 line's shebang (`git.languages.language`), read back from the diff (`git.reverse`).
+
+The same holds for a rename into a name that makes a tool read the file as something it was
+not (`checks.analyzers.roles`): a YAML file moved into `.github/workflows/` is a workflow
+GitHub runs, every line of it new to zizmor.
 """
 
 from __future__ import annotations
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.roles import moved_into
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff, FileStatus
 from reviewloop.git.languages import head, language
@@ -20,6 +25,8 @@ from reviewloop.git.reverse import base_text
 
 NOTE = (" The change made its file {now} (it was {before}): every line of it is new to "
         "{now}'s analyzers, though this one lies on none of the lines the change wrote.")
+MOVED = (" The change renamed its file from {old}, making it {now}: every line of it is new "
+         "there, though this finding lies on none of the lines the change wrote.")
 
 
 def retyped(found: list[Finding], ctx: AnalyzerContext) -> list[Finding]:
@@ -39,6 +46,8 @@ def _note(ctx: AnalyzerContext, path: str) -> str | None:
     diff = ctx.changes.file(path)
     if diff is None or diff.status in (FileStatus.ADDED, FileStatus.DELETED) or diff.binary:
         return None  # an added file is the change's whole: no line of it is outside
+    if diff.old_path is not None and (now := moved_into(diff)) is not None:
+        return MOVED.format(old=diff.old_path, now=now)
     first_written = 1 in diff.added_lines or 0 in diff.removals
     if diff.old_path in (None, diff.path) and not first_written:
         return None  # the same name and the same first line: the same language, unread

@@ -145,7 +145,8 @@ def test_the_base_run_reads_only_the_files_with_findings_off_the_change(
     """bandit's second run reads the base of the one file holding an old finding off the
     change's lines, not the other changed files: a change to many clean files costs one
     small run, and one with every finding on its lines costs none."""
-    old = "import subprocess\n\n\n\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+    old = ("import subprocess\n\n\n\n\n\n"
+           "def run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
     base = {"legacy.py": "X = 1\n" + old, **{f"clean{i}.py": "X = 1\n" for i in range(5)}}
     repo = Repo(tmp_path / "r", base)
     diff = repo.change({"legacy.py": "X = 2\n" + old,

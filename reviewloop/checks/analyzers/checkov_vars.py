@@ -9,7 +9,9 @@ finding the change introduced there (`review.introduced`: its base run does not 
 moved onto the module's changed lines that set or declare a variable the resource reads
 (`var.cidr`), its rationale naming the resource and where it is. When no changed line sets one
 of them (the value reaches the resource through a `local`, or the change only removed a
-line), it goes on the module's first changed line, and says so.
+line), it goes on the module's first changed line, and says so. A file the change renamed
+into the module, or into a name Terraform loads by itself (`open.tfvars.example` made
+`terraform.tfvars`), is new to the module in full: each of its lines counts as written.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _named = compiled_on_first_use(r'^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"
 _declared = compiled_on_first_use(r'^variable[ \t]+"?([\w-]+)')
 # the variable files Terraform loads by itself from a module's folder, by name
 AUTO_VARS = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
+_LOADED = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's files, by their suffix
 
 
 def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
@@ -42,7 +45,8 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
     # the variable files first: a value set there is the one the module reads
     diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
              if PurePosixPath(path).parent == folder
-             and (diff := ctx.changes.file(path)) is not None and (diff.added or diff.removals)]
+             and (diff := ctx.changes.file(path)) is not None
+             and (diff.added or diff.removals or moved_in(diff))]
     if not diffs:
         return None
     where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
@@ -56,7 +60,8 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
                           f" It is on {where}: it reads {names}, which the change sets here; "
                           "checkov does not report it on the change's base.")
     first = diffs[0]
-    start, end = first.changed_ranges[0] if first.added else (max(1, first.removals[0]),) * 2
+    start, end = first.changed_ranges[0] if first.added else \
+        (max(1, first.removals[0]),) * 2 if first.removals else (1, 1)
     return _shown(finding, first.path, start, end,
                   f" It is on {where}: the change to this module's Terraform files brings it "
                   "about (checkov does not report it on the change's base), though no changed "
@@ -67,7 +72,7 @@ def _setting(diff: FileDiff, lines: Sequence[str], read: set[str]) -> dict[int, 
     """The added lines of `diff` (the file's `lines`) that set or declare variables of
     those `read`, each with them (`_names`)."""
     found = {}
-    for number in diff.added_lines:
+    for number in range(1, len(lines) + 1) if moved_in(diff) else diff.added_lines:
         if names := read.intersection(_names(diff.path, lines, number - 1)):
             found[number] = names
     return found
@@ -113,6 +118,16 @@ def _enclosing(lines: Sequence[str], at: int) -> list[str]:
 
 def _line_names(line: str) -> list[str]:
     return [next(n for n in match if n) for match in _named().findall(line)]
+
+
+def moved_in(diff: FileDiff) -> bool:
+    """Whether the change renamed `diff`'s file into its module from another folder, or from
+    a name Terraform does not load (`roles.moved_into` says it for every tool)."""
+    old = diff.old_path
+    if old is None or old == diff.path:
+        return False
+    was, now = PurePosixPath(old), PurePosixPath(diff.path)
+    return was.parent != now.parent or not (was.name.endswith(_LOADED) or _is_auto_vars(old))
 
 
 def _is_auto_vars(path: str) -> bool:

@@ -60,8 +60,13 @@ _files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)acti
                                r"|(^|/)\.github/dependabot\.ya?ml$")
 
 
+def audited(path: str) -> bool:
+    """Whether zizmor audits `path`: a workflow, an action definition, Dependabot's config."""
+    return _files().search(path) is not None
+
+
 def audited_files(ctx: AnalyzerContext) -> list[str]:
-    """The changed files zizmor audits: workflows, action definitions, Dependabot's config."""
+    """The changed files zizmor audits (`audited`)."""
     files = _files()
     return [p for p in ctx.files if files.search(p)]
 

@@ -1,0 +1,44 @@
+"""What a file is to the tools by its name alone, and a rename that changes it.
+
+A file's name, not only its text, decides what runs it: `.github/workflows/deploy.yml` is a
+workflow GitHub runs and `.github/workflows-disabled/deploy.yml` a YAML file nothing reads;
+`terraform.tfvars` sets a module's variables and `open.tfvars.example` sets none; a `.tf`
+file belongs to the module of its folder. A change that renames a file into such a name,
+without a changed line, enables all of it: its analyzers' findings on it are the change's
+(`review.retyped`), and so is a misconfiguration its values bring about on another file of
+the module (`checkov_vars`).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from reviewloop.checks.analyzers.checkov import framework
+from reviewloop.checks.analyzers.zizmor import audited
+from reviewloop.git.diff import FileDiff
+
+TERRAFORM = ("terraform", "terraform_json")  # checkov's names for a module's files
+_SHOWN = {"github_actions": "a GitHub Actions workflow", "dockerfile": "a Dockerfile",
+          "serverless": "a Serverless config", "bicep": "a Bicep file"}
+
+
+def role(path: str) -> str | None:
+    """What the tools read `path` as by its name alone (None: nothing by name; a YAML or
+    JSON template is IaC by its text wherever it lies)."""
+    kind = framework(path)
+    if kind in TERRAFORM:
+        folder = PurePosixPath(path).parent.as_posix()
+        return f"a file of the Terraform module in {'the root folder' if folder == '.' else folder}"
+    if kind is not None:
+        return _SHOWN.get(kind, f"a {kind.replace('_', ' ')} file")
+    return "a GitHub Actions definition" if audited(path) else None
+
+
+def moved_into(diff: FileDiff) -> str | None:
+    """What a renamed file's new name makes it that its old one did not (None: not renamed,
+    or the same to the tools)."""
+    old = diff.old_path
+    if old is None or old == diff.path:
+        return None
+    now = role(diff.path)
+    return now if now is not None and now != role(old) else None
