@@ -1,13 +1,13 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
 Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
-an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormation (YAML/JSON
-templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (every name
+an OpenTofu name, so it reads each under a `.tf` alias, `staged`), Dockerfiles (every name
 `languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
-`Dockerfile`), Kubernetes manifests (YAML/JSON with
-`apiVersion` and `kind`), GitHub workflow files, and what `checkov_frameworks` tells by
-checkov's own rules: ARM templates, Bicep, Ansible playbooks and roles' task lists,
-Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
+`Dockerfile`), GitHub workflow files, what `checkov_documents` tells from a YAML/JSON file's
+parsed documents as checkov does (CloudFormation templates, Kubernetes manifests, ARM
+templates, OpenAPI specs, Argo workflows: an escape or a comment changes nothing), and what
+`checkov_frameworks` tells by checkov's own rules: Bicep, Ansible playbooks and roles' task
+lists, Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
 with langchain-aws, so it runs from its own cached environment, installed on first use
