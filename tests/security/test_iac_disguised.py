@@ -94,6 +94,18 @@ def test_the_fuzzers_inputs_are_reported() -> None:
     _reported(report, {path: rule for path, (_, rule) in FOUND.items()})
 
 
+def test_a_disguised_manifest_checkov_cannot_load_is_named_as_not_read() -> None:
+    """A tag checkov's Kubernetes loader does not know makes it drop the file without a word;
+    the Pod it declares behind an escaped `kind` still says it was not read."""
+    pod = PRIVILEGED.format(kind='"\\x6bind"').replace("name: web\n", "name: web\n  "
+                                                        "annotations: {note: !custom x}\n", 1)
+    report = _review({"pod.yaml": f"# the kind of pod we run\n{pod}".encode()})
+    row = {row["path"]: row for row in report["health"]["files"]}["pod.yaml"]
+    assert not [f for f in report["findings"]["remaining"] if f["source"] == "checkov"]
+    assert any("Pod" in why for why in row["not_read"]), row
+    assert not report["health"]["complete"]
+
+
 # no shrinking: each example is a review (~5 s), and the failing one names its files
 @settings(max_examples=3, deadline=None, derandomize=True, phases=(Phase.generate,),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -56,11 +56,12 @@ _type = compiled_on_first_use(r"Type[\"']?\s*:\s*[\"']?(AWS::\w+::\w+)")
 @dataclass(frozen=True)
 class Shape:
     """What a parsed file is to checkov: the frameworks its documents satisfy, the
-    CloudFormation resource types it declares, and whether a workflow has a `spec` (the
-    part checkov's Argo checks read)."""
+    CloudFormation resource types it declares, whether a workflow has a `spec` (the part
+    checkov's Argo checks read), and the Kubernetes kinds it declares."""
     kinds: frozenset[str]
     types: tuple[str, ...] = ()
     argo_spec: bool = False
+    k8s_kinds: frozenset[str] = frozenset()
 
 
 # small results, kept for every file of a wide change: routing asks twice (the targets,
@@ -172,4 +173,17 @@ def _shape(documents: list[Any] | None) -> Shape | None:
         if any(isinstance(document.get(key), (str, int, float)) and
                not isinstance(document.get(key), bool) for key in ("openapi", "swagger")):
             kinds.add("openapi")
-    return Shape(frozenset(kinds), tuple(types), argo_spec)
+    return Shape(frozenset(kinds), tuple(types), argo_spec, frozenset(declared_kinds(documents)))
+
+
+def declared_kinds(documents: list[Any]) -> set[str]:
+    """The kinds `documents` declare: each one's own, and those of a `List`'s items."""
+    kinds: set[str] = set()
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        kinds.add(str(document.get("kind")))
+        items = document.get("items")
+        if isinstance(items, list):
+            kinds.update(str(item.get("kind")) for item in items if isinstance(item, dict))
+    return kinds

@@ -15,7 +15,9 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   workload it reads (a Pod, a Deployment, a Job…: `WORKLOADS`), so a manifest declaring one
   with no result was not read. It skips a file quietly when it holds a Helm placeholder
   (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
-  document), or when a name holds `{`; the reason says which (`_kubernetes`).
+  document, a tag its loader does not know), or when a name holds `{`; the reason says which
+  (`_kubernetes`). The workloads of a file it cannot load are read past what stopped it (an
+  escaped `kind` is still a Pod).
 
 * ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI): checkov's own gates
   before it parses (`checkov_frameworks.skipped`): an ARM template with no `contentVersion`,
@@ -41,7 +43,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.checkov_documents import cloudformation_types, shape_of
+from reviewloop.checks.analyzers.checkov_documents import (
+    cloudformation_types,
+    declared_kinds,
+    shape_of,
+)
 from reviewloop.checks.analyzers.checkov_frameworks import skipped
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
@@ -150,7 +156,11 @@ def _kubernetes(path: str, text: str) -> str | None:
         mark = getattr(exc, "problem_mark", None)
         broken = f"{getattr(exc, 'problem', None) or 'a YAML error'}" + (
             f", line {mark.line + 1}" if mark is not None else "")
-    kinds = _kinds(documents) if broken is None else set(_top_kind().findall(text))
+    if broken is None:
+        kinds = declared_kinds(documents)
+    else:  # as YAML reads it past the tag or tab checkov's loader stops at (an escaped kind)
+        shape = shape_of(path, text)
+        kinds = set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
     workload = next((kind for kind in sorted(kinds) if kind in WORKLOADS), None)
     if workload is None:
         return None
@@ -163,19 +173,6 @@ def _kubernetes(path: str, text: str) -> str | None:
         return f"{said} (a YAML document in it does not parse: {broken}; checkov then " \
                f"reads none of the file)"
     return said
-
-
-def _kinds(documents: list[Any]) -> set[str]:
-    """The kinds `documents` declare: each one's own, and those of a `List`'s items."""
-    kinds: set[str] = set()
-    for document in documents:
-        if not isinstance(document, dict):
-            continue
-        kinds.add(str(document.get("kind")))
-        items = document.get("items")
-        if isinstance(items, list):
-            kinds.update(str(item.get("kind")) for item in items if isinstance(item, dict))
-    return kinds
 
 
 def _resources(text: str, kind: str) -> int:

@@ -75,7 +75,8 @@ def _unread(tmp_path: Path, files: dict[str, tuple[str, str]]) -> dict[str, str]
 
 def test_what_checkov_drops_without_a_word_is_named(tmp_path: Path) -> None:
     """A template whose escaped bucket type checkov's loader refuses for a null value, an
-    OpenAPI document with no `info` mapping, a workflow with a `spec`: each has checks
+    OpenAPI document with no `info` mapping, a workflow with a `spec`, a Pod behind an escaped
+    `kind` whose tag checkov's loader does not know: each has checks
     checkov always runs, and no result. A workflow with no `spec` has nothing to check."""
     found = _unread(tmp_path, {
         "stack.json": ("cloudformation", '{"Resources": {"B": {"Type": "\\u0041WS::S3::Bucket",'
@@ -83,6 +84,8 @@ def test_what_checkov_drops_without_a_word_is_named(tmp_path: Path) -> None:
         "api.yaml": ("openapi", "openapi: 3.0.0\ninfo: none\npaths: {}\n"),
         "flow.yaml": ("argo_workflows", "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"
                                         "spec: {entrypoint: main}\n"),
-        "bare.yaml": ("argo_workflows", "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n")})
-    assert sorted(found) == ["api.yaml", "flow.yaml", "stack.json"], found
+        "bare.yaml": ("argo_workflows", "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"),
+        "pod.yaml": ("kubernetes", '# kind\napiVersion: v1\n"\\x6bind": Pod\n'
+                                   'metadata: {name: p, annotations: {a: !custom x}}\n')})
+    assert sorted(found) == ["api.yaml", "flow.yaml", "pod.yaml", "stack.json"], found
     assert "AWS::S3::Bucket" in found["stack.json"]
