@@ -1,13 +1,13 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
 Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
-an OpenTofu name, so it reads each under a `.tf` alias, `staged`), CloudFormation (YAML/JSON
-templates with `AWSTemplateFormatVersion` or `AWS::` resource types), Dockerfiles (every name
+an OpenTofu name, so it reads each under a `.tf` alias, `staged`), Dockerfiles (every name
 `languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
-`Dockerfile`), Kubernetes manifests (YAML/JSON with
-`apiVersion` and `kind`), GitHub workflow files, and what `checkov_frameworks` tells by
-checkov's own rules: ARM templates, Bicep, Ansible playbooks and roles' task lists,
-Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
+`Dockerfile`), GitHub workflow files, what `checkov_documents` tells from a YAML/JSON file's
+parsed documents as checkov does (CloudFormation templates, Kubernetes manifests, ARM
+templates, OpenAPI specs, Argo workflows: an escape or a comment changes nothing), and what
+`checkov_frameworks` tells by checkov's own rules: Bicep, Ansible playbooks and roles' task
+lists, Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
 with langchain-aws, so it runs from its own cached environment, installed on first use
@@ -40,6 +40,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -67,14 +68,6 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
-# What checkov reads as a template, looked for anywhere in the whole file (block or flow
-# YAML, pretty or one-line JSON, any document of several): a key, not a line's start. Each
-# pattern opens with its literal, so a search of a 16 MB file is a fast scan, not a regex
-# tried at every position.
-_cloudformation = compiled_on_first_use(
-    r"AWSTemplateFormatVersion|Type[\"']?\s*:\s*[\"']?AWS::")
-_k8s_api = compiled_on_first_use(r"apiVersion[\"']?\s*:")
-_k8s_kind = compiled_on_first_use(r"kind[\"']?\s*:")
 TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
@@ -90,7 +83,8 @@ def is_dockerfile(name: str) -> bool:
 
 def framework(path: str, text: str | None = None) -> str | None:
     """The checkov framework for a file by its name, or for YAML/JSON by its whole text
-    (`_sniffed`): a template is IaC wherever in the file it says so, as checkov reads it."""
+    (`_sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
+    the file it says so, and a comment or an escape changes nothing."""
     pure = PurePosixPath(path)
     name = pure.name
     if is_dockerfile(name):
@@ -107,18 +101,8 @@ def framework(path: str, text: str | None = None) -> str | None:
         return named
     if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
         return None
-    # ARM and Ansible first: an ARM resource has an `apiVersion` and often a `kind`, and a
-    # play may hold a manifest or a template in a task's arguments
-    if sniffed := frameworks.by_text(path, text):
-        return sniffed
-    # a cheap test of the words first (checkov's Kubernetes parser opens only a text with
-    # "apiVersion" and "kind"), then a key's shape
-    if "AWS" in text and _cloudformation().search(text):
-        return "cloudformation"
-    if "apiVersion" in text and "kind" in text \
-            and _k8s_api().search(text) and _k8s_kind().search(text):
-        return "kubernetes"
-    return None
+    # Ansible first: a play may hold a manifest or a template in a task's arguments
+    return frameworks.by_text(path, text) or documents.kind_of(path, text)
 
 
 # the skips checkov honours: `#checkov:skip=ID`, Kubernetes annotations and CloudFormation's

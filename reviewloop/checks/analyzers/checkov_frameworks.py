@@ -8,10 +8,9 @@ to checkov exactly when plain `checkov -d .` would read it:
   Pipelines (a name ending `azure-pipelines.yml`/`.yaml`), GitLab CI (ending
   `.gitlab-ci.yml`/`.yaml`), Bitbucket Pipelines (ending `bitbucket-pipelines.yml`/`.yaml`),
   CircleCI (`config.yml`/`.yaml` in a `.circleci` folder);
-* by text: ARM templates (`.json` whose `$schema` is a deploymentTemplate,
-  subscriptionDeploymentTemplate, managementGroupDeploymentTemplate or
-  tenantDeploymentTemplate one) and Ansible (YAML that is a list of plays with `hosts` and
-  `tasks` or `roles`, or a role's `tasks/`/`handlers/` list, which checkov checks the same).
+* by text: Ansible (YAML that is a list of plays with `hosts` and `tasks` or `roles`, or a
+  role's `tasks/`/`handlers/` list, which checkov checks the same). ARM templates, told by
+  their parsed `$schema`, are `checkov_documents`' with the other parsed kinds.
 
 checkov's Ansible runner opens any YAML with a `- name:` line, but a list of tasks outside a
 role or a playbook is not told apart from any other YAML list, so only those two are given.
@@ -35,8 +34,6 @@ _BY_SUFFIX = (
 SERVERLESS = ("serverless.yml", "serverless.yaml")  # checkov's SLS_FILE_MASK: whole names
 _circleci = compiled_on_first_use(r"(^|/)\.circleci/config\.ya?ml$")
 _role_tasks = compiled_on_first_use(r"(^|/)roles/[^/]+/(tasks|handlers)/[^/]+\.ya?ml$")
-_arm_schema = compiled_on_first_use(
-    r"\"\$schema\"\s*:\s*\"[^\"]*deploymentTemplate\.json", re.IGNORECASE)
 # checkov's ansible TASK_NAME_PATTERN: it opens no YAML file without such a line
 _ansible_gate = compiled_on_first_use(r"^\s*-\s+name:\s+", re.MULTILINE)
 _top_list = compiled_on_first_use(r"^(?:-(?:[ \t]|$)|\[)", re.MULTILINE)
@@ -59,10 +56,8 @@ def by_name(path: str) -> str | None:
 
 
 def by_text(path: str, text: str) -> str | None:
-    """ARM or Ansible for a JSON or YAML file by its text (None: neither)."""
+    """Ansible for a YAML file by its text (None: it is not)."""
     suffix = PurePosixPath(path).suffix
-    if suffix == ".json":
-        return "arm" if "$schema" in text and _arm_schema().search(text) else None
     if suffix not in (".yaml", ".yml") or not _top_list().search(text):
         return None
     if _role_tasks().search(path):
@@ -128,7 +123,7 @@ def _documents(text: str) -> list[Any] | None:
     import yaml  # ~13 ms, and only for a YAML list that may be Ansible
 
     try:
-        return list(yaml.load_all(text, Loader=_any_tag_loader()))
+        return list(yaml.load_all(text, Loader=any_tag_loader()))
     except yaml.YAMLError:
         return None
 
@@ -148,7 +143,9 @@ def _strict_yaml_error(text: str) -> str | None:
 
 
 @cache
-def _any_tag_loader() -> Any:
+def any_tag_loader() -> Any:
+    """YAML's safe loader (libyaml's when there), reading a tag it does not know (`!vault`,
+    CloudFormation's `!Ref`) as nothing; `!!str` and the other standard tags it resolves."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

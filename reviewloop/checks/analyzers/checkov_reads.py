@@ -15,13 +15,22 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   workload it reads (a Pod, a Deployment, a Job…: `WORKLOADS`), so a manifest declaring one
   with no result was not read. It skips a file quietly when it holds a Helm placeholder
   (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
-  document), or when a name holds `{`; the reason says which (`_kubernetes`).
+  document, a tag its loader does not know), or when a name holds `{`; the reason says which
+  (`_kubernetes`). The workloads of a file it cannot load are read past what stopped it (an
+  escaped `kind` is still a Pod).
 
 * ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI): checkov's own gates
   before it parses (`checkov_frameworks.skipped`): an ARM template with no `contentVersion`,
   an Ansible file with no `- name:` line, YAML its strict loader cannot load (a `!vault` or
   `!reference` tag) are each read as nothing, without a word.
 
+* OpenAPI and Argo Workflows: checkov runs its security checks on every OpenAPI document it
+  reads, and CKV_ARGO_1/2 on every workflow's `spec`, so one with no result was not read (an
+  OpenAPI document without an `info` mapping, a file that does not parse).
+
+A CloudFormation template declaring a resource type checkov always checks (`CHECKED_TYPES`,
+told from the parsed template: an escaped `\\u0041WS::` is still `AWS::`) with no result was
+not read either (a null value: checkov's CloudFormation loader refuses one without a word).
 Other frameworks' reports leave out a file with no check to run (a CloudFormation template
 of check-less resources has no report at all), so absence tells nothing there.
 """
@@ -34,6 +43,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov_documents import (
+    cloudformation_types,
+    declared_kinds,
+    shape_of,
+)
 from reviewloop.checks.analyzers.checkov_frameworks import skipped
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
@@ -54,7 +68,14 @@ CHECKED_TYPES = frozenset(f"AWS::{t}" for t in (
     "IAM::Policy", "Lambda::Function", "RDS::DBInstance", "DynamoDB::Table", "SQS::Queue",
     "SNS::Topic", "ECR::Repository", "KMS::Key", "ElasticLoadBalancingV2::LoadBalancer",
     "Logs::LogGroup"))
-_cfn_type = compiled_on_first_use(r"Type[\"']?\s*:\s*[\"']?(AWS::\w+::\w+)")
+# checks checkov runs on every OpenAPI document it reads (CKV_OPENAPI_4/5, its security),
+# and on every Argo workflow's `spec` (CKV_ARGO_1/2)
+_ALWAYS_CHECKED = {
+    "openapi": "checkov runs its security checks on every OpenAPI document it reads, and ran "
+               "none on this one: it did not read it (it reads one only with an `info` "
+               "mapping)",
+    "argo_workflows": "checkov runs CKV_ARGO_1 and CKV_ARGO_2 on every Argo workflow's "
+                      "`spec` it reads, and ran neither on this one: it did not read it"}
 _CLOUDFORMATION = ("checkov ran none of its checks on the {type} it declares, which it runs on "
                    "every {type} it reads: it did not read the template")
 # a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
@@ -89,14 +110,15 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
                 (one.get("summary") or {}).get("resource_count") or 0)
     quiet = {p: kind for p, kind in targets.items() if p not in seen and p not in failed}
     for path, kind in quiet.items():
-        if kind == "dockerfile" and _instruction().search(_text(ctx, path)):
+        text = _text(ctx, path)
+        if kind == "dockerfile" and _instruction().search(text):
             ctx.not_read(path, _DOCKERFILE)
-        elif kind == "kubernetes" and (why := _kubernetes(path, _text(ctx, path))):
+        elif kind == "kubernetes" and (why := _kubernetes(path, text)):
             ctx.not_read(path, why)
         elif kind == "cloudformation" and (checked := next(
-                (t for t in _cfn_type().findall(_text(ctx, path)) if t in CHECKED_TYPES), None)):
+                (t for t in cloudformation_types(path, text) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
-        elif why := skipped(kind, _text(ctx, path)):
+        elif why := _always_checked(kind, path, text) or skipped(kind, text):
             ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
@@ -108,6 +130,16 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         for path, n in declared.items():
             if path in quiet and n:
                 ctx.not_read(path, _TERRAFORM.format(n=n))
+
+
+def _always_checked(kind: str, path: str, text: str) -> str | None:
+    """Why checkov, silent on an OpenAPI document or an Argo workflow with a `spec`, did not
+    read it (an Argo workflow without one has nothing its checks read); None for others."""
+    if kind not in _ALWAYS_CHECKED:
+        return None
+    if kind == "argo_workflows" and not getattr(shape_of(path, text), "argo_spec", False):
+        return None
+    return _ALWAYS_CHECKED[kind]
 
 
 def _kubernetes(path: str, text: str) -> str | None:
@@ -124,7 +156,11 @@ def _kubernetes(path: str, text: str) -> str | None:
         mark = getattr(exc, "problem_mark", None)
         broken = f"{getattr(exc, 'problem', None) or 'a YAML error'}" + (
             f", line {mark.line + 1}" if mark is not None else "")
-    kinds = _kinds(documents) if broken is None else set(_top_kind().findall(text))
+    if broken is None:
+        kinds = declared_kinds(documents)
+    else:  # as YAML reads it past the tag or tab checkov's loader stops at (an escaped kind)
+        shape = shape_of(path, text)
+        kinds = set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
     workload = next((kind for kind in sorted(kinds) if kind in WORKLOADS), None)
     if workload is None:
         return None
@@ -137,19 +173,6 @@ def _kubernetes(path: str, text: str) -> str | None:
         return f"{said} (a YAML document in it does not parse: {broken}; checkov then " \
                f"reads none of the file)"
     return said
-
-
-def _kinds(documents: list[Any]) -> set[str]:
-    """The kinds `documents` declare: each one's own, and those of a `List`'s items."""
-    kinds: set[str] = set()
-    for document in documents:
-        if not isinstance(document, dict):
-            continue
-        kinds.add(str(document.get("kind")))
-        items = document.get("items")
-        if isinstance(items, list):
-            kinds.update(str(item.get("kind")) for item in items if isinstance(item, dict))
-    return kinds
 
 
 def _resources(text: str, kind: str) -> int:
