@@ -1,6 +1,6 @@
 """The secrets scanner: hard-coded credentials in added lines and in outgoing text.
 
-Four layers, merged by span (the first layer to claim a span keeps it):
+Five layers, merged by span (the first layer to claim a span keeps it):
 
 1. `reviewloop.checks.secrets.rules.RULES` — documented token formats (vendor prefixes, key blocks,
    connection strings, credentials in URLs and headers);
@@ -10,7 +10,9 @@ Four layers, merged by span (the first layer to claim a span keeps it):
    `<password>…</password>`, `DB_PASSWORD=…` lines) whose value passes placeholder, length
    and entropy checks;
 4. detect-secrets' plugins for the formats the rule table has no row for (Artifactory,
-   Cloudant, IBM Cloud, SoftLayer); see `reviewloop.checks.secrets.ds_layer`.
+   Cloudant, IBM Cloud, SoftLayer); see `reviewloop.checks.secrets.ds_layer`;
+5. base64 and hex runs that decode to text, scanned again with every layer
+   (`reviewloop.checks.secrets.decoded`), before gitleaks' generic rule.
 
 Documented example values are judged as the public rule suites judge them: AWS's keys ending
 in `EXAMPLE` were never issued and are not reported; jwt.io's sample token is a real, signed
@@ -34,6 +36,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.assignments import Candidate, assignments
+from reviewloop.checks.secrets.decoded import decoded_candidates
 from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
@@ -202,10 +205,10 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 
 # --- candidates ----------------------------------------------------------------------------
 
-def candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator[Candidate]:
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
-    the scanning."""
+    the scanning. `depth`: how many encodings deep `text` was found (`decoded`)."""
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
     for bit in set_bits(passing):
@@ -216,6 +219,8 @@ def candidates(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     yield from gitleaks_rules(text)
     yield from assignments(text, prefilter=prefilter)
     yield from detect_secrets(text, prefilter=prefilter)
+    yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
+        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
     yield from gitleaks_rules(text, generic=True)
 
 
