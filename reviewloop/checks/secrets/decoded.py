@@ -36,7 +36,7 @@ _B64 = r"A-Za-z0-9+/_\-"
 _BASE64 = re.compile(rf"(?<![{_B64}])[{_B64}]{{16,}}(?:={{1,2}}(?![{_B64}=]))?")
 # a wrapped run's next line: a newline and indentation, or a `\n` escape in a string
 _WRAPPED = re.compile(
-    rf"(?:\r?\n[ \t]*|\\r?\\n)([{_B64}]+={{0,2}})(?=[ \t]*(?:[\r\n\"'`\\,;)]|$))")
+    rf"(?:\r?\n[ \t]*|(?:\\r)?\\n)([{_B64}]+={{0,2}})(?=[ \t]*(?:[\r\n\"'`\\,;)]|$))")
 _WRAP_WIDTH = 48  # base64 is wrapped at 64 or 76 characters; a shorter line ends the run
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])")
 _URL_SAFE = frozenset("-_")

@@ -2,6 +2,8 @@
 
 Five layers, merged by span (the first layer to claim a span keeps it):
 
+0. base64 and hex runs that decode to text holding a secret, found by scanning the decoded
+   text with every layer (`reviewloop.checks.secrets.decoded`): named by what they hold;
 1. `reviewloop.checks.secrets.rules.RULES` — documented token formats (vendor prefixes, key blocks,
    connection strings, credentials in URLs and headers);
 2. gitleaks' default rules, vendored (`reviewloop.checks.secrets.gitleaks_rules`): the ~220
@@ -10,9 +12,7 @@ Five layers, merged by span (the first layer to claim a span keeps it):
    `<password>…</password>`, `DB_PASSWORD=…` lines) whose value passes placeholder, length
    and entropy checks;
 4. detect-secrets' plugins for the formats the rule table has no row for (Artifactory,
-   Cloudant, IBM Cloud, SoftLayer); see `reviewloop.checks.secrets.ds_layer`;
-5. base64 and hex runs that decode to text, scanned again with every layer
-   (`reviewloop.checks.secrets.decoded`), before gitleaks' generic rule.
+   Cloudant, IBM Cloud, SoftLayer); see `reviewloop.checks.secrets.ds_layer`.
 
 Documented example values are judged as the public rule suites judge them: AWS's keys ending
 in `EXAMPLE` were never issued and are not reported; jwt.io's sample token is a real, signed
@@ -209,6 +209,9 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
     the scanning. `depth`: how many encodings deep `text` was found (`decoded`)."""
+    # an encoded run holding a secret: named by what it holds, before a rule for its shape
+    yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
+        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
     for bit in set_bits(passing):
@@ -219,8 +222,6 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator
     yield from gitleaks_rules(text)
     yield from assignments(text, prefilter=prefilter)
     yield from detect_secrets(text, prefilter=prefilter)
-    yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
-        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
     yield from gitleaks_rules(text, generic=True)
 
 
