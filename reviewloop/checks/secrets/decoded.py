@@ -33,12 +33,15 @@ __all__ = ["MAX_DEPTH", "decoded_candidates", "encoded_runs"]
 MAX_DEPTH = 2  # base64 inside base64 (a Kubernetes secret's manifest, encoded), no deeper
 
 _B64 = r"A-Za-z0-9+/_\-"
-_BASE64 = re.compile(rf"(?<![{_B64}])[{_B64}]{{16,}}(?:={{1,2}}(?![{_B64}=]))?")
+# no look-behind needed: read left to right, a match starts where its run does (~24 ms a MB
+# of code, the layer's cost when nothing in it is encoded)
+_BASE64 = re.compile(rf"[{_B64}]{{16,}}(?:={{1,2}}(?![{_B64}=]))?")
 # a wrapped run's next line: a newline and indentation, or a `\n` escape in a string
 _WRAPPED = re.compile(
     rf"(?:\r?\n[ \t]*|(?:\\r)?\\n)([{_B64}]+={{0,2}})(?=[ \t]*(?:[\r\n\"'`\\,;)]|$))")
 _WRAP_WIDTH = 48  # base64 is wrapped at 64 or 76 characters; a shorter line ends the run
-_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])")
+# looked for only inside a base64 run (hex digits are base64 characters): one pass of the text
+_HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{32,}(?![0-9A-Fa-f])")
 _URL_SAFE = frozenset("-_")
 _STANDARD = frozenset("+/")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
@@ -87,10 +90,12 @@ def encoded_runs(text: str) -> Iterator[tuple[int, int, str, str]]:
             plain = _base64_text(parts[0])
         if plain is not None:
             yield start, end, "base64", plain
-    for match in _HEX.finditer(text):
-        plain = _text(bytes.fromhex(match.group()))
-        if plain is not None:
-            yield match.start(), match.end(), "hex", plain
+            continue
+        for digits in _HEX.finditer(parts[0]):
+            if len(digits.group()) % 2 == 0:
+                plain = _text(bytes.fromhex(digits.group()))
+                if plain is not None:
+                    yield start + digits.start(), start + digits.end(), "hex", plain
 
 
 def _base64_text(run: str) -> str | None:
