@@ -182,7 +182,7 @@ def _added(path: str, text: str) -> str:
             f"@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines))
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(encoded_secrets())
 def test_an_encoded_secret_is_found_on_the_line_it_starts_and_redacted(case: Case) -> None:
     hits = scan_changes(parse_diff(_added(case.path, case.text)))
@@ -193,7 +193,7 @@ def test_an_encoded_secret_is_found_on_the_line_it_starts_and_redacted(case: Cas
     assert not any(part[:16] in clean for part in case.coded.split("\n")), clean
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(BENIGN)
 def test_what_decodes_to_no_secret_is_not_reported(benign: tuple[str, str]) -> None:
     path, text = benign
