@@ -9,8 +9,6 @@ checkov (`iac_env`); marked `pypi` (CI sets REVIEWLOOP_PYPI=1)."""
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.support.iac_variants import KINDS, variants
-from tests.support.repos import feature_branch
-from tests.support.review_cli import review
+from tests.support.review_cli import review_feature
 
 pytestmark = [pytest.mark.usefixtures("iac_env"), pytest.mark.pypi, pytest.mark.timeout(900)]
 
@@ -70,15 +67,6 @@ FOUND = {
 }
 
 
-def _review(files: dict[str | bytes, bytes]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        root = feature_branch(Path(scratch) / "r", files)
-        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
-                      "--json")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return dict(json.loads(done.stdout))
-
-
 def _reported(report: dict[str, Any], planted: dict[str, str]) -> None:
     """Each file's planted check is among the findings on it, and the file was read."""
     found = {(f["file"], f["rule"]) for f in report["findings"]["remaining"]}
@@ -90,7 +78,7 @@ def _reported(report: dict[str, Any], planted: dict[str, str]) -> None:
 
 
 def test_the_fuzzers_inputs_are_reported() -> None:
-    report = _review({path: text.encode() for path, (text, _) in FOUND.items()})
+    report = review_feature({path: text.encode() for path, (text, _) in FOUND.items()})
     _reported(report, {path: rule for path, (_, rule) in FOUND.items()})
 
 
@@ -99,7 +87,7 @@ def test_a_disguised_manifest_checkov_cannot_load_is_named_as_not_read() -> None
     the Pod it declares behind an escaped `kind` still says it was not read."""
     pod = PRIVILEGED.format(kind='"\\x6bind"').replace("name: web\n", "name: web\n  "
                                                         "annotations: {note: !custom x}\n", 1)
-    report = _review({"pod.yaml": f"# the kind of pod we run\n{pod}".encode()})
+    report = review_feature({"pod.yaml": f"# the kind of pod we run\n{pod}".encode()})
     row = {row["path"]: row for row in report["health"]["files"]}["pod.yaml"]
     assert not [f for f in report["findings"]["remaining"] if f["source"] == "checkov"]
     assert any("Pod" in why for why in row["not_read"]), row
@@ -115,5 +103,5 @@ def test_every_variant_of_each_kind_is_reported(data: st.DataObject) -> None:
     drawn = {f"{kind.kind}/{n}": data.draw(variants(kind)) for kind in KINDS for n in (1, 2)}
     files: dict[str | bytes, bytes] = {f"{name}{v.suffix}": v.text.encode()
                                        for name, v in drawn.items()}
-    report = _review(files)
+    report = review_feature(files)
     _reported(report, {f"{name}{v.suffix}": v.rule for name, v in drawn.items()})

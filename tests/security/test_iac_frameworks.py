@@ -8,9 +8,6 @@ with the suite's checkov (`iac_env`); marked `pypi` (CI sets REVIEWLOOP_PYPI=1).
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,8 +15,7 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.iac_severity import rated, severity_of
 from tests.support.iac_frameworks import CASES, Case, arm_template, misconfigured
-from tests.support.repos import feature_branch
-from tests.support.review_cli import review
+from tests.support.review_cli import review_feature
 
 pytestmark = [pytest.mark.usefixtures("iac_env"), pytest.mark.pypi, pytest.mark.timeout(900)]
 
@@ -37,15 +33,6 @@ RATED = frozenset({"arm", "bicep", "ansible", "serverless"})
 ANALYSED = "checkov (review-infrastructure)"
 
 
-def _review(files: dict[str | bytes, bytes]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        root = feature_branch(Path(scratch) / "r", files)
-        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
-                      "--json")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return dict(json.loads(done.stdout))
-
-
 @pytest.mark.parametrize("with_terraform", (False, True), ids=("alone", "with-terraform"))
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.kind)
 @settings(max_examples=2, deadline=None, derandomize=True,
@@ -60,7 +47,7 @@ def test_a_misconfiguration_is_reported_on_its_file_and_line(
     files: dict[str | bytes, bytes] = {d.path: d.text.encode() for d in drawn}
     if with_terraform:
         files["infra/net/main.tf"] = OPEN_SSH  # checkov then reads all of them in one view
-    report = _review(files)
+    report = review_feature(files)
 
     found = {(f["file"], f["rule"], f["start_line"]): f for f in report["findings"]["remaining"]}
     rows = {row["path"]: row for row in report["health"]["files"]}
@@ -89,7 +76,7 @@ def test_a_file_checkov_stops_at_its_own_gate_is_named_as_not_read() -> None:
         "azuredeploy.json": json.dumps({key: value for key, value in arm_template(22).items()
                                         if key != "contentVersion"}).encode(),
     }
-    report = _review(files)
+    report = review_feature(files)
 
     rows = {row["path"]: row for row in report["health"]["files"]}
     assert not [f for f in report["findings"]["remaining"] if f["source"] == "checkov"]

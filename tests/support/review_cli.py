@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
-from tests.support.repos import init_repo
+from tests.support.repos import feature_branch, init_repo
 
 SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
 
@@ -41,3 +44,14 @@ def reviewed_in(root: Path, mode: str) -> dict:
     done = review(root, *args, "--json", "--fail-on", "never")
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
+
+
+def review_feature(files: Mapping[str | bytes, bytes]) -> dict[str, Any]:
+    """The JSON report of a real review (`--fail-on never`, exit 0 expected) of a branch
+    adding `files` (`repos.feature_branch`), made in a scratch folder and gone after."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = feature_branch(Path(scratch) / "r", files)
+        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
+                      "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return dict(json.loads(done.stdout))
