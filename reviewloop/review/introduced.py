@@ -42,9 +42,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.checkov import framework
-from reviewloop.checks.analyzers.checkov_vars import moved_in
-from reviewloop.checks.analyzers.roles import TERRAFORM
+from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.reverse import base_text
@@ -115,16 +113,19 @@ class BaseTree:
                 # a renamed file keeps its new name, so its findings meet their base twins;
                 # but one renamed into a Terraform module, or into a name Terraform loads,
                 # was no part of the module at the base: it is where it was
-                self._write_base(diff, where / (diff.old_path if diff.old_path is not None
-                                                and framework(diff.path) in TERRAFORM
-                                                and moved_in(diff) else diff.path))
+                self._write_base(diff, where, diff.old_path if diff.old_path is not None
+                                 and moved_in(diff, self._changes, self._root) else diff.path)
 
-    def _write_base(self, diff: FileDiff, target: Path) -> None:
-        head = _read(self._root / diff.path) if diff.status is not FileStatus.DELETED else None
+    def _write_base(self, diff: FileDiff, where: Path, path: str) -> None:
+        """The base version of `diff`'s file at `path` under `where`; its bytes as they are
+        (a Latin-1 file's too: `surrogateescape`), nothing outside `where`."""
+        head = _read(self._root / diff.path, "surrogateescape") \
+            if diff.status is not FileStatus.DELETED else None
         text = base_text(head, diff)
-        if text is not None:
+        target = where / path
+        if text is not None and _inside(target, where):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(text, encoding="utf-8", errors="surrogateescape")
 
     def _rebuilt(self, where: Path, old_paths: set[str]) -> None:
         """The base versions of the files the change deleted or renamed away from
@@ -132,7 +133,7 @@ class BaseTree:
         self._unchanged |= old_paths
         for diff in self._changes.files:
             if diff.old_path in old_paths:
-                self._write_base(diff, where / diff.old_path)
+                self._write_base(diff, where, diff.old_path)
 
     def _copy_file(self, path: str, where: Path) -> None:
         """One file of the head tree the change did not touch (a link is left out, as in
@@ -176,7 +177,7 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     if not off:
         return found
     per_file = getattr(analyzer, "per_file", False)
-    asked = tuple(dict.fromkeys(f.file for f in off if f.file in set(ctx.files))) \
+    asked = tuple(dict.fromkeys(f.file for f in off if f.file in ctx.file_set)) \
         if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
@@ -210,11 +211,11 @@ class _Code:
     subject); nothing for any other analyzer, whose findings name their subject."""
 
     def __init__(self, root: Path, wanted: bool) -> None:
-        self._root, self._wanted = root, wanted
+        self._root, self.wanted = root, wanted
         self._lines: dict[str, list[str]] = {}
 
     def of(self, finding: Finding) -> str:
-        if not self._wanted:
+        if not self.wanted:
             return ""
         lines = self._lines.get(finding.file)
         if lines is None:
@@ -232,8 +233,13 @@ def _under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _key(finding: Finding, code: _Code) -> tuple[str, str, str, str]:
-    return finding.rule_key, finding.file, finding.symbol or finding.title, code.of(finding)
+def _key(finding: Finding, code: _Code) -> tuple[str, str, str]:
+    """What makes a finding the same at the base: its rule, file and subject — the code on
+    its lines for a per-file analyzer (whose titles may count lines or branches: `from line
+    5`, `(14 > 10)`), else the resource or construct it names, else its title."""
+    subject = code.of(finding)
+    return finding.rule_key, finding.file, subject if code.wanted else \
+        finding.symbol or finding.title
 
 
 def _read(path: Path, errors: str = "strict") -> str | None:
@@ -242,3 +248,9 @@ def _read(path: Path, errors: str = "strict") -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
 
+
+
+def _inside(target: Path, where: Path) -> bool:
+    """Whether `target` stays under `where` (a diff's path with `..` or a leading `/` is
+    written nowhere)."""
+    return os.path.realpath(target).startswith(os.path.realpath(where) + os.sep)

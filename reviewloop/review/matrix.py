@@ -80,7 +80,7 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
     files = [f for f in written if f.path not in modules and not _not_a_file(_header(f.text))]
-    gaps = {f.path: why for f in files if (why := _gap(readable, f)) is not None}
+    gaps = {f.path: why for f in files if (why := _gap(readable, f, changes)) is not None}
     links = {f.path: why for f in written if (why := _link_into_code(f)) is not None}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
@@ -96,7 +96,7 @@ def _submodule(diff: FileDiff) -> str | None:
     return _SUBMODULE.format(commit=added.removeprefix(_SUBPROJECT).strip()[:12])
 
 
-def _gap(readable: Readability, diff: FileDiff) -> str | None:
+def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | None:
     path = diff.path
     try:  # the answer the review's other steps had (one `lstat` a file, not two)
         there, size = readable.check(path)[0], readable.size(path)
@@ -119,7 +119,7 @@ def _gap(readable: Readability, diff: FileDiff) -> str | None:
         return _RENAMED_INTO_CODE.format(language=language)
     from reviewloop.checks.analyzers.roles import moved_into  # a rename's only
 
-    role = moved_into(diff)
+    role = moved_into(diff, changes, readable.root)
     return _RENAMED_INTO_ROLE.format(role=role) if role is not None else None
 
 

@@ -46,7 +46,7 @@ def _note(ctx: AnalyzerContext, path: str) -> str | None:
     diff = ctx.changes.file(path)
     if diff is None or diff.status in (FileStatus.ADDED, FileStatus.DELETED) or diff.binary:
         return None  # an added file is the change's whole: no line of it is outside
-    if diff.old_path is not None and (now := moved_into(diff)) is not None:
+    if (now := moved_into(diff, ctx.changes, ctx.root)) is not None:
         return MOVED.format(old=diff.old_path, now=now)
     first_written = 1 in diff.added_lines or 0 in diff.removals
     if diff.old_path in (None, diff.path) and not first_written:

@@ -165,3 +165,40 @@ def test_the_base_run_reads_only_the_files_with_findings_off_the_change(
         report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
     assert seen == [("legacy.py",)]
     assert report.findings == []  # B602 was there before: not the change's
+
+
+def _complex(branches: int) -> list[str]:
+    return ["def tangled(x):", *(f"    if x == {i}:\n        return {i}" for i in range(branches)),
+            "    return -1"]
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(st.integers(1, 4), st.integers(14, 18), st.integers(6, 20))
+def test_an_old_finding_stays_outside_whatever_its_message_or_encoding(
+        shift: int, branches: int, gap: int) -> None:
+    """Findings the base had too, off the change's lines, are not the change's however the
+    change moves them: a Latin-1 file (its base rebuilt byte for byte), ruff's F811 naming
+    the line of the first definition (`from line 5`), C901/PLR0912 counting the branches of
+    a function the change made longer (`(15 > 10)`)."""
+    filler = [f"VALUE_{i} = {i}" for i in range(gap)]
+    legacy = ["# -*- coding: latin-1 -*-", "import subprocess", "# caf\u00e9", *filler, "",
+              "", "def run(cmd):", "    return subprocess.call(cmd, shell=True)", "",
+              "", "X = 1"]
+    shadow = ["def helper():", "    return 1", "", "", "def helper():", "    return 2", "",
+              "", *filler, "", "", *_complex(branches)]
+    base = {"legacy.py": "\n".join(legacy).encode("latin-1"),
+            "shadow.py": "\n".join(shadow) + "\n"}
+    head_shadow = [f"IMPORTED_{i} = {i}" for i in range(shift)] + shadow[:-1] + \
+        ["    if x == -2:", "        return -2", shadow[-1]]
+    with tempfile.TemporaryDirectory() as scratch:
+        repo = Repo(Path(scratch) / "r")
+        (repo.root / "legacy.py").write_bytes(base["legacy.py"])
+        repo.write({"shadow.py": base["shadow.py"]})
+        repo.git("add", "-A")
+        repo.git("commit", "-qm", "legacy")
+        (repo.root / "legacy.py").write_bytes(base["legacy.py"].replace(b"X = 1", b"X = 2"))
+        diff = repo.change({"shadow.py": "\n".join(head_shadow) + "\n"})
+        reports = [run_for_agent(a, repo.root, diff) for a in AGENTS]
+    introduced = sorted((f.rule, f.file, f.start_line) for r in reports for f in r.findings
+                        if f.introduced)
+    assert introduced == [], introduced  # each was there, on the same code, at the base

@@ -6,11 +6,12 @@ head reported a `pull_request_target` injection or SSH open to the world. Now a 
 a name that makes a tool read the file as something it was not (`checks.analyzers.roles`)
 makes its findings the change's, a misconfiguration its values open elsewhere in the module
 is shown on it, and the file is named as unread by the model reviewers (the diff shows none
-of it).
+of it). A module moved whole (its folder renamed) is the same module: nothing joined it.
 
 Generated: each review holds a drawn rename of every kind from a drawn parked name, and its
 twin renamed within the same role (one workflow to another name in the folder, a variable
-file to another name Terraform loads): the twin's old findings stay outside."""
+file to another name Terraform loads, a module's folder renamed): the twin's old findings
+stay outside."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ class Rename:
     rule: str
     line: int
     twin: bool = False  # renamed within the same role: not the change's
+    whole_module: bool = False  # its folder's main.tf moves with it: the module renamed
 
 
 @st.composite
@@ -94,17 +96,24 @@ def renames(draw: st.DrawFn, index: int) -> tuple[Rename, ...]:
         Rename(tf_old, f"{module}/open.tf", OPEN_GROUP, "checkov", "CKV_AWS_24", 6),
         Rename(f"kept{index}/terraform.tfvars", f"kept{index}/prod.auto.tfvars", VALUES,
                "checkov", "CKV_AWS_24", 2, twin=True),
+        Rename(f"envs/{index}/{draw(st.sampled_from(('old', 'staging')))}/open.tf",
+               f"envs/{index}/{draw(st.sampled_from(('new', 'prod')))}/open.tf", OPEN_GROUP,
+               "checkov", "CKV_AWS_24", 6, twin=True, whole_module=True),
     )
 
 
 def _repo(root: Path, drawn: tuple[Rename, ...]) -> Path:
-    modules = {f"{Path(r.new).parent}/main.tf": MODULE for r in drawn if r.rule == "CKV_AWS_24"}
+    modules = {f"{Path(r.old if r.whole_module else r.new).parent}/main.tf": MODULE
+               for r in drawn if r.rule == "CKV_AWS_24"}
     # each text its own (a comment at its end), so git pairs each rename as drawn
-    init_repo(root, {**modules, **{r.old: f"{r.text}# {r.old}\n" for r in drawn}})
+    init_repo(root, {**{path: f"{text}# {path}\n" for path, text in modules.items()},
+                     **{r.old: f"{r.text}# {r.old}\n" for r in drawn}})
     git(root, "checkout", "-qb", "feature")
     for r in drawn:
         (root / r.new).parent.mkdir(parents=True, exist_ok=True)
         git(root, "mv", r.old, r.new)
+        if r.whole_module:
+            git(root, "mv", f"{Path(r.old).parent}/main.tf", f"{Path(r.new).parent}/main.tf")
     git(root, "commit", "-qm", "enable")
     return root
 

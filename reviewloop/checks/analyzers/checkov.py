@@ -48,11 +48,11 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.checkov_reads import unread
-from reviewloop.checks.analyzers.checkov_vars import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileStatus

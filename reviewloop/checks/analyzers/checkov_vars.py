@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff
 from reviewloop.git.names import under
@@ -31,9 +32,6 @@ _used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
 _named = compiled_on_first_use(r'^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)|"([\w-]+)"[ \t]*:')
 # the opening line of a `variable "x" {` block of a .tf file
 _declared = compiled_on_first_use(r'^variable[ \t]+"?([\w-]+)')
-# the variable files Terraform loads by itself from a module's folder, by name
-AUTO_VARS = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
-_LOADED = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's files, by their suffix
 
 
 def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
@@ -46,14 +44,15 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
     diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
              if PurePosixPath(path).parent == folder
              and (diff := ctx.changes.file(path)) is not None
-             and (diff.added or diff.removals or moved_in(diff))]
+             and (diff.added or diff.removals or moved_in(diff, ctx.changes, ctx.root))]
     if not diffs:
         return None
     where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
             f"{finding.end_line}), which the change did not write"
     read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
     for diff in diffs:
-        setting = _setting(diff, _file_lines(ctx, diff.path), read)
+        setting = _setting(diff, _file_lines(ctx, diff.path), read,
+                           moved_in(diff, ctx.changes, ctx.root))
         if setting:
             names = ", ".join(f"var.{name}" for name in sorted(set().union(*setting.values())))
             return _shown(finding, diff.path, min(setting), max(setting),
@@ -68,11 +67,12 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
                   "line sets a variable it reads by name.")
 
 
-def _setting(diff: FileDiff, lines: Sequence[str], read: set[str]) -> dict[int, set[str]]:
-    """The added lines of `diff` (the file's `lines`) that set or declare variables of
-    those `read`, each with them (`_names`)."""
+def _setting(diff: FileDiff, lines: Sequence[str], read: set[str], whole: bool
+             ) -> dict[int, set[str]]:
+    """The added lines of `diff` (the file's `lines`; every line of a file `whole` new to
+    the module) that set or declare variables of those `read`, each with them (`_names`)."""
     found = {}
-    for number in range(1, len(lines) + 1) if moved_in(diff) else diff.added_lines:
+    for number in range(1, len(lines) + 1) if whole else diff.added_lines:
         if names := read.intersection(_names(diff.path, lines, number - 1)):
             found[number] = names
     return found
@@ -118,16 +118,6 @@ def _enclosing(lines: Sequence[str], at: int) -> list[str]:
 
 def _line_names(line: str) -> list[str]:
     return [next(n for n in match if n) for match in _named().findall(line)]
-
-
-def moved_in(diff: FileDiff) -> bool:
-    """Whether the change renamed `diff`'s file into its module from another folder, or from
-    a name Terraform does not load (`roles.moved_into` says it for every tool)."""
-    old = diff.old_path
-    if old is None or old == diff.path:
-        return False
-    was, now = PurePosixPath(old), PurePosixPath(diff.path)
-    return was.parent != now.parent or not (was.name.endswith(_LOADED) or _is_auto_vars(old))
 
 
 def _is_auto_vars(path: str) -> bool:

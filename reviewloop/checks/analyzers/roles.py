@@ -3,21 +3,23 @@
 A file's name, not only its text, decides what runs it: `.github/workflows/deploy.yml` is a
 workflow GitHub runs and `.github/workflows-disabled/deploy.yml` a YAML file nothing reads;
 `terraform.tfvars` sets a module's variables and `open.tfvars.example` sets none; a `.tf`
-file belongs to the module of its folder. A change that renames a file into such a name,
-without a changed line, enables all of it: its analyzers' findings on it are the change's
-(`review.retyped`), and so is a misconfiguration its values bring about on another file of
-the module (`checkov_vars`).
+file belongs to the module of its folder (`terraform_moves`). A change that renames a file
+into such a name, without a changed line, enables all of it: its analyzers' findings on it
+are the change's (`review.retyped`), and so is a misconfiguration its values bring about on
+another file of the module (`checkov_vars`).
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.checkov import framework
+from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.checks.analyzers.zizmor import audited
-from reviewloop.git.diff import FileDiff
+from reviewloop.git.diff import ChangeSet, FileDiff
 
 TERRAFORM = ("terraform", "terraform_json")  # checkov's names for a module's files
+_TERRAFORM_FILE = "a Terraform file"
 _SHOWN = {"github_actions": "a GitHub Actions workflow", "dockerfile": "a Dockerfile",
           "serverless": "a Serverless config", "bicep": "a Bicep file"}
 
@@ -27,18 +29,23 @@ def role(path: str) -> str | None:
     JSON template is IaC by its text wherever it lies)."""
     kind = framework(path)
     if kind in TERRAFORM:
-        folder = PurePosixPath(path).parent.as_posix()
-        return f"a file of the Terraform module in {'the root folder' if folder == '.' else folder}"
+        return _TERRAFORM_FILE
     if kind is not None:
         return _SHOWN.get(kind, f"a {kind.replace('_', ' ')} file")
     return "a GitHub Actions definition" if audited(path) else None
 
 
-def moved_into(diff: FileDiff) -> str | None:
+def moved_into(diff: FileDiff, changes: ChangeSet, root: Path) -> str | None:
     """What a renamed file's new name makes it that its old one did not (None: not renamed,
-    or the same to the tools)."""
+    or the same to the tools); for a Terraform file, a module it joined (`terraform_moves`,
+    the tree at `root`)."""
     old = diff.old_path
     if old is None or old == diff.path:
         return None
     now = role(diff.path)
+    if now == _TERRAFORM_FILE:
+        if not moved_in(diff, changes, root):
+            return None
+        folder = PurePosixPath(diff.path).parent.as_posix()
+        return f"a file of the Terraform module in {'the root folder' if folder == '.' else folder}"
     return now if now is not None and now != role(old) else None

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 
 from reviewloop.checks.secrets.assignments import Candidate
 
-__all__ = ["MAX_DEPTH", "decoded_candidates", "encoded_runs"]
+__all__ = ["MAX_DEPTH", "decoded_candidates", "decodes_to_text", "encoded_runs"]
 
 MAX_DEPTH = 2  # base64 inside base64 (a Kubernetes secret's manifest, encoded), no deeper
 
@@ -96,6 +96,12 @@ def encoded_runs(text: str) -> Iterator[tuple[int, int, str, str]]:
                 plain = _text(bytes.fromhex(digits.group()))
                 if plain is not None:
                     yield start + digits.start(), start + digits.end(), "hex", plain
+
+
+def decodes_to_text(value: str) -> bool:
+    """Whether base64 `value` is an encoding of text (scanned as such, `decoded_candidates`),
+    not a key: a key is random bytes."""
+    return _base64_text(value) is not None
 
 
 def _base64_text(run: str) -> str | None:

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.assignments import Candidate, assignments
-from reviewloop.checks.secrets.decoded import decoded_candidates
+from reviewloop.checks.secrets.decoded import decoded_candidates, decodes_to_text
 from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
@@ -262,6 +262,8 @@ def _plausible(rule_id: str, value: str) -> bool:
         secret = password or user
         return (":" in value and len(secret) >= 6 and not weak_password(secret)
                 and not re.match(r"[$<\[{(]", secret) and not looks_placeholder(value))
+    if rule_id == "azure-storage-key":  # 64 random bytes: base64 of text is no key
+        return not decodes_to_text(value)
     if rule_id == "http-auth-header":  # a digit or mixed case: not a header's word value
         return bool(re.search(r"\d|[A-Z][a-z]|[a-z][A-Z]", value))
     return True

@@ -1,0 +1,52 @@
+"""A Terraform file a change renamed into a module it was no part of.
+
+Terraform reads a module as the `.tf` files of one folder and the variable files it loads by
+itself there (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms). A rename from a name
+it does not load (`open.tfvars.example` made `terraform.tfvars`, `open.tf.off` made
+`open.tf`) or from another folder into one that holds the module's other files adds the whole
+file to that module without a changed line. A folder renamed, or a module moved whole, is
+the same module under another name: nothing joined it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
+
+# the variable files Terraform loads by itself from a module's folder, by name
+AUTO_VARS = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
+_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's own files
+
+
+def loaded(name: str) -> bool:
+    """Whether Terraform (or OpenTofu) reads a file of this name in a module's folder."""
+    return name.endswith(_SUFFIXES) or AUTO_VARS().match(name) is not None
+
+
+def moved_in(diff: FileDiff, changes: ChangeSet, root: Path) -> bool:
+    """Whether the change renamed `diff`'s file into a module (see the module docstring):
+    under a name Terraform loads, from one it does not, or from another folder into one
+    whose other module files (in the tree at `root`) did not all come with it from there
+    or with the change."""
+    old = diff.old_path
+    now = PurePosixPath(diff.path)
+    if old is None or old == diff.path or not loaded(now.name):
+        return False
+    was = PurePosixPath(old)
+    if not loaded(was.name):
+        return True
+    if was.parent == now.parent:
+        return False
+    came = {f.path for f in changes.files if f.status is FileStatus.ADDED
+            or (f.old_path is not None and PurePosixPath(f.old_path).parent == was.parent)}
+    folder = now.parent.as_posix()
+    try:
+        names = os.listdir(under(root, folder) if folder != "." else root)
+    except OSError:
+        return False
+    prefix = "" if folder == "." else f"{folder}/"
+    return any(loaded(name) and f"{prefix}{name}" not in came for name in names)
