@@ -249,7 +249,6 @@ def _read(path: Path, errors: str = "strict") -> str | None:
         return None
 
 
-
 def _inside(target: Path, where: Path) -> bool:
     """Whether `target` stays under `where` (a diff's path with `..` or a leading `/` is
     written nowhere)."""

@@ -41,12 +41,18 @@ def moved_in(diff: FileDiff, changes: ChangeSet, root: Path) -> bool:
         return True
     if was.parent == now.parent:
         return False
-    came = {f.path for f in changes.files if f.status is FileStatus.ADDED
-            or (f.old_path is not None and PurePosixPath(f.old_path).parent == was.parent)}
     folder = now.parent.as_posix()
     try:
         names = os.listdir(under(root, folder) if folder != "." else root)
     except OSError:
         return False
     prefix = "" if folder == "." else f"{folder}/"
-    return any(loaded(name) and f"{prefix}{name}" not in came for name in names)
+    return any(loaded(name) and not _came_with(changes.file(f"{prefix}{name}"), was.parent)
+               for name in names)
+
+
+def _came_with(diff: FileDiff | None, folder: PurePosixPath) -> bool:
+    """Whether a file of the new folder came with the change: added by it, or renamed from
+    `folder` with the file asked about (one lookup a file, not a pass over the change)."""
+    return diff is not None and (diff.status is FileStatus.ADDED or (
+        diff.old_path is not None and PurePosixPath(diff.old_path).parent == folder))

@@ -67,8 +67,7 @@ def audited(path: str) -> bool:
 
 def audited_files(ctx: AnalyzerContext) -> list[str]:
     """The changed files zizmor audits (`audited`)."""
-    files = _files()
-    return [p for p in ctx.files if files.search(p)]
+    return [p for p in ctx.files if audited(p)]
 
 
 # zizmor's inline ignore, `# zizmor: ignore[rule, …]`, in every file it reads
