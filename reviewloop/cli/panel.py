@@ -18,6 +18,7 @@ from reviewloop.git.names import printable
 from reviewloop.reports.render import (
     analyzers,
     counts_text,
+    files_text,
     heading,
     tests_text,
     tokens_text,
@@ -154,10 +155,10 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
         facts.add_row("", Text(f"⚠ {LLM_OFF}", style="bold yellow"))
     if report:
         facts.add_row("report", Text(report))
-    facts.add_row("files", f"{len(summary.files_created)} created, "
-                           f"{len(summary.files_modified)} modified")
+    facts.add_row("files", files_text(summary))
     for label, files in (("  created", summary.files_created),
-                         ("  modified", summary.files_modified)):
+                         ("  modified", summary.files_modified),
+                         ("  deleted", summary.files_deleted)):
         if files:
             facts.add_row(label, Text(_listed(files, summary, names)))
     facts.add_row("tests", f"{tests_text(summary.passed_tests)} passing")

@@ -56,7 +56,8 @@ def _facts(summary: RunSummary) -> str:
     counts = summary.ledger.counts()
     total = {status: sum(by.values()) for status, by in counts.items()}
     facts = [f"rounds: {summary.rounds}",
-             f"files: {len(summary.files_created) + len(summary.files_modified)}",
+             "files: " + str(len(summary.files_created) + len(summary.files_modified)
+                             + len(summary.files_deleted)),
              "findings: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in total.items()
                                       if n) if any(total.values()) else "findings: none",
              f"tokens: {summary.input_tokens:,} in / {summary.output_tokens:,} out",

@@ -29,7 +29,7 @@ def to_markdown(summary: RunSummary) -> str:
     if not summary.llm and not nothing_reviewed(summary):
         lines += [f"> ⚠️ {LLM_OFF}: nothing in this report was reviewed by a model.", ""]
     lines += [
-        f"- Files: {len(summary.files_created)} created, {len(summary.files_modified)} modified",
+        f"- Files: {files_text(summary)}",
         f"- Tests passing: {tests_text(summary.passed_tests)}",
         *([] if summary.is_review else [f"- Spec progress: {done}/{total}"]),
         f"- Review rounds: {summary.rounds}",
@@ -154,6 +154,13 @@ def _md_reviewer(outcome: ReviewerOutcome, llm: bool) -> str:
 def counts_text(findings: Iterable[Finding]) -> str:
     counts = severity_counts(findings)
     return ", ".join(f"{Severity(k).emoji} {n} {Severity(k).label}" for k, n in counts.items())
+
+
+def files_text(summary: RunSummary) -> str:
+    """`2 created, 1 modified`, and `, 3 deleted` when the change deleted any."""
+    deleted = f", {len(summary.files_deleted)} deleted" if summary.files_deleted else ""
+    return f"{len(summary.files_created)} created, {len(summary.files_modified)} modified" \
+        + deleted
 
 
 def tests_text(passed: int | None) -> str:

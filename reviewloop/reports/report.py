@@ -57,6 +57,7 @@ class RunSummary(BaseModel):
     # and a builtin's from its text with `tokenize` (~2 ms the first time, at import)
     files_created: list[str] = Field(default_factory=list[str])
     files_modified: list[str] = Field(default_factory=list[str])
+    files_deleted: list[str] = Field(default_factory=list[str])
     passed_tests: int | None = None  # None: no test command ran or its count was unknown
     spec_progress: tuple[int, int] = (0, 0)  # (done, total)
     rounds: int = 0
@@ -239,7 +240,8 @@ def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
         "verdict": verdict(summary),
         "task": {"id": summary.task_id, "title": summary.task_title},
         "files": {"created": list(summary.files_created),
-                  "modified": list(summary.files_modified)},
+                  "modified": list(summary.files_modified),
+                  "deleted": list(summary.files_deleted)},
         "tests": {"passed": summary.passed_tests},
         "spec_progress": {"done": done, "total": total},
         "rounds": summary.rounds,

@@ -96,7 +96,7 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
     return RunSummary(
         task_id=run.task_id, task_title=task.title if task else "", run_id=run.run_id,
         files_created=list(touched.created),
-        files_modified=[*touched.modified, *touched.deleted],
+        files_modified=list(touched.modified), files_deleted=list(touched.deleted),
         passed_tests=run.passed_tests,
         spec_progress=spec.progress(),
         rounds=rounds_run(run.reviews),
@@ -119,7 +119,7 @@ def review_summary(scope: Scope, run: RunView, *, title: str) -> RunSummary:
     return RunSummary(
         task_id="review", task_title=title, run_id=run.run_id,
         files_created=list(touched.created),
-        files_modified=[*touched.modified, *touched.deleted],
+        files_modified=list(touched.modified), files_deleted=list(touched.deleted),
         rounds=run.round,
         reviewers=reviewer_outcomes(run.reviews, run.usage),
         ledger=run.ledger,  # the change's files are checked by `runs.review` (its diff)

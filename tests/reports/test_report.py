@@ -177,7 +177,7 @@ def test_json_content():
     assert data["verdict"] == "reviewer failed: tests; findings remain"
     assert data["task"] == {"id": "3", "title": "Store users in SQLite"}
     assert data["files"] == {"created": ["app/db.py"],
-                             "modified": ["app/main.py", "README.md"]}
+                             "modified": ["app/main.py", "README.md"], "deleted": []}
     assert data["tests"] == {"passed": 42}
     assert data["spec_progress"] == {"done": 3, "total": 7}
     assert data["rounds"] == 2
@@ -416,3 +416,18 @@ def test_a_redacted_ledger_keeps_clean_entries_and_copies_the_ones_it_changes() 
     assert redacted.finding.rationale == "The token [REDACTED:github-token] is live."
     assert redacted.history[0].reason == "said [REDACTED:github-token]"
     assert book.entries[1].finding.rationale == leaky.rationale  # the input is left as it was
+
+
+def test_a_deleted_file_is_named_deleted_not_modified():
+    """Every format says what the change did to each file: a deletion was shown as
+    `modified`."""
+    shown = summary(files_created=["new.py"], files_modified=["a.py"],
+                    files_deleted=["old.tf", "gone.py"])
+    assert to_json(shown)["files"] == {"created": ["new.py"], "modified": ["a.py"],
+                                       "deleted": ["old.tf", "gone.py"]}
+    assert "- Files: 1 created, 1 modified, 2 deleted" in to_markdown(shown)
+    text = " ".join(rendered(to_rich(shown)).split())
+    assert "1 created, 1 modified, 2 deleted" in text
+    assert "deleted old.tf, gone.py" in text
+    assert "- Files: 1 created, 1 modified\n" in to_markdown(summary(
+        files_created=["new.py"], files_modified=["a.py"]))

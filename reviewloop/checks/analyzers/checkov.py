@@ -18,13 +18,13 @@ A changed Terraform file is read with its module, as `terraform plan` and plain 
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
 (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), so an SSH port opened through
 `terraform.tfvars` is seen (`staged`). A changed variable file Terraform loads by itself is
-one of checkov's files too: its module is read for it
-(not yet a deleted one alone: a deleted file is no file to read, so a module whose only
-change deletes one is not read). Findings on the module's unchanged
-files are compared with a run on the change's base, which reads the same module
-(`base_context`, `review.introduced`): one the change brought about (a security group in
-`main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
-changed lines that set the variable it reads (`checkov_vars`); the others are dropped.
+one of checkov's files too: its module is read for it. So is a module whose only change
+takes a file away (deletes it, or renames it out: `_bereft`), as it is now. Findings on the
+module's unchanged files are compared with a run on the change's base, which reads the same
+module (`base_context`, `review.introduced`): one the change brought about (a security group
+in `main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
+changed lines that set the variable it reads, or about the file it took away
+(`checkov_vars`); the others are dropped.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
@@ -37,6 +37,7 @@ Prisma Cloud's): CRITICAL and HIGH → must_fix, the rest should_fix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -53,9 +54,9 @@ from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
+from reviewloop.checks.analyzers.terraform_moves import taken_from
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import FileStatus
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
@@ -163,7 +164,8 @@ class Checkov(ProvisionedAnalyzer):
         rebuilt at the base: without them the base module is not the base's, and a value
         the deleted file restricted is open there already."""
         changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
-        unchanged = _module_context(ctx, _terraform(ctx), every=True)
+        terraform = _terraform(ctx)
+        unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform)}
         return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx)}))
 
     def attributed(self, finding: Finding, ctx: AnalyzerContext) -> Finding | None:
@@ -264,19 +266,29 @@ def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
 
 
 def _gone(ctx: AnalyzerContext) -> list[str]:
-    """The module files the change deleted, or renamed away from their module (to another
-    folder, or to a name Terraform does not load): their base paths."""
-    return [diff.old_path for diff in ctx.changes.files
-            if diff.old_path and framework(diff.old_path) in TERRAFORM
-            and (diff.status is FileStatus.DELETED
-                 or (diff.old_path != diff.path
-                     and (PurePosixPath(diff.old_path).parent != PurePosixPath(diff.path).parent
-                          or framework(diff.path) not in TERRAFORM)))]
+    """The module files the change deleted, or renamed away from their module: their base
+    paths (`terraform_moves.taken_from`)."""
+    return [diff.old_path for diff in taken_from(ctx.changes) if diff.old_path]
+
+
+def _bereft(ctx: AnalyzerContext, named: Mapping[str, str]) -> dict[str, str]:
+    """The files, by framework, of each module the change took a file from (`_gone`) and
+    wrote none of `named`'s Terraform files in: read as the module is now, whose change is
+    that deletion alone, and compared with the base's module (`base_context`)."""
+    folders = {str(PurePosixPath(p).parent) for p in _gone(ctx)} - \
+        {str(PurePosixPath(p).parent) for p, kind in named.items() if kind in TERRAFORM}
+    return {repo_path(ctx.root, str(source)): "terraform_json" if name.endswith(".json")
+            else "terraform"
+            for folder in sorted(folders)
+            for name, source in _module_files(under(ctx.root, folder)).items()}
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
-    return {path: kind for path in ctx.files
-            if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
+    """The changed files checkov reads, by framework, and the modules a deletion alone
+    changed (`_bereft`)."""
+    named = {path: kind for path in ctx.files
+             if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
+    return named | _bereft(ctx, named)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

@@ -12,6 +12,9 @@ of them (the value reaches the resource through a `local`, or the change only re
 line), it goes on the module's first changed line, and says so. A file the change renamed
 into the module, or into a name Terraform loads by itself (`open.tfvars.example` made
 `terraform.tfvars`), is new to the module in full: each of its lines counts as written.
+When the change wrote none of the module's files and only took one away (deleted it, or
+renamed it out of the module: `terraform_moves.taken_from`), the finding is about that file
+as a whole (`level="file"`): what it held back is gone.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in, taken_from
 from reviewloop.findings.schema import Finding
-from reviewloop.git.diff import FileDiff
+from reviewloop.git.diff import FileDiff, FileStatus
 from reviewloop.git.names import under
+from reviewloop.git.reverse import base_text
 from reviewloop.memo import compiled_on_first_use
 
 _used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
@@ -37,19 +41,19 @@ _declared = compiled_on_first_use(r'^variable[ \t]+"?([\w-]+)')
 def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequence[str]
                          ) -> Finding | None:
     """`finding` (on an unchanged file of a module) on the lines of the module's `changed`
-    Terraform files (variable files among them) that brought it about; None when the
-    change wrote none of its module's files."""
+    Terraform files (variable files among them) that brought it about; about the module
+    file it took away when it wrote none (`_on_taken`); None when it did neither."""
     folder = PurePosixPath(finding.file).parent
     # the variable files first: a value set there is the one the module reads
     diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
              if PurePosixPath(path).parent == folder
              and (diff := ctx.changes.file(path)) is not None
              and (diff.added or diff.removals or moved_in(diff, ctx.changes, ctx.root))]
-    if not diffs:
-        return None
     where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
             f"{finding.end_line}), which the change did not write"
     read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
+    if not diffs:
+        return _on_taken(finding, ctx, folder, where, read)
     for diff in diffs:
         setting = _setting(diff, _file_lines(ctx, diff.path), read,
                            moved_in(diff, ctx.changes, ctx.root))
@@ -65,6 +69,43 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
                   f" It is on {where}: the change to this module's Terraform files brings it "
                   "about (checkov does not report it on the change's base), though no changed "
                   "line sets a variable it reads by name.")
+
+
+def _on_taken(finding: Finding, ctx: AnalyzerContext, folder: PurePosixPath, where: str,
+              read: set[str]) -> Finding | None:
+    """`finding` about the module file of `folder` the change took away that held it back:
+    the one naming its resource, else one setting a variable the resource reads (`read`),
+    else the first; None when it took none."""
+    taken = sorted((diff for diff in taken_from(ctx.changes)
+                    if diff.old_path and PurePosixPath(diff.old_path).parent == folder),
+                   key=lambda d: d.old_path or "")
+    if not taken:
+        return None
+    diff = max(taken, key=lambda d: _held(_taken_text(ctx, d), finding.symbol, read))
+    how = f"deletes {diff.old_path}" if diff.status is FileStatus.DELETED else \
+        f"renames {diff.old_path} to {diff.path}, out of its module"
+    return finding.moved(file=diff.path, start_line=1, end_line=1, level="file",
+                         rationale=f"{finding.rationale} It is on {where}: the change {how}, "
+                         "and the module without it has this (checkov does not report it "
+                         "on the change's base).")
+
+
+def _held(text: str, symbol: str | None, read: set[str]) -> int:
+    """How surely a taken file's `text` held a finding back: 2 when it names the resource
+    (`aws_s3_bucket.data` in a public access block), 1 when a line of it sets or declares a
+    variable the resource reads (`cidr = …`, `"cidr": …`, `variable "cidr" {`), else 0."""
+    if symbol and symbol in text:
+        return 2
+    return int(any(read.intersection([*_line_names(line), *_declared().findall(line)])
+                   for line in text.splitlines()))
+
+
+def _taken_text(ctx: AnalyzerContext, diff: FileDiff) -> str:
+    """A taken file's text as the module had it: a deleted one rebuilt from the diff, a
+    renamed one (its content changed or not) as it is now."""
+    if diff.status is FileStatus.DELETED:
+        return base_text(None, diff) or ""
+    return _lines(ctx, diff.path)
 
 
 def _setting(diff: FileDiff, lines: Sequence[str], read: set[str], whole: bool

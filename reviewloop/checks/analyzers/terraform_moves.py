@@ -5,7 +5,9 @@ itself there (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms). A renam
 it does not load (`open.tfvars.example` made `terraform.tfvars`, `open.tf.off` made
 `open.tf`) or from another folder into one that holds the module's other files adds the whole
 file to that module without a changed line. A folder renamed, or a module moved whole, is
-the same module under another name: nothing joined it.
+the same module under another name: nothing joined it. The other way, a module file deleted
+or renamed away (`taken_from`) leaves its module without it: a bucket's public access block,
+a variable file's safe value.
 """
 
 from __future__ import annotations
@@ -49,6 +51,18 @@ def moved_in(diff: FileDiff, changes: ChangeSet, root: Path) -> bool:
     prefix = "" if folder == "." else f"{folder}/"
     return any(loaded(name) and not _came_with(changes.file(f"{prefix}{name}"), was.parent)
                for name in names)
+
+
+def taken_from(changes: ChangeSet) -> list[FileDiff]:
+    """The diffs of the module files the change deleted, or renamed away from their module
+    (to another folder, or to a name Terraform does not load); each one's `old_path` is
+    where the module had it."""
+    return [diff for diff in changes.files
+            if diff.old_path and loaded(PurePosixPath(diff.old_path).name)
+            and (diff.status is FileStatus.DELETED
+                 or (diff.old_path != diff.path
+                     and (PurePosixPath(diff.old_path).parent != PurePosixPath(diff.path).parent
+                          or not loaded(PurePosixPath(diff.path).name))))]
 
 
 def _came_with(diff: FileDiff | None, folder: PurePosixPath) -> bool:
