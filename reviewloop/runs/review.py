@@ -144,6 +144,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             summary.ledger, content, changes)})  # the coverage matrix's own row
         summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
                              on_gate=trace.gate)
+        if pull_request is not None:  # the branch's commits: a secret added, then removed
+            summary = with_history(summary, repo, pull_request, changes, content, suppress)
         summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
             trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
@@ -292,6 +294,19 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings,
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})
     return with_findings(summary, [f for r in report.results for f in r.findings], changes,
                          root, suppress)
+
+
+def with_history(summary: RunSummary, repo: Repository, pull_request: PullRequestChange,
+                 changes: ChangeSet, root: Path, suppress: Suppressor) -> RunSummary:
+    """The secrets a commit of the branch added and a later one removed
+    (`checks.secrets.history`): a row beside the secrets gate's, and must-fix findings."""
+    from reviewloop.checks.secrets.history import branch_history
+
+    found = branch_history(repo, pull_request.base, pull_request.head, pull_request.changes)
+    summary = summary.model_copy(update={"gates": [
+        *summary.gates, ("secret-history", not found.findings,
+                         found.summary)]})
+    return with_findings(summary, found.findings, changes, root, suppress)
 
 
 def with_findings(summary: RunSummary, found: list[Finding], changes: ChangeSet,

@@ -1,0 +1,142 @@
+"""A secret a branch's commit added and a later commit removed is in the branch's history.
+The review of `main...feature` scanned the change as a whole, which shows no such line, and
+said "no secret" while `gitleaks git` and a per-commit detect-secrets flag the commit. Now a
+review with a head commit scans each commit of the branch too, and names each such secret,
+must fix, about its file, with the commit that added it.
+
+Generated: branches of drawn commits, each adding a drawn kind of credential to a drawn file
+(a new one or one the base has), removed later in a drawn way (the line deleted, the value
+read from the environment instead, the file deleted); and twins never reported as history:
+a secret the base already had that the branch removes (no leak) or edits and puts back, one
+the branch adds and keeps (the gate's finding, once), one moved from one file to another
+within the branch."""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.gitutil import git
+from tests.support.repos import commit, init_repo
+from tests.support.review_cli import review
+
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _random(size: int, alphabet: str = ALNUM) -> st.SearchStrategy[str]:
+    return st.integers(0, 2**32).map(
+        lambda seed: "".join(random.Random(seed).choices(alphabet, k=size)))
+
+
+# (rule, the line that carries it)
+KINDS = st.one_of(
+    _random(16, UPPER).map(lambda k: ("aws-access-key-id", f'key_id = "AKIA{k}"')),
+    _random(36).map(lambda t: ("github-token", f'token = "ghp_{t}"')),
+    _random(24).map(lambda t: ("stripe-key", f'stripe = "sk_live_{t}"')),
+)
+
+
+@dataclass(frozen=True)
+class Leak:
+    """`line` (holding `rule`'s secret) in `path`; `shape` says what the branch does with
+    it, and whether the review is to name it as history."""
+
+    rule: str
+    line: str
+    path: str
+    shape: str  # removed-line, from-env, file-deleted, | base-had, base-touched, kept, moved
+    named: bool
+
+
+SHAPES = {"removed-line": True, "from-env": True, "file-deleted": True,
+          "base-had": False, "base-touched": False, "kept": False, "moved": False}
+
+
+@st.composite
+def leaks(draw: st.DrawFn, index: int) -> Leak:
+    rule, line = draw(KINDS)
+    shape = draw(st.sampled_from(sorted(SHAPES)))
+    path = f"{draw(st.sampled_from(('conf', 'deploy', 'src')))}/s{index}" \
+           f"{draw(st.sampled_from(('.py', '.yml', '.env', '.toml')))}"
+    return Leak(rule, line, path, shape, SHAPES[shape])
+
+
+def _branch(root: Path, drawn: list[Leak], gap: int) -> Path:
+    """The base (with the `base-had` secrets), then a commit adding every other leak, `gap`
+    commits of filler, and a commit doing what each leak's shape says."""
+    older = ("base-had", "base-touched")
+    init_repo(root, {**{leak.path: f"# settings\n{leak.line}\nport = 1\n" for leak in drawn
+                        if leak.shape in older}, "README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"NOTES.md": "notes\n", **{
+        leak.path: f"# settings\n{leak.line}{'  # checked' * (leak.shape in older)}\n"
+                   "port = 1\n" for leak in drawn if leak.shape != "base-had"}}, "add settings")
+    for n in range(gap):
+        commit(root, {"NOTES.md": f"note {n}\n"}, f"note {n}")
+    after: dict[str, str | bytes] = {}
+    for leak in drawn:
+        name = leak.line.split(" = ")[0]
+        if leak.shape in ("removed-line", "base-had"):
+            after[leak.path] = "# settings\nport = 1\n"
+        elif leak.shape == "from-env":
+            after[leak.path] = f'# settings\n{name} = env("{name.upper()}")\nport = 1\n'
+        elif leak.shape == "base-touched":  # back to the base's line
+            after[leak.path] = f"# settings\n{leak.line}\nport = 1\n"
+        elif leak.shape == "moved":
+            after[leak.path] = "# settings\nport = 1\n"
+            after[f"{leak.path}.moved"] = f"{leak.line}\n"
+    commit(root, after, "tidy")
+    gone = [leak.path for leak in drawn if leak.shape == "file-deleted"]
+    if gone:
+        git(root, "rm", "-q", *gone)
+        git(root, "commit", "-qm", "drop files")
+    return root
+
+
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.tuples(*(leaks(i) for i in range(6))), st.integers(0, 2))
+def test_a_secret_the_branch_added_and_removed_is_named(drawn: tuple[Leak, ...],
+                                                       gap: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = _branch(Path(scratch) / "r", list(drawn), gap)
+        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
+                      "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    history = [f for f in report["findings"]["remaining"]
+               if f["title"].startswith("Secret in the branch's history")]
+    assert sorted((f["file"], f["rule"]) for f in history) == sorted(
+        (leak.path, leak.rule) for leak in drawn if leak.named), history
+    for finding in history:
+        assert finding["severity"] == "must_fix" and finding["introduced"], finding
+        assert "added" in finding["rationale"] and "[redacted]" in finding["rationale"]
+    kept = [leak for leak in drawn if leak.shape in ("kept", "moved")]
+    gate = [f for f in report["findings"]["remaining"] if f["title"].startswith("Hard-coded")]
+    assert len(gate) == len(kept), gate
+    row = next(g for g in report["gates"] if g["name"] == "secret-history")
+    assert row["passed"] is not any(leak.named for leak in drawn), row
+    for leak in drawn:  # nothing a report shows holds a secret
+        assert leak.line.split('"')[1] not in done.stdout
+
+
+@pytest.mark.parametrize("head", ["feature", "HEAD"])
+def test_a_branch_of_one_commit_runs_no_second_scan(tmp_path: Path, head: str) -> None:
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    token = "".join(random.Random(7).choices(ALNUM, k=36))
+    commit(root, {"conf/s.yml": f'token: "ghp_{token}"\n'}, "add")
+    done = review(root, "--base", "main", "--head", head, "--fail-on", "never", "--json")
+    report = json.loads(done.stdout)
+    row = next(g for g in report["gates"] if g["name"] == "secret-history")
+    assert row["passed"] is True, row
+    assert [f["rule"] for f in report["findings"]["remaining"]] == ["github-token"]
+    assert token not in done.stdout
