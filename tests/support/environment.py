@@ -1,8 +1,9 @@
 """The environment the whole suite runs in, built before any test or fixture (module- and
 session-scoped ones included) from nothing the machine holds: a fresh HOME whose only file is
-an identity-only git config, no system git config, a fixed git identity, and no XDG folders
-of the user's. So the README's test command passes on a fresh machine with no git identity
-(and on one whose ~/.gitconfig, ~/.kiro or ~/.config would otherwise leak into results).
+a git config of an identity and no automatic maintenance, no system git config, a fixed git
+identity, and no XDG folders of the user's. So the README's test command passes on a fresh
+machine with no git identity (and on one whose ~/.gitconfig, ~/.kiro or ~/.config would
+otherwise leak into results).
 
 Caches that only save time — the tools and npm folders the tests share between sessions,
 this checkout's bytecode, npm's and pre-commit's downloads — stay in the user's real home:
@@ -51,8 +52,12 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
         del environ[name]
     home = Path(tempfile.mkdtemp(prefix="reviewloop-tests-home-"))
     atexit.register(shutil.rmtree, home, ignore_errors=True)
+    # No automatic maintenance: git would start `git maintenance run --auto` after every
+    # commit, merge and fetch (one more process each, thousands in a run) only to find a
+    # test's few objects need no housekeeping. It changes no result.
     (home / ".gitconfig").write_text(
         f"[user]\n\tname = {IDENTITY['GIT_AUTHOR_NAME']}\n"
-        f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n", encoding="utf-8")
+        f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n[maintenance]\n\tauto = false\n",
+        encoding="utf-8")
     environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", **IDENTITY})
     return home
