@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import MutableMapping
 from pathlib import Path
 
+import pytest
+
 IDENTITY = {"GIT_AUTHOR_NAME": "reviewloop tests", "GIT_AUTHOR_EMAIL": "tests@reviewloop.invalid",
             "GIT_COMMITTER_NAME": "reviewloop tests",
             "GIT_COMMITTER_EMAIL": "tests@reviewloop.invalid"}
@@ -61,3 +63,24 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
         encoding="utf-8")
     environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", **IDENTITY})
     return home
+
+
+def suite_environment(monkeypatch: pytest.MonkeyPatch, basetemp: Path) -> None:
+    """What every test runs in (tests/conftest.py sets it for each one; a module-scoped
+    fixture that runs reviewloop in its own process sets it with `pytest.MonkeyPatch.context`):
+    none of the developer's AWS profile, tokens or reviewloop settings."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "REVIEWLOOP_")) or name in ("GITHUB_TOKEN", "GH_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+    empty = basetemp / "aws-empty"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # Analyzer environments: an empty cache that is never installed into (no network).
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(basetemp / "tools"))
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
+    # The pytest runs a test starts (a fixture project's test gate) load no entry-point
+    # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
+    # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
