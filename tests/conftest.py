@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.support.runner",  # project: a LoopRunner project
     "tests.support.workspace",  # repo, ws, outside: temp repositories for the workspace tools
     "tests.support.worktrees",  # root: a repository on a `work` branch
+    "tests.support.grouping",  # a module with a module-scoped fixture runs on one worker
 ]
 
 # Before any fixture of any scope: HOME, git's config and identity built from nothing the
@@ -55,18 +56,6 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if marker in item.keywords:
                 item.add_marker(skip)
-
-
-def pytest_itemcollected(item):
-    """A module whose tests share a module-scoped fixture (a synthesized CDK app, a reviewed
-    change, a canary run) runs on one xdist worker (`--dist loadgroup`), so that fixture is
-    built once, not once on each worker its tests were spread over. Marked as each test is
-    collected: xdist reads the marks in its own collection_modifyitems, whose place among
-    the other plugins' hooks differs between pytest versions."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is not None and any(defs[-1].scope == "module"
-                                for defs in info.name2fixturedefs.values() if defs):
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.hookimpl(hookwrapper=True)
