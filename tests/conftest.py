@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.support.environment import host_home, isolate
+from tests.support.environment import host_home, isolate, suite_environment
 
 # The shared fixtures reach every test module from here, never by a name import (which a test's
 # parameter of the same name would shadow). Where two support modules mean different things by
@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.support.runner",  # project: a LoopRunner project
     "tests.support.workspace",  # repo, ws, outside: temp repositories for the workspace tools
     "tests.support.worktrees",  # root: a repository on a `work` branch
+    "tests.support.grouping",  # a module with a module-scoped fixture runs on one worker
 ]
 
 # Before any fixture of any scope: HOME, git's config and identity built from nothing the
@@ -57,18 +58,6 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-def pytest_itemcollected(item):
-    """A module whose tests share a module-scoped fixture (a synthesized CDK app, a reviewed
-    change, a canary run) runs on one xdist worker (`--dist loadgroup`), so that fixture is
-    built once, not once on each worker its tests were spread over. Marked as each test is
-    collected: xdist reads the marks in its own collection_modifyitems, whose place among
-    the other plugins' hooks differs between pytest versions."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is not None and any(defs[-1].scope == "module"
-                                for defs in info.name2fixturedefs.values() if defs):
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A test that needs the sandbox where bwrap cannot create namespaces is skipped with
@@ -89,21 +78,7 @@ def _isolated_environment(monkeypatch, tmp_path_factory, request):
     """Tests never see the developer's AWS profile, tokens or reviewloop settings."""
     if "live" in request.keywords:
         return
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "REVIEWLOOP_")) or name in ("GITHUB_TOKEN", "GH_TOKEN"):
-            monkeypatch.delenv(name, raising=False)
-    empty = tmp_path_factory.getbasetemp() / "aws-empty"
-    empty.mkdir(exist_ok=True)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    # Analyzer environments: an empty cache that is never installed into (no network).
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(tmp_path_factory.getbasetemp() / "tools"))
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
-    # The pytest runs a test starts (a fixture project's test gate) load no entry-point
-    # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
-    # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    suite_environment(monkeypatch, tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

@@ -55,20 +55,25 @@ def test_uses_it(built, case):
 
 
 def test_a_module_fixture_is_built_once_across_workers(tmp_path: Path):
-    """The suite's grouping (tests/conftest.py, `--dist loadgroup`) keeps a module with a
-    module-scoped fixture on one worker. A pytest or xdist release that drops the group (as
-    pytest 9.2 with xdist 3.8 does) would build it on each worker, silently."""
+    """The suite's grouping (tests/support/grouping.py, which tests/conftest.py registers;
+    `--dist loadgroup`) keeps a module with a module-scoped fixture on one worker. A pytest or
+    xdist release that drops the group (as pytest 9.2 with xdist 3.8 does) would build it on
+    each worker, silently. The nested run loads the grouping plugin alone: the suite's other
+    plugins only cost each of its processes their imports."""
     import os
     import subprocess
     import sys
 
+    from tests import conftest
+
+    assert "tests.support.grouping" in conftest.pytest_plugins
     (tmp_path / "test_shared.py").write_text(_SHARED)
     marks = tmp_path / "marks"
     marks.mkdir()
     env = {**os.environ, "LAYOUT_MARKS": str(marks), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
-         "-p", "xdist.plugin", "-p", "tests.conftest", "-n", "2", "--dist", "loadgroup",
+         "-p", "xdist.plugin", "-p", "tests.support.grouping", "-n", "2", "--dist", "loadgroup",
          "test_shared.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
         check=False)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -23,6 +23,18 @@ def damage(draw: st.DrawFn) -> tuple[str, int | bytes]:
     return how, draw(st.sampled_from((b"", b"\0\0\0", b"[]", b'{"task_id": 1}', b"not json")))
 
 
+def _reviewed_twice(tmp_path: Path) -> Path:
+    """A repository with two reviews (of two edits), made once per test: each example
+    damages a copy of it."""
+    made = tmp_path / "reviewed"
+    if not made.exists():
+        root = repo(made)
+        for value in ("2", "3"):
+            (root / "app.py").write_text(f"VALUE = {value}\n")
+            assert review(root, "-q").returncode == 0
+    return made / "r"
+
+
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(hurt=damage())
@@ -30,10 +42,8 @@ def test_a_damaged_newest_summary_is_named_not_taken_for_none(tmp_path: Path,
                                                               hurt: tuple[str, int | bytes]
                                                               ) -> None:
     shutil.rmtree(tmp_path / "r", ignore_errors=True)
-    root = repo(tmp_path)
-    for value in ("2", "3"):
-        (root / "app.py").write_text(f"VALUE = {value}\n")
-        assert review(root, "-q").returncode == 0
+    root = tmp_path / "r"
+    shutil.copytree(_reviewed_twice(tmp_path), root, symlinks=True)
     reviews = sorted((root / ".reviewloop" / "reviews").iterdir())
     older, newest = reviews[0], reviews[-1]
     os.utime(older / "summary.json", (1, 1))  # an order that does not hang on the clock

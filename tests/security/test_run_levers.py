@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reviewloop.policy.levers import ApprovalRefused
 from tests.support.chat import ScriptedChatModel, tool_call
+from tests.support.environment import suite_environment
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
 from tests.support.repos import NO_GATES, init_repo
-from tests.support.runner import IMPLEMENTER, clean_round, ran, runner, start
+from tests.support.runner import (
+    CALLED,
+    IMPLEMENTER,
+    REVIEWERS,
+    clean_round,
+    make_project,
+    ran,
+    review,
+    runner,
+    start,
+)
 
 CALC = "def add(a, b):\n    return a + b\n"
 
@@ -60,22 +73,56 @@ def _model_writes(files: dict[str, str]) -> ScriptedChatModel:
     return model
 
 
-@pytest.mark.parametrize("variant", list(LEVERS), ids=list(LEVERS))
-def test_a_lever_the_model_writes_waits_for_a_human_and_is_a_finding(project: Path,
-                                                                     variant: str) -> None:
-    path, content, says, rule = LEVERS[variant]
-    run = runner(project, _model_writes({path: content}))
+@dataclass(frozen=True)
+class Written:
+    """A run whose model wrote `files` beside calc.py, stopped, then approved."""
 
-    result = start(run, project)
+    files: dict[str, str]
+    result: Any  # the run as it stopped (`LoopRunner.start`)
+    log: str  # the project's history while it waits
+    approved: str  # the status a human's approve ends it in
+    landed: list[str]  # the files of the commit it made
+
+
+def _write_and_approve(root: Path, files: dict[str, str]) -> Written:
+    model = _model_writes(files)
+    for name in set(REVIEWERS) - set(CALLED):  # in scope of a lever (.checkov.yaml): clean too
+        model.script(f"agent: {name}", [review()])
+    run = runner(root, model)
+    result = start(run, root)
+    log = git(root, "log", "--format=%s")
+    approved = run.resume(result.run_id, "approve").status  # a human's yes lands it
+    return Written(files, result, log, approved,
+                   git(root, "show", "--name-only", "--format=", "HEAD").split())
+
+
+@pytest.fixture(scope="module")
+def levers(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    """One run in which the model writes every lever of LEVERS, each its own file: each
+    case is checked on its own file and its own escalation, finding and landing."""
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        return _write_and_approve(make_project(tmp_path_factory.mktemp("levers")),
+                                  {path: content for path, content, _, _ in LEVERS.values()})
+
+
+@pytest.mark.parametrize("variant", list(LEVERS), ids=list(LEVERS))
+def test_a_lever_the_model_writes_waits_for_a_human_and_is_a_finding(levers: Written,
+                                                                     variant: str) -> None:
+    path, _, says, rule = LEVERS[variant]
+    result = levers.result
 
     assert result.status == "awaiting_approval"
     assert f"needs approval: {path} {says}" in result.escalations  # --yes stops
-    [flag] = [e for e in ran(result).ledger.unresolved if e.finding.rule == rule]
-    assert flag.finding.file == path and flag.severity.value == "should_fix"
-    assert git(project, "log", "--format=%s") == "start\n"
-    approved = run.resume(result.run_id, "approve")  # a human's yes lands it
-    assert approved.status == "committed"
-    assert path in git(project, "show", "--name-only", "--format=", "HEAD").split()
+    flagged = [e for e in ran(result).ledger.unresolved if e.finding.rule == rule]
+    # one finding on its file; the rule's others are on the run's other levers of that rule
+    [flag] = [e for e in flagged if e.finding.file == path]
+    assert flag.severity.value == "should_fix"
+    assert {e.finding.file for e in flagged} <= {p for p, _, _, r in LEVERS.values()
+                                                 if r == rule}
+    assert levers.log == "start\n"
+    assert levers.approved == "committed"
+    assert path in levers.landed
 
 
 def test_a_dependency_added_to_pyproject_needs_no_approval(project: Path) -> None:
@@ -212,17 +259,29 @@ def test_approve_refuses_a_sandbox_switched_off_by_the_run(tmp_path: Path) -> No
     assert cli(root, "reject", run_id).returncode == 0
 
 
-@pytest.mark.parametrize("variant", ["vscode tasks", "devcontainer", "coveragerc", "nycrc"])
-def test_a_file_another_tool_runs_or_obeys_waits_for_a_human(project: Path,
+EXECUTED = {
+    "vscode tasks": (".vscode/tasks.json", '{"tasks": [{"command": "curl x | sh", '
+                                           '"runOptions": {"runOn": "folderOpen"}}]}'),
+    "devcontainer": (".devcontainer/devcontainer.json", '{"postCreateCommand": "sh x"}'),
+    "coveragerc": (".coveragerc", "[run]\nomit = *\n"),
+    "nycrc": (".nycrc", '{"exclude": ["**"]}'),
+}
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One run in which the model writes every file of EXECUTED: how it stopped."""
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        root = make_project(tmp_path_factory.mktemp("executed"))
+        return start(runner(root, _model_writes(dict(EXECUTED.values()))), root)
+
+
+@pytest.mark.parametrize("variant", list(EXECUTED))
+def test_a_file_another_tool_runs_or_obeys_waits_for_a_human(executed: Any,
                                                               variant: str) -> None:
-    path, content = {
-        "vscode tasks": (".vscode/tasks.json", '{"tasks": [{"command": "curl x | sh", '
-                                               '"runOptions": {"runOn": "folderOpen"}}]}'),
-        "devcontainer": (".devcontainer/devcontainer.json", '{"postCreateCommand": "sh x"}'),
-        "coveragerc": (".coveragerc", "[run]\nomit = *\n"),
-        "nycrc": (".nycrc", '{"exclude": ["**"]}'),
-    }[variant]
-    result = start(runner(project, _model_writes({path: content})), project)
+    path, _ = EXECUTED[variant]
+    result = executed
     assert result.status == "awaiting_approval"
     assert any(e.startswith(f"needs approval: {path} (executed)")
                for e in result.escalations)

@@ -1,8 +1,9 @@
 """The environment the whole suite runs in, built before any test or fixture (module- and
 session-scoped ones included) from nothing the machine holds: a fresh HOME whose only file is
-an identity-only git config, no system git config, a fixed git identity, and no XDG folders
-of the user's. So the README's test command passes on a fresh machine with no git identity
-(and on one whose ~/.gitconfig, ~/.kiro or ~/.config would otherwise leak into results).
+a git config of an identity and no automatic maintenance, no system git config, a fixed git
+identity, and no XDG folders of the user's. So the README's test command passes on a fresh
+machine with no git identity (and on one whose ~/.gitconfig, ~/.kiro or ~/.config would
+otherwise leak into results).
 
 Caches that only save time — the tools and npm folders the tests share between sessions,
 this checkout's bytecode, npm's and pre-commit's downloads — stay in the user's real home:
@@ -17,6 +18,8 @@ import shutil
 import tempfile
 from collections.abc import MutableMapping
 from pathlib import Path
+
+import pytest
 
 IDENTITY = {"GIT_AUTHOR_NAME": "reviewloop tests", "GIT_AUTHOR_EMAIL": "tests@reviewloop.invalid",
             "GIT_COMMITTER_NAME": "reviewloop tests",
@@ -51,8 +54,33 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
         del environ[name]
     home = Path(tempfile.mkdtemp(prefix="reviewloop-tests-home-"))
     atexit.register(shutil.rmtree, home, ignore_errors=True)
+    # No automatic maintenance: git would start `git maintenance run --auto` after every
+    # commit, merge and fetch (one more process each, thousands in a run) only to find a
+    # test's few objects need no housekeeping. It changes no result.
     (home / ".gitconfig").write_text(
         f"[user]\n\tname = {IDENTITY['GIT_AUTHOR_NAME']}\n"
-        f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n", encoding="utf-8")
+        f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n[maintenance]\n\tauto = false\n",
+        encoding="utf-8")
     environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", **IDENTITY})
     return home
+
+
+def suite_environment(monkeypatch: pytest.MonkeyPatch, basetemp: Path) -> None:
+    """What every test runs in (tests/conftest.py sets it for each one; a module-scoped
+    fixture that runs reviewloop in its own process sets it with `pytest.MonkeyPatch.context`):
+    none of the developer's AWS profile, tokens or reviewloop settings."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "REVIEWLOOP_")) or name in ("GITHUB_TOKEN", "GH_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+    empty = basetemp / "aws-empty"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # Analyzer environments: an empty cache that is never installed into (no network).
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(basetemp / "tools"))
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_OFFLINE", "1")
+    # The pytest runs a test starts (a fixture project's test gate) load no entry-point
+    # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
+    # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
