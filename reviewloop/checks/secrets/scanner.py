@@ -275,7 +275,7 @@ def _fixture(rule: Rule, value: str) -> bool:
     STS session token's header encodes to `//////////`."""
     if rule.id not in ("private-key", "kubernetes-secret", "aws-session-token"):
         return looks_fake(value)
-    body = re.sub(r"-----[A-Z0-9 ]+-----|\\n|\s", "", value)
+    body = re.sub(r"-{4,5} ?[A-Z0-9 ]+-{4,5}|\\n|\s", "", value)
     # words like "fake" turn up by chance in a long random body: look for elisions only
     return bool(body) and (entropy(body) < 3.0
                            or re.search(r"(?i)x{6,}|\*{4,}|\.\.\.|…|<[^>]*>", body) is not None)
