@@ -18,7 +18,7 @@ T = TypeVar("T")
 # a line of a key's body (base64, PEM's armour headers' characters) or its BEGIN or END
 # line: what a key block reaching into unchanged lines must have on every added line it
 # covers, one of them 16 characters of body at least, to be the change's
-_KEY_BODY = re.compile(r"[A-Za-z0-9+/=:-]+|-----(?:BEGIN|END)[ A-Z0-9]*-----")
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=:-]+|-{4,5} ?(?:BEGIN|END)[ A-Z0-9]*-{4,5}")
 _KEY_LINE = re.compile(r"[A-Za-z0-9+/=:-]{16,}")
 # Each file's hits, by its path and shown lines: a round's files, a few MB of text at most.
 _FILES: TextMemo[list[SecretHit]] = TextMemo(100_000, from_chars=0, budget=8_000_000)

@@ -74,9 +74,11 @@ def _kw(keywords: str, value: str) -> str:
 
 RULES: tuple[Rule, ...] = (
     # --- private keys ---------------------------------------------------------------------
-    _rule("private-key", "Private key block (PEM, OpenSSH, PGP, PuTTY)",
-          r"(?P<secret>-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----"
-          r"(?:[\s\S]{0,8000}?-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----"
+    # PEM, OpenSSH and PGP armor has five dashes; SSH.com's (RFC 4716, PuTTYgen's "export
+    # ssh.com key") four and a space: `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`
+    _rule("private-key", "Private key block (PEM, OpenSSH, PGP, SSH.com, PuTTY)",
+          r"(?P<secret>-{4,5} ?BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)? ?-{4,5}"
+          r"(?:[\s\S]{0,8000}?-{4,5} ?END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)? ?-{4,5}"
           r"|(?:(?:\n|\\n)[ \t]*[A-Za-z0-9+/=:-]{16,})*))", 0.95),
     _rule("putty-private-key", "PuTTY private key file",
           r"(?P<secret>PuTTY-User-Key-File-[23]: [\w-]+)", 0.9),

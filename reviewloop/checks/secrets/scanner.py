@@ -4,6 +4,8 @@ Five layers, merged by span (the first layer to claim a span keeps it):
 
 0. base64 and hex runs that decode to text holding a secret, found by scanning the decoded
    text with every layer (`reviewloop.checks.secrets.decoded`): named by what they hold;
+   string literals whose escapes hide a secret (`"\\x41KIA…"`, a YAML escaped line break),
+   scanned unescaped the same way (`reviewloop.checks.secrets.escaped`);
 1. `reviewloop.checks.secrets.rules.RULES` — documented token formats (vendor prefixes, key blocks,
    connection strings, credentials in URLs and headers);
 2. gitleaks' default rules, vendored (`reviewloop.checks.secrets.gitleaks_rules`): the ~220
@@ -38,6 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.checks.secrets.assignments import Candidate, assignments
 from reviewloop.checks.secrets.decoded import decoded_candidates, decodes_to_text
 from reviewloop.checks.secrets.ds_layer import detect_secrets
+from reviewloop.checks.secrets.escaped import escaped_candidates
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.rules import RULES, Rule
@@ -208,9 +211,12 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator[Candidate]:
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
-    the scanning. `depth`: how many encodings deep `text` was found (`decoded`)."""
+    the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`)."""
     # an encoded run holding a secret: named by what it holds, before a rule for its shape
     yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
+        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
+    # a string literal whose escapes hide a secret: on the whole literal
+    yield from escaped_candidates(text, lambda plain, deeper: claim_spans(
         candidates(plain, prefilter=prefilter, depth=deeper)), depth)
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
@@ -275,7 +281,7 @@ def _fixture(rule: Rule, value: str) -> bool:
     STS session token's header encodes to `//////////`."""
     if rule.id not in ("private-key", "kubernetes-secret", "aws-session-token"):
         return looks_fake(value)
-    body = re.sub(r"-----[A-Z0-9 ]+-----|\\n|\s", "", value)
+    body = re.sub(r"-{4,5} ?[A-Z0-9 ]+-{4,5}|\\n|\s", "", value)
     # words like "fake" turn up by chance in a long random body: look for elisions only
     return bool(body) and (entropy(body) < 3.0
                            or re.search(r"(?i)x{6,}|\*{4,}|\.\.\.|…|<[^>]*>", body) is not None)

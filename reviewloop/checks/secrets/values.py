@@ -9,14 +9,19 @@ from collections import Counter
 
 # what stands for a secret anywhere in a value: a template expression (`${VAR}`,
 # `{{ .Values.x }}`, `$(cmd)`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask; a
-# placeholder word
+# placeholder word. A word like `mock` or `todo` counts as a word of its own only (no letter
+# before it, no lower-case letter after it: `mock-token`, `exampleKey`, `TODO`), or glued to
+# what it stands for (`fakesecret`, `mydummypassword`): a chosen password holds such words by
+# chance (`Mockingjay!88qz`, `Insertcoin#2024`, `9fTodo3kQ7…`)
 _STANDS_FOR = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
     r"^%[A-Za-z_]+%$|(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
     r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|\.\.\.|…|#{4}|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|secrets\.|vault:|\bref\+|"
     r"change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder|"
-    r"example|sample|dummy|fake|mock|redacted|xxxx|\*\*\*|todo|fixme|insert")
+    r"xxxx|\*\*\*|(?-i:EXAMPLE)|(?:(?<![a-z])|(?<=my)|(?<=the))"  # AWS's `…EXAMPLEKEY`
+    r"(?:example|sample|dumm(?:y|ie)|fake|mock|redacted|todo|fixme|insert)(?:e?s|ed)?"
+    r"(?:(?-i:(?![a-z]))|(?=secret|pass|pw|token|key|api|cred|value|user))")
 # a whole value that is a default word, not a chosen secret
 _DEFAULT_WORD = re.compile(
     r"(?i)^(?:password|passwd|secret|token|test\w{0,4}|admin\w{0,3}|root|guest|user|default|"
