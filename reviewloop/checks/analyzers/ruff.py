@@ -41,6 +41,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
+from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -107,7 +108,10 @@ class RuffAnalyzer(FileByFile):
         return module_missing("ruff", INSTALL)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return ctx.files_for(PYTHON, JUPYTER)  # ruff reads notebooks itself
+        """Python files and notebooks (ruff reads notebooks itself), and the files the
+        project's own ruff configuration includes (`ruff_includes`: `*.pyt`)."""
+        python = ctx.files_for(PYTHON, JUPYTER)
+        return [*python, *declared(ctx, python)]
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
