@@ -64,7 +64,7 @@ def test_a_path_is_taken_from_the_current_folder_and_a_deleted_file_counts(
     done = review(root / "src", "--format", "json", "../old.py")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["files"] == {"created": [], "modified": ["old.py"]}  # deletions listed here
+    assert report["files"] == {"created": [], "modified": [], "deleted": ["old.py"]}
     assert report["skipped"] == ["app.py: out of scope (not under old.py)"]
 
 

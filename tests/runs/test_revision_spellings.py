@@ -57,7 +57,7 @@ def test_every_spelling_of_a_commit_names_the_same_change(
 
     assert code == 0, err
     report = json.loads(out)
-    assert report["files"] == {"created": ["app.py"], "modified": []}
+    assert report["files"] == {"created": ["app.py"], "modified": [], "deleted": []}
     assert report["task"]["title"] == f"{_shown(bases[base])}...{_shown(heads[head])}"
     assert {f["rule"] for f in report["findings"]["remaining"]} >= {"B602"}
 
