@@ -16,7 +16,8 @@ it cannot be installed now, `available()` says why and names the fix command.
 
 A changed Terraform file is read with its module, as `terraform plan` and plain `checkov -d`
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
-(`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), so an SSH port opened through
+(`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), a link among them to a file
+inside the tree too (`paths.in_tree_file`), so an SSH port opened through
 `terraform.tfvars` is seen (`staged`). A changed variable file Terraform loads by itself is
 one of checkov's files too: its module is read for it. So is a module whose only change
 takes a file away (deletes it, or renames it out: `_bereft`), as it is now. Findings on the
@@ -55,7 +56,7 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import taken_from
-from reviewloop.checks.paths import repo_path
+from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import on_disk, under
@@ -194,7 +195,7 @@ class Checkov(ProvisionedAnalyzer):
         folders = sorted({str(PurePosixPath(on_disk(path)).parent)
                           for path, kind in targets.items() if kind in TERRAFORM})
         for index, folder in enumerate(folders):
-            for name, source in _module_files(under(at, folder)).items():
+            for name, source in _module_files(under(at, folder), at).items():
                 aliases[str(_link(scratch / str(index) / name, source))] = str(source)
         given, dockerfiles = _as_dockerfiles(targets, at, scratch, first=len(folders))
         for index, (path, kind) in enumerate(given.items(), start=len(folders)):
@@ -235,16 +236,18 @@ def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool =
     those that declare resources, or `every` one (variable files too)."""
     context = {}
     for folder in {str(PurePosixPath(p).parent) for p, k in targets.items() if k in TERRAFORM}:
-        for name, source in _module_files(under(ctx.root, folder)).items():
+        for name, source in _module_files(under(ctx.root, folder), ctx.root).items():
             path = repo_path(ctx.root, str(source))
             if path not in targets and (every or not _auto_vars().match(name)):
                 context[path] = "terraform_json" if name.endswith(".json") else "terraform"
     return context
 
 
-def _module_files(folder: Path) -> dict[str, Path]:
+def _module_files(folder: Path, root: Path) -> dict[str, Path]:
     """A Terraform module's files in `folder` by the name checkov is to read them under:
-    regular files only (a link could lead anywhere)."""
+    regular files, and links to one inside the reviewed tree at `root` (a shared
+    `locals.tf -> ../shared/locals.tf`, as Terraform reads it); a link that leads out of
+    the tree, or to no regular file, is not followed (`paths.in_tree_file`)."""
     found: dict[str, Path] = {}
     if not folder.is_dir():
         return found
@@ -255,7 +258,7 @@ def _module_files(folder: Path) -> dict[str, Path]:
             name = f"{stem}.tf{rest}"
         elif not (name.endswith((".tf", ".tf.json")) or _auto_vars().match(name)):
             continue
-        if entry.is_file() and not entry.is_symlink():
+        if in_tree_file(entry, root) is not None:
             found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin
     return found
 
@@ -280,7 +283,7 @@ def _bereft(ctx: AnalyzerContext, named: Mapping[str, str]) -> dict[str, str]:
     return {repo_path(ctx.root, str(source)): "terraform_json" if name.endswith(".json")
             else "terraform"
             for folder in sorted(folders)
-            for name, source in _module_files(under(ctx.root, folder)).items()}
+            for name, source in _module_files(under(ctx.root, folder), ctx.root).items()}
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
