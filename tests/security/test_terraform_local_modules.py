@@ -6,11 +6,13 @@ review gave checkov the changed file's own folder only, so a changed input (`cid
 the review passed while checkov on the head reported SSH open to the world. Now the folders
 a changed module calls with a local source are read with it, at the head and at the base,
 and what the change opened there is shown on the call's changed input, or on the variable
-line that feeds it.
+line that feeds it. The other way, a module changed to read an input is read with the
+unchanged modules that call it, whose value it now reads.
 
 Generated: each review (of the head commit, or of the working tree) holds drawn callers in
-drawn folders, their modules at drawn relative paths, with twins — the base passed the open
-value already, a module from the registry, a source that leads out of the tree (never
+drawn folders, their modules at drawn relative paths, and modules changed to read what an
+unchanged caller passes, with twins — the base passed the open value already, a caller
+that passes a narrow one, a module from the registry, a source that leads out of the tree (never
 followed) — which must report nothing."""
 
 from __future__ import annotations
@@ -103,7 +105,12 @@ def callers(draw: st.DrawFn, index: int) -> tuple[Caller, ...]:
 
     opened, fed, had = folder("opened"), folder("fed"), folder("had")
     remote, out = folder("remote"), folder("out")
+    calling, private = folder("calling"), folder("private")
+    reading = module(calling)
     return (
+        # the module changed to read an input its unchanged caller sets open, and its twin
+        Caller(calling, reading, OPEN, OPEN, (f"{reading}/main.tf", 5), reads=True),
+        Caller(private, module(private), PRIVATE, PRIVATE, None, reads=True),
         Caller(opened, module(opened), PRIVATE, OPEN, (f"{opened}/main.tf", 3)),
         Caller(fed, module(fed), PRIVATE, OPEN, (f"{fed}/terraform.tfvars", 1), fed=True),
         # twins: the base passed it open already; from the registry; out of the tree

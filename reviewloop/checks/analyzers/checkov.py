@@ -19,15 +19,15 @@ read it: the folder's other `.tf` files and the variable files Terraform loads b
 (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), a link among them to a file
 inside the tree too (`paths.in_tree_file`), so an SSH port opened through `terraform.tfvars`
 is seen (`staged`), and the local modules it calls (`terraform_modules`), whose resources
-checkov renders with the caller's inputs. A changed variable file Terraform loads by itself
-is one of checkov's files too: its module is read for it. So is a module whose only change
-takes a file away (deletes it, or renames it out: `_bereft`), as it is now. Findings on the
-module's unchanged files are compared with a run on the change's base, which reads the same
-module (`base_context`, `review.introduced`): one the change brought about (a security group
-in `main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
-changed lines that set the variable it reads (on a called module's resource, the `module`
-block's changed input), or about the file it took away (`checkov_vars`); the others are
-dropped.
+checkov renders with the caller's inputs, and the modules that call it. A changed variable
+file Terraform loads by itself is one of checkov's files too: its module is read for it. So
+is a module whose only change takes a file away (deletes it, or renames it out: `_bereft`),
+as it is now. Findings on the module's unchanged files are compared with a run on the
+change's base, which reads the same module (`base_context`, `review.introduced`): one the
+change brought about (a security group in `main.tf` that a changed `terraform.tfvars` or
+variable default opens) is shown on the changed lines that set the variable it reads (on a
+called module's resource, the `module` block's changed input), or about the file it took
+away (`checkov_vars`); the others are dropped.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
@@ -56,7 +56,7 @@ from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
-from reviewloop.checks.analyzers.terraform_modules import TOFU, called, module_files
+from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import taken_from
 from reviewloop.checks.paths import repo_path
@@ -246,12 +246,15 @@ def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool =
 
 
 def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
-    """The folders of the Terraform files among `targets`, then the local modules they call
-    (`terraform_modules.called`):
+    """The folders of the Terraform files among `targets`, the modules that call one of
+    them with a local source, then the local modules those call (`terraform_modules`):
     the modules checkov reads, each in the view at its own path, so a call's `source =
     "../modules/x"` leads where it does in the tree."""
     folders = sorted({PurePosixPath(p).parent.as_posix() for p, kind in targets.items()
                       if kind in TERRAFORM})
+    if not folders:
+        return []
+    folders += callers(root, folders)
     return [*folders, *called(root, folders)]
 
 

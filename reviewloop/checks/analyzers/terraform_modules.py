@@ -8,7 +8,9 @@ it with the caller's inputs and reports `module.x.aws_security_group.sg` on the 
 module's file. So a change to a caller's inputs, or to the variable file feeding them, opens
 a resource in a folder it did not touch: the folders a module calls are read with it
 (`called`), and such a finding is shown on the call (`call_of`: the `module` block, whose
-changed lines or the variables it reads say where).
+changed lines or the variables it reads say where). The other way, a change to a called
+module (a resource made to read `var.cidr`) is read with the modules that call it
+(`callers`), whose inputs set the value.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ TOFU = ".tofu"
 MAX_CALLED = 64  # local modules followed from one change's folders: a bound, not a budget
 # a `source = "./x"` (`"source": "../x"` in JSON): the literal the prefilter looks for first
 _SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.{1,2}/[^"]*)"')
+_SUFFIXES = (".tf", ".tf.json", TOFU, f"{TOFU}.json")
+_NOT_MODULES = frozenset((".git", "node_modules", ".terraform"))
 _CALL = compiled_on_first_use(r'^module[ \t]+"([\w-]+)"')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
 
@@ -73,6 +77,42 @@ def called(root: Path, folders: Iterable[str]) -> list[str]:
                 found.append(target)
                 queue.append(target)
     return found[:MAX_CALLED]
+
+
+def callers(root: Path, folders: Iterable[str]) -> list[str]:
+    """The folders of the tree at `root`, not among `folders`, whose modules call one of
+    `folders` with a local `source` (a module changed to read an input its unchanged caller
+    sets open is read with that caller); at most `MAX_CALLED`. One walk of the tree (no
+    `.git`, `node_modules` or `.terraform` folder, no linked folder) that reads only the
+    Terraform files, each once while it is unchanged (`_file_sources`), and searches one
+    for a pattern only when it holds the literal `source` (see `docs/analyzers.md` for the
+    cost on a large tree)."""
+    wanted = set(folders)
+    found: list[str] = []
+    top = os.fspath(root)
+    stack = [top]
+    while stack and len(found) < MAX_CALLED:
+        where = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            continue
+        folder = PurePosixPath(os.path.relpath(where, top)).as_posix()
+        calls = False
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in _NOT_MODULES:
+                    stack.append(entry.path)
+            elif not calls and folder not in wanted and entry.name.endswith(_SUFFIXES):
+                if entry.is_symlink():
+                    sources = _sources_of(Path(entry.path), root)
+                else:
+                    stat = entry.stat()
+                    sources = _file_sources(entry.path, stat.st_mtime_ns, stat.st_size)
+                calls = any(_resolved(root, folder, source) in wanted for source in sources)
+        if calls:
+            found.append(folder)
+    return sorted(found)
 
 
 def _sources(root: Path, folder: str) -> list[str]:
