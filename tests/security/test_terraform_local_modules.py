@@ -50,7 +50,7 @@ resource "aws_security_group" "ssh" {
 }
 """
 FIXED = MODULE.replace("[var.cidr]", '["10.0.0.0/8"]')  # reads no input
-CALL = 'module "sg" {\n  source = "SOURCE"\n  cidr   = CIDR\n}\n'
+CALL = 'module "sg" {\n  source = "SOURCE"\nMETA  cidr   = CIDR\n}\n'
 FED = 'variable "ssh" {\n  type = string\n}\n\n'
 OUTPUT = 'output "note" {\n  value = "NOTE"\n}\n'
 OPEN, PRIVATE = '"0.0.0.0/0"', '"10.0.0.0/8"'
@@ -71,6 +71,7 @@ class Caller:
     remote: bool = False
     outside: bool = False
     reads: bool = False  # the change makes the module read `cidr`; the caller is unchanged
+    meta: str = ""  # a `count` or `for_each` line of the call (`module.sg[0].…`)
 
     def source(self, root: Path) -> str:
         if self.remote:
@@ -82,7 +83,7 @@ class Caller:
     def main(self, root: Path, note: str) -> str:
         if self.reads:
             note = "base"
-        call = CALL.replace("SOURCE", self.source(root))
+        call = CALL.replace("SOURCE", self.source(root)).replace("META", self.meta)
         if self.fed:
             return FED + call.replace("CIDR", "var.ssh") + OUTPUT.replace("NOTE", note)
         return call.replace("CIDR", self.cidr if note == "base" else self.cidr_after) + \
@@ -104,6 +105,7 @@ def callers(draw: st.DrawFn, index: int) -> tuple[Caller, ...]:
         return draw(st.sampled_from((f"{caller}/modules/sg", f"modules/{index}/{name}")))
 
     opened, fed, had = folder("opened"), folder("fed"), folder("had")
+    meta = draw(st.sampled_from(("", "  count  = 1\n", '  for_each = toset(["a"])\n')))
     remote, out = folder("remote"), folder("out")
     calling, private = folder("calling"), folder("private")
     reading = module(calling)
@@ -111,7 +113,8 @@ def callers(draw: st.DrawFn, index: int) -> tuple[Caller, ...]:
         # the module changed to read an input its unchanged caller sets open, and its twin
         Caller(calling, reading, OPEN, OPEN, (f"{reading}/main.tf", 5), reads=True),
         Caller(private, module(private), PRIVATE, PRIVATE, None, reads=True),
-        Caller(opened, module(opened), PRIVATE, OPEN, (f"{opened}/main.tf", 3)),
+        Caller(opened, module(opened), PRIVATE, OPEN, (f"{opened}/main.tf", 3 + bool(meta)),
+               meta=meta),
         Caller(fed, module(fed), PRIVATE, OPEN, (f"{fed}/terraform.tfvars", 1), fed=True),
         # twins: the base passed it open already; from the registry; out of the tree
         Caller(had, module(had), OPEN, OPEN, None),

@@ -36,6 +36,8 @@ _SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.{1,2}
 _SUFFIXES = (".tf", ".tf.json", TOFU, f"{TOFU}.json")
 _NOT_MODULES = frozenset((".git", "node_modules", ".terraform"))
 _CALL = compiled_on_first_use(r'^module[ \t]+"([\w-]+)"')
+# a module's resource as checkov names it: `module.x.…`, `module.x[0].…`, `module.x["k"].…`
+_CALLED = compiled_on_first_use(r'^module\.([\w-]+)(?:\[[^\]]*\])?\.')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
 
 
@@ -180,12 +182,13 @@ class Call:
 
 def call_of(finding: Finding, root: Path, changed: Sequence[str]) -> Call | None:
     """The call, in a folder of the `changed` Terraform files, through which checkov reached
-    `finding` on a local module's resource (`module.x.…`, or `module.x.module.y.…` a module
-    `x` calls); None for any other finding or when no such block is there."""
-    parts = (finding.symbol or "").split(".")
-    if len(parts) < 3 or parts[0] != "module":
+    `finding` on a local module's resource (`module.x.…`, `module.x[0].…` with `count`,
+    `module.x["k"].…` with `for_each`, or `module.x.module.y.…` a module `x` calls); None
+    for any other finding or when no such block is there."""
+    called_as = _CALLED().match(finding.symbol or "")
+    if called_as is None:
         return None
-    name, target = parts[1], PurePosixPath(finding.file).parent.as_posix()
+    name, target = called_as.group(1), PurePosixPath(finding.file).parent.as_posix()
     for folder in sorted({PurePosixPath(p).parent.as_posix() for p in changed}):
         for file_name, path in module_files(under(root, folder), root).items():
             if file_name.endswith(".tf"):
