@@ -54,3 +54,17 @@ def _relative(root: Path, filename: str) -> str:
 def repo_paths(root: Path) -> Callable[[str], str]:
     """`repo_path` for one tool report: a file named by many findings is resolved once."""
     return cache(lambda filename: repo_path(root, filename))
+
+
+def in_tree_file(path: Path, root: Path) -> Path | None:
+    """The regular file `path` is: itself, or for a link the one it leads to when that is
+    inside the tree at `root` (a file shared between folders, `locals.tf ->
+    ../shared/locals.tf`); None for anything else — a link out of the tree, to a folder,
+    to nothing — which is never followed."""
+    if not path.is_symlink():
+        return path if path.is_file() else None
+    real = os.path.realpath(path)
+    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep) \
+            or not os.path.isfile(real):
+        return None
+    return Path(real)

@@ -4,12 +4,15 @@ the tree's own `export-ignore`, which a change could use to hide a file from its
 
 A file the reviewed diff adds whole is in the diff already: its content is taken from there
 when it hashes to the very blob the listing names (the same object id, so the same bytes),
-and read from git otherwise (`from_diff`)."""
+and read from git otherwise (`from_diff`). A link is written only when it leads to a regular
+file of the same commit, as that link (a Terraform module's shared `locals.tf`, read with
+the module as in a checkout); submodules and other links are left out (`left_out`)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import subprocess
 import threading
@@ -42,13 +45,17 @@ def left_out(listing: str) -> dict[str, str]:
 def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str],
                 claimed: Claimed | None = None) -> list[str]:
     """Write the regular files of `listing` (`ls-tree -r -z -l`) under `dest`; their paths.
-    Symlinks and submodules are left out; `options` go before every git command. A file
+    Submodules and links are left out, but for a link to a regular file of the listing,
+    written as that link (`_write_links`); `options` go before every git command. A file
     whose `claimed` content is its blob is written from it, the others as git has them."""
     files: list[tuple[str, str, int]] = []
+    links: list[tuple[str, str]] = []
     for meta, _, path in (record.partition("\t") for record in listing.split("\0") if record):
         mode, kind, sha, length = meta.split()
         if kind == "blob" and mode in ("100644", "100755"):
             files.append((path, sha, int(length)))
+        elif kind == "blob" and mode == "120000":
+            links.append((path, sha))
     base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
     for folder in sorted({os.path.dirname(os.path.join(base, path)) for path, _, _ in files}):
         os.makedirs(folder, exist_ok=True)
@@ -61,7 +68,44 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
         if size > MAX_FILE_BYTES:  # never whole in this process: git writes the file
             with (dest / path).open("wb") as fh:
                 cmd.run(["git", *options, "cat-file", "blob", sha], output=fh)
+    if links:
+        _write_links(cmd, options, links, {path for path, _, _ in files}, base)
     return [path for path, _, _ in files]
+
+
+def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[str, str]],
+                 written: set[str], base: str) -> None:
+    """Each of `links` (path, blob) whose relative target names a regular file of the same
+    commit (`written`), as that link: a folder's shared `locals.tf -> ../shared/locals.tf`
+    is read as the checkout has it. A link out of the tree, to a link or a folder, or
+    absolute is left out, as a submodule is (`left_out`)."""
+    targets = _link_texts(cmd, options, sorted({sha for _, sha in links}))
+    for path, sha in links:
+        text = targets[sha]
+        led = posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
+        if text and not text.startswith("/") and led in written:
+            at = os.path.join(base, path)
+            os.makedirs(os.path.dirname(at), exist_ok=True)
+            os.symlink(text, at)
+            if not os.path.isfile(at):  # through a folder the commit does not have
+                os.unlink(at)
+
+
+def _link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
+                ) -> dict[str, str]:
+    """Each link blob's text (where it leads), from one `git cat-file --batch`; "" for one
+    git does not have."""
+    done = subprocess.run(["git", *options, "cat-file", "--batch"], cwd=cmd.working_dir,
+                          env=dict(os.environ), input="".join(f"{sha}\n" for sha in shas).encode(),
+                          capture_output=True, check=False)
+    texts, out = {}, done.stdout
+    for sha in shas:
+        line, _, out = out.partition(b"\n")
+        header = line.split()
+        size = int(header[2]) if len(header) == 3 and header[2].isdigit() else 0
+        texts[sha] = out[:size].decode("utf-8", "surrogateescape") if size else ""
+        out = out[size + 1:] if size else out
+    return texts
 
 
 def from_diff(changes: ChangeSet) -> Claimed:

@@ -43,6 +43,7 @@ from typing import Protocol, runtime_checkable
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.terraform_moves import moved_in
+from reviewloop.checks.paths import in_tree_file
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.reverse import base_text
@@ -136,14 +137,24 @@ class BaseTree:
                 self._write_base(diff, where, diff.old_path)
 
     def _copy_file(self, path: str, where: Path) -> None:
-        """One file of the head tree the change did not touch (a link is left out, as in
-        `_copy`)."""
+        """One file of the head tree the change did not touch; a link to a file inside the
+        tree (`paths.in_tree_file`: a shared `locals.tf`) as a copy of what it led to at
+        the base — its target's base version when the change wrote that, nothing when the
+        change added it — and any other link left out, as in `_copy`."""
         source = self._root / path
-        if path in self._touched or source.is_symlink() or not source.is_file():
+        real = in_tree_file(source, self._root)
+        if path in self._touched or real is None:
             return
         target = where / path
+        if real != source:
+            led = os.path.relpath(real, os.path.realpath(self._root))
+            diff = self._changes.file(Path(led).as_posix())
+            if diff is not None or led in self._touched:  # at the base it held, or was not
+                if diff is not None and diff.status is FileStatus.MODIFIED:
+                    self._write_base(diff, where, path)
+                return
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        shutil.copy2(real, target)
 
     def _copy(self, folder: str, where: Path) -> None:
         """`folder` of the head tree, unchanged files only (the changed ones are already

@@ -78,6 +78,37 @@ def test_a_claim_that_is_not_the_blob_is_not_written(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "a.py").read_bytes() == b"print('real')\n"
 
 
+def test_a_link_to_a_file_of_the_commit_is_exported_as_that_link(tmp_path: Path) -> None:
+    """A link to a regular file of the same commit (a module's shared `locals.tf`) is
+    written as it is; one out of the tree, absolute, to a folder, to a link or to nothing
+    is not, nor one through a folder the commit does not have; none is among the written
+    files."""
+    root = tmp_path / "repo"
+    (root / "shared" / "deep").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "shared" / "locals.tf").write_text("locals {}\n")
+    (root / "infra").mkdir()
+    links = {"infra/locals.tf": "../shared/locals.tf", "infra/up.tf": "../../outside.tf",
+             "infra/abs.tf": str(tmp_path / "outside.tf"), "infra/dir": "../shared",
+             "infra/chain.tf": "locals.tf", "infra/none.tf": "../shared/none.tf",
+             "infra/deep.tf": "../shared/deep/../locals.tf",
+             "infra/nodir.tf": "../shared/nodir/../locals.tf"}
+    (root / "shared" / "deep" / "keep.txt").write_text("kept\n")
+    (tmp_path / "outside.tf").write_text("locals {}\n")
+    for path, target in links.items():
+        os.symlink(target, root / path)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+
+    written = open_repository(root).export_files("HEAD", ["."], tmp_path / "out")
+
+    out = tmp_path / "out"
+    assert set(written) == {"shared/locals.tf", "shared/deep/keep.txt"}
+    assert {p.relative_to(out).as_posix(): os.readlink(p) for p in out.rglob("*")
+            if p.is_symlink()} == {"infra/locals.tf": "../shared/locals.tf",
+                                   "infra/deep.tf": "../shared/deep/../locals.tf"}
+
+
 def test_an_export_in_a_batch_is_read_from_what_it_wrote_with_open_s_file_modes(
         tmp_path: Path) -> None:
     root = tmp_path / "repo"

@@ -16,15 +16,18 @@ it cannot be installed now, `available()` says why and names the fix command.
 
 A changed Terraform file is read with its module, as `terraform plan` and plain `checkov -d`
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
-(`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), so an SSH port opened through
-`terraform.tfvars` is seen (`staged`). A changed variable file Terraform loads by itself is
-one of checkov's files too: its module is read for it. So is a module whose only change
-takes a file away (deletes it, or renames it out: `_bereft`), as it is now. Findings on the
-module's unchanged files are compared with a run on the change's base, which reads the same
-module (`base_context`, `review.introduced`): one the change brought about (a security group
-in `main.tf` that a changed `terraform.tfvars` or variable default opens) is shown on the
-changed lines that set the variable it reads, or about the file it took away
-(`checkov_vars`); the others are dropped.
+(`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms), a link among them to a file
+inside the tree too (`paths.in_tree_file`), so an SSH port opened through `terraform.tfvars`
+is seen (`staged`), and the local modules it calls (`terraform_modules`), whose resources
+checkov renders with the caller's inputs, and the modules that call it. A changed variable
+file Terraform loads by itself is one of checkov's files too: its module is read for it. So
+is a module whose only change takes a file away (deletes it, or renames it out: `_bereft`),
+as it is now. Findings on the module's unchanged files are compared with a run on the
+change's base, which reads the same module (`base_context`, `review.introduced`): one the
+change brought about (a security group in `main.tf` that a changed `terraform.tfvars` or
+variable default opens) is shown on the changed lines that set the variable it reads (on a
+called module's resource, the `module` block's changed input), or about the file it took
+away (`checkov_vars`); the others are dropped.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
@@ -53,12 +56,13 @@ from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import taken_from
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
-from reviewloop.git.names import on_disk, under
+from reviewloop.git.names import under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
@@ -69,7 +73,6 @@ TOOL = TOOLS[NAME]
 CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
-TOFU = ".tofu"
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
@@ -179,8 +182,10 @@ class Checkov(ProvisionedAnalyzer):
         among them, every file in one view read with `-d` (checkov ignores each `-f` once
         given a `-d`, so one run reads them all; two cost a second start-up, ~3 s of CPU):
         each changed Terraform file as the module it belongs to, as plain `checkov -d` and
-        `terraform plan` read it — links in `scratch`, one folder per folder of the tree,
-        to its `.tf`/`.tf.json` files, the variable files Terraform loads by itself
+        `terraform plan` read it — links in `scratch/tf`, each folder at its path in the
+        tree (`_folders`: the local modules its module blocks call too, so a `source =
+        "./modules/x"` leads to them, and checkov reports their resources with the caller's
+        inputs), to its `.tf`/`.tf.json` files, the variable files Terraform loads by itself
         (`terraform.tfvars`, `*.auto.tfvars`), so a value set there is the one checked, and
         OpenTofu's files under a `.tf` name (checkov 3 skips a `.tofu` one; a `.tofu` file
         wins over its `.tf` twin, as in OpenTofu) — and each other file alone in a folder of
@@ -191,13 +196,11 @@ class Checkov(ProvisionedAnalyzer):
         if not any(kind in TERRAFORM for kind in targets.values()):
             return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
-        folders = sorted({str(PurePosixPath(on_disk(path)).parent)
-                          for path, kind in targets.items() if kind in TERRAFORM})
-        for index, folder in enumerate(folders):
-            for name, source in _module_files(under(at, folder)).items():
-                aliases[str(_link(scratch / str(index) / name, source))] = str(source)
-        given, dockerfiles = _as_dockerfiles(targets, at, scratch, first=len(folders))
-        for index, (path, kind) in enumerate(given.items(), start=len(folders)):
+        for folder in _folders(at, targets):
+            for name, source in module_files(under(at, folder), at).items():
+                aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)
+        given, dockerfiles = _as_dockerfiles(targets, at, scratch)
+        for index, (path, kind) in enumerate(given.items()):
             if kind not in TERRAFORM and kind != "dockerfile":
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
                 aliases[str(_link(link, under(at, path)))] = str(under(at, path))
@@ -234,30 +237,25 @@ def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool =
     """The unchanged Terraform files read with the changed ones (`staged`), by framework:
     those that declare resources, or `every` one (variable files too)."""
     context = {}
-    for folder in {str(PurePosixPath(p).parent) for p, k in targets.items() if k in TERRAFORM}:
-        for name, source in _module_files(under(ctx.root, folder)).items():
+    for folder in _folders(ctx.root, targets):
+        for name, source in module_files(under(ctx.root, folder), ctx.root).items():
             path = repo_path(ctx.root, str(source))
             if path not in targets and (every or not _auto_vars().match(name)):
                 context[path] = "terraform_json" if name.endswith(".json") else "terraform"
     return context
 
 
-def _module_files(folder: Path) -> dict[str, Path]:
-    """A Terraform module's files in `folder` by the name checkov is to read them under:
-    regular files only (a link could lead anywhere)."""
-    found: dict[str, Path] = {}
-    if not folder.is_dir():
-        return found
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name.endswith((TOFU, f"{TOFU}.json"))):
-        name = entry.name
-        if name.endswith((TOFU, f"{TOFU}.json")):
-            stem, _, rest = name.rpartition(TOFU)
-            name = f"{stem}.tf{rest}"
-        elif not (name.endswith((".tf", ".tf.json")) or _auto_vars().match(name)):
-            continue
-        if entry.is_file() and not entry.is_symlink():
-            found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin
-    return found
+def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
+    """The folders of the Terraform files among `targets`, the modules that call one of
+    them with a local source, then the local modules those call (`terraform_modules`):
+    the modules checkov reads, each in the view at its own path, so a call's `source =
+    "../modules/x"` leads where it does in the tree."""
+    folders = sorted({PurePosixPath(p).parent.as_posix() for p, kind in targets.items()
+                      if kind in TERRAFORM})
+    if not folders:
+        return []
+    folders += callers(root, folders)
+    return [*folders, *called(root, folders)]
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
@@ -280,7 +278,7 @@ def _bereft(ctx: AnalyzerContext, named: Mapping[str, str]) -> dict[str, str]:
     return {repo_path(ctx.root, str(source)): "terraform_json" if name.endswith(".json")
             else "terraform"
             for folder in sorted(folders)
-            for name, source in _module_files(under(ctx.root, folder)).items()}
+            for name, source in module_files(under(ctx.root, folder), ctx.root).items()}
 
 
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:

@@ -12,6 +12,10 @@ of them (the value reaches the resource through a `local`, or the change only re
 line), it goes on the module's first changed line, and says so. A file the change renamed
 into the module, or into a name Terraform loads by itself (`open.tfvars.example` made
 `terraform.tfvars`), is new to the module in full: each of its lines counts as written.
+A finding on a local module's resource that a changed module calls (`module.x.…` in
+`modules/x/main.tf`, `terraform_modules.call_of`) is the caller's: shown on the changed lines
+of its `module "x"` block (an input set there), else on those that set a variable the block
+passes on (`ingress_cidr = var.ssh_cidr`, set in `terraform.tfvars`).
 When the change wrote none of the module's files and only took one away (deleted it, or
 renamed it out of the module: `terraform_moves.taken_from`), the finding is about that file
 as a whole (`level="file"`): what it held back is gone.
@@ -24,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.terraform_modules import call_of
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in, taken_from
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff, FileStatus
@@ -44,19 +49,28 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
     Terraform files (variable files among them) that brought it about; about the module
     file it took away when it wrote none (`_on_taken`); None when it did neither."""
     folder = PurePosixPath(finding.file).parent
+    read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
+    where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
+            f"{finding.end_line}), which the change did not write"
+    call = call_of(finding, ctx.root, changed)  # a local module's, reached through a call
+    if call is not None:
+        folder, read = call.folder, set(call.read)
+        where += f", through module \"{call.name}\" ({call.path} lines {call.start}-{call.end})"
     # the variable files first: a value set there is the one the module reads
     diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
              if PurePosixPath(path).parent == folder
              and (diff := ctx.changes.file(path)) is not None
              and (diff.added or diff.removals or moved_in(diff, ctx.changes, ctx.root))]
-    where = f"{finding.symbol or 'a resource'} in {finding.file} (lines {finding.start_line}-" \
-            f"{finding.end_line}), which the change did not write"
-    read = set(_used().findall(_lines(ctx, finding.file, finding.start_line, finding.end_line)))
     if not diffs:
         return _on_taken(finding, ctx, folder, where, read)
     for diff in diffs:
         setting = _setting(diff, _file_lines(ctx, diff.path), read,
                            moved_in(diff, ctx.changes, ctx.root))
+        if call is not None and diff.path == call.path and (inputs := call.inputs(
+                diff.added_lines)):
+            return _shown(finding, diff.path, min(inputs), max(inputs),
+                          f" It is on {where}: the change sets the module's inputs here; "
+                          "checkov does not report it on the change's base.")
         if setting:
             names = ", ".join(f"var.{name}" for name in sorted(set().union(*setting.values())))
             return _shown(finding, diff.path, min(setting), max(setting),

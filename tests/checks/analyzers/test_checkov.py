@@ -157,7 +157,10 @@ def test_terraform_is_read_as_the_modules_its_changed_files_belong_to(tmp_path):
                  "infra/net.tofu", "infra/README.md", "infra/sub/other.tf"):
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text(name)
-    (tree / "infra/linked.tf").symlink_to("/etc/hostname")
+    (tree / "infra/linked.tf").symlink_to("/etc/hostname")  # out of the tree: not followed
+    (tree / "shared").mkdir()
+    (tree / "shared/locals.tf").write_text("shared/locals.tf")
+    (tree / "infra/locals.tf").symlink_to("../shared/locals.tf")  # inside it: read
 
     given, aliases = Checkov().staged({"infra/main.tf": "terraform"}, tree, scratch)
     argv = Checkov().command(Path("/tools/checkov"), given, tree)
@@ -167,12 +170,14 @@ def test_terraform_is_read_as_the_modules_its_changed_files_belong_to(tmp_path):
     view = {Path(alias).relative_to(scratch).as_posix(): Path(real).relative_to(tree).as_posix()
             for alias, real in aliases.items()}
     # the folder's Terraform files and the variables Terraform loads by itself (not
-    # `-var-file` ones, not subfolders, not links); OpenTofu's twin wins, under a .tf name
-    assert view == {"0/main.tf": "infra/main.tf", "0/vars.tf": "infra/vars.tf",
-                    "0/terraform.tfvars": "infra/terraform.tfvars",
-                    "0/prod.auto.tfvars.json": "infra/prod.auto.tfvars.json",
-                    "0/net.tf": "infra/net.tofu"}
-    assert (scratch / "0/net.tf").read_text() == "infra/net.tofu"
+    # `-var-file` ones, not subfolders, not links out of the tree), each folder at its path;
+    # OpenTofu's twin wins, under a .tf name
+    assert view == {"tf/infra/main.tf": "infra/main.tf", "tf/infra/vars.tf": "infra/vars.tf",
+                    "tf/infra/terraform.tfvars": "infra/terraform.tfvars",
+                    "tf/infra/prod.auto.tfvars.json": "infra/prod.auto.tfvars.json",
+                    "tf/infra/net.tf": "infra/net.tofu", "tf/infra/locals.tf": "infra/locals.tf"}
+    assert (scratch / "tf/infra/net.tf").read_text() == "infra/net.tofu"
+    assert (scratch / "tf/infra/locals.tf").read_text() == "shared/locals.tf"
 
 
 def test_other_files_are_given_one_by_one(tmp_path):

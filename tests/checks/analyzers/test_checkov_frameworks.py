@@ -140,10 +140,10 @@ def test_the_new_kinds_go_into_the_one_run_view(tmp_path: Path) -> None:
     assert {"ansible", "arm", "bicep", "circleci_pipelines", "gitlab_ci"} <= set(argv)
     view = {Path(alias).relative_to(scratch).as_posix(): Path(real).relative_to(tree).as_posix()
             for alias, real in aliases.items()}
-    assert view == {"0/main.tf": "infra/main.tf",
-                    "2/.circleci/config.yml": "app/.circleci/config.yml",
-                    "3/_.deploy.yml": "ops/.deploy.yml", "4/.gitlab-ci.yml": ".gitlab-ci.yml",
-                    "5/azuredeploy.json": "az/azuredeploy.json", "6/main.bicep": "az/main.bicep"}
+    assert view == {"tf/infra/main.tf": "infra/main.tf",
+                    "1/.circleci/config.yml": "app/.circleci/config.yml",
+                    "2/_.deploy.yml": "ops/.deploy.yml", "3/.gitlab-ci.yml": ".gitlab-ci.yml",
+                    "4/azuredeploy.json": "az/azuredeploy.json", "5/main.bicep": "az/main.bicep"}
 
 
 @pytest.mark.parametrize(("kind", "text", "said"), [

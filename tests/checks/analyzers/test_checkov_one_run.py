@@ -117,8 +117,8 @@ def test_terraform_and_the_rest_go_to_checkov_as_one_view(tmp_path: Path) -> Non
     assert frameworks == sorted({*TERRAFORM, *targets.values()})
     view = {Path(alias).relative_to(scratch).as_posix(): Path(real).relative_to(tree).as_posix()
             for alias, real in aliases.items()}
-    assert view == {"0/main.tf": "infra/main.tf", "0/vars.tf": "infra/vars.tf",
-                    "2/Dockerfile": "svc/Containerfile", "3/pod.yaml": "k8s/pod.yaml",
-                    "4/.github/workflows/ci.yml": "app/.github/workflows/ci.yml",
-                    "5/stack.json": "cfn/stack.json"}
+    assert view == {"tf/infra/main.tf": "infra/main.tf", "tf/infra/vars.tf": "infra/vars.tf",
+                    "1/Dockerfile": "svc/Containerfile", "2/pod.yaml": "k8s/pod.yaml",
+                    "3/.github/workflows/ci.yml": "app/.github/workflows/ci.yml",
+                    "4/stack.json": "cfn/stack.json"}
     assert all((scratch / alias).read_text() == real for alias, real in view.items())
