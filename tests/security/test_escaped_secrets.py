@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.diff_scan import scan_changes
-from reviewloop.checks.secrets.escaped import unescape
+from reviewloop.checks.secrets.escaped import WINDOW, escaped_candidates, unescape
 from reviewloop.checks.secrets.scanner import redact, scan_text
 from reviewloop.git.diff import parse_diff
 from tests.support.review_cli import review_feature
@@ -219,3 +219,23 @@ def test_a_review_reports_escaped_secrets_and_fails_the_gate(cases: tuple[Case, 
              if f["source"] == "secrets"}
     assert found == {(FILES[c.carrier], 3) for c in cases}, report["findings"]["remaining"]
     assert all(c.value[-6:] not in json.dumps(report) for c in cases)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(st.integers(50, 2_000), st.sampled_from(('k{i}:"r\\u00e9sum\\u00e9_{i}",',
+                                                '"\\x41\\x42cdefgh{i}": 1, ')))
+def test_a_line_of_many_escaped_literals_is_scanned_in_linear_text(count: int,
+                                                                     shape: str) -> None:
+    """One line of `count` escaped literals (a minified bundle, `json.dumps`' `\\u00e9`s):
+    the text the layer hands the rules grows with the line, not with its square (each
+    literal kept its whole line, scanned again a level down: 3 GB at 5 KB)."""
+    line = "{" + "".join(shape.format(i=i) for i in range(count)) + "}\n"
+    scanned: list[int] = []
+
+    def scan(text: str, depth: int) -> list:
+        scanned.append(len(text))
+        return []
+
+    assert list(escaped_candidates(line, scan, depth=1)) == [] and scanned == []  # no layer
+    list(escaped_candidates(line, scan))  # reads its own output: the cubic case
+    assert len(scanned) == 1 and scanned[0] <= (2 * WINDOW + 40) * count, (scanned, len(line))

@@ -61,7 +61,8 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
 
 # (text holding the unescaped literal, depth) -> the claimed candidates in it
 Scan = Callable[[str, int], list[Candidate]]
-MAX_DEPTH = 2  # as `decoded`: an escaped literal's text is scanned once more, no deeper
+MAX_DEPTH = 1  # an escaped literal's text is scanned once; the layer never reads its own output
+WINDOW = 256  # characters of its line kept either side of a literal: its key, not every literal
 
 
 class Unescaped(NamedTuple):
@@ -88,11 +89,14 @@ def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candid
     parts: list[str] = []
     size = 0
     for start, end, plain in escaped_literals(text):
-        head = text.rfind("\n", 0, start) + 1
-        tail = text.find("\n", end)
+        # its line around it, up to `WINDOW` each side: a line of a thousand literals (a
+        # minified bundle, `json.dumps`' `\u00e9`s) costs a thousand windows, not a
+        # thousand copies of the line
+        head = max(text.rfind("\n", 0, start) + 1, start - WINDOW)
+        tail = text.find("\n", end, end + WINDOW)
         # a shell `$'…'` string is read as the quoted value it stands for
         before = re.sub(r"\$'\Z", "'", text[head:start])
-        parts.append(before + plain.text + text[end:len(text) if tail < 0 else tail] + "\n\n")
+        parts.append(before + plain.text + text[end:end + WINDOW if tail < 0 else tail] + "\n\n")
         found.append((size + len(before), start, end, plain))
         size += len(parts[-1])
     if not found:
