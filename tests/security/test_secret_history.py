@@ -129,7 +129,7 @@ def test_a_secret_the_branch_added_and_removed_is_named(drawn: tuple[Leak, ...],
 
 
 @pytest.mark.parametrize("head", ["feature", "HEAD"])
-def test_a_branch_of_one_commit_runs_no_second_scan(tmp_path: Path, head: str) -> None:
+def test_a_branch_of_one_commit_is_reported_once_by_the_gate(tmp_path: Path, head: str) -> None:
     root = init_repo(tmp_path / "r", {"README.md": "base\n"})
     git(root, "checkout", "-qb", "feature")
     token = "".join(random.Random(7).choices(ALNUM, k=36))
@@ -140,3 +140,55 @@ def test_a_branch_of_one_commit_runs_no_second_scan(tmp_path: Path, head: str) -
     assert row["passed"] is True, row
     assert [f["rule"] for f in report["findings"]["remaining"]] == ["github-token"]
     assert token not in done.stdout
+
+
+def _pem(seed: int) -> str:
+    body = "".join(random.Random(seed).choices(ALNUM + "+/", k=640))
+    lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    return f"-----BEGIN RSA PRIVATE KEY-----\n{lines}\n-----END RSA PRIVATE KEY-----\n"
+
+
+def _history(root: Path, base: str = "main") -> tuple[dict, list[dict]]:
+    done = review(root, "--base", base, "--head", "feature", "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    row = next(g for g in report["gates"] if g["name"] == "secret-history")
+    return row, [f for f in report["findings"]["remaining"] if "history" in f["title"]]
+
+
+def test_a_removed_key_is_told_from_a_kept_one_by_its_own_lines(tmp_path: Path) -> None:
+    """Every PEM key's first line is the same armor: a key kept in a test fixture hid every
+    key the branch had added and removed."""
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"deploy/id_rsa": _pem(1)}, "add a deploy key")
+    git(root, "rm", "-q", "deploy/id_rsa")
+    git(root, "commit", "-qm", "remove it")
+    commit(root, {"tests/fixture.pem": _pem(2)}, "a fixture key")
+    row, named = _history(root)
+    assert [f["file"] for f in named] == ["deploy/id_rsa"] and not row["passed"], named
+
+
+def test_the_targets_commits_and_the_bases_own_secrets_are_not_the_branchs(
+        tmp_path: Path) -> None:
+    """A merge of main into the branch brings main's commits (one added a secret, the next
+    removed it): reviewed from the last reviewed head, they are not the branch's. And a
+    secret the base had, moved to another file and back, is no leak either."""
+    token = "".join(random.Random(3).choices(ALNUM, k=36))
+    root = init_repo(tmp_path / "r", {"README.md": "base\n",
+                                      "conf/a.py": f'token = "ghp_{token}"\n'})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"conf/a.py": "token = None\n", "conf/b.py": f'token = "ghp_{token}"\n'},
+           "move the token")
+    reviewed = git(root, "rev-parse", "HEAD").strip()
+    git(root, "revert", "--no-edit", "HEAD")
+    git(root, "checkout", "-q", "main")
+    other = "".join(random.Random(4).choices(ALNUM, k=36))
+    commit(root, {"main.py": f'key = "ghp_{other}"\n'}, "main: add a key")
+    commit(root, {"main.py": "key = None\n"}, "main: remove it")
+    git(root, "checkout", "-q", "feature")
+    git(root, "merge", "-q", "--no-edit", "main")
+    commit(root, {"notes.md": "after the merge\n"}, "notes")
+    for base in ("main", reviewed):
+        row, named = _history(root, base)
+        assert named == [] and row["passed"], (base, named)

@@ -4,21 +4,25 @@ A review of `base...head` scans the change as a whole: a key committed, then del
 "remove secret" commit, is in no line of that diff, and the review said "no secret". The
 branch's history still holds it: every clone and fork of the branch, and the target's
 history after a merge that is not squashed. So a review with a head commit also scans each
-commit of the branch (`git rev-list --no-merges base..head`, each against its parent: the
-diff machinery the review's own diff uses) with the same rules, as `gitleaks git` and
-GitHub's push protection scan every pushed commit.
+commit of the branch (its first-parent line, `git rev-list --first-parent --no-merges
+base..head`: a merge of the target into the branch brings the target's commits, which are
+not the branch's; each against its parent, through the diff machinery the review's own diff
+uses) with the same rules, as `gitleaks git` and GitHub's push protection scan every pushed
+commit.
 
-A secret counts here only when neither end of the change holds it in that file: one still
-in the head's file is the change's own added line (the gate reports it) or older than the
-branch; one in the base's file is older than the branch, and the branch removing it is no
-leak. Each is a must-fix finding about its file (the commit it came in named as its subject),
-inside the change whatever its lines: the fix is to rotate the credential and to rewrite the
-branch (or squash it), which no edit of the files can do.
+A secret counts here only when neither end of the change holds it in any file (`git grep`
+of each tree): one still in the head is the change's own added line (the gate reports it) or
+older than the branch; one in the base is older than the branch — moved to another file and
+back, or removed by the branch, it is no leak of the branch's. A private key is told by the
+first line after its armor, which every key shares. Each is a must-fix finding about its
+file (the commit it came in named as its subject), inside the change whatever its lines: the
+fix is to rotate the credential and to rewrite the branch (or squash it), which no edit of
+the files can do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reviewloop.checks.secrets.analyzer import secrets_only
@@ -28,7 +32,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository
 
-MAX_COMMITS = 1_000  # the newest: a longer branch's older commits are counted unscanned
+MAX_COMMITS = 250  # the newest (three git processes each): older ones counted unscanned
 
 
 @dataclass(frozen=True)
@@ -53,50 +57,57 @@ class History:
 def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
                    agent: str = "review-security") -> History:
     """The secrets the commits of `base..head` added that neither the change (`net`) nor
-    the base's and the head's files hold (see the module docstring). A commit whose parent
-    is not in the clone (a shallow one's oldest) is not scanned, and counted so."""
+    the base's and the head's trees hold (see the module docstring). The branch's own
+    commits: its first-parent line, merges aside (a merge of the target into the branch
+    brings the target's commits, which are not the branch's). A commit whose parent is not
+    in the clone (a shallow one's oldest) is not scanned, and counted so."""
     listed = [line.split() for line in repo.git(
-        "rev-list", "--no-merges", "--parents", f"{base}..{head}").splitlines()]
+        "rev-list", "--first-parent", "--no-merges", "--parents", f"{base}..{head}"
+    ).splitlines()]
     commits = [ids[0] for ids in listed[:MAX_COMMITS] if len(ids) == 2]
     if not commits or (len(listed) == 1 and commits[0] == repo.git("rev-parse", head).strip()):
         return History([], len(listed), len(commits))  # one commit: the change's own diff
     kept = {_secret(net, hit) for hit in scan_changes(net)}  # the gate's to report
-    ends = _Ends(repo, base, head)
-    found: dict[tuple[str, str], Finding] = {}
+    found: dict[str, tuple[SecretHit, str]] = {}  # secret -> its first hit and commit
     for commit in reversed(commits):  # oldest first: a secret is named by its first commit
         changes = parse_diff(repo.diff_refs(f"{commit}^", commit, merge_base=False),
                              source=f"commit {commit[:12]}")
         for hit in secrets_only(scan_changes(changes), changes):
             secret = _secret(changes, hit)
-            if not blocking(hit) or not secret or secret in kept \
-                    or (hit.path, secret) in found or ends.hold(hit.path, secret):
-                continue
-            found[hit.path, secret] = _finding(hit, commit, agent)
-    return History(list(found.values()), len(listed), len(commits))
+            if blocking(hit) and secret and secret not in kept and secret not in found:
+                found[secret] = (hit, commit)
+    held = _held(repo, (repo.git("merge-base", base, head).strip(), head), list(found))
+    return History([_finding(hit, commit, agent) for secret, (hit, commit) in found.items()
+                    if secret not in held], len(listed), len(commits))
 
 
-class _Ends:
-    """The base's and the head's version of a file, read once each (a missing one: empty)."""
-
-    def __init__(self, repo: Repository, base: str, head: str) -> None:
-        self._read: Callable[[str], str] = lambda spec: repo.try_git(
-            "cat-file", "-p", spec, errors="replace")[1]
-        self._base = repo.git("merge-base", base, head).strip()
-        self._head = head
-        self._texts: dict[str, str] = {}
-
-    def hold(self, path: str, secret: str) -> bool:
-        if path not in self._texts:
-            self._texts[path] = "\0".join(self._read(f"{rev}:{path}")
-                                          for rev in (self._base, self._head))
-        return secret in self._texts[path]
+def _held(repo: Repository, revs: Sequence[str], secrets: Sequence[str]) -> set[str]:
+    """Which of `secrets` a file of the trees `revs` holds, in any file (one older than the
+    branch, moved, or moved and moved back, is no leak of the branch's): one `git grep` a
+    tree."""
+    if not secrets:
+        return set()
+    patterns = [arg for secret in secrets for arg in ("-e", secret)]
+    held: set[str] = set()
+    for rev in revs:
+        _, out, _ = repo.try_git("grep", "-I", "-F", "-o", "-h", "--no-color", *patterns,
+                                 rev, "--", errors="replace")
+        held.update(line for line in out.splitlines() if line in secrets)
+    return held
 
 
 def _secret(changes: ChangeSet, hit: SecretHit) -> str:
-    """The secret's text on its first line (what the ends are searched for)."""
+    """The secret's text on its first line (what the trees are searched for); for a key
+    that starts with its armor line (`-----BEGIN RSA PRIVATE KEY-----`, the same for every
+    key), the key's first line of its own after it."""
     diff = changes.file(hit.path)
-    line = next((a.text for a in diff.added if a.line == hit.line), "") if diff else ""
-    return line[hit.column - 1:hit.end_column - 1]
+    if diff is None:
+        return ""
+    lines = {a.line: a.text for a in diff.added}
+    secret = lines.get(hit.line, "")[hit.column - 1:hit.end_column - 1]
+    if "BEGIN" in secret and secret.rstrip().endswith("-"):
+        return lines.get(hit.line + 1, "").strip() or secret
+    return secret
 
 
 def _finding(hit: SecretHit, commit: str, agent: str) -> Finding:
