@@ -61,12 +61,18 @@ def test_a_password_holding_a_placeholder_word_is_reported(
 
 KNOWN = ("dummy-api-key", "example-secret-key", "fakesecret", "mock_token", "exampleKey",
          "TODO", "FIXME", "<insert-password>", "REDACTED", "sample_password", "my-fake-pw",
-         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "mydummypassword", "Todo")
+         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "mydummypassword", "Todo",
+         # a camelCase word of its own
+         "secretExample", "apiKeyExample", "DemoTokenExample", "someDummyValue",
+         "xyzFakeKey123", "aSampleApiKey", "notARealSecretJustAMock")
 PLACEHOLDERS = st.one_of(
     st.sampled_from(KNOWN),
     _random(8, LOWER).map(lambda w: f"<your-{w}>"),
     _random(6, LOWER).map(lambda w: f"your-{w}-here"),
     st.sampled_from(("changeme", "CHANGEME", "change_me", "changeit")),
+    st.tuples(_random(6, LOWER), st.sampled_from(WORDS), st.sampled_from(("", "Key", "Value",
+                                                                        "-x", ".1"))).map(
+        lambda p: f"{p[0]}{p[1].capitalize()}{p[2]}"),
     st.tuples(st.sampled_from(WORDS), _random(6, LOWER), st.sampled_from("-_."),
               st.booleans()).map(
         lambda p: f"{p[0]}{p[2]}{p[1]}" if p[3] else f"{p[1]}{p[2]}{p[0].upper()}"),

@@ -12,7 +12,8 @@ from collections import Counter
 # placeholder word. A word like `mock` or `todo` counts as a word of its own only (no letter
 # before it, no lower-case letter after it: `mock-token`, `exampleKey`, `TODO`), or glued to
 # what it stands for (`fakesecret`, `mydummypassword`): a chosen password holds such words by
-# chance (`Mockingjay!88qz`, `Insertcoin#2024`, `9fTodo3kQ7…`)
+# chance (`Mockingjay!88qz`, `Insertcoin#2024`, `9fTodo3kQ7…`); a camelCase part is a word of
+# its own too (`apiKeyExample`)
 _STANDS_FOR = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
     r"^%[A-Za-z_]+%$|(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
@@ -21,7 +22,11 @@ _STANDS_FOR = re.compile(
     r"change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder|"
     r"xxxx|\*\*\*|(?-i:EXAMPLE)|(?:(?<![a-z])|(?<=my)|(?<=the))"  # AWS's `…EXAMPLEKEY`
     r"(?:example|sample|dumm(?:y|ie)|fake|mock|redacted|todo|fixme|insert)(?:e?s|ed)?"
-    r"(?:(?-i:(?![a-z]))|(?=secret|pass|pw|token|key|api|cred|value|user))")
+    r"(?:(?-i:(?![a-z]))|(?=secret|pass|pw|token|key|api|cred|value|user))|"
+    # or a camelCase word of its own: `secretExample`, `someDummyValue`, `xyzFakeKey` (not
+    # before a digit: `9fTodo3kQ7…` is a random token)
+    r"(?-i:(?<=[A-Za-z])(?:Example|Sample|Dumm(?:y|ie)|Fake|Mock|Redacted|Todo|Fixme|Insert)"
+    r"(?=[A-Z]|[^A-Za-z0-9]|$))")
 # a whole value that is a default word, not a chosen secret
 _DEFAULT_WORD = re.compile(
     r"(?i)^(?:password|passwd|secret|token|test\w{0,4}|admin\w{0,3}|root|guest|user|default|"
