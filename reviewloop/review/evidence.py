@@ -143,9 +143,9 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     if analyzer is None:
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
                           reason=f"unknown analyzer in {ctx.agent}; known: {', '.join(table)}")
-    # a change may leave it files to read without one of its own: a Terraform module it
-    # only deleted a file of (checkov reads the module as it is now)
-    wanted = tuple(analyzer.reads(ctx)) if ctx.files or ctx.changes.files else ()
+    # asked even with no changed file in scope: a change may leave it files to read without
+    # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
+    wanted = tuple(analyzer.reads(ctx))
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
