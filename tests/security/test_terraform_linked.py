@@ -26,21 +26,11 @@ from hypothesis import strategies as st
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
+from tests.support.terraform_text import ssh_group
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 
-GROUP = """resource "aws_security_group" "ssh" {
-  name        = "ssh"
-  description = "ssh"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = [CIDR]
-  }
-}
-"""
+GROUP = ssh_group("CIDR")
 OUTPUT = 'output "note" {\n  value = "NOTE"\n}\n'
 OPEN = 'locals {\n  admin_cidr = "0.0.0.0/0"\n}\n'
 NARROW = 'locals {\n  admin_cidr = "10.0.0.0/8"\n}\n'

@@ -30,25 +30,11 @@ from hypothesis import strategies as st
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
+from tests.support.terraform_text import ssh_group
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 
-MODULE = """variable "cidr" {
-  type = string
-}
-
-resource "aws_security_group" "ssh" {
-  name        = "ssh"
-  description = "ssh"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = [var.cidr]
-  }
-}
-"""
+MODULE = 'variable "cidr" {\n  type = string\n}\n\n' + ssh_group("var.cidr")
 FIXED = MODULE.replace("[var.cidr]", '["10.0.0.0/8"]')  # reads no input
 CALL = 'module "sg" {\n  source = "SOURCE"\nMETA  cidr   = CIDR\n}\n'
 FED = 'variable "ssh" {\n  type = string\n}\n\n'

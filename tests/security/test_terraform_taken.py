@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
+from tests.support.terraform_text import ssh_group
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 
@@ -37,23 +38,8 @@ BLOCK = """resource "aws_s3_bucket_public_access_block" "data" {
   restrict_public_buckets = true
 }
 """
-GROUP = """variable "cidr" {
-  type    = string
-  default = "0.0.0.0/0"
-}
-
-resource "aws_security_group" "ssh" {
-  name        = "ssh"
-  description = "ssh"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = [var.cidr]
-  }
-}
-"""
+GROUP = ('variable "cidr" {\n  type    = string\n  default = "0.0.0.0/0"\n}\n\n'
+         + ssh_group("var.cidr"))
 OPEN = GROUP.replace("[var.cidr]", '["0.0.0.0/0"]')  # open at the base already
 NARROW = 'cidr = "10.0.0.0/8"\n'
 NARROW_JSON = '{"cidr": "10.0.0.0/8"}\n'
