@@ -192,3 +192,27 @@ def test_the_targets_commits_and_the_bases_own_secrets_are_not_the_branchs(
     for base in ("main", reviewed):
         row, named = _history(root, base)
         assert named == [] and row["passed"], (base, named)
+
+
+def test_each_commit_of_the_branch_costs_one_git_process(tmp_path: Path) -> None:
+    """The scan diffs each commit against the parent `rev-list --parents` gave: neither id is
+    asked of git again (it was three processes a commit), so a branch's cost grows by one
+    process a commit."""
+    from reviewloop.checks.secrets.history import branch_history
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.git.repository import open_repository
+    from tests.support.processes import started
+
+    init_repo(tmp_path, {"README.md": "base\n"})
+    git(tmp_path, "checkout", "-qb", "feature")
+    counts = {}
+    for made in range(1, 9):
+        commit(tmp_path, {f"notes/n{made}.md": f"note {made}\n"})
+        if made in (2, 8):
+            repo = open_repository(tmp_path)
+            net = parse_diff(repo.diff_refs("main", "feature"))
+            with started() as argv:
+                found = branch_history(repo, "main", "feature", net)
+            assert found.scanned == made and not found.findings
+            counts[made] = sum(1 for a in argv if "git" in Path(a[0]).name)
+    assert counts[8] - counts[2] == 6, counts

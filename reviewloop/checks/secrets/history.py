@@ -32,7 +32,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository
 
-MAX_COMMITS = 250  # the newest (three git processes each): older ones counted unscanned
+MAX_COMMITS = 250  # the newest (one git process each): older ones counted unscanned
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,16 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
     listed = [line.split() for line in repo.git(
         "rev-list", "--first-parent", "--no-merges", "--parents", f"{base}..{head}"
     ).splitlines()]
-    commits = [ids[0] for ids in listed[:MAX_COMMITS] if len(ids) == 2]
-    if not commits or (len(listed) == 1 and commits[0] == repo.git("rev-parse", head).strip()):
-        return History([], len(listed), len(commits))  # one commit: the change's own diff
+    pairs = [(ids[1], ids[0]) for ids in listed[:MAX_COMMITS] if len(ids) == 2]
+    for pair in pairs:  # ids git gave: not asked of it again
+        for commit in pair:
+            repo.refs.learn(commit, commit)
+    if not pairs or (len(listed) == 1 and pairs[0][1] == repo.git("rev-parse", head).strip()):
+        return History([], len(listed), len(pairs))  # one commit: the change's own diff
     kept = {_secret(net, hit) for hit in scan_changes(net)}  # the gate's to report
     found: dict[str, tuple[SecretHit, str]] = {}  # secret -> its first hit and commit
-    for commit in reversed(commits):  # oldest first: a secret is named by its first commit
-        changes = parse_diff(repo.diff_refs(f"{commit}^", commit, merge_base=False),
+    for parent, commit in reversed(pairs):  # oldest first: named by its first commit
+        changes = parse_diff(repo.diff_refs(parent, commit, merge_base=False),
                              source=f"commit {commit[:12]}")
         for hit in secrets_only(scan_changes(changes), changes):
             secret = _secret(changes, hit)
@@ -78,7 +81,7 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
                 found[secret] = (hit, commit)
     held = _held(repo, (repo.git("merge-base", base, head).strip(), head), list(found))
     return History([_finding(hit, commit, agent) for secret, (hit, commit) in found.items()
-                    if secret not in held], len(listed), len(commits))
+                    if secret not in held], len(listed), len(pairs))
 
 
 def _held(repo: Repository, revs: Sequence[str], secrets: Sequence[str]) -> set[str]:
