@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from reviewloop.findings.titles import Title
 from reviewloop.git.names import posix_parts, shown
 
 FINGERPRINT_VERSION = "v3"  # bump when the rule below changes: old fingerprints stop matching
@@ -90,7 +91,6 @@ _SEVERITY_META = {
     Severity.NIT: (2, "🟢", "nit"),
 }
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 

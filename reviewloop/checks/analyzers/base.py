@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
+from reviewloop.findings.titles import short_title as short_title  # re-exported
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
@@ -137,7 +138,3 @@ def parse_json(text: str, tool: str) -> Any:
                             f"{text[:OUTPUT_CHARS]!r}") from None
 
 
-def short_title(text: str, limit: int = 120) -> str:
-    """A tool's message as a finding title: one line, at most `limit` characters."""
-    line = " ".join(text.split()) or "analyzer finding"
-    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"

@@ -29,6 +29,7 @@ from reviewloop.checks.secrets.analyzer import secrets_only
 from reviewloop.checks.secrets.diff_scan import scan_changes
 from reviewloop.checks.secrets.scanner import SOURCE, SecretHit, blocking
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.titles import short_title
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.repository import Repository
 
@@ -118,7 +119,7 @@ def _finding(hit: SecretHit, commit: str, agent: str) -> Finding:
     return Finding(
         severity=Severity.MUST_FIX, file=hit.path, start_line=1, end_line=1, level="file",
         symbol=f"commit {short}", introduced=True,
-        title=f"Secret in the branch's history: {hit.description}",
+        title=short_title(f"Secret in the branch's history: {hit.description}"),
         rationale=(f"Commit {short} added `{hit.preview}` to {hit.path} (line {hit.line}, "
                    f"the {hit.rule} rule) and a later commit of the branch removed it. The "
                    "change's diff no longer shows it, but the branch's history does: every "

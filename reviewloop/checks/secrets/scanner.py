@@ -52,6 +52,7 @@ from reviewloop.checks.secrets.values import (
     weak_password,
 )
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.titles import short_title
 from reviewloop.memo import TextMemo
 
 __all__ = [
@@ -193,7 +194,7 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
     return [Finding(
         severity=Severity.MUST_FIX if blocking(hit) else Severity.SHOULD_FIX, file=hit.path,
         start_line=hit.line, end_line=hit.line,
-        title=f"Hard-coded secret: {hit.description}",
+        title=short_title(f"Hard-coded secret: {hit.description}"),
         rationale=(f"`{hit.preview}` at column {hit.column} matches the {hit.rule} rule. A "
                    "secret committed to the repository is readable by anyone with the "
                    "code or its history, and stays valid until it is rotated." if blocking(hit)
