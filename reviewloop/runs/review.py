@@ -7,7 +7,7 @@ the result is a `RunSummary` for the terminal, JSON, Markdown, SARIF or a pull r
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -145,7 +145,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
                              on_gate=trace.gate)
         if pull_request is not None:  # the branch's commits: a secret added, then removed
-            summary = with_history(summary, repo, pull_request, changes, content, suppress)
+            summary = with_history(summary, repo, pull_request, changes, content, suppress,
+                                   settings.gates.protected_branches)
         summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
             trusted, pull_request)) if trusted else [], changes, content, suppress)
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
@@ -297,12 +298,14 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings,
 
 
 def with_history(summary: RunSummary, repo: Repository, pull_request: PullRequestChange,
-                 changes: ChangeSet, root: Path, suppress: Suppressor) -> RunSummary:
+                 changes: ChangeSet, root: Path, suppress: Suppressor,
+                 protected: Sequence[str]) -> RunSummary:
     """The secrets a commit of the branch added and a later one removed
     (`checks.secrets.history`): a row beside the secrets gate's, and must-fix findings."""
     from reviewloop.checks.secrets.history import branch_history
 
-    found = branch_history(repo, pull_request.base, pull_request.head, pull_request.changes)
+    found = branch_history(repo, pull_request.base, pull_request.head, pull_request.changes,
+                           protected)
     summary = summary.model_copy(update={"gates": [
         *summary.gates, ("secret-history", not found.findings,
                          found.summary)]})

@@ -216,3 +216,91 @@ def test_each_commit_of_the_branch_costs_one_git_process(tmp_path: Path) -> None
             assert found.scanned == made and not found.findings
             counts[made] = sum(1 for a in argv if "git" in Path(a[0]).name)
     assert counts[8] - counts[2] == 6, counts
+
+
+# where a secret's "add" and "remove" commits are, and whether they are the branch's own
+PLACES = {"line": True, "side": True, "side-deleted": True, "side-of-side": True,
+          "target": False, "release": False, "release-remote": False}
+
+
+def _placed(root: Path, place: str, seed: int) -> str:
+    """A commit adding a GitHub token and one removing it, on a branch where `place` says,
+    merged into `feature` (checked out again after); the token."""
+    token = "ghp_" + "".join(random.Random(seed).choices(ALNUM, k=36))
+    path = f"conf/{place}-{seed}.py"
+    start = {"target": "main", "release": "main", "release-remote": "main"}.get(place,
+                                                                                "feature")
+    branch = {"target": "main", "release": "release/1.0", "release-remote": "release/2.0",
+              "line": "feature"}.get(place, f"side-{seed}")
+    if branch != start and branch != "main":
+        git(root, "checkout", "-qb", branch, start)
+    else:
+        git(root, "checkout", "-q", branch)
+    commit(root, {path: f'token = "{token}"\n'}, f"{place}: add")
+    commit(root, {path: "token = None\n"}, f"{place}: remove")
+    if place == "side-of-side":  # merged into a second side branch, merged into feature
+        git(root, "checkout", "-qb", f"outer-{seed}", "feature")
+        commit(root, {f"notes/{seed}.md": "outer\n"}, "outer side")
+        git(root, "merge", "-q", "--no-ff", "--no-edit", branch)
+        branch = f"outer-{seed}"
+    git(root, "checkout", "-q", "feature")
+    if branch != "feature":
+        git(root, "merge", "-q", "--no-ff", "--no-edit", branch)
+    if place == "release-remote":  # known only as the remote's branch
+        git(root, "update-ref", f"refs/remotes/origin/{branch}", branch)
+    if place in ("side-deleted", "release-remote"):
+        git(root, "branch", "-q", "-D", branch)
+    return token
+
+
+def test_a_side_branchs_secret_is_the_branchs_and_the_targets_is_not(tmp_path: Path) -> None:
+    """Every place a secret's two commits can sit, in each of two orders, with `main` or an
+    earlier head of the branch as the base: a side branch merged into the branch (kept,
+    deleted, or merged through another) is the branch's own history, and named; the
+    target's commits merged in (from `main`, from `release/*`, from `origin/release/*`
+    alone) are not the branch's."""
+    from reviewloop.checks.secrets.history import branch_history
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.git.repository import open_repository
+
+    for order, places in enumerate((sorted(PLACES), sorted(PLACES, reverse=True))):
+        for base in ("main", "reviewed"):
+            root = init_repo(tmp_path / f"{order}-{base}", {"README.md": "base\n"})
+            git(root, "checkout", "-qb", "feature")
+            commit(root, {"a.md": "a\n"}, "first")
+            reviewed = git(root, "rev-parse", "HEAD").strip()
+            tokens = {place: _placed(root, place, seed) for seed, place in enumerate(places)}
+            since = "main" if base == "main" else reviewed
+            repo = open_repository(root)
+            net = parse_diff(repo.diff_refs(since, "feature"))
+            found = branch_history(repo, since, "feature", net)
+            named = sorted(f.file.split("/")[1].rsplit("-", 1)[0] for f in found.findings)
+            assert named == sorted(p for p in places if PLACES[p]), (order, base, named)
+            assert not any(token in f.rationale for token in tokens.values()
+                           for f in found.findings)
+
+
+def test_a_range_of_the_target_itself_is_scanned(tmp_path: Path) -> None:
+    """A review of commits a protected branch holds with its head (`main~2..main`): the
+    branch holding the head does not hide them."""
+    from reviewloop.checks.secrets.history import branch_history
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.git.repository import open_repository
+
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    token = "ghp_" + "".join(random.Random(9).choices(ALNUM, k=36))
+    commit(root, {"c.py": f'token = "{token}"\n'}, "add")
+    commit(root, {"c.py": "token = None\n"}, "remove")
+    repo = open_repository(root)
+    net = parse_diff(repo.diff_refs("main~2", "main"))
+    assert [f.file for f in branch_history(repo, "main~2", "main", net).findings] == ["c.py"]
+
+
+def test_a_side_branch_merged_into_the_branch_is_reviewed_through_the_cli(
+        tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"a.md": "a\n"}, "first")
+    _placed(root, "side", 11)
+    row, named = _history(root)
+    assert [f["file"] for f in named] == ["conf/side-11.py"] and not row["passed"], named

@@ -4,11 +4,13 @@ A review of `base...head` scans the change as a whole: a key committed, then del
 "remove secret" commit, is in no line of that diff, and the review said "no secret". The
 branch's history still holds it: every clone and fork of the branch, and the target's
 history after a merge that is not squashed. So a review with a head commit also scans each
-commit of the branch (its first-parent line, `git rev-list --first-parent --no-merges
-base..head`: a merge of the target into the branch brings the target's commits, which are
-not the branch's; each against its parent, through the diff machinery the review's own diff
-uses) with the same rules, as `gitleaks git` and GitHub's push protection scan every pushed
-commit.
+commit of the branch with the same rules, as `gitleaks git` and GitHub's push protection
+scan every pushed commit: each commit of `base..head` but merges (`git rev-list
+--no-merges`), each against its parent, through the diff machinery the review's own diff
+uses. A side branch merged into the branch brings its commits, which are the branch's to
+push; a merge of the target brings the target's, which are not: commits a protected branch
+(`gates.protected_branches`: `main`, `origin/main`, `release/*`) already holds are left out,
+unless that branch holds the head too (a review of a range of `main` itself).
 
 A secret counts here only when neither end of the change holds it in any file (`git grep`
 of each tree): one still in the head is the change's own added line (the gate reports it) or
@@ -31,9 +33,11 @@ from reviewloop.checks.secrets.scanner import SOURCE, SecretHit, blocking
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.findings.titles import short_title
 from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.refs import is_protected
 from reviewloop.git.repository import Repository
 
 MAX_COMMITS = 250  # the newest (one git process each): older ones counted unscanned
+PROTECTED = ("main", "master", "release/*")  # `gates.protected_branches`' default
 
 
 @dataclass(frozen=True)
@@ -56,15 +60,17 @@ class History:
 
 
 def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
+                   protected: Sequence[str] = PROTECTED,
                    agent: str = "review-security") -> History:
     """The secrets the commits of `base..head` added that neither the change (`net`) nor
     the base's and the head's trees hold (see the module docstring). The branch's own
-    commits: its first-parent line, merges aside (a merge of the target into the branch
-    brings the target's commits, which are not the branch's). A commit whose parent is not
-    in the clone (a shallow one's oldest) is not scanned, and counted so."""
+    commits: merges aside, and those a `protected` branch not holding the head has (a merge
+    of the target into the branch brings the target's commits, which are not the
+    branch's). A commit whose parent is not in the clone (a shallow one's oldest) is not
+    scanned, and counted so."""
     listed = [line.split() for line in repo.git(
-        "rev-list", "--first-parent", "--no-merges", "--parents", f"{base}..{head}"
-    ).splitlines()]
+        "rev-list", "--no-merges", "--topo-order", "--parents", "--end-of-options", head,
+        f"^{base}", *(f"^{ref}" for ref in _targets(repo, head, protected))).splitlines()]
     pairs = [(ids[1], ids[0]) for ids in listed[:MAX_COMMITS] if len(ids) == 2]
     for pair in pairs:  # ids git gave: not asked of it again
         for commit in pair:
@@ -83,6 +89,16 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
     held = _held(repo, (repo.git("merge-base", base, head).strip(), head), list(found))
     return History([_finding(hit, commit, agent) for secret, (hit, commit) in found.items()
                     if secret not in held], len(listed), len(pairs))
+
+
+def _targets(repo: Repository, head: str, protected: Sequence[str]) -> list[str]:
+    """The protected branches, local or remote-tracking (`origin/main` as `main`), that do
+    not hold `head`: their commits are the target's, not the branch's."""
+    refs = repo.git("for-each-ref", "--no-contains", head, "--format=%(refname)",
+                    "refs/heads", "refs/remotes").split()
+    return [ref for ref in refs if not ref.endswith("/HEAD") and is_protected(
+        ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/")
+        else ref.removeprefix("refs/remotes/").partition("/")[2], protected)]
 
 
 def _held(repo: Repository, revs: Sequence[str], secrets: Sequence[str]) -> set[str]:
