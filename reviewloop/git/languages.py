@@ -79,10 +79,11 @@ BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file bi
 _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 → python, node20 → node
 # docker build's and podman build's default names (each falls back to a lower-case one) and
 # the usual variants: `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_dev`, `api.Dockerfile`,
-# `Containerfile.dev`, `web.containerfile`. A `-`/`_` variant holds no dot: `dockerfile_gen.go`
-# is Go. A `.` variant is one when its suffix names no other kind of file (`OTHER_KINDS`).
+# `api.Dockerfile.prod` (checkov's own mask), `Containerfile.dev`, `web.containerfile`. A
+# `-`/`_` variant holds no dot: `dockerfile_gen.go` is Go. A `.` variant is one when its
+# suffix names no other kind of file (`OTHER_KINDS`).
 _DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+|[-_][^.]+)?$"
-                         r"|\.(?:[Dd]ockerfile|[Cc]ontainerfile)$")
+                         r"|\.(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+)?$")
 # suffixes of files that are no Dockerfile whatever their stem (`dockerfile.py` is Python,
 # `Dockerfile.md` its documentation): the languages above, and the common others
 OTHER_KINDS = frozenset({

@@ -34,16 +34,18 @@ pytestmark = pytest.mark.usefixtures("iac_env")
 
 @st.composite
 def dockerfile_names(draw: st.DrawFn) -> str:
-    """`Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_prod`, `api.Dockerfile`
-    and the lower-case and podman spellings of each."""
+    """`Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_prod`, `api.Dockerfile`,
+    `api.Dockerfile.prod` and the lower-case and podman spellings of each."""
     stem = draw(st.sampled_from(STEMS))
-    form = draw(st.sampled_from(("bare", ".", "-", "_", "suffix")))
+    form = draw(st.sampled_from(("bare", ".", "-", "_", "suffix", "both")))
     # `Dockerfile.md` is its documentation, `Dockerfile.sh` a script (the other test)
-    word = draw(WORD.filter(lambda w: form != "." or not _other_kind(f".{w}")))
+    word = draw(WORD.filter(lambda w: form not in (".", "both") or not _other_kind(f".{w}")))
     if form == "bare":
         return stem
     if form == "suffix":
         return f"{word}.{stem}"
+    if form == "both":  # `api.Dockerfile.prod`: checkov's mask reads it
+        return f"{draw(WORD)}.{stem}.{word}"
     return f"{stem}{form}{word}"
 
 
