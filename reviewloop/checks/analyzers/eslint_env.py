@@ -128,12 +128,14 @@ def _folders(path: str) -> list[PurePosixPath]:
     return list(PurePosixPath(path).parents)
 
 
-def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
+def facts(ctx: AnalyzerContext, files: list[str],
+          typescript: frozenset[str] = frozenset()) -> dict[str, FileFacts]:
     """Each of `files` (repo paths), keyed by its absolute path (what the config's matchers
-    are given)."""
+    are given); `typescript`: files TypeScript whatever their suffix (the project's config
+    parses them with typescript-eslint's parser: `eslint_files`)."""
     found = {}
     for name in files:
-        lang = "ts" if ctx.language(name) == TYPESCRIPT else "js"
+        lang = "ts" if ctx.language(name) == TYPESCRIPT or name in typescript else "js"
         suffix = PurePosixPath(name).suffix
         env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
                           else None)
