@@ -51,7 +51,7 @@ from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 if TYPE_CHECKING:  # what a run reads of the files and the project: loaded when ESLint runs
-    from reviewloop.checks.analyzers import eslint_env
+    from reviewloop.checks.analyzers import eslint_env, eslint_files
 
 TOOL = TOOLS["eslint"]
 MAX_BYTES = 4_000_000
@@ -63,7 +63,16 @@ log = logging.getLogger(__name__)
 
 
 def js_files(ctx: AnalyzerContext) -> list[str]:
-    return sorted(ctx.files_for(JAVASCRIPT, TYPESCRIPT))
+    """The changed JS/TS files, by suffix or shebang, and those the trusted side's own ESLint
+    config lints as JavaScript or TypeScript (`eslint_files`: `files: ["**/*.es6"]`)."""
+    own = ctx.files_for(JAVASCRIPT, TYPESCRIPT)
+    return sorted([*own, *_declared(ctx, own).linted])
+
+
+def _declared(ctx: AnalyzerContext, own: list[str]) -> eslint_files.Declared:
+    from reviewloop.checks.analyzers import eslint_files
+
+    return eslint_files.declared(ctx, own)
 
 
 def command(node: str, tool_home: Path, files: list[str]) -> list[str]:
@@ -95,7 +104,8 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
         raise AnalyzerError(f"ESLint needs Node.js, which is not on PATH; fix: {NODE_FIX}")
     if tool_home is None:
         raise AnalyzerError("eslint is not installed; fix: reviewloop tools install eslint")
-    found = eslint_env.facts(ctx, files)
+    own = ctx.files_for(JAVASCRIPT, TYPESCRIPT)
+    found = eslint_env.facts(ctx, files, typescript=frozenset(_declared(ctx, own).ts))
     report = _lint(node, tool_home, found, list(found), ctx)
     retry = {r["filePath"] for r in report["results"] if found.get(r["filePath"]) is not None
              and found[r["filePath"]].typed and _fatal(r)}
@@ -182,12 +192,17 @@ class EslintAnalyzer:
     config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return js_files(ctx)
+        """`js_files`, and the files the project's config lints that reviewloop's ESLint
+        cannot (`eslint_files`: a plugin's language, a config that could not be evaluated)."""
+        own = ctx.files_for(JAVASCRIPT, TYPESCRIPT)
+        return sorted({*js_files(ctx), *_declared(ctx, own).unread})
 
     def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(js_files(ctx))
+        return bool(self.reads(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        for path, why in _declared(ctx, ctx.files_for(JAVASCRIPT, TYPESCRIPT)).unread.items():
+            ctx.not_read(path, why)
         for path in js_files(ctx):
             if not is_utf8(path):
                 ctx.not_read(path, _NOT_UTF8)

@@ -68,6 +68,7 @@ class FileFacts:
     typed: bool  # run typescript-eslint's type-aware rules on it
     tests: bool = False  # a test file: the test frameworks' globals
     declared: tuple[tuple[str, str], ...] = ()  # (name, "readonly"|"writable"|"off")
+    ts_comment: bool = False  # holds `@ts-`: typescript-eslint's ban-ts-comment may report
 
 
 def environment(suffix: str, package_type: str | None) -> str:
@@ -128,12 +129,14 @@ def _folders(path: str) -> list[PurePosixPath]:
     return list(PurePosixPath(path).parents)
 
 
-def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
+def facts(ctx: AnalyzerContext, files: list[str],
+          typescript: frozenset[str] = frozenset()) -> dict[str, FileFacts]:
     """Each of `files` (repo paths), keyed by its absolute path (what the config's matchers
-    are given)."""
+    are given); `typescript`: files TypeScript whatever their suffix (the project's config
+    parses them with typescript-eslint's parser: `eslint_files`)."""
     found = {}
     for name in files:
-        lang = "ts" if ctx.language(name) == TYPESCRIPT else "js"
+        lang = "ts" if ctx.language(name) == TYPESCRIPT or name in typescript else "js"
         suffix = PurePosixPath(name).suffix
         env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
                           else None)
@@ -141,7 +144,7 @@ def facts(ctx: AnalyzerContext, files: list[str]) -> dict[str, FileFacts]:
         found[str(under(ctx.root, name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
             lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
-            declared_globals(text))
+            declared_globals(text), lang == "js" and _has_ts_comment(under(ctx.root, name)))
     return found
 
 
@@ -150,10 +153,27 @@ def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts
     return {p: replace(f, typed=False) if p in paths else f for p, f in found.items()}
 
 
+def needs_typescript_eslint(found: dict[str, FileFacts]) -> bool:
+    """Whether the batch needs typescript-eslint loaded: a TypeScript file, or a JavaScript
+    one its ban-ts-comment rule could report on (it reports nowhere else on JavaScript: its
+    `no-explicit-any` needs TS syntax, its `no-unused-vars` is the core rule's twin, off)."""
+    return any(f.lang == "ts" or f.ts_comment for f in found.values())
+
+
 def to_json(found: dict[str, FileFacts], root: Path) -> str:
-    """What `REVIEWLOOP_ESLINT_FILES` names: the files and the project service's root."""
+    """What `REVIEWLOOP_ESLINT_FILES` names: the files, the project service's root and
+    whether typescript-eslint is needed."""
     return json.dumps({"root": str(root.absolute()),
-                       "files": {p: asdict(f) for p, f in found.items()}})
+                       "files": {p: asdict(f) for p, f in found.items()},
+                       "typescript": needs_typescript_eslint(found)})
+
+
+def _has_ts_comment(path: Path) -> bool:
+    """Whether the file holds `@ts-` anywhere (ban-ts-comment's directives all start so)."""
+    try:
+        return b"@ts-" in path.read_bytes()
+    except OSError:
+        return True  # unread here: load typescript-eslint, as before
 
 
 def _head(path: Path) -> str:

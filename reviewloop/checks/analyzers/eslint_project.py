@@ -32,6 +32,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers import eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.eslint_files import CONFIGS, MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
@@ -42,9 +43,6 @@ from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 
 log = logging.getLogger(__name__)
-CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs")
-MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
-             "pnpm-lock.yaml")
 # plugins whose rules are about security: their findings go to the security reviewer
 SECURITY_PLUGINS = ("security", "no-unsanitized", "security-node", "xss", "no-secrets",
                     "@microsoft/sdl")

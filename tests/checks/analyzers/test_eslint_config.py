@@ -163,3 +163,27 @@ def test_an_unused_name_is_reported_once_in_javascript_and_in_typescript(
 
     assert found == [("@typescript-eslint/no-unused-vars", "src/app.ts", 2),
                      ("no-unused-vars", "web/app.js", 2)]
+
+
+@pytest.mark.npm
+def test_typescript_eslint_is_loaded_for_the_batches_whose_files_it_reports_on(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """typescript-eslint (half a second of ESLint's start-up) is loaded only for a batch with
+    a TypeScript file or a JavaScript file holding a `@ts-` comment (its ban-ts-comment rule,
+    the one of its rules that reports on JavaScript); every rule still fires where it did."""
+    code = "export const run = (code) => eval(code);\n"
+    repo = Repo(tmp_path / "js")
+    js_only = {(r, f, line) for r, f, line, _ in _findings(repo, repo.change({"web/a.js": code}))}
+    assert ("no-eval", "web/a.js", 1) in js_only
+    assert not any(r.startswith("@typescript-eslint/") for r, _, _ in js_only)
+
+    repo = Repo(tmp_path / "ts-comment")
+    commented = _findings(repo, repo.change({"web/a.js": "// @ts-ignore\n" + code}))
+    assert ("@typescript-eslint/ban-ts-comment", "web/a.js", 1) in {
+        (r, f, line) for r, f, line, _ in commented}
+
+    repo = Repo(tmp_path / "mixed")
+    mixed = _findings(repo, repo.change({"web/a.js": code,
+                                         "src/b.ts": "export const value: any = 1;\n"}))
+    assert {("no-eval", "web/a.js", 1), ("@typescript-eslint/no-explicit-any", "src/b.ts", 1)} \
+        <= {(r, f, line) for r, f, line, _ in mixed}

@@ -98,8 +98,9 @@ def test_each_file_s_facts_come_from_its_own_folders(tmp_path: Path) -> None:
     assert handed["root"] == str(tmp_path)
     assert handed["files"][str(tmp_path / "web/app.ts")] == {
         "lang": "ts", "env": UNKNOWN, "source_type": MODULE, "typed": False, "tests": False,
-        "declared": []}
+        "declared": [], "ts_comment": False}
     assert handed["files"][str(tmp_path / "web/deep/b.tsx")]["typed"] is True
+    assert handed["typescript"] is True  # TypeScript files: typescript-eslint is loaded
 
 
 def test_a_file_s_global_comments_declare_names_and_test_files_have_the_frameworks(
@@ -120,3 +121,13 @@ def test_a_file_s_global_comments_declare_names_and_test_files_have_the_framewor
     assert not found["src/page.js"].tests
     assert found["src/page.test.js"].tests and found["__tests__/a.js"].tests
     assert found["src/page.test.js"].declared == ()
+
+
+def test_typescript_eslint_is_needed_by_typescript_and_by_ts_comments_only() -> None:
+    js = FileFacts("js", UNKNOWN, MODULE, False)
+    assert not eslint_env.needs_typescript_eslint({"/a.js": js, "/b.js": js})
+    assert eslint_env.needs_typescript_eslint({"/a.js": js, "/b.ts": FileFacts(
+        "ts", UNKNOWN, MODULE, False)})
+    assert eslint_env.needs_typescript_eslint({"/a.js": js, "/c.js": FileFacts(
+        "js", UNKNOWN, MODULE, False, ts_comment=True)})
+    assert not eslint_env.needs_typescript_eslint({})

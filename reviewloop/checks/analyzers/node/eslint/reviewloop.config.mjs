@@ -4,13 +4,20 @@
 // and at what severity, is decided in reviewloop/checks/analyzers/eslint_rules.py, which
 // passes its named rules in REVIEWLOOP_ESLINT_RULES; what each file is (JS or TS, CommonJS or
 // module, typed or not) is decided in eslint_env.py, which writes it to the JSON file named by
-// REVIEWLOOP_ESLINT_FILES (absolute path -> {lang, env, source_type, typed}).
+// REVIEWLOOP_ESLINT_FILES (absolute path -> {lang, env, source_type, typed}), with whether the
+// batch needs typescript-eslint at all (`typescript`: a TypeScript file, or a JavaScript one
+// holding a `@ts-` comment for its ban-ts-comment rule, the one of its rules that reports on
+// JavaScript). Loading it costs about half a second of ESLint's start-up: a batch without
+// either does not, and runs every other rule as before.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
+const { root, files, typescript } = process.env.REVIEWLOOP_ESLINT_FILES
+  ? JSON.parse(readFileSync(process.env.REVIEWLOOP_ESLINT_FILES, "utf8"))
+  : { root: "/", files: {}, typescript: true };
 const js = require("@eslint/js");
-const tseslint = require("typescript-eslint");
+const tseslint = typescript === false ? null : require("typescript-eslint");
 const security = require("eslint-plugin-security");
 const noUnsanitized = require("eslint-plugin-no-unsanitized");
 const n = require("eslint-plugin-n");
@@ -30,24 +37,20 @@ const node = {
 const named = JSON.parse(process.env.REVIEWLOOP_ESLINT_RULES ?? '{"all": {}, "typed": {}}');
 const recommended = js.configs.recommended.rules;
 const rulesOf = (configs) => Object.assign({}, ...configs.map((c) => c.rules ?? {}));
-// typescript-eslint's recommended set: its own rules, and the core rules TS makes redundant off
-const forTypeScript = rulesOf(tseslint.configs.recommended);
-// its type-aware rules (and the core rules they replace, such as no-implied-eval, off)
-const typeChecked = rulesOf(tseslint.configs.recommendedTypeCheckedOnly);
 
 // typescript-eslint's extensions of core rules (its no-unused-vars: the same check, knowing
 // TS syntax) named alongside the core rule: on JavaScript the core rule reports, so the
 // extension is off there, or each problem would be reported twice. (On TypeScript its
 // recommended set turns the core rule off.)
 const SCOPE = "@typescript-eslint/";
-const core = { ...recommended, ...named.all };
-const twinsOff = Object.fromEntries(Object.keys(named.all)
+// without typescript-eslint loaded its rules cannot be named (none would report: see above)
+const forAll = Object.fromEntries(Object.entries(named.all)
+  .filter(([rule]) => tseslint !== null || !rule.startsWith(SCOPE)));
+const core = { ...recommended, ...forAll };
+const twinsOff = Object.fromEntries(Object.keys(forAll)
   .filter((rule) => rule.startsWith(SCOPE) && rule.slice(SCOPE.length) in core)
   .map((rule) => [rule, "off"]));
 
-const { root, files } = process.env.REVIEWLOOP_ESLINT_FILES
-  ? JSON.parse(readFileSync(process.env.REVIEWLOOP_ESLINT_FILES, "utf8"))
-  : { root: "/", files: {} };
 const where = (test) => (path) => { const f = files[path]; return f !== undefined && test(f); };
 const byLang = (lang) => where((f) => f.lang === lang);
 
@@ -66,7 +69,7 @@ export default [
   {
     files: ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}", where(() => true)],
     plugins: {
-      "@typescript-eslint": tseslint.plugin,
+      ...(tseslint === null ? {} : { "@typescript-eslint": tseslint.plugin }),
       security,
       "no-unsanitized": noUnsanitized,
       n: node,
@@ -77,7 +80,7 @@ export default [
       parserOptions: { ecmaFeatures: { jsx: true } },
     },
     linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-    rules: { ...recommended, ...named.all },
+    rules: core,
   },
   ...Object.entries(ENVIRONMENTS).map(([env, declared]) => ({
     files: [where((f) => f.env === env)],
@@ -94,16 +97,25 @@ export default [
   { files: [where((f) => f.lang === "js" && f.source_type === "commonjs")],
     languageOptions: { sourceType: "commonjs" } },
   { files: ["**/*.{js,mjs,cjs,jsx}", byLang("js")], rules: twinsOff },
-  {
-    files: ["**/*.{ts,mts,cts,tsx}", byLang("ts")],
-    languageOptions: { parser: tseslint.parser },
-    rules: forTypeScript,
-  },
-  {
-    files: [where((f) => f.typed)],
-    languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: root },
-    },
-    rules: { ...typeChecked, ...named.typed },
-  },
+  ...(tseslint === null ? [] : forTypeScript(tseslint)),
 ];
+
+// The TypeScript files' blocks: typescript-eslint's parser and recommended set (its own rules,
+// and the core rules TS makes redundant off); on typed files its type-aware rules (and the
+// core rules they replace, such as no-implied-eval, off).
+function forTypeScript(ts) {
+  return [
+    {
+      files: ["**/*.{ts,mts,cts,tsx}", byLang("ts")],
+      languageOptions: { parser: ts.parser },
+      rules: rulesOf(ts.configs.recommended),
+    },
+    {
+      files: [where((f) => f.typed)],
+      languageOptions: {
+        parserOptions: { projectService: true, tsconfigRootDir: root },
+      },
+      rules: { ...rulesOf(ts.configs.recommendedTypeCheckedOnly), ...named.typed },
+    },
+  ];
+}

@@ -1,0 +1,199 @@
+"""Files a project's own ESLint flat config lints beyond the suffixes reviewloop gives ESLint.
+
+`{ files: ["**/*.es6"], rules: {…} }` in `eslint.config.mjs`: plain `eslint .` lints every
+`.es6` file, as the project's users configured it. The review told ESLint's files by their
+suffix alone, so such a file was text of no language — read by the secrets scan only — and the
+review passed while `eslint .` reported an `eval` in it. Now the trusted side's configs (the
+tree's for a review of the user's own change, the base's for a pull request or a run: a change
+never widens or narrows its own review) decide which other changed files are ESLint's.
+
+ESLint itself answers, not a reading of the JavaScript: `node/eslint/project-files.mjs` asks
+`isPathIgnored` and `calculateConfigForFile` (the config nearest each file, as the project's
+`eslint` finds it) for all the changed files at once — one node call — in the sandbox (no
+network, the tree read-only), as for the project's rules (`eslint_project.py`). A file it lints
+
+* as JavaScript (ESLint's own language, whatever the parser) or TypeScript (typescript-eslint's
+  parser) is linted by reviewloop's ESLint as one (one it cannot parse is named as not read);
+* in a plugin's language (JSON, Markdown, CSS) is named as not read: reviewloop's ESLint runs
+  JavaScript and TypeScript only.
+
+A config that cannot be evaluated — the change touches `package.json` or a lockfile (the
+plugins the config imports are then the change's), no Node.js or ESLint, no sandbox, a config
+that throws — names as not read each other changed file whose suffix a trusted config's text
+mentions (`es6` in `"**/*.es6"`), never quietly reads it as text. A caller without the
+review's trust (`trust=None`) runs reviewloop's rule set on its suffixes only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.errors import ReviewloopError
+from reviewloop.git.names import is_utf8
+from reviewloop.git.provenance import read_at
+from reviewloop.git.repository import open_repository
+from reviewloop.git.trees import export, present
+from reviewloop.memo import TextMemo
+from reviewloop.policy.trust import Trust
+
+log = logging.getLogger(__name__)
+# the flat configs ESLint finds by itself, and the manifests that install what they import
+# (`eslint_project.py` reads the same)
+CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs")
+MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+             "pnpm-lock.yaml")
+TIMEOUT_S = 120.0
+_MARK = "REVIEWLOOP-PROJECT-FILES "
+OTHER = ("the project's ESLint config lints it in a plugin's language (not JavaScript or "
+         "TypeScript), which reviewloop's ESLint does not run")
+UNEVALUATED = ("the project's ESLint config names its suffix, and could not be evaluated to "
+               "tell whether it lints it ({why})")
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The changed files the trusted configs make ESLint's, beyond its own suffixes."""
+
+    js: tuple[str, ...] = ()
+    ts: tuple[str, ...] = ()
+    unread: dict[str, str] = field(default_factory=dict)  # path → why reviewloop cannot lint it
+
+    @property
+    def linted(self) -> tuple[str, ...]:
+        return (*self.js, *self.ts)
+
+
+_NONE = Declared()
+_MEMO: TextMemo[Declared] = TextMemo(keep=4, from_chars=0)
+
+
+def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
+    """The changed files but `known` (ESLint's by suffix) the trusted side's flat configs
+    lint, and as what (remembered for the tree, the trusted side and the files)."""
+    trust = ctx.trust
+    if trust is None or (not trust.trusted_all and trust.base is None):
+        return _NONE
+    taken = set(known)
+    asked = tuple(p for p in ctx.files if p not in taken and is_utf8(p))
+    if not asked:
+        return _NONE
+    if not trust.trusted_all:  # a commit never changes: its answer is remembered whole
+        key = "\0".join((str(ctx.root), str(trust.base), *asked))
+        return _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout))
+    configs = _configs(ctx.root, trust, asked)
+    key = "\0".join((str(ctx.root), *(f"{n}:{t}" for n, t in sorted(configs.items())),
+                      "", *asked))
+    return _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout, configs))
+
+
+def _configs(root: Path, trust: Trust, asked: Sequence[str]) -> dict[str, str]:
+    """The trusted side's flat configs beside or above any of `asked`: path → text."""
+    folders = {q for p in asked for q in PurePosixPath(p).parents}
+    names = sorted(f"{folder}/{name}".removeprefix("./") for folder in folders
+                   for name in CONFIGS)
+    if trust.trusted_all:
+        found = {n: _text(root / n) for n in names}
+    else:
+        repo = open_repository(Path(trust.checkout) if trust.checkout else root)
+        base = str(trust.base)
+        found = {n: read_at(repo, base, n) for n in sorted(present(repo, base, names))}
+    return {n: t for n, t in found.items() if t is not None}
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
+         configs: dict[str, str] | None = None) -> Declared:
+    configs = _configs(root, trust, asked) if configs is None else configs
+    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    if not asked:
+        return _NONE
+    try:
+        kinds = _kinds(root, trust, asked, timeout)
+    except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
+        log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
+        return unevaluated(asked, configs, str(exc))
+    return Declared(js=tuple(p for p in asked if kinds.get(p) == "js"),
+                    ts=tuple(p for p in asked if kinds.get(p) == "ts"),
+                    unread={p: OTHER for p in asked if kinds.get(p) == "other"})
+
+
+def unevaluated(asked: Sequence[str], configs: dict[str, str], why: str) -> Declared:
+    """Each of `asked` whose suffix a config beside or above it names, as not read."""
+    lines = [x.strip() for x in why.splitlines() if "Error" in x] or why.splitlines() or [""]
+    reason = UNEVALUATED.format(why=lines[0][:200])
+    unread = {}
+    for path in asked:
+        ext = PurePosixPath(path).suffix.removeprefix(".")
+        if ext and any(re.search(rf"(?<![\w-]){re.escape(ext)}(?![\w-])", text)
+                       for text in _above(path, configs)):
+            unread[path] = reason
+    return Declared(unread=unread)
+
+
+def _above(path: str, configs: dict[str, str]) -> list[str]:
+    """The texts of `configs` beside or above `path`."""
+    folders = {str(q) for q in PurePosixPath(path).parents}
+    return [text for name, text in configs.items() if str(PurePosixPath(name).parent) in folders]
+
+
+def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> dict[str, str]:
+    """path → "none" | "js" | "ts" | "other", as ESLint answers in the trusted tree."""
+    # loaded only when a changed file has a trusted config to ask (most reviews have none)
+    from reviewloop.checks.analyzers import npm_env
+    from reviewloop.checks.analyzers.provision import TOOLS, home
+    from reviewloop.sandbox import process
+    from reviewloop.sandbox.bubblewrap import Sandbox
+
+    if not trust.trusted_all and any(not trust.file(m) for m in MANIFESTS):
+        raise ReviewloopError("the change touches the project's manifests, which install the "
+                              "plugins the config imports")
+    tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
+    if tool_home is None or node is None:
+        raise ReviewloopError("ESLint or Node.js is not installed")
+    with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-files-") as folder:
+        tree = _trusted_tree(root, trust, Path(folder))
+        work = Path(folder) / "work"
+        work.mkdir()
+        modules = root / "node_modules"
+        read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() else ()))
+        script = npm_env.manifests("eslint") / "project-files.mjs"
+        command = shlex.join([node, str(script), str(tree), *(str(tree / p) for p in asked)])
+        env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
+               "NODE_PATH": ""}
+        done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
+                           sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
+    line = next((x for x in reversed(done.output.splitlines()) if x.startswith(_MARK)), None)
+    if done.exit_code != 0 or line is None:
+        raise ReviewloopError(f"exit {done.exit_code}: {done.output.strip()[-500:]}")
+    return {Path(name).relative_to(tree).as_posix(): str(kind)
+            for name, kind in json.loads(line.removeprefix(_MARK)).items()}
+
+
+def _trusted_tree(root: Path, trust: Trust, folder: Path) -> Path:
+    """The user's own tree (a local review), else a copy of the base with the checkout's
+    installed packages beside it (no file of the change: only paths are asked about)."""
+    if trust.trusted_all:
+        return root.resolve()
+    tree = folder / "base"
+    export(open_repository(Path(trust.checkout) if trust.checkout else root), str(trust.base),
+           str(tree))
+    modules = root / "node_modules"
+    if modules.is_dir() and not (tree / "node_modules").exists():
+        (tree / "node_modules").symlink_to(modules.resolve())
+    return tree.resolve()

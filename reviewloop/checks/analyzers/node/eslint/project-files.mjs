@@ -1,0 +1,28 @@
+// Which files a project's ESLint flat configs lint, and as what, asked of ESLint itself (the
+// config nearest each file, as the project's own `eslint` finds it), without linting anything:
+// "none" (no config's `files` matches it, or it is ignored: `eslint .` passes it by, and
+// `calculateConfigForFile` gives no config), "js"
+// (ESLint's JavaScript language, any parser but typescript-eslint's), "ts" (typescript-eslint's
+// parser) or "other" (a plugin's language: JSON, Markdown, CSS…). reviewloop runs this inside
+// its sandbox (no network, the tree read-only) from an empty working folder: a flat config is
+// JavaScript. Usage: node project-files.mjs TREE FILE... (absolute paths).
+import { createRequire } from "node:module";
+
+const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
+const { ESLint } = require("eslint");
+
+const [tree, ...files] = process.argv.slice(2);
+const eslint = new ESLint({ cwd: tree });
+const kind = (config) => {
+  if (config === undefined) return "none";
+  const parser = config.languageOptions?.parser;
+  const name = parser?.meta?.name ?? parser?.name ?? "";
+  if (name.includes("typescript-eslint")) return "ts";
+  // ESLint's own JavaScript language is the one whose default parser is espree
+  return config.language?.defaultLanguageOptions?.parser?.name === "espree" ? "js" : "other";
+};
+const report = {};
+for (const file of files) {
+  report[file] = kind(await eslint.calculateConfigForFile(file));
+}
+process.stdout.write(`\nREVIEWLOOP-PROJECT-FILES ${JSON.stringify(report)}\n`);
