@@ -12,7 +12,8 @@ LOW                nit         nit         nit
 
 A finding's confidence is bandit's (HIGH 0.9, MEDIUM 0.6, LOW 0.3). Files bandit cannot
 parse are left to the build and test gates, which report the syntax error. `assert` (B101)
-is reported outside test files only.
+is reported outside test files only (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`
+or `test/`: `checks.paths.looks_like_python_test`; a `spec/` folder holds production code).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
-from reviewloop.checks.paths import looks_like_test, repo_paths
+from reviewloop.checks.paths import looks_like_python_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under, under_text
@@ -207,7 +208,7 @@ def _test_assert(issue: dict[str, Any], in_test: Callable[[str], bool]) -> bool:
 
 def _in_test(name: str, where: Callable[[str], str]) -> bool:
     try:
-        return looks_like_test(normalise_path(where(name), named_by_a_model=False))
+        return looks_like_python_test(normalise_path(where(name), named_by_a_model=False))
     except ValueError:  # not a path a finding can name: _finding says why
         return False
 

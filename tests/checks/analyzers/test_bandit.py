@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.bandit import severity
 from reviewloop.findings.schema import Severity
@@ -147,3 +149,32 @@ def test_a_nosec_comment_does_not_hide_the_finding_from_the_review(repo):
 
     assert [(f.rule, f.start_line) for f in report.findings if f.rule == "B602"] == [
         ("B602", 5), ("B602", 9)]
+
+
+@settings(max_examples=200, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(folders=st.lists(st.sampled_from(["app", "api", "spec", "specs", "__tests__", "testing",
+                                         "contest", "src", "latest"]), max_size=3),
+       stem=st.sampled_from(["validate", "spec_check", "testimony", "helpers", "contest"]),
+       test=st.sampled_from([None, "tests/", "test/", "test_", "_test", "conftest"]))
+def test_an_assert_is_left_out_in_python_test_files_only(tmp_path_factory, folders, stem,
+                                                         test) -> None:
+    """B101 (`assert`) is how pytest tests are written: left out in their files (by name,
+    or under a `tests/`/`test/` folder) and reported everywhere else, a `spec/` folder
+    (an API's specification and its validators) included."""
+    from reviewloop.checks.analyzers.bandit import to_findings
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.git.diff import parse_diff
+
+    name = {"test_": f"test_{stem}.py", "_test": f"{stem}_test.py",
+            "conftest": "conftest.py"}.get(test or "", f"{stem}.py")
+    path = "/".join([*folders, *([test.rstrip("/")] if test in ("tests/", "test/") else []),
+                     name])
+    root = tmp_path_factory.mktemp("r")
+    ctx = AnalyzerContext(root=root, changes=parse_diff(""), diff_text="",
+                          agent="review-security", files=())
+    report = {"results": [{"test_id": "B101", "filename": path, "line_number": 2,
+                           "line_range": [2], "issue_text": "assert", "issue_severity": "LOW",
+                           "issue_confidence": "HIGH", "test_name": "assert_used"}]}
+    kept = [f.file for f in to_findings(report, ctx)]
+    assert kept == ([] if test else [path]), path
