@@ -75,7 +75,8 @@ CONFIDENCE = 0.7
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
-_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+# a workflow file, in a subfolder too: GitHub runs only the top ones, checkov reads them all
+_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.ya?ml$")
 
 
 def is_dockerfile(name: str) -> bool:

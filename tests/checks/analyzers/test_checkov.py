@@ -37,6 +37,8 @@ K8S = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
     ("infra/main.tf", None, "terraform"),
     ("infra/vars.tf.json", None, "terraform_json"),
     (".github/workflows/ci.yml", "on: push\n", "github_actions"),
+    (".github/workflows/shared/x.yml", "on: push\n", "github_actions"),
+    ("app/.github/workflows/a/b/deploy.yaml", "on: push\n", "github_actions"),
     ("templates/stack.yaml", CFN, "cloudformation"),
     ("templates/stack.json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}', "cloudformation"),
     ("k8s/pod.yml", K8S, "kubernetes"),
