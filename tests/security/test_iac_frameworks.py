@@ -1,9 +1,10 @@
-"""ARM templates, Bicep, Ansible playbooks, Serverless and CI pipelines (Azure, GitLab,
-Bitbucket, CircleCI) are read by checkov: a misconfiguration in one is reported on its file
-and line, with the severity the published table gives its check, and the coverage matrix
-lists the file as analysed by checkov — given with `-f`, or in the one-run view when the
-change holds Terraform. `reviewloop review --base main --head feature` as a user runs it,
-with the suite's checkov (`iac_env`); marked `pypi` (CI sets REVIEWLOOP_PYPI=1)."""
+"""Terraform plans, ARM templates, Bicep, Ansible playbooks, Serverless and CI pipelines
+(Azure, GitLab, Bitbucket, CircleCI) are read by checkov: a misconfiguration in one is
+reported on its file and line, with the severity the published table gives its check, and
+the coverage matrix lists the file as analysed by checkov — given with `-f`, or in the
+one-run view when the change holds Terraform. `reviewloop review --base main --head
+feature` as a user runs it, with the suite's checkov (`iac_env`); marked `pypi` (CI sets
+REVIEWLOOP_PYPI=1)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ OPEN_SSH = b"""resource "aws_security_group" "ssh" {
 }
 """
 # the frameworks whose checks a published source rates (the CI pipelines' none does)
-RATED = frozenset({"arm", "bicep", "ansible", "serverless"})
+RATED = frozenset({"arm", "bicep", "ansible", "serverless", "terraform_plan"})
 ANALYSED = "checkov (review-infrastructure)"
 
 

@@ -1,7 +1,7 @@
-"""A library of misconfigured files for checkov's Azure, Ansible, Serverless and CI-pipeline
-frameworks: each case a framework, the names a user gives such a file, and texts with the
-check checkov fails on them and the line it reports, after `pad` lines of padding that move
-it down (comments, or blank lines in JSON). New cases are added here."""
+"""A library of misconfigured files for checkov's Azure, Ansible, Serverless, CI-pipeline and
+Terraform plan frameworks: each case a framework, the names a user gives such a file, and
+texts with the check checkov fails on them and the line it reports, after `pad` lines of
+padding that move it down (comments, or blank lines in JSON). New cases are added here."""
 
 from __future__ import annotations
 
@@ -48,6 +48,27 @@ def arm_template(port: int) -> dict[str, object]:
 
 def _arm(port: int) -> Callable[[int], str]:
     return lambda pad: "\n" * pad + json.dumps(arm_template(port), indent=2) + "\n"
+
+
+def terraform_plan(port: int) -> dict[str, object]:
+    """`terraform show -json` of a plan creating a security group open to the world on
+    `port` (checkov's terraform_plan framework reads it)."""
+    ingress = [{"from_port": port, "to_port": port, "protocol": "tcp",
+                "cidr_blocks": ["0.0.0.0/0"], "description": "open", "ipv6_cidr_blocks": [],
+                "prefix_list_ids": [], "security_groups": [], "self": False}]
+    values = {"name": "sg", "description": "sg", "ingress": ingress}
+    named = {"address": "aws_security_group.sg", "mode": "managed",
+             "type": "aws_security_group", "name": "sg",
+             "provider_name": "registry.terraform.io/hashicorp/aws"}
+    return {"format_version": "1.2", "terraform_version": "1.9.0",
+            "planned_values": {"root_module": {"resources": [{**named, "values": values}]}},
+            "resource_changes": [{**named, "change": {"actions": ["create"], "before": None,
+                                                      "after": values}}],
+            "configuration": {"root_module": {}}}
+
+
+def _plan(port: int) -> Callable[[int], str]:
+    return lambda pad: "\n" * pad + json.dumps(terraform_plan(port), indent=2) + "\n"
 
 
 BICEP = """resource nsg 'Microsoft.Network/networkSecurityGroups@2021-02-01' = {{
@@ -142,6 +163,8 @@ def _yaml(text: str) -> Callable[[int], str]:
 
 
 CASES = (
+    Case("terraform_plan", ("tfplan.json", "plan.json", ".plan.json"),
+         (Misconfig("CKV_AWS_24", _plan(22), 12), Misconfig("CKV_AWS_25", _plan(3389), 12))),
     Case("arm", ("azuredeploy.json", "template.json", ".nsg.json"),
          (Misconfig("CKV_AZURE_10", _arm(22), 5), Misconfig("CKV_AZURE_9", _arm(3389), 5))),
     Case("bicep", ("main.bicep", ".net.bicep"),

@@ -1,5 +1,5 @@
 """Which checkov framework reads a YAML or JSON file, by its parsed documents, as checkov
-decides: CloudFormation, Kubernetes, ARM, Argo Workflows or OpenAPI.
+decides: a Terraform plan, CloudFormation, Kubernetes, ARM, Argo Workflows or OpenAPI.
 
 checkov parses a file before it looks at its keys, so an escape (`"\\u0041WS::S3::Bucket"`,
 `"\\x6bind": Pod`), a `!!str` tag or a comment changes nothing for it; a test of the raw text
@@ -8,6 +8,8 @@ template an escape hid was no template). So each test here is on the documents, 
 YAML's safe loader (JSON's own parser first for `.json`), CloudFormation's short-form tags
 (`!Ref`, `!Sub`) read as nothing:
 
+* a Terraform plan (`.json` but `tsconfig.json`, `terraform show -json`'s output): a
+  top-level `terraform_version`;
 * ARM (`.json`): a `$schema` naming a deployment template;
 * CloudFormation: a top-level `Resources` mapping, with `AWSTemplateFormatVersion` or a
   resource whose `Type` starts `AWS::`;
@@ -17,10 +19,11 @@ YAML's safe loader (JSON's own parser first for `.json`), CloudFormation's short
 * Kubernetes: a document with `apiVersion` and `kind`;
 * OpenAPI: a top-level `openapi` or `swagger` version.
 
-Only a file holding the words checkov's own gate looks for in the raw text (`$schema`,
-`Resources`, `argoproj.io`, `apiVersion` and `kind`, `swagger` or `openapi`) is parsed: checkov
-reads none without them. A file that does not parse is told by its text as before
-(`_by_text`): checkov then lists it under parsing_errors, or `checkov_reads` names it.
+Only a file holding the words checkov's own gate looks for in the raw text
+(`terraform_version`, `$schema`, `Resources`, `argoproj.io`, `apiVersion` and `kind`,
+`swagger` or `openapi`) is parsed: checkov reads none without them. A file that does not
+parse is told by its text as before (`_by_text`): checkov then lists it under
+parsing_errors, or `checkov_reads` names it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from reviewloop.memo import TextMemo, compiled_on_first_use
 
 YAML = (".yaml", ".yml")
 # the order a file matching several is read in: an ARM resource has `apiVersion` and `kind`
-ORDER = ("arm", "cloudformation", "argo_workflows", "kubernetes", "openapi")
+ORDER = ("terraform_plan", "arm", "cloudformation", "argo_workflows", "kubernetes", "openapi")
 ARGO_KINDS = frozenset({"Workflow", "CronWorkflow", "WorkflowTemplate",
                         "ClusterWorkflowTemplate"})
 _deployment = compiled_on_first_use(r"deploymentTemplate\.json", re.IGNORECASE)
@@ -101,6 +104,9 @@ def _gates(path: str, text: str) -> set[str]:
     gates = set()
     if suffix == ".json" and "$schema" in text:
         gates.add("arm")
+    if suffix == ".json" and "terraform_version" in text \
+            and PurePosixPath(path).name != "tsconfig.json":
+        gates.add("terraform_plan")
     if "Resources" in text:
         gates.add("cloudformation")
     if suffix in YAML and "argoproj.io" in text and _argo_api().search(text) \
@@ -153,6 +159,8 @@ def _shape(documents: list[Any] | None) -> Shape | None:
     for document in documents:
         if not isinstance(document, dict):
             continue
+        if document.get("terraform_version"):  # `terraform show -json`'s plan
+            kinds.add("terraform_plan")
         schema = document.get("$schema")
         if isinstance(schema, str) and _deployment().search(schema):
             kinds.add("arm")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from reviewloop.checks.analyzers.checkov import MODULES, Checkov, framework
 from reviewloop.checks.analyzers.checkov_frameworks import skipped, view_path
-from tests.support.iac_frameworks import GET_URL, PLAY, Drawn, misconfigured
+from tests.support.iac_frameworks import GET_URL, PLAY, Drawn, misconfigured, terraform_plan
 
 ARM_SCHEMA = "https://schema.management.azure.com/schemas/{date}/{kind}.json#"
 PLAYBOOK = PLAY.format(task=GET_URL)
@@ -166,3 +166,13 @@ def test_a_gate_checkov_stops_at_is_named(kind: str, text: str, said: str) -> No
 ])
 def test_no_gate_stops_checkov(kind: str, text: str) -> None:
     assert skipped(kind, text) is None
+
+
+@pytest.mark.parametrize(("path", "plan"), [
+    ("tsconfig.json", terraform_plan(22)),  # checkov's plan runner skips the name
+    ("tfplan.yaml", terraform_plan(22)),  # and reads `.json` only
+    ("tfplan.json", {**terraform_plan(22), "terraform_version": ""}),
+    ("state.json", {"version": 4, "resources": [], "note": "terraform_version"}),
+])
+def test_json_that_checkov_reads_as_no_terraform_plan(path: str, plan: dict) -> None:
+    assert framework(path, json.dumps(plan)) != "terraform_plan"
