@@ -84,6 +84,9 @@ _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 â†’ python, node20 â†
 # suffix names no other kind of file (`OTHER_KINDS`).
 _DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+|[-_][^.]+)?$"
                          r"|\.(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+)?$")
+# checkov's own mask for a Dockerfile (and podman's name in its place): a name of another kind
+# (`Dockerfile.go`, `api.Dockerfile.txt`) is one when its content starts as a Dockerfile does
+_DOCKER_STEM = compiled_on_first_use(r"^(?:.+\.)?(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+)?$")
 # suffixes of files that are no Dockerfile whatever their stem (`dockerfile.py` is Python,
 # `Dockerfile.md` its documentation): the languages above, and the common others
 OTHER_KINDS = frozenset({
@@ -165,7 +168,19 @@ def language(path: str, start: bytes) -> str | None:
     named = by_name(path)
     if named is not None and (named != SHELL or not start.startswith(b"#!")):
         return named  # the usual file: decided by its name
+    if named is None and _DOCKER_STEM().search(posix_name(path)) and _builds_an_image(start):
+        return DOCKERFILE  # `Dockerfile.go` starting `FROM golang`: checkov's mask reads it
     return by_shebang(start[:SHEBANG_BYTES]) or named
+
+
+def _builds_an_image(start: bytes) -> bool:
+    """Whether `start`'s first instruction (after blank lines, comments and parser
+    directives) is `FROM` or `ARG`, as a Dockerfile's must be."""
+    for line in start.decode("utf-8", errors="replace").splitlines():
+        words = line.split(maxsplit=1)
+        if words and not words[0].startswith("#"):
+            return words[0].upper() in ("FROM", "ARG") and len(words) == 2
+    return False
 
 
 def is_binary(path: str, start: bytes) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -137,3 +138,56 @@ def test_a_finding_names_the_file_by_its_path_in_the_repository(
     text = json.dumps(report)
     for outside in (str(root), tempfile.gettempdir() + "/", "/dev/shm/", "reviewloop-head-"):
         assert outside not in text, outside
+
+
+# a Dockerfile's start before its first instruction: a parser directive, comments, blanks
+PREAMBLES = st.lists(st.sampled_from(("# syntax=docker/dockerfile:1\n", "# escape=`\n",
+                                      "# build the api\n", "\n", "   \n")), max_size=3)
+FIRST = st.sampled_from(("FROM alpine:3.20\n", "from alpine:3.20 AS build\n",
+                         "ARG VERSION=3.20\nFROM alpine:${VERSION}\n"))
+# the same names with what another kind of file starts with
+NOT_IMAGES = st.sampled_from(("package main\n\nfunc main() {}\n", "<?php\necho 1;\n",
+                              "Notes on building the image.\n", "Notes\n\nFROM the base image on\n",
+                              ""))
+
+
+@st.composite
+def other_kind_names(draw: st.DrawFn) -> str:
+    """`Dockerfile.go`, `api.Dockerfile.txt`, `dockerfile.php`: a name checkov's mask reads
+    as a Dockerfile whose suffix names another kind of file."""
+    stem = draw(st.sampled_from(STEMS))
+    prefix = draw(st.sampled_from(("", "api.", "web.")))
+    return f"{prefix}{stem}{draw(st.sampled_from(('.go', '.php', '.txt', '.md', '.json')))}"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(name=other_kind_names(), preamble=PREAMBLES, first=FIRST, other=NOT_IMAGES)
+def test_a_name_of_another_kind_is_a_dockerfile_when_it_starts_as_one(
+        name: str, preamble: list[str], first: str, other: str) -> None:
+    """checkov reads `Dockerfile.go` as a Dockerfile (its mask takes any suffix); so does the
+    review when the file starts as a Dockerfile must: its first instruction `FROM` or
+    `ARG`. Go, PHP or prose under the same name stays what its suffix says."""
+    from reviewloop.git.languages import language
+
+    assert language(name, ("".join(preamble) + first).encode()) == DOCKERFILE, name
+    assert language(name, ("".join(preamble) + other).encode()) is None, (name, other)
+    assert language(f"src/notes.{name.rsplit('.', 1)[1]}", first.encode()) is None
+
+
+@pytest.mark.pypi
+@pytest.mark.timeout(900)
+def test_a_dockerfile_under_a_name_of_another_kind_gets_what_a_plain_one_gets(
+        tmp_path: Path) -> None:
+    names = ["Dockerfile.go", "api.Dockerfile.txt", "dockerfile.php"]
+    files = {"ref/Dockerfile": IMAGE, "src/dockerfile.go": b"package main\n",
+             **{f"svc{i}/{name}": b"# syntax=docker/dockerfile:1\n" + IMAGE
+                for i, name in enumerate(names)}}
+    root = feature_branch(tmp_path / "r", files)
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    expected = _rules(report, "ref/Dockerfile")
+    for i, name in enumerate(names):
+        assert _rules(report, f"svc{i}/{name}") == expected, name
+    rows = {row["path"]: row for row in report["health"]["files"]}
+    assert not any("hadolint" in a for a in rows["src/dockerfile.go"]["analysed_by"])

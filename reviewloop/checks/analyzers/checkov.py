@@ -285,8 +285,8 @@ def _bereft(ctx: AnalyzerContext, named: Mapping[str, str]) -> dict[str, str]:
 def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     """The changed files checkov reads, by framework, and the modules a deletion alone
     changed (`_bereft`)."""
-    named = {path: kind for path in ctx.files
-             if (kind := framework(path, _sniffed(ctx.root, path))) is not None}
+    named = {path: kind for path in ctx.files if (kind := "dockerfile" if ctx.language(
+        path) == DOCKERFILE else framework(path, _sniffed(ctx.root, path))) is not None}
     return named | _bereft(ctx, named)
 
 

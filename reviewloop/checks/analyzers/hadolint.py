@@ -21,7 +21,7 @@ Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -29,7 +29,6 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
-from reviewloop.checks.analyzers.checkov import is_dockerfile
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.shellcheck import REFUSED
@@ -52,7 +51,9 @@ _heredoc = compiled_on_first_use(r"<<(-?)([\"']?)([A-Za-z_][\w-]*)\2")
 
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
-    return [p for p in ctx.files if is_dockerfile(PurePosixPath(p).name)]
+    """The changed Dockerfiles: by name, or by a first `FROM` under a name checkov reads
+    (`Dockerfile.go`: `git.languages`)."""
+    return [p for p in ctx.files if ctx.language(p) == DOCKERFILE]
 
 
 _RULES = r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*"
