@@ -29,10 +29,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shlex
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -131,29 +134,75 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
             return _NONE
         unread = {f: why for f in files
                   if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
-        linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
-        if not linted:
-            return ProjectLint(unread=unread)
-        work = Path(folder) / "work"
-        work.mkdir()
-        read = (tool_home, tree, *((modules.resolve(),) if modules is not None else ()))
-        command = shlex.join([node, str(SCRIPT), str(tree), *(str(tree / f) for f in linted)])
-        env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
-               "NODE_PATH": ""}
+        groups = _groups(tree, [f for f in files if f not in unread])
+        run = partial(_run, _Call(node, tool_home, tree, Path(folder), modules, timeout))
         try:
-            done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
-                               sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
+            outcomes = _outcomes(run, groups)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
-            return ProjectLint(unread={**unread, **dict.fromkeys(
-                linted, NO_SANDBOX.format(why=problem.strip(), fix=fix.strip()))})
-        found = _parsed(done.output, done.exit_code, tree)
-    if isinstance(found, list):
-        return ProjectLint(found, unread)
-    why = (NOT_LOADED.format(why=found, fix=_install_fix(root, trust)) if manifest is None
-           else NEEDS_CHANGED.format(manifest=manifest, why=found))
-    return ProjectLint(unread={**unread, **dict.fromkeys(linted, why)})
+            why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
+            return ProjectLint(unread={**unread, **{f: why for g in groups for f in g}})
+    messages = []
+    for group, found in outcomes:
+        if isinstance(found, list):
+            messages += found
+            continue
+        why = (NOT_LOADED.format(why=found, fix=_install_fix(root, trust)) if manifest is None
+               else NEEDS_CHANGED.format(manifest=manifest, why=found))
+        unread.update(dict.fromkeys(group, why))
+    return ProjectLint(messages, unread)
+
+
+def _groups(tree: Path, files: list[str]) -> list[list[str]]:
+    """`files` by the flat config ESLint reads for each (those under none are left out)."""
+    by: dict[str, list[str]] = {}
+    for path in files:
+        config = eslint_configs.nearest(tree, path)
+        if config is not None:
+            by.setdefault(config, []).append(path)
+    return list(by.values())
+
+
+Outcome = list[tuple[str, Message]] | str  # the messages, or why the run failed
+
+
+def _outcomes(run: Callable[[list[str]], Outcome],
+              groups: list[list[str]]) -> list[tuple[list[str], Outcome]]:
+    """One node call for all the groups; when it fails and several configs are involved, one
+    per config, so a config that cannot load costs its own files only."""
+    every = [f for group in groups for f in group]
+    if not every:
+        return []
+    found = run(every)
+    if isinstance(found, list) or len(groups) == 1:
+        return [(every, found)]
+    return [(group, run(group)) for group in groups]
+
+
+@dataclass(frozen=True)
+class _Call:
+    node: str
+    tool_home: Path
+    tree: Path
+    folder: Path  # the run's temporary folder
+    modules: Path | None  # the installed packages shown to it
+    timeout: float
+
+
+def _run(call: _Call, files: list[str]) -> Outcome:
+    """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none)."""
+    work = call.folder / "work"
+    work.mkdir(exist_ok=True)
+    read = (call.tool_home, call.tree,
+            *((call.modules.resolve(),) if call.modules is not None else ()))
+    command = shlex.join([call.node, str(SCRIPT), str(call.tree),
+                          *(str(call.tree / f) for f in files)])
+    env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
+           "NODE_PATH": ""}
+    done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
+                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
+    return _parsed(done.output, done.exit_code, call.tree)
 
 
 def _install_fix(root: Path, trust: Trust) -> str:
@@ -186,7 +235,7 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
     return tree.resolve()
 
 
-def _parsed(output: str, exit_code: int, tree: Path) -> list[tuple[str, Message]] | str:
+def _parsed(output: str, exit_code: int, tree: Path) -> Outcome:
     """The messages of the run's report, or why it failed (its first error line)."""
     line = next((x for x in reversed(output.splitlines()) if x.startswith(_MARK)), None)
     if exit_code != 0 or line is None:
@@ -201,5 +250,6 @@ def _parsed(output: str, exit_code: int, tree: Path) -> list[tuple[str, Message]
 def first_error(output: str) -> str:
     """The line of node's output that says what went wrong, shortened."""
     lines = [x.strip() for x in output.splitlines() if x.strip()]
-    said = next((x for x in lines if "Error" in x or "error" in x), lines[0] if lines else "")
+    said = next((x for x in lines if re.match(r"[\w.]*Error\b", x)),
+                next((x for x in lines if "Error" in x), lines[0] if lines else ""))
     return said[:200]
