@@ -9,9 +9,12 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   edits `eslint.config.*`, or a file the config imports, runs the base's config, not its own.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included).
-* Its plugins come from the checkout's `node_modules`, which the change's own manifests
-  installed: when the change touches `package.json` or a lockfile, the base's config runs
-  without them (nothing the change installed is loaded); one that needs them cannot load.
+* Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
+  above, linked into the base's copy), which the change's own manifests installed: when the
+  change touches a `package.json` or a lockfile in any folder, the base's config runs without
+  any (nothing the change installed is loaded); one that needs them cannot load.
+* A failed node call for several configs is made again per config: one that cannot load costs
+  its own files only.
 * Absence is a result: each file the project's rules would have linted but did not — the
   config could not load (no `node_modules`, no sandbox, a config that throws), it needs the
   change's packages, it is TypeScript and reviewloop's ESLint has no jiti to load it, or it is
@@ -33,9 +36,7 @@ import re
 import shlex
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -113,8 +114,9 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
 
 
 def changed_manifest(trust: Trust) -> str | None:
-    """The first manifest the change touches (its packages are the checkout's), if any."""
-    return next((m for m in MANIFESTS if not trust.file(m)), None)
+    """The first manifest the change touches, in any folder (the packages installed beside
+    it are the change's), if any."""
+    return next((p for p in sorted(trust.touched) if PurePosixPath(p).name in MANIFESTS), None)
 
 
 def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> ProjectLint:
@@ -122,11 +124,10 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
     manifest = changed_manifest(trust)
-    installed = root / "node_modules"  # none of the change's: it installed them
-    modules = installed if manifest is None and installed.is_dir() else None
+    modules = manifest is None  # else none of the checkout's: the change installed them
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
         try:
-            tree = _trusted_tree(root, files, trust, Path(folder), modules)
+            tree = _trusted_tree(root, files, trust, Path(folder))
         except (ReviewloopError, OSError) as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
@@ -134,50 +135,20 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
             return _NONE
         unread = {f: why for f in files
                   if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
-        groups = _groups(tree, [f for f in files if f not in unread])
-        run = partial(_run, _Call(node, tool_home, tree, Path(folder), modules, timeout))
+        linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
+        shown = _installed(root, tree, files) if modules else ()
         try:
-            outcomes = _outcomes(run, groups)
+            run = _run(_Call(node, tool_home, tree, Path(folder), shown, timeout), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
             why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
-            return ProjectLint(unread={**unread, **{f: why for g in groups for f in g}})
-    messages = []
-    for group, found in outcomes:
-        if isinstance(found, list):
-            messages += found
-            continue
-        why = (NOT_LOADED.format(why=found, fix=_install_fix(root, trust)) if manifest is None
-               else NEEDS_CHANGED.format(manifest=manifest, why=found))
-        unread.update(dict.fromkeys(group, why))
+            return ProjectLint(unread={**unread, **dict.fromkeys(linted, why)})
+    messages, failed = run
+    for path, said in failed.items():
+        unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
+                        NOT_LOADED.format(why=said, fix=_install_fix(root, trust, path)))
     return ProjectLint(messages, unread)
-
-
-def _groups(tree: Path, files: list[str]) -> list[list[str]]:
-    """`files` by the flat config ESLint reads for each (those under none are left out)."""
-    by: dict[str, list[str]] = {}
-    for path in files:
-        config = eslint_configs.nearest(tree, path)
-        if config is not None:
-            by.setdefault(config, []).append(path)
-    return list(by.values())
-
-
-Outcome = list[tuple[str, Message]] | str  # the messages, or why the run failed
-
-
-def _outcomes(run: Callable[[list[str]], Outcome],
-              groups: list[list[str]]) -> list[tuple[list[str], Outcome]]:
-    """One node call for all the groups; when it fails and several configs are involved, one
-    per config, so a config that cannot load costs its own files only."""
-    every = [f for group in groups for f in group]
-    if not every:
-        return []
-    found = run(every)
-    if isinstance(found, list) or len(groups) == 1:
-        return [(every, found)]
-    return [(group, run(group)) for group in groups]
 
 
 @dataclass(frozen=True)
@@ -186,38 +157,61 @@ class _Call:
     tool_home: Path
     tree: Path
     folder: Path  # the run's temporary folder
-    modules: Path | None  # the installed packages shown to it
+    modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     timeout: float
 
 
+Outcome = tuple[list[tuple[str, Message]], dict[str, str]]  # the messages; path → its error
+
+
 def _run(call: _Call, files: list[str]) -> Outcome:
-    """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none)."""
+    """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none):
+    the messages, and each file whose config could not load or whose lint failed, with why."""
+    if not files:
+        return [], {}
     work = call.folder / "work"
     work.mkdir(exist_ok=True)
-    read = (call.tool_home, call.tree,
-            *((call.modules.resolve(),) if call.modules is not None else ()))
     command = shlex.join([call.node, str(SCRIPT), str(call.tree),
                           *(str(call.tree / f) for f in files)])
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": ""}
     done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
-                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
-    return _parsed(done.output, done.exit_code, call.tree)
+                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",),
+                                       read=(call.tool_home, call.tree, *call.modules)))
+    return _parsed(done.output, done.exit_code, call.tree, files)
 
 
-def _install_fix(root: Path, trust: Trust) -> str:
-    """How to give the project's config its packages."""
+def _install_fix(root: Path, trust: Trust, path: str) -> str:
+    """How to give the config of `path` its packages."""
     checkout = Path(trust.checkout) if trust.checkout else None
-    if checkout is not None and (checkout / "node_modules").is_symlink() \
-            and not (root / "node_modules").exists():
+    folders = {str(q) for q in PurePosixPath(path).parents}
+    if checkout is not None and any((checkout / q / "node_modules").is_symlink()
+                                    and not (root / q / "node_modules").exists()
+                                    for q in folders):
         return LINKED
     return INSTALL
 
 
-def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
-                  modules: Path | None) -> Path | None:
+def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
+    """The checkout's `node_modules` folders node resolves the configs' imports from (those of
+    the files' folders and above), linked into a copied `tree` at their places; their real
+    places."""
+    found = []
+    for folder in sorted({str(q) for f in files for q in PurePosixPath(f).parents}):
+        modules = root / folder / "node_modules"
+        if not modules.is_dir():
+            continue
+        found.append(modules.resolve())
+        place = tree / folder / "node_modules"
+        if tree != root.resolve() and place.parent.is_dir() and not place.exists() \
+                and not place.is_symlink():
+            place.symlink_to(modules.resolve(), target_is_directory=True)
+    return tuple(found)
+
+
+def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> Path | None:
     """The user's own tree (a local review), else a copy of the base with the linted files as
-    the change has them and `modules` (the checkout's installed packages) beside it."""
+    the change has them."""
     if trust.trusted_all:
         return root.resolve()
     if trust.base is None:
@@ -230,21 +224,27 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
             continue  # the change's own config never configures its own review
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / name, tree / name)
-    if modules is not None and not (tree / "node_modules").exists():
-        (tree / "node_modules").symlink_to(modules.resolve())
     return tree.resolve()
 
 
-def _parsed(output: str, exit_code: int, tree: Path) -> Outcome:
-    """The messages of the run's report, or why it failed (its first error line)."""
+def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcome:
+    """The messages of the run's report and the files it could not lint, with why: all of
+    them, with node's error line, when the run itself failed."""
     line = next((x for x in reversed(output.splitlines()) if x.startswith(_MARK)), None)
     if exit_code != 0 or line is None:
         log.warning("the project's ESLint rules could not run (exit %s): %s", exit_code,
                     output.strip()[-500:])
-        return first_error(output.replace(f"{tree}/", "")) or f"exit {exit_code}"
+        why = first_error(output.replace(f"{tree}/", "")) or f"exit {exit_code}"
+        return [], dict.fromkeys(files, why)
+    report = json.loads(line.removeprefix(_MARK))
+    where = {str(tree / f): f for f in files}
+    failed = {where.get(name, name): str(why).replace(f"{tree}/", "")[:200]
+              for name, why in (report.get("errors") or {}).items()}
+    if failed:
+        log.warning("the project's ESLint config could not be loaded for %s", ", ".join(failed))
     return [(Path(result["filePath"]).relative_to(tree).as_posix(), message)
-            for result in json.loads(line.removeprefix(_MARK))
-            for message in result.get("messages") or [] if message.get("ruleId")]
+            for result in report["results"]
+            for message in result.get("messages") or [] if message.get("ruleId")], failed
 
 
 def first_error(output: str) -> str:
