@@ -238,7 +238,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
         return [], dict.fromkeys(files, why)
     report = json.loads(line.removeprefix(_MARK))
     where = {str(tree / f): f for f in files}
-    failed = {where.get(name, name): str(why).replace(f"{tree}/", "")[:200]
+    failed = {where.get(str(name), str(name)): str(why).replace(f"{tree}/", "")[:200]
               for name, why in (report.get("errors") or {}).items()}
     if failed:
         log.warning("the project's ESLint config could not be loaded for %s", ", ".join(failed))
