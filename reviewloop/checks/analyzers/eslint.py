@@ -246,12 +246,18 @@ def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> 
 def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
     """The project's own rules' findings in `category` (`eslint_project.py`), but those
-    reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings."""
+    reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings.
+    A file they would have linted and did not is named as not read by the views they report
+    to (security and maintainability)."""
     from reviewloop.checks.analyzers import eslint_project
 
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found = []
-    for file, message in eslint_project.project_messages(ctx, linted(ctx)):
+    project = eslint_project.project_lint(ctx, linted(ctx))
+    if category in eslint_project.VIEWS:
+        for path, why in project.unread.items():
+            ctx.not_read(path, why)
+    for file, message in project.messages:
         rule = message["ruleId"]
         start = max(1, int(message.get("line") or 1))
         if eslint_project.category(rule) != category or (rule, file, start) in seen:

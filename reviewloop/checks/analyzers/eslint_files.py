@@ -49,7 +49,9 @@ from reviewloop.policy.trust import Trust
 log = logging.getLogger(__name__)
 # the flat configs ESLint finds by itself, and the manifests that install what they import
 # (`eslint_project.py` reads the same)
-CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs")
+# (ESLint's order at one folder; the TypeScript ones load with jiti: `eslint_configs.py`)
+CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+           "eslint.config.mts", "eslint.config.cts")
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
              "pnpm-lock.yaml")
 TIMEOUT_S = 120.0

@@ -8,10 +8,18 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   base (`trust.base`) in which only the linted files carry the change's content — a change that
   edits `eslint.config.*`, or a file the config imports, runs the base's config, not its own.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
-  each file (nested ones included). `.eslintrc*` is not read: ESLint 10 dropped it.
-* Its plugins come from the checkout's `node_modules`, which the change's own manifests
-  installed: when the change touches `package.json` or a lockfile, the project's rules are not
-  run (a new plugin version is the change's code).
+  each file (nested ones included).
+* Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
+  above, linked into the base's copy), which the change's own manifests installed: when the
+  change touches a `package.json` or a lockfile in any folder, the base's config runs without
+  any (nothing the change installed is loaded); one that needs them cannot load.
+* A failed node call for several configs is made again per config: one that cannot load costs
+  its own files only.
+* Absence is a result: each file the project's rules would have linted but did not — the
+  config could not load (no `node_modules`, no sandbox, a config that throws), it needs the
+  change's packages, it is TypeScript and reviewloop's ESLint has no jiti to load it, or it is
+  a legacy `.eslintrc*` ESLint 10 does not read — is named as not read, with the fix
+  (`eslint_configs.py` tells which config each file has).
 * Inline `eslint-disable` comments are not honoured by the tool: which count is decided once,
   for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only).
 * In the sandbox: no network, the trees read-only, an empty working folder, nothing written.
@@ -24,13 +32,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shlex
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_configs, eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import CONFIGS, MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
@@ -52,8 +62,36 @@ SECURITY_CORE = ("no-eval", "no-implied-eval", "no-new-func", "no-script-url")
 SCRIPT = npm_env.manifests("eslint") / "project-lint.mjs"
 TIMEOUT_S = 300.0
 _MARK = "REVIEWLOOP-PROJECT-LINT "
+VIEWS = (eslint_rules.SECURITY, eslint_rules.MAINTAINABILITY)  # where its findings can go
+# why the project's rules did not run on a file its config lints (each with its fix)
+NOT_LOADED = ("the project's ESLint config could not be loaded ({why}): its rules were not "
+              "run; fix: {fix}")
+INSTALL = "install the project's dependencies (npm ci) before reviewing"
+# `git.dependencies` links only a real `node_modules` folder into a commit's export
+LINKED = ("install the project's dependencies into a real node_modules folder (npm ci): a "
+          "review of a commit does not follow the checkout's node_modules link")
+NEEDS_CHANGED = ("the change edits {manifest}, which installs what the project's ESLint "
+                 "config imports, and the base's config could not be loaded without the "
+                 "change's packages ({why}): its rules were not run; fix: change the "
+                 "manifests in a pull request of their own")
+NO_SANDBOX = ("the project's ESLint config is code, run only in the sandbox, and there is "
+              "none here ({why}): its rules were not run; {fix}")
+NO_TREE = "the base could not be read for the project's ESLint config ({why}): its rules " \
+          "were not run"
 Message = dict[str, Any]
-_RUNS: SharedRuns[list[tuple[str, Message]]] = SharedRuns()  # one run, three readers
+
+
+@dataclass(frozen=True)
+class ProjectLint:
+    """The project's own rules on the changed files: (repo path, ESLint message) for each of
+    their messages, and the files they would have linted and did not (path → why, the fix)."""
+
+    messages: list[tuple[str, Message]] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)
+
+
+_NONE = ProjectLint()
+_RUNS: SharedRuns[ProjectLint] = SharedRuns()  # one run, three readers
 
 
 def category(rule: str) -> str:
@@ -66,54 +104,114 @@ def category(rule: str) -> str:
     return eslint_rules.SECURITY if plugin in SECURITY_PLUGINS else eslint_rules.MAINTAINABILITY
 
 
-def project_messages(ctx: AnalyzerContext, files: list[str]) -> list[tuple[str, Message]]:
-    """(repo path, ESLint message) for every message of the project's own rules on `files`;
-    none when the project has no config, or it must not run (see the module's docstring)."""
+def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
+    """The project's own rules on `files`; nothing when the project has no config for them, or
+    the review has no trust (see the module's docstring)."""
     trust = ctx.trust
-    if trust is None or not files or _manifests_changed(trust):
-        return []
+    if trust is None or not files:
+        return _NONE
     return _RUNS.get(ctx.root, files, lambda: _lint(ctx.root, files, trust, ctx.timeout))
 
 
-def _manifests_changed(trust: Trust) -> bool:
-    changed = any(not trust.file(m) for m in MANIFESTS)
-    if changed:
-        log.info("the change touches the project's manifests: its ESLint rules are not run")
-    return changed
+def changed_manifest(trust: Trust) -> str | None:
+    """The first manifest the change touches, in any folder (the packages installed beside
+    it are the change's), if any."""
+    return next((p for p in sorted(trust.touched) if PurePosixPath(p).name in MANIFESTS), None)
 
 
-def _lint(root: Path, files: list[str], trust: Trust,
-          timeout: float) -> list[tuple[str, Message]]:
+def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
-        return []  # the views already say ESLint is missing
+        return _NONE  # the views already say ESLint is missing
+    manifest = changed_manifest(trust)
+    modules = manifest is None  # else none of the checkout's: the change installed them
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
         try:
             tree = _trusted_tree(root, files, trust, Path(folder))
-        except (ReviewloopError, OSError) as exc:  # only adds findings: never fails the views
+        except (ReviewloopError, OSError) as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
-            return []
-        if tree is None or not _has_config(tree, files):
-            return []
-        work = Path(folder) / "work"
-        work.mkdir()
-        modules = root / "node_modules"
-        read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() else ()))
-        command = shlex.join([node, str(SCRIPT), str(tree), *(str(tree / f) for f in files)])
-        env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
-               "NODE_PATH": ""}
+            return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
+        if tree is None:
+            return _NONE
+        unread = {f: why for f in files
+                  if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
+        linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
+        shown = _installed(root, tree, files) if modules else ()
         try:
-            done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
-                               sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
+            run = _run(_Call(node, tool_home, tree, Path(folder), shown, timeout), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
-            return []
-        return _parsed(done.output, done.exit_code, tree)
+            problem, _, fix = str(exc).strip().partition("\n")
+            why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
+            return ProjectLint(unread={**unread, **dict.fromkeys(linted, why)})
+    messages, failed = run
+    for path, said in failed.items():
+        unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
+                        NOT_LOADED.format(why=said, fix=_install_fix(root, trust, path)))
+    return ProjectLint(messages, unread)
+
+
+@dataclass(frozen=True)
+class _Call:
+    node: str
+    tool_home: Path
+    tree: Path
+    folder: Path  # the run's temporary folder
+    modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
+    timeout: float
+
+
+Outcome = tuple[list[tuple[str, Message]], dict[str, str]]  # the messages; path → its error
+
+
+def _run(call: _Call, files: list[str]) -> Outcome:
+    """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none):
+    the messages, and each file whose config could not load or whose lint failed, with why."""
+    if not files:
+        return [], {}
+    work = call.folder / "work"
+    work.mkdir(exist_ok=True)
+    command = shlex.join([call.node, str(SCRIPT), str(call.tree),
+                          *(str(call.tree / f) for f in files)])
+    env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
+           "NODE_PATH": ""}
+    done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
+                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",),
+                                       read=(call.tool_home, call.tree, *call.modules)))
+    return _parsed(done.output, done.exit_code, call.tree, files)
+
+
+def _install_fix(root: Path, trust: Trust, path: str) -> str:
+    """How to give the config of `path` its packages."""
+    checkout = Path(trust.checkout) if trust.checkout else None
+    folders = {str(q) for q in PurePosixPath(path).parents}
+    if checkout is not None and any((checkout / q / "node_modules").is_symlink()
+                                    and not (root / q / "node_modules").exists()
+                                    for q in folders):
+        return LINKED
+    return INSTALL
+
+
+def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
+    """The checkout's `node_modules` folders node resolves the configs' imports from (those of
+    the files' folders and above), linked into a copied `tree` at their places; their real
+    places."""
+    found = []
+    for folder in sorted({str(q) for f in files for q in PurePosixPath(f).parents}):
+        modules = root / folder / "node_modules"
+        if not modules.is_dir():
+            continue
+        found.append(modules.resolve())
+        place = tree / folder / "node_modules"
+        if tree != root.resolve() and place.parent.is_dir() and not place.exists() \
+                and not place.is_symlink():
+            place.symlink_to(modules.resolve(), target_is_directory=True)
+    return tuple(found)
 
 
 def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> Path | None:
     """The user's own tree (a local review), else a copy of the base with the linted files as
-    the change has them and the checkout's installed packages beside it."""
+    the change has them."""
     if trust.trusted_all:
         return root.resolve()
     if trust.base is None:
@@ -126,25 +224,32 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> P
             continue  # the change's own config never configures its own review
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / name, tree / name)
-    modules = root / "node_modules"
-    if modules.is_dir() and not (tree / "node_modules").exists():
-        (tree / "node_modules").symlink_to(modules.resolve())
     return tree.resolve()
 
 
-def _has_config(tree: Path, files: list[str]) -> bool:
-    """Whether a flat config lies beside or above any of `files` inside `tree`."""
-    folders = {tree / PurePosixPath(f).parent for f in files}
-    above = {p for f in folders for p in (f, *f.parents) if p == tree or tree in p.parents}
-    return any((folder / name).is_file() for folder in above for name in CONFIGS)
-
-
-def _parsed(output: str, exit_code: int, tree: Path) -> list[tuple[str, Message]]:
+def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcome:
+    """The messages of the run's report and the files it could not lint, with why: all of
+    them, with node's error line, when the run itself failed."""
     line = next((x for x in reversed(output.splitlines()) if x.startswith(_MARK)), None)
     if exit_code != 0 or line is None:
         log.warning("the project's ESLint rules could not run (exit %s): %s", exit_code,
                     output.strip()[-500:])
-        return []
+        why = first_error(output.replace(f"{tree}/", "")) or f"exit {exit_code}"
+        return [], dict.fromkeys(files, why)
+    report = json.loads(line.removeprefix(_MARK))
+    where = {str(tree / f): f for f in files}
+    failed = {where.get(str(name), str(name)): str(why).replace(f"{tree}/", "")[:200]
+              for name, why in (report.get("errors") or {}).items()}
+    if failed:
+        log.warning("the project's ESLint config could not be loaded for %s", ", ".join(failed))
     return [(Path(result["filePath"]).relative_to(tree).as_posix(), message)
-            for result in json.loads(line.removeprefix(_MARK))
-            for message in result.get("messages") or [] if message.get("ruleId")]
+            for result in report["results"]
+            for message in result.get("messages") or [] if message.get("ruleId")], failed
+
+
+def first_error(output: str) -> str:
+    """The line of node's output that says what went wrong, shortened."""
+    lines = [x.strip() for x in output.splitlines() if x.strip()]
+    said = next((x for x in lines if re.match(r"[\w.]*Error\b", x)),
+                next((x for x in lines if "Error" in x), lines[0] if lines else ""))
+    return said[:200]

@@ -99,15 +99,20 @@ def test_a_local_review_runs_the_users_own_config(tmp_path: Path, eslint_tools: 
 
 
 @pytest.mark.npm
-def test_without_a_trust_or_with_changed_manifests_the_projects_rules_do_not_run(
+def test_with_changed_manifests_the_bases_rules_run_without_the_changes_packages(
         tmp_path: Path, eslint_tools: Path) -> None:
+    """The base's config imports nothing installed: it runs with no `node_modules` at all, so
+    nothing the change's manifests installed is loaded (one that needs them: `tests/security/
+    test_project_eslint_absence.py`). Without a trust the project's rules never run."""
     repo = _base(tmp_path)
     base = repo.git("rev-parse", "HEAD").strip()
     diff = repo.change({"src/run.js": CODE, "package.json": '{"type": "module", "x": 1}\n'})
     trust = Trust.from_changes(parse_diff(diff), base=base)
 
-    # a new plugin could be anything
-    assert _found(repo, diff, trust, MAINTAINABILITY) == set()
+    assert _found(repo, diff, trust, MAINTAINABILITY) == {
+        ("local/no-todo-names", "src/run.js", 1, "should_fix"),
+        ("local/no-todo-names", "src/run.js", 2, "should_fix"),
+        ("no-console", "src/run.js", 2, "nit")}
     assert _found(repo, diff, None, MAINTAINABILITY) == set()
 
 

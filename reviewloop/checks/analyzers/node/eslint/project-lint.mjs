@@ -3,6 +3,8 @@
 // reviewloop runs this inside its sandbox (no network, the tree read-only) from an empty
 // working folder; inline `eslint-disable` comments are not honoured here (reviewloop decides
 // which count). Usage: node project-lint.mjs TREE FILE... (absolute paths).
+// Each file is linted on its own: a config that cannot load (a package not installed, a
+// config that throws) is reported for its files, with its error, and the others still run.
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
@@ -11,6 +13,15 @@ const { ESLint } = require("eslint");
 const [tree, ...files] = process.argv.slice(2);
 const eslint = new ESLint({ cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
   warnIgnored: false });
-const results = await eslint.lintFiles(files);
-const report = results.map((r) => ({ filePath: r.filePath, messages: r.messages }));
-process.stdout.write(`\nREVIEWLOOP-PROJECT-LINT ${JSON.stringify(report)}\n`);
+const results = [];
+const errors = {};
+for (const file of files) {
+  try {
+    for (const r of await eslint.lintFiles([file])) {
+      results.push({ filePath: r.filePath, messages: r.messages });
+    }
+  } catch (error) {
+    errors[file] = `${error?.name ?? "Error"}: ${String(error?.message ?? error).split("\n")[0]}`;
+  }
+}
+process.stdout.write(`\nREVIEWLOOP-PROJECT-LINT ${JSON.stringify({ results, errors })}\n`);
