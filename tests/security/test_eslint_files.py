@@ -77,6 +77,17 @@ export default [{ files: ["**/*.data"], plugins: { d: { languages: { data } } },
   language: "d/data" }];
 """
 OWN = {"w/eslint.config.mjs": 'export default [{ files: ["**/*.es7"] }];\n', "w/a.es7": JS}
+# what a config lints may be in what it imports: a shared file of the tree, or a package
+SHARED = 'export default [{ files: ["**/*.es6"], rules: { "no-console": "warn" } }];\n'
+IMPORTS = {"rel/eslint.config.mjs": 'import shared from "./eslint/shared.mjs";\n'
+                                    "export default [...shared];\n",
+           "rel/eslint/shared.mjs": SHARED,
+           "pkg/eslint.config.mjs": 'import shared from "shared-eslint-config";\n'
+                                    "export default [...shared];\n",
+           ".gitignore": "node_modules/\n"}
+PACKAGED = {"node_modules/shared-eslint-config/package.json":
+            '{"name": "shared-eslint-config", "type": "module", "main": "index.mjs"}\n',
+            "node_modules/shared-eslint-config/index.mjs": SHARED}
 
 
 def _eslint(report: dict[str, Any], path: str) -> tuple[set[str], list[str], list[Any]]:
@@ -100,12 +111,16 @@ def _content(path: str) -> str:
 @pytest.fixture(scope="module")
 def pull_request(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = {"package.json": PACKAGE, "README.md": "base\n",
-            "lang/eslint.config.mjs": LANGUAGE,
+            "lang/eslint.config.mjs": LANGUAGE, **IMPORTS,
             **{f"{v.folder}/{v.config}": v.text for v in VARIANTS}}
     root = init_repo(tmp_path_factory.mktemp("eslint-files") / "r", base)
+    for name, text in PACKAGED.items():  # installed, not committed
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
     git(root, "checkout", "-qb", "feature")
     commit(root, {**{f"{v.folder}/{p}": _content(p) for v in VARIANTS
-                     for p in (v.linted, *v.twins)}, **OWN, "lang/a.data": "{}\n"},
+                     for p in (v.linted, *v.twins)}, **OWN, "lang/a.data": "{}\n",
+                  "rel/src/a.es6": JS, "pkg/src/a.es6": JS, "pkg/notes.txt": "notes\n"},
            "add the files")
     return root
 
@@ -122,6 +137,8 @@ def test_a_file_the_trusted_config_lints_is_eslints(pull_request: Path,
         for twin in variant.twins:
             assert _eslint(report, f"{variant.folder}/{twin}") == (set(), [], []), (variant, twin)
     assert _eslint(report, "w/a.es7") == (set(), [], [])  # the change's own pattern
+    for imported in ("rel/src/a.es6", "pkg/src/a.es6"):  # a config's imports say it
+        assert "no-eval" in _eslint(report, imported)[0], imported
 
 
 @pytest.mark.npm
@@ -136,11 +153,16 @@ def test_the_users_own_change_is_trusted_and_an_unevaluated_config_leaves_files_
         report = _review(pull_request, "--base", "main", "--head", "local")
     finally:
         git(pull_request, "checkout", "-qf", "feature")
+    # the base's configs evaluated with no package installed: one that imports only the
+    # tree's own files answers; one that imports a package cannot, and every file of no
+    # language of its own under it is named (what it lints is in the package)
     assert not report["health"]["complete"]
     es6 = next(v for v in VARIANTS if v.linted.endswith(".es6"))
-    rules, _, unread = _eslint(report, f"{es6.folder}/{es6.linted}")
-    assert rules == set() and unread and "could not be evaluated" in str(unread), unread
-    assert _eslint(report, f"{es6.folder}/misc/b.es6x")[2] == []  # its text names no `es6x`
+    assert "no-eval" in _eslint(report, f"{es6.folder}/{es6.linted}")[0]
+    assert "no-eval" in _eslint(report, "rel/src/a.es6")[0]
+    for unknown in ("pkg/src/a.es6", "pkg/notes.txt"):
+        rules, _, unread = _eslint(report, unknown)
+        assert rules == set() and "could not be evaluated" in str(unread), (unknown, unread)
 
 
 @pytest.mark.npm
@@ -148,9 +170,39 @@ def test_the_users_own_config_is_asked_afresh_when_it_changes(tmp_path: Path,
                                                               eslint_tools: Path) -> None:
     """A commit's answer is kept; the user's own tree's is kept only while its configs are."""
     root = init_repo(tmp_path / "r", {"eslint.config.mjs": 'export default [{ files: '
-                                      '["**/*.es6"] }];\n', "a.es6": JS, "b.es7": JS})
-    ctx = AnalyzerContext(root, parse_diff(""), "", "review-security", files=("a.es6", "b.es7"),
-                          trust=Trust.everything())
-    assert declared(ctx, []).js == ("a.es6",)
+                                      '["**/*.es6"] }];\n'})
+    (root / "a.es6").write_text(JS)
+    (root / "b.es7").write_text(JS)
+    git(root, "add", "-N", "a.es6", "b.es7")
+
+    def asked() -> tuple[str, ...]:
+        diff = git(root, "diff", "HEAD")
+        ctx = AnalyzerContext(root, parse_diff(diff), diff, "review-security",
+                              files=("a.es6", "b.es7"), trust=Trust.everything())
+        return declared(ctx, []).js
+    assert asked() == ("a.es6",)
     (root / "eslint.config.mjs").write_text('export default [{ files: ["**/*.es7"] }];\n')
-    assert declared(ctx, []).js == ("b.es7",)
+    assert asked() == ("b.es7",)
+
+
+@pytest.mark.npm
+def test_a_name_eslint_cannot_be_given_is_named_under_a_config(tmp_path: Path,
+                                                                eslint_tools: Path) -> None:
+    """A file whose name is not UTF-8 cannot be asked about: under a config it is named as
+    not read, beside its UTF-8 twin, which is linted; with no config above it, nothing."""
+    root = init_repo(tmp_path / "r", {"web/eslint.config.mjs": 'export default [{ files: '
+                                      '["**/*.es6"] }];\n', "README.md": "x\n"})
+    for folder in (b"web", b"other"):
+        (root / folder.decode()).mkdir(exist_ok=True)
+        (root / folder.decode() / "ok.es6").write_text(JS)
+        with open(bytes(root) + b"/" + folder + b"/a\xe9.es6", "wb") as handle:
+            handle.write(JS.encode())
+    git(root, "add", "-A")
+    diff = git(root, "diff", "--cached", "HEAD")
+    ctx = AnalyzerContext(root, parse_diff(diff), diff, "review-security",
+                          files=tuple(f.path for f in parse_diff(diff).files),
+                          trust=Trust.everything())
+    found = declared(ctx, [])
+    assert found.js == ("web/ok.es6",), found
+    assert [p.startswith("web/a") for p in found.unread] == [True], found.unread
+    assert "not UTF-8" in next(iter(found.unread.values()))

@@ -203,24 +203,24 @@ def test_each_commit_of_the_branch_costs_one_git_process(tmp_path: Path) -> None
     from reviewloop.git.repository import open_repository
     from tests.support.processes import started
 
-    init_repo(tmp_path, {"README.md": "base\n"})
-    git(tmp_path, "checkout", "-qb", "feature")
     counts = {}
-    for made in range(1, 9):
-        commit(tmp_path, {f"notes/n{made}.md": f"note {made}\n"})
-        if made in (2, 8):
-            repo = open_repository(tmp_path)
-            net = parse_diff(repo.diff_refs("main", "feature"))
-            with started() as argv:
-                found = branch_history(repo, "main", "feature", net)
-            assert found.scanned == made and not found.findings
-            counts[made] = sum(1 for a in argv if "git" in Path(a[0]).name)
+    for made in (2, 8):  # a repository each: no diff of one is remembered for the other
+        root = init_repo(tmp_path / str(made), {"README.md": "base\n"})
+        git(root, "checkout", "-qb", "feature")
+        for n in range(made):
+            commit(root, {f"notes/n{n}.md": f"note {n}\n"})
+        repo = open_repository(root)
+        net = parse_diff(repo.diff_refs("main", "feature"))
+        with started() as argv:
+            found = branch_history(repo, "main", "feature", net)
+        assert found.scanned == made and not found.findings
+        counts[made] = sum(1 for a in argv if "git" in Path(a[0]).name)
     assert counts[8] - counts[2] == 6, counts
 
 
 # where a secret's "add" and "remove" commits are, and whether they are the branch's own
 PLACES = {"line": True, "side": True, "side-deleted": True, "side-of-side": True,
-          "target": False, "release": False, "release-remote": False}
+          "released": True, "target": False, "release": False, "release-remote": False}
 
 
 def _placed(root: Path, place: str, seed: int) -> str:
@@ -231,7 +231,7 @@ def _placed(root: Path, place: str, seed: int) -> str:
     start = {"target": "main", "release": "main", "release-remote": "main"}.get(place,
                                                                                 "feature")
     branch = {"target": "main", "release": "release/1.0", "release-remote": "release/2.0",
-              "line": "feature"}.get(place, f"side-{seed}")
+              "line": "feature", "released": "feature"}.get(place, f"side-{seed}")
     if branch != start and branch != "main":
         git(root, "checkout", "-qb", branch, start)
     else:
@@ -243,6 +243,9 @@ def _placed(root: Path, place: str, seed: int) -> str:
         commit(root, {f"notes/{seed}.md": "outer\n"}, "outer side")
         git(root, "merge", "-q", "--no-ff", "--no-edit", branch)
         branch = f"outer-{seed}"
+    if place == "released":  # the branch merged into a release branch, say for a test
+        git(root, "checkout", "-qb", f"release/3.{seed}", "main")
+        git(root, "merge", "-q", "--no-ff", "--no-edit", "feature")
     git(root, "checkout", "-q", "feature")
     if branch != "feature":
         git(root, "merge", "-q", "--no-ff", "--no-edit", branch)
@@ -280,20 +283,25 @@ def test_a_side_branchs_secret_is_the_branchs_and_the_targets_is_not(tmp_path: P
                            for f in found.findings)
 
 
-def test_a_range_of_the_target_itself_is_scanned(tmp_path: Path) -> None:
-    """A review of commits a protected branch holds with its head (`main~2..main`): the
-    branch holding the head does not hide them."""
+@pytest.mark.parametrize("remote", ("none", "behind"))
+def test_a_range_of_the_target_itself_is_scanned(tmp_path: Path, remote: str) -> None:
+    """A review of commits a protected branch holds with its head (`main~2..main`), also
+    when its remote-tracking twin is behind it (a fork's `main` ahead of `origin/main`):
+    neither hides them."""
     from reviewloop.checks.secrets.history import branch_history
     from reviewloop.git.diff import parse_diff
     from reviewloop.git.repository import open_repository
 
     root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    if remote == "behind":
+        git(root, "update-ref", "refs/remotes/origin/main", "main")
     token = "ghp_" + "".join(random.Random(9).choices(ALNUM, k=36))
     commit(root, {"c.py": f'token = "{token}"\n'}, "add")
     commit(root, {"c.py": "token = None\n"}, "remove")
+    commit(root, {"d.md": "more\n"}, "more")
     repo = open_repository(root)
-    net = parse_diff(repo.diff_refs("main~2", "main"))
-    assert [f.file for f in branch_history(repo, "main~2", "main", net).findings] == ["c.py"]
+    net = parse_diff(repo.diff_refs("main~3", "main"))
+    assert [f.file for f in branch_history(repo, "main~3", "main", net).findings] == ["c.py"]
 
 
 def test_a_side_branch_merged_into_the_branch_is_reviewed_through_the_cli(

@@ -17,10 +17,13 @@ network, the tree read-only), as for the project's rules (`eslint_project.py`). 
 * in a plugin's language (JSON, Markdown, CSS) is named as not read: reviewloop's ESLint runs
   JavaScript and TypeScript only.
 
-A config that cannot be evaluated — the change touches `package.json` or a lockfile (the
-plugins the config imports are then the change's), no Node.js or ESLint, no sandbox, a config
-that throws — names as not read each other changed file whose suffix a trusted config's text
-mentions (`es6` in `"**/*.es6"`), never quietly reads it as text. A caller without the
+When the change touches a `package.json` or a lockfile (the packages installed in the
+checkout are then the change's), the base's config is evaluated with none. A config that
+cannot be evaluated — one that then imports a package, no Node.js or ESLint, no sandbox, a
+config that throws — names as not read each other changed file of no language of its own
+under it (what it lints may be in what it imports: a shared config, a package), never
+quietly reads it as text. ESLint is asked once a review, for every changed file of no
+language of its own. A caller without the
 review's trust (`trust=None`) runs reviewloop's rule set on its suffixes only.
 """
 
@@ -29,16 +32,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shlex
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from hashlib import sha256
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.diff import FileStatus
 from reviewloop.git.names import is_utf8
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
@@ -58,8 +62,10 @@ TIMEOUT_S = 120.0
 _MARK = "REVIEWLOOP-PROJECT-FILES "
 OTHER = ("the project's ESLint config lints it in a plugin's language (not JavaScript or "
          "TypeScript), which reviewloop's ESLint does not run")
-UNEVALUATED = ("the project's ESLint config names its suffix, and could not be evaluated to "
-               "tell whether it lints it ({why})")
+UNEVALUATED = ("the project's ESLint config could not be evaluated to tell whether it lints "
+               "it ({why})")
+NOT_UTF8 = ("its name is not UTF-8, which ESLint cannot be given: whether the project's ESLint "
+            "config lints it was not asked")
 
 
 @dataclass(frozen=True)
@@ -74,28 +80,41 @@ class Declared:
     def linted(self) -> tuple[str, ...]:
         return (*self.js, *self.ts)
 
+    def within(self, files: frozenset[str]) -> Declared:
+        """What this says of `files` alone."""
+        return Declared(tuple(p for p in self.js if p in files),
+                        tuple(p for p in self.ts if p in files),
+                        {p: why for p, why in self.unread.items() if p in files})
+
 
 _NONE = Declared()
 _MEMO: TextMemo[Declared] = TextMemo(keep=4, from_chars=0)
 
 
 def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
-    """The changed files but `known` (ESLint's by suffix) the trusted side's flat configs
-    lint, and as what (remembered for the tree, the trusted side and the files)."""
+    """Those of the reviewer's files but `known` (ESLint's by suffix) the trusted side's flat
+    configs lint, and as what. Asked once a review for every changed file of no language of
+    its own (reviewers with other scopes share the answer), in the trusted tree; a file
+    whose name is not UTF-8, which ESLint cannot be given, is named as not read under a
+    config."""
     trust = ctx.trust
     if trust is None or (not trust.trusted_all and trust.base is None):
         return _NONE
-    taken = set(known)
-    asked = tuple(p for p in ctx.files if p not in taken and is_utf8(p))
-    if not asked:
-        return _NONE
-    if not trust.trusted_all:  # a commit never changes: its answer is remembered whole
+    changed = [f.path for f in ctx.changes.files
+               if f.status is not FileStatus.DELETED and ctx.language(f.path) is None]
+    asked = tuple(p for p in changed if is_utf8(p))
+    odd = [p for p in changed if not is_utf8(p)]
+    if trust.trusted_all:  # the user's tree: asked again for another diff (a fix round)
+        key = "\0".join((str(ctx.root), sha256(ctx.diff_text.encode()).hexdigest(), *asked))
+    else:  # a commit never changes: its answer is remembered whole
         key = "\0".join((str(ctx.root), str(trust.base), *asked))
-        return _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout))
-    configs = _configs(ctx.root, trust, asked)
-    key = "\0".join((str(ctx.root), *(f"{n}:{t}" for n, t in sorted(configs.items())),
-                      "", *asked))
-    return _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout, configs))
+    answer = _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout)) \
+        if asked else _NONE
+    if odd:
+        configs = _configs(ctx.root, trust, odd)
+        answer = replace(answer, unread={**answer.unread, **{
+            p: NOT_UTF8 for p in odd if _above(p, configs)}})
+    return answer.within(frozenset(ctx.files) - set(known))
 
 
 def _configs(root: Path, trust: Trust, asked: Sequence[str]) -> dict[str, str]:
@@ -119,9 +138,8 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-         configs: dict[str, str] | None = None) -> Declared:
-    configs = _configs(root, trust, asked) if configs is None else configs
+def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> Declared:
+    configs = _configs(root, trust, asked)
     asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
     if not asked:
         return _NONE
@@ -130,22 +148,22 @@ def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
     except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
         return unevaluated(asked, configs, str(exc))
+    failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")], configs,
+                         "; ".join(sorted({k.removeprefix("error ") for k in kinds.values()
+                                           if k.startswith("error ")})))
     return Declared(js=tuple(p for p in asked if kinds.get(p) == "js"),
                     ts=tuple(p for p in asked if kinds.get(p) == "ts"),
-                    unread={p: OTHER for p in asked if kinds.get(p) == "other"})
+                    unread={**failed.unread,
+                            **{p: OTHER for p in asked if kinds.get(p) == "other"}})
 
 
 def unevaluated(asked: Sequence[str], configs: dict[str, str], why: str) -> Declared:
-    """Each of `asked` whose suffix a config beside or above it names, as not read."""
+    """Each of `asked` (a file of no language of its own under a trusted config) as not
+    read: what the config lints is in what it imports too (a shared config, a package), so
+    no reading of its own text can tell."""
     lines = [x.strip() for x in why.splitlines() if "Error" in x] or why.splitlines() or [""]
     reason = UNEVALUATED.format(why=lines[0][:200])
-    unread = {}
-    for path in asked:
-        ext = PurePosixPath(path).suffix.removeprefix(".")
-        if ext and any(re.search(rf"(?<![\w-]){re.escape(ext)}(?![\w-])", text)
-                       for text in _above(path, configs)):
-            unread[path] = reason
-    return Declared(unread=unread)
+    return Declared(unread={path: reason for path in asked if _above(path, configs)})
 
 
 def _above(path: str, configs: dict[str, str]) -> list[str]:
@@ -162,18 +180,20 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> di
     from reviewloop.sandbox import process
     from reviewloop.sandbox.bubblewrap import Sandbox
 
-    if not trust.trusted_all and any(not trust.file(m) for m in MANIFESTS):
-        raise ReviewloopError("the change touches the project's manifests, which install the "
-                              "plugins the config imports")
+    # a change to a manifest installed the checkout's packages: the base's config is then
+    # evaluated with none (one that imports a package fails, and its files are named)
+    bare = not trust.trusted_all and any(PurePosixPath(p).name in MANIFESTS
+                                         for p in trust.touched)
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         raise ReviewloopError("ESLint or Node.js is not installed")
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-files-") as folder:
-        tree = _trusted_tree(root, trust, Path(folder))
+        tree = _trusted_tree(root, trust, Path(folder), bare)
         work = Path(folder) / "work"
         work.mkdir()
         modules = root / "node_modules"
-        read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() else ()))
+        read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() and not bare
+                                   else ()))
         script = npm_env.manifests("eslint") / "project-files.mjs"
         command = shlex.join([node, str(script), str(tree), *(str(tree / p) for p in asked)])
         env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
@@ -187,15 +207,16 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> di
             for name, kind in json.loads(line.removeprefix(_MARK)).items()}
 
 
-def _trusted_tree(root: Path, trust: Trust, folder: Path) -> Path:
+def _trusted_tree(root: Path, trust: Trust, folder: Path, bare: bool = False) -> Path:
     """The user's own tree (a local review), else a copy of the base with the checkout's
-    installed packages beside it (no file of the change: only paths are asked about)."""
+    installed packages beside it (no file of the change: only paths are asked about;
+    `bare`: none)."""
     if trust.trusted_all:
         return root.resolve()
     tree = folder / "base"
     export(open_repository(Path(trust.checkout) if trust.checkout else root), str(trust.base),
            str(tree))
     modules = root / "node_modules"
-    if modules.is_dir() and not (tree / "node_modules").exists():
+    if modules.is_dir() and not bare and not (tree / "node_modules").exists():
         (tree / "node_modules").symlink_to(modules.resolve())
     return tree.resolve()

@@ -8,9 +8,10 @@ commit of the branch with the same rules, as `gitleaks git` and GitHub's push pr
 scan every pushed commit: each commit of `base..head` but merges (`git rev-list
 --no-merges`), each against its parent, through the diff machinery the review's own diff
 uses. A side branch merged into the branch brings its commits, which are the branch's to
-push; a merge of the target brings the target's, which are not: commits a protected branch
-(`gates.protected_branches`: `main`, `origin/main`, `release/*`) already holds are left out,
-unless that branch holds the head too (a review of a range of `main` itself).
+push; a merge of the target brings the target's, which are not: what a merge brought in from
+a protected branch (`gates.protected_branches`: `main`, `origin/main`, `release/*`) that does
+not hold the head is left out. The branch's own commits stay in when it was merged into a
+release branch, and a range of `main` itself, ahead of `origin/main`, is scanned whole.
 
 A secret counts here only when neither end of the change holds it in any file (`git grep`
 of each tree): one still in the head is the change's own added line (the gate reports it) or
@@ -64,13 +65,13 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
                    agent: str = "review-security") -> History:
     """The secrets the commits of `base..head` added that neither the change (`net`) nor
     the base's and the head's trees hold (see the module docstring). The branch's own
-    commits: merges aside, and those a `protected` branch not holding the head has (a merge
-    of the target into the branch brings the target's commits, which are not the
-    branch's). A commit whose parent is not in the clone (a shallow one's oldest) is not
-    scanned, and counted so."""
+    commits: merges aside, and those a merge brought in from a `protected` branch not
+    holding the head (the target's commits, which are not the branch's). A commit whose
+    parent is not in the clone (a shallow one's oldest) is not scanned, and counted so."""
     listed = [line.split() for line in repo.git(
         "rev-list", "--no-merges", "--topo-order", "--parents", "--end-of-options", head,
-        f"^{base}", *(f"^{ref}" for ref in _targets(repo, head, protected))).splitlines()]
+        f"^{base}", *(f"^{commit}" for commit in _targets(repo, base, head, protected))
+    ).splitlines()]
     pairs = [(ids[1], ids[0]) for ids in listed[:MAX_COMMITS] if len(ids) == 2]
     for pair in pairs:  # ids git gave: not asked of it again
         for commit in pair:
@@ -91,14 +92,27 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
                     if secret not in held], len(listed), len(pairs))
 
 
-def _targets(repo: Repository, head: str, protected: Sequence[str]) -> list[str]:
-    """The protected branches, local or remote-tracking (`origin/main` as `main`), that do
-    not hold `head`: their commits are the target's, not the branch's."""
-    refs = repo.git("for-each-ref", "--no-contains", head, "--format=%(refname)",
-                    "refs/heads", "refs/remotes").split()
-    return [ref for ref in refs if not ref.endswith("/HEAD") and is_protected(
-        ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/")
-        else ref.removeprefix("refs/remotes/").partition("/")[2], protected)]
+def _targets(repo: Repository, base: str, head: str, protected: Sequence[str]) -> list[str]:
+    """The parents a merge of `base..head` brought in from a target: each merge's other
+    parent that a protected branch (local or remote-tracking, `origin/main` as `main`) not
+    holding the merge has (one git process a merge's parent). Its commits are the
+    target's; those of a branch merged in from anywhere else, or of the branch itself
+    merged into a release branch, stay the branch's."""
+    merges = [line.split() for line in repo.git(
+        "rev-list", "--merges", "--parents", "--end-of-options", head, f"^{base}").splitlines()]
+    # a protected branch that has the merge itself got the parent through the branch (the
+    # branch merged into a release branch after it merged a side branch): not the target's
+    return [parent for merge, _, *others in merges for parent in others
+            if any(_protected(ref, protected) for ref in repo.git(
+                "for-each-ref", f"--contains={parent}", f"--no-contains={merge}",
+                "--format=%(refname)", "refs/heads", "refs/remotes").split())]
+
+
+def _protected(ref: str, protected: Sequence[str]) -> bool:
+    if ref.startswith("refs/heads/"):
+        return is_protected(ref.removeprefix("refs/heads/"), protected)
+    name = ref.removeprefix("refs/remotes/").partition("/")[2]
+    return name != "HEAD" and is_protected(name, protected)
 
 
 def _held(repo: Repository, revs: Sequence[str], secrets: Sequence[str]) -> set[str]:

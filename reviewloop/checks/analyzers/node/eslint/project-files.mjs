@@ -3,7 +3,8 @@
 // "none" (no config's `files` matches it, or it is ignored: `eslint .` passes it by, and
 // `calculateConfigForFile` gives no config), "js"
 // (ESLint's JavaScript language, any parser but typescript-eslint's), "ts" (typescript-eslint's
-// parser) or "other" (a plugin's language: JSON, Markdown, CSS…). reviewloop runs this inside
+// parser), "other" (a plugin's language: JSON, Markdown, CSS…) or "error …" (its config
+// could not be loaded, and why). reviewloop runs this inside
 // its sandbox (no network, the tree read-only) from an empty working folder: a flat config is
 // JavaScript. Usage: node project-files.mjs TREE FILE... (absolute paths).
 import { createRequire } from "node:module";
@@ -23,6 +24,10 @@ const kind = (config) => {
 };
 const report = {};
 for (const file of files) {
-  report[file] = kind(await eslint.calculateConfigForFile(file));
+  try {  // a config that cannot load (a package not installed) fails its own files only
+    report[file] = kind(await eslint.calculateConfigForFile(file));
+  } catch (error) {
+    report[file] = `error ${String(error?.message ?? error).split("\n")[0].slice(0, 200)}`;
+  }
 }
 process.stdout.write(`\nREVIEWLOOP-PROJECT-FILES ${JSON.stringify(report)}\n`);
