@@ -19,9 +19,10 @@ YAML's safe loader (JSON's own parser first for `.json`), CloudFormation's short
 * Kubernetes: a document with `apiVersion` and `kind`;
 * OpenAPI: a top-level `openapi` or `swagger` version.
 
-Only a file holding the words checkov's own gate looks for in the raw text
-(`terraform_version`, `$schema`, `Resources`, `argoproj.io`, `apiVersion` and `kind`,
-`swagger` or `openapi`) is parsed: checkov reads none without them. A file that does not
+Only a file holding the words checkov's own gate looks for in the raw text (`$schema`,
+`Resources`, `argoproj.io`, `apiVersion` and `kind`, `swagger` or `openapi`) is parsed:
+checkov reads none without them. Its Terraform plan runner loads every `.json` file: one
+holding `terraform_version`, or an escape that could spell it, is parsed. A file that does not
 parse is told by its text as before (`_by_text`): checkov then lists it under
 parsing_errors, or `checkov_reads` names it.
 """
@@ -104,9 +105,10 @@ def _gates(path: str, text: str) -> set[str]:
     gates = set()
     if suffix == ".json" and "$schema" in text:
         gates.add("arm")
-    if suffix == ".json" and "terraform_version" in text \
+    if suffix == ".json" and ("terraform_version" in text or "\\u" in text) \
             and PurePosixPath(path).name != "tsconfig.json":
-        gates.add("terraform_plan")
+        gates.add("terraform_plan")  # checkov's plan runner loads every one: its key may be
+        # escaped (`"terraform\\u005fversion"`), which only a parse reads
     if "Resources" in text:
         gates.add("cloudformation")
     if suffix in YAML and "argoproj.io" in text and _argo_api().search(text) \

@@ -176,3 +176,10 @@ def test_no_gate_stops_checkov(kind: str, text: str) -> None:
 ])
 def test_json_that_checkov_reads_as_no_terraform_plan(path: str, plan: dict) -> None:
     assert framework(path, json.dumps(plan)) != "terraform_plan"
+
+
+def test_a_plan_whose_key_is_escaped_is_a_plan() -> None:
+    """checkov's plan runner loads the JSON, escapes and all: `terraform\\u005fversion`."""
+    text = json.dumps(terraform_plan(22)).replace("terraform_version", "terraform\\u005fversion")
+    assert "terraform_version" not in text
+    assert framework("plan.json", text) == "terraform_plan"
