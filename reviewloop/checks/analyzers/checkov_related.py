@@ -15,9 +15,12 @@ when the change deleted it or renamed it to a name checkov does not read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileStatus
 
@@ -39,6 +42,7 @@ class Related:
     files: dict[str, str] = field(default_factory=dict)  # unchanged path → framework
     reached: dict[str, set[Source]] = field(default_factory=dict)  # each of `files` → its sources
     taken: tuple[str, ...] = ()  # base paths of related files the change deleted or renamed
+    read: tuple[str, ...] = ()  # unchanged files checkov reads through them: in the base too
     left_out: int = 0  # related files past the bound, not given to checkov
     bound: int = 0  # the bound they are past
 
@@ -97,3 +101,22 @@ def past_bound(related: Related, named: Iterable[str]) -> dict[str, str]:
            f"{related.left_out} left out were not run")
     hit = [p for p in named if p in sources]
     return dict.fromkeys(hit or list(related.files), why)
+
+
+def walk(root: Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """The regular files of the tree at `root` whose names are `wanted`, as `checkov -d`
+    walks it (no hidden folder, no `node_modules`, no linked folder): repository path, entry."""
+    top = os.fspath(root)
+    stack = [top]
+    while stack:
+        where = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and entry.name != "node_modules":
+                    stack.append(entry.path)
+            elif wanted(entry.name) and entry.is_file():
+                yield repo_path(root, entry.path), entry

@@ -21,15 +21,13 @@ the changed manifests are named as not fully read.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewloop.checks.analyzers.checkov_related import Related, Source
-from reviewloop.checks.paths import repo_path
+from reviewloop.checks.analyzers.checkov_related import Related, Source, walk
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.names import under
 from reviewloop.git.reverse import base_text
@@ -45,7 +43,6 @@ POLICY = "NetworkPolicy"
 POD_MAKERS = frozenset({"Deployment", "DeploymentConfig", "DaemonSet", "Job", "ReplicaSet",
                         "ReplicationController", "StatefulSet"})
 _SUFFIXES = (".yaml", ".yml", ".json")
-_NOT_READ = frozenset({"node_modules"})  # and hidden folders, which checkov -d skips
 # the prefilter: a file naming none of the kinds the graph checks relate is never parsed
 _GRAPH_KIND = (rb"kind[\"']?\s*:\s*[\"']?(?:Pod|Deployment|DeploymentConfig|DaemonSet|Job|"
                rb"ReplicaSet|ReplicationController|StatefulSet|NetworkPolicy|Role|ClusterRole|"
@@ -129,25 +126,12 @@ def _taken(changes: ChangeSet) -> list[FileDiff]:
 
 
 def _manifests(root: Path) -> Iterator[tuple[str, tuple[Node, ...]]]:
-    """Each manifest of the tree that holds a node, as `checkov -d` walks it (no hidden
-    folder, no `node_modules`, no linked folder)."""
-    top = os.fspath(root)
-    stack = [top]
-    while stack:
-        where = stack.pop()
-        try:
-            entries = sorted(os.scandir(where), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and entry.name not in _NOT_READ:
-                    stack.append(entry.path)
-            elif entry.name.endswith(_SUFFIXES) and entry.is_file():
-                stat = entry.stat()
-                nodes = _file_nodes(entry.path, stat.st_mtime_ns, stat.st_size)
-                if nodes:
-                    yield repo_path(root, entry.path), nodes
+    """Each manifest of the tree that holds a node, as `checkov -d` walks it (`walk`)."""
+    for path, entry in walk(root, lambda name: name.endswith(_SUFFIXES)):
+        stat = entry.stat()
+        nodes = _file_nodes(entry.path, stat.st_mtime_ns, stat.st_size)
+        if nodes:
+            yield path, nodes
 
 
 @functools.lru_cache(maxsize=16_384)
