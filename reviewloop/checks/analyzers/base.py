@@ -13,11 +13,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
@@ -49,6 +49,9 @@ class FileByFile:
 
     def base_folders(self, ctx: AnalyzerContext) -> tuple[str, ...]:
         return ()
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,15 @@ class AnalyzerContext:
         from reviewloop.git.languages import head, language
 
         return language(path, head(under(self.root, path)))
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, computed once for this context under `key`: what several steps of
+        one analyzer's run ask of the same change and tree (checkov's files related to the
+        change: its targets, its base run's, each finding's place)."""
+        kept = self.__dict__.setdefault("_once", {})  # as `cached_property` keeps its value
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]
 
     def not_read(self, path: str, reason: str) -> None:
         """Record that `path`, one of the files this analyzer reads, was not read after all

@@ -29,6 +29,12 @@ variable default opens) is shown on the changed lines that set the variable it r
 called module's resource, the `module` block's changed input), or about the file it took
 away (`checkov_vars`); the others are dropped.
 
+A changed Kubernetes manifest is read with the unchanged ones checkov's graph checks relate
+it to anywhere in the tree (`kubernetes_graph`: a binding of a changed Role, a pod a changed
+or deleted NetworkPolicy selected), a changed file with the unchanged `serverless.yml` whose
+`${file(…)}` reads it (`serverless_files`), at the base too, and a finding the change brought
+about on one of them is shown on the changed file (`checkov_related`).
+
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
 are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
@@ -51,11 +57,14 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     short_title,
 )
+from reviewloop.checks.analyzers.checkov_cross_files import cross_files
 from reviewloop.checks.analyzers.checkov_reads import unread
+from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.serverless_files import view_links
 from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import taken_from
@@ -136,7 +145,10 @@ class Checkov(ProvisionedAnalyzer):
     isolated = True  # no .checkov.yaml from the reviewed tree
 
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
-        return _targets(ctx)
+        """The changed files and the modules a deletion alone changed (`_targets`), and
+        the unchanged files checkov relates to them across files (`cross_files`)."""
+        return _targets(ctx) | {path: related.files[path]
+                                for path, (related, _) in cross_files(ctx).items()}
 
     def command(self, executable: Path, targets: dict[str, str], at: Path) -> list[str]:
         kinds = {k for kind in targets.values() for k in (TERRAFORM if kind == MODULES
@@ -169,12 +181,18 @@ class Checkov(ProvisionedAnalyzer):
         the deleted file restricted is open there already."""
         changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
         terraform = _terraform(ctx)
-        unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform)}
-        return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx)}))
+        unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform),
+                     *cross_files(ctx)}
+        taken = {p for related, _ in cross_files(ctx).values()
+                 for p in (*related.taken, *related.read)}
+        return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken}))
 
     def attributed(self, finding: Finding, ctx: AnalyzerContext) -> Finding | None:
         """A finding the change introduced on an unchanged file of a changed module, shown
-        on the changed lines that set a variable its resource reads (`checkov_vars`)."""
+        on the changed lines that set a variable its resource reads (`checkov_vars`); one on
+        a file checkov relates to a changed one, on that file (`checkov_related`)."""
+        if (related := cross_files(ctx).get(finding.file)) is not None:
+            return shown_on_change(finding, ctx.changes, *related)
         return on_changed_variables(finding, ctx, list(_terraform(ctx)))
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
@@ -201,8 +219,11 @@ class Checkov(ProvisionedAnalyzer):
             for name, source in module_files(under(at, folder), at).items():
                 aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)
         given, dockerfiles = _as_dockerfiles(targets, at, scratch)
+        linked = view_links(given, at, scratch / "sls")  # each at its path, as `-f` reads it
+        aliases |= linked
         for index, (path, kind) in enumerate(given.items()):
-            if kind not in TERRAFORM and kind != "dockerfile":
+            if kind not in (*TERRAFORM, "dockerfile") and str(under(at, path)) not in \
+                    linked.values():
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
                 aliases[str(_link(link, under(at, path)))] = str(under(at, path))
         return {str(scratch): MODULES, **given}, aliases | dockerfiles
@@ -308,6 +329,9 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
         findings += [_finding(check, ctx) for check in checks]
     targets = _targets(ctx)
     unread(reports, targets, lambda check: _file(check, ctx), ctx, _module_context(ctx, targets))
+    for related, _ in {id(r): (r, w) for r, w in cross_files(ctx).values()}.values():
+        for path, why in past_bound(related, targets).items():
+            ctx.not_read(path, why)
     return findings
 
 

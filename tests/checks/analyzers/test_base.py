@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import pytest
 
 from reviewloop.checks.analyzers.base import (
+    AnalyzerContext,
     AnalyzerError,
     module_missing,
     parse_json,
@@ -14,6 +16,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.paths import repo_path
+from reviewloop.git.diff import ChangeSet
 
 
 def test_run_tool_returns_stdout_for_the_accepted_exit_codes(tmp_path):
@@ -74,3 +77,17 @@ def test_short_title_is_one_line_within_the_limit():
     long = short_title("word " * 40)
     assert len(long) == 120 and long.endswith("…")
     assert short_title("   ") == "analyzer finding"
+
+
+def test_once_computes_a_value_once_per_context(tmp_path):
+    calls = []
+    ctx = AnalyzerContext(root=tmp_path, changes=ChangeSet(), diff_text="", agent="a")
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert [ctx.once("k", compute), ctx.once("k", compute)] == [1, 1]
+    assert ctx.once("other", compute) == 2
+    # another context (the base run's, `dataclasses.replace`) computes its own
+    assert replace(ctx, root=tmp_path / "base").once("k", compute) == 3

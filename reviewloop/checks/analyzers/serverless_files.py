@@ -1,0 +1,138 @@
+"""The unchanged `serverless.yml` files that read a changed file through `${file(…)}`.
+
+A Serverless service can take part of its configuration from another file:
+`iamRoleStatements: ${file(./iam.yml)}`, `${file(../conf/iam.yml):statements}`, a function's
+`environment: ${file(./env.json)}`. checkov's Serverless parser resolves each before its
+checks run (`serverless/parsers/parser.py`: a path relative to the service file's folder,
+a `.yml`, `.yaml` or `.json` file, a reference inside a referenced file resolved from the
+same folder, up to 25 passes), and reports what the content fails on the service file: an
+`iam.yml` widened to `Action: "*"` fails the function in `serverless.yml` (CKV_AWS_1,
+CKV_AWS_49), which the change did not touch. So each unchanged service file of the tree
+(`serverless.yml`/`.yaml`, as `checkov -d` walks it) whose references, followed from file to
+file as checkov follows them, reach a changed file or one the change deleted or renamed is
+read with the change (`related`). A reference checkov cannot resolve without running the
+service (`${file(./${opt:stage}.yml)}`, a `~` path) or that leads out of the tree is not
+followed; nor is one only the base's referenced files made.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from reviewloop.checks.analyzers.checkov_frameworks import SERVERLESS
+from reviewloop.checks.analyzers.checkov_related import Related, Source, walk
+from reviewloop.checks.paths import in_tree_file
+from reviewloop.git.diff import ChangeSet, FileStatus
+from reviewloop.git.names import under
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
+from reviewloop.memo import compiled_on_first_use
+
+KIND = "serverless"
+MAX_RELATED = 64  # service files read with one change: there are few in a tree
+MAX_FOLLOWED = 64  # files followed from one service file's references
+HOW = "whose ${file(…)} reads"  # a related finding's rationale says
+_LOADED = (".yml", ".yaml", ".json")  # what checkov's `_load_file_data` reads; any other: {}
+# checkov's SLS_DEFAULT_VAR_PATTERN, then its FILE_LOCATION_PATTERN inside a variable (its
+# own, or a fallback's: `${self:x, file(./y.yml)}`)
+_variable = compiled_on_first_use(r"\$\{([^{}]+?)\}")
+_file_ref = compiled_on_first_use(r"(?:^|,)\s*file\(([^?%*:|\"<>]+?)\)")
+
+
+def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
+    """The unchanged service files of the tree at `root` whose `${file(…)}` references reach
+    one of the changed `files` (those the analyzer reads) or a file `changes` deleted or
+    renamed, each with the changed file it reaches."""
+    found = Related(bound=MAX_RELATED)
+    named = set(files)
+    wanted = {diff.old_path: diff for diff in changes.files if diff.old_path
+              and diff.old_path.endswith(_LOADED) and diff.old_path != diff.path}
+    wanted |= {diff.path: diff for diff in changes.files
+               if diff.path in named and diff.path.endswith(_LOADED)}
+    touched = {p for diff in changes.files for p in (diff.path, diff.old_path) if p}
+    # what the changed service files read, unchanged: their base run reads it too
+    read = {ref for path in named if PurePosixPath(path).name in SERVERLESS
+            for ref in _reached(root, path)}
+    if not wanted:
+        found.read = tuple(sorted(read - touched))
+        return found
+    taken: set[str] = set()
+    for service, _ in walk(root, lambda name: name in SERVERLESS):
+        if service in touched:
+            continue
+        reached = _reached(root, service)
+        for path in reached:
+            diff = wanted.get(path)
+            if diff is not None:  # read where the change left it, or taken away from there
+                gone = path != diff.path or diff.status is FileStatus.DELETED
+                found.add(service, KIND, Source(diff.path, gone))
+                taken.update([path] if gone else [])
+        if service in found.files:
+            read.update(reached)
+    if len(found.files) > MAX_RELATED:
+        kept = sorted(found.files)[:MAX_RELATED]
+        found.left_out = len(found.files) - MAX_RELATED
+        found.files = dict.fromkeys(kept, KIND)
+    found.taken = tuple(sorted(taken))
+    found.read = tuple(sorted(read - touched))
+    return found
+
+
+def view_links(targets: dict[str, str], at: Path, view: Path) -> dict[str, str]:
+    """Each Serverless file among `targets` (path → framework) and the files its `${file(…)}`
+    references read (inside the tree at `at`), linked at their tree paths under `view`, so
+    that checkov, walking a view of the change (`Checkov.staged`), resolves each reference
+    from the service file's folder as in the tree: {link: the file it leads to}."""
+    links: dict[str, str] = {}
+    for path, kind in targets.items():
+        if kind != KIND:
+            continue
+        for each in (path, *_reached(at, path)):
+            source, link = in_tree_file(under(at, each), at), under(view, each)
+            if source is not None and not link.exists():
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(source)
+                links[str(link)] = str(source)
+    return links
+
+
+def _reached(root: Path, service: str) -> list[str]:
+    folder = PurePosixPath(service).parent.as_posix()
+    seen: list[str] = []
+    queue = [service]
+    while queue and len(seen) < MAX_FOLLOWED:
+        for ref in _refs(under(root, queue.pop(0))):
+            path = posixpath.normpath(posixpath.join(folder, ref))
+            if path.startswith(("../", "/")) or path == ".." or path in seen \
+                    or not path.endswith(_LOADED):
+                continue
+            seen.append(path)
+            queue.append(path)
+    return seen[:MAX_FOLLOWED]
+
+
+def _refs(file: Path) -> tuple[str, ...]:
+    try:
+        stat = file.stat()
+    except OSError:
+        return ()
+    return _file_refs(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _file_refs(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The `${file(…)}` paths of `file` as it is at `mtime_ns` and `size` that name no
+    other variable (`${opt:stage}`) nor a home folder."""
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_DIFFED_BYTES)
+    except OSError:
+        return ()
+    if b"file(" not in data:  # the prefilter: most files read none
+        return ()
+    text = data.decode("utf-8", errors="replace")
+    return tuple(ref.strip() for variable in _variable().findall(text)
+                 for ref in _file_ref().findall(variable)
+                 if "$" not in ref and not ref.strip().startswith("~"))
