@@ -34,6 +34,7 @@ from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_F
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
+from reviewloop.checks.cdk.language import UNSUPPORTED
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
@@ -86,6 +87,10 @@ class _CdkAnalyzer(ABC):
 
         findings: list[Finding] = []
         for app in _apps(ctx):
+            if not app.language.synthesized:
+                raise AnalyzerError(UNSUPPORTED.format(
+                    where=app.folder or ".", language=app.language.name, command=app.command,
+                    files=", ".join(app.sources(ctx.files))))
             if app.problem:
                 raise AnalyzerError(app.problem)
             synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
@@ -181,13 +186,15 @@ def failed_synth(synth: Synth) -> str:
 
 def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
     changed = [f.path for f in ctx.changes.files]
-    return [a for a in find_apps(ctx.root, changed) if a.relevant(ctx.files)]
+    checkout = ctx.trust.checkout if ctx.trust is not None else None
+    return [a for a in find_apps(ctx.root, changed, Path(checkout) if checkout else None)
+            if a.relevant(ctx.files)]
 
 
 def _where(stack: Stack, path: str, synth: Synth, ctx: AnalyzerContext) -> Origin:
     from reviewloop.checks.cdk.assembly import origin
 
-    return origin(stack, path, ctx.root, synth.app.path(ctx.root))
+    return origin(stack, path, ctx.root, synth.app.path(ctx.root), synth.origins())
 
 
 def _unmapped(found: Origin) -> str:
