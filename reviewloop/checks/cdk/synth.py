@@ -188,16 +188,19 @@ def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: flo
 
 
 def python_synth(command: str, venv: Path | None, preload: Path,
-                 origins: Path) -> tuple[str, dict[str, str]]:
+                 origins: Path) -> tuple[str, dict[str, str] | None]:
     """A Python app's synth: with the project's virtualenv first on PATH (the app's
     `python3` is its interpreter, and the sandbox shows it and its base interpreter), else
     the `python3` on PATH, asked first whether it can import aws-cdk-lib so a missing one is
     said with its fix rather than as the app's traceback. `preload` holds the
     `sitecustomize.py` that records each construct's creation line into `origins`."""
-    environ = {**os.environ, "REVIEWLOOP_CDK_ORIGINS": str(origins),
-               "PYTHONPATH": os.pathsep.join(
-                   p for p in (str(preload), os.environ.get("PYTHONPATH")) if p)}
+    # set in the command: the sandbox passes only allow-listed names of the environment
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in {
+        "REVIEWLOOP_CDK_ORIGINS": str(origins),
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(preload), os.environ.get("PYTHONPATH")) if p)}.items())
+    command = f"{assignments} {command}"
     if venv is not None:
         path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
-        return command, {**environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
-    return f"{_PROBE} || {{ echo {shlex.quote(NO_CDK)} >&2; exit 3; }}; {command}", environ
+        return command, {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
+    return f"{_PROBE} || {{ echo {shlex.quote(NO_CDK)} >&2; exit 3; }}; {command}", None
