@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.provision import TOOLS, home
@@ -44,8 +44,9 @@ class CdkApp:
     folder: str
     problem: str | None = None
     language: Language = NODE
-    command: str = ""
-    venv: Path | None = None  # a Python app's virtualenv (None: `python3` on PATH)
+    command: str = field(default="", compare=False)
+    # a Python app's virtualenv (None: `python3` on PATH)
+    venv: Path | None = field(default=None, compare=False)
 
     def path(self, root: Path) -> Path:
         return root / self.folder if self.folder else root
