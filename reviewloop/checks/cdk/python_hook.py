@@ -4,10 +4,11 @@
 A Python app's constructs are made by the jsii kernel in Node: the creation stacks the cloud
 assembly records (`aws:cdk:creationStack`) hold only the kernel's frames, never the app's
 lines. The preload waits until the app imports jsii's kernel, then wraps `Kernel.create`:
-after a construct is created, the first frame of the Python stack outside the interpreter's
-and the virtualenv's packages is written, with the construct's path, as one JSON line to the
-file `REVIEWLOOP_CDK_ORIGINS` names — in the creation stack's own form
-(`/app/stack.py:12:9`), so `reviewloop.checks.cdk.assembly` reads it like a Node frame. Any
+after a construct is created, the frames of the Python stack outside the interpreter's and
+the virtualenv's packages (the innermost first) are written, with the construct's path, as
+one JSON line to the file `REVIEWLOOP_CDK_ORIGINS` names — in the creation stack's own form
+(`/app/stack.py:12:9`), so `reviewloop.checks.cdk.assembly` reads them like Node frames and
+takes the first inside the app's folder. Any
 error is swallowed: the preload never breaks the user's synth (a construct it could not
 record is reported on its stack, as the rationale says).
 """
@@ -26,17 +27,18 @@ _OUT = os.environ.get("REVIEWLOOP_CDK_ORIGINS")
 _PACKAGES = tuple(os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix})
 
 
-def _frame():
+def _frames(limit=8):
+    found = []
     frame = sys._getframe(2)
-    while frame is not None:
+    while frame is not None and len(found) < limit:
         name = os.path.realpath(frame.f_code.co_filename)
         if os.path.isabs(frame.f_code.co_filename) and not name.startswith(_PACKAGES) \
                 and "site-packages" not in name:
             positions = list(frame.f_code.co_positions())[frame.f_lasti // 2]
             column = (positions[2] or 0) + 1
-            return f"{name}:{positions[0] or frame.f_lineno}:{column}"
+            found.append(f"{name}:{positions[0] or frame.f_lineno}:{column}")
         frame = frame.f_back
-    return None
+    return found
 
 
 def _patch(module):
@@ -47,10 +49,10 @@ def _patch(module):
         try:
             constructs = sys.modules.get("constructs")
             if constructs is not None and isinstance(obj, constructs.Construct):
-                where = _frame()
-                if where is not None:
+                frames = _frames()
+                if frames:
                     with open(_OUT, "a", encoding="utf-8") as out:
-                        out.write(json.dumps({"path": obj.node.path, "frame": where}) + "\n")
+                        out.write(json.dumps({"path": obj.node.path, "frames": frames}) + "\n")
         except Exception:
             pass
         return ref

@@ -70,18 +70,25 @@ class Synth:
     def origins(self) -> dict[str, list[str]]:
         """A Python app's construct paths and the frames that created them
         (`python_hook`); empty for any other app."""
-        found: dict[str, list[str]] = {}
-        try:
-            lines = (self.out / ORIGINS).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return found
-        for line in lines:
-            try:
-                entry = json.loads(line)
-                found.setdefault(str(entry["path"]), []).append(str(entry["frame"]))
-            except (ValueError, KeyError, TypeError):
-                continue
+        return origins_in(self.out)
+
+
+def origins_in(out: Path) -> dict[str, list[str]]:
+    """The construct paths and creation frames `python_hook` recorded in the synth output
+    `out`; a line that cannot be read is left out."""
+    found: dict[str, list[str]] = {}
+    try:
+        lines = (out / ORIGINS).read_text(encoding="utf-8").splitlines()
+    except OSError:
         return found
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            path, frames = str(entry["path"]), [str(f) for f in entry["frames"]]
+        except (ValueError, KeyError, TypeError):
+            continue
+        found.setdefault(path, []).extend(frames)
+    return found
 
 
 @dataclass
