@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ COMMANDS = {  # what `cdk init` and the aws-cdk-examples write, per language
     "some-script": "TypeScript/JavaScript",
 }
 # Rewrites of a command that leave its language as it was.
-SAME = (lambda c: c, lambda c: f"CDK_DEFAULT_REGION=eu-west-1 {c}", lambda c: f"  {c}  ",
-        lambda c: f"cd . && {c}")
+SAME: tuple[Callable[[str], str], ...] = (
+    lambda c: c, lambda c: f"CDK_DEFAULT_REGION=eu-west-1 {c}", lambda c: f"  {c}  ",
+    lambda c: f"cd . && {c}")
 ENTRY = {"TypeScript/JavaScript": "bin/app.ts", "Python": "app.py", "Java": "src/App.java",
          "C#": "src/Program.cs", "Go": "app.go"}
 STACK = {"TypeScript/JavaScript": "lib/stack.ts", "Python": "stacks/storage.py",
@@ -50,8 +52,8 @@ COMMAND = {language: next(c for c, lang in COMMANDS.items() if lang == language)
 
 
 @pytest.mark.parametrize(("command", "rewrite"), list(itertools.product(COMMANDS, SAME)))
-def test_the_language_is_the_first_word_of_the_command_that_names_one(command: str,
-                                                                       rewrite) -> None:
+def test_the_language_is_the_first_word_of_the_command_that_names_one(
+        command: str, rewrite: Callable[[str], str]) -> None:
     assert language_of(rewrite(command)).name == COMMANDS[command]
 
 
@@ -81,7 +83,7 @@ def test_a_changed_file_is_an_apps_source_when_its_language_writes_the_app(
     path = _changed(language, kind[0])
     write_files(tmp_path, {path: ""})
 
-    (app,) = [a for a in find_apps(tmp_path, [path]) if a.folder == "infra"] or [None]
+    app = next((a for a in find_apps(tmp_path, [path]) if a.folder == "infra"), None)
 
     assert app is None if kind[0] == "outside" else app is not None
     assert bool(app and app.relevant([path])) is kind[1]
