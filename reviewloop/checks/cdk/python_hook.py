@@ -36,7 +36,7 @@ def _frames(limit=8):
                 and "site-packages" not in name:
             positions = list(frame.f_code.co_positions())[frame.f_lasti // 2]
             column = (positions[2] or 0) + 1
-            found.append(f"{name}:{positions[0] or frame.f_lineno}:{column}")
+            found.append(f"{name}:{frame.f_lineno}:{column}")
         frame = frame.f_back
     return found
 

@@ -42,7 +42,7 @@ COMMANDS = {  # what `cdk init` and the aws-cdk-examples write, per language
 # Rewrites of a command that leave its language as it was.
 SAME: tuple[Callable[[str], str], ...] = (
     lambda c: c, lambda c: f"CDK_DEFAULT_REGION=eu-west-1 {c}", lambda c: f"  {c}  ",
-    lambda c: f"cd . && {c}")
+    lambda c: f"cd . && {c}", lambda c: f"LAUNCHER=/usr/bin/mvn {c}")
 ENTRY = {"TypeScript/JavaScript": "bin/app.ts", "Python": "app.py", "Java": "src/App.java",
          "C#": "src/Program.cs", "Go": "app.go"}
 STACK = {"TypeScript/JavaScript": "lib/stack.ts", "Python": "stacks/storage.py",
@@ -144,6 +144,7 @@ def test_a_python_apps_virtualenv_must_have_aws_cdk_lib(tmp_path: Path, with_cdk
 def test_a_worktree_borrows_its_checkouts_virtualenv(tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     _venv(checkout, with_cdk=True)
+    _venv(tmp_path, with_cdk=True)  # above the checkout: no project's
     tree = run_worktree(checkout)
     _app(tree, "Python", folder="")
 
@@ -168,7 +169,7 @@ def _ctx(root: Path, files: tuple[str, ...]) -> AnalyzerContext:
                            agent="review-infrastructure", files=files, tests=ProjectTests())
 
 
-@pytest.mark.parametrize("language", [lang.name for lang in LANGUAGES if not lang.synthesized])
+@pytest.mark.parametrize("language", ["Java", "C#", "Go"])
 def test_an_app_reviewloop_cannot_synthesize_names_its_changed_files_as_not_read(
         tmp_path: Path, language: str) -> None:
     _app(tmp_path, language, folder="")  # the root's app: found without the diff's files
@@ -189,4 +190,6 @@ def test_an_app_reviewloop_cannot_synthesize_names_its_changed_files_as_not_read
 
 def test_every_language_is_told_and_node_is_the_default() -> None:
     assert {lang.name for lang in LANGUAGES} == set(ENTRY)
+    assert {lang.name for lang in LANGUAGES if lang.synthesized} == {"TypeScript/JavaScript",
+                                                                     "Python"}
     assert language_of("") is NODE

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.cdk.app import CdkApp
 from reviewloop.checks.cdk.assembly import Stack, origin
+from reviewloop.checks.cdk.language import PYTHON
 from reviewloop.checks.cdk.python_hook import HOOK, ORIGINS
-from reviewloop.checks.cdk.synth import NO_CDK, origins_in, python_synth
+from reviewloop.checks.cdk.synth import NO_CDK, Synth, origins_in, python_synth
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.sandbox.bubblewrap import Sandbox
+from reviewloop.sandbox.process import CommandRun
 from tests.support.repos import write_files
 
 # jsii's kernel and constructs as far as the preload uses them (installed packages, as in a
@@ -87,6 +90,10 @@ def test_a_damaged_record_keeps_its_readable_lines(tmp_path: Path) -> None:
     (tmp_path / ORIGINS).write_text('{"path": "S/B", "frames": ["/a.py:3:1"]}\nnot json\n'
                                     '{"path": "S/C"}\n[1]\n{"path": "S/B", "frames": 3}\n')
     assert origins_in(tmp_path) == {"S/B": ["/a.py:3:1"]}
+    synth = Synth(CdkApp("", language=PYTHON), "cdk synth (in .)", CommandRun(0, "", False, 1.0),
+                  tmp_path, None)
+    assert synth.origins() == {"S/B": ["/a.py:3:1"]}
+    assert origins_in(tmp_path / "elsewhere") == {}
 
 
 @pytest.mark.parametrize("has_cdk", [False, True])
