@@ -92,11 +92,11 @@ class _CdkAnalyzer(ABC):
                     where=app.folder or ".", language=app.language.name, command=app.command,
                     files=", ".join(app.sources(ctx.files))))
             if app.problem:
-                raise AnalyzerError(app.problem)
+                raise AnalyzerError(f"{app.problem}{_unread(app, ctx)}")
             synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
                                 timeout=ctx.tests.timeout, nag=nag_for(app.path(ctx.root)))
             if not synth.ok:
-                raise AnalyzerError(failed_synth(synth))
+                raise AnalyzerError(f"{failed_synth(synth)}{_unread(app, ctx)}")
             findings += self.findings(synth, ctx)
         return findings
 
@@ -182,6 +182,11 @@ def failed_synth(synth: Synth) -> str:
     said = "\n".join(lines[-SYNTH_TAIL_LINES:])[-SYNTH_TAIL_CHARS:]
     return f"the CDK app in {synth.app.folder or '.'} did not synthesize: `{synth.command}` " \
            f"{ending}" + (f"; its output ends:\n{said}" if said else " with no output")
+
+
+def _unread(app: CdkApp, ctx: AnalyzerContext) -> str:
+    """The app's changed files the analyzer did not read, said after why."""
+    return f"\n(not read: {', '.join(app.sources(ctx.files))})"
 
 
 def _apps(ctx: AnalyzerContext) -> list[CdkApp]:

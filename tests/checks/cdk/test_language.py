@@ -107,6 +107,8 @@ def test_a_python_app_without_a_cdk_cli_says_how_to_get_one(
     assert app.language is PYTHON
     assert "no CDK CLI for this Python app" in str(app.problem)
     assert "npm install -g aws-cdk" in str(app.problem)
+    with pytest.raises(AnalyzerError, match=r"npm install -g aws-cdk.*\n\(not read: app\.py\)"):
+        CdkCheckov().run(_ctx(tmp_path, ("app.py", "README.md")))
 
 
 def test_a_python_app_finds_the_cdk_on_path(tmp_path: Path,
