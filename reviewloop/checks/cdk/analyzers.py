@@ -34,6 +34,7 @@ from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_F
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
+from reviewloop.checks.cdk.language import UNSUPPORTED
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
@@ -86,12 +87,16 @@ class _CdkAnalyzer(ABC):
 
         findings: list[Finding] = []
         for app in _apps(ctx):
+            if not app.language.synthesized:
+                raise AnalyzerError(UNSUPPORTED.format(
+                    where=app.folder or ".", language=app.language.name, command=app.command,
+                    files=", ".join(app.sources(ctx.files))))
             if app.problem:
-                raise AnalyzerError(app.problem)
+                raise AnalyzerError(f"{app.problem}{_unread(app, ctx)}")
             synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
                                 timeout=ctx.tests.timeout, nag=nag_for(app.path(ctx.root)))
             if not synth.ok:
-                raise AnalyzerError(failed_synth(synth))
+                raise AnalyzerError(f"{failed_synth(synth)}{_unread(app, ctx)}")
             findings += self.findings(synth, ctx)
         return findings
 
@@ -179,15 +184,22 @@ def failed_synth(synth: Synth) -> str:
            f"{ending}" + (f"; its output ends:\n{said}" if said else " with no output")
 
 
+def _unread(app: CdkApp, ctx: AnalyzerContext) -> str:
+    """The app's changed files the analyzer did not read, said after why."""
+    return f"\n(not read: {', '.join(app.sources(ctx.files))})"
+
+
 def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
     changed = [f.path for f in ctx.changes.files]
-    return [a for a in find_apps(ctx.root, changed) if a.relevant(ctx.files)]
+    checkout = ctx.trust.checkout if ctx.trust is not None else None
+    return [a for a in find_apps(ctx.root, changed, Path(checkout) if checkout else None)
+            if a.relevant(ctx.files)]
 
 
 def _where(stack: Stack, path: str, synth: Synth, ctx: AnalyzerContext) -> Origin:
     from reviewloop.checks.cdk.assembly import origin
 
-    return origin(stack, path, ctx.root, synth.app.path(ctx.root))
+    return origin(stack, path, ctx.root, synth.app.path(ctx.root), synth.origins())
 
 
 def _unmapped(found: Origin) -> str:

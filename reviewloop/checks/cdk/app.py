@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.provision import TOOLS, home
+from reviewloop.checks.cdk.language import (
+    ALL_SUFFIXES,
+    NODE,
+    PYTHON,
+    Language,
+    has_cdk,
+    language_of,
+    path_cli,
+    python_env,
+)
 from reviewloop.checks.gates.node import node_dependencies
 from reviewloop.git.names import posix_suffix
 
@@ -22,17 +32,21 @@ CLI = PurePosixPath("node_modules/.bin/cdk")
 _CLI_IN_MODULES = PurePosixPath(".bin/cdk")
 _NAG_IN_MODULES = "cdk-nag"
 CLI_FIX = "add the CDK CLI to the project: npm install --save-dev aws-cdk (commit the lockfile)"
-# Files of an app whose change can change what it synthesizes.
-SOURCE_SUFFIXES = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json")
+PYTHON_CLI_FIX = "install the CDK CLI (npm install -g aws-cdk, so `cdk` is on PATH), or add " \
+    "it to the project (npm install --save-dev aws-cdk)"
 
 
 @dataclass(frozen=True)
 class CdkApp:
-    """One CDK app: its folder (repo-relative, "" for the root), and why it cannot be
-    synthesized (None: it can)."""
+    """One CDK app: its folder (repo-relative, "" for the root), why it cannot be
+    synthesized (None: it can), the language its `cdk.json` runs and that command."""
 
     folder: str
     problem: str | None = None
+    language: Language = NODE
+    command: str = field(default="", compare=False)
+    # a Python app's virtualenv (None: `python3` on PATH)
+    venv: Path | None = field(default=None, compare=False)
 
     def path(self, root: Path) -> Path:
         return root / self.folder if self.folder else root
@@ -48,23 +62,33 @@ class CdkApp:
 
     def relevant(self, changed: Iterable[str]) -> bool:
         """Whether any of the changed files can change what this app synthesizes."""
-        return any(is_source(p) and self.owns(p) for p in changed)
+        return bool(self.sources(changed))
+
+    def sources(self, changed: Iterable[str]) -> list[str]:
+        """The changed files that can change what this app synthesizes: its own, of the
+        kinds its language is written in (a `.py` lambda handler of a TypeScript app is not)."""
+        return [p for p in changed
+                if posix_suffix(p) in self.language.suffixes and self.owns(p)]
 
 
 def is_source(path: str) -> bool:
-    """Whether the repo path `path` is of a kind a CDK app is written in (or configured by)."""
-    return posix_suffix(path) in SOURCE_SUFFIXES  # asked of every changed file: no Path
+    """Whether the repo path `path` is of a kind some CDK app is written in (or configured
+    by); the app's language decides (`CdkApp.sources`)."""
+    return posix_suffix(path) in ALL_SUFFIXES  # asked of every changed file: no Path
 
 
-def find_apps(root: Path, changed: Iterable[str] = ()) -> list[CdkApp]:
-    """The CDK apps of the tree: the root's, and any whose folder holds a changed file."""
+def find_apps(root: Path, changed: Iterable[str] = (),
+              checkout: Path | None = None) -> list[CdkApp]:
+    """The CDK apps of the tree: the root's, and any whose folder holds a changed file.
+    `checkout`: the repository the tree is an export of, whose installed virtualenv a
+    Python app uses (None: the tree is a checkout, or a worktree inside one)."""
     found = []
     for folder in sorted(folders_of(changed)):
         if "node_modules" in PurePosixPath(folder).parts:
             continue
         config = (root / folder / CDK_JSON) if folder else root / CDK_JSON
         if config.is_file():
-            found.append(CdkApp(folder, _problem(root, folder, config)))
+            found.append(_app(folder, config, checkout))
     return found
 
 
@@ -87,20 +111,48 @@ def folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _problem(root: Path, folder: str, config: Path) -> str | None:
+def _app(folder: str, config: Path, checkout: Path | None) -> CdkApp:
     where = f"{folder}/{CDK_JSON}" if folder else CDK_JSON
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return f"{where} cannot be read as JSON ({exc}); fix it so `cdk synth` can read it"
+        return CdkApp(folder, f"{where} cannot be read as JSON ({exc}); fix it so `cdk synth` "
+                              "can read it")
     if not isinstance(data, dict) or not isinstance(data.get("app"), str) \
             or not data["app"].strip():
-        return f'{where} names no "app"; fix: add the command that runs the app, e.g. ' \
-               '"app": "npx ts-node --prefer-ts-exts bin/app.ts"'
-    if cli_path(config.parent) is None:
-        return f"{where}: the project has no CDK CLI ({(Path(folder) / CLI).as_posix()} " \
-               f"is missing); fix: {CLI_FIX}, and install the dependencies (npm ci)"
+        return CdkApp(folder, f'{where} names no "app"; fix: add the command that runs the '
+                              'app, e.g. "app": "npx ts-node --prefer-ts-exts bin/app.ts"')
+    language = language_of(data["app"])
+    command = data["app"].strip()
+    if language is PYTHON:
+        venv = python_env(config.parent) or \
+            (python_env(checkout / folder) if checkout is not None else None)
+        return CdkApp(folder, _python_problem(where, config.parent, venv), language, command,
+                      venv)
+    problem = None
+    if language is NODE and cli_path(config.parent) is None:
+        problem = f"{where}: the project has no CDK CLI ({(Path(folder) / CLI).as_posix()} " \
+                  f"is missing); fix: {CLI_FIX}, and install the dependencies (npm ci)"
+    return CdkApp(folder, problem, language, command)
+
+
+def _python_problem(where: str, app_dir: Path, venv: Path | None) -> str | None:
+    """What keeps a Python app from synthesizing that files tell: no CDK CLI, or a
+    virtualenv without aws-cdk-lib (without one, the synth asks `python3` on PATH)."""
+    if cli(app_dir, PYTHON) is None:
+        return f"{where}: no CDK CLI for this Python app (`cdk` is not on PATH and " \
+               f"node_modules/.bin/cdk is missing); fix: {PYTHON_CLI_FIX}"
+    if venv is not None and not has_cdk(venv):
+        return f"{where}: the project's virtualenv {venv} has no aws-cdk-lib (no module " \
+               f"aws_cdk), so the app cannot run; fix: {venv}/bin/pip install -r " \
+               "requirements.txt (or pip install aws-cdk-lib constructs) in it"
     return None
+
+
+def cli(app_dir: Path, language: Language) -> Path | None:
+    """The CDK CLI a synth of this app runs: the project's own, else for a Python app the
+    one on PATH."""
+    return cli_path(app_dir) or (path_cli(None) if language is PYTHON else None)
 
 
 def modules_of(app_dir: Path) -> tuple[Path, ...]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -141,12 +141,15 @@ def stack_of(construct_path: str, found: Sequence[Stack]) -> Stack | None:
         next((s for s in found if s.name == first), None)
 
 
-def origin(stack: Stack, construct_path: str, root: Path, app_dir: Path) -> Origin:
-    """The source line that created the construct at `construct_path` (see the module)."""
+def origin(stack: Stack, construct_path: str, root: Path, app_dir: Path,
+           recorded: Mapping[str, list[str]] | None = None) -> Origin:
+    """The source line that created the construct at `construct_path` (see the module);
+    `recorded`: a Python app's creation frames by construct path (`python_hook`), which
+    its assembly's creation stacks (jsii's kernel) lack."""
     parts = construct_path.strip("/").split("/")
     for end in range(len(parts), 0, -1):
         at = "/".join(parts[:end])
-        found = user_frame(stack.trace(at), root, app_dir)
+        found = user_frame([*stack.trace(at), *(recorded or {}).get(at, [])], root, app_dir)
         if found is not None:
             file, line, column = found
             return Origin(file, line, construct_path, mapped=not stack.is_stack(at),

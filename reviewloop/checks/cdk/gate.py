@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from reviewloop.checks.cdk.app import find_apps, nag_for
+from reviewloop.checks.cdk.app import CdkApp, find_apps, nag_for
 from reviewloop.checks.cdk.synth import Synth, synthesized
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome, transcript
@@ -20,10 +20,12 @@ class SynthGate:
         return True
 
     def run(self, ctx: GateContext) -> GateResult:
-        apps = [a for a in find_apps(ctx.root, ctx.changed_files)
-                if a.relevant(ctx.changed_files)]
+        touched = [a for a in find_apps(ctx.root, ctx.changed_files)
+                   if a.relevant(ctx.changed_files)]
+        apps = [a for a in touched if a.language.synthesized]
         if not apps:
-            return GateResult.skip(self.name, "no CDK app (cdk.json) that the change touches")
+            return GateResult.skip(self.name, _unsupported(touched) if touched else
+                                   "no CDK app (cdk.json) that the change touches")
         broken = [a.problem for a in apps if a.problem]
         if broken:
             return GateResult(name=self.name, passed=False, summary=broken[0],
@@ -37,6 +39,13 @@ class SynthGate:
                           output_tail=transcript([CommandOutcome(s.command, s.run)
                                                   for s in synths]),
                           duration_s=time.monotonic() - started)
+
+
+def _unsupported(apps: list[CdkApp]) -> str:
+    """Why no app the change touches was synthesized: each is in a language reviewloop does
+    not synthesize (the analyzers name its files as not read)."""
+    return "; ".join(f"the CDK app in {a.folder or '.'} is written in {a.language.name}, "
+                     "which reviewloop does not synthesize" for a in apps)
 
 
 def _summary(synths: list[Synth], failed: list[Synth]) -> str:

@@ -2,7 +2,8 @@
 it, written next to the synth's output and loaded with `NODE_OPTIONS=--require`.
 
 It waits until the app itself loads `aws-cdk-lib` (the CDK CLI and npx load the preload too
-and are left alone), then wraps `Stage.prototype.synth`: after an `App` has synthesized
+and are left alone; a Python app's jsii kernel loads it by its file's absolute path),
+then wraps `Stage.prototype.synth`: after an `App` has synthesized
 (its own aspects applied), the pack walks the construct tree and every violation is written
 to the report file as JSON — acknowledged ones included and marked, because whether an
 acknowledgement counts is reviewloop's decision (`reviewloop.checks.suppressions`), not
@@ -33,11 +34,17 @@ Module._resolveFilename = function (request, parent, ...rest) {
   }
   return resolve.call(this, request, parent, ...rest);
 };
+// a Python app's jsii kernel loads it by its file (<kernel>/node_modules/aws-cdk-lib/index.js)
+const KERNEL_LIB = /[\\/]node_modules[\\/]aws-cdk-lib([\\/]index\.js)?$/;
+const isLib = (request) => request === 'aws-cdk-lib' ||
+  (path.isAbsolute(request) && KERNEL_LIB.test(request));
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
   const loaded = load.call(this, request, parent, ...rest);
-  if (request === 'aws-cdk-lib' && appDir === null && !fromNag(parent)) {
-    appDir = parent && parent.filename ? path.dirname(parent.filename) : process.cwd();
+  if (isLib(request) && appDir === null && !fromNag(parent)) {
+    // loaded by its file: resolved from its own folder (and the kernel's node_modules)
+    appDir = path.isAbsolute(request) ? request.replace(/[\\/]index\.js$/, '')
+      : parent && parent.filename ? path.dirname(parent.filename) : process.cwd();
     try { wrap(loaded); } catch (e) { write({ error: String(e && e.stack || e) }); }
   }
   return loaded;

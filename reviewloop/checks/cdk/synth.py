@@ -17,6 +17,8 @@ again, and the last `KEEP` outputs are kept on disk (older ones are deleted).
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 import tempfile
 import threading
@@ -24,13 +26,22 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.cdk.app import CLI, CdkApp, cli_path
+from reviewloop.checks.cdk.app import CLI, CdkApp, cli
+from reviewloop.checks.cdk.language import PYTHON
 from reviewloop.checks.cdk.nag_hook import HOOK
+from reviewloop.checks.cdk.python_hook import HOOK as PYTHON_HOOK
+from reviewloop.checks.cdk.python_hook import ORIGINS
 from reviewloop.checks.coverage.measure import tree_key
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun, looks_secret
 
+# Asked of the `python3` on PATH: it finds aws_cdk without importing it.
+_PROBE = "python3 -c 'import importlib.util as u, sys; sys.exit(u.find_spec(\"aws_cdk\") is None)'"
+NO_CDK = ("reviewloop: the project has no virtualenv (.venv or venv) and the python3 on PATH "
+          "cannot import aws_cdk, so the Python CDK app cannot run; fix: python3 -m venv .venv "
+          "&& .venv/bin/pip install -r requirements.txt (or pip install aws-cdk-lib constructs "
+          "for the python3 on PATH)")
 KEEP = 4  # tree states remembered: a run needs two at a time (before and after a fix)
 NAG_REPORT = "reviewloop-cdk-nag.json"
 _QUIET = {"CDK_DISABLE_VERSION_CHECK": "true", "CDK_DISABLE_CLI_TELEMETRY": "true"}
@@ -55,6 +66,29 @@ class Synth:
     @property
     def nag_report(self) -> Path:
         return self.out / NAG_REPORT
+
+    def origins(self) -> dict[str, list[str]]:
+        """A Python app's construct paths and the frames that created them
+        (`python_hook`); empty for any other app."""
+        return origins_in(self.out)
+
+
+def origins_in(out: Path) -> dict[str, list[str]]:
+    """The construct paths and creation frames `python_hook` recorded in the synth output
+    `out`; a line that cannot be read is left out."""
+    found: dict[str, list[str]] = {}
+    try:
+        lines = (out / ORIGINS).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            path, frames = str(entry["path"]), [str(f) for f in entry["frames"]]
+        except (ValueError, KeyError, TypeError):
+            continue
+        found.setdefault(path, []).extend(frames)
+    return found
 
 
 @dataclass
@@ -132,17 +166,48 @@ def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: flo
     if nag is not None:
         hook = folder / "reviewloop-cdk-nag.js"
         hook.write_text(HOOK, encoding="utf-8")
-    command = synth_command(out, hook, nag, cli_path(app.path(root)) or CLI)
+    app_dir = app.path(root)
+    found = cli(app_dir, app.language)
+    # a CLI outside the project (on PATH) runs from its real folder, shown read-only
+    outside = found.resolve() if found is not None and not found.is_relative_to(root) else None
+    command = synth_command(out, hook, nag, outside or found or CLI)
+    environ = None
+    if app.language is PYTHON:
+        preload = folder / "python"
+        preload.mkdir()
+        (preload / "sitecustomize.py").write_text(PYTHON_HOOK, encoding="utf-8")
+        command, environ = python_synth(command, app.venv, preload, out / ORIGINS)
     with _MEMO.lock:
         _MEMO.started += 1
     # The output folder is the one place outside the project the synth may write; the
     # project's folder is writable as for any build, but nothing is asked to go there.
-    readable = (nag,) if nag is not None and not nag.is_relative_to(root) else ()
+    readable = tuple(p for p in (nag, outside and outside.parents[1])
+                     if p is not None and not p.is_relative_to(root))
     # No network and no credentials, whatever the settings pass to other commands: the
     # user's extra variables go in (an app may read its stage from one), AWS_* and secrets not.
     walls = Sandbox(mode=sandbox.mode, network=False,
                     env=tuple(n for n in sandbox.env if not looks_secret(n)),
                     read=(*sandbox.read, *readable))
-    run = run_shell(command, app.path(root), timeout, sandbox=walls, writable=(folder,))
+    run = run_shell(command, app_dir, timeout, sandbox=walls, writable=(folder,),
+                    environ=environ)
     shown = f"cdk synth (in {app.folder or '.'})"
     return Synth(app=app, command=shown, run=run, out=out, nag=nag)
+
+
+def python_synth(command: str, venv: Path | None, preload: Path,
+                 origins: Path) -> tuple[str, dict[str, str] | None]:
+    """A Python app's synth: with the project's virtualenv first on PATH (the app's
+    `python3` is its interpreter, and the sandbox shows it and its base interpreter), else
+    the `python3` on PATH, asked first whether it can import aws-cdk-lib so a missing one is
+    said with its fix rather than as the app's traceback. `preload` holds the
+    `sitecustomize.py` that records each construct's creation line into `origins`."""
+    # set in the command: the sandbox passes only allow-listed names of the environment
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in {
+        "REVIEWLOOP_CDK_ORIGINS": str(origins),
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(preload), os.environ.get("PYTHONPATH")) if p)}.items())
+    command = f"{assignments} {command}"
+    if venv is not None:
+        path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+        return command, {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
+    return f"{_PROBE} || {{ echo {shlex.quote(NO_CDK)} >&2; exit 3; }}; {command}", None
