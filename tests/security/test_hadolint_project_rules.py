@@ -17,7 +17,6 @@ are compared with the base.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

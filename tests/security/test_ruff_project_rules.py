@@ -13,7 +13,6 @@ reviewloop rule (F821 still reported: only reviewloop's suppressions waive its r
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -13,7 +13,6 @@ still reported)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
