@@ -4,8 +4,8 @@ ruff runs `--isolated` (the project's own ruff config never silences the reviewe
 sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
 wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suffix or
 shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
-The project's own rules, as the trusted side's ruff config selects them, run beside
-reviewloop's (`ruff_config`); those reviewloop does not select itself join the
+The project's own rules, as the trusted side's ruff config selects and configures them, run
+beside reviewloop's (`ruff_config`); what they add to reviewloop's report joins the
 maintainability view, severity by its table (most: nit).
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
@@ -134,7 +134,7 @@ class RuffAnalyzer(FileByFile):
             diagnostics = _check(ctx, ["--isolated", "--select",
                                        ",".join((*self.select, UNREADABLE))], given)
             if self.project and isinstance(diagnostics, list):
-                diagnostics += _project_rules(ctx, files, given)
+                diagnostics += _project_rules(ctx, files, given, diagnostics)
         names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
         if names and isinstance(diagnostics, list):
             diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
@@ -184,15 +184,19 @@ def _check(ctx: AnalyzerContext, selection: list[str], given: list[str]) -> Any:
     return parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff")
 
 
-def project_only(code: str) -> bool:
-    """Whether a rule is none of reviewloop's own (of either ruff view)."""
-    return not any(code.startswith(p) for p in OWN) and code not in (SYNTAX_ERROR, UNREADABLE)
+def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
+    location = diagnostic.get("location") or {}
+    return diagnostic.get("filename"), diagnostic.get("code"), location.get("row"), \
+        location.get("column")
 
 
-def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str]
-                   ) -> list[dict[str, Any]]:
-    """The diagnostics of the project's own rules (`ruff_config.project_arguments`) that
-    reviewloop does not select itself; a run that fails names `files` as not read."""
+def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
+                   own: list[Any]) -> list[dict[str, Any]]:
+    """The diagnostics of the project's own run (`ruff_config.project_arguments`) that
+    reviewloop's runs do not report: not at the same place in this view's `own` report, nor
+    of the performance view's rules (its own run reports them); a rule of this view the
+    project configures tighter (`mccabe.max-complexity`) counts where it adds. A run that
+    fails names `files` as not read."""
     arguments = project_arguments(ctx)
     if arguments is None:
         return []
@@ -202,8 +206,11 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str]
         for path in files:
             ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
         return []
+    seen = {_place(d) for d in own if isinstance(d, dict)}
     return [d for d in found if isinstance(d, dict) and isinstance(d.get("code"), str)
-            and project_only(d["code"])] if isinstance(found, list) else []
+            and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
+            and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
+        if isinstance(found, list) else []
 
 
 def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str], folder: Path) -> dict[str, str]:
@@ -301,5 +308,3 @@ RUFF_PERFORMANCE = RuffAnalyzer(
         (_SHOULD, "ASYNC PERF"),
         (_NIT, "PERF203 C4 SIM118 PLR1733 PLR1736 PLW3301 RUF015 FURB"),
     ]))
-
-OWN = (*RUFF_MAINTAINABILITY.select, *RUFF_PERFORMANCE.select)  # reviewloop's own rules

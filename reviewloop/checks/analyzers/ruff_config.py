@@ -9,11 +9,12 @@ the first of them that configures ruff, as ruff itself picks at one folder. It a
   under `[lint]` or at the top), a second ruff run with the project's settings — its
   selection (`extend-select` alone builds on ruff's long-standing default `E4, E7, E9, F`,
   not on the ~400 rules later releases enable by default: the project's ruff version is not
-  known), its `ignore` and `per-file-ignores`, its rule options and `target-version`. Of
-  that run only the rules reviewloop does not select itself count (`ruff.project_only`):
-  reviewloop's own rules are never narrowed by the project's ignores (a finding is waived by
-  `reviewloop.checks.suppressions`, the one way to waive), and the project's rules follow
-  the project's ignores. A config that selects nothing adds no rules.
+  known), its `ignore` and `per-file-ignores`, its rule options and `target-version`. That
+  run only adds to reviewloop's own (`ruff._project_rules`): reviewloop's rules keep their
+  own run, never narrowed by the project's ignores (a finding is waived by
+  `reviewloop.checks.suppressions`, the one way to waive), while the project's rules, and
+  its tighter options for reviewloop's (`mccabe.max-complexity`), follow the project's
+  settings. A config that selects nothing adds no rules.
 
 Settings that name files or change what ruff prints or fixes are left out (the files are
 named to ruff, its output is read as JSON); `extend` (another config file) is not followed.
