@@ -27,6 +27,7 @@ CODE = ("import datetime\n\n\n"
         "    if COUNTER:\n"  # C901 with the project's max-complexity = 1
         "        return 0\n"
         "    return undefined_name + COUNTER\n")  # F821: reviewloop's own, must_fix
+UNSORTED = "import sys\nimport os\n\nVALUE = (os, sys)\n"  # I001: in ruff 0.17's default set
 TESTS = "print('hi')\n"  # T201 in tests/: the project's per-file-ignores waive it
 
 # (config file, base text, the change's own edit of it, rules that must be reported)
@@ -63,7 +64,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     done = {}
     for name, (config, base, edit, _) in VARIANTS.items():
         done[name] = reviewed(tmp_path_factory.mktemp(name), {config: base},
-                              {"app.py": CODE, "tests/t.py": TESTS, config: edit})
+                              {"app.py": CODE, "tests/t.py": TESTS, "other.py": UNSORTED,
+                               config: edit})
     config, base, edit, _ = VARIANTS["pyproject-lint-select"]
     done["local"] = reviewed(tmp_path_factory.mktemp("local"), {config: base},
                              {"app.py": CODE, config: edit}, local=True)
@@ -101,6 +103,7 @@ def test_extend_select_alone_builds_on_the_classic_default(
     sorted, yet I001 and the like stay out."""
     rules = shown(reports["ruff-toplevel-extend-select"], "ruff", "app.py")
     assert "DTZ005" not in rules and not any(r.startswith(("I0", "UP", "D1")) for r in rules)
+    assert "I001" not in shown(reports["ruff-toplevel-extend-select"], "ruff", "other.py")
 
 
 def test_in_a_local_review_the_users_own_config_counts(
