@@ -25,7 +25,7 @@ WHICH = '#!/bin/sh\nx=1\necho "$x"\nwhich ls\n'  # SC2230 with deprecate-which (
 UNQUOTED = "#!/bin/sh\nrm $1\n"  # SC2086: reviewloop's security rule
 
 BASE = {
-    ".shellcheckrc": "# the root's\nenable=deprecate-which\n",
+    ".shellcheckrc": "# the root's\n# enable=require-variable-braces\nenable=deprecate-which\n",
     "here/.shellcheckrc": "enable=require-variable-braces\n",
     "above/shellcheckrc": "# a comment\nenable=add-default-case  # and another\n",
     "every/.shellcheckrc": "enable=all disable=SC2250\n",
