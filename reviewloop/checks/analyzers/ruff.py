@@ -1,9 +1,12 @@
 """The ruff analyzers: `ruff-maintainability` and `ruff-performance`, one rule set per reviewer.
 
-ruff runs `--isolated` (the project's own ruff config neither widens nor silences the
-reviewers' rule sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
+ruff runs `--isolated` (the project's own ruff config never silences the reviewers' rule
+sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
 wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suffix or
 shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
+The project's own rules, as the trusted side's ruff config selects and configures them, run
+beside reviewloop's (`ruff_config`); what they add to reviewloop's report joins the
+maintainability view, severity by its table (most: nit).
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -41,6 +44,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
+from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
@@ -102,6 +106,7 @@ class RuffAnalyzer(FileByFile):
     max_bytes: int = MAX_BYTES
     markers: tuple[MarkerSyntax, ...] = MARKERS
     config_files: tuple[ConfigFile, ...] = CONFIG_FILES
+    project: bool = False  # the project's own rules join this view (`ruff_config`)
     line_breaks: ClassVar[re.Pattern[str]] = PYTHON_BREAKS  # as Python's tokenizer
 
     def available(self) -> str | None:
@@ -124,12 +129,12 @@ class RuffAnalyzer(FileByFile):
             # a notebook as the Python its cells run (`notebooks.for_ruff`), named back after
             copies = _notebook_copies(ctx, [f for f in files if ctx.language(f) == JUPYTER],
                                       Path(tmp))
+            given = [copies.get(f) or under_text(ctx.root, f) for f in files]
             # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
-            argv = [*ruff_command(), "check", "--isolated", "--no-cache",
-                    "--ignore-noqa", "--exit-zero", "--output-format", "json", "--select",
-                    ",".join((*self.select, UNREADABLE)), "--",
-                    *(copies.get(f) or under_text(ctx.root, f) for f in files)]
-            diagnostics = parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff")
+            diagnostics = _check(ctx, ["--isolated", "--select",
+                                       ",".join((*self.select, UNREADABLE))], given)
+            if self.project and isinstance(diagnostics, list):
+                diagnostics += _project_rules(ctx, files, given, diagnostics)
         names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
         if names and isinstance(diagnostics, list):
             diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
@@ -170,6 +175,42 @@ class RuffAnalyzer(FileByFile):
             start_line=start, end_line=end, title=short_title(diagnostic["message"]),
             rationale=_rationale(diagnostic), suggestion=_suggestion(diagnostic.get("fix")),
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
+
+
+def _check(ctx: AnalyzerContext, selection: list[str], given: list[str]) -> Any:
+    """ruff's parsed JSON report on the files `given`, with the rules `selection` names."""
+    argv = [*ruff_command(), "check", *selection, "--no-cache", "--ignore-noqa",
+            "--exit-zero", "--output-format", "json", "--", *given]
+    return parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff")
+
+
+def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
+    location = diagnostic.get("location") or {}
+    return diagnostic.get("filename"), diagnostic.get("code"), location.get("row"), \
+        location.get("column")
+
+
+def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
+                   own: list[Any]) -> list[dict[str, Any]]:
+    """The diagnostics of the project's own run (`ruff_config.project_arguments`) that
+    reviewloop's runs do not report: not at the same place in this view's `own` report, nor
+    of the performance view's rules (its own run reports them); a rule of this view the
+    project configures tighter (`mccabe.max-complexity`) counts where it adds. A run that
+    fails names `files` as not read."""
+    arguments = project_arguments(ctx)
+    if arguments is None:
+        return []
+    try:
+        found = _check(ctx, arguments, given)
+    except AnalyzerError as error:
+        for path in files:
+            ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
+        return []
+    seen = {_place(d) for d in own if isinstance(d, dict)}
+    return [d for d in found if isinstance(d, dict) and isinstance(d.get("code"), str)
+            and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
+            and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
+        if isinstance(found, list) else []
 
 
 def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str], folder: Path) -> dict[str, str]:
@@ -248,6 +289,7 @@ def _table(entries: Sequence[tuple[Severity, str]]) -> dict[str, Severity]:
 
 RUFF_MAINTAINABILITY = RuffAnalyzer(
     name="ruff-maintainability",
+    project=True,
     select=("C901", "B", "SIM", "PLR09", "PLR1704", "PLR1711", "PLR1714", "PLR5501", "PLE",
             "PLW0120", "PLW0603", "PLW2901", "ERA001", "F", "BLE001", "E722",
             "RUF001", "RUF002", "RUF003", "PLC2401", "PLC2403"),

@@ -10,6 +10,8 @@ included). It runs with `--norc` (no `.shellcheckrc` from the tree) on copies of
 scripts in a folder of its own, in which every `# shellcheck disable=` directive is blanked
 (line numbers kept): shellcheck has no switch to ignore its directives, and one counts only
 where the trusted side wrote it (`reviewloop.checks.suppressions`, reach: the next command).
+The optional checks the trusted side's rc file enables (`shellcheck_rc`) run a second time
+on the scripts under it; what they add joins the maintainability view, by level.
 
 Severity and reviewer:
 
@@ -40,6 +42,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
+from reviewloop.checks.analyzers.shellcheck_rc import grouped
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL, SHELL_FILES
 from reviewloop.git.names import under
@@ -107,14 +110,32 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
                 text = script.read()
             copy.write_text(without_directives(text), encoding="utf-8", newline="")
             copies[str(copy)] = path
-        # exit 1: findings
-        output = run_tool([str(executable), "--norc", "--format", "json1", *copies],
-                          Path(folder), ctx.timeout)
+        own = _comments(executable, [], list(copies), Path(folder), ctx)
+        mine = {_place(c) for c in own}
+        for enabled, group in grouped(ctx, copies.values()).items():
+            # the checks the project's rc enables: what its run adds to reviewloop's own
+            named = [copy for copy, path in copies.items() if path in group]
+            own += [c for c in _comments(executable, [enabled.argument()], named, Path(folder),
+                                         ctx)
+                    if _place(c) not in mine and not enabled.drops(f"SC{c.get('code')}")]
+    return [{**c, "file": copies.get(str(c.get("file")), str(c.get("file")))} for c in own]
+
+
+def _comments(executable: Path, options: list[str], copies: list[str], folder: Path,
+              ctx: AnalyzerContext) -> list[dict[str, Any]]:
+    """shellcheck's comments on the `copies` (no rc file read: `--norc`) with `options`."""
+    # exit 1: findings
+    output = run_tool([str(executable), "--norc", *options, "--format", "json1", *copies],
+                      folder, ctx.timeout)
     report = parse_json(output, "shellcheck")
     if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
         raise AnalyzerError(f"shellcheck's JSON has no comments list: {str(report)[:200]}")
-    return [{**c, "file": copies.get(str(c.get("file")), str(c.get("file")))}
-            for c in report["comments"]]
+    return list(report["comments"])
+
+
+def _place(comment: dict[str, Any]) -> tuple[str, Any, Any, Any]:
+    return str(comment.get("file")), comment.get("code"), comment.get("line"), \
+        comment.get("column")
 
 
 def _codes(match: re.Match[str]) -> frozenset[str] | None:

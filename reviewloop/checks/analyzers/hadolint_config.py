@@ -1,0 +1,82 @@
+"""What a project's `.hadolint.yaml`, as the trusted side has it (`trusted_config`), adds to
+reviewloop's hadolint run, which reads no config of its own (it runs outside the tree).
+
+* `trustedRegistries` (DL3026: a `FROM` image from any other registry), `label-schema`
+  (DL3049-DL3058: required labels and their formats) and `strict-labels` (DL3050: a label the
+  schema does not name) switch rules on: they are given to hadolint as its options
+  (`--trusted-registry`, `--require-label`, `--strict-labels`).
+* `override` changes rules' levels: a level the project raises counts (`--error DL3008`
+  makes it should_fix); one it lowers does not lower reviewloop's.
+* `ignored` is honoured where every tool's skip list is, as a listed suppression
+  (`reviewloop.checks.suppressions.tool_config`).
+
+The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml`, `hadolint.yaml`,
+`hadolint.yml` the trusted side has (hadolint reads one from the folder it runs in); one that
+does not parse adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.trusted_config import trusted_text
+from reviewloop.config import load_yaml
+
+NAMES = (".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml")
+LEVELS = ("style", "info", "warning", "error")  # hadolint's levels, lowest first
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """The options the project's config gives hadolint, and the levels it raises rules to."""
+
+    options: tuple[str, ...] = ()
+    levels: Mapping[str, str] = field(default_factory=dict)
+
+    def level(self, rule: str, reported: str) -> str:
+        """The higher of hadolint's level for `rule` and the project's override."""
+        raised = self.levels.get(rule)
+        return raised if raised is not None and reported in LEVELS and \
+            LEVELS.index(raised) > LEVELS.index(reported) else reported
+
+
+def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
+    """The trusted config's widening settings; none without one."""
+    data = next((d for name in NAMES if (d := _read(ctx, name)) is not None), None)
+    if data is None:
+        return ProjectSettings()
+    options = [arg for registry in _names(data.get("trustedRegistries"))
+               for arg in ("--trusted-registry", registry)]
+    schema = data.get("label-schema")
+    for label, kind in (schema.items() if isinstance(schema, dict) else ()):
+        options += ["--require-label", f"{label}:{kind}"]
+    if data.get("strict-labels") is True:
+        options.append("--strict-labels")
+    override = data.get("override")
+    levels = {rule: level for level in LEVELS
+              for rule in _names((override if isinstance(override, dict) else {}).get(level))}
+    return ProjectSettings(tuple(options), levels)
+
+
+def _read(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:
+    """The file's top-level mapping; None when there is no such file, or it is not one
+    (a file that does not parse counts as there: it settles which file is read)."""
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
+    text = trusted_text(ctx, name)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _names(value: Any) -> list[str]:
+    """A YAML list of names (or one name)."""
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(item).strip() for item in items if str(item).strip()]

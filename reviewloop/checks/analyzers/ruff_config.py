@@ -1,0 +1,101 @@
+"""The project's own ruff configuration, as the trusted side has it (`trusted_config`), and
+what it adds to reviewloop's ruff runs.
+
+Only the root's `.ruff.toml`, `ruff.toml` or `pyproject.toml` (with `[tool.ruff]`) is read,
+the first of them that configures ruff, as ruff itself picks at one folder. It adds:
+
+* files: its `include` / `extend-include` patterns (`ruff_includes`);
+* rules (`project_arguments`): when it selects rules itself (`select` or `extend-select`,
+  under `[lint]` or at the top), a second ruff run with the project's settings — its
+  selection (`extend-select` alone builds on ruff's long-standing default `E4, E7, E9, F`,
+  not on the ~400 rules later releases enable by default: the project's ruff version is not
+  known), its `ignore` and `per-file-ignores`, its rule options and `target-version`. That
+  run only adds to reviewloop's own (`ruff._project_rules`): reviewloop's rules keep their
+  own run, never narrowed by the project's ignores (a finding is waived by
+  `reviewloop.checks.suppressions`, the one way to waive), while the project's rules, and
+  its tighter options for reviewloop's (`mccabe.max-complexity`), follow the project's
+  settings. A config that selects nothing adds no rules.
+
+Settings that name files or change what ruff prints or fixes are left out (the files are
+named to ruff, its output is read as JSON); `extend` (another config file) is not followed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.trusted_config import trusted_text
+
+CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
+SELECTING = ("select", "extend-select")
+CLASSIC_DEFAULT = ("E4", "E7", "E9", "F")
+# settings not carried to the project's run: files and folders, output, fixes, the formatter,
+# a version pin, another config file
+LEFT_OUT = frozenset({
+    "extend", "include", "extend-include", "exclude", "extend-exclude", "force-exclude",
+    "respect-gitignore", "cache-dir", "output-format", "fix", "unsafe-fixes", "show-fixes",
+    "fix-only", "format", "required-version", "fixable", "unfixable", "extend-fixable",
+    "extend-safe-fixes", "extend-unsafe-fixes"})
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def ruff_table(ctx: AnalyzerContext) -> dict[str, Any] | None:
+    """The ruff table of the first root config file that configures ruff (a `pyproject.toml`
+    without `[tool.ruff]` does not); None when none does, or it does not parse."""
+    for name in CONFIGS:
+        text = trusted_text(ctx, name)
+        if text is None:
+            continue
+        try:
+            table: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None
+        if name == "pyproject.toml":
+            tool = table.get("tool")
+            table = tool.get("ruff") if isinstance(tool, dict) else None
+            if not isinstance(table, dict):
+                continue
+        return table
+    return None
+
+
+def project_arguments(ctx: AnalyzerContext) -> list[str] | None:
+    """ruff's arguments for the project's own rule selection and settings (`--isolated` and
+    one `--config KEY = VALUE` each); None when the trusted config selects no rules."""
+    table = ruff_table(ctx)
+    if table is None:
+        return None
+    found = table.get("lint")
+    lint: dict[str, Any] = found if isinstance(found, dict) else {}
+    keys = {*table, *lint}
+    if not keys & set(SELECTING):
+        return None
+    settings = [(k, v) for k, v in table.items() if k != "lint" and k not in LEFT_OUT]
+    settings += [(f"lint.{_key(k)}", v) for k, v in lint.items() if k not in LEFT_OUT]
+    if "select" not in keys:
+        settings.append(("lint.select", list(CLASSIC_DEFAULT)))
+    arguments = ["--isolated"]
+    for key, value in settings:
+        arguments += ["--config", f"{_key(key)} = {_toml(value)}"]
+    return arguments
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) or key.startswith("lint.") else json.dumps(key)
+
+
+def _toml(value: Any) -> str:
+    """`value` (as `tomllib` read it) as a TOML value on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value))  # a JSON string is a TOML basic string

@@ -1,0 +1,56 @@
+"""A project's own tool config file as the trusted side has it, for the analyzers that add
+the rules it enables (ruff, shellcheck, hadolint) to their own.
+
+The trusted side is the user's own tree in a review of the user's own change (`Trust`
+everything, or no `Trust` given), else the base (`trust.base`): a change's own edits to a
+config file never widen or narrow its own review. With no base to read, a file the change
+touched is not read at all. In a run on the change's base (`review.introduced`) the file is
+read where the head run read it (`AnalyzerContext.reviewed`), so both runs enable the same
+rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import stat
+from pathlib import Path
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.git.names import on_disk, posix_parts
+from reviewloop.git.provenance import read_at
+from reviewloop.git.repository import open_repository
+
+MAX_BYTES = 1_000_000  # a config file larger than this is not read
+
+
+def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
+    """The text of the repository file `path` as the trusted side has it; None when that side
+    has no such regular file (or it must not be read)."""
+    trust, tree = ctx.trust, ctx.reviewed
+    if trust is None or trust.trusted_all:
+        return _tree_text(tree, path)
+    if trust.base is None:
+        return _tree_text(tree, path) if trust.file(path) else None
+    return _at_base(str(Path(trust.checkout) if trust.checkout else tree), trust.base, path)
+
+
+@functools.lru_cache(maxsize=64)
+def _at_base(repository: str, base: str, path: str) -> str | None:
+    """`path` in the commit `base`, which never changes: read once."""
+    return read_at(open_repository(Path(repository)), base, path)
+
+
+def _tree_text(root: Path, path: str) -> str | None:
+    """A regular file of the tree (a symlink is not followed), None when there is none."""
+    full = os.path.join(root, *posix_parts(on_disk(path)))
+    try:
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        if not Path(os.path.dirname(full)).resolve().is_relative_to(root.resolve()):
+            return None  # a folder on the way leads out of the tree
+        with open(full, encoding="utf-8", errors="replace") as file:
+            return file.read()
+    except (OSError, ValueError):
+        return None
