@@ -286,8 +286,25 @@ def _interpreters(env: Mapping[str, str]) -> list[Path]:
         venv = Path(entry).parent
         home = _venv_home(venv / "pyvenv.cfg")
         if home is not None:
-            found += [venv, home.parent]
+            found += [venv, *_python_prefix(home, env.get("HOME") or str(Path.home()))]
     return found
+
+
+def _python_prefix(home: Path, user_home: str) -> list[Path]:
+    """The installation a virtualenv's `home` (its base interpreter's bin) belongs to: its
+    parent, when that holds a Python's standard library and is neither `/` nor the user's
+    home or a folder above it. A `pyvenv.cfg` may be a reviewed change's own file, which
+    names any folder it likes (`home = /root/secrets/bin`): only a Python is shown."""
+    prefix = home.parent
+    user = Path(user_home).resolve()
+    try:
+        real = prefix.resolve()
+    except (OSError, RuntimeError):
+        return []
+    if not home.is_absolute() or real == Path("/") or user == real \
+            or user.is_relative_to(real) or not any(real.glob("lib/python3*/os.py")):
+        return []
+    return [prefix]
 
 
 def _git_dirs(root: Path) -> list[Path]:

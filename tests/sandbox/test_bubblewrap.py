@@ -105,3 +105,28 @@ def test_without_a_system_bwrap_the_wheel_s_own_sandboxes_the_command(monkeypatc
 def test_a_chosen_bwrap_is_the_only_one_tried(tmp_path: Path):
     chosen = str(tmp_path / "bwrap")
     assert candidates({"REVIEWLOOP_BWRAP": chosen, "PATH": "/usr/bin"}) == [chosen]
+
+
+@pytest.mark.parametrize("names", ["python", "secret", "home", "above-home", "relative"])
+def test_a_virtualenv_on_path_shows_its_python_and_no_other_folder_it_names(
+        tmp_path: Path, names: str):
+    """A virtualenv's `pyvenv.cfg` may be a reviewed change's own file: its `home` shows the
+    Python installation it names (a folder holding a standard library), never another
+    folder — a secret one, the user's home or a folder above it."""
+    home = tmp_path / "home"
+    python = home / ".pyenv" / "versions" / "3.11"
+    (python / "bin").mkdir(parents=True)
+    (python / "lib" / "python3.11").mkdir(parents=True)
+    (python / "lib" / "python3.11" / "os.py").write_text("")
+    (home / "secret" / "bin").mkdir(parents=True)
+    named = {"python": python / "bin", "secret": home / "secret" / "bin", "home": home / "bin",
+             "above-home": tmp_path / "bin", "relative": Path("secret/bin")}[names]
+    venv = tmp_path / "project" / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = {named}\nversion = 3.11.7\n")
+    argv = wrap(Sandbox(mode="bwrap"), ["/bin/true"], cwd=tmp_path / "project", writable=(),
+                env={"HOME": str(home), "PATH": f"{venv / 'bin'}:/usr/bin"})
+    bound = {argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--ro-bind"}
+    assert (str(python.resolve()) in bound) is (names == "python"), bound
+    for other in (home / "secret", home, tmp_path):
+        assert str(other.resolve()) not in bound, other

@@ -181,7 +181,7 @@ def _synth(root: Path, app: CdkApp, folder: Path, sandbox: Sandbox, timeout: flo
         _MEMO.started += 1
     # The output folder is the one place outside the project the synth may write; the
     # project's folder is writable as for any build, but nothing is asked to go there.
-    readable = tuple(p for p in (nag, outside and outside.parents[1])
+    readable = tuple(p for p in (nag, outside and _cli_package(outside))
                      if p is not None and not p.is_relative_to(root))
     # No network and no credentials, whatever the settings pass to other commands: the
     # user's extra variables go in (an app may read its stage from one), AWS_* and secrets not.
@@ -211,3 +211,18 @@ def python_synth(command: str, venv: Path | None, preload: Path,
         path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
         return command, {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
     return f"{_PROBE} || {{ echo {shlex.quote(NO_CDK)} >&2; exit 3; }}; {command}", None
+
+
+def _cli_package(cli_file: Path) -> Path | None:
+    """The `aws-cdk` package a CLI on PATH belongs to (`…/node_modules/aws-cdk/bin/cdk`),
+    which the sandbox shows read-only; None for any other file (a shim in `~/bin`, whose
+    folders above it are the user's): the synth then fails, named, rather than show them."""
+    for folder in cli_file.parents:
+        manifest = folder / "package.json"
+        if manifest.is_file():
+            try:
+                named = json.loads(manifest.read_text(encoding="utf-8")).get("name")
+            except (OSError, ValueError, AttributeError):
+                return None
+            return folder if named == "aws-cdk" else None
+    return None
