@@ -49,6 +49,9 @@ _GRAPH_KIND = (rb"kind[\"']?\s*:\s*[\"']?(?:Pod|Deployment|DeploymentConfig|Daem
                rb"RoleBinding|ClusterRoleBinding|List)\b")
 _helm = compiled_on_first_use(r"\{\{-?\s*\.(?:Release|Values)\.")
 EVERY = frozenset({("", "")})  # a selector that selects every pod
+# a pod with no `labels` at all (not `labels: {}`): checkov's edge builder then connects it
+# to every policy whose `podSelector` is not empty, `matchLabels` or not
+UNLABELLED = frozenset({("\0", "\0")})
 HOW = "related by checkov's Kubernetes graph to"  # a related finding's rationale says
 
 
@@ -175,10 +178,9 @@ def _node(document: dict[str, Any]) -> Node | None:
         ref = _mapping(document.get("roleRef"))
         return Node(role_ref=(str(ref.get("kind")), str(ref.get("name"))))
     if kind == "Pod":
-        return Node(labels=_pairs(meta.get("labels")))
+        return Node(labels=_labels(meta))
     if kind in POD_MAKERS:
-        template = _mapping(_mapping(spec.get("template")).get("metadata"))
-        return Node(labels=_pairs(template.get("labels")))
+        return Node(labels=_labels(_mapping(_mapping(spec.get("template")).get("metadata"))))
     if kind == POLICY:  # as checkov's NetworkPolicyEdgeBuilder (see the module docstring)
         selector = spec.get("podSelector")
         labels = selector.get("matchLabels") if isinstance(selector, dict) else None
@@ -193,8 +195,14 @@ def _graph_kind() -> re.Pattern[bytes]:
 
 
 def _selects(policy: Node, pod: Node) -> bool:
-    return policy.selects is not None and pod.labels is not None \
-        and (policy.selects == EVERY or policy.selects <= pod.labels)
+    return policy.selects is not None and pod.labels is not None and (
+        policy.selects == EVERY or pod.labels == UNLABELLED or policy.selects <= pod.labels)
+
+
+def _labels(metadata: dict[str, Any]) -> frozenset[tuple[str, str]]:
+    """A pod's labels, `UNLABELLED` when it has none at all."""
+    labels = metadata.get("labels")
+    return UNLABELLED if labels is None else _pairs(labels)
 
 
 def _mapping(value: object) -> dict[str, Any]:

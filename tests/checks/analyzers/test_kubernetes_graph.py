@@ -65,3 +65,20 @@ def test_an_empty_pod_selector_selects_every_pod_as_checkovs_graph_reads_it(
     root, changes = _deleted(tmp_path, files, "pol/all.yaml")
 
     assert set(related(root, changes, ()).files) == {"apps/a.yaml", "apps/b.yaml"}
+
+
+def test_a_pod_with_no_labels_is_selected_by_every_policy_with_a_selector(
+        tmp_path: Path) -> None:
+    """checkov's NetworkPolicyEdgeBuilder connects a pod whose `labels` are missing to any
+    policy with a `podSelector`, `matchLabels` or not; `labels: {}` it leaves out. So a
+    deleted policy relates the unlabelled pod (and a Deployment's unlabelled template),
+    not the one with empty labels, nor one with other labels."""
+    bare = pod("bare").replace("  labels:\n    app: web\n", "")
+    empty = pod("empty").replace("  labels:\n    app: web\n", "  labels: {}\n")
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n"
+              "    metadata:\n      name: t\n    spec:\n      containers:\n      - name: c\n"
+              "        image: nginx:1.25\n")
+    files = {"apps/bare.yaml": bare, "apps/empty.yaml": empty, "apps/other.yaml":
+             pod("other", "db"), "apps/deploy.yaml": deploy, "pol/web.yaml": POLICY}
+    root, changes = _deleted(tmp_path, files, "pol/web.yaml")
+    assert sorted(related(root, changes, ()).files) == ["apps/bare.yaml", "apps/deploy.yaml"]
