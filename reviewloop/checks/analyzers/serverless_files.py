@@ -39,6 +39,8 @@ _LOADED = (".yml", ".yaml", ".json")  # what checkov's `_load_file_data` reads; 
 # own, or a fallback's: `${self:x, file(./y.yml)}`)
 _variable = compiled_on_first_use(r"\$\{([^{}]+?)\}")
 _file_ref = compiled_on_first_use(r"(?:^|,)\s*file\(([^?%*:|\"<>]+?)\)")
+_nested_ref = compiled_on_first_use(
+    r"file\(\s*([^()?%*:|\"<>$]*\$\{[^{}()]+\}[^()?%*|\"<>]*?)\s*\)")
 
 
 def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
@@ -104,13 +106,25 @@ def _reached(root: Path, service: str) -> list[str]:
     queue = [service]
     while queue and len(seen) < MAX_FOLLOWED:
         for ref in _refs(under(root, queue.pop(0))):
-            path = posixpath.normpath(posixpath.join(folder, ref))
-            if path.startswith(("../", "/")) or path == ".." or path in seen \
-                    or not path.endswith(_LOADED):
-                continue
-            seen.append(path)
-            queue.append(path)
+            for path in _paths(root, posixpath.normpath(posixpath.join(folder, ref))):
+                if path.startswith(("../", "/")) or path == ".." or path in seen \
+                        or not path.endswith(_LOADED):
+                    continue
+                seen.append(path)
+                queue.append(path)
     return seen[:MAX_FOLLOWED]
+
+
+def _paths(root: Path, path: str) -> list[str]:
+    """`path`, or the files of the tree a path with a variable in it may name
+    (`config/${self:provider.stage}.yml` as `config/*.yml`: checkov resolves the stage, and
+    any stage's file may be the one it reads)."""
+    if "*" not in path:
+        return [path]
+    if path.startswith(("../", "/")):
+        return []
+    return sorted(found.relative_to(root).as_posix() for found in root.glob(path)
+                  if found.is_file())
 
 
 def _refs(file: Path) -> tuple[str, ...]:
@@ -123,8 +137,8 @@ def _refs(file: Path) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4_096)
 def _file_refs(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    """The `${file(…)}` paths of `file` as it is at `mtime_ns` and `size` that name no
-    other variable (`${opt:stage}`) nor a home folder."""
+    """The `${file(…)}` paths of `file` as it is at `mtime_ns` and `size` (one naming
+    another variable, `${opt:stage}`, as a glob), but a home folder's."""
     try:
         with open(file, "rb") as handle:
             data = handle.read(MAX_DIFFED_BYTES)
@@ -133,6 +147,10 @@ def _file_refs(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     if b"file(" not in data:  # the prefilter: most files read none
         return ()
     text = data.decode("utf-8", errors="replace")
-    return tuple(ref.strip() for variable in _variable().findall(text)
-                 for ref in _file_ref().findall(variable)
-                 if "$" not in ref and not ref.strip().startswith("~"))
+    plain = (ref.strip() for variable in _variable().findall(text)
+             for ref in _file_ref().findall(variable)
+             if "$" not in ref and not ref.strip().startswith("~"))
+    # a path naming a variable (`${file(./config/${self:provider.stage}.yml)}`), as a glob
+    varied = (_variable().sub("*", ref).replace("**", "*") for ref in _nested_ref().findall(text)
+              if not ref.startswith("~"))
+    return tuple(dict.fromkeys([*plain, *varied]))
