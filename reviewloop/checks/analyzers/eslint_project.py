@@ -5,8 +5,9 @@ security plugin's rules, maintainability for the rest, performance for none).
 reviewloop's own isolated run (`eslint.py`) is untouched: this second run can only add.
 
 * The config is the trusted side's: the user's own tree in a local review, else a copy of the
-  base (`trust.base`) in which only the linted files carry the change's content — a change that
-  edits `eslint.config.*`, or a file the config imports, runs the base's config, not its own.
+  base (`trust.base`), untouched, at whose places the change's texts of the linted files are
+  linted — a change that edits `eslint.config.*`, or a file the config imports (even one it
+  lints), runs the base's config, not its own.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
@@ -42,7 +43,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers import eslint_configs, eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_files import CONFIGS, MANIFESTS
+from reviewloop.checks.analyzers.eslint_files import MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
@@ -138,7 +139,8 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
         linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
         shown = _installed(root, tree, files) if modules else ()
         try:
-            run = _run(_Call(node, tool_home, tree, Path(folder), shown, timeout), linted)
+            run = _run(_Call(node, tool_home, tree, _texts(root, tree, linted, Path(folder)),
+                             Path(folder), shown, timeout), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -156,6 +158,7 @@ class _Call:
     node: str
     tool_home: Path
     tree: Path
+    head: Path  # where the linted files' texts are (the change's), read into the tree's places
     folder: Path  # the run's temporary folder
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     timeout: float
@@ -172,12 +175,13 @@ def _run(call: _Call, files: list[str]) -> Outcome:
     work = call.folder / "work"
     work.mkdir(exist_ok=True)
     command = shlex.join([call.node, str(SCRIPT), str(call.tree),
-                          *(str(call.tree / f) for f in files)])
+                          *(str(place / f) for f in files for place in (call.tree, call.head))])
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": ""}
     done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
                        sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",),
-                                       read=(call.tool_home, call.tree, *call.modules)))
+                                       read=(call.tool_home, call.tree, call.head,
+                                             *call.modules)))
     return _parsed(done.output, done.exit_code, call.tree, files)
 
 
@@ -210,8 +214,9 @@ def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
 
 
 def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> Path | None:
-    """The user's own tree (a local review), else a copy of the base with the linted files as
-    the change has them."""
+    """The user's own tree (a local review), else a copy of the base, untouched: each linted
+    file's text is the change's, linted at its place in it (`project-lint.mjs`), so a file
+    the config imports is always the base's, a changed one too (`./eslint-shared.mjs`)."""
     if trust.trusted_all:
         return root.resolve()
     if trust.base is None:
@@ -219,12 +224,22 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> P
     tree = folder / "base"
     export(open_repository(Path(trust.checkout) if trust.checkout else root), trust.base,
            str(tree))
-    for name in files:
-        if PurePosixPath(name).name in CONFIGS:
-            continue  # the change's own config never configures its own review
+    for name in files:  # a new file's folder, where ESLint looks for its config
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / name, tree / name)
     return tree.resolve()
+
+
+def _texts(root: Path, tree: Path, files: list[str], folder: Path) -> Path:
+    """Where the sandbox reads the linted files' texts, the change's: the tree itself when
+    it is the user's own, else a copy beside it (the head's export may be in a folder the
+    sandbox does not show, `/dev/shm`)."""
+    if tree == root.resolve():
+        return tree
+    texts = folder / "head"
+    for name in files:
+        (texts / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, texts / name)
+    return texts.resolve()
 
 
 def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcome:

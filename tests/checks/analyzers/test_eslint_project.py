@@ -87,6 +87,31 @@ def test_a_pull_request_meets_the_bases_rules_whatever_it_does_to_the_config(
 
 
 @pytest.mark.npm
+@pytest.mark.parametrize("imported", ["shared/rules.mjs", "src/rules.js"])
+def test_a_file_the_bases_config_imports_is_the_bases_whatever_the_change_writes(
+        tmp_path: Path, eslint_tools: Path, imported: str) -> None:
+    """A config's import (`./shared/rules.mjs`, or a `.js` file the config itself lints) is
+    read from the base: the change emptying it switches nothing off, though the changed file
+    is itself linted with the change's text."""
+    rules = ('export default { "local/no-todo-names": "error", "no-eval": "error", '
+             '"no-console": "warn" };\n')
+    split = CONFIG.replace('rules: {\n  "local/no-todo-names": "error", "no-eval": "error", '
+                           '"no-console": "warn" } }];', 'rules }];')
+    assert split != CONFIG
+    config = f'import rules from "./{imported}";\n' + split
+    repo = Repo(tmp_path / "repo", {"eslint.config.mjs": config, imported: rules,
+                                    "package.json": '{"type": "module"}\n'})
+    base = repo.git("rev-parse", "HEAD").strip()
+    diff = repo.change({"src/run.js": CODE, imported: "export default {};\n"})
+    trust = Trust.from_changes(parse_diff(diff), base=base)
+
+    assert _found(repo, diff, trust, MAINTAINABILITY) == {
+        ("local/no-todo-names", "src/run.js", 1, "should_fix"),
+        ("local/no-todo-names", "src/run.js", 2, "should_fix"),
+        ("no-console", "src/run.js", 2, "nit")}
+
+
+@pytest.mark.npm
 def test_a_local_review_runs_the_users_own_config(tmp_path: Path, eslint_tools: Path) -> None:
     repo = _base(tmp_path)
     diff = repo.change({"src/run.js": CODE})

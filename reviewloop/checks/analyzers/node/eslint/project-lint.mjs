@@ -2,22 +2,27 @@
 // (the flat config nearest each file, nested ones included), with reviewloop's ESLint.
 // reviewloop runs this inside its sandbox (no network, the tree read-only) from an empty
 // working folder; inline `eslint-disable` comments are not honoured here (reviewloop decides
-// which count). Usage: node project-lint.mjs TREE FILE... (absolute paths).
+// which count). Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
+// file's TEXT (the change's) linted as if at its PLACE in TREE (the trusted side's, whose
+// configs and the files they import are never the change's).
 // Each file is linted on its own: a config that cannot load (a package not installed, a
 // config that throws) is reported for its files, with its error, and the others still run.
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
 const { ESLint } = require("eslint");
 
-const [tree, ...files] = process.argv.slice(2);
+const [tree, ...pairs] = process.argv.slice(2);
 const eslint = new ESLint({ cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
   warnIgnored: false });
 const results = [];
 const errors = {};
-for (const file of files) {
+for (let i = 0; i + 1 < pairs.length; i += 2) {
+  const [file, source] = [pairs[i], pairs[i + 1]];
   try {
-    for (const r of await eslint.lintFiles([file])) {
+    const text = readFileSync(source, "utf8");
+    for (const r of await eslint.lintText(text, { filePath: file, warnIgnored: false })) {
       results.push({ filePath: r.filePath, messages: r.messages });
     }
   } catch (error) {
