@@ -7,7 +7,8 @@ Generated (`tests/support/project_eslint.py`): every flat config name, importing
 `node_modules` or not, under installed, absent and linked packages; TypeScript and legacy
 configs; a folder under none. Reviewed with the change touching no manifest, the root
 `package.json` (a version bump), or a nested `package-lock.json`: the base's config then runs
-without the checkout's packages, so one that needs them is named as not read.
+without the checkout's packages, so one that needs them is named as not read; and a
+manifest beside the linted files (`docs/package.json`), which installs nothing they load.
 """
 
 from __future__ import annotations

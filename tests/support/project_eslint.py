@@ -47,7 +47,10 @@ CODE = "export const todoA = 1;\nconsole.log(todoA);\n"
 PACKAGE = '{"name": "x", "version": "1.0.0", "private": true}\n'  # no "type": `.js` is CJS
 LOCK = '{"name": "x", "version": "1.0.0", "lockfileVersion": 3, "packages": {}}\n'
 CHANGES = {"code": {}, "bump": {"package.json": PACKAGE.replace("1.0.0", "1.0.1")},
-           "lock": {"inst/package-lock.json": LOCK.replace("{}", '{"": {"name": "x"}}')}}
+           "lock": {"inst/package-lock.json": LOCK.replace("{}", '{"": {"name": "x"}}')},
+           # a manifest beside the linted files, not above any: it installs nothing they load
+           "sibling": {"docs/package.json": PACKAGE.replace("1.0.0", "1.0.1")}}
+INSTALLING = ("bump", "lock")  # the changes whose manifest is the linted files' packages
 FOUND = "found"  # the project's rules ran: their findings are there and the file was read
 
 
@@ -89,7 +92,7 @@ def expected(variant: Variant, change: str, jiti: bool, sandbox: bool = True) ->
         return "there is none here"
     if variant.kind != "needs":
         return FOUND
-    if CHANGES.get(change):  # a manifest: the base's config runs without any packages
+    if change in INSTALLING:  # a manifest: the base's config runs without any packages
         return f"the change edits {next(iter(CHANGES[change]))}"
     return {"inst": FOUND, "gone": "fix: install the project's dependencies (npm ci)",
             "link": "does not follow the checkout's node_modules link"}[variant.state]
@@ -100,6 +103,7 @@ def build(top: Path) -> Path:
     whose files' project rules can all run; the checkout's packages installed as `STATES`
     says."""
     base = {"package.json": PACKAGE, "package-lock.json": LOCK, ".gitignore": "node_modules\n",
+            "docs/package.json": PACKAGE,
             **{f"{s}/package.json": PACKAGE for s in STATES}, "inst/package-lock.json": LOCK,
             **{f"{v.folder}/{name}": text for v in VARIANTS for name, text in v.files.items()}}
     root = init_repo(top / "r", base)

@@ -114,17 +114,21 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
     return _RUNS.get(ctx.root, files, lambda: _lint(ctx.root, files, trust, ctx.timeout))
 
 
-def changed_manifest(trust: Trust) -> str | None:
-    """The first manifest the change touches, in any folder (the packages installed beside
-    it are the change's), if any."""
-    return next((p for p in sorted(trust.touched) if PurePosixPath(p).name in MANIFESTS), None)
+def changed_manifest(trust: Trust, files: list[str]) -> str | None:
+    """The first manifest the change touches in a folder of `files` or above them, whose
+    `node_modules` the configs' imports resolve from (the packages installed there are the
+    change's), if any: a manifest of a folder beside them (`docs/package.json`) installs
+    nothing they load."""
+    folders = {str(q) for f in files for q in PurePosixPath(f).parents}
+    return next((p for p in sorted(trust.touched) if PurePosixPath(p).name in MANIFESTS
+                 and str(PurePosixPath(p).parent) in folders), None)
 
 
 def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
-    manifest = changed_manifest(trust)
+    manifest = changed_manifest(trust, files)
     modules = manifest is None  # else none of the checkout's: the change installed them
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
         try:
