@@ -100,8 +100,9 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
     trust = ctx.trust
     if trust is None or (not trust.trusted_all and trust.base is None):
         return _NONE
-    changed = [f.path for f in ctx.changes.files
-               if f.status is not FileStatus.DELETED and ctx.language(f.path) is None]
+    changed: list[str] = ctx.once("eslint-files:changed", lambda: [  # asked by each step
+        f.path for f in ctx.changes.files
+        if f.status is not FileStatus.DELETED and ctx.language(f.path) is None])
     asked = tuple(p for p in changed if is_utf8(p))
     odd = [p for p in changed if not is_utf8(p)]
     if trust.trusted_all:  # the user's tree: asked again for another diff (a fix round)
