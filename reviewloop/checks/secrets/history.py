@@ -10,8 +10,8 @@ scan every pushed commit: each commit of `base..head` but merges (`git rev-list
 uses. A side branch merged into the branch brings its commits, which are the branch's to
 push; a merge of the target brings the target's, which are not: what a merge brought in from
 a protected branch (`gates.protected_branches`: `main`, `origin/main`, `release/*`) that does
-not hold the head is left out. The branch's own commits stay in when it was merged into a
-release branch, and a range of `main` itself, ahead of `origin/main`, is scanned whole.
+not hold the merge itself is left out. The branch's own commits stay in when it was merged
+into a release branch, and a range of `main` itself, ahead of `origin/main`, is scanned whole.
 
 A secret counts here only when neither end of the change holds it in any file (`git grep`
 of each tree): one still in the head is the change's own added line (the gate reports it) or
@@ -66,7 +66,7 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
     """The secrets the commits of `base..head` added that neither the change (`net`) nor
     the base's and the head's trees hold (see the module docstring). The branch's own
     commits: merges aside, and those a merge brought in from a `protected` branch not
-    holding the head (the target's commits, which are not the branch's). A commit whose
+    holding that merge (the target's commits, which are not the branch's). A commit whose
     parent is not in the clone (a shallow one's oldest) is not scanned, and counted so."""
     listed = [line.split() for line in repo.git(
         "rev-list", "--no-merges", "--topo-order", "--parents", "--end-of-options", head,
