@@ -199,7 +199,7 @@ def _apps(ctx: AnalyzerContext) -> list[CdkApp]:
 def _where(stack: Stack, path: str, synth: Synth, ctx: AnalyzerContext) -> Origin:
     from reviewloop.checks.cdk.assembly import origin
 
-    return origin(stack, path, ctx.root, synth.app.path(ctx.root), synth.origins())
+    return origin(stack, path, ctx.root, synth.app.path(ctx.root), synth.origins)
 
 
 def _unmapped(found: Origin) -> str:

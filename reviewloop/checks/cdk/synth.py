@@ -24,6 +24,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.cdk.app import CLI, CdkApp, cli
@@ -67,9 +68,10 @@ class Synth:
     def nag_report(self) -> Path:
         return self.out / NAG_REPORT
 
+    @cached_property
     def origins(self) -> dict[str, list[str]]:
         """A Python app's construct paths and the frames that created them
-        (`python_hook`); empty for any other app."""
+        (`python_hook`); empty for any other app. Read once: each finding asks."""
         return origins_in(self.out)
 
 

@@ -92,7 +92,7 @@ def test_a_damaged_record_keeps_its_readable_lines(tmp_path: Path) -> None:
     assert origins_in(tmp_path) == {"S/B": ["/a.py:3:1"]}
     synth = Synth(CdkApp("", language=PYTHON), "cdk synth (in .)", CommandRun(0, "", False, 1.0),
                   tmp_path, None)
-    assert synth.origins() == {"S/B": ["/a.py:3:1"]}
+    assert synth.origins == {"S/B": ["/a.py:3:1"]}
     assert origins_in(tmp_path / "elsewhere") == {}
 
 
