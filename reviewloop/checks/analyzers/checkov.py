@@ -35,8 +35,9 @@ or deleted NetworkPolicy selected), a changed file with the unchanged `serverles
 `${file(…)}` reads it (`serverless_files`), at the base too, and a finding the change brought
 about on one of them is shown on the changed file (`checkov_related`).
 
-checkov runs outside the reviewed tree (no `.checkov.yaml` from it), and its skipped checks
-are findings too: a `#checkov:skip=` comment counts only where the trusted side wrote it
+checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies it names
+are added by `run`, `checkov_policies`), and its skipped checks are findings too: a
+`#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
 Severity: without a Prisma Cloud API key checkov reports none, so it is read from a
@@ -46,6 +47,7 @@ Prisma Cloud's): CRITICAL and HIGH → must_fix, the rest should_fix.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -55,13 +57,13 @@ from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
-    short_title,
 )
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files
+from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies
 from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
+from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
-from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
@@ -77,9 +79,7 @@ from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
 
-NAME = "checkov"
 TOOL = TOOLS[NAME]
-CONFIDENCE = 0.7
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
@@ -142,7 +142,23 @@ class Checkov(ProvisionedAnalyzer):
     config_files = CONFIG_FILES
     tool = TOOL
     env = QUIET_ENV
-    isolated = True  # no .checkov.yaml from the reviewed tree
+    isolated = True  # no .checkov.yaml from the reviewed tree: its policies, `run`
+
+    def __init__(self, policies: Path | None = None) -> None:
+        self.policies = policies  # a folder of the project's policies (`checkov_policies`)
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        """With the project's own policies (`checkov_policies`), each file named when some
+        of its checks were not run."""
+        project = project_policies(ctx) if self.policies is None and self.targets(ctx) \
+            else Policies()
+        for path in _targets(ctx) if project.unrun else ():
+            ctx.not_read(path, project.unrun)
+        if not project.files:
+            return super().run(ctx)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-checkov-policies-") as folder:
+            project.write(Path(folder))
+            return Checkov(Path(folder)).run(ctx)
 
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         """The changed files and the modules a deletion alone changed (`_targets`), and
@@ -156,6 +172,8 @@ class Checkov(ProvisionedAnalyzer):
         # not --quiet: it drops the skipped checks, which reviewloop judges itself
         argv = [str(executable), "--compact", "--soft-fail", "--skip-download",
                 "-o", "json", "--framework", *sorted(kinds)]
+        if self.policies is not None:
+            argv += ["--external-checks-dir", str(self.policies)]
         viewed = MODULES in targets.values()  # every file is in the view (`staged`)
         for path, kind in targets.items():
             if kind == MODULES:
@@ -326,54 +344,13 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, str(path)), "could not parse it (checkov lists "
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
-        findings += [_finding(check, ctx) for check in checks]
+        findings += [finding(check, ctx) for check in checks]
     targets = _targets(ctx)
-    unread(reports, targets, lambda check: _file(check, ctx), ctx, _module_context(ctx, targets))
+    unread(reports, targets, lambda check: file_of(check, ctx), ctx, _module_context(ctx, targets))
     for related, _ in {id(r): (r, w) for r, w in cross_files(ctx).values()}.values():
         for path, why in past_bound(related, targets).items():
             ctx.not_read(path, why)
     return findings
-
-
-def _finding(check: dict[str, Any], ctx: AnalyzerContext) -> Finding:
-    start, end = (check.get("file_line_range") or [1, 1])[:2]
-    start = max(1, start)
-    severity, rated = severity_of(check["check_id"], check.get("severity"))
-    file = _file(check, ctx)
-    resource = _resource(check, file)
-    rationale = f"checkov {check['check_id']} failed for {resource or 'the file'}: " \
-        f"{check['check_name']}. {rated}".rstrip()
-    if check.get("guideline"):
-        rationale += f" See {check['guideline']}"
-    return Finding(
-        severity=severity,
-        file=file, start_line=start, end_line=max(start, end),
-        title=short_title(check["check_name"]), rationale=rationale,
-        confidence=CONFIDENCE, agent=ctx.agent, source=NAME, rule=check["check_id"],
-        symbol=resource or None)
-
-
-def _resource(check: dict[str, Any], file: str) -> str:
-    """What the check is about, by the file's name in the repository: checkov names a
-    Dockerfile's instruction after the path it was given (`/tmp/x/Dockerfile.FROM`, and
-    `/tmp/x/Dockerfile.` for the whole file; `/3/Dockerfile.FROM` in a folder it was given
-    with `-d`), which is a temporary checkout's, the reviewer's machine's or a view's,
-    never the reader's."""
-    resource = str(check.get("resource") or "")
-    for where in (str(check.get("file_abs_path") or ""), str(check.get("file_path") or "")):
-        if where and resource.startswith(where):
-            rest = resource[len(where):]
-            return file + ("" if rest == "." else rest)
-    return resource
-
-
-def _file(check: dict[str, Any], ctx: AnalyzerContext) -> str:
-    """The scanned file the check names: checkov writes `file_path` as `/main.tf` for some
-    frameworks and `main.tf` for others, so match it against the files it was given."""
-    if check.get("file_abs_path"):
-        return repo_path(ctx.root, check["file_abs_path"])
-    named = str(check.get("file_path", "")).lstrip("/")
-    return next((p for p in ctx.files if p == named or p.endswith("/" + named)), named)
 
 
 def _sniffed(root: Path, path: str) -> str | None:

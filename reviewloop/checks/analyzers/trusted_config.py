@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.git.names import on_disk, posix_parts
+from reviewloop.git.names import on_disk, posix_parts, shown
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
 
@@ -39,6 +39,43 @@ def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
 def _at_base(repository: str, base: str, path: str) -> str | None:
     """`path` in the commit `base`, which never changes: read once."""
     return read_at(open_repository(Path(repository)), base, path)
+
+
+def trusted_files(ctx: AnalyzerContext, folder: str) -> list[str]:
+    """The repository paths of the regular files under `folder` as the trusted side has
+    them (`trusted_text` reads each): with no base to read, the ones the change touched are
+    left out."""
+    trust, tree = ctx.trust, ctx.reviewed
+    if trust is None or trust.trusted_all or trust.base is None:
+        found = _tree_files(tree, folder)
+        return found if trust is None or trust.trusted_all else \
+            [path for path in found if trust.file(path)]
+    return list(_files_at_base(str(Path(trust.checkout) if trust.checkout else tree),
+                               trust.base, folder))
+
+
+@functools.lru_cache(maxsize=16)
+def _files_at_base(repository: str, base: str, folder: str) -> tuple[str, ...]:
+    listing = open_repository(Path(repository)).git(
+        "ls-tree", "-r", "-z", "--full-tree", base, "--", on_disk(folder) or ".")
+    return tuple(shown(name) for record in listing.split("\0") if record
+                 for meta, _, name in [record.partition("\t")]
+                 if meta.split()[0] in ("100644", "100755"))
+
+
+def _tree_files(root: Path, folder: str) -> list[str]:
+    """The regular files under `folder` of the tree, not through a link."""
+    top = os.path.join(root, *posix_parts(on_disk(folder)))
+    if not os.path.isdir(top) or os.path.islink(top) or \
+            not Path(top).resolve().is_relative_to(root.resolve()):
+        return []
+    found = []
+    for where, _, names in os.walk(top):  # os.walk does not follow a linked folder
+        for name in names:
+            full = os.path.join(where, name)
+            if stat.S_ISREG(os.lstat(full).st_mode):
+                found.append(shown(os.path.relpath(full, root).replace(os.sep, "/")))
+    return sorted(found)
 
 
 def _tree_text(root: Path, path: str) -> str | None:

@@ -29,8 +29,9 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
-from reviewloop.checks.analyzers.checkov import CONFIDENCE, QUIET_ENV, Checkov
 from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_FILES
+from reviewloop.checks.analyzers.checkov import QUIET_ENV, Checkov
+from reviewloop.checks.analyzers.checkov_results import CONFIDENCE
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for

@@ -1,0 +1,127 @@
+"""The project's own checkov policies, as the trusted side's `.checkov.yaml` names them.
+
+A user who runs `checkov -d .` in the project gets the checks its `.checkov.yaml` (or
+`.checkov.yml`, read from the folder checkov runs in) adds: `external-checks-dir` names
+folders of the project's own policies. reviewloop's checkov runs outside the tree
+(`Checkov.isolated`) and reads no config there, so it adds them itself:
+
+* a policy written as data — checkov's graph policies, `*.yaml`, `*.yml` and `*.json`
+  anywhere under the folder, as checkov walks it — is given to checkov as the trusted side
+  has it (`trusted_config`): a change's own edit to a policy never widens or narrows the
+  review of that change;
+* a check written in Python (a `*.py` file beside an `__init__.py`, which checkov would
+  import) is code, and is not run: every file checkov reads is named as not fully analysed,
+  with the fix;
+* `external-checks-git` (a repository checkov would clone) and a folder outside the tree
+  (absolute, `~`, `..`) are named the same way: a review reads nothing from the network or
+  from elsewhere on the machine.
+
+The config's keys that narrow a run (`check`, `framework`) never narrow reviewloop's, and
+`skip-check` is honoured as a listed suppression (`reviewloop.checks.suppressions`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.trusted_config import trusted_files, trusted_text
+from reviewloop.config import load_yaml
+from reviewloop.git.names import on_disk
+
+NAMES = (".checkov.yaml", ".checkov.yml")  # checkov reads the first it finds
+DATA = (".yaml", ".yml", ".json")  # checkov's policy files (`CHECKS_POSSIBLE_ENDING`)
+MAX_POLICIES = 500  # policy files read from the project's folders; past it, named
+FIX = ("fix: write them as YAML policies (checkov's custom policy format) in a folder "
+       "`external-checks-dir` names")
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The project's policies to give checkov, and why some of its checks were not run."""
+
+    files: tuple[tuple[str, str], ...] = ()  # (repository path, text), as the trusted side
+    unrun: str = ""  # "" when every check the config adds is among `files`
+
+    def write(self, folder: Path) -> None:
+        """Each policy file under `folder`, at its own place in the repository (so two of
+        the same name stay apart)."""
+        for path, text in self.files:
+            target = folder.joinpath(*PurePosixPath(on_disk(path)).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
+def project_policies(ctx: AnalyzerContext) -> Policies:
+    """The trusted side's `.checkov.yaml` policies (none without a config naming any)."""
+    config = next((c for name in NAMES if (c := _read(ctx, name)) is not None), None)
+    if config is None:
+        return Policies()
+    files: list[tuple[str, str]] = []
+    unrun: list[str] = []
+    for folder in _names(config.get("external-checks-dir")):
+        inside = _inside(folder)
+        if inside is None:
+            unrun.append(f"its folder {folder} is outside the repository")
+            continue
+        listed = trusted_files(ctx, inside)
+        code = _python_checks(listed)
+        if code:
+            unrun.append(f"{len(code)} Python check(s) in {inside or '.'} ({code[0]}"
+                         f"{', …' if len(code) > 1 else ''}) are code, which reviewloop "
+                         "does not run")
+        for path in (p for p in listed if PurePosixPath(p).suffix in DATA):
+            if len(files) == MAX_POLICIES:
+                unrun.append(f"only the first {MAX_POLICIES} policy files were read")
+                break
+            if (text := trusted_text(ctx, path)) is not None:
+                files.append((path, text))
+    for source in _names(config.get("external-checks-git")):
+        unrun.append(f"the checks of {source} (external-checks-git) are fetched from a "
+                     "repository, and a review reads nothing from the network")
+    reason = ("the project's own checkov checks (.checkov.yaml) were not all run on it: "
+              + "; ".join(unrun) + f"; {FIX}") if unrun else ""
+    return Policies(tuple(files), reason)
+
+
+def _read(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:
+    """The config's top-level mapping; None when there is no such file (one that does not
+    parse, or is not a mapping, is there and adds nothing)."""
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
+    text = trusted_text(ctx, name)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _names(value: Any) -> list[str]:
+    """A YAML list of strings, or one string (configargparse takes either)."""
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if isinstance(item, (str, int)) and str(item)]
+
+
+def _inside(folder: str) -> str | None:
+    """`folder` as a repository path (checkov resolves it from the root it runs in); None
+    for one outside the tree."""
+    if folder.startswith(("/", "~")):
+        return None
+    normal = posixpath.normpath(folder)
+    if normal == ".." or normal.startswith("../"):
+        return None
+    return "" if normal == "." else normal
+
+
+def _python_checks(files: list[str]) -> list[str]:
+    """The files checkov would import as Python checks: `*.py` (not `__init__.py`, not a
+    hidden name) in a folder holding an `__init__.py`."""
+    packages = {posixpath.dirname(p) for p in files if posixpath.basename(p) == "__init__.py"}
+    return [p for p in files if p.endswith(".py") and posixpath.dirname(p) in packages
+            and not posixpath.basename(p).startswith((".", "__init__"))]
