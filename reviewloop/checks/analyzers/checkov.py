@@ -58,7 +58,7 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
 )
-from reviewloop.checks.analyzers.checkov_cross_files import cross_files
+from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
 from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies
 from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
@@ -347,8 +347,8 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
         findings += [finding(check, ctx) for check in checks]
     targets = _targets(ctx)
     unread(reports, targets, lambda check: file_of(check, ctx), ctx, _module_context(ctx, targets))
-    for related, _ in {id(r): (r, w) for r, w in cross_files(ctx).values()}.values():
-        for path, why in past_bound(related, targets).items():
+    for related, _ in relations(ctx):
+        for path, why in {**past_bound(related, targets), **related.partial}.items():
             ctx.not_read(path, why)
     return findings
 

@@ -12,8 +12,13 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_related import Related, merged
 
 
-def cross_files(ctx: AnalyzerContext) -> dict[str, tuple[Related, str]]:
-    """Each unchanged file related to the change, with its `Related` and how it relates."""
-    return ctx.once("checkov cross files", lambda: merged(
+def relations(ctx: AnalyzerContext) -> tuple[tuple[Related, str], ...]:
+    """Each kind of relation's `Related` for the change, with how it relates."""
+    return ctx.once("checkov relations", lambda: (
         (kubernetes_graph.related(ctx.root, ctx.changes, ctx.files), kubernetes_graph.HOW),
         (serverless_files.related(ctx.root, ctx.changes, ctx.files), serverless_files.HOW)))
+
+
+def cross_files(ctx: AnalyzerContext) -> dict[str, tuple[Related, str]]:
+    """Each unchanged file related to the change, with its `Related` and how it relates."""
+    return ctx.once("checkov cross files", lambda: merged(*relations(ctx)))

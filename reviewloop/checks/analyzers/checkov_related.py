@@ -45,6 +45,8 @@ class Related:
     read: tuple[str, ...] = ()  # unchanged files checkov reads through them: in the base too
     left_out: int = 0  # related files past the bound, not given to checkov
     bound: int = 0  # the bound they are past
+    # changed files checkov reads that a bound kept from being read in full, with why
+    partial: dict[str, str] = field(default_factory=dict)
 
     def add(self, path: str, kind: str, source: Source) -> None:
         self.files.setdefault(path, kind)

@@ -12,7 +12,8 @@ CKV_AWS_49), which the change did not touch. So each unchanged service file of t
 file as checkov follows them, reach a changed file or one the change deleted or renamed is
 read with the change (`related`). A reference checkov cannot resolve without running the
 service (`${file(./${opt:stage}.yml)}`, a `~` path) or that leads out of the tree is not
-followed; nor is one only the base's referenced files made.
+followed; nor is one only the base's referenced files made. A service reaching more than
+`MAX_FOLLOWED` files names the changed files it may not have read in full (`Related.partial`).
 """
 
 from __future__ import annotations
@@ -55,8 +56,13 @@ def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
                if diff.path in named and diff.path.endswith(_LOADED)}
     touched = {p for diff in changes.files for p in (diff.path, diff.old_path) if p}
     # what the changed service files read, unchanged: their base run reads it too
-    read = {ref for path in named if PurePosixPath(path).name in SERVERLESS
-            for ref in _reached(root, path)}
+    read: set[str] = set()
+    for path in named:
+        if PurePosixPath(path).name in SERVERLESS:
+            reached, more = _reach(root, path)
+            read.update(reached)
+            if more:
+                found.partial[path] = _past(path)
     if not wanted:
         found.read = tuple(sorted(read - touched))
         return found
@@ -64,7 +70,9 @@ def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
     for service, _ in walk(root, lambda name: name in SERVERLESS):
         if service in touched:
             continue
-        reached = _reached(root, service)
+        reached, more = _reach(root, service)
+        for path in (p for p in wanted if p in named) if more else ():
+            found.partial.setdefault(path, _past(service))  # it may be past the bound
         for path in reached:
             diff = wanted.get(path)
             if diff is not None:  # read where the change left it, or taken away from there
@@ -80,6 +88,12 @@ def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
     found.taken = tuple(sorted(taken))
     found.read = tuple(sorted(read - touched))
     return found
+
+
+def _past(service: str) -> str:
+    return (f"the ${{file(…)}} references of {service} reach more than {MAX_FOLLOWED} files, "
+            f"and reviewloop follows the first {MAX_FOLLOWED}: checkov's checks of what the "
+            "others hold were not run")
 
 
 def view_links(targets: dict[str, str], at: Path, view: Path) -> dict[str, str]:
@@ -101,10 +115,16 @@ def view_links(targets: dict[str, str], at: Path, view: Path) -> dict[str, str]:
 
 
 def _reached(root: Path, service: str) -> list[str]:
+    return _reach(root, service)[0]
+
+
+def _reach(root: Path, service: str) -> tuple[list[str], bool]:
+    """The files `service`'s references reach, followed from file to file (at most
+    `MAX_FOLLOWED`), and whether it reaches more than that."""
     folder = PurePosixPath(service).parent.as_posix()
     seen: list[str] = []
     queue = [service]
-    while queue and len(seen) < MAX_FOLLOWED:
+    while queue and len(seen) <= MAX_FOLLOWED:
         for ref in _refs(under(root, queue.pop(0))):
             for path in _paths(root, posixpath.normpath(posixpath.join(folder, ref))):
                 if path.startswith(("../", "/")) or path == ".." or path in seen \
@@ -112,7 +132,7 @@ def _reached(root: Path, service: str) -> list[str]:
                     continue
                 seen.append(path)
                 queue.append(path)
-    return seen[:MAX_FOLLOWED]
+    return seen[:MAX_FOLLOWED], len(seen) > MAX_FOLLOWED
 
 
 def _paths(root: Path, path: str) -> list[str]:
