@@ -58,6 +58,14 @@ MAX_BYTES = 4_000_000
 CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
 NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
 CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
+# a typed file no tsconfig includes (typescript-eslint's project service says so, or TypeScript
+# finds no input at all): linted without types, as the project's own ESLint could not type it
+_NOT_IN_A_PROJECT = re.compile(r"was not found by the project service|\bTS18003\b")
+_TS_ERROR = re.compile(r"error (TS\d+: [^\n]*)")
+UNTYPED = "reviewloop_untyped"  # the report's key: typed files linted without types, and why
+TYPES_LOST = ("its type-aware rules did not run: typescript-eslint could not load its "
+              "TypeScript project ({problem}); fix: install the project's packages (npm ci) "
+              "before reviewing, or fix its tsconfig")
 _RUNS: SharedRuns[dict[str, Any]] = SharedRuns()  # one run, three readers
 log = logging.getLogger(__name__)
 
@@ -114,6 +122,10 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
                  ", ".join(sorted(retry)))
         again = _lint(node, tool_home, eslint_env.untyped(found, retry), sorted(retry), ctx)
         fresh = {r["filePath"]: r for r in again["results"]}
+        # a file that fails without types too has a syntax error, which `record_reads` names
+        report[UNTYPED] = {r["filePath"]: problem for r in report["results"]
+                           if r["filePath"] in retry and not _fatal(fresh.get(r["filePath"], r))
+                           and (problem := _types_lost(r))}
         report["results"] = [fresh.get(r["filePath"], r) for r in report["results"]]
         meta = report.setdefault("metadata", {}).setdefault("rulesMeta", {})
         meta.update((again.get("metadata") or {}).get("rulesMeta") or {})
@@ -140,6 +152,18 @@ def _lint(node: str, tool_home: Path, found: dict[str, eslint_env.FileFacts],
 
 def _fatal(result: dict[str, Any]) -> bool:
     return any(m.get("fatal") for m in result.get("messages") or [])
+
+
+def _types_lost(result: dict[str, Any]) -> str | None:
+    """Why a typed file's run failed, when it is not that no tsconfig includes the file: its
+    tsconfig `extends` a package that is not installed, or TypeScript cannot read it."""
+    said = next((str(m.get("message") or "") for m in result.get("messages") or []
+                 if m.get("fatal")), "")
+    if not said or _NOT_IN_A_PROJECT.search(said):
+        return None
+    typescript = _TS_ERROR.search(said)  # TypeScript's own words, without a scratch path
+    return short_title(typescript.group(1) if typescript else
+                       " ".join(said.removeprefix("Parsing error: ").split()))
 
 
 def _configured(match: re.Match[str]) -> frozenset[str] | None:
@@ -219,6 +243,8 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
     """Every file of `files` ESLint could not parse (a fatal message), or that its report
     does not list (its own ignores, no matching config), as not read."""
     where = repo_paths(ctx.root)
+    for lost, problem in (report.get(UNTYPED) or {}).items():
+        ctx.not_read(where(lost), TYPES_LOST.format(problem=problem))
     linted = set()
     for result in report["results"]:
         path = where(result["filePath"])
