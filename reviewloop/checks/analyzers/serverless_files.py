@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -40,6 +41,8 @@ _LOADED = (".yml", ".yaml", ".json")  # what checkov's `_load_file_data` reads; 
 # own, or a fallback's: `${self:x, file(./y.yml)}`)
 _variable = compiled_on_first_use(r"\$\{([^{}]+?)\}")
 _file_ref = compiled_on_first_use(r"(?:^|,)\s*file\(([^?%*:|\"<>]+?)\)")
+_syntax_line = compiled_on_first_use(r"^[ \t]+variableSyntax[ \t]*:[ \t]*(\S.*?)[ \t]*$",
+                                     re.MULTILINE)
 _nested_ref = compiled_on_first_use(
     r"file\(\s*([^()?%*:|\"<>$]*\$\{[^{}()]+\}[^()?%*|\"<>]*?)\s*\)")
 
@@ -122,10 +125,11 @@ def _reach(root: Path, service: str) -> tuple[list[str], bool]:
     """The files `service`'s references reach, followed from file to file (at most
     `MAX_FOLLOWED`), and whether it reaches more than that."""
     folder = PurePosixPath(service).parent.as_posix()
+    syntax = _syntax(under(root, service))
     seen: list[str] = []
     queue = [service]
     while queue and len(seen) <= MAX_FOLLOWED:
-        for ref in _refs(under(root, queue.pop(0))):
+        for ref in _refs(under(root, queue.pop(0)), syntax):
             for path in _paths(root, posixpath.normpath(posixpath.join(folder, ref))):
                 if path.startswith(("../", "/")) or path == ".." or path in seen \
                         or not path.endswith(_LOADED):
@@ -147,16 +151,39 @@ def _paths(root: Path, path: str) -> list[str]:
                   if found.is_file())
 
 
-def _refs(file: Path) -> tuple[str, ...]:
+def _syntax(service: Path) -> str | None:
+    """The service's own variable syntax (`provider.variableSyntax`, Serverless v1 and v2: a
+    regular expression whose first group is a variable's body, such as the one for
+    `${{file(./iam.yml)}}`), which checkov's parser resolves with in the default's place;
+    None for the default, or one Python cannot compile (checkov cannot either)."""
+    try:
+        with open(service, "rb") as handle:
+            data = handle.read(MAX_DIFFED_BYTES)
+    except OSError:
+        return None
+    if b"variableSyntax" not in data:
+        return None
+    import yaml  # a scalar's quoting and escapes, as the service file's loader reads them
+
+    found = _syntax_line().search(data.decode("utf-8", errors="replace"))
+    try:
+        value = yaml.safe_load(found.group(1)) if found else None
+        return value if isinstance(value, str) and re.compile(value).groups else None
+    except (yaml.YAMLError, re.error):
+        return None
+
+
+def _refs(file: Path, syntax: str | None = None) -> tuple[str, ...]:
     try:
         stat = file.stat()
     except OSError:
         return ()
-    return _file_refs(str(file), stat.st_mtime_ns, stat.st_size)
+    return _file_refs(str(file), stat.st_mtime_ns, stat.st_size, syntax)
 
 
 @functools.lru_cache(maxsize=4_096)
-def _file_refs(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+def _file_refs(file: str, mtime_ns: int, size: int, syntax: str | None = None
+               ) -> tuple[str, ...]:
     """The `${file(…)}` paths of `file` as it is at `mtime_ns` and `size` (one naming
     another variable, `${opt:stage}`, as a glob), but a home folder's."""
     try:
@@ -167,7 +194,9 @@ def _file_refs(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     if b"file(" not in data:  # the prefilter: most files read none
         return ()
     text = data.decode("utf-8", errors="replace")
-    plain = (ref.strip() for variable in _variable().findall(text)
+    variables = [m[1] for m in re.finditer(syntax, text)] if syntax else \
+        _variable().findall(text)
+    plain = (ref.strip() for variable in variables if variable
              for ref in _file_ref().findall(variable)
              if "$" not in ref and not ref.strip().startswith("~"))
     # a path naming a variable (`${file(./config/${self:provider.stage}.yml)}`), as a glob
