@@ -55,7 +55,8 @@ def test_a_reference_in_the_services_own_syntax_relates_it(
     ref = written.format(first)
     text = service("svc", provider=ref if where != "function" else "",
                    function=ref if where == "function" else "")
-    text = text.replace("  name: aws\n", f"  name: aws\n  variableSyntax: {_quoted(syntax, style)}\n")
+    text = text.replace("  name: aws\n",
+                        f"  name: aws\n  variableSyntax: {_quoted(syntax, style)}\n")
     files = {"serverless.yml": text, "iam.yml": statements("iam.yml", NARROW),
              "conf/outer.yml": "s: " + written.format("file(./iam.yml)") + "\n"}
     if default_too:  # a default-syntax reference checkov does not resolve under a custom one
