@@ -31,6 +31,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.checkov import CONFIG_FILES as CHECKOV_CONFIG_FILES
 from reviewloop.checks.analyzers.checkov import QUIET_ENV, Checkov
+from reviewloop.checks.analyzers.checkov_policies import project_policies
 from reviewloop.checks.analyzers.checkov_results import CONFIDENCE
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
@@ -128,9 +129,13 @@ class CdkCheckov(_CdkAnalyzer):
         by_file = {s.template_file.name: s for s in stacks(synth.out)}
         if not by_file:
             return []
-        argv = Checkov().command(executable, dict.fromkeys(by_file, "cloudformation"),
-                                 synth.out)
+        project = project_policies(ctx)  # the project's own YAML policies, as `checkov`'s
         with tempfile.TemporaryDirectory(prefix="reviewloop-cdk-checkov-") as empty:
+            policies = Path(empty) / "policies" if project.files else None
+            if policies is not None:
+                project.write(policies)
+            argv = Checkov(policies).command(executable, dict.fromkeys(by_file, "cloudformation"),
+                                             synth.out)
             output = run_tool(argv, Path(empty), ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
         report = parse_json(output, "checkov")
         found = []

@@ -156,3 +156,38 @@ def test_checkov_on_the_templates_reports_on_the_constructs_lines(
     assert public.start_line == UPLOADS
     assert (unencrypted.file, unencrypted.start_line) == (STACK_FILE, JOBS)
     assert "AWS::EC2::SecurityGroup" in ssh.rationale
+
+
+BUCKETS_NAMED = """metadata:
+  id: "CKV2_CUSTOM_CDK_1"
+  name: "S3 buckets must be named"
+  category: "GENERAL_SECURITY"
+  severity: "HIGH"
+definition:
+  cond_type: "attribute"
+  resource_types: ["AWS::S3::Bucket"]
+  attribute: "BucketName"
+  operator: "exists"
+"""
+
+
+@pytest.mark.pypi
+def test_the_projects_own_checkov_policies_run_on_the_templates(
+        changed: Changed, iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`.checkov.yaml`'s `external-checks-dir` policies (`checkov_policies`) run on the
+    synthesized templates too, as plain `checkov -d` over the app's `cdk.out` runs them."""
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", os.fspath(iac_tools))
+    added = {".checkov.yaml": "external-checks-dir:\n  - policies\n",
+             "policies/named.yaml": BUCKETS_NAMED}
+    for path, text in added.items():
+        (changed.root / path).parent.mkdir(exist_ok=True)
+        (changed.root / path).write_text(text)
+    try:
+        findings = CdkCheckov().run(_ctx(changed))
+    finally:
+        for path in added:
+            (changed.root / path).unlink()
+        (changed.root / "policies").rmdir()
+    named = _on(findings, "CKV2_CUSTOM_CDK_1", "AppStack/Uploads/Resource")
+    assert (named.file, named.start_line, named.severity.value) == (STACK_FILE, UPLOADS,
+                                                                    "must_fix")
