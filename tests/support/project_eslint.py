@@ -70,7 +70,9 @@ def variants() -> Iterator[Variant]:
                           {name: f"const local = {{ rules: {RULE} }};\n{export}{config}"})
     for n, name in enumerate(TYPESCRIPT):
         yield Variant(f"ts{n}", "typescript", "",
-                      {name: 'export default [{ rules: { "no-console": "error" } }];\n'})
+                      {name: f"const local = {{ rules: {RULE} }};\n"  # types: jiti strips them
+                             f"const rules: Record<string, string> = {RULES};\n"
+                             "export default [{ plugins: { local }, rules }];\n"})
     for n, (name, text) in enumerate(LEGACY.items()):
         yield Variant(f"legacy{n}", "legacy", "", {name: text})
     yield Variant("none", "none", "", {})

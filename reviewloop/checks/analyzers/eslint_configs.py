@@ -4,8 +4,8 @@ have linted and did not are named as not read (`eslint_project.py`), never quiet
 
 * The flat config nearest the file, from its folder up (ESLint 10's lookup, nested configs
   included), in ESLint's order at one folder (`eslint_files.CONFIGS`). A TypeScript one
-  (`eslint.config.ts`, `.mts`, `.cts`) ESLint loads with jiti only, and only when jiti is
-  installed beside reviewloop's ESLint.
+  (`eslint.config.ts`, `.mts`, `.cts`) ESLint loads with jiti only, which reviewloop's ESLint
+  pins beside it (`node/eslint/package.json`); a tools folder from before lacks it.
 * With no flat config, a legacy one (ESLint 8's `.eslintrc*`, or `package.json`'s
   `eslintConfig`): ESLint 10 dropped them, so the project's rules cannot run.
 """
