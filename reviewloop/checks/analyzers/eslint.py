@@ -29,6 +29,8 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +53,7 @@ from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
 
 if TYPE_CHECKING:  # what a run reads of the files and the project: loaded when ESLint runs
-    from reviewloop.checks.analyzers import eslint_env, eslint_files
+    from reviewloop.checks.analyzers import eslint_env, eslint_files, eslint_importers
 
 TOOL = TOOLS["eslint"]
 MAX_BYTES = 4_000_000
@@ -67,6 +69,7 @@ TYPES_LOST = ("its type-aware rules did not run: typescript-eslint could not loa
               "TypeScript project ({problem}); fix: install the project's packages (npm ci) "
               "before reviewing, or fix its tsconfig")
 _RUNS: SharedRuns[dict[str, Any]] = SharedRuns()  # one run, three readers
+_BASE_RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()  # the importers at the base
 log = logging.getLogger(__name__)
 
 
@@ -96,10 +99,56 @@ def linted(ctx: AnalyzerContext) -> list[str]:
     return [p for p in js_files(ctx) if is_utf8(p)]
 
 
-def report_for(ctx: AnalyzerContext) -> dict[str, Any]:
-    """ESLint's JSON report for the changed JS/TS files, run once for all three views."""
-    files = linted(ctx)
+def report_for(ctx: AnalyzerContext, importers: Sequence[str] = ()) -> dict[str, Any]:
+    """ESLint's JSON report for the changed JS/TS files and the unchanged `importers` of
+    changed TypeScript modules (`eslint_importers`), run once for all three views."""
+    files = [*linted(ctx), *importers]
     return _RUNS.get(ctx.root, files, lambda: _run(files, ctx))
+
+
+def _importers(ctx: AnalyzerContext) -> eslint_importers.Importers:
+    from reviewloop.checks.analyzers import eslint_env, eslint_importers
+
+    return eslint_importers.importers(ctx, linted(ctx),
+                                      lambda path: eslint_env.tsconfig_folder(ctx.root, path))
+
+
+def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
+                   ctx: AnalyzerContext, category: str) -> list[Finding]:
+    """What the change brought about on its modules' unchanged importers (`eslint_importers`):
+    their messages at the head that a lint of them at the base has not, on the modules."""
+    from reviewloop.checks.analyzers import eslint_importers
+
+    where = repo_paths(ctx.root)
+    head = [{**m, "file": where(r["filePath"])} for r in report["results"]
+            for m in r.get("messages") or [] if where(r["filePath"]) in found.files]
+    if not head:
+        return []
+    base = _BASE_RUNS.get(ctx.root, [*found.files, *found.modules],
+                          lambda: _base_messages(found, ctx))
+    meta = (report.get("metadata") or {}).get("rulesMeta") or {}
+    return [eslint_importers.shown(_finding(m, m["file"], meta.get(m["ruleId"]) or {}, ctx,
+                                            category), found.files[m["file"]], ctx)
+            for m in eslint_importers.introduced(head, base)
+            if m.get("ruleId") and eslint_rules.category(m["ruleId"]) == category]
+
+
+def _base_messages(found: eslint_importers.Importers, ctx: AnalyzerContext
+                   ) -> list[dict[str, Any]]:
+    """The importers' messages in a copy of their projects as before the change."""
+    from reviewloop.checks.analyzers import eslint_env, eslint_importers
+
+    node, tool_home = shutil.which("node"), home(TOOL)
+    if node is None or tool_home is None:
+        raise AnalyzerError("eslint is not installed; fix: reviewloop tools install eslint")
+    with eslint_importers.scratch() as folder:
+        base = eslint_importers.base_project(ctx, found.projects, Path(folder))
+        at = replace(ctx, root=base, files=tuple(found.files))
+        facts = eslint_env.facts(at, list(found.files))
+        report = _lint(node, tool_home, facts, list(facts), at)
+        where = repo_paths(base)
+        return [{**m, "file": where(r["filePath"])} for r in report["results"]
+                for m in r.get("messages") or []]
 
 
 def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
@@ -233,9 +282,13 @@ class EslintAnalyzer:
         files = linted(ctx)
         if not files:
             return []
-        report = report_for(ctx)
+        found = _importers(ctx)
+        for path, why in found.left_out_named().items():
+            ctx.not_read(path, why)
+        report = report_for(ctx, list(found.files))
         record_reads(report, files, ctx)
-        own = to_findings(report, ctx, self.category)
+        own = [f for f in to_findings(report, ctx, self.category) if f.file not in found.files]
+        own += _brought_about(report, found, ctx, self.category)
         return own + project_findings(ctx, self.category, own)
 
 
@@ -244,10 +297,13 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
     does not list (its own ignores, no matching config), as not read."""
     where = repo_paths(ctx.root)
     for lost, problem in (report.get(UNTYPED) or {}).items():
-        ctx.not_read(where(lost), TYPES_LOST.format(problem=problem))
+        if where(lost) in files:
+            ctx.not_read(where(lost), TYPES_LOST.format(problem=problem))
     linted = set()
     for result in report["results"]:
         path = where(result["filePath"])
+        if path not in files:  # an unchanged importer, linted for what the change does to it
+            continue
         linted.add(path)
         for message in result.get("messages") or []:
             if message.get("fatal"):

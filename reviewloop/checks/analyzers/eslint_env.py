@@ -125,6 +125,15 @@ def has_tsconfig(root: Path, path: str) -> bool:
     return any((root / folder / "tsconfig.json").is_file() for folder in _folders(path))
 
 
+def tsconfig_folder(root: Path, path: str) -> str | None:
+    """The folder of the `tsconfig.json` nearest `path` (its TypeScript project), inside
+    `root`; None when there is none."""
+    for folder in _folders(path):
+        if (root / folder / "tsconfig.json").is_file():
+            return "" if str(folder) == "." else folder.as_posix()
+    return None
+
+
 def _folders(path: str) -> list[PurePosixPath]:
     return list(PurePosixPath(path).parents)
 

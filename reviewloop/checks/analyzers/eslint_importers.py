@@ -1,0 +1,184 @@
+"""Unchanged TypeScript files whose type-aware findings a change to a module they import brings
+about: `save(): void` made `async save(): Promise<void>` in `src/lib.ts` leaves every unchanged
+`save();` a floating promise (`@typescript-eslint/no-floating-promises`), which plain `eslint`
+over the project reports and a lint of the changed files alone never sees.
+
+So the unchanged files of a changed TypeScript file's project (its tsconfig's folder, as
+`checkov -d` walks a tree: no hidden folder, no `node_modules`) that import it by a relative
+specifier (`./lib`, `../lib.js`, `./lib/index`; an `import`, `export … from`, `import()` or
+`require`) are linted with the change (`importers`), typed; the same files are linted again
+in a copy of the project as it was before the change (`base_messages`), and a message the
+head has on one and the base does not is the change's: shown on the changed module it
+imports, on its first changed lines, naming the importer's line (`shown`). A specifier
+through the tsconfig's `paths` or a package name is not followed. At most `MAX_IMPORTERS`
+files are linted with a change; past that, the changed modules are named as not fully
+analysed.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov_related import walk
+from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import FileStatus
+from reviewloop.git.names import under
+from reviewloop.git.reverse import base_text
+
+MAX_IMPORTERS = 100  # unchanged files linted with one change
+MAX_BYTES = 1_000_000  # an importer larger than this is not searched
+TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
+# `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`
+_SPECIFIER = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](\.{1,2}/[^"'\n]*)["']""")
+_AS_TYPESCRIPT = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}
+
+
+@dataclass
+class Importers:
+    """The unchanged files that import a changed module, with the module each imports."""
+
+    files: dict[str, str] = field(default_factory=dict)  # importer → the changed module
+    left_out: int = 0  # importers past `MAX_IMPORTERS`, not linted
+    projects: tuple[str, ...] = ()  # the tsconfig folders they were found in
+    modules: tuple[str, ...] = ()  # the changed TypeScript files they were looked for
+
+    def left_out_named(self) -> dict[str, str]:
+        """The changed modules, named as not fully analysed when importers were left out."""
+        if not self.left_out:
+            return {}
+        why = (f"{len(self.files) + self.left_out} unchanged files import the changed "
+               f"TypeScript files and reviewloop lints at most {MAX_IMPORTERS} of them with a "
+               f"change: the type-aware rules did not run on the {self.left_out} left out")
+        return dict.fromkeys(self.modules, why)
+
+
+def importers(ctx: AnalyzerContext, changed: Iterable[str],
+              project_of: Callable[[str], str | None]) -> Importers:
+    """The unchanged TypeScript files of each changed TypeScript file's project (`project_of`:
+    its tsconfig's folder, None when none) that import it, once per analyzer context."""
+    wanted = {p: project for p in changed if p.endswith(TYPESCRIPT)
+              and (project := project_of(p)) is not None}
+    return ctx.once("eslint importers", lambda: _found(ctx, wanted))
+
+
+def _found(ctx: AnalyzerContext, wanted: dict[str, str]) -> Importers:
+    found = Importers(projects=tuple(sorted(set(wanted.values()))), modules=tuple(sorted(wanted)))
+    touched = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
+    stems = {PurePosixPath(p).stem.removesuffix(".d") for p in wanted}
+    for project in found.projects:
+        modules = {p for p, where in wanted.items() if where == project}
+        for path, entry in walk(under(ctx.root, project),
+                                lambda name: name.endswith(TYPESCRIPT)):
+            path = posixpath.join(project, path) if project else path
+            if path in touched or entry.stat().st_size > MAX_BYTES:
+                continue
+            module = _imported(ctx.root, path, modules, stems)
+            if module is None:
+                continue
+            if len(found.files) < MAX_IMPORTERS:
+                found.files[path] = module
+            else:
+                found.left_out += 1
+    return found
+
+
+def _imported(root: Path, path: str, modules: set[str], stems: set[str]) -> str | None:
+    """The first of `modules` the file `path` imports by a relative specifier."""
+    try:
+        text = under(root, path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if not any(stem in text for stem in stems):  # the prefilter: most files import none
+        return None
+    folder = posixpath.dirname(path)
+    for specifier in _SPECIFIER.findall(text):
+        target = posixpath.normpath(posixpath.join(folder, specifier))
+        stem, suffix = posixpath.splitext(target)
+        for candidate in (target, stem + _AS_TYPESCRIPT.get(suffix, suffix),
+                          *(target + s for s in (*TYPESCRIPT, ".d.ts")),
+                          *(posixpath.join(target, "index" + s) for s in TYPESCRIPT)):
+            if candidate in modules:
+                return candidate
+    return None
+
+
+def base_project(ctx: AnalyzerContext, projects: Iterable[str], scratch: Path) -> Path:
+    """A copy under `scratch` of each of `projects` as it was before the change: its
+    unchanged files as they are, the changed ones at their base text, those the change added
+    left out; its `node_modules` linked (the types of its packages)."""
+    changed = {f.path: f for f in ctx.changes.files}
+    for project in sorted(set(projects)):
+        source = under(ctx.root, project)
+        for where, folders, names in os.walk(source):
+            folders[:] = [d for d in folders if d != "node_modules" and not d.startswith(".")]
+            for name in names:
+                full = os.path.join(where, name)
+                rel = Path(os.path.relpath(full, ctx.root)).as_posix()
+                if rel not in changed and not os.path.islink(full):
+                    (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(full, scratch / rel)
+        if (source / "node_modules").is_dir() and not (scratch / project / "node_modules").exists():
+            (scratch / project).mkdir(parents=True, exist_ok=True)
+            (scratch / project / "node_modules").symlink_to((source / "node_modules").resolve())
+    for diff in ctx.changes.files:
+        if not any(_under(p, project) for p in (diff.path, diff.old_path or "")
+                   for project in projects):
+            continue
+        head = None if diff.status is FileStatus.DELETED else _text(under(ctx.root, diff.path))
+        text = base_text(head, diff)
+        if text is not None:
+            target = scratch / (diff.old_path or diff.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", errors="surrogateescape")
+    return scratch
+
+
+def introduced(head: list[dict[str, Any]], base: list[dict[str, Any]]
+               ) -> list[dict[str, Any]]:
+    """The messages of `head` (dicts with `file`, `ruleId`, `message`) that `base` has not:
+    each base message answers for one head message of the same rule, file and words."""
+    before = Counter((m["file"], m.get("ruleId"), m.get("message")) for m in base)
+    new = []
+    for message in head:
+        key = (message["file"], message.get("ruleId"), message.get("message"))
+        if before[key] > 0:
+            before[key] -= 1
+        else:
+            new.append(message)
+    return new
+
+
+def shown(finding: Finding, module: str, ctx: AnalyzerContext) -> Finding:
+    """`finding`, on an unchanged importer, shown on the changed `module` it imports."""
+    diff = ctx.changes.file(module)
+    start, end = diff.changed_ranges[0] if diff is not None and diff.added else (1, 1)
+    return finding.moved(
+        file=module, start_line=start, end_line=end,
+        rationale=f"{finding.rationale} It is on {finding.file} line {finding.start_line}, "
+        f"which the change did not write and which imports {module}: the change to that "
+        "file brings it about (ESLint does not report it at the change's base).")
+
+
+def _under(path: str, folder: str) -> bool:
+    return bool(path) and (not folder or path.startswith(folder.rstrip("/") + "/"))
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+
+
+def scratch() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="reviewloop-eslint-base-")
