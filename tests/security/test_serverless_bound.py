@@ -6,8 +6,10 @@ Generated (hypothesis, `serverless_files.related` on a real tree, no checkov): t
 files reached around the bound (one under it, at it, one and several past it), their shape (a
 chain, each file referencing the next, or a fan-out from the service file), which file the
 change touches (the service file itself, or a referenced file read by an unchanged service)
-and where (the first file or the last). A changed file is named exactly when the service
-reaching it reaches more than the bound. One real review shows the name in the verdict.
+and where (the first file or the last). A changed service file is named exactly when it
+reaches more than the bound, and a changed referenced file exactly when it is past the bound
+(a file the service does read is not, nor is a file of another service). One real review
+shows the name in the verdict.
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ def test_a_changed_file_past_the_bound_is_named(tmp_path_factory: pytest.TempPat
     git(root, "checkout", "-qb", "feature")
     commit(root, {path: files[path] + "# changed\n"}, "the change")
     found = related(root, parse_diff(git(root, "diff", "main", "feature")), [path])
-    past = count > MAX_FOLLOWED
+    # the service itself past the bound, or a file it reaches past the bound; never one of
+    # the files it does read
+    past = count > MAX_FOLLOWED and touched != "first"
     assert (path in found.partial) == past, (count, chain, touched, found.partial)
     if past:
         assert f"more than {MAX_FOLLOWED} files" in found.partial[path]
@@ -76,3 +80,18 @@ def test_the_review_names_a_service_file_whose_references_pass_the_bound(
     (row,) = [r for r in report["health"]["files"] if r["path"] == "serverless.yml"]
     assert any(f"more than {MAX_FOLLOWED} files" in why for why in row["not_read"]), row
     assert report["health"]["complete"] is False
+
+
+def test_a_service_past_the_bound_names_only_what_it_reads_past_it(tmp_path: Path) -> None:
+    """Another service's files, and the files a big service does read, are not named."""
+    count = MAX_FOLLOWED + 6
+    big = {f"big/{p}": t for p, t in _tree(count, chain=False).items()}
+    small = {"small/serverless.yml": "service: s\nprovider:\n  name: aws\n"
+             "  x: ${file(./a.yml)}\n", "small/a.yml": "a: 1\n"}
+    root = init_repo(tmp_path / "r", {**big, **small})
+    git(root, "checkout", "-qb", "feature")
+    edits = ("small/a.yml", "big/conf/f1.yml", f"big/conf/f{count - 1}.yml")
+    commit(root, {p: (big | small)[p] + "# changed\n" for p in edits}, "the change")
+    found = related(root, parse_diff(git(root, "diff", "main", "feature")), list(edits))
+    assert set(found.partial) == {f"big/conf/f{count - 1}.yml"}, found.partial
+    assert "big/serverless.yml" in found.partial[f"big/conf/f{count - 1}.yml"]

@@ -90,3 +90,24 @@ def test_the_review_reports_a_statement_widened_through_the_services_syntax(
     report = json.loads(done.stdout)
     found = {(f["rule"], f["file"]) for f in report["findings"]["remaining"]}
     assert {(rule, "iam.yml") for rule in RULES} <= found, found
+
+
+@settings(max_examples=20, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(syntax=st.sampled_from((r"(a+)+$", r"(.+)", r"\${(?:file)(.*)}", r"[a-z]+(\w+)}",
+                               r"\${(x)", r"(\w+)}", r"\${(a)|(b)}")),
+       changed=st.sampled_from(("serverless.yml", "iam.yml")))
+def test_a_syntax_reviewloop_cannot_follow_names_what_it_may_read(
+        tmp_path_factory: pytest.TempPathFactory, syntax: str, changed: str) -> None:
+    """The change's own expression is never run in the review's process (an expression
+    written to backtrack for hours, `(a+)+$`, would stop it): any syntax but a literal
+    prefix, one group and a literal suffix is refused, and what it may read is named."""
+    text = service("svc", provider="${{file(./iam.yml)}}").replace(
+        "  name: aws\n", f"  name: aws\n  variableSyntax: {_quoted(syntax, 'single')}\n")
+    text += "# file(./x.yml) " + "a" * 40 + "!\n"
+    files = {"serverless.yml": text, "iam.yml": statements("iam.yml", NARROW)}
+    root = init_repo(tmp_path_factory.mktemp("bad") / "r", files)
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {changed: files[changed] + "# changed\n"}, "the change")
+    found = related(root, parse_diff(git(root, "diff", "main", "feature")), [changed])
+    assert "is not a literal prefix, one group and a literal suffix" in found.partial[changed]

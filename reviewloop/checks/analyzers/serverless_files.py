@@ -13,7 +13,10 @@ file as checkov follows them, reach a changed file or one the change deleted or 
 read with the change (`related`). A reference checkov cannot resolve without running the
 service (`${file(./${opt:stage}.yml)}`, a `~` path) or that leads out of the tree is not
 followed; nor is one only the base's referenced files made. A service reaching more than
-`MAX_FOLLOWED` files names the changed files it may not have read in full (`Related.partial`).
+`MAX_FOLLOWED` files is named, and so is a changed file it reaches past them
+(`Related.partial`). A service's own `provider.variableSyntax` is followed when it is a
+literal prefix, one group and a literal suffix (`_delimited`: the change's expression itself
+is never run here); any other names what the service may read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.checkov_frameworks import SERVERLESS
@@ -34,7 +38,8 @@ from reviewloop.memo import compiled_on_first_use
 
 KIND = "serverless"
 MAX_RELATED = 64  # service files read with one change: there are few in a tree
-MAX_FOLLOWED = 64  # files followed from one service file's references
+MAX_FOLLOWED = 64  # files read with one service file, followed from its references
+MAX_TOLD = 4_096  # files followed past that, only to tell which a changed file is among
 HOW = "whose ${file(…)} reads"  # a related finding's rationale says
 _LOADED = (".yml", ".yaml", ".json")  # what checkov's `_load_file_data` reads; any other: {}
 # checkov's SLS_DEFAULT_VAR_PATTERN, then its FILE_LOCATION_PATTERN inside a variable (its
@@ -62,10 +67,10 @@ def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
     read: set[str] = set()
     for path in named:
         if PurePosixPath(path).name in SERVERLESS:
-            reached, more = _reach(root, path)
-            read.update(reached)
-            if more:
-                found.partial[path] = _past(path)
+            reach = _reach(root, path)
+            read.update(reach.read)
+            if reach.past or reach.unknown:
+                found.partial[path] = reach.unknown or _past(path)
     if not wanted:
         found.read = tuple(sorted(read - touched))
         return found
@@ -73,9 +78,11 @@ def related(root: Path, changes: ChangeSet, files: Iterable[str]) -> Related:
     for service, _ in walk(root, lambda name: name in SERVERLESS):
         if service in touched:
             continue
-        reached, more = _reach(root, service)
-        for path in (p for p in wanted if p in named) if more else ():
-            found.partial.setdefault(path, _past(service))  # it may be past the bound
+        reach = _reach(root, service)
+        reached = reach.read
+        for path in (p for p in wanted if p in named and p not in reached):
+            if path in reach.past or reach.unknown:  # read by it past the bound, or may be
+                found.partial.setdefault(path, reach.unknown or _past(service))
         for path in reached:
             diff = wanted.get(path)
             if diff is not None:  # read where the change left it, or taken away from there
@@ -118,17 +125,30 @@ def view_links(targets: dict[str, str], at: Path, view: Path) -> dict[str, str]:
 
 
 def _reached(root: Path, service: str) -> list[str]:
-    return _reach(root, service)[0]
+    return list(_reach(root, service).read)
 
 
-def _reach(root: Path, service: str) -> tuple[list[str], bool]:
-    """The files `service`'s references reach, followed from file to file (at most
-    `MAX_FOLLOWED`), and whether it reaches more than that."""
+@dataclass(frozen=True)
+class Reach:
+    """What a service file's references reach: the first `MAX_FOLLOWED` files (read with
+    it), the rest (not read), and why what it reaches cannot be told ("" when it can)."""
+
+    read: tuple[str, ...]
+    past: frozenset[str]
+    unknown: str = ""
+
+
+def _reach(root: Path, service: str) -> Reach:
+    """The files `service`'s references reach, followed from file to file: up to
+    `MAX_FOLLOWED` are read with it; those past it are followed only to tell which they are,
+    up to `MAX_TOLD`."""
     folder = PurePosixPath(service).parent.as_posix()
-    syntax = _syntax(under(root, service))
+    syntax, refused = _syntax(under(root, service))
+    if refused:
+        return Reach((), frozenset(), refused)
     seen: list[str] = []
     queue = [service]
-    while queue and len(seen) <= MAX_FOLLOWED:
+    while queue and len(seen) <= MAX_TOLD:
         for ref in _refs(under(root, queue.pop(0)), syntax):
             for path in _paths(root, posixpath.normpath(posixpath.join(folder, ref))):
                 if path.startswith(("../", "/")) or path == ".." or path in seen \
@@ -136,7 +156,10 @@ def _reach(root: Path, service: str) -> tuple[list[str], bool]:
                     continue
                 seen.append(path)
                 queue.append(path)
-    return seen[:MAX_FOLLOWED], len(seen) > MAX_FOLLOWED
+    unknown = f"the ${{file(…)}} references of {service} reach more than {MAX_TOLD} files, " \
+        "which reviewloop does not follow: what they read cannot be told" \
+        if len(seen) > MAX_TOLD else ""
+    return Reach(tuple(seen[:MAX_FOLLOWED]), frozenset(seen[MAX_FOLLOWED:]), unknown)
 
 
 def _paths(root: Path, path: str) -> list[str]:
@@ -151,26 +174,81 @@ def _paths(root: Path, path: str) -> list[str]:
                   if found.is_file())
 
 
-def _syntax(service: Path) -> str | None:
+def _syntax(service: Path) -> tuple[str | None, str]:
     """The service's own variable syntax (`provider.variableSyntax`, Serverless v1 and v2: a
     regular expression whose first group is a variable's body, such as the one for
-    `${{file(./iam.yml)}}`), which checkov's parser resolves with in the default's place;
-    None for the default, or one Python cannot compile (checkov cannot either)."""
+    `${{file(./iam.yml)}}`), which checkov's parser resolves with in the default's place, as
+    an expression of reviewloop's own (`_delimited`: the change's expression is never run
+    here); (None, "") for the default, (None, why) for one reviewloop cannot follow."""
     try:
         with open(service, "rb") as handle:
             data = handle.read(MAX_DIFFED_BYTES)
     except OSError:
-        return None
+        return None, ""
     if b"variableSyntax" not in data:
-        return None
+        return None, ""
     import yaml  # a scalar's quoting and escapes, as the service file's loader reads them
 
     found = _syntax_line().search(data.decode("utf-8", errors="replace"))
     try:
         value = yaml.safe_load(found.group(1)) if found else None
-        return value if isinstance(value, str) and re.compile(value).groups else None
-    except (yaml.YAMLError, re.error):
+    except yaml.YAMLError:
+        value = None
+    if not isinstance(value, str):
+        return None, ""
+    delimited = _delimited(value)
+    if delimited is None:
+        return None, (f"its provider.variableSyntax ({value[:80]}) is not a literal prefix, "
+                      "one group and a literal suffix, the only form reviewloop follows: the "
+                      "files its ${file(…)} references read were not read with it")
+    return delimited, ""
+
+
+_META = frozenset(".^$*+?[]|()")
+
+
+def _delimited(pattern: str) -> str | None:
+    """`pattern` as a literal prefix, one capturing group and a literal suffix
+    (`\\${{(…)}}`), rewritten as the prefix, the shortest text on one line and the suffix;
+    None for any other shape."""
+    prefix, at = _literal(pattern, 0)
+    if at >= len(pattern) or pattern[at] != "(" or pattern[at + 1:at + 2] == "?":
         return None
+    depth, i, in_class = 0, at, False
+    while i < len(pattern):  # the group's end: escapes and character classes skipped
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                break
+        i += 1
+    suffix, end = _literal(pattern, i + 1)
+    if depth or end != len(pattern) or not prefix or not suffix:
+        return None
+    return re.escape(prefix) + r"([^\n]*?)" + re.escape(suffix)
+
+
+def _literal(pattern: str, at: int) -> tuple[str, int]:
+    """The literal text of `pattern` from `at` (`\\$` is `$`), and where it stops."""
+    text = []
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\" and at + 1 < len(pattern) and not pattern[at + 1].isalnum():
+            text.append(pattern[at + 1])
+            at += 2
+        elif char in _META or char == "\\":
+            break
+        else:
+            text.append(char)
+            at += 1
+    return "".join(text), at
 
 
 def _refs(file: Path, syntax: str | None = None) -> tuple[str, ...]:
