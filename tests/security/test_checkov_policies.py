@@ -48,6 +48,7 @@ OWNER_JSON = json.dumps({"metadata": {"id": "CKV2_CUSTOM_2", "name": "owner",
                          "definition": {"cond_type": "attribute",
                                         "resource_types": ["aws_s3_bucket"],
                                         "attribute": "tags.owner", "operator": "exists"}})
+REJECTED = OWNER.replace("CKV2_CUSTOM_1", "CKV2_CUSTOM_9").replace('"exists"', '"no_such_op"')
 PY_CHECK = "from checkov.common.models.enums import CheckResult\n"
 UNTAGGED = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
 TAGGED = 'resource "aws_s3_bucket" "t" {\n  bucket = "y"\n  tags = { owner = "me" }\n}\n'
@@ -65,7 +66,8 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, str], str, set[
     suffix = draw(st.sampled_from((".yaml", ".yml", ".json")))
     nested = draw(st.sampled_from(("", "deep/")))
     policy = f"{folder}/{nested}owner{suffix}"
-    extras = draw(st.sets(st.sampled_from(("python", "git", "outside", "loose-py"))))
+    extras = draw(st.sets(st.sampled_from(("python", "git", "outside", "loose-py", "broken",
+                                           "no id", "not a policy"))))
     dirs = [spelled]
     base = {policy: OWNER_JSON if suffix == ".json" else OWNER}
     unrun: set[str] = set()
@@ -74,6 +76,15 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, str], str, set[
         unrun.add("Python check")
     if "loose-py" in extras:  # no __init__.py beside it: checkov imports nothing
         base[f"{folder}/helpers/util.py"] = PY_CHECK
+    if "broken" in extras:  # checkov would stop its whole run on it: left out, named
+        base[f"{folder}/broken{suffix}"] = draw(st.sampled_from(
+            ("metadata: [\n", "a: 1\n---\nb: 2\n", "{not json")))
+        unrun.add("does not parse")
+    if "no id" in extras:
+        base[f"{folder}/noid.yaml"] = OWNER.replace('  id: "CKV2_CUSTOM_1"\n', "")
+        unrun.add("has no metadata.id")
+    if "not a policy" in extras:  # a manifest beside the policies: checkov passes it by
+        base[f"{folder}/pod.yaml"] = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
     if "outside" in extras:
         dirs.append(draw(st.sampled_from(("/etc/policies", "~/policies", "../shared"))))
         unrun.add("outside the repository")
@@ -110,6 +121,8 @@ def test_the_policies_given_are_the_bases_and_what_is_not_run_is_named(
         assert words in given_.unrun, (words, given_.unrun)
     assert ("fix:" in given_.unrun) == bool(unrun)
     assert ("Python" in given_.unrun) == ("Python check" in unrun)
+    assert dict(given_.ids) == {"CKV2_CUSTOM_2" if policy.endswith(".json")
+                                else "CKV2_CUSTOM_1": policy}
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +138,16 @@ def reports(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
                               "policies/owner.yaml": OWNER},
                              {"policies/owner.yaml": SWITCHED_OFF, "main.tf": UNTAGGED,
                               "tagged/main.tf": TAGGED}),
+            "broken": reviewed(tmp_path_factory.mktemp("broken"),
+                               {config: "external-checks-dir: policies\n",
+                                "policies/owner.yaml": OWNER,
+                                "policies/broken.yaml": "metadata: [\n"},
+                               {"main.tf": UNTAGGED}),
+            "rejected": reviewed(tmp_path_factory.mktemp("rejected"),
+                                 {config: "external-checks-dir: policies\n",
+                                  "policies/owner.yaml": OWNER,
+                                  "policies/rejected.yaml": REJECTED},
+                                 {"main.tf": UNTAGGED}),
             "python": reviewed(tmp_path_factory.mktemp("python"),
                                {config: "external-checks-dir: checks\n",
                                 "checks/__init__.py": "", "checks/tags.py": PY_CHECK},
@@ -156,3 +179,21 @@ def test_python_checks_not_run_leave_the_file_named_and_the_rest_runs(
                for why in row["not_read"]), row
     assert report["health"]["complete"] is False
     assert found(report, "checkov", "main.tf")  # checkov's own checks still ran
+
+
+@pytest.mark.pypi
+def test_a_policy_checkov_cannot_load_is_named_and_stops_nothing_else(
+        reports: dict[str, dict[str, Any]]) -> None:
+    """One that does not parse (checkov would exit 2, losing every finding) is left out; one
+    checkov skips (an operator it does not support) is named from checkov's own log."""
+    for name, words in (("broken", "the policy policies/broken.yaml does not parse"),
+                        ("rejected", "policy policies/rejected.yaml was not run: checkov "
+                                     "skipped it")):
+        report = reports[name]
+        rules = {rule for rule, _ in found(report, "checkov", "main.tf")}
+        assert "CKV2_CUSTOM_1" in rules and "CKV_AWS_18" in rules, (name, rules)
+        (row,) = [r for r in report["health"]["files"] if r["path"] == "main.tf"]
+        said = " ".join(row["not_read"])
+        assert words in said, row
+        assert "/tmp/" not in said  # named by its repository path, not a scratch folder's
+        assert report["health"]["complete"] is False

@@ -144,13 +144,14 @@ class Checkov(ProvisionedAnalyzer):
     env = QUIET_ENV
     isolated = True  # no .checkov.yaml from the reviewed tree: its policies, `run`
 
-    def __init__(self, policies: Path | None = None) -> None:
-        self.policies = policies  # a folder of the project's policies (`checkov_policies`)
+    def __init__(self, project: Policies | None = None, policies: Path | None = None) -> None:
+        self.project = project  # the project's own policies (`checkov_policies`)
+        self.policies = policies  # the folder they are written in for checkov
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         """With the project's own policies (`checkov_policies`), each file named when some
         of its checks were not run."""
-        project = project_policies(ctx) if self.policies is None and self.targets(ctx) \
+        project = project_policies(ctx) if self.project is None and self.targets(ctx) \
             else Policies()
         for path in _targets(ctx) if project.unrun else ():
             ctx.not_read(path, project.unrun)
@@ -158,7 +159,15 @@ class Checkov(ProvisionedAnalyzer):
             return super().run(ctx)
         with tempfile.TemporaryDirectory(prefix="reviewloop-checkov-policies-") as folder:
             project.write(Path(folder))
-            return Checkov(Path(folder)).run(ctx)
+            return Checkov(project, Path(folder)).run(ctx)
+
+    def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
+        """A project policy checkov skipped (its log says so; it runs on without it):
+        the files it reads are named."""
+        for policy, said in (self.project.rejected(log) if self.project else {}).items():
+            for path in _targets(ctx):
+                ctx.not_read(path, f"the project's checkov policy {policy} was not run: "
+                                   f"checkov skipped it ({said})")
 
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         """The changed files and the modules a deletion alone changed (`_targets`), and

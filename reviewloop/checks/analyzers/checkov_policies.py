@@ -22,8 +22,10 @@ The config's keys that narrow a run (`check`, `framework`) never narrow reviewlo
 
 from __future__ import annotations
 
+import json
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,10 +33,13 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.trusted_config import trusted_files, trusted_text
 from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk
+from reviewloop.memo import compiled_on_first_use
 
 NAMES = (".checkov.yaml", ".checkov.yml")  # checkov reads the first it finds
 DATA = (".yaml", ".yml", ".json")  # checkov's policy files (`CHECKS_POSSIBLE_ENDING`)
 MAX_POLICIES = 500  # policy files read from the project's folders; past it, named
+# checkov's words for a policy it skipped: "Failed to parse check id 'X' from file f: why"
+_SKIPPED = compiled_on_first_use(r"Failed to parse check id '([^']+)' from file [^\n]*?: ([^\n]*)")
 FIX = ("fix: write them as YAML policies (checkov's custom policy format) in a folder "
        "`external-checks-dir` names")
 
@@ -45,6 +50,16 @@ class Policies:
 
     files: tuple[tuple[str, str], ...] = ()  # (repository path, text), as the trusted side
     unrun: str = ""  # "" when every check the config adds is among `files`
+    ids: Mapping[str, str] = field(default_factory=dict)  # check id → its policy file
+
+    def rejected(self, log: str) -> dict[str, str]:
+        """The policies checkov's `log` says it skipped (an operator it does not support, a
+        field missing), each with what it said: checkov runs on without them."""
+        found = {}
+        for check, said in _SKIPPED().findall(log):
+            if check in self.ids:
+                found[self.ids[check]] = said.strip()
+        return found
 
     def write(self, folder: Path) -> None:
         """Each policy file under `folder`, at its own place in the repository (so two of
@@ -62,6 +77,7 @@ def project_policies(ctx: AnalyzerContext) -> Policies:
         return Policies()
     files: list[tuple[str, str]] = []
     unrun: list[str] = []
+    ids: dict[str, str] = {}
     for folder in _names(config.get("external-checks-dir")):
         inside = _inside(folder)
         if inside is None:
@@ -77,14 +93,39 @@ def project_policies(ctx: AnalyzerContext) -> Policies:
             if len(files) == MAX_POLICIES:
                 unrun.append(f"only the first {MAX_POLICIES} policy files were read")
                 break
-            if (text := trusted_text(ctx, path)) is not None:
+            text = trusted_text(ctx, path)
+            check, problem = _policy(path, text) if text is not None else (None, "")
+            if problem:
+                unrun.append(problem)
+            elif check is not None and text is not None:
                 files.append((path, text))
+                ids[check] = path
     for source in _names(config.get("external-checks-git")):
         unrun.append(f"the checks of {source} (external-checks-git) are fetched from a "
                      "repository, and a review reads nothing from the network")
     reason = ("the project's own checkov checks (.checkov.yaml) were not all run on it: "
               + "; ".join(unrun) + f"; {FIX}") if unrun else ""
-    return Policies(tuple(files), reason)
+    return Policies(tuple(files), reason, ids)
+
+
+def _policy(path: str, text: str) -> tuple[str | None, str]:
+    """(check id, "") for a policy checkov can load; (None, why) for one it would fail on,
+    which would stop its whole run (checkov exits 2 on a policy that does not parse);
+    (None, "") for a file that is no policy (checkov passes it by)."""
+    from yaml import YAMLError, safe_load  # loaded by `load_yaml` already
+
+    try:
+        data = json.loads(text) if path.endswith(".json") else safe_load(text)
+    except (ValueError, YAMLError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, f"the policy {path} does not parse ({first[:120]})"
+    if not isinstance(data, dict) or "definition" not in data:
+        return None, ""
+    metadata = data.get("metadata")
+    check = metadata.get("id") if isinstance(metadata, dict) else None
+    if not isinstance(check, str) or not check:
+        return None, f"the policy {path} has no metadata.id"
+    return check, ""
 
 
 def _read(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:

@@ -134,8 +134,8 @@ class CdkCheckov(_CdkAnalyzer):
             policies = Path(empty) / "policies" if project.files else None
             if policies is not None:
                 project.write(policies)
-            argv = Checkov(policies).command(executable, dict.fromkeys(by_file, "cloudformation"),
-                                             synth.out)
+            argv = Checkov(project, policies).command(
+                executable, dict.fromkeys(by_file, "cloudformation"), synth.out)
             output = run_tool(argv, Path(empty), ctx.timeout, ok_codes=(0,), env=QUIET_ENV)
         report = parse_json(output, "checkov")
         found = []
