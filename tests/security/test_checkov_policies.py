@@ -197,3 +197,19 @@ def test_a_policy_checkov_cannot_load_is_named_and_stops_nothing_else(
         assert words in said, row
         assert "/tmp/" not in said  # named by its repository path, not a scratch folder's
         assert report["health"]["complete"] is False
+
+
+def test_with_both_config_names_the_second_wins_as_in_checkov(tmp_path: Path) -> None:
+    """checkov reads `.checkov.yaml` then `.checkov.yml`, the second's keys winning."""
+    root = init_repo(tmp_path / "r", {
+        ".checkov.yaml": "external-checks-dir: [one]\n",
+        ".checkov.yml": "external-checks-dir: [two]\n",
+        "one/a.yaml": OWNER, "two/b.yaml": OWNER.replace("CKV2_CUSTOM_1", "CKV2_CUSTOM_77"),
+        "two/py/__init__.py": "", "two/py/.hidden.py": PY_CHECK, "two/py/__helpers.py": PY_CHECK})
+    diff = git(root, "diff", "HEAD")
+    ctx = AnalyzerContext(root, parse_diff(diff), diff, "review-infrastructure",
+                          trust=Trust.everything())
+    policies = project_policies(ctx)
+    assert dict(policies.ids) == {"CKV2_CUSTOM_77": "two/b.yaml"}
+    # checkov imports a hidden name, not one starting with `__`
+    assert "1 Python check(s) in two (two/py/.hidden.py)" in policies.unrun

@@ -46,17 +46,21 @@ def _quoted(regex: str, style: str) -> str:
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(syntax=st.sampled_from(sorted(SYNTAXES)), style=st.sampled_from(("single", "double")),
-       where=st.sampled_from(("provider", "function", "nested")), default_too=st.booleans())
+       where=st.sampled_from(("provider", "function", "nested")), default_too=st.booleans(),
+       layout=st.sampled_from(("inline", "next line", "decoy")))
 def test_a_reference_in_the_services_own_syntax_relates_it(
         tmp_path_factory: pytest.TempPathFactory, syntax: str, style: str, where: str,
-        default_too: bool) -> None:
+        default_too: bool, layout: str) -> None:
     written = SYNTAXES[syntax]
     first = "file(./conf/outer.yml):s" if where == "nested" else "file(./iam.yml)"
     ref = written.format(first)
     text = service("svc", provider=ref if where != "function" else "",
                    function=ref if where == "function" else "")
-    text = text.replace("  name: aws\n",
-                        f"  name: aws\n  variableSyntax: {_quoted(syntax, style)}\n")
+    value = _quoted(syntax, style)
+    text = text.replace("  name: aws\n", f"  name: aws\n  variableSyntax:\n    {value}\n"
+                        if layout == "next line" else f"  name: aws\n  variableSyntax: {value}\n")
+    if layout == "decoy":  # not where checkov reads it: must change nothing
+        text += "custom:\n  variableSyntax: '(\\w+)'\n"
     files = {"serverless.yml": text, "iam.yml": statements("iam.yml", NARROW),
              "conf/outer.yml": "s: " + written.format("file(./iam.yml)") + "\n"}
     if default_too:  # a default-syntax reference checkov does not resolve under a custom one

@@ -40,6 +40,7 @@ KINDS: dict[str, tuple[Any, dict[str, str], bool]] = {
     "package name": ("@tsconfig/strictest", {}, True),
     "missing beside": ("./tsconfig.base.json", {}, True),
     "missing above": ("../tsconfig.shared.json", {}, True),
+    "missing base file": ("./missing/tsconfig.base.json", {"missing/.keep": ""}, True),
     "list with one missing": (["./base.json", "@tsconfig/node22"],
                               {"base.json": json.dumps({"compilerOptions": OPTIONS})}, True),
     "present file": ("./base.json", {"base.json": json.dumps({"compilerOptions": OPTIONS})},
@@ -92,6 +93,9 @@ def test_a_tsconfig_typescript_eslint_cannot_load_names_its_files(
         if lost:
             assert all("type-aware rules did not run" in why for why in unread[caller])
             assert any("TS" in why for why in unread[caller])
+            # named by repository paths, never a scratch folder's
+            assert not any(w in why for why in unread[caller]
+                           for w in ("/tmp/", "/dev/shm/", "reviewloop-")), unread[caller]
         # typed where its tsconfig loads and includes it: the floating promise is reported
         assert (caller in floating) == (included and not KINDS[kind][2]), (kind, included)
     assert report["health"]["complete"] is False  # a broken tsconfig is always among them

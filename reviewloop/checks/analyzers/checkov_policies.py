@@ -30,12 +30,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_files, trusted_text
+from reviewloop.checks.analyzers.trusted_config import MAX_BYTES, trusted_files, trusted_text
 from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk
 from reviewloop.memo import compiled_on_first_use
 
-NAMES = (".checkov.yaml", ".checkov.yml")  # checkov reads the first it finds
+# checkov reads both, in this order, the second's keys taking precedence (configargparse)
+NAMES = (".checkov.yaml", ".checkov.yml")
 DATA = (".yaml", ".yml", ".json")  # checkov's policy files (`CHECKS_POSSIBLE_ENDING`)
 MAX_POLICIES = 500  # policy files read from the project's folders; past it, named
 # checkov's words for a policy it skipped: "Failed to parse check id 'X' from file f: why"
@@ -71,10 +72,16 @@ class Policies:
 
 
 def project_policies(ctx: AnalyzerContext) -> Policies:
-    """The trusted side's `.checkov.yaml` policies (none without a config naming any)."""
-    config = next((c for name in NAMES if (c := _read(ctx, name)) is not None), None)
-    if config is None:
+    """The trusted side's `.checkov.yaml` policies (none without a config naming any), once
+    per analyzer context."""
+    return ctx.once("checkov project policies", lambda: _policies(ctx))
+
+
+def _policies(ctx: AnalyzerContext) -> Policies:
+    read = [c for name in NAMES if (c := _read(ctx, name)) is not None]
+    if not read:
         return Policies()
+    config = {key: value for each in read for key, value in each.items()}  # .yml's win
     files: list[tuple[str, str]] = []
     unrun: list[str] = []
     ids: dict[str, str] = {}
@@ -94,7 +101,9 @@ def project_policies(ctx: AnalyzerContext) -> Policies:
                 unrun.append(f"only the first {MAX_POLICIES} policy files were read")
                 break
             text = trusted_text(ctx, path)
-            check, problem = _policy(path, text) if text is not None else (None, "")
+            check, problem = _policy(path, text) if text is not None else \
+                (None, f"the policy {path} could not be read (over {MAX_BYTES:,} bytes, or "
+                       "not a regular file)")
             if problem:
                 unrun.append(problem)
             elif check is not None and text is not None:
@@ -161,8 +170,8 @@ def _inside(folder: str) -> str | None:
 
 
 def _python_checks(files: list[str]) -> list[str]:
-    """The files checkov would import as Python checks: `*.py` (not `__init__.py`, not a
-    hidden name) in a folder holding an `__init__.py`."""
+    """The files checkov would import as Python checks: `*.py` whose name does not start
+    with `__` (checkov's `_file_can_be_imported`) in a folder holding an `__init__.py`."""
     packages = {posixpath.dirname(p) for p in files if posixpath.basename(p) == "__init__.py"}
     return [p for p in files if p.endswith(".py") and posixpath.dirname(p) in packages
-            and not posixpath.basename(p).startswith((".", "__init__"))]
+            and not posixpath.basename(p).startswith("__")]

@@ -26,6 +26,7 @@ three reviewers never start three node processes on the same files.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -174,7 +175,7 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
         # a file that fails without types too has a syntax error, which `record_reads` names
         report[UNTYPED] = {r["filePath"]: problem for r in report["results"]
                            if r["filePath"] in retry and not _fatal(fresh.get(r["filePath"], r))
-                           and (problem := _types_lost(r))}
+                           and (problem := _types_lost(r, ctx.root))}
         report["results"] = [fresh.get(r["filePath"], r) for r in report["results"]]
         meta = report.setdefault("metadata", {}).setdefault("rulesMeta", {})
         meta.update((again.get("metadata") or {}).get("rulesMeta") or {})
@@ -203,16 +204,19 @@ def _fatal(result: dict[str, Any]) -> bool:
     return any(m.get("fatal") for m in result.get("messages") or [])
 
 
-def _types_lost(result: dict[str, Any]) -> str | None:
+def _types_lost(result: dict[str, Any], root: Path) -> str | None:
     """Why a typed file's run failed, when it is not that no tsconfig includes the file: its
-    tsconfig `extends` a package that is not installed, or TypeScript cannot read it."""
+    tsconfig `extends` a package that is not installed, or TypeScript cannot read it; a path
+    in the reviewed tree (`root`, an export's scratch folder) by its repository path."""
     said = next((str(m.get("message") or "") for m in result.get("messages") or []
                  if m.get("fatal")), "")
     if not said or _NOT_IN_A_PROJECT.search(said):
         return None
-    typescript = _TS_ERROR.search(said)  # TypeScript's own words, without a scratch path
-    return short_title(typescript.group(1) if typescript else
-                       " ".join(said.removeprefix("Parsing error: ").split()))
+    typescript = _TS_ERROR.search(said)  # TypeScript's own words
+    said = typescript.group(1) if typescript else said.removeprefix("Parsing error: ")
+    for where in {os.path.realpath(root), str(root.absolute())}:
+        said = said.replace(where.rstrip("/") + "/", "")
+    return short_title(" ".join(said.split()))
 
 
 def _configured(match: re.Match[str]) -> frozenset[str] | None:

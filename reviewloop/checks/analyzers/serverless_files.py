@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.checkov_frameworks import SERVERLESS
+from reviewloop.checks.analyzers.checkov_frameworks import SERVERLESS, any_tag_loader
 from reviewloop.checks.analyzers.checkov_related import Related, Source, walk
 from reviewloop.checks.paths import in_tree_file
 from reviewloop.git.diff import ChangeSet, FileStatus
@@ -187,13 +187,7 @@ def _syntax(service: Path) -> tuple[str | None, str]:
         return None, ""
     if b"variableSyntax" not in data:
         return None, ""
-    import yaml  # a scalar's quoting and escapes, as the service file's loader reads them
-
-    found = _syntax_line().search(data.decode("utf-8", errors="replace"))
-    try:
-        value = yaml.safe_load(found.group(1)) if found else None
-    except yaml.YAMLError:
-        value = None
+    value = _declared_syntax(data.decode("utf-8", errors="replace"))
     if not isinstance(value, str):
         return None, ""
     delimited = _delimited(value)
@@ -202,6 +196,23 @@ def _syntax(service: Path) -> tuple[str | None, str]:
                       "one group and a literal suffix, the only form reviewloop follows: the "
                       "files its ${file(…)} references read were not read with it")
     return delimited, ""
+
+
+def _declared_syntax(text: str) -> object:
+    """`provider.variableSyntax` as checkov reads it, from the parsed service file (any tag
+    read as nothing); by its line when the file does not parse."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=any_tag_loader())  # noqa: S506 - the safe loader's subclass
+    except yaml.YAMLError:
+        found = _syntax_line().search(text)
+        try:
+            return yaml.safe_load(found.group(1)) if found else None
+        except yaml.YAMLError:
+            return None
+    provider = data.get("provider") if isinstance(data, dict) else None
+    return provider.get("variableSyntax") if isinstance(provider, dict) else None
 
 
 _META = frozenset(".^$*+?[]|()")
