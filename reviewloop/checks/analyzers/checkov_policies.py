@@ -30,8 +30,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import MAX_BYTES, trusted_files, trusted_text
-from reviewloop.config import load_yaml
+from reviewloop.checks.analyzers.trusted_config import (
+    MAX_BYTES,
+    trusted_files,
+    trusted_text,
+    trusted_yaml,
+)
 from reviewloop.git.names import on_disk
 from reviewloop.memo import compiled_on_first_use
 
@@ -78,7 +82,7 @@ def project_policies(ctx: AnalyzerContext) -> Policies:
 
 
 def _policies(ctx: AnalyzerContext) -> Policies:
-    read = [c for name in NAMES if (c := _read(ctx, name)) is not None]
+    read = [c for name in NAMES if (c := trusted_yaml(ctx, name)) is not None]
     if not read:
         return Policies()
     config = {key: value for each in read for key, value in each.items()}  # .yml's win
@@ -135,21 +139,6 @@ def _policy(path: str, text: str) -> tuple[str | None, str]:
     if not isinstance(check, str) or not check:
         return None, f"the policy {path} has no metadata.id"
     return check, ""
-
-
-def _read(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:
-    """The config's top-level mapping; None when there is no such file (one that does not
-    parse, or is not a mapping, is there and adds nothing)."""
-    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
-
-    text = trusted_text(ctx, name)
-    if text is None:
-        return None
-    try:
-        data = load_yaml(text)
-    except YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _names(value: Any) -> list[str]:

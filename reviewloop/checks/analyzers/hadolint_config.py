@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_text
-from reviewloop.config import load_yaml
+from reviewloop.checks.analyzers.trusted_config import trusted_yaml
 
 NAMES = (".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml")
 LEVELS = ("style", "info", "warning", "error")  # hadolint's levels, lowest first
@@ -45,7 +44,7 @@ class ProjectSettings:
 
 def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
     """The trusted config's widening settings; none without one."""
-    data = next((d for name in NAMES if (d := _read(ctx, name)) is not None), None)
+    data = next((d for name in NAMES if (d := trusted_yaml(ctx, name)) is not None), None)
     if data is None:
         return ProjectSettings()
     options = [arg for registry in _names(data.get("trustedRegistries"))
@@ -59,21 +58,6 @@ def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
     levels = {rule: level for level in LEVELS
               for rule in _names((override if isinstance(override, dict) else {}).get(level))}
     return ProjectSettings(tuple(options), levels)
-
-
-def _read(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:
-    """The file's top-level mapping; None when there is no such file, or it is not one
-    (a file that does not parse counts as there: it settles which file is read)."""
-    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
-
-    text = trusted_text(ctx, name)
-    if text is None:
-        return None
-    try:
-        data = load_yaml(text)
-    except YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _names(value: Any) -> list[str]:

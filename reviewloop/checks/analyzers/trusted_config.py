@@ -15,8 +15,10 @@ import functools
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk, posix_parts, shown
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
@@ -39,6 +41,22 @@ def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
 def _at_base(repository: str, base: str, path: str) -> str | None:
     """`path` in the commit `base`, which never changes: read once."""
     return read_at(open_repository(Path(repository)), base, path)
+
+
+def trusted_yaml(ctx: AnalyzerContext, path: str) -> dict[str, Any] | None:
+    """The top-level mapping of the YAML file `path` as the trusted side has it; None when
+    there is no such file (one that does not parse, or is not a mapping, is there and adds
+    nothing: it still settles which of a tool's config names is read)."""
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
+    text = trusted_text(ctx, path)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def trusted_files(ctx: AnalyzerContext, folder: str) -> list[str]:
