@@ -183,7 +183,8 @@ CASES = (
          (Misconfig("CKV_GITLABCI_1", _yaml(GITLAB), 6),)),
     Case("bitbucket_pipelines", ("bitbucket-pipelines.yml", ".bitbucket-pipelines.yaml"),
          (Misconfig("CKV_BITBUCKETPIPELINES_1", _yaml(BITBUCKET), 1),)),
-    Case("circleci_pipelines", (".circleci/config.yml", ".circleci/config.yaml"),
+    Case("circleci_pipelines", (".circleci/config.yml", ".circleci/config.yaml",
+                                ".circleci/continue_config.yml", "circleci/config.yml"),
          (Misconfig("CKV_CIRCLECIPIPELINES_2", _yaml(CIRCLECI), 5),)),
 )
 FOLDERS = ("", "infra/", "deploy/azure/")

@@ -7,7 +7,8 @@ to checkov exactly when plain `checkov -d .` would read it:
 * by name: Bicep (`*.bicep`), Serverless (`serverless.yml`/`.yaml`, only those names), Azure
   Pipelines (a name ending `azure-pipelines.yml`/`.yaml`), GitLab CI (ending
   `.gitlab-ci.yml`/`.yaml`), Bitbucket Pipelines (ending `bitbucket-pipelines.yml`/`.yaml`),
-  CircleCI (`config.yml`/`.yaml` in a `.circleci` folder);
+  CircleCI (a name ending `config.yml`/`.yaml` with `circleci` in its path: checkov's own
+  test, so `.circleci/continue_config.yml` and `circleci/config.yml` too);
 * by text: Ansible (YAML that is a list of plays with `hosts` and `tasks` or `roles`, or a
   role's `tasks/`/`handlers/` list, which checkov checks the same). ARM templates, told by
   their parsed `$schema`, are `checkov_documents`' with the other parsed kinds.
@@ -32,7 +33,6 @@ _BY_SUFFIX = (
     (("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml"), "bitbucket_pipelines"),
 )
 SERVERLESS = ("serverless.yml", "serverless.yaml")  # checkov's SLS_FILE_MASK: whole names
-_circleci = compiled_on_first_use(r"(^|/)\.circleci/config\.ya?ml$")
 _role_tasks = compiled_on_first_use(r"(^|/)roles/[^/]+/(tasks|handlers)/[^/]+\.ya?ml$")
 # checkov's ansible TASK_NAME_PATTERN: it opens no YAML file without such a line
 _ansible_gate = compiled_on_first_use(r"^\s*-\s+name:\s+", re.MULTILINE)
@@ -50,7 +50,9 @@ def by_name(path: str) -> str | None:
         return "bicep"
     if name in SERVERLESS:
         return "serverless"
-    if _circleci().search(path):
+    # checkov's `is_workflow_file`: "circleci" anywhere in the path and a name ending
+    # `config.yml` (`.circleci/continue_config.yml`, `circleci/config.yml`, a subfolder's)
+    if "circleci" in path and name.endswith(("config.yml", "config.yaml")):
         return "circleci_pipelines"
     return next((kind for suffixes, kind in _BY_SUFFIX if name.endswith(suffixes)), None)
 

@@ -96,13 +96,18 @@ def test_yaml_that_is_not_a_playbook_is_not_ansible(path: str, text: str) -> Non
     ("bitbucket-pipelines.yml", "bitbucket_pipelines"),
     (".circleci/config.yml", "circleci_pipelines"), ("app/.circleci/config.yaml",
                                                      "circleci_pipelines"),
+    # checkov's own test: "circleci" in the path, a name ending config.yml (the fuzzer's D5)
+    (".circleci/continue_config.yml", "circleci_pipelines"),
+    (".circleci/release-config.yaml", "circleci_pipelines"),
+    (".circleci/sub/config.yml", "circleci_pipelines"), ("circleci/config.yml",
+                                                         "circleci_pipelines"),
 ])
 def test_a_file_checkov_knows_by_its_name(path: str, kind: str) -> None:
     assert framework(path, "anything: 1\n") == kind
 
 
 @pytest.mark.parametrize("path", ["serverless-prod.yml", "my-serverless.yml",
-                                  "circleci/config.yml", ".circleci/other.yml",
+                                  ".circleci/other.yml", ".circleci/config.yml.bak",
                                   ".gitlab-ci.yml.bak", "main.bicepparam",
                                   "azure-pipelines.md"])
 def test_a_name_checkov_does_not_know(path: str) -> None:
