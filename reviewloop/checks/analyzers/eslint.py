@@ -35,7 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewloop.checks.analyzers import eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_rules, npm_env, tsconfigs
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -61,11 +61,12 @@ MAX_BYTES = 4_000_000
 CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
 NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
 CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
-# a typed file no tsconfig includes (typescript-eslint's project service says so, or TypeScript
-# finds no input at all): linted without types, as the project's own ESLint could not type it
+# a typed file no tsconfig includes (the project service says so, or TypeScript finds no
+# input): linted without types, as the project's own ESLint could not type it
 _NOT_IN_A_PROJECT = re.compile(r"was not found by the project service|\bTS18003\b")
 _TS_ERROR = re.compile(r"error (TS\d+: [^\n]*)")
 UNTYPED = "reviewloop_untyped"  # the report's key: typed files linted without types, and why
+TSCONFIG = "reviewloop_tsconfig"  # the report's key: typed files whose tsconfig is read past
 TYPES_LOST = ("its type-aware rules did not run: typescript-eslint could not load its "
               "TypeScript project ({problem}); fix: install the project's packages (npm ci) "
               "before reviewing, or fix its tsconfig")
@@ -165,6 +166,9 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
     own = ctx.files_for(JAVASCRIPT, TYPESCRIPT)
     found = eslint_env.facts(ctx, files, typescript=frozenset(_declared(ctx, own).ts))
     report = _lint(node, tool_home, found, list(found), ctx)
+    where = repo_paths(ctx.root)
+    report[TSCONFIG] = tsconfigs.unloadable(ctx.root, [where(p) for p, f in found.items()
+                                                       if f.typed])
     retry = {r["filePath"] for r in report["results"] if found.get(r["filePath"]) is not None
              and found[r["filePath"]].typed and _fatal(r)}
     if retry:
@@ -303,6 +307,9 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
     for lost, problem in (report.get(UNTYPED) or {}).items():
         if where(lost) in files:
             ctx.not_read(where(lost), TYPES_LOST.format(problem=problem))
+    for path, why in (report.get(TSCONFIG) or {}).items():
+        if path in files:
+            ctx.not_read(path, why)
     linted = set()
     for result in report["results"]:
         path = where(result["filePath"])
