@@ -6,6 +6,7 @@ padding that move it down (comments, or blank lines in JSON). New cases are adde
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -174,6 +175,10 @@ CASES = (
     Case("ansible", ("playbook.yml", "site.yaml", ".deploy.yml"),
          (Misconfig("CKV_ANSIBLE_2", _yaml(PLAY.format(task=GET_URL)), 7),
           Misconfig("CKV_ANSIBLE_1", _yaml(PLAY.format(task=URI)), 7))),
+    # a list of tasks outside a role's tasks/ (an `include_tasks` file): checkov reads it too
+    Case("ansible", ("tasks/setup.yml", "roles/web/tasks/sub/x.yml", "ops/tasks.yaml"),
+         (Misconfig("CKV_ANSIBLE_2", _yaml(textwrap.dedent(GET_URL)), 1),
+          Misconfig("CKV_ANSIBLE_1", _yaml(textwrap.dedent(URI)), 1))),
     Case("serverless", ("serverless.yml", "serverless.yaml"),
          (Misconfig("CKV_AWS_41", _yaml(SERVERLESS), 9),)),
     Case("azure_pipelines", ("azure-pipelines.yml", ".azure-pipelines.yaml",

@@ -9,12 +9,11 @@ to checkov exactly when plain `checkov -d .` would read it:
   `.gitlab-ci.yml`/`.yaml`), Bitbucket Pipelines (ending `bitbucket-pipelines.yml`/`.yaml`),
   CircleCI (a name ending `config.yml`/`.yaml` with `circleci` in its path: checkov's own
   test, so `.circleci/continue_config.yml` and `circleci/config.yml` too);
-* by text: Ansible (YAML that is a list of plays with `hosts` and `tasks` or `roles`, or a
-  role's `tasks/`/`handlers/` list, which checkov checks the same). ARM templates, told by
-  their parsed `$schema`, are `checkov_documents`' with the other parsed kinds.
-
-checkov's Ansible runner opens any YAML with a `- name:` line, but a list of tasks outside a
-role or a playbook is not told apart from any other YAML list, so only those two are given.
+* by text: Ansible (YAML that is a list of plays with `hosts` and `tasks` or `roles`, a
+  role's `tasks/`/`handlers/` list, and any list of mappings with a `- name:` line: checkov's
+  Ansible runner opens every such YAML and checks its items as tasks, wherever it is). ARM
+  templates, told by their parsed `$schema`, are `checkov_documents`' with the other parsed
+  kinds.
 """
 
 from __future__ import annotations
@@ -62,8 +61,14 @@ def by_text(path: str, text: str) -> str | None:
     suffix = PurePosixPath(path).suffix
     if suffix not in (".yaml", ".yml") or not _top_list().search(text):
         return None
-    if _role_tasks().search(path):
-        return "ansible" if _is_task_list(text) else None
+    # checkov's Ansible runner parses any YAML with a `- name:` line, a list's items as tasks
+    # (`tasks/setup.yml` an `include_tasks` names, a role's subfolder): a role's file without
+    # one is given too, for `skipped` to name
+    if _role_tasks().search(path) or _ansible_gate().search(text):
+        if _is_task_list(text):
+            return "ansible"
+        if _role_tasks().search(path):
+            return None
     if "hosts" in text and any(body in text for body in PLAY_BODIES) and _is_playbook(text):
         return "ansible"
     return None

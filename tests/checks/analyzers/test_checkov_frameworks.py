@@ -66,21 +66,23 @@ def test_a_playbook_is_ansible(text: str) -> None:
     assert framework("site.yml", text) == "ansible"
 
 
-@pytest.mark.parametrize("path", ["roles/web/tasks/main.yml", "ops/roles/db/handlers/x.yaml"])
+@pytest.mark.parametrize("path", ["roles/web/tasks/main.yml", "ops/roles/db/handlers/x.yaml",
+                                  # checkov reads any list with a `- name:` line as tasks
+                                  "tasks/setup.yml", "roles/web/tasks/sub/x.yml",
+                                  "playbooks/tasks/x.yaml", "list.yml"])
 def test_a_roles_task_list_is_ansible(path: str) -> None:
     assert framework(path, "- name: restart\n  ansible.builtin.service:\n    name: db\n") \
         == "ansible"
 
 
 @pytest.mark.parametrize(("path", "text"), [
-    ("list.yml", "- name: a\n  value: 1\n- name: b\n  value: 2\n"),  # a list, no play
+    ("list.yml", "- id: a\n  name: x\n- id: b\n"),  # a list, no `- name:` line
     ("hosts.yml", "- hosts: all\n  vars:\n    x: 1\n"),  # no tasks or roles
     ("inventory.yml", "all:\n  hosts:\n    web:\n  tasks: 1\n"),  # a mapping, not a list
     ("broken.yml", "- hosts: all\n  tasks: [\n"),  # not YAML
     ("mixed.yml", f"{PLAYBOOK}---\nkey: value\n"),  # a document that is no list
-    ("tasks/main.yml", "- name: x\n  ping:\n"),  # tasks outside a role
     ("roles/web/tasks/main.yml", "key: value\n"),
-    ("roles/web/defaults/main.yml", "- name: x\n  ping:\n"),
+    ("roles/web/defaults/main.yml", "- vars: x\n"),
     ("site.json", json.dumps([{"hosts": "all", "tasks": []}])),
 ])
 def test_yaml_that_is_not_a_playbook_is_not_ansible(path: str, text: str) -> None:
