@@ -184,7 +184,8 @@ def _syntax(service: Path) -> tuple[str | None, str]:
     regular expression whose first group is a variable's body, such as the one for
     `${{file(./iam.yml)}}`), which checkov's parser resolves with in the default's place, as
     an expression of reviewloop's own (`_delimited`: the change's expression is never run
-    here); (None, "") for the default, (None, why) for one reviewloop cannot follow."""
+    here); (None, "") for the default, (None, why) for one reviewloop cannot follow (a value
+    that is not a string among them)."""
     try:
         with open(service, "rb") as handle:
             data = handle.read(MAX_DIFFED_BYTES)
@@ -193,8 +194,12 @@ def _syntax(service: Path) -> tuple[str | None, str]:
     if b"variableSyntax" not in data:
         return None, ""
     value = _declared_syntax(data.decode("utf-8", errors="replace"))
-    if not isinstance(value, str):
+    if value is None:
         return None, ""
+    if not isinstance(value, str):  # checkov compiles it as it is, and stops its whole run
+        return None, (f"its provider.variableSyntax ({str(value)[:80]}) is not a string, on "
+                      "which checkov's parser stops: the files its references may read were "
+                      "not read with it")
     delimited = _delimited(value)
     if delimited is None:
         return None, (f"its provider.variableSyntax ({value[:80]}) is not a literal prefix, "
