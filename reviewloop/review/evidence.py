@@ -154,9 +154,11 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
                   unread=dict(big))
 
-    def health(status: HealthStatus, reason: str | None = None) -> Health:
+    def health(status: HealthStatus, reason: str | None = None,
+               failed: Sequence[str] = ()) -> Health:
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
-                      files=wanted, unread={p: own.unread[p] for p in wanted if p in own.unread}
+                      files=tuple(dict.fromkeys((*wanted, *failed))) if failed else wanted,
+                      unread={p: own.unread[p] for p in wanted if p in own.unread}
                       if own.unread else {})
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
@@ -179,8 +181,8 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return found, health("ok")
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
-    except AnalyzerError as exc:
-        return [], health("failed", str(exc))
+    except AnalyzerError as exc:  # its row names the files the failure left unanalysed too
+        return [], health("failed", str(exc), exc.files)
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
     except Exception as exc:  # noqa: BLE001
         return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")

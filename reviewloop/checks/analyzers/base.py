@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -31,7 +31,14 @@ OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 
 
 class AnalyzerError(ReviewloopError):
-    """The tool ran and failed, or said something that cannot be read; the message says which."""
+    """The tool ran and failed, or said something that cannot be read; the message says which.
+    `files`: the changed files the failure left unanalysed, of an analyzer that measures the
+    change as a whole and so names none in `reads` (a CDK app's sources, which its synth
+    covers): the coverage matrix names each of them."""
+
+    def __init__(self, message: str = "", *, files: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.files = tuple(files)
 
 
 class AnalyzerSkipped(ReviewloopError):

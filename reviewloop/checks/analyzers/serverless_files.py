@@ -16,7 +16,9 @@ followed; nor is one only the base's referenced files made. A service reaching m
 `MAX_FOLLOWED` files is named, and so is a changed file it reaches past them
 (`Related.partial`). A service's own `provider.variableSyntax` is followed when it is a
 literal prefix, one group and a literal suffix (`_delimited`: the change's expression itself
-is never run here); any other names what the service may read.
+is never run here), innermost variable first, so a path naming another of its variables
+(`${{file(./config/${{self:provider.stage}}.yml)}}`) is a glob as in the default syntax
+(`_custom_refs`); any other names what the service may read.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ _variable = compiled_on_first_use(r"\$\{([^{}]+?)\}")
 _file_ref = compiled_on_first_use(r"(?:^|,)\s*file\(([^?%*:|\"<>]+?)\)")
 _syntax_line = compiled_on_first_use(r"^[ \t]+variableSyntax[ \t]*:[ \t]*(\S.*?)[ \t]*$",
                                      re.MULTILINE)
+# a file reference in a variable whose inner variables stand as `*` (`_custom_refs`)
+_glob_ref = compiled_on_first_use(r"(?:^|,)\s*file\(([^?%:|\"<>]+?)\)")
+_PASSES = 25  # checkov's parser resolves variables in up to 25 passes
 _nested_ref = compiled_on_first_use(
     r"file\(\s*([^()?%*:|\"<>$]*\$\{[^{}()]+\}[^()?%*|\"<>]*?)\s*\)")
 
@@ -179,7 +184,8 @@ def _syntax(service: Path) -> tuple[str | None, str]:
     regular expression whose first group is a variable's body, such as the one for
     `${{file(./iam.yml)}}`), which checkov's parser resolves with in the default's place, as
     an expression of reviewloop's own (`_delimited`: the change's expression is never run
-    here); (None, "") for the default, (None, why) for one reviewloop cannot follow."""
+    here); (None, "") for the default, (None, why) for one reviewloop cannot follow (a value
+    that is not a string among them)."""
     try:
         with open(service, "rb") as handle:
             data = handle.read(MAX_DIFFED_BYTES)
@@ -188,8 +194,12 @@ def _syntax(service: Path) -> tuple[str | None, str]:
     if b"variableSyntax" not in data:
         return None, ""
     value = _declared_syntax(data.decode("utf-8", errors="replace"))
-    if not isinstance(value, str):
+    if value is None:
         return None, ""
+    if not isinstance(value, str):  # checkov compiles it as it is, and stops its whole run
+        return None, (f"its provider.variableSyntax ({str(value)[:80]}) is not a string, on "
+                      "which checkov's parser stops: the files its references may read were "
+                      "not read with it")
     delimited = _delimited(value)
     if delimited is None:
         return None, (f"its provider.variableSyntax ({value[:80]}) is not a literal prefix, "
@@ -220,8 +230,8 @@ _META = frozenset(".^$*+?[]|()")
 
 def _delimited(pattern: str) -> str | None:
     """`pattern` as a literal prefix, one capturing group and a literal suffix
-    (`\\${{(…)}}`), rewritten as the prefix, the shortest text on one line and the suffix;
-    None for any other shape."""
+    (`\\${{(…)}}`), rewritten as the prefix, the shortest text on one line holding no
+    other prefix, and the suffix; None for any other shape."""
     prefix, at = _literal(pattern, 0)
     if at >= len(pattern) or pattern[at] != "(" or pattern[at + 1:at + 2] == "?":
         return None
@@ -243,7 +253,9 @@ def _delimited(pattern: str) -> str | None:
     suffix, end = _literal(pattern, i + 1)
     if depth or end != len(pattern) or not prefix or not suffix:
         return None
-    return re.escape(prefix) + r"([^\n]*?)" + re.escape(suffix)
+    # the innermost variable first, as checkov resolves `${{file(./${{opt:stage}}.yml)}}`
+    return re.escape(prefix) + r"((?:(?!" + re.escape(prefix) + r")[^\n])*?)" + \
+        re.escape(suffix)
 
 
 def _literal(pattern: str, at: int) -> tuple[str, int]:
@@ -283,8 +295,9 @@ def _file_refs(file: str, mtime_ns: int, size: int, syntax: str | None = None
     if b"file(" not in data:  # the prefilter: most files read none
         return ()
     text = data.decode("utf-8", errors="replace")
-    variables = [m[1] for m in re.finditer(syntax, text)] if syntax else \
-        _variable().findall(text)
+    if syntax:
+        return _custom_refs(text, syntax)
+    variables = _variable().findall(text)
     plain = (ref.strip() for variable in variables if variable
              for ref in _file_ref().findall(variable)
              if "$" not in ref and not ref.strip().startswith("~"))
@@ -292,3 +305,25 @@ def _file_refs(file: str, mtime_ns: int, size: int, syntax: str | None = None
     varied = (_variable().sub("*", ref).replace("**", "*") for ref in _nested_ref().findall(text)
               if not ref.startswith("~"))
     return tuple(dict.fromkeys([*plain, *varied]))
+
+
+def _custom_refs(text: str, syntax: str) -> tuple[str, ...]:
+    """The `file(…)` paths of `text`'s variables in a service's own `syntax` (`_delimited`,
+    innermost first), resolved pass by pass as checkov's parser resolves them (up to its 25
+    passes): a variable holding no file reference (`${{self:provider.stage}}`) stands for
+    any value (`*`), so a path around it is a glob of the files it may name, as in the
+    default syntax."""
+    pattern = re.compile(syntax)
+    refs: list[str] = []
+
+    def resolved(match: re.Match[str]) -> str:
+        found = _glob_ref().findall(match[1] or "")
+        refs.extend(found)
+        return match[0] if found else "*"
+
+    for _ in range(_PASSES):
+        text, before = pattern.sub(resolved, text), text
+        if text == before:
+            break
+    return tuple(dict.fromkeys(ref.strip().replace("**", "*") for ref in refs
+                               if not ref.strip().startswith("~")))

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the synth (and the test runs' tree key) loads when an app i
     # the cloud assembly's reader when its output is read
     from reviewloop.checks.cdk.assembly import Origin, Stack
     from reviewloop.checks.cdk.synth import Synth
+    from reviewloop.checks.gates.commands import ProjectTests
 
 NOT_RUN = ("the CDK app was not synthesized: the project's code does not run in this review "
            "(`reviewloop review --tests` or `[review] run_tests = true` runs it, sandboxed)")
@@ -70,7 +71,8 @@ class _CdkAnalyzer(ABC):
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """None: it measures the change as a whole (an app synthesized, the tests run, the
-        test files changed), it does not lint files; the coverage matrix leaves it out."""
+        test files changed), it does not lint files; the coverage matrix names the app's
+        changed sources only when its synth fails (`AnalyzerError.files`, from `run`)."""
         return []
 
     def wants(self, ctx: AnalyzerContext) -> bool:
@@ -85,18 +87,27 @@ class _CdkAnalyzer(ABC):
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)
+        apps = _apps(ctx)
+        try:
+            return self._run(apps, ctx, ctx.tests)
+        except AnalyzerError as exc:  # none of its findings stand: each app's sources unread
+            raise AnalyzerError(str(exc), files=[path for app in apps
+                                                 for path in app.sources(ctx.files)]) from exc
+
+    def _run(self, apps: list[CdkApp], ctx: AnalyzerContext, tests: ProjectTests
+             ) -> list[Finding]:
         from reviewloop.checks.cdk.synth import synthesized
 
         findings: list[Finding] = []
-        for app in _apps(ctx):
+        for app in apps:
             if not app.language.synthesized:
                 raise AnalyzerError(UNSUPPORTED.format(
                     where=app.folder or ".", language=app.language.name, command=app.command,
                     files=", ".join(app.sources(ctx.files))))
             if app.problem:
                 raise AnalyzerError(f"{app.problem}{_unread(app, ctx)}")
-            synth = synthesized(ctx.root, app, sandbox=ctx.tests.sandbox,
-                                timeout=ctx.tests.timeout, nag=nag_for(app.path(ctx.root)))
+            synth = synthesized(ctx.root, app, sandbox=tests.sandbox, timeout=tests.timeout,
+                                nag=nag_for(app.path(ctx.root)))
             if not synth.ok:
                 raise AnalyzerError(f"{failed_synth(synth)}{_unread(app, ctx)}")
             findings += self.findings(synth, ctx)

@@ -119,3 +119,4 @@ def test_a_failed_synth_says_why_where_the_user_reads_it(tmp_path: Path) -> None
     assert "did not synthesize: `cdk synth (in .)` exited with" in said
     assert "There is already a Construct with name 'Reports'" in said  # the app's own error
     assert said.endswith(f"(not read: {STACK_FILE})")  # what the failure left unread
+    assert failed.value.files == (STACK_FILE,)  # and named per file in the coverage matrix
