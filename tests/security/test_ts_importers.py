@@ -131,3 +131,45 @@ def test_importers_past_the_bound_name_the_changed_module(
     assert (named != {}) == (count > MAX_IMPORTERS)
     if named:
         assert f"{count} unchanged files import" in named["app/lib.ts"]
+
+
+# (base files, the change): what the importer reports is its own, at the base already
+OWN_FINDINGS = {
+    # an importer the tsconfig does not include: linted without types at the head, and its
+    # untyped findings (eval) are no change's
+    "outside include": (
+        {"tsconfig.json": json.dumps({"compilerOptions": {"strict": True, "module": "ES2022",
+                                                          "moduleResolution": "bundler"},
+                                      "include": ["src"]}),
+         "src/lib.ts": SYNC,
+         "scripts/use.ts": 'import { save } from "../src/lib";\nexport function run(x: string)'
+                           ': void {\n  save();\n  eval(x);\n}\n'},
+        {"src/lib.ts": "export function save(): void { return; }\n"}),
+    # a package's tsconfig extends the repository's base config: the base copy has it too
+    "extends above": (
+        {"tsconfig.base.json": json.dumps({"compilerOptions": {
+            "strict": True, "module": "ES2022", "moduleResolution": "bundler",
+            "target": "ES2022"}}),
+         "packages/a/tsconfig.json": '{"extends": "../../tsconfig.base.json"}\n',
+         "packages/a/lib.ts": "export function save(): Promise<void> { return "
+                              "Promise.resolve(); }\n",
+         "packages/a/caller.ts": STYLES["named"][2] + CALL},
+        {"packages/a/lib.ts": "export function save(): Promise<void> { return "
+                              "Promise.resolve(undefined); }\n"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWN_FINDINGS))
+def test_an_importers_own_findings_are_not_the_changes(tmp_path: Path, eslint_tools: Path,
+                                                       case: str) -> None:
+    base, change = OWN_FINDINGS[case]
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      **base})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, change, "the change")
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    eslint = [(f["rule"], f["file"]) for bucket in ("remaining", "nits")
+              for f in report["findings"][bucket] if f["source"].startswith("eslint")]
+    assert eslint == [], eslint

@@ -61,8 +61,7 @@ MAX_BYTES = 4_000_000
 CONFIG = npm_env.manifests("eslint") / "reviewloop.config.mjs"
 NODE_FIX = "install Node.js 20 or later and make sure `node` is on PATH"
 CONFIDENCE = {Severity.MUST_FIX: 0.8, Severity.SHOULD_FIX: 0.7, Severity.NIT: 0.5}
-# a typed file no tsconfig includes (the project service says so, or TypeScript finds no
-# input): linted without types, as the project's own ESLint could not type it
+# a typed file no tsconfig includes: linted without types, as the project's ESLint could not
 _NOT_IN_A_PROJECT = re.compile(r"was not found by the project service|\bTS18003\b")
 _TS_ERROR = re.compile(r"error (TS\d+: [^\n]*)")
 UNTYPED = "reviewloop_untyped"  # the report's key: typed files linted without types, and why
@@ -109,10 +108,9 @@ def report_for(ctx: AnalyzerContext, importers: Sequence[str] = ()) -> dict[str,
 
 
 def _importers(ctx: AnalyzerContext) -> eslint_importers.Importers:
-    from reviewloop.checks.analyzers import eslint_env, eslint_importers
+    from reviewloop.checks.analyzers import eslint_importers
 
-    return eslint_importers.importers(ctx, linted(ctx),
-                                      lambda path: eslint_env.tsconfig_folder(ctx.root, path))
+    return eslint_importers.importers(ctx, linted(ctx))
 
 
 def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
@@ -121,9 +119,7 @@ def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
     their messages at the head that a lint of them at the base has not, on the modules."""
     from reviewloop.checks.analyzers import eslint_importers
 
-    where = repo_paths(ctx.root)
-    head = [{**m, "file": where(r["filePath"])} for r in report["results"]
-            for m in r.get("messages") or [] if where(r["filePath"]) in found.files]
+    head = eslint_importers.typed_messages(report, found, repo_paths(ctx.root))
     if not head:
         return []
     base = _BASE_RUNS.get(ctx.root, [*found.files, *found.modules],
@@ -156,7 +152,7 @@ def _base_messages(found: eslint_importers.Importers, ctx: AnalyzerContext
 def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
     """ESLint on `files`, with type information where `eslint_env` asks for it; a typed file
     the project service cannot place (no tsconfig includes it) is linted again without."""
-    from reviewloop.checks.analyzers import eslint_env
+    from reviewloop.checks.analyzers import eslint_env, eslint_importers
 
     node, tool_home = shutil.which("node"), home(TOOL)
     if node is None:
@@ -176,7 +172,7 @@ def _run(files: list[str], ctx: AnalyzerContext) -> dict[str, Any]:
                  ", ".join(sorted(retry)))
         again = _lint(node, tool_home, eslint_env.untyped(found, retry), sorted(retry), ctx)
         fresh = {r["filePath"]: r for r in again["results"]}
-        # a file that fails without types too has a syntax error, which `record_reads` names
+        report[eslint_importers.RETRIED] = sorted(retry)  # linted without types after all
         report[UNTYPED] = {r["filePath"]: problem for r in report["results"]
                            if r["filePath"] in retry and not _fatal(fresh.get(r["filePath"], r))
                            and (problem := _types_lost(r, ctx.root))}
@@ -296,7 +292,11 @@ class EslintAnalyzer:
         report = report_for(ctx, list(found.files))
         record_reads(report, files, ctx)
         own = [f for f in to_findings(report, ctx, self.category) if f.file not in found.files]
-        own += _brought_about(report, found, ctx, self.category)
+        try:
+            own += _brought_about(report, found, ctx, self.category)
+        except (AnalyzerError, OSError) as exc:  # the changed files' own findings stand
+            for module in found.modules:
+                ctx.not_read(module, f"its effect on unchanged importers was not compared ({exc})")
         return own + project_findings(ctx, self.category, own)
 
 

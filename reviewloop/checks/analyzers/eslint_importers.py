@@ -36,6 +36,7 @@ from reviewloop.git.names import under
 from reviewloop.git.reverse import base_text
 
 MAX_IMPORTERS = 100  # unchanged files linted with one change
+RETRIED = "reviewloop_retried"  # the report's key: typed files linted again without types
 MAX_BYTES = 1_000_000  # an importer larger than this is not searched
 TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 # `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`
@@ -63,9 +64,14 @@ class Importers:
 
 
 def importers(ctx: AnalyzerContext, changed: Iterable[str],
-              project_of: Callable[[str], str | None]) -> Importers:
+              project_of: Callable[[str], str | None] | None = None) -> Importers:
     """The unchanged TypeScript files of each changed TypeScript file's project (`project_of`:
     its tsconfig's folder, None when none) that import it, once per analyzer context."""
+    if project_of is None:
+        from reviewloop.checks.analyzers.eslint_env import tsconfig_folder
+
+        def project_of(path: str) -> str | None:
+            return tsconfig_folder(ctx.root, path)
     wanted = {p: project for p in changed if p.endswith(TYPESCRIPT)
               and (project := project_of(p)) is not None}
     return ctx.once("eslint importers", lambda: _found(ctx, wanted))
@@ -127,29 +133,43 @@ def base_project(ctx: AnalyzerContext, projects: Iterable[str], scratch: Path) -
                 if rel not in changed and not os.path.islink(full):
                     (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(full, scratch / rel)
-        if (source / "node_modules").is_dir() and not (scratch / project / "node_modules").exists():
-            (scratch / project).mkdir(parents=True, exist_ok=True)
-            (scratch / project / "node_modules").symlink_to((source / "node_modules").resolve())
-    for diff in ctx.changes.files:
+    for diff in ctx.changes.files:  # before any `node_modules` link: none is written through
         if not any(_under(p, project) for p in (diff.path, diff.old_path or "")
                    for project in projects):
             continue
         head = None if diff.status is FileStatus.DELETED else _text(under(ctx.root, diff.path))
         text = base_text(head, diff)
-        if text is not None:
-            target = scratch / (diff.old_path or diff.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        target = scratch / (diff.old_path or diff.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if text is not None and target.resolve().is_relative_to(scratch.resolve()):
             target.write_text(text, encoding="utf-8", errors="surrogateescape")
+    for project in sorted(set(projects)):
+        _ancestors(ctx.root, project, scratch)
     return scratch
+
+
+def typed_messages(report: dict[str, Any], found: Importers, where: Callable[[str], str]
+                   ) -> list[dict[str, Any]]:
+    """The importers' messages of type-aware rules (`requiresTypeChecking`), from the files
+    linted with types: an unchanged file's other findings are its own, whatever the change."""
+    meta = (report.get("metadata") or {}).get("rulesMeta") or {}
+    untyped = set(report.get(RETRIED) or ())
+    return [{**m, "file": where(r["filePath"])} for r in report["results"]
+            if where(r["filePath"]) in found.files and r["filePath"] not in untyped
+            for m in r.get("messages") or []
+            if ((meta.get(m.get("ruleId")) or {}).get("docs") or {}).get("requiresTypeChecking")]
 
 
 def introduced(head: list[dict[str, Any]], base: list[dict[str, Any]]
                ) -> list[dict[str, Any]]:
     """The messages of `head` (dicts with `file`, `ruleId`, `message`) that `base` has not:
-    each base message answers for one head message of the same rule, file and words."""
+    each base message answers for one head message of the same rule, file and words. A file
+    the base run could not lint (a fatal message: its project not loaded there) compares
+    with nothing, and none of its messages is taken for the change's."""
+    failed = {m["file"] for m in base if m.get("fatal")}
     before = Counter((m["file"], m.get("ruleId"), m.get("message")) for m in base)
     new = []
-    for message in head:
+    for message in (m for m in head if m["file"] not in failed):
         key = (message["file"], message.get("ruleId"), message.get("message"))
         if before[key] > 0:
             before[key] -= 1
@@ -167,6 +187,24 @@ def shown(finding: Finding, module: str, ctx: AnalyzerContext) -> Finding:
         rationale=f"{finding.rationale} It is on {finding.file} line {finding.start_line}, "
         f"which the change did not write and which imports {module}: the change to that "
         "file brings it about (ESLint does not report it at the change's base).")
+
+
+def _ancestors(root: Path, project: str, scratch: Path) -> None:
+    """What the project reads from its folder and the folders above it, up to the tree's
+    root: their `node_modules` linked (a workspace's hoisted packages) and their tsconfigs
+    and `package.json` copied (a `tsconfig.base.json` the project `extends`)."""
+    folder = PurePosixPath(project)
+    for above in (folder, *folder.parents) if project else (folder,):
+        source, target = under(root, str(above)), scratch / str(above)
+        modules = source / "node_modules"
+        if modules.is_dir() and not (target / "node_modules").exists():
+            target.mkdir(parents=True, exist_ok=True)
+            (target / "node_modules").symlink_to(modules.resolve())
+        for config in (*source.glob("tsconfig*.json"), source / "package.json"):
+            if config.is_file() and not config.is_symlink() and \
+                    not (target / config.name).exists():
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(config, target / config.name)
 
 
 def _under(path: str, folder: str) -> bool:
