@@ -35,30 +35,11 @@ from reviewloop.checks.analyzers.provision import TOOLS
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
+from tests.support.serverless_text import NARROW, RULES, WIDE, service, statements
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
 
-WIDE = {"Effect": "Allow", "Action": ["*"], "Resource": "*"}
-NARROW = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/k"}
-RULES = ("CKV_AWS_1", "CKV_AWS_49")  # both fail a statement allowing "*" on "*"
 QUEUE = 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
-
-
-def service(name: str, provider: str = "", function: str = "") -> str:
-    provider = f"  iamRoleStatements: {provider}\n" if provider else ""
-    function = f"    iamRoleStatements: {function}\n" if function else ""
-    return f"service: {name}\nprovider:\n  name: aws\n  runtime: python3.11\n{provider}" \
-           f"functions:\n  {name}:\n    handler: handler.main\n{function}"
-
-
-def statements(path: str, *items: dict[str, object], key: str = "") -> str:
-    """The statements as `path`'s kind writes them, under `key` when given."""
-    data: object = {key: list(items)} if key else list(items)
-    if path.endswith(".json"):
-        return json.dumps(data, indent=2) + "\n"
-    import yaml
-
-    return yaml.safe_dump(data, sort_keys=False)
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.serverless_files import related
 from reviewloop.git.diff import parse_diff
-from tests.security.test_serverless_files import NARROW, RULES, WIDE, service, statements
 from tests.support.gitutil import git
 from tests.support.repos import commit, init_repo
 from tests.support.review_cli import review
+from tests.support.serverless_text import NARROW, RULES, WIDE, service, statements
 
 BODY = r"""[ ~:a-zA-Z0-9._@'",\-\/\(\)*?]+?"""
 # syntax regex → how a reference is written in it
