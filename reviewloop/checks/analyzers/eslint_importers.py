@@ -67,13 +67,11 @@ def importers(ctx: AnalyzerContext, changed: Iterable[str],
               project_of: Callable[[str], str | None] | None = None) -> Importers:
     """The unchanged TypeScript files of each changed TypeScript file's project (`project_of`:
     its tsconfig's folder, None when none) that import it, once per analyzer context."""
-    if project_of is None:
-        from reviewloop.checks.analyzers.eslint_env import tsconfig_folder
+    from reviewloop.checks.analyzers.eslint_env import tsconfig_folder
 
-        def project_of(path: str) -> str | None:
-            return tsconfig_folder(ctx.root, path)
+    place = project_of or (lambda path: tsconfig_folder(ctx.root, path))
     wanted = {p: project for p in changed if p.endswith(TYPESCRIPT)
-              and (project := project_of(p)) is not None}
+              and (project := place(p)) is not None}
     return ctx.once("eslint importers", lambda: _found(ctx, wanted))
 
 
