@@ -15,6 +15,7 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command, StateSnapshot
 
+from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository
@@ -120,7 +121,7 @@ class SpecSessions:
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        conn = wal.connect(self.path)
         try:
             yield build_spec_graph(checkpointer=SqliteSaver(conn))
         finally:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop import wal
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
@@ -115,7 +116,7 @@ def checkpointer(settings: Settings, root: Path,
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         path = state_dir(root) / CHECKPOINTS
-        lite = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        lite = wal.connect(path)
         try:
             yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
         except sqlite3.DatabaseError as exc:

@@ -1,0 +1,37 @@
+"""SQLite files that several runs open at once, in write-ahead-log mode.
+
+LangGraph's SQLite saver switches its file to WAL on first use. SQLite answers a switch
+that meets another connection's (two runs of `run all --jobs 2` starting on a new
+`.reviewloop/checkpoints.sqlite`) with "database is locked" at once: the busy timeout does
+not cover a change of journal mode. `connect` makes the switch itself and retries it for as
+long as the timeout would have waited; once the file is in WAL mode the saver's own switch
+is a no-op that takes no lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import tenacity
+
+TIMEOUT = 30.0  # seconds, as every other SQLite connection of reviewloop waits
+
+
+def connect(path: Path | str, *, timeout: float = TIMEOUT) -> sqlite3.Connection:
+    """A connection to `path` (shared across threads) whose file is in WAL mode."""
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
+    switch = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_locked),
+        wait=tenacity.wait_random_exponential(multiplier=0.01, max=0.25),
+        stop=tenacity.stop_after_delay(timeout), reraise=True)
+    try:
+        switch(conn.execute, "PRAGMA journal_mode=WAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
