@@ -97,7 +97,7 @@ def is_dockerfile(name: str) -> bool:
 
 def framework(path: str, text: str | None = None) -> str | None:
     """The checkov framework for a file by its name, or for YAML/JSON by its whole text
-    (`_sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
+    (`sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
     the file it says so, and a comment or an escape changes nothing."""
     pure = PurePosixPath(path)
     name = pure.name
@@ -334,7 +334,7 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     """The changed files checkov reads, by framework, and the modules a deletion alone
     changed (`_bereft`)."""
     named = {path: kind for path in ctx.files if (kind := "dockerfile" if ctx.language(
-        path) == DOCKERFILE else framework(path, _sniffed(ctx.root, path))) is not None}
+        path) == DOCKERFILE else framework(path, sniffed(ctx.root, path))) is not None}
     return named | _bereft(ctx, named)
 
 
@@ -362,7 +362,7 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     return findings
 
 
-def _sniffed(root: Path, path: str) -> str | None:
+def sniffed(root: Path, path: str) -> str | None:
     """The text of a YAML or JSON file, whose kind only its text tells; None for others.
     All of it, not a window at its start (a licence header or a long Description must not
     hide a template), up to the analyzers' ceiling: a larger file is named as not read by
