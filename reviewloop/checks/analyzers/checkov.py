@@ -1,7 +1,8 @@
 """The `checkov` analyzer: infrastructure-as-code checks, for the infrastructure reviewer.
 
 Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
-an OpenTofu name, so it reads each under a `.tf` alias, `staged`), Dockerfiles (every name
+an OpenTofu name, so it reads each under a `.tf` alias, `staged`; and `*.hcl`, which checkov's
+Terraform runner reads with the folder's `.tf` files), Dockerfiles (every name
 `languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
 `Dockerfile`), GitHub workflow files, what `checkov_documents` tells from a YAML/JSON file's
 parsed documents as checkov does (CloudFormation templates, Kubernetes manifests, ARM
@@ -69,7 +70,7 @@ from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
 from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
-from reviewloop.checks.analyzers.terraform_moves import taken_from
+from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
@@ -83,6 +84,7 @@ TOOL = TOOLS[NAME]
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
+HCL = ".hcl"  # Terragrunt's, Packer's: checkov's Terraform runner reads them, with the module
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 # a workflow file, in a subfolder too: GitHub runs only the top ones, checkov reads them all
 _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.ya?ml$")
@@ -97,7 +99,7 @@ def is_dockerfile(name: str) -> bool:
 
 def framework(path: str, text: str | None = None) -> str | None:
     """The checkov framework for a file by its name, or for YAML/JSON by its whole text
-    (`_sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
+    (`sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
     the file it says so, and a comment or an escape changes nothing."""
     pure = PurePosixPath(path)
     name = pure.name
@@ -107,8 +109,8 @@ def framework(path: str, text: str | None = None) -> str | None:
         return "terraform_json" if name.endswith(".json") else "terraform"
     if name.endswith((".tf.json", ".tofu.json")):
         return "terraform_json"  # `--framework terraform` reads no .tf.json file
-    if pure.suffix in (".tf", TOFU):
-        return "terraform"
+    if pure.suffix in (".tf", TOFU) or (pure.suffix == HCL and name != LOCK_FILE):
+        return "terraform"  # checkov's Terraform runner reads `.hcl` as it reads `.tf`
     if _workflow().search(path):
         return "github_actions"
     if named := frameworks.by_name(path):
@@ -334,7 +336,7 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     """The changed files checkov reads, by framework, and the modules a deletion alone
     changed (`_bereft`)."""
     named = {path: kind for path in ctx.files if (kind := "dockerfile" if ctx.language(
-        path) == DOCKERFILE else framework(path, _sniffed(ctx.root, path))) is not None}
+        path) == DOCKERFILE else framework(path, sniffed(ctx.root, path))) is not None}
     return named | _bereft(ctx, named)
 
 
@@ -362,7 +364,7 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     return findings
 
 
-def _sniffed(root: Path, path: str) -> str | None:
+def sniffed(root: Path, path: str) -> str | None:
     """The text of a YAML or JSON file, whose kind only its text tells; None for others.
     All of it, not a window at its start (a licence header or a long Description must not
     hide a template), up to the analyzers' ceiling: a larger file is named as not read by

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.names import under
@@ -46,7 +46,8 @@ def module_files(folder: Path, root: Path) -> dict[str, Path]:
     regular files, and links to one inside the reviewed tree at `root` (a shared
     `locals.tf -> ../shared/locals.tf`, as Terraform reads it); a link that leads out of
     the tree, or to no regular file, is not followed (`paths.in_tree_file`). OpenTofu's
-    `.tofu` files under a `.tf` name (checkov 3 skips a `.tofu` one), winning over a twin."""
+    `.tofu` files under a `.tf` name (checkov 3 skips a `.tofu` one), winning over a twin;
+    `.hcl` files, which checkov's `-d` reads with the folder's `.tf` files."""
     found: dict[str, Path] = {}
     if not folder.is_dir():
         return found
@@ -55,7 +56,8 @@ def module_files(folder: Path, root: Path) -> dict[str, Path]:
         if name.endswith((TOFU, f"{TOFU}.json")):
             stem, _, rest = name.rpartition(TOFU)
             name = f"{stem}.tf{rest}"
-        elif not (name.endswith((".tf", ".tf.json")) or AUTO_VARS().match(name)):
+        elif not (name.endswith((".tf", ".tf.json", ".hcl")) or AUTO_VARS().match(name)) \
+                or name == LOCK_FILE:
             continue
         if in_tree_file(entry, root) is not None:
             found[name] = entry  # sorted: a .tofu file comes after, and wins over, its twin

@@ -1,7 +1,8 @@
 """A Terraform file a change renamed into a module it was no part of.
 
 Terraform reads a module as the `.tf` files of one folder and the variable files it loads by
-itself there (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms). A rename from a name
+itself there (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms); checkov reads the
+folder's `.hcl` files with them. A rename from a name
 it does not load (`open.tfvars.example` made `terraform.tfvars`, `open.tf.off` made
 `open.tf`) or from another folder into one that holds the module's other files adds the whole
 file to that module without a changed line. A folder renamed, or a module moved whole, is
@@ -21,12 +22,17 @@ from reviewloop.memo import compiled_on_first_use
 
 # the variable files Terraform loads by itself from a module's folder, by name
 AUTO_VARS = compiled_on_first_use(r"^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$")
-_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's own files
+# a module's own files; `.hcl` ones (Terragrunt's, Packer's) checkov reads with them, its
+# Terraform runner taking `.tf` and `.hcl` alike, though Terraform does not
+_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".hcl")
+# Terraform's provider pins: no resources, and hidden, so `checkov -d` never opens it
+LOCK_FILE = ".terraform.lock.hcl"
 
 
 def loaded(name: str) -> bool:
-    """Whether Terraform (or OpenTofu) reads a file of this name in a module's folder."""
-    return name.endswith(_SUFFIXES) or AUTO_VARS().match(name) is not None
+    """Whether Terraform (or OpenTofu) reads a file of this name in a module's folder, or
+    checkov with them (an `.hcl` file)."""
+    return (name.endswith(_SUFFIXES) and name != LOCK_FILE) or AUTO_VARS().match(name) is not None
 
 
 def moved_in(diff: FileDiff, changes: ChangeSet, root: Path) -> bool:
