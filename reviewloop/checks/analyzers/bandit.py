@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -56,14 +57,15 @@ _SEVERITY = {
 
 
 def _nosec_ids(match: re.Match[str]) -> frozenset[str] | None:
-    """bandit reads test ids after `nosec` (the rest is a reason); none: every test."""
-    ids = re.findall(r"\bB\d{3}\b", match.group(0))
-    return frozenset(ids) if ids else None
+    """The tests a `# nosec` names, by id or by name, as bandit reads them (`bandit_nosec`);
+    none: every test."""
+    return nosec_ids(match.group(0))
 
 
-# the markers bandit honours (case-insensitively: it reads NOSEC too), in Python files
+# the markers bandit honours (case-insensitively: it reads NOSEC too), in Python files, in
+# comments only (a string holding the marker silences nothing: `checks.suppressions.comments`)
 MARKERS = (MarkerSyntax(NAME, r"#\s*nosec\b[^\n]*", Reach.LINES, _nosec_ids, "nosec",
-                        frozenset({PYTHON})),)
+                        frozenset({PYTHON}), in_comments=True),)
 
 
 def severity(issue_severity: str, issue_confidence: str) -> Severity:

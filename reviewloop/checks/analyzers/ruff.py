@@ -66,13 +66,15 @@ _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
 _PY = frozenset({PYTHON})
 # the markers ruff honours in Python files: a noqa comment on a line, and its own and
-# flake8's file-wide forms (written out in the patterns)
+# flake8's file-wide forms (written out in the patterns), in comments only (a string holding
+# holding the marker silences nothing: `checks.suppressions.comments`)
 MARKERS = (
-    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY),
+    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY,
+                 in_comments=True),
     MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE, listed,
-                 "noqa", _PY),
+                 "noqa", _PY, in_comments=True),
     MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE,
-                 listed, "noqa", _PY),
+                 listed, "noqa", _PY, in_comments=True),
 )
 
 
