@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewloop.checks.analyzers.bandit_config import config_file
 from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -108,8 +109,9 @@ class Bandit(FileByFile):
             # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
             # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
             # -x with a path that cannot exist: none of bandit's default excludes applies
+            # -c: the trusted side's plugin settings that widen a check (`bandit_config`)
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                    "-x", "/dev/null/none", "--", *targets]
+                    "-x", "/dev/null/none", *config_file(ctx, Path(tmp)), "--", *targets]
             report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME) if targets else {
                 "results": [], "errors": [], "metrics": {}}
         report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)
