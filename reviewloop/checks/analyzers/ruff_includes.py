@@ -9,7 +9,7 @@ tree's for a review of the user's own change, the base's for a pull request: a c
 widens its own review) make a changed file ruff's too, named to it (ruff lints a file it is
 given by name whatever its suffix).
 
-The configuration is `ruff_config.ruff_table` (the root's, ruff's own precedence); a
+The configuration is `ruff_config.ruff_table` (the root's, its `extend` chain followed); a
 pattern without a `/` matches a file's name in any folder, one with a `/` its path from the
 root (ruff's globs: `*` crosses folders).
 """
