@@ -12,7 +12,7 @@ Generated: string literals of every prefix (none, r, b, f, rb, u) and quote (sin
 double, both triple, a triple string spread over lines) holding the marker, several files to
 a review; each must leave its finding open. Twins that must still suppress: the comment
 forms bandit and ruff read (bare, without a space, with ids, with a test name, after a
-string holding a `#`).
+string holding a `#`), and those they do not (another test's name or id, `#NOSEC`).
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ COMMENTS = {
     "other-name.py": (*bandit_file('" x "', "  # nosec start_process_with_partial_path"),
                       "B602", False),
     "other-id.py": (*bandit_file('" x "', "  # nosec B607"), "B602", False),
+    "upper.py": (*bandit_file('" x "', "  #NOSEC"), "B602", False),  # bandit: lower case
     "noqa.py": (*ruff_file('"x"', "  # noqa: F401"), "F401", True),
     "noqa-bare.py": (*ruff_file('"#"', "  # noqa"), "F401", True),
     "noqa-other.py": (*ruff_file('"x"', "  # noqa: E501"), "F401", False),

@@ -63,7 +63,8 @@ def _nosec_ids(match: re.Match[str]) -> frozenset[str] | None:
     return nosec_ids(match.group(0))
 
 
-# the markers bandit honours (case-insensitively: it reads NOSEC too), in Python files, in
+# the markers bandit honours (found in any case, so that an added NOSEC is told; honoured as
+# bandit reads it, in lower case: `bandit_nosec`), in Python files, in
 # comments only (a string holding the marker silences nothing: `checks.suppressions.comments`)
 MARKERS = (MarkerSyntax(NAME, r"#\s*nosec\b[^\n]*", Reach.LINES, _nosec_ids, "nosec",
                         frozenset({PYTHON}), in_comments=True),)

@@ -4,11 +4,11 @@ bandit (1.9) takes `# nosec` from a comment token only (`checks.suppressions.com
 holds that part), then reads the words after it (`nosec: B602`, `nosec B607, B603`,
 `nosec start_process_with_partial_path`) as test ids or test names; a word that is neither
 (`nosec - reviewed by the team`, an unknown `B999`) is dropped, and a comment left naming no
-test silences every test. A test name was read as no id at all, so `# nosec
-start_process_with_partial_path` (B607 only, to bandit) silenced B602 on its line here.
-The names are bandit's own (its plugins' and blacklists'), kept here so a review reads a
-marker without loading bandit; `tests/checks/analyzers/test_bandit_nosec.py` holds the table
-to the installed bandit.
+test silences every test; it reads `nosec` in lower case only. A test name was read as no
+id at all, so `# nosec start_process_with_partial_path` (B607 only, to bandit) silenced B602
+on its line here, and so did a `# NOSEC` bandit ignores. The names are bandit's own (its
+plugins' and blacklists'), kept here so a review reads a marker without loading bandit;
+`tests/checks/analyzers/test_bandit_nosec.py` holds the table to the installed bandit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 
 # bandit.core.manager's NOSEC_COMMENT and NOSEC_COMMENT_TESTS, as bandit writes them: the
 # tests part ends at the next `#`, and of `B607,B603` (no space) only the last is read
-_NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?", re.IGNORECASE)  # as `MARKERS`
+_NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")  # lower case only, as bandit
 _TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)
 
 TEST_IDS = {  # a bandit test's name → its id
@@ -58,8 +58,12 @@ _KNOWN = frozenset(TEST_IDS.values()) | BUILTIN
 
 
 def nosec_ids(comment: str) -> frozenset[str] | None:
-    """The test ids a `# nosec` comment silences, as bandit reads it; None: every test."""
+    """The test ids a `# nosec` comment silences, as bandit reads it; None: every test. A
+    `# NOSEC` bandit does not read (it silences nothing; a change that adds one is still
+    told, as the marker is found in any case)."""
     found = _NOSEC.search(comment)
-    words = [m.group(1) for m in _TESTS.finditer(found.group("tests") or "")] if found else []
+    if found is None:
+        return frozenset()
+    words = [m.group(1) for m in _TESTS.finditer(found.group("tests") or "")]
     ids = {word if word in _KNOWN else TEST_IDS.get(word, "") for word in words} - {""}
     return frozenset(ids) or None
