@@ -27,9 +27,6 @@ import json
 import re
 from typing import Any
 
-from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
-
 SELECTING = ("select", "extend-select")
 CLASSIC_DEFAULT = ("E4", "E7", "E9", "F")
 # settings not carried to the project's run: files and folders, output, fixes, the formatter,
@@ -40,13 +37,6 @@ LEFT_OUT = frozenset({
     "fix-only", "format", "required-version", "fixable", "unfixable", "extend-fixable",
     "extend-safe-fixes", "extend-unsafe-fixes"})
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def ruff_table(ctx: AnalyzerContext) -> dict[str, Any] | None:
-    """The settings of the root's ruff config, its `extend` chain followed (`ruff_lookup`);
-    None when the root has none."""
-    found = Lookup(ctx).at("")
-    return found.table if found is not None else None
 
 
 def project_arguments(table: dict[str, Any]) -> list[str] | None:

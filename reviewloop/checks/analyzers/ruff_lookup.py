@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_text
+from reviewloop.checks.analyzers.trusted_config import trusted_named, trusted_text
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 # lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
@@ -54,6 +54,9 @@ class Lookup:
     def __init__(self, ctx: AnalyzerContext):
         self.ctx = ctx
         self._folders: dict[str, Governing | None] = {}
+        # at a base commit, the configs it holds, listed once: a folder without one is not
+        # asked for three files (a git call each)
+        self._present = trusted_named(ctx, frozenset(CONFIGS))
 
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has
@@ -74,6 +77,8 @@ class Lookup:
     def _read(self, folder: str) -> Governing | None:
         for name in CONFIGS:
             path = posixpath.join(folder, name)
+            if self._present is not None and path not in self._present:
+                continue
             text = trusted_text(self.ctx, path)
             if text is None:
                 continue
