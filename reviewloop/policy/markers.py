@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property, partial
 from itertools import accumulate, repeat
 from operator import add
 
@@ -74,8 +74,9 @@ class MarkerSyntax:
     """One syntax of markers, as a tool reads it: who honours it, the pattern (searched
     case-insensitively where the tool is, which is all of them here), its reach, how to
     read the rules it names, a word every match holds (`word`, a regex: lines without it
-    are skipped at once), and the languages of the files the tool reads it in (None: any
-    file)."""
+    are skipped at once), the languages of the files the tool reads it in (None: any
+    file), and whether the tool reads it in comments only (`in_comments`: bandit's nosec and
+    ruff's noqa, found by Python's tokenizer; `"# nosec"` inside a string is no marker)."""
 
     owner: str
     pattern: str
@@ -83,6 +84,7 @@ class MarkerSyntax:
     rules: Rules
     word: str
     languages: frozenset[str] | None = None
+    in_comments: bool = False
 
     @cached_property
     def compiled(self) -> re.Pattern[str]:
@@ -172,10 +174,13 @@ class MarkerTable:
         self._each = tuple(re.compile(w, re.IGNORECASE) for w in unique)
         self._each_lower = tuple(re.compile(w.lower()) for w in unique)
 
-    def markers(self, line: str, language: str | None = ANY_FILE) -> list[Marker]:
+    def markers(self, line: str, language: str | None = ANY_FILE,
+                comment: Callable[[], str] | None = None) -> list[Marker]:
         """Every marker in `line` of a file of `language` (`git.languages`; None: of no known
         language), in the table's order; `ANY_FILE`: every syntax, as if the file were of
-        each tool's."""
+        each tool's. `comment` gives the line's comment alone (the rest blanked), where a
+        syntax read `in_comments` is searched; without it, the whole line (a wider reading:
+        it reports a marker, never hides one, where only lines are known)."""
         if not self._any.search(line):
             return []
         found = []
@@ -183,15 +188,19 @@ class MarkerTable:
             if not syntax.applies_to(language):
                 continue
             match = syntax.compiled.search(line)
+            if match and syntax.in_comments and comment is not None:
+                match = syntax.compiled.search(comment())
             if match:
                 found.append(Marker(syntax.owner, match.group(0).strip(), syntax.rules(match),
                                     syntax.reach, sources))
         return found
 
-    def line_markers(self, lines: Sequence[str],
-                     language: str | None = ANY_FILE) -> list[tuple[int, Marker]]:
+    def line_markers(self, lines: Sequence[str], language: str | None = ANY_FILE,
+                     comments: Callable[[], Sequence[str]] | None = None
+                     ) -> list[tuple[int, Marker]]:
         """(1-based line number, marker) for every marker of every line, in order: `markers`
-        of each line, with the lines that carry none skipped in one pass over the text."""
+        of each line, with the lines that carry none skipped in one pass over the text.
+        `comments` gives each line's comment alone (`markers`), asked once at most."""
         # NUL joins the lines: no marker pattern matches it, so no match spans two lines
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (
@@ -205,10 +214,12 @@ class MarkerTable:
         # each line's start: the lengths before it, one more each for its NUL (in C)
         starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
         found: list[tuple[int, Marker]] = []
+        view = cache(comments) if comments else None  # the file's comments, read once
         heapq.heapify(ahead)
         while ahead:
             index = bisect_right(starts, ahead[0][0]) - 1
-            found += [(index + 1, m) for m in self.markers(lines[index], language)]
+            comment = partial(_line_of, view, index) if view else None
+            found += [(index + 1, m) for m in self.markers(lines[index], language, comment)]
             if index + 1 >= len(starts):
                 break
             past = starts[index + 1]
@@ -217,3 +228,7 @@ class MarkerTable:
                 if hit := words[at].search(searched, past):
                     heapq.heappush(ahead, (hit.start(), at))
         return found
+
+
+def _line_of(view: Callable[[], Sequence[str]], index: int) -> str:
+    return view()[index]

@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewloop.checks.analyzers.bandit_config import config_file
+from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -56,14 +58,16 @@ _SEVERITY = {
 
 
 def _nosec_ids(match: re.Match[str]) -> frozenset[str] | None:
-    """bandit reads test ids after `nosec` (the rest is a reason); none: every test."""
-    ids = re.findall(r"\bB\d{3}\b", match.group(0))
-    return frozenset(ids) if ids else None
+    """The tests a `# nosec` names, by id or by name, as bandit reads them (`bandit_nosec`);
+    none: every test."""
+    return nosec_ids(match.group(0))
 
 
-# the markers bandit honours (case-insensitively: it reads NOSEC too), in Python files
+# the markers bandit honours (found in any case, so that an added NOSEC is told; honoured as
+# bandit reads it, in lower case: `bandit_nosec`), in Python files, in
+# comments only (a string holding the marker silences nothing: `checks.suppressions.comments`)
 MARKERS = (MarkerSyntax(NAME, r"#\s*nosec\b[^\n]*", Reach.LINES, _nosec_ids, "nosec",
-                        frozenset({PYTHON})),)
+                        frozenset({PYTHON}), in_comments=True),)
 
 
 def severity(issue_severity: str, issue_confidence: str) -> Severity:
@@ -106,8 +110,9 @@ class Bandit(FileByFile):
             # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
             # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
             # -x with a path that cannot exist: none of bandit's default excludes applies
+            # -c: the trusted side's plugin settings that widen a check (`bandit_config`)
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                    "-x", "/dev/null/none", "--", *targets]
+                    "-x", "/dev/null/none", *config_file(ctx, Path(tmp)), "--", *targets]
             report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME) if targets else {
                 "results": [], "errors": [], "metrics": {}}
         report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)

@@ -46,6 +46,7 @@ from reviewloop.checks.analyzers.base import (
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
+from reviewloop.checks.analyzers.ruff_lookup import grouped
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -66,13 +67,15 @@ _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
 _PY = frozenset({PYTHON})
 # the markers ruff honours in Python files: a noqa comment on a line, and its own and
-# flake8's file-wide forms (written out in the patterns)
+# flake8's file-wide forms (written out in the patterns), in comments only (a string holding
+# holding the marker silences nothing: `checks.suppressions.comments`)
 MARKERS = (
-    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY),
+    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY,
+                 in_comments=True),
     MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE, listed,
-                 "noqa", _PY),
+                 "noqa", _PY, in_comments=True),
     MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE,
-                 listed, "noqa", _PY),
+                 listed, "noqa", _PY, in_comments=True),
 )
 
 
@@ -177,11 +180,13 @@ class RuffAnalyzer(FileByFile):
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
 
 
-def _check(ctx: AnalyzerContext, selection: list[str], given: list[str]) -> Any:
-    """ruff's parsed JSON report on the files `given`, with the rules `selection` names."""
+def _check(ctx: AnalyzerContext, selection: list[str], given: list[str],
+           cwd: Path | None = None) -> Any:
+    """ruff's parsed JSON report on the files `given`, with the rules `selection` names, run
+    in `cwd` (the root by default)."""
     argv = [*ruff_command(), "check", *selection, "--no-cache", "--ignore-noqa",
             "--exit-zero", "--output-format", "json", "--", *given]
-    return parse_json(run_tool(argv, ctx.root, ctx.timeout), "ruff")
+    return parse_json(run_tool(argv, cwd or ctx.root, ctx.timeout), "ruff")
 
 
 def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
@@ -192,25 +197,35 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                    own: list[Any]) -> list[dict[str, Any]]:
-    """The diagnostics of the project's own run (`ruff_config.project_arguments`) that
-    reviewloop's runs do not report: not at the same place in this view's `own` report, nor
-    of the performance view's rules (its own run reports them); a rule of this view the
-    project configures tighter (`mccabe.max-complexity`) counts where it adds. A run that
-    fails names `files` as not read."""
-    arguments = project_arguments(ctx)
-    if arguments is None:
-        return []
-    try:
-        found = _check(ctx, arguments, given)
-    except AnalyzerError as error:
-        for path in files:
-            ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
-        return []
+    """The diagnostics of the project's own runs, one for each config that governs some of
+    `files` (`ruff_lookup`, `ruff_config.project_arguments`), that reviewloop's runs do not
+    report: not at the same place in this view's `own` report, nor of the performance view's
+    rules (its own run reports them); a rule of this view the project configures tighter
+    (`mccabe.max-complexity`) counts where it adds. A config whose `extend` chain was not
+    all read, or a run that fails, names its files as not read."""
+    named = dict(zip(files, given, strict=True))
     seen = {_place(d) for d in own if isinstance(d, dict)}
-    return [d for d in found if isinstance(d, dict) and isinstance(d.get("code"), str)
-            and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
-            and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
-        if isinstance(found, list) else []
+    found: list[dict[str, Any]] = []
+    for config, paths in grouped(ctx, files).items():
+        if config.problem is not None:
+            for path in paths:
+                ctx.not_read(path, f"the project's ruff config was not all read "
+                                   f"({config.problem})")
+        arguments = project_arguments(config.table)
+        if arguments is None:
+            continue
+        try:  # from the config's folder, where its per-file-ignores start
+            report = _check(ctx, arguments, [named[p] for p in paths],
+                            under(ctx.root, config.folder) if config.folder else ctx.root)
+        except AnalyzerError as error:
+            for path in paths:
+                ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
+            continue
+        found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
+                  and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
+                  and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
+            if isinstance(report, list) else []
+    return found
 
 
 def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str], folder: Path) -> dict[str, str]:

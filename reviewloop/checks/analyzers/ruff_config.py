@@ -1,8 +1,9 @@
 """The project's own ruff configuration, as the trusted side has it (`trusted_config`), and
 what it adds to reviewloop's ruff runs.
 
-Only the root's `.ruff.toml`, `ruff.toml` or `pyproject.toml` (with `[tool.ruff]`) is read,
-the first of them that configures ruff, as ruff itself picks at one folder. It adds:
+Each file follows the config ruff would give it: the closest `.ruff.toml`, `ruff.toml` or
+`pyproject.toml` (with `[tool.ruff]`) from its folder up, its `extend` chain followed
+(`ruff_lookup`). It adds:
 
 * files: its `include` / `extend-include` patterns (`ruff_includes`);
 * rules (`project_arguments`): when it selects rules itself (`select` or `extend-select`,
@@ -17,24 +18,19 @@ the first of them that configures ruff, as ruff itself picks at one folder. It a
   settings. A config that selects nothing adds no rules.
 
 Settings that name files or change what ruff prints or fixes are left out (the files are
-named to ruff, its output is read as JSON); `extend` (another config file) is not followed.
+named to ruff, its output is read as JSON).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import tomllib
 from typing import Any
 
-from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_text
-
-CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 SELECTING = ("select", "extend-select")
 CLASSIC_DEFAULT = ("E4", "E7", "E9", "F")
 # settings not carried to the project's run: files and folders, output, fixes, the formatter,
-# a version pin, another config file
+# a version pin, another config file (followed already: `ruff_lookup`)
 LEFT_OUT = frozenset({
     "extend", "include", "extend-include", "exclude", "extend-exclude", "force-exclude",
     "respect-gitignore", "cache-dir", "output-format", "fix", "unsafe-fixes", "show-fixes",
@@ -43,32 +39,10 @@ LEFT_OUT = frozenset({
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def ruff_table(ctx: AnalyzerContext) -> dict[str, Any] | None:
-    """The ruff table of the first root config file that configures ruff (a `pyproject.toml`
-    without `[tool.ruff]` does not); None when none does, or it does not parse."""
-    for name in CONFIGS:
-        text = trusted_text(ctx, name)
-        if text is None:
-            continue
-        try:
-            table: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            return None
-        if name == "pyproject.toml":
-            tool = table.get("tool")
-            table = tool.get("ruff") if isinstance(tool, dict) else None
-            if not isinstance(table, dict):
-                continue
-        return table
-    return None
-
-
-def project_arguments(ctx: AnalyzerContext) -> list[str] | None:
-    """ruff's arguments for the project's own rule selection and settings (`--isolated` and
-    one `--config KEY = VALUE` each); None when the trusted config selects no rules."""
-    table = ruff_table(ctx)
-    if table is None:
-        return None
+def project_arguments(table: dict[str, Any]) -> list[str] | None:
+    """ruff's arguments for the project's own rule selection and settings in `table` (a
+    config's, `ruff_lookup`): `--isolated` and one `--config KEY = VALUE` each; None when it
+    selects no rules."""
     found = table.get("lint")
     lint: dict[str, Any] = found if isinstance(found, dict) else {}
     keys = {*table, *lint}

@@ -9,37 +9,46 @@ tree's for a review of the user's own change, the base's for a pull request: a c
 widens its own review) make a changed file ruff's too, named to it (ruff lints a file it is
 given by name whatever its suffix).
 
-The configuration is `ruff_config.ruff_table` (the root's, ruff's own precedence); a
-pattern without a `/` matches a file's name in any folder, one with a `/` its path from the
-root (ruff's globs: `*` crosses folders).
+The configuration is the one ruff gives each file (`ruff_lookup`: the closest from its folder
+up, its `extend` chain followed); a pattern without a `/` matches a file's name in any
+folder, one with a `/` its path from that config's folder (ruff's globs: `*` crosses
+folders).
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.ruff_config import ruff_table
+from reviewloop.checks.analyzers.ruff_lookup import Lookup
 
 KNOWN = (".py", ".pyi", ".ipynb", ".toml")  # read already, or not code
 
 
 def declared(ctx: AnalyzerContext, known: Sequence[str]) -> list[str]:
-    """The changed files (but those in `known`) the trusted configuration's `include` or
-    `extend-include` patterns match."""
-    patterns = _patterns(ctx)
-    if not patterns:
-        return []
+    """The changed files (but those in `known`) the `include` or `extend-include` patterns of
+    the trusted configuration that governs each match."""
     taken = set(known)
-    return [path for path in ctx.files if path not in taken
-            and not path.endswith(KNOWN) and _matches(path, patterns)]
+    candidates = [path for path in ctx.files if path not in taken and not path.endswith(KNOWN)]
+    if not candidates:
+        return []
+    lookup = Lookup(ctx)
+    found = []
+    for path in candidates:
+        config = lookup.of(path)
+        patterns = _patterns(config.table) if config is not None else ()
+        if patterns and config is not None and \
+                _matches(posixpath.relpath(path, config.folder or "."), patterns):
+            found.append(path)
+    return found
 
 
-def _patterns(ctx: AnalyzerContext) -> tuple[str, ...]:
-    """The include patterns of the trusted ruff configuration; none without one."""
-    table = ruff_table(ctx) or {}
+def _patterns(table: dict[str, Any]) -> tuple[str, ...]:
+    """The include patterns of a ruff configuration's settings."""
     found = [p for key in ("include", "extend-include")
              for p in (table.get(key) or []) if isinstance(p, str)]
     return tuple(p.removeprefix("./") for p in found)

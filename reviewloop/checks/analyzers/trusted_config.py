@@ -72,6 +72,18 @@ def trusted_files(ctx: AnalyzerContext, folder: str) -> list[str]:
                                trust.base, folder))
 
 
+def trusted_named(ctx: AnalyzerContext, names: frozenset[str]) -> frozenset[str] | None:
+    """The trusted side's repository paths whose file name is one of `names`, where one
+    listing of the base commit answers for every folder (a pull request); None where each
+    file is as cheap to ask for by itself (the tree)."""
+    trust = ctx.trust
+    if trust is None or trust.trusted_all or trust.base is None:
+        return None
+    listed = _files_at_base(str(Path(trust.checkout) if trust.checkout else ctx.reviewed),
+                            trust.base, "")
+    return frozenset(path for path in listed if path.rpartition("/")[2] in names)
+
+
 @functools.lru_cache(maxsize=16)
 def _files_at_base(repository: str, base: str, folder: str) -> tuple[str, ...]:
     listing = open_repository(Path(repository)).git(

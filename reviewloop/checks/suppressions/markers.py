@@ -6,10 +6,11 @@ of its languages."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 
 from reviewloop.checks.analyzers.registry import analyzers
-from reviewloop.git.languages import language
+from reviewloop.checks.suppressions.comments import comment_view
+from reviewloop.git.languages import PYTHON, language
 from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax, MarkerTable
 
 
@@ -40,7 +41,10 @@ def markers(line: str, path: str | None = None,
 
 
 def line_markers(lines: Sequence[str], path: str | None = None) -> list[tuple[int, Marker]]:
-    """(line number, marker) for each marker in the file `path` whose text is `lines`."""
+    """(line number, marker) for each marker in the file `path` whose text is `lines`; in a
+    Python file, a marker its tool reads in comments only is taken from a comment only."""
     if path is None:
         return table().line_markers(lines)
-    return table().line_markers(lines, file_language(path, lines))
+    language = file_language(path, lines)
+    comments = partial(comment_view, lines) if language == PYTHON else None
+    return table().line_markers(lines, language, comments)

@@ -86,7 +86,7 @@ def test_plain_lines_carry_no_marker(line: str) -> None:
 @pytest.mark.parametrize(("line", "owner", "rules", "reach"), [
     ("run(x)  # nosec", "bandit", None, Reach.LINES),
     ("run(x)  # nosec B602, B607 reviewed", "bandit", {"B602", "B607"}, Reach.LINES),
-    ("run(x)  #NOSEC", "bandit", None, Reach.LINES),
+    ("run(x)  #NOSEC", "bandit", set(), Reach.LINES),  # bandit reads lower case only
     ("import os  # noqa", "ruff", None, Reach.LINES),
     ("import os  # noqa: F401, E501", "ruff", {"F401", "E501"}, Reach.LINES),
     ("# ruff: noqa", "ruff", None, Reach.FILE),

@@ -1,0 +1,112 @@
+"""The project's own bandit plugin settings, as the trusted side has them (`trusted_config`),
+carried into reviewloop's bandit run where they widen a check.
+
+`[tool.bandit.hardcoded_tmp_directory] tmp_dirs = [..., "/data/scratch"]` in the base's
+`pyproject.toml` (run as `bandit -c pyproject.toml -r .`), or the same in a `bandit.yaml`:
+plain bandit reports B108 on `open("/data/scratch/out.txt", "w")`. The review ran bandit
+with its defaults and passed complete. Now the settings of the trusted `pyproject.toml`
+`[tool.bandit]` and YAML configs (`bandit.yaml`, `bandit.yml`, `.bandit.yaml`,
+`.bandit.yml`; the INI `.bandit` holds no plugin settings) join bandit's defaults in a config
+file reviewloop passes with `-c`.
+
+Only widening counts (`WIDENING`): a list joins bandit's own (`tmp_dirs`, the shell
+functions of B602-B607, `bad_protocol_versions`, `extend_markup_names`), a switch turns on
+(`check_typed_exception`), a weak-key size can only rise. Settings that narrow a check
+(`assert_used.skips`, `markupsafe_xss.allowed_calls`) and a setting of the wrong type are
+not carried: only `reviewloop.checks.suppressions` waives a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.trusted_config import trusted_text, trusted_yaml
+
+YAML_CONFIGS = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
+_KEY_SIZES = {f"weak_key_size_{kind}_{level}": size for kind, sizes in
+              (("dsa", (1024, 2048)), ("rsa", (1024, 2048)), ("ec", (160, 224)))
+              for level, size in zip(("high", "medium"), sizes, strict=True)}
+# bandit's (1.9) defaults (each plugin's `gen_config`) of the settings that widen a check
+WIDENING: Mapping[str, Mapping[str, Any]] = {
+    "hardcoded_tmp_directory": {"tmp_dirs": ["/tmp", "/var/tmp", "/dev/shm"]},  # nosec B108
+    "shell_injection": {
+        "subprocess": ["subprocess.Popen", "subprocess.call", "subprocess.check_call",
+                       "subprocess.check_output", "subprocess.run"],
+        "shell": ["os.system", "os.popen", "os.popen2", "os.popen3", "os.popen4",
+                  "popen2.popen2", "popen2.popen3", "popen2.popen4", "popen2.Popen3",
+                  "popen2.Popen4", "commands.getoutput", "commands.getstatusoutput",
+                  "subprocess.getoutput", "subprocess.getstatusoutput"],
+        "no_shell": ["os.execl", "os.execle", "os.execlp", "os.execlpe", "os.execv",
+                     "os.execve", "os.execvp", "os.execvpe", "os.spawnl", "os.spawnle",
+                     "os.spawnlp", "os.spawnlpe", "os.spawnv", "os.spawnve", "os.spawnvp",
+                     "os.spawnvpe", "os.startfile"]},
+    "ssl_with_bad_version": {"bad_protocol_versions": [
+        "PROTOCOL_SSLv2", "SSLv2_METHOD", "SSLv23_METHOD", "PROTOCOL_SSLv3", "PROTOCOL_TLSv1",
+        "SSLv3_METHOD", "TLSv1_METHOD", "PROTOCOL_TLSv1_1", "TLSv1_1_METHOD"]},
+    "markupsafe_xss": {"extend_markup_names": [], "allowed_calls": []},
+    "try_except_pass": {"check_typed_exception": False},
+    "try_except_continue": {"check_typed_exception": False},
+    "weak_cryptographic_key": _KEY_SIZES,
+}
+NARROWING = frozenset({("markupsafe_xss", "allowed_calls")})  # kept at bandit's default
+
+
+def plugin_settings(ctx: AnalyzerContext) -> dict[str, dict[str, Any]]:
+    """{plugin config name: its settings} for the plugins the trusted configs widen, each
+    with bandit's defaults joined; empty when none does."""
+    merged: dict[str, dict[str, Any]] = {}
+    for table in _tables(ctx):
+        for plugin, defaults in WIDENING.items():
+            given = table.get(plugin)
+            if not isinstance(given, dict):
+                continue
+            settings = merged.setdefault(plugin, json.loads(json.dumps(defaults)))
+            for key, value in given.items():
+                if key in defaults and (plugin, key) not in NARROWING:
+                    settings[key] = _widened(settings[key], value)
+    return merged
+
+
+def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
+    """bandit's `-c FILE` for the trusted plugin settings (written in `folder`; JSON is
+    YAML), or no arguments when there are none."""
+    settings = plugin_settings(ctx)
+    if not settings:
+        return []
+    path = folder / "bandit.yaml"
+    path.write_text(json.dumps(settings), "utf-8")
+    return ["-c", str(path)]
+
+
+def _tables(ctx: AnalyzerContext) -> list[dict[str, Any]]:
+    """The bandit tables of the trusted configs that parse: `pyproject.toml`'s
+    `[tool.bandit]`, then each YAML config."""
+    tables = []
+    text = trusted_text(ctx, "pyproject.toml")
+    if text is not None:
+        try:
+            tool = tomllib.loads(text).get("tool")
+        except tomllib.TOMLDecodeError:
+            tool = None
+        found = tool.get("bandit") if isinstance(tool, dict) else None
+        if isinstance(found, dict):
+            tables.append(found)
+    return tables + [t for name in YAML_CONFIGS if (t := trusted_yaml(ctx, name))]
+
+
+def _widened(default: Any, given: Any) -> Any:
+    """`given` joined to bandit's `default` so that the check only widens; a value of
+    another type leaves the default."""
+    if isinstance(default, bool):
+        return default or given is True
+    if isinstance(default, int):
+        return max(default, given) if isinstance(given, int) and \
+            not isinstance(given, bool) else default
+    if isinstance(default, list) and isinstance(given, list):
+        return [*default, *(v for v in given if isinstance(v, str) and v not in default)]
+    return default

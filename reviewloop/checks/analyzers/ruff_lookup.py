@@ -1,0 +1,159 @@
+"""Which of the trusted side's ruff configs governs each file, as plain `ruff check .` picks
+it: the closest one, with its `extend` chain followed.
+
+ruff settles a file's settings by the nearest folder, from the file's own up to the root,
+holding a `.ruff.toml`, `ruff.toml` or a `pyproject.toml` with `[tool.ruff]` (in that order
+at one folder); a config takes another's settings only through `extend = "../base.toml"`
+(a path from its own folder), its own settings winning. The review read only the root's
+config and never followed `extend`: `api/ruff.toml` selecting `T20`, or a root `ruff.toml`
+that is only `extend = "config/ruff-shared.toml"`, added nothing, and the review passed
+complete while `ruff check .` reported T201 (the fuzzer's D3, D3b).
+
+Every file read is the trusted side's (`trusted_config`). An `extend` that leaves the
+repository, names a file the trusted side does not have, does not parse, or comes back to a
+config already in the chain is not followed, and says why (`Governing.problem`): the
+settings read so far still apply, and the files that config governs are named as not fully
+analysed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.trusted_config import trusted_named, trusted_text
+
+CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
+# lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
+ADDING = frozenset({"extend-select", "extend-ignore", "extend-fixable", "extend-include",
+                    "extend-exclude", "extend-per-file-ignores", "extend-safe-fixes",
+                    "extend-unsafe-fixes"})
+
+
+@dataclass(frozen=True)
+class Governing:
+    """The config that governs some files: where it is, its settings with what it extends
+    merged in, and why part of its chain was not read (None: all of it was)."""
+
+    path: str
+    table: dict[str, Any] = field(hash=False, compare=False)
+    problem: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.path)
+
+
+class Lookup:
+    """The governing config of files of one review, each folder's config read once."""
+
+    def __init__(self, ctx: AnalyzerContext):
+        self.ctx = ctx
+        self._folders: dict[str, Governing | None] = {}
+        # at a base commit, the configs it holds, listed once: a folder without one is not
+        # asked for three files (a git call each)
+        self._present = trusted_named(ctx, frozenset(CONFIGS))
+
+    def of(self, path: str) -> Governing | None:
+        """The config that governs the file `path`; None when no folder up to the root has
+        one."""
+        folder = posixpath.dirname(path)
+        while True:
+            found = self.at(folder)
+            if found is not None or not folder:
+                return found
+            folder = posixpath.dirname(folder)
+
+    def at(self, folder: str) -> Governing | None:
+        """The config of `folder` itself (its chain followed), None when it has none."""
+        if folder not in self._folders:
+            self._folders[folder] = self._read(folder)
+        return self._folders[folder]
+
+    def _read(self, folder: str) -> Governing | None:
+        for name in CONFIGS:
+            path = posixpath.join(folder, name)
+            if self._present is not None and path not in self._present:
+                continue
+            text = trusted_text(self.ctx, path)
+            if text is None:
+                continue
+            table = _ruff_table(name, text)
+            if table is None and name == "pyproject.toml":
+                continue  # a pyproject.toml without [tool.ruff] is no ruff config
+            if table is None:
+                return Governing(path, {}, f"{path} does not parse")
+            merged, problem = _extended(self.ctx, path, table, (path,))
+            return Governing(path, merged, problem)
+        return None
+
+
+def grouped(ctx: AnalyzerContext, files: Iterable[str]) -> dict[Governing, list[str]]:
+    """{governing config: the files of `files` it governs}; files no config governs are
+    left out."""
+    lookup = Lookup(ctx)
+    groups: dict[Governing, list[str]] = {}
+    for path in files:
+        found = lookup.of(path)
+        if found is not None:
+            groups.setdefault(found, []).append(path)
+    return groups
+
+
+def _ruff_table(name: str, text: str) -> dict[str, Any] | None:
+    """The ruff settings of a config file's text: the whole of a ruff.toml, `[tool.ruff]` of
+    a pyproject.toml; None when it does not parse, or a pyproject.toml has no such table."""
+    try:
+        table: Any = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    if posixpath.basename(name) == "pyproject.toml":
+        tool = table.get("tool")
+        table = tool.get("ruff") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
+              chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
+    """`table` (the config at `path`) over what its `extend` names, followed to the end;
+    and why a link was not followed, if one was not."""
+    target = table.get("extend")
+    if not isinstance(target, str):
+        return table, None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    said = f"{path} extends {target}"
+    if posixpath.isabs(target) or target.startswith("~") or joined.split("/")[0] == "..":
+        return table, f"{said}, outside the repository"
+    if joined in chain:
+        return table, f"{said}, back in its own chain ({' -> '.join(chain)})"
+    text = trusted_text(ctx, joined)
+    if text is None:
+        return table, f"{said}, which the trusted side does not have"
+    base = _ruff_table(joined, text)
+    if base is None:
+        return table, f"{said}, which does not parse"
+    base, problem = _extended(ctx, joined, base, (*chain, joined))
+    return merged(base, table), problem
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over`'s settings over `base`'s: tables merge key by key, an `extend-*` list adds to
+    the base's, any other setting replaces it (a `select` starts the selection afresh)."""
+    out = {k: v for k, v in base.items() if k != "extend"}
+    if "select" in over:
+        out.pop("extend-select", None)
+    for key, value in over.items():
+        if key == "extend":
+            continue
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = merged(old, value)
+        elif key in ADDING and isinstance(old, list) and isinstance(value, list):
+            out[key] = [*old, *value]
+        else:
+            out[key] = value
+    return out
