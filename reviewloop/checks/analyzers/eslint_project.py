@@ -111,7 +111,10 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
     trust = ctx.trust
     if trust is None or not files:
         return _NONE
-    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.root, files, trust, ctx.timeout))
+    # the config and packages of the reviewed tree, the texts of `root` (a base run's copy:
+    # the same config lints the files as they were, `eslint_base`)
+    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.reviewed, files, trust, ctx.timeout,
+                                                    ctx.root))
 
 
 def changed_manifest(trust: Trust, files: list[str]) -> str | None:
@@ -124,7 +127,8 @@ def changed_manifest(trust: Trust, files: list[str]) -> str | None:
                  and str(PurePosixPath(p).parent) in folders), None)
 
 
-def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> ProjectLint:
+def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
+          texts: Path) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
@@ -143,7 +147,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
         linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
         shown = _installed(root, tree, files) if modules else ()
         try:
-            run = _run(_Call(node, tool_home, tree, _texts(root, tree, linted, Path(folder)),
+            run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
                              Path(folder), shown, timeout), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
