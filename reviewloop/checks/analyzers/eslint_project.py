@@ -23,7 +23,9 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   (`eslint_configs.py` tells which config each file has).
 * Inline `eslint-disable` comments are not honoured by the tool: which count is decided once,
   for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only).
-* In the sandbox: no network, the trees read-only, an empty working folder, nothing written.
+* In the sandbox: no network, the trees read-only, an empty working folder, nothing written;
+  the config is evaluated from the trusted tree's root, where the project runs `eslint .`
+  (one may read `lint-rules.json` relative to the working folder).
 
 A rule reviewloop's own run reports on the same line is left to that run (one finding).
 """
@@ -68,6 +70,10 @@ VIEWS = (eslint_rules.SECURITY, eslint_rules.MAINTAINABILITY)  # where its findi
 NOT_LOADED = ("the project's ESLint config could not be loaded ({why}): its rules were not "
               "run; fix: {fix}")
 INSTALL = "install the project's dependencies (npm ci) before reviewing"
+# node's error for a file the config reads (`readFileSync`), not a package it imports
+READ = ("the config reads a file the trusted side's tree does not hold (it runs from the "
+        "project's root, as `eslint .` does): commit that file, or read it relative to the "
+        "config (`new URL(\"./rules.json\", import.meta.url)`)")
 # `git.dependencies` links only a real `node_modules` folder into a commit's export
 LINKED = ("install the project's dependencies into a real node_modules folder (npm ci): a "
           "review of a commit does not follow the checkout's node_modules link")
@@ -157,7 +163,8 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
     messages, failed = run
     for path, said in failed.items():
         unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
-                        NOT_LOADED.format(why=said, fix=_install_fix(root, trust, path)))
+                        NOT_LOADED.format(why=said, fix=READ if "ENOENT" in said
+                                          else _install_fix(root, trust, path)))
     return ProjectLint(messages, unread)
 
 
