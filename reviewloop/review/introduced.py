@@ -20,13 +20,16 @@ analyzer says the change brought it about (`Analyzer.attributed`: the changed va
 line); the review shows no file the change did not touch.
 
 An analyzer whose findings on a file depend on that file alone (`Analyzer.per_file`: bandit,
-ruff, shellcheck) is run on the base versions of only the files holding findings off the
-change's lines, and a finding's subject there is the code on its lines: `import x as
-subprocess` made `import subprocess` turns an untouched `subprocess.call(cmd, shell=True)`
-fifty lines down into bandit's B602, and a deleted `import os` an untouched `os.path` into
-ruff's F821; both are the change's. A finding whose rule reports the same code at the base
-is not (each base finding answers for one head finding: the change may have made a second
-copy of a flagged line vulnerable).
+ruff, shellcheck, hadolint, zizmor, the ESLint views) is run on the base versions of only the
+files holding findings off the change's lines, and a finding's subject there is the code on its
+lines: `import x as subprocess` made `import subprocess` turns an untouched
+`subprocess.call(cmd, shell=True)` fifty lines down into bandit's B602, and a deleted `import
+os` an untouched `os.path` into ruff's F821; both are the change's. A finding whose rule
+reports the same code at the base is not (each base finding answers for one head finding: the
+change may have made a second copy of a flagged line vulnerable). A finding on a file the base
+run did not read (a parse error at the base: `AnalyzerContext.not_read` in that run) or on any
+file of a base run that failed is introduced too, its note saying that it could not be
+compared.
 """
 
 from __future__ import annotations
