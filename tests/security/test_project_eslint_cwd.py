@@ -6,7 +6,8 @@ behind `existsSync`, the rules were silently empty and the review complete and c
 fuzzer's D44). The config now runs from the trusted tree's root; a file it reads that the
 trusted tree does not hold is named with a fix that says so.
 
-A matrix of ways to read the rules, each config in its own folder (the nearest config lints
+A matrix of ways to read the rules (and one config that reads which files it lints, a `.es6`
+one ESLint's only by it), each config in its own folder (the nearest config lints
 each file, as `eslint .` finds it), in a review of commits (the base's config) and of the
 user's own working tree (its config).
 """
@@ -36,21 +37,28 @@ READS = {  # folder → how its config reads the rules
 }
 
 
-def _config(reads: str) -> str:
+def _config(reads: str, files: str = '["**/*.js"]') -> str:
     return ('import { readFileSync, existsSync } from "node:fs";\n'
-            f'export default [{{ files: ["**/*.js"], rules: {reads} }}];\n')
+            f'export default [{{ files: {files}, rules: {reads} }}];\n')
+
+
+# which files it lints read the same way: a `.es6` file is ESLint's only by that list
+DECLARED = _config(READS["relative"], 'JSON.parse(readFileSync("lint-files.json", "utf8"))')
 
 
 @pytest.mark.parametrize("mode", ("head", "working"))
 def test_a_config_reading_files_from_the_working_folder_gets_its_rules(
         tmp_path: Path, eslint_tools: Path, mode: str) -> None:
     base = {"package.json": '{"name": "x", "version": "1.0.0", "type": "module"}\n',
-            "lint-rules.json": RULES,
+            "lint-rules.json": RULES, "lint-files.json": '["**/*.es6"]\n',
+            "declared/eslint.config.mjs": DECLARED, "declared/b.es6": "export const b = 1;\n",
             **{f"{name}/eslint.config.mjs": _config(reads) for name, reads in READS.items()},
             **{f"{name}/b.js": "export const b = 1;\n" for name in READS}}
     root = init_repo(tmp_path / "r", base)
     git(root, "checkout", "-qb", "feature")
-    write_files(root, {"added-rules.json": RULES, **{
+    write_files(root, {"added-rules.json": RULES,
+                       "declared/b.es6": 'export const b = 1;\nif (b == 2) { console.log("x"); }\n',
+                       **{
         f"{name}/b.js": 'export const b = 1;\nif (b == 2) { console.log("x"); }\n'
         for name in READS}})
     report = reviewed_in(root, mode)
@@ -67,3 +75,5 @@ def test_a_config_reading_files_from_the_working_folder_gets_its_rules(
         assert {("eqeqeq", f"{name}/b.js"), ("no-console", f"{name}/b.js")} <= found, \
             (name, sorted(found), unread)
         assert not unread[f"{name}/b.js"], unread
+    assert {("eqeqeq", "declared/b.es6"), ("no-console", "declared/b.es6")} <= found, \
+        (sorted(found), unread)
