@@ -20,13 +20,16 @@ analyzer says the change brought it about (`Analyzer.attributed`: the changed va
 line); the review shows no file the change did not touch.
 
 An analyzer whose findings on a file depend on that file alone (`Analyzer.per_file`: bandit,
-ruff, shellcheck) is run on the base versions of only the files holding findings off the
-change's lines, and a finding's subject there is the code on its lines: `import x as
-subprocess` made `import subprocess` turns an untouched `subprocess.call(cmd, shell=True)`
-fifty lines down into bandit's B602, and a deleted `import os` an untouched `os.path` into
-ruff's F821; both are the change's. A finding whose rule reports the same code at the base
-is not (each base finding answers for one head finding: the change may have made a second
-copy of a flagged line vulnerable).
+ruff, shellcheck, hadolint, zizmor, the ESLint views) is run on the base versions of only the
+files holding findings off the change's lines, and a finding's subject there is the code on its
+lines: `import x as subprocess` made `import subprocess` turns an untouched
+`subprocess.call(cmd, shell=True)` fifty lines down into bandit's B602, and a deleted `import
+os` an untouched `os.path` into ruff's F821; both are the change's. A finding whose rule
+reports the same code at the base is not (each base finding answers for one head finding: the
+change may have made a second copy of a flagged line vulnerable). A finding on a file the base
+run did not read (a parse error at the base: `AnalyzerContext.not_read` in that run) or on any
+file of a base run that failed is introduced too, its note saying that it could not be
+compared.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ from reviewloop.git.reverse import base_text
 
 NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
         "though it lies on none of the lines the change wrote.")
+UNCOMPARED = (" It counts as the change's though it lies on none of the lines the change wrote: "
+              "the same analyzer could not read the file at the change's base to compare "
+              "({why}).")
 _LEFT_OUT = ("node_modules", "cdk.out", ".git")
 
 
@@ -96,6 +102,8 @@ class BaseTree:
             gone = {f.old_path for f in self._changes.files if f.old_path
                     and (f.status is FileStatus.DELETED or f.old_path != f.path)}
             self._rebuilt(where, (set(context) & gone) - self._unchanged)
+            # a context file the change wrote, as it was (a `package.json` it edited)
+            self._changed(where, (set(context) & self._touched) - gone - self._written)
             for path in sorted(set(context) - gone - self._written - self._unchanged):
                 self._unchanged.add(path)
                 self._copy_file(path, where)
@@ -194,11 +202,13 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     root = base.at(asked, analyzer.base_folders(ctx), context)
     files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
     head, then = _Code(ctx.root, per_file), _Code(root, per_file)
+    at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
     try:
-        at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
         before = Counter(_key(f, then) for f in analyzer.run(at_base)) if files else Counter()
-    except Exception:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
+    except Exception as exc:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = Counter()
+        at_base.unread.update(dict.fromkeys(asked, f"{type(exc).__name__}: {exc}"[:200]))
+    failed = at_base.unread  # what the base run did not read, with why
     attributed = getattr(analyzer, "attributed", None)
     kept = []
     for finding in found:
@@ -211,8 +221,10 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
                 and (shown := attributed(finding, ctx)) is not None:
             kept.append(shown.moved(introduced=True))
         else:
+            note = UNCOMPARED.format(why=failed[finding.file]) if finding.file in failed \
+                else NOTE
             kept.append(finding.model_copy(update={"introduced": True,
-                                                   "rationale": finding.rationale + NOTE}))
+                                                   "rationale": finding.rationale + note}))
     return kept
 
 

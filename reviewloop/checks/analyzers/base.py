@@ -47,10 +47,11 @@ class AnalyzerSkipped(ReviewloopError):
 
 
 class FileByFile:
-    """An analyzer whose findings on a file depend on that file alone (bandit, ruff,
-    shellcheck): run on the base too, on the base versions of the files where it has findings
-    off the change's lines, so a finding the change caused there (a distant call a changed
-    import made unsafe, a name a deleted import left undefined) counts (`review.introduced`)."""
+    """An analyzer whose findings on a file depend on that file alone (bandit, ruff, shellcheck,
+    hadolint, zizmor, the ESLint views): run on the base too, on the base versions of the files
+    where it has findings off the change's lines, so a finding the change caused there (a
+    distant call a changed import made unsafe, a name a deleted import left undefined) counts
+    (`review.introduced`)."""
 
     per_file: ClassVar[bool] = True
 

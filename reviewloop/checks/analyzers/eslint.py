@@ -2,21 +2,20 @@
 three views of one ESLint run on the changed JavaScript and TypeScript files.
 
 ESLint and its plugins are an npm tool, provisioned like checkov (`provision.py`): pinned in
-reviewloop's shipped lockfile, installed with `npm ci` on first use into the tools folder.
-The rule set is reviewloop's own (`node/eslint/reviewloop.config.mjs`, rules and severities
-from `eslint_rules.py`), and nothing from the reviewed tree configures it: `--config` ours,
+reviewloop's shipped lockfile, installed with `npm ci` on first use into the tools folder. The
+rule set is reviewloop's own (`node/eslint/reviewloop.config.mjs`, rules and severities from
+`eslint_rules.py`), and nothing from the reviewed tree configures it: `--config` ours,
 `--no-config-lookup`, `--no-inline-config` (an `eslint-disable` comment counts only where the
 trusted side wrote it: `reviewloop.checks.suppressions`), with ESLint's own `node_modules/`
-ignore lifted by our config (`--no-ignore` would switch that off as well, and keep the
-built-in one), on absolute paths. Scripts without a suffix whose shebang
-names node are linted too. What each file is — JavaScript or TypeScript, CommonJS or ES
-module with their globals, with TypeScript's type information or without — is decided by
-`eslint_env.py` and handed to the config in a file. Every file ESLint's report does not
-list, or lists with a fatal parse error, is named as not read: the review is incomplete,
-never quietly clean.
-ESLint ignores files outside its base path (the working folder, with `--config`), so it runs
-from the filesystem root, where `--config` leaves it nothing to read. `NODE_OPTIONS` and
-`NODE_PATH` are cleared: no `--require` from the environment.
+ignore lifted by our config (`--no-ignore` would switch that off as well, and keep the built-in
+one), on absolute paths. Scripts without a suffix whose shebang names node are linted too. What
+each file is — JavaScript or TypeScript, CommonJS or ES module with their globals, with
+TypeScript's type information or without — is decided by `eslint_env.py` and handed to the
+config in a file. Every file ESLint's report does not list, or lists with a fatal parse error,
+is named as not read: the review is incomplete, never quietly clean. ESLint ignores files
+outside its base path (the working folder, with `--config`), so it runs from the filesystem
+root, where `--config` leaves it nothing to read. `NODE_OPTIONS` and `NODE_PATH` are cleared:
+no `--require` from the environment.
 
 The reviewers run in parallel and each asks for its view: the first to ask runs ESLint, the
 others wait for that run and share its report (keyed by the files and their content), so
@@ -43,6 +42,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.eslint_base import AtBase, at_base
 from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -110,7 +110,7 @@ def report_for(ctx: AnalyzerContext, importers: Sequence[str] = ()) -> dict[str,
 def _importers(ctx: AnalyzerContext) -> eslint_importers.Importers:
     from reviewloop.checks.analyzers import eslint_importers
 
-    return eslint_importers.importers(ctx, linted(ctx))
+    return eslint_importers.importers(ctx, [] if at_base(ctx) else linted(ctx))
 
 
 def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
@@ -250,8 +250,8 @@ CONFIG_FILES = (*(ConfigFile(name, "eslint") for name in (
     ConfigFile("package.json", "eslint", ("eslintConfig",)))
 
 
-class EslintAnalyzer:
-    """One reviewer's view of the shared ESLint run: the rules of its category."""
+class EslintAnalyzer(AtBase):
+    """One reviewer's view of the shared ESLint run: its category's rules (and `AtBase`)."""
 
     line_breaks = JS_BREAKS  # ECMAScript's line terminators
 

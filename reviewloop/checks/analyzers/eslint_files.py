@@ -105,14 +105,14 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
         if f.status is not FileStatus.DELETED and ctx.language(f.path) is None])
     asked = tuple(p for p in changed if is_utf8(p))
     odd = [p for p in changed if not is_utf8(p)]
+    root = ctx.reviewed  # a base run's too (`eslint_base`): the same files are ESLint's
     if trust.trusted_all:  # the user's tree: asked again for another diff (a fix round)
-        key = "\0".join((str(ctx.root), sha256(ctx.diff_text.encode()).hexdigest(), *asked))
+        key = "\0".join((str(root), sha256(ctx.diff_text.encode()).hexdigest(), *asked))
     else:  # a commit never changes: its answer is remembered whole
-        key = "\0".join((str(ctx.root), str(trust.base), *asked))
-    answer = _MEMO.get(key, lambda: _ask(ctx.root, trust, asked, ctx.timeout)) \
-        if asked else _NONE
+        key = "\0".join((str(root), str(trust.base), *asked))
+    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, ctx.timeout)) if asked else _NONE
     if odd:
-        configs = _configs(ctx.root, trust, odd)
+        configs = _configs(root, trust, odd)
         answer = replace(answer, unread={**answer.unread, **{
             p: NOT_UTF8 for p in odd if _above(p, configs)}})
     return answer.within(frozenset(ctx.files) - set(known))

@@ -23,7 +23,9 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   (`eslint_configs.py` tells which config each file has).
 * Inline `eslint-disable` comments are not honoured by the tool: which count is decided once,
   for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only).
-* In the sandbox: no network, the trees read-only, an empty working folder, nothing written.
+* In the sandbox: no network, the trees read-only, an empty working folder, nothing written;
+  the config is evaluated from the trusted tree's root, where the project runs `eslint .`
+  (one may read `lint-rules.json` relative to the working folder).
 
 A rule reviewloop's own run reports on the same line is left to that run (one finding).
 """
@@ -68,6 +70,10 @@ VIEWS = (eslint_rules.SECURITY, eslint_rules.MAINTAINABILITY)  # where its findi
 NOT_LOADED = ("the project's ESLint config could not be loaded ({why}): its rules were not "
               "run; fix: {fix}")
 INSTALL = "install the project's dependencies (npm ci) before reviewing"
+# node's error for a file the config reads (`readFileSync`), not a package it imports
+READ = ("the config reads a file the trusted side's tree does not hold (it runs from the "
+        "project's root, as `eslint .` does): commit that file, or read it relative to the "
+        "config (`new URL(\"./rules.json\", import.meta.url)`)")
 # `git.dependencies` links only a real `node_modules` folder into a commit's export
 LINKED = ("install the project's dependencies into a real node_modules folder (npm ci): a "
           "review of a commit does not follow the checkout's node_modules link")
@@ -111,7 +117,10 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
     trust = ctx.trust
     if trust is None or not files:
         return _NONE
-    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.root, files, trust, ctx.timeout))
+    # the config and packages of the reviewed tree, the texts of `root` (a base run's copy:
+    # the same config lints the files as they were, `eslint_base`)
+    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.reviewed, files, trust, ctx.timeout,
+                                                    ctx.root))
 
 
 def changed_manifest(trust: Trust, files: list[str]) -> str | None:
@@ -124,7 +133,8 @@ def changed_manifest(trust: Trust, files: list[str]) -> str | None:
                  and str(PurePosixPath(p).parent) in folders), None)
 
 
-def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> ProjectLint:
+def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
+          texts: Path) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
@@ -143,7 +153,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
         linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
         shown = _installed(root, tree, files) if modules else ()
         try:
-            run = _run(_Call(node, tool_home, tree, _texts(root, tree, linted, Path(folder)),
+            run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
                              Path(folder), shown, timeout), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
@@ -153,7 +163,8 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float) -> Project
     messages, failed = run
     for path, said in failed.items():
         unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
-                        NOT_LOADED.format(why=said, fix=_install_fix(root, trust, path)))
+                        NOT_LOADED.format(why=said, fix=READ if "ENOENT" in said
+                                          else _install_fix(root, trust, path)))
     return ProjectLint(messages, unread)
 
 

@@ -25,6 +25,13 @@ YAML) is skipped with a warning that does not name it, and when another file was
 run goes on and exits 0; its log names each file it audited (`completed PATH`, at its
 default level, which `RUST_LOG` would change: it is set), so a file given and not named
 there is not read (`Zizmor.heard`).
+
+What zizmor finds in a file depends on that file alone (`--offline`), and often on lines far
+from the ones a change wrote: `pull_request:` made `pull_request_target:` turns an untouched
+`>> "$GITHUB_ENV"` step into `github-env`, a deleted `persist-credentials: false` an untouched
+checkout into `artipacked`. So it is compared with its run on the base versions of the files
+where it reports findings off the change's lines (`FileByFile`, `review.introduced`): a
+finding the base does not have on the same code is the change's.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
+    FileByFile,
     short_title,
 )
 from reviewloop.checks.analyzers.provision import TOOLS
@@ -81,7 +89,7 @@ CONFIG_FILES = tuple(ConfigFile(name, "zizmor") for name in (
     ".github/zizmor.yaml"))
 
 
-class Zizmor(ProvisionedAnalyzer):
+class Zizmor(FileByFile, ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
     config_files = CONFIG_FILES

@@ -5,14 +5,17 @@
 // (ESLint's JavaScript language, any parser but typescript-eslint's), "ts" (typescript-eslint's
 // parser), "other" (a plugin's language: JSON, Markdown, CSS…) or "error …" (its config
 // could not be loaded, and why). reviewloop runs this inside
-// its sandbox (no network, the tree read-only) from an empty working folder: a flat config is
-// JavaScript. Usage: node project-files.mjs TREE FILE... (absolute paths).
+// its sandbox (no network, the tree read-only), started in an empty working folder and working
+// from the tree's root (see below): a flat config is JavaScript. Usage: node project-files.mjs TREE FILE... (absolute paths).
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
 const { ESLint } = require("eslint");
 
 const [tree, ...files] = process.argv.slice(2);
+// the project's own `eslint .` runs from its root, and a config may read files relative to
+// the working folder (`readFileSync("lint-rules.json")`): it is evaluated from there too
+process.chdir(tree);
 const eslint = new ESLint({ cwd: tree });
 const kind = (config) => {
   if (config === undefined) return "none";

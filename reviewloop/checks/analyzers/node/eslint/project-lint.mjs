@@ -1,7 +1,7 @@
 // Lints files with a project's own ESLint config, the way the project's `eslint` finds it
 // (the flat config nearest each file, nested ones included), with reviewloop's ESLint.
-// reviewloop runs this inside its sandbox (no network, the tree read-only) from an empty
-// working folder; inline `eslint-disable` comments are not honoured here (reviewloop decides
+// reviewloop runs this inside its sandbox (no network, the tree read-only), started in an
+// empty working folder and working from the tree's root (see below); inline `eslint-disable` comments are not honoured here (reviewloop decides
 // which count). Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
 // file's TEXT (the change's) linted as if at its PLACE in TREE (the trusted side's, whose
 // configs and the files they import are never the change's).
@@ -14,6 +14,9 @@ const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.jso
 const { ESLint } = require("eslint");
 
 const [tree, ...pairs] = process.argv.slice(2);
+// the project's own `eslint .` runs from its root, and a config may read files relative to
+// the working folder (`readFileSync("lint-rules.json")`): it is evaluated from there too
+process.chdir(tree);
 const eslint = new ESLint({ cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
   warnIgnored: false });
 const results = [];
