@@ -170,7 +170,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         found = analyzer.run(own)
         # its lines, where it counts a break git does not, put on git's (the base run
         # compares in the tool's own numbering, on either side)
-        lines = Renumbering.of(own, wanted, analyzer)
+        lines = Renumbering.of(own, wanted, analyzer, found)
         if isinstance(analyzer, Compared):  # an IaC analyzer: what the change introduced
             found = marked(found, own, lambda f: _in_change(lines.finding(f), ctx.changes),
                            analyzer, base)

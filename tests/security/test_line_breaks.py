@@ -91,8 +91,9 @@ def _finding(path: str, line: int) -> Finding:
 def test_a_separator_ends_a_line_in_javascript_only(tmp_path: Path) -> None:
     """U+2028 above line 3: ESLint's line 4 is git's 3, bandit's line 3 is git's 3."""
     ctx = _context(tmp_path, {"a.py": "x = 1 \u2028 y\nz\nw\n", "a.js": "x \u2028 y\nz\nw\n"})
-    python = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["bandit"])
-    script = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["eslint-security"])
+    found = [_finding("a.py", 1), _finding("a.js", 1)]
+    python = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["bandit"], found)
+    script = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["eslint-security"], found)
     assert python.finding(_finding("a.py", 3)).start_line == 3
     assert script.finding(_finding("a.js", 4)).start_line == 3
     assert script.finding(_finding("a.js", 2)).start_line == 1  # the break's second half
@@ -143,6 +144,8 @@ def test_every_break_an_analyzer_may_count_is_looked_for(
     text = "a\n" * before + f"x{brk}y\n" + "b\n" * after
     ctx = _context(tmp_path_factory.mktemp("b"), {"a.txt": text})
     assert Renumbering.of(ctx, ["a.txt"], object()).unplaced == ("a.txt",)
-    everywhere = Renumbering.of(ctx, ["a.txt"], type("Wide", (), {"line_breaks": EVERY})())
+    everywhere = Renumbering.of(ctx, ["a.txt"], type("Wide", (), {"line_breaks": EVERY})(),
+                                [_finding("a.txt", 1)])
+    assert not Renumbering.of(ctx, ["a.txt"], ANALYZERS["bandit"]).files  # nothing found
     tool_line = len(text.splitlines())  # the last line, in the tool's numbering
     assert everywhere.finding(_finding("a.txt", tool_line)).start_line == text.count("\n")

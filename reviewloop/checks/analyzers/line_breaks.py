@@ -76,17 +76,21 @@ class Renumbering:
     unplaced: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, ctx: AnalyzerContext, paths: Sequence[str], analyzer: object
-           ) -> Renumbering:
-        """The renumbering of `analyzer`'s findings on `paths` in the tree at `ctx.root`."""
+    def of(cls, ctx: AnalyzerContext, paths: Sequence[str], analyzer: object,
+           found: Iterable[Finding] = ()) -> Renumbering:
+        """The renumbering of `analyzer`'s findings `found` on `paths` in the tree at
+        `ctx.root` (an analyzer that declares its breaks: only the files it found something
+        in are read; one that does not is held to all of `paths`)."""
         breaks = declared(analyzer)
         if breaks is None:
             return cls()
+        placed = hasattr(analyzer, "line_breaks")
+        if placed:
+            holding = {f.file for f in found}
+            paths = [p for p in paths if p in holding]
         shifted = {path: shifts for path, text in _odd_texts(ctx, paths)
                    if (shifts := _shifts(text, breaks)).tool}
-        if hasattr(analyzer, "line_breaks"):
-            return cls(files=shifted)
-        return cls(unplaced=tuple(shifted))
+        return cls(files=shifted) if placed else cls(unplaced=tuple(shifted))
 
     def finding(self, finding: Finding) -> Finding:
         """`finding` on git's lines (itself when its file needs none)."""
