@@ -65,8 +65,11 @@ RUNNERS: dict[str, str] = {
     "npx": JAVASCRIPT, "bunx": JAVASCRIPT, "pnpx": JAVASCRIPT, "yarn": JAVASCRIPT,
 }
 # programs that run the program after them, with the options of theirs that take an argument
+ENV = frozenset({"-u", "--unset", "-C", "--chdir", "-P"})
+# a cluster of env's short options that ends in -S and its string: `-S...`, `-iS...`, `-vS`
+_env_cluster = compiled_on_first_use(r"^-[i0v]*S(.*)$")
 WRAPPERS: dict[str, frozenset[str]] = {
-    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-P"}),
+    "env": ENV,
     "nice": frozenset({"-n", "--adjustment"}), "nohup": frozenset(),
     "timeout": frozenset({"-k", "--kill-after", "-s", "--signal"}),
     "stdbuf": frozenset({"-i", "-o", "-e"}), "ionice": frozenset({"-c", "-n", "-p"}),
@@ -112,10 +115,10 @@ def by_shebang(head: bytes) -> str | None:
     """The language of the interpreter a file's first line names (`#!/usr/bin/env
     python3`, `#!/bin/bash -e`, `#!/usr/bin/env -S node --flag`, through `env`, `nice`,
     `timeout 60` and the like, or a runner: `uv run --script`), or None."""
-    if not head.startswith(b"#!"):
+    line = _shebang(head)
+    if line is None:
         return None
-    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
-    programs = list(_programs(words))
+    programs = list(_programs(line.decode("utf-8", "replace").split()))
     if not programs:
         return None
     first = programs[0]
@@ -123,6 +126,24 @@ def by_shebang(head: bytes) -> str | None:
         named = [_known(p) for p in programs[1:3]]
         return next((lang for lang in named if lang), RUNNERS[first])
     return _known(first)
+
+
+def _shebang(start: bytes) -> bytes | None:
+    """What follows `#!` on a file's first line (None: it has no shebang). A UTF-8 BOM
+    before it is passed over: the kernel refuses such a file (ENOEXEC), and the shell that
+    started it runs it itself — the script still runs as the shell script it says it is."""
+    start = start.removeprefix(b"\xef\xbb\xbf")
+    return start[2:].split(b"\n", 1)[0] if start.startswith(b"#!") else None
+
+
+def _env_split(word: str) -> str | None:
+    """The command line GNU env's `-S` splits when it is given in the same word:
+    `--split-string=bash -e`, `-Sbash`, `-iS` followed by nothing (the next words), …"""
+    if word.startswith("--split-string="):
+        return word.removeprefix("--split-string=")
+    if (option := _env_cluster().match(word)) is not None:
+        return option.group(1)
+    return None
 
 
 def _programs(words: list[str]) -> Iterator[str]:
@@ -135,7 +156,10 @@ def _programs(words: list[str]) -> Iterator[str]:
         index += 1
         while index < len(words):
             word = words[index]
-            if word in takes:  # an option with an argument: `-u HOME`, `-n 5`
+            if takes is ENV and (split := _env_split(word)):
+                # what -S splits is env's further arguments: read on in its place
+                words = [*words[:index], *split.split(), *words[index + 1:]]
+            elif word in takes:  # an option with an argument: `-u HOME`, `-n 5`
                 index += 2
             elif word.startswith("-") or "=" in word or _duration().match(word):
                 index += 1
@@ -169,7 +193,7 @@ def language(path: str, start: bytes) -> str | None:
     if named in (None, SHELL) and _DOCKER_STEM().search(posix_name(path)) \
             and _builds_an_image(start):  # no shell runs `FROM alpine`
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
-    if named is not None and (named != SHELL or not start.startswith(b"#!")):
+    if named is not None and (named != SHELL or _shebang(start) is None):
         return named  # the usual file: decided by its name
     return by_shebang(start[:SHEBANG_BYTES]) or named
 

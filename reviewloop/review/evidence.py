@@ -32,7 +32,7 @@ from pathlib import Path
 
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
-from reviewloop.checks.analyzers.line_breaks import declared, other_line_breaks
+from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
@@ -168,12 +168,15 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return [], health("missing", reason)
     try:
         found = analyzer.run(own)
+        # its lines, where it counts a break git does not, put on git's (the base run
+        # compares in the tool's own numbering, on either side)
+        lines = Renumbering.of(own, wanted, analyzer, found)
         if isinstance(analyzer, Compared):  # an IaC analyzer: what the change introduced
-            found = marked(found, own, lambda f: _in_change(f, ctx.changes), analyzer, base)
-        found = retyped(found, own)  # a file the change made Python: all of it is new
-        if (breaks := declared(analyzer)) is not None:
-            for path in other_line_breaks(own, wanted, breaks):
-                own.not_read(path, line_breaks.REASON)
+            found = marked(found, own, lambda f: _in_change(lines.finding(f), ctx.changes),
+                           analyzer, base)
+        found = retyped(lines.findings(found), own)  # a file the change made Python: all new
+        for path in lines.unplaced:
+            own.not_read(path, line_breaks.REASON)
         if own.encodings and not getattr(analyzer, "wide_text", False):
             for path in (p for p in wanted if p in own.encodings):
                 own.not_read(path, f"it is {own.encodings[path].upper()} text, and it reads "

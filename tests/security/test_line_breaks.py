@@ -15,8 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.line_breaks import EVERY, declared, other_line_breaks
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.line_breaks import EVERY, Renumbering, declared
 from reviewloop.checks.analyzers.registry import ANALYZERS
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
@@ -73,19 +76,28 @@ def test_a_crlf_file_is_not_a_file_of_other_line_breaks(tmp_path: Path) -> None:
                for f in report["findings"]["remaining"])
 
 
-def test_a_separator_ends_a_line_in_javascript_only() -> None:
-    from reviewloop.checks.analyzers.base import AnalyzerContext
-    from reviewloop.git.diff import parse_diff
+def _context(root: Path, texts: dict[str, str]) -> AnalyzerContext:
+    for path, text in texts.items():
+        (root / path).write_bytes(text.encode())
+    return AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="a",
+                           files=tuple(texts), languages={})
 
-    diff = "".join(f"diff --git a/{p} b/{p}\nnew file mode 100644\nindex 0000000..1111111\n"
-                   f"--- /dev/null\n+++ b/{p}\n@@ -0,0 +1 @@\n+x = 1 \u2028 y\n"
-                   for p in ("a.py", "a.js"))
-    ctx = AnalyzerContext(root=Path("/nonexistent"), changes=parse_diff(diff), diff_text=diff,
-                          agent="a", files=("a.py", "a.js"),
-                          languages={"a.py": "python", "a.js": "javascript"})
-    assert other_line_breaks(ctx, ["a.py", "a.js"], declared(ANALYZERS["bandit"])) == []
-    assert other_line_breaks(ctx, ["a.py", "a.js"], declared(ANALYZERS["eslint-security"])
-                             ) == ["a.py", "a.js"]
+
+def _finding(path: str, line: int) -> Finding:
+    return Finding(agent="a", source="t", rule="r", severity=Severity.NIT, confidence=1.0,
+                   file=path, start_line=line, end_line=line, title="t", rationale="r")
+
+
+def test_a_separator_ends_a_line_in_javascript_only(tmp_path: Path) -> None:
+    """U+2028 above line 3: ESLint's line 4 is git's 3, bandit's line 3 is git's 3."""
+    ctx = _context(tmp_path, {"a.py": "x = 1 \u2028 y\nz\nw\n", "a.js": "x \u2028 y\nz\nw\n"})
+    found = [_finding("a.py", 1), _finding("a.js", 1)]
+    python = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["bandit"], found)
+    script = Renumbering.of(ctx, ["a.py", "a.js"], ANALYZERS["eslint-security"], found)
+    assert python.finding(_finding("a.py", 3)).start_line == 3
+    assert script.finding(_finding("a.js", 4)).start_line == 3
+    assert script.finding(_finding("a.js", 2)).start_line == 1  # the break's second half
+    assert python.unplaced == script.unplaced == ()
 
 
 BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
@@ -121,15 +133,19 @@ def test_an_analyzer_that_declares_nothing_is_held_to_every_break() -> None:
         "bandit", "ruff-maintainability", "ruff-performance", "eslint-security", "secrets"}
 
 
-@given(st.sampled_from([b for b in BREAKS if b not in ("\n", "\r\n")]))
-def test_every_break_an_analyzer_may_count_is_looked_for(brk: str) -> None:
-    """The look over the whole diff that skips the files one by one misses no break that a
-    declaration holds."""
-    from reviewloop.checks.analyzers.base import AnalyzerContext
-    from reviewloop.git.diff import parse_diff
-
-    diff = ("diff --git a/a.txt b/a.txt\nnew file mode 100644\nindex 0000000..1111111\n"
-            f"--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+x{brk}y\n")
-    ctx = AnalyzerContext(root=Path("/nonexistent"), changes=parse_diff(diff), diff_text=diff,
-                          agent="a", files=("a.txt",), languages={})
-    assert other_line_breaks(ctx, ["a.txt"], EVERY) == ["a.txt"]
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(brk=st.sampled_from([b for b in BREAKS if b not in ("\n", "\r\n")]),
+       before=st.integers(0, 3), after=st.integers(0, 3))
+def test_every_break_an_analyzer_may_count_is_looked_for(
+        tmp_path_factory: pytest.TempPathFactory, brk: str, before: int, after: int) -> None:
+    """Wherever in the file a break sits, the quick look at its bytes misses none: an
+    analyzer that declares nothing names the file, and a finding below it in the tool's
+    numbering of every break is put on git's line."""
+    text = "a\n" * before + f"x{brk}y\n" + "b\n" * after
+    ctx = _context(tmp_path_factory.mktemp("b"), {"a.txt": text})
+    assert Renumbering.of(ctx, ["a.txt"], object()).unplaced == ("a.txt",)
+    everywhere = Renumbering.of(ctx, ["a.txt"], type("Wide", (), {"line_breaks": EVERY})(),
+                                [_finding("a.txt", 1)])
+    assert not Renumbering.of(ctx, ["a.txt"], ANALYZERS["bandit"]).files  # nothing found
+    tool_line = len(text.splitlines())  # the last line, in the tool's numbering
+    assert everywhere.finding(_finding("a.txt", tool_line)).start_line == text.count("\n")

@@ -1,16 +1,24 @@
 """Where a tool ends a line and git does not. git ends a line at LF only; a tool that also
 ends one elsewhere (a lone CR, U+2028, …) numbers every finding after such a break past
-git's line, where it would be judged outside the change. Each analyzer declares the breaks
-its tool counts as `line_breaks` (`registry.Analyzer`): a changed file whose diff shows one
-is named as not analysed by it. One that declares nothing is held to every break
-`str.splitlines` knows, the widest a tool is likely to count."""
+git's line, where it would be judged outside the change. Such a break may sit anywhere in a
+changed file, far above the hunks the diff shows, so the whole text of each file is looked
+at. Each analyzer declares the breaks its tool counts as `line_breaks`
+(`registry.Analyzer`): its findings are renumbered onto git's lines (`Renumbering`). One
+that declares nothing is held to every break `str.splitlines` knows, the widest a tool is
+likely to count, and a file holding one is named as not analysed by it: renumbering by
+breaks its tool may not count would move its findings off their lines instead."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.findings.schema import Finding
+from reviewloop.git.names import under_text
+from reviewloop.git.reads import read_bytes
 
 # Python's tokenizer (bandit's ast, ruff): LF, CRLF and CR.
 PYTHON = re.compile(r"\r(?!\n)")
@@ -18,12 +26,14 @@ PYTHON = re.compile(r"\r(?!\n)")
 JAVASCRIPT = re.compile(r"\r(?!\n)|[\u2028\u2029]")
 # str.splitlines: also VT, FF, the file/group/record separators and NEL.
 EVERY = re.compile(r"\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-# every character of the above: asked one by one (`in`, a memchr each) before any pattern,
-# 0.3 ms on a 1 MB diff where a search of the class took 9 ms, for each analyzer
-_ODD = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# the UTF-8 bytes of every character of the above: asked one by one (`in`, a memchr each)
+# before a file is decoded and searched, so a file without any costs a few scans
+_ODD = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8",
+        b"\xe2\x80\xa9")
 
 REASON = ("it ends lines where git does not (a carriage return alone, or a separator such "
-          "as U+2028): its findings here cannot be placed on git's lines")
+          "as U+2028), and it does not say which: its findings here cannot be placed on "
+          "git's lines")
 
 
 def declared(analyzer: object) -> re.Pattern[str] | None:
@@ -31,15 +41,80 @@ def declared(analyzer: object) -> re.Pattern[str] | None:
     return getattr(analyzer, "line_breaks", EVERY)
 
 
-def other_line_breaks(ctx: AnalyzerContext, paths: Sequence[str],
-                      breaks: re.Pattern[str]) -> list[str]:
-    """Those of `paths` whose diff shows one of `breaks` (one look at the whole diff when
-    it holds no character any of them is made of)."""
-    if not any(odd in ctx.diff_text for odd in _ODD):
-        return []
-    found = []
+@dataclass(frozen=True)
+class _Shifts:
+    """One file's tool lines that start after a break git does not count, each with the git
+    line it starts on; the lines between two such breaks follow one for one."""
+
+    tool: list[int] = field(default_factory=list)
+    git: list[int] = field(default_factory=list)
+
+    def line(self, number: int) -> int:
+        """The git line holding the start of the tool's line `number`."""
+        at = bisect_right(self.tool, number) - 1
+        return number if at < 0 else self.git[at] + number - self.tool[at]
+
+
+def _shifts(text: str, breaks: re.Pattern[str]) -> _Shifts:
+    """Where `text`'s tool lines part from git's: one pass over its odd breaks, counting
+    the line feeds between them (linear in the text)."""
+    shifts, tool, git, last = _Shifts(), 1, 1, 0
+    for match in breaks.finditer(text):
+        lfs = text.count("\n", last, match.start())
+        git, tool, last = git + lfs, tool + lfs + 1, match.end()
+        shifts.tool.append(tool)
+        shifts.git.append(git)
+    return shifts
+
+
+@dataclass(frozen=True)
+class Renumbering:
+    """An analyzer's findings on the files it read, put on git's lines; `unplaced`: the
+    files whose breaks it does not declare, which it names as not analysed."""
+
+    files: dict[str, _Shifts] = field(default_factory=dict)
+    unplaced: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, ctx: AnalyzerContext, paths: Sequence[str], analyzer: object,
+           found: Iterable[Finding] = ()) -> Renumbering:
+        """The renumbering of `analyzer`'s findings `found` on `paths` in the tree at
+        `ctx.root` (an analyzer that declares its breaks: only the files it found something
+        in are read; one that does not is held to all of `paths`)."""
+        breaks = declared(analyzer)
+        if breaks is None:
+            return cls()
+        placed = hasattr(analyzer, "line_breaks")
+        if placed:
+            holding = {f.file for f in found}
+            paths = [p for p in paths if p in holding]
+        shifted = {path: shifts for path, text in _odd_texts(ctx, paths)
+                   if (shifts := _shifts(text, breaks)).tool}
+        return cls(files=shifted) if placed else cls(unplaced=tuple(shifted))
+
+    def finding(self, finding: Finding) -> Finding:
+        """`finding` on git's lines (itself when its file needs none)."""
+        shifts = self.files.get(finding.file)
+        if shifts is None or finding.level == "file":
+            return finding
+        start, end = shifts.line(finding.start_line), shifts.line(finding.end_line)
+        if (start, end) == (finding.start_line, finding.end_line):
+            return finding
+        return finding.moved(start_line=start, end_line=end)
+
+    def findings(self, found: Iterable[Finding]) -> list[Finding]:
+        return [self.finding(f) for f in found] if self.files else list(found)
+
+
+def _odd_texts(ctx: AnalyzerContext, paths: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """(path, text as UTF-8) of those of `paths` holding a byte of an odd break; a file in
+    another encoding is named apart (`AnalyzerContext.encodings`)."""
     for path in paths:
-        diff = ctx.changes.file(path)
-        if diff is not None and breaks.search(diff.text):
-            found.append(path)
-    return found
+        if path in ctx.encodings:
+            continue
+        try:
+            data = read_bytes(ctx.root, under_text(ctx.root, path))
+        except OSError:
+            continue
+        if any(odd in data for odd in _ODD):
+            yield path, data.decode("utf-8", "replace")

@@ -330,4 +330,18 @@ RULES: tuple[Rule, ...] = (
           r"(?P<secret>[A-Za-z0-9._~+/=-]{16,})", 0.8, min_entropy=3.0),
     _rule("http-auth-header", "Bearer token",
           r"(?i:\bBearer\s+)(?P<secret>[A-Za-z0-9._~+/-]{24,}=*)", 0.7, min_entropy=3.5),
+    # PowerShell's and .NET's own ways to hold a password given in the source: a literal
+    # made a SecureString (`-AsPlainText`, as an argument, `-String`'s or piped in), or a
+    # NetworkCredential's second argument
+    _rule("powershell-plaintext-password", "Password literal made a SecureString",
+          r"(?i:convertto-securestring(?=[^\n]*[ \t]-as)(?:[ \t]+-(?!s\w*\b)\w+(?::\$?\w+)?)*"
+          r"[ \t]+"
+          r"(?:-s\w*:?[ \t]*)?)(?P<q>[\"'])(?P<secret>[^\"'\n]{1,200})(?P=q)", 0.8),
+    _rule("powershell-plaintext-password", "Password literal piped into a SecureString",
+          r"(?P<q>[\"'])(?P<secret>[^\"'\n]{1,200})(?P=q)[ \t]*\|[ \t]*"
+          r"(?i:convertto-securestring(?=[^\n]*[ \t]-as))", 0.8),
+    _rule("network-credential-password", "Password literal given to a NetworkCredential",
+          r"(?i:networkcredential\]?(?:::new)?[ \t]*(?:\(|[ \t]-argumentlist[ \t]+))[ \t]*"
+          r"(?P<q1>[\"'])[^\"'\n]{0,100}(?P=q1)[ \t]*,[ \t]*"
+          r"(?P<q>[\"'])(?P<secret>[^\"'\n]{1,200})(?P=q)", 0.8),
 )

@@ -269,6 +269,9 @@ def _plausible(rule_id: str, value: str) -> bool:
         secret = password or user
         return (":" in value and len(secret) >= 6 and not weak_password(secret)
                 and not re.match(r"[$<\[{(]", secret) and not looks_placeholder(value))
+    if rule_id in ("powershell-plaintext-password", "network-credential-password"):
+        # a variable's value (`"$env:PASS"`), a template or a stand-in is no password
+        return len(value) >= 4 and not weak_password(value) and not looks_placeholder(value)
     if rule_id == "azure-storage-key":  # 64 random bytes: base64 of text is no key
         return not decodes_to_text(value)
     if rule_id == "http-auth-header":  # a digit or mixed case: not a header's word value

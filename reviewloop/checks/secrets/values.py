@@ -8,42 +8,71 @@ import re
 from collections import Counter
 
 # what stands for a secret anywhere in a value: a template expression (`${VAR}`,
-# `{{ .Values.x }}`, `$(cmd)`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask; a
-# placeholder word. A word like `mock` or `todo` counts as a word of its own only (no letter
-# before it, no lower-case letter after it: `mock-token`, `exampleKey`, `TODO`), or glued to
-# what it stands for (`fakesecret`, `mydummypassword`): a chosen password holds such words by
-# chance (`Mockingjay!88qz`, `Insertcoin#2024`, `9fTodo3kQ7…`); a camelCase part is a word of
-# its own too (`apiKeyExample`)
-_STANDS_FOR = re.compile(
+# `{{ .Values.x }}`, `$(cmd)`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask; AWS's
+# documented `…EXAMPLE` keys
+_TEMPLATE = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
     r"^%[A-Za-z_]+%$|(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
     r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|\.\.\.|…|#{4}|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|secrets\.|vault:|\bref\+|"
-    r"change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder|"
-    r"xxxx|\*\*\*|(?-i:EXAMPLE)|(?:(?<![a-z])|(?<=my)|(?<=the))"  # AWS's `…EXAMPLEKEY`
+    r"xxxx|\*\*\*|(?-i:EXAMPLE)")
+# a placeholder word. A word like `mock` or `todo` counts as a word of its own only (no
+# letter before it, no lower-case letter after it: `mock-token`, `exampleKey`, `TODO`), or
+# glued to what it stands for (`fakesecret`, `mydummypassword`): a chosen password holds such
+# words by chance (`Mockingjay!88qz`, `Insertcoin#2024`, `9fTodo3kQ7…`); a camelCase part is
+# a word of its own too (`apiKeyExample`)
+# an instruction to replace the value: with a digit or a sign it is a weak password
+# (`changeme123`), which a deployed config's reader logs in with
+_CHANGE_ME = re.compile(
+    r"(?i)change[_ .-]?me|changeit|replace[_ .-]?(?:me|with|this)|your[_ .-]|placeholder")
+_PLACEHOLDER_WORD = re.compile(
+    r"(?i)(?:(?<![a-z])|(?<=my)|(?<=the))"
     r"(?:example|sample|dumm(?:y|ie)|fake|mock|redacted|todo|fixme|insert)(?:e?s|ed)?"
     r"(?:(?-i:(?![a-z]))|(?=secret|pass|pw|token|key|api|cred|value|user))|"
     # or a camelCase word of its own: `secretExample`, `someDummyValue`, `xyzFakeKey` (not
     # before a digit: `9fTodo3kQ7…` is a random token)
     r"(?-i:(?<=[A-Za-z])(?:Example|Sample|Dumm(?:y|ie)|Fake|Mock|Redacted|Todo|Fixme|Insert)"
     r"(?=[A-Z]|[^A-Za-z0-9]|$))")
-# a whole value that is a default word, not a chosen secret
+# what a value made of placeholder words and names may hold besides letters: separators,
+# and after a placeholder word a number at the end (`xyzFakeKey123`, `someExample.1`). A
+# sign or a digit inside beside the word is a chosen secret's (`Xy7#exampleCorp2024`,
+# `MyDummyP4ss#88`): a word does not make it a stand-in.
+_NAME_LIKE = re.compile(r"[A-Za-z_ .-]*")
+_NAME_NUMBERED = re.compile(r"[A-Za-z_ .-]*\d{0,4}")
+# a whole value that is a default word, not a chosen secret; one with digits added
+# (`admin123`, `test1234`) is a weak password someone can log in with
 _DEFAULT_WORD = re.compile(
-    r"(?i)^(?:password|passwd|secret|token|test\w{0,4}|admin\w{0,3}|root|guest|user|default|"
-    r"foo|bar|foobar|hunter2|letmein|qwerty|abc123|123456\d*|none|null|empty|pass|"
+    r"(?i)^(?:password|passwd|secret|token|test[a-z]{0,4}|admin[a-z]{0,3}|root|guest|user|"
+    r"default|foo|bar|foobar|hunter2|letmein|qwerty|abc123|123456\d*|none|null|empty|pass|"
     r"api[_-]?key|secret[_-]?key|n/?a)$")
 
 
 def looks_placeholder(value: str) -> bool:
-    """A value that stands for a secret rather than being one: `${VAR}`, `<your-key>`, …"""
-    return bool(_STANDS_FOR.search(value) or _DEFAULT_WORD.search(value))
+    """A value that stands for a secret rather than being one: `${VAR}`, `<your-key>`,
+    `dummy-api-key`, …; a placeholder word with a chosen password's digits or signs around
+    it is none."""
+    if _TEMPLATE.search(value) or _DEFAULT_WORD.search(value):
+        return True
+    rest = _PLACEHOLDER_WORD.sub("", _CHANGE_ME.sub("", value))
+    if _CHANGE_ME.search(value):
+        return _NAME_LIKE.fullmatch(rest) is not None
+    return _PLACEHOLDER_WORD.search(value) is not None and \
+        _NAME_NUMBERED.fullmatch(rest) is not None
+
+
+def _stands_for(value: str) -> bool:
+    """A template, mask or placeholder word anywhere in `value` (a URL's password)."""
+    return bool(_TEMPLATE.search(value) or _CHANGE_ME.search(value)
+                or _PLACEHOLDER_WORD.search(value))
 
 
 def looks_fake(value: str) -> bool:
     """A token-shaped value that is plainly a fixture: runs of x/0/*, one repeated char,
     an ascending alphabet."""
     body = _VENDOR_PREFIX.sub("", value)  # past a vendor prefix like ghp_
-    if len(set(body)) <= 3 and len(body) >= 6:
+    # two characters (`abababab`, `x0x0x0`); three repeat as a unit (`_FIXTURE_RUN`): a word
+    # doubled (`rootroot`) is a weak password, no fixture
+    if len(set(body)) <= 2 and len(body) >= 6:
         return True
     if _FIXTURE_RUN.search(body):
         return True
@@ -92,7 +121,7 @@ def weak_password(password: str) -> bool:
     `<password>`, `%s`), a mask or the word itself (`user:password@`, `:pass@`). A short or
     lower-case password is still a password (`user:secret@…`): it is what a reader of the
     repository would log in with."""
-    return bool(_STANDS_FOR.search(password)) or password.lower() in _PASSWORD_WORDS
+    return _stands_for(password) or password.lower() in _PASSWORD_WORDS
 
 
 # Names that can never be a real service's (RFC 2606, RFC 6761): a URL's credentials for
