@@ -19,8 +19,7 @@ def base_text(head: str | None, diff: FileDiff) -> str | None:
     parsed = hunks(diff)
     if parsed is None:
         return None
-    lines = [] if diff.status is FileStatus.DELETED or head is None else \
-        head.splitlines(keepends=True)
+    lines = [] if diff.status is FileStatus.DELETED or head is None else git_lines(head)
     old: list[str] = []
     at = 0  # lines of `lines` (0-based) already carried over
     for hunk in parsed:
@@ -35,3 +34,11 @@ def base_text(head: str | None, diff: FileDiff) -> str | None:
     if at > len(lines):
         return None
     return "".join(old + lines[at:])
+
+
+def git_lines(text: str) -> list[str]:
+    """`text`'s lines as git counts them, each with its `\n`: a lone CR, a form feed or a
+    U+2028 (`str.splitlines` breaks at each) is inside a line to git, as to its hunks."""
+    lines = text.split("\n")
+    ends = [line + "\n" for line in lines[:-1]]
+    return [*ends, lines[-1]] if lines[-1] else ends

@@ -35,6 +35,7 @@ compared.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -44,6 +45,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.checks.paths import in_tree_file
@@ -201,7 +203,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
     files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
-    head, then = _Code(ctx.root, per_file), _Code(root, per_file)
+    breaks = line_breaks.declared(analyzer)  # both sides in the tool's own numbering
+    head, then = _Code(ctx.root, per_file, breaks), _Code(root, per_file, breaks)
     at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
     try:
         before = Counter(_key(f, then) for f in analyzer.run(at_base)) if files else Counter()
@@ -232,8 +235,8 @@ class _Code:
     """The code on a finding's lines in one tree, each line stripped (a per-file analyzer's
     subject); nothing for any other analyzer, whose findings name their subject."""
 
-    def __init__(self, root: Path, wanted: bool) -> None:
-        self._root, self.wanted = root, wanted
+    def __init__(self, root: Path, wanted: bool, breaks: re.Pattern[str] | None) -> None:
+        self._root, self.wanted, self._breaks = root, wanted, breaks
         self._lines: dict[str, list[str]] = {}
 
     def of(self, finding: Finding) -> str:
@@ -242,8 +245,9 @@ class _Code:
         lines = self._lines.get(finding.file)
         if lines is None:
             text = _read(self._root / finding.file, errors="replace") or ""
-            lines = self._lines[finding.file] = \
-                text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            # split where the tool ends a line (ESLint at U+2028 too), as its lines count
+            lines = self._lines[finding.file] = (self._breaks.sub("\n", text)
+                                                 if self._breaks else text).split("\n")
         return "\n".join(line.strip() for line in lines[finding.start_line - 1:finding.end_line])
 
 

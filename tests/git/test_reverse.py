@@ -3,6 +3,7 @@ git diffs, the rebuild is the old text exactly."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -58,3 +59,30 @@ def test_a_diff_that_does_not_fit_the_text_gives_none(tmp_path):
     (changed,) = parse_diff(_diff(tmp_path, "a\nb\nc\nd\n", "a\nb\nc\nd\ne\nf\n")).files
 
     assert base_text("a\n", changed) is None
+
+
+# lines holding the breaks `str.splitlines` knows and git does not: a lone CR, VT, FF, the
+# separators \x1c-\x1e, NEL, U+2028/U+2029 are inside a line to git and to its hunks
+_ODD = st.lists(st.sampled_from(["a", "b", "x = 1", "", "a\rb", "\x0b", "c\x0cd", "\x1c\x1d\x1e",
+                                 "e\x85f", "g\u2028h", "\u2029", "i\r"]), max_size=14)
+
+
+def _raw_diff(tmp: Path, old: str, new: str) -> str:
+    """`_diff`, its bytes decoded as they are (no newline translation: a lone CR stays)."""
+    _diff(tmp, old, new)
+    done = subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=tmp, capture_output=True,
+                          check=True)
+    return done.stdout.decode("utf-8")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=_ODD, new=_ODD)
+def test_a_break_git_does_not_count_stays_inside_its_line(tmp_path_factory, old, new):
+    tmp = tmp_path_factory.mktemp("odd")
+    diff = _raw_diff(tmp, _text(old), _text(new))
+    if not diff:
+        return
+    (changed,) = parse_diff(diff).files
+
+    assert base_text(_text(new), changed) == _text(old)
