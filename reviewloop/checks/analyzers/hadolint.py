@@ -61,6 +61,11 @@ def dockerfiles(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if ctx.language(p) == DOCKERFILE]
 
 
+def _no_rules(match: re.Match[str]) -> frozenset[str] | None:
+    """A pragma that names no rule: it silences no finding by itself."""
+    return frozenset()
+
+
 _RULES = r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*"
 # hadolint's inline ignores in Dockerfiles: the next instruction, or the whole file
 MARKERS = (
@@ -68,6 +73,10 @@ MARKERS = (
                  frozenset({DOCKERFILE})),
     MarkerSyntax(NAME, rf"hadolint\s+global\s+ignore\s*={_RULES}", Reach.FILE, listed,
                  "hadolint", frozenset({DOCKERFILE})),
+    # `# hadolint shell=pwsh` names no rule, but turns off the shellcheck of the RUNs below
+    # it (hadolint has no switch to ignore it): a change that adds one is told so
+    MarkerSyntax(NAME, r"hadolint\s+shell\s*=[^\n]*", Reach.FILE, _no_rules, "hadolint",
+                 frozenset({DOCKERFILE})),
 )
 
 
