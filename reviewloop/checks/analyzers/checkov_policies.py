@@ -18,7 +18,8 @@ folders of the project's own policies. reviewloop's checkov runs outside the tre
 
 Its `var-file` (variable files plain `checkov -d .` loads into every Terraform folder it
 reads, after Terraform's own) is given to reviewloop's Terraform runs too (`var_files`):
-without it an SSH port opened through `prod.tfvars` passed. One outside the tree is not read.
+without it an SSH port opened through `prod.tfvars` passed. One outside the tree is not read:
+the changed Terraform files are named instead (`terraform_var_files.gaps`).
 
 The config's keys that narrow a run (`check`, `framework`) never narrow reviewloop's, and
 `skip-check` is honoured as a listed suppression (`reviewloop.checks.suppressions`).
@@ -91,6 +92,12 @@ def var_files(ctx: AnalyzerContext) -> tuple[str, ...]:
     return ctx.once("checkov var files", lambda: tuple(dict.fromkeys(
         inside for name in _names(_config(ctx).get("var-file"))
         if (inside := _inside(name)))))
+
+
+def outside_var_files(ctx: AnalyzerContext) -> list[str]:
+    """The variable files the trusted side's config names outside the tree (`/etc/x`,
+    `../x`, `~/x`): plain checkov reads them, a review does not."""
+    return [name for name in _names(_config(ctx).get("var-file")) if _inside(name) is None]
 
 
 def _config(ctx: AnalyzerContext) -> dict[str, Any]:

@@ -10,7 +10,9 @@ change (`reached`), at the base too: the trusted side's `.tf` files are searched
 not searched.
 
 A changed variable file no run loads — neither Terraform by itself (`*.auto.tfvars`) nor the
-config's `var-file` — is named as not read (`gaps`): its values reach no checkov run.
+config's `var-file` — is named as not read (`gaps`): its values reach no checkov run. With a
+`var-file` outside the tree in the config, each changed Terraform file is named: the values
+plain checkov would read into it were not.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.checkov_policies import var_files
+from reviewloop.checks.analyzers.checkov_policies import outside_var_files, var_files
 from reviewloop.checks.analyzers.terraform_modules import module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
 from reviewloop.checks.analyzers.trusted_config import trusted_files
@@ -34,6 +36,7 @@ STRAY = ("Terraform loads this variable file only when a `-var-file` names it, a
 CUT = (f"checkov loads it into every module, and the search for the modules that declare "
        f"what it sets stopped after {MAX_SEARCHED:,} .tf files: those past it were not read "
        "with it")
+_TERRAFORM = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's own files, by name
 _ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)", re.MULTILINE)
 
 
@@ -44,13 +47,19 @@ def reached(ctx: AnalyzerContext) -> dict[str, str]:
 
 
 def gaps(ctx: AnalyzerContext) -> dict[str, str]:
-    """The changed variable files whose values no checkov run fully read, with why: those no
-    run loads, and the config's when the search for their modules was cut."""
+    """The changed files whose variables' values no checkov run fully read, with why: the
+    variable files no run loads, the config's when the search for their modules was cut,
+    and every Terraform file when the config loads a variable file from outside the tree."""
     named = set(var_files(ctx))
     found = {path: STRAY for path in ctx.files if path.endswith((".tfvars", ".tfvars.json"))
              and path not in named and not AUTO_VARS().match(PurePosixPath(path).name)}
     if ctx.once("checkov var-file search", lambda: _reached(ctx))[1]:
         found |= dict.fromkeys((p for p in ctx.files if p in named), CUT)
+    if outside := outside_var_files(ctx):
+        why = (f"the trusted .checkov.yaml loads {', '.join(outside)} into every Terraform "
+               "module, a file outside the repository, which a review does not read: its "
+               "values were not checked")
+        found |= {p: why for p in ctx.files if p not in found and p.endswith(_TERRAFORM)}
     return found
 
 
