@@ -36,8 +36,10 @@ or deleted NetworkPolicy selected), a changed file with the unchanged `serverles
 `${file(…)}` reads it (`serverless_files`), at the base too, and a finding the change brought
 about on one of them is shown on the changed file (`checkov_related`).
 
-checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies it names
-are added by `run`, `checkov_policies`), and its skipped checks are findings too: a
+checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies and the
+variable files it names are added by `run`, `checkov_policies`; a changed one is read with
+the modules that declare what it sets, `terraform_var_files`, and a changed `.tfvars` no run
+loads is named), and its skipped checks are findings too: a
 `#checkov:skip=` comment counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
@@ -60,7 +62,7 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
 )
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
-from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies
+from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies, var_files
 from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
 from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
@@ -71,6 +73,7 @@ from reviewloop.checks.analyzers.serverless_files import view_links
 from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
+from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
@@ -146,9 +149,11 @@ class Checkov(ProvisionedAnalyzer):
     env = QUIET_ENV
     isolated = True  # no .checkov.yaml from the reviewed tree: its policies, `run`
 
-    def __init__(self, project: Policies | None = None, policies: Path | None = None) -> None:
+    def __init__(self, project: Policies | None = None, policies: Path | None = None,
+                 variables: tuple[str, ...] = ()) -> None:
         self.project = project  # the project's own policies (`checkov_policies`)
         self.policies = policies  # the folder they are written in for checkov
+        self.variables = variables  # the config's variable files (`checkov_policies`)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         """With the project's own policies (`checkov_policies`), each file named when some
@@ -157,11 +162,15 @@ class Checkov(ProvisionedAnalyzer):
             else Policies()
         for path in _targets(ctx) if project.unrun else ():
             ctx.not_read(path, project.unrun)
+        for path, why in (gaps(ctx) if self.project is None else {}).items():
+            ctx.not_read(path, why)  # a variable file whose values no run fully read
+        variables = var_files(ctx) if self.targets(ctx) else ()
         if not project.files:
-            return super().run(ctx)
+            return super().run(ctx) if variables == self.variables else \
+                Checkov(project, self.policies, variables).run(ctx)
         with tempfile.TemporaryDirectory(prefix="reviewloop-checkov-policies-") as folder:
             project.write(Path(folder))
-            return Checkov(project, Path(folder)).run(ctx)
+            return Checkov(project, Path(folder), variables).run(ctx)
 
     def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
         """A project policy checkov skipped (its log says so; it runs on without it):
@@ -174,8 +183,8 @@ class Checkov(ProvisionedAnalyzer):
     def targets(self, ctx: AnalyzerContext) -> dict[str, str]:
         """The changed files and the modules a deletion alone changed (`_targets`), and
         the unchanged files checkov relates to them across files (`cross_files`)."""
-        return _targets(ctx) | {path: related.files[path]
-                                for path, (related, _) in cross_files(ctx).items()}
+        return _targets(ctx) | reached(ctx) | {path: related.files[path]
+                                               for path, (related, _) in cross_files(ctx).items()}
 
     def command(self, executable: Path, targets: dict[str, str], at: Path) -> list[str]:
         kinds = {k for kind in targets.values() for k in (TERRAFORM if kind == MODULES
@@ -186,6 +195,9 @@ class Checkov(ProvisionedAnalyzer):
         if self.policies is not None:
             argv += ["--external-checks-dir", str(self.policies)]
         viewed = MODULES in targets.values()  # every file is in the view (`staged`)
+        # the config's variable files, loaded into every module read (a `-d` run's alone)
+        argv += [a for path in self.variables if viewed and under(at, path).is_file()
+                 for a in ("--var-file", str(under(at, path)))]
         for path, kind in targets.items():
             if kind == MODULES:
                 argv += ["-d", path]
@@ -211,7 +223,7 @@ class Checkov(ProvisionedAnalyzer):
         changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
         terraform = _terraform(ctx)
         unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform),
-                     *cross_files(ctx)}
+                     *cross_files(ctx), *var_files(ctx), *reached(ctx)}
         taken = {p for related, _ in cross_files(ctx).values()
                  for p in (*related.taken, *related.read)}
         return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken}))
@@ -310,8 +322,11 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
-    """The changed Terraform files (variable files among them), by name alone: no text read."""
-    return {path: kind for path in ctx.files if (kind := framework(path)) in TERRAFORM}
+    """The changed Terraform files (variable files among them, the config's `var-file`s
+    too: `checkov_policies`), by name alone: no text read."""
+    named = set(var_files(ctx))
+    return {path: kind for path in ctx.files if (kind := "terraform" if path in named
+                                                 else framework(path)) in TERRAFORM}
 
 
 def _gone(ctx: AnalyzerContext) -> list[str]:
@@ -337,6 +352,8 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     changed (`_bereft`)."""
     named = {path: kind for path in ctx.files if (kind := "dockerfile" if ctx.language(
         path) == DOCKERFILE else framework(path, sniffed(ctx.root, path))) is not None}
+    named |= {path: kind for path, kind in _terraform(ctx).items() if path not in named}
+    named |= dict.fromkeys((p for p in gaps(ctx) if p not in named), "terraform")
     return named | _bereft(ctx, named)
 
 

