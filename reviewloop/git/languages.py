@@ -190,8 +190,9 @@ def language(path: str, start: bytes) -> str | None:
     (shellcheck refuses it). Other names stand: `#!` opens a comment in Python, HCL and
     JavaScript, so `python tool.py` runs Python whatever the first line says."""
     named = by_name(path)
-    if named in (None, SHELL) and _DOCKER_STEM().search(posix_name(path)) \
-            and _builds_an_image(start):  # no shell runs `FROM alpine`
+    if (named is None or (named == SHELL and _shebang(start) is None)) \
+            and _DOCKER_STEM().search(posix_name(path)) \
+            and _builds_an_image(start):  # no shell runs `FROM alpine`; a shebang names one
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
     if named is not None and (named != SHELL or _shebang(start) is None):
         return named  # the usual file: decided by its name

@@ -116,8 +116,9 @@ def checkpointer(settings: Settings, root: Path,
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         path = state_dir(root) / CHECKPOINTS
-        lite = wal.connect(path)
-        try:
+        lite: sqlite3.Connection | None = None
+        try:  # a file that is no database fails its first statement: the switch to WAL
+            lite = wal.connect(path)
             yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
         except sqlite3.DatabaseError as exc:
             damaged = store_damaged(path, exc)
@@ -125,7 +126,8 @@ def checkpointer(settings: Settings, root: Path,
                 raise
             raise damaged from exc
         finally:
-            lite.close()
+            if lite is not None:
+                lite.close()
         return
     from langgraph.checkpoint.postgres import PostgresSaver
 

@@ -16,6 +16,7 @@ from langgraph.checkpoint.base import empty_checkpoint
 
 from reviewloop import wal
 from reviewloop.config import Settings
+from reviewloop.errors import StoreDamaged
 from reviewloop.runs.store import checkpointer
 
 STORES = 150  # without the retry the race is lost about once in eight: 150 fresh stores find it
@@ -80,3 +81,10 @@ def test_connections_opening_a_new_file_together_are_all_in_wal_mode(tmp_path: P
 def test_a_file_that_cannot_be_opened_fails_at_once_with_sqlites_error(tmp_path: Path):
     with pytest.raises(sqlite3.OperationalError, match="unable to open"):
         wal.connect(tmp_path / "missing" / "store.sqlite", timeout=60)
+
+
+def test_a_checkpoint_file_that_is_no_database_is_named_damaged(tmp_path: Path):
+    (tmp_path / ".reviewloop").mkdir()
+    (tmp_path / ".reviewloop" / "checkpoints.sqlite").write_bytes(b"not SQLite at all\n" * 64)
+    with pytest.raises(StoreDamaged), checkpointer(Settings(), tmp_path):
+        pass

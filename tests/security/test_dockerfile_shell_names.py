@@ -34,6 +34,7 @@ FIRST = st.sampled_from(("FROM alpine:3.20\n", "from alpine:3.20 AS build\n",
 SCRIPTS = st.sampled_from(("#!/bin/sh\ndocker build -t api .\n", "set -e\ndocker build .\n",
                            "# build the image\nFROM_IMAGE=alpine\ndocker build .\n",
                            "#!/usr/bin/env bash\nfrom=alpine\n", ""))
+SHEBANGS = ("#!/bin/bash\n", "#!/usr/bin/env sh\n", "\ufeff#!/bin/dash\n")
 IMAGE = b"FROM alpine:latest\nUSER root\nRUN cd /tmp && echo $HOME\n"
 SCRIPT = b"#!/bin/bash\nrm -rf $DIR/*\n"  # shellcheck SC2115
 
@@ -54,6 +55,10 @@ def test_a_shell_name_is_a_dockerfile_when_it_starts_as_one(
     path = f"{folder}{name}"
     assert language(path, ("".join(preamble) + first).encode()) == DOCKERFILE, path
     assert language(path, script.encode()) == SHELL, (path, script)
+    # a shell's shebang before the instructions: the shell runs it (bash runs past a failing
+    # `ARG x` line), so it stays a script shellcheck reads
+    shebang = SHEBANGS[len(preamble) % len(SHEBANGS)]
+    assert language(path, (shebang + "".join(preamble) + first).encode()) == SHELL, path
     # a script's name without a Dockerfile's stem stays shell, whatever it starts with
     assert language(f"{folder}build.{name.rpartition('.')[2]}", first.encode()) == SHELL
 

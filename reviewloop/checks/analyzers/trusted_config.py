@@ -47,11 +47,11 @@ def trusted_yaml(ctx: AnalyzerContext, path: str) -> dict[str, Any] | None:
     """The top-level mapping of the YAML file `path` as the trusted side has it; None when
     there is no such file (one that does not parse, or is not a mapping, is there and adds
     nothing: it still settles which of a tool's config names is read)."""
-    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
-
     text = trusted_text(ctx, path)
     if text is None:
-        return None
+        return None  # PyYAML is loaded only for a file there is
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
     try:
         data = load_yaml(text)
     except YAMLError:
