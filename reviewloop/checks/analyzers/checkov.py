@@ -74,7 +74,7 @@ from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers,
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
-from reviewloop.checks.paths import repo_path
+from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import under
@@ -196,8 +196,9 @@ class Checkov(ProvisionedAnalyzer):
             argv += ["--external-checks-dir", str(self.policies)]
         viewed = MODULES in targets.values()  # every file is in the view (`staged`)
         # the config's variable files, loaded into every module read (a `-d` run's alone)
-        argv += [a for path in self.variables if viewed and under(at, path).is_file()
-                 for a in ("--var-file", str(under(at, path)))]
+        argv += [a for path in self.variables if viewed
+                 and (real := in_tree_file(under(at, path), at)) is not None
+                 for a in ("--var-file", str(real))]
         for path, kind in targets.items():
             if kind == MODULES:
                 argv += ["-d", path]

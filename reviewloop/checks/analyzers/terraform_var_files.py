@@ -26,8 +26,9 @@ from reviewloop.checks.analyzers.checkov_policies import outside_var_files, var_
 from reviewloop.checks.analyzers.terraform_modules import module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
 from reviewloop.checks.analyzers.trusted_config import trusted_files
-from reviewloop.checks.paths import repo_path
+from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.git.names import under
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
 MAX_SEARCHED = 2_000  # `.tf` files searched for the variables a changed file sets
 STRAY = ("Terraform loads this variable file only when a `-var-file` names it, and the "
@@ -92,7 +93,13 @@ def _set(text: str) -> set[str]:
 
 
 def _text(ctx: AnalyzerContext, path: str) -> str:
+    """The start of `path`'s text, a regular file inside the tree only (a link the change
+    made to `/dev/zero` or out of the tree is not read)."""
+    real = in_tree_file(under(ctx.root, path), ctx.root)
+    if real is None:
+        return ""
     try:
-        return under(ctx.root, path).read_text(encoding="utf-8", errors="replace")
+        with real.open("rb") as handle:
+            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return ""
