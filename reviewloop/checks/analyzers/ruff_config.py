@@ -48,14 +48,25 @@ def project_arguments(table: dict[str, Any]) -> list[str] | None:
     keys = {*table, *lint}
     if not keys & set(SELECTING):
         return None
-    settings = [(k, v) for k, v in table.items() if k != "lint" and k not in LEFT_OUT]
-    settings += [(f"lint.{_key(k)}", v) for k, v in lint.items() if k not in LEFT_OUT]
-    if "select" not in keys:
-        settings.append(("lint.select", list(CLASSIC_DEFAULT)))
+    settings = [(k, v) for k, v in table.items()
+                if k not in ("lint", *SELECTING) and k not in LEFT_OUT]
+    settings += [(f"lint.{_key(k)}", v) for k, v in lint.items()
+                 if k not in SELECTING and k not in LEFT_OUT]
+    # one selection: ruff drops an `extend-select` given beside a `select` on the command line
+    selected = [*_rules(table, lint, "select", CLASSIC_DEFAULT),
+                *_rules(table, lint, "extend-select", ())]
+    settings.append(("lint.select", selected))
     arguments = ["--isolated"]
     for key, value in settings:
         arguments += ["--config", f"{_key(key)} = {_toml(value)}"]
     return arguments
+
+
+def _rules(table: dict[str, Any], lint: dict[str, Any], key: str,
+           default: tuple[str, ...]) -> list[Any]:
+    """The rules `key` names, under `lint` or (ruff's older place) at the top."""
+    found = lint.get(key, table.get(key))
+    return list(found) if isinstance(found, list) else list(default)
 
 
 def _key(key: str) -> str:

@@ -32,6 +32,8 @@ CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at 
 ADDING = frozenset({"extend-select", "extend-ignore", "extend-fixable", "extend-include",
                     "extend-exclude", "extend-per-file-ignores", "extend-safe-fixes",
                     "extend-unsafe-fixes"})
+# the deselections each config in a chain applies to the selection so far, in turn
+LAYERED = frozenset({"ignore"})
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,22 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
 
 
 def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """`over`'s settings over `base`'s: tables merge key by key, an `extend-*` list adds to
+    """`over`'s settings over `base`'s, as ruff resolves a chain: tables merge key by key
+    but for `per-file-ignores` (replaced whole), an `extend-*` list and an `ignore` add to
     the base's, any other setting replaces it (a `select` starts the selection afresh)."""
     out = {k: v for k, v in base.items() if k != "extend"}
-    if "select" in over:
-        out.pop("extend-select", None)
+    if "select" in over:  # a later `select` replaces the whole selection, its ignores too
+        for key in ("extend-select", *LAYERED):
+            out.pop(key, None)
     for key, value in over.items():
         if key == "extend":
             continue
         old = out.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
+        if key in LAYERED and isinstance(old, list) and isinstance(value, list):
+            out[key] = [*old, *value]  # ruff applies each config's ignores in turn
+        elif key == "per-file-ignores":
+            out[key] = value  # the whole table replaced (`extend-per-file-ignores` adds)
+        elif isinstance(old, dict) and isinstance(value, dict):
             out[key] = merged(old, value)
         elif key in ADDING and isinstance(old, list) and isinstance(value, list):
             out[key] = [*old, *value]
