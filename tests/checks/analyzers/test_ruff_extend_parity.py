@@ -6,20 +6,18 @@ child config, which ruff follows to its parent."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.checks.analyzers.ruff import ruff_command
 from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_lookup import merged
 
-RUFF = shutil.which("ruff")
 CODE = "import os\nprint(1)\nx = 1 == None\n"  # F401, T201, E711
 RULES = ("F401", "T201", "E711", "E")
 LISTS = st.lists(st.sampled_from(RULES), max_size=2, unique=True)
@@ -50,14 +48,13 @@ def _toml(lint: dict[str, Any], extend: str | None = None) -> str:
 
 
 def _rules(folder: Path, arguments: list[str]) -> set[str]:
-    assert RUFF is not None
-    done = subprocess.run([RUFF, "check", "--no-cache", "--output-format", "json", *arguments,
-                           "sub/x.py"], cwd=folder, capture_output=True, text=True, check=False)
+    argv = [*ruff_command(), "check", "--no-cache", "--output-format", "json", *arguments,
+            "sub/x.py"]
+    done = subprocess.run(argv, cwd=folder, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stderr
     return {f["code"] for f in json.loads(done.stdout)}
 
 
-@pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parent=PARENT, child=LINT)
