@@ -262,7 +262,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     root = base.at(asked, analyzer.base_folders(ctx), context)
     files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
     # both sides in the tool's own numbering: where it declares its lines end, else at a
-    # lone CR as well as LF (a file holding another odd break it names as not analysed)
+    # lone CR as well as LF (a changed file where another odd break may have moved its
+    # findings it names as not analysed: `line_breaks.Renumbering.of`)
     breaks = getattr(analyzer, "line_breaks", line_breaks.PYTHON)
     head, then = _Code(ctx.root, per_file, breaks), _Code(root, per_file, breaks)
     at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
