@@ -88,6 +88,7 @@ class BaseTree:
         self._unchanged: set[str] = set()  # context files already copied
         self._touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
         self._made: tempfile.TemporaryDirectory[str] | None = None
+        self._closed = False
 
     def at(self, files: Sequence[str], folders: Sequence[str],
            context: Sequence[str] = ()) -> Path:
@@ -96,6 +97,8 @@ class BaseTree:
         were: an unchanged one as it is, one the change deleted or renamed away rebuilt at
         its base path."""
         with self._lock:
+            if self._closed:  # an analyzer outliving its review (on an error): no new copy
+                raise RuntimeError("the review's copy of the change's base is removed")
             if self._made is None:
                 self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
                 log.debug("the change's base made in %s", self._made.name)
@@ -118,6 +121,7 @@ class BaseTree:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._made is not None:
                 log.debug("the change's base in %s removed: %s", self._made.name, self.copied)
                 self._made.cleanup()
