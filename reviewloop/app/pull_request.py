@@ -45,6 +45,7 @@ from reviewloop.reports.mermaid import gantt
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary
 from reviewloop.reports.timeline import timeline
+from reviewloop.review.introduced import BaseTrees
 from reviewloop.runs.records import review_folder, save_pull
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trace import read_trace
@@ -102,9 +103,11 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     incremental = base != event.base_sha
     source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
     diff_text = source.read(repo)
-    summary = review_change(root, settings, source, diff_text=diff_text,
-                            model_factory=factory, llm=llm, analyze=analyzers_for(settings),
-                            progress=out.progress, trusted=trusted)
+    with BaseTrees() as bases:  # the change's base, copied once for every reviewer
+        summary = review_change(root, settings, source, diff_text=diff_text,
+                                model_factory=factory, llm=llm,
+                                analyze=analyzers_for(settings, bases=bases),
+                                progress=out.progress, trusted=trusted)
     if isinstance(summary, NothingToReview):
         out.say(summary.message)
         return ExitCode.OK

@@ -19,6 +19,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.evidence import AnalyzerReport, analyze
+from reviewloop.review.introduced import BaseTrees
 from reviewloop.runs.path_scope import under
 from reviewloop.runs.review import DiffSource, NothingToReview, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
@@ -50,15 +51,17 @@ class Nothing:
     left_out: list[str]
 
 
-def analyzers_for(settings: Settings, base: str | None = None) -> Callable[..., AnalyzerReport]:
+def analyzers_for(settings: Settings, base: str | None = None,
+                  bases: BaseTrees | None = None) -> Callable[..., AnalyzerReport]:
     """The reviewers' analyzers; the project's tests run (sandboxed) only when asked:
     `--tests` or `[review] run_tests = true`, never by default. `base`: the commit a working
-    change is reviewed against."""
+    change is reviewed against; `bases`: the review's copies of the change's base, shared by
+    all its reviewers (`review.introduced`; without it, one per reviewer)."""
     tests = project_tests(settings) if settings.review.run_tests else None
     if tests is not None:
         require(tests.sandbox)  # refuse before reviewing, not halfway through
         tests = replace(tests, base=base)
-    return partial(analyze, tests=tests)
+    return partial(analyze, tests=tests, bases=bases)
 
 
 def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output, *,
@@ -71,7 +74,9 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
               options.fail_on)
     repo = open_repository(root)
     source.hold(repo)
-    with review_config(repo, source.base, source.head, load, config_file) as trusted:
+    # the change's base, copied once for every reviewer, removed when the review is done
+    with review_config(repo, source.base, source.head, load, config_file) as trusted, \
+            BaseTrees() as bases:
         factory, llm = model_switch(trusted.settings, model_factory, options.require_llm,
                                     warn=None if out.quiet() else out.warn)
         log.debug("settings from %s: model %s (LLM %s), reviewers %s",
@@ -82,7 +87,7 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
                                 analyze=analyzers_for(with_quality_gates(
                                     trusted.settings,
                                     load_policy(trusted.root or root, trusted.settings)),
-                                    base=None if source.head else source.base),
+                                    base=None if source.head else source.base, bases=bases),
                                 progress=out.progress, trusted=trusted, repo=repo)
         left_out = working_tree_left_out(repo, source)  # as the review's snapshot listed it
         if isinstance(summary, NothingToReview):

@@ -43,7 +43,7 @@ from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.definitions import AgentDefinition, scope_of
-from reviewloop.review.introduced import BaseTree, Compared, marked
+from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped
 
@@ -86,11 +86,14 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   tests: ProjectTests | None = None,
                   registry: Mapping[str, Analyzer] | None = None,
                   only: Collection[str] | None = None,
-                  trust: Trust | None = None) -> AnalyzerReport:
+                  trust: Trust | None = None,
+                  bases: BaseTrees | None = None) -> AnalyzerReport:
     """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
-    side is. The analyzers see the whole change as `diff_text`."""
+    side is. The analyzers see the whole change as `diff_text`. Those run on the change's
+    base too (`review.introduced`) share the review's copy of it in `bases`; without it, the
+    agent's analyzers make one of their own."""
     table = analyzers() if registry is None else registry
     off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
            for name, why in agent.turned_off]
@@ -108,11 +111,12 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                           files=files, tests=tests, trust=trust, languages=languages,
                           encodings=encodings)
     report = AnalyzerReport(health=off)
-    base = BaseTree(root, changes)
+    base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
         results = _side_by_side(agent.analyzers, table, ctx, sizes, base)
     finally:
-        base.close()
+        if bases is None:
+            base.close()
     left = _left_out(agent, ctx, readable, only)
     for found, health in results:
         report.health.append(_with_left_out(health, table, left, agent))
@@ -204,12 +208,14 @@ def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bo
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             tests: ProjectTests | None = None,
             only: Collection[str] | None = None,
-            trust: Trust | None = None) -> AnalyzerReport:
+            trust: Trust | None = None,
+            bases: BaseTrees | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
     shows), redacted as they leave the analyzers (a tool's message, a failed synth's output,
     may quote a secret: none reaches the round's material, a prompt or a report). Missing tools and
     failures are logged as warnings as well."""
-    report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust)
+    report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust,
+                           bases=bases)
     from reviewloop.checks.secrets.scanner import redact, redact_finding
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret

@@ -34,6 +34,7 @@ compared.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -41,7 +42,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -59,6 +60,7 @@ UNCOMPARED = (" It counts as the change's though it lies on none of the lines th
               "the same analyzer could not read the file at the change's base to compare "
               "({why}).")
 _LEFT_OUT = ("node_modules", "cdk.out", ".git")
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -74,16 +76,19 @@ class Compared(Protocol):
 
 class BaseTree:
     """The change's base, made once (on first use) in a temporary folder, for every analyzer
-    of one reviewer; `close` removes it."""
+    of one review (`BaseTrees`; a reviewer run alone has its own); `close` removes it.
+    Thread-safe: the reviewers' analyzers ask for it side by side."""
 
     def __init__(self, root: Path, changes: ChangeSet) -> None:
         self._root, self._changes = root, changes
         self._lock = threading.Lock()
+        self.copied = Copied()  # what making it cost (the debug log says it on `close`)
         self._folders: set[str] = set()
         self._written: set[str] = set()  # changed files already rebuilt
         self._unchanged: set[str] = set()  # context files already copied
         self._touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
         self._made: tempfile.TemporaryDirectory[str] | None = None
+        self._closed = False
 
     def at(self, files: Sequence[str], folders: Sequence[str],
            context: Sequence[str] = ()) -> Path:
@@ -92,8 +97,11 @@ class BaseTree:
         were: an unchanged one as it is, one the change deleted or renamed away rebuilt at
         its base path."""
         with self._lock:
+            if self._closed:  # an analyzer outliving its review (on an error): no new copy
+                raise RuntimeError("the review's copy of the change's base is removed")
             if self._made is None:
                 self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
+                log.debug("the change's base made in %s", self._made.name)
             where = Path(self._made.name)
             inside = [f.path for f in self._changes.files
                       if any(_under(f.path, folder) for folder in folders)]
@@ -113,7 +121,9 @@ class BaseTree:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._made is not None:
+                log.debug("the change's base in %s removed: %s", self._made.name, self.copied)
                 self._made.cleanup()
                 self._made = None
 
@@ -137,6 +147,7 @@ class BaseTree:
         if text is not None and _inside(target, where):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            self.copied.add(target)
 
     def _rebuilt(self, where: Path, old_paths: set[str]) -> None:
         """The base versions of the files the change deleted or renamed away from
@@ -165,6 +176,7 @@ class BaseTree:
                 return
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(real, target)
+        self.copied.add(target)
 
     def _copy(self, folder: str, where: Path) -> None:
         """`folder` of the head tree, unchanged files only (the changed ones are already
@@ -181,11 +193,61 @@ class BaseTree:
                 target = where / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
+                self.copied.add(target)
         modules = source / "node_modules"
         link = where / folder / "node_modules" if folder else where / "node_modules"
         if modules.is_dir() and not link.exists():
             link.parent.mkdir(parents=True, exist_ok=True)
             link.symlink_to(modules.resolve(), target_is_directory=True)
+
+
+@dataclass
+class Copied:
+    """The files written into a base tree and their bytes."""
+
+    files: int = 0
+    bytes: int = 0
+
+    def add(self, path: Path) -> None:
+        self.files += 1
+        self.bytes += path.stat().st_size
+
+    def __str__(self) -> str:
+        return f"{self.files:,} files written ({self.bytes:,} bytes)"
+
+
+class BaseTrees:
+    """The change's base trees of one review, shared by every reviewer's analyzers: one per
+    reviewed tree and diff (the first round's; with --fix, each later round's whole change),
+    each made on first use. Three reviewers' ESLint views comparing a TypeScript file
+    linted with types each had the whole tsconfig project copied (with a root tsconfig, the
+    repository); now it is copied once. A context manager: on exit, when the review's
+    analyzers are done, every tree is removed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._trees: dict[tuple[Path, str], BaseTree] = {}
+
+    def of(self, root: Path, diff_text: str, changes: ChangeSet) -> BaseTree:
+        """The base tree of the change `diff_text` (parsed: `changes`) to the tree at
+        `root`."""
+        key = (root.resolve(), diff_text)
+        with self._lock:
+            if key not in self._trees:
+                self._trees[key] = BaseTree(root, changes)
+            return self._trees[key]
+
+    def close(self) -> None:
+        with self._lock:
+            trees, self._trees = list(self._trees.values()), {}
+        for tree in trees:
+            tree.close()
+
+    def __enter__(self) -> BaseTrees:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Finding], bool],
@@ -204,7 +266,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     root = base.at(asked, analyzer.base_folders(ctx), context)
     files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
     # both sides in the tool's own numbering: where it declares its lines end, else at a
-    # lone CR as well as LF (a file holding another odd break it names as not analysed)
+    # lone CR as well as LF (a changed file where another odd break may have moved its
+    # findings it names as not analysed: `line_breaks.Renumbering.of`)
     breaks = getattr(analyzer, "line_breaks", line_breaks.PYTHON)
     head, then = _Code(ctx.root, per_file, breaks), _Code(root, per_file, breaks)
     at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)

@@ -5,12 +5,16 @@ redacted, a failed tool's reason included."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import analyze, run_for_agent
+from reviewloop.review.introduced import BaseTrees
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 TOKEN = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
@@ -54,6 +58,25 @@ def test_a_deleted_guard_line_brings_its_finding_into_the_change(tmp_path):
     assert len(analyzer.runs) == 2  # the head, then the base: its file as it was
     assert analyzer.texts[1] == {"infra/main.tf": GUARDED}
     assert not analyzer.runs[1].root.exists()  # the base tree is removed afterwards
+
+
+def test_the_reviewers_of_one_review_share_one_base_tree(tmp_path):
+    """Every reviewer's analyzers compare in the review's one copy of the base
+    (`BaseTrees`), side by side; it stays until the review closes it, then none is made."""
+    repo = Repo(tmp_path, {"infra/main.tf": GUARDED})
+    diff = repo.change({"infra/main.tf": GUARDED.replace("guard = true\n", "")})
+    analyzers = [NeedsGuard() for _ in range(3)]
+    with BaseTrees() as bases, ThreadPoolExecutor(3) as pool:
+        reports = list(pool.map(lambda a: run_for_agent(
+            agent("review-infrastructure", ("needs-guard",)), repo.root, diff,
+            registry={"needs-guard": a}, bases=bases), analyzers))
+        roots = {a.runs[1].root for a in analyzers}
+        assert len(roots) == 1 and next(iter(roots)).is_dir()  # shared, not yet removed
+        tree = bases.of(repo.root, diff, parse_diff(diff))
+    assert all(r.findings and r.findings[0].introduced for r in reports)
+    assert not next(iter(roots)).exists()
+    with pytest.raises(RuntimeError, match="removed"):
+        tree.at(("infra/main.tf",), ())
 
 
 @pytest.mark.parametrize("compares", [True, False])

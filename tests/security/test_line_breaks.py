@@ -143,7 +143,13 @@ def test_every_break_an_analyzer_may_count_is_looked_for(
     numbering of every break is put on git's line."""
     text = "a\n" * before + f"x{brk}y\n" + "b\n" * after
     ctx = _context(tmp_path_factory.mktemp("b"), {"a.txt": text})
-    assert Renumbering.of(ctx, ["a.txt"], object()).unplaced == ("a.txt",)
+    # named when a finding ends below the break (the tool's line `before + 2` starts after
+    # it); one above it, or none, moves nothing
+    assert Renumbering.of(ctx, ["a.txt"], object(), [_finding("a.txt", before + 2)]
+                          ).unplaced == ("a.txt",)
+    assert Renumbering.of(ctx, ["a.txt"], object(), [_finding("a.txt", before + 1)]
+                          ).unplaced == ()
+    assert Renumbering.of(ctx, ["a.txt"], object()).unplaced == ()
     everywhere = Renumbering.of(ctx, ["a.txt"], type("Wide", (), {"line_breaks": EVERY})(),
                                 [_finding("a.txt", 1)])
     assert not Renumbering.of(ctx, ["a.txt"], ANALYZERS["bandit"]).files  # nothing found

@@ -126,7 +126,7 @@ def test_importers_past_the_bound_name_the_changed_module(
                           files=("app/lib.ts",))
     found = importers(ctx, ["app/lib.ts"], lambda path: tsconfig_folder(root, path))
     assert len(found.files) == min(count, MAX_IMPORTERS)
-    assert set(found.files.values()) == {"app/lib.ts"}
+    assert set(found.files.values()) == {("app/lib.ts",)}
     named = found.left_out_named()
     assert (named != {}) == (count > MAX_IMPORTERS)
     if named:

@@ -116,7 +116,7 @@ def _importers(ctx: AnalyzerContext) -> eslint_importers.Importers:
 def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
                    ctx: AnalyzerContext, category: str) -> list[Finding]:
     """What the change brought about on its modules' unchanged importers (`eslint_importers`):
-    their messages at the head that a lint of them at the base has not, on the modules."""
+    their messages at the head that a lint of them at the base has not, on each module."""
     from reviewloop.checks.analyzers import eslint_importers
 
     head = eslint_importers.typed_messages(report, found, repo_paths(ctx.root))
@@ -126,8 +126,8 @@ def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
                           lambda: _base_messages(found, ctx))
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
     return [eslint_importers.shown(_finding(m, m["file"], meta.get(m["ruleId"]) or {}, ctx,
-                                            category), found.files[m["file"]], ctx)
-            for m in eslint_importers.introduced(head, base)
+                                            category), module, ctx)
+            for m in eslint_importers.introduced(head, base) for module in found.files[m["file"]]
             if m.get("ruleId") and eslint_rules.category(m["ruleId"]) == category]
 
 

@@ -8,8 +8,9 @@ So the unchanged files of a changed TypeScript file's project (its tsconfig's fo
 specifier (`./lib`, `../lib.js`, `./lib/index`; an `import`, `export … from`, `import()` or
 `require`) are linted with the change (`importers`), typed; the same files are linted again
 in a copy of the project as it was before the change (`base_messages`), and a message the
-head has on one and the base does not is the change's: shown on the changed module it
-imports, on its first changed lines, naming the importer's line (`shown`). A specifier
+head has on one and the base does not is the change's: shown on each changed module it
+imports (which of them brought it about the lint cannot tell), on its first changed lines,
+naming the importer's line (`shown`). A specifier
 through the tsconfig's `paths` or a package name is not followed. At most `MAX_IMPORTERS`
 files are linted with a change; past that, the changed modules are named as not fully
 analysed.
@@ -48,7 +49,8 @@ _AS_TYPESCRIPT = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}
 class Importers:
     """The unchanged files that import a changed module, with the module each imports."""
 
-    files: dict[str, str] = field(default_factory=dict)  # importer → the changed module
+    # importer → the changed modules it imports
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     left_out: int = 0  # importers past `MAX_IMPORTERS`, not linted
     projects: tuple[str, ...] = ()  # the tsconfig folders they were found in
     modules: tuple[str, ...] = ()  # the changed TypeScript files they were looked for
@@ -86,25 +88,26 @@ def _found(ctx: AnalyzerContext, wanted: dict[str, str]) -> Importers:
             path = posixpath.join(project, path) if project else path
             if path in touched or entry.stat().st_size > MAX_BYTES:
                 continue
-            module = _imported(ctx.root, path, modules, stems)
-            if module is None:
+            imported = _imported(ctx.root, path, modules, stems)
+            if not imported:
                 continue
             if len(found.files) < MAX_IMPORTERS:
-                found.files[path] = module
+                found.files[path] = imported
             else:
                 found.left_out += 1
     return found
 
 
-def _imported(root: Path, path: str, modules: set[str], stems: set[str]) -> str | None:
-    """The first of `modules` the file `path` imports by a relative specifier."""
+def _imported(root: Path, path: str, modules: set[str], stems: set[str]) -> tuple[str, ...]:
+    """Each of `modules` the file `path` imports by a relative specifier, in the order of
+    its imports: a message the change brought about there may come from any of them."""
     try:
         text = under(root, path).read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
+        return ()
     if not any(stem in text for stem in stems):  # the prefilter: most files import none
-        return None
-    folder = posixpath.dirname(path)
+        return ()
+    folder, found = posixpath.dirname(path), dict[str, None]()
     for specifier in _SPECIFIER.findall(text):
         target = posixpath.normpath(posixpath.join(folder, specifier))
         stem, suffix = posixpath.splitext(target)
@@ -112,8 +115,9 @@ def _imported(root: Path, path: str, modules: set[str], stems: set[str]) -> str 
                           *(target + s for s in (*TYPESCRIPT, ".d.ts")),
                           *(posixpath.join(target, "index" + s) for s in TYPESCRIPT)):
             if candidate in modules:
-                return candidate
-    return None
+                found[candidate] = None
+                break
+    return tuple(found)
 
 
 def base_project(ctx: AnalyzerContext, projects: Iterable[str], scratch: Path) -> Path:

@@ -5,8 +5,9 @@ changed file, far above the hunks the diff shows, so the whole text of each file
 at. Each analyzer declares the breaks its tool counts as `line_breaks`
 (`registry.Analyzer`): its findings are renumbered onto git's lines (`Renumbering`). One
 that declares nothing is held to every break `str.splitlines` knows, the widest a tool is
-likely to count, and a file holding one is named as not analysed by it: renumbering by
-breaks its tool may not count would move its findings off their lines instead."""
+likely to count, and a file where one may have moved its findings is named as not analysed
+by it (`Renumbering.of` says which): renumbering by breaks its tool may not count would move
+its findings off their lines instead."""
 
 from __future__ import annotations
 
@@ -79,18 +80,34 @@ class Renumbering:
     def of(cls, ctx: AnalyzerContext, paths: Sequence[str], analyzer: object,
            found: Iterable[Finding] = ()) -> Renumbering:
         """The renumbering of `analyzer`'s findings `found` on `paths` in the tree at
-        `ctx.root` (an analyzer that declares its breaks: only the files it found something
-        in are read; one that does not is held to all of `paths`)."""
+        `ctx.root`; only the files it found something in are read.
+
+        One that does not declare its breaks names (`unplaced`) only the files where an odd
+        break may have moved a finding the review places: a finding of its that ends below
+        the file's first odd break (above it, every tool counts lines as git does; a file
+        without a finding on a line has nothing to move), on a file the change wrote that it
+        was given (`ctx.files`). A finding on any other file it read (an unchanged module
+        file, a variable file read as context) is dropped whatever its line, unless the
+        analyzer shows such findings on the change (`attributed`: checkov reads the variables
+        on the finding's lines); for one that does, those files are asked too."""
         breaks = declared(analyzer)
         if breaks is None:
             return cls()
-        placed = hasattr(analyzer, "line_breaks")
-        if placed:
+        found = list(found)
+        if hasattr(analyzer, "line_breaks"):
             holding = {f.file for f in found}
-            paths = [p for p in paths if p in holding]
-        shifted = {path: shifts for path, text in _odd_texts(ctx, paths)
-                   if (shifts := _shifts(text, breaks)).tool}
-        return cls(files=shifted) if placed else cls(unplaced=tuple(shifted))
+            shifted = {path: shifts for path, text in _odd_texts(
+                ctx, [p for p in paths if p in holding])
+                if (shifts := _shifts(text, breaks)).tool}
+            return cls(files=shifted)
+        placed = None if getattr(analyzer, "attributed", None) is not None else ctx.file_set
+        lowest: dict[str, int] = {}  # the last line of a file's findings, as its tool counts
+        for f in found:
+            if f.level != "file" and (placed is None or f.file in placed):
+                lowest[f.file] = max(lowest.get(f.file, 0), f.end_line)
+        return cls(unplaced=tuple(
+            path for path, text in _odd_texts(ctx, [p for p in paths if p in lowest])
+            if (shifts := _shifts(text, breaks)).tool and lowest[path] >= shifts.tool[0]))
 
     def finding(self, finding: Finding) -> Finding:
         """`finding` on git's lines (itself when its file needs none)."""
