@@ -13,7 +13,14 @@ from collections.abc import Callable
 from reviewloop.findings.ledger import Entry
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import printable
-from reviewloop.reports.report import CLEAN, FINDINGS_REMAIN, NOTHING, RunSummary, verdict
+from reviewloop.reports.report import (
+    CLEAN,
+    FINDINGS_REMAIN,
+    NOTHING,
+    RunSummary,
+    verdict,
+    verdict_reasons,
+)
 
 # GitHub's annotation levels for our severities (workflow commands `error`/`warning`/`notice`).
 GITHUB_LEVELS = {Severity.MUST_FIX: "error", Severity.SHOULD_FIX: "warning",
@@ -64,16 +71,20 @@ def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str,
 
 def to_github(summary: RunSummary) -> str:
     """A workflow command per open finding (must_fix → error, should_fix → warning,
-    nit → notice) and a warning for each reason the review is not a full one."""
+    nit → notice), a warning on each file not (fully) analysed, with every reason, and a
+    warning for each reason the review is not a full one (whole: a reason holds "; " of its
+    own, between the files it lists)."""
     entries = sorted(summary.ledger.unresolved, key=_ruff_order)
     lines = [annotation(e.finding) for e in entries]
-    outcome = verdict(summary)
-    if outcome == NOTHING:  # an empty change is not a partial review
+    lines += [workflow_command("warning", "; ".join(reasons), file=path,
+                               title="reviewloop: not analysed")
+              for path, reasons in summary.ledger.unanalysed().items()]
+    reasons = verdict_reasons(summary)
+    if reasons == [NOTHING]:  # an empty change is not a partial review
         lines.append(workflow_command("notice", f"reviewloop: {NOTHING}"))
-    for reason in outcome.split("; ") if outcome not in (CLEAN, NOTHING) else ():
-        if reason != FINDINGS_REMAIN:
-            lines.append(workflow_command("warning", f"reviewloop: {reason}",
-                                          title="reviewloop: not a full review"))
+    lines += [workflow_command("warning", f"reviewloop: {reason}",
+                               title="reviewloop: not a full review")
+              for reason in reasons if reason not in (NOTHING, FINDINGS_REMAIN)]
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -12,7 +12,9 @@ size, bytes, name, a parse error, a tool's own ignore — never makes a change l
 It also holds the gaps of placement: a text file of a known language that git diffs as
 binary, and a file renamed into code without a changed line — an analyzer reads both, but
 what it finds lies on no line of the change — and a symlink whose name makes a text file
-code (`tool.py -> notes.txt`), which no analyzer of that language reads under its own name.
+code (`tool.py -> notes.txt`), which no analyzer of that language reads under its own name,
+or a template, workflow or pipeline to checkov and zizmor (`k8s/pod.yaml -> pod.txt`: they
+follow the link and read the text as a manifest; the review's analyzers skip the link).
 
 A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
 submodule, or a file outside every reviewer's scope, which the trusted configuration decides
@@ -22,8 +24,10 @@ replaces, which those analyzers' rows name as not read (`review.evidence`).
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +35,8 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
+from reviewloop.git.names import under
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
     NOT_ANALYSED,
@@ -50,6 +56,9 @@ _RENAMED_INTO_ROLE = ("renamed into {role} without a changed line: the diff show
                       "is new there)")
 _LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {language} analyzer "
                    "reads {target} under its own name; give the code a {language} name")
+_LINK_INTO_ROLE = ("a symlink that makes {target} {role}: the plain tools follow the link and "
+                   "read it as that, no analyzer here reads {target} under its own name as "
+                   "that; commit the file itself under this name")
 _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
@@ -81,7 +90,7 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
     files = [f for f in written if f.path not in modules and not _not_a_file(_header(f.text))]
     gaps = {f.path: why for f in files if (why := _gap(readable, f, changes)) is not None}
-    links = {f.path: why for f in written if (why := _link_into_code(f)) is not None}
+    links = {f.path: why for f in written if (why := _link_into_code(f, root)) is not None}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
                   unread={**gaps, **links, **modules})
@@ -123,18 +132,49 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
     return _RENAMED_INTO_ROLE.format(role=role) if role is not None else None
 
 
-def _link_into_code(diff: FileDiff) -> str | None:
+def _link_into_code(diff: FileDiff, root: Path) -> str | None:
     """A symlink the change writes whose name makes its target code of a language the
     target's own name does not (`tool.py -> notes.txt`: `import tool` runs the notes, which
-    only the secrets scan read as what they are)."""
+    only the secrets scan read as what they are), or makes it what checkov or zizmor read by
+    name and text (`_link_into_role`)."""
     header = _header(diff.text)
     if _LINK_MODE not in header or not _LINK.search(header) or not diff.added:
         return None
     language = by_name(diff.path)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(diff.path), diff.added[0].text))
-    if language is None or by_name(target) == language:
+    if language is not None:
+        return None if by_name(target) == language \
+            else _LINK_INTO_CODE.format(language=language, target=target)
+    return _link_into_role(diff.path, target, root)
+
+
+def _link_into_role(path: str, target: str, root: Path) -> str | None:
+    """What the link's name makes its target to the IaC tools that its own name does not: a
+    Kubernetes manifest, a CloudFormation template, a workflow, `serverless.yml`, a role's
+    task list (`roles.role`, by the name and the target's text as the head has it)."""
+    from reviewloop.checks.analyzers.roles import role  # a link's only
+
+    text = _target_text(root, target)
+    now = role(path, text)
+    return _LINK_INTO_ROLE.format(role=now, target=target) \
+        if now is not None and now != role(target, text) else None
+
+
+def _target_text(root: Path, target: str) -> str | None:
+    """The text of a link's target when it is a regular file inside the tree at `root`, up
+    to the analyzers' ceiling (None otherwise: a link out of the tree, to a link, a folder or
+    a device is not followed, and is judged by its name alone)."""
+    if target in ("", ".", "..") or target.startswith(("../", "/")):
         return None
-    return _LINK_INTO_CODE.format(language=language, target=target)
+    where = under(root, target)
+    try:
+        inside = os.path.realpath(where).startswith(os.path.realpath(root) + os.sep)
+        if not inside or not stat.S_ISREG(os.lstat(where).st_mode):
+            return None
+        with where.open("rb") as handle:
+            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _not_a_file(header: str) -> bool:

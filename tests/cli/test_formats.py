@@ -112,6 +112,31 @@ def test_github_output_warns_when_the_llm_was_off_and_annotate_is_the_same_rende
     assert capsys.readouterr().out == to_github(summary((SHELL, Status.OPEN)))
 
 
+def test_github_names_each_unread_file_and_keeps_each_reason_whole():
+    """A reason holding "; " of its own (a YAML parse error's, the list of files) is one
+    annotation, and each file not analysed is annotated on itself with its every reason."""
+    unread = {"chart/a.yaml": "a YAML document in it does not parse: found unhashable key, "
+                              "line 4; checkov then reads none of the file",
+              "b.py": "could not parse it; nothing found in it counts"}
+    rows = (Health(kind="analyzer", name="checkov", status="ok", files=("chart/a.yaml",),
+                   unread={"chart/a.yaml": unread["chart/a.yaml"]}),
+            Health(kind="analyzer", name="bandit", status="ok", files=("b.py",),
+                   unread={"b.py": unread["b.py"]}),
+            Health(kind="analyzer", name="ruff", status="ok", files=("b.py",),
+                   unread={"b.py": "too large"}))
+    lines = to_github(summary(health=rows)).splitlines()
+    assert lines[:2] == [
+        ("::warning file=b.py,title=reviewloop%3A not analysed::bandit: could not parse it; "
+         "nothing found in it counts; ruff: too large"),
+        ("::warning file=chart/a.yaml,title=reviewloop%3A not analysed::checkov: a YAML "
+         "document in it does not parse: found unhashable key, line 4; checkov then reads "
+         "none of the file")]
+    assert len(lines) == 3 and lines[2].startswith(
+        "::warning title=reviewloop%3A not a full review::reviewloop: incomplete: 2 files not "
+        "analysed (b.py: bandit: could not parse it; nothing found in it counts; chart/a.yaml")
+    assert lines[2].endswith("checkov then reads none of the file)")
+
+
 def test_workflow_command_without_properties():
     assert workflow_command("notice", "50%\n") == "::notice::50%25%0A"
 

@@ -33,7 +33,8 @@ _SHOWN = {"github_actions": "a GitHub Actions workflow", "dockerfile": "a Docker
           "arm": "an ARM template", "openapi": "an OpenAPI document",
           "ansible": "an Ansible playbook or task list", "argo_workflows": "an Argo workflow",
           "terraform_plan": "a Terraform plan", "azure_pipelines": "an Azure Pipelines file",
-          "gitlab_ci": "a GitLab CI file"}
+          "gitlab_ci": "a GitLab CI file", "circleci_pipelines": "a CircleCI config",
+          "bitbucket_pipelines": "a Bitbucket Pipelines file"}
 
 
 def role(path: str, text: str | None = None) -> str | None:
