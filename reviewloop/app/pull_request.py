@@ -99,7 +99,8 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     factory, llm = model_switch(settings, model_factory, options.require_llm,
                                 warn=None if out.quiet() else out.warn)
     state, unread = _posted(target, out)
-    base = review_base(event, state.last_reviewed_head, repo.is_ancestor)
+    base = review_base(event, state.last_reviewed_head, repo.is_ancestor,
+                       last_whole=state.last_review_whole)
     incremental = base != event.base_sha
     source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
     diff_text = source.read(repo)

@@ -147,10 +147,13 @@ def force_pushed(event: PullRequestEvent, is_ancestor: Callable[[str, str], bool
 
 
 def review_base(event: PullRequestEvent, last_reviewed: str | None,
-                is_ancestor: Callable[[str, str], bool]) -> str:
+                is_ancestor: Callable[[str, str], bool], *, last_whole: bool = True) -> str:
     """The commit to diff from: the last reviewed head when it is still in the branch's
-    history (review only what is new), else the PR base (first run, force-push, reopen)."""
-    if last_reviewed and last_reviewed != event.head_sha and \
+    history (review only what is new), else the PR base (first run, force-push, reopen, or
+    a last review that left a file unanalysed or an analyzer or reviewer failed:
+    `last_whole` False — a push that does not touch that file would otherwise never look
+    at it again, and the PR's verdict would forget it)."""
+    if last_whole and last_reviewed and last_reviewed != event.head_sha and \
             _reachable(is_ancestor, last_reviewed, event.head_sha) and \
             not force_pushed(event, is_ancestor):
         return last_reviewed

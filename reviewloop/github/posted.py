@@ -57,6 +57,7 @@ class PostedState:
     reviewed_heads: frozenset[str] = frozenset()
     summary_comment_id: int | None = None
     last_reviewed_head: str | None = None
+    last_review_whole: bool = False  # every file read, nothing failed (`render.summary_body`)
     identity: Identity = ACTIONS_BOT
     threads_unavailable: str | None = None
     ignored: dict[str, IgnoreRecord] = field(default_factory=dict)  # a writer's ignore, by fp
@@ -118,7 +119,10 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
         findings[posted.fingerprint] = posted  # an inline comment wins over a listing
     return PostedState(findings=findings, duplicate_comments=duplicates,
                        reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
-                       last_reviewed_head=(summary or {}).get("head"), identity=identity,
+                       last_reviewed_head=(summary or {}).get("head"),
+                       # a marker from before it said so: not known whole
+                       last_review_whole=(summary or {}).get("whole") is True,
+                       identity=identity,
                        threads_unavailable=threads.unavailable,
                        ignored=read_ignores(issue_comments, key, identity))
 

@@ -100,10 +100,16 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
-                        body_fixed=conv.body_fixed())
+                        body_fixed=conv.body_fixed(), whole=whole(health))
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result
+
+
+def whole(health: Sequence[Health]) -> bool:
+    """Whether a review read every file it was to read and no analyzer or reviewer failed
+    (a tool not installed is the user's choice: a later push would not have it either)."""
+    return not any(h.status == "failed" or h.gaps() for h in health)
 
 
 def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:

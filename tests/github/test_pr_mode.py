@@ -77,6 +77,14 @@ def pushed(repo: Path, tmp_path: Path, gh, findings: dict, before: str):
                        after=git(repo, "rev-parse", "HEAD"))
 
 
+def summary_marker(gh) -> dict:
+    """The data of the summary comment's marker."""
+    (summary,) = summaries(gh)
+    marker = read_marker(summary["body"], KEY, "summary")
+    assert marker is not None
+    return marker.data
+
+
 def fixed_comments(gh) -> list[dict]:
     """Inline comments whose own marker says fixed."""
     markers = [(c, read_marker(c["body"], KEY, "finding")) for c in gh.state.review_comments]
@@ -167,3 +175,32 @@ def test_force_push_reviews_the_whole_pr_and_reopened_posts_no_duplicates(
     assert reopened.returncode == 1
     assert len(posted_inline(github_fake)) == 1  # the same finding is never posted twice
     assert len(summaries(github_fake)) == 1
+
+
+def test_a_push_after_a_review_that_left_a_file_unread_reviews_the_whole_pr_again(
+        repo: Path, tmp_path: Path, github_fake) -> None:
+    """A push that does not touch the file an earlier review could not parse must not
+    judge the PR as if that file were read: the summary's marker says the review was not
+    whole, and the next push diffs from the PR's base again, naming the file."""
+    (repo / "broken.py").write_text("def broken(:\n    pass\n")
+    git(repo, "add", "broken.py")
+    git(repo, "commit", "-qm", "broken")
+    first, _, _ = opened(repo, tmp_path, github_fake, {})
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert summary_marker(github_fake)["whole"] is False
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "NOTES.md").write_text("unrelated\n")
+    git(repo, "add", "NOTES.md")
+    git(repo, "commit", "-qm", "notes")
+    second, _, prompts = pushed(repo, tmp_path, github_fake, {}, before)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert prompts and all("def broken(:" in p for p in prompts)  # the whole PR again
+    (summary,) = summaries(github_fake)
+    assert "broken.py" in summary["body"] and "not analysed" in summary["body"]
+    assert summary_marker(github_fake)["whole"] is False
+
+
+def test_a_whole_review_marks_its_summary_so_the_next_push_reviews_only_what_is_new(
+        repo: Path, tmp_path: Path, github_fake) -> None:
+    opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
+    assert summary_marker(github_fake)["whole"] is True
