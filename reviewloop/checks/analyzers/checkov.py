@@ -256,6 +256,7 @@ class Checkov(ProvisionedAnalyzer):
         if not any(kind in TERRAFORM for kind in targets.values()):
             return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
+        (scratch / "tf").mkdir(parents=True)  # read as empty when no module file is linked
         for folder in _folders(at, targets):
             for name, source in module_files(under(at, folder), at).items():
                 aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)
