@@ -11,7 +11,9 @@ Generated: each review holds the whole matrix — the caller's file kind (`.tf`,
 `.tofu`, `.tf.json`) × how its `source` spells the module's path (`./modules/sg`, `../sg`,
 `./modules/sg/`, `.//modules/sg`, and `modules/sg/`, a registry address to Terraform and
 checkov) × what the change writes (the module made to read the input an unchanged call sets
-open, or the call's input opened) — placed, led and reviewed as drawn. The oracle is plain
+open, or the call's input opened) — placed, led, its block opened (`module "sg" {`,
+`module sg {`, indented: the block of a bare label or an indented one was not found, and
+what its changed input opened was dropped) and reviewed as drawn. The oracle is plain
 `checkov -d .` on the head and on the base: what it reports at the head only is what the
 review must report as introduced, and nothing else. Plain checkov skips `.tofu` files,
 which the review reads as OpenTofu does (as `.tf`: `checkov.staged`), so their cases are
@@ -42,6 +44,7 @@ SPELLINGS = ("./modules/sg", "../sg", "./modules/sg/", ".//modules/sg", "modules
 CHANGES = ("module reads", "input opened")
 OPEN, PRIVATE = "0.0.0.0/0", "10.0.0.0/8"
 VARIABLE = 'variable "cidr" {\n  type = string\n}\n\n'
+OPENINGS = ('module "sg" {', "module sg {", '  module "sg" {', '\tmodule sg  {')
 LEADS = ("", "# the security groups\n", 'locals {\n  team = "ops"\n}\n\n')
 
 
@@ -56,6 +59,7 @@ class Case:
     change: str
     prefix: str
     lead: str
+    opening: str = 'module "sg" {'  # how the block opens: indented, its label bare
 
     @property
     def top(self) -> str:
@@ -74,7 +78,7 @@ class Case:
         if self.kind == ".tf.json":
             return json.dumps({"module": {"sg": {"source": self.spelling, "cidr": cidr}}},
                               indent=2) + "\n"
-        return f'{self.lead}module "sg" {{\n  source = "{self.spelling}"\n  cidr   = "{cidr}"\n}}\n'
+        return f'{self.lead}{self.opening}\n  source = "{self.spelling}"\n  cidr   = "{cidr}"\n}}\n'
 
     def files(self, head: bool) -> dict[str, str]:
         reads = head or self.change == "input opened"
@@ -106,7 +110,7 @@ def matrices(draw: st.DrawFn) -> tuple[Case, ...]:
             for change in CHANGES:
                 cases.append(Case(len(cases), kind, spelling, change,
                                   draw(st.sampled_from(("", "envs/", "live/prod/"))),
-                                  draw(st.sampled_from(LEADS))))
+                                  draw(st.sampled_from(LEADS)), draw(st.sampled_from(OPENINGS))))
     return tuple(cases)
 
 

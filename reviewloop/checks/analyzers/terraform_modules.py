@@ -39,7 +39,9 @@ MAX_CALLED = 64  # local modules followed from one change's folders: a bound, no
 # a `source = "./x"` (`"source": "../x"` in JSON): the literal the prefilter looks for first
 _SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.{1,2}/[^"]*)"')
 _NOT_MODULES = frozenset((".git", "node_modules", ".terraform"))
-_CALL = compiled_on_first_use(r'^module[ \t]+"([\w-]+)"')
+# a `module "x" {` block's first line: indented, or its label bare (`module x {`), as HCL
+# and checkov read it too
+_CALL = compiled_on_first_use(r'^[ \t]*module[ \t]+"?([\w-]+)"?[ \t]*\{')
 # a module's resource as checkov names it: `module.x.…`, `module.x[0].…`, `module.x["k"].…`
 _CALLED = compiled_on_first_use(r'^module\.([\w-]+)(?:\[[^\]]*\])?\.')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
