@@ -70,7 +70,7 @@ from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
-from reviewloop.checks.analyzers.terraform_modules import TOFU, called, callers, module_files
+from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, called, callers, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
@@ -87,7 +87,6 @@ TOOL = TOOLS[NAME]
 # no network: no guideline download, no update check
 QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
-HCL = ".hcl"  # Terragrunt's, Packer's: checkov's Terraform runner reads them, with the module
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 # a workflow file, in a subfolder too: GitHub runs only the top ones, checkov reads them all
 _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.ya?ml$")
@@ -257,6 +256,7 @@ class Checkov(ProvisionedAnalyzer):
         if not any(kind in TERRAFORM for kind in targets.values()):
             return _as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
+        (scratch / "tf").mkdir(parents=True)  # read as empty when no module file is linked
         for folder in _folders(at, targets):
             for name, source in module_files(under(at, folder), at).items():
                 aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)

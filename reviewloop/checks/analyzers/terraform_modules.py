@@ -10,7 +10,11 @@ a resource in a folder it did not touch: the folders a module calls are read wit
 (`called`), and such a finding is shown on the call (`call_of`: the `module` block, whose
 changed lines or the variables it reads say where). The other way, a change to a called
 module (a resource made to read `var.cidr`) is read with the modules that call it
-(`callers`), whose inputs set the value.
+(`callers`), whose inputs set the value. A call is looked for in each file checkov reads as
+Terraform: an `.hcl` file's `module` block too, which plain `checkov -d` renders as a `.tf`
+file's (a `.tf.json` one it does not render: read with the module, it opens nothing, as in
+plain checkov). A `source` without `./` or `../` (`modules/x`) is a registry address to
+Terraform and checkov alike, never a folder of the tree.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE, loaded
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.names import under
@@ -30,12 +34,14 @@ from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 
 TOFU = ".tofu"
+HCL = ".hcl"  # Terragrunt's, Packer's: checkov's Terraform runner reads them, with the module
 MAX_CALLED = 64  # local modules followed from one change's folders: a bound, not a budget
 # a `source = "./x"` (`"source": "../x"` in JSON): the literal the prefilter looks for first
 _SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.{1,2}/[^"]*)"')
-_SUFFIXES = (".tf", ".tf.json", TOFU, f"{TOFU}.json")
 _NOT_MODULES = frozenset((".git", "node_modules", ".terraform"))
-_CALL = compiled_on_first_use(r'^module[ \t]+"([\w-]+)"')
+# a `module "x" {` block's first line: indented, or its label bare (`module x {`), as HCL
+# and checkov read it too
+_CALL = compiled_on_first_use(r'^[ \t]*module[ \t]+"?([\w-]+)"?[ \t]*\{')
 # a module's resource as checkov names it: `module.x.…`, `module.x[0].…`, `module.x["k"].…`
 _CALLED = compiled_on_first_use(r'^module\.([\w-]+)(?:\[[^\]]*\])?\.')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
@@ -67,8 +73,8 @@ def module_files(folder: Path, root: Path) -> dict[str, Path]:
 def called(root: Path, folders: Iterable[str]) -> list[str]:
     """The folders (repository paths) that the modules in `folders` call with a local
     `source`, and those they call in turn, inside the tree at `root` and not among
-    `folders`; at most `MAX_CALLED`. Each module's `.tf` files are searched for the literal
-    `source` before any pattern runs on them."""
+    `folders`; at most `MAX_CALLED`. Each module's files that can call one (`_may_call`) are
+    searched for the literal `source` before any pattern runs on them."""
     seen = set(folders)
     queue = sorted(seen)
     found: list[str] = []
@@ -88,9 +94,9 @@ def callers(root: Path, folders: Iterable[str]) -> list[str]:
     `folders` with a local `source` (a module changed to read an input its unchanged caller
     sets open is read with that caller); at most `MAX_CALLED`. One walk of the tree (no
     `.git`, `node_modules` or `.terraform` folder, no linked folder) that reads only the
-    Terraform files, each once while it is unchanged (`_file_sources`), and searches one
-    for a pattern only when it holds the literal `source` (see `docs/analyzers.md` for the
-    cost on a large tree)."""
+    files that can call a module (`_may_call`: `.hcl` ones too), each once while it is
+    unchanged (`_file_sources`), and searches one for a pattern only when it holds the
+    literal `source` (see `docs/analyzers.md` for the cost on a large tree)."""
     wanted = set(folders)
     found: list[str] = []
     top = os.fspath(root)
@@ -107,7 +113,7 @@ def callers(root: Path, folders: Iterable[str]) -> list[str]:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in _NOT_MODULES:
                     stack.append(entry.path)
-            elif not calls and folder not in wanted and entry.name.endswith(_SUFFIXES):
+            elif not calls and folder not in wanted and _may_call(entry.name):
                 if entry.is_symlink():
                     sources = _sources_of(Path(entry.path), root)
                 else:
@@ -119,10 +125,17 @@ def callers(root: Path, folders: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def _may_call(name: str) -> bool:
+    """Whether a file of this name can hold a `module` block checkov follows: a module's
+    own file (`.tf`, `.tf.json`, `.tofu`, `.tofu.json`, and `.hcl`, which checkov's `-d`
+    reads with them and whose calls it renders as a `.tf` file's), not a variable file."""
+    return loaded(name) and AUTO_VARS().match(name) is None
+
+
 def _sources(root: Path, folder: str) -> list[str]:
-    """The local `source` values of the `.tf`/`.tf.json` files of `folder`'s module."""
+    """The local `source` values of the files of `folder`'s module that can call one."""
     return [source for name, path in module_files(under(root, folder), root).items()
-            if not AUTO_VARS().match(name) for source in _sources_of(path, root)]
+            if _may_call(name) for source in _sources_of(path, root)]
 
 
 def _sources_of(path: Path, root: Path) -> tuple[str, ...]:
@@ -193,7 +206,7 @@ def call_of(finding: Finding, root: Path, changed: Sequence[str]) -> Call | None
     name, target = called_as.group(1), PurePosixPath(finding.file).parent.as_posix()
     for folder in sorted({PurePosixPath(p).parent.as_posix() for p in changed}):
         for file_name, path in module_files(under(root, folder), root).items():
-            if file_name.endswith(".tf"):
+            if file_name.endswith((".tf", HCL)):  # a `.tofu` file is under a `.tf` name
                 call = _call_in(root, folder, path, name, target)
                 if call is not None:
                     return call

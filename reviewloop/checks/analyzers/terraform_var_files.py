@@ -3,11 +3,13 @@
 checkov loads each `--var-file` the config names (`checkov_policies.var_files`) into every
 folder it reads, so a change to `envs/prod.tfvars` can open a security group in any module
 that declares a variable it sets, wherever that module is. Such a module is read with the
-change (`reached`), at the base too: the trusted side's `.tf` files are searched for a
-`variable "x"` block naming what the changed file sets, as the tree has them. Past
-`MAX_SEARCHED` files the search stops and the variable file is named as not fully analysed
-(`gaps`). A module in the file's own folder is read with it anyway; a `.tf.json` module is
-not searched.
+change (`reached`), at the base too: the trusted side's files that checkov's Terraform
+runner reads (`declares`: `.tf`, `.hcl`, and `.tofu`, which the review reads as `.tf`) are
+searched for a `variable "x"` block naming what the changed file sets, as the tree has them.
+Past `MAX_SEARCHED` files the search stops and the variable file is named as not fully
+analysed (`gaps`). A module in the file's own folder is read with it anyway. A `.tf.json`
+file is not searched: checkov's JSON runner resolves no variable and its Terraform runner
+does not read the file, so no value of a variable file reaches a variable declared there.
 
 A changed variable file no run loads — neither Terraform by itself (`*.auto.tfvars`) nor the
 config's `var-file` — is named as not read (`gaps`): its values reach no checkov run. With a
@@ -23,20 +25,20 @@ from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_policies import outside_var_files, var_files
-from reviewloop.checks.analyzers.terraform_modules import module_files
-from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
+from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, module_files
+from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE
 from reviewloop.checks.analyzers.trusted_config import trusted_files
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.git.names import under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
-MAX_SEARCHED = 2_000  # `.tf` files searched for the variables a changed file sets
+MAX_SEARCHED = 2_000  # Terraform files searched for the variables a changed file sets
 STRAY = ("Terraform loads this variable file only when a `-var-file` names it, and the "
          "trusted .checkov.yaml's `var-file` does not: no checkov run read its values; fix: "
          "name it there (`var-file:`), or rename it `*.auto.tfvars`")
 CUT = (f"checkov loads it into every module, and the search for the modules that declare "
-       f"what it sets stopped after {MAX_SEARCHED:,} .tf files: those past it were not read "
-       "with it")
+       f"what it sets stopped after {MAX_SEARCHED:,} .tf/.hcl/.tofu files: those past it "
+       "were not read with it")
 _TERRAFORM = (".tf", ".tf.json", ".tofu", ".tofu.json")  # a module's own files, by name
 _ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)", re.MULTILINE)
 
@@ -73,7 +75,7 @@ def _reached(ctx: AnalyzerContext) -> tuple[dict[str, str], bool]:
     own = {PurePosixPath(path).parent.as_posix() for path in changed}
     declared = re.compile(r'^[ \t]*variable[ \t]+"?(?:' + "|".join(map(re.escape, names))
                           + r')"?[ \t]*\{', re.MULTILINE)
-    sources = [p for p in trusted_files(ctx, "") if p.endswith(".tf")]
+    sources = [p for p in trusted_files(ctx, "") if declares(PurePosixPath(p).name)]
     folders = sorted({PurePosixPath(p).parent.as_posix() for p in sources[:MAX_SEARCHED]
                       if declared.search(_text(ctx, p))} - own)
     files = {repo_path(ctx.root, str(source)): "terraform_json" if name.endswith(".json")
@@ -81,6 +83,13 @@ def _reached(ctx: AnalyzerContext) -> tuple[dict[str, str], bool]:
              for folder in folders
              for name, source in module_files(under(ctx.root, folder), ctx.root).items()}
     return files, len(sources) > MAX_SEARCHED
+
+
+def declares(name: str) -> bool:
+    """Whether a file of this name declares variables a `--var-file` sets: one checkov's
+    Terraform runner reads (`.tf`, `.hcl` but Terraform's lock file) or the review shows it
+    as one (`.tofu`, `checkov.staged`)."""
+    return name.endswith((".tf", TOFU, HCL)) and name != LOCK_FILE
 
 
 def _set(text: str) -> set[str]:

@@ -36,7 +36,6 @@ from reviewloop.checks.analyzers.checkov_results import CONFIDENCE
 from reviewloop.checks.analyzers.iac_severity import severity_of
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.cdk.app import CdkApp, find_apps, is_source, nag_for
-from reviewloop.checks.cdk.language import UNSUPPORTED
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
@@ -101,7 +100,7 @@ class _CdkAnalyzer(ABC):
         findings: list[Finding] = []
         for app in apps:
             if not app.language.synthesized:
-                raise AnalyzerError(UNSUPPORTED.format(
+                raise AnalyzerError(app.language.unsupported.format(
                     where=app.folder or ".", language=app.language.name, command=app.command,
                     files=", ".join(app.sources(ctx.files))))
             if app.problem:

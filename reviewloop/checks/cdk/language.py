@@ -4,7 +4,11 @@ project's own interpreter (its virtualenv, else `python3` on PATH).
 
 TypeScript/JavaScript and Python apps are synthesized. A Java, C# or Go app is still an app:
 its sources are its sources, and the analyzers name them as not read (`UNSUPPORTED`), never
-pass them in silence. Nothing here runs anything: it reads files and PATH.
+pass them in silence. So is an app started by a program no language here names (`make
+synth`, `./synth.sh`, `deno run main.ts`): it is not taken for TypeScript, whose synth would
+read nothing of a Python app's; it is `UNKNOWN`, its sources those of every language, named
+as not read with the launchers that are known (`UNRECOGNISED`). Nothing here runs anything:
+it reads files and PATH.
 """
 
 from __future__ import annotations
@@ -12,58 +16,74 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from reviewloop.checks.cdk.launcher import program
 from reviewloop.checks.gates.node import checkout_root
+from reviewloop.git.names import posix_suffix
 
-
-@dataclass(frozen=True)
-class Language:
-    """One language CDK apps are written in: the executables its `app` command starts with
-    (told by name), the suffixes of the files that can change what it synthesizes, and
-    whether reviewloop synthesizes it."""
-
-    name: str
-    starts: tuple[str, ...]
-    suffixes: tuple[str, ...]
-    synthesized: bool = True
-
-
-NODE = Language("TypeScript/JavaScript", ("npx", "node", "ts-node", "tsx", "npm", "yarn",
-                                          "pnpm", "bun"),
-                (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json"))
-PYTHON = Language("Python", ("python", "python3", "py", "pipenv", "poetry", "uv", "pdm"),
-                  (".py", ".json"))
-LANGUAGES = (NODE, PYTHON,
-             Language("Java", ("mvn", "mvnw", "gradle", "gradlew", "java"),
-                      (".java", ".json"), synthesized=False),
-             Language("C#", ("dotnet",), (".cs", ".fs", ".json"), synthesized=False),
-             Language("Go", ("go",), (".go", ".json"), synthesized=False))
-ALL_SUFFIXES = frozenset(s for language in LANGUAGES for s in language.suffixes)
-_WORD = re.compile(r"[^\s;&|()'\"]+")
-_PYTHON_VERSIONED = re.compile(r"python\d+(\.\d+)?$")  # python3.11
-VENVS = (".venv", "venv")
-CDK_MODULE = "aws_cdk"
 UNSUPPORTED = ("the CDK app in {where} is written in {language} (cdk.json runs `{command}`), "
                "which reviewloop does not synthesize: its changed files ({files}) were not "
                "read by checkov or cdk-nag; fix: synthesize it yourself (cdk synth) and run "
                "checkov -d cdk.out, or review those files by hand")
 
 
+@dataclass(frozen=True)
+class Language:
+    """One language CDK apps are written in: the programs its `app` command starts it with
+    (told by name), the suffixes of the files that can change what it synthesizes (a script
+    the command runs itself, `./app.py`, is told by its own), whether reviewloop synthesizes
+    it, and what the analyzers say of an app it does not."""
+
+    name: str
+    starts: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    synthesized: bool = True
+    unsupported: str = UNSUPPORTED  # formatted with where, language, command, files
+
+
+NODE = Language("TypeScript/JavaScript", ("npx", "node", "ts-node", "ts-node-esm", "tsx",
+                                          "npm", "yarn", "pnpm", "bun", "bunx"),
+                (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json"))
+PYTHON = Language("Python", ("python", "python3", "py", "pypy", "pypy3", "pipenv", "poetry",
+                             "uv", "pdm", "hatch", "rye", "conda"), (".py", ".json"))
+LANGUAGES = (NODE, PYTHON,
+             Language("Java", ("mvn", "mvnw", "gradle", "gradlew", "java"),
+                      (".java", ".json"), synthesized=False),
+             Language("C#", ("dotnet",), (".cs", ".fs", ".json"), synthesized=False),
+             Language("Go", ("go",), (".go", ".json"), synthesized=False))
+ALL_SUFFIXES = frozenset(s for language in LANGUAGES for s in language.suffixes)
+UNRECOGNISED = (
+    "reviewloop cannot tell the language of the CDK app in {where} from the program its "
+    "cdk.json starts it with (`{command}`), so it did not synthesize it: its changed files "
+    "({files}) were not read by checkov or cdk-nag; fix: start it in cdk.json with a launcher "
+    "reviewloop knows (" + "; ".join(f"{lang.name}: {', '.join(lang.starts)}" for lang in
+                                     (NODE, PYTHON)) +
+    ", or the app's own .py/.ts/.js file), or synthesize it yourself (cdk synth) and run "
+    "checkov -d cdk.out")
+# an app whose program no language names: a source of any language may be its
+UNKNOWN = Language("a language its cdk.json's `app` does not tell", (),
+                   tuple(sorted(ALL_SUFFIXES)), synthesized=False, unsupported=UNRECOGNISED)
+_PYTHON_VERSIONED = re.compile(r"python\d+(\.\d+)?$")  # python3.11
+VENVS = (".venv", "venv")
+CDK_MODULE = "aws_cdk"
+
+
 def language_of(command: str) -> Language:
-    """The language of an app whose `cdk.json` runs `command`: the first word of it that
-    names a known executable (`python3 app.py`, `mvn -e -q compile exec:java`,
-    `.venv/bin/python app.py`); TypeScript/JavaScript when none does."""
-    for word in _WORD.findall(command):
-        name = PurePosixPath(word).name
-        if "=" in word and "/" not in word.partition("=")[0]:
-            continue  # an environment assignment before the command
-        if _PYTHON_VERSIONED.match(name):
-            return PYTHON
-        found = next((lang for lang in LANGUAGES if name in lang.starts), None)
-        if found is not None:
-            return found
-    return NODE
+    """The language of an app whose `cdk.json` runs `command`, told by the program that
+    starts the app (`launcher.program`): one a language names (`python3 app.py`, `mvn -e -q
+    compile exec:java`, `.venv/bin/python app.py`, `cd infra && npx ts-node bin/app.ts`), or
+    the app's own script (`./app.py`); `UNKNOWN` when neither tells it."""
+    name = program(command)
+    if name is None:
+        return UNKNOWN
+    if _PYTHON_VERSIONED.match(name):
+        return PYTHON
+    found = next((lang for lang in LANGUAGES if name in lang.starts), None)
+    suffix = posix_suffix(name)
+    if found is None and suffix != ".json":  # a script run by its shebang: `./app.py`
+        found = next((lang for lang in (NODE, PYTHON) if suffix in lang.suffixes), None)
+    return found or UNKNOWN
 
 
 def python_env(app_dir: Path) -> Path | None:

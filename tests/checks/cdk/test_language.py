@@ -17,7 +17,13 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.cdk.analyzers import CdkCheckov, CdkNag
 from reviewloop.checks.cdk.app import find_apps
 from reviewloop.checks.cdk.gate import SynthGate
-from reviewloop.checks.cdk.language import LANGUAGES, NODE, PYTHON, language_of, python_env
+from reviewloop.checks.cdk.language import (
+    LANGUAGES,
+    PYTHON,
+    UNKNOWN,
+    language_of,
+    python_env,
+)
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.config import Settings
@@ -37,7 +43,7 @@ COMMANDS = {  # what `cdk init` and the aws-cdk-examples write, per language
     "./gradlew run": "Java",
     "dotnet run -p src/App.csproj": "C#",
     "go mod download && go run app.go": "Go",
-    "some-script": "TypeScript/JavaScript",
+    "some-script": UNKNOWN.name,  # no language names it: not taken for TypeScript
 }
 # Rewrites of a command that leave its language as it was.
 SAME: tuple[Callable[[str], str], ...] = (
@@ -52,7 +58,7 @@ COMMAND = {language: next(c for c, lang in COMMANDS.items() if lang == language)
 
 
 @pytest.mark.parametrize(("command", "rewrite"), list(itertools.product(COMMANDS, SAME)))
-def test_the_language_is_the_first_word_of_the_command_that_names_one(
+def test_the_language_is_told_by_the_program_that_starts_the_app(
         command: str, rewrite: Callable[[str], str]) -> None:
     assert language_of(rewrite(command)).name == COMMANDS[command]
 
@@ -190,8 +196,8 @@ def test_an_app_reviewloop_cannot_synthesize_names_its_changed_files_as_not_read
     assert gate.skipped and f"written in {language}" in gate.summary
 
 
-def test_every_language_is_told_and_node_is_the_default() -> None:
+def test_every_language_is_told_and_none_is_the_default() -> None:
     assert {lang.name for lang in LANGUAGES} == set(ENTRY)
     assert {lang.name for lang in LANGUAGES if lang.synthesized} == {"TypeScript/JavaScript",
                                                                      "Python"}
-    assert language_of("") is NODE
+    assert language_of("") is UNKNOWN and not UNKNOWN.synthesized
