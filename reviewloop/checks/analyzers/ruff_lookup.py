@@ -29,11 +29,12 @@ from reviewloop.checks.analyzers.trusted_config import trusted_named, trusted_te
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 # lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
-ADDING = frozenset({"extend-select", "extend-ignore", "extend-fixable", "extend-include",
+ADDING = frozenset({"extend-select", "extend-fixable", "extend-include",
                     "extend-exclude", "extend-per-file-ignores", "extend-safe-fixes",
                     "extend-unsafe-fixes"})
-# the deselections each config in a chain applies to the selection so far, in turn
-LAYERED = frozenset({"ignore"})
+# the deselections each config in a chain applies to the selection so far, in turn (ruff
+# reads a config's `extend-ignore` as more of its `ignore`: a later `select` drops both)
+LAYERED = frozenset({"ignore", "extend-ignore"})
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,9 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
 
 def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """`over`'s settings over `base`'s, as ruff resolves a chain: tables merge key by key
-    but for `per-file-ignores` (replaced whole), an `extend-*` list and an `ignore` add to
-    the base's, any other setting replaces it (a `select` starts the selection afresh)."""
+    but for `per-file-ignores` (replaced whole), an `extend-*` list and an `ignore` (or
+    `extend-ignore`) add to the base's, any other setting replaces it (a `select` starts the
+    selection afresh, dropping the ignores above it)."""
     out = {k: v for k, v in base.items() if k != "extend"}
     if "select" in over:  # a later `select` replaces the whole selection, its ignores too
         for key in ("extend-select", *LAYERED):
