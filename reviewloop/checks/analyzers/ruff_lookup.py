@@ -13,7 +13,8 @@ Every file read is the trusted side's (`trusted_config`). An `extend` that leave
 repository, names a file the trusted side does not have, does not parse, or comes back to a
 config already in the chain is not followed, and says why (`Governing.problem`): the
 settings read so far still apply, and the files that config governs are named as not fully
-analysed.
+analysed. An `extend` to a `pyproject.toml` without `[tool.ruff]` adds nothing and ends the
+chain, as ruff reads it (an empty config); the review named it as not parsing.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ def _ruff_table(name: str, text: str) -> dict[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
+def _parses(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
 def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
               chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
     """`table` (the config at `path`) over what its `extend` names, followed to the end;
@@ -137,6 +146,8 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
     if text is None:
         return table, f"{said}, which the trusted side does not have"
     base = _ruff_table(joined, text)
+    if base is None and posixpath.basename(joined) == "pyproject.toml" and _parses(text):
+        base = {}  # ruff extends a pyproject.toml without [tool.ruff] as an empty config
     if base is None:
         return table, f"{said}, which does not parse"
     base, problem = _extended(ctx, joined, base, (*chain, joined))
