@@ -43,6 +43,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.eslint_base import AtBase, at_base
+from reviewloop.checks.analyzers.eslint_directives import DECLARING
 from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -238,8 +239,7 @@ MARKERS = (
     MarkerSyntax("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK,
                  named_rules, "eslint", _JS),
     MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
-                 Reach.FILE, _configured, "eslint", _JS),
-)
+                 Reach.FILE, _configured, "eslint", _JS), *DECLARING)  # `/* global */`…
 
 
 # ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;
