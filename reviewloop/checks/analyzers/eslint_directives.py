@@ -29,4 +29,4 @@ def _declares(match: re.Match[str]) -> frozenset[str] | None:
 DECLARING = (MarkerSyntax(
     "eslint", r"/\*\s*(?:globals?|eslint-env|exported)(?=[\s*])(?:[^*]|\*(?!/))*(?:\*/|$)",
     Reach.FILE, _declares, r"/\*\s*(?:global|eslint-env|exported)",
-    frozenset({JAVASCRIPT, TYPESCRIPT})),)
+    frozenset({JAVASCRIPT, TYPESCRIPT}), in_comments=True),)
