@@ -140,7 +140,7 @@ def _regex_end(text: str, at: int) -> int:
     return at
 
 
-_HEREDOC = re.compile(r"<<(-?)\s*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.-]+))")
+_HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.][\w.-]*))")
 _WORD_START = frozenset(" \t;&|()<>")
 
 
@@ -156,43 +156,41 @@ def shell_comment_view(lines: Sequence[str]) -> list[str]:
             pending = []
             continue
         line = lines[index]
-        quote, comment, code = _shell_line(line, quote)
+        quote, comment, pending = _shell_line(line, quote)
         if comment is not None:
             view[index] = " " * comment + line[comment:]
-        pending = [(next(g for g in m.groups()[1:] if g is not None), m.group(1) == "-")
-                   for m in _HEREDOC.finditer(code)]
         index += 1
     return view
 
 
-def _shell_line(line: str, quote: str) -> tuple[str, int | None, str]:
-    """(the quote still open at the line's end, the column its comment starts at, its code
-    with the quoted text blanked) of one line read with `quote` open."""
-    code = []
+def _shell_line(line: str, quote: str) -> tuple[str, int | None, list[tuple[str, bool]]]:
+    """(the quote still open at the line's end, the column its comment starts at, the
+    here-documents it opens: (word, `<<-`)) of one line read with `quote` open."""
+    heredocs: list[tuple[str, bool]] = []
     at = 0
     while at < len(line):
         char = line[at]
         if quote:
             if quote != "'" and char == "\\":
                 at += 2
-                code.append("  ")
                 continue
             if char == quote[-1]:
                 quote = ""
-            code.append(" ")
         elif char == "\\":
-            code.append(line[at:at + 2])
             at += 2
+            continue
+        elif char == "<" and (heredoc := _HEREDOC.match(line, at)) and \
+                not line.startswith("<<<", at):
+            heredocs.append((next(g for g in heredoc.groups()[1:] if g is not None),
+                             heredoc.group(1) == "-"))
+            at = heredoc.end()
             continue
         elif char in "'\"`":
             quote = "$'" if char == "'" and at and line[at - 1] == "$" else char
-            code.append(" ")
         elif char == "#" and (at == 0 or line[at - 1] in _WORD_START):
-            return quote, at, "".join(code)
-        else:
-            code.append(char)
+            return quote, at, heredocs
         at += 1
-    return quote, None, "".join(code)
+    return quote, None, heredocs
 
 
 def _past_heredocs(lines: Sequence[str], index: int, pending: list[tuple[str, bool]]) -> int:
