@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.encodings import wide_encoding
+from reviewloop.git.env_split import split_string
 from reviewloop.git.names import name_suffix, posix_name
 from reviewloop.memo import compiled_on_first_use
 
@@ -118,7 +119,10 @@ def by_shebang(head: bytes) -> str | None:
     line = _shebang(head)
     if line is None:
         return None
-    programs = list(_programs(line.decode("utf-8", "replace").split()))
+    words = _kernel_words(line.decode("utf-8", "replace"))
+    if words is None:
+        return None
+    programs = list(_programs(words))
     if not programs:
         return None
     first = programs[0]
@@ -134,6 +138,20 @@ def _shebang(start: bytes) -> bytes | None:
     started it runs it itself — the script still runs as the shell script it says it is."""
     start = start.removeprefix(b"\xef\xbb\xbf")
     return start[2:].split(b"\n", 1)[0] if start.startswith(b"#!") else None
+
+
+def _kernel_words(line: str) -> list[str] | None:
+    """A shebang line's words as its interpreter gets them. Linux passes the rest of the
+    line after the interpreter as one argument: for `env` with `-S` (or `--split-string=`)
+    that argument is the string env splits itself, its quotes processed
+    (`env_split`; None: env refuses it). Otherwise the words split on spaces, as macOS and
+    the BSDs pass them (on Linux `env python3 -u` fails; its Python is read all the same)."""
+    interpreter, _, rest = line.strip(" \t\r").partition(" ")
+    interpreter, _, tail = interpreter.partition("\t")
+    rest = f"{tail} {rest}".strip(" \t\r")
+    if PurePosixPath(interpreter).name != "env" or _env_split(rest) is None:
+        return line.split()
+    return [interpreter, rest]
 
 
 def _env_split(word: str) -> str | None:
@@ -156,9 +174,13 @@ def _programs(words: list[str]) -> Iterator[str]:
         index += 1
         while index < len(words):
             word = words[index]
-            if takes is ENV and (split := _env_split(word)):
-                # what -S splits is env's further arguments: read on in its place
-                words = [*words[:index], *split.split(), *words[index + 1:]]
+            if takes is ENV and (split := _env_split(word)) is not None:
+                # what -S splits is env's further arguments: read on in its place (an empty
+                # -S: the next words, as they came)
+                parts = split_string(split)
+                if parts is None:
+                    return  # env refuses the string: it runs nothing
+                words = [*words[:index], *parts, *words[index + 1:]]
             elif word in takes:  # an option with an argument: `-u HOME`, `-n 5`
                 index += 2
             elif word.startswith("-") or "=" in word or _duration().match(word):

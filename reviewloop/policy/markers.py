@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, cached_property, partial
+from functools import cached_property, partial
 from itertools import accumulate, repeat
 from operator import add
 
@@ -196,11 +196,12 @@ class MarkerTable:
         return found
 
     def line_markers(self, lines: Sequence[str], language: str | None = ANY_FILE,
-                     comments: Callable[[], Sequence[str]] | None = None
+                     comment_of: Callable[[int], str] | None = None
                      ) -> list[tuple[int, Marker]]:
         """(1-based line number, marker) for every marker of every line, in order: `markers`
         of each line, with the lines that carry none skipped in one pass over the text.
-        `comments` gives each line's comment alone (`markers`), asked once at most."""
+        `comment_of` gives a line's comment alone (`markers`) by its index, asked only for
+        a line where a syntax read in comments matched."""
         # NUL joins the lines: no marker pattern matches it, so no match spans two lines
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (
@@ -214,11 +215,10 @@ class MarkerTable:
         # each line's start: the lengths before it, one more each for its NUL (in C)
         starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
         found: list[tuple[int, Marker]] = []
-        view = cache(comments) if comments else None  # the file's comments, read once
         heapq.heapify(ahead)
         while ahead:
             index = bisect_right(starts, ahead[0][0]) - 1
-            comment = partial(_line_of, view, index) if view else None
+            comment = partial(comment_of, index) if comment_of else None
             found += [(index + 1, m) for m in self.markers(lines[index], language, comment)]
             if index + 1 >= len(starts):
                 break
@@ -229,6 +229,3 @@ class MarkerTable:
                     heapq.heappush(ahead, (hit.start(), at))
         return found
 
-
-def _line_of(view: Callable[[], Sequence[str]], index: int) -> str:
-    return view()[index]

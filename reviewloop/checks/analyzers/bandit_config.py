@@ -12,8 +12,14 @@ file reviewloop passes with `-c`.
 Only widening counts (`WIDENING`): a list joins bandit's own (`tmp_dirs`, the shell
 functions of B602-B607, `bad_protocol_versions`, `extend_markup_names`), a switch turns on
 (`check_typed_exception`), a weak-key size can only rise. Settings that narrow a check
-(`assert_used.skips`, `markupsafe_xss.allowed_calls`) and a setting of the wrong type are
-not carried: only `reviewloop.checks.suppressions` waives a finding.
+(`assert_used.skips`, `markupsafe_xss.allowed_calls`) are not carried: only
+`reviewloop.checks.suppressions` waives a finding.
+
+A widening setting of the wrong type is not carried either, and it is named (`malformed`):
+bandit runs with it as given — `tmp_dirs = "notalist"` is iterated letter by letter (B108 on
+any string starting with `n`, `o`, `t`…, none on `/tmp`), `tmp_dirs = 5` fails the check on
+every string — so what plain bandit reports is not what this review's run reports, and
+bandit's files are named as not fully analysed. The review dropped it silently.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ def plugin_settings(ctx: AnalyzerContext) -> dict[str, dict[str, Any]]:
     """{plugin config name: its settings} for the plugins the trusted configs widen, each
     with bandit's defaults joined; empty when none does."""
     merged: dict[str, dict[str, Any]] = {}
-    for table in _tables(ctx):
+    for _, table in _tables(ctx):
         for plugin, defaults in WIDENING.items():
             given = table.get(plugin)
             if not isinstance(given, dict):
@@ -70,6 +76,24 @@ def plugin_settings(ctx: AnalyzerContext) -> dict[str, dict[str, Any]]:
                 if key in defaults and (plugin, key) not in NARROWING:
                     settings[key] = _widened(settings[key], value)
     return merged
+
+
+def malformed(ctx: AnalyzerContext) -> list[str]:
+    """Why bandit's own run would differ from this review's: each widening setting (or
+    plugin table) of a trusted config whose value is not of the type bandit's default is."""
+    said = []
+    for name, table in _tables(ctx):
+        for plugin, defaults in WIDENING.items():
+            given = table.get(plugin)
+            if plugin in table and not isinstance(given, dict):
+                said.append(f"{name} sets bandit's {plugin} to {_shown(given)}, not a table")
+                continue
+            for key, value in (given or {}).items():
+                if key in defaults and not _same_type(defaults[key], value):
+                    said.append(f"{name} sets bandit's {plugin}.{key} to {_shown(value)}, "
+                                f"not {_kind(defaults[key])}")
+    return [f"{s}: plain bandit runs its check with that value, this review with bandit's "
+            "default; fix the trusted config" for s in said]
 
 
 def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
@@ -83,10 +107,10 @@ def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
     return ["-c", str(path)]
 
 
-def _tables(ctx: AnalyzerContext) -> list[dict[str, Any]]:
-    """The bandit tables of the trusted configs that parse: `pyproject.toml`'s
+def _tables(ctx: AnalyzerContext) -> list[tuple[str, dict[str, Any]]]:
+    """(file, its bandit table) of the trusted configs that parse: `pyproject.toml`'s
     `[tool.bandit]`, then each YAML config."""
-    tables = []
+    tables: list[tuple[str, dict[str, Any]]] = []
     text = trusted_text(ctx, "pyproject.toml")
     if text is not None:
         try:
@@ -95,8 +119,26 @@ def _tables(ctx: AnalyzerContext) -> list[dict[str, Any]]:
             tool = None
         found = tool.get("bandit") if isinstance(tool, dict) else None
         if isinstance(found, dict):
-            tables.append(found)
-    return tables + [t for name in YAML_CONFIGS if (t := trusted_yaml(ctx, name))]
+            tables.append(("pyproject.toml", found))
+    return tables + [(name, t) for name in YAML_CONFIGS if (t := trusted_yaml(ctx, name))]
+
+
+def _same_type(default: Any, given: Any) -> bool:
+    """Whether `given` is of the type of bandit's `default` (a list: of strings)."""
+    if isinstance(default, bool) or isinstance(given, bool):
+        return isinstance(default, bool) and isinstance(given, bool)
+    if isinstance(default, list):
+        return isinstance(given, list) and all(isinstance(v, str) for v in given)
+    return isinstance(given, type(default))
+
+
+def _kind(default: Any) -> str:
+    return {bool: "true or false", int: "a number", list: "a list of strings"}[type(default)]
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _widened(default: Any, given: Any) -> Any:

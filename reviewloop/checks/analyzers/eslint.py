@@ -43,6 +43,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.eslint_base import AtBase, at_base
+from reviewloop.checks.analyzers.eslint_directives import DECLARING
 from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -232,14 +233,13 @@ _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot o
 # `policy.markers.reenables`)
 MARKERS = (
     MarkerSyntax("eslint", r"eslint-disable-next-line\b(?P<rules>[^\n]*)", Reach.ABOVE,
-                 named_rules, "eslint", _JS),
+                 named_rules, "eslint", _JS, in_comments=True),
     MarkerSyntax("eslint", r"eslint-disable-line\b(?P<rules>[^\n]*)", Reach.LINES, named_rules,
-                 "eslint", _JS),
+                 "eslint", _JS, in_comments=True),
     MarkerSyntax("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK,
-                 named_rules, "eslint", _JS),
+                 named_rules, "eslint", _JS, in_comments=True),
     MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
-                 Reach.FILE, _configured, "eslint", _JS),
-)
+                 Reach.FILE, _configured, "eslint", _JS, in_comments=True), *DECLARING)
 
 
 # ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;

@@ -23,9 +23,10 @@ The `package.json` read is the reviewed tree's own: only its `"type"` field, whi
 nothing but the globals and the parse goal (what Node itself reads it for).
 
 Globals a file declares itself: the names of its `/* global a, b: writable */` comments
-(ESLint's syntax), read here because reviewloop's run ignores inline configuration — such a
-comment declares a name, it switches no rule off; a test file (`checks.paths.looks_like_test`)
-also has the globals of jest, mocha and vitest.
+(ESLint's syntax), read here because reviewloop's run ignores inline configuration — only
+those the trusted side wrote: a comment on a line the change added silences no-undef as an
+`eslint-disable` would, so it declares nothing and is reported (`eslint_directives`); a test
+file (`checks.paths.looks_like_test`) also has the globals of jest, mocha and vitest.
 
 Type information (typescript-eslint's type-aware rules, through its project service) is asked
 for on a TypeScript file when a `tsconfig.json` lies in its folder or above it, inside the
@@ -36,7 +37,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
@@ -94,11 +97,20 @@ def has_module_syntax(text: str) -> bool:
     return _esm().search(text) is not None
 
 
-def declared_globals(text: str) -> tuple[tuple[str, str], ...]:
+def _every_line(number: int) -> bool:
+    return True
+
+
+def declared_globals(text: str, trusted: Callable[[int], bool] = _every_line
+                     ) -> tuple[tuple[str, str], ...]:
     """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
-    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`."""
+    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`; a comment with a
+    line `trusted` refuses (one the change wrote: `eslint_directives`) declares nothing."""
     found = {}
     for comment in _global_comment().finditer(text):
+        first = text.count("\n", 0, comment.start()) + 1
+        if not all(map(trusted, range(first, first + comment.group().count("\n") + 1))):
+            continue
         for match in _global_name().finditer(comment.group("names")):
             value = (match.group("value") or "readonly").lower()
             found[match.group("name")] = {"true": "writable", "writeable": "writable",
@@ -153,8 +165,17 @@ def facts(ctx: AnalyzerContext, files: list[str],
         found[str(under(ctx.root, name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
             lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
-            declared_globals(text), lang == "js" and _has_ts_comment(under(ctx.root, name)))
+            declared_globals(text, _trusted_lines(ctx, name)),
+            lang == "js" and _has_ts_comment(under(ctx.root, name)))
     return found
+
+
+def _trusted_lines(ctx: AnalyzerContext, path: str) -> Callable[[int], bool]:
+    """Whether a line of `path` is the trusted side's; every line of a base copy is (a
+    `tree` named: `eslint_base.at_base`, which imports this module)."""
+    if ctx.trust is None or ctx.tree is not None:
+        return _every_line
+    return partial(ctx.trust.line, path)
 
 
 def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts]:

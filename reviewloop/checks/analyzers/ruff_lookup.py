@@ -13,7 +13,8 @@ Every file read is the trusted side's (`trusted_config`). An `extend` that leave
 repository, names a file the trusted side does not have, does not parse, or comes back to a
 config already in the chain is not followed, and says why (`Governing.problem`): the
 settings read so far still apply, and the files that config governs are named as not fully
-analysed.
+analysed. An `extend` to a `pyproject.toml` without `[tool.ruff]` adds nothing and ends the
+chain, as ruff reads it (an empty config); the review named it as not parsing.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from reviewloop.checks.analyzers.trusted_config import trusted_named, trusted_te
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 # lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
-ADDING = frozenset({"extend-select", "extend-ignore", "extend-fixable", "extend-include",
+ADDING = frozenset({"extend-select", "extend-fixable", "extend-include",
                     "extend-exclude", "extend-per-file-ignores", "extend-safe-fixes",
                     "extend-unsafe-fixes"})
-# the deselections each config in a chain applies to the selection so far, in turn
-LAYERED = frozenset({"ignore"})
+# the deselections each config in a chain applies to the selection so far, in turn (ruff
+# reads a config's `extend-ignore` as more of its `ignore`: a later `select` drops both)
+LAYERED = frozenset({"ignore", "extend-ignore"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,14 @@ def _ruff_table(name: str, text: str) -> dict[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
+def _parses(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
 def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
               chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
     """`table` (the config at `path`) over what its `extend` names, followed to the end;
@@ -136,6 +146,8 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
     if text is None:
         return table, f"{said}, which the trusted side does not have"
     base = _ruff_table(joined, text)
+    if base is None and posixpath.basename(joined) == "pyproject.toml" and _parses(text):
+        base = {}  # ruff extends a pyproject.toml without [tool.ruff] as an empty config
     if base is None:
         return table, f"{said}, which does not parse"
     base, problem = _extended(ctx, joined, base, (*chain, joined))
@@ -144,8 +156,9 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
 
 def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """`over`'s settings over `base`'s, as ruff resolves a chain: tables merge key by key
-    but for `per-file-ignores` (replaced whole), an `extend-*` list and an `ignore` add to
-    the base's, any other setting replaces it (a `select` starts the selection afresh)."""
+    but for `per-file-ignores` (replaced whole), an `extend-*` list and an `ignore` (or
+    `extend-ignore`) add to the base's, any other setting replaces it (a `select` starts the
+    selection afresh, dropping the ignores above it)."""
     out = {k: v for k, v in base.items() if k != "extend"}
     if "select" in over:  # a later `select` replaces the whole selection, its ignores too
         for key in ("extend-select", *LAYERED):

@@ -200,10 +200,10 @@ def _no_codes(match: re.Match[str]) -> frozenset[str] | None:
 # `disable=` on its line, the first syntax says it)
 MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disable\s*=\s*"
                         r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _codes,
-                        "shellcheck", frozenset({SHELL})),
+                        "shellcheck", frozenset({SHELL}), in_comments=True),
            MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?![^\n]*\bdisable\s*=)"
                         r"(?:[\w-]+=\S*\s+)*shell\s*=[^\n]*", Reach.FILE, _no_codes,
-                        "shellcheck", frozenset({SHELL})))
+                        "shellcheck", frozenset({SHELL}), in_comments=True))
 
 
 CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))

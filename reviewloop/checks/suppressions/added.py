@@ -1,7 +1,8 @@
 """What the untrusted change adds to silence findings, as findings of their own: a 🟡
-`adds-suppression` on each line it wrote with a suppression marker, and on each suppression
-file it adds or edits (`config_files`: also a shared file whose tool table it changes,
-`[tool.ruff]` of pyproject.toml or `eslintConfig` of package.json). The finding such a
+`adds-suppression` on each line it wrote with a suppression marker (one its tool reads in
+comments only, in a comment: `comments.reader`), and on each suppression file it adds or
+edits (`config_files`: also a shared file whose tool table it changes, `[tool.ruff]` of
+pyproject.toml or `eslintConfig` of package.json). The finding such a
 suppression would hide is judged as if it were not there (`suppressor`), so the verdict is
 what it would be without the trick."""
 
@@ -10,8 +11,10 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
+from functools import partial
 from itertools import repeat
 
+from reviewloop.checks.suppressions.comments import View, reader
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
@@ -83,10 +86,24 @@ def _marked(written: Sequence[tuple[str, list[str], list[int]]]
         texts.setdefault(key, []).extend(shown)
     marked: dict[int, dict[int, list[Marker]]] = {}
     for key, places in groups.items():
-        for index, marker in table().line_markers(texts[key], key[0]):
+        view = reader(key[0])
+        comment_of = partial(_comment_of, view, written, places, {}) if view else None
+        for index, marker in table().line_markers(texts[key], key[0], comment_of):
             at, number = places[index - 1]
             marked.setdefault(at, {}).setdefault(number, []).append(marker)
     return marked
+
+
+def _comment_of(view: View, written: Sequence[tuple[str, list[str], list[int]]],
+                places: Sequence[tuple[int, int]], views: dict[int, list[str]],
+                index: int) -> str:
+    """The comment of the `index`th line of a group (`places`: its file and line number),
+    its file's comments read once, when a line of it first holds a marker its tool reads in
+    comments only (`"# nosec"` in a string the change adds is no suppression it adds)."""
+    at, number = places[index]
+    if at not in views:
+        views[at] = view(written[at][1])
+    return views[at][number - 1]
 
 
 def _line_finding(path: str, number: int, marks: Sequence[Marker],

@@ -1,5 +1,6 @@
-"""The comments of a Python file, as Python's tokenizer finds them: where bandit reads its
-`# nosec` and ruff its `# noqa`.
+"""The comments of a file, as its tools find them (`reader`): a Python file's as Python's
+tokenizer finds them, where bandit reads its `# nosec` and ruff its `# noqa`; a JS/TS file's
+and a shell script's by `script_comments`.
 
 Those tools take a marker from a comment token only; `subprocess.call(cmd + " # nosec",
 shell=True)` holds the text in a string, and bandit still reports B602 there. The review
@@ -17,9 +18,19 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from reviewloop.checks.suppressions.script_comments import js_comment_view, shell_comment_view
+from reviewloop.git.languages import JAVASCRIPT, PYTHON, SHELL, TYPESCRIPT
 
 _QUOTES = ("'", '"')
+View = Callable[[Sequence[str]], list[str]]
+
+
+def reader(language: str | None) -> View | None:
+    """How the comments of a file of `language` are found (each line's comment alone, the
+    rest blanked); None for a language whose markers are read in whole lines."""
+    return _READERS.get(language or "")
 
 
 def comment_view(lines: Sequence[str]) -> list[str]:
@@ -58,3 +69,7 @@ def _plain_comment(line: str) -> str:
         elif char == "#":
             return " " * column + line[column:]
     return ""
+
+
+_READERS: dict[str, View] = {PYTHON: comment_view, JAVASCRIPT: js_comment_view,
+                             TYPESCRIPT: js_comment_view, SHELL: shell_comment_view}

@@ -5,12 +5,12 @@ of its languages."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, partial
 
 from reviewloop.checks.analyzers.registry import analyzers
-from reviewloop.checks.suppressions.comments import comment_view
-from reviewloop.git.languages import PYTHON, language
+from reviewloop.checks.suppressions.comments import reader
+from reviewloop.git.languages import language
 from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax, MarkerTable
 
 
@@ -42,9 +42,16 @@ def markers(line: str, path: str | None = None,
 
 def line_markers(lines: Sequence[str], path: str | None = None) -> list[tuple[int, Marker]]:
     """(line number, marker) for each marker in the file `path` whose text is `lines`; in a
-    Python file, a marker its tool reads in comments only is taken from a comment only."""
+    file whose comments are known (`comments.reader`: Python, JS/TS, shell), a marker its
+    tool reads in comments only is taken from a comment only."""
     if path is None:
         return table().line_markers(lines)
     language = file_language(path, lines)
-    comments = partial(comment_view, lines) if language == PYTHON else None
-    return table().line_markers(lines, language, comments)
+    view = reader(language)
+    return table().line_markers(lines, language, _lines_of(cache(partial(view, lines)))
+                                if view else None)
+
+
+def _lines_of(view: Callable[[], Sequence[str]]) -> Callable[[int], str]:
+    """A line's comment by its index, from the file's comments read once (`view`)."""
+    return lambda index: view()[index]

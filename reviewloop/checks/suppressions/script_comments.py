@@ -1,0 +1,211 @@
+"""The comments of a JavaScript/TypeScript file and of a shell script, as ESLint and
+shellcheck find them: where ESLint reads its `eslint-disable…` and `/* global */` directives,
+and shellcheck its `# shellcheck disable=`.
+
+Both tools take a directive from a comment only: `const s = "// eslint-disable-line";` and
+`echo "# shellcheck disable=SC2086"` hold the text in a string. The review searched whole
+lines: a change adding such a string was told it adds a suppression, and a base string of
+that kind was honoured as one. Each view keeps every line's comment text at its own column
+and blanks the rest (`comments.comment_view` does the same for Python).
+
+The scanners are lexical, as a tool's own tokenizer would be at the points that matter: JS
+strings, template literals (their `${…}` code included), regular expression literals (a `/`
+where an operand starts), line and block comments; shell quotes (`'…'`, `"…"`, `$'…'`,
+backquotes), a `#` only where a word starts, here-document bodies. A misreading can only
+move text out of a comment: the marker it held is then neither honoured nor reported, and
+what it would hide is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# after these (or at the start), a `/` starts a regular expression, not a division
+_OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
+_KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new",
+                              "delete", "void", "throw", "instanceof", "yield", "await"})
+_WORD_TAIL = re.compile(r"[\w$]+$")
+
+
+def js_comment_view(lines: Sequence[str]) -> list[str]:
+    """Each of `lines` (a JS/TS file's) with all but its comments blanked."""
+    text = "\n".join(lines)
+    keep = [False] * len(text)
+    braces: list[int] = []  # for each open `${`: the `{` depth it closes at
+    depth = 0
+    at, size = 0, len(text)
+    while at < size:
+        char = text[at]
+        ahead = text[at + 1] if at + 1 < size else ""
+        if char == "/" and ahead == "/":
+            end = text.find("\n", at)
+            end = size if end < 0 else end
+            keep[at:end] = [True] * (end - at)
+            at = end
+        elif char == "/" and ahead == "*":
+            end = text.find("*/", at + 2)
+            end = size if end < 0 else end + 2
+            keep[at:end] = [True] * (end - at)
+            at = end
+        elif char in "'\"":
+            at = _string_end(text, at, char)
+        elif char == "`":
+            at, opened = _template_end(text, at + 1)
+            if opened:
+                depth += 1
+                braces.append(depth)
+        elif char == "/" and _starts_operand(text, at):
+            at = _regex_end(text, at + 1)
+        elif char == "{":
+            depth += 1
+            at += 1
+        elif char == "}":
+            if braces and braces[-1] == depth:  # the end of a `${…}`: back in the template
+                braces.pop()
+                depth -= 1
+                at, opened = _template_end(text, at + 1)
+                if opened:
+                    depth += 1
+                    braces.append(depth)
+            else:
+                depth -= 1
+                at += 1
+        else:
+            at += 1
+    return _view(text, keep, len(lines))
+
+
+def _string_end(text: str, at: int, quote: str) -> int:
+    """Past the string opened at `at`: its closing quote, or the line's end (unclosed)."""
+    at += 1
+    while at < len(text):
+        char = text[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char == quote:
+            return at + 1
+        if char == "\n":
+            return at
+        at += 1
+    return at
+
+
+def _template_end(text: str, at: int) -> tuple[int, bool]:
+    """From inside a template literal at `at`: past its closing backquote (False), or past
+    a `${` that opens code (True)."""
+    while at < len(text):
+        char = text[at]
+        if char == "\\":
+            at += 2
+        elif char == "`":
+            return at + 1, False
+        elif char == "$" and text.startswith("{", at + 1):
+            return at + 2, True
+        else:
+            at += 1
+    return at, False
+
+
+def _starts_operand(text: str, at: int) -> bool:
+    """Whether the `/` at `at` starts a regular expression: after an operator, an opening
+    bracket, a keyword that takes an operand, or at the start."""
+    last = at - 1
+    while last >= 0 and text[last] in " \t\r\n":
+        last -= 1
+    if last < 0 or text[last] in _OPERAND_BEFORE:
+        return True
+    word = _WORD_TAIL.search(text, max(0, last - 11), last + 1)
+    return word is not None and word.group() in _KEYWORDS_BEFORE
+
+
+def _regex_end(text: str, at: int) -> int:
+    """Past the regular expression literal whose body starts at `at` (its flags are code)."""
+    in_class = False
+    while at < len(text):
+        char = text[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char == "\n":
+            return at
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "/" and not in_class:
+            return at + 1
+        at += 1
+    return at
+
+
+_HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.][\w.-]*))")
+_WORD_START = frozenset(" \t;&|()<>")
+
+
+def shell_comment_view(lines: Sequence[str]) -> list[str]:
+    """Each of `lines` (a shell script's) with all but its comments blanked."""
+    view = [""] * len(lines)
+    quote = ""  # the quote open at the end of the last line read
+    pending: list[tuple[str, bool]] = []  # here-documents opened on the last line
+    index = 0
+    while index < len(lines):
+        if pending and not quote:  # the bodies of its here-documents: no comments
+            index = _past_heredocs(lines, index, pending)
+            pending = []
+            continue
+        line = lines[index]
+        quote, comment, pending = _shell_line(line, quote)
+        if comment is not None:
+            view[index] = " " * comment + line[comment:]
+        index += 1
+    return view
+
+
+def _shell_line(line: str, quote: str) -> tuple[str, int | None, list[tuple[str, bool]]]:
+    """(the quote still open at the line's end, the column its comment starts at, the
+    here-documents it opens: (word, `<<-`)) of one line read with `quote` open."""
+    heredocs: list[tuple[str, bool]] = []
+    at = 0
+    while at < len(line):
+        char = line[at]
+        if quote:
+            if quote != "'" and char == "\\":
+                at += 2
+                continue
+            if char == quote[-1]:
+                quote = ""
+        elif char == "\\":
+            at += 2
+            continue
+        elif char == "<" and (heredoc := _HEREDOC.match(line, at)) and \
+                not line.startswith("<<<", at):
+            heredocs.append((next(g for g in heredoc.groups()[1:] if g is not None),
+                             heredoc.group(1) == "-"))
+            at = heredoc.end()
+            continue
+        elif char in "'\"`":
+            quote = "$'" if char == "'" and at and line[at - 1] == "$" else char
+        elif char == "#" and (at == 0 or line[at - 1] in _WORD_START):
+            return quote, at, heredocs
+        at += 1
+    return quote, None, heredocs
+
+
+def _past_heredocs(lines: Sequence[str], index: int, pending: list[tuple[str, bool]]) -> int:
+    """The index of the line after the bodies of `pending` here-documents (each ended by its
+    word alone on a line; with `<<-`, after leading tabs)."""
+    for word, tabs in pending:
+        while index < len(lines):
+            line = lines[index].lstrip("\t") if tabs else lines[index]
+            index += 1
+            if line == word:
+                break
+    return index
+
+
+def _view(text: str, keep: list[bool], count: int) -> list[str]:
+    blanked = "".join(c if k or c == "\n" else " " for c, k in zip(text, keep, strict=True))
+    view = [line.rstrip() if line.strip() else "" for line in blanked.split("\n")]
+    return (view + [""] * count)[:count]
