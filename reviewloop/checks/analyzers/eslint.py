@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers import eslint_rules, npm_env, tsconfigs
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -51,7 +52,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.names import is_utf8
 from reviewloop.policy.lever_files import ConfigFile
-from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
+from reviewloop.policy.markers import MarkerSyntax, Reach
 
 if TYPE_CHECKING:  # what a run reads of the files and the project: loaded when ESLint runs
     from reviewloop.checks.analyzers import eslint_env, eslint_files, eslint_importers
@@ -230,15 +231,14 @@ _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot o
              "(nor can node run it under that name); give it a UTF-8 name")
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
 # `policy.markers.reenables`)
-MARKERS = (
-    MarkerSyntax("eslint", r"eslint-disable-next-line\b(?P<rules>[^\n]*)", Reach.ABOVE,
-                 named_rules, "eslint", _JS),
-    MarkerSyntax("eslint", r"eslint-disable-line\b(?P<rules>[^\n]*)", Reach.LINES, named_rules,
+MARKERS = (  # each a directive only where ESLint reads one (`eslint_directives`)
+    MarkerSyntax("eslint", directives.line_or_block("eslint-disable-next-line"), Reach.ABOVE,
+                 directives.rules, "eslint", _JS),
+    MarkerSyntax("eslint", directives.line_or_block("eslint-disable-line"), Reach.LINES,
+                 directives.rules, "eslint", _JS),
+    MarkerSyntax("eslint", directives.block("eslint-disable"), Reach.BLOCK, directives.rules,
                  "eslint", _JS),
-    MarkerSyntax("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK,
-                 named_rules, "eslint", _JS),
-    MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
-                 Reach.FILE, _configured, "eslint", _JS),
+    MarkerSyntax("eslint", directives.block("eslint"), Reach.FILE, _configured, "eslint", _JS),
 )
 
 
