@@ -42,6 +42,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -135,10 +136,13 @@ class BaseTree:
         """The head path a base finding of the file at `path` is matched at: a renamed file's
         new one; but a file renamed into a Terraform module, or into a name Terraform loads,
         was no part of the module at the base, and keeps its old path (no twin)."""
-        for diff in self._changes.files:
-            if diff.old_path == path and diff.path != path and diff.status is FileStatus.RENAMED:
-                return path if moved_in(diff, self._changes, self._root) else diff.path
-        return path
+        return self._twins.get(path, path)
+
+    @cached_property
+    def _twins(self) -> dict[str, str]:
+        return {d.old_path: d.path for d in self._changes.files
+                if d.status is FileStatus.RENAMED and d.old_path and d.old_path != d.path
+                and not moved_in(d, self._changes, self._root)}
 
     def _write_base(self, diff: FileDiff, where: Path, path: str) -> None:
         """The base version of `diff`'s file at `path` under `where`; its bytes as they are
