@@ -187,9 +187,11 @@ class MarkerTable:
         for syntax, sources in self.syntaxes:
             if not syntax.applies_to(language):
                 continue
-            match = syntax.compiled.search(line)
-            if match and syntax.in_comments and comment is not None:
-                match = syntax.compiled.search(comment())
+            # a syntax read in comments is searched in the comment alone: the whole line
+            # may hide it from a pattern that reads the code before it (a quote in a regex
+            # literal) as well as show it where it is none (a string)
+            match = syntax.compiled.search(comment() if syntax.in_comments and comment
+                                           else line)
             if match:
                 found.append(Marker(syntax.owner, match.group(0).strip(), syntax.rules(match),
                                     syntax.reach, sources))
@@ -201,7 +203,7 @@ class MarkerTable:
         """(1-based line number, marker) for every marker of every line, in order: `markers`
         of each line, with the lines that carry none skipped in one pass over the text.
         `comment_of` gives a line's comment alone (`markers`) by its index, asked only for
-        a line where a syntax read in comments matched."""
+        a line holding a marker's word."""
         # NUL joins the lines: no marker pattern matches it, so no match spans two lines
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (

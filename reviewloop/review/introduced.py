@@ -43,6 +43,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -130,12 +131,28 @@ class BaseTree:
     def _changed(self, where: Path, paths: set[str]) -> None:
         self._written |= paths
         for diff in self._changes.files:
-            if diff.path in paths:
-                # a renamed file keeps its new name, so its findings meet their base twins;
-                # but one renamed into a Terraform module, or into a name Terraform loads,
-                # was no part of the module at the base: it is where it was
-                self._write_base(diff, where, diff.old_path if diff.old_path is not None
-                                 and moved_in(diff, self._changes, self._root) else diff.path)
+            if diff.path in paths:  # a renamed file where it was (`was`)
+                self._write_base(diff, where, self.was(diff.path))
+
+    # --- renames: the base as the plain tools saw it, its findings meeting their head twins
+    def was(self, path: str) -> str:
+        """Where the file at `path` was at the base: a renamed file at its old path, where
+        the base's config scope applied to it (ruff's per-file-ignores, ESLint's `files`,
+        `.cjs` and a package's `type`); the head's scope is part of what the rename changed."""
+        diff = self._changes.file(path)
+        return diff.old_path if diff is not None and diff.old_path else path
+
+    def twin(self, path: str) -> str:
+        """The head path a base finding of the file at `path` is matched at: a renamed file's
+        new one; but a file renamed into a Terraform module, or into a name Terraform loads,
+        was no part of the module at the base, and keeps its old path (no twin)."""
+        return self._twins.get(path, path)
+
+    @cached_property
+    def _twins(self) -> dict[str, str]:
+        return {d.old_path: d.path for d in self._changes.files
+                if d.status is FileStatus.RENAMED and d.old_path and d.old_path != d.path
+                and not moved_in(d, self._changes, self._root)}
 
     def _write_base(self, diff: FileDiff, where: Path, path: str) -> None:
         """The base version of `diff`'s file at `path` under `where`; its bytes as they are
@@ -264,7 +281,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
         if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
-    files = tuple(p for p in dict.fromkeys((*asked, *context)) if (root / p).is_file())
+    files = tuple(p for p in dict.fromkeys((*map(base.was, asked), *context))
+                  if (root / p).is_file())
     # both sides in the tool's own numbering: where it declares its lines end, else at a
     # lone CR as well as LF (a changed file where another odd break may have moved its
     # findings it names as not analysed: `line_breaks.Renumbering.of`)
@@ -272,7 +290,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     head, then = _Code(ctx.root, per_file, breaks), _Code(root, per_file, breaks)
     at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
     try:
-        before = Counter(_key(f, then) for f in analyzer.run(at_base)) if files else Counter()
+        before = Counter(_key(f, then, base.twin) for f in analyzer.run(at_base)) \
+            if files else Counter()
     except Exception as exc:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = Counter()
         at_base.unread.update(dict.fromkeys(asked, f"{type(exc).__name__}: {exc}"[:200]))
@@ -324,12 +343,14 @@ def _under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _key(finding: Finding, code: _Code) -> tuple[str, str, str]:
-    """What makes a finding the same at the base: its rule, file and subject — the code on
-    its lines for a per-file analyzer (whose titles may count lines or branches: `from line
-    5`, `(14 > 10)`), else the resource or construct it names, else its title."""
+def _key(finding: Finding, code: _Code,
+         twin: Callable[[str], str] = str) -> tuple[str, str, str]:
+    """What makes a finding the same at the base: its rule, file (`twin`: a base one's at
+    the head) and subject — the code on its lines for a per-file analyzer (whose titles may
+    count lines or branches: `from line 5`, `(14 > 10)`), else the resource or construct it
+    names, else its title."""
     subject = code.of(finding)
-    return finding.rule_key, finding.file, subject if code.wanted else \
+    return finding.rule_key, twin(finding.file), subject if code.wanted else \
         finding.symbol or finding.title
 
 

@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers import eslint_rules, npm_env, tsconfigs
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
@@ -43,7 +44,6 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.eslint_base import AtBase, at_base
-from reviewloop.checks.analyzers.eslint_directives import DECLARING
 from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -52,7 +52,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.git.names import is_utf8
 from reviewloop.policy.lever_files import ConfigFile
-from reviewloop.policy.markers import MarkerSyntax, Reach, named_rules
+from reviewloop.policy.markers import MarkerSyntax, Reach
 
 if TYPE_CHECKING:  # what a run reads of the files and the project: loaded when ESLint runs
     from reviewloop.checks.analyzers import eslint_env, eslint_files, eslint_importers
@@ -231,15 +231,15 @@ _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot o
              "(nor can node run it under that name); give it a UTF-8 name")
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
 # `policy.markers.reenables`)
-MARKERS = (
-    MarkerSyntax("eslint", r"eslint-disable-next-line\b(?P<rules>[^\n]*)", Reach.ABOVE,
-                 named_rules, "eslint", _JS, in_comments=True),
-    MarkerSyntax("eslint", r"eslint-disable-line\b(?P<rules>[^\n]*)", Reach.LINES, named_rules,
+MARKERS = (  # each a directive only where ESLint reads one (`eslint_directives`)
+    MarkerSyntax("eslint", directives.line_or_block("eslint-disable-next-line"), Reach.ABOVE,
+                 directives.rules, "eslint", _JS, in_comments=True),
+    MarkerSyntax("eslint", directives.line_or_block("eslint-disable-line"), Reach.LINES,
+                 directives.rules, "eslint", _JS, in_comments=True),
+    MarkerSyntax("eslint", directives.block("eslint-disable"), Reach.BLOCK, directives.rules,
                  "eslint", _JS, in_comments=True),
-    MarkerSyntax("eslint", r"eslint-disable(?![-\w])(?P<rules>[^\n]*)", Reach.BLOCK,
-                 named_rules, "eslint", _JS, in_comments=True),
-    MarkerSyntax("eslint", r"/\*\s*eslint\s+(?P<rules>[^*]*(?:\*(?!/)[^*]*)*)(?:\*/|$)",
-                 Reach.FILE, _configured, "eslint", _JS, in_comments=True), *DECLARING)
+    MarkerSyntax("eslint", directives.block("eslint"), Reach.FILE, _configured, "eslint", _JS,
+                 in_comments=True), *directives.DECLARING)
 
 
 # ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;

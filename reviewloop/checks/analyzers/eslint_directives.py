@@ -1,4 +1,22 @@
-"""The ESLint comments that declare instead of disabling, as suppression markers:
+"""ESLint's inline directives as ESLint reads them, for the suppression markers of its files.
+
+ESLint takes a comment as a directive only when its text, trimmed, starts with the directive's
+name (lower case) and a space or its end (`@eslint/plugin-kit`'s `parseDirective`); a comment
+that mentions `eslint-disable-line` in prose is just a comment, and silences nothing. The rest:
+
+* `eslint-disable-line` and `eslint-disable-next-line` are read in `//` and `/* */` comments;
+  `eslint-disable` and `/* eslint rule: off */` in `/* */` ones only (ESLint skips them in a
+  line comment).
+* A `/* */` directive that spans lines: ESLint ignores an `eslint-disable-line` one; an
+  `eslint-disable` or a comment config is read with the rules of its first line, when that
+  line says anything (else its list may be on the next); an `eslint-disable-next-line` one,
+  which reaches the line after the comment's end, is not read. Where a line-based reading
+  cannot tell, reviewloop reports what ESLint would have silenced: wider, never a hole.
+* The rules are the comma-separated names before ` -- ` (the justification, which needs a
+  space on both sides); none: every rule.
+* The comment is the first `//` or `/*` of the line outside a quoted string.
+
+The comments that declare instead of disabling are suppression markers too (`DECLARING`):
 `/* global a, b:writable */` (or `globals`), `/* eslint-env node */` and `/* exported a */`.
 
 A change that adds `/* global process */` silences ESLint's no-undef on `process` as surely
@@ -19,6 +37,35 @@ import re
 
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.policy.markers import MarkerSyntax, Reach
+
+# the code before the line's first comment: anything but a slash or a quote, a slash that
+# opens no comment (division, a regex), a whole quoted string
+_CODE = r"""^(?:[^/'"`\n]|/(?![/*])|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`)*"""
+_END = r"(?=\s|\*/|$)"  # after the name: a space, the comment's end or the line's
+
+
+def line_or_block(name: str) -> str:
+    """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
+    word = f"(?-i:{re.escape(name)})"
+    return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
+            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n]|\*(?!/))*)\*/)")
+
+
+def block(name: str) -> str:
+    """`name` as the directive of a `/* */` comment closed on its line, or going on past it
+    with something said on its line (a rule list, a reason): its first line's rules."""
+    word = f"(?-i:{re.escape(name)})"
+    return (rf"{_CODE}/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
+            rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$)")
+
+
+def rules(match: re.Match[str]) -> frozenset[str] | None:
+    """The rules a directive names (before its ` -- ` justification); none: every rule."""
+    found = match.groupdict()
+    text = found.get("rules") if found.get("rules") is not None else found.get("block")
+    listed = re.split(r"\s-{2,}\s", text or "", maxsplit=1)[0]
+    names = frozenset(n.strip() for n in listed.split(",") if n.strip())
+    return names or None
 
 
 def _declares(match: re.Match[str]) -> frozenset[str] | None:

@@ -16,7 +16,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   any (nothing the change installed is loaded); one that needs them cannot load.
 * A failed node call for several configs is made again per config: one that cannot load costs
   its own files only.
-* Absence is a result: each file the project's rules would have linted but did not — the
+* Absence is a result: each file the project's rules would have linted but did not — it does
+  not parse under the project's own `languageOptions` (a fatal message), the
   config could not load (no `node_modules`, no sandbox, a config that throws), it needs the
   change's packages, it is TypeScript and reviewloop's ESLint has no jiti to load it, or it is
   a legacy `.eslintrc*` ESLint 10 does not read — is named as not read, with the fix
@@ -85,6 +86,10 @@ NO_SANDBOX = ("the project's ESLint config is code, run only in the sandbox, and
               "none here ({why}): its rules were not run; {fix}")
 NO_TREE = "the base could not be read for the project's ESLint config ({why}): its rules " \
           "were not run"
+# a fatal message: the file does not parse as the project's `languageOptions` say (an
+# `ecmaVersion`, a `sourceType` older than the change's syntax); plain `eslint` fails it
+UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
+            "languageOptions): its rules were not run, and the project's `eslint` fails it")
 Message = dict[str, Any]
 
 
@@ -165,7 +170,9 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
         unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
                         NOT_LOADED.format(why=said, fix=READ if "ENOENT" in said
                                           else _install_fix(root, trust, path)))
-    return ProjectLint(messages, unread)
+    unread.update((path, UNPARSED.format(line=m.get("line", "?"), why=str(m["message"])[:200]))
+                  for path, m in messages if m.get("fatal"))
+    return ProjectLint([(p, m) for p, m in messages if m.get("ruleId")], unread)
 
 
 @dataclass(frozen=True)
@@ -258,8 +265,9 @@ def _texts(root: Path, tree: Path, files: list[str], folder: Path) -> Path:
 
 
 def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcome:
-    """The messages of the run's report and the files it could not lint, with why: all of
-    them, with node's error line, when the run itself failed."""
+    """The messages of the run's report (a fatal one too: a parse error has no rule) and the
+    files it could not lint, with why: all of them, with node's error line, when the run
+    itself failed."""
     line = next((x for x in reversed(output.splitlines()) if x.startswith(_MARK)), None)
     if exit_code != 0 or line is None:
         log.warning("the project's ESLint rules could not run (exit %s): %s", exit_code,
@@ -273,8 +281,8 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
     if failed:
         log.warning("the project's ESLint config could not be loaded for %s", ", ".join(failed))
     return [(Path(result["filePath"]).relative_to(tree).as_posix(), message)
-            for result in report["results"]
-            for message in result.get("messages") or [] if message.get("ruleId")], failed
+            for result in report["results"] for message in result.get("messages") or []
+            if message.get("ruleId") or message.get("fatal")], failed
 
 
 def first_error(output: str) -> str:

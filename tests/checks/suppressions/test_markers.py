@@ -54,7 +54,7 @@ def test_a_files_markers_are_each_lines_markers() -> None:
     """`line_markers` finds what `markers` finds line by line, in ASCII and beyond (`(?i)k`
     matches the Kelvin sign), with no marker made of two lines' text."""
     lines = ["x = eval(y)  # NOSEC B307", "", "a = 1  # no", "cover = 2", "f()  # noqa: E501",
-             "\0# nosec", "# pragma: no   cover", "ok = 'naïve'  # eslint-disable-line",
+             "\0# nosec", "# pragma: no   cover", "ok = 'naïve'  // eslint-disable-line",
              "# checKov:skip=CKV_AWS_20", "# \u212aics-scan ignore-line", "last # noqa"]
     expected = [(n, m) for n, line in enumerate(lines, start=1) for m in markers(line)]
     assert line_markers(lines) == expected
@@ -112,7 +112,7 @@ def test_plain_lines_carry_no_marker(line: str) -> None:
     ("/* eslint-disable */", "eslint", None, Reach.BLOCK),
     ("/* eslint-disable security/detect-object-injection */", "eslint",
      {"security/detect-object-injection"}, Reach.BLOCK),
-    ("// eslint-disable no-eval", "eslint", {"no-eval"}, Reach.BLOCK),
+    ("/* eslint-disable no-eval */", "eslint", {"no-eval"}, Reach.BLOCK),  # a block comment
     ('/* eslint no-eval: "off", eqeqeq: 0 */', "eslint", {"no-eval", "eqeqeq"}, Reach.FILE),
     ("// @ts-ignore", "typescript", None, Reach.LINES),
     ("# shellcheck disable=SC2086", "shellcheck", {"SC2086"}, Reach.ABOVE),

@@ -1,0 +1,40 @@
+"""Plain ESLint as a project runs it (`npx eslint .` from its root, its own config): the
+pinned ESLint reviewloop provisions, run on a test repository, for a review's answer to be
+compared with the plain tool's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers.provision import TOOLS, home
+
+
+def plain_eslint(root: Path, *args: str) -> list[dict[str, Any]]:
+    """ESLint's JSON report of `eslint . ARGS` in `root` (the tools folder `eslint_tools`
+    set): its results, paths relative to `root`."""
+    folder = home(TOOLS["eslint"])
+    node = shutil.which("node")
+    assert folder is not None and node is not None, "eslint_tools installs ESLint beside node"
+    done = subprocess.run([node, str(folder / "node_modules/eslint/bin/eslint.js"), "-f", "json",
+                           *args, "."], cwd=root, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    results = json.loads(done.stdout)
+    for result in results:
+        result["filePath"] = Path(result["filePath"]).relative_to(root.resolve()).as_posix()
+    return results
+
+
+def fatal_files(results: list[dict[str, Any]]) -> set[str]:
+    """The files ESLint could not parse (a fatal message)."""
+    return {r["filePath"] for r in results if any(m.get("fatal") for m in r["messages"])}
+
+
+def rule_hits(results: list[dict[str, Any]]) -> set[tuple[str, str, int]]:
+    """(file, rule, line) of each message of a rule."""
+    return {(r["filePath"], m["ruleId"], m["line"]) for r in results for m in r["messages"]
+            if m.get("ruleId")}
