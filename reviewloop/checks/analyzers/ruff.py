@@ -47,6 +47,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.analyzers.ruff_lookup import grouped
+from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -61,6 +62,9 @@ INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
 SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)
 UNREADABLE = "E902"  # ruff's io-error: a file it could not read
+# an `invalid-syntax` ruff gives for syntax the declared Python lacks (`ruff_version`): ruff
+# parsed the file and checked it all, and the code fails to compile on that Python
+TOO_NEW = re.compile(r"on Python 3\.\d+ \(syntax was (?:added|removed) in Python 3\.\d+\)")
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
@@ -134,8 +138,8 @@ class RuffAnalyzer(FileByFile):
                                       Path(tmp))
             given = [copies.get(f) or under_text(ctx.root, f) for f in files]
             # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
-            diagnostics = _check(ctx, ["--isolated", "--select",
-                                       ",".join((*self.select, UNREADABLE))], given)
+            diagnostics = _own(ctx, ["--isolated", "--select",
+                                     ",".join((*self.select, UNREADABLE))], files, given)
             if self.project and isinstance(diagnostics, list):
                 diagnostics += _project_rules(ctx, files, given, diagnostics)
         names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
@@ -145,12 +149,16 @@ class RuffAnalyzer(FileByFile):
         return self.to_findings(diagnostics, ctx)
 
     def severity(self, code: str) -> Severity:
+        if code == SYNTAX_ERROR:  # only `TOO_NEW` reaches here: it fails on a declared Python
+            return _MUST
         matches = [p for p in self.severities if code.startswith(p)]
         return self.severities[max(matches, key=len)] if matches else self.default
 
     def to_findings(self, diagnostics: Any, ctx: AnalyzerContext) -> list[Finding]:
         """ruff's JSON diagnostics as findings; a file with a syntax error (no rule code, or
-        `invalid-syntax`) is named as not read."""
+        `invalid-syntax`) is named as not read, but for syntax the declared Python lacks
+        (`TOO_NEW`: ruff read the file), a must-fix finding as plain ruff reports it — in
+        the view the project's rules join (both views' runs report it: one finding)."""
         if not isinstance(diagnostics, list):
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
         where = repo_paths(ctx.root)
@@ -160,13 +168,14 @@ class RuffAnalyzer(FileByFile):
             if d.get("code") == UNREADABLE:
                 said = short_title(d.get("message") or "")
                 ctx.not_read(where(d["filename"]), f"could not read it ({said})")
-            elif not d.get("code") or d["code"] == SYNTAX_ERROR:
+            elif not d.get("code") or (d["code"] == SYNTAX_ERROR and not _too_new(d)):
                 row = (d.get("location") or {}).get("row", "?")
                 ctx.not_read(where(d["filename"]), f"could not parse it (line {row}: "
                                                    f"{short_title(d.get('message') or '')})")
         severity = cache(self.severity)  # a report names few codes, each many times
         return [self._finding(d, ctx, where, severity) for d in diagnostics
-                if d.get("code") and d["code"] not in (SYNTAX_ERROR, UNREADABLE)]
+                if d.get("code") and (d["code"] not in (SYNTAX_ERROR, UNREADABLE)
+                                      or (self.project and _too_new(d)))]
 
     def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
                  where: Callable[[str], str], severity: Callable[[str], Severity]) -> Finding:
@@ -187,6 +196,28 @@ def _check(ctx: AnalyzerContext, selection: list[str], given: list[str],
     argv = [*ruff_command(), "check", *selection, "--no-cache", "--ignore-noqa",
             "--exit-zero", "--output-format", "json", "--", *given]
     return parse_json(run_tool(argv, cwd or ctx.root, ctx.timeout), "ruff")
+
+
+def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
+         given: list[str]) -> Any:
+    """reviewloop's own run on `given` (the `files` as ruff is given them), one per Python
+    version the project declares for them (`ruff_version`; most reviews: one run)."""
+    named = dict(zip(files, given, strict=True))
+    batches: dict[str | None, list[str]] = {}
+    for path, version in versions(ctx, files).items():
+        batches.setdefault(version, []).append(named[path])
+    report: list[Any] = []
+    for version, batch in batches.items():
+        found = _check(ctx, [*selection, *(["--target-version", version] if version else [])],
+                       batch)
+        if not isinstance(found, list):
+            return found
+        report += found
+    return report
+
+
+def _too_new(diagnostic: dict[str, Any]) -> bool:
+    return bool(TOO_NEW.search(str(diagnostic.get("message") or "")))
 
 
 def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
@@ -211,7 +242,9 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
             for path in paths:
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
-        arguments = project_arguments(config.table)
+        version = of_config(ctx, config.table, config.folder)
+        arguments = project_arguments({**config.table, "target-version": version}
+                                      if version else config.table)
         if arguments is None:
             continue
         try:  # from the config's folder, where its per-file-ignores start
@@ -222,7 +255,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
             continue
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
-                  and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
+                  and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))
+                  and _place(d) not in seen
                   and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
             if isinstance(report, list) else []
     return found
