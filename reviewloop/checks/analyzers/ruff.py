@@ -6,7 +6,8 @@ wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suff
 shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
 The project's own rules, as the trusted side's ruff config selects and configures them, run
 beside reviewloop's (`ruff_config`); what they add to reviewloop's report joins the
-maintainability view, severity by its table (most: nit).
+performance view under its prefixes (ASYNC, PERF, …), else the maintainability view,
+severity by its table (most: nit).
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -113,7 +114,8 @@ class RuffAnalyzer(FileByFile):
     max_bytes: int = MAX_BYTES
     markers: tuple[MarkerSyntax, ...] = MARKERS
     config_files: tuple[ConfigFile, ...] = CONFIG_FILES
-    project: bool = False  # the project's own rules join this view (`ruff_config`)
+    project: bool = False  # the project's own rules join this view (`ruff_config`)...
+    project_own: bool = False  # ...or only those under this view's own `select` prefixes
     line_breaks: ClassVar[re.Pattern[str]] = PYTHON_BREAKS  # as Python's tokenizer
 
     def available(self) -> str | None:
@@ -140,13 +142,21 @@ class RuffAnalyzer(FileByFile):
             # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
             diagnostics = _own(ctx, ["--isolated", "--select",
                                      ",".join((*self.select, UNREADABLE))], files, given)
-            if self.project and isinstance(diagnostics, list):
-                diagnostics += _project_rules(ctx, files, given, diagnostics)
+            if (self.project or self.project_own) and isinstance(diagnostics, list):
+                diagnostics += _project_rules(ctx, files, given, diagnostics, self.takes)
         names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
         if names and isinstance(diagnostics, list):
             diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
                            if isinstance(d, dict) else d for d in diagnostics]
         return self.to_findings(diagnostics, ctx)
+
+    def takes(self, code: str) -> bool:
+        """Whether a rule the project's run reports joins this view: the performance view
+        takes its own prefixes (`ASYNC119` under the project's `preview = true`: its own
+        `--isolated` run never reports it), the maintainability view all others."""
+        if self.project_own:
+            return code.startswith(self.select)
+        return not code.startswith(RUFF_PERFORMANCE.select)
 
     def severity(self, code: str) -> Severity:
         if code == SYNTAX_ERROR:  # only `TOO_NEW` reaches here: it fails on a declared Python
@@ -227,11 +237,13 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
-                   own: list[Any]) -> list[dict[str, Any]]:
+                   own: list[Any], takes: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The diagnostics of the project's own runs, one for each config that governs some of
     `files` (`ruff_lookup`, `ruff_config.project_arguments`), that reviewloop's runs do not
-    report: not at the same place in this view's `own` report, nor of the performance view's
-    rules (its own run reports them); a rule of this view the project configures tighter
+    report at the same place in this view's `own` report, of the rules this view `takes`
+    (each view runs the project's rules, deduped against its own run: the performance view's
+    `--isolated` run lacks the project's `preview` and options, and the fuzzer's D23 ASYNC119
+    was dropped); a rule of a view the project configures tighter
     (`mccabe.max-complexity`) counts where it adds. A config whose `extend` chain was not
     all read, or a run that fails, names its files as not read."""
     named = dict(zip(files, given, strict=True))
@@ -257,7 +269,7 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
                   and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))
                   and _place(d) not in seen
-                  and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
+                  and takes(d["code"])] \
             if isinstance(report, list) else []
     return found
 
@@ -351,6 +363,7 @@ RUFF_MAINTAINABILITY = RuffAnalyzer(
 
 RUFF_PERFORMANCE = RuffAnalyzer(
     name="ruff-performance",
+    project_own=True,
     select=("PERF", "ASYNC", "C4", "SIM118", "PLR1733", "PLR1736", "PLW3301", "RUF015",
             "FURB122", "FURB129"),
     severities=_table([
