@@ -74,13 +74,16 @@ _PY = frozenset({PYTHON})
 # the markers ruff honours in Python files: a noqa comment on a line, and its own and
 # flake8's file-wide forms (written out in the patterns), in comments only (a string holding
 # holding the marker silences nothing: `checks.suppressions.comments`)
+# A colon after the noqa word asks for a code list: ruff rejects `noqa: F`, a bare `noqa:`,
+# `noqa: see JIRA-12` (a code is letters then digits, ending there) and honours nothing,
+# where a marker without a colon is blanket; reviewloop took each as blanket (fuzz6 D14)
+_NOQA = rf"noqa\b(?:\s*:\s*{CODES}(?![A-Za-z0-9])|(?!\s*:))[^\n]*"
 MARKERS = (
-    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY,
+    MarkerSyntax("ruff", rf"#\s*{_NOQA}", Reach.LINES, listed, "noqa", _PY, in_comments=True),
+    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
                  in_comments=True),
-    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE, listed,
-                 "noqa", _PY, in_comments=True),
-    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE,
-                 listed, "noqa", _PY, in_comments=True),
+    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
+                 in_comments=True),
 )
 
 
