@@ -6,7 +6,8 @@ wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suff
 shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
 The project's own rules, as the trusted side's ruff config selects and configures them, run
 beside reviewloop's (`ruff_config`); what they add to reviewloop's report joins the
-maintainability view, severity by its table (most: nit).
+performance view under its prefixes (ASYNC, PERF, …), else the maintainability view,
+severity by its table (most: nit).
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -47,6 +48,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.analyzers.ruff_lookup import grouped
+from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -61,6 +63,9 @@ INSTALL = "pip install ruff"
 MAX_BYTES = 16_000_000  # ruff reads 4 MB in ~0.5 s (benchmarks/big_inputs): the diff's ceiling
 SYNTAX_ERROR = "invalid-syntax"  # ruff's code for a file it cannot parse (older ruff: None)
 UNREADABLE = "E902"  # ruff's io-error: a file it could not read
+# an `invalid-syntax` ruff gives for syntax the declared Python lacks (`ruff_version`): ruff
+# parsed the file and checked it all, and the code fails to compile on that Python
+TOO_NEW = re.compile(r"on Python 3\.\d+ \(syntax was (?:added|removed) in Python 3\.\d+\)")
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
@@ -69,13 +74,16 @@ _PY = frozenset({PYTHON})
 # the markers ruff honours in Python files: a noqa comment on a line, and its own and
 # flake8's file-wide forms (written out in the patterns), in comments only (a string holding
 # holding the marker silences nothing: `checks.suppressions.comments`)
+# A colon after the noqa word asks for a code list: ruff rejects `noqa: F`, a bare `noqa:`,
+# `noqa: see JIRA-12` (a code is letters then digits, ending there) and honours nothing,
+# where a marker without a colon is blanket; reviewloop took each as blanket (fuzz6 D14)
+_NOQA = rf"noqa\b(?:\s*:\s*{CODES}(?![A-Za-z0-9])|(?!\s*:))[^\n]*"
 MARKERS = (
-    MarkerSyntax("ruff", rf"#\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.LINES, listed, "noqa", _PY,
+    MarkerSyntax("ruff", rf"#\s*{_NOQA}", Reach.LINES, listed, "noqa", _PY, in_comments=True),
+    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
                  in_comments=True),
-    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE, listed,
-                 "noqa", _PY, in_comments=True),
-    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*noqa\b(?::\s*{CODES})?[^\n]*", Reach.FILE,
-                 listed, "noqa", _PY, in_comments=True),
+    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
+                 in_comments=True),
 )
 
 
@@ -109,7 +117,8 @@ class RuffAnalyzer(FileByFile):
     max_bytes: int = MAX_BYTES
     markers: tuple[MarkerSyntax, ...] = MARKERS
     config_files: tuple[ConfigFile, ...] = CONFIG_FILES
-    project: bool = False  # the project's own rules join this view (`ruff_config`)
+    project: bool = False  # the project's own rules join this view (`ruff_config`)...
+    project_own: bool = False  # ...or only those under this view's own `select` prefixes
     line_breaks: ClassVar[re.Pattern[str]] = PYTHON_BREAKS  # as Python's tokenizer
 
     def available(self) -> str | None:
@@ -134,23 +143,35 @@ class RuffAnalyzer(FileByFile):
                                       Path(tmp))
             given = [copies.get(f) or under_text(ctx.root, f) for f in files]
             # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
-            diagnostics = _check(ctx, ["--isolated", "--select",
-                                       ",".join((*self.select, UNREADABLE))], given)
-            if self.project and isinstance(diagnostics, list):
-                diagnostics += _project_rules(ctx, files, given, diagnostics)
+            diagnostics = _own(ctx, ["--isolated", "--select",
+                                     ",".join((*self.select, UNREADABLE))], files, given)
+            if (self.project or self.project_own) and isinstance(diagnostics, list):
+                diagnostics += _project_rules(ctx, files, given, diagnostics, self.takes)
         names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
         if names and isinstance(diagnostics, list):
             diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
                            if isinstance(d, dict) else d for d in diagnostics]
         return self.to_findings(diagnostics, ctx)
 
+    def takes(self, code: str) -> bool:
+        """Whether a rule the project's run reports joins this view: the performance view
+        takes its own prefixes (`ASYNC119` under the project's `preview = true`: its own
+        `--isolated` run never reports it), the maintainability view all others."""
+        if self.project_own:
+            return code.startswith(self.select)
+        return not code.startswith(RUFF_PERFORMANCE.select)
+
     def severity(self, code: str) -> Severity:
+        if code == SYNTAX_ERROR:  # only `TOO_NEW` reaches here: it fails on a declared Python
+            return _MUST
         matches = [p for p in self.severities if code.startswith(p)]
         return self.severities[max(matches, key=len)] if matches else self.default
 
     def to_findings(self, diagnostics: Any, ctx: AnalyzerContext) -> list[Finding]:
         """ruff's JSON diagnostics as findings; a file with a syntax error (no rule code, or
-        `invalid-syntax`) is named as not read."""
+        `invalid-syntax`) is named as not read, but for syntax the declared Python lacks
+        (`TOO_NEW`: ruff read the file), a must-fix finding as plain ruff reports it — in
+        the view the project's rules join (both views' runs report it: one finding)."""
         if not isinstance(diagnostics, list):
             raise AnalyzerError(f"ruff's JSON output is not a list: {str(diagnostics)[:200]}")
         where = repo_paths(ctx.root)
@@ -160,13 +181,14 @@ class RuffAnalyzer(FileByFile):
             if d.get("code") == UNREADABLE:
                 said = short_title(d.get("message") or "")
                 ctx.not_read(where(d["filename"]), f"could not read it ({said})")
-            elif not d.get("code") or d["code"] == SYNTAX_ERROR:
+            elif not d.get("code") or (d["code"] == SYNTAX_ERROR and not _too_new(d)):
                 row = (d.get("location") or {}).get("row", "?")
                 ctx.not_read(where(d["filename"]), f"could not parse it (line {row}: "
                                                    f"{short_title(d.get('message') or '')})")
         severity = cache(self.severity)  # a report names few codes, each many times
         return [self._finding(d, ctx, where, severity) for d in diagnostics
-                if d.get("code") and d["code"] not in (SYNTAX_ERROR, UNREADABLE)]
+                if d.get("code") and (d["code"] not in (SYNTAX_ERROR, UNREADABLE)
+                                      or (self.project and _too_new(d)))]
 
     def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
                  where: Callable[[str], str], severity: Callable[[str], Severity]) -> Finding:
@@ -189,6 +211,28 @@ def _check(ctx: AnalyzerContext, selection: list[str], given: list[str],
     return parse_json(run_tool(argv, cwd or ctx.root, ctx.timeout), "ruff")
 
 
+def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
+         given: list[str]) -> Any:
+    """reviewloop's own run on `given` (the `files` as ruff is given them), one per Python
+    version the project declares for them (`ruff_version`; most reviews: one run)."""
+    named = dict(zip(files, given, strict=True))
+    batches: dict[str | None, list[str]] = {}
+    for path, version in versions(ctx, files).items():
+        batches.setdefault(version, []).append(named[path])
+    report: list[Any] = []
+    for version, batch in batches.items():
+        found = _check(ctx, [*selection, *(["--target-version", version] if version else [])],
+                       batch)
+        if not isinstance(found, list):
+            return found
+        report += found
+    return report
+
+
+def _too_new(diagnostic: dict[str, Any]) -> bool:
+    return bool(TOO_NEW.search(str(diagnostic.get("message") or "")))
+
+
 def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
     location = diagnostic.get("location") or {}
     return diagnostic.get("filename"), diagnostic.get("code"), location.get("row"), \
@@ -196,11 +240,13 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
-                   own: list[Any]) -> list[dict[str, Any]]:
+                   own: list[Any], takes: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The diagnostics of the project's own runs, one for each config that governs some of
     `files` (`ruff_lookup`, `ruff_config.project_arguments`), that reviewloop's runs do not
-    report: not at the same place in this view's `own` report, nor of the performance view's
-    rules (its own run reports them); a rule of this view the project configures tighter
+    report at the same place in this view's `own` report, of the rules this view `takes`
+    (each view runs the project's rules, deduped against its own run: the performance view's
+    `--isolated` run lacks the project's `preview` and options, and the fuzzer's D23 ASYNC119
+    was dropped); a rule of a view the project configures tighter
     (`mccabe.max-complexity`) counts where it adds. A config whose `extend` chain was not
     all read, or a run that fails, names its files as not read."""
     named = dict(zip(files, given, strict=True))
@@ -211,7 +257,9 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
             for path in paths:
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
-        arguments = project_arguments(config.table)
+        version = of_config(ctx, config.table, config.folder)
+        arguments = project_arguments({**config.table, "target-version": version}
+                                      if version else config.table)
         if arguments is None:
             continue
         try:  # from the config's folder, where its per-file-ignores start
@@ -222,8 +270,9 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
             continue
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
-                  and d["code"] not in (SYNTAX_ERROR, UNREADABLE) and _place(d) not in seen
-                  and not d["code"].startswith(RUFF_PERFORMANCE.select)] \
+                  and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))
+                  and _place(d) not in seen
+                  and takes(d["code"])] \
             if isinstance(report, list) else []
     return found
 
@@ -317,6 +366,7 @@ RUFF_MAINTAINABILITY = RuffAnalyzer(
 
 RUFF_PERFORMANCE = RuffAnalyzer(
     name="ruff-performance",
+    project_own=True,
     select=("PERF", "ASYNC", "C4", "SIM118", "PLR1733", "PLR1736", "PLW3301", "RUF015",
             "FURB122", "FURB129"),
     severities=_table([

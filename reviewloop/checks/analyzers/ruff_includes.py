@@ -10,21 +10,27 @@ widens its own review) make a changed file ruff's too, named to it (ruff lints a
 given by name whatever its suffix).
 
 The configuration is the one ruff gives each file (`ruff_lookup`: the closest from its folder
-up, its `extend` chain followed); a pattern without a `/` matches a file's name in any
-folder, one with a `/` its path from that config's folder (ruff's globs: `*` crosses
-folders).
+up, its `extend` chain followed). A pattern matches as ruff's globs (the `globset` crate,
+`*` crossing folders) match it (`_glob`): against the file's path from that config's
+folder (`tool.pyt` includes the root's only), one without a `/` as written against its
+absolute path too; a leading `**/` matches no folder as well as many, `{cgi,pyt}` is one
+of its alternatives. `fnmatch` did neither: `**/*.pyt` missed a root-level `tool.pyt`,
+`*.{cgi,pyt}` and `**/bin/*` missed what ruff lints (fuzz round 6, D10).
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_lookup import Lookup
+from reviewloop.git.names import under
 
 KNOWN = (".py", ".pyi", ".ipynb", ".toml")  # read already, or not code
 
@@ -42,7 +48,8 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> list[str]:
         config = lookup.of(path)
         patterns = _patterns(config.table) if config is not None else ()
         if patterns and config is not None and \
-                _matches(posixpath.relpath(path, config.folder or "."), patterns):
+                _matches(posixpath.relpath(path, config.folder or "."), patterns,
+                         Path(os.path.realpath(under(ctx.root, path))).as_posix()):
             found.append(path)
     return found
 
@@ -54,6 +61,59 @@ def _patterns(table: dict[str, Any]) -> tuple[str, ...]:
     return tuple(p.removeprefix("./") for p in found)
 
 
-def _matches(path: str, patterns: Sequence[str]) -> bool:
-    name = PurePosixPath(path).name
-    return any(fnmatchcase(path if "/" in p else name, p) for p in patterns)
+def _matches(path: str, patterns: Sequence[str], absolute: str) -> bool:
+    """Whether `path` (from the config's folder; `absolute`, the file's absolute path) is
+    included: ruff anchors each pattern at that folder (`tool.pyt` is the root's only;
+    `*.pyt` reaches any folder, `*` crossing), and a pattern without a `/` also matches as
+    written against the absolute path (`[!t]*` takes `tool.pyt`: the path starts `/`)."""
+    return any(_glob(p).fullmatch(path) or ("/" not in p and _glob(p).fullmatch(absolute))
+               for p in patterns)
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """`pattern` as globset reads it (no literal separator: `*`, a trailing `/**` too, and `?`
+    cross `/`; a leading `**/` and a `/**/` any folders, none too; `{a,b}`; `[...]`,
+    `[!...]`; `\\` escapes), as a regular expression on a path."""
+    out, i, depth = [], 0, 0
+    while i < len(pattern):
+        rest = pattern[i:]
+        if rest.startswith("**/") and (i == 0 or pattern[i - 1] == "/"):
+            out.append("(?:.*/)?")
+            i += 3
+        elif rest.startswith("*"):
+            out.append(".*")
+            i += len(rest) - len(rest.lstrip("*"))
+        elif rest[0] == "?":
+            out.append(".")
+            i += 1
+        elif rest[0] == "[" and (end := _class_end(pattern, i)) > 0:
+            body = pattern[i + 1:end]
+            body = "^" + body[1:] if body[:1] == "!" else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        elif rest[0] == "{":
+            out.append("(?:")
+            depth, i = depth + 1, i + 1
+        elif rest[0] == "}" and depth:
+            out.append(")")
+            depth, i = depth - 1, i + 1
+        elif rest[0] == "," and depth:
+            out.append("|")
+            i += 1
+        elif rest[0] == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(rest[0]))
+            i += 1
+    return re.compile("".join(out) + ")" * depth, re.DOTALL)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the `[...]` class opening at `start` closes (a `]` first in it is a member);
+    -1 when it does not."""
+    i = start + 1 + (pattern[start + 1:start + 2] == "!")
+    i += pattern[i:i + 1] == "]"
+    end = pattern.find("]", i)
+    return end

@@ -1,0 +1,83 @@
+"""The Python version ruff checks each file for, as plain `ruff check .` derives it from the
+trusted side's configuration.
+
+A file's version decides what ruff accepts: a `match` statement is a syntax error on Python
+3.8 (`Cannot use match statement on Python 3.8`), and version-gated rules (UP040 from 3.12)
+only fire from their version on. reviewloop's own ruff run is `--isolated`, so ruff's
+default (the newest syntax) applied and a change adding `match` to a package published with
+`requires-python = ">=3.8"` passed complete and clean while `ruff check .` failed it (the
+fuzzer's round-6 D1). ruff takes the version from the governing config's `target-version`
+(its `extend` chain followed: `ruff_lookup`), else from `[project] requires-python` of the
+nearest `pyproject.toml` holding one, from the config's folder up to the root (with no
+config, the root's: ruff looks from its working folder) — the lower bound of the
+specifiers, as `py3X`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from collections.abc import Iterable
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.ruff_lookup import Lookup
+from reviewloop.checks.analyzers.trusted_config import trusted_text
+
+OLDEST = 7  # ruff's oldest target, py37: a lower bound below it is clamped to it
+# a specifier giving a lower bound: `>=3.8`, `>3.8`, `~=3.9`, `==3.10.*` (major.minor only)
+_LOWER = re.compile(r"\s*(?:>=|>|~=|===?)\s*3\.(\d+)")
+_TARGET = re.compile(r"py3\d+")
+
+
+def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None]:
+    """{file: the `py3X` ruff checks it for}; None where nothing declares one (ruff's
+    default)."""
+    lookup = Lookup(ctx)
+    fallbacks: dict[str, str | None] = {}
+    found: dict[str, str | None] = {}
+    for path in files:
+        config = lookup.of(path)
+        target = config.table.get("target-version") if config is not None else None
+        if isinstance(target, str) and _TARGET.fullmatch(target):
+            found[path] = target
+            continue
+        start = config.folder if config is not None else ""  # no config: from ruff's cwd
+        if start not in fallbacks:
+            fallbacks[start] = _requires_python(ctx, start)
+        found[path] = fallbacks[start]
+    return found
+
+
+def of_config(ctx: AnalyzerContext, table: dict[str, Any], folder: str) -> str | None:
+    """The version the config `table` at `folder` gives its files (for the project's run)."""
+    target = table.get("target-version")
+    if isinstance(target, str) and _TARGET.fullmatch(target):
+        return target
+    return _requires_python(ctx, folder)
+
+
+def _requires_python(ctx: AnalyzerContext, folder: str) -> str | None:
+    """The version of the nearest trusted `pyproject.toml` with `requires-python`, from
+    `folder` up to the root."""
+    while True:
+        version = _declared(trusted_text(ctx, posixpath.join(folder, "pyproject.toml")))
+        if version is not None or not folder:
+            return version
+        folder = posixpath.dirname(folder)
+
+
+def _declared(text: str | None) -> str | None:
+    """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X`."""
+    if text is None:
+        return None
+    try:
+        project = tomllib.loads(text).get("project")
+    except tomllib.TOMLDecodeError:
+        return None
+    spec = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(spec, str):
+        return None
+    bounds = [int(m.group(1)) for part in spec.split(",") if (m := _LOWER.match(part))]
+    return f"py3{max(OLDEST, max(bounds))}" if bounds else None

@@ -1,0 +1,61 @@
+"""A trusted `# noqa` waives exactly what ruff's would. ruff rejects a `# noqa:` whose code
+list does not parse (`# noqa: F`, `# noqa:`, `# noqa: see JIRA-12`, `# ruff: noqa: legacy
+module`) — it warns and suppresses nothing — but the review read each as a blanket marker
+and suppressed the F821 the change caused on that unchanged line (fuzz round 6, D14).
+
+Generated: noqa spellings (line and file-wide: `# noqa`, `# ruff: noqa`, `# flake8: noqa`;
+the space and colon around them; a code list, a code with a tail, a letter prefix, prose,
+nothing) on the base's line; the change deletes the import that line uses, so it becomes
+F821. The review suppresses the F821 exactly when plain ruff does not report it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.analyzers.ruff import ruff_command
+from tests.support.project_rules import found, reviewed
+
+HEADS = ("# noqa", "#noqa", "# NOQA", "# ruff: noqa", "# flake8: noqa")
+COLONS = ("", ":", ": ", " : ", " - ")
+TAILS = ("", "F821", "F821, F401", "F821 F401", "F", "RUF", "see JIRA-12", "F821abc",
+         "F401, see", "f821", "legacy module", "E501")
+
+
+def _files(marker: str, *, imported: bool) -> dict[str, str]:
+    use = "from helpers import compute\n" if imported else "\n"
+    if marker.startswith(("# ruff", "# flake8")):  # file-wide: on the first line
+        return {"a.py": f"{marker}\n{use}\n\ndef f():\n    return compute()\n"}
+    return {"a.py": f"{use}\n\ndef f():\n    return compute()  {marker}\n"}
+
+
+def _plain_reports(root: Path) -> bool:
+    done = subprocess.run([*ruff_command(), "check", "--isolated", "--no-cache", "--select",
+                           "F821", "--exit-zero", "--output-format", "json", "a.py"],
+                          cwd=root, capture_output=True, text=True, check=True)
+    return any(d["code"] == "F821" for d in json.loads(done.stdout))
+
+
+@settings(max_examples=16, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(HEADS), st.sampled_from(COLONS), st.sampled_from(TAILS))
+@example("# noqa", ": ", "F821abc")  # the fuzzer's spellings, each run besides
+@example("# ruff", ": noqa: ", "legacy module")
+@example("# flake8: noqa", ": ", "F")
+def test_a_trusted_noqa_waives_what_ruffs_waives(head: str, colon: str, tail: str) -> None:
+    marker = f"{head}{colon}{tail}".rstrip()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "r"
+        report = reviewed(root, {"helpers.py": "def compute():\n    return 1\n",
+                                 **_files(marker, imported=True)},
+                          _files(marker, imported=False))
+        plain = _plain_reports(root)
+    rules = {rule: bucket for (rule, _), bucket in
+             found(report, "ruff-maintainability", "a.py").items()}
+    assert "F821" in rules, (marker, rules)
+    assert (rules["F821"] != "suppressed") == plain, (marker, rules, plain)
