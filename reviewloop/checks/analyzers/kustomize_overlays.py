@@ -36,6 +36,10 @@ NO_RENDERER = ("checkov renders the Kustomize build {build} (which reads this fi
                "`kubectl kustomize` or `kustomize build`, and neither is on PATH: checkov "
                "skips its kustomize framework without a word, so what the build's patches, "
                "images and bases make was not checked; fix: install kubectl or kustomize")
+UNBUILT = ("checkov's kustomize framework reported nothing on this build: the renderer "
+           "(`kubectl kustomize`, else `kustomize build`) failed on it, which checkov does "
+           "not say, or it builds nothing checkov checks; run `kubectl kustomize` in its "
+           "folder to see why")
 
 
 def renderer() -> str | None:
