@@ -164,9 +164,9 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
         path = search_path(Path(scratch) / "bin", rendered)
         root = _repo(Path(scratch) / "r", CASES, terraform)
         monkeypatch.setenv("PATH", path)
-        if terraform:  # the checkov itself, not the suite's warm fork of it: forked, its
-            # kustomize runner's multiprocessing breaks its pipe beside a -d run (exit 2)
-            monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
+        # the cached checkov itself, not the suite's warm fork of it: forked, its kustomize
+        # runner's multiprocessing broke its pipe (exit 2) beside a -d run, and once alone
+        monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
         done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
                       "--json")
         assert done.returncode == 0, done.stderr[-3000:]
