@@ -36,6 +36,10 @@ or deleted NetworkPolicy selected), a changed file with the unchanged `serverles
 `${file(…)}` reads it (`serverless_files`), at the base too, and a finding the change brought
 about on one of them is shown on the changed file (`checkov_related`).
 
+A change that reaches a Kustomize build (its kustomization file, a patch or a manifest it
+reads) has the build rendered by checkov's kustomize framework, as `checkov -d .` renders
+it, at the base too (`kustomize_overlays`); without kubectl or kustomize its files are named.
+
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies and the
 variable files it names are added by `run`, `checkov_policies`; a changed one is read with
 the modules that declare what it sets, `terraform_var_files`, and a changed `.tfvars` no run
@@ -57,11 +61,13 @@ from typing import Any
 
 from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
+from reviewloop.checks.analyzers import kustomize_overlays as kustomize
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
 )
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
+from reviewloop.checks.analyzers.checkov_documents import sniffed
 from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies, var_files
 from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
@@ -78,7 +84,6 @@ from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
 from reviewloop.git.names import under
-from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, listed
@@ -161,8 +166,9 @@ class Checkov(ProvisionedAnalyzer):
             else Policies()
         for path in _targets(ctx) if project.unrun else ():
             ctx.not_read(path, project.unrun)
-        for path, why in (gaps(ctx) if self.project is None else {}).items():
-            ctx.not_read(path, why)  # a variable file whose values no run fully read
+        for path, why in (gaps(ctx) | kustomize.unrendered(ctx.root, ctx.files)
+                          if self.project is None else {}).items():
+            ctx.not_read(path, why)  # a variable file no run fully read, a build not rendered
         variables = var_files(ctx) if self.targets(ctx) else ()
         if not project.files:
             return super().run(ctx) if variables == self.variables else \
@@ -170,6 +176,13 @@ class Checkov(ProvisionedAnalyzer):
         with tempfile.TemporaryDirectory(prefix="reviewloop-checkov-policies-") as folder:
             project.write(Path(folder))
             return Checkov(project, Path(folder), variables).run(ctx)
+
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """Its targets, and the changed files of a Kustomize build it cannot render (named)."""
+        return sorted({*self.targets(ctx), *kustomize.unrendered(ctx.root, ctx.files)})
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return bool(self.reads(ctx))
 
     def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
         """A project policy checkov skipped (its log says so; it runs on without it):
@@ -201,7 +214,7 @@ class Checkov(ProvisionedAnalyzer):
         for path, kind in targets.items():
             if kind == MODULES:
                 argv += ["-d", path]
-            elif not viewed:
+            elif not viewed or kind == kustomize.KIND:  # its runner reads -f beside -d
                 argv += ["-f", str(under(at, path))]
         return argv
 
@@ -223,7 +236,8 @@ class Checkov(ProvisionedAnalyzer):
         changed = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
         terraform = _terraform(ctx)
         unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform),
-                     *cross_files(ctx), *var_files(ctx), *reached(ctx)}
+                     *cross_files(ctx), *var_files(ctx), *reached(ctx),
+                     *kustomize.read_by(ctx.root, ctx.files)}
         taken = {p for related, _ in cross_files(ctx).values()
                  for p in (*related.taken, *related.read)}
         return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken}))
@@ -264,8 +278,8 @@ class Checkov(ProvisionedAnalyzer):
         linked = view_links(given, at, scratch / "sls")  # each at its path, as `-f` reads it
         aliases |= linked
         for index, (path, kind) in enumerate(given.items()):
-            if kind not in (*TERRAFORM, "dockerfile") and str(under(at, path)) not in \
-                    linked.values():
+            if kind not in (*TERRAFORM, "dockerfile", kustomize.KIND) and \
+                    str(under(at, path)) not in linked.values():
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
                 aliases[str(_link(link, under(at, path)))] = str(under(at, path))
         return {str(scratch): MODULES, **given}, aliases | dockerfiles
@@ -355,6 +369,7 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
         path) == DOCKERFILE else framework(path, sniffed(ctx.root, path))) is not None}
     named |= {path: kind for path, kind in _terraform(ctx).items() if path not in named}
     named |= dict.fromkeys((p for p in gaps(ctx) if p not in named), "terraform")
+    named |= kustomize.targets(ctx.root, ctx.files)  # a build the change reaches, rendered
     return named | _bereft(ctx, named)
 
 
@@ -373,7 +388,7 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, str(path)), "could not parse it (checkov lists "
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
-        findings += [finding(check, ctx) for check in checks]
+        findings += [kustomize.placed(finding(c, ctx), one.get("check_type")) for c in checks]
     targets = _targets(ctx)
     unread(reports, targets, lambda check: file_of(check, ctx), ctx, _module_context(ctx, targets))
     for related, _ in relations(ctx):
@@ -381,16 +396,3 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(path, why)
     return findings
 
-
-def sniffed(root: Path, path: str) -> str | None:
-    """The text of a YAML or JSON file, whose kind only its text tells; None for others.
-    All of it, not a window at its start (a licence header or a long Description must not
-    hide a template), up to the analyzers' ceiling: a larger file is named as not read by
-    every analyzer (`git.sizes`)."""
-    if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
-        return None
-    try:
-        with under(root, path).open("rb") as handle:
-            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return None

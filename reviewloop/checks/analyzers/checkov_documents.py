@@ -32,10 +32,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader
+from reviewloop.git.names import under
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import TextMemo, compiled_on_first_use
 
 YAML = (".yaml", ".yml")
@@ -197,3 +199,17 @@ def declared_kinds(documents: list[Any]) -> set[str]:
         if isinstance(items, list):
             kinds.update(str(item.get("kind")) for item in items if isinstance(item, dict))
     return kinds
+
+
+def sniffed(root: Path, path: str) -> str | None:
+    """The text of a YAML or JSON file, whose kind only its text tells; None for others.
+    All of it, not a window at its start (a licence header or a long Description must not
+    hide a template), up to the analyzers' ceiling: a larger file is named as not read by
+    every analyzer (`git.sizes`)."""
+    if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
+        return None
+    try:
+        with under(root, path).open("rb") as handle:
+            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None

@@ -49,6 +49,8 @@ from reviewloop.checks.analyzers.checkov_documents import (
     shape_of,
 )
 from reviewloop.checks.analyzers.checkov_frameworks import skipped
+from reviewloop.checks.analyzers.kustomize_overlays import KIND as KUSTOMIZE
+from reviewloop.checks.analyzers.kustomize_overlays import UNBUILT
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
@@ -118,6 +120,8 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         elif kind == "cloudformation" and (checked := next(
                 (t for t in cloudformation_types(path, text) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
+        elif kind == KUSTOMIZE:  # a build it renders holds resources it checks, or failed
+            ctx.not_read(path, UNBUILT)
         elif why := _always_checked(kind, path, text) or skipped(kind, text):
             ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):

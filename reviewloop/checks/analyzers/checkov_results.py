@@ -48,7 +48,13 @@ def resource_of(check: dict[str, Any], file: str) -> str:
 
 def file_of(check: dict[str, Any], ctx: AnalyzerContext) -> str:
     """The scanned file the check names: checkov writes `file_path` as `/main.tf` for some
-    frameworks and `main.tf` for others, so match it against the files it was given."""
+    frameworks and `main.tf` for others, so match it against the files it was given. A
+    Kustomize build's graph check names the manifest checkov rendered in a temporary folder
+    as `file_abs_path`, and the build's kustomization file, which it reports, as `file_path`."""
+    rendered = str(check.get("file_path") or "")
+    if rendered.startswith(f"{ctx.root}/") and not str(check.get("file_abs_path") or "") \
+            .startswith(f"{ctx.root}/"):
+        return repo_path(ctx.root, rendered)
     if check.get("file_abs_path"):
         return repo_path(ctx.root, check["file_abs_path"])
     named = str(check.get("file_path", "")).lstrip("/")

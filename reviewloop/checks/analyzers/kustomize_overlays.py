@@ -1,0 +1,208 @@
+"""Which Kustomize builds a change reaches, for checkov's kustomize framework.
+
+Plain `checkov -d .` finds every folder holding a `kustomization.yaml` (or `.yml`: checkov's
+`find_kustomize_directories`, which no other name satisfies), renders it with `kubectl
+kustomize` (else `kustomize build`) and runs its Kubernetes checks on the result, reporting
+each on that kustomization file. A patch (a JSON6902 file, an inline `patch:`, a
+strategic-merge one), an `images: newTag` or a base manifest can make a privileged pod that
+no file of the change shows as a manifest, so each build whose inputs the change wrote is
+rendered too (`builds`). checkov looks the renderer up on its PATH, as this module does
+(`renderer`); without one it skips the framework without a word, so the change's files such
+a build reads are named instead (`unrendered`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reviewloop.checks.analyzers.checkov_related import Related, Source
+from reviewloop.findings.schema import Finding
+
+KIND = "kustomize"
+FILES = ("kustomization.yaml", "kustomization.yml")  # checkov's kustomizeSupportedFileTypes
+RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
+# the fields whose entries name files or folders a build reads (Kustomize's own schema)
+_LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
+           "validators", "patchesStrategicMerge", "configurations")
+_GENERATED = ("configMapGenerator", "secretGenerator", "helmChartInflationGenerator")
+_PATHED = ("patches", "patchesJson6902", "replacements")
+_SKIPPED = frozenset({".git", "node_modules"})
+NO_RENDERER = ("checkov renders the Kustomize build {build} (which reads this file) with "
+               "`kubectl kustomize` or `kustomize build`, and neither is on PATH: checkov "
+               "skips its kustomize framework without a word, so what the build's patches, "
+               "images and bases make was not checked; fix: install kubectl or kustomize")
+UNBUILT = ("checkov's kustomize framework reported nothing on this build: the renderer "
+           "(`kubectl kustomize`, else `kustomize build`) failed on it, which checkov does "
+           "not say, or it builds nothing checkov checks; run `kubectl kustomize` in its "
+           "folder to see why")
+
+
+def renderer() -> str | None:
+    """The command checkov would render with, found as checkov finds it (`shutil.which` on
+    the PATH it inherits); None: checkov would skip the framework."""
+    return next((found for name in RENDERERS if (found := shutil.which(name))), None)
+
+
+def builds(root: Path, changed: Iterable[str]) -> dict[str, frozenset[str]]:
+    """{kustomization file: the changed files its build reads} for each build in the tree
+    that reads one of `changed` (its kustomization file among them)."""
+    wanted = frozenset(changed)
+    return {path: hit for path, read in _every_build(root).items()
+            if (hit := read & wanted)}
+
+
+HOW = "is the Kustomize build that renders"  # how `checkov_related` words the relation
+
+
+def targets(root: Path, changed: Iterable[str]) -> dict[str, str]:
+    """{kustomization file: `KIND`} for each changed kustomization file, when checkov can
+    render it (else none: `unrendered` names it); an unchanged one is `related`."""
+    wanted = frozenset(changed)
+    return {path: KIND for path in builds(root, wanted) if path in wanted} if renderer() \
+        else {}
+
+
+def related(root: Path, changed: Iterable[str]) -> Related:
+    """The unchanged kustomization files whose builds read a changed file (a patch, a base
+    manifest), each reached through those files, and every file the builds read (the base
+    run renders them as they were); none without a renderer (`unrendered`)."""
+    wanted = frozenset(changed)
+    found = Related()
+    if not renderer():
+        return found
+    every = _every_build(root)
+    for build, hit in builds(root, wanted).items():
+        if build not in wanted:
+            for path in sorted(hit):
+                found.add(build, KIND, Source(path, taken=False))
+    found.read = tuple(sorted({p for build in found.files for p in every[build]} - wanted))
+    return found
+
+
+def unrendered(root: Path, changed: Iterable[str]) -> dict[str, str]:
+    """{changed file: why} for each changed file a build reads, when checkov has no renderer."""
+    why: dict[str, str] = {}
+    if renderer():
+        return why
+    for build, hit in builds(root, changed).items():
+        for path in sorted(hit):
+            why.setdefault(path, NO_RENDERER.format(build=PurePosixPath(build).parent))
+    return why
+
+
+def read_by(root: Path, changed: Iterable[str]) -> frozenset[str]:
+    """Every file the builds the change reaches read, for the base run to read them too."""
+    every = _every_build(root)
+    return frozenset(p for build in builds(root, changed) for p in every[build])
+
+
+def placed(found: Finding, kind: object) -> Finding:
+    """A finding of checkov's kustomize report on the first line of the kustomization file
+    it names: its lines are the rendered manifest's, not that file's, so on the lines the
+    change wrote they would keep every finding the base's build has too (`review.introduced`
+    compares only what lies off them). Its resource is named without the build's name."""
+    if kind != KIND:
+        return found
+    symbol = found.symbol or ""
+    if symbol.startswith(("overlay:", "base:")) and symbol.count(":") >= 2:
+        # `overlay:<name>:<resource>`: checkov names the build after the other builds it was
+        # given (`prod`, `overlays/prod`), which the base run may not share
+        symbol = symbol.split(":", 2)[2]
+    return found.model_copy(update={
+        "start_line": 1, "end_line": 1, "symbol": symbol or None,
+        "rationale": f"{found.rationale} (checkov reports it on the build's kustomization "
+                     f"file, at lines {found.start_line}-{found.end_line} of the manifest "
+                     "Kustomize rendered.)"})
+
+
+def _every_build(root: Path) -> Mapping[str, frozenset[str]]:
+    return _scanned(str(root), _stamp(root))
+
+
+def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    """The kustomization files and their mtimes: a tree edited in place is scanned again."""
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in _kustomizations(root)))
+
+
+@lru_cache(maxsize=8)
+def _scanned(root: str, stamp: tuple[tuple[str, float], ...]) -> Mapping[str, frozenset[str]]:
+    base = Path(root)
+    return {_relative(base, Path(file)): frozenset(_relative(base, p) for p in
+                                                   _inputs(Path(file), base, set()))
+            for file, _ in stamp}
+
+
+def _kustomizations(root: Path) -> Iterator[Path]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED]
+        yield from (Path(folder) / name for name in names if name in FILES)
+
+
+def _inputs(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:
+    """The kustomization file and every file its build reads, through its bases and
+    components (each folder once: a cycle is Kustomize's error, not a hang here)."""
+    if file.parent in seen:
+        return
+    seen.add(file.parent)
+    yield file
+    for entry in _entries(_load(file)):
+        if "://" in entry or entry.startswith("git@"):
+            continue  # a remote base: no file of the change
+        target = Path(os.path.normpath(file.parent / entry))
+        if not _inside(target, root):
+            continue
+        if target.is_dir():
+            nested = next((target / n for n in FILES if (target / n).is_file()), None)
+            if nested is not None:
+                yield from _inputs(nested, root, seen)
+        elif target.is_file():
+            yield target
+
+
+def _entries(document: Any) -> Iterator[str]:
+    """The local paths a kustomization names (a URL or an inline patch is none)."""
+    if not isinstance(document, dict):
+        return
+    for field in _LISTED:
+        yield from (e for e in _listed(document.get(field)) if isinstance(e, str)
+                    and "\n" not in e)
+    for field in _PATHED:
+        yield from (e["path"] for e in _listed(document.get(field))
+                    if isinstance(e, dict) and isinstance(e.get("path"), str))
+    for field in _GENERATED:
+        for generator in _listed(document.get(field)):
+            if isinstance(generator, dict):
+                yield from _generated(generator)
+
+
+def _generated(generator: dict[str, Any]) -> Iterator[str]:
+    for key in ("files", "envs"):
+        yield from (str(e).split("=", 1)[-1] for e in _listed(generator.get(key)))
+    if isinstance(generator.get("env"), str):
+        yield generator["env"]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _load(file: Path) -> Any:
+    import yaml  # only for a tree with a kustomization
+
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def _inside(target: Path, root: Path) -> bool:
+    return target.is_relative_to(root)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()

