@@ -97,9 +97,6 @@ class MarkerSyntax:
         return language == ANY_FILE or self.languages is None or language in self.languages
 
 
-CODES = r"(?P<rules>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
-
-
 def bracketed(match: re.Match[str]) -> frozenset[str] | None:
     """`ignore[A, B]`: the names in brackets; none: a marker that names nothing."""
     return frozenset(r.strip() for r in (match.group("rules") or "").split(",") if r.strip())
@@ -193,7 +190,9 @@ class MarkerTable:
             match = syntax.compiled.search(comment() if syntax.in_comments and comment
                                            else line)
             if match:
-                found.append(Marker(syntax.owner, match.group(0).strip(), syntax.rules(match),
+                # a pattern that must read what comes before its marker names the marker
+                text = match.group("marker" if "marker" in match.re.groupindex else 0)
+                found.append(Marker(syntax.owner, text.strip(), syntax.rules(match),
                                     syntax.reach, sources))
         return found
 

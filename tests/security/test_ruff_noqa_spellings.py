@@ -6,7 +6,12 @@ and suppressed the F821 the change caused on that unchanged line (fuzz round 6, 
 Generated: noqa spellings (line and file-wide: `# noqa`, `# ruff: noqa`, `# flake8: noqa`;
 the space and colon around them; a code list, a code with a tail, a letter prefix, prose,
 nothing) on the base's line; the change deletes the import that line uses, so it becomes
-F821. The review suppresses the F821 exactly when plain ruff does not report it."""
+F821. The review suppresses the F821 exactly when plain ruff does not report it.
+
+And ruff's lexer as a class: comments generated from noqa's pieces (the word in any case,
+colons, codes squashed or split, punctuation after the word or a code, prose, a second
+`# noqa`), read by the markers ruff's analyzer declares and by plain ruff; they agree on
+whether F821 is waived (a `# noqa.` or `# noqa: F821;` was honoured, ruff honours neither)."""
 
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.ruff import ruff_command
+from reviewloop.checks.analyzers.ruff import MARKERS, ruff_command
+from reviewloop.git.languages import PYTHON
+from reviewloop.policy.markers import MarkerTable, Reach
 from tests.support.project_rules import found, reviewed
 
 HEADS = ("# noqa", "#noqa", "# NOQA", "# ruff: noqa", "# flake8: noqa")
@@ -59,3 +66,45 @@ def test_a_trusted_noqa_waives_what_ruffs_waives(head: str, colon: str, tail: st
              found(report, "ruff-maintainability", "a.py").items()}
     assert "F821" in rules, (marker, rules)
     assert (rules["F821"] != "suppressed") == plain, (marker, rules, plain)
+
+
+HEADS_ = ("#", "# ", "#  ", "# ruff: ", "# flake8: ", "# type: ignore # ")
+WORDS = ("noqa", "NOQA", "Noqa", "noqa noqa", "")
+AFTER = ("", " ", "\t", ":", ": ", " :", " : ", "::", ".", ";", "-", "/", "!", ",", "#", "x")
+CODES_ = ("F821", "F401", "E501", "F401F821", "F", "E501x", "f821", "see", "JIRA-12", "",
+          "(F821)")
+SEPS = ("", " ", ",", ", ", " ,", ",,", "\t", ";", ".", "/", "#", ":", "-", " # noqa")
+# a comment is a head, the word, what follows it, then codes each with what follows it
+SPELLINGS = st.builds(lambda head, word, after, codes: (
+    f"{head}{word}{after}{''.join(c + sep for c, sep in codes)}".rstrip(),
+    head.startswith(("# ruff", "# flake8"))),
+    st.sampled_from(HEADS_), st.sampled_from(WORDS), st.sampled_from(AFTER),
+    st.lists(st.tuples(st.sampled_from(CODES_), st.sampled_from(SEPS)), max_size=3))
+_TABLE = MarkerTable((syntax, frozenset({"ruff"})) for syntax in MARKERS)
+
+
+def _waived_here(comment: str, *, file_wide: bool) -> bool:
+    """Whether the markers read in `comment` waive F821: on the flagged line (any reach) or
+    on the file's first line (file-wide ones only)."""
+    line = comment if file_wide else f"    return compute()  {comment}"
+    return any(m.names("F821") and (m.reach == Reach.FILE or not file_wide)
+               for m in _TABLE.markers(line, PYTHON, lambda: comment))
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(st.lists(SPELLINGS, min_size=150, max_size=150))
+def test_noqa_is_read_as_ruff_lexes_it(comments: list[tuple[str, bool]]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for at, (comment, file_wide) in enumerate(comments):
+            body = "def f():\n    return compute()"
+            (root / f"c{at}.py").write_text(f"{comment}\n{body}\n" if file_wide
+                                            else f"{body}  {comment}\n")
+        done = subprocess.run([*ruff_command(), "check", "--isolated", "--no-cache",
+                               "--select", "F821", "--exit-zero", "--output-format", "json",
+                               "."], cwd=root, capture_output=True, text=True, check=True)
+        reported = {Path(d["filename"]).name for d in json.loads(done.stdout)}
+    wrong = [(comment, f"c{at}.py" not in reported)
+             for at, (comment, file_wide) in enumerate(comments)
+             if _waived_here(comment, file_wide=file_wide) != (f"c{at}.py" not in reported)]
+    assert not wrong, wrong  # (spelling, whether ruff waives it)

@@ -54,7 +54,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under, under_text
 from reviewloop.policy.lever_files import ConfigFile
-from reviewloop.policy.markers import CODES, MarkerSyntax, Reach, listed
+from reviewloop.policy.markers import MarkerSyntax, Reach
 
 if TYPE_CHECKING:  # a notebook's reader loads with the first notebook
     from reviewloop.checks.notebooks import Notebook
@@ -76,13 +76,31 @@ _PY = frozenset({PYTHON})
 # holding the marker silences nothing: `checks.suppressions.comments`)
 # A colon after the noqa word asks for a code list: ruff rejects `noqa: F`, a bare `noqa:`,
 # `noqa: see JIRA-12` (a code is letters then digits, ending there) and honours nothing,
-# where a marker without a colon is blanket; reviewloop took each as blanket (fuzz6 D14)
-_NOQA = rf"noqa\b(?:\s*:\s*{CODES}(?![A-Za-z0-9])|(?!\s*:))[^\n]*"
+# where a marker without a colon is blanket; reviewloop took each as blanket (fuzz6 D14).
+# ruff's lexer, as ruff 0.17 reads it: the word ends at a space, `#` or the line's end
+# (`noqa.`, `noqa-F821` after the hash honour nothing); codes are upper case, squashed
+# (`F401F841`) or split by spaces and commas, and each ends at a space, a comma, `#` or the
+# line's end, so `F821;`, `F821/E501`, `F821 E501x` void the whole marker, while text after
+# a separator that is no code (`F821 see ticket`, `F821 .`) ends the list. The comment's
+# first hash followed by the word decides: a bad one then a good one honours nothing.
+_CODE = r"(?-i:[A-Z]+[0-9]+)"
+_CODE_LIST = (rf"[\s,]*(?P<rules>{_CODE}+(?:[\s,]+{_CODE}+)*)(?=[\s,#]|$)"
+              r"(?![\s,]*(?-i:[A-Z]+[0-9]))")
+_NOQA = rf"noqa(?:\s*:{_CODE_LIST}|(?=[\s#]|$)(?!\s*:))[^\n]*"
+
+
+def _codes(match: re.Match[str]) -> frozenset[str] | None:
+    """The codes a noqa lists (`F401F841` is two), or None for a blanket one."""
+    text = match.group("rules")
+    return frozenset(re.findall(_CODE, text)) if text else None
+
+
 MARKERS = (
-    MarkerSyntax("ruff", rf"#\s*{_NOQA}", Reach.LINES, listed, "noqa", _PY, in_comments=True),
-    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
+    MarkerSyntax("ruff", rf"^(?:(?!#\s*noqa)[^\n])*(?P<marker>#\s*{_NOQA})", Reach.LINES,
+                 _codes, "noqa", _PY, in_comments=True),
+    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*{_NOQA}", Reach.FILE, _codes, "noqa", _PY,
                  in_comments=True),
-    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*{_NOQA}", Reach.FILE, listed, "noqa", _PY,
+    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*{_NOQA}", Reach.FILE, _codes, "noqa", _PY,
                  in_comments=True),
 )
 
