@@ -294,8 +294,11 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
             if files else Counter()
     except Exception as exc:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = Counter()
-        at_base.unread.update(dict.fromkeys(asked, f"{type(exc).__name__}: {exc}"[:200]))
-    failed = at_base.unread  # what the base run did not read, with why
+        at_base.unread.update(dict.fromkeys(map(base.was, asked),
+                                            f"{type(exc).__name__}: {exc}"[:200]))
+    # what the base run did not read, with why: named where each file was, found where it is
+    here = {base.was(path): path for path in asked}
+    failed = {here.get(path, path): why for path, why in at_base.unread.items()}
     attributed = getattr(analyzer, "attributed", None)
     kept = []
     for finding in found:

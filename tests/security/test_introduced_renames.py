@@ -80,3 +80,21 @@ def test_a_rename_into_a_stricter_scope_brings_its_findings_about(
             assert ((new, rule) in plain) == (kind != "lax"), (new, sorted(plain))
         assert ((rule, new) in counted) == (kind == "stricter"), \
             (tool, mode, new, sorted(counted))
+
+
+def test_a_renamed_file_the_base_run_could_not_read_says_so(tmp_path: Path) -> None:
+    """The base run names what it could not read where the file was; a finding off the
+    change's lines of the file renamed and mended is found at its new path, and its note
+    says the base could not be compared (it had said only 'introduced')."""
+    broken = "def load(b:\n    return b\n\n\n" + 'print("a")\n'
+    root = init_repo(tmp_path / "r", {"ruff.toml": '[lint]\nextend-select = ["T20"]\n',
+                                      "old.py": broken})
+    git(root, "checkout", "-qb", "feature")
+    git(root, "mv", "old.py", "new.py")
+    (root / "new.py").write_text(broken.replace("(b:", "(b):"))
+    git(root, "commit", "-qam", "move and mend")
+    report = _review(root)
+    kept = [f for bucket in ("remaining", "nits") for f in report["findings"][bucket]
+            if f["rule"] == "T201"]
+    assert [f["file"] for f in kept] == ["new.py"], report["findings"]
+    assert "could not read the file at the change's base" in kept[0]["rationale"], kept
