@@ -5,7 +5,8 @@ while plain `eslint .` reports it (fuzz round 6, D16). ESLint reads a comment as
 only when its text starts with the directive's name (`eslint_directives.py`).
 
 The generator: comment spellings (prose before the name, spaces, none, upper case, a colon,
-`-- reason` and `--reason`, a rule list, `//` or `/* */` or a `/* */` spanning two lines) ×
+`-- reason` and `--reason`, a rule list, `//` or `/* */` or a `/* */` spanning two lines,
+another `/* */` comment before it on its line) ×
 directives (`-line` on the finding's line, `-next-line`, `eslint-disable` and a comment config
 above it), each in its own file of one project whose config makes an undefined name an error;
 the change deletes the import each file's unchanged last line uses. ESLint's own answer (its
@@ -38,6 +39,7 @@ LEADS = ("", " ", "  ", "reviewers: never add ", "NOTE: keep free of ")
 TAILS = ("", " no-undef", " no-eval", " -- reason", " no-undef -- why", " --reason", ":",
          ' no-undef: "off"')
 KINDS = ("line", "block", "spanning")
+BEFORE = ("", "/* a */ ", "/*b*/")  # another comment first on the line: ESLint reads each
 
 
 def _comment(kind: str, text: str) -> str:
@@ -46,15 +48,15 @@ def _comment(kind: str, text: str) -> str:
     return f"/*{text}*/" if kind == "block" else f"/*{text}\n */"
 
 
-def _variants() -> list[tuple[str, str, str, str]]:
-    every = list(itertools.product(DIRECTIVES, LEADS, TAILS, KINDS))
-    return random.Random(6).sample(every, 90)  # a fixed sample: the same files every run
+def _variants() -> list[tuple[str, str, str, str, str]]:
+    every = list(itertools.product(DIRECTIVES, LEADS, TAILS, KINDS, BEFORE))
+    return random.Random(6).sample(every, 120)  # a fixed sample: the same files every run
 
 
-def _text(name: str, lead: str, tail: str, kind: str) -> tuple[str, str]:
+def _text(name: str, lead: str, tail: str, kind: str, before: str) -> tuple[str, str]:
     """The base's file and the change's (its import gone): the comment, and the sink under or
     beside it, unchanged."""
-    comment = _comment(kind, f"{lead}{name}{tail}")
+    comment = before + _comment(kind, f"{lead}{name}{tail}")
     body = f"{SINK} {comment}\n" if DIRECTIVES[name] else f"{comment}\n{SINK}\n"
     return IMPORT + body, "const other = 1;\nexport { other };\n" + body
 
@@ -80,7 +82,7 @@ def test_a_comment_is_a_directive_exactly_where_eslint_reads_one(
                 for f in report["findings"][bucket] if f["rule"] == "no-undef"}
     # a spanning `/* */` a line-based reading cannot place is left unread (reported): the
     # module's docstring
-    unplaced = {f"v{i}.js" for i, (name, _, tail, kind) in enumerate(_variants())
+    unplaced = {f"v{i}.js" for i, (name, _, tail, kind, _) in enumerate(_variants())
                 if kind == "spanning" and (name == "eslint-disable-next-line" or not tail)}
     assert suppressed == honoured - unplaced, sorted(suppressed ^ (honoured - unplaced))
     assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))

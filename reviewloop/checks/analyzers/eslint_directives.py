@@ -14,7 +14,7 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
   cannot tell, reviewloop reports what ESLint would have silenced: wider, never a hole.
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
-* The comment is the first `//` or `/*` of the line outside a quoted string.
+* The comment is any `//` or `/*` of the line outside a quoted string or another `/* */`.
 
 The comments that declare instead of disabling are suppression markers too (`DECLARING`):
 `/* global a, b:writable */` (or `globals`), `/* eslint-env node */` and `/* exported a */`.
@@ -38,9 +38,11 @@ import re
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
-# the code before the line's first comment: anything but a slash or a quote, a slash that
-# opens no comment (division, a regex), a whole quoted string
-_CODE = r"""^(?:[^/'"`\n]|/(?![/*])|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`)*"""
+# what comes before the directive's comment: anything but a slash or a quote, a slash that
+# opens no comment (division, a regex), a whole quoted string, a whole `/* */` comment
+# (ESLint reads each comment: `/* a */ // eslint-disable-line` is a directive)
+_CODE = (r"""^(?:[^/'"`\n]|/\*(?:[^*\n]|\*(?!/))*\*/|/(?![/*])|'(?:\\.|[^'\\\n])*'"""
+         r"""|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`)*""")
 _END = r"(?=\s|\*/|$)"  # after the name: a space, the comment's end or the line's
 
 
