@@ -38,6 +38,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
+from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import looks_like_python_test, repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
@@ -92,7 +93,12 @@ class Bandit(FileByFile):
         return module_missing("bandit", INSTALL)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return ctx.files_for(PYTHON, JUPYTER)
+        """Python files and notebooks, and the files the project's ruff configuration
+        declares Python (`ruff_includes`: `*.pyt`, `bin/*`): bandit reads any file it is
+        named, so a shell injection there is its B602 at bandit's severity, as in a `.py`
+        file, not ruff's S602 alone at a nit."""
+        python = ctx.files_for(PYTHON, JUPYTER)
+        return [*python, *declared(ctx, python)]
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
