@@ -16,7 +16,6 @@ from reviewloop.git.names import shown
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
     r"\.(test|spec)\.[cm]?[jt]sx?$")
-_PYTHON_TEST = re.compile(r"(^|/)tests?/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$")
 
 
 # a relative name with nothing for Path to normalise: no empty, "." or ".." name, no end "/"
@@ -26,13 +25,6 @@ _PLAIN = re.compile(r"(?!\.{1,2}(?:/|$))[^/]+(?:/(?!\.{1,2}(?:/|$))[^/]+)*")
 def looks_like_test(path: str) -> bool:
     """True for the usual test file names of pytest, go, jest/vitest and mocha projects."""
     return bool(_TEST_FILE.search(path))
-
-
-def looks_like_python_test(path: str) -> bool:
-    """True for a file pytest and unittest projects keep their tests in: `test_*.py`,
-    `*_test.py`, `conftest.py`, or any file under a `tests/` or `test/` folder. A `spec/`
-    folder is no test folder in Python (an API's specification, validators beside it)."""
-    return bool(_PYTHON_TEST.search(path))
 
 
 def repo_path(root: Path, filename: str) -> str:

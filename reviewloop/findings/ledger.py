@@ -154,6 +154,9 @@ class Health(BaseModel):
     # those the ones it did not read, with why (a parse error, its size, the tool's ignore)
     files: tuple[str, ...] = ()
     unread: dict[str, str] = Field(default_factory=dict)
+    # of those it read, the ones where some of its tool's findings were deliberately left
+    # out, with how many and why (bandit's asserts in test code); the file was analysed
+    left_out: dict[str, str] = Field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -188,8 +191,11 @@ class Health(BaseModel):
         again = set(newer.files)
         unread = {p: why for p, why in self.unread.items() if p not in again}
         unread.update(newer.unread)
+        left_out = {p: why for p, why in self.left_out.items() if p not in again}
+        left_out.update(newer.left_out)
         base = newer if _WORSE[newer.status] > _WORSE[self.status] else self
-        return base.model_copy(update={"files": files, "unread": unread})
+        return base.model_copy(update={"files": files, "unread": unread,
+                                       "left_out": left_out})
 
 
 _WORSE = {"failed": 3, "missing": 2, "skipped": 1, "ok": 0}

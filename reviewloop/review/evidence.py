@@ -156,14 +156,16 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
            for p in wanted if sizes.get(p, 0) > analyzer.max_bytes} \
         if wanted and max(sizes.values(), default=0) > analyzer.max_bytes else {}
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
-                  unread=dict(big))
+                  unread=dict(big), left_out={})
 
     def health(status: HealthStatus, reason: str | None = None,
                failed: Sequence[str] = ()) -> Health:
         return Health(kind="analyzer", name=name, agent=ctx.agent, status=status, reason=reason,
                       files=tuple(dict.fromkeys((*wanted, *failed))) if failed else wanted,
                       unread={p: own.unread[p] for p in wanted if p in own.unread}
-                      if own.unread else {})
+                      if own.unread else {},
+                      left_out={p: own.left_out[p] for p in wanted if p in own.left_out}
+                      if own.left_out else {})
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)

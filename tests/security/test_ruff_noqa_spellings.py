@@ -11,7 +11,9 @@ F821. The review suppresses the F821 exactly when plain ruff does not report it.
 And ruff's lexer as a class: comments generated from noqa's pieces (the word in any case,
 colons, codes squashed or split, punctuation after the word or a code, prose, a second
 `# noqa`), read by the markers ruff's analyzer declares and by plain ruff; they agree on
-whether F821 is waived (a `# noqa.` or `# noqa: F821;` was honoured, ruff honours neither)."""
+whether F821 is waived (a `# noqa.` or `# noqa: F821;` was honoured, ruff honours neither).
+So for own-line file-wide comments of one to three exemptions (`# RUFF: noqa`, and a second
+exemption after a bad or a good first one, were honoured; ruff honours neither)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.ruff import MARKERS, ruff_command
@@ -107,4 +109,44 @@ def test_noqa_is_read_as_ruff_lexes_it(comments: list[tuple[str, bool]]) -> None
     wrong = [(comment, f"c{at}.py" not in reported)
              for at, (comment, file_wide) in enumerate(comments)
              if _waived_here(comment, file_wide=file_wide) != (f"c{at}.py" not in reported)]
+    assert not wrong, wrong  # (spelling, whether ruff waives it)
+
+
+# file-wide comments: one to three exemptions on one own-line comment, each a head (the
+# tool's name in any case, spaced or not, after other comment text or a line noqa), the word,
+# what follows it, and codes; on the file's first line or a later one
+FILE_HEADS = ("# ruff: ", "# flake8: ", "#ruff:", "# ruff : ", "# RUFF: ", "# Ruff: ",
+              "# FLAKE8: ", "# x # ruff: ", "# noqa: F # flake8: ", "# type: ignore # ruff: ")
+FILE_WIDE = st.builds(
+    lambda pieces, later: (" ".join(
+        f"{head}{word}{after}{''.join(c + sep for c, sep in codes)}".rstrip()
+        for head, word, after, codes in pieces), later),
+    st.lists(st.tuples(st.sampled_from(FILE_HEADS), st.sampled_from(WORDS),
+                       st.sampled_from(AFTER),
+                       st.lists(st.tuples(st.sampled_from(CODES_), st.sampled_from(SEPS)),
+                                max_size=2)), min_size=1, max_size=3),
+    st.booleans())
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          phases=(Phase.explicit, Phase.generate))  # 150 spellings a run: the list says all
+@given(st.lists(FILE_WIDE, min_size=150, max_size=150))
+def test_a_file_wide_noqa_is_read_as_ruff_reads_it(comments: list[tuple[str, bool]]) -> None:
+    """ruff takes the first `# ruff: noqa` / `# flake8: noqa` of an own-line comment (the
+    tool's name in lower case, the word in any case) and nothing after it: a bad first one
+    honours nothing, a good one is read alone (`# ruff: noqa: E501 # flake8: noqa: F821`
+    waives E501 only)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for at, (comment, later) in enumerate(comments):
+            head = "X = 1\n\n" if later else ""
+            (root / f"c{at}.py").write_text(f"{head}{comment}\n\n\ndef f():\n"
+                                            "    return compute()\n")
+        done = subprocess.run([*ruff_command(), "check", "--isolated", "--no-cache",
+                               "--select", "F821", "--exit-zero", "--output-format", "json",
+                               "."], cwd=root, capture_output=True, text=True, check=True)
+        reported = {Path(d["filename"]).name for d in json.loads(done.stdout)}
+    wrong = [(comment, f"c{at}.py" not in reported)
+             for at, (comment, _) in enumerate(comments)
+             if _waived_here(comment, file_wide=True) != (f"c{at}.py" not in reported)]
     assert not wrong, wrong  # (spelling, whether ruff waives it)

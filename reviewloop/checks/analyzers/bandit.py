@@ -12,8 +12,11 @@ LOW                nit         nit         nit
 
 A finding's confidence is bandit's (HIGH 0.9, MEDIUM 0.6, LOW 0.3). Files bandit cannot
 parse are left to the build and test gates, which report the syntax error. `assert` (B101)
-is reported outside test files only (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`
-or `test/`: `checks.paths.looks_like_python_test`; a `spec/` folder holds production code).
+is reported outside test code only: a `conftest.py`, a file under `tests/` or `test/`, a
+test module as the project's pytest configuration collects it (`test_*.py`, `*_test.py` by
+default) — but never in one a production module imports; each file's left-out asserts are
+counted in bandit's health with the reason (`bandit_tests`). A `spec/` folder holds
+production code.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers.bandit_config import config_file, malformed
 from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
+from reviewloop.checks.analyzers.bandit_tests import imported, pytest_files, why_test_code
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -38,7 +42,8 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
-from reviewloop.checks.paths import looks_like_python_test, repo_paths
+from reviewloop.checks.analyzers.ruff_includes import declared
+from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under, under_text
@@ -92,7 +97,12 @@ class Bandit(FileByFile):
         return module_missing("bandit", INSTALL)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return ctx.files_for(PYTHON, JUPYTER)
+        """Python files and notebooks, and the files the project's ruff configuration
+        declares Python (`ruff_includes`: `*.pyt`, `bin/*`): bandit reads any file it is
+        named, so a shell injection there is its B602 at bandit's severity, as in a `.py`
+        file, not ruff's S602 alone at a nit."""
+        python = ctx.files_for(PYTHON, JUPYTER)
+        return [*python, *declared(ctx, python)]
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
@@ -195,30 +205,44 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
-    """bandit's JSON report as findings (agent and fingerprint are set by the registry)."""
+    """bandit's JSON report as findings (agent and fingerprint are set by the registry); the
+    asserts in test code are left out, counted per file with why (`bandit_tests`)."""
     if not isinstance(report, dict) or not isinstance(report.get("results"), list):
         raise AnalyzerError(f"bandit's JSON report has no results list: {str(report)[:200]}")
     where = repo_paths(ctx.root)
     # asserts in tests are most of a report (10,000 of a 20k-line change's): left out before
     # they are made findings, each file judged once
-    in_test = cache(lambda name: _in_test(name, where))
+    pytest = ctx.once("pytest-files", lambda: pytest_files(ctx))
+    why = cache(lambda path: why_test_code(path, pytest))
+    in_test = cache(lambda name: _in_test(name, where, why))
+    held: dict[str, int] = {}
+    for issue in report["results"]:
+        if (path := _test_assert(issue, in_test)) is not None:
+            held[path] = held.get(path, 0) + 1
+    kept = imported(ctx.root, held, lambda path: why(path) is not None) if held else set()
+    for path, count in held.items():
+        if path not in kept:
+            ctx.leave_out(path, f"{count} assert(s) (bandit {ASSERT_USED}) left out: test "
+                                f"code ({why(path)}), which no production module imports")
     return [_finding(issue, ctx, where) for issue in report["results"]
-            if not _test_assert(issue, in_test)]
+            if (path := _test_assert(issue, in_test)) is None or path in kept]
 
 
-def _test_assert(issue: dict[str, Any], in_test: Callable[[str], bool]) -> bool:
-    """An `assert` (B101) in a test file: the file as the finding would name it."""
+def _test_assert(issue: dict[str, Any], in_test: Callable[[str], str | None]) -> str | None:
+    """The file of an `assert` (B101) in test code, as the finding would name it."""
     if issue.get("test_id") != ASSERT_USED:
-        return False
+        return None
     name = issue.get("filename")
-    return isinstance(name, str) and in_test(name)
+    return in_test(name) if isinstance(name, str) else None
 
 
-def _in_test(name: str, where: Callable[[str], str]) -> bool:
+def _in_test(name: str, where: Callable[[str], str],
+             why: Callable[[str], str | None]) -> str | None:
     try:
-        return looks_like_python_test(normalise_path(where(name), named_by_a_model=False))
+        path = normalise_path(where(name), named_by_a_model=False)
     except ValueError:  # not a path a finding can name: _finding says why
-        return False
+        return None
+    return path if why(path) is not None else None
 
 
 def _finding(issue: dict[str, Any], ctx: AnalyzerContext,

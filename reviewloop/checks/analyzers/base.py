@@ -83,6 +83,9 @@ class AnalyzerContext:
     # what this analyzer's run did not read of the files it was to read, with why (each
     # analyzer's run gets its own, `review.evidence`)
     unread: dict[str, str] = field(default_factory=dict)
+    # what this analyzer's run deliberately did not make findings of, per file, with why
+    # (bandit's asserts in test code): shown in its health, never silently gone
+    left_out: dict[str, str] = field(default_factory=dict)
     # the reviewed tree when `root` is a copy of the change's base (`review.introduced`): a
     # local review's trusted config is read there, in either run (None: `root` is it)
     tree: Path | None = None
@@ -122,6 +125,11 @@ class AnalyzerContext:
         """Record that `path`, one of the files this analyzer reads, was not read after all
         (the first reason given stands)."""
         self.unread.setdefault(path, reason)
+
+    def leave_out(self, path: str, reason: str) -> None:
+        """Record that some of the tool's findings on `path`, one of the files this analyzer
+        reads, are deliberately not findings, and why (the first reason given stands)."""
+        self.left_out.setdefault(path, reason)
 
 
 def module_missing(module: str, install: str) -> str | None:

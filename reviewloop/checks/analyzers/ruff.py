@@ -72,7 +72,7 @@ _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
 _PY = frozenset({PYTHON})
 # the markers ruff honours in Python files: a noqa comment on a line, and its own and
-# flake8's file-wide forms (written out in the patterns), in comments only (a string holding
+# flake8's file-wide forms (written out in the patterns), in comments only (a string
 # holding the marker silences nothing: `checks.suppressions.comments`)
 # A colon after the noqa word asks for a code list: ruff rejects `noqa: F`, a bare `noqa:`,
 # `noqa: see JIRA-12` (a code is letters then digits, ending there) and honours nothing,
@@ -87,6 +87,11 @@ _CODE = r"(?-i:[A-Z]+[0-9]+)"
 _CODE_LIST = (rf"[\s,]*(?P<rules>{_CODE}+(?:[\s,]+{_CODE}+)*)(?=[\s,#]|$)"
               r"(?![\s,]*(?-i:[A-Z]+[0-9]))")
 _NOQA = rf"noqa(?:\s*:{_CODE_LIST}|(?=[\s#]|$)(?!\s*:))[^\n]*"
+# A file-wide exemption: the tool's name in lower case (an upper-case RUFF exempts nothing),
+# the word in any case; the comment's first exemption alone counts, bad or good (a ruff one
+# with E501 then a flake8 one with F821 on one comment waive E501 only).
+_EXEMPTION = r"#\s*(?-i:ruff|flake8)\s*:\s*noqa"
+_FIRST = rf"^(?:(?!{_EXEMPTION})[^\n])*"
 
 
 def _codes(match: re.Match[str]) -> frozenset[str] | None:
@@ -98,10 +103,10 @@ def _codes(match: re.Match[str]) -> frozenset[str] | None:
 MARKERS = (
     MarkerSyntax("ruff", rf"^(?:(?!#\s*noqa)[^\n])*(?P<marker>#\s*{_NOQA})", Reach.LINES,
                  _codes, "noqa", _PY, in_comments=True),
-    MarkerSyntax("ruff", rf"#\s*ruff\s*:\s*{_NOQA}", Reach.FILE, _codes, "noqa", _PY,
-                 in_comments=True),
-    MarkerSyntax("flake8", rf"#\s*flake8\s*:\s*{_NOQA}", Reach.FILE, _codes, "noqa", _PY,
-                 in_comments=True),
+    MarkerSyntax("ruff", rf"{_FIRST}(?P<marker>#\s*(?-i:ruff)\s*:\s*{_NOQA})", Reach.FILE,
+                 _codes, "noqa", _PY, in_comments=True),
+    MarkerSyntax("flake8", rf"{_FIRST}(?P<marker>#\s*(?-i:flake8)\s*:\s*{_NOQA})",
+                 Reach.FILE, _codes, "noqa", _PY, in_comments=True),
 )
 
 

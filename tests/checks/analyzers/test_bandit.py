@@ -178,3 +178,4 @@ def test_an_assert_is_left_out_in_python_test_files_only(tmp_path_factory, folde
                            "issue_confidence": "HIGH", "test_name": "assert_used"}]}
     kept = [f.file for f in to_findings(report, ctx)]
     assert kept == ([] if test else [path]), path
+    assert list(ctx.left_out) == ([path] if test else []), ctx.left_out  # never silently
