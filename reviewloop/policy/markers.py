@@ -85,6 +85,8 @@ class MarkerSyntax:
     word: str
     languages: frozenset[str] | None = None
     in_comments: bool = False
+    own_line: bool = False  # read only in a comment alone on its line (ruff's file-wide
+    # exemptions exempt nothing from a comment after code)
 
     @cached_property
     def compiled(self) -> re.Pattern[str]:
@@ -189,7 +191,7 @@ class MarkerTable:
             # literal) as well as show it where it is none (a string)
             match = syntax.compiled.search(comment() if syntax.in_comments and comment
                                            else line)
-            if match:
+            if match and not (syntax.own_line and not line.lstrip().startswith("#")):
                 # a pattern that must read what comes before its marker names the marker
                 text = match.group("marker" if "marker" in match.re.groupindex else 0)
                 found.append(Marker(syntax.owner, text.strip(), syntax.rules(match),

@@ -85,12 +85,13 @@ SPELLINGS = st.builds(lambda head, word, after, codes: (
 _TABLE = MarkerTable((syntax, frozenset({"ruff"})) for syntax in MARKERS)
 
 
-def _waived_here(comment: str, *, file_wide: bool) -> bool:
+def _waived_here(comment: str, *, file_wide: bool, before: str = "") -> bool:
     """Whether the markers read in `comment` waive F821: on the flagged line (any reach) or
-    on the file's first line (file-wide ones only)."""
-    line = comment if file_wide else f"    return compute()  {comment}"
+    on another line (file-wide ones only), `before` the comment on its line."""
+    line = f"{before}{comment}" if file_wide else f"    return compute()  {comment}"
+    view = " " * (len(line) - len(comment)) + comment  # the line, all but its comment blanked
     return any(m.names("F821") and (m.reach == Reach.FILE or not file_wide)
-               for m in _TABLE.markers(line, PYTHON, lambda: comment))
+               for m in _TABLE.markers(line, PYTHON, lambda: view))
 
 
 @settings(max_examples=8, deadline=None, derandomize=True)
@@ -112,9 +113,11 @@ def test_noqa_is_read_as_ruff_lexes_it(comments: list[tuple[str, bool]]) -> None
     assert not wrong, wrong  # (spelling, whether ruff waives it)
 
 
-# file-wide comments: one to three exemptions on one own-line comment, each a head (the
-# tool's name in any case, spaced or not, after other comment text or a line noqa), the word,
-# what follows it, and codes; on the file's first line or a later one
+# file-wide comments: one to three exemptions on one comment, each a head (the tool's name in
+# any case, spaced or not, after other comment text or a line noqa), the word, what follows
+# it, and codes; on the file's first line or a later one, alone, indented or after code
+PLACES = {"first": ("", ""), "later": ("X = 1\n\n", ""), "indented": ("", "    "),
+          "after code": ("", "X = 1  "), "after a semicolon": ("", "X = 1;")}
 FILE_HEADS = ("# ruff: ", "# flake8: ", "#ruff:", "# ruff : ", "# RUFF: ", "# Ruff: ",
               "# FLAKE8: ", "# x # ruff: ", "# noqa: F # flake8: ", "# type: ignore # ruff: ")
 FILE_WIDE = st.builds(
@@ -125,28 +128,29 @@ FILE_WIDE = st.builds(
                        st.sampled_from(AFTER),
                        st.lists(st.tuples(st.sampled_from(CODES_), st.sampled_from(SEPS)),
                                 max_size=2)), min_size=1, max_size=3),
-    st.booleans())
+    st.sampled_from(tuple(PLACES)))
 
 
 @settings(max_examples=8, deadline=None, derandomize=True,
           phases=(Phase.explicit, Phase.generate))  # 150 spellings a run: the list says all
 @given(st.lists(FILE_WIDE, min_size=150, max_size=150))
-def test_a_file_wide_noqa_is_read_as_ruff_reads_it(comments: list[tuple[str, bool]]) -> None:
+def test_a_file_wide_noqa_is_read_as_ruff_reads_it(comments: list[tuple[str, str]]) -> None:
     """ruff takes the first `# ruff: noqa` / `# flake8: noqa` of an own-line comment (the
     tool's name in lower case, the word in any case) and nothing after it: a bad first one
     honours nothing, a good one is read alone (`# ruff: noqa: E501 # flake8: noqa: F821`
-    waives E501 only)."""
+    waives E501 only); one after code on its line honours nothing (fuzz round 7, D1)."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        for at, (comment, later) in enumerate(comments):
-            head = "X = 1\n\n" if later else ""
-            (root / f"c{at}.py").write_text(f"{head}{comment}\n\n\ndef f():\n"
-                                            "    return compute()\n")
+        for at, (comment, place) in enumerate(comments):
+            lines_before, before = PLACES[place]
+            (root / f"c{at}.py").write_text(f"{lines_before}{before}{comment}\n\n\n"
+                                            "def f():\n    return compute()\n")
         done = subprocess.run([*ruff_command(), "check", "--isolated", "--no-cache",
                                "--select", "F821", "--exit-zero", "--output-format", "json",
                                "."], cwd=root, capture_output=True, text=True, check=True)
         reported = {Path(d["filename"]).name for d in json.loads(done.stdout)}
-    wrong = [(comment, f"c{at}.py" not in reported)
-             for at, (comment, _) in enumerate(comments)
-             if _waived_here(comment, file_wide=True) != (f"c{at}.py" not in reported)]
+    wrong = [(comment, place, f"c{at}.py" not in reported)
+             for at, (comment, place) in enumerate(comments)
+             if _waived_here(comment, file_wide=True, before=PLACES[place][1])
+             != (f"c{at}.py" not in reported)]
     assert not wrong, wrong  # (spelling, whether ruff waives it)

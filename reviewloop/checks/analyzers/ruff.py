@@ -89,7 +89,8 @@ _CODE_LIST = (rf"[\s,]*(?P<rules>{_CODE}+(?:[\s,]+{_CODE}+)*)(?=[\s,#]|$)"
 _NOQA = rf"noqa(?:\s*:{_CODE_LIST}|(?=[\s#]|$)(?!\s*:))[^\n]*"
 # A file-wide exemption: the tool's name in lower case (an upper-case RUFF exempts nothing),
 # the word in any case; the comment's first exemption alone counts, bad or good (a ruff one
-# with E501 then a flake8 one with F821 on one comment waive E501 only).
+# with E501 then a flake8 one with F821 on one comment waive E501 only), and only in a
+# comment alone on its line (after code it exempts nothing: fuzz7 D1).
 _EXEMPTION = r"#\s*(?-i:ruff|flake8)\s*:\s*noqa"
 _FIRST = rf"^(?:(?!{_EXEMPTION})[^\n])*"
 
@@ -104,9 +105,9 @@ MARKERS = (
     MarkerSyntax("ruff", rf"^(?:(?!#\s*noqa)[^\n])*(?P<marker>#\s*{_NOQA})", Reach.LINES,
                  _codes, "noqa", _PY, in_comments=True),
     MarkerSyntax("ruff", rf"{_FIRST}(?P<marker>#\s*(?-i:ruff)\s*:\s*{_NOQA})", Reach.FILE,
-                 _codes, "noqa", _PY, in_comments=True),
+                 _codes, "noqa", _PY, in_comments=True, own_line=True),
     MarkerSyntax("flake8", rf"{_FIRST}(?P<marker>#\s*(?-i:flake8)\s*:\s*{_NOQA})",
-                 Reach.FILE, _codes, "noqa", _PY, in_comments=True),
+                 Reach.FILE, _codes, "noqa", _PY, in_comments=True, own_line=True),
 )
 
 
