@@ -70,6 +70,38 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     return names or None
 
 
+_JUSTIFICATION = re.compile(r"\s-{2,}\s")
+_LABEL = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\s|$)")
+
+
+def parse(body: str) -> tuple[str, str] | None:
+    """A comment's text (between its delimiters) as ESLint's `parseDirective` reads it: the
+    directive's name and what follows it before the ` -- ` justification, trimmed; None:
+    no directive (prose, upper case, a name run into a colon)."""
+    directive = _JUSTIFICATION.split(body, maxsplit=1)[0].strip()
+    match = _LABEL.match(directive)
+    return (match[1], directive[match.end(1):].strip()) if match else None
+
+
+def block_body(text: str, start: int, end: int) -> str | None:
+    """The text of the comment `text[start:end]` when it is a closed `/* */` one, else None
+    (a `//` comment, or one left open: a parse error, where ESLint reads nothing)."""
+    closed = end - start >= 4 and text.startswith("/*", start) and text.startswith("*/", end - 2)
+    return text[start + 2:end - 2] if closed else None
+
+
+def string_config(value: str) -> dict[str, str | None]:
+    """`a, b:writable c : off` as ESLint's `parseStringConfig` reads a `/* global */` list:
+    each name and its setting (None: none given)."""
+    collapsed = re.sub(r"(?<!\s)\s*([:,])\s*", r"\1", value.strip())
+    items: dict[str, str | None] = {}
+    for name in re.split(r"\s|,+", collapsed):
+        if name:
+            key, *setting = name.split(":")
+            items[key] = setting[0] if setting else None
+    return items
+
+
 def _declares(match: re.Match[str]) -> frozenset[str] | None:
     """No rule: a declaration is honoured by the globals it adds, not by waiving findings."""
     return frozenset()

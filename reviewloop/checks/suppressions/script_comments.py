@@ -32,6 +32,15 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
     """Each of `lines` (a JS/TS file's) with all but its comments blanked."""
     text = "\n".join(lines)
     keep = [False] * len(text)
+    for start, end in js_comments(text):
+        keep[start:end] = [True] * (end - start)
+    return _view(text, keep, len(lines))
+
+
+def js_comments(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each comment of `text` (a JS/TS file's), in order: a
+    `//` one to its line's end, a `/* */` one past its `*/` (or to the end, unclosed)."""
+    spans: list[tuple[int, int]] = []
     braces: list[int] = []  # for each open `${`: the `{` depth it closes at
     depth = 0
     at, size = 0, len(text)
@@ -41,12 +50,12 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
         if char == "/" and ahead == "/":
             end = text.find("\n", at)
             end = size if end < 0 else end
-            keep[at:end] = [True] * (end - at)
+            spans.append((at, end))
             at = end
         elif char == "/" and ahead == "*":
             end = text.find("*/", at + 2)
             end = size if end < 0 else end + 2
-            keep[at:end] = [True] * (end - at)
+            spans.append((at, end))
             at = end
         elif char in "'\"":
             at = _string_end(text, at, char)
@@ -73,7 +82,7 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
                 at += 1
         else:
             at += 1
-    return _view(text, keep, len(lines))
+    return spans
 
 
 def _string_end(text: str, at: int, quote: str) -> int:
