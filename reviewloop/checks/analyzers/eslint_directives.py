@@ -70,6 +70,24 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     return names or None
 
 
+# `/* eslint-enable… */` as ESLint reads it: a block comment (a `//` one is skipped) whose
+# text starts with the name; open past its line, its list may be on the next: every rule
+_ENABLE = re.compile(rf"{_CODE}/\*\s*(?:eslint-enable){_END}"
+                     r"(?P<rules>(?:[^*\n]|\*(?!/))*)(?P<closed>\*/)?")
+
+
+def reenables(comments: str, rule: str | None) -> bool:
+    """Whether the comments of a line (`comments`: the rest blanked, `script_comments`) end
+    an `eslint-disable` block for `rule`: an `eslint-enable` with no list ends it for every
+    rule, one with a list for those it names. Prose (`// eslint-enable later`), a string,
+    a line comment or an upper-case name ends nothing, as in ESLint."""
+    match = _ENABLE.search(comments)
+    if match is None:
+        return False
+    named = rules(match) if match.group("closed") else None
+    return named is None or rule in named
+
+
 _JUSTIFICATION = re.compile(r"\s-{2,}\s")
 _LABEL = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\s|$)")
 
