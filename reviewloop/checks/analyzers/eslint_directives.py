@@ -7,11 +7,14 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
 * `eslint-disable-line` and `eslint-disable-next-line` are read in `//` and `/* */` comments;
   `eslint-disable` and `/* eslint rule: off */` in `/* */` ones only (ESLint skips them in a
   line comment).
-* A `/* */` directive that spans lines: ESLint ignores an `eslint-disable-line` one; an
-  `eslint-disable` or a comment config is read with the rules of its first line, when that
-  line says anything (else its list may be on the next); an `eslint-disable-next-line` one,
-  which reaches the line after the comment's end, is not read. Where a line-based reading
-  cannot tell, reviewloop reports what ESLint would have silenced: wider, never a hole.
+* A `/* */` directive that spans lines is read whole, as ESLint reads it: the comment view
+  (`script_comments.js_comment_view`) puts its text on the line it starts on, its line
+  breaks `SPANNED`. ESLint ignores an `eslint-disable-line` one (no line-or-block pattern
+  reads across a break); an `eslint-disable`, an `eslint-enable` or a comment config starts
+  where the comment does; an `eslint-disable-next-line` one, which reaches the line after
+  the comment's end, is not read (reported: wider, never a hole). It counts only when the
+  trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
+  first line (`/*` alone) is not met: the marker's word is looked for line by line.
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
 * The comment is any `//` or `/*` of the line outside a quoted string or another `/* */`.
@@ -50,7 +53,7 @@ def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
     return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n]|\*(?!/))*)\*/)")
+            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:

@@ -19,7 +19,9 @@ what it would hide is reported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 # after these (or at the start), a `/` starts a regular expression, not a division
 _OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
@@ -28,13 +30,29 @@ _KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "o
 _WORD_TAIL = re.compile(r"[\w$]+$")
 
 
+SPANNED = "\u2028"  # where a `/* */` comment's line broke, in the view's one line of it
+
+
 def js_comment_view(lines: Sequence[str]) -> list[str]:
-    """Each of `lines` (a JS/TS file's) with all but its comments blanked."""
+    """Each of `lines` (a JS/TS file's) with all but its comments blanked; a `/* */` comment
+    spanning lines is whole on its first, its line breaks `SPANNED` (ESLint reads a
+    directive's whole text, from where the comment starts), its other lines blank."""
     text = "\n".join(lines)
     keep = [False] * len(text)
+    spanning = []
     for start, end in js_comments(text):
-        keep[start:end] = [True] * (end - start)
-    return _view(text, keep, len(lines))
+        if text.startswith("/*", start) and "\n" in text[start:end]:
+            spanning.append((start, text[start:end].replace("\n", SPANNED)))
+        else:
+            keep[start:end] = [True] * (end - start)
+    view = _view(text, keep, len(lines))
+    if spanning:
+        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        for start, comment in spanning:
+            index = bisect_right(starts, start) - 1
+            column = start - starts[index]
+            view[index] = view[index][:column].ljust(column) + comment
+    return view
 
 
 def js_comments(text: str) -> list[tuple[int, int]]:

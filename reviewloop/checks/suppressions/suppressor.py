@@ -33,6 +33,7 @@ from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.markers import file_language, line_markers
+from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
@@ -80,9 +81,13 @@ class Suppressor:
         trust = self.files.trust
         for number, marker in self._file_markers(finding.file):
             stretch = marker.reach in (Reach.ABOVE, Reach.BLOCK)
+            # a `/* */` comment read whole from several lines (`script_comments.SPANNED`)
+            # is the trusted side's only when each of its lines is
+            spanned = range(number + 1, number + 1 + marker.text.count(SPANNED))
             if self._reaches(marker, number, finding) and _covers(marker, finding) \
                     and trust.vouches(number, finding.file, finding.start_line,
-                                      stretch=stretch):
+                                      stretch=stretch) \
+                    and all(trust.line(finding.file, line) for line in spanned):
                 return Suppression(kind="inline", where=f"{finding.file}:{number}",
                                    reason=_reason(marker))
         return None
@@ -178,7 +183,7 @@ def covers(names: Iterable[str], finding: Finding) -> bool:
 def _reason(marker: Marker) -> str:
     if marker.owner == "reviewloop":
         return marker.text.partition("]")[2].strip(" -:#>*/") or marker.text
-    return marker.text
+    return marker.text.replace(SPANNED, " ")
 
 
 def _matches(entry: BaselineEntry, finding: Finding) -> bool:
