@@ -110,26 +110,6 @@ def listed(match: re.Match[str]) -> frozenset[str] | None:
     return frozenset(re.split(r"[\s,]+", text.strip())) if text else None
 
 
-def named_rules(match: re.Match[str]) -> frozenset[str] | None:
-    """`eslint-disable-line no-eval, security/x -- why`: those rules; none: every rule."""
-    text = (match.group("rules") or "").split("--")[0].split("*/")[0]
-    names = frozenset(n.strip() for n in text.split(",") if n.strip())
-    return names or None
-
-
-_ENABLE = re.compile(r"eslint-enable(?![-\w])(?P<rules>[^\n]*)", re.IGNORECASE)
-
-
-def reenables(line: str, rule: str | None) -> bool:
-    """Whether `line` ends an `eslint-disable` block for `rule`: a bare `eslint-enable`
-    ends it for every rule, a listed one for the rules it names."""
-    match = _ENABLE.search(line)
-    if match is None:
-        return False
-    named = named_rules(match)
-    return named is None or rule in named
-
-
 REVIEWLOOP = MarkerSyntax(OWN, r"reviewloop:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
                           Reach.LINES_OR_ABOVE, bracketed, "reviewloop")
 FOREIGN = (

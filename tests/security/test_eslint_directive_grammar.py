@@ -80,9 +80,9 @@ def test_a_comment_is_a_directive_exactly_where_eslint_reads_one(
                   if (f.get("finding") or f)["rule"] == "no-undef"}
     reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
                 for f in report["findings"][bucket] if f["rule"] == "no-undef"}
-    # a spanning `/* */` a line-based reading cannot place is left unread (reported): the
-    # module's docstring
-    unplaced = {f"v{i}.js" for i, (name, _, tail, kind, _) in enumerate(_variants())
-                if kind == "spanning" and (name == "eslint-disable-next-line" or not tail)}
+    # a spanning `-next-line`, which reaches the line after the comment's end, is left
+    # unread (reported): the module's docstring
+    unplaced = {f"v{i}.js" for i, (name, _, _, kind, _) in enumerate(_variants())
+                if kind == "spanning" and name == "eslint-disable-next-line"}
     assert suppressed == honoured - unplaced, sorted(suppressed ^ (honoured - unplaced))
     assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))

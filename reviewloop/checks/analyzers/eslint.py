@@ -230,7 +230,7 @@ _JS = frozenset({JAVASCRIPT, TYPESCRIPT})
 _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot open it "
              "(nor can node run it under that name); give it a UTF-8 name")
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
-# `policy.markers.reenables`)
+# `eslint_directives.reenables`)
 MARKERS = (  # each a directive only where ESLint reads one (`eslint_directives`)
     MarkerSyntax("eslint", directives.line_or_block("eslint-disable-next-line"), Reach.ABOVE,
                  directives.rules, "eslint", _JS, in_comments=True),

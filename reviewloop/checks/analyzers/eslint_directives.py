@@ -7,11 +7,14 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
 * `eslint-disable-line` and `eslint-disable-next-line` are read in `//` and `/* */` comments;
   `eslint-disable` and `/* eslint rule: off */` in `/* */` ones only (ESLint skips them in a
   line comment).
-* A `/* */` directive that spans lines: ESLint ignores an `eslint-disable-line` one; an
-  `eslint-disable` or a comment config is read with the rules of its first line, when that
-  line says anything (else its list may be on the next); an `eslint-disable-next-line` one,
-  which reaches the line after the comment's end, is not read. Where a line-based reading
-  cannot tell, reviewloop reports what ESLint would have silenced: wider, never a hole.
+* A `/* */` directive that spans lines is read whole, as ESLint reads it: the comment view
+  (`script_comments.js_comment_view`) puts its text on the line it starts on, its line
+  breaks `SPANNED`. ESLint ignores an `eslint-disable-line` one (no line-or-block pattern
+  reads across a break); an `eslint-disable`, an `eslint-enable` or a comment config starts
+  where the comment does; an `eslint-disable-next-line` one, which reaches the line after
+  the comment's end, is not read (reported: wider, never a hole). It counts only when the
+  trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
+  first line (`/*` alone) is not met: the marker's word is looked for line by line.
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
 * The comment is any `//` or `/*` of the line outside a quoted string or another `/* */`.
@@ -50,7 +53,7 @@ def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
     return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n]|\*(?!/))*)\*/)")
+            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:
@@ -68,6 +71,56 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     listed = re.split(r"\s-{2,}\s", text or "", maxsplit=1)[0]
     names = frozenset(n.strip() for n in listed.split(",") if n.strip())
     return names or None
+
+
+# `/* eslint-enable… */` as ESLint reads it: a block comment (a `//` one is skipped) whose
+# text starts with the name; open past its line, its list may be on the next: every rule
+_ENABLE = re.compile(rf"{_CODE}/\*\s*(?:eslint-enable){_END}"
+                     r"(?P<rules>(?:[^*\n]|\*(?!/))*)(?P<closed>\*/)?")
+
+
+def reenables(comments: str, rule: str | None) -> bool:
+    """Whether the comments of a line (`comments`: the rest blanked, `script_comments`) end
+    an `eslint-disable` block for `rule`: an `eslint-enable` with no list ends it for every
+    rule, one with a list for those it names. Prose (`// eslint-enable later`), a string,
+    a line comment or an upper-case name ends nothing, as in ESLint."""
+    match = _ENABLE.search(comments)
+    if match is None:
+        return False
+    named = rules(match) if match.group("closed") else None
+    return named is None or rule in named
+
+
+_JUSTIFICATION = re.compile(r"\s-{2,}\s")
+_LABEL = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\s|$)")
+
+
+def parse(body: str) -> tuple[str, str] | None:
+    """A comment's text (between its delimiters) as ESLint's `parseDirective` reads it: the
+    directive's name and what follows it before the ` -- ` justification, trimmed; None:
+    no directive (prose, upper case, a name run into a colon)."""
+    directive = _JUSTIFICATION.split(body, maxsplit=1)[0].strip()
+    match = _LABEL.match(directive)
+    return (match[1], directive[match.end(1):].strip()) if match else None
+
+
+def block_body(text: str, start: int, end: int) -> str | None:
+    """The text of the comment `text[start:end]` when it is a closed `/* */` one, else None
+    (a `//` comment, or one left open: a parse error, where ESLint reads nothing)."""
+    closed = end - start >= 4 and text.startswith("/*", start) and text.startswith("*/", end - 2)
+    return text[start + 2:end - 2] if closed else None
+
+
+def string_config(value: str) -> dict[str, str | None]:
+    """`a, b:writable c : off` as ESLint's `parseStringConfig` reads a `/* global */` list:
+    each name and its setting (None: none given)."""
+    collapsed = re.sub(r"(?<!\s)\s*([:,])\s*", r"\1", value.strip())
+    items: dict[str, str | None] = {}
+    for name in re.split(r"\s|,+", collapsed):
+        if name:
+            key, *setting = name.split(":")
+            items[key] = setting[0] if setting else None
+    return items
 
 
 def _declares(match: re.Match[str]) -> frozenset[str] | None:

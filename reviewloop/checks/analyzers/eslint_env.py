@@ -42,8 +42,10 @@ from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 
+from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import looks_like_test
+from reviewloop.checks.suppressions.script_comments import js_comments
 from reviewloop.git.languages import TYPESCRIPT
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
@@ -56,9 +58,13 @@ _esm = compiled_on_first_use(
     r"^[ \t]*(?:import(?:[ \t]+[\w$*{\"']|[ \t]*[{*\"'])|export(?:[ \t]+|[ \t]*[{*]))"
     r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
 _READ = 200_000  # the head of a file looked at for module syntax and global comments
-# `/* global a, b:writable */` or `/*globals a b*/` (a block comment only, as ESLint reads it)
-_global_comment = compiled_on_first_use(r"/\*\s*globals?\s(?P<names>[^*]*(?:\*(?!/)[^*]*)*)\*/")
-_global_name = compiled_on_first_use(r"(?P<name>[\w$]+)\s*(?::\s*(?P<value>[\w]+))?")
+# what every `/* global a */` or `/*globals a*/` comment holds: a file without it declares none
+_global_word = compiled_on_first_use(r"/\*\s*globals?(?:\s|\*/)")
+# a global's setting as ESLint's `normalizeConfigGlobal` reads it (case and all); any other
+# is an error ESLint reports, and declares nothing
+_SETTINGS = {None: "readonly", "readonly": "readonly", "readable": "readonly",
+             "false": "readonly", "true": "writable", "writable": "writable",
+             "writeable": "writable", "off": "off"}
 
 
 @dataclass(frozen=True)
@@ -105,17 +111,26 @@ def declared_globals(text: str, trusted: Callable[[int], bool] = _every_line
                      ) -> tuple[tuple[str, str], ...]:
     """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
     `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`; a comment with a
-    line `trusted` refuses (one the change wrote: `eslint_directives`) declares nothing."""
-    found = {}
-    for comment in _global_comment().finditer(text):
-        first = text.count("\n", 0, comment.start()) + 1
-        if not all(map(trusted, range(first, first + comment.group().count("\n") + 1))):
+    line `trusted` refuses (one the change wrote: `eslint_directives`) declares nothing.
+
+    Only a comment declares (`script_comments.js_comments`): `"/* global compute */"` in a
+    string, a template or a regular expression, or after prose in another comment, declares
+    nothing to ESLint, which then reports no-undef on `compute`; read in the whole text it
+    declared the name here and the finding went unreported."""
+    found: dict[str, str] = {}
+    if not _global_word().search(text):
+        return ()
+    for start, end in js_comments(text):
+        body = directives.block_body(text, start, end)
+        directive = directives.parse(body) if body is not None else None
+        if directive is None or directive[0] not in ("global", "globals"):
             continue
-        for match in _global_name().finditer(comment.group("names")):
-            value = (match.group("value") or "readonly").lower()
-            found[match.group("name")] = {"true": "writable", "writeable": "writable",
-                                          "writable": "writable", "off": "off"}.get(
-                                              value, "readonly")
+        first = text.count("\n", 0, start) + 1
+        if not all(map(trusted, range(first, first + text.count("\n", start, end) + 1))):
+            continue
+        for name, setting in directives.string_config(directive[1]).items():
+            if setting in _SETTINGS:
+                found[name] = _SETTINGS[setting]
     return tuple(found.items())
 
 

@@ -18,6 +18,7 @@ from reviewloop.checks.suppressions.comments import View, reader
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
+from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.git.names import under
 from reviewloop.policy.markers import Marker
@@ -118,7 +119,9 @@ def _line_finding(path: str, number: int, marks: Sequence[Marker],
 
 
 def _short(text: str, limit: int = 80) -> str:
-    """A marker as quoted: a minified line's marker runs to the end of a very long line."""
+    """A marker as quoted: a minified line's marker runs to the end of a very long line; a
+    `/* */` one read from several lines, on one."""
+    text = text.replace(SPANNED, " ")
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

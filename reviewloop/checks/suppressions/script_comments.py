@@ -19,7 +19,9 @@ what it would hide is reported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 # after these (or at the start), a `/` starts a regular expression, not a division
 _OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
@@ -28,10 +30,35 @@ _KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "o
 _WORD_TAIL = re.compile(r"[\w$]+$")
 
 
+SPANNED = "\u2028"  # where a `/* */` comment's line broke, in the view's one line of it
+
+
 def js_comment_view(lines: Sequence[str]) -> list[str]:
-    """Each of `lines` (a JS/TS file's) with all but its comments blanked."""
+    """Each of `lines` (a JS/TS file's) with all but its comments blanked; a `/* */` comment
+    spanning lines is whole on its first, its line breaks `SPANNED` (ESLint reads a
+    directive's whole text, from where the comment starts), its other lines blank."""
     text = "\n".join(lines)
     keep = [False] * len(text)
+    spanning = []
+    for start, end in js_comments(text):
+        if text.startswith("/*", start) and "\n" in text[start:end]:
+            spanning.append((start, text[start:end].replace("\n", SPANNED)))
+        else:
+            keep[start:end] = [True] * (end - start)
+    view = _view(text, keep, len(lines))
+    if spanning:
+        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        for start, comment in spanning:
+            index = bisect_right(starts, start) - 1
+            column = start - starts[index]
+            view[index] = view[index][:column].ljust(column) + comment
+    return view
+
+
+def js_comments(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each comment of `text` (a JS/TS file's), in order: a
+    `//` one to its line's end, a `/* */` one past its `*/` (or to the end, unclosed)."""
+    spans: list[tuple[int, int]] = []
     braces: list[int] = []  # for each open `${`: the `{` depth it closes at
     depth = 0
     at, size = 0, len(text)
@@ -41,12 +68,12 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
         if char == "/" and ahead == "/":
             end = text.find("\n", at)
             end = size if end < 0 else end
-            keep[at:end] = [True] * (end - at)
+            spans.append((at, end))
             at = end
         elif char == "/" and ahead == "*":
             end = text.find("*/", at + 2)
             end = size if end < 0 else end + 2
-            keep[at:end] = [True] * (end - at)
+            spans.append((at, end))
             at = end
         elif char in "'\"":
             at = _string_end(text, at, char)
@@ -73,7 +100,7 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
                 at += 1
         else:
             at += 1
-    return _view(text, keep, len(lines))
+    return spans
 
 
 def _string_end(text: str, at: int, quote: str) -> int:

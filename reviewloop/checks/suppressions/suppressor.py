@@ -28,15 +28,18 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from reviewloop.checks.analyzers.eslint_directives import reenables
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
+from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.files import TrustedFiles
-from reviewloop.checks.suppressions.markers import line_markers
+from reviewloop.checks.suppressions.markers import file_language, line_markers
+from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
 from reviewloop.git.provenance import Origin
-from reviewloop.policy.markers import Marker, Reach, reenables
+from reviewloop.policy.markers import Marker, Reach
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
@@ -68,6 +71,7 @@ class Suppressor:
     # the project's own tool config that only running it can read (ESLint's flat config)
     project: Callable[[Finding], Suppression | None] = field(default=lambda finding: None)
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
+    _comments: dict[str, Sequence[str]] = field(default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
@@ -77,9 +81,13 @@ class Suppressor:
         trust = self.files.trust
         for number, marker in self._file_markers(finding.file):
             stretch = marker.reach in (Reach.ABOVE, Reach.BLOCK)
+            # a `/* */` comment read whole from several lines (`script_comments.SPANNED`)
+            # is the trusted side's only when each of its lines is
+            spanned = range(number + 1, number + 1 + marker.text.count(SPANNED))
             if self._reaches(marker, number, finding) and _covers(marker, finding) \
                     and trust.vouches(number, finding.file, finding.start_line,
-                                      stretch=stretch):
+                                      stretch=stretch) \
+                    and all(trust.line(finding.file, line) for line in spanned):
                 return Suppression(kind="inline", where=f"{finding.file}:{number}",
                                    reason=_reason(marker))
         return None
@@ -121,12 +129,26 @@ class Suppressor:
 
     def _reaches(self, marker: Marker, number: int, finding: Finding) -> bool:
         """`_reaches`, and for an `eslint-disable` block: no `eslint-enable` for the
-        finding's rule between the marker and the finding."""
+        finding's rule in the comments between the marker and the finding — after the
+        marker on its line, and anywhere on the finding's (wider than ESLint, which reads
+        the columns: an enable after the finding on its line is reported, never hidden)."""
         if marker.reach is not Reach.BLOCK:
             return _reaches(marker, number, finding)
-        lines = self.files.lines(finding.file)[number:finding.start_line - 1]
+        comments = self._comments_of(finding.file)
+        own = comments[number - 1] if number <= len(comments) else ""
+        after = own[own.find(marker.text) + len(marker.text):] if marker.text in own else own
+        between = [after, *comments[number:finding.start_line]]
         return number <= finding.start_line and not any(
-            reenables(line, finding.rule) for line in lines)
+            reenables(line, finding.rule) for line in between)
+
+    def _comments_of(self, path: str) -> Sequence[str]:
+        """Each line of `path` with its comments alone (`comments.reader`), where ESLint
+        reads an `eslint-enable`; a file whose comments are not known: its lines."""
+        if path not in self._comments:
+            lines = self.files.lines(path)
+            view = reader(file_language(path, lines))
+            self._comments[path] = view(lines) if view else lines
+        return self._comments[path]
 
 
 def _reaches(marker: Marker, number: int, finding: Finding) -> bool:
@@ -161,7 +183,7 @@ def covers(names: Iterable[str], finding: Finding) -> bool:
 def _reason(marker: Marker) -> str:
     if marker.owner == "reviewloop":
         return marker.text.partition("]")[2].strip(" -:#>*/") or marker.text
-    return marker.text
+    return marker.text.replace(SPANNED, " ")
 
 
 def _matches(entry: BaselineEntry, finding: Finding) -> bool:

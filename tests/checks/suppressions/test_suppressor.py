@@ -230,3 +230,23 @@ def test_a_base_marker_does_not_stretch_over_a_removal(tmp_path: Path, reviewed:
         is None
     assert _suppressor(repo, elsewhere)(finding(flagged, EVAL, "eslint-security", "a.js")) \
         is not None
+
+
+SPANNING = ("/* eslint-disable no-eval,\n   no-undef */\n",
+            "/* eslint-disable\n   no-undef\n   -- why */\n",
+            '/* eslint no-eval: "off",\n   no-undef: "off" */\n')
+
+
+@pytest.mark.parametrize("comment", SPANNING)
+def test_a_spanning_directive_counts_only_when_each_of_its_lines_is_trusted(
+        tmp_path: Path, comment: str) -> None:
+    """A `/* */` directive spanning lines is read whole (as ESLint reads it), from its first
+    line: a change that wrote any one of its lines (a rule added to a base comment's list)
+    wrote the suppression, and it silences nothing."""
+    repo = _tree(tmp_path, {"a.js": comment + "compute();\n"})
+    flagged = comment.count("\n") + 1
+    undefined = finding(flagged, "no-undef", "eslint-maintainability", "a.js")
+    assert _suppressor(repo, Trust.everything())(undefined) is not None
+    for written in range(1, flagged):
+        trust = Trust(added={"a.js": frozenset({written})}, touched=frozenset({"a.js"}))
+        assert _suppressor(repo, trust)(undefined) is None, written

@@ -1,0 +1,96 @@
+"""`eslint-enable` was matched anywhere in a line (`policy.markers._ENABLE`): prose such as
+`// remember to eslint-enable later`, a `//` comment (ESLint 10 reads `eslint-enable` in
+block comments only), a string or an upper-case `ESLint-enable` ended an `/* eslint-disable */`
+block early, and the finding under it that plain `eslint .` silences was reported. An enable
+after the disable on the disable's own line, or before the finding on its line, was not read
+at all: the block went on where ESLint's had ended (a finding ESLint reports, hidden).
+
+The generator: enable spellings (names, rule lists, `-- why`, prose, upper case, a colon) ×
+where the text sits (a block comment, a `//` one, strings, templates and a template's second
+line, after a regular expression holding a quote, after another comment, in a `//` comment,
+a block spanning two lines, its rule list or reason on the next line, on the disable's
+line, before the finding on its line) × a bare and a listed `eslint-disable`, each in its
+own file; the change deletes the import each file's unchanged last line uses. ESLint's
+answer (its run with and without `--no-inline-config`) must be the review's: suppressed
+exactly where ESLint suppresses. A spanning `/* eslint-enable */` was read by its first line
+(a list on the next: every rule, the block ended early); it is read whole now.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitutil import git
+from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.repos import init_repo, write_files
+from tests.support.review_cli import reviewed_in
+
+pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
+
+CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
+IMPORT = 'import { compute } from "./c.js";\n'
+SINK = "export const v = compute();"
+SPELLINGS = ("eslint-enable", " eslint-enable ", "eslint-enable no-undef", "eslint-enable no-eval",
+             "eslint-enable -- why", "eslint-enable no-undef -- why",
+             "eslint-enable no-eval, no-undef", "ESLint-enable", "eslint-enable:",
+             "eslint-enabled", "remember to eslint-enable later")
+PLACES = {  # (the enable's line, the disable's line, the finding's line)
+    "block": ("/*{}*/", "{d}", SINK), "line": ("//{}", "{d}", SINK),
+    "string": ('const s1 = "/*{}*/";', "{d}", SINK),
+    "template": ("const s1 = `/*{}*/`;", "{d}", SINK),
+    "template's 2nd line": ("const s1 = `x\n/*{}*/`;", "{d}", SINK),
+    "after a regex": ("const r1 = /'/; /*{}*/", "{d}", SINK),
+    "after a comment": ("/* a */ /*{}*/", "{d}", SINK),
+    "in a line comment": ("// see /*{}*/", "{d}", SINK),
+    "spanning": ("/*{}\n*/", "{d}", SINK),
+    "split": ("/*{}*/", "{d}", SINK),  # its line broken at its first space (`_body`)
+    "on the disable's line": ("", "{d} /*{}*/", SINK),
+    "before the finding": ("", "{d}", "/*{}*/ " + SINK),
+}
+DISABLES = ("/* eslint-disable */", "/* eslint-disable no-undef */")
+
+
+def _variants() -> list[tuple[str, str, str]]:
+    return list(itertools.product(SPELLINGS, PLACES, DISABLES))
+
+
+def _body(spelling: str, place: str, disable: str) -> str:
+    if place == "split":
+        spelling = spelling.replace(" ", "\n", 1) if " " in spelling.strip() else \
+            spelling + "\n"
+    enable, marker, sink = (part.replace("{d}", disable).replace("{}", spelling)
+                            for part in PLACES[place])
+    return f"{marker}\n{enable}\n{sink}\n"
+
+
+@pytest.mark.parametrize("mode", ("head", "working"))
+def test_a_block_ends_exactly_where_eslint_reads_an_enable(
+        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
+    texts = {f"e{i}.js": _body(*v) for i, v in enumerate(_variants())}
+    # reviewloop's own run reports no-undef; plain ESLint is given the rule from outside
+    config = tmp_path / "eslint.config.mjs"
+    config.write_text(CONFIG, encoding="utf-8")
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      **{p: IMPORT + body for p, body in texts.items()}})
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
+                       for p, body in texts.items()})
+
+    def undefined(*args: str) -> set[str]:
+        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
+        return {f for f, rule, _ in found if rule == "no-undef"}
+
+    assert undefined("--no-inline-config") == set(texts)  # every file parses
+    honoured = set(texts) - undefined()
+    assert honoured and len(honoured) < len(texts), honoured  # both answers met
+    report = reviewed_in(root, mode)
+    suppressed = {f["finding"]["file"] if "finding" in f else f["file"]
+                  for f in report["findings"]["suppressed"]
+                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
+                for f in report["findings"][bucket] if f["rule"] == "no-undef"}
+    assert suppressed == honoured, sorted(suppressed ^ honoured)
+    assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))

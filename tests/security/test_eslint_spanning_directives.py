@@ -1,0 +1,85 @@
+"""An ESLint directive in a `/* */` comment spanning lines was read by its first line only
+(`eslint_directives`): `/* eslint-disable no-eval,\n no-undef */` silenced no-eval alone,
+`/* eslint-disable\n no-undef */` nothing, while ESLint reads the comment's whole text and
+silences no-undef in both (reported, never hidden: the lower-priority side). The comment is
+now read whole, from the line it starts on (`script_comments.SPANNED`), as ESLint places an
+`eslint-disable`, a comment config and an `eslint-enable`; a spanning `eslint-disable-line`
+is still no directive (ESLint reports it and ignores it).
+
+The generator: directives (`-line` beside the finding, `-next-line`, `eslint-disable` and a
+comment config above it) × rule lists and reasons × where the comment's line breaks (after
+the name, inside the list, before `*/`, nowhere), each in its own file; the change deletes the
+import each file's unchanged last line uses. ESLint's answer (its run with and without
+`--no-inline-config`) must be the review's, save a spanning `-next-line`, which reaches the
+line after the comment's end: left unread (reported).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitutil import git
+from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.repos import init_repo, write_files
+from tests.support.review_cli import reviewed_in
+
+pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
+
+CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
+IMPORT = 'import { compute } from "./c.js";\n'
+SINK = "export const v = compute();"
+NAMES = ("eslint-disable-line", "eslint-disable-next-line", "eslint-disable", "eslint")
+TAILS = ("", " no-undef", " no-eval", " no-eval, no-undef", " no-undef -- why",
+         " -- why no-undef", ' no-undef: "off"', ' no-eval: "off", no-undef: "off"')
+BREAKS = ("after the name", "in the list", "before the end", "none")
+
+
+def _variants() -> list[tuple[str, str, str]]:
+    return list(itertools.product(NAMES, TAILS, BREAKS))
+
+
+def _body(name: str, tail: str, where: str) -> str:
+    text = name + tail
+    if where == "after the name":
+        text = f"{name}\n{tail.lstrip()}"
+    elif where == "in the list":
+        text = "\n".join(text.rsplit(" ", 1))
+    elif where == "before the end":
+        text += "\n"
+    comment = f"/* {text} */"
+    return f"{SINK} {comment}\n" if name == "eslint-disable-line" else f"{comment}\n{SINK}\n"
+
+
+@pytest.mark.parametrize("mode", ("head", "working"))
+def test_a_spanning_directive_is_read_whole_as_eslint_reads_it(
+        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
+    texts = {f"s{i}.js": _body(*v) for i, v in enumerate(_variants())}
+    # reviewloop's own run reports no-undef; plain ESLint is given the rule from outside
+    config = tmp_path / "eslint.config.mjs"
+    config.write_text(CONFIG, encoding="utf-8")
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      **{p: IMPORT + body for p, body in texts.items()}})
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
+                       for p, body in texts.items()})
+
+    def undefined(*args: str) -> set[str]:
+        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
+        return {f for f, rule, _ in found if rule == "no-undef"}
+
+    assert undefined("--no-inline-config") == set(texts)  # every file parses
+    honoured = set(texts) - undefined()
+    assert honoured and len(honoured) < len(texts), honoured  # both answers met
+    report = reviewed_in(root, mode)
+    suppressed = {f["finding"]["file"] if "finding" in f else f["file"]
+                  for f in report["findings"]["suppressed"]
+                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
+                for f in report["findings"][bucket] if f["rule"] == "no-undef"}
+    unplaced = {f"s{i}.js" for i, v in enumerate(_variants())
+                if v[0] == "eslint-disable-next-line" and _body(*v).count("\n") > 2}
+    assert suppressed == honoured - unplaced, sorted(suppressed ^ (honoured - unplaced))
+    assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
