@@ -125,19 +125,21 @@ def imported(root: Path, candidates: Collection[str],
     stems = {parts[-1] for parts in modules.values() if parts}
     if not stems:
         return set()
-    word = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems))) + r")\b")
+    # a file's bytes searched for a stem first (no decoding: most files hold none)
+    word = re.compile(b"|".join(re.escape(stem.encode()) for stem in sorted(stems)))
     found: set[str] = set()
     importable = _import_root(root)
     for path in _python_files(root):
         if path in modules or is_test(path):
             continue
         try:
-            text = (root / path).read_text("utf-8", errors="replace")
+            with (root / path).open("rb") as file:
+                data = file.read(MAX_SCANNED + 1)
         except OSError:
             continue
-        if not word.search(text):
+        if len(data) > MAX_SCANNED or not word.search(data):
             continue
-        for name in _imports(text, path):
+        for name in _imports(data.decode("utf-8", errors="replace"), path):
             found.update(c for c, parts in modules.items()
                          if name and parts[-len(name):] == name
                          and importable(parts[:-len(name)]))
@@ -160,15 +162,23 @@ def _module(path: str) -> tuple[str, ...]:
 
 
 def _python_files(root: Path) -> list[str]:
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED)
-        relative = Path(folder).relative_to(root).as_posix()
-        for name in sorted(files):
-            full = Path(folder) / name
-            if name.endswith(".py") and full.is_file() and not full.is_symlink() \
-                    and full.stat().st_size <= MAX_SCANNED:
-                found.append(name if relative == "." else f"{relative}/{name}")
+    """The tree's regular `.py` files (no links), outside hidden and vendored folders; each
+    folder listed once (`scandir`: no file asked again for its kind)."""
+    found: list[str] = []
+    folders = [("", os.fspath(root))]
+    while folders:
+        relative, full = folders.pop()
+        try:
+            with os.scandir(full) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and entry.name not in _SKIPPED:
+                    folders.append((f"{relative}{entry.name}/", entry.path))
+            elif entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                found.append(f"{relative}{entry.name}")
     return found
 
 
