@@ -33,6 +33,7 @@ from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.markers import file_language, line_markers
+from reviewloop.checks.suppressions.noqa_lines import noqa_lines
 from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.errors import UserInputError
@@ -43,6 +44,7 @@ from reviewloop.policy.markers import Marker, Reach
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
+RUFF = "ruff"  # the owner of the noqa markers ruff honours (`analyzers.ruff.MARKERS`)
 
 Blame = Callable[[str, int], Origin | None]  # (path, line) → the commit that wrote it
 
@@ -72,6 +74,7 @@ class Suppressor:
     project: Callable[[Finding], Suppression | None] = field(default=lambda finding: None)
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
+    _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
@@ -133,13 +136,22 @@ class Suppressor:
         marker on its line, and anywhere on the finding's (wider than ESLint, which reads
         the columns: an enable after the finding on its line is reported, never hidden)."""
         if marker.reach is not Reach.BLOCK:
-            return _reaches(marker, number, finding)
+            return _reaches(marker, number, finding) or (
+                marker.reach is Reach.LINES and marker.owner == RUFF
+                and self._noqa_line(finding.file, finding.start_line) == number)
         comments = self._comments_of(finding.file)
         own = comments[number - 1] if number <= len(comments) else ""
         after = own[own.find(marker.text) + len(marker.text):] if marker.text in own else own
         between = [after, *comments[number:finding.start_line]]
         return number <= finding.start_line and not any(
             reenables(line, finding.rule) for line in between)
+
+    def _noqa_line(self, path: str, line: int) -> int:
+        """The line ruff reads the `# noqa` of a finding on `line` of `path` on: the end of
+        the multi-line string or backslash-continued statement holding it (`noqa_lines`)."""
+        if path not in self._noqa:
+            self._noqa[path] = noqa_lines(self.files.lines(path))
+        return self._noqa[path].get(line, line)
 
     def _comments_of(self, path: str) -> Sequence[str]:
         """Each line of `path` with its comments alone (`comments.reader`), where ESLint
