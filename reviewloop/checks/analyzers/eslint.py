@@ -220,12 +220,6 @@ def _types_lost(result: dict[str, Any], root: Path) -> str | None:
     return short_title(" ".join(said.split()))
 
 
-def _configured(match: re.Match[str]) -> frozenset[str] | None:
-    """`/* eslint no-eval: "off", eqeqeq: 0 */`: the rules it configures (any setting:
-    the lists are wide)."""
-    return frozenset(re.findall(r"([@\w/-]+)\s*:", match.group("rules")))
-
-
 _JS = frozenset({JAVASCRIPT, TYPESCRIPT})
 _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot open it "
              "(nor can node run it under that name); give it a UTF-8 name")
@@ -238,8 +232,8 @@ MARKERS = (  # each a directive only where ESLint reads one (`eslint_directives`
                  directives.rules, "eslint", _JS, in_comments=True),
     MarkerSyntax("eslint", directives.block("eslint-disable"), Reach.BLOCK, directives.rules,
                  "eslint", _JS, in_comments=True),
-    MarkerSyntax("eslint", directives.block("eslint"), Reach.FILE, _configured, "eslint", _JS,
-                 in_comments=True), *directives.DECLARING)
+    MarkerSyntax("eslint", directives.block("eslint"), Reach.FILE, directives.switched_off,
+                 "eslint", _JS, in_comments=True), *directives.DECLARING)
 
 
 # ESLint's configs and ignore file, flat and legacy, and package.json's `eslintConfig`;

@@ -123,6 +123,16 @@ def string_config(value: str) -> dict[str, str | None]:
     return items
 
 
+_OFF = re.compile(r"""["']?([@\w/-]+)["']?\s*:\s*\[?\s*(?:(["']?)off\2|0)(?![\w.])""")
+
+
+def switched_off(match: re.Match[str]) -> frozenset[str] | None:
+    """The rules a `/* eslint no-eval: "off", "eqeqeq": 0, x: [off] */` comment config
+    (levn's syntax: names and `off` may go unquoted) switches off; `"error"`, `2` or `"warn"`
+    switch a rule on and waive nothing (fuzz7 D7: they were read as waivers)."""
+    return frozenset(name for name, _ in _OFF.findall(match.group("rules")))
+
+
 def _declares(match: re.Match[str]) -> frozenset[str] | None:
     """No rule: a declaration is honoured by the globals it adds, not by waiving findings."""
     return frozenset()

@@ -1,0 +1,56 @@
+"""An ESLint config comment waives a rule only when it switches it off: `/* eslint no-undef:
+"error" */` switches it on, and ESLint reports the no-undef a change causes under it; the
+review took every rule such a comment names as waived and suppressed it (fuzz round 7, D7).
+
+The product: settings in levn's syntax (quoted or not, a number, an array with options, the
+name quoted, beside another rule) × on or off, each in its own file under the project's
+config making an undefined name an error; the change deletes the import the file's last,
+unchanged line uses. Suppressed in the review exactly where ESLint's inline config silences
+it (its run with and without `--no-inline-config`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitutil import git
+from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.repos import init_repo, write_files
+from tests.support.review_cli import reviewed_in
+
+pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
+
+CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
+IMPORT = 'import { compute } from "./c.js";\n'
+SINK = "export const v = compute();\n"
+SETTINGS = ('"off"', "'off'", "off", "0", '["off"]', "[0]", '[ "off", { "typeof": true } ]',
+            '"error"', "2", '"warn"', "1", '["error"]', '[2, "always"]', "'error'")
+NAMES = ("no-undef", '"no-undef"', "eqeqeq: 0, no-undef", "no-undef")
+
+
+def _texts() -> dict[str, tuple[str, str]]:
+    texts = {}
+    for n, (name, setting) in enumerate((a, b) for a in NAMES for b in SETTINGS):
+        comment = f"/* eslint {name}: {setting} */\n"
+        texts[f"v{n}.js"] = (comment + IMPORT + SINK, comment + "\n" + SINK)
+    return texts
+
+
+def test_a_config_comment_waives_only_the_rules_it_switches_off(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    texts = _texts()
+    root = init_repo(tmp_path / "r", {"eslint.config.mjs": CONFIG, "c.js": "export {};\n",
+                                      "package.json": '{"name": "x", "type": "module"}\n',
+                                      **{p: base for p, (base, _) in texts.items()}})
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {p: head for p, (_, head) in texts.items()})
+    honoured = {f for f, rule, _ in rule_hits(plain_eslint(root, "--no-inline-config"))
+                if rule == "no-undef"} - {f for f, rule, _ in rule_hits(plain_eslint(root))
+                                          if rule == "no-undef"}
+    assert honoured and len(honoured) < len(texts), honoured  # both kinds met
+    report = reviewed_in(root, "head")
+    suppressed = {(f.get("finding") or f)["file"] for f in report["findings"]["suppressed"]
+                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    assert suppressed == honoured, sorted(suppressed ^ honoured)
