@@ -120,7 +120,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     left = _left_out(agent, ctx, readable, only)
     for found, health in results:
         report.health.append(_with_left_out(health, table, left, agent))
-        for finding in _located(found, ctx):
+        for finding in _located(found, ctx, health.files):
             if _in_change(finding, ctx.changes):
                 report.findings.append(finding)
             elif ctx.changes.contains(finding.file, finding.start_line, finding.end_line):
@@ -284,10 +284,14 @@ def _in_change(finding: Finding, changes: ChangeSet) -> bool:
     return changes.touches(finding.file, finding.start_line, finding.end_line)
 
 
-def _located(found: Sequence[Finding], ctx: AnalyzerContext) -> list[Finding]:
-    """Findings in in-scope files, attributed and located on their code."""
+def _located(found: Sequence[Finding], ctx: AnalyzerContext, read: Sequence[str] = ()
+             ) -> list[Finding]:
+    """Findings in in-scope files, attributed and located on their code; and on a file the
+    change wrote that the analyzer read though it is no file of the scope (`read`: a
+    variable file the change made a link, which checkov follows, `terraform_var_links`)."""
     kept = []
-    in_scope = set(ctx.files)
+    in_scope = {*ctx.files, *(p for p in read if p not in ctx.file_set and (
+        diff := ctx.changes.file(p)) is not None and diff.status is not FileStatus.DELETED)}
     sources: dict[str, CodeIndex | None] = {}
     for finding in found:
         if finding.file not in in_scope and not (  # a file-level finding on a deleted file

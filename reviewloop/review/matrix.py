@@ -14,7 +14,9 @@ binary, and a file renamed into code without a changed line — an analyzer read
 what it finds lies on no line of the change — and a symlink whose name makes a text file
 code (`tool.py -> notes.txt`), which no analyzer of that language reads under its own name,
 or a template, workflow or pipeline to checkov and zizmor (`k8s/pod.yaml -> pod.txt`: they
-follow the link and read the text as a manifest; the review's analyzers skip the link).
+follow the link and read the text as a manifest; the review's analyzers skip the link) —
+but a variable file Terraform loads by itself, which checkov reads as its target when that
+is a file inside the tree (`terraform_var_links`).
 
 A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
 submodule, or a file outside every reviewer's scope, which the trusted configuration decides
@@ -153,8 +155,11 @@ def _link_into_role(path: str, target: str, root: Path) -> str | None:
     Kubernetes manifest, a CloudFormation template, a workflow, `serverless.yml`, a role's
     task list (`roles.role`, by the name and the target's text as the head has it)."""
     from reviewloop.checks.analyzers.roles import role  # a link's only
+    from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
 
     text = _target_text(root, target)
+    if text is not None and AUTO_VARS().match(posixpath.basename(path)):
+        return None  # checkov reads it as its target (`terraform_var_links`)
     now = role(path, text)
     return _LINK_INTO_ROLE.format(role=now, target=target) \
         if now is not None and now != role(target, text) else None

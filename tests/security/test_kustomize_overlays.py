@@ -25,7 +25,7 @@ import pytest
 
 from reviewloop.checks.analyzers.checkov import QUIET_ENV
 from reviewloop.checks.analyzers.provision import TOOLS
-from tests.support.kustomize_tools import search_path
+from tests.support.kustomize_tools import renderer_on, search_path
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
 from tests.support.tools_cache import cache_root
@@ -59,6 +59,8 @@ VARIANTS = (
     Variant("images", "CKV_K8S_14"),
     Variant("base", "CKV_K8S_19", on_base=True),
     Variant("broken", ""),  # a patch file it does not hold: the build fails, checkov is silent
+    # the base manifest renamed: the unchanged overlay's patch matches nothing, its build fails
+    Variant("unmatched", "", on_base=True),
 )
 
 
@@ -86,11 +88,18 @@ def files(variant: Variant, top: str, twin: bool) -> tuple[dict[str, str], dict[
             "  template:\n    spec:\n      hostPID: true\n")
     elif variant.name == "broken":
         extra = "patches:\n  - path: missing.json\n"
+    elif variant.name == "unmatched":
+        overlay += "patches:\n  - path: pid.yaml\n"
+        head[f"{top}/base/deployment.yaml"] = deployment(f"{name}-renamed")
     elif variant.name == "images":
         extra = "images:\n  - name: nginx\n    newTag: latest\n"
     base = {f"{top}/base/kustomization.yaml": f"{KUSTOMIZATION}resources:\n"
                                                "  - deployment.yaml\n",
             f"{top}/overlays/prod/kustomization.yaml": overlay}
+    if variant.name == "unmatched":
+        base[f"{top}/overlays/prod/pid.yaml"] = (
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n"
+            "  template:\n    spec:\n      hostPID: true\n")
     if twin:  # the base renders the same finding already
         spec = "      hostPID: true\n" if variant.name in ("inline", "strategic") else ""
         image = "nginx:latest" if variant.name == "images" else image
@@ -105,10 +114,10 @@ def files(variant: Variant, top: str, twin: bool) -> tuple[dict[str, str], dict[
                 f"patches:\n  - target: {{kind: Deployment, name: {name}}}\n"
                 "    path: net.json\n")
     base.setdefault(f"{top}/base/deployment.yaml", deployment(name, spec, image))
-    if variant.on_base:
+    if variant.name == "base":
         head[f"{top}/base/deployment.yaml"] = deployment(name, spec + "      hostNetwork: "
                                                                "true\n", image)
-    else:
+    elif not variant.on_base:
         head[f"{top}/overlays/prod/kustomization.yaml"] = overlay + extra
     return base, head
 
@@ -151,6 +160,18 @@ def _plain(tools: Path, root: Path, ref: str, path: str) -> set[tuple[str, str]]
         for c in one["results"]["failed_checks"]}
 
 
+def _rendered(build: Path, path: str) -> str:
+    """The end of what the renderer on `path` prints on `build` (its whitespace one space),
+    run in its folder as checkov runs it (`kubectl kustomize`); empty when it builds."""
+    renderer = renderer_on(path)
+    done = subprocess.run([renderer, "kustomize" if Path(renderer).name == "kubectl"
+                           else "build"], cwd=build.parent, capture_output=True, text=True,
+                          timeout=300, check=False, env={"PATH": path})
+    # its paths as the review names them: from the tree's root (a review reads a copy)
+    said = done.stderr.replace(f"{os.path.realpath(build.parents[3])}/", "")
+    return "" if done.returncode == 0 else " ".join(said.split())[-200:]
+
+
 CASES = [(v, f"{v.name}{'-twin' if twin else ''}", twin) for v in VARIANTS
          for twin in ((False, True) if v.rule else (False,))]
 
@@ -171,6 +192,9 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
                       "--json")
         assert done.returncode == 0, done.stderr[-3000:]
         report = json.loads(done.stdout)
+        errors = {build: _rendered(root / build, path) for build in (
+            f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)} \
+            if rendered else {}
         oracle = _plain(iac_env, root, "feature", path) - _plain(iac_env, root, "main", path) \
             if rendered else set()
     found = [(f["rule"], f["file"], f["rationale"]) for kind in ("remaining", "nits")
@@ -192,7 +216,10 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
         brought = {b for rule, b in oracle if rule == variant.rule and b.startswith(f"{top}/")}
         if not variant.rule:  # plain checkov reports nothing; the review names the build
             assert not any(b.startswith(f"{top}/") for _, b in oracle), oracle
-            assert any("reported nothing" in why for why in unread.get(build, ())), unread
+            # with what the renderer says, as it says it in the build's folder
+            said = errors[build]
+            assert said and any("reported nothing" in why and said in why
+                                for why in unread.get(build, ())), (said, unread)
             continue
         assert (build in brought) is not twin, (variant, twin, oracle)  # the matrix's own check
         # on the overlay's file, or on the base manifest saying which build renders it (a

@@ -38,3 +38,13 @@ def search_path(folder: Path, rendered: bool) -> str:
         found = renderer()
         (folder / found.name).symlink_to(found)
     return str(folder)
+
+
+def renderer_on(path: str) -> str:
+    """The renderer checkov finds on `path` (a `search_path`), in its order: kubectl, else
+    kustomize."""
+    found = next((Path(folder, name) for name in ("kubectl", "kustomize")
+                  for folder in path.split(":") if Path(folder, name).exists()), None)
+    if found is None:
+        pytest.fail(f"no kubectl or kustomize on {path}")
+    return str(found)

@@ -80,6 +80,7 @@ from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, called, cal
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
+from reviewloop.checks.analyzers.terraform_var_links import followed
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.languages import DOCKERFILE, by_name
@@ -240,7 +241,8 @@ class Checkov(ProvisionedAnalyzer):
                      *kustomize.read_by(ctx.root, ctx.files)}
         taken = {p for related, _ in cross_files(ctx).values()
                  for p in (*related.taken, *related.read)}
-        return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken}))
+        return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken,
+                             *followed(ctx)}))  # a var-file made a link: as the base had it
 
     def attributed(self, finding: Finding, ctx: AnalyzerContext) -> Finding | None:
         """A finding the change introduced on an unchanged file of a changed module, shown
@@ -339,9 +341,9 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
     """The changed Terraform files (variable files among them, the config's `var-file`s
     too: `checkov_policies`), by name alone: no text read."""
-    named = set(var_files(ctx))
-    return {path: kind for path in ctx.files if (kind := "terraform" if path in named
-                                                 else framework(path)) in TERRAFORM}
+    named = set(var_files(ctx))  # a link to one inside the tree too (`terraform_var_links`)
+    return {path: kind for path in (*ctx.files, *followed(ctx))
+            if (kind := "terraform" if path in named else framework(path)) in TERRAFORM}
 
 
 def _gone(ctx: AnalyzerContext) -> list[str]:

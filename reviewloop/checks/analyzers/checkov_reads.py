@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.checkov_cross_files import cross_files
 from reviewloop.checks.analyzers.checkov_documents import (
     cloudformation_types,
     declared_kinds,
@@ -50,7 +51,7 @@ from reviewloop.checks.analyzers.checkov_documents import (
 )
 from reviewloop.checks.analyzers.checkov_frameworks import skipped
 from reviewloop.checks.analyzers.kustomize_overlays import KIND as KUSTOMIZE
-from reviewloop.checks.analyzers.kustomize_overlays import UNBUILT
+from reviewloop.checks.analyzers.kustomize_overlays import unbuilt
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
@@ -110,7 +111,11 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         if one.get("check_type"):
             counted[str(one["check_type"])] = int(
                 (one.get("summary") or {}).get("resource_count") or 0)
-    quiet = {p: kind for p, kind in targets.items() if p not in seen and p not in failed}
+    # and the unchanged builds that read a changed file (an overlay of a changed base)
+    builds = {p: kind for p, (related, _) in cross_files(ctx).items()
+              if (kind := related.files[p]) == KUSTOMIZE}
+    quiet = {p: kind for p, kind in {**targets, **builds}.items()
+             if p not in seen and p not in failed}
     for path, kind in quiet.items():
         text = _text(ctx, path)
         if kind == "dockerfile" and _instruction().search(text):
@@ -121,7 +126,7 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
                 (t for t in cloudformation_types(path, text) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
         elif kind == KUSTOMIZE:  # a build it renders holds resources it checks, or failed
-            ctx.not_read(path, UNBUILT)
+            ctx.not_read(path, unbuilt(ctx.root, path, ctx.timeout))
         elif why := _always_checked(kind, path, text) or skipped(kind, text):
             ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):

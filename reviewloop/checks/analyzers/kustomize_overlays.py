@@ -8,7 +8,9 @@ strategic-merge one), an `images: newTag` or a base manifest can make a privileg
 no file of the change shows as a manifest, so each build whose inputs the change wrote is
 rendered too (`builds`). checkov looks the renderer up on its PATH, as this module does
 (`renderer`); without one it skips the framework without a word, so the change's files such
-a build reads are named instead (`unrendered`).
+a build reads are named instead (`unrendered`). A build checkov reported nothing on — one
+the change wrote, or an unchanged overlay of a base manifest it changed — is named with what
+the renderer says (`unbuilt`): its render, and what it would have made, is absent.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
 from reviewloop.checks.analyzers.checkov_related import Related, Source
 from reviewloop.findings.schema import Finding
 
@@ -40,12 +43,33 @@ UNBUILT = ("checkov's kustomize framework reported nothing on this build: the re
            "(`kubectl kustomize`, else `kustomize build`) failed on it, which checkov does "
            "not say, or it builds nothing checkov checks; run `kubectl kustomize` in its "
            "folder to see why")
+FAILED = ("checkov's kustomize framework reported nothing on this build: `{command}` in its "
+          "folder fails ({error}), which checkov does not say, so what the build makes was "
+          "not checked; fix the build")
 
 
 def renderer() -> str | None:
     """The command checkov would render with, found as checkov finds it (`shutil.which` on
     the PATH it inherits); None: checkov would skip the framework."""
     return next((found for name in RENDERERS if (found := shutil.which(name))), None)
+
+
+def unbuilt(root: Path, build: str, timeout: float) -> str:
+    """Why checkov reported nothing on `build` (a kustomization file): what the renderer
+    says, run in its folder as checkov runs it, when it fails; else `UNBUILT`."""
+    command = renderer()
+    if command is None:
+        return UNBUILT
+    argv = [command, "kustomize" if Path(command).name == "kubectl" else "build"]
+    try:
+        run_tool_logged(argv, (root / build).parent, timeout, ok_codes=(0,))
+    except AnalyzerError as exc:
+        said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
+        for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
+            said = said.replace(f"{top}/", "")
+        said = " ".join(said.split())
+        return FAILED.format(command=" ".join((Path(command).name, *argv[1:])), error=said)
+    return UNBUILT
 
 
 def builds(root: Path, changed: Iterable[str]) -> dict[str, frozenset[str]]:

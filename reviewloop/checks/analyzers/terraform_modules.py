@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -39,9 +40,12 @@ MAX_CALLED = 64  # local modules followed from one change's folders: a bound, no
 # a `source = "./x"` (`"source": "../x"` in JSON): the literal the prefilter looks for first
 _SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.{1,2}/[^"]*)"')
 _NOT_MODULES = frozenset((".git", "node_modules", ".terraform"))
-# a `module "x" {` block's first line: indented, or its label bare (`module x {`), as HCL
-# and checkov read it too
-_CALL = compiled_on_first_use(r'^[ \t]*module[ \t]+"?([\w-]+)"?[ \t]*\{')
+# a `module "x" {` block's opening: indented, or its label bare (`module x {`), a comment
+# (`/* … */`, over lines too) wherever a blank may be, as HCL and checkov's hcl2 read it;
+# not a `{` on the next line, which both refuse (no block: the file does not parse)
+_GAP = r'(?:[ \t]|/\*(?:[^*]|\*(?!/))*\*/)'
+_CALL = compiled_on_first_use(rf'^{_GAP}*(module){_GAP}*(?:"([\w-]+)"|(?<=[ \t/])([\w-]+))'
+                              rf'{_GAP}*\{{', re.MULTILINE)
 # a module's resource as checkov names it: `module.x.…`, `module.x[0].…`, `module.x["k"].…`
 _CALLED = compiled_on_first_use(r'^module\.([\w-]+)(?:\[[^\]]*\])?\.')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
@@ -214,11 +218,12 @@ def call_of(finding: Finding, root: Path, changed: Sequence[str]) -> Call | None
 
 
 def _call_in(root: Path, folder: str, path: Path, name: str, target: str) -> Call | None:
-    lines = _text(path).splitlines()
-    for index, line in enumerate(lines):
-        match = _CALL().match(line)
-        if match is None or match.group(1) != name:
+    text = _text(path)
+    lines = text.split("\n")
+    for match in _CALL().finditer(text):
+        if (match.group(2) or match.group(3)) != name:
             continue
+        index = text.count("\n", 0, match.start(1))  # the line of its `module` keyword
         end = _block_end(lines, index)
         block = "\n".join(lines[index:end + 1])
         source = _SOURCE().search(block)

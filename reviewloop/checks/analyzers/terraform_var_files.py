@@ -11,6 +11,9 @@ analysed (`gaps`). A module in the file's own folder is read with it anyway. A `
 file is not searched: checkov's JSON runner resolves no variable and its Terraform runner
 does not read the file, so no value of a variable file reaches a variable declared there.
 
+A changed variable file that is a link is read as its target when that is a regular file
+inside the tree, and named as not read otherwise (`terraform_var_links`).
+
 A changed variable file no run loads — neither Terraform by itself (`*.auto.tfvars`) nor the
 config's `var-file` — is named as not read (`gaps`): its values reach no checkov run. With a
 `var-file` outside the tree in the config, each changed Terraform file is named: the values
@@ -27,6 +30,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_policies import outside_var_files, var_files
 from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, module_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE
+from reviewloop.checks.analyzers.terraform_var_links import followed, unfollowed
 from reviewloop.checks.analyzers.trusted_config import trusted_files
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.git.names import under
@@ -56,6 +60,7 @@ def gaps(ctx: AnalyzerContext) -> dict[str, str]:
     named = set(var_files(ctx))
     found = {path: STRAY for path in ctx.files if path.endswith((".tfvars", ".tfvars.json"))
              and path not in named and not AUTO_VARS().match(PurePosixPath(path).name)}
+    found |= unfollowed(ctx)  # a link checkov follows out of the tree, or to no file
     if ctx.once("checkov var-file search", lambda: _reached(ctx))[1]:
         found |= dict.fromkeys((p for p in ctx.files if p in named), CUT)
     if outside := outside_var_files(ctx):
@@ -68,7 +73,7 @@ def gaps(ctx: AnalyzerContext) -> dict[str, str]:
 
 def _reached(ctx: AnalyzerContext) -> tuple[dict[str, str], bool]:
     named = set(var_files(ctx))
-    changed = [path for path in ctx.files if path in named]
+    changed = [path for path in (*ctx.files, *followed(ctx)) if path in named]
     names = {name for path in changed for name in _set(_text(ctx, path))}
     if not names:
         return {}, False

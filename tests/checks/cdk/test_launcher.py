@@ -12,7 +12,9 @@ are known.
 
 Generated: a launcher of each language (and unknown ones) × rewrites that keep the program
 (an assignment before it, a wrapper, a step before or after it, a redirection, a subshell, a
-shell's `-c`), nested as drawn."""
+shell's `-c`), nested as drawn; and each launcher under each wrapper that takes words of its
+own before the command (`nice -n 10`, `timeout 60`, `env -u NAME`, `stdbuf -oL`, `chrt -f
+10`…), which read as an unknown launcher (`nice`, `timeout`, the variable's name) before."""
 
 from __future__ import annotations
 
@@ -52,6 +54,12 @@ LAUNCHERS = {  # how users start an app, by the language reviewloop is to take i
     UNTOLD: ("make synth", "./synth.sh", "sh synth.sh", "deno run -A main.ts", "cargo run",
              "ruby app.rb", "bin/app", "just synth", "bash -c", "npx ts-node 'bin/app.ts"),
 }
+# wrappers that take words of their own (an option's value, a duration) before the command
+WRAPPERS = ("nice -n 10", "nice -10", "nice --adjustment=5", "nice --", "timeout 60",
+            "timeout -k 5 -s INT 10m", "env -u AWS_PROFILE", "env -C infra -i", "stdbuf -oL",
+            "stdbuf -o L -e 0", "ionice -c 3", "ionice -c2 -n 7", "chrt -f 10", "taskset 0x3",
+            "taskset -c 0,1", "time -f %e", "time -o t.log -p", "exec -a app",
+            "sudo -u deploy", "nohup nice -n 5", "doas -u deploy")
 # rewrites of a command that leave the program starting the app as it was
 REWRITES: tuple[Callable[[str], str], ...] = (
     lambda c: f"CDK_DEFAULT_REGION=eu-west-1 {c}", lambda c: f"LAUNCHER=/usr/bin/mvn {c}",
@@ -59,7 +67,8 @@ REWRITES: tuple[Callable[[str], str], ...] = (
     lambda c: f"cd infra && {c}", lambda c: f"npm ci && {c}", lambda c: f"python3 gen.py; {c}",
     lambda c: f"mvn package && {c}", lambda c: f"echo python; {c}",
     lambda c: f"{c}; echo done", lambda c: f"{c} > synth.log 2>&1", lambda c: f"({c})",
-    lambda c: f"  {c}  ", lambda c: f"sh -c '{c}'", lambda c: f'bash -lc "{c}"')
+    lambda c: f"  {c}  ", lambda c: f"sh -c '{c}'", lambda c: f'bash -lc "{c}"',
+    *(lambda c, w=wrapper: f"{w} {c}" for wrapper in WRAPPERS))
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -74,6 +83,13 @@ def test_the_program_that_starts_the_app_tells_its_language(
     for rewrite in rewrites:
         command = rewrite(command)
     assert language_of(command).name == language, command
+
+
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+def test_a_wrapper_with_words_of_its_own_leaves_the_program(wrapper: str) -> None:
+    wrong = [(language, command) for language, commands in LAUNCHERS.items()
+             for command in commands if language_of(f"{wrapper} {command}").name != language]
+    assert not wrong, wrong
 
 
 def _source(rewrite: Callable[[str], str]) -> str:

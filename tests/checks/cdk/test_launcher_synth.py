@@ -5,8 +5,10 @@ CDK CLI on PATH, real `cdk synth` in the sandbox).
 Before, no word of `./app.py` named a known executable and the app was taken for TypeScript:
 its changed `stacks/storage.py` was no TypeScript app's source, so cdk-checkov left it, and
 the bucket whose public-access blocks the change switched off, unread, and said nothing.
-The launcher spellings themselves are generated in `test_launcher.py`; one real synth is
-enough here (a synth takes 20-50 s)."""
+So was one started through a wrapper with words of its own (`nice -n 10 python3 app.py`:
+`nice` read as an unknown launcher, nothing synthesized). The launcher spellings themselves
+are generated in `test_launcher.py`; one real synth of each is enough here (a synth takes
+20-50 s)."""
 
 from __future__ import annotations
 
@@ -31,10 +33,11 @@ pytestmark = [pytest.mark.pypi, pytest.mark.npm]  # aws-cdk-lib's wheel; the CDK
 CHANGED = ("cdk.json", "app.py", "stacks/storage.py")
 
 
+@pytest.mark.parametrize("command", ["./app.py", "nice -n 10 python3 app.py"])
 def test_an_app_started_by_its_own_python_script_is_synthesized_as_python(
-        tmp_path: Path, iac_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, iac_env: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     root = python_repo(tmp_path / "app")
-    write_files(root, {"cdk.json": '{"app": "./app.py"}\n',
+    write_files(root, {"cdk.json": f'{{"app": "{command}"}}\n',
                        "app.py": f"#!/usr/bin/env python3\n{APP}",
                        "stacks/storage.py": STORAGE})  # the public-access blocks switched off
     (root / "app.py").chmod(0o755)
