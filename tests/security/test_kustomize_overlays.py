@@ -93,8 +93,9 @@ def files(variant: Variant, top: str, twin: bool) -> tuple[dict[str, str], dict[
         head[f"{top}/base/deployment.yaml"] = deployment(f"{name}-renamed")
     elif variant.name == "images":
         extra = "images:\n  - name: nginx\n    newTag: latest\n"
-    base = {f"{top}/base/kustomization.yaml": f"{KUSTOMIZATION}resources:\n"
-                                               "  - deployment.yaml\n",
+    # a base named as Kustomize alone reads it (checkov finds builds by the other names)
+    named = "Kustomization" if top.endswith("-named") else "kustomization.yaml"
+    base = {f"{top}/base/{named}": f"{KUSTOMIZATION}resources:\n  - deployment.yaml\n",
             f"{top}/overlays/prod/kustomization.yaml": overlay}
     if variant.name == "unmatched":
         base[f"{top}/overlays/prod/pid.yaml"] = (
@@ -173,7 +174,8 @@ def _rendered(build: Path, path: str) -> str:
 
 
 CASES = [(v, f"{v.name}{'-twin' if twin else ''}", twin) for v in VARIANTS
-         for twin in ((False, True) if v.rule else (False,))]
+         for twin in ((False, True) if v.rule else (False,))] + [
+    (v, f"{v.name}-named", False) for v in VARIANTS if v.on_base]  # base/Kustomization
 
 
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
@@ -229,5 +231,5 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
             (variant, twin, brought, found)
     assert report["health"]["complete"] is False  # the broken build, or no renderer
     if rendered:
-        assert set(unread) == {f"{v.name}/overlays/prod/kustomization.yaml"
-                               for v, _, _ in CASES if not v.rule}, unread
+        assert set(unread) == {f"{top}/overlays/prod/kustomization.yaml"
+                               for v, top, _ in CASES if not v.rule}, unread

@@ -28,6 +28,9 @@ from reviewloop.findings.schema import Finding
 
 KIND = "kustomize"
 FILES = ("kustomization.yaml", "kustomization.yml")  # checkov's kustomizeSupportedFileTypes
+# the names Kustomize itself reads a base's or a component's kustomization under: a build
+# found by checkov's names follows a base named `Kustomization` too (fuzz7 D2)
+READ = (*FILES, "Kustomization")
 RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
 # the fields whose entries name files or folders a build reads (Kustomize's own schema)
 _LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
@@ -181,7 +184,7 @@ def _inputs(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:
         if not _inside(target, root):
             continue
         if target.is_dir():
-            nested = next((target / n for n in FILES if (target / n).is_file()), None)
+            nested = next((target / n for n in READ if (target / n).is_file()), None)
             if nested is not None:
                 yield from _inputs(nested, root, seen)
         elif target.is_file():
