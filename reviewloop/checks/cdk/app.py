@@ -21,6 +21,7 @@ from reviewloop.checks.cdk.language import (
     Language,
     has_cdk,
     language_of,
+    package_scripts,
     path_cli,
     python_env,
 )
@@ -122,7 +123,7 @@ def _app(folder: str, config: Path, checkout: Path | None) -> CdkApp:
             or not data["app"].strip():
         return CdkApp(folder, f'{where} names no "app"; fix: add the command that runs the '
                               'app, e.g. "app": "npx ts-node --prefer-ts-exts bin/app.ts"')
-    language = language_of(data["app"])
+    language = language_of(data["app"], package_scripts(config.parent))
     command = data["app"].strip()
     if language is PYTHON:
         venv = python_env(config.parent) or \

@@ -13,12 +13,14 @@ it reads files and PATH.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.checks.cdk.launcher import program
+from reviewloop.checks.cdk.launcher import program, started
 from reviewloop.checks.gates.node import checkout_root
 from reviewloop.git.names import posix_suffix
 
@@ -69,11 +71,26 @@ VENVS = (".venv", "venv")
 CDK_MODULE = "aws_cdk"
 
 
-def language_of(command: str) -> Language:
+# package runners that run a script of package.json: the words naming one (`npm run synth`,
+# `yarn synth`); npm's lifecycle commands run the script of their name (`npm start`)
+_RUNNERS = {"npm": ("run", "run-script", "rum", "urn"), "pnpm": ("run", "run-script"),
+            "yarn": ("run",), "bun": ("run",)}
+_BARE = frozenset(("yarn", "pnpm"))  # `yarn synth`: a script, where no command has its name
+_NPM_LIFECYCLE = frozenset(("start", "test", "t", "tst", "stop", "restart"))
+
+
+def language_of(command: str, scripts: Mapping[str, str] | None = None,
+                depth: int = 4) -> Language:
     """The language of an app whose `cdk.json` runs `command`, told by the program that
     starts the app (`launcher.program`): one a language names (`python3 app.py`, `mvn -e -q
     compile exec:java`, `.venv/bin/python app.py`, `cd infra && npx ts-node bin/app.ts`), or
-    the app's own script (`./app.py`); `UNKNOWN` when neither tells it."""
+    the app's own script (`./app.py`); `UNKNOWN` when neither tells it. A package runner
+    running one of the app's package.json `scripts` (`npm run synth`) is told by what that
+    script starts: `python3 app.py` is a Python app (fuzz7 D3: it was taken for TypeScript,
+    whose sources leave the changed `.py` files out)."""
+    run = script_of(command, scripts) if scripts and depth else None
+    if run is not None:
+        return language_of(run, scripts, depth - 1)
     name = program(command)
     if name is None:
         return UNKNOWN
@@ -84,6 +101,38 @@ def language_of(command: str) -> Language:
     if found is None and suffix != ".json":  # a script run by its shebang: `./app.py`
         found = next((lang for lang in (NODE, PYTHON) if suffix in lang.suffixes), None)
     return found or UNKNOWN
+
+
+def script_of(command: str, scripts: Mapping[str, str] | None) -> str | None:
+    """The package.json script `command` runs through a package runner, if it runs one."""
+    found = started(command)
+    if found is None or found[0] not in _RUNNERS or not scripts:
+        return None
+    runner, words = found
+    named = [w for w in words if not w.startswith("-")]
+    if not named:
+        return None
+    if named[0] in _RUNNERS[runner]:
+        script = named[1] if len(named) > 1 else None
+    elif runner in _BARE:
+        script = named[0]
+    elif runner == "npm" and named[0] in _NPM_LIFECYCLE:
+        script = "test" if named[0] in ("t", "tst") else named[0]
+    else:
+        return None  # `npm ci`, `npm exec`, `bun app.ts`: no script
+    return scripts.get(script) if script is not None else None
+
+
+def package_scripts(folder: Path) -> dict[str, str]:
+    """The `scripts` of the package.json in `folder` (none where it has none or it does not
+    read)."""
+    try:
+        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    return {k: v for k, v in scripts.items() if isinstance(v, str)} \
+        if isinstance(scripts, dict) else {}
 
 
 def python_env(app_dir: Path) -> Path | None:

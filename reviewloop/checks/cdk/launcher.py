@@ -49,13 +49,19 @@ def program(command: str) -> str | None:
     """The name of the program (`python3`, `npx`, `gradlew`, `app.py`: its file name, a
     Windows extension dropped) the command `command` starts the app with; None when no
     command of it starts one, or the shell could not read it (an unclosed quote)."""
+    found = started(command)
+    return found[0] if found is not None else None
+
+
+def started(command: str) -> tuple[str, list[str]] | None:
+    """The program `command` starts the app with (`program`) and the words after it."""
     try:
         words = _words(command)
     except ValueError:
         return None
     for simple in reversed(list(_commands(words))):
         found = _program_of(simple)
-        if found != "":
+        if found is None or found[0] != "":
             return found
     return None
 
@@ -86,9 +92,10 @@ def _commands(words: list[str]) -> Iterator[list[str]]:
     yield simple
 
 
-def _program_of(simple: list[str]) -> str | None:
-    """The program `simple` starts: its name, "" when it starts none of the app's (empty,
-    only assignments, a neutral step), or None for a shell with no script it can read."""
+def _program_of(simple: list[str]) -> tuple[str, list[str]] | None:
+    """The program `simple` starts and its arguments: "" when it starts none of the app's
+    (empty, only assignments, a neutral step), or None for a shell with no script it can
+    read."""
     at = 0
     while at < len(simple):
         word = simple[at]
@@ -100,11 +107,11 @@ def _program_of(simple: list[str]) -> str | None:
             at = _past_options(simple, at, *_WRAPPERS[name])
             continue
         if name in _NEUTRAL:
-            return ""
+            return "", []
         if name in _SHELLS:
             return _shell_script(simple[at:])
-        return name
-    return ""
+        return name, simple[at:]
+    return "", []
 
 
 def _past_options(words: list[str], at: int, valued: frozenset[str], taken: int) -> int:
@@ -119,14 +126,14 @@ def _past_options(words: list[str], at: int, valued: frozenset[str], taken: int)
     return min(len(words), at + taken)
 
 
-def _shell_script(arguments: list[str]) -> str | None:
+def _shell_script(arguments: list[str]) -> tuple[str, list[str]] | None:
     """The program of the script a shell is given with `-c` (`bash -lc "…"`), or the file it
     runs (`sh synth.sh`)."""
     for index, word in enumerate(arguments):
         if word.startswith("-") and not word.startswith("--") and "c" in word:
-            return program(arguments[index + 1]) if index + 1 < len(arguments) else None
+            return started(arguments[index + 1]) if index + 1 < len(arguments) else None
         if not word.startswith("-"):
-            return _name(word)
+            return _name(word), arguments[index + 1:]
     return None
 
 

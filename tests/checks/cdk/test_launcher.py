@@ -130,3 +130,42 @@ def test_an_app_no_launcher_tells_names_each_changed_source_as_not_read(
         root=root, settings=Settings(), changed_files=changed, diff_text="", branch="w",
         default_branch="main", phase="implement"))
     assert gate.skipped and UNTOLD in gate.summary, gate.summary
+
+
+# a package runner running the app's package.json script (the script's key after `:`)
+RUNNERS = ("npm run synth:synth", "npm run-script synth:synth", "npm run --silent synth:synth",
+           "yarn synth:synth", "yarn run synth:synth", "pnpm run synth:synth",
+           "pnpm synth:synth", "bun run synth:synth", "npm start:start", "npm test:test",
+           "npm t:test")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.sampled_from(sorted((language, command) for language, commands in LAUNCHERS.items()
+                              for command in commands)),
+       st.sampled_from(RUNNERS), st.lists(st.sampled_from(REWRITES), max_size=1))
+def test_a_package_script_is_told_by_what_it_starts(
+        launcher: tuple[str, str], runner: str, rewrites: list[Callable[[str], str]]) -> None:
+    """`npm run synth` running `python3 app.py` is a Python app, whose changed `.py` files
+    are its sources (fuzz round 7, D3: it was taken for TypeScript and they passed)."""
+    language, script = launcher
+    command, key = runner.split(":")
+    for rewrite in rewrites:
+        command = rewrite(command)
+    assert language_of(command, {key: script, "other": "python3 x.py"}).name == language, \
+        (command, script)
+
+
+@pytest.mark.parametrize("command", ("npm ci", "npm exec synth", "bun synth", "npx synth",
+                                     "npm run other", "yarn run", "node synth"))
+def test_a_runner_running_no_script_of_the_app_is_told_by_itself(command: str) -> None:
+    assert language_of(command, {"synth": "python3 app.py"}).name == "TypeScript/JavaScript"
+
+
+def test_the_changed_python_of_an_app_a_package_script_starts_is_its_source(
+        tmp_path: Path) -> None:
+    init_repo(tmp_path, {"infra/cdk.json": json.dumps({"app": "npm run synth"}),
+                         "infra/package.json": json.dumps(
+                             {"scripts": {"synth": ". .venv/bin/activate && python app.py"}})})
+    changed = ("infra/app.py", "infra/stacks/bucket.py", "infra/README.md")
+    (app,) = find_apps(tmp_path, changed)
+    assert app.language.name == "Python" and app.sources(changed) == list(changed[:2])
