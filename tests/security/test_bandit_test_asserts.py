@@ -38,7 +38,10 @@ CONFIGS = (
     {"setup.cfg": "[metadata]\nname = x\n\n[tool:pytest]\n"
                   "python_files = tests.py test_*.py *_test.py\ntestpaths = src lib\n"},
 )
-IMPORTERS = ("none", "absolute", "relative", "import_module", "test")
+# an importer the check cannot read exactly counts as one (its B101 kept): a computed name,
+# a package argument, a file of a newer Python's syntax
+IMPORTERS = ("none", "absolute", "relative", "import_module", "test", "computed", "package",
+             "newer")
 
 
 def _layout(config: int) -> tuple[dict[str, str], dict[str, bool]]:
@@ -46,6 +49,7 @@ def _layout(config: int) -> tuple[dict[str, str], dict[str, bool]]:
     files = {**CONFIGS[config], "src/app/__init__.py": "", "lib/__init__.py": "",
              "tests/__init__.py": ""}
     imported = {}
+    blurred: list[str] = []
     for i, (folder, (package, stem)) in enumerate(
             (f, p) for f, p in FOLDERS.items() for _ in NAMES):
         name = NAMES[i % len(NAMES)].format(stem)
@@ -55,15 +59,26 @@ def _layout(config: int) -> tuple[dict[str, str], dict[str, bool]]:
         if kind == "relative" and folder != "src/app":
             kind = "absolute"
         imported[path] = kind not in ("none", "test")
+        if kind in ("computed", "package", "newer"):  # names the file without a read import
+            blurred.append(f"src/app/uses_{i}.py")
         user = f"tests/test_uses_{i}.py" if kind == "test" else f"src/app/uses_{i}.py"
         files[user] = {
             "none": "VALUE = 1\n",
             "absolute": f"from {package} import {module.rsplit('.', 1)[1]}\n",
             "relative": f"from . import {module.rsplit('.', 1)[1]}\n",
             "import_module": f"import importlib\n\nPLUGIN = importlib.import_module('{module}')\n",
+            "computed": f"import importlib\n\nPART = '{module.rsplit('.', 1)[1]}'\n"
+                        f"PLUGIN = importlib.import_module(f'{package}.{{PART}}')\n",
+            "package": f"import importlib\n\nPLUGIN = importlib.import_module("
+                       f"'.{module.rsplit('.', 1)[1]}', package='{package}')\n",
+            "newer": f"from {package} import {module.rsplit('.', 1)[1]}\n\ntype Alias = int\n",
             "test": f"import importlib\n\n\ndef loaded():\n"
                     f"    return importlib.import_module('{module}')\n",
         }[kind]
+    # a file an importer the check cannot read names (its stem in the text) counts imported
+    for path in imported:
+        stem = path.rsplit("/", 1)[1].removesuffix(".py")
+        imported[path] |= any(stem in files[user] for user in blurred)
     return files, imported
 
 

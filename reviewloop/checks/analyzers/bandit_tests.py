@@ -40,6 +40,11 @@ DEFAULT_FILES = ("test_*.py", "*_test.py")  # pytest's `python_files`
 _TEST_FOLDER = re.compile(r"(^|/)tests?/")
 _SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
 MAX_SCANNED = 2_000_000  # a larger Python file is not read for its imports
+MAX_PARSED = 2_000_000  # bytes of files naming a candidate parsed before all count imported
+# an import by a computed name (anything but one string: `import_module(f"…")`, a package
+# argument, a path): the module it loads cannot be told from the text
+_DYNAMIC = re.compile(rb"""(?:import_module|__import__)\(\s*(?!["'][\w.]*["']\s*\))|"""
+                      rb"spec_from_file_location\(|run_path\(|run_module\(|SourceFileLoader\(")
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,10 @@ def why_test_code(path: str, pytest: PytestFiles) -> str | None:
 def imported(root: Path, candidates: Collection[str],
              is_test: Callable[[str], bool]) -> set[str]:
     """Of the repository paths `candidates`, those a Python file of the tree at `root`
-    that is not test code (`is_test`) imports."""
+    that is not test code (`is_test`) imports. Where it cannot tell, a candidate counts as
+    imported (its B101 is kept): a file naming it that does not parse, or that imports by a
+    name it computes (`import_module(f"…")`), and every candidate once the files naming them
+    exceed `MAX_PARSED` bytes (a common name: `tests/utils.py`)."""
     modules = {path: _module(path) for path in candidates}
     stems = {parts[-1] for parts in modules.values() if parts}
     if not stems:
@@ -129,6 +137,7 @@ def imported(root: Path, candidates: Collection[str],
     word = re.compile(b"|".join(re.escape(stem.encode()) for stem in sorted(stems)))
     found: set[str] = set()
     importable = _import_root(root)
+    parsed = 0
     for path in _python_files(root):
         if path in modules or is_test(path):
             continue
@@ -139,7 +148,13 @@ def imported(root: Path, candidates: Collection[str],
             continue
         if len(data) > MAX_SCANNED or not word.search(data):
             continue
-        for name in _imports(data.decode("utf-8", errors="replace"), path):
+        parsed += len(data)
+        named = {c for c, parts in modules.items() if parts and parts[-1].encode() in data}
+        names = None if parsed > MAX_PARSED or _DYNAMIC.search(data) else \
+            _imports(data.decode("utf-8", errors="replace"), path)
+        if names is None:  # not told: every candidate it names counts as imported
+            found |= named
+        for name in names or ():
             found.update(c for c, parts in modules.items()
                          if name and parts[-len(name):] == name
                          and importable(parts[:-len(name)]))
@@ -182,13 +197,13 @@ def _python_files(root: Path) -> list[str]:
     return found
 
 
-def _imports(text: str, path: str) -> list[tuple[str, ...]]:
+def _imports(text: str, path: str) -> list[tuple[str, ...]] | None:
     """The modules the file `path` (its `text`) imports, as dotted parts; a relative import
-    from its folder's package (parts from the root)."""
+    from its folder's package (parts from the root); None when it does not parse."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # not told (a newer Python's syntax, nesting too deep to parse)
     package = tuple(path.split("/")[:-1])
     found: list[tuple[str, ...]] = []
     for node in ast.walk(tree):
