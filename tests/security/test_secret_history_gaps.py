@@ -1,0 +1,96 @@
+"""What the branch-history secrets scan (`checks.secrets.history`) missed, fuzz round 7.
+
+The plain reference is the branch's history as `gitleaks git` (and a per-commit
+detect-secrets) reads it: `git log -p main..feature` holds the secret. The review:
+
+* a branch that added a secret and removed it with no other net change said "nothing to
+  review", exit 0, and never scanned its commits: a range with commits of its own is now
+  reviewed whatever its net change.
+
+Generated: secret kinds x how the branch removes them."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitutil import git
+from tests.support.repos import commit, init_repo
+from tests.support.review_cli import review
+
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _token(kind: str, seed: int) -> tuple[str, str]:
+    """(rule, a line holding a fresh secret of `kind`)."""
+    rng = random.Random(seed)
+    if kind == "aws-access-key-id":
+        return kind, f'key_id = "AKIA{"".join(rng.choices(UPPER, k=16))}"'
+    if kind == "github-token":
+        return kind, f'token = "ghp_{"".join(rng.choices(ALNUM, k=36))}"'
+    return kind, f'stripe = "sk_live_{"".join(rng.choices(ALNUM, k=24))}"'
+
+
+def _report(root: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    done = review(root, "--base", "main", "--head", "feature", "--json", *args)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return done, json.loads(done.stdout)
+
+
+def _row(report: dict) -> dict:
+    return next(g for g in report["gates"] if g["name"] == "secret-history")
+
+
+def _named(report: dict) -> list[tuple[str, str]]:
+    return sorted((f["file"], f["rule"]) for f in report["findings"]["remaining"]
+                  if f["title"].startswith("Secret in the branch's history"))
+
+
+def _in_history(root: Path, text: str) -> bool:
+    """The plain reference: the branch's commits, as `gitleaks git` reads them."""
+    return text in git(root, "log", "-p", "--text", "main..feature")
+
+
+KINDS = ("aws-access-key-id", "github-token", "stripe-key")
+REMOVALS = ("file-deleted", "line-removed", "line-replaced-back")
+
+
+@pytest.mark.parametrize(("kind", "removal"), list(product(KINDS, REMOVALS)))
+def test_a_branch_with_no_net_change_has_its_commits_scanned(
+        tmp_path: Path, kind: str, removal: str) -> None:
+    seed = KINDS.index(kind) * 10 + REMOVALS.index(removal)
+    rule, line = _token(kind, seed)
+    root = init_repo(tmp_path / "r", {"README.md": "base\n", "conf/app.py": "port = 1\n"})
+    git(root, "checkout", "-qb", "feature")
+    path = "conf/new.py" if removal == "file-deleted" else "conf/app.py"
+    commit(root, {path: f"port = 1\n{line}\n"}, "add a key")
+    if removal == "file-deleted":
+        git(root, "rm", "-q", path)
+        git(root, "commit", "-qm", "drop it")
+    else:
+        if removal == "line-replaced-back":
+            commit(root, {path: f"port = 1\n{line.split(' = ')[0]} = None\n"}, "from env")
+        commit(root, {path: "port = 1\n"}, "drop it")
+    assert git(root, "diff", "main...feature") == "" and _in_history(root, line.split('"')[1])
+    done, report = _report(root, "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert _named(report) == [(path, rule)] and _row(report)["passed"] is False
+    assert line.split('"')[1] not in done.stdout
+
+
+def test_an_empty_range_is_still_nothing_to_review(tmp_path: Path) -> None:
+    """No commit of its own: nothing to scan. Commits that change nothing: scanned, clean."""
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "must_fix")
+    assert done.returncode == 0 and "nothing to review" in done.stdout, done.stdout
+    commit(root, {"README.md": "edited\n"}, "edit")
+    commit(root, {"README.md": "base\n"}, "undo")
+    done, report = _report(root, "--fail-on", "must_fix")
+    assert done.returncode == 0 and _row(report)["passed"] and not _named(report), report
