@@ -5,12 +5,16 @@ detect-secrets) reads it: `git log -p main..feature` holds the secret. The revie
 
 * a branch that added a secret and removed it with no other net change said "nothing to
   review", exit 0, and never scanned its commits: a range with commits of its own is now
-  reviewed whatever its net change.
+  reviewed whatever its net change;
+* an OpenSSH or PGP private key already in the base (a test fixture) excused every leaked
+  and removed key of its kind: keys were compared by their first line after the armor
+  (or by the armor itself), which every key of a kind shares: now by their whole text.
 
-Generated: secret kinds x how the branch removes them."""
+Generated: secret kinds x how the branch removes them, key kinds x what the base holds."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import subprocess
@@ -94,3 +98,49 @@ def test_an_empty_range_is_still_nothing_to_review(tmp_path: Path) -> None:
     commit(root, {"README.md": "base\n"}, "undo")
     done, report = _report(root, "--fail-on", "must_fix")
     assert done.returncode == 0 and _row(report)["passed"] and not _named(report), report
+
+
+def _body(seed: int, size: int) -> list[str]:
+    data = base64.b64encode(random.Random(seed).randbytes(size)).decode()
+    return [data[i:i + 70] for i in range(0, len(data), 70)]
+
+
+# ssh-keygen's first body line of an unencrypted key, the same for every key of the type
+SSH_PREFIX = {"ed25519": "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+              "rsa": "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn"}
+
+
+def _key(kind: str, seed: int) -> str:
+    """A private key of `kind` whose first lines are those every key of the kind has."""
+    if kind in SSH_PREFIX:
+        lines = [SSH_PREFIX[kind], *_body(seed, 300 if kind == "ed25519" else 1800)]
+        return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + \
+            "\n-----END OPENSSH PRIVATE KEY-----\n"
+    header = "" if kind == "pgp" else "Comment: GPGTools - https://gpgtools.org\n"
+    return f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n{header}\n" + "\n".join(
+        _body(seed, 600)) + "\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\n"
+
+
+KEYS = ("ed25519", "rsa", "pgp", "pgp-comment")
+BASES = ("other-key", "same-key", "no-key")
+
+
+@pytest.mark.parametrize(("kind", "base"), list(product(KEYS, BASES)))
+def test_a_leaked_key_is_told_from_the_bases_keys_by_its_whole_text(
+        tmp_path: Path, kind: str, base: str) -> None:
+    """A fixture key of the same kind in the base excuses only that very key."""
+    seed = KEYS.index(kind) * 10
+    leaked = _key(kind, seed)
+    fixture = {"other-key": _key(kind, seed + 1), "same-key": leaked}.get(base)
+    root = init_repo(tmp_path / "r", {"README.md": "base\n", **(
+        {"tests/fixtures/test_key": fixture} if fixture else {})})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"deploy/id_key": leaked}, "add a deploy key")
+    git(root, "rm", "-q", "deploy/id_key")
+    git(root, "commit", "-qm", "remove it")
+    commit(root, {"deploy/README": "the key lives in the vault\n"}, "notes")
+    assert _in_history(root, leaked.splitlines()[-3])
+    _, report = _report(root, "--fail-on", "never")
+    expected = [] if base == "same-key" else [("deploy/id_key", "private-key")]
+    assert [path for path, _ in _named(report)] == [path for path, _ in expected], report
+    assert _row(report)["passed"] is (base == "same-key")

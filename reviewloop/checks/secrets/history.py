@@ -16,8 +16,10 @@ into a release branch, and a range of `main` itself, ahead of `origin/main`, is 
 A secret counts here only when neither end of the change holds it in any file (`git grep`
 of each tree): one still in the head is the change's own added line (the gate reports it) or
 older than the branch; one in the base is older than the branch — moved to another file and
-back, or removed by the branch, it is no leak of the branch's. A private key is told by the
-first line after its armor, which every key shares. Each is a must-fix finding about its
+back, or removed by the branch, it is no leak of the branch's. A private key is told by its
+whole text, armor to armor: its armor and its first lines are the same for every key of a
+kind (an OpenSSH key's, a PGP key's), so a fixture key in the base must not excuse a leaked
+one. Each is a must-fix finding about its
 file (the commit it came in named as its subject), inside the change whatever its lines: the
 fix is to rotate the credential and to rewrite the branch (or squash it), which no edit of
 the files can do.
@@ -25,7 +27,8 @@ the files can do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from reviewloop.checks.secrets.analyzer import secrets_only
@@ -117,31 +120,75 @@ def _protected(ref: str, protected: Sequence[str]) -> bool:
 
 def _held(repo: Repository, revs: Sequence[str], secrets: Sequence[str]) -> set[str]:
     """Which of `secrets` a file of the trees `revs` holds, in any file (one older than the
-    branch, moved, or moved and moved back, is no leak of the branch's): one `git grep` a
-    tree."""
-    if not secrets:
-        return set()
-    patterns = [arg for secret in secrets for arg in ("-e", secret)]
+    branch, moved, or moved and moved back, is no leak of the branch's): a `git grep` a
+    tree for the one-line secrets, and one for the keys, each read whole from its armor."""
     held: set[str] = set()
+    lines = [secret for secret in secrets if "\n" not in secret]
+    keys = [secret for secret in secrets if "\n" in secret]
     for rev in revs:
-        _, out, _ = repo.try_git("grep", "-I", "-F", "-o", "-h", "--no-color", *patterns,
-                                 rev, "--", errors="replace")
-        held.update(line for line in out.splitlines() if line in secrets)
+        if lines:
+            _, out, _ = repo.try_git("grep", "-I", "-F", "-o", "-h", "--no-color",
+                                     *(arg for secret in lines for arg in ("-e", secret)),
+                                     rev, "--", errors="replace")
+            held.update(line for line in out.splitlines() if line in lines)
+        if keys:  # each key block of the tree, whole (the longest asked for, at most)
+            armors = dict.fromkeys(key.partition("\n")[0] for key in keys)
+            _, out, _ = repo.try_git(
+                "grep", "-I", "-F", "-h", "--no-color",
+                f"-A{max(key.count(chr(10)) for key in keys) + 1}",
+                *(arg for armor in armors for arg in ("-e", armor)), rev, "--",
+                errors="replace")
+            held.update(block for block in _key_blocks(out.splitlines()) if block in keys)
     return held
+
+
+def _key_blocks(lines: Sequence[str]) -> Iterator[str]:
+    """Each key in `lines` (`git grep -A`'s output: `--` between its groups), as `_key`
+    writes it."""
+    start = None
+    for at, line in enumerate(lines):
+        if line == "--":
+            start = None
+        elif _BEGIN in line:
+            start = at
+        elif start is not None and _END.search(line):
+            yield _key(lines[start:at + 1])
+            start = None
 
 
 def _secret(changes: ChangeSet, hit: SecretHit) -> str:
     """The secret's text on its first line (what the trees are searched for); for a key
     that starts with its armor line (`-----BEGIN RSA PRIVATE KEY-----`, the same for every
-    key), the key's first line of its own after it."""
+    key), the whole key, armor to armor, one line each (`_key`): its first lines are the
+    same for every OpenSSH or PGP key of a kind."""
     diff = changes.file(hit.path)
     if diff is None:
         return ""
     lines = {a.line: a.text for a in diff.added}
     secret = lines.get(hit.line, "")[hit.column - 1:hit.end_column - 1]
-    if "BEGIN" in secret and secret.rstrip().endswith("-"):
-        return lines.get(hit.line + 1, "").strip() or secret
-    return secret
+    if _BEGIN not in secret or not secret.rstrip().endswith("-"):
+        return secret
+    block = []
+    for number in range(hit.line, hit.line + len(lines)):
+        if number not in lines:
+            break
+        block.append(lines[number])
+        if number > hit.line and _END.search(lines[number]):
+            break
+    return _key(block)
+
+
+_BEGIN = "-----BEGIN"
+_END = re.compile(r"-----END[ A-Z0-9]*-----")
+
+
+def _key(block: Sequence[str]) -> str:
+    """A key's lines from its `BEGIN` armor to its `END` one, each stripped, as one text."""
+    lines = [line.strip() for line in block]
+    lines[0] = lines[0][lines[0].index(_BEGIN):]
+    if end := _END.search(lines[-1]):
+        lines[-1] = lines[-1][:end.end()]
+    return "\n".join(lines)
 
 
 def _finding(hit: SecretHit, commit: str, agent: str) -> Finding:
