@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
+from reviewloop.findings.ledger import Health
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
@@ -320,6 +321,11 @@ def with_history(summary: RunSummary, repo: Repository, pull_request: PullReques
     summary = summary.model_copy(update={"gates": [
         *summary.gates, ("secret-history", not found.findings,
                          found.summary)]})
+    if found.unread:  # commits past its limit, files too large to diff: not read, and so
+        # counted in the verdict, the health and the exit code like a changed file's
+        summary = summary.model_copy(update={"ledger": summary.ledger.with_health([Health(
+            kind="analyzer", name="secret-history", status="ok", files=tuple(found.unread),
+            unread=found.unread)])})
     return with_findings(summary, found.findings, changes, root, suppress)
 
 

@@ -8,9 +8,13 @@ detect-secrets) reads it: `git log -p main..feature` holds the secret. The revie
   reviewed whatever its net change;
 * an OpenSSH or PGP private key already in the base (a test fixture) excused every leaked
   and removed key of its kind: keys were compared by their first line after the armor
-  (or by the armor itself), which every key of a kind shares: now by their whole text.
+  (or by the armor itself), which every key of a kind shares: now by their whole text;
+* the commits past the newest 250 were named only in the passed row's text; a file a commit
+  made too large to diff (over 16 MB) was skipped in silence. Both now count as not read:
+  the verdict is incomplete and `--fail-on` fails.
 
-Generated: secret kinds x how the branch removes them, key kinds x what the base holds."""
+Generated: secret kinds x how the branch removes them, key kinds x what the base holds,
+branch lengths either side of the scan's limit, file sizes either side of the diff's ceiling."""
 
 from __future__ import annotations
 
@@ -144,3 +148,67 @@ def test_a_leaked_key_is_told_from_the_bases_keys_by_its_whole_text(
     expected = [] if base == "same-key" else [("deploy/id_key", "private-key")]
     assert [path for path, _ in _named(report)] == [path for path, _ in expected], report
     assert _row(report)["passed"] is (base == "same-key")
+
+
+def _empty_commits(root: Path, count: int, message: str) -> None:
+    """`count` commits on `feature` changing nothing (one process each, no checkout)."""
+    tree = git(root, "rev-parse", "HEAD^{tree}").strip()
+    head = git(root, "rev-parse", "HEAD").strip()
+    for n in range(count):
+        head = git(root, "commit-tree", tree, "-p", head, "-m", f"{message} {n}").strip()
+    git(root, "update-ref", "refs/heads/feature", head)
+    git(root, "reset", "-q", "--hard", "feature")
+
+
+@pytest.mark.parametrize(("before", "after"), [(0, 248), (0, 249), (25, 249)])
+def test_the_commits_past_the_scans_limit_are_not_read(
+        tmp_path: Path, before: int, after: int) -> None:
+    """250 commits are scanned: the leak's commit is the 250th newest (scanned, named) or
+    older (not scanned: named as not read, one by one up to 20, and the verdict
+    incomplete)."""
+    rule, line = _token("github-token", after)
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    _empty_commits(root, before, "early")
+    oldest = (git(root, "rev-list", "--reverse", "feature", "^main").split() or [""])[0]
+    commit(root, {"conf/a.py": f"{line}\n"}, "add")
+    added = git(root, "rev-parse", "HEAD").strip()
+    commit(root, {"conf/a.py": "x = 1\n"}, "remove")
+    _empty_commits(root, after - 1, "pad")
+    commit(root, {"notes.md": "notes\n"}, "notes")
+    assert _in_history(root, line.split('"')[1])
+    done, report = _report(root, "--fail-on", "must_fix")
+    assert done.returncode == 1
+    if after == 248:
+        assert _named(report) == [("conf/a.py", rule)] and report["health"]["complete"]
+        return
+    assert _named(report) == [] and not report["health"]["complete"], report["health"]
+    row = next(a for a in report["health"]["analyzers"] if a["name"] == "secret-history")
+    named = f"{before + 1} commits, {oldest[:12]} to {added[:12]}" if before else \
+        f"commit {added[:12]}"
+    assert list(row["unread"]) == [named], row
+    assert named in report["verdict"], report["verdict"]
+
+
+@pytest.mark.parametrize(("size", "then"), list(product(
+    (17_000_000, 100_000), ("deleted", "shrunk"))))
+def test_a_file_too_large_to_diff_in_a_commit_is_not_read(
+        tmp_path: Path, size: int, then: str) -> None:
+    rule, line = _token("github-token", size % 7)
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    commit(root, {"data/f.txt": ("z" * 99 + "\n") * (size // 100) + f"{line}\n"}, "data")
+    if then == "deleted":
+        git(root, "rm", "-q", "data/f.txt")
+        git(root, "commit", "-qm", "drop it")
+    else:
+        commit(root, {"data/f.txt": "x\n"}, "shrink it")
+    commit(root, {"notes.md": "notes\n"}, "notes")
+    done, report = _report(root, "--fail-on", "must_fix")
+    assert done.returncode == 1
+    if size < 16_000_000:  # read: the token is named
+        assert _named(report) == [("data/f.txt", rule)] and report["health"]["complete"]
+        return
+    assert not report["health"]["complete"] and "data/f.txt" in report["verdict"], report
+    row = next(a for a in report["health"]["analyzers"] if a["name"] == "secret-history")
+    assert "too large to analyze" in row["unread"]["data/f.txt"], row

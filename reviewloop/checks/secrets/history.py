@@ -23,24 +23,30 @@ one. Each is a must-fix finding about its
 file (the commit it came in named as its subject), inside the change whatever its lines: the
 fix is to rotate the credential and to rewrite the branch (or squash it), which no edit of
 the files can do.
+
+What the scan could not read counts as not read, as the change's own scan does: the commits
+older than the newest `MAX_COMMITS` (each named) and a file a commit made larger than git's
+diff shows (`git.sizes.MAX_DIFFED_BYTES`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reviewloop.checks.secrets.analyzer import secrets_only
 from reviewloop.checks.secrets.diff_scan import scan_changes
 from reviewloop.checks.secrets.scanner import SOURCE, SecretHit, blocking
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.findings.titles import short_title
-from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.refs import is_protected
 from reviewloop.git.repository import Repository
+from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
 MAX_COMMITS = 250  # the newest (one git process each): older ones counted unscanned
+NAMED = 20  # unscanned commits named one by one; more are one entry (`_unscanned`)
 PROTECTED = ("main", "master", "release/*")  # `gates.protected_branches`' default
 
 
@@ -51,16 +57,21 @@ class History:
     findings: list[Finding]
     commits: int  # the branch's commits (merges aside)
     scanned: int
+    # what it did not read, with why: `commit <id>` for a commit past `MAX_COMMITS`, the
+    # path of a file a commit made too large to diff
+    unread: dict[str, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
         cut = f" (the newest {self.scanned:,} of {self.commits:,})" \
             if self.scanned < self.commits else ""
+        unread = f"; {len(self.unread):,} not read (older commits, files too large)" \
+            if self.unread else ""
         if not self.findings:
             return f"no secret in the branch's {self.scanned:,} commit(s){cut} that a later " \
-                   "one removed"
+                   f"one removed{unread}"
         return f"{len(self.findings)} secret(s) a commit of the branch added and a later one " \
-               f"removed: still in its history{cut}"
+               f"removed: still in its history{cut}{unread}"
 
 
 def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
@@ -76,23 +87,50 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
         f"^{base}", *(f"^{commit}" for commit in _targets(repo, base, head, protected))
     ).splitlines()]
     pairs = [(ids[1], ids[0]) for ids in listed[:MAX_COMMITS] if len(ids) == 2]
+    unread = _unscanned([ids[0] for ids in listed[MAX_COMMITS:]])
     for pair in pairs:  # ids git gave: not asked of it again
         for commit in pair:
             repo.refs.learn(commit, commit)
     if not pairs or (len(listed) == 1 and pairs[0][1] == repo.git("rev-parse", head).strip()):
-        return History([], len(listed), len(pairs))  # one commit: the change's own diff
+        return History([], len(listed), len(pairs), unread)  # one commit: the change's diff
     kept = {_secret(net, hit) for hit in scan_changes(net)}  # the gate's to report
     found: dict[str, tuple[SecretHit, str]] = {}  # secret -> its first hit and commit
     for parent, commit in reversed(pairs):  # oldest first: named by its first commit
         changes = parse_diff(repo.diff_refs(parent, commit, merge_base=False),
                              source=f"commit {commit[:12]}")
+        unread.update(_too_large(repo, commit, changes))
         for hit in secrets_only(scan_changes(changes), changes):
             secret = _secret(changes, hit)
             if blocking(hit) and secret and secret not in kept and secret not in found:
                 found[secret] = (hit, commit)
     held = _held(repo, (repo.git("merge-base", base, head).strip(), head), list(found))
     return History([_finding(hit, commit, agent) for secret, (hit, commit) in found.items()
-                    if secret not in held], len(listed), len(pairs))
+                    if secret not in held], len(listed), len(pairs), unread)
+
+
+def _unscanned(commits: Sequence[str]) -> dict[str, str]:
+    """The commits past `MAX_COMMITS` (newest first), each named; past `NAMED` of them, one
+    entry for them all (a branch of 10,000 commits is no 10,000 lines of a report)."""
+    why = f"not scanned: older than the newest {MAX_COMMITS} commits of the branch"
+    if len(commits) <= NAMED:
+        return {f"commit {commit[:12]}": why for commit in commits}
+    return {f"{len(commits):,} commits, {commits[-1][:12]} to {commits[0][:12]}": why}
+
+
+def _too_large(repo: Repository, commit: str, changes: ChangeSet) -> dict[str, str]:
+    """The files `commit` wrote that its diff shows as binary for their size (over
+    `MAX_DIFFED_BYTES`, git's "Binary files differ"), with why: one `git ls-tree` for a
+    commit with a binary file, none for the others."""
+    binary = [f.path for f in changes.files if f.binary and f.status is not FileStatus.DELETED]
+    if not binary:
+        return {}
+    short = commit[:12]
+    sizes = (entry.split("\t", 1) for entry in repo.git(
+        "ls-tree", "-l", "-z", "--full-tree", commit, "--", *binary).split("\0") if entry)
+    return {path: f"too large to analyze in commit {short} ({int(size):,} bytes; the limit "
+                  f"is {MAX_DIFFED_BYTES:,})"
+            for meta, path in sizes if (size := meta.split()[-1]).isdigit()
+            and int(size) > MAX_DIFFED_BYTES}
 
 
 def _targets(repo: Repository, base: str, head: str, protected: Sequence[str]) -> list[str]:
