@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
+from reviewloop.findings.ledger import Health
 from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
@@ -96,7 +97,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # parsed once, here, and passed on (round-1.diff holds the text as it is: the graph's
     # round parses the same text, git.diff's memo)
     changes = parse_diff(diff_text, source=source.describe())
-    if not changes.paths:
+    if not changes.paths and not _has_commits(repo, source):
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
         return NothingToReview(f"nothing to review: no change in the {source.describe()}"
                                f"{elsewhere}")
@@ -155,6 +156,17 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary
+
+
+def _has_commits(repo: Repository, source: DiffSource) -> bool:
+    """Whether a range of commits (`--head`) has a commit of its own: one that added a secret
+    and a later one that removed it leave no net change, and the history scan is still due
+    (`checks.secrets.history`)."""
+    if source.head is None:
+        return False
+    base = source.base or repo.default_branch()
+    return bool(repo.git("rev-list", "--max-count=1", "--end-of-options", source.head,
+                         f"^{base}").strip())
 
 
 @dataclass(frozen=True)
@@ -309,6 +321,11 @@ def with_history(summary: RunSummary, repo: Repository, pull_request: PullReques
     summary = summary.model_copy(update={"gates": [
         *summary.gates, ("secret-history", not found.findings,
                          found.summary)]})
+    if found.unread:  # commits past its limit, files too large to diff: not read, and so
+        # counted in the verdict, the health and the exit code like a changed file's
+        summary = summary.model_copy(update={"ledger": summary.ledger.with_health([Health(
+            kind="analyzer", name="secret-history", status="ok", files=tuple(found.unread),
+            unread=found.unread)])})
     return with_findings(summary, found.findings, changes, root, suppress)
 
 
