@@ -5,8 +5,9 @@ the tree's own `export-ignore`, which a change could use to hide a file from its
 A file the reviewed diff adds whole is in the diff already: its content is taken from there
 when it hashes to the very blob the listing names (the same object id, so the same bytes),
 and read from git otherwise (`from_diff`). A link is written only when it leads to a regular
-file of the same commit, as that link (a Terraform module's shared `locals.tf`, read with
-the module as in a checkout); submodules and other links are left out (`left_out`)."""
+file of the same commit (through any chain of such links), as that link (a Terraform
+module's shared `locals.tf`, read with the module as in a checkout); submodules and other
+links are left out (`left_out`)."""
 
 from __future__ import annotations
 
@@ -76,19 +77,31 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
 def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[str, str]],
                  written: set[str], base: str) -> None:
     """Each of `links` (path, blob) whose relative target names a regular file of the same
-    commit (`written`), as that link: a folder's shared `locals.tf -> ../shared/locals.tf`
-    is read as the checkout has it. A link out of the tree, to a link or a folder, or
-    absolute is left out, as a submodule is (`left_out`)."""
+    commit (`written`), or a link written so, as that link: a folder's shared
+    `locals.tf -> ../shared/locals.tf` is read as the checkout has it, and so is
+    `k8s/pod.yaml -> mid -> pod.txt` (the plain tools follow the chain). A link out of the
+    tree, to a folder or to nothing, or absolute is left out, as a submodule is
+    (`left_out`)."""
     targets = _link_texts(cmd, options, sorted({sha for _, sha in links}))
-    for path, sha in links:
-        text = targets[sha]
-        led = posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
-        if text and not text.startswith("/") and led in written:
+    reached, pending = set(written), list(links)
+    while pending:  # a round a link of the chain: each round writes those it reaches
+        later = []
+        for path, sha in pending:
+            text = targets[sha]
+            led = posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
+            if not text or text.startswith("/") or led not in reached:
+                later.append((path, sha))
+                continue
             at = os.path.join(base, path)
             os.makedirs(os.path.dirname(at), exist_ok=True)
             os.symlink(text, at)
-            if not os.path.isfile(at):  # through a folder the commit does not have
+            if os.path.isfile(at):
+                reached.add(path)
+            else:  # through a folder the commit does not have
                 os.unlink(at)
+        if len(later) == len(pending):
+            return
+        pending = later
 
 
 def _link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]

@@ -16,7 +16,10 @@ code (`tool.py -> notes.txt`), which no analyzer of that language reads under it
 or a template, workflow or pipeline to checkov and zizmor (`k8s/pod.yaml -> pod.txt`: they
 follow the link and read the text as a manifest; the review's analyzers skip the link) —
 but a variable file Terraform loads by itself, which checkov reads as its target when that
-is a file inside the tree (`terraform_var_links`).
+is a file inside the tree (`terraform_var_links`). A link is followed to its last target
+(`k8s/pod.yaml -> mid -> pod.txt`), and a link the change did not touch names the changed
+file it ends at (`review.linked`): editing `pod.txt` changes what `checkov -d .` reads as
+`k8s/pod.yaml` as much as writing the link did.
 
 A file nobody was to read is not a gap: a binary file, a symlink (reviewed as a link), a
 submodule, or a file outside every reviewer's scope, which the trusted configuration decides
@@ -39,6 +42,7 @@ from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.languages import by_name
 from reviewloop.git.names import under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
+from reviewloop.review.linked import last_target, linked_names
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
     NOT_ANALYSED,
@@ -61,6 +65,9 @@ _LINK_INTO_CODE = ("a symlink that makes {target} a {language} file: no {languag
 _LINK_INTO_ROLE = ("a symlink that makes {target} {role}: the plain tools follow the link and "
                    "read it as that, no analyzer here reads {target} under its own name as "
                    "that; commit the file itself under this name")
+_LINKED_AS = ("{link}, a symlink the change did not touch, makes it {kind}: the plain tools "
+              "follow the link and read it as that, no analyzer here reads it under that "
+              "name; review it as that by hand, or commit it under that name")
 _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
@@ -93,9 +100,12 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     files = [f for f in written if f.path not in modules and not _not_a_file(_header(f.text))]
     gaps = {f.path: why for f in files if (why := _gap(readable, f, changes)) is not None}
     links = {f.path: why for f in written if (why := _link_into_code(f, root)) is not None}
+    linked = {path: whys[0] for path, links in linked_names(
+        root, {f.path for f in files}, {f.path for f in written}).items()
+        if (whys := [why for link in links if (why := _linked_as(link, path, root))])}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
-                  unread={**gaps, **links, **modules})
+                  unread={**linked, **gaps, **links, **modules})
 
 
 def _submodule(diff: FileDiff) -> str | None:
@@ -143,17 +153,34 @@ def _link_into_code(diff: FileDiff, root: Path) -> str | None:
     if _LINK_MODE not in header or not _LINK.search(header) or not diff.added:
         return None
     language = by_name(diff.path)
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(diff.path), diff.added[0].text))
+    target = last_target(root, diff.path) or posixpath.normpath(
+        posixpath.join(posixpath.dirname(diff.path), diff.added[0].text))
     if language is not None:
         return None if by_name(target) == language \
             else _LINK_INTO_CODE.format(language=language, target=target)
     return _link_into_role(diff.path, target, root)
 
 
+def _linked_as(link: str, target: str, root: Path) -> str | None:
+    """Why the changed file `target` is not analysed as what the unchanged symlink `link`
+    makes it (None: the link's name makes it nothing its own name does not)."""
+    language = by_name(link)
+    if language is not None:
+        kind = None if by_name(target) == language else f"a {language} file"
+    else:
+        kind = _role_by_link(link, target, root)
+    return None if kind is None else _LINKED_AS.format(link=link, kind=kind)
+
+
 def _link_into_role(path: str, target: str, root: Path) -> str | None:
     """What the link's name makes its target to the IaC tools that its own name does not: a
     Kubernetes manifest, a CloudFormation template, a workflow, `serverless.yml`, a role's
     task list (`roles.role`, by the name and the target's text as the head has it)."""
+    now = _role_by_link(path, target, root)
+    return None if now is None else _LINK_INTO_ROLE.format(role=now, target=target)
+
+
+def _role_by_link(path: str, target: str, root: Path) -> str | None:
     from reviewloop.checks.analyzers.roles import role  # a link's only
     from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
 
@@ -161,14 +188,13 @@ def _link_into_role(path: str, target: str, root: Path) -> str | None:
     if text is not None and AUTO_VARS().match(posixpath.basename(path)):
         return None  # checkov reads it as its target (`terraform_var_links`)
     now = role(path, text)
-    return _LINK_INTO_ROLE.format(role=now, target=target) \
-        if now is not None and now != role(target, text) else None
+    return now if now is not None and now != role(target, text) else None
 
 
 def _target_text(root: Path, target: str) -> str | None:
     """The text of a link's target when it is a regular file inside the tree at `root`, up
-    to the analyzers' ceiling (None otherwise: a link out of the tree, to a link, a folder or
-    a device is not followed, and is judged by its name alone)."""
+    to the analyzers' ceiling (None otherwise: a link out of the tree, to a folder or a device
+    is not followed, and is judged by its name alone; `last_target` followed links to links)."""
     if target in ("", ".", "..") or target.startswith(("../", "/")):
         return None
     where = under(root, target)

@@ -79,10 +79,10 @@ def test_a_claim_that_is_not_the_blob_is_not_written(tmp_path: Path) -> None:
 
 
 def test_a_link_to_a_file_of_the_commit_is_exported_as_that_link(tmp_path: Path) -> None:
-    """A link to a regular file of the same commit (a module's shared `locals.tf`) is
-    written as it is; one out of the tree, absolute, to a folder, to a link or to nothing
-    is not, nor one through a folder the commit does not have; none is among the written
-    files."""
+    """A link to a regular file of the same commit (a module's shared `locals.tf`), or to
+    a link written so, is written as it is; one out of the tree, absolute, to a folder or to
+    nothing is not, nor one through a folder the commit does not have; none is among the
+    written files."""
     root = tmp_path / "repo"
     (root / "shared" / "deep").mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
@@ -106,6 +106,7 @@ def test_a_link_to_a_file_of_the_commit_is_exported_as_that_link(tmp_path: Path)
     assert set(written) == {"shared/locals.tf", "shared/deep/keep.txt"}
     assert {p.relative_to(out).as_posix(): os.readlink(p) for p in out.rglob("*")
             if p.is_symlink()} == {"infra/locals.tf": "../shared/locals.tf",
+                                   "infra/chain.tf": "locals.tf",
                                    "infra/deep.tf": "../shared/deep/../locals.tf"}
 
 

@@ -1,0 +1,79 @@
+"""Symlinks in the reviewed tree followed to the file they end at, as the plain tools do.
+
+`checkov -d .`, `bandit -r .`, `shellcheck` and the rest open a symlinked file through its
+link, by the link's name: `k8s/pod.yaml -> ../templates/pod.txt` is a Kubernetes manifest to
+checkov, however the text file is named, and `k8s/pod.yaml -> mid -> pod.txt` too. A change
+that edits only `pod.txt` changes what they read as `k8s/pod.yaml`, though the link is not in
+the diff. This module finds those links (one pass over the tree, following none of them on
+the way); `review.matrix` says what each name makes the changed file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+_GIT = ".git"
+# folders the plain tools leave out by default (ruff's, checkov's, ESLint's excludes): a
+# link under them is read by none, and a local checkout's virtualenv holds thousands of files
+_SKIPPED = frozenset((_GIT, "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
+                      ".mypy_cache", ".ruff_cache", ".pytest_cache"))
+
+
+def linked_names(root: Path, changed: Collection[str],
+                 written: Collection[str]) -> dict[str, list[str]]:
+    """For each changed regular file some symlink of the tree at `root` ends at (through any
+    chain of links, all inside the tree), every such link, by the file's path, in path order:
+    `{"t/pod.txt": ["k8s/pod.yaml", "t/mid"]}`. Links the change writes are left out
+    (`review.matrix` judges those by their own diff)."""
+    if not changed:
+        return {}
+    base = os.path.realpath(root)
+    found: dict[str, list[str]] = {}
+    for link in sorted(_symlinks(str(root))):
+        name = Path(os.path.relpath(link, root)).as_posix()
+        if name in written:
+            continue
+        target = last_target(root, name)
+        if target is not None and target in changed and _regular(os.path.join(base, target)):
+            found.setdefault(target, []).append(name)
+    return found
+
+
+def last_target(root: Path, link: str) -> str | None:
+    """The path, from `root`, of the file the link `link` ends at after every link on the way
+    (None: it ends outside the tree, inside `.git`, or nowhere the tree has)."""
+    base = os.path.realpath(root)
+    try:
+        real = os.path.realpath(os.path.join(root, link), strict=True)
+    except (OSError, RuntimeError):  # dangling, a loop, unreadable: no file to follow to
+        return None
+    if not real.startswith(base + os.sep):
+        return None
+    target = Path(os.path.relpath(real, base)).as_posix()
+    return None if target.split("/", 1)[0] == _GIT else target
+
+
+def _symlinks(top: str) -> Iterator[str]:
+    """Every symlink under `top`, not descending into a linked folder nor `_SKIPPED`."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        yield entry.path
+                    elif entry.name not in _SKIPPED and entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+        except OSError:  # a folder that cannot be listed holds no link the tools follow
+            continue
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
