@@ -171,7 +171,8 @@ class MarkerTable:
             # literal) as well as show it where it is none (a string)
             match = syntax.compiled.search(comment() if syntax.in_comments and comment
                                            else line)
-            if match and not (syntax.own_line and not line.lstrip().startswith("#")):
+            if match and not (syntax.own_line
+                              and not line.lstrip().lstrip("\ufeff").startswith("#")):
                 # a pattern that must read what comes before its marker names the marker
                 text = match.group("marker" if "marker" in match.re.groupindex else 0)
                 found.append(Marker(syntax.owner, text.strip(), syntax.rules(match),

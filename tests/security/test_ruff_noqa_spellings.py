@@ -117,7 +117,8 @@ def test_noqa_is_read_as_ruff_lexes_it(comments: list[tuple[str, bool]]) -> None
 # any case, spaced or not, after other comment text or a line noqa), the word, what follows
 # it, and codes; on the file's first line or a later one, alone, indented or after code
 PLACES = {"first": ("", ""), "later": ("X = 1\n\n", ""), "indented": ("", "    "),
-          "after code": ("", "X = 1  "), "after a semicolon": ("", "X = 1;")}
+          "after code": ("", "X = 1  "), "after a semicolon": ("", "X = 1;"),
+          "after a byte order mark": ("", "\ufeff")}
 FILE_HEADS = ("# ruff: ", "# flake8: ", "#ruff:", "# ruff : ", "# RUFF: ", "# Ruff: ",
               "# FLAKE8: ", "# x # ruff: ", "# noqa: F # flake8: ", "# type: ignore # ruff: ")
 FILE_WIDE = st.builds(
