@@ -54,6 +54,7 @@ from reviewloop.checks.paths import in_tree_file
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.reverse import base_text
+from reviewloop.review.renamed_in import renamed_in
 
 NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
         "though it lies on none of the lines the change wrote.")
@@ -141,6 +142,27 @@ class BaseTree:
         `.cjs` and a package's `type`); the head's scope is part of what the rename changed."""
         diff = self._changes.file(path)
         return diff.old_path if diff is not None and diff.old_path else path
+
+    @property
+    def absolute(self) -> str:
+        return Path(os.path.realpath(self._root)).as_posix()
+
+    def text(self, path: str) -> str | None:
+        """The repository file `path` as the base had it (a tool's config): rebuilt when the
+        change wrote it, none when the change added it, else the tree's (not through a link
+        out of it)."""
+        diff = next((d for d in self._changes.files if d.old_path == path), None)
+        if diff is not None:
+            head = _read(self._root / diff.path, "surrogateescape") \
+                if diff.status is not FileStatus.DELETED else None
+            return base_text(head, diff)
+        real = None if path in self._touched else in_tree_file(self._root / path, self._root)
+        return _read(real) if real is not None else None
+
+    def is_folder(self, path: str) -> bool:
+        """Whether the base had a folder at `path`."""
+        return (self._root / path).is_dir() or any(
+            _under(d.old_path, path) for d in self._changes.files if d.old_path)
 
     def twin(self, path: str) -> str:
         """The head path a base finding of the file at `path` is matched at: a renamed file's
@@ -281,8 +303,10 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
         if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
+    moved = renamed_in(getattr(analyzer, "name", ""), asked, base)
+    left = {base.was(path) for path in moved}  # at the base the plain tool never read them
     files = tuple(p for p in dict.fromkeys((*map(base.was, asked), *context))
-                  if (root / p).is_file())
+                  if (root / p).is_file() and p not in left)
     # both sides in the tool's own numbering: where it declares its lines end, else at a
     # lone CR as well as LF (a changed file where another odd break may have moved its
     # findings it names as not analysed: `line_breaks.Renumbering.of`)
@@ -290,8 +314,8 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     head, then = _Code(ctx.root, per_file, breaks), _Code(root, per_file, breaks)
     at_base = replace(ctx, root=root, files=files, unread={}, tree=ctx.reviewed)
     try:
-        before = Counter(_key(f, then, base.twin) for f in analyzer.run(at_base)) \
-            if files else Counter()
+        before = Counter(_key(f, then, base.twin) for f in analyzer.run(at_base)
+                         if f.file not in left) if files else Counter()  # `-d` reads them
     except Exception as exc:  # noqa: BLE001 - the base could not be analyzed: nothing to compare with
         before = Counter()
         at_base.unread.update(dict.fromkeys(map(base.was, asked),
@@ -312,7 +336,7 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
             kept.append(shown.moved(introduced=True))
         else:
             note = UNCOMPARED.format(why=failed[finding.file]) if finding.file in failed \
-                else NOTE
+                else moved.get(finding.file, NOTE)
             kept.append(finding.model_copy(update={"introduced": True,
                                                    "rationale": finding.rationale + note}))
     return kept

@@ -11,7 +11,7 @@ given by name whatever its suffix).
 
 The configuration is the one ruff gives each file (`ruff_lookup`: the closest from its folder
 up, its `extend` chain followed). A pattern matches as ruff's globs (the `globset` crate,
-`*` crossing folders) match it (`_glob`): against the file's path from that config's
+`*` crossing folders) match it (`glob`): against the file's path from that config's
 folder (`tool.pyt` includes the root's only), one without a `/` as written against its
 absolute path too; a leading `**/` matches no folder as well as many, `{cgi,pyt}` is one
 of its alternatives. `fnmatch` did neither: `**/*.pyt` missed a root-level `tool.pyt`,
@@ -66,12 +66,12 @@ def _matches(path: str, patterns: Sequence[str], absolute: str) -> bool:
     included: ruff anchors each pattern at that folder (`tool.pyt` is the root's only;
     `*.pyt` reaches any folder, `*` crossing), and a pattern without a `/` also matches as
     written against the absolute path (`[!t]*` takes `tool.pyt`: the path starts `/`)."""
-    return any(_glob(p).fullmatch(path) or ("/" not in p and _glob(p).fullmatch(absolute))
+    return any(glob(p).fullmatch(path) or ("/" not in p and glob(p).fullmatch(absolute))
                for p in patterns)
 
 
 @cache
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob(pattern: str) -> re.Pattern[str]:
     """`pattern` as globset reads it (no literal separator: `*`, a trailing `/**` too, and `?`
     cross `/`; a leading `**/` and a `/**/` any folders, none too; `{a,b}`; `[...]`,
     `[!...]`; `\\` escapes), as a regular expression on a path."""

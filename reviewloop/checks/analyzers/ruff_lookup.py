@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,12 +55,16 @@ class Governing:
 class Lookup:
     """The governing config of files of one review, each folder's config read once."""
 
-    def __init__(self, ctx: AnalyzerContext):
-        self.ctx = ctx
+    def __init__(self, ctx: AnalyzerContext | None,
+                 read: Callable[[str], str | None] | None = None):
+        """The trusted side's configs (`ctx`), or those `read` gives (a file's text by its
+        repository path: the change's base, `review.introduced`)."""
         self._folders: dict[str, Governing | None] = {}
         # at a base commit, the configs it holds, listed once: a folder without one is not
         # asked for three files (a git call each)
-        self._present = trusted_named(ctx, frozenset(CONFIGS))
+        self._present = trusted_named(ctx, frozenset(CONFIGS)) if ctx is not None else None
+        self._text: Callable[[str], str | None] = read if read is not None else \
+            lambda path: trusted_text(ctx, path) if ctx is not None else None
 
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has
@@ -83,7 +87,7 @@ class Lookup:
             path = posixpath.join(folder, name)
             if self._present is not None and path not in self._present:
                 continue
-            text = trusted_text(self.ctx, path)
+            text = self._text(path)
             if text is None:
                 continue
             table = _ruff_table(name, text)
@@ -91,7 +95,7 @@ class Lookup:
                 continue  # a pyproject.toml without [tool.ruff] is no ruff config
             if table is None:
                 return Governing(path, {}, f"{path} does not parse")
-            merged, problem = _extended(self.ctx, path, table, (path,))
+            merged, problem = _extended(self._text, path, table, (path,))
             return Governing(path, merged, problem)
         return None
 
@@ -129,7 +133,7 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
+def _extended(read: Callable[[str], str | None], path: str, table: dict[str, Any],
               chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
     """`table` (the config at `path`) over what its `extend` names, followed to the end;
     and why a link was not followed, if one was not."""
@@ -142,7 +146,7 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
         return table, f"{said}, outside the repository"
     if joined in chain:
         return table, f"{said}, back in its own chain ({' -> '.join(chain)})"
-    text = trusted_text(ctx, joined)
+    text = read(joined)
     if text is None:
         return table, f"{said}, which the trusted side does not have"
     base = _ruff_table(joined, text)
@@ -150,7 +154,7 @@ def _extended(ctx: AnalyzerContext, path: str, table: dict[str, Any],
         base = {}  # ruff extends a pyproject.toml without [tool.ruff] as an empty config
     if base is None:
         return table, f"{said}, which does not parse"
-    base, problem = _extended(ctx, joined, base, (*chain, joined))
+    base, problem = _extended(read, joined, base, (*chain, joined))
     return merged(base, table), problem
 
 
