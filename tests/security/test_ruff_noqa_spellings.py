@@ -72,10 +72,11 @@ def test_a_trusted_noqa_waives_what_ruffs_waives(head: str, colon: str, tail: st
 
 HEADS_ = ("#", "# ", "#  ", "# ruff: ", "# flake8: ", "# type: ignore # ")
 WORDS = ("noqa", "NOQA", "Noqa", "noqa noqa", "")
-AFTER = ("", " ", "\t", ":", ": ", " :", " : ", "::", ".", ";", "-", "/", "!", ",", "#", "x")
+AFTER = ("", " ", "\t", "\x1f", ":", ": ", " :", " : ", "::", ".", ";", "-", "/", "!", ",", "#",
+         "x")
 CODES_ = ("F821", "F401", "E501", "F401F821", "F", "E501x", "f821", "see", "JIRA-12", "",
           "(F821)")
-SEPS = ("", " ", ",", ", ", " ,", ",,", "\t", ";", ".", "/", "#", ":", "-", " # noqa")
+SEPS = ("", " ", ",", "\x1c", ", ", " ,", ",,", "\t", ";", ".", "/", "#", ":", "-", " # noqa")
 # a comment is a head, the word, what follows it, then codes each with what follows it
 SPELLINGS = st.builds(lambda head, word, after, codes: (
     f"{head}{word}{after}{''.join(c + sep for c, sep in codes)}".rstrip(),
@@ -119,8 +120,9 @@ def test_noqa_is_read_as_ruff_lexes_it(comments: list[tuple[str, bool]]) -> None
 PLACES = {"first": ("", ""), "later": ("X = 1\n\n", ""), "indented": ("", "    "),
           "after code": ("", "X = 1  "), "after a semicolon": ("", "X = 1;"),
           "after a byte order mark": ("", "\ufeff")}
-FILE_HEADS = ("# ruff: ", "# flake8: ", "#ruff:", "# ruff : ", "# RUFF: ", "# Ruff: ",
-              "# FLAKE8: ", "# x # ruff: ", "# noqa: F # flake8: ", "# type: ignore # ruff: ")
+FILE_HEADS = ("# ruff: ", "#\x1fruff: ", "# flake8: ", "#ruff:", "# ruff : ", "# RUFF: ",
+              "# Ruff: ", "# FLAKE8: ", "# x # ruff: ", "# noqa: F # flake8: ",
+              "# type: ignore # ruff: ")
 FILE_WIDE = st.builds(
     lambda pieces, later: (" ".join(
         f"{head}{word}{after}{''.join(c + sep for c, sep in codes)}".rstrip()

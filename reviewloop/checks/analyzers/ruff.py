@@ -82,17 +82,18 @@ _PY = frozenset({PYTHON})
 # (`F401F841`) or split by spaces and commas, and each ends at a space, a comma, `#` or the
 # line's end, so `F821;`, `F821/E501`, `F821 E501x` void the whole marker, while text after
 # a separator that is no code (`F821 see ticket`, `F821 .`) ends the list. The comment's
-# first hash followed by the word decides: a bad one then a good one honours nothing.
+# first hash followed by the word decides: a bad one then a good one honours nothing. Its
+# whitespace is Rust's (`char::is_whitespace`): Python's `\s` but U+001C-U+001F.
+_WS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_S = f"[{_WS}]"
 _CODE = r"(?-i:[A-Z]+[0-9]+)"
-_CODE_LIST = (rf"[\s,]*(?P<rules>{_CODE}+(?:[\s,]+{_CODE}+)*)(?=[\s,#]|$)"
-              r"(?![\s,]*(?-i:[A-Z]+[0-9]))")
-_NOQA = rf"noqa(?:\s*:{_CODE_LIST}|(?=[\s#]|$)(?!\s*:))[^\n]*"
-# A file-wide exemption: the tool's name in lower case (an upper-case RUFF exempts nothing),
-# the word in any case; the comment's first exemption alone counts, bad or good (a ruff one
-# with E501 then a flake8 one with F821 on one comment waive E501 only), and only in a
-# comment alone on its line (after code it exempts nothing: fuzz7 D1).
-_EXEMPTION = r"#\s*(?-i:ruff|flake8)\s*:\s*noqa"
-_FIRST = rf"^(?:(?!{_EXEMPTION})[^\n])*"
+_CODE_LIST = (rf"[{_WS},]*(?P<rules>{_CODE}+(?:[{_WS},]+{_CODE}+)*)(?=[{_WS},#]|$)"
+              rf"(?![{_WS},]*(?-i:[A-Z]+[0-9]))")
+_NOQA = rf"noqa(?:{_S}*:{_CODE_LIST}|(?=[{_WS}#]|$)(?!{_S}*:))[^\n]*"
+# A file-wide exemption: the tool's name in lower case, the word in any case; the comment's
+# first one alone counts, bad or good (a ruff one with E501 then a flake8 one with F821 waive
+# E501 only), and only in a comment alone on its line (after code: nothing, fuzz7 D1).
+_FIRST = rf"^(?:(?!#{_S}*(?-i:ruff|flake8){_S}*:{_S}*noqa)[^\n])*"  # before the first one
 
 
 def _codes(match: re.Match[str]) -> frozenset[str] | None:
@@ -102,11 +103,11 @@ def _codes(match: re.Match[str]) -> frozenset[str] | None:
 
 
 MARKERS = (
-    MarkerSyntax("ruff", rf"^(?:(?!#\s*noqa)[^\n])*(?P<marker>#\s*{_NOQA})", Reach.LINES,
-                 _codes, "noqa", _PY, in_comments=True),
-    MarkerSyntax("ruff", rf"{_FIRST}(?P<marker>#\s*(?-i:ruff)\s*:\s*{_NOQA})", Reach.FILE,
-                 _codes, "noqa", _PY, in_comments=True, own_line=True),
-    MarkerSyntax("flake8", rf"{_FIRST}(?P<marker>#\s*(?-i:flake8)\s*:\s*{_NOQA})",
+    MarkerSyntax("ruff", rf"^(?:(?!#{_S}*noqa)[^\n])*(?P<marker>#{_S}*{_NOQA})",
+                 Reach.LINES, _codes, "noqa", _PY, in_comments=True),
+    MarkerSyntax("ruff", rf"{_FIRST}(?P<marker>#{_S}*(?-i:ruff){_S}*:{_S}*{_NOQA})",
+                 Reach.FILE, _codes, "noqa", _PY, in_comments=True, own_line=True),
+    MarkerSyntax("flake8", rf"{_FIRST}(?P<marker>#{_S}*(?-i:flake8){_S}*:{_S}*{_NOQA})",
                  Reach.FILE, _codes, "noqa", _PY, in_comments=True, own_line=True),
 )
 
