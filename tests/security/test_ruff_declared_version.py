@@ -92,3 +92,32 @@ def test_the_declared_python_decides_what_ruff_reports(source: str, construct: s
     assert row["not_read"] == [], row  # ruff read the file: its version errors are findings
     if older and construct != "typealias":  # the twin: new enough, nothing reported
         assert plain, (source, construct, minor)  # plain ruff does report it
+
+
+# spellings of requires-python: PEP 440 ones ruff reads, and ones it cannot (Poetry's caret,
+# a bare version, an `or`, a marker, a wildcard with no operator)
+SPECS = (">=3.9", "~=3.10", ">=3.9,<4", "==3.11.*", ">= 3.9", ">3", "", "^3.9", "3.10",
+         ">=3.8|<4", ">=3.9; python_version >= '3'", "3.*", "~3.9", ">=3.9,")
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(st.sampled_from(SPECS), st.sampled_from(("", "pkg")), st.booleans())
+def test_a_requires_python_ruff_cannot_read_names_its_files(spec: str, folder: str,
+                                                             configured: bool) -> None:
+    """Plain `ruff check .` fails on every file (exit 2) under a `requires-python` it cannot
+    parse; the review named nothing, said complete, and made up a version from it (fuzz
+    round 7, D13). Now each Python file under it is named as not read, exactly where plain
+    ruff fails."""
+    quoted = f'"{spec}"' if '"' not in spec else f"'{spec}'"
+    pyproject = f'[project]\nname = "x"\nrequires-python = {quoted}\n' \
+        + ('\n[tool.ruff.lint]\nextend-select = ["UP"]\n' if configured else "")
+    at = f"{folder}/pyproject.toml" if folder else "pyproject.toml"
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "r"
+        report = reviewed(root, {at: pyproject, PATH: "x = 1\n"}, {PATH: "y = 2\n"})
+        failed = subprocess.run([*ruff_command(), "check", "--no-cache", "--exit-zero", "."],
+                                cwd=root, capture_output=True, text=True).returncode != 0
+    row = next(r for r in report["health"]["files"] if r["path"] == PATH)
+    named = any("requires-python" in why for why in row["not_read"])
+    assert named == failed, (spec, folder, row, failed)
+    assert report["health"]["complete"] is not failed, (spec, report["health"]["complete"])

@@ -10,7 +10,9 @@ fuzzer's round-6 D1). ruff takes the version from the governing config's `target
 (its `extend` chain followed: `ruff_lookup`), else from `[project] requires-python` of the
 nearest `pyproject.toml` holding one, from the config's folder up to the root (with no
 config, the root's: ruff looks from its working folder) — the lower bound of the
-specifiers, as `py3X`.
+specifiers, as `py3X`. A `requires-python` that is no PEP 440 specifier set (Poetry's
+`^3.9`, `3.10`, `>=3.8|<4`) makes ruff fail on every file (exit 2): those files are named as
+not read, and no version is made up from it (fuzz round 7, D13).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import re
 import tomllib
 from collections.abc import Iterable
 from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_lookup import Lookup
@@ -47,7 +51,42 @@ def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None
         if start not in fallbacks:
             fallbacks[start] = _requires_python(ctx, start)
         found[path] = fallbacks[start]
+    for path, why in unreadable(ctx, found).items():
+        ctx.not_read(path, why)
     return found
+
+
+def unreadable(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str]:
+    """{file: why} for the `files` whose nearest `requires-python` ruff cannot read."""
+    lookup = Lookup(ctx)
+    said: dict[str, str | None] = {}
+    found: dict[str, str] = {}
+    for path in files:
+        config = lookup.of(path)
+        start = config.folder if config is not None else ""
+        if start not in said:
+            said[start] = _broken(ctx, start)
+        if (why := said[start]) is not None:
+            found[path] = why
+    return found
+
+
+def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
+    """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot."""
+    while True:
+        where = posixpath.join(folder, "pyproject.toml")
+        spec = _spec(trusted_text(ctx, where))
+        if spec is not None:
+            try:
+                SpecifierSet(spec)
+            except InvalidSpecifier:
+                return (f"ruff cannot read {where}'s requires-python ({spec!r}: no PEP 440 "
+                        "specifier set), and plain `ruff check` fails on every file; fix: "
+                        "write it as PEP 440 says, e.g. \">=3.9\"")
+            return None
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
 
 
 def of_config(ctx: AnalyzerContext, table: dict[str, Any], folder: str) -> str | None:
@@ -68,8 +107,8 @@ def _requires_python(ctx: AnalyzerContext, folder: str) -> str | None:
         folder = posixpath.dirname(folder)
 
 
-def _declared(text: str | None) -> str | None:
-    """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X`."""
+def _spec(text: str | None) -> str | None:
+    """`[project] requires-python` of a pyproject.toml's `text`, as written."""
     if text is None:
         return None
     try:
@@ -77,7 +116,18 @@ def _declared(text: str | None) -> str | None:
     except tomllib.TOMLDecodeError:
         return None
     spec = project.get("requires-python") if isinstance(project, dict) else None
-    if not isinstance(spec, str):
+    return spec if isinstance(spec, str) else None
+
+
+def _declared(text: str | None) -> str | None:
+    """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X` (none
+    from one ruff cannot read)."""
+    spec = _spec(text)
+    if spec is None:
+        return None
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
         return None
     bounds = [int(m.group(1)) for part in spec.split(",") if (m := _LOWER.match(part))]
     return f"py3{max(OLDEST, max(bounds))}" if bounds else None
