@@ -58,10 +58,11 @@ def line_or_block(name: str) -> str:
 
 def block(name: str) -> str:
     """`name` as the directive of a `/* */` comment closed on its line, or going on past it
-    with something said on its line (a rule list, a reason): its first line's rules."""
+    with something said on its line (a rule list, a reason): its first line's rules; the
+    comment alone is the `marker` (where it starts is where ESLint places it)."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
-            rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$)")
+    return (rf"{_CODE}(?P<marker>/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
+            rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$))")
 
 
 def rules(match: re.Match[str]) -> frozenset[str] | None:
