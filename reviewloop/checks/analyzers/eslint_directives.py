@@ -31,7 +31,9 @@ finding. It names no rule: a marker silences no finding here, since what a trust
 declares is honoured where the globals are read (`eslint_env.declared_globals`), and one on a
 line the change wrote is not.
 
-ESLint reads them in block comments only, the directive word first (`/*global a*/` too).
+ESLint reads them in block comments only, the directive word first and in lower case
+(`/*global a*/` too). The text of one inside a `//` comment (`// see /* global a */`) or in
+upper case was read as one: the change that added it was told it adds a suppression.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def _declares(match: re.Match[str]) -> frozenset[str] | None:
 
 
 DECLARING = (MarkerSyntax(
-    "eslint", r"/\*\s*(?:globals?|eslint-env|exported)(?=[\s*])(?:[^*]|\*(?!/))*(?:\*/|$)",
+    "eslint", rf"{_CODE}(?P<marker>/\*\s*(?-i:globals?|eslint-env|exported)(?=[\s*])"
+              r"(?:[^*]|\*(?!/))*(?:\*/|$))",
     Reach.FILE, _declares, r"/\*\s*(?:global|eslint-env|exported)",
     frozenset({JAVASCRIPT, TYPESCRIPT}), in_comments=True),)
