@@ -14,7 +14,7 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
   where the comment does; an `eslint-disable-next-line` one, which reaches the line after
   the comment's end, is not read (reported: wider, never a hole). It counts only when the
   trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
-  first line (`/*` alone) is not met: the marker's word is looked for line by line.
+  first line (`/*` alone) is read there too (`MarkerTable.line_markers`' `home_of`).
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
 * The comment is any `//` or `/*` of the line outside a quoted string or another `/* */`.
@@ -55,7 +55,7 @@ def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
     return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
+            rf"|/\*[^\S\u2028]*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:
