@@ -209,6 +209,10 @@ class Finding(FindingDraft):
         default_factory=list[str], description="Other agents that reported the same problem.")
     merged_fingerprints: list[str] = Field(
         default_factory=list[str], description="Fingerprints of the duplicates merged into it.")
+    start_column: int | None = Field(
+        default=None, ge=1, description="The 1-based column on start_line where the problem "
+        "starts, when the tool gives one (ESLint): an `eslint-enable` or `eslint-disable` "
+        "comment before it on that line applies to it, one after it does not.")
     level: Level = Field(
         default="line", description="What the finding is about: lines, a symbol (`symbol` "
         "names it) or the whole file; symbol- and file-level findings are keyed on those.")

@@ -154,17 +154,19 @@ class MarkerTable:
         self._each_lower = tuple(re.compile(w.lower()) for w in unique)
 
     def markers(self, line: str, language: str | None = ANY_FILE,
-                comment: Callable[[], str] | None = None) -> list[Marker]:
+                comment: Callable[[], str] | None = None, *,
+                comments_only: bool = False) -> list[Marker]:
         """Every marker in `line` of a file of `language` (`git.languages`; None: of no known
         language), in the table's order; `ANY_FILE`: every syntax, as if the file were of
         each tool's. `comment` gives the line's comment alone (the rest blanked), where a
         syntax read `in_comments` is searched; without it, the whole line (a wider reading:
-        it reports a marker, never hides one, where only lines are known)."""
-        if not self._any.search(line):
+        it reports a marker, never hides one, where only lines are known). `comments_only`:
+        the syntaxes read in comments alone, in a comment that goes on past `line`."""
+        if not self._any.search(comment() if comments_only and comment else line):
             return []
         found = []
         for syntax, sources in self.syntaxes:
-            if not syntax.applies_to(language):
+            if not syntax.applies_to(language) or (comments_only and not syntax.in_comments):
                 continue
             # a syntax read in comments is searched in the comment alone: the whole line
             # may hide it from a pattern that reads the code before it (a quote in a regex
@@ -180,12 +182,15 @@ class MarkerTable:
         return found
 
     def line_markers(self, lines: Sequence[str], language: str | None = ANY_FILE,
-                     comment_of: Callable[[int], str] | None = None
+                     comment_of: Callable[[int], str] | None = None,
+                     home_of: Callable[[int], int] | None = None
                      ) -> list[tuple[int, Marker]]:
         """(1-based line number, marker) for every marker of every line, in order: `markers`
         of each line, with the lines that carry none skipped in one pass over the text.
         `comment_of` gives a line's comment alone (`markers`) by its index, asked only for
-        a line holding a marker's word."""
+        a line holding a marker's word; `home_of` the index of the line a comment holding
+        that line starts on (a `/* */` one read whole from there: `/*` alone on it, its
+        directive on the next), whose comment is read too."""
         # NUL joins the lines: no marker pattern matches it, so no match spans two lines
         text = "\0".join(lines)
         words, searched = (self._each_lower, text.lower()) if text.isascii() else (
@@ -200,10 +205,18 @@ class MarkerTable:
         starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))
         found: list[tuple[int, Marker]] = []
         heapq.heapify(ahead)
+        read: set[int] = set()  # the lines read, for the homes of spanning comments
         while ahead:
             index = bisect_right(starts, ahead[0][0]) - 1
             comment = partial(comment_of, index) if comment_of else None
             found += [(index + 1, m) for m in self.markers(lines[index], language, comment)]
+            read.add(index)
+            home = home_of(index) if home_of and comment_of else index
+            if home not in read and comment_of:
+                read.add(home)
+                found += [(home + 1, m) for m in self.markers(
+                    lines[home], language, partial(comment_of, home), comments_only=True)]
+                found.sort(key=lambda pair: pair[0])
             if index + 1 >= len(starts):
                 break
             past = starts[index + 1]

@@ -14,6 +14,13 @@ own file; the change deletes the import each file's unchanged last line uses. ES
 answer (its run with and without `--no-inline-config`) must be the review's: suppressed
 exactly where ESLint suppresses. A spanning `/* eslint-enable */` was read by its first line
 (a list on the next: every rule, the block ended early); it is read whole now.
+
+ESLint compares positions, not lines: an enable after the finding on the finding's line ends
+nothing for it, and a disable after it on its line disables nothing for it. The review read
+the finding's whole line: `/* eslint-disable */` above and `compute(); /* eslint-enable */`
+reported what ESLint silences, and `compute(); /* eslint-disable */` hid what ESLint reports.
+It reads the finding's line up to ESLint's column now (`Finding.start_column`); the places
+after the finding and around it (the disable before it on its line) are the generator's.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ PLACES = {  # (the enable's line, the disable's line, the finding's line)
     "split": ("/*{}*/", "{d}", SINK),  # its line broken at its first space (`_body`)
     "on the disable's line": ("", "{d} /*{}*/", SINK),
     "before the finding": ("", "{d}", "/*{}*/ " + SINK),
+    "after the finding": ("", "{d}", SINK + " /*{}*/"),
+    "around the finding": ("", "", "{d} " + SINK + " /*{}*/"),
+    "after the finding, then the disable": ("", "", SINK + " /*{}*/ {d}"),
+    "the disable after the finding": ("", "", SINK + " {d} /*{}*/"),
 }
 DISABLES = ("/* eslint-disable */", "/* eslint-disable no-undef */")
 

@@ -12,6 +12,11 @@ the name, inside the list, before `*/`, nowhere), each in its own file; the chan
 import each file's unchanged last line uses. ESLint's answer (its run with and without
 `--no-inline-config`) must be the review's, save a spanning `-next-line`, which reaches the
 line after the comment's end: left unread (reported).
+
+A comment with nothing after its `/*` on its first line (`/*\n eslint-disable no-undef */`)
+was not read at all: a line's markers are looked for where their word is, and the comment's
+text is on its first line. The lines of a comment read whole lead to its first now
+(`policy.markers.MarkerTable.line_markers`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ SINK = "export const v = compute();"
 NAMES = ("eslint-disable-line", "eslint-disable-next-line", "eslint-disable", "eslint")
 TAILS = ("", " no-undef", " no-eval", " no-eval, no-undef", " no-undef -- why",
          " -- why no-undef", ' no-undef: "off"', ' no-eval: "off", no-undef: "off"')
-BREAKS = ("after the name", "in the list", "before the end", "none")
+BREAKS = ("after the name", "in the list", "before the end", "none", "before the name",
+          "before the name, twice")
 
 
 def _variants() -> list[tuple[str, str, str]]:
@@ -49,6 +55,8 @@ def _body(name: str, tail: str, where: str) -> str:
         text = "\n".join(text.rsplit(" ", 1))
     elif where == "before the end":
         text += "\n"
+    elif where.startswith("before the name"):
+        text = ("\n" if where == "before the name" else "\n\n  ") + text
     comment = f"/* {text} */"
     return f"{SINK} {comment}\n" if name == "eslint-disable-line" else f"{comment}\n{SINK}\n"
 

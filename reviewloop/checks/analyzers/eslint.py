@@ -353,7 +353,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
         found.append(Finding(
             severity=severity, file=file, start_line=start,
             end_line=max(start, int(message.get("endLine") or start)),
-            title=short_title(message["message"]),
+            start_column=message.get("column") or None, title=short_title(message["message"]),
             rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
             suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
             source=f"eslint-{category}", rule=rule))
@@ -368,9 +368,9 @@ def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: Anal
     severity = eslint_rules.severity(rule, meta.get("type"), message)
     return Finding(
         severity=severity, file=file, start_line=start, end_line=end,
-        title=short_title(message["message"]), rationale=_rationale(rule, message, meta),
-        suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
-        source=f"eslint-{category}", rule=rule)
+        start_column=message.get("column") or None, title=short_title(message["message"]),
+        rationale=_rationale(rule, message, meta), suggestion=_suggestion(message),
+        confidence=CONFIDENCE[severity], agent=ctx.agent, source=f"eslint-{category}", rule=rule)
 
 
 def _rationale(rule: str, message: dict[str, Any], meta: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
   where the comment does; an `eslint-disable-next-line` one, which reaches the line after
   the comment's end, is not read (reported: wider, never a hole). It counts only when the
   trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
-  first line (`/*` alone) is not met: the marker's word is looked for line by line.
+  first line (`/*` alone) is read there too (`MarkerTable.line_markers`' `home_of`).
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
 * The comment is any `//` or `/*` of the line outside a quoted string or another `/* */`.
@@ -31,7 +31,9 @@ finding. It names no rule: a marker silences no finding here, since what a trust
 declares is honoured where the globals are read (`eslint_env.declared_globals`), and one on a
 line the change wrote is not.
 
-ESLint reads them in block comments only, the directive word first (`/*global a*/` too).
+ESLint reads them in block comments only, the directive word first and in lower case
+(`/*global a*/` too). The text of one inside a `//` comment (`// see /* global a */`) or in
+upper case was read as one: the change that added it was told it adds a suppression.
 """
 
 from __future__ import annotations
@@ -53,15 +55,16 @@ def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
     return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*\s*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
+            rf"|/\*[^\S\u2028]*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:
     """`name` as the directive of a `/* */` comment closed on its line, or going on past it
-    with something said on its line (a rule list, a reason): its first line's rules."""
+    with something said on its line (a rule list, a reason): its first line's rules; the
+    comment alone is the `marker` (where it starts is where ESLint places it)."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
-            rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$)")
+    return (rf"{_CODE}(?P<marker>/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
+            rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$))")
 
 
 def rules(match: re.Match[str]) -> frozenset[str] | None:
@@ -139,6 +142,7 @@ def _declares(match: re.Match[str]) -> frozenset[str] | None:
 
 
 DECLARING = (MarkerSyntax(
-    "eslint", r"/\*\s*(?:globals?|eslint-env|exported)(?=[\s*])(?:[^*]|\*(?!/))*(?:\*/|$)",
+    "eslint", rf"{_CODE}(?P<marker>/\*\s*(?-i:globals?|eslint-env|exported)(?=[\s*])"
+              r"(?:[^*]|\*(?!/))*(?:\*/|$))",
     Reach.FILE, _declares, r"/\*\s*(?:global|eslint-env|exported)",
     frozenset({JAVASCRIPT, TYPESCRIPT}), in_comments=True),)

@@ -10,6 +10,7 @@ from functools import cache, partial
 
 from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.checks.suppressions.comments import reader
+from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.git.languages import language
 from reviewloop.policy.markers import FOREIGN, REVIEWLOOP, Marker, MarkerSyntax, MarkerTable
 
@@ -48,10 +49,25 @@ def line_markers(lines: Sequence[str], path: str | None = None) -> list[tuple[in
         return table().line_markers(lines)
     language = file_language(path, lines)
     view = reader(language)
-    return table().line_markers(lines, language, _lines_of(cache(partial(view, lines)))
-                                if view else None)
+    if view is None:
+        return table().line_markers(lines, language)
+    comments = cache(partial(view, lines))
+    return table().line_markers(lines, language, _lines_of(comments),
+                                _homes_of(cache(lambda: _homes(comments()))))
 
 
 def _lines_of(view: Callable[[], Sequence[str]]) -> Callable[[int], str]:
     """A line's comment by its index, from the file's comments read once (`view`)."""
     return lambda index: view()[index]
+
+
+def _homes_of(homes: Callable[[], dict[int, int]]) -> Callable[[int], int]:
+    """The index of the line a `/* */` comment holding a line starts on, or the line's."""
+    return lambda index: homes().get(index, index)
+
+
+def _homes(comments: Sequence[str]) -> dict[int, int]:
+    """Each line inside a comment read whole from an earlier line (`script_comments.SPANNED`
+    marks its breaks there) → that line's index."""
+    return {inner: index for index, text in enumerate(comments) if SPANNED in text
+            for inner in range(index + 1, index + 1 + text.count(SPANNED))}

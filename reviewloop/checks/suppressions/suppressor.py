@@ -132,19 +132,30 @@ class Suppressor:
 
     def _reaches(self, marker: Marker, number: int, finding: Finding) -> bool:
         """`_reaches`, and for an `eslint-disable` block: no `eslint-enable` for the
-        finding's rule in the comments between the marker and the finding — after the
-        marker on its line, and anywhere on the finding's (wider than ESLint, which reads
-        the columns: an enable after the finding on its line is reported, never hidden)."""
+        finding's rule in the comments between the marker and the finding. ESLint compares
+        positions (`apply-disable-directives`): on the finding's line, a comment applies when
+        it starts before the finding's column (`Finding.start_column`; unknown: the whole
+        line is read, wider than ESLint: an enable after the finding is reported)."""
         if marker.reach is not Reach.BLOCK:
             return _reaches(marker, number, finding) or (
                 marker.reach is Reach.LINES and marker.owner == RUFF
                 and self._noqa_line(finding.file, finding.start_line) == number)
+        if number > finding.start_line:
+            return False
         comments = self._comments_of(finding.file)
         own = comments[number - 1] if number <= len(comments) else ""
-        after = own[own.find(marker.text) + len(marker.text):] if marker.text in own else own
-        between = [after, *comments[number:finding.start_line]]
-        return number <= finding.start_line and not any(
-            reenables(line, finding.rule) for line in between)
+        at = own.find(marker.text)
+        begin = at + len(marker.text) if at >= 0 else 0
+        stop = finding.start_column - 1 if finding.start_column else None  # the finding's
+        if number == finding.start_line:
+            if stop is not None and at > stop:  # the disable comes after the finding
+                return False
+            between = [own[begin:stop]]
+        else:
+            last = comments[finding.start_line - 1] \
+                if finding.start_line <= len(comments) else ""
+            between = [own[begin:], *comments[number:finding.start_line - 1], last[:stop]]
+        return not any(reenables(line, finding.rule) for line in between)
 
     def _noqa_line(self, path: str, line: int) -> int:
         """The line ruff reads the `# noqa` of a finding on `line` of `path` on: the end of
