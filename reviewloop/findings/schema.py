@@ -200,19 +200,15 @@ class Finding(FindingDraft):
         return normalise_path(value, named_by_a_model=False)
 
     agent: str = Field(min_length=1, description="The reviewer agent that reported it.")
-    source: str = Field(
-        default="llm", pattern=r"^[a-z0-9][a-z0-9_.-]*$",
-        description="'llm', or the analyzer that produced it, e.g. 'bandit', 'ruff'.")
-    rule: str | None = Field(
-        default=None, description="The analyzer's rule id, e.g. 'B602', 'PERF401'.")
+    source: str = Field(default="llm", pattern=r"^[a-z0-9][a-z0-9_.-]*$", description=(
+        "'llm', or the analyzer that produced it, e.g. 'bandit', 'ruff'."))
+    rule: str | None = Field(default=None, description="The analyzer's rule id, e.g. 'B602'.")
     also_reported_by: list[str] = Field(
         default_factory=list[str], description="Other agents that reported the same problem.")
     merged_fingerprints: list[str] = Field(
         default_factory=list[str], description="Fingerprints of the duplicates merged into it.")
-    start_column: int | None = Field(
-        default=None, ge=1, description="The 1-based column on start_line where the problem "
-        "starts, when the tool gives one (ESLint): an `eslint-enable` or `eslint-disable` "
-        "comment before it on that line applies to it, one after it does not.")
+    start_column: int | None = Field(default=None, ge=1, description=(
+        "The 1-based column on start_line where it starts, when the tool gives one (ESLint)."))
     level: Level = Field(
         default="line", description="What the finding is about: lines, a symbol (`symbol` "
         "names it) or the whole file; symbol- and file-level findings are keyed on those.")

@@ -50,6 +50,7 @@ PLACES = {  # (the enable's line, the disable's line, the finding's line)
     "template": ("const s1 = `/*{}*/`;", "{d}", SINK),
     "template's 2nd line": ("const s1 = `x\n/*{}*/`;", "{d}", SINK),
     "after a regex": ("const r1 = /'/; /*{}*/", "{d}", SINK),
+    "after a postfix division": ("let i1 = 4; i1 = i1++ / 2; /*{}*/", "{d}", SINK),
     "after a comment": ("/* a */ /*{}*/", "{d}", SINK),
     "in a line comment": ("// see /*{}*/", "{d}", SINK),
     "spanning": ("/*{}\n*/", "{d}", SINK),
@@ -105,3 +106,34 @@ def test_a_block_ends_exactly_where_eslint_reads_an_enable(
                 for f in report["findings"][bucket] if f["rule"] == "no-undef"}
     assert suppressed == honoured, sorted(suppressed ^ honoured)
     assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
+
+
+JSX_CONFIG = ('export default [{ files: ["**/*.jsx"], languageOptions: { parserOptions: '
+              '{ ecmaFeatures: { jsx: true } } }, rules: { "no-undef": "error" } }];\n')
+JSX_PLACES = ("<p>Don't {{/*{}*/}}</p>", "<p>It's \"quoted\" {{/*{}*/}}</p>",
+              "<p>a/b {{/*{}*/}}</p>", "<p>{{/*{}*/}}</p>", "<div><b>x</b>{{/*{}*/}}</div>")
+
+
+def test_an_enable_in_jsx_ends_the_block_where_eslint_reads_it(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """JSX text is no code: the comment reader took `Don't` for a string's quote, missed the
+    `{/* eslint-enable */}` after it, and the trusted block ran on over a finding ESLint
+    reports (the session's reviewer, H1). A line holding a tag is read whole now."""
+    texts = {f"j{i}.jsx": f"{disable}\nexport const A = () => {place.format(spelling)};\n"
+             f"{SINK}\n" for i, (place, spelling, disable) in enumerate(itertools.product(
+                 JSX_PLACES, ("eslint-enable", " eslint-enable no-undef ",
+                              "eslint-enable no-eval"), DISABLES))}
+    config = tmp_path / "eslint.config.mjs"
+    config.write_text(JSX_CONFIG, encoding="utf-8")
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      **{p: IMPORT + body for p, body in texts.items()}})
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
+                       for p, body in texts.items()})
+    honoured = set(texts) - {f for f, rule, _ in rule_hits(plain_eslint(
+        root, "-c", str(config))) if rule == "no-undef"}
+    assert honoured and len(honoured) < len(texts), honoured
+    report = reviewed_in(root, "head")
+    suppressed = {(f.get("finding") or f)["file"] for f in report["findings"]["suppressed"]
+                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    assert suppressed == honoured, sorted(suppressed ^ honoured)

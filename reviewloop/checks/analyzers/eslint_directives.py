@@ -82,12 +82,18 @@ _ENABLE = re.compile(rf"{_CODE}/\*\s*(?:eslint-enable){_END}"
                      r"(?P<rules>(?:[^*\n]|\*(?!/))*)(?P<closed>\*/)?")
 
 
-def reenables(comments: str, rule: str | None) -> bool:
+# the same anywhere in a line, for its raw text: where code before it fools `_CODE` (JSX
+# text `Don't`, a `/` that divides), an enable still ends the block (wider than ESLint)
+_ANY_ENABLE = re.compile(_ENABLE.pattern.removeprefix(_CODE))
+
+
+def reenables(comments: str, rule: str | None, *, anywhere: bool = False) -> bool:
     """Whether the comments of a line (`comments`: the rest blanked, `script_comments`) end
     an `eslint-disable` block for `rule`: an `eslint-enable` with no list ends it for every
     rule, one with a list for those it names. Prose (`// eslint-enable later`), a string,
-    a line comment or an upper-case name ends nothing, as in ESLint."""
-    match = _ENABLE.search(comments)
+    a line comment or an upper-case name ends nothing, as in ESLint; `anywhere`: a raw
+    line, any `/* eslint-enable` in it."""
+    match = (_ANY_ENABLE if anywhere else _ENABLE).search(comments)
     if match is None:
         return False
     named = rules(match) if match.group("closed") else None

@@ -141,6 +141,8 @@ def _starts_operand(text: str, at: int) -> bool:
     last = at - 1
     while last >= 0 and text[last] in " \t\r\n":
         last -= 1
+    if last >= 1 and text[last - 1:last + 1] in ("++", "--"):
+        return False  # `i++ / 2`: a postfix operator ends an operand (a prefix one takes none)
     if last < 0 or text[last] in _OPERAND_BEFORE:
         return True
     word = _WORD_TAIL.search(text, max(0, last - 11), last + 1)

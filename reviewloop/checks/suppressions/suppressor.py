@@ -25,6 +25,7 @@ Every file is read as the trusted side has it (`files.TrustedFiles`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ from reviewloop.policy.markers import Marker, Reach
 
 BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
+_JSX_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<>|</>")
 RUFF = "ruff"  # the owner of the noqa markers ruff honours (`analyzers.ruff.MARKERS`)
 
 Blame = Callable[[str, int], Origin | None]  # (path, line) → the commit that wrote it
@@ -147,15 +149,16 @@ class Suppressor:
         at = own.find(marker.text)
         begin = at + len(marker.text) if at >= 0 else 0
         stop = finding.start_column - 1 if finding.start_column else None  # the finding's
-        if number == finding.start_line:
-            if stop is not None and at > stop:  # the disable comes after the finding
-                return False
-            between = [own[begin:stop]]
-        else:
-            last = comments[finding.start_line - 1] \
-                if finding.start_line <= len(comments) else ""
-            between = [own[begin:], *comments[number:finding.start_line - 1], last[:stop]]
-        return not any(reenables(line, finding.rule) for line in between)
+        if number == finding.start_line and stop is not None and at > stop:
+            return False  # the disable comes after the finding
+        # the comments between, and a raw line holding a JSX tag too: the comment reader
+        # takes JSX text for code (`<p>Don't {/* eslint-enable */}</p>`: a quote), and there
+        # the block ends at any enable, wider than ESLint (reported), never running on past
+        # one ESLint reads
+        raw = [line if _JSX_TAG.search(line) else "" for line in self.files.lines(finding.file)]
+        return not any(reenables(line, finding.rule, anywhere=anywhere)
+                       for anywhere, lines in ((False, comments), (True, raw))
+                       for line in _between(lines, number, begin, finding.start_line, stop))
 
     def _noqa_line(self, path: str, line: int) -> int:
         """The line ruff reads the `# noqa` of a finding on `line` of `path` on: the end of
@@ -172,6 +175,17 @@ class Suppressor:
             view = reader(file_language(path, lines))
             self._comments[path] = view(lines) if view else lines
         return self._comments[path]
+
+
+def _between(lines: Sequence[str], number: int, begin: int, start: int,
+             stop: int | None) -> list[str]:
+    """The text of `lines` from column `begin` of line `number` to column `stop` of line
+    `start` (1-based lines; `stop` None: the line's end)."""
+    own = lines[number - 1] if number <= len(lines) else ""
+    if number == start:
+        return [own[begin:stop]]
+    last = lines[start - 1] if start <= len(lines) else ""
+    return [own[begin:], *lines[number:start - 1], last[:stop]]
 
 
 def _reaches(marker: Marker, number: int, finding: Finding) -> bool:
