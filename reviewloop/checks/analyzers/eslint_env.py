@@ -185,13 +185,6 @@ def facts(ctx: AnalyzerContext, files: list[str],
     return found
 
 
-def trusted_globals(ctx: AnalyzerContext, path: str) -> frozenset[str]:
-    """The names the trusted `/* global */` comments of `path` (a repo path) declare on."""
-    text = _head(under(ctx.root, path))
-    return frozenset(name for name, setting in declared_globals(text, _trusted_lines(ctx, path))
-                     if setting != "off")
-
-
 def _trusted_lines(ctx: AnalyzerContext, path: str) -> Callable[[int], bool]:
     """Whether a line of `path` is the trusted side's; every line of a base copy is (a
     `tree` named: `eslint_base.at_base`, which imports this module)."""

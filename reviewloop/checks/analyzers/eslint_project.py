@@ -40,13 +40,12 @@ import re
 import shlex
 import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers import eslint_configs, eslint_rules, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_env import trusted_globals
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -125,25 +124,8 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
         return _NONE
     # the config and packages of the reviewed tree, the texts of `root` (a base run's copy:
     # the same config lints the files as they were, `eslint_base`)
-    return _declared(ctx, _RUNS.get(ctx.root, files, lambda: _lint(
-        ctx.reviewed, files, trust, ctx.timeout, ctx.root)))
-
-
-_UNDEFINED = re.compile(r"'(.+)' is not defined\.")
-
-
-def _declared(ctx: AnalyzerContext, lint: ProjectLint) -> ProjectLint:
-    """`lint` without the no-undef on a name a trusted `/* global */` comment of its file
-    declares: the project's run reads no inline comment, ESLint reads that one (as
-    reviewloop's own run does, `eslint_env.declared_globals`)."""
-    flagged = {p for p, m in lint.messages if m.get("ruleId") == "no-undef"}
-    if not flagged:
-        return lint
-    declared = {path: trusted_globals(ctx, path) for path in flagged}
-    return replace(lint, messages=[
-        (p, m) for p, m in lint.messages if m.get("ruleId") != "no-undef"
-        or not (named := _UNDEFINED.fullmatch(str(m.get("message", ""))))
-        or named[1] not in declared[p]])
+    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.reviewed, files, trust, ctx.timeout,
+                                                    ctx.root))
 
 
 def changed_manifest(trust: Trust, files: list[str]) -> str | None:
