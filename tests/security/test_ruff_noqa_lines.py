@@ -38,6 +38,9 @@ FORMS = (
     'x = [\n    f"""\n{VALUE}\n""",\n]',
     'x = f"""\n{VALUE}\n"""\ny = 1',
 )
+# Python 3.12's f-strings, which 3.11's tokenizer reads as a `\'\'\'` string running on: no
+# line is mapped (no waiver made up); their comments are not read either (an over-report)
+NEWER = ('x = f"{"\'\'\'"}"\nprint(VALUE)\nw = f"{"\'\'\'"}"',)
 SPELLINGS = ("# noqa", "# noqa: F821", "# noqa: E501")
 
 
@@ -51,7 +54,7 @@ def test_a_noqa_for_a_string_or_continued_statement_is_read_where_ruff_reads_it(
         tmp_path: Path) -> None:
     bodies = {f"m{n}.py": _body(form, at, spelling)
               for n, (form, at, spelling) in enumerate(
-                  (f, a, s) for f in FORMS for a, line in enumerate(f.split("\n"))
+                  (f, a, s) for f in (*FORMS, *NEWER) for a, line in enumerate(f.split("\n"))
                   for s in SPELLINGS if not line.endswith("\\"))}  # no comment after `\`
     use = "from helpers import VALUE\n"
     report = reviewed(tmp_path / "r", {"helpers.py": "VALUE = 1\n",
@@ -69,5 +72,7 @@ def test_a_noqa_for_a_string_or_continued_statement_is_read_where_ruff_reads_it(
         if buckets == {"suppressed"}:
             waived.add(path)
     assert 0 < len(waived) < len(bodies) - len(plain) + len(waived)  # both kinds met
-    wrong = sorted((p, bodies[p]) for p in bodies if (p in waived) == (p in plain))
+    newer = {p for p in bodies if any(f.split("\n")[0] in bodies[p] for f in NEWER)}
+    wrong = sorted((p, bodies[p]) for p in bodies if (p in waived) == (p in plain)
+                   and not (p in newer and p not in waived))  # reported: never a hole
     assert not wrong, wrong

@@ -10,6 +10,7 @@ The review read a noqa on the finding's lines only, so `x = f\"\"\"` … `{VALUE
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
 from collections.abc import Sequence
@@ -25,11 +26,16 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 def noqa_lines(lines: Sequence[str]) -> dict[int, int]:
     """For each line (1-based) of a Python file's `lines` inside a multi-line string or a
     backslash-continued statement, the line its `# noqa` goes on; other lines are their own.
-    A file the tokenizer cannot read: what it read up to there."""
+    A file this Python cannot parse: none (each line its own, never a waiver made up)."""
+    text = "".join(f"{line}\n" for line in lines)
+    try:  # a file this Python cannot parse (3.12's f-strings on 3.11) is tokenized wrongly:
+        ast.parse(text)  # its strings' spans would be made up, and would waive
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
     spans: list[tuple[int, int]] = []
     opened: list[int] = []  # rows where Python 3.12's f-strings start
     previous: tokenize.TokenInfo | None = None
-    readline = io.StringIO("".join(f"{line}\n" for line in lines)).readline
+    readline = io.StringIO(text).readline
     try:
         for token in tokenize.generate_tokens(readline):
             if token.type == tokenize.STRING and token.end[0] > token.start[0]:
