@@ -77,6 +77,7 @@ class Suppressor:
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
     _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
+    _tagged: dict[str, Sequence[str]] = field(default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
@@ -155,10 +156,18 @@ class Suppressor:
         # takes JSX text for code (`<p>Don't {/* eslint-enable */}</p>`: a quote), and there
         # the block ends at any enable, wider than ESLint (reported), never running on past
         # one ESLint reads
-        raw = [line if _JSX_TAG.search(line) else "" for line in self.files.lines(finding.file)]
         return not any(reenables(line, finding.rule, anywhere=anywhere)
-                       for anywhere, lines in ((False, comments), (True, raw))
+                       for anywhere, lines in ((False, comments),
+                                               (True, self._tagged_of(finding.file)))
                        for line in _between(lines, number, begin, finding.start_line, stop))
+
+    def _tagged_of(self, path: str) -> Sequence[str]:
+        """Each line of `path` that holds a JSX tag, "" for every other: read once a file, not
+        once a finding under a block."""
+        if path not in self._tagged:
+            self._tagged[path] = [line if _JSX_TAG.search(line) else ""
+                                  for line in self.files.lines(path)]
+        return self._tagged[path]
 
     def _noqa_line(self, path: str, line: int) -> int:
         """The line ruff reads the `# noqa` of a finding on `line` of `path` on: the end of
