@@ -37,37 +37,25 @@ _TARGET = re.compile(r"py3\d+")
 
 def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None]:
     """{file: the `py3X` ruff checks it for}; None where nothing declares one (ruff's
-    default)."""
+    default). A file under a `requires-python` ruff cannot read is named as not read."""
     lookup = Lookup(ctx)
     fallbacks: dict[str, str | None] = {}
+    broken: dict[str, str | None] = {}
     found: dict[str, str | None] = {}
     for path in files:
         config = lookup.of(path)
+        start = config.folder if config is not None else ""  # no config: from ruff's cwd
+        if start not in broken:
+            broken[start] = _broken(ctx, start)
+        if (why := broken[start]) is not None:
+            ctx.not_read(path, why)
         target = config.table.get("target-version") if config is not None else None
         if isinstance(target, str) and _TARGET.fullmatch(target):
             found[path] = target
             continue
-        start = config.folder if config is not None else ""  # no config: from ruff's cwd
         if start not in fallbacks:
             fallbacks[start] = _requires_python(ctx, start)
         found[path] = fallbacks[start]
-    for path, why in unreadable(ctx, found).items():
-        ctx.not_read(path, why)
-    return found
-
-
-def unreadable(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str]:
-    """{file: why} for the `files` whose nearest `requires-python` ruff cannot read."""
-    lookup = Lookup(ctx)
-    said: dict[str, str | None] = {}
-    found: dict[str, str] = {}
-    for path in files:
-        config = lookup.of(path)
-        start = config.folder if config is not None else ""
-        if start not in said:
-            said[start] = _broken(ctx, start)
-        if (why := said[start]) is not None:
-            found[path] = why
     return found
 
 
