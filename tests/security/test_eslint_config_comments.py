@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
-from tests.support.review_cli import reviewed_in
+from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
@@ -46,11 +46,9 @@ def test_a_config_comment_waives_only_the_rules_it_switches_off(
                                       **{p: base for p, (base, _) in texts.items()}})
     git(root, "checkout", "-qb", "feature")
     write_files(root, {p: head for p, (_, head) in texts.items()})
-    honoured = {f for f, rule, _ in rule_hits(plain_eslint(root, "--no-inline-config"))
-                if rule == "no-undef"} - {f for f, rule, _ in rule_hits(plain_eslint(root))
-                                          if rule == "no-undef"}
+    honoured = rule_files(plain_eslint(root, "--no-inline-config"), "no-undef") \
+        - rule_files(plain_eslint(root), "no-undef")
     assert honoured and len(honoured) < len(texts), honoured  # both kinds met
     report = reviewed_in(root, "head")
-    suppressed = {(f.get("finding") or f)["file"] for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    suppressed, _ = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)

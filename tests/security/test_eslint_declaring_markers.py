@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import reviewed_in
 
@@ -57,8 +57,7 @@ def test_a_change_adds_a_declaration_exactly_where_eslint_reads_one(
     write_files(root, texts)
 
     def undefined(*args: str) -> set[str]:
-        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
-        return {f for f, rule, _ in found if rule == "no-undef"}
+        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
 
     assert undefined("--no-inline-config") >= set(texts)  # every file parses
     declaring = set(texts) - undefined()

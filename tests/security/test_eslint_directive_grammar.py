@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
-from tests.support.review_cli import reviewed_in
+from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
@@ -70,16 +70,11 @@ def test_a_comment_is_a_directive_exactly_where_eslint_reads_one(
                                       **{p: base for p, (base, _) in texts.items()}})
     git(root, "checkout", "-qb", "feature")
     write_files(root, {p: head for p, (_, head) in texts.items()})
-    honoured = {f for f, rule, _ in rule_hits(plain_eslint(root, "--no-inline-config"))
-                if rule == "no-undef"} - {f for f, rule, _ in rule_hits(plain_eslint(root))
-                                          if rule == "no-undef"}
+    honoured = rule_files(plain_eslint(root, "--no-inline-config"), "no-undef") \
+        - rule_files(plain_eslint(root), "no-undef")
     assert honoured and len(honoured) < len(texts), honoured  # both kinds of comment met
     report = reviewed_in(root, mode)
-    suppressed = {f["finding"]["file"] if "finding" in f else f["file"]
-                  for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == "no-undef"}
-    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
-                for f in report["findings"][bucket] if f["rule"] == "no-undef"}
+    suppressed, reported = outcomes(report, "no-undef")
     # a spanning `-next-line`, which reaches the line after the comment's end, is left
     # unread (reported): the module's docstring
     unplaced = {f"v{i}.js" for i, (name, _, _, kind, _) in enumerate(_variants())

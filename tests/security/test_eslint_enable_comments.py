@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
-from tests.support.review_cli import reviewed_in
+from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
@@ -92,18 +92,13 @@ def test_a_block_ends_exactly_where_eslint_reads_an_enable(
                        for p, body in texts.items()})
 
     def undefined(*args: str) -> set[str]:
-        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
-        return {f for f, rule, _ in found if rule == "no-undef"}
+        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
 
     assert undefined("--no-inline-config") == set(texts)  # every file parses
     honoured = set(texts) - undefined()
     assert honoured and len(honoured) < len(texts), honoured  # both answers met
     report = reviewed_in(root, mode)
-    suppressed = {f["finding"]["file"] if "finding" in f else f["file"]
-                  for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == "no-undef"}
-    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
-                for f in report["findings"][bucket] if f["rule"] == "no-undef"}
+    suppressed, reported = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)
     assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
 
@@ -130,10 +125,8 @@ def test_an_enable_in_jsx_ends_the_block_where_eslint_reads_it(
     git(root, "checkout", "-qb", "feature")
     write_files(root, {p: "const other = 1;\nexport { other };\n" + body
                        for p, body in texts.items()})
-    honoured = set(texts) - {f for f, rule, _ in rule_hits(plain_eslint(
-        root, "-c", str(config))) if rule == "no-undef"}
+    honoured = set(texts) - rule_files(plain_eslint(root, "-c", str(config)), "no-undef")
     assert honoured and len(honoured) < len(texts), honoured
     report = reviewed_in(root, "head")
-    suppressed = {(f.get("finding") or f)["file"] for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == "no-undef"}
+    suppressed, _ = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)

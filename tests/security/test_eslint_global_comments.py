@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import reviewed_in
 
@@ -74,8 +74,7 @@ def test_a_global_is_declared_exactly_where_eslint_reads_a_global_comment(
     git(root, "checkout", "-qb", "feature")
     write_files(root, {p: head for p, (_, head) in texts.items()})
     def undefined(*args: str) -> set[str]:
-        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
-        return {f for f, rule, _ in found if rule == "no-undef"}
+        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
 
     undeclared = undefined()
     # every file parses (a setting ESLint rejects is a fatal message of its own, no more)

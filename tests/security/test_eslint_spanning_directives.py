@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_hits
+from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
-from tests.support.review_cli import reviewed_in
+from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
@@ -75,18 +75,13 @@ def test_a_spanning_directive_is_read_whole_as_eslint_reads_it(
                        for p, body in texts.items()})
 
     def undefined(*args: str) -> set[str]:
-        found = rule_hits(plain_eslint(root, "-c", str(config), *args))
-        return {f for f, rule, _ in found if rule == "no-undef"}
+        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
 
     assert undefined("--no-inline-config") == set(texts)  # every file parses
     honoured = set(texts) - undefined()
     assert honoured and len(honoured) < len(texts), honoured  # both answers met
     report = reviewed_in(root, mode)
-    suppressed = {f["finding"]["file"] if "finding" in f else f["file"]
-                  for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == "no-undef"}
-    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
-                for f in report["findings"][bucket] if f["rule"] == "no-undef"}
+    suppressed, reported = outcomes(report, "no-undef")
     unplaced = {f"s{i}.js" for i, v in enumerate(_variants())
                 if v[0] == "eslint-disable-next-line" and _body(*v).count("\n") > 2}
     assert suppressed == honoured - unplaced, sorted(suppressed ^ (honoured - unplaced))

@@ -38,3 +38,8 @@ def rule_hits(results: list[dict[str, Any]]) -> set[tuple[str, str, int]]:
     """(file, rule, line) of each message of a rule."""
     return {(r["filePath"], m["ruleId"], m["line"]) for r in results for m in r["messages"]
             if m.get("ruleId")}
+
+
+def rule_files(results: list[dict[str, Any]], rule: str) -> set[str]:
+    """The files ESLint reports `rule` in."""
+    return {path for path, hit, _ in rule_hits(results) if hit == rule}

@@ -55,3 +55,13 @@ def review_feature(files: Mapping[str | bytes, bytes]) -> dict[str, Any]:
                       "--json")
     assert done.returncode == 0, done.stderr[-2000:]
     return dict(json.loads(done.stdout))
+
+
+def outcomes(report: dict[str, Any], rule: str) -> tuple[set[str], set[str]]:
+    """The files of a review's JSON `report` where a finding of `rule` was suppressed, and
+    those where one was reported (to act on, or out of scope)."""
+    suppressed = {(f.get("finding") or f)["file"] for f in report["findings"]["suppressed"]
+                  if (f.get("finding") or f)["rule"] == rule}
+    reported = {f["file"] for bucket in ("remaining", "nits", "out_of_scope")
+                for f in report["findings"][bucket] if f["rule"] == rule}
+    return suppressed, reported
