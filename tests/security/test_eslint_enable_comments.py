@@ -30,15 +30,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_files
-from tests.support.repos import init_repo, write_files
+from tests.support.plain_eslint import import_deleted, plain_eslint, rule_files
 from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
 CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
-IMPORT = 'import { compute } from "./c.js";\n'
 SINK = "export const v = compute();"
 SPELLINGS = ("eslint-enable", " eslint-enable ", "eslint-enable no-undef", "eslint-enable no-eval",
              "eslint-enable -- why", "eslint-enable no-undef -- why",
@@ -82,14 +79,7 @@ def _body(spelling: str, place: str, disable: str) -> str:
 def test_a_block_ends_exactly_where_eslint_reads_an_enable(
         tmp_path: Path, eslint_tools: Path, mode: str) -> None:
     texts = {f"e{i}.js": _body(*v) for i, v in enumerate(_variants())}
-    # reviewloop's own run reports no-undef; plain ESLint is given the rule from outside
-    config = tmp_path / "eslint.config.mjs"
-    config.write_text(CONFIG, encoding="utf-8")
-    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
-                                      **{p: IMPORT + body for p, body in texts.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
-                       for p, body in texts.items()})
+    root, config = import_deleted(tmp_path, texts, CONFIG)
 
     def undefined(*args: str) -> set[str]:
         return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
@@ -118,13 +108,7 @@ def test_an_enable_in_jsx_ends_the_block_where_eslint_reads_it(
              f"{SINK}\n" for i, (place, spelling, disable) in enumerate(itertools.product(
                  JSX_PLACES, ("eslint-enable", " eslint-enable no-undef ",
                               "eslint-enable no-eval"), DISABLES))}
-    config = tmp_path / "eslint.config.mjs"
-    config.write_text(JSX_CONFIG, encoding="utf-8")
-    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
-                                      **{p: IMPORT + body for p, body in texts.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
-                       for p, body in texts.items()})
+    root, config = import_deleted(tmp_path, texts, JSX_CONFIG)
     honoured = set(texts) - rule_files(plain_eslint(root, "-c", str(config)), "no-undef")
     assert honoured and len(honoured) < len(texts), honoured
     report = reviewed_in(root, "head")

@@ -26,15 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitutil import git
-from tests.support.plain_eslint import plain_eslint, rule_files
-from tests.support.repos import init_repo, write_files
+from tests.support.plain_eslint import import_deleted, plain_eslint, rule_files
 from tests.support.review_cli import outcomes, reviewed_in
 
 pytestmark = [pytest.mark.npm, pytest.mark.timeout(600)]
 
 CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
-IMPORT = 'import { compute } from "./c.js";\n'
 SINK = "export const v = compute();"
 NAMES = ("eslint-disable-line", "eslint-disable-next-line", "eslint-disable", "eslint")
 TAILS = ("", " no-undef", " no-eval", " no-eval, no-undef", " no-undef -- why",
@@ -65,14 +62,7 @@ def _body(name: str, tail: str, where: str) -> str:
 def test_a_spanning_directive_is_read_whole_as_eslint_reads_it(
         tmp_path: Path, eslint_tools: Path, mode: str) -> None:
     texts = {f"s{i}.js": _body(*v) for i, v in enumerate(_variants())}
-    # reviewloop's own run reports no-undef; plain ESLint is given the rule from outside
-    config = tmp_path / "eslint.config.mjs"
-    config.write_text(CONFIG, encoding="utf-8")
-    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
-                                      **{p: IMPORT + body for p, body in texts.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
-                       for p, body in texts.items()})
+    root, config = import_deleted(tmp_path, texts, CONFIG)
 
     def undefined(*args: str) -> set[str]:
         return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")

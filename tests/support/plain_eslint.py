@@ -43,3 +43,25 @@ def rule_hits(results: list[dict[str, Any]]) -> set[tuple[str, str, int]]:
 def rule_files(results: list[dict[str, Any]], rule: str) -> set[str]:
     """The files ESLint reports `rule` in."""
     return {path for path, hit, _ in rule_hits(results) if hit == rule}
+
+
+# the import each file's last, unchanged line uses, which the change deletes
+USED_IMPORT = 'import { compute } from "./c.js";\n'
+
+
+def import_deleted(tmp_path: Path, texts: dict[str, str], config: str) -> tuple[Path, Path]:
+    """A repository (`tmp_path/r`, branch `feature` checked out) whose files `texts` each
+    start with `USED_IMPORT` on `main`, the change putting other code in its place, so what
+    uses `compute` is undefined on lines it did not write; and ESLint's `config` written
+    outside it (plain ESLint is given it with `-c`; reviewloop's own run reports no-undef)."""
+    from tests.support.gitutil import git
+    from tests.support.repos import init_repo, write_files
+
+    written = tmp_path / "eslint.config.mjs"
+    written.write_text(config, encoding="utf-8")
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      **{p: USED_IMPORT + body for p, body in texts.items()}})
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {p: "const other = 1;\nexport { other };\n" + body
+                       for p, body in texts.items()})
+    return root, written
