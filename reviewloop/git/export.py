@@ -45,16 +45,20 @@ def left_out(listing: str) -> dict[str, str]:
 
 def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str],
                 claimed: Claimed | None = None) -> list[str]:
-    """Write the regular files of `listing` (`ls-tree -r -z -l`) under `dest`; their paths.
-    Submodules and links are left out, but for a link to a regular file of the listing,
-    written as that link (`_write_links`); `options` go before every git command. A file
-    whose `claimed` content is its blob is written from it, the others as git has them."""
+    """Write the regular files of `listing` (`ls-tree -r -z -l`) under `dest`, an
+    executable one (`100755`) executable; their paths. Submodules and links are left out,
+    but for a link to a regular file of the listing, written as that link (`_write_links`);
+    `options` go before every git command. A file whose `claimed` content is its blob is
+    written from it, the others as git has them."""
     files: list[tuple[str, str, int]] = []
     links: list[tuple[str, str]] = []
+    executable: list[str] = []
     for meta, _, path in (record.partition("\t") for record in listing.split("\0") if record):
         mode, kind, sha, length = meta.split()
         if kind == "blob" and mode in ("100644", "100755"):
             files.append((path, sha, int(length)))
+            if mode == "100755":
+                executable.append(path)
         elif kind == "blob" and mode == "120000":
             links.append((path, sha))
     base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
@@ -69,6 +73,9 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
         if size > MAX_FILE_BYTES:  # never whole in this process: git writes the file
             with (dest / path).open("wb") as fh:
                 cmd.run(["git", *options, "cat-file", "blob", sha], output=fh)
+    for path in executable:  # as a checkout has it: ruff's EXE rules read the mode
+        at = os.path.join(base, path)
+        os.chmod(at, os.stat(at).st_mode | 0o111)
     if links:
         _write_links(cmd, options, links, {path for path, _, _ in files}, base)
     return [path for path, _, _ in files]

@@ -8,7 +8,12 @@ run's change and a working-tree review, from the diff the review already has.
 
 from __future__ import annotations
 
+import re
+
 from reviewloop.git.diff import FileDiff, FileStatus, hunks
+
+# A header saying the file's mode before the change (a line of content starts with its mark)
+_OLD_MODE = re.compile(r"^(?:old|deleted file) mode (\d+)$", re.MULTILINE)
 
 
 def base_text(head: str | None, diff: FileDiff) -> str | None:
@@ -34,6 +39,14 @@ def base_text(head: str | None, diff: FileDiff) -> str | None:
     if at > len(lines):
         return None
     return "".join(old + lines[at:])
+
+
+def base_executable(diff: FileDiff, executable_now: bool) -> bool:
+    """Whether the file was executable before the change (ruff's EXE rules read the bit):
+    as its diff's `old mode` or `deleted file mode` says, else as it is now
+    (`executable_now`), a mode the change kept."""
+    old = _OLD_MODE.search(diff.text)
+    return old.group(1) == "100755" if old else executable_now
 
 
 def git_lines(text: str) -> list[str]:

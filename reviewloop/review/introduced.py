@@ -53,7 +53,7 @@ from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.checks.paths import in_tree_file
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
-from reviewloop.git.reverse import base_text
+from reviewloop.git.reverse import base_executable, base_text
 from reviewloop.review.renamed_in import renamed_in
 
 NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
@@ -178,14 +178,17 @@ class BaseTree:
 
     def _write_base(self, diff: FileDiff, where: Path, path: str) -> None:
         """The base version of `diff`'s file at `path` under `where`; its bytes as they are
-        (a Latin-1 file's too: `surrogateescape`), nothing outside `where`."""
-        head = _read(self._root / diff.path, "surrogateescape") \
-            if diff.status is not FileStatus.DELETED else None
+        (a Latin-1 file's too: `surrogateescape`) and its executable bit, nothing outside
+        `where`."""
+        now = self._root / diff.path
+        head = _read(now, "surrogateescape") if diff.status is not FileStatus.DELETED else None
         text = base_text(head, diff)
         target = where / path
         if text is not None and _inside(target, where):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            if base_executable(diff, head is not None and os.access(now, os.X_OK)):
+                target.chmod(target.stat().st_mode | 0o111)
             self.copied.add(target)
 
     def _rebuilt(self, where: Path, old_paths: set[str]) -> None:

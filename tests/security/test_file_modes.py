@@ -1,0 +1,76 @@
+"""A file's executable bit reaches the analyzers as a checkout has it. ruff's EXE rules read it
+(EXE001: a shebang in a file that is not executable, EXE002: an executable file with none);
+the review wrote every file of a commit without it, so a change that made a file executable
+passed silent and every committed script with a shebang drew an EXE001 plain ruff never
+reports.
+
+Generated: every file of the product shebang × mode at the base (absent, 644, 755) × mode at
+the head × its body edited or not, in one repository, reviewed as a pull request, staged and
+in the working tree. What the review shows as the change's must be what plain `ruff check`
+newly reports at the head: its findings there that it did not report at the base."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reviewloop.checks.analyzers.ruff import ruff_command
+from tests.support.gitutil import git
+from tests.support.repos import init_repo
+from tests.support.review_cli import MODES, reviewed_in
+
+SHEBANG = "#!/usr/bin/env python3\n"
+BODY = "def main():\n    return 1\n"
+EDITED = "def main():\n    return 2\n"
+COMBOS = list(itertools.product((True, False), ("absent", "644", "755"), ("644", "755"),
+                                (False, True)))
+
+
+def _name(shebang: bool, base: str, head: str, edited: bool) -> str:
+    return f"{'s' if shebang else 'n'}_{base}_{head}_{'e' if edited else 'u'}.py"
+
+
+def _chmod(path: Path, mode: str) -> None:
+    os.chmod(path, 0o755 if mode == "755" else 0o644)
+
+
+def _plain(root: Path) -> set[tuple[str, str]]:
+    """(file, rule) of plain `ruff check .`'s EXE findings in the checkout at `root`."""
+    done = subprocess.run([*ruff_command(), "check", "--no-cache", "--select", "EXE",
+                           "--output-format", "json", "--exit-zero", "."],
+                          cwd=root, capture_output=True, text=True, check=True)
+    return {(Path(row["filename"]).relative_to(root.resolve()).as_posix(), row["code"])
+            for row in json.loads(done.stdout)}
+
+
+def _shown(report: dict) -> set[tuple[str, str]]:
+    return {(entry["file"], entry["rule"]) for bucket in ("remaining", "nits")
+            for entry in report["findings"][bucket] if str(entry["rule"]).startswith("EXE")}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_change_s_findings_are_what_plain_ruff_newly_reports(tmp_path: Path,
+                                                                 mode: str) -> None:
+    root = tmp_path / "r"
+    base = {_name(*c): (SHEBANG if c[0] else "") + BODY for c in COMBOS if c[1] != "absent"}
+    init_repo(root, {"ruff.toml": '[lint]\nextend-select = ["EXE"]\n', **base})
+    for combo in COMBOS:
+        if combo[1] != "absent":
+            _chmod(root / _name(*combo), combo[1])
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "modes")
+    before = _plain(root)
+    git(root, "checkout", "-qb", "feature")
+    for shebang, base_mode, head_mode, edited in COMBOS:
+        path = root / _name(shebang, base_mode, head_mode, edited)
+        if edited or base_mode == "absent":
+            path.write_text((SHEBANG if shebang else "") + (EDITED if edited else BODY))
+        _chmod(path, head_mode)
+    after = _plain(root)
+    assert after - before, "the product makes no new finding: it tests nothing"
+    assert _shown(reviewed_in(root, mode)) == after - before
