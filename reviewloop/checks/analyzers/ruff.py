@@ -45,6 +45,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
+from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
 from reviewloop.checks.analyzers.ruff_config import project_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.analyzers.ruff_lookup import grouped
@@ -172,10 +173,9 @@ class RuffAnalyzer(FileByFile):
                                      ",".join((*self.select, UNREADABLE))], files, given)
             if (self.project or self.project_own) and isinstance(diagnostics, list):
                 diagnostics += _project_rules(ctx, files, given, diagnostics, self.takes)
-        names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
-        if names and isinstance(diagnostics, list):
-            diagnostics = [{**d, "filename": names.get(str(d.get("filename")), d.get("filename"))}
-                           if isinstance(d, dict) else d for d in diagnostics]
+        if isinstance(diagnostics, list):  # a notebook's copy; a name ruff printed lossily
+            names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
+            diagnostics = relabel(diagnostics, spelled_back(ctx, files, given, "ruff") | names)
         return self.to_findings(diagnostics, ctx)
 
     def takes(self, code: str) -> bool:
