@@ -61,8 +61,11 @@ def in_tree_file(path: Path, root: Path) -> Path | None:
     inside the tree at `root` (a file shared between folders, `locals.tf ->
     ../shared/locals.tf`); None for anything else — a link out of the tree, to a folder,
     to nothing — which is never followed."""
-    if not path.is_symlink():
-        return path if path.is_file() else None
+    try:
+        if not path.is_symlink():
+            return path if path.is_file() else None
+    except OSError:  # a name no file system here holds (over 255 bytes a part): no file
+        return None
     real = os.path.realpath(path)
     if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep) \
             or not os.path.isfile(real):

@@ -24,7 +24,7 @@ from typing import IO
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import ChangeSet, FileStatus
-from reviewloop.git.names import shown
+from reviewloop.git.names import fits, shown
 from reviewloop.git.reads import wrote
 from reviewloop.git.sizes import MAX_FILE_BYTES
 
@@ -55,6 +55,8 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
     executable: list[str] = []
     for meta, _, path in (record.partition("\t") for record in listing.split("\0") if record):
         mode, kind, sha, length = meta.split()
+        if not fits(dest, path):  # a name no file system here holds: not there, as no
+            continue  # checkout has it (`review.matrix` names it)
         if kind == "blob" and mode in ("100644", "100755"):
             files.append((path, sha, int(length)))
             if mode == "100755":

@@ -151,3 +151,17 @@ def posix_text(path: str) -> str:
     if path.startswith("/"):
         return PurePosixPath(path).as_posix()
     return "/".join(posix_parts(path)) or "."
+
+
+# The longest name a folder of Linux's file systems holds (ext4, tmpfs, xfs: NAME_MAX) and the
+# longest path a system call takes (PATH_MAX), in bytes
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def fits(root: str | os.PathLike[str], path: str) -> bool:
+    """Whether the repository path `path` (as `on_disk` spells it) can be a file under
+    `root`: git holds any name, but no part of one a file system keeps is over `NAME_MAX`
+    bytes, and no path a tool opens is `PATH_MAX` long."""
+    raw = os.fsencode(path)
+    return all(len(part) <= NAME_MAX for part in raw.split(b"/")) \
+        and len(os.fsencode(root)) + 1 + len(raw) < PATH_MAX

@@ -149,7 +149,11 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
                           reason=f"unknown analyzer in {ctx.agent}; known: {', '.join(table)}")
     # asked even with no changed file in scope: a change may leave it files to read without
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
-    wanted = tuple(analyzer.reads(ctx))
+    try:
+        wanted = tuple(analyzer.reads(ctx))
+    except Exception as exc:  # noqa: BLE001 (the per-analyzer boundary, as for `run`)
+        return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
+                          reason=f"crashed: {type(exc).__name__}: {exc}")
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"

@@ -53,6 +53,7 @@ from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.checks.paths import in_tree_file
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.names import fits
 from reviewloop.git.reverse import base_executable, base_text
 from reviewloop.review.renamed_in import renamed_in
 
@@ -184,7 +185,7 @@ class BaseTree:
         head = _read(now, "surrogateescape") if diff.status is not FileStatus.DELETED else None
         text = base_text(head, diff)
         target = where / path
-        if text is not None and _inside(target, where):
+        if text is not None and fits(where, path) and _inside(target, where):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", errors="surrogateescape")
             if base_executable(diff, head is not None and os.access(now, os.X_OK)):
@@ -309,7 +310,7 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
     moved = renamed_in(getattr(analyzer, "name", ""), asked, base)
     left = {base.was(path) for path in moved}  # at the base the plain tool never read them
     files = tuple(p for p in dict.fromkeys((*map(base.was, asked), *context))
-                  if (root / p).is_file() and p not in left)
+                  if fits(root, p) and (root / p).is_file() and p not in left)
     # both sides in the tool's own numbering: where it declares its lines end, else at a
     # lone CR as well as LF (a changed file where another odd break may have moved its
     # findings it names as not analysed: `line_breaks.Renumbering.of`)

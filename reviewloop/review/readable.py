@@ -36,7 +36,7 @@ from reviewloop.policy.sensitive import is_sensitive
 
 MAX_ANALYZED_BYTES = MAX_DIFFED_BYTES  # over it the diff shows no lines (git.sizes)
 MAX_PROMPT_BYTES = MAX_FILE_BYTES
-_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP, errno.ENAMETOOLONG)
 SENSITIVE_REASON = "may hold secrets: analysed, never sent to a model or committed"
 SENSITIVE_UNREAD = "may hold secrets: never sent to a model or committed, and not analysed"
 SYMLINK_REASON = "a symlink: reviewed as a link, its target is never read"

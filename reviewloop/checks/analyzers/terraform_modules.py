@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE, loaded
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
-from reviewloop.git.names import under
+from reviewloop.git.names import fits, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 
@@ -59,8 +59,8 @@ def module_files(folder: Path, root: Path) -> dict[str, Path]:
     `.tofu` files under a `.tf` name (checkov 3 skips a `.tofu` one), winning over a twin;
     `.hcl` files, which checkov's `-d` reads with the folder's `.tf` files."""
     found: dict[str, Path] = {}
-    if not folder.is_dir():
-        return found
+    if not fits(root, os.path.relpath(folder, root)) or not folder.is_dir():
+        return found  # a folder whose name no file system here holds is no checkout's
     for entry in sorted(folder.iterdir(), key=lambda e: e.name.endswith((TOFU, f"{TOFU}.json"))):
         name = entry.name
         if name.endswith((TOFU, f"{TOFU}.json")):

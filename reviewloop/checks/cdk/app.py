@@ -26,7 +26,7 @@ from reviewloop.checks.cdk.language import (
     python_env,
 )
 from reviewloop.checks.gates.node import node_dependencies
-from reviewloop.git.names import posix_suffix
+from reviewloop.git.names import fits, posix_suffix
 
 CDK_JSON = "cdk.json"
 CLI = PurePosixPath("node_modules/.bin/cdk")
@@ -88,7 +88,8 @@ def find_apps(root: Path, changed: Iterable[str] = (),
         if "node_modules" in PurePosixPath(folder).parts:
             continue
         config = (root / folder / CDK_JSON) if folder else root / CDK_JSON
-        if config.is_file():
+        if fits(root, f"{folder}/{CDK_JSON}") and config.is_file():  # no checkout has a
+            # folder whose name is too long (`review.matrix` names its files)
             found.append(_app(folder, config, checkout))
     return found
 
