@@ -19,12 +19,15 @@ config that also names a file outside the tree (the changed Terraform files name
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import found, reviewed
 
+pytestmark = pytest.mark.pypi  # checkov, from the shared tools cache
 CLOSED, OPEN = "10.0.0.0/8", "0.0.0.0/0"
 
 
@@ -78,7 +81,13 @@ def _project(config: str, listing: str) -> tuple[dict[str, str], dict[str, str]]
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def reports(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
+            ) -> dict[str, dict[str, Any]]:
+    with module_reviews(tmp_path_factory, iac_tools):
+        return _reports(tmp_path_factory)
+
+
+def _reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     base, change = _project(".checkov.yaml", "list")
     one_base, one_change = _project(".checkov.yml", "string")
     added_base, added_change = _project(".checkov.yaml", "string")

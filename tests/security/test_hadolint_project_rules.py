@@ -17,11 +17,15 @@ are compared with the base.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import found, reviewed, severity, shown
+
+pytestmark = pytest.mark.pypi  # checkov and hadolint, from the shared tools cache
 
 FROM_QUAY = "FROM quay.io/someone/alpine:3.19\nLABEL other=x\nRUN echo hi\n"
 LATEST = "FROM docker.io/library/alpine:latest\nRUN sudo ls\n"
@@ -44,8 +48,14 @@ LOCAL = ("hadolint.yaml", "failure-threshold: error\nno-color: true\n",
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def reports(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
+            ) -> dict[str, dict[str, Any]]:
     """Three reviews (each runs checkov too), shared by the tests."""
+    with module_reviews(tmp_path_factory, iac_tools):
+        return _reports(tmp_path_factory)
+
+
+def _reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     done = {}
     for name, (config, base, edit, _, _) in VARIANTS.items():
         done[name] = reviewed(

@@ -27,6 +27,7 @@ from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.config_trust import pr_review
 from tests.support.gitutil import git
+from tests.support.iac_tools import module_reviews
 from tests.support.pr_mode import posted_inline
 from tests.support.repos import branch_repo, commit
 from tests.support.review_cli import review
@@ -89,12 +90,14 @@ def kind(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def plain_exit(tmp_path_factory) -> dict[str, int]:
-    """The exit code of each hidden content as an ordinary file: what no trick may change."""
+    """The exit code of each hidden content as an ordinary file: what no trick may change
+    (reviewed in the environment the tricks are: the suite's, no checkov installed)."""
     codes = {}
-    for name, text in KINDS.items():
-        root = make_repo(tmp_path_factory.mktemp(name) / "r")
-        commit(root, {"plain.py" if name == "python" else "plain.tf": text}, "the change")
-        codes[name] = review_pr(root)[0]
+    with module_reviews(tmp_path_factory):
+        for name, text in KINDS.items():
+            root = make_repo(tmp_path_factory.mktemp(name) / "r")
+            commit(root, {"plain.py" if name == "python" else "plain.tf": text}, "the change")
+            codes[name] = review_pr(root)[0]
     assert codes == {"python": 1, "token": 1}
     return codes
 

@@ -24,11 +24,15 @@ claims.
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import found, reviewed, shown
+
+pytestmark = pytest.mark.pypi  # checkov and hadolint, from the shared tools cache
 
 POSIX = 'if [[ "$1" == "x" ]]; then echo "$RANDOM"; fi\nn=$(( 2 ** 3 ))\necho "$n"\n'
 BRACES = "x=1\necho $x\n"  # SC2250 with require-variable-braces
@@ -91,7 +95,13 @@ DOCKER_CHANGE = {**{f"docker/added{i}/Dockerfile": f"FROM alpine:3.19\n{p}\n{RUN
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def reports(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
+            ) -> dict[str, dict[str, Any]]:
+    with module_reviews(tmp_path_factory, iac_tools, "shellcheck"):
+        return _reports(tmp_path_factory)
+
+
+def _reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     return {
         "rc": reviewed(tmp_path_factory.mktemp("rc"), RC_BASE, RC_CHANGE),
         "directive": reviewed(tmp_path_factory.mktemp("directive"),

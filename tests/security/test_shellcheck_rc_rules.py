@@ -13,11 +13,15 @@ still reported)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import reviewed, shown
+
+pytestmark = pytest.mark.pypi  # checkov and hadolint, from the shared tools cache
 
 BRACES = '#!/bin/sh\nx=1\necho "$x"\n'  # SC2250 with require-variable-braces
 CASE = '#!/bin/sh\ncase "$1" in\n  a) echo a ;;\nesac\n'  # SC2249 with add-default-case
@@ -53,12 +57,14 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    return {"pull request": reviewed(tmp_path_factory.mktemp("pr"), BASE, CHANGE),
-            "local": reviewed(tmp_path_factory.mktemp("local"), BASE,
-                              {"here/s.sh": CHANGE["here/s.sh"],
-                               "here/.shellcheckrc": CHANGE["here/.shellcheckrc"]},
-                              local=True)}
+def reports(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
+            ) -> dict[str, dict[str, Any]]:
+    with module_reviews(tmp_path_factory, iac_tools, "shellcheck"):
+        return {"pull request": reviewed(tmp_path_factory.mktemp("pr"), BASE, CHANGE),
+                "local": reviewed(tmp_path_factory.mktemp("local"), BASE,
+                                  {"here/s.sh": CHANGE["here/s.sh"],
+                                   "here/.shellcheckrc": CHANGE["here/.shellcheckrc"]},
+                                  local=True)}
 
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))

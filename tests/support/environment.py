@@ -61,7 +61,11 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
         f"[user]\n\tname = {IDENTITY['GIT_AUTHOR_NAME']}\n"
         f"\temail = {IDENTITY['GIT_AUTHOR_EMAIL']}\n[maintenance]\n\tauto = false\n",
         encoding="utf-8")
-    environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", **IDENTITY})
+    # No analyzer installed from the network into this HOME: a module-scoped fixture runs
+    # before the per-test environment (`suite_environment`) and once installed checkov from
+    # PyPI here (a minute of pip per worker) where it meant the shared cache (`iac_tools`).
+    environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+                    "REVIEWLOOP_TOOLS_OFFLINE": "1", **IDENTITY})
     return home
 
 

@@ -8,14 +8,17 @@ install wait). How provisioning itself behaves is tested against a local index
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support import warm_checkov
+from tests.support.environment import suite_environment
 from tests.support.tools_cache import cache_root
 
 SHARED_WAIT_S = "1800"  # a review under test waits for the shared install, however slow
@@ -55,3 +58,23 @@ def first_use_tools(monkeypatch: pytest.MonkeyPatch) -> Path:
     git = Path(shutil.which("git") or "/usr/bin/git").parent
     monkeypatch.setenv("PATH", os.pathsep.join((f"{sys.prefix}/bin", str(git))))
     return root
+
+
+@contextlib.contextmanager
+def module_reviews(tmp_path_factory: pytest.TempPathFactory, tools: Path | None = None,
+                   *also: str) -> Iterator[None]:
+    """For a module-scoped fixture's reviews: the environment every test runs in (a fixture of
+    module scope runs before the per-test one sets it), with `tools` (`iac_tools`; `also`
+    installed into the shared cache too) as REVIEWLOOP_TOOLS_DIR, else the suite's empty,
+    offline one. Without it such a review ran in the worker's bare environment and installed
+    checkov afresh from PyPI into the worker's HOME (a minute of pip per worker), then
+    started a cold checkov for every run."""
+    from reviewloop.checks.analyzers.provision import TOOLS, install
+
+    for name in also:
+        install(TOOLS[name], cache_root())
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        if tools is not None:
+            patch.setenv("REVIEWLOOP_TOOLS_DIR", str(tools))
+        yield
