@@ -19,8 +19,8 @@ zsh, a script for another interpreter) had none of those checks, so the file is 
 not read with the RUN lines (hadolint's own rules did run on it).
 
 hadolint names an instruction by its first line; a finding spans the whole instruction
-(`_ends`: its continuation lines, a heredoc's body), so `sudo` added on the third line of a
-RUN is a finding on the change, not one beside it.
+(`dockerfile_lines.instruction_ends`: its continuation lines, a heredoc's body), so `sudo`
+added on the third line of a RUN is a finding on the change, not one beside it.
 
 Severity: hadolint's `error` (or the project's `override`, when higher) → should_fix (wrong
 more often than not, rarely a blocker); `warning`, `info` and `style` → nit.
@@ -38,6 +38,7 @@ from reviewloop.checks.analyzers.base import (
     FileByFile,
     short_title,
 )
+from reviewloop.checks.analyzers.dockerfile_lines import instruction_ends
 from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project_settings
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
@@ -58,8 +59,6 @@ PARSE_ERROR = "DL1000"  # hadolint's code for a Dockerfile it cannot parse
 SEVERITY = {"error": Severity.SHOULD_FIX}
 UNCHECKED = f"SC{REFUSED}"  # shellcheck checked nothing of that RUN
 _pragma = compiled_on_first_use(r"^\s*#\s*hadolint\s+shell\s*=", re.IGNORECASE)
-_escape = compiled_on_first_use(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
-_heredoc = compiled_on_first_use(r"<<(-?)([\"']?)([A-Za-z_][\w-]*)\2")
 
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
@@ -73,17 +72,24 @@ def _no_rules(match: re.Match[str]) -> frozenset[str] | None:
     return frozenset()
 
 
-_RULES = r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*"
+# hadolint reads a pragma only from a comment line of its own (`#` first on it, spaces before
+# it; not a RUN's, LABEL's or ENV's text, nor a comment inside an instruction's continuation:
+# fuzz round 7, D8; `dockerfile_lines.comment_view`), and only as it spells it: `hadolint` and
+# `ignore` in lower case, rule names of letters and digits, compared as written, separated by
+# commas, nothing after them but a `#` comment (`ignore=DL3008 x`, `ignore=DL3008,` or
+# `ignore=dl3008` ignore nothing), as measured with hadolint 2.15
+_COMMENT = r"^\s*#\s*(?P<marker>(?-i:hadolint)\s+"
+_RULES = r"\s*=\s*(?P<rules>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*))\s*(?:#.*)?$"
 # hadolint's inline ignores in Dockerfiles: the next instruction, or the whole file
 MARKERS = (
-    MarkerSyntax(NAME, rf"hadolint\s+ignore\s*={_RULES}", Reach.ABOVE, listed, "hadolint",
-                 frozenset({DOCKERFILE})),
-    MarkerSyntax(NAME, rf"hadolint\s+global\s+ignore\s*={_RULES}", Reach.FILE, listed,
-                 "hadolint", frozenset({DOCKERFILE})),
+    MarkerSyntax(NAME, rf"{_COMMENT}(?-i:ignore){_RULES}", Reach.ABOVE, listed, "hadolint",
+                 frozenset({DOCKERFILE}), in_comments=True),
+    MarkerSyntax(NAME, rf"{_COMMENT}(?-i:global)\s+(?-i:ignore){_RULES}", Reach.FILE, listed,
+                 "hadolint", frozenset({DOCKERFILE}), in_comments=True),
     # `# hadolint shell=pwsh` names no rule, but turns off the shellcheck of the RUNs below
-    # it: a change's own is blanked (`_trusted_copies`), and the change is told so
-    MarkerSyntax(NAME, r"hadolint\s+shell\s*=[^\n]*", Reach.FILE, _no_rules, "hadolint",
-                 frozenset({DOCKERFILE})),
+    # it: a change's own is blanked (`_trusted_copies`: `_pragma`), and the change is told so
+    MarkerSyntax(NAME, r"^\s*#\s*(?P<marker>hadolint\s+shell\s*=[^\n]*)", Reach.FILE,
+                 _no_rules, "hadolint", frozenset({DOCKERFILE}), in_comments=True),
 )
 
 
@@ -191,7 +197,7 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     settings = project_settings(ctx)
     ends: dict[str, dict[int, int]] = {}
     for path in {repo_path(ctx.root, item["file"]) for item in report} & given:
-        ends[path] = _ends(_lines(ctx, path))
+        ends[path] = instruction_ends(_lines(ctx, path))
     return [_finding(item, ctx, ends[path], settings) for item in report
             if item.get("code") not in
             (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given]
@@ -202,48 +208,6 @@ def _lines(ctx: AnalyzerContext, path: str) -> list[str]:
         return under(ctx.root, path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-
-
-def _ends(lines: list[str]) -> dict[int, int]:
-    """The last line (from 1) of each instruction, by its first: a line ending in the escape
-    character (`\\`, or the `# escape=` directive's) goes on, over the comment and empty
-    lines Docker skips inside one, and a heredoc (`<<EOF`) runs to its terminator."""
-    escape = "\\"
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        if found := _escape().match(line):
-            escape = found[1]
-    ends: dict[int, int] = {}
-    index = 0
-    while index < len(lines):
-        start = index
-        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
-            index = _end(lines, index, escape)
-        ends[start + 1] = index + 1
-        index += 1
-    return ends
-
-
-def _end(lines: list[str], index: int, escape: str) -> int:
-    """The index of the last line of the instruction that starts at `index`."""
-    heredocs = []
-    while True:
-        heredocs += _heredoc().findall(lines[index])
-        if not lines[index].rstrip().endswith(escape):
-            break
-        index += 1
-        while index < len(lines) and (not lines[index].strip()
-                                      or lines[index].lstrip().startswith("#")):
-            index += 1
-        if index >= len(lines):
-            return len(lines) - 1
-    for dash, _, word in heredocs:
-        index += 1
-        while index < len(lines) and (lines[index].lstrip("\t") if dash else lines[index]) \
-                != word:
-            index += 1
-    return min(index, len(lines) - 1)
 
 
 def _unchecked_runs(report: list[dict[str, Any]], ctx: AnalyzerContext) -> None:

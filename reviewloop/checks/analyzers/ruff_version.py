@@ -12,7 +12,11 @@ nearest `pyproject.toml` holding one, from the config's folder up to the root (w
 config, the root's: ruff looks from its working folder) — the lower bound of the
 specifiers, as `py3X`. A `requires-python` that is no PEP 440 specifier set (Poetry's
 `^3.9`, `3.10`, `>=3.8|<4`) makes ruff fail on every file (exit 2): those files are named as
-not read, and no version is made up from it (fuzz round 7, D13).
+not read, and no version is made up from it (fuzz round 7, D13). ruff's parser is stricter
+than `packaging`'s, which decided alone before (review round 8, D10): as measured with ruff
+0.17, it also refuses an empty specifier between, before or after commas (`">=3.10,"`,
+`">=3.10,,<4"`, `" "`; the empty string itself is read) and an arbitrary equality with a
+wildcard (`"===3.*"`): `refused`.
 """
 
 from __future__ import annotations
@@ -65,12 +69,11 @@ def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
         where = posixpath.join(folder, "pyproject.toml")
         spec = _spec(trusted_text(ctx, where))
         if spec is not None:
-            try:
-                SpecifierSet(spec)
-            except InvalidSpecifier:
+            if refused(spec):
                 return (f"ruff cannot read {where}'s requires-python ({spec!r}: no PEP 440 "
-                        "specifier set), and plain `ruff check` fails on every file; fix: "
-                        "write it as PEP 440 says, e.g. \">=3.9\"")
+                        "specifier set ruff parses), and plain `ruff check` fails on every "
+                        "file; fix: write it as PEP 440 says, with no empty specifier "
+                        "between commas, e.g. \">=3.9\" or \">=3.9,<4\"")
             return None
         if not folder:
             return None
@@ -95,6 +98,18 @@ def _requires_python(ctx: AnalyzerContext, folder: str) -> str | None:
         folder = posixpath.dirname(folder)
 
 
+def refused(spec: str) -> bool:
+    """Whether ruff refuses `spec` as a `requires-python`: no PEP 440 specifier set, an
+    empty specifier among its commas, or `===` with a wildcard."""
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        return True
+    parts = spec.split(",")
+    return (spec != "" and any(not part.strip() for part in parts)) or any(
+        part.strip().startswith("===") and "*" in part for part in parts)
+
+
 def _spec(text: str | None) -> str | None:
     """`[project] requires-python` of a pyproject.toml's `text`, as written."""
     if text is None:
@@ -111,11 +126,7 @@ def _declared(text: str | None) -> str | None:
     """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X` (none
     from one ruff cannot read)."""
     spec = _spec(text)
-    if spec is None:
-        return None
-    try:
-        SpecifierSet(spec)
-    except InvalidSpecifier:
+    if spec is None or refused(spec):
         return None
     bounds = [int(m.group(1)) for part in spec.split(",") if (m := _LOWER.match(part))]
     return f"py3{max(OLDEST, max(bounds))}" if bounds else None

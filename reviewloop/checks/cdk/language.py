@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.checks.cdk.launcher import program, started
+from reviewloop.checks.cdk.runners import RUNNERS, Untold, script_name
 from reviewloop.checks.gates.node import checkout_root
 from reviewloop.git.names import posix_suffix
 
@@ -71,14 +72,6 @@ VENVS = (".venv", "venv")
 CDK_MODULE = "aws_cdk"
 
 
-# package runners that run a script of package.json: the words naming one (`npm run synth`,
-# `yarn synth`); npm's lifecycle commands run the script of their name (`npm start`)
-_RUNNERS = {"npm": ("run", "run-script", "rum", "urn"), "pnpm": ("run", "run-script"),
-            "yarn": ("run",), "bun": ("run",)}
-_BARE = frozenset(("yarn", "pnpm"))  # `yarn synth`: a script, where no command has its name
-_NPM_LIFECYCLE = frozenset(("start", "test", "t", "tst", "stop", "restart"))
-
-
 def language_of(command: str, scripts: Mapping[str, str] | None = None,
                 depth: int = 4) -> Language:
     """The language of an app whose `cdk.json` runs `command`, told by the program that
@@ -87,8 +80,11 @@ def language_of(command: str, scripts: Mapping[str, str] | None = None,
     the app's own script (`./app.py`); `UNKNOWN` when neither tells it. A package runner
     running one of the app's package.json `scripts` (`npm run synth`) is told by what that
     script starts: `python3 app.py` is a Python app (fuzz7 D3: it was taken for TypeScript,
-    whose sources leave the changed `.py` files out)."""
+    whose sources leave the changed `.py` files out); one whose options hide which script,
+    or run another folder's (`npm -w a run synth`), is `UNKNOWN`."""
     run = script_of(command, scripts) if scripts and depth else None
+    if isinstance(run, Untold):
+        return UNKNOWN
     if run is not None:
         return language_of(run, scripts, depth - 1)
     name = program(command)
@@ -103,24 +99,15 @@ def language_of(command: str, scripts: Mapping[str, str] | None = None,
     return found or UNKNOWN
 
 
-def script_of(command: str, scripts: Mapping[str, str] | None) -> str | None:
-    """The package.json script `command` runs through a package runner, if it runs one."""
+def script_of(command: str, scripts: Mapping[str, str] | None) -> str | Untold | None:
+    """The package.json script `command` runs through a package runner, if it runs one;
+    `UNTOLD` when which one, or whose, the runner's options do not tell
+    (`runners.script_name`)."""
     found = started(command)
-    if found is None or found[0] not in _RUNNERS or not scripts:
+    if found is None or found[0] not in RUNNERS or not scripts:
         return None
-    runner, words = found
-    named = [w for w in words if not w.startswith("-")]
-    if not named:
-        return None
-    if named[0] in _RUNNERS[runner]:
-        script = named[1] if len(named) > 1 else None
-    elif runner in _BARE:
-        script = named[0]
-    elif runner == "npm" and named[0] in _NPM_LIFECYCLE:
-        script = "test" if named[0] in ("t", "tst") else named[0]
-    else:
-        return None  # `npm ci`, `npm exec`, `bun app.ts`: no script
-    return scripts.get(script) if script is not None else None
+    script = script_name(RUNNERS[found[0]], found[1])
+    return scripts.get(script) if isinstance(script, str) else script
 
 
 def package_scripts(folder: Path) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """The comments of a file, as its tools find them (`reader`): a Python file's as Python's
 tokenizer finds them, where bandit reads its `# nosec` and ruff its `# noqa`; a JS/TS file's
-and a shell script's by `script_comments`.
+a shell script's by `script_comments`; a Dockerfile's comment lines outside its instructions
+by `dockerfile_lines`, where hadolint reads its pragmas.
 
 Those tools take a marker from a comment token only; `subprocess.call(cmd + " # nosec",
 shell=True)` holds the text in a string, and bandit still reports B602 there. The review
@@ -20,8 +21,9 @@ import io
 import tokenize
 from collections.abc import Callable, Sequence
 
+from reviewloop.checks.analyzers.dockerfile_lines import comment_view as dockerfile_view
 from reviewloop.checks.suppressions.script_comments import js_comment_view, shell_comment_view
-from reviewloop.git.languages import JAVASCRIPT, PYTHON, SHELL, TYPESCRIPT
+from reviewloop.git.languages import DOCKERFILE, JAVASCRIPT, PYTHON, SHELL, TYPESCRIPT
 
 _QUOTES = ("'", '"')
 View = Callable[[Sequence[str]], list[str]]
@@ -72,4 +74,5 @@ def _plain_comment(line: str) -> str:
 
 
 _READERS: dict[str, View] = {PYTHON: comment_view, JAVASCRIPT: js_comment_view,
-                             TYPESCRIPT: js_comment_view, SHELL: shell_comment_view}
+                             TYPESCRIPT: js_comment_view, SHELL: shell_comment_view,
+                             DOCKERFILE: dockerfile_view}
