@@ -14,9 +14,9 @@ A finding's confidence is bandit's (HIGH 0.9, MEDIUM 0.6, LOW 0.3). Files bandit
 parse are left to the build and test gates, which report the syntax error. `assert` (B101)
 is reported outside test code only: a `conftest.py`, a file under `tests/` or `test/`, a
 test module as the project's pytest configuration collects it (`test_*.py`, `*_test.py` by
-default) — but never in one a production module imports; each file's left-out asserts are
-counted in bandit's health with the reason (`bandit_tests`). A `spec/` folder holds
-production code.
+default) — but never in one production code loads or may load (`bandit_loads`); each
+file's left-out asserts are counted in bandit's health with the reason (`bandit_tests`). A
+`spec/` folder holds production code.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.bandit_config import config_file, malformed
+from reviewloop.checks.analyzers.bandit_loads import imported
 from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
-from reviewloop.checks.analyzers.bandit_tests import imported, pytest_files, why_test_code
+from reviewloop.checks.analyzers.bandit_tests import pytest_files, why_test_code
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
