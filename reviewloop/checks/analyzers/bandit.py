@@ -220,7 +220,9 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     for issue in report["results"]:
         if (path := _test_assert(issue, in_test)) is not None:
             held[path] = held.get(path, 0) + 1
-    kept = imported(ctx.root, held, lambda path: why(path) is not None) if held else set()
+    # judged on the reviewed tree in either run: a base run's copy holds the asked files only
+    # (no importer), and its pre-existing asserts would come out as introduced
+    kept = imported(ctx.reviewed, held, lambda path: why(path) is not None) if held else set()
     for path, count in held.items():
         if path not in kept:
             ctx.leave_out(path, f"{count} assert(s) (bandit {ASSERT_USED}) left out: test "
