@@ -46,7 +46,11 @@ LOADERS = frozenset({*_BY_NAME, "resolve_name", "spec_from_file_location", "spec
                      "load_package", "find_module", "SourceFileLoader",
                      "SourcelessFileLoader", "run_path", "run_module", "import_string"})
 _LOADER_WORD = re.compile(rb"|".join(re.escape(w.encode()) for w in sorted(LOADERS)))
-_STAR = re.compile(rb"\bimport\s*\*")
+# substrings searched first (a scan of the bytes, where an alternation runs a pattern at
+# every byte: a 118 MB tree in 7 s rather than 0.5 s)
+_LOADER_HINTS = (b"import_", b"_import", b"spec", b"resolve_name", b"_module", b"load_",
+                 b"FileLoader", b"run_path")
+_STAR_HINTS = (b"import *", b"import*", b"import\t*", b"import  *")
 _PACKAGING = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 _REFERENCE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*:\s*[A-Za-z_]")
 
@@ -82,8 +86,8 @@ def imported(root: Path, candidates: Collection[str],
         nonlocal blind
         named = {c for c, parts in modules.items() if parts and parts[-1].encode() in data} \
             if word.search(data) else set()  # most files name none: one search first
-        loader = _LOADER_WORD.search(data) is not None
-        if not named and not loader and not _STAR.search(data):
+        loader = any(h in data for h in _LOADER_HINTS) and _LOADER_WORD.search(data) is not None
+        if not named and not loader and not any(h in data for h in _STAR_HINTS):
             return
         budget[0] -= len(data)
         loads = _loads(data.decode("utf-8", errors="replace"), path) \
