@@ -2,8 +2,8 @@
 however it is loaded; plain `bandit -r .` reports it everywhere. Production loads the check
 could not see dropped it (second reviewer's D3, first reviewer's M1): names held in another
 file, entry points, a star import through `__all__`, an aliased loader,
-`pkgutil.resolve_name`, a test-named module in between, a script's sibling, a suffixless
-`python` script, `spec_from_file_location`.
+`pkgutil.resolve_name`, `__import__`'s `fromlist`, a test-named module in between, a
+script's sibling, a suffixless `python` script, `spec_from_file_location`.
 
 A fixed product: loading forms × where the module lives (a package, a `src/` layout) × the
 loader or module aliased or not. The oracle is plain `bandit -r .` on the head: every assert
@@ -64,6 +64,12 @@ def _import(text: str) -> Form:
     return files
 
 
+def _fromlist(folder: str, stem: str, aliased: bool) -> dict[str, str]:
+    load = "load = __import__\n\n" if aliased else ""
+    call = "load" if aliased else "__import__"
+    return {f"{folder}/user_{stem}.py": f"{load}M = {call}('app', fromlist=['{stem}'])\n"}
+
+
 def _star(folder: str, stem: str, aliased: bool) -> dict[str, str]:
     star = "from . import *" if aliased else "from app import *"
     return {f"{folder}/__init__.py": f"__all__ = ['{stem}']\n",
@@ -87,6 +93,7 @@ FORMS: dict[str, tuple[Form, bool]] = {
     "from": (_import("from app import {stem}"), False),
     "sibling": (_import("import {stem}"), False),
     "star": (_star, False),
+    "fromlist": (_fromlist, False),
     "entry": (_entry, False),
     "resolve": (_resolve, False),
     "relay": (_relay, False),

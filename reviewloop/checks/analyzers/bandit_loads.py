@@ -8,12 +8,13 @@ module counts as loaded. A production file (`is_test` says no) loads a candidate
   running the script puts its folder first on `sys.path`), `from pkg import *` when `pkg`'s
   `__init__.py` names the module or sets `__all__` by anything but a literal list;
 * a loader called with one string (`importlib.import_module`, `__import__`, `find_spec`, a
-  relative name with a string `package=`, `pkgutil.resolve_name("pkg.mod:attr")`);
+  relative name with a string `package=`, `pkgutil.resolve_name("pkg.mod:attr")`, the
+  strings of `__import__`'s `fromlist`), also by a name the file gives the loader;
 * an entry point (`[project.scripts]`, `[project.entry-points.*]`, poetry's scripts and
   plugins in a `pyproject.toml`; `module:attr` in a `setup.cfg` or `setup.py`);
 * a blind load: any other use of the loading machinery (a computed name, a name held in
-  another file, `spec_from_file_location`, `run_path`, `load_module`, an alias or reference
-  of a loader, `from importlib import import_module as load`). Such a load could reach any
+  another file, `spec_from_file_location`, `run_path`, `load_module`, a loader passed on as
+  a value, `map(import_module, names)`, `getattr(importlib, "import_module")`). It may reach any
   module: every candidate counts as loaded but those under a `tests/` folder and
   `conftest.py` files (test code by place), which count only when a production file names
   them.
@@ -272,6 +273,9 @@ def _loads(text: str, path: str) -> Loads | None:
                 found.blind = True
             else:
                 found.names += [told[:i] for i in range(1, len(told) + 1)]
+                items = _fromlist(node) if how == "__import__" else ()
+                found.blind |= items is None
+                found.names += [(*told, item) for item in items or ()]
         elif isinstance(node, ast.Name | ast.Attribute) and id(node) not in called \
                 and isinstance(node.ctx, ast.Load):  # a loader passed on: its calls unread
             word = node.id if isinstance(node, ast.Name) else node.attr
@@ -297,6 +301,18 @@ def _aliases(tree: ast.AST) -> dict[str | int, str]:
             if word in LOADERS:
                 found[node.targets[0].id] = found[id(value)] = word
     return found
+
+
+def _fromlist(node: ast.Call) -> tuple[str, ...] | None:
+    """The submodules `__import__(name, …, fromlist)` loads too; None when not told."""
+    given = node.args[3] if len(node.args) > 3 else \
+        next((k.value for k in node.keywords if k.arg == "fromlist"), None)
+    if given is None:
+        return ()
+    if isinstance(given, ast.List | ast.Tuple) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in given.elts):
+        return tuple(str(e.value) for e in given.elts if isinstance(e, ast.Constant))
+    return None
 
 
 def _told(node: ast.Call, how: str) -> tuple[str, ...] | None:
