@@ -71,7 +71,7 @@ def _fromlist(folder: str, stem: str, aliased: bool) -> dict[str, str]:
 
 
 def _star(folder: str, stem: str, aliased: bool) -> dict[str, str]:
-    star = "from . import *" if aliased else "from app import *"
+    star = "from . import \\\n    *" if aliased else "from app import *"
     return {f"{folder}/__init__.py": f"__all__ = ['{stem}']\n",
             f"{folder}/user_{stem}.py": f"{star}\n"}
 

@@ -51,7 +51,7 @@ _LOADER_WORD = re.compile(rb"|".join(re.escape(w.encode()) for w in sorted(LOADE
 # every byte: a 118 MB tree in 7 s rather than 0.5 s)
 _LOADER_HINTS = (b"import_", b"_import", b"spec", b"resolve_name", b"_module", b"load_",
                  b"FileLoader", b"run_path")
-_STAR_HINTS = (b"import *", b"import*", b"import\t*", b"import  *")
+_STAR = re.compile(rb"import[ \t\\\r\n]*\*")  # a literal prefix: searched as fast as a string
 _PACKAGING = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 _REFERENCE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*:\s*[A-Za-z_]")
 
@@ -88,7 +88,7 @@ def imported(root: Path, candidates: Collection[str],
         named = {c for c, parts in modules.items() if parts and parts[-1].encode() in data} \
             if word.search(data) else set()  # most files name none: one search first
         loader = any(h in data for h in _LOADER_HINTS) and _LOADER_WORD.search(data) is not None
-        if not named and not loader and not any(h in data for h in _STAR_HINTS):
+        if not named and not loader and not _STAR.search(data):
             return
         budget[0] -= len(data)
         loads = _loads(data.decode("utf-8", errors="replace"), path) \
