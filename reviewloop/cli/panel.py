@@ -20,6 +20,7 @@ from reviewloop.reports.render import (
     counts_text,
     files_text,
     heading,
+    left_out_text,
     tests_text,
     tokens_text,
     why,
@@ -75,6 +76,9 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
                if h.status == "skipped" and h.reason != NOTHING_TO_ANALYZE]:
         parts.append(Text("\n".join(f"⏭ analyzer {h.label} not run: {h.reason}" for h in off),
                           style="dim"))
+    if left := [f"{h.label}: {text}" for h in analyzers(summary)
+                if (text := left_out_text(h))]:
+        parts.append(Text(printable("\n".join(f"⏭ {text}" for text in left)), style="dim"))
     if summary.escalations:
         parts.append(Text("\n".join(f"⚠ {e}" for e in summary.escalations), style="yellow"))
     if summary.newly_eligible:

@@ -135,10 +135,22 @@ def analyzers(summary: RunSummary) -> list[Health]:
     return [h for h in summary.ledger.health if h.kind == "analyzer" and h.name != CHECK]
 
 
+def left_out_text(health: Health) -> str | None:
+    """One line saying how many of the analyzer's findings were left out as test code, and
+    where each file is listed with why (`Health.left_out`); None when none were."""
+    if not health.left_out:
+        return None
+    count = sum(int(why.split(" ", 1)[0]) if why.split(" ", 1)[0].isdigit() else 1
+                for why in health.left_out.values())
+    return (f"{count} finding(s) in {len(health.left_out)} file(s) left out as test code "
+            "(each file with why: the JSON report's health, left_out)")
+
+
 def _md_health(health: Health) -> str:
     mark = {"ok": "✅", "skipped": "⏭️", "missing": "⚠️", "failed": "❌"}[health.status]
     reason = f" — {health.reason}" if health.reason else ""
-    return f"- {mark} {health.label}: {health.status}{reason}"
+    left = f"; {plain_text(text)}" if (text := left_out_text(health)) else ""
+    return f"- {mark} {health.label}: {health.status}{reason}{left}"
 
 
 def _md_reviewer(outcome: ReviewerOutcome, llm: bool) -> str:

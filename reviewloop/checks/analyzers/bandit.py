@@ -14,9 +14,9 @@ A finding's confidence is bandit's (HIGH 0.9, MEDIUM 0.6, LOW 0.3). Files bandit
 parse are left to the build and test gates, which report the syntax error. `assert` (B101)
 is reported outside test code only: a `conftest.py`, a file under `tests/` or `test/`, a
 test module as the project's pytest configuration collects it (`test_*.py`, `*_test.py` by
-default) — but never in one a production module imports; each file's left-out asserts are
-counted in bandit's health with the reason (`bandit_tests`). A `spec/` folder holds
-production code.
+default) — but never in one production code loads or may load (`bandit_loads`); each
+file's left-out asserts are counted in bandit's health with the reason (`bandit_tests`). A
+`spec/` folder holds production code.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.bandit_config import config_file, malformed
+from reviewloop.checks.analyzers.bandit_loads import imported
 from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
-from reviewloop.checks.analyzers.bandit_tests import imported, pytest_files, why_test_code
+from reviewloop.checks.analyzers.bandit_tests import pytest_files, why_test_code
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -219,7 +220,9 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
     for issue in report["results"]:
         if (path := _test_assert(issue, in_test)) is not None:
             held[path] = held.get(path, 0) + 1
-    kept = imported(ctx.root, held, lambda path: why(path) is not None) if held else set()
+    # judged on the reviewed tree in either run: a base run's copy holds the asked files only
+    # (no importer), and its pre-existing asserts would come out as introduced
+    kept = imported(ctx.reviewed, held, lambda path: why(path) is not None) if held else set()
     for path, count in held.items():
         if path not in kept:
             ctx.leave_out(path, f"{count} assert(s) (bandit {ASSERT_USED}) left out: test "
