@@ -43,19 +43,39 @@ import re
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
+# JavaScript's white space and line terminators: its `\s` and what `trim()` removes (Python's
+# `\s` and `strip()` also take U+001C-U+001F and U+0085, and not U+FEFF: a comment spaced by
+# one of those was a directive here and prose to ESLint, or the reverse)
+_INLINE = "\t\x0b\x0c \xa0\ufeff\u1680\u2000-\u200a\u202f\u205f\u3000"  # (a class's body)
+_BREAK = "\n\r\u2028\u2029"  # the line terminators: a `//` comment ends at each
+JS_SPACE = _INLINE + _BREAK
+SPACE = _S = f"[{JS_SPACE}]"  # one character of it
+_TRIM = JS_SPACE.replace("\u2000-\u200a", "".join(map(chr, range(0x2000, 0x200B))))
 # what comes before the directive's comment: anything but a slash or a quote, a slash that
 # opens no comment (division, a regex), a whole quoted string, a whole `/* */` comment
 # (ESLint reads each comment: `/* a */ // eslint-disable-line` is a directive)
 _CODE = (r"""^(?:[^/'"`\n]|/\*(?:[^*\n]|\*(?!/))*\*/|/(?![/*])|'(?:\\.|[^'\\\n])*'"""
-         r"""|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`)*""")
-_END = r"(?=\s|\*/|$)"  # after the name: a space, the comment's end or the line's
+         r"""|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`"""
+         rf"|//[^{_BREAK}]*[\r\u2028\u2029])*")  # a `//` comment ended inside git's line
+_END = rf"(?={_S}|\*/|$)"  # after the name: a space, the comment's end or the line's
+
+
+def js_trim(text: str) -> str:
+    """`text` as JavaScript's `trim()` leaves it."""
+    return text.strip(_TRIM)
+
+
+_JUSTIFICATION = re.compile(rf"{_S}-{{2,}}{_S}")
+_QUOTED = re.compile(r"^(['\"]?)(.*)\1$", re.DOTALL)
 
 
 def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*[^\S\u2028]*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
+    # a `/* */` one: on one of ESLint's lines (U+2028 is `SPANNED` too, a real one a break)
+    return (rf"{_CODE}(?://{_S}*{word}(?={_S}|$)(?P<rules>[^{_BREAK}]*)"
+            rf"|/\*[{_INLINE}]*{word}{_END}"
+            rf"(?P<block>(?:[^*{_BREAK}]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:
@@ -63,7 +83,7 @@ def block(name: str) -> str:
     with something said on its line (a rule list, a reason): its first line's rules; the
     comment alone is the `marker` (where it starts is where ESLint places it)."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}(?P<marker>/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
+    return (rf"{_CODE}(?P<marker>/\*{_S}*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|{_S}*[^{JS_SPACE}])"
             rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$))")
 
 
@@ -71,14 +91,15 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     """The rules a directive names (before its ` -- ` justification); none: every rule."""
     found = match.groupdict()
     text = found.get("rules") if found.get("rules") is not None else found.get("block")
-    listed = re.split(r"\s-{2,}\s", text or "", maxsplit=1)[0]
-    names = frozenset(n.strip() for n in listed.split(",") if n.strip())
-    return names or None
+    listed = _JUSTIFICATION.split(text or "", maxsplit=1)[0]
+    # each name trimmed, and out of the quotes around it (ESLint's `parseListConfig`)
+    names = frozenset(_QUOTED.sub(r"\2", js_trim(n)) for n in listed.split(","))
+    return (names - {""}) or None
 
 
 # `/* eslint-enable… */` as ESLint reads it: a block comment (a `//` one is skipped) whose
 # text starts with the name; open past its line, its list may be on the next: every rule
-_ENABLE = re.compile(rf"{_CODE}/\*\s*(?:eslint-enable){_END}"
+_ENABLE = re.compile(rf"{_CODE}/\*{_S}*(?:eslint-enable){_END}"
                      r"(?P<rules>(?:[^*\n]|\*(?!/))*)(?P<closed>\*/)?")
 
 
@@ -100,17 +121,16 @@ def reenables(comments: str, rule: str | None, *, anywhere: bool = False) -> boo
     return named is None or rule in named
 
 
-_JUSTIFICATION = re.compile(r"\s-{2,}\s")
-_LABEL = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\s|$)")
+_LABEL = re.compile(rf"([a-z]+(?:-[a-z]+)*)(?:{_S}|$)")
 
 
 def parse(body: str) -> tuple[str, str] | None:
     """A comment's text (between its delimiters) as ESLint's `parseDirective` reads it: the
     directive's name and what follows it before the ` -- ` justification, trimmed; None:
     no directive (prose, upper case, a name run into a colon)."""
-    directive = _JUSTIFICATION.split(body, maxsplit=1)[0].strip()
+    directive = js_trim(_JUSTIFICATION.split(body, maxsplit=1)[0])
     match = _LABEL.match(directive)
-    return (match[1], directive[match.end(1):].strip()) if match else None
+    return (match[1], js_trim(directive[match.end(1):])) if match else None
 
 
 def block_body(text: str, start: int, end: int) -> str | None:
@@ -123,16 +143,16 @@ def block_body(text: str, start: int, end: int) -> str | None:
 def string_config(value: str) -> dict[str, str | None]:
     """`a, b:writable c : off` as ESLint's `parseStringConfig` reads a `/* global */` list:
     each name and its setting (None: none given)."""
-    collapsed = re.sub(r"(?<!\s)\s*([:,])\s*", r"\1", value.strip())
+    collapsed = re.sub(rf"(?<!{_S}){_S}*([:,]){_S}*", r"\1", js_trim(value))
     items: dict[str, str | None] = {}
-    for name in re.split(r"\s|,+", collapsed):
+    for name in re.split(rf"{_S}|,+", collapsed):
         if name:
             key, *setting = name.split(":")
             items[key] = setting[0] if setting else None
     return items
 
 
-_OFF = re.compile(r"""["']?([@\w/-]+)["']?\s*:\s*\[?\s*(?:(["']?)off\2|0)(?![\w.])""")
+_OFF = re.compile(rf"""["']?([@\w/-]+)["']?{_S}*:{_S}*\[?{_S}*(?:(["']?)off\2|0)(?![\w.])""")
 
 
 def switched_off(match: re.Match[str]) -> frozenset[str] | None:
@@ -148,7 +168,7 @@ def _declares(match: re.Match[str]) -> frozenset[str] | None:
 
 
 DECLARING = (MarkerSyntax(
-    "eslint", rf"{_CODE}(?P<marker>/\*\s*(?-i:globals?|eslint-env|exported)(?=[\s*])"
+    "eslint", rf"{_CODE}(?P<marker>/\*{_S}*(?-i:globals?|eslint-env|exported)(?=[{JS_SPACE}*])"
               r"(?:[^*]|\*(?!/))*(?:\*/|$))",
-    Reach.FILE, _declares, r"/\*\s*(?:global|eslint-env|exported)",
+    Reach.FILE, _declares, rf"/\*{_S}*(?:global|eslint-env|exported)",
     frozenset({JAVASCRIPT, TYPESCRIPT}), in_comments=True),)
