@@ -152,14 +152,58 @@ def string_config(value: str) -> dict[str, str | None]:
     return items
 
 
-_OFF = re.compile(rf"""["']?([@\w/-]+)["']?{_S}*:{_S}*\[?{_S}*(?:(["']?)off\2|0)(?![\w.])""")
+# levn's tokens (ESLint parses a comment config with levn): a quoted string whole, a bracket,
+# a colon or a comma, or a run of anything else
+_TOKEN = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[][(){}:,]"""
+                    rf"""|[^][(){{}}:,"'{JS_SPACE}]+""")
+_OPENS, _CLOSES = "[({", "])}"
+_PUNCTUATION = frozenset("[](){}:,")
+_SEVERITIES = {"off": "off", "warn": "on", "error": "on"}  # quoted or not
+_NUMBERS = {"0": "off", "1": "on", "2": "on"}  # unquoted only (`"0"` is no severity)
 
 
 def switched_off(match: re.Match[str]) -> frozenset[str] | None:
-    """The rules a `/* eslint no-eval: "off", "eqeqeq": 0, x: [off] */` comment config
-    (levn's syntax: names and `off` may go unquoted) switches off; `"error"`, `2` or `"warn"`
-    switch a rule on and waive nothing (fuzz7 D7: they were read as waivers)."""
-    return frozenset(name for name, _ in _OFF.findall(match.group("rules")))
+    """The rules a `/* eslint no-eval: "off", "eqeqeq": 0, x: [off, {…}] */` comment config
+    switches off, read as levn reads the object (names and `off` may go unquoted; a name
+    given twice: the last setting; a string is a value, whatever it says); `"error"`, `2` or
+    `"warn"` switch a rule on and waive nothing (fuzz7 D7). A config ESLint rejects (a
+    severity it does not know, what is no `name: setting` list) waives nothing: the
+    `no-undef: off` inside `no-restricted-globals: ["error", "no-undef: off"]`, or before a
+    `no-undef: "error"` in the same comment, was read as a waiver (the reviewer's D9)."""
+    settings = _settings(_TOKEN.findall(_JUSTIFICATION.split(match.group("rules"), 1)[0]))
+    return frozenset(rule for rule, on in (settings or {}).items() if on == "off")
+
+
+def _settings(tokens: list[str]) -> dict[str, str] | None:
+    """Each rule of levn's `name: setting, …` tokens → "off" or "on"; None: no such list."""
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(tokens):
+        name = tokens[at]
+        if at + 2 >= len(tokens) or tokens[at + 1] != ":" or name in _PUNCTUATION:
+            return None
+        severity, at = _severity(tokens, at + 2)
+        if severity is None or tokens[at:at + 1] not in ([], [","]):
+            return None
+        found[_QUOTED.sub(r"\2", name)] = severity
+        at += 1
+    return found
+
+
+def _severity(tokens: list[str], at: int) -> tuple[str | None, int]:
+    """The severity ("off" or "on") of the setting starting at `at` (a value, or a list
+    whose first item is one; None: neither), and where the setting ends."""
+    first, end = tokens[at], at + 1
+    if first == "[":
+        depth = 1
+        while end < len(tokens) and depth:
+            depth += (tokens[end] in _OPENS) - (tokens[end] in _CLOSES)
+            end += 1
+        first = tokens[at + 1] if not depth and end - at > 2 else ""
+    if not first or first in _PUNCTUATION:
+        return None, end
+    word = _QUOTED.sub(r"\2", first)
+    return _SEVERITIES.get(word) or (None if word != first else _NUMBERS.get(word)), end
 
 
 def _declares(match: re.Match[str]) -> frozenset[str] | None:
