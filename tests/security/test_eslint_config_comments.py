@@ -7,6 +7,10 @@ name quoted, beside another rule) × on or off, each in its own file under the p
 config making an undefined name an error; the change deletes the import the file's last,
 unchanged line uses. Suppressed in the review exactly where ESLint's inline config silences
 it (its run with and without `--no-inline-config`).
+
+The comment was searched for any `name: off` pair: a rule set off, then on again in the same
+comment, or `no-undef: off` in another rule's string option, was waived where ESLint, which
+parses the object (levn), reports (the session's reviewer, D9).
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ IMPORT = 'import { compute } from "./c.js";\n'
 SINK = "export const v = compute();\n"
 SETTINGS = ('"off"', "'off'", "off", "0", '["off"]', "[0]", '[ "off", { "typeof": true } ]',
             '"error"', "2", '"warn"', "1", '["error"]', '[2, "always"]', "'error'")
-NAMES = ("no-undef", '"no-undef"', "eqeqeq: 0, no-undef", "no-undef")
+NAMES = ("no-undef", '"no-undef"', "eqeqeq: 0, no-undef",
+         # the rule set twice (the last setting wins), or named inside another's string
+         'no-undef: "off", no-undef', "no-undef: 2, no-undef",
+         'no-restricted-globals: ["error", "no-undef: off"], no-undef')
 
 
 def _texts() -> dict[str, tuple[str, str]]:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.eslint_batches import answers
 from tests.support.plain_eslint import import_deleted, plain_eslint, rule_files
 from tests.support.review_cli import outcomes, reviewed_in
 
@@ -114,3 +115,28 @@ def test_an_enable_in_jsx_ends_the_block_where_eslint_reads_it(
     report = reviewed_in(root, "head")
     suppressed, _ = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)
+
+
+# what comes before the finding on its line: characters of one UTF-16 unit, of two (ESLint's
+# column counts those), and a U+2028 (ESLint's line ends there, git's does not)
+PREFIXES = ("", "abc", "\U0001F600" * 40, "\u00e9" * 40, "\U0001F600" * 40 + "\u2028x")
+ON_ITS_LINE = (  # (the line above, the finding's): `{p}` the prefix, `{d}` the disable
+    ("", "{p} {d} " + SINK), ("", "{p} " + SINK + " {d}"),
+    ("{d}", "{p} " + SINK + " /* eslint-enable */"), ("{d}", "{p} /* eslint-enable */ " + SINK))
+
+
+def test_a_comment_on_the_finding_s_line_is_placed_by_eslint_s_columns(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """ESLint's column counts UTF-16 units of its own line; the suppressor compared it with
+    code points of git's: after forty emoji a disable written after the finding was read as
+    before it, and hid what ESLint reports (the session's reviewer, D4)."""
+    bodies = {}
+    for index, (prefix, (above, line), disable) in enumerate(itertools.product(
+            PREFIXES, ON_ITS_LINE, DISABLES)):
+        text = f"{above}\n{line}\n".lstrip("\n").replace("{d}", disable)
+        bodies[f"u{index}.js"] = text.replace("{p}", f'export const s = "{prefix}";')
+    found = answers(tmp_path, bodies, CONFIG)
+    assert found.uncommented == set(bodies)  # every file parses
+    assert found.eslint and found.eslint != found.uncommented  # both answers met
+    assert found.reported == found.eslint, sorted(found.reported ^ found.eslint)
+    assert found.suppressed == set(bodies) - found.eslint

@@ -44,6 +44,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.eslint_base import AtBase, at_base
+from reviewloop.checks.analyzers.eslint_columns import Columns
 from reviewloop.checks.analyzers.line_breaks import JAVASCRIPT as JS_BREAKS
 from reviewloop.checks.analyzers.provision import TOOLS, home, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -126,8 +127,9 @@ def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
     base = _BASE_RUNS.get(ctx.root, [*found.files, *found.modules],
                           lambda: _base_messages(found, ctx))
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
+    columns = Columns(ctx.root)
     return [eslint_importers.shown(_finding(m, m["file"], meta.get(m["ruleId"]) or {}, ctx,
-                                            category), module, ctx)
+                                            category, columns), module, ctx)
             for m in eslint_importers.introduced(head, base) for module in found.files[m["file"]]
             if m.get("ruleId") and eslint_rules.category(m["ruleId"]) == category]
 
@@ -323,9 +325,9 @@ def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> 
     """The report's messages of rules in `category` as findings; parse errors (no rule)
     are left to the build and test gates."""
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
-    where = repo_paths(ctx.root)
+    where, columns = repo_paths(ctx.root), Columns(ctx.root)
     return [_finding(message, where(result["filePath"]), meta.get(message["ruleId"]) or {},
-                     ctx, category)
+                     ctx, category, columns)
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") and eslint_rules.category(message["ruleId"]) == category]
 
@@ -339,7 +341,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
     from reviewloop.checks.analyzers import eslint_project
 
     seen = {(f.rule, f.file, f.start_line) for f in own}
-    found = []
+    found, columns = [], Columns(ctx.root)
     project = eslint_project.project_lint(ctx, linted(ctx))
     if category in eslint_project.VIEWS:
         for path, why in project.unread.items():
@@ -353,7 +355,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
         found.append(Finding(
             severity=severity, file=file, start_line=start,
             end_line=max(start, int(message.get("endLine") or start)),
-            start_column=message.get("column") or None, title=short_title(message["message"]),
+            start_column=columns(file, message), title=short_title(message["message"]),
             rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
             suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
             source=f"eslint-{category}", rule=rule))
@@ -361,14 +363,14 @@ def project_findings(ctx: AnalyzerContext, category: str,
 
 
 def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: AnalyzerContext,
-             category: str) -> Finding:
+             category: str, columns: Columns) -> Finding:
     rule = message["ruleId"]
     start = max(1, int(message.get("line") or 1))
     end = max(start, int(message.get("endLine") or start))
     severity = eslint_rules.severity(rule, meta.get("type"), message)
     return Finding(
         severity=severity, file=file, start_line=start, end_line=end,
-        start_column=message.get("column") or None, title=short_title(message["message"]),
+        start_column=columns(file, message), title=short_title(message["message"]),
         rationale=_rationale(rule, message, meta), suggestion=_suggestion(message),
         confidence=CONFIDENCE[severity], agent=ctx.agent, source=f"eslint-{category}", rule=rule)
 

@@ -43,19 +43,39 @@ import re
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
+# JavaScript's white space and line terminators: its `\s` and what `trim()` removes (Python's
+# `\s` and `strip()` also take U+001C-U+001F and U+0085, and not U+FEFF: a comment spaced by
+# one of those was a directive here and prose to ESLint, or the reverse)
+_INLINE = "\t\x0b\x0c \xa0\ufeff\u1680\u2000-\u200a\u202f\u205f\u3000"  # (a class's body)
+_BREAK = "\n\r\u2028\u2029"  # the line terminators: a `//` comment ends at each
+JS_SPACE = _INLINE + _BREAK
+SPACE = _S = f"[{JS_SPACE}]"  # one character of it
+_TRIM = JS_SPACE.replace("\u2000-\u200a", "".join(map(chr, range(0x2000, 0x200B))))
 # what comes before the directive's comment: anything but a slash or a quote, a slash that
 # opens no comment (division, a regex), a whole quoted string, a whole `/* */` comment
 # (ESLint reads each comment: `/* a */ // eslint-disable-line` is a directive)
 _CODE = (r"""^(?:[^/'"`\n]|/\*(?:[^*\n]|\*(?!/))*\*/|/(?![/*])|'(?:\\.|[^'\\\n])*'"""
-         r"""|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`)*""")
-_END = r"(?=\s|\*/|$)"  # after the name: a space, the comment's end or the line's
+         r"""|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\\n])*`"""
+         rf"|//[^{_BREAK}]*[\r\u2028\u2029])*")  # a `//` comment ended inside git's line
+_END = rf"(?={_S}|\*/|$)"  # after the name: a space, the comment's end or the line's
+
+
+def js_trim(text: str) -> str:
+    """`text` as JavaScript's `trim()` leaves it."""
+    return text.strip(_TRIM)
+
+
+_JUSTIFICATION = re.compile(rf"{_S}-{{2,}}{_S}")
+_QUOTED = re.compile(r"^(['\"]?)(.*)\1$", re.DOTALL)
 
 
 def line_or_block(name: str) -> str:
     """`name` as the directive of a `//` comment, or of a `/* */` one closed on its line."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}(?://\s*{word}(?=\s|$)(?P<rules>[^\n]*)"
-            rf"|/\*[^\S\u2028]*{word}{_END}(?P<block>(?:[^*\n\u2028]|\*(?!/))*)\*/)")
+    # a `/* */` one: on one of ESLint's lines (U+2028 is `SPANNED` too, a real one a break)
+    return (rf"{_CODE}(?://{_S}*{word}(?={_S}|$)(?P<rules>[^{_BREAK}]*)"
+            rf"|/\*[{_INLINE}]*{word}{_END}"
+            rf"(?P<block>(?:[^*{_BREAK}]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:
@@ -63,7 +83,7 @@ def block(name: str) -> str:
     with something said on its line (a rule list, a reason): its first line's rules; the
     comment alone is the `marker` (where it starts is where ESLint places it)."""
     word = f"(?-i:{re.escape(name)})"
-    return (rf"{_CODE}(?P<marker>/\*\s*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|\s*\S)"
+    return (rf"{_CODE}(?P<marker>/\*{_S}*{word}{_END}(?=(?:[^*\n]|\*(?!/))*\*/|{_S}*[^{JS_SPACE}])"
             rf"(?P<rules>(?:[^*\n]|\*(?!/))*)(?:\*/|$))")
 
 
@@ -71,14 +91,15 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     """The rules a directive names (before its ` -- ` justification); none: every rule."""
     found = match.groupdict()
     text = found.get("rules") if found.get("rules") is not None else found.get("block")
-    listed = re.split(r"\s-{2,}\s", text or "", maxsplit=1)[0]
-    names = frozenset(n.strip() for n in listed.split(",") if n.strip())
-    return names or None
+    listed = _JUSTIFICATION.split(text or "", maxsplit=1)[0]
+    # each name trimmed, and out of the quotes around it (ESLint's `parseListConfig`)
+    names = frozenset(_QUOTED.sub(r"\2", js_trim(n)) for n in listed.split(","))
+    return (names - {""}) or None
 
 
 # `/* eslint-enable… */` as ESLint reads it: a block comment (a `//` one is skipped) whose
 # text starts with the name; open past its line, its list may be on the next: every rule
-_ENABLE = re.compile(rf"{_CODE}/\*\s*(?:eslint-enable){_END}"
+_ENABLE = re.compile(rf"{_CODE}/\*{_S}*(?:eslint-enable){_END}"
                      r"(?P<rules>(?:[^*\n]|\*(?!/))*)(?P<closed>\*/)?")
 
 
@@ -100,17 +121,16 @@ def reenables(comments: str, rule: str | None, *, anywhere: bool = False) -> boo
     return named is None or rule in named
 
 
-_JUSTIFICATION = re.compile(r"\s-{2,}\s")
-_LABEL = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\s|$)")
+_LABEL = re.compile(rf"([a-z]+(?:-[a-z]+)*)(?:{_S}|$)")
 
 
 def parse(body: str) -> tuple[str, str] | None:
     """A comment's text (between its delimiters) as ESLint's `parseDirective` reads it: the
     directive's name and what follows it before the ` -- ` justification, trimmed; None:
     no directive (prose, upper case, a name run into a colon)."""
-    directive = _JUSTIFICATION.split(body, maxsplit=1)[0].strip()
+    directive = js_trim(_JUSTIFICATION.split(body, maxsplit=1)[0])
     match = _LABEL.match(directive)
-    return (match[1], directive[match.end(1):].strip()) if match else None
+    return (match[1], js_trim(directive[match.end(1):])) if match else None
 
 
 def block_body(text: str, start: int, end: int) -> str | None:
@@ -123,23 +143,67 @@ def block_body(text: str, start: int, end: int) -> str | None:
 def string_config(value: str) -> dict[str, str | None]:
     """`a, b:writable c : off` as ESLint's `parseStringConfig` reads a `/* global */` list:
     each name and its setting (None: none given)."""
-    collapsed = re.sub(r"(?<!\s)\s*([:,])\s*", r"\1", value.strip())
+    collapsed = re.sub(rf"(?<!{_S}){_S}*([:,]){_S}*", r"\1", js_trim(value))
     items: dict[str, str | None] = {}
-    for name in re.split(r"\s|,+", collapsed):
+    for name in re.split(rf"{_S}|,+", collapsed):
         if name:
             key, *setting = name.split(":")
             items[key] = setting[0] if setting else None
     return items
 
 
-_OFF = re.compile(r"""["']?([@\w/-]+)["']?\s*:\s*\[?\s*(?:(["']?)off\2|0)(?![\w.])""")
+# levn's tokens (ESLint parses a comment config with levn): a quoted string whole, a bracket,
+# a colon or a comma, or a run of anything else
+_TOKEN = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[][(){}:,]"""
+                    rf"""|[^][(){{}}:,"'{JS_SPACE}]+""")
+_OPENS, _CLOSES = "[({", "])}"
+_PUNCTUATION = frozenset("[](){}:,")
+_SEVERITIES = {"off": "off", "warn": "on", "error": "on"}  # quoted or not
+_NUMBERS = {"0": "off", "1": "on", "2": "on"}  # unquoted only (`"0"` is no severity)
 
 
 def switched_off(match: re.Match[str]) -> frozenset[str] | None:
-    """The rules a `/* eslint no-eval: "off", "eqeqeq": 0, x: [off] */` comment config
-    (levn's syntax: names and `off` may go unquoted) switches off; `"error"`, `2` or `"warn"`
-    switch a rule on and waive nothing (fuzz7 D7: they were read as waivers)."""
-    return frozenset(name for name, _ in _OFF.findall(match.group("rules")))
+    """The rules a `/* eslint no-eval: "off", "eqeqeq": 0, x: [off, {…}] */` comment config
+    switches off, read as levn reads the object (names and `off` may go unquoted; a name
+    given twice: the last setting; a string is a value, whatever it says); `"error"`, `2` or
+    `"warn"` switch a rule on and waive nothing (fuzz7 D7). A config ESLint rejects (a
+    severity it does not know, what is no `name: setting` list) waives nothing: the
+    `no-undef: off` inside `no-restricted-globals: ["error", "no-undef: off"]`, or before a
+    `no-undef: "error"` in the same comment, was read as a waiver (the reviewer's D9)."""
+    settings = _settings(_TOKEN.findall(_JUSTIFICATION.split(match.group("rules"), 1)[0]))
+    return frozenset(rule for rule, on in (settings or {}).items() if on == "off")
+
+
+def _settings(tokens: list[str]) -> dict[str, str] | None:
+    """Each rule of levn's `name: setting, …` tokens → "off" or "on"; None: no such list."""
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(tokens):
+        name = tokens[at]
+        if at + 2 >= len(tokens) or tokens[at + 1] != ":" or name in _PUNCTUATION:
+            return None
+        severity, at = _severity(tokens, at + 2)
+        if severity is None or tokens[at:at + 1] not in ([], [","]):
+            return None
+        found[_QUOTED.sub(r"\2", name)] = severity
+        at += 1
+    return found
+
+
+def _severity(tokens: list[str], at: int) -> tuple[str | None, int]:
+    """The severity ("off" or "on") of the setting starting at `at` (a value, or a list
+    whose first item is one; None: neither), and where the setting ends."""
+    first, end = tokens[at], at + 1
+    if first == "[":
+        depth = 1
+        while end < len(tokens) and depth:
+            depth += (tokens[end] in _OPENS) - (tokens[end] in _CLOSES)
+            end += 1
+        first = tokens[at + 1] if not depth and end - at > 2 else ""
+    if not first or first in _PUNCTUATION:
+        return None, end
+    word = _QUOTED.sub(r"\2", first)
+    return _SEVERITIES.get(word) or (None if word != first else _NUMBERS.get(word)), end
 
 
 def _declares(match: re.Match[str]) -> frozenset[str] | None:
@@ -148,7 +212,7 @@ def _declares(match: re.Match[str]) -> frozenset[str] | None:
 
 
 DECLARING = (MarkerSyntax(
-    "eslint", rf"{_CODE}(?P<marker>/\*\s*(?-i:globals?|eslint-env|exported)(?=[\s*])"
+    "eslint", rf"{_CODE}(?P<marker>/\*{_S}*(?-i:globals?|eslint-env|exported)(?=[{JS_SPACE}*])"
               r"(?:[^*]|\*(?!/))*(?:\*/|$))",
-    Reach.FILE, _declares, r"/\*\s*(?:global|eslint-env|exported)",
+    Reach.FILE, _declares, rf"/\*{_S}*(?:global|eslint-env|exported)",
     frozenset({JAVASCRIPT, TYPESCRIPT}), in_comments=True),)

@@ -59,7 +59,7 @@ _esm = compiled_on_first_use(
     r"|\bimport\s*\.\s*meta\b", re.MULTILINE)
 _READ = 200_000  # the head of a file looked at for module syntax and global comments
 # what every `/* global a */` or `/*globals a*/` comment holds: a file without it declares none
-_global_word = compiled_on_first_use(r"/\*\s*globals?(?:\s|\*/)")
+_global_word = compiled_on_first_use(rf"/\*{directives.SPACE}*globals?(?:{directives.SPACE}|\*/)")
 # a global's setting as ESLint's `normalizeConfigGlobal` reads it (case and all); any other
 # is an error ESLint reports, and declares nothing
 _SETTINGS = {None: "readonly", "readonly": "readonly", "readable": "readonly",

@@ -9,8 +9,8 @@ that kind was honoured as one. Each view keeps every line's comment text at its 
 and blanks the rest (`comments.comment_view` does the same for Python).
 
 The scanners are lexical, as a tool's own tokenizer would be at the points that matter: JS
-strings, template literals (their `${…}` code included), regular expression literals (a `/`
-where an operand starts), line and block comments; shell quotes (`'…'`, `"…"`, `$'…'`,
+(`js_lexer`: strings, template literals, regular expressions, JSX, line and block comments);
+shell quotes (`'…'`, `"…"`, `$'…'`,
 backquotes), a `#` only where a word starts, here-document bodies. A misreading can only
 move text out of a comment: the marker it held is then neither honoured nor reported, and
 what it would hide is reported.
@@ -23,12 +23,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-# after these (or at the start), a `/` starts a regular expression, not a division
-_OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
-_KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new",
-                              "delete", "void", "throw", "instanceof", "yield", "await"})
-_WORD_TAIL = re.compile(r"[\w$]+$")
-
+from reviewloop.checks.suppressions.js_lexer import BREAKS, js_comments
 
 SPANNED = "\u2028"  # where a `/* */` comment's line broke, in the view's one line of it
 
@@ -45,6 +40,10 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
             spanning.append((start, text[start:end].replace("\n", SPANNED)))
         else:
             keep[start:end] = [True] * (end - start)
+            # the break ending a `//` comment inside git's line (U+2028, a lone CR): kept,
+            # for the directive patterns to read past that comment (`eslint_directives`)
+            if text.startswith(BREAKS, end):
+                keep[end] = True
     view = _view(text, keep, len(lines))
     if spanning:
         starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
@@ -54,119 +53,6 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
             view[index] = view[index][:column].ljust(column) + comment
     return view
 
-
-def js_comments(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of each comment of `text` (a JS/TS file's), in order: a
-    `//` one to its line's end, a `/* */` one past its `*/` (or to the end, unclosed)."""
-    spans: list[tuple[int, int]] = []
-    braces: list[int] = []  # for each open `${`: the `{` depth it closes at
-    depth = 0
-    at, size = 0, len(text)
-    while at < size:
-        char = text[at]
-        ahead = text[at + 1] if at + 1 < size else ""
-        if char == "/" and ahead == "/":
-            end = text.find("\n", at)
-            end = size if end < 0 else end
-            spans.append((at, end))
-            at = end
-        elif char == "/" and ahead == "*":
-            end = text.find("*/", at + 2)
-            end = size if end < 0 else end + 2
-            spans.append((at, end))
-            at = end
-        elif char in "'\"":
-            at = _string_end(text, at, char)
-        elif char == "`":
-            at, opened = _template_end(text, at + 1)
-            if opened:
-                depth += 1
-                braces.append(depth)
-        elif char == "/" and _starts_operand(text, at):
-            at = _regex_end(text, at + 1)
-        elif char == "{":
-            depth += 1
-            at += 1
-        elif char == "}":
-            if braces and braces[-1] == depth:  # the end of a `${…}`: back in the template
-                braces.pop()
-                depth -= 1
-                at, opened = _template_end(text, at + 1)
-                if opened:
-                    depth += 1
-                    braces.append(depth)
-            else:
-                depth -= 1
-                at += 1
-        else:
-            at += 1
-    return spans
-
-
-def _string_end(text: str, at: int, quote: str) -> int:
-    """Past the string opened at `at`: its closing quote, or the line's end (unclosed)."""
-    at += 1
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            at += 2
-            continue
-        if char == quote:
-            return at + 1
-        if char == "\n":
-            return at
-        at += 1
-    return at
-
-
-def _template_end(text: str, at: int) -> tuple[int, bool]:
-    """From inside a template literal at `at`: past its closing backquote (False), or past
-    a `${` that opens code (True)."""
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            at += 2
-        elif char == "`":
-            return at + 1, False
-        elif char == "$" and text.startswith("{", at + 1):
-            return at + 2, True
-        else:
-            at += 1
-    return at, False
-
-
-def _starts_operand(text: str, at: int) -> bool:
-    """Whether the `/` at `at` starts a regular expression: after an operator, an opening
-    bracket, a keyword that takes an operand, or at the start."""
-    last = at - 1
-    while last >= 0 and text[last] in " \t\r\n":
-        last -= 1
-    if last >= 1 and text[last - 1:last + 1] in ("++", "--"):
-        return False  # `i++ / 2`: a postfix operator ends an operand (a prefix one takes none)
-    if last < 0 or text[last] in _OPERAND_BEFORE:
-        return True
-    word = _WORD_TAIL.search(text, max(0, last - 11), last + 1)
-    return word is not None and word.group() in _KEYWORDS_BEFORE
-
-
-def _regex_end(text: str, at: int) -> int:
-    """Past the regular expression literal whose body starts at `at` (its flags are code)."""
-    in_class = False
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            at += 2
-            continue
-        if char == "\n":
-            return at
-        if char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "/" and not in_class:
-            return at + 1
-        at += 1
-    return at
 
 
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.][\w.-]*))")

@@ -54,3 +54,32 @@ def test_a_shell_marker_is_seen_only_in_a_comment(code: list[str], in_comment: b
     assert len(view) == len(lines)
     assert (mark in view[-1]) is in_comment, (lines[-1], view[-1])
     assert not any(mark in v for v in view[:-1])
+
+
+JSX_TEXT = ("<p>{}</p>", "<p>Don't {}</p>", "<div><b>x</b>{}</div>", "<>{}</>",
+            "<div>\n{}\n</div>", '<p title="{}">x</p>', "<p>a/b {}</p>")
+JSX_CODE = ("<p>{{{}}}</p>", "<p>x</p>; {}", '<img alt="x" />; {}',
+            "<p {} title={{1}}>x</p>", "<div><p>Don't</p><>b</></div>; {}")
+BREAK_ENDS = ("\n", "\r", "\u2028", "\u2029")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(code=st.lists(st.sampled_from(JS_CODE), max_size=2),
+       place=st.sampled_from(JSX_TEXT + JSX_CODE), comment=st.sampled_from(JS_COMMENTS[1:]))
+def test_jsx_text_holds_no_comment(code: list[str], place: str, comment: str) -> None:
+    """JSX text is no comment to ESLint (the session's reviewer, H2); the code of a `{…}`,
+    a tag's inside and what follows an element are code."""
+    text = " ".join([*code, f"export const A = {place.format(comment.format(MARK))};"])
+    view = js_comment_view(text.split("\n"))
+    assert any(MARK in line for line in view) is (place in JSX_CODE), (text, view)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(end=st.sampled_from(BREAK_ENDS), string=st.sampled_from(JS_STRINGS[:3]),
+       in_comment=st.booleans())
+def test_a_line_comment_ends_at_each_line_terminator(end: str, string: str,
+                                                     in_comment: bool) -> None:
+    """ECMAScript ends a `//` comment at LF, CR, U+2028 and U+2029: what follows is code."""
+    tail = f"/* {MARK} */" if in_comment else f"const m = {string.format(MARK)};"
+    view = js_comment_view(f"const q = 1; // x{end}{tail}".split("\n"))
+    assert any(MARK in line for line in view) is in_comment, view
