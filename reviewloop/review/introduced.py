@@ -303,7 +303,9 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
         if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
-    moved = renamed_in(getattr(analyzer, "name", ""), asked, base)
+    ask = getattr(analyzer, "passed_by", None)  # the tool says what `eslint .` passes by
+    moved = renamed_in(getattr(analyzer, "name", ""), asked, base,
+                       (lambda paths: ask(ctx, paths)) if ask is not None else None)
     left = {base.was(path) for path in moved}  # at the base the plain tool never read them
     files = tuple(p for p in dict.fromkeys((*map(base.was, asked), *context))
                   if (root / p).is_file() and p not in left)

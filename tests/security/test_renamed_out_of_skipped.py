@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -43,8 +44,11 @@ CONFIG = {"pyproject.toml": '[project]\nname = "p"\nversion = "0"\n[tool.ruff]\n
                             '[tool.bandit]\nexclude_dirs = ["vendor"]\n',
           ".checkov.yaml": "skip-path:\n  - vendor\n", ".gitignore": "generated/\n"}
 SCRIPT = "#!/usr/bin/env python3\n"  # what makes `bin/deploy` Python when named
-ESLINT = ('export default [{ files: ["**/*.js"], languageOptions: { ecmaVersion: 2022, '
-          'sourceType: "module" }, rules: { "no-eval": "error" } }];\n')
+# a file no plain tool takes for its language, renamed into one it does: a script, a `.es6`
+OLD_NAMES = {("extension", "py"): "main", ("extension", "js"): "main.es6"}
+ESLINT = ('export default [{ ignores: ["legacy/**"] }, { files: ["**/*.js"], '
+          'languageOptions: { ecmaVersion: 2022, sourceType: "module" }, '
+          'rules: { "no-eval": "error" } }];\n')
 # kind → the folder a file is renamed from and the one it is renamed to
 PY_KINDS = {"config": ("vendor", "src"), "gitignore": ("generated", "src"),
             "extension": ("bin", "src"), "venv": (".venv/lib", "src"),
@@ -54,7 +58,9 @@ PY_KINDS = {"config": ("vendor", "src"), "gitignore": ("generated", "src"),
 TF_KINDS = {"config": ("vendor", "infra"), "hidden": (".old", "infra"),
             "modules": ("node_modules/m", "infra"),
             "skipped twin": ("vendor", "vendor/sub"), "checked twin": ("old", "infra")}
-JS_KINDS = {"modules": ("node_modules/x", "web"),
+JS_KINDS = {"modules": ("node_modules/x", "web"), "config": ("legacy", "web"),
+            "extension": ("lib", "web"), "gitignore": ("generated", "web"),
+            "ignored twin": ("legacy", "legacy/sub"),
             "skipped twin": ("node_modules/x", "node_modules/y"), "checked twin": ("old", "web")}
 MODES = {"pure": "", "edit": "\n"}  # an added blank line: no finding of its own
 
@@ -68,10 +74,18 @@ def _moved(root: Path, kinds: dict[str, tuple[str, str]], ext: str,
     moves = []
     for n, ((kind, (old, new)), mode) in enumerate(itertools.product(kinds.items(), MODES)):
         stem = f"{kind.replace(' ', '_')}_{mode}"  # a folder each: a Terraform module each
-        name = "main" if kind == "extension" else f"main.{ext}"  # a script: no suffix
-        base[f"{old}/{stem}/{name}"] = (SCRIPT if kind == "extension" else "") + text(n)
+        name = OLD_NAMES.get((kind, ext), f"main.{ext}")
+        base[f"{old}/{stem}/{name}"] = (SCRIPT if name == "main" else "") + text(n)
         moves.append((f"{old}/{stem}/{name}", f"{new}/{stem}/main.{ext}", MODES[mode]))
     return moves
+
+
+def _init(root: Path, base: dict[str, str]) -> Path:
+    """The base committed, the `.gitignore`d `generated/` too (a generated file kept)."""
+    init_repo(root, base)
+    git(root, "add", "-f", "generated")
+    git(root, "commit", "-q", "--amend", "--no-edit")
+    return root
 
 
 def _rename(root: Path, moves: Moves) -> None:
@@ -89,10 +103,11 @@ def _reported(root: Path) -> set[tuple[str, str]]:
     done = review(root, "--base", "main", "--head", "feature", "--json", "--fail-on", "never")
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
-    # a script renamed into a `.py` file is new Python no model reviewer read (its diff shows
-    # none of its code): said so, the analyzers' findings counting
+    # a script renamed into a `.py` file (a `.es6` into `.js`) is new code no model reviewer
+    # read (its diff shows none of it): said so, the analyzers' findings counting
     assert report["health"]["complete"] or all(
-        "renamed into a python file" in why for why in _unread(report)), report["verdict"]
+        re.search(r"renamed into a (python|javascript) file", why)
+        for why in _unread(report)), report["verdict"]
     return {(f["rule"], f["file"]) for bucket in ("remaining", "nits")
             for f in report["findings"][bucket]}
 
@@ -145,9 +160,7 @@ def test_a_rename_out_of_what_ruff_bandit_and_checkov_skip_is_the_changes(
     base = dict(CONFIG)
     py = _moved(tmp_path, PY_KINDS, "py", lambda n: f"# {n}\n{PY}", base)
     tf = _moved(tmp_path, TF_KINDS, "tf", lambda n: TF.format(n=n), base)
-    root = init_repo(tmp_path / "r", base)
-    git(root, "add", "-f", "generated")  # tracked though ignored: a generated file kept
-    git(root, "commit", "-q", "--amend", "--no-edit")
+    root = _init(tmp_path / "r", base)
     _rename(root, [*py, *tf])
 
     def checkov(where: Path) -> set[tuple[str, str]]:
@@ -161,12 +174,12 @@ def test_a_rename_out_of_what_ruff_bandit_and_checkov_skip_is_the_changes(
 
 @pytest.mark.npm
 @pytest.mark.timeout(600)
-def test_a_rename_out_of_what_eslint_skips_by_default_is_the_changes(
+def test_a_rename_out_of_what_eslint_skips_is_the_changes(
         tmp_path: Path, eslint_tools: Path) -> None:
-    base = {"eslint.config.mjs": ESLINT,
+    base = {"eslint.config.mjs": ESLINT, ".gitignore": CONFIG[".gitignore"],
             "package.json": '{"name": "x", "version": "1.0.0", "private": true}\n'}
     js = _moved(tmp_path, JS_KINDS, "js", lambda n: f"// {n}\n{JS}", base)
-    root = init_repo(tmp_path / "r", base)
+    root = _init(tmp_path / "r", base)
     _rename(root, js)
 
     def eslint(where: Path) -> set[tuple[str, str]]:
