@@ -40,8 +40,8 @@ def ignored(path: str, text: Callable[[str], str | None]) -> str | None:
         git = GitCommand(root)
         if git.run(["git", "init", "-q"], env=_QUIET)[0] != 0:
             return None
-        (root / path).parent.mkdir(parents=True, exist_ok=True)  # `dir/` patterns need it
         for folder, texts in found.items():
+            (root / folder).mkdir(parents=True, exist_ok=True)
             (root / folder / ".gitignore").write_text(
                 "\n".join(t.rstrip("\n") for t in texts) + "\n", encoding="utf-8",
                 errors="surrogateescape")
