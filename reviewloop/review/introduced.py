@@ -68,8 +68,8 @@ log = logging.getLogger(__name__)
 @runtime_checkable
 class Compared(Protocol):
     """An analyzer that is run on the change's base too (`Analyzer.base_folders`); it may
-    also define `base_context(ctx) -> Sequence[str]` and `attributed(finding, ctx) ->
-    Finding | None` (`marked`)."""
+    also define `base_context(ctx) -> Sequence[str]`, `attributed(finding, ctx) ->
+    Finding | None` (`marked`) and `passed_by(ctx, paths) -> dict[str, str]` (`renamed_in`)."""
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]: ...
 

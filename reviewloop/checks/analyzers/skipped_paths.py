@@ -21,7 +21,9 @@ round 7, D6). A tool without an entry here skips nothing.
   part of it, as `bandit -r .` tests each file it walks (a listed folder that is there ends
   `/*` first); a file no `include` glob (`*.py`) `fnmatch`es (round 8, D7);
 * checkov: `checkov -d .`'s walk (`checkov`);
-* ESLint: its default ignores, any folder `node_modules/` and the root's `.git/`.
+* ESLint: its default ignores, any folder `node_modules/` and the root's `.git/`; what a
+  flat config ignores or lints none of (`ignores`, `files`) only ESLint reads right, and the
+  views ask it (`AtBase.passed_by`).
 """
 
 from __future__ import annotations
