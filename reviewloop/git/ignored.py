@@ -13,6 +13,7 @@ import os
 import posixpath
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from reviewloop.git.command import GitCommand
@@ -33,18 +34,23 @@ def ignored(path: str, text: Callable[[str], str | None]) -> str | None:
         said = [t for name in NAMES if (t := text(posixpath.join(folder, name))) is not None]
         if said:
             found[folder] = said
-    if not found:
-        return None
+    return _check(path, tuple((folder, "\n".join(t.rstrip("\n") for t in texts) + "\n")
+                              for folder, texts in found.items())) if found else None
+
+
+@lru_cache(maxsize=1024)  # ruff's views ask the same of each renamed file
+def _check(path: str, ignores: tuple[tuple[str, str], ...]) -> str | None:
+    """`git check-ignore` of `path` in a scratch repository holding `ignores` (a folder and
+    the text of its `.gitignore`)."""
     with tempfile.TemporaryDirectory(prefix="reviewloop-ignored-") as scratch:
         root = Path(scratch)
         git = GitCommand(root)
-        if git.run(["git", "init", "-q"], env=_QUIET)[0] != 0:
+        if git.run(["git", "init", "-q", "--template="], env=_QUIET)[0] != 0:
             return None
-        for folder, texts in found.items():
+        for folder, text in ignores:
             (root / folder).mkdir(parents=True, exist_ok=True)
-            (root / folder / ".gitignore").write_text(
-                "\n".join(t.rstrip("\n") for t in texts) + "\n", encoding="utf-8",
-                errors="surrogateescape")
+            (root / folder / ".gitignore").write_text(text, encoding="utf-8",
+                                                      errors="surrogateescape")
         status, out, _ = git.run(["git", "-c", f"core.excludesFile={os.devnull}",
                                   "check-ignore", "--no-index", "-v", "--", path], env=_QUIET)
     source, _, rest = out.decode("utf-8", "surrogateescape").partition("\t")[0].partition(":")
