@@ -69,8 +69,8 @@ log = logging.getLogger(__name__)
 @runtime_checkable
 class Compared(Protocol):
     """An analyzer that is run on the change's base too (`Analyzer.base_folders`); it may
-    also define `base_context(ctx) -> Sequence[str]` and `attributed(finding, ctx) ->
-    Finding | None` (`marked`)."""
+    also define `base_context(ctx) -> Sequence[str]`, `attributed(finding, ctx) ->
+    Finding | None` (`marked`) and `passed_by(ctx, paths) -> dict[str, str]` (`renamed_in`)."""
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]: ...
 
@@ -307,7 +307,9 @@ def marked(found: list[Finding], ctx: AnalyzerContext, in_change: Callable[[Find
         if per_file else ctx.files
     context = tuple(getattr(analyzer, "base_context", _nothing)(ctx))
     root = base.at(asked, analyzer.base_folders(ctx), context)
-    moved = renamed_in(getattr(analyzer, "name", ""), asked, base)
+    ask = getattr(analyzer, "passed_by", None)  # the tool says what `eslint .` passes by
+    moved = renamed_in(getattr(analyzer, "name", ""), asked, base,
+                       (lambda paths: ask(ctx, paths)) if ask is not None else None)
     left = {base.was(path) for path in moved}  # at the base the plain tool never read them
     files = tuple(p for p in dict.fromkeys((*map(base.was, asked), *context))
                   if fits(root, p) and (root / p).is_file() and p not in left)

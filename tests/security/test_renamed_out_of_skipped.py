@@ -1,10 +1,12 @@
 """A rename out of a folder the project's tool skips into code it checks (fuzz round 7, D6):
 `git mv vendor/lib.py src/lib.py` with ruff's `extend-exclude`, bandit's `exclude_dirs`,
 checkov's `skip-path`, or out of the tools' own defaults (`.venv`, `site-packages`, `.tox`,
-`node_modules`, checkov's hidden folders). Plain `ruff check .`, `bandit -r .`, `checkov -d
-.`, `eslint .` report nothing at the base and fail the head. The review compared the file
-with its base run at its old path, where it was read after all: every finding met a twin
-there, and the review passed complete.
+`node_modules`, checkov's hidden folders), out of a folder the tree's `.gitignore` ignores
+(ruff respects it: round 8, D6), out of an extension-less script `ruff check .` and `bandit
+-r .` never take for Python (`bin/deploy`, read by name only: round 8, D7). Plain `ruff
+check .`, `bandit -r .`, `checkov -d .`, `eslint .` report nothing at the base and fail the
+head. The review compared the file with its base run at its old path, where it was read
+after all: every finding met a twin there, and the review passed complete.
 
 The matrix: (tool, what skips the old path: the project's config or the tool's default) ×
 (pure rename, rename + edit), beside twins renamed within skipped code (plain: nothing on
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,18 +42,25 @@ JS = "export function run(code) {\n  return eval(code);\n}\n"
 CONFIG = {"pyproject.toml": '[project]\nname = "p"\nversion = "0"\n[tool.ruff]\n'
                             'extend-exclude = ["vendor"]\n'
                             '[tool.bandit]\nexclude_dirs = ["vendor"]\n',
-          ".checkov.yaml": "skip-path:\n  - vendor\n"}
-ESLINT = ('export default [{ files: ["**/*.js"], languageOptions: { ecmaVersion: 2022, '
-          'sourceType: "module" }, rules: { "no-eval": "error" } }];\n')
+          ".checkov.yaml": "skip-path:\n  - vendor\n", ".gitignore": "generated/\n"}
+SCRIPT = "#!/usr/bin/env python3\n"  # what makes `bin/deploy` Python when named
+# a file no plain tool takes for its language, renamed into one it does: a script, a `.es6`
+OLD_NAMES = {("extension", "py"): "main", ("extension", "js"): "main.es6"}
+ESLINT = ('export default [{ ignores: ["legacy/**"] }, { files: ["**/*.js"], '
+          'languageOptions: { ecmaVersion: 2022, sourceType: "module" }, '
+          'rules: { "no-eval": "error" } }];\n')
 # kind → the folder a file is renamed from and the one it is renamed to
-PY_KINDS = {"config": ("vendor", "src"), "venv": (".venv/lib", "src"),
+PY_KINDS = {"config": ("vendor", "src"), "gitignore": ("generated", "src"),
+            "extension": ("bin", "src"), "venv": (".venv/lib", "src"),
             "site": ("site-packages", "src"), "tox": (".tox", "src"),
             "modules": ("node_modules/x", "src"),
             "skipped twin": ("vendor", "vendor/sub"), "checked twin": ("old", "src")}
 TF_KINDS = {"config": ("vendor", "infra"), "hidden": (".old", "infra"),
             "modules": ("node_modules/m", "infra"),
             "skipped twin": ("vendor", "vendor/sub"), "checked twin": ("old", "infra")}
-JS_KINDS = {"modules": ("node_modules/x", "web"),
+JS_KINDS = {"modules": ("node_modules/x", "web"), "config": ("legacy", "web"),
+            "extension": ("lib", "web"), "gitignore": ("generated", "web"),
+            "ignored twin": ("legacy", "legacy/sub"),
             "skipped twin": ("node_modules/x", "node_modules/y"), "checked twin": ("old", "web")}
 MODES = {"pure": "", "edit": "\n"}  # an added blank line: no finding of its own
 
@@ -63,9 +74,18 @@ def _moved(root: Path, kinds: dict[str, tuple[str, str]], ext: str,
     moves = []
     for n, ((kind, (old, new)), mode) in enumerate(itertools.product(kinds.items(), MODES)):
         stem = f"{kind.replace(' ', '_')}_{mode}"  # a folder each: a Terraform module each
-        base[f"{old}/{stem}/main.{ext}"] = text(n)
-        moves.append((f"{old}/{stem}/main.{ext}", f"{new}/{stem}/main.{ext}", MODES[mode]))
+        name = OLD_NAMES.get((kind, ext), f"main.{ext}")
+        base[f"{old}/{stem}/{name}"] = (SCRIPT if name == "main" else "") + text(n)
+        moves.append((f"{old}/{stem}/{name}", f"{new}/{stem}/main.{ext}", MODES[mode]))
     return moves
+
+
+def _init(root: Path, base: dict[str, str]) -> Path:
+    """The base committed, the `.gitignore`d `generated/` too (a generated file kept)."""
+    init_repo(root, base)
+    git(root, "add", "-f", "generated")
+    git(root, "commit", "-q", "--amend", "--no-edit")
+    return root
 
 
 def _rename(root: Path, moves: Moves) -> None:
@@ -83,9 +103,19 @@ def _reported(root: Path) -> set[tuple[str, str]]:
     done = review(root, "--base", "main", "--head", "feature", "--json", "--fail-on", "never")
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
-    assert report["health"]["complete"], report["verdict"]
+    # a script renamed into a `.py` file (a `.es6` into `.js`) is new code no model reviewer
+    # read (its diff shows none of it): said so, the analyzers' findings counting
+    assert report["health"]["complete"] or all(
+        re.search(r"renamed into a (python|javascript) file", why)
+        for why in _unread(report)), report["verdict"]
     return {(f["rule"], f["file"]) for bucket in ("remaining", "nits")
             for f in report["findings"][bucket]}
+
+
+def _unread(report: dict[str, Any]) -> list[str]:
+    """Why the review says each file it did not analyse was not."""
+    return [why for file in report["health"]["files"] for why in file["not_read"]] \
+        or ["(none said)"]
 
 
 def _plain_python(root: Path) -> set[tuple[str, str]]:
@@ -130,7 +160,7 @@ def test_a_rename_out_of_what_ruff_bandit_and_checkov_skip_is_the_changes(
     base = dict(CONFIG)
     py = _moved(tmp_path, PY_KINDS, "py", lambda n: f"# {n}\n{PY}", base)
     tf = _moved(tmp_path, TF_KINDS, "tf", lambda n: TF.format(n=n), base)
-    root = init_repo(tmp_path / "r", base)
+    root = _init(tmp_path / "r", base)
     _rename(root, [*py, *tf])
 
     def checkov(where: Path) -> set[tuple[str, str]]:
@@ -144,12 +174,12 @@ def test_a_rename_out_of_what_ruff_bandit_and_checkov_skip_is_the_changes(
 
 @pytest.mark.npm
 @pytest.mark.timeout(600)
-def test_a_rename_out_of_what_eslint_skips_by_default_is_the_changes(
+def test_a_rename_out_of_what_eslint_skips_is_the_changes(
         tmp_path: Path, eslint_tools: Path) -> None:
-    base = {"eslint.config.mjs": ESLINT,
+    base = {"eslint.config.mjs": ESLINT, ".gitignore": CONFIG[".gitignore"],
             "package.json": '{"name": "x", "version": "1.0.0", "private": true}\n'}
     js = _moved(tmp_path, JS_KINDS, "js", lambda n: f"// {n}\n{JS}", base)
-    root = init_repo(tmp_path / "r", base)
+    root = _init(tmp_path / "r", base)
     _rename(root, js)
 
     def eslint(where: Path) -> set[tuple[str, str]]:

@@ -19,6 +19,7 @@ so (`review.introduced`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, FileByFile
@@ -51,6 +52,15 @@ class AtBase(FileByFile):
             found |= {(folder / extra.name).as_posix() for extra in where.glob("tsconfig.*.json")
                       if extra.is_file()}
         return tuple(sorted(found))
+
+
+    def passed_by(self, ctx: AnalyzerContext, paths: Sequence[str]) -> dict[str, str]:
+        """Those of `paths` plain `eslint .` passes by in the trusted tree (its config's
+        `ignores`, no config's `files`), with why: a file renamed from one of them is the
+        change's (`review.renamed_in`)."""
+        from reviewloop.checks.analyzers.eslint_files import passed_by
+
+        return passed_by(ctx, paths)
 
 
 def at_base(ctx: AnalyzerContext) -> bool:

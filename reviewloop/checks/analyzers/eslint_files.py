@@ -89,6 +89,7 @@ class Declared:
 
 _NONE = Declared()
 _MEMO: TextMemo[Declared] = TextMemo(keep=4, from_chars=0)
+_MEMO_PASSED: TextMemo[dict[str, str]] = TextMemo(keep=4, from_chars=0)  # the views share it
 
 
 def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
@@ -116,6 +117,37 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
         answer = replace(answer, unread={**answer.unread, **{
             p: NOT_UTF8 for p in odd if _above(p, configs)}})
     return answer.within(frozenset(ctx.files) - set(known))
+
+
+IGNORED = "the project's ESLint config, which ignores it or lints no such file"
+
+
+def passed_by(ctx: AnalyzerContext, paths: Sequence[str]) -> dict[str, str]:
+    """Those of `paths` (any, in the trusted tree; a renamed file's old path) plain `eslint .`
+    passes by there, as ESLint answers for the trusted configs (`ignores: ["legacy/**"]`,
+    no config's `files`), with why; none when it cannot be asked (no trust, no config above
+    them, a config that cannot be evaluated)."""
+    trust = ctx.trust
+    asked = tuple(sorted({p for p in paths if is_utf8(p)}))
+    if trust is None or (not trust.trusted_all and trust.base is None) or not asked:
+        return {}
+    root = ctx.reviewed
+    key = "\0".join(("passed-by", str(root), str(trust.base),
+                      sha256(ctx.diff_text.encode()).hexdigest(), *asked))
+    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, ctx.timeout))
+
+
+def _passed_by(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> dict[str, str]:
+    configs = _configs(root, trust, asked)
+    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    if not asked:
+        return {}
+    try:
+        kinds = _kinds(root, trust, asked, timeout)
+    except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
+        log.warning("the project's ESLint config could not be asked what it ignores: %s", exc)
+        return {}
+    return {p: IGNORED for p in asked if kinds.get(p) == "none"}
 
 
 def _configs(root: Path, trust: Trust, asked: Sequence[str]) -> dict[str, str]:

@@ -48,7 +48,7 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> list[str]:
         config = lookup.of(path)
         patterns = _patterns(config.table) if config is not None else ()
         if patterns and config is not None and \
-                _matches(posixpath.relpath(path, config.folder or "."), patterns,
+                matches(posixpath.relpath(path, config.folder or "."), patterns,
                          Path(os.path.realpath(under(ctx.root, path))).as_posix()):
             found.append(path)
     return found
@@ -61,7 +61,7 @@ def _patterns(table: dict[str, Any]) -> tuple[str, ...]:
     return tuple(p.removeprefix("./") for p in found)
 
 
-def _matches(path: str, patterns: Sequence[str], absolute: str) -> bool:
+def matches(path: str, patterns: Sequence[str], absolute: str) -> bool:
     """Whether `path` (from the config's folder; `absolute`, the file's absolute path) is
     included: ruff anchors each pattern at that folder (`tool.pyt` is the root's only;
     `*.pyt` reaches any folder, `*` crossing), and a pattern without a `/` also matches as

@@ -11,13 +11,19 @@ round 7, D6). A tool without an entry here skips nothing.
 * ruff: the governing config (`ruff_lookup`, read from that tree) `exclude` (else ruff's
   defaults: `.venv`, `node_modules`, `site-packages`, …) and `extend-exclude`, each pattern
   matched (`ruff_includes.glob`) against the name and the path from the config's folder of
-  the file and of each folder above it up to that folder, as ruff's `is_file_excluded`;
+  the file and of each folder above it up to that folder, as ruff's `is_file_excluded`; a
+  file its `include` (else `*.py`, `*.pyi`, `*.ipynb`) and `extend-include` do not take as
+  Python (`bin/deploy`, a shebang script ruff reads only when named: fuzz round 8, D7); a
+  file the tree's `.gitignore` or `.ignore` files ignore, unless `respect-gitignore = false`
+  (as git answers: `git.ignored`; round 8, D6);
 * bandit: its default excludes (or the `.bandit` INI's `exclude`) and the `exclude_dirs` of
   its configs (`[tool.bandit]`, `bandit.yaml`, …): a pattern `fnmatch`es `./path` or is a
   part of it, as `bandit -r .` tests each file it walks (a listed folder that is there ends
-  `/*` first);
+  `/*` first); a file no `include` glob (`*.py`) `fnmatch`es (round 8, D7);
 * checkov: `checkov -d .`'s walk (`checkov`);
-* ESLint: its default ignores, any folder `node_modules/` and the root's `.git/`.
+* ESLint: its default ignores, any folder `node_modules/` and the root's `.git/`; what a
+  flat config ignores or lints none of (`ignores`, `files`) only ESLint reads right, and the
+  views ask it (`AtBase.passed_by`).
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ import tomllib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from reviewloop.checks.analyzers.ruff_includes import glob
+from reviewloop.checks.analyzers.ruff_includes import glob, matches
 from reviewloop.checks.analyzers.ruff_lookup import Lookup
 from reviewloop.config import load_yaml
+from reviewloop.git.ignored import ignored
 
 
 class Tree(Protocol):
@@ -54,6 +61,7 @@ RUFF_DEFAULT = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipy
                 ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype",
                 ".ruff_cache", ".svn", ".tox", ".venv", ".vscode", "__pypackages__", "_build",
                 "buck-out", "dist", "node_modules", "site-packages", "venv")
+RUFF_PYTHON = ("*.py", "*.pyi", "*.ipynb")  # of ruff's default `include`, the Python files
 BANDIT_DEFAULT = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs", "*.egg")
 CHECKOV_DEFAULT = ("node_modules", ".terraform", ".serverless")  # CKV_IGNORED_DIRECTORIES
 CHECKOV_CONFIGS = (".checkov.yaml", ".checkov.yml")
@@ -78,6 +86,26 @@ def ruff(path: str, tree: Tree) -> str | None:
             if glob(pattern).fullmatch(name) or glob(pattern).fullmatch(sub) or \
                     glob(pattern).fullmatch(posixpath.join(top, sub)):
                 return f"{where} {pattern!r}"
+    return _ruff_walk(path, tree, config.table if config is not None else {},
+                      config.path if config is not None else None, home)
+
+
+def _ruff_walk(path: str, tree: Tree, table: dict[str, Any], name: str | None,
+               home: str) -> str | None:
+    """Why ruff's walk passes `path` by, which no `exclude` skips: it is not Python by the
+    config's `include`, or the tree's ignore files ignore it."""
+    given = [p for p in (table.get("include") or []) if isinstance(p, str)]
+    extra = [p for p in (table.get("extend-include") or []) if isinstance(p, str)]
+    python = tuple(p.removeprefix("./") for p in (*(given or RUFF_PYTHON), *extra)
+                   if not p.endswith((".toml", ".md")))
+    if not matches(posixpath.relpath(path, home or "."), python,
+                   posixpath.join(tree.absolute, path)):
+        where = f"{name}'s include" if name is not None and (given or extra) else \
+            "ruff's default include"
+        return f"{where} ({', '.join(python)}), which does not take it for Python"
+    if table.get("respect-gitignore", True) is not False \
+            and (why := ignored(path, tree.text)) is not None:
+        return f"the tree's ignore files, which ruff respects ({why})"
     return None
 
 
@@ -88,6 +116,10 @@ def bandit(path: str, tree: Tree) -> str | None:
     dirs = [p for table in _bandit_tables(tree)
             for p in (table.get("exclude_dirs") or []) if isinstance(p, str)]
     walked = "./" + path
+    include = [p for table in _bandit_tables(tree)
+               for p in (table.get("include") or []) if isinstance(p, str)] or ["*.py"]
+    if not any(fnmatch.fnmatch(walked, p) for p in include):
+        return f"bandit's include {', '.join(include)}, which does not take it"
     for pattern in (*listed, *dirs):
         if pattern and (fnmatch.fnmatch(walked, pattern) or pattern in walked):
             return f"bandit's exclude {pattern!r}" + (" (its default)" if ini is None and
