@@ -145,7 +145,7 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
 
 
 def _link_into_code(path: str, text: str, root: Path) -> str | None:
-    """A symlink the change writes or retargets (`diff_links.link_text`, `text` what
+    """A symlink the change writes, retargets or renames (`diff_links.link_text`, `text` what
     it points at) whose name makes its target code of a language the target's own name does
     not (`tool.py -> notes.txt`: `import tool` runs the notes, which only the secrets scan
     read as what they are), or makes it what checkov or zizmor read by name and text

@@ -45,10 +45,10 @@ def _linked(ctx: AnalyzerContext) -> dict[str, str | None]:
 
 
 def _links(ctx: AnalyzerContext) -> dict[str, str | None]:
-    """Each changed variable file checkov loads that the change makes a link or retargets
-    (`diff_links.link_text`: by its diff's mode, as the reviewed tree leaves a link out when
-    it does not lead to a file inside it): None when it leads to a regular file inside the
-    tree, else why it is not followed."""
+    """Each changed variable file checkov loads that the change makes a link, retargets or
+    renames into its name (`diff_links.link_text`: by its diff's mode, as the reviewed tree
+    leaves a link out when it does not lead to a file inside it): None when it leads to a
+    regular file inside the tree, else why it is not followed."""
     named = set(var_files(ctx))
     found: dict[str, str | None] = {}
     for diff in ctx.changes.files:
