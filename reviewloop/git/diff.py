@@ -17,7 +17,7 @@ from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
-from reviewloop.git.diff_headers import PREFIX
+from reviewloop.git.diff_headers import PREFIX, header_mode
 from reviewloop.git.diff_plain import plain_files
 from reviewloop.git.hunk_lines import AddedLine, FileLines, Lines, file_lines
 from reviewloop.git.names import from_bytes
@@ -64,6 +64,12 @@ class FileDiff(_Derived):
     # (0: before the first line), one entry per run of removed lines
     removals: tuple[int, ...] = ()
     text: str = ""  # this file's part of the diff, verbatim (up to the next file)
+
+    @cached_property
+    def mode(self) -> str | None:
+        """The mode its header gives the file as the change leaves it (`diff_headers.LINK`:
+        a symlink), or None when it gives none (`diff_headers.header_mode`)."""
+        return header_mode(self.text)
 
     @cached_property
     def added_lines(self) -> tuple[int, ...]:

@@ -7,6 +7,8 @@ import codecs
 import re
 
 _DEV_NULL = "/dev/null"
+LINK, SUBMODULE = "120000", "160000"  # git's modes of a symlink and of a submodule
+_MODE_LINES = ("new file mode ", "deleted file mode ", "new mode ", "mode ")
 PREFIX = re.compile(r"^[abciow12]/")  # a/ b/, mnemonic c/ i/ o/ w/, --no-index 1/ 2/
 
 
@@ -66,6 +68,23 @@ class HeaderNames:
         if " " not in name:
             return line
         return f"{line[:4]}{_spaceless(name)}\n"
+
+
+def header_mode(text: str) -> str | None:
+    """The mode a file's part of a diff gives it as the change leaves it (a deleted file: as
+    it was), from its header (up to its first hunk or binary content): a `new file mode`,
+    `deleted file mode` or `new mode` line, or else the mode an `index <a>..<b> <mode>` line
+    ends with — all that a file whose mode stays has (a symlink retargeted); None when the
+    header gives none (a rename with no change, a diff without `index` lines)."""
+    for line in text.split("\n@@", 1)[0].split("\n"):
+        line = line.removesuffix("\r")
+        if line.startswith(("Binary files ", "GIT binary patch")):
+            return None  # the header has ended: what follows is the file's content
+        if line.startswith(_MODE_LINES) or (line.startswith("index ") and line.count(" ") == 2):
+            mode = line.rpartition(" ")[2]
+            if len(mode) == 6 and mode.isdigit():
+                return mode
+    return None
 
 
 def _bare(name: str) -> str:

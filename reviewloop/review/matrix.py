@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import stat
 from pathlib import Path
 
@@ -39,6 +38,8 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.diff_headers import LINK, SUBMODULE
+from reviewloop.git.diff_links import link_text
 from reviewloop.git.languages import by_name
 from reviewloop.git.names import fits, on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
@@ -75,11 +76,6 @@ _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
               "submodule's own repository)")
-_LINK = re.compile(r"^(?:new file )?mode 120000$", re.MULTILINE)
-# a symlink (mode 120000) or a submodule (160000): no file content to analyse
-_NOT_A_FILE = re.compile(r"^(?:new file |deleted file |new |old )?mode 1[26]0000$",
-                         re.MULTILINE)
-_LINK_MODE, _MODULE_MODE = "mode 120000", "mode 160000"
 
 
 class FileCoverage(BaseModel):
@@ -100,9 +96,13 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
-    files = [f for f in written if f.path not in modules and not _not_a_file(_header(f.text))]
+    # a symlink or a submodule (as the change leaves it): no file content to analyse
+    texts = {f.path: text for f in written if (text := link_text(f, root)) is not None}
+    files = [f for f in written if f.path not in modules and f.path not in texts
+             and f.mode not in (LINK, SUBMODULE)]
     gaps = {f.path: why for f in files if (why := _gap(readable, f, changes)) is not None}
-    links = {f.path: why for f in written if (why := _link_into_code(f, root)) is not None}
+    links = {path: why for path, text in texts.items()
+             if (why := _link_into_code(path, text, root)) is not None}
     linked = {path: whys[0] for path, links in linked_names(
         root, {f.path for f in files}, {f.path for f in written}).items()
         if (whys := [why for link in links if (why := _linked_as(link, path, root))])}
@@ -115,7 +115,7 @@ def _submodule(diff: FileDiff) -> str | None:
     """A submodule the change points at another commit (or adds): what that commit brings
     is code the project runs, and none of it is in this diff."""
     added = diff.added[0].text if len(diff.added) == 1 else ""
-    if not added.startswith(_SUBPROJECT) or "160000" not in _header(diff.text):
+    if not added.startswith(_SUBPROJECT) or diff.mode != SUBMODULE:
         return None
     return _SUBMODULE.format(commit=added.removeprefix(_SUBPROJECT).strip()[:12])
 
@@ -147,21 +147,19 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
     return _RENAMED_INTO_ROLE.format(role=role) if role is not None else None
 
 
-def _link_into_code(diff: FileDiff, root: Path) -> str | None:
-    """A symlink the change writes whose name makes its target code of a language the
-    target's own name does not (`tool.py -> notes.txt`: `import tool` runs the notes, which
-    only the secrets scan read as what they are), or makes it what checkov or zizmor read by
-    name and text (`_link_into_role`)."""
-    header = _header(diff.text)
-    if _LINK_MODE not in header or not _LINK.search(header) or not diff.added:
-        return None
-    language = by_name(diff.path)
-    target = last_target(root, diff.path) or posixpath.normpath(
-        posixpath.join(posixpath.dirname(diff.path), diff.added[0].text))
+def _link_into_code(path: str, text: str, root: Path) -> str | None:
+    """A symlink the change writes, retargets or renames (`diff_links.link_text`, `text` what
+    it points at) whose name makes its target code of a language the target's own name does
+    not (`tool.py -> notes.txt`: `import tool` runs the notes, which only the secrets scan
+    read as what they are), or makes it what checkov or zizmor read by name and text
+    (`_link_into_role`)."""
+    language = by_name(path)
+    target = last_target(root, path) or posixpath.normpath(
+        posixpath.join(posixpath.dirname(path), text))
     if language is not None:
         return None if by_name(target) == language \
             else _LINK_INTO_CODE.format(language=language, target=target)
-    return _link_into_role(diff.path, target, root)
+    return _link_into_role(path, target, root)
 
 
 def _linked_as(link: str, target: str, root: Path) -> str | None:
@@ -209,19 +207,6 @@ def _target_text(root: Path, target: str) -> str | None:
             return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
-
-
-def _not_a_file(header: str) -> bool:
-    """Whether a file's diff header gives it a symlink's or a submodule's mode (the words
-    looked for first: the pattern tried at each line start was most of this row's time at
-    5,000 files)."""
-    return (_LINK_MODE in header or _MODULE_MODE in header) \
-        and _NOT_A_FILE.search(header) is not None
-
-
-def _header(text: str) -> str:
-    """A file's diff header: up to its first hunk or `Binary files` line."""
-    return text.split("\n@@", 1)[0].split("\nBinary files", 1)[0]
 
 
 def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet) -> Ledger:

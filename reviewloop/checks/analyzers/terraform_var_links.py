@@ -12,7 +12,6 @@ tree, dangling, to a folder or a device) is never followed, and is named as not 
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
@@ -20,9 +19,8 @@ from reviewloop.checks.analyzers.checkov_policies import var_files
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS
 from reviewloop.checks.paths import in_tree_file
 from reviewloop.git.diff import FileStatus
+from reviewloop.git.diff_links import link_text
 from reviewloop.git.names import under
-
-_LINK = re.compile(r"^(?:new file |new )?mode 120000$", re.MULTILINE)  # a link, as git diffs it
 
 UNFOLLOWED = ("a symlink to {target}, a variable file checkov loads: plain checkov follows "
               "it and reads its values into the module, the review reads no file outside "
@@ -47,17 +45,18 @@ def _linked(ctx: AnalyzerContext) -> dict[str, str | None]:
 
 
 def _links(ctx: AnalyzerContext) -> dict[str, str | None]:
-    """Each changed variable file checkov loads that the change makes a link (by its diff:
-    the reviewed tree leaves a link out when it does not lead to a file inside it): None
-    when it leads to a regular file inside the tree, else why it is not followed."""
+    """Each changed variable file checkov loads that the change makes a link, retargets or
+    renames into its name (`diff_links.link_text`: by its diff's mode, as the reviewed tree
+    leaves a link out when it does not lead to a file inside it): None when it leads to a
+    regular file inside the tree, else why it is not followed."""
     named = set(var_files(ctx))
     found: dict[str, str | None] = {}
     for diff in ctx.changes.files:
         path = diff.path
         if diff.status is FileStatus.DELETED or path in ctx.file_set or path in found \
-                or not diff.added or not _LINK.search(diff.text.split("\n@@", 1)[0]) \
+                or (text := link_text(diff, ctx.root)) is None \
                 or (path not in named and not AUTO_VARS().match(PurePosixPath(path).name)):
             continue
         found[path] = None if in_tree_file(under(ctx.root, path), ctx.root) is not None \
-            else UNFOLLOWED.format(target=diff.added[0].text)
+            else UNFOLLOWED.format(target=text)
     return found
