@@ -8,8 +8,12 @@ In this order, the first that covers the finding wins:
   `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
   …; which lines each covers is `policy.markers.Reach`). A marker counts only when the trusted
   side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
-  and the finding stays open. The tools themselves run with their markers switched off, so
-  nothing they would hide is lost before this decision;
+  and the finding stays open; one on a line it left alone counts only when the base's copy,
+  read the same way, had the same marker there (`base_markers`: not string text the change
+  unwrapped). A Python file this Python cannot parse (3.12's f-strings on 3.11) has no
+  markers that count: its comments are not known as ruff reads them. The tools themselves
+  run with their markers switched off, so nothing they would hide is lost before this
+  decision;
 * `.reviewloop-baseline.json` (`{"version": 1, "findings": [{"fingerprint": "…", "rule":
   "B602", "file": "app.py", "by": "alice", "reason": "…"}]}`): an entry matches by
   fingerprint, or by rule and file (and line, when given) when it has no fingerprint;
@@ -31,9 +35,10 @@ from dataclasses import dataclass, field
 
 from reviewloop.checks.analyzers.eslint_directives import reenables
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
+from reviewloop.checks.suppressions.base_markers import file_markers
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.files import TrustedFiles
-from reviewloop.checks.suppressions.markers import file_language, line_markers
+from reviewloop.checks.suppressions.markers import file_language
 from reviewloop.checks.suppressions.noqa_lines import noqa_lines
 from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
@@ -100,7 +105,7 @@ class Suppressor:
 
     def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
         if path not in self._markers:
-            self._markers[path] = line_markers(self.files.lines(path), path)
+            self._markers[path] = file_markers(self.files, path)
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:
