@@ -44,6 +44,7 @@ JS_WRAPS = {"none": ("const p = 0;", "const q = 0;"), "string": ("const s = '\\"
             "template": ("const s = `", "`;"), "block": ("/*", "*/")}
 ESLINT_CONFIG = 'export default [{ files: ["**/*.js"], rules: { "no-undef": "error" } }];\n'
 SPAN = "/* global jQuery,\n   $ */\n// compute on load */\n"  # M4b: the middle line deleted
+# and a trusted `eslint-enable` the change wraps in a template literal (`enable_wrapped.js`)
 
 
 def _variant(code: str, opener: str, closer: str, edit: str,
@@ -136,6 +137,16 @@ def _js_files() -> dict[str, tuple[str, str, bool]]:
     files["span.js"] = (imported + SPAN + sink, SPAN.replace("   $ */\n", "") + sink, False)
     files["span_kept.js"] = (imported + SPAN + sink, "export const other = 1;\n" + SPAN + sink,
                              True)
+    block = "/* eslint-disable no-undef */\nexport const a = 1;\n"
+    enable = "/* eslint-enable no-undef */\n"
+    wrapped = "const s = `\n" + enable + "`;\n"
+    files["enable_wrapped.js"] = (imported + block + enable + sink,
+                                  "export const other = 1;\n" + block + wrapped + sink, False)
+    files["enable_kept.js"] = (imported + block + enable + sink,
+                               "export const other = 1;\n" + block + enable + sink, True)
+    files["block_kept.js"] = (imported + block + sink + enable,
+                              "export const other = 1;\n" + block + sink + enable
+                              + "export const c = 1;\n", True)
     return files
 
 
@@ -157,7 +168,7 @@ def test_eslint_directives_count_only_where_the_base_read_them_as_comments(
 
     honoured, unhonoured = undefined(), undefined("--no-inline-config")
     waived = {path for path, _ in unhonoured - honoured}
-    assert "span.js" in waived  # the tricks are real to plain ESLint
+    assert {"span.js", "enable_wrapped.js"} <= waived  # the tricks are real to plain ESLint
     assert any(not real and p in waived for p, (_, _, real) in files.items())
     assert any(real and p in waived for p, (_, _, real) in files.items())  # the controls
     reported = set().union(*(_reported(report, "eslint", "no-undef", p) for p in files))

@@ -16,7 +16,7 @@ reads as a string. What they would hide is reported (an over-report, never a hol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reviewloop.checks.suppressions.files import TrustedFiles, git_lines
 from reviewloop.checks.suppressions.markers import file_language, line_markers
@@ -36,15 +36,24 @@ def file_markers(files: TrustedFiles, path: str) -> Placed:
     trust = files.trust
     if not found or trust.file(path) or trust.base is None:
         return found  # untouched: the base's own; no base known (a `Trust` built by hand)
-    base_line = trust.base_lines(path)
-    text = read_at(files.repo, trust.base, trust.base_path(path))
-    if base_line is None or text is None:
+    read = base_of(files, path)
+    if read is None:
         return []
-    base = git_lines(text)
+    base_line, base = read
     # the base read as the reviewed file is: by its name (a rename keeps the lexer)
     at_base = set(_readable(line_markers(base, path), path, base))
     return [(number, marker) for number, marker in found
             if (old := base_line(number)) is not None and (old, marker) in at_base]
+
+
+def base_of(files: TrustedFiles, path: str
+            ) -> tuple[Callable[[int], int | None], list[str]] | None:
+    """For the touched file `path`: where its unchanged lines were at the base, and the
+    base's lines; None when either is not known."""
+    trust = files.trust
+    base_line = trust.base_lines(path)
+    text = read_at(files.repo, trust.base, trust.base_path(path)) if trust.base else None
+    return None if base_line is None or text is None else (base_line, git_lines(text))
 
 
 def _readable(found: Placed, path: str, lines: Sequence[str]) -> Placed:
