@@ -22,10 +22,11 @@ finding a maintainer reads once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from reviewloop.git.diff import ChangeSet
+from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus, hunks
 from reviewloop.policy.lever_files import LEVERS, Lever, LeverKind, lever
 
 __all__ = ["LEVERS", "Lever", "LeverKind", "lever"]  # the lever files live in lever_files
@@ -51,6 +52,8 @@ class Trust:
     # the repository `base` and `head` name commits of, when the reviewed files are an export
     # of a commit rather than a checkout (None: the analyzed tree is in that repository)
     checkout: str | None = None
+    # the change itself, where each file's unchanged lines were at `base` (`base_lines`)
+    changes: ChangeSet | None = None
 
     @classmethod
     def everything(cls) -> Trust:
@@ -65,7 +68,7 @@ class Trust:
         return cls(added={f.path: frozenset(f.added_lines) for f in changes.files if f.added},
                    touched=frozenset(touched), base=base, head=head,
                    removals={f.path: frozenset(f.removals) for f in changes.files
-                             if f.removals})
+                             if f.removals}, changes=changes)
 
     def line(self, path: str, number: int) -> bool:
         """Whether line `number` of `path` comes from the trusted side."""
@@ -88,3 +91,45 @@ class Trust:
             return False
         return not stretch or self.trusted_all or not any(
             marker_line <= k < flagged for k in self.removals.get(path, ()))
+
+    def base_path(self, path: str) -> str:
+        """Where the base has the file `path` is in the tree (a renamed file's old name)."""
+        diff = self.changes.file(path) if self.changes is not None else None
+        return diff.old_path if diff is not None and diff.old_path else path
+
+    def base_lines(self, path: str) -> Callable[[int], int | None] | None:
+        """For a line of `path` the change left alone, its number in the base's copy (None
+        for a line the change wrote); None when the change is not known line by line (a
+        `Trust` built without its diff, a hunk that cannot be read)."""
+        if self.trusted_all or path not in self.touched:
+            return lambda number: number
+        diff = self.changes.file(path) if self.changes is not None else None
+        anchors = _anchors(diff) if diff is not None else None
+        if anchors is None:
+            return None
+        heads = [head for head, _ in anchors]
+        added = self.added.get(path, frozenset())
+
+        def base_line(number: int) -> int | None:
+            if number in added:
+                return None
+            head, base = anchors[bisect_right(heads, number) - 1]
+            return base + number - head
+        return base_line
+
+
+def _anchors(diff: FileDiff) -> list[tuple[int, int]] | None:
+    """(new-file line, old-file line) where each run of lines the change left alone starts:
+    the first line, each context line of a hunk, the first line after each hunk."""
+    if diff.status in (FileStatus.ADDED, FileStatus.DELETED) or diff.binary:
+        return None
+    read = hunks(diff)
+    if read is None:
+        return None
+    anchors = [(1, 1)]
+    for hunk in read:
+        anchors += [(line.target_line_no, line.source_line_no) for line in hunk
+                    if line.is_context]
+        target, source = hunk.target_length, hunk.source_length
+        anchors.append((hunk.target_start + (target or 1), hunk.source_start + (source or 1)))
+    return anchors

@@ -39,7 +39,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from functools import partial
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers import eslint_directives as directives
@@ -48,6 +48,8 @@ from reviewloop.checks.paths import looks_like_test
 from reviewloop.checks.suppressions.script_comments import js_comments
 from reviewloop.git.languages import TYPESCRIPT
 from reviewloop.git.names import under
+from reviewloop.git.provenance import read_at
+from reviewloop.git.repository import open_repository
 from reviewloop.memo import compiled_on_first_use
 
 COMMONJS, MODULE, UNKNOWN = "commonjs", "module", "unknown"
@@ -103,15 +105,16 @@ def has_module_syntax(text: str) -> bool:
     return _esm().search(text) is not None
 
 
-def _every_line(number: int) -> bool:
+def _every_comment(line: int, comment: str) -> bool:
     return True
 
 
-def declared_globals(text: str, trusted: Callable[[int], bool] = _every_line
+def declared_globals(text: str, trusted: Callable[[int, str], bool] = _every_comment
                      ) -> tuple[tuple[str, str], ...]:
     """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
-    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`; a comment with a
-    line `trusted` refuses (one the change wrote: `eslint_directives`) declares nothing.
+    `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`; a comment
+    `trusted(first line, text)` refuses (one the change wrote or made: `_trusted_comments`)
+    declares nothing.
 
     Only a comment declares (`script_comments.js_comments`): `"/* global compute */"` in a
     string, a template or a regular expression, or after prose in another comment, declares
@@ -125,8 +128,7 @@ def declared_globals(text: str, trusted: Callable[[int], bool] = _every_line
         directive = directives.parse(body) if body is not None else None
         if directive is None or directive[0] not in ("global", "globals"):
             continue
-        first = text.count("\n", 0, start) + 1
-        if not all(map(trusted, range(first, first + text.count("\n", start, end) + 1))):
+        if not trusted(text.count("\n", 0, start) + 1, text[start:end]):
             continue
         for name, setting in directives.string_config(directive[1]).items():
             if setting in _SETTINGS:
@@ -180,17 +182,42 @@ def facts(ctx: AnalyzerContext, files: list[str],
         found[str(under(ctx.root, name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
             lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
-            declared_globals(text, _trusted_lines(ctx, name)),
+            declared_globals(text, _trusted_comments(ctx, name)),
             lang == "js" and _has_ts_comment(under(ctx.root, name)))
     return found
 
 
-def _trusted_lines(ctx: AnalyzerContext, path: str) -> Callable[[int], bool]:
-    """Whether a line of `path` is the trusted side's; every line of a base copy is (a
-    `tree` named: `eslint_base.at_base`, which imports this module)."""
-    if ctx.trust is None or ctx.tree is not None:
-        return _every_line
-    return partial(ctx.trust.line, path)
+def _trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bool]:
+    """Whether a comment (its first line, its text) of `path` is the trusted side's: each of
+    its lines one the change left alone, and the base's copy of the file holding the very
+    same comment there — not string text the change unwrapped by deleting the lines around
+    it (`base_markers`), nor a spanning one a deleted line inside pulled the next line into.
+    Every comment of a base copy is (a `tree` named: `eslint_base.at_base`, which imports
+    this module), and of a file the change did not touch."""
+    trust = ctx.trust
+    if trust is None or ctx.tree is not None or trust.file(path):
+        return _every_comment
+    if trust.base is None:  # no base to read (a `Trust` built by hand): its lines alone
+        return lambda first, comment: all(
+            trust.line(path, n) for n in range(first, first + comment.count("\n") + 1))
+    base_line = trust.base_lines(path)
+    base = str(trust.base)
+    repo = Path(trust.checkout) if trust.checkout else ctx.root
+
+    @cache
+    def at_base() -> frozenset[tuple[int, str]]:
+        text = read_at(open_repository(repo), base, trust.base_path(path)) or ""
+        # as `_head` reads the reviewed copy: universal newlines, its first `_READ` chars
+        text = text.replace("\r\n", "\n").replace("\r", "\n")[:_READ]
+        return frozenset((text.count("\n", 0, start) + 1, text[start:end])
+                         for start, end in js_comments(text))
+
+    def trusted(first: int, comment: str) -> bool:
+        lines = range(first, first + comment.count("\n") + 1)
+        old = base_line(first) if base_line is not None else None
+        return old is not None and all(trust.line(path, n) for n in lines) \
+            and (old, comment) in at_base()
+    return trusted
 
 
 def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts]:

@@ -28,10 +28,8 @@ def noqa_lines(lines: Sequence[str]) -> dict[int, int]:
     backslash-continued statement, the line its `# noqa` goes on; other lines are their own.
     A file this Python cannot parse: none (each line its own, never a waiver made up)."""
     text = "".join(f"{line}\n" for line in lines)
-    try:  # a file this Python cannot parse (3.12's f-strings on 3.11) is tokenized wrongly:
-        ast.parse(text)  # its strings' spans would be made up, and would waive
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
+    if not _parses(text):  # a file this Python cannot parse (3.12's f-strings on 3.11) is
+        return {}  # tokenized wrongly: its strings' spans would be made up, and would waive
     spans: list[tuple[int, int]] = []
     opened: list[int] = []  # rows where Python 3.12's f-strings start
     previous: tokenize.TokenInfo | None = None
@@ -55,6 +53,21 @@ def noqa_lines(lines: Sequence[str]) -> dict[int, int]:
     for start, end in _merged(spans):
         mapped.update(dict.fromkeys(range(start, end), end))
     return mapped
+
+
+def parses(lines: Sequence[str]) -> bool:
+    """Whether this Python parses the Python file whose text is `lines`: where it does not
+    (Python 3.12's f-strings on 3.11: `f"{"# noqa"}"`), its tokenizer may read a string's
+    text as a comment, and what it says of the file's comments is not what ruff reads."""
+    return _parses("".join(f"{line}\n" for line in lines))
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -8,8 +8,12 @@ In this order, the first that covers the finding wins:
   `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
   …; which lines each covers is `policy.markers.Reach`). A marker counts only when the trusted
   side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
-  and the finding stays open. The tools themselves run with their markers switched off, so
-  nothing they would hide is lost before this decision;
+  and the finding stays open; one on a line it left alone counts only when the base's copy,
+  read the same way, had the same marker there (`base_markers`: not string text the change
+  unwrapped). A Python file this Python cannot parse (3.12's f-strings on 3.11) has no
+  markers that count: its comments are not known as ruff reads them. The tools themselves
+  run with their markers switched off, so nothing they would hide is lost before this
+  decision;
 * `.reviewloop-baseline.json` (`{"version": 1, "findings": [{"fingerprint": "…", "rule":
   "B602", "file": "app.py", "by": "alice", "reason": "…"}]}`): an entry matches by
   fingerprint, or by rule and file (and line, when given) when it has no fingerprint;
@@ -31,9 +35,10 @@ from dataclasses import dataclass, field
 
 from reviewloop.checks.analyzers.eslint_directives import reenables
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
+from reviewloop.checks.suppressions.base_markers import base_of, file_markers
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.files import TrustedFiles
-from reviewloop.checks.suppressions.markers import file_language, line_markers
+from reviewloop.checks.suppressions.markers import file_language
 from reviewloop.checks.suppressions.noqa_lines import noqa_lines
 from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
@@ -78,6 +83,9 @@ class Suppressor:
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
     _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
     _tagged: dict[str, Sequence[str]] = field(default_factory=dict)
+    # a touched file's base: where its unchanged lines were, and its comments there
+    _base: dict[str, tuple[Callable[[int], int | None], Sequence[str]] | None] = field(
+        default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
@@ -100,7 +108,7 @@ class Suppressor:
 
     def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
         if path not in self._markers:
-            self._markers[path] = line_markers(self.files.lines(path), path)
+            self._markers[path] = file_markers(self.files, path)
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:
@@ -156,10 +164,33 @@ class Suppressor:
         # takes JSX text for code (`<p>Don't {/* eslint-enable */}</p>`: a quote), and there
         # the block ends at any enable, wider than ESLint (reported), never running on past
         # one ESLint reads
-        return not any(reenables(line, finding.rule, anywhere=anywhere)
-                       for anywhere, lines in ((False, comments),
-                                               (True, self._tagged_of(finding.file)))
-                       for line in _between(lines, number, begin, finding.start_line, stop))
+        if any(reenables(line, finding.rule, anywhere=anywhere)
+               for anywhere, lines in ((False, comments), (True, self._tagged_of(finding.file)))
+               for line in _between(lines, number, begin, finding.start_line, stop)):
+            return False
+        return self._reached_at_base(number, begin, finding, stop)
+
+    def _reached_at_base(self, number: int, begin: int, finding: Finding,
+                         stop: int | None) -> bool:
+        """Whether the block reached the finding's line at the base too: a change that
+        wraps a trusted `eslint-enable` in a template literal it adds (opened on a line
+        above, closed below) would otherwise carry the block over code it never covered.
+        Both lines are unchanged (`Trust.vouches`), so each has its place at the base."""
+        path = finding.file
+        if self.files.trust.file(path) or self.files.trust.base is None:
+            return True
+        if path not in self._base:
+            read = base_of(self.files, path)
+            view = reader(file_language(path, read[1])) if read is not None else None
+            self._base[path] = (read[0], view(read[1])) if read and view else None
+        known = self._base[path]
+        if known is None:
+            return False
+        base_line, comments = known
+        old, flagged = base_line(number), base_line(finding.start_line)
+        return old is not None and flagged is not None and not any(
+            reenables(line, finding.rule, anywhere=False)
+            for line in _between(comments, old, begin, flagged, stop))
 
     def _tagged_of(self, path: str) -> Sequence[str]:
         """Each line of `path` that holds a JSX tag, "" for every other: read once a file, not
