@@ -188,8 +188,8 @@ def _where_javascript_puts_comments() -> tuple[dict[str, str], frozenset[str]]:
     for name, text in HTML_LIKE.items():
         for directive in ("/* eslint-disable no-undef */", "/* global compute */"):
             bodies[name.replace(".", f"{len(directive)}.")] = text.replace("{}", directive)
-    return bodies, frozenset(p for p in bodies if p.startswith("h5") or p in split
-                             and "global" not in bodies[p])
+    return bodies, frozenset(p for p in bodies if p.startswith("h5") or (p in split
+                             and "global" not in bodies[p]))
 
 
 def test_a_comment_is_one_where_javascript_reads_one(
