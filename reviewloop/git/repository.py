@@ -189,8 +189,9 @@ class Repository:
             if (commit := self._commit(rev)) is None:
                 raise revisions.unknown_revision(rev, "")
             ids.append(commit)
-        if merge_base and not self._related(*ids):
-            raise revisions.no_common_history(base, head)
+        if merge_base and (cut := revisions.uncertain_start(
+                self.try_git, base, head, ids, self._related(*ids))) is not None:
+            raise cut
         return [f"{ids[0]}...{ids[1]}"] if merge_base else ids
 
     def _related(self, a: str, b: str) -> bool:  # a merge base here? (asked once a pair)

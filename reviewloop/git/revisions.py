@@ -49,3 +49,25 @@ def no_common_history(base: str, head: str) -> UserInputError:
     return UserInputError(
         f"{base} and {head} have no commit in common here, so the change base...head has no "
         "start (a shallow clone, or unrelated histories)", fix=_HISTORY)
+
+
+def uncertain_start(try_git: TryGit, base: str, head: str, ids: list[str], related: bool
+                    ) -> UserInputError | None:
+    """Why `base...head` (`ids`: their commit ids) has no start to trust here, or None: no
+    merge base at all, or a shallow clone whose cut lies above the merge base git finds. A
+    commit the clone holds without its parents, reachable from either end but not from that
+    merge base, may lead on to a younger common ancestor — the true start — which the clone
+    does not hold: git then answers an older one, and the change would take in the base
+    branch's own commits since."""
+    if not related:
+        return no_common_history(base, head)
+    if try_git("rev-parse", "--is-shallow-repository")[1].strip() != "true":
+        return None
+    starts = try_git("merge-base", "--all", *ids)[1].split()
+    listed = try_git("rev-list", "--parents", *ids, *(f"^{start}" for start in starts))[1]
+    if not any(len(line.split()) == 1 for line in listed.splitlines()):  # none without parents
+        return None
+    return UserInputError(
+        f"this clone is shallow and cuts the history of {base}...{head} above the commit git "
+        "takes for their merge base, so the true one may be missing and the change would take "
+        f"in {base}'s own commits", fix=_HISTORY)
