@@ -14,9 +14,6 @@ count, so the feature still works."""
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import pytest
 
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
+from tests.support.plain_bandit import b101_counts
 
 ASSERTS = ("def main(x=1):\n    assert x\n    return x\n\n\n"
            "def f(x=1):\n    assert x\n    return x\n")
@@ -106,17 +104,6 @@ CASES = list(itertools.product(FORMS, PLACES, (False, True)))
 GROUPS = sorted({(p, a, f if FORMS[f][1] else "") for f, p, a in CASES})
 
 
-def _plain(root: Path) -> dict[str, int]:
-    done = subprocess.run([sys.executable, "-m", "bandit", "-r", ".", "-q", "-f", "json"],
-                          cwd=root, capture_output=True, text=True, check=False)
-    counts: dict[str, int] = {}
-    for issue in json.loads(done.stdout)["results"]:
-        if issue["test_id"] == "B101":
-            path = issue["filename"].removeprefix("./")
-            counts[path] = counts.get(path, 0) + 1
-    return counts
-
-
 @pytest.mark.parametrize(("place", "aliased", "blind"), GROUPS)
 def test_a_loaded_test_named_module_keeps_its_asserts(tmp_path: Path, place: str,
                                                       aliased: bool, blind: str) -> None:
@@ -137,7 +124,7 @@ def test_a_loaded_test_named_module_keeps_its_asserts(tmp_path: Path, place: str
     files[f"{folder}/main.py"] = "def run():\n    return 1\n"
     repo = Repo(tmp_path / "r", {"README.md": "x\n"})
     diff = repo.change(files)
-    counts = _plain(repo.root)
+    counts = b101_counts(repo.root)
 
     report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
 

@@ -16,7 +16,6 @@ code no production module imports."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import pytest
 
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
+from tests.support.plain_bandit import b101_counts
 
 CODE = "def check(x):\n    assert x\n    return x\n\n\ndef test_check():\n    assert check(1)\n"
 FOLDERS = {"src/app": ("app", "alpha"), "lib": ("lib", "beta"), "tests": ("tests", "gamma")}
@@ -87,13 +87,7 @@ def _layout(config: int) -> tuple[dict[str, str], dict[str, bool]]:
 
 def _plain(root: Path) -> tuple[dict[str, int], set[str]]:
     """Plain `bandit -r .`'s B101 count per file, and the files plain `pytest` collects."""
-    done = subprocess.run([sys.executable, "-m", "bandit", "-r", ".", "-q", "-f", "json"],
-                          cwd=root, capture_output=True, text=True, check=False)
-    counts: dict[str, int] = {}
-    for issue in json.loads(done.stdout)["results"]:
-        if issue["test_id"] == "B101":
-            path = issue["filename"].removeprefix("./")
-            counts[path] = counts.get(path, 0) + 1
+    counts = b101_counts(root)
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
