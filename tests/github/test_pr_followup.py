@@ -27,6 +27,7 @@ from tests.support.pr_mode import EVENTS, PR_NUMBER, PR_REPO, git
 from tests.support.repos import commit, init_repo
 
 BAD = "import subprocess\n\n\ndef g(x):\n    return subprocess.call(x, shell=True)\n"
+APP = "".join(f"\n\ndef f{n}():\n    return {n}\n" for n in range(4)).lstrip()
 DEV_BAD = "# develop's\n\n" + BAD  # its must-fix on line 7, the PR's on line 5
 PYPROJECT = ('[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11"\n'
              '[tool.ruff.lint]\nselect = ["E", "S"]\n')
@@ -57,6 +58,17 @@ def base_took_the_file(base: str) -> Shape:
     return shape
 
 
+def base_edited_a_pr_file(base: str) -> Shape:
+    """The base adds a must-fix at the top of app.py, which the PR changes at its end; merged
+    in, the base's lines are not the PR's."""
+    def shape(root: Path) -> None:
+        sh(root, f"git switch -q {base}")
+        app = root / "app.py"
+        commit(root, {"app.py": BAD + "\n\n" + app.read_text()}, f"{base} edits app.py")
+        sh(root, "git switch -q feature", f"git merge -q --no-edit {base}")
+    return shape
+
+
 SHAPES: dict[str, Shape] = {
     "rename": lambda r: sh(r, "git mv bad.py bad2.py"),
     "move": lambda r: sh(r, "mkdir pkg", "git mv bad.py pkg/bad.py"),
@@ -70,9 +82,11 @@ SHAPES: dict[str, Shape] = {
     # which base these merge depends on the retarget: see `push`
     "base merged in": lambda r: None,
     "base took bad.py": lambda r: None,
+    "base edited a PR file": lambda r: None,
     "no push (edited)": lambda r: None,  # the PR's base or title edited, no new commit
 }
-BASE_SHAPES = {"base merged in": merge_base_branch, "base took bad.py": base_took_the_file}
+BASE_SHAPES = {"base merged in": merge_base_branch, "base took bad.py": base_took_the_file,
+               "base edited a PR file": base_edited_a_pr_file}
 RETARGETS = [("develop", "develop"), ("develop", "main"), ("main", "develop")]
 # every shape without a retarget, and a fixed-seed sample of the shapes with one
 CASES = [(s, "develop", "develop") for s in SHAPES] + random.Random(8).sample(
@@ -81,13 +95,14 @@ CASES = [(s, "develop", "develop") for s in SHAPES] + random.Random(8).sample(
 
 def make_repo(root: Path) -> Path:
     """main; develop: main and dev_bad.py (a must-fix); feature, from develop: bad.py (a
-    must-fix) and f.py."""
-    init_repo(root, {"pyproject.toml": PYPROJECT, "app.py": "def ok():\n    return 1\n",
+    must-fix), f.py and a function at the end of app.py."""
+    init_repo(root, {"pyproject.toml": PYPROJECT, "app.py": APP,
                      "tests/test_app.py": "def test_ok():\n    assert True\n"})
     sh(root, "git switch -qc develop")
     commit(root, {"dev_bad.py": DEV_BAD}, "develop's own")
     sh(root, "git switch -qc feature")
-    commit(root, {"bad.py": BAD, "f.py": "x = 1\n"}, "push 1")
+    commit(root, {"bad.py": BAD, "f.py": "x = 1\n",
+                  "app.py": APP + "\n\ndef two():\n    return 2\n"}, "push 1")
     return root
 
 
@@ -117,13 +132,18 @@ def review(root: Path, tmp: Path, gh: GitHubFake, action: str, base: str,
 
 def show(gh: GitHubFake, root: Path, base: str, *, before: str | None = None) -> None:
     """Tell the fake the PR's diff and head now, as GitHub would know them."""
-    diff = git(root, "diff", f"{base}...HEAD") + "\n"
+    diff = raw_diff(root, f"{base}...HEAD")
     head = git(root, "rev-parse", "HEAD")
     if before is None:
         gh.open_pr(PR_REPO, PR_NUMBER, diff, head_sha=head)
     else:
-        gh.push(PR_REPO, PR_NUMBER, diff, head_sha=head,
-                moved_by=git(root, "diff", before, "HEAD") + "\n")
+        gh.push(PR_REPO, PR_NUMBER, diff, head_sha=head, moved_by=raw_diff(root, before, "HEAD"))
+
+
+def raw_diff(root: Path, *revs: str) -> str:
+    """`git diff` as it prints it (a context line of a blank line ends in a space)."""
+    return subprocess.run(["git", "diff", *revs], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
 
 
 def open_findings(summary: str) -> list[str]:
@@ -139,15 +159,43 @@ def open_findings(summary: str) -> list[str]:
                   if "with no test change" not in title)
 
 
-def plain_bandit_must_fix(root: Path, base: str) -> list[str]:
-    """Plain bandit's B602 on the files the PR's change (base...HEAD) adds or modifies."""
+def plain_bandit_must_fix(root: Path, base: str, tmp: Path) -> list[str]:
+    """Plain bandit's B602 the PR brings: on the files its change (base...HEAD) adds or
+    modifies, those bandit does not report on the same file's code at the merge base."""
     files = [f for f in git(root, "diff", "--name-only", "--diff-filter=AMR",
                             f"{base}...HEAD").splitlines() if f.endswith((".py", ".pyw"))]
+    merge_base = git(root, "merge-base", base, "HEAD")
+    old = tmp / "merge-base"
+    for path in files:
+        shown = subprocess.run(["git", "show", f"{merge_base}:{path}"], cwd=root,
+                               capture_output=True, text=True)
+        if shown.returncode == 0:
+            (old / path).parent.mkdir(parents=True, exist_ok=True)
+            (old / path).write_text(shown.stdout)
+    had = Counter(_what(r) for r in _bandit(old, [f for f in files if (old / f).exists()]))
+    found = []
+    for r in _bandit(root, files):
+        if had[_what(r)] > 0:
+            had[_what(r)] -= 1
+        else:
+            found.append(f"{r['filename']}:{r['line_number']}")
+    return sorted(found)
+
+
+def _what(result: dict) -> tuple[str, str]:
+    """A bandit result by its file and code, without line numbers."""
+    code = "\n".join(line.split(" ", 1)[-1] for line in result["code"].splitlines())
+    return result["filename"], code
+
+
+def _bandit(root: Path, files: list[str]) -> list[dict]:
+    """Plain bandit's B602 results on `files` (paths relative to `root`)."""
+    if not files:
+        return []
     done = subprocess.run([sys.executable, "-m", "bandit", "-q", "-f", "json", *files],
                           cwd=root, capture_output=True, text=True)
-    results = json.loads(done.stdout)["results"]
-    return sorted(f"{r['filename'].removeprefix('./')}:{r['line_number']}"
-                  for r in results if r["test_id"] == "B602")
+    return [r | {"filename": r["filename"].removeprefix("./")}
+            for r in json.loads(done.stdout)["results"] if r["test_id"] == "B602"]
 
 
 @pytest.mark.parametrize(("shape", "first", "then"), CASES,
@@ -179,7 +227,7 @@ def test_a_follow_up_push_leaves_what_a_fresh_review_of_the_pr_finds(
         want_code, [want_outputs[k] for k in counts]), summary
     assert open_findings(summary) == open_findings(want_summary), summary
     must_fix = [f.split()[1] for f in open_findings(summary) if f.startswith("🔴")]
-    assert must_fix == plain_bandit_must_fix(root, then), summary
+    assert must_fix == plain_bandit_must_fix(root, then, tmp_path), summary
     # "fixed" only what the PR no longer has (by what it is, wherever it moved)
     gone = Counter(titles(first_open, "🔴")) - Counter(titles(open_findings(want_summary), "🔴"))
     assert f"Findings fixed: 🔴 {gone.total()} must fix" in summary, summary
