@@ -237,3 +237,32 @@ def titles(found: list[str], emoji: str) -> list[str]:
     """What each finding is, wherever its file moved: its line and title."""
     return [f"{f.split(' ', 2)[1].rsplit(':', 1)[-1]} {f.split(' ', 2)[2]}" for f in found
             if f.startswith(emoji)]
+
+
+# an AWS key id and a GitHub token, in pieces so that no scanner takes this file for a leak
+SECRETS = ('AWS_ACCESS_KEY_ID = "AKIA' + 'QWERTYUIOPASDFGH"\n'
+           'GH = "ghp_' + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" + '"\n')
+
+
+@pytest.mark.parametrize("move", ["git mv settings.py conf.py",
+                                  "mkdir cfg && git mv settings.py cfg/settings.py"])
+def test_moving_a_file_with_secrets_keeps_the_secrets_gate_failed(move: str,
+                                                                   tmp_path: Path) -> None:
+    """The secrets gate judges the PR's change: a moved file still adds its secrets."""
+    root = tmp_path / "repo"
+    init_repo(root, {"pyproject.toml": PYPROJECT})
+    sh(root, "git switch -qc feature")
+    commit(root, {"settings.py": SECRETS}, "push 1")
+    with GitHubFake() as gh:
+        show(gh, root, "main")
+        first, first_outputs, _ = review(root, tmp_path / "run1", gh, "opened", "main")
+        before = git(root, "rev-parse", "HEAD")
+        sh(root, move, "git commit -qm 'push 2'")
+        show(gh, root, "main", before=before)
+        code, outputs, summary = review(root, tmp_path / "run2", gh, "synchronize", "main",
+                                        before=before, after=git(root, "rev-parse", "HEAD"))
+    added = [line for line in raw_diff(root, "main...HEAD").splitlines()
+             if line.startswith("+") and ("AKIA" in line or "ghp_" in line)]
+    assert len(added) == 2  # plain git: the PR still adds both
+    assert (code, outputs["must_fix"]) == (first, first_outputs["must_fix"]) == (1, "2"), summary
+    assert "Findings fixed: 🔴 0 must fix" in summary, summary
