@@ -108,8 +108,9 @@ class Job:
         return repository_key(self.comment.repo_id)
 
     def target(self, head: str | None = None) -> Target:
+        event = self.pull.event
         return Target(self.github, self.comment.repo, self.comment.number,
-                      head or self.pull.event.head_sha, self.key)
+                      head or event.head_sha, self.key, base=(event.base_sha, event.base_ref))
 
     def reply(self, text: str) -> None:
         self.github.create_issue_comment(self.comment.repo, self.comment.number, text)

@@ -1,8 +1,9 @@
 """`reviewloop review --github`: review a pull request inside GitHub Actions and publish.
 
-Reads the event payload and what reviewloop posted before (its own signed markers), sends
-the model only the commits since the last reviewed head (the whole PR after a force-push or
-on the first run), then converges the PR: one review with what is new, fixed findings'
+Reads the event payload and what reviewloop posted before (its own signed markers), reviews
+again only the files whose part of the PR's change differs from what the last review judged
+(`github.followup`; the whole PR after a force-push, a retarget or on the first run), then
+converges the PR: one review with what is new, fixed findings'
 threads resolved, returning ones reopened, the summary comment updated in place, the job
 summary and the step outputs counting what is open on the whole PR. With a
 read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
@@ -35,6 +36,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
+from reviewloop.github.followup import follow_up
 from reviewloop.github.markers import repository_key
 from reviewloop.github.outputs import annotate, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
@@ -74,7 +76,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
     with base_config(repo, event.base_sha, event.head_sha, load, config_file) as trusted, \
             client(env) as github:
         target = Target(github, event.repo, event.number, event.head_sha,
-                        repository_key(event.repo_id))
+                        repository_key(event.repo_id), base=(event.base_sha, event.base_ref))
         face = Face(out, show, options, env)
         return review_pull(trusted, repo, root, event, face, model_factory, target)
 
@@ -101,9 +103,11 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     state, unread = _posted(target, out)
     base = review_base(event, state.last_reviewed_head, repo.is_ancestor,
                        last_whole=state.last_review_whole)
-    incremental = base != event.base_sha
-    source = DiffSource(base=base, head=event.head_sha, merge_base=not incremental)
-    diff_text = source.read(repo)
+    view = follow_up(repo, event, state, None if base == event.base_sha else base)
+    state = view.followed(state)  # findings on a renamed file move with it
+    source = DiffSource(base=event.base_sha, head=event.head_sha, focus=view.focus)
+    full_text = source.read(repo)  # the PR's change; a follow-up reads its `focus` again
+    diff_text = view.diff(repo, full_text, event.head_sha)
     with BaseTrees() as bases:  # the change's base, copied once for every reviewer
         summary = review_change(root, settings, source, diff_text=diff_text,
                                 model_factory=factory, llm=llm,
@@ -112,14 +116,14 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     if isinstance(summary, NothingToReview):
         out.say(summary.message)
         return ExitCode.OK
-    full = parse_diff(repo.diff_refs(event.base_sha, event.head_sha))
-    reviewed = parse_diff(diff_text) if incremental else None
+    full = parse_diff(full_text)
+    reviewed = None if view.whole else parse_diff(diff_text)
     summary = redacted(summary)  # everything below is posted, printed or logged
     chart = diagram(root, settings, summary)
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
-                      health=summary.ledger.health)
+                      health=summary.ledger.health, left=view.left)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
@@ -139,7 +143,7 @@ def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubE
     leave the SARIF, the job summary and the step outputs whatever publishing did; the
     exit code."""
     conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
-                    health=judge.health)
+                    health=judge.health, left=judge.left)
     pr = pr_summary(summary, conv.ledger(target.head_sha))
     record(pr)
     markdown = to_markdown(pr)
@@ -175,6 +179,7 @@ class Judge:
     reviewed: ChangeSet | None
     code: Code
     health: Sequence[Health]
+    left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
 
 
 def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:

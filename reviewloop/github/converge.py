@@ -91,6 +91,7 @@ class Push:
     reviewed: ChangeSet | None = None
     code: Code | None = None
     health: Sequence[Health] = ()
+    left: frozenset[str] = frozenset()  # files the PR's change no longer holds
 
     def ledger(self, at: str) -> Ledger:
         return move(posted_ledger(self.posted), [[f] for f in self.current], 1,
@@ -101,7 +102,7 @@ class Push:
 
     def _rechecked(self, entry: Entry) -> str | None:
         return not_rechecked(self.posted.findings[entry.id], self.reviewed, code=self.code,
-                             health=self.health)
+                             health=self.health, left=self.left)
 
 
 def _judge(posted: PostedState, at: str, reports: Sequence[Finding]
@@ -130,12 +131,14 @@ def posted_ledger(state: PostedState) -> Ledger:
 
 def converge(posted: PostedState, current: Sequence[Finding],
              reviewed: ChangeSet | None = None, *, code: Code | None = None,
-             health: Sequence[Health] = ()) -> Convergence:
+             health: Sequence[Health] = (), left: frozenset[str] = frozenset()
+             ) -> Convergence:
     """Decide each finding's state: the posted findings' entries moved by what the analysis
     at the new head reports (`current`), as `findings.rounds.move` moves a run's entries;
     `reviewed`: the part of the PR it looked at (None: the whole PR); `code`: the files at
-    the new head; `health`: which reviewers and analyzers ran."""
-    push = Push(posted, sorted(current, key=Finding.sort_key), reviewed, code, health)
+    the new head; `health`: which reviewers and analyzers ran; `left`: the files the PR
+    changed at the last review and no longer changes (`github.followup`)."""
+    push = Push(posted, sorted(current, key=Finding.sort_key), reviewed, code, health, left)
     out = Convergence(push=push)
     for entry in push.ledger("this push").entries:
         was = posted.findings.get(entry.id)
@@ -156,14 +159,16 @@ def converge(posted: PostedState, current: Sequence[Finding],
 
 
 def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,
-                  code: Code | None = None, health: Sequence[Health] = ()) -> str | None:
+                  code: Code | None = None, health: Sequence[Health] = (),
+                  left: frozenset[str] = frozenset()) -> str | None:
     """None when the analysis at this head looked at what `posted` points at again (so not
-    reporting it means fixed); else why it could not judge it."""
+    reporting it means fixed), or its file left the PR's change (a review of the whole PR
+    would not report it); else why it could not judge it."""
     record = posted.record
     broken = _reporter_down(record, health)
     if broken:
         return broken
-    if reviewed is None:
+    if reviewed is None or record.file in left:
         return None
     where = locate(record, code) if code is not None else None
     if where == GONE:

@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reviewloop.errors import UserInputError
 
-ACTIONS = ("opened", "synchronize", "reopened")
+# `edited`: the PR's base may have changed (retargeted), and with it the PR's change
+ACTIONS = ("opened", "synchronize", "reopened", "edited")
 _FIX = ("run reviewloop review --github from a workflow triggered `on: pull_request` "
-        "(types: opened, synchronize, reopened)")
+        "(types: opened, synchronize, reopened, edited)")
 
 
 class PullRequestEvent(BaseModel):
@@ -65,7 +66,7 @@ def load_event(env: Mapping[str, str]) -> PullRequestEvent:
 
 
 def parse_event(payload: Any, *, source: str = "event") -> PullRequestEvent:
-    """A pull_request payload (opened, synchronize, reopened) → `PullRequestEvent`; a key
+    """A pull_request payload (opened, synchronize, reopened, edited) → `PullRequestEvent`; a key
     that is missing or of the wrong kind is named by its path (`pull_request.head.sha`)."""
     if not isinstance(payload, dict) or "pull_request" not in payload:
         raise UserInputError("not a pull_request event payload (no `pull_request` key)",
@@ -149,11 +150,13 @@ def force_pushed(event: PullRequestEvent, is_ancestor: Callable[[str, str], bool
 def review_base(event: PullRequestEvent, last_reviewed: str | None,
                 is_ancestor: Callable[[str, str], bool], *, last_whole: bool = True) -> str:
     """The commit to diff from: the last reviewed head when it is still in the branch's
-    history (review only what is new), else the PR base (first run, force-push, reopen, or
+    history (review only what is new; `edited`, the same head: what a retarget changed, if
+    anything — `github.followup`), else the PR base (first run, force-push, reopen, or
     a last review that left a file unanalysed or an analyzer or reviewer failed:
     `last_whole` False — a push that does not touch that file would otherwise never look
     at it again, and the PR's verdict would forget it)."""
-    if last_whole and last_reviewed and last_reviewed != event.head_sha and \
+    again = last_reviewed != event.head_sha or event.action == "edited"  # retitled, retargeted
+    if last_whole and last_reviewed and again and \
             _reachable(is_ancestor, last_reviewed, event.head_sha) and \
             not force_pushed(event, is_ancestor):
         return last_reviewed

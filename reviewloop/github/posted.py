@@ -58,6 +58,8 @@ class PostedState:
     summary_comment_id: int | None = None
     last_reviewed_head: str | None = None
     last_review_whole: bool = False  # every file read, nothing failed (`render.summary_body`)
+    last_reviewed_base: str | None = None  # the PR's base commit the last review judged
+    last_reviewed_base_ref: str | None = None  # and its branch (`github.followup`)
     identity: Identity = ACTIONS_BOT
     threads_unavailable: str | None = None
     ignored: dict[str, IgnoreRecord] = field(default_factory=dict)  # a writer's ignore, by fp
@@ -122,9 +124,15 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                        last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
                        last_review_whole=(summary or {}).get("whole") is True,
+                       last_reviewed_base=_text((summary or {}).get("base")),
+                       last_reviewed_base_ref=_text((summary or {}).get("base_ref")),
                        identity=identity,
                        threads_unavailable=threads.unavailable,
                        ignored=read_ignores(issue_comments, key, identity))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,

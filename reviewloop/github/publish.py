@@ -64,6 +64,7 @@ class Target:
     head_sha: str
     key: bytes
     identity: Identity | None = None
+    base: tuple[str, str] | None = None  # the PR's base (commit, branch) judged against
 
     def read(self) -> PostedState:
         return fetch_state(self.client, self.repo, self.number, self.key,
@@ -100,7 +101,8 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
-                        body_fixed=conv.body_fixed(), whole=whole(health))
+                        body_fixed=conv.body_fixed(), whole=whole(health),
+                        base=target.base)
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result

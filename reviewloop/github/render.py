@@ -152,11 +152,13 @@ def counts_text(counts: Mapping[str, int]) -> str:
 
 def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
-                 body_fixed: Iterable[str] = (), whole: bool = True) -> str:
+                 body_fixed: Iterable[str] = (), whole: bool = True,
+                 base: tuple[str, str] | None = None) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
     reviewed commit; its marker records the head, the fixed findings that have no
-    comment of their own to carry that state (those listed in review bodies), and whether
-    the review was `whole` (`github.event.review_base`)."""
+    comment of their own to carry that state (those listed in review bodies), whether
+    the review was `whole` (`github.event.review_base`), and the PR's `base` it was judged
+    against, (commit, branch) (`github.followup`)."""
     open_total = sum(open_counts.values())
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
             f" · ✅ {fixed_count} fixed since the first review")
@@ -166,5 +168,8 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
         cut = report.rfind("\n", 0, room)
         report = report[:cut] + "\n\n… the rest of the report is in the job summary and SARIF."
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
-    return with_marker(text, "summary", {"head": head_sha, "open": dict(open_counts),
-                                         "fixed": sorted(body_fixed), "whole": whole}, key)
+    data = {"head": head_sha, "open": dict(open_counts), "fixed": sorted(body_fixed),
+            "whole": whole}
+    if base is not None:
+        data |= {"base": base[0], "base_ref": base[1]}
+    return with_marker(text, "summary", data, key)

@@ -34,3 +34,11 @@ def limit(diff_text: str, roots: Sequence[str], source: str = "diff") -> tuple[s
 
 def _in_scope(diff: FileDiff, roots: Sequence[str]) -> bool:
     return under(diff.path, roots) or (diff.old_path is not None and under(diff.old_path, roots))
+
+
+def focused(diff_text: str, paths: Sequence[str] | None) -> str:
+    """The diff of the files `paths` names by either name (a follow-up push's focus,
+    `runs.source.DiffSource.focus`); the diff as it is when `paths` is None."""
+    if paths is None:
+        return diff_text
+    return "".join(f.text for f in parse_diff(diff_text).filter(paths).files)

@@ -35,7 +35,7 @@ def pull_request_change(repo: Repository, source: DiffSource, trusted: TrustedCo
     if source.head is None:
         return None
     base = (trusted.base if trusted else None) or source.base or repo.default_branch()
-    same = not source.paths and source.merge_base and base == (
+    same = not source.paths and source.focus is None and source.merge_base and base == (
         source.base or repo.default_branch())
     return PullRequestChange(base, source.head, reviewed if same else parse_diff(
         repo.diff_refs(base, source.head)))

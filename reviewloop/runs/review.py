@@ -35,7 +35,7 @@ from reviewloop.review.matrix import with_file_checks
 from reviewloop.review.readable import left_out_reasons, one_batch
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.offline import OfflineReview, review_offline
-from reviewloop.runs.path_scope import limit
+from reviewloop.runs.path_scope import focused, limit
 from reviewloop.runs.pull_request_change import (
     PullRequestChange,
     pr_change_trust,
@@ -94,6 +94,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     if diff_text is None:
         diff_text = source.read(repo, baseline, staged)
     diff_text, outside = limit(diff_text, source.paths, source.describe())
+    diff_text = focused(diff_text, source.focus)
     # parsed once, here, and passed on (round-1.diff holds the text as it is: the graph's
     # round parses the same text, git.diff's memo)
     changes = parse_diff(diff_text, source=source.describe())

@@ -29,6 +29,9 @@ class DiffSource:
     staged: bool = False
     merge_base: bool = True  # base...head (a PR's view); False: base..head (new commits only)
     paths: tuple[str, ...] = ()  # `review PATH…`: only changed files under these (repo paths)
+    # a pull request's follow-up push: only these files of base...head are read again, the
+    # rest of the PR's change being what the last review judged (`github.followup`)
+    focus: tuple[str, ...] | None = None
 
     @property
     def working_tree(self) -> bool:
@@ -42,8 +45,10 @@ class DiffSource:
             what = f"{_shown(self.base)}{'...' if self.merge_base else '..'}{_shown(self.head)}"
         else:
             what = f"working tree against {self.base or 'HEAD'}"
-        return what + (f" under {', '.join(p or '.' for p in self.paths)}" if self.paths
-                       else "")
+        what += f" under {', '.join(p or '.' for p in self.paths)}" if self.paths else ""
+        if self.focus is not None:
+            what += f" ({len(self.focus)} file(s) whose change differs since the last review)"
+        return what
 
     def hold(self, repo: Repository) -> None:
         """Two commits' refs are asked of git once for the review (`git.refs`)."""

@@ -1,0 +1,126 @@
+"""What a follow-up push of a pull request reviews again: the files whose part of the PR's
+change (merge base...head) differs from the part the last review saw — a range-diff view,
+never the raw commits since the last reviewed head.
+
+The commits since the last head are not the PR's change: a merge of the base branch ("Update
+branch") brings the base's own files, which the PR does not change; a rename brings a file
+with no new line, though the PR still adds every line of it. So each file's entry in the PR's
+change now (`merge-base(base, head)..head`) is compared with its entry in the change the last
+review judged (`merge-base(that base, last head)..last head`); a file whose entry differs is
+reviewed again: with the commits since the last head when the merge base is the one the
+last review judged and the PR changed the file then too (its earlier lines were judged), else
+with its whole part of the PR's diff (a file new to the PR's change — renamed, moved — or a
+merge base the base branch moved). A PR whose base branch changed (retargeted), or whose last
+base is not known, is reviewed whole.
+
+The findings posted on a file the new commits renamed move with it (`moved`): a finding is
+fixed only when its code is gone from the PR, never because its path changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.names import shown
+from reviewloop.git.repository import Repository
+from reviewloop.git.snapshots import Change
+from reviewloop.github.event import PullRequestEvent
+from reviewloop.github.posted import PostedState
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """How a push is reviewed: `focus` None for the whole PR, else the files (new paths) whose
+    part of the PR's change differs since the last review; `narrow` those of them read from
+    the commits since the last head, `since`; `left` the files the PR changed then and no
+    longer does; `moved` old path → new path for files the new commits renamed."""
+
+    focus: tuple[str, ...] | None = None
+    left: frozenset[str] = frozenset()
+    moved: Mapping[str, str] = field(default_factory=dict)
+    narrow: frozenset[str] = frozenset()
+    since: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.focus is None
+
+    def followed(self, state: PostedState) -> PostedState:
+        """`state` with each finding on a renamed file placed on its new path (its identity,
+        the fingerprint, unchanged)."""
+        if not self.moved:
+            return state
+        findings = {fp: replace(p, record=replace(p.record, file=self.moved[p.record.file]))
+                    if p.record.file in self.moved else p for fp, p in state.findings.items()}
+        return replace(state, findings=findings)
+
+    def diff(self, repo: Repository, pr_diff: str, head: str) -> str:
+        """The diff this push reviews, from `pr_diff` (the PR's whole diff at `head`)."""
+        if self.focus is None:
+            return pr_diff
+        wide = [path for path in self.focus if path not in self.narrow]
+        text = "".join(f.text for f in parse_diff(pr_diff).filter(wide).files) if wide else ""
+        if self.narrow and self.since:
+            new = parse_diff(repo.diff_refs(self.since, head, merge_base=False))
+            text += "".join(f.text for f in new.files if f.path in self.narrow)
+        return text
+
+
+
+def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
+              since: str | None) -> FollowUp:
+    """The follow-up view of `event`'s head. `since`: the last reviewed head when the push can
+    be reviewed in part (`github.event.review_base`), else None (the whole PR)."""
+    last = state.last_reviewed_head
+    whole = FollowUp(moved=renames(repo, last, event.head_sha) if last else {})
+    last_base = state.last_reviewed_base
+    if since is None or last_base is None or state.last_reviewed_base_ref != event.base_ref:
+        return whole
+    old_base, new_base = _merge_base(repo, last_base, since), \
+        _merge_base(repo, event.base_sha, event.head_sha)
+    if old_base is None or new_base is None:
+        return whole
+    before = _named(repo.tree_changes(old_base, since))
+    now = _named(repo.tree_changes(new_base, event.head_sha))
+    focus = differing(before, now)
+    narrow = frozenset(p for p in focus if p in before) if old_base == new_base else frozenset()
+    return FollowUp(focus=focus, left=frozenset(before.keys() - now.keys()),
+                    moved=renames(repo, since, event.head_sha), narrow=narrow, since=since)
+
+
+def differing(before: Mapping[str, Change], now: Mapping[str, Change]) -> tuple[str, ...]:
+    """The paths of the PR's change now whose entry (status, content, mode) is not the one the
+    last review judged."""
+    return tuple(sorted(path for path, change in now.items() if before.get(path) != change))
+
+
+def renames(repo: Repository, old: str, new: str) -> dict[str, str]:
+    """Old path → new path for the files git sees renamed from commit `old` to `new` (the
+    last reviewed head to this one, whatever this push reviews)."""
+    code, out, _ = repo.try_git("diff-tree", "-r", "-z", "-M", "--name-status", old, new)
+    if code != 0:  # the last head is gone (a force-push): nothing to follow
+        return {}
+    parts = out.split("\0")
+    moved: dict[str, str] = {}
+    at = 0
+    while at < len(parts) - 1:
+        status = parts[at]
+        if status.startswith(("R", "C")):
+            if status.startswith("R"):
+                moved[shown(parts[at + 1])] = shown(parts[at + 2])
+            at += 3
+        else:
+            at += 2
+    return moved
+
+
+def _named(changes: Mapping[str, Change]) -> dict[str, Change]:
+    """Paths as the diff names them (a byte that is not UTF-8 as `\\xNN`)."""
+    return {shown(path): change for path, change in changes.items()}
+
+
+def _merge_base(repo: Repository, a: str, b: str) -> str | None:
+    status, out, _ = repo.try_git("merge-base", a, b)
+    return out.strip() if status == 0 and out.strip() else None
