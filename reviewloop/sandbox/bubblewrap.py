@@ -180,6 +180,9 @@ def _namespace_args(network: bool) -> list[str]:
     return args
 
 
+_DEV = Path("/dev")
+
+
 def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, str]) -> list[str]:
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     hidden = _hidden_dirs(env, roots)
@@ -192,8 +195,9 @@ def _filesystem_args(sandbox: Sandbox, roots: Sequence[Path], env: Mapping[str, 
              *(p for r in roots for p in _linked_packages(r))]  # an export's dependencies
     if sandbox.network:
         shown += [Path(p) for p in _NETWORK_RUN]
+    covered = (*hidden, _DEV)  # `--dev` is a new /dev: an export in /dev/shm is shown again
     for path in _unique(p.expanduser().resolve() for p in shown):
-        if path.exists() and path not in hidden and any(path.is_relative_to(h) for h in hidden):
+        if path.exists() and path not in hidden and any(path.is_relative_to(h) for h in covered):
             args += ["--ro-bind", str(path), str(path)]
     for root in roots:
         args += ["--bind", str(root), str(root)]
