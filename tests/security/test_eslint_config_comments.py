@@ -39,8 +39,10 @@ NAMES = ("no-undef", '"no-undef"', "eqeqeq: 0, no-undef",
 
 def _texts() -> dict[str, tuple[str, str]]:
     texts = {}
-    for n, (name, setting) in enumerate((a, b) for a in NAMES for b in SETTINGS):
-        comment = f"/* eslint {name}: {setting} */\n"
+    for n, (name, setting, braced) in enumerate(
+            (a, b, c) for a in NAMES for b in SETTINGS for c in (False, True)):
+        body = f"{name}: {setting}"
+        comment = f"/* eslint {{ {body} }} */\n" if braced else f"/* eslint {body} */\n"
         texts[f"v{n}.js"] = (comment + IMPORT + SINK, comment + "\n" + SINK)
     return texts
 

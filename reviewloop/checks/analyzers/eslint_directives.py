@@ -170,7 +170,10 @@ def switched_off(match: re.Match[str]) -> frozenset[str] | None:
     severity it does not know, what is no `name: setting` list) waives nothing: the
     `no-undef: off` inside `no-restricted-globals: ["error", "no-undef: off"]`, or before a
     `no-undef: "error"` in the same comment, was read as a waiver (the reviewer's D9)."""
-    settings = _settings(_TOKEN.findall(_JUSTIFICATION.split(match.group("rules"), 1)[0]))
+    text = _JUSTIFICATION.split(match.group("rules"), 1)[0].strip()
+    if text.startswith("{") and text.endswith("}"):  # levn reads the braces' object too
+        text = text[1:-1]
+    settings = _settings(_TOKEN.findall(text))
     return frozenset(rule for rule, on in (settings or {}).items() if on == "off")
 
 
