@@ -68,20 +68,19 @@ class FollowUp:
         return text
 
 
-
 def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
               since: str | None) -> FollowUp:
     """The follow-up view of `event`'s head. `since`: the last reviewed head when the push can
     be reviewed in part (`github.event.review_base`), else None (the whole PR)."""
     last = state.last_reviewed_head
-    whole = FollowUp(moved=renames(repo, last, event.head_sha) if last else {})
     last_base = state.last_reviewed_base
-    if since is None or last_base is None or state.last_reviewed_base_ref != event.base_ref:
-        return whole
-    old_base, new_base = _merge_base(repo, last_base, since), \
-        _merge_base(repo, event.base_sha, event.head_sha)
-    if old_base is None or new_base is None:
-        return whole
+    old_base = new_base = None
+    if since is not None and last_base is not None \
+            and state.last_reviewed_base_ref == event.base_ref:
+        old_base, new_base = _merge_base(repo, last_base, since), \
+            _merge_base(repo, event.base_sha, event.head_sha)
+    if since is None or old_base is None or new_base is None:  # the whole PR
+        return FollowUp(moved=renames(repo, last, event.head_sha) if last else {})
     before = _named(repo.tree_changes(old_base, since))
     now = _named(repo.tree_changes(new_base, event.head_sha))
     focus = differing(before, now)
