@@ -162,6 +162,8 @@ def fits(root: str | os.PathLike[str], path: str) -> bool:
     """Whether the repository path `path` (as `on_disk` spells it) can be a file under
     `root`: git holds any name, but no part of one a file system keeps is over `NAME_MAX`
     bytes, and no path a tool opens is `PATH_MAX` long."""
+    if 4 * len(path) <= NAME_MAX and 4 * (len(os.fspath(root)) + 1 + len(path)) < PATH_MAX:
+        return True  # a character is at most 4 bytes: every export's short names, unencoded
     raw = os.fsencode(path)
     return all(len(part) <= NAME_MAX for part in raw.split(b"/")) \
         and len(os.fsencode(root)) + 1 + len(raw) < PATH_MAX
