@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from reviewloop.checks.analyzers.eslint_directives import JS_SPACE
+
 # after these (or at the start), a `/` starts a regular expression, not a division
 _OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
 _KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new",
@@ -35,8 +37,7 @@ LINE_TERMINATORS = "\n\r\u2028\u2029"  # ECMAScript's: where a `//` comment ends
 BREAKS = ("\r", "\u2028", "\u2029")  # those git does not end a line at
 _JSX_NAME = re.compile(r"[A-Za-z_$][\w$.:-]*")
 # JavaScript's white space and line terminators (its `\s`), between a JSX tag's parts
-_JS_SPACE = re.compile("[\t\x0b\x0c \xa0\ufeff\u1680\u2000-\u200a\u202f\u205f\u3000"
-                       "\n\r\u2028\u2029]*")
+_JS_SPACE = re.compile(f"[{JS_SPACE}]*")
 
 
 class _Lexer:
