@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -167,3 +168,17 @@ def fits(root: str | os.PathLike[str], path: str) -> bool:
     raw = os.fsencode(path)
     return all(len(part) <= NAME_MAX for part in raw.split(b"/")) \
         and len(os.fsencode(root)) + 1 + len(raw) < PATH_MAX
+
+
+def repository_relative(root: Path, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
+    """Paths relative to the repository `root`, POSIX, as git takes them (a text-form name,
+    `shown`, back to its bytes); relative input is taken relative to the root."""
+    result = []
+    for path in paths or ():
+        disk = on_disk(path) if isinstance(path, str) else os.fspath(path)
+        full = os.path.normpath(os.path.join(root, disk))
+        rel = Path(os.path.relpath(full, root)).as_posix()
+        if rel == ".." or rel.startswith("../"):
+            raise ValueError(f"{path} is outside the repository {root}")
+        result.append(rel)
+    return result

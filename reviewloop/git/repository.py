@@ -14,7 +14,7 @@ from reviewloop.git import revisions
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
-from reviewloop.git.names import on_disk, shown
+from reviewloop.git.names import repository_relative, shown
 from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
@@ -94,6 +94,14 @@ class Repository:
                          or self._exists(f"refs/remotes/origin/{name}")):
                 return name
         return configured or "main"
+
+    def default_base(self) -> str:
+        """The default branch as a revision to review against: `origin/<name>` when only that
+        exists (a CI clone of a feature branch has no local `main`)."""
+        name = self.default_branch()
+        if self._exists(f"refs/heads/{name}") or not self._exists(f"refs/remotes/origin/{name}"):
+            return name
+        return f"origin/{name}"
 
     def create_branch(self, name: str) -> None:
         """Create branch `name` at HEAD and switch to it; uncommitted changes come along."""
@@ -374,17 +382,7 @@ class Repository:
         return self._git_paths[name]
 
     def _paths(self, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:
-        """Repository-relative POSIX paths as git takes them (a text-form name, `names.shown`,
-        back to its bytes); relative input is taken relative to the root."""
-        result = []
-        for path in paths or ():
-            disk = on_disk(path) if isinstance(path, str) else os.fspath(path)
-            full = os.path.normpath(os.path.join(self.root, disk))
-            rel = Path(os.path.relpath(full, self.root)).as_posix()
-            if rel == ".." or rel.startswith("../"):
-                raise ValueError(f"{path} is outside the repository {self.root}")
-            result.append(rel)
-        return result
+        return repository_relative(self.root, paths)
 
     @contextmanager
     def _temp_index(self, *, seed: bool) -> Iterator[dict[str, str]]:

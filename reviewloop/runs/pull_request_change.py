@@ -34,9 +34,9 @@ def pull_request_change(repo: Repository, source: DiffSource, trusted: TrustedCo
     review reads all of base...head, as it mostly does."""
     if source.head is None:
         return None
-    base = (trusted.base if trusted else None) or source.base or repo.default_branch()
+    base = (trusted.base if trusted else None) or source.base or repo.default_base()
     same = not source.paths and source.focus is None and source.merge_base and base == (
-        source.base or repo.default_branch())
+        source.base or repo.default_base())
     return PullRequestChange(base, source.head, reviewed if same else parse_diff(
         repo.diff_refs(base, source.head)))
 

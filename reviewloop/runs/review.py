@@ -165,7 +165,7 @@ def _has_commits(repo: Repository, source: DiffSource) -> bool:
     (`checks.secrets.history`)."""
     if source.head is None:
         return False
-    base = source.base or repo.default_branch()
+    base = source.base or repo.default_base()
     return bool(repo.git("rev-list", "--max-count=1", "--end-of-options", source.head,
                          f"^{base}").strip())
 

@@ -64,7 +64,7 @@ class DiffSource:
         if self.staged:
             return repo.diff_staged(staged)
         if self.head:
-            return repo.diff_refs(self.base or repo.default_branch(), self.head,
+            return repo.diff_refs(self.base or repo.default_base(), self.head,
                                   merge_base=self.merge_base)
         if baseline is None:
             return repo.diff(base=self.base or "HEAD")

@@ -57,7 +57,7 @@ def review_config(repo: Repository, base: str | None, head: str | None,
     if head is None:
         yield TrustedConfig(load(repo.root, config_file))
         return
-    with base_config(repo, base or repo.default_branch(), head, load, config_file) as trusted:
+    with base_config(repo, base or repo.default_base(), head, load, config_file) as trusted:
         yield trusted
 
 
