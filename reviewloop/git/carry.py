@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import ReviewloopError
 from reviewloop.git import nofollow
+from reviewloop.git.failures import failed
 from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree, free_branch, restore
 
@@ -159,6 +160,6 @@ def _run(repo: Repository, *args: str, data: bytes,
     done = subprocess.run(["git", *NO_TREE_CODE, *args], cwd=repo.root, input=data,
                           capture_output=True, env={**os.environ, **(env or {})}, check=False)
     if done.returncode != 0:
-        raise ReviewloopError(f"`git {args[0]}` failed in {repo.root} (exit "
-                              f"{done.returncode}): {done.stderr.decode(errors='replace').strip()}")
+        raise failed(f"git {args[0]}", repo.root, done.returncode,
+                     done.stderr.decode(errors="replace"))
     return done.stdout

@@ -24,6 +24,7 @@ from typing import IO
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import ChangeSet, FileStatus
+from reviewloop.git.failures import failed
 from reviewloop.git.names import fits, shown
 from reviewloop.git.reads import wrote
 from reviewloop.git.sizes import MAX_FILE_BYTES
@@ -205,8 +206,8 @@ def _sizes(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]) -> dict
                           env=dict(os.environ), input="".join(f"{sha}\n" for sha in shas),
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise ReviewloopError(f"git cat-file --batch-check failed in {cmd.working_dir} "
-                              f"(exit {done.returncode}): {done.stderr.strip()}")
+        raise failed("git cat-file --batch-check", cmd.working_dir, done.returncode,
+                     done.stderr)
     answers = [line.split() for line in done.stdout.splitlines()]
     return {sha: answer[2] if len(answer) == 3 else "BAD"  # `<id> missing`: none
             for sha, answer in zip(shas, answers, strict=True)}

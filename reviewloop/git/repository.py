@@ -14,6 +14,7 @@ from reviewloop.git import revisions
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
+from reviewloop.git.failures import failed
 from reviewloop.git.names import repository_relative, shown
 from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
@@ -350,8 +351,7 @@ class Repository:
              errors: str = "surrogateescape") -> str:
         status, out, err = self.try_git(*args, env=env, errors=errors)
         if status != 0:
-            raise ReviewloopError(f"`git {' '.join(args[:2])}` failed in {self.root} "
-                                  f"(exit {status}): {err.strip()}")
+            raise failed(f"git {' '.join(args[:2])}", self.root, status, err)
         return out
 
     def _commit(self, rev: str) -> str | None:
