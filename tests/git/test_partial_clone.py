@@ -49,7 +49,7 @@ def _review(clone: Path, mode: str) -> subprocess.CompletedProcess:
     return review(clone, *args, "--json", "--fail-on", "never")
 
 
-def _answer(done: subprocess.CompletedProcess) -> list[tuple[str, str, int]]:
+def _answer(done: subprocess.CompletedProcess) -> list[tuple[str, str, str, int]]:
     findings = json.loads(done.stdout)["findings"]
     return sorted((kind, f["rule"], f["file"], f["start_line"])
                   for kind, listed in findings.items() for f in listed)
