@@ -118,7 +118,7 @@ def _policies(ctx: AnalyzerContext) -> Policies:
         if inside is None:
             unrun.append(f"its folder {folder} is outside the repository")
             continue
-        listed = trusted_files(ctx, inside)
+        listed = trusted_files(ctx, inside, links=True)
         code = _python_checks(listed)
         if code:
             unrun.append(f"{len(code)} Python check(s) in {inside or '.'} ({code[0]}"

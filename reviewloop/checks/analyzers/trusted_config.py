@@ -22,6 +22,7 @@ from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk, posix_parts, shown
 from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
+from reviewloop.git.tree_links import LinkedTree
 
 MAX_BYTES = 1_000_000  # a config file larger than this is not read
 
@@ -39,8 +40,23 @@ def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def _at_base(repository: str, base: str, path: str) -> str | None:
-    """`path` in the commit `base`, which never changes: read once."""
-    return read_at(open_repository(Path(repository)), base, path)
+    """`path` in the commit `base`, which never changes: read once. A link is followed as a
+    plain tool on the checkout follows it, while it stays in the repository."""
+    repo = open_repository(Path(repository))
+    text = read_at(repo, base, path)
+    if text is not None:
+        return text
+    tree = _base_tree(repository, base)
+    sha = tree.regular(path) if tree is not None else None
+    return repo.git("cat-file", "blob", sha, errors="replace") if sha else None
+
+
+@functools.lru_cache(maxsize=4)
+def _base_tree(repository: str, base: str) -> LinkedTree | None:
+    """The commit's listing with its links, or None when it holds no link (the common case:
+    `read_at` and `ls-tree` of a folder answer alone)."""
+    tree = LinkedTree.of(open_repository(Path(repository)), base)
+    return tree if tree.has_links else None
 
 
 def trusted_yaml(ctx: AnalyzerContext, path: str) -> dict[str, Any] | None:
@@ -59,17 +75,21 @@ def trusted_yaml(ctx: AnalyzerContext, path: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {}
 
 
-def trusted_files(ctx: AnalyzerContext, folder: str) -> list[str]:
+def trusted_files(ctx: AnalyzerContext, folder: str, *, links: bool = False) -> list[str]:
     """The repository paths of the regular files under `folder` as the trusted side has
     them (`trusted_text` reads each): with no base to read, the ones the change touched are
-    left out."""
+    left out. A linked `folder` inside the repository is followed, its files named under
+    `folder`; with `links`, so are the links in it that name a regular file."""
     trust, tree = ctx.trust, ctx.reviewed
     if trust is None or trust.trusted_all or trust.base is None:
-        found = _tree_files(tree, folder)
+        found = _tree_files(tree, folder, links)
         return found if trust is None or trust.trusted_all else \
             [path for path in found if trust.file(path)]
-    return list(_files_at_base(str(Path(trust.checkout) if trust.checkout else tree),
-                               trust.base, folder))
+    repository = str(Path(trust.checkout) if trust.checkout else tree)
+    linked = _base_tree(repository, trust.base)
+    if linked is not None:
+        return linked.files_under(folder, links=links)
+    return list(_files_at_base(repository, trust.base, folder))
 
 
 def trusted_named(ctx: AnalyzerContext, names: frozenset[str]) -> frozenset[str] | None:
@@ -79,8 +99,10 @@ def trusted_named(ctx: AnalyzerContext, names: frozenset[str]) -> frozenset[str]
     trust = ctx.trust
     if trust is None or trust.trusted_all or trust.base is None:
         return None
-    listed = _files_at_base(str(Path(trust.checkout) if trust.checkout else ctx.reviewed),
-                            trust.base, "")
+    repository = str(Path(trust.checkout) if trust.checkout else ctx.reviewed)
+    linked = _base_tree(repository, trust.base)
+    listed = linked.files_under("", links=True) if linked is not None else \
+        _files_at_base(repository, trust.base, "")
     return frozenset(path for path in listed if path.rpartition("/")[2] in names)
 
 
@@ -93,30 +115,43 @@ def _files_at_base(repository: str, base: str, folder: str) -> tuple[str, ...]:
                  if meta.split()[0] in ("100644", "100755"))
 
 
-def _tree_files(root: Path, folder: str) -> list[str]:
-    """The regular files under `folder` of the tree, not through a link."""
+def _tree_files(root: Path, folder: str, links: bool) -> list[str]:
+    """The regular files under `folder` of the tree (a linked `folder` inside the tree is
+    followed, not a linked folder below it), with `links` the links to a regular file of the
+    tree; each named under `folder`."""
     top = os.path.join(root, *posix_parts(on_disk(folder)))
-    if not os.path.isdir(top) or os.path.islink(top) or \
-            not Path(top).resolve().is_relative_to(root.resolve()):
+    real = os.path.realpath(top)
+    if not os.path.isdir(real) or not _inside(root, real):
         return []
     found = []
-    for where, _, names in os.walk(top):  # os.walk does not follow a linked folder
+    for where, _, names in os.walk(real):  # os.walk does not follow a linked folder
         for name in names:
             full = os.path.join(where, name)
-            if stat.S_ISREG(os.lstat(full).st_mode):
-                found.append(shown(os.path.relpath(full, root).replace(os.sep, "/")))
+            if stat.S_ISREG(os.lstat(full).st_mode) or (links and _linked_file(root, full)):
+                named = os.path.join(top, os.path.relpath(full, real))
+                found.append(shown(os.path.relpath(named, root).replace(os.sep, "/")))
     return sorted(found)
 
 
+def _inside(root: Path, real: str) -> bool:
+    return Path(real).is_relative_to(root.resolve())
+
+
+def _linked_file(root: Path, full: str) -> bool:
+    real = os.path.realpath(full)
+    return os.path.islink(full) and os.path.isfile(real) and _inside(root, real)
+
+
 def _tree_text(root: Path, path: str) -> str | None:
-    """A regular file of the tree (a symlink is not followed), None when there is none."""
-    full = os.path.join(root, *posix_parts(on_disk(path)))
+    """A regular file of the tree, None when there is none. A link is followed while it
+    stays in the tree, as a plain tool on the checkout follows it."""
+    full = os.path.realpath(os.path.join(root, *posix_parts(on_disk(path))))
     try:
-        info = os.lstat(full)
+        info = os.stat(full)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        if not Path(os.path.dirname(full)).resolve().is_relative_to(root.resolve()):
-            return None  # a folder on the way leads out of the tree
+        if not _inside(root, full):
+            return None  # a link on the way leads out of the tree
         with open(full, encoding="utf-8", errors="replace") as file:
             return file.read()
     except (OSError, ValueError):
