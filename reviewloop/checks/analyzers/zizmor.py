@@ -9,9 +9,11 @@ definitions (`action.yml|yaml`) and Dependabot's config (`.github/dependabot.yml
 Dependabot reads it: `insecure-external-code-execution: allow` runs a dependency's code with
 the update's credentials, and one with no cooldown, or under 7 days, proposes a release
 before a compromised one is usually found out). zizmor tells the three apart by the file's
-name, as reviewloop selects them. It reads no configuration and honours no ignore comment
-(`--no-config --no-ignores`): an ignored result is a finding like any other, and
-`reviewloop.checks.suppressions` lists it as suppressed when the trusted side ignores it.
+name, as reviewloop selects them. It honours no ignore comment and no ignore list
+(`--no-ignores`): an ignored result is a finding like any other, and
+`reviewloop.checks.suppressions` lists it as suppressed when the trusted side ignores it. Of
+the configuration it reads the trusted side's settings only (`zizmor_config`), given with
+`--config`, so a config in the reviewed tree is never discovered.
 
 Severity: zizmor's High → must_fix, Medium → should_fix, Low and Informational → nit; its
 Low-confidence results are at most nits — the levels zizmor itself reports (its SARIF
@@ -37,6 +39,7 @@ finding the base does not have on the same code is the change's.
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.zizmor_config import trusted_settings
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import under
@@ -96,14 +100,31 @@ class Zizmor(FileByFile, ProvisionedAnalyzer):
     tool = TOOL
     env = LOG_ENV
 
+    def __init__(self, settings: str | None = None) -> None:
+        self.settings = settings  # the trusted side's config (`zizmor_config`)
+        self.settings_file: Path | None = None
+
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return audited_files(ctx)
 
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        settings = trusted_settings(ctx) if self.targets(ctx) else None
+        if settings != self.settings:
+            return Zizmor(settings).run(ctx)
+        if settings is None:
+            return super().run(ctx)
+        with tempfile.TemporaryDirectory(prefix="reviewloop-zizmor-config-") as folder:
+            self.settings_file = Path(folder) / "zizmor.yml"
+            self.settings_file.write_text(settings, encoding="utf-8")
+            return super().run(ctx)
+
     def command(self, executable: Path, targets: list[str], at: Path) -> list[str]:
-        # every result, ignore comments and config files or not: which of those count is
-        # decided by reviewloop.checks.suppressions (the trusted side's only)
+        # every result, ignore comments and ignore lists or not: which of those count is
+        # decided by reviewloop.checks.suppressions (the trusted side's only); the trusted
+        # config's other settings as its only config
+        config = ["--config", str(self.settings_file)] if self.settings_file else ["--no-config"]
         return [str(executable), "--offline", "--no-exit-codes", "--no-progress", "--color",
-                "never", "--no-config", "--no-ignores", "--format", "json",
+                "never", *config, "--no-ignores", "--format", "json",
                 *(str(under(at, t)) for t in targets)]
 
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
