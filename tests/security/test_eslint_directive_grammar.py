@@ -76,11 +76,7 @@ def test_a_comment_is_a_directive_exactly_where_eslint_reads_one(
     assert honoured and len(honoured) < len(texts), honoured  # both kinds of comment met
     report = reviewed_in(root, mode)
     suppressed, reported = outcomes(report, "no-undef")
-    # a spanning `-next-line`, which reaches the line after the comment's end, is left
-    # unread (reported): the module's docstring
-    unplaced = {f"v{i}.js" for i, (name, _, _, kind, _) in enumerate(_variants())
-                if kind == "spanning" and name == "eslint-disable-next-line"}
-    assert suppressed == honoured - unplaced, sorted(suppressed ^ (honoured - unplaced))
+    assert suppressed == honoured, sorted(suppressed ^ honoured)
     assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
 
 
@@ -164,9 +160,8 @@ HTML_LIKE = {  # `{}`: the comment; `.cjs` is a script, `.js` a module (`<!--` i
 
 def _where_javascript_puts_comments() -> tuple[dict[str, str], frozenset[str]]:
     """The bodies, and those whose comment ESLint reads that the review leaves out: an
-    HTML-like `<!--` in a module (`js_lexer.js_comments` reads it as a script's too), a
-    disable after a lone CR on git's line."""
-    bodies, split = {}, set()
+    HTML-like `<!--` in a module (`js_lexer.js_comments` reads it as a script's too)."""
+    bodies = {}
     for index, (text, (directive, beside)) in enumerate(itertools.product(
             JSX_PLACES.values(), DIRECTIVES_IN_JSX)):
         line = text.replace("{}", directive)
@@ -177,19 +172,12 @@ def _where_javascript_puts_comments() -> tuple[dict[str, str], frozenset[str]]:
     for index, (place, directive, end) in enumerate(itertools.product(
             BREAK_PLACES, BROKEN, BREAKS)):
         comment = directive.replace("{b}", end)
-        if end == "\r" and "next-line" in directive:
-            continue  # the suppressor's lines split at a lone CR (`TrustedFiles.lines`)
         if "{b}" not in directive or place.endswith("{c}"):
             bodies[f"b{index}.js"] = place.format(b=end, c=comment) + f"\n{SINK}\n"
-            if end == "\r" and place.endswith("{c}") and not directive.startswith("/* a"):
-                # the suppressor's lines split at a lone CR, git's do not: the disable
-                # after one is not met at its base line, and is not honoured (over-report)
-                split.add(f"b{index}.js")
     for name, text in HTML_LIKE.items():
         for directive in ("/* eslint-disable no-undef */", "/* global compute */"):
             bodies[name.replace(".", f"{len(directive)}.")] = text.replace("{}", directive)
-    return bodies, frozenset(p for p in bodies if p.startswith("h5") or (p in split
-                             and "global" not in bodies[p]))
+    return bodies, frozenset(p for p in bodies if p.startswith("h5"))
 
 
 def test_a_comment_is_one_where_javascript_reads_one(

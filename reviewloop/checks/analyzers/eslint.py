@@ -228,7 +228,7 @@ _NOT_UTF8 = ("its name is not UTF-8: node reads file names as UTF-8 and cannot o
 # the markers ESLint honours in the files it lints (`eslint-enable` ends a block:
 # `eslint_directives.reenables`)
 MARKERS = (  # each a directive only where ESLint reads one (`eslint_directives`)
-    MarkerSyntax("eslint", directives.line_or_block("eslint-disable-next-line"), Reach.ABOVE,
+    MarkerSyntax("eslint", directives.next_line("eslint-disable-next-line"), Reach.ABOVE,
                  directives.rules, "eslint", _JS, in_comments=True),
     MarkerSyntax("eslint", directives.line_or_block("eslint-disable-line"), Reach.LINES,
                  directives.rules, "eslint", _JS, in_comments=True),

@@ -11,9 +11,9 @@ that mentions `eslint-disable-line` in prose is just a comment, and silences not
   (`script_comments.js_comment_view`) puts its text on the line it starts on, its line
   breaks `SPANNED`. ESLint ignores an `eslint-disable-line` one (no line-or-block pattern
   reads across a break); an `eslint-disable`, an `eslint-enable` or a comment config starts
-  where the comment does; an `eslint-disable-next-line` one, which reaches the line after
-  the comment's end, is not read (reported: wider, never a hole). It counts only when the
-  trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
+  where the comment does; an `eslint-disable-next-line` one reaches the line after the
+  comment's end (`next_line`; ESLint's lines: `suppressions.tool_lines`). It counts only when
+  the trusted side wrote each of its lines (`suppressor`). A comment that says nothing on its
   first line (`/*` alone) is read there too (`MarkerTable.line_markers`' `home_of`).
 * The rules are the comma-separated names before ` -- ` (the justification, which needs a
   space on both sides); none: every rule.
@@ -76,6 +76,15 @@ def line_or_block(name: str) -> str:
     return (rf"{_CODE}(?://{_S}*{word}(?={_S}|$)(?P<rules>[^{_BREAK}]*)"
             rf"|/\*[{_INLINE}]*{word}{_END}"
             rf"(?P<block>(?:[^*{_BREAK}]|\*(?!/))*)\*/)")
+
+
+def next_line(name: str) -> str:
+    """`name` as the directive of a `//` comment, or of a `/* */` one, on its line or spanning
+    lines (ESLint reads an `eslint-disable-next-line` one whole, for the line after its end;
+    `tool_lines` places it there)."""
+    word = f"(?-i:{re.escape(name)})"
+    return (rf"{_CODE}(?://{_S}*{word}(?={_S}|$)(?P<rules>[^{_BREAK}]*)"
+            rf"|/\*{_S}*{word}{_END}(?P<block>(?:[^*]|\*(?!/))*)\*/)")
 
 
 def block(name: str) -> str:

@@ -12,19 +12,20 @@ from pathlib import Path
 
 from reviewloop.git.names import on_disk, posix_parts
 from reviewloop.git.provenance import read_at
-from reviewloop.git.reads import read_text
+from reviewloop.git.reads import read_bytes, read_text
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
 
 MAX_BYTES = 2_000_000  # a suppression file or a source file larger than this is not read
 
 
-def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None = None
-              ) -> str | None:
+def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None = None,
+              *, newlines: bool = True) -> str | None:
     """The text of the regular file `path` in the tree at `root`; None when it is missing,
     a symlink, outside the tree or too large. `inside(folder)` says whether a folder really
     is in the tree (a caller reading many files resolves each folder once). Names as
-    strings: a 5,000-file change made five Paths a file here."""
+    strings: a 5,000-file change made five Paths a file here. `newlines`: CRLF and a lone
+    CR read as LF (as `open` reads text), else the bytes' own line ends."""
     full = os.path.join(root, *posix_parts(on_disk(path)))  # `under`'s file, as a string
     try:
         info = os.lstat(full)  # a symlink is not a regular file here: it is never followed
@@ -32,6 +33,8 @@ def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None 
             return None
         if not (inside or partial(_inside, root))(os.path.dirname(full)):
             return None  # a folder on the way leads out
+        if not newlines:
+            return read_bytes(root, full).decode("utf-8", "replace")
         return read_text(root, full, "replace")  # in a review, shared (`git.reads`)
     except (OSError, ValueError):  # ValueError: a NUL in the path (a model may name one)
         return None
@@ -68,9 +71,10 @@ class TrustedFiles:
         return read_at(self.repo, self.trust.base, path)
 
     def lines(self, path: str) -> list[str]:
-        """The reviewed tree's lines of `path` (without line ends), read once."""
+        """The reviewed tree's lines of `path` as git numbers them (`git_lines`: a lone CR
+        stays inside its line, as in the base's copy and the findings), read once."""
         if path not in self._lines:
-            text = tree_text(self._text_root, path, self._inside)
+            text = tree_text(self._text_root, path, self._inside, newlines=False)
             self._lines[path] = git_lines(text or "")
         return self._lines[path]
 

@@ -42,6 +42,14 @@ from reviewloop.checks.suppressions.markers import file_language
 from reviewloop.checks.suppressions.noqa_lines import noqa_lines
 from reviewloop.checks.suppressions.script_comments import SPANNED
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
+from reviewloop.checks.suppressions.tool_lines import (
+    ToolLines,
+    marker_end,
+    near,
+    reaches,
+    tool_breaks,
+    tool_noqa_lines,
+)
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
@@ -82,6 +90,9 @@ class Suppressor:
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
     _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
+    # a file's lines as a tool counts them, and ruff's noqa lines of those
+    _tool: dict[tuple[str, str], ToolLines] = field(default_factory=dict)
+    _tool_noqa: dict[str, dict[int, int]] = field(default_factory=dict)
     _tagged: dict[str, Sequence[str]] = field(default_factory=dict)
     # a touched file's base: where its unchanged lines were, and its comments there
     _base: dict[str, tuple[Callable[[int], int | None], Sequence[str]] | None] = field(
@@ -147,6 +158,8 @@ class Suppressor:
         positions (`apply-disable-directives`): on the finding's line, a comment applies when
         it starts before the finding's column (`Finding.start_column`; unknown: the whole
         line is read, wider than ESLint: an enable after the finding is reported)."""
+        if (breaks := tool_breaks(marker, finding)) is not None:
+            return self._reaches_in(breaks, marker, number, finding)
         if marker.reach is not Reach.BLOCK:
             return _reaches(marker, number, finding) or (
                 marker.reach is Reach.LINES and marker.owner == RUFF
@@ -169,6 +182,27 @@ class Suppressor:
                for line in _between(lines, number, begin, finding.start_line, stop)):
             return False
         return self._reached_at_base(number, begin, finding, stop)
+
+    def _reaches_in(self, breaks: re.Pattern[str], marker: Marker, number: int,
+                    finding: Finding) -> bool:
+        """`_reaches` for ESLint's and ruff's line markers, in their tool's lines
+        (`tool_lines`)."""
+        path = finding.file
+        if not near(marker, number, finding):
+            return False  # no file read: most markers of a file are far from a finding
+        key = (path, breaks.pattern)
+        if key not in self._tool:
+            self._tool[key] = ToolLines(self.files.lines(path), breaks)
+        tool = self._tool[key]
+        end = marker_end(self.files.lines(path), self._comments_of(path), number, marker, tool)
+        if end is None:
+            return False
+
+        def noqa() -> dict[int, int]:
+            if path not in self._tool_noqa:
+                self._tool_noqa[path] = tool_noqa_lines(tool)
+            return self._tool_noqa[path]
+        return reaches(marker, end, finding, tool, noqa)
 
     def _reached_at_base(self, number: int, begin: int, finding: Finding,
                          stop: int | None) -> bool:
