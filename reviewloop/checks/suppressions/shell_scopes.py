@@ -163,8 +163,8 @@ class _Parser:
         return False
 
     def pipeline(self) -> None:
-        if self.peek().text == "!":
-            self.at += 1
+        while self.peek().text in ("!", "time") and self.peek().kind == "word":
+            self.at += 1  # `! cmd`, `time { …; }`
         self.command()
         while self.peek().text in ("|", "|&"):
             self.at += 1

@@ -114,7 +114,7 @@ def _word(lines: tuple[str, ...], index: int, at: int, heredocs: list[tuple[str,
             at = doc.end()
         else:
             depth += (char in "({") - (char in ")}") if char in "(){}" and (
-                depth or char == "(") else 0
+                depth or char == "(" or (char == "{" and text[-1:] == ["$"])) else 0
             if depth < 0:
                 raise Unreadable("an unbalanced parenthesis")
             text.append(char)

@@ -68,6 +68,9 @@ SIMPLE = {
     "list": ["echo $1; echo $2"],
     "background": ["echo $1 & echo $2"],
     "array": ["a=(", "  $1", ")", 'echo "${a[@]}"'],
+    "timed": ["time {", "  echo $1", "}"],
+    "parameter": ["echo ${1:-;} $1 \\", "  $2"],
+    "negated": ["! (", "  echo $1", ") || echo $2"],
 }
 # what follows the compound's last line on it
 TAILS = ("", " && echo $5", "; echo $5", " >/dev/null", " | cat")
