@@ -6,8 +6,9 @@ lists and `disable` switches taken out (the suppressions honour those).
 
 Generated: where the config is (each name `zizmor .` reads, and `.zizmor.yml`, which it does
 not) × what it sets (a deny list, an allow list, a cooldown's days), each beside another rule
-switched off (`disable`, which the suppressions honour: zizmor still reports it). The oracle is plain `zizmor --offline .` on the same tree: the
-review reports every result of the setting's rule it reports. Then, in a pull request, the
+switched off (`disable`, which the suppressions honour: zizmor still reports it). The
+oracle is plain `zizmor --offline .` on the same tree: the review reports every result of
+the setting's rule it reports. Then, in a pull request, the
 trusted side's config counts and the change's own edit of it does not."""
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ reviewloop's hadolint run, which reads no config of its own (it runs outside the
   makes it should_fix); one it lowers does not lower reviewloop's.
 * `ignored` is honoured where every tool's skip list is, as a listed suppression
   (`reviewloop.checks.suppressions.tool_config`).
+* `disable-ignore-pragma: true` makes hadolint read no `# hadolint ignore=` or `global
+  ignore=` pragma (`ignores_pragmas`): the review then honours none either
+  (`suppressions.base_markers`). hadolint reads YAML 1.2, where only `true`, `True` and
+  `TRUE` are true (`yes`, `on` or `1` make it refuse the whole file and lint nothing; PyYAML
+  reads `yes` and `on` as true too: pragmas off there, the wider reading).
 
 The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml`, `hadolint.yaml`,
 `hadolint.yml` the trusted side has (hadolint reads one from the folder it runs in); one that
@@ -17,7 +22,7 @@ does not parse adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +47,23 @@ class ProjectSettings:
             LEVELS.index(raised) > LEVELS.index(reported) else reported
 
 
+Load = Callable[[str], Mapping[str, Any] | None]  # a config file's mapping; None: no file
+
+
+def project_config(load: Load) -> Mapping[str, Any] | None:
+    """The mapping of the first config file `load` finds (one that does not parse: empty)."""
+    return next((data for name in NAMES if (data := load(name)) is not None), None)
+
+
+def ignores_pragmas(load: Load) -> bool:
+    """Whether the project's config tells hadolint to read no ignore pragma."""
+    data = project_config(load)
+    return data is not None and data.get("disable-ignore-pragma") is True
+
+
 def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
     """The trusted config's widening settings; none without one."""
-    data = next((d for name in NAMES if (d := trusted_yaml(ctx, name)) is not None), None)
+    data = project_config(lambda name: trusted_yaml(ctx, name))
     if data is None:
         return ProjectSettings()
     options = [arg for registry in _names(data.get("trustedRegistries"))

@@ -9,6 +9,9 @@ line the change left alone counts only when the base's copy of the file, read th
 (its comments found by the same lexer), has the very same marker on that line: same text
 (a spanning comment's whole text), same reach.
 
+A tool whose config, as the trusted side has it, tells it to read no inline marker
+(hadolint's `disable-ignore-pragma: true`: `tool_config.markers_off`) has none here.
+
 A Python file this Python cannot parse has no markers here (`noqa_lines.parses`): its
 tokenizer may take a Python 3.12 f-string's text (`f"{"# noqa"}"`) for a comment that ruff
 reads as a string. What they would hide is reported (an over-report, never a hole).
@@ -21,6 +24,7 @@ from collections.abc import Callable, Sequence
 from reviewloop.checks.suppressions.files import TrustedFiles, git_lines
 from reviewloop.checks.suppressions.markers import file_language, line_markers
 from reviewloop.checks.suppressions.noqa_lines import parses
+from reviewloop.checks.suppressions.tool_config import markers_off
 from reviewloop.git.languages import PYTHON
 from reviewloop.git.provenance import read_at
 from reviewloop.policy.markers import Marker
@@ -32,7 +36,7 @@ def file_markers(files: TrustedFiles, path: str) -> Placed:
     """The markers of the reviewed file `path` that may be honoured: its own (`line_markers`)
     that the base's copy has on the same line, as the same marker."""
     lines = files.lines(path)
-    found = _readable(line_markers(lines, path), path, lines)
+    found = _switched_on(files, _readable(line_markers(lines, path), path, lines))
     trust = files.trust
     if not found or trust.file(path) or trust.base is None:
         return found  # untouched: the base's own; no base known (a `Trust` built by hand)
@@ -54,6 +58,14 @@ def base_of(files: TrustedFiles, path: str
     base_line = trust.base_lines(path)
     text = read_at(files.repo, trust.base, trust.base_path(path)) if trust.base else None
     return None if base_line is None or text is None else (base_line, git_lines(text))
+
+
+def _switched_on(files: TrustedFiles, found: Placed) -> Placed:
+    """`found` without the markers of a tool its trusted config tells to read none."""
+    off = {owner for owner in {marker.owner for _, marker in found}
+           if markers_off(owner, files.trusted_text)}
+    return [(number, marker) for number, marker in found if marker.owner not in off] \
+        if off else found
 
 
 def _readable(found: Placed, path: str, lines: Sequence[str]) -> Placed:

@@ -41,6 +41,7 @@ from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.markers import file_language
 from reviewloop.checks.suppressions.noqa_lines import noqa_lines
 from reviewloop.checks.suppressions.script_comments import SPANNED
+from reviewloop.checks.suppressions.shell_scopes import ShellScopes
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.checks.suppressions.tool_lines import (
     ToolLines,
@@ -60,6 +61,7 @@ BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
 _JSX_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<>|</>")
 RUFF = "ruff"  # the owner of the noqa markers ruff honours (`analyzers.ruff.MARKERS`)
+SHELLCHECK = "shellcheck"  # its `disable=` covers the next command (`shell_scopes`)
 
 Blame = Callable[[str, int], Origin | None]  # (path, line) → the commit that wrote it
 
@@ -97,6 +99,7 @@ class Suppressor:
     # a touched file's base: where its unchanged lines were, and its comments there
     _base: dict[str, tuple[Callable[[int], int | None], Sequence[str]] | None] = field(
         default_factory=dict)
+    _shell: ShellScopes = field(default_factory=ShellScopes)
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
@@ -158,6 +161,8 @@ class Suppressor:
         positions (`apply-disable-directives`): on the finding's line, a comment applies when
         it starts before the finding's column (`Finding.start_column`; unknown: the whole
         line is read, wider than ESLint: an enable after the finding is reported)."""
+        if marker.owner == SHELLCHECK and marker.reach is Reach.ABOVE:
+            return self._shell.reaches(self.files, number, finding)
         if (breaks := tool_breaks(marker, finding)) is not None:
             return self._reaches_in(breaks, marker, number, finding)
         if marker.reach is not Reach.BLOCK:

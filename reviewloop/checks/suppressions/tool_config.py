@@ -11,6 +11,10 @@ files skip is honoured here instead, and every finding it covers is listed as su
   and `rules.<id>.disable`.
 
 Which files those are each analyzer declares (`config_files`); they are read from the root.
+
+A tool's config may also switch its inline markers off (`markers_off`): hadolint's
+`disable-ignore-pragma: true` (`analyzers.hadolint_config.ignores_pragmas`). As the trusted
+side has it, so a change cannot switch a tool's markers on for its own code.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.hadolint_config import Load, ignores_pragmas
 from reviewloop.checks.suppressions.config_files import declared
 from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding
@@ -67,6 +72,18 @@ def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
     return skips
 
 
+def markers_off(owner: str, read: Callable[[str], str | None]) -> bool:
+    """Whether the config files `read` returns tell the tool `owner` to read none of its
+    inline markers."""
+    switch = _SWITCHES.get(owner)
+    return switch is not None and switch(lambda path: _present(read(path)))
+
+
+def _present(text: str | None) -> dict[str, Any] | None:
+    """A file's top-level mapping, empty when it is not one; None: no such file."""
+    return None if text is None else _mapping(text) or {}
+
+
 def _mapping(text: str) -> dict[str, Any] | None:
     """The file's top-level mapping; a file that is not one skips nothing."""
     from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
@@ -111,3 +128,5 @@ def _zizmor(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
 
 _PARSERS: dict[str, Callable[[dict[str, Any], str], Iterator[ConfigSkip]]] = {
     "checkov": _checkov, "hadolint": _hadolint, "zizmor": _zizmor}
+# the tools whose config can switch their inline markers off, by the markers' owner
+_SWITCHES: dict[str, Callable[[Load], bool]] = {"hadolint": ignores_pragmas}

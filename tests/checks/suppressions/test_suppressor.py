@@ -206,12 +206,13 @@ def test_eslint_file_wide_comment_config_and_a_top_disable(tmp_path: Path) -> No
 
 
 def test_a_shellcheck_directive_reaches_the_next_command(tmp_path: Path) -> None:
-    script = "#!/bin/sh\n# shellcheck disable=SC2086,2046\necho $1\necho $2\n"
+    # after a first command (before it, a directive covers the whole script: shell_scopes)
+    script = "#!/bin/sh\n: start\n# shellcheck disable=SC2086,2046\necho $1\necho $2\n"
     suppress = _suppressor(_tree(tmp_path, {"run.sh": script}), Trust.everything())
-    assert suppress(finding(3, "SC2086", "shellcheck-security", "run.sh")) is not None
-    assert suppress(finding(3, "SC2046", "shellcheck-security", "run.sh")) is not None
-    assert suppress(finding(4, "SC2086", "shellcheck-security", "run.sh")) is None
-    assert suppress(finding(3, "SC2164", "shellcheck", "run.sh")) is None
+    assert suppress(finding(4, "SC2086", "shellcheck-security", "run.sh")) is not None
+    assert suppress(finding(4, "SC2046", "shellcheck-security", "run.sh")) is not None
+    assert suppress(finding(5, "SC2086", "shellcheck-security", "run.sh")) is None
+    assert suppress(finding(4, "SC2164", "shellcheck", "run.sh")) is None
 
 
 @pytest.mark.parametrize("reviewed", [
