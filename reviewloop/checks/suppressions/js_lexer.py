@@ -95,28 +95,13 @@ class _Lexer:
         state = Operands(block=not closing)
         while at < size:
             char = text[at]
-            ahead = text[at + 1] if at + 1 < size else ""
             if char == " " or char == "\t":
-                at += 1
-            elif char == "\n":
-                state.newline = True
                 at += 1
             elif char in _WORD_START and (word := _WORD.match(text, at)):
                 at = word.end()
                 state.word(word.group())
-            elif char in _SPACES and (space := _SPACE_RUN.match(text, at)):
-                state.newline |= _has_break(text, at, space.end())
-                at = space.end()
-            elif char == "/" and ahead == "/":
-                end = _line_end(text, at)
-                self.comment(at, end)
-                at = end
-            elif char == "/" and ahead == "*":
-                end = text.find("*/", at + 2)
-                end = size if end < 0 else end + 2
-                self.comment(at, end)
-                state.newline |= _has_break(text, at, end)
-                at = end
+            elif (skipped := self._skip(at, state)) > at:
+                at = skipped
             elif char in "'\"":
                 at = _string_end(text, at, char)
                 state.operand()
@@ -150,6 +135,25 @@ class _Lexer:
                 at += 1
                 state.unknown()
         return at, False
+
+    def _skip(self, at: int, state: Operands) -> int:
+        """Past the white space or the comment at `at` (noting a line break in it), or
+        `at`: none there."""
+        text = self.text
+        if text.startswith("//", at):
+            end = _line_end(text, at)
+            self.comment(at, end)
+            return end
+        if text.startswith("/*", at):
+            end = text.find("*/", at + 2)
+            end = len(text) if end < 0 else end + 2
+            self.comment(at, end)
+        elif text[at] in _SPACES and (space := _SPACE_RUN.match(text, at)):
+            end = space.end()
+        else:
+            return at
+        state.newline |= _has_break(text, at, end)
+        return end
 
     def operand_starts(self, state: Operands) -> bool:
         """Whether an operand starts here: where the tokens before cannot tell, as this
