@@ -1,9 +1,12 @@
 """The comments of a JavaScript/TypeScript text, as ESLint's parser finds them
 (`js_comments`): one pass of a lexer that knows, at the points that matter, where code is —
 strings, template literals (their `${…}` code included), regular expression literals (a `/`
-where an operand starts), JSX (its text holds no comment, the code of its `{…}` does), and
-HTML-like comments in a script. A misreading can only move text out of a comment: a JSX
-element that does not end well-formed is read as code (a TypeScript `<T>`), as before.
+where an operand starts, as the tokens before it tell: `js_operands`), JSX (its text holds
+no comment, the code of its `{…}` does), HTML-like comments in a script, and the hashbang
+line (ESLint's "Shebang", in which it reads no directive). A misreading can only move text
+out of a comment: a JSX element that does not end well-formed is read as code (a TypeScript
+`<T>`), as before; where the tokens cannot tell an operand from an operator, only the
+comments both readings find count.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from __future__ import annotations
 import re
 
 from reviewloop.checks.analyzers.eslint_directives import JS_SPACE
+from reviewloop.checks.suppressions.js_operands import Operands
 
-# after these (or at the start), a `/` starts a regular expression, not a division
-_OPERAND_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^")
-_KEYWORDS_BEFORE = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new",
-                              "delete", "void", "throw", "instanceof", "yield", "await"})
-_WORD_TAIL = re.compile(r"[\w$]+$")
+_WORD = re.compile(  # an identifier, a keyword, a number (`.5`), a private name (`#x`)
+    rf"#?(?:\.\d|[\w$]|\\u\{{?[0-9A-Fa-f]*\}}?|[^\x00-\x7f{JS_SPACE}])+")
+# the punctuators `Operands` tells apart (any other is read a character at a time)
+_PUNCTUATOR = re.compile(r"\.\.\.|\?\.(?!\d)|=>|\+\+|--|[!=]==?|\?\?=?|[-+*/%&|^<>=!~?:;,.@]")
+_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+_SPACE_RUN = re.compile(f"[{JS_SPACE}]+")
+_SPACES = frozenset(filter(_SPACE_RUN.match, [*map(chr, range(0x3001)), "\ufeff"]))
+_BREAK = re.compile("[\n\r\u2028\u2029]")
 
 
 def js_comments(text: str) -> list[tuple[int, int]]:
@@ -26,10 +33,22 @@ def js_comments(text: str) -> list[tuple[int, int]]:
     HTML-like `<!--` or `-->` is read twice, as a script (where the rest of such a line is a
     comment, Annex B, that ESLint reads no directive in) and as a module (where it is code):
     a comment is one where both readings agree, whichever the file is."""
-    spans = _Lexer(text).run()
+    spans = _agreed(text, script=False)
     if "<!--" in text or "-->" in text:
-        script = set(_Lexer(text, script=True).run())
+        script = set(_agreed(text, script=True))
         spans = [span for span in spans if span in script]
+    return spans
+
+
+def _agreed(text: str, *, script: bool) -> list[tuple[int, int]]:
+    """The comments of one reading of `text`; where the tokens before a `/` or a `<` cannot
+    tell whether an operand starts there (`js_operands`), those both ways of reading it find:
+    a comment one way may be a regular expression's text the other."""
+    lexer = _Lexer(text, script=script)
+    spans = lexer.run()
+    if lexer.unsure:
+        other = set(_Lexer(text, script=script, operands=False).run())
+        spans = [span for span in spans if span in other]
     return spans
 
 
@@ -44,16 +63,23 @@ class _Lexer:
     """One pass over a JS/TS text, recording its comments (`spans`); code, template
     literals and JSX each read by a method that returns where it stops."""
 
-    def __init__(self, text: str, *, script: bool = False):
+    def __init__(self, text: str, *, script: bool = False, operands: bool = True):
         self.text = text
         self.script = script  # HTML-like comments are comments
+        self.operands = operands  # where the tokens cannot tell: an operand starts
+        self.unsure = False  # that was met
         self.spans: list[tuple[int, int]] = []
         self.elements: dict[int, int | None] = {}  # a JSX element's start → its end
         self.attempts: list[int] = []  # for each JSX element being read: the spans before
 
     def run(self) -> list[tuple[int, int]]:
+        # a hashbang line is no comment ESLint reads a directive in (its "Shebang"): the
+        # first line of the text, after a byte order mark (which ESLint strips)
+        start = 1 if self.text.startswith("\ufeff") else 0
+        if self.text.startswith("#!", start):
+            start = _line_end(self.text, start)
         try:
-            self.code(0)
+            self.code(start)
         except RecursionError:  # nesting too deep to follow: the comments found before it
             if self.attempts:  # (none read in an element that may be no element)
                 del self.spans[self.attempts[0]:]
@@ -65,41 +91,77 @@ class _Lexer:
     def code(self, at: int, closing: bool = False) -> tuple[int, bool]:
         """From `at` in code: past the `}` that closes it (`closing`: a `${` or a JSX
         `{`), True; or the text's end, False."""
-        text, size, depth = self.text, len(self.text), 0
+        text, size = self.text, len(self.text)
+        state = Operands(block=not closing)
         while at < size:
             char = text[at]
-            ahead = text[at + 1] if at + 1 < size else ""
-            if char == "/" and ahead == "/":
-                end = _line_end(text, at)
-                self.comment(at, end)
-                at = end
-            elif char == "/" and ahead == "*":
-                end = text.find("*/", at + 2)
-                end = size if end < 0 else end + 2
-                self.comment(at, end)
-                at = end
+            if char == " " or char == "\t":
+                at += 1
+            elif char in _WORD_START and (word := _WORD.match(text, at)):
+                at = word.end()
+                state.word(word.group())
+            elif (skipped := self._skip(at, state)) > at:
+                at = skipped
             elif char in "'\"":
                 at = _string_end(text, at, char)
+                state.operand()
             elif char == "`":
                 at = self.template(at + 1)
-            elif char == "/" and _starts_operand(text, at):
-                at = _regex_end(text, at + 1)
+                state.operand()
             elif self.script and _html_comment(text, at):
                 at = _line_end(text, at)
-            elif char == "<" and _starts_operand(text, at) and \
+            elif char == "/" and self.operand_starts(state):
+                at = _regex_end(text, at + 1)
+                state.operand()
+            elif char == "<" and self.operand_starts(state) and \
                     (element := self.jsx(at)) is not None:
                 at = element
-            elif char == "{":
-                depth += 1
+                state.operand()
+            elif char in "([{":
+                state.open(char)
                 at += 1
-            elif char == "}":
-                if closing and depth == 0:
+            elif char in ")]}":
+                if char == "}" and closing and not state.depth:
                     return at + 1, True
-                depth -= 1
+                state.close(char)
                 at += 1
+            elif word := _WORD.match(text, at):  # (one not started by an ASCII letter)
+                at = word.end()
+                state.word(word.group())
+            elif token := _PUNCTUATOR.match(text, at):
+                at = token.end()
+                state.punctuator(token.group(), text[at:at + 1])
             else:
                 at += 1
+                state.unknown()
         return at, False
+
+    def _skip(self, at: int, state: Operands) -> int:
+        """Past the white space or the comment at `at` (noting a line break in it), or
+        `at`: none there."""
+        text = self.text
+        if text.startswith("//", at):
+            end = _line_end(text, at)
+            self.comment(at, end)
+            return end
+        if text.startswith("/*", at):
+            end = text.find("*/", at + 2)
+            end = len(text) if end < 0 else end + 2
+            self.comment(at, end)
+        elif text[at] in _SPACES and (space := _SPACE_RUN.match(text, at)):
+            end = space.end()
+        else:
+            return at
+        state.newline |= _has_break(text, at, end)
+        return end
+
+    def operand_starts(self, state: Operands) -> bool:
+        """Whether an operand starts here: where the tokens before cannot tell, as this
+        reading takes it (`self.operands`), noted (`self.unsure`)."""
+        if state.allowed is None:
+            self.unsure = True
+            return self.operands
+        return state.allowed
 
     def template(self, at: int) -> int:
         """From inside a template literal at `at`: past its closing backquote (its `${…}`
@@ -232,6 +294,11 @@ def _html_comment(text: str, at: int) -> bool:
                                            and _line_starts(text, at))
 
 
+def _has_break(text: str, start: int, end: int) -> bool:
+    """Whether a line terminator is in `text[start:end]`."""
+    return _BREAK.search(text, start, end) is not None
+
+
 def _line_end(text: str, at: int) -> int:
     """The offset of the first line terminator at or after `at` (or the text's end)."""
     ends = [found for found in (text.find(end, at) for end in LINE_TERMINATORS) if found >= 0]
@@ -262,20 +329,6 @@ def _string_end(text: str, at: int, quote: str) -> int:
             return at
         at += 1
     return at
-
-
-def _starts_operand(text: str, at: int) -> bool:
-    """Whether the `/` at `at` starts a regular expression: after an operator, an opening
-    bracket, a keyword that takes an operand, or at the start."""
-    last = at - 1
-    while last >= 0 and text[last] in " \t\r\n":
-        last -= 1
-    if last >= 1 and text[last - 1:last + 1] in ("++", "--"):
-        return False  # `i++ / 2`: a postfix operator ends an operand (a prefix one takes none)
-    if last < 0 or text[last] in _OPERAND_BEFORE:
-        return True
-    word = _WORD_TAIL.search(text, max(0, last - 11), last + 1)
-    return word is not None and word.group() in _KEYWORDS_BEFORE
 
 
 def _regex_end(text: str, at: int) -> int:
