@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.provision import TOOLS, ProvisionError, ensure, offline
 from tests.support import cdk_python
@@ -48,3 +50,10 @@ def test_a_test_finds_the_caches_where_the_session_keeps_them(
     assert host_home() == host != Path.home()
     assert cdk_python.cache_root() == Path(
         given.get("REVIEWLOOP_TEST_PYPI_CACHE", host / ".cache" / "reviewloop-tests" / "pypi"))
+
+
+@given(st.just(None))
+def test_a_generated_test_has_no_deadline(_: None) -> None:
+    """A generated example may take as long as the machine makes it: hypothesis's default
+    200 ms deadline failed tests of the pure code on a loaded machine."""
+    assert settings().deadline is None
