@@ -3,12 +3,16 @@ before any fixture): what a module-scoped fixture sees, which runs before the pe
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.provision import TOOLS, ProvisionError, ensure, offline
-from tests.support.environment import isolate
+from tests.support import cdk_python
+from tests.support.environment import HOST_HOME, SUITE, host_home, isolate, suite_environment
 
 HOST = {"HOME": "/nonexistent-host-home", "PATH": "/usr/bin:/bin"}
 
@@ -27,3 +31,29 @@ def test_no_tool_is_installed_from_the_network_into_the_suites_home(
     with pytest.raises(ProvisionError, match="REVIEWLOOP_TOOLS_OFFLINE"):
         ensure(TOOLS["checkov"])
     assert not (Path(home) / ".cache").exists()
+
+
+@pytest.mark.parametrize("given", [{}, {"REVIEWLOOP_TEST_PYPI_CACHE": "/elsewhere/pypi"},
+                                   {"REVIEWLOOP_TEST_HOST_HOME": "/another-host-home"}])
+def test_a_test_finds_the_caches_where_the_session_keeps_them(
+        given: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    environ = {**HOST, **given}
+    isolate(environ)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    kept = {name: value for name, value in environ.items() if name.startswith(SUITE)}
+    host = Path(environ[HOST_HOME])
+
+    suite_environment(monkeypatch, tmp_path)  # what each test runs in
+
+    assert {name: os.environ.get(name) for name in kept} == kept
+    assert host_home() == host != Path.home()
+    assert cdk_python.cache_root() == Path(
+        given.get("REVIEWLOOP_TEST_PYPI_CACHE", host / ".cache" / "reviewloop-tests" / "pypi"))
+
+
+@given(st.just(None))
+def test_a_generated_test_has_no_deadline(_: None) -> None:
+    """A generated example may take as long as the machine makes it: hypothesis's default
+    200 ms deadline failed tests of the pure code on a loaded machine."""
+    assert settings().deadline is None

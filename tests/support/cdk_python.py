@@ -27,7 +27,6 @@ from tests.support.repos import commit, init_repo, write_files
 
 PINS = ("aws-cdk-lib==2.275.0", "constructs==10.8.1")  # the newest on PyPI here
 _READY = ".reviewloop-pypi-ready"
-_CONFIGURED = os.environ.get("REVIEWLOOP_TEST_PYPI_CACHE")  # read at import (see npm_fixture)
 
 APP = """import aws_cdk as cdk
 from aws_cdk import aws_sqs as sqs
@@ -70,10 +69,16 @@ def topic(scope):
 """
 
 
+def cache_root() -> Path:
+    """Where the virtualenvs are kept: the session's cache (tests/support/environment.py)."""
+    configured = os.environ.get("REVIEWLOOP_TEST_PYPI_CACHE")
+    return Path(configured) if configured else \
+        host_home() / ".cache" / "reviewloop-tests" / "pypi"
+
+
 def cdk_venv() -> Path:
     """The cached virtualenv with aws-cdk-lib (installed now when no earlier session did)."""
-    root = Path(_CONFIGURED) if _CONFIGURED else \
-        host_home() / ".cache" / "reviewloop-tests" / "pypi"
+    root = cache_root()
     home = root / ("cdk-python-" + "-".join(p.split("==")[1] for p in PINS))
     if (home / _READY).is_file():
         return home

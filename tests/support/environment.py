@@ -24,7 +24,8 @@ import pytest
 IDENTITY = {"GIT_AUTHOR_NAME": "reviewloop tests", "GIT_AUTHOR_EMAIL": "tests@reviewloop.invalid",
             "GIT_COMMITTER_NAME": "reviewloop tests",
             "GIT_COMMITTER_EMAIL": "tests@reviewloop.invalid"}
-HOST_HOME = "REVIEWLOOP_TEST_HOST_HOME"  # the user's home, kept for the caches
+SUITE = "REVIEWLOOP_TEST_"  # the suite's own variables, never a setting of reviewloop's
+HOST_HOME = SUITE + "HOST_HOME"  # the user's home, kept for the caches
 # Read by git, reviewloop or its tools from outside the test's own folders.
 _DROPPED = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
             "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
@@ -45,6 +46,7 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
     caches = host / ".cache" / "reviewloop-tests"
     for name, folder in (("REVIEWLOOP_TEST_TOOLS_CACHE", caches / "tools"),
                          ("REVIEWLOOP_TEST_NPM_CACHE", caches / "npm"),
+                         ("REVIEWLOOP_TEST_PYPI_CACHE", caches / "pypi"),
                          ("npm_config_cache", host / ".npm"),
                          ("PRE_COMMIT_HOME", host / ".cache" / "pre-commit"),
                          ("PIP_CACHE_DIR", host / ".cache" / "pip")):
@@ -73,7 +75,11 @@ def suite_environment(monkeypatch: pytest.MonkeyPatch, basetemp: Path) -> None:
     """What every test runs in (tests/conftest.py sets it for each one; a module-scoped
     fixture that runs reviewloop in its own process sets it with `pytest.MonkeyPatch.context`):
     none of the developer's AWS profile, tokens or reviewloop settings."""
+    # The suite's own REVIEWLOOP_TEST_* names (the host home, the caches) stay: without them
+    # a test took the isolated HOME for the user's and installed aws-cdk-lib into it afresh.
     for name in list(os.environ):
+        if name.startswith(SUITE):
+            continue
         if name.startswith(("AWS_", "REVIEWLOOP_")) or name in ("GITHUB_TOKEN", "GH_TOKEN"):
             monkeypatch.delenv(name, raising=False)
     empty = basetemp / "aws-empty"
