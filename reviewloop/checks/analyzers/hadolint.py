@@ -39,6 +39,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.dockerfile_lines import instruction_ends
+from reviewloop.checks.analyzers.hadolint_config import NAMES as CONFIG_NAMES
 from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project_settings
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
@@ -93,8 +94,7 @@ MARKERS = (
 )
 
 
-CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in (
-    ".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml"))
+CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in CONFIG_NAMES)
 
 
 class Hadolint(FileByFile, ProvisionedAnalyzer):

@@ -15,9 +15,10 @@ reviewloop's hadolint run, which reads no config of its own (it runs outside the
   `TRUE` are true (`yes`, `on` or `1` make it refuse the whole file and lint nothing; PyYAML
   reads `yes` and `on` as true too: pragmas off there, the wider reading).
 
-The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml`, `hadolint.yaml`,
-`hadolint.yml` the trusted side has (hadolint reads one from the folder it runs in); one that
-does not parse adds nothing.
+The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml` the trusted side has:
+hadolint reads one, from the folder it runs in (measured with hadolint 2.15: a root
+`hadolint.yaml` or `hadolint.yml` is not read, and `.hadolint.yml` only without a
+`.hadolint.yaml`); one that does not parse adds nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.trusted_config import trusted_yaml
 
-NAMES = (".hadolint.yaml", ".hadolint.yml", "hadolint.yaml", "hadolint.yml")
+NAMES = (".hadolint.yaml", ".hadolint.yml")  # the first hadolint finds is the one it reads
 LEVELS = ("style", "info", "warning", "error")  # hadolint's levels, lowest first
 
 

@@ -51,6 +51,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
+from reviewloop.checks.analyzers.zizmor_config import NAMES as CONFIG_NAMES
 from reviewloop.checks.analyzers.zizmor_config import trusted_settings
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
@@ -87,10 +88,9 @@ MARKERS = (MarkerSyntax(NAME, r"zizmor\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[
                         Reach.LINES, bracketed, "zizmor"),)
 
 
-# zizmor's config, at the root or under .github/ (the root names are matched at any depth)
-CONFIG_FILES = tuple(ConfigFile(name, "zizmor") for name in (
-    "zizmor.yml", "zizmor.yaml", ".zizmor.yml", ".zizmor.yaml", ".github/zizmor.yml",
-    ".github/zizmor.yaml"))
+# zizmor's config, under .github/ or at the root, in the order zizmor takes the first of them
+# (the root names are matched at any depth)
+CONFIG_FILES = tuple(ConfigFile(name, "zizmor") for name in CONFIG_NAMES)
 
 
 class Zizmor(FileByFile, ProvisionedAnalyzer):

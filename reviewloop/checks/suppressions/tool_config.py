@@ -6,9 +6,9 @@ files skip is honoured here instead, and every finding it covers is listed as su
 
 * checkov `.checkov.yaml` / `.checkov.yml`: `skip-check` (check ids, `*` wildcards;
   severities are not known offline and are left out);
-* hadolint `.hadolint.yaml` / `.hadolint.yml`: `ignored`;
-* zizmor `zizmor.yml` (also under `.github/`): `rules.<id>.ignore` (`file[:line[:column]]`)
-  and `rules.<id>.disable`.
+* hadolint `.hadolint.yaml`, else `.hadolint.yml`: `ignored`;
+* zizmor the first of `.github/zizmor.yml`, `zizmor.yml` (`.yaml` after each):
+  `rules.<id>.ignore` (`file[:line[:column]]`) and `rules.<id>.disable`.
 
 Which files those are each analyzer declares (`config_files`); they are read from the root.
 
@@ -61,7 +61,8 @@ def config_paths() -> dict[str, tuple[str, ...]]:
 
 
 def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
-    """Every skip in the tools' config files `read` returns (None: no such file)."""
+    """Every skip in the tools' config files `read` returns (None: no such file); of a tool
+    that reads one config file (`ONE_FILE`), the first of its names that is there."""
     skips: list[ConfigSkip] = []
     for source, paths in config_paths().items():
         for path in paths:
@@ -69,6 +70,8 @@ def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
             data = _mapping(text) if text is not None else None
             if data is not None:
                 skips += _PARSERS[source](data, path)
+            if text is not None and source in ONE_FILE:
+                break
     return skips
 
 
@@ -126,6 +129,7 @@ def _zizmor(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
                              line=int(line) if line.isdigit() else None)
 
 
+ONE_FILE = frozenset({"hadolint", "zizmor"})  # each reads the first of its names it finds
 _PARSERS: dict[str, Callable[[dict[str, Any], str], Iterator[ConfigSkip]]] = {
     "checkov": _checkov, "hadolint": _hadolint, "zizmor": _zizmor}
 # the tools whose config can switch their inline markers off, by the markers' owner
