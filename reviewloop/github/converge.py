@@ -43,6 +43,7 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import severity_counts
+from reviewloop.github.whole_checks import WHOLE
 
 Code = Callable[[str], Sequence[str] | None]  # path → its lines at the new head, None: absent
 GONE = "gone"
@@ -190,13 +191,13 @@ def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,
                   code: Code | None = None, health: Sequence[Health] = (),
                   left: frozenset[str] = frozenset()) -> str | None:
     """None when the analysis at this head looked at what `posted` points at again (so not
-    reporting it means fixed), or its file left the PR's change; else why it could not
-    judge it."""
+    reporting it means fixed) — a check of the whole PR (`whole_checks`) does at every
+    push — or its file left the PR's change; else why it could not judge it."""
     record = posted.record
     broken = _reporter_down(record, health)
     if broken:
         return broken
-    if reviewed is None or record.file in left:
+    if reviewed is None or record.file in left or record.source in WHOLE:
         return None
     where = locate(record, code) if code is not None else None
     if where == GONE:

@@ -149,8 +149,10 @@ def raw_diff(root: Path, *revs: str) -> str:
 
 def open_findings(summary: str) -> list[str]:
     """"🔴 bad2.py:5 title"-style entries the job summary lists as open on the PR, but
-    `test-changes`' "no test change": it judges the part of the change a review reads, and a
-    follow-up reads a part of the PR's (not fixed here: the report says so)."""
+    `test-changes`' "no test change": a follow-up keeps it on the file its first review
+    posted it on (one identity across pushes), where a fresh review puts it on the PR's
+    first production file now (`test_a_follow_up_push_judges_test_changes_on_the_whole_pr`
+    compares it with plain git)."""
     found = []
     for section in ("Remaining findings", "Nits"):
         part = re.search(rf"^### {section}\n(.*?)(?=^###|\Z)", summary, re.M | re.S)
@@ -286,3 +288,30 @@ def test_moving_a_file_with_secrets_keeps_the_secrets_gate_failed(move: str,
     assert (code, outputs["must_fix"]) == (first, first_outputs["must_fix"]) == (1, "2"), summary
     assert "Findings fixed: 🔴 0 must fix" in summary, summary
 
+
+@pytest.mark.parametrize("pr_tests", [True, False], ids=["PR changes tests", "no test"])
+def test_a_follow_up_push_judges_test_changes_on_the_whole_pr(pr_tests: bool,
+                                                              tmp_path: Path) -> None:
+    """A push changing code but no test: `test-changes` judges the PR's whole change
+    (`github.whole_checks`), so a PR that changes tests gets no "no test change", and one
+    that does not keeps the one finding its first review posted (never a second)."""
+    root = make_repo(tmp_path / "repo")
+    if pr_tests:
+        commit(root, {"tests/test_app.py": "def test_ok():\n    assert 2 > 1\n"}, "tests")
+    with GitHubFake() as gh:
+        show(gh, root, "develop")
+        review(root, tmp_path / "run1", gh, "opened", "develop")
+        before = git(root, "rev-parse", "HEAD")
+        sh(root, "echo 'y = 2' >> f.py", "git add f.py", "git commit -qm 'push 2'")
+        show(gh, root, "develop", before=before)
+        _, _, summary = review(root, tmp_path / "run2", gh, "synchronize", "develop",
+                               before=before, after=git(root, "rev-parse", "HEAD"))
+        posted = [c for c in gh.state.review_comments if "test-changes/no-test-change" in
+                  c["body"]] + [r for r in gh.state.reviews if "with no test change" in
+                                (r.get("body") or "")]
+    changed = git(root, "diff", "--name-only", "develop...HEAD").splitlines()
+    tested = any(p.startswith("tests/") for p in changed)  # plain git: the PR's change
+    part = re.search(r"^### Remaining findings\n(.*?)(?=^###|\Z)", summary, re.M | re.S)
+    open_ones = re.findall(r"^- .*with no test change.*$", part[1] if part else "", re.M)
+    assert len(open_ones) == (0 if tested else 1), summary
+    assert len(posted) == (0 if tested else 1), posted
