@@ -148,18 +148,15 @@ def raw_diff(root: Path, *revs: str) -> str:
 
 
 def open_findings(summary: str) -> list[str]:
-    """"🔴 bad2.py:5 title"-style entries the job summary lists as open on the PR, but
-    `test-changes`' "no test change": a follow-up keeps it on the file its first review
-    posted it on (one identity across pushes), where a fresh review puts it on the PR's
-    first production file now (`test_a_follow_up_push_judges_test_changes_on_the_whole_pr`
-    compares it with plain git)."""
+    """"🔴 bad2.py:5 title"-style entries the job summary lists as open on the PR
+    (`test-changes`' "no test change" too: it judges the PR's whole change,
+    `github.whole_checks`)."""
     found = []
     for section in ("Remaining findings", "Nits"):
         part = re.search(rf"^### {section}\n(.*?)(?=^###|\Z)", summary, re.M | re.S)
         found += re.findall(r"^- (\S+) \*\*[^*]+\*\* `([^`]+)` (.*)$", part[1] if part else "",
                             re.M)
-    return sorted(f"{emoji} {where} {title}" for emoji, where, title in found
-                  if "with no test change" not in title)
+    return sorted(f"{emoji} {where} {title}" for emoji, where, title in found)
 
 
 def plain_bandit_must_fix(root: Path, base: str, tmp: Path) -> list[str]:
@@ -225,7 +222,7 @@ def test_a_follow_up_push_leaves_what_a_fresh_review_of_the_pr_finds(
         show(fresh, root, then)
         want_code, want_outputs, want_summary = review(root, tmp_path / "fresh", fresh,
                                                        "opened", then)
-    counts = ("must_fix", "nit")  # should_fix: see `open_findings`
+    counts = ("must_fix", "should_fix", "nit")
     assert (code, [outputs[k] for k in counts]) == (
         want_code, [want_outputs[k] for k in counts]), summary
     assert open_findings(summary) == open_findings(want_summary), summary
