@@ -43,6 +43,7 @@ from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
 from reviewloop.github.verdict import UNFINISHED, Delivery, pr_summary
+from reviewloop.github.whole_checks import judged_whole
 from reviewloop.reports.mermaid import gantt
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary
@@ -118,10 +119,13 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
         return ExitCode.OK
     full = parse_diff(full_text)
     reviewed = None if view.whole else parse_diff(diff_text)
+    # a check of the whole PR is judged on it, not on the part a follow-up read
+    findings = judged_whole([*summary.findings_remaining, *summary.nits], full, state,
+                            whole=view.whole)
     summary = redacted(summary)  # everything below is posted, printed or logged
     chart = diagram(root, settings, summary)
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
-        judge = Judge(state, [*summary.findings_remaining, *summary.nits], full, reviewed,
+        judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
                       health=summary.ledger.health, left=view.left)
         return _conclude(target, judge, summary, unread, face,

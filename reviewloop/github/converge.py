@@ -19,6 +19,10 @@ when a push re-checked it:
   do not count, and neither does a push that only changed other lines: code nobody touched
   was not looked at again, so what was open there stays open.
 
+A finding on a file the PR's change no longer holds (the push reverted it to the base) is
+neither fixed nor open: it is **no longer in this pull request** (`Status.OUT_OF_SCOPE`, `LEFT`),
+its thread resolved saying so; it is open again if a later push brings it back.
+
 Where the code cannot be located (no content given, a location hash from lines only) the
 comment's place decides: an outdated comment (GitHub saw its lines change) or one on added
 lines was looked at again; a finding listed in a review body waits for a full review.
@@ -39,9 +43,11 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import severity_counts
+from reviewloop.github.whole_checks import WHOLE
 
 Code = Callable[[str], Sequence[str] | None]  # path → its lines at the new head, None: absent
 GONE = "gone"
+LEFT = "no longer in this pull request: its file is not part of the PR's change (not fixed)"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class Convergence:
     reopened: list[PostedFinding] = field(default_factory=list)  # fixed → open again
     still_open: list[PostedFinding] = field(default_factory=list)  # posted, open, unchanged
     fixed_before: list[PostedFinding] = field(default_factory=list)  # and still fixed
+    left: list[PostedFinding] = field(default_factory=list)  # open → its file left the PR
+    left_before: list[PostedFinding] = field(default_factory=list)  # and still out of it
     waiting: dict[str, str] = field(default_factory=dict)  # fingerprint → why not judged
     push: Push | None = None  # what was decided from: `ledger` words it at the new head
 
@@ -73,6 +81,10 @@ class Convergence:
         state, having no comment of their own to carry it."""
         return [p.fingerprint for p in (*self.fixed_before, *self.fixed) if not p.inline]
 
+    def body_left(self) -> list[str]:
+        """Findings only a review body lists whose file left the PR: as `body_fixed`."""
+        return [p.fingerprint for p in (*self.left_before, *self.left) if not p.inline]
+
     def ledger(self, head_sha: str) -> Ledger:
         """The PR's findings as one `Ledger`: what was posted, moved by this push
         (`findings.rounds.move`), and what is new. Its open entries are what the summary
@@ -94,7 +106,8 @@ class Push:
     left: frozenset[str] = frozenset()  # files the PR's change no longer holds
 
     def ledger(self, at: str) -> Ledger:
-        return move(posted_ledger(self.posted), [[f] for f in self.current], 1,
+        return move(_left(posted_ledger(self.posted), self.posted, self.left),
+                    [[f] for f in self.current], 1,
                     judge=partial(_judge, self.posted, at), rechecked=self._rechecked,
                     said=Said(reopened=f"reported again at {at}",
                               fixed=lambda _: f"re-analysed at {at} and no longer reported",
@@ -114,6 +127,18 @@ def _judge(posted: PostedState, at: str, reports: Sequence[Finding]
     return Status.SUPPRESSED, f"ignored by @{ignore.by}: {ignore.reason}", ignore.suppression()
 
 
+def _left(ledger: Ledger, posted: PostedState, left: frozenset[str]) -> Ledger:
+    """`ledger` with each open entry on a file the PR's change no longer holds set aside as
+    no longer in the PR (`LEFT`): no re-analysis can fix or keep it open, its file is not the
+    PR's; a report there later (the file back in the PR) opens it again."""
+    if not left:
+        return ledger
+    entries = [e.moved_to(Status.OUT_OF_SCOPE, LEFT, 1)
+               if e.status is Status.OPEN and posted.findings[e.id].record.file in left else e
+               for e in ledger.entries]
+    return ledger.model_copy(update={"entries": entries})
+
+
 def posted_ledger(state: PostedState) -> Ledger:
     """The PR's `Ledger` as its comments stand, rebuilt from the markers alone."""
     entries = []
@@ -122,6 +147,7 @@ def posted_ledger(state: PostedState) -> Ledger:
         status, reason = ((Status.SUPPRESSED, f"ignored by @{ignore.by}: {ignore.reason}")
                           if ignore is not None else
                           (Status.FIXED, "fixed on an earlier push") if p.state == "fixed"
+                          else (Status.OUT_OF_SCOPE, LEFT) if p.state == "left"
                           else (Status.OPEN, "posted on the pull request"))
         entry = Entry.single(p.record.finding(), status, reason, 0,
                              suppression=ignore.suppression() if ignore else None)
@@ -147,10 +173,13 @@ def converge(posted: PostedState, current: Sequence[Finding],
                 out.new.append(entry.finding)
         elif entry.status is Status.SUPPRESSED:
             continue
-        elif was.state == "fixed":
-            (out.reopened if entry.status is Status.OPEN else out.fixed_before).append(was)
+        elif was.state in ("fixed", "left"):
+            before = out.fixed_before if was.state == "fixed" else out.left_before
+            (out.reopened if entry.status is Status.OPEN else before).append(was)
         elif entry.status is Status.FIXED:
             out.fixed.append(was)
+        elif entry.status is Status.OUT_OF_SCOPE:
+            out.left.append(was)
         else:
             out.still_open.append(was)
             if entry.history[-1].round == 1:  # not reported again, and not re-checked
@@ -162,13 +191,13 @@ def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,
                   code: Code | None = None, health: Sequence[Health] = (),
                   left: frozenset[str] = frozenset()) -> str | None:
     """None when the analysis at this head looked at what `posted` points at again (so not
-    reporting it means fixed), or its file left the PR's change (a review of the whole PR
-    would not report it); else why it could not judge it."""
+    reporting it means fixed) — a check of the whole PR (`whole_checks`) does at every
+    push — or its file left the PR's change; else why it could not judge it."""
     record = posted.record
     broken = _reporter_down(record, health)
     if broken:
         return broken
-    if reviewed is None or record.file in left:
+    if reviewed is None or record.file in left or record.source in WHOLE:
         return None
     where = locate(record, code) if code is not None else None
     if where == GONE:

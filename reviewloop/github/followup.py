@@ -80,13 +80,29 @@ def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
         old_base, new_base = _merge_base(repo, last_base, since), \
             _merge_base(repo, event.base_sha, event.head_sha)
     if since is None or old_base is None or new_base is None:  # the whole PR
-        return FollowUp(moved=renames(repo, last, event.head_sha) if last else {})
+        moved = renames(repo, last, event.head_sha) if last else {}
+        return FollowUp(left=_left_whole(repo, event, state, moved), moved=moved)
     before = _named(repo.tree_changes(old_base, since))
     now = _named(repo.tree_changes(new_base, event.head_sha))
     focus = differing(before, now)
     narrow = frozenset(p for p in focus if p in before) if old_base == new_base else frozenset()
     return FollowUp(focus=focus, left=frozenset(before.keys() - now.keys()),
                     moved=renames(repo, since, event.head_sha), narrow=narrow, since=since)
+
+
+def _left_whole(repo: Repository, event: PullRequestEvent, state: PostedState,
+                moved: Mapping[str, str]) -> frozenset[str]:
+    """For a push reviewed whole (a retarget, a force-push): the files the change the last
+    review judged held and the PR's change now does not, renamed ones aside; none when
+    that change cannot be read again (its base or head gone)."""
+    last, last_base = state.last_reviewed_head, state.last_reviewed_base
+    old_base = _merge_base(repo, last_base, last) if last and last_base else None
+    new_base = _merge_base(repo, event.base_sha, event.head_sha)
+    if old_base is None or new_base is None or last is None:
+        return frozenset()
+    before = _named(repo.tree_changes(old_base, last))
+    now = _named(repo.tree_changes(new_base, event.head_sha))
+    return frozenset(before.keys() - now.keys() - moved.keys())
 
 
 def differing(before: Mapping[str, Change], now: Mapping[str, Change]) -> tuple[str, ...]:

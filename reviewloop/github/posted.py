@@ -28,7 +28,8 @@ class PostedFinding:
     review body (`comment_id` None)."""
 
     record: FindingRecord
-    state: str = "open"  # "open" or "fixed", as the last marker of ours says
+    state: str = "open"  # "open", "fixed" or "left" (its file left the PR), as our last
+    # marker says
     comment_id: int | None = None
     path: str = ""
     line: int | None = None  # where GitHub shows the comment now; None: outdated
@@ -108,8 +109,9 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
             if identity.wrote(comment) else None
         if marker is not None and summary is None:
             summary_id, summary = comment["id"], marker.data
-    fixed_in_bodies = frozenset((summary or {}).get("fixed") or ())
-    findings = {fp: replace(p, state="fixed") if fp in fixed_in_bodies else p
+    in_bodies = {fp: state for state in ("fixed", "left")
+                 for fp in (summary or {}).get(state) or ()}
+    findings = {fp: replace(p, state=in_bodies[fp]) if fp in in_bodies else p
                 for fp, p in findings.items()}
     for comment in review_comments:
         posted = _inline(comment, key, identity, threads)
@@ -144,7 +146,7 @@ def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,
     if marker is None or record is None:
         return None
     return PostedFinding(
-        record, state="fixed" if marker.data.get("st") == "fixed" else "open",
+        record, state=st if (st := marker.data.get("st")) in ("fixed", "left") else "open",
         comment_id=int(comment["id"]), path=str(comment.get("path", "")),
         line=comment.get("line"), start_line=comment.get("start_line"),
         body=str(comment.get("body", "")), thread=threads.by_comment.get(int(comment["id"])),

@@ -38,6 +38,7 @@ class PublishResult:
     inline_posted: int = 0
     moved_to_body: list[Finding] = field(default_factory=list)  # rejected by GitHub (422)
     resolved: int = 0  # findings marked fixed at this head
+    left: int = 0  # findings marked no longer in the PR at this head (thread resolved)
     reopened: int = 0
     threads_resolved: int = 0
     threads_reopened: int = 0
@@ -96,13 +97,17 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
         _post_review(target, plan, result)
     for posted in conv.fixed:
         _mark(target, posted, "fixed", result)
+    for posted in conv.left:
+        _mark(target, posted, "left", result)
     for posted in conv.reopened:
         _mark(target, posted, "open", result)
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
                         body_fixed=conv.body_fixed(), whole=whole(health),
-                        base=target.base)
+                        base=target.base,
+                        left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
+                        body_left=conv.body_left())
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result
@@ -166,26 +171,30 @@ def _create_review(target: Target, plan: ReviewPlan, result: PublishResult) -> N
 
 
 def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResult) -> None:
-    """Resolve or reopen the finding's thread, then record `state` in its own comment.
+    """Resolve (`fixed`, `left`) or reopen (`open`) the finding's thread, then record
+    `state` in its own comment.
 
     The marker is written last: it is what the next run reads, so a failure before it
     leaves the finding in its old state and a re-run does both steps again (setting a
     thread's state twice is harmless), never a marker that claims a thread it did not move."""
+    resolve = state != "open"
     if state == "fixed":
         result.resolved += 1
+    elif state == "left":
+        result.left += 1
     else:
         result.reopened += 1
     if not posted.inline:
         return  # listed in a review body: the summary marker carries its state
     threaded = posted.thread is not None and set_resolved(target.client, posted.thread,
-                                                          state == "fixed")
+                                                          resolve)
     body = restated(posted.body, target.key, state, target.head_sha,
                     away=state == "open" and posted.outdated)
     if body is not None and posted.comment_id is not None:
         target.client.update_review_comment(target.repo, posted.comment_id, body)
     if not threaded:
         result.thread_fallbacks += 1
-    elif state == "fixed":
+    elif resolve:
         result.threads_resolved += 1
     else:
         result.threads_reopened += 1

@@ -23,6 +23,7 @@ MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 charac
 _RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
 _MARKER_ROOM = 8_000  # kept free under MAX_BODY for the marker of a review body
 _FIXED = "✅ **Fixed**"
+_LEFT = "⏭️ **No longer in this pull request**"
 
 
 def safe(text: str) -> str:
@@ -56,18 +57,22 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
 
 def restated(body: str, key: bytes, state: str, head_sha: str, *,
              away: bool = False) -> str | None:
-    """An inline comment of ours re-marked `fixed` (a banner on top) or `open` again (the
-    banner gone); None when `body` carries no verified finding marker. `away`: the finding
-    is open again somewhere the (outdated) comment no longer shows."""
+    """An inline comment of ours re-marked `fixed` or `left` (its file left the PR: a
+    banner on top) or `open` again (the banner gone); None when `body` carries no verified
+    finding marker. `away`: the finding is open again somewhere the (outdated) comment no
+    longer shows."""
     marker = read_marker(body, key, "finding")
     if marker is None:
         return None
     text = strip_marker(body)
-    if text.startswith(_FIXED):
+    if text.startswith((_FIXED, _LEFT)):
         text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
     if state == "fixed":
         text = (f"{_FIXED} in {head_sha[:12]}: reviewloop no longer reports this at that "
                 f"commit.\n\n{text}")
+    elif state == "left":
+        text = (f"{_LEFT} at {head_sha[:12]}: its file is no longer part of the pull "
+                f"request's change, so this is not fixed, only not this PR's.\n\n{text}")
     data = {k: v for k, v in marker.data.items() if k != "away"}
     return with_marker(text, "finding", {**data, "st": state, "at": head_sha,
                                          **({"away": True} if away else {})}, key)
@@ -153,15 +158,18 @@ def counts_text(counts: Mapping[str, int]) -> str:
 def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
                  body_fixed: Iterable[str] = (), whole: bool = True,
-                 base: tuple[str, str] | None = None) -> str:
+                 base: tuple[str, str] | None = None, left_count: int = 0,
+                 body_left: Iterable[str] = ()) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
     reviewed commit; its marker records the head, the fixed findings that have no
-    comment of their own to carry that state (those listed in review bodies), whether
+    comment of their own to carry that state (those listed in review bodies), and those
+    whose file left the PR (`left_count` of them in all), whether
     the review was `whole` (`github.event.review_base`), and the PR's `base` it was judged
     against, (commit, branch) (`github.followup`)."""
     open_total = sum(open_counts.values())
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
-            f" · ✅ {fixed_count} fixed since the first review")
+            f" · ✅ {fixed_count} fixed since the first review"
+            + (f" · ⏭️ {left_count} no longer in this pull request" if left_count else ""))
     report = safe(report_markdown).rstrip()
     room = MAX_BODY - len(head) - _MARKER_ROOM
     if len(report) > room:
@@ -169,7 +177,7 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
         report = report[:cut] + "\n\n… the rest of the report is in the job summary and SARIF."
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
     data = {"head": head_sha, "open": dict(open_counts), "fixed": sorted(body_fixed),
-            "whole": whole}
+            "whole": whole, **({"left": sorted(body_left)} if body_left else {})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}
     return with_marker(text, "summary", data, key)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.github.converge import LEFT
 from tests.support import warm_cli
 from tests.support.github import GitHubFake
 from tests.support.pr_mode import EVENTS, PR_NUMBER, PR_REPO, git
@@ -147,16 +148,15 @@ def raw_diff(root: Path, *revs: str) -> str:
 
 
 def open_findings(summary: str) -> list[str]:
-    """"🔴 bad2.py:5 title"-style entries the job summary lists as open on the PR, but
-    `test-changes`' "no test change": it judges the part of the change a review reads, and a
-    follow-up reads a part of the PR's (not fixed here: the report says so)."""
+    """"🔴 bad2.py:5 title"-style entries the job summary lists as open on the PR
+    (`test-changes`' "no test change" too: it judges the PR's whole change,
+    `github.whole_checks`)."""
     found = []
     for section in ("Remaining findings", "Nits"):
         part = re.search(rf"^### {section}\n(.*?)(?=^###|\Z)", summary, re.M | re.S)
         found += re.findall(r"^- (\S+) \*\*[^*]+\*\* `([^`]+)` (.*)$", part[1] if part else "",
                             re.M)
-    return sorted(f"{emoji} {where} {title}" for emoji, where, title in found
-                  if "with no test change" not in title)
+    return sorted(f"{emoji} {where} {title}" for emoji, where, title in found)
 
 
 def plain_bandit_must_fix(root: Path, base: str, tmp: Path) -> list[str]:
@@ -222,15 +222,33 @@ def test_a_follow_up_push_leaves_what_a_fresh_review_of_the_pr_finds(
         show(fresh, root, then)
         want_code, want_outputs, want_summary = review(root, tmp_path / "fresh", fresh,
                                                        "opened", then)
-    counts = ("must_fix", "nit")  # should_fix: see `open_findings`
+    counts = ("must_fix", "should_fix", "nit")
     assert (code, [outputs[k] for k in counts]) == (
         want_code, [want_outputs[k] for k in counts]), summary
     assert open_findings(summary) == open_findings(want_summary), summary
     must_fix = [f.split()[1] for f in open_findings(summary) if f.startswith("🔴")]
     assert must_fix == plain_bandit_must_fix(root, then, tmp_path), summary
-    # "fixed" only what the PR no longer has (by what it is, wherever it moved)
-    gone = Counter(titles(first_open, "🔴")) - Counter(titles(open_findings(want_summary), "🔴"))
+    # "fixed" only what the PR no longer has (by what it is, wherever it moved); one on a
+    # file that left the PR's change is not fixed but no longer in this pull request
+    left = left_files(root, f"{first}...{before}", f"{then}...HEAD", before)
+    stayed = [f for f in first_open if f.split()[1].rsplit(":", 1)[0] not in left]
+    gone = Counter(titles(stayed, "🔴")) - Counter(titles(open_findings(want_summary), "🔴"))
     assert f"Findings fixed: 🔴 {gone.total()} must fix" in summary, summary
+    for f in first_open:
+        if f.startswith("🔴") and f.split()[1].rsplit(":", 1)[0] in left:
+            assert re.search(rf"^- 🔴 `{re.escape(f.split()[1])}` .* — {re.escape(LEFT)}",
+                             summary, re.M), summary
+
+
+def left_files(root: Path, was: str, now: str, before: str) -> set[str]:
+    """Plain git: the files the PR's change held at the last review (`was`) and holds no
+    more (`now`), those the new commits renamed aside."""
+    def names(rev: str) -> set[str]:
+        return set(git(root, "diff", "--name-only", rev).splitlines())
+    renamed = {line.split("\t")[1] for line in git(root, "diff", "-M", "--name-status",
+                                                     "--diff-filter=R", before, "HEAD")
+               .splitlines()}
+    return names(was) - names(now) - renamed
 
 
 def titles(found: list[str], emoji: str) -> list[str]:
@@ -266,3 +284,31 @@ def test_moving_a_file_with_secrets_keeps_the_secrets_gate_failed(move: str,
     assert len(added) == 2  # plain git: the PR still adds both
     assert (code, outputs["must_fix"]) == (first, first_outputs["must_fix"]) == (1, "2"), summary
     assert "Findings fixed: 🔴 0 must fix" in summary, summary
+
+
+@pytest.mark.parametrize("pr_tests", [True, False], ids=["PR changes tests", "no test"])
+def test_a_follow_up_push_judges_test_changes_on_the_whole_pr(pr_tests: bool,
+                                                              tmp_path: Path) -> None:
+    """A push changing code but no test: `test-changes` judges the PR's whole change
+    (`github.whole_checks`), so a PR that changes tests gets no "no test change", and one
+    that does not keeps the one finding its first review posted (never a second)."""
+    root = make_repo(tmp_path / "repo")
+    if pr_tests:
+        commit(root, {"tests/test_app.py": "def test_ok():\n    assert 2 > 1\n"}, "tests")
+    with GitHubFake() as gh:
+        show(gh, root, "develop")
+        review(root, tmp_path / "run1", gh, "opened", "develop")
+        before = git(root, "rev-parse", "HEAD")
+        sh(root, "echo 'y = 2' >> f.py", "git add f.py", "git commit -qm 'push 2'")
+        show(gh, root, "develop", before=before)
+        _, _, summary = review(root, tmp_path / "run2", gh, "synchronize", "develop",
+                               before=before, after=git(root, "rev-parse", "HEAD"))
+        posted = [c for c in gh.state.review_comments if "test-changes/no-test-change" in
+                  c["body"]] + [r for r in gh.state.reviews if "with no test change" in
+                                (r.get("body") or "")]
+    changed = git(root, "diff", "--name-only", "develop...HEAD").splitlines()
+    tested = any(p.startswith("tests/") for p in changed)  # plain git: the PR's change
+    part = re.search(r"^### Remaining findings\n(.*?)(?=^###|\Z)", summary, re.M | re.S)
+    open_ones = re.findall(r"^- .*with no test change.*$", part[1] if part else "", re.M)
+    assert len(open_ones) == (0 if tested else 1), summary
+    assert len(posted) == (0 if tested else 1), posted

@@ -76,7 +76,7 @@ class ProvisionedAnalyzer(ABC):
                                 f"{self.name}")
         with tempfile.TemporaryDirectory(prefix=f"reviewloop-{self.name}-") as empty:
             cwd, at = (Path(empty), ctx.root) if self.isolated else (ctx.root, Path())
-            given, aliases = self.staged(targets, at, Path(empty) / "view")
+            given, aliases = self.stage(ctx, targets, at, Path(empty) / "view")
             output, log = run_tool_logged(self.command(executable, given, at), cwd,
                                           ctx.timeout, ok_codes=(0,), env=self.env)
             self.heard(log, given, at, ctx)
@@ -90,6 +90,11 @@ class ProvisionedAnalyzer(ABC):
         `log` (its stderr) shows it skipped, for a tool that says so only there. By default
         its report tells."""
         return None
+
+    def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
+              ) -> tuple[Any, dict[str, str]]:
+        """`staged`, for a tool that needs the tree (`ctx.root`) to make its aliases."""
+        return self.staged(targets, at, scratch)
 
     def staged(self, targets: Any, at: Path, scratch: Path) -> tuple[Any, dict[str, str]]:
         """The targets as the tool is given them, and {alias: real path} for each it is

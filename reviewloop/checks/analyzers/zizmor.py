@@ -22,6 +22,10 @@ marks High as an error). One exception, for what the change did not introduce: a
 version bump, `@v4` → `@v5`) was there before the change, and is at most should_fix: the
 review asks to pin it, it does not block the bump.
 
+A file whose name is not UTF-8 zizmor refuses, and with it the whole run ("invalid UTF-8 was
+detected in one or more arguments"): such a file is given as a copy under a UTF-8 name that
+keeps what tells zizmor its kind (`Zizmor.stage`), and its findings are named by its own path.
+
 A file zizmor cannot parse (a UTF-8 BOM, which it takes for a second YAML document; broken
 YAML) is skipped with a warning that does not name it, and when another file was given the
 run goes on and exits 0; its log names each file it audited (`completed PATH`, at its
@@ -39,8 +43,9 @@ finding the base does not have on the same code is the change's.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.base import (
@@ -55,7 +60,7 @@ from reviewloop.checks.analyzers.zizmor_config import NAMES as CONFIG_NAMES
 from reviewloop.checks.analyzers.zizmor_config import trusted_settings
 from reviewloop.checks.paths import repo_path
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.names import under
+from reviewloop.git.names import on_disk, under
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach, bracketed
@@ -130,15 +135,54 @@ class Zizmor(FileByFile, ProvisionedAnalyzer):
     def to_findings(self, report: Any, ctx: AnalyzerContext) -> list[Finding]:
         return to_findings(report, ctx)
 
+    def stage(self, ctx: AnalyzerContext, targets: list[str], at: Path, scratch: Path
+              ) -> tuple[list[str], dict[str, str]]:
+        """Each target whose name is not UTF-8 (`utf8_name`) as a copy in `scratch`, named
+        as zizmor tells its kind (`_alias`), the report naming it by its own path again; the
+        others as they are."""
+        given, aliases = [], {}
+        for index, path in enumerate(targets):
+            if utf8_name(path):
+                given.append(path)
+                continue
+            copy = scratch / str(index) / _alias(path)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(under(ctx.root, path), copy)
+            given.append(str(copy))
+            aliases[str(copy)] = str(under(at, path))
+        return given, aliases
+
     def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
         """Each file given that zizmor's log does not say it completed was skipped: its
-        warning (`failed to parse input: …`) does not say which file it is about."""
+        warning (`failed to parse input: …`) does not say which file it is about. `given`
+        is `targets` in order, a copy in the place of a file given under an alias."""
         audited = {line.rstrip("\r") for line in _completed().findall(log)}
         warned = "; ".join(dict.fromkeys(_warned().findall(log)))
-        for path in given:
-            if str(under(at, path)) not in audited:
+        for path, shown_as in zip(self.targets(ctx), given, strict=True):
+            if str(under(at, shown_as)) not in audited:
                 ctx.not_read(path, "zizmor's log does not name it as audited: it skipped it"
                              + (f" (it warned: {warned})" if warned else ""))
+
+
+def utf8_name(path: str) -> bool:
+    """Whether the text-form repo path `path` names its file in UTF-8 (zizmor takes no
+    other name)."""
+    try:
+        on_disk(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _alias(path: str) -> str:
+    """A UTF-8 name zizmor gives the kind `path` has: its tail as `audited` matches it,
+    a workflow's own name replaced when it is not UTF-8."""
+    found = _files().search(path)
+    tail = found[0].lstrip("/") if found else PurePosixPath(path).name
+    if utf8_name(tail):
+        return tail
+    folder, _, name = tail.rpartition("/")
+    return f"{folder}/workflow{PurePosixPath(name).suffix}"
 
 
 def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:

@@ -19,6 +19,7 @@ from reviewloop.checks.cdk.language import (
     NODE,
     PYTHON,
     Language,
+    folder_scripts,
     has_cdk,
     language_of,
     package_scripts,
@@ -90,7 +91,7 @@ def find_apps(root: Path, changed: Iterable[str] = (),
         config = (root / folder / CDK_JSON) if folder else root / CDK_JSON
         if fits(root, f"{folder}/{CDK_JSON}") and config.is_file():  # no checkout has a
             # folder whose name is too long (`review.matrix` names its files)
-            found.append(_app(folder, config, checkout))
+            found.append(_app(folder, config, checkout, root))
     return found
 
 
@@ -113,7 +114,7 @@ def folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _app(folder: str, config: Path, checkout: Path | None) -> CdkApp:
+def _app(folder: str, config: Path, checkout: Path | None, root: Path) -> CdkApp:
     where = f"{folder}/{CDK_JSON}" if folder else CDK_JSON
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
@@ -124,7 +125,8 @@ def _app(folder: str, config: Path, checkout: Path | None) -> CdkApp:
             or not data["app"].strip():
         return CdkApp(folder, f'{where} names no "app"; fix: add the command that runs the '
                               'app, e.g. "app": "npx ts-node --prefer-ts-exts bin/app.ts"')
-    language = language_of(data["app"], package_scripts(config.parent))
+    language = language_of(data["app"], package_scripts(config.parent),
+                           folders=folder_scripts(config.parent, root))
     command = data["app"].strip()
     if language is PYTHON:
         venv = python_env(config.parent) or \

@@ -14,14 +14,15 @@ it reads files and PATH.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.checks.cdk.launcher import program, started
-from reviewloop.checks.cdk.runners import RUNNERS, Untold, script_name
+from reviewloop.checks.cdk.runners import HERE, RUNNERS, UNTOLD, Untold, script_name
 from reviewloop.checks.gates.node import checkout_root
 from reviewloop.git.names import posix_suffix
 
@@ -70,44 +71,79 @@ UNKNOWN = Language("a language its cdk.json's `app` does not tell", (),
 _PYTHON_VERSIONED = re.compile(r"python\d+(\.\d+)?$")  # python3.11
 VENVS = (".venv", "venv")
 CDK_MODULE = "aws_cdk"
+# a folder as a runner's folder option names it (relative to the app's) → the scripts of its
+# package.json; None when it cannot be told which folder that is, or it has none
+Folders = Callable[[str], Mapping[str, str] | None]
 
 
 def language_of(command: str, scripts: Mapping[str, str] | None = None,
-                depth: int = 4) -> Language:
+                depth: int = 4, *, folders: Folders | None = None) -> Language:
     """The language of an app whose `cdk.json` runs `command`, told by the program that
     starts the app (`launcher.program`): one a language names (`python3 app.py`, `mvn -e -q
     compile exec:java`, `.venv/bin/python app.py`, `cd infra && npx ts-node bin/app.ts`), or
     the app's own script (`./app.py`); `UNKNOWN` when neither tells it. A package runner
     running one of the app's package.json `scripts` (`npm run synth`) is told by what that
     script starts: `python3 app.py` is a Python app (fuzz7 D3: it was taken for TypeScript,
-    whose sources leave the changed `.py` files out); one whose options hide which script,
-    or run another folder's (`npm -w a run synth`), is `UNKNOWN`."""
-    run = script_of(command, scripts) if scripts and depth else None
-    if isinstance(run, Untold):
+    whose sources leave the changed `.py` files out); so is one running another folder's
+    (`npm --prefix infra run synth`) by that folder's script, which `folders` reads. One
+    whose options hide which script, or whose (`npm -w a run synth`, a folder `folders`
+    cannot read), is `UNKNOWN`."""
+    def read(folder: str) -> Mapping[str, str] | None:
+        if folder == HERE:
+            return scripts
+        return folders(folder) if folders is not None else None
+    return _language(command, read, depth if scripts or folders is not None else 0)
+
+
+def _language(command: str, read: Folders, depth: int) -> Language:
+    found = _script(command, read) if depth else None
+    if isinstance(found, Untold):
         return UNKNOWN
-    if run is not None:
-        return language_of(run, scripts, depth - 1)
+    if found is not None:
+        run, folder = found
+        return _language(run, lambda sub: read(_joined(folder, sub)), depth - 1)
     name = program(command)
     if name is None:
         return UNKNOWN
     if _PYTHON_VERSIONED.match(name):
         return PYTHON
-    found = next((lang for lang in LANGUAGES if name in lang.starts), None)
+    found_lang = next((lang for lang in LANGUAGES if name in lang.starts), None)
     suffix = posix_suffix(name)
-    if found is None and suffix != ".json":  # a script run by its shebang: `./app.py`
-        found = next((lang for lang in (NODE, PYTHON) if suffix in lang.suffixes), None)
-    return found or UNKNOWN
+    if found_lang is None and suffix != ".json":  # a script run by its shebang: `./app.py`
+        found_lang = next((lang for lang in (NODE, PYTHON) if suffix in lang.suffixes), None)
+    return found_lang or UNKNOWN
 
 
 def script_of(command: str, scripts: Mapping[str, str] | None) -> str | Untold | None:
     """The package.json script `command` runs through a package runner, if it runs one;
     `UNTOLD` when which one, or whose, the runner's options do not tell
     (`runners.script_name`)."""
+    found = _script(command, lambda folder: scripts if folder == HERE else None)
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _script(command: str, read: Folders) -> tuple[str, str] | Untold | None:
+    """(the script `command` runs through a package runner, the folder it runs in) if it
+    runs one; `UNTOLD` when which one, or whose, cannot be told. A runner with no script of
+    that name (or no scripts at all) in the app's own folder is told by itself."""
     found = started(command)
-    if found is None or found[0] not in RUNNERS or not scripts:
+    if found is None or found[0] not in RUNNERS:
         return None
     script = script_name(RUNNERS[found[0]], found[1])
-    return scripts.get(script) if isinstance(script, str) else script
+    if script is None or isinstance(script, Untold):
+        return script
+    folder = _joined(HERE, script.folder)
+    table = read(folder)
+    if table is None and folder != HERE:
+        return UNTOLD  # another folder, and which, or its scripts, cannot be told
+    run = table.get(script.name) if table else None
+    return (run, folder) if run is not None else None
+
+
+def _joined(folder: str, sub: str) -> str:
+    """Folder `sub` as written in a script that runs in `folder` (both relative to the
+    app's), normalised; an absolute one as it is."""
+    return posixpath.normpath(posixpath.join(folder, sub)) if sub else folder
 
 
 def package_scripts(folder: Path) -> dict[str, str]:
@@ -120,6 +156,22 @@ def package_scripts(folder: Path) -> dict[str, str]:
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return {k: v for k, v in scripts.items() if isinstance(v, str)} \
         if isinstance(scripts, dict) else {}
+
+
+def folder_scripts(app_dir: Path, root: Path) -> Folders:
+    """The scripts of the package.json in a folder a runner's option names, relative to the
+    app's folder `app_dir`, in the tree at `root`; None for a folder that cannot be told (a
+    variable, `~`, an absolute path, one outside the tree) or has no package.json."""
+    top = root.resolve()
+
+    def read(folder: str) -> Mapping[str, str] | None:
+        if not folder or folder.startswith(("/", "~")) or any(c in folder for c in "$`%"):
+            return None
+        place = (app_dir / folder).resolve()
+        if not place.is_relative_to(top) or not (place / "package.json").is_file():
+            return None
+        return package_scripts(place)
+    return read
 
 
 def python_env(app_dir: Path) -> Path | None:

@@ -6,15 +6,17 @@ as words of their own they hid the script, and a Python app started through one 
 the runner itself, TypeScript (review round 8, D11). Each runner here lists the options it
 takes with a value and those it takes without; an option it does not list may be either, so
 which word is the script cannot be told (`UNTOLD`), nor can it where an option runs another
-folder's or package's script (`npm -w a`, `pnpm --filter a`, `yarn --cwd infra`): that
-package.json is not the one read. Nothing here reads a file or runs anything.
+package's script (`npm -w a`, `pnpm --filter a`). An option naming the folder whose
+package.json the runner reads (`npm --prefix infra`, `yarn --cwd infra`, `pnpm -C infra`) is
+told: the script is that folder's (`Script.folder`), whose package.json the caller reads.
+Nothing here reads a file or runs anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 
 class Untold:
@@ -26,6 +28,15 @@ class Untold:
 
 UNTOLD: Final = Untold()
 _HERE = frozenset((".", "./"))  # the value of a folder option naming the app's own folder
+HERE = "."
+
+
+class Script(NamedTuple):
+    """A package.json script a runner runs: its name, and the folder whose package.json
+    holds it as the runner's folder option wrote it (`HERE`: the folder it runs in)."""
+
+    name: str
+    folder: str = HERE
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class Runner:
     options_after: bool = False
     negated: bool = False  # any `--no-NAME` is an option without a value (npm's)
     booleans_take: frozenset[str] = frozenset()  # `--silent true`: npm reads the word too
+    folders: frozenset[str] = frozenset()  # of `elsewhere`, those naming the script's folder
 
 
 def _words(text: str) -> frozenset[str]:
@@ -67,7 +79,8 @@ RUNNERS: dict[str, Runner] = {
         _words("--prefix -C --workspace -w --workspaces -ws"),  # -g still runs the app's
         lifecycle={"start": "start", "test": "test", "t": "test", "tst": "test",
                    "stop": "stop", "restart": "restart"},
-        options_after=True, negated=True, booleans_take=frozenset(("true", "false"))),
+        options_after=True, negated=True, booleans_take=frozenset(("true", "false")),
+        folders=_words("--prefix -C")),
     # yarn 1's global options and yarn 2+'s `--cwd`; `yarn workspace a synth` runs a's
     "yarn": Runner(
         ("run",),
@@ -79,7 +92,7 @@ RUNNERS: dict[str, Runner] = {
                "--no-default-rc --no-bin-links --ignore-engines --ignore-optional "
                "--ignore-platform --force --no-lockfile --no-color --color --har "
                "--top-level -T --binaries-only -B"),
-        _words("--cwd workspace workspaces"), bare=True),
+        _words("--cwd workspace workspaces"), bare=True, folders=_words("--cwd")),
     "pnpm": Runner(
         ("run", "run-script"),
         _words("--dir -C --filter -F --reporter --loglevel --workspace-concurrency "
@@ -88,22 +101,23 @@ RUNNERS: dict[str, Runner] = {
                "--sequential --no-bail --bail --use-stderr --shell-mode --color --no-color "
                "--reverse --recursive -r --workspace-root -w --report-summary"),
         _words("--dir -C --filter -F --filter-prod --recursive -r --workspace-root -w"),
-        bare=True),
+        bare=True, folders=_words("--dir -C")),
     "bun": Runner(
         ("run",),
         _words("--cwd --filter -F --env-file --preload -r --tsconfig-override --define -d "
                "--loader -l --main-fields --conditions --shell --elide-lines --port"),
         _words("--silent --bun -b --if-present --watch --hot --smol --no-install "
                "--prefer-offline --prefer-latest --no-clear-screen --workspaces"),
-        _words("--cwd --filter -F --workspaces")),
+        _words("--cwd --filter -F --workspaces"), folders=_words("--cwd")),
 }
 
 
-def script_name(runner: Runner, words: list[str]) -> str | Untold | None:
-    """The name of the package.json script `runner` given `words` runs: None when it runs none
-    (`npm ci`, `bun app.ts`), `UNTOLD` when which it runs, or whose, cannot be told."""
+def script_name(runner: Runner, words: list[str]) -> Script | Untold | None:
+    """The package.json script `runner` given `words` runs, and whose: None when it runs
+    none (`npm ci`, `bun app.ts`), `UNTOLD` when which it runs, or whose, cannot be told."""
     command: str | None = None
     script: str | None = None
+    folder = HERE
     at, options = 0, True
     while at < len(words):
         word = words[at]
@@ -113,6 +127,13 @@ def script_name(runner: Runner, words: list[str]) -> str | Untold | None:
         elif options and word.startswith("-") and word != "-":
             if script is not None and not runner.options_after:
                 break  # the script's own arguments
+            name, attached, value = word.partition("=")
+            if name in runner.folders:  # the last one names the folder, as the runner reads
+                given = value if attached else (words[at] if at < len(words) else None)
+                if given is None:
+                    return UNTOLD
+                folder, at = given, at + (not attached)
+                continue
             took = _option(runner, word, words[at] if at < len(words) else None)
             if isinstance(took, Untold) or (took is None and script is None):
                 return UNTOLD
@@ -131,7 +152,7 @@ def script_name(runner: Runner, words: list[str]) -> str | Untold | None:
             script = word  # `npm run synth`
         elif not runner.options_after:
             break
-    return script
+    return Script(script, folder) if script is not None else None
 
 
 def _option(runner: Runner, word: str, following: str | None) -> int | Untold | None:
