@@ -17,7 +17,8 @@ lockfile integrity hashes, commit SHAs, images and other binary decode to bytes 
 not, and cost a decode each, no scan. The decoded text is scanned again, with this layer,
 down to `MAX_DEPTH` encodings deep (gitleaks' default). A hit is reported on the encoded
 run's span (so it is redacted whole), under the inner rule's id, its description saying how
-it was encoded.
+it was encoded; several in one run (an `.env` encoded) each on its share of the run, all on
+its first line, so that every credential to rotate is named.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from collections.abc import Callable, Iterator
 
 from reviewloop.checks.secrets.assignments import Candidate
 
-__all__ = ["MAX_DEPTH", "decoded_candidates", "decodes_to_text", "described", "encoded_runs"]
+__all__ = ["MAX_DEPTH", "decoded_candidates", "decodes_to_text", "described", "encoded_runs",
+           "shares"]
 
 # gitleaks' default `--max-decode-depth`: a Helm value holding a base64 Kubernetes Secret
 # whose `.dockerconfigjson` (base64) has an `auth` (base64 of `user:token`) is three deep
@@ -54,16 +56,39 @@ Scan = Callable[[str, int], list[Candidate]]
 
 
 def decoded_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candidate]:
-    """A candidate on each encoded run of `text` whose decoding holds a secret: the
-    strongest of them (`scan`), on the run's span."""
+    """A candidate for each secret in the decoding of an encoded run of `text` (`scan`):
+    one credential, on the run's span; several (an `.env` encoded), each on its share of
+    the run (`shares`), so that each is reported (each must be rotated) and the run is
+    still redacted whole."""
     if depth >= MAX_DEPTH:
         return
     for start, end, kind, plain in encoded_runs(text):
         found = scan(plain, depth + 1)
-        if not found:
+        size = len(plain.encode())
+        where = [len(plain[:candidate[0]].encode()) / size for candidate in found]
+        for (begin, finish), candidate in shares(text, start, end, where, found):
+            yield begin, finish, candidate[2], described(candidate[3], kind), candidate[4]
+
+
+def shares(text: str, start: int, end: int, where: list[float], found: list[Candidate]
+           ) -> Iterator[tuple[tuple[int, int], Candidate]]:
+    """`text[start:end]`, an encoding of text holding `found` (sorted, each `where` of the
+    way into it), cut into one share for each: the first from `start`, the last to `end`,
+    each starting on the span's first line (where its hit is reported), as far into it as
+    its secret is into the decoded text. A candidate whose share would be empty (two in one
+    character) gives its place to the stronger."""
+    line_end = text.find("\n", start, end)
+    width = (end if line_end < 0 else line_end) - start
+    kept: list[tuple[int, Candidate]] = []
+    for fraction, candidate in zip(where, found, strict=True):
+        at = start if not kept else start + int(width * fraction)
+        if kept and at <= kept[-1][0]:
+            if candidate[4] > kept[-1][1][4]:
+                kept[-1] = (kept[-1][0], candidate)
             continue
-        best = max(found, key=lambda candidate: candidate[4])
-        yield start, end, best[2], described(best[3], kind), best[4]
+        kept.append((at, candidate))
+    for index, (at, candidate) in enumerate(kept):
+        yield (at, kept[index + 1][0] if index + 1 < len(kept) else end), candidate
 
 
 def described(description: str, kind: str) -> str:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.decoded import encoded_runs
-from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.checks.secrets.scanner import redact, scan_text
 
 ALNUM = string.ascii_letters + string.digits
 TOKENS = st.one_of(
@@ -63,3 +63,49 @@ def test_lines_that_end_no_wrap_are_decoded_a_bounded_number_of_times(
     list(encoded_runs(text))
     assert sum(decoded) <= 3 * len(text), (len(decoded), sum(decoded))
 
+
+CREDENTIALS = {
+    "github": lambda rng: "GITHUB_TOKEN=ghp_" + "".join(rng.choices(ALNUM, k=36)),
+    "aws": lambda rng: "AWS_ACCESS_KEY_ID=AKIA" + "".join(
+        rng.choices(string.ascii_uppercase + "234567", k=16)),
+    "slack": lambda rng: "SLACK=xoxb-" + "".join(rng.choices(string.digits, k=11)) + "-"
+    + "".join(rng.choices(string.digits, k=12)) + "-" + "".join(rng.choices(ALNUM, k=24)),
+    "gitlab": lambda rng: "GL=glpat-" + "".join(rng.choices(ALNUM, k=20)),
+}
+
+
+def _wrapped(text: str) -> str:
+    coded = base64.b64encode(text.encode()).decode()
+    return "data:\n  env: |\n" + "".join(f"    {coded[i:i + 76]}\n"
+                                         for i in range(0, len(coded), 76))
+
+
+CONTAINERS = {
+    "base64": lambda env: f'blob = "{ENCODERS["base64"](env)}"\n',
+    "base64url": lambda env: f'blob = "{ENCODERS["base64url"](env)}"\n',
+    "hex": lambda env: f'blob = "{ENCODERS["hex"](env)}"\n',
+    "k8s": lambda env: f"kind: Secret\ndata:\n  .env: {ENCODERS['base64'](env)}\n",
+    "wrapped": _wrapped,
+    "escaped": lambda env: 'blob = "' + "".join(f"\\x{byte:02x}" for byte in env.encode())
+    + '"\n',
+}
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(st.integers(0, 2**32), st.lists(st.sampled_from(sorted(CREDENTIALS)), min_size=2,
+                                       max_size=4, unique=True),
+       st.sampled_from(sorted(CONTAINERS)))
+def test_each_credential_in_an_encoded_container_is_a_finding(
+        seed: int, kinds: list[str], container: str) -> None:
+    """gitleaks reports each credential of an `.env` base64-, hex- or `\\x`-encoded; the
+    review reported the strongest one. Each is reported, on the container's first line, and
+    the container is redacted whole."""
+    rng = random.Random(seed)
+    env = "".join(CREDENTIALS[kind](rng) + "\n" for kind in kinds)
+    text = CONTAINERS[container](env)
+    plain = sorted(hit.rule for hit in scan_text(env))
+    hits = scan_text(text)
+    assert len(plain) == len(kinds) and sorted(hit.rule for hit in hits) == plain, (text, hits)
+    assert len({hit.line for hit in hits}) == 1, hits
+    assert "[REDACTED:" in (clean := redact(text)) and not any(
+        len(word) >= 16 and word in text for word in clean.split()), clean
