@@ -10,7 +10,8 @@ its lines) and hold no run of `_UTF8_RUN` bytes without a NUL (a stretch of UTF-
 in it, hidden among wide characters; such text is Latin-1 but for short stretches) — and
 in either case the characters decoded are printable text. The whole file is then decoded
 with a bad unit replaced (U+FFFD), never refused: a stray byte must not turn text back
-into a binary nobody reads.
+into a binary nobody reads; but for lines of 8-bit text ending a file that has a mark
+(PowerShell's `Add-Content` after its `>`), which are read as such.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def wide_encoding(start: bytes) -> str | None:
     if not start.startswith(_STARTS) and b"\0" not in start:
         return None
     for mark, encoding in _MARKS:
-        if start.startswith(mark):
-            return encoding if _is_text(start[len(mark):], encoding) else None
+        if start.startswith(mark):  # lines appended in 8 bits (`decoded`) are no wide text
+            body = start[len(mark):]
+            return encoding if _is_text(body[:_eight_bit_tail(body, encoding)], encoding) \
+                else None
     if _UTF8_RUN.search(start) or 8 * start.count(b"\0") < len(start):
         return None  # mostly ASCII in UTF-16 is an eighth NULs at least, in UTF-32 a half
     return next((e for e in _UNMARKED if _is_text(start, e, ascii_share=_ASCII_SHARE)), None)
@@ -73,7 +76,33 @@ def decoded(data: bytes, encoding: str) -> str | None:
     mark = next((m for m, e in _MARKS if e == encoding), b"")
     if not data.startswith(mark) and _UTF8_RUN.search(data):
         return None
-    return data.removeprefix(mark).decode(encoding, "replace")
+    body = data.removeprefix(mark)
+    cut = _eight_bit_tail(body, encoding) if mark else len(body)
+    return body[:cut].decode(encoding, "replace") + _eight_bit(body[cut:])
+
+
+def _eight_bit_tail(body: bytes, encoding: str) -> int:
+    """Where the 8-bit text ending `body` starts, after its last NUL (`len(body)` when it
+    has none): PowerShell 5.1's `>` writes UTF-16 with a mark and `Add-Content` appends in
+    the ANSI code page, and the appended lines (a token among them), read as UTF-16, were
+    wide-character noise no scan could read. Text in UTF-16 or UTF-32 has a NUL on every
+    line (its line break's); a tail of `_UTF8_RUN` bytes and more with none, mostly ASCII,
+    is not in it."""
+    unit = 4 if "32" in encoding else 2
+    after = body.rfind(b"\0") + 1
+    cut = after + -after % unit  # the unit the last NUL is in is the wide text's
+    tail = body[cut:]
+    if not after or not _UTF8_RUN.match(tail) or sum(  # no NUL at all: wide text, no head
+            32 <= byte < 127 or byte in b"\t\r\n" for byte in tail) < _PRINTABLE_SHARE * len(tail):
+        return len(body)
+    return cut
+
+
+def _eight_bit(tail: bytes) -> str:
+    try:
+        return tail.decode("utf-8")
+    except UnicodeDecodeError:
+        return tail.decode("cp1252", "replace")  # the ANSI code page of a Western Windows
 
 
 def text_of(data: bytes) -> str:

@@ -103,3 +103,31 @@ def test_binary_data_is_no_text() -> None:
                  b"\0\0\1\0" + "icon".encode("utf-32-be") * 40):
         assert wide_encoding(data) is None or looks_binary(data), data[:16]
     assert looks_binary(codecs.BOM_UTF16_LE + bytes(200))  # NULs: no text in any encoding
+
+
+_TAIL_LINE = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=12,
+                     max_size=60).map(lambda words: f"KEY={words}")
+
+
+@given(head=_ASCII_TEXT, tail=st.lists(_TAIL_LINE, min_size=1, max_size=5),
+       encoding=st.sampled_from(("utf-16-le", "utf-16-be")), crlf=st.booleans(),
+       accent=st.booleans())
+def test_lines_appended_in_8_bit_to_a_marked_file_are_read_as_8_bit(
+        head: str, tail: list[str], encoding: str, crlf: bool, accent: bool) -> None:
+    """PowerShell 5.1 writes `>` in UTF-16 with a mark and `Add-Content` in the ANSI code
+    page: the appended lines (of 16 bytes or more: a token's, with its name) were decoded
+    as UTF-16, wide-character noise where a token stood. They are read as written
+    (gitleaks reads the file's bytes and finds the token)."""
+    end = "\r\n" if crlf else "\n"
+    head = head.rstrip("\n") + "\n"
+    appended = end.join(tail) + end + ("café=1" + end if accent else "")
+    data = _MARKS[encoding] + head.encode(encoding) + appended.encode("cp1252")
+    assert wide_encoding(data[:BINARY_PROBE]) == encoding
+    assert decoded(data, encoding) == head + appended
+
+
+@given(text=_TEXT, encoding=st.sampled_from(sorted(_MARKS)))
+def test_marked_text_ending_its_line_is_decoded_whole(text: str, encoding: str) -> None:
+    """Wide text has a NUL in every line break: no part of it is taken for 8-bit text."""
+    text += "\n"
+    assert decoded(_MARKS[encoding] + text.encode(encoding), encoding) == text

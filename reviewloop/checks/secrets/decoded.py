@@ -15,8 +15,10 @@ A run is decoded only when it can hold text (base64 of text has upper and lower 
 letters), and its decoding is kept only when it is UTF-8 with few control characters:
 lockfile integrity hashes, commit SHAs, images and other binary decode to bytes that are
 not, and cost a decode each, no scan. The decoded text is scanned again, with this layer,
-down to `MAX_DEPTH` encodings deep. A hit is reported on the encoded run's span (so it is
-redacted whole), under the inner rule's id, its description saying how it was encoded.
+down to `MAX_DEPTH` encodings deep (gitleaks' default). A hit is reported on the encoded
+run's span (so it is redacted whole), under the inner rule's id, its description saying how
+it was encoded; several in one run (an `.env` encoded) each on its share of the run, all on
+its first line, so that every credential to rotate is named.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ from collections.abc import Callable, Iterator
 
 from reviewloop.checks.secrets.assignments import Candidate
 
-__all__ = ["MAX_DEPTH", "decoded_candidates", "decodes_to_text", "encoded_runs"]
+__all__ = ["MAX_DEPTH", "decoded_candidates", "decodes_to_text", "described", "encoded_runs",
+           "shares"]
 
-MAX_DEPTH = 2  # base64 inside base64 (a Kubernetes secret's manifest, encoded), no deeper
+# gitleaks' default `--max-decode-depth`: a Helm value holding a base64 Kubernetes Secret
+# whose `.dockerconfigjson` (base64) has an `auth` (base64 of `user:token`) is three deep
+MAX_DEPTH = 5
 
 _B64 = r"A-Za-z0-9+/_\-"
 # no look-behind needed: read left to right, a match starts where its run does (~24 ms a MB
@@ -51,22 +56,47 @@ Scan = Callable[[str, int], list[Candidate]]
 
 
 def decoded_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candidate]:
-    """A candidate on each encoded run of `text` whose decoding holds a secret: the
-    strongest of them (`scan`), on the run's span."""
+    """A candidate for each secret in the decoding of an encoded run of `text` (`scan`):
+    one credential, on the run's span; several (an `.env` encoded), each on its share of
+    the run (`shares`), so that each is reported (each must be rotated) and the run is
+    still redacted whole."""
     if depth >= MAX_DEPTH:
         return
     for start, end, kind, plain in encoded_runs(text):
         found = scan(plain, depth + 1)
-        if not found:
+        size = len(plain.encode())
+        where = [len(plain[:candidate[0]].encode()) / size for candidate in found]
+        for (begin, finish), candidate in shares(text, start, end, where, found):
+            yield begin, finish, candidate[2], described(candidate[3], kind), candidate[4]
+
+
+def shares(text: str, start: int, end: int, where: list[float], found: list[Candidate]
+           ) -> Iterator[tuple[tuple[int, int], Candidate]]:
+    """`text[start:end]`, an encoding of text holding `found` (sorted, each `where` of the
+    way into it), cut into one share for each: the first from `start`, the last to `end`,
+    each starting on the span's first line (where its hit is reported), as far into it as
+    its secret is into the decoded text. A candidate whose share would be empty (two in one
+    character) gives its place to the stronger."""
+    line_end = text.find("\n", start, end)
+    width = (end if line_end < 0 else line_end) - start
+    kept: list[tuple[int, Candidate]] = []
+    for fraction, candidate in zip(where, found, strict=True):
+        at = start if not kept else start + int(width * fraction)
+        if kept and at <= kept[-1][0]:
+            if candidate[4] > kept[-1][1][4]:
+                kept[-1] = (kept[-1][0], candidate)
             continue
-        best = max(found, key=lambda candidate: candidate[4])
-        yield start, end, best[2], _described(best[3], kind), best[4]
+        kept.append((at, candidate))
+    for index, (at, candidate) in enumerate(kept):
+        yield (at, kept[index + 1][0] if index + 1 < len(kept) else end), candidate
 
 
-def _described(description: str, kind: str) -> str:
-    inner = re.fullmatch(r"(.*) \((\w+)-encoded\)", description)
+def described(description: str, kind: str) -> str:
+    """`description` of a secret found decoded, saying how it was encoded: "GitHub token
+    (base64-encoded)", then "(base64-encoded, in percent)" once more."""
+    inner = re.fullmatch(r"(.*) \((\w+-encoded(?:, in \w+)*)\)", description)
     if inner:  # encoded twice: "AWS secret access key (base64-encoded, in hex)"
-        return f"{inner[1]} ({inner[2]}-encoded, in {kind})"
+        return f"{inner[1]} ({inner[2]}, in {kind})"
     return f"{description} ({kind}-encoded)"
 
 
@@ -76,26 +106,44 @@ def encoded_runs(text: str) -> Iterator[tuple[int, int, str, str]]:
     for match in _BASE64.finditer(text):
         if match.start() < covered:
             continue  # a wrapped run's later line, already read with its first
-        start, end, parts = match.start(), match.end(), [match.group()]
-        while len(parts[-1].rstrip("=")) >= _WRAP_WIDTH and not parts[-1].endswith("="):
+        lines, end = [match.span()], match.end()
+        while end - lines[-1][0] >= _WRAP_WIDTH and text[end - 1] != "=":
             more = _WRAPPED.match(text, end)
             if not more:
                 break
             end = more.end()
-            parts.append(more.group(1))
+            lines.append(more.span(1))
         covered = end
-        plain = _base64_text("".join(parts))
-        if plain is None and len(parts) > 1:  # not wrapped after all: its first line alone
-            end = covered = match.end()
-            plain = _base64_text(parts[0])
+        yield from _wrapped_runs(text, lines)
+
+
+def _wrapped_runs(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, str, str]]:
+    """The runs of a wrapped run's `lines`: all of them, or all but the first (a line of
+    something else before it), or else each line alone. Every line is read in one wrapped
+    run, never again in a wrapped run starting on a later line: one pass of 48-character
+    lines that decode to no text, where trying each line as a run's first was quadratic."""
+    for first in (0, 1) if len(lines) > 2 else (0,) if len(lines) > 1 else ():
+        plain = _base64_text("".join(text[start:end] for start, end in lines[first:]))
         if plain is not None:
-            yield start, end, "base64", plain
-            continue
-        for digits in _HEX.finditer(parts[0]):
-            if len(digits.group()) % 2 == 0:
-                plain = _text(bytes.fromhex(digits.group()))
-                if plain is not None:
-                    yield start + digits.start(), start + digits.end(), "hex", plain
+            if first:
+                yield from _alone(text, *lines[0])
+            yield lines[first][0], lines[-1][1], "base64", plain
+            return
+    for start, end in lines:
+        yield from _alone(text, start, end)
+
+
+def _alone(text: str, start: int, end: int) -> Iterator[tuple[int, int, str, str]]:
+    """The run `text[start:end]` alone: base64 of text, or else the hex runs in it."""
+    plain = _base64_text(text[start:end])
+    if plain is not None:
+        yield start, end, "base64", plain
+        return
+    for digits in _HEX.finditer(text, start, end):
+        if len(digits.group()) % 2 == 0:
+            plain = _text(bytes.fromhex(digits.group()))
+            if plain is not None:
+                yield digits.start(), digits.end(), "hex", plain
 
 
 def decodes_to_text(value: str) -> bool:

@@ -23,7 +23,8 @@ and the unescaped literal is scanned with every rule, as `decoded` scans decoded
   break) does not leave the rest unredacted.
 
 A hit is reported on the literal's body (so it is redacted whole), on its first line, under
-the inner rule's id, its description saying it was escaped.
+the inner rule's id, its description saying it was escaped; several in one literal each on
+its share of the body (`decoded.shares`), so that every credential to rotate is named.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from reviewloop.checks.secrets.assignments import Candidate
+from reviewloop.checks.secrets.decoded import shares
 
 __all__ = ["Unescaped", "escaped_candidates", "escaped_literals", "unescape"]
 
@@ -79,8 +81,9 @@ class Unescaped(NamedTuple):
 
 
 def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candidate]:
-    """A candidate on each escaped literal of `text` whose unescaped text holds a secret
-    that an escape is part of: the strongest of them (`scan`), on the literal's body. The
+    """A candidate for each secret that an escape is part of in the unescaped text of an
+    escaped literal of `text` (`scan`), on the literal's body (its share of it, for
+    several). The
     literals' lines, unescaped, are scanned together, a blank line apart: one scan of a file,
     not one a literal (a scan's fixed cost is most of what a short line costs)."""
     if depth >= MAX_DEPTH or "\\" not in text:
@@ -101,7 +104,7 @@ def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candid
         size += len(parts[-1])
     if not found:
         return
-    best: dict[int, Candidate] = {}
+    hidden: dict[int, list[Candidate]] = {}
     bodies = [at for at, *_ in found]
     for candidate in scan("".join(parts), depth + 1):
         index = bisect_right(bodies, candidate[0]) - 1
@@ -109,11 +112,13 @@ def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candid
             index += 1  # it starts in the text before the next literal
             if index == len(found) or not _hidden_in(candidate, found[index]):
                 continue
-        if index not in best or candidate[4] > best[index][4]:
-            best[index] = candidate
-    for index, candidate in sorted(best.items()):
-        _, start, end, _ = found[index]
-        yield start, end, candidate[2], f"{candidate[3]} (escaped)", candidate[4]
+        hidden.setdefault(index, []).append(candidate)
+    for index, inside in sorted(hidden.items()):
+        at, start, end, plain = found[index]
+        # several (an `.env` escaped): each on its share of the literal (`decoded.shares`)
+        where = [max(candidate[0] - at, 0) / max(len(plain.text), 1) for candidate in inside]
+        for (begin, finish), candidate in shares(text, start, end, where, inside):
+            yield begin, finish, candidate[2], f"{candidate[3]} (escaped)", candidate[4]
 
 
 def _hidden_in(candidate: Candidate, literal: tuple[int, int, int, Unescaped]) -> bool:

@@ -4,6 +4,8 @@ Five layers, merged by span (the first layer to claim a span keeps it):
 
 0. base64 and hex runs that decode to text holding a secret, found by scanning the decoded
    text with every layer (`reviewloop.checks.secrets.decoded`): named by what they hold;
+   percent-encoded runs (`?state=ghp%5F…`), decoded in place on their line the same way
+   (`reviewloop.checks.secrets.percent`);
    string literals whose escapes hide a secret (`"\\x41KIA…"`, a YAML escaped line break),
    scanned unescaped the same way (`reviewloop.checks.secrets.escaped`);
 1. `reviewloop.checks.secrets.rules.RULES` — documented token formats (vendor prefixes, key blocks,
@@ -43,6 +45,7 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.escaped import escaped_candidates
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
+from reviewloop.checks.secrets.percent import percent_candidates
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import (
     documentation_host,
@@ -215,6 +218,9 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator
     the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`)."""
     # an encoded run holding a secret: named by what it holds, before a rule for its shape
     yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
+        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
+    # a URL-encoded secret (`?state=ghp%5F…`): on the characters it decodes from
+    yield from percent_candidates(text, lambda plain, deeper: claim_spans(
         candidates(plain, prefilter=prefilter, depth=deeper)), depth)
     # a string literal whose escapes hide a secret: on the whole literal
     yield from escaped_candidates(text, lambda plain, deeper: claim_spans(

@@ -1,0 +1,79 @@
+"""The secrets scan on adversarial added lines stays linear: for each shape, seconds to scan
+50, 100 and 200 kB of it (`scan_text`, as the gate, the analyzer and redaction run it on added
+lines), and the exponent k of time ∝ size^k fitted over them (target ≤ 1.2).
+
+    python benchmarks/secrets_shapes.py [--shape NAME]
+
+The shapes are the decoding layers' worst cases found by fuzzing (round 9b): 48-character
+base64-alphabet lines that do not end a wrap (each was read as the first line of a wrapped run
+to the end of the text: quadratic), long base64 and hex runs, escapes, and percent-encoded runs
+(every byte, printable or not, on one line and on many).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# this folder holds a `secrets.py` (a benchmark) that would stand in for the standard
+# library's `secrets`: take the folder out first, as benchmarks/secrets.py does
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import math  # noqa: E402
+import time  # noqa: E402
+
+from reviewloop.checks.secrets.scanner import scan_text  # noqa: E402
+
+SHAPES = {
+    "b64_wrapped_nowrap": "A" * 47 + "a\n",
+    "b64_wrapped_indented": "  " + "Ab" * 24 + "\n",
+    "b64_long": "Ab",
+    "hex_long": "0a",
+    "escapes": "\\x41",
+    "percent_run": "%41",
+    "percent_lines": "x=%41%2D\n",
+    "percent_binary": "%FF",
+}
+SIZES = (50_000, 100_000, 200_000)
+
+
+def seconds(text: str, repeats: int = 3) -> float:
+    """The best of `repeats` scans (the scan's memo is keyed by the text: each is new)."""
+    best = math.inf
+    for repeat in range(repeats):
+        began = time.perf_counter()
+        scan_text(text + " " * repeat, path="x.txt")
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def exponent(times: dict[int, float]) -> float:
+    """Least squares slope of log(time) on log(size)."""
+    xs = [math.log(size) for size in times]
+    ys = [math.log(max(t, 1e-6)) for t in times.values()]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) \
+        / sum((x - mx) ** 2 for x in xs)
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv[argv.index("--shape") + 1] if "--shape" in argv else None
+    scan_text("warm up")
+    for name, unit in SHAPES.items():
+        if chosen and name != chosen:
+            continue
+        times = {}
+        for size in SIZES:
+            text = unit * (size // len(unit))
+            if name in ("escapes",):
+                text = f'"{text}"'
+            times[size] = seconds(text)
+        shown = "  ".join(f"{size // 1000:3d} kB {t:6.2f} s" for size, t in times.items())
+        print(f"{name:22} {shown}  k = {exponent(times):.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
