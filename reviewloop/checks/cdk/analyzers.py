@@ -89,7 +89,7 @@ class _CdkAnalyzer(ABC):
         # no other file is relevant to any app: the tree is not searched for them
         sources = [p for p in paths if is_source(p)]
         apps = find_apps(root, sources) if sources else []
-        return {p for p in sources if any(app.relevant((p,)) for app in apps)}
+        return {p for p in sources if any(app.relevant((p,)) for app in apps)} if apps else set()
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
