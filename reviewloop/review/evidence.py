@@ -237,13 +237,25 @@ def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
     """Changed files the agent reviews, or one of its analyzers claims, that exist in the
     new tree as readable text: by their content, never by what a `.gitattributes`, a marker
     or a path says they are."""
-    claimers = [claims for name in agent.analyzers
-                if (claims := getattr(table.get(name), "claims", None)) is not None]
-    applies, readable, deleted = agent.applies_to, files.readable, FileStatus.DELETED
-    return tuple(path for f in changes.files
-                 if f.status is not deleted
-                 and (applies(path := f.path) or any(c(root, path) for c in claimers))
-                 and readable(path))
+    claimers = [table[name] for name in agent.analyzers if hasattr(table.get(name), "claims")]
+    applies, deleted = agent.applies_to, FileStatus.DELETED
+    present = [f.path for f in changes.files if f.status is not deleted]
+    scoped = set(filter(applies, present))
+    if claimers:
+        outside = [path for path in present if path not in scoped]
+        for analyzer in claimers:
+            scoped.update(_claimed(analyzer, root, outside))
+    readable = files.readable
+    return tuple(path for path in present if path in scoped and readable(path))
+
+
+def _claimed(analyzer: Analyzer, root: Path, paths: Sequence[str]) -> Collection[str]:
+    """The `paths` an analyzer `claims`, asked at once when it can (`claimed`)."""
+    batch = getattr(analyzer, "claimed", None)
+    if batch is not None:
+        return batch(root, paths)
+    claims = getattr(analyzer, "claims")  # noqa: B009 (an optional method: see `Analyzer`)
+    return {path for path in paths if claims(root, path)}
 
 
 def _left_out(agent: AgentDefinition, ctx: AnalyzerContext, files: Readability,

@@ -38,7 +38,8 @@ class Analyzer(Protocol):
     none of the changed files is of a kind it analyzes, so a missing tool with nothing to do
     is not reported as missing. And `claims(root, path) -> bool`: True for a changed file
     it analyzes even outside its reviewer's scope globs (a CDK app's sources), so the
-    reviewer's analyzers see that file and keep what they find in it. And
+    reviewer's analyzers see that file and keep what they find in it (with it, optionally,
+    `claimed(root, paths)`: the ones of `paths` it claims, asked at once). And
     `base_folders(ctx) -> Sequence[str]`: the analyzer is run on the change's base too, with
     the changed files as they were and these folders whole, so a finding the change
     introduced off its own lines (a deleted protective line) is inside the change

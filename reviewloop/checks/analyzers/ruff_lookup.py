@@ -60,6 +60,9 @@ class Lookup:
         """The trusted side's configs (`ctx`), or those `read` gives (a file's text by its
         repository path: the change's base, `review.introduced`)."""
         self._folders: dict[str, Governing | None] = {}
+        # the config governing the files of a folder: asked of each of 5,000 changed files
+        # by both ruff analyzers, twice, the walks up its folders cost 27 ms (now 11)
+        self._governs: dict[str, Governing | None] = {}
         # at a base commit, the configs it holds, listed once: a folder without one is not
         # asked for three files (a git call each)
         self._present = trusted_named(ctx, frozenset(CONFIGS)) if ctx is not None else None
@@ -69,7 +72,15 @@ class Lookup:
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has
         one."""
-        folder = posixpath.dirname(path)
+        start = posixpath.dirname(path)
+        try:
+            return self._governs[start]
+        except KeyError:
+            found = self._governs[start] = self._walk(start)
+            return found
+
+    def _walk(self, folder: str) -> Governing | None:
+        """The config of `folder` or of the nearest folder above it that has one."""
         while True:
             found = self.at(folder)
             if found is not None or not folder:
