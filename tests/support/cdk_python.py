@@ -2,10 +2,8 @@
 pin, into a cache kept between sessions, like `npm_fixture`'s), and the CDK CLI of the npm
 fixture app on PATH, as `npm install -g aws-cdk` would put it.
 
-The cache is `$REVIEWLOOP_TEST_PYPI_CACHE`, else `~/.cache/reviewloop-tests/pypi` (the
-user's home, not the suite's): one
-virtualenv per pin, marked ready only after pip finished; xdist workers wait on a lock file.
-Tests using it are marked `pypi` (and `npm`, for the CLI).
+The virtualenv is kept in `tests.support.pypi_venv`'s cache, one per pin. Tests using it are
+marked `pypi` (and `npm`, for the CLI).
 
 The app: `app.py` (the entry: two stacks, a queue created in it), `stacks/storage.py` (a stack
 module: a bucket, and a topic made by a helper in `stacks/parts.py`).
@@ -13,20 +11,14 @@ module: a bucket, and a topic made by a helper in `stacks/parts.py`).
 
 from __future__ import annotations
 
-import fcntl
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from tests.support.environment import host_home
 from tests.support.npm_fixture import FIXTURES, installed
+from tests.support.pypi_venv import cache_root as cache_root
+from tests.support.pypi_venv import pinned_venv
 from tests.support.repos import commit, init_repo, write_files
 
 PINS = ("aws-cdk-lib==2.275.0", "constructs==10.8.1")  # the newest on PyPI here
-_READY = ".reviewloop-pypi-ready"
 
 APP = """import aws_cdk as cdk
 from aws_cdk import aws_sqs as sqs
@@ -69,30 +61,9 @@ def topic(scope):
 """
 
 
-def cache_root() -> Path:
-    """Where the virtualenvs are kept: the session's cache (tests/support/environment.py)."""
-    configured = os.environ.get("REVIEWLOOP_TEST_PYPI_CACHE")
-    return Path(configured) if configured else \
-        host_home() / ".cache" / "reviewloop-tests" / "pypi"
-
-
 def cdk_venv() -> Path:
     """The cached virtualenv with aws-cdk-lib (installed now when no earlier session did)."""
-    root = cache_root()
-    home = root / ("cdk-python-" + "-".join(p.split("==")[1] for p in PINS))
-    if (home / _READY).is_file():
-        return home
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / f"{home.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (home / _READY).is_file():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(home)], check=True)
-            proc = subprocess.run([str(home / "bin/pip"), "install", "--quiet", *PINS],
-                                  capture_output=True, text=True, check=False, timeout=1800)
-            if proc.returncode != 0:
-                pytest.fail(f"pip install {' '.join(PINS)} failed:\n{proc.stderr[-3000:]}")
-            (home / _READY).write_text("ok\n")
-    return home
+    return pinned_venv("cdk-python-" + "-".join(p.split("==")[1] for p in PINS), PINS)
 
 
 def cli_folder() -> Path:

