@@ -291,8 +291,9 @@ def _fixture(rule: Rule, value: str) -> bool:
                            or re.search(r"(?i)x{6,}|\*{4,}|\.\.\.|…|<[^>]*>", body) is not None)
 
 
-_VENDOR_PLACEHOLDER = re.compile(
-    r"(?i)your[_-]|[_-]here\b|placeholder|redacted|<[a-z_ -]+>|\$\{|\{\{")
+_VENDOR_PLACEHOLDER = re.compile(  # a word of its own: `1IgRedacted&Qd4…` is a password
+    r"(?i)(?<![a-z0-9])your[_-]|[_-]here\b|placeholder|(?<![a-z0-9])redacted(?![a-z0-9])|"
+    r"<[a-z_ -]+>|\$\{[\w.:?|/ -]*\}|\{\{[^{}]*\}\}")
 
 # --- positions -----------------------------------------------------------------------------
 

@@ -9,7 +9,12 @@ import string
 
 import pytest
 
-from reviewloop.checks.secrets.scanner import DOCUMENTATION_CONFIDENCE, scan_text, to_findings
+from reviewloop.checks.secrets.scanner import (
+    DOCUMENTATION_CONFIDENCE,
+    blocking,
+    scan_text,
+    to_findings,
+)
 from reviewloop.checks.secrets.values import looks_fake, weak_password
 from reviewloop.findings.schema import Severity
 
@@ -156,3 +161,39 @@ def test_cdk_feature_flags_and_asset_keys_are_no_secrets() -> None:
     assets = (f'{{"{digest}": {{"source": {{"path": "asset.{digest}"}}, "destinations": '
               f'{{"current": {{"objectKey": "{digest}.zip"}}}}}}}}')
     assert scan_text(assets) == []
+
+
+_FRAGMENTS = ("Fake", "Mock", "Todo", "Sample", "Example", "Dummy", "Insert", "Fixme",
+              "Redacted", "your-", "...", "xxxx", "$(", "%s", "%d", "secrets.", "vault:", "***",
+              "####", "EXAMPLE", "changeme", "$", "${", "process")
+_SHAPES = ("DATABASE_URL=postgresql://app:{v}@db.prod.corp.io:5432/app",
+           "REGISTRY=https://deploy:{v}@registry.corp.io/v2/", "DB_PASSWORD='{v}'",
+           'db_password = "{v}"')
+
+
+def test_a_chosen_password_holding_a_placeholder_fragment_is_found() -> None:
+    """Plain detect-secrets reports a random password with `Dummy`, `***`, `$(`, `xxxx` or
+    `vault:` inside it; the review dropped it as a placeholder (in a URL for any placeholder
+    word anywhere). A value is a placeholder only when it is one, as a whole or a delimited
+    part. Generated: each fragment inside random text, a sign after it (`DAHDummy%wZYdje2oF`),
+    in URLs and keyword assignments."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    rng = random.Random(9)
+    alnum = string.ascii_letters + string.digits
+    missed, checked = [], 0
+    for fragment, shape in itertools.product(_FRAGMENTS, _SHAPES):
+        for _ in range(3):
+            value = ("".join(rng.choices(alnum, k=3)) + fragment + rng.choice("!#%&")
+                     + "".join(rng.choices(alnum, k=9)))
+            line = shape.format(v=value)
+            with default_settings():
+                if not list(scan_line(line)):
+                    continue
+            checked += 1
+            if not any(blocking(h) and value in line[h.start - 1:h.end + 1]
+                       for h in scan_text(line)):
+                missed.append(line)
+    assert checked >= 200, checked
+    assert missed == []
