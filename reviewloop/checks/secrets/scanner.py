@@ -80,6 +80,16 @@ EXAMPLE_CONFIDENCE = 0.5
 # they log in nowhere, so the hit is a 🟡 for a human to check and the gate lets it pass
 DOCUMENTATION_CONFIDENCE = 0.4
 _URL_RULES = ("connection-string-password", "basic-auth-url")
+_URL_STOP = re.compile(r"[\s\"'`<>]")
+
+
+def _url_end(text: str, match: re.Match[str]) -> int:
+    """Where the URL a rule matched the head of ends: the host it logs in to may follow
+    the match (a second `@`, a list of hosts)."""
+    stop = _URL_STOP.search(text, match.end())
+    return len(text) if stop is None else stop.start()
+
+
 # AWS's documented keys end in EXAMPLE; jwt.io's sample token has this payload (John Doe)
 _EXAMPLE_MARKERS = ("EXAMPLE", "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0Ijox")
 
@@ -249,7 +259,8 @@ def _rule_matches(rule: Rule, text: str) -> Iterator[Candidate]:
         confidence = rule.confidence
         if any(marker in value for marker in _EXAMPLE_MARKERS):
             confidence = EXAMPLE_CONFIDENCE
-        if rule.id in _URL_RULES and documentation_host(match.group(0)):
+        # the whole URL: the host it logs in to may follow the match (a second `@`, a list)
+        if rule.id in _URL_RULES and documentation_host(text[match.start():_url_end(text, match)]):
             confidence = DOCUMENTATION_CONFIDENCE
         yield match.start(group), match.end(group), rule.id, rule.description, confidence
 

@@ -138,14 +138,21 @@ def weak_password(password: str) -> bool:
 # Names that can never be a real service's (RFC 2606, RFC 6761): a URL's credentials for
 # `example.org` or `db.test` are documentation or a test's, never a login anyone can use.
 # `localhost` is not one of them: a developer's database password for it is real.
-_DOCUMENTATION_HOST = re.compile(
-    r"@\[?(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))"
-    r"\.?(?=[\]:/?#]|$)", re.IGNORECASE)
+_DOCUMENTATION_NAME = re.compile(
+    r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))\.?",
+    re.IGNORECASE)
+_PORT = re.compile(r":\d*$")
 
 
 def documentation_host(url: str) -> bool:
-    """Whether the URL (or connection string) `url` logs in to a reserved example name."""
-    return _DOCUMENTATION_HOST.search(url) is not None
+    """Whether every host the URL (or connection string) `url` logs in to is a reserved
+    example name, the hosts read as the clients read them: after the authority's last `@`
+    (urllib, WHATWG: `u:PW@api.example.com@registry.corp.io` logs in to the second), and
+    each of a multi-host list (libpq, MongoDB: `@db0.example.com,db1.prod.corp.io`)."""
+    authority = re.split(r"[/?#]", url.partition("://")[2] or url, maxsplit=1)[0]
+    _, at, hosts = authority.rpartition("@")
+    names = [_PORT.sub("", host).strip("[]") for host in hosts.split(",")]
+    return bool(at) and all(_DOCUMENTATION_NAME.fullmatch(name) for name in names)
 
 
 _PASSWORD_WORDS = frozenset({
