@@ -20,8 +20,6 @@ from reviewloop.memo import compiled_on_first_use
 CDK_CONFIG = frozenset({"cdk.json", "cdk.context.json"})
 # `"@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal":` (and @aws-cdk-containers/…)
 _flag_key = compiled_on_first_use(r'"(@aws-cdk[\w-]*/[\w.-]+:[\w.-]+)"\s*:')
-# `<sha256>` or `<sha256>.zip`
-_asset_hash = compiled_on_first_use(r"[0-9a-f]{64}(?:\.[A-Za-z0-9]+)?")
 
 
 def cdk_output(path: str) -> bool:
@@ -41,16 +39,40 @@ def machine_value(path: str, line: str, column: int, end_column: int) -> str | N
         for key in _flag_key().finditer(line):
             if key.start(1) <= start and end <= key.end(1):
                 return f"the name of a CDK feature flag ({name})"
-    if cdk_output(path):
-        value = line[start:end].strip("\"' ")
-        if _asset_hash().fullmatch(value) or _asset_hash().fullmatch(_hash_part(line, start, end)):
-            return "a CDK asset's content hash (the CDK's built output)"
+    if cdk_output(path) and _asset_hash_place(line, start, end):
+        return "a CDK asset's content hash (the CDK's built output)"
     return None
 
 
-def _hash_part(line: str, start: int, end: int) -> str:
-    """The quoted string around the span (a detector may have matched part of a hash)."""
-    left = max(line.rfind('"', 0, start + 1), line.rfind("'", 0, start + 1))
-    right = min((i for i in (line.find('"', end), line.find("'", end)) if i >= 0),
-                default=len(line))
-    return line[left + 1:right] if left >= 0 else line[start:end]
+def _asset_hash_place(line: str, start: int, end: int) -> bool:
+    """Whether the span is (part of) a JSON string where the CDK writes an asset's hash: an
+    asset id as an object key (`"<hash>": {`), an asset's file (`"<hash>.zip"`,
+    `"asset.<hash>"`), or the value of a key the CDK keeps a hash under (`"sourceHash"`,
+    `"imageTag"`). A hash under any other key (`"FLASK_SECRET_KEY"`) may be a secret:
+    64 hex digits is what `openssl rand -hex 32` prints."""
+    left = line.rfind('"', 0, start + 1)
+    right = line.find('"', end)
+    if left < 0 or right < 0:
+        return False
+    value = line[left + 1:right]
+    if _asset_file().fullmatch(value):
+        return True
+    if not _asset_hash().fullmatch(value):
+        return False
+    if line[right + 1:].lstrip().startswith(":"):
+        return True  # an asset's id, the key of its entry
+    key = _json_key().search(line, 0, left + 1)
+    return key is not None and key.group(1) in _HASH_KEYS
+
+
+# `<sha256>`
+_asset_hash = compiled_on_first_use(r"[0-9a-f]{64}")
+# `<sha256>.zip`, `asset.<sha256>`, `asset.<sha256>.jar`: an asset's object key or folder
+_asset_file = compiled_on_first_use(
+    r"asset\.[0-9a-f]{64}(?:\.[A-Za-z0-9]+)?|[0-9a-f]{64}\.[A-Za-z0-9]+")
+# the key before a value on a JSON line: `"sourceHash": "`
+_json_key = compiled_on_first_use(r'"([\w:.-]+)"\s*:\s*"$')
+# keys the CDK writes an asset's hash under: asset manifests, the cloud assembly's metadata
+# (`aws:cdk:asset`), templates' asset metadata and image tags
+_HASH_KEYS = frozenset({"sourceHash", "assetHash", "id", "imageTag", "objectKey", "S3Key",
+                        "s3Key", "aws:asset:path", "path", "directory", "fileName"})

@@ -48,3 +48,53 @@ def test_a_real_secret_in_an_asset_manifest_still_is():
     secret = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
 
     assert machine_value("cdk.out/AppStack.assets.json", line, *_span(line, secret)) is None
+
+
+# Where the CDK writes an asset's hash (asset manifests, the cloud assembly's manifest and
+# templates, integ snapshots), and where a change may put a 64-hex secret in the same files.
+_CDK_PLACES = ('    "{h}": {{', '        "path": "asset.{h}",', '          "objectKey": "{h}.zip",',
+               '    "sourceHash": "{h}",', '          "imageTag": "{h}",',
+               '        "id": "{h}",', '      "S3Key": "{h}.zip"', '"aws:asset:path": "asset.{h}"')
+_SECRET_PLACES = ('  "FLASK_SECRET_KEY": "{h}",', '  "webhook_signing_secret": "{h}"',
+                  "SECRET_KEY={h}", '    "apiToken": "{h}",', "secret_key: {h}",
+                  '  "signingKey": "{h}",')
+_CDK_PATHS = ("cdk.out/AppStack.assets.json", "config/prod.assets.json", "app/cdk.out/.env",
+              "test/integ.api.ts.snapshot/env.json", "x/integ.y.js.snapshot/Stack.template.json")
+
+
+def _hex64s(count: int) -> list[str]:
+    import random
+    rng = random.Random(6)
+    return ["".join(rng.choices("0123456789abcdef", k=64)) for _ in range(count)]
+
+
+def test_a_64_hex_secret_under_its_own_key_in_cdk_output_is_still_one():
+    """`openssl rand -hex 32` in `config/prod.assets.json` or `cdk.out/.env`: the path is what
+    the change says about itself, the key decides. Plain detect-secrets reports each line;
+    the review's scan finds it and nothing clears it."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    from reviewloop.checks.secrets.scanner import scan_text
+
+    cleared = []
+    for (path, shape), value in zip(
+            ((p, s) for p in _CDK_PATHS for s in _SECRET_PLACES), _hex64s(30), strict=True):
+        line = shape.format(h=value)
+        with default_settings():
+            assert list(scan_line(line)), line  # the plain tool's verdict
+        hits = scan_text(line)
+        assert hits, line
+        cleared += [(path, line) for hit in hits
+                    if machine_value(path, line, hit.column, hit.end_column) is not None]
+    assert cleared == []
+
+
+def test_every_place_the_cdk_writes_an_asset_hash_is_cleared_in_its_output_only():
+    for (path, shape), value in zip(
+            ((p, s) for p in _CDK_PATHS for s in _CDK_PLACES), _hex64s(40), strict=True):
+        line = shape.format(h=value)
+        span = _span(line, value)
+        assert machine_value(path, line, *span) is not None, (path, line)
+        assert machine_value(path, line, span[0], span[1] - 20) is not None  # part of it
+        assert machine_value("src/settings.json", line, *span) is None

@@ -77,6 +77,18 @@ _ASSIGN = re.compile(
     r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
     r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
     r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
+# A whole line of data: YAML (`password: v`, or the value alone on the next line), dotenv,
+# INI, .properties, a shell `export`. Their parsers read an unquoted value to the end of the
+# line: `#` starts a comment only after a blank, and `( ) [ ] { } > \\ "` inside are the
+# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails.
+_DATA_LINE = re.compile(
+    r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]{0,80})[ \t]*"""
+    r"""(?P<op>=|:(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
+    r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
+    re.MULTILINE)
+# code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
+# `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
+_CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
 _XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|api_key)"
                   r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,300})\s*</")
 # `-` first, the look-behind after it (the same matches as `(?<![\w-])--?`): the regex engine
@@ -106,6 +118,8 @@ _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
     those holding a secret word (the same candidates, slower)."""
+    # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
+    yield from _data_lines(text, prefilter=prefilter)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -135,6 +149,24 @@ def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
                              plain=regex is _XML):
                 yield (match.start("value"), match.end("value"),
                        _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+
+
+def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
+    """Unquoted values of whole lines of data, read as the formats' parsers read them."""
+    lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
+    for line_start, line_end in lines:
+        following = text.find("\n", line_end + 1)  # a YAML value on the next line
+        stop = len(text) if following < 0 else following
+        match = _DATA_LINE.match(text, line_start, stop)
+        if match is None:
+            continue
+        value = match.group("bare")
+        # `a=b` is data here, where `f(key_size=2048` is code
+        if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
+                and _secret_value(match.group("name"), value, bare=False,
+                                  plain=_env_line(text, line_start, line_end, match)):
+            yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
+                   "Hard-coded credential in an assignment", 0.7)
 
 
 def _opens_call(text: str, name_start: int) -> bool:

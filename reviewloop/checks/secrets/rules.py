@@ -66,6 +66,9 @@ def _literal_first(regex: str) -> str:
     return f"(?P<secret>{char}(?<![A-Za-z0-9_]{char}){regex[first.end():]}"
 
 
+_ADO_KEY = "(?:server|data source|host|uid|user id|initial catalog|database)"
+
+
 def _kw(keywords: str, value: str) -> str:
     """`<keyword…> [=:] <value>`: a value that only counts next to its vendor's name."""
     return (rf"(?i:{keywords})[\w.-]{{0,25}}[\"'\]]?\s*(?:=>|:=|==?|:|,|\s)\s*[\"'`]?"
@@ -308,9 +311,12 @@ RULES: tuple[Rule, ...] = (
           r"mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\+s)?|bolt|"
           r"memcached|ldaps?|smtps?|nats|kafka|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?://)"
           r"[^\s:/@\"'`]{1,128}:(?P<secret>[^\s@/\"'`]{1,256})@[\w.\[\]-]+", 0.9),
+    # Linear: the lazy run after a `jdbc:` or an ADO.NET key stops where the next one
+    # starts (at the next `jdbc:`'s colon, before the next `key=`), which the attempt from
+    # there reads on: the same secrets, where a line of `jdbc:x;` was read once per start.
     _rule("connection-string-password", "JDBC / ADO.NET connection string password",
-          r"(?i:(?:jdbc:[^\s\"']*?[;?&:]|(?:server|data source|host|uid|user id|"
-          r"initial catalog|database)\s*=[^\"'\n]*?;\s*)(?:password|pwd)\s*=\s*)"
+          r"(?i:(?:jdbc:(?:[^\s\"':]|(?<!jdbc):)*?[;?&:]|" + _ADO_KEY + r"\s*=(?:(?!"
+          + _ADO_KEY + r"\s*=)[^\"'\n])*?;\s*)(?:password|pwd)\s*=\s*)"
           r"(?P<secret>[^;&\s\"'`]{3,128})", 0.85),
     _rule("connection-string-password", "Oracle JDBC thin URL with a password",
           r"jdbc:oracle:thin:[^/\s\"'@]{1,64}/(?P<secret>[^@\s\"']{1,128})@", 0.9),

@@ -83,6 +83,16 @@ EXAMPLE_CONFIDENCE = 0.5
 # they log in nowhere, so the hit is a 🟡 for a human to check and the gate lets it pass
 DOCUMENTATION_CONFIDENCE = 0.4
 _URL_RULES = ("connection-string-password", "basic-auth-url")
+_URL_STOP = re.compile(r"[\s\"'`<>]")
+
+
+def _url_end(text: str, match: re.Match[str]) -> int:
+    """Where the URL a rule matched the head of ends: the host it logs in to may follow
+    the match (a second `@`, a list of hosts)."""
+    stop = _URL_STOP.search(text, match.end())
+    return len(text) if stop is None else stop.start()
+
+
 # AWS's documented keys end in EXAMPLE; jwt.io's sample token has this payload (John Doe)
 _EXAMPLE_MARKERS = ("EXAMPLE", "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0Ijox")
 
@@ -255,7 +265,8 @@ def _rule_matches(rule: Rule, text: str) -> Iterator[Candidate]:
         confidence = rule.confidence
         if any(marker in value for marker in _EXAMPLE_MARKERS):
             confidence = EXAMPLE_CONFIDENCE
-        if rule.id in _URL_RULES and documentation_host(match.group(0)):
+        # the whole URL: the host it logs in to may follow the match (a second `@`, a list)
+        if rule.id in _URL_RULES and documentation_host(text[match.start():_url_end(text, match)]):
             confidence = DOCUMENTATION_CONFIDENCE
         yield match.start(group), match.end(group), rule.id, rule.description, confidence
 
@@ -297,8 +308,9 @@ def _fixture(rule: Rule, value: str) -> bool:
                            or re.search(r"(?i)x{6,}|\*{4,}|\.\.\.|…|<[^>]*>", body) is not None)
 
 
-_VENDOR_PLACEHOLDER = re.compile(
-    r"(?i)your[_-]|[_-]here\b|placeholder|redacted|<[a-z_ -]+>|\$\{|\{\{")
+_VENDOR_PLACEHOLDER = re.compile(  # a word of its own: `1IgRedacted&Qd4…` is a password
+    r"(?i)(?<![a-z0-9])your[_-]|[_-]here\b|placeholder|(?<![a-z0-9])redacted(?![a-z0-9])|"
+    r"<[a-z_ -]+>|\$\{[\w.:?|/ -]*\}|\{\{[^{}]*\}\}")
 
 # --- positions -----------------------------------------------------------------------------
 

@@ -7,15 +7,21 @@ import math
 import re
 from collections import Counter
 
-# what stands for a secret anywhere in a value: a template expression (`${VAR}`,
-# `{{ .Values.x }}`, `$(cmd)`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask; AWS's
-# documented `…EXAMPLE` keys
+# what stands for a secret in a value: a template expression (`${VAR}`, `{{ .Values.x }}`,
+# `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask or an elision
+# at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's reference; AWS's documented
+# `…EXAMPLE` keys. Each is the whole value or a delimited part of it, as the plain scanners
+# judge it: a chosen password holds `***`, `$(`, `xxxx` or `vault:` by chance
+# (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`, `am0vault:#D750OfIMP`).
 _TEMPLATE = re.compile(
-    r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\(|%\(|%s\b|^\$[A-Za-z_]|^\$\{|^\{\{|"
-    r"^%[A-Za-z_]+%$|(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
-    r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|\.\.\.|…|#{4}|"
-    r"process\.env|os\.environ|getenv|env\[|\benv\(|secrets\.|vault:|\bref\+|"
-    r"xxxx|\*\*\*|(?-i:EXAMPLE)")
+    r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|"
+    r"%\(\w+\)[sd]|(?<![a-z0-9])%[sd](?![a-z0-9])|"
+    r"^\$[A-Za-z_]\w*(?:$|[/.:@])|^\$\{|^\{\{|^%[A-Za-z_]+%$|"
+    r"(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
+    r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|^\*{3,}|\*{3,}$|^#{4,}|#{4,}$|"
+    r"^[\w-]*(?:\.\.\.|…)[\w-]*$|"
+    r"process\.env|os\.environ|getenv|env\[|\benv\(|^secrets\.|^vault:|\bref\+|"
+    r"(?<![a-z0-9])x{4,}(?![a-z0-9])|(?-i:EXAMPLE(?:KEY)?$)")
 # a placeholder word. A word like `mock` or `todo` counts as a word of its own only (no
 # letter before it, no lower-case letter after it: `mock-token`, `exampleKey`, `TODO`), or
 # glued to what it stands for (`fakesecret`, `mydummypassword`): a chosen password holds such
@@ -51,8 +57,13 @@ def looks_placeholder(value: str) -> bool:
     """A value that stands for a secret rather than being one: `${VAR}`, `<your-key>`,
     `dummy-api-key`, …; a placeholder word with a chosen password's digits or signs around
     it is none."""
-    if _TEMPLATE.search(value) or _DEFAULT_WORD.search(value):
-        return True
+    return bool(_TEMPLATE.search(value) or _DEFAULT_WORD.search(value)
+                or _placeholder_words(value))
+
+
+def _placeholder_words(value: str) -> bool:
+    """A value made of placeholder words and names (`dummy-api-key`, `your_password`): one
+    with a chosen password's digits or signs beside the word is none (`DAHDummy%wZY…`)."""
     rest = _PLACEHOLDER_WORD.sub("", _CHANGE_ME.sub("", value))
     if _CHANGE_ME.search(value):
         return _NAME_LIKE.fullmatch(rest) is not None
@@ -61,9 +72,9 @@ def looks_placeholder(value: str) -> bool:
 
 
 def _stands_for(value: str) -> bool:
-    """A template, mask or placeholder word anywhere in `value` (a URL's password)."""
-    return bool(_TEMPLATE.search(value) or _CHANGE_ME.search(value)
-                or _PLACEHOLDER_WORD.search(value))
+    """A template, mask or placeholder in `value` (a URL's password), judged as the keyword
+    layer judges a value; a default word (`root`) is a password here."""
+    return bool(_TEMPLATE.search(value) or _placeholder_words(value))
 
 
 def looks_fake(value: str) -> bool:
@@ -127,14 +138,21 @@ def weak_password(password: str) -> bool:
 # Names that can never be a real service's (RFC 2606, RFC 6761): a URL's credentials for
 # `example.org` or `db.test` are documentation or a test's, never a login anyone can use.
 # `localhost` is not one of them: a developer's database password for it is real.
-_DOCUMENTATION_HOST = re.compile(
-    r"@\[?(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))"
-    r"\.?(?=[\]:/?#]|$)", re.IGNORECASE)
+_DOCUMENTATION_NAME = re.compile(
+    r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))\.?",
+    re.IGNORECASE)
+_PORT = re.compile(r":\d*$")
 
 
 def documentation_host(url: str) -> bool:
-    """Whether the URL (or connection string) `url` logs in to a reserved example name."""
-    return _DOCUMENTATION_HOST.search(url) is not None
+    """Whether every host the URL (or connection string) `url` logs in to is a reserved
+    example name, the hosts read as the clients read them: after the authority's last `@`
+    (urllib, WHATWG: `u:PW@api.example.com@registry.corp.io` logs in to the second), and
+    each of a multi-host list (libpq, MongoDB: `@db0.example.com,db1.prod.corp.io`)."""
+    authority = re.split(r"[/?#]", url.partition("://")[2] or url, maxsplit=1)[0]
+    _, at, hosts = authority.rpartition("@")
+    names = [_PORT.sub("", host).strip("[]") for host in hosts.split(",")]
+    return bool(at) and all(_DOCUMENTATION_NAME.fullmatch(name) for name in names)
 
 
 _PASSWORD_WORDS = frozenset({

@@ -34,6 +34,7 @@ def _vendored() -> dict:
 def test_every_rule_of_the_vendored_config_is_read() -> None:
     rules = _vendored()["rules"]
     kept = {r["id"] for r in rules if "regex" in r and "path" not in r}
+    kept.add("nuget-config-password")  # its regex is the element: a password in any file
     assert len(rules) >= 200 and layer.skipped() == ()
     assert {r.id for r in layer._config().rules} == kept
     licence = resources.files(layer.__name__).joinpath("LICENSE").read_text("utf-8")
@@ -116,3 +117,38 @@ def test_a_secret_at_the_end_of_a_long_minified_line_is_found() -> None:
     line = "x = \"" + "a" * 400_000 + "\"; AWS_SECRET_ACCESS_KEY = " \
         "\"r8Vq2LxP0sKd9TzW4mYb7NcE1fHj6UaG3oQiXv5S\"; b = 1\n"
     assert any("r8Vq2Lx" not in h.preview and h.line == 1 for h in scan_text(line, path="a.js"))
+
+
+def _plain_nuget_rule(text: str) -> list[str]:
+    """What gitleaks' `nuget-config-password` reports in a `nuget.config` (the path it is
+    scoped to): its regex, its entropy floor and its allowlist, from the vendored config."""
+    (entry,) = [r for r in _vendored()["rules"] if r["id"] == "nuget-config-password"]
+    allowed = [re.compile(x) for a in entry.get("allowlists", []) for x in a["regexes"]]
+    return [m.group(1) for m in re.finditer(layer.go_regex(entry["regex"]), text)
+            if layer.entropy(m.group(1)) >= entry["entropy"]
+            and not any(a.search(m.group(1)) for a in allowed)]
+
+
+def test_a_nuget_feed_password_is_found_as_gitleaks_finds_it() -> None:
+    """gitleaks' path-scoped `nuget-config-password` was left out with the other rules for
+    one kind of file, and no other layer reads `<add key="ClearTextPassword" value="…"/>`.
+    Generated: the key's spellings, random values with signs, an environment reference
+    (allowlisted), the element's spacing, the file's layout."""
+    rng = random.Random(11)
+    signs = "!#$%&*()[]{}<>;:~@^-_=+.,?|"
+    values = ["".join(rng.choices(string.ascii_letters + string.digits + signs,
+                                  k=rng.randint(8, 30))) for _ in range(60)]
+    values += ["%NUGET_FEED_PASSWORD%", "short"]
+    checked = 0
+    for i, value in enumerate(values):
+        key = ("ClearTextPassword", "Password", "cleartextpassword")[i % 3]
+        gap = ("", " ", "  ")[i % 3 // 2 + i % 2]
+        element = f'<add key="{key}" value="{value}"{gap}/>'
+        text = ("<configuration>\n  <packageSourceCredentials>\n    <corp>\n"
+                f'      <add key="Username" value="ci" />\n      {element}\n'
+                "    </corp>\n  </packageSourceCredentials>\n</configuration>\n")
+        plain = _plain_nuget_rule(text)
+        found = [text[h.start:h.end] for h in scan_text(text, path="nuget.config")]
+        assert found == plain, (text, found, plain)
+        checked += bool(plain)
+    assert checked >= 50

@@ -9,7 +9,12 @@ import string
 
 import pytest
 
-from reviewloop.checks.secrets.scanner import DOCUMENTATION_CONFIDENCE, scan_text, to_findings
+from reviewloop.checks.secrets.scanner import (
+    DOCUMENTATION_CONFIDENCE,
+    blocking,
+    scan_text,
+    to_findings,
+)
 from reviewloop.checks.secrets.values import looks_fake, weak_password
 from reviewloop.findings.schema import Severity
 
@@ -156,3 +161,85 @@ def test_cdk_feature_flags_and_asset_keys_are_no_secrets() -> None:
     assets = (f'{{"{digest}": {{"source": {{"path": "asset.{digest}"}}, "destinations": '
               f'{{"current": {{"objectKey": "{digest}.zip"}}}}}}}}')
     assert scan_text(assets) == []
+
+
+_FRAGMENTS = ("Fake", "Mock", "Todo", "Sample", "Example", "Dummy", "Insert", "Fixme",
+              "Redacted", "your-", "...", "xxxx", "$(", "%s", "%d", "secrets.", "vault:", "***",
+              "####", "EXAMPLE", "changeme", "$", "${", "process")
+_SHAPES = ("DATABASE_URL=postgresql://app:{v}@db.prod.corp.io:5432/app",
+           "REGISTRY=https://deploy:{v}@registry.corp.io/v2/", "DB_PASSWORD='{v}'",
+           'db_password = "{v}"')
+
+
+def test_a_chosen_password_holding_a_placeholder_fragment_is_found() -> None:
+    """Plain detect-secrets reports a random password with `Dummy`, `***`, `$(`, `xxxx` or
+    `vault:` inside it; the review dropped it as a placeholder (in a URL for any placeholder
+    word anywhere). A value is a placeholder only when it is one, as a whole or a delimited
+    part. Generated: each fragment inside random text, a sign after it (`DAHDummy%wZYdje2oF`),
+    in URLs and keyword assignments."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    rng = random.Random(9)
+    alnum = string.ascii_letters + string.digits
+    missed, checked = [], 0
+    for fragment, shape in itertools.product(_FRAGMENTS, _SHAPES):
+        for _ in range(3):
+            value = ("".join(rng.choices(alnum, k=3)) + fragment + rng.choice("!#%&")
+                     + "".join(rng.choices(alnum, k=9)))
+            line = shape.format(v=value)
+            with default_settings():
+                if not list(scan_line(line)):
+                    continue
+            checked += 1
+            if not any(blocking(h) and value in line[h.start - 1:h.end + 1]
+                       for h in scan_text(line)):
+                missed.append(line)
+    assert checked >= 200, checked
+    assert missed == []
+
+
+def _reserved(host: str) -> bool:
+    """RFC 2606 / 6761 names, as the rule suites use them."""
+    host = host.lower().rstrip(".")
+    names = ("example.com", "example.net", "example.org")
+    return host in names or host.endswith(
+        (".example", ".test", ".invalid", *(f".{name}" for name in names)))
+
+
+def _hosts(url: str) -> list[str]:
+    """The hosts a client logs in to: urllib's (after the last `@`), libpq's host list for
+    postgresql (psycopg reads it with libpq), MongoDB's seed list."""
+    from urllib.parse import urlsplit
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    if url.startswith("postgresql://"):
+        return str(conninfo_to_dict(url)["host"]).split(",")
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    if url.startswith("mongodb://"):
+        return [h.rpartition(":")[0] or h for h in netloc.split(",")]
+    return [urlsplit(url).hostname or ""]
+
+
+def test_credentials_judged_by_every_host_the_url_logs_in_to() -> None:
+    """`https://u:PW@api.example.com@registry.corp.io` logs in to registry.corp.io (urllib and
+    WHATWG take the last `@`), `mongodb://app:PW@db0.example.com,db1.prod.corp.io` to both:
+    the review judged the first name after the first `@` and passed them as examples. Now a
+    URL is an example's only when every host its client reads is reserved. Generated: schemes,
+    reserved and real names, a second `@`, host lists with ports."""
+    reserved = ("api.example.com", "db.example", "ci.test", "x.invalid", "example.org")
+    real = ("registry.corp.io", "github.com", "db1.prod.corp.io", "localhost")
+    rng = random.Random(3)
+    seen = set()
+    for first, other, form in itertools.product(reserved + real, reserved + real, range(3)):
+        password = "".join(rng.choices(string.ascii_letters + string.digits, k=12))
+        url = (f"https://deploy:{password}@{first}@{other}/v2/",
+               f"postgresql://app:{password}@{first},{other}:5432/app",
+               f"mongodb://app:{password}@{first}:27017,{other}:27017/app")[form]
+        hits = scan_text(f'URL = "{url}"')
+        assert len(hits) == 1, url
+        example = all(_reserved(host) for host in _hosts(url))
+        seen.add(example)
+        assert blocking(hits[0]) is not example, (url, _hosts(url))
+    assert seen == {True, False}

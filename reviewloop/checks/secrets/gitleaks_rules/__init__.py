@@ -7,9 +7,12 @@ gitleaks project). Per rule: its keywords gate the regex (case-insensitively), t
 its `secretGroup` or the first group that matched, its entropy floor applies, a generic rule
 needs a digit in the secret, and its allowlists and the global one (regexes on the secret,
 the match or the line; stop words) drop a match. Paths are not looked at: a rule for one kind
-of file (`hashicorp-tf-password` on `*.tf`, `kubernetes-secret-yaml`, `nuget-config-password`,
-`freemius-secret-key`) is left out, since the text scanned may come from any file, and which
-files are scanned is decided by the file classification, not by gitleaks' path allowlists.
+of file (`hashicorp-tf-password` on `*.tf`, `kubernetes-secret-yaml`, `freemius-secret-key`)
+is left out, since the text scanned may come from any file, and which files are scanned is
+decided by the file classification, not by gitleaks' path allowlists; the keyword and
+Kubernetes layers cover those files. `nuget-config-password` is kept, in every file: its
+regex is the element itself (`<add key="ClearTextPassword" value="…"/>`), a password
+wherever it is written, which no other layer reads.
 Go's regex syntax is translated where Python's differs (`\\z`, a flag group in the middle of
 a pattern, a POSIX class); a rule that still does not compile is left out and named by
 `skipped()`. gitleaks' `generic-api-key` runs after the keyword layer and only where the
@@ -128,13 +131,17 @@ def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
 
 # --- loading -------------------------------------------------------------------------------
 
+# path-scoped rules whose regex holds in any file (see the module docstring)
+_PATH_FREE = frozenset({"nuget-config-password"})
+
+
 @shared_cache  # the five reviewers' secrets scans start side by side: read and compiled once
 def _config() -> _Config:
     raw = tomllib.loads(resources.files(__name__).joinpath("gitleaks.toml")
                         .read_text(encoding="utf-8"))
     rules, skipped = [], []
     for entry in raw["rules"]:
-        if "regex" not in entry or "path" in entry:
+        if "regex" not in entry or ("path" in entry and entry["id"] not in _PATH_FREE):
             continue  # a rule for one kind of file (`*.tf`): see the module docstring
         try:
             rules.append(_rule(entry))
