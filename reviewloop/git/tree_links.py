@@ -71,6 +71,15 @@ class LinkedTree:
             parts = [p for p in target.split("/") if p not in ("", ".")] + parts
         return "/".join(done)
 
+    def leads_out(self, path: str) -> bool:
+        """Whether `path` is a link this commit cannot follow: out of the repository, or
+        round in a loop."""
+        return self.entries.get(path, ("", ""))[0] == _LINK and self.resolve(path) is None
+
+    def out_links(self) -> list[str]:
+        """The links of this commit it cannot follow (`leads_out`)."""
+        return [path for path in self.entries if self.leads_out(path)]
+
     def regular(self, path: str) -> str | None:
         """The object id of the regular file `path` names (through links), else None."""
         real = self.resolve(path)

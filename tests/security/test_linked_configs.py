@@ -158,3 +158,36 @@ def test_a_linked_config_switches_its_rules_on_as_for_the_plain_tool(
         assert (tool, path, rule) in plain, (shape, tool, path, "the oracle lost its rule")
         assert rule in shown(report, tool, path), (shape, mode, tool, path)
     assert report["health"]["complete"], report["health"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_config_linked_out_of_the_repository_names_what_it_governs(tmp_path: Path,
+                                                                     mode: str) -> None:
+    """Plain ruff follows `ruff.toml -> ../shared/ruff.toml` out of the repository; the
+    review reads no file outside it, and says so for every file ruff reads."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "ruff.toml").write_text(CONFIGS["ruff.toml"])
+    root = tmp_path / "repo"
+    init_repo(root)
+    (root / "ruff.toml").symlink_to("../shared/ruff.toml")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    (root / "app.py").write_text(CHANGE["app.py"])
+    git(root, "add", "-A")
+    if mode == "pull request":
+        git(root, "commit", "-qm", "change")
+        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
+    else:
+        done = review(root, "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    plain = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache",
+                            "--output-format", "json", "."], cwd=root, capture_output=True,
+                           text=True, check=False)
+    assert "T201" in {f["code"] for f in json.loads(plain.stdout)}  # plain ruff follows it
+    assert "T201" not in shown(report, "ruff", "app.py")
+    assert not report["health"]["complete"]
+    unread = {name: why for a in report["health"]["analyzers"] if a["name"].startswith("ruff")
+              for name, why in a.get("unread", {}).items()}
+    assert "link out of the repository" in unread.get("app.py", ""), report["health"]

@@ -31,11 +31,21 @@ def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
     """The text of the repository file `path` as the trusted side has it; None when that side
     has no such regular file (or it must not be read)."""
     trust, tree = ctx.trust, ctx.reviewed
-    if trust is None or trust.trusted_all:
-        return _tree_text(tree, path)
-    if trust.base is None:
-        return _tree_text(tree, path) if trust.file(path) else None
-    return _at_base(str(Path(trust.checkout) if trust.checkout else tree), trust.base, path)
+    if trust is None or trust.trusted_all or trust.base is None:
+        text = _tree_text(tree, path) if trust is None or trust.trusted_all or \
+            trust.file(path) else None
+        out = text is None and _tree_leads_out(tree, path)
+    else:
+        repository = str(Path(trust.checkout) if trust.checkout else tree)
+        text = _at_base(repository, trust.base, path)
+        linked = _base_tree(repository, trust.base) if text is None else None
+        out = linked is not None and linked.leads_out(path)
+    if out:
+        for file in ctx.files:
+            ctx.not_read(file, f"the project's {path} is a link out of the repository (or "
+                         "round in a loop), which reviewloop does not follow: its settings "
+                         "are not applied; fix: make it a file of the repository")
+    return text
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,8 +111,9 @@ def trusted_named(ctx: AnalyzerContext, names: frozenset[str]) -> frozenset[str]
         return None
     repository = str(Path(trust.checkout) if trust.checkout else ctx.reviewed)
     linked = _base_tree(repository, trust.base)
-    listed = linked.files_under("", links=True) if linked is not None else \
-        _files_at_base(repository, trust.base, "")
+    # a link that leads out is listed too: asking for it (`trusted_text`) names what it governs
+    listed = [*linked.files_under("", links=True), *linked.out_links()] if linked is not None \
+        else _files_at_base(repository, trust.base, "")
     return frozenset(path for path in listed if path.rpartition("/")[2] in names)
 
 
@@ -131,6 +142,12 @@ def _tree_files(root: Path, folder: str, links: bool) -> list[str]:
                 named = os.path.join(top, os.path.relpath(full, real))
                 found.append(shown(os.path.relpath(named, root).replace(os.sep, "/")))
     return sorted(found)
+
+
+def _tree_leads_out(root: Path, path: str) -> bool:
+    full = os.path.join(root, *posix_parts(on_disk(path)))
+    return os.path.islink(full) and (
+        not _inside(root, real := os.path.realpath(full)) or not os.path.exists(real))
 
 
 def _inside(root: Path, real: str) -> bool:
