@@ -20,15 +20,13 @@ covers both (`AMBIGUOUS`: reported where ruff waives, never the reverse).
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitutil import git
 from tests.support.plain_eslint import plain_eslint, rule_files
+from tests.support.plain_ruff import files_reporting
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import MODES, outcomes, reviewed_in
 
@@ -93,16 +91,6 @@ def _name(shape: str) -> str:
     return shape.replace(" ", "_").replace(",", "")
 
 
-def _plain_ruff(root: Path) -> set[str]:
-    """The files plain ruff reports F821 in."""
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select",
-                           "F821", "--output-format", "json", "py"], cwd=root,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode in (0, 1), done.stderr[-2000:]
-    return {Path(d["filename"]).relative_to(root.resolve()).as_posix()
-            for d in json.loads(done.stdout)}
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_line_directives_reach_the_tools_own_lines(
         tmp_path: Path, eslint_tools: Path, mode: str) -> None:
@@ -122,7 +110,7 @@ def test_line_directives_reach_the_tools_own_lines(
     assert undefined("--no-inline-config") == scripts  # every file parses
     eslint = undefined()
     assert eslint and eslint != scripts  # both answers met
-    ruff = _plain_ruff(root)
+    ruff = files_reporting(root, "F821", "py")
     modules = set(files) - scripts
     assert ruff and ruff != modules
     report = reviewed_in(root, mode)

@@ -14,15 +14,13 @@ finding away. Plain ESLint's and plain ruff's answers must be the review's.
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitutil import git
 from tests.support.plain_eslint import plain_eslint, rule_files
+from tests.support.plain_ruff import files_reporting
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import MODES, outcomes, reviewed_in
 
@@ -72,16 +70,6 @@ def _pair(body: str, nl: str, kept: str) -> tuple[str, str]:
             body.replace("{k}", "").replace("\n", nl))
 
 
-def _plain_ruff(root: Path) -> set[str]:
-    """The files plain ruff reports SIM108 in."""
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select",
-                           "SIM108", "--output-format", "json", "py"], cwd=root,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode in (0, 1), done.stderr[-2000:]
-    return {Path(d["filename"]).relative_to(root.resolve()).as_posix()
-            for d in json.loads(done.stdout)}
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_a_line_directive_covers_a_finding_by_its_first_line(
         tmp_path: Path, eslint_tools: Path, mode: str) -> None:
@@ -99,7 +87,7 @@ def test_a_line_directive_covers_a_finding_by_its_first_line(
         return rule_files(plain_eslint(root, "-c", str(config), *args), "no-empty")
 
     assert empty("--no-inline-config") == scripts  # every block is empty and reported
-    eslint, ruff = empty(), _plain_ruff(root)
+    eslint, ruff = empty(), files_reporting(root, "SIM108", "py")
     assert eslint and eslint != scripts and ruff and ruff != modules  # both answers met
     report = reviewed_in(root, mode)
     for rule, plain, every in (("no-empty", eslint, scripts), ("SIM108", ruff, modules)):

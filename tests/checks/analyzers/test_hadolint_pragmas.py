@@ -16,17 +16,15 @@ same of every finding."""
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.suppressions.scope import suppressions_for
-from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
+from tests.support.plain_hadolint import finding, reported
 from tests.support.suppression_trust import pr_repo
 
 # pragma spellings, `{rule}` the rule of the instruction below
@@ -61,30 +59,18 @@ def _cases() -> dict[str, str]:
     return cases
 
 
-def _reported(binary: Path, root: Path, files: list[str], *options: str) -> set[tuple]:
-    done = subprocess.run([str(binary), "-f", "json", "--no-fail", *options, *files],
-                          cwd=root, capture_output=True, text=True, check=False, timeout=300)
-    return {(item["file"], item["line"], item["code"]) for item in json.loads(done.stdout)}
-
-
-def _finding(file: str, line: int, rule: str) -> Finding:
-    return Finding(severity=Severity.NIT, file=file, start_line=line, end_line=line,
-                   title=rule, rationale="r", confidence=0.7, agent="review-infrastructure",
-                   source="hadolint", rule=rule)
-
-
 @pytest.mark.pypi
 def test_a_pragma_is_honoured_where_plain_hadolint_honours_it(
         iac_tools: Path, tmp_path: Path) -> None:
     cases = _cases()
     root = pr_repo(tmp_path / "tree", cases)
     binary = iac_tools / TOOLS["hadolint"].folder / "bin" / "hadolint"
-    honoured = _reported(binary, root, sorted(cases))
-    every = _reported(binary, root, sorted(cases), "--disable-ignore-pragma")
+    honoured = reported(binary, root, sorted(cases))
+    every = reported(binary, root, sorted(cases), "--disable-ignore-pragma")
     suppress = suppressions_for(open_repository(root), root, Trust.everything()).suppress
 
     wrong = [(cases[file], line, rule, "hadolint waived it" if waived else "reported")
              for file, line, rule in sorted(every)
              if (waived := (file, line, rule) not in honoured)
-             is (suppress(_finding(file, line, rule)) is None)]
+             is (suppress(finding(file, line, rule)) is None)]
     assert len(cases) > 300 and every - honoured and not wrong, wrong[:10]

@@ -17,8 +17,6 @@ and the review's suppressor must say the same of every finding."""
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +24,8 @@ import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.suppressions.scope import pr_trust, suppressions_for
-from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
+from tests.support.plain_hadolint import finding, reported
 from tests.support.repos import commit, write_files
 from tests.support.suppression_trust import pr_repo
 
@@ -68,17 +66,8 @@ def _cases() -> list[tuple[str, str | None, str]]:
 
 
 def _reported(binary: Path, root: Path, home: Path, *options: str) -> set[tuple[str, int, str]]:
-    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}  # no user config of hadolint's
-    done = subprocess.run([str(binary), "-f", "json", "--no-fail", *options, *FILES],
-                          cwd=root, capture_output=True, text=True,
-                          check=False, timeout=120, env=env)
-    return {(item["file"], item["line"], item["code"]) for item in json.loads(done.stdout)}
-
-
-def _finding(file: str, line: int, rule: str) -> Finding:
-    return Finding(severity=Severity.NIT, file=file, start_line=line, end_line=line,
-                   title=rule, rationale="r", confidence=0.7, agent="review-infrastructure",
-                   source="hadolint", rule=rule)
+    # no user config of hadolint's
+    return reported(binary, root, FILES, *options, env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
 
 
 @pytest.mark.pypi
@@ -109,7 +98,7 @@ def test_the_trusted_config_switches_the_pragmas_off_as_hadolint_does(
         for file, line, rule in sorted(every):
             hidden = (file, line, rule) not in honoured
             waived += hidden
-            if hidden is (suppress(_finding(file, line, rule)) is None):
+            if hidden is (suppress(finding(file, line, rule)) is None):
                 wrong.append((name, value, edit, file, line, rule,
                               "hadolint waived it" if hidden else "reported"))
     assert waived and not wrong, wrong[:10]
