@@ -97,10 +97,15 @@ def _build(root: Path, shape: str) -> None:
 
 def _reviewed(root: Path, shape: str, mode: str) -> dict[str, Any]:
     _build(root, shape)
+    return _review_change(root, CHANGE, mode)
+
+
+def _review_change(root: Path, change: dict[str, str], mode: str) -> dict[str, Any]:
+    """The base as `root` holds it committed, `change` written on a branch, reviewed."""
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
     git(root, "checkout", "-qb", "feature")
-    for path, text in CHANGE.items():
+    for path, text in change.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
     git(root, "add", "-A")
@@ -170,18 +175,7 @@ def test_a_config_linked_out_of_the_repository_names_what_it_governs(tmp_path: P
     root = tmp_path / "repo"
     init_repo(root)
     (root / "ruff.toml").symlink_to("../shared/ruff.toml")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    (root / "app.py").write_text(CHANGE["app.py"])
-    git(root, "add", "-A")
-    if mode == "pull request":
-        git(root, "commit", "-qm", "change")
-        done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
-    else:
-        done = review(root, "--fail-on", "never", "--json")
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = _review_change(root, {"app.py": CHANGE["app.py"]}, mode)
     plain = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache",
                             "--output-format", "json", "."], cwd=root, capture_output=True,
                            text=True, check=False)
