@@ -46,7 +46,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
-from reviewloop.checks.analyzers.ruff_config import project_arguments
+from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.analyzers.ruff_lookup import grouped
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
@@ -267,8 +267,8 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                    own: list[Any], takes: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The diagnostics of the project's own runs, one for each config that governs some of
-    `files` (`ruff_lookup`, `ruff_config.project_arguments`), that reviewloop's runs do not
-    report at the same place in this view's `own` report, of the rules this view `takes`
+    `files` (`ruff_lookup`; its chain resolved by ruff: `ruff_chain`), that reviewloop's
+    runs do not report at the same place in this view's `own` report, of the rules this view `takes`
     (each view runs the project's rules, deduped against its own run: the performance view's
     `--isolated` run lacks the project's `preview` and options, and the fuzzer's D23 ASYNC119
     was dropped); a rule of a view the project configures tighter
@@ -282,14 +282,14 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
             for path in paths:
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
-        version = of_config(ctx, config.table, config.folder)
-        arguments = project_arguments({**config.table, "target-version": version}
-                                      if version else config.table)
-        if arguments is None:
+        if not selects(config.layers):
             continue
-        try:  # from the config's folder, where its per-file-ignores start
-            report = _check(ctx, arguments, [named[p] for p in paths],
-                            under(ctx.root, config.folder) if config.folder else ctx.root)
+        version = of_config(ctx, config.table, config.folder)
+        try:
+            with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
+                governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
+                report = _check(ctx, ["--config", str(governing)], [named[p] for p in paths],
+                                under(ctx.root, config.folder) if config.folder else ctx.root)
         except AnalyzerError as error:
             for path in paths:
                 ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
