@@ -284,7 +284,7 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                                    f"({config.problem})")
         if not selects(config.layers):
             continue
-        version = of_config(ctx, config.table, config.folder)
+        version = of_config(ctx, config)
         try:
             with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
                 governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
