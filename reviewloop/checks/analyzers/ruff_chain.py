@@ -12,8 +12,9 @@ was lost (fuzz round 9a, D2; mixed top-level and `[lint]` spellings, D10), and a
 of the chain is written to a scratch folder as its own file extending the one before (the
 farthest extending ruff's long-standing default selection, `E4, E7, E9, F`: the project's
 ruff version is not known), with its path patterns made absolute from its own folder in the
-checkout, and the project's run is `ruff check --config <the governing one>`: ruff's own
-rule selection, not a copy of it.
+checkout (`src`, when no config sets it, ruff's default `[".", "src"]` from the governing
+config's folder: isort's first-party modules), and the project's run is `ruff check
+--config <the governing one>`: ruff's own rule selection, not a copy of it.
 
 Settings that name files ruff walks or change what it prints or fixes are left out
 (`ruff_config.LEFT_OUT`): the files are named to ruff, its output is read as JSON.
@@ -60,8 +61,11 @@ def written(layers: Sequence[tuple[str, dict[str, Any]]], root: str, scratch: Pa
     for n, (path, table) in enumerate(layers):
         folder = posixpath.join(root, posixpath.dirname(path))
         settings = _carried(table, folder)
-        if n == len(layers) - 1 and version:
-            settings["target-version"] = version
+        if n == len(layers) - 1:
+            if version:
+                settings["target-version"] = version
+            if not any("src" in t for _, t in layers):  # ruff's default, from the governing
+                settings["src"] = [folder, posixpath.join(folder, "src")]  # config's folder
         settings["extend"] = str(previous)
         previous = scratch / f"layer{n}.toml"
         previous.write_text("".join(f"{key_text(k)} = {toml_text(v)}\n"
