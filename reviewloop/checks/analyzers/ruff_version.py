@@ -39,10 +39,11 @@ _LOWER = re.compile(r"\s*(?:>=|>|~=|===?)\s*3\.(\d+)")
 _TARGET = re.compile(r"py3\d+")
 
 
-def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None]:
+def versions(ctx: AnalyzerContext, files: Iterable[str],
+             lookup: Lookup | None = None) -> dict[str, str | None]:
     """{file: the `py3X` ruff checks it for}; None where nothing declares one (ruff's
     default). A file under a `requires-python` ruff cannot read is named as not read."""
-    lookup = Lookup(ctx)
+    lookup = lookup or Lookup(ctx)
     fallbacks: dict[str, str | None] = {}
     broken: dict[str, str | None] = {}
     found: dict[str, str | None] = {}
