@@ -288,8 +288,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
         try:
             with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
                 governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
-                report = _check(ctx, ["--config", str(governing)], [named[p] for p in paths],
-                                under(ctx.root, config.folder) if config.folder else ctx.root)
+                report = _check(ctx, ["--config", str(governing), "--force-exclude"],
+                                [named[p] for p in paths])  # its patterns: all absolute
         except AnalyzerError as error:
             for path in paths:
                 ctx.not_read(path, f"the project's own ruff rules could not run ({error})")

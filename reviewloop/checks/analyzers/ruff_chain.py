@@ -17,7 +17,9 @@ config's folder: isort's first-party modules), and the project's run is `ruff ch
 --config <the governing one>`: ruff's own rule selection, not a copy of it.
 
 Settings that name files ruff walks or change what it prints or fixes are left out
-(`ruff_config.LEFT_OUT`): the files are named to ruff, its output is read as JSON.
+(`ruff_config.LEFT_OUT`): the files are named to ruff, its output is read as JSON; but its
+excludes are carried, made absolute, and the run is `--force-exclude` (fuzz round 9a, D8:
+the project's rules were reported on files its `ruff check .` excludes).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from reviewloop.checks.analyzers.ruff_config import (
 PATTERN_KEYED = frozenset({"per-file-ignores", "extend-per-file-ignores",
                            "per-file-target-version"})
 FOLDERS = frozenset({"src", "namespace-packages"})  # lists of folders from the config's
+# the project's excludes, top-level and `lint.exclude`: the run is `--force-exclude`, so the
+# project's rules skip what its `ruff check .` skips (fuzz round 9a, D8)
+EXCLUDING = frozenset({"exclude", "extend-exclude"})
 
 
 def selects(layers: Sequence[tuple[str, dict[str, Any]]]) -> bool:
@@ -78,6 +83,9 @@ def _carried(table: dict[str, Any], folder: str) -> dict[str, Any]:
     and under `[lint]`), its path patterns made absolute from `folder`."""
     out: dict[str, Any] = {}
     for key, value in table.items():
+        if key in EXCLUDING and isinstance(value, list):
+            out[key] = [p for v in value if isinstance(v, str) for p in _anchored(v, folder)]
+            continue
         if key in LEFT_OUT:
             continue
         if key == "lint" and isinstance(value, dict):
@@ -99,9 +107,14 @@ def _anchored_keys(table: dict[str, Any], folder: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pattern, value in table.items():
         negated = pattern.startswith("!")
-        bare = pattern.removeprefix("!")
-        rooted = posixpath.normpath(posixpath.join(folder, bare))
-        out["!" * negated + rooted] = value
-        if "/" not in bare and not negated:
-            out[pattern] = value
+        for anchored in _anchored(pattern.removeprefix("!"), folder, negated):
+            out["!" * negated + anchored] = value
     return out
+
+
+def _anchored(pattern: str, folder: str, negated: bool = False) -> list[str]:
+    """`pattern` absolute from `folder`, and as written when it has no `/` (ruff matches it
+    against a name as well; a negated one: the absolute one only)."""
+    rooted = posixpath.normpath(posixpath.join(folder, pattern))
+    return [rooted, pattern] if "/" not in pattern and not negated and rooted != pattern \
+        else [rooted]
