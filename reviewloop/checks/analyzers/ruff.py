@@ -1,13 +1,11 @@
 """The ruff analyzers: `ruff-maintainability` and `ruff-performance`, one rule set per reviewer.
 
-ruff runs `--isolated` (the project's own ruff config never silences the reviewers' rule
-sets) and `--ignore-noqa` (a `# noqa` counts only where the trusted side
-wrote it: `reviewloop.checks.suppressions`) on the changed Python files (by suffix or
-shebang), as absolute paths after `--`. A file ruff cannot parse is named as not read.
-The project's own rules, as the trusted side's ruff config selects and configures them, run
-beside reviewloop's (`ruff_config`); what they add to reviewloop's report joins the
-performance view under its prefixes (ASYNC, PERF, …), else the maintainability view,
-severity by its table (most: nit).
+ruff runs `--isolated` (the project's config never silences the reviewers' rules; only its
+declarations count: `ruff_declarations`) and `--ignore-noqa` (a `# noqa` counts where the
+trusted side wrote it: `checks.suppressions`) on the changed Python files, named after `--`.
+A file ruff cannot parse is named as not read. The project's own rules, as the trusted
+side's config selects them, run beside (`ruff_config`): what they add joins the performance
+view under its prefixes (ASYNC, PERF, …), else the maintainability view (most: nit).
 
 Severity, decided by the longest matching rule-code prefix of the analyzer's table:
 
@@ -46,9 +44,10 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
-from reviewloop.checks.analyzers.ruff_config import project_arguments
+from reviewloop.checks.analyzers.ruff_chain import selects, written
+from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared
-from reviewloop.checks.analyzers.ruff_lookup import grouped
+from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
@@ -70,11 +69,9 @@ TOO_NEW = re.compile(r"on Python 3\.\d+ \(syntax was (?:added|removed) in Python
 CONFIDENCE = 0.8  # ruff's rules are precise; what they flag is sometimes deliberate
 _MUST, _SHOULD, _NIT = Severity.MUST_FIX, Severity.SHOULD_FIX, Severity.NIT
 
-
 _PY = frozenset({PYTHON})
-# the markers ruff honours in Python files: a noqa comment on a line, and its own and
-# flake8's file-wide forms (written out in the patterns), in comments only (a string
-# holding the marker silences nothing: `checks.suppressions.comments`)
+# ruff's markers: a line's noqa, its own and flake8's file-wide forms, in comments only (a
+# string holding one silences nothing: `checks.suppressions.comments`)
 # A colon after the noqa word asks for a code list: ruff rejects `noqa: F`, a bare `noqa:`,
 # `noqa: see JIRA-12` (a code is letters then digits, ending there) and honours nothing,
 # where a marker without a colon is blanket; reviewloop took each as blanket (fuzz6 D14).
@@ -239,15 +236,18 @@ def _check(ctx: AnalyzerContext, selection: list[str], given: list[str],
 def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
          given: list[str]) -> Any:
     """reviewloop's own run on `given` (the `files` as ruff is given them), one per Python
-    version the project declares for them (`ruff_version`; most reviews: one run)."""
-    named = dict(zip(files, given, strict=True))
-    batches: dict[str | None, list[str]] = {}
-    for path, version in versions(ctx, files).items():
-        batches.setdefault(version, []).append(named[path])
+    version (`ruff_version`) and declarations (`ruff_declarations`) of the trusted configs
+    governing them (most reviews: one run)."""
+    named, lookup = dict(zip(files, given, strict=True)), Lookup(ctx)
+    batches: dict[tuple[str | None, tuple[str, ...]], list[str]] = {}
+    for path, version in versions(ctx, files, lookup).items():
+        config = lookup.of(path)
+        declared = declaration_arguments(config.table) if config is not None else ()
+        batches.setdefault((version, declared), []).append(named[path])
     report: list[Any] = []
-    for version, batch in batches.items():
-        found = _check(ctx, [*selection, *(["--target-version", version] if version else [])],
-                       batch)
+    for (version, declared), batch in batches.items():
+        found = _check(ctx, [*selection, *declared,
+                             *(["--target-version", version] if version else [])], batch)
         if not isinstance(found, list):
             return found
         report += found
@@ -267,8 +267,8 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                    own: list[Any], takes: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The diagnostics of the project's own runs, one for each config that governs some of
-    `files` (`ruff_lookup`, `ruff_config.project_arguments`), that reviewloop's runs do not
-    report at the same place in this view's `own` report, of the rules this view `takes`
+    `files` (`ruff_lookup`; its chain resolved by ruff: `ruff_chain`), that reviewloop's
+    runs do not report at the same place in this view's `own` report, of the rules this view `takes`
     (each view runs the project's rules, deduped against its own run: the performance view's
     `--isolated` run lacks the project's `preview` and options, and the fuzzer's D23 ASYNC119
     was dropped); a rule of a view the project configures tighter
@@ -282,14 +282,14 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
             for path in paths:
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
-        version = of_config(ctx, config.table, config.folder)
-        arguments = project_arguments({**config.table, "target-version": version}
-                                      if version else config.table)
-        if arguments is None:
+        if not selects(config.layers):
             continue
-        try:  # from the config's folder, where its per-file-ignores start
-            report = _check(ctx, arguments, [named[p] for p in paths],
-                            under(ctx.root, config.folder) if config.folder else ctx.root)
+        version = of_config(ctx, config)
+        try:
+            with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
+                governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
+                report = _check(ctx, ["--config", str(governing), "--force-exclude"],
+                                [named[p] for p in paths])  # its patterns: all absolute
         except AnalyzerError as error:
             for path in paths:
                 ctx.not_read(path, f"the project's own ruff rules could not run ({error})")

@@ -6,11 +6,12 @@ Each file follows the config ruff would give it: the closest `.ruff.toml`, `ruff
 (`ruff_lookup`). It adds:
 
 * files: its `include` / `extend-include` patterns (`ruff_includes`);
-* rules (`project_arguments`): when it selects rules itself (`select` or `extend-select`,
+* rules (`ruff_chain`): when it selects rules itself (`select` or `extend-select`,
   under `[lint]` or at the top), a second ruff run with the project's settings — its
-  selection (`extend-select` alone builds on ruff's long-standing default `E4, E7, E9, F`,
-  not on the ~400 rules later releases enable by default: the project's ruff version is not
-  known), its `ignore` and `per-file-ignores`, its rule options and `target-version`. That
+  chain written out for ruff to resolve layer by layer (`extend-select` alone builds on
+  ruff's long-standing default `E4, E7, E9, F`, not on the ~400 rules later releases enable
+  by default: the project's ruff version is not known), its `ignore` and
+  `per-file-ignores`, its rule options and `target-version`. That
   run only adds to reviewloop's own (`ruff._project_rules`; its Python version, when the
   config has no `target-version`, the `requires-python` ruff would take: `ruff_version`):
   reviewloop's rules keep their own run, never narrowed by the project's ignores (a
@@ -40,48 +41,20 @@ LEFT_OUT = frozenset({
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def project_arguments(table: dict[str, Any]) -> list[str] | None:
-    """ruff's arguments for the project's own rule selection and settings in `table` (a
-    config's, `ruff_lookup`): `--isolated` and one `--config KEY = VALUE` each; None when it
-    selects no rules."""
-    found = table.get("lint")
-    lint: dict[str, Any] = found if isinstance(found, dict) else {}
-    keys = {*table, *lint}
-    if not keys & set(SELECTING):
-        return None
-    settings = [(k, v) for k, v in table.items()
-                if k not in ("lint", *SELECTING) and k not in LEFT_OUT]
-    settings += [(f"lint.{_key(k)}", v) for k, v in lint.items()
-                 if k not in SELECTING and k not in LEFT_OUT]
-    # one selection: ruff drops an `extend-select` given beside a `select` on the command line
-    selected = [*_rules(table, lint, "select", CLASSIC_DEFAULT),
-                *_rules(table, lint, "extend-select", ())]
-    settings.append(("lint.select", selected))
-    arguments = ["--isolated"]
-    for key, value in settings:
-        arguments += ["--config", f"{_key(key)} = {_toml(value)}"]
-    return arguments
+def key_text(key: str) -> str:
+    """`key` as a TOML key (quoted when it is no bare key)."""
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key)
 
 
-def _rules(table: dict[str, Any], lint: dict[str, Any], key: str,
-           default: tuple[str, ...]) -> list[Any]:
-    """The rules `key` names, under `lint` or (ruff's older place) at the top."""
-    found = lint.get(key, table.get(key))
-    return list(found) if isinstance(found, list) else list(default)
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) or key.startswith("lint.") else json.dumps(key)
-
-
-def _toml(value: Any) -> str:
+def toml_text(value: Any) -> str:
     """`value` (as `tomllib` read it) as a TOML value on one line."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_text(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{key_text(str(k))} = {toml_text(v)}"
+                               for k, v in value.items()) + "}"
     return json.dumps(str(value))  # a JSON string is a TOML basic string

@@ -11,8 +11,10 @@ given by name whatever its suffix).
 
 The configuration is the one ruff gives each file (`ruff_lookup`: the closest from its folder
 up, its `extend` chain followed). A pattern matches as ruff's globs (the `globset` crate,
-`*` crossing folders) match it (`glob`): against the file's path from that config's
-folder (`tool.pyt` includes the root's only), one without a `/` as written against its
+`*` crossing folders) match it (`glob`): against the file's path from the folder of the
+config of the chain that declares the pattern (`tool.pyt` includes that folder's only; the
+review took the governing config's folder for all: fuzz round 9a, D4), one without a `/`
+as written against its
 absolute path too; a leading `**/` matches no folder as well as many, `{cgi,pyt}` is one
 of its alternatives. `fnmatch` did neither: `**/*.pyt` missed a root-level `tool.pyt`,
 `*.{cgi,pyt}` and `**/bin/*` missed what ruff lints (fuzz round 6, D10).
@@ -46,28 +48,43 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> list[str]:
     found = []
     for path in candidates:
         config = lookup.of(path)
-        patterns = _patterns(config.table) if config is not None else ()
-        if patterns and config is not None and \
-                matches(posixpath.relpath(path, config.folder or "."), patterns,
-                         Path(os.path.realpath(under(ctx.root, path))).as_posix()):
+        patterns = anchored(config.layers) if config is not None else ()
+        if patterns and matches(path, patterns,
+                                Path(os.path.realpath(under(ctx.root, path))).as_posix()):
             found.append(path)
     return found
 
 
-def _patterns(table: dict[str, Any]) -> tuple[str, ...]:
-    """The include patterns of a ruff configuration's settings."""
-    found = [p for key in ("include", "extend-include")
-             for p in (table.get(key) or []) if isinstance(p, str)]
-    return tuple(p.removeprefix("./") for p in found)
+def anchored(layers: Sequence[tuple[str, dict[str, Any]]]) -> tuple[tuple[str, str], ...]:
+    """The include patterns of a chain of configs (`ruff_lookup.Governing.layers`, farthest
+    first), each as (the pattern from the repository's root, as written): the last `include`
+    and every `extend-include`, each from the folder of the config that declares it, as ruff
+    resolves them (a root's `api/bin/*.cgi` inherited by `api/ruff.toml` is the root's
+    `api/bin`, not `api/api/bin`: fuzz round 9a, D4)."""
+    include: list[tuple[str, str]] = []
+    extra: list[tuple[str, str]] = []
+    for path, table in layers:
+        folder = posixpath.dirname(path)
+        if isinstance(table.get("include"), list):
+            include = _from(folder, table["include"])
+        extra += _from(folder, table.get("extend-include"))
+    return (*include, *extra)
 
 
-def matches(path: str, patterns: Sequence[str], absolute: str) -> bool:
-    """Whether `path` (from the config's folder; `absolute`, the file's absolute path) is
-    included: ruff anchors each pattern at that folder (`tool.pyt` is the root's only;
-    `*.pyt` reaches any folder, `*` crossing), and a pattern without a `/` also matches as
-    written against the absolute path (`[!t]*` takes `tool.pyt`: the path starts `/`)."""
-    return any(glob(p).fullmatch(path) or ("/" not in p and glob(p).fullmatch(absolute))
-               for p in patterns)
+def _from(folder: str, patterns: Any) -> list[tuple[str, str]]:
+    return [(posixpath.normpath(posixpath.join(folder, p)), p.removeprefix("./"))
+            for p in (patterns if isinstance(patterns, list) else []) if isinstance(p, str)]
+
+
+def matches(path: str, patterns: Sequence[tuple[str, str]], absolute: str) -> bool:
+    """Whether `path` (from the repository's root; `absolute`, the file's absolute path) is
+    included by one of `patterns` (`anchored`): ruff anchors each at its config's folder
+    (`tool.pyt` is that folder's only; `*.pyt` reaches any folder below, `*` crossing), and
+    a pattern written without a `/` also matches as written against the absolute path
+    (`[!t]*` takes `tool.pyt`: the path starts `/`)."""
+    return any(glob(rooted).fullmatch(path)
+               or ("/" not in written and glob(written).fullmatch(absolute))
+               for rooted, written in patterns)
 
 
 @cache

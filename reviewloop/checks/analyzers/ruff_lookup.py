@@ -46,6 +46,10 @@ class Governing:
     path: str
     table: dict[str, Any] = field(hash=False, compare=False)
     problem: str | None = None
+    # the chain as ruff reads it, one (path, own settings) a config, the farthest first:
+    # each config's path patterns start at its own folder, and its selection is its own layer
+    layers: tuple[tuple[str, dict[str, Any]], ...] = field(default=(), hash=False,
+                                                           compare=False)
 
     @property
     def folder(self) -> str:
@@ -106,8 +110,8 @@ class Lookup:
                 continue  # a pyproject.toml without [tool.ruff] is no ruff config
             if table is None:
                 return Governing(path, {}, f"{path} does not parse")
-            merged, problem = _extended(self._text, path, table, (path,))
-            return Governing(path, merged, problem)
+            merged, problem, layers = _extended(self._text, path, table, (path,))
+            return Governing(path, merged, problem, layers)
         return None
 
 
@@ -144,29 +148,33 @@ def _parses(text: str) -> bool:
     return True
 
 
+Layers = tuple[tuple[str, dict[str, Any]], ...]
+
+
 def _extended(read: Callable[[str], str | None], path: str, table: dict[str, Any],
-              chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
+              chain: tuple[str, ...]) -> tuple[dict[str, Any], str | None, Layers]:
     """`table` (the config at `path`) over what its `extend` names, followed to the end;
-    and why a link was not followed, if one was not."""
+    why a link was not followed, if one was not; and the chain's layers, farthest first."""
     target = table.get("extend")
+    own = ((path, table),)
     if not isinstance(target, str):
-        return table, None
+        return table, None, own
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
     said = f"{path} extends {target}"
     if posixpath.isabs(target) or target.startswith("~") or joined.split("/")[0] == "..":
-        return table, f"{said}, outside the repository"
+        return table, f"{said}, outside the repository", own
     if joined in chain:
-        return table, f"{said}, back in its own chain ({' -> '.join(chain)})"
+        return table, f"{said}, back in its own chain ({' -> '.join(chain)})", own
     text = read(joined)
     if text is None:
-        return table, f"{said}, which the trusted side does not have"
+        return table, f"{said}, which the trusted side does not have", own
     base = _ruff_table(joined, text)
     if base is None and posixpath.basename(joined) == "pyproject.toml" and _parses(text):
         base = {}  # ruff extends a pyproject.toml without [tool.ruff] as an empty config
     if base is None:
-        return table, f"{said}, which does not parse"
-    base, problem = _extended(read, joined, base, (*chain, joined))
-    return merged(base, table), problem
+        return table, f"{said}, which does not parse", own
+    base, problem, layers = _extended(read, joined, base, (*chain, joined))
+    return merged(base, table), problem, (*layers, *own)
 
 
 def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

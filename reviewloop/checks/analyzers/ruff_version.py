@@ -7,7 +7,8 @@ only fire from their version on. reviewloop's own ruff run is `--isolated`, so r
 default (the newest syntax) applied and a change adding `match` to a package published with
 `requires-python = ">=3.8"` passed complete and clean while `ruff check .` failed it (the
 fuzzer's round-6 D1). ruff takes the version from the governing config's `target-version`
-(its `extend` chain followed: `ruff_lookup`), else from `[project] requires-python` of the
+(its `extend` chain followed: `ruff_lookup`; a `pyproject.toml` of the chain sets its own
+from its `requires-python`: `_chain_target`), else from `[project] requires-python` of the
 nearest `pyproject.toml` holding one, from the config's folder up to the root (with no
 config, the root's: ruff looks from its working folder) — the lower bound of the
 specifiers, as `py3X`. A `requires-python` that is no PEP 440 specifier set (Poetry's
@@ -25,12 +26,11 @@ import posixpath
 import re
 import tomllib
 from collections.abc import Iterable
-from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
+from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 
 OLDEST = 7  # ruff's oldest target, py37: a lower bound below it is clamped to it
@@ -39,10 +39,11 @@ _LOWER = re.compile(r"\s*(?:>=|>|~=|===?)\s*3\.(\d+)")
 _TARGET = re.compile(r"py3\d+")
 
 
-def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None]:
+def versions(ctx: AnalyzerContext, files: Iterable[str],
+             lookup: Lookup | None = None) -> dict[str, str | None]:
     """{file: the `py3X` ruff checks it for}; None where nothing declares one (ruff's
     default). A file under a `requires-python` ruff cannot read is named as not read."""
-    lookup = Lookup(ctx)
+    lookup = lookup or Lookup(ctx)
     fallbacks: dict[str, str | None] = {}
     broken: dict[str, str | None] = {}
     found: dict[str, str | None] = {}
@@ -53,8 +54,8 @@ def versions(ctx: AnalyzerContext, files: Iterable[str]) -> dict[str, str | None
             broken[start] = _broken(ctx, start)
         if (why := broken[start]) is not None:
             ctx.not_read(path, why)
-        target = config.table.get("target-version") if config is not None else None
-        if isinstance(target, str) and _TARGET.fullmatch(target):
+        target = _chain_target(ctx, config) if config is not None else None
+        if target is not None:
             found[path] = target
             continue
         if start not in fallbacks:
@@ -80,12 +81,24 @@ def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
         folder = posixpath.dirname(folder)
 
 
-def of_config(ctx: AnalyzerContext, table: dict[str, Any], folder: str) -> str | None:
-    """The version the config `table` at `folder` gives its files (for the project's run)."""
-    target = table.get("target-version")
-    if isinstance(target, str) and _TARGET.fullmatch(target):
-        return target
-    return _requires_python(ctx, folder)
+def of_config(ctx: AnalyzerContext, config: Governing) -> str | None:
+    """The version the governing `config` gives its files (for the project's run)."""
+    return _chain_target(ctx, config) or _requires_python(ctx, config.folder)
+
+
+def _chain_target(ctx: AnalyzerContext, config: Governing) -> str | None:
+    """The `target-version` of `config`'s chain as ruff resolves it: the nearest config of
+    the chain that sets one, a `pyproject.toml`'s `requires-python` setting its config's
+    when its `[tool.ruff]` does not. `api/ruff.toml` extending `../pyproject.toml` takes the
+    root's `requires-python`, not that of a `pyproject.toml` beside it (fuzz round 9a, D7)."""
+    for path, table in reversed(config.layers):
+        target = table.get("target-version")
+        if isinstance(target, str) and _TARGET.fullmatch(target):
+            return target
+        if posixpath.basename(path) == "pyproject.toml" and \
+                (declared := _declared(trusted_text(ctx, path))) is not None:
+            return declared
+    return None
 
 
 def _requires_python(ctx: AnalyzerContext, folder: str) -> str | None:

@@ -98,8 +98,8 @@ def _ruff_walk(path: str, tree: Tree, table: dict[str, Any], name: str | None,
     extra = [p for p in (table.get("extend-include") or []) if isinstance(p, str)]
     python = tuple(p.removeprefix("./") for p in (*(given or RUFF_PYTHON), *extra)
                    if not p.endswith((".toml", ".md")))
-    if not matches(posixpath.relpath(path, home or "."), python,
-                   posixpath.join(tree.absolute, path)):
+    rooted = [(posixpath.normpath(posixpath.join(home, p)), p) for p in python]
+    if not matches(path, rooted, posixpath.join(tree.absolute, path)):
         where = f"{name}'s include" if name is not None and (given or extra) else \
             "ruff's default include"
         return f"{where} ({', '.join(python)}), which does not take it for Python"
