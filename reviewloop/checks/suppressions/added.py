@@ -19,6 +19,11 @@ from reviewloop.checks.suppressions.config_files import edited_tables, lever, ta
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.checks.suppressions.script_comments import SPANNED
+from reviewloop.checks.suppressions.tightening import (
+    APPLIED,
+    tightening,
+    tightening_finding,
+)
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.git.names import under
 from reviewloop.policy.markers import Marker
@@ -48,10 +53,20 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         if kind is None or kind.kind is not LeverKind.SUPPRESSION:
             continue
         if os.path.lexists(under(files.root, path)):  # deleting one suppresses nothing
-            found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
+            added = trust.added.get(path, ())
+            enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
+            if enables is None:
+                found.append(_file_finding(path, kind.owner, added))
+            elif kind.owner not in APPLIED:
+                found.append(tightening_finding(path, kind.owner, added, enables))
     for path in sorted(p for p in trust.touched if tables_in(p)):  # one git read a file
         tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
         if tables and tree_text(files.root, path) is not None:
+            enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
+            if enables is not None and [c.owner for c in tables] == ["ruff"]:
+                found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
+                                                enables))
+                continue
             said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)
             found.append(_file_finding(path, "", trust.added.get(path, ()),
                                        said=f"{path} holds a tool's suppressions: {said}"))
