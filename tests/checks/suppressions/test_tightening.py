@@ -45,16 +45,16 @@ def _ruff(folder: Path, config: str) -> set[tuple[str, int]]:
 def _edits(draw: st.DrawFn) -> tuple[dict[str, object], dict[str, object]]:
     """A base config and the change's: its lists grown (a tightening; a `select` where the
     base had none is not one: ruff's defaults were on), or any other."""
-    base = draw(_CONFIG)
+    base: dict[str, object] = dict(draw(_CONFIG))
     if draw(st.booleans()):
-        return base, draw(_CONFIG)
+        return base, dict(draw(_CONFIG))
     head = dict(base)
     if head["select"] is None and draw(st.booleans()):  # a select where ruff's defaults were
         head["select"] = draw(_LISTS)
     for key in ("select", "extend-select"):
-        if isinstance(head[key], list):
-            extra = draw(_LISTS)
-            head[key] = [*head[key], *(p for p in extra if p not in head[key])]  # type: ignore[misc]
+        had = head[key]
+        if isinstance(had, list):
+            head[key] = [*had, *(p for p in draw(_LISTS) if p not in had)]
     return base, head
 
 
