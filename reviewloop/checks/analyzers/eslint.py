@@ -293,7 +293,7 @@ class EslintAnalyzer(AtBase):
         except (AnalyzerError, OSError) as exc:  # the changed files' own findings stand
             for module in found.modules:
                 ctx.not_read(module, f"its effect on unchanged importers was not compared ({exc})")
-        return own + project_findings(ctx, self.category, own)
+        return project_findings(ctx, self.category, own)
 
 
 def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext) -> None:
@@ -334,15 +334,17 @@ def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> 
 
 def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
-    """The project's own rules' findings in `category` (`eslint_project.py`), but those
-    reviewloop's run reports on the same line: 🟡 for the project's errors, 🟢 its warnings.
+    """`own` (less what the trusted config declares away: `ProjectLint.honoured`) and the
+    project's own rules' findings in `category` (`eslint_project.py`), but those reviewloop's
+    run reports on the same line: 🟡 for the project's errors, 🟢 its warnings.
     A file they would have linted and did not is named as not read by the views they report
     to (security and maintainability)."""
     from reviewloop.checks.analyzers import eslint_project
 
+    project = eslint_project.project_lint(ctx, linted(ctx))
+    own = project.honoured(own)
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found, columns = [], Columns(ctx.root)
-    project = eslint_project.project_lint(ctx, linted(ctx))
     if category in eslint_project.VIEWS:
         for path, why in project.unread.items():
             ctx.not_read(path, why)
@@ -359,7 +361,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
             rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
             suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
             source=f"eslint-{category}", rule=rule))
-    return found
+    return own + found
 
 
 def _finding(message: dict[str, Any], file: str, meta: dict[str, Any], ctx: AnalyzerContext,

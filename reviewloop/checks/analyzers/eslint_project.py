@@ -28,7 +28,9 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
   (one may read `lint-rules.json` relative to the working folder).
 
-A rule reviewloop's own run reports on the same line is left to that run (one finding).
+A rule reviewloop's own run reports on the same line is left to that run (one finding). What
+the file's config declares is honoured by that run (`ProjectLint.honoured`): the globals it
+defines, and no-undef / no-unused-vars where the project runs them itself, with its options.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from reviewloop.checks.analyzers.eslint_files import MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
+from reviewloop.findings.schema import Finding
 from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export
 from reviewloop.policy.trust import Trust
@@ -100,6 +103,29 @@ class ProjectLint:
 
     messages: list[tuple[str, Message]] = field(default_factory=list)
     unread: dict[str, str] = field(default_factory=dict)
+    declared: dict[str, Declared] = field(default_factory=dict)
+
+    def honoured(self, own: list[Finding]) -> list[Finding]:
+        """reviewloop's own findings but those the file's trusted config declares away: a
+        no-undef on a global it defines (`languageOptions.globals`), and a rule it runs
+        itself (its options, `argsIgnorePattern`, are the project's: its run judges it)."""
+        kept = []
+        for finding in own:
+            said = self.declared.get(finding.file)
+            name = re.match(r"'(.+)' is not defined", finding.title or "")
+            if said is not None and (finding.rule in said.rules or (
+                    finding.rule == "no-undef" and name and name[1] in said.globals)):
+                continue
+            kept.append(finding)
+        return kept
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a file's trusted config declares that reviewloop's own run honours."""
+
+    globals: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
 
 
 _NONE = ProjectLint()
@@ -165,14 +191,15 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
             problem, _, fix = str(exc).strip().partition("\n")
             why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
             return ProjectLint(unread={**unread, **dict.fromkeys(linted, why)})
-    messages, failed = run
+    messages, failed, declared = run
     for path, said in failed.items():
         unread[path] = (NEEDS_CHANGED.format(manifest=manifest, why=said) if manifest else
                         NOT_LOADED.format(why=said, fix=READ if "ENOENT" in said
                                           else _install_fix(root, trust, path)))
     unread.update((path, UNPARSED.format(line=m.get("line", "?"), why=str(m["message"])[:200]))
                   for path, m in messages if m.get("fatal"))
-    return ProjectLint([(p, m) for p, m in messages if m.get("ruleId")], unread)
+    return ProjectLint([(p, m) for p, m in messages if m.get("ruleId")], unread,
+                       {p: d for p, d in declared.items() if p not in unread})
 
 
 @dataclass(frozen=True)
@@ -186,14 +213,15 @@ class _Call:
     timeout: float
 
 
-Outcome = tuple[list[tuple[str, Message]], dict[str, str]]  # the messages; path → its error
+# the messages; path → its error; path → what its config declares
+Outcome = tuple[list[tuple[str, Message]], dict[str, str], dict[str, Declared]]
 
 
 def _run(call: _Call, files: list[str]) -> Outcome:
     """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none):
     the messages, and each file whose config could not load or whose lint failed, with why."""
     if not files:
-        return [], {}
+        return [], {}, {}
     work = call.folder / "work"
     work.mkdir(exist_ok=True)
     command = shlex.join([call.node, str(SCRIPT), str(call.tree),
@@ -273,7 +301,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
         log.warning("the project's ESLint rules could not run (exit %s): %s", exit_code,
                     output.strip()[-500:])
         why = first_error(output.replace(f"{tree}/", "")) or f"exit {exit_code}"
-        return [], dict.fromkeys(files, why)
+        return [], dict.fromkeys(files, why), {}
     report = json.loads(line.removeprefix(_MARK))
     where = {str(tree / f): f for f in files}
     failed = {where.get(str(name), str(name)): str(why).replace(f"{tree}/", "")[:200]
@@ -282,7 +310,10 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
         log.warning("the project's ESLint config could not be loaded for %s", ", ".join(failed))
     return [(Path(result["filePath"]).relative_to(tree).as_posix(), message)
             for result in report["results"] for message in result.get("messages") or []
-            if message.get("ruleId") or message.get("fatal")], failed
+            if message.get("ruleId") or message.get("fatal")], failed, {
+        where[str(name)]: Declared(frozenset(said.get("globals") or ()),
+                                   frozenset(said.get("rules") or ()))
+        for name, said in (report.get("declared") or {}).items() if str(name) in where}
 
 
 def first_error(output: str) -> str:

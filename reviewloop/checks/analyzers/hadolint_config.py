@@ -64,7 +64,7 @@ def ignores_pragmas(load: Load) -> bool:
 
 def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
     """The trusted config's widening settings; none without one."""
-    data = project_config(lambda name: trusted_yaml(ctx, name))
+    data = project_config(lambda name: trusted_yaml(ctx, name, tightened=True))
     if data is None:
         return ProjectSettings()
     options = [arg for registry in _names(data.get("trustedRegistries"))

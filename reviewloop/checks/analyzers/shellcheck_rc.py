@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_text
+from reviewloop.checks.analyzers.trusted_config import tightened_text
 
 NAMES = (".shellcheckrc", "shellcheckrc")  # shellcheck's order in one folder
 _SETTING = re.compile(r"^(enable|disable)\s*=\s*(\S+)$")
@@ -88,11 +88,12 @@ class Rc:
 
 def nearest(ctx: AnalyzerContext, path: str) -> Rc:
     """The rc file nearest the script `path`, as the trusted side has it (shellcheck reads
-    that one alone); an empty `Rc` when there is none."""
+    that one alone), with the change's edit when that only enables checks; an empty `Rc`
+    when there is none."""
     folder = PurePosixPath(path).parent
     for at in (folder, *folder.parents):
         for name in NAMES:
-            text = trusted_text(ctx, (at / name).as_posix())
+            text = tightened_text(ctx, (at / name).as_posix())
             if text is not None:
                 return Rc(parse(text), dialect(text))
     return Rc()

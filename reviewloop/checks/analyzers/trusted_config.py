@@ -3,10 +3,10 @@ the rules it enables (ruff, shellcheck, hadolint) to their own.
 
 The trusted side is the user's own tree in a review of the user's own change (`Trust`
 everything, or no `Trust` given), else the base (`trust.base`): a change's own edits to a
-config file never widen or narrow its own review. With no base to read, a file the change
-touched is not read at all. In a run on the change's base (`review.introduced`) the file is
-read where the head run read it (`AnalyzerContext.reviewed`), so both runs enable the same
-rules.
+config file never narrow its own review (one that only switches checks on is taken:
+`tightened_text`). With no base to read, a file the change touched is not read at all. In
+a run on the change's base (`review.introduced`) the file is read where the head run read it
+(`AnalyzerContext.reviewed`), so both runs enable the same rules.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.suppressions.tightening import tightening
 from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk, posix_parts, shown
 from reviewloop.git.provenance import read_at
@@ -69,11 +70,25 @@ def _base_tree(repository: str, base: str) -> LinkedTree | None:
     return tree if tree.has_links else None
 
 
-def trusted_yaml(ctx: AnalyzerContext, path: str) -> dict[str, Any] | None:
+def tightened_text(ctx: AnalyzerContext, path: str) -> str | None:
+    """`trusted_text`, or the change's own version of the file when its edit only switches
+    checks on (`tightening`): an edit that can only add findings cannot narrow the review,
+    and plain tools after the merge run those checks. Read in the reviewed tree, in the base
+    run (`review.introduced`) too, so both runs enable the same checks."""
+    trusted = trusted_text(ctx, path)
+    if ctx.trust is None or ctx.trust.trusted_all or trusted is None:
+        return trusted
+    mine = _tree_text(ctx.reviewed, path)
+    return mine if mine is not None and tightening(path, mine, trusted) else trusted
+
+
+def trusted_yaml(ctx: AnalyzerContext, path: str, *,
+                 tightened: bool = False) -> dict[str, Any] | None:
     """The top-level mapping of the YAML file `path` as the trusted side has it; None when
     there is no such file (one that does not parse, or is not a mapping, is there and adds
-    nothing: it still settles which of a tool's config names is read)."""
-    text = trusted_text(ctx, path)
+    nothing: it still settles which of a tool's config names is read). `tightened`: with
+    the change's edit when it only tightens the file (`tightened_text`)."""
+    text = (tightened_text if tightened else trusted_text)(ctx, path)
     if text is None:
         return None  # PyYAML is loaded only for a file there is
     from yaml import YAMLError  # loaded by `load_yaml`: here only for its error

@@ -4,7 +4,9 @@ comments only, in a comment: `comments.reader`), and on each suppression file it
 edits (`config_files`: also a shared file whose tool table it changes, `[tool.ruff]` of
 pyproject.toml or `eslintConfig` of package.json). The finding such a
 suppression would hide is judged as if it were not there (`suppressor`), so the verdict is
-what it would be without the trick."""
+what it would be without the trick. An edit that only switches checks on is no suppression
+(`tightening`), nor is a pyproject's raised `requires-python` (`declared_python`): both are
+named truly."""
 
 from __future__ import annotations
 
@@ -16,9 +18,15 @@ from itertools import repeat
 
 from reviewloop.checks.suppressions.comments import View, reader
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
+from reviewloop.checks.suppressions.declared_python import declared_python_edit
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.checks.suppressions.script_comments import SPANNED
+from reviewloop.checks.suppressions.tightening import (
+    APPLIED,
+    tightening,
+    tightening_finding,
+)
 from reviewloop.findings.schema import CodeIndex, Finding, Severity
 from reviewloop.git.names import under
 from reviewloop.policy.markers import Marker
@@ -48,10 +56,24 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         if kind is None or kind.kind is not LeverKind.SUPPRESSION:
             continue
         if os.path.lexists(under(files.root, path)):  # deleting one suppresses nothing
-            found.append(_file_finding(path, kind.owner, trust.added.get(path, ())))
+            added = trust.added.get(path, ())
+            enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
+            if enables is None:
+                found.append(_file_finding(path, kind.owner, added))
+            elif kind.owner not in APPLIED:
+                found.append(tightening_finding(path, kind.owner, added, enables))
+    for path in sorted(p for p in trust.touched if p.endswith("pyproject.toml")):
+        named = declared_python_edit(path, trust.added.get(path, ()),
+                                     tree_text(files.root, path), files.trusted_text(path))
+        found += [named] if named else []
     for path in sorted(p for p in trust.touched if tables_in(p)):  # one git read a file
         tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
         if tables and tree_text(files.root, path) is not None:
+            enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
+            if enables is not None and [c.owner for c in tables] == ["ruff"]:
+                found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
+                                                enables))
+                continue
             said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)
             found.append(_file_finding(path, "", trust.added.get(path, ()),
                                        said=f"{path} holds a tool's suppressions: {said}"))

@@ -21,6 +21,11 @@ const eslint = new ESLint({ cwd: tree, allowInlineConfig: false, errorOnUnmatche
   warnIgnored: false });
 const results = [];
 const errors = {};
+// what each file's config declares that reviewloop's own run should honour: the globals it
+// defines (not "off"), and which of the rules reviewloop also runs it turns on itself
+const OWN = ["no-undef", "no-unused-vars", "@typescript-eslint/no-unused-vars"];
+const declared = {};
+const on = (entry) => ![0, "off"].includes(Array.isArray(entry) ? entry[0] : entry);
 for (let i = 0; i + 1 < pairs.length; i += 2) {
   const [file, source] = [pairs[i], pairs[i + 1]];
   try {
@@ -28,8 +33,16 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
     for (const r of await eslint.lintText(text, { filePath: file, warnIgnored: false })) {
       results.push({ filePath: r.filePath, messages: r.messages });
     }
+    const config = await eslint.calculateConfigForFile(file);
+    if (config) {
+      const globals = config.languageOptions?.globals ?? {};
+      declared[file] = {
+        globals: Object.keys(globals).filter((name) => !["off", false].includes(globals[name])),
+        rules: OWN.filter((rule) => rule in (config.rules ?? {}) && on(config.rules[rule])),
+      };
+    }
   } catch (error) {
     errors[file] = `${error?.name ?? "Error"}: ${String(error?.message ?? error).split("\n")[0]}`;
   }
 }
-process.stdout.write(`\nREVIEWLOOP-PROJECT-LINT ${JSON.stringify({ results, errors })}\n`);
+process.stdout.write(`\nREVIEWLOOP-PROJECT-LINT ${JSON.stringify({ results, errors, declared })}\n`);
