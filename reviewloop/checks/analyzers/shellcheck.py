@@ -198,12 +198,16 @@ def _no_codes(match: re.Match[str]) -> frozenset[str] | None:
 # `shell=` one silences no finding (a change's own is left out of the run instead) but turns
 # off a dialect's checks, so a change that adds one is told so (`adds-suppression`; with a
 # `disable=` on its line, the first syntax says it)
-MARKERS = (MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?:[\w-]+=\S*\s+)*disable\s*=\s*"
-                        r"(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)[^\n]*", Reach.ABOVE, _codes,
-                        "shellcheck", frozenset({SHELL}), in_comments=True),
-           MarkerSyntax("shellcheck", r"#\s*shellcheck\s+(?![^\n]*\bdisable\s*=)"
-                        r"(?:[\w-]+=\S*\s+)*shell\s*=[^\n]*", Reach.FILE, _no_codes,
-                        "shellcheck", frozenset({SHELL}), in_comments=True))
+# shellcheck's directives: a comment whose text starts `shellcheck` then its keys, both in lower
+# case (`# ShellCheck disable=`, `# shellcheck Disable=` and `## shellcheck` are no directive to
+# shellcheck 0.11, which then reports what they name), spaced by blanks only
+MARKERS = (MarkerSyntax("shellcheck", r"(?<!#)#\s*(?-i:shellcheck)\s+(?:[\w-]+=\S*\s+)*"
+                        r"(?-i:disable)[ \t]*=[ \t]*(?P<rules>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)"
+                        r"[^\n]*", Reach.ABOVE, _codes, "shellcheck", frozenset({SHELL}),
+                        in_comments=True),
+           MarkerSyntax("shellcheck", r"(?<!#)#[ \t]*(?-i:shellcheck)[ \t]+"
+                        r"(?![^\n]*\bdisable[ \t]*=)(?:[\w-]+=\S*[ \t]+)*(?-i:shell)[ \t]*=[^\n]*",
+                        Reach.FILE, _no_codes, "shellcheck", frozenset({SHELL}), in_comments=True))
 
 
 CONFIG_FILES = (ConfigFile(".shellcheckrc", "shellcheck"), ConfigFile("shellcheckrc", "shellcheck"))

@@ -93,6 +93,8 @@ def _scope(script: Script | None, number: int, count: int) -> Scope | None:
     if script is None:
         return None
     found, starts = script
+    if any(t.first < number - 1 <= t.last for t in found):
+        return (number + 1, number)  # inside a word (an array, a quote, a here-document): none
     after = next((i for i, t in enumerate(found) if t.first >= number and t.text != "\n"),
                  None)
     if after is None:

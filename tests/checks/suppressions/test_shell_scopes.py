@@ -168,3 +168,48 @@ def test_a_change_that_wraps_lines_under_a_trusted_directive_does_not_bring_them
     # plain shellcheck waives both on the head; the base's directive covered `f` alone
     assert every - honoured == {("s.sh", 6, "SC2086"), ("s.sh", 8, "SC2086")}
     assert waived == {6: True, 8: False, 10: False}
+
+
+SPELLINGS = ("# shellcheck disable=SC2086", "#shellcheck disable=SC2086",
+             "# shellcheck  disable=SC2086", "# shellcheck disable=SC2034,SC2086",
+             "# ShellCheck disable=SC2086",
+             "# SHELLCHECK disable=SC2086", "# shellcheck Disable=SC2086",
+             "## shellcheck disable=SC2086", "# shellcheck disables=SC2086")
+# where the directive {d} stands: a comment to shellcheck, or text inside a word
+WHERE = {
+    "whole file": ["#!/bin/bash", "{d}", "x=1", "echo $1"],
+    "next command": ["#!/bin/bash", "x=1", "{d}", "echo $1", "echo $2"],
+    "function": ["#!/bin/bash", "x=1", "{d}", "f() {", "  echo $1", "}", "echo $2"],
+    "in an array": ["#!/bin/bash", "x=1", "a=(", "{d}", "b", ")", "echo $1"],
+    "in a here-document": ["#!/bin/bash", "x=1", "cat <<EOF", "{d}", "EOF", "echo $1"],
+    "in a quote": ["#!/bin/bash", "x=1", 'y="', "{d}", '"', "echo $1 $y"],
+}
+
+
+@pytest.mark.pypi
+def test_a_directive_is_one_where_and_as_shellcheck_reads_one(
+        shellcheck_tools: Path, tmp_path: Path) -> None:
+    """The spelling (shellcheck reads `shellcheck` and `disable` in lower case after one `#`)
+    × where it stands (a comment, or text inside an array, a here-document or a quote,
+    which is no directive) against plain shellcheck with it and with it blanked. Left out:
+    `disable=SC2034, SC2086` (a space after the comma), which shellcheck 0.11 applies past
+    the command after it; the review reads it as any directive (an over-report)."""
+    binary = shellcheck_tools / TOOLS["shellcheck"].folder / "bin" / "shellcheck"
+    cases = {f"s{i}-w{j}.sh": [line.replace("{d}", spelling) for line in lines]
+             for i, spelling in enumerate(SPELLINGS)
+             for j, lines in enumerate(WHERE.values())}
+    blank = {name: [line if line not in SPELLINGS else ":" for line in lines]
+             for name, lines in cases.items()}
+    names = sorted(cases)
+    write_files(tmp_path / "with", {n: "\n".join(v) + "\n" for n, v in cases.items()})
+    write_files(tmp_path / "without", {n: "\n".join(v) + "\n" for n, v in blank.items()})
+    honoured = _reported(binary, tmp_path / "with", names)
+    every = _reported(binary, tmp_path / "without", names)
+    root = pr_repo(tmp_path / "tree", {n: "\n".join(v) + "\n" for n, v in cases.items()})
+    suppress = suppressions_for(open_repository(root), root, Trust.everything()).suppress
+    wrong = [(file, line, rule, "shellcheck waived it" if waived else "reported")
+             for file, line, rule in sorted(every)
+             if rule == "SC2086" and (waived := (file, line, rule) not in honoured)
+             is (suppress(_finding(file, line, rule)) is None)]
+    assert not wrong, wrong[:8]
+    assert {file for file, _, _ in every - honoured}  # some spellings do waive
