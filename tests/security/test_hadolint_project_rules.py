@@ -7,7 +7,8 @@ are compared with the base.
   (`.hadolint.yaml`, `.hadolint.yml`: the two hadolint reads) × the setting (`trustedRegistries`
   DL3026, `label-schema` DL3049, `strict-labels` DL3050, `override` raising DL3007 to error:
   should_fix). Twins that must not change: the change's own edit of the config (not applied
-  in a pull request, applied in the user's own local review), a config that widens nothing
+  in a pull request unless it only sets `trustedRegistries`, a tightening plain hadolint at
+  the head applies too; applied in the user's own local review), a config that widens nothing
   (no DL3026 without `trustedRegistries`, DL3007 a nit without `override`), and an
   `override` that lowers a rule (DL3004 stays should_fix).
 * A deletion that makes DL3002 (last USER root) fire on an unchanged line is the change's
@@ -40,7 +41,8 @@ VARIANTS = {
     "labels": (".hadolint.yml", "label-schema:\n  maintainer: text\nstrict-labels: true\n",
                "label-schema:\n  maintainer: text\nstrict-labels: true\n"
                "trustedRegistries: [docker.io]\n",
-               {"DL3049", "DL3050"}, {"DL3026"}),
+               # the change's edit only adds trustedRegistries: a tightening, applied
+               {"DL3049", "DL3050", "DL3026"}, set()),
 }
 # a config that widens nothing, which the user's own local change makes widen
 LOCAL = (".hadolint.yaml", "failure-threshold: error\nno-color: true\n",

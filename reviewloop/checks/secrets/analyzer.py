@@ -57,13 +57,21 @@ class SecretsScan:
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
         # here (the secrets gate still scans every added line of the change)
         hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
-        return to_findings(hits + _project_hits(ctx, hits), agent=ctx.agent)
+        own = _project_hits(ctx)
+        # a secret the project's rule names is reported under its name, once: a hit of the
+        # scan's own rules over the same characters gives way
+        return to_findings([h for h in hits if not any(_overlap(h, o) for o in own)] + own,
+                           agent=ctx.agent)
 
 
-def _project_hits(ctx: AnalyzerContext, found: list[SecretHit]) -> list[SecretHit]:
-    """What the project's own gitleaks rules find on the added lines (`project_rules`), but
-    a secret the scan's rules found already; each file named as not fully analysed when one
-    of them could not be run."""
+def _overlap(one: SecretHit, other: SecretHit) -> bool:
+    return (one.path, one.line) == (other.path, other.line) and \
+        one.column < other.end_column and other.column < one.end_column
+
+
+def _project_hits(ctx: AnalyzerContext) -> list[SecretHit]:
+    """What the project's own gitleaks rules find on the added lines (`project_rules`); each
+    file named as not fully analysed when one of them could not be run."""
     from reviewloop.checks.secrets.project_rules import project_rules
 
     rules = project_rules(ctx)
@@ -72,15 +80,11 @@ def _project_hits(ctx: AnalyzerContext, found: list[SecretHit]) -> list[SecretHi
                      + "; ".join(rules.refused))
     if not rules.rules:
         return []
-    seen = {(hit.path, hit.line, hit.column) for hit in found}
-    hits = []
+    hits: list[SecretHit] = []
     for path in ctx.files:
         diff = ctx.changes.file(path)
-        if diff is None:
-            continue
-        for hit in rules.hits(path, ((a.line, a.text) for a in diff.added)):
-            if (hit.path, hit.line, hit.column) not in seen:
-                hits.append(hit)
+        if diff is not None:
+            hits += rules.hits(path, ((a.line, a.text) for a in diff.added))
     return hits
 
 

