@@ -12,8 +12,12 @@ reviewloop's hadolint run, which reads no config of its own (it runs outside the
 * `disable-ignore-pragma: true` makes hadolint read no `# hadolint ignore=` or `global
   ignore=` pragma (`ignores_pragmas`): the review then honours none either
   (`suppressions.base_markers`). hadolint reads YAML 1.2, where only `true`, `True` and
-  `TRUE` are true (`yes`, `on` or `1` make it refuse the whole file and lint nothing; PyYAML
-  reads `yes` and `on` as true too: pragmas off there, the wider reading).
+  `TRUE` are true (`yes`, `on` or `1` make it refuse the whole file and lint with none of
+  it; `1` is refused here too (`accepted`), but PyYAML reads `yes` and `on` as true: pragmas
+  off there, the wider reading).
+* A file hadolint refuses (a known key with a value of another type) adds nothing and skips
+  nothing: hadolint lints with none of it (`accepted`). Duplicate keys, which it refuses
+  too, are not seen (PyYAML keeps the last).
 
 The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml` the trusted side has:
 hadolint reads one, from the folder it runs in (measured with hadolint 2.15: a root
@@ -52,8 +56,36 @@ Load = Callable[[str], Mapping[str, Any] | None]  # a config file's mapping; Non
 
 
 def project_config(load: Load) -> Mapping[str, Any] | None:
-    """The mapping of the first config file `load` finds (one that does not parse: empty)."""
-    return next((data for name in NAMES if (data := load(name)) is not None), None)
+    """The mapping of the first config file `load` finds (one that does not parse, or that
+    hadolint refuses, `accepted`: empty; hadolint then lints with no config)."""
+    data = next((data for name in NAMES if (data := load(name)) is not None), None)
+    return data if data is None or accepted(data) else {}
+
+
+_LISTS = ("ignored", "trustedRegistries")
+_SWITCHES = ("strict-labels", "no-fail", "no-color", "disable-ignore-pragma", "verbose")
+THRESHOLDS = frozenset({"error", "warning", "info", "style", "ignore", "none"})
+
+
+def accepted(data: Mapping[str, Any]) -> bool:
+    """Whether hadolint 2.15 takes the config: a key it knows with a value of another type
+    (`ignored: DL3008`, a scalar; `failure-threshold: bogus`) makes it refuse the whole
+    file ("Error parsing your config file") and lint with none of it (measured)."""
+    def strings(value: Any) -> bool:
+        return value is None or (isinstance(value, list)
+                                 and all(isinstance(item, str) for item in value))
+
+    override = data.get("override")
+    schema = data.get("label-schema")
+    threshold = data.get("failure-threshold")
+    return (all(strings(data.get(key)) for key in _LISTS)
+            and all(data.get(key) is None or isinstance(data.get(key), bool)
+                    for key in _SWITCHES)
+            and (threshold is None or threshold in THRESHOLDS)
+            and (override is None or (isinstance(override, dict) and all(
+                strings(names) for names in override.values())))
+            and (schema is None or (isinstance(schema, dict)
+                                    and all(isinstance(v, str) for v in schema.values()))))
 
 
 def ignores_pragmas(load: Load) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers.hadolint_config import Load, ignores_pragmas
+from reviewloop.checks.analyzers.hadolint_config import Load, accepted, ignores_pragmas
 from reviewloop.checks.suppressions.config_files import declared
 from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding
@@ -111,8 +111,11 @@ def _checkov(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
 
 
 def _hadolint(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
-    for name in _names(data.get("ignored")):
-        yield ConfigSkip("hadolint", name, where)
+    if not accepted(data):
+        return  # hadolint refuses the file and lints with none of it
+    for name in data.get("ignored") or ():  # as written: `"DL3008 "` matches no rule
+        if isinstance(name, str) and name:
+            yield ConfigSkip("hadolint", name, where)
 
 
 def _zizmor(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:

@@ -85,3 +85,29 @@ def test_zizmor_s_switches_are_the_one_file_zizmor_reads(
 
 def _mapping(path: Path) -> dict | None:
     return (load_yaml(path.read_text()) or {}) if path.is_file() else None
+
+
+# hadolint configs: each beside `ignored: [DL3008]` or in its place; hadolint refuses a file
+# with a known key of another type and lints with none of it
+BODIES = ("ignored:\n  - DL3008\n", "ignored: DL3008\n", "ignored:\n  - 3008\n",
+          'ignored: ["DL3008 "]\n', "ignored: []\n", "failure-threshold: bogus\n",
+          "failure-threshold: warning\n", "trustedRegistries: docker.io\n",
+          "trustedRegistries:\n  - docker.io\n", "strict-labels: true\n", "no-fail: 1\n",
+          "override:\n  error: DL3007\n", "override:\n  error:\n    - DL3007\n",
+          "override:\n  fatal:\n    - DL3007\n", "label-schema:\n  owner: text\n",
+          "label-schema: owner\n", "unknown-key: 1\n")
+
+
+@pytest.mark.pypi
+@pytest.mark.parametrize("extra", BODIES)
+def test_a_hadolint_config_hadolint_refuses_skips_nothing(
+        tmp_path: Path, iac_tools: Path, extra: str) -> None:
+    text = extra if extra.startswith("ignored") else "ignored:\n  - DL3008\n" + extra
+    (tmp_path / ".hadolint.yaml").write_text(text)
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    tool = TOOLS["hadolint"]
+    done = subprocess.run([str(tool.command_in(iac_tools / tool.folder)), "--no-fail", "-f",
+                           "json", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True,
+                          check=False)
+    reported = {f["code"] for f in json.loads(done.stdout[done.stdout.index("["):])}
+    assert ("DL3008" in _skipped(tmp_path, "hadolint")) == ("DL3008" not in reported), text
