@@ -14,8 +14,9 @@ _BREAK = frozenset(" \t;&|()")
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([^\s;&|()<>]+))")
 
 
-class Unreadable(Exception):
-    """The scanner cannot tell where a command ends."""
+# the scanner cannot tell where a command ends: never a user's error (the caller keeps the
+# next line alone), so a builtin, not one of reviewloop's exceptions with an exit code
+Unreadable = ValueError
 
 
 @dataclass(frozen=True)
