@@ -20,10 +20,8 @@ compile is not run, and the files it would read are named as not fully analysed.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.secrets.scanner import SecretHit, preview
+from reviewloop.checks.secrets.values import entropy
 
 CONFIG = ".gitleaks.toml"
 CONFIDENCE = 0.9
@@ -90,7 +89,7 @@ class ProjectRules:
                ) -> Iterator[SecretHit]:
         for match in rule.regex.finditer(text):
             start, secret = _secret(match, rule.secret_group)
-            if rule.entropy and _entropy(secret) <= rule.entropy:  # gitleaks: must exceed it
+            if rule.entropy and entropy(secret) <= rule.entropy:  # gitleaks: must exceed it
                 continue
             begins = text.rfind("\n", 0, start) + 1
             ends = text.find("\n", start)
@@ -172,7 +171,3 @@ def _secret(match: re.Match[str], group: int) -> tuple[int, str]:
             return match.start(index), match.group(index)
     return match.start(), match.group(0)
 
-
-def _entropy(text: str) -> float:
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
