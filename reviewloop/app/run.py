@@ -24,6 +24,7 @@ from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
+from reviewloop.spec.model import Spec
 from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import check_steering
 
@@ -47,6 +48,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
                                     require_llm=options.require_llm,
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
+    _say_unread_lines(spec, out)
     load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
@@ -70,6 +72,16 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
+
+
+def _say_unread_lines(spec: Spec, out: Output) -> None:
+    """The spec's lines its reader could not use (a task written `-[ ] T5` is none): a run,
+    a batch above all, must not leave a task out unnoticed (`reviewloop tasks` lists them)."""
+    if spec.diagnostics:
+        out.warn(f"{len(spec.diagnostics)} line(s) of the spec could not be understood "
+                 "(`reviewloop tasks` lists them):", style="yellow")
+    for item in spec.diagnostics:
+        out.warn(f"  {item.file}:{item.line}: {item.message}", style="yellow")
 
 
 def resume(settings: Settings, root: Path, run_id: str | None, options: RunOptions,

@@ -20,6 +20,7 @@ from reviewloop.spec.markdown import (
     TaskDraft,
     indent_width,
     iter_lines,
+    near_checkbox,
     parse_checkbox,
     strip_bullet,
 )
@@ -222,6 +223,9 @@ def _read_line(state: _State, line: _Line) -> None:
     if box is not None:
         _read_checkbox(state, line.number, box)
         return
+    near = None if line.in_fence else near_checkbox(line.text)
+    if near is not None:
+        state.warn(line.number, near)
     owner = state.stack[-1] if state.stack else None
     meta = None if line.in_fence else _META.match(line.text)
     target = owner or state.last
@@ -263,6 +267,8 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
 def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: int) -> _Draft:
     optional = box.optional or bool(_OPTIONAL.search(title))
     title = _OPTIONAL.sub(" ", title).strip()
+    if not title:
+        state.warn(number, f"task {task_id} has no title; write `- [ ] {task_id} Title`")
     draft = _Draft(id=task_id, title=title, status=box.status, line=number,
                    indent=box.indent, optional=optional, phase=state.phase)
     if len(title) > _LONGEST_TITLE:

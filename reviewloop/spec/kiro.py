@@ -115,7 +115,11 @@ def _read_line(reader: _Reader, line: md.Line) -> None:
     box = md.parse_checkbox(line.text)
     if box is not None:
         _read_checkbox(reader, line, box)
-    elif reader.current is not None:
+        return
+    near = md.near_checkbox(line.text)
+    if near is not None and not _in_checklist(line):
+        reader.diagnose(line.number, near)
+    if reader.current is not None:
         _read_body(reader, reader.current, line)
 
 

@@ -36,6 +36,14 @@ CHECKBOX = re.compile(
     r"^(?P<indent>[ \t]*)(?P<stray>(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)*)(?P<bullet>[-*+]|\d{1,3}[.)])"
     r"[ \t]+\[(?P<mark>[ xX~-])\](?P<optional>\*)?(?:[ \t]+(?P<rest>.*?))?[ \t]*$"
 )
+# What a writer meant as a checkbox but no Markdown reader ticks: `-[ ]`, `- [ ]T1`,
+# `- [  ]`, `- [ x]`, `- []`, `- [v]`, `- [/]`: a box of blanks, or one mark-like character
+# with a blank beside it at most (a link `[ab](…)`, a reference `[1]:`, a footnote `[^1]` or
+# Spec Kit's `[P]` and `[US1]` markers are none of these)
+_NEAR_CHECKBOX = re.compile(
+    r"^[ \t]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)*(?:[-*+]|\d{1,3}[.)])[ \t]*"
+    r"\[(?:[ \t]{0,3}|[ \t]?(?:[xXvV]|[^\w\s\[\]()^])[ \t]?)\](?![(\[:])"
+)
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _COMMENT_OPEN = re.compile(r"^[ \t]*<!--")
 _HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -161,6 +169,22 @@ def parse_checkbox(text: str) -> Checkbox | None:
         rest=match["rest"] or "",
         mark_col=offset + match.start("mark"),
     )
+
+
+def near_checkbox(text: str) -> str | None:
+    """What is wrong with a line that looks like a checkbox but is none, or None. A task
+    written so is not a task; its reader says so rather than drop it unnoticed."""
+    text = text.removeprefix("\ufeff")
+    if parse_checkbox(text) is not None:
+        return None
+    match = _NEAR_CHECKBOX.match(text)
+    if match is None:
+        return None
+    shown = text.strip()
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return (f"`{shown}` looks like a task's checkbox but is not one (write `- [ ] T3 Title`: "
+            "a space after the bullet, one of ` `, `x`, `-`, `~` in the box, a space after "
+            "it); line ignored")
 
 
 def mark_column(text: str) -> int | None:

@@ -26,6 +26,7 @@ from reviewloop.spec.markdown import (
     Line,
     TaskDraft,
     iter_lines,
+    near_checkbox,
     parse_checkbox,
     strip_bullet,
 )
@@ -121,6 +122,9 @@ def _read_line(state: _State, line: Line) -> None:
     if box is not None:
         _read_checkbox(state, line.number, box)
         return
+    near = None if line.in_fence else near_checkbox(line.text)
+    if near is not None:
+        state.warn(line.number, near)
     if not line.in_fence and _in_dependency_section(state):
         state.dependency_lines.append(line.text)
         _read_dependency_line(state, line.number, line.text)

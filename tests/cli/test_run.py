@@ -126,7 +126,8 @@ def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
 def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path: Path) -> None:
     root = init_repo(tmp_path / "batch", {
         ".kiro/specs/three/tasks.md": "# Tasks\n\n- [ ] 1. First\n\n- [ ] 2. Second\n"
-                                      "  - _Depends: 1_\n\n- [ ] 3. Third\n",
+                                      "  - _Depends: 1_\n\n- [ ] 3. Third\n\n"
+                                      "-[ ] 4. Fourth, mistyped\n",
         ".reviewloop.toml": NO_GATES}, message="spec")
     agent = tmp_path / "agent.py"
     agent.write_text("import os, pathlib, sys\nsys.stdin.read()\n"
@@ -154,6 +155,9 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
     # the reviewers in scope, per task, never one review for several tasks
     assert calls == 3 * len(CALLED)
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
+    # the mistyped task is named before any work, never run, never dropped unnoticed
+    assert ".kiro/specs/three/tasks.md:10: `-[ ] 4. Fourth, mistyped` looks like a task's " \
+        "checkbox" in " ".join(done.stderr.split())
 
 
 def test_a_protected_path_needs_an_explicit_yes_even_with_yes(project: Path) -> None:
