@@ -71,8 +71,9 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
         if tables and tree_text(files.root, path) is not None:
             enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
             if enables is not None and [c.owner for c in tables] == ["ruff"]:
-                found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
-                                                enables))
+                if "ruff" not in APPLIED:
+                    found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
+                                                    enables))
                 continue
             said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)
             found.append(_file_finding(path, "", trust.added.get(path, ()),
