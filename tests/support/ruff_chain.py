@@ -4,6 +4,7 @@ from a checkout's files, and plain ruff's JSON report: for tests comparing the t
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,12 @@ def ruff_report(root: Path, *arguments: str) -> list[dict[str, Any]]:
                            *arguments], cwd=root, capture_output=True, text=True, check=False)
     assert done.returncode in (0, 1), done.stderr
     return list(json.loads(done.stdout))
+
+
+def ruff_show_files(root: Path) -> set[str]:
+    """The files (from `root`) plain `ruff check .` lints in `root`: `--show-files`."""
+    done = subprocess.run([*ruff_command(), "check", "--no-cache", "--show-files", "."],
+                          cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return {Path(os.path.relpath(line.strip(), root)).as_posix()
+            for line in done.stdout.splitlines() if line.strip()}
