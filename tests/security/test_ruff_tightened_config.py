@@ -101,14 +101,16 @@ def test_a_raised_floor_judges_the_syntax_as_plain_ruff_at_the_head(
         assert severity(report, "invalid-syntax", PATH) == "must_fix"
     config = next(iter(_floor(spelling, head)))
     notes = _reviewloop(report, config)
+    note = next((e.get("finding", e) for b in report["findings"].values() for e in b
+                 if e.get("finding", e)["rule"] == "changes-declared-python"), None)
     if spelling == "requires-python":  # the raise is named, with the version that judged
-        assert notes == {"changes-declared-python"}, notes
-        note = next(e.get("finding", e) for b in report["findings"].values() for e in b
-                    if e.get("finding", e)["rule"] == "changes-declared-python")
+        assert notes == {"changes-declared-python"} and note is not None, notes
         used = f"the change's `>=3.{head}`" if raised else f"the base's `>=3.{base}`"
         assert used in note["rationale"], note["rationale"]
-    else:  # a raised target-version is a tightening; a lowered one is set aside
-        assert notes == (set() if raised else {"adds-suppression"}), (spelling, notes)
+    else:  # a raised target-version is a tightening, named; a lowered one is set aside
+        assert notes == ({"changes-declared-python"} if raised else {"adds-suppression"}), \
+            (spelling, notes)
+        assert note is None or f"judged on py3{head}" in note["rationale"], note
 
 
 CODE = "import os\nprint(os)\nx = 1  # TODO fix\nassert x\nl = 1\n"

@@ -8,16 +8,19 @@ raised floor is the one used).
 Raising the floor is a decision the project may make (it drops the Pythons it no longer
 supports), not a suppression: the note says so, and which version the review used. A raised
 floor is applied to the change's own review (`ruff_version.raised`), as plain ruff at the
-head applies it; a lowered or dropped one is not (it would drop pyupgrade findings)."""
+head applies it; a lowered or dropped one is not (it would drop pyupgrade findings). So is
+a ruff config's raised `target-version` (`target_version_edit`)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Collection
 from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.ruff_version import raised
+from reviewloop.checks.suppressions.tightening import tightening
 from reviewloop.findings.schema import Finding, Severity
 
 RULE = "changes-declared-python"
@@ -56,6 +59,49 @@ def declared_python_edit(path: str, added: Collection[int], mine: str | None,
                     "maintainer's review, or land the version bump on the base first); else "
                     "keep the code valid on the declared version."),
         confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+
+
+def target_version_edit(path: str, added: Collection[int], mine: str | None,
+                        trusted: str | None) -> Finding | None:
+    """The note on a ruff config (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`) whose
+    `target-version` the change raises, which the review applies (`tightening`): it judges
+    the syntax on the new version. A lowered one is set aside whole (`adds-suppression`)."""
+    name = PurePosixPath(path).name
+    if name not in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+        return None
+    now, before = _target(mine, name), _target(trusted, name)
+    if now is None or before is None or not int(now[3:]) > int(before[3:]) \
+            or tightening(path, mine, trusted) is None:  # a loosening beside: set aside
+        return None
+    line = min(added, default=1)
+    return Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line, level="file",
+        title=f"this change raises ruff's target-version to {now}; checked on it"[:120],
+        rationale=(f"The change under review raises ruff's `target-version` in {path} from "
+                   f"{before} to {now}. A raised floor is applied to the change's own review, "
+                   "as plain ruff at the head applies it: ruff's version-dependent findings "
+                   "(`invalid-syntax` for syntax newer than the floor, pyupgrade rules) were "
+                   f"judged on {now}, not on the base's {before}. Moving the floor is the "
+                   "project's call, not a suppression."),
+        suggestion=("If the project drops the older Pythons, confirm the new floor; else keep "
+                    "the code valid on the base's version."),
+        confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+
+
+def _target(text: str | None, name: str) -> str | None:
+    """The `py3X` `target-version` of a ruff config's `text` (`[tool.ruff]` of a
+    pyproject.toml)."""
+    if text is None:
+        return None
+    try:
+        table: Any = tomllib.loads(text)
+    except ValueError:  # TOMLDecodeError is one
+        return None
+    if name == "pyproject.toml":
+        table = table.get("tool", {}).get("ruff") if isinstance(table.get("tool"), dict) \
+            else None
+    value = table.get("target-version") if isinstance(table, dict) else None
+    return value if isinstance(value, str) and re.fullmatch(r"py3\d+", value) else None
 
 
 def _requires(text: str | None) -> str | None:
