@@ -46,7 +46,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
 from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
-from reviewloop.checks.analyzers.ruff_includes import declared
+from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
@@ -267,22 +267,23 @@ def _place(diagnostic: dict[str, Any]) -> tuple[Any, ...]:
 def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                    own: list[Any], takes: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The diagnostics of the project's own runs, one for each config that governs some of
-    `files` (`ruff_lookup`; its chain resolved by ruff: `ruff_chain`), that reviewloop's
-    runs do not report at the same place in this view's `own` report, of the rules this view `takes`
-    (each view runs the project's rules, deduped against its own run: the performance view's
-    `--isolated` run lacks the project's `preview` and options, and the fuzzer's D23 ASYNC119
-    was dropped); a rule of a view the project configures tighter
-    (`mccabe.max-complexity`) counts where it adds. A config whose `extend` chain was not
-    all read, or a run that fails, names its files as not read."""
+    `files` (`ruff_lookup`; its chain resolved by ruff: `ruff_chain`; on those its `include`
+    takes: `ruff_includes.linted`), that reviewloop's runs do not report at the same place in
+    this view's `own` report, of the rules this view `takes` (each view runs the project's
+    rules, deduped against its own run: the performance view's `--isolated` run lacks the
+    project's `preview` and options: the fuzzer's D23 ASYNC119); a rule of a view the project
+    configures tighter (`mccabe.max-complexity`) counts where it adds. A config whose
+    `extend` chain was not all read, or a run that fails, names its files as not read."""
     named = dict(zip(files, given, strict=True))
     seen = {_place(d) for d in own if isinstance(d, dict)}
     found: list[dict[str, Any]] = []
-    for config, paths in grouped(ctx, files).items():
+    for config, governed in grouped(ctx, files).items():
         if config.problem is not None:
-            for path in paths:
+            for path in governed:
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
-        if not selects(config.layers):
+        paths = [p for p in governed if linted(ctx, p, config.layers)]  # its `include`
+        if not paths or not selects(config.layers):
             continue
         version = of_config(ctx, config)
         try:
@@ -296,8 +297,7 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
             continue
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
                   and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))
-                  and _place(d) not in seen
-                  and takes(d["code"])] \
+                  and _place(d) not in seen and takes(d["code"])] \
             if isinstance(report, list) else []
     return found
 

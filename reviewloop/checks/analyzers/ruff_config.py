@@ -5,7 +5,8 @@ Each file follows the config ruff would give it: the closest `.ruff.toml`, `ruff
 `pyproject.toml` (with `[tool.ruff]`) from its folder up, its `extend` chain followed
 (`ruff_lookup`). It adds:
 
-* files: its `include` / `extend-include` patterns (`ruff_includes`);
+* files: its `include` / `extend-include` patterns (`ruff_includes`): the files beyond
+  `.py` they declare are read, and the project's own rules run only on the files they take;
 * rules (`ruff_chain`): when it selects rules itself (`select` or `extend-select`,
   under `[lint]` or at the top), a second ruff run with the project's settings — its
   chain written out for ruff to resolve layer by layer (`extend-select` alone builds on

@@ -35,6 +35,7 @@ from reviewloop.checks.analyzers.ruff_lookup import Lookup
 from reviewloop.git.names import under
 
 KNOWN = (".py", ".pyi", ".ipynb", ".toml")  # read already, or not code
+DEFAULT = ("*.py", "*.pyi", "*.ipynb")  # ruff's default `include` (but `**/pyproject.toml`)
 
 
 def declared(ctx: AnalyzerContext, known: Sequence[str]) -> list[str]:
@@ -69,6 +70,28 @@ def anchored(layers: Sequence[tuple[str, dict[str, Any]]]) -> tuple[tuple[str, s
             include = _from(folder, table["include"])
         extra += _from(folder, table.get("extend-include"))
     return (*include, *extra)
+
+
+def linted(ctx: AnalyzerContext, path: str,
+           layers: Sequence[tuple[str, dict[str, Any]]]) -> bool:
+    """`takes`, for the changed file `path` of the checkout."""
+    return takes(path, layers, Path(os.path.realpath(under(ctx.root, path))).as_posix())
+
+
+def takes(path: str, layers: Sequence[tuple[str, dict[str, Any]]], absolute: str) -> bool:
+    """Whether plain `ruff check .` lints `path` (`absolute`: its absolute path) as Python
+    under the chain `layers` (its governing config's, farthest first): its `include`
+    (the last one set, else ruff's default `*.py`, `*.pyi`, `*.ipynb`) or an `extend-include`
+    takes it. A file ruff is named lints whatever its `include`: the project's own rules
+    ran on `scripts/x.py` its `include = ["src/**/*.py"]` leaves out (fuzz round 9a, D8)."""
+    include, extra = None, []
+    for config, table in layers:
+        folder = posixpath.dirname(config)
+        if isinstance(table.get("include"), list):
+            include = _from(folder, table["include"])
+        extra += _from(folder, table.get("extend-include"))
+    default = [(pattern, pattern) for pattern in DEFAULT]
+    return matches(path, [*(default if include is None else include), *extra], absolute)
 
 
 def _from(folder: str, patterns: Any) -> list[tuple[str, str]]:

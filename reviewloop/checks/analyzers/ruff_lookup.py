@@ -9,7 +9,9 @@ config and never followed `extend`: `api/ruff.toml` selecting `T20`, or a root `
 that is only `extend = "config/ruff-shared.toml"`, added nothing, and the review passed
 complete while `ruff check .` reported T201 (the fuzzer's D3, D3b).
 
-Every file read is the trusted side's (`trusted_config`). An `extend` that leaves the
+Every file read is the trusted side's (`trusted_config`), or the change's own when its edit
+only tightens it (`tightened_text`: rules added, ignores dropped, `target-version` raised;
+plain ruff after the merge reports what it adds, and it hides nothing). An `extend` that leaves the
 repository, names a file the trusted side does not have, does not parse, or comes back to a
 config already in the chain is not followed, and says why (`Governing.problem`): the
 settings read so far still apply, and the files that config governs are named as not fully
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_named, trusted_text
+from reviewloop.checks.analyzers.trusted_config import tightened_text, trusted_named
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 # lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
@@ -71,7 +73,7 @@ class Lookup:
         # asked for three files (a git call each)
         self._present = trusted_named(ctx, frozenset(CONFIGS)) if ctx is not None else None
         self._text: Callable[[str], str | None] = read if read is not None else \
-            lambda path: trusted_text(ctx, path) if ctx is not None else None
+            lambda path: tightened_text(ctx, path) if ctx is not None else None
 
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has

@@ -18,6 +18,15 @@ than `packaging`'s, which decided alone before (review round 8, D10): as measure
 0.17, it also refuses an empty specifier between, before or after commas (`">=3.10,"`,
 `">=3.10,,<4"`, `" "`; the empty string itself is read) and an arbitrary equality with a
 wildcard (`"===3.*"`): `refused`.
+
+A change that RAISES the floor (`requires-python`'s lower bound, or a config's
+`target-version`: `tightening`) is checked on its own version, as plain ruff at the head
+checks it: it drops the Pythons the project no longer supports, its code may use their
+syntax, and its version-gated rules (pyupgrade) only add findings. The review judged a
+`match` under a floor raised from 3.8 to 3.10 on 3.8, a 🔴 `invalid-syntax` plain ruff
+does not report (fuzz round 9a, D3); the raise is still named (`declared_python`), and
+syntax newer than the raised floor is still a 🔴. A lowered, dropped or new floor stays
+the trusted side's (it would drop version-gated findings).
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
-from reviewloop.checks.analyzers.trusted_config import trusted_text
+from reviewloop.checks.analyzers.trusted_config import tightened_text
 
 OLDEST = 7  # ruff's oldest target, py37: a lower bound below it is clamped to it
 # a specifier giving a lower bound: `>=3.8`, `>3.8`, `~=3.9`, `==3.10.*` (major.minor only)
@@ -68,7 +77,7 @@ def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
     """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot."""
     while True:
         where = posixpath.join(folder, "pyproject.toml")
-        spec = _spec(trusted_text(ctx, where))
+        spec = _spec(_floor_text(ctx, where))
         if spec is not None:
             if refused(spec):
                 return (f"ruff cannot read {where}'s requires-python ({spec!r}: no PEP 440 "
@@ -96,7 +105,7 @@ def _chain_target(ctx: AnalyzerContext, config: Governing) -> str | None:
         if isinstance(target, str) and _TARGET.fullmatch(target):
             return target
         if posixpath.basename(path) == "pyproject.toml" and \
-                (declared := _declared(trusted_text(ctx, path))) is not None:
+                (declared := _declared(_floor_text(ctx, path))) is not None:
             return declared
     return None
 
@@ -105,10 +114,25 @@ def _requires_python(ctx: AnalyzerContext, folder: str) -> str | None:
     """The version of the nearest trusted `pyproject.toml` with `requires-python`, from
     `folder` up to the root."""
     while True:
-        version = _declared(trusted_text(ctx, posixpath.join(folder, "pyproject.toml")))
+        version = _declared(_floor_text(ctx, posixpath.join(folder, "pyproject.toml")))
         if version is not None or not folder:
             return version
         folder = posixpath.dirname(folder)
+
+
+def _floor_text(ctx: AnalyzerContext, path: str) -> str | None:
+    """The trusted side's pyproject.toml at `path`, or the change's when it raises the floor
+    (`raised`), for its `requires-python`."""
+    return tightened_text(ctx, path, lambda _, mine, trusted: raised(mine, trusted))
+
+
+def raised(mine: str | None, trusted: str | None) -> str | None:
+    """The `py3X` a pyproject.toml's edit (the change's text `mine`, the trusted side's
+    `trusted`) raises `requires-python`'s lower bound to, when it raises it from one ruff
+    reads; None for any other edit (lowered, dropped, set where there was none)."""
+    now, before = _declared(mine), _declared(trusted)
+    return now if now is not None and before is not None and \
+        int(now[3:]) > int(before[3:]) else None
 
 
 def refused(spec: str) -> bool:

@@ -8,14 +8,16 @@ run read `vendor/lib.py` where plain `ruff check .` (`extend-exclude = ["vendor"
 file then met a twin at the base and was dropped, while the plain tools newly failed (fuzz
 round 7, D6). A tool without an entry here skips nothing.
 
-* ruff: the governing config (`ruff_lookup`, read from that tree) `exclude` (else ruff's
-  defaults: `.venv`, `node_modules`, `site-packages`, …) and `extend-exclude`, each pattern
-  matched (`ruff_includes.glob`) against the name and the path from the config's folder of
-  the file and of each folder above it up to that folder, as ruff's `is_file_excluded`; a
+* ruff: as `ruff check .` walks, each folder on the way down and the file are matched
+  (`ruff_includes.glob`, on the name and the absolute path) against the `exclude` (else
+  ruff's defaults: `.venv`, `node_modules`, `site-packages`, …) and `extend-exclude`s of
+  the config governing where the entry lies (`ruff_lookup`, read from that tree; a folder's
+  own config counts inside it), each pattern from the folder of the config of the chain
+  that declares it (fuzz round 9a, D4: the governing config's folder was taken for all); a
   file its `include` (else `*.py`, `*.pyi`, `*.ipynb`) and `extend-include` do not take as
-  Python (`bin/deploy`, a shebang script ruff reads only when named: fuzz round 8, D7); a
-  file the tree's `.gitignore` or `.ignore` files ignore, unless `respect-gitignore = false`
-  (as git answers: `git.ignored`; round 8, D6);
+  Python (`bin/deploy`, a shebang script ruff reads only when named: fuzz round 8, D7:
+  `ruff_includes.takes`); a file the tree's `.gitignore` or `.ignore` files ignore, unless
+  `respect-gitignore = false` (as git answers: `git.ignored`; round 8, D6);
 * bandit: its default excludes (or the `.bandit` INI's `exclude`) and the `exclude_dirs` of
   its configs (`[tool.bandit]`, `bandit.yaml`, …): a pattern `fnmatch`es `./path` or is a
   part of it, as `bandit -r .` tests each file it walks (a listed folder that is there ends
@@ -36,8 +38,8 @@ import tomllib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from reviewloop.checks.analyzers.ruff_includes import glob, matches
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
+from reviewloop.checks.analyzers.ruff_includes import DEFAULT, glob, takes
+from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
 from reviewloop.config import load_yaml
 from reviewloop.git.ignored import ignored
 
@@ -61,7 +63,6 @@ RUFF_DEFAULT = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipy
                 ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype",
                 ".ruff_cache", ".svn", ".tox", ".venv", ".vscode", "__pypackages__", "_build",
                 "buck-out", "dist", "node_modules", "site-packages", "venv")
-RUFF_PYTHON = ("*.py", "*.pyi", "*.ipynb")  # of ruff's default `include`, the Python files
 BANDIT_DEFAULT = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs", "*.egg")
 CHECKOV_DEFAULT = ("node_modules", ".terraform", ".serverless")  # CKV_IGNORED_DIRECTORIES
 CHECKOV_CONFIGS = (".checkov.yaml", ".checkov.yml")
@@ -69,40 +70,58 @@ BANDIT_YAML = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
 
 
 def ruff(path: str, tree: Tree) -> str | None:
-    config = Lookup(None, tree.text).of(path)
-    table = config.table if config is not None else {}
-    home = config.folder if config is not None else ""
-    given = table.get("exclude")
-    patterns = [*(given if isinstance(given, list) else RUFF_DEFAULT),
-                *(table.get("extend-exclude") or [])]
-    patterns = [p.removeprefix("./") for p in patterns if isinstance(p, str)]
-    where = f"{config.path}'s exclude" if config is not None and \
-        (given is not None or table.get("extend-exclude")) else "ruff's default exclude"
-    parts = posixpath.relpath(path, home or ".").split("/")
-    top = posixpath.join(tree.absolute, home)
-    for end in range(len(parts), 0, -1):  # the file, then each folder up to the config's
-        name, sub = parts[end - 1], "/".join(parts[:end])
-        for pattern in patterns:  # as given, on the name and the absolute path; from `top`
-            if glob(pattern).fullmatch(name) or glob(pattern).fullmatch(sub) or \
-                    glob(pattern).fullmatch(posixpath.join(top, sub)):
-                return f"{where} {pattern!r}"
-    return _ruff_walk(path, tree, config.table if config is not None else {},
-                      config.path if config is not None else None, home)
+    """As `ruff check .` walks the tree: each folder on the way down and the file itself is
+    passed by when the config governing where it lies (`ruff_lookup`: a folder's own config
+    counts from inside it) excludes it; then a file its `include` does not take, or the
+    ignore files ignore, is not linted."""
+    lookup = Lookup(None, tree.text)
+    parts = path.split("/")
+    for end in range(1, len(parts) + 1):  # each folder from the top, then the file
+        entry = "/".join(parts[:end])
+        config = lookup.of(entry)
+        for written, patterns in _excludes(config, tree.absolute):
+            if any(glob(p).fullmatch(parts[end - 1]) or
+                   glob(p).fullmatch(posixpath.join(tree.absolute, entry)) for p in patterns):
+                where = f"{config.path}'s exclude" if config is not None and \
+                    written not in RUFF_DEFAULT else "ruff's default exclude"
+                return f"{where} {written!r}"
+    return _ruff_walk(path, tree, lookup.of(path))
 
 
-def _ruff_walk(path: str, tree: Tree, table: dict[str, Any], name: str | None,
-               home: str) -> str | None:
+def _excludes(config: Governing | None, top: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(pattern as written, the patterns ruff matches for it) of the chain of `config`: its
+    last `exclude` (else ruff's default) and every `extend-exclude`, each as written (on a
+    name or an absolute path) and absolute (the tree at `top`) from the folder of the config
+    that declares it (a root's `api/vendor` inherited by `api/ruff.toml` is the root's
+    `api/vendor`, not `api/api/vendor`: fuzz round 9a, D4)."""
+    given: list[tuple[str, tuple[str, ...]]] | None = None
+    extra: list[tuple[str, tuple[str, ...]]] = []
+    for at, table in config.layers if config is not None else ():
+        folder = posixpath.join(top, posixpath.dirname(at))
+        if isinstance(table.get("exclude"), list):
+            given = _anchored(folder, table["exclude"])
+        extra += _anchored(folder, table.get("extend-exclude"))
+    default = [(p, (p,)) for p in RUFF_DEFAULT]
+    return [*(default if given is None else given), *extra]
+
+
+def _anchored(folder: str, patterns: Any) -> list[tuple[str, tuple[str, ...]]]:
+    return [(p, (p, posixpath.normpath(posixpath.join(folder, p))))
+            for p in (patterns if isinstance(patterns, list) else []) if isinstance(p, str)]
+
+
+def _ruff_walk(path: str, tree: Tree, config: Governing | None) -> str | None:
     """Why ruff's walk passes `path` by, which no `exclude` skips: it is not Python by the
-    config's `include`, or the tree's ignore files ignore it."""
-    given = [p for p in (table.get("include") or []) if isinstance(p, str)]
-    extra = [p for p in (table.get("extend-include") or []) if isinstance(p, str)]
-    python = tuple(p.removeprefix("./") for p in (*(given or RUFF_PYTHON), *extra)
-                   if not p.endswith((".toml", ".md")))
-    rooted = [(posixpath.normpath(posixpath.join(home, p)), p) for p in python]
-    if not matches(path, rooted, posixpath.join(tree.absolute, path)):
-        where = f"{name}'s include" if name is not None and (given or extra) else \
+    `include` of its governing `config` (`ruff_includes.takes`), or the tree's ignore files
+    ignore it."""
+    layers = config.layers if config is not None else ()
+    if not takes(path, layers, posixpath.join(tree.absolute, path)):
+        named = [p for _, table in layers for key in ("include", "extend-include")
+                 for p in (table.get(key) or []) if isinstance(p, str)]
+        where = f"{config.path}'s include" if config is not None and named else \
             "ruff's default include"
-        return f"{where} ({', '.join(python)}), which does not take it for Python"
+        return f"{where} ({', '.join(named or DEFAULT)}), which does not take it for Python"
+    table = config.table if config is not None else {}
     if table.get("respect-gitignore", True) is not False \
             and (why := ignored(path, tree.text)) is not None:
         return f"the tree's ignore files, which ruff respects ({why})"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,16 +71,18 @@ def _base_tree(repository: str, base: str) -> LinkedTree | None:
     return tree if tree.has_links else None
 
 
-def tightened_text(ctx: AnalyzerContext, path: str) -> str | None:
+def tightened_text(ctx: AnalyzerContext, path: str,
+                   tightens: Callable[[str, str, str], object] = tightening) -> str | None:
     """`trusted_text`, or the change's own version of the file when its edit only switches
-    checks on (`tightening`): an edit that can only add findings cannot narrow the review,
+    checks on (`tightening`, or the judge `tightens` of `path`, the change's text and the
+    trusted one): an edit that can only add findings cannot narrow the review,
     and plain tools after the merge run those checks. Read in the reviewed tree, in the base
     run (`review.introduced`) too, so both runs enable the same checks."""
     trusted = trusted_text(ctx, path)
     if ctx.trust is None or ctx.trust.trusted_all or trusted is None:
         return trusted
     mine = _tree_text(ctx.reviewed, path)
-    return mine if mine is not None and tightening(path, mine, trusted) else trusted
+    return mine if mine is not None and tightens(path, mine, trusted) else trusted
 
 
 def trusted_yaml(ctx: AnalyzerContext, path: str, *,

@@ -5,8 +5,8 @@ edits (`config_files`: also a shared file whose tool table it changes, `[tool.ru
 pyproject.toml or `eslintConfig` of package.json). The finding such a
 suppression would hide is judged as if it were not there (`suppressor`), so the verdict is
 what it would be without the trick. An edit that only switches checks on is no suppression
-(`tightening`), nor is a pyproject's raised `requires-python` (`declared_python`): both are
-named truly."""
+(`tightening`), nor is a raised `requires-python` or ruff `target-version`
+(`declared_python`): both are named truly."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from itertools import repeat
 
 from reviewloop.checks.suppressions.comments import View, reader
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
-from reviewloop.checks.suppressions.declared_python import declared_python_edit
+from reviewloop.checks.suppressions.declared_python import (
+    declared_python_edit,
+    target_version_edit,
+)
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
 from reviewloop.checks.suppressions.markers import file_language, table
 from reviewloop.checks.suppressions.script_comments import SPANNED
@@ -62,17 +65,18 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
                 found.append(_file_finding(path, kind.owner, added))
             elif kind.owner not in APPLIED:
                 found.append(tightening_finding(path, kind.owner, added, enables))
-    for path in sorted(p for p in trust.touched if p.endswith("pyproject.toml")):
-        named = declared_python_edit(path, trust.added.get(path, ()),
-                                     tree_text(files.root, path), files.trusted_text(path))
-        found += [named] if named else []
+    for path in sorted(p for p in trust.touched if p.endswith(("pyproject.toml", "ruff.toml"))):
+        texts = (tree_text(files.root, path), files.trusted_text(path))
+        found += [named for edit in (declared_python_edit, target_version_edit)
+                  if (named := edit(path, trust.added.get(path, ()), *texts))]
     for path in sorted(p for p in trust.touched if tables_in(p)):  # one git read a file
         tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
         if tables and tree_text(files.root, path) is not None:
             enables = tightening(path, tree_text(files.root, path), files.trusted_text(path))
             if enables is not None and [c.owner for c in tables] == ["ruff"]:
-                found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
-                                                enables))
+                if "ruff" not in APPLIED:
+                    found.append(tightening_finding(path, "ruff", trust.added.get(path, ()),
+                                                    enables))
                 continue
             said = "; ".join(f"its {'.'.join(c.key)} table configures {c.owner}" for c in tables)
             found.append(_file_finding(path, "", trust.added.get(path, ()),

@@ -2,19 +2,25 @@
 of a pyproject.toml), named: ruff takes its version from it when its config sets no
 `target-version`, and the review reads the base's version of every config the change edits.
 Without this note a change that raised the floor and used the new syntax got a 🔴
-`invalid-syntax … on Python 3.8` with nothing saying why the old version was used.
+`invalid-syntax … on Python 3.8` with nothing saying why the old version was used (now the
+raised floor is the one used).
 
 Raising the floor is a decision the project may make (it drops the Pythons it no longer
-supports), not a suppression: the note says so, and which version the review used. It is
-still not applied to the change's own review — the same rule as ruff's `target-version`."""
+supports), not a suppression: the note says so, and which version the review used. A raised
+floor is applied to the change's own review (`ruff_version.raised`), as plain ruff at the
+head applies it; a lowered or dropped one is not (it would drop pyupgrade findings). So is
+a ruff config's raised `target-version` (`target_version_edit`)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Collection
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.ruff_version import raised
+from reviewloop.checks.suppressions.tightening import tightening
 from reviewloop.findings.schema import Finding, Severity
 
 RULE = "changes-declared-python"
@@ -31,22 +37,71 @@ def declared_python_edit(path: str, added: Collection[int], mine: str | None,
     now, before = _requires(mine), _requires(trusted)
     if now == before or now is None:
         return None
-    used = f"the base's `{before}`" if before else "ruff's default (the base declares none)"
+    if raised(mine, trusted) is not None:  # applied: the head's floor, as plain ruff's
+        used = f"the change's `{now}` (a raised floor is applied: it only drops Pythons)"
+        title = f"this change raises requires-python to {now}; checked on it"
+    else:
+        used = f"the base's `{before}`" if before else "ruff's default (the base declares none)"
+        title = f"this change sets requires-python to {now}; checked on the base's version"
     line = min(added, default=1)
     return Finding(
         severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line, level="file",
-        title=f"this change sets requires-python to {now}; checked on the base's version"[:120],
+        title=title[:120],
         rationale=(f"The change under review sets `requires-python = \"{now}\"` in {path}. "
                    "ruff takes the Python version it checks for from it when no "
-                   "`target-version` is set, and this review reads the base's version of "
-                   f"every config file the change edits: ruff's version-dependent findings "
-                   f"(`invalid-syntax` for syntax newer than the floor, pyupgrade rules) "
-                   f"were judged on {used}. Moving the floor is the project's call, not a "
-                   "suppression: plain ruff after the merge uses the new version."),
+                   "`target-version` is set. This review reads the trusted side's version "
+                   "of every config file the change edits, but for an edit that raises the "
+                   "floor: ruff's version-dependent findings (`invalid-syntax` for syntax "
+                   f"newer than the floor, pyupgrade rules) were judged on {used}. Moving "
+                   "the floor is the project's call, not a suppression: plain ruff after "
+                   "the merge uses the new version."),
         suggestion=("If the project drops the older Pythons, confirm the new floor (a "
                     "maintainer's review, or land the version bump on the base first); else "
                     "keep the code valid on the declared version."),
         confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+
+
+def target_version_edit(path: str, added: Collection[int], mine: str | None,
+                        trusted: str | None) -> Finding | None:
+    """The note on a ruff config (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`) whose
+    `target-version` the change raises, which the review applies (`tightening`): it judges
+    the syntax on the new version. A lowered one is set aside whole (`adds-suppression`)."""
+    name = PurePosixPath(path).name
+    if name not in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+        return None
+    now, before = _target(mine, name), _target(trusted, name)
+    if now is None or before is None or not int(now[3:]) > int(before[3:]) \
+            or tightening(path, mine, trusted) is None:  # a loosening beside: set aside
+        return None
+    line = min(added, default=1)
+    return Finding(
+        severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line, level="file",
+        title=f"this change raises ruff's target-version to {now}; checked on it"[:120],
+        rationale=(f"The change under review raises ruff's `target-version` in {path} from "
+                   f"{before} to {now}. A raised floor is applied to the change's own review, "
+                   "as plain ruff at the head applies it: ruff's version-dependent findings "
+                   "(`invalid-syntax` for syntax newer than the floor, pyupgrade rules) were "
+                   f"judged on {now}, not on the base's {before}. Moving the floor is the "
+                   "project's call, not a suppression."),
+        suggestion=("If the project drops the older Pythons, confirm the new floor; else keep "
+                    "the code valid on the base's version."),
+        confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
+
+
+def _target(text: str | None, name: str) -> str | None:
+    """The `py3X` `target-version` of a ruff config's `text` (`[tool.ruff]` of a
+    pyproject.toml)."""
+    if text is None:
+        return None
+    try:
+        table: Any = tomllib.loads(text)
+    except ValueError:  # TOMLDecodeError is one
+        return None
+    if name == "pyproject.toml":
+        table = table.get("tool", {}).get("ruff") if isinstance(table.get("tool"), dict) \
+            else None
+    value = table.get("target-version") if isinstance(table, dict) else None
+    return value if isinstance(value, str) and re.fullmatch(r"py3\d+", value) else None
 
 
 def _requires(text: str | None) -> str | None:

@@ -1,16 +1,18 @@
 """Whether a change's edit of a tool's config only TIGHTENS it: the checks it switches on
-and nothing else (ruff `select` / `extend-select` grown, `.shellcheckrc` `enable=` grown,
-`.hadolint.yaml` `trustedRegistries` set or shortened). Such an edit hides nothing, so it
-is no suppression (`added`). shellcheck and hadolint run with it (`APPLIED`:
+and nothing else (ruff `select` / `extend-select` grown, `ignore` / `per-file-ignores`
+shrunk, `target-version` raised; `.shellcheckrc` `enable=` grown, `.hadolint.yaml`
+`trustedRegistries` set or shortened). Such an edit hides nothing, so it is no suppression
+(`added`). ruff, shellcheck and hadolint run with it (`APPLIED`:
 `trusted_config.tightened_text`): an edit that can only add findings cannot narrow the
-review. ruff still reads the base's config, and a 🔵 note says that the rules the edit adds
-were not applied to the change that adds them.
+review. A tool not `APPLIED` gets a 🔵 note that the checks the edit adds were not applied
+to the change that adds them.
 
 An edit that cannot be read, or changes anything else, is not a tightening: it stays a
 suppression lever."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Collection, Sequence
 from pathlib import PurePosixPath
@@ -20,8 +22,11 @@ from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding, Severity
 
 _RUFF_GROWN = ("select", "extend-select")  # lists whose growth only adds rules
+_RUFF_SHRUNK = ("ignore", "extend-ignore", "per-file-ignores", "extend-per-file-ignores")
+_RUFF_MOVED = frozenset({*_RUFF_GROWN, *_RUFF_SHRUNK, "target-version"})
+_VERSION = re.compile(r"py3\d+")
 RULE_TIGHTENS = "tightens-config"
-APPLIED = frozenset({"shellcheck", "hadolint"})  # their review runs a tightening's checks
+APPLIED = frozenset({"shellcheck", "hadolint", "ruff"})  # their review runs a tightening's checks
 SOURCE = "reviewloop"
 AGENT = "review-security"
 
@@ -54,18 +59,21 @@ def _pyproject(mine: str, trusted: str) -> list[str] | None:
 
 
 def _ruff(mine: Any, trusted: Any) -> list[str] | None:
-    """ruff rules the head's settings add at the top level or in `[lint]`, all else equal.
-    A `select` only one side has is no growth: without it ruff's defaults apply."""
+    """ruff rules the head's settings add at the top level or in `[lint]`, all else equal:
+    `select` / `extend-select` grown, `ignore` / `extend-ignore` shrunk, a pattern or its
+    rules dropped from `per-file-ignores`, `target-version` raised (the floor the project
+    checks for: only newer rules, `ruff_version`). A `select` only one side has is no
+    growth: without it ruff's defaults apply."""
     if not isinstance(mine, dict) or not isinstance(trusted, dict):
         return None
     added: list[str] = []
     rest = []
     for side in (mine, trusted):
-        top = {k: v for k, v in side.items() if k not in _RUFF_GROWN and k != "lint"}
+        top = {k: v for k, v in side.items() if k not in _RUFF_MOVED and k != "lint"}
         lint = side.get("lint", {})
         if not isinstance(lint, dict):
             return None
-        rest.append((top, {k: v for k, v in lint.items() if k not in _RUFF_GROWN}))
+        rest.append((top, {k: v for k, v in lint.items() if k not in _RUFF_MOVED}))
     if rest[0] != rest[1]:
         return None
     for level in (mine, mine.get("lint", {})):
@@ -77,7 +85,48 @@ def _ruff(mine: Any, trusted: Any) -> list[str] | None:
             if not isinstance(new, list) or not isinstance(old, list) or not set(old) <= set(new):
                 return None
             added += [str(rule) for rule in new if rule not in old]
+        for key in _RUFF_SHRUNK:
+            dropped = _dropped(level.get(key), other.get(key))
+            if dropped is None:
+                return None
+            added += [f"{key} without {rule}" for rule in dropped]
+        raised = _raised(level.get("target-version"), other.get("target-version"))
+        if raised is None:
+            return None
+        added += [f"target-version = {raised}"] if raised else []
     return added or None
+
+
+def _dropped(new: Any, old: Any) -> list[str] | None:
+    """What a shrunk `ignore` list (or `per-file-ignores` table: `pattern: rule`) no longer
+    holds; None when it holds anything the old one did not, or is of another type. A table
+    dropped whole is none: the one it replaced in the `extend` chain would apply again."""
+    if new is None and old is None:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for pattern, rules in new.items():
+            if pattern not in old:
+                return None
+            inner = _dropped(rules, old[pattern])
+            if inner is None:
+                return None
+            out += [f"{pattern}: {rule}" for rule in inner]
+        return out + [f"{pattern}: *" for pattern in old if pattern not in new]
+    if isinstance(old, list) and isinstance(new, list | None) and set(new or []) <= set(old):
+        return [str(rule) for rule in old if rule not in (new or [])]
+    return None
+
+
+def _raised(new: Any, old: Any) -> str | None:
+    """The `target-version` the head raises the base's to ("" when it is the same); None when
+    it lowers it, sets one where there was none, or drops it (ruff's default then applies)."""
+    if new == old:
+        return ""
+    if isinstance(new, str) and isinstance(old, str) and _VERSION.fullmatch(new) and \
+            _VERSION.fullmatch(old) and int(new[3:]) > int(old[3:]):
+        return new
+    return None
 
 
 def _shellcheck(mine: str, trusted: str) -> list[str] | None:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import subprocess
 from pathlib import Path
 
-from reviewloop.checks.analyzers.ruff import ruff_command
-from reviewloop.checks.analyzers.ruff_chain import written
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
 from tests.support.gitutil import git
 from tests.support.repos import commit, init_repo
 from tests.support.review_cli import review
+from tests.support.ruff_chain import chain_config, ruff_report
 
 FILES = ("api/x.py", "api/scripts/x.py", "api/scripts/deep/y.py", "api/tools/z.py")
 KEYS = ("exclude", "extend-exclude", "lint.exclude")
@@ -29,10 +26,7 @@ DECLARED_IN = ("root", "nested")
 
 
 def _reported(root: Path, *arguments: str) -> set[str]:
-    done = subprocess.run([*ruff_command(), "check", "--no-cache", "--output-format", "json",
-                           *arguments], cwd=root, capture_output=True, text=True, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    return {os.path.relpath(f["filename"], root) for f in json.loads(done.stdout)}
+    return {os.path.relpath(f["filename"], root) for f in ruff_report(root, *arguments)}
 
 
 def _setting(key: str, pattern: str) -> str:
@@ -57,16 +51,7 @@ def test_the_projects_excludes_are_skipped_as_ruff_skips_them(tmp_path: Path) ->
             else root_text + f"[lint]\n{select}")
         (root / "api" / "ruff.toml").write_text(
             'extend = "../ruff.toml"\n' + (setting if declared_in == "nested" else ""))
-
-        def read(path: str, root: Path = root) -> str | None:
-            file = root / path
-            return file.read_text() if file.is_file() else None
-
-        governing = Lookup(None, read).of("api/x.py")
-        assert governing is not None
-        scratch = tmp_path / f"scratch{n}"
-        scratch.mkdir()
-        config = written(governing.layers, str(root), scratch, None)
+        config = chain_config(root, "api/x.py", tmp_path / f"scratch{n}")
         plain = _reported(root, ".")
         ours = _reported(root, "--config", str(config), "--force-exclude",
                          *(str(root / p) for p in FILES))

@@ -9,14 +9,10 @@ and whether the nested config extends the root's; oracle: plain `ruff check` on 
 from __future__ import annotations
 
 import itertools
-import json
 import os
-import subprocess
 from pathlib import Path
 
-from reviewloop.checks.analyzers.ruff import ruff_command
-from reviewloop.checks.analyzers.ruff_chain import written
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
+from tests.support.ruff_chain import chain_config, ruff_report
 
 PACKAGES = ("mypkg", "api/mypkg", "api/src/mypkg", "src/mypkg", "lib/mypkg")
 SRC = ("", 'src = ["lib"]\n', 'src = ["."]\n')  # set by no config, in the root's, or nested's
@@ -25,10 +21,7 @@ CODE = "import mypkg\nimport requests\n"  # I001 only when mypkg is first-party
 
 
 def _codes(root: Path, *arguments: str) -> set[str]:
-    done = subprocess.run([*ruff_command(), "check", "--no-cache", "--output-format", "json",
-                           *arguments], cwd=root, capture_output=True, text=True, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    return {f["code"] for f in json.loads(done.stdout)}
+    return {f["code"] for f in ruff_report(root, *arguments)}
 
 
 def test_first_party_modules_are_found_where_ruff_finds_them(tmp_path: Path) -> None:
@@ -43,16 +36,7 @@ def test_first_party_modules_are_found_where_ruff_finds_them(tmp_path: Path) -> 
         (root / "api" / "ruff.toml").write_text('extend = "../ruff.toml"\n' +
                                                 (src if where == "nested" else ""))
         (root / "api" / "x.py").write_text(CODE)
-
-        def read(path: str, root: Path = root) -> str | None:
-            file = root / path
-            return file.read_text() if file.is_file() else None
-
-        governing = Lookup(None, read).of("api/x.py")
-        assert governing is not None
-        scratch = tmp_path / f"scratch{n}"
-        scratch.mkdir()
-        config = written(governing.layers, str(root), scratch, None)
+        config = chain_config(root, "api/x.py", tmp_path / f"scratch{n}")
         plain = _codes(root, "api/x.py")
         ours = _codes(root, "--config", str(config), str(root / "api" / "x.py"))
         if plain != ours:

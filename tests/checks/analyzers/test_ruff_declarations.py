@@ -13,15 +13,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import subprocess
 from pathlib import Path
 
-from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY, ruff_command
+from reviewloop.checks.analyzers.ruff import RUFF_MAINTAINABILITY
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
-from reviewloop.checks.analyzers.ruff_lookup import Lookup
 from tests.support.gitutil import git
 from tests.support.repos import commit, init_repo
 from tests.support.review_cli import review
+from tests.support.ruff_chain import governing, ruff_report
 
 SELECT = ",".join(RUFF_MAINTAINABILITY.select)
 DECLARATIONS = (  # (table, key, value, code it covers, code it does not)
@@ -42,11 +41,8 @@ DECLARED_IN = ("root", "nested")
 
 
 def _codes(root: Path, *arguments: str) -> list[tuple[str, int]]:
-    done = subprocess.run([*ruff_command(), "check", "--no-cache", "--ignore-noqa",
-                           "--output-format", "json", *arguments, "api/x.py"], cwd=root,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    return sorted((f["code"], f["location"]["row"]) for f in json.loads(done.stdout))
+    return sorted((f["code"], f["location"]["row"])
+                  for f in ruff_report(root, "--ignore-noqa", *arguments, "api/x.py"))
 
 
 def _config(table: str, key: str, value: str, spelling: str) -> str:
@@ -68,16 +64,9 @@ def test_declarations_reach_the_own_run_as_plain_ruff_reads_them(tmp_path: Path)
         (root / "api" / "ruff.toml").write_text(
             'extend = "../ruff.toml"\n' + (declaration if declared_in == "nested" else ""))
         (root / "api" / "x.py").write_text(covered + "\n\n" + other)
-
-        def read(path: str, root: Path = root) -> str | None:
-            file = root / path
-            return file.read_text() if file.is_file() else None
-
-        governing = Lookup(None, read).of("api/x.py")
-        assert governing is not None
         plain = _codes(root, "--select", SELECT)
         ours = _codes(root, "--isolated", "--select", SELECT,
-                      *declaration_arguments(governing.table))
+                      *declaration_arguments(governing(root, "api/x.py").table))
         if plain != ours:
             wrong.append((key, spelling, declared_in, plain, ours))
     assert not wrong, wrong

@@ -1,12 +1,13 @@
 """A change that raises `requires-python` and uses the new syntax: plain ruff at the head
 passes, the review judged it on the base's version with a 🔴 `invalid-syntax … on Python
 3.8` and nothing said the pyproject edit was set aside (fuzz round 9a, D3). Now the edit is
-named (`changes-declared-python`), with the version the review used.
+named (`changes-declared-python`), with the version the review used: the raised one, applied
+as plain ruff at the head applies it (`test_ruff_tightened_config`).
 
 Generated: a fixed product of the syntax (`match`, `except*`, a `type` alias, PEP 695
 generics, parenthesized context managers) × the floor the base declares and the one the
 change raises it to. The oracle is plain ruff on the head's files: with the head's pyproject
-it passes, with the base's it reports `invalid-syntax` — the finding the note explains.
+it passes, with the base's it reports `invalid-syntax` — the finding the raise lifts.
 Twins: a pyproject edit that leaves `requires-python` alone is not named."""
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def test_a_raised_floor_is_named_with_the_version_the_review_used(
     note = found[0]
     assert (note.file, note.start_line) == ("pyproject.toml", 4)
     assert f'requires-python = ">=3.{head}"' in note.rationale
-    assert f"the base's `>=3.{base}`" in note.rationale
+    assert f"the change's `>=3.{head}`" in note.rationale  # applied: it judged the syntax
     assert "suppress" not in note.title
 
 
