@@ -11,6 +11,7 @@ the walk with no answer, as the kernel's ELOOP does.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 
@@ -42,8 +43,8 @@ class LinkedTree:
                 entries[shown(name)] = (mode, sha)
         return cls(repo, rev, entries)
 
-    @property
-    def has_links(self) -> bool:
+    @functools.cached_property
+    def has_links(self) -> bool:  # asked for each config file a review reads: listed once
         return any(mode == _LINK for mode, _ in self.entries.values())
 
     def resolve(self, path: str) -> str | None:

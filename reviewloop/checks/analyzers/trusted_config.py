@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,8 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.suppressions.tightening import tightening
 from reviewloop.config import load_yaml
 from reviewloop.git.names import on_disk, posix_parts, shown
-from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
-from reviewloop.git.tree_links import LinkedTree
+from reviewloop.git.tree_links import REGULAR, LinkedTree
 
 MAX_BYTES = 1_000_000  # a config file larger than this is not read
 
@@ -54,21 +54,35 @@ def trusted_text(ctx: AnalyzerContext, path: str) -> str | None:
 def _at_base(repository: str, base: str, path: str) -> str | None:
     """`path` in the commit `base`, which never changes: read once. A link is followed as a
     plain tool on the checkout follows it, while it stays in the repository."""
-    repo = open_repository(Path(repository))
-    text = read_at(repo, base, path)
-    if text is not None:
-        return text
-    tree = _base_tree(repository, base)
-    sha = tree.regular(path) if tree is not None else None
-    return repo.git("cat-file", "blob", sha, errors="replace") if sha else None
+    tree = _listed(repository, base)
+    mode, sha = tree.entries.get(path, ("", ""))
+    if mode not in REGULAR:
+        sha = (tree.regular(path) or "") if tree.has_links else ""
+    return tree.repo.git("cat-file", "blob", sha, errors="replace") if sha else None
+
+
+def _base_tree(repository: str, base: str) -> LinkedTree | None:
+    """The commit's listing with its links, or None when it holds no link (the common case:
+    the listing's own entries answer alone)."""
+    tree = _listed(repository, base)
+    return tree if tree.has_links else None
+
+
+def _listed(repository: str, base: str) -> LinkedTree:
+    """The commit's whole listing, asked of git once for every config file the analyzers
+    read there (each file asked alone was a `rev-parse` and an `ls-tree` a name: 30 git
+    processes of an offline review of a branch), once even when the analyzers of five
+    reviewers ask at the same moment."""
+    with _LISTING:
+        return _listing(repository, base)
+
+
+_LISTING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)
-def _base_tree(repository: str, base: str) -> LinkedTree | None:
-    """The commit's listing with its links, or None when it holds no link (the common case:
-    `read_at` and `ls-tree` of a folder answer alone)."""
-    tree = LinkedTree.of(open_repository(Path(repository)), base)
-    return tree if tree.has_links else None
+def _listing(repository: str, base: str) -> LinkedTree:
+    return LinkedTree.of(open_repository(Path(repository)), base)
 
 
 def tightened_text(ctx: AnalyzerContext, path: str,
@@ -137,7 +151,10 @@ def trusted_named(ctx: AnalyzerContext, names: frozenset[str]) -> frozenset[str]
 
 @functools.lru_cache(maxsize=16)
 def _files_at_base(repository: str, base: str, folder: str) -> tuple[str, ...]:
-    listing = open_repository(Path(repository)).git(
+    if not folder:  # the whole commit: its listing holds every file, in git's order
+        return tuple(path for path, (mode, _) in _listed(repository, base).entries.items()
+                     if mode in REGULAR)
+    listing = _listed(repository, base).repo.git(
         "ls-tree", "-r", "-z", "--full-tree", base, "--", on_disk(folder) or ".")
     return tuple(shown(name) for record in listing.split("\0") if record
                  for meta, _, name in [record.partition("\t")]
