@@ -65,12 +65,16 @@ def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     the secrets gate (every file of the change) both ask this, so their findings agree and
     the ledger merges them into one entry."""
     from reviewloop.checks.secrets.diff_scan import scan_changes
+    from reviewloop.checks.secrets.ds_baseline import baseline_hits
 
     hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
     own = _project_hits(ctx)
     # a secret the project's rule names is reported under its name, once: a hit of the
     # scan's own rules over the same characters gives way
-    return [h for h in hits if not any(_overlap(h, o) for o in own)] + own
+    kept = [h for h in hits if not any(_overlap(h, o) for o in own)] + own
+    # what detect-secrets finds with the project's baseline (`ds_baseline`): where no
+    # other layer found a secret already
+    return kept + [b for b in baseline_hits(ctx) if not any(_overlap(b, h) for h in kept)]
 
 
 def _overlap(one: SecretHit, other: SecretHit) -> bool:
