@@ -60,10 +60,10 @@ class SecretsScan:
 
 
 def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
-    """The secrets on the added lines of `ctx.files`: the scan's own layers and the
-    project's gitleaks rules, one hit per credential. The analyzer (its agent's files) and
-    the secrets gate (every file of the change) both ask this, so their findings agree and
-    the ledger merges them into one entry."""
+    """The secrets on the added lines of `ctx.files`: the scan's own layers, the project's
+    gitleaks rules and its detect-secrets baseline's settings, one hit per credential. The
+    analyzer (its agent's files) and the secrets gate (every file of the change) both ask
+    this, so their findings agree and the ledger merges them into one entry."""
     from reviewloop.checks.secrets.diff_scan import scan_changes
     from reviewloop.checks.secrets.ds_baseline import baseline_hits
 
