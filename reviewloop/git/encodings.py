@@ -87,15 +87,25 @@ def _eight_bit_tail(body: bytes, encoding: str) -> int:
     the ANSI code page, and the appended lines (a token among them), read as UTF-16, were
     wide-character noise no scan could read. Text in UTF-16 or UTF-32 has a NUL on every
     line (its line break's); a tail of `_UTF8_RUN` bytes and more with none, mostly ASCII,
-    is not in it."""
+    is not in it, nor is a shorter one of whole ASCII lines after the wide text's last line
+    break (a short password line appended was decoded as noise and missed)."""
     unit = 4 if "32" in encoding else 2
     after = body.rfind(b"\0") + 1
     cut = after + -after % unit  # the unit the last NUL is in is the wide text's
     tail = body[cut:]
-    if not after or not _UTF8_RUN.match(tail) or sum(  # no NUL at all: wide text, no head
-            32 <= byte < 127 or byte in b"\t\r\n" for byte in tail) < _PRINTABLE_SHARE * len(tail):
+    shown = sum(32 <= byte < 127 or byte in b"\t\r\n" for byte in tail)
+    if not after or not tail:  # no NUL at all: wide text, no head
         return len(body)
-    return cut
+    if _UTF8_RUN.match(tail):  # mostly ASCII (a word of the code page's: `café`)
+        return cut if shown >= _PRINTABLE_SHARE * len(tail) else len(body)
+    # shorter (`PASS=Zq8#kLw`, 14 bytes): whole lines of 8-bit text after the wide text's
+    # last line break, ending their own (as `Add-Content` writes them) or of a length no
+    # wide text has; a last wide line without its break has a NUL, or a byte no 8-bit
+    # line has, or neither ends with a line break nor is cut within a unit
+    ends_a_line = body[:cut].endswith("\n".encode(encoding))
+    whole = tail.endswith(b"\n") or len(tail) % unit != 0
+    return cut if shown >= _PRINTABLE_SHARE * len(tail) and ends_a_line and whole \
+        else len(body)
 
 
 def _eight_bit(tail: bytes) -> str:

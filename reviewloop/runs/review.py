@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from reviewloop.checks.gates.registry import OnGate
     from reviewloop.graph.context import LoopDeps
     from reviewloop.graph.state import LoopState
+    from reviewloop.policy.trust import Trust
 
 # LangGraph and LangChain (the graph, the runner, the models) are imported inside
 # `review_change`, once the analyzers run: loading them takes as long as an offline review.
@@ -145,7 +146,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         summary = summary.model_copy(update={"ledger": with_file_checks(
             summary.ledger, content, changes)})  # the coverage matrix's own row
         summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
-                             on_gate=trace.gate)
+                             on_gate=trace.gate, trust=side.for_analyzers(
+                                 baseline.tree, lambda: changes, repo.root))
         if pull_request is not None:  # the branch's commits: a secret added, then removed
             summary = with_history(summary, repo, pull_request, changes, content, suppress,
                                    settings.gates.protected_branches)
@@ -292,9 +294,10 @@ _REVIEW_GATES = ("secrets", "coverage")
 
 def with_gates(summary: RunSummary, root: Path, settings: Settings,
                diff: tuple[str, ChangeSet], suppress: Suppressor, *,
-               on_gate: OnGate | None = None) -> RunSummary:
+               on_gate: OnGate | None = None, trust: Trust | None = None) -> RunSummary:
     """The guard-rails that make sense for a bare diff (secrets; coverage when strict):
-    their results join the report and their findings the ledger, never dropped."""
+    their results join the report and their findings the ledger, never dropped. `trust`:
+    where the project's own config is read, as the analyzers read it."""
     from reviewloop.checks.gates import GateContext
     from reviewloop.checks.gates.registry import run_gates
 
@@ -302,7 +305,7 @@ def with_gates(summary: RunSummary, root: Path, settings: Settings,
     diff_text, changes = diff
     ctx = GateContext(root=root, settings=settings, changed_files=changes.paths,
                       diff_text=diff_text, branch=None, default_branch=None, phase="review",
-                      parsed=changes)
+                      parsed=changes, trust=trust)
     report = run_gates(ctx, _REVIEW_GATES, on_gate=on_gate)
     summary = summary.model_copy(update={
         "gates": [(r.name, r.passed, r.summary) for r in report.results]})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.encodings import decoded, text_of, wide_encoding
@@ -105,8 +105,9 @@ def test_binary_data_is_no_text() -> None:
     assert looks_binary(codecs.BOM_UTF16_LE + bytes(200))  # NULs: no text in any encoding
 
 
-_TAIL_LINE = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=12,
-                     max_size=60).map(lambda words: f"KEY={words}")
+# as short as a short password's line (`PW=x`): a tail under 16 bytes was decoded as UTF-16
+_TAIL_LINE = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=0,
+                     max_size=60).map(lambda words: f"PW={words}")
 
 
 @given(head=_ASCII_TEXT, tail=st.lists(_TAIL_LINE, min_size=1, max_size=5),
@@ -115,12 +116,16 @@ _TAIL_LINE = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_siz
 def test_lines_appended_in_8_bit_to_a_marked_file_are_read_as_8_bit(
         head: str, tail: list[str], encoding: str, crlf: bool, accent: bool) -> None:
     """PowerShell 5.1 writes `>` in UTF-16 with a mark and `Add-Content` in the ANSI code
-    page: the appended lines (of 16 bytes or more: a token's, with its name) were decoded
-    as UTF-16, wide-character noise where a token stood. They are read as written
-    (gitleaks reads the file's bytes and finds the token)."""
+    page: the appended lines (a token's, with its name) were decoded as UTF-16,
+    wide-character noise where a token stood; those under 16 bytes in all still were. They
+    are read as written (gitleaks reads the file's bytes and finds the token)."""
     end = "\r\n" if crlf else "\n"
     head = head.rstrip("\n") + "\n"
     appended = end.join(tail) + end + ("café=1" + end if accent else "")
+    if not accent and len(appended.removesuffix(end)) % 2:  # `Add-Content -NoNewline`: a
+        # last line of an odd length, which no wide text has (an even one with no break
+        # may be wide text's last line, as it is read)
+        appended = appended.removesuffix(end)
     data = _MARKS[encoding] + head.encode(encoding) + appended.encode("cp1252")
     assert wide_encoding(data[:BINARY_PROBE]) == encoding
     assert decoded(data, encoding) == head + appended
@@ -130,4 +135,21 @@ def test_lines_appended_in_8_bit_to_a_marked_file_are_read_as_8_bit(
 def test_marked_text_ending_its_line_is_decoded_whole(text: str, encoding: str) -> None:
     """Wide text has a NUL in every line break: no part of it is taken for 8-bit text."""
     text += "\n"
+    assert decoded(_MARKS[encoding] + text.encode(encoding), encoding) == text
+
+
+# characters whose two UTF-16 bytes are both printable ASCII (`中` is b"-N" in UTF-16-LE)
+_ASCII_BYTES_CJK = st.integers(0x4E, 0x7E).flatmap(
+    lambda high: st.integers(0x21, 0x7E).map(lambda low: chr(high << 8 | low)))
+
+
+@settings(derandomize=True)
+@given(text=_TEXT, last=st.text(_ASCII_BYTES_CJK, min_size=1, max_size=7),
+       encoding=st.sampled_from(("utf-16-le", "utf-16-be")))
+def test_a_last_wide_line_without_its_break_stays_wide(text: str, last: str,
+                                                       encoding: str) -> None:
+    """A short 8-bit tail is taken only as whole lines after a wide line break: a last
+    line of CJK whose bytes all look like ASCII, with no break after it, is the wide
+    text's own."""
+    text = text.rstrip("\n") + "\n" + last
     assert decoded(_MARKS[encoding] + text.encode(encoding), encoding) == text

@@ -136,3 +136,32 @@ def test_a_file_whose_text_changed_only_its_encoding_adds_no_line(tmp_path: Path
                                                                            "feature")).files}
     assert files["keys.txt"].added == () and not files["keys.txt"].binary
     assert [(a.line, a.text) for a in files["more.txt"].added] == [(3, "b = 3")]
+
+
+def _found(root: Path) -> set[tuple[str, int, str]]:
+    done = review(root, "--json")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return {(f["file"], f["start_line"], f["rule"])
+            for f in json.loads(done.stdout)["findings"]["remaining"]}
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(password=st.sampled_from(("Zq8#kLw", "pT4!xR9", "Hx7$mQ2v")),
+       name=st.sampled_from(("PASS", "pwd", "DB_PASS")),
+       encoding=st.sampled_from(("utf-16-le", "utf-16-be")), crlf=st.booleans())
+def test_a_short_line_appended_in_8_bit_is_scanned_as_written(
+        tmp_path_factory: pytest.TempPathFactory, password: str, name: str, encoding: str,
+        crlf: bool) -> None:
+    """PowerShell's `>` writes UTF-16, `Add-Content` appends in 8 bits: an appended line
+    under 16 bytes (`PASS=Zq8#kLw`) was decoded as UTF-16 noise and its password missed.
+    The oracle is the same file written in 8 bits alone: the same findings."""
+    end = "\r\n" if crlf else "\n"
+    head, line = f"APP=demo{end}MODE=prod{end}", f"{name}={password}{end}"
+    found = []
+    for data in (_MARKS[encoding] + head.encode(encoding) + line.encode("cp1252"),
+                 (head + line).encode("cp1252")):
+        root = init_repo(tmp_path_factory.mktemp("tail") / "r", {"README.md": "hi\n"})
+        (root / ".env").write_bytes(data)
+        found.append(_found(root))
+    assert found[0] == found[1] and any(f[1] == 3 for f in found[1]), found

@@ -15,6 +15,7 @@ from reviewloop.findings.schema import Finding
 
 if TYPE_CHECKING:
     from reviewloop.git.diff import ChangeSet
+    from reviewloop.policy.trust import Trust
 
 TAIL_CHARS = 4000
 Phase = Literal["implement", "fix", "review"]
@@ -32,6 +33,9 @@ class GateContext:
     default_branch: str | None
     phase: Phase
     parsed: ChangeSet | None = None  # `diff_text` parsed, when the caller has it already
+    # where the project's own config is read from, as the analyzers read it (the secrets
+    # gate's `.gitleaks.toml` rules); None: the tree at `root`
+    trust: Trust | None = None
 
     @cached_property
     def changes(self) -> ChangeSet:

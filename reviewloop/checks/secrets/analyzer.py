@@ -32,6 +32,7 @@ MARKERS = (
 
 
 # gitleaks' ignore list (honoured from the trusted side, `secrets.gitleaks`) and its config
+# (detect-secrets' `.secrets.baseline`, read by `ds_baseline`, is a lever of `lever_files`)
 CONFIG_FILES = (ConfigFile(".gitleaksignore", "gitleaks"), ConfigFile(".gitleaks.toml", "gitleaks"))
 
 
@@ -51,17 +52,29 @@ class SecretsScan:
         return list(ctx.files)
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        from reviewloop.checks.secrets.diff_scan import scan_changes
         from reviewloop.checks.secrets.scanner import to_findings
 
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
         # here (the secrets gate still scans every added line of the change)
-        hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
-        own = _project_hits(ctx)
-        # a secret the project's rule names is reported under its name, once: a hit of the
-        # scan's own rules over the same characters gives way
-        return to_findings([h for h in hits if not any(_overlap(h, o) for o in own)] + own,
-                           agent=ctx.agent)
+        return to_findings(change_hits(ctx), agent=ctx.agent)
+
+
+def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
+    """The secrets on the added lines of `ctx.files`: the scan's own layers, the project's
+    gitleaks rules and its detect-secrets baseline's settings, one hit per credential. The
+    analyzer (its agent's files) and the secrets gate (every file of the change) both ask
+    this, so their findings agree and the ledger merges them into one entry."""
+    from reviewloop.checks.secrets.diff_scan import scan_changes
+    from reviewloop.checks.secrets.ds_baseline import baseline_hits
+
+    hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
+    own = _project_hits(ctx)
+    # a secret the project's rule names is reported under its name, once: a hit of the
+    # scan's own rules over the same characters gives way
+    kept = [h for h in hits if not any(_overlap(h, o) for o in own)] + own
+    # what detect-secrets finds with the project's baseline (`ds_baseline`): where no
+    # other layer found a secret already
+    return kept + [b for b in baseline_hits(ctx) if not any(_overlap(b, h) for h in kept)]
 
 
 def _overlap(one: SecretHit, other: SecretHit) -> bool:

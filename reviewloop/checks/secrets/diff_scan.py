@@ -9,7 +9,8 @@ from functools import partial
 from typing import TypeVar
 
 from reviewloop.checks.secrets import names
-from reviewloop.checks.secrets.scanner import SecretHit, scan_text
+from reviewloop.checks.secrets.gitleaks_rules import CONFIDENCE, file_rules
+from reviewloop.checks.secrets.scanner import SecretHit, preview, scan_text
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus, parse_diff
 from reviewloop.git.hunk_lines import context_lines
 from reviewloop.memo import ByObject, TextMemo
@@ -71,11 +72,23 @@ def _file_hits(file: FileDiff, shown: list[tuple[int, str, bool]]) -> list[Secre
     it, so a secret split between them is seen whole (a key body written between a `BEGIN`
     and an `END` line the file already had, a value under a key already there); a hit is
     kept when it covers an added line, and placed on the first it covers."""
-    hits: list[SecretHit] = names.hits(file, scan_text)
+    hits: list[SecretHit] = names.hits(file, scan_text) + _file_rule_hits(file)
     for first, lines in _runs((n, (text, added)) for n, text, added in shown):
         if any(added for _, added in lines):
             hits += _group_hits(file.path, first, lines)
     return hits
+
+
+def _file_rule_hits(file: FileDiff) -> list[SecretHit]:
+    """gitleaks' rules that name a kind of file by its path (`pkcs12-file`: a `.p12` or
+    `.pfx` bundle holds a private key): on line 1 of a file the change adds text or bytes
+    to, as gitleaks reports it."""
+    if file.status is FileStatus.DELETED or not (file.added or file.binary):
+        return []
+    return [SecretHit(rule=rule.id, description=rule.description, path=file.path, line=1,
+                      column=1, end_column=1, preview=preview(""), confidence=CONFIDENCE,
+                      start=0, end=0)
+            for rule in file_rules() if rule.path.search(file.path)]
 
 
 def _group_hits(path: str, first: int, lines: list[tuple[str, bool]]) -> list[SecretHit]:

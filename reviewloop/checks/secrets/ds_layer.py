@@ -97,11 +97,11 @@ def detect_secrets(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
             tail = _TOKEN_TAIL.match(line, at + len(value))
             end = tail.end() if tail else at + len(value)
             if not looks_fake(line[at:end]) and not looks_placeholder(line[at:end]):
-                yield (start + at, start + end, _ds_rule(kind), f"{kind} (detect-secrets)",
+                yield (start + at, start + end, ds_rule(kind), f"{kind} (detect-secrets)",
                        0.8)
 
 
-_DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
+DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
 
 
 @cache
@@ -116,13 +116,13 @@ def _ds_scanner() -> Callable[[list[str]], list[list[tuple[str, str]]]] | None:
     def scan(lines: list[str]) -> list[list[tuple[str, str]]]:
         if not lines:
             return []
-        with _DS_LOCK, transient_settings(config):
+        with DS_LOCK, transient_settings(config):
             return [[(s.type, s.secret_value) for s in scan_line(line) if s.secret_value]
                     for line in lines]
     return scan
 
 
-def _ds_rule(kind: str) -> str:
+def ds_rule(kind: str) -> str:
     return "ds-" + re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
 
 

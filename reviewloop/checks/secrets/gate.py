@@ -14,20 +14,26 @@ class SecretsGate:
         return bool(ctx.diff_text.strip())
 
     def run(self, ctx: GateContext) -> GateResult:
-        from reviewloop.checks.secrets.analyzer import secrets_only
-        from reviewloop.checks.secrets.diff_scan import scan_changes
+        from reviewloop.checks.analyzers.base import AnalyzerContext
+        from reviewloop.checks.secrets.analyzer import change_hits
         from reviewloop.checks.secrets.scanner import blocking, to_findings
         started = time.monotonic()
-        changes = ctx.changes
+        # the analyzer's scan on every file of the change, the project's own rules with it:
+        # one finding per credential, the same the analyzer reports
+        scan = AnalyzerContext(root=ctx.root, changes=ctx.changes, diff_text=ctx.diff_text,
+                               agent="review-security", files=ctx.changes.paths,
+                               trust=ctx.trust)
         # an example host's credentials are the analyzer's 🟡, not a gate failure
-        hits = [h for h in secrets_only(scan_changes(changes), changes) if blocking(h)]
+        hits = [h for h in change_hits(scan) if blocking(h)]
+        unread = "".join(f"\nnot fully scanned: {why}" for why in sorted(set(scan.unread.values())))
         if not hits:
             return GateResult(name=self.name, passed=True, summary="no secret in added lines",
+                              output_tail=unread.lstrip("\n"),
                               duration_s=time.monotonic() - started)
         lines = [f"{h.path}:{h.line}: {h.description} ({h.preview})" for h in hits]
         return GateResult(
             name=self.name, passed=False,
             summary=f"{len(hits)} secret(s) in added lines: move them to the environment or "
                     "a secret store and read them at run time",
-            output_tail="\n".join(lines), findings=to_findings(hits),
+            output_tail="\n".join(lines) + unread, findings=to_findings(hits),
             duration_s=time.monotonic() - started)

@@ -8,7 +8,8 @@ floor, `keywords`, a `path` regex, an allowlist of its own or a global one by `r
 on the secret, the match or the line —, `stopwords` or `paths`) × the token's value × where
 it is written (a call in Python, a YAML list, a Markdown command). The oracle is plain
 gitleaks 8.30 (`gitleaks git --log-opts main..feature`): the review's findings of the
-project's rule are the ones it reports, on the same line and column."""
+project's rule are the ones it reports, on the same line and column, and the secrets gate
+finds what the analyzer finds (it ran the default rules alone: its row said "no secret")."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.checks.gates.base import GateContext
+from reviewloop.checks.secrets.gate import SecretsGate
+from reviewloop.config import Settings
+from reviewloop.findings.schema import Finding
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
 from tests.support.pypi_venv import pinned_venv
@@ -41,6 +46,7 @@ def rules(draw: st.DrawFn) -> tuple[str, str]:
     regex = r"acme_(live|test)_([0-9a-f]{16})" if grouped else r"acme_(?:live|test)_[0-9a-f]{16}"
     if draw(st.integers(0, 4)) == 0:  # one that spans two lines of the YAML list
         regex = r"acme:\n\s+- (acme_(?:live|test)_[0-9a-f]{16})"
+        grouped = False  # one group: gitleaks refuses a `secretGroup` of 2
     head = ['title = "project"', "[extend]", "useDefault = true"]
     rule = ["[[rules]]", 'id = "acme-key"', 'description = "ACME API key"',
             "regex = " + _literal(regex)]
@@ -111,6 +117,19 @@ def test_the_projects_gitleaks_rules_find_what_gitleaks_finds(tmp_path_factory, 
     assert report.errors == [] and report.missing == []
     found = {(f.file, f.start_line) for f in report.findings if f.rule == "acme-key"}
     assert found == {(path, line) for path, line, _ in plain}, (config, token, plain)
+    # the secrets gate runs the same scan: the same findings, one per credential, its row
+    # naming them (the gate said "no secret" while the analyzer's must-fix failed the verdict)
+    gate = SecretsGate().run(GateContext(
+        root=repo.root, settings=Settings(), changed_files=tuple(PLACES), diff_text=diff,
+        branch=None, default_branch=None, phase="review"))
+    assert _places(gate.findings) == _places(report.findings), (config, token)
+    assert len(_places(gate.findings)) == len(gate.findings)  # no credential twice
+    assert gate.passed == (not gate.findings)
+    assert all(f"{path}:{line}: " in gate.output_tail for path, line in found)
+
+
+def _places(findings: list[Finding]) -> set[tuple[str, int, str | None]]:
+    return {(f.file, f.start_line, f.rule) for f in findings}
 
 
 def test_a_rule_python_cannot_read_names_the_files(tmp_path: Path) -> None:

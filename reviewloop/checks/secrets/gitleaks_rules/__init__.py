@@ -6,7 +6,9 @@ first; this layer adds the vendors they have no row for (about 220 rules, kept u
 gitleaks project). Per rule: its keywords gate the regex (case-insensitively), the secret is
 its `secretGroup` or the first group that matched, its entropy floor applies, a generic rule
 needs a digit in the secret, and its allowlists and the global one (regexes on the secret,
-the match or the line; stop words) drop a match. Paths are not looked at: a rule for one kind
+the match or the line; stop words) drop a match. A rule that is a path alone (`pkcs12-file`:
+a `.p12` or `.pfx` file added or changed) is `file_rules`, asked of each changed file by
+`diff_scan`. Other paths are not looked at: a rule for one kind
 of file (`hashicorp-tf-password` on `*.tf`, `kubernetes-secret-yaml`, `freemius-secret-key`)
 is left out, since the text scanned may come from any file, and which files are scanned is
 decided by the file classification, not by gitleaks' path allowlists; the keyword and
@@ -133,6 +135,27 @@ def _allowed(allow: _Allow, parts: dict[str, str]) -> bool:
 
 # path-scoped rules whose regex holds in any file (see the module docstring)
 _PATH_FREE = frozenset({"nuget-config-password"})
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """A rule with a `path` and no `regex` (`pkcs12-file`): the file is the finding."""
+
+    id: str
+    description: str
+    path: re.Pattern[str]
+
+
+@shared_cache
+def file_rules() -> tuple[FileRule, ...]:
+    """gitleaks' rules that match a file by its path alone: gitleaks reports each file of a
+    commit whose path one matches and whose patch adds something (text or a binary's bytes;
+    a rename alone adds nothing)."""
+    raw = tomllib.loads(resources.files(__name__).joinpath("gitleaks.toml")
+                        .read_text(encoding="utf-8"))
+    return tuple(FileRule(entry["id"], entry.get("description", entry["id"]),
+                          re.compile(go_regex(entry["path"])))
+                 for entry in raw["rules"] if "regex" not in entry and entry.get("path"))
 
 
 @shared_cache  # the five reviewers' secrets scans start side by side: read and compiled once
