@@ -70,16 +70,20 @@ class TestChanges:
             return []
         # no changed file looks like a test (above): `is_production` is `_is_source` here
         root, files = os.fspath(ctx.root), ctx.file_set
+        # a file the change only took lines out of (a check, a `"use strict"`, a call) may
+        # change as much as an edited one; a deleted file is not in `files`
         production = [f for f in ctx.changes.files if f.path in files
-                      and _is_source(f.path) and f.added and _changes_behaviour(root, f)]
+                      and _is_source(f.path) and (f.added or f.removals)
+                      and _changes_behaviour(root, f)]
         if not production or _covered(ctx, production):
             return []
         first = production[0]
+        line = first.added[0].line if first.added else max(first.removals[0], 1)
         others = len(production) - 1
         also = f" (and {others} other production file{'s' * (others != 1)})" if others else ""
         return [Finding(
-            severity=Severity.SHOULD_FIX, file=first.path, start_line=first.added[0].line,
-            end_line=first.added[0].line, title="Production code changed with no test change",
+            severity=Severity.SHOULD_FIX, file=first.path, start_line=line,
+            end_line=line, title="Production code changed with no test change",
             rationale=(f"The change edits {first.path}{also} but adds or edits no test file, "
                        "so nothing shows the new behaviour works or guards it against "
                        "regressions."),

@@ -144,3 +144,41 @@ def test_production_code_is_a_source_file_by_its_suffix_that_is_no_test(path: st
     expected = pure.suffix in SOURCE_SUFFIXES and pure.name not in (
         "conftest.py", "setup.py", "noxfile.py") and not looks_like_test(path)
     assert is_production(path) == expected
+
+
+# Files whose lines can each be taken out alone or together, the text staying valid: those
+# that run something (True) and those that do not (a comment, a docstring).
+CUTTABLE = {
+    "lib/strict.cjs": [('"use strict";', True), ("// why", False), ("const a = 1;", True),
+                       ("function f() {", None), ("  // inner", False), ("  return this;", True),
+                       ("}", None), ("module.exports = f;", True)],
+    "web/client.jsx": [('"use client";', True), ("/* note */", False),
+                       ("export function B() {", None), ("  return <b>x</b>;", True), ("}", None)],
+    "src/mod.py": [('"""Module."""', False), ("# why", False), ("import os", True),
+                   ("A = 1", True), ("", None), ("", None), ("def f():", None),
+                   ('    """Doc."""', False), ("    # c", False), ("    return A", True)],
+}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(path=st.sampled_from(sorted(CUTTABLE)), cut=st.sets(st.integers(0, 9), min_size=1))
+def test_a_change_that_only_takes_lines_out_is_judged_by_what_they_did(tmp_path_factory, path,
+                                                                      cut):
+    """Taking out a line that runs something (`"use strict"`, a call, a return) changes
+    behaviour as much as editing it: no test change is a finding, on the place of the cut;
+    taking out only comments and docstrings is none."""
+    lines = CUTTABLE[path]
+    cut = {i for i in cut if i < len(lines) and lines[i][1] is not None}
+    if not cut:
+        return
+    repo = Repo(tmp_path_factory.mktemp("cut"),
+                {path: "\n".join(text for text, _ in lines) + "\n"})
+    kept = [text for i, (text, _) in enumerate(lines) if i not in cut]
+    diff = repo.change({path: "\n".join(kept) + "\n"})
+
+    findings = run_for_agent(REVIEWER, repo.root, diff).findings
+
+    runs = any(lines[i][1] for i in cut)
+    assert [(f.file, f.rule) for f in findings] == ([(path, "no-test-change")] if runs else [])
+    if runs:
+        assert 1 <= findings[0].start_line <= max(len(kept), 1)
