@@ -376,11 +376,11 @@ def load_yaml(text: str) -> Any:
     PyYAML loads here, when a YAML file is read (~13 ms of a start-up otherwise)."""
     import yaml
 
-    return yaml.load(text, Loader=_no_alias_loader())  # a SafeLoader subclass: no objects
+    return yaml.load(text, Loader=no_alias_loader())  # a SafeLoader subclass: no objects
 
 
 @cache
-def _no_alias_loader() -> Any:
+def no_alias_loader() -> Any:
     """PyYAML's safe loader without aliases: `*name` is refused where it is read, so a few
     hundred bytes of nested aliases (a "billion laughs") cannot expand into gigabytes."""
     import yaml

@@ -10,7 +10,8 @@ check (require-variable-braces SC2250, add-default-case SC2249, deprecate-which 
 how the edit enables it (a new `enable=` line, added to an `enable=` list), each in its own
 folder with its own rc, and the twin that enables it but also disables a check (a loosening).
 hadolint (one root config a repository): `trustedRegistries` set where the base had none
-(and an empty `ignored: []` dropped), shortened, and lengthened (a loosening). ruff: `T20`
+(and an empty `ignored: []` dropped), shortened, and lengthened (a loosening); a label
+required with `strict-labels` on, a rule raised and the threshold lowered (DL3049). ruff: `T20`
 added to `select`, and the twin that drops `F`. The oracle is each plain tool on the
 checkout: with the head's config for a tightening, with the base's for a loosening."""
 
@@ -41,7 +42,10 @@ HADOLINT = {"set": ("ignored: []\n", "trustedRegistries:\n  - docker.io\n", True
             "shortened": ("trustedRegistries: [docker.io, quay.io]\n",
                           "trustedRegistries: [docker.io]\n", True),
             "lengthened": ("trustedRegistries: [docker.io]\n",
-                           "trustedRegistries: [docker.io, quay.io]\n", False)}
+                           "trustedRegistries: [docker.io, quay.io]\n", False),
+            "labels": ("failure-threshold: warning\n",
+                       "failure-threshold: info\nlabel-schema: {owner: text}\n"
+                       "strict-labels: true\noverride: {error: [DL3026]}\n", True)}
 RUFF = ('[lint]\nselect = ["E4", "E7", "E9", "F"]\n',
         '[lint]\nselect = ["E4", "E7", "E9", "F", "T20"]\n',  # tightens
         '[lint]\nselect = ["E4", "E7", "E9"]\n')  # loosens
@@ -70,7 +74,7 @@ def _repository(name: str) -> tuple[dict[str, str], dict[str, str]]:
     base = {".hadolint.yaml": base_hd, "ruff.toml": RUFF[0], "app.py": "x = 1\n"}
     change = {".hadolint.yaml": head_hd, "Dockerfile": DOCKERFILE,
               "ruff.toml": RUFF[1] if tightens else RUFF[2], "app.py": "x = 1\nprint(x)\n"}
-    if name != "shortened":  # the shellcheck variants, tightening or not, once each
+    if name not in ("shortened", "labels"):  # the shellcheck variants, once each way
         for folder, (rc, edit) in _shellcheck_variants(tightens).items():
             base[f"{folder}/.shellcheckrc"] = rc
             base[f"{folder}/run.sh"] = "#!/bin/sh\ntrue\n"
@@ -122,11 +126,11 @@ def reviews(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path
 def test_the_review_reports_what_the_plain_tools_report_with_the_config_it_trusts(
         reviews: dict[str, tuple[dict[str, Any], Oracle]], name: str) -> None:
     """A tightening is judged as the plain tools at the head; a loosening as with the base's
-    config. The optional checks and DL3026 are the ones the edits move."""
+    config. The optional checks, DL3026 and DL3049 are the ones the edits move."""
     report, oracle = reviews[name]
     trusted = oracle["head" if HADOLINT[name][2] else "base"]
     assert oracle["head"] != oracle["base"], "every variant's edit must move a finding"
-    moved = OPTIONAL | {"DL3026"}
+    moved = OPTIONAL | {"DL3026", "DL3049"}
     files = {file for file, _ in oracle["head"] | oracle["base"]}
     for file in sorted(files):
         tool = "hadolint" if file == "Dockerfile" else "shellcheck"

@@ -15,9 +15,9 @@ reviewloop's hadolint run, which reads no config of its own (it runs outside the
   `TRUE` are true (`yes`, `on` or `1` make it refuse the whole file and lint with none of
   it; `1` is refused here too (`accepted`), but PyYAML reads `yes` and `on` as true: pragmas
   off there, the wider reading).
-* A file hadolint refuses (a known key with a value of another type) adds nothing and skips
-  nothing: hadolint lints with none of it (`accepted`). Duplicate keys, which it refuses
-  too, are not seen (PyYAML keeps the last).
+* A file hadolint refuses adds nothing and skips nothing: hadolint lints with none of it.
+  It refuses a key twice in any mapping, and what is no YAML 1.2 mapping (`hadolint_yaml`),
+  and a known key with a value of another type (`accepted`).
 
 The file is the first of the root's `.hadolint.yaml`, `.hadolint.yml` the trusted side has:
 hadolint reads one, from the folder it runs in (measured with hadolint 2.15: a root
@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_yaml
+from reviewloop.checks.analyzers.hadolint_yaml import mapping
+from reviewloop.checks.analyzers.trusted_config import tightened_text
 
 NAMES = (".hadolint.yaml", ".hadolint.yml")  # the first hadolint finds is the one it reads
 LEVELS = ("style", "info", "warning", "error")  # hadolint's levels, lowest first
@@ -65,27 +66,43 @@ def project_config(load: Load) -> Mapping[str, Any] | None:
 _LISTS = ("ignored", "trustedRegistries")
 _SWITCHES = ("strict-labels", "no-fail", "no-color", "disable-ignore-pragma", "verbose")
 THRESHOLDS = frozenset({"error", "warning", "info", "style", "ignore", "none"})
+_FORMATS = frozenset({"tty", "json", "checkstyle", "codeclimate", "gitlab_codeclimate", "gnu",
+                      "codacy", "sonarqube", "sarif"})
+_LABEL_KINDS = frozenset({"", "text", "url", "email", "hash", "rfc3339", "semver", "spdx"})
 
 
 def accepted(data: Mapping[str, Any]) -> bool:
     """Whether hadolint 2.15 takes the config: a key it knows with a value of another type
-    (`ignored: DL3008`, a scalar; `failure-threshold: bogus`) makes it refuse the whole
-    file ("Error parsing your config file") and lint with none of it (measured)."""
+    (`ignored: DL3008`, a scalar; `failure-threshold: bogus`, `format: TTY`, a label kind
+    it does not know) makes it refuse the whole file ("Error parsing your config file")
+    and lint with none of it (measured)."""
     def strings(value: Any) -> bool:
         return value is None or (isinstance(value, list)
                                  and all(isinstance(item, str) for item in value))
 
     override = data.get("override")
     schema = data.get("label-schema")
-    threshold = data.get("failure-threshold")
     return (all(strings(data.get(key)) for key in _LISTS)
             and all(data.get(key) is None or isinstance(data.get(key), bool)
                     for key in _SWITCHES)
-            and (threshold is None or threshold in THRESHOLDS)
+            and _one_of(data.get("failure-threshold"), THRESHOLDS)
+            and _one_of(data.get("format"), _FORMATS)
             and (override is None or (isinstance(override, dict) and all(
                 strings(names) for names in override.values())))
-            and (schema is None or (isinstance(schema, dict)
-                                    and all(isinstance(v, str) for v in schema.values()))))
+            and (schema is None or (isinstance(schema, dict) and all(
+                isinstance(k, str) and isinstance(v, str) and v in _LABEL_KINDS
+                for k, v in schema.items()))))
+
+
+def _one_of(value: Any, allowed: frozenset[str]) -> bool:
+    """None (not set), or one of `allowed` (a list or number, say, is none)."""
+    return value is None or (isinstance(value, str) and value in allowed)
+
+
+def read(text: str | None) -> dict[str, Any] | None:
+    """The mapping hadolint reads from a config file's `text` (`hadolint_yaml`); None: no
+    file."""
+    return None if text is None else mapping(text)
 
 
 def ignores_pragmas(load: Load) -> bool:
@@ -96,7 +113,7 @@ def ignores_pragmas(load: Load) -> bool:
 
 def project_settings(ctx: AnalyzerContext) -> ProjectSettings:
     """The trusted config's widening settings; none without one."""
-    data = project_config(lambda name: trusted_yaml(ctx, name, tightened=True))
+    data = project_config(lambda name: read(tightened_text(ctx, name)))
     if data is None:
         return ProjectSettings()
     options = [arg for registry in _names(data.get("trustedRegistries"))

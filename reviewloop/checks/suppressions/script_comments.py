@@ -11,7 +11,8 @@ and blanks the rest (`comments.comment_view` does the same for Python).
 The scanners are lexical, as a tool's own tokenizer would be at the points that matter: JS
 (`js_lexer`: strings, template literals, regular expressions, JSX, line and block comments);
 shell quotes (`'…'`, `"…"`, `$'…'`,
-backquotes), a `#` only where a word starts, here-document bodies. A misreading can only
+backquotes, where a line that is a comment is one), a `#` only where a word starts,
+here-document bodies. A misreading can only
 move text out of a comment: the marker it held is then neither honoured nor reported, and
 what it would hide is reported.
 """
@@ -85,6 +86,8 @@ def _shell_line(line: str, quote: str) -> tuple[str, int | None, list[tuple[str,
     at = 0
     while at < len(line):
         char = line[at]
+        if quote == "`" and char == "#" and not line[:at].strip() and "`" not in line[at:]:
+            return quote, at, heredocs  # a backquote holds a script: a line's comment in it
         if quote:
             if quote != "'" and char == "\\":
                 at += 2

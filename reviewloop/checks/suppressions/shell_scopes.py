@@ -19,14 +19,25 @@ bring them under it.
 
 The scanner is lexical and small (`shell_tokens`): words, quotes, `$( )`, here-documents,
 operators, and the reserved words that open and close compound commands where a command
-starts. What it cannot read to the end (an unbalanced construct, a directive where no command
-starts, a Bats `@test` block) has no scope here (None): the caller then keeps the next line
+starts; a Bats `@test name { … }` is a function to shellcheck. What it cannot read to the end
+(an unbalanced construct) has no scope here (None): the caller then keeps the next line
 alone, as before.
+
+Measured with shellcheck 0.11: a directive above a misplaced shebang (line 1 is no `#!`, a
+later comment line before the first command is: SC1128) is read as a plain comment and covers
+nothing; a UTF-8 BOM before the shebang changes nothing; in a command substitution (`$(`, a
+backquote) it covers the command after it there. A directive attached to no command (before
+`then`, `do`, `else`, a closer, a case pattern or `;;`, after `&&` or `|` at a line's end, at
+the end of the script) is a parse error to shellcheck (SC1123, SC1126, SC1072), which then
+reports nothing else: here, with directives blanked, it covers nothing and what the script
+breaks is reported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from reviewloop.checks.suppressions.base_markers import base_of
 from reviewloop.checks.suppressions.files import TrustedFiles
@@ -41,6 +52,7 @@ _CLOSERS = frozenset({*_CLOSE.values(), "esac"})
 _COMPOUND = frozenset({*_CLOSE, "case", "[["})
 _KEYWORDS = frozenset({"then", "elif", "else", "do"})  # inside a compound: no command
 _SEPARATORS = frozenset({";", "&", "\n"})
+_SHEBANG = re.compile(r"[ \t]*#[ \t]*!")  # as shellcheck finds a misplaced one
 
 
 def directive_scope(lines: Sequence[str], number: int) -> Scope | None:
@@ -79,7 +91,14 @@ class ShellScopes:
         return old is not None and was is not None and _covers(script, old, count, was)
 
 
-Script = tuple[list[Token], dict[int, Scope]]  # its tokens; and-or lists by first token
+@dataclass(frozen=True)
+class Script:
+    """A script as read: its tokens, and what a directive before each of them covers."""
+
+    lines: tuple[str, ...]
+    tokens: list[Token]
+    scopes: dict[int, Scope]  # an and-or list's first token → its lines
+    header: int  # the misplaced shebang's line (SC1128), 0 without one
 
 
 def _covers(script: Script | None, number: int, count: int, flagged: int) -> bool:
@@ -89,31 +108,66 @@ def _covers(script: Script | None, number: int, count: int, flagged: int) -> boo
     return flagged == number + 1 if scope is None else scope[0] <= flagged <= scope[1]
 
 
-def _scope(script: Script | None, number: int, count: int) -> Scope | None:
+def _scope(script: Script | None, number: int, count: int, top: bool = True
+           ) -> Scope | None:
+    """`top`: in the script itself, not in a command substitution in it."""
     if script is None:
         return None
-    found, starts = script
-    if any(t.first < number - 1 <= t.last for t in found):
-        return (number + 1, number)  # inside a word (an array, a quote, a here-document): none
+    found = script.tokens
+    if inside := next((t for t in found if t.first < number - 1 <= t.last), None):
+        return _substituted(script.lines, inside, number) or (number + 1, number)
     after = next((i for i, t in enumerate(found) if t.first >= number and t.text != "\n"),
                  None)
     if after is None:
-        return None
-    if all(t.text == "\n" for t in found[:after]):
+        return None if top else (number + 1, number)
+    if top and all(t.text == "\n" for t in found[:after]):
+        if number < script.header:
+            return (number + 1, number)  # above a misplaced shebang: read as a comment
         return (1, max(count, 1))  # before the first command: the whole script
-    return starts.get(after)
+    return script.scopes.get(after)
+
+
+def _substituted(lines: tuple[str, ...], word: Token, number: int) -> Scope | None:
+    """The scope of a directive on line `number` inside the word `word`, where that is in a
+    command substitution whose `$(` or backquote ends a line and whose closer starts one:
+    the command after it there (never the whole script). None elsewhere (an array, a quote,
+    a here-document, a substitution it cannot read): a directive there covers nothing."""
+    opener = next((at for at in range(number - 2, word.first - 1, -1)
+                   if lines[at].rstrip().endswith(("$(", "`"))), None)
+    if opener is None:
+        return None
+    closer = ")" if lines[opener].rstrip().endswith("(") else "`"
+    end = next((at for at in range(number, word.last + 1)
+                if lines[at].lstrip().startswith(closer)), None)
+    if end is None:
+        return None
+    inner = _read(lines[opener + 1:end])
+    scope = _scope(inner, number - opener - 1, end - opener - 1, top=False)
+    return None if scope is None else (scope[0] + opener + 1, scope[1] + opener + 1)
 
 
 def _read(lines: Sequence[str]) -> Script | None:
-    """The script's tokens, and for each and-or list the index of its first token → its
-    lines (1-based); None when it cannot be read."""
+    """The script's tokens and scopes; None when it cannot be read."""
+    text = tuple(lines)
+    if text and text[0].startswith("\ufeff"):  # shellcheck reads past a UTF-8 BOM
+        text = (text[0][1:], *text[1:])
     try:
-        read = tokens(tuple(lines))
+        read = tokens(text)
         parser = _Parser(read)
         parser.parse_list(frozenset())
     except (Unreadable, IndexError):
         return None
-    return read, parser.scopes
+    return Script(text, read, parser.scopes, _misplaced(text, read))
+
+
+def _misplaced(lines: tuple[str, ...], found: list[Token]) -> int:
+    """The line (1-based) of a shebang below line 1 before the first command (SC1128):
+    shellcheck reads the comments above it as comments, not directives; 0 if none."""
+    if not lines or lines[0].startswith("#!"):
+        return 0
+    first = next((t.first for t in found if t.text != "\n"), len(lines))
+    return next((number + 1 for number in range(1, first)
+                 if _SHEBANG.match(lines[number])), 0)
 
 
 class _Parser:
@@ -197,6 +251,10 @@ class _Parser:
             self.expect(_CLOSE[word])
         elif word == "[[":
             self.words_to("]]", separators=False)
+        elif word == "@test":  # Bats: `@test name {` … `}`, a function to shellcheck
+            self.words_to("{", separators=False)
+            self.parse_list(frozenset({"}"}))
+            self.expect("}")
         elif word == "function" or (self.peek().text == "(" and
                                     self.tokens[self.at + 1].text == ")"):
             self.definition(word == "function")

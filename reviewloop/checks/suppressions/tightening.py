@@ -1,8 +1,9 @@
 """Whether a change's edit of a tool's config only TIGHTENS it: the checks it switches on
 and nothing else (ruff `select` / `extend-select` grown, `ignore` / `per-file-ignores`
-shrunk, `target-version` raised; `.shellcheckrc` `enable=` grown, `.hadolint.yaml`
-`trustedRegistries` set or shortened). Such an edit hides nothing, so it is no suppression
-(`added`). ruff, shellcheck and hadolint run with it (`APPLIED`:
+shrunk, `target-version` raised; `.shellcheckrc` `enable=` grown; `.hadolint.yaml`
+`trustedRegistries` set or shortened, rules raised, labels required, the failure threshold
+lowered). Such an edit hides nothing, so it is no suppression (`added`). ruff, shellcheck
+and hadolint run with it (`APPLIED`:
 `trusted_config.tightened_text`): an edit that can only add findings cannot narrow the
 review. A tool not `APPLIED` gets a 🔵 note that the checks the edit adds were not applied
 to the change that adds them.
@@ -18,7 +19,6 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding, Severity
 
 _RUFF_GROWN = ("select", "extend-select")  # lists whose growth only adds rules
@@ -148,31 +148,11 @@ def _shellcheck(mine: str, trusted: str) -> list[str] | None:
 
 
 def _hadolint(mine: str, trusted: str) -> list[str] | None:
-    """`trustedRegistries` set where there was none, or shortened; all else the same (an
-    empty setting the same as none: `ignored: []` ignores nothing)."""
-    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+    """trustedRegistries narrowed, rules raised, labels required, the threshold lowered; all
+    else the same (`analyzers.hadolint_tightening`)."""
+    from reviewloop.checks.analyzers.hadolint_tightening import tightened  # it reads this
 
-    try:
-        new, old = load_yaml(mine) or {}, load_yaml(trusted) or {}
-    except YAMLError:
-        return None
-    if not isinstance(new, dict) or not isinstance(old, dict):
-        return None
-    key = "trustedRegistries"
-    if _settings(new, key) != _settings(old, key):
-        return None
-    now, before = new.get(key) or [], old.get(key) or []
-    if not isinstance(now, list) or not isinstance(before, list) or not now:
-        return None
-    if before and not set(now) < set(before):
-        return None  # a registry added to a list allows more images
-    if set(now) == set(before):
-        return None
-    return [f"{key}: {', '.join(map(str, now))}"]
-
-
-def _settings(data: dict[Any, Any], but: str) -> dict[Any, Any]:
-    return {k: v for k, v in data.items() if k != but and v not in (None, [], {})}
+    return tightened(mine, trusted)
 
 
 def tightening_finding(path: str, owner: str, added: Collection[int],

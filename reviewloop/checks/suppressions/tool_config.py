@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.hadolint_config import Load, accepted, ignores_pragmas
+from reviewloop.checks.analyzers.hadolint_yaml import mapping as hadolint_mapping
 from reviewloop.checks.suppressions.config_files import declared
 from reviewloop.config import load_yaml
 from reviewloop.findings.schema import Finding
@@ -67,7 +68,7 @@ def config_skips(read: Callable[[str], str | None]) -> list[ConfigSkip]:
     for source, paths in config_paths().items():
         for path in paths:
             text = read(path)
-            data = _mapping(text) if text is not None else None
+            data = _READERS.get(source, _mapping)(text) if text is not None else None
             if data is not None:
                 skips += _PARSERS[source](data, path)
             if text is not None and source in ONE_FILE:
@@ -79,12 +80,9 @@ def markers_off(owner: str, read: Callable[[str], str | None]) -> bool:
     """Whether the config files `read` returns tell the tool `owner` to read none of its
     inline markers."""
     switch = _SWITCHES.get(owner)
-    return switch is not None and switch(lambda path: _present(read(path)))
-
-
-def _present(text: str | None) -> dict[str, Any] | None:
-    """A file's top-level mapping, empty when it is not one; None: no such file."""
-    return None if text is None else _mapping(text) or {}
+    parse = _READERS.get(owner, _mapping)
+    return switch is not None and switch(
+        lambda path: None if (text := read(path)) is None else parse(text) or {})
 
 
 def _mapping(text: str) -> dict[str, Any] | None:
@@ -132,6 +130,8 @@ def _zizmor(data: dict[str, Any], where: str) -> Iterator[ConfigSkip]:
                              line=int(line) if line.isdigit() else None)
 
 
+# a tool that reads its config otherwise than PyYAML does (hadolint: YAML 1.2, no key twice)
+_READERS: dict[str, Callable[[str], dict[str, Any] | None]] = {"hadolint": hadolint_mapping}
 ONE_FILE = frozenset({"hadolint", "zizmor"})  # each reads the first of its names it finds
 _PARSERS: dict[str, Callable[[dict[str, Any], str], Iterator[ConfigSkip]]] = {
     "checkov": _checkov, "hadolint": _hadolint, "zizmor": _zizmor}
