@@ -1,9 +1,12 @@
-"""Files in a worktree that git leaves out of any commit of it: those under a submodule's
-path (git records the submodule's commit, never its files; a run's worktree does not even
-check the submodule out) and those the repository's ignore rules ignore.
+"""Files in a worktree that git leaves out of any commit of it though the implementer meant
+them as part of the change: those under a submodule's path (git records the submodule's
+commit, never its files; a run's worktree does not even check the submodule out).
 
 A run compares the two listings taken around its implementer: a file it wrote there is
 neither reviewed nor committed, and the run says so rather than lose it without a word.
+Files the repository's ignore rules ignore are not listed: the project declared them not
+part of any change (build output, `.env`, a virtualenv), and a run that stopped for each
+would stop for every build.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ SUBMODULE_MODE = "160000"
 
 
 def left_out(repo: Repository) -> Listing:
-    """Every file under a submodule's path, and every ignored file but build and test
-    artifacts (`git.changes.ARTIFACTS`), with the reason and its stamp."""
+    """Every file under a submodule's path but build and test artifacts
+    (`git.changes.ARTIFACTS`), with the reason and its stamp."""
     found: Listing = {}
     for link in _submodules(repo):
         for folder, dirs, files in os.walk(repo.root / link):
@@ -33,10 +36,6 @@ def left_out(repo: Repository) -> Listing:
                 if not is_artifact(path):
                         _add(found, repo, path, f"inside submodule {shown(link)} (git records "
                                             "the submodule's commit, not its files)")
-    out = repo.git("ls-files", "-z", "--others", "--ignored", "--exclude-standard")
-    for path in filter(None, out.split("\0")):
-        if not is_artifact(path) and not path.startswith(".reviewloop/"):
-            _add(found, repo, path, "ignored by the repository's ignore rules")
     return found
 
 

@@ -1,7 +1,7 @@
 """A run whose implementer writes files git leaves out of the change (inside a submodule's
-path, which a run's worktree does not check out, or ignored by .gitignore) names each of
-them, neither reviewed nor committed, and waits for a human: --yes does not commit a change
-that lost part of what the implementer wrote (fuzz11loop D7)."""
+path, which a run's worktree does not check out) names each of them, neither reviewed nor
+committed, and waits for a human: --yes does not commit a change that lost part of what the
+implementer wrote (fuzz11loop D7). A file the project ignores (`.env`) is not named."""
 
 from __future__ import annotations
 
@@ -43,11 +43,10 @@ def test_files_git_leaves_out_are_named_and_the_run_waits(tmp_path: Path) -> Non
     assert done.returncode == 1, done.stdout + done.stderr  # waiting for a human
     assert "escalated" in done.stdout
     report = json.loads(cli(root, "report", "--format", "json").stdout)
-    lost = [".env: ignored by the repository's ignore rules",
-            "vendor/lib/util.py: inside submodule vendor/lib (git records the submodule's "
+    lost = ["vendor/lib/util.py: inside submodule vendor/lib (git records the submodule's "
             "commit, not its files)"]
     assert report["escalations"] == [
-        "the implementer wrote 2 file(s) git leaves out of the change, neither reviewed nor "
+        "the implementer wrote 1 file(s) git leaves out of the change, neither reviewed nor "
         "committed: " + "; ".join(lost)]
     assert report["skipped"] == lost  # listed among the files not read, each with why
     assert git(root, "rev-parse", "HEAD").strip() == before  # nothing committed
