@@ -8,6 +8,7 @@ with the reason.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from pathlib import Path
 from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
-from reviewloop.runs.registry import new_run_id
+from reviewloop.landing.engine import LandConflict
+from reviewloop.runs.registry import RunRecord, new_run_id, run_tree
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
@@ -38,33 +40,60 @@ class Batch:
     approve_at_end: bool = False
     batch_id: str = field(default_factory=lambda: new_run_id("batch"))
     outcome: dict[str, str] = field(default_factory=dict)  # task id -> why it is not done
+    # task id -> (where it stands, the details): every task the batch reached, for its report
+    states: dict[str, tuple[str, str]] = field(default_factory=dict)
+    retried: set[str] = field(default_factory=set)  # tasks run again after a landing conflict
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            self._report()
+
+    def _run(self) -> int:
         plan = select.waves(load_spec(self.runner.root, self.spec_file).tasks)
-        deferred: list[tuple[str, RunResult]] = []
+        deferred: list[tuple[Task, RunResult]] = []
+        stopped: str | None = None
         for wave in plan.waves:
-            for task_id, result in self._wave(self._ready(wave)):
+            for task, result in self._wave(self._ready(wave)):
                 if result is None:
                     continue  # failed to run: reported, counted
-                if self.approve_at_end and result.status == "awaiting_approval":
-                    self.outcome[task_id] = "awaiting approval"
-                    deferred.append((task_id, result))
-                elif not self._settled(task_id, result) and not self.keep_going:
-                    self.out.warn(
-                        f"Batch stopped at task {task_id}. Decide on run {result.run_id} "
-                        "(approve or reject decides that run only), then `reviewloop run "
-                        "all` continues the batch; `reviewloop approve "
-                        f"{result.run_id} --continue` does both. (`run all --continue` "
-                        "goes on past a declined task.)")
-                    return ExitCode.BLOCKING
-        for task_id, result in deferred:
-            self.outcome.pop(task_id, None)
-            self._settled(task_id, result)
+                if stopped is not None:  # ran beside the task the batch stopped at
+                    self._left(task.id, result)
+                elif self.approve_at_end and result.status == "awaiting_approval":
+                    self._left(task.id, result)
+                    deferred.append((task, result))
+                elif not self._settled(task, result) and not self.keep_going:
+                    stopped = task.id
+                    self._stop_note(task.id, result)
+            if stopped is not None:
+                return ExitCode.BLOCKING
+        for task, result in deferred:
+            self.outcome.pop(task.id, None)
+            self._settled(task, result)
         if "awaiting approval" in self.outcome.values():
             self.out.warn(
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
+
+    def _stop_note(self, task_id: str, result: RunResult) -> None:
+        if self.outcome[task_id] == "failed":
+            self.out.warn(f"Batch stopped at task {task_id} (failed). `reviewloop run all` "
+                          "tries it again; `run all --continue` goes on past a failed or "
+                          "declined task.")
+            return
+        self.out.warn(
+            f"Batch stopped at task {task_id}. Decide on run {result.run_id} "
+            "(approve or reject decides that run only), then `reviewloop run "
+            "all` continues the batch; `reviewloop approve "
+            f"{result.run_id} --continue` does both. (`run all --continue` "
+            "goes on past a declined task.)")
+
+    def _left(self, task_id: str, result: RunResult) -> None:
+        """A task's run left as it stands (to be decided later)."""
+        self.outcome[task_id] = result.status.replace("_", " ")
+        self.states[task_id] = (self.outcome[task_id], f"run {result.run_id}")
 
     def _ready(self, wave: tuple[str, ...]) -> list[Task]:
         """The wave's tasks that may start now; the others are skipped with the reason."""
@@ -81,43 +110,99 @@ class Batch:
                 self.out.warn(
                     f"Skipping task {task.id}: it waits on {reasons}, not done.")
                 self.outcome[task.id] = "skipped"
+                self.states[task.id] = ("skipped", f"waits on {reasons}")
                 continue
             ready.append(task)
         return ready
 
-    def _wave(self, tasks: list[Task]) -> Iterator[tuple[str, RunResult | None]]:
+    def _wave(self, tasks: list[Task]) -> Iterator[tuple[Task, RunResult | None]]:
         """Each task's run up to its approval, in spec order; with jobs > 1 the later ones
         keep running while an earlier one is being decided."""
         if self.jobs <= 1 or len(tasks) <= 1:
             for task in tasks:  # one after the other: each starts from the last landing
-                yield task.id, self._start(task)
+                yield task, self._start(task)
             return
         with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="task") as pool:
             futures: list[tuple[Task, Future]] = [(t, pool.submit(self._start, t))
                                                   for t in tasks]
             for task, future in futures:
-                yield task.id, future.result()
+                yield task, future.result()
 
     def _start(self, task: Task) -> RunResult | None:
         pending = self.runner.registry.open_for_task(task.id, str(self.spec_file))
         try:
             if pending:
-                return self.runner.resume(pending.run_id)
+                try:
+                    return self.runner.resume(pending.run_id)
+                except LandConflict as exc:  # an earlier batch's run that could not land
+                    self._run_again(task, pending.run_id, exc)
             return self.runner.start(task, self.spec_file, self.implementer,
                                      batch=self.batch_id)
         except ReviewloopError as exc:
-            if self.jobs <= 1:
+            if self.jobs <= 1 and not self.keep_going:
                 raise
-            self.out.warn(f"Task {task.id} failed: {exc}")
-            self.outcome[task.id] = "failed"
+            self._failed(task.id, exc)
             return None
 
-    def _settled(self, task_id: str, result: RunResult) -> bool:
-        if self.settle(self.runner, result) == ExitCode.OK:
-            return True
+    def _run_again(self, task: Task, run_id: str, exc: LandConflict) -> None:
+        """Give up a run whose commit cannot land on the branch as it is now; the task runs
+        again from there. Its commit stays on its branch (`runs` names it)."""
+        self.runner.registry.update(run_id, status="abandoned",
+                                    detail=f"{exc}; task {task.id} was run again")
+        self.out.warn(f"Task {task.id}: run {run_id} could not land ({exc}). Running the "
+                      "task again from the branch as it is now.")
+
+    def _settled(self, task: Task, result: RunResult) -> bool:
+        try:
+            code = self.settle(self.runner, result)
+        except LandConflict as exc:
+            # the branch moved under it (a sibling of its wave landed first, say): run the
+            # task once more from the branch as it is now, after the others of its wave
+            if task.id in self.retried:
+                self._failed(task.id, exc, self.runner.registry.get(result.run_id))
+                return False
+            self.retried.add(task.id)
+            self._run_again(task, result.run_id, exc)
+            again = self._start(task)
+            return again is not None and self._settled(task, again)
+        except ReviewloopError as exc:
+            self._failed(task.id, exc, self.runner.registry.get(result.run_id))
+            if self.jobs <= 1 and not self.keep_going:
+                raise  # its own exit code; the batch's report still follows
+            return False
         # `result` is the run before it was settled: a run declined at the prompt was
         # "awaiting approval" there; the registry has where it stands now
-        status = self.runner.registry.get(result.run_id).status
-        self.outcome[task_id] = "declined" if status == "declined" else \
+        record = self.runner.registry.get(result.run_id)
+        if code == ExitCode.OK:
+            self.states[task.id] = ("committed", f"{(record.commit_sha or '')[:12]} (run "
+                                                 f"{record.run_id})")
+            return True
+        self.outcome[task.id] = "declined" if record.status == "declined" else \
             result.status.replace("_", " ")
+        self.states[task.id] = (self.outcome[task.id], f"run {record.run_id}")
         return False
+
+    def _failed(self, task_id: str, exc: ReviewloopError, record: RunRecord | None = None
+                ) -> None:
+        self.out.warn(f"Task {task_id} failed: {exc}")
+        self.outcome[task_id] = "failed"
+        where = ""
+        if record is not None:
+            where = f" (run {record.run_id}"
+            if record.commit_sha:
+                tree = run_tree(record)
+                where += f"; its commit {record.commit_sha[:12]} is kept on branch " \
+                         f"{tree.branch if tree else '?'}; `reviewloop run all` runs the " \
+                         "task again from the branch as it is now"
+            where += ")"
+        self.states[task_id] = ("failed", f"{str(exc).splitlines()[0]}{where}")
+
+    def _report(self) -> None:
+        """Every task the batch reached, with where it stands: the batch's last word."""
+        if not self.states:
+            return
+        counts = Counter(kind for kind, _ in self.states.values())
+        self.out.say(f"Batch {self.batch_id}: " + ", ".join(
+            f"{n} {kind}" for kind, n in counts.items()))
+        for task_id, (kind, detail) in self.states.items():
+            self.out.say(f"  {task_id}: {kind}: {detail}")

@@ -28,6 +28,7 @@ from reviewloop.git.changes import (
     union,
     write_diff,
 )
+from reviewloop.git.left_out import left_out, left_out_escalation, written
 from reviewloop.git.repository import Snapshot
 from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
@@ -56,16 +57,19 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         deps.root, deps.spec_file, deps.run_dir, state.task_id)
     report = state.gate_report
     feedback = report.feedback() if report is not None and not report.passed else None
+    outside = left_out(deps.repo)  # files git will not take: the implementer's are named
     result = run_implementer(deps.implementer, state.task_id,
                              implementer_context(context_path, deps.run_dir,
                                                  state.touched.paths), feedback,
                              models=deps.models, workspace=deps.workspace, policy=deps.policy,
                              settings=deps.settings)
     touched, diff_text = changes_since(deps.repo, state.baseline, state.artifacts)
+    lost = written(outside, left_out(deps.repo))
     return {"diff_path": write_diff(deps.run_dir, 1, diff_text), "touched": touched,
             "context_path": context_path, "round": 1, "attempts": state.attempts + 1,
-            "usage": result.usage,
-            "escalations": [] if result.ok else [f"implementer failed: {result.summary}"]}
+            "usage": result.usage, "not_reviewed": sorted({*state.not_reviewed, *lost}),
+            "escalations": ([] if result.ok else [f"implementer failed: {result.summary}"])
+            + left_out_escalation(lost)}
 
 
 def gates(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:

@@ -35,6 +35,12 @@ from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository
 
 
+class LandConflict(BlockingOutcome):
+    """The branch moved since the run started and git cannot merge the run's commit onto it
+    (two tasks of a batch appending to one file, say): the commit stays on its branch; a
+    run started again from the branch as it is now can land."""
+
+
 class LandPlan(BaseModel):
     """Moving the user's branch from `old` to `new`; `paths` are the files that differ.
 
@@ -82,7 +88,7 @@ def _replay(checkout: Repository, old: str, commit: str, branch: str, rewrite: R
     tree, *conflicts = [line for line in out.splitlines() if line]
     conflicts = sorted(set(conflicts) - set(rewrite))
     if conflicts:
-        raise BlockingOutcome(
+        raise LandConflict(
             f"cannot land: {branch} changed since the run started and its changes conflict "
             f"with the run's in {', '.join(conflicts)}; the commit stays on its branch: merge "
             f"it yourself (git merge {commit[:12]})")

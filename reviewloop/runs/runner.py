@@ -24,6 +24,7 @@ from reviewloop.config import Settings, model_for
 from reviewloop.errors import (
     BlockingOutcome,
     DiskFull,
+    ReviewloopError,
     StoreDamaged,
     UserInputError,
     is_disk_full,
@@ -159,7 +160,8 @@ class LoopRunner:
 
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
         started = run_tree(record)
-        committed = self._committed(record.run_id)
+        # made and saved, its work is that commit (in this clone or pushed), not its worktree
+        committed = bool(self._saved_commit(record.run_id))
         moved = rebuilt(self.registry, record, open_repository(self.root), committed=committed)
         if moved is not None and started is not None:
             if self.notice:
@@ -170,11 +172,9 @@ class LoopRunner:
         return self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)
 
-    def _committed(self, run_id: str) -> bool:
-        """Whether the run's commit is made and saved: from there on its work is that commit
-        (in this clone's objects or on the pushed branch), never its worktree."""
+    def _saved_commit(self, run_id: str) -> str | None:
         with self._graph() as graph:
-            return bool(graph.get_state(_config(run_id)).values.get("commit"))
+            return graph.get_state(_config(run_id)).values.get("commit")
 
     def _check_version(self, run_id: str) -> None:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
@@ -304,7 +304,13 @@ class LoopRunner:
         state it had (awaiting approval, say) or is interrupted, so the same command works
         once there is space; when the registry cannot be written either, it stays as is."""
         if not is_disk_full(exc):
-            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}")
+            # a run that stops after its commit (a landing conflict) names that commit:
+            # it is kept on the run's branch, and `runs` must not show a failure with none
+            commit = None
+            with suppress(ReviewloopError, OSError):  # a damaged store: said by `exc` itself
+                commit = self._saved_commit(run_id)
+            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}",
+                                 commit_sha=commit)
             return
         status = before if before in ("awaiting_approval", "failed") else "interrupted"
         with suppress(DiskFull):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,6 +140,10 @@ def module_missing(module: str, install: str) -> str | None:
     return f"{module} is not installed: {install}"
 
 
+# how a tool ends on Ctrl-C: killed by SIGINT, or exiting 128 + SIGINT as shells and npx do
+INTERRUPTED = (-signal.SIGINT, 128 + signal.SIGINT)
+
+
 def run_tool(argv: Sequence[str], cwd: Path, timeout: float, *,
              ok_codes: Sequence[int] = (0, 1), env: Mapping[str, str] | None = None) -> str:
     """Run an analyzer's command and return its stdout; an exit code outside `ok_codes`
@@ -160,6 +165,11 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
         raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
     except OSError as exc:
         raise AnalyzerError(f"{name} could not start: {exc}") from None
+    if proc.returncode in INTERRUPTED:
+        # Ctrl-C reaches the tool too (one process group); in a reviewer's thread the
+        # loop has not heard it yet: the user's interrupt, never the tool's failure, so
+        # no reviewer records it and `resume` runs the analyzer again
+        raise KeyboardInterrupt(f"{name} was interrupted (Ctrl-C)")
     if proc.returncode not in ok_codes:
         said = (proc.stderr.strip() or proc.stdout.strip())[-OUTPUT_CHARS:]
         raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import replace
 
@@ -91,3 +92,36 @@ def test_once_computes_a_value_once_per_context(tmp_path):
     assert ctx.once("other", compute) == 2
     # another context (the base run's, `dataclasses.replace`) computes its own
     assert replace(ctx, root=tmp_path / "base").once("k", compute) == 3
+
+
+# How a tool can end: Ctrl-C kills it (SIGINT, as Python's KeyboardInterrupt ends too) or a
+# shell or npx that traps it exits 130; the others are the tool's own failures or findings.
+ENDINGS = {
+    "python KeyboardInterrupt": [sys.executable, "-c",
+                                 "import os, signal; os.kill(os.getpid(), signal.SIGINT)"],
+    "sh killed by SIGINT": ["/bin/sh", "-c", "kill -INT $$"],
+    "sh traps and exits 130": ["/bin/sh", "-c", "exit 130"],
+    "SIGTERM": ["/bin/sh", "-c", "kill -TERM $$"],
+    "exit 2": ["/bin/sh", "-c", "echo usage >&2; exit 2"],
+    "exit 129": ["/bin/sh", "-c", "exit 129"],
+    "findings": ["/bin/sh", "-c", "echo found; exit 1"],
+}
+
+
+@pytest.mark.parametrize(("ending", "ok_codes"), [
+    (e, ok) for e in ENDINGS for ok in ((0, 1), (0,))])
+def test_a_tool_stopped_by_ctrl_c_is_the_users_interrupt_never_its_failure(
+        tmp_path, ending, ok_codes):
+    """The oracle is the shell's own word: `$?` is 130 for a command Ctrl-C ended."""
+    argv = ENDINGS[ending]
+    shell = subprocess.run(["/bin/sh", "-c", '"$@"; echo "status $?"', "sh", *argv],
+                           capture_output=True, text=True, check=False).stdout
+    status = int(shell.rsplit("status ", 1)[1])
+    if status == 130:
+        with pytest.raises(KeyboardInterrupt):
+            run_tool(argv, tmp_path, 30, ok_codes=ok_codes)
+    elif status in ok_codes:
+        run_tool(argv, tmp_path, 30, ok_codes=ok_codes)
+    else:
+        with pytest.raises(AnalyzerError, match="exited with"):
+            run_tool(argv, tmp_path, 30, ok_codes=ok_codes)
