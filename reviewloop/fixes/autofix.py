@@ -10,6 +10,7 @@ occurrences, code the change never wrote and the report says was not acted on.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -20,9 +21,11 @@ from typing import Any
 
 from reviewloop.checks.analyzers.ruff import ruff_command
 from reviewloop.findings.schema import Finding
+from reviewloop.findings.titles import short_title
 from reviewloop.git.names import on_disk
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # what ends a line for ruff's row numbers
+_CODE = re.compile(r"[A-Z]+[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,15 @@ class _Fix:
 
 
 def safe_fixes(root: Path, findings: Sequence[Finding], *, timeout: float = 120) -> AutofixResult:
-    ruff = [f for f in findings if f.source.startswith("ruff") and f.rule]
+    # a rule ruff can select (not `invalid-syntax`, which no `--select` takes)
+    ruff = [f for f in findings if f.source.startswith("ruff") and f.rule
+            and _CODE.fullmatch(f.rule)]
     if not ruff:
         return AutofixResult((), (), tuple(findings))
     rules = sorted({f.rule for f in ruff if f.rule})
     files = sorted({f.file for f in ruff})
     command = [*ruff_command(), "check", "--isolated", "--output-format", "json", "--quiet",
-               "--exit-zero", "--select", ",".join(rules), *(on_disk(f) for f in files)]
+               "--exit-zero", "--select", ",".join(rules), "--", *(on_disk(f) for f in files)]
     try:
         proc = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout)
         report = json.loads(proc.stdout or "[]")
@@ -72,7 +77,8 @@ def _apply(root: Path, file: str, findings: list[Finding], report: list[Any]) ->
             text = handle.read()
     except (OSError, UnicodeDecodeError):
         return []
-    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+    # ruff counts columns after a byte-order mark
+    starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in _LINE_END.finditer(text)]
     taken: list[tuple[int, int]] = []
     chosen: list[_Fix] = []
     for fix in _fixes(path.resolve(), findings, report, starts):
@@ -83,12 +89,22 @@ def _apply(root: Path, file: str, findings: list[Finding], report: list[Any]) ->
         chosen.append(fix)
     if not chosen:
         return []
-    edits = sorted((edit for fix in chosen for edit in fix.edits), reverse=True)
-    for start, end, content in edits:
-        text = text[:start] + content + text[end:]
+    fixed = text
+    for start, end, content in sorted((e for fix in chosen for e in fix.edits), reverse=True):
+        fixed = fixed[:start] + content + fixed[end:]
+    if _parses(text) and not _parses(fixed):
+        return []  # fixes that together break the file (a body left empty): none is made
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+        handle.write(fixed)
     return [fix.finding for fix in chosen]
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _fixes(path: Path, findings: list[Finding], report: list[Any],
@@ -98,8 +114,11 @@ def _fixes(path: Path, findings: list[Finding], report: list[Any],
         for item in report:
             fix = item.get("fix") or {}
             row = item.get("location", {}).get("row", 0)
+            # the same diagnostic: its rule, its line and its words (ruff run here with its
+            # default options may flag the same line for the opposite reason: a quote style)
             if (item.get("code") != finding.rule or fix.get("applicability") != "safe"
                     or not finding.start_line <= row <= finding.end_line
+                    or short_title(item.get("message", "")) != finding.title
                     or Path(item.get("filename", "")).resolve() != path):
                 continue
             edits = tuple(_offsets(edit, starts) for edit in fix.get("edits", ()))
