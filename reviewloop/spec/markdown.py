@@ -37,12 +37,16 @@ CHECKBOX = re.compile(
     r"[ \t]+\[(?P<mark>[ xX~-])\](?P<optional>\*)?(?:[ \t]+(?P<rest>.*?))?[ \t]*$"
 )
 # What a writer meant as a checkbox but no Markdown reader ticks: `-[ ]`, `- [ ]T1`,
-# `- [  ]`, `- [ x]`, `- []`, `- [v]`, `- [/]`: a box of blanks, or one mark-like character
-# with a blank beside it at most (a link `[ab](…)`, a reference `[1]:`, a footnote `[^1]` or
-# Spec Kit's `[P]` and `[US1]` markers are none of these)
+# `- [  ]`, `- [ x]`, `- []`, `- [v]`, `- [/]`, `- [xx]`, a no-break space, a `•` or `–`
+# bullet, fullwidth brackets, a Cyrillic `х`, a task quoted with `>`: a box of blanks, or one or
+# two mark-like characters with a blank beside them at most (a link `[ab](…)`, a reference
+# `[1]:`, a footnote `[^1]`, Spec Kit's `[P]` and `[US1]` markers or a `[!]` / `[?]` note
+# are none of these)
+_BLANK = "[ \\t\u00a0\u3000]"
+_MARK = "[xXvV✓✔✗×х/*.~-]"
+_BULLET = r"(?:[-*+•–·]|\d{1,3}[.)])"
 _NEAR_CHECKBOX = re.compile(
-    r"^[ \t]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)*(?:[-*+]|\d{1,3}[.)])[ \t]*"
-    r"\[(?:[ \t]{0,3}|[ \t]?(?:[xXvV]|[^\w\s\[\]()^])[ \t]?)\](?![(\[:])"
+    rf"^(?:{_BLANK}*>)*{_BLANK}*(?:{_BULLET}{_BLANK}+)*{_BULLET}{_BLANK}*[\[［](?:{_BLANK}{{0,4}}|{_BLANK}?{_MARK}{{1,2}}{_BLANK}?)[\]］](?![(\[:])"
 )
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _COMMENT_OPEN = re.compile(r"^[ \t]*<!--")

@@ -22,10 +22,10 @@ FORMATS = {
                 "T2 Second task", "\n- [ ] T3 Third task\n"),
 }
 
-BULLETS = st.sampled_from(["-", "*", "+", "1.", "2)"])
-GAPS = st.sampled_from(["", " ", "  ", "\t"])
+BULLETS = st.sampled_from(["-", "*", "+", "1.", "2)", "•", "–", "> -"])
+GAPS = st.sampled_from(["", " ", "  ", "\t", "\u00a0"])
 BOXES = st.one_of(st.text(alphabet=" \t", max_size=3),
-                  st.tuples(st.sampled_from(["", " "]), st.sampled_from(list("xXvV/-~*.✓?")),
+                  st.tuples(st.sampled_from(["", " "]), st.sampled_from(list("xXvV/-~*.✓х")),
                             st.sampled_from(["", " "])).map("".join))
 INDENTS = st.sampled_from(["", "  ", "    "])
 
@@ -65,7 +65,8 @@ def test_a_bent_task_line_is_a_task_or_named(data, name):
 
 def test_the_slips_writers_make():
     slips = ["-[ ] {}", "- [ ]{}", "- [  ] {}", "- [ x] {}", "- [] {}", "- [v] {}",
-             "- [/] {}", "* [✓] {}", "1.[ ] {}"]
+             "- [/] {}", "* [✓] {}", "1.[ ] {}", "-\u00a0[ ] {}", "- [\u00a0] {}", "• [ ] {}",
+             "– [ ] {}", "- ［ ］ {}", "- [х] {}", "> - [ ] {}", "- [xx] {}", "- [    ] {}"]
     for name, (_, _, rest, _) in sorted(FORMATS.items()):
         for slip in slips:
             _check(name, slip.format(rest))
@@ -77,7 +78,7 @@ def test_what_is_no_checkbox_stays_quiet():
                  "- [^1] a footnote", "[ ] not a list item", "- see [x] below",
                  "- [ ] T1 well formed", "- [X]* T2 optional", "  * [~] T3 queued",
                  "- [P] tasks = different files", "- **[P]**: Can run in parallel",
-                 "- [US1] story", "- [ab] two letters"]:
+                 "- [US1] story", "- [ab] two letters", "- [!] Note", "- [?] open question"]:
         assert near_checkbox(line) is None, line
 
 
