@@ -102,8 +102,11 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     factory, llm = model_switch(settings, model_factory, options.require_llm,
                                 warn=None if out.quiet() else out.warn)
     state, unread = _posted(target, out)
+    # a review without the LLM reviewers judged no file by them: once they are on, the
+    # whole PR is theirs to read, not only what this push changed
     base = review_base(event, state.last_reviewed_head, repo.is_ancestor,
-                       last_whole=state.last_review_whole)
+                       last_whole=state.last_review_whole
+                       and (state.last_review_llm or not llm))
     view = follow_up(repo, event, state, None if base == event.base_sha else base)
     state = view.followed(state)  # findings on a renamed file move with it
     source = DiffSource(base=event.base_sha, head=event.head_sha, focus=view.focus)
@@ -127,7 +130,7 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
-                      health=summary.ledger.health, left=view.left)
+                      health=summary.ledger.health, left=view.left, llm=summary.llm)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
@@ -184,6 +187,7 @@ class Judge:
     code: Code
     health: Sequence[Health]
     left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
+    llm: bool = True  # the LLM reviewers ran
 
 
 def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
@@ -209,7 +213,8 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
         return _failed(Delivery.failed(unread, "reading what reviewloop posted before"), out)
     try:
         publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
-                state=judge.state, code=judge.code, health=judge.health, convergence=conv)
+                state=judge.state, code=judge.code, health=judge.health, convergence=conv,
+                llm=judge.llm)
         return Delivery()
     except GitHubError as exc:
         annotate(judge.findings)

@@ -91,6 +91,16 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
                 skipped: int = 0) -> str:
     """The review's text: counts, then every finding that is not an inline comment; its
     marker records the head and the findings listed here."""
+    return review_text(head_sha, key, inline=inline, listed=listed, overflow=overflow,
+                       skipped=skipped)[0]
+
+
+def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
+                listed: Sequence[Finding], overflow: Sequence[Finding],
+                skipped: int = 0) -> tuple[str, int]:
+    """`review_body`, and how many of `listed` and `overflow` it leaves unshown (GitHub's
+    size limit): those are in no marker, so the next push must review the whole PR to
+    find them again (`publish`)."""
     everything = [*inline, *listed, *overflow]
     lines = [f"### reviewloop: {len(everything)} new finding(s) on {head_sha[:12]}",
              "", f"{counts_line(everything)} — {len(inline)} inline"]
@@ -118,8 +128,9 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
     if skipped:
         lines += ["", f"_{skipped} finding(s) already posted on earlier commits are not "
                       "repeated._"]
-    return with_marker("\n".join(lines), "review", {
+    body = with_marker("\n".join(lines), "review", {
         "head": head_sha, "f": [FindingRecord.of(f).data() for f in shown]}, key)
+    return body, len(listed) + len(overflow) - len(shown)
 
 
 def _marker_cost(finding: Finding) -> int:
@@ -159,13 +170,14 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
                  body_fixed: Iterable[str] = (), whole: bool = True,
                  base: tuple[str, str] | None = None, left_count: int = 0,
-                 body_left: Iterable[str] = ()) -> str:
+                 body_left: Iterable[str] = (), llm: bool = True) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
     reviewed commit; its marker records the head, the fixed findings that have no
     comment of their own to carry that state (those listed in review bodies), and those
     whose file left the PR (`left_count` of them in all), whether
-    the review was `whole` (`github.event.review_base`), and the PR's `base` it was judged
-    against, (commit, branch) (`github.followup`)."""
+    the review was `whole` (`github.event.review_base`), whether the LLM reviewers ran
+    (`llm`: absent when they did), and the PR's `base` it was judged against, (commit,
+    branch) (`github.followup`)."""
     open_total = sum(open_counts.values())
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
             f" · ✅ {fixed_count} fixed since the first review"
@@ -177,7 +189,8 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
         report = report[:cut] + "\n\n… the rest of the report is in the job summary and SARIF."
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
     data = {"head": head_sha, "open": dict(open_counts), "fixed": sorted(body_fixed),
-            "whole": whole, **({"left": sorted(body_left)} if body_left else {})}
+            "whole": whole, **({"left": sorted(body_left)} if body_left else {}),
+            **({} if llm else {"llm": False})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}
     return with_marker(text, "summary", data, key)
