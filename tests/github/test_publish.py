@@ -252,7 +252,9 @@ def test_the_summary_stays_under_githubs_limit_whatever_the_prs_history(
     body = summary_body(report, HEAD, KEY, open_counts={"must_fix": 1}, fixed_count=fixed,
                         body_fixed=fixed_prints, body_left=left_prints, left_count=left)
     assert len(body) <= 65_536
-    data = read_marker(body, KEY, "summary").data
+    marker = read_marker(body, KEY, "summary")
+    assert marker is not None
+    data = marker.data
     kept_fixed, kept_left = data["fixed"], data.get("left", [])
     assert set(kept_fixed) <= set(fixed_prints) and set(kept_left) <= set(left_prints)
     everything = len(kept_fixed) + len(kept_left) == fixed + left
