@@ -32,6 +32,7 @@ from reviewloop.errors import ExitCode
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.names import under
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, Convergence, converge
@@ -198,7 +199,8 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
     def read(path: str) -> list[str] | None:
         if path not in cache:
             found = path in repo.export_files(head_sha, [path], tmp)
-            cache[path] = (tmp / path).read_text(encoding="utf-8", errors="replace") \
+            # the text-form name (`\\xNN` for a byte that is not UTF-8) as the disk has it
+            cache[path] = under(tmp, path).read_text(encoding="utf-8", errors="replace") \
                 .splitlines() if found else None
         return cache[path]
     return read
