@@ -213,6 +213,11 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
     if unread is not None:
         annotate(judge.findings)
         return _failed(Delivery.failed(unread, "reading what reviewloop posted before"), out)
+    stale = _stale(target)
+    if stale is not None:  # a re-run of an old run: the PR's state is a newer head's
+        annotate(judge.findings)
+        out.warn(stale)
+        return Delivery.fell_back(stale, f"> {stale}")
     try:
         publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
                 state=judge.state, code=judge.code, health=judge.health, convergence=conv,
@@ -232,6 +237,24 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
             out.warn(note.strip().removeprefix("> "))
             return Delivery.fell_back(f"the pull request's head moved: {exc}", note)
         return _failed(Delivery.failed(exc, "publishing to the pull request"), out)
+
+
+def _stale(target: Target) -> str | None:
+    """Why this run must not publish, when the PR's head is no longer the commit it
+    reviewed (a re-run of an old workflow run, or a push while it ran): its summary, the
+    fixed and reopened threads are the newer head's, and an old head's review would roll
+    them back. None when the head is the reviewed one, or GitHub cannot say (publishing
+    then goes on: the head check of the review itself still holds)."""
+    try:
+        now = str(target.client.get_pull_request(target.repo, target.number)["head"]["sha"])
+    except (GitHubError, KeyError, TypeError):
+        return None
+    if now == target.head_sha:
+        return None
+    return (f"Not published: the pull request's head moved to {now[:12]} from "
+            f"{target.head_sha[:12]}, the commit this run reviewed (a re-run of an older "
+            "run, or a push while it ran); the findings are in the annotations, the job "
+            "summary and the SARIF, and the run for the new head publishes.")
 
 
 def _failed(delivery: Delivery, out: Output) -> Delivery:

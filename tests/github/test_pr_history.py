@@ -162,3 +162,39 @@ def test_reviewers_that_were_off_read_the_whole_pr_once_they_are_on(
             prompts = [r.system_text() for r in bedrock.requests]
     assert second.code == 0, second.stderr
     assert prompts and all("secret_logic" in p for p in prompts)
+
+
+# --- a re-run of an old workflow run ---------------------------------------------------------
+
+SHELL_APP = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+
+
+@pytest.mark.parametrize("rerun", ["the opened run", "a synchronize run"])
+def test_a_rerun_of_an_old_run_leaves_the_pr_to_its_current_head(rerun: str,
+                                                                  tmp_path: Path) -> None:
+    """"Re-run jobs" on a run whose payload names an older head, after a newer push fixed
+    its must-fix: the summary comment and the threads stay the current head's, and the run
+    says why it did not publish (its exit code and outputs are its own head's)."""
+    root = branch_repo(tmp_path / "repo", {"app.py": APP, "tests/test_app.py": TEST},
+                       {"app.py": SHELL_APP, "tests/test_app.py": TEST + "\n"})
+    with GitHubFake() as gh:
+        shown(gh, root)
+        events = [payload(root, "opened")]
+        review(root, tmp_path / "run1", gh, events[0])
+        if rerun == "a synchronize run":
+            moved = _push(root, {"NOTES.md": "notes\n"}, gh)
+            events.append(payload(root, "synchronize", **moved))
+            review(root, tmp_path / "run2", gh, events[-1])
+        moved = _push(root, {"app.py": SHELL_APP.replace("cmd, shell=True", "list(cmd)")}, gh)
+        fixed = review(root, tmp_path / "fixed", gh, payload(root, "synchronize", **moved))
+        assert fixed.outputs["must_fix"] == "0"
+        current, comments = summary_comment(gh)[0], [c["body"] for c in gh.state.review_comments]
+        head = git(root, "rev-parse", "HEAD")
+        git(root, "checkout", "-q", events[-1]["pull_request"]["head"]["sha"])
+        again = review(root, tmp_path / "rerun", gh, events[-1])
+        assert summary_comment(gh)[0] == current
+        assert [c["body"] for c in gh.state.review_comments] == comments
+    assert again.outputs["published"] == "false" and again.outputs["must_fix"] == "1"
+    assert again.code == 1
+    assert f"the pull request's head moved to {head[:12]}" in again.stderr
+    assert f"the pull request's head moved to {head[:12]}" in again.job_summary
