@@ -32,6 +32,7 @@ from reviewloop.errors import ExitCode
 from reviewloop.findings.ledger import Health
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.names import under
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, Convergence, converge
@@ -102,8 +103,11 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     factory, llm = model_switch(settings, model_factory, options.require_llm,
                                 warn=None if out.quiet() else out.warn)
     state, unread = _posted(target, out)
+    # a review without the LLM reviewers judged no file by them: once they are on, the
+    # whole PR is theirs to read, not only what this push changed
     base = review_base(event, state.last_reviewed_head, repo.is_ancestor,
-                       last_whole=state.last_review_whole)
+                       last_whole=state.last_review_whole
+                       and (state.last_review_llm or not llm))
     view = follow_up(repo, event, state, None if base == event.base_sha else base)
     state = view.followed(state)  # findings on a renamed file move with it
     source = DiffSource(base=event.base_sha, head=event.head_sha, focus=view.focus)
@@ -127,7 +131,7 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
-                      health=summary.ledger.health, left=view.left)
+                      health=summary.ledger.health, left=view.left, llm=summary.llm)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
@@ -184,6 +188,7 @@ class Judge:
     code: Code
     health: Sequence[Health]
     left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
+    llm: bool = True  # the LLM reviewers ran
 
 
 def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
@@ -194,7 +199,8 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
     def read(path: str) -> list[str] | None:
         if path not in cache:
             found = path in repo.export_files(head_sha, [path], tmp)
-            cache[path] = (tmp / path).read_text(encoding="utf-8", errors="replace") \
+            # the text-form name (`\\xNN` for a byte that is not UTF-8) as the disk has it
+            cache[path] = under(tmp, path).read_text(encoding="utf-8", errors="replace") \
                 .splitlines() if found else None
         return cache[path]
     return read
@@ -207,9 +213,15 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
     if unread is not None:
         annotate(judge.findings)
         return _failed(Delivery.failed(unread, "reading what reviewloop posted before"), out)
+    stale = _stale(target)
+    if stale is not None:  # a re-run of an old run: the PR's state is a newer head's
+        annotate(judge.findings)
+        out.warn(stale)
+        return Delivery.fell_back(stale, f"> {stale}")
     try:
         publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
-                state=judge.state, code=judge.code, health=judge.health, convergence=conv)
+                state=judge.state, code=judge.code, health=judge.health, convergence=conv,
+                llm=judge.llm)
         return Delivery()
     except GitHubError as exc:
         annotate(judge.findings)
@@ -225,6 +237,24 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
             out.warn(note.strip().removeprefix("> "))
             return Delivery.fell_back(f"the pull request's head moved: {exc}", note)
         return _failed(Delivery.failed(exc, "publishing to the pull request"), out)
+
+
+def _stale(target: Target) -> str | None:
+    """Why this run must not publish, when the PR's head is no longer the commit it
+    reviewed (a re-run of an old workflow run, or a push while it ran): its summary, the
+    fixed and reopened threads are the newer head's, and an old head's review would roll
+    them back. None when the head is the reviewed one, or GitHub cannot say (publishing
+    then goes on: the head check of the review itself still holds)."""
+    try:
+        now = str(target.client.get_pull_request(target.repo, target.number)["head"]["sha"])
+    except (GitHubError, KeyError, TypeError):
+        return None
+    if now == target.head_sha:
+        return None
+    return (f"Not published: the pull request's head moved to {now[:12]} from "
+            f"{target.head_sha[:12]}, the commit this run reviewed (a re-run of an older "
+            "run, or a push while it ran); the findings are in the annotations, the job "
+            "summary and the SARIF, and the run for the new head publishes.")
 
 
 def _failed(delivery: Delivery, out: Output) -> Delivery:

@@ -75,6 +75,24 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else _visible(c) for c in name)
 
 
+def code_span(text: str) -> str:
+    """`text` (a file name, a finding's place) as a Markdown code span that shows it all:
+    `printable`, so no control or bidi character reaches the reader, fenced by
+    more backticks than its longest run of them (CommonMark: ``a`b``), and with a space
+    inside each end when an end is a backtick or a space (CommonMark takes one space off
+    each end of a span that has one at both, unless it is all spaces)."""
+    text = printable(text)
+    edges = text[:1] + text[-1:]
+    if "`" not in text and " " not in edges:  # nearly every name
+        return f"`{text}`"
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.strip(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
 def _visible(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \

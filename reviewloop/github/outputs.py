@@ -7,6 +7,7 @@ the spelling `--fail-on` and action.yml use too; `published` (true/false) and `p
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -43,10 +44,22 @@ def write_job_outputs(env: Mapping[str, str], open_counts: Mapping[str, int], ma
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
             for key in COUNT_OUTPUTS:
                 out.write(f"{key}={counts.get(key, 0)}\n")
-            out.write(f"sarif={sarif or ''}\n")
+            out.write(output_line("sarif", str(sarif or "")))
             out.write(f"published={'true' if delivery.published else 'false'}\n")
             # one line: a value with a newline would need GitHub's heredoc syntax
             out.write(f"publish_error={' '.join(redact(delivery.error).split())}\n")
+
+
+def output_line(key: str, value: str) -> str:
+    """`key=value` for `$GITHUB_OUTPUT`; a value holding a line break in GitHub's multi-line
+    form (`key<<DELIMITER`), so that no line of it is read as another output (a `sarif`
+    path ending in "\\nmust_fix=0" would otherwise set `must_fix`)."""
+    if "\n" not in value and "\r" not in value:
+        return f"{key}={value}\n"
+    delimiter = "ghadelimiter_" + secrets.token_hex(16)  # never inside the value
+    while delimiter in value:
+        delimiter = "ghadelimiter_" + secrets.token_hex(16)
+    return f"{key}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
 def write_unpublished(env: Mapping[str, str], delivery: Delivery) -> None:

@@ -59,6 +59,7 @@ class PostedState:
     summary_comment_id: int | None = None
     last_reviewed_head: str | None = None
     last_review_whole: bool = False  # every file read, nothing failed (`render.summary_body`)
+    last_review_llm: bool = True  # the LLM reviewers ran (a marker says so when they did not)
     last_reviewed_base: str | None = None  # the PR's base commit the last review judged
     last_reviewed_base_ref: str | None = None  # and its branch (`github.followup`)
     identity: Identity = ACTIONS_BOT
@@ -126,6 +127,7 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                        last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
                        last_review_whole=(summary or {}).get("whole") is True,
+                       last_review_llm=(summary or {}).get("llm") is not False,
                        last_reviewed_base=_text((summary or {}).get("base")),
                        last_reviewed_base_ref=_text((summary or {}).get("base_ref")),
                        identity=identity,

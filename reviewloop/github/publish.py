@@ -25,7 +25,7 @@ from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.plan import MAX_INLINE, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
-from reviewloop.github.render import restated, review_body, summary_body
+from reviewloop.github.render import restated, review_text, summary_body
 from reviewloop.github.threads import Identity, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
@@ -44,6 +44,7 @@ class PublishResult:
     threads_reopened: int = 0
     thread_fallbacks: int = 0  # fixed or reopened by the body edit alone
     skipped_already_posted: int = 0
+    unshown: int = 0  # new findings past the review body's size limit: in no marker
     summary_comment_id: int | None = None
     read_backs: int = 0  # uncertain writes settled by reading the PR back
     convergence: Convergence = field(default_factory=Convergence)
@@ -76,12 +77,16 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
             report_markdown: str, *, reviewed: ChangeSet | None = None,
             max_inline: int = MAX_INLINE, state: PostedState | None = None,
             code: Code | None = None, health: Sequence[Health] = (),
-            convergence: Convergence | None = None) -> PublishResult:
+            convergence: Convergence | None = None, llm: bool = True) -> PublishResult:
     """Converge the PR on `findings` (the analysis at `target.head_sha`; `changes` is the
     whole PR diff, `reviewed` the part analysed again, None for all of it; `code` reads a
     file at the head, `health` says which reviewers and analyzers ran — see `converge`;
     `convergence`: the caller's own `converge` of the same `state`, so that what it reports
-    and what is posted come from one decision).
+    and what is posted come from one decision; `llm`: whether the LLM reviewers ran).
+
+    The summary's marker records whether the review was whole (`whole`, and every new
+    finding shown: one past the review body's size limit is in no marker, so only a review
+    of the whole PR finds it again); when not, the next push reviews the whole PR.
 
     A 422 on the review (an anchor GitHub will not take) falls back to posting the comments
     one by one; those rejected go to the review body. Other API errors propagate as
@@ -104,7 +109,8 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
-                        body_fixed=conv.body_fixed(), whole=whole(health),
+                        body_fixed=conv.body_fixed(),
+                        whole=whole(health) and not result.unshown, llm=llm,
                         base=target.base,
                         left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
                         body_left=conv.body_left())
@@ -114,9 +120,11 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
 
 
 def whole(health: Sequence[Health]) -> bool:
-    """Whether a review read every file it was to read and no analyzer or reviewer failed
-    (a tool not installed is the user's choice: a later push would not have it either)."""
-    return not any(h.status == "failed" or h.gaps() for h in health)
+    """Whether a review read every file it was to read: no analyzer or reviewer failed or
+    was missing (a tool not installed left its files unread; a later push that does not
+    touch them must still read them — with the tool, if it has arrived — or stay
+    incomplete for them, never forget them), none left a file unread."""
+    return not any(h.status in ("failed", "missing") or h.gaps() for h in health)
 
 
 def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:
@@ -143,11 +151,12 @@ def _create_review(target: Target, plan: ReviewPlan, result: PublishResult) -> N
     client, repo, pr, head = target.client, target.repo, target.number, target.head_sha
     inline = [c.finding for c in plan.inline]
     try:
+        body, unshown = review_text(head, target.key, inline=inline,
+                                    listed=plan.body_findings, overflow=plan.overflow)
         review = client.create_review(
-            repo, pr, commit_id=head, comments=[c.payload() for c in plan.inline],
-            body=review_body(head, target.key, inline=inline, listed=plan.body_findings,
-                             overflow=plan.overflow))
+            repo, pr, commit_id=head, comments=[c.payload() for c in plan.inline], body=body)
         result.review_id, result.inline_posted = review["id"], result.inline_posted + len(inline)
+        result.unshown = unshown
         return
     except GitHubError as exc:
         if not exc.unprocessable or exc.head_moved or not plan.inline:
@@ -162,12 +171,11 @@ def _create_review(target: Target, plan: ReviewPlan, result: PublishResult) -> N
             if not exc.unprocessable or exc.head_moved:
                 raise
             result.moved_to_body.append(comment.finding)
-    review = client.create_review(
-        repo, pr, commit_id=head, comments=[],
-        body=review_body(head, target.key, inline=posted,
-                         listed=[*plan.body_findings, *result.moved_to_body],
-                         overflow=plan.overflow))
-    result.review_id = review["id"]
+    body, unshown = review_text(head, target.key, inline=posted,
+                                listed=[*plan.body_findings, *result.moved_to_body],
+                                overflow=plan.overflow)
+    review = client.create_review(repo, pr, commit_id=head, comments=[], body=body)
+    result.review_id, result.unshown = review["id"], unshown
 
 
 def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResult) -> None:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import printable
-from reviewloop.github.markers import neutralise, read_marker, strip_marker, with_marker
+from reviewloop.github.markers import neutralise, read_marker, seal, strip_marker, with_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.reports.render import code_span
 
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
 _RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
-_MARKER_ROOM = 8_000  # kept free under MAX_BODY for the marker of a review body
+_MARKER_ROOM = 8_000  # kept free under MAX_BODY for the marker of a summary comment
+_ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
 
@@ -91,6 +93,16 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
                 skipped: int = 0) -> str:
     """The review's text: counts, then every finding that is not an inline comment; its
     marker records the head and the findings listed here."""
+    return review_text(head_sha, key, inline=inline, listed=listed, overflow=overflow,
+                       skipped=skipped)[0]
+
+
+def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
+                listed: Sequence[Finding], overflow: Sequence[Finding],
+                skipped: int = 0) -> tuple[str, int]:
+    """`review_body`, and how many of `listed` and `overflow` it leaves unshown (GitHub's
+    size limit): those are in no marker, so the next push must review the whole PR to
+    find them again (`publish`)."""
     everything = [*inline, *listed, *overflow]
     lines = [f"### reviewloop: {len(everything)} new finding(s) on {head_sha[:12]}",
              "", f"{counts_line(everything)} — {len(inline)} inline"]
@@ -118,8 +130,9 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
     if skipped:
         lines += ["", f"_{skipped} finding(s) already posted on earlier commits are not "
                       "repeated._"]
-    return with_marker("\n".join(lines), "review", {
+    body = with_marker("\n".join(lines), "review", {
         "head": head_sha, "f": [FindingRecord.of(f).data() for f in shown]}, key)
+    return body, len(listed) + len(overflow) - len(shown)
 
 
 def _marker_cost(finding: Finding) -> int:
@@ -159,13 +172,19 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
                  body_fixed: Iterable[str] = (), whole: bool = True,
                  base: tuple[str, str] | None = None, left_count: int = 0,
-                 body_left: Iterable[str] = ()) -> str:
+                 body_left: Iterable[str] = (), llm: bool = True) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
     reviewed commit; its marker records the head, the fixed findings that have no
     comment of their own to carry that state (those listed in review bodies), and those
     whose file left the PR (`left_count` of them in all), whether
-    the review was `whole` (`github.event.review_base`), and the PR's `base` it was judged
-    against, (commit, branch) (`github.followup`)."""
+    the review was `whole` (`github.event.review_base`), whether the LLM reviewers ran
+    (`llm`: absent when they did), and the PR's `base` it was judged against, (commit,
+    branch) (`github.followup`).
+
+    The body stays under GitHub's limit whatever the PR's history: the report is cut to
+    its room, and the marker to `_MARKER_ROOM` — the fixed or left findings it has no room
+    for are dropped, and the review is then recorded as not whole, so that the next push
+    reviews the whole PR and judges them again instead of reading them as open."""
     open_total = sum(open_counts.values())
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
             f" · ✅ {fixed_count} fixed since the first review"
@@ -174,10 +193,27 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     room = MAX_BODY - len(head) - _MARKER_ROOM
     if len(report) > room:
         cut = report.rfind("\n", 0, room)
-        report = report[:cut] + "\n\n… the rest of the report is in the job summary and SARIF."
+        report = report[:cut if cut > 0 else room] + \
+            "\n\n… the rest of the report is in the job summary and SARIF."
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
-    data = {"head": head_sha, "open": dict(open_counts), "fixed": sorted(body_fixed),
-            "whole": whole, **({"left": sorted(body_left)} if body_left else {})}
+    data: dict[str, Any] = {"head": head_sha, "open": dict(open_counts), "whole": whole,
+                            **({} if llm else {"llm": False})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}
+    all_fixed, all_left = sorted(set(body_fixed)), sorted(set(body_left))
+    fixed, left = _kept(data, all_fixed, all_left)
+    if len(fixed) + len(left) < len(all_fixed) + len(all_left):
+        data["whole"] = False
+    data |= {"fixed": fixed, **({"left": left} if left else {})}
     return with_marker(text, "summary", data, key)
+
+
+def _kept(data: Mapping[str, Any], fixed: list[str], left: list[str]
+          ) -> tuple[list[str], list[str]]:
+    """As many of the `fixed` then `left` fingerprints as a summary marker holding `data`
+    has room for (`_MARKER_ROOM`, less a margin for the body's last lines)."""
+    room = _MARKER_ROOM - 400 - len(seal("summary", {**data, "fixed": [], "left": []},
+                                          _ROOM_KEY))
+    each = (max(map(len, [*fixed, *left]), default=0) + 3) * 4 // 3 + 1
+    fits = max(room // each, 0)
+    return fixed[:fits], left[:max(fits - len(fixed), 0)]

