@@ -7,7 +7,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
 * The config is the trusted side's: the user's own tree in a local review, else a copy of the
   base (`trust.base`), untouched, at whose places the change's texts of the linted files are
   linted — a change that edits `eslint.config.*`, or a file the config imports (even one it
-  lints), runs the base's config, not its own.
+  lints), runs the base's config, not its own. The change's TypeScript sources and tsconfigs
+  are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_configs, eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS
 from reviewloop.checks.analyzers.provision import TOOLS, home
@@ -173,7 +174,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
     modules = manifest is None  # else none of the checkout's: the change installed them
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
         try:
-            tree = _trusted_tree(root, files, trust, Path(folder))
+            tree = _trusted_tree(root, files, trust, Path(folder), texts)
         except (ReviewloopError, OSError) as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
@@ -263,10 +264,13 @@ def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> Path | None:
-    """The user's own tree (a local review), else a copy of the base, untouched: each linted
-    file's text is the change's, linted at its place in it (`project-lint.mjs`), so a file
-    the config imports is always the base's, a changed one too (`./eslint-shared.mjs`)."""
+def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
+                  texts: Path) -> Path | None:
+    """The user's own tree (a local review), else a copy of the base: its configs and the
+    files they import are the base's, each linted file's text is the change's, linted at its
+    place in it (`project-lint.mjs`), so a changed `./eslint-shared.mjs` is the base's. The
+    change's TypeScript sources and tsconfigs are laid over it (`types.overlay`): the type
+    checker sees the head's types, as plain `eslint .` at the head does."""
     if trust.trusted_all:
         return root.resolve()
     if trust.base is None:
@@ -276,6 +280,7 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> P
            str(tree))
     for name in files:  # a new file's folder, where ESLint looks for its config
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
+    eslint_types.overlay(tree, texts, trust.touched, files)
     return tree.resolve()
 
 
