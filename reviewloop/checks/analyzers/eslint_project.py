@@ -49,7 +49,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_files import MANIFESTS
+from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
@@ -183,7 +183,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
         unread = {f: why for f in files
                   if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
         linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
-        shown = _installed(root, tree, files) if modules else ()
+        shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
                              Path(folder), shown, timeout), linted)
@@ -245,23 +245,6 @@ def _install_fix(root: Path, trust: Trust, path: str) -> str:
                                     for q in folders):
         return LINKED
     return INSTALL
-
-
-def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
-    """The checkout's `node_modules` folders node resolves the configs' imports from (those of
-    the files' folders and above), linked into a copied `tree` at their places; their real
-    places."""
-    found = []
-    for folder in sorted({str(q) for f in files for q in PurePosixPath(f).parents}):
-        modules = root / folder / "node_modules"
-        if not modules.is_dir():
-            continue
-        found.append(modules.resolve())
-        place = tree / folder / "node_modules"
-        if tree != root.resolve() and place.parent.is_dir() and not place.exists() \
-                and not place.is_symlink():
-            place.symlink_to(modules.resolve(), target_is_directory=True)
-    return tuple(found)
 
 
 def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
