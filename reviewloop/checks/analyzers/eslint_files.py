@@ -221,12 +221,10 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> di
     if tool_home is None or node is None:
         raise ReviewloopError("ESLint or Node.js is not installed")
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-files-") as folder:
-        tree = _trusted_tree(root, trust, Path(folder), bare)
+        tree = _trusted_tree(root, trust, Path(folder))
         work = Path(folder) / "work"
         work.mkdir()
-        modules = root / "node_modules"
-        read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() and not bare
-                                   else ()))
+        read = (tool_home, tree, *(() if bare else installed(root, tree, asked)))
         script = npm_env.manifests("eslint") / "project-files.mjs"
         command = shlex.join([node, str(script), str(tree), *(str(tree / p) for p in asked)])
         env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
@@ -240,16 +238,29 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> di
             for name, kind in json.loads(line.removeprefix(_MARK)).items()}
 
 
-def _trusted_tree(root: Path, trust: Trust, folder: Path, bare: bool = False) -> Path:
-    """The user's own tree (a local review), else a copy of the base with the checkout's
-    installed packages beside it (no file of the change: only paths are asked about;
-    `bare`: none)."""
+def _trusted_tree(root: Path, trust: Trust, folder: Path) -> Path:
+    """The user's own tree (a local review), else a copy of the base (no file of the change:
+    only paths are asked about; `installed` links the checkout's packages into it)."""
     if trust.trusted_all:
         return root.resolve()
     tree = folder / "base"
     export(open_repository(Path(trust.checkout) if trust.checkout else root), str(trust.base),
            str(tree))
-    modules = root / "node_modules"
-    if modules.is_dir() and not bare and not (tree / "node_modules").exists():
-        (tree / "node_modules").symlink_to(modules.resolve())
     return tree.resolve()
+
+
+def installed(root: Path, tree: Path, files: Sequence[str]) -> tuple[Path, ...]:
+    """The checkout's `node_modules` folders node resolves the configs' imports from (those of
+    the files' folders and above: a sub-package's own too), linked into a copied `tree` at
+    their places; their real places."""
+    found = []
+    for folder in sorted({str(q) for f in files for q in PurePosixPath(f).parents}):
+        modules = root / folder / "node_modules"
+        if not modules.is_dir():
+            continue
+        found.append(modules.resolve())
+        place = tree / folder / "node_modules"
+        if tree != root.resolve() and place.parent.is_dir() and not place.exists() \
+                and not place.is_symlink():
+            place.symlink_to(modules.resolve(), target_is_directory=True)
+    return tuple(found)

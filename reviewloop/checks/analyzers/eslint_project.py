@@ -7,7 +7,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
 * The config is the trusted side's: the user's own tree in a local review, else a copy of the
   base (`trust.base`), untouched, at whose places the change's texts of the linted files are
   linted — a change that edits `eslint.config.*`, or a file the config imports (even one it
-  lints), runs the base's config, not its own.
+  lints), runs the base's config, not its own. The change's TypeScript sources and tsconfigs
+  are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
@@ -28,6 +29,10 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
   (one may read `lint-rules.json` relative to the working folder).
 
+Its typed rules run on the changed files only: a changed module under a type-aware config
+that unchanged files import (`eslint_importers`) is named as not fully analysed, with them
+(`ProjectLint.importers_unlinted`); reviewloop's own typed rules lint those importers.
+
 A rule reviewloop's own run reports on the same line is left to that run (one finding). What
 the file's config declares is honoured by that run (`ProjectLint.honoured`): the globals it
 defines, and no-undef / no-unused-vars where the project runs them itself, with its options.
@@ -46,9 +51,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_configs, eslint_rules, npm_env
+from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_files import MANIFESTS
+from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
+from reviewloop.checks.analyzers.eslint_importers import Importers
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
@@ -93,6 +99,10 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 # `ecmaVersion`, a `sourceType` older than the change's syntax); plain `eslint` fails it
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
+# a changed module's unchanged importers, which only reviewloop's own typed rules lint
+UNLINTED = ("{count} unchanged file(s) import it ({names}): the project's own type-aware "
+            "ESLint rules were not run on them (reviewloop's own were), while plain `eslint .` "
+            "lints them with the change's types")
 Message = dict[str, Any]
 
 
@@ -120,12 +130,28 @@ class ProjectLint:
         return kept
 
 
+    def importers_unlinted(self, found: Importers) -> dict[str, str]:
+        """Each changed module whose config is type-aware, named as not fully analysed when
+        unchanged files import it (`eslint_importers`): reviewloop's own typed rules run on
+        them, the project's are not (a widened type they switch on: plain `eslint .` reports
+        there)."""
+        users: dict[str, list[str]] = {}
+        for importer, modules in found.files.items():
+            for module in modules:
+                users.setdefault(module, []).append(importer)
+        return {module: UNLINTED.format(count=len(names), names=", ".join(sorted(names)[:3])
+                                        + (", …" if len(names) > 3 else ""))
+                for module, names in sorted(users.items())
+                if (said := self.declared.get(module)) is not None and said.typed}
+
+
 @dataclass(frozen=True)
 class Declared:
     """What a file's trusted config declares that reviewloop's own run honours."""
 
     globals: frozenset[str] = frozenset()
     rules: frozenset[str] = frozenset()
+    typed: bool = False  # its config is type-aware (`projectService`, `project`)
 
 
 _NONE = ProjectLint()
@@ -173,7 +199,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
     modules = manifest is None  # else none of the checkout's: the change installed them
     with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-project-") as folder:
         try:
-            tree = _trusted_tree(root, files, trust, Path(folder))
+            tree = _trusted_tree(root, files, trust, Path(folder), texts)
         except (ReviewloopError, OSError) as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
@@ -182,7 +208,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
         unread = {f: why for f in files
                   if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
         linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
-        shown = _installed(root, tree, files) if modules else ()
+        shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
                              Path(folder), shown, timeout), linted)
@@ -246,27 +272,13 @@ def _install_fix(root: Path, trust: Trust, path: str) -> str:
     return INSTALL
 
 
-def _installed(root: Path, tree: Path, files: list[str]) -> tuple[Path, ...]:
-    """The checkout's `node_modules` folders node resolves the configs' imports from (those of
-    the files' folders and above), linked into a copied `tree` at their places; their real
-    places."""
-    found = []
-    for folder in sorted({str(q) for f in files for q in PurePosixPath(f).parents}):
-        modules = root / folder / "node_modules"
-        if not modules.is_dir():
-            continue
-        found.append(modules.resolve())
-        place = tree / folder / "node_modules"
-        if tree != root.resolve() and place.parent.is_dir() and not place.exists() \
-                and not place.is_symlink():
-            place.symlink_to(modules.resolve(), target_is_directory=True)
-    return tuple(found)
-
-
-def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> Path | None:
-    """The user's own tree (a local review), else a copy of the base, untouched: each linted
-    file's text is the change's, linted at its place in it (`project-lint.mjs`), so a file
-    the config imports is always the base's, a changed one too (`./eslint-shared.mjs`)."""
+def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path,
+                  texts: Path) -> Path | None:
+    """The user's own tree (a local review), else a copy of the base: its configs and the
+    files they import are the base's, each linted file's text is the change's, linted at its
+    place in it (`project-lint.mjs`), so a changed `./eslint-shared.mjs` is the base's. The
+    change's TypeScript sources and tsconfigs are laid over it (`types.overlay`): the type
+    checker sees the head's types, as plain `eslint .` at the head does."""
     if trust.trusted_all:
         return root.resolve()
     if trust.base is None:
@@ -276,6 +288,7 @@ def _trusted_tree(root: Path, files: list[str], trust: Trust, folder: Path) -> P
            str(tree))
     for name in files:  # a new file's folder, where ESLint looks for its config
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
+    eslint_types.overlay(tree, texts, trust.touched, files)
     return tree.resolve()
 
 
@@ -312,7 +325,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") or message.get("fatal")], failed, {
         where[str(name)]: Declared(frozenset(said.get("globals") or ()),
-                                   frozenset(said.get("rules") or ()))
+                                   frozenset(said.get("rules") or ()), bool(said.get("typed")))
         for name, said in (report.get("declared") or {}).items() if str(name) in where}
 
 

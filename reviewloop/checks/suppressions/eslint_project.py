@@ -5,13 +5,16 @@ suppressed, never gone).
 reviewloop's rule set runs without the project's config (`analyzers/eslint.py`); this module
 honours what the project decided, from the trusted side only:
 
-* the config is the root `eslint.config.{js,mjs,cjs}` of the trusted tree: the user's own
-  tree in a local review, else a copy of the base (`trust.base`) — so a pull request that
-  edits the config, or a file the config imports, changes nothing here (and the edit is an
-  `adds-suppression` finding of its own);
-* the plugins it imports come from the checkout's `node_modules`, installed from the
-  change's own manifests: when the change touches `package.json` or a lockfile the project's
-  config is not read at all (a new plugin version could switch rules off);
+* the config of a file is the flat config NEAREST it (`eslint.config.*` in its folder or the
+  closest above), as ESLint 10 and the project's own `eslint .` apply it: a sub-package's
+  own config decides for its files, whatever the root's `ignores` or `"off"` say;
+* the configs are the trusted tree's: the user's own tree in a local review, else a copy of
+  the base (`trust.base`) — so a pull request that edits a config, or a file a config
+  imports, changes nothing here (and the edit is an `adds-suppression` finding of its own);
+* the plugins they import come from the checkout's `node_modules` (the root's and those of
+  the files' folders and above), installed from the change's own manifests: when the change
+  touches the root's `package.json` or a lockfile the project's config is not read at all (a
+  new plugin version could switch rules off);
 * a flat config is JavaScript: it is evaluated with reviewloop's ESLint, in the sandbox (no
   network, the trees read-only), by `node/eslint/project-config.mjs`. One that cannot be
   evaluated suppresses nothing (logged).
@@ -40,7 +43,9 @@ from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 
 log = logging.getLogger(__name__)
-CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs")
+# ESLint's order at one folder (the TypeScript ones load with jiti)
+CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+           "eslint.config.mts", "eslint.config.cts")
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
              "pnpm-lock.yaml")
 SOURCES = ("eslint-security", "eslint-maintainability", "eslint-performance")
@@ -49,7 +54,7 @@ SCRIPT = npm_env.manifests("eslint") / "project-config.mjs"
 _MARK = "REVIEWLOOP-PROJECT-CONFIG "
 TIMEOUT_S = 120.0
 
-Verdict = dict[str, Any]  # {"ignored": bool, "off": [rule, …]}
+Verdict = dict[str, Any]  # {"ignored": bool, "off": [rule, …], "config": its nearest config}
 
 
 @dataclass
@@ -58,17 +63,19 @@ class ProjectEslint:
 
     files: TrustedFiles
     repo: Repository
-    _config: str | None = None
+    _readable: bool = False
     _looked: bool = False
+    _folders: dict[str, bool] = field(default_factory=dict)  # folder → a config is there
     _verdicts: dict[str, Verdict | None] = field(default_factory=dict)
 
     def __call__(self, finding: Finding) -> Suppression | None:
-        if finding.source not in SOURCES or self.config() is None:
+        if finding.source not in SOURCES or not self.readable() \
+                or not self._configured(finding.file):
             return None
         verdict = self._verdict(finding.file)
         if verdict is None:
             return None
-        where = f"{self._config} (the project's ESLint config)"
+        where = f"{verdict.get('config')} (the project's ESLint config)"
         if verdict.get("ignored"):
             return Suppression(kind="baseline", where=where,
                                reason=f"the project's ESLint config ignores {finding.file}")
@@ -77,42 +84,49 @@ class ProjectEslint:
                                reason=f"the project's ESLint config turns {finding.rule} off")
         return None
 
-    def config(self) -> str | None:
-        """The trusted side's root flat config, or None (none, or not to be read)."""
+    def readable(self) -> bool:
+        """Whether the trusted side's configs are to be read at all."""
         if not self._looked:
             self._looked = True
-            self._config = self._find()
-        return self._config
+            trust = self.files.trust
+            self._readable = trust.trusted_all or (trust.base is not None and all(
+                trust.file(m) for m in MANIFESTS))
+            if not self._readable and trust.base is not None:
+                log.info("the change touches the project's manifests: its ESLint config is "
+                         "not read")
+        return self._readable
 
-    def _find(self) -> str | None:
-        trust = self.files.trust
-        if not trust.trusted_all and trust.base is None:
-            return None
-        if not trust.trusted_all and any(not trust.file(m) for m in MANIFESTS):
-            log.info("the change touches the project's manifests: its ESLint config is not read")
-            return None
-        return next((c for c in CONFIGS if self.files.trusted_text(c) is not None), None)
+    def _configured(self, path: str) -> bool:
+        """Whether the trusted side has a flat config beside `path` or above it."""
+        for folder in PurePosixPath(path).parents:
+            key = str(folder)
+            if key not in self._folders:
+                prefix = "" if key == "." else f"{key}/"
+                self._folders[key] = any(self.files.trusted_text(prefix + name) is not None
+                                         for name in CONFIGS)
+            if self._folders[key]:
+                return True
+        return False
 
     def _verdict(self, path: str) -> Verdict | None:
         if path not in self._verdicts:
             wanted = {path, *(p for p in self.files.trust.added
-                              if PurePosixPath(p).suffix in SUFFIXES)}
+                              if PurePosixPath(p).suffix in SUFFIXES and self._configured(p))}
             self._verdicts.update(dict.fromkeys(wanted))
             self._verdicts.update(self._evaluate(sorted(wanted)))
         return self._verdicts[path]
 
     def _evaluate(self, paths: list[str]) -> dict[str, Verdict]:
         tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
-        if tool_home is None or node is None or self._config is None:
+        if tool_home is None or node is None:
             return {}
         with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-config-") as folder:
             tree = self._trusted_tree(Path(folder))
-            modules = self.files.root / "node_modules"
-            read = (tool_home, tree, *((modules.resolve(),) if modules.is_dir() else ()))
+            read = (tool_home, tree, *self._installed(tree, paths))
             sandbox = Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read)
             work = Path(folder) / "work"
             work.mkdir()
-            command = shlex.join([node, str(SCRIPT), str(tree), str(tree / self._config),
+            command = shlex.join([node, str(SCRIPT), str(tree),
                                   *(str(tree / p) for p in paths)])
             env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": ""}
             try:
@@ -123,17 +137,32 @@ class ProjectEslint:
         return _parsed(done.output, tree, done.exit_code)
 
     def _trusted_tree(self, folder: Path) -> Path:
-        """The user's own tree (a local review), else a copy of the base with the checkout's
-        installed packages beside it."""
+        """The user's own tree (a local review), else a copy of the base (`_installed` links
+        the checkout's packages into it)."""
         trust = self.files.trust
         if trust.trusted_all or trust.base is None:
             return self.files.root.resolve()
         tree = folder / "base"
         export(self.repo, trust.base, str(tree))
-        modules = self.files.root / "node_modules"
-        if modules.is_dir() and not (tree / "node_modules").exists():
-            (tree / "node_modules").symlink_to(modules.resolve())
+        for name in self._verdicts:  # a new file's folder, where ESLint looks for its config
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
         return tree.resolve()
+
+    def _installed(self, tree: Path, paths: list[str]) -> tuple[Path, ...]:
+        """The checkout's `node_modules` folders the configs' imports resolve from (the root's,
+        and those of the files' folders and above, as node finds them), linked into a copied
+        `tree` at their places; their real places."""
+        found = []
+        for name in sorted({str(q) for p in paths for q in PurePosixPath(p).parents}):
+            modules = self.files.root / name / "node_modules"
+            if not modules.is_dir():
+                continue
+            found.append(modules.resolve())
+            place = tree / name / "node_modules"
+            if tree != self.files.root.resolve() and place.parent.is_dir() \
+                    and not place.exists() and not place.is_symlink():
+                place.symlink_to(modules.resolve(), target_is_directory=True)
+        return tuple(found)
 
 
 def _parsed(output: str, tree: Path, exit_code: int) -> dict[str, Verdict]:
