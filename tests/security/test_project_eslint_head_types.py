@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.analyzers.provision import TOOLS, home
 from tests.support.gitutil import git
 from tests.support.plain_eslint import plain_eslint, rule_hits
-from tests.support.project_eslint import provisioned_packages
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import reviewed_in
 
@@ -71,13 +71,24 @@ def _variants() -> tuple[dict[str, str], dict[str, str]]:
     return base, head
 
 
+def _node_modules(root: Path) -> None:
+    """A real `node_modules` folder holding the provisioned ESLint's packages (typescript-eslint
+    among them), each a link, as a project installs them."""
+    tools = home(TOOLS["eslint"])
+    assert tools is not None
+    modules = root / "node_modules"
+    modules.mkdir()
+    for package in (tools / "node_modules").iterdir():
+        (modules / package.name).symlink_to(package, target_is_directory=package.is_dir())
+
+
 def test_the_project_s_typed_rules_see_the_head_s_types(tmp_path: Path,
                                                          eslint_tools: Path) -> None:
     base, head = _variants()
     root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
                                       ".gitignore": "node_modules/\n", "tsconfig.json": TSCONFIG,
                                       "eslint.config.js": CONFIG, **base})
-    provisioned_packages(root)
+    _node_modules(root)
     git(root, "checkout", "-qb", "feature")
     write_files(root, head)
     changed = set(head)

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from reviewloop.checks.analyzers.provision import TOOLS, home
 from tests.support.gitutil import git
 from tests.support.repos import commit, init_repo
 from tests.support.review_cli import review
@@ -162,14 +161,3 @@ def check(report: dict[str, Any], variant: Variant, want: str | None) -> None:
             for why in unread), (variant, want, unread)
         assert {why.split(":")[0] for why in unread} == {"eslint-security",
                                                          "eslint-maintainability"}
-
-
-def provisioned_packages(root: Path) -> None:
-    """A real `node_modules` folder in `root` holding the provisioned ESLint's packages
-    (typescript-eslint among them), each a link, as a project installs them."""
-    tools = home(TOOLS["eslint"])
-    assert tools is not None, "eslint_tools installs ESLint"
-    modules = root / "node_modules"
-    modules.mkdir()
-    for package in (tools / "node_modules").iterdir():
-        (modules / package.name).symlink_to(package, target_is_directory=package.is_dir())

@@ -346,7 +346,7 @@ def project_findings(ctx: AnalyzerContext, category: str,
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found, columns = [], Columns(ctx.root)
     if category in eslint_project.VIEWS:
-        for path, why in {**project.importers_unlinted(_importers(ctx)), **project.unread}.items():
+        for path, why in project.unread.items():
             ctx.not_read(path, why)
     for file, message in project.messages:
         rule = message["ruleId"]

@@ -29,10 +29,6 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
   (one may read `lint-rules.json` relative to the working folder).
 
-Its typed rules run on the changed files only: a changed module under a type-aware config
-that unchanged files import (`eslint_importers`) is named as not fully analysed, with them
-(`ProjectLint.importers_unlinted`); reviewloop's own typed rules lint those importers.
-
 A rule reviewloop's own run reports on the same line is left to that run (one finding). What
 the file's config declares is honoured by that run (`ProjectLint.honoured`): the globals it
 defines, and no-undef / no-unused-vars where the project runs them itself, with its options.
@@ -54,7 +50,6 @@ from typing import Any
 from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
-from reviewloop.checks.analyzers.eslint_importers import Importers
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
@@ -99,10 +94,6 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 # `ecmaVersion`, a `sourceType` older than the change's syntax); plain `eslint` fails it
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
-# a changed module's unchanged importers, which only reviewloop's own typed rules lint
-UNLINTED = ("{count} unchanged file(s) import it ({names}): the project's own type-aware "
-            "ESLint rules were not run on them (reviewloop's own were), while plain `eslint .` "
-            "lints them with the change's types")
 Message = dict[str, Any]
 
 
@@ -130,28 +121,12 @@ class ProjectLint:
         return kept
 
 
-    def importers_unlinted(self, found: Importers) -> dict[str, str]:
-        """Each changed module whose config is type-aware, named as not fully analysed when
-        unchanged files import it (`eslint_importers`): reviewloop's own typed rules run on
-        them, the project's are not (a widened type they switch on: plain `eslint .` reports
-        there)."""
-        users: dict[str, list[str]] = {}
-        for importer, modules in found.files.items():
-            for module in modules:
-                users.setdefault(module, []).append(importer)
-        return {module: UNLINTED.format(count=len(names), names=", ".join(sorted(names)[:3])
-                                        + (", …" if len(names) > 3 else ""))
-                for module, names in sorted(users.items())
-                if (said := self.declared.get(module)) is not None and said.typed}
-
-
 @dataclass(frozen=True)
 class Declared:
     """What a file's trusted config declares that reviewloop's own run honours."""
 
     globals: frozenset[str] = frozenset()
     rules: frozenset[str] = frozenset()
-    typed: bool = False  # its config is type-aware (`projectService`, `project`)
 
 
 _NONE = ProjectLint()
@@ -325,7 +300,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") or message.get("fatal")], failed, {
         where[str(name)]: Declared(frozenset(said.get("globals") or ()),
-                                   frozenset(said.get("rules") or ()), bool(said.get("typed")))
+                                   frozenset(said.get("rules") or ()))
         for name, said in (report.get("declared") or {}).items() if str(name) in where}
 
 

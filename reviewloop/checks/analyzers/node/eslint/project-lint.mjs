@@ -39,9 +39,6 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
       declared[file] = {
         globals: Object.keys(globals).filter((name) => !["off", false].includes(globals[name])),
         rules: OWN.filter((rule) => rule in (config.rules ?? {}) && on(config.rules[rule])),
-        // type-aware: its rules read the types of other files (its unchanged importers' too)
-        typed: Boolean(config.languageOptions?.parserOptions?.projectService
-          || config.languageOptions?.parserOptions?.project),
       };
     }
   } catch (error) {
