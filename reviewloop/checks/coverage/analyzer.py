@@ -50,4 +50,7 @@ class NewCodeCoverage:
         from reviewloop.checks.coverage.check import coverage_findings, new_code_coverage
 
         check = new_code_coverage(ctx.root, ctx.changes, ctx.tests, files=ctx.files)
+        if not check.checked and check.notes:  # no test command measured them: say so
+            raise AnalyzerSkipped("no test run measured the new public functions: "
+                                  + "; ".join(check.notes))
         return coverage_findings(check, agent=ctx.agent)

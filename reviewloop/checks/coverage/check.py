@@ -64,7 +64,8 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         reason = collector.unavailable(root, tests.command) if collector else \
             f"no coverage collector for {language}"
         if collector is None or reason is not None:
-            notes.append(f"{language}: {len(functions)} function(s) not checked: {reason}")
+            notes.append(f"{language}: {len(functions)} function(s) not checked "
+                         f"({_named(functions)}): {reason}")
             continue
         run = runs[language] = collector.collect(root, tests)
         commands.append(run.command)
@@ -77,6 +78,14 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         lines = changed_line_coverage(root, changes, runs["python"].executed, files)
     return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands),
                          lines, tests.threshold)
+
+
+def _named(functions: Sequence[FunctionSpan]) -> str:
+    """`path: f, g; other: h`: the functions a note says were not measured."""
+    by_file: dict[str, list[str]] = {}
+    for function in functions:
+        by_file.setdefault(function.path, []).append(function.qualname)
+    return "; ".join(f"{path}: {', '.join(names)}" for path, names in by_file.items())
 
 
 def _split_measured(functions: Sequence[FunctionSpan], measured: Collection[str] | None

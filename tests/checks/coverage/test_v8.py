@@ -124,7 +124,8 @@ def test_a_vitest_package_without_its_coverage_provider_is_noted_unchecked_unrun
     check = new_code_coverage(root, parse_diff(diff), ProjectTests())
 
     assert not check.checked and check.untested == ()
-    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest "
+    assert check.notes == ("javascript: 1 function(s) not checked (src/a.ts: one): the tests run "
+                           "under vitest "
                            "without @vitest/coverage-v8: install @vitest/coverage-v8 to have "
                            "new exports checked",)
 
