@@ -204,3 +204,53 @@ def test_one_line_exports_are_judged_as_plain_node_coverage_counts_their_calls(t
 
     assert len(check.functions) == len(ONE_LINE_SHAPES), calls
     assert {(s.start, s.name) for s in check.untested} == _node_uncalled(root), calls
+
+
+# Exports in common shapes besides plain functions (rev11 js D3), each multi-line.
+SHAPES = (
+    "export const NAME = memo((x) => {\n  return x;\n});",
+    "export const NAME = (function (x) {\n  return x;\n});",
+    "export class K_NAME {\n  NAME = (x) => {\n    return x;\n  };\n}",
+)
+OBJECT = "export default {\n  NAME(x) {\n    return x;\n  },\n};"
+
+
+@pytest.mark.parametrize("called", [(), (0, 2, 3), (1, 3), (0, 1, 2, 3)])
+def test_wrapped_field_and_object_exports_are_judged_as_plain_node_counts(tmp_path, called):
+    lines, calls, imports = ["const memo = (f) => f;"], [], []
+    for number, shape in enumerate(SHAPES):
+        name = f"f{number}"
+        lines.append(shape.replace("NAME", name))
+        imports.append(f"K_{name}" if "K_NAME" in shape else name)
+        if number in called:
+            calls.append(f"new K_{name}().{name}(1)" if "K_NAME" in shape else f"{name}(1)")
+    lines.append(OBJECT.replace("NAME", "f3"))
+    if 3 in called:
+        calls.append("d.f3(1)")
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "lib/other.mjs": "export const x = 1;\n"}, message="start")
+    (root / "lib/m.mjs").write_text("\n".join(lines) + "\n")
+    (root / "test").mkdir()
+    (root / "test/m.test.mjs").write_text(
+        f"import {{ test }} from \"node:test\";\nimport d, {{ {', '.join(imports)} }} from "
+        f"\"../lib/m.mjs\";\ntest(\"t\", () => {{ {'; '.join(calls)}; }});\n")
+    git(root, "add", ".")
+
+    check = new_code_coverage(root, parse_diff(git(root, "diff", "--cached")), ProjectTests())
+
+    assert len(check.functions) == len(SHAPES) + 1
+    missed = _node_missed_lines(root)  # a field arrow never created has no function entry
+    assert {s.qualname for s in check.untested} == \
+        {s.qualname for s in check.functions if s.body_start in missed}
+
+
+def _node_missed_lines(root: Path) -> set[int]:
+    """The lines of lib/m.mjs plain `node --test --experimental-test-coverage` reports not
+    executed (lcov's DA:<line>,0)."""
+    _node_uncalled(root)
+    rows = (root.parent / "lcov.info").read_text().split("end_of_record")
+    lib = next(r for r in rows if "SF:lib/m.mjs" in r)
+    return {int(r[3:].split(",")[0]) for r in lib.split() if r.startswith("DA:")
+            and r.endswith(",0")}
