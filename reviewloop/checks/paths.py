@@ -5,17 +5,29 @@ The gates, the analyzers and the coverage check all ask here, so they agree.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from reviewloop.git.names import shown
 
-_TEST_FILE = re.compile(
-    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|"
-    r"\.(test|spec)\.[cm]?[jt]sx?$")
+# The test runners' default discovery patterns: pytest (`test_*.py`, `*_test.py`), go,
+# jest/vitest (`*.test.*`, `*.spec.*`), node's runner (`test.js`, `test-*.js`, `*-test.js`,
+# `*_test.js`) and rspec (`*_spec.rb`).
+_TEST_NAME = re.compile(
+    r"(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$|"
+    r"(^|/)(test|test-[^/]*|[^/]*[-_]test)\.[cm]?[jt]s$|_spec\.rb$")
+_UNITTEST = re.compile(r"(^|/)test[^/]*\.py$")  # unittest's and Django's `test*.py`
+_SCRIPT = re.compile(r"\.[cm]?[jt]sx?$")
+# Folders whose every file is test code: a Python project's `tests/` (conftest, helpers);
+# for scripts only the folders a runner collects whole (node's `test/`, jest's `__tests__/`):
+# a module under `src/spec/` or `src/tests/` no runner collects is production code.
+_PYTHON_FOLDER = re.compile(r"(^|/)tests?/")
+_SCRIPT_FOLDER = re.compile(r"(^|/)(test|__tests__)/")
+_OTHER_FOLDER = re.compile(r"(^|/)(tests?|__tests__|spec)/")
 
 
 # a relative name with nothing for Path to normalise: no empty, "." or ".." name, no end "/"
@@ -23,8 +35,27 @@ _PLAIN = re.compile(r"(?!\.{1,2}(?:/|$))[^/]+(?:/(?!\.{1,2}(?:/|$))[^/]+)*")
 
 
 def looks_like_test(path: str) -> bool:
-    """True for the usual test file names of pytest, go, jest/vitest and mocha projects."""
-    return bool(_TEST_FILE.search(path))
+    """True for a file a test runner collects (`collected_test`) or one in a folder of test
+    code of any language (`tests/`, `spec/`, `__tests__/`): what may hold test code."""
+    return collected_test(path) or bool(_OTHER_FOLDER.search(path))
+
+
+def collected_test(path: str, python_files: Sequence[str] | None = None) -> bool:
+    """Whether the project's test runner takes `path` for a test file (production code is
+    everything else): by the runners' default discovery patterns, or for Python by
+    `python_files`, the patterns the project's pytest configuration declares (unittest's
+    `test*.py` applies only where none is declared); a Python `tests/` folder is test code
+    (conftest, helpers) whatever its names."""
+    if path.endswith(".py"):
+        if _PYTHON_FOLDER.search(path):
+            return True
+        if python_files is None:
+            return bool(_TEST_NAME.search(path) or _UNITTEST.search(path))
+        name = path.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(path if "/" in p else name, p if "/" not in p
+                                       else f"*{p.lstrip('/')}") for p in python_files)
+    folder = _SCRIPT_FOLDER if _SCRIPT.search(path) else _OTHER_FOLDER
+    return bool(_TEST_NAME.search(path) or folder.search(path))
 
 
 def repo_path(root: Path, filename: str) -> str:

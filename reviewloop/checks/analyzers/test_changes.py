@@ -3,9 +3,12 @@ changed, and no test run shows the new code executed.
 
 One should_fix file-level finding (keyed on the file, not the line it is shown on), on the
 first added line of the first production file whose behaviour changed. A file counts as a
-test by the usual names (`tests/`, `test_*.py`, `*_test.py`, `*_test.go`, `*.test.ts`,
-`spec/`, …, see `looks_like_test`); as production code when it is a source file of a common
-language and not a test. Docs, configuration and data files are neither.
+test when the project's test runner collects it (`test_files.runner_tests`): the pytest
+`python_files` the trusted configuration declares, else the runners' defaults (`test_*.py`,
+`*_test.py`, unittest's `test*.py`, `*_test.go`, `*.test.ts`, node's `*-test.js`, `test.js`,
+…), a Python `tests/` folder, a `test/` or `__tests__/` folder of scripts; as production code
+when it is a source file of a common language and not a test (a module under `src/spec/` or
+`src/tests/` that no runner collects is one). Docs, configuration and data files are neither.
 
 Behaviour (`checks.behaviour`): an edit of docstrings, comments, whitespace or blank lines,
 or a local variable renamed, changes nothing a test could show, so it needs no test (nor does
@@ -17,10 +20,11 @@ analyzer's own run, made once) is tested already.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.test_files import runner_tests
 from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
@@ -66,16 +70,17 @@ class TestChanges:
         return []
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        if any(looks_like_test(path) for path in ctx.changes.paths):
+        is_test = runner_tests(ctx)  # what the project's runner collects, not a folder name
+        if any(is_test(path) for path in ctx.changes.paths):
             return []
-        # no changed file looks like a test (above): `is_production` is `_is_source` here
+        # no changed file is a test (above): production code is any source file here
         root, files = os.fspath(ctx.root), ctx.file_set
         # a file the change only took lines out of (a check, a `"use strict"`, a call) may
         # change as much as an edited one; a deleted file is not in `files`
         production = [f for f in ctx.changes.files if f.path in files
                       and _is_source(f.path) and (f.added or f.removals)
                       and _changes_behaviour(root, f)]
-        if not production or _covered(ctx, production):
+        if not production or _covered(ctx, production, is_test):
             return []
         first = production[0]
         line = first.added[0].line if first.added else max(first.removals[0], 1)
@@ -102,7 +107,8 @@ def _changes_behaviour(root: str, diff: FileDiff) -> bool:
     return changes_behaviour(diff, text)
 
 
-def _covered(ctx: AnalyzerContext, changed: Sequence[FileDiff]) -> bool:
+def _covered(ctx: AnalyzerContext, changed: Sequence[FileDiff],
+             is_test: Callable[[str], bool]) -> bool:
     """Whether the project's tests (when they may run) executed every changed executable
     line of `changed`, all of them Python files; the run is the coverage analyzer's."""
     if ctx.tests is None or any(PurePosixPath(f.path).suffix != ".py" for f in changed):
@@ -116,5 +122,6 @@ def _covered(ctx: AnalyzerContext, changed: Sequence[FileDiff]) -> bool:
     run = collector.collect(ctx.root, ctx.tests)
     if run.tests_failed:
         return False
-    lines = changed_line_coverage(ctx.root, ctx.changes, run.executed, [f.path for f in changed])
+    lines = changed_line_coverage(ctx.root, ctx.changes, run.executed, [f.path for f in changed],
+                                  is_test)
     return lines.total > 0 and not lines.missed

@@ -47,7 +47,12 @@ class NewCodeCoverage:
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         if ctx.tests is None:
             raise AnalyzerSkipped(NOT_RUN)
+        from reviewloop.checks.analyzers.test_files import runner_tests
         from reviewloop.checks.coverage.check import coverage_findings, new_code_coverage
 
-        check = new_code_coverage(ctx.root, ctx.changes, ctx.tests, files=ctx.files)
+        check = new_code_coverage(ctx.root, ctx.changes, ctx.tests, files=ctx.files,
+                                  is_test=runner_tests(ctx))
+        if not check.checked and check.notes:  # no test command measured them: say so
+            raise AnalyzerSkipped("no test run measured the new public functions: "
+                                  + "; ".join(check.notes))
         return coverage_findings(check, agent=ctx.agent)

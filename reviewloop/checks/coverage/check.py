@@ -4,7 +4,7 @@ as findings and as the coverage gate's result. Loaded only when the tests run.""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -15,7 +15,7 @@ from reviewloop.checks.coverage.newcode import FunctionSpan, finder_for, unteste
 from reviewloop.checks.coverage.rules import AGENT, NAME, RULE, THRESHOLD_RULE
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.checks.paths import looks_like_test
+from reviewloop.checks.paths import collected_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
@@ -44,19 +44,21 @@ class CoverageCheck:
 
 def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
                       files: Collection[str] | None = None,
-                      collectors: dict[str, Collector] | None = None) -> CoverageCheck:
-    """Find the new or changed public functions in `changes` (limited to `files` when given),
-    run each language's tests under coverage once (sandboxed, as `tests` says), and report
-    the functions none executed."""
+                      collectors: dict[str, Collector] | None = None,
+                      is_test: Callable[[str], bool] = collected_test) -> CoverageCheck:
+    """Find the new or changed public functions in `changes` (limited to `files` when given;
+    test files, as `is_test` says, left out), run each language's tests under coverage once
+    (sandboxed, as `tests` says), and report the functions none executed."""
     table = COLLECTORS if collectors is None else collectors
-    by_language = changed_functions(root, changes, files)
+    by_language = changed_functions(root, changes, files, is_test)
     spans: list[FunctionSpan] = []
     missing: list[FunctionSpan] = []
     notes: list[str] = []
     commands: list[str] = []
     failed = False
     runs: dict[str, TestRun] = {}
-    if tests.threshold is not None and changed_line_coverage(root, changes, {}, files).total:
+    if tests.threshold is not None and \
+            changed_line_coverage(root, changes, {}, files, is_test).total:
         by_language.setdefault("python", [])  # the lines need a run, functions or not
     for language, functions in by_language.items():
         spans += functions
@@ -64,7 +66,8 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         reason = collector.unavailable(root, tests.command) if collector else \
             f"no coverage collector for {language}"
         if collector is None or reason is not None:
-            notes.append(f"{language}: {len(functions)} function(s) not checked: {reason}")
+            notes.append(f"{language}: {len(functions)} function(s) not checked "
+                         f"({_named(functions)}): {reason}")
             continue
         run = runs[language] = collector.collect(root, tests)
         commands.append(run.command)
@@ -74,9 +77,17 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         missing += untested(measured, run.executed)
     lines = None
     if tests.threshold is not None and "python" in runs:
-        lines = changed_line_coverage(root, changes, runs["python"].executed, files)
+        lines = changed_line_coverage(root, changes, runs["python"].executed, files, is_test)
     return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands),
                          lines, tests.threshold)
+
+
+def _named(functions: Sequence[FunctionSpan]) -> str:
+    """`path: f, g; other: h`: the functions a note says were not measured."""
+    by_file: dict[str, list[str]] = {}
+    for function in functions:
+        by_file.setdefault(function.path, []).append(function.qualname)
+    return "; ".join(f"{path}: {', '.join(names)}" for path, names in by_file.items())
 
 
 def _split_measured(functions: Sequence[FunctionSpan], measured: Collection[str] | None
@@ -99,15 +110,16 @@ def _unmeasured_notes(language: str, functions: Sequence[FunctionSpan]) -> list[
             for path, names in by_file.items()]
 
 
-def changed_functions(root: Path, changes: ChangeSet,
-                      files: Collection[str] | None = None) -> dict[str, list[FunctionSpan]]:
+def changed_functions(root: Path, changes: ChangeSet, files: Collection[str] | None = None,
+                      is_test: Callable[[str], bool] = collected_test
+                      ) -> dict[str, list[FunctionSpan]]:
     """The new or changed public functions of the change's source files, by language; test
-    files are left out (their functions are the tests)."""
+    files (those the runner collects, `is_test`) are left out: their functions are the tests."""
     found: dict[str, list[FunctionSpan]] = {}
     for diff in changes.files:
         finder = finder_for(diff.path)
         if finder is None or diff.status is FileStatus.DELETED or not diff.added \
-                or (files is not None and diff.path not in files) or looks_like_test(diff.path) \
+                or (files is not None and diff.path not in files) or is_test(diff.path) \
                 or PurePosixPath(diff.path).name == "conftest.py":
             continue
         try:

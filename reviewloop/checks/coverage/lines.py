@@ -10,11 +10,11 @@ own parser, so the figure agrees with what `coverage report` would say for those
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.paths import looks_like_test
+from reviewloop.checks.paths import collected_test
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.names import under
 
@@ -44,14 +44,15 @@ class LineCoverage:
 
 
 def changed_line_coverage(root: Path, changes: ChangeSet, executed: Mapping[str, Collection[int]],
-                          files: Collection[str] | None = None) -> LineCoverage:
+                          files: Collection[str] | None = None,
+                          is_test: Callable[[str], bool] = collected_test) -> LineCoverage:
     """The coverage of the change's added executable Python lines by `executed`."""
     total = 0
     missed: dict[str, tuple[int, ...]] = {}
     for diff in changes.files:
         path = diff.path
         if PurePosixPath(path).suffix != ".py" or diff.status is FileStatus.DELETED \
-                or (files is not None and path not in files) or looks_like_test(path) \
+                or (files is not None and path not in files) or is_test(path) \
                 or PurePosixPath(path).name == "conftest.py" or not diff.added:
             continue
         statements = _statements(under(root, path))

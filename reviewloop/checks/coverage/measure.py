@@ -53,6 +53,18 @@ MISSING = "coverage-missing"  # written by the hook when its interpreter has no 
 ARTIFACTS = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
 _SKIPPED_DIRS = frozenset({".git", ".reviewloop", *ARTIFACTS})
 
+# The hook's settings, a file so that the processes `multiprocessing` starts (fork or spawn,
+# which leave through `os._exit`, never through atexit) are measured too: coverage.py starts
+# them with this file and saves their data as they end. A pool's workers, stopped by SIGTERM
+# when the pool closes, are not (saving from a signal handler may hang a worker).
+_RCFILE = """\
+[run]
+data_file = {data}/.coverage
+parallel = true
+source = {root}
+concurrency = multiprocessing, thread
+"""
+
 _HOOK = '''\
 """Started by reviewloop for one test run: measure this process with coverage.py."""
 import atexit
@@ -65,8 +77,7 @@ except ImportError:
     with open(os.path.join({data!r}, {missing!r}), "a", encoding="utf-8") as _note:
         _note.write(sys.executable + "\\n")
 else:
-    _cov = coverage.Coverage(data_file=os.path.join({data!r}, ".coverage"), data_suffix=True,
-                             config_file=False, source=[{root!r}])
+    _cov = coverage.Coverage(data_suffix=True, config_file={rcfile!r})
     _cov.start()
 
     def _save():
@@ -153,9 +164,12 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
         data, hook, v8 = Path(folder) / "data", Path(folder) / "hook", Path(folder) / "v8"
         for made in (data, hook, v8):
             made.mkdir()
-        (hook / "sitecustomize.py").write_text(
-            _HOOK.format(data=str(data), missing=MISSING, root=str(root.resolve())),
+        rcfile = hook / "coveragerc"
+        rcfile.write_text(_RCFILE.format(  # coverage.py expands `$NAME` in its settings
+            data=str(data).replace("$", "$$"), root=str(root.resolve()).replace("$", "$$")),
             encoding="utf-8")
+        (hook / "sitecustomize.py").write_text(
+            _HOOK.format(data=str(data), missing=MISSING, rcfile=str(rcfile)), encoding="utf-8")
         path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH")) if p)
         with _MEMO.lock:
             _MEMO.started += 1
@@ -244,11 +258,15 @@ def read_executed(root: Path, folder: Path) -> dict[str, set[int]]:
     """Executed lines per repo-relative path from every coverage data file in `folder`
     (several when the project's configuration says `parallel = true`)."""
     from coverage import CoverageData  # coverage.py loads only when a run is measured
+    from coverage.exceptions import CoverageException
 
     executed: dict[str, set[int]] = {}
     for data_file in sorted(folder.glob(".coverage*")):
         data = CoverageData(basename=str(data_file))
-        data.read()
+        try:
+            data.read()
+        except CoverageException:
+            continue  # a process killed while saving: its data are lost, not wrong
         for measured in data.measured_files():
             lines = data.lines(measured) or []
             executed.setdefault(repo_path(root, measured), set()).update(lines)

@@ -83,18 +83,27 @@ def _functions(body: Sequence[ast.stmt], path: str,
             qualname = ".".join((*scope, node.name))
             if _public(qualname) and not _skipped(node):
                 yield _span(node, path, qualname)
-        else:  # `if TYPE_CHECKING:`, `try: … except ImportError:` at module or class level
+        else:  # `if TYPE_CHECKING:`, `try: … except ImportError:`, `for`, `match` …
             for child in _nested_bodies(node):
                 yield from _functions(child, path, scope)
 
 
+_COMPOUND = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
+             ast.While)
+
+
 def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
-    if isinstance(node, ast.If | ast.Try | ast.With):
+    """The statement lists a module- or class-level compound statement holds: a function
+    defined there is as public as one defined beside it."""
+    if isinstance(node, _COMPOUND):
         yield node.body
         yield getattr(node, "orelse", [])
         yield getattr(node, "finalbody", [])
         for handler in getattr(node, "handlers", []):
             yield handler.body
+    elif isinstance(node, ast.Match):
+        for case in node.cases:
+            yield case.body
 
 
 def _span(node: ast.FunctionDef | ast.AsyncFunctionDef, path: str, qualname: str) -> FunctionSpan:

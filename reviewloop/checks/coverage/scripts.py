@@ -6,12 +6,15 @@ every TS version, and a tolerant parser, so a half-written file still yields wha
 `.ts/.mts/.cts` use the TypeScript grammar, everything else (`.tsx`, `.js`, `.jsx`, `.mjs`,
 `.cjs`) the TSX grammar, which parses JavaScript and JSX too.
 
-Exported: `export function`, `export const f = () => …` / `= function …`, `export default`
-(a function, an arrow, a class, or a local name), `export { a as b }` of a local function or
-class, and the public methods of an exported class (not `private`/`protected`, not `#x`, not
-`_x`, not the constructor, as Python leaves dunders out). Overload signatures and ambient
+Exported: `export function`, `export const f = () => …` / `= function …` (also parenthesised,
+`as`/`satisfies`, or a wrapper call's function argument: `memo((x) => …)`), `export default`
+(a function, an arrow, a class, an object literal's methods, or a local name), `export { a as
+b }` of a local function or class, and the public methods and arrow fields of an exported
+class (not `private`/`protected`, not `#x`, not `_x`, not the constructor, as Python leaves
+dunders out). Overload signatures and ambient
 `declare`s have no body: the implementation's span takes in the overloads above it.
-Re-exports (`export … from`) define nothing here. CommonJS `module.exports` is not read.
+Re-exports (`export … from`) define nothing here. Not read: CommonJS `module.exports`, TS
+`export =` and namespaces, `let f; f = function …; export { f }` (docs/analyzers.md says so).
 """
 
 from __future__ import annotations
@@ -130,7 +133,11 @@ def _from_declaration(node: Node, statement: Node, path: str, default: bool,
             if declarator.type == "variable_declarator":
                 yield from _from_declaration(declarator, statement, path, False)
         return
-    function = node.child_by_field_name("value") if node.type == "variable_declarator" else node
+    function = _unwrapped(node.child_by_field_name("value")
+                          if node.type == "variable_declarator" else node)
+    if function is not None and function.type == "object" and default:
+        yield from _object_methods(function, path)  # `export default { run() {…} }`
+        return
     if function is None or (function.type not in _FUNCTIONS and function.type not in _VALUES):
         return
     own = _text(node.child_by_field_name("name")) or ("default" if default else "")
@@ -138,6 +145,35 @@ def _from_declaration(node: Node, statement: Node, path: str, default: bool,
         return
     start = _first_overload(statement, own) if node.type in _FUNCTIONS else statement
     yield _span(path, own, alias or own, start, function)
+
+
+_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
+                       "non_null_expression"})
+
+
+def _unwrapped(value: Node | None) -> Node | None:
+    """The function a value is: through parentheses, `as`/`satisfies`, and a wrapper call's
+    first function argument (`memo((x) => …)`, `forwardRef(function …)`)."""
+    while value is not None:
+        if value.type in _WRAPPERS:
+            value = value.named_children[0] if value.named_children else None
+        elif value.type == "call_expression":
+            arguments = value.child_by_field_name("arguments")
+            found = (_unwrapped(a) for a in (arguments.named_children if arguments else []))
+            value = next((f for f in found if f is not None and f.type in _VALUES), None)
+        else:
+            return value
+    return None
+
+
+def _object_methods(literal: Node, path: str) -> Iterator[FunctionSpan]:
+    for member in literal.named_children:
+        name = _text(member.child_by_field_name("name") or member.child_by_field_name("key"))
+        value = member if member.type == "method_definition" else \
+            _unwrapped(member.child_by_field_name("value")) if member.type == "pair" else None
+        if value is not None and name and not name.startswith("_") and \
+                (value.type == "method_definition" or value.type in _VALUES):
+            yield _span(path, name, f"default.{name}", member, value)
 
 
 def _methods(cls: Node, path: str, name: str) -> Iterator[FunctionSpan]:
@@ -151,17 +187,21 @@ def _methods(cls: Node, path: str, name: str) -> Iterator[FunctionSpan]:
             continue
         first, pending = pending or member, None
         method = _text(member.child_by_field_name("name"))
-        if member.type != "method_definition" or not _public_method(member, method):
+        function = member if member.type == "method_definition" else \
+            _unwrapped(member.child_by_field_name("value")) \
+            if member.type == "public_field_definition" else None  # `handle = (x) => …`
+        if function is None or (function is not member and function.type not in _VALUES) \
+                or not _public_method(member, method, function):
             continue
-        yield _span(path, method, f"{name}.{method}", first, member)
+        yield _span(path, method, f"{name}.{method}", first, function)
 
 
-def _public_method(member: Node, name: str) -> bool:
+def _public_method(member: Node, name: str, function: Node) -> bool:
     if not name or name.startswith(("_", "#")) or name == "constructor":
         return False
     hidden = any(c.type == "accessibility_modifier" and _text(c) in _HIDDEN
                  for c in member.children)
-    return not hidden and member.child_by_field_name("body") is not None
+    return not hidden and function.child_by_field_name("body") is not None
 
 
 def _span(path: str, name: str, qualname: str, start: Node, function: Node) -> FunctionSpan:

@@ -5,7 +5,10 @@ Pure apart from reading those files (and, for a script run as it is on disk, the
 V8 reports, per script, each function's ranges with how often they ran (nested block
 ranges override their parent). A line counts as executed when a piece of code on it lies,
 innermost, in a range that ran — inside a function only: the module's own top-level code
-runs at import and says nothing about whether a test called the function.
+runs at import and says nothing about whether a test called the function. The pieces of
+code asked about on a line are its first one and the start of every function range on it, so
+a function written on one line (`export function f(x) { return x + 1; }`, whose line begins
+in top-level code) is judged by its own range's count.
 
 Where the code ran transformed (TypeScript through tsx, ts-node or any loader that leaves a
 source map), Node records the map and the generated line lengths under `source-map-cache`
@@ -17,6 +20,7 @@ of its own, as vitest and jest do) is left out rather than mapped wrongly.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -58,10 +62,18 @@ def _script_lines(root: Path, script: dict, cached: dict | None) -> Iterable[tup
         return []
     if module is not None and module != _js_length(text):
         return []  # what ran is not the file as it is on disk
-    starts = _line_starts(len(line) for line in text.split("\n"))
-    lines = {number + 1 for number, line in enumerate(text.split("\n"))
-             if line.strip() and _ran(starts[number] + len(line) - len(line.lstrip()), ranges)}
-    return [(path, lines)]
+    lines = text.split("\n")
+    starts = _line_starts(len(line) for line in lines)
+    offsets: dict[int, list[int]] = {}  # line index -> the offsets on it asked about
+    for number, line in enumerate(lines):
+        if line.strip():
+            offsets[number] = [starts[number] + len(line) - len(line.lstrip())]
+    for start, _end, _count in ranges:  # where a function (or block) begins
+        number = bisect_right(starts, start) - 1
+        if number in offsets:
+            offsets[number].append(start)
+    return [(path, {number + 1 for number, asked in offsets.items()
+                    if any(_ran(offset, ranges) for offset in asked)})]
 
 
 def _mapped(root: Path, url: str, cached: dict, module: int | None,

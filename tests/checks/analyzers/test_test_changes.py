@@ -208,3 +208,41 @@ def test_the_named_file_is_code_in_the_rationale_whatever_its_name(parts, tmp_pa
     assert spans == [name]
     assert [t.type for t in inline.children or []] == ["text", "code_inline", "text"]
     assert "@" not in texts and "#" not in texts
+
+
+# The runners' default discovery (rev11 js D5): node's `*-test.js`, `*_test.js`, `test-*.js`,
+# `test.js`; unittest's and Django's `tests.py`, `testlib.py` where no pytest config is.
+@pytest.mark.parametrize("test_file", [
+    "lib-test.js", "lib_test.js", "test-lib.js", "test.js", "src/test.mjs", "app/tests.py",
+    "app/testlib.py",
+])
+def test_a_file_the_runner_collects_by_default_is_the_test_change(repo, test_file):
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n", test_file: "// test\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+# Production code under a folder named like tests that no runner collects (rev11 js D10), and
+# a module the project's declared pytest `python_files` does not collect.
+@pytest.mark.parametrize(("files", "flagged"), [
+    ({"src/spec/parser.js": "export const p = 1;\n"}, "src/spec/parser.js"),
+    ({"src/tests/fixtures.js": "export const f = 1;\n"}, "src/tests/fixtures.js"),
+    ({"pytest.ini": "[pytest]\npython_files = check_*.py\n",
+      "app/tests.py": "def helper():\n    return 1\n"}, "app/tests.py"),
+])
+def test_production_code_no_runner_collects_needs_a_test(repo, files, flagged):
+    if "pytest.ini" in files:  # the declared configuration is the base's (trusted)
+        repo.change({"pytest.ini": files["pytest.ini"]})
+        repo.git("commit", "-qm", "pytest config")
+    diff = repo.change({k: v for k, v in files.items() if k != "pytest.ini"})
+
+    assert [f.file for f in run_for_agent(REVIEWER, repo.root, diff).findings] == [flagged]
+
+
+def test_a_declared_pytest_pattern_names_the_test_change(repo):
+    repo.change({"pytest.ini": "[pytest]\npython_files = check_*.py\n"})
+    repo.git("commit", "-qm", "pytest config")
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n",
+                        "tests_unit/check_app.py": "def test_a():\n    pass\n"})
+
+    assert run_for_agent(REVIEWER, repo.root, diff).findings == []

@@ -216,8 +216,9 @@ def test_a_project_without_pytest_is_not_checked(tmp_path):
     check = new_code_coverage(repo.root, parse_diff(diff), TESTS)
 
     assert not check.checked and check.untested == ()
-    assert check.notes == (("python: 4 function(s) not checked: not a pytest project (no tests "
-                           "folder or pytest configuration)"),)
+    assert check.notes == (("python: 4 function(s) not checked (calc/core.py: doubled, "
+                            "untested_function, Shape.area, Shape.perimeter): not a pytest "
+                            "project (no tests folder or pytest configuration)"),)
     assert PythonCoverage().unavailable(repo.root, "npm test") == \
         "the test command is not pytest: npm test"
 
@@ -300,3 +301,37 @@ def test_the_coverage_run_is_sandboxed(project, tmp_path_factory):
 
     assert not outside.exists()
     assert "Read-only file system" in result.output_tail or "No such file" in result.output_tail
+
+
+# Projects whose tests reviewloop finds no command for (rev11 js D12): pytest with no config
+# and tests beside the code, Django/unittest `tests.py`, a package.json only in a subfolder.
+UNDETECTED = {
+    "pytest-colocated": {"app/__init__.py": "", "app/lib.py": "def called(x):\n    return x\n"
+                         "\n\ndef uncalled(x):\n    return x\n",
+                         "app/test_lib.py": "from app.lib import called\n\n\n"
+                         "def test_called():\n    assert called(1) == 1\n"},
+    "unittest": {"app/__init__.py": "", "app/lib.py": "def called(x):\n    return x\n"
+                 "\n\ndef uncalled(x):\n    return x\n",
+                 "app/tests.py": "import unittest\n\nfrom app.lib import called\n\n\n"
+                 "class T(unittest.TestCase):\n    def test_called(self):\n"
+                 "        self.assertEqual(called(1), 1)\n"},
+    "node-subfolder": {"packages/a/package.json": '{"scripts": {"test": "node --test"}}',
+                       "packages/a/src/lib.mjs": "export function called(x) {\n  return x;\n}"
+                       "\n\nexport function uncalled(x) {\n  return x;\n}\n",
+                       "packages/a/test/lib.test.mjs": "import { called } from "
+                       "\"../src/lib.mjs\";\nimport { test } from \"node:test\";\n"
+                       "test(\"c\", () => called(1));\n"},
+}
+
+
+@pytest.mark.parametrize("layout", sorted(UNDETECTED))
+def test_new_functions_no_test_command_measures_are_named_not_called_ok(tmp_path, layout):
+    repo = Repo(tmp_path)
+    diff = repo.change(UNDETECTED[layout])
+
+    report = run_for_agent(agent("t", ("coverage",)), repo.root, diff, tests=TESTS)
+
+    (health,) = report.health
+    lib = next(p for p in UNDETECTED[layout] if "/lib." in p)
+    assert report.findings == [] and health.status == "skipped", health
+    assert f"{lib}: called, uncalled" in (health.reason or ""), health.reason

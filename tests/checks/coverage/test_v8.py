@@ -6,6 +6,8 @@ is tests/runs/test_ts_service.py)."""
 from __future__ import annotations
 
 import json
+import random
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -122,6 +124,133 @@ def test_a_vitest_package_without_its_coverage_provider_is_noted_unchecked_unrun
     check = new_code_coverage(root, parse_diff(diff), ProjectTests())
 
     assert not check.checked and check.untested == ()
-    assert check.notes == ("javascript: 1 function(s) not checked: the tests run under vitest "
+    assert check.notes == ("javascript: 1 function(s) not checked (src/a.ts: one): the tests run "
+                           "under vitest "
                            "without @vitest/coverage-v8: install @vitest/coverage-v8 to have "
                            "new exports checked",)
+
+
+# One-line exported functions (rev11 D2): the line begins in top-level code (`export`,
+# `const`), so only the function's own V8 range says whether it ran.
+ONE_LINE_SHAPES = (
+    "export function NAME(x) { return x + 1; }",
+    "export const NAME = (x) => x * 2;",
+    "export const NAME = function (x) { return x; };",
+    "export async function NAME(x) { return x; }",
+    "export function* NAME(x) { yield x; }",
+    "export class K_NAME { static NAME(x) { return x; } }",
+    "export class C_NAME { NAME(x) { return x; } }",
+    "export function NAME(x) {\n  return x - 1;\n}",
+)
+CALLS = {"static": "K_NAME.NAME(1)", "class C_": "new C_NAME().NAME(1)",
+         "function*": "[...NAME(1)]"}
+
+
+def _one_line_project(seed: int) -> tuple[dict[str, str], str]:
+    """lib/m.mjs with every shape once, a fixed-seed half of them called by the test."""
+    chosen = random.Random(seed)
+    lines, calls, imports = [], [], []
+    for number, shape in enumerate(ONE_LINE_SHAPES):
+        name = f"f{number}"
+        lines.append(shape.replace("NAME", name))
+        exported = f"K_{name}" if "K_NAME" in shape else f"C_{name}" if "C_NAME" in shape \
+            else name
+        imports.append(exported)
+        if chosen.random() < 0.5:
+            call = next((c for k, c in CALLS.items() if k in shape), "await NAME(1)")
+            calls.append(call.replace("NAME", name))
+    test = ("import { test } from \"node:test\";\n"
+            f"import {{ {', '.join(imports)} }} from \"../lib/m.mjs\";\n"
+            f"test(\"t\", async () => {{ {'; '.join(calls)}; }});\n")
+    return {"lib/m.mjs": "\n".join(lines) + "\n", "test/m.test.mjs": test}, "\n".join(calls)
+
+
+def _node_uncalled(root: Path) -> set[tuple[int, str]]:
+    """(line, name) of each lib function plain `node --test --experimental-test-coverage`
+    reports with no call (lcov's FNDA:0), the oracle."""
+    report = root.parent / "lcov.info"
+    subprocess.run(["node", "--test", "--experimental-test-coverage", "--test-reporter=lcov",
+                    f"--test-reporter-destination={report}", "test/"],
+                   cwd=root, check=True, capture_output=True)
+    lines, uncalled, current = {}, set(), ""
+    for row in report.read_text().splitlines():
+        kind, _, rest = row.partition(":")
+        if kind == "SF":
+            current = rest
+        elif current == "lib/m.mjs" and kind == "FN":
+            line, name = rest.split(",", 1)
+            lines[name] = int(line)
+        elif current == "lib/m.mjs" and kind == "FNDA" and rest.startswith("0,"):
+            name = rest.split(",", 1)[1]
+            uncalled.add((lines[name], name))
+    return uncalled
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_line_exports_are_judged_as_plain_node_coverage_counts_their_calls(tmp_path, seed):
+    forget()
+    files, calls = _one_line_project(seed)
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "lib/other.mjs": "export const x = 1;\n"}, message="start")
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    git(root, "add", ".")
+    diff = git(root, "diff", "--cached")
+
+    check = new_code_coverage(root, parse_diff(diff), ProjectTests())
+
+    assert len(check.functions) == len(ONE_LINE_SHAPES), calls
+    assert {(s.start, s.name) for s in check.untested} == _node_uncalled(root), calls
+
+
+# Exports in common shapes besides plain functions (rev11 js D3), each multi-line.
+SHAPES = (
+    "export const NAME = memo((x) => {\n  return x;\n});",
+    "export const NAME = (function (x) {\n  return x;\n});",
+    "export class K_NAME {\n  NAME = (x) => {\n    return x;\n  };\n}",
+)
+OBJECT = "export default {\n  NAME(x) {\n    return x;\n  },\n};"
+
+
+@pytest.mark.parametrize("called", [(), (0, 2, 3), (1, 3), (0, 1, 2, 3)])
+def test_wrapped_field_and_object_exports_are_judged_as_plain_node_counts(tmp_path, called):
+    lines, calls, imports = ["const memo = (f) => f;"], [], []
+    for number, shape in enumerate(SHAPES):
+        name = f"f{number}"
+        lines.append(shape.replace("NAME", name))
+        imports.append(f"K_{name}" if "K_NAME" in shape else name)
+        if number in called:
+            calls.append(f"new K_{name}().{name}(1)" if "K_NAME" in shape else f"{name}(1)")
+    lines.append(OBJECT.replace("NAME", "f3"))
+    if 3 in called:
+        calls.append("d.f3(1)")
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "lib/other.mjs": "export const x = 1;\n"}, message="start")
+    (root / "lib/m.mjs").write_text("\n".join(lines) + "\n")
+    (root / "test").mkdir()
+    (root / "test/m.test.mjs").write_text(
+        f"import {{ test }} from \"node:test\";\nimport d, {{ {', '.join(imports)} }} from "
+        f"\"../lib/m.mjs\";\ntest(\"t\", () => {{ {'; '.join(calls)}; }});\n")
+    git(root, "add", ".")
+
+    check = new_code_coverage(root, parse_diff(git(root, "diff", "--cached")), ProjectTests())
+
+    assert len(check.functions) == len(SHAPES) + 1
+    missed = _node_missed_lines(root)  # a field arrow never created has no function entry
+    assert {s.qualname for s in check.untested} == \
+        {s.qualname for s in check.functions if s.body_start in missed}
+
+
+def _node_missed_lines(root: Path) -> set[int]:
+    """The lines of lib/m.mjs plain `node --test --experimental-test-coverage` reports not
+    executed (lcov's DA:<line>,0)."""
+    _node_uncalled(root)
+    rows = (root.parent / "lcov.info").read_text().split("end_of_record")
+    lib = next(r for r in rows if "SF:lib/m.mjs" in r)
+    return {int(r[3:].split(",")[0]) for r in lib.split() if r.startswith("DA:")
+            and r.endswith(",0")}

@@ -127,7 +127,8 @@ def test_without_the_coverage_provider_the_run_stays_plain_and_exports_are_noted
     assert "Coverage enabled" not in gate.output_tail  # vitest was never asked (nor prompted)
     assert suites_started() == measured
     assert not check.checked and check.untested == ()
-    assert check.notes == ("javascript: 2 function(s) not checked: the tests run under vitest "
+    assert check.notes == ("javascript: 2 function(s) not checked (src/prices.ts: withVat, "
+                           "discount): the tests run under vitest "
                            "without @vitest/coverage-v8: install @vitest/coverage-v8 to have "
                            "new exports checked",)
 
