@@ -33,6 +33,8 @@ here, with the module that defines it when that is not this one::
     │   │                            command policy; no approval lands it
     │   ├── HeadMoved                github/fix_push.py: the PR's head moved while a
     │   │                            `/reviewloop fix` ran; nothing is pushed onto it
+    │   ├── LandConflict             landing/engine.py: the branch moved and git cannot merge
+    │   │                            the run's commit onto it; the commit stays on its branch
     │   └── RunFailed                runs/runner.py: the model failed the implementer or fixer
     │                                (AgentLoopError below); the run is failed and resumable
     ├── AgentLoopError               agent/tool_loop.py: a model call or the tool loop failed

@@ -44,9 +44,10 @@ CHECKBOX = re.compile(
 # are none of these)
 _BLANK = "[ \\t\u00a0\u3000]"
 _MARK = "[xXvV✓✔✗×х/*.~-]"
-_BULLET = r"(?:[-*+•–·]|\d{1,3}[.)])"
+_LIST_MARK = r"(?:[-*+•–·]|\d{1,3}[.)])"
 _NEAR_CHECKBOX = re.compile(
-    rf"^(?:{_BLANK}*>)*{_BLANK}*(?:{_BULLET}{_BLANK}+)*{_BULLET}{_BLANK}*[\[［](?:{_BLANK}{{0,4}}|{_BLANK}?{_MARK}{{1,2}}{_BLANK}?)[\]］](?![(\[:])"
+    rf"^(?:{_BLANK}*>)*{_BLANK}*(?:{_LIST_MARK}{_BLANK}+)*{_LIST_MARK}{_BLANK}*"
+    rf"[\[［](?:{_BLANK}{{0,4}}|{_BLANK}?{_MARK}{{1,2}}{_BLANK}?)[\]］](?![(\[:])"
 )
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _COMMENT_OPEN = re.compile(r"^[ \t]*<!--")

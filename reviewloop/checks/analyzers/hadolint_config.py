@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.hadolint_yaml import mapping
+from reviewloop.checks.analyzers.hadolint_yaml import LEVELS, accepted, mapping
 from reviewloop.checks.analyzers.trusted_config import tightened_text
 
 NAMES = (".hadolint.yaml", ".hadolint.yml")  # the first hadolint finds is the one it reads
-LEVELS = ("style", "info", "warning", "error")  # hadolint's levels, lowest first
 
 
 @dataclass(frozen=True)
@@ -61,42 +60,6 @@ def project_config(load: Load) -> Mapping[str, Any] | None:
     hadolint refuses, `accepted`: empty; hadolint then lints with no config)."""
     data = next((data for name in NAMES if (data := load(name)) is not None), None)
     return data if data is None or accepted(data) else {}
-
-
-_LISTS = ("ignored", "trustedRegistries")
-_SWITCHES = ("strict-labels", "no-fail", "no-color", "disable-ignore-pragma", "verbose")
-THRESHOLDS = frozenset({"error", "warning", "info", "style", "ignore", "none"})
-_FORMATS = frozenset({"tty", "json", "checkstyle", "codeclimate", "gitlab_codeclimate", "gnu",
-                      "codacy", "sonarqube", "sarif"})
-_LABEL_KINDS = frozenset({"", "text", "url", "email", "hash", "rfc3339", "semver", "spdx"})
-
-
-def accepted(data: Mapping[str, Any]) -> bool:
-    """Whether hadolint 2.15 takes the config: a key it knows with a value of another type
-    (`ignored: DL3008`, a scalar; `failure-threshold: bogus`, `format: TTY`, a label kind
-    it does not know) makes it refuse the whole file ("Error parsing your config file")
-    and lint with none of it (measured)."""
-    def strings(value: Any) -> bool:
-        return value is None or (isinstance(value, list)
-                                 and all(isinstance(item, str) for item in value))
-
-    override = data.get("override")
-    schema = data.get("label-schema")
-    return (all(strings(data.get(key)) for key in _LISTS)
-            and all(data.get(key) is None or isinstance(data.get(key), bool)
-                    for key in _SWITCHES)
-            and _one_of(data.get("failure-threshold"), THRESHOLDS)
-            and _one_of(data.get("format"), _FORMATS)
-            and (override is None or (isinstance(override, dict) and all(
-                strings(names) for names in override.values())))
-            and (schema is None or (isinstance(schema, dict) and all(
-                isinstance(k, str) and isinstance(v, str) and v in _LABEL_KINDS
-                for k, v in schema.items()))))
-
-
-def _one_of(value: Any, allowed: frozenset[str]) -> bool:
-    """None (not set), or one of `allowed` (a list or number, say, is none)."""
-    return value is None or (isinstance(value, str) and value in allowed)
 
 
 def read(text: str | None) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ findings, raise their levels or make hadolint fail sooner, every other setting t
   (with it on, a label the schema adds is one DL3050 no longer flags);
 * `failure-threshold` lowered (`ignore` and `none` are the lowest; unset is `info`).
 
-Each side is taken as hadolint takes it (`hadolint_yaml`, `hadolint_config.accepted`): a file
+Each side is taken as hadolint takes it (`hadolint_yaml`, `hadolint_yaml.accepted`): a file
 it refuses is no config at all. Anything else (a setting dropped, a rule lowered, a kind
 changed, another key edited) may loosen: not a tightening.
 """
@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reviewloop.checks.analyzers.hadolint_config import LEVELS, accepted
-from reviewloop.checks.analyzers.hadolint_yaml import mapping
+from reviewloop.checks.analyzers.hadolint_yaml import LEVELS, accepted, mapping
 
 # the findings' lowest level hadolint fails on (measured: `ignore` and `none` fail on any)
 _FAILS = {"ignore": 0, "none": 0, "style": 1, "info": 2, "warning": 3, "error": 4}
