@@ -10,8 +10,9 @@ fuzzer's round-6 D1). ruff takes the version from the governing config's `target
 (its `extend` chain followed: `ruff_lookup`; a `pyproject.toml` of the chain sets its own
 from its `requires-python`: `_chain_target`), else from `[project] requires-python` of the
 nearest `pyproject.toml` holding one, from the config's folder up to the root (with no
-config, the root's: ruff looks from its working folder) — the lower bound of the
-specifiers, as `py3X`. A `requires-python` that is no PEP 440 specifier set (Poetry's
+config, the root's: ruff looks from its working folder) — the LOWEST bound of the
+specifiers, as `py3X`, and none below py37 (`_declared`, as ruff derives it). A
+`requires-python` that is no PEP 440 specifier set (Poetry's
 `^3.9`, `3.10`, `>=3.8|<4`) makes ruff fail on every file (exit 2): those files are named as
 not read, and no version is made up from it (fuzz round 7, D13). ruff's parser is stricter
 than `packaging`'s, which decided alone before (review round 8, D10): as measured with ruff
@@ -37,14 +38,16 @@ import tomllib
 from collections.abc import Iterable
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
 from reviewloop.checks.analyzers.trusted_config import tightened_text
 
-OLDEST = 7  # ruff's oldest target, py37: a lower bound below it is clamped to it
-# a specifier giving a lower bound: `>=3.8`, `>3.8`, `~=3.9`, `==3.10.*` (major.minor only)
-_LOWER = re.compile(r"\s*(?:>=|>|~=|===?)\s*3\.(\d+)")
+# ruff 0.17's targets, py37 to py315: a lowest bound outside them gives no version at all
+KNOWN = frozenset((3, minor) for minor in range(7, 16))
+# the operators giving a lower bound (`>=3.8`, `>3.8`, `~=3.9`, `==3.10.*`, `===3.8`)
+_LOWER = frozenset((">=", ">", "~=", "==", "==="))
 _TARGET = re.compile(r"py3\d+")
 
 
@@ -160,10 +163,26 @@ def _spec(text: str | None) -> str | None:
 
 
 def _declared(text: str | None) -> str | None:
-    """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X` (none
-    from one ruff cannot read)."""
+    """`requires-python`'s lowest bound in a pyproject.toml's `text`, as ruff's `py3X`,
+    derived as ruff's `get_minimum_supported_version` does: the MIN of the major.minor of
+    the bounding specifiers (epoch, `v`, patch and pre-release dropped), and no version
+    unless it is one of ruff's targets (`">=3.6"` and `">=2.7,>=3.9"` give none: no syntax
+    gate). It took the MAX before, so `">=3.8,>=3.12"` was 3.12 where ruff reads 3.8 (review
+    round 11, D2), and `v3.8` or `0!3.8` no bound (D12). None from a spec ruff refuses."""
     spec = _spec(text)
     if spec is None or refused(spec):
         return None
-    bounds = [int(m.group(1)) for part in spec.split(",") if (m := _LOWER.match(part))]
-    return f"py3{max(OLDEST, max(bounds))}" if bounds else None
+    bounds = []
+    for specifier in SpecifierSet(spec):
+        if specifier.operator not in _LOWER:
+            continue
+        try:
+            release = Version(specifier.version.removesuffix(".*")).release
+        except InvalidVersion:
+            continue
+        if len(release) >= 2:
+            bounds.append((release[0], release[1]))
+    lowest = min(bounds, default=None)
+    if lowest is None or lowest not in KNOWN:
+        return None
+    return f"py{lowest[0]}{lowest[1]}"
