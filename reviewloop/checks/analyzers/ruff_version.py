@@ -42,7 +42,7 @@ from packaging.version import InvalidVersion, Version
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
-from reviewloop.checks.analyzers.trusted_config import tightened_text
+from reviewloop.checks.analyzers.trusted_config import reviewed_text, tightened_text
 
 # ruff 0.17's targets, py37 to py315: a lowest bound outside them gives no version at all
 KNOWN = frozenset((3, minor) for minor in range(7, 16))
@@ -77,20 +77,26 @@ def versions(ctx: AnalyzerContext, files: Iterable[str],
 
 
 def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
-    """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot."""
-    while True:
-        where = posixpath.join(folder, "pyproject.toml")
-        spec = _spec(_floor_text(ctx, where))
-        if spec is not None:
-            if refused(spec):
-                return (f"ruff cannot read {where}'s requires-python ({spec!r}: no PEP 440 "
-                        "specifier set ruff parses), and plain `ruff check` fails on every "
-                        "file; fix: write it as PEP 440 says, with no empty specifier "
-                        "between commas, e.g. \">=3.9\" or \">=3.9,<4\"")
-            return None
-        if not folder:
-            return None
-        folder = posixpath.dirname(folder)
+    """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot:
+    on the trusted side, or as the change writes it. A refused spec the change writes is not
+    applied (the base's floor judges), but plain `ruff check` after the merge fails on every
+    file, so the files are named as not analysed, not passed complete (review round 11, D6)."""
+    for read, whose in ((_floor_text, ""), (reviewed_text, "the change's ")):
+        where = folder
+        while True:
+            path = posixpath.join(where, "pyproject.toml")
+            spec = _spec(read(ctx, path))
+            if spec is not None:
+                if refused(spec):
+                    return (f"ruff cannot read {whose}{path}'s requires-python ({spec!r}: no "
+                            "PEP 440 specifier set ruff parses), and plain `ruff check` fails "
+                            "on every file; fix: write it as PEP 440 says, with no empty "
+                            "specifier between commas, e.g. \">=3.9\" or \">=3.9,<4\"")
+                break
+            if not where:
+                break
+            where = posixpath.dirname(where)
+    return None
 
 
 def of_config(ctx: AnalyzerContext, config: Governing) -> str | None:
