@@ -41,6 +41,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.ruff_includes import glob
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
 from reviewloop.checks.analyzers.trusted_config import reviewed_text, tightened_text
 
@@ -66,7 +67,8 @@ def versions(ctx: AnalyzerContext, files: Iterable[str],
             broken[start] = _broken(ctx, start)
         if (why := broken[start]) is not None:
             ctx.not_read(path, why)
-        target = _chain_target(ctx, config) if config is not None else None
+        target = (_per_file(config, path) or _chain_target(ctx, config)) \
+            if config is not None else None
         if target is not None:
             found[path] = target
             continue
@@ -102,6 +104,27 @@ def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
 def of_config(ctx: AnalyzerContext, config: Governing) -> str | None:
     """The version the governing `config` gives its files (for the project's run)."""
     return _chain_target(ctx, config) or _requires_python(ctx, config.folder)
+
+
+def _per_file(config: Governing, path: str) -> str | None:
+    """The chain's `per-file-target-version` for `path` (the nearest config setting one):
+    its first pattern that takes the file, anchored at that config's folder or, written
+    with no `/`, matched against the file's name, as ruff matches `per-file-ignores`. The
+    review's own run gave every file the single `target-version` before (review round 11,
+    D5)."""
+    for config_path, table in reversed(config.layers):
+        per_file = table.get("per-file-target-version")
+        if not isinstance(per_file, dict):
+            continue
+        folder, name = posixpath.dirname(config_path), posixpath.basename(path)
+        for pattern, version in per_file.items():
+            rooted = posixpath.normpath(posixpath.join(folder, pattern))
+            if isinstance(version, str) and _TARGET.fullmatch(version) and (
+                    glob(rooted).fullmatch(path) or
+                    ("/" not in pattern and glob(pattern).fullmatch(name))):
+                return version
+        return None
+    return None
 
 
 def _chain_target(ctx: AnalyzerContext, config: Governing) -> str | None:
