@@ -10,8 +10,9 @@ fuzzer's round-6 D1). ruff takes the version from the governing config's `target
 (its `extend` chain followed: `ruff_lookup`; a `pyproject.toml` of the chain sets its own
 from its `requires-python`: `_chain_target`), else from `[project] requires-python` of the
 nearest `pyproject.toml` holding one, from the config's folder up to the root (with no
-config, the root's: ruff looks from its working folder) — the lower bound of the
-specifiers, as `py3X`. A `requires-python` that is no PEP 440 specifier set (Poetry's
+config, the root's: ruff looks from its working folder) — the LOWEST bound of the
+specifiers, as `py3X`, and none below py37 (`_declared`, as ruff derives it). A
+`requires-python` that is no PEP 440 specifier set (Poetry's
 `^3.9`, `3.10`, `>=3.8|<4`) makes ruff fail on every file (exit 2): those files are named as
 not read, and no version is made up from it (fuzz round 7, D13). ruff's parser is stricter
 than `packaging`'s, which decided alone before (review round 8, D10): as measured with ruff
@@ -37,14 +38,17 @@ import tomllib
 from collections.abc import Iterable
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.ruff_includes import glob
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
-from reviewloop.checks.analyzers.trusted_config import tightened_text
+from reviewloop.checks.analyzers.trusted_config import reviewed_text, tightened_text
 
-OLDEST = 7  # ruff's oldest target, py37: a lower bound below it is clamped to it
-# a specifier giving a lower bound: `>=3.8`, `>3.8`, `~=3.9`, `==3.10.*` (major.minor only)
-_LOWER = re.compile(r"\s*(?:>=|>|~=|===?)\s*3\.(\d+)")
+# ruff 0.17's targets, py37 to py315: a lowest bound outside them gives no version at all
+KNOWN = frozenset((3, minor) for minor in range(7, 16))
+# the operators giving a lower bound (`>=3.8`, `>3.8`, `~=3.9`, `==3.10.*`, `===3.8`)
+_LOWER = frozenset((">=", ">", "~=", "==", "==="))
 _TARGET = re.compile(r"py3\d+")
 
 
@@ -63,7 +67,8 @@ def versions(ctx: AnalyzerContext, files: Iterable[str],
             broken[start] = _broken(ctx, start)
         if (why := broken[start]) is not None:
             ctx.not_read(path, why)
-        target = _chain_target(ctx, config) if config is not None else None
+        target = (_per_file(config, path) or _chain_target(ctx, config)) \
+            if config is not None else None
         if target is not None:
             found[path] = target
             continue
@@ -74,25 +79,52 @@ def versions(ctx: AnalyzerContext, files: Iterable[str],
 
 
 def _broken(ctx: AnalyzerContext, folder: str) -> str | None:
-    """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot."""
-    while True:
-        where = posixpath.join(folder, "pyproject.toml")
-        spec = _spec(_floor_text(ctx, where))
-        if spec is not None:
-            if refused(spec):
-                return (f"ruff cannot read {where}'s requires-python ({spec!r}: no PEP 440 "
-                        "specifier set ruff parses), and plain `ruff check` fails on every "
-                        "file; fix: write it as PEP 440 says, with no empty specifier "
-                        "between commas, e.g. \">=3.9\" or \">=3.9,<4\"")
-            return None
-        if not folder:
-            return None
-        folder = posixpath.dirname(folder)
+    """Why ruff cannot read the nearest `requires-python` from `folder` up, if it cannot:
+    on the trusted side, or as the change writes it. A refused spec the change writes is not
+    applied (the base's floor judges), but plain `ruff check` after the merge fails on every
+    file, so the files are named as not analysed, not passed complete (review round 11, D6)."""
+    for read, whose in ((_floor_text, ""), (reviewed_text, "the change's ")):
+        where = folder
+        while True:
+            path = posixpath.join(where, "pyproject.toml")
+            spec = _spec(read(ctx, path))
+            if spec is not None:
+                if refused(spec):
+                    return (f"ruff cannot read {whose}{path}'s requires-python ({spec!r}: no "
+                            "PEP 440 specifier set ruff parses), and plain `ruff check` fails "
+                            "on every file; fix: write it as PEP 440 says, with no empty "
+                            "specifier between commas, e.g. \">=3.9\" or \">=3.9,<4\"")
+                break
+            if not where:
+                break
+            where = posixpath.dirname(where)
+    return None
 
 
 def of_config(ctx: AnalyzerContext, config: Governing) -> str | None:
     """The version the governing `config` gives its files (for the project's run)."""
     return _chain_target(ctx, config) or _requires_python(ctx, config.folder)
+
+
+def _per_file(config: Governing, path: str) -> str | None:
+    """The chain's `per-file-target-version` for `path` (the nearest config setting one):
+    its first pattern that takes the file, anchored at that config's folder or, written
+    with no `/`, matched against the file's name, as ruff matches `per-file-ignores`. The
+    review's own run gave every file the single `target-version` before (review round 11,
+    D5)."""
+    for config_path, table in reversed(config.layers):
+        per_file = table.get("per-file-target-version")
+        if not isinstance(per_file, dict):
+            continue
+        folder, name = posixpath.dirname(config_path), posixpath.basename(path)
+        for pattern, version in per_file.items():
+            rooted = posixpath.normpath(posixpath.join(folder, pattern))
+            if isinstance(version, str) and _TARGET.fullmatch(version) and (
+                    glob(rooted).fullmatch(path) or
+                    ("/" not in pattern and glob(pattern).fullmatch(name))):
+                return version
+        return None
+    return None
 
 
 def _chain_target(ctx: AnalyzerContext, config: Governing) -> str | None:
@@ -160,10 +192,26 @@ def _spec(text: str | None) -> str | None:
 
 
 def _declared(text: str | None) -> str | None:
-    """`requires-python`'s lower bound in a pyproject.toml's `text`, as ruff's `py3X` (none
-    from one ruff cannot read)."""
+    """`requires-python`'s lowest bound in a pyproject.toml's `text`, as ruff's `py3X`,
+    derived as ruff's `get_minimum_supported_version` does: the MIN of the major.minor of
+    the bounding specifiers (epoch, `v`, patch and pre-release dropped), and no version
+    unless it is one of ruff's targets (`">=3.6"` and `">=2.7,>=3.9"` give none: no syntax
+    gate). It took the MAX before, so `">=3.8,>=3.12"` was 3.12 where ruff reads 3.8 (review
+    round 11, D2), and `v3.8` or `0!3.8` no bound (D12). None from a spec ruff refuses."""
     spec = _spec(text)
     if spec is None or refused(spec):
         return None
-    bounds = [int(m.group(1)) for part in spec.split(",") if (m := _LOWER.match(part))]
-    return f"py3{max(OLDEST, max(bounds))}" if bounds else None
+    bounds = []
+    for specifier in SpecifierSet(spec):
+        if specifier.operator not in _LOWER:
+            continue
+        try:
+            release = Version(specifier.version.removesuffix(".*")).release
+        except InvalidVersion:
+            continue
+        if len(release) >= 2:
+            bounds.append((release[0], release[1]))
+    lowest = min(bounds, default=None)
+    if lowest is None or lowest not in KNOWN:
+        return None
+    return f"py{lowest[0]}{lowest[1]}"

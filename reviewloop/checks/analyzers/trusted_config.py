@@ -99,6 +99,12 @@ def tightened_text(ctx: AnalyzerContext, path: str,
     return mine if mine is not None and tightens(path, mine, trusted) else trusted
 
 
+def reviewed_text(ctx: AnalyzerContext, path: str) -> str | None:
+    """The change's own text of `path` (the reviewed tree's), for what plain tools after
+    the merge will do with it: never a setting of the review."""
+    return _tree_text(ctx.reviewed, path)
+
+
 def trusted_yaml(ctx: AnalyzerContext, path: str, *,
                  tightened: bool = False) -> dict[str, Any] | None:
     """The top-level mapping of the YAML file `path` as the trusted side has it; None when

@@ -9,7 +9,10 @@ Raising the floor is a decision the project may make (it drops the Pythons it no
 supports), not a suppression: the note says so, and which version the review used. A raised
 floor is applied to the change's own review (`ruff_version.raised`), as plain ruff at the
 head applies it; a lowered or dropped one is not (it would drop pyupgrade findings). So is
-a ruff config's raised `target-version` (`target_version_edit`)."""
+a ruff config's raised `target-version` (`target_version_edit`). A `target-version` in
+the file's own `[tool.ruff]` overrides the floor for ruff: the note names it, not the floor
+(it said "checked on" a raised floor ruff does not use: review round 11, D9). A
+`target-version` of another config governing the folder is not seen here."""
 
 from __future__ import annotations
 
@@ -37,7 +40,12 @@ def declared_python_edit(path: str, added: Collection[int], mine: str | None,
     now, before = _requires(mine), _requires(trusted)
     if now == before or now is None:
         return None
-    if raised(mine, trusted) is not None:  # applied: the head's floor, as plain ruff's
+    applied = mine if raised(mine, trusted) is not None or \
+        tightening(path, mine, trusted) is not None else trusted
+    if (target := _target(applied, "pyproject.toml")) is not None:  # it decides, not the floor
+        used = f"its `[tool.ruff] target-version = \"{target}\"`, which ruff takes first"
+        title = f"this change sets requires-python to {now}; checked on target-version {target}"
+    elif raised(mine, trusted) is not None:  # applied: the head's floor, as plain ruff's
         used = f"the change's `{now}` (a raised floor is applied: it only drops Pythons)"
         title = f"this change raises requires-python to {now}; checked on it"
     else:

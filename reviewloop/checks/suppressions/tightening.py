@@ -53,9 +53,15 @@ def _ruff_file(mine: str, trusted: str) -> list[str] | None:
 
 
 def _pyproject(mine: str, trusted: str) -> list[str] | None:
+    """A `[tool.ruff]` table on one side only is no tightening, whatever it holds: it makes
+    the file the folder's ruff config, or stops it being one, and ruff takes the closest
+    config and merges nothing, so the parent's rules and version stop (or start) applying
+    there (a growth from "no table" severed the root config: review round 11, D1)."""
     def table(text: str) -> Any:
-        return tomllib.loads(text).get("tool", {}).get("ruff", {})
-    return _ruff(table(mine), table(trusted))
+        tool = tomllib.loads(text).get("tool")
+        return tool.get("ruff") if isinstance(tool, dict) else None
+    new, old = table(mine), table(trusted)
+    return None if new is None or old is None else _ruff(new, old)
 
 
 def _ruff(mine: Any, trusted: Any) -> list[str] | None:
