@@ -11,8 +11,10 @@ findings, raise their levels or make hadolint fail sooner, every other setting t
 * `failure-threshold` lowered (`ignore` and `none` are the lowest; unset is `info`).
 
 Each side is taken as hadolint takes it (`hadolint_yaml`, `hadolint_yaml.accepted`): a file
-it refuses is no config at all. Anything else (a setting dropped, a rule lowered, a kind
-changed, another key edited) may loosen: not a tightening.
+it refuses is no config at all. A change's file it refuses is never a tightening (rev11 D11:
+with the base's `failure-threshold: warning`, `ignored: {}` read as it lowered to `info`).
+Anything else (a setting dropped, a rule lowered, a kind changed, another key edited) may
+loosen: not a tightening.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ Judge = Callable[[dict[str, Any], dict[str, Any]], list[str] | None]  # (mine, t
 
 
 def tightened(mine: str, trusted: str) -> list[str] | None:
-    """What the edit switches on, when that is all it does; None when it may loosen."""
+    """What the edit switches on, when that is all it does; None when it may loosen, or
+    when hadolint refuses the change's file: it then lints with none of it (rev11 D11)."""
+    if not (head := mapping(mine)) or not accepted(head):
+        return None  # refused (or `{}`, no setting at all: nothing it could switch on)
     new, old = _taken(mine), _taken(trusted)
     if _rest(new) != _rest(old):
         return None

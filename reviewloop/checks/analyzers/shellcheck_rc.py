@@ -61,7 +61,10 @@ def parse(text: str) -> Enabled | None:
     for line in text.splitlines():
         for word in line.partition("#")[0].split():
             if found := _SETTING.match(word):
-                items = [i.strip() for i in found[2].split(",") if i.strip()]
+                value = found[2]  # shellcheck takes `enable="a,b"` as `enable=a,b`
+                value = value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' \
+                    else value
+                items = [i.strip() for i in value.split(",") if i.strip()]
                 (checks if found[1] == "enable" else disabled).extend(items)
     return Enabled(tuple(dict.fromkeys(checks)), tuple(dict.fromkeys(disabled))) \
         if checks else None

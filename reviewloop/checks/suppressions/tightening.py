@@ -136,21 +136,11 @@ def _raised(new: Any, old: Any) -> str | None:
 
 
 def _shellcheck(mine: str, trusted: str) -> list[str] | None:
-    """The checks `enable=` adds, every other directive the same."""
-    def read(text: str) -> tuple[list[str], list[str]]:
-        enabled, rest = [], []
-        for line in text.splitlines():
-            for word in line.partition("#")[0].split():
-                key, _, value = word.partition("=")
-                if key.strip() == "enable":
-                    enabled += [v.strip() for v in value.split(",") if v.strip()]
-                else:
-                    rest.append(word)
-        return enabled, rest
-    (new, mine_rest), (old, trusted_rest) = read(mine), read(trusted)
-    if mine_rest != trusted_rest or not set(old) <= set(new):
-        return None
-    return [f"enable={check}" for check in dict.fromkeys(new) if check not in old] or None
+    """The checks added `enable=` lines switch on, every other line the same
+    (`analyzers.shellcheck_tightening`)."""
+    from reviewloop.checks.analyzers.shellcheck_tightening import enabled
+
+    return enabled(mine, trusted)
 
 
 def _hadolint(mine: str, trusted: str) -> list[str] | None:

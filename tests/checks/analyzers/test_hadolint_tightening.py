@@ -158,3 +158,29 @@ def test_the_generator_reaches_each_kind_of_tightening(iac_tools: Path) -> None:
     assert kinds == {"override", "strict-labels", "label-schema", "failure-threshold",
                      "trustedRegistries"}, kinds
     assert len(HITS) >= 30
+
+
+_BREAKS = ("ignored: {}\n", "label-schema: []\n", "override: []\n", "no-color: yes\n",
+           "failure-threshold: bogus\n", "trustedRegistries: {}\n")
+
+
+@pytest.mark.pypi
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(_CONFIG, st.sampled_from(_BREAKS), st.booleans())
+@example(_config(**{"failure-threshold": "warning"}), "ignored: {}\n", True)
+def test_a_config_hadolint_refuses_is_never_a_tightening(
+        iac_tools: Path, base: dict[str, Any], breaks: str, after: bool) -> None:
+    """rev11 D11: hadolint lints with none of a file it refuses, the base's `override` and
+    `ignored` lost with it; a base's `failure-threshold: warning` beside a refused edit read
+    as one lowered to `info`."""
+    before = _text(base)
+    head = before.removeprefix("{}\n") + breaks if after else breaks + before
+    tool = TOOLS["hadolint"]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / ".hadolint.yaml").write_text(head)
+        (Path(folder) / "Dockerfile").write_text(DOCKERFILE)
+        done = subprocess.run([str(tool.command_in(iac_tools / tool.folder)), "Dockerfile"],
+                              cwd=folder, capture_output=True, text=True, check=False,
+                              env={"HOME": folder})
+    assert "Error parsing your config file" in done.stderr + done.stdout, head
+    assert tightening(".hadolint.yaml", head, before) is None, (before, head)
