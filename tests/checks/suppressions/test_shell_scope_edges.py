@@ -19,17 +19,15 @@ there)."""
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.suppressions.scope import suppressions_for
-from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
+from tests.support.plain_shellcheck import finding, reported
 from tests.support.repos import write_files
 from tests.support.suppression_trust import pr_repo
 
@@ -104,20 +102,6 @@ def _cases() -> dict[str, tuple[list[str], str]]:
             in itertools.product(places, enumerate(SPELLINGS))}
 
 
-def _reported(binary: Path, root: Path, names: list[str]) -> set[tuple[str, int, str]]:
-    done = subprocess.run([str(binary), "--norc", "-f", "json", *names], cwd=root,
-                          capture_output=True, text=True, check=False, timeout=300,
-                          env={"PATH": "/nonexistent"})
-    return {(item["file"], item["line"], f"SC{item['code']}")
-            for item in json.loads(done.stdout)}
-
-
-def _finding(file: str, line: int, rule: str) -> Finding:
-    return Finding(severity=Severity.NIT, file=file, start_line=line, end_line=line,
-                   title=rule, rationale="r", confidence=0.7, agent="review-maintainability",
-                   source="shellcheck", rule=rule)
-
-
 @pytest.mark.pypi
 def test_a_directive_at_the_edges_covers_what_plain_shellcheck_scopes_it_to(
         shellcheck_tools: Path, tmp_path: Path) -> None:
@@ -129,8 +113,8 @@ def test_a_directive_at_the_edges_covers_what_plain_shellcheck_scopes_it_to(
              for name, (lines, _) in cases.items()}
     write_files(tmp_path / "with", texts)
     write_files(tmp_path / "without", blank)
-    honoured = _reported(binary, tmp_path / "with", sorted(cases))
-    every = _reported(binary, tmp_path / "without", sorted(cases))
+    honoured = reported(binary, tmp_path / "with", sorted(cases))
+    every = reported(binary, tmp_path / "without", sorted(cases))
     root = pr_repo(tmp_path / "tree", texts)
     suppress = suppressions_for(open_repository(root), root, Trust.everything()).suppress
 
@@ -140,7 +124,7 @@ def test_a_directive_at_the_edges_covers_what_plain_shellcheck_scopes_it_to(
         if rule != "SC2086":
             continue
         waived = (file, line, rule) not in honoured
-        review = suppress(_finding(file, line, rule)) is not None
+        review = suppress(finding(file, line, rule)) is not None
         if kind == "unattached":  # plain: a parse error; the review: the next line at most
             directive = next(n for n, text in enumerate(lines, 1) if text in SPELLINGS)
             if {"SC1072", "SC1073"}.isdisjoint(r for f, _, r in honoured if f == file) or \

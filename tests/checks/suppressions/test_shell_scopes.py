@@ -18,8 +18,6 @@ trusted directive does not bring them under it: the base's scope did not cover t
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,9 +25,9 @@ import pytest
 
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.suppressions.scope import pr_trust, suppressions_for
-from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.policy.trust import Trust
+from tests.support.plain_shellcheck import finding, reported
 from tests.support.repos import write_files
 from tests.support.suppression_trust import pr_repo
 
@@ -109,20 +107,6 @@ def _cases() -> dict[str, list[str]]:
     return cases
 
 
-def _reported(binary: Path, root: Path, names: list[str]) -> set[tuple[str, int, str]]:
-    done = subprocess.run([str(binary), "--norc", "-f", "json", *names], cwd=root,
-                          capture_output=True, text=True, check=False, timeout=300,
-                          env={"PATH": "/usr/bin:/bin"})
-    return {(item["file"], item["line"], f"SC{item['code']}")
-            for item in json.loads(done.stdout)}
-
-
-def _finding(file: str, line: int, rule: str) -> Finding:
-    return Finding(severity=Severity.NIT, file=file, start_line=line, end_line=line,
-                   title=rule, rationale="r", confidence=0.7, agent="review-maintainability",
-                   source="shellcheck", rule=rule)
-
-
 def _oracle(binary: Path, root: Path, cases: dict[str, list[str]]
             ) -> tuple[set[tuple[str, int, str]], set[tuple[str, int, str]]]:
     """What plain shellcheck reports with the directives, and with them blanked."""
@@ -131,7 +115,7 @@ def _oracle(binary: Path, root: Path, cases: dict[str, list[str]]
     write_files(root / "without", {n: "\n".join("#" if line.strip() == DIRECTIVE else line
                                                 for line in lines) + "\n"
                                    for n, lines in cases.items()})
-    return _reported(binary, root / "with", names), _reported(binary, root / "without", names)
+    return reported(binary, root / "with", names), reported(binary, root / "without", names)
 
 
 @pytest.mark.pypi
@@ -146,7 +130,7 @@ def test_a_directive_covers_what_plain_shellcheck_scopes_it_to(
     wrong = [("\n".join(cases[file]), line, rule, "shellcheck waived it" if waived
               else "reported") for file, line, rule in sorted(every)
              if (waived := (file, line, rule) not in honoured)
-             is (suppress(_finding(file, line, rule)) is None)]
+             is (suppress(finding(file, line, rule)) is None)]
     waived_lines = {(file, line) for file, line, _ in every - honoured}
     assert len(cases) > 400 and len(waived_lines) > 800 and not wrong, wrong[:5]
 
@@ -163,7 +147,7 @@ def test_a_change_that_wraps_lines_under_a_trusted_directive_does_not_bring_them
     honoured, every = _oracle(binary, tmp_path / "plain", {"s.sh": head})
     repo = open_repository(root)
     suppress = suppressions_for(repo, root, pr_trust(repo, "main", "feature")).suppress
-    waived = {line: suppress(_finding("s.sh", line, "SC2086")) is not None
+    waived = {line: suppress(finding("s.sh", line, "SC2086")) is not None
               for _, line, _ in sorted(every)}
     # plain shellcheck waives both on the head; the base's directive covered `f` alone
     assert every - honoured == {("s.sh", 6, "SC2086"), ("s.sh", 8, "SC2086")}
@@ -203,13 +187,13 @@ def test_a_directive_is_one_where_and_as_shellcheck_reads_one(
     names = sorted(cases)
     write_files(tmp_path / "with", {n: "\n".join(v) + "\n" for n, v in cases.items()})
     write_files(tmp_path / "without", {n: "\n".join(v) + "\n" for n, v in blank.items()})
-    honoured = _reported(binary, tmp_path / "with", names)
-    every = _reported(binary, tmp_path / "without", names)
+    honoured = reported(binary, tmp_path / "with", names)
+    every = reported(binary, tmp_path / "without", names)
     root = pr_repo(tmp_path / "tree", {n: "\n".join(v) + "\n" for n, v in cases.items()})
     suppress = suppressions_for(open_repository(root), root, Trust.everything()).suppress
     wrong = [(file, line, rule, "shellcheck waived it" if waived else "reported")
              for file, line, rule in sorted(every)
              if rule == "SC2086" and (waived := (file, line, rule) not in honoured)
-             is (suppress(_finding(file, line, rule)) is None)]
+             is (suppress(finding(file, line, rule)) is None)]
     assert not wrong, wrong[:8]
     assert {file for file, _, _ in every - honoured}  # some spellings do waive
