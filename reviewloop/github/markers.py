@@ -7,18 +7,13 @@ A marker is one HTML comment on the **last line** of a body the bot wrote:
 
 It is trusted only when all of these hold: the comment's author is the token's own identity
 (checked by the caller, `github/posted.py`), it is the body's last line exactly, and its HMAC
-verifies under the repository's key. The HMAC covers the marker's kind, its data and the whole
-text above it: a marker stands only in the very body reviewloop wrote, so a bot comment that
-quotes someone's text — another workflow's greeting echoing the PR's description, with the
-same `github-actions[bot]` identity — never carries one, whatever marker the text ends with.
-The key is derived from the repository's numeric id and a constant (`repository_key`): it is
-not a secret — anyone can compute it — but it binds a marker to the finding data it carries
-and to one repository, so text copied from elsewhere never passes for one. What it cannot
-stop: a workflow of the repository that posts, as the bot, a comment whose whole body is
-text someone else chose (see docs/github.md). What keeps quoted text out is the escaping:
-every piece of text the bot did not write itself (titles, rationales, analyzer messages, the
-report) goes through `neutralise`, which makes `<!--` unable to open an HTML comment, so
-nothing in it can hide or forge a marker.
+verifies under the repository's key. The key is derived from the repository's numeric id and
+a constant (`repository_key`): it is not a secret — anyone can compute it — but it binds a
+marker to the finding data it carries and to one repository, so text copied from elsewhere
+never passes for one. What keeps quoted text out is the escaping: every piece of text the bot
+did not write itself (titles, rationales, analyzer messages, the report) goes through
+`neutralise`, which makes `<!--` unable to open an HTML comment, so nothing in it can hide
+or forge a marker.
 """
 
 from __future__ import annotations
@@ -57,32 +52,27 @@ class Marker:
     data: dict[str, Any]
 
 
-def seal(kind: Kind, data: dict[str, Any], key: bytes, text: str = "") -> str:
-    """The marker line for `data` (plain JSON values) under the body `text` (`with_marker`;
-    "" for a body that is the marker alone)."""
+def seal(kind: Kind, data: dict[str, Any], key: bytes) -> str:
+    """The marker line for `data` (plain JSON values)."""
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return f"<!-- reviewloop:{kind} {payload} {_sign(kind, payload, key, text)} -->"
+    return f"<!-- reviewloop:{kind} {payload} {_sign(kind, payload, key)} -->"
 
 
 def with_marker(body: str, kind: Kind, data: dict[str, Any], key: bytes) -> str:
-    """`body` (already neutralised) ending with its marker on the last line, which is
-    signed with all of `body`."""
-    text = body.rstrip("\n")
-    return text + "\n\n" + seal(kind, data, key, text) + "\n"
+    """`body` (already neutralised) ending with its marker on the last line."""
+    return body.rstrip("\n") + "\n\n" + seal(kind, data, key) + "\n"
 
 
 def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marker | None:
     """The marker on the last line of `body` when it is exactly one of ours and verifies
     under `key` (and is of `kind`); None for anything else, never an error."""
-    stripped = (body or "").rstrip()
-    lines = stripped.splitlines()
+    lines = (body or "").rstrip().splitlines()
     found = _LINE.fullmatch(lines[-1]) if lines else None
     if found is None or (kind is not None and found.group(1) != kind):
         return None
     marker_kind, payload, signature = found.groups()
-    above = stripped[:len(stripped) - len(lines[-1])].rstrip("\n")
-    if not hmac.compare_digest(signature, _sign(marker_kind, payload, key, above)):
+    if not hmac.compare_digest(signature, _sign(marker_kind, payload, key)):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -99,7 +89,5 @@ def strip_marker(body: str) -> str:
     return "\n".join(lines).rstrip("\n")
 
 
-def _sign(kind: str, payload: str, key: bytes, text: str) -> str:
-    """The HMAC of a marker: its kind, its payload and the body above it."""
-    body = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return hmac.new(key, f"{kind}\0{payload}\0{body}".encode(), hashlib.sha256).hexdigest()
+def _sign(kind: str, payload: str, key: bytes) -> str:
+    return hmac.new(key, f"{kind}\0{payload}".encode(), hashlib.sha256).hexdigest()
