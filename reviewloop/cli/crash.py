@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewloop import __version__
+from reviewloop.checks import interrupts
 from reviewloop.errors import ExitCode, ReviewloopError, disk_full, is_disk_full
 
 
@@ -52,6 +53,7 @@ def write_crash_log(exc: BaseException) -> Path:
 
 def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> int:
     """Run `call` and turn whatever happens into an exit code."""
+    interrupts.listen()
     try:
         return int(call() or ExitCode.OK)
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, TypeVar
 
+from reviewloop.checks import interrupts
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.errors import ReviewloopError
 from reviewloop.findings.titles import short_title as short_title  # re-exported
@@ -165,10 +166,11 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
         raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
     except OSError as exc:
         raise AnalyzerError(f"{name} could not start: {exc}") from None
-    if proc.returncode in INTERRUPTED:
+    if proc.returncode in INTERRUPTED and interrupts.heard():
         # Ctrl-C reaches the tool too (one process group); in a reviewer's thread the
         # loop has not heard it yet: the user's interrupt, never the tool's failure, so
-        # no reviewer records it and `resume` runs the analyzer again
+        # no reviewer records it and `resume` runs the analyzer again. A tool ending so
+        # with no Ctrl-C to reviewloop (a wrapper, CI) fails below, named
         raise KeyboardInterrupt(f"{name} was interrupted (Ctrl-C)")
     if proc.returncode not in ok_codes:
         said = (proc.stderr.strip() or proc.stdout.strip())[-OUTPUT_CHARS:]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from reviewloop.checks import interrupts
 from reviewloop.checks.analyzers.base import (
     AnalyzerContext,
     AnalyzerError,
@@ -108,16 +109,19 @@ ENDINGS = {
 }
 
 
-@pytest.mark.parametrize(("ending", "ok_codes"), [
-    (e, ok) for e in ENDINGS for ok in ((0, 1), (0,))])
+@pytest.mark.parametrize(("ending", "ok_codes", "heard"), [
+    (e, ok, heard) for e in ENDINGS for ok in ((0, 1), (0,)) for heard in (True, False)])
 def test_a_tool_stopped_by_ctrl_c_is_the_users_interrupt_never_its_failure(
-        tmp_path, ending, ok_codes):
-    """The oracle is the shell's own word: `$?` is 130 for a command Ctrl-C ended."""
+        tmp_path, monkeypatch, ending, ok_codes, heard):
+    """The oracle is the shell's own word: `$?` is 130 for a command Ctrl-C ended. It is the
+    user's interrupt only when reviewloop heard Ctrl-C too; a tool ending so on its own (a
+    wrapper, `timeout -s INT`, CI) is the tool's failure, named, and the review goes on."""
+    monkeypatch.setattr(interrupts, "heard", lambda wait=1.0: heard)
     argv = ENDINGS[ending]
     shell = subprocess.run(["/bin/sh", "-c", '"$@"; echo "status $?"', "sh", *argv],
                            capture_output=True, text=True, check=False).stdout
     status = int(shell.rsplit("status ", 1)[1])
-    if status == 130:
+    if status == 130 and heard:
         with pytest.raises(KeyboardInterrupt):
             run_tool(argv, tmp_path, 30, ok_codes=ok_codes)
     elif status in ok_codes:
@@ -125,3 +129,15 @@ def test_a_tool_stopped_by_ctrl_c_is_the_users_interrupt_never_its_failure(
     else:
         with pytest.raises(AnalyzerError, match="exited with"):
             run_tool(argv, tmp_path, 30, ok_codes=ok_codes)
+
+
+def test_reviewloop_hears_its_own_ctrl_c_and_nothing_else():
+    """`interrupts.listen` notes a SIGINT to the process and still raises KeyboardInterrupt,
+    as Python's own handler does; a process that got none has heard nothing."""
+    script = ("import os, signal\nfrom reviewloop.checks import interrupts\n"
+              "interrupts.listen()\nprint(interrupts.heard(0))\n"
+              "try:\n    os.kill(os.getpid(), signal.SIGINT)\n    signal.pause()\n"
+              "except KeyboardInterrupt:\n    print('raised', interrupts.heard(0))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.split("\n")[:2] == ["False", "raised True"]
