@@ -11,11 +11,9 @@ in a copy of the project as it was before the change (`base_messages`), and a me
 head has on one and the base does not is the change's: shown on each changed module it
 imports (which of them brought it about the lint cannot tell), on its first changed lines,
 naming the importer's line (`shown`). A specifier
-through the tsconfig's `paths` or a package name is not followed, nor a barrel's re-export.
-At most `MAX_IMPORTERS` files are linted with a change; past that, the changed modules are
-named as not fully analysed — as they are when an unchanged file of ANOTHER project (outside
-the module's tsconfig folder) imports them by a relative specifier (`Importers.outside`): it
-is not linted, and plain `eslint .` lints it with the change.
+through the tsconfig's `paths` or a package name is not followed. At most `MAX_IMPORTERS`
+files are linted with a change; past that, the changed modules are named as not fully
+analysed.
 """
 
 from __future__ import annotations
@@ -45,8 +43,6 @@ TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 # `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`
 _SPECIFIER = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](\.{1,2}/[^"'\n]*)["']""")
 _AS_TYPESCRIPT = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}
-OUTSIDE = ("an unchanged file of another TypeScript project imports it ({importer}): the "
-           "type-aware rules were not run there with the change (plain `eslint .` does)")
 
 
 @dataclass
@@ -56,24 +52,17 @@ class Importers:
     # importer → the changed modules it imports
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     left_out: int = 0  # importers past `MAX_IMPORTERS`, not linted
-    # importer in another project (tsconfig folder) → the changed modules it imports: not linted
-    outside: dict[str, tuple[str, ...]] = field(default_factory=dict)
     projects: tuple[str, ...] = ()  # the tsconfig folders they were found in
     modules: tuple[str, ...] = ()  # the changed TypeScript files they were looked for
 
     def left_out_named(self) -> dict[str, str]:
-        """The changed modules, named as not fully analysed when importers were left out, or
-        when an unchanged file of another project (tsconfig folder) imports them."""
-        named: dict[str, str] = {}
-        for importer, modules in sorted(self.outside.items()):
-            for module in modules:
-                named.setdefault(module, OUTSIDE.format(importer=importer))
+        """The changed modules, named as not fully analysed when importers were left out."""
         if not self.left_out:
-            return named
+            return {}
         why = (f"{len(self.files) + self.left_out} unchanged files import the changed "
                f"TypeScript files and reviewloop lints at most {MAX_IMPORTERS} of them with a "
                f"change: the type-aware rules did not run on the {self.left_out} left out")
-        return {**named, **dict.fromkeys(self.modules, why)}
+        return dict.fromkeys(self.modules, why)
 
 
 def importers(ctx: AnalyzerContext, changed: Iterable[str],
@@ -106,14 +95,6 @@ def _found(ctx: AnalyzerContext, wanted: dict[str, str]) -> Importers:
                 found.files[path] = imported
             else:
                 found.left_out += 1
-    if all(project in ("", ".") for project in found.projects):
-        return found
-    for path, entry in walk(ctx.root, lambda name: name.endswith(TYPESCRIPT)):
-        if path in touched or entry.stat().st_size > MAX_BYTES:
-            continue
-        mine = {p for p, where in wanted.items() if not _under(path, where)}
-        if mine and (imported := _imported(ctx.root, path, mine, stems)):
-            found.outside[path] = imported
     return found
 
 
