@@ -1,5 +1,5 @@
 """The head's types in the base's copy where the project's own ESLint rules run
-(`eslint_project.py`): the change's TypeScript sources and tsconfigs laid over it.
+(`eslint_project.py`): the change's TypeScript sources laid over it.
 
 The project's rules run in a copy of the trusted side's tree (its configs and what they import
 are the base's); each linted file's text is the change's. Its typed rules (typescript-eslint's
@@ -8,8 +8,11 @@ file the change adds was "not found by the project service" (named not analysed,
 `eslint .` lints it), a type the change adds or edits in another file was the base's (findings
 lost, or made up: "Cases not matched" for a case the change removed), a module it adds could
 not be resolved ("unsafe call of an error typed value"). So the change's `.ts`, `.mts`, `.cts`,
-`.tsx` (declarations too) and `tsconfig*.json`/`jsconfig*.json` files are the head's in the
-copy, a deleted one gone, as plain `eslint .` at the head sees them.
+`.tsx` (declarations too) files are the head's in the copy, a deleted one gone, as plain
+`eslint .` at the head sees them. The tsconfigs stay the base's: a JavaScript config can read
+JSON (`ignores: tsconfig.exclude`), so the change's tsconfig could narrow what the trusted
+config lints (rev11c D4); a file the change adds outside the base tsconfig's `include` is
+named as not analysed.
 
 A JavaScript config (`eslint.config.{js,mjs,cjs}`) cannot import a TypeScript file (node runs
 it without a TypeScript loader), so no config is changed by it. A TypeScript config (loaded
@@ -30,9 +33,7 @@ TS_CONFIGS = ("eslint.config.ts", "eslint.config.mts", "eslint.config.cts")
 
 def typed(path: str) -> bool:
     """Whether `path` is one the type checker reads and no JavaScript config can import."""
-    name = PurePosixPath(path).name
-    return PurePosixPath(path).suffix in TYPED or (
-        name.endswith(".json") and name.startswith(("tsconfig", "jsconfig")))
+    return PurePosixPath(path).suffix in TYPED
 
 
 def overlay(tree: Path, head: Path, touched: Iterable[str], linted: Iterable[str]) -> None:
