@@ -16,11 +16,13 @@ from reviewloop.git.names import shown
 
 # The test runners' default discovery patterns: pytest (`test_*.py`, `*_test.py`), go,
 # jest/vitest (`*.test.*`, `*.spec.*`), node's runner (`test.js`, `test-*.js`, `*-test.js`,
-# `*_test.js`) and rspec (`*_spec.rb`).
+# `*_test.js`; JavaScript only: node collects no `.ts` file) and rspec (`*_spec.rb`).
 _TEST_NAME = re.compile(
     r"(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$|"
-    r"(^|/)(test|test-[^/]*|[^/]*[-_]test)\.[cm]?[jt]s$|_spec\.rb$")
-_UNITTEST = re.compile(r"(^|/)test[^/]*\.py$")  # unittest's and Django's `test*.py`
+    r"(^|/)(test|test-[^/]*|[^/]*[-_]test)\.[cm]?js$|_spec\.rb$")
+# Django's generated `tests.py`: unittest's own `test*.py` would take `testing.py`,
+# `testclient.py` or `tests_util.py`, production modules pytest never collects
+_UNITTEST = re.compile(r"(^|/)tests\.py$")
 _SCRIPT = re.compile(r"\.[cm]?[jt]sx?$")
 # Folders whose every file is test code: a Python project's `tests/` (conftest, helpers);
 # for scripts only the folders a runner collects whole (node's `test/`, jest's `__tests__/`):
@@ -43,8 +45,8 @@ def looks_like_test(path: str) -> bool:
 def collected_test(path: str, python_files: Sequence[str] | None = None) -> bool:
     """Whether the project's test runner takes `path` for a test file (production code is
     everything else): by the runners' default discovery patterns, or for Python by
-    `python_files`, the patterns the project's pytest configuration declares (unittest's
-    `test*.py` applies only where none is declared); a Python `tests/` folder is test code
+    `python_files`, the patterns the project's pytest configuration declares (Django's
+    `tests.py` applies only where none is declared); a Python `tests/` folder is test code
     (conftest, helpers) whatever its names."""
     if path.endswith(".py"):
         if _PYTHON_FOLDER.search(path):

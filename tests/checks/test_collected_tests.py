@@ -85,8 +85,10 @@ def test_python_tests_are_the_modules_pytest_or_unittest_collect(tmp_path, decla
     if declared is not None:
         (tmp_path / "pytest.ini").write_text(f"[pytest]\npython_files = {' '.join(declared)}\n")
     collected = _pytest_collected(tmp_path)
-    if declared is None:  # no pytest configuration: unittest's (and Django's) discovery too
-        collected |= _unittest_collected(tmp_path)
+    if declared is None:  # no pytest configuration: Django's `tests.py` too, which unittest
+        # collects; not the rest of unittest's `test*.py` (`testing.py`, `testlib.py` are
+        # production modules as often as not, and pytest never collects them)
+        collected |= {p for p in _unittest_collected(tmp_path) if p.endswith("/tests.py")}
     folder = re.compile(r"(^|/)tests?/")
 
     assert collected  # the oracle ran

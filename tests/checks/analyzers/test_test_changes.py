@@ -211,10 +211,9 @@ def test_the_named_file_is_code_in_the_rationale_whatever_its_name(parts, tmp_pa
 
 
 # The runners' default discovery (rev11 js D5): node's `*-test.js`, `*_test.js`, `test-*.js`,
-# `test.js`; unittest's and Django's `tests.py`, `testlib.py` where no pytest config is.
+# `test.js`; Django's `tests.py` where no pytest config is.
 @pytest.mark.parametrize("test_file", [
     "lib-test.js", "lib_test.js", "test-lib.js", "test.js", "src/test.mjs", "app/tests.py",
-    "app/testlib.py",
 ])
 def test_a_file_the_runner_collects_by_default_is_the_test_change(repo, test_file):
     diff = repo.change({"src/app.py": "def a():\n    return 2\n", test_file: "// test\n"})
