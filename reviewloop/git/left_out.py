@@ -1,12 +1,13 @@
-"""Files in a worktree that git leaves out of any commit of it though the implementer meant
-them as part of the change: those under a submodule's path (git records the submodule's
-commit, never its files; a run's worktree does not even check the submodule out).
+"""Files in a worktree that git leaves out of any commit of it: those under a submodule's
+path (git records the submodule's commit, never its files; a run's worktree does not even
+check the submodule out) and those the repository's ignore rules ignore.
 
 A run compares the two listings taken around its implementer: a file it wrote there is
-neither reviewed nor committed, and the run says so rather than lose it without a word.
-Files the repository's ignore rules ignore are not listed: the project declared them not
-part of any change (build output, `.env`, a virtualenv), and a run that stopped for each
-would stop for every build.
+neither reviewed nor committed, and the run says so rather than lose it without a word. One
+under a submodule escalates the run; an ignored one is named among the files not read (a
+module the change imports from an ignored path is then visibly missing from the commit) but
+does not stop it: the project declared such files no part of any change, and a run that
+stopped for them would stop for every build.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from reviewloop.git.repository import Repository
 Listing = dict[str, tuple[str, tuple[int, int]]]
 
 SUBMODULE_MODE = "160000"
+IGNORED = "ignored by the repository's ignore rules: not committed"
 
 
 def left_out(repo: Repository) -> Listing:
-    """Every file under a submodule's path but build and test artifacts
-    (`git.changes.ARTIFACTS`), with the reason and its stamp."""
+    """Every file under a submodule's path, and every ignored file, but build and test
+    artifacts (`git.changes.ARTIFACTS`), with the reason and its stamp."""
     found: Listing = {}
     for link in _submodules(repo):
         for folder, dirs, files in os.walk(repo.root / link):
@@ -36,6 +38,10 @@ def left_out(repo: Repository) -> Listing:
                 if not is_artifact(path):
                         _add(found, repo, path, f"inside submodule {shown(link)} (git records "
                                             "the submodule's commit, not its files)")
+    out = repo.git("ls-files", "-z", "--others", "--ignored", "--exclude-standard")
+    for path in filter(None, out.split("\0")):
+        if not is_artifact(path) and not path.startswith(".reviewloop/"):
+            _add(found, repo, path, IGNORED)
     return found
 
 
@@ -46,7 +52,10 @@ def written(before: Mapping[str, tuple[str, tuple[int, int]]], after: Listing) -
 
 
 def left_out_escalation(lines: list[str], shown_at_most: int = 5) -> list[str]:
-    """The escalation that names the files of `written` (none: no escalation)."""
+    """The escalation that names the files of `written` under a submodule (none: no
+    escalation). An ignored file is named among the files not read, and does not stop the
+    run: the project declared it no part of any change (build output, `.env`)."""
+    lines = [line for line in lines if not line.endswith(IGNORED)]
     if not lines:
         return []
     more = f"; and {len(lines) - shown_at_most} more" if len(lines) > shown_at_most else ""

@@ -1,7 +1,8 @@
 """A run whose implementer writes files git leaves out of the change (inside a submodule's
 path, which a run's worktree does not check out) names each of them, neither reviewed nor
 committed, and waits for a human: --yes does not commit a change that lost part of what the
-implementer wrote (fuzz11loop D7). A file the project ignores (`.env`) is not named."""
+implementer wrote (fuzz11loop D7). A file the project ignores (`.env`) is named among the
+files not read, without stopping the run."""
 
 from __future__ import annotations
 
@@ -48,5 +49,7 @@ def test_files_git_leaves_out_are_named_and_the_run_waits(tmp_path: Path) -> Non
     assert report["escalations"] == [
         "the implementer wrote 1 file(s) git leaves out of the change, neither reviewed nor "
         "committed: " + "; ".join(lost)]
-    assert report["skipped"] == lost  # listed among the files not read, each with why
+    # each listed among the files not read, with why; the ignored one does not escalate
+    assert report["skipped"] == [".env: ignored by the repository's ignore rules: not "
+                                 "committed", *lost]
     assert git(root, "rev-parse", "HEAD").strip() == before  # nothing committed
