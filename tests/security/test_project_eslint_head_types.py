@@ -103,3 +103,36 @@ def test_the_project_s_typed_rules_see_the_head_s_types(tmp_path: Path,
                 for bucket in ("remaining", "nits", "out_of_scope")
                 for f in report["findings"][bucket] if f["rule"] in RULES}
     assert reported == {hit for hit in plain if hit[0] in changed}
+
+
+READS_TSCONFIG = '''import fs from "node:fs";
+import tseslint from "typescript-eslint";
+const tsconfig = JSON.parse(fs.readFileSync(new URL("./tsconfig.json", import.meta.url)));
+export default tseslint.config({ ignores: tsconfig.exclude ?? [] },
+  { files: ["**/*.ts"], extends: [tseslint.configs.base], rules: { "no-console": "error" } });
+'''
+
+
+@pytest.mark.parametrize("exclude", ["src/b.ts", "src/**", "**/*.ts"])
+def test_the_change_s_tsconfig_never_narrows_the_trusted_config(
+        tmp_path: Path, eslint_tools: Path, exclude: str) -> None:
+    """A trusted config may read the tsconfig (`ignores: tsconfig.exclude`): the change's own
+    tsconfig, excluding its new file, would lose the project's findings on it if it were laid
+    over the base copy (rev11c D4). The oracle: plain `eslint .` with the base's config and
+    tsconfig on the head's sources."""
+    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                      ".gitignore": "node_modules/\n", "tsconfig.json": TSCONFIG,
+                                      "eslint.config.js": READS_TSCONFIG,
+                                      "src/a.ts": "export const a = 1;\n"})
+    _node_modules(root)
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, {"src/b.ts": "export function b(): void {\n  console.log(1);\n}\n"})
+    trusted = {hit for hit in rule_hits(plain_eslint(root)) if hit[1] == "no-console"}
+    assert trusted == {("src/b.ts", "no-console", 2)}
+    write_files(root, {"tsconfig.json": TSCONFIG.replace(
+        '"include"', f'"exclude": ["{exclude}"], "include"')})
+    report = reviewed_in(root, "head")
+    reported = {(f["file"], f["rule"], f["start_line"])
+                for bucket in ("remaining", "nits", "out_of_scope")
+                for f in report["findings"][bucket] if f["rule"] == "no-console"}
+    assert reported == trusted
