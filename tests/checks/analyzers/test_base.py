@@ -134,9 +134,13 @@ def test_a_tool_stopped_by_ctrl_c_is_the_users_interrupt_never_its_failure(
 def test_reviewloop_hears_its_own_ctrl_c_and_nothing_else():
     """`interrupts.listen` notes a SIGINT to the process and still raises KeyboardInterrupt,
     as Python's own handler does; a process that got none has heard nothing."""
-    script = ("import os, signal\nfrom reviewloop.checks import interrupts\n"
+    # Python's own handler first, as in a terminal (a shell's background job, as CI may
+    # start the suite, ignores SIGINT, and then there is no Ctrl-C to hear)
+    script = ("import os, signal, time\nfrom reviewloop.checks import interrupts\n"
+              "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
               "interrupts.listen()\nprint(interrupts.heard(0))\n"
-              "try:\n    os.kill(os.getpid(), signal.SIGINT)\n    signal.pause()\n"
+              "try:\n    os.kill(os.getpid(), signal.SIGINT)\n    time.sleep(10)\n"
+              "    print('not raised')\n"
               "except KeyboardInterrupt:\n    print('raised', interrupts.heard(0))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
