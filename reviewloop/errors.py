@@ -58,7 +58,8 @@ request (GitHub kept failing, a bad token) and no finding blocks — blocking fi
 either way; the SARIF, job summary and step outputs (`published=false`, `publish_error`)
 are written in both cases. A comment command (`app/pr_command.py`) exits 4 the same way when
 GitHub fails mid-command or refuses the commit status on a pushed fix (the reply says so).
-Ctrl-C exits 130.
+Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129, unwound the same way (temporary copies
+removed, a run marked interrupted and resumable: `checks/interrupts.py`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,17 @@ Ctrl-C at a terminal reaches the whole foreground process group, reviewloop and 
 it runs alike; a reviewer's thread sees its tool end before the main thread raises
 `KeyboardInterrupt`. A tool that exits 130 on its own (a wrapper, `timeout -s INT`, a CI
 runner with no terminal) is a tool's failure, never an interrupt: the review goes on and
-names it.
+names it. A project's command (a gate, the tests, an implementer command) runs in a session
+of its own and never sees the Ctrl-C: it is killed here (`sandbox.live`), or the thread
+waiting on it would keep reviewloop alive until it ended by itself.
+
+SIGTERM (`kill`, `timeout`, a CI runner cancelling a job, an editor stopping its MCP server)
+and SIGHUP (the terminal closed) unwind reviewloop the way Ctrl-C does: Python's default for
+them ends the process at once, leaving the review's exported copies of the change (in
+`/dev/shm`, memory) and its other temporary folders behind, and a run marked as running. The
+analyzers, which share reviewloop's process group but not a signal sent to it alone, are
+killed too. The command exits 128 + the signal's number, as a process ended by it reads to a
+shell.
 """
 
 from __future__ import annotations
@@ -14,15 +24,44 @@ import signal
 import threading
 from types import FrameType
 
+from reviewloop.sandbox import live
+
 _HEARD = threading.Event()
 
 
+# what stops the command as Ctrl-C does, when nothing else handles it
+STOPPING = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Stopped(KeyboardInterrupt):
+    """A stopping signal, raised in the main thread like Ctrl-C's `KeyboardInterrupt`."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 def listen() -> None:
-    """Note each Ctrl-C before Python's own handler raises `KeyboardInterrupt` (called by the
-    command in its main thread; a process that set its own handler keeps it)."""
-    if threading.current_thread() is threading.main_thread() \
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    """Note each Ctrl-C before Python's own handler raises `KeyboardInterrupt`, and make the
+    stopping signals raise as it does (called by the command in its main thread; a signal
+    the process handles or ignores already — `nohup`, an embedding program — is left so)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _heard)
+    for signum in STOPPING:
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _stop)
+
+
+def what(exc: KeyboardInterrupt) -> str:
+    """What stopped the command: `Ctrl-C`, `SIGTERM` or `SIGHUP`."""
+    return signal.Signals(exc.signum).name if isinstance(exc, _Stopped) else "Ctrl-C"
+
+
+def exit_code(exc: KeyboardInterrupt) -> int:
+    """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    return 128 + (exc.signum if isinstance(exc, _Stopped) else signal.SIGINT)
 
 
 def heard(wait: float = 1.0) -> bool:
@@ -33,4 +72,10 @@ def heard(wait: float = 1.0) -> bool:
 
 def _heard(signum: int, frame: FrameType | None) -> None:
     _HEARD.set()
+    live.stop(children=False)  # the analyzers had the Ctrl-C too; a session did not
     signal.default_int_handler(signum, frame)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    live.stop(children=True)
+    raise _Stopped(signum)

@@ -67,7 +67,8 @@ def cli(ctx: click.Context, config: Path | None, verbosity: str | None) -> None:
     """Implement a spec task, gate it, review it with its reviewers, fix, and commit on approval.
 
     Exit codes: 0 ok, 1 blocking outcome, 2 usage/config/input error, 3 internal error,
-    4 review --github could not publish, 130 interrupted.
+    4 review --github could not publish, 130 interrupted (143
+    SIGTERM, 129 SIGHUP).
     """
     from reviewloop.cli import ui
 
@@ -387,8 +388,9 @@ def main(argv: list[str] | None = None) -> None:
     def call() -> int:
         try:
             code = cli.main(args=argv, prog_name="reviewloop", standalone_mode=False)
-        except click.exceptions.Abort:
-            raise KeyboardInterrupt from None
+        except click.exceptions.Abort as exc:  # click's word for Ctrl-C (or a stopping signal)
+            cause = exc.__cause__
+            raise cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt() from None
         except click.ClickException as exc:
             exc.show()
             return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code

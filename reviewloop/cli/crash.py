@@ -56,9 +56,10 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
     interrupts.listen()
     try:
         return int(call() or ExitCode.OK)
-    except KeyboardInterrupt:
-        echo_err("interrupted")
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        stopped = interrupts.what(exc)
+        echo_err("interrupted" if stopped == "Ctrl-C" else f"stopped by {stopped}")
+        return interrupts.exit_code(exc)
     except ReviewloopError as exc:
         label = "internal error" if exc.exit_code == ExitCode.INTERNAL else "error"
         echo_err(redacted(f"{label}: {exc}"))

@@ -27,6 +27,7 @@ from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError
+from reviewloop.sandbox import live
 
 IMPLEMENTER_RULES = """You implement one task of a software spec in the repository you
 have tools for. Read the code you need first, then make the smallest complete change that
@@ -133,12 +134,18 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
                for stream in (proc.stdout, proc.stderr)]
     for reader in readers:
         reader.start()
-    _feed(proc, task_text)
     try:
-        proc.wait(timeout=timeout)
+        with live.tracked(proc, session=True):
+            _feed(proc, task_text)
+            proc.wait(timeout=timeout)
+        if live.stopping():  # killed by reviewloop's stop: not the command's result
+            raise KeyboardInterrupt(f"`{command}` was stopped with reviewloop")
     except subprocess.TimeoutExpired:
         _kill(proc)
         return ImplementResult(summary=f"`{command}` timed out after {timeout:.0f}s", ok=False)
+    except BaseException:  # Ctrl-C or a stop: its own session would keep it editing the tree
+        _kill(proc)
+        raise
     finally:
         for reader in readers:
             reader.join(timeout=5)

@@ -19,6 +19,7 @@ from reviewloop.agent.roles import Models
 from reviewloop.agent.spend import run_cost
 from reviewloop.agent.tool_loop import AgentLoopError
 from reviewloop.agent.workspace import Workspace
+from reviewloop.checks import interrupts
 from reviewloop.checks.gates.hook_files import load_hooks
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import (
@@ -270,8 +271,9 @@ class LoopRunner:
                         lease.renew()  # at each node boundary; LeaseLost stops the run
                     relay(mode, data)
                 snapshot = graph.get_state(_config(run_id))
-        except KeyboardInterrupt:
-            self.registry.update(run_id, status="interrupted", detail="interrupted (Ctrl-C)")
+        except KeyboardInterrupt as exc:
+            self.registry.update(run_id, status="interrupted",
+                                 detail=f"interrupted ({interrupts.what(exc)})")
             raise
         except LeaseLost:
             raise  # another runner drives the run now: its status is theirs to write

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reviewloop.sandbox import bubblewrap as sandboxing
+from reviewloop.sandbox import live
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.gitconfig import identity_file, repository_copies
 
@@ -109,7 +110,10 @@ def _run(argv: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> Com
         argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
-        raw, _ = process.communicate(timeout=timeout)
+        with live.tracked(process, session=True):
+            raw, _ = process.communicate(timeout=timeout)
+        if live.stopping():  # killed by reviewloop's stop: not the command's result
+            raise KeyboardInterrupt(f"{argv[-1]} was stopped with reviewloop")
         timed_out = False
     except subprocess.TimeoutExpired:
         _kill_group(process)

@@ -27,6 +27,7 @@ from reviewloop.findings.titles import short_title as short_title  # re-exported
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
+from reviewloop.sandbox import live
 from reviewloop.sandbox.process import project_env
 
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
@@ -159,13 +160,23 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
     they were given they skipped (zizmor)."""
     name = PurePosixPath(argv[0]).name if argv[1:2] != ["-m"] else argv[2]
     try:
-        proc = subprocess.run(list(argv), check=False, cwd=cwd, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL,
-                              env={**project_env(), **(env or {})})
-    except subprocess.TimeoutExpired:
-        raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
+        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                                env={**project_env(), **(env or {})})
     except OSError as exc:
         raise AnalyzerError(f"{name} could not start: {exc}") from None
+    with proc, live.tracked(proc, session=False):  # as subprocess.run, and stopped with us
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
+        except BaseException:
+            proc.kill()
+            raise
+    if live.stopping():  # killed by a stopping signal to reviewloop: not the tool's result
+        raise KeyboardInterrupt(f"{name} was stopped with reviewloop")
     if proc.returncode in INTERRUPTED and interrupts.heard():
         # Ctrl-C reaches the tool too (one process group); in a reviewer's thread the
         # loop has not heard it yet: the user's interrupt, never the tool's failure, so
@@ -173,9 +184,9 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
         # with no Ctrl-C to reviewloop (a wrapper, CI) fails below, named
         raise KeyboardInterrupt(f"{name} was interrupted (Ctrl-C)")
     if proc.returncode not in ok_codes:
-        said = (proc.stderr.strip() or proc.stdout.strip())[-OUTPUT_CHARS:]
+        said = (stderr.strip() or stdout.strip())[-OUTPUT_CHARS:]
         raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}")
-    return proc.stdout, proc.stderr
+    return stdout, stderr
 
 
 def parse_json(text: str, tool: str) -> Any:

@@ -1,0 +1,83 @@
+"""Ctrl-C, SIGTERM and SIGHUP stop reviewloop where it stands: the command unwinds, removes
+what it wrote in the temporary folder (the change's exported copy, the trusted configs),
+stops the project command it was waiting for and exits 128 + the signal's number.
+
+The project's tests run in a session of their own, which Ctrl-C at a terminal never
+reaches: reviewloop waited, interrupted, until the test suite ended by itself. And Python's
+default for SIGTERM and SIGHUP ends the process at once: a review killed by `timeout`, a
+cancelled CI job or an editor stopping its MCP server left its copies of the change behind
+(in `/dev/shm`: memory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.repos import branch_repo
+
+# the project's tests: say they started, then wait to be stopped
+_CONFTEST = "import os, pathlib, signal\npathlib.Path({started!r}).write_text(str(os.getpid()))\n" \
+            "signal.pause()\n"
+_SAID: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM",
+         signal.SIGHUP: "stopped by SIGHUP"}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+# `python -m reviewloop ARGS` with each signal at its default, whatever the suite was started
+# with (a shell's background job ignores SIGINT, `nohup` SIGHUP): Python then installs its own
+# Ctrl-C handler, as at a terminal. exec keeps a default disposition.
+_AS_A_TERMINAL_STARTS_IT = (
+    "import os, signal, sys\n"
+    "for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):\n"
+    "    signal.signal(signum, signal.SIG_DFL)\n"
+    "os.execv(sys.executable, [sys.executable, '-m', 'reviewloop', *sys.argv[1:]])\n")
+
+
+@pytest.mark.parametrize("signum", list(_SAID), ids=lambda s: signal.Signals(s).name)
+def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
+        tmp_path: Path, signum: int):
+    started = tmp_path / "started"
+    command = json.dumps(f"{sys.executable} -m pytest -q -p no:cacheprovider")
+    root = branch_repo(tmp_path / "repo", {
+        ".reviewloop.toml": f'sandbox = "off"\n[gates]\ntest = [{command}]\n',
+        "conftest.py": _CONFTEST.format(started=str(started)),
+        "test_app.py": "def test_x():\n    assert True\n", "app.py": "x = 1\n"},
+        {"app.py": "import subprocess\n\n\ndef run(cmd):\n"
+                   "    return subprocess.call(cmd, shell=True)\n"})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", _AS_A_TERMINAL_STARTS_IT, "review",
+                             "--base", "main", "--head", "feature", "--tests",
+                             "--fail-on", "never"],
+                            cwd=root, env={**os.environ, "TMPDIR": str(scratch)},
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        while not started.exists() or not started.read_text():
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.02)  # polling for the tests' start, not timing anything
+        assert list(scratch.iterdir()), "the review holds its copies while the tests run"
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        if started.exists() and started.read_text() and _alive(pid := int(started.read_text())):
+            os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
+    assert (proc.returncode, _SAID[signum]) == (128 + signum, err.strip().splitlines()[-1]), \
+        (out, err)
+    assert not _alive(int(started.read_text())), "the tests it waited for are stopped"
+    assert sorted(p.name for p in scratch.iterdir()) == []
