@@ -81,6 +81,20 @@ def test_failing_pytest_project(tmp_path):
     assert result.output_tail.endswith("[exit 1]\n")
 
 
+@pytest.mark.parametrize("wrapped", ["{} || true", "{}; true", "{} || echo ignored",
+                                     "sh -c '{}; exit 0'"])
+def test_failures_a_zero_exit_hides_are_said_though_the_exit_code_decides(tmp_path, wrapped):
+    """`pytest || true`, `make -i test`, tox's ignore_outcome: the command passes the gate
+    (its exit code decides: a runner-shaped line in a passing run's output must not fail
+    it), and the gate's line says what the output reported instead of `N passed` alone."""
+    root = init_repo(tmp_path / "repo", FAILING, branch="work")
+    command = wrapped.format(PYTEST)
+    result = TestGate().run(context(root, settings(test=(command,))))
+    assert (result.passed, result.passed_tests, result.failed_tests) == (True, 0, 2)
+    assert result.summary == ("0 passed; the output reports 2 failed, but the command exited "
+                              f"0, which passes the gate: `{command}`")
+
+
 def test_counts_are_summed_over_test_commands(working_repo):
     result = TestGate().run(context(working_repo, settings(test=(PYTEST, PYTEST))))
     assert (result.passed, result.passed_tests, result.summary) == (True, 4, "4 passed")
