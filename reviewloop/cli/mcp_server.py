@@ -115,5 +115,7 @@ DESCRIPTIONS = {
                 "`report` is the URI of its whole report.",
     "start_run": "Run the loop on a task (an id, or `next`) up to commit approval; it never "
                  "commits by itself: approve with `reviewloop approve RUN` after reading the "
-                 "summary.",
+                 "summary. `implementer`: llm (the configured model) or manual (the change "
+                 "already in the working tree); a command implementer (`cmd:`) is refused "
+                 "here.",
 }

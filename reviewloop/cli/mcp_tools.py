@@ -20,6 +20,7 @@ from reviewloop.runs.records import find
 from reviewloop.runs.review import DiffSource, blocking
 
 SAID = 20  # lines of what a use case said, kept in a tool's answer (the last ones)
+PATH_BYTES = 4096  # Linux's PATH_MAX: no folder has a longer name
 
 
 class ToolFailed(UserInputError):
@@ -62,8 +63,17 @@ class Tools:
     def start_run(self, task: str, path: str = ".", implementer: str = "llm",
                   branch: str | None = None, spec: str | None = None) -> dict[str, Any]:
         from reviewloop.app import run
+        from reviewloop.implement.implementer import Implementer
 
         project = self._project(path)
+        if Implementer.parse(implementer).spec.takes_argument:
+            # `cmd:"…"` runs its command with the user's rights, outside the sandbox: the
+            # client's model chose these arguments, the user did not type them
+            raise ToolFailed(f"implementer {implementer!r} runs a command line of the "
+                             "client's choosing on this machine, unsandboxed",
+                             where="start_run: implementer",
+                             fix="use llm or manual here; run a command implementer from a "
+                                 "terminal: reviewloop run TASK --implementer cmd:\"…\"")
         out = Recorded()
         code = run.run(self._settings(project, self._spec(path, spec)), project, task,
                        run.RunOptions(implementer=implementer, branch=branch), out)
@@ -97,6 +107,7 @@ class Tools:
         return row
 
     def _project(self, path: str) -> Path:
+        _a_path(path, "path")
         target = (self.root / path).resolve()
         if not target.is_relative_to(self.root.resolve()):
             raise ToolFailed(f"{path} is outside the project the server was started in",
@@ -106,6 +117,8 @@ class Tools:
 
     def _spec(self, path: str, spec: str | None) -> Path | None:
         """`spec` as the command line reads it in the folder `path`."""
+        if spec:
+            _a_path(spec, "spec")
         return (self.root / path).resolve() / spec if spec else None
 
     @staticmethod
@@ -115,3 +128,13 @@ class Tools:
 
 def _loader(root: Path, config_file: Path | None) -> Settings:
     return load_settings(root, flags={}, config_file=config_file)
+
+
+def _a_path(text: str, key: str) -> None:
+    """Refuse what cannot name a file before resolving it: resolving costs a look-up per
+    part of every prefix (a 400 KB argument kept the server busy for minutes), and a NUL
+    byte failed with no reason given."""
+    if "\0" in text or len(text.encode(errors="surrogateescape")) > PATH_BYTES:
+        raise ToolFailed(f"{key} is not a path (a NUL byte, or longer than {PATH_BYTES} bytes)",
+                         where=f"the tool's {key} argument",
+                         fix="pass a folder or file inside the project, relative to it")

@@ -139,6 +139,35 @@ def test_a_run_started_through_the_server_waits_for_approval_and_is_shown(tmp_pa
     assert "T2:" not in git(root, "log", "--format=%s")  # nothing committed without approval
 
 
+def test_a_command_implementer_and_what_names_no_file_are_refused_with_the_fix(
+        tmp_path: Path):
+    """The client's model chooses a tool's arguments: `cmd:` would run its command line
+    on this machine with the user's rights, outside the sandbox. A `path` that cannot name
+    a file (a NUL byte, past PATH_MAX) is refused before it is resolved, part by part."""
+    root = make_example(tmp_path)
+    git(root, "switch", "-qc", "work")
+    manual_change(root)
+    canary = tmp_path / "ran"
+    commands = [f"cmd:touch {canary}", f' cmd:"touch {canary}" ', f"cmd:sh -c 'touch {canary}'"]
+    paths = ["a\0b", "a/" * 2_100, "x" * 5_000, "é" * 2_100]
+
+    seen = call(root, *[("start_run", {"task": "T2", "implementer": command, "spec": SPEC})
+                        for command in commands],
+                *[(tool, {"path": path}) for path in paths for tool in ("review", "list_runs")],
+                ("start_run", {"task": "T2", "implementer": "manual", "spec": "s\0"}))
+
+    for result in seen.results:
+        assert result.is_error
+    said = [result.content[0].text for result in seen.results]
+    assert all("unsandboxed" in text and "fix: use llm or manual" in text
+               for text in said[:len(commands)]), said
+    assert all("is not a path" in text and "fix: pass a folder" in text
+               for text in said[len(commands):]), said
+    assert not canary.exists()
+    assert all("the tool's path argument" in text for text in said[len(commands):-1]), said
+    assert "the tool's spec argument: spec is not a path" in said[-1], said[-1]
+
+
 def test_a_tool_writes_nothing_to_stdout(tmp_path: Path, capfd: pytest.CaptureFixture[str]):
     """In process, as the server calls it: what the use case says is in the answer."""
     from reviewloop.cli.mcp_tools import Tools
