@@ -9,7 +9,8 @@ Raising the floor is a decision the project may make (it drops the Pythons it no
 supports), not a suppression: the note says so, and which version the review used. A raised
 floor is applied to the change's own review (`ruff_version.raised`), as plain ruff at the
 head applies it; a lowered or dropped one is not (it would drop pyupgrade findings). So is
-a ruff config's raised `target-version` (`target_version_edit`). A `target-version` in
+a ruff config's raised `target-version` or `per-file-target-version` entry
+(`target_version_edit`; a raised per-file entry was a suppression before). A `target-version` in
 the file's own `[tool.ruff]` overrides the floor for ruff: the note names it, not the floor
 (it said "checked on" a raised floor ruff does not use: review round 11, D9). A
 `target-version` of another config governing the folder is not seen here."""
@@ -72,25 +73,41 @@ def declared_python_edit(path: str, added: Collection[int], mine: str | None,
 def target_version_edit(path: str, added: Collection[int], mine: str | None,
                         trusted: str | None) -> Finding | None:
     """The note on a ruff config (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`) whose
-    `target-version` the change raises, which the review applies (`tightening`): it judges
-    the syntax on the new version. A lowered one is set aside whole (`adds-suppression`)."""
+    `target-version` or `per-file-target-version` the change raises, which the review
+    applies (`tightening`): it judges the syntax on the new version. A lowered one is set
+    aside whole (`adds-suppression`)."""
     name = PurePosixPath(path).name
     if name not in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
         return None
-    now, before = _target(mine, name), _target(trusted, name)
-    if now is None or before is None or not int(now[3:]) > int(before[3:]) \
-            or tightening(path, mine, trusted) is None:  # a loosening beside: set aside
+    judged = tightening(path, mine, trusted)
+    if judged is None:  # a loosening beside: set aside
         return None
+    now, before = _target(mine, name), _target(trusted, name)
+    if now is not None and before is not None and int(now[3:]) > int(before[3:]):
+        return _raise_note(path, added, f"ruff's target-version to {now}",
+                           f"ruff's `target-version` in {path} from {before} to {now}",
+                           f"{now}, not on the base's {before}")
+    per_file = [r.removeprefix("per-file-target-version ") for r in judged
+                if r.startswith("per-file-target-version ")]
+    if not per_file:
+        return None
+    raised = ", ".join(per_file)
+    return _raise_note(path, added, f"ruff's per-file-target-version ({raised})",
+                       f"ruff's `per-file-target-version` in {path} ({raised})",
+                       "the new versions for the files those patterns take, not on the base's")
+
+
+def _raise_note(path: str, added: Collection[int], what: str, edit: str,
+                judged_on: str) -> Finding:
     line = min(added, default=1)
     return Finding(
         severity=Severity.SHOULD_FIX, file=path, start_line=line, end_line=line, level="file",
-        title=f"this change raises ruff's target-version to {now}; checked on it"[:120],
-        rationale=(f"The change under review raises ruff's `target-version` in {path} from "
-                   f"{before} to {now}. A raised floor is applied to the change's own review, "
-                   "as plain ruff at the head applies it: ruff's version-dependent findings "
-                   "(`invalid-syntax` for syntax newer than the floor, pyupgrade rules) were "
-                   f"judged on {now}, not on the base's {before}. Moving the floor is the "
-                   "project's call, not a suppression."),
+        title=f"this change raises {what}; checked on it"[:120],
+        rationale=(f"The change under review raises {edit}. A raised floor is applied to the "
+                   "change's own review, as plain ruff at the head applies it: ruff's "
+                   "version-dependent findings (`invalid-syntax` for syntax newer than the "
+                   f"floor, pyupgrade rules) were judged on {judged_on}. Moving the floor is "
+                   "the project's call, not a suppression."),
         suggestion=("If the project drops the older Pythons, confirm the new floor; else keep "
                     "the code valid on the base's version."),
         confidence=1.0, agent=AGENT, source=SOURCE, rule=RULE)
