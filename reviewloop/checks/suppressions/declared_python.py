@@ -12,14 +12,18 @@ head applies it; a lowered or dropped one is not (it would drop pyupgrade findin
 a ruff config's raised `target-version` or `per-file-target-version` entry
 (`target_version_edit`; a raised per-file entry was a suppression before). A `target-version` in
 the file's own `[tool.ruff]` overrides the floor for ruff: the note names it, not the floor
-(it said "checked on" a raised floor ruff does not use: review round 11, D9). A
-`target-version` of another config governing the folder is not seen here."""
+(it said "checked on" a raised floor ruff does not use: review round 11, D9). So does one
+in another ruff config in or below the file's folder (`sub_targets`, for the files under it: the
+note said "checked on" the floor for them too).
+
+A file's version as ruff derives it, a config's `extend` chain followed, is
+`analyzers.ruff_version`'s; this note reads each config's own table."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -33,9 +37,12 @@ AGENT = "review-security"
 
 
 def declared_python_edit(path: str, added: Collection[int], mine: str | None,
-                         trusted: str | None) -> Finding | None:
+                         trusted: str | None,
+                         overrides: Sequence[tuple[str, str]] = ()) -> Finding | None:
     """The note on a pyproject.toml whose `requires-python` the change alters (the change's
-    text `mine`, the trusted side's `trusted`); None for any other file or edit."""
+    text `mine`, the trusted side's `trusted`); None for any other file or edit.
+    `overrides`: (config, its `target-version`) of the other ruff configs in or below the
+    file's folder that set their own (`sub_targets`): ruff checks their files on that."""
     if PurePosixPath(path).name != "pyproject.toml" or mine is None:
         return None
     now, before = _requires(mine), _requires(trusted)
@@ -49,6 +56,10 @@ def declared_python_edit(path: str, added: Collection[int], mine: str | None,
     elif raised(mine, trusted) is not None:  # applied: the head's floor, as plain ruff's
         used = f"the change's `{now}` (a raised floor is applied: it only drops Pythons)"
         title = f"this change raises requires-python to {now}; checked on it"
+        if overrides:  # a config below sets its own: ruff takes it there (not the floor)
+            there = ", ".join(f"{config}: {target}" for config, target in overrides)
+            used += f", but for the files under a config setting its own target-version ({there})"
+            title += f" (not under {', '.join(c for c, _ in overrides)}: own target-version)"
     else:
         used = f"the base's `{before}`" if before else "ruff's default (the base declares none)"
         title = f"this change sets requires-python to {now}; checked on the base's version"
@@ -138,3 +149,22 @@ def _requires(text: str | None) -> str | None:
         return None
     value = project.get("requires-python") if isinstance(project, dict) else None
     return value if isinstance(value, str) else None
+
+
+RUFF_CONFIGS = ("ruff.toml", ".ruff.toml", "pyproject.toml")
+
+
+def sub_targets(configs: Sequence[tuple[str, str | None]],
+                pyproject: str) -> list[tuple[str, str]]:
+    """(config, its `target-version`) of the ruff `configs` ((path, the text the review
+    applies)) in `pyproject`'s folder (a `ruff.toml` there is ruff's first) or below it
+    that set one of their own, in path order."""
+    folder = str(PurePosixPath(pyproject).parent)
+    found = []
+    for path, text in sorted(configs):
+        parent = str(PurePosixPath(path).parent)
+        below = parent == folder or folder == "." or parent.startswith(folder + "/")
+        target = _target(text, PurePosixPath(path).name) if below else None
+        if path != pyproject and target is not None:
+            found.append((path, target))
+    return found
