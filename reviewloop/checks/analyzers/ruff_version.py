@@ -23,7 +23,8 @@ wildcard (`"===3.*"`): `refused`.
 A change that RAISES the floor (`requires-python`'s lower bound, or a config's
 `target-version`: `tightening`) is checked on its own version, as plain ruff at the head
 checks it: it drops the Pythons the project no longer supports, its code may use their
-syntax, and its version-gated rules (pyupgrade) only add findings. The review judged a
+syntax, and its version-gated rules report as plain ruff's at the head (pyupgrade's add
+findings; FA100 and FA102, which fire only below 3.10, stop: review round 11). The review judged a
 `match` under a floor raised from 3.8 to 3.10 on 3.8, a 🔴 `invalid-syntax` plain ruff
 does not report (fuzz round 9a, D3); the raise is still named (`declared_python`), and
 syntax newer than the raised floor is still a 🔴. A lowered, dropped or new floor stays

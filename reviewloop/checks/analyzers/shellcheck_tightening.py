@@ -5,8 +5,9 @@ else.
 shellcheck 0.11 reads an rc line as several `key=value` directives, a quoted value may hold a
 `#` and run over lines, a `\\` joins a line to the next, and a line it cannot parse drops the
 whole file. Cutting lines at `#` took `enable="x#" disable=SC2086` for an `enable=` alone
-(rev11 D10). So only a line that is one plain `enable=name,name` directive, standing on its
-own (no open quote before it, no `\\` ending the line above), counts as an enable line; a
+(rev11 D10). So only a line that is one plain `enable=name,name` directive (a comment after
+it, as shellcheck reads one: `enable=x # note`), standing on its own (no open quote before
+it, no `\\` ending the line above), counts as an enable line; a
 blank or comment line standing so (and holding no `"`, not ending in `\\`) says nothing;
 every other line must be the trusted side's, in its order, character for character.
 """
@@ -15,7 +16,10 @@ from __future__ import annotations
 
 import re
 
-_ENABLE = re.compile(r"[ \t]*enable=([A-Za-z-]+(?:,[A-Za-z-]+)*)[ \t]*")
+# shellcheck ends a directive's names at the first other character and reads a `#` after
+# them as a comment to the end of the line (`enable=x # note`, `enable=x#note`); a comment
+# holding a `"` or `\\` is left to the line-for-line comparison
+_ENABLE = re.compile(r"[ \t]*enable=([A-Za-z-]+(?:,[A-Za-z-]+)*)[ \t]*(?:#[^\"\\]*)?")
 _SILENT = re.compile(r"[ \t]*(?:#[^\"]*)?")  # a blank or comment line
 
 

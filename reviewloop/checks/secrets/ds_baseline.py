@@ -17,23 +17,32 @@ a plugin or filter of the repository's own (a `path`, `file://…`: code from th
 project), which would run its code; such a plugin's files are named as not fully analysed.
 The word-list and gibberish filters read files the baseline names and are not applied
 (the layer may then report more than the hook does).
+
+The secrets analyzer and the secrets gate both ask for these hits; a file's scan, keyed by
+the baseline's settings, its path and its bytes, is run once for both (`_SCANNED`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.secrets.ds_layer import DS_LOCK, ds_rule
 from reviewloop.checks.secrets.scanner import SecretHit, preview
+from reviewloop.memo import TextMemo
 
 BASELINE = ".secrets.baseline"
 CONFIDENCE = 0.8  # the detect-secrets layer's
 _NOT_APPLIED = ("detect_secrets.filters.wordlist.should_exclude_secret",
                 "detect_secrets.filters.gibberish.should_exclude_secret")
+# (line, hashed secret, type, value) of what detect-secrets found in one file, by the
+# baseline's settings, the file's path and its text: a round's files, a few MB at most
+_SCANNED: TextMemo[tuple[tuple[int, str, str, str], ...]] = TextMemo(
+    20_000, from_chars=0, budget=16_000_000)
 
 
 def baseline_hits(ctx: AnalyzerContext) -> list[SecretHit]:
@@ -79,33 +88,66 @@ def _settings(text: str) -> tuple[dict[str, Any] | None, list[str]]:
 
 def _hits(ctx: AnalyzerContext, config: dict[str, Any],
           added: dict[str, dict[int, str]]) -> Iterator[SecretHit]:
+    known = _known(config["results"])
+    for path, number, hashed, kind, value in _found(ctx, config, added):
+        line = added[path].get(number)
+        if line is None or (path, hashed, kind) in known:
+            continue  # an unchanged line's, or one the baseline lists: not the change's
+        at = line.find(value) if value else -1
+        start, end = (at, at + len(value)) if at >= 0 else (0, len(line))
+        yield SecretHit(rule=ds_rule(kind), path=path, line=number,
+                        description=f"{kind} (detect-secrets, the project's {BASELINE})",
+                        column=start + 1, end_column=end + 1, preview=preview(line[start:end]),
+                        confidence=CONFIDENCE, start=start, end=end)
+
+
+def _found(ctx: AnalyzerContext, config: dict[str, Any],
+           added: dict[str, dict[int, str]]) -> Iterator[tuple[str, int, str, str, str]]:
+    """(path, line, hashed secret, type, value) of what detect-secrets finds in each file of
+    `added`, each file's scan remembered for the round's other asker (`_SCANNED`)."""
+    settings = json.dumps([config["plugins_used"], config["filters_used"]], sort_keys=True)
+    keys = {path: f"{settings}\0{path}\0{_text(ctx, path)}" for path in added}
+    batch: dict[str, tuple[tuple[int, str, str, str], ...]] = {}
+
+    def scanned(path: str) -> tuple[tuple[int, str, str, str], ...]:
+        if path not in batch:  # with the files not scanned yet: one set-up of detect-secrets
+            batch.update(_scan(ctx, config, [p for p in added if p == path or (
+                p not in batch and _SCANNED.known(keys[p]) is None)]))
+        return batch.get(path, ())
+
+    for path in added:
+        for number, hashed, kind, value in _SCANNED.get(keys[path], partial(scanned, path)):
+            yield path, number, hashed, kind, value
+
+
+def _text(ctx: AnalyzerContext, path: str) -> str:
+    try:
+        return (ctx.root / path).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError as error:  # scanned as detect-secrets finds it: a key of its own
+        return f"\0unread {type(error).__name__}"
+
+
+def _scan(ctx: AnalyzerContext, config: dict[str, Any],
+          paths: list[str]) -> dict[str, tuple[tuple[int, str, str, str], ...]]:
     try:
         from detect_secrets.core.secrets_collection import SecretsCollection
         from detect_secrets.settings import get_filters, transient_settings
     except ImportError:
-        return
-    found: list[tuple[str, Any]] = []
+        return {}
     # settings made afresh of the baseline's: its plugins are the only ones on, as in the hook
     with DS_LOCK, transient_settings(config) as settings:
         settings.filters["detect_secrets.filters.common.is_baseline_file"] = {
             "filename": BASELINE}
         get_filters.cache_clear()
-        scanned = SecretsCollection(root=str(ctx.root))
-        for path in added:
-            scanned.scan_file(path)  # stored by `path`, as the hook, run at the root, does
-        found = list(scanned)
-    known = _known(config["results"])
+        collection = SecretsCollection(root=str(ctx.root))
+        for path in paths:
+            collection.scan_file(path)  # stored by `path`, as the hook, run at the root, does
+        found = list(collection)
+    by_path: dict[str, list[tuple[int, str, str, str]]] = {path: [] for path in paths}
     for path, secret in found:
-        line = added.get(path, {}).get(secret.line_number)
-        if line is None or (path, secret.secret_hash, secret.type) in known:
-            continue  # an unchanged line's, or one the baseline lists: not the change's
-        value = secret.secret_value or ""
-        at = line.find(value) if value else -1
-        start, end = (at, at + len(value)) if at >= 0 else (0, len(line))
-        yield SecretHit(rule=ds_rule(secret.type), path=path, line=secret.line_number,
-                        description=f"{secret.type} (detect-secrets, the project's {BASELINE})",
-                        column=start + 1, end_column=end + 1, preview=preview(line[start:end]),
-                        confidence=CONFIDENCE, start=start, end=end)
+        by_path.setdefault(path, []).append((secret.line_number, secret.secret_hash,
+                                             secret.type, secret.secret_value or ""))
+    return {path: tuple(sorted(hits)) for path, hits in by_path.items()}
 
 
 def _known(results: Any) -> set[tuple[str, str, str]]:

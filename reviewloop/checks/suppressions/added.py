@@ -15,11 +15,15 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import partial
 from itertools import repeat
+from pathlib import PurePosixPath
 
+from reviewloop.checks.analyzers.ruff_version import raised
 from reviewloop.checks.suppressions.comments import View, reader
 from reviewloop.checks.suppressions.config_files import edited_tables, lever, tables_in
 from reviewloop.checks.suppressions.declared_python import (
+    RUFF_CONFIGS,
     declared_python_edit,
+    sub_targets,
     target_version_edit,
 )
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
@@ -67,8 +71,13 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
                 found.append(tightening_finding(path, kind.owner, added, enables))
     for path in sorted(p for p in trust.touched if p.endswith(("pyproject.toml", "ruff.toml"))):
         texts = (tree_text(files.root, path), files.trusted_text(path))
-        found += [named for edit in (declared_python_edit, target_version_edit)
-                  if (named := edit(path, trust.added.get(path, ()), *texts))]
+        if (named := target_version_edit(path, trust.added.get(path, ()), *texts)):
+            found.append(named)
+        if PurePosixPath(path).name == "pyproject.toml" and texts[0] != texts[1]:
+            below = sub_targets(_ruff_configs(files, path), path) \
+                if raised(*texts) is not None else []  # the tree walked for a raise only
+            if (named := declared_python_edit(path, trust.added.get(path, ()), *texts, below)):
+                found.append(named)
     for path in sorted(p for p in trust.touched if tables_in(p)):  # one git read a file
         tables = edited_tables(path, tree_text(files.root, path), files.trusted_text(path))
         if tables and tree_text(files.root, path) is not None:
@@ -95,6 +104,24 @@ def added_suppressions(files: TrustedFiles) -> list[Finding]:
     return found + [_line_finding(path, number, marks, lines)
                     for at, (path, lines, _) in enumerate(written)
                     for number, marks in marked.get(at, {}).items()]
+
+
+def _ruff_configs(files: TrustedFiles, pyproject: str) -> list[tuple[str, str | None]]:
+    """(path, the text the review applies) of the ruff configs in the reviewed tree in or
+    below `pyproject`'s folder (hidden folders and `node_modules` left out, as ruff's default
+    excludes leave them): the trusted side's, or the change's where its edit tightens."""
+    top = PurePosixPath(pyproject).parent
+    found = []
+    for folder, names, files_here in os.walk(files.root / top):
+        names[:] = [n for n in names if not n.startswith(".") and n != "node_modules"]
+        for name in RUFF_CONFIGS:
+            if name in files_here:
+                path = PurePosixPath(os.path.relpath(os.path.join(folder, name),
+                                                     files.root)).as_posix()
+                mine, trusted = tree_text(files.root, path), files.trusted_text(path)
+                found.append((path, mine if tightening(path, mine, trusted) is not None
+                              else trusted))
+    return found
 
 
 def _marked(written: Sequence[tuple[str, list[str], list[int]]]

@@ -1,9 +1,9 @@
 """Whether a change's edit of a tool's config only TIGHTENS it: the checks it switches on
 and nothing else (ruff `select` / `extend-select` grown, `ignore` / `per-file-ignores`
-shrunk, `target-version` raised; `.shellcheckrc` `enable=` grown; `.hadolint.yaml`
-`trustedRegistries` set or shortened, rules raised, labels required, the failure threshold
-lowered). Such an edit hides nothing, so it is no suppression (`added`). ruff, shellcheck
-and hadolint run with it (`APPLIED`:
+shrunk, `target-version` or a `per-file-target-version` raised; `.shellcheckrc` `enable=`
+grown; `.hadolint.yaml` `trustedRegistries` set or shortened, rules raised, labels
+required, the failure threshold lowered). Such an edit hides nothing, so it is no
+suppression (`added`). ruff, shellcheck and hadolint run with it (`APPLIED`:
 `trusted_config.tightened_text`): an edit that can only add findings cannot narrow the
 review. A tool not `APPLIED` gets a 🔵 note that the checks the edit adds were not applied
 to the change that adds them.
@@ -23,7 +23,8 @@ from reviewloop.findings.schema import Finding, Severity
 
 _RUFF_GROWN = ("select", "extend-select")  # lists whose growth only adds rules
 _RUFF_SHRUNK = ("ignore", "extend-ignore", "per-file-ignores", "extend-per-file-ignores")
-_RUFF_MOVED = frozenset({*_RUFF_GROWN, *_RUFF_SHRUNK, "target-version"})
+_RUFF_MOVED = frozenset({*_RUFF_GROWN, *_RUFF_SHRUNK, "target-version",
+                         "per-file-target-version"})
 _VERSION = re.compile(r"py3\d+")
 RULE_TIGHTENS = "tightens-config"
 APPLIED = frozenset({"shellcheck", "hadolint", "ruff"})  # their review runs a tightening's checks
@@ -67,9 +68,9 @@ def _pyproject(mine: str, trusted: str) -> list[str] | None:
 def _ruff(mine: Any, trusted: Any) -> list[str] | None:
     """ruff rules the head's settings add at the top level or in `[lint]`, all else equal:
     `select` / `extend-select` grown, `ignore` / `extend-ignore` shrunk, a pattern or its
-    rules dropped from `per-file-ignores`, `target-version` raised (the floor the project
-    checks for: only newer rules, `ruff_version`). A `select` only one side has is no
-    growth: without it ruff's defaults apply."""
+    rules dropped from `per-file-ignores`, `target-version` or a pattern's
+    `per-file-target-version` raised (the floor the project checks for, `ruff_version`).
+    A `select` only one side has is no growth: without it ruff's defaults apply."""
     if not isinstance(mine, dict) or not isinstance(trusted, dict):
         return None
     added: list[str] = []
@@ -100,6 +101,11 @@ def _ruff(mine: Any, trusted: Any) -> list[str] | None:
         if raised is None:
             return None
         added += [f"target-version = {raised}"] if raised else []
+        per_file = _raised_per_file(level.get("per-file-target-version"),
+                                    other.get("per-file-target-version"))
+        if per_file is None:
+            return None
+        added += per_file
     return added or None
 
 
@@ -122,6 +128,23 @@ def _dropped(new: Any, old: Any) -> list[str] | None:
     if isinstance(old, list) and isinstance(new, list | None) and set(new or []) <= set(old):
         return [str(rule) for rule in old if rule not in (new or [])]
     return None
+
+
+def _raised_per_file(new: Any, old: Any) -> list[str] | None:
+    """`per-file-target-version` entries the head raises (`PATTERN = py3X`), the same patterns
+    on both sides; None when one is lowered, added or dropped (the file's version would be
+    another's then), or the table is of another type."""
+    if new == old:
+        return []
+    if not isinstance(new, dict) or not isinstance(old, dict) or new.keys() != old.keys():
+        return None
+    out = []
+    for pattern, version in new.items():
+        raised = _raised(version, old[pattern])
+        if raised is None:
+            return None
+        out += [f"per-file-target-version {pattern} = {raised}"] if raised else []
+    return out
 
 
 def _raised(new: Any, old: Any) -> str | None:

@@ -6,11 +6,10 @@ suppression.
 
 Generated: a fixed product of base rc files (empty, enables, disables, a quoted value, a line
 ending in `\\`, an open quote) × an edit (a line added first or last, the first line replaced)
-× the line it writes (plain `enable=` lines, and `enable=` beside a `disable=` behind a quoted
-`#`, a comment, a tab, a comma, a quote; other keys; comment and blank lines; a line
-shellcheck cannot parse). The
-oracle is plain shellcheck with each rc, every case in one run (each script reads the rc of
-its own folder)."""
+× the line it writes (plain `enable=` lines, with a comment after them, and `enable=`
+beside a `disable=` behind a quoted `#`, a comment, a tab, a comma, a quote; other keys;
+comment and blank lines; a line shellcheck cannot parse). The oracle is plain shellcheck
+with each rc, every case in one run (each script reads the rc of its own folder)."""
 
 from __future__ import annotations
 
@@ -31,7 +30,13 @@ BASES = ("", "enable=require-variable-braces\n", "disable=SC2006\nenable=depreca
          "enable=require-variable-braces # braces\n")
 PLAIN = ("enable=check-unassigned-uppercase", "enable=require-variable-braces,check-unassigned-"
          "uppercase", " enable=all\t", "enable=not-a-check")
-LINES = (*PLAIN,
+# an enable= with a comment after it, which shellcheck reads as a comment (a `disable=` in it
+# too): harmless, and a tightening (r12; before, any `#` made the line differ, a suppression)
+COMMENTED = ("enable=check-unassigned-uppercase # note", "enable=check-unassigned-uppercase#note",
+             "enable=require-variable-braces,check-unassigned-uppercase\t# n",
+             "enable=check-unassigned-uppercase # disable=SC2086")
+LINES = (*PLAIN, *COMMENTED,
+         'enable=check-unassigned-uppercase # "x', "enable=check-unassigned-uppercase # n \\",
          'enable="check-unassigned-uppercase#" disable=SC2086',
          'enable="check-unassigned-uppercase" disable=SC2086',
          "enable=check-unassigned-uppercase disable=SC2086",
@@ -82,9 +87,11 @@ def test_a_shellcheckrc_tightening_only_adds_findings(shellcheck_tools: Path,
     # what only adds plain enable= lines is still a tightening (after a line that ends in
     # `\\` or opens a quote it is not: shellcheck reads it as part of that line)
     standing = [base for base in BASES if not base.endswith("\\\n") and base.count('"') % 2 == 0]
-    reached = [(base, line) for base, line in itertools.product(standing, PLAIN[:3])
+    reached = [(base, line) for base, line in itertools.product(standing,
+                                                                (*PLAIN[:3], *COMMENTED))
                if judged[(base, _edits(base, line)[1])] is None]
     assert not reached, reached
     assert judged[("# a comment\n", PLAIN[0] + "\n")] == [f"{PLAIN[0]}"]  # a comment dropped
-    d10 = BASES[1] + LINES[4] + "\n"
+    d10 = BASES[1] + 'enable="check-unassigned-uppercase#" disable=SC2086\n'
+    assert d10.count("#") == 1
     assert reported[BASES[1]] - reported[d10] and judged[(BASES[1], d10)] is None
