@@ -95,7 +95,8 @@ def _where(root: Path, record: RunRecord) -> tuple[str, str]:
     if kept is not None:
         return f"branch {kept}", ""
     if record.status in UNFINISHED:
-        return "missing", ""
+        here = root / worktree.WORKTREES / record.run_id  # moved with the checkout: resume finds it
+        return ("moved", _relative(root, str(here))) if here.is_dir() else ("missing", "")
     return "", ""
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewloop.errors import ReviewloopError
+from reviewloop.errors import ReviewloopError, UserInputError
 from reviewloop.git import nofollow
 from reviewloop.git.failures import failed
 from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
@@ -96,6 +96,34 @@ def unpack(checkout: Repository, packed: Packed) -> None:
                                       "the run again rather than resume it") from None
 
 
+def moved_along(checkout: Repository, run_id: str, tree: RunTree) -> RunTree | None:
+    """The run's worktree, when it moved with this checkout (`mv repo repo2`, a CI
+    workspace at a new path): the stored folder is gone and `.reviewloop/worktrees/<run>`
+    is here. git's links between the two, absolute paths, are mended (`git worktree
+    repair`); the folder is the run's only when git then reads it as a worktree of this
+    repository on the run's branch. None otherwise."""
+    path = checkout.root / WORKTREES / run_id
+    if Path(tree.path).is_dir() or not path.is_dir():
+        return None
+    checkout.try_git("worktree", "repair", str(path))
+    try:
+        found = open_repository(path)
+    except ReviewloopError:  # not a repository at all: rebuilding there says so
+        return None
+    code, said, _ = found.try_git("rev-parse", "--show-toplevel", "--git-common-dir",
+                                  "--symbolic-full-name", "HEAD")
+    lines = said.splitlines()
+    if code != 0 or len(lines) != 3:
+        return None
+    top, common, head = lines
+    ours = checkout.git("rev-parse", "--git-common-dir").strip()
+    if os.path.realpath(top) != os.path.realpath(path) \
+            or os.path.realpath(path / common) != os.path.realpath(checkout.root / ours) \
+            or head != f"refs/heads/{tree.branch}":
+        return None
+    return tree.model_copy(update={"path": str(path)})
+
+
 def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) -> RunTree:
     """The run's worktree made again in this clone (`.reviewloop/worktrees/<run>`): at the
     packed HEAD, on the run's branch (or a free name when this clone uses it elsewhere),
@@ -104,6 +132,11 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
     _forget(checkout, path)  # the run's own folder, if it was deleted here
+    if path.exists() or path.is_symlink():
+        raise UserInputError(
+            f"{path} is in the way: the run's worktree is rebuilt there, and it is not a "
+            "worktree of this repository on the run's branch", where=run_id,
+            fix=f"move it aside (it may hold work you want), then `reviewloop resume {run_id}`")
     at = checkout.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{tree.branch}")[1]
     if at.strip() != packed.head or checkout.try_git(
             "worktree", "add", "--quiet", str(path), tree.branch)[0] != 0:

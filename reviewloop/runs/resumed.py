@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from reviewloop.errors import UserInputError
 from reviewloop.git import carry
@@ -15,9 +16,17 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.runs.registry import RunRecord, RunStore, run_dir, run_tree
 
 
+class Relocated(NamedTuple):
+    """Where a resumed run works now, and how it came there."""
+
+    tree: RunTree
+    how: str  # what a notice says happened
+
+
 def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
-            committed: bool) -> RunTree | None:
-    """When the run's worktree is not here and the store keeps its work: that work unpacked
+            committed: bool) -> Relocated | None:
+    """When the run's worktree is not where it was: moved with this checkout, it is
+    registered where it is now; else, when the store keeps its work, that work is unpacked
     into this clone and the run folder's files written into this clone's; unless the run's
     commit is saved (landing needs only that commit, now in this clone's objects too), the
     worktree made again in this clone and registered as where the run works now. The new
@@ -25,6 +34,10 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
     tree = run_tree(record)
     if tree is None or Path(tree.path).is_dir():
         return None
+    moved = carry.moved_along(checkout, record.run_id, tree)
+    if moved is not None:
+        _register(store, record, tree, moved, checkout.root)
+        return Relocated(moved, f"Found run {record.run_id}'s worktree moved with its checkout")
     packed = store.work(record.run_id)
     if packed is None:  # a run of a reviewloop that kept no work: `work_root` says so
         return None
@@ -43,10 +56,16 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
     if committed:
         return None
     new = carry.rebuild(checkout, record.run_id, tree, packed)
-    spec = spec_in(tree, Path(record.spec), checkout.root)
+    _register(store, record, tree, new, checkout.root)
+    return Relocated(new, f"Rebuilt run {record.run_id}'s worktree from the run store")
+
+
+def _register(store: RunStore, record: RunRecord, old: RunTree, new: RunTree,
+              root: Path) -> None:
+    """The run works in `new` from now on, its spec the same file under `root`."""
+    spec = spec_in(old, Path(record.spec), root)
     store.relocate(record.run_id, spec=str(spec),
                    options={**record.options, "worktree": new.model_dump(mode="json")})
-    return new
 
 
 def work_root(run_id: str, tree: RunTree, here: Path, *, committed: bool,

@@ -166,9 +166,8 @@ class LoopRunner:
         moved = rebuilt(self.registry, record, open_repository(self.root), committed=committed)
         if moved is not None and started is not None:
             if self.notice:
-                self.notice(f"Rebuilt run {record.run_id}'s worktree from the run store in "
-                            f"{_shown(self.root, moved.path)} on branch {moved.branch} (it "
-                            f"started in {started.started_in}).")
+                self.notice(f"{moved.how} in {_shown(self.root, moved.tree.path)} on branch "
+                            f"{moved.tree.branch} (it started in {started.started_in}).")
             record = self.registry.get(record.run_id)
         return self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)

@@ -146,6 +146,36 @@ def test_a_sqlite_run_store_carried_to_another_clone_finishes_the_killed_run_the
     assert_finished_here(other, done, asked, run_id)
 
 
+@pytest.mark.parametrize("how", ["renamed", "moved deeper"])
+def test_a_run_killed_mid_review_resumes_after_its_checkout_was_moved(
+        origin: Path, tmp_path: Path, how: str) -> None:
+    """`mv repo repo2`, a CI workspace at a new path: the run's worktree moved with the
+    checkout, but git's links and the store name the old folder. The run goes on in the
+    moved worktree, with its work as it was there; `git worktree add` of the old fallback
+    failed on the folder in the way, an internal error on every retry (fuzz12b D5)."""
+    first = clone(origin, tmp_path / "runner-a" / "todo-api")
+    with BedrockFake() as fake:
+        env = fake_env(fake)
+        run_id = killed_mid_review(first, fake, env, reviews_saved_in_sqlite(first))
+        your_own_work(first)
+        moved = tmp_path / ("runner-b" if how == "renamed" else "x/y/runner-a")
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(tmp_path / "runner-a", moved)
+        listed = cli(moved / "todo-api", "runs", "--json", env=env).stdout
+        assert '"moved"' in listed, listed
+        done, asked = resumed_elsewhere(moved / "todo-api", fake, env, run_id)
+
+    other = moved / "todo-api"
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Found run {run_id}'s worktree moved with its checkout" in done.stderr
+    assert len(asked) == 1 and f"agent: {REVIEWERS[-1]}" in asked[0], asked
+    assert git(other, "log", "--format=%s", "origin/feature..t2").count("T2:") == 1
+    assert git(other, "show", "t2:todo/extra.py") == EXTRA
+    assert (other / "notes.txt").read_text() == MINE
+    assert git(other, "status", "--porcelain").split() == ["M", "README.md", "??", "notes.txt"]
+    assert "prunable" not in git(other, "worktree", "list", "--porcelain")
+
+
 def test_resume_in_a_clone_without_the_runs_base_commit_exits_2_saying_to_fetch_it(
         origin: Path, tmp_path: Path) -> None:
     other = clone(origin, tmp_path / "elsewhere" / "b" / "todo-api")  # before the base moved
