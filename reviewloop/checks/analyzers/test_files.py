@@ -1,10 +1,13 @@
 """Which files the project's test runner collects, as the trusted side's configuration
 declares it: one answer for the coverage check and `test-changes` (`checks.paths.collected_test`
-with the pytest `python_files` of `bandit_tests.pytest_files`)."""
+with the pytest `python_files` and `testpaths` of `bandit_tests.pytest_files`)."""
 
 from __future__ import annotations
 
+import glob
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from reviewloop.checks.analyzers.bandit_tests import PytestFiles, pytest_files
 from reviewloop.checks.analyzers.base import AnalyzerContext
@@ -12,9 +15,18 @@ from reviewloop.checks.paths import collected_test
 
 
 def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
-    """`collected_test` under the trusted pytest configuration's `python_files` when it has
-    one (read once per context), the runners' defaults otherwise."""
+    """`collected_test` under the trusted pytest configuration's `python_files` and
+    `testpaths` when it has one (read once per context), the runners' defaults otherwise."""
     settings = ctx.once("pytest-files", lambda: pytest_files(ctx))
     declared = None if settings.source == PytestFiles().source else settings.patterns
-    return lambda path: collected_test(path, declared)
+    starts = ctx.once("pytest-testpaths", lambda: testpath_starts(ctx.reviewed, settings))
+    return lambda path: collected_test(path, declared, starts)
 
+
+def testpath_starts(tree: Path, settings: PytestFiles) -> tuple[str, ...]:
+    """Where plain `pytest` run at the root with no arguments starts collecting: the files
+    and folders of `tree` its `testpaths` globs name (`glob.iglob(..., recursive=True)`, as
+    pytest expands them); none when they name nothing, and pytest searches the whole tree."""
+    found = (os.path.normpath(hit) for pattern in settings.testpaths
+             for hit in glob.iglob(pattern, root_dir=tree, recursive=True))
+    return tuple(sorted({Path(hit).as_posix() for hit in found if not hit.startswith("..")}))
