@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers.bandit_tests import PytestFiles
-from reviewloop.checks.analyzers.test_files import testpath_starts
+from reviewloop.checks.analyzers.test_files import collection_starts
 from reviewloop.checks.paths import collected_test, looks_like_test
 
 NAMES = ("lib", "test", "test-lib", "lib-test", "lib_test", "lib.test", "lib.spec", "test_lib",
@@ -131,7 +131,7 @@ def test_python_tests_start_at_the_testpaths_pytest_collects_from(tmp_path, decl
                              cwd=tmp_path, capture_output=True, text=True).stdout
         collected = {line.split("::", 1)[0] for line in out.splitlines() if "::" in line}
         settings = PytestFiles(declared, testpaths, "pytest.ini")
-        starts = testpath_starts(tmp_path, settings)
+        starts = collection_starts(tmp_path, settings)
 
         assert collected, (testpaths, out)  # the oracle ran
         assert {p for p in paths if collected_test(p, declared, starts)} == \

@@ -1,6 +1,7 @@
 """Which files the project's test runner collects, as the trusted side's configuration
 declares it: one answer for the coverage check and `test-changes` (`checks.paths.collected_test`
-with the pytest `python_files` and `testpaths` of `bandit_tests.pytest_files`)."""
+with the pytest `python_files` and `testpaths` of `bandit_tests.pytest_files`, and the files
+the package's test script names, `script_tests`)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,25 @@ from pathlib import Path
 
 from reviewloop.checks.analyzers.bandit_tests import PytestFiles, pytest_files
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.script_tests import script_tests
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.paths import collected_test
 
 
 def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
     """`collected_test` under the trusted pytest configuration's `python_files` and
-    `testpaths` when it has one (read once per context), the runners' defaults otherwise."""
+    `testpaths` when it has one (read once per context), the runners' defaults otherwise;
+    and a file the trusted root `package.json`'s test script hands node's runner or mocha
+    (`script_tests`)."""
     settings = ctx.once("pytest-files", lambda: pytest_files(ctx))
     declared = None if settings.source == PytestFiles().source else settings.patterns
-    starts = ctx.once("pytest-testpaths", lambda: testpath_starts(ctx.reviewed, settings))
-    return lambda path: collected_test(path, declared, starts)
+    starts = ctx.once("pytest-testpaths", lambda: collection_starts(ctx.reviewed, settings))
+    script = ctx.once("script-tests", lambda: script_tests(trusted_text(ctx, "package.json")))
+    return lambda path: collected_test(path, declared, starts) \
+        or (not path.endswith(".py") and script.runs(path))
 
 
-def testpath_starts(tree: Path, settings: PytestFiles) -> tuple[str, ...]:
+def collection_starts(tree: Path, settings: PytestFiles) -> tuple[str, ...]:
     """Where plain `pytest` run at the root with no arguments starts collecting: the files
     and folders of `tree` its `testpaths` globs name (`glob.iglob(..., recursive=True)`, as
     pytest expands them); none when they name nothing, and pytest searches the whole tree."""

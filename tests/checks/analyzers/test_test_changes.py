@@ -245,3 +245,24 @@ def test_a_declared_pytest_pattern_names_the_test_change(repo):
                         "tests_unit/check_app.py": "def test_a():\n    pass\n"})
 
     assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+# The files the trusted package's test script hands node's runner (rev11c D2), and the
+# trusted pytest `testpaths` collection starts from (rev11c D9), as the analyzer reads them.
+@pytest.mark.parametrize(("config", "files", "flagged"), [
+    ({"package.json": '{"scripts": {"test": "node --test tests/*.js"}}'},
+     {"tests/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "node --test spec/*.js e2e/a.js"}}'},
+     {"e2e/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "mocha spec"}}'}, {"spec/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "node --test tests/*.js"}}'},
+     {"spec/a.js": "// not run\n"}, ["spec/a.js"]),
+    ({"pytest.ini": "[pytest]\npython_files = *.py\ntestpaths = tests\n",
+      "tests/test_app.py": "def test_a():\n    pass\n"}, {}, ["src/app.py"]),
+])
+def test_the_trusted_runner_selection_names_the_test_change(repo, config, files, flagged):
+    repo.change(config)
+    repo.git("commit", "-qm", "runner config")
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n", **files})
+
+    assert [f.file for f in run_for_agent(REVIEWER, repo.root, diff).findings] == flagged
