@@ -42,17 +42,22 @@ def looks_like_test(path: str) -> bool:
     return collected_test(path) or bool(_OTHER_FOLDER.search(path))
 
 
-def collected_test(path: str, python_files: Sequence[str] | None = None) -> bool:
+def collected_test(path: str, python_files: Sequence[str] | None = None,
+                   testpaths: Sequence[str] = ()) -> bool:
     """Whether the project's test runner takes `path` for a test file (production code is
     everything else): by the runners' default discovery patterns, or for Python by
     `python_files`, the patterns the project's pytest configuration declares (Django's
-    `tests.py` applies only where none is declared); a Python `tests/` folder is test code
-    (conftest, helpers) whatever its names."""
+    `tests.py` applies only where none is declared), under its `testpaths` when any is
+    given (the tree's files and folders they name: pytest starts collecting there, a file
+    named is collected whatever its name); a Python `tests/` folder is test code (conftest,
+    helpers) whatever its names."""
     if path.endswith(".py"):
-        if _PYTHON_FOLDER.search(path):
+        if _PYTHON_FOLDER.search(path) or path in testpaths:
             return True
         if python_files is None:
             return bool(_TEST_NAME.search(path) or _UNITTEST.search(path))
+        if testpaths and not any(path.startswith(f"{t}/") for t in testpaths):
+            return False
         name = path.rsplit("/", 1)[-1]
         return any(fnmatch.fnmatchcase(path if "/" in p else name, p if "/" not in p
                                        else f"*{p.lstrip('/')}") for p in python_files)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.analyzers.bandit_tests import PytestFiles
+from reviewloop.checks.analyzers.test_files import collection_starts
 from reviewloop.checks.paths import collected_test, looks_like_test
 
 NAMES = ("lib", "test", "test-lib", "lib-test", "lib_test", "lib.test", "lib.spec", "test_lib",
@@ -102,3 +104,35 @@ def test_what_a_runner_collects_may_hold_test_code(folder, name):
     for suffix in (".mjs", ".py"):
         path = f"{folder}{name}{suffix}"
         assert looks_like_test(path) or not collected_test(path)
+
+
+PYTEST_FOLDERS = ("", "app/", "tests/", "tests/unit/", "t2/", "src/check/")
+PYTEST_NAMES = ("lib", "test_lib", "check_lib", "testing", "lib_test")
+TESTPATHS = ((), ("tests",), ("tests/unit",), ("t*",), ("app/check_lib.py",), ("nope",),
+             ("src", "app/lib.py"), ("**/check",))
+
+
+@pytest.mark.parametrize("declared", [("test_*.py", "*_test.py"), ("*.py",), ("check_*.py",),
+                                      ("test*.py",)])
+def test_python_tests_start_at_the_testpaths_pytest_collects_from(tmp_path, declared):
+    """Plain `pytest` at the root with no arguments collects from its `testpaths` only (a
+    file named there whatever its name; the whole tree when they name nothing): a module
+    `python_files` matches outside them is production code (rev11c D9)."""
+    paths = [f"{folder}{name}.py" for folder, name in product(PYTEST_FOLDERS, PYTEST_NAMES)]
+    for path in paths:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(UNITTEST_CASE)
+    folder = re.compile(r"(^|/)tests?/")
+    for testpaths in TESTPATHS:
+        (tmp_path / "pytest.ini").write_text(
+            f"[pytest]\npython_files = {' '.join(declared)}\ntestpaths = {' '.join(testpaths)}\n")
+        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                              "-p", "no:cacheprovider", "--import-mode=importlib"],
+                             cwd=tmp_path, capture_output=True, text=True).stdout
+        collected = {line.split("::", 1)[0] for line in out.splitlines() if "::" in line}
+        settings = PytestFiles(declared, testpaths, "pytest.ini")
+        starts = collection_starts(tmp_path, settings)
+
+        assert collected, (testpaths, out)  # the oracle ran
+        assert {p for p in paths if collected_test(p, declared, starts)} == \
+            {p for p in paths if p in collected or folder.search(p)}, testpaths

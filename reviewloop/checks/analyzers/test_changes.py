@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.test_files import runner_tests
+from reviewloop.checks.analyzers.test_files import runner_configs_not_read, runner_tests
 from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
@@ -93,9 +93,20 @@ class TestChanges:
             rationale=(f"The change edits {code_span(first.path)}{also} but adds or edits no "
                        "test file, "
                        "so nothing shows the new behaviour works or guards it against "
-                       "regressions."),
+                       f"regressions.{_unread(ctx)}"),
             suggestion="Add or update tests that exercise the changed code.",
             confidence=0.7, agent=ctx.agent, source=NAME, rule=RULE, level="file")]
+
+
+def _unread(ctx: AnalyzerContext) -> str:
+    """What says the runner's own test selection was not read, for a change with scripts."""
+    names = runner_configs_not_read(ctx) \
+        if any(not p.endswith(".py") for p in ctx.changes.paths) else ()
+    if not names:
+        return ""
+    shown = ", ".join(code_span(n) for n in names)
+    return (f" The project's {shown} is code and was not read here: a file it makes a test "
+            "beyond the runner's default names is taken for production code.")
 
 
 def _changes_behaviour(root: str, diff: FileDiff) -> bool:

@@ -74,7 +74,7 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         failed = failed or run.tests_failed
         measured, unmeasured = _split_measured(functions, run.measured)
         notes += _unmeasured_notes(language, unmeasured)
-        missing += untested(measured, run.executed)
+        missing += untested(measured, run.executed, run.functions)
     lines = None
     if tests.threshold is not None and "python" in runs:
         lines = changed_line_coverage(root, changes, runs["python"].executed, files, is_test)

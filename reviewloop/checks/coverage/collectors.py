@@ -10,7 +10,8 @@ the project's pytest command; JavaScript and TypeScript the package's test comma
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -37,6 +38,8 @@ class TestRun:
     command: str
     tests_failed: bool = False
     measured: frozenset[str] | None = None  # the files measured at all; None: every one
+    # whether each function ran, by where it starts, where V8 says so (`v8.read_v8_functions`)
+    functions: Mapping[str, Mapping[tuple[int, int], bool]] = field(default_factory=dict)
 
 
 class Collector(Protocol):
@@ -109,7 +112,8 @@ class ScriptCoverage:
         executed = {p: set(lines) for p, lines in covered.executed.items()
                     if p.endswith(SUFFIXES)}
         _check_script_run(covered, command, executed)
-        return TestRun(executed, command, covered.run.exit_code != 0, covered.measured)
+        return TestRun(executed, command, covered.run.exit_code != 0, covered.measured,
+                       covered.functions)
 
 
 def _check_script_run(covered: CoveredRun, command: str, executed: ExecutedLines) -> None:

@@ -39,7 +39,7 @@ from reviewloop.checks.coverage.junit import (
     pytest_options,
 )
 from reviewloop.checks.coverage.runners import runner_coverage
-from reviewloop.checks.coverage.v8 import read_v8_executed
+from reviewloop.checks.coverage.v8 import FunctionStarts, read_v8_executed, read_v8_functions
 from reviewloop.checks.gates.commands import run_shell
 from reviewloop.checks.paths import repo_path
 from reviewloop.errors import ReviewloopError
@@ -102,6 +102,8 @@ class CoveredRun:
     measured: frozenset[str] | None = None
     # the tests the runner's own JUnit report says failed (`junit`); None: it wrote none
     failed_tests: tuple[FailedTest, ...] | None = None
+    # whether each function of a script V8 measured ran, by where it starts (`v8`)
+    functions: FunctionStarts = field(default_factory=dict)
 
 
 @dataclass
@@ -190,7 +192,8 @@ def _measure(root: Path, command: str, timeout: float, sandbox: Sandbox) -> Cove
                           read_istanbul_measured(root, Path(folder) / "istanbul"),
                           failed_tests([Path(folder) / PYTEST_REPORT,
                                         Path(folder) / "istanbul" / VITEST_REPORT,
-                                        Path(folder) / "istanbul" / JEST_REPORT], root))
+                                        Path(folder) / "istanbul" / JEST_REPORT], root),
+                          read_v8_functions(root, v8))
 
 
 def _asking(root: Path, command: str, folder: Path) -> str:

@@ -10,7 +10,7 @@ here, JavaScript and TypeScript in `scripts.py`.
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.coverage.scripts import ScriptFunctions
@@ -43,13 +43,18 @@ def new_public_functions(path: str, new_source: str,
             if any(span.start <= n <= span.end for n in changed)]
 
 
-def untested(functions: Sequence[FunctionSpan], executed: ExecutedLines) -> list[FunctionSpan]:
+def untested(functions: Sequence[FunctionSpan], executed: ExecutedLines,
+             starts: Mapping[str, Mapping[tuple[int, int], bool]] | None = None
+             ) -> list[FunctionSpan]:
     """The functions none of whose body lines executed (the `def` line alone runs at import,
-    so it does not count)."""
+    so it does not count); a function the run answers for by where it starts (`starts`: V8's
+    own range, which another function on its line does not share) by that answer."""
     missing = []
     for function in functions:
+        own = (starts or {}).get(function.path, {}).get(function.at) \
+            if function.at is not None else None
         ran = executed.get(function.path, ())
-        if not any(line in ran for line in function.body):
+        if own is False or (own is None and not any(line in ran for line in function.body)):
             missing.append(function)
     return missing
 

@@ -54,7 +54,7 @@ def exported_functions(path: str, source: str,
     """Exported functions and exported classes' public methods whose lines contain a changed
     line (all of them when `changed_lines` is None), in source order."""
     root = parser(PurePosixPath(path).suffix in _TYPESCRIPT).parse(source.encode()).root_node
-    unique = {(s.start, s.end): s for s in _exported(root, path)}  # `export {f as g}` of f
+    unique = {(s.start, s.end, s.at): s for s in _exported(root, path)}  # `export {f as g}`
     spans = sorted(unique.values(), key=lambda s: (s.start, s.qualname))
     if changed_lines is None:
         return spans
@@ -207,7 +207,8 @@ def _public_method(member: Node, name: str, function: Node) -> bool:
 def _span(path: str, name: str, qualname: str, start: Node, function: Node) -> FunctionSpan:
     first = _decorated_start(start)
     return FunctionSpan(path=path, name=name, qualname=qualname, start=first.start_point[0] + 1,
-                        end=function.end_point[0] + 1, body_start=_body_start(function))
+                        end=function.end_point[0] + 1, body_start=_body_start(function),
+                        at=(function.start_point[0] + 1, function.start_point[1]))
 
 
 def _decorated_start(node: Node) -> Node:

@@ -22,6 +22,9 @@ class FunctionSpan:
     start: int
     end: int
     body_start: int
+    # (line, UTF-8 byte column) where the function itself starts, for a runner that says
+    # per function whether it ran (V8); None: judged by its body lines alone
+    at: tuple[int, int] | None = None
 
     @property
     def body(self) -> range:

@@ -10,6 +10,11 @@ code asked about on a line are its first one and the start of every function ran
 a function written on one line (`export function f(x) { return x + 1; }`, whose line begins
 in top-level code) is judged by its own range's count.
 
+A line holding the starts of several functions (`export function used(x) {…} export
+function unused(x) {…}`) ran when any of them did; `read_v8_functions` keeps each function's
+own answer by where it starts (line and UTF-8 column, as a parser of the file gives it), so a
+function is judged by its own range (`newcode.untested`).
+
 Where the code ran transformed (TypeScript through tsx, ts-node or any loader that leaves a
 source map), Node records the map and the generated line lengths under `source-map-cache`
 when `NODE_V8_COVERAGE` is set; offsets go through it back to the original lines. A script
@@ -45,6 +50,56 @@ def read_v8_executed(root: Path, folder: Path) -> dict[str, set[int]]:
             for path, lines in _script_lines(root, script, maps.get(script.get("url"))):
                 executed.setdefault(path, set()).update(lines)
     return executed
+
+
+# repo-relative path → (line, UTF-8 byte column) where a function starts → whether it ran
+FunctionStarts = dict[str, dict[tuple[int, int], bool]]
+
+
+def read_v8_functions(root: Path, folder: Path) -> FunctionStarts:
+    """Whether each function of a script run as it is on disk ran, by where it starts, from
+    every V8 coverage file in `folder` (a function any process ran, ran)."""
+    found: FunctionStarts = {}
+    for report in sorted(folder.glob("coverage-*.json")):
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        maps = data.get("source-map-cache") or {}
+        for script in data.get("result") or []:
+            if maps.get(script.get("url")) is None:
+                for path, starts in _script_functions(root, script):
+                    kept = found.setdefault(path, {})
+                    for place, ran in starts.items():
+                        kept[place] = kept.get(place, False) or ran
+    return found
+
+
+def _script_functions(root: Path, script: dict) -> list[tuple[str, dict[tuple[int, int], bool]]]:
+    path = _project_file(root, script.get("url", ""))
+    if path is None or not path.endswith(_SCRIPTS):
+        return []
+    try:
+        text = (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    module, _ = _ranges(script.get("functions") or [])
+    if module is not None and module != _js_length(text):
+        return []  # what ran is not the file as it is on disk
+    lines = text.split("\n")
+    starts = _line_starts(_js_length(line) for line in lines)
+    found: dict[tuple[int, int], bool] = {}
+    for function in script.get("functions") or []:
+        own = function.get("ranges") or []
+        if not own or own[0]["startOffset"] == 0:
+            continue  # the module's own top-level code
+        offset = own[0]["startOffset"]
+        number = bisect_right(starts, offset) - 1
+        column = len(lines[number].encode("utf-16-le")[:2 * (offset - starts[number])]
+                     .decode("utf-16-le", "replace").encode("utf-8"))
+        found[(number + 1, column)] = found.get((number + 1, column), False) or \
+            own[0]["count"] > 0
+    return [(path, found)]
 
 
 def _script_lines(root: Path, script: dict, cached: dict | None) -> Iterable[tuple[str, set[int]]]:

@@ -245,3 +245,42 @@ def test_a_declared_pytest_pattern_names_the_test_change(repo):
                         "tests_unit/check_app.py": "def test_a():\n    pass\n"})
 
     assert run_for_agent(REVIEWER, repo.root, diff).findings == []
+
+
+# The files the trusted package's test script hands node's runner (rev11c D2), and the
+# trusted pytest `testpaths` collection starts from (rev11c D9), as the analyzer reads them.
+@pytest.mark.parametrize(("config", "files", "flagged"), [
+    ({"package.json": '{"scripts": {"test": "node --test tests/*.js"}}'},
+     {"tests/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "node --test spec/*.js e2e/a.js"}}'},
+     {"e2e/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "mocha spec"}}'}, {"spec/a.js": "// test\n"}, []),
+    ({"package.json": '{"scripts": {"test": "node --test tests/*.js"}}'},
+     {"spec/a.js": "// not run\n"}, ["spec/a.js"]),
+    ({"package.json": '{"jest": {"testMatch": ["**/e2e/**/*.js"]}}'},
+     {"e2e/flow.js": "// test\n"}, []),
+    ({"jest.config.json": '{"roots": ["<rootDir>/spec"], "testRegex": "/spec/.*\\\\.js$"}'},
+     {"spec/a.js": "// test\n"}, []),
+    ({"pytest.ini": "[pytest]\npython_files = *.py\ntestpaths = tests\n",
+      "tests/test_app.py": "def test_a():\n    pass\n"}, {}, ["src/app.py"]),
+])
+def test_the_trusted_runner_selection_names_the_test_change(repo, config, files, flagged):
+    repo.change(config)
+    repo.git("commit", "-qm", "runner config")
+    diff = repo.change({"src/app.py": "def a():\n    return 2\n", **files})
+
+    assert [f.file for f in run_for_agent(REVIEWER, repo.root, diff).findings] == flagged
+
+
+@pytest.mark.parametrize("config", ["jest.config.js", "jest.config.ts", "vitest.config.mts"])
+def test_a_runner_config_that_is_code_is_named_as_not_read(repo, config):
+    repo.change({config: "export default { testMatch: ['**/e2e/*.js'] };\n"})
+    repo.git("commit", "-qm", "runner config")
+    diff = repo.change({"web/ui.ts": "export const a = 2;\n", "e2e/flow.js": "// test\n"})
+    [finding] = run_for_agent(REVIEWER, repo.root, diff).findings
+    repo.git("reset", "-q", "--hard")
+    python = repo.change({"src/app.py": "def a():\n    return 2\n"})
+
+    assert f"`{config}` is code and was not read" in finding.rationale
+    [only_python] = run_for_agent(REVIEWER, repo.root, python).findings
+    assert "not read" not in only_python.rationale

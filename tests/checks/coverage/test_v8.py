@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 from pathlib import Path
 
@@ -204,6 +205,58 @@ def test_one_line_exports_are_judged_as_plain_node_coverage_counts_their_calls(t
 
     assert len(check.functions) == len(ONE_LINE_SHAPES), calls
     assert {(s.start, s.name) for s in check.untested} == _node_uncalled(root), calls
+
+
+# Several functions on one line (rev11c D5): V8 gives each its own range, so one that ran
+# does not make the others on its line executed.
+SHARED_SHAPES = (
+    "export function NAME(x) { return x + 1; }",
+    "export const NAME = (x) => x * 2;",
+    "export async function NAME(x) { return x; }",
+    "export const NAME = (x) => x + 1, NAME_b = (x) => x - 1;",
+    "export const NAME = function (x) { return x; };",
+)
+
+
+def _shared_line_project(seed: int) -> tuple[dict[str, str], str, int]:
+    """lib/m.mjs with the shapes shuffled into lines of two or three, a fixed-seed half of
+    its functions called by the test."""
+    chosen = random.Random(seed)
+    shapes = [shape.replace("NAME", f"f{n}") for n, shape in enumerate(SHARED_SHAPES * 2)]
+    chosen.shuffle(shapes)
+    lines, at = [], 0
+    while at < len(shapes):
+        size = chosen.choice((2, 3))
+        lines.append(" ".join(shapes[at:at + size]))
+        at += size
+    names = [n for shape in shapes for n in re.findall(r"(f\d+(?:_b)?) = |function (f\d+)", shape)
+             for n in n if n]
+    calls = [f"await {name}(1)" for name in names if chosen.random() < 0.5] or ["await f0(1)"]
+    test = ("import { test } from \"node:test\";\n"
+            f"import {{ {', '.join(names)} }} from \"../lib/m.mjs\";\n"
+            f"test(\"t\", async () => {{ {'; '.join(calls)}; }});\n")
+    return {"lib/m.mjs": "\n".join(lines) + "\n", "test/m.test.mjs": test}, \
+        "\n".join(calls), len(names)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_functions_sharing_a_line_are_judged_each_as_plain_node_counts_its_calls(tmp_path,
+                                                                                 seed):
+    forget()
+    files, calls, count = _shared_line_project(seed)
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "lib/other.mjs": "export const x = 1;\n"}, message="start")
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    git(root, "add", ".")
+
+    check = new_code_coverage(root, parse_diff(git(root, "diff", "--cached")), ProjectTests())
+
+    assert len(check.functions) == count, files
+    assert {(s.start, s.name) for s in check.untested} == _node_uncalled(root), (files, calls)
 
 
 # Exports in common shapes besides plain functions (rev11 js D3), each multi-line.

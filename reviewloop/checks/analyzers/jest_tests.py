@@ -1,0 +1,162 @@
+"""The test files jest's own configuration selects, where it is static data: the trusted
+`package.json`'s `jest` key or `jest.config.json`. A `jest.config.js`, `.ts`, `.mjs`, `.cjs`
+or a `vitest.config.*` is code, never run here: `unread_configs` names it, so what says a
+file is production code can say its runner's selection was not read.
+
+Jest takes a file for a test when it lies under one of `roots` (default `<rootDir>`), its
+absolute path matches one of `testMatch` (micromatch globs, `<rootDir>` the package folder)
+or, in its place, one of `testRegex`, and no `testPathIgnorePatterns` regex (default
+`/node_modules/`). A file of the repository is asked about as `/<path>`: the package's
+absolute path stands for a folder jest's patterns do not name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+CODE_CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs")
+VITEST_CONFIGS = tuple(f"vitest.config.{s}" for s in ("ts", "js", "mjs", "mts", "cjs", "cts"))
+
+
+@dataclass(frozen=True)
+class JestTests:
+    """What the trusted jest configuration selects (`declared`: whether there is one read)."""
+
+    declared: bool = False
+    roots: tuple[str, ...] = ("",)
+    match: tuple[re.Pattern[str], ...] = ()
+    ignore: tuple[re.Pattern[str], ...] = (re.compile("/node_modules/"),)
+
+    def runs(self, path: str) -> bool:
+        absolute = f"/{path}"
+        return self.declared and any(r == "" or path.startswith(f"{r}/") for r in self.roots) \
+            and any(p.search(absolute) for p in self.match) \
+            and not any(p.search(absolute) for p in self.ignore)
+
+
+def jest_tests(read: Callable[[str], str | None]) -> JestTests:
+    """The jest configuration of the package at the repository root, `read` giving a trusted
+    file's text by its name."""
+    if any(read(name) is not None for name in CODE_CONFIGS):
+        return JestTests()  # code: named by `unread_configs`
+    config = _json(read("jest.config.json"))
+    if config is None:
+        manifest = _json(read("package.json"))
+        config = manifest.get("jest") if manifest is not None else None
+    if not isinstance(config, dict):
+        return JestTests()
+    root_dir = config.get("rootDir")
+    root = _relative(root_dir) if isinstance(root_dir, str) else ""
+    prefix = f"/{root}" if root else ""
+
+    def place(value: str) -> str:  # `<rootDir>` in a pattern over `/<path>`
+        return value.replace("<rootDir>", prefix)
+
+    roots = tuple(_relative(r.replace("<rootDir>", root) if "<rootDir>" in r else f"{root}/{r}")
+                  for r in _strings(config.get("roots"))) or (root,)
+    regexes = _strings(config.get("testRegex"))
+    if regexes:
+        match = tuple(p for p in map(_regex, regexes) if p is not None)
+    else:
+        globs = _strings(config.get("testMatch"))
+        match = tuple(re.compile(f"^{glob_regex(place(g))}$") for g in globs) if globs else \
+            tuple(re.compile(f"^{glob_regex(g)}$") for g in _DEFAULT_MATCH)
+    ignores = config.get("testPathIgnorePatterns")
+    ignore = tuple(p for p in map(_regex, map(place, _strings(ignores))) if p is not None) \
+        if isinstance(ignores, list) else JestTests().ignore
+    return JestTests(True, roots, match, ignore)
+
+
+def unread_configs(read: Callable[[str], str | None]) -> tuple[str, ...]:
+    """The runner configurations at the root that are code: their test selection is unknown."""
+    return tuple(name for name in (*CODE_CONFIGS, *VITEST_CONFIGS) if read(name) is not None)
+
+
+_REPEAT = {"?": "?", "+": "+", "*": "*", "@": ""}  # extglob `?(…)` … `@(…)` as a regex
+_DEFAULT_MATCH = ("**/__tests__/**/*.[jt]s?(x)", "**/?(*.)+(spec|test).[jt]s?(x)")
+
+
+def _json(text: str | None) -> dict | None:
+    try:
+        loaded = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _relative(value: str) -> str:
+    parts = [p for p in value.split("/") if p not in ("", ".")]
+    return "/".join(parts)
+
+
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def glob_regex(glob: str) -> str:
+    """A micromatch glob (`**`, `*`, `?`, `[...]`, `{a,b}`, extglobs `?(…)`, `+(…)`, `*(…)`,
+    `@(…)`) as a regex over `/`-separated paths."""
+    out, i = [], 0
+    while i < len(glob):
+        char = glob[i]
+        if char in "?+*@" and glob.startswith("(", i + 1):
+            end = _closing(glob, i + 1)
+            body = "|".join(glob_regex(a) for a in _split(glob[i + 2:end], "|"))
+            out.append(f"(?:{body}){_REPEAT[char]}")
+            i = end + 1
+            continue
+        if glob.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+            continue
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "{" and "}" in glob[i:]:
+            end = _closing(glob, i, "{", "}")
+            out.append(f"(?:{'|'.join(glob_regex(a) for a in _split(glob[i + 1:end], ','))})")
+            i = end + 1
+            continue
+        if char == "[" and "]" in glob[i + 1:]:
+            end = glob.index("]", i + 1)
+            body = glob[i + 1:end]
+            out.append(f"[{'^' + body[1:] if body[:1] in '!^' and body else body}]")
+            i = end + 1
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        i += 1
+    return "".join(out)
+
+
+def _closing(text: str, start: int, opening: str = "(", closing: str = ")") -> int:
+    depth = 0
+    for index in range(start, len(text)):
+        depth += (text[index] == opening) - (text[index] == closing)
+        if depth == 0:
+            return index
+    return len(text)
+
+
+def _split(text: str, separator: str) -> Sequence[str]:
+    parts, depth, last = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char in "({") - (char in ")}")
+        if char == separator and depth == 0:
+            parts.append(text[last:index])
+            last = index + 1
+    return [*parts, text[last:]]

@@ -1,0 +1,172 @@
+"""The JavaScript test files a package's own `test` script names: `node --test tests/*.js`,
+`mocha spec/` (rev11c D2). A file the script runs is a test whatever its folder or name.
+
+Read from the trusted `package.json`'s `scripts.test`, never run: each command the script
+chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments.
+An argument with a glob character is matched as the shell running the script expands it
+(`*`, `?`, `[...]` within one folder, `**` as `*`), a quoted one as node's and mocha's own
+globs read it (`**` across folders, or none); a module the runner preloads (`--require`,
+`--import`, mocha's `--file`) is test code too. node runs a file it is given whatever its
+name, and searches a folder it is given by its default names only (which
+`checks.paths.collected_test` knows); mocha runs every `.js`, `.cjs`, `.mjs` file of a
+folder it is given (of its subfolders too with `--recursive`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+
+_SEGMENTS = re.compile(r"&&|\|\||[;|&]")
+_GLOB = re.compile(r"[*?\[]")
+_MOCHA_SUFFIXES = (".js", ".cjs", ".mjs")
+_PRELOADS = frozenset({"-r", "--require", "--import", "--file"})
+# options whose value is the next word (the positional arguments are the files)
+_NODE_VALUED = frozenset({
+    "-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file",
+    "--test-name-pattern", "--test-skip-pattern", "--test-reporter",
+    "--test-reporter-destination", "--test-concurrency", "--test-timeout", "--test-shard",
+    "--conditions", "-C", "--input-type", "--title"})
+_MOCHA_VALUED = frozenset({
+    "-r", "--require", "--reporter", "-R", "--reporter-option", "--reporter-options", "-O",
+    "--ui", "-u", "--timeout", "-t", "--slow", "-s", "--grep", "-g", "--fgrep", "-f",
+    "--config", "--package", "--extension", "--ignore", "--exclude", "--file", "--retries",
+    "--jobs", "-j", "--node-option", "-n", "--delay-ms", "--watch-files", "--watch-ignore"})
+
+
+@dataclass(frozen=True)
+class ScriptTests:
+    """The files and folders a package's test script hands its runner."""
+
+    # paths and globs run whatever their names, each with whether `**` crosses folders
+    files: tuple[tuple[str, bool], ...] = ()
+    mocha_folders: tuple[str, ...] = ()  # folders whose script files mocha runs
+    recursive: bool = False  # mocha's `--recursive`
+
+    def runs(self, path: str) -> bool:
+        if any(path == f or (_GLOB.search(f) and _glob(f, deep).fullmatch(path))
+               for f, deep in self.files):
+            return True
+        if not path.endswith(_MOCHA_SUFFIXES):
+            return False
+        folder = path.rpartition("/")[0]
+        return any(folder == d or (self.recursive and folder.startswith(f"{d}/"))
+                   for d in self.mocha_folders)
+
+
+def script_tests(manifest_text: str | None) -> ScriptTests:
+    """What the `test` script of the `package.json` text runs; nothing when it names no file."""
+    try:
+        manifest = json.loads(manifest_text) if manifest_text is not None else None
+    except ValueError:
+        return ScriptTests()
+    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
+    script = scripts.get("test") if isinstance(scripts, dict) else None
+    if not isinstance(script, str):
+        return ScriptTests()
+    parts = [_segment(segment) for segment in _SEGMENTS.split(script)]
+    return ScriptTests(tuple(f for part in parts for f in part.files),
+                       tuple(d for part in parts for d in part.mocha_folders),
+                       any(part.recursive for part in parts))
+
+
+def _segment(segment: str) -> ScriptTests:
+    """What one command of the script hands node's runner or mocha."""
+    try:
+        found = _runner_arguments(shlex.split(segment))
+    except ValueError:
+        found = None
+    if found is None:
+        return ScriptTests()
+    runner, arguments = found
+    words, preloaded = _positional(arguments,
+                                   _MOCHA_VALUED if runner == "mocha" else _NODE_VALUED)
+    files = [(_plain(w), False) for w in preloaded if w.startswith((".", "/")) or "/" in w]
+    folders = []
+    for word in words:
+        path = _plain(word)
+        if runner == "mocha" and not _GLOB.search(path) and not path.endswith(_MOCHA_SUFFIXES):
+            folders.append(path)
+        else:
+            files.append((path, f"'{word}'" in segment or f'"{word}"' in segment))
+    return ScriptTests(tuple(files), tuple(folders),
+                       runner == "mocha" and "--recursive" in arguments)
+
+
+def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:
+    """`("node", arguments)` for `node ... --test ...`, `("mocha", arguments)` for mocha
+    (also through `npx`), else None."""
+    while argv and (("=" in argv[0] and not argv[0].startswith("-"))
+                    or argv[0] in ("npx", "exec", "env", "cross-env")):
+        argv = argv[1:]  # `FOO=1 node --test`, `npx mocha`
+    if not argv:
+        return None
+    command = argv[0].rsplit("/", 1)[-1]
+    if command == "node" and "--test" in argv[1:]:
+        return "node", argv[1:]
+    if command in ("mocha", "_mocha"):
+        return "mocha", argv[1:]
+    return None
+
+
+def _positional(arguments: list[str], valued: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The positional arguments, and the modules the runner preloads."""
+    words: list[str] = []
+    preloaded: list[str] = []
+    option = None
+    for word in arguments:
+        if option is not None:
+            if option in _PRELOADS:
+                preloaded.append(word)
+            option = None
+        elif word.startswith("-"):
+            name, equals, value = word.partition("=")
+            if equals and name in _PRELOADS:
+                preloaded.append(value)
+            option = word if word in valued else None
+        else:
+            words.append(word)
+    return words, preloaded
+
+
+def _plain(word: str) -> str:
+    word = word.removeprefix("./").rstrip("/")
+    while word.startswith("./"):
+        word = word[2:]
+    return word
+
+
+def _glob(pattern: str, deep: bool) -> re.Pattern[str]:
+    """A glob as a regex over repository paths (`deep`: `**/` any folders, or none; else the
+    shell's `**`, one `*`)."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if not deep and pattern.startswith("**", i):
+            out.append("[^/]*")
+            i += 2
+            continue
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in pattern[i + 1:]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1:end]
+            out.append(f"[{'^' + body[1:] if body.startswith('!') else body}]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out))
+
