@@ -64,6 +64,7 @@ NOT_NEEDED = {
     "tree_sitter": "no JavaScript or TypeScript file is parsed",
     "tree_sitter_typescript": "no JavaScript or TypeScript file is parsed",
     "sqlite3": "no run is registered: a review's record is its summary's JSON file",
+    "packaging": "no pyproject.toml declares a `requires-python` for ruff's target version",
 }
 
 # reviewloop's own modules an offline review must not import, and why each is not needed

@@ -38,9 +38,6 @@ import re
 import tomllib
 from collections.abc import Iterable
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.ruff_includes import glob
 from reviewloop.checks.analyzers.ruff_lookup import Governing, Lookup
@@ -51,6 +48,8 @@ KNOWN = frozenset((3, minor) for minor in range(7, 16))
 # the operators giving a lower bound (`>=3.8`, `>3.8`, `~=3.9`, `==3.10.*`, `===3.8`)
 _LOWER = frozenset((">=", ">", "~=", "==", "==="))
 _TARGET = re.compile(r"py3\d+")
+# `packaging` (~5 ms of an offline review's start-up, its specifiers' patterns) is imported
+# where a `requires-python` is read (`refused`, `_declared`): most projects reviewed have none (#41)
 
 
 def versions(ctx: AnalyzerContext, files: Iterable[str],
@@ -171,6 +170,8 @@ def raised(mine: str | None, trusted: str | None) -> str | None:
 def refused(spec: str) -> bool:
     """Whether ruff refuses `spec` as a `requires-python`: no PEP 440 specifier set, an
     empty specifier among its commas, or `===` with a wildcard."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         SpecifierSet(spec)
     except InvalidSpecifier:
@@ -202,6 +203,9 @@ def _declared(text: str | None) -> str | None:
     spec = _spec(text)
     if spec is None or refused(spec):
         return None
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     bounds = []
     for specifier in SpecifierSet(spec):
         if specifier.operator not in _LOWER:
