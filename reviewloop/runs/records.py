@@ -14,8 +14,8 @@ Under `.reviewloop/`:
 A review folder named `bench-…` is a bench replay (`reviewloop bench` reviewing a past
 commit), not one of the project's reviews: counted apart, never the newest. What cannot be
 read is named, never taken for an empty run: a review folder without its summary (killed
-midway, or still running), a task run whose checkpoints hold no state (moved aside by
-`runs --repair`, or not kept).
+or stopped by an error midway, or still running), a task run whose checkpoints hold no
+state (moved aside by `runs --repair`, or not kept).
 """
 
 from __future__ import annotations
@@ -255,8 +255,8 @@ def _lost(settings: Settings, root: Path, record: RunRecord) -> str:
 
 
 def _interrupted(name: str) -> str:
-    return (f"review {name} was interrupted: no {SUMMARY} (killed before it ended, or still "
-            "running); its trace and round diffs are kept")
+    return (f"review {name} was interrupted: no {SUMMARY} (killed or stopped by an error "
+            "before it ended, or still running); its trace and round diffs are kept")
 
 
 def _ended(folder: Path) -> Path:
