@@ -12,9 +12,10 @@ from reviewloop.runs.records import stored
 
 def gather(settings: Settings, root: Path) -> Stats:
     in_repository(root)  # exit 2 outside a repository, creating nothing
-    found, unreadable = stored(settings, root)
+    store = stored(settings, root)
+    found = store.runs
     sources = Sources(runs=sum(s.kind == "run" for s in found),
                       reviews=sum(s.kind == "review" for s in found),
                       pull_requests=sum(s.kind == "pull_request" for s in found),
-                      unreadable=unreadable)
+                      bench_replays=store.replays, unreadable=store.unreadable)
     return tally((s.summary.ledger for s in found), sources)

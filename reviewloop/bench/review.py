@@ -47,7 +47,8 @@ def review_case(root: Path, case: Case, reviewer: Reviewer,
                                                                 head=case.head,
                                                                 merge_base=False),
                             model_factory=reviewer.factory, llm=True,
-                            analyze=partial(analyze, tests=None), trusted=trusted)
+                            analyze=partial(analyze, tests=None), trusted=trusted,
+                            replay=True)
     wall = round(clock() - started, 3)
     if isinstance(summary, NothingToReview):
         return CaseResult(case_id=case.id, model=reviewer.model, status="empty", wall_s=wall,

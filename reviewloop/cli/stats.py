@@ -25,9 +25,11 @@ def run(settings: Settings, root: Path, *, fmt: str) -> int:
         return ExitCode.OK
     out = ui.console()
     src = stats.sources
+    replays = f" ({src.bench_replays} bench replay(s) not counted)" if src.bench_replays \
+        else ""
     out.print(f"Over {src.runs} run(s), {src.reviews} review(s) and {src.pull_requests} pull "
-              "request(s). ignored: by a writer's /reviewloop ignore; suppr.: by an inline "
-              "ignore or baseline of the trusted side; outside: not on the change's lines; "
+              f"request(s){replays}. ignored: by a writer's /reviewloop ignore; suppr.: by an "
+              "inline ignore or baseline of the trusted side; outside: not on the change's lines; "
               "noise = ignored + suppr.", soft_wrap=True)
     if not (stats.rules or stats.reviewers):
         out.print("No finding recorded yet: `reviewloop review` or a pull request's review "

@@ -1,6 +1,7 @@
 """One run as an HTML page (pure): its verdict and reasons, its timeline, its findings by file
-with their code and ledger history, and the coverage matrix. `reviewloop report --html`
-writes it; everything shown is escaped (`reports.html.esc`)."""
+with their code and ledger history, and the coverage matrix; the rest the summary says (facts,
+files, analyzers, what no model read) from `reports.html_summary`. `reviewloop report
+--html` writes it; everything shown is escaped (`reports.html.esc`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from reviewloop.agent.spend import usd
 from reviewloop.findings.ledger import Entry, Ledger
 from reviewloop.reports.html import badge, esc, page, table
-from reviewloop.reports.report import RunSummary, cost_text, verdict_reasons
+from reviewloop.reports.html_summary import analyzer_health, eligible, facts, files, not_read
+from reviewloop.reports.report import RunSummary, verdict_reasons
 from reviewloop.reports.snippets import Snippet
 from reviewloop.reports.timeline import Span, Timeline
 from reviewloop.review.matrix import CHECK
@@ -34,9 +36,10 @@ def run_html(run: RunPage) -> str:
     title = f"reviewloop {run.kind.replace('_', ' ')} {run.name}"
     return page(title, [
         f"<h1>{esc(title)}</h1>", f'<p class="muted">{esc(what)}</p>', _verdict(summary),
-        _facts(summary), _timeline(run.timeline),
+        facts(summary), files(summary), _timeline(run.timeline),
         _findings(summary.ledger, run.snippets), _coverage(summary.ledger),
-        _reviewers(summary)])
+        analyzer_health(summary), not_read(summary), _reviewers(summary),
+        eligible(summary)])
 
 
 def _verdict(summary: RunSummary) -> str:
@@ -50,20 +53,6 @@ def _verdict(summary: RunSummary) -> str:
     more = f"<p>Escalated to a human:</p><ul>{escalations}</ul>" if escalations else ""
     return (f'<section id="verdict" class="verdict not-clean"><strong>Verdict: not clean'
             f"</strong><ul>{items}</ul>{more}</section>")
-
-
-def _facts(summary: RunSummary) -> str:
-    counts = summary.ledger.counts()
-    total = {status: sum(by.values()) for status, by in counts.items()}
-    facts = [f"rounds: {summary.rounds}",
-             "files: " + str(len(summary.files_created) + len(summary.files_modified)
-                             + len(summary.files_deleted)),
-             "findings: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in total.items()
-                                      if n) if any(total.values()) else "findings: none",
-             f"tokens: {summary.input_tokens:,} in / {summary.output_tokens:,} out",
-             f"cost: {cost_text(summary.cost_usd)}",
-             f"LLM reviewers: {'on' if summary.llm else 'off (analyzers only)'}"]
-    return '<div class="facts">' + "".join(f"<span>{esc(f)}</span>" for f in facts) + "</div>"
 
 
 def _timeline(line: Timeline) -> str:

@@ -75,6 +75,9 @@ class Sources(BaseModel):
     runs: int = 0  # task runs
     reviews: int = 0  # `reviewloop review` outside a pull request
     pull_requests: int = 0  # each counted once, as its latest review judged it
+    bench_replays: int = Field(default=0, ge=0,
+                               description="Reviews of past commits `reviewloop bench` "
+                                           "made: not the project's reviews, not counted.")
     unreadable: list[str] = Field(default_factory=list[str],
                                   description="What of the store could not be read.")
 

@@ -10,6 +10,12 @@ Under `.reviewloop/`:
   judged them (every push, `/reviewloop ignore` included): the PR's `RunSummary` and the
   reviews of its pushes. A pull request is counted once, by this record: the reviews of its
   pushes are not counted again.
+
+A review folder named `bench-…` is a bench replay (`reviewloop bench` reviewing a past
+commit), not one of the project's reviews: counted apart, never the newest. What cannot be
+read is named, never taken for an empty run: a review folder without its summary (killed
+or stopped by an error midway, or still running), a task run whose checkpoints hold no
+state (moved aside by `runs --repair`, or not kept).
 """
 
 from __future__ import annotations
@@ -28,11 +34,12 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.reports.report import RunSummary
-from reviewloop.runs.registry import STATE_DIR, RunRecord
+from reviewloop.runs.registry import STATE_DIR, RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
 
 SUMMARY = "summary.json"
 REVIEWS, RUNS, PULLS = "reviews", "runs", "pulls"
+REPLAY = "bench"  # the run id prefix of a bench replay's review (`replay_id`)
 Kind = Literal["run", "review", "pull_request"]
 
 
@@ -59,6 +66,30 @@ class StoredRun:
         return found
 
 
+class LostRun(UserInputError):
+    """A registered task run whose checkpoints hold no state: named, never shown empty."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What `stored` found: the runs to count, a line for each that cannot be read, and
+    the bench replays left out."""
+
+    runs: list[StoredRun]
+    unreadable: list[str]
+    replays: int = 0
+
+
+def review_id(*, replay: bool = False) -> str:
+    """A new review's run id; a bench replay's says so (`is_replay`)."""
+    return new_run_id(REPLAY if replay else "review")
+
+
+def is_replay(name: str) -> bool:
+    """A review folder of `reviewloop bench`'s (a past commit replayed), not the project's."""
+    return name.startswith(f"{REPLAY}-")
+
+
 def review_folder(root: Path, run_id: str) -> Path:
     """Where the review `run_id` keeps its files."""
     return _state(root) / REVIEWS / run_id
@@ -80,9 +111,10 @@ def save_pull(root: Path, repo: str, number: int, summary: RunSummary, *, head: 
     return path
 
 
-def stored(settings: Settings, root: Path) -> tuple[list[StoredRun], list[str]]:
+def stored(settings: Settings, root: Path) -> Stored:
     """Every run, review and pull request the store holds, and a line for each that cannot be
-    read. The reviews of a pull request's pushes are counted by its record, not again."""
+    read. The reviews of a pull request's pushes are counted by its record, not again; bench
+    replays are not counted, only numbered."""
     found: list[StoredRun] = []
     problems: list[str] = []
     pushes: set[str] = set()
@@ -91,19 +123,24 @@ def stored(settings: Settings, root: Path) -> tuple[list[StoredRun], list[str]]:
         if pull is not None:
             found.append(pull[0])
             pushes |= pull[1]
-    for folder in _folders(root, REVIEWS):
-        if folder.name not in pushes and (folder / SUMMARY).is_file():
-            review = _review(folder, problems)
-            found += [review] if review else []
+    reviews = [f for f in _folders(root, REVIEWS) if f.name not in pushes]
+    for folder in reviews:
+        if is_replay(folder.name):
+            continue
+        if not (folder / SUMMARY).is_file():
+            problems.append(f"{_interrupted(folder.name)} in {folder}")
+            continue
+        review = _review(folder, problems)
+        found += [review] if review else []
     found += _task_runs(settings, root, problems)
-    return found, problems
+    return Stored(found, problems, sum(is_replay(f.name) for f in reviews))
 
 
 def find(settings: Settings, root: Path, name: str | None) -> StoredRun:
     """The run or review `name` (default: the newest), for `reviewloop report`."""
     if name is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", name):
         raise UserInputError(f"no run {name!r}", fix="see `reviewloop runs`")
-    reviews = [f for f in _folders(root, REVIEWS) if (f / SUMMARY).is_file()]
+    reviews = [f for f in _folders(root, REVIEWS) if not is_replay(f.name)]
     if name is None:
         newest = _newest(settings, root, reviews)
         if newest is None:
@@ -111,6 +148,9 @@ def find(settings: Settings, root: Path, name: str | None) -> StoredRun:
                                  fix="run `reviewloop review` or `reviewloop run TASK` first")
         return newest
     folder = _state(root) / REVIEWS / name
+    if folder.is_dir() and not (folder / SUMMARY).is_file():
+        raise UserInputError(_interrupted(name), where=str(folder),
+                             fix="run the review again")
     if (folder / SUMMARY).is_file():
         problems: list[str] = []
         review = _review(folder, problems)
@@ -124,8 +164,8 @@ def find(settings: Settings, root: Path, name: str | None) -> StoredRun:
 def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | None:
     from reviewloop.runs.store import registry_for
 
-    times: list[tuple[str, str, Path | None]] = [
-        (_mtime(f / SUMMARY), f.name, f) for f in reviews]
+    times: list[tuple[str, str, Path | None]] = [(_mtime(_ended(f)), f.name, f)
+                                                  for f in reviews]
     if _has_registry(settings, root):
         times += [(r.updated, r.run_id, None) for r in registry_for(settings, root).list()]
     if not times:
@@ -134,9 +174,11 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
     if folder is None:
         return _task_run(settings, root, name)
     problems: list[str] = []  # the newest is damaged: said, not taken for "none yet"
-    review = _review(folder, problems)
+    if not (folder / SUMMARY).is_file():
+        problems.append(_interrupted(name))
+    review = None if problems else _review(folder, problems)
     if review is None:
-        raise UserInputError(problems[0], where=str(folder / SUMMARY),
+        raise UserInputError(problems[0], where=str(_ended(folder)),
                              fix=f"`reviewloop report RUN` shows another (`reviewloop runs` "
                                  f"lists them); remove {folder} to drop this one")
     return review
@@ -155,6 +197,8 @@ def _task_runs(settings: Settings, root: Path, problems: list[str]) -> Iterator[
             continue
         try:
             yield _task_run(settings, root, record.run_id, record)
+        except LostRun as exc:  # names the run itself
+            problems.append(str(exc))
         except UserInputError as exc:
             problems.append(f"run {record.run_id}: {exc}")
 
@@ -184,12 +228,40 @@ def _task_run(settings: Settings, root: Path, run_id: str,
         except ValidationError as exc:
             raise UserInputError(f"its summary cannot be read: {exc.errors()[0]['msg']}",
                                  fix="see `reviewloop runs`") from None
+    if summary is None and not values:  # no checkpoint: not an empty run, a lost one
+        raise LostRun(_lost(settings, root, record), where=f"run {run_id}",
+                      fix="`reviewloop runs` lists it; its record is only where its "
+                          "checkpoints were kept (a backup, or the damaged-* folder "
+                          "`runs --repair` made: `sqlite3 .recover`)")
     if summary is None:
         ledger = values.get("ledger")
         summary = RunSummary(task_id=record.task_id, task_title=record.task_title,
                              ledger=ledger if isinstance(ledger, Ledger) else Ledger())
     summary = summary.model_copy(update={"run_id": run_id})
     return StoredRun("run", run_id, summary, _state(root) / RUNS / run_id)
+
+
+def _lost(settings: Settings, root: Path, record: RunRecord) -> str:
+    """Why a registered run has no state to read, and where its checkpoints went."""
+    if record.status == "running":
+        return ("its checkpoints hold no state: it is starting, or was killed before its "
+                "first checkpoint")
+    where = "the checkpoint store" if settings.checkpoint_url else \
+        str(_state(root) / "checkpoints.sqlite")
+    aside = sorted(_state(root).glob("damaged-*"))
+    moved = f"; `runs --repair` moved a damaged store aside to {aside[-1]}" if aside else ""
+    return (f"its checkpoints are gone ({record.status} run: its summary, findings and files "
+            f"are not in {where}{moved})")
+
+
+def _interrupted(name: str) -> str:
+    return (f"review {name} was interrupted: no {SUMMARY} (killed or stopped by an error "
+            "before it ended, or still running); its trace and round diffs are kept")
+
+
+def _ended(folder: Path) -> Path:
+    """A review folder's summary, or the folder itself when there is none (interrupted)."""
+    return folder / SUMMARY if (folder / SUMMARY).is_file() else folder
 
 
 def _review(folder: Path, problems: list[str]) -> StoredRun | None:

@@ -43,8 +43,8 @@ from reviewloop.runs.pull_request_change import (
     pull_request_change,
     trusted_side,
 )
-from reviewloop.runs.records import save_summary
-from reviewloop.runs.registry import new_run_id, state_dir
+from reviewloop.runs.records import review_id, save_summary
+from reviewloop.runs.registry import state_dir
 from reviewloop.runs.source import DiffSource as DiffSource
 from reviewloop.runs.source import files_commit, head_tree
 from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
@@ -77,11 +77,13 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                   analyze: Callable[..., AnalyzerReport] | None = None,
                   progress: Listener | None = None,
                   trusted: TrustedConfig | None = None,
-                  repo: Repository | None = None) -> RunSummary | NothingToReview:
+                  repo: Repository | None = None,
+                  replay: bool = False) -> RunSummary | NothingToReview:
     """Review the change `source` names; with `trusted`, agents and governance come from its
     root and a change to the configuration itself is flagged. With a head commit, analyzers,
     reviewers and gates read that commit's files (a temporary export), never the checkout.
-    `repo`: the repository at `root` when the caller has it open already."""
+    `repo`: the repository at `root` when the caller has it open already; `replay`: a
+    bench's review of a past commit, kept apart from the project's (`records.is_replay`)."""
     repo = repo or open_repository(root)
     source.hold(repo)
     repo.ensure_ignored(".reviewloop/")
@@ -107,7 +109,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # before any analyzer or test writes a file; a review of a commit's files reads nothing
     # of the working tree (they are its export): HEAD's own record stands for it
     baseline = baseline or (repo.head_snapshot() if exported else repo.snapshot())
-    run_id = new_run_id("review")
+    run_id = review_id(replay=replay)
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     diff_path = run_dir / "round-1.diff"

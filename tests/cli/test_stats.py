@@ -53,7 +53,7 @@ def demo(tmp_path_factory) -> Path:
 def test_stats_count_a_task_run_from_its_checkpoints_and_a_review_from_its_summary(demo):
     before = stats(demo)
     assert before["sources"] == {"runs": 1, "reviews": 0, "pull_requests": 0,
-                                 "unreadable": []}
+                                 "bench_replays": 0, "unreadable": []}
     rules = rows(before, "rules")
     # the demo's change: two of ruff's findings fixed by ruff's own fix, bandit's nit open
     assert (rules["ruff-maintainability:F632"]["fixed"],

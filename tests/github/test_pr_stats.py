@@ -60,8 +60,9 @@ def test_stats_after_a_review_an_ignore_a_fix_and_a_second_review(
     assert len(ids) == 2  # bandit B602 in run() and in run_again()
     job = world.tmp / "pr-job"
     opened = stats(job)
+    # the push's review counted as the PR
     assert opened["sources"] == {"runs": 0, "reviews": 0, "pull_requests": 1,
-                                 "unreadable": []}  # the push's review counted as the PR
+                                 "bench_replays": 0, "unreadable": []}
     assert (rule(opened, "bandit:B602")["findings"], rule(opened, "bandit:B602")["open"]) == \
         (2, 2)
     summary = (world.tmp / "summary.md").read_text()

@@ -1,0 +1,118 @@
+"""What `stats` counts and `report` shows of a run store holding what cannot be read as a run:
+a task run whose checkpoints are gone (moved aside by `runs --repair`, or never kept), a
+review killed before its summary, and bench replays (past commits `reviewloop bench`
+reviewed). Each is named or kept apart, never counted or shown as an empty run. Store layouts
+are generated: a product of statuses, checkpoint states and folder orders."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.config import Settings
+from reviewloop.errors import UserInputError
+from reviewloop.reports.report import REVIEW_ID, RunSummary
+from reviewloop.runs.records import find, is_replay, review_id, save_summary, stored
+from reviewloop.runs.registry import Registry
+from reviewloop.runs.store import checkpointer
+
+STATUSES = ("committed", "declined", "failed", "interrupted", "awaiting_approval")
+# what became of checkpoints.sqlite: never kept, moved aside by `runs --repair`, or a fresh
+# store that never saw the run
+CHECKPOINTS = ("absent", "moved_aside", "empty_store")
+
+
+def task_run(root: Path, status: str, store: str) -> str:
+    """A registered task run in `status` whose checkpoints hold nothing, as `store` says."""
+    registry = Registry(root)
+    run_id = f"T1-20260101-000000-{STATUSES.index(status):04x}"
+    registry.create(run_id, task_id="T1", task_title="Add a thing", spec="tasks.md",
+                    options={})
+    registry.update(run_id, status=status)
+    state = root / ".reviewloop"
+    if store == "empty_store":
+        with checkpointer(Settings(), root):
+            pass
+    elif store == "moved_aside":
+        with checkpointer(Settings(), root):
+            pass
+        aside = state / "damaged-20260101-000000"
+        aside.mkdir()
+        shutil.move(state / "checkpoints.sqlite", aside / "checkpoints.sqlite")
+    return run_id
+
+
+@pytest.mark.parametrize(("status", "store"), list(itertools.product(STATUSES, CHECKPOINTS)))
+def test_a_task_run_whose_checkpoints_are_gone_is_named_not_counted_empty(
+        tmp_path: Path, status: str, store: str) -> None:
+    run_id = task_run(tmp_path, status, store)
+    found = stored(Settings(), tmp_path)
+    assert found.runs == []  # before: an empty RunSummary, counted with 0 findings
+    [line] = found.unreadable
+    assert line.startswith(f"run {run_id}: its checkpoints are gone") and status in line
+    if store == "moved_aside":
+        assert "damaged-20260101-000000" in line
+    for name in (run_id, None):  # by its id, and as the newest
+        with pytest.raises(UserInputError) as raised:
+            find(Settings(), tmp_path, name)
+        assert f"run {run_id}" in str(raised.value)
+        assert "checkpoints are gone" in str(raised.value)
+
+
+def review(root: Path, *, replay: bool = False, interrupted: bool = False,
+           when: int = 0) -> str:
+    """A review folder as `review_change` leaves it: its diff and trace, and its summary
+    unless it was killed before the end; `when` orders the folders (no clock read)."""
+    run_id = f"{review_id(replay=replay)}-{when}"
+    folder = root / ".reviewloop" / "reviews" / run_id
+    folder.mkdir(parents=True)
+    (folder / "round-1.diff").write_text("diff --git a/a.py b/a.py\n")
+    (folder / "trace.jsonl").write_text("")
+    if not interrupted:
+        save_summary(folder, RunSummary(task_id=REVIEW_ID, task_title="main...feature",
+                                        run_id=run_id))
+    for path in (*folder.iterdir(), folder):
+        os.utime(path, (1_000_000 + when, 1_000_000 + when))
+    return run_id
+
+
+KINDS = ("review", "interrupted", "replay")
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=6))
+def test_interrupted_reviews_are_named_and_bench_replays_kept_apart(tmp_path: Path,
+                                                                    kinds: list[str]) -> None:
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    made = [(kind, review(root, replay=kind == "replay", interrupted=kind == "interrupted",
+                          when=i)) for i, kind in enumerate(kinds)]
+    found = stored(Settings(), root)
+    names = {kind: [name for k, name in made if k == kind] for kind in KINDS}
+    assert sorted(s.name for s in found.runs) == sorted(names["review"])
+    assert found.replays == len(names["replay"])
+    assert all(is_replay(n) for n in names["replay"])
+    assert len(found.unreadable) == len(names["interrupted"])
+    for name in names["interrupted"]:
+        assert sum(f"review {name} was interrupted" in line for line in found.unreadable) == 1
+        with pytest.raises(UserInputError, match="was interrupted"):
+            find(Settings(), root, name)
+    for name in names["replay"]:  # asked for by name, a replay is still shown
+        assert find(Settings(), root, name).name == name
+    projects = [(k, n) for k, n in made if k != "replay"]
+    if not projects:
+        with pytest.raises(UserInputError, match="no run or review to report yet"):
+            find(Settings(), root, None)
+    elif projects[-1][0] == "interrupted":  # the newest of the project's is named
+        with pytest.raises(UserInputError, match=f"review {projects[-1][1]} was interrupted"):
+            find(Settings(), root, None)
+    else:
+        assert find(Settings(), root, None).name == projects[-1][1]
