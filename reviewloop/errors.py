@@ -18,6 +18,8 @@ here, with the module that defines it when that is not this one::
     │   ├── CredentialsError         no model credentials; the message is the fix
     │   ├── StoreDamaged             a damaged `.reviewloop/` file or registry row; the fix,
     │   │                            `reviewloop runs --repair`, moves it aside, loses nothing
+    │   ├── LostRun                  runs/records.py: `report`/`stats` on a task run whose
+    │   │                            checkpoints hold no state (moved aside, deleted): named
     │   ├── DiskFull                 the disk under the run store (or a file reviewloop writes)
     │   │                            is full: what was saved stays; free space and repeat
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
