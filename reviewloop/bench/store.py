@@ -8,6 +8,7 @@ finished reviews of a case (a finished case is never reviewed twice, so it stays
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -40,6 +41,15 @@ _SCHEMA = (
     )""",
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _change(data: str) -> tuple[str, str] | None:
+    """The (base, head) a stored case names; None when its record cannot be read."""
+    try:
+        case = json.loads(data)
+        return str(case["base"]), str(case["head"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 class Found(BenchFinding):
@@ -85,8 +95,16 @@ class BenchStore:
         self.path = self.folder / STORE
 
     def remember(self, cases: list[Case]) -> None:
-        """Keep the cases (their labels travel with the results)."""
+        """Keep the cases (their labels travel with the results). A result is of one change:
+        a case whose base or head is not the one stored under its id (an edited cases file
+        that kept its ids) loses its results, and is reviewed again rather than scored on
+        another change's findings. Labels are not part of it: every report scores the
+        findings against the labels given now, as it does with `--near`."""
         with self._db() as db:
+            before = dict(db.execute("SELECT case_id, data FROM cases").fetchall())
+            stale = [(c.id,) for c in cases
+                     if c.id in before and _change(before[c.id]) != (c.base, c.head)]
+            db.executemany("DELETE FROM results WHERE case_id = ?", stale)
             db.executemany("INSERT INTO cases (case_id, data) VALUES (?, ?) ON CONFLICT "
                            "(case_id) DO UPDATE SET data = excluded.data",
                            [(c.id, c.model_dump_json()) for c in cases])
