@@ -52,7 +52,8 @@ def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
     repo = open_repository(root)
     cases, fixes, skipped = _cases(repo, options)
     if options.dry_run:
-        bench_output.print_cases(cases, skipped, limit=options.limit)
+        bench_output.print_cases(cases, skipped, limit=options.limit, fixes=fixes,
+                                 fmt=options.format)
         return ExitCode.OK
     reviewers = _reviewers(load, root, options, config_file, model_factory)
     store = BenchStore(repo.root, options.name)
