@@ -39,6 +39,13 @@ _SCHEMA = (
         finished TEXT NOT NULL,
         PRIMARY KEY (case_id, model)
     )""",
+    # results a later one replaced (a failed review retried, a case whose change was
+    # edited): what they cost still counts against the budget
+    """CREATE TABLE IF NOT EXISTS replaced (
+        case_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -104,6 +111,8 @@ class BenchStore:
             before = dict(db.execute("SELECT case_id, data FROM cases").fetchall())
             stale = [(c.id,) for c in cases
                      if c.id in before and _change(before[c.id]) != (c.base, c.head)]
+            db.executemany("INSERT INTO replaced SELECT case_id, model, data FROM results "
+                           "WHERE case_id = ?", stale)
             db.executemany("DELETE FROM results WHERE case_id = ?", stale)
             db.executemany("INSERT INTO cases (case_id, data) VALUES (?, ?) ON CONFLICT "
                            "(case_id) DO UPDATE SET data = excluded.data",
@@ -113,6 +122,8 @@ class BenchStore:
         """Write one case's result atomically; a finished review adds one to `reviews`."""
         done = int(result.status != "failed")
         with self._db() as db:
+            db.execute("INSERT INTO replaced SELECT case_id, model, data FROM results "
+                       "WHERE case_id = ? AND model = ?", (result.case_id, result.model))
             db.execute(
                 "INSERT INTO results (case_id, model, status, data, reviews, finished) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, model) DO UPDATE SET "
@@ -135,12 +146,17 @@ class BenchStore:
         return {(case, model): n for case, model, n in rows}
 
     def spent(self) -> float | None:
-        """Dollars the bench's reviews cost so far; None when one had no known price."""
+        """Dollars the bench's reviews cost so far, those of replaced results included (a
+        failed review, then its retry: both were paid); None when one had no known price."""
+        with self._db() as db:
+            rows = db.execute("SELECT data FROM results UNION ALL "
+                              "SELECT data FROM replaced").fetchall()
         total = 0.0
-        for result in self.results().values():
-            if result.cost_usd is None:
+        for row in rows:
+            cost = CaseResult.model_validate_json(row[0]).cost_usd
+            if cost is None:
                 return None
-            total += result.cost_usd
+            total += cost
         return total
 
     @contextmanager

@@ -93,3 +93,22 @@ def test_a_result_is_of_its_change_not_of_its_case_id(tmp_path: Path, new_base: 
     assert [f.title for f in outcome.findings] == [f"seen in {edited.head}"]
     assert outcome.hit is not new_labels  # the labels given now score it
     assert store.reviews() == {("crash-1", "m"): 1}
+
+
+@pytest.mark.parametrize("failures", range(4))
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_spend_counts_every_review_paid_for_retried_or_replaced(tmp_path: Path,
+                                                                    failures: int,
+                                                                    edited: bool):
+    """A failed review cost what its calls cost; its retry replaces its result but not
+    what was paid, nor does a case edited to another change: the budget sees it all."""
+    store = BenchStore(tmp_path, "b")
+    store.remember([stored_case()])
+    for _ in range(failures):
+        store.record(result("crash-1", "failed", cost=0.25))
+    store.record(result("crash-1", cost=0.5))
+    if edited:
+        store.remember([stored_case(head="h2")])
+        store.record(result("crash-1", cost=0.5))
+    assert store.spent() == 0.25 * failures + 0.5 * (1 + edited)
+    assert store.reviews() == {("crash-1", "m"): 1}
