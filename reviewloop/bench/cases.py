@@ -34,7 +34,9 @@ class Label(BaseModel):
     @field_validator("path")
     @classmethod
     def _normal(cls, value: str) -> str:
-        return normalise_path(value)
+        # a real file's name (git's, or the user's for a file of the head): on POSIX it may
+        # hold a backslash, a tab or a line break, as git blame traces it
+        return normalise_path(value, named_by_a_model=False)
 
 
 class Case(BaseModel):

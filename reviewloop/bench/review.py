@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from reviewloop.bench.cases import Case
 from reviewloop.bench.store import CaseResult, Found, ReviewerUse
-from reviewloop.config import Settings
+from reviewloop.config import ModelRoles, ModelRouting, Settings
 from reviewloop.findings.ledger import Status
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.evidence import analyze
@@ -31,6 +31,16 @@ class Reviewer:
     model: str
     settings: Settings
     factory: ModelFactory
+
+
+def measured(settings: Settings, model: str) -> Settings:
+    """The checkout's settings with `model` answering every reviewer call and no other
+    model: no fallback (its answers would be scored as `model`'s; a throttled call fails the
+    case instead), no `models.<role>` or `model_routing` override putting another model in
+    its place. (An agent file that names its own model keeps it: `docs/bench.md`.)"""
+    return settings.model_copy(update={"model": model, "fallback_model": None,
+                                       "fallbacks": ModelRoles(), "models": ModelRoles(),
+                                       "model_routing": ModelRouting()})
 
 
 def review_case(root: Path, case: Case, reviewer: Reviewer,
@@ -58,7 +68,9 @@ def review_case(root: Path, case: Case, reviewer: Reviewer,
 
 def result_of(case: Case, model: str, summary: RunSummary, wall: float) -> CaseResult:
     """What the bench keeps of a review: each report of each finding (a finding two
-    reviewers reported counts for both), the reviewers' use, tokens, cost and time."""
+    reviewers reported counts for both), the reviewers' use, tokens, cost and time. A review
+    in which a reviewer failed (its model call throttled, refused or unreadable) or another
+    model answered is `failed`: not a measure of `model` on the case, retried next run."""
     found = list({(agent, r.file, r.start_line, r.end_line, r.title): Found(
         agent=agent, source=r.source, severity=r.severity.value, path=r.file,
         start_line=r.start_line, end_line=r.end_line, title=r.title, status=entry.status.value,
@@ -68,7 +80,23 @@ def result_of(case: Case, model: str, summary: RunSummary, wall: float) -> CaseR
     used = [ReviewerUse(agent=r.agent, status=r.status, findings=r.findings_count,
                         duration_s=r.duration_s, input_tokens=r.input_tokens,
                         output_tokens=r.output_tokens) for r in summary.reviewers]
-    return CaseResult(case_id=case.id, model=model, status="reviewed", findings=found,
-                      reviewers=used, input_tokens=summary.input_tokens,
-                      output_tokens=summary.output_tokens, cost_usd=summary.cost_usd,
-                      wall_s=wall)
+    failure = not_measured(summary)
+    return CaseResult(case_id=case.id, model=model,
+                      status="reviewed" if failure is None else "failed",
+                      findings=found if failure is None else [], reviewers=used,
+                      input_tokens=summary.input_tokens, output_tokens=summary.output_tokens,
+                      cost_usd=summary.cost_usd, wall_s=wall, error=failure)
+
+
+def not_measured(summary: RunSummary) -> str | None:
+    """Why a review does not measure its model: reviewers that failed, or a fallback model
+    that answered in its place (never configured by the bench: `measured`)."""
+    failed = [r for r in summary.reviewers if r.status == "failed"]
+    if failed:
+        called = sum(r.status != "skipped" for r in summary.reviewers)
+        first = (failed[0].error or "failed").splitlines()[0][:300]
+        return (f"{len(failed)} of {called} reviewer(s) failed "
+                f"({', '.join(r.agent for r in failed)}), {failed[0].agent}: {first}")
+    if summary.fallbacks:
+        return f"another model answered: {'; '.join(summary.fallbacks)}"
+    return None

@@ -89,7 +89,10 @@ def outcome(case: Case, model: str, result: CaseResult | None, near: int) -> Cas
 
 
 def _count(total: _Sum, result: CaseResult, scored: CaseOutcome) -> None:
-    if result.status == "failed":
+    for failed in result.reviewers:  # a reviewer's failed call: counted, never as a case
+        if failed.status == "failed":
+            total.by_reviewer.setdefault(failed.agent, _Sum()).failed += 1
+    if result.status == "failed":  # not measured (`review.not_measured`)
         total.failed += 1
         return
     total.cases += 1
@@ -99,7 +102,7 @@ def _count(total: _Sum, result: CaseResult, scored: CaseOutcome) -> None:
     total.seconds += result.wall_s
     total.cost = None if total.cost is None or result.cost_usd is None \
         else total.cost + result.cost_usd
-    called = {u.agent: u for u in result.reviewers if u.status != "skipped"}
+    called = {u.agent: u for u in result.reviewers if u.status == "ok"}
     for agent in sorted({*called, *(f.agent for f in scored.findings)}):
         mine = total.by_reviewer.setdefault(agent, _Sum())
         mine.cases += 1
@@ -108,7 +111,6 @@ def _count(total: _Sum, result: CaseResult, scored: CaseOutcome) -> None:
             mine.input_tokens += use.input_tokens
             mine.output_tokens += use.output_tokens
             mine.seconds += use.duration_s
-            mine.failed += use.status == "failed"
 
 
 def build(*, name: str, cases: Sequence[Case], models: Sequence[str],

@@ -8,6 +8,7 @@ finished reviews of a case (a finished case is never reviewed twice, so it stays
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -38,8 +39,24 @@ _SCHEMA = (
         finished TEXT NOT NULL,
         PRIMARY KEY (case_id, model)
     )""",
+    # results a later one replaced (a failed review retried, a case whose change was
+    # edited): what they cost still counts against the budget
+    """CREATE TABLE IF NOT EXISTS replaced (
+        case_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _change(data: str) -> tuple[str, str] | None:
+    """The (base, head) a stored case names; None when its record cannot be read."""
+    try:
+        case = json.loads(data)
+        return str(case["base"]), str(case["head"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 class Found(BenchFinding):
@@ -85,8 +102,18 @@ class BenchStore:
         self.path = self.folder / STORE
 
     def remember(self, cases: list[Case]) -> None:
-        """Keep the cases (their labels travel with the results)."""
+        """Keep the cases (their labels travel with the results). A result is of one change:
+        a case whose base or head is not the one stored under its id (an edited cases file
+        that kept its ids) loses its results, and is reviewed again rather than scored on
+        another change's findings. Labels are not part of it: every report scores the
+        findings against the labels given now, as it does with `--near`."""
         with self._db() as db:
+            before = dict(db.execute("SELECT case_id, data FROM cases").fetchall())
+            stale = [(c.id,) for c in cases
+                     if c.id in before and _change(before[c.id]) != (c.base, c.head)]
+            db.executemany("INSERT INTO replaced SELECT case_id, model, data FROM results "
+                           "WHERE case_id = ?", stale)
+            db.executemany("DELETE FROM results WHERE case_id = ?", stale)
             db.executemany("INSERT INTO cases (case_id, data) VALUES (?, ?) ON CONFLICT "
                            "(case_id) DO UPDATE SET data = excluded.data",
                            [(c.id, c.model_dump_json()) for c in cases])
@@ -95,6 +122,8 @@ class BenchStore:
         """Write one case's result atomically; a finished review adds one to `reviews`."""
         done = int(result.status != "failed")
         with self._db() as db:
+            db.execute("INSERT INTO replaced SELECT case_id, model, data FROM results "
+                       "WHERE case_id = ? AND model = ?", (result.case_id, result.model))
             db.execute(
                 "INSERT INTO results (case_id, model, status, data, reviews, finished) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, model) DO UPDATE SET "
@@ -117,12 +146,17 @@ class BenchStore:
         return {(case, model): n for case, model, n in rows}
 
     def spent(self) -> float | None:
-        """Dollars the bench's reviews cost so far; None when one had no known price."""
+        """Dollars the bench's reviews cost so far, those of replaced results included (a
+        failed review, then its retry: both were paid); None when one had no known price."""
+        with self._db() as db:
+            rows = db.execute("SELECT data FROM results UNION ALL "
+                              "SELECT data FROM replaced").fetchall()
         total = 0.0
-        for result in self.results().values():
-            if result.cost_usd is None:
+        for row in rows:
+            cost = CaseResult.model_validate_json(row[0]).cost_usd
+            if cost is None:
                 return None
-            total += result.cost_usd
+            total += cost
         return total
 
     @contextmanager

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reviewloop.bench.cases import Case, Label
-from reviewloop.git.history import Commit, Origin, blame, commit, log, removed_lines
+from reviewloop.git.history import Commit, Origin, blame, commit, fix_lines, log
 from reviewloop.git.repository import Repository
 
 # Conventional commits' `fix:`/`fix(scope):`, "fixes a crash", "bug", "regression",
@@ -91,19 +91,24 @@ def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
 
 def _origins(repo: Repository, fix: Commit, skipped: list[str]) -> list[Origin]:
     """Where the lines `fix` removed or changed were written (blank and comment-only lines,
-    and lines from a root or boundary commit, left out)."""
+    and lines from a root or boundary commit, left out). What cannot be traced (a deleted
+    file, a file replaced by another kind, a submodule) is named in `skipped`; the rest of
+    the fix still gives its cases."""
     what = f"fix {fix.sha[:12]} {fix.subject}"
     if not fix.parents:
         skipped.append(f"{what}: a root commit, nothing before it to blame")
         return []
     parent = fix.parents[0]
+    changed = fix_lines(repo, parent, fix.sha)
+    skipped += [f"{what}: {why}" for why in changed.untraced]
     by_path: dict[str, list[int]] = {}
-    for removed in removed_lines(repo, parent, fix.sha):
+    for removed in changed.removed:
         if not _NOISE.match(removed.text):
             by_path.setdefault(removed.path, []).append(removed.line)
     if not by_path:
-        skipped.append(f"{what}: removes or changes no code line (SZZ cannot trace a fix "
-                       "that only adds lines)")
+        if not changed.untraced:
+            skipped.append(f"{what}: removes or changes no code line (SZZ cannot trace a "
+                           "fix that only adds lines)")
         return []
     found = [o for path, lines in by_path.items() for o in blame(repo, parent, path, lines)]
     if rooted := sum(o.boundary for o in found):

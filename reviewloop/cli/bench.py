@@ -40,8 +40,8 @@ class BenchOptions:
 def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
         config_file: Path | None = None, model_factory: ModelFactory | None = None) -> int:
     """Find the cases, review those the store lacks with every model, print the report.
-    Exit 0 when every case has a result (or a budget or the limit stopped it), 1 when
-    reviews kept failing, 2 for bad input."""
+    Exit 0 when every selected case has a result (or a budget stopped it), 1 when a review
+    failed (not measured, retried by the next run), 2 for bad input."""
     from reviewloop.bench import replay, score
     from reviewloop.bench.review import review_case
     from reviewloop.bench.store import BenchStore
@@ -52,7 +52,8 @@ def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
     repo = open_repository(root)
     cases, fixes, skipped = _cases(repo, options)
     if options.dry_run:
-        bench_output.print_cases(cases, skipped, limit=options.limit)
+        bench_output.print_cases(cases, skipped, limit=options.limit, fixes=fixes,
+                                 fmt=options.format)
         return ExitCode.OK
     reviewers = _reviewers(load, root, options, config_file, model_factory)
     store = BenchStore(repo.root, options.name)
@@ -63,7 +64,8 @@ def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
                          models=[r.model for r in reviewers], results=store.results(),
                          near=options.near, stopped=stopped, fixes=fixes, skipped=skipped)
     bench_output.emit(report, options.format)
-    return ExitCode.BLOCKING if stopped and "failed" in stopped else ExitCode.OK
+    # a failed review is a case not measured: the figures are incomplete until a rerun
+    return ExitCode.BLOCKING if any(m.failed for m in report.models) else ExitCode.OK
 
 
 def _cases(repo: Repository, options: BenchOptions) -> tuple[list[Case], int, list[str]]:
@@ -83,7 +85,7 @@ def _reviewers(load: SettingsLoader, root: Path, options: BenchOptions,
     """One reviewer per model, with the checkout's settings; no model at all is an error
     (the bench measures the model reviewers), as are missing credentials."""
     from reviewloop.app.models import model_switch
-    from reviewloop.bench.review import Reviewer
+    from reviewloop.bench.review import Reviewer, measured
     from reviewloop.config import model_for
     from reviewloop.errors import ConfigError
 
@@ -95,7 +97,7 @@ def _reviewers(load: SettingsLoader, root: Path, options: BenchOptions,
                           "set `model` in .reviewloop.toml")
     reviewers = []
     for model in dict.fromkeys(models):
-        settings = load(root, config_file).model_copy(update={"model": model})
+        settings = measured(load(root, config_file), model)
         factory, _ = model_switch(settings, model_factory, require_llm=True)
         reviewers.append(Reviewer(model, settings, factory))
     return reviewers

@@ -29,8 +29,17 @@ def progress(n: int, of: int, case: Case, result: CaseResult) -> None:
                                   markup=False, highlight=False)
 
 
-def print_cases(cases: Sequence[Case], skipped: Sequence[str], *, limit: int | None) -> None:
-    """`--dry-run`: the cases found and what gave none; nothing is reviewed."""
+def print_cases(cases: Sequence[Case], skipped: Sequence[str], *, limit: int | None,
+                fixes: int = 0, fmt: str = "table") -> None:
+    """`--dry-run`: the cases found and what gave none; nothing is reviewed. As JSON: every
+    case as the report's `case_results` names it (labels, fixes), and the skipped fixes."""
+    if fmt == "json":
+        selected = len(cases[:limit] if limit is not None else cases)
+        print(json.dumps({"dry_run": True, "fixes": fixes, "selected": selected,
+                          "cases": [c.model_dump(mode="json") for c in cases],
+                          "skipped": list(skipped)},
+                         indent=2, ensure_ascii=False))
+        return
     out = ui.console()
     table = Table(title=f"{len(cases)} case(s)" + (f", the first {limit} reviewed"
                                                    if limit is not None else ""))

@@ -3,6 +3,7 @@ lines a commit removed, who last wrote a line (blame), and a patch turned into a
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tempfile
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.errors import UserInputError
-from reviewloop.git.diff import FileStatus, hunks, parse_diff
+from reviewloop.git.diff import FileDiff, FileStatus, hunks, parse_diff
+from reviewloop.git.diff_headers import SUBMODULE
+from reviewloop.git.names import from_bytes, on_disk, shown
 from reviewloop.git.repository import Repository
 
 _HEADER = re.compile(r"^([0-9a-f]{40,64}) (\d+) (\d+)(?: \d+)?$")
@@ -83,20 +86,58 @@ def commit(repo: Repository, rev: str) -> Commit:
     return Commit(sha.strip(), tuple(parents.split()), message)
 
 
-def removed_lines(repo: Repository, parent: str, child: str) -> list[RemovedLine]:
-    """The lines `child` removed or changed from `parent`, in files it modified or renamed
-    (a deleted file is gone, not fixed; an added one replaced nothing)."""
+@dataclass(frozen=True)
+class FixLines:
+    """What a commit removed or changed from its parent: the lines SZZ traces, and the files
+    it changed whose lines are not traced, each as "path: why"."""
+
+    removed: list[RemovedLine]
+    untraced: list[str]
+
+
+def fix_lines(repo: Repository, parent: str, child: str) -> FixLines:
+    """The lines `child` removed or changed from `parent`, in files it modified or renamed;
+    a file it deleted, replaced by another kind of file (a symlink, a folder), a submodule
+    it moved or a binary file is named with why its lines are not traced."""
     changes = parse_diff(repo.diff_refs(parent, child, merge_base=False, context=0),
                          source=f"{parent[:12]}..{child[:12]}")
-    removed = []
+    added = {d.path for d in changes.files if d.status is FileStatus.ADDED}
+    removed: list[RemovedLine] = []
+    untraced: list[str] = []
     for diff in changes.files:
-        if diff.status not in (FileStatus.MODIFIED, FileStatus.RENAMED) or diff.binary:
+        if (why := _untraced(diff, added)) is not None:
+            untraced.append(f"{diff.old_path or diff.path}: {why}")
             continue
+        if diff.status not in (FileStatus.MODIFIED, FileStatus.RENAMED):
+            continue  # an added file replaced nothing
         for hunk in hunks(diff) or ():
             removed += [RemovedLine(diff.old_path or diff.path, line.source_line_no,
                                     line.value.rstrip("\r\n"))
                         for line in hunk if line.is_removed]
-    return removed
+    return FixLines(removed, untraced)
+
+
+def _untraced(diff: FileDiff, added: set[str]) -> str | None:
+    """Why the lines a commit removed from this file are not traced (None: they are, or it
+    removed none)."""
+    if diff.status is FileStatus.DELETED:
+        if diff.path in added or any(a.startswith(f"{diff.path}/")
+                                     or diff.path.startswith(f"{a}/") for a in added):
+            return ("replaced by another kind of file (a symlink, a folder or a file): not "
+                    "traced (its lines went with it, not fixed)")
+        return "deleted: not traced (a deleted file is gone, not fixed)"
+    if diff.status is FileStatus.ADDED:
+        return None
+    if diff.mode == SUBMODULE:
+        return "a submodule: its commits are another repository's history, not traced"
+    if diff.binary:
+        return "a binary file: no lines to trace"
+    return None
+
+
+def removed_lines(repo: Repository, parent: str, child: str) -> list[RemovedLine]:
+    """The lines `child` removed or changed from `parent` that SZZ traces (`fix_lines`)."""
+    return fix_lines(repo, parent, child).removed
 
 
 def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[Origin]:
@@ -107,7 +148,7 @@ def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[O
         return []
     ranges = [arg for start, end in _runs(wanted) for arg in ("-L", f"{start},{end}")]
     status, out, err = repo.try_git("blame", "--line-porcelain", "-w", "-M", *ranges, rev,
-                                    "--", path)
+                                    "--", on_disk(path))
     if status != 0:
         raise UserInputError(f"git blame of {path} at {rev[:12]} failed: {err.strip()}",
                              where=path, fix="check that the commit and the file exist")
@@ -135,10 +176,20 @@ def _porcelain(out: str) -> list[Origin]:
         elif (match := _HEADER.match(row)) and not sha:
             sha, line = match.group(1), int(match.group(2))
         elif row.startswith("filename "):
-            path = row[len("filename "):]
+            path = _unquoted(row[len("filename "):])
         elif row == "boundary":
             boundary = True
     return origins
+
+
+def _unquoted(name: str) -> str:
+    """A porcelain `filename` in text form (`git.names`): git C-quotes a name holding `"`,
+    `\\`, a tab, a line break or another control character ("quo\\"te.py"); other bytes come
+    as they are (`core.quotePath=false`), a byte that is not UTF-8 as its surrogate."""
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        raw = name[1:-1].encode("utf-8", "surrogateescape")
+        return from_bytes(codecs.escape_decode(raw)[0])
+    return shown(name)
 
 
 def commit_patch(repo: Repository, base: str, diff_text: str, message: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage
 
+from reviewloop.bench import szz
 from reviewloop.bench.cases import Case, Label
 from reviewloop.bench.replay import Plan, ReviewCase, replay
 from reviewloop.bench.review import Reviewer
@@ -18,6 +19,7 @@ from reviewloop.bench.store import BenchStore, CaseResult
 from reviewloop.cli import bench
 from reviewloop.config import Settings
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.repository import open_repository
 from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, Bug, planted
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.runner import CALLED, review
@@ -178,3 +180,20 @@ def test_reviews_failing_in_a_row_stop_the_bench_and_are_retried_later(tmp_path)
 
 def _no_model(name: str) -> ScriptedChatModel:
     return ScriptedChatModel()
+
+
+@pytest.mark.parametrize("limit", [None, 1, 3, 5])
+def test_a_dry_run_with_json_prints_the_cases_as_json(repo: Path, capsys, limit):
+    """`--dry-run --json`: JSON a script can read (not the table), holding what the bench
+    would review: the cases SZZ finds, the first `limit` selected, and the skipped fixes."""
+    model = ScriptedChatModel()  # nothing scripted: a dry run calls no model
+    capsys.readouterr()
+    code = bench.run(lambda _root, _config: Settings(model="scripted"), repo,
+                     bench.BenchOptions(format="json", dry_run=True, limit=limit),
+                     model_factory=lambda name: model)
+    printed = json.loads(capsys.readouterr().out)
+    mined = szz.mine(open_repository(repo), szz.FixRule())
+    assert code == 0 and model.history == []
+    assert printed["cases"] == [c.model_dump(mode="json") for c in mined.cases]
+    assert printed["selected"] == len(mined.cases[:limit])
+    assert (printed["fixes"], printed["skipped"]) == (mined.fixes, mined.skipped)

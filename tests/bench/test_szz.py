@@ -3,7 +3,10 @@ real project's history (tests/fixtures/history/appdirs.bundle, ActiveState/appdi
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from hypothesis import strategies as st
 
 from reviewloop.bench import szz
 from reviewloop.git.history import removed_lines
+from reviewloop.git.names import from_bytes
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, planted
 from tests.support.gitutil import git
@@ -149,3 +153,91 @@ def test_generated_histories_give_back_every_planted_bug(tmp_path_factory, data)
 
 def _commit_all(root: Path, text: dict[str, list[str]], message: str) -> str:
     return commit(root, {name: "\n".join(lines) + "\n" for name, lines in text.items()}, message)
+
+
+# Names git quotes in `git blame --line-porcelain` (`"`, `\`, a tab, a line break, a
+# control character), a byte that is not UTF-8, and names that only look like escapes.
+FRAGMENTS = ('"', "\\", "\t", "\n", "\x01", " ", "é", os.fsdecode(b"\xe9"), "\\xe9", "\\\\",
+             '"\\"', "\\t")
+PLACES = ("{}m.py", "m{}x.py", "m.py{}")
+NAMES = [place.format(fragment) for fragment in FRAGMENTS for place in PLACES]
+
+
+def plain_blame(root: Path, rev: str, name: str, line: int) -> str:
+    """The commit plain `git blame -w -M` gives `line` of `name` at `rev` (the oracle)."""
+    out = subprocess.run(["git", "blame", "--line-porcelain", "-w", "-M", "-L",
+                          f"{line},{line}", rev, "--", name], cwd=root, check=True,
+                         capture_output=True).stdout
+    return out.split(b" ", 1)[0].decode()
+
+
+def test_every_name_plain_git_blame_traces_is_traced(tmp_path: Path):
+    """A fix of a file of each name: its case is the commit plain git blame names, labelled
+    with the file's name in text form (`git.names`: a byte that is not UTF-8 as `\\xNN`)."""
+    root = init_repo(tmp_path / "r", {"keep.py": "x = 0\n"}, message="start")
+    fixes = {}
+    for n, name in enumerate(NAMES):
+        commit(root, {name: "def f():\n    return 1\n"}, f"add file {n}")
+        commit(root, {name: "def f():\n    return 1 / 0\n"}, f"change file {n}")
+        fixes[name] = commit(root, {name: "def f():\n    return 1\n"}, f"fix: crash {n}")
+
+    mined = szz.mine(open_repository(root), szz.FixRule())
+
+    assert mined.skipped == [] and mined.fixes == len(NAMES)
+    cases = {case.head: case for case in mined.cases}
+    for name, fix in fixes.items():
+        case = cases[plain_blame(root, f"{fix}^", name, 2)]
+        assert [(lb.path, lb.line) for lb in case.labels] == [
+            (from_bytes(os.fsencode(name)), 2)], repr(name)
+        assert case.fixes == [fix]
+
+
+def test_a_fix_that_removes_lines_with_their_file_says_so_and_the_bench_goes_on(
+        tmp_path: Path):
+    """Fixes git shows removing lines SZZ does not trace here (a deleted file, a file
+    turned into another kind of file, a submodule bumped): each is named with why, never as
+    a fix that "only adds lines", and a later ordinary fix is still traced."""
+    root = init_repo(tmp_path / "r", {"keep.py": "x = 0\n"}, message="start")
+    code = "def f():\n    return 1 / 0\n"
+    commit(root, dict.fromkeys(("gone.py", "link.py", "dir.py", "sub/m.py", "target.py"), code),
+           "add the helpers")
+    (root / "was_link.py").symlink_to("target.py")
+    (root / "lib").mkdir()  # a submodule that is not checked out
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{_head(root)},lib")
+    intro = commit(root, {"ordinary.py": code}, "add ordinary")
+    variants = {
+        "gone.py": ("deleted", lambda: (root / "gone.py").unlink()),
+        "link.py": ("replaced by another kind of file",
+                    lambda: ((root / "link.py").unlink(),
+                             (root / "link.py").symlink_to("target.py"))),
+        "was_link.py": ("replaced by another kind of file",
+                        lambda: ((root / "was_link.py").unlink(),
+                                 (root / "was_link.py").write_text("x = 2\n"))),
+        "dir.py": ("replaced by another kind of file",
+                   lambda: ((root / "dir.py").unlink(), (root / "dir.py").mkdir(),
+                            (root / "dir.py/m.py").write_text("y = 3\n"))),
+        "sub/m.py": ("replaced by another kind of file",
+                     lambda: (shutil.rmtree(root / "sub"), (root / "sub").write_text("z = 4\n"))),
+        "lib": ("a submodule", lambda: git(root, "update-index", "--cacheinfo",
+                                           f"160000,{intro},lib")),
+    }
+    fixes = {}
+    for path, (_, change) in variants.items():
+        change()
+        fixes[path] = commit(root, message=f"fix: {path}")
+        numstat = git(root, "diff", "--numstat", f"{fixes[path]}^", fixes[path])
+        assert any(int(row.split("\t")[1]) > 0 for row in numstat.splitlines()), path
+    ordinary = commit(root, {"ordinary.py": "def f():\n    return 1\n"}, "fix: ordinary")
+
+    mined = szz.mine(open_repository(root), szz.FixRule())
+
+    assert [c.head for c in mined.cases] == [intro]
+    assert mined.cases[0].fixes == [ordinary]
+    assert not any("only adds lines" in line for line in mined.skipped)
+    for path, (why, _) in variants.items():
+        said = [s for s in mined.skipped if s.startswith(f"fix {fixes[path][:12]} ")]
+        assert said and all(f": {path}: {why}" in s for s in said), (path, said)
+
+
+def _head(root: Path) -> str:
+    return git(root, "rev-parse", "HEAD").strip()
