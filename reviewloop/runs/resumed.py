@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from reviewloop.errors import UserInputError
+from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git import carry
 from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree
@@ -101,3 +101,19 @@ def spec_in(tree: RunTree, spec: Path, root: Path) -> Path:
                              fix="keep the spec inside the repository: the run commits its "
                                  "tick with the task") from None
 
+
+
+def no_checkpoint(record: RunRecord) -> StoreDamaged:
+    """A registered run the checkpoint store has nothing of. A run stopped (Ctrl-C, a
+    crash) before its first step was saved has none and never had: said first, since that
+    is the common case; else the store was deleted, replaced or repaired."""
+    stopped = record.status in ("interrupted", "running")  # running: its process died
+    cause = ("it stopped before its first step was saved (nothing of it to resume), or "
+             "checkpoints.sqlite was deleted or replaced since" if stopped else
+             "checkpoints.sqlite was deleted or replaced (or lost this run in a repair)")
+    again = (f"`reviewloop clean {record.run_id}` forgets the run and "
+             f"`reviewloop run {record.task_id}` starts the task again")
+    return StoreDamaged(
+        f"run {record.run_id} has no checkpoint in the store: {cause}", where=record.run_id,
+        fix=f"{again} (if you moved the checkpoint file, put it back instead)" if stopped
+        else f"if you moved the checkpoint file, put it back; otherwise {again}")

@@ -26,7 +26,6 @@ from reviewloop.errors import (
     BlockingOutcome,
     DiskFull,
     ReviewloopError,
-    StoreDamaged,
     UserInputError,
     is_disk_full,
 )
@@ -62,7 +61,7 @@ from reviewloop.runs.registry import (
     state_dir,
 )
 from reviewloop.runs.result import RunResult
-from reviewloop.runs.resumed import rebuilt, spec_in, work_root
+from reviewloop.runs.resumed import no_checkpoint, rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
@@ -181,7 +180,7 @@ class LoopRunner:
         with self._graph() as graph:
             values = graph.get_state(_config(run_id)).values
         if not values:
-            raise _no_checkpoint(self.registry.get(run_id))
+            raise no_checkpoint(self.registry.get(run_id))
         version = values.get("schema_version", 1)
         if version != STATE_VERSION:
             raise OlderRun(
@@ -331,17 +330,6 @@ class LoopRunner:
         if cost is not None and deps.spec_file is not None:
             key = spec_key(deps.spec_file, deps.repo.root)  # the run may work in a worktree
             SpendLog(self.settings, self.root).record(run_id, key, cost)
-
-
-def _no_checkpoint(record: RunRecord) -> StoreDamaged:
-    """A registered run the checkpoint store has nothing of (deleted, replaced, repaired)."""
-    return StoreDamaged(
-        f"run {record.run_id} has no checkpoint in the store: checkpoints.sqlite was deleted "
-        "or replaced (or lost this run in a repair), or the run stopped before its first step",
-        where=record.run_id,
-        fix="if you moved the checkpoint file, put it back; otherwise `reviewloop clean "
-            f"{record.run_id}` forgets the run and `reviewloop run {record.task_id}` starts "
-            "the task again")
 
 
 def _config(run_id: str) -> RunnableConfig:
