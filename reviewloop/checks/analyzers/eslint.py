@@ -129,7 +129,8 @@ def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
     columns = Columns(ctx.root)
     return [eslint_importers.shown(_finding(m, m["file"], meta.get(m["ruleId"]) or {}, ctx,
-                                            category, columns), module, ctx)
+                                            category, columns), module, ctx,
+                                  found.through.get(m["file"], ""))
             for m in eslint_importers.introduced(head, base) for module in found.files[m["file"]]
             if m.get("ruleId") and eslint_rules.category(m["ruleId"]) == category]
 
