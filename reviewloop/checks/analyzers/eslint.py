@@ -337,13 +337,13 @@ def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
     """`own` (less what the trusted config declares away: `ProjectLint.honoured`) and the
     project's own rules' findings in `category` (`eslint_project.py`), but those reviewloop's
-    run reports on the same line: 🟡 for the project's errors, 🟢 its warnings.
+    run reports on the same line (raised to 🟡 if an error there): 🟡 errors, 🟢 warnings.
     A file they would have linted and did not is named as not read by the views they report
     to (security and maintainability)."""
     from reviewloop.checks.analyzers import eslint_project
 
     project = eslint_project.project_lint(ctx, linted(ctx))
-    own = project.honoured(own)
+    own = project.raised(project.honoured(own))
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found, columns = [], Columns(ctx.root)
     if category in eslint_project.VIEWS:

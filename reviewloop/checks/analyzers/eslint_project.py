@@ -55,7 +55,7 @@ from reviewloop.checks.analyzers.eslint_inline import trusted_configs
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
-from reviewloop.findings.schema import Finding
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export
 from reviewloop.policy.trust import Trust
@@ -97,6 +97,7 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
 Message = dict[str, Any]
+RAISED_CONFIDENCE = 0.7  # a 🟡 ESLint finding's (`eslint.CONFIDENCE`)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,20 @@ class ProjectLint:
                 continue
             kept.append(finding)
         return kept
+
+
+    def raised(self, own: list[Finding]) -> list[Finding]:
+        """`own`, each 🟢 finding of a rule the project's config makes an error on that line
+        raised to 🟡, as the project's own finding there would be: reviewloop's run keeps the
+        one finding, and a project that set `detect-object-injection` to `"error"` (its sinks
+        vetted, a new one to fail CI) is not told a nit."""
+        errors = {(path, m["ruleId"], max(1, int(m.get("line") or 1)))
+                  for path, m in self.messages if m.get("severity") == 2}
+        return [f.moved(severity=Severity.SHOULD_FIX, confidence=RAISED_CONFIDENCE,
+                        rationale=f"{f.rationale} The project's own ESLint config makes "
+                        f"{f.rule} an error.")
+                if f.severity is Severity.NIT and (f.file, f.rule, f.start_line) in errors
+                else f for f in own]
 
 
 @dataclass(frozen=True)
