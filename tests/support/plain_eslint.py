@@ -65,3 +65,14 @@ def import_deleted(tmp_path: Path, texts: dict[str, str], config: str) -> tuple[
     write_files(root, {p: "const other = 1;\nexport { other };\n" + body
                        for p, body in texts.items()})
     return root, written
+
+
+def linked_node_modules(root: Path) -> None:
+    """A real `node_modules` folder in `root` holding the provisioned ESLint's packages
+    (typescript-eslint among them), each a link, as a project installs them."""
+    folder = home(TOOLS["eslint"])
+    assert folder is not None
+    modules = root / "node_modules"
+    modules.mkdir()
+    for package in (folder / "node_modules").iterdir():
+        (modules / package.name).symlink_to(package, target_is_directory=package.is_dir())

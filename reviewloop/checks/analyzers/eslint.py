@@ -129,7 +129,8 @@ def _brought_about(report: dict[str, Any], found: eslint_importers.Importers,
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
     columns = Columns(ctx.root)
     return [eslint_importers.shown(_finding(m, m["file"], meta.get(m["ruleId"]) or {}, ctx,
-                                            category, columns), module, ctx)
+                                            category, columns), module, ctx,
+                                  found.through.get(m["file"], ""))
             for m in eslint_importers.introduced(head, base) for module in found.files[m["file"]]
             if m.get("ruleId") and eslint_rules.category(m["ruleId"]) == category]
 
@@ -336,13 +337,13 @@ def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
     """`own` (less what the trusted config declares away: `ProjectLint.honoured`) and the
     project's own rules' findings in `category` (`eslint_project.py`), but those reviewloop's
-    run reports on the same line: 🟡 for the project's errors, 🟢 its warnings.
+    run reports on the same line (raised to 🟡 if an error there): 🟡 errors, 🟢 warnings.
     A file they would have linted and did not is named as not read by the views they report
     to (security and maintainability)."""
     from reviewloop.checks.analyzers import eslint_project
 
     project = eslint_project.project_lint(ctx, linted(ctx))
-    own = project.honoured(own)
+    own = project.raised(project.honoured(own))
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found, columns = [], Columns(ctx.root)
     if category in eslint_project.VIEWS:

@@ -113,7 +113,7 @@ def declared_globals(text: str, trusted: Callable[[int, str], bool] = _every_com
                      ) -> tuple[tuple[str, str], ...]:
     """The names `text`'s `/* global */` comments declare, as ESLint reads them: `name`,
     `name:writable` (or `true`), `name:readonly` (or `false`), `name:off`; a comment
-    `trusted(first line, text)` refuses (one the change wrote or made: `_trusted_comments`)
+    `trusted(first line, text)` refuses (one the change wrote or made: `trusted_comments`)
     declares nothing.
 
     Only a comment declares (`script_comments.js_comments`): `"/* global compute */"` in a
@@ -182,12 +182,12 @@ def facts(ctx: AnalyzerContext, files: list[str],
         found[str(under(ctx.root, name).absolute())] = FileFacts(
             lang, env, source_type(env, lang, text),
             lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
-            declared_globals(text, _trusted_comments(ctx, name)),
+            declared_globals(text, trusted_comments(ctx, name)),
             lang == "js" and _has_ts_comment(under(ctx.root, name)))
     return found
 
 
-def _trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bool]:
+def trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bool]:
     """Whether a comment (its first line, its text) of `path` is the trusted side's: each of
     its lines one the change left alone, and the base's copy of the file holding the very
     same comment there — not string text the change unwrapped by deleting the lines around

@@ -10,7 +10,9 @@ specifier (`./lib`, `../lib.js`, `./lib/index`; an `import`, `export … from`, 
 in a copy of the project as it was before the change (`base_messages`), and a message the
 head has on one and the base does not is the change's: shown on each changed module it
 imports (which of them brought it about the lint cannot tell), on its first changed lines,
-naming the importer's line (`shown`). A specifier
+naming the importer's line (`shown`). An unchanged barrel that re-exports a changed
+module (`export * from "./m.js"`, `export { save } from "./m.js"`, a barrel of barrels) is
+followed: its importers meet the change as a direct importer does. A specifier
 through the tsconfig's `paths` or a package name is not followed. At most `MAX_IMPORTERS`
 files are linted with a change; past that, the changed modules are named as not fully
 analysed.
@@ -42,7 +44,11 @@ MAX_BYTES = 1_000_000  # an importer larger than this is not searched
 TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 # `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`
 _SPECIFIER = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](\.{1,2}/[^"'\n]*)["']""")
+# `export * from "./x"`, `export * as x from "./x"`, `export { a, type B } from "./x"`
+_REEXPORT = re.compile(r"""\bexport\s+(?:type\s+)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*"""
+                       r"""from\s*["'](\.{1,2}/[^"'\n]*)["']""")
 _AS_TYPESCRIPT = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}
+MAX_BARRELS = 8  # how many barrels deep re-exports are followed
 
 
 @dataclass
@@ -54,6 +60,8 @@ class Importers:
     left_out: int = 0  # importers past `MAX_IMPORTERS`, not linted
     projects: tuple[str, ...] = ()  # the tsconfig folders they were found in
     modules: tuple[str, ...] = ()  # the changed TypeScript files they were looked for
+    # importer → the unchanged barrel it reaches the changed modules through
+    through: dict[str, str] = field(default_factory=dict)
 
     def left_out_named(self) -> dict[str, str]:
         """The changed modules, named as not fully analysed when importers were left out."""
@@ -79,45 +87,85 @@ def importers(ctx: AnalyzerContext, changed: Iterable[str],
 
 def _found(ctx: AnalyzerContext, wanted: dict[str, str]) -> Importers:
     found = Importers(projects=tuple(sorted(set(wanted.values()))), modules=tuple(sorted(wanted)))
-    touched = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
-    stems = {PurePosixPath(p).stem.removesuffix(".d") for p in wanted}
+    every: dict[str, tuple[str, ...]] = {}
     for project in found.projects:
-        modules = {p for p, where in wanted.items() if where == project}
-        for path, entry in walk(under(ctx.root, project),
-                                lambda name: name.endswith(TYPESCRIPT)):
-            path = posixpath.join(project, path) if project else path
-            if path in touched or entry.stat().st_size > MAX_BYTES:
-                continue
-            imported = _imported(ctx.root, path, modules, stems)
-            if not imported:
-                continue
-            if len(found.files) < MAX_IMPORTERS:
-                found.files[path] = imported
-            else:
-                found.left_out += 1
+        # what an import reaches the changed modules through → those modules: the modules
+        # themselves, then the unchanged barrels re-exporting them, a level per round
+        fresh: dict[str, tuple[str, ...]] = {p: (p,) for p, where in wanted.items()
+                                             if where == project}
+        reached = dict(fresh)
+        for _ in range(MAX_BARRELS):
+            barrels = _importing(ctx, project, fresh, every, found.through)
+            fresh = {b: modules for b, modules in barrels.items() if b not in reached}
+            if not fresh:
+                break
+            reached |= fresh
+    found.files = dict(list(every.items())[:MAX_IMPORTERS])
+    found.left_out = len(every) - len(found.files)
     return found
 
 
-def _imported(root: Path, path: str, modules: set[str], stems: set[str]) -> tuple[str, ...]:
+def _importing(ctx: AnalyzerContext, project: str, targets: dict[str, tuple[str, ...]],
+               every: dict[str, tuple[str, ...]], through: dict[str, str]
+               ) -> dict[str, tuple[str, ...]]:
+    """Adds to `every` the unchanged files of `project` importing one of `targets` (a changed
+    module or a barrel of them), with the changed modules each reaches, and to `through` the
+    barrel of each that imports one; returns the files re-exporting one of `targets`."""
+    touched = {p for f in ctx.changes.files for p in (f.path, f.old_path) if p}
+    stems = {stem for p in targets for stem in _stems(p)}
+    barrels: dict[str, tuple[str, ...]] = {}
+    for path, entry in walk(under(ctx.root, project), lambda name: name.endswith(TYPESCRIPT)):
+        path = posixpath.join(project, path) if project else path
+        if path in touched or entry.stat().st_size > MAX_BYTES:
+            continue
+        imported, reexported = _imported(ctx.root, path, set(targets), stems)
+        modules = tuple(dict.fromkeys(m for t in imported for m in targets[t]))
+        if not modules:
+            continue
+        if path not in every and imported[0] not in targets[imported[0]]:  # a barrel's
+            through[path] = imported[0]
+        every[path] = tuple(dict.fromkeys((*every.get(path, ()), *modules)))
+        if reexported:
+            barrels[path] = tuple(dict.fromkeys(m for t in reexported for m in targets[t]))
+    return barrels
+
+
+def _stems(path: str) -> tuple[str, ...]:
+    """What an import of `path` names: its stem, and for an `index` its folder's name too
+    (`./lib` imports `lib/index.ts`)."""
+    stem = PurePosixPath(path).stem.removesuffix(".d")
+    return (stem, PurePosixPath(path).parent.name) if stem == "index" else (stem,)
+
+
+def _imported(root: Path, path: str, modules: set[str], stems: set[str]
+              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Each of `modules` the file `path` imports by a relative specifier, in the order of
-    its imports: a message the change brought about there may come from any of them."""
+    its imports (a message the change brought about there may come from any of them), and
+    those it re-exports (`export … from`)."""
     try:
         text = under(root, path).read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return ()
+        return (), ()
     if not any(stem in text for stem in stems):  # the prefilter: most files import none
-        return ()
-    folder, found = posixpath.dirname(path), dict[str, None]()
-    for specifier in _SPECIFIER.findall(text):
-        target = posixpath.normpath(posixpath.join(folder, specifier))
-        stem, suffix = posixpath.splitext(target)
-        for candidate in (target, stem + _AS_TYPESCRIPT.get(suffix, suffix),
-                          *(target + s for s in (*TYPESCRIPT, ".d.ts")),
-                          *(posixpath.join(target, "index" + s) for s in TYPESCRIPT)):
-            if candidate in modules:
-                found[candidate] = None
-                break
-    return tuple(found)
+        return (), ()
+    folder = posixpath.dirname(path)
+    found = dict.fromkeys(t for s in _SPECIFIER.findall(text)
+                          if (t := _target(folder, s, modules)) is not None)
+    reexported = dict.fromkeys(t for s in _REEXPORT.findall(text)
+                               if (t := _target(folder, s, modules)) is not None)
+    return tuple(found), tuple(reexported)
+
+
+def _target(folder: str, specifier: str, modules: set[str]) -> str | None:
+    """The one of `modules` a relative `specifier` in `folder` names, if any."""
+    target = posixpath.normpath(posixpath.join(folder, specifier))
+    stem, suffix = posixpath.splitext(target)
+    for candidate in (target, stem + _AS_TYPESCRIPT.get(suffix, suffix),
+                      *(target + s for s in (*TYPESCRIPT, ".d.ts")),
+                      *(posixpath.join(target, "index" + s) for s in TYPESCRIPT)):
+        if candidate in modules:
+            return candidate
+    return None
 
 
 def base_project(ctx: AnalyzerContext, projects: Iterable[str], scratch: Path) -> Path:
@@ -180,14 +228,16 @@ def introduced(head: list[dict[str, Any]], base: list[dict[str, Any]]
     return new
 
 
-def shown(finding: Finding, module: str, ctx: AnalyzerContext) -> Finding:
-    """`finding`, on an unchanged importer, shown on the changed `module` it imports."""
+def shown(finding: Finding, module: str, ctx: AnalyzerContext, through: str = "") -> Finding:
+    """`finding`, on an unchanged importer, shown on the changed `module` it imports
+    (`through` an unchanged barrel re-exporting it, if one)."""
     diff = ctx.changes.file(module)
     start, end = diff.changed_ranges[0] if diff is not None and diff.added else (1, 1)
+    via = f" through {through}, which re-exports it" if through else ""
     return finding.moved(
         file=module, start_line=start, end_line=end,
         rationale=f"{finding.rationale} It is on {finding.file} line {finding.start_line}, "
-        f"which the change did not write and which imports {module}: the change to that "
+        f"which the change did not write and which imports {module}{via}: the change to that "
         "file brings it about (ESLint does not report it at the change's base).")
 
 

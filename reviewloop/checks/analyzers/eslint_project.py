@@ -24,7 +24,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   a legacy `.eslintrc*` ESLint 10 does not read — is named as not read, with the fix
   (`eslint_configs.py` tells which config each file has).
 * Inline `eslint-disable` comments are not honoured by the tool: which count is decided once,
-  for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only).
+  for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only). The
+  rules a trusted `/* eslint rule: "error" */` comment switches on are run (`eslint_inline`).
 * In the sandbox: no network, the trees read-only, an empty working folder, nothing written;
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
   (one may read `lint-rules.json` relative to the working folder).
@@ -50,10 +51,11 @@ from typing import Any
 from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
+from reviewloop.checks.analyzers.eslint_inline import trusted_configs
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.errors import ReviewloopError
-from reviewloop.findings.schema import Finding
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export
 from reviewloop.policy.trust import Trust
@@ -95,6 +97,7 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
 Message = dict[str, Any]
+RAISED_CONFIDENCE = 0.7  # a 🟡 ESLint finding's (`eslint.CONFIDENCE`)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,20 @@ class ProjectLint:
                 continue
             kept.append(finding)
         return kept
+
+
+    def raised(self, own: list[Finding]) -> list[Finding]:
+        """`own`, each 🟢 finding of a rule the project's config makes an error on that line
+        raised to 🟡, as the project's own finding there would be: reviewloop's run keeps the
+        one finding, and a project that set `detect-object-injection` to `"error"` (its sinks
+        vetted, a new one to fail CI) is not told a nit."""
+        errors = {(path, m["ruleId"], max(1, int(m.get("line") or 1)))
+                  for path, m in self.messages if m.get("severity") == 2}
+        return [f.moved(severity=Severity.SHOULD_FIX, confidence=RAISED_CONFIDENCE,
+                        rationale=f"{f.rationale} The project's own ESLint config makes "
+                        f"{f.rule} an error.")
+                if f.severity is Severity.NIT and (f.file, f.rule, f.start_line) in errors
+                else f for f in own]
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,7 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
     # the config and packages of the reviewed tree, the texts of `root` (a base run's copy:
     # the same config lints the files as they were, `eslint_base`)
     return _RUNS.get(ctx.root, files, lambda: _lint(ctx.reviewed, files, trust, ctx.timeout,
-                                                    ctx.root))
+                                                    ctx.root, trusted_configs(ctx, files)))
 
 
 def changed_manifest(trust: Trust, files: list[str]) -> str | None:
@@ -166,7 +183,7 @@ def changed_manifest(trust: Trust, files: list[str]) -> str | None:
 
 
 def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
-          texts: Path) -> ProjectLint:
+          texts: Path, inline: dict[str, list[str]]) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
@@ -186,7 +203,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
         shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
-                             Path(folder), shown, timeout), linted)
+                             Path(folder), shown, timeout, inline), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -212,6 +229,7 @@ class _Call:
     folder: Path  # the run's temporary folder
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     timeout: float
+    inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
 
 
 # the messages; path → its error; path → what its config declares
@@ -228,9 +246,10 @@ def _run(call: _Call, files: list[str]) -> Outcome:
     command = shlex.join([call.node, str(SCRIPT), str(call.tree),
                           *(str(place / f) for f in files for place in (call.tree, call.head))])
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
-           "NODE_PATH": ""}
+           "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
+               {str(call.tree / f): call.inline[f] for f in files if f in call.inline})}
     done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
-                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",),
+                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES"),
                                        read=(call.tool_home, call.tree, call.head,
                                              *call.modules)))
     return _parsed(done.output, done.exit_code, call.tree, files)

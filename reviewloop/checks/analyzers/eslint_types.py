@@ -16,9 +16,12 @@ named as not analysed.
 
 A JavaScript config (`eslint.config.{js,mjs,cjs}`) cannot import a TypeScript file (node runs
 it without a TypeScript loader), so no config is changed by it. A TypeScript config (loaded
-with jiti) can: where one applies to a linted file, nothing is laid over (the base's types,
-as before). The change's JavaScript files stay the base's in the copy (a config may import
-them); a typed rule on JavaScript (`allowJs`) sees the base's other `.js` files.
+with jiti) can import the base's: where one applies to a linted file, only the files the
+change adds are laid over (no base config imports a file the base does not have; without
+them a new file was "not found by the project service", named not analysed while plain
+`eslint .` lints it: rev11c D7), and the files it edits keep the base's types. The change's
+JavaScript files stay the base's in the copy (a config may import them); a typed rule on
+JavaScript (`allowJs`) sees the base's other `.js` files.
 """
 
 from __future__ import annotations
@@ -38,15 +41,18 @@ def typed(path: str) -> bool:
 
 def overlay(tree: Path, head: Path, touched: Iterable[str], linted: Iterable[str]) -> None:
     """The head's version (`head`) of each of `touched` the type checker reads, in the base's
-    copy `tree`; none when a TypeScript config applies to one of `linted`."""
+    copy `tree`; only those the base has not when a TypeScript config applies to one of
+    `linted` (it may import the others)."""
     folders = {str(q) for f in linted for q in PurePosixPath(f).parents}
-    if any((tree / folder / name).exists() for folder in folders for name in TS_CONFIGS):
-        return
+    added_only = any((tree / folder / name).exists() for folder in folders
+                     for name in TS_CONFIGS)
     for path in touched:
         where = PurePosixPath(path)
         if not typed(path) or where.is_absolute() or ".." in where.parts:
             continue
         place, source = tree / path, head / path
+        if added_only and (place.exists() or place.is_symlink()):
+            continue
         if place.is_symlink() or place.is_file():
             place.unlink()
         if source.is_file() and not source.is_symlink():

@@ -10,14 +10,20 @@ honours what the project decided, from the trusted side only:
   own config decides for its files, whatever the root's `ignores` or `"off"` say;
 * the configs are the trusted tree's: the user's own tree in a local review, else a copy of
   the base (`trust.base`) — so a pull request that edits a config, or a file a config
-  imports, changes nothing here (and the edit is an `adds-suppression` finding of its own);
+  imports, cannot widen what is suppressed here (and the edit is an `adds-suppression`
+  finding of its own, unless it only drops global ignores: `eslint_tightening`);
 * the plugins they import come from the checkout's `node_modules` (the root's and those of
   the files' folders and above), installed from the change's own manifests: when the change
   touches the root's `package.json` or a lockfile the project's config is not read at all (a
   new plugin version could switch rules off);
 * a flat config is JavaScript: it is evaluated with reviewloop's ESLint, in the sandbox (no
   network, the trees read-only), by `node/eslint/project-config.mjs`. One that cannot be
-  evaluated suppresses nothing (logged).
+  evaluated suppresses nothing (logged);
+* a suppression the trusted side's config makes holds only where the reviewed tree's config
+  makes it too (evaluated the same way, only then): a change that removes an `ignores` entry
+  or a rule's `"off"` tightens the project's lint, and plain `eslint .` at its head reports
+  what it no longer hides. The change's config can only take suppressions away here; one
+  that cannot be evaluated takes none away.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ class ProjectEslint:
     _looked: bool = False
     _folders: dict[str, bool] = field(default_factory=dict)  # folder → a config is there
     _verdicts: dict[str, Verdict | None] = field(default_factory=dict)
+    _heads: dict[str, Verdict | None] = field(default_factory=dict)  # the reviewed tree's
 
     def __call__(self, finding: Finding) -> Suppression | None:
         if finding.source not in SOURCES or not self.readable() \
@@ -76,6 +83,11 @@ class ProjectEslint:
         if verdict is None:
             return None
         where = f"{verdict.get('config')} (the project's ESLint config)"
+        head = self._head(finding.file) if verdict.get("ignored") or \
+            finding.rule in (verdict.get("off") or ()) else None
+        if head is not None and not head.get("ignored"):
+            verdict = {**verdict, "ignored": False,
+                       "off": [r for r in verdict.get("off") or () if r in (head.get("off") or ())]}
         if verdict.get("ignored"):
             return Suppression(kind="baseline", where=where,
                                reason=f"the project's ESLint config ignores {finding.file}")
@@ -116,12 +128,25 @@ class ProjectEslint:
             self._verdicts.update(self._evaluate(sorted(wanted)))
         return self._verdicts[path]
 
-    def _evaluate(self, paths: list[str]) -> dict[str, Verdict]:
+    def _head(self, path: str) -> Verdict | None:
+        """The reviewed tree's verdict on `path`, when it is not the trusted one (None: the
+        same tree, or one that could not be evaluated)."""
+        trust = self.files.trust
+        if trust.trusted_all or trust.base is None:
+            return None
+        if path not in self._heads:
+            wanted = sorted(p for p, v in self._verdicts.items() if v is not None
+                            and p not in self._heads)
+            self._heads.update(dict.fromkeys(wanted))
+            self._heads.update(self._evaluate(wanted, head=True))
+        return self._heads.get(path)
+
+    def _evaluate(self, paths: list[str], *, head: bool = False) -> dict[str, Verdict]:
         tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
         if tool_home is None or node is None:
             return {}
         with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-config-") as folder:
-            tree = self._trusted_tree(Path(folder))
+            tree = self.files.root.resolve() if head else self._trusted_tree(Path(folder))
             read = (tool_home, tree, *self._installed(tree, paths))
             sandbox = Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read)
             work = Path(folder) / "work"

@@ -2,8 +2,9 @@
 and nothing else (ruff `select` / `extend-select` grown, `ignore` / `per-file-ignores`
 shrunk, `target-version` or a `per-file-target-version` raised; `.shellcheckrc` `enable=`
 grown; `.hadolint.yaml` `trustedRegistries` set or shortened, rules raised, labels
-required, the failure threshold lowered). Such an edit hides nothing, so it is no
-suppression (`added`). ruff, shellcheck and hadolint run with it (`APPLIED`:
+required, the failure threshold lowered; an ESLint flat config's global ignores dropped).
+Such an edit hides nothing, so it is no suppression (`added`). ruff, shellcheck and
+hadolint run with it (`APPLIED`:
 `trusted_config.tightened_text`): an edit that can only add findings cannot narrow the
 review. A tool not `APPLIED` gets a 🔵 note that the checks the edit adds were not applied
 to the change that adds them.
@@ -29,6 +30,7 @@ _VERSION = re.compile(r"py3\d+")
 RULE_TIGHTENS = "tightens-config"
 APPLIED = frozenset({"shellcheck", "hadolint", "ruff"})  # their review runs a tightening's checks
 SOURCE = "reviewloop"
+_ESLINT_CONFIGS = tuple(f"eslint.config.{x}" for x in ("js", "mjs", "cjs", "ts", "mts", "cts"))
 AGENT = "review-security"
 
 
@@ -42,6 +44,7 @@ def tightening(path: str, mine: str | None, trusted: str | None) -> list[str] | 
         "ruff.toml": _ruff_file, ".ruff.toml": _ruff_file, "pyproject.toml": _pyproject,
         ".shellcheckrc": _shellcheck, "shellcheckrc": _shellcheck,
         ".hadolint.yaml": _hadolint, ".hadolint.yml": _hadolint,
+        **dict.fromkeys(_ESLINT_CONFIGS, _eslint),
     }.get(name)
     try:
         return judge(mine, trusted) if judge else None
@@ -164,6 +167,13 @@ def _shellcheck(mine: str, trusted: str) -> list[str] | None:
     from reviewloop.checks.analyzers.shellcheck_tightening import enabled
 
     return enabled(mine, trusted)
+
+
+def _eslint(mine: str, trusted: str) -> list[str] | None:
+    """Global ignores dropped; all else the same (`analyzers.eslint_tightening`)."""
+    from reviewloop.checks.analyzers.eslint_tightening import dropped_ignores
+
+    return dropped_ignores(mine, trusted)
 
 
 def _hadolint(mine: str, trusted: str) -> list[str] | None:

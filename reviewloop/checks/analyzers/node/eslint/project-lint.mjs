@@ -2,7 +2,7 @@
 // (the flat config nearest each file, nested ones included), with reviewloop's ESLint.
 // reviewloop runs this inside its sandbox (no network, the tree read-only), started in an
 // empty working folder and working from the tree's root (see below); inline `eslint-disable` comments are not honoured here (reviewloop decides
-// which count). Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
+// which count); the rules a trusted `/* eslint rule: "error" */` comment switches on are run. Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
 // file's TEXT (the change's) linted as if at its PLACE in TREE (the trusted side's, whose
 // configs and the files they import are never the change's).
 // Each file is linted on its own: a config that cannot load (a package not installed, a
@@ -13,12 +13,37 @@ import { readFileSync } from "node:fs";
 const require = createRequire(`${process.env.REVIEWLOOP_ESLINT_HOME}/package.json`);
 const { ESLint } = require("eslint");
 
+const { ConfigCommentParser } = require("@eslint/plugin-kit");  // ESLint's own comment parser
+const { builtinRules } = require("eslint/use-at-your-own-risk");
+
 const [tree, ...pairs] = process.argv.slice(2);
 // the project's own `eslint .` runs from its root, and a config may read files relative to
 // the working folder (`readFileSync("lint-rules.json")`): it is evaluated from there too
 process.chdir(tree);
-const eslint = new ESLint({ cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
-  warnIgnored: false });
+const options = { cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
+  warnIgnored: false };
+const eslint = new ESLint(options);
+// file → the configs of its `/* eslint rule: "error" */` comments the trusted side wrote
+// (reviewloop's `eslint_inline`): the rules they switch on run as plain `eslint` runs them
+const inline = JSON.parse(process.env.REVIEWLOOP_INLINE_RULES || "{}");
+const known = (config, id) => {
+  const at = id.lastIndexOf("/");
+  return at < 0 ? builtinRules.has(id)
+    : Boolean(config?.plugins?.[id.slice(0, at)]?.rules?.[id.slice(at + 1)]);
+};
+const switchedOn = (file, config) => {
+  const rules = {};
+  const seen = new Set();  // ESLint takes a rule's first comment, and ignores the later ones
+  for (const text of inline[file] ?? []) {
+    const parsed = new ConfigCommentParser().parseJSONLikeConfig(text);
+    for (const [id, entry] of Object.entries(parsed.ok ? parsed.config : {})) {
+      // "off" is a waiver, decided with the other markers: not reviewloop's to run
+      if (!seen.has(id) && on(entry) && known(config, id)) rules[id] = entry;
+      seen.add(id);
+    }
+  }
+  return Object.keys(rules).length ? new ESLint({ ...options, overrideConfig: { rules } }) : null;
+};
 const results = [];
 const errors = {};
 // what each file's config declares that reviewloop's own run should honour: the globals it
@@ -30,10 +55,11 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
   const [file, source] = [pairs[i], pairs[i + 1]];
   try {
     const text = readFileSync(source, "utf8");
-    for (const r of await eslint.lintText(text, { filePath: file, warnIgnored: false })) {
+    const config = await eslint.calculateConfigForFile(file);
+    const linter = (config && switchedOn(file, config)) || eslint;
+    for (const r of await linter.lintText(text, { filePath: file, warnIgnored: false })) {
       results.push({ filePath: r.filePath, messages: r.messages });
     }
-    const config = await eslint.calculateConfigForFile(file);
     if (config) {
       const globals = config.languageOptions?.globals ?? {};
       declared[file] = {

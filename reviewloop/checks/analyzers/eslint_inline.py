@@ -1,0 +1,55 @@
+"""The rule configs a linted file's own `/* eslint rule: "error" */` comments give, for the
+project's run (`project-lint.mjs`): plain `eslint .` runs the rules such a comment switches on,
+and the project's run, with inline configuration off (which `eslint-disable` comments count is
+reviewloop's to decide, `checks.suppressions`), never ran them.
+
+Only a comment the trusted side wrote counts (`eslint_env.trusted_comments`: each of its lines
+one the change left alone, the base's copy holding the very same comment): one the change
+writes could give a rule the project configures options of its own (`no-restricted-imports:
+["error", "lodash"]` in place of the project's list). What such a comment switches off stays a
+waiver, decided with the other markers; here only the rules it switches on are handed on.
+"""
+
+from __future__ import annotations
+
+from reviewloop.checks.analyzers import eslint_directives as directives
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.eslint_env import trusted_comments
+from reviewloop.checks.suppressions.script_comments import js_comments
+from reviewloop.git.names import under
+
+MAX_BYTES = 1_000_000  # a larger file's comments are not searched
+MAX_CONFIG = 20_000  # characters of one file's comment configs handed on
+
+
+def trusted_configs(ctx: AnalyzerContext, files: list[str]) -> dict[str, list[str]]:
+    """Each of `files` → the configs (`no-restricted-imports: ["error", "child_process"]`,
+    as ESLint's comment parser reads them) of its `/* eslint … */` comments the trusted side
+    wrote, in their order."""
+    found: dict[str, list[str]] = {}
+    for name in files:
+        try:
+            text = under(ctx.root, name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if len(text) > MAX_BYTES or "eslint" not in text:
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as `trusted_comments` reads
+        written = _configs(text)
+        trusted = trusted_comments(ctx, name) if written else None
+        configs = [config for first, comment, config in written
+                   if trusted is not None and trusted(first, comment)]
+        if configs and sum(map(len, configs)) <= MAX_CONFIG:
+            found[name] = configs
+    return found
+
+
+def _configs(text: str) -> list[tuple[int, str, str]]:
+    """(first line, the comment, its config) of each closed `/* eslint … */` comment."""
+    found = []
+    for start, end in js_comments(text):
+        body = directives.block_body(text, start, end)
+        directive = directives.parse(body) if body is not None else None
+        if directive is not None and directive[0] == "eslint" and directive[1]:
+            found.append((text.count("\n", 0, start) + 1, text[start:end], directive[1]))
+    return found
