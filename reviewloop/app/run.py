@@ -26,7 +26,7 @@ from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Spec
 from reviewloop.spec.steering import load_layered
-from reviewloop.spec.steering_set import check_steering
+from reviewloop.spec.steering_set import check_steering, cut_notices
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     _say_unread_lines(spec, out)
     load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
-    check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
+    steering = load_layered(spec.steering_dir)
+    check_steering(steering)  # a broken front matter, before work
+    for notice in cut_notices(steering):  # a rule past the cap would go missing unsaid
+        out.warn(notice, style="yellow")
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = loop_runner(settings, root, model_factory, options.require_llm, out)
     if implementer.spec.uses_model and not runner.llm:

@@ -113,8 +113,32 @@ def render_steering(files: Sequence[SteeringFile]) -> str:
         f"### {s.path.name} ({s.inclusion.value})\n\n{_cap(s.body.strip())}" for s in shown)])
 
 
-def _cap(text: str) -> str:
+def cut_notices(files: Sequence[SteeringFile]) -> list[str]:
+    """One line for each steering file longer than a prompt takes (`MAX_STEERING_CHARS`),
+    naming it and how much of it no agent will read: said when a run starts."""
+    notices = []
+    for item in files:
+        body = item.body.strip()
+        kept = len(_kept(body))
+        if kept < len(body):
+            notices.append(
+                f"steering {item.path}: {len(body):,} characters; the first {kept:,} reach "
+                f"the agents' prompts and the last {len(body) - kept:,} are left out (at most "
+                f"{MAX_STEERING_CHARS:,} characters of each file): split it into smaller "
+                "files, or move what only some tasks need into `fileMatch` or `manual` files")
+    return notices
+
+
+def _kept(text: str) -> str:
     if len(text) <= MAX_STEERING_CHARS:
         return text
     cut = text.rfind("\n", 0, MAX_STEERING_CHARS)
-    return text[:cut if cut > MAX_STEERING_CHARS // 2 else MAX_STEERING_CHARS].rstrip() + "\n…"
+    return text[:cut if cut > MAX_STEERING_CHARS // 2 else MAX_STEERING_CHARS].rstrip()
+
+
+def _cap(text: str) -> str:
+    kept = _kept(text)
+    if len(kept) == len(text):
+        return text
+    return (f"{kept}\n… ({len(text) - len(kept):,} more characters of this file left out: "
+            f"steering is capped at {MAX_STEERING_CHARS:,} characters a file)")
