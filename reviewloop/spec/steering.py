@@ -22,7 +22,7 @@ would put it, front matter and all, into every prompt.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,12 +70,12 @@ def load_steering(directory: Path | None, *, project: bool = True) -> list[Steer
     is not read (`_outside`)."""
     if directory is None or not directory.is_dir():
         return []
-    root = _repository(directory) if project else None
+    root = repository_of(directory) if project else None
     return [_outside(path, root) or read_steering(path)
             for path in sorted(directory.glob("*.md")) if path.is_file()]
 
 
-def _repository(directory: Path) -> Path:
+def repository_of(directory: Path) -> Path:
     """The repository a project's `.kiro/steering` folder is in (a monorepo's package may
     have its own, steering by a file elsewhere in the repository)."""
     return next((base for base in directory.parents if (base / ".git").exists()),
@@ -224,6 +224,15 @@ def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX
     diagnostic = Diagnostic(file=str(path), line=line, message=message)
     return SteeringFile(path, path.stem, Inclusion.ALWAYS, (), body, diagnostic=diagnostic,
                         fix=fix)
+
+
+def refused(item: SteeringFile, line: int, message: str, *, fix: str) -> SteeringFile:
+    """`item` with a diagnostic at `line` that `check_steering` refuses (a reference in its
+    body that cannot be included: `spec.steering_refs`)."""
+    from reviewloop.spec.model import Diagnostic
+
+    return replace(item, diagnostic=Diagnostic(file=str(item.path), line=line, message=message),
+                   fix=fix)
 
 
 def _key_line(header: str, key: str) -> int:
