@@ -42,6 +42,8 @@ class Written:
 
 def write(settings: Settings, root: Path, *, learn: bool = False, outputs: tuple[str, ...] = (),
           make_model: MakeModel | None = None) -> Written:
+    if learn:
+        memory.check(root)  # refused before anything is written
     facts = _gather(settings, root, previous=doc.read(root),
                     outputs=outputs or settings.handoff_outputs)
     prose = _prose(settings, facts, make_model)

@@ -18,6 +18,7 @@ from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import load_policy, with_quality_gates
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.registry import RunRecord, state_dir
 from reviewloop.runs.result import RunResult
@@ -26,7 +27,7 @@ from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Spec
 from reviewloop.spec.steering import load_layered
-from reviewloop.spec.steering_set import check_steering
+from reviewloop.spec.steering_set import check_steering, cut_notices, with_references
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,11 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     _say_unread_lines(spec, out)
     load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
-    check_steering(load_layered(spec.steering_dir))  # a broken front matter, before work
+    # a broken front matter or a file reference that cannot be included, before work
+    steering = with_references(load_layered(spec.steering_dir), spec.steering_dir, is_sensitive)
+    check_steering(steering)
+    for notice in cut_notices(steering):  # a rule past the cap would go missing unsaid
+        out.warn(notice, style="yellow")
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = loop_runner(settings, root, model_factory, options.require_llm, out)
     if implementer.spec.uses_model and not runner.llm:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewloop.checks.secrets.scanner import redact
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.spec.loader import confined
 from reviewloop.spec.steering import Inclusion, load_steering
-from reviewloop.spec.steering_set import check_steering
+from reviewloop.spec.steering_set import check_steering, with_references
 
 _SPEC_GLOBS = (".kiro/specs/*/requirements.md", "specs/*/spec.md", "docs/*-spec.md")
 _BUDGET = 24_000  # characters of context per prompt; the rest is named, not quoted
@@ -17,7 +18,8 @@ _PER_FILE = 4_000
 def gather(root: Path) -> str:
     """Steering bodies (not `manual` ones) and the heads of existing specs, redacted."""
     parts: list[str] = []
-    steering = load_steering(root / ".kiro" / "steering")
+    folder = root / ".kiro" / "steering"
+    steering = with_references(load_steering(folder), folder, is_sensitive)
     check_steering(steering)  # one linked out of the repository, or a broken front matter
     for item in steering:
         if item.inclusion is not Inclusion.MANUAL and item.body.strip():

@@ -12,6 +12,7 @@ from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.implement.implementer import Implementer, ImplementRequest, ImplementResult
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
@@ -34,7 +35,8 @@ def write_context(root: Path, spec_file: Path | None, run_dir: Path, task_id: st
     ctx = task_context.task_context(spec, task)
     text = task_context.task_text(task)
     SteeringSet.collect(spec.steering_dir, text=text, task_paths=ctx.paths,
-                        manual=task_context.manual_names(text)).write(run_dir)
+                        manual=task_context.manual_names(text),
+                        sensitive=is_sensitive).write(run_dir)
     path = run_dir / "context.md"
     path.write_text(task_context.render(replace(ctx, steering=())), encoding="utf-8")
     return str(path)

@@ -25,6 +25,7 @@ from reviewloop.git.changes import changes_since
 from reviewloop.git.diff import parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.evidence import AnalyzerReport
 from reviewloop.review.reviewer_set import load_reviewers
@@ -161,7 +162,8 @@ def _deps(repo: Repository, trusted: TrustedConfig, request: FixRequest, tree: R
     settings = trusted.settings
     config_root = trusted.root
     agents = load_reviewers(config_root or repo.root, settings)
-    SteeringSet.collect((config_root or repo.root) / STEERING_DIR).write(folder)
+    SteeringSet.collect((config_root or repo.root) / STEERING_DIR,
+                        sensitive=is_sensitive).write(folder)
     deps = deps_for(repo.root, settings, run_dir=folder, spec_file=None,
                     implementer=Implementer("manual"), model_factory=models.model_factory,
                     llm=models.llm, analyze=models.analyze, config_root=config_root,

@@ -25,6 +25,7 @@ from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_r
 from reviewloop.git.staged import index_commit
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.memo import alive_throughout
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.reports.report import RunSummary, redacted
 from reviewloop.reports.summary import one_reason_each
 from reviewloop.review.classify import TrustedSide
@@ -119,7 +120,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     config_root = trusted.root if trusted else None
     agents = load_reviewers(config_root or root, settings)
     # steering is configuration: with a head commit, the base commit's (like the agents)
-    SteeringSet.collect((config_root or root) / STEERING_DIR).write(run_dir)
+    SteeringSet.collect((config_root or root) / STEERING_DIR,
+                        sensitive=is_sensitive).write(run_dir)
     early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
     with head_tree(repo, exported, changes) as tree, early_analysis as early, \
             ExitStack() as batch:

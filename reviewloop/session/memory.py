@@ -1,13 +1,17 @@
 """Learnings kept for every later session: `handoff --learn` appends the decisions and
 preferences recorded with `reviewloop note` to `.kiro/steering/memory.md`, a steering file
 included always, so the agents of the next runs read them. Lines already there (whatever
-their date) are not added again, so asking twice adds nothing."""
+their date) are not added again, so asking twice adds nothing. What the file already says is
+kept byte for byte (a BOM, CRLF line ends: the new lines end as its lines do), and a memory.md
+whose front matter does not include it always (`fileMatch`, `manual`, `auto`) is refused with
+the fix: learnings appended there would reach only some prompts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
+from reviewloop.errors import ConfigError
 from reviewloop.git.nofollow import refuse_symlinks, write_entry
 from reviewloop.session.notes import Note
 
@@ -22,17 +26,50 @@ def learnings(notes: Iterable[Note]) -> list[str]:
             for n in notes]
 
 
-def append(root: Path, lines: Iterable[str]) -> list[str]:
-    """Append the lines memory.md does not hold yet (creating it); return those added."""
+def check(root: Path) -> None:
+    """Refuse (exit 2) a memory.md that is a symlink or that would not reach every agent: one
+    whose front matter is `fileMatch`, `manual` or `auto`, or cannot be read."""
+    from reviewloop.spec.steering import Inclusion, read_steering
+
     refuse_symlinks(root, [MEMORY_MD], fix="make .kiro/steering a plain folder in the repository")
     path = root / MEMORY_MD
-    before = path.read_text(encoding="utf-8") if path.is_file() else _HEADER
+    if not path.is_file():
+        return
+    item = read_steering(path)
+    if item.diagnostic is None and item.inclusion is Inclusion.ALWAYS:
+        return
+    why = (item.diagnostic.message.removesuffix("; included as `always`")
+           if item.diagnostic is not None else f"its front matter says `inclusion: "
+                                               f"{item.inclusion.value}`")
+    line = item.diagnostic.line if item.diagnostic is not None else _inclusion_line(path)
+    raise ConfigError(f"handoff --learn keeps learnings for every agent, and this memory.md "
+                      f"would not reach every prompt: {why}", where=f"{MEMORY_MD}:{line}",
+                      fix="make its front matter `inclusion: always`, or rename the file "
+                          "(its rules stay as they are) so --learn starts a memory.md of its own")
+
+
+def append(root: Path, lines: Iterable[str]) -> list[str]:
+    """Append the lines memory.md does not hold yet (creating it); return those added."""
+    check(root)
+    path = root / MEMORY_MD
+    try:
+        before = path.read_bytes().decode("utf-8") if path.is_file() else _HEADER
+    except UnicodeDecodeError:
+        raise ConfigError("memory.md is not UTF-8 text", where=MEMORY_MD,
+                          fix="save it as UTF-8 (steering files are read as UTF-8)") from None
     known = {_key(line) for line in before.splitlines()}
     added = [line for line in dict.fromkeys(lines) if _key(line) not in known]
     if added:
-        text = before if before.endswith("\n") else before + "\n"
-        write_entry(root, MEMORY_MD, (text + "\n".join(added) + "\n").encode("utf-8"))
+        end = "\r\n" if "\r\n" in before else "\n"  # the file's own line ends
+        text = before if before.endswith("\n") else before + end
+        write_entry(root, MEMORY_MD, (text + end.join(added) + end).encode("utf-8"))
     return added
+
+
+def _inclusion_line(path: Path) -> int:
+    lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    return next((n for n, line in enumerate(lines, start=1)
+                 if line.lstrip("\ufeff").lstrip().startswith("inclusion:")), 1)
 
 
 def _key(line: str) -> str:

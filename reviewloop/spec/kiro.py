@@ -74,10 +74,23 @@ def parse(text: str, file: str, *, cc_sdd: bool | None = None) -> TaskList:
     """
     lines = list(md.iter_lines(text))
     reader = _Reader(file=file, numbered=any(_has_id(line) for line in lines))
+    _bare_carriage_return(reader, lines)
     for line in lines:
         _read_line(reader, line)
     reader.cc_sdd = _looks_like_cc_sdd(text, reader) if cc_sdd is None else cc_sdd
     return _finish(reader)
+
+
+def _bare_carriage_return(reader: _Reader, lines: list[md.Line]) -> None:
+    """A file saved with classic Mac OS line ends (a lone CR) reads as one line, its tasks
+    unseen: say so at the first such line rather than list 0 tasks in silence."""
+    line = next((line for line in lines if "\r" in line.text), None)
+    if line is not None:
+        hidden = line.text.count("\r")
+        reader.diagnose(line.number, f"a carriage return without a line feed (a classic Mac OS "
+                        f"line end) splits this line {hidden} time(s): lines end at a line feed "
+                        "here, as in git, so no task after it on this line is read; save the "
+                        "file with LF or CRLF line ends")
 
 
 def _looks_like_cc_sdd(text: str, reader: _Reader) -> bool:

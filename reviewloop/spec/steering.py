@@ -7,7 +7,7 @@ Front matter decides when a file applies::
 
     ---
     inclusion: fileMatch            # always (the default) | fileMatch | manual | auto
-    fileMatchPattern: "src/**/*.ts" # a glob, a list of globs, or "{a,b}" alternatives
+    fileMatchPattern: "src/**/*.ts" # a glob (minimatch's, as Kiro reads it) or a list
     ---
 
 `manual` files apply only when named; `auto` files (Kiro's "the agent decides") apply when
@@ -21,15 +21,15 @@ would put it, front matter and all, into every prompt.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewloop.config import load_yaml
 from reviewloop.memo import compiled_on_first_use
+from reviewloop.spec import kiro_globs
 
 if TYPE_CHECKING:  # the spec's models load when a front matter fails (a review reads none)
     from reviewloop.spec.model import Diagnostic
@@ -70,12 +70,12 @@ def load_steering(directory: Path | None, *, project: bool = True) -> list[Steer
     is not read (`_outside`)."""
     if directory is None or not directory.is_dir():
         return []
-    root = _repository(directory) if project else None
+    root = repository_of(directory) if project else None
     return [_outside(path, root) or read_steering(path)
             for path in sorted(directory.glob("*.md")) if path.is_file()]
 
 
-def _repository(directory: Path) -> Path:
+def repository_of(directory: Path) -> Path:
     """The repository a project's `.kiro/steering` folder is in (a monorepo's package may
     have its own, steering by a file elsewhere in the repository)."""
     return next((base for base in directory.parents if (base / ".git").exists()),
@@ -158,20 +158,10 @@ def applicable(files: Sequence[SteeringFile], paths: Iterable[str],
 
 
 def glob_matches(pattern: str, path: str) -> bool:
-    """Match a repository path against a Kiro/minimatch-style glob.
-
-    `**` spans folders (`**/*.py` also matches `a.py`), `*` and `?` stay inside one,
-    `{a,b}` means either. A pattern without `/` also matches a file's base name, as in
-    `.gitignore`, so `*.tsx` matches `src/App.tsx`.
-    """
-    pattern = _normalise(pattern)
-    if not pattern:
-        return False
-    path = _normalise(path)
-    regex = re.compile(_glob_regex(pattern) + r"\Z")
-    if regex.match(path):
-        return True
-    return "/" not in pattern and bool(regex.match(PurePosixPath(path).name))
+    """Match a repository path against a steering glob as Kiro does (`spec.kiro_globs`:
+    minimatch's `**`, `[a-c]` classes, `{a,b}`, extglobs; a pattern without `/` also
+    matches a file's base name, so `*.tsx` matches `src/App.tsx`)."""
+    return kiro_globs.matches(pattern, _normalise(path))
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, tuple[int, str] | None]:
@@ -208,6 +198,12 @@ def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
                          f"unknown inclusion {raw!r} (expected always, fileMatch, manual or "
                          "auto); included as `always`")
     patterns = _patterns(data.get("fileMatchPattern"))
+    refused = next(((p, r) for p in patterns if (r := kiro_globs.problem(p)) is not None),
+                   None)
+    if refused is not None:
+        return _fallback(path, body, _key_line(header, "fileMatchPattern"),
+                         f"fileMatchPattern {refused[0]!r}: {refused[1].reason}; Kiro would "
+                         "never apply it; included as `always`", fix=refused[1].fix)
     if inclusion is Inclusion.FILE_MATCH and not patterns:
         return _fallback(path, body, _key_line(header, "inclusion"),
                          "inclusion: fileMatch needs a fileMatchPattern; included as `always`")
@@ -230,6 +226,15 @@ def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX
                         fix=fix)
 
 
+def refused(item: SteeringFile, line: int, message: str, *, fix: str) -> SteeringFile:
+    """`item` with a diagnostic at `line` that `check_steering` refuses (a reference in its
+    body that cannot be included: `spec.steering_refs`)."""
+    from reviewloop.spec.model import Diagnostic
+
+    return replace(item, diagnostic=Diagnostic(file=str(item.path), line=line, message=message),
+                   fix=fix)
+
+
 def _key_line(header: str, key: str) -> int:
     for number, line in enumerate(header.split("\n"), start=2):
         if line.lstrip().startswith(f"{key}:"):
@@ -244,7 +249,7 @@ def _patterns(value: object) -> tuple[str, ...]:
         items = [part for v in value if isinstance(v, str) for part in _split_top_level(v)]
     else:
         return ()
-    return tuple(item.strip() for item in items if item.strip())
+    return tuple(item.strip().strip("'\"`") for item in items if item.strip())
 
 
 def _split_top_level(value: str) -> list[str]:
@@ -259,39 +264,6 @@ def _split_top_level(value: str) -> list[str]:
             current += char
     parts.append(current)
     return parts
-
-
-def _glob_regex(pattern: str) -> str:
-    out, index = [], 0
-    while index < len(pattern):
-        char = pattern[index]
-        if pattern.startswith("**/", index):
-            out.append(r"(?:.*/)?")
-            index += 3
-            continue
-        if pattern.startswith("**", index):
-            out.append(r".*")
-            index += 2
-            continue
-        if char == "{":
-            close = _matching_brace(pattern, index)
-            if close is not None:
-                inner = _split_top_level(pattern[index + 1:close])
-                out.append("(?:" + "|".join(_glob_regex(part) for part in inner) + ")")
-                index = close + 1
-                continue
-        out.append({"*": r"[^/]*", "?": r"[^/]"}.get(char, re.escape(char)))
-        index += 1
-    return "".join(out)
-
-
-def _matching_brace(pattern: str, start: int) -> int | None:
-    depth = 0
-    for index in range(start, len(pattern)):
-        depth += (pattern[index] == "{") - (pattern[index] == "}")
-        if depth == 0:
-            return index
-    return None
 
 
 def _normalise(path: str) -> str:

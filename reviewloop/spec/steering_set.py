@@ -12,13 +12,20 @@ the files a reviewer's diff holds — so `fileMatch: tests/**/*.py` applies once
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import ConfigError
-from reviewloop.spec.steering import Inclusion, SteeringFile, applicable, load_layered
+from reviewloop.spec.steering import (
+    Inclusion,
+    SteeringFile,
+    applicable,
+    load_layered,
+    repository_of,
+)
+from reviewloop.spec.steering_refs import include_references
 
 STEERING_FILE = "steering.json"
 MAX_STEERING_CHARS = 8000  # of one file's body in a prompt
@@ -59,10 +66,15 @@ class SteeringSet(BaseModel):
 
     @classmethod
     def collect(cls, project: Path | None, *, home: Path | None = None, text: str = "",
-                task_paths: Sequence[str] = (), manual: Sequence[str] = ()) -> SteeringSet:
-        """The global and project steering now (`spec.steering.load_layered`); a
-        `ConfigError` for a file whose front matter cannot be used (`check_steering`)."""
+                task_paths: Sequence[str] = (), manual: Sequence[str] = (),
+                sensitive: Callable[[str], bool] | None = None) -> SteeringSet:
+        """The global and project steering now (`spec.steering.load_layered`), with their
+        `#[[file:…]]` references included when `sensitive` says which files may hold secrets
+        (`with_references`); a `ConfigError` for a file whose front matter cannot be used or
+        whose reference cannot be included (`check_steering`)."""
         files = load_layered(project, home)
+        if sensitive is not None:
+            files = with_references(files, project, sensitive)
         check_steering(files)
         return cls(files=tuple(SavedSteering.of(f) for f in files),
                    task_paths=tuple(task_paths), manual=tuple(manual), text=text)
@@ -91,6 +103,17 @@ class SteeringSet(BaseModel):
         return cls.model_validate_json(path.read_text(encoding="utf-8"))
 
 
+def with_references(files: Sequence[SteeringFile], project: Path | None,
+                    sensitive: Callable[[str], bool]) -> list[SteeringFile]:
+    """`files` with their `#[[file:…]]` references included from the repository of the
+    project's steering folder `project` (Kiro reads them from the workspace root, for the
+    global steering too); none is included without a project."""
+    if project is None:
+        return list(files)
+    root = repository_of(project)
+    return [include_references(f, root, sensitive) for f in files]
+
+
 def check_steering(files: Sequence[SteeringFile]) -> None:
     """Refuse (exit 2) the first file whose front matter could not be used, naming its file,
     line and fix: applied as `always` it would reach every prompt, which is not what its
@@ -113,8 +136,32 @@ def render_steering(files: Sequence[SteeringFile]) -> str:
         f"### {s.path.name} ({s.inclusion.value})\n\n{_cap(s.body.strip())}" for s in shown)])
 
 
-def _cap(text: str) -> str:
+def cut_notices(files: Sequence[SteeringFile]) -> list[str]:
+    """One line for each steering file longer than a prompt takes (`MAX_STEERING_CHARS`),
+    naming it and how much of it no agent will read: said when a run starts."""
+    notices = []
+    for item in files:
+        body = item.body.strip()
+        kept = len(_kept(body))
+        if kept < len(body):
+            notices.append(
+                f"steering {item.path}: {len(body):,} characters; the first {kept:,} reach "
+                f"the agents' prompts and the last {len(body) - kept:,} are left out (at most "
+                f"{MAX_STEERING_CHARS:,} characters of each file): split it into smaller "
+                "files, or move what only some tasks need into `fileMatch` or `manual` files")
+    return notices
+
+
+def _kept(text: str) -> str:
     if len(text) <= MAX_STEERING_CHARS:
         return text
     cut = text.rfind("\n", 0, MAX_STEERING_CHARS)
-    return text[:cut if cut > MAX_STEERING_CHARS // 2 else MAX_STEERING_CHARS].rstrip() + "\n…"
+    return text[:cut if cut > MAX_STEERING_CHARS // 2 else MAX_STEERING_CHARS].rstrip()
+
+
+def _cap(text: str) -> str:
+    kept = _kept(text)
+    if len(kept) == len(text):
+        return text
+    return (f"{kept}\n… ({len(text) - len(kept):,} more characters of this file left out: "
+            f"steering is capped at {MAX_STEERING_CHARS:,} characters a file)")

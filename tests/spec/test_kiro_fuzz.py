@@ -113,3 +113,17 @@ def test_set_mark_on_a_shifted_file_raises_or_hits_a_checkbox(text, data):
         return
     changed = [i for i, (a, b) in enumerate(zip(shifted, after, strict=True)) if a != b]
     assert len(changed) <= 1
+
+
+@given(text=st.sampled_from(FIXTURE_TEXTS), form=st.sampled_from(["\r", "\n", "\r\n"]))
+@settings(SETTINGS, derandomize=True)
+def test_classic_mac_line_ends_are_named_never_read_as_no_tasks(text: str, form: str) -> None:
+    """A tasks.md saved with lone CRs read as 0 tasks with nothing said (fuzz12b D4); what
+    `git diff` and a byte-level editor count as one line is one line here too."""
+    body = text.replace("\r\n", "\n").replace("\n", form)
+    parsed = kiro.parse(body, "tasks.md")
+    named = [d for d in parsed.diagnostics if "carriage return" in d.message]
+    if form == "\r" and "\n" not in body and kiro.parse(text, "t").tasks:
+        assert [d.line for d in named] == [1]
+    else:
+        assert named == []

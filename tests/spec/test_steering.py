@@ -146,7 +146,7 @@ def test_invalid_utf8_does_not_crash(tmp_path):
     ("docs/**", "docs/a/b.md", True),
     ("{api,web}/**/*.go", "web/x.go", True),
     ("{api,web}/**/*.go", "cli/x.go", False),
-    ("./src/?.js", "src/a.js", True),
+    ("./src/?.js", "src/a.js", False),  # minimatch never matches it: refused on reading
     ("src/?.js", "src/ab.js", False),
     ("", "a.py", False),
 ])

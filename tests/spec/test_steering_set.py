@@ -3,13 +3,19 @@ the same name wins, $HOME honoured), saved once and asked for the files an agent
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.spec.steering import global_steering_dir, load_layered
-from reviewloop.spec.steering_set import SteeringSet
+from reviewloop.spec.steering_set import (
+    MAX_STEERING_CHARS,
+    SteeringSet,
+    cut_notices,
+    render_steering,
+)
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -89,3 +95,31 @@ def test_a_broken_global_steering_file_is_refused_too(tmp_path: Path, home: Path
     with pytest.raises(ConfigError) as caught:
         SteeringSet.collect(write(tmp_path / "p/.kiro/steering", {"ok.md": "OK\n"}))
     assert caught.value.where == f"{home / '.kiro/steering/mine.md'}:1"
+
+
+_LINES = ("filler line", "a much longer line of rules " * 30, "x" * 9000, "")
+
+
+@pytest.mark.parametrize("line", _LINES, ids=["short", "long", "one-huge-line", "empty"])
+@pytest.mark.parametrize("count", [1, 200, 266, 267, 400, 900])
+def test_a_steering_file_past_the_cap_is_named_with_what_is_left_out(
+        tmp_path: Path, line: str, count: int) -> None:
+    """A file over MAX_STEERING_CHARS was cut with a bare `…` and nothing said (fuzz12b D3):
+    the run names it with the counts, and the prompt says how much is missing; what the
+    prompt keeps plus what it says is left out is the whole body."""
+    body = "\n".join([line] * count + ["RULE-AT-END"]).strip()
+    folder = write(tmp_path / "steering", {"long.md": f"---\ninclusion: always\n---\n{body}\n"})
+    files = load_layered(folder, tmp_path / "nohome")
+    notices = cut_notices(files)
+    block = render_steering(files)
+    if len(body) <= MAX_STEERING_CHARS:
+        assert notices == [] and "RULE-AT-END" in block and "left out" not in block
+        return
+    (notice,) = notices
+    found = re.search(r"\n… \(([\d,]+) more characters of this file left out", block)
+    assert found is not None
+    left = int(found.group(1).replace(",", ""))
+    kept = block.split("\n\n", 2)[2].rsplit("\n… (", 1)[0]
+    assert len(kept) + left == len(body) and body.startswith(kept)
+    assert f"long.md: {len(body):,} characters" in notice
+    assert f"the last {left:,} are left out" in notice

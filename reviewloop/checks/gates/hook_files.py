@@ -5,8 +5,8 @@ Two documented forms, each as JSON or as YAML with the same keys (`.kiro.hook`/`
 `.yaml`/`.yml`; any other file in the folder, a README, is not a hook):
 
 * the Kiro IDE hook (`*.kiro.hook`): `enabled`, `name`, `description`, `when.type`,
-  `when.patterns` (globs), `then.type` (`runCommand` with `command`, `askAgent` with
-  `prompt`), `then.timeout` (seconds);
+  `when.patterns` (globs, matched as Kiro's minimatch does: `spec.kiro_globs`),
+  `then.type` (`runCommand` with `command`, `askAgent` with `prompt`), `then.timeout` (seconds);
 * the versioned file of Kiro IDE 1.0 / CLI 3.0 (`"version": "v1"`, a `hooks` list): each
   hook's `name`, `trigger`, `matcher` (a regular expression over the path), `action.type`
   (`command` with `command`, `agent` with `prompt`), `timeout`, `enabled`.
@@ -37,7 +37,7 @@ from reviewloop.errors import ConfigError
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.repository import Repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
-from reviewloop.policy import globs
+from reviewloop.spec import kiro_globs
 
 HOOKS_DIR = ".kiro/hooks"
 _JSON = (".kiro.hook", ".json")
@@ -127,7 +127,7 @@ class ProjectHook:
     def _covers(self, path: str) -> bool:
         if self.matcher is not None:
             return re.search(self.matcher, path) is not None
-        return not self.patterns or any(globs.matches(p, path) for p in self.patterns)
+        return not self.patterns or any(kiro_globs.matches(p, path) for p in self.patterns)
 
 
 class _Lenient(BaseModel):
@@ -197,7 +197,8 @@ def parse_hook_file(path: str, data: bytes) -> list[ProjectHook]:
     try:
         if "hooks" in document:
             return [_from_v1(path, h) for h in _V1File.model_validate(document).hooks]
-        return [_from_ide(path, _IdeHook.model_validate(document))]
+        return [_from_ide(path, _IdeHook.model_validate(document),
+                          data.decode("utf-8", errors="replace"))]
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
@@ -216,7 +217,7 @@ def _document(path: str, data: bytes) -> Any:
         raise ConfigError(f"not valid {kind} ({first})", where=path, fix=_FIX) from None
 
 
-def _from_ide(path: str, hook: _IdeHook) -> ProjectHook:
+def _from_ide(path: str, hook: _IdeHook, text: str) -> ProjectHook:
     name = hook.name or Path(path).name.removesuffix(".kiro.hook")
     found = ProjectHook(file=path, name=name, trigger=hook.when.type,
                         action=_ACTIONS.get(hook.then.type, hook.then.type),
@@ -228,12 +229,20 @@ def _from_ide(path: str, hook: _IdeHook) -> ProjectHook:
                           where=path, fix='list the files it watches, e.g. "patterns": '
                                           '["**/*.py"]')
     for pattern in found.patterns:
-        try:
-            globs.check(pattern)
-        except ConfigError as exc:
-            raise ConfigError(f'hook "{name}": pattern {pattern!r}: {exc}', where=path,
-                              fix=_FIX) from None
+        refused = kiro_globs.problem(pattern)
+        if refused is not None:
+            raise ConfigError(f'hook "{name}": pattern {pattern!r}: {refused.reason}, so Kiro '
+                              "would never fire it", where=_line_of(path, text, pattern),
+                              fix=f"{refused.fix}; {_FIX}")
     return _checked(found, "then")
+
+
+def _line_of(path: str, text: str, pattern: str) -> str:
+    """`path:line` of the line holding `pattern` (as JSON or YAML writes it), else `path`."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if json.dumps(pattern) in line or (pattern and pattern in line):
+            return f"{path}:{number}"
+    return path
 
 
 def _from_v1(path: str, hook: _V1Hook) -> ProjectHook:

@@ -16,6 +16,7 @@ from reviewloop.checks.gates.hook_files import (
 from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import open_repository
+from tests.support.minimatch_oracle import PATHS, REFUSED, minimatch_grid, pattern_grid
 from tests.support.repos import init_repo
 
 IDE_HOOK = {"enabled": True, "name": "lint", "description": "ruff on save", "version": "1",
@@ -135,3 +136,35 @@ def test_hooks_are_read_from_the_commit_not_the_working_tree(tmp_path):
     hooks = load_hooks(open_repository(root))
 
     assert [(h.name, h.file) for h in hooks] == [("lint", ".kiro/hooks/lint.kiro.hook")]
+
+
+def _hook_watching(pattern: str) -> bytes:
+    hook = {**IDE_HOOK, "when": {"type": "fileEdited", "patterns": [pattern]}}
+    return json.dumps(hook, indent=1).encode()
+
+
+@pytest.mark.npm
+def test_a_hook_fires_for_exactly_the_files_kiros_minimatch_matches() -> None:
+    """`**/*.{py,pyi}` (braces), `[a-z]` classes, extglobs, `!`: read as .gitignore lines,
+    a brace pattern never fired and the gate said ✓ skipped."""
+    patterns = pattern_grid()
+    oracle = minimatch_grid(patterns, PATHS)
+    events = FileEvents(saved=frozenset(PATHS))
+    differ = []
+    for pattern in patterns:
+        (hook,) = parse_hook_file(".kiro/hooks/x.kiro.hook", _hook_watching(pattern))
+        expected = tuple(sorted(f for f in PATHS if oracle[(pattern, f)]))
+        if hook.triggered_by(events) != expected:
+            differ.append(pattern)
+    assert differ == []
+
+
+@pytest.mark.parametrize("pattern", REFUSED)
+def test_a_hook_pattern_kiro_would_never_fire_is_refused_naming_its_line(pattern: str) -> None:
+    text = _hook_watching(pattern)
+    line = next(n for n, row in enumerate(text.decode().splitlines(), start=1)
+                if row.strip() == json.dumps(pattern))
+    with pytest.raises(ConfigError) as caught:
+        parse_hook_file(".kiro/hooks/x.kiro.hook", text)
+    assert caught.value.where == f".kiro/hooks/x.kiro.hook:{line}"
+    assert "never fire" in str(caught.value) and caught.value.fix

@@ -1,0 +1,88 @@
+"""The globs Kiro reads (hook `when.patterns`, steering `fileMatchPattern`), matched as Kiro
+matches them: with minimatch's syntax, emulated by `wcmatch`.
+
+`**` spans folders, `*` and `?` stay inside one, `[a-c]`/`[!a]`/`[[:upper:]]` are classes,
+`{a,b}` and `{1..3}` alternatives, `+(a|b)`/`@(a)`/`?(a)`/`*(a)` extglobs, and a leading `!`
+means "not" (`!!` cancels it). A dot-file is a file like any other (minimatch's `dot`), and a
+pattern without `/` also matches a file's base name (`matchBase`: `*.tsx` matches
+`src/App.tsx`). Paths are repository-relative with `/`.
+
+A pattern that could never match a repository path as Kiro hands it over (`/src/*.ts`,
+`./src/*.ts`, `src/`, `# x`), that names folders with `\\`, or whose braces expand past
+`MAX_EXPANSIONS`, is refused by `problem`: silently never firing, a hook or a steering rule
+would go missing with nothing said. tests/spec/test_kiro_globs.py holds the matcher to npm's
+own minimatch over a grid of patterns × paths.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import NamedTuple
+
+MAX_EXPANSIONS = 1000  # patterns one `{…}` pattern may expand to
+
+
+class Refusal(NamedTuple):
+    """Why a pattern cannot be matched as Kiro would, and what to write instead."""
+
+    reason: str
+    fix: str
+
+
+@functools.lru_cache(maxsize=512)
+def problem(pattern: str) -> Refusal | None:
+    """Why `pattern` cannot be matched as Kiro would match it, or None."""
+    body = pattern.lstrip("!")
+    if not body.strip():
+        return Refusal("an empty pattern (or one of only `!`) names no file",
+                       "remove it, or write the files it is for (`src/**/*.ts`)")
+    if body.startswith("#"):
+        return Refusal("minimatch reads a pattern starting with `#` as a comment, which "
+                       "matches no file", "write `[#]…` for a name that starts with `#`, "
+                       "or remove it")
+    if "\\" in body:
+        return Refusal("minimatch reads `\\` as an escape, not a folder separator",
+                       "write `/` between folders (`src/**/*.ts`)")
+    if body.startswith("/"):
+        return Refusal("a pattern starting with `/` matches absolute paths only, and Kiro "
+                       "matches workspace-relative ones", "drop the leading `/` (`src/**/*.ts`)")
+    if body.endswith("/"):
+        return Refusal("a pattern ending with `/` matches folders only, never a file",
+                       f"write `{body}**` for every file beneath")
+    if any(part in (".", "..") for part in body.split("/")):
+        return Refusal("a `.` or `..` folder in a pattern matches no workspace-relative path",
+                       "write the path from the workspace root (`src/**/*.ts`, not "
+                       "`./src/**/*.ts`)")
+    from wcmatch import _wcparse  # its documented limit error lives there
+
+    try:
+        _compiled(body)
+    except _wcparse.PatternLimitException as exc:
+        return Refusal(f"cannot be read as a glob ({exc})",
+                       f"write at most {MAX_EXPANSIONS} `{{…}}` alternatives, or split the "
+                       "pattern in several")
+    return None
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether repository path `path` matches `pattern` as Kiro's minimatch says; False for a
+    pattern `problem` refuses (its reader refused it already)."""
+    body = pattern.lstrip("!")
+    negated = (len(pattern) - len(body)) % 2 == 1
+    if problem(pattern) is not None:
+        return False
+    return _compiled(body)(path) != negated
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(body: str) -> Callable[[str], bool]:
+    from wcmatch import glob  # ~10 ms: only a project with Kiro globs pays it
+
+    flags = glob.GLOBSTAR | glob.BRACE | glob.EXTGLOB | glob.DOTGLOB
+    if "/" not in body:  # minimatch decides before expanding braces: `{**/*.ts,*.py}` is not
+        flags |= glob.MATCHBASE
+    with warnings.catch_warnings():  # `[[…]]` classes: `re`'s "possible nested set" notice
+        warnings.simplefilter("ignore", FutureWarning)
+        return glob.compile(body, flags=flags, limit=MAX_EXPANSIONS).match
