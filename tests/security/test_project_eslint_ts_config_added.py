@@ -5,10 +5,11 @@ service did not find a new file, and every pull request adding a `.ts` file to s
 was "incomplete: not analysed ... the project's `eslint` fails it", its findings lost, while
 plain `eslint .` at the head lints it (rev11c D7).
 
-Generated: the config's name (`.ts`, `.mts`) × where the change adds a file (beside the
-existing one, in a new folder, an `.mts`, one that imports another file the change adds) ×
-an edit of the existing file beside it or not, each in a repository. Plain `eslint .` at the
-head is the oracle on the changed files."""
+Generated: the config's name (`.ts`, `.mts`) × an edit of the existing file beside the new
+ones or not, each in a repository whose change adds a file of every kind at once (beside the
+existing one, in a new folder, an `.mts`, one that imports another file the change adds:
+each is asserted on its own, and one review of them all costs what one of them did). Plain
+`eslint .` at the head is the oracle on the changed files."""
 
 from __future__ import annotations
 
@@ -34,27 +35,23 @@ RULE = "@typescript-eslint/switch-exhaustiveness-check"
 BODY = ('{imports}export function f(k: K): number {{\n  switch (k) {{\n    case "a": return 2;\n'
         "  }}\n  return 0;\n}}\n")
 OWN = 'type K = "a" | "b";\n'
-# where → the change's new files
-ADDED = {"beside": {"src/b.ts": BODY.format(imports=OWN)},
-         "new folder": {"src/deep/er/b.ts": BODY.format(imports=OWN)},
-         "mts": {"src/b.mts": BODY.format(imports=OWN)},
-         "imports a new file": {"src/kinds.ts": 'export type K = "a" | "b";\n',
-                                "src/b.ts": BODY.format(imports='import type { K } from '
-                                                        '"./kinds.js";\n')}}
+# the change's new files, of every kind: beside the existing one, in a new folder, an `.mts`,
+# one importing another file the change adds
+ADDED = {"src/b.ts": BODY.format(imports=OWN), "src/deep/er/b.ts": BODY.format(imports=OWN),
+         "src/b.mts": BODY.format(imports=OWN), "src/kinds.ts": 'export type K = "a" | "b";\n',
+         "src/c.ts": BODY.format(imports='import type { K } from "./kinds.js";\n')}
 
 
-@pytest.mark.parametrize(("config", "where", "edited"), [  # each edit twice per config name
-    (config, where, (i + j) % 2 == 1)
-    for i, config in enumerate(("eslint.config.ts", "eslint.config.mts"))
-    for j, where in enumerate(ADDED)])
+@pytest.mark.parametrize("edited", [False, True], ids=["added only", "beside an edit"])
+@pytest.mark.parametrize("config", ["eslint.config.ts", "eslint.config.mts"])
 def test_a_file_the_change_adds_is_linted_with_the_project_s_typed_rules(
-        tmp_path: Path, eslint_tools: Path, config: str, where: str, edited: bool) -> None:
+        tmp_path: Path, eslint_tools: Path, config: str, edited: bool) -> None:
     root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
                                       ".gitignore": "node_modules/\n", "tsconfig.json": TSCONFIG,
                                       config: CONFIG, "src/a.ts": "export const a = 1;\n"})
     linked_node_modules(root)
     git(root, "checkout", "-qb", "feature")
-    change = {**ADDED[where], **({"src/a.ts": BODY.format(imports=OWN)} if edited else {})}
+    change = {**ADDED, **({"src/a.ts": BODY.format(imports=OWN)} if edited else {})}
     write_files(root, change)
     plain = {hit for hit in rule_hits(plain_eslint(root)) if hit[1] == RULE}
     assert {hit[0] for hit in plain} == {p for p in change if "kinds" not in p}, plain
