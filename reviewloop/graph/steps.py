@@ -120,10 +120,11 @@ def triage(state: LoopState, deps: RoundDeps) -> Update:
     outcomes = round_reviews(state, state.round)
     diff_path, material_path = deps.here(state.diff_path), deps.here(state.material_path)
     found = round_suppressions(deps, state.baseline, state.round)
+    reported = [*(f for o in outcomes for f in o.findings),
+                *(load_material(material_path).recorded if material_path else ())]
+    found.suppress.expect(reported)  # the project's ESLint config: one run for them all
     ledger = triage_round(state.ledger, TriageAsk(
-        round=state.round,
-        reported=[*(f for o in outcomes for f in o.findings),
-                  *(load_material(material_path).recorded if material_path else ())],
+        round=state.round, reported=reported,
         health=outcome_health([o.model_dump(mode="json", exclude={"findings"})  # health only
                                for o in outcomes]),
         scope=written_lines(setup.repo, diff_path, state.round, state.baseline),

@@ -34,6 +34,7 @@ import os
 import shlex
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -65,7 +66,8 @@ Verdict = dict[str, Any]  # {"ignored": bool, "off": [rule, …], "config": its 
 
 @dataclass
 class ProjectEslint:
-    """Asks the trusted side's ESLint config about a finding's file, once per file."""
+    """Asks the trusted side's ESLint config about a finding's file, once per file: every
+    file it was told to `expect`, and a change's added files, in the same run."""
 
     files: TrustedFiles
     repo: Repository
@@ -74,6 +76,7 @@ class ProjectEslint:
     _folders: dict[str, bool] = field(default_factory=dict)  # folder → a config is there
     _verdicts: dict[str, Verdict | None] = field(default_factory=dict)
     _heads: dict[str, Verdict | None] = field(default_factory=dict)  # the reviewed tree's
+    _expected: set[str] = field(default_factory=set)  # asked about next, not yet evaluated
 
     def __call__(self, finding: Finding) -> Suppression | None:
         if finding.source not in SOURCES or not self.readable() \
@@ -95,6 +98,13 @@ class ProjectEslint:
             return Suppression(kind="baseline", where=where,
                                reason=f"the project's ESLint config turns {finding.rule} off")
         return None
+
+    def expect(self, findings: Iterable[Finding]) -> None:
+        """The findings about to be asked about: their files' verdicts are made in the run
+        the first one asks for (a working-tree review's change is not `trust.added`; one
+        run per file was one sandboxed node and one base copy each)."""
+        self._expected.update(f.file for f in findings if f.source in SOURCES
+                              and f.file not in self._verdicts)
 
     def readable(self) -> bool:
         """Whether the trusted side's configs are to be read at all."""
@@ -122,8 +132,10 @@ class ProjectEslint:
 
     def _verdict(self, path: str) -> Verdict | None:
         if path not in self._verdicts:
-            wanted = {path, *(p for p in self.files.trust.added
-                              if PurePosixPath(p).suffix in SUFFIXES and self._configured(p))}
+            added = (p for p in self.files.trust.added if PurePosixPath(p).suffix in SUFFIXES)
+            wanted = {path, *(p for p in (*self._expected, *added)
+                              if p not in self._verdicts and self._configured(p))}
+            self._expected.clear()
             self._verdicts.update(dict.fromkeys(wanted))
             self._verdicts.update(self._evaluate(sorted(wanted)))
         return self._verdicts[path]
@@ -145,6 +157,8 @@ class ProjectEslint:
         tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
         if tool_home is None or node is None:
             return {}
+        log.debug("the project's ESLint config evaluated in %s for %d file(s)",
+                  "the reviewed tree" if head else "the trusted tree", len(paths))
         with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-config-") as folder:
             tree = self.files.root.resolve() if head else self._trusted_tree(Path(folder))
             read = (tool_home, tree, *self._installed(tree, paths))

@@ -37,6 +37,7 @@ from reviewloop.checks.analyzers.eslint_directives import reenables
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
 from reviewloop.checks.suppressions.base_markers import base_of, file_markers
 from reviewloop.checks.suppressions.comments import reader
+from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.markers import file_language
 from reviewloop.checks.suppressions.noqa_lines import noqa_lines
@@ -88,7 +89,7 @@ class Suppressor:
     config: Sequence[ConfigSkip] = ()
     blame: Blame = field(default=lambda path, line: None)
     # the project's own tool config that only running it can read (ESLint's flat config)
-    project: Callable[[Finding], Suppression | None] = field(default=lambda finding: None)
+    project: ProjectEslint | None = None
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
     _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -103,7 +104,14 @@ class Suppressor:
 
     def __call__(self, finding: Finding) -> Suppression | None:
         return (self._inline(finding) or self._baseline(finding) or self._gitleaks(finding)
-                or self._config(finding) or self.project(finding))
+                or self._config(finding)
+                or (self.project(finding) if self.project is not None else None))
+
+    def expect(self, findings: Iterable[Finding]) -> None:
+        """The findings about to be judged (a round's reports): what only running a tool
+        can tell about their files is asked in one run, not one per file."""
+        if self.project is not None:
+            self.project.expect(findings)
 
     def _inline(self, finding: Finding) -> Suppression | None:
         trust = self.files.trust
