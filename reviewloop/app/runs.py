@@ -11,6 +11,7 @@ from reviewloop.app.output import Output
 from reviewloop.app.preflight import has_runs, in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, UserInputError
+from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository
 from reviewloop.landing.modes import modes
@@ -96,7 +97,8 @@ def _where(root: Path, record: RunRecord) -> tuple[str, str]:
         return f"branch {kept}", ""
     if record.status in UNFINISHED:
         here = root / worktree.WORKTREES / record.run_id  # moved with the checkout: resume finds it
-        return ("moved", _relative(root, str(here))) if here.is_dir() else ("missing", "")
+        moved = carry.looks_moved(root, here, tree.branch)
+        return ("moved", _relative(root, str(here))) if moved else ("missing", "")
     return "", ""
 
 

@@ -1,21 +1,18 @@
-"""Whether Ctrl-C reached reviewloop itself: a tool that ends by SIGINT (or exits 130, as a
-shell or npx that traps it does) is the user's interrupt only then.
+"""Whether Ctrl-C reached reviewloop itself, and what a stop does to the commands it waits on.
 
-Ctrl-C at a terminal reaches the whole foreground process group, reviewloop and the tools
-it runs alike; a reviewer's thread sees its tool end before the main thread raises
-`KeyboardInterrupt`. A tool that exits 130 on its own (a wrapper, `timeout -s INT`, a CI
-runner with no terminal) is a tool's failure, never an interrupt: the review goes on and
-names it. A project's command (a gate, the tests, an implementer command) runs in a session
-of its own and never sees the Ctrl-C: it is killed here (`sandbox.live`), or the thread
-waiting on it would keep reviewloop alive until it ended by itself.
+Every command reviewloop waits on (an analyzer, a gate, the tests, an implementer command)
+leads a process group of its own (`sandbox.live`), so Ctrl-C at a terminal reaches
+reviewloop alone: its handler kills each such group, and the thread waiting on one raises
+the interrupt, never recording the kill as the command's result (`resume` runs it again).
+A tool that ends by SIGINT or exits 130 while reviewloop heard Ctrl-C is the interrupt too;
+one that does so on its own (a wrapper, `timeout -s INT`, a CI runner with no terminal) is
+a tool's failure, never an interrupt: the review goes on and names it.
 
 SIGTERM (`kill`, `timeout`, a CI runner cancelling a job, an editor stopping its MCP server)
 and SIGHUP (the terminal closed) unwind reviewloop the way Ctrl-C does: Python's default for
 them ends the process at once, leaving the review's exported copies of the change (in
-`/dev/shm`, memory) and its other temporary folders behind, and a run marked as running. The
-analyzers, which share reviewloop's process group but not a signal sent to it alone, are
-killed too. The command exits 128 + the signal's number, as a process ended by it reads to a
-shell.
+`/dev/shm`, memory) and its other temporary folders behind, and a run marked as running.
+The command exits 128 + the signal's number, as a process ended by it reads to a shell.
 """
 
 from __future__ import annotations
@@ -72,10 +69,10 @@ def heard(wait: float = 1.0) -> bool:
 
 def _heard(signum: int, frame: FrameType | None) -> None:
     _HEARD.set()
-    live.stop(children=False)  # the analyzers had the Ctrl-C too; a session did not
+    live.stop()  # no command reviewloop waits on had the Ctrl-C: each has a group of its own
     signal.default_int_handler(signum, frame)
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    live.stop(children=True)
+    live.stop()
     raise _Stopped(signum)

@@ -16,6 +16,7 @@ from reviewloop.authoring import phases as ph
 from reviewloop.authoring.output import Summary
 from reviewloop.authoring.sessions import Step
 from reviewloop.authoring.start import EXISTING, MakeModel, NewSpec
+from reviewloop.checks import interrupts
 from reviewloop.cli import ui
 from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
@@ -66,7 +67,8 @@ def _ask_existing(found: Path) -> str | None:
     try:
         answer = click.prompt("/".join(choices), type=click.Choice(choices), default="revise",
                               show_choices=False)
-    except (click.exceptions.Abort, EOFError):
+    except (click.exceptions.Abort, EOFError) as exc:
+        _stopping(exc)
         return None
     return None if answer == "stop" else str(answer)
 
@@ -90,8 +92,17 @@ def _ask(step: Step) -> dict[str, Any] | None:
         if action == "feedback":
             return {"action": "feedback", "text": click.prompt("Feedback")}
         return {"action": "approve"}
-    except (click.exceptions.Abort, EOFError):
+    except (click.exceptions.Abort, EOFError) as exc:
+        _stopping(exc)
         return None
+
+
+def _stopping(exc: BaseException) -> None:
+    """Ctrl-C or EOF at a prompt stops the spec there (the draft is kept); SIGTERM or SIGHUP
+    (`timeout`, a cancelled job, a closed terminal) stops the command, as everywhere."""
+    cause = exc.__cause__ or exc.__context__  # click.prompt raises Abort `from None`
+    if isinstance(cause, KeyboardInterrupt) and interrupts.what(cause) != "Ctrl-C":
+        raise cause
 
 
 def _show_gate(waiting: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
@@ -122,6 +122,28 @@ def moved_along(checkout: Repository, run_id: str, tree: RunTree) -> RunTree | N
             or head != f"refs/heads/{tree.branch}":
         return None
     return tree.model_copy(update={"path": str(path)})
+
+
+def looks_moved(root: Path, path: Path, branch: str) -> bool:
+    """Whether the folder `path` looks like a worktree of the checkout at `root` on `branch`
+    whose links a move broke, read without running or writing anything (`runs` lists; only
+    `resume` mends them, `moved_along`): its `.git` file names the worktree record of
+    `root`'s repository that names the folder back, both at the checkout's old place, and
+    that record's HEAD is the branch."""
+    try:
+        link = (path / ".git").read_text(encoding="utf-8", errors="replace")
+        linked = PurePosixPath(link.removeprefix("gitdir:").strip())
+        record = root / ".git" / "worktrees" / linked.name
+        head = (record / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        back = PurePosixPath((record / "gitdir").read_text(encoding="utf-8",
+                                                            errors="replace").strip())
+    except OSError:
+        return False
+    # the folder was <old>/.reviewloop/worktrees/<run>, its record <old>/.git/worktrees/<name>
+    old = back.parents[3] if len(back.parents) > 3 else None
+    return (link.startswith("gitdir:") and old is not None and back.parent.name == path.name
+            and linked == old / ".git" / "worktrees" / linked.name
+            and head == f"ref: refs/heads/{branch}")
 
 
 def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) -> RunTree:

@@ -135,7 +135,7 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
     for reader in readers:
         reader.start()
     try:
-        with live.tracked(proc, session=True):
+        with live.tracked(proc):
             _feed(proc, task_text)
             proc.wait(timeout=timeout)
         if live.stopping():  # killed by reviewloop's stop: not the command's result

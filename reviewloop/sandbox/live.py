@@ -1,14 +1,15 @@
 """The processes reviewloop is waiting on, so that a stop reaches them.
 
-A project's command (a gate, the tests, a hook) and an implementer command run in a session
-of their own, so a timeout can kill everything they started: Ctrl-C at the terminal never
-reaches them, and the reviewer thread waiting on one kept the command alive, and Python's
-exit waiting on that thread, until the command ended by itself (a test suite: its whole
-timeout). An analyzer shares reviewloop's process group and sees Ctrl-C itself, but not a
-SIGTERM sent to reviewloop alone. The command's stop handlers (`checks.interrupts`) call
-`stop`: every session started here is killed, and, for a stopping signal, every analyzer
-too; the thread waiting on one then raises `KeyboardInterrupt` instead of reporting the
-kill as the command's result (`stopping`).
+Each command reviewloop waits on leads a process group of its own: a project's command (a
+gate, the tests, a hook) and an implementer command a session, an analyzer a group. A
+timeout then kills everything the command started, a worker holding its output included.
+But a signal to reviewloop reaches none of them: Ctrl-C at the terminal goes to
+reviewloop's group only, SIGTERM to its process only, and the thread waiting on a command
+kept the command alive, and Python's exit waiting on that thread, until the command ended
+by itself (a test suite: its whole timeout). The command's stop handlers
+(`checks.interrupts`) call `stop`: every group being waited on is killed, and the thread
+waiting on one raises `KeyboardInterrupt` instead of reporting the kill as the command's
+result (`stopping`).
 """
 
 from __future__ import annotations
@@ -21,36 +22,31 @@ import threading
 from collections.abc import Iterator
 
 _lock = threading.Lock()
-_sessions: dict[int, subprocess.Popen] = {}  # by pid: killed with their whole session
-_children: dict[int, subprocess.Popen] = {}  # in reviewloop's own process group
+_groups: dict[int, subprocess.Popen] = {}  # by the leader's pid
 _stopping = threading.Event()
 
 
 @contextlib.contextmanager
-def tracked(process: subprocess.Popen, *, session: bool) -> Iterator[None]:
-    """`process` is stopped with reviewloop while the block runs (`session`: it leads a
-    session of its own, killed whole)."""
-    table = _sessions if session else _children
+def tracked(process: subprocess.Popen) -> Iterator[None]:
+    """`process`, the leader of a process group of its own (`start_new_session` or
+    `process_group=0`), is stopped with reviewloop, whole, while the block runs."""
     with _lock:
-        table[process.pid] = process
+        _groups[process.pid] = process
     if _stopping.is_set():  # started as the stop came: stopped with the rest
-        _kill(process, session)
+        kill(process)
     try:
         yield
     finally:
         with _lock:
-            table.pop(process.pid, None)
+            _groups.pop(process.pid, None)
 
 
-def stop(*, children: bool) -> None:
-    """Kill every session being waited on, and with `children` every analyzer too (a
-    signal handler's call: no lock is taken, the tables are copied as they stand)."""
+def stop() -> None:
+    """Kill every group being waited on (a signal handler's call: no lock is taken, the
+    table is copied as it stands)."""
     _stopping.set()
-    for process in list(_sessions.values()):
-        _kill(process, session=True)
-    if children:
-        for process in list(_children.values()):
-            _kill(process, session=False)
+    for process in list(_groups.values()):
+        kill(process)
 
 
 def stopping() -> bool:
@@ -58,9 +54,8 @@ def stopping() -> bool:
     return _stopping.is_set()
 
 
-def _kill(process: subprocess.Popen, session: bool) -> None:
+def kill(process: subprocess.Popen) -> None:
+    """`process`'s whole group: it, and what it started that is still in its group (a
+    worker holding its output open)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        if session:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
+        os.killpg(process.pid, signal.SIGKILL)

@@ -110,7 +110,7 @@ def _run(argv: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> Com
         argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
-        with live.tracked(process, session=True):
+        with live.tracked(process):
             raw, _ = process.communicate(timeout=timeout)
         if live.stopping():  # killed by reviewloop's stop: not the command's result
             raise KeyboardInterrupt(f"{argv[-1]} was stopped with reviewloop")

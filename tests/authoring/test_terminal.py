@@ -111,6 +111,29 @@ def test_kill_9_at_a_gate_then_resume_continues_there(repo, bedrock_fake):
     assert "Add a todo" in (repo / "docs/todo-spec.md").read_text()
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stopping_signal_at_a_gate_stops_the_command_and_resume_continues_there(
+        repo, bedrock_fake, signum):
+    """Ctrl-C at a prompt answers it (`stop`: exit 0, the draft kept); SIGTERM (`timeout`, a
+    cancelled job) or SIGHUP (the terminal closed) stops the command, which says so in its
+    exit status (128 + the signal) instead of reading as a success."""
+    _script(bedrock_fake, revised=False)
+    child = _spawn(repo, "spec", "new", "A todo API", "--name", "todo")
+    _gate(child, "Requirements", "approve")
+    child.expect_exact("High-level design — review")
+    child.expect_exact(GATE)
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 128 + signum, child.before
+
+    child = _spawn(repo, "spec", "resume")
+    child.expect_exact("High-level design — review")
+    child.expect_exact(GATE)
+    child.sendline("approve")
+    _finish(child, repo)
+
+
 def test_stop_at_a_gate_says_how_to_resume(repo, bedrock_fake):
     _script(bedrock_fake, revised=False)
     child = _spawn(repo, "spec", "new", "A todo API", "--name", "todo")

@@ -159,24 +159,29 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
     """`run_tool`, and its stderr too: some tools say only in their log which of the files
     they were given they skipped (zizmor)."""
     name = PurePosixPath(argv[0]).name if argv[1:2] != ["-m"] else argv[2]
+    stopped = KeyboardInterrupt(f"{name} was stopped with reviewloop")
+    if live.stopping():  # the review's copies may be gone already: never start one now
+        raise stopped
     try:
         proc = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-                                env={**project_env(), **(env or {})})
+                                env={**project_env(), **(env or {})}, process_group=0)
     except OSError as exc:
+        if live.stopping():
+            raise stopped from None
         raise AnalyzerError(f"{name} could not start: {exc}") from None
-    with proc, live.tracked(proc, session=False):  # as subprocess.run, and stopped with us
+    with proc, live.tracked(proc):  # its own group: killed whole, workers too
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+            live.kill(proc)
+            proc.wait()  # not its output: a worker that left the group may hold the pipe
             raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s") from None
         except BaseException:
-            proc.kill()
+            live.kill(proc)
             raise
     if live.stopping():  # killed by a stopping signal to reviewloop: not the tool's result
-        raise KeyboardInterrupt(f"{name} was stopped with reviewloop")
+        raise stopped
     if proc.returncode in INTERRUPTED and interrupts.heard():
         # Ctrl-C reaches the tool too (one process group); in a reviewer's thread the
         # loop has not heard it yet: the user's interrupt, never the tool's failure, so

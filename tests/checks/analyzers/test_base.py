@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import signal
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +149,75 @@ def test_reviewloop_hears_its_own_ctrl_c_and_nothing_else():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.split("\n")[:2] == ["False", "raised True"]
+
+
+# A tool whose worker outlives it holding its output (`sh -c 'worker & …'`, a forked pool):
+# the worker writes its pid, then waits. TOOL waits too; LEAVES ends at once, the worker on.
+# ESCAPES' worker leaves the tool's process group (a daemon's setsid).
+WORKER = "sleep 120 & echo $! > {pids}; "
+TOOL, LEAVES = WORKER + "wait", WORKER + "exit 0"
+ESCAPES = (f"{shlex.quote(sys.executable)} -c 'import os, time; os.setsid(); time.sleep(120)' & "
+           "echo $! > {pids}; wait")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _worker(pids: Path) -> tuple[bool, int]:
+    """Whether the worker named in `pids` was alive; it is not any more."""
+    worker = int(pids.read_text())
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    return alive, worker
+
+
+@pytest.mark.parametrize(("tool", "outlives"), [(TOOL, False), (ESCAPES, True)],
+                         ids=["in its group", "out of it"])
+def test_a_timeout_kills_the_tools_group_and_never_waits_for_a_worker(tmp_path, tool,
+                                                                      outlives):
+    """The tool and the workers in its group are killed; a worker that left the group is
+    not waited for (its output is not read to the end, as `subprocess.run` did not), so it
+    cannot hold the review past the tool's timeout."""
+    pids = tmp_path / "pids"
+    with pytest.raises(AnalyzerError, match="did not finish within"):
+        run_tool(["/bin/sh", "-c", tool.format(pids=pids)], tmp_path, 1)
+    assert _worker(pids)[0] is outlives
+
+
+def test_a_stop_kills_each_tools_group_so_its_thread_raises_at_once(tmp_path):
+    """A signal to reviewloop reaches no analyzer (each leads a group of its own): the stop
+    kills each group, its workers with it (they hold its output open, or the thread waiting
+    on it would wait for them), and the tool's thread raises the interrupt, never the tool's
+    result. In a process of its own: a stop is once per process."""
+    pids = tmp_path / "pids"
+    script = (
+        "import sys, threading, time, pathlib\n"
+        "from reviewloop.checks.analyzers.base import run_tool\n"
+        "from reviewloop.sandbox import live\n"
+        "said, pids = [], pathlib.Path(sys.argv[3])\n"
+        "def tool():\n"
+        "    try:\n"
+        "        run_tool(['/bin/sh', '-c', sys.argv[1]], pathlib.Path(sys.argv[2]), 300)\n"
+        "        said.append('returned')\n"
+        "    except KeyboardInterrupt:\n"
+        "        said.append('interrupted')\n"
+        "worker = threading.Thread(target=tool)\n"
+        "worker.start()\n"
+        "while not pids.exists() or not pids.read_text():\n"
+        "    time.sleep(0.02)\n"
+        "live.stop()\n"
+        "worker.join()\n"
+        "print(said[0])\n")
+    for tool in (TOOL, LEAVES):
+        pids.unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-c", script, tool.format(pids=pids),
+                               str(tmp_path), str(pids)],
+                              capture_output=True, text=True, check=True, timeout=100)
+        assert (done.stdout.strip(), _worker(pids)[0]) == ("interrupted", False), \
+            (tool, done.stderr)
