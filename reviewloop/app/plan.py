@@ -4,6 +4,7 @@ the wave's pull requests merged), held back when the spec's batch budget is spen
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from reviewloop.agent.spend import usd
@@ -22,6 +23,10 @@ def wave(settings: Settings, root: Path, *, limit: int | None = None,
     spec = load_spec(root, settings.spec)
     merged = ticked_at(spec, root, ref) if ref else set()
     found = eligible_wave(spec.tasks, merged=merged, limit=limit)
+    # what `tasks` says about the spec (a duplicate id, an unknown dependency) is said here
+    # too: a batch that never schedules a task must say why
+    found = replace(found, diagnostics=tuple(dict.fromkeys((*spec.diagnostics,
+                                                            *found.diagnostics))))
     refusal = _batch_budget_spent(settings, root, spec)
     if refusal:
         found = Wave(held=tuple(t.id for t in found.tasks) + found.held,

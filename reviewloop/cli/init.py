@@ -31,7 +31,7 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool) -> int:
 
 
 def install_hook(root: Path, *, force: bool, remove: bool) -> int:
-    hooks = hooks_folder(open_repository(root)).path
+    hooks = githook.hook_dir(hooks_folder(open_repository(root)).path)
     result = githook.uninstall(hooks) if remove else githook.install(hooks, force=force)
     out = ui.console()
     shown = _shown(result.path, root)
@@ -43,6 +43,9 @@ def install_hook(root: Path, *, force: bool, remove: bool) -> int:
         "absent": f"no pre-commit hook at {shown}; nothing to remove",
     }
     out.print(messages[result.action])
+    if result.kept_lines:
+        out.print("only reviewloop's block was " + ("removed" if remove else "rewritten")
+                  + "; your own lines in the hook are kept")
     if result.backup is not None:
         verb = "restored the earlier hook from" if remove else "the earlier hook is kept as"
         out.print(f"{verb} {_shown(result.backup, root)}")

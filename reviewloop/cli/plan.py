@@ -23,6 +23,11 @@ def run(settings: Settings, root: Path, *, fmt: str = "text", limit: int | None 
         print(json.dumps(plan.to_json(wave, ref), indent=2, ensure_ascii=False))
     else:
         _print_text(wave, ref)
+    if wave.diagnostics:  # on stderr in every format: stdout stays the matrix or the JSON
+        err = ui.console(stderr=True)
+        err.print(f"{len(wave.diagnostics)} line(s) of the spec could not be understood:",
+                  style="bold yellow")
+        err.print(ui.diagnostics(wave.diagnostics), end="")
     return ExitCode.BLOCKING if refusal else ExitCode.OK
 
 
@@ -38,6 +43,3 @@ def _print_text(wave: Wave, ref: str | None) -> None:
             out.print(f"  {task.id}  {task.title}", markup=False, highlight=False)
     if wave.held:
         out.print(f"Held back by --max: {', '.join(wave.held)}", markup=False)
-    if wave.diagnostics:
-        err = ui.console(stderr=True)
-        err.print(ui.diagnostics(wave.diagnostics), end="")

@@ -55,6 +55,8 @@ class LoopDeps:
     cache_gates: CacheGates = field(default_factory=CacheGates)
     # Reviewers over `[review] max_reviewers`, said in the report (`review.reviewer_set`).
     reviewers_left_out: str | None = None
+    # Reviewers an override turned off ("enabled": false): said in each round's reviewers.
+    turned_off: Sequence[AgentDefinition] = ()
     # Each round's suppressions, judged once (`graph.steps.round_suppressions`) for its
     # triage and whoever records findings after the graph (the gates): one process, not saved.
     judged: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -227,7 +227,7 @@ def round_deps(deps: LoopDeps) -> RoundDeps:
         setup=RoundSetup(agents=deps.agents, models=deps.models, settings=deps.settings,
                          workspace=deps.workspace, repo=deps.repo, run_dir=deps.run_dir,
                          analyze=deps.analyze, trusted=deps.trusted,
-                         steering=SteeringSet.load(deps.run_dir)),
+                         steering=SteeringSet.load(deps.run_dir), turned_off=deps.turned_off),
         trust=deps.trust,
         carried_tree=deps.run_tree.carried_tree if deps.run_tree is not None else None,
         task_run=deps.spec_file is not None, here=deps.here, cache_gates=deps.cache_gates,

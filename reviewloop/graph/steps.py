@@ -69,8 +69,9 @@ def prepare(state: LoopState, deps: RoundDeps) -> Update:
     update: Update = {"material_path": ready.material_path, "usage": ready.usage,
                       "assignments": list(ready.assignments), "review_stopped": ready.stopped,
                       "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
+    update["reviews"] = ready.turned_off
     if ready.stopped:
-        update["reviews"] = ready.not_started
+        update["reviews"] = [*ready.turned_off, *ready.not_started]
         update["escalations"] = [*state.escalations, f"review stopped: {ready.stopped}"]
     return update
 

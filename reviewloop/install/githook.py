@@ -1,8 +1,10 @@
 """`reviewloop install-hook`: a git pre-commit hook for projects that do not use pre-commit.
 
-The hook is a short POSIX shell script with a marker line, so reviewloop can tell its own
-hook from anyone else's: a foreign hook is never replaced without `force`, and then it is
-kept beside it as `pre-commit.reviewloop-backup`.
+reviewloop's part of the hook is a block of POSIX shell between two marker lines, so
+reviewloop can tell its own lines from anyone else's: an update or `--uninstall` rewrites
+only that block and keeps the lines the user added around it; a foreign hook is never
+replaced without `force`, and then it is kept beside it as `pre-commit.reviewloop-backup`
+(`.2`, `.3`, ... when that name is taken: a backup is never overwritten).
 """
 
 from __future__ import annotations
@@ -16,26 +18,41 @@ from pathlib import Path
 from reviewloop.errors import UserInputError
 
 MARKER = "# reviewloop-managed pre-commit hook"
+END_MARKER = "# end of reviewloop-managed pre-commit hook"
 BACKUP_SUFFIX = ".reviewloop-backup"
 COMMAND = "review --staged --fail-on must_fix"
+_SHEBANG = "#!/bin/sh"
 
 
-def hook_script(python: str = sys.executable) -> str:
-    """The hook: `reviewloop` from PATH, else the interpreter reviewloop was installed with."""
-    return "\n".join([
-        "#!/bin/sh",
+def hook_block(python: str = sys.executable) -> list[str]:
+    """reviewloop's lines: `reviewloop` from PATH, else the interpreter it was installed
+    with. No `exec`, so lines the user adds after the block still run."""
+    return [
         MARKER,
         "# Written by `reviewloop install-hook`; `reviewloop install-hook --uninstall` removes it.",
         "# Reviews the staged change and stops the commit on must-fix findings",
-        "# (skip once with `git commit --no-verify`).",
+        "# (skip once with `git commit --no-verify`). Lines outside this block are yours.",
         "if command -v reviewloop >/dev/null 2>&1; then",
-        f"    exec reviewloop {COMMAND}",
-        "fi",
+        f"    reviewloop {COMMAND} || exit $?",
+        "else",
         # -P: the repository's own top-level packages (a `click/`, a `git.py`) must not
         # shadow reviewloop's imports when the hook runs from the repository root
-        f"exec {shlex.quote(python)} -P -m reviewloop {COMMAND}",
-        "",
-    ])
+        f"    {shlex.quote(python)} -P -m reviewloop {COMMAND} || exit $?",
+        "fi",
+        END_MARKER,
+    ]
+
+
+def hook_script(python: str = sys.executable) -> str:
+    """The whole hook file as a fresh install writes it."""
+    return "\n".join([_SHEBANG, *hook_block(python), ""])
+
+
+def hook_dir(folder: Path) -> Path:
+    """Where the hook goes in git's hooks `folder`: husky (v9) points git at its generated
+    `_` dispatcher, which runs the user's hooks one level up, so reviewloop's goes there."""
+    husky = folder.name == "_" and (folder.parent.name == ".husky" or (folder / "h").is_file())
+    return folder.parent if husky else folder
 
 
 @dataclass(frozen=True)
@@ -43,48 +60,127 @@ class HookResult:
     path: Path
     action: str  # "installed", "updated", "unchanged", "removed", "absent"
     backup: Path | None = None
+    kept_lines: bool = False  # the user's own lines around reviewloop's block stayed
 
 
 def install(hooks_dir: Path, *, force: bool = False, script: str | None = None) -> HookResult:
     """Write the hook; refuse to replace a hook reviewloop did not write unless `force`."""
     script = hook_script() if script is None else script
-    target = hooks_dir / "pre-commit"
+    target = _target(hooks_dir)
     backup = None
     if target.exists() or target.is_symlink():
         current = _read(target)
         if current == script:
             return HookResult(target, "unchanged")
-        if MARKER not in current:
-            if not force:
-                raise UserInputError(
-                    "a pre-commit hook that reviewloop did not write is already installed",
-                    where=str(target),
-                    fix="run `reviewloop install-hook --force` to replace it (it is kept as "
-                        f"pre-commit{BACKUP_SUFFIX}), or add `reviewloop {COMMAND}` to it "
-                        "yourself")
-            backup = target.with_name("pre-commit" + BACKUP_SUFFIX)
-            target.replace(backup)
-    action = "updated" if target.exists() else "installed"
+        if MARKER in current:
+            return _update(target, current, script)
+        if not force:
+            raise UserInputError(
+                "a pre-commit hook that reviewloop did not write is already installed",
+                where=str(target),
+                fix="run `reviewloop install-hook --force` to replace it (it is kept as a "
+                    f"pre-commit{BACKUP_SUFFIX} file), or add `reviewloop {COMMAND}` to it "
+                    "yourself")
+        backup = _free_backup(target)
+        target.replace(backup)
     hooks_dir.mkdir(parents=True, exist_ok=True)
-    target.write_text(script, encoding="utf-8")
-    target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return HookResult(target, action, backup)
+    _write(target, script)
+    return HookResult(target, "installed", backup)
 
 
 def uninstall(hooks_dir: Path) -> HookResult:
-    """Remove reviewloop's hook (never anyone else's) and put a backed-up hook back."""
-    target = hooks_dir / "pre-commit"
-    if not target.exists():
+    """Remove reviewloop's block (never anyone else's lines) and, when nothing else was in
+    the hook, put the newest backed-up hook back."""
+    target = _target(hooks_dir)
+    if not (target.exists() or target.is_symlink()):
         return HookResult(target, "absent")
-    if MARKER not in _read(target):
+    current = _read(target)
+    if MARKER not in current:
         raise UserInputError("the pre-commit hook here was not written by reviewloop; "
                              "left as it is", where=str(target))
-    target.unlink()
-    backup = target.with_name("pre-commit" + BACKUP_SUFFIX)
-    if backup.exists():
-        backup.replace(target)
-        return HookResult(target, "removed", backup)
+    before, after = _own_block(target, current)
+    rest = before + after
+    if not target.is_symlink() and any(line.strip() and line != _SHEBANG for line in rest):
+        _write(target, "\n".join(rest) + "\n")
+        return HookResult(target, "removed", kept_lines=True)
+    target.unlink()  # a symlink: the link goes, the file it points at is the user's
+    backups = _backups(target)
+    if backups:
+        backups[-1].replace(target)
+        return HookResult(target, "removed", backups[-1])
     return HookResult(target, "removed")
+
+
+def _update(target: Path, current: str, script: str) -> HookResult:
+    """Replace reviewloop's block in `current` with the one in `script`, the rest kept."""
+    before, after = _own_block(target, current)
+    new_before, new_after = _split(script)  # type: ignore[misc]  # our script always splits
+    block = script.splitlines()[len(new_before):len(script.splitlines()) - len(new_after)]
+    head = before if before else new_before
+    text = "\n".join([*head, *block, *after]) + "\n"
+    if text == current:
+        return HookResult(target, "unchanged")
+    _write(target, text)
+    kept = any(line.strip() and line != _SHEBANG for line in before + after)
+    return HookResult(target, "updated", kept_lines=kept)
+
+
+def _own_block(target: Path, text: str) -> tuple[list[str], list[str]]:
+    found = _split(text)
+    if found is None:
+        raise UserInputError(
+            "the pre-commit hook holds reviewloop's marker line but not the end of "
+            "reviewloop's block; left as it is", where=str(target),
+            fix=f"remove the `{MARKER}` line (or the whole hook) and run "
+                "`reviewloop install-hook` again")
+    return found
+
+
+def _split(text: str) -> tuple[list[str], list[str]] | None:
+    """The lines before and after reviewloop's block; the block ends at END_MARKER, or (a
+    hook from an earlier version, which had none) at its last `exec … -m reviewloop` line."""
+    lines = text.splitlines()
+    start = lines.index(MARKER) if MARKER in lines else -1
+    if start < 0:
+        return None
+    for end in range(start + 1, len(lines)):
+        line = lines[end].strip()
+        if line == END_MARKER or (line.startswith("exec ") and " -m reviewloop " in line):
+            return lines[:start], lines[end + 1:]
+    return None
+
+
+def _target(hooks_dir: Path) -> Path:
+    if hooks_dir.exists() and not hooks_dir.is_dir():
+        raise UserInputError("git's hooks folder is a file, not a folder; nothing written",
+                             where=str(hooks_dir),
+                             fix="move that file away (git runs no hooks from it) and run "
+                                 "`reviewloop install-hook` again")
+    return hooks_dir / "pre-commit"
+
+
+def _backups(target: Path) -> list[Path]:
+    """The backups beside `target`, oldest first."""
+    first = target.with_name(target.name + BACKUP_SUFFIX)
+    numbered = sorted((int(p.name.rsplit(".", 1)[1]), p)
+                      for p in target.parent.glob(f"{first.name}.*")
+                      if p.name.rsplit(".", 1)[1].isdigit())
+    return ([first] if first.exists() or first.is_symlink() else []) + [p for _, p in numbered]
+
+
+def _free_backup(target: Path) -> Path:
+    """A backup name nothing holds, numbered after the newest one."""
+    backups = _backups(target)
+    if not backups:
+        return target.with_name(target.name + BACKUP_SUFFIX)
+    last = backups[-1].name.rsplit(".", 1)[1]
+    number = int(last) + 1 if last.isdigit() else 2
+    return target.with_name(f"{target.name}{BACKUP_SUFFIX}.{number}")
+
+
+def _write(target: Path, text: str) -> None:
+    target.write_text(text, encoding="utf-8")
+    target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
 def _read(path: Path) -> str:

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 
 from reviewloop.checks.gates.detect import detect_commands
+from reviewloop.errors import UserInputError
 from reviewloop.install.stack import detect_stack, node_note
 
 SETTINGS = ".reviewloop.toml"
@@ -46,13 +47,37 @@ class Change:
 
 def plan(root: Path, *, version: str, workflow: bool = True, pre_commit: bool = False,
          force: bool = False) -> list[Change]:
-    """Every change `init` would make in `root`, nothing written yet."""
+    """Every change `init` would make in `root`, nothing written yet; a file in the way of
+    one (a dangling link, a file where a folder goes) is an error before anything is
+    written."""
+    for path in (SETTINGS, *([WORKFLOW] if workflow else []),
+                 *([PRE_COMMIT] if pre_commit else [])):
+        _check_path(root, path)
     changes = [settings_change(root)]
     if workflow:
         changes.append(workflow_change(root, workflow_template(), force=force))
     if pre_commit:
         changes.append(pre_commit_change(root, version))
     return changes
+
+
+def _check_path(root: Path, relative: str) -> None:
+    """Refuse a path `init` could not write (or read) as the file it means."""
+    target = root / relative
+    if target.is_symlink() and not target.exists():
+        raise UserInputError(
+            "a symbolic link to a file that does not exist; nothing written",
+            where=str(target), fix="restore the file it points at, or remove the link "
+                                   "and run `reviewloop init` again")
+    for folder in list(reversed(Path(relative).parents))[1:]:
+        if (root / folder).exists() and not (root / folder).is_dir():
+            raise UserInputError(
+                f"a file where {relative} needs a folder; nothing written",
+                where=str(root / folder),
+                fix="move that file away and run `reviewloop init` again")
+    if target.is_dir():
+        raise UserInputError("a folder where a file goes; nothing written", where=str(target),
+                             fix="move that folder away and run `reviewloop init` again")
 
 
 def apply(root: Path, changes: list[Change]) -> None:
@@ -145,7 +170,13 @@ def pre_commit_change(root: Path, version: str) -> Change:
     if not target.exists():
         return Change(PRE_COMMIT, "create", "runs `reviewloop review --staged` before commits",
                       "repos:\n" + pre_commit_entry(version))
-    text = target.read_text(encoding="utf-8")
+    try:
+        text = target.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"not UTF-8 text (byte {exc.start}); nothing written", where=str(target),
+            fix="save it as UTF-8 (pre-commit reads it so) and run `reviewloop init "
+                "--pre-commit` again") from None
     config = _load_yaml(text)
     if config is None or not isinstance(config.get("repos"), list):
         return Change(PRE_COMMIT, "keep", "has no readable `repos:` list; add this entry "

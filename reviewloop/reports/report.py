@@ -22,6 +22,7 @@ CLEAN = "clean"
 LLM_OFF = "LLM reviewers off (analyzers only)"
 FINDINGS_REMAIN = "findings remain"
 NO_REVIEW = "no review ran"
+TURNED_OFF = "turned off by "  # a reviewer an override disabled (`review.definitions`)
 NOTHING = "nothing to review"
 
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
@@ -140,8 +141,8 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
     reasons = []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
-    if not summary.reviewers:
-        reasons.append(NO_REVIEW)
+    if all((r.reason or "").startswith(TURNED_OFF) for r in summary.reviewers):
+        reasons.append(NO_REVIEW)  # none, or only those an override turned off
     if failed := summary.reviewers_with("failed"):
         reasons.append("reviewer failed: " + ", ".join(failed))
     if summary.reviewers_left_out:

@@ -30,6 +30,7 @@ from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings.schema import Severity
 from reviewloop.policy import globs
 from reviewloop.review.agent_errors import json_type, read_text, schema_error, where
+from reviewloop.review.agent_scope import REMEMBERED, cached_scope
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import confine_agents_dir, resolve_prompt, user_config_dir
 
@@ -96,6 +97,9 @@ class AgentDefinition:
     # the scope (include, exclude) of the definition it overrides when it narrows it: what
     # its analyzers read there and no longer here is not analysed (`review.evidence`)
     narrowed_from: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # why a reviewer that ran before its override (`"enabled": false`) no longer does: the
+    # review says it as a skipped reviewer, its analyzers as skipped rows (`turned_off`)
+    turned_off_by: str | None = None
 
     @property
     def has_analyzer_rows(self) -> bool:
@@ -109,7 +113,7 @@ class AgentDefinition:
         answers = self._scope_answers
         found = answers.get(path)
         if found is None:
-            if len(answers) >= _REMEMBERED:
+            if len(answers) >= REMEMBERED:
                 answers.clear()
             found = answers[path] = self._scope[0](path)
         return found
@@ -124,25 +128,7 @@ class AgentDefinition:
     def _scope(self) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
         """The scope as a function of the path, and its answers so far: looked up once for
         the reviewer (a cache keyed by its ~30 globs hashed them at each of 5,000 files)."""
-        return _scope(self.include, self.exclude)
-
-
-_REMEMBERED = 65_536  # answers a scope keeps
-
-
-@functools.lru_cache(maxsize=256)
-def _scope(include: tuple[str, ...], exclude: tuple[str, ...]
-           ) -> tuple[Callable[[str | PurePath], bool], dict[str | PurePath, bool]]:
-    return scope_of(include, exclude), {}
-
-
-def scope_of(include: Sequence[str], exclude: Sequence[str]) -> Callable[[str | PurePath], bool]:
-    """Whether a path is in the scope `include` (empty: every file) less `exclude`."""
-    excluded = globs.matcher(tuple(exclude))
-    if not include:
-        return lambda path: not excluded(path)
-    included = globs.matcher(tuple(include))
-    return lambda path: included(path) and not excluded(path)
+        return cached_scope(self.include, self.exclude)
 
 
 @dataclass(frozen=True)
@@ -163,6 +149,7 @@ class AgentSet:
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()
     left_out: str | None = None  # reviewers over `[review] max_reviewers` (`review.reviewers`)
+    turned_off: tuple[AgentDefinition, ...] = ()  # enabled ones an override disables
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -250,14 +237,16 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
             fix=f"use one of: {', '.join(_ordered(chosen))}, or add its file to "
                 ".kiro/agents/ or an agents directory")
     agents: list[AgentDefinition] = []
+    off: list[AgentDefinition] = []
     for name in _ordered(chosen):
         agent = chosen[name]
         if not agent.enabled:
             skipped.append(Skipped(agent.source, name, 'disabled ("reviewloop.enabled" is false)'))
+            off.extend([agent] if agent.turned_off_by else [])
             continue
         agents.append(agent)
         notes.extend(f"{name} ({shown(agent.source, root)}): {note}" for note in agent.notes)
-    return AgentSet(tuple(agents), tuple(skipped), tuple(notes))
+    return AgentSet(tuple(agents), tuple(skipped), tuple(notes), turned_off=tuple(off))
 
 
 def _kiro_reviewers(root: Path, reviewers: Sequence[str], builtins: frozenset[str]
@@ -311,6 +300,11 @@ def _inherit(agent: AgentDefinition, old: AgentDefinition, root: Path) -> AgentD
         agent = replace(agent, narrowed_from=(old.include, old.exclude), notes=(
             *agent.notes, f"sets its own include/exclude: a changed file the {old.origin} "
             "scope's analyzers read and this one leaves out is reported not analysed"))
+    if old.enabled and not agent.enabled:
+        why = (f"turned off by {shown(agent.source, root)} (\"reviewloop.enabled\": false), "
+               f"which overrides the {old.origin} {agent.name}")
+        return replace(agent, turned_off_by=why,
+                       turned_off=tuple((name, why) for name in agent.analyzers))
     off = [name for name in old.analyzers if name not in agent.analyzers]
     if not off:
         return agent

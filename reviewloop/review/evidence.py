@@ -42,7 +42,8 @@ from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
-from reviewloop.review.definitions import AgentDefinition, scope_of
+from reviewloop.review.agent_scope import scope_of
+from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped

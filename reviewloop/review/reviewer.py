@@ -182,6 +182,15 @@ def skipped_outcome(agent: AgentDefinition, review: ReviewInput) -> ReviewerOutc
                            summary="no changed file is in this reviewer's scope")
 
 
+def turned_off_outcome(agent: AgentDefinition, round_no: int) -> ReviewerOutcome:
+    """A reviewer an override turned off (`AgentDefinition.turned_off_by`): said as skipped,
+    with a skipped row for each analyzer it would have run, as a narrowed override's are."""
+    return ReviewerOutcome(
+        agent=agent.name, round=round_no, status="skipped", summary=agent.turned_off_by or "",
+        analyzers=[Health(kind="analyzer", name=name, agent=agent.name, status="skipped",
+                          reason=why) for name, why in agent.turned_off])
+
+
 def offline_outcome(agent: AgentDefinition, review: ReviewInput, started: float
                     ) -> ReviewerOutcome:
     """The review with the LLM off: the analyzer layer is the whole review, as reported; a

@@ -58,6 +58,7 @@ from reviewloop.review.reviewer import (
     cached_rules,
     round_prompt,
     shared_prompt,
+    turned_off_outcome,
 )
 from reviewloop.spec.steering_set import SteeringSet
 
@@ -78,6 +79,7 @@ class RoundSetup:
     analyze: Analyze | None = None
     trusted: TrustedSide = field(default_factory=TrustedSide)  # whose classification counts
     steering: SteeringSet = field(default_factory=SteeringSet)  # read when the run started
+    turned_off: Sequence[AgentDefinition] = ()  # reviewers an override disabled: said
 
     def agent(self, name: str) -> AgentDefinition:
         return next(a for a in self.agents if a.name == name)
@@ -106,6 +108,7 @@ class PreparedRound:
     stopped: str | None = None
     not_started: list[ReviewerOutcome] = field(default_factory=list)
     usage: list[UsageRecord] = field(default_factory=list)
+    turned_off: list[ReviewerOutcome] = field(default_factory=list)
 
 
 # Of a model's context window, the share one call's diff may fill; the rest holds the
@@ -153,7 +156,8 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                    for a in setup.agents] if stopped else []
     return PreparedRound(material_path=path, skipped=tuple(plan.skipped),
                          assignments=() if stopped else tuple(assignments), stopped=stopped,
-                         not_started=not_started, usage=usage)
+                         not_started=not_started, usage=usage,
+                         turned_off=[turned_off_outcome(a, ask.round) for a in setup.turned_off])
 
 
 def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index: int,

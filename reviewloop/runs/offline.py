@@ -48,6 +48,7 @@ class OfflineReview:
     trusted: TrustedSide = field(default_factory=TrustedSide)
     trust: Trust | None = None  # a pull request's: nothing in base..head suppresses
     reviewers_left_out: str | None = None  # over `[review] max_reviewers` (the report says)
+    turned_off: Sequence[AgentDefinition] = ()  # reviewers an override disabled (said)
 
 
 def review_offline(review: OfflineReview, start: ReviewStart, *, title: str,
@@ -95,7 +96,7 @@ def _setup(review: OfflineReview) -> tuple[RoundSetup, Scope]:
     setup = RoundSetup(agents=review.agents, models=NO_MODELS, settings=settings,
                        workspace=workspace, repo=review.repo, run_dir=review.run_dir,
                        analyze=review.analyze, trusted=review.trusted,
-                       steering=SteeringSet.load(review.run_dir))
+                       steering=SteeringSet.load(review.run_dir), turned_off=review.turned_off)
     scope = Scope(repo=review.repo, workspace=workspace, spec_file=None,
                   governance=governance, prices=settings.prices, llm=False,
                   reviewers_left_out=review.reviewers_left_out,

@@ -213,7 +213,7 @@ def _offline(run: _Run, early: Callable[..., AnalyzerReport] | None,
         config_root=run.trusted.root if run.trusted else None,
         trusted=run.side,
         trust=pr_change_trust(run.repo, run.trusted, run.pull_request),
-        reviewers_left_out=run.agents.left_out),
+        reviewers_left_out=run.agents.left_out, turned_off=run.agents.turned_off),
         run.start(fix=False),
         title=run.source.describe(), progress=progress)
     return summary, found.suppress

@@ -369,7 +369,7 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
                     workspace=Workspace(root=repo.root, sensitive=governance.sensitive),
                     policy=command_policy(governance), governance=governance,
                     analyze=analyze, checkout=checkout, run_tree=run_tree, open_pr=open_pr,
-                    reviewers_left_out=agents.left_out)
+                    reviewers_left_out=agents.left_out, turned_off=agents.turned_off)
 
 
 def _task_of(record: RunRecord, root: Path) -> TaskRef:

@@ -25,7 +25,6 @@ from reviewloop.spec.markdown import (
     strip_bullet,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
-from reviewloop.spec.order import ancestors_of
 
 _TASK_ID = re.compile(
     r"^[*_`]*(?:task\s+)?(?P<id>T\d+(?:\.\d+)*|\d+(?:\.\d+)*)\.?[*_`]*[:.)]?[*_`]*(?:\s+|$)",
@@ -316,9 +315,8 @@ def _resolve_deps(state: _State, draft: _Draft, ids: dict[str, str]) -> list[str
     """Explicit dependencies that name a task, then the task's children.
 
     `Depends: 1` and `Depends: T1` both find task `T1` or task `1`. A sub-task naming its
-    own parent is dropped: the parent already waits for it, so keeping it would be a cycle.
+    own parent is kept: `select` ignores it (the parent already waits for it) and says so.
     """
-    ancestors = ancestors_of(draft.parent, lambda task: state.drafts[task].parent)
     deps: list[str] = []
     for token, number in draft.depends_on:
         target = ids.get(token.lower()) or ids.get(f"t{token}".lower())
@@ -329,7 +327,7 @@ def _resolve_deps(state: _State, draft: _Draft, ids: dict[str, str]) -> list[str
                                "in this spec (ignored)")
             continue
         # a task naming itself is kept: `select` reports it as a cycle
-        if target not in ancestors and target not in deps:
+        if target not in deps:
             deps.append(target)
     deps.extend(c for c in draft.children if c not in deps)
     return deps

@@ -77,7 +77,8 @@ def waves(tasks: Sequence[Task], *, include_optional: bool = False) -> Plan:
         layers.append(layer)
         placed.update(layer)
     stuck = [u for u in pending if u not in placed]
-    diagnostics = (*graph.unknown_dependencies(), *_cycle_diagnostics(graph, stuck, edges))
+    diagnostics = (*graph.unknown_dependencies(), *graph.ancestor_dependencies(),
+                   *_cycle_diagnostics(graph, stuck, edges))
     return Plan(waves=tuple(layers), order=tuple(u for layer in layers for u in layer),
                 diagnostics=tuple(diagnostics))
 
@@ -217,6 +218,14 @@ class _Graph:
                     message = f"task {task.id} depends on unknown task {dep}"
                     found.append(Diagnostic(file=task.file, line=task.line, message=message))
         return found
+
+    def ancestor_dependencies(self) -> list[Diagnostic]:
+        """A sub-task naming a task it is part of: that task already waits for it, so the
+        dependency is ignored (`raw_dependencies`), and said."""
+        return [Diagnostic(file=task.file, line=task.line, message=f"{task.id} depends on "
+                           f"{dep}, a task it is part of, which already waits for it (ignored)")
+                for task in self.tasks for dep in task.depends_on
+                if dep != task.id and dep in self.ancestors(task.id)]
 
 
 def _cycle_diagnostics(graph: _Graph, stuck: list[str],

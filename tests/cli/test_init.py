@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.support import warm_cli
 from tests.support.gitutil import git
@@ -74,3 +77,69 @@ def test_install_hook_refuses_a_foreign_hook_with_the_fix(tmp_path: Path):
     assert "pre-commit.reviewloop-backup" in forced.stdout
     removed = reviewloop(tmp_path, "install-hook", "--uninstall")
     assert removed.returncode == 0 and hook.read_text() == "#!/bin/sh\nexit 0\n"
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every path under `root` (outside .git) with what it is: what init must not change."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel == ".git" or rel.startswith(".git/"):
+            continue
+        found[rel] = ("link:" + os.readlink(path) if path.is_symlink() else
+                      "dir" if path.is_dir() else path.read_bytes().hex())
+    return found
+
+
+# What can stand where init writes: (path that is in the way, how it is made)
+_OBSTACLES = {
+    "dangling link": lambda p: p.symlink_to("../shared/missing.toml"),
+    "folder": lambda p: p.mkdir(),
+}
+_FILES = (".reviewloop.toml", ".github/workflows/reviewloop-pr.yml", ".pre-commit-config.yaml")
+
+
+def _in_the_way():
+    """Each file init writes x each obstacle at it, and a file where each of its folders
+    goes."""
+    for target, kind in itertools.product(_FILES, sorted(_OBSTACLES)):
+        yield target, target, kind
+    yield _FILES[1], ".github", "file"
+    yield _FILES[1], ".github/workflows", "file"
+
+
+@pytest.mark.parametrize(("target", "where", "kind"), list(_in_the_way()))
+def test_init_with_something_in_the_way_is_an_input_error_and_writes_nothing(
+        tmp_path: Path, target: str, where: str, kind: str):
+    """Before: a traceback (exit 3), after .reviewloop.toml was already written when the
+    workflow's folder was a file. Now exit 2 naming the path, nothing written."""
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q")
+    spot = root / where
+    spot.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "file":
+        spot.write_text("keep me\n")
+    else:
+        _OBSTACLES[kind](spot)
+    before = _tree(root)
+    done = reviewloop(root, "init", "--pre-commit")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert str(spot) in done.stderr and "nothing written" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _tree(root) == before
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16", "cp1252", "shift_jis"])
+def test_init_with_a_pre_commit_config_not_in_utf8_is_an_input_error(tmp_path: Path,
+                                                                     encoding: str):
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / ".pre-commit-config.yaml").write_bytes(
+        "# café ─ テスト\nrepos:\n  - repo: local\n    hooks: []\n".encode(encoding, "replace"))
+    before = _tree(root)
+    done = reviewloop(root, "init", "--pre-commit")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert ".pre-commit-config.yaml" in done.stderr and "UTF-8" in done.stderr
+    assert _tree(root) == before

@@ -125,3 +125,48 @@ def test_everything_done_gives_an_empty_matrix():
     done = parse(TASKS.replace("- [ ] ", "- [x] "), SPEC_FILE).tasks
     wave = eligible_wave(done)
     assert wave.tasks == () and wave.remaining == 0
+
+
+# Spec problems `tasks` reports, each in the two task-list formats: (docs tasks, Kiro tasks)
+PROBLEMS = {
+    "duplicate id": ("- [x] T1 a\n- [ ] T2 b\n- [ ] T2 again\n  - Depends: T1\n",
+                     "- [x] 1. a\n- [ ] 2. b\n- [ ] 2. again\n"),
+    "unknown dependency": ("- [ ] T1 a\n  - Depends: T9\n- [ ] T2 b\n  - Depends: T1\n",
+                           "- [ ] 1. a\n  - _Depends: 9_\n- [ ] 2. b\n  - _Depends: 1_\n"),
+    "sub-task on its parent": ("- [ ] 1 parent\n  - [ ] 1.1 child\n    - Depends: 1\n",
+                               "- [ ] 1. parent\n  - [ ] 1.1 child\n    - _Depends: 1_\n"),
+    "cycle": ("- [ ] T1 a\n  - Depends: T2\n- [ ] T2 b\n  - Depends: T1\n",
+              "- [ ] 1. a\n  - _Depends: 2_\n- [ ] 2. b\n  - _Depends: 1_\n"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "github-matrix", "text"])
+@pytest.mark.parametrize("kiro", [False, True])
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_plan_says_every_spec_problem_tasks_reports(tmp_path, capsys, monkeypatch, problem,
+                                                    kiro, fmt):
+    """Before: a duplicate id, an unknown dependency and a sub-task depending on its parent
+    were said by `tasks` (or nowhere) and dropped by `plan`: a batch silently never ran a
+    task. Now `plan` says each diagnostic `tasks --json` lists (the oracle), in every
+    format, stdout left the matrix or the JSON."""
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q")
+    spec = ".kiro/specs/s/tasks.md" if kiro else "docs/work.md"
+    body = PROBLEMS[problem][kiro]
+    (root / spec).parent.mkdir(parents=True)
+    (root / spec).write_text(("# Implementation Plan\n\n" if kiro else "# S\n\n## Tasks\n")
+                             + body)
+    monkeypatch.chdir(root)
+    code, out, _ = run_cli(capsys, "tasks", "--spec", spec, "--json")
+    said = json.loads(out)["diagnostics"]
+    code, out, err = run_cli(capsys, "plan", "--spec", spec, "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        assert json.loads(out)["diagnostics"] == said
+    elif fmt == "github-matrix":
+        assert "include" in json.loads(out)
+    flat = " ".join(err.split())
+    assert said, problem  # the problem is a diagnostic at all
+    for diagnostic in said:
+        assert " ".join(diagnostic["message"].split()) in flat

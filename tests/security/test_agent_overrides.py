@@ -11,12 +11,16 @@ analyzers."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.review.definitions import builtin_agents, load_agents, scope_of
+from reviewloop.review.agent_scope import scope_of
+from reviewloop.review.definitions import builtin_agents, load_agents
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import FakeAnalyzer, Repo
 from tests.support.repos import branch_repo
@@ -116,9 +120,70 @@ def test_files_an_override_scopes_out_are_not_analysed(tmp_path_factory, paths, 
                 json.dumps({"name": "review-security", "prompt": "x", "reviewloop": own})})
     diff = repo.change(dict.fromkeys(paths, "VALUE = 1\n"))
     agent = next(a for a in load_agents(repo.root).agents if a.name == "review-security")
-    row = run_for_agent(agent, repo.root, diff, registry={"fake": FakeAnalyzer()}).health
+    registry: dict[str, Any] = {"fake": FakeAnalyzer()}  # a test's analyzer, duck-typed
+    row = run_for_agent(agent, repo.root, diff, registry=registry).health
     fake = next(h for h in row if h.name == "fake")
     out = {p for p in paths if not scope_of(include, exclude)(p)}
     assert set(fake.gaps()) == out
     assert all("review-security.json" in why for why in fake.unread.values())
     assert set(fake.files) == set(paths)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.sampled_from(sorted(BUILTINS)), unique=True, min_size=1),
+       own=st.sampled_from(({}, {"analyzers": ["secrets"]}, {"include": ["src/**"]})),
+       new=st.booleans())
+def test_a_reviewer_an_override_disables_is_named_turned_off(tmp_path_factory, names, own,
+                                                             new):
+    """Before: an override `{"reviewloop": {"enabled": false}}` of a built-in dropped it (and
+    its analyzers) from the review without a word. Now it is in `turned_off`, each analyzer
+    it would have run with why; a disabled agent that overrides nothing never ran: not said."""
+    root = tmp_path_factory.mktemp("repo")
+    folder = root / ".kiro" / "agents"
+    folder.mkdir(parents=True)
+    for name in names:
+        data = {"name": name, "prompt": "p", "reviewloop": {**own, "enabled": False}}
+        (folder / f"{name}.json").write_text(json.dumps(data))
+    if new:
+        (folder / "review-mine.json").write_text(json.dumps(
+            {"name": "review-mine", "prompt": "p", "reviewloop": {"enabled": False}}))
+    agent_set = load_agents(root)
+    assert sorted(a.name for a in agent_set.turned_off) == sorted(names)
+    assert not set(names) & set(agent_set.names)
+    for agent in agent_set.turned_off:
+        why = agent.turned_off_by or ""
+        assert why.startswith("turned off by ") and f".kiro/agents/{agent.name}.json" in why
+        expected = own.get("analyzers", BUILTINS[agent.name].analyzers)
+        assert agent.turned_off == tuple((a, why) for a in expected)
+
+
+def test_a_review_names_the_reviewer_an_override_turned_off(tmp_path):
+    """The oracle: plain bandit reports B602 on the file; the review with review-security
+    turned off does not, and says why, as a reviewer row and a row for each analyzer."""
+    agent = {"name": "review-security", "prompt": "p", "reviewloop": {"enabled": False}}
+    root = branch_repo(tmp_path / "r", {".kiro/agents/review-security.json": json.dumps(agent)},
+                       {"a.py": "import subprocess\n\n\ndef run(cmd):\n"
+                                "    return subprocess.call(cmd, shell=True)\n"})
+    plain = subprocess.run([sys.executable, "-m", "bandit", "-q", "-f", "json", "a.py"],
+                           cwd=root, capture_output=True, text=True, check=False)
+    assert "B602" in {i["test_id"] for i in json.loads(plain.stdout)["results"]}
+    report = json.loads(review(root, "--base", "main", "--head", "feature", "--json").stdout)
+    reviewer = next(r for r in report["reviewers"] if r["agent"] == "review-security")
+    assert reviewer["status"] == "skipped"
+    assert reviewer["reason"].startswith("turned off by .kiro/agents/review-security.json")
+    rows = {h["name"]: h for h in report["health"]["analyzers"]
+            if h.get("agent") == "review-security"}
+    assert sorted(rows) == sorted(BUILTINS["review-security"].analyzers)
+    assert all(r["status"] == "skipped" and "review-security.json" in r["reason"]
+               for r in rows.values())
+    assert "no review ran" not in report["verdict"]  # the other reviewers did
+
+
+def test_a_review_whose_every_reviewer_is_turned_off_says_no_review_ran(tmp_path):
+    files = {f".kiro/agents/{name}.json": json.dumps(
+        {"name": name, "prompt": "p", "reviewloop": {"enabled": False}}) for name in BUILTINS}
+    root = branch_repo(tmp_path / "r", files, {"a.py": "VALUE = 1\n"})
+    report = json.loads(review(root, "--base", "main", "--head", "feature", "--json").stdout)
+    assert {r["status"] for r in report["reviewers"]} == {"skipped"}
+    assert "no review ran" in report["verdict"]

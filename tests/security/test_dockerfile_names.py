@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.languages import DOCKERFILE, OTHER_KINDS, PYTHON, SHELL, SUFFIXES, by_name
-from reviewloop.review.definitions import scope_of
+from reviewloop.review.agent_scope import scope_of
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
 from tests.support.repos import feature_branch, init_repo, write
@@ -103,8 +103,9 @@ def _rules(report: dict, path: str) -> set[str]:
 def test_each_name_gets_what_a_plain_dockerfile_gets(tmp_path_factory: pytest.TempPathFactory,
                                                       names: list[str],
                                                       code: tuple[str, str | None]) -> None:
-    files = {"ref/Dockerfile": IMAGE, f"src/{code[0]}": PAYLOAD,
-             **{f"svc{i}/{name}": IMAGE for i, name in enumerate(names)}}
+    files: dict[str | bytes, bytes] = {
+        "ref/Dockerfile": IMAGE, f"src/{code[0]}": PAYLOAD,
+        **{f"svc{i}/{name}": IMAGE for i, name in enumerate(names)}}
     root = feature_branch(tmp_path_factory.mktemp("r") / "r", files)
     done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -179,9 +180,10 @@ def test_a_name_of_another_kind_is_a_dockerfile_when_it_starts_as_one(
 def test_a_dockerfile_under_a_name_of_another_kind_gets_what_a_plain_one_gets(
         tmp_path: Path) -> None:
     names = ["Dockerfile.go", "api.Dockerfile.txt", "dockerfile.php"]
-    files = {"ref/Dockerfile": IMAGE, "src/dockerfile.go": b"package main\n",
-             **{f"svc{i}/{name}": b"# syntax=docker/dockerfile:1\n" + IMAGE
-                for i, name in enumerate(names)}}
+    files: dict[str | bytes, bytes] = {
+        "ref/Dockerfile": IMAGE, "src/dockerfile.go": b"package main\n",
+        **{f"svc{i}/{name}": b"# syntax=docker/dockerfile:1\n" + IMAGE
+           for i, name in enumerate(names)}}
     root = feature_branch(tmp_path / "r", files)
     done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
     assert done.returncode == 0, done.stderr[-2000:]

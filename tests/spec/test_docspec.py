@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.spec import docspec
+from reviewloop.spec import docspec, select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import SpecFormat, TaskStatus
 from tests.support.spec_fixtures import SPECS, expected_summaries, task_summary
@@ -69,6 +69,7 @@ def test_messy_fixture_diagnostics():
 def test_sections_of_the_messy_fixture():
     text = (FIXTURES / "billing-export-spec.md").read_text(encoding="utf-8")
     found = docspec.sections(text)
+    assert found.requirements is not None and found.design is not None
     assert found.requirements.startswith("## 1. Functional Requirements")
     assert found.requirements.endswith("* NFR-2: No customer data is logged.")
     assert found.design.startswith("## Architecture")
@@ -91,6 +92,7 @@ def test_sections_of_the_example():
         "  - Completing an already completed todo is allowed and changes nothing.",
         "  - An unknown id raises `KeyError` naming the id.",
     ]
+    assert found.design is not None
     assert "## High-level design" in found.design and "## Low-level design" in found.design
     assert "## Tasks" not in found.design
 
@@ -215,6 +217,7 @@ def test_loader_reads_the_example(tmp_path):
     spec = load_spec(EXAMPLE, EXAMPLE / "docs" / "todo-api-spec.md")
     assert spec.format is SpecFormat.DOCS
     assert spec.progress() == (1, 7)
+    assert spec.requirements_text is not None and spec.design_text is not None
     assert spec.requirements_text.startswith("## Requirements")
     assert spec.design_text.startswith("## High-level design")
     assert spec.steering_dir == EXAMPLE / ".kiro" / "steering"
@@ -244,5 +247,10 @@ def test_the_example_in_the_format_guide_parses_cleanly():
 
 def test_a_sub_task_naming_its_parent_is_not_a_cycle():
     text = "## Tasks\n- [ ] T1 parent\n  - [ ] T1.1 child\n    Depends: T1\n"
-    by_id = docspec.parse(text, "s.md").by_id()
-    assert by_id["T1.1"].depends_on == () and by_id["T1"].depends_on == ("T1.1",)
+    parsed = docspec.parse(text, "s.md")
+    # kept as written; the plan ignores it (the parent waits for it already) and says so
+    assert parsed.by_id()["T1.1"].depends_on == ("T1",)
+    plan = select.waves(parsed.tasks)
+    assert plan.waves == (("T1.1",),)
+    assert [d.message for d in plan.diagnostics] == [
+        "T1.1 depends on T1, a task it is part of, which already waits for it (ignored)"]
