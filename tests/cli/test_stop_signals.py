@@ -79,5 +79,10 @@ def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
             os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
     assert (proc.returncode, _SAID[signum]) == (128 + signum, err.strip().splitlines()[-1]), \
         (out, err)
-    assert not _alive(int(started.read_text())), "the tests it waited for are stopped"
+    tests = int(started.read_text())
+    for _ in range(3000):  # a SIGKILL is delivered, not awaited: polled for, up to a minute
+        if not _alive(tests):
+            break
+        time.sleep(0.02)
+    assert not _alive(tests), "the tests it waited for are stopped"
     assert sorted(p.name for p in scratch.iterdir()) == []
