@@ -83,7 +83,8 @@ def remove(checkout: Repository, tree: RunTree, *, branch: bool) -> None:
         status, _, _ = checkout.try_git("worktree", "remove", "--force", tree.path)
         if status != 0:
             shutil.rmtree(tree.path, ignore_errors=True)
-    forget(checkout, Path(tree.path))
+    if not Path(tree.path).exists():  # git's record of a folder gone (git drops its own)
+        forget(checkout, Path(tree.path))
     if branch:
         checkout.try_git("branch", "-D", tree.branch)
 
