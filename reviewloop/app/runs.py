@@ -1,19 +1,16 @@
-"""`runs | clean`: where each run stands and works (as `runs --json` lists it), and removing
-kept worktrees."""
+"""`runs`: where each run stands and works (as `runs --json` lists it); `clean` (`cleanup.py`)
+removes kept worktrees."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.app.output import Output
 from reviewloop.app.preflight import has_runs, in_repository
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode, UserInputError
+from reviewloop.errors import UserInputError
 from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
-from reviewloop.git.repository import Repository
 from reviewloop.landing.modes import modes
 from reviewloop.runs import damage
 from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed, run_tree
@@ -24,7 +21,7 @@ FINISHED = ("committed", "declined", "abandoned")
 
 def rows(settings: Settings, root: Path) -> list[dict]:
     """Every run, as `runs --json` lists it."""
-    return [row(root, r) for r in _records(settings, root)]
+    return [row(root, r) for r in records(settings, root)]
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ def readable(settings: Settings, root: Path) -> tuple[list[RunRecord], list[str]
     return found.records, found.problems, found.repairable
 
 
-def _records(settings: Settings, root: Path) -> list[RunRecord]:
+def records(settings: Settings, root: Path) -> list[RunRecord]:
     """The registered runs; none (and nothing created) before the first run."""
     if postgres_url(settings) is None and not has_runs(root):
         return []
@@ -91,18 +88,18 @@ def _where(root: Path, record: RunRecord) -> tuple[str, str]:
     if tree is None:
         return "", ""
     if Path(tree.path).exists():
-        return ("kept" if record.status in FINISHED else "in use"), _relative(root, tree.path)
-    kept = _kept_branch(record)
+        return ("kept" if record.status in FINISHED else "in use"), relative(root, tree.path)
+    kept = kept_branch(record)
     if kept is not None:
         return f"branch {kept}", ""
     if record.status in UNFINISHED:
         here = root / worktree.WORKTREES / record.run_id  # moved with the checkout: resume finds it
         moved = carry.looks_moved(root, here, tree.branch)
-        return ("moved", _relative(root, str(here))) if moved else ("missing", "")
+        return ("moved", relative(root, str(here))) if moved else ("missing", "")
     return "", ""
 
 
-def _kept_branch(record: RunRecord) -> str | None:
+def kept_branch(record: RunRecord) -> str | None:
     """The branch a committed run left for you, as its land mode says: `runs` shows it and
     `clean` never deletes it. A mode no installed package knows any more keeps its branch."""
     tree = run_tree(record)
@@ -112,60 +109,7 @@ def _kept_branch(record: RunRecord) -> str | None:
     return tree.branch if mode is None else mode.kept_branch(tree)
 
 
-def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: bool,
-          out: Output) -> int:
-    """Remove the worktrees (and branches) of finished runs, of the named runs, or with
-    `everything` of every run (an unfinished one is then abandoned); and stray worktrees."""
-    checkout = in_repository(root)  # exit 2 outside a repository, creating nothing
-    records = _records(settings, root)
-    unknown = set(run_ids) - {r.run_id for r in records}
-    if unknown:
-        raise UserInputError(f"no run {', '.join(sorted(unknown))}",
-                             fix="see `reviewloop runs`")
-    removed: list[str] = []
-    for record in records:
-        tree = run_tree(record)
-        chosen = record.run_id in run_ids if run_ids else (everything
-                                                            or record.status in FINISHED)
-        if tree is None or not chosen or not Path(tree.path).exists():
-            continue
-        if record.status in UNFINISHED:
-            if crashed(root, record) or record.status != "running":
-                store = registry_for(settings, root)
-                store.update(record.run_id, status="abandoned",
-                             detail="worktree removed by reviewloop clean")
-                store.forget_work(record.run_id)  # never rebuilt (runs.carry)
-            else:
-                out.warn(f"Run {record.run_id} is running: left alone.")
-                continue
-        worktree.remove(checkout, tree, branch=_kept_branch(record) is None)
-        removed.append(_relative(root, tree.path))
-    if not run_ids:
-        trees = [run_tree(r) for r in records]
-        removed += _strays(root, checkout, {str(Path(t.path).resolve()) for t in trees if t})
-    out.say("Removed " + ", ".join(removed) + "." if removed
-            else "Nothing to clean: no kept worktree of a finished run.")
-    return ExitCode.OK
-
-
-def _strays(root: Path, checkout: Repository, known: set[str]) -> list[str]:
-    """Worktrees under .reviewloop/worktrees that no run owns (a crash before registering)."""
-    removed = []
-    for path, branch in worktree.listed(checkout).items():
-        if str(Path(path).resolve()) not in known:
-            tree = worktree.RunTree(path=path, branch=branch or "", base="", target=None)
-            worktree.remove(checkout, tree, branch=False)
-            removed.append(_relative(root, path))
-    folder = root / worktree.WORKTREES
-    for leftover in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if str(leftover.resolve()) not in known and leftover.is_dir():
-            shutil.rmtree(leftover)
-            removed.append(_relative(root, str(leftover)))
-    checkout.try_git("worktree", "prune")
-    return removed
-
-
-def _relative(root: Path, path: str) -> str:
+def relative(root: Path, path: str) -> str:
     try:
         return Path(path).relative_to(root).as_posix()
     except ValueError:

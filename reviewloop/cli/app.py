@@ -228,12 +228,13 @@ def runs_cmd(obj: Context, as_json: bool, repair: bool) -> int:
 @click.argument("run_ids", nargs=-1, metavar="[RUN]...")
 @click.option("--all", "everything", is_flag=True,
               help="Also remove the worktrees of unfinished runs (they are abandoned).")
+@click.option("--force", is_flag=True, help="Also remove those holding changes made after a run.")
 @click.pass_obj
-def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool) -> int:
+def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: bool) -> int:
     """Remove kept worktrees: of finished (declined) runs, of the named runs, or all."""
     from reviewloop.cli import runs
 
-    return runs.clean(obj.settings(), obj.root, run_ids, everything)
+    return runs.clean(obj.settings(), obj.root, run_ids, everything, force)
 
 
 @click.command("review")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from reviewloop.app import runs
+from reviewloop.app import cleanup, runs
 from reviewloop.cli import ui
 from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
@@ -38,8 +38,9 @@ def list_runs(settings: Settings, root: Path, *, as_json: bool = False,
     return ExitCode.OK
 
 
-def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: bool) -> int:
-    return runs.clean(settings, root, run_ids, everything, terminal())
+def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: bool,
+          force: bool = False) -> int:
+    return cleanup.clean(settings, root, run_ids, everything, terminal(), force=force)
 
 
 def _print_table(rows: list[dict]) -> None:

@@ -14,6 +14,7 @@ from reviewloop.checks.analyzers.provision import (
     Tool,
     clean,
     entries,
+    foreign,
     install,
     stale,
     tools_dir,
@@ -60,10 +61,11 @@ def list_cmd(as_json: bool, root: Path | None = None) -> int:
     """Show each tool's pinned version and whether it is cached, on PATH or absent."""
     base = root or tools_dir()
     rows = entries(base)
-    extra = stale(base)
+    extra, other = stale(base), foreign(base)
     if as_json:
         click.echo(json.dumps({"tools_dir": str(base), "tools": [asdict(r) for r in rows],
-                               "stale": [str(p) for p in extra]}, indent=2))
+                               "stale": [str(p) for p in extra],
+                               "other": [str(p) for p in other]}, indent=2))
         return ExitCode.OK
     click.echo(f"tools folder: {base}")
     for row in rows:
@@ -73,17 +75,24 @@ def list_cmd(as_json: bool, root: Path | None = None) -> int:
         click.echo(f"  {row.name:<10} {row.version:<10} {where}")
     for path in extra:
         click.echo(f"  stale: {path} (no pin names it; `reviewloop tools clean` removes it)")
+    for path in other:
+        click.echo(f"  not reviewloop's: {path} (`reviewloop tools clean` leaves it alone)")
     return ExitCode.OK
 
 
 @tools_group.command("clean")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 def clean_cmd(names: tuple[str, ...], root: Path | None = None) -> int:
-    """Remove the named tools' environments, every version (default: the whole cache)."""
+    """Remove the named tools' environments, every version (default: the whole cache).
+    Only what reviewloop made goes; anything else in the folder is named and left alone."""
     chosen(names)  # reject unknown names before removing anything
-    removed = clean(names, root or tools_dir())
+    base = root or tools_dir()
+    removed = clean(names, base)
     for path in removed:
         click.echo(f"removed {path}")
     if not removed:
         click.echo("nothing to remove")
+    for path in foreign(base):
+        if not names or any(path.name.lstrip(".").startswith(f"{n}-") for n in names):
+            click.echo(f"kept {path}: reviewloop did not make it", err=True)
     return ExitCode.OK

@@ -11,7 +11,6 @@ what of it, and of the worktree's HEAD (the run's commit once made), the base do
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Iterable
@@ -23,7 +22,7 @@ from reviewloop.errors import ReviewloopError, UserInputError
 from reviewloop.git import nofollow
 from reviewloop.git.failures import failed
 from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
-from reviewloop.git.worktrees import WORKTREES, RunTree, free_branch, restore
+from reviewloop.git.worktrees import WORKTREES, RunTree, forget, free_branch, restore
 
 WORK, RUN = "work", "run"
 _FILE_MODES = ("100644", "100755")
@@ -153,7 +152,7 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     none of that name. Writes nothing outside that new folder but those branches."""
     path = checkout.root / WORKTREES / run_id
     path.parent.mkdir(parents=True, exist_ok=True)
-    _forget(checkout, path)  # the run's own folder, if it was deleted here
+    forget(checkout, path)  # the run's own folder, if it was deleted here
     if path.exists() or path.is_symlink():
         raise UserInputError(
             f"{path} is in the way: the run's worktree is rebuilt there, and it is not a "
@@ -189,20 +188,6 @@ def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list
         nofollow.write_entry(run_dir, name, data, mode)
         names.append(name)
     return names
-
-
-def _forget(checkout: Repository, path: Path) -> None:
-    """Drop the clone's record of a worktree at `path` whose folder is gone — that one
-    only (`git worktree prune` would drop every missing one: a worktree on a disk not
-    mounted now would lose its index and HEAD)."""
-    if path.exists():
-        return
-    common = Path(checkout.git("rev-parse", "--git-common-dir").strip())
-    admin = (checkout.root / common if not common.is_absolute() else common) / "worktrees"
-    for record in admin.glob("*/gitdir") if admin.is_dir() else ():
-        named = Path(record.read_text(encoding="utf-8", errors="replace").strip())
-        if os.path.realpath(named.parent) == os.path.realpath(path):
-            shutil.rmtree(record.parent, ignore_errors=True)
 
 
 def _mode(path: Path) -> str:

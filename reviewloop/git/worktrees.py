@@ -83,9 +83,25 @@ def remove(checkout: Repository, tree: RunTree, *, branch: bool) -> None:
         status, _, _ = checkout.try_git("worktree", "remove", "--force", tree.path)
         if status != 0:
             shutil.rmtree(tree.path, ignore_errors=True)
-    checkout.try_git("worktree", "prune")
+    if not Path(tree.path).exists():  # git's record of a folder gone (git drops its own)
+        forget(checkout, Path(tree.path))
     if branch:
         checkout.try_git("branch", "-D", tree.branch)
+
+
+def forget(checkout: Repository, path: Path) -> None:
+    """Drop the clone's record of a worktree at `path` whose folder is gone — that one
+    only (`git worktree prune` would drop every missing one: a worktree on a disk not
+    mounted now, or one moved with its checkout and not yet repaired, would lose its index
+    and HEAD)."""
+    if path.exists():
+        return
+    common = Path(checkout.git("rev-parse", "--git-common-dir").strip())
+    admin = (checkout.root / common if not common.is_absolute() else common) / "worktrees"
+    for record in admin.glob("*/gitdir") if admin.is_dir() else ():
+        named = Path(record.read_text(encoding="utf-8", errors="replace").strip())
+        if os.path.realpath(named.parent) == os.path.realpath(path):
+            shutil.rmtree(record.parent, ignore_errors=True)
 
 
 def listed(checkout: Repository) -> dict[str, str | None]:

@@ -47,7 +47,7 @@ from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.review.round import Analyze
-from reviewloop.runs import liveness
+from reviewloop.runs import left, liveness
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
@@ -297,6 +297,8 @@ class LoopRunner:
             result.status = "committed"
         self.registry.update(run_id, status=result.status, commit_sha=values.get("commit"))
         self.registry.forget_work(run_id)  # finished: never rebuilt
+        if result.status == "declined":  # kept for the user: `clean` tells their work apart
+            left.record(self.root, run_id, deps.run_tree)
         return result
 
     def _stopped(self, run_id: str, before: str, exc: BaseException) -> None:

@@ -54,8 +54,7 @@ MATRIX = {
     "branch-only": [
         BEFORE_COMMIT, AFTER_COMMIT,
         Point("commit|land", "* worktree remove *", "before"),
-        REMOVED,
-        Point("landed, not saved", "* worktree prune", "after"),
+        REMOVED,  # the last step: landing prunes no other worktree (git/worktrees.remove)
     ],
     "pr": [
         BEFORE_COMMIT, AFTER_COMMIT,

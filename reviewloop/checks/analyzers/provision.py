@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -52,11 +53,12 @@ from reviewloop.checks.analyzers.tool_table import (  # re-exported: the table's
 )
 
 __all__ = ["MARKER", "TOOLS", "ProvisionError", "StillInstalling", "Tool", "cached", "clean",
-           "ensure", "entries", "fix_command", "home", "install", "locate", "on_path",
-           "stale", "tools_dir", "unavailable"]
+           "ensure", "entries", "fix_command", "foreign", "home", "install", "locate",
+           "on_path", "stale", "tools_dir", "unavailable"]
 log = logging.getLogger(__name__)
 PIP_CACHE = tool_build.PIP_CACHE
 _CACHES = (tool_build.PIP_CACHE, npm_env.NPM_CACHE)  # downloads, shared: never a stale tool
+_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:[.+-]?[0-9A-Za-z]+)*")
 INSTALL_TIMEOUT_S = 900
 REVIEW_WAIT_S = 120.0  # REVIEWLOOP_TOOL_INSTALL_WAIT_S: how long a review waits for one
 _BEAT_S = 30.0  # a line this often while an install runs
@@ -251,32 +253,71 @@ def entries(root: Path | None = None) -> list[Entry]:
 
 
 def stale(root: Path | None = None) -> list[Path]:
-    """Folders in the cache that no pin in TOOLS names (old versions, broken installs)."""
+    """reviewloop's tool folders in the cache that no pin in TOOLS names (old versions)."""
     base = root or tools_dir()
-    if not base.is_dir():
-        return []
     wanted = {tool.folder for tool in TOOLS.values()}
-    return sorted(p for p in base.iterdir()
-                  if p.is_dir() and p.name not in wanted and p.name not in _CACHES)
+    return [p for p in _ours(base) if p.is_dir() and not p.is_symlink()
+            and p.name not in wanted and p.name not in _CACHES]
+
+
+def foreign(root: Path | None = None) -> list[Path]:
+    """What is in the tools folder that reviewloop did not make: `clean` leaves it alone."""
+    base = root or tools_dir()
+    ours = set(_ours(base))
+    return sorted(p for p in base.iterdir() if p not in ours) if base.is_dir() else []
 
 
 def clean(names: tuple[str, ...] = (), root: Path | None = None) -> list[Path]:
-    """Remove the named tools' environments (every version), or the whole cache; return
-    what was removed."""
-    base = root or tools_dir()
-    if not base.is_dir():
-        return []
+    """Remove the named tools' environments (every version) and locks, or every one and the
+    download caches; return what was removed. Only what reviewloop made (`_ours`) goes."""
     removed = []
-    for path in sorted(base.iterdir()):
-        tool_name = path.name.lstrip(".").removesuffix(".lock").rsplit("-", 1)[0]
-        if names and tool_name not in names:
+    for path in _ours(root or tools_dir()):
+        if names and _owner(path) not in names:
             continue
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
         removed.append(path)
     return removed
+
+
+def _ours(base: Path) -> list[Path]:
+    """The entries reviewloop made in the tools folder: a tool's folder `<tool>-<version>`
+    (today's pin, or another version holding reviewloop's marker), its lock
+    `.<tool>-<version>.lock`, and the download caches."""
+    if not base.is_dir():
+        return []
+    wanted = {tool.folder for tool in TOOLS.values()}
+    found = []
+    for path in sorted(base.iterdir()):
+        if path.name in _CACHES:
+            mine = path.is_dir() and not path.is_symlink()
+        elif path.name.startswith(".") and path.name.endswith(".lock"):
+            mine = _owner(path) is not None and path.is_file() and not path.is_symlink()
+        else:
+            mine = _owner(path) is not None and (path.name in wanted or _marked(path))
+        if mine:
+            found.append(path)
+    return found
+
+
+def _marked(path: Path) -> bool:
+    """A folder an install of reviewloop's worked in: finished, or its virtualenv made."""
+    return path.is_dir() and not path.is_symlink() and any(
+        (path / mark).is_file() for mark in (MARKER, tool_build.VENV_READY))
+
+
+def _owner(path: Path) -> str | None:
+    """The tool whose folder or lock `path` names, `<tool>-<version>` with a version that
+    starts with a digit; None for any other name (`eslint-config`, `checkov-policies`)."""
+    stem = path.name.removeprefix(".").removesuffix(".lock") if path.name.startswith(".") \
+        else path.name
+    for name in TOOLS:
+        version = stem.removeprefix(f"{name}-")
+        if version != stem and _VERSION.fullmatch(version):
+            return name
+    return None
 
 
 def _main(argv: list[str]) -> int:

@@ -294,6 +294,8 @@ def test_list_stale_and_clean(tmp_path, monkeypatch):
     (root / ziz.folder / "bin" / "zizmor").write_text("binary")
     (root / ziz.folder / MARKER).write_text("{}")
     (root / f".{ziz.folder}.lock").write_text("")
+    (root / "zizmor-0.1.0" / MARKER).write_text("{}")  # an older pin, finished
+    (root / "checkov-1.0.0" / ".venv-ready").write_text("")  # an older pin, unfinished
 
     status = {e.name: e.status for e in entries(root)}
     assert status == {"checkov": "absent", "hadolint": "absent", "zizmor": "cached",
