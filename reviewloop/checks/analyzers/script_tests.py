@@ -2,7 +2,9 @@
 `mocha spec/` (rev11c D2). A file the script runs is a test whatever its folder or name.
 
 Read from the trusted `package.json`'s `scripts.test`, never run: each command the script
-chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments.
+chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments,
+and one that runs another script (`npm run unit`, `npm test`, `pnpm run unit`, `yarn unit`) is
+followed into it, with the arguments the package manager appends to it (rev12 D4).
 An argument with a glob character is matched as the shell running the script expands it
 (`*`, `?`, `[...]` within one folder, `**` as `*`), a quoted one as node's and mocha's own
 globs read it (`**` across folders, or none); a module the runner preloads (`--require`,
@@ -19,6 +21,13 @@ import re
 import shlex
 from dataclasses import dataclass
 
+MAX_DEPTH = 8  # scripts followed through `npm run <name>`
+_COMMON = frozenset({"install", "i", "add", "remove", "rm", "uninstall", "update", "up",
+                     "exec", "dlx", "create", "init", "publish", "pack", "link", "unlink",
+                     "audit", "outdated", "list", "ls", "why", "rebuild", "config", "info"})
+# the package managers' own commands, which `pnpm <word>` and `yarn <word>` run before a script
+_BUILTINS = {"npm": frozenset(), "pnpm": _COMMON | {"x", "prune", "store", "import", "patch"},
+             "yarn": _COMMON | {"workspace", "workspaces", "node", "bin", "cache", "global"}}
 _SEGMENTS = re.compile(r"&&|\|\||[;|&]")
 _GLOB = re.compile(r"[*?\[]")
 _MOCHA_SUFFIXES = (".js", ".cjs", ".mjs")
@@ -63,13 +72,61 @@ def script_tests(manifest_text: str | None) -> ScriptTests:
     except ValueError:
         return ScriptTests()
     scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
-    script = scripts.get("test") if isinstance(scripts, dict) else None
-    if not isinstance(script, str):
+    if not isinstance(scripts, dict):
         return ScriptTests()
-    parts = [_segment(segment) for segment in _SEGMENTS.split(script)]
+    return _script(scripts, "test", (), ())
+
+
+def _script(scripts: dict, name: str, extra: tuple[str, ...],
+            seen: tuple[str, ...]) -> ScriptTests:
+    """What script `name` runs with `extra` arguments appended (as the package manager runs
+    it), following the scripts it runs by name (`npm run unit`) up to `MAX_DEPTH` deep and
+    never into a script already being followed."""
+    script = scripts.get(name)
+    if not isinstance(script, str) or name in seen or len(seen) >= MAX_DEPTH:
+        return ScriptTests()
+    if extra:
+        script = f"{script} {shlex.join(extra)}"
+    parts = []
+    for segment in _SEGMENTS.split(script):
+        call = _script_call(segment)
+        parts.append(_script(scripts, call[0], call[1], (*seen, name)) if call is not None
+                     else _segment(segment))
     return ScriptTests(tuple(f for part in parts for f in part.files),
                        tuple(d for part in parts for d in part.mocha_folders),
                        any(part.recursive for part in parts))
+
+
+def _script_call(segment: str) -> tuple[str, tuple[str, ...]] | None:
+    """`(name, arguments)` for a command that runs another script of the package, with the
+    arguments the package manager hands it (`npm run unit x -- --y`, `npm test`, `pnpm run
+    unit`, `yarn unit`), else None."""
+    try:
+        argv = shlex.split(segment)
+    except ValueError:
+        return None
+    while argv and "=" in argv[0] and not argv[0].startswith("-"):
+        argv = argv[1:]  # `FOO=1 npm run unit`
+    if len(argv) < 2 or argv[0] not in _BUILTINS:
+        return None
+    before, _, after = _partition(argv[1:], "--")  # after `--`: handed on as they are
+    words = [w for w in before if not w.startswith("-")]  # the manager's options left out
+    if not words:
+        return None
+    if words[0] in ("test", "t", "tst"):
+        return "test", (*words[1:], *after)
+    if words[0] in ("run", "run-script"):
+        return (words[1], (*words[2:], *after)) if len(words) > 1 else None
+    if argv[0] == "npm" or words[0] in _BUILTINS[argv[0]]:
+        return None  # the manager's own command: `npm ci`, `pnpm exec`, `yarn add`
+    return words[0], (*words[1:], *after)  # `pnpm unit`, `yarn unit`
+
+
+def _partition(words: list[str], separator: str) -> tuple[list[str], str, list[str]]:
+    if separator not in words:
+        return words, "", []
+    at = words.index(separator)
+    return words[:at], separator, words[at + 1:]
 
 
 def _segment(segment: str) -> ScriptTests:
