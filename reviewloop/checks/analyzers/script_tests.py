@@ -67,34 +67,41 @@ class ScriptTests:
 
 def script_tests(manifest_text: str | None) -> ScriptTests:
     """What the `test` script of the `package.json` text runs; nothing when it names no file."""
+    parts = [_segment(segment) for segment in script_commands(manifest_text)]
+    return ScriptTests(tuple(f for part in parts for f in part.files),
+                       tuple(d for part in parts for d in part.mocha_folders),
+                       any(part.recursive for part in parts))
+
+
+def script_commands(manifest_text: str | None) -> tuple[str, ...]:
+    """The commands the `test` script of the `package.json` text runs, the scripts it runs by
+    name followed into."""
     try:
         manifest = json.loads(manifest_text) if manifest_text is not None else None
     except ValueError:
-        return ScriptTests()
+        return ()
     scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
     if not isinstance(scripts, dict):
-        return ScriptTests()
+        return ()
     return _script(scripts, "test", (), ())
 
 
 def _script(scripts: dict, name: str, extra: tuple[str, ...],
-            seen: tuple[str, ...]) -> ScriptTests:
-    """What script `name` runs with `extra` arguments appended (as the package manager runs
-    it), following the scripts it runs by name (`npm run unit`) up to `MAX_DEPTH` deep and
-    never into a script already being followed."""
+            seen: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands script `name` runs with `extra` arguments appended (as the package
+    manager runs it), following the scripts it runs by name (`npm run unit`) up to
+    `MAX_DEPTH` deep and never into a script already being followed."""
     script = scripts.get(name)
     if not isinstance(script, str) or name in seen or len(seen) >= MAX_DEPTH:
-        return ScriptTests()
+        return ()
     if extra:
         script = f"{script} {shlex.join(extra)}"
-    parts = []
+    commands: list[str] = []
     for segment in _SEGMENTS.split(script):
         call = _script_call(segment)
-        parts.append(_script(scripts, call[0], call[1], (*seen, name)) if call is not None
-                     else _segment(segment))
-    return ScriptTests(tuple(f for part in parts for f in part.files),
-                       tuple(d for part in parts for d in part.mocha_folders),
-                       any(part.recursive for part in parts))
+        commands.extend(_script(scripts, call[0], call[1], (*seen, name)) if call is not None
+                        else (segment,))
+    return tuple(commands)
 
 
 def _script_call(segment: str) -> tuple[str, tuple[str, ...]] | None:
@@ -152,15 +159,22 @@ def _segment(segment: str) -> ScriptTests:
                        runner == "mocha" and "--recursive" in arguments)
 
 
-def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:
-    """`("node", arguments)` for `node ... --test ...`, `("mocha", arguments)` for mocha
-    (also through `npx`), else None."""
+def runner_argv(argv: list[str]) -> list[str]:
+    """`argv` from the program it runs: without `FOO=1`, `npx`, `env`, `cross-env` before it,
+    and the program named by its file name (`node_modules/.bin/jest` as `jest`)."""
     while argv and (("=" in argv[0] and not argv[0].startswith("-"))
                     or argv[0] in ("npx", "exec", "env", "cross-env")):
         argv = argv[1:]  # `FOO=1 node --test`, `npx mocha`
+    return [argv[0].rsplit("/", 1)[-1], *argv[1:]] if argv else []
+
+
+def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:
+    """`("node", arguments)` for `node ... --test ...`, `("mocha", arguments)` for mocha
+    (also through `npx`), else None."""
+    argv = runner_argv(argv)
     if not argv:
         return None
-    command = argv[0].rsplit("/", 1)[-1]
+    command = argv[0]
     if command == "node" and "--test" in argv[1:]:
         return "node", argv[1:]
     if command in ("mocha", "_mocha"):
