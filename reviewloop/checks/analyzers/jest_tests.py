@@ -1,7 +1,10 @@
-"""The test files jest's own configuration selects, where it is static data: the trusted
-`package.json`'s `jest` key or `jest.config.json`. A `jest.config.js`, `.ts`, `.mjs`, `.cjs`
-or a `vitest.config.*` is code, never run here: `unread_configs` names it, so what says a
-file is production code can say its runner's selection was not read.
+"""The test files jest's own configuration selects, where it is static data: the JSON file
+the test script's `jest --config` names (followed through `npm run`), else the trusted
+`package.json`'s `jest` key or `jest.config.json`; each of its `projects` (inline, or a folder
+or JSON file with its own) selects files too (rev12 D5). A `jest.config.js`, `.ts`, `.mjs`,
+`.cjs` (at the root or named by `--config`) or a `vitest.config.*` is code, never run here:
+`unread_configs` names it, so what says a file is production code can say its runner's
+selection was not read.
 
 Jest takes a file for a test when it lies under one of `roots` (default `<rootDir>`), its
 absolute path matches one of `testMatch` (micromatch globs, `<rootDir>` the package folder)
@@ -13,9 +16,13 @@ absolute path stands for a folder jest's patterns do not name.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from reviewloop.checks.analyzers.script_tests import runner_argv, script_commands
 
 CODE_CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs")
 VITEST_CONFIGS = tuple(f"vitest.config.{s}" for s in ("ts", "js", "mjs", "mts", "cjs", "cts"))
@@ -23,14 +30,18 @@ VITEST_CONFIGS = tuple(f"vitest.config.{s}" for s in ("ts", "js", "mjs", "mts", 
 
 @dataclass(frozen=True)
 class JestTests:
-    """What the trusted jest configuration selects (`declared`: whether there is one read)."""
+    """What the trusted jest configuration selects (`declared`: whether there is one read;
+    `projects`: the selections of its `projects`, any of which runs a file)."""
 
     declared: bool = False
     roots: tuple[str, ...] = ("",)
     match: tuple[re.Pattern[str], ...] = ()
     ignore: tuple[re.Pattern[str], ...] = (re.compile("/node_modules/"),)
+    projects: tuple[JestTests, ...] = ()
 
     def runs(self, path: str) -> bool:
+        if self.projects:
+            return any(p.runs(path) for p in self.projects)
         absolute = f"/{path}"
         return self.declared and any(r == "" or path.startswith(f"{r}/") for r in self.roots) \
             and any(p.search(absolute) for p in self.match) \
@@ -39,17 +50,108 @@ class JestTests:
 
 def jest_tests(read: Callable[[str], str | None]) -> JestTests:
     """The jest configuration of the package at the repository root, `read` giving a trusted
-    file's text by its name."""
+    file's text by its name: the file the test script's `jest --config` names, else
+    `jest.config.json` or package.json's `jest` key; each of its `projects` in its place."""
+    found = _config(read)
+    if found is None:
+        return JestTests()
+    config, base = found
+    projects = config.get("projects")
+    if not isinstance(projects, list) or not projects:
+        return _selection(config, base)
+    root = _root(config, base)
+    selections = []
+    for project in projects:
+        if isinstance(project, dict):  # its rootDir from the config file's folder
+            selections.append(_selection(project, base))
+            continue
+        named = _project(read, project.replace("<rootDir>", root) if "<rootDir>" in project
+                         else posixpath.join(root, project)) \
+            if isinstance(project, str) else None
+        if named is None:
+            return JestTests()  # a glob, or code: not known
+        selections.append(_selection(*named))
+    return JestTests(True, projects=tuple(selections))
+
+
+def unread_configs(read: Callable[[str], str | None]) -> tuple[str, ...]:
+    """The runner configurations that are code, so their test selection is unknown: at the
+    root, or named by the test script's `jest --config`."""
+    named = _named_config(read)
+    at_root = tuple(name for name in (*CODE_CONFIGS, *VITEST_CONFIGS) if read(name) is not None)
+    if named is not None and not named.startswith("{") and not named.endswith(".json") \
+            and read(named) is not None and named not in at_root:
+        return (named, *at_root)
+    return at_root
+
+
+def _config(read: Callable[[str], str | None]) -> tuple[dict, str] | None:
+    """The jest configuration jest reads, and the folder it is in; None when it is code."""
+    named = _named_config(read)
+    if named is not None:
+        if named.startswith("{"):  # `--config '{"testMatch": …}'`
+            config = _json(named)
+        else:
+            config = _json(read(named)) if named.endswith(".json") else None
+        return (config, posixpath.dirname(named)) if config is not None else None
     if any(read(name) is not None for name in CODE_CONFIGS):
-        return JestTests()  # code: named by `unread_configs`
+        return None  # code: named by `unread_configs`
     config = _json(read("jest.config.json"))
     if config is None:
         manifest = _json(read("package.json"))
         config = manifest.get("jest") if manifest is not None else None
-    if not isinstance(config, dict):
-        return JestTests()
+    return (config, "") if isinstance(config, dict) else None
+
+
+def _named_config(read: Callable[[str], str | None]) -> str | None:
+    """The config the test script hands jest (`--config X`, `-c X`, `--config=X`)."""
+    for command in script_commands(read("package.json")):
+        try:
+            argv = runner_argv(shlex.split(command))
+        except ValueError:
+            continue
+        if argv[:1] != ["jest"]:
+            continue
+        for index, word in enumerate(argv):
+            if word in ("--config", "-c") and index + 1 < len(argv):
+                value = argv[index + 1]
+            elif word.startswith("--config="):
+                value = word.partition("=")[2]
+            else:
+                continue
+            return value.strip() if value.lstrip().startswith("{") else _relative(value)
+    return None
+
+
+def _project(read: Callable[[str], str | None], path: str) -> tuple[dict, str] | None:
+    """A project named by its folder or config file: its configuration and folder."""
+    path = _relative(path)
+    if re.search(r"[*?\[{]", path) or path.endswith((".js", ".ts", ".mjs", ".cjs")):
+        return None
+    if path.endswith(".json"):
+        config = _json(read(path))
+        return (config, posixpath.dirname(path)) if config is not None else None
+    inside = f"{path}/" if path else ""
+    if any(read(f"{inside}{name}") is not None for name in CODE_CONFIGS):
+        return None
+    config = _json(read(f"{inside}jest.config.json"))
+    if config is None:
+        manifest = _json(read(f"{inside}package.json")) or {}
+        config = manifest.get("jest") if isinstance(manifest.get("jest"), dict) else None
+    return (config, path) if config is not None else None  # none: jest looks further up
+
+
+def _root(config: dict, base: str) -> str:
+    """The configuration's rootDir as a repository path (default: its file's folder)."""
     root_dir = config.get("rootDir")
-    root = _relative(root_dir) if isinstance(root_dir, str) else ""
+    if not isinstance(root_dir, str):
+        return base
+    return _relative(posixpath.normpath(posixpath.join(base, root_dir.replace("<rootDir>", base))))
+
+
+def _selection(config: dict, base: str) -> JestTests:
+    """What one configuration (of a file in folder `base`) selects."""
+    root = _root(config, base)
     prefix = f"/{root}" if root else ""
 
     def place(value: str) -> str:  # `<rootDir>` in a pattern over `/<path>`
@@ -68,11 +170,6 @@ def jest_tests(read: Callable[[str], str | None]) -> JestTests:
     ignore = tuple(p for p in map(_regex, map(place, _strings(ignores))) if p is not None) \
         if isinstance(ignores, list) else JestTests().ignore
     return JestTests(True, roots, match, ignore)
-
-
-def unread_configs(read: Callable[[str], str | None]) -> tuple[str, ...]:
-    """The runner configurations at the root that are code: their test selection is unknown."""
-    return tuple(name for name in (*CODE_CONFIGS, *VITEST_CONFIGS) if read(name) is not None)
 
 
 _REPEAT = {"?": "?", "+": "+", "*": "*", "@": ""}  # extglob `?(…)` … `@(…)` as a regex

@@ -2,7 +2,9 @@
 `mocha spec/` (rev11c D2). A file the script runs is a test whatever its folder or name.
 
 Read from the trusted `package.json`'s `scripts.test`, never run: each command the script
-chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments.
+chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments,
+and one that runs another script (`npm run unit`, `npm test`, `pnpm run unit`, `yarn unit`) is
+followed into it, with the arguments the package manager appends to it (rev12 D4).
 An argument with a glob character is matched as the shell running the script expands it
 (`*`, `?`, `[...]` within one folder, `**` as `*`), a quoted one as node's and mocha's own
 globs read it (`**` across folders, or none); a module the runner preloads (`--require`,
@@ -19,6 +21,13 @@ import re
 import shlex
 from dataclasses import dataclass
 
+MAX_DEPTH = 8  # scripts followed through `npm run <name>`
+_COMMON = frozenset({"install", "i", "add", "remove", "rm", "uninstall", "update", "up",
+                     "exec", "dlx", "create", "init", "publish", "pack", "link", "unlink",
+                     "audit", "outdated", "list", "ls", "why", "rebuild", "config", "info"})
+# the package managers' own commands, which `pnpm <word>` and `yarn <word>` run before a script
+_BUILTINS = {"npm": frozenset(), "pnpm": _COMMON | {"x", "prune", "store", "import", "patch"},
+             "yarn": _COMMON | {"workspace", "workspaces", "node", "bin", "cache", "global"}}
 _SEGMENTS = re.compile(r"&&|\|\||[;|&]")
 _GLOB = re.compile(r"[*?\[]")
 _MOCHA_SUFFIXES = (".js", ".cjs", ".mjs")
@@ -58,18 +67,73 @@ class ScriptTests:
 
 def script_tests(manifest_text: str | None) -> ScriptTests:
     """What the `test` script of the `package.json` text runs; nothing when it names no file."""
-    try:
-        manifest = json.loads(manifest_text) if manifest_text is not None else None
-    except ValueError:
-        return ScriptTests()
-    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
-    script = scripts.get("test") if isinstance(scripts, dict) else None
-    if not isinstance(script, str):
-        return ScriptTests()
-    parts = [_segment(segment) for segment in _SEGMENTS.split(script)]
+    parts = [_segment(segment) for segment in script_commands(manifest_text)]
     return ScriptTests(tuple(f for part in parts for f in part.files),
                        tuple(d for part in parts for d in part.mocha_folders),
                        any(part.recursive for part in parts))
+
+
+def script_commands(manifest_text: str | None) -> tuple[str, ...]:
+    """The commands the `test` script of the `package.json` text runs, the scripts it runs by
+    name followed into."""
+    try:
+        manifest = json.loads(manifest_text) if manifest_text is not None else None
+    except ValueError:
+        return ()
+    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
+    if not isinstance(scripts, dict):
+        return ()
+    return _script(scripts, "test", (), ())
+
+
+def _script(scripts: dict, name: str, extra: tuple[str, ...],
+            seen: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands script `name` runs with `extra` arguments appended (as the package
+    manager runs it), following the scripts it runs by name (`npm run unit`) up to
+    `MAX_DEPTH` deep and never into a script already being followed."""
+    script = scripts.get(name)
+    if not isinstance(script, str) or name in seen or len(seen) >= MAX_DEPTH:
+        return ()
+    if extra:
+        script = f"{script} {shlex.join(extra)}"
+    commands: list[str] = []
+    for segment in _SEGMENTS.split(script):
+        call = _script_call(segment)
+        commands.extend(_script(scripts, call[0], call[1], (*seen, name)) if call is not None
+                        else (segment,))
+    return tuple(commands)
+
+
+def _script_call(segment: str) -> tuple[str, tuple[str, ...]] | None:
+    """`(name, arguments)` for a command that runs another script of the package, with the
+    arguments the package manager hands it (`npm run unit x -- --y`, `npm test`, `pnpm run
+    unit`, `yarn unit`), else None."""
+    try:
+        argv = shlex.split(segment)
+    except ValueError:
+        return None
+    while argv and "=" in argv[0] and not argv[0].startswith("-"):
+        argv = argv[1:]  # `FOO=1 npm run unit`
+    if len(argv) < 2 or argv[0] not in _BUILTINS:
+        return None
+    before, _, after = _partition(argv[1:], "--")  # after `--`: handed on as they are
+    words = [w for w in before if not w.startswith("-")]  # the manager's options left out
+    if not words:
+        return None
+    if words[0] in ("test", "t", "tst"):
+        return "test", (*words[1:], *after)
+    if words[0] in ("run", "run-script"):
+        return (words[1], (*words[2:], *after)) if len(words) > 1 else None
+    if argv[0] == "npm" or words[0] in _BUILTINS[argv[0]]:
+        return None  # the manager's own command: `npm ci`, `pnpm exec`, `yarn add`
+    return words[0], (*words[1:], *after)  # `pnpm unit`, `yarn unit`
+
+
+def _partition(words: list[str], separator: str) -> tuple[list[str], str, list[str]]:
+    if separator not in words:
+        return words, "", []
+    at = words.index(separator)
+    return words[:at], separator, words[at + 1:]
 
 
 def _segment(segment: str) -> ScriptTests:
@@ -95,15 +159,22 @@ def _segment(segment: str) -> ScriptTests:
                        runner == "mocha" and "--recursive" in arguments)
 
 
-def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:
-    """`("node", arguments)` for `node ... --test ...`, `("mocha", arguments)` for mocha
-    (also through `npx`), else None."""
+def runner_argv(argv: list[str]) -> list[str]:
+    """`argv` from the program it runs: without `FOO=1`, `npx`, `env`, `cross-env` before it,
+    and the program named by its file name (`node_modules/.bin/jest` as `jest`)."""
     while argv and (("=" in argv[0] and not argv[0].startswith("-"))
                     or argv[0] in ("npx", "exec", "env", "cross-env")):
         argv = argv[1:]  # `FOO=1 node --test`, `npx mocha`
+    return [argv[0].rsplit("/", 1)[-1], *argv[1:]] if argv else []
+
+
+def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:
+    """`("node", arguments)` for `node ... --test ...`, `("mocha", arguments)` for mocha
+    (also through `npx`), else None."""
+    argv = runner_argv(argv)
     if not argv:
         return None
-    command = argv[0].rsplit("/", 1)[-1]
+    command = argv[0]
     if command == "node" and "--test" in argv[1:]:
         return "node", argv[1:]
     if command in ("mocha", "_mocha"):

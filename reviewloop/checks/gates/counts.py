@@ -3,7 +3,9 @@
 Supported: pytest, jest, vitest, mocha, node's own runner (`node --test`, TAP and spec
 reporters), go test, cargo test and unittest. The first runner
 whose summary appears wins; output with no recognisable summary gives None, never 0.
-Units are tests, except for `go test` without `-v`, which only reports packages.
+Units are tests, except for `go test` without `-v`, which only reports packages. jest and
+vitest also count the test files that failed (`Test Suites:`, `Test Files`): a file that fails
+as a whole (a syntax error, an import that throws) is counted there and never as a test.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ class TestCounts:
     passed: int
     failed: int
     runner: str = ""
+    failed_files: int = 0  # jest's and vitest's failed test files; 0 where not reported
 
     def __add__(self, other: TestCounts) -> TestCounts:
         runner = self.runner if self.runner == other.runner else "+".join(
             r for r in (self.runner, other.runner) if r)
-        return TestCounts(self.passed + other.passed, self.failed + other.failed, runner)
+        return TestCounts(self.passed + other.passed, self.failed + other.failed, runner,
+                          self.failed_files + other.failed_files)
 
 
 def parse_counts(output: str) -> TestCounts | None:
@@ -71,30 +75,45 @@ def _cargo(text: str) -> TestCounts | None:
     return TestCounts(sum(int(p) for p, _ in matches), sum(int(f) for _, f in matches), "cargo")
 
 
-# -- jest: `Tests:       1 failed, 4 passed, 5 total` -------------------------------------
+def _last_words(pattern: re.Pattern[str], text: str) -> dict[str, int] | None:
+    """`{"passed": 4, "failed": 1}` from the last line `pattern` finds, None without one."""
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    return {word: int(n) for n, word in _PYTEST_ITEM.findall(matches[-1].group("body"))}
+
+
+# -- jest: `Tests:       1 failed, 4 passed, 5 total`, `Test Suites: 1 failed, 1 total` ---
 
 _JEST = re.compile(r"^Tests:\s+(?P<body>.*?\d+ total)\s*$", re.M)
+_JEST_SUITES = re.compile(r"^Test Suites:\s+(?P<body>.*?\d+ total)\s*$", re.M)
 
 
 def _jest(text: str) -> TestCounts | None:
-    matches = list(_JEST.finditer(text))
-    if not matches:
+    words = _last_words(_JEST, text)
+    if words is None:
         return None
-    words = {word: int(n) for n, word in _PYTEST_ITEM.findall(matches[-1].group("body"))}
-    return TestCounts(words.get("passed", 0), words.get("failed", 0), "jest")
+    files = _last_words(_JEST_SUITES, text) or {}
+    return TestCounts(words.get("passed", 0), words.get("failed", 0), "jest",
+                      files.get("failed", 0))
 
 
-# -- vitest: ` Tests  4 passed (4)`, ` Tests  1 failed | 3 passed (4)` --------------------
+# -- vitest: ` Tests  1 failed | 3 passed (4)`, ` Test Files  1 failed | 1 passed (2)` ------
+# (a run whose every file failed to load prints `Tests  no tests`)
 
 _VITEST = re.compile(r"^\s*Tests\s+(?P<body>\d+ [a-z]+(?: \| \d+ [a-z]+)*) \(\d+\)\s*$", re.M)
+_VITEST_FILES = re.compile(
+    r"^\s*Test Files\s+(?P<body>\d+ [a-z]+(?: \| \d+ [a-z]+)*) \(\d+\)\s*$", re.M)
 
 
 def _vitest(text: str) -> TestCounts | None:
-    matches = list(_VITEST.finditer(text))
-    if not matches:
+    words = _last_words(_VITEST, text)
+    files = _last_words(_VITEST_FILES, text)
+    if words is None and files is None:
         return None
-    words = {word: int(n) for n, word in _PYTEST_ITEM.findall(matches[-1].group("body"))}
-    return TestCounts(words.get("passed", 0), words.get("failed", 0), "vitest")
+    words = words or {}
+    return TestCounts(words.get("passed", 0), words.get("failed", 0), "vitest",
+                      (files or {}).get("failed", 0))
 
 
 # -- go test: `--- PASS: TestX` with -v (subtests count); else `ok <pkg>` / `FAIL <pkg>` ---

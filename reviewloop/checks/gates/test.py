@@ -110,10 +110,20 @@ def _summary(failures: list[str], counts: TestCounts | None,
     if counts and counts.passed == 0 and counts.failed == 0 and \
             any(_no_tests_collected(o) for o in outcomes):
         return "no tests collected"
-    if counts and counts.failed:  # `pytest || true`, `make -i`, tox's ignore_outcome
-        return (f"{counts.passed} passed; the output reports {counts.failed} failed, but "
+    if counts and (counts.failed or counts.failed_files):  # `pytest || true`, `make -i`
+        return (f"{counts.passed} passed; the output reports {_hidden(counts)}, but "
                 "the command exited 0, which passes the gate: "
                 + ", ".join(f"`{o.command}`" for o in outcomes))
     if counts:
         return f"{counts.passed} passed"
     return "passed (no test count reported): " + ", ".join(f"`{o.command}`" for o in outcomes)
+
+
+def _hidden(counts: TestCounts) -> str:
+    """The failures a zero exit passed: failed tests, and the test files jest or vitest
+    counts as failed (one that fails to load has no test counted failed)."""
+    files = counts.failed_files
+    said = [f"{counts.failed} failed"] if counts.failed else []
+    if files:
+        said.append(f"{files} failed test file{'s' * (files != 1)}")
+    return " and ".join(said)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path, PurePosixPath
@@ -272,9 +273,15 @@ def test_the_trusted_runner_selection_names_the_test_change(repo, config, files,
     assert [f.file for f in run_for_agent(REVIEWER, repo.root, diff).findings] == flagged
 
 
-@pytest.mark.parametrize("config", ["jest.config.js", "jest.config.ts", "vitest.config.mts"])
-def test_a_runner_config_that_is_code_is_named_as_not_read(repo, config):
-    repo.change({config: "export default { testMatch: ['**/e2e/*.js'] };\n"})
+@pytest.mark.parametrize(("config", "script"), [
+    ("jest.config.js", None), ("jest.config.ts", None), ("vitest.config.mts", None),
+    ("config/jest.unit.js", "jest --config config/jest.unit.js"),  # rev12 D5
+    ("jest.e2e.cjs", "npm run e2e"),  # "e2e": "jest -c ./jest.e2e.cjs"
+])
+def test_a_runner_config_that_is_code_is_named_as_not_read(repo, config, script):
+    scripts = {"test": script, "e2e": f"jest -c ./{config}"} if script else None
+    repo.change({config: "export default { testMatch: ['**/e2e/*.js'] };\n",
+                 **({"package.json": json.dumps({"scripts": scripts})} if scripts else {})})
     repo.git("commit", "-qm", "runner config")
     diff = repo.change({"web/ui.ts": "export const a = 2;\n", "e2e/flow.js": "// test\n"})
     [finding] = run_for_agent(REVIEWER, repo.root, diff).findings

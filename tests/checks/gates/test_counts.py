@@ -276,10 +276,10 @@ FAILED (failures=1, errors=1, skipped=1, expected failures=1)
     (PYTEST_NO_TESTS, TestCounts(0, 0, "pytest")),
     (PYTEST_COLLECTION_ERROR, TestCounts(0, 1, "pytest")),
     (PYTEST_LONG_RUN, TestCounts(1520, 0, "pytest")),
-    (JEST_FAILING, TestCounts(4, 1, "jest")),
+    (JEST_FAILING, TestCounts(4, 1, "jest", 1)),
     (JEST_SKIPPED, TestCounts(6, 0, "jest")),
     (VITEST_PASSING, TestCounts(4, 0, "vitest")),
-    (VITEST_FAILING, TestCounts(3, 1, "vitest")),
+    (VITEST_FAILING, TestCounts(3, 1, "vitest", 1)),
     (MOCHA_FAILING, TestCounts(3, 1, "mocha")),
     (MOCHA_PASSING, TestCounts(4, 0, "mocha")),
     (GO_VERBOSE, TestCounts(4, 1, "go")),  # subtests count too
@@ -332,5 +332,5 @@ def test_last_pytest_summary_wins():
 
 def test_counts_add_up():
     assert TestCounts(2, 1, "pytest") + TestCounts(3, 0, "pytest") == TestCounts(5, 1, "pytest")
-    assert TestCounts(2, 1, "pytest") + TestCounts(3, 0, "jest") == \
-        TestCounts(5, 1, "pytest+jest")
+    assert TestCounts(2, 1, "pytest") + TestCounts(3, 0, "jest", 2) == \
+        TestCounts(5, 1, "pytest+jest", 2)
