@@ -24,7 +24,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.changes import changes_since
 from reviewloop.git.diff import parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot, open_repository
-from reviewloop.git.worktrees import WORKTREES, RunTree
+from reviewloop.git.worktrees import WORKTREES, RunTree, forget
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.evidence import AnalyzerReport
@@ -131,7 +131,7 @@ def _fresh_tree(checkout: Repository, request: FixRequest) -> RunTree:
     if path.exists():
         checkout.try_git("worktree", "remove", "--force", str(path))
         shutil.rmtree(path, ignore_errors=True)
-    checkout.try_git("worktree", "prune")
+    forget(checkout, path)  # this one's record only: a prune drops every missing worktree's
     path.parent.mkdir(parents=True, exist_ok=True)
     checkout.git("worktree", "add", "--quiet", "--detach", str(path), request.head_sha)
     return RunTree(path=str(path), branch="", base=request.head_sha, target=None)

@@ -7,6 +7,7 @@ The fix runs in a worktree of the PR head with the real gates (pytest, sandboxed
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -62,8 +63,14 @@ def test_a_writers_fix_is_one_pushed_commit_fixing_both_threads_resolved_check_g
         world: PullRequestWorld) -> None:
     ids = reviewed(world)
     script_fix(world, ids)
+    # a worktree of the job's checkout on a disk not mounted now (or moved, not yet repaired)
+    checkout = world.clone("command-job")
+    away = world.tmp / "unmounted" / "wt"
+    git(checkout, "worktree", "add", "-q", "--detach", str(away))
+    shutil.rmtree(world.tmp / "unmounted")
     done = world.command("/reviewloop fix", MAINTAINER)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"worktree {away}" in git(checkout, "worktree", "list", "--porcelain")  # kept
     assert commits_on_pr(world) == 1
     new = branch(world)
     assert git(world.origin, "show", f"{new}:app.py") == app(first=SAFE, second=SAFE)
