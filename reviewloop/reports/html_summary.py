@@ -58,16 +58,16 @@ def analyzer_health(summary: RunSummary) -> str:
 
 def not_read(summary: RunSummary) -> str:
     """The files no model read, each with why (sensitive, binary, too large…)."""
-    if not summary.skipped:
-        return ""
-    items = "".join(f"<li>{esc(line)}</li>" for line in summary.skipped)
-    return (f'<section id="not-read"><h2>Not read by a model</h2><ul>{items}</ul>'
-            "</section>")
+    return _listed("not-read", "Not read by a model", summary.skipped)
 
 
 def eligible(summary: RunSummary) -> str:
-    if not summary.newly_eligible:
+    return _listed("eligible", "Newly eligible tasks", summary.newly_eligible)
+
+
+def _listed(anchor: str, title: str, lines: list[str]) -> str:
+    """A section of one list item a line, escaped; none when there are no lines."""
+    if not lines:
         return ""
-    items = "".join(f"<li>{esc(task)}</li>" for task in summary.newly_eligible)
-    return (f'<section id="eligible"><h2>Newly eligible tasks</h2><ul>{items}</ul>'
-            "</section>")
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return f'<section id="{anchor}"><h2>{title}</h2><ul>{items}</ul></section>'
