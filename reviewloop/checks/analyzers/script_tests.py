@@ -172,6 +172,23 @@ def _segment(segment: str) -> ScriptTests:
                        runner == "mocha" and "--recursive" in arguments)
 
 
+_OTHER_RUNNERS = frozenset({"vitest", "ava", "tap", "tape", "karma", "playwright", "cypress",
+                            "jasmine", "uvu", "wdio", "nightwatch", "testcafe", "bun", "deno"})
+
+
+def other_js_runners(manifest_text: str | None) -> bool:
+    """Whether the `test` script runs a JavaScript test runner other than jest, node's and
+    mocha (whose files this module and `jest_tests` read): `vitest`, `ava`, `playwright` …"""
+    for command in script_commands(manifest_text):
+        try:
+            argv = runner_argv(shlex.split(command))
+        except ValueError:
+            return True  # not read: may be one
+        if argv[:1] and argv[0] in _OTHER_RUNNERS:
+            return True
+    return False
+
+
 def runner_argv(argv: list[str]) -> list[str]:
     """`argv` from the program it runs: without `FOO=1`, `npx`, `env`, `cross-env` or a
     coverage wrapper (`c8`, `nyc` and their options) before it, and the program named by its
