@@ -2,7 +2,8 @@
 the test script's `jest --config` names (followed through `npm run`), else the trusted
 `package.json`'s `jest` key or `jest.config.json`; each of its `projects` (inline, or a folder
 or JSON file with its own) selects files too (rev12 D5). A `jest.config.js`, `.ts`, `.mjs`,
-`.cjs` (at the root or named by `--config`) or a `vitest.config.*` is code, never run here:
+`.cjs` (at the root or named by `--config`), a `vitest.config.*`, or the `vite.config.*` or
+`vitest --config` file vitest reads when the test script runs it, is code, never run here:
 `unread_configs` names it, so what says a file is production code can say its runner's
 selection was not read.
 
@@ -18,15 +19,18 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reviewloop.checks.analyzers.jest_cli import JestCommand, jest_commands
+from reviewloop.checks.analyzers.script_tests import runner_argv, script_commands
 
 # the files jest's default moduleFileExtensions make scripts a test may be
 JEST_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 CODE_CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs")
 VITEST_CONFIGS = tuple(f"vitest.config.{s}" for s in ("ts", "js", "mjs", "mts", "cjs", "cts"))
+VITE_CONFIGS = tuple(f"vite.config.{s}" for s in ("ts", "js", "mjs", "mts", "cjs", "cts"))
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,31 @@ def unread_configs(read: Callable[[str], str | None]) -> tuple[str, ...]:
     at_root = tuple(name for name in (*CODE_CONFIGS, *VITEST_CONFIGS) if read(name) is not None)
     if named is not None and not named.startswith("{") and not named.endswith(".json") \
             and read(named) is not None and named not in at_root:
-        return (named, *at_root)
-    return at_root
+        at_root = (named, *at_root)
+    return tuple(dict.fromkeys((*at_root, *_vite_configs(read, at_root))))
+
+
+def _vite_configs(read: Callable[[str], str | None], named: tuple[str, ...]) -> tuple[str, ...]:
+    """The configuration vitest reads when the test script runs it, unless `named` already:
+    the file its `--config` names, else the root `vite.config.*` (vitest's `test` key in it)
+    when there is no `vitest.config.*`."""
+    runs = False
+    for command in script_commands(read("package.json")):
+        try:
+            argv = runner_argv(shlex.split(command))
+        except ValueError:
+            continue
+        if argv[:1] != ["vitest"]:
+            continue
+        runs = True
+        for word, after in zip(argv, [*argv[1:], ""], strict=True):
+            value = after if word in ("--config", "-c") else \
+                word.partition("=")[2] if word.startswith("--config=") else ""
+            if value and read(_relative(value)) is not None:
+                return (_relative(value),)
+    if not runs or any(name in VITEST_CONFIGS for name in named):
+        return ()
+    return tuple(name for name in VITE_CONFIGS if read(name) is not None)[:1]
 
 
 def _config(read: Callable[[str], str | None],
