@@ -4,7 +4,10 @@
 Read from the trusted `package.json`'s `scripts.test`, never run: each command the script
 chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments,
 and one that runs another script (`npm run unit`, `npm test`, `pnpm run unit`, `yarn unit`) is
-followed into it, with the arguments the package manager appends to it (rev12 D4).
+followed into it, with the arguments the package manager appends to it (rev12 D4), as is
+each script an `npm-run-all` / `run-s` / `run-p` pattern names (`run-s lint test:*`,
+`run_all`); a coverage wrapper in front of the runner (`c8 mocha`, `nyc --reporter=lcov node
+--test`) is seen through.
 An argument with a glob character is matched as the shell running the script expands it
 (`*`, `?`, `[...]` within one folder, `**` as `*`), a quoted one as node's and mocha's own
 globs read it (`**` across folders, or none); a module the runner preloads (`--require`,
@@ -20,6 +23,8 @@ import json
 import re
 import shlex
 from dataclasses import dataclass
+
+from reviewloop.checks.analyzers.run_all import run_all_calls, without_wrapper
 
 MAX_DEPTH = 8  # scripts followed through `npm run <name>`
 _COMMON = frozenset({"install", "i", "add", "remove", "rm", "uninstall", "update", "up",
@@ -98,10 +103,19 @@ def _script(scripts: dict, name: str, extra: tuple[str, ...],
         script = f"{script} {shlex.join(extra)}"
     commands: list[str] = []
     for segment in _SEGMENTS.split(script):
-        call = _script_call(segment)
-        commands.extend(_script(scripts, call[0], call[1], (*seen, name)) if call is not None
-                        else (segment,))
+        for command in _run_all(segment, scripts) or (segment,):
+            call = _script_call(command)
+            commands.extend(_script(scripts, call[0], call[1], (*seen, name))
+                            if call is not None else (command,))
     return tuple(commands)
+
+
+def _run_all(segment: str, scripts: dict) -> tuple[str, ...] | None:
+    """The `npm run` commands of an `npm-run-all` / `run-s` / `run-p` segment, else None."""
+    try:
+        return run_all_calls(runner_argv(shlex.split(segment)), scripts)
+    except ValueError:
+        return None
 
 
 def _script_call(segment: str) -> tuple[str, tuple[str, ...]] | None:
@@ -112,8 +126,7 @@ def _script_call(segment: str) -> tuple[str, tuple[str, ...]] | None:
         argv = shlex.split(segment)
     except ValueError:
         return None
-    while argv and "=" in argv[0] and not argv[0].startswith("-"):
-        argv = argv[1:]  # `FOO=1 npm run unit`
+    argv = runner_argv(argv)  # `FOO=1 npm run unit`, `nyc npm run unit`
     if len(argv) < 2 or argv[0] not in _BUILTINS:
         return None
     before, _, after = _partition(argv[1:], "--")  # after `--`: handed on as they are
@@ -159,13 +172,37 @@ def _segment(segment: str) -> ScriptTests:
                        runner == "mocha" and "--recursive" in arguments)
 
 
+_OTHER_RUNNERS = frozenset({"vitest", "ava", "tap", "tape", "karma", "playwright", "cypress",
+                            "jasmine", "uvu", "wdio", "nightwatch", "testcafe", "bun", "deno"})
+
+
+def other_js_runners(manifest_text: str | None) -> bool:
+    """Whether the `test` script runs a JavaScript test runner other than jest, node's and
+    mocha (whose files this module and `jest_tests` read): `vitest`, `ava`, `playwright` …"""
+    for command in script_commands(manifest_text):
+        try:
+            argv = runner_argv(shlex.split(command))
+        except ValueError:
+            return True  # not read: may be one
+        if argv[:1] and argv[0] in _OTHER_RUNNERS:
+            return True
+    return False
+
+
 def runner_argv(argv: list[str]) -> list[str]:
-    """`argv` from the program it runs: without `FOO=1`, `npx`, `env`, `cross-env` before it,
-    and the program named by its file name (`node_modules/.bin/jest` as `jest`)."""
-    while argv and (("=" in argv[0] and not argv[0].startswith("-"))
-                    or argv[0] in ("npx", "exec", "env", "cross-env")):
-        argv = argv[1:]  # `FOO=1 node --test`, `npx mocha`
-    return [argv[0].rsplit("/", 1)[-1], *argv[1:]] if argv else []
+    """`argv` from the program it runs: without `FOO=1`, `npx`, `env`, `cross-env` or a
+    coverage wrapper (`c8`, `nyc` and their options) before it, and the program named by its
+    file name (`node_modules/.bin/jest` as `jest`); none for a wrapper's own `c8 report`."""
+    while True:
+        while argv and (("=" in argv[0] and not argv[0].startswith("-"))
+                        or argv[0] in ("npx", "exec", "env", "cross-env")):
+            argv = argv[1:]  # `FOO=1 node --test`, `npx mocha`
+        unwrapped = without_wrapper(argv)
+        if unwrapped is None:
+            return []
+        if unwrapped is argv:
+            return [argv[0].rsplit("/", 1)[-1], *argv[1:]] if argv else []
+        argv = unwrapped
 
 
 def _runner_arguments(argv: list[str]) -> tuple[str, list[str]] | None:

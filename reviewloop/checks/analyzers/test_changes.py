@@ -24,7 +24,11 @@ from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.test_files import runner_configs_not_read, runner_tests
+from reviewloop.checks.analyzers.test_files import (
+    runner_configs_not_read,
+    runner_selections_not_read,
+    runner_tests,
+)
 from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
@@ -100,13 +104,19 @@ class TestChanges:
 
 def _unread(ctx: AnalyzerContext) -> str:
     """What says the runner's own test selection was not read, for a change with scripts."""
-    names = runner_configs_not_read(ctx) \
-        if any(not p.endswith(".py") for p in ctx.changes.paths) else ()
-    if not names:
+    if all(p.endswith(".py") for p in ctx.changes.paths):
         return ""
-    shown = ", ".join(code_span(n) for n in names)
-    return (f" The project's {shown} is code and was not read here: a file it makes a test "
-            "beyond the runner's default names is taken for production code.")
+    names, chosen = runner_configs_not_read(ctx), runner_selections_not_read(ctx)
+    said = ""
+    if names:
+        shown = ", ".join(code_span(n) for n in names)
+        said += (f" The project's {shown} is code and was not read here: a file it makes a "
+                 "test beyond the runner's default names is taken for production code.")
+    if chosen:
+        shown = ", ".join(code_span(n) for n in chosen)
+        said += (f" What {shown} selects was not read here: a file it makes a test beyond "
+                 "the runner's default names is taken for production code.")
+    return said
 
 
 def _changes_behaviour(root: str, diff: FileDiff) -> bool:

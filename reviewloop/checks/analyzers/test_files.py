@@ -12,8 +12,13 @@ from pathlib import Path
 
 from reviewloop.checks.analyzers.bandit_tests import PytestFiles, pytest_files
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.jest_tests import jest_tests, unread_configs
-from reviewloop.checks.analyzers.script_tests import script_tests
+from reviewloop.checks.analyzers.jest_tests import (
+    JEST_SUFFIXES,
+    jest_tests,
+    unread_configs,
+    unread_selections,
+)
+from reviewloop.checks.analyzers.script_tests import other_js_runners, script_tests
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.paths import collected_test
 
@@ -22,14 +27,24 @@ def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
     """`collected_test` under the trusted pytest configuration's `python_files` and
     `testpaths` when it has one (read once per context), the runners' defaults otherwise;
     and a file the trusted root `package.json`'s test script hands node's runner or mocha
-    (`script_tests`), or its static jest configuration selects (`jest_tests`)."""
+    (`script_tests`), or its static jest configuration selects (`jest_tests`). When the test
+    script's jest commands narrow what jest runs (`jest src/`, `--selectProjects unit`) and
+    it runs no other runner, a script file is a test only when they run it."""
     settings = ctx.once("pytest-files", lambda: pytest_files(ctx))
     declared = None if settings.source == PytestFiles().source else settings.patterns
     starts = ctx.once("pytest-testpaths", lambda: collection_starts(ctx.reviewed, settings))
     script = ctx.once("script-tests", lambda: script_tests(trusted_text(ctx, "package.json")))
     jest = ctx.once("jest-tests", lambda: jest_tests(lambda name: trusted_text(ctx, name)))
+    if jest.narrowed and not ctx.once("other-js-runners", lambda: other_js_runners(
+            trusted_text(ctx, "package.json"))):
+        return lambda path: collected_test(path, declared, starts) if not _jest_reads(path) \
+            else script.runs(path) or jest.runs(path)
     return lambda path: collected_test(path, declared, starts) \
         or (not path.endswith(".py") and (script.runs(path) or jest.runs(path)))
+
+
+def _jest_reads(path: str) -> bool:
+    return path.endswith(JEST_SUFFIXES)
 
 
 def collection_starts(tree: Path, settings: PytestFiles) -> tuple[str, ...]:
@@ -46,3 +61,10 @@ def runner_configs_not_read(ctx: AnalyzerContext) -> tuple[str, ...]:
     they make tests is not known: `jest_tests.unread_configs`)."""
     return ctx.once("runner-configs-not-read",
                     lambda: unread_configs(lambda name: trusted_text(ctx, name)))
+
+
+def runner_selections_not_read(ctx: AnalyzerContext) -> tuple[str, ...]:
+    """What chooses the files the test script's jest runs and is not read here
+    (`jest_tests.unread_selections`: `jest --findRelatedTests`, a project glob)."""
+    return ctx.once("runner-selections-not-read",
+                    lambda: unread_selections(lambda name: trusted_text(ctx, name)))

@@ -5,7 +5,9 @@ itself for istanbul JSON coverage, and the command that asks.
 A runner is asked the way a user asks it: arguments after the package's test script
 (through the package manager, `gates.node.FORWARD`) or after the runner's own command —
 coverage on, the JSON reporter only, into a folder outside the tree, and the project's own
-thresholds off (the run measures; it must not fail on a figure the project set). vitest
+thresholds off (the run measures; it must not fail on a figure the project set). A runner
+the test script reaches through another script (`npm run unit`, `run-s test:*`) cannot be
+handed arguments: the reason says so. vitest
 needs `@vitest/coverage-v8` in the project's node_modules: without it vitest would stop to
 offer installing it, so the run stays plain and the new exports are noted unchecked. jest
 measures with what it ships.
@@ -18,6 +20,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewloop.checks.analyzers.script_tests import runner_argv, script_commands
 from reviewloop.checks.gates.node import (
     FORWARD,
     manager_of_test_script,
@@ -70,7 +73,10 @@ def runner_coverage(root: Path, command: str) -> RunnerCoverage | None:
     script = (package_test_script(root) or "") if manager is not None else command
     found = _VM_RUNNERS.search(script)
     if found is None:
-        return None
+        reached = _reached_runner(root) if manager is not None else None
+        return None if reached is None else RunnerCoverage(reached, reason=(
+            f"the test script runs {reached} through another script, so no argument can ask "
+            f"it for its coverage: `{script}`"))
     last = _VM_RUNNERS.search(_SEGMENTS.split(script)[-1])
     if last is None:
         return RunnerCoverage(found.group(0), reason=(
@@ -90,6 +96,23 @@ def package_test_script(root: Path) -> str | None:
     scripts = manifest.get("scripts")
     test = scripts.get("test") if isinstance(scripts, dict) else None
     return test if isinstance(test, str) else None
+
+
+def _reached_runner(root: Path) -> str | None:
+    """The vm runner a script the test script runs by name runs (`npm run unit`, `run-s
+    test:*`, `script_tests.script_commands`), if one does."""
+    try:
+        text = (root / "package.json").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for command in script_commands(text):
+        try:
+            argv = runner_argv(shlex.split(command))
+        except ValueError:
+            continue
+        if argv[:1] in (["vitest"], ["jest"]):
+            return argv[0]
+    return None
 
 
 def _installed(root: Path, package: str) -> bool:

@@ -291,3 +291,46 @@ def test_a_runner_config_that_is_code_is_named_as_not_read(repo, config, script)
     assert f"`{config}` is code and was not read" in finding.rationale
     [only_python] = run_for_agent(REVIEWER, repo.root, python).findings
     assert "not read" not in only_python.rationale
+
+
+# the test script's jest command narrows what jest runs (`jest src/`, `--selectProjects`): a
+# test file it leaves out is not the change's test; each script a runner's chain reaches, and
+# a runner behind a coverage wrapper, names its files (`run-s`, `c8`)
+_PROJECTS = {"projects": [{"displayName": "unit", "testMatch": ["<rootDir>/src/**/*.test.js"]},
+                          {"displayName": "e2e", "testMatch": ["<rootDir>/e2e/**/*.test.js"]}]}
+
+
+@pytest.mark.parametrize(("scripts", "jest", "test", "flagged"), [
+    ({"test": "jest src/"}, None, "src/a.test.js", []),
+    ({"test": "jest src/"}, None, "e2e/a.test.js", ["e2e/a.test.js"]),  # the first changed
+    ({"test": "jest --selectProjects unit"}, _PROJECTS, "e2e/a.test.js", ["e2e/a.test.js"]),
+    ({"test": "jest --selectProjects e2e"}, _PROJECTS, "e2e/a.test.js", []),
+    ({"test": "run-s lint test:*", "lint": "eslint .", "test:unit": "mocha spec"}, None,
+     "spec/flow.js", []),
+    ({"test": "c8 --reporter=lcov node --test checks/*.js"}, None, "checks/flow.js", []),
+    ({"test": "jest src/ && vitest run"}, None, "e2e/a.test.js", []),  # vitest's: not read
+])
+def test_the_test_script_s_own_selection_decides_the_test_change(repo, scripts, jest, test,
+                                                                  flagged):
+    repo.change({"package.json": json.dumps({"scripts": scripts,
+                                             **({"jest": jest} if jest else {})})})
+    repo.git("commit", "-qm", "test script")
+    diff = repo.change({"web/ui.ts": "export const a = 2;\n", test: "// test\n"})
+
+    assert [f.file for f in run_for_agent(REVIEWER, repo.root, diff).findings] == flagged
+
+
+@pytest.mark.parametrize(("jest", "script", "named"), [
+    (None, "jest --findRelatedTests web/ui.ts", "jest --findRelatedTests"),
+    (None, "jest -o", "jest --onlyChanged"),
+    ({"projects": ["<rootDir>/packages/*"]}, "jest", "jest project <rootDir>/packages/*"),
+    ({"projects": ["<rootDir>/jest.unit.js"]}, "jest", "jest project <rootDir>/jest.unit.js"),
+])
+def test_a_test_selection_not_read_is_named(repo, jest, script, named):
+    repo.change({"package.json": json.dumps({"scripts": {"test": script},
+                                             **({"jest": jest} if jest else {})})})
+    repo.git("commit", "-qm", "test script")
+    diff = repo.change({"web/ui.ts": "export const a = 2;\n", "checks/flow.js": "// test\n"})
+    [finding] = run_for_agent(REVIEWER, repo.root, diff).findings
+
+    assert f"What `{named}` selects was not read here" in finding.rationale

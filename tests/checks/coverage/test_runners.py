@@ -79,6 +79,7 @@ def test_jest_is_asked_for_json_without_the_projects_thresholds(tmp_path):
     runner = runner_coverage(root, "npm test --silent")
 
     assert runner == RunnerCoverage("jest", forward=" --")
+    assert runner is not None
     assert runner.command("npm test --silent", Path("/tmp/r/istanbul")) == (
         "npm test --silent -- --coverage --coverageReporters=json '--coverageThreshold={}' "
         "--coverageDirectory=/tmp/r/istanbul --json "
@@ -93,3 +94,22 @@ def test_other_runners_are_left_to_node(tmp_path, test):
 @pytest.mark.parametrize("command", ["python -m pytest -k jest", "make vitest"])
 def test_a_command_node_does_not_start_is_never_given_arguments(tmp_path, command):
     assert runner_coverage(package(tmp_path, "vitest run"), command) is None
+
+
+@pytest.mark.parametrize(("scripts", "runner"), [
+    ({"unit": "vitest run"}, "vitest"), ({"unit": "c8 --reporter=lcov jest --ci"}, "jest"),
+    ({"unit": "npm run inner", "inner": "npx vitest"}, "vitest"),
+])
+@pytest.mark.parametrize("test", ["npm run unit", "run-s lint unit", "npm-run-all -p 'u*'",
+                                  "yarn unit"])
+def test_a_runner_reached_through_another_script_is_named_not_left_to_node(tmp_path, scripts,
+                                                                           runner, test):
+    root = package(tmp_path, test)
+    manifest = {"name": "p", "scripts": {"test": test, "lint": "eslint .", **scripts}}
+    (root / "package.json").write_text(json.dumps(manifest))
+
+    found = runner_coverage(root, "npm test --silent")
+
+    assert found == RunnerCoverage(runner, reason=(
+        f"the test script runs {runner} through another script, so no argument can ask it "
+        f"for its coverage: `{test}`"))
