@@ -108,6 +108,8 @@ class Review(_Frozen):
     # the rest by name); the others are named in a warning and in the report, which is then
     # not clean: a folder of thousands of agent files must not stall a review.
     max_reviewers: int = Field(default=20, ge=1)
+    # An agent file's own `model` answers for it; false: the review role's (the bench's).
+    agent_models: bool = True
 
 
 class Governance(_Frozen):

@@ -100,13 +100,8 @@ def _here(checkout: Repository, root: Path, run_id: str,
     """The run's worktree in this checkout's own folder: where its record says, or
     `<run>` there when the checkout moved (git's links mended); None when it has none here."""
     if Path(tree.path).is_dir():
-        return tree if _mine(root, Path(tree.path)) else None
+        return tree if runs.ours(root, Path(tree.path)) else None
     return carry.moved_along(checkout, run_id, tree)
-
-
-def _mine(root: Path, path: Path) -> bool:
-    """Whether `path` is a folder directly under this checkout's `.reviewloop/worktrees/`."""
-    return os.path.realpath(path.parent) == os.path.realpath(root / worktree.WORKTREES)
 
 
 def _elsewhere(root: Path, run_id: str, tree: worktree.RunTree) -> list[str]:
@@ -167,7 +162,7 @@ def _strays(root: Path, checkout: Repository, run_ids: set[str], done: Cleaned) 
     folder = root / worktree.WORKTREES
     listed = set()
     for path in worktree.listed(checkout):
-        if not _mine(root, Path(path)) or Path(path).name in run_ids:
+        if not runs.ours(root, Path(path)) or Path(path).name in run_ids:
             continue  # another checkout's, or a run's (decided above)
         listed.add(Path(path).name)
         if not Path(path).exists():

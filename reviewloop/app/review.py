@@ -17,6 +17,7 @@ from reviewloop.checks.gates.commands import project_tests
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.policy.governance import load_policy, with_quality_gates
+from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.reports.report import RunSummary
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.review.introduced import BaseTrees
@@ -24,6 +25,8 @@ from reviewloop.runs.path_scope import under
 from reviewloop.runs.review import DiffSource, NothingToReview, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
 from reviewloop.sandbox.bubblewrap import require
+from reviewloop.spec.steering import STEERING_DIR, load_layered
+from reviewloop.spec.steering_set import cut_notices, with_references
 
 if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
     from reviewloop.agent.models import ModelFactory
@@ -92,11 +95,27 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
         left_out = working_tree_left_out(repo, source)  # as the review's snapshot listed it
         if isinstance(summary, NothingToReview):
             return Nothing(summary.message, left_out)
+        if llm:  # a rule past the cap went missing from the reviewers' prompts: said, as `run`
+            for notice in steering_cuts(trusted.root or root, copied=trusted.root is not None):
+                out.warn(notice, style="yellow")
     summary = summary.model_copy(update={"skipped": [*left_out, *summary.skipped]})
     if log.isEnabledFor(logging.DEBUG):  # not counted for nothing: 1,500 entries
         log.debug("ledger: %s; health: %s", summary.ledger.counts(),
                   "; ".join(h.describe() for h in summary.ledger.health) or "none")
     return summary
+
+
+def steering_cuts(config_root: Path, *, copied: bool) -> list[str]:
+    """`run`'s notice (`cut_notices`) for each steering file the review's prompts cut, read
+    as the review read them (`SteeringSet.collect`, which refused a broken one already). A
+    `copied` config root (the base commit's, in a folder of its own) names a project file
+    by its path in the repository."""
+    project = config_root / STEERING_DIR
+    files = with_references(load_layered(project), project, is_sensitive)
+    if copied:
+        files = [replace(f, path=f.path.relative_to(config_root))
+                 if f.path.is_relative_to(config_root) else f for f in files]
+    return cut_notices(files)
 
 
 def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:

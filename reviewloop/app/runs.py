@@ -3,6 +3,7 @@ removes kept worktrees."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,20 +84,30 @@ def row(root: Path, record: RunRecord) -> dict:
 
 
 def _where(root: Path, record: RunRecord) -> tuple[str, str]:
-    """The worktree column (in use, kept, missing, a branch) and the folder, if any."""
+    """The worktree column (in use, kept, elsewhere, moved, missing, a branch) and the
+    folder, if any. A folder that is there but not under this checkout's own folder is
+    another checkout's (the original of a `cp -a` copy, whose `.reviewloop/` came along):
+    not in use here, and not this checkout's `clean` to remove (`cleanup`)."""
     tree = run_tree(record)
     if tree is None:
         return "", ""
+    if Path(tree.path).exists() and not ours(root, Path(tree.path)):
+        return "elsewhere", tree.path
     if Path(tree.path).exists():
         return ("kept" if record.status in FINISHED else "in use"), relative(root, tree.path)
     kept = kept_branch(record)
     if kept is not None:
         return f"branch {kept}", ""
-    if record.status in UNFINISHED:
-        here = root / worktree.WORKTREES / record.run_id  # moved with the checkout: resume finds it
-        moved = carry.looks_moved(root, here, tree.branch)
-        return ("moved", relative(root, str(here))) if moved else ("missing", "")
-    return "", ""
+    here = root / worktree.WORKTREES / record.run_id  # moved with the checkout: `resume`
+    if carry.looks_moved(root, here, tree.branch):  # finds it, or `clean` removes it
+        return "moved", relative(root, str(here))
+    return ("missing", "") if record.status in UNFINISHED else ("", "")
+
+
+def ours(root: Path, path: Path) -> bool:
+    """Whether `path` is a folder directly under this checkout's `.reviewloop/worktrees/`,
+    where every run of this checkout's makes its worktree (`worktrees.create`)."""
+    return os.path.realpath(path.parent) == os.path.realpath(root / worktree.WORKTREES)
 
 
 def kept_branch(record: RunRecord) -> str | None:

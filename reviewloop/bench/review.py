@@ -37,10 +37,12 @@ def measured(settings: Settings, model: str) -> Settings:
     """The checkout's settings with `model` answering every reviewer call and no other
     model: no fallback (its answers would be scored as `model`'s; a throttled call fails the
     case instead), no `models.<role>` or `model_routing` override putting another model in
-    its place. (An agent file that names its own model keeps it: `docs/bench.md`.)"""
+    its place, no agent file's own `model` either (`[review] agent_models`)."""
     return settings.model_copy(update={"model": model, "fallback_model": None,
                                        "fallbacks": ModelRoles(), "models": ModelRoles(),
-                                       "model_routing": ModelRouting()})
+                                       "model_routing": ModelRouting(),
+                                       "review": settings.review.model_copy(
+                                           update={"agent_models": False})})
 
 
 def review_case(root: Path, case: Case, reviewer: Reviewer,

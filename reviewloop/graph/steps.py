@@ -31,6 +31,7 @@ from reviewloop.policy.trust import Trust
 from reviewloop.review.cache_gate import CacheGates
 from reviewloop.review.material import load_material
 from reviewloop.review.reviewer import offline_outcome
+from reviewloop.review.reviewer_set import reviewer_model
 from reviewloop.review.round import RoundAsk, RoundSetup, prepare_round, reviewer_input
 
 Update = dict[str, object]
@@ -96,7 +97,7 @@ def review(task: ReviewTask, deps: RoundDeps) -> Update:
         setup, material_path, task.review_agent, task.review_chunk,
         RoundAsk(round=task.round, diff_path="", context_path=deps.here(task.context_path) or None,
                  addressed=task.addressed, baseline=task.baseline))
-    chat = setup.models.get("review", agent.model)
+    chat = setup.models.get("review", reviewer_model(setup.settings, agent.model))
     if chat is None:
         return {"reviews": [offline_outcome(agent, review_input, time.monotonic())]}
     from reviewloop.agent.tools import editor_tools  # LangChain: only when a model reviews

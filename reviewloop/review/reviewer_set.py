@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from reviewloop.config import Settings
+from reviewloop.config import Settings, model_for
 from reviewloop.review.definitions import (
     AgentDefinition,
     AgentSet,
@@ -35,6 +35,13 @@ def load_reviewers(root: Path, settings: Settings) -> AgentSet:
     """The effective reviewers for a project rooted at `root`, capped."""
     found = load_agents(root, settings.agents_dirs, settings.reviewers)
     return capped(found, settings.review.max_reviewers, settings.reviewers)
+
+
+def reviewer_model(settings: Settings, own: str | None) -> str | None:
+    """The model a reviewer uses: its agent file's own `model` (`own`) unless `[review]
+    agent_models = false` (the bench: only the model under test answers), else the review
+    role's (`config.model_for`)."""
+    return (own if settings.review.agent_models else None) or model_for(settings, "review")
 
 
 def capped(found: AgentSet, limit: int, listed: Sequence[str] = ()) -> AgentSet:

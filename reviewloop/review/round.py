@@ -29,7 +29,7 @@ from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.secrets.diff_redaction import redact_file_diff
 from reviewloop.checks.secrets.scanner import redact_around, redact_finding
-from reviewloop.config import Settings, model_for
+from reviewloop.config import Settings
 from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff, read_diff
@@ -60,6 +60,7 @@ from reviewloop.review.reviewer import (
     shared_prompt,
     turned_off_outcome,
 )
+from reviewloop.review.reviewer_set import reviewer_model
 from reviewloop.spec.steering_set import SteeringSet
 
 # The analyzer layer: (agent, diff_text, root, only=files) -> findings and health.
@@ -315,7 +316,7 @@ def _review_models(setup: RoundSetup) -> dict[str, str]:
     """Each reviewer's model name (the models themselves are built alongside the analyzers)."""
     if not setup.models.enabled:
         return {}
-    names = {a.name: a.model or model_for(setup.settings, "review") for a in setup.agents}
+    names = {a.name: reviewer_model(setup.settings, a.model) for a in setup.agents}
     return {agent: name for agent, name in names.items() if name}
 
 

@@ -7,6 +7,12 @@ means "not" (`!!` cancels it). A dot-file is a file like any other (minimatch's 
 pattern without `/` also matches a file's base name (`matchBase`: `*.tsx` matches
 `src/App.tsx`). Paths are repository-relative with `/`.
 
+A list of patterns (`matches_any`: a hook's `when.patterns`, a steering file's list) is read
+as wcmatch's `NEGATE | NEGATEALL` and globby read one: a path matches when a pattern without
+`!` matches it (any path, when every pattern has one) and no `!` pattern's glob does. A
+`!` pattern excludes; it never adds every other file (`["src/**/*.ts", "!**/*.test.ts"]`
+fired for `README.md` and for `src/a.test.ts` when each pattern was asked alone).
+
 A pattern that could never match a repository path as Kiro hands it over (`/src/*.ts`,
 `./src/*.ts`, `src/`, `# x`), that names folders with `\\`, or whose braces expand past
 `MAX_EXPANSIONS`, is refused by `problem`: silently never firing, a hook or a steering rule
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 MAX_EXPANSIONS = 1000  # patterns one `{…}` pattern may expand to
@@ -74,6 +80,19 @@ def matches(pattern: str, path: str) -> bool:
     if problem(pattern) is not None:
         return False
     return _compiled(body)(path) != negated
+
+
+def matches_any(patterns: Iterable[str], path: str) -> bool:
+    """Whether `path` matches the list `patterns`: one of its positive patterns (any path,
+    with none) and none of its `!` ones (each pattern read as `matches` reads it)."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for pattern in patterns:
+        body = pattern.lstrip("!")
+        (negative if (len(pattern) - len(body)) % 2 else positive).append(body)
+    if any(matches(body, path) for body in negative):
+        return False
+    return not positive or any(matches(body, path) for body in positive)
 
 
 @functools.lru_cache(maxsize=512)

@@ -61,7 +61,9 @@ class SteeringFile:
     fix: str = ""  # with a diagnostic: what to write instead
 
     def matches(self, path: str) -> bool:
-        return any(glob_matches(pattern, path) for pattern in self.patterns)
+        """Whether `path` is one of the files this steering file's pattern list names
+        (`kiro_globs.matches_any`: a `!` pattern excludes); none without patterns."""
+        return bool(self.patterns) and kiro_globs.matches_any(self.patterns, _normalise(path))
 
 
 def load_steering(directory: Path | None, *, project: bool = True) -> list[SteeringFile]:

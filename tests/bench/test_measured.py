@@ -144,3 +144,25 @@ def test_a_review_another_model_answered_is_not_the_models(fallbacks):
     result = result_of(case, SONNET, summary, 1.0)
     assert result.status == "failed" and result.findings == []
     assert result.error == f"another model answered: {'; '.join(fallbacks)}"
+
+
+@pytest.mark.parametrize("agent", ["review-security", "review-extra"])
+def test_an_agent_files_own_model_does_not_answer_for_the_benched_one(repo, monkeypatch,
+                                                                       capsys, agent):
+    """An agent file naming its own `model` kept it for every --model (r13): `--model A
+    --model B` compared that model with itself on its reviewer. The bench sets `[review]
+    agent_models = false`: a built-in's replacement and a new reviewer alike use --model."""
+    folder = repo / ".kiro" / "agents"
+    folder.mkdir(parents=True)
+    (folder / f"{agent}.json").write_text(json.dumps({
+        "name": agent, "description": "Reviews the change.", "model": HAIKU,
+        "prompt": "Review the change for wrong results.", "tools": ["fs_read"]}))
+    with BedrockFake() as fake:
+        found_everywhere(fake)
+        code, report = run_bench(repo, fake, monkeypatch, capsys, Settings(model=SONNET),
+                                 limit=1)
+        asked = {r.model_id for r in fake.calls}
+    [row] = report["models"]
+    assert asked == {SONNET}, f"{agent}'s own model answered for {SONNET}"
+    assert agent in {r["reviewer"] for r in row["reviewers"]}
+    assert (code, row["cases"], row["failed"]) == (0, 1, 0)

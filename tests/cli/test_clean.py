@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.app import runs
+from reviewloop.config import Settings
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from reviewloop.runs import left
@@ -149,3 +151,26 @@ def test_a_stray_worktree_goes_only_from_its_own_checkout(tmp_path, monkeypatch,
     code, out, _ = run_cli(capsys, "clean")
     assert code == 0 and not Path(stray.path).exists()
     assert f"Removed {worktree.WORKTREES}/{RUN}." in " ".join(out.split())
+
+
+@pytest.mark.parametrize(("place", "status"),
+                         list(itertools.product(("same", "moved", "copy"), STATUSES)))
+def test_runs_shows_a_worktree_in_use_or_kept_only_when_git_links_it_here(
+        tmp_path, place, status):
+    """`runs` in a `cp -a` copy said the original's worktree was "in use" (or "kept", which
+    this checkout's `clean` then left alone), and nothing of a finished run's worktree moved
+    with the checkout (which `clean` removes). The rows are `runs --json`'s. The oracle is
+    plain git: the folder is this checkout's when `git rev-parse --git-common-dir` there is
+    this repository's."""
+    here, _, folder, _ = _place(tmp_path, place, status, "none")
+
+    (row,) = runs.rows(Settings(), here)  # what `runs --json` prints
+    state = row["worktree"]["state"]
+    if place == "moved":  # git's links break with a move (git reads no repository there):
+        assert state == "moved" and row["worktree"]["path"] == f"{worktree.WORKTREES}/{RUN}"
+        return  # `resume` mends them
+    common = Path(folder, git(folder, "rev-parse", "--git-common-dir").strip()).resolve()
+    if common == Path(here, ".git").resolve():
+        assert state == ("kept" if status == "declined" else "in use")
+    else:
+        assert state == "elsewhere" and row["worktree"]["path"] == str(folder), row

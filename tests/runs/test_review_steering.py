@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.app.output import Recorded
+from reviewloop.app.review import ReviewOptions
+from reviewloop.app.review import review as app_review
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode
 from reviewloop.git.repository import open_repository
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.trusted import base_config
+from reviewloop.spec.steering import load_layered
+from reviewloop.spec.steering_set import MAX_STEERING_CHARS, cut_notices
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.repos import branch_repo
 from tests.support.runner import REVIEWERS, review
@@ -94,3 +99,30 @@ def test_an_unclosed_front_matter_stops_the_review_before_any_model_call(repo: P
     assert caught.value.where == f"{repo / '.kiro/steering/secret-ops.md'}:1"
     assert "never closed" in str(caught.value)
     assert model.history == []  # nothing reached a prompt, as `always` or otherwise
+
+
+@pytest.mark.parametrize("mode", ["working tree", "head commit"])
+@pytest.mark.parametrize("count", [200, 267, 900])
+def test_a_steering_file_the_review_cuts_is_named_as_run_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, count: int) -> None:
+    """`run` says which steering file its prompts cut (`cut_notices`); `review` cut the
+    same file with nothing said (r13). Each length around the cap × each source of the
+    steering (the checkout, the base commit's copy): the review's notice is run's, the file
+    named by its path in the repository for the base commit's."""
+    long = "\n".join(["keep every handler small and typed"] * count + ["RULE-AT-END"])
+    root = branch_repo(tmp_path / "r", {"app.py": "VALUE = 1\n",
+                                        ".kiro/steering/long.md": long + "\n"},
+                       {"app.py": "VALUE = 2\n"} if mode == "head commit" else None, branch="pr")
+    if mode == "working tree":
+        (root / "app.py").write_text("VALUE = 3\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    source = DiffSource(base="main", head="pr") if mode == "head commit" else DiffSource()
+    out = Recorded()
+    app_review(lambda where, file: Settings(model="scripted"), root, ReviewOptions(source=source),
+               out, model_factory=lambda name: reviewers())
+    project = root / ".kiro/steering"
+    expected = cut_notices(load_layered(project, tmp_path / "home"))  # what `run` says
+    if mode == "head commit":
+        expected = [n.replace(f"steering {project}/", "steering .kiro/steering/") for n in expected]
+    assert [line for line in out.lines if line.startswith("steering ")] == expected
+    assert bool(expected) is (len(long) > MAX_STEERING_CHARS)

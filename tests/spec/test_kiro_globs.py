@@ -58,3 +58,20 @@ def test_a_steering_pattern_kiro_would_never_apply_is_refused_naming_its_line(
         check_steering([read_steering(path)])
     assert caught.value.where == f"{path}:3"
     assert "never apply" in str(caught.value) and caught.value.fix
+
+
+def test_a_steering_pattern_list_reads_a_negation_as_an_exclusion(tmp_path: Path) -> None:
+    """The same list rule as a hook's (`kiro_globs.matches_any`), generated over the paths."""
+    path = tmp_path / "ts.md"
+    lists = (["src/**/*.ts", "!**/*.test.ts"], ["!**/*.test.ts"], ["*.py", "!!lib/*.py"],
+             ["**/*.ts", "!src/**", "!!!x.ts"])
+    for patterns in lists:
+        path.write_text("---\ninclusion: fileMatch\nfileMatchPattern: "
+                        f"{json.dumps(patterns)}\n---\nRULE\n", encoding="utf-8")
+        steering = read_steering(path)
+        for file in PATHS:
+            wanted = [p for p in patterns if (len(p) - len(p.lstrip("!"))) % 2 == 0]
+            unwanted = [p.lstrip("!") for p in patterns if p not in wanted]
+            expected = (not wanted or any(glob_matches(p, file) for p in wanted)) and \
+                not any(glob_matches(p, file) for p in unwanted)
+            assert steering.matches(file) is expected, (patterns, file)

@@ -127,7 +127,7 @@ class ProjectHook:
     def _covers(self, path: str) -> bool:
         if self.matcher is not None:
             return re.search(self.matcher, path) is not None
-        return not self.patterns or any(kiro_globs.matches(p, path) for p in self.patterns)
+        return not self.patterns or kiro_globs.matches_any(self.patterns, path)
 
 
 class _Lenient(BaseModel):

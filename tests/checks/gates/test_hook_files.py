@@ -168,3 +168,34 @@ def test_a_hook_pattern_kiro_would_never_fire_is_refused_naming_its_line(pattern
         parse_hook_file(".kiro/hooks/x.kiro.hook", text)
     assert caught.value.where == f".kiro/hooks/x.kiro.hook:{line}"
     assert "never fire" in str(caught.value) and caught.value.fix
+
+
+# lists of a hook's patterns: positives × `!` exclusions (`!!` is a positive, as minimatch
+# reads it), every list of up to one of each from these, in a fixed product
+LIST_POSITIVES = ("src/**/*.ts", "*.py", "**", "!!src/*.ts", "{src,lib}/**")
+LIST_NEGATIVES = ("!**/*.test.ts", "!lib/**", "!*.py", "!!!src/b.ts", "!src/*.{ts,tsx}")
+
+
+@pytest.mark.npm
+def test_a_hook_with_negated_patterns_fires_for_its_files_but_the_excluded() -> None:
+    """A `!` pattern in `when.patterns` excludes (wcmatch's NEGATE | NEGATEALL, globby):
+    asked alone, `["src/**/*.ts", "!**/*.test.ts"]` fired for README.md (not a test) and for
+    src/a.test.ts (a src .ts). Each pattern's own answer is npm minimatch's."""
+    bodies = sorted({p.lstrip("!") for p in (*LIST_POSITIVES, *LIST_NEGATIVES)})
+    oracle = minimatch_grid(bodies, PATHS)
+    lists = [[*pos, *neg] for pos in ([], *([p] for p in LIST_POSITIVES), list(LIST_POSITIVES[:2]))
+             for neg in ([], *([n] for n in LIST_NEGATIVES), list(LIST_NEGATIVES[:2]))
+             if pos or neg]
+    events = FileEvents(saved=frozenset(PATHS))
+    differ = []
+    for patterns in lists:
+        hook = {**IDE_HOOK, "when": {"type": "fileEdited", "patterns": patterns}}
+        (read,) = parse_hook_file(".kiro/hooks/x.kiro.hook", json.dumps(hook).encode())
+        wanted = [p.lstrip("!") for p in patterns if (len(p) - len(p.lstrip("!"))) % 2 == 0]
+        unwanted = [p.lstrip("!") for p in patterns if (len(p) - len(p.lstrip("!"))) % 2]
+        expected = tuple(sorted(
+            f for f in PATHS if (not wanted or any(oracle[(b, f)] for b in wanted))
+            and not any(oracle[(b, f)] for b in unwanted)))
+        if read.triggered_by(events) != expected:
+            differ.append(patterns)
+    assert differ == []
