@@ -10,7 +10,9 @@ change's files the build reads are named as not analysed.
 
 A matrix: every kind of change in one review, each with its twin whose base had the finding
 already (out of scope), with a renderer on the review's PATH and without one. Plain checkov
-with the same PATH is the oracle of what the change brought about."""
+with the same PATH is the oracle of what the change brought about: `checkov -d . --framework
+kustomize` on the base and on the head of the matrix, run once for the module (it reads the
+kustomize builds alone, so the review beside a Terraform change has the same oracle)."""
 
 from __future__ import annotations
 
@@ -178,11 +180,24 @@ CASES = [(v, f"{v.name}{'-twin' if twin else ''}", twin) for v in VARIANTS
     (v, f"{v.name}-named", False) for v in VARIANTS if v.on_base]  # base/Kustomization
 
 
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> set[tuple[str, str]]:
+    """(rule, file) plain `checkov -d . --framework kustomize` fails on the matrix's head and
+    not on its base, with a renderer on PATH. The same for the review with the Terraform
+    change beside it: the kustomize framework reads no Terraform file."""
+    scratch = tmp_path_factory.mktemp("kustomize-oracle")
+    path = search_path(scratch / "bin", rendered=True)
+    root = _repo(scratch / "r", CASES, terraform=False)
+    return _plain(iac_tools, root, "feature", path) - _plain(iac_tools, root, "main", path)
+
+
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
                          ids=["renderer", "renderer-with-terraform", "no-renderer"])
 def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
-        iac_env: Path, monkeypatch: pytest.MonkeyPatch, rendered: bool, terraform: bool
-) -> None:
+        iac_env: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+        rendered: bool, terraform: bool) -> None:
+    # asked for here, in the test's own environment; without a renderer there is none to ask
+    oracle: set[tuple[str, str]] = request.getfixturevalue("oracle") if rendered else set()
     with tempfile.TemporaryDirectory() as scratch:
         path = search_path(Path(scratch) / "bin", rendered)
         root = _repo(Path(scratch) / "r", CASES, terraform)
@@ -197,8 +212,6 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
         errors = {build: _rendered(root / build, path) for build in (
             f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)} \
             if rendered else {}
-        oracle = _plain(iac_env, root, "feature", path) - _plain(iac_env, root, "main", path) \
-            if rendered else set()
     found = [(f["rule"], f["file"], f["rationale"]) for kind in ("remaining", "nits")
              for f in (x.get("finding", x) for x in report["findings"][kind])
              if MARK in f["rationale"]]
