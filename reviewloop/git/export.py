@@ -25,7 +25,7 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.failures import failed
-from reviewloop.git.names import fits, shown
+from reviewloop.git.names import fits, folder_of, joined, shown
 from reviewloop.git.reads import wrote
 from reviewloop.git.sizes import MAX_FILE_BYTES
 
@@ -65,7 +65,7 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
         elif kind == "blob" and mode == "120000":
             links.append((path, sha))
     base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
-    for folder in sorted({os.path.dirname(os.path.join(base, path)) for path, _, _ in files}):
+    for folder in sorted({folder_of(joined(base, path)) for path, _, _ in files}):
         os.makedirs(folder, exist_ok=True)
     small = [(path, sha) for path, sha, size in files if size <= MAX_FILE_BYTES]
     if claimed is not None:
@@ -221,7 +221,7 @@ def _write_claimed(files: Sequence[tuple[str, str]], claimed: Claimed, base: str
     for path, sha in files:
         data = claimed(shown(path))
         if data is not None and _object_id(data, len(sha)) == sha:
-            _write(base, os.path.join(base, path), data)
+            _write(base, joined(base, path), data)
         else:
             rest.append((path, sha))
     return rest
@@ -267,7 +267,7 @@ def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, s
         try:
             base = os.fspath(dest)
             for path, sha in files:
-                _write(base, os.path.join(base, path), _answer(proc.stdout, sha))
+                _write(base, joined(base, path), _answer(proc.stdout, sha))
         except BaseException:
             proc.kill()  # git may be blocked on a full pipe, and the writer behind it
             raise
