@@ -17,6 +17,7 @@ import posixpath
 import re
 import subprocess
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
@@ -25,7 +26,7 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.failures import failed
-from reviewloop.git.names import fits, shown
+from reviewloop.git.names import fits, folder_of, joined, shown
 from reviewloop.git.reads import wrote
 from reviewloop.git.sizes import MAX_FILE_BYTES
 
@@ -65,7 +66,7 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
         elif kind == "blob" and mode == "120000":
             links.append((path, sha))
     base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
-    for folder in sorted({os.path.dirname(os.path.join(base, path)) for path, _, _ in files}):
+    for folder in sorted({folder_of(joined(base, path)) for path, _, _ in files}):
         os.makedirs(folder, exist_ok=True)
     small = [(path, sha) for path, sha, size in files if size <= MAX_FILE_BYTES]
     if claimed is not None:
@@ -183,11 +184,12 @@ def listing(git: Callable[..., str], cmd: GitCommand, options: Sequence[str], co
             records.append((meta, kind, sha, path))
     sizes: dict[str, str] = {}  # blob id -> its size as `-l` prints it
     unsized = []
+    blob = _judged(claimed)
     for _, kind, sha, path in records:
         if kind != "blob" or sha in sizes:
             continue
-        data = claimed(shown(path))
-        if data is not None and _object_id(data, len(sha)) == sha:
+        data = blob(path, sha)
+        if data is not None:
             sizes[sha] = str(len(data))
         else:
             unsized.append(sha)
@@ -218,10 +220,11 @@ def _write_claimed(files: Sequence[tuple[str, str]], claimed: Claimed, base: str
     """Write each of `files` whose claimed content has its blob's object id; the others,
     for git to write."""
     rest = []
+    blob = _judged(claimed)
     for path, sha in files:
-        data = claimed(shown(path))
-        if data is not None and _object_id(data, len(sha)) == sha:
-            _write(base, os.path.join(base, path), data)
+        data = blob(path, sha)
+        if data is not None:
+            _write(base, joined(base, path), data)
         else:
             rest.append((path, sha))
     return rest
@@ -242,6 +245,30 @@ def _write(base: str, full: str, data: bytes) -> None:
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _judged(claimed: Claimed) -> Callable[[str, str], bytes | None]:
+    """For a listed path (as git prints it) and its blob id, the content `claimed` has for
+    it when that content is the very blob, else None: judged once for each `claimed` (the
+    listing sizes a new file by it, the export then writes it: its id was hashed twice)."""
+    with _JUDGING:
+        judged = _JUDGED.setdefault(claimed, {})
+
+    def blob(path: str, sha: str) -> bytes | None:
+        key = (path, sha)
+        if key not in judged:
+            data = claimed(shown(path))
+            judged[key] = data if data is not None and _object_id(data, len(sha)) == sha \
+                else None
+        return judged[key]
+    return blob
+
+
+# each claimed source's judged blobs, kept while it lives (a head's export: its listing, then
+# its files)
+_JUDGED: weakref.WeakKeyDictionary[Claimed, dict[tuple[str, str], bytes | None]] = \
+    weakref.WeakKeyDictionary()
+_JUDGING = threading.Lock()
 
 
 def _object_id(data: bytes, width: int) -> str:
@@ -267,7 +294,7 @@ def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, s
         try:
             base = os.fspath(dest)
             for path, sha in files:
-                _write(base, os.path.join(base, path), _answer(proc.stdout, sha))
+                _write(base, joined(base, path), _answer(proc.stdout, sha))
         except BaseException:
             proc.kill()  # git may be blocked on a full pipe, and the writer behind it
             raise

@@ -115,6 +115,25 @@ def under(root: Path, path: str) -> Path:
     return root / on_disk(path)
 
 
+def joined(base: str, name: str) -> str:
+    """`os.path.join(base, name)` of two strings, without its general loop over any number of
+    parts (asked of every changed file by the export, the first look at a file and the
+    suppressions' reads: ~1 µs a call, four calls a file)."""
+    if os.sep != "/":  # pragma: no cover - reviewloop runs on POSIX
+        return os.path.join(base, name)
+    if name.startswith("/"):
+        return name
+    return base + name if not base or base.endswith("/") else f"{base}/{name}"
+
+
+def folder_of(path: str) -> str:
+    """`os.path.dirname(path)` of a string, without its generic set-up (see `joined`)."""
+    if os.sep != "/":  # pragma: no cover - reviewloop runs on POSIX
+        return os.path.dirname(path)
+    head = path[:path.rfind("/") + 1]
+    return head.rstrip("/") or head
+
+
 def under_text(root: str | os.PathLike[str], path: str) -> str:
     """`str(under(root, path))` without building a `Path` (an analyzer's argv names every
     changed file: 15,000 `Path`s at 5,000 files). A plain relative name, most of them, is put

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
-from reviewloop.git.names import on_disk
+from reviewloop.git.names import joined, on_disk
 from reviewloop.git.reads import batched, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
@@ -127,7 +127,7 @@ class Readability:
         if reason is not None or not exists:
             return ""
         try:  # in a batch, the one read of the file the other steps share (`git.reads`)
-            return read_text(self._root, os.path.join(self._root, on_disk(path)), "replace",
+            return read_text(self._root, joined(self._root, on_disk(path)), "replace",
                              limit)
         except (FileNotFoundError, NotADirectoryError):  # gone since it was asked
             return ""
@@ -151,7 +151,7 @@ class Readability:
         # a string, not a Path: built for each of 5,000 files, a Path cost more than the
         # lstat (`under`'s join, as the file system has the name)
         disk = on_disk(path)
-        full = os.path.join(self._root, disk)
+        full = joined(self._root, disk)
         try:
             info = os.lstat(full)
         except ValueError:  # a NUL in the name (a model may write one): no such file exists

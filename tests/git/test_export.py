@@ -186,3 +186,38 @@ def test_a_listing_sized_from_the_claims_is_git_s_own(tmp_path_factory, entries,
     expected = git(root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
     assert listing(repo.git, GitCommand(root), (), commit, claimed) == expected
     assert listing(repo.git, GitCommand(root), (), commit) == expected
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_CONTENTS, st.booleans()), min_size=1, max_size=5))
+def test_a_head_s_sizes_and_files_ask_each_claim_once(tmp_path_factory, entries):
+    """A head's export as a review makes it (`runs.source.head_tree`): its listing sized
+    from the claims, then its files written from them. Each claim is asked, and its blob id
+    hashed, once for both; the files are still git's own, a forged claim not written."""
+    root = tmp_path_factory.mktemp("repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "commit", "-q", "--allow-empty", "-m", "base")
+    git(root, "checkout", "-q", "-b", "feature")
+    files = {f"d/f{n}.txt": data for n, (data, _) in enumerate(entries)}
+    forged = {f"d/f{n}.txt" for n, (_, forge) in enumerate(entries) if forge}
+    for path, data in files.items():
+        (root / path).parent.mkdir(exist_ok=True)
+        (root / path).write_bytes(data)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "feature")
+    repo = open_repository(root)
+    real = from_diff(parse_diff(repo.diff_refs("main", "feature")))
+    asked: list[str] = []
+
+    def claimed(path: str) -> bytes | None:
+        asked.append(path)
+        return b"forged\n" if path in forged else real(path)
+
+    commit = git(root, "rev-parse", "feature").strip()
+    assert repo.tree_listing("feature", claimed) == git(
+        root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", ".")
+    out = tmp_path_factory.mktemp("export")
+    repo.export_files("feature", ["."], out, claimed)
+    assert _tree(out) == files
+    assert sorted(asked) == sorted(set(asked))

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.names import (
+    folder_of,
     from_bytes,
+    joined,
     name_suffix,
     on_disk,
     posix_name,
@@ -108,3 +110,14 @@ def test_a_plain_name_put_after_the_root_is_os_path_join_s_answer(path: str, roo
     """A root as text, with or without its trailing slash, empty or the root itself: the
     name put after it is what joining its parts gives."""
     assert under_text(root, path) == os.path.join(root, *posix_parts(on_disk(path)))
+
+
+@given(path=_PATHS | _BYTES.map(from_bytes),
+       base=_PATHS | st.sampled_from(["/r", "/r/s/", "rel", "rel/", "/", "//", "", "./"]))
+def test_a_name_joined_to_a_folder_and_its_folder_are_os_path_s(path: str, base: str) -> None:
+    """The export, the first look at a file and the suppressions' reads name each changed
+    file as `joined(base, path)` and its folder as `folder_of`: os.path's own answers (the
+    reads they share are keyed by that string), whatever slashes, dots or bytes either holds."""
+    assert joined(base, path) == os.path.join(base, path)
+    assert folder_of(path) == os.path.dirname(path)
+    assert folder_of(joined(base, path)) == os.path.dirname(os.path.join(base, path))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 
-from reviewloop.git.names import on_disk, posix_parts
+from reviewloop.git.names import folder_of, under_text
 from reviewloop.git.provenance import read_at
 from reviewloop.git.reads import read_bytes, read_text
 from reviewloop.git.repository import Repository
@@ -26,12 +26,12 @@ def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None 
     is in the tree (a caller reading many files resolves each folder once). Names as
     strings: a 5,000-file change made five Paths a file here. `newlines`: CRLF and a lone
     CR read as LF (as `open` reads text), else the bytes' own line ends."""
-    full = os.path.join(root, *posix_parts(on_disk(path)))  # `under`'s file, as a string
+    full = under_text(root, path)  # `under`'s file, as a string
     try:
         info = os.lstat(full)  # a symlink is not a regular file here: it is never followed
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        if not (inside or partial(_inside, root))(os.path.dirname(full)):
+        if not (inside or partial(_inside, root))(folder_of(full)):
             return None  # a folder on the way leads out
         if not newlines:
             return read_bytes(root, full).decode("utf-8", "replace")
