@@ -55,6 +55,10 @@ def run(project: Path, cwd: Path, *args: str, timeout: float = 300
         ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
     env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)  # the nested suite needs xdist's -n
+    # The copy's bytecode is written into the copy (gone with it): with PYTHONDONTWRITEBYTECODE
+    # every process of the nested suite compiled the copy's package afresh, and its pytest
+    # kept the copy's bytecode in the suite's cache, under a path no later session reads.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(project)
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout, check=False)
