@@ -1,7 +1,4 @@
-"""Whether a change's edit of an ESLint flat config only tightens it (`tightened`): drops global
-ignores, or switches rules on (`eslint_rule_edits`), every other character the same.
-
-Global ignores dropped (`dropped_ignores`) are entries taken
+"""Whether a change's edit of an ESLint flat config only drops global ignores: entries taken
 out of an `{ ignores: [...] }` object that holds nothing else (a `name` aside), or out of a
 `globalIgnores([...])`, or such an object dropped whole, every other character the same.
 ESLint then lints more files with the same rules, so the edit hides nothing
@@ -19,8 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from reviewloop.checks.analyzers.eslint_rule_edits import rules_of, switched_on
-
 _STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 # a global ignores object, or `globalIgnores([...])`, with what follows it up to the next item
 _GLOBAL = re.compile(rf"""\{{\s*(?:name\s*:\s*{_STRING}\s*,\s*)?ignores\s*:\s*\[([^\[\]]*)\]"""
@@ -28,33 +23,16 @@ _GLOBAL = re.compile(rf"""\{{\s*(?:name\s*:\s*{_STRING}\s*,\s*)?ignores\s*:\s*\[
 _ENTRY = re.compile(rf"\s*({_STRING})\s*(?:,|$)")
 
 
-def tightened(mine: str, trusted: str) -> list[str] | None:
-    """What the change's config text `mine` switches on against the trusted side's
-    `trusted` (global ignores dropped, rules switched on), when that is all the edit does;
-    None when it may loosen, or switches nothing on."""
-    new, old = rules_of(mine), rules_of(trusted)
-    if new is None or old is None:
-        return None
-    rules = switched_on(new.blocks, old.blocks)
-    ignores = _dropped(new.text, old.text) if rules is not None else None
-    return None if rules is None or ignores is None else (ignores + rules) or None
-
-
 def dropped_ignores(mine: str, trusted: str) -> list[str] | None:
     """The global ignores patterns the change's config text `mine` drops from the trusted
     side's `trusted`, when that is all the edit does; None when it may loosen."""
-    return _dropped(mine, trusted) or None
-
-
-def _dropped(mine: str, trusted: str) -> list[str] | None:
-    """`dropped_ignores`, with [] for an edit that drops none and changes nothing else."""
     new, old = _entries(mine), _entries(trusted)
     if new is None or old is None or _skeleton(mine) != _skeleton(trusted):
         return None
     if any(entry.lstrip("\"'").startswith("!") for entry in (*new, *old)):
         return None  # a negation un-ignores: dropping one ignores more
     gone = Counter(old) - Counter(new)
-    if Counter(new) - Counter(old):
+    if not gone or Counter(new) - Counter(old):
         return None
     return [f"no longer ignores {entry}" for entry in sorted(gone)]
 

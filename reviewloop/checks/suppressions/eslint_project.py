@@ -11,8 +11,7 @@ honours what the project decided, from the trusted side only:
 * the configs are the trusted tree's: the user's own tree in a local review, else a copy of
   the base (`trust.base`) — so a pull request that edits a config, or a file a config
   imports, cannot widen what is suppressed here (and the edit is an `adds-suppression`
-  finding of its own, unless it only drops global ignores or switches rules on:
-  `eslint_tightening`);
+  finding of its own, unless it only drops global ignores: `eslint_tightening`);
 * the plugins they import come from the checkout's `node_modules` (the root's and those of
   the files' folders and above), installed from the change's own manifests: when the change
   touches the root's `package.json` or a lockfile the project's config is not read at all (a

@@ -2,8 +2,7 @@
 and nothing else (ruff `select` / `extend-select` grown, `ignore` / `per-file-ignores`
 shrunk, `target-version` or a `per-file-target-version` raised; `.shellcheckrc` `enable=`
 grown; `.hadolint.yaml` `trustedRegistries` set or shortened, rules raised, labels
-required, the failure threshold lowered; an ESLint flat config's global ignores dropped,
-its rules switched on: an `"off"` dropped, a severity raised).
+required, the failure threshold lowered; an ESLint flat config's global ignores dropped).
 Such an edit hides nothing, so it is no suppression (`added`). ruff, shellcheck and
 hadolint run with it (`APPLIED`:
 `trusted_config.tightened_text`): an edit that can only add findings cannot narrow the
@@ -171,11 +170,10 @@ def _shellcheck(mine: str, trusted: str) -> list[str] | None:
 
 
 def _eslint(mine: str, trusted: str) -> list[str] | None:
-    """Global ignores dropped, rules switched on; all else the same
-    (`analyzers.eslint_tightening`)."""
-    from reviewloop.checks.analyzers.eslint_tightening import tightened
+    """Global ignores dropped; all else the same (`analyzers.eslint_tightening`)."""
+    from reviewloop.checks.analyzers.eslint_tightening import dropped_ignores
 
-    return tightened(mine, trusted)
+    return dropped_ignores(mine, trusted)
 
 
 def _hadolint(mine: str, trusted: str) -> list[str] | None:
