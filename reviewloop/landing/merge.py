@@ -7,8 +7,6 @@ crash anywhere in between applies the same plan again and repairs what is missin
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +17,7 @@ from reviewloop.git.worktrees import RunTree
 from reviewloop.landing import engine
 from reviewloop.landing.engine import LandPlan
 from reviewloop.landing.job import LAND_PLAN, Landed, LandJob, refuse_elsewhere, spec_rel
-from reviewloop.spec import writeback
-from reviewloop.spec.loader import load_spec
+from reviewloop.landing.tick import RunTask, retick
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,10 @@ def _saved(checkout: Repository, path: Path) -> LandPlan | None:
 
 def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> LandPlan:
     tasks_file = spec_rel(job)
-    rewrite = {tasks_file: _retick(tasks_file, job.task_id)} if tasks_file else None
+    run = RunTask(run_id=job.run_id, task_id=job.task_id,
+                  title=job.summary.task_title if job.summary else "", tasks_file=tasks_file or "",
+                  branch=target, run_branch=job.run_tree.branch if job.run_tree else commit[:12])
+    rewrite = {tasks_file: retick(run)} if tasks_file else None
     carried = job.run_tree.carried_tree if job.run_tree else None
     plan = engine.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
     engine.refuse_symlinks(checkout, plan)  # before your edits are even read
@@ -97,20 +97,6 @@ def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> L
             f"{job.run_tree.branch if job.run_tree else '?'}\n"
             f"  fix: commit or stash those edits, then `reviewloop approve {job.run_id}`")
     return plan
-
-
-def _retick(tasks_file: str, task_id: str) -> Callable[[bytes | None], bytes]:
-    """The tasks file as on the user's branch, with this task ticked: a replayed commit never
-    brings back another task's mark (or conflicts with one)."""
-    def compute(text: bytes | None) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="reviewloop-tick-") as tmp:
-            path = Path(tmp) / tasks_file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text or b"")
-            spec = load_spec(Path(tmp), path)
-            writeback.mark_done(spec.tasks_file, spec.tasks, task_id)
-            return spec.tasks_file.read_bytes()
-    return compute
 
 
 def _current(checkout: Repository, branch: str) -> str:
