@@ -322,8 +322,9 @@ class LoopRunner:
             commit = None
             with suppress(ReviewloopError, OSError):  # a damaged store: said by `exc` itself
                 commit = self._saved_commit(run_id)
-            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}",
-                                 commit_sha=commit)
+            said = str(exc) if isinstance(exc, BlockingOutcome | UserInputError) else \
+                f"{type(exc).__name__}: {exc}"  # a refusal says itself; a crash its kind
+            self.registry.update(run_id, status="failed", detail=said, commit_sha=commit)
             return
         status = before if before in ("awaiting_approval", "failed") else "interrupted"
         with suppress(DiskFull):
