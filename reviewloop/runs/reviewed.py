@@ -4,14 +4,12 @@ was never reviewed, and is never committed as if it had been."""
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Sequence
 
 from reviewloop.errors import BlockingOutcome
 from reviewloop.git import carry
 from reviewloop.git.carry import Packed
-from reviewloop.git.entries import Entry, tree_entries, worktree_blobs
+from reviewloop.git.entries import tree_entries, worktree_entries
 from reviewloop.git.repository import Repository
 
 
@@ -27,22 +25,8 @@ def changed_since_review(packed: Packed | None, repo: Repository,
     if code != 0:
         return []
     left = tree_entries(repo, out.strip(), list(paths))
-    now = on_disk(repo, paths)
+    now = worktree_entries(repo, paths)
     return [p for p in paths if left.get(p) != now.get(p)]
-
-
-def on_disk(repo: Repository, paths: Sequence[str]) -> dict[str, Entry]:
-    """The entry (mode, blob id) each of `paths` has in the working tree; absent: none."""
-    blobs = worktree_blobs(repo, paths)
-    entries: dict[str, Entry] = {}
-    for path, blob in blobs.items():
-        full = repo.root / path
-        if full.is_symlink():
-            entries[path] = ("120000", blob)
-        elif blob != "dir":
-            executable = os.stat(full).st_mode & stat.S_IXUSR
-            entries[path] = ("100755" if executable else "100644", blob)
-    return entries
 
 
 def refuse_unreviewed(packed: Packed | None, run_id: str, repo: Repository,
