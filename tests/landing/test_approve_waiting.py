@@ -112,3 +112,22 @@ def test_a_landing_refused_for_a_deleted_spec_says_so_and_can_be_declined(tmp_pa
     assert declined.returncode == 0, declined.stdout + declined.stderr
     assert _record(root, run_id)["status"] == "declined"
     assert git(root, "rev-parse", "HEAD") == head
+
+
+def test_a_run_file_ignored_while_waiting_is_committed_and_never_overwrites_yours(
+        tmp_path: Path):
+    root = waiting_repo(tmp_path / "repo")
+    run_id = start_waiting(root)
+    left = (worktree(root, run_id) / "app/greet.py").read_bytes()
+    with (root / ".git/info/exclude").open("a") as exclude:  # shared with the run's worktree
+        exclude.write("app/greet.py\n")
+    (root / "app/greet.py").write_bytes(b"MY IGNORED LOCAL FILE\n")
+    refused = cli(root, "approve", run_id)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "your checkout has edits to app/greet.py" in refused.stderr
+    assert (root / "app/greet.py").read_bytes() == b"MY IGNORED LOCAL FILE\n"
+    (root / "app/greet.py").unlink()
+    landed = cli(root, "approve", run_id)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
+    assert git(root, "show", "HEAD:app/greet.py").encode() == left
+    assert (root / "app/greet.py").read_bytes() == left
