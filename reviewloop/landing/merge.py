@@ -7,10 +7,11 @@ crash anywhere in between applies the same plan again and repairs what is missin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.errors import BlockingOutcome
+from reviewloop.errors import BlockingOutcome, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, is_protected
 from reviewloop.git.worktrees import RunTree
@@ -42,7 +43,7 @@ class MergeMode:
             if _current(checkout, plan.branch) in (plan.old, plan.new):
                 kept = list(engine.apply(checkout, plan))
         worktree.remove(checkout, tree, branch=True)
-        return Landed(plan.new, tuple(kept))
+        return Landed(plan.new, tuple(kept), _elsewhere_said(checkout, plan.branch))
 
     def branch_to_push(self, tree: RunTree) -> str | None:
         return tree.target  # your branch, now holding the commit (None: a detached HEAD)
@@ -66,7 +67,43 @@ def _target(job: LandJob, tree: RunTree, checkout: Repository) -> str:
         raise BlockingOutcome(f"refusing to land on protected branch {tree.target}; {where}\n"
                               f"  fix: switch to a working branch and `reviewloop approve "
                               f"{job.run_id}`, or set run.land = \"branch-only\"")
+    if checkout.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{tree.target}")[0]:
+        raise UserInputError(
+            f"cannot land run {job.run_id}: branch {tree.target}, where it started and lands, "
+            f"no longer exists; {where}", where=job.run_id,
+            fix=f"recreate it (git branch {tree.target} {tree.base[:12]}) and `reviewloop "
+                f"approve {job.run_id}`; or merge the run's branch yourself (git merge "
+                f"{tree.branch}); or drop it: reviewloop reject {job.run_id}")
+    other = _checked_out_elsewhere(checkout, tree.target)
+    if other is not None:
+        raise BlockingOutcome(
+            f"cannot land: {tree.target} is checked out in the worktree {other}, and git does "
+            f"not move a branch checked out elsewhere (its files would not follow); {where}\n"
+            f"  fix: switch that worktree to another branch (git -C {other} switch --detach) "
+            f"and `reviewloop approve {job.run_id}`; or merge it there: cd {other} && git "
+            f"merge {tree.branch}")
     return tree.target
+
+
+def _checked_out_elsewhere(checkout: Repository, branch: str) -> str | None:
+    """The other worktree (not this checkout, nor a run's) that has `branch` checked out."""
+    path = None
+    for line in checkout.git("worktree", "list", "--porcelain").splitlines():
+        if line.startswith("worktree "):
+            path = line.removeprefix("worktree ")
+        elif line == f"branch refs/heads/{branch}" and path is not None and \
+                os.path.realpath(path) != os.path.realpath(checkout.root):
+            return path
+    return None
+
+
+def _elsewhere_said(checkout: Repository, branch: str) -> tuple[str, ...]:
+    """A word when your checkout is not on the branch that got the commit."""
+    current = checkout.current_branch()
+    if current == branch:
+        return ()
+    return (f"Your checkout is on {current or 'a detached HEAD'}, not {branch}: the commit "
+            f"is on {branch} (git switch {branch}).",)
 
 
 def _saved(checkout: Repository, path: Path) -> LandPlan | None:

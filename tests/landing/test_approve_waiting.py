@@ -131,3 +131,39 @@ def test_a_run_file_ignored_while_waiting_is_committed_and_never_overwrites_your
     assert landed.returncode == 0, landed.stdout + landed.stderr
     assert git(root, "show", "HEAD:app/greet.py").encode() == left
     assert (root / "app/greet.py").read_bytes() == left
+
+
+def test_a_branch_checked_out_in_another_worktree_is_not_moved_under_it(tmp_path: Path):
+    root = waiting_repo(tmp_path / "repo")
+    run_id = start_waiting(root)
+    before = git(root, "rev-parse", "work")
+    git(root, "switch", "-q", "main")
+    other = tmp_path / "other"
+    git(root, "worktree", "add", "-q", str(other), "work")
+    refused = cli(root, "approve", run_id)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert f"work is checked out in the worktree {other}" in refused.stderr
+    assert git(root, "rev-parse", "work") == before
+    assert git(other, "status", "--porcelain") == ""
+    git(root, "worktree", "remove", str(other))
+    landed = cli(root, "approve", run_id)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
+    assert "Your checkout is on main, not work" in landed.stdout
+    assert git(root, "log", "-1", "--format=%s", "work") == "T1: Add greet function\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_deleted_base_branch_is_named_with_the_fix(tmp_path: Path):
+    root = waiting_repo(tmp_path / "repo")
+    run_id = start_waiting(root)
+    base = git(root, "rev-parse", "work").strip()
+    git(root, "switch", "-q", "main")
+    git(root, "branch", "-qD", "work")
+    refused = cli(root, "approve", run_id)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "branch work, where it started and lands, no longer exists" in refused.stderr
+    assert f"git branch work {base[:12]}" in refused.stderr
+    git(root, "branch", "work", base)
+    landed = cli(root, "approve", run_id)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
+    assert git(root, "log", "-1", "--format=%s", "work") == "T1: Add greet function\n"
