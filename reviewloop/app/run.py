@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reviewloop.agent.models import ModelFactory
+from reviewloop.app import decisions
 from reviewloop.app.chain import after_commit
 from reviewloop.app.models import model_switch
 from reviewloop.app.output import Output
@@ -20,7 +21,7 @@ from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.reviewer_set import load_reviewers
-from reviewloop.runs.registry import RunRecord, state_dir
+from reviewloop.runs.registry import RunRecord, run_tree, state_dir
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
@@ -129,8 +130,13 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
                              fix="see `reviewloop runs`; `reviewloop resume` continues a run "
                                  "that stopped before its approval step")
     if retry_commit and decision != "approve":
-        raise UserInputError(f"run {run_id} was approved; its commit failed: {record.detail}",
-                             where=run_id, fix=f"fix the cause and `reviewloop approve {run_id}`")
+        decisions.decline_stopped(runner.registry, runner.root, record)
+        result = RunResult(run_id, "declined", tree=run_tree(record),
+                           land=land_mode(runner.settings.run.land))
+        _report_outcome(result, runner.root, out)
+        return ExitCode.OK
+    if decision == "approve":
+        decisions.refuse_done_twice(runner.registry, runner.root, record)
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root, out)
     if not record.batch:

@@ -74,5 +74,18 @@ def worktree_blobs(checkout: Repository, paths: Sequence[str]) -> dict[str, str]
     return blobs
 
 
+def worktree_entries(checkout: Repository, paths: Sequence[str]) -> dict[str, Entry]:
+    """The entry (mode, blob id) each of `paths` has in the working tree, as `git add` would
+    record it; a folder or a missing path has none."""
+    entries: dict[str, Entry] = {}
+    for path, blob in worktree_blobs(checkout, paths).items():
+        full = checkout.root / path
+        if full.is_symlink():
+            entries[path] = (nofollow.LINK, blob)
+        elif blob != "dir":
+            entries[path] = ("100755" if os.stat(full).st_mode & 0o100 else "100644", blob)
+    return entries
+
+
 def blob_of(entry: Entry | None) -> str | None:
     return entry[1] if entry else None

@@ -266,16 +266,17 @@ class Repository:
     # -- committing -----------------------------------------------------------------------
 
     def commit_paths(self, paths: Iterable[str], message: str, *,
-                     identity: Mapping[str, str] | None = None) -> str:
+                     identity: Mapping[str, str] | None = None, force: bool = False) -> str:
         """Commit exactly `paths` as they are in the working tree (deletions included); return
         the new commit id. Other staged and unstaged changes stay exactly as they were.
-        `identity`: GIT_AUTHOR_*/GIT_COMMITTER_* for this commit (`git.identity`)."""
+        `identity`: GIT_AUTHOR_*/GIT_COMMITTER_* for this commit (`git.identity`); `force`:
+        paths ignored now are committed too (`git add -f`: they were chosen, e.g. reviewed)."""
         rel = sorted(set(self._paths(paths)))
         if not rel:
             raise ValueError("commit_paths needs at least one path")
         head = self.head_sha()
         with self._temp_index(seed=True) as env:
-            self._stage_into(env["GIT_INDEX_FILE"], rel)
+            self._stage_into(env["GIT_INDEX_FILE"], rel, force)
             self._commit_index(head, message, {**env, **(identity or {})})
         sha = self.head_sha() or ""
         status, _, err = self.try_git("reset", "--quiet", sha, "--", *rel)
@@ -290,20 +291,21 @@ class Repository:
         working tree (deletions included) — what committing them would record."""
         self._stage_into(index, sorted(set(self._paths(paths))))
 
-    def _stage_into(self, index: str | os.PathLike[str], rel: list[str]) -> None:
+    def _stage_into(self, index: str | os.PathLike[str], rel: list[str], force: bool = False
+                    ) -> None:
         """`stage_into` for paths already as git takes them (`_paths`)."""
         env = {"GIT_INDEX_FILE": os.fspath(index)}
         head = self.head_sha()
         # A plain read-tree (no --reset) keeps no stat data, so `git add` re-hashes every
         # path: an edit of the same size within the same timestamp tick is not missed.
         self.git("read-tree", *((head,) if head else ("--empty",)), env=env)
-        self._stage(rel, env)
+        self._stage(rel, env, force)
 
-    def _stage(self, rel: list[str], env: Mapping[str, str]) -> None:
+    def _stage(self, rel: list[str], env: Mapping[str, str], force: bool = False) -> None:
         present = [p for p in rel if os.path.lexists(self.root / p)]
         missing = [p for p in rel if p not in set(present)]
         if present:
-            self.git("add", "--", *present, env=env)
+            self.git("add", *(["-f"] if force else []), "--", *present, env=env)
         if missing:
             self.git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *missing, env=env)
 

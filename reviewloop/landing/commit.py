@@ -38,8 +38,9 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
     paths, _held = committable(workspace, sorted({*touched.paths, spec_rel}))
     task = spec.task(facts.task_id)
     try:
+        # the run's files were reviewed: one ignored since (.git/info/exclude) is still theirs
         return repo.commit_paths(paths, commit_message(facts, task.title if task else "",
-                                                       recent_subjects(repo)))
+                                                       recent_subjects(repo)), force=True)
     except BaseException:
         spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
         raise

@@ -29,6 +29,7 @@ from reviewloop.git.entries import (
     set_index,
     tree_entries,
     worktree_blobs,
+    worktree_entries,
     write_entry,
 )
 from reviewloop.git.names import on_disk, shown
@@ -127,10 +128,10 @@ def blocking(checkout: Repository, plan: LandPlan) -> list[str]:
     if checkout.current_branch() != plan.branch or not paths:
         return []
     old, new, mine = _versions(checkout, plan)
-    index, files = index_entries(checkout, paths), worktree_blobs(checkout, paths)
-    return [shown(p) for p in paths
+    index, files = index_entries(checkout, paths), worktree_entries(checkout, paths)
+    return [shown(p) for p in paths  # a mode changed (chmod +x) is an edit too
             if index.get(p) not in (old.get(p), new.get(p), mine.get(p, old.get(p)))
-            or files.get(p) not in {blob_of(v.get(p, old.get(p))) for v in (old, new, mine)}]
+            or files.get(p) not in {v.get(p, old.get(p)) for v in (old, new, mine)}]
 
 
 def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:

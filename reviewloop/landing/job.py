@@ -46,12 +46,13 @@ class Landed:
 
     commit: str
     kept: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()  # anything else the user must hear about the landing
 
     @property
     def notices(self) -> list[str]:
         """What the user must be told."""
-        return [f"{p} changed in your checkout while landing: your version was kept"
-                for p in self.kept]
+        return [*(f"{p} changed in your checkout while landing: your version was kept"
+                  for p in self.kept), *self.said]
 
 
 def refuse_elsewhere(job: LandJob, tree: RunTree, checkout: Repository) -> None:

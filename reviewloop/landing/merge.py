@@ -7,20 +7,18 @@ crash anywhere in between applies the same plan again and repairs what is missin
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.errors import BlockingOutcome
+from reviewloop.errors import BlockingOutcome, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, is_protected
 from reviewloop.git.worktrees import RunTree
 from reviewloop.landing import engine
 from reviewloop.landing.engine import LandPlan
 from reviewloop.landing.job import LAND_PLAN, Landed, LandJob, refuse_elsewhere, spec_rel
-from reviewloop.spec import writeback
-from reviewloop.spec.loader import load_spec
+from reviewloop.landing.tick import RunTask, retick
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class MergeMode:
             if _current(checkout, plan.branch) in (plan.old, plan.new):
                 kept = list(engine.apply(checkout, plan))
         worktree.remove(checkout, tree, branch=True)
-        return Landed(plan.new, tuple(kept))
+        return Landed(plan.new, tuple(kept), _elsewhere_said(checkout, plan.branch))
 
     def branch_to_push(self, tree: RunTree) -> str | None:
         return tree.target  # your branch, now holding the commit (None: a detached HEAD)
@@ -69,7 +67,43 @@ def _target(job: LandJob, tree: RunTree, checkout: Repository) -> str:
         raise BlockingOutcome(f"refusing to land on protected branch {tree.target}; {where}\n"
                               f"  fix: switch to a working branch and `reviewloop approve "
                               f"{job.run_id}`, or set run.land = \"branch-only\"")
+    if checkout.try_git("rev-parse", "--verify", "--quiet", f"refs/heads/{tree.target}")[0]:
+        raise UserInputError(
+            f"cannot land run {job.run_id}: branch {tree.target}, where it started and lands, "
+            f"no longer exists; {where}", where=job.run_id,
+            fix=f"recreate it (git branch {tree.target} {tree.base[:12]}) and `reviewloop "
+                f"approve {job.run_id}`; or merge the run's branch yourself (git merge "
+                f"{tree.branch}); or drop it: reviewloop reject {job.run_id}")
+    other = _checked_out_elsewhere(checkout, tree.target)
+    if other is not None:
+        raise BlockingOutcome(
+            f"cannot land: {tree.target} is checked out in the worktree {other}, and git does "
+            f"not move a branch checked out elsewhere (its files would not follow); {where}\n"
+            f"  fix: switch that worktree to another branch (git -C {other} switch --detach) "
+            f"and `reviewloop approve {job.run_id}`; or merge it there: cd {other} && git "
+            f"merge {tree.branch}")
     return tree.target
+
+
+def _checked_out_elsewhere(checkout: Repository, branch: str) -> str | None:
+    """The other worktree (not this checkout, nor a run's) that has `branch` checked out."""
+    path = None
+    for line in checkout.git("worktree", "list", "--porcelain").splitlines():
+        if line.startswith("worktree "):
+            path = line.removeprefix("worktree ")
+        elif line == f"branch refs/heads/{branch}" and path is not None and \
+                os.path.realpath(path) != os.path.realpath(checkout.root):
+            return path
+    return None
+
+
+def _elsewhere_said(checkout: Repository, branch: str) -> tuple[str, ...]:
+    """A word when your checkout is not on the branch that got the commit."""
+    current = checkout.current_branch()
+    if current == branch:
+        return ()
+    return (f"Your checkout is on {current or 'a detached HEAD'}, not {branch}: the commit "
+            f"is on {branch} (git switch {branch}).",)
 
 
 def _saved(checkout: Repository, path: Path) -> LandPlan | None:
@@ -85,7 +119,10 @@ def _saved(checkout: Repository, path: Path) -> LandPlan | None:
 
 def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> LandPlan:
     tasks_file = spec_rel(job)
-    rewrite = {tasks_file: _retick(tasks_file, job.task_id)} if tasks_file else None
+    run = RunTask(run_id=job.run_id, task_id=job.task_id,
+                  title=job.summary.task_title if job.summary else "", tasks_file=tasks_file or "",
+                  branch=target, run_branch=job.run_tree.branch if job.run_tree else commit[:12])
+    rewrite = {tasks_file: retick(run)} if tasks_file else None
     carried = job.run_tree.carried_tree if job.run_tree else None
     plan = engine.plan(checkout, commit, target, rewrite=rewrite, carried=carried)
     engine.refuse_symlinks(checkout, plan)  # before your edits are even read
@@ -97,20 +134,6 @@ def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> L
             f"{job.run_tree.branch if job.run_tree else '?'}\n"
             f"  fix: commit or stash those edits, then `reviewloop approve {job.run_id}`")
     return plan
-
-
-def _retick(tasks_file: str, task_id: str) -> Callable[[bytes | None], bytes]:
-    """The tasks file as on the user's branch, with this task ticked: a replayed commit never
-    brings back another task's mark (or conflicts with one)."""
-    def compute(text: bytes | None) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="reviewloop-tick-") as tmp:
-            path = Path(tmp) / tasks_file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text or b"")
-            spec = load_spec(Path(tmp), path)
-            writeback.mark_done(spec.tasks_file, spec.tasks, task_id)
-            return spec.tasks_file.read_bytes()
-    return compute
 
 
 def _current(checkout: Repository, branch: str) -> str:

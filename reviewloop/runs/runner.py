@@ -47,7 +47,7 @@ from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.review.round import Analyze
-from reviewloop.runs import left, liveness
+from reviewloop.runs import left, liveness, reviewed
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
@@ -156,6 +156,7 @@ class LoopRunner:
             deps = self._resumed_deps(record)
             if decision == "approve":
                 self._refuse_weakening(run_id, deps)
+                self._refuse_unreviewed(run_id, deps)
             return self._drive_leased(run_id, deps, payload, lease)
 
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
@@ -198,6 +199,16 @@ class LoopRunner:
         if values.get("touched") is not None and values.get("baseline") is not None:
             refuse(run_levers(summary_scope(deps), values["baseline"], values["touched"]),
                    run_id, where=str(deps.repo.root))
+
+    def _refuse_unreviewed(self, run_id: str, deps: LoopDeps) -> None:
+        """No approval commits a file of the run edited in its worktree after the review."""
+        if deps.run_tree is None:
+            return
+        with self._graph() as graph:
+            touched = graph.get_state(_config(run_id)).values.get("touched")
+        if touched is not None:
+            reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
+                                       touched.paths)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -311,8 +322,9 @@ class LoopRunner:
             commit = None
             with suppress(ReviewloopError, OSError):  # a damaged store: said by `exc` itself
                 commit = self._saved_commit(run_id)
-            self.registry.update(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}",
-                                 commit_sha=commit)
+            said = str(exc) if isinstance(exc, BlockingOutcome | UserInputError) else \
+                f"{type(exc).__name__}: {exc}"  # a refusal says itself; a crash its kind
+            self.registry.update(run_id, status="failed", detail=said, commit_sha=commit)
             return
         status = before if before in ("awaiting_approval", "failed") else "interrupted"
         with suppress(DiskFull):

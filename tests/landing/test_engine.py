@@ -109,3 +109,40 @@ def test_the_landing_engine_lives_in_landing_and_git_keeps_plain_operations() ->
     engine_names = ("LandPlan", "plan", "apply", "blocking", "refuse_symlinks", "land_lock")
     assert all(hasattr(engine, name) for name in engine_names)
     assert [name for name in engine_names if hasattr(worktrees, name)] == []
+
+
+def _chmod_x(root: Path) -> None:
+    (root / "app.py").chmod(0o755)
+
+
+def _chmod_back(root: Path) -> None:
+    (root / "app.py").chmod(0o644)
+
+
+def _edit(root: Path) -> None:
+    write(root, "app.py", "x = 'mine'\n")
+
+
+def _stage(root: Path) -> None:
+    git(root, "add", "app.py")
+
+
+USER_EDITS = {"chmod+x": _chmod_x, "chmod-back": _chmod_back, "edit": _edit, "stage": _stage}
+EDIT_CASES = [(), ("chmod+x",), ("chmod+x", "stage"), ("chmod+x", "chmod-back"),
+              ("chmod+x", "stage", "chmod-back"), ("edit",), ("edit", "chmod+x"),
+              ("chmod+x", "edit", "stage")]
+
+
+@pytest.mark.parametrize("edits", EDIT_CASES, ids=lambda e: "+".join(e) or "none")
+def test_a_landed_file_blocks_exactly_when_git_status_shows_it_changed(root: Path,
+                                                                       edits: tuple[str, ...]):
+    """A mode-only edit (chmod +x) is the user's change too: landing would reset it."""
+    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
+    sha = commit_in(tree, {"app.py": "x = 3\n"})
+    for edit in edits:
+        USER_EDITS[edit](root)
+    checkout = open_repository(root)
+
+    changed = git(root, "status", "--porcelain", "--", "app.py") != ""
+    assert engine.blocking(checkout, engine.plan(checkout, sha, "work")) == \
+        (["app.py"] if changed else [])
