@@ -46,7 +46,7 @@ from reviewloop.github.fix_push import (
 )
 from reviewloop.github.ignores import IgnoreRecord, ignore_body, matching
 from reviewloop.github.markers import repository_key, strip_marker
-from reviewloop.github.outputs import write_unpublished
+from reviewloop.github.outputs import check_files, write_unpublished
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target
 from reviewloop.github.render import safe
@@ -129,6 +129,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
     if comment is None or comment.bot or (comment.command is None and not comment.problem):
         out.say("not a reviewloop command: nothing to do")
         return ExitCode.OK
+    check_files(env)  # before the command runs: a wrong path fails only once it is done
     with client(env) as github:
         if not may_command(github, comment):
             github.create_issue_comment(comment.repo, comment.number, safe(refusal(comment)))
