@@ -46,7 +46,7 @@ from reviewloop.github.fix_push import (
 )
 from reviewloop.github.ignores import IgnoreRecord, ignore_body, matching
 from reviewloop.github.markers import repository_key, strip_marker
-from reviewloop.github.outputs import write_unpublished
+from reviewloop.github.outputs import check_files, write_unpublished
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target
 from reviewloop.github.render import safe
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
 
 REMOTE = "origin"
+_OPEN_ONLY = ("fix", "review")  # `ignore` only records a dismissal: it works on any PR
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Pull:
     event: PullRequestEvent
     head_ref: str
     fork: bool
+    closed: str | None = None  # "closed" or "merged": no review or fix runs on it
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
     if comment is None or comment.bot or (comment.command is None and not comment.problem):
         out.say("not a reviewloop command: nothing to do")
         return ExitCode.OK
+    check_files(env)  # before the command runs: a wrong path fails only once it is done
     with client(env) as github:
         if not may_command(github, comment):
             github.create_issue_comment(comment.repo, comment.number, safe(refusal(comment)))
@@ -137,9 +140,11 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
                                         safe(f"@{comment.author} {comment.problem}"))
             return ExitCode.OK
         try:
-            job = Job(comment, comment.command, _pull(github, comment), github,
-                      open_repository(root), root, load, config_file,
-                      Face(out, show, options, env), model_factory)
+            pull = _pull(github, comment)
+            if pull.closed and comment.command.verb in _OPEN_ONLY:
+                return _closed(github, comment, pull.closed, out)
+            job = Job(comment, comment.command, pull, github, open_repository(root), root,
+                      load, config_file, Face(out, show, options, env), model_factory)
             return _VERBS[comment.command.verb](job)
         except GitHubError as exc:  # GitHub failing mid-command: a publishing failure
             return _github_failed(github, comment, comment.command.verb, env, exc, out)
@@ -157,6 +162,15 @@ def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
     return code
 
 
+def _closed(github: GitHubClient, comment: CommentEvent, state: str, out: Output) -> int:
+    """A closed or merged pull request is not reviewed or fixed: a fix pushed to its head
+    branch reaches no base branch, and a review of it decides nothing."""
+    text = f"@{comment.author} this pull request is {state}: nothing run"
+    github.create_issue_comment(comment.repo, comment.number, safe(text))
+    out.say(text)
+    return ExitCode.OK
+
+
 def _pull(github: GitHubClient, comment: CommentEvent) -> Pull:
     data = github.get_pull_request(comment.repo, comment.number)
     head_repo = ((data["head"].get("repo") or {}).get("full_name"))
@@ -166,7 +180,9 @@ def _pull(github: GitHubClient, comment: CommentEvent) -> Pull:
         base_sha=data["base"]["sha"], base_ref=data["base"]["ref"],
         head_sha=data["head"]["sha"], head_ref=data["head"]["ref"], head_repo=head_repo,
         fork=fork)
-    return Pull(event, data["head"]["ref"], fork)
+    closed = None if data.get("state", "open") == "open" else (
+        "merged" if data.get("merged") or data.get("merged_at") else "closed")
+    return Pull(event, data["head"]["ref"], fork, closed)
 
 
 # --- /reviewloop review ------------------------------------------------------------------

@@ -39,7 +39,7 @@ from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
 from reviewloop.github.followup import follow_up
 from reviewloop.github.markers import repository_key
-from reviewloop.github.outputs import annotate, redacted, write_job_outputs
+from reviewloop.github.outputs import annotate, check_files, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
@@ -74,6 +74,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
     """Review the PR with the configuration of its base commit (never the PR's own)."""
     env = os.environ if env is None else env
     event = load_event(env)
+    check_files(env)  # before the review: a wrong path would fail only once it is done
     repo = open_repository(root)
     with base_config(repo, event.base_sha, event.head_sha, load, config_file) as trusted, \
             client(env) as github:

@@ -137,6 +137,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
         return ExitCode.OK
     if decision == "approve":
         decisions.refuse_done_twice(runner.registry, runner.root, record)
+    if waiting and decision == "approve":
+        _refuse_empty(runner, record)
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root, out)
     if not record.batch:
@@ -148,6 +150,19 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
             "Continue the batch with `reviewloop run all` (or "
             f"`reviewloop approve {run_id} --continue`).")
     return ExitCode.OK
+
+
+def _refuse_empty(runner: LoopRunner, record: RunRecord) -> None:
+    """A run that changed no file implemented nothing: approving it would commit the spec's
+    tick alone and call the task done (docs/landing.md)."""
+    touched = runner.touched(record.run_id)
+    if touched is None or touched.paths:
+        return
+    raise UserInputError(
+        f"run {record.run_id} changed no file: nothing of {record.task_id} was implemented, "
+        "and approving it would commit only the task's tick in the spec", where=record.run_id,
+        fix=f"`reviewloop reject {record.run_id}` and run {record.task_id} again; if it needs "
+            f"no change, tick it in {record.spec} yourself and reject the run")
 
 
 def _as_started(settings: Settings, record: RunRecord) -> Settings:

@@ -9,9 +9,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import AgentDefinitionError
+from reviewloop.review.agent_errors import where
+from reviewloop.review.agent_files import entries
 from reviewloop.review.definitions import (
     AgentDefinition,
     AgentSet,
@@ -46,7 +49,10 @@ def validate(settings: Settings, root: Path, paths: Sequence[Path]) -> int:
             _report(out, shown(agent.source, root), agent)
         for item in agent_set.skipped:
             _line(out, f"skipped {shown(item.source, root)} ({item.name}): {item.reason}")
-        return 0
+        unreadable = [item for item in agent_set.skipped if item.unreadable]
+        for item in unreadable:  # it may be a reviewer: the check fails until it reads
+            _line(out, f"error: {shown(item.source, root)} cannot be read as an agent file")
+        return 2 if unreadable else 0
     for path in paths:
         for file in _agent_files(path):
             _report(out, str(file), validate_file(file))
@@ -89,7 +95,7 @@ def agents_table(agent_set: AgentSet, root: Path) -> Table:
 
 def _agent_files(path: Path) -> list[Path]:
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        files = entries(path)  # a dangling link or a folder among them is an error
         if not files:
             raise AgentDefinitionError("no agent files (*.json) in this folder", where=str(path),
                                        fix="pass a folder that holds agent JSON files")
@@ -101,6 +107,7 @@ def _agent_files(path: Path) -> list[Path]:
 
 
 def _report(out: Console, label: str, agent: AgentDefinition) -> None:
+    _check_analyzers(agent)
     _line(out, f"ok {label}")
     for note in agent.notes:
         _line(out, f"  note: {note}")
@@ -109,3 +116,17 @@ def _report(out: Console, label: str, agent: AgentDefinition) -> None:
 def _line(out: Console, text: str) -> None:
     # Paths and notes are data: no markup, no emoji codes, no wrapping of long paths.
     out.print(text, markup=False, emoji=False, soft_wrap=True)
+
+
+def _check_analyzers(agent: AgentDefinition) -> None:
+    """An analyzer no built-in or installed plugin provides would fail every review."""
+    known = analyzers()  # the built-ins and the plugins' (a broken plugin: its own error)
+    for index, name in enumerate(agent.analyzers):
+        if name not in known:
+            text = agent.source.read_text(encoding="utf-8-sig") if agent.source.is_file() else ""
+            raise AgentDefinitionError(
+                f'"reviewloop.analyzers" lists an unknown analyzer "{name}" (entry {index + 1}, '
+                f"in {agent.name})",
+                where=where(agent.source, text, ("reviewloop", "analyzers")),
+                fix=f"use one of: {', '.join(sorted(known))}, or install the plugin that "
+                    "provides it")

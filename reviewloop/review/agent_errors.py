@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,14 @@ _TYPE_WORDS = {
     "string_type": "must be a string",
     "list_type": "must be a list of strings",
     "bool_type": "must be true or false",
+    "int_type": "must be an integer",
     "literal_error": "must be one of must_fix, should_fix, nit",
     "model_type": "must be a JSON object",
+}
+# a scalar's fix follows from the type the key wants; a list's or an object's from the key
+_SCALAR_FIXES = {
+    "string_type": "a string in double quotes", "int_type": "an integer without quotes, e.g. 10",
+    "bool_type": "true or false",
 }
 _EXAMPLES = {
     "tools": '["fs_read", "code", "grep", "glob"]', "analyzers": '["bandit"]',
@@ -51,7 +58,8 @@ def schema_error(exc: ValidationError, path: Path, text: str, known: Sequence[st
                                     fix=f'add "{dotted}" to the agent file')
     words = _TYPE_WORDS.get(error["type"], error["msg"])
     got = json.dumps(error.get("input"), ensure_ascii=False)
-    example = _EXAMPLES.get(str(loc[-1]), "a string in double quotes")  # an int: a list item
+    example = _SCALAR_FIXES.get(error["type"]) or _EXAMPLES.get(str(loc[-1]),
+                                                                 "a string in double quotes")
     return AgentDefinitionError(f'key "{dotted}": {words} (got {got})', where=at,
                                 fix=f'write "{dotted}" as {example}')
 
@@ -68,6 +76,8 @@ def where(path: Path, text: str, keys: Sequence[str]) -> str:
 
 
 def read_text(path: Path) -> str:
+    if (problem := not_a_file(path)) is not None:
+        raise problem
     try:
         return path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -82,3 +92,15 @@ def json_type(value: Any) -> str:
     return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number")
 
+
+
+def not_a_file(path: Path) -> AgentDefinitionError | None:
+    """Why an entry named like an agent file is none: a folder, a dangling symlink."""
+    if path.is_dir():
+        return AgentDefinitionError("a folder, not an agent file", where=str(path),
+                                    fix="rename the folder or move the agent files out of it")
+    if path.is_symlink() and not path.exists():
+        return AgentDefinitionError(
+            f"a symlink to {os.readlink(path)}, which does not exist", where=str(path),
+            fix="create or check out its target, or remove the link")
+    return None

@@ -18,7 +18,7 @@ off are said (`turned_off`).
 from __future__ import annotations
 
 import functools
-import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -29,10 +29,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings.schema import Severity
 from reviewloop.policy import globs
-from reviewloop.review.agent_errors import json_type, read_text, schema_error, where
+from reviewloop.review.agent_errors import schema_error, where
+from reviewloop.review.agent_files import entries, parse, peek_name
 from reviewloop.review.agent_scope import REMEMBERED, cached_scope
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import confine_agents_dir, resolve_prompt, user_config_dir
+
+log = logging.getLogger(__name__)
 
 REVIEWER_PREFIX = "review-"
 KIRO_AGENTS_DIR = Path(".kiro") / "agents"
@@ -138,6 +141,7 @@ class Skipped:
     source: Path
     name: str
     reason: str
+    unreadable: bool = False  # not read as an agent at all: `agents validate` fails on it
 
 
 @dataclass(frozen=True)
@@ -163,17 +167,7 @@ def load_file(path: Path, *, origin: Origin = "config dir",
     A `file://` prompt must resolve, symlinks followed, inside `root` (the repository;
     default: the folder holding `.kiro/agents`, else the file's own folder), the user's
     config folder, or the built-in agents' folder."""
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AgentDefinitionError(
-            f"not valid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}",
-            fix=f"correct the JSON syntax at line {exc.lineno}, column {exc.colno}") from None
-    if not isinstance(data, dict):
-        raise AgentDefinitionError(
-            f"expected a JSON object at the top level, got {json_type(data)}", where=str(path),
-            fix='write the agent as {"name": ..., "description": ..., "prompt": ...}')
+    data, text = parse(path)
     if root is None:
         kiro = path.parent.as_posix().endswith(KIRO_AGENTS_DIR.as_posix())
         root = path.parent.parent.parent if kiro else path.parent
@@ -195,7 +189,7 @@ def builtin_dir() -> Path:
         folder = files("reviewloop.builtin_agents")
     except ModuleNotFoundError:
         folder = None
-    if isinstance(folder, Path) and _json_files(folder):
+    if isinstance(folder, Path) and entries(folder):
         return folder
     return Path(__file__).resolve().parents[1] / "agents"
 
@@ -204,7 +198,7 @@ def builtin_agents() -> tuple[AgentDefinition, ...]:
     """The registry of built-in reviewers: every JSON file of `builtin_dir()`, in order."""
     folder = builtin_dir()
     found: dict[str, AgentDefinition] = {}
-    _add_layer(found, [load_file(p, origin="built-in") for p in _json_files(folder)], folder, [])
+    _add_layer(found, [load_file(p, origin="built-in") for p in entries(folder)], folder, [])
     return tuple(found[name] for name in _ordered(found))
 
 
@@ -228,7 +222,7 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
                 fix='create it or remove it from "agents_dirs"')
         confine_agents_dir(folder, root)
         _add_layer(chosen, [load_file(confine_agents_dir(p, root), origin="config dir", root=root)
-                            for p in _json_files(folder)], root, notes)
+                            for p in entries(folder)], root, notes)
     unknown = [name for name in reviewers if name not in chosen]
     if unknown:
         raise AgentDefinitionError(
@@ -251,13 +245,19 @@ def load_agents(root: Path, agent_dirs: Sequence[Path] = (),
 
 def _kiro_reviewers(root: Path, reviewers: Sequence[str], builtins: frozenset[str]
                     ) -> tuple[list[AgentDefinition], list[Skipped]]:
-    """Load the `.kiro/agents` files that are reviewers; the others are not even validated."""
+    """Load the `.kiro/agents` files that are reviewers; the others are not even validated.
+    A file that cannot be read as an agent at all may be a reviewer: when its file name
+    does not make it one (an error then), it is skipped with why and a warning names it."""
     used: list[AgentDefinition] = []
     skipped: list[Skipped] = []
-    for path in _json_files(root / KIRO_AGENTS_DIR):
-        name = _peek_name(confine_agents_dir(path, root, where=str(KIRO_AGENTS_DIR)))
+    for path in entries(root / KIRO_AGENTS_DIR):
+        name, problem = peek_name(confine_agents_dir(path, root, where=str(KIRO_AGENTS_DIR)))
         if name in builtins or name.startswith(REVIEWER_PREFIX) or name in reviewers:
             used.append(load_file(path, origin="kiro", root=root))
+        elif problem is not None:
+            reason = f"not read, so a reviewer it defines does not run: {problem}"
+            log.warning("skipped %s: %s", path, reason)
+            skipped.append(Skipped(path, name, reason, unreadable=True))
         else:
             skipped.append(Skipped(path, name, f'not a reviewer: the name does not start with '
                                    f'"{REVIEWER_PREFIX}" and "reviewers" does not list it'))
@@ -326,20 +326,6 @@ def _ordered(chosen: dict[str, AgentDefinition]) -> list[str]:
         order = chosen[name].order
         return order is None, order or 0, name
     return sorted(chosen, key=key)
-
-
-def _json_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.json") if p.is_file()) if folder.is_dir() else []
-
-
-def _peek_name(path: Path) -> str:
-    """The agent's name if the file can be read, else the file name (Kiro's own fallback)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return path.stem
-    name = data.get("name") if isinstance(data, dict) else None
-    return name.strip() if isinstance(name, str) and name.strip() else path.stem
 
 
 def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,

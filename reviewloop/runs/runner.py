@@ -31,6 +31,7 @@ from reviewloop.errors import (
 )
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.snapshots import TouchedFiles
 from reviewloop.git.worktrees import RunTree
 from reviewloop.graph.build import Graph, build_graph
 from reviewloop.graph.context import LoopDeps
@@ -171,6 +172,11 @@ class LoopRunner:
             record = self.registry.get(record.run_id)
         return self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)
+
+    def touched(self, run_id: str) -> TouchedFiles | None:
+        """The files the run changed, as its state saved them."""
+        with self._graph() as graph:
+            return graph.get_state(_config(run_id)).values.get("touched")
 
     def _saved_commit(self, run_id: str) -> str | None:
         with self._graph() as graph:

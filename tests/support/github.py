@@ -90,6 +90,8 @@ class PullRequest:
     base_ref: str = "main"
     head_ref: str = "feature"
     head_repo: str | None = None  # None: the base repository itself (not a fork)
+    state: str = "open"  # "closed" for a closed or a merged PR, as GitHub answers
+    merged: bool = False
 
 
 @dataclass
@@ -404,7 +406,7 @@ class GitHubFake(CommandEndpoints):
         pr = self._pr(params)
         if pr is None:
             return 404, {}, {"message": "Not Found"}
-        return 200, {}, {"number": pr.number, "state": "open",
+        return 200, {}, {"number": pr.number, "state": pr.state, "merged": pr.merged,
                          "head": {"sha": pr.head_sha, "ref": pr.head_ref,
                                   "repo": {"full_name": pr.head_repo or pr.repo}},
                          "base": {"sha": pr.base_sha, "ref": pr.base_ref,
