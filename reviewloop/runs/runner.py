@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
@@ -163,7 +164,7 @@ class LoopRunner:
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
         started = run_tree(record)
         # made and saved, its work is that commit (in this clone or pushed), not its worktree
-        committed = bool(self._saved_commit(record.run_id))
+        committed = bool(self._saved(record.run_id).get("commit"))
         moved = rebuilt(self.registry, record, open_repository(self.root), committed=committed)
         if moved is not None and started is not None:
             if self.notice:
@@ -175,17 +176,15 @@ class LoopRunner:
 
     def touched(self, run_id: str) -> TouchedFiles | None:
         """The files the run changed, as its state saved them."""
-        with self._graph() as graph:
-            return graph.get_state(_config(run_id)).values.get("touched")
+        return self._saved(run_id).get("touched")
 
-    def _saved_commit(self, run_id: str) -> str | None:
+    def _saved(self, run_id: str) -> dict[str, Any]:  # the run's last checkpoint
         with self._graph() as graph:
-            return graph.get_state(_config(run_id)).values.get("commit")
+            return dict(graph.get_state(_config(run_id)).values)
 
     def _check_version(self, run_id: str) -> None:
         """Refuse a run whose saved state an older (or newer) reviewloop wrote."""
-        with self._graph() as graph:
-            values = graph.get_state(_config(run_id)).values
+        values = self._saved(run_id)
         if not values:
             raise no_checkpoint(self.registry.get(run_id))
         version = values.get("schema_version", 1)
@@ -200,18 +199,14 @@ class LoopRunner:
     def _refuse_weakening(self, run_id: str, deps: LoopDeps) -> None:
         """No approval lands a change that weakens the sandbox or the command policy: read
         from the run's tree as it is now (a human may have taken that change out)."""
-        with self._graph() as graph:
-            values = graph.get_state(_config(run_id)).values
+        values = self._saved(run_id)
         if values.get("touched") is not None and values.get("baseline") is not None:
             refuse(run_levers(summary_scope(deps), values["baseline"], values["touched"]),
                    run_id, where=str(deps.repo.root))
 
     def _refuse_unreviewed(self, run_id: str, deps: LoopDeps) -> None:
         """No approval commits a file of the run edited in its worktree after the review."""
-        if deps.run_tree is None:
-            return
-        with self._graph() as graph:
-            touched = graph.get_state(_config(run_id)).values.get("touched")
+        touched = self.touched(run_id) if deps.run_tree is not None else None
         if touched is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
                                        touched.paths)
@@ -327,7 +322,7 @@ class LoopRunner:
             # it is kept on the run's branch, and `runs` must not show a failure with none
             commit = None
             with suppress(ReviewloopError, OSError):  # a damaged store: said by `exc` itself
-                commit = self._saved_commit(run_id)
+                commit = self._saved(run_id).get("commit")
             said = str(exc) if isinstance(exc, BlockingOutcome | UserInputError) else \
                 f"{type(exc).__name__}: {exc}"  # a refusal says itself; a crash its kind
             self.registry.update(run_id, status="failed", detail=said, commit_sha=commit)
@@ -400,7 +395,4 @@ def _task_of(record: RunRecord, root: Path) -> TaskRef:
 
 
 def _shown(root: Path, path: str) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
+    return Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path
