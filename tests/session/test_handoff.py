@@ -45,7 +45,7 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
     data = json.loads(out)
     assert code == 0
     assert data["blockers"][0] == f"run {run_id} (T4 Step 4) is waiting for approval"
-    assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (app.py)")
+    assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (`app.py`)")
     assert data["next_steps"][0].startswith(f"`reviewloop approve {run_id}`")
     # T4 is what `run next` would pick, but its run waits for approval: approve it, never
     # start a second run of T4
