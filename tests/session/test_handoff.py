@@ -121,7 +121,8 @@ def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
 def test_pickup_sees_a_run_that_moved_on(repo, capsys):
     run_id = _pending_run(repo)
     run_cli(capsys, "handoff")
-    Registry(repo).update(run_id, status="committed", commit_sha="abc")
+    head = git(repo, "rev-parse", "HEAD").strip()  # a commit the branch holds
+    Registry(repo).update(run_id, status="committed", commit_sha=head)
     report = json.loads(run_cli(capsys, "pickup", "--json")[1])
     assert report["discrepancies"] == [f"run {run_id} (T4) was awaiting_approval, now committed"]
 
