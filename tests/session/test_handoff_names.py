@@ -5,6 +5,7 @@ able to add a section or leave its code span."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -70,3 +71,22 @@ def test_key_files_with_odd_names_are_listed_as_git_has_them(tmp_path, monkeypat
     assert sorted(_unescaped(name) for name in listed) == sorted(expected)
     folders = re.findall(r"^- \*\*(.+)\*\*$", section, re.MULTILINE)
     assert len(folders) == len(set(folders)) and not any('"' in name for name in folders)
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_handoff_json_holds_each_name_as_git_has_it_in_utf8(tmp_path, monkeypatch, capsys,
+                                                            folder):
+    root = init_repo(tmp_path / "repo", {"README.md": "# app\n"}).resolve()
+    monkeypatch.chdir(root)
+    for stem in STEMS:
+        path = os.fsdecode(folder + stem + b".md")
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(b"x\n")
+    code, out, _ = run_cli(capsys, "handoff", "--json")
+    assert code == 0
+    out.encode("utf-8")  # what a JSON reader gets is UTF-8 text, whatever the names hold
+    dirty = json.loads(out)["facts"]["dirty"]
+    assert sorted(line[3:] for line in dirty) == sorted(  # reviewloop's own state left out
+        n for n in _git_names(root, "ls-files", "-z", "--others")
+        if not n.startswith(".reviewloop/"))
