@@ -18,7 +18,10 @@ from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
-from reviewloop.runs.registry import RunRecord, new_run_id, run_tree
+from reviewloop.runs import liveness
+from reviewloop.runs.claims import RunInProgress
+from reviewloop.runs.lease import LeaseHeld
+from reviewloop.runs.registry import OWNER, RunRecord, new_run_id, run_dir, run_tree
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
@@ -43,6 +46,8 @@ class Batch:
     # task id -> (where it stands, the details): every task the batch reached, for its report
     states: dict[str, tuple[str, str]] = field(default_factory=dict)
     retried: set[str] = field(default_factory=set)  # tasks run again after a landing conflict
+    # tasks another live process is running (and what waits on them): not this batch's to do
+    elsewhere: set[str] = field(default_factory=set)
 
     def run(self) -> int:
         try:
@@ -51,7 +56,9 @@ class Batch:
             self._report()
 
     def _run(self) -> int:
-        plan = select.waves(load_spec(self.runner.root, self.spec_file).tasks)
+        tasks = load_spec(self.runner.root, self.spec_file).tasks
+        self._done_here({t.id for t in tasks if t.is_done})
+        plan = select.waves(tasks)
         deferred: list[tuple[Task, RunResult]] = []
         stopped: str | None = None
         for wave in plan.waves:
@@ -71,11 +78,37 @@ class Batch:
         for task, result in deferred:
             self.outcome.pop(task.id, None)
             self._settled(task, result)
+        if deferred:
+            self._next_wave()
         if "awaiting approval" in self.outcome.values():
             self.out.warn(
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
+
+    def _next_wave(self) -> None:
+        """Tasks skipped for waiting on runs approved at the end, which have landed now: no
+        longer held up, they are the next wave, for the next `run all` (not an outcome that
+        blocks: nothing of theirs was declined, failed or awaits a decision)."""
+        spec = load_spec(self.runner.root, self.spec_file)
+        freed = []
+        for task_id, (kind, _) in list(self.states.items()):
+            if kind != "skipped" or task_id in self.elsewhere:
+                continue
+            waiting = select.blockers(spec.tasks, task_id)
+            if any(d in self.outcome and d != task_id for d in waiting):
+                # still held up, by a decision or a failure: said as it stands now
+                self.states[task_id] = ("skipped", f"waits on {self._reasons(waiting)}")
+                continue
+            self.outcome.pop(task_id, None)
+            freed.append(task_id)
+            self.states[task_id] = ("next wave", (
+                f"waits on {', '.join(waiting)}, of the next wave too" if waiting else
+                "its dependencies landed at the end of this batch; `reviewloop run all` "
+                "runs it"))
+        if freed:
+            self.out.warn(f"The approvals at the end landed: {', '.join(freed)} can start now. "
+                          "`reviewloop run all` runs the next wave.")
 
     def _stop_note(self, task_id: str, result: RunResult) -> None:
         if self.outcome[task_id] == "failed":
@@ -105,11 +138,13 @@ class Batch:
                 continue
             waiting = select.blockers(spec.tasks, task.id)
             if waiting:
-                reasons = ", ".join(f"{d} ({self.outcome[d]})" if d in self.outcome else d
-                                    for d in waiting)
+                reasons = self._reasons(waiting)
                 self.out.warn(
                     f"Skipping task {task.id}: it waits on {reasons}, not done.")
-                self.outcome[task.id] = "skipped"
+                if all(d in self.elsewhere for d in waiting):
+                    self.elsewhere.add(task.id)  # for the other process to reach
+                else:
+                    self.outcome[task.id] = "skipped"
                 self.states[task.id] = ("skipped", f"waits on {reasons}")
                 continue
             ready.append(task)
@@ -128,8 +163,27 @@ class Batch:
             for task, future in futures:
                 yield task, future.result()
 
+    def _reasons(self, waiting: list[str]) -> str:
+        return ", ".join(f"{d} ({self.outcome[d]})" if d in self.outcome else
+                         f"{d} (being run by another process)" if d in self.elsewhere else d
+                         for d in waiting)
+
+    def _done_here(self, done: set[str]) -> None:
+        """Tasks done when the batch (re)starts that a run of this batch committed (the run
+        `approve RUN --continue` approved, earlier waves) are in its report; tasks done
+        before the batch are not."""
+        for record in reversed(self.runner.registry.list()):  # oldest first
+            if record.batch == self.batch_id and record.task_id in done and \
+                    record.status == "committed":
+                self.states[record.task_id] = (
+                    "committed", f"{(record.commit_sha or '')[:12]} (run {record.run_id})")
+
     def _start(self, task: Task) -> RunResult | None:
         pending = self.runner.registry.open_for_task(task.id, str(self.spec_file))
+        driver = _driver(self.runner.root, pending) if pending else None
+        if pending and driver:
+            self._by_another(task.id, f"run {pending.run_id} is being driven by {driver}")
+            return None
         try:
             if pending:
                 try:
@@ -138,11 +192,21 @@ class Batch:
                     self._run_again(task, pending.run_id, exc)
             return self.runner.start(task, self.spec_file, self.implementer,
                                      batch=self.batch_id)
+        except (RunInProgress, LeaseHeld) as exc:  # another process took it meanwhile
+            self._by_another(task.id, str(exc).splitlines()[0])
+            return None
         except ReviewloopError as exc:
             if self.jobs <= 1 and not self.keep_going:
                 raise
             self._failed(task.id, exc)
             return None
+
+    def _by_another(self, task_id: str, why: str) -> None:
+        """A task another live process is running (a second `run all`, say): skipped, not
+        failed; it is that process's to finish."""
+        self.out.warn(f"Skipping task {task_id}: {why}.")
+        self.elsewhere.add(task_id)
+        self.states[task_id] = ("skipped", f"being run by another process: {why}")
 
     def _run_again(self, task: Task, run_id: str, exc: LandConflict) -> None:
         """Give up a run whose commit cannot land on the branch as it is now; the task runs
@@ -206,3 +270,17 @@ class Batch:
             f"{n} {kind}" for kind, n in counts.items()))
         for task_id, (kind, detail) in self.states.items():
             self.out.say(f"  {task_id}: {kind}: {detail}")
+
+
+def _driver(root: Path, record: RunRecord) -> str | None:
+    """Who drives `record` now when it is running in a live process (None: no one)."""
+    if record.status != "running":
+        return None
+    try:
+        holder = liveness.loads((run_dir(root, record.run_id) / OWNER).read_text(
+            encoding="utf-8"))
+    except OSError:
+        return None
+    if holder is None or liveness.verdict(holder) is liveness.Verdict.DEAD:
+        return None
+    return holder.shown()

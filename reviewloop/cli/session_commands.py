@@ -67,7 +67,12 @@ def note_cmd(obj: Context, text: str, preference: bool) -> int:
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name with bytes that are not UTF-8: escaped, as
+        text = json.dumps(data, indent=2)  # \udcff, so the output stays UTF-8 JSON
+    print(text)
 
 
 def _print_pickup(report: dict[str, Any]) -> None:

@@ -53,6 +53,7 @@ class SpecFact(_Fact):
     next_id: str | None = None  # its id
     open: list[OpenTask] = Field(default_factory=list[OpenTask])
     diagnostics: int = 0
+    done_ids: list[str] = Field(default_factory=list[str])  # ticked (absent: an older handoff)
 
 
 class Facts(_Fact):
@@ -127,7 +128,8 @@ def spec_facts(root: Path) -> list[SpecFact]:
             open=[OpenTask(id=t.id, title=t.title, status=t.status.value,
                            notes=_task_note(t)) for t in spec.tasks
                   if not t.is_done and t.is_leaf and not t.optional],
-            diagnostics=len(spec.diagnostics)))
+            diagnostics=len(spec.diagnostics),
+            done_ids=[t.id for t in spec.tasks if t.is_done]))
     return facts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reviewloop.session import names
 from reviewloop.session.facts import Facts, SpecFact
 
 HANDOFF_MD = ".reviewloop/handoff.md"
@@ -20,7 +21,7 @@ def blockers(facts: Facts) -> list[str]:
               for r in facts.failed]
     if facts.dirty:
         found.append(f"dirty working tree: {len(facts.dirty)} uncommitted change(s) "
-                     f"({', '.join(line[3:] for line in facts.dirty[:5])})")
+                     f"({', '.join(names.code(line[3:]) for line in facts.dirty[:5])})")
     if facts.unpushed:
         found.append(f"{len(facts.unpushed)} unpushed commit(s) on {facts.branch} "
                      f"(upstream {facts.upstream})")
@@ -108,7 +109,7 @@ def _key_files(files: list[str]) -> list[str]:
         groups.setdefault(area(path), []).append(path)
     lines: list[str] = []
     for name in sorted(groups, key=lambda g: (g == "project root", g)):
-        lines += [f"- **{name}**", *(f"  - `{p}`" for p in groups[name])]
+        lines += [f"- **{names.text(name)}**", *(f"  - {names.code(p)}" for p in groups[name])]
     return lines or ["- none"]
 
 

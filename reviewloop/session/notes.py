@@ -22,6 +22,7 @@ class Note(BaseModel):
 
 
 def add(root: Path, text: str, kind: str = "decision") -> Note:
+    _check_text(text)
     text = " ".join(text.split())
     if not text:
         raise UserInputError(
@@ -33,6 +34,19 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(note.model_dump_json() + "\n")
     return note
+
+
+def _check_text(text: str) -> None:
+    """Refuse text that is not Unicode: bytes that were not UTF-8 on the command line arrive
+    as lone surrogates, which no UTF-8 file can hold. Refused rather than replaced, so a
+    note is never stored other than as it was written."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UserInputError(
+            f"the note is not UTF-8 text (an undecodable byte at character {exc.start + 1})",
+            where="note", fix="convert the text to UTF-8 first, e.g. "
+                              "`reviewloop note \"$(iconv -f latin1 -t utf-8 < FILE)\"`") from None
 
 
 def read(root: Path) -> list[Note]:

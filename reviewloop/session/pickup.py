@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewloop.session import history
-from reviewloop.session.facts import Facts
+from reviewloop.session.facts import Facts, RunFact
 from reviewloop.session.handoff import blockers, next_steps
 
 
@@ -20,14 +20,53 @@ def discrepancies(root: Path, saved: Facts, now: Facts) -> list[str]:
     if bool(saved.dirty) != bool(now.dirty):
         found.append(f"working tree was {'dirty' if saved.dirty else 'clean'}, now "
                      f"{'dirty' if now.dirty else 'clean'}")
+    found += _reopened(saved, now)
     before = {r.run_id: r.status for r in saved.runs}
     for run in now.runs:
         if run.run_id not in before:
-            found.append(f"new run since: {run.run_id} ({run.task_id}) {run.status}")
+            line = f"new run since: {run.run_id} ({run.task_id}) {run.status}"
         elif before[run.run_id] != run.status:
-            found.append(f"run {run.run_id} ({run.task_id}) was {before[run.run_id]}, "
-                         f"now {run.status}")
+            line = f"run {run.run_id} ({run.task_id}) was {before[run.run_id]}, now {run.status}"
+        else:
+            continue
+        found.append(line + _elsewhere(root, run, now))
     return found
+
+
+def _reopened(saved: Facts, now: Facts) -> list[str]:
+    """Tasks ticked at the handoff and not now (history rewound, a branch switched)."""
+    ticked = {s.path: s.done_ids for s in now.specs}
+    found = []
+    for spec in saved.specs:
+        if spec.path not in ticked:
+            found.append(f"spec {spec.path} was read at the handoff and is not found now")
+            continue
+        undone = [t for t in spec.done_ids if t not in ticked[spec.path]]
+        if undone:
+            found.append(f"{spec.path}: {', '.join(undone)} done at the handoff, not done now")
+    return found
+
+
+def _elsewhere(root: Path, run: RunFact, now: Facts) -> str:
+    """For a run committed since: its commit when HEAD's history does not hold it."""
+    if not _off_branch(root, run, now):
+        return ""
+    return (f"; its commit {(run.commit or '')[:8]} is not in the history of "
+            f"{now.branch or 'HEAD'} (its branch deleted or switched away from)")
+
+
+def _off_branch(root: Path, run: RunFact, now: Facts) -> bool:
+    return run.status == "committed" and bool(run.commit) and not (
+        now.head and history.is_ancestor(root, run.commit or "", now.head))
+
+
+def _recover(root: Path, saved: Facts, now: Facts) -> list[str]:
+    """A step for each run committed since whose commit HEAD's history does not hold: its
+    task reads as open here, and `run next` would do it again."""
+    before = {r.run_id: r.status for r in saved.runs}
+    return [f"`git cherry-pick {(r.commit or '')[:12]}` — brings back {r.task_id} "
+            f"{r.task_title} (run {r.run_id}), committed but not on {now.branch or 'HEAD'}"
+            for r in now.runs if before.get(r.run_id) != r.status and _off_branch(root, r, now)]
 
 
 def _moved(root: Path, old: str | None, new: str | None) -> str:
@@ -38,13 +77,14 @@ def _moved(root: Path, old: str | None, new: str | None) -> str:
 
 
 def summary(root: Path, saved: Facts, now: Facts) -> dict:
-    """What `pickup` prints: discrepancies, where we left off, what next, blockers."""
-    progress = [f"{s.path}: {s.done}/{s.total} tasks done" for s in now.specs]
+    """What `pickup` prints: discrepancies, where we left off (as the handoff said), what
+    next, blockers (as they are now)."""
+    progress = [f"{s.path}: {s.done}/{s.total} tasks done" for s in saved.specs]
     return {
         "handoff": saved.created,
         "discrepancies": discrepancies(root, saved, now),
         "left_off": [f"branch {saved.branch}, last commit {(saved.head or '')[:8]} "
                      f"{saved.head_subject}".rstrip(), *progress],
-        "next": next_steps(now)[:5],
+        "next": [*_recover(root, saved, now), *next_steps(now)][:5],
         "blockers": blockers(now),
     }

@@ -45,7 +45,7 @@ def test_handoff_lists_the_pending_approval_the_dirty_tree_and_progress(repo, ca
     data = json.loads(out)
     assert code == 0
     assert data["blockers"][0] == f"run {run_id} (T4 Step 4) is waiting for approval"
-    assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (app.py)")
+    assert data["blockers"][1].startswith("dirty working tree: 1 uncommitted change(s) (`app.py`)")
     assert data["next_steps"][0].startswith(f"`reviewloop approve {run_id}`")
     # T4 is what `run next` would pick, but its run waits for approval: approve it, never
     # start a second run of T4
@@ -121,7 +121,8 @@ def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
 def test_pickup_sees_a_run_that_moved_on(repo, capsys):
     run_id = _pending_run(repo)
     run_cli(capsys, "handoff")
-    Registry(repo).update(run_id, status="committed", commit_sha="abc")
+    head = git(repo, "rev-parse", "HEAD").strip()  # a commit the branch holds
+    Registry(repo).update(run_id, status="committed", commit_sha=head)
     report = json.loads(run_cli(capsys, "pickup", "--json")[1])
     assert report["discrepancies"] == [f"run {run_id} (T4) was awaiting_approval, now committed"]
 
