@@ -5,8 +5,9 @@ answered from memory. Each file read alone was two git processes, and a JavaScri
 files were read three times (the globals and the rule comments ESLint is handed, the
 suppression markers): 600 processes for 100 files.
 
-The answers are `read_at`'s: a name git refuses (outside the repository, a NUL in it), a blob
-git cannot give, or a file past the memory `BUDGET` is left to `read_at` itself.
+The answers are `read_at`'s: a name git refuses (outside the repository, a NUL in it; found
+by halving the names it was refused with), a blob git cannot give, or a file past the memory
+`BUDGET` is left to `read_at` itself; a commit git does not know has no files.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class CommitFiles:
         self._known: dict[str, str | None] = {}  # path -> its text, None: no regular file
         self._wanted: dict[str, None] = {}  # paths to read with the next one asked, in order
         self._kept = 0
+        self._rev_known: bool | None = None  # `_known_rev`
         self._lock = threading.Lock()  # the analyzers ask from several threads
 
     def want(self, paths: Iterable[str]) -> None:
@@ -64,9 +66,16 @@ class CommitFiles:
         """Keep what one `ls-tree` a chunk of names and one `cat-file --batch` say of
         `paths`; a path they cannot answer as `read_at` would stays unknown."""
         blobs: dict[str, tuple[str, int]] = {}  # path -> (blob id, size)
-        for chunk in _chunks([p for p in paths if "\0" not in p]):
+        pending = list(_chunks([p for p in paths if "\0" not in p]))
+        while pending:
+            chunk = pending.pop()
             listed = self._listed(chunk)
-            if listed is None:  # git refused a name of it: each is asked alone
+            if listed is None:  # git refused the commit, or a name of the chunk
+                if not self._known_rev():
+                    for path in chunk:  # `read_at`: nothing of a commit git does not know
+                        self._keep(path, None)
+                elif len(chunk) > 1:  # halved until the refused name is alone: left to
+                    pending += [chunk[:len(chunk) // 2], chunk[len(chunk) // 2:]]  # read_at
                 continue
             for path in chunk:
                 entry = listed.get(on_disk(path))
@@ -83,6 +92,13 @@ class CommitFiles:
         for path, (sha, _) in blobs.items():
             if sha in contents:
                 self._keep(path, contents[sha].decode("utf-8", "replace"))
+
+    def _known_rev(self) -> bool:
+        """Whether `rev` names a tree git has (asked once)."""
+        if self._rev_known is None:
+            self._rev_known = self.repo.try_git("rev-parse", "--verify", "--quiet",
+                                                f"{self.rev}^{{tree}}")[0] == 0
+        return self._rev_known
 
     def _listed(self, chunk: list[str]) -> dict[str, tuple[str, int] | None] | None:
         """Each name `ls-tree` lists for `chunk` → its blob and size when it is a regular

@@ -146,3 +146,35 @@ def test_the_files_wanted_are_two_git_processes_however_many(tmp_path: Path,
     commands = [next(a for a in argv[1:] if not a.startswith("-") and "=" not in a)
                 for argv in runs]  # past git's options (`-c name=value`)
     assert commands == ["ls-tree", "cat-file"]
+
+    refused = CommitFiles(repo, "main")  # a name git refuses: found by halving, read alone
+    with started() as runs:
+        read = refused.read_all(["../outside.js", *names])
+    assert read == {"../outside.js": None, **dict(zip(names, read_alone := [
+        read_at(repo, "main", name) for name in names], strict=True))}
+    assert read_alone[:count] == [f"export const f{i} = {i};\n" for i in range(count)]
+    assert len(runs) <= 4 + 2 * (count + 1).bit_length(), [argv[-3:] for argv in runs]
+
+    with started() as runs:  # a commit git does not know: no files, asked once
+        assert set(CommitFiles(repo, "nosuch").read_all(names).values()) == {None}
+    assert len(runs) <= 2
+
+
+def test_past_its_budget_a_reader_keeps_nothing(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.js").write_text("export const a = 1;\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    monkeypatch.setattr(commit_files, "BUDGET", 5)  # less than the file
+    reader = CommitFiles(open_repository(root), "main")
+    with started() as runs:
+        assert reader.read_all(["a.js", "b.js"]) == {"a.js": "export const a = 1;\n",
+                                                     "b.js": None}
+    with started() as again:
+        assert reader.read("a.js") == "export const a = 1;\n"
+        assert reader.read("b.js") is None  # its answer kept: no text
+    # too large to read together: a.js is read alone (ls-tree, cat-file), then again
+    assert len(runs) == 3 and len(again) == 2
