@@ -1,9 +1,9 @@
 """Running git in a working tree: where a `Repository` finds its repository and starts its
 git processes. Plain subprocesses with GitPython's conventions (git's messages in English:
-`LC_ALL=C`, `LANGUAGE=C`; the caller's environment and `env` on top; no standard input;
-the repository found from any folder inside it, its root spelled from the path given, not
-through symlinks), without GitPython: importing it and opening its repository object were
-a tenth of an offline review's CPU."""
+`LC_ALL=C`, `LANGUAGE=C`; the caller's environment and `env` on top; no standard input but
+what is given; the repository found from any folder inside it, its root spelled from the path
+given, not through symlinks), without GitPython: importing it and opening its repository
+object were a tenth of an offline review's CPU."""
 
 from __future__ import annotations
 
@@ -24,14 +24,17 @@ class GitCommand:
     working_dir: Path
 
     def run(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
-            output: IO[bytes] | None = None) -> tuple[int, bytes, str]:
+            output: IO[bytes] | None = None, given: bytes | None = None
+            ) -> tuple[int, bytes, str]:
         """(exit status, standard output, standard error less its last newline) of `argv`
-        (`["git", …]`); with `output`, standard output goes into that file instead."""
+        (`["git", …]`); with `output`, standard output goes into that file instead; `given`:
+        its standard input (else none)."""
         cwd = self.working_dir if os.access(self.working_dir, os.X_OK) else None
         with subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **_ENGLISH, **(env or {})},
-                              stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL if given is None else subprocess.PIPE,
+                              stderr=subprocess.PIPE,
                               stdout=subprocess.PIPE if output is None else output) as proc:
-            out, err = proc.communicate()
+            out, err = proc.communicate(given)
         return proc.returncode, out or b"", err.removesuffix(b"\n").decode(
             "utf-8", "surrogateescape")
 

@@ -9,7 +9,7 @@ from reviewloop.git.names import on_disk
 from reviewloop.git.repository import Repository
 
 _NOT_COMMITTED = "0" * 40  # blame's id for a line of the working tree no commit holds yet
-_REGULAR = ("100644", "100755")
+REGULAR = ("100644", "100755")  # the modes of a regular file's entry
 
 
 def read_at(repo: Repository, rev: str, path: str) -> str | None:
@@ -20,7 +20,7 @@ def read_at(repo: Repository, rev: str, path: str) -> str | None:
         return None
     meta, _, name = out.rstrip("\0").partition("\t")
     mode, kind, sha = meta.split()
-    if name != on_disk(path) or kind != "blob" or mode not in _REGULAR:
+    if name != on_disk(path) or kind != "blob" or mode not in REGULAR:
         return None
     return repo.git("cat-file", "blob", sha, errors="replace")
 

@@ -341,12 +341,14 @@ class Repository:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def try_git(self, *args: str, env: Mapping[str, str] | None = None,
-             errors: str = "surrogateescape", literal: bool = True) -> tuple[int, str, str]:
+    def try_git(self, *args: str, env: Mapping[str, str] | None = None, errors: str =
+                "surrogateescape", literal: bool = True, given: bytes | None = None
+                ) -> tuple[int, str, str]:
         """Run git, never anything from the tree (`NO_TREE_CODE`); `literal` makes paths plain
-        names, never globs or pathspec magic (off for `check-ignore`, which rejects it)."""
+        names, never globs or pathspec magic (off for `check-ignore`, which rejects it);
+        `given`: its standard input."""
         flags = ("--literal-pathspecs",) if literal else ()
-        status, out, err = self._cmd.run(["git", *flags, *_GLOBAL, *args], env=env)
+        status, out, err = self._cmd.run(["git", *flags, *_GLOBAL, *args], env=env, given=given)
         return status, out.decode("utf-8", errors), err
 
     def git(self, *args: str, env: Mapping[str, str] | None = None,

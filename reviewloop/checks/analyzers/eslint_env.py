@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -46,9 +46,9 @@ from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.checks.suppressions.script_comments import js_comments
+from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.languages import TYPESCRIPT
 from reviewloop.git.names import under
-from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
 from reviewloop.memo import compiled_on_first_use
 
@@ -172,18 +172,24 @@ def facts(ctx: AnalyzerContext, files: list[str],
     """Each of `files` (repo paths), keyed by its absolute path (what the config's matchers
     are given); `typescript`: files TypeScript whatever their suffix (the project's config
     parses them with typescript-eslint's parser: `eslint_files`)."""
-    found = {}
+    found, declaring = {}, {}
     for name in files:
         lang = "ts" if ctx.language(name) == TYPESCRIPT or name in typescript else "js"
         suffix = PurePosixPath(name).suffix
         env = environment(suffix, package_type(ctx.root, name) if suffix in _AMBIGUOUS
                           else None)
         text = _head(under(ctx.root, name))
-        found[str(under(ctx.root, name).absolute())] = FileFacts(
-            lang, env, source_type(env, lang, text),
-            lang == "ts" and has_tsconfig(ctx.root, name), looks_like_test(name),
-            declared_globals(text, trusted_comments(ctx, name)),
-            lang == "js" and _has_ts_comment(under(ctx.root, name)))
+        key = str(under(ctx.root, name).absolute())
+        found[key] = FileFacts(lang, env, source_type(env, lang, text),
+                               lang == "ts" and has_tsconfig(ctx.root, name),
+                               looks_like_test(name),
+                               ts_comment=lang == "js" and _has_ts_comment(under(ctx.root, name)))
+        if _global_word().search(text):  # the few that may declare: after, their bases together
+            declaring[name] = (key, text)
+    want_base_copies(ctx, declaring)
+    for name, (key, text) in declaring.items():
+        found[key] = replace(found[key], declared=declared_globals(text,
+                                                                   trusted_comments(ctx, name)))
     return found
 
 
@@ -201,12 +207,10 @@ def trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bo
         return lambda first, comment: all(
             trust.line(path, n) for n in range(first, first + comment.count("\n") + 1))
     base_line = trust.base_lines(path)
-    base = str(trust.base)
-    repo = Path(trust.checkout) if trust.checkout else ctx.root
 
     @cache
     def at_base() -> frozenset[tuple[int, str]]:
-        text = read_at(open_repository(repo), base, trust.base_path(path)) or ""
+        text = base_copies(ctx).read(trust.base_path(path)) or ""
         # as `_head` reads the reviewed copy: universal newlines, its first `_READ` chars
         text = text.replace("\r\n", "\n").replace("\r", "\n")[:_READ]
         return frozenset((text.count("\n", 0, start) + 1, text[start:end])
@@ -218,6 +222,27 @@ def trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bo
         return old is not None and all(trust.line(path, n) for n in lines) \
             and (old, comment) in at_base()
     return trusted
+
+
+def base_copies(ctx: AnalyzerContext) -> CommitFiles:
+    """The trusted base's files (`ctx.trust.base`): one reader, and one repository handle,
+    for all of the ESLint steps of `ctx` (`trusted_comments`)."""
+    trust = ctx.trust
+    assert trust is not None and trust.base is not None
+    repo = Path(trust.checkout) if trust.checkout else ctx.root
+    return ctx.once("eslint-base-copies",
+                    lambda: CommitFiles(open_repository(repo), str(trust.base)))
+
+
+def want_base_copies(ctx: AnalyzerContext, files: Iterable[str]) -> None:
+    """The base's copies `trusted_comments` may read of `files`, read together with the
+    first it does read."""
+    trust = ctx.trust
+    if trust is None or ctx.tree is not None or trust.base is None:
+        return
+    wanted = [trust.base_path(name) for name in files if not trust.file(name)]
+    if wanted:
+        base_copies(ctx).want(wanted)
 
 
 def untyped(found: dict[str, FileFacts], paths: set[str]) -> dict[str, FileFacts]:

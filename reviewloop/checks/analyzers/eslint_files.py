@@ -42,9 +42,9 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.errors import ReviewloopError
+from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.diff import FileStatus
 from reviewloop.git.names import is_utf8
-from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export, present
 from reviewloop.memo import TextMemo
@@ -160,7 +160,7 @@ def _configs(root: Path, trust: Trust, asked: Sequence[str]) -> dict[str, str]:
     else:
         repo = open_repository(Path(trust.checkout) if trust.checkout else root)
         base = str(trust.base)
-        found = {n: read_at(repo, base, n) for n in sorted(present(repo, base, names))}
+        found = CommitFiles(repo, base).read_all(sorted(present(repo, base, names)))
     return {n: t for n, t in found.items() if t is not None}
 
 

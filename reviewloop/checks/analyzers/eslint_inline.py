@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_env import trusted_comments
+from reviewloop.checks.analyzers.eslint_env import trusted_comments, want_base_copies
 from reviewloop.checks.suppressions.script_comments import js_comments
 from reviewloop.git.names import under
 
@@ -27,21 +27,25 @@ def trusted_configs(ctx: AnalyzerContext, files: list[str]) -> dict[str, list[st
     as ESLint's comment parser reads them) of its `/* eslint … */` comments the trusted side
     wrote, in their order."""
     found: dict[str, list[str]] = {}
-    for name in files:
-        try:
-            text = under(ctx.root, name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if len(text) > MAX_BYTES or "eslint" not in text:
-            continue
-        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as `trusted_comments` reads
-        written = _configs(text)
-        trusted = trusted_comments(ctx, name) if written else None
-        configs = [config for first, comment, config in written
-                   if trusted is not None and trusted(first, comment)]
-        if configs and sum(map(len, configs)) <= MAX_CONFIG:
-            found[name] = configs
+    written = {name: configs for name in files if (configs := _written(ctx, name))}
+    want_base_copies(ctx, written)  # their bases read together
+    for name, configs in written.items():
+        trusted = trusted_comments(ctx, name)
+        kept = [config for first, comment, config in configs if trusted(first, comment)]
+        if kept and sum(map(len, kept)) <= MAX_CONFIG:
+            found[name] = kept
     return found
+
+
+def _written(ctx: AnalyzerContext, name: str) -> list[tuple[int, str, str]]:
+    """`_configs` of the file `name` of `ctx`'s tree; none when it is unread or too large."""
+    try:
+        text = under(ctx.root, name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    if len(text) > MAX_BYTES or "eslint" not in text:
+        return []
+    return _configs(text.replace("\r\n", "\n").replace("\r", "\n"))  # as `trusted_comments`
 
 
 def _configs(text: str) -> list[tuple[int, str, str]]:

@@ -26,7 +26,6 @@ from reviewloop.checks.suppressions.markers import file_language, line_markers
 from reviewloop.checks.suppressions.noqa_lines import parses
 from reviewloop.checks.suppressions.tool_config import markers_off
 from reviewloop.git.languages import PYTHON
-from reviewloop.git.provenance import read_at
 from reviewloop.policy.markers import Marker
 
 Placed = list[tuple[int, Marker]]  # (line number, marker)
@@ -56,7 +55,7 @@ def base_of(files: TrustedFiles, path: str
     base's lines; None when either is not known."""
     trust = files.trust
     base_line = trust.base_lines(path)
-    text = read_at(files.repo, trust.base, trust.base_path(path)) if trust.base else None
+    text = files.base_copies.read(trust.base_path(path)) if trust.base else None
     return None if base_line is None or text is None else (base_line, git_lines(text))
 
 

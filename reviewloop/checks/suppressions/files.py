@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 
+from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.names import folder_of, under_text
-from reviewloop.git.provenance import read_at
 from reviewloop.git.reads import read_bytes, read_text
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
@@ -68,7 +68,21 @@ class TrustedFiles:
             return tree_text(self._text_root, path, self._inside)
         if self.trust.base is None:
             return None
-        return read_at(self.repo, self.trust.base, path)
+        return self.base_copies.read(path)
+
+    @cached_property
+    def base_copies(self) -> CommitFiles:
+        """The base's files (`trust.base`, which must be set), each read from git once, the
+        ones a step expects to ask together (`CommitFiles.want`)."""
+        assert self.trust.base is not None
+        return CommitFiles(self.repo, self.trust.base)
+
+    def want_bases(self, paths: Iterable[str]) -> None:
+        """The base's copies of the touched files among `paths` (reviewed names) will be
+        read: together, with the first of them."""
+        trust = self.trust
+        if trust.base is not None:
+            self.base_copies.want(trust.base_path(p) for p in paths if not trust.file(p))
 
     def lines(self, path: str) -> list[str]:
         """The reviewed tree's lines of `path` as git numbers them (`git_lines`: a lone CR

@@ -109,7 +109,10 @@ class Suppressor:
 
     def expect(self, findings: Iterable[Finding]) -> None:
         """The findings about to be judged (a round's reports): what only running a tool
-        can tell about their files is asked in one run, not one per file."""
+        can tell about their files is asked in one run, not one per file, and the base's
+        copies of their touched files are read from git together."""
+        findings = list(findings)
+        self.files.want_bases(dict.fromkeys(f.file for f in findings))
         if self.project is not None:
             self.project.expect(findings)
 
