@@ -267,10 +267,9 @@ class Repository:
 
     def commit_paths(self, paths: Iterable[str], message: str, *,
                      identity: Mapping[str, str] | None = None, force: bool = False) -> str:
-        """Commit exactly `paths` as they are in the working tree (deletions included); return
-        the new commit id. Other staged and unstaged changes stay exactly as they were.
-        `identity`: GIT_AUTHOR_*/GIT_COMMITTER_* for this commit (`git.identity`); `force`:
-        paths ignored now are committed too (`git add -f`: they were chosen, e.g. reviewed)."""
+        """Commit exactly `paths` as they are in the working tree (deletions included; with
+        `force`, ignored ones too: they were chosen); return the new commit id. Other staged and
+        unstaged changes stay. `identity`: GIT_AUTHOR_*/GIT_COMMITTER_* (`git.identity`)."""
         rel = sorted(set(self._paths(paths)))
         if not rel:
             raise ValueError("commit_paths needs at least one path")
@@ -344,9 +343,8 @@ class Repository:
     def try_git(self, *args: str, env: Mapping[str, str] | None = None, errors: str =
                 "surrogateescape", literal: bool = True, given: bytes | None = None
                 ) -> tuple[int, str, str]:
-        """Run git, never anything from the tree (`NO_TREE_CODE`); `literal` makes paths plain
-        names, never globs or pathspec magic (off for `check-ignore`, which rejects it);
-        `given`: its standard input."""
+        """Run git, never anything from the tree (`NO_TREE_CODE`), with `given` as its input;
+        `literal`: paths are plain names, no globs or pathspec magic (`check-ignore` refuses it)."""
         flags = ("--literal-pathspecs",) if literal else ()
         status, out, err = self._cmd.run(["git", *flags, *_GLOBAL, *args], env=env, given=given)
         return status, out.decode("utf-8", errors), err
