@@ -102,3 +102,33 @@ def test_scripts_that_run_each_other_in_a_cycle_are_followed_once(manager):
 
     assert selected.runs("spec/a.js")
     assert selected.runs("e2e/a.js") == (manager != "npm test")
+
+
+# npm runs `pre<name>` and `post<name>` around a script it runs by name (rev13 D4)
+HOOKS = (
+    {"test": "node --test spec/a.js", "pretest": "{}"},
+    {"test": "node --test spec/a.js", "posttest": "{}"},
+    {"test": "npm run unit", "unit": "true", "preunit": "{}"},
+    {"test": "npm run unit", "unit": "true", "postunit": "{}", "pretest": "true"},
+    {"test": "npm run unit -- e2e/a.js", "unit": "node --test spec/a.js", "postunit": "{}"},
+)
+
+
+@pytest.mark.parametrize(("form", "script"), list(product(HOOKS, PICKED)))
+def test_the_files_a_pre_or_post_script_runs_are_tests(tmp_path, form, script):
+    tree = tmp_path / "pkg"
+    paths = _tree(tree)
+    mark = tmp_path / "ran"
+    mark.write_text("")
+    plain = script.replace("npx node", "node")  # the same command, without asking npm
+    scripts = {name: text.format(plain) for name, text in form.items()}
+    (tree / "package.json").write_text(json.dumps({"name": "p", "scripts": scripts}))
+    subprocess.run(["npm", "test", "--silent"], cwd=tree, capture_output=True, text=True,
+                   env={**os.environ, "MARK": str(mark), "npm_config_update_notifier": "false",
+                        "npm_config_offline": "true"})
+    ran = set(mark.read_text().split())
+    selected = script_tests((tree / "package.json").read_text())
+
+    assert ran  # the oracle ran
+    assert {p for p in paths if collected_test(p) or selected.runs(p)} == \
+        {p for p in paths if p in ran or collected_test(p)}

@@ -5,7 +5,8 @@ config they name (`--config`), the path patterns that narrow the run (`jest src/
 `--onlyChanged`, `--testMatch` …), which `unread` names.
 
 Parsed as jest's own yargs options parse them (jest 29's `jest-cli` argument types): a flag
-takes no value, a string or number option the next word, an array option every word up to the
+(a boolean option) takes a following `true` or `false` as its value (`--coverage false`, rev13
+D2) and no other word, a string or number option the next word, an array option every word up to the
 next option (after `--x=a` too); the other words are path patterns, each a case-insensitive
 regex over a file's absolute path, any of which selects it.
 """
@@ -33,6 +34,16 @@ _ARRAYS = frozenset({
     "roots", "selectProjects", "setupFiles", "setupFilesAfterEnv", "snapshotSerializers",
     "testMatch", "testPathIgnorePatterns", "testPathPattern", "testPathPatterns", "testRegex",
     "transformIgnorePatterns", "unmockedModulePathPatterns", "watchPathIgnorePatterns"})
+# jest-cli 29's boolean options (build/args.js): yargs takes a next `true`/`false` as the value
+_BOOLEANS = frozenset({
+    "all", "automock", "bail", "cache", "changedFilesWithAncestor", "ci", "clearCache",
+    "clearMocks", "collectCoverage", "color", "colors", "coverage", "debug", "detectLeaks",
+    "detectOpenHandles", "errorOnDeprecated", "expand", "findRelatedTests", "forceExit", "init",
+    "injectGlobals", "json", "lastCommit", "listTests", "logHeapUsage", "noStackTrace",
+    "notify", "onlyChanged", "onlyFailures", "passWithNoTests", "randomize", "resetMocks",
+    "resetModules", "restoreMocks", "runInBand", "runTestsByPath", "showConfig", "showSeed",
+    "silent", "skipFilter", "testLocationInResults", "updateSnapshot", "useStderr", "verbose",
+    "watch", "watchAll", "watchman", "workerThreads"})
 _ALIASES = {"c": "config", "w": "maxWorkers", "t": "testNamePattern", "o": "onlyChanged",
             "f": "onlyFailures", "b": "bail", "e": "expand", "i": "runInBand",
             "u": "updateSnapshot"}
@@ -92,6 +103,10 @@ def parse(arguments: list[str]) -> JestCommand:
             continue
         name, equals, value = word.lstrip("-").partition("=")
         name = _ALIASES.get(name, name) if not word.startswith("--") else _camel(name)
+        if not equals and name in _BOOLEANS and index < len(arguments) \
+                and arguments[index] in ("true", "false"):
+            equals, value = "=", arguments[index]  # `--coverage false`: its value
+            index += 1
         if name in _NOT_READ and not (equals and value == "false"):
             unread.append(f"--{name}")
         taken = values.setdefault(name, [])

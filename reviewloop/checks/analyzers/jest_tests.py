@@ -24,7 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reviewloop.checks.analyzers.jest_cli import JestCommand, jest_commands
-from reviewloop.checks.analyzers.script_tests import runner_argv, script_commands
+from reviewloop.checks.analyzers.script_tests import (
+    runner_argv,
+    script_commands,
+    unread_commands,
+)
 
 # the files jest's default moduleFileExtensions make scripts a test may be
 JEST_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
@@ -49,12 +53,15 @@ class JestTests:
     patterns: tuple[re.Pattern[str], ...] = ()
     narrowed: bool = False
 
-    def runs(self, path: str) -> bool:
+    def runs(self, path: str, checkout: str = "") -> bool:
+        """Whether jest runs the file; `checkout`: the package's absolute folder, where the
+        script's path patterns are searched as jest searches them (rev13 D5: `jest src` in
+        `~/src/app` runs `e2e/a.test.js`)."""
         absolute = f"/{path}"
-        if self.patterns and not any(p.search(absolute) for p in self.patterns):
+        if self.patterns and not any(p.search(f"{checkout}{absolute}") for p in self.patterns):
             return False
         if self.projects:
-            return any(p.runs(path) for p in self.projects)
+            return any(p.runs(path, checkout) for p in self.projects)
         return self.declared and any(r == "" or path.startswith(f"{r}/") for r in self.roots) \
             and any(p.search(absolute) for p in self.match) \
             and not any(p.search(absolute) for p in self.ignore)
@@ -67,8 +74,9 @@ def jest_tests(read: Callable[[str], str | None]) -> JestTests:
     narrowed by the path patterns and project names of the test script's jest commands."""
     commands = jest_commands(read)
     configured = _configured(read, commands)
-    if not configured.declared or not commands or any(c.unread for c in commands):
-        return configured
+    if not configured.declared or not commands or any(c.unread for c in commands) \
+            or unread_commands(read("package.json")):
+        return configured  # another command of the script may run any file (rev13 D4)
     narrowed = tuple(_narrowed(configured, c) for c in commands)
     if any(n is None for n in narrowed):
         return configured
@@ -130,9 +138,13 @@ def _projects(read: Callable[[str], str | None], projects: list, root: str,
 def unread_selections(read: Callable[[str], str | None]) -> tuple[str, ...]:
     """What chooses the files jest runs and is not read here, as the user wrote it: an option
     of the test script's jest command (`jest --findRelatedTests`), a path pattern that is no
-    regex here, a project given as a glob, a JS config, or a folder with no configuration."""
+    regex here, a project given as a glob, a JS config, or a folder with no configuration;
+    and, when the jest commands narrow, the script's other commands whose files are not read
+    (`tsx --test e2e/`), for which jest is not narrowed."""
     commands = jest_commands(read)
     found = [f"jest {option}" for c in commands for option in c.unread]
+    if any(c.patterns or c.select is not None or c.ignore for c in commands):
+        found += unread_commands(read("package.json"))  # jest not narrowed for these
     found += [f"jest {' '.join(c.patterns)}" for c in commands if c.pattern_regexes() is None]
     config = _config(read, commands)
     projects = config[0].get("projects") if config is not None else None

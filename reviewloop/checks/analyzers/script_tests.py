@@ -4,7 +4,8 @@
 Read from the trusted `package.json`'s `scripts.test`, never run: each command the script
 chains (`&&`, `;`, `|`) that starts `node --test` or `mocha` gives its positional arguments,
 and one that runs another script (`npm run unit`, `npm test`, `pnpm run unit`, `yarn unit`) is
-followed into it, with the arguments the package manager appends to it (rev12 D4), as is
+followed into it, with the arguments the package manager appends to it (rev12 D4), and with
+the `pre<name>` and `post<name>` scripts npm runs around it (rev13 D4), as is
 each script an `npm-run-all` / `run-s` / `run-p` pattern names (`run-s lint test:*`,
 `run_all`); a coverage wrapper in front of the runner (`c8 mocha`, `nyc --reporter=lcov node
 --test`) is seen through.
@@ -101,6 +102,16 @@ def _script(scripts: dict, name: str, extra: tuple[str, ...],
         return ()
     if extra:
         script = f"{script} {shlex.join(extra)}"
+    if any(name.startswith(s) and name[len(s):] in scripts for s in ("pre", "post")):
+        hooks: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    else:  # npm runs `pre<name>` before the script and `post<name>` after it (rev13 D4)
+        hooks = (_script(scripts, f"pre{name}", (), (*seen, name)),
+                 _script(scripts, f"post{name}", (), (*seen, name)))
+    return (*hooks[0], *_commands(scripts, name, script, seen), *hooks[1])
+
+
+def _commands(scripts: dict, name: str, script: str, seen: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands of script `name`'s text, the scripts it runs by name followed into."""
     commands: list[str] = []
     for segment in _SEGMENTS.split(script):
         for command in _run_all(segment, scripts) or (segment,):
@@ -172,21 +183,20 @@ def _segment(segment: str) -> ScriptTests:
                        runner == "mocha" and "--recursive" in arguments)
 
 
-_OTHER_RUNNERS = frozenset({"vitest", "ava", "tap", "tape", "karma", "playwright", "cypress",
-                            "jasmine", "uvu", "wdio", "nightwatch", "testcafe", "bun", "deno"})
-
-
-def other_js_runners(manifest_text: str | None) -> bool:
-    """Whether the `test` script runs a JavaScript test runner other than jest, node's and
-    mocha (whose files this module and `jest_tests` read): `vitest`, `ava`, `playwright` …"""
+def unread_commands(manifest_text: str | None) -> tuple[str, ...]:
+    """The commands the `test` script runs (its `pretest`/`posttest` too) whose test files are
+    not read here: any but jest, `node --test` and mocha (`tsx --test e2e/`, `ts-mocha`,
+    `qunit`, `node e2e/run.js` … may run any file, rev13 D4b)."""
+    unread = []
     for command in script_commands(manifest_text):
         try:
             argv = runner_argv(shlex.split(command))
         except ValueError:
-            return True  # not read: may be one
-        if argv[:1] and argv[0] in _OTHER_RUNNERS:
-            return True
-    return False
+            argv = None  # not read: may be one
+        if argv == [] or (argv and (argv[0] == "jest" or _runner_arguments(argv))):
+            continue
+        unread.append(command.strip())
+    return tuple(dict.fromkeys(unread))
 
 
 def runner_argv(argv: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from reviewloop.checks.analyzers.jest_tests import (
     unread_configs,
     unread_selections,
 )
-from reviewloop.checks.analyzers.script_tests import other_js_runners, script_tests
+from reviewloop.checks.analyzers.script_tests import script_tests
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.paths import collected_test
 
@@ -29,18 +29,19 @@ def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
     and a file the trusted root `package.json`'s test script hands node's runner or mocha
     (`script_tests`), or its static jest configuration selects (`jest_tests`). When the test
     script's jest commands narrow what jest runs (`jest src/`, `--selectProjects unit`) and
-    it runs no other runner, a script file is a test only when they run it."""
+    every other command it runs is one whose files are read, a script file is a test only
+    when they run it."""
     settings = ctx.once("pytest-files", lambda: pytest_files(ctx))
     declared = None if settings.source == PytestFiles().source else settings.patterns
     starts = ctx.once("pytest-testpaths", lambda: collection_starts(ctx.reviewed, settings))
     script = ctx.once("script-tests", lambda: script_tests(trusted_text(ctx, "package.json")))
     jest = ctx.once("jest-tests", lambda: jest_tests(lambda name: trusted_text(ctx, name)))
-    if jest.narrowed and not ctx.once("other-js-runners", lambda: other_js_runners(
-            trusted_text(ctx, "package.json"))):
+    checkout = str(ctx.reviewed.resolve())  # jest searches path patterns in absolute paths
+    if jest.narrowed:  # only when every command of the script is read (`jest_tests`)
         return lambda path: collected_test(path, declared, starts) if not _jest_reads(path) \
-            else script.runs(path) or jest.runs(path)
+            else script.runs(path) or jest.runs(path, checkout)
     return lambda path: collected_test(path, declared, starts) \
-        or (not path.endswith(".py") and (script.runs(path) or jest.runs(path)))
+        or (not path.endswith(".py") and (script.runs(path) or jest.runs(path, checkout)))
 
 
 def _jest_reads(path: str) -> bool:

@@ -7,10 +7,15 @@ added, a negation dropped, the rules changed beside the drop, an `ignores` that 
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from reviewloop.checks.analyzers.eslint_tightening import dropped_ignores
+from reviewloop.checks.analyzers.provision import TOOLS, cached
+from tests.support.js_tools import eslint_tools as eslint_tools  # the fixture
 
 SHAPES = {"object": "{{ ignores: [{}] }}", "named": '{{ name: "skip", ignores: [{}] }}',
           "globalIgnores": "globalIgnores([{}])",
@@ -43,3 +48,67 @@ def test_only_dropped_global_ignores_tighten(shape: str, quote: str, edit: str) 
     assert (found is not None) == tightens, (trusted, mine, found)
     if found is not None:
         assert f"no longer ignores {legacy}" in found
+
+
+# an ignores-only object used in different ways (rev13 D1b): `{}` is where it goes; only as a
+# direct element of the exported array is it a global ignores
+USES = {
+    "direct, ESM": "export default [\n  {},\n  ON,\n];\n",
+    "direct, CommonJS": "module.exports = [\n  {},\n  ON,\n];\n",
+    "direct, first": "export default [{}, ON];\n",
+    "spread into an off": "const scope = {};\nexport default [\n  ON,\n  { ...scope, rules: "
+                          '{ "no-eval": "off" } },\n];\n',
+    "handed to a helper": 'const off = (o) => ({ ...o, rules: { "no-eval": "off" } });\n'
+                          "export default [ON, off({})];\n",
+    "by name": "const skip = {};\nexport default [skip, ON];\n",
+    "in a spread array": "export default [...[{}], ON];\n",
+}
+ON = '{ rules: { "no-eval": "error" } }'
+DIRECT = ("direct, ESM", "direct, CommonJS", "direct, first")
+SEVERITY = {"off": 0, "warn": 1, "error": 2, 0: 0, 1: 1, 2: 2}
+
+
+def _with(use: str, entries: str) -> str:
+    return USES[use].replace("{}", f"{{ ignores: [{entries}] }}", 1) \
+        .replace("ON", ON)
+
+
+def _severities(eslint: Path, tree: Path, text: str) -> dict[str, int | None]:
+    """ESLint's own computed no-eval for each file (None: the file is ignored)."""
+    (tree / "eslint.config.js").write_text(text)
+    found: dict[str, int | None] = {}
+    for name in ("a.js", "b.js", "c.js"):
+        run = subprocess.run([str(eslint), "--print-config", name], cwd=tree,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        config = json.loads(run.stdout) if run.stdout.strip() not in ("", "undefined") else None
+        rule = (config or {}).get("rules", {}).get("no-eval", 0)
+        found[name] = None if config is None else SEVERITY[rule[0] if isinstance(rule, list)
+                                                            else rule]
+    return found
+
+
+@pytest.mark.npm
+@pytest.mark.parametrize(("use", "module"), list(itertools.product(USES, (True, False))))
+def test_an_ignores_object_is_global_only_as_a_direct_element(eslint_tools, tmp_path, use,
+                                                               module):
+    eslint = cached(TOOLS["eslint"], eslint_tools)
+    assert eslint is not None
+    if "CommonJS" in use and module:
+        pytest.skip("module.exports in an ES module")
+    (tmp_path / "package.json").write_text(
+        json.dumps({"name": "x", "type": "module" if module else "commonjs"}))
+    for name in ("a.js", "b.js", "c.js"):
+        (tmp_path / name).write_text("eval(x);\n")
+    trusted, mine = _with(use, '"b.js", "c.js"'), _with(use, '"c.js"')
+    if "export" in trusted and not module:
+        trusted, mine = (t.replace("export default", "module.exports =") for t in (trusted, mine))
+    before = _severities(eslint, tmp_path, trusted)
+    after = _severities(eslint, tmp_path, mine)
+    found = dropped_ignores(mine, trusted)
+    # ESLint: nothing linted at base is linted less at head
+    holds = all(after[f] is not None and (after[f] or 0) >= (before[f] or 0)
+                for f in before if before[f] is not None)
+
+    assert found is None or holds, (use, before, after)
+    assert (found is not None) == (use in DIRECT), (use, found)
