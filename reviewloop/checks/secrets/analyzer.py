@@ -61,26 +61,20 @@ class SecretsScan:
 
 def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     """The secrets on the added lines of `ctx.files`: the scan's own layers, the project's
-    gitleaks rules and detect-secrets (its baseline's settings, or a plain scan's keyword
-    plugin), one hit per credential. The analyzer (its agent's files) and the secrets gate
-    (every file of the change) both ask this, so their findings agree and the ledger merges
-    them into one entry."""
+    gitleaks rules and its detect-secrets baseline's settings, one hit per credential. The
+    analyzer (its agent's files) and the secrets gate (every file of the change) both ask
+    this, so their findings agree and the ledger merges them into one entry."""
     from reviewloop.checks.secrets.diff_scan import scan_changes
     from reviewloop.checks.secrets.ds_baseline import baseline_hits
-    from reviewloop.checks.secrets.ds_keyword import keyword_hits
 
     hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
     own = _project_hits(ctx)
     # a secret the project's rule names is reported under its name, once: a hit of the
     # scan's own rules over the same characters gives way
     kept = [h for h in hits if not any(_overlap(h, o) for o in own)] + own
-    # what detect-secrets finds where no other layer found a secret already: with the
-    # project's baseline, by its settings (`ds_baseline`); without one, what a plain
-    # `detect-secrets scan` reports as a `Secret Keyword` (`ds_keyword`)
-    found = baseline_hits(ctx)
-    if found is None:
-        found = keyword_hits(ctx)
-    return kept + [f for f in found if not any(_overlap(f, h) for h in kept)]
+    # what detect-secrets finds with the project's baseline (`ds_baseline`): where no
+    # other layer found a secret already
+    return kept + [b for b in baseline_hits(ctx) if not any(_overlap(b, h) for h in kept)]
 
 
 def _overlap(one: SecretHit, other: SecretHit) -> bool:

@@ -45,13 +45,12 @@ _SCANNED: TextMemo[tuple[tuple[int, str, str, str], ...]] = TextMemo(
     20_000, from_chars=0, budget=16_000_000)
 
 
-def baseline_hits(ctx: AnalyzerContext) -> list[SecretHit] | None:
+def baseline_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     """What detect-secrets, set up by the trusted side's baseline, finds on the added lines
-    of `ctx.files`; None when that side has no baseline (none when detect-secrets is not
-    installed)."""
+    of `ctx.files`; none when that side has no baseline or detect-secrets is not installed."""
     text = trusted_text(ctx, BASELINE)
     if text is None:
-        return None
+        return []
     config, refused = _settings(text)
     for path in ctx.files if refused else ():
         ctx.not_read(path, f"the project's {BASELINE} was not all run: " + "; ".join(refused))

@@ -1,8 +1,8 @@
 """The detect-secrets layer of the secrets scanner: its format plugins, line by line.
 
-Its entropy plugins are left out: they flag lockfile hashes and commit SHAs. Its keyword
-plugin reads a file's type, so it runs on the changed files whole (`ds_keyword`), besides
-the scan's own keyword layer (`assignments`). A missing install skips this layer.
+Its entropy and keyword plugins are left out: they flag lockfile hashes and commit SHAs, and
+the keyword layer (`reviewloop.checks.secrets.assignments`) covers them. A missing install
+skips this layer.
 """
 
 from __future__ import annotations
