@@ -66,21 +66,49 @@ def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     (every file of the change) both ask this, so their findings agree and the ledger merges
     them into one entry."""
     from reviewloop.checks.secrets.diff_scan import scan_changes
-    from reviewloop.checks.secrets.ds_baseline import baseline_hits
-    from reviewloop.checks.secrets.ds_keyword import keyword_hits
 
     hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
-    own = _project_hits(ctx)
+    own, found = _project_hits(ctx), _detect_secrets_hits(ctx)
     # a secret the project's rule names is reported under its name, once: a hit of the
     # scan's own rules over the same characters gives way
     kept = [h for h in hits if not any(_overlap(h, o) for o in own)] + own
-    # what detect-secrets finds where no other layer found a secret already: with the
-    # project's baseline, by its settings (`ds_baseline`); without one, what a plain
-    # `detect-secrets scan` reports as a `Secret Keyword` (`ds_keyword`)
-    found = baseline_hits(ctx)
-    if found is None:
-        found = keyword_hits(ctx)
+    # what detect-secrets finds where no other layer found a secret already
     return kept + [f for f in found if not any(_overlap(f, h) for h in kept)]
+
+
+def _detect_secrets_hits(ctx: AnalyzerContext) -> list[SecretHit]:
+    """With the project's baseline, what detect-secrets finds by its settings
+    (`ds_baseline`); without one, what a plain `detect-secrets scan` reports as a
+    `Secret Keyword` (`ds_keyword`)."""
+    from reviewloop.checks.secrets.ds_baseline import baseline_hits
+    from reviewloop.checks.secrets.ds_keyword import keyword_hits
+
+    found = baseline_hits(ctx)
+    return keyword_hits(ctx) if found is None else found
+
+
+def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
+    """Have `redact` replace, from now on, each value on an added line of `ctx.files` that
+    the layers `redact` does not run report (`known_values`): the project's gitleaks rules
+    and detect-secrets. Their scans are remembered: the analyzer and the gate reuse them."""
+    from reviewloop.checks.secrets.known_values import hold
+
+    hits = (*_project_hits(ctx), *_detect_secrets_hits(ctx))
+    added = {path: {a.line: a.text for a in diff.added} for path in {h.path for h in hits}
+             if (diff := ctx.changes.file(path)) is not None}
+    hold(((piece, hit.rule) for hit in hits for piece in _value(hit, added.get(hit.path, {}))),
+         new_review=new_review)
+
+
+def _value(hit: SecretHit, added: dict[int, str]) -> list[str]:
+    """The characters `hit` covers on its added line (and the lines after it, for a
+    secret a project's rule matched over several), a piece per line; `added`: the text of
+    each added line of its file, by number."""
+    start, end = hit.column - 1, hit.column - 1 + hit.end - hit.start
+    text, number = added.get(hit.line, ""), hit.line + 1
+    while len(text) < end and number in added:
+        text, number = f"{text}\n{added[number]}", number + 1
+    return [piece for piece in text[start:end].split("\n") if piece.strip()]
 
 
 def _overlap(one: SecretHit, other: SecretHit) -> bool:
