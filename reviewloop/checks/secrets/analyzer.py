@@ -91,13 +91,25 @@ def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
     """Have `redact` replace, from now on, each value on an added line of `ctx.files` that
     the layers `redact` does not run report (`known_values`): the project's gitleaks rules
     and detect-secrets. Their scans are remembered: the analyzer and the gate reuse them."""
+    from reviewloop.checks.secrets.diff_scan import file_hits
     from reviewloop.checks.secrets.known_values import hold
 
     hits = (*_project_hits(ctx), *_detect_secrets_hits(ctx))
-    added = {path: {a.line: a.text for a in diff.added} for path in {h.path for h in hits}
+    files = {path: diff for path in {h.path for h in hits}
              if (diff := ctx.changes.file(path)) is not None}
-    hold(((piece, hit.rule) for hit in hits for piece in _value(hit, added.get(hit.path, {}))),
-         new_review=new_review)
+    # what the scan redacts already keeps the scan's name for it (its scan is the one the
+    # prompt's redaction reads)
+    scanned = [s for diff in files.values() for s in file_hits(diff)]
+    added = {path: {a.line: a.text for a in diff.added} for path, diff in files.items()}
+    hold(((piece, hit.rule) for hit in hits if not any(_covers(s, hit) for s in scanned)
+          for piece in _value(hit, added.get(hit.path, {}))), new_review=new_review)
+
+
+def _covers(one: SecretHit, other: SecretHit) -> bool:
+    """Whether `one` spans all of `other`, a secret on one line."""
+    return (one.path, one.line) == (other.path, other.line) and \
+        other.end - other.start == other.end_column - other.column and \
+        one.column <= other.column and other.end_column <= one.end_column
 
 
 def _value(hit: SecretHit, added: dict[int, str]) -> list[str]:
