@@ -27,6 +27,8 @@ from reviewloop.agent.models import (
 )
 from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.secrets.analyzer import hold_reported
 from reviewloop.checks.secrets.diff_redaction import redact_file_diff
 from reviewloop.checks.secrets.scanner import redact_around, redact_finding
 from reviewloop.config import Settings
@@ -123,6 +125,12 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     classified = _classified(setup, ask, changes)
     # Redacted once, here, for the model; offline nothing is sent, so nothing is redacted.
     readable = Readability.of(setup.workspace.root)
+    if names:  # the values only the secrets analyzer finds, redacted too (`known_values`)
+        hold_reported(AnalyzerContext(
+            root=setup.workspace.root, changes=changes, diff_text="", agent="review-security",
+            files=changes.paths,
+            trust=setup.trusted.for_analyzers(ask.baseline.tree, lambda: changes,
+                                              setup.repo.root)), new_review=ask.round == 1)
     # each file's added lines are scanned once: the secrets analyzer and gate ask the same
     plan = plan_chunks(changes, _budget(setup, names),
                        prepare=redact_file_diff if names else _as_is,

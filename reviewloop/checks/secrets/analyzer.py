@@ -65,16 +65,58 @@ def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     analyzer (its agent's files) and the secrets gate (every file of the change) both ask
     this, so their findings agree and the ledger merges them into one entry."""
     from reviewloop.checks.secrets.diff_scan import scan_changes
-    from reviewloop.checks.secrets.ds_baseline import baseline_hits
 
     hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes)
-    own = _project_hits(ctx)
+    own, found = _project_hits(ctx), _detect_secrets_hits(ctx)
     # a secret the project's rule names is reported under its name, once: a hit of the
     # scan's own rules over the same characters gives way
     kept = [h for h in hits if not any(_overlap(h, o) for o in own)] + own
-    # what detect-secrets finds with the project's baseline (`ds_baseline`): where no
-    # other layer found a secret already
-    return kept + [b for b in baseline_hits(ctx) if not any(_overlap(b, h) for h in kept)]
+    # what detect-secrets finds where no other layer found a secret already
+    return kept + [f for f in found if not any(_overlap(f, h) for h in kept)]
+
+
+def _detect_secrets_hits(ctx: AnalyzerContext) -> list[SecretHit]:
+    """What detect-secrets finds by the settings of the project's baseline (`ds_baseline`);
+    none without one."""
+    from reviewloop.checks.secrets.ds_baseline import baseline_hits
+
+    return baseline_hits(ctx)
+
+
+def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
+    """Have `redact` replace, from now on, each value on an added line of `ctx.files` that
+    the layers `redact` does not run report (`known_values`): the project's gitleaks rules
+    and detect-secrets. Their scans are remembered: the analyzer and the gate reuse them."""
+    from reviewloop.checks.secrets.diff_scan import file_hits
+    from reviewloop.checks.secrets.known_values import hold
+
+    hits = (*_project_hits(ctx), *_detect_secrets_hits(ctx))
+    files = {path: diff for path in {h.path for h in hits}
+             if (diff := ctx.changes.file(path)) is not None}
+    # what the scan redacts already keeps the scan's name for it (its scan is the one the
+    # prompt's redaction reads)
+    scanned = [s for diff in files.values() for s in file_hits(diff)]
+    added = {path: {a.line: a.text for a in diff.added} for path, diff in files.items()}
+    hold(((piece, hit.rule) for hit in hits if not any(_covers(s, hit) for s in scanned)
+          for piece in _value(hit, added.get(hit.path, {}))), new_review=new_review)
+
+
+def _covers(one: SecretHit, other: SecretHit) -> bool:
+    """Whether `one` spans all of `other`, a secret on one line."""
+    return (one.path, one.line) == (other.path, other.line) and \
+        other.end - other.start == other.end_column - other.column and \
+        one.column <= other.column and other.end_column <= one.end_column
+
+
+def _value(hit: SecretHit, added: dict[int, str]) -> list[str]:
+    """The characters `hit` covers on its added line (and the lines after it, for a
+    secret a project's rule matched over several), a piece per line; `added`: the text of
+    each added line of its file, by number."""
+    start, end = hit.column - 1, hit.column - 1 + hit.end - hit.start
+    text, number = added.get(hit.line, ""), hit.line + 1
+    while len(text) < end and number in added:
+        text, number = f"{text}\n{added[number]}", number + 1
+    return [piece for piece in text[start:end].split("\n") if piece.strip()]
 
 
 def _overlap(one: SecretHit, other: SecretHit) -> bool:

@@ -13,13 +13,15 @@ reused, and the rest of the diff is scanned with the added lines inside each run
 
 When either scan finds anything, the file's whole diff is scanned and redacted as one text
 (`scanner.redact`), exactly as before: a secret block that runs from an unchanged line into
-added ones is redacted whole. Only a file in which neither scan finds anything is passed on
+added ones is redacted whole; so is a file holding a value the review's secrets analyzer
+reported (`known_values`). Only a file in which neither scan finds anything is passed on
 as it is — nearly every file of a change.
 """
 
 from __future__ import annotations
 
 from reviewloop.checks.secrets.diff_scan import file_hits
+from reviewloop.checks.secrets.known_values import found_in
 from reviewloop.checks.secrets.scanner import redact, scan_text
 from reviewloop.git.diff import FileDiff
 from reviewloop.memo import compiled_on_first_use
@@ -30,7 +32,7 @@ _blob_ids = compiled_on_first_use(r"index [0-9a-f]{7,64}\.\.[0-9a-f]{7,64}(?: [0
 
 def redact_file_diff(file: FileDiff) -> str:
     """`redact(file.text)`, scanning the added lines once per round (see the module)."""
-    if file_hits(file) or scan_text(unscanned_part(file.text)):
+    if file_hits(file) or scan_text(unscanned_part(file.text)) or found_in(file.text):
         return redact(file.text)
     return file.text
 

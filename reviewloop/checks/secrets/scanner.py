@@ -45,6 +45,7 @@ from reviewloop.checks.secrets.ds_layer import detect_secrets
 from reviewloop.checks.secrets.escaped import escaped_candidates
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
+from reviewloop.checks.secrets.known_values import replaced
 from reviewloop.checks.secrets.percent import percent_candidates
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.values import (
@@ -152,7 +153,9 @@ def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 
 def redact(text: str) -> str:
-    """`text` with every secret replaced by `[REDACTED:<rule>]`."""
+    """`text` with every secret replaced by `[REDACTED:<rule>]`: those the scan finds, and
+    the values the review's secrets analyzer reported besides (`known_values`)."""
+    text = replaced(text)  # before the caches, which are keyed by the text scanned
     if len(text) <= _SHORT:  # a round's prompt `redact_around` redacted, or a finding's text
         known = _REDACTED.known(text)
         return known if known is not None else _redact_short(text)
@@ -165,6 +168,7 @@ def redact_around(text: str, clean: str) -> str:
     redacted file by file): the text before and after it is scanned, `clean` is not scanned
     again, and `redact(text)` answers with this result from then on. A text without
     `clean` in it is scanned whole."""
+    text = replaced(text)
     at = text.find(clean) if clean else -1
     if at < 0:
         return redact(text)
@@ -350,8 +354,11 @@ _FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement")
 def redact_finding(finding: Finding) -> Finding:
     """The finding with every secret in its text replaced: findings are printed, stored,
     sent to the fixer and posted, and an analyzer's message may quote the value it found."""
-    update = _redacted_texts(tuple(getattr(finding, k) for k in _FINDING_TEXTS))
-    return finding.model_copy(update=dict(update)) if update else finding
+    texts = tuple(getattr(finding, k) for k in _FINDING_TEXTS)
+    known = tuple(replaced(v) if isinstance(v, str) else v for v in texts)
+    update = {k: v for k, v, was in zip(_FINDING_TEXTS, known, texts, strict=True) if v != was}
+    update.update(_redacted_texts(known))
+    return finding.model_copy(update=update) if update else finding
 
 
 # A run redacts each finding several times (its reviewer, the ledger, every report), and
