@@ -6,9 +6,10 @@ reported values it passed on (`acme_live_…`, a hex id under a lowered entropy 
 
 Generated: a fixed-seed sample of file kinds × key spellings × word-like values the scanner
 does not report (none of its layers does: planted, not required), a project gitleaks rule's
-tokens, and a baseline whose settings report what the default scan does not. The oracle is the analyzer's own report
-(its findings on the ledger): each value on a line it reports is a secret that must not
-be sent. A reviewer quotes each value back in a finding, so the fixer is handed it too."""
+tokens, and a baseline whose settings report what the default scan does not. The oracle is
+the analyzer's own report (its findings on the ledger): each value on a line it reports is
+a secret that must not be sent. A reviewer quotes each value back in a finding, so the
+fixer is handed it too."""
 
 from __future__ import annotations
 
