@@ -80,7 +80,8 @@ def _state(facts: Facts) -> list[str]:
     tree = f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
     tests = facts.last_tests()
     lines = [f"- branch: {facts.branch or '(detached HEAD)'}", f"- working tree: {tree}",
-             f"- last commit: {(facts.head or '')[:8]} {facts.head_subject}".rstrip(),
+             f"- last commit: {(facts.head or '')[:8]} "
+             f"{names.printable(facts.head_subject)}".rstrip(),
              f"- last test count: {tests} passing" if tests is not None
              else "- last test count: unknown (no finished run recorded one)"]
     lines += [f"- spec {s.path}: {s.done}/{s.total} tasks done" for s in facts.specs]
@@ -92,7 +93,7 @@ def _done(facts: Facts) -> list[str]:
     lines = [f"- run {r.run_id}: {r.task_id} {r.task_title} — {r.status}"
              f"{f' ({r.commit[:8]})' if r.commit else ''}; findings fixed {r.fixed}, "
              f"escalated {r.escalated}" for r in runs]
-    lines += [f"- commit {c}" for c in facts.commits_since]
+    lines += [f"- commit {names.printable(c)}" for c in facts.commits_since]
     return lines or ["- nothing recorded"]
 
 
