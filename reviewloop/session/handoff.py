@@ -34,7 +34,9 @@ def next_steps(facts: Facts) -> list[str]:
     """Concrete commands, in the order they should run."""
     steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
              f"{r.task_id} {r.task_title}" for r in facts.pending]
-    steps += [f"`reviewloop resume {r.run_id}` — {r.task_id} {r.status}" for r in facts.failed]
+    # a failed run with a commit stopped after approval (its landing refused): approve lands it
+    steps += [f"`reviewloop {'approve' if r.commit else 'resume'} {r.run_id}` — {r.task_id} "
+              f"{r.status}" for r in facts.failed]
     if facts.dirty:
         steps.append("`git status`, then commit or stash the uncommitted changes")
     if facts.unpushed:
