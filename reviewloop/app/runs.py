@@ -14,7 +14,7 @@ from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
 from reviewloop.landing.modes import modes
 from reviewloop.runs import damage
-from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed, run_tree
+from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed, run_tree, shown_detail
 from reviewloop.runs.store import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")
@@ -77,7 +77,7 @@ def row(root: Path, record: RunRecord) -> dict:
             "task_title": record.task_title, "spec": record.spec,
             "status": "crashed" if crashed(root, record) else record.status,
             "batch": record.batch, "created": record.created, "updated": record.updated,
-            "commit": record.commit_sha, "detail": record.detail,
+            "commit": record.commit_sha, "detail": shown_detail(record),
             "implementer": record.options.get("implementer"),
             "worktree": {"state": state, "path": path or None,
                          "branch": tree.branch if tree else None}}

@@ -61,6 +61,8 @@ def _print_table(rows: list[dict]) -> None:
     if where:
         out.print("Worktrees:\n" + "\n".join(where), soft_wrap=True)
     for row in rows:
+        if row["status"] == "failed" and row["commit"]:  # approved; its landing stopped
+            out.print(f"Run {row['run_id']}: {row['detail']}", soft_wrap=True)
         if row["status"] == "crashed":
             out.print(f"Run {row['run_id']} stopped without finishing (its process is gone): "
                       f"`reviewloop resume {row['run_id']}` continues it.", soft_wrap=True)

@@ -308,3 +308,15 @@ def run_tree(record: RunRecord) -> RunTree | None:
     """Where a registered run works (None for runs from before worktrees)."""
     data = record.options.get("worktree")
     return RunTree.model_validate(data) if data else None
+
+
+def shown_detail(record: RunRecord) -> str | None:
+    """The detail `runs` and the handoff show. A failed run with a commit was approved and
+    stopped after making it (its landing refused, say): the commit waits on the run's branch,
+    which the registry's `failed` alone does not say; `approve` lands it once the cause is
+    gone."""
+    if record.status != "failed" or not record.commit_sha:
+        return record.detail
+    tree = run_tree(record)
+    where = f"branch {tree.branch}" if tree else "the run's branch"
+    return f"approved; its commit waits on {where}: {record.detail or 'it was not landed'}"

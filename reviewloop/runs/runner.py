@@ -150,11 +150,12 @@ class LoopRunner:
         whose worktree is not on this machine is rebuilt here first, once this process
         drives it (`runs.resumed`)."""
         record = self.registry.get(run_id)
-        self._check_version(run_id)
         payload: Command[None] | None = (Command(resume={"decision": decision}) if decision
                                           else None)
         with claimed(self.settings, self.root, _task_of(record, self.root), run_id), \
                 self._lease(run_id) as lease:
+            # after the claim: a run another process is still starting has no checkpoint yet
+            self._check_version(run_id)
             deps = self._resumed_deps(record)
             if decision == "approve":
                 self._refuse_weakening(run_id, deps)

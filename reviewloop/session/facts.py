@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reviewloop.runs.registry import STATE_DIR, Registry, RunRecord
+from reviewloop.runs.registry import STATE_DIR, Registry, RunRecord, shown_detail
 from reviewloop.session import history, notes, resources
 from reviewloop.session.notes import Note
 from reviewloop.session.resources import Deployed
@@ -151,7 +151,7 @@ def _run_fact(record: RunRecord, summary: dict[str, Any], root: Path) -> RunFact
     return RunFact(run_id=record.run_id, task_id=record.task_id, task_title=record.task_title,
                    status=record.status, updated=record.updated, spec=_in_repo(record.spec, root),
                    commit=record.commit_sha,
-                   detail=record.detail, passed_tests=summary.get("passed_tests"),
+                   detail=shown_detail(record), passed_tests=summary.get("passed_tests"),
                    fixed=len(run.findings_fixed) if run else 0,
                    escalated=len(run.findings_remaining) if run else 0)
 

@@ -34,7 +34,9 @@ def next_steps(facts: Facts) -> list[str]:
     """Concrete commands, in the order they should run."""
     steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
              f"{r.task_id} {r.task_title}" for r in facts.pending]
-    steps += [f"`reviewloop resume {r.run_id}` — {r.task_id} {r.status}" for r in facts.failed]
+    # a failed run with a commit stopped after approval (its landing refused): approve lands it
+    steps += [f"`reviewloop {'approve' if r.commit else 'resume'} {r.run_id}` — {r.task_id} "
+              f"{r.status}" for r in facts.failed]
     if facts.dirty:
         steps.append("`git status`, then commit or stash the uncommitted changes")
     if facts.unpushed:
@@ -80,7 +82,8 @@ def _state(facts: Facts) -> list[str]:
     tree = f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
     tests = facts.last_tests()
     lines = [f"- branch: {facts.branch or '(detached HEAD)'}", f"- working tree: {tree}",
-             f"- last commit: {(facts.head or '')[:8]} {facts.head_subject}".rstrip(),
+             f"- last commit: {(facts.head or '')[:8]} "
+             f"{names.printable(facts.head_subject)}".rstrip(),
              f"- last test count: {tests} passing" if tests is not None
              else "- last test count: unknown (no finished run recorded one)"]
     lines += [f"- spec {s.path}: {s.done}/{s.total} tasks done" for s in facts.specs]
@@ -92,7 +95,7 @@ def _done(facts: Facts) -> list[str]:
     lines = [f"- run {r.run_id}: {r.task_id} {r.task_title} — {r.status}"
              f"{f' ({r.commit[:8]})' if r.commit else ''}; findings fixed {r.fixed}, "
              f"escalated {r.escalated}" for r in runs]
-    lines += [f"- commit {c}" for c in facts.commits_since]
+    lines += [f"- commit {names.printable(c)}" for c in facts.commits_since]
     return lines or ["- nothing recorded"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewloop.session import history
+from reviewloop.session import history, names
 from reviewloop.session.facts import Facts, RunFact
 from reviewloop.session.handoff import blockers, next_steps
 
@@ -84,7 +84,7 @@ def summary(root: Path, saved: Facts, now: Facts) -> dict:
         "handoff": saved.created,
         "discrepancies": discrepancies(root, saved, now),
         "left_off": [f"branch {saved.branch}, last commit {(saved.head or '')[:8]} "
-                     f"{saved.head_subject}".rstrip(), *progress],
+                     f"{names.printable(saved.head_subject)}".rstrip(), *progress],
         "next": [*_recover(root, saved, now), *next_steps(now)][:5],
         "blockers": blockers(now),
     }

@@ -72,3 +72,24 @@ def test_a_second_driver_of_the_same_run_is_told_it_is_being_driven(
             runner(project, model).resume(first.run_id, "approve")
     finally:
         kill(other)
+
+
+@pytest.mark.parametrize(("shared", "decision"), [
+    (shared, decision) for shared in (False, True) for decision in (None, "approve", "reject")])
+def test_resuming_a_run_another_process_is_still_starting_names_its_driver(
+        project: Path, request: pytest.FixtureRequest, shared: bool,
+        decision: str | None) -> None:
+    url = request.getfixturevalue("pg_url") if shared else None
+    model = _ready(project)
+    starting = runner(project, model, checkpoint_url=url)
+    # registered, its first step not saved yet: where `start` is while it implements
+    starting.registry.create("1-starting", task_id="1", task_title="add", spec=SPEC,
+                             options={})
+    other = holding_claim(project, SPEC, "1", "1-starting", url)
+    try:
+        with pytest.raises(RunInProgress,
+                           match=rf"run 1-starting is being driven by pid {other.pid}"):
+            runner(project, model, checkpoint_url=url).resume("1-starting", decision)
+    finally:
+        kill(other)
+    assert model.history == []

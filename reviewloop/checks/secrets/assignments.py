@@ -235,8 +235,8 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
         return False
     if plain and _chosen_password(name, value):
         return True
-    if _WORDY.fullmatch(value) or _FILE_NAME.search(value):
-        return False  # words: a label, a setting or file name, not a random key
+    if _WORDY.fullmatch(_INDEX.sub("", value)) or _FILE_NAME.search(value):
+        return False  # words: a label, a setting, a key path (`a.b[0]`) or a file name
     # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
     # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
     if _names_a_password(name):
@@ -282,6 +282,7 @@ _NOT_A_PASSWORD_SHAPE = re.compile(
 
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
                         r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
+_INDEX = re.compile(r"\[\d{1,6}\]")  # a list index in a key path: `reviewloop.analyzers[0]`
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
 # `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`, a
 # bundler's renamed identifier (`defaultToConfig2`, `withXSRFToken`), and
