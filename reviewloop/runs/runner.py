@@ -156,7 +156,7 @@ class LoopRunner:
         with claimed(self.settings, self.root, _task_of(record, self.root), run_id), \
                 self._lease(run_id) as lease:
             deps = self._resumed_deps(record)
-            if decision == "approve":
+            if decision == "approve" or self.next_nodes(run_id) == ("commit",):  # a retry too
                 self._refuse_weakening(run_id, deps)
                 self._refuse_unreviewed(run_id, deps)
             return self._drive_leased(run_id, deps, payload, lease)
