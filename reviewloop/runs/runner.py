@@ -209,7 +209,7 @@ class LoopRunner:
         touched = self.touched(run_id) if deps.run_tree is not None else None
         if touched is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
-                                       touched.paths)
+                                       [*touched.paths, *reviewed.spec_of(deps)])
 
     # -- internals ------------------------------------------------------------------------
 
