@@ -96,6 +96,20 @@ def test_a_second_run_of_a_task_landed_is_refused_and_can_be_declined(tmp_path: 
     assert _record(root, second)["status"] == "declined"
 
 
+def test_a_task_reverted_since_it_landed_may_land_again(tmp_path: Path):
+    """`git revert` of a landed task (its box unticked again): its next run is no second
+    implementation of a task done (found by a review of the refusal above)."""
+    root = waiting_repo(tmp_path / "repo")
+    first = start_waiting(root)
+    assert cli(root, "approve", first).returncode == 0
+    git(root, "revert", "--no-edit", "HEAD")
+    assert "- [ ] T1" in (root / SPEC).read_text()
+    second = start_waiting(root)
+    landed = cli(root, "approve", second)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
+    assert "- [x] T1" in (root / SPEC).read_text()
+
+
 def test_a_landing_refused_for_a_deleted_spec_says_so_and_can_be_declined(tmp_path: Path):
     root = waiting_repo(tmp_path / "repo")
     run_id = start_waiting(root)
