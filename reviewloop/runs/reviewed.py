@@ -13,8 +13,6 @@ from reviewloop.git.carry import Packed
 from reviewloop.git.entries import tree_entries, worktree_entries
 from reviewloop.git.names import repository_relative
 from reviewloop.git.repository import Repository
-from reviewloop.graph.context import LoopDeps
-from reviewloop.spec.loader import load_spec
 
 
 def changed_since_review(packed: Packed | None, repo: Repository,
@@ -35,15 +33,6 @@ def changed_since_review(packed: Packed | None, repo: Repository,
     return [p for p, r in real.items() if left.get(r) != now.get(r)
             # a path the run deleted is still absent: no folder, no link, no file there
             or (r not in left and os.path.lexists(repo.root / r))]
-
-
-def spec_of(deps: LoopDeps) -> list[str]:
-    """The spec the commit ticks and commits, as a path of the run's worktree ([]: none):
-    checked like the run's files (the run's tick is written after the check)."""
-    if deps.spec_file is None:
-        return []
-    tasks = load_spec(deps.repo.root, deps.spec_file).tasks_file
-    return [tasks.resolve().relative_to(deps.repo.root.resolve()).as_posix()]
 
 
 def refuse_unreviewed(packed: Packed | None, run_id: str, repo: Repository,

