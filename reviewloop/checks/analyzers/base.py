@@ -14,6 +14,7 @@ import importlib.util
 import json
 import signal
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,7 @@ from reviewloop.policy.trust import Trust
 from reviewloop.sandbox import live
 from reviewloop.sandbox.process import project_env
 
+_ONCE = threading.Lock()  # guards each context's `once` locks
 OUTPUT_CHARS = 500  # of a failing tool's output, quoted in the error
 
 
@@ -119,10 +121,13 @@ class AnalyzerContext:
         """`compute()`, computed once for this context under `key`: what several steps of
         one analyzer's run ask of the same change and tree (checkov's files related to the
         change: its targets, its base run's, each finding's place)."""
-        kept = self.__dict__.setdefault("_once", {})  # as `cached_property` keeps its value
-        if key not in kept:
-            kept[key] = compute()
-        return kept[key]
+        with _ONCE:  # its analyzers run side by side on one context (`review.evidence`)
+            kept = self.__dict__.setdefault("_once", {})  # as `cached_property` keeps its value
+            lock = self.__dict__.setdefault("_once_locks", {}).setdefault(key, threading.Lock())
+        with lock:  # a second asker waits for the first's answer: not computed twice
+            if key not in kept:
+                kept[key] = compute()
+            return kept[key]
 
     def not_read(self, path: str, reason: str) -> None:
         """Record that `path`, one of the files this analyzer reads, was not read after all

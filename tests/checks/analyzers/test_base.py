@@ -7,6 +7,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -230,3 +231,32 @@ def test_a_stop_kills_each_tools_group_so_its_thread_raises_at_once(tmp_path):
                               capture_output=True, text=True, check=True, timeout=100)
         assert (done.stdout.strip(), _worker_lives(pids)) == ("interrupted", False), \
             (tool, done.stderr)
+
+
+def test_once_computes_once_for_the_analyzers_asking_side_by_side(tmp_path):
+    """An agent's analyzers run side by side on one context (ESLint's steps all ask for the
+    base's copies): a second asker waits for the first's answer instead of computing its own
+    (a second git reader, three more git processes, as the CI saw now and then)."""
+    ctx = AnalyzerContext(root=tmp_path, changes=ChangeSet(), diff_text="", agent="a")
+    calls: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def compute() -> str:
+        calls.append("computed")
+        started.set()
+        release.wait(timeout=60)  # held until every other caller is asking
+        return "copies"
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(ctx.once("k", compute)))
+    first.start()
+    assert started.wait(timeout=60)
+    others = [threading.Thread(target=lambda: results.append(ctx.once("k", compute)))
+              for _ in range(4)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in (first, *others):
+        thread.join()
+    assert results == ["copies"] * 5 and calls == ["computed"]
+    assert ctx.once("other", lambda: "apart") == "apart"  # another key: its own answer
