@@ -18,10 +18,9 @@ from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
-from reviewloop.runs import liveness
 from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
-from reviewloop.runs.registry import OWNER, RunRecord, new_run_id, run_dir, run_tree
+from reviewloop.runs.registry import RunRecord, live_holder, new_run_id, run_tree
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
@@ -274,13 +273,5 @@ class Batch:
 
 def _driver(root: Path, record: RunRecord) -> str | None:
     """Who drives `record` now when it is running in a live process (None: no one)."""
-    if record.status != "running":
-        return None
-    try:
-        holder = liveness.loads((run_dir(root, record.run_id) / OWNER).read_text(
-            encoding="utf-8"))
-    except OSError:
-        return None
-    if holder is None or liveness.verdict(holder) is liveness.Verdict.DEAD:
-        return None
-    return holder.shown()
+    holder = live_holder(root, record)
+    return None if holder is None else holder.shown()

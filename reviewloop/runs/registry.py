@@ -96,14 +96,22 @@ def run_dir(root: Path, run_id: str) -> Path:
 
 def crashed(root: Path, record: RunRecord) -> bool:
     """A run registered as running whose process is gone (killed, machine restarted)."""
+    return record.status == "running" and live_holder(root, record) is None
+
+
+def live_holder(root: Path, record: RunRecord) -> liveness.Holder | None:
+    """The live process driving `record` when it is registered as running (None: no one; a
+    missing or unreadable owner file counts as no one)."""
     if record.status != "running":
-        return False
+        return None
     try:
         holder = liveness.loads((run_dir(root, record.run_id) / OWNER).read_text(
             encoding="utf-8"))
     except OSError:
-        return True
-    return holder is None or liveness.verdict(holder) is liveness.Verdict.DEAD
+        return None
+    if holder is None or liveness.verdict(holder) is liveness.Verdict.DEAD:
+        return None
+    return holder
 
 
 def new_run_id(task_id: str) -> str:
