@@ -199,7 +199,8 @@ class LoopRunner:
     def _refuse_unapproved(self, run_id: str, deps: LoopDeps) -> None:
         """No approval lands a change that weakens the sandbox or the command policy (read
         from the run's tree as it is now: a human may take that change out), nor a file of
-        the run edited in its worktree after the review (a lever file is judged as it is)."""
+        the run edited in its worktree after the review (a lever file is judged as it is;
+        the spec may differ by the run's own tick)."""
         values = self._saved(run_id)
         if values.get("touched") is None or values.get("baseline") is None:
             return
@@ -208,7 +209,8 @@ class LoopRunner:
         judged = {c.path for c in levers.changes}
         if deps.run_tree is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
-                                       [p for p in values["touched"].paths if p not in judged])
+                                       [p for p in values["touched"].paths if p not in judged],
+                                       spec=(deps.spec_file, values["task_id"]))
 
     # -- internals ------------------------------------------------------------------------
 
