@@ -21,9 +21,10 @@ from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.reviewer_set import load_reviewers
-from reviewloop.runs.registry import RunRecord, run_tree, state_dir
+from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, run_tree, state_dir
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
+from reviewloop.runs.stops import LANDING_STEPS
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Spec
@@ -122,8 +123,8 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
     runner = loop_runner(_as_started(settings, record), root, model_factory, False, out,
                      quiet=True)
     waiting = record.status == "awaiting_approval"
-    retry_commit = record.status == "failed" and runner.next_nodes(run_id) in (("commit",),
-                                                                              ("land",))
+    retry_commit = record.status in ("failed", LANDING_REFUSED) and \
+        runner.next_nodes(run_id) in LANDING_STEPS
     if not (waiting or retry_commit):
         raise UserInputError(f"run {run_id} is {record.status.replace('_', ' ')}, not "
                              "awaiting approval", where=run_id,

@@ -4,6 +4,7 @@ their kept worktrees removed."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from rich.table import Table
@@ -13,7 +14,7 @@ from reviewloop.cli import ui
 from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.runs.registry import REPAIR_FIX
+from reviewloop.runs.registry import LANDING_REFUSED, REPAIR_FIX
 
 
 def list_runs(settings: Settings, root: Path, *, as_json: bool = False,
@@ -54,7 +55,7 @@ def _print_table(rows: list[dict]) -> None:
         table.add_column(name)
     for row in rows:
         table.add_row(row["run_id"], f"{row['task_id']} {row['task_title']}"[:30],
-                      row["status"].replace("_", " "), row["updated"].replace("T", " ")[:16],
+                      _status(row), row["updated"].replace("T", " ")[:16],
                       (row["commit"] or "")[:12], row["worktree"]["state"])
     out.print(table)
     where = [f"  {r['run_id']}: {r['worktree']['path']}" for r in rows if r["worktree"]["path"]]
@@ -63,6 +64,10 @@ def _print_table(rows: list[dict]) -> None:
     for row in rows:
         if row["status"] == "failed" and row["commit"]:  # approved; its landing stopped
             out.print(f"Run {row['run_id']}: {row['detail']}", soft_wrap=True)
+        if row["status"] == LANDING_REFUSED:
+            out.print(f"Run {row['run_id']} waits, its landing refused: {row['detail']}\n"
+                      f"  `reviewloop approve {row['run_id']}` lands it once that is dealt with;"
+                      f" `reviewloop reject {row['run_id']}` drops it.", soft_wrap=True)
         if row["status"] == "crashed":
             out.print(f"Run {row['run_id']} stopped without finishing (its process is gone): "
                       f"`reviewloop resume {row['run_id']}` continues it.", soft_wrap=True)
@@ -70,3 +75,16 @@ def _print_table(rows: list[dict]) -> None:
     if stale:
         out.print(f"{stale} worktree(s) of finished runs are kept: `reviewloop clean` "
                   "removes them.", soft_wrap=True)
+
+
+_CANNOT = re.compile(r"^.*?\bcannot (?:land|approve)(?: run \S+)?: ")
+_SHORT = 60
+
+
+def _status(row: dict) -> str:
+    """The status column: a landing refused says it waits, and in short why."""
+    if row["status"] != LANDING_REFUSED:
+        return row["status"].replace("_", " ")
+    why = _CANNOT.sub("", (row["detail"] or "").split("\n", 1)[0]).split("; ", 1)[0]
+    why = why if len(why) <= _SHORT else why[:_SHORT - 1].rstrip() + "…"
+    return f"waiting: landing refused — {why}" if why else "waiting: landing refused"

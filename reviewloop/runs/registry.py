@@ -35,8 +35,10 @@ if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41
 
 STATE_DIR = ".reviewloop"
 OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
+# Approved, its commit or landing refused (`runs.stops`): `approve` again, or `reject`.
+LANDING_REFUSED = "landing_refused"
 # A failed or interrupted run stopped at a checkpoint: `reviewloop resume` continues it.
-UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted")
+UNFINISHED = ("running", "awaiting_approval", "failed", "interrupted", LANDING_REFUSED)
 REPAIR = "reviewloop runs --repair"
 REPAIR_FIX = (f"`{REPAIR}` moves the damaged file into .reviewloop/damaged-<time>/ (nothing is "
               "deleted) and keeps every run it can still read")
@@ -76,6 +78,7 @@ class RunRecord(BaseModel):
     task_title: str
     spec: str
     status: str  # running | awaiting_approval | committed | declined | failed | interrupted
+    # | landing_refused | abandoned
     options: dict
     batch: str | None = None
     commit_sha: str | None = None
@@ -319,11 +322,10 @@ def run_tree(record: RunRecord) -> RunTree | None:
 
 
 def shown_detail(record: RunRecord) -> str | None:
-    """The detail `runs` and the handoff show. A failed run with a commit was approved and
-    stopped after making it (its landing refused, say): the commit waits on the run's branch,
-    which the registry's `failed` alone does not say; `approve` lands it once the cause is
-    gone."""
-    if record.status != "failed" or not record.commit_sha:
+    """The detail `runs` and the handoff show. A failed run with a commit, or one whose
+    landing was refused, was approved and stopped after making it: the commit waits on the
+    run's branch; `approve` lands it once the cause is gone."""
+    if record.status not in ("failed", LANDING_REFUSED) or not record.commit_sha:
         return record.detail
     tree = run_tree(record)
     where = f"branch {tree.branch}" if tree else "the run's branch"

@@ -7,7 +7,7 @@ registry beside it says where each run stands. Terminal interaction lives in the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,7 @@ from reviewloop.agent.workspace import Workspace
 from reviewloop.checks import interrupts
 from reviewloop.checks.gates.hook_files import load_hooks
 from reviewloop.config import Settings, model_for
-from reviewloop.errors import (
-    BlockingOutcome,
-    DiskFull,
-    ReviewloopError,
-    UserInputError,
-    is_disk_full,
-)
+from reviewloop.errors import BlockingOutcome, UserInputError
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.snapshots import TouchedFiles
@@ -49,7 +43,7 @@ from reviewloop.reports.summary import run_levers
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.review.round import Analyze
-from reviewloop.runs import left, liveness, reviewed
+from reviewloop.runs import left, liveness, reviewed, stops
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
@@ -158,7 +152,8 @@ class LoopRunner:
             self._check_version(run_id)
             deps = self._resumed_deps(record)
             if decision == "approve" or self.next_nodes(run_id) == ("commit",):  # a retry too
-                self._refuse_unapproved(run_id, deps)
+                with stops.refused_again(self.registry, record):
+                    self._refuse_unapproved(run_id, deps)
             return self._drive_leased(run_id, deps, payload, lease)
 
     def _resumed_deps(self, record: RunRecord) -> LoopDeps:
@@ -199,7 +194,8 @@ class LoopRunner:
     def _refuse_unapproved(self, run_id: str, deps: LoopDeps) -> None:
         """No approval lands a change that weakens the sandbox or the command policy (read
         from the run's tree as it is now: a human may take that change out), nor a file of
-        the run edited in its worktree after the review (a lever file is judged as it is)."""
+        the run edited in its worktree after the review (a lever file is judged as it is;
+        the spec may differ by the run's own tick)."""
         values = self._saved(run_id)
         if values.get("touched") is None or values.get("baseline") is None:
             return
@@ -208,7 +204,8 @@ class LoopRunner:
         judged = {c.path for c in levers.changes}
         if deps.run_tree is not None:
             reviewed.refuse_unreviewed(self.registry.work(run_id), run_id, deps.repo,
-                                       [p for p in values["touched"].paths if p not in judged])
+                                       [p for p in values["touched"].paths if p not in judged],
+                                       spec=(deps.spec_file, values["task_id"]))
 
     # -- internals ------------------------------------------------------------------------
 
@@ -289,7 +286,8 @@ class LoopRunner:
         except AgentLoopError as exc:
             raise self._model_failed(run_id, exc) from exc
         except BaseException as exc:
-            self._stopped(run_id, before, exc)
+            stops.record_stop(self.registry, run_id, before, exc, lambda: (
+                self._saved(run_id).get("commit"), self.next_nodes(run_id)))
             raise
         finally:
             owner.unlink(missing_ok=True)
@@ -311,24 +309,6 @@ class LoopRunner:
         if result.status == "declined":  # kept for the user: `clean` tells their work apart
             left.record(self.root, run_id, deps.run_tree)
         return result
-
-    def _stopped(self, run_id: str, before: str, exc: BaseException) -> None:
-        """Record why the run stopped. A full disk is no failure of the run: it keeps the
-        state it had (awaiting approval, say) or is interrupted, so the same command works
-        once there is space; when the registry cannot be written either, it stays as is."""
-        if not is_disk_full(exc):
-            # a run that stops after its commit (a landing conflict) names that commit:
-            # it is kept on the run's branch, and `runs` must not show a failure with none
-            commit = None
-            with suppress(ReviewloopError, OSError):  # a damaged store: said by `exc` itself
-                commit = self._saved(run_id).get("commit")
-            said = str(exc) if isinstance(exc, BlockingOutcome | UserInputError) else \
-                f"{type(exc).__name__}: {exc}"  # a refusal says itself; a crash its kind
-            self.registry.update(run_id, status="failed", detail=said, commit_sha=commit)
-            return
-        status = before if before in ("awaiting_approval", "failed") else "interrupted"
-        with suppress(DiskFull):
-            self.registry.update(run_id, status=status, detail="stopped: the disk was full")
 
     def _model_failed(self, run_id: str, exc: AgentLoopError) -> RunFailed:
         """The model failed the implementer or the fixer (the provider, or its answers): the

@@ -10,7 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reviewloop.runs.registry import STATE_DIR, Registry, RunRecord, shown_detail
+from reviewloop.runs.registry import (
+    LANDING_REFUSED,
+    STATE_DIR,
+    Registry,
+    RunRecord,
+    shown_detail,
+)
 from reviewloop.session import history, notes, resources
 from reviewloop.session.notes import Note
 from reviewloop.session.resources import Deployed
@@ -84,7 +90,7 @@ class Facts(_Fact):
 
     @property
     def failed(self) -> list[RunFact]:
-        return [r for r in self.runs if r.status in ("failed", "interrupted")]
+        return [r for r in self.runs if r.status in ("failed", "interrupted", LANDING_REFUSED)]
 
     def runs_since(self) -> list[RunFact]:
         return [r for r in self.runs if self.previous is None or r.updated > self.previous]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reviewloop.runs.registry import LANDING_REFUSED
 from reviewloop.session import names
 from reviewloop.session.facts import Facts, SpecFact
 
@@ -17,7 +18,7 @@ def blockers(facts: Facts) -> list[str]:
     """What must be dealt with before resuming, most urgent first."""
     found = [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
              for r in facts.pending]
-    found += [f"run {r.run_id} ({r.task_id}) {r.status}: {r.detail or 'no detail'}"
+    found += [f"run {r.run_id} ({r.task_id}) {_status(r.status)}: {r.detail or 'no detail'}"
               for r in facts.failed]
     if facts.dirty:
         found.append(f"dirty working tree: {len(facts.dirty)} uncommitted change(s) "
@@ -34,9 +35,9 @@ def next_steps(facts: Facts) -> list[str]:
     """Concrete commands, in the order they should run."""
     steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
              f"{r.task_id} {r.task_title}" for r in facts.pending]
-    # a failed run with a commit stopped after approval (its landing refused): approve lands it
-    steps += [f"`reviewloop {'approve' if r.commit else 'resume'} {r.run_id}` — {r.task_id} "
-              f"{r.status}" for r in facts.failed]
+    # a run stopped after approval (its landing refused, a commit made): approve lands it
+    steps += [f"`reviewloop {'approve' if r.commit or r.status == LANDING_REFUSED else 'resume'}"
+              f" {r.run_id}` — {r.task_id} {_status(r.status)}" for r in facts.failed]
     if facts.dirty:
         steps.append("`git status`, then commit or stash the uncommitted changes")
     if facts.unpushed:
@@ -49,6 +50,11 @@ def next_steps(facts: Facts) -> list[str]:
             where = f" --spec {spec.path}" if several else ""
             steps.append(f"`reviewloop run next{where}` — {spec.next_task}")
     return steps
+
+
+def _status(status: str) -> str:
+    """A run's status as said to a person: a refused landing waits, it did not fail."""
+    return "waiting: landing refused" if status == LANDING_REFUSED else status
 
 
 def _has_open_run(facts: Facts, spec: SpecFact) -> bool:

@@ -89,17 +89,28 @@ def _plan_done(tasks: Sequence[Task], statuses: dict[str, TaskStatus],
     return changes
 
 
+def done_bytes(data: bytes, tasks: Sequence[Task], task_id: str) -> bytes:
+    """`data` (a tasks file's bytes, `tasks` read from it) as `mark_done` would leave it."""
+    statuses = {t.id: t.status for t in tasks}
+    return _marked(data, tasks, _plan_done(tasks, statuses, task_id))[0]
+
+
 def _apply(path: Path, tasks: Sequence[Task], changes: dict[str, TaskStatus]) -> list[str]:
+    if not any(t.id in changes and t.status is not changes[t.id] for t in tasks):
+        return []
+    data, changed = _marked(path.read_bytes(), tasks, changes)
+    path.write_bytes(data)
+    return changed
+
+
+def _marked(data: bytes, tasks: Sequence[Task], changes: dict[str, TaskStatus]
+            ) -> tuple[bytes, list[str]]:
     by_id = {t.id: t for t in tasks}
     changed = [tid for tid, status in changes.items() if by_id[tid].status is not status]
-    if not changed:
-        return []
-    data = path.read_bytes()
     text = data.decode("utf-8", errors="surrogateescape")
     for tid in changed:  # all edits happen in memory first: a stale line writes nothing
         text = set_mark(text, by_id[tid], changes[tid])
-    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
-    return changed
+    return text.encode("utf-8", errors="surrogateescape"), changed
 
 
 def _require(by_id: dict[str, Task], task_id: str) -> Task:

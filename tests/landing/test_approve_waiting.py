@@ -121,7 +121,7 @@ def test_a_landing_refused_for_a_deleted_spec_says_so_and_can_be_declined(tmp_pa
     assert f"the spec {SPEC} is no longer on work" in refused.stderr
     assert "git merge reviewloop/T1" in refused.stderr
     record = _record(root, run_id)
-    assert record["status"] == "failed" and "BlockingOutcome" not in record["detail"]
+    assert record["status"] == "landing_refused" and "BlockingOutcome" not in record["detail"]
     declined = cli(root, "reject", run_id)
     assert declined.returncode == 0, declined.stdout + declined.stderr
     assert _record(root, run_id)["status"] == "declined"

@@ -235,7 +235,7 @@ def test_a_conflicting_edit_in_your_checkout_refuses_the_landing_until_you_resol
 
     assert (project / "calc.py").read_text().startswith("# my own calc")
     assert git(project, "log", "--format=%s") == "start\n"
-    assert run.registry.get(result.run_id).status == "failed"
+    assert run.registry.get(result.run_id).status == "landing_refused"
     assert run.next_nodes(result.run_id) == ("land",)
     (project / "calc.py").unlink()
     assert run.resume(result.run_id).status == "committed"

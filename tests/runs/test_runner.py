@@ -208,7 +208,7 @@ def test_a_rejected_commit_leaves_the_spec_untouched_and_can_be_approved_again(
         run.resume(result.run_id, "approve")
 
     assert spec_file(project).read_bytes() == spec_before
-    assert run.registry.get(result.run_id).status == "failed"
+    assert run.registry.get(result.run_id).status == "landing_refused"
     assert run.next_nodes(result.run_id) == ("commit",)
     git(project, "config", "commit.gpgSign", "false")
     assert run.resume(result.run_id).status == "committed"
