@@ -103,9 +103,11 @@ def jsii_cache() -> Path:
         if not (cache / _JSII_READY).is_file():
             cache.mkdir(exist_ok=True)
             with tempfile.TemporaryDirectory() as out:
-                subprocess.run([str(venv / "bin" / "python"), "-c", _JSII_FILL, out],
-                               env={**os.environ, JSII_CACHE: str(cache)}, check=True,
-                               capture_output=True, timeout=600)
+                done = subprocess.run([str(venv / "bin" / "python"), "-c", _JSII_FILL, out],
+                                      env={**os.environ, JSII_CACHE: str(cache)}, check=False,
+                                      capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                pytest.fail(f"filling jsii's cache {cache} failed:\n{done.stderr[-3000:]}")
             (cache / _JSII_READY).write_text("ok\n")
     return cache
 
