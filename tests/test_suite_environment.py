@@ -57,3 +57,20 @@ def test_a_generated_test_has_no_deadline(_: None) -> None:
     """A generated example may take as long as the machine makes it: hypothesis's default
     200 ms deadline failed tests of the pure code on a loaded machine."""
     assert settings().deadline is None
+
+
+@pytest.mark.pypi
+def test_a_python_synth_is_given_its_own_copy_of_a_filled_jsii_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Python CDK synth's jsii finds every assembly extracted and indexed (an import
+    alone left aws-cdk-lib's type index unwritten, which every synth then wrote afresh) in a
+    copy in the app's folder, passed into the sandbox: nothing it writes reaches the next."""
+    sandbox = cdk_python.jsii_sandbox(tmp_path, monkeypatch)
+
+    copy = tmp_path / cdk_python.JSII_FOLDER
+    assert cdk_python.JSII_CACHE in sandbox.env and os.environ[cdk_python.JSII_CACHE] == str(copy)
+    entries = {marker.parent for marker in copy.rglob(".jsii-runtime-package-cache")}
+    assert {e.relative_to(copy).parts[0] for e in entries} >= {"aws-cdk-lib", "constructs"}
+    assert all((e / ".jsii.runtime.v1.json").is_file() for e in entries), sorted(entries)
+    (copy / "written-by-a-synth").write_text("x")
+    assert not (cdk_python.jsii_cache() / "written-by-a-synth").exists()

@@ -24,7 +24,7 @@ from reviewloop.checks.cdk.language import PYTHON
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.git.diff import parse_diff
 from tests.support.cdk_app import line_of
-from tests.support.cdk_python import APP, STORAGE, cli_folder, python_repo
+from tests.support.cdk_python import APP, STORAGE, cli_folder, jsii_sandbox, python_repo
 from tests.support.gitutil import git
 from tests.support.repos import write_files
 from tests.support.tools_cache import cache_root as tools_cache
@@ -52,7 +52,7 @@ def test_an_app_started_by_its_own_python_script_is_synthesized_as_python(
     assert app.language is PYTHON and app.problem is None, (app.language, app.problem)
     found = CdkCheckov().run(AnalyzerContext(
         root=root, changes=parse_diff(diff), diff_text=diff, agent="review-infrastructure",
-        files=CHANGED, tests=ProjectTests(timeout=600)))
+        files=CHANGED, tests=ProjectTests(sandbox=jsii_sandbox(root, monkeypatch), timeout=600)))
 
     bucket = line_of(STORAGE, 's3.Bucket(self, "Uploads"')
     assert ("CKV_AWS_53", "stacks/storage.py", bucket) in {

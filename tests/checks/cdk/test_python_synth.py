@@ -19,9 +19,8 @@ from reviewloop.checks.cdk.language import PYTHON
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
-from reviewloop.sandbox.bubblewrap import Sandbox
 from tests.support.cdk_app import line_of
-from tests.support.cdk_python import APP, PARTS, STORAGE, cli_folder, python_repo
+from tests.support.cdk_python import APP, PARTS, STORAGE, cli_folder, jsii_sandbox, python_repo
 from tests.support.gitutil import git
 from tests.support.tools_cache import cache_root as tools_cache
 
@@ -46,7 +45,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Changed:
         install(TOOLS["cdk-nag"], tools_cache())  # the provisioned one: the app has none
         (app,) = find_apps(root, CHANGED)
         assert app.language is PYTHON and app.problem is None, app.problem
-        synth = synthesis.synthesized(root, app, sandbox=Sandbox(), timeout=600,
+        synth = synthesis.synthesized(root, app, sandbox=jsii_sandbox(root, patch), timeout=600,
                                       nag=nag_for(root))
     assert synth.ok, synth.run.output
     return Changed(root, git(root, "diff"), synth)
