@@ -80,10 +80,11 @@ _ASSIGN = re.compile(
 # A whole line of data: YAML (`password: v`, or the value alone on the next line), dotenv,
 # INI, .properties, a shell `export`. Their parsers read an unquoted value to the end of the
 # line: `#` starts a comment only after a blank, and `( ) [ ] { } > \\ "` inside are the
-# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails.
+# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails. `:=` (a Makefile's,
+# Go's) is one operator: read as `:`, its `=` began the value (`=changeme`, no stand-in).
 _DATA_LINE = re.compile(
     r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]{0,80})[ \t]*"""
-    r"""(?P<op>=|:(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
+    r"""(?P<op>:?=|:(?!=)(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
 # code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
