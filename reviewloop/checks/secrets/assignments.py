@@ -80,10 +80,11 @@ _ASSIGN = re.compile(
 # A whole line of data: YAML (`password: v`, or the value alone on the next line), dotenv,
 # INI, .properties, a shell `export`. Their parsers read an unquoted value to the end of the
 # line: `#` starts a comment only after a blank, and `( ) [ ] { } > \\ "` inside are the
-# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails.
+# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails. `:=` (a Makefile's,
+# Go's) is one operator: read as `:`, its `=` began the value (`=changeme`, no stand-in).
 _DATA_LINE = re.compile(
     r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]{0,80})[ \t]*"""
-    r"""(?P<op>=|:(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
+    r"""(?P<op>:?=|:(?!=)(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
 # code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
@@ -164,7 +165,7 @@ def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
         # `a=b` is data here, where `f(key_size=2048` is code
         if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False,
-                                  plain=_env_line(text, line_start, line_end, match)):
+                                  plain=_data_value(text, line_start, line_end, match)):
             yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
@@ -216,6 +217,25 @@ def _env_line(text: str, line_start: int, line_end: int, match: re.Match[str]) -
                 and _LINE_TAIL.fullmatch(text, match.end("bare"), line_end))
 
 
+def _data_value(text: str, line_start: int, line_end: int, match: re.Match[str]) -> bool:
+    """Whether a whole data line's bare value is delimited as data, where a password may be
+    a word (`_chosen_password`): a dotenv line (`_env_line`), or a value as YAML, INI, a
+    Makefile or .properties writes it (`PASSWORD: correcthorsebatterystaple`, `- DB_PASS=
+    hardcoded4`, `pwd:=hunter`), where detect-secrets reports a `Secret Keyword`. Not a name
+    as code writes it: `password: hashedPassword` (a JavaScript object's last entry),
+    `pwd = user_pwd`; and after a blank and `=` or `:=`, not a lower-case word either
+    (`password = credentials` in Python, `password := generated` in Go: gofmt spaces it)."""
+    if _env_line(text, line_start, line_end, match):
+        return True
+    value = match.group("bare")
+    spaced = match.group("op") != ":" and text[match.start("op") - 1] in " \t"
+    return not (_CODE_NAME.fullmatch(value) or (spaced and _LOWER_WORD.fullmatch(value)))
+
+
+# camelCase, PascalCase and snake_case names: variables, not values
+_CODE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+|(?:[A-Z][a-z0-9]+){2,}"
+                        r"|[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+")
+_LOWER_WORD = re.compile(r"[a-z][a-z0-9]*")
 _LINE_HEAD = re.compile(r"[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?")
 _LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
 

@@ -47,8 +47,9 @@ def test_hits_on_the_labelled_sets_are_the_ones_recorded_before(name: str) -> No
     four true secrets it has found since #39 (a short Slack bot token, a Discord client
     secret, a lower-case password, a hex password in a URL); since #39 too, a secret that a
     vendored gitleaks vendor rule knows carries that rule's id instead of `generic-secret`
-    (same span); and three true secrets, unquoted values holding `}` `)` `[` `#`, now read
-    whole as their line's format reads them (`pwd = sEw}phqx76$RJUN,s2QJ`)."""
+    (same span); three true secrets, unquoted values holding `}` `)` `[` `#`, now read
+    whole as their line's format reads them (`pwd = sEw}phqx76$RJUN,s2QJ`); and one after
+    `:=` read as one operator (`apikey:= m{{h}o)p${e]nob(…`, detect-secrets' own case)."""
     before = json.loads((HERE / "scanner_hits_before.json").read_text())[name]
     rows = [json.loads(line) for line in
             (ROOT / "benchmarks" / "data" / name).read_text(encoding="utf-8").splitlines()
