@@ -82,12 +82,16 @@ def script_reviewers(fake: BedrockFake, rounds: int, *, delay: float = 0.0,
                      findings: Mapping[str, list[dict]] | None = None,
                      reviewers: Iterable[str] = REVIEWERS) -> None:
     """Each reviewer answers `rounds` calls with `submit_findings` (its `findings` the first
-    time, none after). `delay` 0 leaves the time to the fake's latency model."""
+    time, none after), and so does a combined re-review (`review.rereview`: the reviewers
+    of a chunk on one model asked in one call from round 2 on). `delay` 0 leaves the time
+    to the fake's latency model."""
     for name in reviewers:
         first = list((findings or {}).get(name, []))
         fake.script(f"agent: {name}", [
             tool_use("submit_findings", {"findings": first if n == 0 else []}, delay=delay)
             for n in range(rounds)])
+    fake.script("agents: ", [tool_use("submit_findings", {"findings": []}, delay=delay)
+                             for _ in range(rounds)])
 
 
 # -- repositories -------------------------------------------------------------------------

@@ -28,7 +28,8 @@ Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
 of two helpers), then again with three findings in three places (three fix groups, one
 fixer conversation of two calls each), and round 2 on the fix: the fix step ÷ round 1
-(target <= 0.25), round 2's reviewers ÷ round 1 (target <= 0.15), and the fix step with
+(target <= 0.25), round 2's reviewers ÷ round 1 (target <= 0.15; the re-reviewers on one
+model are asked in one call, `review.rereview`), and the fix step with
 round 2 ÷ round 1 (the whole second round as a user pays it); how many fixer calls read
 the cache.
 """
@@ -257,6 +258,7 @@ def round2(base: Path, groups: int) -> list[str]:
         runner = LoopRunner(root, settings, lambda name: make_chat_model(name), llm=True)
         spec_file = root / "docs" / "todo-api-spec.md"
         task = select.next_task(load_spec(root, spec_file).tasks)
+        assert task is not None, "the example's spec has a task left"
         runner.start(task, spec_file, Implementer.parse("manual"))
         requests = list(fake.requests)
     return round2_figures(requests, groups)
@@ -266,7 +268,8 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
     command = f"{COMMAND} --sizes none"
     what = f"{groups} fix group(s) of a 300-line change"
     fix = [r for r in requests if FIXER in r.system_text()]
-    reviews = [r for r in requests if r not in fix and "agent: review-" in r.system_text()]
+    reviews = [r for r in requests if r not in fix and ("agent: review-" in r.system_text()
+                                                         or "agents: review-" in r.system_text())]
     second = [r for r in reviews if "Re-review, round 2" in r.system_text()]
     first = [r for r in reviews if r not in second]
     if not second or not fix:
@@ -287,7 +290,7 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="300,1k,3k,1k+docs")
     parser.add_argument("--no-peer", action="store_true", help="leave PR-Agent out")
     parser.add_argument("--no-round2", action="store_true")

@@ -100,16 +100,16 @@ class Review(_Frozen):
     chunk_tokens: int | None = Field(default=None, ge=1_000)
     # Stop before a round whose estimated cost exceeds this (USD); None: no limit.
     max_cost_usd: float | None = Field(default=None, gt=0)
-    # Bedrock: the first reviewer's own request writes the round's shared prompt to the
-    # cache and the others wait for its prefill, so they read it (0.1x) instead of each
-    # writing it (1.25x); no separate warm-up call (`review/cache_gate.py`).
+    # Bedrock: the first reviewer's request writes the shared prompt to the cache, the others
+    # wait for its prefill and read it (0.1x, not 1.25x each; `review/cache_gate.py`).
     cache_warm: bool = True
-    # At most this many reviewers run (built-ins first, then those `reviewers` lists, then
-    # the rest by name); the others are named in a warning and in the report, which is then
-    # not clean: a folder of thousands of agent files must not stall a review.
+    # At most this many reviewers run (built-ins, those `reviewers` lists, the rest by name);
+    # the others are named in a warning and the report (never clean: `review/reviewer_set.py`).
     max_reviewers: int = Field(default=20, ge=1)
     # An agent file's own `model` answers for it; false: the review role's (the bench's).
     agent_models: bool = True
+    # Round 2 on, the re-reviewers on one model judge a fix in one call (`review/rereview.py`).
+    combined_rereview: bool = True
 
 
 class Governance(_Frozen):

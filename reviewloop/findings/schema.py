@@ -241,7 +241,7 @@ class Finding(FindingDraft):
     def from_draft(cls, draft: FindingDraft, *, agent: str,
                    code_lines: Sequence[str] | CodeIndex | None = None) -> Finding:
         """An LLM reviewer's draft, attributed to `agent`, fingerprinted on its code."""
-        finding = cls(**draft.model_dump(), agent=agent)
+        finding = cls(**draft.model_dump(exclude={"agent"}), agent=agent)  # a draft may name it
         return finding.with_code(code_lines) if code_lines is not None else finding
 
     def with_code(self, code: Sequence[str] | CodeIndex | None, **update: object) -> Finding:

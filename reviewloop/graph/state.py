@@ -114,6 +114,8 @@ class ReviewTask:
     fixing: bool = False
     """A fixer may follow: the reviewer declares the round's tools, fixer's included
     (`agent.round_tools`), so that the fixer reads the prefix the reviewers cached."""
+    together: list[str] = field(default_factory=list)
+    """The other re-reviewers asked in the same call (`review.rereview`): one outcome each."""
 
 
 @dataclass(kw_only=True)
@@ -138,6 +140,8 @@ class LoopState(InputState):
     """The round's prepared chunks and evidence (`RoundMaterial`)."""
     assignments: list[tuple[str, int]] = field(default_factory=list)
     """(reviewer, chunk) pairs of the round: one `review` branch each."""
+    together: list[tuple[int, list[str]]] = field(default_factory=list)
+    """(chunk, reviewers) of the round asked in one call, round 2 on (`review.rereview`)."""
     review_stopped: str | None = None
     """Why the round's reviewers did not start (its estimate was over the cost limit)."""
     not_reviewed: list[str] = field(default_factory=list)

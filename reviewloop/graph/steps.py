@@ -69,6 +69,7 @@ def prepare(state: LoopState, deps: RoundDeps) -> Update:
         baseline=state.baseline))
     update: Update = {"material_path": ready.material_path, "usage": ready.usage,
                       "assignments": list(ready.assignments), "review_stopped": ready.stopped,
+                      "together": [(index, list(names)) for index, names in ready.together],
                       "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
     update["reviews"] = ready.turned_off
     if ready.stopped:
@@ -78,30 +79,37 @@ def prepare(state: LoopState, deps: RoundDeps) -> Update:
 
 
 def review_tasks(state: LoopState) -> list[ReviewTask]:
-    """One task per (reviewer, chunk) of the prepared round; none when it was stopped."""
+    """One task per (reviewer, chunk) of the prepared round, or per group of re-reviewers
+    asked in one call (`together`, its first reviewer's place); none when it was stopped."""
     if state.review_stopped:
         return []
     addressed = state.addressed if state.round > 1 else []
+    groups = {(names[0], chunk): list(names[1:]) for chunk, names in state.together}
+    joined = {(name, chunk) for chunk, names in state.together for name in names[1:]}
     return [ReviewTask(review_agent=agent, review_chunk=chunk, round=state.round,
                        material_path=state.material_path, context_path=state.context_path,
-                       addressed=addressed, baseline=state.baseline, fixing=state.limits.fix)
-            for agent, chunk in state.assignments]
+                       addressed=addressed, baseline=state.baseline, fixing=state.limits.fix,
+                       together=groups.get((agent, chunk), []))
+            for agent, chunk in state.assignments if (agent, chunk) not in joined]
 
 
 def review(task: ReviewTask, deps: RoundDeps) -> Update:
-    """One reviewer on one chunk: its outcome joins `reviews`. With no chat model the
-    analyzers' findings are its whole review (`offline_outcome`)."""
+    """One reviewer on one chunk (or the re-reviewers asked with it, `task.together`): each
+    one's outcome joins `reviews`. With no chat model the analyzers' findings are its whole
+    review (`offline_outcome`)."""
     setup = deps.setup
     material_path = deps.here(task.material_path)
-    agent, review_input = reviewer_input(
-        setup, material_path, task.review_agent, task.review_chunk,
-        RoundAsk(round=task.round, diff_path="", context_path=deps.here(task.context_path) or None,
-                 addressed=task.addressed, baseline=task.baseline))
+    ask = RoundAsk(round=task.round, diff_path="",
+                   context_path=deps.here(task.context_path) or None,
+                   addressed=task.addressed, baseline=task.baseline)
+    members = [reviewer_input(setup, material_path, name, task.review_chunk, ask)
+               for name in (task.review_agent, *task.together)]
+    agent, review_input = members[0]
     chat = setup.models.get("review", reviewer_model(setup.settings, agent.model))
     if chat is None:
-        return {"reviews": [offline_outcome(agent, review_input, time.monotonic())]}
+        return {"reviews": [offline_outcome(a, r, time.monotonic()) for a, r in members]}
     from reviewloop.agent.tools import editor_tools  # LangChain: only when a model reviews
-    from reviewloop.review.model_review import run_reviewer
+    from reviewloop.review.model_review import run_reviewers
 
     # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own)
     gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
@@ -110,10 +118,11 @@ def review(task: ReviewTask, deps: RoundDeps) -> Update:
     # a fixer may follow and would read this prefix: declare its tools too (`round_tools`)
     declared = editor_tools(setup.workspace, deps.policy) \
         if task.fixing and deps.policy is not None and fixer_reads(setup, chat.name) else None
-    outcome = run_reviewer(chat.model, agent, review_input, setup.workspace,
-                           model_name=chat.name, bedrock=chat.bedrock,
-                           timeout_s=chat.timeout_s, gate=gate, declared=declared)
-    return {"reviews": [outcome.model_copy(update={"usage": []})], "usage": outcome.usage}
+    outcomes = run_reviewers(chat.model, members, setup.workspace, model_name=chat.name,
+                             bedrock=chat.bedrock, timeout_s=chat.timeout_s, gate=gate,
+                             declared=declared)
+    return {"reviews": [o.model_copy(update={"usage": []}) for o in outcomes],
+            "usage": [u for o in outcomes for u in o.usage]}
 
 
 def triage(state: LoopState, deps: RoundDeps) -> Update:

@@ -13,7 +13,7 @@ the checkout for context, as the persona needs to follow a call into code it doe
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from reviewloop.agent.round_tools import granted_only
 from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_tools
 from reviewloop.checks.secrets.scanner import redact, redact_finding
-from reviewloop.findings.schema import Finding, FindingDraft, ReviewReply
+from reviewloop.findings.schema import Finding, FindingDraft
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.cache_gate import PrefixGate
 from reviewloop.review.definitions import AgentDefinition
@@ -35,13 +35,14 @@ from reviewloop.review.reviewer import (
     ReviewInput,
     after_prompt,
     agent_prompt,
+    agents_prompt,
     analyzed,
     health_of,
     offline_outcome,
     shared_parts,
     skipped_outcome,
 )
-from reviewloop.review.submit import submit_tool
+from reviewloop.review.submit import Submission, agents_checked, submit_tool
 
 if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
     from langchain_core.language_models import BaseChatModel
@@ -53,6 +54,14 @@ def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
     system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
+
+
+def rereview_messages(names: Sequence[str], review: ReviewInput, *,
+                      bedrock: bool) -> list[BaseMessage]:
+    """A combined re-review's: the same cached parts and material, then the agents' names."""
+    system = system_message(shared_parts(review), agents_prompt(names) + after_prompt(review),
+                            bedrock=bedrock)
+    return [system, HumanMessage("Review as each agent listed.")]
 
 
 def reviewer_tools_for(agent: AgentDefinition, workspace: Workspace,
@@ -72,20 +81,30 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception.
     With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`); with
     `declared`, its requests carry those tools, of which it may use its grants only."""
+    return run_reviewers(model, [(agent, review)], workspace, model_name=model_name,
+                         bedrock=bedrock, max_steps=max_steps, timeout_s=timeout_s, gate=gate,
+                         declared=declared)[0]
+
+
+def run_reviewers(model: BaseChatModel | None,
+                  members: Sequence[tuple[AgentDefinition, ReviewInput]], workspace: Workspace,
+                  *, model_name: str = "", bedrock: bool = False, max_steps: int = 12,
+                  timeout_s: float | None = None, gate: PrefixGate | None = None,
+                  declared: Sequence[BaseTool] | None = None) -> list[ReviewerOutcome]:
+    """`run_reviewer` for one reviewer; for several (a combined re-review, whose members
+    read the same material and hold the same tools: `review.rereview`) one call for all,
+    each finding kept for the agent it names, and one outcome per member as if each had
+    been asked alone: its analyzers' findings and health, its findings, a share of the
+    call's tokens; a failed call fails every member."""
     started = time.monotonic()
     if model is None:
-        return offline_outcome(agent, review, started)
-    skipped = skipped_outcome(agent, review)
-    if skipped is not None:
-        return skipped
-    changes = None if review.paths is not None else parse_diff(review.diff_text,
-                                                               source=f"{agent.name} diff")
-    evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
-    analyzed_by = analyzed(agent, review)  # in the outcome, whatever the model says
-    health = health_of(agent, review)
-    # The model is shown the analyzer findings on the lines it reviews, to comment on.
-    if changes is not None:
-        evidence = [f for f in evidence if changes.touches(f.file, f.start_line, f.end_line)]
+        return [offline_outcome(agent, review, started) for agent, review in members]
+    skipped = [skipped_outcome(agent, review) for agent, review in members]
+    asked = [m for m, out in zip(members, skipped, strict=True) if out is None]
+    if not asked:
+        return [out for out in skipped if out is not None]
+    agent, review = asked[0]  # every member reads the same material
+    names = [a.name for a, _ in asked]
     usage: list[UsageRecord] = []  # every call, also those of a run that then fails
 
     def count(reply: AIMessage) -> None:
@@ -93,28 +112,67 @@ def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: Re
 
     writer = gate is not None and gate.claim()
     try:
-        messages = reviewer_messages(agent, _scoped(review, evidence), bedrock=bedrock)
+        scoped = _scoped(review, [f for a, r in asked for f in _evidence(a, r)])
+        messages = reviewer_messages(agent, scoped, bedrock=bedrock) if len(asked) == 1 \
+            else rereview_messages(names, scoped, bedrock=bedrock)
         if gate is not None and not writer:
             gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
         result = run_agent(model, messages, reviewer_tools_for(agent, workspace, declared),
                            max_steps=max_steps, finish_tool=submit_tool(),
-                           finish=ReviewReply.model_validate, nudges=1, timeout_s=timeout_s,
+                           finish=agents_checked(names), nudges=1, timeout_s=timeout_s,
                            on_reply=count, on_first_token=gate.open if writer and gate else None)
-        reply: ReviewReply = result.final
-        findings = [redact_finding(_attribute(d, agent.name, workspace))
-                    for d in reply.findings]
-        findings, summary = _in_scope(agent, findings, reply.summary)
+        reply: Submission = result.final
+        drafts = [(d, d.agent if len(asked) > 1 and d.agent else agent.name)
+                  for d in reply.findings]
+        found = {a.name: _in_scope(a, [redact_finding(_attribute(d, a.name, workspace))
+                                       for d, name in drafts if name == a.name], reply.summary)
+                 for a, _ in asked}
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         # an exception's text may quote a credential (an HTTP client quotes a bad header)
         if writer and gate is not None:
             gate.open()  # the others go on (and write the prefix themselves)
-        return ReviewerOutcome(agent=agent.name, round=review.round, status="failed",
-                               findings=analyzed_by,
-                               error=redact(f"{type(exc).__name__}: {exc}")[:2000], usage=usage,
-                               analyzers=health, duration_s=time.monotonic() - started)
-    return ReviewerOutcome(agent=agent.name, round=review.round, status="ok",
-                           findings=[*analyzed_by, *findings], summary=summary, usage=usage,
-                           analyzers=health, duration_s=time.monotonic() - started)
+        outcomes = _outcomes(asked, usage, started,
+                             error=redact(f"{type(exc).__name__}: {exc}")[:2000])
+    else:
+        outcomes = _outcomes(asked, usage, started, found=found)
+    return [out if out is not None else outcomes[a.name]
+            for (a, _), out in zip(members, skipped, strict=True)]
+
+
+def _outcomes(asked: Sequence[tuple[AgentDefinition, ReviewInput]],
+              usage: Sequence[UsageRecord], started: float, *,
+              found: Mapping[str, tuple[list[Finding], str | None]] | None = None,
+              error: str | None = None) -> dict[str, ReviewerOutcome]:
+    """Each asked reviewer's outcome: `ok` with what the model `found` for it, else `failed`
+    with the `error`; its analyzers' findings and health and its share of `usage` either
+    way."""
+    shares = _shares(usage, [a.name for a, _ in asked])
+    return {a.name: ReviewerOutcome(
+        agent=a.name, round=r.round, status="failed" if found is None else "ok",
+        findings=[*analyzed(a, r), *(found[a.name][0] if found is not None else ())],
+        summary=found[a.name][1] if found is not None else None, error=error, usage=share,
+        analyzers=health_of(a, r), duration_s=time.monotonic() - started)
+        for (a, r), share in zip(asked, shares, strict=True)}
+
+
+def _evidence(agent: AgentDefinition, review: ReviewInput) -> list[Finding]:
+    """The analyzer findings the model is shown to comment on: the agent's own, on the lines
+    it reviews (all its redacted findings when the caller has already limited them)."""
+    evidence = [redact_finding(f) for f in review.evidence if f.agent == agent.name]
+    if review.paths is not None:
+        return evidence
+    changes = parse_diff(review.diff_text, source=f"{agent.name} diff")
+    return [f for f in evidence if changes.touches(f.file, f.start_line, f.end_line)]
+
+
+def _shares(usage: Sequence[UsageRecord], names: Sequence[str]) -> list[list[UsageRecord]]:
+    """Each member's part of a combined call's usage: every reply split evenly (the first
+    member takes what does not divide), so the members' tokens add up to the call's."""
+    parts = len(names)
+    fields = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+    return [[u.model_copy(update={"agent": name, **{
+        f: getattr(u, f) // parts + (getattr(u, f) % parts if i == 0 else 0) for f in fields}})
+        for u in usage] for i, name in enumerate(names)]
 
 
 def _in_scope(agent: AgentDefinition, findings: list[Finding], summary: str | None

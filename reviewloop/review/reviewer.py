@@ -154,6 +154,14 @@ def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
     return f"agent: {agent.name}\n\n{persona(agent)}\n"
 
 
+def agents_prompt(names: Sequence[str]) -> str:
+    """The per-call part of a combined re-review (`review.rereview`): the reviewers of a
+    chunk on one model judge a fix in one call, which reads the cached parts once instead
+    of once per reviewer; each finding names whose area it is in."""
+    return (f"agents: {', '.join(names)}\n\nYou are each of these reviewers: judge the fix "
+            "from each one's area, and give every finding the `agent` whose area it is in.\n")
+
+
 def after_prompt(review: ReviewInput) -> str:
     """The reviewer's own files outside the shared prefix, "" when it has none."""
     if not review.after:

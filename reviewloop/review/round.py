@@ -53,10 +53,12 @@ from reviewloop.review.material import (
 )
 from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
+from reviewloop.review.rereview import Together, asked_together, planned_calls
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
     agent_prompt,
+    agents_prompt,
     cached_rules,
     round_prompt,
     shared_prompt,
@@ -112,6 +114,7 @@ class PreparedRound:
     not_started: list[ReviewerOutcome] = field(default_factory=list)
     usage: list[UsageRecord] = field(default_factory=list)
     turned_off: list[ReviewerOutcome] = field(default_factory=list)
+    together: tuple[Together, ...] = ()  # re-reviewers asked in one call (`review.rereview`)
 
 
 # Of a model's context window, the share one call's diff may fill; the rest holds the
@@ -140,9 +143,11 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
     assignments = assign(setup.agents, plan.chunks)
-    calls = _calls(setup, names, plan, assignments)
+    together = asked_together(ask.round, setup.agents, plan.chunks, assignments, names) \
+        if setup.settings.review.combined_rereview else ()
+    calls = planned_calls(setup.agents, plan.chunks, assignments, names, together)
     warm = setup.settings.review.cache_warm
-    planned = estimate(plan, calls, shared, lambda name: agent_prompt(setup.agent(name)),
+    planned = estimate(plan, calls, shared, lambda key: _own_prompt(setup, key, together),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
     stopped = _over_limit(setup, planned, ask.round)
     usage: list[UsageRecord] = []
@@ -165,6 +170,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                    for a in setup.agents] if stopped else []
     return PreparedRound(material_path=path, skipped=tuple(plan.skipped),
                          assignments=() if stopped else tuple(assignments), stopped=stopped,
+                         together=() if stopped else together,
                          not_started=not_started, usage=usage,
                          turned_off=[turned_off_outcome(a, ask.round) for a in setup.turned_off])
 
@@ -282,16 +288,11 @@ def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering:
     return shared_prompt(_input(round_no, chunk, context, addressed, steering))
 
 
-def _calls(setup: RoundSetup, names: dict[str, str], plan: ChunkPlan,
-           assignments: Sequence[tuple[str, int]]) -> dict[int, list[tuple[str, str]]]:
-    """The model calls the round plans: per chunk, (reviewer, model) for each reviewer with
-    a model and a file of that chunk in its scope."""
-    calls: dict[int, list[tuple[str, str]]] = {}
-    for name, index in assignments:
-        if name in names and index < len(plan.chunks) and any(
-                setup.agent(name).applies_to(p) for p in plan.chunks[index].paths):
-            calls.setdefault(index, []).append((name, names[name]))
-    return calls
+def _own_prompt(setup: RoundSetup, key: str, together: Sequence[Together]) -> str:
+    """What a planned call sends after the prefix: a reviewer's persona, or the names of
+    the re-reviewers asked together (the call's key is their names, `planned_calls`)."""
+    names = next((names for _, names in together if ", ".join(names) == key), None)
+    return agents_prompt(names) if names else agent_prompt(setup.agent(key))
 
 
 def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:

@@ -44,7 +44,8 @@ def line_of(root: Path, path: str, needle: str) -> int:
 
 def script(fake: BedrockFake, root: Path) -> None:
     """Round 1: the security reviewer reports one finding in each of two files (two fix
-    groups); the fixer edits each file once and answers; round 2 is clean."""
+    groups); the fixer edits each file once and answers; round 2 is clean (the
+    re-reviewers on the one model asked in one call, `review.rereview`)."""
     found = [finding("todo/store.py", line_of(root, "todo/store.py", "return str(item)"),
                      "describe returns the raw repr"),
              finding("tests/test_store.py",
@@ -52,8 +53,8 @@ def script(fake: BedrockFake, root: Path) -> None:
                      "the test name hides what it checks")]
     for name in CALLED:
         first = found if name == "review-security" else []
-        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": first}),
-                                       tool_use("submit_findings", {"findings": []})])
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": first})])
+    fake.script("agents: ", [tool_use("submit_findings", {"findings": []})])
     fake.script(FIXER, [
         tool_use("edit_file", {"path": "todo/store.py", "old": "    return str(item)\n",
                                "new": "    return str(item)  # the item's own text\n"}),

@@ -38,6 +38,8 @@ pytestmark = pytest.mark.timeout(900)
 
 
 def reviewed(world: PullRequestWorld) -> list[str]:
+    # a fix's re-review asks the re-reviewers on the one model in one call (`review.rereview`)
+    world.bedrock.script("agents: ", clean_review(12))
     done = world.review()
     assert done.returncode == 1, done.stdout + done.stderr  # two must_fix findings
     ids = finding_ids(world.github)

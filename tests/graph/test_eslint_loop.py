@@ -32,7 +32,8 @@ def test_an_eslint_security_finding_is_fixed_and_re_reviewed(
         tool_call("write_file", {"path": "calc.py", "content": CALC}),
         tool_call("write_file", {"path": "web/view.js", "content": VIEW}), "wrote both"])
     for name in REVIEWERS:  # the models find nothing: the evidence is ESLint's
-        model.script(f"agent: {name}", [review(), review(), review()])
+        model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "web/view.js", "content": SAFE}),
         "set textContent instead of innerHTML",

@@ -40,11 +40,13 @@ def test_a_must_fix_on_a_line_written_by_fix_round_1_reported_in_round_3_stays_o
     terse = finding(1, "add has no docstring")
     vague = finding(2, "The docstring says nothing")
     tainted = finding(3, "Untrusted value traced into the log", "must_fix")
-    model.script("agent: review-maintainability", [review([terse]), review([vague]), review()])
-    model.script("agent: review-security", [review(), review(), review([tainted])])
+    model.script("agent: review-maintainability", [review([terse])])
     for name in CALLED:  # the reviewers with calc.py in their scope
-        if name not in ("review-maintainability", "review-security"):
-            model.script(f"agent: {name}", [review(), review(), review()])
+        if name != "review-maintainability":
+            model.script(f"agent: {name}", [review()])
+    # rounds 2 and 3: the re-reviewers asked in one call, each finding naming its agent
+    model.script("agents: ", [review([{**vague, "agent": "review-maintainability"}]),
+                              review([{**tainted, "agent": "review-security"}])])
     model.script(FIXER, [
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
                                 "new": 'def add(a, b):\n    """Sum."""\n    trace = str(a)\n'}),

@@ -36,10 +36,11 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     must_fix = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
                 "title": "add has no docstring or type hints", "rationale": "public API",
                 "suggestion": "document it", "confidence": 0.9}
-    model.script("agent: review-maintainability", [review([must_fix]), review()])
+    model.script("agent: review-maintainability", [review([must_fix])])
     for name in CALLED:
         if name != "review-maintainability":
-            model.script(f"agent: {name}", [review(), review()])
+            model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
                                 "new": "def add(a: int, b: int) -> int:\n    \"\"\"Sum.\"\"\"\n"}),
@@ -66,9 +67,9 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     assert git(project, "status", "--porcelain") == " M notes.txt\n"
 
     # Round 2 saw only the fix: the fix's diff, not the first version; the task before it
-    # is round 1's, read from its cache.
+    # is round 1's, read from its cache. Its re-reviewers were asked in one call.
     round2 = [h for h in model.history if "Re-review, round 2" in message_text(h[0])]
-    assert len(round2) == len(CALLED)
+    assert len(round2) == 1 and f"agents: {', '.join(CALLED)}" in message_text(round2[0][0])
     text = message_text(round2[0][0])
     assert '"""Sum."""' in text and "a - b" not in text
     assert text.index("# The task") < text.index("Re-review, round 2")

@@ -64,10 +64,11 @@ def scripted() -> ScriptedChatModel:
         "wrote calc.py and a test",
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign"])
-    model.script("agent: review-maintainability", [review([NO_DOC]), review()])
+    model.script("agent: review-maintainability", [review([NO_DOC])])
     for name in CALLED:  # the reviewers with calc.py in their scope
         if name != "review-maintainability":
-            model.script(f"agent: {name}", [review(), review()])
+            model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [tool_call("write_file", {"path": "tests/test_x.py",
                                                   "content": DOCUMENTED_X}), "documented"])
     return model
@@ -99,7 +100,8 @@ def test_steering_reaches_the_implementer_reviewers_and_fixer_by_the_files_they_
     round1 = [text(h) for h in opening(model, "agent: review-")
               if "Re-review" not in message_text(h[0])]
     round2 = [text(h) for h in opening(model, "Re-review, round 2")]
-    assert len(round1) == len(round2) == len(CALLED)  # only those with the change in scope
+    assert len(round1) == len(CALLED)  # only those with the change in scope
+    assert len(round2) == 1 and f"agents: {', '.join(CALLED)}" in round2[0]  # one call
     for prompt in round1 + round2:
         assert "TESTS-RULE" in prompt and "STYLE-RULE" in prompt and "GLOBAL-RULE" in prompt
         assert "TYPESCRIPT-RULE" not in prompt

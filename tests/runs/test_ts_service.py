@@ -95,7 +95,8 @@ def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and
         "fixed the discount and the label",
     ])
     for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
-        model.script(f"agent: {name}", [review(), review()])
+        model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # the re-review: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "src/discount.ts", "content": FIXED}),
         tool_call("write_file", {"path": "test/discount.test.ts", "content": SURCHARGE_TEST}),

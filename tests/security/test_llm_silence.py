@@ -46,8 +46,11 @@ SILENCES: dict[str, list[dict[str, Any]]] = {
 def _answers(fake: BedrockFake, security: list[dict[str, Any]], rounds: int = 1) -> None:
     for name in REVIEWERS:
         findings = security if name == "review-security" else []
-        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": findings})]
-                    * rounds)
+        fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": findings})])
+    # later rounds: the re-reviewers asked in one call (`review.rereview`), each finding
+    # naming its reviewer
+    named = [{**f, "agent": "review-security"} for f in security]
+    fake.script("agents: ", [tool_use("submit_findings", {"findings": named})] * (rounds - 1))
 
 
 def _cli(root: Path, fake: BedrockFake, *args: str) -> subprocess.CompletedProcess:

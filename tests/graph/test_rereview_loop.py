@@ -1,0 +1,94 @@
+"""The loop with scripted models on a real repository: from round 2 on, the re-reviewers on
+one model are asked in one call (`review.rereview`), and the run comes out as it does with
+one call per re-reviewer (`[review] combined_rereview = false`): the same ledger, the same
+reviewers in the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewloop.review.material import load_material
+from tests.support.chat import ScriptedChatModel, message_text, tool_call
+from tests.support.runner import (
+    CALLED,
+    FIXER,
+    IMPLEMENTER,
+    make_project,
+    ran,
+    review,
+    runner,
+    start,
+)
+
+CALC = "def add(a, b):\n    return a + b\n"
+
+
+def finding(line: int, title: str, severity: str, agent: str | None = None) -> dict:
+    found = {"severity": severity, "file": "calc.py", "start_line": line, "end_line": line,
+             "title": title, "rationale": "seen in the code", "confidence": 0.9}
+    return {**found, "agent": agent} if agent else found
+
+
+TERSE = finding(1, "add has no docstring", "should_fix")
+# round 2: the fix's docstring is vague (a nit: reported, never fixed, so no round 3)
+VAGUE = finding(2, "The docstring says nothing", "nit")
+
+
+def scripted(combined: bool) -> ScriptedChatModel:
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    for name in CALLED:  # round 1, then (when asked alone) round 2
+        first = [TERSE] if name == "review-maintainability" else []
+        second = [VAGUE] if name == "review-performance" else []
+        model.script(f"agent: {name}", [review(first), *([] if combined else [review(second)])])
+    if combined:
+        model.script("agents: ", [review([{**VAGUE, "agent": "review-performance"}])])
+    model.script(FIXER, [tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
+                                                 "new": 'def add(a, b):\n    """Sum."""\n'}),
+                         "documented add"])
+    return model
+
+
+def round_two(model: ScriptedChatModel) -> list[str]:
+    return [message_text(h[0]) for h in model.history
+            if "Re-review, round 2" in message_text(h[0])]
+
+
+@pytest.mark.parametrize("combined", [True, False])
+def test_round_two_asks_its_re_reviewers_in_one_call_and_ends_as_separate_calls_do(
+        tmp_path: Path, combined: bool) -> None:
+    runs = {}
+    for together in {combined, False}:
+        root = make_project(tmp_path / f"together-{together}")
+        model = scripted(together)
+        result = start(runner(root, model, review={"combined_rereview": together}), root)
+        assert model.remaining() == 0
+        runs[together] = (model, ran(result), root)
+
+    model, summary, root = runs[combined]
+    asked = round_two(model)
+    if combined:
+        (system,) = asked  # one request for every re-reviewer of the chunk
+        assert f"agents: {', '.join(CALLED)}\n" in system
+        (material,) = root.glob(".reviewloop/runs/*/round-2.material.json")
+        assert load_material(str(material)).estimate.calls == 1  # the estimate says so too
+    else:
+        assert sorted(next(line for line in s.splitlines() if line.startswith("agent: "))
+                      for s in asked) == sorted(f"agent: {name}" for name in CALLED)
+        assert not any("agents: " in s for s in asked)
+
+    # the same run either way: findings, whose they are, what became of them, who reviewed
+    def seen(summary) -> list[tuple]:
+        return sorted((e.finding.title, e.finding.agent, e.status.value)
+                      for e in summary.ledger.entries)
+    _, alone, _ = runs[False]
+    assert summary.rounds == alone.rounds == 2
+    assert seen(summary) == seen(alone)
+    assert ("The docstring says nothing", "review-performance", "open") in seen(summary)
+    assert [(r.agent, r.status, r.findings_count) for r in summary.reviewers] == \
+        [(r.agent, r.status, r.findings_count) for r in alone.reviewers]
+    # every re-reviewer's share of the call is counted under its name
+    assert all(r.input_tokens > 0 for r in summary.reviewers if r.agent in CALLED)
