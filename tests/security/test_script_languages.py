@@ -21,6 +21,7 @@ from reviewloop.git.languages import (
     PYTHON,
     SHELL,
     SHELL_FILES,
+    SHELLS,
     SUFFIXES,
     by_shebang,
     language,
@@ -28,8 +29,9 @@ from reviewloop.git.languages import (
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
-SHELL_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang == SHELL)
-OTHER_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang != SHELL)
+# a shell's name (zsh's, fish's too) yields to the shebang: `x.zsh` with `#!/bin/bash` is bash
+SHELL_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang in SHELLS)
+OTHER_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang not in SHELLS)
 STEM = st.text("abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=10)
 FOLDER = st.sampled_from(("", "bin/", "scripts/deploy/", "home/user/"))
 
