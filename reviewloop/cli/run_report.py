@@ -36,7 +36,9 @@ def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return ExitCode.OK
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from reviewloop.cli.review import prepare_output  # its review's own check: exit 2
+
+    prepare_output("--output", target, {"markdown": ".md", "text": ".txt"}.get(fmt, f".{fmt}"))
     target.write_bytes(data)
     ui.console(stderr=True).print(f"Wrote {target}", markup=False, highlight=False,
                                   soft_wrap=True)
