@@ -101,11 +101,23 @@ def page(settings: Settings, root: Path, stored: StoredRun) -> str:
     """The run's HTML page: its summary, the timeline from its trace, the code of its
     findings from its round diffs (sensitive files left out, as governance says)."""
     sensitive = load_policy(root, settings).sensitive
+    diffs = stored.diffs()
+    summary = stored.summary
+    if summary.is_review and not summary.line_counts and diffs:
+        summary = summary.model_copy(update={"line_counts": _line_counts(diffs[min(diffs)])})
     return run_html(RunPage(
-        name=stored.name, kind=stored.kind, summary=stored.summary,
+        name=stored.name, kind=stored.kind, summary=summary,
         timeline=timeline(stored.trace, settings.prices),
-        snippets=snippets(stored.summary.ledger.entries, stored.diffs(),
+        snippets=snippets(stored.summary.ledger.entries, diffs,
                           sensitive=tuple(sensitive))))
+
+
+def _line_counts(diff: str) -> dict[str, tuple[int, int]]:
+    """(+added, -removed) lines per file of a review's change, from its diff as stored (a
+    task run's summary holds them already: `reports.summary.line_counts`)."""
+    from reviewloop.git.diff import parse_diff
+
+    return {f.path: (len(f.added), f.removed) for f in parse_diff(diff).files}
 
 
 def _rendered(settings: Settings, root: Path, stored: StoredRun, fmt: str) -> bytes:
