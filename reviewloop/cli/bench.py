@@ -4,6 +4,7 @@ imported only when the command runs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,6 +118,19 @@ def _read_fixes(path: Path | None) -> tuple[str, ...]:
     return tuple(word for line in lines if (word := line.split("#", 1)[0].strip()))
 
 
+def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]
+             ) -> tuple[str, ...]:
+    """`--pattern`s as given, each a regular expression Python compiles (a usage error,
+    exit 2, naming the pattern and why, before anything is looked at)."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise click.BadParameter(f"{pattern!r} is not a regular expression: {exc}; "
+                                     "escape a literal ( [ * + ? with a backslash") from None
+    return patterns
+
+
 @click.command("bench")
 @click.option("--model", "models", multiple=True, metavar="MODEL",
               help="A LangChain model string (a bare id: Bedrock); repeat it to compare "
@@ -125,7 +139,7 @@ def _read_fixes(path: Path | None) -> tuple[str, ...]:
 @click.option("--rev", default="HEAD", show_default=True,
               help="The history to look for fixes in: a branch, a commit or a range "
               "(v1.0..HEAD).")
-@click.option("--pattern", "patterns", multiple=True, metavar="REGEX",
+@click.option("--pattern", "patterns", multiple=True, metavar="REGEX", callback=_regexes,
               help="A commit message matching it is a fix (repeatable; replaces the "
               "defaults: fix, bug, regression, hotfix, closes #N).")
 @click.option("--issue", "issues", multiple=True, type=click.IntRange(min=1), metavar="N",

@@ -36,25 +36,31 @@ def prepare_outputs(options: ReviewOptions) -> None:
                              where=str(options.output),
                              fix="give --sarif a file of its own, e.g. reviewloop.sarif")
     for flag, path in (("--output", options.output), ("--sarif", options.sarif)):
-        if path is None:
-            continue
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            blocker = next((p for p in path.parents if p.exists()), path.parent)
-            why = f"{blocker} is a file" if not blocker.is_dir() else exc.strerror or str(exc)
-            raise UserInputError(f"cannot create the folder for {flag} {path}: {why}",
-                                 where=str(path.parent),
-                                 fix=f"give {flag} a path in a folder you can write") from None
-        try:
-            folder = path.is_dir()
-        except OSError as exc:  # a name too long for the file system, a loop of links
-            raise UserInputError(f"cannot use {flag} {path}: {exc.strerror or exc}",
-                                 where=str(path), fix=f"give {flag} a shorter path") from None
-        if folder:
+        if path is not None:
             ext = formats.get(options.format).extension if flag == "--output" else ".sarif"
-            raise UserInputError(f"{flag} {path} is a folder", where=str(path),
-                                 fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
+            prepare_output(flag, path, ext)
+
+
+def prepare_output(flag: str, path: Path, ext: str) -> None:
+    """Create the folder `path` (given as `flag`, a file of extension `ext`) is written
+    into; one that cannot be made, or a `path` that is a folder, is a usage error (exit 2)
+    naming the flag and the fix — `review` and `report` alike."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in path.parents if p.exists()), path.parent)
+        why = f"{blocker} is a file" if not blocker.is_dir() else exc.strerror or str(exc)
+        raise UserInputError(f"cannot create the folder for {flag} {path}: {why}",
+                             where=str(path.parent),
+                             fix=f"give {flag} a path in a folder you can write") from None
+    try:
+        folder = path.is_dir()
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise UserInputError(f"cannot use {flag} {path}: {exc.strerror or exc}",
+                             where=str(path), fix=f"give {flag} a shorter path") from None
+    if folder:
+        raise UserInputError(f"{flag} {path} is a folder", where=str(path),
+                             fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,

@@ -4,17 +4,18 @@ or Markdown, or as one self-contained HTML page (`reports.html_run`)."""
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from reviewloop.app.preflight import in_repository
 from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode
+from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 from reviewloop.policy.governance import load_policy
 from reviewloop.reports.html_run import RunPage, run_html
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import json_bytes
+from reviewloop.reports.report import RunSummary, json_bytes
 from reviewloop.reports.snippets import snippets
 from reviewloop.reports.timeline import timeline
 from reviewloop.runs.records import StoredRun, find
@@ -25,7 +26,7 @@ HTML_NAME = "report.html"
 def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         output: Path | None) -> int:
     in_repository(root)  # exit 2 outside a repository, creating nothing
-    stored = find(settings, root, run_id)
+    stored = as_registered(settings, root, find(settings, root, run_id))
     if fmt == "text" and output is None:
         ui.console().print(to_rich(stored.summary))
         return ExitCode.OK
@@ -36,22 +37,87 @@ def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return ExitCode.OK
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from reviewloop.cli.review import prepare_output  # its review's own check: exit 2
+
+    prepare_output("--output", target, {"markdown": ".md", "text": ".txt"}.get(fmt, f".{fmt}"))
     target.write_bytes(data)
     ui.console(stderr=True).print(f"Wrote {target}", markup=False, highlight=False,
                                   soft_wrap=True)
     return ExitCode.OK
 
 
+def as_registered(settings: Settings, root: Path, stored: StoredRun) -> StoredRun:
+    """A task run's stored summary with what its registry says now: a run whose process is
+    gone before its end is unfinished (its summary is what its state held when it stopped,
+    never a complete one), an approved one landed (its commit and branch), and the spec's
+    progress as the spec file reads now (the tick comes after the summary)."""
+    if stored.kind != "run":
+        return stored
+    from reviewloop.runs.registry import crashed, run_tree
+    from reviewloop.runs.store import registry_for
+    from reviewloop.spec.loader import load_spec
+
+    record = registry_for(settings, root).get(stored.name)
+    update: dict[str, object] = {}
+    if crashed(root, record):
+        tree = run_tree(record)
+        held = f" (its worktree {tree.path} holds what it did)" if tree else ""
+        update["unfinished"] = (f"the run crashed: its process is gone{held}; `reviewloop "
+                                f"resume {record.run_id}` continues it")
+        if tree is not None and not _files(stored.summary):
+            update.update(_held(Path(tree.path), tree.base))
+    if record.status == "committed" and record.commit_sha:
+        tree = run_tree(record)
+        into = (tree.target or tree.branch) if tree else None
+        branch = f" on branch {into}" if into else ""
+        update["landed"] = f"approved and committed as {record.commit_sha[:12]}{branch}"
+    with suppress(OSError, ValueError, UserInputError):  # the spec moved or broke: as stored
+        update["spec_progress"] = load_spec(root, Path(record.spec)).progress()
+    summary = stored.summary.model_copy(update=update)
+    return StoredRun(stored.kind, stored.name, summary, stored.folder)
+
+
+def _files(summary: RunSummary) -> bool:
+    return bool(summary.files_created or summary.files_modified or summary.files_deleted)
+
+
+def _held(worktree: Path, base: str) -> dict[str, list[str]]:
+    """The files a stopped run's worktree holds changed from the commit it started at, as
+    a summary's file lists (none when the worktree cannot be read: it is gone)."""
+    from reviewloop.git.repository import open_repository
+
+    try:
+        changes = open_repository(worktree).snapshot(base).files
+    except (OSError, ReviewloopError):
+        return {}
+    lists: dict[str, list[str]] = {"added": [], "modified": [], "deleted": []}
+    for path, change in sorted(changes.items()):
+        lists[change.status].append(path)
+    return {"files_created": lists["added"], "files_modified": lists["modified"],
+            "files_deleted": lists["deleted"]}
+
+
 def page(settings: Settings, root: Path, stored: StoredRun) -> str:
     """The run's HTML page: its summary, the timeline from its trace, the code of its
     findings from its round diffs (sensitive files left out, as governance says)."""
     sensitive = load_policy(root, settings).sensitive
+    diffs = stored.diffs()
+    summary = stored.summary
+    if summary.is_review and not summary.line_counts and diffs:
+        summary = summary.model_copy(update={"line_counts": _line_counts(diffs[min(diffs)])})
     return run_html(RunPage(
-        name=stored.name, kind=stored.kind, summary=stored.summary,
+        name=stored.name, kind=stored.kind, summary=summary,
         timeline=timeline(stored.trace, settings.prices),
-        snippets=snippets(stored.summary.ledger.entries, stored.diffs(),
+        snippets=snippets(stored.summary.ledger.entries, diffs,
                           sensitive=tuple(sensitive))))
+
+
+def _line_counts(diff: str) -> dict[str, tuple[int, int]]:
+    """(+added, -removed) lines per file of a review's change, from its diff as stored (a
+    task run's summary holds them already: `reports.summary.line_counts`)."""
+    from reviewloop.git.diff import parse_diff
+
+    return {f.path: (len(f.added), f.removed) for f in parse_diff(diff).files}
 
 
 def _rendered(settings: Settings, root: Path, stored: StoredRun, fmt: str) -> bytes:

@@ -35,6 +35,18 @@ SHELL = "shell"
 DOCKERFILE = "dockerfile"
 TERRAFORM = "terraform"
 JUPYTER = "jupyter"  # a notebook: JSON whose code cells are Python (`checks/notebooks.py`)
+# shells of their own that no analyzer here reads (shellcheck checks sh, bash, dash, ksh and
+# busybox sh only): a script of one is still code the change runs, so it is named as not
+# analysed (`checks.analyzers.shellcheck`), never silently nobody's
+ZSH = "zsh"
+FISH = "fish"
+CSH = "csh"  # and tcsh, its successor
+UNCHECKED_SHELLS = frozenset({ZSH, FISH, CSH})
+SHELLS = UNCHECKED_SHELLS | {SHELL}
+# Python 2 (CPython 2, Jython, IronPython): bandit and ruff judge Python 3, whose meaning
+# differs (`input()` runs what it reads in Python 2), so such a script is named as not
+# analysed (`checks.analyzers.bandit`), never judged as Python 3 or left unread
+PYTHON2 = "python2"
 
 SUFFIXES: dict[str, str] = {
     ".py": PYTHON, ".pyi": PYTHON, ".pyw": PYTHON,
@@ -43,20 +55,28 @@ SUFFIXES: dict[str, str] = {
     ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
     ".bats": SHELL,  # Bats tests: bash with `@test` blocks, which shellcheck reads as bash
     ".tf": TERRAFORM, ".tofu": TERRAFORM,  # OpenTofu reads both
+    ".zsh": ZSH, ".fish": FISH, ".csh": CSH, ".tcsh": CSH,
     ".ipynb": JUPYTER,
 }
 # files a shell runs by their name, with no shebang: bash's start-up files, the POSIX
 # shell's, and direnv's `.envrc` (bash, run on `cd` into the folder)
 SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
                          ".bash_aliases", ".profile", ".envrc"})
+# the start-up files of the shells no analyzer reads, each run by its shell by name
+UNCHECKED_SHELL_FILES: dict[str, str] = {
+    **dict.fromkeys((".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"), ZSH),
+    **dict.fromkeys((".cshrc", ".tcshrc", ".login", ".logout"), CSH)}
 # interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
 INTERPRETERS: dict[str, str] = {
-    "python": PYTHON, "pypy": PYTHON,
+    "python": PYTHON, "pypy": PYTHON, "graalpy": PYTHON, "graalpython": PYTHON,
+    "micropython": PYTHON,  # Python 3's syntax, its own modules
+    "jython": PYTHON2, "ironpython": PYTHON2, "ipy": PYTHON2, "ipy64": PYTHON2,
     "node": JAVASCRIPT, "nodejs": JAVASCRIPT, "bun": JAVASCRIPT, "deno": JAVASCRIPT,
     "ts-node": TYPESCRIPT, "tsx": TYPESCRIPT,
     # the shells shellcheck reads; zsh, fish and the like are languages of their own
     "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "ash": SHELL, "mksh": SHELL,
     "busybox": SHELL, "bats": SHELL,
+    "zsh": ZSH, "fish": FISH, "csh": CSH, "tcsh": CSH,
 }
 # tools that run a script given after them (`#!/usr/bin/env -S uv run --script`, PEP 723):
 # the language they run, unless a known interpreter follows (`npx tsx`)
@@ -81,6 +101,10 @@ _duration = compiled_on_first_use(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
 _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 → python, node20 → node
+# the CPython and PyPy family as their builds name themselves: `python3.13t` (free-threaded),
+# `python3m` (pymalloc), `python3.12d` and Debian's `python3.11-dbg`, `python3-dbg`, `pypy3.10`
+_python = compiled_on_first_use(r"^(?:python|pypy)(?P<major>\d*)(?:\.\d+)*[dmtu]*"
+                                r"(?:-dbg|-debug)?$")
 # docker build's and podman build's default names (each falls back to a lower-case one) and
 # the usual variants: `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_dev`, `api.Dockerfile`,
 # `api.Dockerfile.prod` (checkov's own mask), `Containerfile.dev`, `web.containerfile`. A
@@ -97,7 +121,7 @@ OTHER_KINDS = frozenset({
     ".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".json", ".yaml", ".yml", ".toml",
     ".xml", ".ini", ".cfg", ".lock", ".dockerignore", ".go", ".rb", ".java", ".kt", ".rs",
     ".c", ".h", ".cc", ".cpp", ".cs", ".php", ".swift", ".scala", ".pl", ".lua", ".ps1",
-    ".bat", ".cmd", ".zsh", ".fish", ".r", ".sql", ".diff", ".patch", ".png", ".svg"})
+    ".bat", ".cmd", ".r", ".sql", ".diff", ".patch", ".png", ".svg"})
 
 
 @functools.lru_cache(maxsize=65_536)  # a round asks about every changed file many times
@@ -106,6 +130,8 @@ def by_name(path: str) -> str | None:
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
     if name in SHELL_FILES:
         return SHELL
+    if name in UNCHECKED_SHELL_FILES:
+        return UNCHECKED_SHELL_FILES[name]
     suffix = name_suffix(name).lower()
     if (language := SUFFIXES.get(suffix)) is not None or suffix in OTHER_KINDS:
         return language
@@ -193,6 +219,8 @@ def _programs(words: list[str]) -> Iterator[str]:
 
 
 def _known(program: str) -> str | None:
+    if (python := _python().match(program)) is not None:
+        return PYTHON2 if python.group("major") == "2" else PYTHON
     return INTERPRETERS.get(_version().sub("", program)) or INTERPRETERS.get(program)
 
 
@@ -209,14 +237,15 @@ def language(path: str, start: bytes) -> str | None:
     """The language of the file `path` whose content starts with `start`: its name's, else
     its shebang's. A shell script's name yields to its shebang: `deploy.sh` starting
     `#!/usr/bin/env python3` is Python to the system that runs it and to every reader
-    (shellcheck refuses it). Other names stand: `#!` opens a comment in Python, HCL and
-    JavaScript, so `python tool.py` runs Python whatever the first line says."""
+    (shellcheck refuses it), `deploy.zsh` starting `#!/bin/bash` is bash. Other names stand:
+    `#!` opens a comment in Python, HCL and JavaScript, so `python tool.py` runs Python
+    whatever the first line says."""
     named = by_name(path)
-    if (named is None or (named == SHELL and _shebang(start) is None)) \
+    if (named is None or (named in SHELLS and _shebang(start) is None)) \
             and _DOCKER_STEM().search(posix_name(path)) \
             and _builds_an_image(start):  # no shell runs `FROM alpine`; a shebang names one
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
-    if named is not None and (named != SHELL or _shebang(start) is None):
+    if named is not None and (named not in SHELLS or _shebang(start) is None):
         return named  # the usual file: decided by its name
     return by_shebang(start[:SHEBANG_BYTES]) or named
 

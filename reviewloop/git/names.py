@@ -65,14 +65,16 @@ def _byte(escape: re.Match[str]) -> str:
     return kept + (chr(0xDC00 + int(code[1:], 16)) if len(run) % 2 else code)
 
 
-def printable(name: str) -> str:
+def printable(name: str, keep: str = "") -> str:
     """A text-form name safe to show people: each character that is not printable — C0 and
     C1 controls, DEL, a line or paragraph separator, a format character such as U+202E
     (right-to-left override) or U+200B, a space other than U+0020 — written visibly, as
-    `\\x1b`, `\\u202e`. Only for people: JSON, SARIF and the tools keep the name itself."""
+    `\\x1b`, `\\u202e`, but those of `keep` (a page's code keeps its tabs and line
+    feeds). Only for people: JSON, SARIF and the tools keep the name itself. Every view
+    for people (terminal, Markdown, HTML, GitHub's workflow commands) shows text through it."""
     if name.isprintable():  # nearly every name, in one pass in C: nothing to look at
         return name
-    return "".join(c if c.isprintable() else _visible(c) for c in name)
+    return "".join(c if c.isprintable() or c in keep else _visible(c) for c in name)
 
 
 def code_span(text: str) -> str:

@@ -14,6 +14,7 @@ import html
 from collections.abc import Iterable
 
 from reviewloop import __version__
+from reviewloop.git.names import printable
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
       "form-action 'none'"
@@ -74,8 +75,11 @@ footer{margin-top:32px;color:var(--muted);font-size:12px}
 
 
 def esc(text: object) -> str:
-    """Text for HTML content or a quoted attribute: `<`, `>`, `&` and both quotes escaped."""
-    return html.escape(str(text), quote=True)
+    """Text for HTML content or a quoted attribute: `<`, `>`, `&` and both quotes escaped,
+    and every control or bidi character shown as Markdown shows it (`git.names.printable`:
+    `\\x1b`, `\\u202e`), tabs and line feeds kept: no ESC, BEL or right-to-left override
+    reaches the page, which would show code in an order that is not the one that runs."""
+    return html.escape(printable(str(text), keep="\t\n"), quote=True)
 
 
 def page(title: str, body: Iterable[str]) -> str:

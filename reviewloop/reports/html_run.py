@@ -44,15 +44,17 @@ def run_html(run: RunPage) -> str:
 
 def _verdict(summary: RunSummary) -> str:
     reasons = verdict_reasons(summary)
+    # an approved run's landing (`reviewloop report` reads it from the registry)
+    landed = f"<p>Landed: {esc(summary.landed)}</p>" if summary.landed else ""
     if not reasons:
         return '<section id="verdict" class="verdict clean"><strong>Verdict: clean</strong>' \
                "<p>Every reviewer and analyzer ran, with the LLM on, and nothing actionable " \
-               "is left.</p></section>"
+               f"is left.</p>{landed}</section>"
     items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
     escalations = "".join(f"<li>{esc(e)}</li>" for e in summary.escalations)
     more = f"<p>Escalated to a human:</p><ul>{escalations}</ul>" if escalations else ""
     return (f'<section id="verdict" class="verdict not-clean"><strong>Verdict: not clean'
-            f"</strong><ul>{items}</ul>{more}</section>")
+            f"</strong>{landed}<ul>{items}</ul>{more}</section>")
 
 
 def _timeline(line: Timeline) -> str:

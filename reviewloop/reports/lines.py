@@ -100,10 +100,14 @@ def annotation(finding: Finding) -> str:
 
 def workflow_command(command: str, message: str, **properties: object) -> str:
     """One GitHub Actions workflow command, escaped as the runner reads it: `%`, CR and LF
-    in the message; also `:` and `,` in property values, which delimit the command."""
-    props = ",".join(f"{key}={escape_property(str(value))}"
+    in the message; also `:` and `,` in property values, which delimit the command. Its
+    text is `git.names.printable` first, as in every view for people: a file name's ESC or
+    U+202E would recolour or reorder the Actions log."""
+    props = ",".join(f"{key}={escape_property(printable(str(value)))}"
                      for key, value in properties.items())
-    return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
+    # no ESC or bidi character reaches the log; a line break stays one (CR: `%0D`, below)
+    shown = printable(message, keep="\t\n\r")
+    return f"::{command}{' ' + props if props else ''}::{escape_data(shown)}"
 
 
 def escape_data(text: str) -> str:

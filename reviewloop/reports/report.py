@@ -26,9 +26,9 @@ TURNED_OFF = "turned off by "  # a reviewer an override disabled (`review.defini
 NOTHING = "nothing to review"
 
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
-JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "rounds", "gates",
-             "reviewers", "health", "findings", "counts", "newly_eligible", "usage", "llm",
-             "escalations", "skipped", "ledger")
+JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "unfinished", "landed",
+             "rounds", "gates", "reviewers", "health", "findings", "counts", "newly_eligible",
+             "usage", "llm", "escalations", "skipped", "ledger")
 
 
 class ReviewerOutcome(BaseModel):
@@ -80,6 +80,10 @@ class RunSummary(BaseModel):
     # reviewers over `[review] max_reviewers`, not run (also an escalation naming them)
     reviewers_left_out: str | None = None
     line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)
+    # what its registry says now, read by `reviewloop report` (None: nothing to add): why a
+    # task run stopped before its end (its process gone), and where an approved one landed
+    unfinished: str | None = None
+    landed: str | None = None
 
     @property
     def is_review(self) -> bool:
@@ -129,7 +133,8 @@ def _why(health: Health) -> str:
 def verdict(summary: RunSummary) -> str:
     """"clean" only when every reviewer ran fine with the LLM on and nothing actionable is
     left; otherwise every reason it is not clean (`verdict_reasons`), joined by "; "."""
-    return "; ".join(verdict_reasons(summary)) or CLEAN
+    said = "; ".join(verdict_reasons(summary)) or CLEAN
+    return f"landed: {summary.landed}; {said}" if summary.landed else said
 
 
 def verdict_reasons(summary: RunSummary) -> list[str]:
@@ -138,10 +143,11 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
     to say about this change, which is not a reason against it."""
     if nothing_reviewed(summary):
         return [NOTHING]
-    reasons = []
+    reasons = [f"unfinished: {summary.unfinished}"] if summary.unfinished else []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
-    if all((r.reason or "").startswith(TURNED_OFF) for r in summary.reviewers):
+    if all((r.reason or "").startswith(TURNED_OFF) for r in summary.reviewers) \
+            and not summary.unfinished:  # a run stopped midway says so, not "no review"
         reasons.append(NO_REVIEW)  # none, or only those an override turned off
     if failed := summary.reviewers_with("failed"):
         reasons.append("reviewer failed: " + ", ".join(failed))
@@ -245,10 +251,11 @@ def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
                   "deleted": list(summary.files_deleted)},
         "tests": {"passed": summary.passed_tests},
         "spec_progress": {"done": done, "total": total},
+        "unfinished": summary.unfinished, "landed": summary.landed,
         "rounds": summary.rounds,
         "gates": [{"name": n, "passed": p, "summary": s} for n, p, s in summary.gates],
         "reviewers": [dump(r) for r in summary.reviewers],
-        "health": {"complete": summary.ledger.complete,
+        "health": {"complete": summary.ledger.complete and not summary.unfinished,
                    "reviewers": _health(summary.ledger, "reviewer"),
                    "analyzers": _health(summary.ledger, "analyzer"),
                    "files": [dump(row) for row in matrix(summary.ledger)]},

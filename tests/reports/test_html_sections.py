@@ -30,7 +30,8 @@ MARKDOWN_FACTS = {"Files", "Tests passing", "Spec progress", "Review rounds", "F
                   "Findings remaining", "Nits", "Tokens", "Fallback model"}
 # where each top-level key of the JSON report is on the page
 JSON_SECTIONS = {"verdict": "verdict", "task": "title", "files": "facts", "tests": "facts",
-                 "spec_progress": "facts", "rounds": "facts", "gates": "reviewers",
+                 "spec_progress": "facts", "unfinished": "verdict", "landed": "verdict",
+                 "rounds": "facts", "gates": "reviewers",
                  "reviewers": "reviewers", "health": "coverage", "findings": "findings",
                  "counts": "facts", "newly_eligible": "eligible", "usage": "facts",
                  "llm": "facts", "escalations": "verdict", "skipped": "not-read",

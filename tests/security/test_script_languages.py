@@ -21,6 +21,7 @@ from reviewloop.git.languages import (
     PYTHON,
     SHELL,
     SHELL_FILES,
+    SHELLS,
     SUFFIXES,
     by_shebang,
     language,
@@ -28,8 +29,9 @@ from reviewloop.git.languages import (
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
-SHELL_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang == SHELL)
-OTHER_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang != SHELL)
+# a shell's name (zsh's, fish's too) yields to the shebang: `x.zsh` with `#!/bin/bash` is bash
+SHELL_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang in SHELLS)
+OTHER_SUFFIXES = sorted(s for s, lang in SUFFIXES.items() if lang not in SHELLS)
 STEM = st.text("abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=10)
 FOLDER = st.sampled_from(("", "bin/", "scripts/deploy/", "home/user/"))
 
@@ -75,9 +77,9 @@ def test_start_up_files_are_shell_scripts(folder: str, name: str, start: bytes) 
 def test_a_review_reads_each_with_its_languages_analyzers(
         tmp_path_factory: pytest.TempPathFactory, shellcheck_tools: Path, suffix: str,
         start_up: str, bang: bytes) -> None:
-    files = {f"bin/deploy{suffix}": bang + b"import subprocess\n\n\ndef run(cmd):\n"
-                                          b"    return subprocess.call(cmd, shell=True)\n",
-             f"home/{start_up}": b'DIR="$1"\nrm -rf "$DIR/"\n'}
+    body = b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+    files: dict[str | bytes, bytes] = {f"bin/deploy{suffix}": bang + body,
+                                       f"home/{start_up}": b'DIR="$1"\nrm -rf "$DIR/"\n'}
     root = feature_branch(tmp_path_factory.mktemp("r") / "r", files)
     done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
     assert done.returncode == 0, done.stderr[-2000:]

@@ -46,7 +46,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
-from reviewloop.git.languages import JUPYTER, PYTHON
+from reviewloop.git.languages import JUPYTER, PYTHON, PYTHON2
 from reviewloop.git.names import under, under_text
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
@@ -87,6 +87,11 @@ CONFIG_FILES = (*(ConfigFile(name, "bandit") for name in (
     ConfigFile("pyproject.toml", "bandit", ("tool", "bandit")))
 
 
+_PYTHON2 = ("did not read it: its shebang names a Python 2 interpreter (python2, Jython, "
+            "IronPython), and bandit and ruff judge Python 3, whose meaning differs; review "
+            "it by hand")
+
+
 class Bandit(FileByFile):
     name = NAME
     max_bytes = MAX_BYTES
@@ -103,13 +108,15 @@ class Bandit(FileByFile):
         named, so a shell injection there is its B602 at bandit's severity, as in a `.py`
         file, not ruff's S602 alone at a nit."""
         python = ctx.files_for(PYTHON, JUPYTER)
-        return [*python, *declared(ctx, python)]
+        return [*python, *declared(ctx, python), *ctx.files_for(PYTHON2)]
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        files = self.reads(ctx)
+        for path in (old := ctx.files_for(PYTHON2)):
+            ctx.not_read(path, _PYTHON2)
+        files = [f for f in self.reads(ctx) if f not in old]
         if not files:
             return []
         with tempfile.TemporaryDirectory(prefix="reviewloop-bandit-") as tmp:

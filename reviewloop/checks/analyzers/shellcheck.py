@@ -49,7 +49,7 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.analyzers.shellcheck_rc import governing, grouped
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.languages import SHELL, SHELL_FILES
+from reviewloop.git.languages import SHELL, SHELL_FILES, UNCHECKED_SHELLS
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
@@ -73,6 +73,12 @@ _directive = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bdisable\s*=\s*\
 # shellcheck's own spelling: `# ShellCheck shell=bash` is a comment to it
 _dialect = compiled_on_first_use(r"^(\s*#\s*shellcheck\s+.*?)\bshell\s*=\s*(\S+)(.*)$")
 _RUNS: SharedRuns[list[dict[str, Any]]] = SharedRuns()
+# a script of a shell shellcheck does not check (by its shebang, suffix or start-up file's
+# name): plain shellcheck refuses it with a shebang (SC1071) and misjudges it as sh without
+# one, so it is not given to it, and named
+_OTHER_SHELL = ("did not check it (SC1071: a {shell} script; shellcheck checks only sh, bash, "
+                "dash, ksh and busybox sh scripts, and no analyzer here reads {shell}: review "
+                "it by hand)")
 
 
 def scripts(ctx: AnalyzerContext) -> list[str]:
@@ -228,12 +234,14 @@ class ShellcheckAnalyzer(FileByFile):
     config_files = CONFIG_FILES
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        return scripts(ctx)
+        return sorted(ctx.files_for(SHELL, *UNCHECKED_SHELLS))
 
     def wants(self, ctx: AnalyzerContext) -> bool:
-        return bool(scripts(ctx))
+        return bool(self.reads(ctx))
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        for path in ctx.files_for(*UNCHECKED_SHELLS):
+            ctx.not_read(path, _OTHER_SHELL.format(shell=ctx.language(path)))
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)

@@ -13,7 +13,7 @@ import pytest
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.git.diff import parse_diff
-from reviewloop.git.languages import JAVASCRIPT, PYTHON, SHELL, by_shebang, language
+from reviewloop.git.languages import JAVASCRIPT, PYTHON, SHELL, ZSH, by_shebang, language
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
 
@@ -47,7 +47,7 @@ def test_every_analyzer_declares_what_it_reads_and_up_to_what_size(name: str,
 
 @pytest.mark.parametrize(("path", "wanted"), [
     ("bin/deploy", PYTHON), ("bin/serve", JAVASCRIPT), ("bin/clean", SHELL),
-    ("z.zsh", None), ("notes.txt", None)])
+    ("z.zsh", ZSH), ("notes.txt", None)])  # zsh: named as not analysed (shellcheck)
 def test_languages_come_from_the_suffix_or_the_shebang(path: str, wanted: str | None) -> None:
     assert language(path, FILES[path].encode()) == wanted
 
