@@ -91,13 +91,15 @@ class SpecSessions:
         what = f"no spec session named {name!r}" if name else "no unfinished spec session"
         raise UserInputError(what, where=str(self.path), fix=_RESUME_FIX)
 
-    def start(self, first: dict[str, Any], deps: SpecDeps) -> Step:
+    def start(self, first: dict[str, Any], deps: SpecDeps, *, fresh: bool = False) -> Step:
+        """A new session; one of that name left unfinished (stopped, or crashed while
+        drafting) is continued with `spec resume`, or replaced only when `fresh`."""
         name = first["name"]
         existing = next((r for r in self.list() if r.name == name), None)
-        if existing is not None and existing.status != "written":
+        if existing is not None and existing.status != "written" and not fresh:
             raise UserInputError(f"a spec session named {name!r} is unfinished",
                                  fix=f"continue it with `reviewloop spec resume {name}`, "
-                                     "or choose another --name")
+                                     "start it again with --fresh, or choose another --name")
         thread_id = f"spec-{name}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
         now = _now()
         with self._db() as db:
