@@ -17,7 +17,7 @@ from langgraph.types import Command, StateSnapshot
 
 from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
-from reviewloop.errors import UserInputError
+from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git.repository import open_repository
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
@@ -26,6 +26,9 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
     tasks_file TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)"""
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _RESUME_FIX = "see the unfinished sessions with `reviewloop spec resume --list`"
+_REPAIR_FIX = ("`reviewloop runs --repair` moves the damaged file into "
+               ".reviewloop/damaged-<time>/ (nothing is deleted) and keeps every session "
+               "it can still read")
 
 
 @dataclass
@@ -64,18 +67,35 @@ class SpecSessions:
     def __init__(self, root: Path):
         self.root = root
         self.path = root / STATE_FILE
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        state = self.path.parent
+        if state.exists() and not state.is_dir():
+            raise UserInputError(f"{state.name} is a file, not reviewloop's state folder",
+                                 where=str(state), fix=f"move or remove {state}")
+        state.mkdir(parents=True, exist_ok=True)
         open_repository(root).ensure_ignored(".reviewloop/")
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        with self._readable():
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            try:
+                conn.execute(_SCHEMA)
+                yield conn
+                conn.commit()
+            finally:
+                conn.close()
+
+    @contextmanager
+    def _readable(self) -> Iterator[None]:
+        """A file SQLite cannot read (overwritten, truncated) is named with its repair; a
+        busy one (OperationalError) is not damage and goes on as it is."""
         try:
-            conn.execute(_SCHEMA)
-            yield conn
-            conn.commit()
-        finally:
-            conn.close()
+            yield
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamaged(f"{STATE_FILE} is damaged: {str(exc).splitlines()[0]}",
+                               where=str(self.path), fix=_REPAIR_FIX) from None
 
     def list(self) -> list[SessionRecord]:
         with self._db() as db:
@@ -123,11 +143,12 @@ class SpecSessions:
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
-        conn = wal.connect(self.path)
-        try:
-            yield build_spec_graph(checkpointer=SqliteSaver(conn))
-        finally:
-            conn.close()
+        with self._readable():
+            conn = wal.connect(self.path)
+            try:
+                yield build_spec_graph(checkpointer=SqliteSaver(conn))
+            finally:
+                conn.close()
 
     def _drive(self, name: str, thread_id: str, payload: Any, deps: SpecDeps) -> Step:
         with self._graph() as graph:
