@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,9 +53,18 @@ class SessionRecord:
 
 
 def slug(text: str) -> str:
-    """A feature name from a description: lower-case words joined by hyphens."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words[:5])[:40].strip("-") or "feature"
+    """A feature name from a description: lower-case words joined by hyphens, accents
+    dropped ("façade" → "facade"); a description with no Latin letter or digit at all gets
+    `spec-` and a hash of it, so two such descriptions never share a name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    name = "-".join(words[:5])[:40].strip("-")
+    if name:
+        return name
+    described = " ".join(text.split())
+    if not described:
+        return "feature"
+    return "spec-" + hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def check_name(name: str) -> str:

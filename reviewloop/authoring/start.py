@@ -33,8 +33,9 @@ class NewSpec:
 
 
 EXISTING = ("revise", "fresh")
-_EXISTING_FIX = ("pass --revise to load it as the draft and revise it, or --fresh to write a "
-                 "new spec over it (its files are copied under .reviewloop/spec-backups/ first)")
+_EXISTING_FIX = ("pass --revise to load it as the draft and revise it, --fresh to write a "
+                 "new spec over it (its files are copied under .reviewloop/spec-backups/ "
+                 "first), or --name NAME for another spec beside it")
 
 
 def phase_models(settings: Settings) -> dict[str, str | None]:
