@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -23,9 +22,10 @@ from pydantic import (
     field_validator,
 )
 
+from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from here elsewhere
+from reviewloop.config_file import read_file_layer
 from reviewloop.errors import ConfigError
 
-CONFIG_FILE = ".reviewloop.toml"
 ENV_PREFIX = "REVIEWLOOP_"
 
 
@@ -235,7 +235,7 @@ def load_settings(
     """Merge the four layers and validate once."""
     environ = os.environ if environ is None else environ
     layers: list[tuple[str, dict[str, Any]]] = []
-    file_layer = _read_file_layer(root, config_file)
+    file_layer = read_file_layer(root, config_file)
     if file_layer:
         layers.append(file_layer)
     layers.append(("environment", _env_layer(environ)))
@@ -249,31 +249,6 @@ def load_settings(
     except ValidationError as exc:
         raise _config_error(exc, layers) from None
     return _resolve_paths(settings, root)
-
-
-def _read_file_layer(root: Path, explicit: Path | None) -> tuple[str, dict[str, Any]] | None:
-    candidates = [explicit] if explicit else [root / CONFIG_FILE, root / "pyproject.toml"]
-    for path in candidates:
-        if path is None or not path.is_file():
-            if explicit is not None:
-                raise ConfigError(
-                    "config file not found", where=str(explicit),
-                    fix=f"check the path given to --config, or drop "
-                        f"it: {CONFIG_FILE} or [tool.reviewloop] in pyproject.toml is read "
-                        f"by default, and `reviewloop init` writes one")
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML ({exc})", where=str(path),
-                              fix="correct the TOML syntax at the position shown") from None
-        if path.name == "pyproject.toml":
-            section = data.get("tool", {}).get("reviewloop")
-            if section is None:
-                continue
-            return (f"{path} [tool.reviewloop]", section)
-        return (str(path), data)
-    return None
 
 
 def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:

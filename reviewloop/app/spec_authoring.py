@@ -64,7 +64,8 @@ def new(settings: Settings, root: Path, request: NewSpec, gates: Gates, out: Out
         out.say(docs.describe(root))
     sessions = SpecSessions(root)
     deps = deps_for(root, settings, make_model)
-    return drive(sessions, sessions.start(state, deps), deps, root, gates, out)
+    step = sessions.start(state, deps, fresh=request.existing == "fresh")
+    return drive(sessions, step, deps, root, gates, out)
 
 
 def sessions_of(root: Path) -> Sequence[SessionRecord]:

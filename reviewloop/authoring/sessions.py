@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from langgraph.types import Command, StateSnapshot
 
 from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
-from reviewloop.errors import UserInputError
+from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git.repository import open_repository
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
@@ -26,6 +28,9 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
     tasks_file TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)"""
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _RESUME_FIX = "see the unfinished sessions with `reviewloop spec resume --list`"
+_REPAIR_FIX = ("`reviewloop runs --repair` moves the damaged file into "
+               ".reviewloop/damaged-<time>/ (nothing is deleted) and keeps every session "
+               "it can still read")
 
 
 @dataclass
@@ -48,9 +53,18 @@ class SessionRecord:
 
 
 def slug(text: str) -> str:
-    """A feature name from a description: lower-case words joined by hyphens."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words[:5])[:40].strip("-") or "feature"
+    """A feature name from a description: lower-case words joined by hyphens, accents
+    dropped ("façade" → "facade"); a description with no Latin letter or digit at all gets
+    `spec-` and a hash of it, so two such descriptions never share a name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    name = "-".join(words[:5])[:40].strip("-")
+    if name:
+        return name
+    described = " ".join(text.split())
+    if not described:
+        return "feature"
+    return "spec-" + hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def check_name(name: str) -> str:
@@ -64,18 +78,35 @@ class SpecSessions:
     def __init__(self, root: Path):
         self.root = root
         self.path = root / STATE_FILE
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        state = self.path.parent
+        if state.exists() and not state.is_dir():
+            raise UserInputError(f"{state.name} is a file, not reviewloop's state folder",
+                                 where=str(state), fix=f"move or remove {state}")
+        state.mkdir(parents=True, exist_ok=True)
         open_repository(root).ensure_ignored(".reviewloop/")
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        with self._readable():
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            try:
+                conn.execute(_SCHEMA)
+                yield conn
+                conn.commit()
+            finally:
+                conn.close()
+
+    @contextmanager
+    def _readable(self) -> Iterator[None]:
+        """A file SQLite cannot read (overwritten, truncated) is named with its repair; a
+        busy one (OperationalError) is not damage and goes on as it is."""
         try:
-            conn.execute(_SCHEMA)
-            yield conn
-            conn.commit()
-        finally:
-            conn.close()
+            yield
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamaged(f"{STATE_FILE} is damaged: {str(exc).splitlines()[0]}",
+                               where=str(self.path), fix=_REPAIR_FIX) from None
 
     def list(self) -> list[SessionRecord]:
         with self._db() as db:
@@ -91,13 +122,15 @@ class SpecSessions:
         what = f"no spec session named {name!r}" if name else "no unfinished spec session"
         raise UserInputError(what, where=str(self.path), fix=_RESUME_FIX)
 
-    def start(self, first: dict[str, Any], deps: SpecDeps) -> Step:
+    def start(self, first: dict[str, Any], deps: SpecDeps, *, fresh: bool = False) -> Step:
+        """A new session; one of that name left unfinished (stopped, or crashed while
+        drafting) is continued with `spec resume`, or replaced only when `fresh`."""
         name = first["name"]
         existing = next((r for r in self.list() if r.name == name), None)
-        if existing is not None and existing.status != "written":
+        if existing is not None and existing.status != "written" and not fresh:
             raise UserInputError(f"a spec session named {name!r} is unfinished",
                                  fix=f"continue it with `reviewloop spec resume {name}`, "
-                                     "or choose another --name")
+                                     "start it again with --fresh, or choose another --name")
         thread_id = f"spec-{name}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
         now = _now()
         with self._db() as db:
@@ -121,11 +154,12 @@ class SpecSessions:
 
     @contextmanager
     def _graph(self) -> Iterator[Any]:
-        conn = wal.connect(self.path)
-        try:
-            yield build_spec_graph(checkpointer=SqliteSaver(conn))
-        finally:
-            conn.close()
+        with self._readable():
+            conn = wal.connect(self.path)
+            try:
+                yield build_spec_graph(checkpointer=SqliteSaver(conn))
+            finally:
+                conn.close()
 
     def _drive(self, name: str, thread_id: str, payload: Any, deps: SpecDeps) -> Step:
         with self._graph() as graph:

@@ -33,8 +33,9 @@ class NewSpec:
 
 
 EXISTING = ("revise", "fresh")
-_EXISTING_FIX = ("pass --revise to load it as the draft and revise it, or --fresh to write a "
-                 "new spec over it (its files are copied under .reviewloop/spec-backups/ first)")
+_EXISTING_FIX = ("pass --revise to load it as the draft and revise it, --fresh to write a "
+                 "new spec over it (its files are copied under .reviewloop/spec-backups/ "
+                 "first), or --name NAME for another spec beside it")
 
 
 def phase_models(settings: Settings) -> dict[str, str | None]:
@@ -54,8 +55,26 @@ def existing_spec(root: Path, request: NewSpec) -> Path | None:
     if request.format not in document.FORMATS:
         raise UserInputError(f"unknown format {request.format!r}", where="--format",
                              fix=f"choose one of {', '.join(document.FORMATS)}")
-    found = existing.primary(request.format, document.target(request.format, name, root))
+    tasks_file = document.target(request.format, name, root)
+    check_room(root, tasks_file)
+    found = existing.primary(request.format, tasks_file)
     return found.relative_to(root) if found.exists() else None
+
+
+def check_room(root: Path, tasks_file: Path) -> None:
+    """Refuse, before any phase is drafted (and paid for), a spec whose files could not be
+    written: a file where one of its folders goes, or a folder where its file goes."""
+    for folder in reversed(tasks_file.relative_to(root).parents[:-1]):
+        if (root / folder).exists() and not (root / folder).is_dir():
+            raise UserInputError(
+                f"a file where the spec needs the folder {folder.as_posix()}/; nothing drafted",
+                where=str(root / folder),
+                fix="move that file away and run the command again, or choose another "
+                    "--format or --name")
+    if tasks_file.is_dir():
+        raise UserInputError("a folder where the spec's file goes; nothing drafted",
+                             where=str(tasks_file),
+                             fix="move that folder away, or choose another --name")
 
 
 def first_state(root: Path, request: NewSpec, model_label: str | None) -> dict[str, Any]:

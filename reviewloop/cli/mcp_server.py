@@ -14,14 +14,19 @@ can write into the protocol's channel.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from reviewloop import __version__
+from reviewloop.checks import interrupts
 from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 
 if TYPE_CHECKING:  # the tools load the use cases: only when the server starts
@@ -35,12 +40,72 @@ INSTRUCTIONS = (
     "`list_tasks` lists a spec's tasks, `list_runs`/`show_run` runs and their findings, "
     "`start_run` runs a task up to commit approval.")
 
+_GRACE = 10.0  # seconds a stopped tool call has to unwind (its analyzers are killed at once)
+
+
 @click.command("mcp")
 @click.pass_obj
 def mcp_cmd(obj: Any) -> int:
     """Serve reviewloop's tools to an MCP client (Kiro, Claude Code) over stdio."""
-    server(obj.root).run("stdio")
+    app = server(obj.root)
+    failed: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            app.run("stdio")
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
+            failed.append(exc)
+
+    # The server runs beside the main thread, which only waits and so hears a stop at once:
+    # the SDK's event loop, on the main thread, unwound only when stdin sent a line or closed.
+    serving = threading.Thread(target=serve, name="mcp server", daemon=True)
+    serving.start()
+    try:
+        while serving.is_alive():
+            serving.join(0.2)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: their handlers stopped the
+        _stopped(exc)                  # commands being waited on (`sandbox.live`)
+    if failed:
+        raise failed[0]
     return ExitCode.OK
+
+
+def _stopped(exc: KeyboardInterrupt) -> None:
+    """End the process once the tool calls in progress unwound (a review removes its copies
+    of the change), or after `_GRACE`: a thread still reads stdin, which Python's exit would
+    wait on."""
+    CALLS.idle(_GRACE)
+    click.echo("interrupted" if interrupts.what(exc) == "Ctrl-C"
+               else f"stopped by {interrupts.what(exc)}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(interrupts.exit_code(exc))
+
+
+class _Calls:
+    """The tool calls in progress."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        with self._changed:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._count -= 1
+                self._changed.notify_all()
+
+    def idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._count == 0, timeout)
+
+
+CALLS = _Calls()
 
 
 def server(root: Path) -> Any:
@@ -61,7 +126,8 @@ def server(root: Path) -> Any:
             @functools.wraps(tool)
             def call(*args: Any, **kwargs: Any) -> Any:
                 try:
-                    return tool(*args, **kwargs)
+                    with CALLS.running():
+                        return tool(*args, **kwargs)
                 except ReviewloopError as exc:
                     raise error(str(exc)) from exc
             return call

@@ -8,7 +8,6 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-import click
 from rich.markup import escape
 
 from reviewloop.app import spec_authoring
@@ -16,8 +15,7 @@ from reviewloop.authoring import phases as ph
 from reviewloop.authoring.output import Summary
 from reviewloop.authoring.sessions import Step
 from reviewloop.authoring.start import EXISTING, MakeModel, NewSpec
-from reviewloop.checks import interrupts
-from reviewloop.cli import ui
+from reviewloop.cli import asking, ui
 from reviewloop.cli.terminal import terminal
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
@@ -65,12 +63,10 @@ def _ask_existing(found: Path) -> str | None:
                        "files are backed up under .reviewloop/spec-backups/).", highlight=False)
     choices = [*EXISTING, "stop"]
     try:
-        answer = click.prompt("/".join(choices), type=click.Choice(choices), default="revise",
-                              show_choices=False)
-    except (click.exceptions.Abort, EOFError) as exc:
-        _stopping(exc)
+        answer = asking.ask("/".join(choices), choices=choices, default="revise")
+    except EOFError:
         return None
-    return None if answer == "stop" else str(answer)
+    return None if answer == "stop" else answer
 
 
 def _ask(step: Step) -> dict[str, Any] | None:
@@ -81,28 +77,23 @@ def _ask(step: Step) -> dict[str, Any] | None:
             out.print("[bold]Clarifying questions[/] (answer in one line; empty to skip):")
             for number, question in enumerate(waiting["questions"], 1):
                 out.print(f"  {number}. {question}", markup=False)
-            return {"text": click.prompt("Answers", default="", show_default=False)}
+            return {"text": asking.ask("Answers", default="")}
         _show_gate(waiting)
         choices = ["feedback", "stop"] if waiting.get("problems") else ["approve", "feedback",
                                                                          "stop"]
-        action = click.prompt(f"{'/'.join(choices)}", type=click.Choice(choices),
-                              default=choices[0], show_choices=False)
+        action = asking.ask("/".join(choices), choices=choices, default=choices[0])
         if action == "stop":
             return None
         if action == "feedback":
-            return {"action": "feedback", "text": click.prompt("Feedback")}
+            return {"action": "feedback", "text": asking.ask("Feedback")}
         return {"action": "approve"}
-    except (click.exceptions.Abort, EOFError) as exc:
-        _stopping(exc)
+    except EOFError:  # the end of the input stops the spec there (the draft is kept)
         return None
-
-
-def _stopping(exc: BaseException) -> None:
-    """Ctrl-C or EOF at a prompt stops the spec there (the draft is kept); SIGTERM or SIGHUP
-    (`timeout`, a cancelled job, a closed terminal) stops the command, as everywhere."""
-    cause = exc.__cause__ or exc.__context__  # click.prompt raises Abort `from None`
-    if isinstance(cause, KeyboardInterrupt) and interrupts.what(cause) != "Ctrl-C":
-        raise cause
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the command ends (130, 143, 129)
+        ui.console(stderr=True).print(
+            f"Drafts are saved; continue with `reviewloop spec resume {step.name}`.",
+            markup=False)
+        raise
 
 
 def _show_gate(waiting: dict[str, Any]) -> None:

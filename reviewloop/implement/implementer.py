@@ -62,7 +62,13 @@ class Implementer:
         if not spec.takes_argument:
             return cls(kind=name)
         if name == "cmd":
-            shlex.split(argument)  # fail early on unbalanced quotes
+            try:
+                shlex.split(argument)  # fail early on unbalanced quotes
+            except ValueError as exc:
+                raise ConfigError(f"the command in {value!r} does not parse: {exc}",
+                                  where="--implementer",
+                                  fix='close every quote, e.g. --implementer '
+                                      '\'cmd:"my-agent --task-file"\'') from None
         return cls(kind=name, command=argument.strip())
 
     @property

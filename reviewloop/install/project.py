@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Literal
 import yaml
 
 from reviewloop.checks.gates.detect import detect_commands
+from reviewloop.config import load_settings
+from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
 from reviewloop.install.stack import detect_stack, node_note
 
@@ -114,9 +115,13 @@ def settings_text(root: Path) -> str:
 
 
 def settings_change(root: Path) -> Change:
+    # the settings kept must load: a broken file is an error naming its key, not "set up"
+    kept = read_file_layer(root, None)
+    if kept is not None:
+        load_settings(root, environ={})
     if (root / SETTINGS).exists():
         return Change(SETTINGS, "keep", "exists, left as it is")
-    if _has_pyproject_section(root):
+    if kept is not None:
         # a new .reviewloop.toml would take precedence and silently hide those settings
         return Change(SETTINGS, "keep", "not written: settings live in pyproject.toml "
                                         "[tool.reviewloop]")
@@ -130,14 +135,6 @@ def settings_change(root: Path) -> Change:
 
 def _stack_text(root: Path) -> str:
     return ", ".join(f"{s.name} ({s.evidence})" for s in detect_stack(root))
-
-
-def _has_pyproject_section(root: Path) -> bool:
-    try:
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(data.get("tool"), dict) and "reviewloop" in data["tool"]
 
 
 def workflow_template() -> str:

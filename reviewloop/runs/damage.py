@@ -28,6 +28,7 @@ from reviewloop.runs.registry import (
 
 REGISTRY = "runs.sqlite"
 CHECKPOINTS = "checkpoints.sqlite"
+SPEC_SESSIONS = "spec-sessions.sqlite"  # `spec new`'s sessions (authoring/sessions.py)
 _SIDECARS = ("-wal", "-shm", "-journal")  # SQLite's own files beside a database
 
 
@@ -39,11 +40,12 @@ class Damage:
     problems: list[str] = field(default_factory=list)
     registry_damaged: bool = False
     checkpoints_damaged: bool = False
+    spec_sessions_damaged: bool = False
 
     @property
     def repairable(self) -> bool:
         """A file or row `repair` would move aside (a lost checkpoint it cannot bring back)."""
-        return self.registry_damaged or self.checkpoints_damaged
+        return self.registry_damaged or self.checkpoints_damaged or self.spec_sessions_damaged
 
 
 def inspect(root: Path) -> Damage:
@@ -64,6 +66,10 @@ def inspect(root: Path) -> Damage:
         found.problems += _without_checkpoint(state / CHECKPOINTS, [
             r for r in found.records if r.status in UNFINISHED
             and not (r.status == "running" and not crashed(root, r))])  # live: not saved yet
+    reason = health(state / SPEC_SESSIONS)
+    if reason is not None:
+        found.problems.append(f"{state / SPEC_SESSIONS}: {SPEC_SESSIONS} is damaged: {reason}")
+        found.spec_sessions_damaged = True
     return found
 
 
@@ -98,6 +104,11 @@ def repair(root: Path, now: datetime | None = None) -> list[str]:
         copied = _salvage(moved, state / CHECKPOINTS)
         done.append(f"moved {CHECKPOINTS} to {_shown(root, moved)}; kept {copied} "
                     "checkpoint row(s) that could be read")
+    if found.spec_sessions_damaged:
+        moved = _move_aside(state / SPEC_SESSIONS, folder)
+        copied = _salvage(moved, state / SPEC_SESSIONS)
+        done.append(f"moved {SPEC_SESSIONS} to {_shown(root, moved)}; kept {copied} "
+                    "spec session row(s) that could be read")
     return done
 
 

@@ -30,6 +30,9 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
     note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
     path = root / NOTES_FILE
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UserInputError(f"{path.parent.name} is a file, not reviewloop's state folder",
+                             where=str(path.parent), fix=f"move or remove {path.parent}")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(note.model_dump_json() + "\n")

@@ -114,9 +114,9 @@ def test_kill_9_at_a_gate_then_resume_continues_there(repo, bedrock_fake):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
 def test_a_stopping_signal_at_a_gate_stops_the_command_and_resume_continues_there(
         repo, bedrock_fake, signum):
-    """Ctrl-C at a prompt answers it (`stop`: exit 0, the draft kept); SIGTERM (`timeout`, a
-    cancelled job) or SIGHUP (the terminal closed) stops the command, which says so in its
-    exit status (128 + the signal) instead of reading as a success."""
+    """SIGTERM (`timeout`, a cancelled job) or SIGHUP (the terminal closed) at a prompt stops
+    the command, which says so in its exit status (128 + the signal) instead of reading as a
+    success; Ctrl-C does the same with 130 (tests/cli/test_asking.py)."""
     _script(bedrock_fake, revised=False)
     child = _spawn(repo, "spec", "new", "A todo API", "--name", "todo")
     _gate(child, "Requirements", "approve")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from reviewloop.config import load_settings
+from reviewloop.errors import ConfigError
 from reviewloop.install import project
 
 ENTRY_KEYS = {"repo": project.HOOK_REPO, "rev": "v1.2.3", "hooks": [{"id": "reviewloop"}]}
@@ -181,3 +184,21 @@ def test_a_mixed_repository_gets_both_test_suites(tmp_path: Path):
     assert gates["build"] == ["yarn --silent run tsc --noEmit"]
     assert "TypeScript (package.json, yarn.lock → yarn), Python (pyproject.toml)" in \
         (tmp_path / project.SETTINGS).read_text()
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    (where, text) for where, text in itertools.product(
+        (".reviewloop.toml", "pyproject.toml"),
+        ("gates = [\n", "gates = 1\n", "colour = 'blue'\n", "[gates]\nbuild = 'make'\n",
+         "max_rounds = 'many'\n"))])
+def test_kept_settings_that_do_not_load_are_an_error_not_set_up(tmp_path: Path, where, text):
+    """init keeps the user's settings; kept but unloadable they are the error every later
+    command would give (exit 2 naming the file), not "already set up"."""
+    if where == "pyproject.toml" and not text.startswith("gates = ["):
+        text = "[tool.reviewloop]\n" + text.replace("[gates]", "[tool.reviewloop.gates]")
+    (tmp_path / where).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as expected:
+        load_settings(tmp_path, environ={})
+    with pytest.raises(ConfigError) as caught:
+        project.plan(tmp_path, version="1.2.3")
+    assert str(caught.value) == str(expected.value) and where in str(caught.value.where)

@@ -296,7 +296,8 @@ def _ours(base: Path) -> list[Path]:
         elif path.name.startswith(".") and path.name.endswith(".lock"):
             mine = _owner(path) is not None and path.is_file() and not path.is_symlink()
         else:
-            mine = _owner(path) is not None and (path.name in wanted or _marked(path))
+            folder = path.is_dir() and not path.is_symlink()  # a user's file of that name stays
+            mine = _owner(path) is not None and folder and (path.name in wanted or _marked(path))
         if mine:
             found.append(path)
     return found

@@ -77,7 +77,8 @@ def _pytest(root: Path) -> _Found | None:
 
 def _pytest_evidence(root: Path) -> str | None:
     pyproject = _toml(root / "pyproject.toml")
-    if "pytest" in pyproject.get("tool", {}):
+    tool = pyproject.get("tool")
+    if isinstance(tool, dict) and "pytest" in tool:
         return "pyproject.toml [tool.pytest]"
     if (root / "pytest.ini").is_file():
         return "pytest.ini"

@@ -349,3 +349,22 @@ def test_one_review_s_threads_join_one_installer_and_each_line_is_said_once(
         "tinytool 1.0",
         f"installing tinytool 1.0 into {root / 'tinytool-1.0'} (first use, usually under a "
         "minute; later reviews reuse it offline)"]
+
+
+@pytest.mark.parametrize(("tool", "kind"), [(t, k) for t in sorted(TOOLS)
+                                            for k in ("file", "link", "link to a folder")])
+def test_clean_leaves_a_users_entry_named_like_a_pin_folder(tmp_path, tool, kind):
+    """Only folders reviewloop made go: a file, or a link, that carries today's pin folder's
+    name is the user's (`tools clean NAME` removed it)."""
+    root = tmp_path / "tools"
+    root.mkdir()
+    entry = root / TOOLS[tool].folder
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir()
+    if kind == "file":
+        entry.write_text("my notes\n")
+    else:
+        entry.symlink_to(elsewhere if kind == "link to a folder" else tmp_path / "notes")
+    assert clean((tool,), root) == [] and clean((), root) == []
+    assert entry.is_symlink() or entry.read_text() == "my notes\n"
+    assert elsewhere.is_dir()

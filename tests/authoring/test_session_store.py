@@ -1,0 +1,97 @@
+"""A damaged `.reviewloop/spec-sessions.sqlite`, or a `.reviewloop` that is a file: every
+spec command stops with exit 2 naming the file and the fix, and `runs --repair` mends it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reviewloop.authoring.sessions import STATE_FILE
+from reviewloop.cli.app import main
+from tests.support.repos import repo_here
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    return repo_here(tmp_path / "repo", monkeypatch)
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), " ".join((out + err).split())
+
+
+def _overwrite(data: bytes) -> bytes:
+    return b"garbage garbage garbage\n"
+
+
+def _truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2 + 7]
+
+
+def _header(data: bytes) -> bytes:
+    return b"\0" * 100 + data[100:]
+
+
+def _pages(data: bytes) -> bytes:
+    return data[:4096] + bytes(b ^ 0x5A for b in data[4096:])
+
+
+def _binary(data: bytes) -> bytes:
+    return bytes(range(256)) * 8
+
+
+DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "overwritten": _overwrite, "truncated": _truncate, "header": _header, "pages": _pages,
+    "binary": _binary}
+
+
+def _sqlite_reads(path: Path) -> bool:
+    """The oracle: whether plain sqlite3 reads the file through."""
+    try:
+        with sqlite3.connect(path) as db:
+            ok = db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            db.execute("SELECT * FROM spec_sessions").fetchall()
+            return ok
+    except sqlite3.DatabaseError:
+        return False
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_session_file_names_itself_and_runs_repair_mends_it(repo, capsys, damage):
+    assert _run(capsys, "spec", "new", "add api", "--approve-all")[0] == 0
+    path = repo / STATE_FILE
+    for sidecar in ("-wal", "-shm"):
+        path.with_name(path.name + sidecar).unlink(missing_ok=True)
+    path.write_bytes(DAMAGE[damage](path.read_bytes()))
+    if _sqlite_reads(path):
+        pytest.skip("sqlite3 still reads this damage")
+    for argv in (("spec", "resume", "--list"), ("spec", "new", "other", "--approve-all"),
+                 ("spec", "resume", "add-api")):
+        code, text = _run(capsys, *argv)
+        assert code == 2, (argv, text)
+        assert "spec-sessions.sqlite is damaged" in text and "runs --repair" in text
+        assert "internal error" not in text
+    code, text = _run(capsys, "runs")
+    assert code == 2 and "Cannot read" in text and "spec-sessions.sqlite" in text
+    code, text = _run(capsys, "runs", "--repair")
+    assert code == 0 and "moved spec-sessions.sqlite to .reviewloop/damaged-" in text
+    assert list((repo / ".reviewloop").glob("damaged-*/spec-sessions.sqlite"))
+    assert _run(capsys, "spec", "resume", "--list")[0] == 0
+    assert _run(capsys, "spec", "new", "other", "--approve-all")[0] == 0
+
+
+@pytest.mark.parametrize("argv", [("note", "chose SQLite"),
+                                  ("spec", "new", "add api", "--approve-all"),
+                                  ("spec", "resume", "--list")])
+def test_a_reviewloop_file_is_named_not_an_internal_error(repo, capsys, argv):
+    (repo / ".reviewloop").write_text("mine\n")
+    code, text = _run(capsys, *argv)
+    assert code == 2 and ".reviewloop is a file" in text and "move or remove" in text, text
+    assert (repo / ".reviewloop").read_text() == "mine\n"
