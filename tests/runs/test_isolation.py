@@ -35,9 +35,11 @@ def implemented(model: ScriptedChatModel, *extra) -> None:
 
 
 def one_finding_round(model: ScriptedChatModel, *later) -> None:
-    model.script("agent: review-maintainability", [review([MUST_FIX]), *later])
+    model.script("agent: review-maintainability", [review([MUST_FIX])])
     for name in [n for n in CALLED if n != "review-maintainability"]:
-        model.script(f"agent: {name}", [review(), *later])
+        model.script(f"agent: {name}", [review()])
+    if later:  # round 2: the re-reviewers in one call
+        model.script("agents: ", list(later))
 
 
 def user_edits(root: Path) -> dict[str, str]:

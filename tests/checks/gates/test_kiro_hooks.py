@@ -101,10 +101,11 @@ def test_a_hook_failing_on_the_fixers_output_goes_back_to_the_fixer(project: Pat
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": CALC}), "implemented"])
-    model.script("agent: review-maintainability", [review([should_fix]), review()])
+    model.script("agent: review-maintainability", [review([should_fix])])
     for name in CALLED:
         if name != "review-maintainability":
-            model.script(f"agent: {name}", [review(), review()])
+            model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "calc.py", "content": "import os\n\n\n" + typed}),
         "typed add",
