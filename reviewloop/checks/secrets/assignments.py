@@ -116,11 +116,14 @@ _SECRET_SUBSTRING = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred|pat")
 _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 
 
-def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+def assignments(text: str, *, prefilter: bool = True,
+                code: bool = False) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
-    those holding a secret word (the same candidates, slower)."""
+    those holding a secret word (the same candidates, slower). In a program's text (`code`)
+    no line is data: an unquoted value is an expression (`password: plaintext`)."""
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
-    yield from _data_lines(text, prefilter=prefilter)
+    if not code:
+        yield from _data_lines(text, prefilter=prefilter)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -135,7 +138,8 @@ def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
             # (`setdefault("API_TOKEN", "…")`), not in a list of names (`["password","unescape"]`)
             code_argument = (group == "bare" and match.group("op") in ("(", ",")) or (
                 match.group("op") == "," and not _opens_call(text, match.start("name")))
-            plain = group == "quoted" or _env_line(text, line_start, line_end, match)
+            plain = group == "quoted" or (
+                not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), match.group(group),
                                                    bare=group == "bare", plain=plain):
                 yield (match.start(group), match.end(group),
