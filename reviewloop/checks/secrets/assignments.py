@@ -175,7 +175,11 @@ def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
 
 
 def _opens_call(text: str, name_start: int) -> bool:
-    """Whether the name at `name_start` (its quote before it) is a call's first argument."""
+    """Whether the name at `name_start` is a string literal, a call's first argument
+    (`setdefault("API_TOKEN", "…")`): an unquoted name is a variable passed on to the call
+    (`join(pwd, './data/x.csv')`, `pwd` the working directory), not a key."""
+    if text[name_start - 1:name_start] not in ("\"", "'", "`"):
+        return False
     before = text[max(0, name_start - 40):name_start].rstrip("\"'` \t")
     return before.endswith("(")
 

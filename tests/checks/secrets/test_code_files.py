@@ -6,10 +6,12 @@ entry `password: plaintext` (JavaScript, TypeScript, Vue, Ruby, Swift, Dart, Eli
 a last keyword argument `password=hashed_pw` (Python, Kotlin), a Go channel receive
 `password := <-ch`, a regex constant `EMAIL_PAT = r"[0-9]{1,4}"` or an f-string template
 `user_pass = f"{user}:{password}"` were hard-coded passwords (must_fix, the secrets gate
-failed).
+failed). The `.npmrc` rule fired on any name ending in `_auth` (`_digest_auth =
+self.build_digest_header(` in requests), and a variable passed to a call beside a path
+(`join(pwd, './data/x.csv')`) was read as a key and its value.
 
-Generated: a fixed product of languages' templates × password names × variables, each the
-whole of a new file in one change. The oracle is plain
+Generated: a fixed product of languages' templates × password names × variables (and of the
+library idioms' variants), each the whole of a new file in one change. The oracle is plain
 `detect-secrets scan --all-files`, once: the scan of the diff reports no line it leaves
 quiet. Recall held in the same files: a quoted password in a program, an unquoted one on a
 YAML or dotenv line, and an `.npmrc` token are still reported.
@@ -47,6 +49,23 @@ LAST_ENTRY = {
 NAMES = ("password", "pwd", "dbPass", "db_password")
 VARIABLES = ("plaintext", "generated", "pwhash", "hashed_pw", "derived", "cleartext")
 
+# idioms of real libraries (requests, urllib3, numpy, websockets, botocore)
+LIBRARY = [
+    *(f'{n} = r"{v}"\n' for n, v in itertools.product(
+        ("EMAIL_PAT", "_IPV4_PAT", "URL_PAT", "HEX_PAT"),
+        ("[0-9A-Fa-f]{1,4}", r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}", "^[a-z]+-[0-9]+$"))),
+    *(f"    {n} = {v}(\n" for n, v in itertools.product(
+        ("_digest_auth", "basic_auth", "proxy_auth", "_auth"),
+        ("self.build_digest_header", "self._construct_basic_auth",
+         "requests.auth.HTTPBasicAuth"))),
+    *(f'    {n} = f"{v}"\n' for n, v in itertools.product(
+        ("user_pass", "auth_str", "credentials"),
+        ("{username}:{password}", "{user}:{pw}", "{self.user}:{self.password}"))),
+    *(f"    data = read({f}(pwd, '{p}'))\n" for f, p in itertools.product(
+        ("join", "os.path.join", "Path"),
+        ("./data/philox-testset-1.csv", "fixtures/sample-input.csv", "out/result.parquet"))),
+]
+
 # still reported: the same names with a value that is one
 REPORTED = {
     "api.js": 'const body = {\n  username: username,\n  password: "Xk9mQ2vLp7#r"\n};\n',
@@ -63,6 +82,7 @@ def _files() -> dict[str, str]:
     files = {f"c{i:03d}/{kind}": template.format(n=n, v=v) for i, (kind, template, n, v)
              in enumerate((kind, t, n, v) for (kind, t), n, v
                           in itertools.product(LAST_ENTRY.items(), NAMES, VARIABLES))}
+    files |= {f"l{i:03d}/mod.py": text for i, text in enumerate(LIBRARY)}
     return files | {f"r{i}/{kind}": text for i, (kind, text) in enumerate(REPORTED.items())}
 
 
@@ -76,7 +96,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], set[str
     return {hit.path for hit in scan_added_lines(diff)}, set(json.loads(run.stdout)["results"])
 
 
-@pytest.mark.parametrize("prefix", ["c"])
+@pytest.mark.parametrize("prefix", ["c", "l"])
 def test_a_programs_variable_is_quiet_where_detect_secrets_is(
         scanned: tuple[set[str], set[str]], prefix: str) -> None:
     ours, plain = scanned
