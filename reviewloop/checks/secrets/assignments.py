@@ -252,7 +252,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
     """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
     is delimited as data (a string literal, an XML element, a dotenv line), where a
     password may be short and lower case."""
-    if not _names_a_secret(name):
+    if not _names_a_secret(name) or (_names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
         return False
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value):
         return False  # a key has no blank in it; a quoted phrase is a message
@@ -273,6 +273,15 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
     if _HEX.fullmatch(value):  # hex tops out at 4 bits a character
         return char_classes(value) >= 2 and entropy(value) >= 3.0
     return len(value) >= 10 and char_classes(value) >= 2 and entropy(value) >= 3.5
+
+
+# a personal access token's characters (`ghp_…`, `github_pat_…`, `glpat-…`): a `*_PAT`
+# named regex (`_IPV4_PAT = r"(?:[0-9]{1,3}\.){3}"`, urllib3) is a pattern, not a token
+_TOKEN = re.compile(r"[A-Za-z0-9_.=-]+")
+
+
+def _names_only_a_pat(name: str) -> bool:
+    return {w for w in _words(name) if w in _SECRET_WORDS} == {"pat"}
 
 
 def _chosen_password(name: str, value: str) -> bool:

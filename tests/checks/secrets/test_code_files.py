@@ -51,9 +51,10 @@ VARIABLES = ("plaintext", "generated", "pwhash", "hashed_pw", "derived", "cleart
 
 # idioms of real libraries (requests, urllib3, numpy, websockets, botocore)
 LIBRARY = [
-    *(f'{n} = r"{v}"\n' for n, v in itertools.product(
-        ("EMAIL_PAT", "_IPV4_PAT", "URL_PAT", "HEX_PAT"),
-        ("[0-9A-Fa-f]{1,4}", r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}", "^[a-z]+-[0-9]+$"))),
+    *(f'{n} = {r}"{v}"\n' for n, r, v in itertools.product(
+        ("EMAIL_PAT", "_IPV4_PAT", "URL_PAT", "_HEX_PAT"), ("r", ""),
+        ("[0-9A-Fa-f]{1,4}", r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}", "^[a-z]+-[0-9]+$",
+         "(?:{hex}:{hex}|{ipv4})"))),
     *(f"    {n} = {v}(\n" for n, v in itertools.product(
         ("_digest_auth", "basic_auth", "proxy_auth", "_auth"),
         ("self.build_digest_header", "self._construct_basic_auth",
@@ -75,6 +76,7 @@ REPORTED = {
     "app.yaml": "db:\n  password: plaintext\n",
     ".env": "DB_PASSWORD=hashed_pw\n",
     ".npmrc": "//registry.npmjs.org/:_authToken=743b294a-cd03-11ec-9d64-0242ac120002\n",
+    "gh.py": 'GITHUB_PAT = "ghp_Xk9mQ2vLp7rT4wY8zB3nC6dF1gH5jK0sA2eR"\n',
 }
 
 
