@@ -116,11 +116,14 @@ _SECRET_SUBSTRING = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred|pat")
 _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 
 
-def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
+def assignments(text: str, *, prefilter: bool = True,
+                code: bool = False) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
-    those holding a secret word (the same candidates, slower)."""
+    those holding a secret word (the same candidates, slower). In a program's text (`code`)
+    no line is data: an unquoted value is an expression (`password: plaintext`)."""
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
-    yield from _data_lines(text, prefilter=prefilter)
+    if not code:
+        yield from _data_lines(text, prefilter=prefilter)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -135,7 +138,8 @@ def assignments(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
             # (`setdefault("API_TOKEN", "…")`), not in a list of names (`["password","unescape"]`)
             code_argument = (group == "bare" and match.group("op") in ("(", ",")) or (
                 match.group("op") == "," and not _opens_call(text, match.start("name")))
-            plain = group == "quoted" or _env_line(text, line_start, line_end, match)
+            plain = group == "quoted" or (
+                not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), match.group(group),
                                                    bare=group == "bare", plain=plain):
                 yield (match.start(group), match.end(group),
@@ -171,7 +175,11 @@ def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
 
 
 def _opens_call(text: str, name_start: int) -> bool:
-    """Whether the name at `name_start` (its quote before it) is a call's first argument."""
+    """Whether the name at `name_start` is a string literal, a call's first argument
+    (`setdefault("API_TOKEN", "…")`): an unquoted name is a variable passed on to the call
+    (`join(pwd, './data/x.csv')`, `pwd` the working directory), not a key."""
+    if text[name_start - 1:name_start] not in ("\"", "'", "`"):
+        return False
     before = text[max(0, name_start - 40):name_start].rstrip("\"'` \t")
     return before.endswith("(")
 
@@ -244,7 +252,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
     """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
     is delimited as data (a string literal, an XML element, a dotenv line), where a
     password may be short and lower case."""
-    if not _names_a_secret(name):
+    if not _names_a_secret(name) or (_names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
         return False
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value):
         return False  # a key has no blank in it; a quoted phrase is a message
@@ -265,6 +273,15 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> 
     if _HEX.fullmatch(value):  # hex tops out at 4 bits a character
         return char_classes(value) >= 2 and entropy(value) >= 3.0
     return len(value) >= 10 and char_classes(value) >= 2 and entropy(value) >= 3.5
+
+
+# a personal access token's characters (`ghp_…`, `github_pat_…`, `glpat-…`): a `*_PAT`
+# named regex (`_IPV4_PAT = r"(?:[0-9]{1,3}\.){3}"`, urllib3) is a pattern, not a token
+_TOKEN = re.compile(r"[A-Za-z0-9_.=-]+")
+
+
+def _names_only_a_pat(name: str) -> bool:
+    return {w for w in _words(name) if w in _SECRET_WORDS} == {"pat"}
 
 
 def _chosen_password(name: str, value: str) -> bool:

@@ -142,8 +142,11 @@ RULES: tuple[Rule, ...] = (
           _L + r"(?P<secret>(?:ATBB|ATATT3)[A-Za-z0-9_=-]{28,200})" + _RD, 0.9),
     _rule("npm-token", "npm access token",
           _L + r"(?P<secret>npm_[A-Za-z0-9]{36})" + _R, 0.95),
+    # `.npmrc`'s own key (`_auth=`, `//host/:_authToken=`), a whole value: not a name
+    # ending in `_auth` (`_digest_auth = self.build_digest_header(` in Python)
     _rule("npm-token", "npm auth token in .npmrc",
-          r"_auth(?:Token)?\s*=\s*(?P<secret>[A-Za-z0-9+/=._-]{20,})", 0.85,
+          r"(?<![\w$.-])_auth(?:Token)?\s*=\s*(?P<secret>[A-Za-z0-9+/=._-]{20,})(?![\w(+/=.-])",
+          0.85,
           min_entropy=3.0),
     _rule("pypi-token", "PyPI upload token",
           _L + r"(?P<secret>pypi-AgE[A-Za-z0-9_-]{50,})", 0.95),

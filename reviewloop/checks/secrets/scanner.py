@@ -48,6 +48,7 @@ from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.known_values import replaced
 from reviewloop.checks.secrets.percent import percent_candidates
 from reviewloop.checks.secrets.rules import RULES, Rule
+from reviewloop.checks.secrets.syntax import reads_as_code
 from reviewloop.checks.secrets.values import (
     documentation_host,
     entropy,
@@ -120,16 +121,20 @@ class SecretHit(BaseModel):
 def scan_text(text: str, *, path: str = "<text>", prefilter: bool = True) -> list[SecretHit]:
     """Every secret in `text`, in order of position. With `prefilter=False` every rule's
     regex runs and the keyword layer reads every line: the filters that skip them only save
-    work, so the hits are the same, found slower (a test holds them to that)."""
+    work, so the hits are the same, found slower (a test holds them to that). A program's
+    `path` (`reads_as_code`) has its lines read as code, not as YAML or dotenv data."""
     lines = _LineIndex(text)
-    spans = _spans(text) if prefilter else claim_spans(candidates(text, prefilter=False))
+    code = reads_as_code(path)
+    spans = _spans(text, code=code) if prefilter else claim_spans(
+        candidates(text, prefilter=False, code=code))
     return [_hit(text, lines, path, *span) for span in spans]
 
 
-def _spans(text: str) -> list[Candidate]:
+def _spans(text: str, *, code: bool = False) -> list[Candidate]:
     """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
     secrets gate and redaction scan the same added lines of a round."""
-    return _SPANS.get(text, lambda: claim_spans(candidates(text)))
+    return (_CODE_SPANS if code else _SPANS).get(
+        text, lambda: claim_spans(candidates(text, code=code)))
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -182,6 +187,7 @@ def redact_around(text: str, clean: str) -> str:
 # redaction of a short text (a finding's fields) is kept by `_redact_short`.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
 _SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
+_CODE_SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)  # a program's
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 
 
@@ -226,10 +232,12 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 
 # --- candidates ----------------------------------------------------------------------------
 
-def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator[Candidate]:
+def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
+               code: bool = False) -> Iterator[Candidate]:
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
-    the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`)."""
+    the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`);
+    `code`: `text` is a program's (`reads_as_code`), with no lines of data."""
     # an encoded run holding a secret: named by what it holds, before a rule for its shape
     yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
         candidates(plain, prefilter=prefilter, depth=deeper)), depth)
@@ -247,7 +255,7 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0) -> Iterator
             yield from _rule_matches(rule, text)
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)
-    yield from assignments(text, prefilter=prefilter)
+    yield from assignments(text, prefilter=prefilter, code=code)
     yield from detect_secrets(text, prefilter=prefilter)
     yield from gitleaks_rules(text, generic=True)
 

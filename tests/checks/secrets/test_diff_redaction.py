@@ -83,9 +83,9 @@ def test_a_review_scans_each_added_line_once(repo: Path,
     scanned: list[str] = []
     scan = scanner.candidates
 
-    def counting(text: str):
+    def counting(text: str, **options: bool):
         scanned.append(text)
-        return scan(text)
+        return scan(text, **options)
 
     monkeypatch.setattr(scanner, "candidates", counting)
     model = ScriptedChatModel()
