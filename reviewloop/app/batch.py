@@ -20,13 +20,20 @@ from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
 from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
-from reviewloop.runs.registry import RunRecord, live_holder, new_run_id, run_tree
+from reviewloop.runs.registry import (
+    LANDING_REFUSED,
+    RunRecord,
+    live_holder,
+    new_run_id,
+    run_tree,
+)
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task
 
+REFUSED = LANDING_REFUSED.replace("_", " ")  # an approved run waiting, as `runs` says
 Settle = Callable[[LoopRunner, RunResult], int]  # show, ask, resume: 0 when committed
 
 
@@ -110,6 +117,12 @@ class Batch:
                           "`reviewloop run all` runs the next wave.")
 
     def _stop_note(self, task_id: str, result: RunResult) -> None:
+        if self.outcome[task_id] == REFUSED:
+            self.out.warn(f"Batch stopped at task {task_id} (landing refused). Once its cause "
+                          f"is gone, `reviewloop run all` lands run {result.run_id} and "
+                          f"continues the batch (`reviewloop reject {result.run_id}` drops "
+                          "it); `run all --continue` goes on past it.")
+            return
         if self.outcome[task_id] == "failed":
             self.out.warn(f"Batch stopped at task {task_id} (failed). `reviewloop run all` "
                           "tries it again; `run all --continue` goes on past a failed or "
@@ -197,7 +210,7 @@ class Batch:
         except ReviewloopError as exc:
             if self.jobs <= 1 and not self.keep_going:
                 raise
-            self._failed(task.id, exc)
+            self._failed(task.id, exc, pending and self.runner.registry.get(pending.run_id))
             return None
 
     def _by_another(self, task_id: str, why: str) -> None:
@@ -247,6 +260,9 @@ class Batch:
 
     def _failed(self, task_id: str, exc: ReviewloopError, record: RunRecord | None = None
                 ) -> None:
+        if record is not None and record.status == LANDING_REFUSED:
+            self._refused(task_id, exc, record)
+            return
         self.out.warn(f"Task {task_id} failed: {exc}")
         self.outcome[task_id] = "failed"
         where = ""
@@ -259,6 +275,22 @@ class Batch:
                          "task again from the branch as it is now"
             where += ")"
         self.states[task_id] = ("failed", f"{str(exc).splitlines()[0]}{where}")
+
+    def _refused(self, task_id: str, exc: ReviewloopError, record: RunRecord) -> None:
+        """An approved run whose landing was refused waits, as `runs` says: not failed."""
+        why = str(exc).splitlines()[0]
+        self.out.warn(f"Task {task_id} waits, its landing refused: {why}")
+        self.outcome[task_id] = REFUSED
+        tree = run_tree(record)
+        run = record.run_id
+        where = f"; its commit {record.commit_sha[:12]} waits on branch " \
+            f"{tree.branch if tree else '?'}" if record.commit_sha else ""
+        then = ("`reviewloop run all` runs the task again from the branch as it is now"
+                if isinstance(exc, LandConflict) else
+                f"once that is fixed `reviewloop approve {run}` or `reviewloop run all` "
+                "lands it")
+        self.states[task_id] = (REFUSED, f"{why} (run {run}{where}; {then}; `reviewloop "
+                                         f"reject {run}` drops it)")
 
     def _report(self) -> None:
         """Every task the batch reached, with where it stands: the batch's last word."""

@@ -83,6 +83,9 @@ def _clean_run(settings: Settings, root: Path, checkout: Repository, record: Run
             return
     branch = runs.kept_branch(record) is None
     commits = _own_commits(checkout, record, here) if branch and not force else 0
+    if commits and record.status in UNFINISHED:
+        done.kept.append(_waiting(record, shown, here.branch, commits))
+        return
     if record.status in UNFINISHED:
         store = registry_for(settings, root)
         store.update(record.run_id, status="abandoned",
@@ -93,6 +96,19 @@ def _clean_run(settings: Settings, root: Path, checkout: Repository, record: Run
     if commits:
         done.kept.append(f"branch {here.branch}: {commits} commit(s) on it are on no other "
                          f"branch; `git branch -D {here.branch}` removes it")
+
+
+def _waiting(record: RunRecord, shown: str, branch: str, commits: int) -> str:
+    """Why an unfinished run whose branch holds commits on no other branch (an approved
+    commit whose landing was refused, a crash after the commit) is kept whole: removing its
+    worktree would abandon the run, and its branch is the only copy of its commit."""
+    run = record.run_id
+    what = (f"its approved commit waits there, not landed; `reviewloop approve {run}` lands "
+            f"it, `reviewloop reject {run}` drops it" if record.commit_sha
+            else f"{commits} commit(s) of the run there are on no other branch; "
+                 "`reviewloop runs` says how to go on with it")
+    return (f"{shown} and branch {branch}: {what}; `reviewloop clean --force {run}` removes "
+            "them anyway")
 
 
 def _here(checkout: Repository, root: Path, run_id: str,
@@ -144,12 +160,15 @@ def _changed(settings: Settings, root: Path, record: RunRecord,
 
 
 def _own_commits(checkout: Repository, record: RunRecord, here: worktree.RunTree) -> int:
-    """How many commits on the run's branch neither the run's base, its commit nor any
-    other branch, tag or remote branch has: removing the branch would lose them."""
+    """How many commits on the run's branch neither the run's base, its landed commit nor
+    any other branch, tag or remote branch has: removing the branch would lose them. An
+    approved commit that never landed (landing refused, a crash after the commit) is on no
+    other ref: it counts, so its branch is kept for `approve` to land it."""
     ref = f"refs/heads/{here.branch}"
     if checkout.try_git("rev-parse", "--verify", "--quiet", ref)[0] != 0:
         return 0
-    known = [s for s in (here.base, record.commit_sha) if s]
+    landed = record.commit_sha if record.status == "committed" else None
+    known = [s for s in (here.base, landed) if s]
     code, said, _ = checkout.try_git("rev-list", ref, "--not", *known,
                                      f"--exclude={here.branch}", "--branches", "--tags",
                                      "--remotes")

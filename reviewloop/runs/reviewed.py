@@ -50,21 +50,26 @@ def spec_edited(packed: Packed | None, repo: Repository, spec: str, task_id: str
         return False
     if left is None or now is None or left[0] != now[0]:
         return True  # added, deleted, or its mode (a link, +x) changed: no tick does that
-    return _ticked(repo, spec, left, task_id) != now
+    return now not in _tickings(repo, spec, left, task_id)
 
 
-def _ticked(repo: Repository, spec: str, left: Entry, task_id: str) -> Entry | None:
-    """The entry the spec as the run left it (`left`) has with `task_id` ticked in it
-    (None: the task is not in it), hashed as git hashes the file (its filters: CRLF)."""
+def _tickings(repo: Repository, spec: str, left: Entry, task_id: str) -> set[Entry]:
+    """The entries the spec as the run left it (`left`) has with `task_id` ticked in it as
+    landing ticks it or as a human may (`[X]` too, its parents closed or not), hashed as git
+    hashes the file (its filters: CRLF); empty when the task is not in it."""
     data = repo.git("cat-file", "blob", left[1]).encode("utf-8", "surrogateescape")
     text = data.decode("utf-8-sig", errors="replace")  # as the spec loader reads it
     try:
-        ticked = writeback.done_bytes(data, parse_tasks(repo.root, repo.root / spec,
-                                                        text).tasks, task_id)
+        ticked = writeback.done_spellings(data, parse_tasks(repo.root, repo.root / spec,
+                                                            text).tasks, task_id)
     except SpecError:
-        return None
-    code, out, _ = repo.try_git("hash-object", "--stdin", f"--path={spec}", given=ticked)
-    return (left[0], out.strip()) if code == 0 else None
+        return set()
+    entries = set()
+    for variant in ticked:
+        code, out, _ = repo.try_git("hash-object", "--stdin", f"--path={spec}", given=variant)
+        if code == 0:
+            entries.add((left[0], out.strip()))
+    return entries
 
 
 def _left(packed: Packed | None, repo: Repository) -> str | None:

@@ -7,6 +7,7 @@ byte-order mark, a missing final newline and even invalid UTF-8 come back unchan
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,17 @@ def set_mark(text: str, task: Task, status: TaskStatus) -> str:
             fix="the file changed since it was read; run the command again",
         )
     lines[index] = line[:box.mark_col] + mark_for(text, status) + line[box.mark_col + 1:]
+    return "\n".join(lines)
+
+
+def _with_mark(text: str, task: Task, mark: str) -> str:
+    """`text` with `mark` in the box of `task`'s line (the line already checked to hold it)."""
+    lines = text.split("\n")
+    line = lines[task.line - 1]
+    box = md.parse_checkbox(line.rstrip("\r"))
+    if box is None:
+        return text
+    lines[task.line - 1] = line[:box.mark_col] + mark + line[box.mark_col + 1:]
     return "\n".join(lines)
 
 
@@ -93,6 +105,23 @@ def done_bytes(data: bytes, tasks: Sequence[Task], task_id: str) -> bytes:
     """`data` (a tasks file's bytes, `tasks` read from it) as `mark_done` would leave it."""
     statuses = {t.id: t.status for t in tasks}
     return _marked(data, tasks, _plan_done(tasks, statuses, task_id))[0]
+
+
+def done_spellings(data: bytes, tasks: Sequence[Task], task_id: str) -> set[bytes]:
+    """Every way a human may tick `task_id` in `data` that is the same tick as landing's:
+    its box alone or with the parents `mark_done` closes with it (the chain from the task
+    up, cut anywhere above it), each box `[x]` or `[X]`; `done_bytes` among them."""
+    chain = list(_plan_done(tasks, {t.id: t.status for t in tasks}, task_id))
+    by_id = {t.id: t for t in tasks}
+    text = data.decode("utf-8", errors="surrogateescape")
+    found = {done_bytes(data, tasks, task_id)}
+    for size in range(1, len(chain) + 1):
+        for marks in itertools.product("xX", repeat=size):
+            edited = text
+            for tid, mark in zip(chain[:size], marks, strict=True):
+                edited = _with_mark(edited, by_id[tid], mark)
+            found.add(edited.encode("utf-8", errors="surrogateescape"))
+    return found
 
 
 def _apply(path: Path, tasks: Sequence[Task], changes: dict[str, TaskStatus]) -> list[str]:

@@ -174,3 +174,59 @@ def test_runs_shows_a_worktree_in_use_or_kept_only_when_git_links_it_here(
         assert state == ("kept" if status == "declined" else "in use")
     else:
         assert state == "elsewhere" and row["worktree"]["path"] == str(folder), row
+
+
+WAITING = ("landing_refused", "failed", "running", "awaiting_approval", "committed")
+
+
+def _committed_run(root: Path, status: str) -> str:
+    """A run whose branch holds its commit, as the runner leaves it stopped as `status`:
+    approved and its landing refused, failed after the commit, crashed (still `running`, no
+    process) before the registry heard of the commit, a commit of the implementer's while it
+    waits, or landed (`committed`: the commit is on the branch the run started from)."""
+    tree = worktree.create(open_repository(root), RUN, "reviewloop/1", carry=False)
+    (Path(tree.path) / "greet.py").write_text("def hi():\n    return 1\n")
+    git(Path(tree.path), "add", "greet.py")
+    git(Path(tree.path), "commit", "-qm", "1: Add greeting")
+    sha = git(Path(tree.path), "rev-parse", "HEAD").strip()
+    store = Registry(root)
+    store.create(RUN, task_id="1", task_title="Add greeting", spec="s",
+                 options={"worktree": tree.model_dump()})
+    recorded = status in ("landing_refused", "failed", "committed")
+    store.update(RUN, status=status, commit_sha=sha if recorded else None)
+    if status == "committed":
+        git(root, "merge", "-q", "--ff-only", "reviewloop/1")
+    left.record(root, RUN, tree)
+    return sha
+
+
+@pytest.mark.parametrize(("status", "command"), list(itertools.product(
+    WAITING, ("clean RUN", "clean --all", "clean", "clean --force RUN"))))
+def test_a_run_whose_commit_did_not_land_keeps_its_worktree_branch_and_status(
+        tmp_path, monkeypatch, capsys, status, command):
+    root = _checkout(tmp_path / "a")
+    sha = _committed_run(root, status)
+    folder = root / worktree.WORKTREES / RUN
+    monkeypatch.chdir(root)
+
+    code, out, err = run_cli(capsys, *command.replace("RUN", RUN).split())
+
+    assert code == 0, err
+    chosen = command != "clean" or status == "committed"
+    if not chosen:
+        assert folder.is_dir()
+        return
+    on_a_branch = bool(git(root, "branch", "--contains", sha).strip())
+    if "--force" in command or status == "committed":  # nothing lost, or asked to lose it
+        assert not folder.is_dir(), err
+        assert on_a_branch == (status == "committed"), err
+        return
+    # the plain-git oracle: the commit stays on a branch; the run is left as it stood, so
+    # `approve` (or `resume`) still finds its worktree
+    assert on_a_branch, (out, err)
+    assert folder.is_dir(), (out, err)
+    assert [r.status for r in runs.records(Settings(), root)] == [status]
+    said = " ".join(err.split())
+    assert f"Kept {worktree.WORKTREES}/{RUN} and branch reviewloop/1:" in said, said
+    if status in ("landing_refused", "failed"):
+        assert f"`reviewloop approve {RUN}` lands it" in said, said

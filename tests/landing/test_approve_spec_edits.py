@@ -2,7 +2,9 @@
 (naming the spec and the way out, nothing committed) but the run's own tick of its own task,
 which landing writes there before its commit (a `kill -9` between the two leaves it for the
 retry). A fixed product of spec shapes (LF, CRLF, a Kiro spec whose parent closes with the
-task, a spec the run itself edited) and edits; the oracle is git: the branch does not move on
+task, a spec the run itself edited) and edits; a human's tick of the run's own task is no
+edit in any spelling (`[x]`, Spec Kit's `[X]`, the Kiro parent closed or left open); the
+oracle is git: the branch does not move on
 a refusal, and what lands is the spec the run left with the task ticked."""
 
 from __future__ import annotations
@@ -63,9 +65,13 @@ def _box(shape: Shape, data: bytes, text: str, mark: str) -> bytes:
     return data[:found.start()] + f"- [{mark}] {text}".encode() + data[found.end():]
 
 
-def _own_tick(shape: Shape, data: bytes) -> bytes:
-    ticked = _box(shape, data, shape.own, "x")
-    return _box(shape, ticked, "1. Greeting", "x") if shape.name == "kiro-nested" else ticked
+def _own_tick(shape: Shape, data: bytes, mark: str = "x", parent: str | None = "x") -> bytes:
+    """The run's own task ticked with `mark`, its Kiro parent (which landing closes with it)
+    with `parent` (None: left open)."""
+    ticked = _box(shape, data, shape.own, mark)
+    if shape.name == "kiro-nested" and parent is not None:
+        return _box(shape, ticked, "1. Greeting", parent)
+    return ticked
 
 
 Edit = Callable[[Shape, bytes], bytes]
@@ -73,6 +79,10 @@ REFUSED: dict[str, Edit] = {
     "tick-other": lambda s, d: _box(s, d, s.other, "x"),
     "untick-done": lambda s, d: _box(s, d, s.done, " "),
     "own-tick-and-tick-other": lambda s, d: _box(s, _own_tick(s, d), s.other, "x"),
+    "own-tick-X-and-tick-other-X": lambda s, d: _box(s, _own_tick(s, d, "X", "X"), s.other,
+                                                     "X"),
+    "tick-parent-not-own": lambda s, d: _box(s, d, "1. Greeting", "x")
+    if s.name == "kiro-nested" else _box(s, d, s.other, "X"),
     "own-tick-and-untick-done": lambda s, d: _box(s, _own_tick(s, d), s.done, " "),
     "retitle-own": lambda s, d: d.replace(s.own.encode(), s.own.encode() + b" and shout"),
     "add-task-line": lambda s, d: d + f"- [ ] 9. Curl it{s.eol}".encode(),
@@ -133,3 +143,28 @@ def test_approve_refuses_every_spec_edit_but_the_runs_own_tick(tmp_path: Path, s
                                capture_output=True).stdout
     assert committed == _own_tick(shape, left)
     assert (root / shape.path).read_bytes() == _own_tick(shape, left)
+
+
+# a human's own tick of the run's task: either spelling, the Kiro parent closed or not
+SPELLINGS = {"x": ("x", "x"), "X": ("X", "X"), "x-parent-open": ("x", None),
+             "X-parent-open": ("X", None), "X-parent-x": ("X", "x")}
+TICKS = [(shape, name) for shape in SHAPES for name in SPELLINGS
+         if shape.name == "kiro-nested" or "parent" not in name]
+
+
+@pytest.mark.parametrize(("shape", "spelling"), TICKS,
+                         ids=[f"{s.name}-{n}" for s, n in TICKS])
+def test_approve_lands_a_humans_tick_of_the_runs_own_task(tmp_path: Path, shape: Shape,
+                                                           spelling: str):
+    root = _repo(tmp_path, shape)
+    run_id = _start(root, shape)
+    spec = worktree(root, run_id) / shape.path
+    head = git(root, "rev-parse", "HEAD").strip()
+    ticked = _own_tick(shape, spec.read_bytes(), *SPELLINGS[spelling])
+    spec.write_bytes(ticked)
+    landed = cli(root, "approve", run_id)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
+    assert git(root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    committed = subprocess.run(["git", "show", f"HEAD:{shape.path}"], cwd=root, check=True,
+                               capture_output=True).stdout
+    assert committed == ticked  # what the human approved, byte for byte

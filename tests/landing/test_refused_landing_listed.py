@@ -1,9 +1,11 @@
 """A run whose landing `approve` refused (the user's checkout has edits to the run's files)
 is listed as what it is: approved, its commit waiting on the run's branch (git's own branch
-is the oracle), by `runs`, `runs --json` and the handoff; `approve` then lands it."""
+is the oracle), by `runs`, `runs --json`, the handoff and a `run all` that tries it again;
+`approve` then lands it."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
-from tests.support.waiting_runs import start_waiting, waiting_repo
+from tests.support.waiting_runs import SPEC, implementer, start_waiting, waiting_repo
 
 
 def _rewrite(path: Path) -> None:
@@ -139,3 +141,26 @@ def test_every_refused_landing_waits_and_says_why_until_approve_lands_it(tmp_pat
     landed = cli(root, "approve", run_id)
     assert landed.returncode == 0, landed.stdout + landed.stderr
     assert _row(root, run_id)["status"] == "committed"
+
+
+@pytest.mark.parametrize(("edit", "command"), list(itertools.product(
+    EDITS, ("run all --continue", "run all --jobs 2"))))
+def test_a_batch_retrying_a_refused_landing_says_it_waits_as_runs_does(tmp_path: Path,
+                                                                        edit: str, command: str):
+    root = waiting_repo(tmp_path / "repo")
+    run_id = start_waiting(root)
+    EDITS[edit](root / "app/core.py")
+    assert cli(root, "approve", run_id).returncode == 1
+    done = cli(root, *command.split(), "--spec", SPEC, "--implementer", implementer(root),
+               timeout=300)
+    said = done.stdout + done.stderr
+    assert done.returncode == 1, said  # a task left waiting, as `approve` refused: exit 1
+    status = _row(root, run_id)["status"]  # the oracle: where the registry says it stands
+    assert status == "landing_refused", said
+    lines = [line.strip() for line in said.splitlines()]
+    (mine,) = [line for line in lines if line.startswith("T1: ")]
+    assert mine.startswith("T1: landing refused: cannot land: your checkout has edits to "), said
+    assert f"(run {run_id}; its commit " in mine and f"`reviewloop reject {run_id}`" in mine
+    assert "failed" not in " ".join(said.split()), said
+    (total,) = [line for line in lines if line.startswith("Batch batch-")]
+    assert "1 landing refused" in total, said
