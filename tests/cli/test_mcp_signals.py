@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import alive
 from tests.support.repos import branch_repo
 
 _AS_A_TERMINAL_STARTS_IT = (
@@ -79,14 +80,6 @@ def _ready(proc: subprocess.Popen) -> bool:
     return bool(select.select([proc.stdout.fileno()], [], [], 0)[0])
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
-
-
 @pytest.mark.parametrize("signum", list(_SAID), ids=lambda s: signal.Signals(s).name)
 def test_a_review_the_server_runs_is_stopped_with_it(tmp_path: Path, signum):
     started = tmp_path / "started"
@@ -111,11 +104,11 @@ def test_a_review_the_server_runs_is_stopped_with_it(tmp_path: Path, signum):
             time.sleep(0.02)  # polling for the tests' start, not timing anything
         _stopped(proc, signum)
     finally:
-        if started.exists() and started.read_text() and _alive(pid := int(started.read_text())):
+        if started.exists() and started.read_text() and alive(pid := int(started.read_text())):
             os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
     pid = int(started.read_text())
     for _ in range(3000):  # a SIGKILL is delivered, not awaited: polled for, up to a minute
-        if not _alive(pid):
+        if not alive(pid):
             break
         time.sleep(0.02)
-    assert not _alive(pid), "the tests the review waited for are stopped"
+    assert not alive(pid), "the tests the review waited for are stopped"

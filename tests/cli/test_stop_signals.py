@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import alive
 from tests.support.repos import branch_repo
 
 # the project's tests: say they started, then wait to be stopped
@@ -27,14 +28,6 @@ _CONFTEST = "import os, pathlib, signal\npathlib.Path({started!r}).write_text(st
             "signal.pause()\n"
 _SAID: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM",
          signal.SIGHUP: "stopped by SIGHUP"}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
 
 
 # `python -m reviewloop ARGS` with each signal at its default, whatever the suite was started
@@ -75,14 +68,14 @@ def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
         out, err = proc.communicate(timeout=120)
     finally:
         proc.kill()
-        if started.exists() and started.read_text() and _alive(pid := int(started.read_text())):
+        if started.exists() and started.read_text() and alive(pid := int(started.read_text())):
             os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
     assert (proc.returncode, _SAID[signum]) == (128 + signum, err.strip().splitlines()[-1]), \
         (out, err)
     tests = int(started.read_text())
     for _ in range(3000):  # a SIGKILL is delivered, not awaited: polled for, up to a minute
-        if not _alive(tests):
+        if not alive(tests):
             break
         time.sleep(0.02)
-    assert not _alive(tests), "the tests it waited for are stopped"
+    assert not alive(tests), "the tests it waited for are stopped"
     assert sorted(p.name for p in scratch.iterdir()) == []

@@ -1,6 +1,6 @@
 """The processes code starts, as Python's own audit events report them (`subprocess.Popen`):
 what a test sees is the command line the operating system was asked to run, whoever in the
-package built it and whichever thread started it."""
+package built it and whichever thread started it; and whether a process is still alive."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 _watching: list[list[list[str]]] = []
@@ -40,3 +41,12 @@ def started() -> Iterator[list[list[str]]]:
     finally:
         with _lock:
             _watching.remove(seen)
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (ended, not yet reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
