@@ -40,7 +40,8 @@ NOT_A_FOLDER = {"file": _file, "dangling link": _dangling, "link to a file": _li
                 "fifo": _fifo}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(sorted(NOT_A_FOLDER)), data=st.binary(max_size=64),
        writable=st.booleans())
 def test_anything_but_a_folder_is_named_with_the_fix(tmp_path_factory: pytest.TempPathFactory,
