@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ from reviewloop.config import load_settings
 from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
 from reviewloop.install.githook import free_backup
-from reviewloop.install.stack import detect_stack, node_note
+from reviewloop.install.stack import detect_stack, missing_manager, node_note
 
 SETTINGS = ".reviewloop.toml"
 WORKFLOW = ".github/workflows/reviewloop-pr.yml"
@@ -105,13 +106,16 @@ def shown_path(root: Path, path: Path) -> str:
         return str(path)
 
 
-def settings_text(root: Path) -> str:
-    """`.reviewloop.toml` with the build and test commands the project's files suggest."""
+def settings_text(root: Path, path: str | None = None) -> str:
+    """`.reviewloop.toml` with the build and test commands the project's files suggest;
+    `path`: where programs are looked for (default: PATH)."""
     found = detect_commands(root)
     stacks = detect_stack(root)
+    missing = missing_manager(root, (*found.build, *found.test), path)
     lines = ["# reviewloop settings; see the Configuration section of reviewloop's README.",
              f"# Written by `reviewloop init`: {found.reason}.",
              *([f"# Stack: {_stack_text(root)}."] if stacks else []), *node_note(stacks),
+             *_comment("NOTE: " + missing if missing else ""),
              "# Leave build or test out to detect them on every run; [] turns a gate off.",
              "", "[gates]"]
     for name, commands in (("build", found.build), ("test", found.test)):
@@ -130,8 +134,16 @@ def settings_text(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def settings_change(root: Path, *, fresh: bool = False) -> Change:
-    """`.reviewloop.toml`, or with `fresh` the new settings whatever the project holds."""
+def _comment(text: str) -> list[str]:
+    """`text` as comment lines, commands unbroken (`npm install -g yarn` stays one)."""
+    lines = textwrap.wrap(text, 88, break_on_hyphens=False, break_long_words=False,
+                          subsequent_indent="  ")
+    return [f"# {line}" for line in lines]
+
+
+def settings_change(root: Path, *, fresh: bool = False, path: str | None = None) -> Change:
+    """`.reviewloop.toml`, or with `fresh` the new settings whatever the project holds;
+    `path`: where programs are looked for (default: PATH)."""
     # the settings kept must load: a broken file is an error naming its key, not "set up"
     kept = None if fresh else read_file_layer(root, None)
     if kept is not None:
@@ -142,10 +154,13 @@ def settings_change(root: Path, *, fresh: bool = False) -> Change:
         # a new .reviewloop.toml would take precedence and silently hide those settings
         return Change(SETTINGS, "keep", "not written: settings live in pyproject.toml "
                                         "[tool.reviewloop]")
-    text = settings_text(root)
+    text = settings_text(root, path)
     gates = [line.split(" =")[0] for line in text.splitlines()
              if re.match(r"^(build|test) =", line)]
     note = f"gates: {', '.join(gates)} detected" if gates else "no build or test command found"
+    found = detect_commands(root)
+    missing = missing_manager(root, (*found.build, *found.test), path)
+    note += f"; {missing} (the gates are written as detected)" if missing else ""
     stack = _stack_text(root)
     return Change(SETTINGS, "create", f"{stack}; {note}" if stack else note, text)
 

@@ -266,3 +266,41 @@ def test_a_config_named_by_path_must_load_or_be_a_new_toml(tmp_path: Path):
     (tmp_path / project.SETTINGS).write_text("max_rounds = 2\n")  # not the file named
     fresh = project.plan(tmp_path, version="1.2.3", config=tmp_path / "ci.toml")[0]
     assert fresh.action == "create" and fresh.path == "ci.toml"
+
+
+LOCKFILES = {"yarn.lock": ("yarn", "# yarn lockfile v1\n"),
+             "yarn.lock (berry)": ("yarn", "__metadata:\n  version: 8\n"),
+             "pnpm-lock.yaml": ("pnpm", "lockfileVersion: '9.0'\n"),
+             "bun.lock": ("bun", "{}\n"), "package-lock.json": ("npm", "{}\n")}
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lockfile=st.sampled_from(sorted(LOCKFILES)),
+       installed=st.sets(st.sampled_from(["yarn", "pnpm", "bun", "npm", "node"])),
+       scripts=st.sets(st.sampled_from(["build", "test"]), min_size=1))
+def test_a_lockfiles_package_manager_not_installed_is_said_and_the_gate_kept(
+        tmp_path_factory: pytest.TempPathFactory, lockfile: str, installed: set[str],
+        scripts: set[str]):
+    """The lockfile decides the gates' package manager, whatever is installed; when that
+    program is missing from the folders programs are looked for in, the note and the file
+    say so with the fix (never for npm, which comes with Node.js)."""
+    root = tmp_path_factory.mktemp("node")
+    programs = tmp_path_factory.mktemp("bin")
+    for name in installed:
+        (programs / name).write_text("#!/bin/sh\n")
+        (programs / name).chmod(0o755)
+    program, text = LOCKFILES[lockfile]
+    _node(root, None, typescript=False, scripts=dict.fromkeys(scripts, "true"))
+    (root / lockfile.split(" ")[0]).write_text(text)
+    change = project.settings_change(root, path=str(programs))
+    gates = tomllib.loads(change.text or "")["gates"]
+    assert all(cmd.split()[0] == ("npm" if program == "npm" else program)
+               for cmd in gates.get("build", []) + gates.get("test", []))
+    missing = program != "npm" and program not in installed
+    said = f"{program} is not installed here, and {lockfile.split(' ')[0]} says the project uses it"
+    assert (said in change.note) == missing
+    assert ("corepack enable" in change.note) == (missing and program in ("yarn", "pnpm"))
+    comment = " ".join(line.lstrip("# ").strip() for line in (change.text or "").splitlines()
+                       if line.startswith("# "))
+    assert (f"NOTE: {said}" in comment) == missing
