@@ -52,11 +52,12 @@ def _no_write(path: Path) -> None:
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
-def run_unprivileged(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """`reviewloop ARGV` in `cwd` as a process that cannot write a read-only path; skipped
-    where this kernel refuses the user namespace root needs for that."""
+def run_unprivileged(cwd: Path, *argv: str, env: dict[str, str] | None = None
+                     ) -> subprocess.CompletedProcess[str]:
+    """`reviewloop ARGV` in `cwd` (with `env` added) as a process that cannot write a
+    read-only path; skipped where this kernel refuses the user namespace root needs."""
     env = {**os.environ, "PYTHONPATH": str(SOURCE), "REVIEWLOOP_SANDBOX": "off",
-           "NO_COLOR": "1", "COLUMNS": "200"}
+           "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     try:
         return subprocess.run([sys.executable, "-m", "reviewloop", *argv], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=120, check=False,
