@@ -54,8 +54,7 @@ from reviewloop.checks.analyzers.tool_table import (  # re-exported: the table's
 )
 
 __all__ = ["MARKER", "TOOLS", "Cleaned", "ProvisionError", "StillInstalling", "Tool", "cached",
-           "clean",
-           "ensure", "entries", "fix_command", "foreign", "home", "install", "locate",
+           "clean", "ensure", "entries", "fix_command", "foreign", "home", "install", "locate",
            "on_path", "stale", "tools_dir", "unavailable"]
 log = logging.getLogger(__name__)
 PIP_CACHE = tool_build.PIP_CACHE
