@@ -22,6 +22,8 @@ here, with the module that defines it when that is not this one::
     │   │                            checkpoints hold no state (moved aside, deleted): named
     │   ├── DiskFull                 the disk under the run store (or a file reviewloop writes)
     │   │                            is full: what was saved stays; free space and repeat
+    │   ├── NotWritable              a file or folder reviewloop must write is read-only for
+    │   │                            this user (a read-only checkout, a chmod): named, with the fix
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── RunInProgress            runs/claims.py: a live run of this task is being driven
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
@@ -177,3 +179,36 @@ def disk_full(exc: BaseException, path: object | None = None) -> DiskFull:
             .strip().splitlines() or [type(cause).__name__])[0]
     return DiskFull(f"the disk is full ({said}): nothing was written after this point",
                     where=str(where) if where else None, fix=DISK_FULL_FIX)
+
+
+NOT_WRITABLE_FIX = ("make it writable for your user (`chmod -R u+w` on it, or ask its owner), "
+                    "or run reviewloop in a clone you can write; nothing after this point "
+                    "was written")
+_REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+class NotWritable(UserInputError):
+    """A path reviewloop must write that this user may not (permission denied, a read-only
+    file system); the message names the path and the fix."""
+
+
+def write_refused(exc: BaseException | None) -> OSError | None:
+    """The OS error in `exc`'s chain that refused access to a path (EACCES, EPERM, EROFS);
+    None when there is none."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _REFUSED:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def not_writable(exc: BaseException, path: object | None = None) -> NotWritable:
+    """The user's error for `exc` (see `write_refused`), naming `path` (else the path the OS
+    error names)."""
+    cause = write_refused(exc)
+    where = path if path is not None else getattr(cause, "filename", None)
+    said = cause.strerror if cause is not None and cause.strerror else str(exc)
+    return NotWritable(f"reviewloop cannot write here ({said})",
+                       where=str(where) if where else None, fix=NOT_WRITABLE_FIX)

@@ -26,6 +26,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.runs import left
 from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed, run_tree
 from reviewloop.runs.store import registry_for
+from reviewloop.state_dir import state_folder
 
 
 @dataclass
@@ -41,6 +42,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
     """Remove the worktrees (and branches) of finished runs, of the named runs, or with
     `everything` of every run (an unfinished one is then abandoned); and stray worktrees."""
     checkout = in_repository(root)  # exit 2 outside a repository, creating nothing
+    state_folder(root)  # exit 2 when a file is there: not "nothing to clean"
     records = runs.records(settings, root)
     unknown = set(run_ids) - {r.run_id for r in records}
     if unknown:

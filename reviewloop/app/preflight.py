@@ -18,8 +18,9 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.remote import check_ready
 from reviewloop.landing.modes import land_mode
 from reviewloop.runs.damage import CHECKPOINTS, health
-from reviewloop.runs.registry import REPAIR_FIX, STATE_DIR
+from reviewloop.runs.registry import REPAIR_FIX
 from reviewloop.sandbox.bubblewrap import Sandbox, require
+from reviewloop.state_dir import STATE_DIR, state_folder
 
 REGISTRY_FILE = "runs.sqlite"
 
@@ -124,13 +125,10 @@ def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) 
     if url is not None:
         connect(url).close()  # UserInputError naming the URL's problem
         return
-    state = root / STATE_DIR
+    state = state_folder(root)  # a file there is named, exit 2
     if existing_runs and not (state / REGISTRY_FILE).is_file():
         raise UserInputError("no runs in this repository yet", where=str(root),
                              fix="start one with `reviewloop run TASK|next|all`")
-    if state.exists() and not state.is_dir():
-        raise UserInputError(f"{STATE_DIR} is a file, not reviewloop's state folder",
-                             where=str(state), fix=f"move or remove {state}")
     target = state if state.is_dir() else root
     if not os.access(target, os.W_OK | os.X_OK):
         raise UserInputError(f"the checkpoint store is not writable: {target}",

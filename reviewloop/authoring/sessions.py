@@ -21,6 +21,7 @@ from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git.repository import open_repository
+from reviewloop.state_dir import writable_state
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
@@ -78,11 +79,7 @@ class SpecSessions:
     def __init__(self, root: Path):
         self.root = root
         self.path = root / STATE_FILE
-        state = self.path.parent
-        if state.exists() and not state.is_dir():
-            raise UserInputError(f"{state.name} is a file, not reviewloop's state folder",
-                                 where=str(state), fix=f"move or remove {state}")
-        state.mkdir(parents=True, exist_ok=True)
+        writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
         open_repository(root).ensure_ignored(".reviewloop/")
 
     @contextmanager

@@ -332,14 +332,14 @@ def demo_cmd(directory: Path | None) -> int:
 @click.option("--no-workflow", "no_workflow", is_flag=True,
               help="Do not write .github/workflows/reviewloop-pr.yml.")
 @click.option("--force", is_flag=True,
-              help="Replace a workflow file that differs from this version's template.")
+              help="Replace a workflow that differs from the template, keeping a backup.")
 @click.pass_obj
 def init_cmd(obj: Context, pre_commit: bool, no_workflow: bool, force: bool) -> int:
-    """Write .reviewloop.toml (detected gates) and the PR workflow; nothing that exists is
-    overwritten, and a second run changes nothing."""
+    """Write the settings (.reviewloop.toml or --config's) and PR workflow if missing."""
     from reviewloop.cli import init
 
-    return init.init(obj.root, workflow=not no_workflow, pre_commit=pre_commit, force=force)
+    return init.init(obj.root, workflow=not no_workflow, pre_commit=pre_commit, force=force,
+                     config=obj.config)
 
 
 @click.command("install-hook")

@@ -1,5 +1,5 @@
-"""The one top-level error handler: known errors exit 1/2 (a full disk too), bugs exit 3 with a
-log, Ctrl-C 130."""
+"""The one top-level error handler: known errors exit 1/2 (a full disk and a path it may not
+write too), bugs exit 3 with a log, Ctrl-C 130."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from pathlib import Path
 
 from reviewloop import __version__
 from reviewloop.checks import interrupts
-from reviewloop.errors import ExitCode, ReviewloopError, disk_full, is_disk_full
+from reviewloop.errors import (
+    ExitCode,
+    ReviewloopError,
+    disk_full,
+    is_disk_full,
+    not_writable,
+    write_refused,
+)
 
 
 def log_dir() -> Path:
@@ -69,6 +76,10 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
             full = disk_full(exc)
             echo_err(redacted(f"error: {full}"))
             return int(full.exit_code)
+        if write_refused(exc) is not None:  # a read-only checkout or store: the user's too
+            refused = not_writable(exc)
+            echo_err(redacted(f"error: {refused}"))
+            return int(refused.exit_code)
         path = write_crash_log(exc)
         echo_err(redacted(f"internal error: {type(exc).__name__}: {exc}\n"
                           f"  a log for the bug report was written to {path}"))

@@ -14,11 +14,14 @@ from reviewloop.install import githook, project
 _VERB = {"create": "created", "update": "updated", "keep": "unchanged"}
 
 
-def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool) -> int:
-    """Write what is missing; a second run changes nothing and says so."""
+def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool,
+         config: Path | None = None) -> int:
+    """Write what is missing; a second run changes nothing and says so. `config`: the
+    settings file `reviewloop --config PATH` names, read and written instead of the default."""
     repo = open_repository(root)
     changes = project.plan(repo.root, version=__version__, workflow=workflow,
-                           pre_commit=pre_commit, force=force)
+                           pre_commit=pre_commit, force=force,
+                           config=None if config is None else Path.cwd() / config)
     project.apply(repo.root, changes)
     out = ui.console()
     for change in changes:

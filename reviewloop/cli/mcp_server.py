@@ -7,7 +7,8 @@ and answers in a compact form: the verdict, the counts, the most severe findings
 `file:line`, what kept the review from being complete, and the URI of the whole report
 (`reviewloop://review/ID`, `reviewloop://run/ID`: `review --format json`'s JSON), a resource
 the agent reads when it needs more. The tools say what they do to the project (MCP tool
-annotations) and the server its version. The SDK's stdio transport points fd 1 at stderr
+annotations) and the server its version; a line that is no JSON-RPC message is answered
+with its JSON-RPC error (`mcp_wire.py`). The SDK's stdio transport points fd 1 at stderr
 while it serves, and the use cases speak through a recorded `Output`: nothing a tool runs
 can write into the protocol's channel.
 """
@@ -27,6 +28,7 @@ import click
 
 from reviewloop import __version__
 from reviewloop.checks import interrupts
+from reviewloop.cli import mcp_wire
 from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
 
 if TYPE_CHECKING:  # the tools load the use cases: only when the server starts
@@ -51,8 +53,10 @@ def mcp_cmd(obj: Any) -> int:
     failed: list[BaseException] = []
 
     def serve() -> None:
+        import anyio  # with the SDK, which `server` found
+
         try:
-            app.run("stdio")
+            anyio.run(mcp_wire.serve_stdio, app)  # app.run("stdio"), malformed lines answered
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
             failed.append(exc)
 

@@ -84,15 +84,23 @@ def list_cmd(as_json: bool, root: Path | None = None) -> int:
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 def clean_cmd(names: tuple[str, ...], root: Path | None = None) -> int:
     """Remove the named tools' environments, every version (default: the whole cache).
-    Only what reviewloop made goes; anything else in the folder is named and left alone."""
+    Only what reviewloop made goes; anything else in the folder is named and left alone.
+    Exit 1 when one could not be removed (each is named with why; the rest are removed)."""
     chosen(names)  # reject unknown names before removing anything
     base = root or tools_dir()
-    removed = clean(names, base)
-    for path in removed:
+    done = clean(names, base)
+    for path in done.removed:
         click.echo(f"removed {path}")
-    if not removed:
+    if not done.removed and not done.failed:
         click.echo("nothing to remove")
     for path in foreign(base):
         if not names or any(path.name.lstrip(".").startswith(f"{n}-") for n in names):
             click.echo(f"kept {path}: reviewloop did not make it", err=True)
+    for path, why in done.failed:
+        click.echo(f"could not remove {path}: {why}", err=True)
+    if done.failed:
+        click.echo(f"{len(done.failed)} could not be removed (none counts as installed): "
+                   "fix what is named above (a folder you cannot write: `chmod -R u+w` it) "
+                   "and run `reviewloop tools clean` again", err=True)
+        return ExitCode.BLOCKING
     return ExitCode.OK

@@ -81,7 +81,7 @@ def install(hooks_dir: Path, *, force: bool = False, script: str | None = None) 
                 fix="run `reviewloop install-hook --force` to replace it (it is kept as a "
                     f"pre-commit{BACKUP_SUFFIX} file), or add `reviewloop {COMMAND}` to it "
                     "yourself")
-        backup = _free_backup(target)
+        backup = free_backup(target)
         target.replace(backup)
     hooks_dir.mkdir(parents=True, exist_ok=True)
     _write(target, script)
@@ -168,7 +168,7 @@ def _backups(target: Path) -> list[Path]:
     return ([first] if first.exists() or first.is_symlink() else []) + [p for _, p in numbered]
 
 
-def _free_backup(target: Path) -> Path:
+def free_backup(target: Path) -> Path:
     """A backup name nothing holds, numbered after the newest one."""
     backups = _backups(target)
     if not backups:

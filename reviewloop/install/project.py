@@ -1,13 +1,17 @@
 """`reviewloop init`: plan the files a project needs, then write only what is missing.
 
 A file that exists is never overwritten: the settings file and the pre-commit config are
-the user's; the workflow is replaced only with `force` (it is a copy of a template).
+the user's; the workflow is replaced only with `force` (it is a copy of a template), and then
+the file it replaces is kept beside it as `reviewloop-pr.yml.reviewloop-backup` (`.2`, `.3`,
+... : the hook's convention, a backup is never overwritten; GitHub runs no such file). The
+settings file is `.reviewloop.toml`, or the one `reviewloop --config PATH init` names.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,7 +23,8 @@ from reviewloop.checks.gates.detect import detect_commands
 from reviewloop.config import load_settings
 from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
-from reviewloop.install.stack import detect_stack, node_note
+from reviewloop.install.githook import free_backup
+from reviewloop.install.stack import detect_stack, missing_manager, node_note
 
 SETTINGS = ".reviewloop.toml"
 WORKFLOW = ".github/workflows/reviewloop-pr.yml"
@@ -40,6 +45,7 @@ class Change:
     action: Action
     note: str
     text: str | None = None  # the new content for create / update
+    backup: str | None = None  # update: where the file it replaces is kept
 
     @property
     def writes(self) -> bool:
@@ -47,14 +53,15 @@ class Change:
 
 
 def plan(root: Path, *, version: str, workflow: bool = True, pre_commit: bool = False,
-         force: bool = False) -> list[Change]:
+         force: bool = False, config: Path | None = None) -> list[Change]:
     """Every change `init` would make in `root`, nothing written yet; a file in the way of
     one (a dangling link, a file where a folder goes) is an error before anything is
-    written."""
-    for path in (SETTINGS, *([WORKFLOW] if workflow else []),
+    written. `config`: the settings file `--config` names (absolute), else `.reviewloop.toml`."""
+    settings = SETTINGS if config is None else shown_path(root, config)
+    for path in (settings, *([WORKFLOW] if workflow else []),
                  *([PRE_COMMIT] if pre_commit else [])):
         _check_path(root, path)
-    changes = [settings_change(root)]
+    changes = [settings_change(root) if config is None else named_settings_change(root, config)]
     if workflow:
         changes.append(workflow_change(root, workflow_template(), force=force))
     if pre_commit:
@@ -86,16 +93,29 @@ def apply(root: Path, changes: list[Change]) -> None:
         if change.writes and change.text is not None:
             target = root / change.path
             target.parent.mkdir(parents=True, exist_ok=True)
+            if change.backup is not None:
+                target.replace(root / change.backup)
             target.write_text(change.text, encoding="utf-8")
 
 
-def settings_text(root: Path) -> str:
-    """`.reviewloop.toml` with the build and test commands the project's files suggest."""
+def shown_path(root: Path, path: Path) -> str:
+    """`path` relative to the repository when inside it (as `init` names its files)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def settings_text(root: Path, path: str | None = None) -> str:
+    """`.reviewloop.toml` with the build and test commands the project's files suggest;
+    `path`: where programs are looked for (default: PATH)."""
     found = detect_commands(root)
     stacks = detect_stack(root)
+    missing = missing_manager(root, (*found.build, *found.test), path)
     lines = ["# reviewloop settings; see the Configuration section of reviewloop's README.",
              f"# Written by `reviewloop init`: {found.reason}.",
              *([f"# Stack: {_stack_text(root)}."] if stacks else []), *node_note(stacks),
+             *_comment("NOTE: " + missing if missing else ""),
              "# Leave build or test out to detect them on every run; [] turns a gate off.",
              "", "[gates]"]
     for name, commands in (("build", found.build), ("test", found.test)):
@@ -114,23 +134,52 @@ def settings_text(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def settings_change(root: Path) -> Change:
+def _comment(text: str) -> list[str]:
+    """`text` as comment lines, commands unbroken (`npm install -g yarn` stays one)."""
+    lines = textwrap.wrap(text, 88, break_on_hyphens=False, break_long_words=False,
+                          subsequent_indent="  ")
+    return [f"# {line}" for line in lines]
+
+
+def settings_change(root: Path, *, fresh: bool = False, path: str | None = None) -> Change:
+    """`.reviewloop.toml`, or with `fresh` the new settings whatever the project holds;
+    `path`: where programs are looked for (default: PATH)."""
     # the settings kept must load: a broken file is an error naming its key, not "set up"
-    kept = read_file_layer(root, None)
+    kept = None if fresh else read_file_layer(root, None)
     if kept is not None:
         load_settings(root, environ={})
-    if (root / SETTINGS).exists():
+    if (root / SETTINGS).exists() and not fresh:
         return Change(SETTINGS, "keep", "exists, left as it is")
     if kept is not None:
         # a new .reviewloop.toml would take precedence and silently hide those settings
         return Change(SETTINGS, "keep", "not written: settings live in pyproject.toml "
                                         "[tool.reviewloop]")
-    text = settings_text(root)
+    text = settings_text(root, path)
     gates = [line.split(" =")[0] for line in text.splitlines()
              if re.match(r"^(build|test) =", line)]
     note = f"gates: {', '.join(gates)} detected" if gates else "no build or test command found"
+    found = detect_commands(root)
+    missing = missing_manager(root, (*found.build, *found.test), path)
+    note += f"; {missing} (the gates are written as detected)" if missing else ""
     stack = _stack_text(root)
     return Change(SETTINGS, "create", f"{stack}; {note}" if stack else note, text)
+
+
+def named_settings_change(root: Path, config: Path) -> Change:
+    """`--config PATH`: that file kept when it exists (it must load), else written there —
+    and read only by commands given the same `--config`, which the note says."""
+    shown = shown_path(root, config)
+    if config.exists():
+        load_settings(root, environ={}, config_file=config)
+        return Change(shown, "keep", "exists, left as it is (the file --config names)")
+    if config.name == "pyproject.toml":
+        raise UserInputError(
+            "--config names a pyproject.toml that does not exist; nothing written",
+            where=str(config), fix="name a .toml file for init to write, or add a "
+                                   "[tool.reviewloop] table to that pyproject.toml yourself")
+    created = settings_change(root, fresh=True)
+    return Change(shown, "create", f"{created.note}; read only when a command is given "
+                                   f"`--config {shown}`", created.text)
 
 
 def _stack_text(root: Path) -> str:
@@ -151,7 +200,10 @@ def workflow_change(root: Path, template: str, *, force: bool) -> Change:
     if target.read_text(encoding="utf-8", errors="replace") == template:
         return Change(WORKFLOW, "keep", "up to date")
     if force:
-        return Change(WORKFLOW, "update", "replaced with this version's template", template)
+        backup = free_backup(target)
+        kept = shown_path(root, backup)
+        return Change(WORKFLOW, "update", f"replaced with this version's template; the file it "
+                                          f"replaces is kept as {kept}", template, kept)
     return Change(WORKFLOW, "keep", "differs from this version's template; left as it is "
                                     "(--force replaces it)")
 

@@ -4,12 +4,17 @@ Python — or several of them side by side. Looks at files only."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.checks.gates.node import package_manager, read_manifest
 
 _PYTHON_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile")
+_COREPACK = "`corepack enable` (corepack comes with Node.js 16.10+) or `npm install -g {}`"
+_INSTALL = {"yarn": _COREPACK.format("yarn"), "yarn-berry": _COREPACK.format("yarn"),
+            "pnpm": _COREPACK.format("pnpm"),
+            "bun": "`npm install -g bun` (or bun's own installer, bun.sh)"}
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,22 @@ def node_note(stacks: list[Stack]) -> list[str]:
         return []
     return ["# A run works in a git worktree without node_modules of its own: its build and",
             "# tests use this checkout's (read-only), so install them here first (npm ci, …)."]
+
+
+def missing_manager(root: Path, commands: tuple[str, ...], path: str | None = None) -> str | None:
+    """When `commands` (the detected gates) run the package manager the lockfile names and
+    no such program is on `path` (default: PATH): what it is and how to get it. The gate is
+    written anyway — the lockfile says what the project uses, and CI or a colleague has it —
+    but every run here would fail it until it is installed, so `init` says so. npm is not
+    asked for: it comes with Node.js, which every Node gate needs anyway."""
+    if read_manifest(root) is None:
+        return None
+    manager, lockfile = package_manager(root)
+    if manager not in _INSTALL:
+        return None
+    program = "yarn" if manager == "yarn-berry" else manager
+    if not any(command.split()[:1] == [program] for command in commands) \
+            or shutil.which(program, path=path) is not None:
+        return None
+    return (f"{program} is not installed here, and {lockfile or 'package.json'} says the "
+            f"project uses it: the gates that run it fail until it is; {_INSTALL[manager]}")

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reviewloop.runs.registry import (
-    STATE_DIR,
     UNFINISHED,
     Registry,
     RunRecord,
     crashed,
     scan,
 )
+from reviewloop.state_dir import STATE_DIR, state_folder
 
 REGISTRY = "runs.sqlite"
 CHECKPOINTS = "checkpoints.sqlite"
@@ -50,7 +50,7 @@ class Damage:
 
 def inspect(root: Path) -> Damage:
     """Read the registry row by row and check the checkpoint file; create nothing."""
-    state = root / STATE_DIR
+    state = state_folder(root)  # exit 2 when a file is there: not "no runs yet"
     found = Damage()
     if (state / REGISTRY).is_file():
         found.records, unreadable, damage = scan(Registry(root))

@@ -9,7 +9,8 @@ from pathlib import Path
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.repository import open_repository
 from reviewloop.git.worktrees import RunTree
-from reviewloop.runs.registry import STATE_DIR, run_dir
+from reviewloop.runs.registry import run_dir
+from reviewloop.state_dir import STATE_DIR
 
 LEFT = "worktree-left"  # in the run folder: the worktree's tree id when the run finished
 

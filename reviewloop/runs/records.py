@@ -34,8 +34,9 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.reports.report import RunSummary
-from reviewloop.runs.registry import STATE_DIR, RunRecord, new_run_id
+from reviewloop.runs.registry import RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
+from reviewloop.state_dir import STATE_DIR
 
 SUMMARY = "summary.json"
 REVIEWS, RUNS, PULLS = "reviews", "runs", "pulls"

@@ -29,11 +29,11 @@ from reviewloop.errors import (
 from reviewloop.git.carry import Packed
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
+from reviewloop.state_dir import writable_state
 
 if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41)
     import sqlite3
 
-STATE_DIR = ".reviewloop"
 OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
 # Approved, its commit or landing refused (`runs.stops`): `approve` again, or `reject`.
 LANDING_REFUSED = "landing_refused"
@@ -88,9 +88,7 @@ class RunRecord(BaseModel):
 
 
 def state_dir(root: Path) -> Path:
-    path = root / STATE_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return writable_state(root)
 
 
 def run_dir(root: Path, run_id: str) -> Path:

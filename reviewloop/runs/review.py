@@ -47,7 +47,7 @@ from reviewloop.runs.pull_request_change import (
 from reviewloop.runs.records import review_id, save_summary
 from reviewloop.runs.registry import state_dir
 from reviewloop.runs.source import DiffSource as DiffSource
-from reviewloop.runs.source import files_commit, head_tree
+from reviewloop.runs.source import empty_range, files_commit, head_tree
 from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
 from reviewloop.runs.trace import TraceRecorder
 from reviewloop.runs.trusted import TrustedConfig, config_findings
@@ -104,8 +104,9 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     changes = parse_diff(diff_text, source=source.describe())
     if not changes.paths and not _has_commits(repo, source):
         elsewhere = f" ({len(outside)} changed file(s) out of scope)" if outside else ""
-        return NothingToReview(f"nothing to review: no change in the {source.describe()}"
-                               f"{elsewhere}")
+        return NothingToReview(empty_range(repo, source)
+                               or f"nothing to review: no change in the {source.describe()}"
+                                  f"{elsewhere}")
     exported = files_commit(repo, source, staged, changes, fix=fix)
     # before any analyzer or test writes a file; a review of a commit's files reads nothing
     # of the working tree (they are its export): HEAD's own record stands for it

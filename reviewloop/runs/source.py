@@ -41,8 +41,9 @@ class DiffSource:
     def describe(self) -> str:
         if self.staged:
             what = "staged changes"
-        elif self.base and self.head:
-            what = f"{_shown(self.base)}{'...' if self.merge_base else '..'}{_shown(self.head)}"
+        elif self.head:  # with no --base, the default branch: never "the working tree"
+            what = (f"{_shown(self.base) if self.base else 'the default branch'}"
+                    f"{'...' if self.merge_base else '..'}{_shown(self.head)}")
         else:
             what = f"working tree against {self.base or 'HEAD'}"
         what += f" under {', '.join(p or '.' for p in self.paths)}" if self.paths else ""
@@ -69,6 +70,23 @@ class DiffSource:
         if baseline is None:
             return repo.diff(base=self.base or "HEAD")
         return repo.diff(base=self.base or baseline.base or "HEAD", tree=baseline.tree)
+
+
+def empty_range(repo: Repository, source: DiffSource) -> str | None:
+    """Why a `--head` range with no commit of its own holds nothing to review, and the fix;
+    None for the working tree, the index, or a range narrowed to some paths."""
+    if not source.head or source.paths or source.focus is not None:
+        return None
+    base = source.base or repo.default_base()
+    head_sha, base_sha = (repo.git("rev-parse", "--verify", "--end-of-options",
+                                   f"{rev}^{{commit}}").strip() for rev in (source.head, base))
+    head = _shown(source.head)
+    why = (f"both are commit {head_sha[:12]}" if head_sha == base_sha
+           else f"every commit of {head} is already in {_shown(base)}")
+    return (f"nothing to review between {_shown(base)} and {head}: {why}\n"
+            f"  fix: --head reviews the commits {head} adds to --base (by default the default "
+            f"branch, {repo.default_base()}): drop --head to review your uncommitted change, "
+            f"or pass --base {head}~1 to review its last commit")
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reviewloop.runs.registry import (
     LANDING_REFUSED,
-    STATE_DIR,
     Registry,
     RunRecord,
     shown_detail,
@@ -23,6 +22,7 @@ from reviewloop.session.resources import Deployed
 from reviewloop.spec import select
 from reviewloop.spec.loader import find_specs, load_spec
 from reviewloop.spec.model import Task
+from reviewloop.state_dir import STATE_DIR
 
 
 class _Fact(BaseModel):

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import UserInputError
+from reviewloop.state_dir import writable_state
 
 NOTES_FILE = ".reviewloop/notes.jsonl"
 
@@ -29,11 +30,8 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
             "an empty note", where="note",
             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
     note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
+    writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
     path = root / NOTES_FILE
-    if path.parent.exists() and not path.parent.is_dir():
-        raise UserInputError(f"{path.parent.name} is a file, not reviewloop's state folder",
-                             where=str(path.parent), fix=f"move or remove {path.parent}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(note.model_dump_json() + "\n")
     return note

@@ -143,3 +143,23 @@ def test_init_with_a_pre_commit_config_not_in_utf8_is_an_input_error(tmp_path: P
     assert done.returncode == 2, done.stdout + done.stderr
     assert ".pre-commit-config.yaml" in done.stderr and "UTF-8" in done.stderr
     assert _tree(root) == before
+
+
+def test_init_honours_the_global_config_and_force_keeps_the_replaced_workflow(
+        tmp_path: Path):
+    git(tmp_path, "init", "-q")
+    done = reviewloop(tmp_path, "--config", "ci/reviewloop.toml", "init")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / ".reviewloop.toml").exists()
+    assert (tmp_path / "ci/reviewloop.toml").read_text().startswith("# reviewloop settings")
+    assert "created  ci/reviewloop.toml" in done.stdout
+    again = reviewloop(tmp_path, "--config", "ci/reviewloop.toml", "init")
+    assert "unchanged  ci/reviewloop.toml" in again.stdout, again.stdout
+    workflow = tmp_path / ".github/workflows/reviewloop-pr.yml"
+    workflow.write_text("name: mine\n")
+    forced = reviewloop(tmp_path, "init", "--force")
+    assert forced.returncode == 0, forced.stderr
+    backup = workflow.with_name("reviewloop-pr.yml.reviewloop-backup")
+    assert backup.read_text() == "name: mine\n"
+    assert "kept as .github/workflows/reviewloop-pr.yml.reviewloop-backup" in " ".join(
+        forced.stdout.split())

@@ -142,7 +142,8 @@ def test_clean_removes_only_what_reviewloop_made(cache, capsys, names):
     ours = {TOOLS[n].folder for n in names or TOOLS} | \
         {f".{TOOLS[n].folder}.lock" for n in names or TOOLS} | (set() if names
                                                                 else {".npm-cache"})
-    assert out.splitlines() == [f"removed {cache / n}" for n in sorted(ours)]
+    assert out.splitlines() == [f"removed {cache / n}" for n in  # locks after their folders
+                                sorted(ours, key=lambda n: (n.endswith(".lock"), n))]
     for entry in before:
         if not names or any(entry.lstrip(".").startswith(f"{n}-") for n in names):
             assert f"kept {cache / entry}: reviewloop did not make it" in err

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.config import load_settings
-from reviewloop.errors import ConfigError
+from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.install import project
 
 ENTRY_KEYS = {"repo": project.HOOK_REPO, "rev": "v1.2.3", "hooks": [{"id": "reviewloop"}]}
@@ -202,3 +204,103 @@ def test_kept_settings_that_do_not_load_are_an_error_not_set_up(tmp_path: Path, 
     with pytest.raises(ConfigError) as caught:
         project.plan(tmp_path, version="1.2.3")
     assert str(caught.value) == str(expected.value) and where in str(caught.value.where)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(st.characters(blacklist_categories=["Cs"]), min_size=1,
+                              max_size=40), min_size=1, max_size=4),
+       taken=st.sets(st.integers(1, 4), max_size=2))
+def test_force_keeps_every_replaced_workflow_and_never_overwrites_a_backup(
+        tmp_path_factory: pytest.TempPathFactory, texts: list[str], taken: set[int]):
+    """Any number of forced replacements, with backup names already taken: each replaced
+    file is kept byte for byte under a name nothing held, and the note names it."""
+    root = tmp_path_factory.mktemp("force")
+    workflow = root / project.WORKFLOW
+    workflow.parent.mkdir(parents=True)
+    suffix = {1: "", 2: ".2", 3: ".3", 4: ".4"}
+    held = {}
+    for number in taken:  # the user's files of those names stay as they are
+        name = f"reviewloop-pr.yml.reviewloop-backup{suffix[number]}"
+        held[name] = f"held {number}\n"
+        (workflow.parent / name).write_text(held[name])
+    replaced = []
+    for text in texts:
+        if text == project.workflow_template():
+            continue
+        workflow.write_text(text, encoding="utf-8")
+        changed = _plan(root, force=True)[project.WORKFLOW]
+        assert changed.backup is not None and not (root / changed.backup).exists()
+        assert f"kept as {changed.backup}" in changed.note
+        project.apply(root, [changed])
+        replaced.append(text)
+        assert workflow.read_text(encoding="utf-8") == project.workflow_template()
+    kept = {p.name: p.read_text(encoding="utf-8") for p in workflow.parent.iterdir()
+            if p.name != "reviewloop-pr.yml"}
+    assert sorted(v for k, v in kept.items() if k not in held) == sorted(replaced)
+    assert {k: kept[k] for k in held} == held
+
+
+@pytest.mark.parametrize("where", ["conf/reviewloop.toml", "outside.toml"])
+def test_a_config_named_by_path_is_written_there_and_loads(tmp_path: Path, where: str):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "Makefile").write_text("build:\n\ttrue\ntest:\n\ttrue\n")
+    config = root / where if where.startswith("conf") else tmp_path / where
+    changes = project.plan(root, version="1.2.3", config=config)
+    project.apply(root, changes)
+    assert not (root / project.SETTINGS).exists()
+    assert changes[0].path == project.shown_path(root, config)
+    assert f"`--config {changes[0].path}`" in changes[0].note
+    assert load_settings(root, environ={}, config_file=config).gates.test == ("make test",)
+    again = project.plan(root, version="1.2.3", config=config)[0]
+    assert again.action == "keep" and "the file --config names" in again.note
+
+
+def test_a_config_named_by_path_must_load_or_be_a_new_toml(tmp_path: Path):
+    (tmp_path / "mine.toml").write_text("max_round = 2\n")
+    with pytest.raises(ConfigError, match="max_round"):
+        project.plan(tmp_path, version="1.2.3", config=tmp_path / "mine.toml")
+    with pytest.raises(UserInputError, match=r"pyproject\.toml that does not exist"):
+        project.plan(tmp_path, version="1.2.3", config=tmp_path / "pyproject.toml")
+    (tmp_path / project.SETTINGS).write_text("max_rounds = 2\n")  # not the file named
+    fresh = project.plan(tmp_path, version="1.2.3", config=tmp_path / "ci.toml")[0]
+    assert fresh.action == "create" and fresh.path == "ci.toml"
+
+
+LOCKFILES = {"yarn.lock": ("yarn", "# yarn lockfile v1\n"),
+             "yarn.lock (berry)": ("yarn", "__metadata:\n  version: 8\n"),
+             "pnpm-lock.yaml": ("pnpm", "lockfileVersion: '9.0'\n"),
+             "bun.lock": ("bun", "{}\n"), "package-lock.json": ("npm", "{}\n")}
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lockfile=st.sampled_from(sorted(LOCKFILES)),
+       installed=st.sets(st.sampled_from(["yarn", "pnpm", "bun", "npm", "node"])),
+       scripts=st.sets(st.sampled_from(["build", "test"]), min_size=1))
+def test_a_lockfiles_package_manager_not_installed_is_said_and_the_gate_kept(
+        tmp_path_factory: pytest.TempPathFactory, lockfile: str, installed: set[str],
+        scripts: set[str]):
+    """The lockfile decides the gates' package manager, whatever is installed; when that
+    program is missing from the folders programs are looked for in, the note and the file
+    say so with the fix (never for npm, which comes with Node.js)."""
+    root = tmp_path_factory.mktemp("node")
+    programs = tmp_path_factory.mktemp("bin")
+    for name in installed:
+        (programs / name).write_text("#!/bin/sh\n")
+        (programs / name).chmod(0o755)
+    program, text = LOCKFILES[lockfile]
+    _node(root, None, typescript=False, scripts=dict.fromkeys(scripts, "true"))
+    (root / lockfile.split(" ")[0]).write_text(text)
+    change = project.settings_change(root, path=str(programs))
+    gates = tomllib.loads(change.text or "")["gates"]
+    assert all(cmd.split()[0] == ("npm" if program == "npm" else program)
+               for cmd in gates.get("build", []) + gates.get("test", []))
+    missing = program != "npm" and program not in installed
+    said = f"{program} is not installed here, and {lockfile.split(' ')[0]} says the project uses it"
+    assert (said in change.note) == missing
+    assert ("corepack enable" in change.note) == (missing and program in ("yarn", "pnpm"))
+    comment = " ".join(line.lstrip("# ").strip() for line in (change.text or "").splitlines()
+                       if line.startswith("# "))
+    assert (f"NOTE: {said}" in comment) == missing

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.review import DiffSource
+from reviewloop.runs.source import empty_range
 from tests.support.cli_main import run_cli
 from tests.support.gitutil import git
 from tests.support.processes import started
@@ -123,3 +126,78 @@ def test_the_not_read_list_is_the_snapshots_own(
     staged = sum("add" in argv and "--update" in argv for argv in runs)
     assert staged == sum("write-tree" in argv for argv in runs) >= 1
     assert "build/: build output, untracked, left out of the review" in out
+
+
+HISTORY = 4  # commits on main, c0 … c3
+
+
+@pytest.fixture(scope="module")
+def line(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A repository whose main has HISTORY commits; their ids, oldest first."""
+    root = init_repo(tmp_path_factory.mktemp("line") / "r", {"a.py": "x = 0\n"})
+    for n in range(1, HISTORY):
+        write(root, "a.py", f"x = {n}\n")
+        git(root, "commit", "-qam", f"c{n}")
+    ids = git(root, "rev-list", "--reverse", "HEAD").split()
+    return root, ids
+
+
+def _spelling(ids: list[str], index: int, how: str) -> str:
+    back = len(ids) - 1 - index
+    return {"id": ids[index], "short": ids[index][:10], "relative": f"HEAD~{back}",
+            "branch": "main" if back == 0 else f"main~{back}"}[how]
+
+
+SPELLINGS = st.sampled_from(["id", "short", "relative", "branch"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), head_how=SPELLINGS, base_how=SPELLINGS, merge_base=st.booleans(),
+       default_base=st.booleans())
+def test_a_range_without_commits_of_its_own_says_between_what_and_the_fix(
+        line: tuple[Path, list[str]], data: st.DataObject, head_how: str, base_how: str,
+        merge_base: bool, default_base: bool) -> None:
+    """A head equal to its base, or already in it, under any spelling: the message names both
+    as given, whether they are one commit, and how to review what was meant."""
+    root, ids = line
+    base_at = len(ids) - 1 if default_base else data.draw(st.integers(0, len(ids) - 1))
+    head_at = data.draw(st.integers(0, base_at))
+    head = _spelling(ids, head_at, head_how)
+    base = None if default_base else _spelling(ids, base_at, base_how)
+    message = empty_range(open_repository(root),
+                          DiffSource(base=base, head=head, merge_base=merge_base))
+    assert message is not None
+    shown_base = "main" if base is None else base[:12] if base_how == "id" else base
+    shown_head = head[:12] if head_how == "id" else head
+    first, fix = message.split("\n")
+    assert first.startswith(f"nothing to review between {shown_base} and {shown_head}: ")
+    assert first.endswith(f"both are commit {ids[head_at][:12]}" if head_at == base_at
+                          else f"every commit of {shown_head} is already in {shown_base}")
+    assert fix == (f"  fix: --head reviews the commits {shown_head} adds to --base (by default "
+                   f"the default branch, main): drop --head to review your uncommitted change, "
+                   f"or pass --base {shown_head}~1 to review its last commit")
+
+
+def test_other_sources_keep_their_own_message(line: tuple[Path, list[str]]) -> None:
+    root, ids = line
+    repo = open_repository(root)
+    for source in (DiffSource(), DiffSource(staged=True), DiffSource(base=ids[0]),
+                   DiffSource(head="HEAD", paths=("src",))):
+        assert empty_range(repo, source) is None
+
+
+def test_review_head_on_the_default_branch_names_the_range(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`review --head HEAD` on main with an uncommitted change: not "no change in the working
+    tree", which has one, but main...HEAD named, and the fix."""
+    root = init_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    write(root, "a.py", "x = 2\n")
+    monkeypatch.chdir(root)
+    code, out, err = run_cli(capsys, "review", "--head", "HEAD")
+    assert code == 0, err
+    assert "nothing to review between main and HEAD: both are commit " in out
+    said = " ".join(out.split())  # as the terminal wrapped it
+    assert "drop --head to review your uncommitted change" in said
+    assert "working tree" not in said

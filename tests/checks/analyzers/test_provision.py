@@ -302,11 +302,11 @@ def test_list_stale_and_clean(tmp_path, monkeypatch):
                       "shellcheck": "absent", "eslint": "absent", "cdk-nag": "absent"}
     assert stale(root) == [root / "checkov-1.0.0", root / "zizmor-0.1.0"]
 
-    assert clean(("zizmor",), root) == [root / f".{ziz.folder}.lock", root / "zizmor-0.1.0",
-                                        root / ziz.folder]
+    assert clean(("zizmor",), root).removed == [root / "zizmor-0.1.0", root / ziz.folder,
+                                                root / f".{ziz.folder}.lock"]
     assert [p.name for p in root.iterdir()] == ["checkov-1.0.0"]
-    assert clean((), root) == [root / "checkov-1.0.0"] and list(root.iterdir()) == []
-    assert clean((), tmp_path / "never-made") == []
+    assert clean((), root).removed == [root / "checkov-1.0.0"] and list(root.iterdir()) == []
+    assert clean((), tmp_path / "never-made").removed == []
 
 
 def test_two_reviews_installing_at_once_build_one_environment(tmp_path, local_index):
@@ -365,6 +365,6 @@ def test_clean_leaves_a_users_entry_named_like_a_pin_folder(tmp_path, tool, kind
         entry.write_text("my notes\n")
     else:
         entry.symlink_to(elsewhere if kind == "link to a folder" else tmp_path / "notes")
-    assert clean((tool,), root) == [] and clean((), root) == []
+    assert clean((tool,), root).removed == [] and clean((), root).removed == []
     assert entry.is_symlink() or entry.read_text() == "my notes\n"
     assert elsewhere.is_dir()

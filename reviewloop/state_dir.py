@@ -1,0 +1,43 @@
+"""Where reviewloop keeps a repository's state, `.reviewloop/`: refused when it is not a folder
+or cannot be written, before any command reads or writes it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reviewloop.errors import (
+    NOT_WRITABLE_FIX,
+    NotWritable,
+    UserInputError,
+    not_writable,
+    write_refused,
+)
+
+STATE_DIR = ".reviewloop"
+
+
+def state_folder(root: Path) -> Path:
+    """`root/.reviewloop`, which may not exist yet; exit 2 when something else is there (a
+    file, a link to nothing): every command that reads or writes runs asks this first."""
+    path = root / STATE_DIR
+    if (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise UserInputError(f"{STATE_DIR} is a file, not reviewloop's state folder",
+                             where=str(path), fix=f"move or remove {path}")
+    return path
+
+
+def writable_state(root: Path) -> Path:
+    """`state_folder`, created when missing; exit 2 naming it when this user cannot write it
+    (a read-only checkout, a chmod): before anything is written, not halfway through."""
+    path = state_folder(root)
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        if write_refused(exc) is None:
+            raise
+        raise not_writable(exc, path) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise NotWritable("reviewloop's state folder is not writable by this user",
+                          where=str(path), fix=NOT_WRITABLE_FIX)
+    return path

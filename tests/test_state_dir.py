@@ -1,0 +1,149 @@
+"""`.reviewloop/` checked before a command reads or writes it: anything but a folder there is
+named (exit 2) by every command, never read as "no runs yet"; a state folder or checkout this
+user cannot write is named with the fix (exit 2), never a traceback (exit 3)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.errors import ExitCode, NotWritable, UserInputError, not_writable, write_refused
+from reviewloop.state_dir import STATE_DIR, state_folder, writable_state
+from tests.support.cli_main import run_cli
+from tests.support.readonly import read_only, run_unprivileged, writable_again
+from tests.support.repos import init_repo
+
+
+def _file(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def _dangling(path: Path, data: bytes) -> None:
+    path.symlink_to(path.parent / "gone")
+
+
+def _link_to_file(path: Path, data: bytes) -> None:
+    (path.parent / "target").write_bytes(data)
+    path.symlink_to(path.parent / "target")
+
+
+def _fifo(path: Path, data: bytes) -> None:
+    os.mkfifo(path)
+
+
+NOT_A_FOLDER = {"file": _file, "dangling link": _dangling, "link to a file": _link_to_file,
+                "fifo": _fifo}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(sorted(NOT_A_FOLDER)), data=st.binary(max_size=64),
+       writable=st.booleans())
+def test_anything_but_a_folder_is_named_with_the_fix(tmp_path_factory: pytest.TempPathFactory,
+                                                     kind: str, data: bytes,
+                                                     writable: bool) -> None:
+    root = tmp_path_factory.mktemp("root")
+    NOT_A_FOLDER[kind](root / STATE_DIR, data)
+    with pytest.raises(UserInputError) as raised:
+        (writable_state if writable else state_folder)(root)
+    assert raised.value.exit_code == ExitCode.USAGE
+    assert raised.value.where == str(root / STATE_DIR)
+    assert raised.value.fix == f"move or remove {root / STATE_DIR}"
+
+
+@pytest.mark.parametrize("kind", ["absent", "folder", "link to a folder"])
+def test_a_folder_or_none_is_the_state_folder(tmp_path: Path, kind: str) -> None:
+    if kind == "folder":
+        (tmp_path / STATE_DIR).mkdir()
+    if kind == "link to a folder":
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / STATE_DIR).symlink_to(tmp_path / "elsewhere")
+    assert state_folder(tmp_path) == tmp_path / STATE_DIR
+    assert (tmp_path / STATE_DIR).exists() == (kind != "absent")  # reading creates nothing
+    assert writable_state(tmp_path).is_dir()
+
+
+REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+@given(code=st.sampled_from(REFUSED), name=st.text(st.characters(blacklist_characters="\0"),
+                                                    min_size=1, max_size=30),
+       depth=st.integers(0, 3))
+def test_a_refused_write_anywhere_in_the_chain_names_its_path(code: int, name: str,
+                                                              depth: int) -> None:
+    refused = OSError(code, os.strerror(code), f"/repo/{name}")
+    exc: BaseException = refused
+    for level in range(depth):  # raised from, as a library wraps it
+        wrapper = RuntimeError(f"level {level}")
+        wrapper.__cause__ = exc
+        exc = wrapper
+    assert write_refused(exc) is refused
+    error = not_writable(exc)
+    assert isinstance(error, NotWritable) and error.exit_code == ExitCode.USAGE
+    assert str(error).startswith(f"/repo/{name}: ") and "fix: make it writable" in str(error)
+
+
+@given(code=st.sampled_from(sorted(set(errno.errorcode) - set(REFUSED))))
+def test_other_os_errors_are_not_a_refused_write(code: int) -> None:
+    assert write_refused(OSError(code, os.strerror(code), "/repo/x")) is None
+
+
+COMMANDS = [("runs",), ("runs", "--json"), ("clean",), ("clean", "--all"), ("note", "chose x"),
+            ("review",)]
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_every_command_names_a_file_in_the_state_folders_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...]) -> None:
+    init_repo(tmp_path, {"app.py": "x = 1\n"})
+    (tmp_path / "app.py").write_text("x = 2\n")
+    (tmp_path / STATE_DIR).write_text("not a folder\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, *argv)
+    assert code == ExitCode.USAGE, out + err
+    assert f"{tmp_path / STATE_DIR}: .reviewloop is a file, not reviewloop's state folder" in err
+    assert "No runs yet" not in out and "Nothing to clean" not in out
+    assert (tmp_path / STATE_DIR).read_text() == "not a folder\n"
+
+
+WRITERS = [("review",), ("note", "chose x"), ("spec", "new", "--name", "todo-api", "a todo app"),
+           ("init",), ("run", "next", "--yes", "--implementer", "manual")]
+
+
+@pytest.fixture
+def checkout(tmp_path: Path):
+    root = tmp_path / "repo"
+    init_repo(root, {"app.py": "x = 1\n", "tasks.md": "- [ ] 1. Add y\n"})
+    (root / "app.py").write_text("x = 2\n")
+    yield root
+    writable_again(root)
+
+
+CASES = [(where, argv) for where in ("checkout", "state folder") for argv in WRITERS
+         if (where, argv[0]) != ("state folder", "init")]  # init writes no state
+
+
+@pytest.mark.parametrize(("where", "argv"), CASES, ids=lambda v: v if isinstance(v, str)
+                         else " ".join(v))
+def test_a_read_only_checkout_is_named_with_the_fix(checkout: Path, argv: tuple[str, ...],
+                                                    where: str) -> None:
+    state = checkout / STATE_DIR
+    if where == "state folder":
+        (state / "reviews").mkdir(parents=True)
+        read_only(state)
+    else:
+        read_only(checkout)
+    done = run_unprivileged(checkout, *argv)
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    # the path this user may not write: the state folder, else the first one in the checkout
+    named = state if where == "state folder" else checkout
+    assert f"error: {named}" in done.stderr, done.stderr
+    assert "writable" in done.stderr
+    assert not (state / "reviews").exists() or not any((state / "reviews").iterdir())
