@@ -56,10 +56,12 @@ def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
     return [system, ask]
 
 
-def rereview_messages(names: Sequence[str], review: ReviewInput, *,
+def combined_messages(agents: Sequence[AgentDefinition], review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    """A combined re-review's: the same cached parts and material, then the agents' names."""
-    system = system_message(shared_parts(review), agents_prompt(names) + after_prompt(review),
+    """Reviewers asked in one call (`review.rereview`): the same cached parts and material,
+    then the agents' names (and in round 1 each one's persona)."""
+    system = system_message(shared_parts(review),
+                            agents_prompt(agents, review.round) + after_prompt(review),
                             bedrock=bedrock)
     return [system, HumanMessage("Review as each agent listed.")]
 
@@ -91,8 +93,8 @@ def run_reviewers(model: BaseChatModel | None,
                   *, model_name: str = "", bedrock: bool = False, max_steps: int = 12,
                   timeout_s: float | None = None, gate: PrefixGate | None = None,
                   declared: Sequence[BaseTool] | None = None) -> list[ReviewerOutcome]:
-    """`run_reviewer` for one reviewer; for several (a combined re-review, whose members
-    read the same material and hold the same tools: `review.rereview`) one call for all,
+    """`run_reviewer` for one reviewer; for several (a combined review or re-review, whose
+    members read the same material and hold the same tools: `review.rereview`) one call for all,
     each finding kept for the agent it names, and one outcome per member as if each had
     been asked alone: its analyzers' findings and health, its findings, a share of the
     call's tokens; a failed call fails every member."""
@@ -114,7 +116,7 @@ def run_reviewers(model: BaseChatModel | None,
     try:
         scoped = _scoped(review, [f for a, r in asked for f in _evidence(a, r)])
         messages = reviewer_messages(agent, scoped, bedrock=bedrock) if len(asked) == 1 \
-            else rereview_messages(names, scoped, bedrock=bedrock)
+            else combined_messages([a for a, _ in asked], scoped, bedrock=bedrock)
         if gate is not None and not writer:
             gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
         result = run_agent(model, messages, reviewer_tools_for(agent, workspace, declared),

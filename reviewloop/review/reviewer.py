@@ -154,12 +154,21 @@ def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
     return f"agent: {agent.name}\n\n{persona(agent)}\n"
 
 
-def agents_prompt(names: Sequence[str]) -> str:
-    """The per-call part of a combined re-review (`review.rereview`): the reviewers of a
-    chunk on one model judge a fix in one call, which reads the cached parts once instead
-    of once per reviewer; each finding names whose area it is in."""
-    return (f"agents: {', '.join(names)}\n\nYou are each of these reviewers: judge the fix "
-            "from each one's area, and give every finding the `agent` whose area it is in.\n")
+def agents_prompt(agents: Sequence[AgentDefinition], round_no: int) -> str:
+    """The per-call part of reviewers asked in one call (`review.rereview`): they read the
+    cached parts once instead of once each, and each finding names whose area it is in. A
+    re-review lists their names (as a lone re-reviewer's, `agent_prompt`); round 1 (`[review]
+    combined_review`) gives each one's persona under its name, so every area is judged by
+    its own instructions."""
+    names = ", ".join(a.name for a in agents)
+    if round_no > 1:
+        return (f"agents: {names}\n\nYou are each of these reviewers: judge the fix "
+                "from each one's area, and give every finding the `agent` whose area it is "
+                "in.\n")
+    areas = "".join(f"\n## {a.name}\n\n{persona(a)}\n" for a in agents)
+    return (f"agents: {names}\n\nYou are each of these reviewers: review the change from "
+            "each one's area, by its instructions below, and give every finding the `agent` "
+            f"whose area it is in.\n{areas}")
 
 
 def after_prompt(review: ReviewInput) -> str:

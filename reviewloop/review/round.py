@@ -53,12 +53,16 @@ from reviewloop.review.material import (
 )
 from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
-from reviewloop.review.rereview import Together, asked_together, planned_calls
+from reviewloop.review.rereview import (
+    Together,
+    asked_together,
+    combined,
+    own_prompt,
+    planned_calls,
+)
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
-    agent_prompt,
-    agents_prompt,
     cached_rules,
     round_prompt,
     shared_prompt,
@@ -114,7 +118,7 @@ class PreparedRound:
     not_started: list[ReviewerOutcome] = field(default_factory=list)
     usage: list[UsageRecord] = field(default_factory=list)
     turned_off: list[ReviewerOutcome] = field(default_factory=list)
-    together: tuple[Together, ...] = ()  # re-reviewers asked in one call (`review.rereview`)
+    together: tuple[Together, ...] = ()  # reviewers asked in one call (`review.rereview`)
 
 
 # Of a model's context window, the share one call's diff may fill; the rest holds the
@@ -143,11 +147,12 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
     assignments = assign(setup.agents, plan.chunks)
-    together = asked_together(ask.round, setup.agents, plan.chunks, assignments, names) \
-        if setup.settings.review.combined_rereview else ()
+    together = asked_together(setup.agents, plan.chunks, assignments, names) \
+        if combined(setup.settings.review, ask.round) else ()
     calls = planned_calls(setup.agents, plan.chunks, assignments, names, together)
     warm = setup.settings.review.cache_warm
-    planned = estimate(plan, calls, shared, lambda key: _own_prompt(setup, key, together),
+    planned = estimate(plan, calls, shared,
+                       lambda key: own_prompt(setup.agents, key, together, ask.round),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
     stopped = _over_limit(setup, planned, ask.round)
     usage: list[UsageRecord] = []
@@ -286,13 +291,6 @@ def _shown_diff(chunk: Chunk) -> str:
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,
             chunk: Chunk) -> str:
     return shared_prompt(_input(round_no, chunk, context, addressed, steering))
-
-
-def _own_prompt(setup: RoundSetup, key: str, together: Sequence[Together]) -> str:
-    """What a planned call sends after the prefix: a reviewer's persona, or the names of
-    the re-reviewers asked together (the call's key is their names, `planned_calls`)."""
-    names = next((names for _, names in together if ", ".join(names) == key), None)
-    return agents_prompt(names) if names else agent_prompt(setup.agent(key))
 
 
 def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
