@@ -23,6 +23,10 @@ with the command that reproduces it:
   each reviewer's own part): 1.00 whenever the cache works;
 * a breakdown in characters of the shared prefix and each reviewer's own part, PR-Agent's
   prompt beside them.
+* the same change reviewed with `[review] combined_review = true` (the reviewers of a chunk
+  on one model in one call, each one's instructions in it; `.reviewloop.toml` committed in
+  the fixture's base, a fresh fake): its billed tokens beside the default's, and ÷ one
+  PR-Agent call.
 
 Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
@@ -203,6 +207,33 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
                      target=1.1, note=f"floor {five:,.0f}"))
     out.append(ratio(f"{size}: billed / own floor for the {len(calls)} reviewers called",
                      mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
+    return out + combined_review(base, size, mine, theirs_calls)
+
+
+def combined_review(base: Path, size: str, default: float,
+                    peer_calls: Sequence[RecordedRequest]) -> list[str]:
+    """The same change reviewed with `[review] combined_review = true` (in the fixture's
+    `.reviewloop.toml`, committed in its base: a review reads its settings there; a fresh
+    fake, nothing cached): its billed tokens beside the default's, and ÷ one PR-Agent
+    call."""
+    lines, files = SIZES[size.removesuffix("+docs")]
+    repo = base / f"rl-combined-{size}"
+    rev = make_change(repo, lines, files, seed=1, config="[review]\ncombined_review = true\n")
+    if size.endswith("+docs"):
+        rev = (rev[0], with_docs(repo))
+    with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
+        script_reviewers(fake, rounds=20)
+        run = review(repo, *rev, fake=fake)
+    billed_now = billed(run.requests)
+    out = [f"{size}: with [review] combined_review = true: billed {billed_now:,.0f} tokens in "
+           f"{len(run.requests)} call(s) (default: {default:,.0f}; "
+           f"{billed_now / default:.2f} of it)"]
+    if peer_calls:
+        out.append(ratio(f"{size}: billed tokens, combined_review = true / one PR-Agent call",
+                         billed_now / billed(peer_calls),
+                         target=1.2 if size.startswith("300") else 1.0,
+                         note=f"default {default / billed(peer_calls):.2f}; "
+                              f"`{COMMAND} --sizes {size} --no-round2`"))
     return out
 
 
