@@ -60,7 +60,7 @@ READERS = tuple(a.name for a in builtin_agents() if a.applies_to("README.md")
 
 def test_files_two_reviewers_read_after_the_prefix_are_cached_when_long_enough() -> None:
     found = layers(chunk_of({"app.py": 40, "README.md": 10}), builtin_agents())
-    assert found is not None and len(READERS) == 2
+    assert found is not None and len(READERS) >= 2
     for name in found.sharing:
         reads = name in READERS
         assert found.rest(name) == (("README.md",) if reads else ())
@@ -135,9 +135,9 @@ def test_code_and_docs_write_the_prefix_once_and_the_docs_go_to_their_readers(
 
 def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
         tmp_path: Path) -> None:
-    """A README over a cache checkpoint's minimum, which two reviewers read after the
-    prefix: a cached part of its own, written by the first of them and read by the other
-    (1.25 + 0.1 instead of 2 x); the reviewers that leave it out never see it. (The code
+    """A README over a cache checkpoint's minimum, which two reviewers (or more) read after
+    the prefix: a cached part of its own, written by the first of them and read by the
+    others (1.25 + 0.1 instead of 2 x); the reviewers that leave it out never see it. (The code
     is most of the diff, so all four share the prefix: `layers`.)"""
     root = init_repo(tmp_path / "p", {"README.md": "demo\n"})
     for i in range(3):
@@ -160,9 +160,9 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
 
     readers = [r for r in calls if "DOCS-LINE" in r.system_text()]
     others = [r for r in calls if r not in readers]
-    assert len(readers) == 2 and others
-    # the README is cached, byte for byte the same, in both readers' requests
-    assert cached(readers[0]) == cached(readers[1])
+    assert len(readers) == len(READERS) >= 2 and others
+    # the README is cached, byte for byte the same, in every reader's request
+    assert all(cached(r) == cached(readers[0]) for r in readers)
     assert any("DOCS-LINE" in (p or "") for p in cached(readers[0]))
     prefix = {tuple(cached(r)) for r in others}
     assert len(prefix) == 1  # the common prefix, the same for the reviewers that skip it
@@ -170,6 +170,6 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
     assert whole - common >= CACHE_MIN_TOKENS
     # each cached part written once: the prefix, then the README after it
     assert sum(r.cache_write for r in calls) == whole
-    assert sorted(r.cache_read for r in readers)[-1] == whole  # the second reads it all
+    assert sorted(r.cache_read for r in readers)[1:] == [whole] * (len(readers) - 1)
     assert all(r.cache_read == common for r in others if not r.cache_write)
     assert len(calls) == sum(a.applies_to("mod_0.py") for a in builtin_agents())
