@@ -1,6 +1,7 @@
 """Billed tokens of a review against the peer and the floors, and of the fix step and round 2.
 
-    python benchmarks/review_tokens.py [--sizes 300,1k,3k,1k+docs] [--no-round2] [--no-peer]
+    python benchmarks/review_tokens.py [--sizes 300,1k,3k,1k+docs,1k+longdocs] [--no-round2]
+        [--no-peer]
 
 On each generated change (`benchmarks/fixtures.py`), `reviewloop review --base --head` and
 PR-Agent's `review` (`benchmarks/peer.py`: PR-Agent 0.49 from PyPI in its own venv under
@@ -10,8 +11,10 @@ Billed-equivalent tokens are input-side, as the issue's outside harness counts t
 uncached input 1x, cache writes 1.25x, cache reads 0.1x; output tokens are printed apart
 (the fake answers every call with the same short reply, so they say nothing about prompts).
 A size with `+docs` adds a 40-line README.md to the change (code and its documentation,
-which the performance and test-quality reviewers leave out). Printed per size, each figure
-with the command that reproduces it:
+which the performance and test-quality reviewers leave out; the two other reviewers read it
+after the shared prefix, uncached: below a cache checkpoint's minimum), `+longdocs` a
+160-line one (cached after the prefix, written once and read once, `review.layers`).
+Printed per size, each figure with the command that reproduces it:
 
 * reviewloop ÷ one PR-Agent call (targets: <= 1.2 at 300 lines, <= 1.0 at 1k and 3k);
 * reviewloop ÷ the outside floor: the plain `git diff base...head` as the shared part,
@@ -23,6 +26,10 @@ with the command that reproduces it:
   each reviewer's own part): 1.00 whenever the cache works;
 * a breakdown in characters of the shared prefix and each reviewer's own part, PR-Agent's
   prompt beside them.
+* the same change reviewed with `[review] combined_review = true` (the reviewers of a chunk
+  on one model in one call, each one's instructions in it; `.reviewloop.toml` committed in
+  the fixture's base, a fresh fake): its billed tokens beside the default's, and ÷ one
+  PR-Agent call.
 
 Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
@@ -98,12 +105,23 @@ def full_instructions(name: str) -> int:
 
 
 def floors(calls: Sequence[RecordedRequest]) -> tuple[float, float, int]:
-    """The floor for the reviewers called and for all five; and the shared prefix S."""
+    """The floor for the reviewers called and for all five; and the shared prefix S (what
+    every call shares). The floor writes each cached part once (1.25x) and reads it in
+    every other call that holds it (0.1x): the common prefix, then the files some
+    reviewers read after it (`review.layers`); each call's own part at 1x."""
+    seen: set[tuple[str | None, ...]] = set()
+    ran = 0.0
+    for call in calls:
+        parts = segments(call.body)
+        points = cache_points(parts)
+        read = max((p for p in points if tuple(parts[:p]) in seen), default=0)
+        cached = tokens_of(parts[:points[-1]])
+        ran += (0.1 * tokens_of(parts[:read]) + 1.25 * (cached - tokens_of(parts[:read]))
+                + tokens_of(parts) - cached)
+        seen.update(tuple(parts[:p]) for p in points)
     shares = {_agent(r): split(r) for r in calls}
-    prefix = max(s for s, _ in shares.values())
-    own = {name: o for name, (_, o) in shares.items()}
-    ran = 1.25 * prefix + 0.1 * prefix * (len(own) - 1) + sum(own.values())
-    five = 1.25 * prefix + 0.4 * prefix + sum(own.get(n) or own_tokens(n) for n in REVIEWERS)
+    prefix = min(s for s, _ in shares.values())
+    five = ran + sum(0.1 * prefix + own_tokens(n) for n in REVIEWERS if n not in shares)
     return ran, five, prefix
 
 
@@ -118,7 +136,7 @@ def breakdown(size: str, calls: Sequence[RecordedRequest],
               peer_calls: Sequence[RecordedRequest]) -> list[str]:
     """Characters per part: the shared prefix (each tool spec, the rules, the round's
     material: diff and evidence), each reviewer's own part, and PR-Agent's prompt."""
-    first = calls[0].body
+    first = min(calls, key=lambda r: len(cache_points(segments(r.body)))).body  # no after part
     tools = {t["toolSpec"]["name"]: len(json.dumps(t["toolSpec"], separators=(",", ":")))
              for t in first["toolConfig"]["tools"] if "toolSpec" in t}
     blocks = [b.get("text") for b in first["system"]]  # None where a cache point sits
@@ -136,7 +154,11 @@ def breakdown(size: str, calls: Sequence[RecordedRequest],
         mine = sum(len(t) for t in texts[max(i for i, t in enumerate(texts) if t is None):]
                    if t)
         ask = sum(len(b.get("text", "")) for m in call.body["messages"] for b in m["content"])
-        own.append(f"{_agent(call)} {mine:,}+{ask}")
+        after = sum(len(t) for t in texts[[i for i, t in enumerate(texts) if t is None][1] + 1:
+                                          max(i for i, t in enumerate(texts) if t is None)]
+                    if t)  # its files after the prefix, cached (`review.layers`)
+        own.append(f"{_agent(call)} {mine:,}+{ask}" + (f" (+{after:,} cached after the prefix)"
+                                                       if after else ""))
     out.append(f"{size}: own part, chars (system + ask): " + ", ".join(own))
     for call in peer_calls:
         system = sum(len(b.get("text", "")) for b in call.body.get("system") or [])
@@ -150,25 +172,37 @@ def _agent(request: RecordedRequest) -> str:
     return next(n for n in REVIEWERS if f"agent: {n}" in system)
 
 
-def with_docs(repo: Path) -> str:
-    """The change with a 40-line README.md added on top (code and its documentation: the
-    performance and test-quality reviewers leave `*.md` out); the new head."""
+# A size's suffix: the README.md added on top of the change, in lines of steps
+DOCS = {"+docs": 38, "+longdocs": 158}
+
+
+def sized(size: str) -> tuple[str, int]:
+    """(the size in the fixtures' table, the README's lines of steps: 0 for none)."""
+    return next(((size.removesuffix(end), n) for end, n in DOCS.items() if size.endswith(end)),
+                (size, 0))
+
+
+def with_docs(repo: Path, steps: int) -> str:
+    """The change with a README.md of `steps` lines added on top (code and its
+    documentation: the performance and test-quality reviewers leave `*.md` out); the new
+    head."""
     (repo / "README.md").write_text("# Shop\n\n" + "".join(
         f"Step {i}: how the shop's module {i} is called and what it returns.\n"
-        for i in range(38)))
+        for i in range(steps)))
     git(repo, "add", "README.md")
     git(repo, "commit", "-qm", "docs")
     return git(repo, "rev-parse", "HEAD").strip()
 
 
 def one_size(base: Path, size: str, python: Path | None) -> list[str]:
-    lines, files = SIZES[size.removesuffix("+docs")]
+    plain_size, steps = sized(size)
+    lines, files = SIZES[plain_size]
     ours, theirs = base / f"rl-{size}", base / f"pa-{size}"
     rev = make_change(ours, lines, files, seed=1)
     make_change(theirs, lines, files, seed=1)
-    if size.endswith("+docs"):
-        rev = (rev[0], with_docs(ours))
-        with_docs(theirs)
+    if steps:
+        rev = (rev[0], with_docs(ours, steps))
+        with_docs(theirs, steps)
     with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
         script_reviewers(fake, rounds=20)
         run = review(ours, *rev, fake=fake)
@@ -203,6 +237,34 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
                      target=1.1, note=f"floor {five:,.0f}"))
     out.append(ratio(f"{size}: billed / own floor for the {len(calls)} reviewers called",
                      mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
+    return out + combined_review(base, size, mine, theirs_calls)
+
+
+def combined_review(base: Path, size: str, default: float,
+                    peer_calls: Sequence[RecordedRequest]) -> list[str]:
+    """The same change reviewed with `[review] combined_review = true` (in the fixture's
+    `.reviewloop.toml`, committed in its base: a review reads its settings there; a fresh
+    fake, nothing cached): its billed tokens beside the default's, and ÷ one PR-Agent
+    call."""
+    plain_size, steps = sized(size)
+    lines, files = SIZES[plain_size]
+    repo = base / f"rl-combined-{size}"
+    rev = make_change(repo, lines, files, seed=1, config="[review]\ncombined_review = true\n")
+    if steps:
+        rev = (rev[0], with_docs(repo, steps))
+    with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
+        script_reviewers(fake, rounds=20)
+        run = review(repo, *rev, fake=fake)
+    billed_now = billed(run.requests)
+    out = [f"{size}: with [review] combined_review = true: billed {billed_now:,.0f} tokens in "
+           f"{len(run.requests)} call(s) (default: {default:,.0f}; "
+           f"{billed_now / default:.2f} of it)"]
+    if peer_calls:
+        out.append(ratio(f"{size}: billed tokens, combined_review = true / one PR-Agent call",
+                         billed_now / billed(peer_calls),
+                         target=1.2 if size.startswith("300") else 1.0,
+                         note=f"default {default / billed(peer_calls):.2f}; "
+                              f"`{COMMAND} --sizes {size} --no-round2`"))
     return out
 
 
@@ -291,7 +353,7 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", default="300,1k,3k,1k+docs")
+    parser.add_argument("--sizes", default="300,1k,3k,1k+docs,1k+longdocs")
     parser.add_argument("--no-peer", action="store_true", help="leave PR-Agent out")
     parser.add_argument("--no-round2", action="store_true")
     args = parser.parse_args()

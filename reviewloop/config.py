@@ -110,6 +110,9 @@ class Review(_Frozen):
     agent_models: bool = True
     # Round 2 on, the re-reviewers on one model judge a fix in one call (`review/rereview.py`).
     combined_rereview: bool = True
+    # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
+    # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
+    combined_review: bool = False
 
 
 class Governance(_Frozen):

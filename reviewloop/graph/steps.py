@@ -111,15 +111,17 @@ def review(task: ReviewTask, deps: RoundDeps) -> Update:
     from reviewloop.agent.tools import editor_tools  # LangChain: only when a model reviews
     from reviewloop.review.model_review import run_reviewers
 
-    # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own)
-    gate = deps.cache_gates.gate((material_path, task.review_chunk, chat.name,
-                                  hash(review_input.diff_text))) \
-        if chat.bedrock and setup.settings.review.cache_warm else None
+    # one prefix per chunk, model and the diff in it (a small scope has a prefix of its own),
+    # then the files some of the chunk's reviewers read after it, when cached (`layers`)
+    key = (material_path, task.review_chunk, chat.name, hash(review_input.diff_text))
+    parts = [key, (*key, hash(review_input.after))] if review_input.after_cached else [key]
+    gates = [deps.cache_gates.gate(k) for k in parts] \
+        if chat.bedrock and setup.settings.review.cache_warm else []
     # a fixer may follow and would read this prefix: declare its tools too (`round_tools`)
     declared = editor_tools(setup.workspace, deps.policy) \
         if task.fixing and deps.policy is not None and fixer_reads(setup, chat.name) else None
     outcomes = run_reviewers(chat.model, members, setup.workspace, model_name=chat.name,
-                             bedrock=chat.bedrock, timeout_s=chat.timeout_s, gate=gate,
+                             bedrock=chat.bedrock, timeout_s=chat.timeout_s, gates=gates,
                              declared=declared)
     return {"reviews": [o.model_copy(update={"usage": []}) for o in outcomes],
             "usage": [u for o in outcomes for u in o.usage]}

@@ -7,13 +7,19 @@ the first to arrive claims it and sends its own request streamed, opening the ga
 first event; the others wait for that event, then read the prefix at 0.1x. No separate
 warm-up call is made. The writer opens the gate whatever happens to its request, so a
 failure never holds the others (they then write, as without a gate).
+
+A request with more than one cached part that others share in part (the files only some
+reviewers of a chunk read, `review.layers`) goes through a gate per part, in prompt order
+(`pass_gates`): it writes the parts whose gate it claims and waits for the others. A cached
+part must hold the model's minimum of tokens (`cache_min_tokens`, Bedrock's figure per
+cache checkpoint); a shorter one is sent uncached.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 
 
 class PrefixGate:
@@ -55,3 +61,27 @@ class CacheGates:
                 while len(self._gates) > self.KEEP:
                     self._gates.popitem(last=False)
             return found
+
+
+def pass_gates(gates: Sequence[PrefixGate], timeout_s: float | None) -> list[PrefixGate]:
+    """Claim or wait for each of a request's gates, in prompt order: the gates it claims
+    (its request writes those parts and opens them at its first event, or on failure)."""
+    mine = []
+    for gate in gates:
+        if gate.claim():
+            mine.append(gate)
+        else:
+            gate.wait(timeout_s)  # that part is being written: read it once it is
+    return mine
+
+
+# Bedrock's minimum tokens per cache checkpoint (its prompt-caching guide), by model family;
+# checked in order, a model id naming none of them gets the default (Claude Sonnet's, Nova's)
+CACHE_MINIMUMS = (("claude-haiku-4-5", 4096), ("claude-opus-4-5", 4096),
+                  ("claude-3-5-haiku", 2048), ("claude-3-haiku", 2048))
+CACHE_MIN_TOKENS = 1024
+
+
+def cache_min_tokens(model: str) -> int:
+    """The fewest tokens a cached part of a request to `model` may hold."""
+    return next((n for family, n in CACHE_MINIMUMS if family in model), CACHE_MIN_TOKENS)

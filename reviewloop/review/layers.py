@@ -12,6 +12,12 @@ A change to code and its documentation is the usual case: the performance and te
 reviewers leave `*.md` out, so the code is the prefix of all four and the documentation is
 sent to the security and maintainability reviewers alone (before, the two that leave it out
 each had a prefix of their own: the code written to the cache twice).
+
+The files after the prefix are a cached part of their own, right after it, when another
+sharing reviewer is sent the very same files (`Layers.after_cached`): the first of them
+writes the part (1.25×) and the others read it (0.1× each) instead of each paying for it
+(1× each). A part shorter than the model's minimum for a cache checkpoint
+(`cache_gate.cache_min_tokens`) cannot be cached and stays in the reviewer's own text.
 """
 
 from __future__ import annotations
@@ -31,12 +37,26 @@ class Layers:
 
     common: tuple[str, ...]
     sharing: frozenset[str]
+    # each sharing reviewer's files outside `common`, sent after the prefix, and how many
+    # calls send those same files (reviewers asked in one call count once)
+    rests: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+
+    def rest(self, name: str) -> tuple[str, ...]:
+        return next((paths for who, paths, _ in self.rests if who == name), ())
+
+    def after_cached(self, name: str, tokens: int, minimum: int) -> bool:
+        """Whether reviewer `name`'s files after the prefix (`tokens` of them as sent) are a
+        cached part: another call sends the same files, and the part holds the `minimum` a
+        cache checkpoint needs."""
+        return next((bool(paths) and calls > 1 and tokens >= minimum
+                     for who, paths, calls in self.rests if who == name), False)
 
 
-def layers(chunk: Chunk, reviewers: Sequence[AgentDefinition]) -> Layers | None:
+def layers(chunk: Chunk, reviewers: Sequence[AgentDefinition],
+           together: Sequence[Sequence[str]] = ()) -> Layers | None:
     """None when every reviewer of the chunk covers all its files (the whole chunk is the
     prefix, as it always was) or when no set of files is shared by the reviewers that cover
-    most of it."""
+    most of it. `together`: the groups of the chunk's reviewers asked in one call."""
     mine = [r for r in reviewers if any(r.applies_to(p) for p in chunk.paths)]
     if all(r.applies_to(p) for r in mine for p in chunk.paths):
         return None
@@ -48,7 +68,13 @@ def layers(chunk: Chunk, reviewers: Sequence[AgentDefinition]) -> Layers | None:
     common = tuple(p for p in chunk.paths if all(r.applies_to(p) for r in sharing))
     if len(sharing) < 2 or not common:
         return None
-    return Layers(common=common, sharing=frozenset(r.name for r in sharing))
+    call = {name: names[0] for names in together for name in names}
+    rest = {r.name: tuple(p for p in chunk.paths if r.applies_to(p) and p not in common)
+            for r in sharing}
+    rests = tuple((name, paths, len({call.get(who, who) for who, same in rest.items()
+                                     if same == paths}))
+                  for name, paths in rest.items())
+    return Layers(common=common, sharing=frozenset(r.name for r in sharing), rests=rests)
 
 
 def part(chunk: Chunk, paths: Sequence[str]) -> Chunk:

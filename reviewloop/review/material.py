@@ -241,3 +241,22 @@ def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
     return total.model_copy(update={"calls": n, "prompt_tokens": prompt,
                                     "cache_read_tokens": reads, "cache_write_tokens": writes,
                                     "cost_usd": cost})
+
+
+def over_limit(planned: Estimate, limit: float | None, round_no: int) -> str | None:
+    """Why round `round_no` is stopped before any call: its estimate is over `[review]
+    max_cost_usd` (`limit`); None when it is not, or nothing is priced or limited."""
+    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
+        return (f"estimated {usd(planned.cost_usd)} for round {round_no} is over "
+                f"[review] max_cost_usd {usd(limit)}")
+    return None
+
+
+def unscoped(agents: Sequence[AgentDefinition], plan: ChunkPlan) -> ChunkPlan:
+    """Files no reviewer's scope covers are listed as such, not silently unreviewed."""
+    lonely = [p for c in plan.chunks for p in c.paths
+              if not any(a.applies_to(p) for a in agents)]
+    if not lonely:
+        return plan
+    return plan.model_copy(update={"skipped": (*plan.skipped, *(
+        f"{p}: no reviewer's scope covers it" for p in lonely))})

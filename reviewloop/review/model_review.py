@@ -28,17 +28,17 @@ from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_too
 from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.findings.schema import Finding, FindingDraft
 from reviewloop.git.diff import parse_diff
-from reviewloop.review.cache_gate import PrefixGate
+from reviewloop.review.cache_gate import PrefixGate, pass_gates
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
-    after_prompt,
     agent_prompt,
     agents_prompt,
     analyzed,
     health_of,
     offline_outcome,
+    own_after,
     shared_parts,
     skipped_outcome,
 )
@@ -50,16 +50,18 @@ if TYPE_CHECKING:  # an annotation: the model classes load LangSmith's tracers
 
 def reviewer_messages(agent: AgentDefinition, review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    own = agent_prompt(agent, review.round) + after_prompt(review)
+    own = agent_prompt(agent, review.round) + own_after(review)
     system = system_message(shared_parts(review), own, bedrock=bedrock)
     ask = HumanMessage(f"Review as {agent.name}.")  # the rules say to call submit_findings
     return [system, ask]
 
 
-def rereview_messages(names: Sequence[str], review: ReviewInput, *,
+def combined_messages(agents: Sequence[AgentDefinition], review: ReviewInput, *,
                       bedrock: bool) -> list[BaseMessage]:
-    """A combined re-review's: the same cached parts and material, then the agents' names."""
-    system = system_message(shared_parts(review), agents_prompt(names) + after_prompt(review),
+    """Reviewers asked in one call (`review.rereview`): the same cached parts and material,
+    then the agents' names (and in round 1 each one's persona)."""
+    system = system_message(shared_parts(review),
+                            agents_prompt(agents, review.round) + own_after(review),
                             bedrock=bedrock)
     return [system, HumanMessage("Review as each agent listed.")]
 
@@ -76,23 +78,23 @@ def reviewer_tools_for(agent: AgentDefinition, workspace: Workspace,
 def run_reviewer(model: BaseChatModel | None, agent: AgentDefinition, review: ReviewInput,
                  workspace: Workspace, *, model_name: str = "", bedrock: bool = False,
                  max_steps: int = 12, timeout_s: float | None = None,
-                 gate: PrefixGate | None = None,
+                 gates: Sequence[PrefixGate] = (),
                  declared: Sequence[BaseTool] | None = None) -> ReviewerOutcome:
     """Run one reviewer; any failure becomes a recorded `failed` outcome, never an exception.
-    With `gate`, the reviewers sharing its prefix write it once (`review.cache_gate`); with
-    `declared`, its requests carry those tools, of which it may use its grants only."""
+    With `gates`, the reviewers sharing each cached part write it once (`review.cache_gate`);
+    with `declared`, its requests carry those tools, of which it may use its grants only."""
     return run_reviewers(model, [(agent, review)], workspace, model_name=model_name,
-                         bedrock=bedrock, max_steps=max_steps, timeout_s=timeout_s, gate=gate,
-                         declared=declared)[0]
+                         bedrock=bedrock, max_steps=max_steps, timeout_s=timeout_s,
+                         gates=gates, declared=declared)[0]
 
 
 def run_reviewers(model: BaseChatModel | None,
                   members: Sequence[tuple[AgentDefinition, ReviewInput]], workspace: Workspace,
                   *, model_name: str = "", bedrock: bool = False, max_steps: int = 12,
-                  timeout_s: float | None = None, gate: PrefixGate | None = None,
+                  timeout_s: float | None = None, gates: Sequence[PrefixGate] = (),
                   declared: Sequence[BaseTool] | None = None) -> list[ReviewerOutcome]:
-    """`run_reviewer` for one reviewer; for several (a combined re-review, whose members
-    read the same material and hold the same tools: `review.rereview`) one call for all,
+    """`run_reviewer` for one reviewer; for several (a combined review or re-review, whose
+    members read the same material and hold the same tools: `review.rereview`) one call for all,
     each finding kept for the agent it names, and one outcome per member as if each had
     been asked alone: its analyzers' findings and health, its findings, a share of the
     call's tokens; a failed call fails every member."""
@@ -110,17 +112,21 @@ def run_reviewers(model: BaseChatModel | None,
     def count(reply: AIMessage) -> None:
         usage.append(usage_from(reply, role="review", agent=agent.name, model=model_name))
 
-    writer = gate is not None and gate.claim()
+    written: list[PrefixGate] = []  # the cached parts this request writes
+
+    def opened() -> None:
+        for gate in written:
+            gate.open()
+
     try:
         scoped = _scoped(review, [f for a, r in asked for f in _evidence(a, r)])
         messages = reviewer_messages(agent, scoped, bedrock=bedrock) if len(asked) == 1 \
-            else rereview_messages(names, scoped, bedrock=bedrock)
-        if gate is not None and not writer:
-            gate.wait(timeout_s)  # the writer's prompt is read: the prefix is cached
+            else combined_messages([a for a, _ in asked], scoped, bedrock=bedrock)
+        written = pass_gates(gates, timeout_s)  # the others' parts are cached once read
         result = run_agent(model, messages, reviewer_tools_for(agent, workspace, declared),
                            max_steps=max_steps, finish_tool=submit_tool(),
                            finish=agents_checked(names), nudges=1, timeout_s=timeout_s,
-                           on_reply=count, on_first_token=gate.open if writer and gate else None)
+                           on_reply=count, on_first_token=opened if written else None)
         reply: Submission = result.final
         drafts = [(d, d.agent if len(asked) > 1 and d.agent else agent.name)
                   for d in reply.findings]
@@ -129,8 +135,7 @@ def run_reviewers(model: BaseChatModel | None,
                  for a, _ in asked}
     except Exception as exc:  # noqa: BLE001 - the per-reviewer boundary: record, never crash
         # an exception's text may quote a credential (an HTTP client quotes a bad header)
-        if writer and gate is not None:
-            gate.open()  # the others go on (and write the prefix themselves)
+        opened()  # the others go on (and write those parts themselves)
         outcomes = _outcomes(asked, usage, started,
                              error=redact(f"{type(exc).__name__}: {exc}")[:2000])
     else:

@@ -89,6 +89,9 @@ class ReviewInput:
     after: str = ""
     after_paths: Sequence[str] = field(default_factory=tuple)
     after_evidence: Sequence[Finding] = field(default_factory=tuple)
+    # Other reviewers of the chunk are sent the same `after`: it is a cached part of its own,
+    # right after the prefix (`shared_parts`), not part of the reviewer's own text.
+    after_cached: bool = False
 
 
 def shared_prompt(review: ReviewInput) -> str:
@@ -99,9 +102,12 @@ def shared_prompt(review: ReviewInput) -> str:
 def shared_parts(review: ReviewInput) -> tuple[str, ...]:
     """The prefix in its cached parts: the rules, the same in every round; the project's
     steering for these files and the task, when there are any, the same in a re-review
-    unless the fix touches other kinds of files; the round's own material. Round 2 reads
-    the first two from round 1's cache and writes only its own material."""
-    return (*cached_rules(review), round_prompt(review))
+    unless the fix touches other kinds of files; the round's own material; and, when other
+    reviewers of the chunk are sent the same files outside the prefix (`after_cached`),
+    those files. Round 2 reads the first two from round 1's cache and writes only its own
+    material."""
+    after = (after_prompt(review).lstrip("\n"),) if review.after_cached else ()
+    return (*cached_rules(review), round_prompt(review), *after)
 
 
 def cached_rules(review: ReviewInput) -> tuple[str, ...]:
@@ -154,12 +160,27 @@ def agent_prompt(agent: AgentDefinition, round_no: int = 1) -> str:
     return f"agent: {agent.name}\n\n{persona(agent)}\n"
 
 
-def agents_prompt(names: Sequence[str]) -> str:
-    """The per-call part of a combined re-review (`review.rereview`): the reviewers of a
-    chunk on one model judge a fix in one call, which reads the cached parts once instead
-    of once per reviewer; each finding names whose area it is in."""
-    return (f"agents: {', '.join(names)}\n\nYou are each of these reviewers: judge the fix "
-            "from each one's area, and give every finding the `agent` whose area it is in.\n")
+def agents_prompt(agents: Sequence[AgentDefinition], round_no: int) -> str:
+    """The per-call part of reviewers asked in one call (`review.rereview`): they read the
+    cached parts once instead of once each, and each finding names whose area it is in. A
+    re-review lists their names (as a lone re-reviewer's, `agent_prompt`); round 1 (`[review]
+    combined_review`) gives each one's persona under its name, so every area is judged by
+    its own instructions."""
+    names = ", ".join(a.name for a in agents)
+    if round_no > 1:
+        return (f"agents: {names}\n\nYou are each of these reviewers: judge the fix "
+                "from each one's area, and give every finding the `agent` whose area it is "
+                "in.\n")
+    areas = "".join(f"\n## {a.name}\n\n{persona(a)}\n" for a in agents)
+    return (f"agents: {names}\n\nYou are each of these reviewers: review the change from "
+            "each one's area, by its instructions below, and give every finding the `agent` "
+            f"whose area it is in.\n{areas}")
+
+
+def own_after(review: ReviewInput) -> str:
+    """What follows the reviewer's own part: its files outside the shared prefix, unless
+    they are a cached part of their own (`shared_parts`)."""
+    return "" if review.after_cached else after_prompt(review)
 
 
 def after_prompt(review: ReviewInput) -> str:

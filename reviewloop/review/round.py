@@ -23,9 +23,9 @@ from reviewloop.agent.models import (
     ChatModels,
     UsageRecord,
     context_window,
+    estimate_tokens,
     is_bedrock_model,
 )
-from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.secrets.analyzer import hold_reported
@@ -36,29 +36,36 @@ from reviewloop.findings.rounds import rechecked_files
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, parse_diff, read_diff
 from reviewloop.git.repository import Repository, Snapshot
-from reviewloop.review.chunks import Chunk, ChunkPlan, plan_chunks
+from reviewloop.review.cache_gate import cache_min_tokens
+from reviewloop.review.chunks import Chunk, plan_chunks
 from reviewloop.review.classify import Classification, TrustedSide, classify
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.layers import Layers, layers, part
 from reviewloop.review.material import (
     AgentEvidence,
-    Estimate,
     RoundMaterial,
     assign,
     estimate,
     gather_evidence,
     load_material,
+    over_limit,
     unread_evidence,
+    unscoped,
 )
 from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
-from reviewloop.review.rereview import Together, asked_together, planned_calls
+from reviewloop.review.rereview import (
+    Together,
+    asked_together,
+    combined,
+    own_prompt,
+    planned_calls,
+)
 from reviewloop.review.reviewer import (
     ReviewerOutcome,
     ReviewInput,
-    agent_prompt,
-    agents_prompt,
+    after_prompt,
     cached_rules,
     round_prompt,
     shared_prompt,
@@ -114,7 +121,7 @@ class PreparedRound:
     not_started: list[ReviewerOutcome] = field(default_factory=list)
     usage: list[UsageRecord] = field(default_factory=list)
     turned_off: list[ReviewerOutcome] = field(default_factory=list)
-    together: tuple[Together, ...] = ()  # re-reviewers asked in one call (`review.rereview`)
+    together: tuple[Together, ...] = ()  # reviewers asked in one call (`review.rereview`)
 
 
 # Of a model's context window, the share one call's diff may fill; the rest holds the
@@ -139,17 +146,18 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                        prepare=redact_file_diff if names else _as_is,
                        leave_out=lambda p: _leave_out(setup, readable, p)
                        or classified.skipped.get(p))
-    plan = _unscoped(setup, plan)
+    plan = unscoped(setup.agents, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
     assignments = assign(setup.agents, plan.chunks)
-    together = asked_together(ask.round, setup.agents, plan.chunks, assignments, names) \
-        if setup.settings.review.combined_rereview else ()
+    together = asked_together(setup.agents, plan.chunks, assignments, names) \
+        if combined(setup.settings.review, ask.round) else ()
     calls = planned_calls(setup.agents, plan.chunks, assignments, names, together)
     warm = setup.settings.review.cache_warm
-    planned = estimate(plan, calls, shared, lambda key: _own_prompt(setup, key, together),
+    planned = estimate(plan, calls, shared,
+                       lambda key: own_prompt(setup.agents, key, together, ask.round),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
-    stopped = _over_limit(setup, planned, ask.round)
+    stopped = over_limit(planned, setup.settings.review.max_cost_usd, ask.round)
     usage: list[UsageRecord] = []
     # Built once, before the reviewers start, while the analyzers run.
     models = partial(_build_models, setup, names)
@@ -192,7 +200,7 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     rest: tuple[str, ...] = ()
     after, after_evidence = "", tuple[Finding, ...]()
     if chunk is not None and layered is not None and agent.name in layered.sharing:
-        rest = tuple(p for p in own if p not in layered.common)  # sent after the prefix
+        rest = layered.rest(agent.name)  # sent after the prefix
         after = part(chunk, rest).diff if rest else ""
         after_evidence = tuple(f for f in shared if f.file in rest)
         chunk, shared = (part(chunk, layered.common),
@@ -203,12 +211,16 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
         chunk = chunk.model_copy(update={"paths": own})
     elif chunk is not None and own and len(own) < len(paths):
         chunk, shared = part(chunk, own), tuple(f for f in shared if f.file in own)
-    review = _input(ask.round, chunk, _task_context(ask), ask.addressed, setup.steering,
-                    shared)
-    return agent, replace(review, evidence=mine.findings, outside=mine.outside,
-                          analyzers=mine.health if first else (),
-                          paths=(*chunk.paths, *rest) if chunk else (), after=after,
-                          after_paths=rest, after_evidence=after_evidence)
+    review = replace(_input(ask.round, chunk, _task_context(ask), ask.addressed,
+                            setup.steering, shared),
+                     evidence=mine.findings, outside=mine.outside,
+                     analyzers=mine.health if first else (),
+                     paths=(*chunk.paths, *rest) if chunk else (), after=after,
+                     after_paths=rest, after_evidence=after_evidence)
+    model = reviewer_model(setup.settings, agent.model) or ""
+    cached = layered is not None and layered.after_cached(
+        agent.name, estimate_tokens(after_prompt(review)), cache_min_tokens(model))
+    return agent, replace(review, after_cached=cached)
 
 
 def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
@@ -216,8 +228,12 @@ def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
     """How the chunk's reviewers share its files (`review.layers`); offline none is."""
     if chunk is None or not setup.models.enabled:
         return None
+    together = asked_together(setup.agents, material.chunks, material.assignments,
+                              _review_models(setup)) \
+        if combined(setup.settings.review, material.round) else ()
     return layers(chunk, [setup.agent(name) for name, index in material.assignments
-                          if index == chunk.index])
+                          if index == chunk.index],
+                  [names for index, names in together if index == chunk.index])
 
 
 @dataclass(frozen=True)
@@ -288,21 +304,6 @@ def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering:
     return shared_prompt(_input(round_no, chunk, context, addressed, steering))
 
 
-def _own_prompt(setup: RoundSetup, key: str, together: Sequence[Together]) -> str:
-    """What a planned call sends after the prefix: a reviewer's persona, or the names of
-    the re-reviewers asked together (the call's key is their names, `planned_calls`)."""
-    names = next((names for _, names in together if ", ".join(names) == key), None)
-    return agents_prompt(names) if names else agent_prompt(setup.agent(key))
-
-
-def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
-    limit = setup.settings.review.max_cost_usd
-    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
-        return (f"estimated {usd(planned.cost_usd)} for round {round_no} is over "
-                f"[review] max_cost_usd {usd(limit)}")
-    return None
-
-
 def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence[Finding],
            steering: SteeringSet, evidence: Sequence[Finding] = ()) -> ReviewInput:
     """A chunk's shared input, with the steering that applies to the chunk's files."""
@@ -351,16 +352,6 @@ def _leave_out(setup: RoundSetup, readable: Readability, path: str) -> str | Non
     """The one rule for what content may be read and sent (symlinks, secrets, files outside
     the checkout, over the size limit or binary), as the analyzers apply it."""
     return readable.skipped(path, setup.workspace.sensitive)
-
-
-def _unscoped(setup: RoundSetup, plan: ChunkPlan) -> ChunkPlan:
-    """Files no reviewer's scope covers are listed as such, not silently unreviewed."""
-    lonely = [p for c in plan.chunks for p in c.paths
-              if not any(a.applies_to(p) for a in setup.agents)]
-    if not lonely:
-        return plan
-    return plan.model_copy(update={"skipped": (*plan.skipped, *(
-        f"{p}: no reviewer's scope covers it" for p in lonely))})
 
 
 def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet

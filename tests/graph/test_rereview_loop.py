@@ -1,7 +1,8 @@
 """The loop with scripted models on a real repository: from round 2 on, the re-reviewers on
 one model are asked in one call (`review.rereview`), and the run comes out as it does with
 one call per re-reviewer (`[review] combined_rereview = false`): the same ledger, the same
-reviewers in the report."""
+reviewers in the report. With `[review] combined_review = true` round 1 asks its reviewers
+in one call too, each one's instructions in it, and the run still comes out the same."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.material import load_material
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.runner import (
@@ -91,4 +93,51 @@ def test_round_two_asks_its_re_reviewers_in_one_call_and_ends_as_separate_calls_
     assert [(r.agent, r.status, r.findings_count) for r in summary.reviewers] == \
         [(r.agent, r.status, r.findings_count) for r in alone.reviewers]
     # every re-reviewer's share of the call is counted under its name
+    assert all(r.input_tokens > 0 for r in summary.reviewers if r.agent in CALLED)
+
+
+def scripted_combined() -> ScriptedChatModel:
+    """Every round's reviewers in one call: round 1 finds TERSE, round 2 VAGUE."""
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    model.script("agents: ", [review([{**TERSE, "agent": "review-maintainability"}]),
+                              review([{**VAGUE, "agent": "review-performance"}])])
+    model.script(FIXER, [tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
+                                                 "new": 'def add(a, b):\n    """Sum."""\n'}),
+                         "documented add"])
+    return model
+
+
+def test_round_one_asks_its_reviewers_in_one_call_and_ends_as_separate_calls_do(
+        tmp_path: Path) -> None:
+    runs = {}
+    for combined in (True, False):
+        root = make_project(tmp_path / f"combined-{combined}")
+        model = scripted_combined() if combined else scripted(True)
+        result = start(runner(root, model, review={"combined_review": combined}), root)
+        assert model.remaining() == 0
+        runs[combined] = (model, ran(result), root)
+
+    model, summary, root = runs[True]
+    first = [message_text(h[0]) for h in model.history if "# The change (unified diff)"
+             in message_text(h[0]) and FIXER not in message_text(h[0])]
+    (system,) = first  # one request for every reviewer of the chunk
+    assert f"agents: {', '.join(CALLED)}\n" in system
+    personas = {a.name: a.prompt.strip().splitlines()[0] for a in builtin_agents()}
+    assert all(f"## {name}\n\n{personas[name]}" in system for name in CALLED)
+    (material,) = root.glob(".reviewloop/runs/*/round-1.material.json")
+    assert load_material(str(material)).estimate.calls == 1
+
+    def seen(summary) -> list[tuple]:
+        return sorted((e.finding.title, e.finding.agent, e.status.value)
+                      for e in summary.ledger.entries)
+    _, alone, _ = runs[False]
+    assert summary.rounds == alone.rounds == 2
+    assert seen(summary) == seen(alone)
+    assert [t for t in seen(summary) if t[0] == "add has no docstring"] == [
+        ("add has no docstring", "review-maintainability", "fixed")]
+    # the same reviewers and counts; a group's outcomes arrive together, at its first place
+    assert sorted((r.agent, r.status, r.findings_count) for r in summary.reviewers) == \
+        sorted((r.agent, r.status, r.findings_count) for r in alone.reviewers)
     assert all(r.input_tokens > 0 for r in summary.reviewers if r.agent in CALLED)

@@ -10,12 +10,17 @@ import json
 import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewloop.git.diff import parse_diff
+from reviewloop.review.cache_gate import CACHE_MIN_TOKENS, cache_min_tokens
 from reviewloop.review.chunks import Chunk
 from reviewloop.review.definitions import builtin_agents
 from reviewloop.review.layers import layers, part
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, tool_use
+from tests.support.bedrock_tokens import cache_points, segments, tokens_of
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
 from tests.support.repos import init_repo
 
@@ -47,6 +52,44 @@ def test_a_small_scope_keeps_a_prefix_of_its_own() -> None:
 
 def test_one_scope_for_all_is_one_prefix_as_before() -> None:
     assert layers(chunk_of({"app.py": 40, "tests/test_app.py": 20}), builtin_agents()) is None
+
+
+READERS = tuple(a.name for a in builtin_agents() if a.applies_to("README.md")
+                and a.applies_to("app.py"))
+
+
+def test_files_two_reviewers_read_after_the_prefix_are_cached_when_long_enough() -> None:
+    found = layers(chunk_of({"app.py": 40, "README.md": 10}), builtin_agents())
+    assert found is not None and len(READERS) >= 2
+    for name in found.sharing:
+        reads = name in READERS
+        assert found.rest(name) == (("README.md",) if reads else ())
+        # long enough: cached for its two readers; shorter than a checkpoint's minimum: not
+        assert found.after_cached(name, CACHE_MIN_TOKENS, CACHE_MIN_TOKENS) == reads
+        assert not found.after_cached(name, CACHE_MIN_TOKENS - 1, CACHE_MIN_TOKENS)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(grouped=st.sets(st.sampled_from(sorted(a.name for a in builtin_agents())), max_size=5),
+       docs=st.integers(min_value=1, max_value=30))
+def test_reviewers_asked_in_one_call_read_their_files_once_so_nothing_is_cached(
+        grouped: set[str], docs: int) -> None:
+    """A cached part pays off only when a second call reads it: the readers asked in one
+    call (`review.rereview`) are one reader."""
+    found = layers(chunk_of({"app.py": 40, "README.md": docs}), builtin_agents(),
+                   [sorted(grouped)] if len(grouped) > 1 else [])
+    assert found is not None
+    calls = len({"group" if name in grouped and len(grouped) > 1 else name
+                 for name in READERS})
+    assert all(found.after_cached(name, CACHE_MIN_TOKENS, CACHE_MIN_TOKENS) == (calls > 1)
+               for name in READERS)
+
+
+def test_a_model_s_cache_minimum_is_bedrock_s_for_its_family() -> None:
+    assert cache_min_tokens("bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0") == 1024
+    assert cache_min_tokens("bedrock/anthropic.claude-3-5-haiku-20241022-v1:0") == 2048
+    assert cache_min_tokens("bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0") == 4096
+    assert cache_min_tokens("bedrock/amazon.nova-pro-v1:0") == CACHE_MIN_TOKENS
 
 
 def test_a_part_holds_only_its_files_diff() -> None:
@@ -88,3 +131,45 @@ def test_code_and_docs_write_the_prefix_once_and_the_docs_go_to_their_readers(
                if f"agent: {name}" in split(r)[1] and "DOCS-LINE" in split(r)[1]}
     assert readers == {a.name for a in builtin_agents() if a.applies_to("README.md")}
     assert readers and len(readers) < len(calls)
+
+
+def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
+        tmp_path: Path) -> None:
+    """A README over a cache checkpoint's minimum, which two reviewers (or more) read after
+    the prefix: a cached part of its own, written by the first of them and read by the
+    others (1.25 + 0.1 instead of 2 x); the reviewers that leave it out never see it. (The code
+    is most of the diff, so all four share the prefix: `layers`.)"""
+    root = init_repo(tmp_path / "p", {"README.md": "demo\n"})
+    for i in range(3):
+        (root / f"mod_{i}.py").write_text("".join(
+            f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(120)))
+    (root / "README.md").write_text("demo\n\n" + "".join(
+        f"DOCS-LINE {n}: how to call f0_{n % 40} and what it gives back.\n" for n in range(120)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
+    with BedrockFake(prompt_cache=True, latency=0.2) as fake:
+        for name in REVIEWERS:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        done = warm_cli.run(["review", "--model", MODEL, "--format", "json"], root,
+                            env={**env, **fake_env(fake)}, timeout=240)
+        calls = [r for r in fake.requests if not r.warmup]
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    def cached(request) -> list[str | None]:  # the request up to its last cache point
+        parts = segments(request.body)
+        return parts[:cache_points(parts)[-1]]
+
+    readers = [r for r in calls if "DOCS-LINE" in r.system_text()]
+    others = [r for r in calls if r not in readers]
+    assert len(readers) == len(READERS) >= 2 and others
+    # the README is cached, byte for byte the same, in every reader's request
+    assert all(cached(r) == cached(readers[0]) for r in readers)
+    assert any("DOCS-LINE" in (p or "") for p in cached(readers[0]))
+    prefix = {tuple(cached(r)) for r in others}
+    assert len(prefix) == 1  # the common prefix, the same for the reviewers that skip it
+    common, whole = tokens_of(list(prefix.pop())), tokens_of(cached(readers[0]))
+    assert whole - common >= CACHE_MIN_TOKENS
+    # each cached part written once: the prefix, then the README after it
+    assert sum(r.cache_write for r in calls) == whole
+    assert sorted(r.cache_read for r in readers)[1:] == [whole] * (len(readers) - 1)
+    assert all(r.cache_read == common for r in others if not r.cache_write)
+    assert len(calls) == sum(a.applies_to("mod_0.py") for a in builtin_agents())

@@ -1,9 +1,11 @@
-"""The combined re-review: which re-reviewers are asked in one call (`review.rereview`), and
-that call as `run_reviewers` makes it (one request, one outcome per reviewer)."""
+"""The combined re-review (and round 1's combined review): which reviewers are asked in one
+call (`review.rereview`), and that call as `run_reviewers` makes it (one request, one outcome
+per reviewer)."""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,12 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage
 
 from reviewloop.agent.tools import Workspace
+from reviewloop.config import Review
 from reviewloop.findings.schema import Finding, FindingDraft, Severity
 from reviewloop.review.chunks import Chunk
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.model_review import run_reviewers
-from reviewloop.review.rereview import asked_together, planned_calls
+from reviewloop.review.rereview import asked_together, combined, own_prompt, planned_calls
 from reviewloop.review.reviewer import ReviewInput
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 
@@ -49,16 +52,21 @@ def assigned(agents: list[AgentDefinition], chunks: list[Chunk]) -> list[tuple[s
 @given(specs=st.lists(reviewer, min_size=1, max_size=6),
        files=st.lists(st.lists(st.sampled_from(PATHS), min_size=1, max_size=3, unique=True)
                       .map(tuple), min_size=1, max_size=3),
-       round_no=st.integers(min_value=1, max_value=3))
+       round_no=st.integers(min_value=1, max_value=3),
+       switches=st.tuples(st.booleans(), st.booleans()))
 def test_those_asked_together_would_send_the_same_request_but_their_names(
-        specs, files, round_no) -> None:
-    """A group holds every re-reviewer of a chunk, and only those, that shares the model
-    and the tool grants of the others and has every file of the chunk in its scope (so it
-    reads the same diff, `review.layers`); a lone one, round 1 and no model: separate."""
+        specs, files, round_no, switches) -> None:
+    """A group holds every reviewer of a chunk, and only those, that shares the model and
+    the tool grants of the others and has every file of the chunk in its scope (so it
+    reads the same diff, `review.layers`); a lone one, no model, or a round whose setting
+    is off (round 1: `combined_review`, later: `combined_rereview`): separate."""
     agents, models = agents_of(specs)
     chunks = chunks_of(files)
     pairs = assigned(agents, chunks)
-    groups = asked_together(round_no, agents, chunks, pairs, models)
+    first, later = switches
+    on = combined(Review(combined_review=first, combined_rereview=later), round_no)
+    assert on == (first if round_no == 1 else later)
+    groups = asked_together(agents, chunks, pairs, models) if on else ()
     by_name = {a.name: a for a in agents}
 
     def key(name: str, index: int) -> tuple | None:
@@ -68,7 +76,7 @@ def test_those_asked_together_would_send_the_same_request_but_their_names(
         return models[name], tuple(sorted(agent.tools))
 
     expected: dict[tuple, list[str]] = {}
-    if round_no > 1:
+    if on:
         for name, index in pairs:
             if (found := key(name, index)) is not None:
                 expected.setdefault((index, *found), []).append(name)
@@ -177,3 +185,39 @@ def test_a_lone_reviewer_may_leave_out_or_name_the_agent(tmp_path: Path,
     assert outcome.status == "ok" and "agent: review-security\n" in message_text(
         model.history[0][0])
     assert [f.agent for f in outcome.findings if f.source == "llm"] == ["review-security"]
+
+
+def test_round_one_asks_its_reviewers_in_one_call_each_by_its_own_instructions(
+        tmp_path: Path) -> None:
+    """`[review] combined_review`: round 1's call carries every member's persona under its
+    name (a re-review's only the names); each member keeps its own outcome, findings and
+    analyzer findings, as when asked alone."""
+    model = ScriptedChatModel().enqueue(tool_call("submit_findings", {"findings": [
+        finding("review-security"), finding("review-performance", title="input per call")]}))
+    first = [(a, replace(r, round=1)) for a, r in members(tmp_path)]
+    outcomes = run_reviewers(model, first, Workspace(root=tmp_path))
+
+    (asked,) = model.history
+    system = message_text(asked[0])
+    assert f"agents: {', '.join(NAMES)}\n" in system
+    assert all(f"## {name}\n\nYou are {name}." in system for name in NAMES)
+    assert "agent: review-" not in system  # no lone reviewer's script would answer it
+    assert message_text(asked[-1]) == "Review as each agent listed."
+    assert [(o.agent, o.round, o.status) for o in outcomes] == [(n, 1, "ok") for n in NAMES]
+    llm = {o.agent: [f.title for f in o.findings if f.source == "llm"] for o in outcomes}
+    assert llm == {"review-security": ["shell built from input"],
+                   "review-maintainability": [], "review-performance": ["input per call"]}
+    assert all(f"{o.agent} analyzer says" in [f.title for f in o.findings] for o in outcomes)
+
+
+@pytest.mark.parametrize("round_no", [1, 2])
+def test_the_estimate_sizes_a_group_s_own_part_as_its_call_sends_it(round_no: int) -> None:
+    agents = [AgentDefinition(name=n, prompt=f"You are {n}, at length. " * 20) for n in NAMES]
+    together = ((0, NAMES[:2]),)
+    group = own_prompt(agents, ", ".join(NAMES[:2]), together, round_no)
+    alone = own_prompt(agents, NAMES[2], together, round_no)
+    assert group.startswith(f"agents: {NAMES[0]}, {NAMES[1]}\n")
+    assert alone.startswith(f"agent: {NAMES[2]}\n")
+    # round 1 sends each member's persona; a re-review the names alone
+    assert (agents[0].prompt.strip() in group) == (round_no == 1)
+    assert (agents[2].prompt.strip() in alone) == (round_no == 1)
