@@ -13,14 +13,15 @@ that starts as a script is shell. Generated: every shell suffix, stem and preamb
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.languages import DOCKERFILE, SHELL, SUFFIXES, language
+from tests.support.iac_tools import module_reviews
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
@@ -68,25 +69,36 @@ def _rules(report: dict, path: str) -> set[str]:
             if e["finding"]["file"] == path}
 
 
-@pytest.mark.pypi
-@pytest.mark.timeout(900)
-@pytest.mark.usefixtures("iac_env")
-@pytest.mark.parametrize("suffix", (".sh", ".bash"))
-def test_a_dockerfile_under_a_shell_name_gets_what_a_plain_one_gets(suffix: str) -> None:
-    files: dict[str | bytes, bytes] = {
-        "ref/Dockerfile": IMAGE, f"d/Dockerfile{suffix}": IMAGE, f"s/Dockerfile{suffix}": SCRIPT}
-    with tempfile.TemporaryDirectory() as scratch:
-        root = feature_branch(Path(scratch) / "r", files)
+SUFFIXES_REVIEWED = (".sh", ".bash")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> dict[str, Any]:
+    """One review of both suffixes' Dockerfile and script, a folder each beside the
+    reference: checkov, hadolint and shellcheck read each file alone."""
+    files: dict[str | bytes, bytes] = {"ref/Dockerfile": IMAGE}
+    for suffix in SUFFIXES_REVIEWED:
+        files.update({f"d{suffix}/Dockerfile{suffix}": IMAGE,
+                      f"s{suffix}/Dockerfile{suffix}": SCRIPT})
+    with module_reviews(tmp_path_factory, iac_tools):
+        root = feature_branch(tmp_path_factory.mktemp("names") / "r", files)
         done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
                       "--json")
     assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.pypi
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("suffix", SUFFIXES_REVIEWED)
+def test_a_dockerfile_under_a_shell_name_gets_what_a_plain_one_gets(
+        report: dict[str, Any], suffix: str) -> None:
+    image, script = f"d{suffix}/Dockerfile{suffix}", f"s{suffix}/Dockerfile{suffix}"
     expected = _rules(report, "ref/Dockerfile")
     assert {"CKV_DOCKER_7", "CKV_DOCKER_8", "DL3002"} <= expected, expected
-    assert _rules(report, f"d/Dockerfile{suffix}") == expected
+    assert _rules(report, image) == expected
     rows = {row["path"]: row for row in report["health"]["files"]}
-    assert not any("shellcheck" in a for a in rows[f"d/Dockerfile{suffix}"]["analysed_by"])
+    assert not any("shellcheck" in a for a in rows[image]["analysed_by"])
     # a script under the same name is still shellchecked, and no Dockerfile to the tools
-    assert "SC2115" in _rules(report, f"s/Dockerfile{suffix}")
-    assert not any(a.startswith(("hadolint", "checkov"))
-                   for a in rows[f"s/Dockerfile{suffix}"]["analysed_by"])
+    assert "SC2115" in _rules(report, script)
+    assert not any(a.startswith(("hadolint", "checkov")) for a in rows[script]["analysed_by"])

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.iac_severity import rated, severity_of
-from tests.support.iac_frameworks import CASES, Case, arm_template, misconfigured
+from tests.support.iac_frameworks import CASES, Drawn, arm_template, misconfigured
 from tests.support.review_cli import review_feature
 
 pytestmark = [pytest.mark.usefixtures("iac_env"), pytest.mark.pypi, pytest.mark.timeout(900)]
@@ -35,17 +35,16 @@ ANALYSED = "checkov (review-infrastructure)"
 
 
 @pytest.mark.parametrize("with_terraform", (False, True), ids=("alone", "with-terraform"))
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.kind)
 @settings(max_examples=2, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(data=st.data())
+@given(drawn=st.tuples(*(misconfigured(case) for case in CASES)))
 def test_a_misconfiguration_is_reported_on_its_file_and_line(
-        case: Case, with_terraform: bool, data: st.DataObject) -> None:
-    """A file of `case` beside up to one of another framework: given with `-f`, or with
-    Terraform in the change, in the one-run view."""
-    drawn = [data.draw(misconfigured(case)), *data.draw(st.lists(misconfigured(), max_size=1))]
-    drawn = list({d.path: d for d in drawn}.values())  # two draws of one path: the last
+        with_terraform: bool, drawn: tuple[Drawn, ...]) -> None:
+    """A file of every case side by side in one change (no two cases share a name): given
+    with `-f`, or with Terraform in the change, in the one-run view. checkov reads each file
+    alone, so each file's answer is the one a review of it alone gives."""
     files: dict[str | bytes, bytes] = {d.path: d.text.encode() for d in drawn}
+    assert len(files) == len(CASES), sorted(files)  # every case's file is in the change
     if with_terraform:
         files["infra/net/main.tf"] = OPEN_SSH  # checkov then reads all of them in one view
     report = review_feature(files)

@@ -3,10 +3,11 @@ list does not parse (`# noqa: F`, `# noqa:`, `# noqa: see JIRA-12`, `# ruff: noq
 module`) — it warns and suppresses nothing — but the review read each as a blanket marker
 and suppressed the F821 the change caused on that unchanged line (fuzz round 6, D14).
 
-Generated: noqa spellings (line and file-wide: `# noqa`, `# ruff: noqa`, `# flake8: noqa`;
-the space and colon around them; a code list, a code with a tail, a letter prefix, prose,
-nothing) on the base's line; the change deletes the import that line uses, so it becomes
-F821. The review suppresses the F821 exactly when plain ruff does not report it.
+Every noqa spelling of a product (line and file-wide: `# noqa`, `# ruff: noqa`, `# flake8:
+noqa`; the space and colon around them; a code list, a code with a tail, a letter prefix,
+prose, nothing) on the base's line, each in its own file of one change that deletes the
+import that line uses, so it becomes F821. The review suppresses the F821 exactly when plain
+ruff does not report it.
 
 And ruff's lexer as a class: comments generated from noqa's pieces (the word in any case,
 colons, codes squashed or split, punctuation after the word or a code, prose, a second
@@ -20,14 +21,18 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+from itertools import product
 from pathlib import Path
+from typing import Any
 
-from hypothesis import HealthCheck, Phase, example, given, settings
+import pytest
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.ruff import MARKERS, ruff_command
 from reviewloop.git.languages import PYTHON
 from reviewloop.policy.markers import MarkerTable, Reach
+from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import found, reviewed
 
 HEADS = ("# noqa", "#noqa", "# NOQA", "# ruff: noqa", "# flake8: noqa")
@@ -36,36 +41,51 @@ TAILS = ("", "F821", "F821, F401", "F821 F401", "F", "RUF", "see JIRA-12", "F821
          "F401, see", "f821", "legacy module", "E501")
 
 
-def _files(marker: str, *, imported: bool) -> dict[str, str]:
+# every spelling of the product and the fuzzer's file-wide one with prose, each in its own file
+MARKERS_ = sorted({f"{head}{colon}{tail}".rstrip()
+                   for head, colon, tail in product(HEADS, COLONS, TAILS)}
+                  | {"# ruff" + ": noqa: " + "legacy module"})  # split: ruff reads this file
+
+
+def _text(marker: str, *, imported: bool) -> str:
     use = "from helpers import compute\n" if imported else "\n"
     if marker.startswith(("# ruff", "# flake8")):  # file-wide: on the first line
-        return {"a.py": f"{marker}\n{use}\n\ndef f():\n    return compute()\n"}
-    return {"a.py": f"{use}\n\ndef f():\n    return compute()  {marker}\n"}
+        return f"{marker}\n{use}\n\ndef f():\n    return compute()\n"
+    return f"{use}\n\ndef f():\n    return compute()  {marker}\n"
 
 
-def _plain_reports(root: Path) -> bool:
+def _plain_reports(root: Path) -> set[str]:
+    """The files plain ruff reports F821 in."""
     done = subprocess.run([*ruff_command(), "check", "--isolated", "--no-cache", "--select",
-                           "F821", "--exit-zero", "--output-format", "json", "a.py"],
+                           "F821", "--exit-zero", "--output-format", "json", "."],
                           cwd=root, capture_output=True, text=True, check=True)
-    return any(d["code"] == "F821" for d in json.loads(done.stdout))
+    return {Path(d["filename"]).relative_to(root.resolve()).as_posix()
+            for d in json.loads(done.stdout) if d["code"] == "F821"}
 
 
-@settings(max_examples=16, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(HEADS), st.sampled_from(COLONS), st.sampled_from(TAILS))
-@example("# noqa", ": ", "F821abc")  # the fuzzer's spellings, each run besides
-@example("# ruff", ": noqa: ", "legacy module")
-@example("# flake8: noqa", ": ", "F")
-def test_a_trusted_noqa_waives_what_ruffs_waives(head: str, colon: str, tail: str) -> None:
-    marker = f"{head}{colon}{tail}".rstrip()
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch) / "r"
+@pytest.fixture(scope="module")
+def spelled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], set[str]]:
+    """One review of the change that deletes the import under every spelling (`c<i>/a.py`
+    holds `MARKERS_[i]`), and the files plain ruff reports F821 in at its head: ruff reads
+    each file's markers alone, so a file's answer is the one a review of it alone gives."""
+    root = tmp_path_factory.mktemp("noqa") / "r"
+    with module_reviews(tmp_path_factory):
         report = reviewed(root, {"helpers.py": "def compute():\n    return 1\n",
-                                 **_files(marker, imported=True)},
-                          _files(marker, imported=False))
-        plain = _plain_reports(root)
+                                 **{f"c{i}/a.py": _text(m, imported=True)
+                                    for i, m in enumerate(MARKERS_)}},
+                          {f"c{i}/a.py": _text(m, imported=False)
+                           for i, m in enumerate(MARKERS_)})
+    return report, _plain_reports(root)
+
+
+@pytest.mark.parametrize("marker", MARKERS_)
+def test_a_trusted_noqa_waives_what_ruffs_waives(
+        spelled: tuple[dict[str, Any], set[str]], marker: str) -> None:
+    report, plain_files = spelled
+    path = f"c{MARKERS_.index(marker)}/a.py"
+    plain = path in plain_files
     rules = {rule: bucket for (rule, _), bucket in
-             found(report, "ruff-maintainability", "a.py").items()}
+             found(report, "ruff-maintainability", path).items()}
     assert "F821" in rules, (marker, rules)
     assert (rules["F821"] != "suppressed") == plain, (marker, rules, plain)
 
