@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
+import warnings
 from collections.abc import Sequence
+from functools import cache, lru_cache
 
 # tokens after which a new line starts a new logical line, or none follows: a line break
 # after any other token is a backslash's (brackets give NL tokens)
@@ -28,7 +31,7 @@ def noqa_lines(lines: Sequence[str]) -> dict[int, int]:
     backslash-continued statement, the line its `# noqa` goes on; other lines are their own.
     A file this Python cannot parse: none (each line its own, never a waiver made up)."""
     text = "".join(f"{line}\n" for line in lines)
-    if not _parses(text):  # a file this Python cannot parse (3.12's f-strings on 3.11) is
+    if not parses_text(text):  # a file this Python cannot parse (3.12's f-strings on 3.11) is
         return {}  # tokenized wrongly: its strings' spans would be made up, and would waive
     spans: list[tuple[int, int]] = []
     opened: list[int] = []  # rows where Python 3.12's f-strings start
@@ -59,15 +62,29 @@ def parses(lines: Sequence[str]) -> bool:
     """Whether this Python parses the Python file whose text is `lines`: where it does not
     (Python 3.12's f-strings on 3.11: `f"{"# noqa"}"`), its tokenizer may read a string's
     text as a comment, and what it says of the file's comments is not what ruff reads."""
-    return _parses("".join(f"{line}\n" for line in lines))
+    return parses_text("".join(f"{line}\n" for line in lines))
 
 
-def _parses(text: str) -> bool:
+@lru_cache(maxsize=8)
+def parses_text(text: str) -> bool:
+    """`parses` of a file's text, its lines each ended by a newline; remembered for the last
+    few files (`comments.comment_view` asks it of the same text), and silent: a parse warns
+    as a compile would (an invalid escape, `is` with a literal), not on the user's terminal
+    (a filter set once for its file name: `catch_warnings` is not thread-safe)."""
+    _quiet()
     try:
-        ast.parse(text)
+        compile(text, _PARSED_AS, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+_PARSED_AS = "<reviewloop: a reviewed file>"  # the file name its parse warns under
+
+
+@cache
+def _quiet() -> None:
+    warnings.filterwarnings("ignore", module=re.escape(_PARSED_AS))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
