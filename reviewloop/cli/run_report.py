@@ -26,7 +26,7 @@ HTML_NAME = "report.html"
 def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         output: Path | None) -> int:
     in_repository(root)  # exit 2 outside a repository, creating nothing
-    stored = as_registered(settings, root, find(settings, root, run_id))
+    stored = _counted(as_registered(settings, root, find(settings, root, run_id)))
     if fmt == "text" and output is None:
         ui.console().print(to_rich(stored.summary))
         return ExitCode.OK
@@ -53,12 +53,20 @@ def as_registered(settings: Settings, root: Path, stored: StoredRun) -> StoredRu
     progress as the spec file reads now (the tick comes after the summary)."""
     if stored.kind != "run":
         return stored
-    from reviewloop.runs.registry import crashed, run_tree
+    from reviewloop.runs.registry import crashed, live_holder, run_tree
     from reviewloop.runs.store import registry_for
     from reviewloop.spec.loader import load_spec
 
     record = registry_for(settings, root).get(stored.name)
     update: dict[str, object] = {}
+    holder = live_holder(root, record)
+    if holder is not None:  # its summary is what it has saved so far, not its end
+        update["unfinished"] = (f"still running ({holder.shown()}{_at_step(settings, stored)}): "
+                                "this is what it has saved so far; `reviewloop report "
+                                f"{record.run_id}` again once it stops for approval")
+        tree = run_tree(record)
+        if tree is not None and not _files(stored.summary):
+            update.update(_held(Path(tree.path), tree.base))
     if crashed(root, record):
         tree = run_tree(record)
         held = f" (its worktree {tree.path} holds what it did)" if tree else ""
@@ -75,6 +83,18 @@ def as_registered(settings: Settings, root: Path, stored: StoredRun) -> StoredRu
         update["spec_progress"] = load_spec(root, Path(record.spec)).progress()
     summary = stored.summary.model_copy(update=update)
     return StoredRun(stored.kind, stored.name, summary, stored.folder)
+
+
+def _at_step(settings: Settings, stored: StoredRun) -> str:
+    """`, at step review (round 2)`: the steps a live run's trace has started and not
+    ended (the reviewers of a round side by side), or "" when its trace says none."""
+    spans = [s for s in timeline(stored.trace, settings.prices).spans
+             if s.status == "unfinished"]
+    if not spans:
+        return ""
+    steps = list(dict.fromkeys(
+        s.label + (f" (round {s.round})" if s.round is not None else "") for s in spans))
+    return f", at step {', '.join(steps)}"
 
 
 def _files(summary: RunSummary) -> bool:
@@ -102,22 +122,33 @@ def page(settings: Settings, root: Path, stored: StoredRun) -> str:
     findings from its round diffs (sensitive files left out, as governance says)."""
     sensitive = load_policy(root, settings).sensitive
     diffs = stored.diffs()
-    summary = stored.summary
-    if summary.is_review and not summary.line_counts and diffs:
-        summary = summary.model_copy(update={"line_counts": _line_counts(diffs[min(diffs)])})
     return run_html(RunPage(
-        name=stored.name, kind=stored.kind, summary=summary,
+        name=stored.name, kind=stored.kind, summary=stored.summary,
         timeline=timeline(stored.trace, settings.prices),
         snippets=snippets(stored.summary.ledger.entries, diffs,
                           sensitive=tuple(sensitive))))
 
 
-def _line_counts(diff: str) -> dict[str, tuple[int, int]]:
-    """(+added, -removed) lines per file of a review's change, from its diff as stored (a
-    task run's summary holds them already: `reports.summary.line_counts`)."""
-    from reviewloop.git.diff import parse_diff
+def _counted(stored: StoredRun) -> StoredRun:
+    """A review saved before its summary held its files' +/− counts, with them from its
+    first round's diff, for every format (the panel's too)."""
+    diffs = stored.diffs() if stored.summary.is_review and not stored.summary.line_counts \
+        else {}
+    if not diffs:
+        return stored
+    summary = stored.summary.model_copy(update={"line_counts": _line_counts(
+        diffs[min(diffs)])})
+    return StoredRun(stored.kind, stored.name, summary, stored.folder)
 
-    return {f.path: (len(f.added), f.removed) for f in parse_diff(diff).files}
+
+def _line_counts(diff: str) -> dict[str, tuple[int, int]]:
+    """(+added, -removed) lines per file of a review's change, from its diff as stored: a
+    review saved before its summary held them (a run's and a newer review's do:
+    `reports.summary.counted`)."""
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.reports.summary import counted
+
+    return counted(parse_diff(diff))
 
 
 def _rendered(settings: Settings, root: Path, stored: StoredRun, fmt: str) -> bytes:

@@ -143,8 +143,16 @@ def line_counts(repo: Repository, run: RunView) -> dict[str, tuple[int, int]]:
     paths = run.touched.paths
     if not paths:
         return {}
-    changes = parse_diff(repo.diff_since(run.baseline, paths))
-    return {f.path: (len(f.added), f.removed) for f in changes.files}
+    return counted(parse_diff(repo.diff_since(run.baseline, paths)))
+
+
+def counted(changes: ChangeSet, paths: Sequence[str] | None = None
+            ) -> dict[str, tuple[int, int]]:
+    """(+added, -removed) lines per file of `changes` (of those among `paths`, if given): the
+    counts the panel, the Markdown and the HTML report show beside each file."""
+    wanted = None if paths is None else set(paths)
+    return {f.path: (len(f.added), f.removed) for f in changes.files
+            if wanted is None or f.path in wanted}
 
 
 def run_levers(scope: Scope, baseline: Snapshot, touched: TouchedFiles) -> LeverReport:

@@ -27,7 +27,7 @@ from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
 from reviewloop.memo import alive_throughout
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.reports.report import RunSummary, redacted
-from reviewloop.reports.summary import one_reason_each
+from reviewloop.reports.summary import counted, one_reason_each
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentSet
 from reviewloop.review.early import EarlyAnalysis
@@ -158,9 +158,12 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                                    settings.gates.protected_branches)
         summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
             trusted, pull_request)) if trusted else [], changes, content, suppress)
+    listed = [*summary.files_created, *summary.files_modified, *summary.files_deleted]
     summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
         "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(
             left_out(repo.tree_listing(exported)) if exported else {}, changes.paths)])],
+        # each file's +/− as the reviewed change has them, for every view
+        "line_counts": summary.line_counts or counted(changes, listed),
         "run_id": run_id}))  # secret in any of it
     save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary

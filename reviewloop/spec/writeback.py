@@ -59,9 +59,10 @@ def mark_for(text: str, status: TaskStatus) -> str:
 
 
 def mark_done(path: Path, tasks: Sequence[Task], task_id: str) -> list[str]:
-    """Mark `task_id` done, then close each parent whose last required child just closed.
+    """Mark `task_id` done, then close each parent all of whose required children are done,
+    as Kiro does: a task a human ticked already still closes the parent it completes.
 
-    Returns the ids whose marks changed (empty when the task was already done).
+    Returns the ids whose marks changed (empty when the task and its parents were done).
     """
     statuses = {t.id: t.status for t in tasks}
     changes = _plan_done(tasks, statuses, task_id)
@@ -84,13 +85,17 @@ def mark_in_progress(path: Path, tasks: Sequence[Task], task_id: str) -> list[st
 
 def _plan_done(tasks: Sequence[Task], statuses: dict[str, TaskStatus],
                task_id: str) -> dict[str, TaskStatus]:
+    """The marks `task_id` done changes: its own and its parents', up to the first parent
+    a required child of which is still open. A task already done (a human's tick) does not
+    stop the walk: the parent it completes closes with the run's tick."""
     by_id = {t.id: t for t in tasks}
     current = _require(by_id, task_id)
     changes: dict[str, TaskStatus] = {}
-    while True:
-        if statuses[current.id] is TaskStatus.DONE:
-            break
-        changes[current.id] = statuses[current.id] = TaskStatus.DONE
+    seen: set[str] = set()
+    while current.id not in seen:
+        seen.add(current.id)
+        if statuses[current.id] is not TaskStatus.DONE:
+            changes[current.id] = statuses[current.id] = TaskStatus.DONE
         if current.optional or current.parent not in by_id:
             break
         parent = by_id[current.parent]

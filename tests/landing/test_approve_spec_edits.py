@@ -3,9 +3,9 @@
 which landing writes there before its commit (a `kill -9` between the two leaves it for the
 retry). A fixed product of spec shapes (LF, CRLF, a Kiro spec whose parent closes with the
 task, a spec the run itself edited) and edits; a human's tick of the run's own task is no
-edit in any spelling (`[x]`, Spec Kit's `[X]`, the Kiro parent closed or left open); the
-oracle is git: the branch does not move on
-a refusal, and what lands is the spec the run left with the task ticked."""
+edit in any spelling (`[x]`, Spec Kit's `[X]`, the Kiro parent closed or left open: landing
+closes it, as Kiro does, when the task completes it); the oracle is git: the branch does
+not move on a refusal, and what lands is the spec the run left with the task ticked."""
 
 from __future__ import annotations
 
@@ -167,4 +167,9 @@ def test_approve_lands_a_humans_tick_of_the_runs_own_task(tmp_path: Path, shape:
     assert git(root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
     committed = subprocess.run(["git", "show", f"HEAD:{shape.path}"], cwd=root, check=True,
                                capture_output=True).stdout
-    assert committed == ticked  # what the human approved, byte for byte
+    mark, parent = SPELLINGS[spelling]
+    # what the human approved, byte for byte; a Kiro parent its tick completed closes with
+    # it, as Kiro closes it, in the file's convention (the human's `[X]` makes it `[X]`)
+    closed = _own_tick(shape, ticked, mark, mark) if parent is None else ticked
+    assert committed == closed
+    assert (root / shape.path).read_bytes() == closed

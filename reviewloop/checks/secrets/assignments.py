@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reviewloop.checks.secrets.syntax import Syntax
 from reviewloop.checks.secrets.values import (
     char_classes,
     entropy,
@@ -43,7 +44,10 @@ _NOT_SECRET_ANY = frozenset({
     "object", "asset", "assets"})
 
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+# an acronym glued to a lower-case secret word is two words (`SSHpassword`, `APIkey`), not
+# `SS` and `Hpassword`; `MYPassword` is still `MY`, `Password`
+_WORD = re.compile(r"[A-Z]{2,}(?=(?:password|passwd|pwd|pass|secret|token|key)s?(?![a-z]))"
+                   r"|[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
 
 def _words(name: str) -> list[str]:
@@ -73,7 +77,8 @@ _ASSIGN = re.compile(
     r"""(?<![\w$@./-])(?P<name>[A-Za-z_$@][\w.-]{0,80})"""
     r"""(?:[ \t]+(?:string|String|str|&str|\[\]byte|bytes|char\*?|const|final))?"""  # Go, C
     r"""\\?["'\]]{0,3}[ \t]*(?::[ \t]*[A-Za-z_][\w\[\], |.]*?[ \t]*)?"""  # py annotation
-    r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|(?<![=!<>])=(?!=)|:(?![:=])[ \t]*(?:[|>][-+]?[ \t]*\n)?"""
+    r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|<-(?!-)|(?<![=!<>])=(?!=)"""  # `<-`: R's
+    r"""|:(?![:=])[ \t]*(?:[|>][-+]?[ \t]*\n)?"""
     r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
     r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
     r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
@@ -100,10 +105,11 @@ _FLAG = re.compile(r"(?i)-(?<![\w-]-)-?(?P<name>(?:db-|api-|client-|auth-)?"
 _BLANK = re.compile(r"\s")
 _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
-# a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it) or a
-# constant's name
+# a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it; PHP's,
+# Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`) or a constant's
+# name
 _CODE_REF = re.compile(
-    r"^(?:!{0,2}[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
+    r"^(?:!{0,2}[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
     r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
 
 
@@ -117,13 +123,15 @@ _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 
 
 def assignments(text: str, *, prefilter: bool = True,
-                code: bool = False) -> Iterator[Candidate]:
+                syntax: Syntax = Syntax.LINES) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
-    those holding a secret word (the same candidates, slower). In a program's text (`code`)
-    no line is data: an unquoted value is an expression (`password: plaintext`)."""
+    those holding a secret word (the same candidates, slower). In a program's text
+    (`Syntax.CODE`) no line is data: an unquoted value is an expression (`password:
+    plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string."""
+    code = syntax is Syntax.CODE
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
     if not code:
-        yield from _data_lines(text, prefilter=prefilter)
+        yield from _data_lines(text, prefilter=prefilter, config=syntax is Syntax.CONFIG)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -156,8 +164,9 @@ def assignments(text: str, *, prefilter: bool = True,
                        _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
 
-def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
-    """Unquoted values of whole lines of data, read as the formats' parsers read them."""
+def _data_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candidate]:
+    """Unquoted values of whole lines of data, read as the formats' parsers read them; in a
+    configuration format's file (`config`) a lower-case word after ` = ` is one too."""
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
         following = text.find("\n", line_end + 1)  # a YAML value on the next line
@@ -169,7 +178,8 @@ def _data_lines(text: str, *, prefilter: bool) -> Iterator[Candidate]:
         # `a=b` is data here, where `f(key_size=2048` is code
         if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False,
-                                  plain=_data_value(text, line_start, line_end, match)):
+                                  plain=_data_value(text, line_start, line_end, match,
+                                                    config=config)):
             yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
@@ -225,19 +235,23 @@ def _env_line(text: str, line_start: int, line_end: int, match: re.Match[str]) -
                 and _LINE_TAIL.fullmatch(text, match.end("bare"), line_end))
 
 
-def _data_value(text: str, line_start: int, line_end: int, match: re.Match[str]) -> bool:
+def _data_value(text: str, line_start: int, line_end: int, match: re.Match[str], *,
+                config: bool) -> bool:
     """Whether a whole data line's bare value is delimited as data, where a password may be
     a word (`_chosen_password`): a dotenv line (`_env_line`), or a value as YAML, INI, a
     Makefile or .properties writes it (`PASSWORD: correcthorsebatterystaple`, `- DB_PASS=
     hardcoded4`, `pwd:=hunter`), where detect-secrets reports a `Secret Keyword`. Not a name
     as code writes it: `password: hashedPassword` (a JavaScript object's last entry),
     `pwd = user_pwd`; and after a blank and `=` or `:=`, not a lower-case word either
-    (`password = credentials` in Python, `password := generated` in Go: gofmt spaces it)."""
+    (`password = credentials` in Python, `password := generated` in Go: gofmt spaces it)
+    unless the file is a configuration format's (`config`: INI's `password = hardcoded`)."""
     if _env_line(text, line_start, line_end, match):
         return True
     value = match.group("bare")
+    if _CODE_NAME.fullmatch(value):
+        return False
     spaced = match.group("op") != ":" and text[match.start("op") - 1] in " \t"
-    return not (_CODE_NAME.fullmatch(value) or (spaced and _LOWER_WORD.fullmatch(value)))
+    return config or not (spaced and _LOWER_WORD.fullmatch(value))
 
 
 # camelCase, PascalCase and snake_case names: variables, not values

@@ -48,7 +48,7 @@ from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.known_values import replaced
 from reviewloop.checks.secrets.percent import percent_candidates
 from reviewloop.checks.secrets.rules import RULES, Rule
-from reviewloop.checks.secrets.syntax import reads_as_code
+from reviewloop.checks.secrets.syntax import Syntax, syntax_of
 from reviewloop.checks.secrets.values import (
     documentation_host,
     entropy,
@@ -121,20 +121,20 @@ class SecretHit(BaseModel):
 def scan_text(text: str, *, path: str = "<text>", prefilter: bool = True) -> list[SecretHit]:
     """Every secret in `text`, in order of position. With `prefilter=False` every rule's
     regex runs and the keyword layer reads every line: the filters that skip them only save
-    work, so the hits are the same, found slower (a test holds them to that). A program's
-    `path` (`reads_as_code`) has its lines read as code, not as YAML or dotenv data."""
+    work, so the hits are the same, found slower (a test holds them to that). The file's
+    name says how its unquoted values read (`syntax_of`): a program's as code, never as YAML
+    or dotenv data; a configuration format's as strings."""
     lines = _LineIndex(text)
-    code = reads_as_code(path)
-    spans = _spans(text, code=code) if prefilter else claim_spans(
-        candidates(text, prefilter=False, code=code))
+    syntax = syntax_of(path)
+    spans = _spans(text, syntax) if prefilter else claim_spans(
+        candidates(text, prefilter=False, syntax=syntax))
     return [_hit(text, lines, path, *span) for span in spans]
 
 
-def _spans(text: str, *, code: bool = False) -> list[Candidate]:
+def _spans(text: str, syntax: Syntax = Syntax.LINES) -> list[Candidate]:
     """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
     secrets gate and redaction scan the same added lines of a round."""
-    return (_CODE_SPANS if code else _SPANS).get(
-        text, lambda: claim_spans(candidates(text, code=code)))
+    return _SPANS[syntax].get(text, lambda: claim_spans(candidates(text, syntax=syntax)))
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -186,8 +186,8 @@ def redact_around(text: str, clean: str) -> str:
 # redacts the same diff (a small change's prompt too, `redact_around`). Bounded; the
 # redaction of a short text (a finding's fields) is kept by `_redact_short`.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
-_SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)
-_CODE_SPANS: TextMemo[list[Candidate]] = TextMemo(_REMEMBERED_TEXTS)  # a program's
+_SPANS: dict[Syntax, TextMemo[list[Candidate]]] = {  # one per way of reading a file
+    syntax: TextMemo(_REMEMBERED_TEXTS) for syntax in Syntax}
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 
 
@@ -233,11 +233,11 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 # --- candidates ----------------------------------------------------------------------------
 
 def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
-               code: bool = False) -> Iterator[Candidate]:
+               syntax: Syntax = Syntax.LINES) -> Iterator[Candidate]:
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
     the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`);
-    `code`: `text` is a program's (`reads_as_code`), with no lines of data."""
+    `syntax`: how the unquoted values of `text`'s file read (`syntax_of`)."""
     # an encoded run holding a secret: named by what it holds, before a rule for its shape
     yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
         candidates(plain, prefilter=prefilter, depth=deeper)), depth)
@@ -255,7 +255,7 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
             yield from _rule_matches(rule, text)
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)
-    yield from assignments(text, prefilter=prefilter, code=code)
+    yield from assignments(text, prefilter=prefilter, syntax=syntax)
     yield from detect_secrets(text, prefilter=prefilter)
     yield from gitleaks_rules(text, generic=True)
 

@@ -17,9 +17,11 @@ detect-secrets is wrong the scan must stay quiet: stand-ins (docs/security.md), 
 say the value is no secret (`password_policy: strict`, the reverted whole-file check's false
 alarms) and code's names as values (`password: hashedPassword`; not on a dotenv-style
 `N=v` line, where a value is a value). Left out of the oracle, a
-documented gap: a lower-case word after a blank and `=` or `:=`, which is as often a Python
-or Go variable (`password = credentials`, `password := generated`); and any unquoted value
-in a Go file, where the scan reads the line as code (`test_code_files.py`)."""
+documented gap: a lower-case word after a blank and `=` or `:=` in a file of no
+configuration format (a Makefile, `.env`), which is as often a Python or Go variable
+(`password = credentials`, `password := generated`) — in INI, YAML, .properties and .cfg it
+is a value, held to the oracle (`test_config_values.py`); and any unquoted value in a Go
+file, where the scan reads the line as code (`test_code_files.py`)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ DETECT_SECRETS = Path(sys.executable).with_name("detect-secrets")
 # quoted value (an unquoted one is Go code, a variable: detect-secrets is wrong there)
 KINDS = ("app.yaml", "values.yml", "app.ini", ".env", "app.properties", "Makefile",
          "settings.cfg", "main.go")
+CONFIG_KINDS = ("app.yaml", "values.yml", "app.ini", "app.properties", "settings.cfg")
 NAMES = ("PASSWORD", "password", "db_password", "DB_PASS", "pwd", "keystore_password",
          "MYSQL_ROOT_PASSWORD", "adminPassword", "smtp.passwd")
 HEADS = ("", "  ", "- ", "export ")
@@ -79,7 +82,8 @@ def variants(draw: st.DrawFn) -> tuple[str, str, str, str, str]:
     expect = "oracle"
     if shape == "password":
         value = draw(passwords())
-        if not q and sep.startswith(" ") and value.isalnum() and value.islower():
+        if not q and sep.startswith(" ") and value.isalnum() and value.islower() \
+                and kind not in CONFIG_KINDS:
             expect = "any"
     elif shape == "stand-in":
         value, expect = draw(st.sampled_from(STAND_INS)), "quiet"
