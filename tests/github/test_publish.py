@@ -216,7 +216,7 @@ def test_summary_body_counts_the_whole_pr_and_records_the_head():
     assert f"_Last reviewed commit: {HEAD}_" in body
     data = read_marker(body, KEY, "summary").data
     assert data == {"head": HEAD, "open": {"must_fix": 1, "should_fix": 2, "nit": 0},
-                    "fixed": ["b" * 64], "whole": True}
+                    "fixed": ["b" * 64], "whole": True, "o": ""}
 
 
 def test_a_file_level_finding_goes_to_the_body_not_onto_a_line():
