@@ -21,6 +21,7 @@ from reviewloop.github.records import FindingRecord
 from reviewloop.reports.render import code_span
 
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
+_INLINE_TEXT = 20_000  # characters of an inline comment's text, before its suggestion
 _RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
 _MARKER_ROOM = 16_000  # kept free under MAX_BODY for the marker of a summary comment
 _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
@@ -48,9 +49,14 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
     if finding.suggestion:
         parts.append(f"**Suggestion:** {finding.suggestion}")
     text = safe("\n\n".join(parts))
+    if len(text) > _INLINE_TEXT:  # a model's rationale can be any length; GitHub's limit not
+        text = text[:_INLINE_TEXT] + "\n\n… cut here: GitHub's size limit for a comment."
     if suggest and finding.replacement is not None:
         # code applied as it stands: redacted, not escaped (a fence shows `<!--` as text)
-        text += "\n\n" + _suggestion_block(redact(finding.replacement))
+        block = _suggestion_block(redact(finding.replacement))
+        text += "\n\n" + (block if len(block) <= MAX_BODY - _INLINE_TEXT - 2_000 else
+                           "_The suggested replacement is too long to show in a GitHub "
+                           "comment._")
     text += (f"\n\n<sub>reviewloop · {finding.short_id} · confidence "
              f"{finding.confidence:.0%}</sub>")
     return with_marker(text, "finding", {"f": FindingRecord.of(finding).data(),

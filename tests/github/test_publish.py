@@ -260,3 +260,22 @@ def test_the_summary_stays_under_githubs_limit_whatever_the_prs_history(
     everything = len(kept_fixed) + len(kept_left) == fixed + left
     assert data["whole"] is everything
     assert len(kept_fixed) >= min(fixed, 50)  # room for a PR's usual history
+
+
+@settings(max_examples=25, deadline=None)
+@given(rationale=st.integers(1, 90_000), suggestion=st.integers(0, 90_000),
+       replacement=st.integers(0, 90_000))
+def test_an_inline_comment_stays_under_githubs_limit_whatever_a_finding_says(
+        rationale: int, suggestion: int, replacement: int) -> None:
+    """A model's rationale, suggestion or replacement of any length: the comment is cut to
+    GitHub's 65,536 characters (a replacement too long is not shown half), its marker
+    intact, so the finding keeps its inline comment instead of going to the review body."""
+    finding = make(3, 4, rationale="r" * rationale, suggestion="s" * suggestion or None,
+                   replacement=("x = 1\n" * (replacement // 6 + 1))[:replacement] or None)
+    body = comment_body(finding, KEY, suggest=True)
+    assert len(body) <= 65_536
+    assert read_marker(body, KEY, "finding").data["f"]["fp"] == finding.fingerprint
+    if 0 < replacement < 37_000:  # room: MAX_BODY less the text's cap and a margin
+        assert "```suggestion" in body
+    elif replacement == 0 or replacement > 38_000:
+        assert "```suggestion" not in body
