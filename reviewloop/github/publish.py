@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
@@ -136,16 +137,29 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     """Retire the second copies two runs at once left (a second summary, a second inline
     comment for one finding): each is edited to say so, without a marker, its thread
     resolved, so that the PR keeps one of each and no later run reads them again."""
+    client = target.client
     for posted in state.duplicates:
         if posted.thread is not None:
-            set_resolved(target.client, posted.thread, True)
-        if posted.comment_id is not None:
-            target.client.update_review_comment(target.repo, posted.comment_id,
-                                                superseded("finding"))
+            set_resolved(client, posted.thread, True)
+        if posted.comment_id is not None and _gone_or(partial(
+                client.update_review_comment, target.repo, posted.comment_id,
+                superseded("finding"))):
             result.folded += 1
     for comment_id in state.extra_summaries:
-        target.client.update_issue_comment(target.repo, comment_id, superseded("summary"))
-        result.folded += 1
+        if _gone_or(partial(client.update_issue_comment, target.repo, comment_id,
+                            superseded("summary"))):
+            result.folded += 1
+
+
+def _gone_or(edit: Callable[[], object]) -> bool:
+    """`edit()`; False when its comment is gone (404: deleted since it was read)."""
+    try:
+        edit()
+    except GitHubError as exc:
+        if exc.status != 404:
+            raise
+        return False
+    return True
 
 
 def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:

@@ -226,3 +226,17 @@ def test_a_tampered_comment_leaves_the_counts_of_a_fresh_review(tamper: str,
         assert review(root, tmp_path / "fresh", fresh,
                       payload(root, "opened")).counts() == second.counts()
         assert posted_fingerprints(fresh) == posted
+
+
+def test_a_second_copy_deleted_meanwhile_is_left_alone(gh, github_fake) -> None:
+    """A copy someone deleted between the read and the fold (GitHub: 404) is not an error."""
+    empty = Target(gh, REPO, PR, SHA1, KEY).read()
+    _publish(gh, SHA1, state=empty)
+    _publish(gh, SHA1, state=empty)
+    github_fake.push(REPO, PR, DIFF, head_sha=SHA2)
+    state = Target(gh, REPO, PR, SHA2, KEY).read()
+    (duplicate,) = state.duplicate_comments
+    github_fake.state.review_comments[:] = [c for c in github_fake.state.review_comments
+                                            if c["id"] != duplicate]
+    result = _publish(gh, SHA2, state=state)
+    assert result.folded == 1 and len(_ours(github_fake, "summary")) == 1
