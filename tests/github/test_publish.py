@@ -279,3 +279,21 @@ def test_an_inline_comment_stays_under_githubs_limit_whatever_a_finding_says(
         assert "```suggestion" in body
     elif replacement == 0 or replacement > 38_000:
         assert "```suggestion" not in body
+
+
+@settings(max_examples=15, deadline=None)
+@given(count=st.integers(0, 3_000))
+def test_the_summary_lists_the_open_set_or_says_the_review_was_not_whole(count: int) -> None:
+    """Every open finding's id in the summary's marker (what tells a deleted comment from a
+    fixed finding), or, past its room, none and `whole` false: the next push then reviews
+    the whole PR. The body stays under GitHub's limit either way."""
+    ids = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(count)]
+    body = summary_body("report", HEAD, KEY, open_counts={"must_fix": count},
+                        fixed_count=0, open_ids=ids)
+    data = read_marker(body, KEY, "summary").data
+    assert len(body) <= 65_536
+    if "o" in data:
+        assert data["whole"] and sorted(data["o"][i:i + 12] for i in range(0, 12 * count, 12)) \
+            == sorted(fp[:12] for fp in ids)
+    else:
+        assert not data["whole"] and count > 400  # room for 400 at least
