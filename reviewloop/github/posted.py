@@ -5,6 +5,9 @@ Only comments written by the token's own identity count, and only through a mark
 verifies (`github/markers.py`), so nothing a PR author writes — in a comment of their own
 or in text reviewloop quoted — can hide a finding or mark it fixed. This is also how the
 PR's findings are recovered on the next push: they live in the PR, not in the runner.
+Comments people can change do not decide what is open: the summary's marker lists the open
+findings, so one whose comment was deleted or edited is known to be missing (`lost`), not
+fixed.
 """
 
 from __future__ import annotations
