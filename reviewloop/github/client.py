@@ -29,7 +29,7 @@ from reviewloop.github.replies import (
     GitHubError,
     detail,
     error_of,
-    message,
+    rate_limit,
     readable,
     seconds,
 )
@@ -166,7 +166,7 @@ class GitHubClient:
             reset = seconds(response.headers.get("x-ratelimit-reset"))
             if reset is not None:
                 return max(reset - self._clock(), 0.0) + 1.0
-        if status == 429 or "secondary rate limit" in message(response).lower():
+        if rate_limit(response):
             # GitHub's advice with no header: wait at least a minute, then back off
             return max(60.0, self._backoff(attempt))
         return None

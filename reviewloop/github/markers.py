@@ -1,19 +1,24 @@
 """Hidden markers: the data reviewloop leaves in its own PR comments so a later run can
 rebuild what it posted, and the rules that keep anyone else from writing one.
 
-A marker is one HTML comment on the **last line** of a body the bot wrote:
+A marker is one HTML comment on a line of its own, written as the **last line** of a body
+the bot wrote:
 
     <!-- reviewloop:<kind> <base64url JSON> <HMAC-SHA256 hex> -->
 
 It is trusted only when all of these hold: the comment's author is the token's own identity
-(checked by the caller, `github/posted.py`), it is the body's last line exactly, and its HMAC
-verifies under the repository's key. The key is derived from the repository's numeric id and
-a constant (`repository_key`): it is not a secret — anyone can compute it — but it binds a
-marker to the finding data it carries and to one repository, so text copied from elsewhere
-never passes for one. What keeps quoted text out is the escaping: every piece of text the bot
-did not write itself (titles, rationales, analyzer messages, the report) goes through
-`neutralise`, which makes `<!--` unable to open an HTML comment, so nothing in it can hide
-or forge a marker.
+(checked by the caller, `github/posted.py`), it is the body's last line that is a marker
+line (text a maintainer appends below it — a note, "(edited)" — leaves it ours, so the PR
+keeps one summary and its findings), and its HMAC verifies under the repository's key. The
+HMAC covers the marker's kind and data, not the text around it: a maintainer's edit of the
+text keeps the marker, and a marker written by an earlier release still verifies. The key
+is derived from the repository's numeric id and a constant (`repository_key`): it is not a
+secret — anyone can compute it — but it binds a marker to the finding data it carries and
+to one repository, so text copied from elsewhere never passes for one. What keeps quoted
+text out is the escaping: every piece of text the bot did not write itself (titles,
+rationales, analyzer messages, the report) goes through `neutralise`, which makes `<!--`
+unable to open an HTML comment, so nothing in it can hide or forge a marker. (A suggested
+replacement is fenced verbatim; the bot's own marker follows it, so it is never the last.)
 """
 
 from __future__ import annotations
@@ -65,10 +70,9 @@ def with_marker(body: str, kind: Kind, data: dict[str, Any], key: bytes) -> str:
 
 
 def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marker | None:
-    """The marker on the last line of `body` when it is exactly one of ours and verifies
-    under `key` (and is of `kind`); None for anything else, never an error."""
-    lines = (body or "").rstrip().splitlines()
-    found = _LINE.fullmatch(lines[-1]) if lines else None
+    """The last marker line of `body` when it is exactly one of ours and verifies under `key`
+    (and is of `kind`); None for anything else, never an error."""
+    found = _last(body or "")[1]
     if found is None or (kind is not None and found.group(1) != kind):
         return None
     marker_kind, payload, signature = found.groups()
@@ -82,11 +86,22 @@ def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marke
 
 
 def strip_marker(body: str) -> str:
-    """`body` without its last-line marker (what a human wrote above it stays)."""
+    """`body` without its last marker line (what a human wrote above or below it stays)."""
     lines = body.rstrip().splitlines()
-    if lines and _LINE.fullmatch(lines[-1]):
-        lines = lines[:-1]
+    at = _last(body)[0]
+    if at is not None:
+        del lines[at]
     return "\n".join(lines).rstrip("\n")
+
+
+def _last(body: str) -> tuple[int | None, re.Match[str] | None]:
+    """The index and match of the last line of `body` that is a marker line, whole."""
+    lines = body.rstrip().splitlines()
+    for at in range(len(lines) - 1, -1, -1):
+        found = _LINE.fullmatch(lines[at].rstrip())
+        if found is not None:
+            return at, found
+    return None, None
 
 
 def _sign(kind: str, payload: str, key: bytes) -> str:

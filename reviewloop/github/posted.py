@@ -5,6 +5,9 @@ Only comments written by the token's own identity count, and only through a mark
 verifies (`github/markers.py`), so nothing a PR author writes — in a comment of their own
 or in text reviewloop quoted — can hide a finding or mark it fixed. This is also how the
 PR's findings are recovered on the next push: they live in the PR, not in the runner.
+Comments people can change do not decide what is open: the summary's marker lists the open
+findings, so one whose comment was deleted or edited is known to be missing (`lost`), not
+fixed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from reviewloop.findings.schema import SHORT_LENGTH
 from reviewloop.github.client import GitHubClient
 from reviewloop.github.ignores import IgnoreRecord, read_ignores
 from reviewloop.github.markers import read_marker
@@ -54,9 +58,15 @@ class PostedFinding:
 @dataclass(frozen=True)
 class PostedState:
     findings: dict[str, PostedFinding] = field(default_factory=dict)  # by fingerprint
-    duplicate_comments: list[int] = field(default_factory=list)  # ids; should stay empty
+    # a second inline comment of ours for a finding (two runs at once): should be none
+    duplicates: list[PostedFinding] = field(default_factory=list)
     reviewed_heads: frozenset[str] = frozenset()
-    summary_comment_id: int | None = None
+    summary_comment_id: int | None = None  # the newest summary of ours
+    extra_summaries: list[int] = field(default_factory=list)  # older ones: should be none
+    # open findings (short ids) the summary lists whose own comment or review body no
+    # longer carries their marker (deleted or edited by someone): not fixed, so the next
+    # review is of the whole PR and posts them again
+    lost: frozenset[str] = frozenset()
     last_reviewed_head: str | None = None
     last_review_whole: bool = False  # every file read, nothing failed (`render.summary_body`)
     last_review_llm: bool = True  # the LLM reviewers ran (a marker says so when they did not)
@@ -65,6 +75,10 @@ class PostedState:
     identity: Identity = ACTIONS_BOT
     threads_unavailable: str | None = None
     ignored: dict[str, IgnoreRecord] = field(default_factory=dict)  # a writer's ignore, by fp
+
+    @property
+    def duplicate_comments(self) -> list[int]:
+        return [p.comment_id for p in self.duplicates if p.comment_id is not None]
 
     def ignore_of(self, finding_prints: frozenset[str]) -> IgnoreRecord | None:
         """The writer's ignore that covers a finding answering to `finding_prints`."""
@@ -92,7 +106,7 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
     threads = threads or Threads()
     issue_comments = list(issue_comments)  # read twice: the summary, then the ignores
     findings: dict[str, PostedFinding] = {}
-    duplicates: list[int] = []
+    duplicates: list[PostedFinding] = []
     heads: set[str] = set()
     for review in reviews:
         marker = read_marker(review.get("body"), key, "review") if identity.wrote(review) \
@@ -104,12 +118,12 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
             record = FindingRecord.parse(data)
             if record is not None:
                 findings.setdefault(record.fingerprint, PostedFinding(record))
-    summary_id, summary = None, None
-    for comment in issue_comments:
-        marker = read_marker(comment.get("body"), key, "summary") \
-            if identity.wrote(comment) else None
-        if marker is not None and summary is None:
-            summary_id, summary = comment["id"], marker.data
+    summaries = {int(comment["id"]): marker.data for comment in issue_comments
+                 if identity.wrote(comment)
+                 and (marker := read_marker(comment.get("body"), key, "summary")) is not None}
+    # two runs at once may each have started one: the newest is kept, the others removed
+    summary_id = max(summaries, default=None)
+    summary = summaries.get(summary_id) if summary_id is not None else None
     in_bodies = {fp: state for state in ("fixed", "left")
                  for fp in (summary or {}).get(state) or ()}
     findings = {fp: replace(p, state=in_bodies[fp]) if fp in in_bodies else p
@@ -119,20 +133,31 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
         if posted is None:
             continue
         if posted.fingerprint in findings and findings[posted.fingerprint].inline:
-            duplicates.append(comment["id"])
+            duplicates.append(posted)
             continue
         findings[posted.fingerprint] = posted  # an inline comment wins over a listing
-    return PostedState(findings=findings, duplicate_comments=duplicates,
+    lost = (open_set((summary or {}).get("o")) or frozenset()) - \
+        {fp[:SHORT_LENGTH] for fp in findings}
+    return PostedState(findings=findings, duplicates=duplicates,
                        reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
-                       last_reviewed_head=(summary or {}).get("head"),
+                       extra_summaries=sorted(set(summaries) - {summary_id}),
+                       lost=lost, last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
-                       last_review_whole=(summary or {}).get("whole") is True,
+                       last_review_whole=(summary or {}).get("whole") is True and not lost,
                        last_review_llm=(summary or {}).get("llm") is not False,
                        last_reviewed_base=_text((summary or {}).get("base")),
                        last_reviewed_base_ref=_text((summary or {}).get("base_ref")),
                        identity=identity,
                        threads_unavailable=threads.unavailable,
                        ignored=read_ignores(issue_comments, key, identity))
+
+
+def open_set(value: Any) -> frozenset[str] | None:
+    """The short ids a summary marker's `o` holds; None when it has none (a marker from
+    before it was written, or with no room for it)."""
+    if not isinstance(value, str) or len(value) % SHORT_LENGTH:
+        return None
+    return frozenset(value[i:i + SHORT_LENGTH] for i in range(0, len(value), SHORT_LENGTH))
 
 
 def _text(value: Any) -> str | None:

@@ -9,13 +9,15 @@ may not have happened), the publisher reads the PR's comments again, finds its o
 and posts only what is still missing. Edits and thread changes set a state, so repeating
 them is harmless. A fixed finding's comment is edited to say so (its marker records the
 state: that is how the next push knows) and its thread resolved through GraphQL; where the
-token may not resolve threads, the edit alone remains.
+token may not resolve threads, the edit alone remains. Second copies that two runs at
+once left (two summaries, two inline comments for one finding) are retired (`_fold`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
@@ -25,7 +27,7 @@ from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.plan import MAX_INLINE, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
-from reviewloop.github.render import restated, review_text, summary_body
+from reviewloop.github.render import restated, review_text, summary_body, superseded
 from reviewloop.github.threads import Identity, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
@@ -47,6 +49,7 @@ class PublishResult:
     unshown: int = 0  # new findings past the review body's size limit: in no marker
     summary_comment_id: int | None = None
     read_backs: int = 0  # uncertain writes settled by reading the PR back
+    folded: int = 0  # second copies of our comments retired (`_fold`)
     convergence: Convergence = field(default_factory=Convergence)
     ledger: Ledger = field(default_factory=Ledger)  # the PR's findings after this push
 
@@ -94,10 +97,12 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     longer in the PR) for the caller to fall back to annotations and the job summary.
     """
     state = state if state is not None else target.read()
+    result = PublishResult()
+    _fold(target, state, result)
     conv = convergence or converge(state, findings, reviewed, code=code, health=health)
     plan = plan_review(conv.new, changes, target.key, max_inline=max_inline)
-    result = PublishResult(convergence=conv, ledger=conv.ledger(target.head_sha),
-                           skipped_already_posted=len(conv.still_open) + len(conv.reopened))
+    result.convergence, result.ledger = conv, conv.ledger(target.head_sha)
+    result.skipped_already_posted = len(conv.still_open) + len(conv.reopened)
     if not plan.empty:
         _post_review(target, plan, result)
     for posted in conv.fixed:
@@ -113,7 +118,8 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
                         whole=whole(health) and not result.unshown, llm=llm,
                         base=target.base,
                         left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
-                        body_left=conv.body_left())
+                        body_left=conv.body_left(),
+                        open_ids=[e.id for e in result.ledger.with_status(Status.OPEN)])
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result
@@ -125,6 +131,35 @@ def whole(health: Sequence[Health]) -> bool:
     touch them must still read them — with the tool, if it has arrived — or stay
     incomplete for them, never forget them), none left a file unread."""
     return not any(h.status in ("failed", "missing") or h.gaps() for h in health)
+
+
+def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
+    """Retire the second copies two runs at once left (a second summary, a second inline
+    comment for one finding): each is edited to say so, without a marker, its thread
+    resolved, so that the PR keeps one of each and no later run reads them again."""
+    client = target.client
+    for posted in state.duplicates:
+        if posted.thread is not None:
+            set_resolved(client, posted.thread, True)
+        if posted.comment_id is not None and _gone_or(partial(
+                client.update_review_comment, target.repo, posted.comment_id,
+                superseded("finding"))):
+            result.folded += 1
+    for comment_id in state.extra_summaries:
+        if _gone_or(partial(client.update_issue_comment, target.repo, comment_id,
+                            superseded("summary"))):
+            result.folded += 1
+
+
+def _gone_or(edit: Callable[[], object]) -> bool:
+    """`edit()`; False when its comment is gone (404: deleted since it was read)."""
+    try:
+        edit()
+    except GitHubError as exc:
+        if exc.status != 404:
+            raise
+        return False
+    return True
 
 
 def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:

@@ -14,15 +14,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reviewloop.checks.secrets.scanner import redact
-from reviewloop.findings.schema import Finding, Severity
+from reviewloop.findings.schema import SHORT_LENGTH, Finding, Severity
 from reviewloop.git.names import printable
 from reviewloop.github.markers import neutralise, read_marker, seal, strip_marker, with_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.reports.render import code_span
 
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
+_INLINE_TEXT = 20_000  # characters of an inline comment's text, before its suggestion
 _RATIONALE_IN_BODY = 400  # characters of rationale quoted for a finding in the review body
-_MARKER_ROOM = 8_000  # kept free under MAX_BODY for the marker of a summary comment
+_MARKER_ROOM = 16_000  # kept free under MAX_BODY for the marker of a summary comment
 _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
@@ -48,9 +49,14 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
     if finding.suggestion:
         parts.append(f"**Suggestion:** {finding.suggestion}")
     text = safe("\n\n".join(parts))
+    if len(text) > _INLINE_TEXT:  # a model's rationale can be any length; GitHub's limit not
+        text = text[:_INLINE_TEXT] + "\n\n… cut here: GitHub's size limit for a comment."
     if suggest and finding.replacement is not None:
         # code applied as it stands: redacted, not escaped (a fence shows `<!--` as text)
-        text += "\n\n" + _suggestion_block(redact(finding.replacement))
+        block = _suggestion_block(redact(finding.replacement))
+        text += "\n\n" + (block if len(block) <= MAX_BODY - _INLINE_TEXT - 2_000 else
+                           "_The suggested replacement is too long to show in a GitHub "
+                           "comment._")
     text += (f"\n\n<sub>reviewloop · {finding.short_id} · confidence "
              f"{finding.confidence:.0%}</sub>")
     return with_marker(text, "finding", {"f": FindingRecord.of(finding).data(),
@@ -78,6 +84,14 @@ def restated(body: str, key: bytes, state: str, head_sha: str, *,
     data = {k: v for k, v in marker.data.items() if k != "away"}
     return with_marker(text, "finding", {**data, "st": state, "at": head_sha,
                                          **({"away": True} if away else {})}, key)
+
+
+def superseded(what: str) -> str:
+    """The text that replaces a second copy of one of our comments (`what`: "finding",
+    "summary"), made by two runs at once: no marker, so no run reads it again."""
+    return (f"_reviewloop: another run posted this {what} at the same time. The copy "
+            "reviewloop keeps up to date is the other one; this one is no longer "
+            "updated._\n")
 
 
 def _suggestion_block(replacement: str) -> str:
@@ -172,9 +186,13 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
                  body_fixed: Iterable[str] = (), whole: bool = True,
                  base: tuple[str, str] | None = None, left_count: int = 0,
-                 body_left: Iterable[str] = (), llm: bool = True) -> str:
+                 body_left: Iterable[str] = (), llm: bool = True,
+                 open_ids: Iterable[str] = ()) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
-    reviewed commit; its marker records the head, the fixed findings that have no
+    reviewed commit; its marker records the head, the open findings (`open_ids`, their
+    fingerprints: `o`, their short ids end to end — a finding whose own comment or review
+    body no longer carries its marker, deleted or edited by someone, is then known to be
+    missing, not fixed: `github.posted.read_state`), the fixed findings that have no
     comment of their own to carry that state (those listed in review bodies), and those
     whose file left the PR (`left_count` of them in all), whether
     the review was `whole` (`github.event.review_base`), whether the LLM reviewers ran
@@ -182,9 +200,10 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     branch) (`github.followup`).
 
     The body stays under GitHub's limit whatever the PR's history: the report is cut to
-    its room, and the marker to `_MARKER_ROOM` — the fixed or left findings it has no room
-    for are dropped, and the review is then recorded as not whole, so that the next push
-    reviews the whole PR and judges them again instead of reading them as open."""
+    its room, and the marker to `_MARKER_ROOM` — the open set, or the fixed or left findings
+    it has no room for, are dropped, and the review is then recorded as not whole, so that
+    the next push reviews the whole PR and judges them again instead of reading them as
+    open (or missing nothing)."""
     open_total = sum(open_counts.values())
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
             f" · ✅ {fixed_count} fixed since the first review"
@@ -200,12 +219,22 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                             **({} if llm else {"llm": False})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}
+    data |= _open_set(data, open_ids)
     all_fixed, all_left = sorted(set(body_fixed)), sorted(set(body_left))
     fixed, left = _kept(data, all_fixed, all_left)
     if len(fixed) + len(left) < len(all_fixed) + len(all_left):
         data["whole"] = False
     data |= {"fixed": fixed, **({"left": left} if left else {})}
     return with_marker(text, "summary", data, key)
+
+
+def _open_set(data: Mapping[str, Any], open_ids: Iterable[str]) -> dict[str, Any]:
+    """`{"o": …}`, the open findings' short ids end to end, when a summary marker holding
+    `data` has room for it (half of `_MARKER_ROOM`); else `{"whole": False}`."""
+    ids = "".join(sorted({fp[:SHORT_LENGTH] for fp in open_ids}))
+    if len(ids) * 4 // 3 + len(seal("summary", dict(data), _ROOM_KEY)) > _MARKER_ROOM // 2:
+        return {"whole": False}
+    return {"o": ids}
 
 
 def _kept(data: Mapping[str, Any], fixed: list[str], left: list[str]

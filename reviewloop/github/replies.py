@@ -14,8 +14,10 @@ class GitHubError(ReviewloopError):
     """GitHub refused a request, or kept failing after the retries ran out."""
 
     def __init__(self, message: str, *, status: int | None = None, method: str = "",
-                 url: str = "", errors: list[Any] | None = None, uncertain: bool = False):
+                 url: str = "", errors: list[Any] | None = None, uncertain: bool = False,
+                 rate_limited: bool = False):
         self.status = status
+        self.rate_limited = rate_limited  # a 403 or 429 that says a rate limit was hit
         self.method = method
         self.url = url
         self.errors = errors or []
@@ -35,7 +37,7 @@ class GitHubError(ReviewloopError):
     @property
     def forbidden(self) -> bool:
         """403 that was not a rate limit: a read-only token (fork PRs) or missing scope."""
-        return self.status == 403
+        return self.status == 403 and not self.rate_limited
 
     @property
     def head_moved(self) -> bool:
@@ -88,7 +90,19 @@ def error_of(response: httpx.Response, method: str, url: str, *, retried: int,
     if note:
         text += f"; {note}"
     return GitHubError(text, status=response.status_code, method=method, url=url,
-                       errors=errors, uncertain=uncertain)
+                       errors=errors, uncertain=uncertain, rate_limited=rate_limit(response))
+
+
+def rate_limit(response: httpx.Response) -> bool:
+    """Whether a refusal is a rate limit (GitHub answers a primary or secondary one with
+    403 as often as 429): a wait is asked for, no requests remain, or the message says so.
+    Only then is it something to wait out, not a token that may not write."""
+    if response.status_code == 429:
+        return True
+    return response.status_code == 403 and (
+        "retry-after" in response.headers
+        or response.headers.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in message(response).lower())
 
 
 def detail(error: Any) -> str:

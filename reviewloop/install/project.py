@@ -195,8 +195,9 @@ def workflow_change(root: Path, template: str, *, force: bool) -> Change:
     target = root / WORKFLOW
     if not target.exists():
         return Change(WORKFLOW, "create", "reviews every pull request; pin "
-                      "reviewloop/reviewloop@v0 in it to your release's commit SHA (README: "
-                      "pinning the action) — until then zizmor and the review flag it", template)
+                      "reviewloop/reviewloop@v0 in it to your release's commit SHA "
+                      "(docs/github-action.md: \"Where the action comes from, and "
+                      "pinning it\") — until then zizmor and the review flag it", template)
     if target.read_text(encoding="utf-8", errors="replace") == template:
         return Change(WORKFLOW, "keep", "up to date")
     if force:

@@ -67,14 +67,17 @@ def _git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def _review_step(tmp_path: Path, head_sha: str | None, **inputs: str
+def _review_step(tmp_path: Path, head_sha: str | None, *, dirty: bool = False, **inputs: str
                  ) -> tuple[subprocess.CompletedProcess, Path, str]:
     """The action's review step, run by bash in a real repository whose HEAD is another
     commit (as after the default checkout of a merge commit), `reviewloop` stubbed;
-    `head_sha` None: the PR head is the repository's real second commit."""
+    `head_sha` None: the PR head is the repository's real second commit; `dirty`: an
+    earlier step changed a tracked file the head changes too."""
     repo = init_repo(tmp_path / "repo", {"f.txt": "base"})
     head = commit(repo, {"f.txt": "head"}, "head")
     _git(repo, "checkout", "-q", "--detach", "HEAD~1")
+    if dirty:
+        (repo / "f.txt").write_text("changed by an earlier step")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     seen = tmp_path / "seen.txt"
@@ -102,6 +105,14 @@ def test_the_action_stops_with_the_fix_when_the_head_is_not_there(tmp_path):
     assert done.returncode == 2 and not seen.exists()
     assert "::error::reviewloop reviews the pull request's head ffff" in done.stdout
     assert "fetch-depth: 0" in done.stdout
+
+
+def test_a_head_that_is_there_but_cannot_be_checked_out_is_not_called_missing(tmp_path):
+    done, seen, head = _review_step(tmp_path, None, dirty=True)
+    assert done.returncode == 2 and not seen.exists()
+    assert f"::error::reviewloop reviews the pull request's head {head}, which is here, " \
+           "but git would not check it out" in done.stdout
+    assert "does not have" not in done.stdout and "local changes" in done.stderr
 
 
 def test_pr_code_runs_only_when_the_workflow_opts_in() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.errors import CredentialsError
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
@@ -122,6 +124,37 @@ def test_transport_errors_are_retried():
         return httpx.Response(200, json=[])
     gh = client(httpx.MockTransport(handler), sleeps)
     assert gh.list_reviews(REPO, 5) == [] and len(calls) == 2 and sleeps == [1.0]
+
+
+LIMIT_SIGNS = {  # each alone says a 403 is a rate limit: (headers, message)
+    "retry-after": ({"Retry-After": "900"}, "Forbidden"),
+    "no requests remain": ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "99999"},
+                           "Forbidden"),
+    "secondary": ({}, "You have exceeded a secondary rate limit."),
+    "primary": ({}, "API rate limit exceeded for installation ID 1."),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(signs=st.lists(st.sampled_from(sorted(LIMIT_SIGNS)), unique=True),
+       write=st.booleans())
+def test_a_403_rate_limit_is_never_taken_for_a_token_that_may_not_write(
+        signs: list[str], write: bool) -> None:
+    """Any sign of a rate limit makes a final 403 a rate limit (`.rate_limited`, as 429),
+    never `.forbidden` (the read-only fork token the publisher falls back for); with none,
+    it is forbidden."""
+    headers = {k: v for sign in signs for k, v in LIMIT_SIGNS[sign][0].items()}
+    said = next((LIMIT_SIGNS[sign][1] for sign in signs if sign in ("secondary", "primary")),
+                "Resource not accessible by integration")
+    sleeps: list[float] = []
+    gh = client(scripted(httpx.Response(403, headers=headers, json={"message": said})),
+                sleeps, max_wait=1, max_retries=0)
+    with pytest.raises(GitHubError) as info:
+        gh.create_issue_comment(REPO, 5, "x") if write else gh.list_reviews(REPO, 5)
+    assert info.value.status == 403
+    assert info.value.rate_limited is bool(signs)
+    assert info.value.forbidden is not bool(signs)
+    assert sleeps == []
 
 
 def test_a_plain_403_is_final_and_says_forbidden():

@@ -5,12 +5,15 @@ is not a command either. Generated bodies are checked against a CommonMark parse
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from reviewloop.github.commands import Command, parse_command
+from tests.support.paths import ROOT
 
 COMMANDS = ["/reviewloop fix", "/reviewloop review", "/reviewloop fix abcdef12",
             "/reviewloop ignore abcdef12 a constant"]
@@ -84,3 +87,21 @@ def test_examples_are_not_commands(body: str) -> None:
                                   "\n \t\n/reviewloop fix\nthanks"])
 def test_a_plain_line_indented_less_than_a_code_block_is_a_command(body: str) -> None:
     assert parse_command(body) == Command("fix")
+
+
+def _gate(body: str) -> bool:
+    """The command workflow's job condition on the comment's body, as GitHub evaluates it
+    (`startsWith` and `contains` ignore case)."""
+    text = (ROOT / "workflows/reviewloop-command.yml").read_text(encoding="utf-8")
+    (function, word), = re.findall(
+        r"(startsWith|contains)\(github\.event\.comment\.body, '([^']+)'\)", text)
+    found = body.lower().startswith if function == "startsWith" else body.lower().__contains__
+    return found(word.lower())
+
+
+@given(bodies(), st.sampled_from(["", "\n", "\r\n", "  ", "\u00a0", "\n\n"]))
+def test_every_comment_the_parser_runs_starts_the_command_job(body: str, lead: str) -> None:
+    """The workflow's gate lets through every comment the CLI would run as a command — a
+    blank line or an indent first included — so no command is silently never run."""
+    if isinstance(parse_command(lead + body), Command):
+        assert _gate(lead + body), repr(lead + body)

@@ -192,6 +192,7 @@ class Fault:
     outages: tuple[tuple[int, str, dict | None], ...]  # (status or HANG, match, body)
     said: str
     fallback: bool = False  # a designed fallback: the exit code stays the findings'
+    headers: dict[str, str] | None = None  # on every failing answer
 
 
 FAULTS = {
@@ -200,6 +201,15 @@ FAULTS = {
                                  "cannot reach GitHub"),
     "review POST 403": Fault(0, ((403, f"POST {PULL}/reviews", REFUSED),), "HTTP 403",
                              fallback=True),
+    # a rate limit answered 403 is a rate limit (as 429 is), not a read-only token
+    "review POST 403 secondary rate limit": Fault(
+        0, ((403, f"POST {PULL}/reviews",
+             {"message": "You have exceeded a secondary rate limit."}),),
+        "secondary rate limit", headers={"retry-after": "600"}),
+    "summary POST 403 primary rate limit": Fault(
+        0, ((403, f"POST {ISSUE}/comments", {"message": "API rate limit exceeded"}),),
+        "wait", headers={"x-ratelimit-remaining": "0",
+                         "x-ratelimit-reset": "4102444800"}),  # 2100: past any cap
     "inline comment POST 502": Fault(0, ((422, f"POST {PULL}/reviews", BAD_ANCHOR),
                                          (502, f"POST {PULL}/comments", None)), "HTTP 502"),
     "summary comment POST 502": Fault(0, ((502, f"POST {ISSUE}/comments", None),),
@@ -230,7 +240,7 @@ def test_outputs_survive_the_fault_and_a_rerun_converges(name: str, tmp_path: Pa
         assert rerun().code == 1
         rerun = fixing_push(root, tmp_path, gh)
     for status, match, body in fault.outages:
-        gh.outage(status, match=match, body=body)
+        gh.outage(status, match=match, body=body, headers=fault.headers)
 
     failed = rerun()
     want = reference.runs[fault.push]

@@ -216,7 +216,7 @@ def test_summary_body_counts_the_whole_pr_and_records_the_head():
     assert f"_Last reviewed commit: {HEAD}_" in body
     data = read_marker(body, KEY, "summary").data
     assert data == {"head": HEAD, "open": {"must_fix": 1, "should_fix": 2, "nit": 0},
-                    "fixed": ["b" * 64], "whole": True}
+                    "fixed": ["b" * 64], "whole": True, "o": ""}
 
 
 def test_a_file_level_finding_goes_to_the_body_not_onto_a_line():
@@ -260,3 +260,40 @@ def test_the_summary_stays_under_githubs_limit_whatever_the_prs_history(
     everything = len(kept_fixed) + len(kept_left) == fixed + left
     assert data["whole"] is everything
     assert len(kept_fixed) >= min(fixed, 50)  # room for a PR's usual history
+
+
+@settings(max_examples=25, deadline=None)
+@given(rationale=st.integers(1, 90_000), suggestion=st.integers(0, 90_000),
+       replacement=st.integers(0, 90_000))
+def test_an_inline_comment_stays_under_githubs_limit_whatever_a_finding_says(
+        rationale: int, suggestion: int, replacement: int) -> None:
+    """A model's rationale, suggestion or replacement of any length: the comment is cut to
+    GitHub's 65,536 characters (a replacement too long is not shown half), its marker
+    intact, so the finding keeps its inline comment instead of going to the review body."""
+    finding = make(3, 4, rationale="r" * rationale, suggestion="s" * suggestion or None,
+                   replacement=("x = 1\n" * (replacement // 6 + 1))[:replacement] or None)
+    body = comment_body(finding, KEY, suggest=True)
+    assert len(body) <= 65_536
+    assert read_marker(body, KEY, "finding").data["f"]["fp"] == finding.fingerprint
+    if 0 < replacement < 37_000:  # room: MAX_BODY less the text's cap and a margin
+        assert "```suggestion" in body
+    elif replacement == 0 or replacement > 38_000:
+        assert "```suggestion" not in body
+
+
+@settings(max_examples=15, deadline=None)
+@given(count=st.integers(0, 3_000))
+def test_the_summary_lists_the_open_set_or_says_the_review_was_not_whole(count: int) -> None:
+    """Every open finding's id in the summary's marker (what tells a deleted comment from a
+    fixed finding), or, past its room, none and `whole` false: the next push then reviews
+    the whole PR. The body stays under GitHub's limit either way."""
+    ids = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(count)]
+    body = summary_body("report", HEAD, KEY, open_counts={"must_fix": count},
+                        fixed_count=0, open_ids=ids)
+    data = read_marker(body, KEY, "summary").data
+    assert len(body) <= 65_536
+    if "o" in data:
+        assert data["whole"] and sorted(data["o"][i:i + 12] for i in range(0, 12 * count, 12)) \
+            == sorted(fp[:12] for fp in ids)
+    else:
+        assert not data["whole"] and count > 400  # room for 400 at least
