@@ -29,6 +29,11 @@ from reviewloop.errors import ConfigError
 ENV_PREFIX = "REVIEWLOOP_"
 
 
+# The smallest context window a reviewer call fits in: the rules, the task, the persona and
+# the reply take a few thousand tokens before any diff (`review.round.DIFF_SHARE`).
+MIN_CONTEXT_WINDOW = 8_000
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -93,7 +98,8 @@ class Review(_Frozen):
 
     # Run the configured (or detected) test command, sandboxed, for the coverage analyzer.
     run_tests: bool = False
-    # Context windows in tokens by model id, over the built-in table.
+    # Context windows in tokens by model id, over the built-in table (at least
+    # MIN_CONTEXT_WINDOW: the rules, the prompt and a diff must fit in one call).
     context_windows: dict[str, int] = Field(default_factory=dict)
     # Most diff tokens one reviewer call carries; None: half the model's context window (the
     # rest holds the rules, the task, the agent's prompt, tool results and the reply).
@@ -110,6 +116,16 @@ class Review(_Frozen):
     agent_models: bool = True
     # Round 2 on, the re-reviewers on one model judge a fix in one call (`review/rereview.py`).
     combined_rereview: bool = True
+
+    @field_validator("context_windows")
+    @classmethod
+    def _windows_hold_a_call(cls, windows: dict[str, int]) -> dict[str, int]:
+        for model, tokens in windows.items():
+            if tokens < MIN_CONTEXT_WINDOW:
+                raise ValueError(
+                    f'"{model}" = {tokens} is not a context window: it is in tokens and at '
+                    f"least {MIN_CONTEXT_WINDOW:,} (128k is 128000)")
+        return windows
 
 
 class Governance(_Frozen):

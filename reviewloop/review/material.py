@@ -26,6 +26,7 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.review.chunks import Chunk, ChunkPlan
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport
+from reviewloop.review.reviewer import ReviewerOutcome
 
 # What a reviewer's reply is planned at, for the estimate only (usage comes from replies).
 PLANNED_OUTPUT_TOKENS = 1_000
@@ -72,6 +73,30 @@ def assign(agents: Sequence[AgentDefinition], chunks: Sequence[Chunk]
         found = [c.index for c in chunks if any(agent.applies_to(p) for p in c.paths)]
         pairs += [(agent.name, i) for i in (found or [0])]
     return tuple(pairs)
+
+
+def unsent(agents: Sequence[AgentDefinition], plan: ChunkPlan) -> dict[str, str]:
+    """The reviewers none of whose files any chunk holds although a changed file in their
+    scope is over the budget of one call (`ChunkPlan.over_budget`), each with why: they are
+    not reviewed, which is never "no changed file in scope"."""
+    found: dict[str, str] = {}
+    for agent in agents:
+        mine = [p for p in plan.over_budget if agent.applies_to(p)]
+        if mine and not any(agent.applies_to(p) for c in plan.chunks for p in c.paths):
+            shown = ", ".join(mine[:3]) + (f" and {len(mine) - 3} more" if len(mine) > 3 else "")
+            found[agent.name] = (f"{shown}: over the {plan.budget or 0:,}-token budget of one "
+                                 "reviewer call; raise [review] context_windows or chunk_tokens")
+    return found
+
+
+def not_started_outcome(agent: AgentDefinition, round_no: int, error: str,
+                        evidence: Mapping[str, AgentEvidence]) -> ReviewerOutcome:
+    """A reviewer no model was asked for (a stopped round, a file over the budget): failed,
+    with its analyzers' results, which count (deterministic)."""
+    own = evidence.get(agent.name, AgentEvidence())
+    return ReviewerOutcome(agent=agent.name, round=round_no, status="failed",
+                           findings=[*own.findings, *own.outside], analyzers=list(own.health),
+                           error=error, duration_s=0.0)
 
 
 class RoundMaterial(BaseModel):

@@ -49,7 +49,9 @@ from reviewloop.review.material import (
     estimate,
     gather_evidence,
     load_material,
+    not_started_outcome,
     unread_evidence,
+    unsent,
 )
 from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
@@ -142,7 +144,8 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     plan = _unscoped(setup, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
-    assignments = assign(setup.agents, plan.chunks)
+    unreviewed = unsent(setup.agents, plan)
+    assignments = tuple(p for p in assign(setup.agents, plan.chunks) if p[0] not in unreviewed)
     together = asked_together(ask.round, setup.agents, plan.chunks, assignments, names) \
         if setup.settings.review.combined_rereview else ()
     calls = planned_calls(setup.agents, plan.chunks, assignments, names, together)
@@ -166,8 +169,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                              evidence=evidence, assignments=assignments, estimate=planned,
                              stopped=stopped, recorded=tuple(map(redact_finding, recorded)))
     path = material.write(setup.run_dir / f"round-{ask.round}.material.json")
-    not_started = [_not_started(a, ask.round, stopped, evidence)
-                   for a in setup.agents] if stopped else []
+    not_started = [not_started_outcome(a, ask.round, f"not started: {stopped}", evidence)
+                   for a in setup.agents] if stopped else [
+        not_started_outcome(a, ask.round, f"not reviewed: {unreviewed[a.name]}", evidence)
+        for a in setup.agents if a.name in unreviewed]
     return PreparedRound(material_path=path, skipped=tuple(plan.skipped),
                          assignments=() if stopped else tuple(assignments), stopped=stopped,
                          together=() if stopped else together,
@@ -391,10 +396,3 @@ def _build_models(setup: RoundSetup, names: dict[str, str]) -> None:
     for model in set(names.values()):
         setup.models.get("review", model)
 
-
-def _not_started(agent: AgentDefinition, round_no: int, reason: str,
-                 evidence: dict[str, AgentEvidence]) -> ReviewerOutcome:
-    own = evidence.get(agent.name, AgentEvidence())  # deterministic results still count
-    return ReviewerOutcome(agent=agent.name, round=round_no, status="failed",
-                           findings=[*own.findings, *own.outside], analyzers=list(own.health),
-                           error=f"not started: {reason}", duration_s=0.0)
