@@ -59,6 +59,24 @@ def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None
         "  fix: pip uninstall rl-broken, or upgrade it to a version that imports")
 
 
+@pytest.mark.parametrize("module, said", [
+    ("import sys\nsys.exit(0)\n", "it called sys.exit(0)"),
+    ("raise SystemExit('bye')\n", "it called sys.exit('bye')"),
+    ("import sys\nsys.exit()\n", "it called sys.exit(None)"),
+])
+def test_a_plugin_that_exits_as_it_imports_is_its_failure_not_reviewloops_exit(
+        site: Path, module: str, said: str) -> None:
+    """`sys.exit(0)` in a plugin's module ended `reviewloop review` with exit 0 and no
+    output: a change with a must-fix secret passed."""
+    install(site, "rl-exit", {plugins.ANALYZERS: {"gone": "rl_exit:NOPE"}}, {"rl_exit": module})
+    with pytest.raises(PluginError) as caught:
+        analyzers()
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert f'the plugin "gone" (reviewloop.analyzers) of rl-exit failed to import: {said}' \
+        in str(caught.value)
+    assert "fix: pip uninstall rl-exit" in str(caught.value)
+
+
 @pytest.mark.parametrize("group, call, what", [
     (plugins.FORMATS, formats, "output format"),
     (plugins.ANALYZERS, analyzers, "analyzer"),

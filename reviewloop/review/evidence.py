@@ -41,6 +41,7 @@ from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
+from reviewloop.plugins import raised
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
 from reviewloop.review.definitions import AgentDefinition
@@ -152,9 +153,15 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
     try:
         wanted = tuple(analyzer.reads(ctx))
-    except Exception as exc:  # noqa: BLE001 (the per-analyzer boundary, as for `run`)
+        if wrong := [p for p in wanted if not isinstance(p, str)]:
+            raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
+        reason = analyzer.available()
+        if reason is not None and not isinstance(reason, str):
+            raise TypeError(f"available() gave {reason!r}, not None or a reason")
+    # the per-analyzer boundary, as for `run`; a plugin's sys.exit() too
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
-                          reason=f"crashed: {type(exc).__name__}: {exc}")
+                          reason=f"crashed: {raised(exc)}")
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
@@ -174,11 +181,12 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)
-    reason = analyzer.available()
     if reason is not None:
         return [], health("missing", reason)
     try:
         found = analyzer.run(own)
+        if not isinstance(found, list | tuple) or any(not isinstance(f, Finding) for f in found):
+            raise TypeError(f"run() gave {type(found).__name__}, not a list of Finding")
         # its lines, where it counts a break git does not, put on git's (the base run
         # compares in the tool's own numbering, on either side)
         lines = Renumbering.of(own, wanted, analyzer, found)
@@ -198,8 +206,8 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     except AnalyzerError as exc:  # its row names the files the failure left unanalysed too
         return [], health("failed", str(exc), exc.files)
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
-    except Exception as exc:  # noqa: BLE001
-        return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 (a plugin's sys.exit() too)
+        return [], health("failed", f"crashed: {raised(exc)}")
 
 
 def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:
