@@ -24,18 +24,21 @@ from pydantic import (
 
 from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from here elsewhere
 from reviewloop.config_file import read_file_layer
+from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
+from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
+from reviewloop.config_values import check_price, check_windows, scalar_kind
 from reviewloop.errors import ConfigError
 
 ENV_PREFIX = "REVIEWLOOP_"
 
 
-# The smallest context window a reviewer call fits in: the rules, the task, the persona and
-# the reply take a few thousand tokens before any diff (`review.round.DIFF_SHARE`).
-MIN_CONTEXT_WINDOW = 8_000
-
-
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        return scalar_kind(value, cls.model_fields[info.field_name or ""].annotation)
 
 
 class ModelRoles(_Frozen):
@@ -120,12 +123,7 @@ class Review(_Frozen):
     @field_validator("context_windows")
     @classmethod
     def _windows_hold_a_call(cls, windows: dict[str, int]) -> dict[str, int]:
-        for model, tokens in windows.items():
-            if tokens < MIN_CONTEXT_WINDOW:
-                raise ValueError(
-                    f'"{model}" = {tokens} is not a context window: it is in tokens and at '
-                    f"least {MIN_CONTEXT_WINDOW:,} (128k is 128000)")
-        return windows
+        return check_windows(windows)
 
 
 class Governance(_Frozen):
@@ -205,6 +203,14 @@ class Settings(_Frozen):
     batch_budget_usd: float | None = Field(default=None, gt=0)
     # Outputs files the handoff lists deployed resources from (session/resources.py).
     handoff_outputs: tuple[str, ...] = ()
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _known_prices(cls, prices: object) -> object:
+        if isinstance(prices, Mapping):
+            for model, price in prices.items():
+                check_price(str(model), price)
+        return prices
 
     @field_validator("lease_beat_seconds")
     @classmethod

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from reviewloop.agent.models import estimate_tokens
 from reviewloop.git.diff import FileDiff, parse_diff
 from reviewloop.review.chunks import plan_chunks
@@ -118,7 +119,8 @@ def test_prepare_runs_once_per_file(tmp_path: Path):
     assert "return" not in plan.chunks[0].diff and "yield" in plan.chunks[0].diff
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(budget=st.integers(min_value=1, max_value=400), functions=st.integers(1, 30))
 def test_a_file_no_call_can_hold_is_over_budget_never_lost(tmp_path: Path, budget: int,
                                                            functions: int):
